@@ -1,0 +1,1 @@
+"""cleaner: rule-based cleaning and deduplication of scraped text, every removal attributed."""

@@ -1,0 +1,62 @@
+"""One frozen configuration object, shared by the CLI, the Python API and (later) the service.
+
+Layers, later wins: the defaults shipped in `cleaner/defaults.toml`, a user TOML file, then keyword
+overrides (the CLI passes its flags here). Unknown keys are an error that names the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class ConfigError(ValueError):
+    """A configuration file or value that cannot be used; the message names the file and key."""
+
+
+class Config(BaseModel):
+    """Everything a run depends on. Build it with `Config.load`; it cannot be changed afterwards."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rules_dirs: tuple[Path, ...] = ()
+    """Extra rule-pack folders (or single .yaml files), loaded after the shipped packs."""
+    default_rules: bool = True
+    """Load the packs shipped with cleaner."""
+    id_field: str = "id"
+    text_field: str = "text"
+    regex_timeout: float = Field(1.0, gt=0)
+    """Seconds one pattern may spend on one document before it is stopped and the rule skipped."""
+    max_passes: int = Field(3, ge=1, le=10)
+    """Rule passes per document; a pass that changes nothing ends the loop, so cleaning is idempotent."""
+    max_doc_chars: int = Field(20_000_000, ge=1)
+    """Longer documents are rejected as `bad_input` instead of being cleaned."""
+
+    @classmethod
+    def load(cls, file: str | Path | None = None, **overrides: Any) -> Config:
+        """Build the config from the shipped defaults, an optional TOML file and overrides."""
+        values: dict[str, Any] = _read_toml(resources.files("cleaner").joinpath("defaults.toml"), "defaults.toml")
+        if file is not None:
+            values.update(_read_toml(Path(file), str(file)))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = ".".join(str(p) for p in err["loc"])
+            where = f" in {file}" if file else ""
+            raise ConfigError(f"config{where}: {key}: {err['msg']}") from None
+
+
+def _read_toml(path: Any, name: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {name}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {name}: {exc}") from None

@@ -1,0 +1,107 @@
+"""Dates as news pages write them, to ISO 8601 (`2014-12-13`, or `2022-05` when there is no day).
+
+`DATE_PATTERN` is what a rule pattern gets for the `<<date>>` macro; `to_iso` reads anything it
+matches. Numeric dates are read day first (`04 - 02 - 2003` is 4 February), as in French, Spanish
+and Arabic news; a first number above 12 cannot be a month either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import regex
+
+_MONTH_NAMES = [
+    "janvier january enero jan ene يناير جانفي كانون_الثاني",
+    "février fevrier february febrero feb fév févr فبراير فيفري شباط",
+    "mars march marzo mar مارس آذار",
+    "avril april abril apr avr abr أبريل ابريل إبريل افريل أفريل نيسان",
+    "mai may mayo ماي مايو أيار",
+    "juin june junio jun يونيو يونيه جوان حزيران",
+    "juillet july julio jul juil يوليو يوليوز جويلية تموز",
+    "août aout august agosto aug ago أغسطس اغسطس غشت أوت آب",
+    "septembre september septiembre setiembre sep sept سبتمبر شتنبر أيلول",
+    "octobre october octubre oct أكتوبر اكتوبر تشرين_الأول",
+    "novembre november noviembre nov نوفمبر نونبر تشرين_الثاني",
+    "décembre decembre december diciembre dec déc dic ديسمبر دجنبر كانون_الأول",
+]
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _plain(text: str) -> str:
+    """Case, accents and Arabic-Indic digits folded, so `Février` and `fevrier` read alike."""
+    text = unicodedata.normalize("NFKD", text.translate(_ARABIC_DIGITS).casefold())
+    kept = "".join(c for c in text if not unicodedata.combining(c) or c >= "\u0600")
+    return unicodedata.normalize("NFC", kept)
+
+
+_ALL_NAMES = [n.replace("_", " ") for names in _MONTH_NAMES for n in names.split()]
+MONTHS: dict[str, int] = {
+    _plain(n.replace("_", " ")): num for num, names in enumerate(_MONTH_NAMES, start=1) for n in names.split()
+}
+_MONTH = "(?:" + "|".join(regex.escape(m).replace(r"\ ", r"\s+") for m in sorted(_ALL_NAMES, key=len, reverse=True)) + r")\.?"
+
+_SEP = r"[^\S\n]*+[-/.][^\S\n]*+"
+DATE_PATTERN = (
+    r"(?:\d{1,2}" + _SEP + r"\d{1,2}" + _SEP + r"\d{4}"  # 13 - 12 - 2014, 13/12/2014, 13.12.2014
+    r"|\d{4}-\d{1,2}(?:-\d{1,2})?"  # 2014-12-13, 2022-05
+    r"|\d{4}/\d{1,2}/\d{1,2}"  # 2014/12/13
+    r"|(?:1er|\d{1,2})[^\S\n]++(?:de[^\S\n]++)?" + _MONTH + r"[^\S\n]++(?:de[^\S\n]++)?\d{4}"  # 13 décembre 2014
+    r"|" + _MONTH + r"[^\S\n]++\d{1,2}(?:st|nd|rd|th)?,?[^\S\n]++\d{4}"  # December 13, 2014
+    r"|" + _MONTH + r"[^\S\n]++\d{4}"  # décembre 2014
+    r")"
+)
+_NUMERIC = regex.compile(r"(\d{1,4})" + _SEP + r"(\d{1,2})(?:" + _SEP + r"(\d{1,4}))?")
+_WORDS = regex.compile(r"[^\W\d_]+|\d+")
+_FILLERS = frozenset(["er", "st", "nd", "rd", "th", "de", "del", "le"])
+
+
+def to_iso(text: str) -> str | None:
+    """Read a date as pages write it; return `YYYY-MM-DD` or `YYYY-MM`, or None if it is not a date."""
+    text = _plain(text.strip())
+    m = _NUMERIC.fullmatch(text)
+    if m:
+        a, b, c = m.group(1), m.group(2), m.group(3)
+        if len(a) == 4:  # year first
+            return _iso(int(a), int(b), int(c) if c else None)
+        if c and len(c) == 4:  # day first, unless that cannot be
+            day, month = int(a), int(b)
+            if month > 12 >= day:
+                day, month = month, day
+            return _iso(int(c), month, day)
+        return None
+    day = month = year = None
+    tokens = _WORDS.findall(text)
+    skip = False
+    for i, token in enumerate(tokens):
+        if skip:
+            skip = False
+        elif token.isdigit():
+            if len(token) == 4 and year is None:
+                year = int(token)
+            elif len(token) <= 2 and day is None:
+                day = int(token)
+            else:
+                return None
+        elif token in _FILLERS:
+            continue
+        elif month is None and " ".join(tokens[i : i + 2]) in MONTHS:
+            month, skip = MONTHS[" ".join(tokens[i : i + 2])], True
+        elif month is None and token in MONTHS:
+            month = MONTHS[token]
+        else:
+            return None
+    if year is None or month is None:
+        return None
+    return _iso(year, month, day)
+
+
+def _iso(year: int, month: int, day: int | None) -> str | None:
+    try:
+        if day is None:
+            dt.date(year, month, 1)
+            return f"{year:04d}-{month:02d}"
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,93 @@
+"""What every rule has in common, and the registry of rule kinds by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..view import Hit, View
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know about the document besides its text."""
+
+    lang: str | None = None
+    host: str | None = None
+    timeout: float = 1.0
+
+
+class RemoveExample(BaseModel):
+    """A `remove` example with an exact expectation: the clean text and the fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    clean: str = ""
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+class Examples(BaseModel):
+    """`remove`: texts the rule must clean (a string must go entirely); `keep`: texts it must not touch."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    remove: tuple[str | RemoveExample, ...] = Field(min_length=1)
+    keep: tuple[str, ...] = Field(min_length=1)
+
+
+class Rule(BaseModel):
+    """A rule: an id, a kind, a description, an optional scope, its parameters and its examples."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    kind: str
+    description: str = Field(min_length=3)
+    langs: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    examples: Examples
+
+    phase: ClassVar[int] = 1
+    """Rules run by phase (removals 1, truncation 2, extraction 3), then in pack order."""
+
+    @field_validator("langs", "sources")
+    @classmethod
+    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.lower().removeprefix("www.") for v in value)
+
+    def applies(self, ctx: Context) -> bool:
+        """Scope check: `langs` is skipped only when the language is known; `sources` needs a host."""
+        if self.langs and ctx.lang and ctx.lang not in self.langs:
+            return False
+        if self.sources:
+            host = ctx.host or ""
+            return any(host == s or host.endswith("." + s) for s in self.sources)
+        return True
+
+    def find(self, view: View, ctx: Context) -> Iterator[Hit]:
+        """Yield the spans of `view.text` this rule removes or extracts, in order, not overlapping."""
+        raise NotImplementedError
+
+
+KINDS: dict[str, type[Rule]] = {}
+
+
+def register(name: str):
+    """Class decorator: make a rule kind loadable under `kind: name`."""
+
+    def deco(cls: type[Rule]) -> type[Rule]:
+        KINDS[name] = cls
+        return cls
+
+    return deco
+
+
+def line_hits(view: View, indexes: Any) -> Iterator[Hit]:
+    """Hits covering whole lines of the view, by line index."""
+    for i in indexes:
+        line = view.lines[i]
+        yield Hit(line.start, line.end)

@@ -1,0 +1,117 @@
+"""Compiling rule patterns: macros, flags, and a refusal of patterns that can backtrack forever.
+
+Patterns use the `regex` module (Unicode classes such as `\\p{Lu}`, variable-length look-behind,
+possessive quantifiers, atomic groups). Two guards keep a pattern from hanging a run: at load, a
+group that holds an unbounded quantifier and is itself repeated without bound (`(a+)+`, `(\\w+\\s?)*`)
+is refused unless made possessive or atomic; at run time every match has a time limit
+(`Config.regex_timeout`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import regex
+
+from ..dates import DATE_PATTERN
+
+MACROS = {"<<date>>": DATE_PATTERN}
+"""Named sub-patterns a rule may use: `<<date>>` is any date `cleaner.dates.to_iso` reads."""
+
+Flag = Literal["ignorecase", "multiline", "dotall"]
+_FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
+
+
+def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = False) -> regex.Pattern:
+    """Expand macros, refuse nested unbounded repeats, compile; `line=True` makes it match whole lines.
+
+    Raises ValueError with a message that says what is wrong and how to fix it.
+    """
+    for name, body in MACROS.items():
+        pattern = pattern.replace(name, body)
+    unknown = regex.search(r"<<\w+>>", pattern)
+    if unknown:
+        raise ValueError(f"unknown macro {unknown.group()} (known: {', '.join(MACROS)})")
+    nested = nested_repeat(pattern)
+    if nested:
+        raise ValueError(
+            f"the group {nested!r} repeats an unbounded repeat, which can backtrack for minutes on a "
+            "long line; make the inner repeat possessive (`a++`, `a*+`) or the group atomic (`(?>...)`)"
+        )
+    bits = 0
+    for flag in flags:
+        bits |= _FLAGS[flag]
+    if line:
+        pattern = r"^[^\S\n]*+(?:" + pattern + r")[^\S\n]*+$"
+        bits |= regex.MULTILINE
+    try:
+        return regex.compile(pattern, bits)
+    except regex.error as exc:
+        raise ValueError(f"invalid pattern: {exc}") from None
+
+
+def nested_repeat(pattern: str) -> str | None:
+    """The first group that contains an unbounded, backtracking repeat and is repeated without bound."""
+    stack: list[list] = []  # [start, holds an unbounded repeat, is atomic]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            i = _class_end(pattern, i)
+        elif c == "(":
+            stack.append([i, False, pattern.startswith("(?>", i)])
+            i += 1
+        elif c == ")" and stack:
+            start, holds, atomic = stack.pop()
+            end, unbounded, possessive = _quantifier(pattern, i + 1)
+            if unbounded and holds and not atomic and not possessive:
+                return pattern[start:end]
+            if stack and not atomic and (holds or (unbounded and not possessive)):
+                stack[-1][1] = True
+            i = end
+        else:
+            end, unbounded, possessive = _quantifier(pattern, i)
+            if end > i:
+                if unbounded and not possessive and stack:
+                    stack[-1][1] = True
+                i = end
+            else:
+                i += 1
+    return None
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """Index just past the character class that opens at i."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] == "^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    while j < len(pattern):
+        if pattern[j] == "\\":
+            j += 2
+            continue
+        if pattern[j] == "[":
+            j = _class_end(pattern, j)
+            continue
+        if pattern[j] == "]":
+            return j + 1
+        j += 1
+    return j
+
+
+def _quantifier(pattern: str, j: int) -> tuple[int, bool, bool]:
+    """(end, unbounded, possessive) of a quantifier starting at j; end == j when there is none."""
+    if j >= len(pattern):
+        return j, False, False
+    if pattern[j] in "*+?":
+        end, unbounded = j + 1, pattern[j] != "?"
+    elif pattern[j] == "{" and (m := regex.match(r"\{(\d*)(,?)(\d*)\}", pattern[j:])):
+        end, unbounded = j + m.end(), bool(m.group(2)) and not m.group(3)
+    else:
+        return j, False, False
+    if end < len(pattern) and pattern[end] in "+?":
+        return end + 1, unbounded, pattern[end] == "+"
+    return end, unbounded, False

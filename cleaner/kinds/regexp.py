@@ -1,0 +1,40 @@
+"""`regex`: a whole line matched by a pattern (`scope: line`), or every match of it (`scope: span`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Literal
+
+import regex
+from pydantic import ValidationInfo, field_validator
+
+from ..view import Hit, View
+from .base import Context, Rule, register
+from .patterns import Flag, compile_pattern
+
+
+@register("regex")
+class RegexRule(Rule):
+    """Removes lines the pattern matches entirely (default), or each matched span with `scope: span`."""
+
+    kind: Literal["regex"]
+    flags: tuple[Flag, ...] = ()
+    scope: Literal["line", "span"] = "line"
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str, info: ValidationInfo) -> str:
+        compile_pattern(pattern, info.data.get("flags", ()))
+        return pattern
+
+    @cached_property
+    def compiled(self) -> regex.Pattern:
+        """The compiled pattern (whole-line form for `scope: line`)."""
+        return compile_pattern(self.pattern, self.flags, line=self.scope == "line")
+
+    def find(self, view: View, ctx: Context) -> Iterator[Hit]:
+        for m in self.compiled.finditer(view.text, timeout=ctx.timeout):
+            if m.end() > m.start():
+                yield Hit(m.start(), m.end())

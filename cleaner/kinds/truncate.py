@@ -1,0 +1,60 @@
+"""`truncate`: a related-content marker near the end, after which the rest is a list, not article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field
+
+from ..text import ends_sentence, line_key, word_count
+from ..view import Hit, View
+from .base import Context, Rule, register
+
+
+@register("truncate")
+class TruncateRule(Rule):
+    """Removes a marker line and everything after it, but only when what follows is list-like.
+
+    List-like: every following line is at most `max_line_chars` long, and at most `max_prose_lines`
+    of them read as prose (`prose_words` words or more, ending like a sentence; teasers end with an
+    ellipsis). At least `min_before_chars` of text must stand before the marker. A marker mentioned
+    inside a sentence is not a marker line, so it never matches.
+    """
+
+    kind: Literal["truncate"]
+    markers: tuple[str, ...] = Field(min_length=1)
+    min_before_chars: int = Field(150, ge=0)
+    max_line_chars: int = Field(250, ge=1)
+    max_prose_lines: int = Field(1, ge=0)
+    prose_words: int = Field(12, ge=1)
+
+    phase = 2
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """The normalised markers."""
+        return frozenset(line_key(m) for m in self.markers)
+
+    def find(self, view: View, ctx: Context) -> Iterator[Hit]:
+        if self.keys.isdisjoint(view.key_set):
+            return
+        for i, key in enumerate(view.keys):
+            if key in self.keys and self._list_after(view, i):
+                yield Hit(view.lines[i].start, len(view.text))
+                return
+
+    def _list_after(self, view: View, i: int) -> bool:
+        if len(view.text[: view.lines[i].start].strip()) < self.min_before_chars:
+            return False
+        prose = 0
+        for line in view.lines[i + 1 :]:
+            text = line.text.strip()
+            if len(text) > self.max_line_chars:
+                return False
+            if word_count(text) >= self.prose_words and ends_sentence(text):
+                prose += 1
+                if prose > self.max_prose_lines:
+                    return False
+        return True

@@ -1,0 +1,117 @@
+"""The core objects: what goes in, what a rule did, what comes out, and why a document was dropped."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FIELDS = ("title", "source", "published", "author", "section")
+"""The metadata fields that `extract` rules may fill."""
+
+FieldName = Literal["title", "source", "published", "author", "section"]
+
+
+class Document(BaseModel):
+    """One input record. `meta` passes through untouched; `lang` is an optional hint from the input."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: str = ""
+    url: str | None = None
+    source: str | None = None
+    html: str | None = None
+    lang: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def host(self) -> str | None:
+        """The host of `url` (lower case, without `www.`), or `source` when there is no URL."""
+        from urllib.parse import urlsplit
+
+        if self.url:
+            host = (urlsplit(self.url if "//" in self.url else "//" + self.url).hostname or "").lower()
+            return host.removeprefix("www.") or None
+        return self.source.lower() if self.source else None
+
+
+class Edit(BaseModel):
+    """A span of the raw text that a rule removed (`remove`) or moved into a field (`extract`).
+
+    Offsets are into the raw text of the document, so every edit can be shown in place; edits of one
+    document never overlap, and removing them all from the raw text gives the clean text (see `replay`).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    rule: str
+    kind: Literal["remove", "extract"] = "remove"
+    field: FieldName | None = None
+    value: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Edit:
+        if self.end < self.start:
+            raise ValueError(f"edit end {self.end} is before its start {self.start}")
+        if (self.kind == "extract") != (self.field is not None):
+            raise ValueError("an `extract` edit names a field; a `remove` edit does not")
+        return self
+
+
+class Cleaned(BaseModel):
+    """A cleaned document: clean text, the fields lifted out of the noise, and every edit made."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    published: str | None = None
+    author: str | None = None
+    section: str | None = None
+    edits: tuple[Edit, ...] = ()
+    warnings: tuple[str, ...] = ()
+    lang: str | None = None
+    lang_score: float | None = None
+    langs: dict[str, float] | None = None
+    dup_of: str | None = None
+    cluster: str | None = None
+    document: Document = Field(exclude=True)
+
+    def fields(self) -> dict[str, str | None]:
+        """The five metadata fields as a dict."""
+        return {name: getattr(self, name) for name in FIELDS}
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready output record of `cleaner clean`."""
+        out: dict[str, Any] = {"id": self.id, "text": self.text, **self.fields()}
+        out["edits"] = [e.model_dump(exclude_none=True) for e in self.edits]
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        if self.document.url:
+            out["url"] = self.document.url
+        if self.document.meta:
+            out["meta"] = self.document.meta
+        return out
+
+
+class Rejected(BaseModel):
+    """A dropped document: which stage dropped it, a stable reason code, and the raw record."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str | None
+    stage: str
+    reason: str
+    detail: str = ""
+    dup_of: str | None = None
+    similarity: float | None = None
+    raw: Any = None
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready rejects line."""
+        return self.model_dump(exclude_none=True)

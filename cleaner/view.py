@@ -1,0 +1,81 @@
+"""The text a rule sees: the raw text minus what earlier rules removed, mapped back to raw offsets."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import cached_property
+from typing import NamedTuple
+
+from .text import line_key
+
+
+class Line(NamedTuple):
+    """One line of a view: `start`/`end` are view offsets of its text (the newline excluded)."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Hit(NamedTuple):
+    """A span a rule wants gone, in view offsets; with `field`, its text moves into that field."""
+
+    start: int
+    end: int
+    field: str | None = None
+    value: str | None = None
+
+
+class View:
+    """The visible text after the removals so far, with the kept raw segments behind it."""
+
+    def __init__(self, raw: str, removed: list[tuple[int, int]]):
+        kept: list[tuple[int, int]] = []
+        pos = 0
+        for start, end in removed:
+            if start > pos:
+                kept.append((pos, start))
+            pos = max(pos, end)
+        if pos < len(raw):
+            kept.append((pos, len(raw)))
+        self._raw_starts = [a for a, _ in kept]
+        self._vis_starts: list[int] = []
+        total = 0
+        for a, b in kept:
+            self._vis_starts.append(total)
+            total += b - a
+        self.text = "".join(raw[a:b] for a, b in kept) if len(kept) != 1 else raw[kept[0][0] : kept[0][1]]
+
+    def raw_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The raw spans behind view span [start, end): several when it crosses earlier removals."""
+        spans = []
+        i = max(bisect_right(self._vis_starts, start) - 1, 0)
+        while start < end and i < len(self._vis_starts):
+            seg_vis = self._vis_starts[i]
+            seg_end = self._vis_starts[i + 1] if i + 1 < len(self._vis_starts) else len(self.text)
+            stop = min(end, seg_end)
+            if stop > start:
+                raw0 = self._raw_starts[i] + (start - seg_vis)
+                spans.append((raw0, raw0 + stop - start))
+                start = stop
+            i += 1
+        return spans
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """The view's lines, split on `\\n` only."""
+        out, pos = [], 0
+        for piece in self.text.split("\n"):
+            out.append(Line(pos, pos + len(piece), piece))
+            pos += len(piece) + 1
+        return out
+
+    @cached_property
+    def keys(self) -> list[str | None]:
+        """`line_key` of every line, computed once per view and shared by all phrase rules."""
+        return [line_key(line.text) for line in self.lines]
+
+    @cached_property
+    def key_set(self) -> frozenset[str | None]:
+        """The set of line keys, for a cheap 'can this rule fire at all' test."""
+        return frozenset(self.keys)
