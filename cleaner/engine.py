@@ -61,7 +61,7 @@ def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 
         id=doc.id,
         text=state.view.text,
         edits=tuple(sorted(state.edits, key=lambda e: e.start)),
-        warnings=tuple(state.warnings),
+        warnings=doc.warnings + tuple(state.warnings),
         document=doc,
         **state.fields,
     )

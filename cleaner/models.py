@@ -24,6 +24,8 @@ class Document(BaseModel):
     html: str | None = None
     lang: str | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    """Problems met while reading it (invalid UTF-8 replaced, ...), carried to the output."""
 
     @property
     def host(self) -> str | None:

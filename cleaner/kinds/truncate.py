@@ -25,7 +25,7 @@ class TruncateRule(Rule):
 
     kind: Literal["truncate"]
     markers: tuple[str, ...] = Field(min_length=1)
-    min_before_chars: int = Field(150, ge=0)
+    min_before_chars: int = Field(80, ge=0)
     max_line_chars: int = Field(250, ge=1)
     max_prose_lines: int = Field(1, ge=0)
     prose_words: int = Field(12, ge=1)

@@ -1,0 +1,56 @@
+"""Running rules' own examples: a rule pack tests itself.
+
+Each rule alone: a `remove` example given as a string must be removed entirely; one given as a
+mapping must leave exactly its `clean` text and fill its `fields`; a `keep` example must get no edit
+from the rule. Then every `keep` example goes through the whole rule set, because a keep example is
+a promise that article text survives the cleaner, not just one rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .edits import WHITESPACE_RULE
+from .engine import run_rules
+from .kinds import Context, RemoveExample, Rule
+from .models import Document
+
+
+def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
+    """Failures of one rule's own examples, as messages naming the rule and the example."""
+    ctx = Context(timeout=timeout)
+    failures = []
+    for n, example in enumerate(rule.examples.remove, start=1):
+        spec = example if isinstance(example, RemoveExample) else RemoveExample(text=example)
+        out = run_rules(Document(id="example", text=spec.text), [rule], ctx)
+        fired = any(e.rule == rule.id for e in out.edits)
+        if not fired:
+            failures.append(f"{rule.id}: remove example {n} is not touched: {_short(spec.text)}")
+        elif out.text != spec.clean.strip():
+            failures.append(f"{rule.id}: remove example {n} leaves {_short(out.text)}, expected {_short(spec.clean)}")
+        for name, value in spec.fields.items():
+            if getattr(out, name, None) != value:
+                failures.append(f"{rule.id}: remove example {n} gives {name}={getattr(out, name, None)!r}, expected {value!r}")
+    for n, text in enumerate(rule.examples.keep, start=1):
+        out = run_rules(Document(id="example", text=text), [rule], ctx)
+        if any(e.rule == rule.id for e in out.edits):
+            failures.append(f"{rule.id}: keep example {n} is changed: {_short(text)} -> {_short(out.text)}")
+    return failures
+
+
+def check_keep_against(rules: Iterable[Rule], all_rules: Iterable[Rule], timeout: float = 1.0) -> list[str]:
+    """Failures of `rules`' keep examples when the whole of `all_rules` runs on them."""
+    everything = list(all_rules)
+    failures = []
+    for rule in rules:
+        for n, text in enumerate(rule.examples.keep, start=1):
+            out = run_rules(Document(id="example", text=text), everything, Context(timeout=timeout))
+            culprits = sorted({e.rule for e in out.edits if e.rule != WHITESPACE_RULE})
+            if culprits:
+                failures.append(f"{rule.id}: keep example {n} is changed by {', '.join(culprits)}: {_short(text)}")
+    return failures
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = text.replace("\n", "⏎")
+    return repr(text if len(text) <= width else text[: width - 1] + "…")

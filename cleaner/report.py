@@ -1,0 +1,74 @@
+"""Counting what a run did: documents in and out, rejections by reason, removals by rule, fields found."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .edits import WHITESPACE_RULE
+from .models import FIELDS, Cleaned, Rejected
+
+
+@dataclass
+class Stats:
+    """Counters that add up: `read == cleaned + rejected`, and per-rule figures sum to `removed_chars`."""
+
+    read: int = 0
+    cleaned: int = 0
+    raw_chars: int = 0
+    clean_chars: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    rule_docs: Counter = field(default_factory=Counter)
+    rule_chars: Counter = field(default_factory=Counter)
+    fields: Counter = field(default_factory=Counter)
+    warnings: int = 0
+
+    def add(self, item: Cleaned | Rejected) -> None:
+        """Count one result."""
+        self.read += 1
+        if isinstance(item, Rejected):
+            self.rejected[item.reason] += 1
+            return
+        self.cleaned += 1
+        self.raw_chars += len(item.document.text)
+        self.clean_chars += len(item.text)
+        self.warnings += bool(item.warnings)
+        for rule in {e.rule for e in item.edits}:
+            self.rule_docs[rule] += 1
+        for e in item.edits:
+            self.rule_chars[e.rule] += e.end - e.start
+        self.fields.update(name for name in FIELDS if getattr(item, name))
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "read": self.read,
+            "cleaned": self.cleaned,
+            "rejected": dict(sorted(self.rejected.items())),
+            "raw_chars": self.raw_chars,
+            "clean_chars": self.clean_chars,
+            "rules": {r: {"docs": self.rule_docs[r], "chars": self.rule_chars[r]} for r in sorted(self.rule_chars)},
+            "fields": {name: self.fields[name] for name in FIELDS},
+            "warnings": self.warnings,
+        }
+
+    def summary(self) -> str:
+        """A short plain-text summary of what was removed, for the terminal."""
+        removed = self.raw_chars - self.clean_chars
+        share = f" ({removed / self.raw_chars:.1%})" if self.raw_chars else ""
+        rejected = sum(self.rejected.values())
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.rejected.items()))
+        lines = [
+            f"{self.read} documents read, {self.cleaned} cleaned, {rejected} rejected" + (f" ({reasons})" if reasons else ""),
+            f"removed {removed:,} of {self.raw_chars:,} characters{share}",
+            "fields: " + ", ".join(f"{name} {self.fields[name]}" for name in FIELDS),
+        ]
+        if self.warnings:
+            lines.append(f"{self.warnings} documents carry warnings (see their `warnings`)")
+        rules = sorted(self.rule_chars, key=lambda r: (r == WHITESPACE_RULE, -self.rule_chars[r], r))
+        if rules:
+            width = max(len(r) for r in rules)
+            lines.append(f"  {'rule':<{width}}  {'docs':>6}  {'chars':>10}")
+            lines += [f"  {r:<{width}}  {self.rule_docs[r]:>6}  {self.rule_chars[r]:>10,}" for r in rules]
+        return "\n".join(lines)
