@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from .checks import check_keep_against, check_rule
@@ -80,38 +81,22 @@ def cmd_clean(args: argparse.Namespace) -> int:
     cleaner = Cleaner(config)  # loads and validates every pack before any input is read
     rejects_path = args.rejects or ("-" if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
     stats = Stats()
-    rejects_to_stderr = rejects_path == "-"
-    with JsonlWriter(args.out) as out, _RejectSink(rejects_path if not rejects_to_stderr else None) as rejects:
+    rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
+    with JsonlWriter(args.out) as out, rejects or nullcontext():
         for item in read_inputs(args.inputs, config):
             result = item if isinstance(item, Rejected) else cleaner.clean(item)
             stats.add(result)
-            if isinstance(result, Rejected):
-                if rejects_to_stderr:
-                    print(f"cleaner: rejected {result.id or '-'}: {result.detail}", file=sys.stderr)
-                else:
-                    rejects.write(result.record())
+            if isinstance(result, Rejected) and rejects is None:
+                print(f"cleaner: rejected {result.id or '-'}: {result.detail}", file=sys.stderr)
+            elif isinstance(result, Rejected):
+                rejects.write(result.record())
             else:
                 out.write(result.record())
     if not args.quiet:
         where = "stdout" if args.out == "-" else args.out
-        rej = "" if rejects_to_stderr or not rejects.count else f", rejects in {rejects_path}"
+        rej = f", rejects in {rejects_path}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary()}", file=sys.stderr)
     return 0
-
-
-class _RejectSink(JsonlWriter):
-    """The rejects file, written only when a path is given (stderr gets messages otherwise)."""
-
-    def __init__(self, path: str | None):
-        super().__init__(path or "")
-        self.enabled = path is not None
-
-    def __enter__(self) -> _RejectSink:
-        return super().__enter__() if self.enabled else self
-
-    def __exit__(self, *exc) -> None:
-        if self.enabled:
-            super().__exit__(*exc)
 
 
 def cmd_rules_list(args: argparse.Namespace) -> int:

@@ -84,9 +84,9 @@ def load_files(files: list[Path]) -> RuleSet:
     for path in files:
         text = _read(path)
         digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
-        for rule in load_pack_text(text, str(path)):
+        for rule, line in _load_pack(text, str(path)):
             if rule.id in seen:
-                raise RulePackError(str(path), f"duplicate id, already defined in {seen[rule.id]}", rule.id, "id")
+                raise RulePackError(str(path), f"duplicate id, already defined in {seen[rule.id]}", rule.id, "id", line)
             seen[rule.id] = str(path)
             rules.append(rule)
     ordered = sorted(rules, key=lambda r: type(r).phase)  # stable: load order within a phase
@@ -104,6 +104,10 @@ def _read(path: Path) -> str:
 
 def load_pack_text(text: str, name: str) -> list[Rule]:
     """Parse and validate one pack's YAML text; `name` is used in error messages."""
+    return [rule for rule, _ in _load_pack(text, name)]
+
+
+def _load_pack(text: str, name: str) -> list[tuple[Rule, int | None]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -117,7 +121,8 @@ def load_pack_text(text: str, name: str) -> list[Rule]:
     if extra:
         raise RulePackError(name, f"unknown top-level key {sorted(extra)[0]!r} (allowed: rules, description)")
     lines = _item_lines(node)
-    return [_build(item, name, lines[i] if i < len(lines) else None, i) for i, item in enumerate(data["rules"])]
+    located = [(item, lines[i] if i < len(lines) else None) for i, item in enumerate(data["rules"])]
+    return [(_build(item, name, line, i), line) for i, (item, line) in enumerate(located)]
 
 
 def _item_lines(node: Any) -> list[int]:

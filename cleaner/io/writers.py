@@ -19,11 +19,13 @@ def dumps(record: dict[str, Any]) -> str:
 class JsonlWriter:
     """A context manager writing one JSON object a line; `-` is stdout. The file appears only on success.
 
+    With `keep_empty=False` a file that got no record is not created.
     A lone surrogate (which UTF-8 cannot hold) is written as its JSON escape, so the line stays valid.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, keep_empty: bool = True):
         self.path = str(path)
+        self.keep_empty = keep_empty
         self.count = 0
         self._fh: TextIO | None = None
         self._tmp: str | None = None
@@ -51,7 +53,7 @@ class JsonlWriter:
             self._fh.flush()
             return
         self._fh.close()
-        if exc_type is None:
+        if exc_type is None and (self.count or self.keep_empty):
             os.replace(self._tmp, self.path)
         else:
             os.unlink(self._tmp)

@@ -87,7 +87,12 @@ def register(name: str):
 
 
 def line_hits(view: View, indexes: Any) -> Iterator[Hit]:
-    """Hits covering whole lines of the view, by line index."""
+    """Hits covering whole lines of the view (by line index), each with its newline."""
     for i in indexes:
         line = view.lines[i]
-        yield Hit(line.start, line.end)
+        yield whole_lines(view, line.start, line.end)
+
+
+def whole_lines(view: View, start: int, end: int) -> Hit:
+    """A hit for lines from `start` to `end`, taking the newline after them so no blank line is left."""
+    return Hit(start, end + 1 if view.text[end : end + 1] == "\n" else end)

@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from ..text import line_key
 from ..view import Hit, View
-from .base import Context, Rule, register
+from .base import Context, Rule, register, whole_lines
 
 
 @register("block")
@@ -49,7 +49,7 @@ class BlockRule(Rule):
                     break
                 j += 1
             if matched == len(self.keys):
-                yield Hit(view.lines[i].start, view.lines[j - 1].end)
+                yield whole_lines(view, view.lines[i].start, view.lines[j - 1].end)
                 i = j
             else:
                 i += 1

@@ -63,7 +63,10 @@ class ExtractRule(Rule):
                 fields.append(Hit(start, end, name, value))
             else:
                 if fields:
-                    yield from _with_gaps(m.start(), m.end(), sorted(fields))
+                    end = m.end()
+                    if (m.start() == 0 or view.text[m.start() - 1] == "\n") and view.text[end : end + 1] == "\n":
+                        end += 1  # whole lines: take the newline too, so no blank line is left
+                    yield from _with_gaps(m.start(), end, sorted(fields))
 
 
 def _with_gaps(start: int, end: int, fields: list[Hit]) -> Iterator[Hit]:

@@ -10,7 +10,7 @@ import regex
 from pydantic import ValidationInfo, field_validator
 
 from ..view import Hit, View
-from .base import Context, Rule, register
+from .base import Context, Rule, register, whole_lines
 from .patterns import Flag, compile_pattern
 
 
@@ -37,4 +37,4 @@ class RegexRule(Rule):
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         for m in self.compiled.finditer(view.text, timeout=ctx.timeout):
             if m.end() > m.start():
-                yield Hit(m.start(), m.end())
+                yield whole_lines(view, m.start(), m.end()) if self.scope == "line" else Hit(m.start(), m.end())

@@ -10,7 +10,7 @@ import regex
 from pydantic import Field, field_validator
 
 from ..view import Hit, View
-from .base import Context, Rule, register
+from .base import Context, Rule, register, whole_lines
 from .patterns import compile_pattern
 
 _SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}")
@@ -70,4 +70,4 @@ class TickerRule(Rule):
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         for line in view.lines:
             if self.is_ticker(line.text, ctx.timeout):
-                yield Hit(line.start, line.end)
+                yield whole_lines(view, line.start, line.end)

@@ -19,8 +19,9 @@ class TruncateRule(Rule):
 
     List-like: every following line is at most `max_line_chars` long, and at most `max_prose_lines`
     of them read as prose (`prose_words` words or more, ending like a sentence; teasers end with an
-    ellipsis). At least `min_before_chars` of text must stand before the marker. A marker mentioned
-    inside a sentence is not a marker line, so it never matches.
+    ellipsis). At least `min_before_chars` of text must stand before the marker. A marker line is
+    the marker alone, or followed by at most `marker_extra_words` words ("More from Reuters"); a
+    marker mentioned inside a sentence is not a marker line, so it never matches.
     """
 
     kind: Literal["truncate"]
@@ -29,6 +30,7 @@ class TruncateRule(Rule):
     max_line_chars: int = Field(250, ge=1)
     max_prose_lines: int = Field(1, ge=0)
     prose_words: int = Field(12, ge=1)
+    marker_extra_words: int = Field(3, ge=0)
 
     phase = 2
 
@@ -37,13 +39,26 @@ class TruncateRule(Rule):
         """The normalised markers."""
         return frozenset(line_key(m) for m in self.markers)
 
+    @cached_property
+    def first_words(self) -> frozenset[str]:
+        """The first word of each marker: a line starting with none of them is not a marker line."""
+        return frozenset(k.split()[0] for k in self.keys)
+
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        if self.keys.isdisjoint(view.key_set):
-            return
         for i, key in enumerate(view.keys):
-            if key in self.keys and self._list_after(view, i):
+            if key and key.split(maxsplit=1)[0] in self.first_words and self._is_marker(key) and self._list_after(view, i):
                 yield Hit(view.lines[i].start, len(view.text))
                 return
+
+    def _is_marker(self, key: str) -> bool:
+        if key in self.keys:
+            return True
+        words = key.split()
+        return any(
+            len(words) <= len(m.split()) + self.marker_extra_words and key.startswith(m) and key[len(m)] in " :"
+            for m in self.keys
+            if len(key) > len(m)
+        )
 
     def _list_after(self, view: View, i: int) -> bool:
         if len(view.text[: view.lines[i].start].strip()) < self.min_before_chars:

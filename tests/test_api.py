@@ -1,0 +1,73 @@
+"""The Python API and the config object: same config as the CLI, one document or a stream."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from cleaner import Cleaned, Config, Document, Rejected, clean, replay
+from cleaner.config import ConfigError
+from conftest import SEEDS
+
+
+def test_clean_a_string_a_dict_and_a_document():
+    text = "Publié dans Le Matin le 3 mars 2021\n\nLe texte de l'article."
+    for doc in (text, {"id": "0", "text": text}, Document(id="0", text=text)):
+        out = clean(doc)
+        assert isinstance(out, Cleaned)
+        assert (out.id, out.text, out.source, out.published) == ("0", "Le texte de l'article.", "Le Matin", "2021-03-03")
+
+
+def test_clean_an_iterable_is_lazy_and_ordered():
+    docs = ({"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in sorted(SEEDS.glob("*.txt")))
+    results = clean(docs)
+    assert not isinstance(results, (list, tuple))
+    outs = list(results)
+    assert [o.id for o in outs] == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    assert all(replay(o.document.text, o.edits) == o.text for o in outs)
+
+
+def test_dict_fields_by_config_and_meta():
+    out = clean({"key": "k1", "body": "Texte.", "url": "http://x.ma/a", "tags": ["a"]}, id_field="key", text_field="body")
+    assert (out.id, out.text, out.document.url, out.document.meta) == ("k1", "Texte.", "http://x.ma/a", {"tags": ["a"]})
+
+
+def test_oversized_document_is_a_rejection_not_an_exception():
+    out = clean("x" * 50, max_doc_chars=10)
+    assert isinstance(out, Rejected)
+    assert (out.reason, out.stage) == ("bad_input", "clean") and "max_doc_chars=10" in out.detail
+
+
+def test_config_is_frozen_layered_and_strict(tmp_path):
+    cfg = Config.load()
+    with pytest.raises(pydantic.ValidationError):
+        cfg.max_passes = 5  # type: ignore[misc]
+    user = tmp_path / "c.toml"
+    user.write_text("max_passes = 5\nregex_timeout = 2.5\n", encoding="utf-8")
+    layered = Config.load(user, max_passes=7)
+    assert (layered.max_passes, layered.regex_timeout) == (7, 2.5)
+    assert Config.load(user) == Config.load(user) and hash(Config.load(user)) == hash(Config.load(user))
+    with pytest.raises(ConfigError, match="no_such_key"):
+        Config.load(no_such_key=1)
+    with pytest.raises(ConfigError, match="config file not found"):
+        Config.load(tmp_path / "missing.toml")
+
+
+def test_scopes_langs_and_sources(tmp_path):
+    from cleaner import Cleaner
+    from cleaner.packs import load_files
+
+    pack = tmp_path / "p.yaml"
+    pack.write_text(
+        "rules:\n"
+        "  - {id: t.fr, kind: line, description: fr only, langs: [fr], phrases: [Publicité], examples: {remove: [Publicité], keep: [x]}}\n"
+        "  - {id: t.site, kind: line, description: one site, sources: [example.ma], phrases: [Menu], examples: {remove: [Menu], keep: [x]}}\n",
+        encoding="utf-8",
+    )
+    cleaner = Cleaner(Config.load(default_rules=False), load_files([pack]))
+    text = "Publicité\nMenu\nTexte."
+    assert cleaner.clean(Document(id="a", text=text)).text == "Menu\nTexte."  # no lang known: scoped rule runs; no host: site rule does not
+    assert cleaner.clean(Document(id="b", text=text, lang="en")).text == text
+    assert cleaner.clean(Document(id="c", text=text, url="https://www.example.ma/x")).text == "Texte."
+    assert cleaner.clean(Document(id="d", text=text, url="https://news.example.ma/x", lang="fr")).text == "Texte."
+    assert cleaner.clean(Document(id="e", text=text, url="https://notexample.ma/x")).text == "Menu\nTexte."

@@ -1,0 +1,152 @@
+"""The `cleaner clean` command end to end, as a real subprocess: inputs, outputs, rejects, summary."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from cleaner import replay
+from conftest import SEEDS, run_cli
+
+
+def _records(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_clean_seed_folder_writes_one_record_per_seed_and_a_summary(tmp_path):
+    out = tmp_path / "seeds.jsonl"
+    proc = run_cli("clean", str(SEEDS), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    records = _records(out)
+    assert [r["id"] for r in records] == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    for record in records:
+        assert set(record) >= {"id", "text", "title", "source", "published", "author", "section", "edits"}
+        raw = (SEEDS / f"{record['id']}.txt").read_text(encoding="utf-8")
+        from cleaner import Edit
+
+        assert replay(raw, [Edit(**e) for e in record["edits"]]) == record["text"]
+    assert "5 documents read, 5 cleaned, 0 rejected" in proc.stderr
+    assert "generic.ticker" in proc.stderr and "removed" in proc.stderr
+    assert not (tmp_path / "seeds.rejects.jsonl").exists()
+
+
+def test_extract_edits_carry_field_and_value(tmp_path):
+    out = tmp_path / "o.jsonl"
+    run_cli("clean", str(SEEDS / "000_60897166cff71104.txt"), "--out", str(out))
+    edits = _records(out)[0]["edits"]
+    extracted = {e["field"]: e["value"] for e in edits if e["kind"] == "extract"}
+    assert extracted == {"title": "Entretien : «Je rêve d'un service client par Facebook»", "source": "Finances news", "published": "2014-12-13"}
+    assert all("field" not in e for e in edits if e["kind"] == "remove")
+
+
+def test_stdin_to_stdout_in_a_pipeline():
+    lines = [json.dumps({"id": "a", "text": "Publié dans Le Matin le 3 mars 2021\n\nLe texte."}), json.dumps({"id": "b", "text": "Autre texte."})]
+    proc = run_cli("clean", "-", "--out", "-", stdin="\n".join(lines) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [(r["id"], r["text"], r["published"]) for r in records] == [("a", "Le texte.", "2021-03-03"), ("b", "Autre texte.", None)]
+    assert "2 documents read" in proc.stderr
+
+
+def test_field_mapping_and_meta_passthrough(tmp_path):
+    inp = tmp_path / "in.jsonl.gz"
+    with gzip.open(inp, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"doc_id": 7, "body": "Un texte.", "url": "https://www.example.ma/a", "extra": [1, 2]}) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(inp), "--out", str(out), "--id-field", "doc_id", "--text-field", "body")
+    assert proc.returncode == 0, proc.stderr
+    assert _records(out) == [
+        {"id": "7", "text": "Un texte.", "title": None, "source": None, "published": None, "author": None, "section": None,
+         "edits": [], "url": "https://www.example.ma/a", "meta": {"extra": [1, 2]}}
+    ]
+
+
+def test_bad_records_go_to_rejects_with_file_and_line(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    inp.write_bytes(
+        b'{"id": "ok", "text": "Bon texte."}\n'
+        b'{"id": "broken", "text": \n'
+        b'["not", "an", "object"]\n'
+        b'{"id": "empty", "text": "   "}\n'
+        b'{"id": "notext"}\n'
+        b'{"id": "number", "text": 42}\n'
+        b'{"id": "latin1", "text": "caf\xe9"}\n'
+        b'\n'
+    )
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(inp), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    kept = _records(out)
+    rejects = _records(tmp_path / "out.rejects.jsonl")
+    assert [r["id"] for r in kept] == ["ok", "latin1"]
+    assert kept[1]["text"] == "caf\ufffd" and "invalid UTF-8" in kept[1]["warnings"][0]
+    assert len(rejects) == 5 and all(r["reason"] == "bad_input" for r in rejects)
+    assert rejects[0]["detail"].startswith(f"{inp}:2: malformed JSON") and rejects[0]["raw"] == '{"id": "broken", "text": '
+    assert rejects[1]["detail"] == f"{inp}:3: a record must be a JSON object, got list"
+    details = {r.get("id"): r["detail"] for r in rejects}
+    assert details["empty"] == f"{inp}:4: empty document"
+    assert details["notext"] == f"{inp}:5: no 'text' field"
+    assert details["number"] == f"{inp}:6: 'text' is int, not a string"
+    assert "7 documents read, 2 cleaned, 5 rejected (bad_input 5)" in proc.stderr
+
+
+def test_every_input_record_ends_up_exactly_once(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    rows = [{"id": f"d{i}", "text": "Texte numéro %d." % i if i % 3 else ""} for i in range(30)]
+    inp.write_text("\n".join(json.dumps(r) for r in rows) + "\n{oops\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run_cli("clean", str(inp), "--out", str(out))
+    kept = [r["id"] for r in _records(out)]
+    rejected = [r.get("id") for r in _records(tmp_path / "out.rejects.jsonl")]
+    assert len(kept) + len(rejected) == 31
+    assert sorted(kept + [r for r in rejected if r]) == sorted(r["id"] for r in rows)
+
+
+def test_unreadable_inputs_are_rejected_not_raised(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Un article.", encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"")
+    (folder / "c.bin").write_bytes(b"\x00\x01\x02")
+    (folder / "d.jsonl.gz").write_bytes(gzip.compress(b'{"id": "g", "text": "Texte."}\n' * 50)[:-20])
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(folder), str(tmp_path / "missing.txt"), "--out", str(out))
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    rejects = _records(tmp_path / "out.rejects.jsonl")
+    details = " | ".join(r["detail"] for r in rejects)
+    assert "b.txt: empty document" in details
+    assert "c.bin: unsupported file type" in details
+    assert "d.jsonl.gz: unreadable after line" in details
+    assert "missing.txt: no such file or folder" in details
+    assert "a" in [r["id"] for r in _records(out)]
+
+
+def test_rejects_to_stderr_when_output_is_stdout():
+    proc = run_cli("clean", "-", "--out", "-", stdin='{"id": "x"}\n')
+    assert proc.returncode == 0
+    assert proc.stdout == ""
+    assert "rejected x: <stdin>:1: no 'text' field" in proc.stderr
+
+
+def test_output_is_deterministic(tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    run_cli("clean", str(SEEDS), "--out", str(a), "-q")
+    run_cli("clean", str(SEEDS), "--out", str(b), "-q")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_config_file_and_bad_config(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("max_doc_chars = 100\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
+    assert proc.returncode == 0
+    rejects = _records(tmp_path / "o.rejects.jsonl")
+    assert len(rejects) == 5 and "over max_doc_chars=100" in rejects[0]["detail"]
+    cfg.write_text("max_passes = 'many'\n", encoding="utf-8")
+    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
+    assert proc.returncode == 2 and f"config in {cfg}: max_passes" in proc.stderr
+    cfg.write_text("colour = 1\n", encoding="utf-8")
+    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
+    assert proc.returncode == 2 and "colour" in proc.stderr

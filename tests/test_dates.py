@@ -1,0 +1,41 @@
+"""Dates as pages write them, to ISO 8601."""
+
+from __future__ import annotations
+
+import pytest
+import regex
+
+from cleaner.dates import DATE_PATTERN, to_iso
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("13 - 12 - 2014", "2014-12-13"),
+        ("04 - 02 - 2003", "2003-02-04"),
+        ("13/12/2014", "2014-12-13"),
+        ("13.12.2014", "2014-12-13"),
+        ("12/25/2014", "2014-12-25"),
+        ("2014-12-13", "2014-12-13"),
+        ("2014/12/13", "2014-12-13"),
+        ("2022-05", "2022-05"),
+        ("13 décembre 2014", "2014-12-13"),
+        ("13 Decembre 2014", "2014-12-13"),
+        ("1er janvier 2020", "2020-01-01"),
+        ("février 2015", "2015-02"),
+        ("13 Sept. 2014", "2014-09-13"),
+        ("December 13, 2014", "2014-12-13"),
+        ("13 de diciembre de 2014", "2014-12-13"),
+        ("13 يناير 2014", "2014-01-13"),
+        ("١٣ فبراير ٢٠١٤", "2014-02-13"),
+        ("13 كانون الثاني 2014", "2014-01-13"),
+    ],
+)
+def test_dates_read_and_matched_by_the_macro(text, iso):
+    assert to_iso(text) == iso
+    assert regex.fullmatch(DATE_PATTERN, text, regex.IGNORECASE)
+
+
+@pytest.mark.parametrize("text", ["31/02/2014", "2014-13", "13 blurb 2014", "5 mai", "", "13/12/14", "00/00/0000"])
+def test_not_dates(text):
+    assert to_iso(text) is None

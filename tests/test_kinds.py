@@ -1,0 +1,117 @@
+"""Rule kinds by structure: tickers, truncation, blocks and extraction beyond the seeds' words."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Config, Document
+from cleaner.engine import run_rules
+from cleaner.kinds import Context
+from cleaner.packs import load_rules
+
+RULES = load_rules(Config.load())
+TICKER = RULES.by_id("generic.ticker")
+RELATED = RULES.by_id("generic.related-list")
+
+HEADLINES = [
+    "Le Parlement adopte la loi de finances 2025",
+    "Inflation : les prix reculent pour le troisième mois",
+    "Football : le Raja s'impose face au Wydad",
+    "Séisme au large des côtes japonaises",
+    "Les exportations agricoles atteignent un record",
+    "Climat : Rabat accueille une conférence internationale",
+]
+
+
+@pytest.mark.parametrize("sep", ["\u00a0\u00a0\u00a0\u00a0", "   ", " | ", " • ", " · ", " - ", " — "])
+def test_ticker_by_structure_with_any_separator(sep):
+    assert TICKER.is_ticker(sep.join(HEADLINES))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Le ministre a présenté mardi son plan de relance. Il prévoit une hausse des investissements publics de 12 %, "
+        "une baisse de l'impôt sur les sociétés et un soutien aux PME exportatrices. Les syndicats ont salué l'effort, "
+        "mais jugent insuffisantes les mesures pour le pouvoir d'achat des ménages modestes.",
+        "Le ministre - qui s'exprimait devant la presse - a rappelé que la réforme - votée en 2019 - devait entrer en "
+        "vigueur cette année - ce que contestent les syndicats - depuis plusieurs mois.",
+        "Paris | Lyon | Marseille | Lille",
+        "   ".join(["Ceci est une phrase complète qui se termine par un point."] * 6),
+    ],
+    ids=["paragraph", "dashes", "short-list", "sentences"],
+)
+def test_ordinary_lines_are_never_tickers(line):
+    assert not TICKER.is_ticker(line)
+
+
+ARTICLE = (
+    "Le gouvernement a présenté mardi un plan d'investissement de deux milliards de dirhams pour moderniser "
+    "le réseau ferroviaire du pays, a annoncé le ministre des Transports."
+)
+
+
+@pytest.mark.parametrize(
+    "marker, tail",
+    [
+        ("Articles similaires", ["EconomieUne", "Un titre d'article connexe", "Le début d'un résumé..."]),
+        ("À lire aussi :", ["Le prix de l'essence baisse", "Les syndicats appellent à la grève"]),
+        ("Sur le même sujet", ["- Une brève", "- Une autre brève"]),
+        ("Related articles", ["Council delays vote", "Mayor announces bid"]),
+        ("Read more", ["Storm hits the coast"]),
+        ("More from Reuters", ["Markets rally", "Oil prices fall"]),
+        ("Artículos relacionados", ["El precio de la luz baja"]),
+        ("Te puede interesar", ["Huelga en el metro"]),
+        ("مقالات ذات صلة", ["عنوان مقال آخر", "عنوان مقال ثالث"]),
+    ],
+)
+def test_truncate_on_related_markers_when_a_list_follows(marker, tail):
+    text = ARTICLE + "\n\n" + marker + "\n" + "\n".join(tail)
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == ARTICLE
+
+
+def test_truncate_never_when_article_text_follows():
+    text = ARTICLE + "\n\nLire aussi\n\n" + ARTICLE + " " + ARTICLE + "\n\n" + ARTICLE
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
+
+
+def test_truncate_never_mid_sentence():
+    text = ARTICLE + " Il faut lire aussi le rapport annexe.\nRelated articles are listed in the annex of the report."
+    out = run_rules(Document(id="t", text=text), [RELATED], Context())
+    assert out.text == text
+
+
+def test_truncate_needs_article_before_the_marker():
+    text = "Lire aussi\nUn titre\nUn autre titre"
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
+
+
+@pytest.mark.parametrize(
+    "line, source, iso",
+    [
+        ("Publié dans Le Matin le 13/12/2014", "Le Matin", "2014-12-13"),
+        ("Publié dans L'Economiste le 13 décembre 2014", "L'Economiste", "2014-12-13"),
+        ("Publié dans Libération le 2022-05-03", "Libération", "2022-05-03"),
+        ("publié dans Al Bayane le 1er janvier 2020", "Al Bayane", "2020-01-01"),
+    ],
+)
+def test_published_in_other_sources_and_formats(line, source, iso):
+    rule = RULES.by_id("fr.published-in")
+    out = run_rules(Document(id="t", text=f"Un titre court\n{line}\n\n{ARTICLE}"), [rule], Context())
+    assert (out.text, out.title, out.source, out.published) == (ARTICLE, "Un titre court", source, iso)
+
+
+@pytest.mark.parametrize("prefix, iso", [("date 2022-05", "2022-05"), ("Date : 13/12/2014", "2014-12-13"), ("Publié le 13 - 12 - 2014", "2014-12-13")])
+def test_date_prefix_formats(prefix, iso):
+    rule = RULES.by_id("generic.date-prefix")
+    out = run_rules(Document(id="t", text=f"{prefix} {ARTICLE}"), [rule], Context())
+    assert (out.text, out.published) == (ARTICLE, iso)
+
+
+def test_fields_keep_the_first_value_and_later_matches_are_plain_removals():
+    rule = RULES.by_id("fr.published-in")
+    text = f"Publié dans Le Matin le 13/12/2014\n{ARTICLE}\nPublié dans La Vie éco le 14/12/2014\n{ARTICLE}"
+    out = run_rules(Document(id="t", text=text), [rule], Context())
+    assert (out.source, out.published) == ("Le Matin", "2014-12-13")
+    assert out.text == ARTICLE + "\n" + ARTICLE
+    assert [e.field for e in out.edits if e.kind == "extract"] == ["source", "published"]

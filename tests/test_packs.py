@@ -1,0 +1,192 @@
+"""Rule packs: every shipped rule passes its own examples; a bad pack stops the run with one clear message."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from cleaner import Config, RulePackError, load_rules
+from cleaner.checks import check_keep_against, check_rule
+from cleaner.packs import load_files
+from conftest import SEEDS, run_cli
+
+SHIPPED = load_rules(Config.load())
+
+
+def test_shipped_packs_load_with_every_kind():
+    assert {r.kind for r in SHIPPED.rules} >= {"line", "regex", "block", "truncate", "ticker", "extract"}
+
+
+@pytest.mark.parametrize("rule", SHIPPED.rules, ids=lambda r: r.id)
+def test_rule_examples(rule):
+    assert check_rule(rule) == []
+
+
+def test_keep_examples_survive_the_whole_rule_set():
+    assert check_keep_against(SHIPPED.rules, SHIPPED.rules) == []
+
+
+GOOD_RULE = """
+  - id: t.good
+    kind: line
+    description: a good rule
+    phrases: ["Publicité"]
+    examples: {remove: ["Publicité"], keep: ["La publicité est un métier."]}
+"""
+
+BAD_PACKS = {
+    "yaml-error": ("rules:\n  - id: t.x\n    kind: [line\n", None, None, "YAML error"),
+    "not-a-pack": ("- just a list\n", None, "rules", "a rule pack is a mapping"),
+    "unknown-kind": (
+        "rules:\n  - id: t.kind\n    kind: lines\n    description: typo in kind\n    examples: {remove: [a], keep: [b]}\n",
+        "t.kind",
+        "kind",
+        "unknown kind 'lines'",
+    ),
+    "missing-field": (
+        "rules:\n  - id: t.missing\n    kind: line\n    description: no phrases\n    examples: {remove: [a], keep: [b]}\n",
+        "t.missing",
+        "phrases",
+        "Field required",
+    ),
+    "wrong-type": (
+        "rules:\n  - id: t.type\n    kind: ticker\n    description: bad number\n    min_segments: many\n    examples: {remove: [a], keep: [b]}\n",
+        "t.type",
+        "min_segments",
+        "integer",
+    ),
+    "invalid-pattern": (
+        "rules:\n  - id: t.pattern\n    kind: regex\n    description: unbalanced\n    pattern: 'Publi(é'\n    examples: {remove: [a], keep: [b]}\n",
+        "t.pattern",
+        "pattern",
+        "invalid pattern",
+    ),
+    "catastrophic-pattern": (
+        "rules:\n  - id: t.slow\n    kind: regex\n    description: nested repeat\n    pattern: '(a+)+$'\n    examples: {remove: [a], keep: [b]}\n",
+        "t.slow",
+        "pattern",
+        "possessive",
+    ),
+    "extract-without-field": (
+        "rules:\n  - id: t.extract\n    kind: extract\n    description: no group\n    pattern: '^Par (?P<writer>\\w+)$'\n    examples: {remove: [a], keep: [b]}\n",
+        "t.extract",
+        "pattern",
+        "'writer' is not a field",
+    ),
+    "no-examples": (
+        "rules:\n  - id: t.noex\n    kind: line\n    description: untested\n    phrases: [x]\n",
+        "t.noex",
+        "examples",
+        "Field required",
+    ),
+    "unknown-parameter": (
+        "rules:\n  - id: t.param\n    kind: line\n    description: typo\n    phrase: [x]\n    phrases: [x]\n    examples: {remove: [x], keep: [y]}\n",
+        "t.param",
+        "phrase",
+        "Extra inputs",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_PACKS))
+def test_bad_pack_message_names_file_rule_and_field(tmp_path, name):
+    text, rule, field, words = BAD_PACKS[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RulePackError) as err:
+        load_files([path])
+    message = str(err.value)
+    assert str(path) in message
+    assert words in message
+    if rule:
+        assert f"rule {rule!r}" in message
+    if field:
+        assert f"field {field!r}" in message
+
+
+def test_duplicate_id_across_packs_names_both_files(tmp_path):
+    (tmp_path / "a.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    with pytest.raises(RulePackError, match=r"b\.yaml:2: rule 't\.good': field 'id': duplicate id, already defined in .*a\.yaml"):
+        load_files([tmp_path / "a.yaml", tmp_path / "b.yaml"])
+
+
+def test_error_names_the_line_of_the_rule(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("rules:" + GOOD_RULE + GOOD_RULE.replace("t.good", "t.bad").replace("kind: line", "kind: nope"), encoding="utf-8")
+    with pytest.raises(RulePackError, match=r"p\.yaml:8: rule 't\.bad': field 'kind'"):
+        load_files([path])
+
+
+def test_cli_bad_pack_exits_2_before_reading_any_document(tmp_path):
+    pack = tmp_path / "rules"
+    pack.mkdir()
+    (pack / "bad.yaml").write_text(BAD_PACKS["catastrophic-pattern"][0], encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--rules", str(pack))
+    assert proc.returncode == 2
+    assert "bad.yaml" in proc.stderr and "t.slow" in proc.stderr and "pattern" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+    assert proc.stderr.count("\n") == 1  # one message
+
+
+def test_runtime_timeout_bounds_a_pattern_the_load_check_cannot_see(tmp_path):
+    """`(a|aa)+$` has no nested quantifier but still backtracks exponentially: the time limit stops it."""
+    path = tmp_path / "slow.yaml"
+    path.write_text(
+        "rules:\n  - id: t.alt\n    kind: regex\n    description: overlapping alternation\n    scope: span\n"
+        "    pattern: '(?:a|aa)+$'\n    examples: {remove: [aaa], keep: [aab]}\n",
+        encoding="utf-8",
+    )
+    from cleaner import Cleaner, Document
+
+    cleaner = Cleaner(Config.load(default_rules=False, regex_timeout=0.2), load_files([path]))
+    start = time.monotonic()
+    out = cleaner.clean(Document(id="x", text="a" * 50_000 + "b"))
+    assert time.monotonic() - start < 5
+    assert out.text == "a" * 50_000 + "b"
+    assert out.warnings and "t.alt" in out.warnings[0] and "0.2s" in out.warnings[0]
+
+
+def test_catastrophic_example_is_refused_before_it_can_run(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(BAD_PACKS["catastrophic-pattern"][0], encoding="utf-8")
+    start = time.monotonic()
+    with pytest.raises(RulePackError):
+        load_files([path])
+    assert time.monotonic() - start < 1
+
+
+def test_rules_check_cli_passes_on_shipped_and_fails_on_a_broken_example(tmp_path):
+    proc = run_cli("rules", "check", "rules")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 failures" in proc.stdout
+    path = tmp_path / "p.yaml"
+    path.write_text(GOOD_RULE.replace('keep: ["La publicité est un métier."]', 'keep: ["Publicité"]').join(["rules:", ""]), encoding="utf-8")
+    proc = run_cli("rules", "check", str(path))
+    assert proc.returncode == 1
+    assert "FAIL t.good: keep example 1 is changed" in proc.stdout
+
+
+def test_rules_list_shows_every_rule():
+    proc = run_cli("rules", "list")
+    assert proc.returncode == 0
+    listed = [line.split()[0] for line in proc.stdout.splitlines()]
+    assert listed == [r.id for r in SHIPPED.rules]
+
+
+def test_no_default_rules_and_extra_pack(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    proc = run_cli("rules", "list", "--no-default-rules", "--rules", str(path))
+    assert proc.stdout.split() [0] == "t.good" and len(proc.stdout.splitlines()) == 1
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"id": "a", "text": "Texte de l'article.\nPublicité\nSuite."}) + "\n", encoding="utf-8")
+    proc = run_cli("clean", str(inp), "--out", "-", "--no-default-rules", "--rules", str(path), "-q")
+    record = json.loads(proc.stdout)
+    assert record["text"] == "Texte de l'article.\nSuite."
+    assert [e["rule"] for e in record["edits"] if e["rule"] != "whitespace"] == ["t.good"]

@@ -1,0 +1,88 @@
+"""Properties of cleaning, checked with hypothesis on arbitrary text and on text built from real noise.
+
+- the clean text is the raw text with the edited spans cut out (replay), whitespace-normalised;
+- cleaning is idempotent: cleaning a clean text changes nothing;
+- edits are in bounds, sorted and never overlap;
+- no string makes cleaning raise.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner import Cleaner, Document, replay
+from cleaner.kinds import RemoveExample
+
+CLEANER = Cleaner()
+
+NOISE = sorted(
+    {
+        (ex.text if isinstance(ex, RemoveExample) else ex)
+        for rule in CLEANER.rules.rules
+        for ex in rule.examples.remove
+    }
+    | {keep for rule in CLEANER.rules.rules for keep in rule.examples.keep}
+)
+"""Every example text of the shipped packs: noise the rules fire on, and article text they must keep."""
+
+ODD = st.sampled_from(["\x00", "\u200f", "\u202e", "\u0301", "\u00a0", "\r", "\n", "\t", "\ufeff", "\u2028", "ـ", "é", " "])
+ANY_TEXT = st.text(alphabet=st.one_of(st.characters(), ODD), max_size=400)
+LINES = st.lists(st.one_of(st.sampled_from(NOISE), ANY_TEXT, st.sampled_from(["", " ", "\u00a0\u00a0"])), max_size=12)
+DOCS = st.one_of(ANY_TEXT, LINES.map("\n".join), LINES.map("\n\n".join))
+
+PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _check_normalised(text: str) -> None:
+    assert text == text.strip()
+    assert "\n\n\n" not in text
+    for line in text.split("\n"):
+        assert line == line.strip()
+
+
+@PROPERTY
+@given(DOCS)
+def test_clean_text_is_raw_minus_edits_and_whitespace_normalised(raw):
+    out = CLEANER.clean(Document(id="p", text=raw))
+    assert replay(raw, out.edits) == out.text
+    _check_normalised(out.text)
+
+
+@PROPERTY
+@given(DOCS)
+def test_edits_are_sorted_in_bounds_and_disjoint(raw):
+    out = CLEANER.clean(Document(id="p", text=raw))
+    pos = 0
+    for edit in out.edits:
+        assert pos <= edit.start < edit.end <= len(raw)
+        pos = edit.end
+
+
+@PROPERTY
+@given(DOCS)
+def test_cleaning_is_idempotent(raw):
+    once = CLEANER.clean(Document(id="p", text=raw))
+    twice = CLEANER.clean(Document(id="p", text=once.text))
+    assert twice.text == once.text
+    assert twice.edits == ()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "\x00" * 100,
+        "\n" * 1000,
+        "a" * 1_000_000,
+        ("mot " * 250_000).strip(),
+        ("Titre court    " * 70_000),
+        "مرحبا بالعالم " * 1000 + "\u202e",
+        "e\u0301" * 50_000,
+    ],
+    ids=["empty", "nul", "newlines", "1MB-line", "1MB-words", "1MB-ticker-like", "rtl", "combining"],
+)
+def test_no_exception_on_extreme_strings(raw):
+    out = CLEANER.clean(Document(id="x", text=raw))
+    assert replay(raw, out.edits) == out.text
