@@ -31,32 +31,31 @@ def replay(raw: str, edits: Iterable[Edit]) -> str:
 def whitespace_spans(text: str) -> list[tuple[int, int]]:
     """Spans to delete so that lines are trimmed, blank runs become one blank line, ends are bare.
 
-    Only deletions: the text that remains is the input with these spans cut out.
+    Only deletions, only of whitespace: every whitespace run holding a line break keeps its first
+    newline (and its second, when there was a blank line), runs at either end of the text go, and
+    whitespace inside a line is left alone.
     """
-    kept: list[tuple[int, int]] = []
-    pos = 0
-    last_content_end = None  # offset just past the previous non-blank line's content
-    blank_since: int | None = None  # the newline that ends the first blank line since then
-    for line in text.split("\n"):
-        end = pos + len(line)
-        stripped = line.strip()
-        if stripped:
-            start = pos + (len(line) - len(line.lstrip()))
-            if last_content_end is not None:
-                kept.append((last_content_end, last_content_end + 1))  # the newline after it
-                if blank_since is not None:
-                    kept.append((blank_since, blank_since + 1))  # one blank line
-            kept.append((start, start + len(stripped)))
-            last_content_end = end  # the newline right after this line
-            blank_since = None
-        elif last_content_end is not None and blank_since is None:
-            blank_since = end  # newline that ends this first blank line
-        pos = end + 1
-    spans, pos = [], 0
-    for start, end in kept:
-        if start > pos:
-            spans.append((pos, start))
-        pos = end
-    if pos < len(text):
-        spans.append((pos, len(text)))
-    return spans
+    lead = len(text) - len(text.lstrip())
+    tail = len(text.rstrip())
+    if tail == 0:
+        return [(0, len(text))] if text else []
+    spans: list[tuple[int, int]] = [(0, lead)] if lead else []
+    nl = text.find("\n", lead, tail)
+    while nl >= 0:
+        start = nl
+        while text[start - 1].isspace():  # never past `lead`: text[lead] is not a space
+            start -= 1
+        end = nl + 1
+        while text[end].isspace():  # never past `tail`: text[tail - 1] is not a space
+            end += 1
+        second = text.find("\n", nl + 1, end)
+        spans.append((start, nl))
+        if second < 0:
+            spans.append((nl + 1, end))
+        else:
+            spans.append((nl + 1, second))
+            spans.append((second + 1, end))
+        nl = text.find("\n", end, tail)
+    if tail < len(text):
+        spans.append((tail, len(text)))
+    return [(a, b) for a, b in spans if b > a]

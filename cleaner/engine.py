@@ -2,9 +2,9 @@
 
 1. whitespace: lines trimmed, blank runs folded (so rules see tidy lines, whatever the line endings);
 2. the rules, by phase (removals, truncation, extraction) and pack order, each on the text the rules
-   before it left; passes repeat while a pass changes something (at most `max_passes`), so cleaning
-   a clean text changes nothing;
-3. whitespace again, for the blank lines that removals leave behind.
+   before it left, then whitespace again (removals leave blank lines behind);
+3. passes of step 2 repeat while one changes something (at most `max_passes`): each pass sees what a
+   second run of the cleaner would see, so cleaning a clean text changes nothing.
 
 Every span is recorded as an `Edit` in raw-text offsets; `replay(raw, edits)` gives the clean text.
 """
@@ -54,9 +54,9 @@ def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 
                 state.warnings.append(f"rule {rule.id!r}: pattern stopped after {ctx.timeout:g}s on this document; rule skipped")
                 continue
             changed |= state.apply(rule.id, hits)
+        state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
         if not changed:
             break
-    state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
     return Cleaned(
         id=doc.id,
         text=state.view.text,

@@ -11,7 +11,7 @@ _DROP = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 _TABLE = _QUOTES | _DASHES | _SPACES | _DROP
 _EDGE = " -•·*|>:;.!…_=~#"
 
-KEY_MAX_CHARS = 400
+KEY_MAX_CHARS = 250
 """Lines longer than this get no key: no phrase rule is that long, and it keeps huge lines cheap."""
 
 

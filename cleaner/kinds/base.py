@@ -94,5 +94,7 @@ def line_hits(view: View, indexes: Any) -> Iterator[Hit]:
 
 
 def whole_lines(view: View, start: int, end: int) -> Hit:
-    """A hit for lines from `start` to `end`, taking the newline after them so no blank line is left."""
-    return Hit(start, end + 1 if view.text[end : end + 1] == "\n" else end)
+    """A hit for lines from `start` to `end` with one newline (after them, or before the last line)."""
+    if view.text[end : end + 1] == "\n":
+        return Hit(start, end + 1)
+    return Hit(start - 1 if start and view.text[start - 1] == "\n" else start, end)

@@ -23,7 +23,7 @@ _FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall"
 
 
 def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = False) -> regex.Pattern:
-    """Expand macros, refuse nested unbounded repeats, compile; `line=True` makes it match whole lines.
+    """Expand macros, refuse nested unbounded repeats, compile; `line=True` lets spaces surround it.
 
     Raises ValueError with a message that says what is wrong and how to fix it.
     """
@@ -42,8 +42,7 @@ def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = 
     for flag in flags:
         bits |= _FLAGS[flag]
     if line:
-        pattern = r"^[^\S\n]*+(?:" + pattern + r")[^\S\n]*+$"
-        bits |= regex.MULTILINE
+        pattern = r"[^\S\n]*+(?:" + pattern + r")[^\S\n]*+"
     try:
         return regex.compile(pattern, bits)
     except regex.error as exc:

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Literal
 
 import regex
-from pydantic import ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
@@ -16,11 +16,16 @@ from .patterns import Flag, compile_pattern
 
 @register("regex")
 class RegexRule(Rule):
-    """Removes lines the pattern matches entirely (default), or each matched span with `scope: span`."""
+    """Removes lines the pattern matches entirely (default), or each matched span with `scope: span`.
+
+    With `scope: line` the pattern is tried on each line of at most `max_line_chars` characters
+    (surrounding spaces allowed); with `scope: span` it runs over the whole text.
+    """
 
     kind: Literal["regex"]
     flags: tuple[Flag, ...] = ()
     scope: Literal["line", "span"] = "line"
+    max_line_chars: int = Field(500, ge=1)
     pattern: str
 
     @field_validator("pattern")
@@ -35,6 +40,11 @@ class RegexRule(Rule):
         return compile_pattern(self.pattern, self.flags, line=self.scope == "line")
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        for m in self.compiled.finditer(view.text, timeout=ctx.timeout):
-            if m.end() > m.start():
-                yield whole_lines(view, m.start(), m.end()) if self.scope == "line" else Hit(m.start(), m.end())
+        if self.scope == "span":
+            for m in self.compiled.finditer(view.text, timeout=ctx.timeout):
+                if m.end() > m.start():
+                    yield Hit(m.start(), m.end())
+            return
+        for line in view.lines:
+            if line.text and len(line.text) <= self.max_line_chars and self.compiled.fullmatch(line.text, timeout=ctx.timeout):
+                yield whole_lines(view, line.start, line.end)

@@ -14,6 +14,7 @@ from .base import Context, Rule, register, whole_lines
 from .patterns import compile_pattern
 
 _SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}")
+_WS = r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # [^\S\n] spelled out: scans several times faster
 
 
 @register("ticker")
@@ -27,6 +28,9 @@ class TickerRule(Rule):
 
     kind: Literal["ticker"]
     separators: tuple[str, ...] = (r"[^\S\n]{2,}", r"[^\S\n]+[|•·][^\S\n]+", r"[^\S\n]+[-–—][^\S\n]+")
+    prefilter: str | None = _WS + r"(?:" + _WS + r"|[|•·\-–—]" + _WS + ")"
+    """A cheap pattern that every separator match contains: a line with fewer than `min_segments - 1`
+    matches is skipped unsplit. Set it to match your own `separators`, or to null to split every line."""
     min_line_chars: int = Field(150, ge=1)
     min_segments: int = Field(4, ge=2)
     min_words: int = Field(2, ge=1)
@@ -40,16 +44,41 @@ class TickerRule(Rule):
             compile_pattern(sep)
         return separators
 
+    @field_validator("prefilter")
+    @classmethod
+    def _prefilter_compiles(cls, prefilter: str | None) -> str | None:
+        if prefilter is not None:
+            compile_pattern(prefilter)
+        return prefilter
+
+    @cached_property
+    def compiled_prefilter(self) -> regex.Pattern | None:
+        """The prefilter pattern, if any."""
+        return compile_pattern(self.prefilter) if self.prefilter is not None else None
+
     @cached_property
     def compiled(self) -> tuple[regex.Pattern, ...]:
         """The separator patterns."""
         return tuple(compile_pattern(sep) for sep in self.separators)
 
+    @cached_property
+    def any_separator(self) -> regex.Pattern:
+        """All separators in one pattern, one group each: one scan tells which are frequent enough."""
+        return regex.compile("|".join(f"({p.pattern})" for p in self.compiled))
+
     def is_ticker(self, line: str, timeout: float = 1.0) -> bool:
         """True when `line` is a ticker by this rule's parameters."""
         if len(line) < self.min_line_chars:
             return False
-        for sep in self.compiled:
+        pre = self.compiled_prefilter
+        if pre is not None and len(pre.findall(line, timeout=timeout)) < self.min_segments - 1:
+            return False
+        counts = [0] * len(self.compiled)
+        for m in self.any_separator.finditer(line, timeout=timeout):
+            counts[m.lastindex - 1] += 1
+        for sep, count in zip(self.compiled, counts):
+            if count < self.min_segments - 1:
+                continue
             segments = [s.strip() for s in sep.split(line, timeout=timeout) if s.strip()]
             if len(segments) < self.min_segments:
                 continue

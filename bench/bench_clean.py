@@ -1,0 +1,99 @@
+"""Cleaning throughput of the rule engine alone, on one core.
+
+Reads N documents (default 10,000) of ../shared/corpus/masakhanews.jsonl.gz into memory, then times
+`Cleaner.clean` over them in this one process (no I/O, no pool): MB/s of raw UTF-8 text and docs/s,
+with the number of rules loaded. Also times the five seeds (noisy pages) repeated to 5 MB.
+Prints the figures and writes them into bench/RESULTS.md between its markers.
+
+    python bench/bench_clean.py [--docs 10000] [--corpus PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import platform
+import time
+from pathlib import Path
+
+from cleaner import Cleaner, Document
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+TARGET_MB_S = 10.0
+
+
+def load_corpus(path: Path, n: int) -> list[Document]:
+    docs = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            docs.append(Document(id=record["id"], text=record["text"]))
+            if len(docs) == n:
+                break
+    return docs
+
+
+def seeds_docs(megabytes: float) -> list[Document]:
+    seeds = [Document(id=p.stem, text=p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    size = sum(len(d.text.encode()) for d in seeds)
+    reps = max(1, int(megabytes * 1e6 / size))
+    return [Document(id=f"{d.id}-{i}", text=d.text) for i in range(reps) for d in seeds]
+
+
+def measure(cleaner: Cleaner, docs: list[Document]) -> dict:
+    for doc in docs[:200]:  # warm caches (compiled patterns, cached properties)
+        cleaner.clean(doc)
+    mb = sum(len(d.text.encode("utf-8")) for d in docs) / 1e6
+    start = time.perf_counter()
+    removed = 0
+    for doc in docs:
+        out = cleaner.clean(doc)
+        removed += len(doc.text) - len(out.text)
+    seconds = time.perf_counter() - start
+    return {"docs": len(docs), "mb": mb, "seconds": seconds, "mb_s": mb / seconds, "docs_s": len(docs) / seconds,
+            "removed_share": removed / max(1, sum(len(d.text) for d in docs))}
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace this benchmark's section of bench/RESULTS.md (other sections stay)."""
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    if start in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
+    args = parser.parse_args()
+
+    cleaner = Cleaner()
+    rules = len(cleaner.rules.rules)
+    corpus = measure(cleaner, load_corpus(args.corpus, args.docs))
+    seeds = measure(cleaner, seeds_docs(5))
+    rows = [("masakhanews (16 languages, clean articles)", corpus), ("seeds repeated (noisy French pages)", seeds)]
+    lines = [
+        "## Cleaning throughput, rule engine alone, one core (`python bench/bench_clean.py`)",
+        "",
+        f"{rules} rules loaded; {platform.python_implementation()} {platform.python_version()} on {platform.machine()}; "
+        f"target {TARGET_MB_S:g} MB/s per core.",
+        "",
+        "| input | docs | MB | seconds | MB/s | docs/s | chars removed |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in rows:
+        lines.append(f"| {name} | {r['docs']:,} | {r['mb']:.1f} | {r['seconds']:.2f} | {r['mb_s']:.1f} | {r['docs_s']:,.0f} | {r['removed_share']:.1%} |")
+    body = "\n".join(lines)
+    print(body)
+    write_section("bench_clean", body)
+
+
+if __name__ == "__main__":
+    main()
