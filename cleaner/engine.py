@@ -48,6 +48,8 @@ def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 
     for _ in range(max_passes):
         changed = False
         for rule in rules:
+            if not rule.may_fire(state.view):
+                continue
             try:
                 hits = list(rule.find(state.view, ctx))
             except TimeoutError:

@@ -1,8 +1,9 @@
 """Loading rule packs: YAML files of rules, validated before any document is read.
 
-A pack is a mapping with a `rules:` list (and an optional `description:`). Shipped packs load first
-(sorted by file name), then the user's folders or files in the order given. Any problem stops the load
-with one `RulePackError` naming the file, the line, the rule id and the field.
+A pack is a mapping with a `rules:` list, an optional `description:` and an optional `order:`
+(default 100). Packs run by `order`, ties in load order: the shipped packs sorted by file name,
+then the user's folders or files in the order given. Any problem stops the load with one
+`RulePackError` naming the file, the line, the rule id and the field.
 """
 
 from __future__ import annotations
@@ -78,18 +79,19 @@ def load_rules(config: Config) -> RuleSet:
 
 def load_files(files: list[Path]) -> RuleSet:
     """Load and validate the given pack files into one rule set; ids must be unique across them."""
-    rules: list[Rule] = []
+    rules: list[tuple[int, Rule]] = []
     seen: dict[str, str] = {}
     digest = hashlib.sha256()
     for path in files:
         text = _read(path)
         digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
-        for rule, line in _load_pack(text, str(path)):
+        order, located = _load_pack(text, str(path))
+        for rule, line in located:
             if rule.id in seen:
                 raise RulePackError(str(path), f"duplicate id, already defined in {seen[rule.id]}", rule.id, "id", line)
             seen[rule.id] = str(path)
-            rules.append(rule)
-    ordered = sorted(rules, key=lambda r: type(r).phase)  # stable: load order within a phase
+            rules.append((order, rule))
+    ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
     return RuleSet(tuple(ordered), tuple(str(p) for p in files), digest.hexdigest())
 
 
@@ -104,10 +106,10 @@ def _read(path: Path) -> str:
 
 def load_pack_text(text: str, name: str) -> list[Rule]:
     """Parse and validate one pack's YAML text; `name` is used in error messages."""
-    return [rule for rule, _ in _load_pack(text, name)]
+    return [rule for rule, _ in _load_pack(text, name)[1]]
 
 
-def _load_pack(text: str, name: str) -> list[tuple[Rule, int | None]]:
+def _load_pack(text: str, name: str) -> tuple[int, list[tuple[Rule, int | None]]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -117,12 +119,15 @@ def _load_pack(text: str, name: str) -> list[tuple[Rule, int | None]]:
         raise RulePackError(name, f"YAML error: {problem}", line=mark.line + 1 if mark else None) from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError(name, "a rule pack is a mapping with a `rules:` list", field="rules")
-    extra = set(data) - {"rules", "description"}
+    extra = set(data) - {"rules", "description", "order"}
     if extra:
-        raise RulePackError(name, f"unknown top-level key {sorted(extra)[0]!r} (allowed: rules, description)")
+        raise RulePackError(name, f"unknown top-level key {sorted(extra)[0]!r} (allowed: rules, description, order)")
+    order = data.get("order", 100)
+    if not isinstance(order, int) or isinstance(order, bool):
+        raise RulePackError(name, f"order must be a whole number, got {order!r}", field="order")
     lines = _item_lines(node)
     located = [(item, lines[i] if i < len(lines) else None) for i, item in enumerate(data["rules"])]
-    return [(_build(item, name, line, i), line) for i, (item, line) in enumerate(located)]
+    return order, [(_build(item, name, line, i), line) for i, (item, line) in enumerate(located)]
 
 
 def _item_lines(node: Any) -> list[int]:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
+
+import regex
 
 _QUOTES = {ord(c): "'" for c in "’‘‚‛′`´ʼʻ"} | {ord(c): '"' for c in "“”„‟«»″"}
 _DASHES = {ord(c): "-" for c in "‐‑‒–—―−"}
 _SPACES = {ord(c): " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u3000\t"}
 _DROP = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 _TABLE = _QUOTES | _DASHES | _SPACES | _DROP
+_MARKS = regex.compile(r"\p{M}+")
 _EDGE = " -•·*|>:;.!…_=~#"
 
 KEY_MAX_CHARS = 250
 """Lines longer than this get no key: no phrase rule is that long, and it keeps huge lines cheap."""
 
 
+@lru_cache(maxsize=1 << 15)
 def line_key(line: str) -> str | None:
     """Normalise a line for phrase matching: case, accents, quotes, dashes, NBSP and edge punctuation.
 
@@ -25,7 +30,7 @@ def line_key(line: str) -> str | None:
         return None
     text = line.translate(_TABLE)
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
     return " ".join(text.casefold().split()).strip(_EDGE)
 
 

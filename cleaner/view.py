@@ -71,6 +71,11 @@ class View:
         return out
 
     @cached_property
+    def folded(self) -> str:
+        """The text case-folded, for `requires` tests."""
+        return self.text.casefold()
+
+    @cached_property
     def keys(self) -> list[str | None]:
         """`line_key` of every line, computed once per view and shared by all phrase rules."""
         return [line_key(line.text) for line in self.lines]

@@ -49,6 +49,9 @@ class Rule(BaseModel):
     description: str = Field(min_length=3)
     langs: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    """Strings (compared case-folded) of which a text must hold at least one for the rule to be tried:
+    a cheap test that spares a costly pattern most documents."""
     examples: Examples
 
     phase: ClassVar[int] = 1
@@ -58,6 +61,17 @@ class Rule(BaseModel):
     @classmethod
     def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(v.lower().removeprefix("www.") for v in value)
+
+    @field_validator("requires")
+    @classmethod
+    def _folded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not v for v in value):
+            raise ValueError("an empty string would make `requires` always true")
+        return tuple(v.casefold() for v in value)
+
+    def may_fire(self, view: View) -> bool:
+        """False when the text holds none of `requires`, so `find` need not run."""
+        return not self.requires or any(word in view.folded for word in self.requires)
 
     def applies(self, ctx: Context) -> bool:
         """Scope check: `langs` is skipped only when the language is known; `sources` needs a host."""

@@ -21,8 +21,9 @@ _WS = r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # [^\S\n] spelled out: 
 class TickerRule(Rule):
     """Removes a line that splits, on one of `separators`, into at least `min_segments` headlines.
 
-    A segment reads as a headline when it has `min_words` to `max_words` words, starts with a capital
-    or a digit, does not end with a full stop and holds no sentence break. An ordinary paragraph has
+    A segment reads as a headline when it has `min_words` to `max_words` words, does not start with a
+    lower-case letter (capitals, digits and caseless scripts such as Arabic pass), does not end with a
+    full stop and holds no sentence break; at least `min_headline_share` of the segments must. An ordinary paragraph has
     long sentence-shaped segments (or none), so it never qualifies.
     """
 
@@ -33,9 +34,9 @@ class TickerRule(Rule):
     matches is skipped unsplit. Set it to match your own `separators`, or to null to split every line."""
     min_line_chars: int = Field(150, ge=1)
     min_segments: int = Field(4, ge=2)
-    min_words: int = Field(2, ge=1)
+    min_words: int = Field(3, ge=1)
     max_words: int = Field(30, ge=1)
-    min_headline_share: float = Field(0.8, gt=0, le=1)
+    min_headline_share: float = Field(0.9, gt=0, le=1)
 
     @field_validator("separators")
     @classmethod
@@ -92,7 +93,7 @@ class TickerRule(Rule):
         if not self.min_words <= len(words) <= self.max_words:
             return False
         first = next((c for c in segment if c.isalnum()), "")
-        if not (first.isupper() or first.isdigit()):
+        if first.islower():  # caseless scripts (Arabic, ...) pass
             return False
         return not (segment.endswith(".") and not segment.endswith("...")) and not _SENTENCE_BREAK.search(segment)
 
