@@ -115,3 +115,41 @@ def test_fields_keep_the_first_value_and_later_matches_are_plain_removals():
     assert (out.source, out.published) == ("Le Matin", "2014-12-13")
     assert out.text == ARTICLE + "\n" + ARTICLE
     assert [e.field for e in out.edits if e.kind == "extract"] == ["source", "published"]
+
+
+def _rule(yaml_text: str):
+    from cleaner.packs import load_pack_text
+
+    return load_pack_text(yaml_text, "test.yaml")[0]
+
+
+def test_extract_match_with_only_empty_groups_is_removed_whole():
+    rule = _rule(
+        "rules:\n  - id: t.credit\n    kind: extract\n    description: optional author\n"
+        "    pattern: '^Reporting by(?: (?P<author>\\p{Lu}\\w+ \\p{Lu}\\w+))?[^\\n]*$'\n"
+        "    examples: {remove: ['Reporting by Jane Doe'], keep: ['Reporting is hard.']}\n"
+    )
+    out = run_rules(Document(id="t", text=f"{ARTICLE}\nReporting by staff; editing by desk"), [rule], Context())
+    assert out.text == ARTICLE and out.author is None
+    out = run_rules(Document(id="t", text=f"{ARTICLE}\nReporting by Jane Doe"), [rule], Context())
+    assert out.text == ARTICLE and out.author == "Jane Doe"
+
+
+def test_truncate_can_drop_a_lone_marker_before_prose():
+    rule = _rule(
+        "rules:\n  - id: t.rel\n    kind: truncate\n    description: related\n    markers: [À lire aussi]\n"
+        "    drop_lone_marker: true\n    examples: {remove: [x], keep: [y]}\n"
+    )
+    text = f"{ARTICLE}\n\nÀ lire aussi\n\n{ARTICLE} {ARTICLE}"
+    assert run_rules(Document(id="t", text=text), [rule], Context()).text == f"{ARTICLE}\n\n{ARTICLE} {ARTICLE}"
+    mention = f"{ARTICLE}\n\nÀ lire aussi : le rapport\n\n{ARTICLE} {ARTICLE}"
+    assert run_rules(Document(id="t", text=mention), [rule], Context()).text == mention  # prefix form stays
+
+
+def test_ticker_refuses_a_paragraph_with_a_list_glued_after_it():
+    line = (
+        "Le Soudan du Sud s'est hissé à la 162e place du classement grâce à deux victoires, et voici le "
+        "classement des dix premières nations africaines (rang mondial entre parenthèses) : 1    "
+        + "    ".join(f"({n}) Pays numéro {n}" for n in range(20, 30))
+    )
+    assert not TICKER.is_ticker(line)

@@ -21,8 +21,9 @@ class ExtractRule(Rule):
     """Lifts `title`, `source`, `published`, `author`, `section` out of the text by named groups.
 
     The pattern runs over the whole text (`multiline` by default, so `^`/`$` are line ends and `\\A`/`\\Z`
-    the text's). Each named group becomes an extract edit; the rest of the match is removed with it.
-    `published` must read as a date (`cleaner.dates.to_iso`), or the match is left alone.
+    the text's). Each named group becomes an extract edit; the rest of the match is removed with it
+    (a match whose groups are all empty is removed whole). `published` must read as a date
+    (`cleaner.dates.to_iso`), or the match is left alone.
     """
 
     kind: Literal["extract"]
@@ -62,11 +63,10 @@ class ExtractRule(Rule):
                         break
                 fields.append(Hit(start, end, name, value))
             else:
-                if fields:
-                    end = m.end()
-                    if (m.start() == 0 or view.text[m.start() - 1] == "\n") and view.text[end : end + 1] == "\n":
-                        end += 1  # whole lines: take the newline too, so no blank line is left
-                    yield from _with_gaps(m.start(), end, sorted(fields))
+                end = m.end()
+                if (m.start() == 0 or view.text[m.start() - 1] == "\n") and view.text[end : end + 1] == "\n":
+                    end += 1  # whole lines: take the newline too, so no blank line is left
+                yield from _with_gaps(m.start(), end, sorted(fields))
 
 
 def _with_gaps(start: int, end: int, fields: list[Hit]) -> Iterator[Hit]:

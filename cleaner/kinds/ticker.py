@@ -23,7 +23,8 @@ class TickerRule(Rule):
 
     A segment reads as a headline when it has `min_words` to `max_words` words, does not start with a
     lower-case letter (capitals, digits and caseless scripts such as Arabic pass), does not end with a
-    full stop and holds no sentence break; at least `min_headline_share` of the segments must. An ordinary paragraph has
+    full stop and holds no sentence break; at least `min_headline_share` of the segments must, and
+    none may be longer than `max_words` (a list glued after a paragraph is not a ticker). An ordinary paragraph has
     long sentence-shaped segments (or none), so it never qualifies.
     """
 
@@ -81,8 +82,8 @@ class TickerRule(Rule):
             if count < self.min_segments - 1:
                 continue
             segments = [s.strip() for s in sep.split(line, timeout=timeout) if s.strip()]
-            if len(segments) < self.min_segments:
-                continue
+            if len(segments) < self.min_segments or any(len(s.split()) > self.max_words for s in segments):
+                continue  # a paragraph never sits inside a ticker
             headlines = sum(self._headline(s) for s in segments)
             if headlines >= self.min_headline_share * len(segments):
                 return True

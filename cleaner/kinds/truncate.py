@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ..text import ends_sentence, line_key, word_count
 from ..view import Hit, View
-from .base import Context, Rule, register
+from .base import Context, Rule, register, whole_lines
 
 
 @register("truncate")
@@ -21,7 +21,9 @@ class TruncateRule(Rule):
     of them read as prose (`prose_words` words or more, ending like a sentence; teasers end with an
     ellipsis). At least `min_before_chars` of text must stand before the marker. A marker line is
     the marker alone, or followed by at most `marker_extra_words` words ("More from Reuters"); a
-    marker mentioned inside a sentence is not a marker line, so it never matches.
+    marker mentioned inside a sentence is not a marker line, so it never matches. With
+    `drop_lone_marker`, a line that is exactly a marker but is followed by article text goes alone
+    (the list was already stripped upstream, as trafilatura does).
     """
 
     kind: Literal["truncate"]
@@ -31,6 +33,7 @@ class TruncateRule(Rule):
     max_prose_lines: int = Field(1, ge=0)
     prose_words: int = Field(12, ge=1)
     marker_extra_words: int = Field(3, ge=0)
+    drop_lone_marker: bool = False
 
     phase = 2
 
@@ -45,10 +48,17 @@ class TruncateRule(Rule):
         return frozenset(k.split()[0] for k in self.keys)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
+        lone = []
         for i, key in enumerate(view.keys):
-            if key and key.split(maxsplit=1)[0] in self.first_words and self._is_marker(key) and self._list_after(view, i):
+            if not key or key.split(maxsplit=1)[0] not in self.first_words or not self._is_marker(key):
+                continue
+            if self._list_after(view, i):
+                yield from (whole_lines(view, view.lines[j].start, view.lines[j].end) for j in lone)
                 yield Hit(view.lines[i].start, len(view.text))
                 return
+            if self.drop_lone_marker and key in self.keys:
+                lone.append(i)
+        yield from (whole_lines(view, view.lines[j].start, view.lines[j].end) for j in lone)
 
     def _is_marker(self, key: str) -> bool:
         if key in self.keys:
