@@ -190,3 +190,38 @@ def test_no_default_rules_and_extra_pack(tmp_path):
     record = json.loads(proc.stdout)
     assert record["text"] == "Texte de l'article.\nSuite."
     assert [e["rule"] for e in record["edits"] if e["rule"] != "whitespace"] == ["t.good"]
+
+
+def _soundness_texts() -> list[str]:
+    """Texts on which `requires` must change nothing: seeds, cases, every example, real articles."""
+    import gzip
+
+    import yaml
+
+    from cleaner.kinds import RemoveExample
+    from conftest import FIXTURES, SHARED
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [yaml.safe_load(p.read_text(encoding="utf-8"))["text"] for p in sorted((FIXTURES / "cases").glob("*/*.yaml"))]
+    for rule in SHIPPED.rules:
+        texts += [e.text if isinstance(e, RemoveExample) else e for e in rule.examples.remove]
+        texts += list(rule.examples.keep)
+    corpus = SHARED / "corpus" / "masakhanews.jsonl.gz"
+    if corpus.exists():
+        with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+            texts += [json.loads(line)["text"] for _, line in zip(range(3000), fh)]
+    return texts
+
+
+def test_requires_changes_no_output():
+    """`requires` only skips rules that could not match: output is the same without it."""
+    from cleaner.engine import run_rules
+    from cleaner.kinds import Context
+    from cleaner import Document
+
+    assert sum(bool(r.requires) for r in SHIPPED.rules) >= 20
+    bare = [r.model_copy(update={"requires": ()}) for r in SHIPPED.rules]
+    for n, text in enumerate(_soundness_texts()):
+        doc = Document(id=str(n), text=text)
+        fast, slow = run_rules(doc, list(SHIPPED.rules), Context()), run_rules(doc, bare, Context())
+        assert (fast.text, fast.edits) == (slow.text, slow.edits), text[:200]

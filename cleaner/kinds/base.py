@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..text import line_key
 from ..view import Hit, View
 
 
@@ -85,6 +86,14 @@ class Rule(BaseModel):
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         """Yield the spans of `view.text` this rule removes or extracts, in order, not overlapping."""
         raise NotImplementedError
+
+
+def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Validator for phrase lists: each phrase must have a non-empty `line_key`."""
+    for phrase in phrases:
+        if not line_key(phrase):
+            raise ValueError(f"{phrase!r} is empty or too long once normalised")
+    return phrases
 
 
 KINDS: dict[str, type[Rule]] = {}

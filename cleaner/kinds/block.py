@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from ..text import line_key
 from ..view import Hit, View
-from .base import Context, Rule, register, whole_lines
+from .base import Context, Rule, keyable, register, whole_lines
 
 
 @register("block")
@@ -20,13 +20,7 @@ class BlockRule(Rule):
     kind: Literal["block"]
     lines: tuple[str, ...] = Field(min_length=2)
 
-    @field_validator("lines")
-    @classmethod
-    def _keyable(cls, lines: tuple[str, ...]) -> tuple[str, ...]:
-        for line in lines:
-            if not line_key(line):
-                raise ValueError(f"line {line!r} is empty or too long once normalised")
-        return lines
+    _keyable = field_validator("lines")(keyable)
 
     @cached_property
     def keys(self) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from ..text import line_key
 from ..view import Hit, View
-from .base import Context, Rule, line_hits, register
+from .base import Context, Rule, keyable, line_hits, register
 
 
 @register("line")
@@ -20,13 +20,7 @@ class LineRule(Rule):
     kind: Literal["line"]
     phrases: tuple[str, ...] = Field(min_length=1)
 
-    @field_validator("phrases")
-    @classmethod
-    def _keyable(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
-        for phrase in phrases:
-            if not line_key(phrase):
-                raise ValueError(f"phrase {phrase!r} is empty or too long once normalised")
-        return phrases
+    _keyable = field_validator("phrases")(keyable)
 
     @cached_property
     def keys(self) -> frozenset[str]:
