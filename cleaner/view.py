@@ -75,6 +75,21 @@ class View:
         """The text case-folded, for `requires` tests."""
         return self.text.casefold()
 
+    def lines_holding(self, words: tuple[str, ...]) -> list[int] | None:
+        """Indexes of the lines whose case-folded text holds one of `words` (None: cannot tell cheaply)."""
+        folded = self.folded
+        if len(folded) != len(self.text):  # casefold changed lengths (ß, İ): offsets do not line up
+            return None
+        starts = [line.start for line in self.lines]
+        found: set[int] = set()
+        for word in words:
+            pos = folded.find(word)
+            while pos >= 0:
+                i = bisect_right(starts, pos) - 1
+                found.add(i)
+                pos = folded.find(word, self.lines[i].end + 1)  # the next line
+        return sorted(found)
+
     @cached_property
     def keys(self) -> list[str | None]:
         """`line_key` of every line, computed once per view and shared by all phrase rules."""

@@ -19,7 +19,8 @@ class RegexRule(Rule):
     """Removes lines the pattern matches entirely (default), or each matched span with `scope: span`.
 
     With `scope: line` the pattern is tried on each line of at most `max_line_chars` characters
-    (surrounding spaces allowed); with `scope: span` it runs over the whole text.
+    (surrounding spaces allowed) that holds one of `requires`; with `scope: span` it runs over the
+    whole text.
     """
 
     kind: Literal["regex"]
@@ -45,6 +46,7 @@ class RegexRule(Rule):
                 if m.end() > m.start():
                     yield Hit(m.start(), m.end())
             return
-        for line in view.lines:
+        indexes = view.lines_holding(self.requires) if self.requires else None
+        for line in view.lines if indexes is None else (view.lines[i] for i in indexes):
             if line.text and len(line.text) <= self.max_line_chars and self.compiled.fullmatch(line.text, timeout=ctx.timeout):
                 yield whole_lines(view, line.start, line.end)
