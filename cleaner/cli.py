@@ -7,16 +7,19 @@ Exit codes: 0 done (rejected records are data, in the rejects file); 1 a rule ex
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import asdict
 from contextlib import nullcontext
 from pathlib import Path
 
 from .checks import check_keep_against, check_rule
 from .config import Config, ConfigError
-from .engine import Cleaner
+from .dedup.index import IndexMismatchError
 from .io.readers import read_inputs
 from .io.writers import JsonlWriter
 from .models import Rejected
+from .pipeline import Pipeline
 from .packs import RulePackError, load_files, load_rules, pack_files
 from .report import Stats
 
@@ -41,6 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     _config_args(p)
 
+    p = sub.add_parser("run", help="clean, tag languages, gate and deduplicate into a corpus folder")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="as for `clean`")
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder: corpus.jsonl, rejects.jsonl, clusters.jsonl, report.json")
+    p.add_argument("--index", metavar="PATH", help="a persistent SQLite dedup index shared across runs (default: a fresh DIR/index.sqlite)")
+    p.add_argument("--min-chars", type=int, help="reject documents with less clean text (default: 1)")
+    p.add_argument("--langs", help="comma-separated ISO 639-1 languages to keep, or `any` (default)")
+    p.add_argument("--lang-backend", help="language identifier (default from the config)")
+    p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
+    p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
+    _config_args(p)
+
     rules = sub.add_parser("rules", help="list or check rule packs").add_subparsers(dest="rules_command", required=True)
     p = rules.add_parser("list", help="list the loaded rules")
     _config_args(p)
@@ -56,10 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "clean":
             return cmd_clean(args)
+        if args.command == "run":
+            return cmd_run(args)
         if args.rules_command == "list":
             return cmd_rules_list(args)
         return cmd_rules_check(args)
-    except (RulePackError, ConfigError) as exc:
+    except (RulePackError, ConfigError, IndexMismatchError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # a pager or `head` closed the pipe: not an error
@@ -78,13 +95,13 @@ def _config(args: argparse.Namespace, **extra) -> Config:
 def cmd_clean(args: argparse.Namespace) -> int:
     """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
     config = _config(args, id_field=args.id_field, text_field=args.text_field)
-    cleaner = Cleaner(config)  # loads and validates every pack before any input is read
+    pipeline = Pipeline(config)  # loads and validates every pack before any input is read
     rejects_path = args.rejects or ("-" if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
     stats = Stats()
     rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
         for item in read_inputs(args.inputs, config):
-            result = item if isinstance(item, Rejected) else cleaner.clean(item)
+            result = pipeline.prepare(item, gates=False)
             stats.add(result)
             if isinstance(result, Rejected) and rejects is None:
                 print(f"cleaner: rejected {result.id or '-'}: {result.detail}", file=sys.stderr)
@@ -96,6 +113,37 @@ def cmd_clean(args: argparse.Namespace) -> int:
         where = "stdout" if args.out == "-" else args.out
         rej = f", rejects in {rejects_path}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary()}", file=sys.stderr)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """`cleaner run`: every input record ends in DIR/corpus.jsonl or DIR/rejects.jsonl, exactly once."""
+    langs = None if args.langs in (None, "any") else tuple(x.strip().lower() for x in args.langs.split(",") if x.strip())
+    config = _config(
+        args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
+        lang_backend=args.lang_backend,
+    )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    index = Path(args.index) if args.index else out / "index.sqlite"
+    if not args.index:  # the default index belongs to this run alone
+        for stale in out.glob("index.sqlite*"):
+            stale.unlink()
+    with Pipeline(config, index) as pipeline:
+        result = pipeline.run(read_inputs(args.inputs, config))
+        indexed = len(pipeline.index)
+    stats = Stats()
+    with JsonlWriter(out / "corpus.jsonl") as corpus, JsonlWriter(out / "rejects.jsonl") as rejects:
+        for item in result.results():
+            stats.add(item)
+            (rejects if isinstance(item, Rejected) else corpus).write(item.record())
+    with JsonlWriter(out / "clusters.jsonl") as clusters:
+        for cluster in result.clusters:
+            clusters.write(asdict(cluster))
+    report = {**stats.as_dict(), "clusters": len(result.clusters), "index": str(index), "index_documents": indexed}
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if not args.quiet:
+        print(f"cleaner run -> {out}/ (corpus.jsonl, rejects.jsonl, clusters.jsonl, report.json)\n{stats.summary()}", file=sys.stderr)
     return 0
 
 

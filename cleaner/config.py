@@ -35,6 +35,18 @@ class Config(BaseModel):
     """Rule passes per document; a pass that changes nothing ends the loop, so cleaning is idempotent."""
     max_doc_chars: int = Field(20_000_000, ge=1)
     """Longer documents are rejected as `bad_input` instead of being cleaned."""
+    min_chars: int = Field(1, ge=0)
+    """Documents with less clean text are rejected as `too_short` (the default drops only empty ones)."""
+    langs: tuple[str, ...] = ()
+    """Languages (ISO 639-1) to keep; empty keeps any, others are rejected as `lang_not_allowed`."""
+    lang_backend: str = "fasttext>lingua"
+    """Language identifier: see `cleaner.lang.make_backend` for the names and combinations."""
+    num_perm: int = Field(128, ge=16, le=1024)
+    """MinHash permutations."""
+    shingle_size: int = Field(3, ge=1, le=20)
+    """Words per shingle."""
+    dedup_threshold: float = Field(0.5, gt=0, lt=1)
+    """Estimated Jaccard similarity of clean texts at or above which a document is a near-duplicate."""
 
     @classmethod
     def load(cls, file: str | Path | None = None, **overrides: Any) -> Config:

@@ -89,8 +89,11 @@ class Cleaned(BaseModel):
         return {name: getattr(self, name) for name in FIELDS}
 
     def record(self) -> dict[str, Any]:
-        """The JSON-ready output record of `cleaner clean`."""
+        """The JSON-ready output record of `cleaner clean` and of the corpus of `cleaner run`."""
         out: dict[str, Any] = {"id": self.id, "text": self.text, **self.fields()}
+        out.update(lang=self.lang, lang_score=self.lang_score, langs=self.langs)
+        if self.cluster is not None:
+            out["cluster"] = self.cluster
         out["edits"] = [e.model_dump(exclude_none=True) for e in self.edits]
         if self.warnings:
             out["warnings"] = list(self.warnings)

@@ -19,6 +19,8 @@ class Stats:
     raw_chars: int = 0
     clean_chars: int = 0
     rejected: Counter = field(default_factory=Counter)
+    stages: Counter = field(default_factory=Counter)
+    langs: Counter = field(default_factory=Counter)
     rule_docs: Counter = field(default_factory=Counter)
     rule_chars: Counter = field(default_factory=Counter)
     fields: Counter = field(default_factory=Counter)
@@ -29,8 +31,10 @@ class Stats:
         self.read += 1
         if isinstance(item, Rejected):
             self.rejected[item.reason] += 1
+            self.stages[item.stage] += 1
             return
         self.cleaned += 1
+        self.langs[item.lang or "unknown"] += 1
         self.raw_chars += len(item.document.text)
         self.clean_chars += len(item.text)
         self.warnings += bool(item.warnings)
@@ -46,6 +50,8 @@ class Stats:
             "read": self.read,
             "cleaned": self.cleaned,
             "rejected": dict(sorted(self.rejected.items())),
+            "rejected_by_stage": dict(sorted(self.stages.items())),
+            "langs": dict(sorted(self.langs.items())),
             "raw_chars": self.raw_chars,
             "clean_chars": self.clean_chars,
             "rules": {r: {"docs": self.rule_docs[r], "chars": self.rule_chars[r]} for r in sorted(self.rule_chars)},
@@ -60,9 +66,10 @@ class Stats:
         rejected = sum(self.rejected.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.rejected.items()))
         lines = [
-            f"{self.read} documents read, {self.cleaned} cleaned, {rejected} rejected" + (f" ({reasons})" if reasons else ""),
+            f"{self.read} documents read, {self.cleaned} kept, {rejected} rejected" + (f" ({reasons})" if reasons else ""),
             f"removed {removed:,} of {self.raw_chars:,} characters{share}",
             "fields: " + ", ".join(f"{name} {self.fields[name]}" for name in FIELDS),
+            "languages: " + ", ".join(f"{k} {v}" for k, v in self.langs.most_common()),
         ]
         if self.warnings:
             lines.append(f"{self.warnings} documents carry warnings (see their `warnings`)")

