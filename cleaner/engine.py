@@ -4,17 +4,21 @@
 2. the rules, by phase (removals, truncation, extraction) and pack order, each on the text the rules
    before it left, then whitespace again (removals leave blank lines behind);
 3. passes of step 2 repeat while one changes something (at most `max_passes`): each pass sees what a
-   second run of the cleaner would see, so cleaning a clean text changes nothing.
+   second run of the cleaner would see, so cleaning a clean text changes nothing. Within a pass, a
+   rule that fired is tried again at once (at most `MAX_REPEATS` times), for noise that stacks.
 
 Every span is recorded as an `Edit` in raw-text offsets; `replay(raw, edits)` gives the clean text.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from .config import Config
 from .edits import WHITESPACE_RULE, whitespace_spans
 from .kinds import Context, Rule
 from .models import Cleaned, Document, Edit, Rejected
+from .prefilter import Requires, requires_for
 from .packs import RuleSet, load_rules
 from .view import Hit, View
 
@@ -25,6 +29,7 @@ class Cleaner:
     def __init__(self, config: Config | None = None, rules: RuleSet | None = None):
         self.config = config or Config.load()
         self.rules = rules if rules is not None else load_rules(self.config)
+        self._scope_cache: dict[tuple[str | None, str | None], list[Rule]] = {}
 
     def clean(self, doc: Document) -> Cleaned | Rejected:
         """Clean one document, or reject it (`bad_input`) when it is over `max_doc_chars`."""
@@ -37,25 +42,49 @@ class Cleaner:
                 raw=doc.model_dump(exclude_defaults=True),
             )
         ctx = Context(lang=doc.lang, host=doc.host, timeout=self.config.regex_timeout)
-        rules = [r for r in self.rules.rules if r.applies(ctx)]
-        return run_rules(doc, rules, ctx, self.config.max_passes)
+        return run_rules(doc, self._scoped(ctx.lang, ctx.host), ctx, self.config.max_passes, self.requires)
+
+    @cached_property
+    def requires(self) -> Requires:
+        """The `requires` strings of every rule, scanned for once per text."""
+        return requires_for(frozenset(w for rule in self.rules.rules for w in rule.requires))
+
+    def _scoped(self, lang: str | None, host: str | None) -> list[Rule]:
+        key = (lang, host)
+        if key not in self._scope_cache:
+            if len(self._scope_cache) > 4096:
+                self._scope_cache.clear()
+            ctx = Context(lang=lang, host=host)
+            self._scope_cache[key] = [r for r in self.rules.rules if r.applies(ctx)]
+        return self._scope_cache[key]
 
 
-def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 3) -> Cleaned:
-    """Run `rules` over `doc` as described in the module docstring."""
+MAX_REPEATS = 20
+"""How many times in a row one rule may fire on one document in one pass."""
+
+
+def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 3, requires: Requires | None = None) -> Cleaned:
+    """Run `rules` over `doc` as described in the module docstring (`requires`: a prefilter that
+    knows at least every `requires` string of `rules`)."""
     state = _State(doc.text)
     state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
+    requires = requires or requires_for(frozenset(w for rule in rules for w in rule.requires))
     for _ in range(max_passes):
         changed = False
+        present = requires.present(state.view.folded)
         for rule in rules:
-            if not rule.may_fire(state.view):
+            if rule.requires and present.isdisjoint(rule.requires):
                 continue
-            try:
-                hits = list(rule.find(state.view, ctx))
-            except TimeoutError:
-                state.warnings.append(f"rule {rule.id!r}: pattern stopped after {ctx.timeout:g}s on this document; rule skipped")
-                continue
-            changed |= state.apply(rule.id, hits)
+            for _ in range(MAX_REPEATS):  # again while it fires: stacked lines at the head need it
+                try:
+                    hits = list(rule.find(state.view, ctx))
+                except TimeoutError:
+                    state.warnings.append(f"rule {rule.id!r}: pattern stopped after {ctx.timeout:g}s on this document; rule skipped")
+                    break
+                if not state.apply(rule.id, hits):
+                    break
+                changed = True
+                present = requires.present(state.view.folded)
         state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
         if not changed:
             break

@@ -86,3 +86,11 @@ def test_cleaning_is_idempotent(raw):
 def test_no_exception_on_extreme_strings(raw):
     out = CLEANER.clean(Document(id="x", text=raw))
     assert replay(raw, out.edits) == out.text
+
+
+@PROPERTY
+@given(st.sets(st.text(alphabet="abcé", min_size=1, max_size=4), max_size=8), st.text(alphabet="abcé ", max_size=60))
+def test_requires_prefilter_finds_exactly_the_strings_present(words, text):
+    from cleaner.prefilter import Requires
+
+    assert Requires(frozenset(words)).present(text) == {w for w in words if w in text}

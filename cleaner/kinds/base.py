@@ -70,10 +70,6 @@ class Rule(BaseModel):
             raise ValueError("an empty string would make `requires` always true")
         return tuple(v.casefold() for v in value)
 
-    def may_fire(self, view: View) -> bool:
-        """False when the text holds none of `requires`, so `find` need not run."""
-        return not self.requires or any(word in view.folded for word in self.requires)
-
     def applies(self, ctx: Context) -> bool:
         """Scope check: `langs` is skipped only when the language is known; `sources` needs a host."""
         if self.langs and ctx.lang and ctx.lang not in self.langs:

@@ -99,6 +99,9 @@ class TickerRule(Rule):
         return not (segment.endswith(".") and not segment.endswith("...")) and not _SENTENCE_BREAK.search(segment)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
+        pre = self.compiled_prefilter
+        if pre is not None and len(pre.findall(view.text, timeout=ctx.timeout)) < self.min_segments - 1:
+            return  # not enough separators in the whole text for any line to be a ticker
         for line in view.lines:
             if self.is_ticker(line.text, ctx.timeout):
                 yield whole_lines(view, line.start, line.end)
