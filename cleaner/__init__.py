@@ -11,6 +11,7 @@ from .edits import replay
 from .engine import Cleaner
 from .models import Cleaned, Document, Edit, Rejected
 from .packs import RulePackError, load_rules
+from .pipeline import Pipeline
 
-__all__ = ["Cleaned", "Cleaner", "Config", "Document", "Edit", "Rejected", "RulePackError", "clean", "load_rules", "replay"]
+__all__ = ["Cleaned", "Cleaner", "Config", "Document", "Edit", "Pipeline", "Rejected", "RulePackError", "clean", "load_rules", "replay"]
 __version__ = "0.1.0"
