@@ -131,7 +131,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             stale.unlink()
     with Pipeline(config, index) as pipeline:
         result = pipeline.run(read_inputs(args.inputs, config))
-        indexed = len(pipeline.index)
+        indexed = len(pipeline.dedup.index)
     stats = Stats()
     with JsonlWriter(out / "corpus.jsonl") as corpus, JsonlWriter(out / "rejects.jsonl") as rejects:
         for item in result.results():

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from .api import DocLike, as_document
 from .config import Config
-from .dedup.cluster import Cluster, Item, dedup_batch
-from .dedup.index import DedupIndex
+from .dedup.cluster import Cluster, Deduplicator, Item
 from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
@@ -48,7 +47,7 @@ def _order(item: Cleaned | Rejected) -> tuple:
 
 
 class Pipeline:
-    """A pipeline built from `config`: a `Cleaner`, a language `Tagger` and a dedup index file.
+    """A pipeline built from `config`: a `Cleaner`, a language `Tagger` and a `Deduplicator` over an index file.
 
     `index` is the SQLite file that dedup reads and adds to (":memory:" for none that lasts).
     """
@@ -57,14 +56,12 @@ class Pipeline:
         self.config = config or Config.load()
         self.cleaner = Cleaner(self.config)
         self.tagger: Tagger = make_tagger(self.config.lang_backend)
-        self.params = DedupParams(
-            num_perm=self.config.num_perm, threshold=self.config.dedup_threshold, shingle_size=self.config.shingle_size
-        )
-        self.index = DedupIndex(index, self.params)
+        params = DedupParams(num_perm=self.config.num_perm, threshold=self.config.dedup_threshold, shingle_size=self.config.shingle_size)
+        self.dedup = Deduplicator(index, params)
 
     def close(self) -> None:
         """Close the index file."""
-        self.index.close()
+        self.dedup.close()
 
     def __enter__(self) -> Pipeline:
         return self
@@ -96,7 +93,7 @@ class Pipeline:
             out = self.prepare(item)
             (result.rejected if isinstance(out, Rejected) else survivors).append(out)
         unique = self._one_per_id(survivors, result.rejected)
-        batch = dedup_batch((Item(id=d.id, text=d.text, published=d.published) for d in unique.values()), self.index)
+        batch = self.dedup.run(Item(id=d.id, text=d.text, published=d.published) for d in unique.values())
         for decision in batch.decisions:
             doc = unique[decision.id]
             if decision.kept:
