@@ -8,7 +8,6 @@ then the user's folders or files in the order given. Any problem stops the load 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,7 +40,6 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     files: tuple[str, ...]
-    digest: str
 
     def by_id(self, rule_id: str) -> Rule:
         """The rule with that id."""
@@ -81,10 +79,8 @@ def load_files(files: list[Path]) -> RuleSet:
     """Load and validate the given pack files into one rule set; ids must be unique across them."""
     rules: list[tuple[int, Rule]] = []
     seen: dict[str, str] = {}
-    digest = hashlib.sha256()
     for path in files:
         text = _read(path)
-        digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
         order, located = _load_pack(text, str(path))
         for rule, line in located:
             if rule.id in seen:
@@ -92,7 +88,7 @@ def load_files(files: list[Path]) -> RuleSet:
             seen[rule.id] = str(path)
             rules.append((order, rule))
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
-    return RuleSet(tuple(ordered), tuple(str(p) for p in files), digest.hexdigest())
+    return RuleSet(tuple(ordered), tuple(str(p) for p in files))
 
 
 def _read(path: Path) -> str:
