@@ -15,6 +15,23 @@ from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
 from .patterns import compile_pattern
 
+Pattern = re.Pattern | regex.Pattern
+
+
+def _fast(pattern: str) -> Pattern:
+    """`re` when the pattern is plain enough (it scans character classes about twice as fast as
+    `regex`; the load check has refused nested repeats), else the `regex` compilation."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return compile_pattern(pattern)
+
+
+def _call(method, text: str, timeout: float):
+    """Call a pattern method, with the time limit when the pattern is a `regex` one."""
+    return method(text) if isinstance(method.__self__, re.Pattern) else method(text, timeout=timeout)
+
+
 _SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}")
 _WS = r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # [^\S\n] spelled out: scans several times faster
 
@@ -56,46 +73,35 @@ class TickerRule(Rule):
         return prefilter
 
     @cached_property
-    def compiled_prefilter(self) -> re.Pattern | regex.Pattern | None:
-        """The prefilter pattern, if any: with `re` when it can (it scans character classes about twice
-        as fast as `regex`; the load check has refused nested repeats, so it needs no time limit)."""
-        if self.prefilter is None:
-            return None
-        try:
-            return re.compile(self.prefilter)
-        except re.error:
-            return compile_pattern(self.prefilter)
+    def compiled_prefilter(self) -> Pattern | None:
+        """The prefilter pattern, if any."""
+        return _fast(self.prefilter) if self.prefilter is not None else None
+
+    @cached_property
+    def compiled(self) -> tuple[Pattern, ...]:
+        """The separator patterns."""
+        return tuple(_fast(sep) for sep in self.separators)
+
+    @cached_property
+    def any_separator(self) -> Pattern:
+        """All separators in one pattern, one group each: one scan tells which are frequent enough."""
+        return _fast("|".join(f"({sep})" for sep in self.separators))
 
     def _enough_separators(self, text: str, timeout: float) -> bool:
         pre = self.compiled_prefilter
-        if pre is None:
-            return True
-        found = pre.findall(text) if isinstance(pre, re.Pattern) else pre.findall(text, timeout=timeout)
-        return len(found) >= self.min_segments - 1
-
-    @cached_property
-    def compiled(self) -> tuple[regex.Pattern, ...]:
-        """The separator patterns."""
-        return tuple(compile_pattern(sep) for sep in self.separators)
-
-    @cached_property
-    def any_separator(self) -> regex.Pattern:
-        """All separators in one pattern, one group each: one scan tells which are frequent enough."""
-        return regex.compile("|".join(f"({p.pattern})" for p in self.compiled))
+        return pre is None or len(_call(pre.findall, text, timeout)) >= self.min_segments - 1
 
     def is_ticker(self, line: str, timeout: float = 1.0) -> bool:
         """True when `line` is a ticker by this rule's parameters."""
         if len(line) < self.min_line_chars:
             return False
-        if not self._enough_separators(line, timeout):
-            return False
         counts = [0] * len(self.compiled)
-        for m in self.any_separator.finditer(line, timeout=timeout):
+        for m in _call(self.any_separator.finditer, line, timeout):
             counts[m.lastindex - 1] += 1
         for sep, count in zip(self.compiled, counts):
             if count < self.min_segments - 1:
                 continue
-            segments = [s.strip() for s in sep.split(line, timeout=timeout) if s.strip()]
+            segments = [s.strip() for s in _call(sep.split, line, timeout) if s.strip()]
             if len(segments) < self.min_segments or any(len(s.split()) > self.max_words for s in segments):
                 continue  # a paragraph never sits inside a ticker
             headlines = sum(self._headline(s) for s in segments)
