@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .api import DocLike, as_document
 from .config import Config
+from .closing import Closing
 from .dedup.cluster import Cluster, Deduplicator, Item
 from .dedup.signature import DedupParams
 from .engine import Cleaner
@@ -46,7 +47,7 @@ def _order(item: Cleaned | Rejected) -> tuple:
     return (item.id is None, item.id or "", isinstance(item, Rejected), getattr(item, "detail", ""))
 
 
-class Pipeline:
+class Pipeline(Closing):
     """A pipeline built from `config`: a `Cleaner`, a language `Tagger` and a `Deduplicator` over an index file.
 
     `index` is the SQLite file that dedup reads and adds to (":memory:" for none that lasts).
@@ -62,12 +63,6 @@ class Pipeline:
     def close(self) -> None:
         """Close the index file."""
         self.dedup.close()
-
-    def __enter__(self) -> Pipeline:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def tag(self, doc: Cleaned) -> Cleaned:
         """The document with `lang`, `lang_score` and `langs` set from its clean text."""

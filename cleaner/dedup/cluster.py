@@ -41,6 +41,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..closing import Closing
 from .index import DedupIndex, IndexedDoc
 from .signature import DedupParams, Signer, band_keys_matrix, estimate_jaccard
 
@@ -283,7 +284,7 @@ def _clusters(batch: list[Item], decisions: list[Decision], sig_list: list, rank
     return tuple(out)
 
 
-class Deduplicator:
+class Deduplicator(Closing):
     """An index file plus its signer: `Deduplicator(path, params).run(items)` per batch."""
 
     def __init__(self, path: str | Path, params: DedupParams | None = None, **index_options: Any) -> None:
@@ -296,9 +297,3 @@ class Deduplicator:
 
     def close(self) -> None:
         self.index.close()
-
-    def __enter__(self) -> Deduplicator:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

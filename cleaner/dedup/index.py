@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..closing import Closing
 from .signature import DedupParams
 
 SCHEMA_VERSION = "1"
@@ -53,7 +54,7 @@ class IndexedDoc:
     signature: np.ndarray | None
 
 
-class DedupIndex:
+class DedupIndex(Closing):
     """`DedupIndex(path, params)` opens (or creates) the index file at `path`; ":memory:" works too."""
 
     def __init__(self, path: str | Path, params: DedupParams | None = None, *, cache_mb: int = 16,
@@ -223,9 +224,3 @@ class DedupIndex:
 
     def close(self) -> None:
         self._db.close()
-
-    def __enter__(self) -> DedupIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
