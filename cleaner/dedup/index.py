@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..closing import Closing
-from .signature import DedupParams
+from .signature import DedupParams, band_keys
 
 SCHEMA_VERSION = "1"
 _IN_CHUNK = 500  # bound on the number of `?` in one IN (...) list
@@ -128,20 +128,8 @@ class DedupIndex(Closing):
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
-    def counts(self) -> dict[str, int]:
-        """Documents, band rows and stored signatures."""
-        return {
-            "documents": len(self),
-            "band_keys": self._db.execute("SELECT count(*) FROM bands").fetchone()[0],
-            "signatures": self._db.execute("SELECT count(*) FROM docs WHERE sig IS NOT NULL").fetchone()[0],
-        }
-
     def contains(self, doc_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (doc_id,)).fetchone() is not None
-
-    def get(self, doc_id: str) -> IndexedDoc | None:
-        row = self._db.execute("SELECT id, length, published, exact, sig FROM docs WHERE id = ?", (doc_id,)).fetchone()
-        return None if row is None else self._doc(row)
 
     def find_exact(self, exact: int) -> IndexedDoc | None:
         """The kept document whose normal form hashes to `exact` (smallest id if several)."""
@@ -170,8 +158,6 @@ class DedupIndex(Closing):
     def query(self, signature: np.ndarray) -> list[str]:
         """Ids of kept documents that share an LSH band with `signature` (candidates, not verified)."""
         p = self.params
-        from .signature import band_keys
-
         return [d.id for d in self.candidates(band_keys(signature, p.bands, p.rows))]
 
     def _doc(self, row: tuple) -> IndexedDoc:
@@ -179,18 +165,11 @@ class DedupIndex(Closing):
         return IndexedDoc(id=row[0], length=row[1], published=row[2], exact=row[3], signature=sig)
 
     # -- writes ---------------------------------------------------------------------------------
-    def add(self, doc_id: str, length: int, published: str | None, exact: int, signature: np.ndarray | None,
-            keys: Sequence[int] = ()) -> None:
-        """Record a kept document (band keys are computed from the signature when not given)."""
-        self.add_many([(doc_id, length, published, exact, signature, keys)])
-
     def add_many(self, rows: Iterable[tuple]) -> int:
         """Record kept documents: (id, length, published, exact, signature, band keys) tuples.
 
         Written in chunks: document numbers are assigned here (under the write lock) so that
         documents and band rows go in with one `executemany` each, band rows sorted by key."""
-        from .signature import band_keys
-
         p = self.params
         n = 0
         with self.write_lock():

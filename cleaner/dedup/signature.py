@@ -138,9 +138,6 @@ class Signer:
         m = self.minhash_normal(normal)
         return _exact(normal), None if m is None else m.hashvalues.astype(np.uint32, copy=False)
 
-    def band_keys(self, signature: np.ndarray) -> list[int]:
-        return band_keys(signature, self.params.bands, self.params.rows)
-
     def to_minhash(self, signature: np.ndarray) -> LeanMinHash:
         """A datasketch sketch rebuilt from stored values (with the scheme it was made with)."""
         return LeanMinHash(MinHash(seed=self.params.seed, hashvalues=signature, scheme=SCHEME))
