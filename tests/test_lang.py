@@ -13,7 +13,6 @@ import pytest
 from cleaner.lang import (
     CASCADE_THRESHOLD,
     Cascade,
-    FastTextBackend,
     LangResult,
     Router,
     bundled_fasttext_model,
@@ -146,7 +145,9 @@ def test_fasttext_works_with_the_network_unreachable(monkeypatch, tmp_path):
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
     monkeypatch.setenv("FTLANG_CACHE", str(tmp_path))
-    monkeypatch.setattr(FastTextBackend, "_model", None)  # force a fresh load under the patch
+    from cleaner.lang import _fasttext_model
+
+    _fasttext_model.cache_clear()  # force a fresh load under the patch
 
     assert bundled_fasttext_model().stat().st_size > 500_000
     tagger = make_tagger("fasttext")
