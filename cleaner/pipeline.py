@@ -7,11 +7,11 @@ rejections, each sorted by id, so the output does not depend on input order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .api import DocLike, as_document
 from .config import Config
 from .closing import Closing
 from .dedup.cluster import Cluster, Deduplicator, Item
@@ -20,6 +20,26 @@ from .engine import Cleaner
 from .gates import gate
 from .lang import Tagger, make_tagger
 from .models import Cleaned, Document, Rejected
+
+DocLike = Document | Mapping[str, Any] | str
+"""What the API and the pipeline accept as a document."""
+
+
+def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document:
+    """A `Document` from a Document, a mapping (`id`/`text` by the config's field names) or a plain string."""
+    if isinstance(doc, Document):
+        return doc
+    if isinstance(doc, str):
+        return Document(id=str(index), text=doc)
+    config = config or Config.load()
+    data = dict(doc)
+    data.setdefault(config.id_field, str(index))
+    fields = {"id": str(data.pop(config.id_field)), "text": data.pop(config.text_field, "")}
+    fields.update({k: data.pop(k) for k in ("url", "source", "html", "lang", "meta") if k in data})
+    if data:
+        fields["meta"] = {**fields.get("meta", {}), **data}
+    return Document(**fields)
+
 
 _DEDUP_DETAIL = {
     "duplicate": "near-duplicate of {dup_of} (estimated Jaccard {similarity:.3f})",

@@ -16,6 +16,7 @@ def test_clean_a_string_a_dict_and_a_document():
         out = clean(doc)
         assert isinstance(out, Cleaned)
         assert (out.id, out.text, out.source, out.published) == ("0", "Le texte de l'article.", "Le Matin", "2021-03-03")
+        assert out.lang == "fr" and out.lang_score > 0.5  # as `cleaner clean` gives it
 
 
 def test_clean_an_iterable_is_lazy_and_ordered():
