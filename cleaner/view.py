@@ -75,12 +75,17 @@ class View:
         """The text case-folded, for `requires` tests."""
         return self.text.casefold()
 
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """The start offset of every line, for bisecting an offset to its line."""
+        return [line.start for line in self.lines]
+
     def lines_holding(self, words: tuple[str, ...]) -> list[int] | None:
         """Indexes of the lines whose case-folded text holds one of `words` (None: cannot tell cheaply)."""
         folded = self.folded
         if len(folded) != len(self.text):  # casefold changed lengths (ß, İ): offsets do not line up
             return None
-        starts = [line.start for line in self.lines]
+        starts = self.line_starts
         found: set[int] = set()
         for word in words:
             pos = folded.find(word)
