@@ -1,0 +1,52 @@
+"""`cleaner clean`: clean documents, one output record per input record, rejects with reasons."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+from ..io.readers import read_inputs
+from ..io.writers import JsonlWriter
+from ..models import Rejected
+from ..pipeline import Pipeline
+from ..report import Stats
+from .common import config_args, config_from
+
+
+def register(sub) -> None:
+    """Add the `clean` parser."""
+    p = sub.add_parser("clean", help="clean documents: folders of .txt, JSONL files, or - for stdin")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="a .txt file, a .jsonl(.gz) file, a folder, or - (JSONL on stdin)")
+    p.add_argument("--out", "-o", required=True, help="output JSONL file, or - for stdout")
+    p.add_argument("--rejects", metavar="FILE", help="where rejected records go (default: OUT with .rejects.jsonl; stderr when OUT is -)")
+    p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
+    p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
+    config_args(p)
+    p.set_defaults(handler=cmd_clean)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
+    config = config_from(args, id_field=args.id_field, text_field=args.text_field)
+    pipeline = Pipeline(config)  # loads and validates every pack before any input is read
+    rejects_path = args.rejects or ("-" if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
+    stats = Stats()
+    rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
+    with JsonlWriter(args.out) as out, rejects or nullcontext():
+        for item in read_inputs(args.inputs, config):
+            result = pipeline.prepare(item, gates=False)
+            stats.add(result)
+            if isinstance(result, Rejected) and rejects is None:
+                print(f"cleaner: rejected {result.id or '-'}: {result.detail}", file=sys.stderr)
+            elif isinstance(result, Rejected):
+                rejects.write(result.record())
+            else:
+                out.write(result.record())
+    if not args.quiet:
+        where = "stdout" if args.out == "-" else args.out
+        rej = f", rejects in {rejects_path}" if rejects and rejects.count else ""
+        print(f"cleaner clean -> {where}{rej}\n{stats.summary()}", file=sys.stderr)
+    return 0

@@ -1,0 +1,25 @@
+"""What several subcommands share: the config flags and the `Config` they build."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..config import Config
+
+
+def config_args(p: argparse.ArgumentParser) -> None:
+    """Add `--config`, `--rules` and `--no-default-rules`."""
+    p.add_argument("--config", metavar="FILE", help="a TOML file of config values (see cleaner/defaults.toml)")
+    p.add_argument("--rules", metavar="DIR", action="append", default=[], help="add the rule packs in DIR (or a .yaml file); repeatable")
+    p.add_argument("--no-default-rules", action="store_true", help="do not load the rule packs shipped with cleaner")
+
+
+def config_from(args: argparse.Namespace, **extra) -> Config:
+    """The `Config` of the config flags plus `extra` overrides (None means: not given)."""
+    return Config.load(
+        args.config,
+        rules_dirs=tuple(Path(p) for p in args.rules) or None,
+        default_rules=False if args.no_default_rules else None,
+        **extra,
+    )
