@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..io.readers import read_inputs
 from ..io.writers import JsonlWriter
-from ..models import Rejected
+from ..models import Cleaned, Rejected
 from ..pipeline import Pipeline
 from ..report import Stats
 from .common import config_args, config_from
@@ -20,7 +20,7 @@ def register(sub) -> None:
     """Add the `run` parser."""
     p = sub.add_parser("run", help="clean, tag languages, gate and deduplicate into a corpus folder")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="as for `clean`")
-    p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder: corpus.jsonl, rejects.jsonl, clusters.jsonl, report.json")
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder: corpus.jsonl, rejects.jsonl, clusters.jsonl, raw.jsonl, report.json")
     p.add_argument("--index", metavar="PATH", help="a persistent SQLite dedup index shared across runs (default: a fresh DIR/index.sqlite)")
     p.add_argument("--min-chars", type=int, help="reject documents with less clean text (default: 1)")
     p.add_argument("--langs", help="comma-separated ISO 639-1 languages to keep, or `any` (default)")
@@ -49,15 +49,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = pipeline.run(read_inputs(args.inputs, config))
         indexed = len(pipeline.dedup.index)
     stats = Stats()
-    with JsonlWriter(out / "corpus.jsonl") as corpus, JsonlWriter(out / "rejects.jsonl") as rejects:
+    with JsonlWriter(out / "corpus.jsonl") as corpus, JsonlWriter(out / "rejects.jsonl") as rejects, JsonlWriter(out / "raw.jsonl") as raw:
         for item in result.results():
             stats.add(item)
             (rejects if isinstance(item, Rejected) else corpus).write(item.record())
+            if isinstance(item, Cleaned):
+                raw.write(item.document.model_dump(include={"id", "text", "url", "html"}, exclude_none=True))
     with JsonlWriter(out / "clusters.jsonl") as clusters:
         for cluster in result.clusters:
             clusters.write(asdict(cluster))
     report = {**stats.as_dict(), "clusters": len(result.clusters), "index": str(index), "index_documents": indexed}
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if not args.quiet:
-        print(f"cleaner run -> {out}/ (corpus.jsonl, rejects.jsonl, clusters.jsonl, report.json)\n{stats.summary()}", file=sys.stderr)
+        print(f"cleaner run -> {out}/ (corpus.jsonl, rejects.jsonl, clusters.jsonl, raw.jsonl, report.json)\n{stats.summary()}", file=sys.stderr)
     return 0
