@@ -14,7 +14,7 @@ from typing import Any
 
 from .config import Config
 from .closing import Closing
-from .dedup.cluster import Cluster, Deduplicator, Item
+from .dedup.cluster import Cluster, Decision, Deduplicator, Item
 from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
@@ -107,34 +107,21 @@ class Pipeline(Closing):
             item = doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config)
             out = self.prepare(item)
             (result.rejected if isinstance(out, Rejected) else survivors).append(out)
-        unique = self._one_per_id(survivors, result.rejected)
-        batch = self.dedup.run(Item(id=d.id, text=d.text, published=d.published) for d in unique.values())
-        for decision in batch.decisions:
-            doc = unique[decision.id]
+        batch = self.dedup.run(Item(id=d.id, text=d.text, published=d.published) for d in survivors)
+        for pos, decision in zip(batch.positions, batch.decisions):
+            doc = survivors[pos]
             if decision.kept:
                 result.kept.append(doc.model_copy(update={"cluster": decision.cluster}))
             else:
-                result.rejected.append(_dedup_reject(doc, decision.status, decision.dup_of, decision.similarity))
+                result.rejected.append(dedup_rejection(decision, doc.document.model_dump(exclude_defaults=True)))
         result.kept.sort(key=_order)
         result.rejected.sort(key=_order)
         result.clusters = batch.clusters
         return result
 
-    @staticmethod
-    def _one_per_id(docs: list[Cleaned], rejected: list[Rejected]) -> dict[str, Cleaned]:
-        """One document per id, chosen by the keep policy (not by input order); the others rejected."""
-        groups: dict[str, list[Cleaned]] = {}
-        for doc in docs:
-            groups.setdefault(doc.id, []).append(doc)
-        unique = {}
-        for doc_id, group in groups.items():
-            group.sort(key=lambda d: (-len(d.text), d.published is None, d.published or "", d.text))
-            unique[doc_id] = group[0]
-            rejected.extend(_dedup_reject(d, "repeated_id", doc_id, None) for d in group[1:])
-        return unique
 
-
-def _dedup_reject(doc: Cleaned, status: str, dup_of: str | None, similarity: float | None) -> Rejected:
-    detail = _DEDUP_DETAIL[status].format(dup_of=dup_of, similarity=similarity or 1.0)
-    raw = doc.document.model_dump(exclude_defaults=True)
-    return Rejected(id=doc.id, stage="dedup", reason=status, detail=detail, dup_of=dup_of, similarity=similarity, raw=raw)
+def dedup_rejection(decision: Decision, raw: Any) -> Rejected:
+    """The rejection of a document that dedup did not keep; `raw` is its input record."""
+    detail = _DEDUP_DETAIL[decision.status].format(dup_of=decision.dup_of, similarity=decision.similarity or 1.0)
+    return Rejected(id=decision.id, stage="dedup", reason=decision.status, detail=detail, dup_of=decision.dup_of,
+                    similarity=decision.similarity, raw=raw)

@@ -28,21 +28,31 @@ class Stats:
 
     def add(self, item: Cleaned | Rejected) -> None:
         """Count one result."""
-        self.read += 1
         if isinstance(item, Rejected):
-            self.rejected[item.reason] += 1
-            self.stages[item.stage] += 1
-            return
+            self.add_rejected(item.reason, item.stage)
+        else:
+            self.add_cleaned(item.record(), len(item.document.text))
+
+    def add_rejected(self, reason: str, stage: str) -> None:
+        """Count one rejection."""
+        self.read += 1
+        self.rejected[reason] += 1
+        self.stages[stage] += 1
+
+    def add_cleaned(self, record: dict[str, Any], raw_chars: int) -> None:
+        """Count one kept document from its output record (see `Cleaned.record`) and its raw length."""
+        self.read += 1
         self.cleaned += 1
-        self.langs[item.lang or "unknown"] += 1
-        self.raw_chars += len(item.document.text)
-        self.clean_chars += len(item.text)
-        self.warnings += bool(item.warnings)
-        for rule in {e.rule for e in item.edits}:
+        self.langs[record.get("lang") or "unknown"] += 1
+        self.raw_chars += raw_chars
+        self.clean_chars += len(record["text"])
+        self.warnings += bool(record.get("warnings"))
+        edits = record.get("edits", ())
+        for rule in {e["rule"] for e in edits}:
             self.rule_docs[rule] += 1
-        for e in item.edits:
-            self.rule_chars[e.rule] += e.end - e.start
-        self.fields.update(name for name in FIELDS if getattr(item, name))
+        for e in edits:
+            self.rule_chars[e["rule"]] += e["end"] - e["start"]
+        self.fields.update(name for name in FIELDS if record.get(name))
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""

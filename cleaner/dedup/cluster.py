@@ -50,12 +50,16 @@ Status = Literal["kept", "exact_duplicate", "duplicate", "already_indexed", "rep
 
 @dataclass(frozen=True)
 class Item:
-    """One clean document to deduplicate. `length` defaults to `len(text)`."""
+    """One clean document to deduplicate. `length` defaults to `len(text)`.
+
+    `signed` is its `Signer.sign` result when computed elsewhere (in a worker process, say); the
+    text is then not needed."""
 
     id: str
-    text: str
+    text: str = ""
     length: int | None = None
     published: str | None = None
+    signed: tuple[int, np.ndarray | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,8 @@ class BatchResult:
     clusters: tuple[Cluster, ...] = ()
     """Groups with at least one duplicate in this batch, sorted by id."""
     counts: dict[str, int] = field(default_factory=dict)
+    positions: tuple[int, ...] = ()
+    """For each decision, the position of its item in the input."""
 
     def by_id(self) -> dict[str, Decision]:
         """The decision per id (for a repeated id, the one that was not `repeated_id`)."""
@@ -154,7 +160,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     batch = [_as_item(x) for x in items]
     n = len(batch)
     lengths = [len(it.text) if it.length is None else int(it.length) for it in batch]
-    signed = [signer.sign(it.text) for it in batch]
+    signed = [it.signed or signer.sign(it.text) for it in batch]
     exact = [e for e, _ in signed]
     sig_list = [s for _, s in signed]
     del signed
@@ -258,7 +264,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     counts: dict[str, int] = {}
     for d in decisions:
         counts[d.status] = counts.get(d.status, 0) + 1
-    return BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())))
+    return BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())), tuple(ranked))
 
 
 def _clusters(batch: list[Item], decisions: list[Decision], sig_list: list, rank: np.ndarray,
