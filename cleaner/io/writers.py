@@ -1,14 +1,35 @@
-"""Writing JSON lines to a file (atomically: a temporary file renamed into place) or to stdout."""
+"""Writing records: JSON lines (plain, `.gz` or `.zst`) or Parquet, one file or shards, always atomically.
+
+A file is written under a temporary name and renamed into place when it is complete, so a reader
+never sees half a file, and a killed run leaves no output that looks finished. Compressed output is
+byte-identical from run to run (gzip without a timestamp or file name, zstd at a fixed level).
+"""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import io
 import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
+
+FORMATS = ("jsonl", "parquet")
+COMPRESSIONS = ("none", "gz", "zst")
+
+
+def _temporary(target: Path) -> tuple[int, str]:
+    """A temporary file beside `target`, with the permissions a new file gets (mkstemp's are 0600)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+    return fd, tmp
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -16,11 +37,22 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
+def _compressed(raw: BinaryIO, compression: str) -> BinaryIO:
+    if compression == "gz":
+        return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+    if compression == "zst":
+        import zstandard
+
+        return zstandard.ZstdCompressor(level=6).stream_writer(raw, closefd=False)
+    return raw
+
+
 class JsonlWriter:
     """A context manager writing one JSON object a line; `-` is stdout. The file appears only on success.
 
-    With `keep_empty=False` a file that got no record is not created.
-    A lone surrogate (which UTF-8 cannot hold) is written as its JSON escape, so the line stays valid.
+    The suffix picks the compression (`.gz`, `.zst`, else none). With `keep_empty=False` a file that
+    got no record is not created. A lone surrogate (which UTF-8 cannot hold) is written as its JSON
+    escape, so the line stays valid.
     """
 
     def __init__(self, path: str | Path, keep_empty: bool = True):
@@ -29,16 +61,21 @@ class JsonlWriter:
         self.count = 0
         self._fh: TextIO | None = None
         self._tmp: str | None = None
+        self._layers: list[Any] = []
 
     def __enter__(self) -> JsonlWriter:
         if self.path == "-":
             sys.stdout.reconfigure(errors="backslashreplace")
             self._fh = sys.stdout
-        else:
-            target = Path(self.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            self._fh = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
+            return self
+        target = Path(self.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = _temporary(target)
+        raw = os.fdopen(fd, "wb")
+        compression = {".gz": "gz", ".zst": "zst"}.get(target.suffix, "none")
+        packed = _compressed(raw, compression)
+        self._layers = [raw] if packed is raw else [packed, raw]
+        self._fh = io.TextIOWrapper(packed, encoding="utf-8", errors="backslashreplace", newline="\n")
         return self
 
     def write(self, record: dict[str, Any]) -> None:
@@ -52,8 +89,149 @@ class JsonlWriter:
         if self._tmp is None:
             self._fh.flush()
             return
-        self._fh.close()
+        self._fh.flush()
+        self._fh.detach()
+        for layer in self._layers:
+            layer.close()
         if exc_type is None and (self.count or self.keep_empty):
             os.replace(self._tmp, self.path)
         else:
             os.unlink(self._tmp)
+
+
+class ParquetWriter:
+    """A context manager writing records as Parquet rows with a fixed schema (`columns`: name → arrow type).
+
+    Values of a string column that are lists or dicts are stored as their JSON text, so nested fields
+    (edits, meta) keep one schema across shards; rows go out in row groups of `batch_rows`.
+    """
+
+    def __init__(self, path: str | Path, columns: dict[str, Any], batch_rows: int = 2_000):
+        import pyarrow as pa
+
+        self.path = str(path)
+        self.schema = pa.schema(list(columns.items()))
+        self.batch_rows = batch_rows
+        self.count = 0
+        self._rows: list[dict[str, Any]] = []
+        self._tmp: str | None = None
+        self._writer: Any = None
+
+    def __enter__(self) -> ParquetWriter:
+        import pyarrow.parquet as pq
+
+        target = Path(self.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = _temporary(target)
+        os.close(fd)
+        self._writer = pq.ParquetWriter(self._tmp, self.schema, compression="zstd")
+        return self
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Buffer one record; a full buffer becomes a row group."""
+        self._rows.append(record)
+        self.count += 1
+        if len(self._rows) >= self.batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if not self._rows:
+            return
+        columns = {}
+        for f in self.schema:
+            values = [row.get(f.name) for row in self._rows]
+            if pa.types.is_string(f.type):
+                values = [json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for v in values]
+            columns[f.name] = pa.array(values, type=f.type)
+        self._writer.write_table(pa.table(columns, schema=self.schema))
+        self._rows.clear()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        assert self._tmp is not None
+        if exc_type is None:
+            self._flush()
+        self._writer.close()
+        if exc_type is None:
+            os.replace(self._tmp, self.path)
+        else:
+            os.unlink(self._tmp)
+
+
+def parquet_columns(kind: str) -> dict[str, Any]:
+    """The Parquet schema of an output (`corpus` or `raw`)."""
+    import pyarrow as pa
+
+    s, f = pa.string(), pa.float64()
+    if kind == "raw":
+        return {"id": s, "text": s, "url": s, "html": s}
+    return {"id": s, "text": s, "title": s, "source": s, "published": s, "author": s, "section": s, "lang": s,
+            "lang_score": f, "langs": s, "cluster": s, "edits": s, "warnings": pa.list_(s), "url": s, "meta": s}
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One finished output file: its name inside the output folder, its record count and SHA-256."""
+
+    file: str
+    records: int
+    sha256: str
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+class ShardedOutput:
+    """Records of one output (`corpus`, `raw`, ...) into `folder`, in one file or in shards of `shard_docs`.
+
+    Names: `corpus.jsonl` (`.jsonl.gz`, `.jsonl.zst`, `.parquet`), or with shards `corpus-00000.jsonl`, ...
+    An output with no record is still one (empty) file, so every output a manifest names exists.
+    """
+
+    def __init__(self, folder: Path, name: str, fmt: str = "jsonl", compression: str = "none",
+                 shard_docs: int | None = None):
+        if fmt not in FORMATS or compression not in COMPRESSIONS:
+            raise ValueError(f"unknown output format {fmt!r} or compression {compression!r}")
+        self.folder, self.name, self.fmt, self.shard_docs = folder, name, fmt, shard_docs
+        self.suffix = ".parquet" if fmt == "parquet" else ".jsonl" + ("" if compression == "none" else "." + compression)
+        self.files: list[OutputFile] = []
+        self._writer: JsonlWriter | ParquetWriter | None = None
+
+    def __enter__(self) -> ShardedOutput:
+        return self
+
+    def _open(self) -> None:
+        shard = f"-{len(self.files):05d}" if self.shard_docs else ""
+        path = self.folder / f"{self.name}{shard}{self.suffix}"
+        writer = ParquetWriter(path, parquet_columns(self.name)) if self.fmt == "parquet" else JsonlWriter(path)
+        self._writer = writer.__enter__()
+
+    def _close(self) -> None:
+        assert self._writer is not None
+        self._writer.__exit__(None, None, None)
+        path = Path(self._writer.path)
+        self.files.append(OutputFile(path.name, self._writer.count, sha256_of(path)))
+        self._writer = None
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Write one record, starting a new shard when the current one is full."""
+        if self._writer is None:
+            self._open()
+        assert self._writer is not None
+        self._writer.write(record)
+        if self.shard_docs and self._writer.count >= self.shard_docs:
+            self._close()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if exc_type is not None:
+            if self._writer is not None:
+                self._writer.__exit__(exc_type, exc, tb)
+            return
+        if self._writer is None and not self.files:
+            self._open()
+        if self._writer is not None:
+            self._close()

@@ -1,0 +1,74 @@
+"""What a run was made from and what it wrote: `DIR/manifest.json`.
+
+The *fingerprint* names everything the output depends on: cleaner's version, the config, the rule
+packs (file name and SHA-256 of each), the inputs (path, size, SHA-256 of each file) and the output
+options. A rerun with the same fingerprint resumes (or finds the run already complete); with another
+one it says what changed. The worker count is not in it: it does not change the output.
+The manifest holds no timestamp, so an interrupted and resumed run writes the same bytes as one
+that never stopped.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .io.writers import OutputFile, sha256_of
+from .packs import load_rules
+
+MANIFEST = "manifest.json"
+
+
+def input_files(inputs: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """Each input file (folders walked, globs expanded, as the readers do) with its size and SHA-256;
+    stdin is `{"path": "-"}` and cannot be resumed."""
+    out: list[dict[str, Any]] = []
+    for name in inputs:
+        name = str(name)
+        if name == "-":
+            out.append({"path": "-"})
+            continue
+        path = Path(name)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            files = [path]
+        else:
+            files = [Path(p) for p in sorted(glob.glob(name, recursive=True))]
+        out.extend({"path": str(f), "bytes": f.stat().st_size, "sha256": sha256_of(f)} for f in files if f.is_file())
+    return out
+
+
+def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str, Any]) -> dict[str, Any]:
+    """Everything the output of a run depends on (see the module docstring)."""
+    from . import __version__
+
+    packs = [[Path(f).name, sha256_of(Path(f))] for f in load_rules(config).files]
+    return {"version": __version__, "config": config.model_dump(mode="json"), "rules": packs,
+            "inputs": input_files(inputs), "options": options}
+
+
+def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The parts of two fingerprints that differ (`rules`, `inputs`, `config`, ...)."""
+    return [key for key in new if old.get(key) != new[key]]
+
+
+def write_manifest(folder: Path, fp: dict[str, Any], outputs: list[OutputFile], counts: dict[str, Any]) -> None:
+    """Write `DIR/manifest.json` atomically."""
+    body = {**fp, "outputs": [asdict(o) for o in outputs], "counts": counts}
+    tmp = folder / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(folder / MANIFEST)
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of a finished run in `folder`, or None."""
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

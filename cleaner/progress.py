@@ -1,0 +1,62 @@
+"""Progress of a long run on stderr: a rich bar on a terminal, a plain line every few seconds otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+
+class RunProgress:
+    """`update(docs, chars)` as documents are done. `total_chars` (None: unknown) gives the bar and the ETA.
+
+    Modes: `bar` (rich, for a terminal), `log` (a line every `every` seconds, for logs and CI) or `quiet`.
+    """
+
+    def __init__(self, label: str, total_chars: int | None = None, mode: str | None = None, every: float = 10.0):
+        self.label, self.total, self.every = label, total_chars, every
+        self.mode = mode or ("bar" if sys.stderr.isatty() else "log")
+        self.docs = self.chars = 0
+        self.start = self._last = time.monotonic()
+        self._bar: Progress | None = None
+
+    def __enter__(self) -> RunProgress:
+        if self.mode == "bar":
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                                 TextColumn("{task.fields[docs]:,} docs  {task.fields[mb]:.1f} MB  {task.fields[rate]:,.0f} docs/s"),
+                                 TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=None, transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self.label, total=self.total, docs=0, mb=0.0, rate=0.0)
+        return self
+
+    @property
+    def rate(self) -> float:
+        """Documents per second so far."""
+        return self.docs / max(time.monotonic() - self.start, 1e-9)
+
+    def update(self, docs: int, chars: int) -> None:
+        """Count `docs` more documents of `chars` raw characters."""
+        self.docs += docs
+        self.chars += chars
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.chars, docs=self.docs, mb=self.chars / 1e6, rate=self.rate)
+        elif self.mode == "log" and time.monotonic() - self._last >= self.every:
+            self._last = time.monotonic()
+            self.log(f"{self.docs:,} documents, {self.chars / 1e6:.1f} MB, {self.rate:,.0f} docs/s" + self._eta())
+
+    def _eta(self) -> str:
+        if not self.total or not self.chars:
+            return ""
+        left = (self.total - self.chars) / (self.chars / max(time.monotonic() - self.start, 1e-9))
+        return f", ETA {max(left, 0):,.0f} s"
+
+    def log(self, message: str) -> None:
+        """A plain line on stderr, unless quiet."""
+        if self.mode != "quiet":
+            print(f"{self.label}: {message}", file=sys.stderr, flush=True)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -1,0 +1,204 @@
+"""`cleaner run` as a resumable, parallel, streaming job over an output folder.
+
+Stages, each restartable:
+
+1. **prepare**: read the inputs in order; clean, tag, gate and sign each record on a process pool;
+   store the results in the run state a chunk at a time (`runstate.RunState`). A resumed run skips
+   the records already stored.
+2. **dedup**: one `dedup_batch` over the stored signatures (no texts in memory) against the index;
+   the verdicts are stored in the run state *before* the index commits its additions, so a run
+   killed in between re-adds the missing kept documents instead of deciding again.
+3. **write**: corpus, raw, rejects and clusters, sorted by id, each file atomically; then
+   `report.json` and `manifest.json` (written last: a folder with a manifest is a finished run).
+
+Memory holds the chunks in flight and, in the dedup stage, about 600 bytes per cleaned document
+(its signature): the dedup state, like the index itself.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .dedup.cluster import Deduplicator, dedup_batch
+from .dedup.signature import DedupParams
+from .io.readers import read_inputs
+from .io.writers import ShardedOutput
+from .manifest import changes, fingerprint, read_manifest, write_manifest
+from .pipeline import _DEDUP_DETAIL, dedup_rejection
+from .progress import RunProgress
+from .report import Stats
+from .runstate import RunState
+from .workers import prepare_stream
+
+STATE = ".cleaner"
+OUTPUT_NAMES = ("corpus", "raw", "rejects", "clusters")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run writes and works: none of these but the output options change what it writes."""
+
+    index: Path | None = None
+    """A persistent index shared across runs (None: a fresh `DIR/index.sqlite` for this run alone)."""
+    output_format: str = "jsonl"
+    compression: str = "none"
+    shard_docs: int | None = None
+    workers: int = 1
+    resume: str = "auto"
+    """`auto`: resume when nothing changed, start over otherwise; `force-continue`: resume even with
+    changed rules or config; `restart`: always start over."""
+    progress: str | None = None
+    """`bar`, `log` or `quiet` (None: a bar on a terminal, log lines otherwise)."""
+
+    def output_options(self) -> dict[str, Any]:
+        """The options that shape the output bytes (part of the fingerprint)."""
+        return {"index": str(self.index) if self.index else None, "output_format": self.output_format,
+                "compression": self.compression, "shard_docs": self.shard_docs}
+
+
+@dataclass
+class RunSummary:
+    """What a finished run reports back to the command."""
+
+    stats: Stats
+    report: dict[str, Any]
+    resumed_from: int
+    up_to_date: bool = False
+
+
+class Runner:
+    """One `cleaner run` into `out` (see the module docstring)."""
+
+    def __init__(self, config: Config, inputs: list[str], out: Path, options: RunOptions):
+        self.config, self.inputs, self.out, self.options = config, inputs, out, options
+        self.index_path = options.index or out / "index.sqlite"
+        self.progress = RunProgress("cleaner run", mode=options.progress)
+
+    def run(self) -> RunSummary:
+        """Run, resume or confirm the run; return its summary."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        fp = fingerprint(self.config, self.inputs, self.options.output_options())
+        resumable = all(f["path"] != "-" for f in fp["inputs"])
+        state_path = self.out / STATE / "state.sqlite"
+        finished = read_manifest(self.out)
+        if (resumable and not state_path.exists() and finished and self.options.resume != "restart"
+                and not changes({k: finished.get(k) for k in fp}, fp)):
+            self.progress.log(f"{self.out}/ is already complete for these inputs, rules and config; nothing to do "
+                              "(--restart to run again)")
+            return RunSummary(Stats(), json.loads((self.out / "report.json").read_text()), 0, up_to_date=True)
+        with RunState(state_path) as state, self.progress:
+            done = self._resume_point(state, fp, resumable)
+            self._prepare(state, done)
+            self._dedup(state)
+            stats, report = self._write(state, fp)
+        shutil.rmtree(self.out / STATE)
+        return RunSummary(stats, report, done)
+
+    def _resume_point(self, state: RunState, fp: dict[str, Any], resumable: bool) -> int:
+        """How many input records are already prepared (0 when starting over)."""
+        old = state.get("fingerprint")
+        if old is not None and resumable and self.options.resume != "restart":
+            changed = changes(json.loads(old), fp)
+            if not changed or self.options.resume == "force-continue":
+                if changed:
+                    self.progress.log(f"continuing an interrupted run although its {', '.join(changed)} changed")
+                done = len(state)
+                self.progress.log(f"resuming: {done:,} input records already done (stage {state.get('stage')})")
+                return done
+            self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over "
+                              "(--continue to keep its work)")
+        if old is not None and self.options.index is not None and state.get("stage") in ("decided", "indexed"):
+            self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "
+                              "starting over will find them there as already_indexed")
+        state.reset()
+        if self.options.index is None:  # the default index belongs to this run alone
+            for stale in self.out.glob("index.sqlite*"):
+                stale.unlink()
+        state.set(fingerprint=json.dumps(fp, sort_keys=True), stage="prepare")
+        return 0
+
+    def _prepare(self, state: RunState, done: int) -> None:
+        if state.get("stage") != "prepare":
+            return
+        items = islice(read_inputs(self.inputs, self.config), done, None)
+        batch, start = [], done
+        for prepared in prepare_stream(items, self.config, workers=self.options.workers):
+            batch.append(prepared)
+            if len(batch) >= 256:
+                state.add(start, batch)
+                self.progress.update(len(batch), sum(p.raw_chars for p in batch))
+                start += len(batch)
+                batch = []
+        if batch:
+            state.add(start, batch)
+            self.progress.update(len(batch), sum(p.raw_chars for p in batch))
+        state.set(stage="dedup")
+
+    def _dedup(self, state: RunState) -> None:
+        params = DedupParams(num_perm=self.config.num_perm, threshold=self.config.dedup_threshold,
+                             shingle_size=self.config.shingle_size)
+        with Deduplicator(self.index_path, params) as dedup:
+            if state.get("stage") == "dedup":
+                seqs, items = state.dedup_items()
+                with dedup.index.write_lock():
+                    result = dedup_batch(items, dedup.index, signer=dedup.signer)
+                    del items
+                    state.store_decisions(
+                        ((seqs[pos], d, "" if d.kept else _DEDUP_DETAIL[d.status].format(dup_of=d.dup_of, similarity=d.similarity or 1.0))
+                         for pos, d in zip(result.positions, result.decisions)), result.clusters)
+                state.set(stage="indexed")
+            elif state.get("stage") == "decided":  # killed after deciding, before the index committed
+                with dedup.index.write_lock():
+                    dedup.index.add_many((*row, ()) for row in state.kept_rows() if not dedup.index.contains(row[0]))
+                state.set(stage="indexed")
+            self.index_size = len(dedup.index)
+
+    def _write(self, state: RunState, fp: dict[str, Any]) -> tuple[Stats, dict[str, Any]]:
+        for old in self.out.iterdir():
+            if old.is_file() and old.name.split(".")[0].split("-")[0] in OUTPUT_NAMES:
+                old.unlink()
+        o = self.options
+        shards = dict(fmt=o.output_format, compression=o.compression, shard_docs=o.shard_docs)
+        plain = dict(compression=o.compression, shard_docs=o.shard_docs)
+        stats = Stats()
+        with ShardedOutput(self.out, "corpus", **shards) as corpus, ShardedOutput(self.out, "raw", **shards) as raw:
+            for record, document, raw_chars, cluster in state.kept():
+                record = _with_cluster(record, cluster)
+                stats.add_cleaned(record, raw_chars)
+                corpus.write(record)
+                raw.write({k: document[k] for k in ("id", "text", "url", "html") if document.get(k) is not None})
+        with ShardedOutput(self.out, "rejects", **plain) as rejects:
+            for record, document, decision in state.rejected():
+                if decision is not None:
+                    record = dedup_rejection(decision, document).record()
+                stats.add_rejected(record["reason"], record["stage"])
+                rejects.write(record)
+        with ShardedOutput(self.out, "clusters", **plain) as clusters:
+            count = 0
+            for cluster in state.clusters():
+                clusters.write(cluster)
+                count += 1
+        index = str(self.options.index) if self.options.index else "index.sqlite"
+        report = {**stats.as_dict(), "clusters": count, "index": index, "index_documents": self.index_size}
+        tmp = self.out / ".report.json.tmp"
+        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp.replace(self.out / "report.json")
+        write_manifest(self.out, fp, corpus.files + raw.files + rejects.files + clusters.files,
+                       {"read": stats.read, "kept": stats.cleaned, "rejected": stats.read - stats.cleaned})
+        return stats, report
+
+
+def _with_cluster(record: dict[str, Any], cluster: str | None) -> dict[str, Any]:
+    """The record with `cluster` where `Cleaned.record` puts it (after `langs`)."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        out[key] = value
+        if key == "langs" and cluster is not None:
+            out["cluster"] = cluster
+    return out

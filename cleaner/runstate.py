@@ -1,0 +1,151 @@
+"""The work of an unfinished `cleaner run`, kept on disk so the run can be killed and resumed.
+
+One SQLite file (`DIR/.cleaner/state.sqlite`): every prepared input record in input order (`seq`),
+the dedup decisions once made, and where the run has got to (`stage`: prepare → decided → indexed).
+Records are committed a chunk at a time, so a killed run loses at most the chunk in flight, and
+resuming skips the records already stored. Final outputs are written from here, sorted by id, which
+also keeps the output independent of input order and worker count, with memory that does not grow
+with the input (SQLite sorts on disk).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .closing import Closing
+from .dedup.cluster import Cluster, Decision, Item
+from .workers import Prepared
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (seq INTEGER PRIMARY KEY, id TEXT, rejected INTEGER NOT NULL, detail TEXT NOT NULL,
+    record BLOB NOT NULL, raw BLOB, raw_chars INTEGER NOT NULL, length INTEGER, published TEXT, exact INTEGER, sig BLOB);
+CREATE TABLE IF NOT EXISTS decisions (seq INTEGER PRIMARY KEY, status TEXT NOT NULL, cluster TEXT, dup_of TEXT,
+    similarity REAL, detail TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS clusters (pos INTEGER PRIMARY KEY, cluster TEXT NOT NULL);
+"""
+
+
+def pack(value: Any) -> bytes:
+    """JSON, compressed (lone surrogates kept)."""
+    return zlib.compress(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass"), 1)
+
+
+def unpack(blob: bytes) -> Any:
+    """The value `pack` stored."""
+    return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+
+
+class RunState(Closing):
+    """The state file of one output folder."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(str(path), isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA temp_store=FILE")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    def get(self, key: str) -> str | None:
+        """A meta value (`fingerprint`, `stage`, ...)."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set(self, **values: str) -> None:
+        """Set meta values in one transaction."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def reset(self) -> None:
+        """Forget everything: a run starting over."""
+        self._db.execute("BEGIN")
+        for table in ("meta", "docs", "decisions", "clusters"):
+            self._db.execute(f"DELETE FROM {table}")
+        self._db.execute("COMMIT")
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    def add(self, start: int, rows: list[Prepared]) -> None:
+        """Store prepared records `start`, `start + 1`, ... in one transaction."""
+        self._db.execute("BEGIN")
+        self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+            (start + k, p.id, int(p.rejected), p.detail, pack(p.record), None if p.raw is None else pack(p.raw),
+             p.raw_chars, None if p.rejected else len(p.record["text"]), p.published, p.exact, p.signature)
+            for k, p in enumerate(rows)))
+        self._db.execute("COMMIT")
+
+    def dedup_items(self) -> tuple[list[int], list[Item]]:
+        """Every cleaned record as a dedup `Item` (signature included, no text), with its `seq`."""
+        seqs, items = [], []
+        for seq, doc_id, length, published, exact, sig in self._db.execute(
+                "SELECT seq, id, length, published, exact, sig FROM docs WHERE rejected = 0 ORDER BY seq"):
+            signature = None if sig is None else np.frombuffer(sig, dtype=np.uint32)
+            seqs.append(seq)
+            items.append(Item(id=doc_id, length=length, published=published, signed=(exact, signature)))
+        return seqs, items
+
+    def store_decisions(self, decisions: Iterable[tuple[int, Decision, str]], clusters: Iterable[Cluster]) -> None:
+        """Store dedup's verdicts (`seq`, decision, rejection detail) and its clusters, and mark the stage
+        `decided`, in one transaction."""
+        self._db.execute("BEGIN")
+        self._db.execute("DELETE FROM decisions")
+        self._db.execute("DELETE FROM clusters")
+        self._db.executemany("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?)", (
+            (seq, d.status, d.cluster, d.dup_of, d.similarity, detail) for seq, d, detail in decisions))
+        self._db.executemany("INSERT INTO clusters VALUES (?, ?)", (
+            (k, json.dumps(asdict(c), ensure_ascii=False)) for k, c in enumerate(clusters)))
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('stage', 'decided')")
+        self._db.execute("COMMIT")
+
+    def kept_rows(self) -> Iterator[tuple]:
+        """(id, length, published, exact, signature) of every kept document, for adding to an index."""
+        for doc_id, length, published, exact, sig in self._db.execute(
+                "SELECT d.id, d.length, d.published, d.exact, d.sig FROM docs d JOIN decisions x USING (seq)"
+                " WHERE x.status = 'kept' ORDER BY d.id"):
+            yield doc_id, length, published, exact, None if sig is None else np.frombuffer(sig, dtype=np.uint32)
+
+    def kept(self) -> Iterator[tuple[dict[str, Any], dict[str, Any], int, str]]:
+        """(record, raw document, raw chars, cluster) of each kept document, by id."""
+        for record, raw, raw_chars, cluster in self._db.execute(
+                "SELECT d.record, d.raw, d.raw_chars, x.cluster FROM docs d JOIN decisions x USING (seq)"
+                " WHERE x.status = 'kept' ORDER BY d.id, d.record"):
+            yield unpack(record), unpack(raw), raw_chars, cluster
+
+    def rejected(self) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Decision | None]]:
+        """Each rejection by (id, detail): (record, None, None) from the per-document stages, or
+        (None, raw document, decision) from dedup."""
+        query = """
+            SELECT * FROM (
+                SELECT id, detail, record AS blob, NULL AS status, NULL AS cluster, NULL AS dup_of, NULL AS similarity,
+                    0 AS dedup FROM docs WHERE rejected = 1
+                UNION ALL
+                SELECT d.id, x.detail, d.raw, x.status, x.cluster, x.dup_of, x.similarity, 1 FROM docs d
+                    JOIN decisions x USING (seq) WHERE x.status != 'kept')
+            ORDER BY id IS NULL, id, detail, blob"""
+        for doc_id, _, blob, status, cluster, dup_of, similarity, dedup in self._db.execute(query):
+            if dedup:
+                yield None, unpack(blob), Decision(doc_id, status, cluster, dup_of, similarity)
+            else:
+                yield unpack(blob), None, None
+
+    def clusters(self) -> Iterator[dict[str, Any]]:
+        """The duplicate groups dedup found, in its order."""
+        for (text,) in self._db.execute("SELECT cluster FROM clusters ORDER BY pos"):
+            yield json.loads(text)
+

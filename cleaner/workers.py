@@ -1,0 +1,106 @@
+"""The per-document stages (clean, language, gates, signing) over a stream, in this process or a pool.
+
+`prepare_stream` keeps the input order whatever the worker count, and holds at most a few chunks in
+flight, so memory does not grow with the input. Each worker builds its `Pipeline` once (rule packs,
+language models) and dies with the parent process (Linux), so a killed run leaves no orphans.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import chain, islice
+from multiprocessing import get_context
+from typing import Any
+
+from .api import pipeline_for
+from .config import Config
+from .models import Document, Rejected
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One input record after the per-document stages, in the compact form a run stores.
+
+    `record` is the output record (`Cleaned.record()`, not yet with its `cluster`) or the rejection's
+    record; `raw` the input `Document` of a cleaned record (for raw.jsonl and for a later dedup
+    rejection); `exact` and `signature` its dedup signature when signing was asked for.
+    """
+
+    id: str | None
+    rejected: bool
+    detail: str
+    record: dict[str, Any]
+    raw: dict[str, Any] | None = None
+    raw_chars: int = 0
+    published: str | None = None
+    exact: int | None = None
+    signature: bytes | None = None
+
+
+def prepare_one(item: Document | Rejected, config: Config, gates: bool = True, sign: bool = True) -> Prepared:
+    """Run the per-document stages on one input record."""
+    pipeline = pipeline_for(config)
+    out = pipeline.prepare(item, gates=gates)
+    if isinstance(out, Rejected):
+        return Prepared(out.id, True, out.detail, out.record())
+    record = out.record()
+    record.pop("cluster", None)
+    exact, signature = pipeline.dedup.signer.sign(out.text) if sign else (None, None)
+    return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
+                    out.published, exact, None if signature is None else signature.tobytes())
+
+
+def _prepare_chunk(chunk: list[Document | Rejected], config: Config, gates: bool, sign: bool) -> list[Prepared]:
+    return [prepare_one(item, config, gates, sign) for item in chunk]
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (PR_SET_PDEATHSIG); elsewhere, nothing."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _init_worker(config: Config) -> None:
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    pipeline_for(config)
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def prepare_stream(items: Iterable[Document | Rejected], config: Config, *, workers: int = 1, gates: bool = True,
+                   sign: bool = True, chunk: int = 64) -> Iterator[Prepared]:
+    """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process).
+
+    An input of at most `chunk` records is done in this process whatever `workers` says: starting
+    workers (each loads the rule packs and language models) would cost more than it saves."""
+    it = iter(items)
+    head = list(islice(it, chunk + 1))
+    if workers <= 1 or len(head) <= chunk:
+        for item in chain(head, it):
+            yield prepare_one(item, config, gates, sign)
+        return
+    it = chain(head, it)
+    pending: deque[Future] = deque()
+    with ProcessPoolExecutor(workers, mp_context=get_context("forkserver"), initializer=_init_worker,
+                             initargs=(config,)) as pool:
+        while True:
+            while len(pending) < 2 * workers + 1:
+                batch = list(islice(it, chunk))
+                if not batch:
+                    break
+                pending.append(pool.submit(_prepare_chunk, batch, config, gates, sign))
+            if not pending:
+                return
+            yield from pending.popleft().result()

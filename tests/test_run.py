@@ -1,0 +1,203 @@
+"""`cleaner run` at scale: workers, resuming after a real SIGKILL, output formats, shards and the manifest."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import zstandard
+
+from cleaner import Config
+from cleaner.dedup.cluster import Deduplicator, dedup_batch
+from cleaner.dedup.signature import DedupParams
+from cleaner.progress import RunProgress
+from cleaner.runner import STATE, RunOptions, Runner
+from cleaner.runstate import RunState
+from conftest import ROOT, SEEDS, SHARED, run_cli
+
+pytestmark = pytest.mark.slow
+OUTPUTS = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json")
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory) -> Path:
+    """600 MasakhaNEWS articles (fr, en, ha) with planted copies and a broken line: enough to start workers."""
+    rows = []
+    with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            if record["lang"] in ("fra", "eng", "hau") and sum(r["lang"] == record["lang"] for r in rows) < 190:
+                rows.append(record)
+    for k, record in enumerate(rows[:30]):
+        rows.append({**record, "id": f"copy-{k}", "text": record["text"].replace(".", " .", 3) + "\nPartager sur Facebook"})
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    lines.insert(100, "{broken")
+    random.Random(7).shuffle(lines)
+    path = tmp_path_factory.mktemp("news") / "news.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(news, tmp_path_factory) -> Path:
+    """An uninterrupted run over `news` with two workers."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    proc = run_cli("run", str(news), "--out", str(out), "--workers", "2", "-q")
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def _bytes(out: Path, names=OUTPUTS) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in names}
+
+
+def test_every_record_once_and_a_manifest(news, reference):
+    corpus = [json.loads(x) for x in (reference / "corpus.jsonl").read_text().splitlines()]
+    rejects = [json.loads(x) for x in (reference / "rejects.jsonl").read_text().splitlines()]
+    assert len(corpus) + len(rejects) == len(news.read_text().splitlines())
+    assert {r["reason"] for r in rejects} >= {"bad_input", "duplicate"}
+    kept_ids = {r["id"] for r in corpus}
+    copies = {r["id"]: r["dup_of"] for r in rejects if r["reason"] in ("duplicate", "exact_duplicate")}
+    assert len(copies) >= 25 and all(original in kept_ids for original in copies.values())
+    manifest = json.loads((reference / "manifest.json").read_text())
+    assert manifest["counts"] == {"read": len(corpus) + len(rejects), "kept": len(corpus), "rejected": len(rejects)}
+    assert [i["path"] for i in manifest["inputs"]] == [str(news)]
+    files = {o["file"]: o for o in manifest["outputs"]}
+    assert files["corpus.jsonl"]["records"] == len(corpus)
+    import hashlib
+
+    for name, entry in files.items():
+        assert hashlib.sha256((reference / name).read_bytes()).hexdigest() == entry["sha256"]
+    assert not (reference / STATE).exists()
+
+
+def test_worker_count_does_not_change_a_byte(news, reference, tmp_path):
+    out = tmp_path / "one"
+    assert run_cli("run", str(news), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    assert _bytes(out) == _bytes(reference)
+
+
+def test_killed_runs_resume_to_the_same_bytes(news, reference, tmp_path):
+    """SIGKILL the run again and again at random moments; the run that finally completes matches."""
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "cleaner", "run", str(news), "--out", str(out), "--workers", "2"]
+    rng = random.Random(11)
+    kills = 0
+    logs = ""
+    for attempt in range(6):
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            if attempt == 0:  # the first kill lands in the middle of the prepare stage, for sure
+                _wait_for_stored_records(out / STATE / "state.sqlite", proc)
+                raise subprocess.TimeoutExpired(cmd, 0)
+            proc.wait(timeout=rng.uniform(0.5, 6.0) if attempt < 5 else 300)
+            logs += proc.stderr.read()
+            break
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            kills += 1
+    assert proc.returncode == 0, logs
+    assert "resuming:" in logs or (out / "manifest.json").exists()
+    assert _bytes(out) == _bytes(reference)
+    time.sleep(0.5)
+    orphans = subprocess.run(["pgrep", "-f", f"--out {out}"], capture_output=True, text=True).stdout.split()
+    assert not [p for p in orphans if int(p) != os.getpid()]
+
+
+def _wait_for_stored_records(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the run ended before any record was stored"
+        if path.exists():
+            with RunState(path) as state:
+                if len(state):
+                    return
+        time.sleep(0.05)
+    raise AssertionError("no record stored in time")
+
+
+def test_killed_between_decisions_and_index_commit(news, reference, tmp_path):
+    """The one gap a kill can fall in during dedup: verdicts stored, the index not yet written."""
+    out = tmp_path / "gap"
+    runner = Runner(Config.load(), [str(news)], out, RunOptions(workers=1, progress="quiet"))
+    out.mkdir()
+    from cleaner.manifest import fingerprint
+
+    with RunState(out / STATE / "state.sqlite") as state:
+        runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
+        runner._prepare(state, 0)
+        seqs, items = state.dedup_items()
+        with Deduplicator(out / "index.sqlite", DedupParams()) as dedup:
+            result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
+        from cleaner.pipeline import _DEDUP_DETAIL
+
+        state.store_decisions(((seqs[p], d, "" if d.kept else _DEDUP_DETAIL[d.status].format(
+            dup_of=d.dup_of, similarity=d.similarity or 1.0)) for p, d in zip(result.positions, result.decisions)),
+            result.clusters)
+    proc = run_cli("run", str(news), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "stage decided" in proc.stderr
+    assert _bytes(out) == _bytes(reference)
+
+
+def test_changed_rules_start_over_unless_continued(news, tmp_path):
+    pack = tmp_path / "extra.yaml"
+    pack.write_text("description: a test pack\nrules:\n  - id: extra.partager\n    kind: line\n    phrases: [Partager sur Facebook]\n"
+                    "    description: share line\n    examples:\n      remove: [Partager sur Facebook]\n      keep: [Partager un repas]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with RunState(out / STATE / "state.sqlite") as state:  # an interrupted run, made with other rules
+        state.set(fingerprint=json.dumps({"rules": [["old.yaml", "0"]]}), stage="prepare")
+    proc = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack))
+    assert proc.returncode == 0 and "differ; starting over" in proc.stderr and "rules" in proc.stderr
+    again = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack))
+    assert again.returncode == 0 and "already complete" in again.stderr
+    with RunState(out / STATE / "state.sqlite") as state:
+        state.set(fingerprint=json.dumps({"rules": [["old.yaml", "0"]]}), stage="prepare")
+    kept = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--continue")
+    assert kept.returncode == 0 and "although its" in kept.stderr
+
+
+def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path):
+    reference_corpus = (reference / "corpus.jsonl").read_text().splitlines()
+    out = tmp_path / "zst"
+    assert run_cli("run", str(news), "--out", str(out), "--compression", "zst", "--shard-docs", "100", "-q").returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    shards = [o for o in manifest["outputs"] if o["file"].startswith("corpus-")]
+    assert [o["file"] for o in shards] == [f"corpus-{k:05d}.jsonl.zst" for k in range(len(shards))]
+    assert all(o["records"] == 100 for o in shards[:-1]) and sum(o["records"] for o in shards) == len(reference_corpus)
+    lines = []
+    for o in shards:
+        lines += zstandard.ZstdDecompressor().stream_reader((out / o["file"]).open("rb")).read().decode().splitlines()
+    assert lines == reference_corpus
+    out = tmp_path / "gz"
+    assert run_cli("run", str(news), "--out", str(out), "--compression", "gz", "-q").returncode == 0
+    assert gzip.decompress((out / "corpus.jsonl.gz").read_bytes()).decode().splitlines() == reference_corpus
+    out = tmp_path / "parquet"
+    assert run_cli("run", str(news), "--out", str(out), "--output-format", "parquet", "-q").returncode == 0
+    table = pq.read_table(out / "corpus.parquet").to_pylist()
+    expected = [json.loads(x) for x in reference_corpus]
+    assert [r["id"] for r in table] == [r["id"] for r in expected]
+    assert [json.loads(r["edits"]) for r in table] == [r["edits"] for r in expected]
+    assert [r["text"] for r in table] == [r["text"] for r in expected]
+    assert (out / "rejects.jsonl").exists() and (out / "raw.parquet").exists()
+
+
+def test_progress_lines_when_not_a_terminal(capsys):
+    with RunProgress("cleaner run", total_chars=1000, mode="log", every=0.0) as progress:
+        progress.update(5, 500)
+    err = capsys.readouterr().err
+    assert "cleaner run: 5 documents, 0.0 MB" in err and "docs/s" in err and "ETA" in err
+    with RunProgress("cleaner run", mode="quiet", every=0.0) as progress:
+        progress.update(5, 500)
+        progress.log("hello")
+    assert capsys.readouterr().err == ""
