@@ -201,3 +201,16 @@ def test_progress_lines_when_not_a_terminal(capsys):
         progress.update(5, 500)
         progress.log("hello")
     assert capsys.readouterr().err == ""
+
+
+def test_clean_with_workers_keeps_input_order(news, tmp_path):
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"clean-{workers}.jsonl"
+        proc = run_cli("clean", str(news), "--out", str(out), "--workers", workers, "-q")
+        assert proc.returncode == 0, proc.stderr
+        outs.append((out.read_bytes(), (tmp_path / f"clean-{workers}.rejects.jsonl").read_bytes()))
+    assert outs[0] == outs[1]
+    ids = [json.loads(x)["id"] for x in outs[0][0].decode().splitlines()]
+    expected = [json.loads(x)["id"] for x in news.read_text().splitlines() if x.startswith('{"')]
+    assert ids == expected

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from ..io.readers import read_inputs
 from ..io.writers import JsonlWriter
-from ..models import Rejected
-from ..pipeline import Pipeline
+from ..api import pipeline_for
 from ..report import Stats
+from ..workers import default_workers, prepare_stream
 from .common import config_args, config_from
 
 
@@ -23,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("--rejects", metavar="FILE", help="where rejected records go (default: OUT with .rejects.jsonl; stderr when OUT is -)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
+    p.add_argument("--workers", "-j", type=int, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
     p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     config_args(p)
     p.set_defaults(handler=cmd_clean)
@@ -31,20 +32,21 @@ def register(sub) -> None:
 def cmd_clean(args: argparse.Namespace) -> int:
     """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field)
-    pipeline = Pipeline(config)  # loads and validates every pack before any input is read
+    pipeline_for(config)  # loads and validates every pack before any input is read
     rejects_path = args.rejects or ("-" if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
     stats = Stats()
     rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
-        for item in read_inputs(args.inputs, config):
-            result = pipeline.prepare(item, gates=False)
-            stats.add(result)
-            if isinstance(result, Rejected) and rejects is None:
+        for result in prepare_stream(read_inputs(args.inputs, config), config, workers=args.workers, gates=False, sign=False):
+            if not result.rejected:
+                stats.add_cleaned(result.record, result.raw_chars)
+                out.write(result.record)
+                continue
+            stats.add_rejected(result.record["reason"], result.record["stage"])
+            if rejects is None:
                 print(f"cleaner: rejected {result.id or '-'}: {result.detail}", file=sys.stderr)
-            elif isinstance(result, Rejected):
-                rejects.write(result.record())
             else:
-                out.write(result.record())
+                rejects.write(result.record)
     if not args.quiet:
         where = "stdout" if args.out == "-" else args.out
         rej = f", rejects in {rejects_path}" if rejects and rejects.count else ""
