@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -99,11 +100,13 @@ class Pipeline(Closing):
         out = self.tag(out)
         return (gate(out, self.config) or out) if gates else out
 
-    def run(self, docs: Iterable[Document | Rejected | DocLike]) -> RunResult:
-        """One batch through every stage, deduplicated against (and added to) the index."""
+    def run(self, docs: Iterable[Document | Rejected | DocLike], start: int = 0) -> RunResult:
+        """One batch through every stage, deduplicated against (and added to) the index.
+
+        Documents given without an id are numbered from `start`."""
         result = RunResult()
         survivors: list[Cleaned] = []
-        for n, doc in enumerate(docs):
+        for n, doc in enumerate(docs, start):
             item = doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config)
             out = self.prepare(item)
             (result.rejected if isinstance(out, Rejected) else survivors).append(out)
@@ -118,6 +121,18 @@ class Pipeline(Closing):
         result.rejected.sort(key=_order)
         result.clusters = batch.clusters
         return result
+
+
+    def stream(self, docs: Iterable[Document | Rejected | DocLike], batch_size: int = 1_000) -> Iterator[Cleaned | Rejected]:
+        """Every stage over a stream, `batch_size` documents at a time, results out as each batch is done.
+
+        Within a batch the keep policy decides; across batches the earlier batch wins (its documents
+        are in the index by then), as in a service. Memory holds one batch."""
+        it = iter(docs)
+        start = 0
+        while batch := list(islice(it, batch_size)):
+            yield from self.run(batch, start).results()
+            start += len(batch)
 
 
 def dedup_rejection(decision: Decision, raw: Any) -> Rejected:

@@ -132,3 +132,16 @@ def test_clean_output_carries_language():
     proc = run_cli("clean", str(SEEDS / "002_ead7cbacd46e4ee7.txt"), "--out", "-", "-q")
     record = json.loads(proc.stdout)
     assert record["lang"] == "fr" and record["lang_score"] > 0.5 and record["langs"] is None
+
+
+def test_pipeline_streams_in_batches():
+    """Results come out batch by batch; a copy in a later batch is a duplicate of the earlier original."""
+    copy = _swap_ticker(SEED["000"], SEED["004"])
+    docs = [SEED["000"], SEED["001"], "The council approved the budget on Tuesday after a debate.", copy]
+    with Pipeline(Config.load()) as pipeline:
+        stream = pipeline.stream(iter(docs), batch_size=2)
+        first = [next(stream), next(stream)]
+        assert [r.id for r in first] == ["0", "1"] and len(pipeline.dedup.index) == 2
+        rest = list(stream)
+    assert [(r.id, getattr(r, "reason", "kept")) for r in rest] == [("2", "kept"), ("3", "exact_duplicate")]
+    assert rest[1].dup_of == "0"
