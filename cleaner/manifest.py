@@ -44,6 +44,22 @@ def input_files(inputs: Iterable[str | Path]) -> list[dict[str, Any]]:
     return out
 
 
+def count_records(files: list[dict[str, Any]]) -> int | None:
+    """How many records the inputs hold, when that is cheap to know (text, HTML and plain JSONL files:
+    their lines); None otherwise. Only for the progress bar's total and ETA."""
+    total = 0
+    for f in files:
+        name = f["path"].lower()
+        if name.endswith((".txt", ".html", ".htm")):
+            total += 1
+        elif name.endswith((".jsonl", ".ndjson")):
+            with open(f["path"], "rb") as fh:
+                total += sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+        else:
+            return None
+    return total
+
+
 def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str, Any]) -> dict[str, Any]:
     """Everything the output of a run depends on (see the module docstring)."""
     from . import __version__

@@ -10,13 +10,13 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 
 class RunProgress:
-    """`update(docs, chars)` as documents are done. `total_chars` (None: unknown) gives the bar and the ETA.
+    """`update(docs, chars)` as documents are done. `total` documents (None: unknown) give the bar and the ETA.
 
     Modes: `bar` (rich, for a terminal), `log` (a line every `every` seconds, for logs and CI) or `quiet`.
     """
 
-    def __init__(self, label: str, total_chars: int | None = None, mode: str | None = None, every: float = 10.0):
-        self.label, self.total, self.every = label, total_chars, every
+    def __init__(self, label: str, total: int | None = None, mode: str | None = None, every: float = 10.0):
+        self.label, self.total, self.every = label, total, every
         self.mode = mode or ("bar" if sys.stderr.isatty() else "log")
         self.docs = self.chars = 0
         self.start = self._last = time.monotonic()
@@ -41,20 +41,29 @@ class RunProgress:
         self.docs += docs
         self.chars += chars
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.chars, docs=self.docs, mb=self.chars / 1e6, rate=self.rate)
+            self._bar.update(self._task, completed=self.docs, docs=self.docs, mb=self.chars / 1e6, rate=self.rate)
         elif self.mode == "log" and time.monotonic() - self._last >= self.every:
             self._last = time.monotonic()
             self.log(f"{self.docs:,} documents, {self.chars / 1e6:.1f} MB, {self.rate:,.0f} docs/s" + self._eta())
 
     def _eta(self) -> str:
-        if not self.total or not self.chars:
+        if not self.total or not self.docs:
             return ""
-        left = (self.total - self.chars) / (self.chars / max(time.monotonic() - self.start, 1e-9))
+        left = (self.total - self.docs) / self.rate
         return f", ETA {max(left, 0):,.0f} s"
+
+    def start_at(self, docs: int, total: int | None) -> None:
+        """Set the total, with `docs` of it already done (a resumed run): the rate counts only new work."""
+        self.total = total
+        if self._bar is not None:
+            self._bar.update(self._task, total=total, completed=docs)
+        self.total = None if total is None else total - docs
 
     def log(self, message: str) -> None:
         """A plain line on stderr, unless quiet."""
-        if self.mode != "quiet":
+        if self._bar is not None:
+            self._bar.console.print(f"{self.label}: {message}")
+        elif self.mode != "quiet":
             print(f"{self.label}: {message}", file=sys.stderr, flush=True)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -29,7 +29,7 @@ from .dedup.cluster import Deduplicator, dedup_batch
 from .dedup.signature import DedupParams
 from .io.readers import read_inputs
 from .io.writers import ShardedOutput
-from .manifest import changes, fingerprint, read_manifest, write_manifest
+from .manifest import changes, count_records, fingerprint, read_manifest, write_manifest
 from .pipeline import _DEDUP_DETAIL, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
@@ -94,6 +94,7 @@ class Runner:
             return RunSummary(Stats(), json.loads((self.out / "report.json").read_text()), 0, up_to_date=True)
         with RunState(state_path) as state, self.progress:
             done = self._resume_point(state, fp, resumable)
+            self.progress.start_at(done, count_records(fp["inputs"]) if resumable else None)
             self._prepare(state, done)
             self._dedup(state)
             stats, report = self._write(state, fp)

@@ -193,7 +193,8 @@ def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path):
 
 
 def test_progress_lines_when_not_a_terminal(capsys):
-    with RunProgress("cleaner run", total_chars=1000, mode="log", every=0.0) as progress:
+    with RunProgress("cleaner run", mode="log", every=0.0) as progress:
+        progress.start_at(0, 10)
         progress.update(5, 500)
     err = capsys.readouterr().err
     assert "cleaner run: 5 documents, 0.0 MB" in err and "docs/s" in err and "ETA" in err
