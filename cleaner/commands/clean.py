@@ -12,7 +12,7 @@ from ..io.writers import JsonlWriter
 from ..models import Rejected
 from ..pipeline import Pipeline
 from ..report import Stats
-from .common import config_args, config_from
+from .common import config_args, config_from, input_args
 
 
 def register(sub) -> None:
@@ -25,6 +25,7 @@ def register(sub) -> None:
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
     p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     config_args(p)
+    input_args(p)
     p.set_defaults(handler=cmd_clean)
 
 
@@ -36,7 +37,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     stats = Stats()
     rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
-        for item in read_inputs(args.inputs, config):
+        for item in read_inputs(args.inputs, config, args.input_format):
             result = pipeline.prepare(item, gates=False)
             stats.add(result)
             if isinstance(result, Rejected) and rejects is None:

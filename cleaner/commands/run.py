@@ -13,7 +13,7 @@ from ..io.writers import JsonlWriter
 from ..models import Cleaned, Rejected
 from ..pipeline import Pipeline
 from ..report import Stats
-from .common import config_args, config_from
+from .common import config_args, config_from, input_args
 
 
 def register(sub) -> None:
@@ -29,6 +29,7 @@ def register(sub) -> None:
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
     p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     config_args(p)
+    input_args(p)
     p.set_defaults(handler=cmd_run)
 
 
@@ -46,7 +47,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for stale in out.glob("index.sqlite*"):
             stale.unlink()
     with Pipeline(config, index) as pipeline:
-        result = pipeline.run(read_inputs(args.inputs, config))
+        result = pipeline.run(read_inputs(args.inputs, config, args.input_format))
         indexed = len(pipeline.dedup.index)
     stats = Stats()
     with JsonlWriter(out / "corpus.jsonl") as corpus, JsonlWriter(out / "rejects.jsonl") as rejects, JsonlWriter(out / "raw.jsonl") as raw:

@@ -76,7 +76,7 @@ def record_document(record: Any, where: str, fallback_id: str, config: Config, w
     html = record.get("html")
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
-    if text is None and not (isinstance(html, str) and html.strip()):
+    if text is None and not isinstance(html, str):
         return bad(rid, f"{where}: no {config.text_field!r} field", record)
     if text is not None and not isinstance(text, str):
         return bad(rid, f"{where}: {config.text_field!r} is {type(text).__name__}, not a string", record)
