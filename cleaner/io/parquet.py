@@ -1,4 +1,4 @@
-"""Parquet: one document a row, streamed batch by batch (never the whole file in memory).
+"""Parquet: one document a row, streamed row group by row group, batch by batch (never the whole file).
 
 Columns map as JSONL fields do (`config.id_field`, `config.text_field` or `html`, `url`, `source`,
 `lang`; the others go to `meta`). A file without a text or html column is one `bad_input` rejection
@@ -29,9 +29,10 @@ def read_parquet(path: Path, config: Config, batch_rows: int = BATCH_ROWS) -> It
                 yield bad(None, f"{path}: no {config.text_field!r} or 'html' column (columns: {', '.join(columns)}); "
                           f"{pf.metadata.num_rows:,} rows not read")
                 return
-            for batch in pf.iter_batches(batch_size=batch_rows):
-                for record in batch.to_pylist():
-                    row += 1
-                    yield record_document(record, f"{path}:row {row}", f"{path.stem}:{row}", config)
+            for group in range(pf.num_row_groups):  # one row group at a time: pyarrow would read ahead
+                for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
+                    for record in batch.to_pylist():
+                        row += 1
+                        yield record_document(record, f"{path}:row {row}", f"{path.stem}:{row}", config)
     except (OSError, pa.ArrowException) as exc:
         yield bad(None, f"{path}: unreadable Parquet after row {row}: {exc}")

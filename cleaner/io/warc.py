@@ -55,14 +55,17 @@ def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStat
     if record.length is None:
         return bad(rid, f"{where}: truncated record (no Content-Length)")
     kind = _kind(record)
+    too_long = record.length > MAX_BYTES_PER_CHAR * config.max_doc_chars
+    body = b"" if kind is None or too_long else record.content_stream().read()
+    while record.raw_stream.read(1 << 20):  # what is not kept is read through, to see that it is all there
+        pass
+    if record.raw_stream.limit:
+        return bad(rid, f"{where}: truncated record: {record.length - record.raw_stream.limit:,} of {record.length:,} bytes")
     if kind is None:
         stats.skip(f"warc {record.rec_type}" + _what(record))
         return None
-    if record.length > MAX_BYTES_PER_CHAR * config.max_doc_chars:
+    if too_long:
         return too_large(rid, where, record.length, "bytes", config)
-    body = record.content_stream().read()
-    if record.raw_stream.limit:
-        return bad(rid, f"{where}: truncated record: {record.length - record.raw_stream.limit:,} of {record.length:,} bytes")
     if kind == "html":
         charset = record.http_headers.get_header("Content-Type", "").partition("charset=")[2].strip(" \"';") or None
         return html_document(body, rid, where, config, charset, url=url)
