@@ -55,13 +55,13 @@ def text_document(
 ) -> Item:
     """A document of plain text, checked (binary, empty, too large) and repaired (see `decoding.repair`);
     `raw` is what a `bad_input` rejection carries."""
+    if len(text) > config.max_doc_chars:
+        return too_large(rid, where, len(text), "characters", config)
     if looks_binary(text):
         return bad(rid, f"{where}: binary content, not text", raw)
     text, fixed = repair(text, where)
     if not text.strip() and not fields.get("html"):
         return bad(rid, f"{where}: empty document", raw)
-    if len(text) > config.max_doc_chars:
-        return too_large(rid, where, len(text), "characters", config)
     return Document(id=rid, text=text, warnings=warnings + fixed, **fields)
 
 
