@@ -76,10 +76,10 @@ def main() -> None:
     lines = [
         "## HTML path on fr-pages (`python bench/bench_html.py`)",
         "",
-        f"{reasons.total() + n} pages read; {n} extracted; extraction {attempted / seconds:.1f} pages/s "
-        f"({html_mb / seconds:.2f} MB/s of HTML, one core, trafilatura `fast=True`, `include_comments=False`, with metadata).",
-        f"The rules remove **{removed:,} of {extracted_chars:,} extracted characters ({removed / max(1, extracted_chars):.1%})**"
-        f" besides whitespace, and touch **{touched['(any rule)']} of {n} pages ({touched['(any rule)'] / max(1, n):.0%})**.",
+        (f"{reasons.total() + n} pages read; {n} extracted; extraction {attempted / seconds:.1f} pages/s "
+         f"({html_mb / seconds:.2f} MB/s of HTML, one core, trafilatura `fast=True`, `include_comments=False`, with metadata)."),
+        (f"The rules remove **{removed:,} of {extracted_chars:,} extracted characters ({removed / max(1, extracted_chars):.1%})**"
+         f" besides whitespace, and touch **{touched['(any rule)']} of {n} pages ({touched['(any rule)'] / max(1, n):.0%})**."),
         "",
         "| pages rejected, by reason | pages |",
         "|---|---:|",

@@ -7,12 +7,12 @@ import json
 import shutil
 
 import pytest
+from conftest import FIXTURES, run_cli
 
 from cleaner.config import Config
 from cleaner.html import extract_html
 from cleaner.io.readers import read_inputs
 from cleaner.models import Document, Rejected
-from conftest import FIXTURES, run_cli
 
 BAD = FIXTURES / "bad-input"
 

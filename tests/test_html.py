@@ -6,12 +6,12 @@ import gzip
 import json
 
 import pytest
+from conftest import SHARED
 
 from cleaner.config import Config
 from cleaner.engine import Cleaner
 from cleaner.html import extract_html
 from cleaner.models import Document, Rejected
-from conftest import SHARED
 
 CONFIG = Config.load()
 

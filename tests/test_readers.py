@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
+from conftest import run_cli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -17,7 +18,6 @@ from cleaner.config import Config
 from cleaner.io.readers import format_of, read_inputs
 from cleaner.io.records import ReadStats
 from cleaner.models import Document, Rejected
-from conftest import run_cli
 
 CONFIG = Config.load()
 PAGE = "<html><head><title>Titre {n}</title></head><body><article><p>{body}</p></article></body></html>"
@@ -43,7 +43,7 @@ def write_warc(path, gz=True):
         response("https://example.fr/missing", b"<html>gone</html>", "text/html", "404 Not Found")
         w.write_record(w.create_warc_record("https://example.fr/a", "request", payload=io.BytesIO(b"GET /a HTTP/1.1\r\n\r\n"),
                                             warc_content_type="application/http; msgtype=request"))
-        w.write_record(w.create_warc_record("https://example.fr/c", "conversion", payload=io.BytesIO("Texte WET.".encode()),
+        w.write_record(w.create_warc_record("https://example.fr/c", "conversion", payload=io.BytesIO(b"Texte WET."),
                                             warc_content_type="text/plain"))
 
 
