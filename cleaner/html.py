@@ -1,11 +1,11 @@
 """The HTML path: a page's main text and metadata with trafilatura, before the rule packs run.
 
 `extract_html` is a pure function of the document (it runs in worker processes). Settings, chosen by
-measurement on ../shared/dev/fr-pages.jsonl.gz (`bench/bench_html.py`): `fast=True` (no fallback
-extractors: 1.4× the pages/s for 0.1 % less text), `include_comments=False` (comment sections are not
-the article), `favor_precision=False` (precision mode loses 1.7 % of the text and 3 more pages; the
-rule packs take what is left, attributed), no deduplication across documents (it would depend on
-order). The metadata trafilatura finds goes to `meta["extracted"]` (see `EXTRACTED`); when the
+measurement on ../shared/dev/fr-pages.jsonl.gz (text only, one core, while choosing; `bench/bench_html.py`
+reports the chosen settings): `fast=True` (no fallback extractors: 37.6 against 30.3 pages/s, the same
+569 pages with text), `include_comments=False` (comment sections are not the article; 24 % faster),
+`favor_precision=False` (precision mode drops 1.7 % of the text and 3 more pages; the rule packs take
+what is left, attributed), no deduplication across documents (it would depend on order). The metadata trafilatura finds goes to `meta["extracted"]` (see `EXTRACTED`); when the
 document has no URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
 
 A page that is not read is rejected, with the document's url (or id) in the detail:
