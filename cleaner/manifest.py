@@ -10,7 +10,6 @@ that never stopped.
 
 from __future__ import annotations
 
-import glob
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .io.readers import expand
 from .io.writers import OutputFile, sha256_of
 from .packs import load_rules
 
@@ -33,13 +33,9 @@ def input_files(inputs: Iterable[str | Path]) -> list[dict[str, Any]]:
         if name == "-":
             out.append({"path": "-"})
             continue
-        path = Path(name)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-        elif path.is_file():
-            files = [path]
-        else:
-            files = [Path(p) for p in sorted(glob.glob(name, recursive=True))]
+        files: list[Path] = []
+        for path in expand(name):
+            files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         out.extend({"path": str(f), "bytes": f.stat().st_size, "sha256": sha256_of(f)} for f in files if f.is_file())
     return out
 

@@ -19,6 +19,7 @@ from .dedup.cluster import Cluster, Decision, Deduplicator, Item
 from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
+from .html import extract_html
 from .lang import Tagger, make_tagger
 from .models import Cleaned, Document, Rejected
 
@@ -91,13 +92,18 @@ class Pipeline(Closing):
         return doc.model_copy(update={"lang": found.lang, "lang_score": found.score, "langs": found.langs})
 
     def prepare(self, doc: Document | Rejected, gates: bool = True) -> Cleaned | Rejected:
-        """Clean, tag and (with `gates`) gate one document; a rejection passes through."""
+        """Extract (a page with `html` and no text), clean, tag and (with `gates`) gate one document;
+        a rejection passes through."""
         if isinstance(doc, Rejected):
             return doc
+        if doc.html and not doc.text.strip():
+            doc = extract_html(doc, self.config)
+            if isinstance(doc, Rejected):
+                return doc
         out = self.cleaner.clean(doc)
         if isinstance(out, Rejected):
             return out
-        out = self.tag(out)
+        out = self.tag(_with_page_fields(out))
         return (gate(out, self.config) or out) if gates else out
 
     def run(self, docs: Iterable[Document | Rejected | DocLike], start: int = 0) -> RunResult:
@@ -133,6 +139,20 @@ class Pipeline(Closing):
         while batch := list(islice(it, batch_size)):
             yield from self.run(batch, start).results()
             start += len(batch)
+
+
+_PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author"}
+"""Cleaned field ← the key of the page metadata that trafilatura found (`meta["extracted"]`)."""
+
+
+def _with_page_fields(doc: Cleaned) -> Cleaned:
+    """Fields the rules did not find, filled from the page's metadata: a rule's value wins (on the
+    French pages, trafilatura's author is often the site and its title carries " - Site")."""
+    page = doc.document.meta.get("extracted")
+    if not isinstance(page, dict):
+        return doc
+    missing = {name: page[key] for name, key in _PAGE_FIELDS.items() if getattr(doc, name) is None and page.get(key)}
+    return doc.model_copy(update=missing) if missing else doc
 
 
 def dedup_rejection(decision: Decision, raw: Any) -> Rejected:

@@ -28,6 +28,7 @@ from .config import Config
 from .dedup.cluster import Deduplicator, dedup_batch
 from .dedup.signature import DedupParams
 from .io.readers import read_inputs
+from .io.records import ReadStats
 from .io.writers import ShardedOutput
 from .manifest import changes, count_records, fingerprint, read_manifest, write_manifest
 from .pipeline import _DEDUP_DETAIL, dedup_rejection
@@ -46,6 +47,7 @@ class RunOptions:
 
     index: Path | None = None
     """A persistent index shared across runs (None: a fresh `DIR/index.sqlite` for this run alone)."""
+    input_format: str = "auto"
     output_format: str = "jsonl"
     compression: str = "none"
     shard_docs: int | None = None
@@ -58,7 +60,8 @@ class RunOptions:
 
     def output_options(self) -> dict[str, Any]:
         """The options that shape the output bytes (part of the fingerprint)."""
-        return {"index": str(self.index) if self.index else None, "output_format": self.output_format,
+        return {"index": str(self.index) if self.index else None, "input_format": self.input_format,
+                "output_format": self.output_format,
                 "compression": self.compression, "shard_docs": self.shard_docs}
 
 
@@ -79,6 +82,7 @@ class Runner:
         self.config, self.inputs, self.out, self.options = config, inputs, out, options
         self.index_path = options.index or out / "index.sqlite"
         self.progress = RunProgress("cleaner run", mode=options.progress)
+        self.read_stats = ReadStats()
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary."""
@@ -126,8 +130,9 @@ class Runner:
 
     def _prepare(self, state: RunState, done: int) -> None:
         if state.get("stage") != "prepare":
+            self.read_stats = ReadStats.from_dict(json.loads(state.get("read") or "{}"))
             return
-        items = islice(read_inputs(self.inputs, self.config), done, None)
+        items = islice(read_inputs(self.inputs, self.config, self.options.input_format, self.read_stats), done, None)
         batch, start = [], done
         for prepared in prepare_stream(items, self.config, workers=self.options.workers):
             batch.append(prepared)
@@ -139,7 +144,7 @@ class Runner:
         if batch:
             state.add(start, batch)
             self.progress.update(len(batch), sum(p.raw_chars for p in batch))
-        state.set(stage="dedup")
+        state.set(stage="dedup", read=json.dumps(self.read_stats.as_dict(), sort_keys=True))
 
     def _dedup(self, state: RunState) -> None:
         params = DedupParams(num_perm=self.config.num_perm, threshold=self.config.dedup_threshold,
@@ -186,7 +191,8 @@ class Runner:
                 clusters.write(cluster)
                 count += 1
         index = str(self.options.index) if self.options.index else "index.sqlite"
-        report = {**stats.as_dict(), "clusters": count, "index": index, "index_documents": self.index_size}
+        report = {**stats.as_dict(), "clusters": count, "index": index, "index_documents": self.index_size,
+                  "inputs": self.read_stats.as_dict()}
         tmp = self.out / ".report.json.tmp"
         tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         tmp.replace(self.out / "report.json")

@@ -12,7 +12,7 @@ from ..io.writers import JsonlWriter
 from ..api import pipeline_for
 from ..report import Stats
 from ..workers import default_workers, prepare_stream
-from .common import config_args, config_from
+from .common import config_args, config_from, input_args
 
 
 def register(sub) -> None:
@@ -26,6 +26,7 @@ def register(sub) -> None:
     p.add_argument("--workers", "-j", type=int, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
     p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     config_args(p)
+    input_args(p)
     p.set_defaults(handler=cmd_clean)
 
 
@@ -37,7 +38,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     stats = Stats()
     rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
-        for result in prepare_stream(read_inputs(args.inputs, config), config, workers=args.workers, gates=False, sign=False):
+        for result in prepare_stream(read_inputs(args.inputs, config, args.input_format), config, workers=args.workers, gates=False, sign=False):
             if not result.rejected:
                 stats.add_cleaned(result.record, result.raw_chars)
                 out.write(result.record)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..config import Config
+from ..io.readers import FORMATS
 
 
 def config_args(p: argparse.ArgumentParser) -> None:
@@ -13,6 +14,14 @@ def config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", help="a TOML file of config values (see cleaner/defaults.toml)")
     p.add_argument("--rules", metavar="DIR", action="append", default=[], help="add the rule packs in DIR (or a .yaml file); repeatable")
     p.add_argument("--no-default-rules", action="store_true", help="do not load the rule packs shipped with cleaner")
+
+
+def input_args(p: argparse.ArgumentParser) -> None:
+    """Add `--input-format`."""
+    p.add_argument(
+        "--input-format", choices=FORMATS, default="auto",
+        help="read every input as this format (default auto: by extension; .txt .html .jsonl[.gz|.zst] .parquet .warc[.gz] .wet[.gz])",
+    )
 
 
 def config_from(args: argparse.Namespace, **extra) -> Config:

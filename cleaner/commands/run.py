@@ -10,7 +10,7 @@ from pathlib import Path
 from ..io.writers import COMPRESSIONS, FORMATS
 from ..runner import RunOptions, Runner
 from ..workers import default_workers
-from .common import config_args, config_from
+from .common import config_args, config_from, input_args
 
 
 def register(sub) -> None:
@@ -36,6 +36,7 @@ def register(sub) -> None:
                        help="start over even if DIR holds an interrupted or finished run of the same inputs")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary")
     config_args(p)
+    input_args(p)
     p.set_defaults(handler=cmd_run)
 
 
@@ -49,7 +50,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.shard_docs is not None and args.shard_docs < 1:
         print("cleaner: --shard-docs must be at least 1", file=sys.stderr)
         return 2
-    options = RunOptions(index=Path(args.index) if args.index else None, output_format=args.output_format,
+    options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
+                         output_format=args.output_format,
                          compression=args.compression, shard_docs=args.shard_docs, workers=max(1, args.workers),
                          resume=args.resume, progress="quiet" if args.quiet else None)
     out = Path(args.out)

@@ -1,0 +1,111 @@
+"""The HTML path on real pages: what trafilatura alone leaves that the rule packs then remove.
+
+Reads ../shared/dev/fr-pages.jsonl.gz (743 French pages) with `read_inputs`, extracts each page with
+`cleaner.html.extract_html` (timed: pages/s of extraction, one core), then cleans the extracted text
+with the shipped packs (`Cleaner.clean`, the URL host from the canonical link scoping `sources:`).
+Reports pages rejected by reason, characters removed per rule over the extracted text, the share of
+pages a rule touched, and how the fields `extract` rules fill compare with trafilatura's metadata.
+Prints the tables and writes them into bench/RESULTS.md between `<!-- bench_html -->` markers.
+
+    python bench/bench_html.py [--pages PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from pathlib import Path
+
+from bench_clean import write_section
+
+from cleaner import Cleaner
+from cleaner.config import Config
+from cleaner.edits import WHITESPACE_RULE
+from cleaner.html import extract_html
+from cleaner.io.readers import read_inputs
+from cleaner.models import Rejected
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELD_KEYS = {"title": "title", "author": "author", "published": "date", "source": "sitename"}
+"""Cleaned field -> trafilatura's metadata key."""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "dev" / "fr-pages.jsonl.gz")
+    args = parser.parse_args()
+    config = Config.load()
+    cleaner = Cleaner(config)
+
+    reasons: Counter = Counter()
+    docs, seconds, html_mb = [], 0.0, 0.0
+    for item in read_inputs([args.pages], config):
+        if isinstance(item, Rejected):
+            reasons[f"{item.reason} ({item.stage}: {item.detail.split(': ', 1)[-1][:30]})"] += 1
+            continue
+        start = time.perf_counter()
+        out = extract_html(item, config)
+        seconds += time.perf_counter() - start
+        html_mb += len(item.html.encode("utf-8")) / 1e6
+        if isinstance(out, Rejected):
+            reasons[f"{out.reason} ({out.stage})"] += 1
+        else:
+            docs.append(out)
+    attempted = len(docs) + sum(n for r, n in reasons.items() if "(extract)" in r)
+
+    chars, touched, fields, agree = Counter(), Counter(), Counter(), Counter()
+    extracted_chars = sum(len(d.text) for d in docs)
+    for doc in docs:
+        cleaned = cleaner.clean(doc)
+        rules = {e.rule for e in cleaned.edits if e.rule != WHITESPACE_RULE}
+        touched.update(rules)
+        touched["(any rule)"] += bool(rules)
+        for e in cleaned.edits:
+            chars[e.rule] += e.end - e.start
+        meta = doc.meta["extracted"]
+        for name, key in FIELD_KEYS.items():
+            rule_value, meta_value = getattr(cleaned, name), meta.get(key)
+            fields[(name, "rule")] += rule_value is not None
+            fields[(name, "trafilatura")] += meta_value is not None
+            fields[(name, "both")] += rule_value is not None and meta_value is not None
+            agree[name] += rule_value is not None and meta_value is not None and _same(rule_value, meta_value)
+    removed = sum(n for r, n in chars.items() if r != WHITESPACE_RULE)
+
+    n = len(docs)
+    lines = [
+        "## HTML path on fr-pages (`python bench/bench_html.py`)",
+        "",
+        (f"{reasons.total() + n} pages read; {n} extracted; extraction {attempted / seconds:.1f} pages/s "
+         f"({html_mb / seconds:.2f} MB/s of HTML, one core, trafilatura `fast=True`, `include_comments=False`, with metadata)."),
+        (f"The rules remove **{removed:,} of {extracted_chars:,} extracted characters ({removed / max(1, extracted_chars):.1%})**"
+         f" besides whitespace, and touch **{touched['(any rule)']} of {n} pages ({touched['(any rule)'] / max(1, n):.0%})**."),
+        "",
+        "| pages rejected, by reason | pages |",
+        "|---|---:|",
+        *(f"| {reason} | {count} |" for reason, count in sorted(reasons.items(), key=lambda x: -x[1])),
+        "",
+        "| rule (top 15 by characters) | chars removed | share of extracted text | pages touched |",
+        "|---|---:|---:|---:|",
+        *(f"| `{rule}` | {c:,} | {c / max(1, extracted_chars):.2%} | {touched[rule]} ({touched[rule] / max(1, n):.0%}) |"
+          for rule, c in chars.most_common(16) if rule != WHITESPACE_RULE),
+        f"| `{WHITESPACE_RULE}` (trim, fold blank lines) | {chars[WHITESPACE_RULE]:,} | {chars[WHITESPACE_RULE] / max(1, extracted_chars):.2%} | |",
+        "",
+        "| field | found by rules | in trafilatura's metadata | both | both agree |",
+        "|---|---:|---:|---:|---:|",
+        *(f"| {name} (`{key}`) | {fields[(name, 'rule')]} | {fields[(name, 'trafilatura')]} | {fields[(name, 'both')]} | {agree[name]} |"
+          for name, key in FIELD_KEYS.items()),
+    ]
+    body = "\n".join(lines)
+    print(body)
+    write_section("bench_html", body)
+
+
+def _same(a: str, b: str) -> bool:
+    """Equal after case folding and whitespace, or one inside the other (a date and a datetime)."""
+    a, b = " ".join(a.casefold().split()), " ".join(b.casefold().split())
+    return a == b or a in b or b in a
+
+
+if __name__ == "__main__":
+    main()

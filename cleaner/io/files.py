@@ -1,0 +1,63 @@
+"""Files that are one document each: `.txt` (its text) and `.html`/`.htm` (its HTML, extracted later).
+
+The id is the file stem. A document over `max_doc_chars` is rejected as `too_large`; one of more than
+`4 × max_doc_chars` bytes (UTF-8 spends at most 4 bytes a character) is rejected without being read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..config import Config
+from .decoding import decode, decode_html, looks_binary
+from .records import Item, bad, text_document, too_large
+
+MAX_BYTES_PER_CHAR = 4
+
+Reader = Callable[[BinaryIO, str, str, Config], Item]
+"""`reader(stream, id, where, config)`: one document of a whole stream."""
+
+
+def read_text(fh: BinaryIO, rid: str, where: str, config: Config) -> Item:
+    """One plain-text document from a stream."""
+    data = _read_capped(fh, rid, where, config)
+    if not isinstance(data, bytes):
+        return data
+    text, warnings = decode(data, where)
+    return text_document(rid, text, where, config, warnings)
+
+
+def read_html(fh: BinaryIO, rid: str, where: str, config: Config) -> Item:
+    """One HTML page from a stream: a document with `html` set and no text yet (see `cleaner.html`)."""
+    data = _read_capped(fh, rid, where, config)
+    return html_document(data, rid, where, config) if isinstance(data, bytes) else data
+
+
+def html_document(data: bytes, rid: str, where: str, config: Config, charset: str | None = None, **fields: Any) -> Item:
+    """A document of an HTML page's bytes, decoded by its charset; binary or empty pages are rejected."""
+    html, warnings = decode_html(data, where, charset)
+    if looks_binary(html):
+        return bad(rid, f"{where}: binary content, not HTML")
+    if not html.strip():
+        return bad(rid, f"{where}: empty document")
+    return text_document(rid, "", where, config, warnings, html=html, **fields)
+
+
+def read_path(path: Path, config: Config, reader: Reader) -> Item:
+    """`reader` over one file; a file too large by its size alone is not opened, an unreadable one is rejected."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES_PER_CHAR * config.max_doc_chars:
+            return too_large(path.stem, str(path), size, "bytes", config)
+        with path.open("rb") as fh:
+            return reader(fh, path.stem, str(path), config)
+    except OSError as exc:
+        return bad(path.stem, f"{path}: {exc.strerror or exc}")
+
+
+def _read_capped(fh: BinaryIO, rid: str, where: str, config: Config) -> bytes | Item:
+    limit = MAX_BYTES_PER_CHAR * config.max_doc_chars
+    data = fh.read(limit + 1)
+    return too_large(rid, where, len(data), "bytes or more", config) if len(data) > limit else data

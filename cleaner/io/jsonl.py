@@ -1,0 +1,83 @@
+"""JSONL (`.jsonl`, `.ndjson`, plain, `.gz` or `.zst`): one record a line, streamed.
+
+Blank lines are skipped; a bad line is a rejection naming file and line; a line longer than a document
+of `max_doc_chars` could be (6 bytes a character, JSON's `\\uXXXX`) is skipped unread as `too_large`;
+a stream that breaks (truncated `.gz`/`.zst`) ends in one rejection naming the last line read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+import zstandard
+
+from ..config import Config
+from .decoding import decode
+from .records import Item, bad, record_document, too_large
+
+JSON_BYTES_PER_CHAR = 6
+
+
+@contextmanager
+def open_jsonl(path: Path) -> Iterator[BinaryIO]:
+    """A binary stream of the file's lines, decompressed by its extension (`.gz`, `.zst`)."""
+    with path.open("rb") as raw:
+        if path.name.lower().endswith(".gz"):
+            yield gzip.GzipFile(fileobj=raw)
+        elif path.name.lower().endswith(".zst"):
+            yield io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw))
+        else:
+            yield raw
+
+
+def read_jsonl_file(path: Path, config: Config) -> Iterator[Item]:
+    """Every record of a JSONL file."""
+    try:
+        with open_jsonl(path) as fh:
+            yield from read_jsonl(fh, str(path), config)
+    except OSError as exc:
+        yield bad(None, f"{path}: {exc.strerror or exc}")
+
+
+def read_jsonl(fh: BinaryIO, where: str, config: Config) -> Iterator[Item]:
+    """Every record of a JSONL stream; `where` names it in details (`where:line`)."""
+    stem = Path(where).name.split(".")[0]
+    limit = JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
+    lineno = 0
+    try:
+        while raw := fh.readline(limit + 1):
+            lineno += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                size = len(raw) + _skip_line(fh)
+                yield too_large(None, f"{where}:{lineno}", size, "bytes of JSON", config)
+            elif raw.strip():
+                yield parse_line(raw, f"{where}:{lineno}", f"{stem}:{lineno}", config)
+    except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
+        yield bad(None, f"{where}: unreadable after line {lineno}: {exc}")
+
+
+def parse_line(raw: bytes, where: str, fallback_id: str, config: Config) -> Item:
+    """One JSONL line as a document; `fallback_id` names a record that carries no id."""
+    line, warnings = decode(raw, where)
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return bad(None, f"{where}: malformed JSON: {exc.msg} at column {exc.colno}", line.rstrip("\n"))
+    return record_document(record, where, fallback_id, config, warnings)
+
+
+def _skip_line(fh: BinaryIO) -> int:
+    """Read through the rest of an over-long line without keeping it; the number of bytes skipped."""
+    skipped = 0
+    while chunk := fh.readline(1 << 20):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped

@@ -1,0 +1,105 @@
+"""One input record (a JSONL line, a Parquet row) as a `Document`, or a `Rejected` saying why not.
+
+What every reader shares: the `Item` it yields, the rejections it makes (`bad_input`, `too_large`)
+and the turning of a mapping of fields into a document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Config
+from ..models import Document, Rejected
+from .decoding import looks_binary, repair
+
+Item = Document | Rejected
+
+DOC_KEYS = ("url", "source", "html", "lang")
+"""Record fields that become `Document` fields of the same name (when they are strings)."""
+
+
+@dataclass
+class ReadStats:
+    """What reading found besides documents: files read, by format, and records skipped, by kind
+    (`warc request`, `warc response image/jpeg`, `warc response 404`, ...). Filled as the reader runs."""
+
+    files: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+
+    def skip(self, kind: str) -> None:
+        """Count one record that is not a document."""
+        self.skipped[kind] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary for the run report."""
+        return {"files": dict(sorted(self.files.items())), "skipped": dict(sorted(self.skipped.items()))}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReadStats:
+        """The counts `as_dict` gave (a resumed run reads them back from its state)."""
+        return cls(Counter(data.get("files", {})), Counter(data.get("skipped", {})))
+
+
+def bad(rid: str | None, detail: str, raw: Any = None) -> Rejected:
+    """A `bad_input` rejection at the `read` stage."""
+    return Rejected(id=rid, stage="read", reason="bad_input", detail=detail, raw=raw)
+
+
+def too_large(rid: str | None, where: str, size: int, unit: str, config: Config) -> Rejected:
+    """A `too_large` rejection: `size` characters (or bytes, when it was not read) over `max_doc_chars`."""
+    detail = f"{where}: document is {size:,} {unit}, over max_doc_chars={config.max_doc_chars:,}"
+    return Rejected(id=rid, stage="read", reason="too_large", detail=detail)
+
+
+def text_document(
+    rid: str, text: str, where: str, config: Config, warnings: tuple[str, ...] = (), raw: Any = None, **fields: Any
+) -> Item:
+    """A document of plain text, checked (binary, empty, too large) and repaired (see `decoding.repair`);
+    `raw` is what a `bad_input` rejection carries."""
+    if len(text) > config.max_doc_chars:
+        return too_large(rid, where, len(text), "characters", config)
+    if looks_binary(text):
+        return bad(rid, f"{where}: binary content, not text", raw)
+    text, fixed = repair(text, where)
+    if not text.strip() and not fields.get("html"):
+        return bad(rid, f"{where}: empty document", raw)
+    return Document(id=rid, text=text, warnings=warnings + fixed, **fields)
+
+
+def record_document(record: Any, where: str, fallback_id: str, config: Config, warnings: tuple[str, ...] = ()) -> Item:
+    """A mapping of fields as a document: `config.id_field`, `config.text_field` (or `html` alone, to be
+    extracted later), `url`, `source`, `lang`; every other field goes to `meta` unchanged."""
+    if not isinstance(record, dict):
+        return bad(None, f"{where}: a record must be a JSON object, got {type(record).__name__}", record)
+    rid = record.get(config.id_field, fallback_id)
+    rid = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
+    text = record.get(config.text_field)
+    html = record.get("html")
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if text is None and not isinstance(html, str):
+        return bad(rid, f"{where}: no {config.text_field!r} field", record)
+    if text is not None and not isinstance(text, str):
+        return bad(rid, f"{where}: {config.text_field!r} is {type(text).__name__}, not a string", record)
+    fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
+    meta = {k: jsonable(v) for k, v in record.items() if k not in {config.id_field, config.text_field, *DOC_KEYS}}
+    return text_document(rid, text or "", where, config, warnings, record, meta=meta, **fields)
+
+
+def jsonable(value: Any) -> Any:
+    """A value as JSON can hold it: dates as ISO 8601, decimals as strings, bytes as UTF-8 text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value

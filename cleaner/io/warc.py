@@ -1,0 +1,93 @@
+"""WARC and WET files (`.warc`, `.warc.gz`, `.wet`, `.wet.gz`), read with warcio.
+
+- a `response` record with status 200 and an HTML body becomes a document with `html` set (extracted
+  later, see `cleaner.html`), decoded by the charset of its Content-Type or of its `<meta>`;
+- a `conversion` record (WET) becomes a document of its text;
+- every other record (warcinfo, request, metadata, revisit, resource, a response that is not an HTML
+  page or not a 200) is skipped and counted in `ReadStats.skipped`, by type.
+
+The id is the WARC-Record-ID and the URL the WARC-Target-URI. A truncated record, or a file that ends
+inside a record, is a `bad_input` rejection naming the file and the record number (warcio itself stops
+silently there, so both are checked here).
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+
+from ..config import Config
+from .decoding import decode
+from .files import MAX_BYTES_PER_CHAR, html_document
+from .records import Item, ReadStats, bad, text_document, too_large
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
+    """Every document of a WARC or WET file, in file order; skipped records are counted in `stats`."""
+    number = 0
+    try:
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            records = ArchiveIterator(fh)
+            for number, record in enumerate(records, start=1):
+                item = _document(record, f"{path}: record {number}", config, stats)
+                if item is not None:
+                    yield item
+            if records.offset < size:
+                yield bad(None, f"{path}: ends inside record {number + 1} (at byte {records.offset:,} of {size:,}): truncated file")
+    except (OSError, EOFError, zlib.error, ArchiveLoadFailed, ValueError) as exc:
+        yield bad(None, f"{path}: unreadable after record {number}: {exc}")
+
+
+def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStats) -> Item | None:
+    """One record as a document, a rejection, or None when it is skipped (and counted)."""
+    rid = record.rec_headers.get_header("WARC-Record-ID") or where
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    where = f"{where} ({url or rid})"
+    if record.length is None:
+        return bad(rid, f"{where}: truncated record (no Content-Length)")
+    kind = _kind(record)
+    too_long = record.length > MAX_BYTES_PER_CHAR * config.max_doc_chars
+    body = b"" if kind is None or too_long else record.content_stream().read()
+    while record.raw_stream.read(1 << 20):  # what is not kept is read through, to see that it is all there
+        pass
+    if record.raw_stream.limit:
+        return bad(rid, f"{where}: truncated record: {record.length - record.raw_stream.limit:,} of {record.length:,} bytes")
+    if kind is None:
+        stats.skip(f"warc {record.rec_type}" + _what(record))
+        return None
+    if too_long:
+        return too_large(rid, where, record.length, "bytes", config)
+    if kind == "html":
+        charset = record.http_headers.get_header("Content-Type", "").partition("charset=")[2].strip(" \"';") or None
+        return html_document(body, rid, where, config, charset, url=url)
+    text, warnings = decode(body, where)
+    return text_document(rid, text, where, config, warnings, url=url)
+
+
+def _kind(record: ArcWarcRecord) -> str | None:
+    """`html` for a 200 HTML response, `text` for a WET conversion, None for anything else."""
+    if record.rec_type == "conversion":
+        return "text"
+    if record.rec_type == "response" and record.http_headers and record.http_headers.get_statuscode() == "200":
+        mime = record.http_headers.get_header("Content-Type", "").split(";")[0].strip().lower()
+        return "html" if mime in HTML_TYPES else None
+    return None
+
+
+def _what(record: ArcWarcRecord) -> str:
+    """For a skipped response: its status, and its MIME type when it is a 200."""
+    if record.rec_type != "response" or not record.http_headers:
+        return ""
+    status = record.http_headers.get_statuscode()
+    if status != "200":
+        return f" {status}"
+    return " " + (record.http_headers.get_header("Content-Type", "").split(";")[0].strip().lower() or "no type")

@@ -1,0 +1,99 @@
+"""Bad input is data: every case of fixtures/bad-input (and a 50 MB document) ends in the output or the
+rejects exactly once, with a clear reason naming file and line or record; exit 0, no traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import FIXTURES, run_cli
+
+from cleaner.config import Config
+from cleaner.html import extract_html
+from cleaner.io.readers import read_inputs
+from cleaner.models import Document, Rejected
+
+BAD = FIXTURES / "bad-input"
+
+KEPT = {"invalid-utf8", "mojibake", "nul-bytes", "ok-1", "ok-2", *(f"gz-{i}" for i in range(7))}
+"""Ids of the records that survive reading (plus the two WARC pages, whose ids are record ids)."""
+
+REJECTED = {  # (file, what the detail says after the file name) -> reason
+    ("binary.txt", "binary content, not text"): "bad_input",
+    ("empty.txt", "empty document"): "bad_input",
+    ("image.png", "unsupported file type"): "bad_input",
+    ("malformed.jsonl", ":2: malformed JSON"): "bad_input",
+    ("no-text.jsonl", ":1: no 'text' field"): "bad_input",
+    ("no-text.jsonl", ":2: empty document"): "bad_input",
+    ("truncated.jsonl.gz", "unreadable after line 7"): "bad_input",
+    ("truncated.warc.gz", "ends inside record 3"): "bad_input",
+    ("wrong-columns.parquet", "no 'text' or 'html' column (columns: doc_id, body); 3 rows not read"): "bad_input",
+    ("big.txt", "document is 50,000,000 characters, over max_doc_chars=20,000,000"): "too_large",
+}
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    """The fixture folder plus a 50 MB document (made here, not committed)."""
+    folder = tmp_path_factory.mktemp("bad") / "bad-input"
+    shutil.copytree(BAD, folder, ignore=shutil.ignore_patterns("README.md"))
+    (folder / "big.txt").write_bytes(b"mot " * 12_500_000)
+    return folder
+
+
+def _records(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _check_rejects(rejects):
+    found = {}
+    for r in rejects:
+        for (file, says), reason in REJECTED.items():
+            if f"/{file}" in r["detail"] and says in r["detail"]:
+                found[(file, says)] = r["reason"]
+    assert found == REJECTED
+
+
+def _read_stage(rejects):
+    return [r for r in rejects if r["stage"] == "read"]
+
+
+def test_clean_accounts_for_every_record(inputs, tmp_path):
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(inputs), "--out", str(out))
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    kept, rejects = _records(out), _records(tmp_path / "out.rejects.jsonl")
+    ids = [r["id"] for r in kept]
+    assert len(ids) == len(set(ids))
+    assert KEPT <= set(ids) and sum(i.startswith("<urn:uuid:") for i in ids) == 2
+    _check_rejects(_read_stage(rejects))
+    assert len(kept) + len(rejects) == len(KEPT) + 2 + 1 + len(REJECTED)  # + the two WARC pages + broken.html
+    assert "broken" in ids + [r.get("id") for r in rejects]
+    flagged = {r["id"]: r["warnings"][0] for r in kept if r.get("warnings")}
+    assert "invalid UTF-8 at byte 6" in flagged["invalid-utf8"]
+    assert "mojibake repaired by ftfy (encode sloppy-windows-1252, decode utf-8)" in flagged["mojibake"]
+    assert "2 NUL characters removed" in flagged["nul-bytes"]
+    assert next(r["text"] for r in kept if r["id"] == "mojibake").startswith("Les élèves de l’école")
+
+
+def test_run_accounts_for_every_record(inputs, tmp_path):
+    proc = run_cli("run", str(inputs), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    kept, rejects = _records(tmp_path / "out" / "corpus.jsonl"), _records(tmp_path / "out" / "rejects.jsonl")
+    _check_rejects(_read_stage(rejects))
+    assert len(kept) + len(rejects) == len(KEPT) + 2 + 1 + len(REJECTED)
+    later = [r["id"] for r in kept] + [r["id"] for r in rejects if r["stage"] != "read"]  # gated or deduplicated
+    assert len(later) == len(set(later)) and KEPT | {"broken"} <= set(later)
+
+
+def test_the_input_side_with_extraction_rejects_broken_html():
+    """What `Pipeline.prepare` will do: a document with html and no text goes through `extract_html`."""
+    config = Config.load()
+    items = list(read_inputs([BAD], config))
+    out = [extract_html(i, config) if isinstance(i, Document) and i.html and not i.text else i for i in items]
+    broken = next(o for o in out if o.id == "broken")
+    assert isinstance(broken, Rejected) and broken.reason == "bad_input" and "HTML not parsed" in broken.detail
+    pages = [o for o in out if isinstance(o, Document) and o.url and o.url.startswith("https://example.org/")]
+    assert [p.meta["extracted"]["title"] for p in pages] == ["Page 0", "Page 1"]
+    assert all("Contenu de la page" in p.text for p in pages)

@@ -1,0 +1,129 @@
+"""The HTML path: trafilatura's text and metadata, pages rejected by reason, `sources:` scopes on the URL host."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from conftest import SHARED
+
+from cleaner.config import Config
+from cleaner.engine import Cleaner
+from cleaner.html import extract_html
+from cleaner.models import Document, Rejected
+
+CONFIG = Config.load()
+
+ARTICLE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<title>Les pluies reviennent sur le Souss - Le Journal du Sud</title>
+<meta property="og:title" content="Les pluies reviennent sur le Souss">
+<meta property="og:site_name" content="Le Journal du Sud">
+<meta name="author" content="Amina Berrada">
+<meta property="article:published_time" content="2021-03-14T08:00:00+00:00">
+<link rel="canonical" href="https://www.journaldusud.ma/societe/pluies-souss">
+</head><body>
+<nav><a href="/">Accueil</a> <a href="/societe">Société</a> <a href="/sport">Sport</a></nav>
+<article><h1>Les pluies reviennent sur le Souss</h1>
+<p>Les agriculteurs de la région ont accueilli avec soulagement les premières pluies de la saison, après trois années de sécheresse qui ont vidé les barrages.</p>
+<p>Selon la direction régionale, les retenues d'eau ont gagné près de dix points en une semaine, un niveau qui n'avait pas été atteint depuis 2018.</p>
+<p>Les éleveurs restent prudents : les pâturages mettront plusieurs semaines à se reconstituer, et le prix du fourrage reste élevé sur les marchés.</p>
+<p>Partager sur Facebook</p>
+</article>
+<div id="comments"><p>Super article, merci !</p></div>
+<footer>© 2021 Le Journal du Sud. Tous droits réservés.</footer>
+</body></html>"""
+
+
+def _doc(html: str, **fields) -> Document:
+    return Document(id="p", html=html, **fields)
+
+
+def test_text_and_metadata_are_extracted_and_html_kept():
+    out = extract_html(_doc(ARTICLE), CONFIG)
+    assert isinstance(out, Document)
+    assert "premières pluies de la saison" in out.text and "prix du fourrage" in out.text
+    assert "Accueil" not in out.text and "Super article" not in out.text  # menu and comments left out
+    extracted = out.meta["extracted"]
+    assert extracted["title"] == "Les pluies reviennent sur le Souss"
+    assert extracted["author"] == "Amina Berrada"
+    assert extracted["date"] == "2021-03-14"
+    assert extracted["sitename"] == "Le Journal du Sud"
+    assert out.html == ARTICLE
+    assert out.url == "https://www.journaldusud.ma/societe/pluies-souss" and out.host == "journaldusud.ma"
+
+
+def test_given_url_is_kept_and_meta_passes_through():
+    out = extract_html(_doc(ARTICLE, url="https://autre.ma/x", meta={"crawl": 3}), CONFIG)
+    assert out.url == "https://autre.ma/x" and out.meta["crawl"] == 3 and "extracted" in out.meta
+
+
+def test_extraction_is_deterministic():
+    assert extract_html(_doc(ARTICLE), CONFIG) == extract_html(_doc(ARTICLE), CONFIG)
+
+
+@pytest.mark.parametrize(
+    ("html", "reason", "detail"),
+    [
+        ("Moved Permanently. Redirecting to /fr/article/x", "stub_page", "redirect or error page: 'Moved Permanently."),
+        ("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found.</p></body></html>",
+         "stub_page", "404 Not Found"),
+        ('<html><head><meta http-equiv="refresh" content="0; url=/b"></head><body></body></html>', "stub_page", "(meta refresh)"),
+        ("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n5 0 obj", "bad_input", "binary content, not HTML"),
+        ("\ufeff", "empty_extraction", "empty page"),
+        ("<html><head><title>Accueil</title></head><body><script>var a = 1;</script><div></div></body></html>", "empty_extraction", "trafilatura found no main text"),
+    ],
+)
+def test_pages_without_an_article_are_rejected_with_a_reason(html, reason, detail):
+    out = extract_html(_doc(html, url="https://example.fr/a"), CONFIG)
+    assert isinstance(out, Rejected)
+    assert (out.reason, out.stage, out.id) == (reason, "extract", "p")
+    assert out.detail.startswith("https://example.fr/a: ") and detail in out.detail
+    assert out.raw["html"] == html
+
+
+def test_an_article_mentioning_an_error_code_is_not_a_stub():
+    html = "<html><body><article><p>L'article 404 du code pénal punit ce délit d'une amende, a rappelé le tribunal de Rabat.</p></article></body></html>"
+    out = extract_html(_doc(html), CONFIG)
+    assert isinstance(out, Document) and "article 404" in out.text
+
+
+def test_mojibake_in_the_page_is_repaired_and_flagged():
+    html = "<html><body><article><p>Les Ã©lÃ¨ves de lâ€™Ã©cole ont visitÃ© le musÃ©e de la ville avec leurs professeurs.</p></article></body></html>"
+    out = extract_html(_doc(html), CONFIG)
+    assert "Les élèves de l’école ont visité le musée" in out.text
+    assert any("mojibake repaired by ftfy" in w for w in out.warnings)
+
+
+def test_sources_scope_matches_the_url_host_of_an_extracted_page(tmp_path):
+    (tmp_path / "site.yaml").write_text(
+        """rules:
+  - id: test.share-line
+    kind: line
+    sources: [journaldusud.ma]
+    description: the share button of one site's article template
+    phrases: ["Partager sur Facebook"]
+    examples:
+      remove: ["Partager sur Facebook"]
+      keep: ["Il a partagé la vidéo sur Facebook hier."]
+""",
+        encoding="utf-8",
+    )
+    cleaner = Cleaner(Config.load(rules_dirs=(tmp_path,), default_rules=False))
+    on_site = extract_html(_doc(ARTICLE), CONFIG)  # the URL comes from the canonical link
+    elsewhere = extract_html(_doc(ARTICLE, url="https://autre.ma/x"), CONFIG)
+    assert "Partager sur Facebook" in on_site.text and "Partager sur Facebook" in elsewhere.text
+    assert "Partager sur Facebook" not in cleaner.clean(on_site).text
+    assert "Partager sur Facebook" in cleaner.clean(elsewhere).text
+    assert [e.rule for e in cleaner.clean(on_site).edits if e.rule != "whitespace"] == ["test.share-line"]
+
+
+@pytest.mark.slow
+def test_real_french_pages_give_text_or_a_reason():
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for _, line in zip(range(40), fh)]
+    outs = [extract_html(Document(id=r["id"], html=r["html"]), CONFIG) for r in records if r["html"].strip()]
+    kept = [o for o in outs if isinstance(o, Document)]
+    assert len(kept) > len(outs) // 2
+    assert all(o.text.strip() and o.meta["extracted"].get("title") for o in kept)
+    assert {o.reason for o in outs if isinstance(o, Rejected)} <= {"stub_page", "bad_input", "empty_extraction"}

@@ -1,0 +1,160 @@
+"""Readers: each format, globs, folders, order, compression, Parquet batches, WARC record kinds and counts."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import zstandard
+from conftest import run_cli
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from cleaner.config import Config
+from cleaner.io.readers import format_of, read_inputs
+from cleaner.io.records import ReadStats
+from cleaner.models import Document, Rejected
+
+CONFIG = Config.load()
+PAGE = "<html><head><title>Titre {n}</title></head><body><article><p>{body}</p></article></body></html>"
+
+
+def _read(*inputs, fmt="auto", stats=None, config=CONFIG):
+    return list(read_inputs([str(i) for i in inputs], config, fmt, stats))
+
+
+def write_warc(path, gz=True):
+    """A WARC with warcinfo, two HTML responses (one latin-1), a PNG response, a 404, a request, a WET conversion."""
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=gz)
+        w.write_record(w.create_warcinfo_record(path.name, {"software": "test"}))
+
+        def response(url, body, ctype, status="200 OK"):
+            headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+
+        response("https://www.example.fr/a", PAGE.format(n=1, body="Premier article.").encode(), "text/html; charset=utf-8")
+        response("https://example.fr/b", PAGE.format(n=2, body="Été chaud.").encode("latin-1"), "text/html; charset=iso-8859-1")
+        response("https://example.fr/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png")
+        response("https://example.fr/missing", b"<html>gone</html>", "text/html", "404 Not Found")
+        w.write_record(w.create_warc_record("https://example.fr/a", "request", payload=io.BytesIO(b"GET /a HTTP/1.1\r\n\r\n"),
+                                            warc_content_type="application/http; msgtype=request"))
+        w.write_record(w.create_warc_record("https://example.fr/c", "conversion", payload=io.BytesIO(b"Texte WET."),
+                                            warc_content_type="text/plain"))
+
+
+def test_format_by_extension():
+    cases = {"a.txt": "txt", "a.HTML": "html", "a.htm": "html", "a.jsonl": "jsonl", "a.jsonl.gz": "jsonl",
+             "a.jsonl.zst": "jsonl", "a.parquet": "parquet", "a.warc": "warc", "a.warc.gz": "warc",
+             "a.wet": "warc", "a.wet.gz": "warc", "a.gz": None, "a.pdf": None}
+    from pathlib import Path
+
+    assert {name: format_of(Path(name)) for name in cases} == cases
+
+
+def test_txt_and_html_files(tmp_path):
+    (tmp_path / "a.txt").write_text("Un texte.", encoding="utf-8")
+    (tmp_path / "b.html").write_text(PAGE.format(n=1, body="Corps."), encoding="utf-8")
+    (tmp_path / "c.htm").write_bytes(b'<html><head><meta charset="windows-1252"></head><body>\x93cit\xe9\x94</body></html>')
+    a, b, c = _read(tmp_path)
+    assert (a.id, a.text, a.html) == ("a", "Un texte.", None)
+    assert (b.id, b.text) == ("b", "") and "<p>Corps.</p>" in b.html
+    assert "\u201ccité\u201d" in c.html and not c.warnings
+
+
+def test_jsonl_plain_gz_zst_and_html_records(tmp_path):
+    rows = [{"id": "x", "text": "Texte.", "url": "https://a.ma/x", "extra": 1}, {"id": "y", "html": "<p>Page</p>"}]
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    (tmp_path / "a.jsonl").write_bytes(data)
+    (tmp_path / "b.jsonl.gz").write_bytes(gzip.compress(data))
+    (tmp_path / "c.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(data))
+    items = _read(tmp_path)
+    assert [type(i) for i in items] == [Document] * 6
+    x, y = items[4:]
+    assert (x.text, x.url, x.meta, x.host) == ("Texte.", "https://a.ma/x", {"extra": 1}, "a.ma")
+    assert (y.text, y.html) == ("", "<p>Page</p>")
+
+
+def test_folders_recursive_sorted_and_globs(tmp_path):
+    for rel in ["b/2.txt", "b/1.txt", "a.txt", "c/d/e.txt", "z.md"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"Texte {rel}.", encoding="utf-8")
+    assert [i.id for i in _read(tmp_path)] == ["a", "1", "2", "e", "z"]
+    assert isinstance(_read(tmp_path)[-1], Rejected)
+    assert [i.text for i in _read(tmp_path / "b" / "*.txt")] == ["Texte b/1.txt.", "Texte b/2.txt."]
+    assert [i.id for i in _read(tmp_path / "**" / "*.txt")] == ["a", "1", "2", "e"]
+    (missing,) = _read(tmp_path / "*.warc.gz")
+    assert missing.reason == "bad_input" and missing.detail.endswith("*.warc.gz: no file matches")
+
+
+def test_input_format_overrides_the_extension(tmp_path):
+    (tmp_path / "page.dat").write_text(PAGE.format(n=1, body="Corps."), encoding="utf-8")
+    (doc,) = _read(tmp_path / "page.dat", fmt="html")
+    assert doc.html and doc.id == "page"
+    (rej,) = _read(tmp_path / "page.dat")
+    assert "unsupported file type" in rej.detail
+
+
+def test_parquet_streams_batches_and_maps_columns(tmp_path):
+    n = 2500
+    table = pa.table({"id": [f"p{i}" for i in range(n)], "text": [f"Texte {i}." for i in range(n)],
+                      "url": ["https://x.ma/"] * n, "score": list(range(n))})
+    pq.write_table(table, tmp_path / "t.parquet", row_group_size=1000)
+    items = _read(tmp_path / "t.parquet")
+    assert [d.id for d in items] == [f"p{i}" for i in range(n)]
+    assert (items[1234].text, items[1234].meta, items[1234].url) == ("Texte 1234.", {"score": 1234}, "https://x.ma/")
+
+
+def test_parquet_streams_rows_before_a_broken_row_group(tmp_path):
+    """Rows come out batch by batch: the rows before a corrupt row group are read, then one rejection."""
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"text": [f"texte numéro {i} " * 5 for i in range(5000)]}), path, row_group_size=2048)
+    column = pq.ParquetFile(path).metadata.row_group(1).column(0)
+    data = bytearray(path.read_bytes())
+    start = column.dictionary_page_offset or column.data_page_offset
+    data[start + 20 : start + column.total_compressed_size - 10] = b"\xff" * (column.total_compressed_size - 30)
+    path.write_bytes(bytes(data))
+    items = _read(path)
+    assert [i.id for i in items[:2048]] == [f"t:{n}" for n in range(1, 2049)] and len(items) == 2049
+    assert items[-1].reason == "bad_input" and items[-1].detail.startswith(f"{path}: unreadable Parquet after row 2048")
+
+
+def test_warc_documents_skips_and_counts(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path)
+    stats = ReadStats()
+    items = _read(path, stats=stats)
+    assert [type(i) for i in items] == [Document] * 3
+    a, b, wet = items
+    assert a.id.startswith("<urn:uuid:") and a.url == "https://www.example.fr/a" and a.host == "example.fr"
+    assert "Premier article." in a.html and a.text == ""
+    assert "Été chaud." in b.html
+    assert (wet.text, wet.url, wet.html) == ("Texte WET.", "https://example.fr/c", None)
+    assert stats.as_dict() == {"files": {"warc": 1}, "skipped": {
+        "warc request": 1, "warc response 404": 1, "warc response image/png": 1, "warc warcinfo": 1}}
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_truncated_warc_is_rejected_naming_the_record(tmp_path, gz):
+    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    write_warc(path, gz=gz)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 5])
+    items = _read(path)
+    rejected = [i for i in items if isinstance(i, Rejected)]
+    assert len(rejected) == 1 and rejected[0].reason == "bad_input"
+    assert str(path) in rejected[0].detail and "record" in rejected[0].detail and "truncated" in rejected[0].detail
+
+
+def test_cli_run_reads_quoted_globs_of_several_formats(tmp_path):
+    write_warc(tmp_path / "crawl.warc.gz")
+    (tmp_path / "x.jsonl").write_text(json.dumps({"id": "j", "text": "Un article en français."}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(tmp_path / "*.warc.gz"), str(tmp_path / "*.jsonl"), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(ids) == 4 and ids[-1] == "j" and all(i.startswith("<urn:uuid:") for i in ids[:3])
