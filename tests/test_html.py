@@ -127,3 +127,29 @@ def test_real_french_pages_give_text_or_a_reason():
     assert len(kept) > len(outs) // 2
     assert all(o.text.strip() and o.meta["extracted"].get("title") for o in kept)
     assert {o.reason for o in outs if isinstance(o, Rejected)} <= {"stub_page", "bad_input", "empty_extraction"}
+
+
+def test_cleaner_run_extracts_pages_then_cleans_them(tmp_path):
+    """Through `cleaner run`: a page is extracted, cleaned by the packs (the share line goes, attributed),
+    its fields come from the page where no rule found them, the raw HTML reaches raw.jsonl, a stub is a reject."""
+    from conftest import run_cli
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "souss.html").write_text(ARTICLE, encoding="utf-8")
+    (pages / "moved.html").write_text("<html><head><title>301 Moved Permanently</title></head>"
+                                      "<body><h1>Moved Permanently</h1><p>The document has moved.</p></body></html>",
+                                      encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("run", str(pages), "--out", str(out), "-q")
+    assert proc.returncode == 0, proc.stderr
+    (doc,) = [json.loads(x) for x in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert doc["id"] == "souss" and "premières pluies" in doc["text"] and "Partager sur Facebook" not in doc["text"]
+    assert any(e["rule"].endswith("share-bar") or "share" in e["rule"] for e in doc["edits"])
+    assert (doc["title"], doc["author"], doc["published"], doc["source"]) == (
+        "Les pluies reviennent sur le Souss", "Amina Berrada", "2021-03-14", "Le Journal du Sud")
+    assert doc["lang"] == "fr" and doc["url"] == "https://www.journaldusud.ma/societe/pluies-souss"
+    (raw,) = [json.loads(x) for x in (out / "raw.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert raw["html"] == ARTICLE
+    (stub,) = [json.loads(x) for x in (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (stub["id"], stub["stage"], stub["reason"]) == ("moved", "extract", "stub_page")
