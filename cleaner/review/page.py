@@ -41,5 +41,5 @@ def render_review(run: Run, rules: RuleSet, config: Config | None = None) -> str
 
 
 def _script_json(data: Any) -> str:
-    """JSON safe inside a `<script type="application/json">`: no `</` or `<!--` can close or open anything."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\u0021--")
+    """JSON safe inside a `<script type="application/json">`: every `<` escaped, so no text can close the element."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
