@@ -177,6 +177,7 @@ function openFlag(i, k) {
     + rule.pack + "    - " + yamlQuoted(text) + "\n";
   $("#copied").textContent = "";
   $("#flag").showModal();
+  $("#snippet").scrollTop = $("#snippet").scrollHeight;  // the new example is last
 }
 $("#copy").onclick = async () => {
   $("#snippet").select();
