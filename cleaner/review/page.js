@@ -1,8 +1,15 @@
 "use strict";
-// The review page. INDEX is small and parsed at once; BODIES (raw texts and edits) only when needed.
+// The review page. INDEX is small and parsed at once. The bodies (raw texts and edits) come after this
+// script in chunks of INDEX.chunk documents, each parsed the first time one of its documents is needed.
 const INDEX = JSON.parse(document.getElementById("index").textContent);
-let BODIES = null;
-const bodies = () => BODIES || (BODIES = JSON.parse(document.getElementById("bodies").textContent));
+const CHUNKS = [];
+function body(i) {
+  const c = Math.floor(i / INDEX.chunk);
+  return (CHUNKS[c] || (CHUNKS[c] = JSON.parse(document.getElementById("bodies-" + c).textContent)))[i % INDEX.chunk];
+}
+function whenParsed(fn) {  // the bodies follow this script: act on them once the whole page is parsed
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, {once: true}); else fn();
+}
 const RULES = INDEX.rules, DOCS = INDEX.docs, ROW = 26, WS = RULES.findIndex(r => r.id === "whitespace");
 const byId = new Map(DOCS.map((d, i) => [d.id, i]));
 const $ = sel => document.querySelector(sel);
@@ -42,7 +49,7 @@ const SORTS = {
   status: (a, b) => a.status.localeCompare(b.status), lang: (a, b) => a.lang.localeCompare(b.lang),
   removed: (a, b) => a.removed - b.removed, rules: (a, b) => a.rules.filter(r => r !== WS).length - b.rules.filter(r => r !== WS).length,
 };
-function lowerTexts() { return state.lower || (state.lower = bodies().map(b => b[0].toLowerCase())); }
+function lowerTexts() { return state.lower || (state.lower = DOCS.map((_, i) => body(i)[0].toLowerCase())); }
 function applyFilters() {
   const rule = $("#f-rule").value, st = $("#f-status").value, lang = $("#f-lang").value, src = $("#f-source").value;
   const q = $("#q").value.trim().toLowerCase(), texts = q.length >= 3 ? lowerTexts() : null;
@@ -79,10 +86,10 @@ function drawRows() {
 }
 let ticking = false;
 $("#list").addEventListener("scroll", () => { if (!ticking) { ticking = true; requestAnimationFrame(() => { ticking = false; drawRows(); }); } });
-$("#spacer").addEventListener("click", e => { const row = e.target.closest(".row"); if (row) openDoc(+row.dataset.i); });
+$("#spacer").addEventListener("click", e => { const row = e.target.closest(".row"); if (row) whenParsed(() => openDoc(+row.dataset.i)); });
 for (const id of ["#f-rule", "#f-status", "#f-lang", "#f-source"]) $(id).addEventListener("change", applyFilters);
 let timer = 0;
-$("#q").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(applyFilters, 150); });
+$("#q").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => whenParsed(applyFilters), 150); });
 for (const b of document.querySelectorAll(".row.head button")) b.onclick = () => {
   state.dir = state.sort === b.dataset.sort ? -state.dir : (b.dataset.sort === "removed" || b.dataset.sort === "rules" ? -1 : 1);
   state.sort = b.dataset.sort; applyFilters();
@@ -91,13 +98,13 @@ $("#list").addEventListener("keydown", e => {
   if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
   e.preventDefault();
   const k = state.view.indexOf(state.selected) + (e.key === "ArrowDown" ? 1 : -1);
-  if (k >= 0 && k < state.view.length) openDoc(state.view[k]);
+  if (k >= 0 && k < state.view.length) whenParsed(() => openDoc(state.view[k]));
 });
 
 // ---- document view ----
-function edits(i) { return bodies()[i][1]; }
+function edits(i) { return body(i)[1]; }
 function marked(i) {
-  const [raw, eds] = bodies()[i];
+  const [raw, eds] = body(i);
   let html = "", pos = 0;
   eds.forEach(([start, end, r, kind, field], k) => {
     html += esc(raw.slice(pos, start));
@@ -111,7 +118,7 @@ function marked(i) {
   return html + esc(raw.slice(pos));
 }
 function cleanText(i) {
-  const [raw, eds] = bodies()[i];
+  const [raw, eds] = body(i);
   let out = "", pos = 0;
   for (const [start, end] of eds) { out += raw.slice(pos, start); pos = Math.max(pos, end); }
   return out + raw.slice(pos);
@@ -142,7 +149,7 @@ function openDoc(i) {
   drawRows();
   performance.measure("open-doc", {start: t0, end: performance.now()});
 }
-function openById(id) { showTab("docs"); if (byId.has(id)) openDoc(byId.get(id)); }
+function openById(id) { showTab("docs"); if (byId.has(id)) whenParsed(() => openDoc(byId.get(id))); }
 document.addEventListener("click", e => {
   const link = e.target.closest("a.doclink"); if (link) openById(link.dataset.doc);
   const flag = e.target.closest("button.flag"); if (flag) openFlag(+flag.dataset.i, +flag.dataset.k);
@@ -168,7 +175,7 @@ function flaggedText(raw, start, end) {
   return raw.slice(from, nl < 0 ? raw.length : nl).trim();
 }
 function openFlag(i, k) {
-  const [raw] = bodies()[i], [start, end, r] = edits(i)[k], rule = RULES[r], d = DOCS[i];
+  const [raw] = body(i), [start, end, r] = edits(i)[k], rule = RULES[r], d = DOCS[i];
   if (!rule.pack) { alert(`${rule.id} is not a rule of the loaded packs: nothing to add an example to.`); return; }
   const text = flaggedText(raw, start, end);
   $("#flag-what").innerHTML = `<b>${esc(rule.id)}</b> removed characters ${start}–${end} of <b>${esc(d.id)}</b>; the keep example is the lines it took them from.`;
@@ -192,18 +199,18 @@ function drawRules() {
   $("#rules-table").innerHTML = `<tr><th>rule</th><th>kind</th><th class="num">docs</th><th class="num">chars</th><th>description</th></tr>`
     + RULES.map((r, n) => `<tr data-r="${n}"><td><span class="swatch" style="--c:${r.color}"></span>${esc(r.id)}</td><td>${esc(r.kind)}</td>`
       + `<td class="num">${fmt(r.docs)}</td><td class="num">${fmt(r.chars)}</td><td>${esc(r.description)}</td></tr>`).join("");
-  $("#rules-table").onclick = e => { const tr = e.target.closest("tr[data-r]"); if (tr) showRuleSpans(+tr.dataset.r); };
+  $("#rules-table").onclick = e => { const tr = e.target.closest("tr[data-r]"); if (tr) whenParsed(() => showRuleSpans(+tr.dataset.r)); };
 }
 function showRuleSpans(r) {
   for (const tr of document.querySelectorAll("#rules-table tr")) tr.classList.toggle("sel", tr.dataset.r === String(r));
   const spans = [];
-  bodies().forEach(([raw, eds], i) => eds.forEach((e, k) => { if (e[2] === r) spans.push([i, k]); }));
+  DOCS.forEach((_, i) => edits(i).forEach((e, k) => { if (e[2] === r) spans.push([i, k]); }));
   const box = $("#rule-spans"), rule = RULES[r];
   box.innerHTML = `<h3>${esc(rule.id)}: ${fmt(spans.length)} spans in ${fmt(rule.docs)} documents</h3><div id="span-list"></div>`;
   let shown = 0;
   const more = () => {
     const html = spans.slice(shown, shown + 200).map(([i, k]) => {
-      const [start, end, , kind, field] = edits(i)[k], raw = bodies()[i][0], text = raw.slice(start, end);
+      const [start, end, , kind, field] = edits(i)[k], raw = body(i)[0], text = raw.slice(start, end);
       const short = text.length > 400 ? text.slice(0, 300) + ` … [${fmt(text.length - 380)} more] … ` + text.slice(-80) : text;
       return `<div class="span-item">${docLink(DOCS[i].id)} · ${start}–${end}${kind ? " → " + esc(field) : ""}`
         + (r === WS ? "" : ` <button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong">⚑ flag</button>`)
