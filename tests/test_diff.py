@@ -81,7 +81,10 @@ def test_json_lines_carry_every_edit_with_its_text(diff):
 
 def test_unified_is_a_real_patch_with_rules_in_hunk_headers(diff):
     code, out, _ = diff(str(SEEDS), "--format", "unified", "--id", SEED_001)
-    assert out.startswith(f"--- {SEED_001} (raw)\n+++ {SEED_001} (clean)\n@@ -1,")
+    assert out.startswith(
+        f"# section ← 'Economie' ‹generic.section-title›\n# title ← 'Le meilleur est à venir' ‹generic.section-title›\n"
+        f"--- {SEED_001} (raw)\n+++ {SEED_001} (clean)\n@@ -1,"
+    )
     headers = re.findall(r"(?m)^@@ .*$", out)
     assert headers[0].endswith("@@ generic.section-title") and headers[-1].endswith("generic.related-list")
     raw = (SEEDS / f"{SEED_001}.txt").read_text(encoding="utf-8")
@@ -92,7 +95,7 @@ def test_unified_is_a_real_patch_with_rules_in_hunk_headers(diff):
 def _apply_unified(raw: str, patch: str) -> str:
     """Apply a one-file unified diff to `raw` (what `patch` does), to check the hunks are right."""
     lines, out, pos = raw.splitlines(keepends=True), [], 0
-    body = patch.splitlines(keepends=True)[2:]
+    body = patch.split("\n+++ ", 1)[1].splitlines(keepends=True)[1:]
     for n, line in enumerate(body):
         if line.startswith("@@"):
             start = int(re.match(r"@@ -(\d+)", line).group(1))

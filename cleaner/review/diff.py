@@ -6,7 +6,8 @@ Three formats, one function each, all fed the same `Entry`s:
   colour), extracted spans as `[-text-]→field‹rule›`, the fields listed as moves into metadata;
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
   says the same thing without colour (piped, or `--color never`).
-- `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it.
+- `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it, and
+  `#` lines before it (which `patch` ignores) list the fields moved into metadata.
 - `json`: one JSON line per document: fields, language, chars per rule and every edit with its text.
 """
 
@@ -111,7 +112,7 @@ def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: 
 
 
 def unified(entry: Entry, context: int = 3) -> str:
-    """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules."""
+    """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules, `#` lines the moves."""
     rejected = f"# {entry.id}: {_status(entry)}\n" if entry.rejected else ""
     if entry.record is None:
         return rejected
@@ -120,7 +121,8 @@ def unified(entry: Entry, context: int = 3) -> str:
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
-    out = [rejected, f"--- {entry.id} (raw)\n", f"+++ {entry.id} (clean)\n"]
+    moves = [f"# {e['field']} ← {e.get('value')!r} ‹{e['rule']}›\n" for e in entry.edits if e["kind"] == "extract"]
+    out = [rejected, *moves, f"--- {entry.id} (raw)\n", f"+++ {entry.id} (clean)\n"]
     matcher = SequenceMatcher(None, raw_lines, clean_lines, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
