@@ -120,12 +120,12 @@ def main() -> None:
     lines = [
         "## Review page at scale (`python bench/bench_review.py`)",
         "",
-        f"{args.docs:,} input documents (MasakhaNEWS, 16 languages, with seed noise: a ticker on 1 in 3, a banner on 1 in 7,"
+        (f"{args.docs:,} input documents (MasakhaNEWS, 16 languages, with seed noise: a ticker on 1 in 3, a banner on 1 in 7,"
         f" a copy under another ticker of 1 in 40): {kept:,} kept, {clusters:,} duplicate clusters. `cleaner run` {run_s:.0f} s;"
         f" `cleaner review` {review_s:.1f} s (process start and rule loading included), page {size / 1e6:.1f} MB"
         " (the code and a light index first, then the texts in chunks of 256 parsed on demand)."
         f" Chromium {runs[0].get('rows', 0)} list rows in the DOM, {int(med['dom_nodes']):,} elements in all after the steps below."
-        " Median of 3 cold loads, milliseconds:",
+        " Median of 3 cold loads, milliseconds:"),
         "",
         "| step | ms |",
         "|---|---:|",

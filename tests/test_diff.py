@@ -53,9 +53,10 @@ def test_terminal_marks_each_removal_with_its_rule_and_fields_as_moves(diff):
 def test_terminal_text_minus_marked_spans_is_the_clean_text(diff):
     """What is outside the markers is exactly the raw text the edits left (whitespace folding aside)."""
     code, out, _ = diff(str(SEEDS), "--id", SEED_001, "--full")
+    assert code == 0
     body = out.split("\n", 1)[1]
     body = "\n".join(line for line in body.split("\n") if not line.startswith(("  title ", "  section ", "  rules: ")))
-    kept = re.sub(r"\[-.*?-\](→\w+)?‹[\w.-]+›", "", body, flags=re.S)
+    kept = re.sub(r"\[-.*?-\](→\w+)?‹[\w.-]+›", "", body, flags=re.DOTALL)
     (record,) = [json.loads(line) for line in diff(str(SEEDS), "--id", SEED_001, "--format", "json")[1].splitlines()]
     assert " ".join(kept.split()) == " ".join(record_clean(record).split())
 
@@ -68,6 +69,7 @@ def record_clean(record: dict) -> str:
 
 def test_json_lines_carry_every_edit_with_its_text(diff):
     code, out, _ = diff(str(SEEDS), "--format", "json")
+    assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["id"] for r in records] == SEED_IDS
     for record in records:
@@ -81,7 +83,7 @@ def test_json_lines_carry_every_edit_with_its_text(diff):
 
 def test_unified_is_a_real_patch_with_rules_in_hunk_headers(diff):
     code, out, _ = diff(str(SEEDS), "--format", "unified", "--id", SEED_001)
-    assert out.startswith(
+    assert code == 0 and out.startswith(
         f"# section ← 'Economie' ‹generic.section-title›\n# title ← 'Le meilleur est à venir' ‹generic.section-title›\n"
         f"--- {SEED_001} (raw)\n+++ {SEED_001} (clean)\n@@ -1,"
     )

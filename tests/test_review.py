@@ -87,7 +87,7 @@ def test_page_is_self_contained_and_data_cannot_break_out(run_dir, tmp_path):
     assert not re.search(r"<(link|img|iframe)\b|\bsrc=|@import|url\(", html)
     assert html.count("<script") == 3 and html.count("</script>") == 3  # index, bodies, code: the hostile text stays data
     assert "{{" not in html.split('<script type="application/json" id="index">')[0]
-    index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.S).group(1))
+    index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL).group(1))
     assert {d["id"] for d in index["docs"]} >= {SEED_000, PLANTED, "short", "hostile"}
 
 

@@ -69,7 +69,7 @@ def _open(page: Page, doc_id: str) -> None:
 
 def test_ticker_of_seed_000_is_highlighted_and_labelled(page, review_page, tmp_path):
     ticker = next(e for e in _corpus(review_page)[SEED_000]["edits"] if e["start"] == 0)
-    kind = subprocess.run([sys.executable, "-m", "cleaner", "rules", "list"], capture_output=True, text=True, cwd=ROOT).stdout
+    kind = subprocess.run([sys.executable, "-m", "cleaner", "rules", "list"], check=True, capture_output=True, text=True, cwd=ROOT).stdout
     assert any(line.split()[:2] == [ticker["rule"], "ticker"] for line in kind.splitlines())  # the rule that took line 1 is a ticker rule
     _open(page, SEED_000)
     mark = page.locator(f'#raw-text mark[data-rule="{ticker["rule"]}"]').first
@@ -152,7 +152,7 @@ def _flag(page: Page, doc_id: str, rule: str, tmp_path: Path) -> subprocess.Comp
     page.click("#flag-close")
     path = tmp_path / f"flagged-{rule}.yaml"
     path.write_text(snippet, encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "cleaner", "rules", "check", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run([sys.executable, "-m", "cleaner", "rules", "check", str(path)], check=False, capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
 def test_flag_gives_a_keep_example_that_rules_check_runs(page, tmp_path):

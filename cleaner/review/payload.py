@@ -42,7 +42,7 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         "report": {k: run.report[k] for k in ("read", "cleaned", "rejected", "raw_chars", "clean_chars") if k in run.report},
         "fields": list(FIELDS),
         "rules": rule_rows,
-        "docs": [_doc_row(entry, position, run) for entry in entries],
+        "docs": [_doc_row(entry, position) for entry in entries],
         "clusters": _clusters(run, {e.id: e for e in entries if e.id is not None}),
         "rejects": [dict(e.rejected) for e in entries if e.rejected],
     }
@@ -62,7 +62,7 @@ def _rule_row(rule_id: str, n: int, rule, chars: int, docs: int) -> dict[str, An
     }
 
 
-def _doc_row(entry: Entry, position: dict[str, int], run: Run) -> dict[str, Any]:
+def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
     """A list row: id, status (kept or reject reason), language, source, title, chars, rules, duplicate status."""
     record = entry.record or {}
     host = Document(id="-", url=record.get("url") or (entry.source or {}).get("url"), source=record.get("source")).host
