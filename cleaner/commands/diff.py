@@ -1,0 +1,56 @@
+"""`cleaner diff`: what cleaning removed, document by document, each span labelled with its rule."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..review.diff import FORMATS, write
+from ..review.entries import input_entries, run_entries, select
+from ..review.run import RunError, is_run_dir, load_run
+from .common import config_args, config_from
+
+
+def register(sub) -> None:
+    """Add the `diff` parser."""
+    p = sub.add_parser("diff", help="show what cleaning removes, each span labelled with its rule (inputs or a run folder)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="inputs as for `clean` (cleaned again here), or one `cleaner run` output folder")
+    p.add_argument("--id", action="append", default=[], dest="ids", metavar="ID", help="only this document; repeatable")
+    p.add_argument("--rule", metavar="RULE", help="only documents this rule touched")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N documents")
+    p.add_argument("--format", choices=FORMATS, default="terminal", help="terminal (inline, marked), unified (diff -u) or json (JSON lines)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="ANSI colours (auto: only on a terminal)")
+    p.add_argument("--full", action="store_true", help="do not shorten long removed spans (terminal format)")
+    p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
+    p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
+    config_args(p)
+    p.set_defaults(handler=cmd_diff)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """`cleaner diff`: write the selected documents' diffs to stdout; exit 2 on a missing input."""
+    if args.limit is not None and args.limit < 0:
+        return _fail(f"--limit must be 0 or more, got {args.limit}")
+    if len(args.inputs) == 1 and is_run_dir(args.inputs[0]):
+        try:
+            entries = run_entries(load_run(args.inputs[0]))
+        except RunError as exc:
+            return _fail(str(exc))
+    else:
+        missing = [p for p in args.inputs if p != "-" and not Path(p).exists()]
+        if missing:
+            return _fail(f"{missing[0]}: no such file or folder")
+        config = config_from(args, id_field=args.id_field, text_field=args.text_field)
+        entries = input_entries(args.inputs, config)
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    shown = write(select(entries, args.ids, args.rule, args.limit), sys.stdout, args.format, color, args.full)
+    if not shown:
+        print("cleaner diff: no document matched", file=sys.stderr)
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"cleaner diff: {message}", file=sys.stderr)
+    return 2

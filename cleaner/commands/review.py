@@ -1,0 +1,39 @@
+"""`cleaner review`: one self-contained HTML page to review what a run removed, rule by rule."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..packs import load_rules
+from ..review import RunError, load_run, render_review
+from .common import config_args, config_from
+
+
+def register(sub) -> None:
+    """Add the `review` parser."""
+    p = sub.add_parser("review", help="write an HTML page to review a `cleaner run` output folder")
+    p.add_argument("run", metavar="DIR", help="a `cleaner run` output folder")
+    p.add_argument("--out", "-o", default="review.html", metavar="FILE", help="the HTML file to write (default: review.html)")
+    config_args(p)
+    p.set_defaults(handler=cmd_review)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """`cleaner review DIR --out FILE`: exit 2 with one line when DIR is not a run output."""
+    try:
+        run = load_run(args.run)
+    except RunError as exc:
+        print(f"cleaner review: {exc}", file=sys.stderr)
+        return 2
+    config = config_from(args)
+    html = render_review(run, load_rules(config), config)
+    out = Path(args.out)
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        print(f"cleaner review: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"cleaner review -> {out} ({len(run.corpus):,} kept, {len(run.rejects):,} rejected, {len(run.clusters):,} clusters)", file=sys.stderr)
+    return 0

@@ -1,0 +1,173 @@
+"""`cleaner diff` output: each document's raw text with every removal marked and labelled by its rule.
+
+Three formats, one function each, all fed the same `Entry`s:
+
+- `terminal`: the raw text inline, removed spans as `[-text-]‹rule›` (red, struck through when in
+  colour), extracted spans as `[-text-]→field‹rule›`, the fields listed as moves into metadata;
+  whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
+  says the same thing without colour (piped, or `--color never`).
+- `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it, and
+  `#` lines before it (which `patch` ignores) list the fields moved into metadata.
+- `json`: one JSON line per document: fields, language, chars per rule and every edit with its text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from difflib import SequenceMatcher
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from ..edits import WHITESPACE_RULE
+from ..models import FIELDS
+from .entries import Entry
+
+FORMATS = ("terminal", "unified", "json")
+ELIDE = 240
+"""Removed spans longer than this are shortened in the terminal format (unless `full`)."""
+
+
+def segments(raw: str, edits: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any] | None]]:
+    """The raw text in order as (piece, edit that took it, or None for kept text)."""
+    pos = 0
+    for edit in edits:
+        if edit["start"] > pos:
+            yield raw[pos : edit["start"]], None
+        yield raw[edit["start"] : edit["end"]], edit
+        pos = max(pos, edit["end"])
+    if pos < len(raw):
+        yield raw[pos:], None
+
+
+def clean_text(entry: Entry) -> str:
+    """The clean text of an entry ("" for a document that was never cleaned)."""
+    return (entry.record or {}).get("text", "")
+
+
+def _status(entry: Entry) -> str:
+    if entry.rejected is None:
+        return "kept"
+    rej = entry.rejected
+    dup = f" of {rej['dup_of']}" if rej.get("dup_of") else ""
+    return f"rejected: {rej['reason']}{dup} ({rej.get('detail', '')})"
+
+
+def _summary(entry: Entry) -> str:
+    record = entry.record or {}
+    lang = f"{record['lang']} {record['lang_score']:.2f}" if record.get("lang") else "lang ?"
+    removed = len(entry.raw) - len(clean_text(entry)) if entry.record else 0
+    share = f" ({removed / len(entry.raw):.0%})" if entry.raw else ""
+    return f"{lang} · {_status(entry)} · {removed:,} of {len(entry.raw):,} chars removed{share}"
+
+
+def _elided(piece: str, full: bool) -> str:
+    if full or len(piece) <= ELIDE:
+        return piece
+    return f"{piece[:150]} …[{len(piece) - 210:,} chars]… {piece[-60:]}"
+
+
+def terminal(entry: Entry, full: bool = False) -> Text:
+    """One document as a rich `Text`: header, fields moved into metadata, rules, the marked raw text."""
+    out = Text()
+    out.append(f"━━ {entry.id or '-'} ", style="bold cyan")
+    out.append(_summary(entry) + "\n", style="cyan")
+    extracts = [e for e in entry.edits if e["kind"] == "extract"]
+    for edit in extracts:
+        out.append(f"  {edit['field']:<9} ← ", style="yellow")
+        out.append(repr(edit.get("value")), style="bold yellow")
+        out.append(f"  ‹{edit['rule']}›\n", style="magenta")
+    rules = [(rule, n) for rule, n in entry.rule_chars().most_common() if rule != WHITESPACE_RULE]
+    if rules:
+        out.append("  rules: " + " · ".join(f"{rule} {n:,}" for rule, n in rules) + "\n", style="magenta")
+    if entry.record is None:
+        return out
+    for piece, edit in segments(entry.raw, entry.edits):
+        if edit is None or edit["rule"] == WHITESPACE_RULE:
+            out.append(piece)
+            continue
+        out.append("[-" + _elided(piece, full) + "-]", style="red strike" if edit["kind"] == "remove" else "yellow strike")
+        if edit["kind"] == "extract":
+            out.append(f"→{edit['field']}", style="bold yellow")
+        out.append(f"‹{edit['rule']}›", style="bold magenta")
+    if not out.plain.endswith("\n"):
+        out.append("\n")
+    return out
+
+
+def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: bool = False) -> int:
+    """Write `terminal` for each entry; ANSI colour codes only with `color`. Returns the count."""
+    console = Console(file=stream, force_terminal=True, color_system="256", soft_wrap=True, highlight=False, emoji=False, markup=False) if color else None
+    n = 0
+    for n, entry in enumerate(entries, start=1):
+        text = terminal(entry, full)
+        if console:
+            console.print(text, end="")
+        else:
+            stream.write(text.plain)
+        stream.write("\n")
+    return n
+
+
+def unified(entry: Entry, context: int = 3) -> str:
+    """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules, `#` lines the moves."""
+    rejected = f"# {entry.id}: {_status(entry)}\n" if entry.rejected else ""
+    if entry.record is None:
+        return rejected
+    raw_lines = entry.raw.splitlines(keepends=True)
+    clean_lines = clean_text(entry).splitlines(keepends=True)
+    starts = [0]
+    for line in raw_lines:
+        starts.append(starts[-1] + len(line))
+    moves = [f"# {e['field']} ← {e.get('value')!r} ‹{e['rule']}›\n" for e in entry.edits if e["kind"] == "extract"]
+    out = [rejected, *moves, f"--- {entry.id} (raw)\n", f"+++ {entry.id} (clean)\n"]
+    matcher = SequenceMatcher(None, raw_lines, clean_lines, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
+        lo, hi = starts[i1], starts[i2]
+        rules = sorted({e["rule"] for e in entry.edits if e["start"] < hi and e["end"] > lo and e["rule"] != WHITESPACE_RULE})
+        out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@ {' '.join(rules)}".rstrip() + "\n")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                out.extend(_line(" ", line) for line in raw_lines[a1:a2])
+                continue
+            out.extend(_line("-", line) for line in raw_lines[a1:a2])
+            out.extend(_line("+", line) for line in clean_lines[b1:b2])
+    return "".join(out)
+
+
+def _line(prefix: str, line: str) -> str:
+    return prefix + line if line.endswith("\n") else prefix + line + "\n\\ No newline at end of file\n"
+
+
+def _range(start: int, stop: int) -> str:
+    """`diff -u`'s range: 1-based start and length; an empty range names the line before it."""
+    length = stop - start
+    first = start + 1 if length else start
+    return f"{first}" if length == 1 else f"{first},{length}"
+
+
+def as_json(entry: Entry) -> dict[str, Any]:
+    """A JSON-ready record: status, fields, language, chars per rule, and each edit with its raw text."""
+    record = entry.record or {}
+    out: dict[str, Any] = {"id": entry.id, "status": "kept" if entry.rejected is None else "rejected"}
+    if entry.rejected:
+        out["rejected"] = entry.rejected
+    if entry.record is not None:
+        out.update({name: record.get(name) for name in FIELDS})
+        out.update(lang=record.get("lang"), lang_score=record.get("lang_score"))
+        out.update(raw_chars=len(entry.raw), clean_chars=len(record.get("text", "")), rules=dict(entry.rule_chars()))
+        out["edits"] = [{**edit, "text": entry.raw[edit["start"] : edit["end"]]} for edit in entry.edits]
+    return out
+
+
+def write(entries: Iterable[Entry], stream: TextIO, fmt: str, color: bool = False, full: bool = False) -> int:
+    """Write the entries in format `fmt` (one of `FORMATS`); returns how many were written."""
+    if fmt == "terminal":
+        return write_terminal(entries, stream, color, full)
+    n = 0
+    for n, entry in enumerate(entries, start=1):
+        stream.write(unified(entry) if fmt == "unified" else json.dumps(as_json(entry), ensure_ascii=False) + "\n")
+    return n

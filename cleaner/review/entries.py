@@ -1,0 +1,99 @@
+"""The documents a review shows: raw text plus what cleaning made of it, from a run or from inputs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..config import Config
+from ..engine import Cleaner
+from ..io.readers import read_inputs
+from ..models import Cleaned, Document, Rejected
+from ..pipeline import Pipeline
+from .run import Run
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document: its raw text and its cleaned record (`cleaner clean`'s record, edits in raw offsets),
+    or, for a dropped document, its rejects record (without `raw`) and, when known, a record too."""
+
+    id: str | None
+    raw: str
+    record: dict[str, Any] | None = None
+    rejected: dict[str, Any] | None = None
+    source: dict[str, Any] | None = None
+    """For a dropped document, its raw input record (a `Document`'s fields) when it could be read."""
+
+    @property
+    def edits(self) -> list[dict[str, Any]]:
+        """The edits, sorted by start (none for a document that was never cleaned)."""
+        return sorted((self.record or {}).get("edits", []), key=lambda e: (e["start"], e["end"]))
+
+    def rule_chars(self) -> Counter[str]:
+        """Characters of raw text each rule took (removed or extracted)."""
+        chars: Counter[str] = Counter()
+        for edit in self.edits:
+            chars[edit["rule"]] += edit["end"] - edit["start"]
+        return chars
+
+
+def raw_text(raw: Any) -> str:
+    """The text of a rejects line's `raw` record: its `text`, or the raw line itself for unreadable input."""
+    if isinstance(raw, dict):
+        return raw.get("text") if isinstance(raw.get("text"), str) else ""
+    return raw if isinstance(raw, str) else ""
+
+
+def run_entries(run: Run) -> Iterator[Entry]:
+    """The kept documents of a run, then its rejections, as entries."""
+    for record in run.corpus:
+        yield Entry(record["id"], run.raw.get(record["id"], ""), record)
+    for reject in run.rejects:
+        raw = reject.get("raw")
+        rejected = {k: v for k, v in reject.items() if k != "raw"}
+        yield Entry(reject.get("id"), raw_text(raw), None, rejected, raw if isinstance(raw, dict) else None)
+
+
+def input_entries(inputs: Iterable[str], config: Config) -> Iterator[Entry]:
+    """Clean `inputs` exactly as `cleaner clean` does (same `Config`, same `Pipeline`) into entries."""
+    pipeline = Pipeline(config)
+    for item in read_inputs(inputs, config):
+        result = pipeline.prepare(item, gates=False)
+        if isinstance(result, Rejected):
+            record = result.record()
+            raw = record.pop("raw", None)
+            yield Entry(result.id, raw_text(raw), None, record, raw if isinstance(raw, dict) else None)
+        else:
+            yield Entry(result.id, result.document.text, result.record())
+
+
+def recleaned(entry: Entry, cleaner: Cleaner) -> Entry:
+    """A dropped entry with the record its raw record cleans to now (for duplicates: what dedup compared)."""
+    if entry.record is not None or not entry.raw or entry.source is None:
+        return entry
+    try:
+        doc = Document.model_validate({**entry.source, "id": entry.id or "-", "text": entry.raw})
+    except ValidationError:  # a raw record that never made a Document (bad input): nothing to clean
+        return entry
+    out = cleaner.clean(doc)
+    return entry if not isinstance(out, Cleaned) else Entry(entry.id, entry.raw, out.record(), entry.rejected, entry.source)
+
+
+def select(entries: Iterable[Entry], ids: Iterable[str] = (), rule: str | None = None, limit: int | None = None) -> Iterator[Entry]:
+    """The entries with one of `ids` (all when empty) that `rule` touched (any when None), at most `limit`."""
+    wanted = set(ids)
+    count = 0
+    for entry in entries:
+        if limit is not None and count >= limit:
+            return
+        if wanted and entry.id not in wanted:
+            continue
+        if rule and not any(e["rule"] == rule for e in entry.edits):
+            continue
+        count += 1
+        yield entry

@@ -1,0 +1,268 @@
+"use strict";
+// The review page. INDEX is small and parsed at once. The bodies (raw texts and edits) come after this
+// script in chunks of INDEX.chunk documents, each parsed the first time one of its documents is needed.
+const INDEX = JSON.parse(document.getElementById("index").textContent);
+const CHUNKS = [];
+function body(i) {
+  const c = Math.floor(i / INDEX.chunk);
+  return (CHUNKS[c] || (CHUNKS[c] = JSON.parse(document.getElementById("bodies-" + c).textContent)))[i % INDEX.chunk];
+}
+function whenParsed(fn) {  // the bodies follow this script: act on them once the whole page is parsed
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, {once: true}); else fn();
+}
+const RULES = INDEX.rules, DOCS = INDEX.docs, ROW = 26, WS = RULES.findIndex(r => r.id === "whitespace");
+const byId = new Map(DOCS.map((d, i) => [d.id, i]));
+const $ = sel => document.querySelector(sel);
+const esc = s => String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+const fmt = n => n.toLocaleString("en");
+const state = {view: [], sort: "id", dir: 1, selected: -1, lower: null};
+
+// ---- header, tabs ----
+$("#run-name").textContent = INDEX.name;
+const rep = INDEX.report;
+$("#summary").textContent = `${fmt(DOCS.length)} documents: ${fmt(DOCS.length - INDEX.rejects.length)} kept, ${fmt(INDEX.rejects.length)} rejected`
+  + (rep.raw_chars ? ` · ${fmt(rep.raw_chars - rep.clean_chars)} of ${fmt(rep.raw_chars)} characters removed from kept documents` : "")
+  + ` · ${INDEX.clusters.length} duplicate clusters`;
+const drawn = {};
+function showTab(name) {
+  for (const b of document.querySelectorAll("nav button")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
+  for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + name;
+  if (!drawn[name]) { drawn[name] = true; ({rules: drawRules, clusters: drawClusters, rejects: drawRejects}[name] || (() => {}))(); }
+}
+for (const b of document.querySelectorAll("nav button")) b.onclick = () => showTab(b.dataset.tab);
+
+// ---- document list: filters, sort, virtualised rows ----
+function options(select, label, values) {
+  select.innerHTML = `<option value="">${esc(label)}</option>` + values.map(([v, text]) => `<option value="${esc(v)}">${esc(text)}</option>`).join("");
+}
+function counted(key) {
+  const c = new Map();
+  for (const d of DOCS) if (d[key]) c.set(d[key], (c.get(d[key]) || 0) + 1);
+  return [...c].sort((a, b) => b[1] - a[1]).map(([v, n]) => [v, `${v} (${fmt(n)})`]);
+}
+options($("#f-rule"), "any rule", RULES.map((r, i) => [i, `${r.id} (${fmt(r.docs)})`]).filter((_, i) => RULES[i].docs));
+options($("#f-status"), "any status", counted("status"));
+options($("#f-lang"), "any language", counted("lang"));
+options($("#f-source"), "any source", counted("source"));
+const SORTS = {
+  id: (a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  status: (a, b) => a.status.localeCompare(b.status), lang: (a, b) => a.lang.localeCompare(b.lang),
+  removed: (a, b) => a.removed - b.removed, rules: (a, b) => a.rules.filter(r => r !== WS).length - b.rules.filter(r => r !== WS).length,
+};
+function lowerTexts() { return state.lower || (state.lower = DOCS.map((_, i) => body(i)[0].toLowerCase())); }
+function applyFilters() {
+  const rule = $("#f-rule").value, st = $("#f-status").value, lang = $("#f-lang").value, src = $("#f-source").value;
+  const q = $("#q").value.trim().toLowerCase(), texts = q.length >= 3 ? lowerTexts() : null;
+  const view = [];
+  DOCS.forEach((d, i) => {
+    if (rule !== "" && !d.rules.includes(+rule)) return;
+    if (st && d.status !== st) return;
+    if (lang && d.lang !== lang) return;
+    if (src && d.source !== src) return;
+    if (q && !(d.id.toLowerCase().includes(q) || d.title.toLowerCase().includes(q) || d.source.includes(q) || (texts && texts[i].includes(q)))) return;
+    view.push(i);
+  });
+  const cmp = SORTS[state.sort];
+  view.sort((a, b) => state.dir * cmp(DOCS[a], DOCS[b]) || a - b);
+  state.view = view;
+  for (const b of document.querySelectorAll(".row.head button")) b.className = b.dataset.sort === state.sort ? (state.dir > 0 ? "asc" : "desc") : "";
+  $("#count").textContent = `${fmt(view.length)} of ${fmt(DOCS.length)}`;
+  $("#spacer").style.height = view.length * ROW + "px";
+  $("#list").scrollTop = 0;
+  drawRows();
+}
+function drawRows() {
+  const list = $("#list"), first = Math.max(0, Math.floor(list.scrollTop / ROW) - 5);
+  const last = Math.min(state.view.length, first + Math.ceil(list.clientHeight / ROW) + 10);
+  let html = "";
+  for (let k = first; k < last; k++) {
+    const i = state.view[k], d = DOCS[i];
+    const fired = d.rules.filter(r => r !== WS), names = fired.map(r => RULES[r].id).join(", ");
+    html += `<div class="row${i === state.selected ? " sel" : ""}" data-i="${i}" style="top:${k * ROW}px" title="${esc(d.title || d.id)}">`
+      + `<span>${esc(d.id)}</span><span class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</span><span>${esc(d.lang)}</span>`
+      + `<span class="num">${fmt(d.removed)}</span><span class="num" title="${esc(names)}">${fired.length}</span></div>`;
+  }
+  $("#spacer").innerHTML = html;
+}
+let ticking = false;
+$("#list").addEventListener("scroll", () => { if (!ticking) { ticking = true; requestAnimationFrame(() => { ticking = false; drawRows(); }); } });
+$("#spacer").addEventListener("click", e => { const row = e.target.closest(".row"); if (row) whenParsed(() => openDoc(+row.dataset.i)); });
+for (const id of ["#f-rule", "#f-status", "#f-lang", "#f-source"]) $(id).addEventListener("change", applyFilters);
+let timer = 0;
+$("#q").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => whenParsed(applyFilters), 150); });
+for (const b of document.querySelectorAll(".row.head button")) b.onclick = () => {
+  state.dir = state.sort === b.dataset.sort ? -state.dir : (b.dataset.sort === "removed" || b.dataset.sort === "rules" ? -1 : 1);
+  state.sort = b.dataset.sort; applyFilters();
+};
+$("#list").addEventListener("keydown", e => {
+  if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+  e.preventDefault();
+  const k = state.view.indexOf(state.selected) + (e.key === "ArrowDown" ? 1 : -1);
+  if (k >= 0 && k < state.view.length) whenParsed(() => openDoc(state.view[k]));
+});
+
+// ---- document view ----
+function edits(i) { return body(i)[1]; }
+function marked(i) {
+  const [raw, eds] = body(i);
+  let html = "", pos = 0;
+  eds.forEach(([start, end, r, kind, field], k) => {
+    html += esc(raw.slice(pos, start));
+    const text = esc(raw.slice(start, end)), rule = RULES[r];
+    if (r === WS) html += `<span class="ws" title="whitespace">${text}</span>`;
+    else html += `<span class="lbl" style="--c:${rule.color}">${esc(rule.id)}${kind ? " → " + esc(field) : ""}`
+      + `<button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong" aria-label="flag ${esc(rule.id)} removal as wrong">⚑</button></span>`
+      + `<mark class="e${kind ? " x" : ""}" data-i="${i}" data-k="${k}" data-rule="${esc(rule.id)}" tabindex="0" style="--c:${rule.color}">${text}</mark>`;
+    pos = Math.max(pos, end);
+  });
+  return html + esc(raw.slice(pos));
+}
+function cleanText(i) {
+  const [raw, eds] = body(i);
+  let out = "", pos = 0;
+  for (const [start, end] of eds) { out += raw.slice(pos, start); pos = Math.max(pos, end); }
+  return out + raw.slice(pos);
+}
+function docLink(id) { return byId.has(id) ? `<a class="doclink" data-doc="${esc(id)}">${esc(id)}</a>` : esc(id); }
+function dupStatus(d) {
+  if (d.dup_of) return `${esc(d.status)} of ${docLink(d.dup_of)}` + (d.similarity != null ? ` (similarity ${d.similarity.toFixed(3)})` : "");
+  const c = INDEX.clusters.find(c => c.kept === d.id);
+  if (c) return `kept copy of a cluster of ${c.members.length + 1}: ` + c.members.map(m => docLink(m.id)).join(", ");
+  return d.status === "kept" ? "unique" : esc(d.status);
+}
+function openDoc(i) {
+  const t0 = performance.now(), d = DOCS[i], eds = edits(i);
+  state.selected = i;
+  const fields = eds.filter(e => e[3] === 1).map(e => `<tr><th>${esc(e[4])}</th><td>${esc(e[5] ?? "")}</td><td><span class="swatch" style="--c:${RULES[e[2]].color}"></span>${esc(RULES[e[2]].id)}</td></tr>`).join("");
+  const used = [...new Set(eds.map(e => e[2]))].filter(r => r !== WS);
+  const removed = eds.reduce((n, e) => n + e[1] - e[0], 0);
+  $("#doc").innerHTML = `<h2>${esc(d.id)}</h2>`
+    + `<p class="meta"><b class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</b>${d.detail ? " — " + esc(d.detail) : ""}`
+    + ` · language <b>${esc(d.lang || "?")}</b>${d.score != null ? " (score " + d.score.toFixed(2) + ")" : ""}`
+    + (d.source ? ` · source <b>${esc(d.source)}</b>` : "") + ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`
+    + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
+    + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>moved by</th></tr>${fields}</table>` : "")
+    + `<div class="legend">${used.map(r => `<span class="lbl" style="--c:${RULES[r].color}">${esc(RULES[r].id)}</span>`).join("")}</div>`
+    + `<div class="panes"><div><h3>raw</h3><pre class="text" id="raw-text">${marked(i)}</pre></div>`
+    + `<div><h3>clean</h3><pre class="text" id="clean-text">${esc(cleanText(i))}</pre></div></div>`;
+  $("#doc").scrollTop = 0;
+  drawRows();
+  performance.measure("open-doc", {start: t0, end: performance.now()});
+}
+function openById(id) { showTab("docs"); if (byId.has(id)) whenParsed(() => openDoc(byId.get(id))); }
+document.addEventListener("click", e => {
+  const link = e.target.closest("a.doclink"); if (link) openById(link.dataset.doc);
+  const flag = e.target.closest("button.flag"); if (flag) openFlag(+flag.dataset.i, +flag.dataset.k);
+});
+
+// ---- tooltip: rule id and description on hover or focus ----
+function tip(el) {
+  const e = edits(+el.dataset.i)[+el.dataset.k], rule = RULES[e[2]], box = el.getBoundingClientRect(), t = $("#tip");
+  t.innerHTML = `<b>${esc(rule.id)}</b> ${esc(rule.kind)}${e[3] ? " · moved into " + esc(e[4]) : ""} · ${fmt(e[1] - e[0])} characters<br>${esc(rule.description)}`;
+  t.hidden = false;
+  t.style.left = Math.min(box.left, innerWidth - 440) + "px";
+  t.style.top = (box.bottom + 6 < innerHeight - 80 ? box.bottom + 6 : Math.max(4, box.top - 80)) + "px";
+}
+for (const type of ["mouseover", "focusin"]) document.addEventListener(type, e => { const m = e.target.closest && e.target.closest("mark.e"); if (m) tip(m); });
+for (const type of ["mouseout", "focusout"]) document.addEventListener(type, e => { if (e.target.closest && e.target.closest("mark.e")) $("#tip").hidden = true; });
+
+// ---- flag as wrong: the rule as a one-rule pack with the flagged lines as one more keep example ----
+function yamlQuoted(s) {
+  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, c => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+function flaggedText(raw, start, end) {
+  const from = raw.lastIndexOf("\n", start - 1) + 1, nl = raw.indexOf("\n", Math.max(start, end - 1));
+  return raw.slice(from, nl < 0 ? raw.length : nl).trim();
+}
+function openFlag(i, k) {
+  const [raw] = body(i), [start, end, r] = edits(i)[k], rule = RULES[r], d = DOCS[i];
+  if (!rule.pack) { alert(`${rule.id} is not a rule of the loaded packs: nothing to add an example to.`); return; }
+  const text = flaggedText(raw, start, end);
+  $("#flag-what").innerHTML = `<b>${esc(rule.id)}</b> removed characters ${start}–${end} of <b>${esc(d.id)}</b>; the keep example is the lines it took them from.`;
+  $("#snippet").value = `# flagged in review: ${rule.id} should not remove this text of ${d.id} (raw ${start}-${end})\n`
+    + `# run: cleaner rules check THIS_FILE   then add the last keep example to ${rule.id} in its pack\n`
+    + rule.pack + "    - " + yamlQuoted(text) + "\n";
+  $("#copied").textContent = "";
+  $("#flag").showModal();
+  $("#snippet").scrollTop = $("#snippet").scrollHeight;  // the new example is last
+}
+$("#copy").onclick = async () => {
+  $("#snippet").select();
+  try { await navigator.clipboard.writeText($("#snippet").value); $("#copied").textContent = "copied"; }
+  catch { $("#copied").textContent = document.execCommand("copy") ? "copied" : "select and copy by hand"; }
+};
+$("#flag-close").onclick = () => $("#flag").close();
+
+// ---- rules view: per rule, documents and characters, and every span it removed ----
+function drawRules() {
+  $("#rule-spans").innerHTML = `<p class="hint">Pick a rule to see every span it removed. Counts are over every document of this page; dropped documents are cleaned again.</p>`;
+  $("#rules-table").innerHTML = `<tr><th>rule</th><th>kind</th><th class="num">docs</th><th class="num">chars</th><th>description</th></tr>`
+    + RULES.map((r, n) => `<tr data-r="${n}"><td><span class="swatch" style="--c:${r.color}"></span>${esc(r.id)}</td><td>${esc(r.kind)}</td>`
+      + `<td class="num">${fmt(r.docs)}</td><td class="num">${fmt(r.chars)}</td><td>${esc(r.description)}</td></tr>`).join("");
+  $("#rules-table").onclick = e => { const tr = e.target.closest("tr[data-r]"); if (tr) whenParsed(() => showRuleSpans(+tr.dataset.r)); };
+}
+function showRuleSpans(r) {
+  for (const tr of document.querySelectorAll("#rules-table tr")) tr.classList.toggle("sel", tr.dataset.r === String(r));
+  const spans = [];
+  DOCS.forEach((_, i) => edits(i).forEach((e, k) => { if (e[2] === r) spans.push([i, k]); }));
+  const box = $("#rule-spans"), rule = RULES[r];
+  box.innerHTML = `<h3>${esc(rule.id)}: ${fmt(spans.length)} spans in ${fmt(rule.docs)} documents</h3><div id="span-list"></div>`;
+  let shown = 0;
+  const more = () => {
+    const html = spans.slice(shown, shown + 200).map(([i, k]) => {
+      const [start, end, , kind, field] = edits(i)[k], raw = body(i)[0], text = raw.slice(start, end);
+      const short = text.length > 400 ? text.slice(0, 300) + ` … [${fmt(text.length - 380)} more] … ` + text.slice(-80) : text;
+      return `<div class="span-item">${docLink(DOCS[i].id)} · ${start}–${end}${kind ? " → " + esc(field) : ""}`
+        + (r === WS ? "" : ` <button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong">⚑ flag</button>`)
+        + `<pre class="text"><mark class="e" style="--c:${rule.color}">${esc(short)}</mark></pre></div>`;
+    }).join("");
+    shown += 200;
+    $("#span-list").insertAdjacentHTML("beforeend", html);
+    box.querySelector("button.more")?.remove();
+    if (shown < spans.length) {
+      box.insertAdjacentHTML("beforeend", `<button class="more">show ${fmt(Math.min(200, spans.length - shown))} more of ${fmt(spans.length - shown)}</button>`);
+      box.querySelector("button.more").onclick = more;
+    }
+  };
+  more();
+}
+
+// ---- clusters view: kept vs dropped, similarity, and the diff of their clean texts ----
+function diffHtml(ops) {
+  if (!ops) return `<p class="hint">one of the texts is not in this run</p>`;
+  if (!ops.some(([op]) => op === "-" || op === "+")) return `<p class="hint">identical clean text</p>`;
+  return `<pre class="diff">${ops.map(([op, line]) => op === "…" ? `<div class="d-skip">… ${esc(line)}</div>`
+    : `<div class="${op === "-" ? "d-del" : op === "+" ? "d-add" : ""}">${op} ${esc(line)}</div>`).join("")}</pre>`;
+}
+function drawClusters() {
+  const box = $("#tab-clusters");
+  if (!INDEX.clusters.length) { box.innerHTML = `<p class="hint">No duplicates in this run.</p>`; return; }
+  box.innerHTML = `<p>${INDEX.clusters.length} clusters. A diff shows the kept document's clean text (−) against the dropped copy's (+).</p>`
+    + INDEX.clusters.map((c, n) => `<div class="card cluster" data-c="${n}"><h3>kept: ${docLink(c.kept)}${c.kept_in_index ? " (kept by an earlier run)" : ""}</h3>`
+      + c.members.map((m, j) => `<details data-c="${n}" data-m="${j}"><summary>${m.status === "kept" ? "kept" : "dropped"}: ${docLink(m.id)} — ${esc(m.status)}`
+        + (m.similarity != null ? ` · similarity ${m.similarity.toFixed(3)}` : "") + `</summary></details>`).join("") + `</div>`).join("");
+  box.addEventListener("toggle", e => {
+    const det = e.target;
+    if (det.open && !det.dataset.drawn) { det.dataset.drawn = "1"; det.insertAdjacentHTML("beforeend", diffHtml(INDEX.clusters[+det.dataset.c].members[+det.dataset.m].diff)); }
+  }, true);
+}
+
+// ---- rejects view ----
+function drawRejects() {
+  const box = $("#tab-rejects"), rows = INDEX.rejects;
+  if (!rows.length) { box.innerHTML = `<p class="hint">Nothing was rejected.</p>`; return; }
+  box.innerHTML = `<table id="rejects-table"><tr><th>id</th><th>stage</th><th>reason</th><th>detail</th><th>duplicate of</th><th class="num">similarity</th></tr></table>`;
+  let shown = 0;
+  const more = () => {
+    $("#rejects-table").insertAdjacentHTML("beforeend", rows.slice(shown, shown + 500).map(r => `<tr><td>${r.id ? docLink(r.id) : "—"}</td><td>${esc(r.stage)}</td>`
+      + `<td>${esc(r.reason)}</td><td>${esc(r.detail || "")}</td><td>${r.dup_of ? docLink(r.dup_of) : ""}</td><td class="num">${r.similarity != null ? r.similarity.toFixed(3) : ""}</td></tr>`).join(""));
+    shown += 500;
+    box.querySelector("button.more")?.remove();
+    if (shown < rows.length) { box.insertAdjacentHTML("beforeend", `<button class="more">show more</button>`); box.querySelector("button.more").onclick = more; }
+  };
+  more();
+}
+
+applyFilters();
+requestAnimationFrame(() => performance.mark("list-ready"));
+window.review = {openDoc, openById, byId};

@@ -1,0 +1,133 @@
+"""The data the review page embeds: a light index for the list, and the heavy bodies opened on demand.
+
+`index` holds, per document, what the list shows and filters on (no text); `bodies` holds, per
+document in the same order, the raw text and its edits. The page parses the bodies only when a
+document, a rule's spans or a text search needs them, so first paint does not wait for them.
+Dropped documents with a raw record are cleaned again with the given rules, so a duplicate's
+removals and the diff against the copy it duplicates can be shown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from difflib import SequenceMatcher
+from typing import Any
+
+from ..engine import Cleaner
+from ..models import FIELDS, Document
+from ..packs import RuleSet
+from .entries import Entry, recleaned, run_entries
+from .run import Run
+from .snippet import rule_pack_prefix
+
+KINDS = {"remove": 0, "extract": 1}
+"""Edit kinds as the page's body rows store them."""
+
+
+def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any], list[list[Any]]]:
+    """(index, bodies) for `run`; `rules` gives descriptions and snippets, `cleaner` re-cleans dropped documents."""
+    entries = [recleaned(e, cleaner) for e in run_entries(run)]
+    fired: Counter[str] = Counter()
+    docs_per_rule: Counter[str] = Counter()
+    for entry in entries:
+        chars = entry.rule_chars()
+        fired.update(chars)
+        docs_per_rule.update(chars.keys())
+    known = {rule.id: rule for rule in rules.rules}
+    order = [r for r, _ in fired.most_common()] + [r.id for r in rules.rules if r.id not in fired]
+    rule_rows = [_rule_row(rule_id, n, known.get(rule_id), fired[rule_id], docs_per_rule[rule_id]) for n, rule_id in enumerate(order)]
+    position = {rule_id: n for n, rule_id in enumerate(order)}
+    index = {
+        "name": run.name,
+        "report": {k: run.report[k] for k in ("read", "cleaned", "rejected", "raw_chars", "clean_chars") if k in run.report},
+        "fields": list(FIELDS),
+        "rules": rule_rows,
+        "docs": [_doc_row(entry, position) for entry in entries],
+        "clusters": _clusters(run, {e.id: e for e in entries if e.id is not None}),
+        "rejects": [dict(e.rejected) for e in entries if e.rejected],
+    }
+    bodies = [[entry.raw, [[e["start"], e["end"], position[e["rule"]], KINDS[e["kind"]], e.get("field"), e.get("value")] for e in entry.edits]] for entry in entries]
+    return index, bodies
+
+
+def _rule_row(rule_id: str, n: int, rule, chars: int, docs: int) -> dict[str, Any]:
+    return {
+        "id": rule_id,
+        "kind": rule.kind if rule else "",
+        "description": " ".join(rule.description.split()) if rule else ("lines trimmed, blank lines folded" if rule_id == "whitespace" else "not in the loaded rule packs"),
+        "color": f"hsl({(n * 137.508) % 360:.0f} 80% 78%)",
+        "chars": chars,
+        "docs": docs,
+        "pack": rule_pack_prefix(rule) if rule else None,
+    }
+
+
+def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
+    """A list row: id, status (kept or reject reason), language, source, title, chars, rules, duplicate status."""
+    record = entry.record or {}
+    host = Document(id="-", url=record.get("url") or (entry.source or {}).get("url"), source=record.get("source")).host
+    rejected = entry.rejected or {}
+    removed = len(entry.raw) - len(record.get("text", entry.raw))
+    return {
+        "id": entry.id or "",
+        "status": rejected.get("reason", "kept"),
+        "lang": record.get("lang") or "",
+        "score": record.get("lang_score"),
+        "source": host or "",
+        "title": record.get("title") or "",
+        "fields": {k: record[k] for k in FIELDS if record.get(k)},
+        "removed": removed,
+        "length": len(entry.raw),
+        "rules": sorted(position[r] for r in entry.rule_chars()),
+        "cluster": record.get("cluster"),
+        "dup_of": rejected.get("dup_of"),
+        "similarity": rejected.get("similarity"),
+        "detail": rejected.get("detail", ""),
+        "recleaned": bool(entry.rejected and entry.record),
+    }
+
+
+def _clusters(run: Run, by_id: dict[str, Entry]) -> list[dict[str, Any]]:
+    """Each duplicate group: kept id, every member's status and similarity to the kept one, and the diffs."""
+    out = []
+    for cluster in run.clusters:
+        kept = cluster["kept"]
+        sims = {}
+        for a, b, s in cluster.get("similarities", []):
+            if kept in (a, b):
+                sims[b if a == kept else a] = s
+        members = []
+        for member in cluster["members"]:
+            if member == kept:
+                continue
+            entry = by_id.get(member)
+            members.append({
+                "id": member,
+                "status": (entry.rejected or {}).get("reason", "kept") if entry else "not in this run",
+                "similarity": sims.get(member),
+                "diff": line_diff(_clean(by_id.get(kept)), _clean(entry)),
+            })
+        out.append({"kept": kept, "kept_in_index": cluster.get("kept_in_index", False), "members": members})
+    return out
+
+
+def _clean(entry: Entry | None) -> str | None:
+    return entry.record.get("text") if entry and entry.record else None
+
+
+def line_diff(a: str | None, b: str | None, context: int = 2) -> list[list[str]] | None:
+    """Lines of `a` against `b` as [op, line] (op ` `, `-`, `+`, or `…` for skipped equal lines); None if a text is unknown."""
+    if a is None or b is None:
+        return None
+    a_lines, b_lines = a.split("\n"), b.split("\n")
+    out: list[list[str]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a_lines, b_lines, autojunk=False).get_opcodes():
+        if tag == "equal":
+            same = a_lines[i1:i2]
+            if len(same) > 2 * context + 1:
+                same = same[:context] + [None] + same[-context:]  # type: ignore[list-item]
+            out.extend(["…", f"{i2 - i1 - 2 * context} equal lines"] if line is None else [" ", line] for line in same)
+        else:
+            out.extend(["-", line] for line in a_lines[i1:i2])
+            out.extend(["+", line] for line in b_lines[j1:j2])
+    return out

@@ -1,0 +1,161 @@
+"""`cleaner diff`: every format, the filters, no colour codes when piped, and run-folder mode."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from cleaner.cli import main
+from cleaner.edits import replay
+from cleaner.models import Edit
+from conftest import SEEDS, run_cli
+from test_review import PLANTED, SEED_000, SEED_IDS, build_run
+
+SEED_001 = SEED_IDS[1]
+TICKER = (SEEDS / f"{SEED_000}.txt").read_text(encoding="utf-8").split("\n", 1)[0].rstrip()
+"""Seed 000's headline ticker, without the NBSP run that ends its line (whitespace folding takes that)."""
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    return build_run(tmp_path_factory.mktemp("diff"))
+
+
+@pytest.fixture
+def diff(capsys):
+    """`cleaner diff ARGS` in process: (exit code, stdout, stderr); stdout is not a terminal here."""
+    def call(*args: str) -> tuple[int, str, str]:
+        code = main(["diff", *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return call
+
+
+def _docs(text: str) -> list[str]:
+    """The terminal output split per document (each starts with its `━━ id` header)."""
+    return [block for block in re.split(r"(?m)^(?=━━ )", text) if block]
+
+
+def test_terminal_marks_each_removal_with_its_rule_and_fields_as_moves(diff):
+    code, out, _ = diff(str(SEEDS), "--id", SEED_000)
+    assert code == 0 and out.startswith(f"━━ {SEED_000} fr ")
+    assert f"[-{TICKER[:150]}" in out and "-]‹generic.ticker›" in out  # long span shortened, still labelled
+    assert "[-Merci d'avoir signalé!\nCette image sera" in out and "-]‹maghress.report-banner›" in out
+    assert "  published ← '2014-12-13'  ‹fr.published-in›" in out  # an extracted field shown as a move into metadata
+    assert "]→published‹fr.published-in›" in out
+    assert "\x1b[" not in out  # not a terminal: no colour codes
+    code, full, _ = diff(str(SEEDS), "--id", SEED_000, "--full")
+    assert f"[-{TICKER}-]‹generic.ticker›" in full
+
+
+def test_terminal_text_minus_marked_spans_is_the_clean_text(diff):
+    """What is outside the markers is exactly the raw text the edits left (whitespace folding aside)."""
+    code, out, _ = diff(str(SEEDS), "--id", SEED_001, "--full")
+    assert code == 0
+    body = out.split("\n", 1)[1]
+    body = "\n".join(line for line in body.split("\n") if not line.startswith(("  title ", "  section ", "  rules: ")))
+    kept = re.sub(r"\[-.*?-\](→\w+)?‹[\w.-]+›", "", body, flags=re.DOTALL)
+    (record,) = [json.loads(line) for line in diff(str(SEEDS), "--id", SEED_001, "--format", "json")[1].splitlines()]
+    assert " ".join(kept.split()) == " ".join(record_clean(record).split())
+
+
+def record_clean(record: dict) -> str:
+    """The clean text of a `--format json` record of a seed: its edits replayed on the seed file."""
+    raw = (SEEDS / f"{record['id']}.txt").read_text(encoding="utf-8")
+    return replay(raw, [Edit(**{k: v for k, v in e.items() if k != "text"}) for e in record["edits"]])
+
+
+def test_json_lines_carry_every_edit_with_its_text(diff):
+    code, out, _ = diff(str(SEEDS), "--format", "json")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in records] == SEED_IDS
+    for record in records:
+        raw = (SEEDS / f"{record['id']}.txt").read_text(encoding="utf-8")
+        assert all(raw[e["start"] : e["end"]] == e["text"] for e in record["edits"])
+        assert sum(record["rules"].values()) == record["raw_chars"] - record["clean_chars"]
+    first = records[0]
+    assert first["published"] == "2014-12-13" and first["lang"] == "fr" and first["rules"]["generic.ticker"] > 3000
+    assert first["edits"][0]["text"].startswith(TICKER)
+
+
+def test_unified_is_a_real_patch_with_rules_in_hunk_headers(diff):
+    code, out, _ = diff(str(SEEDS), "--format", "unified", "--id", SEED_001)
+    assert code == 0 and out.startswith(
+        f"# section ← 'Economie' ‹generic.section-title›\n# title ← 'Le meilleur est à venir' ‹generic.section-title›\n"
+        f"--- {SEED_001} (raw)\n+++ {SEED_001} (clean)\n@@ -1,"
+    )
+    headers = re.findall(r"(?m)^@@ .*$", out)
+    assert headers[0].endswith("@@ generic.section-title") and headers[-1].endswith("generic.related-list")
+    raw = (SEEDS / f"{SEED_001}.txt").read_text(encoding="utf-8")
+    record = json.loads(diff(str(SEEDS), "--format", "json", "--id", SEED_001)[1])
+    assert _apply_unified(raw, out) == record_clean(record)
+
+
+def _apply_unified(raw: str, patch: str) -> str:
+    """Apply a one-file unified diff to `raw` (what `patch` does), to check the hunks are right."""
+    lines, out, pos = raw.splitlines(keepends=True), [], 0
+    body = patch.split("\n+++ ", 1)[1].splitlines(keepends=True)[1:]
+    for n, line in enumerate(body):
+        if line.startswith("@@"):
+            start = int(re.match(r"@@ -(\d+)", line).group(1))
+            start = start - 1 if not re.match(r"@@ -\d+,0 ", line) else start
+            out.extend(lines[pos:start])
+            pos = start
+        elif line.startswith(("-", " ")):
+            assert lines[pos].rstrip("\n") == line[1:].rstrip("\n")
+            if line[0] == " ":
+                out.append(lines[pos])
+            pos += 1
+        elif line.startswith("+"):
+            no_newline = n + 1 < len(body) and body[n + 1].startswith("\\")
+            out.append(line[1:].rstrip("\n") if no_newline else line[1:])
+    out.extend(lines[pos:])
+    return "".join(out)
+
+
+def test_filters_rule_id_limit(diff):
+    _, out, _ = diff(str(SEEDS), "--rule", "generic.related-list")
+    assert [b.split()[1] for b in _docs(out)] == [SEED_001]
+    _, out, _ = diff(str(SEEDS), "--rule", "generic.ticker", "--format", "json")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [SEED_IDS[0], SEED_IDS[4]]
+    _, out, _ = diff(str(SEEDS), "--limit", "2", "--format", "json")
+    assert len(out.splitlines()) == 2
+    _, out, _ = diff(str(SEEDS), "--id", SEED_IDS[3], "--id", SEED_IDS[2], "--format", "json")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [SEED_IDS[2], SEED_IDS[3]]
+    code, out, err = diff(str(SEEDS), "--rule", "no.such-rule")
+    assert code == 0 and out == "" and "no document matched" in err
+
+
+def test_run_folder_mode_matches_recleaning_and_shows_rejects(diff, run_dir):
+    _, from_run, _ = diff(str(run_dir), "--id", SEED_000)
+    _, from_input, _ = diff(str(SEEDS), "--id", SEED_000)
+    assert from_run == from_input and "‹generic.ticker›" in from_run
+    _, out, _ = diff(str(run_dir), "--format", "json")
+    records = {r["id"]: r for r in map(json.loads, out.splitlines())}
+    assert records[PLANTED]["rejected"]["reason"] == "exact_duplicate" and records[PLANTED]["rejected"]["dup_of"] == SEED_000
+    assert records["short"]["rejected"]["reason"] == "too_short" and records[None]["rejected"]["reason"] == "bad_input"
+    _, out, _ = diff(str(run_dir), "--id", PLANTED)
+    assert out.startswith(f"━━ {PLANTED} lang ? · rejected: exact_duplicate of {SEED_000} (same normalised clean text")
+    _, out, _ = diff(str(run_dir), "--format", "unified", "--id", "short")
+    assert out.startswith("# short: rejected: too_short")
+
+
+def test_bad_input_is_one_line_and_exit_2(diff, tmp_path):
+    code, out, err = diff(str(tmp_path / "nope.jsonl"))
+    assert (code, out) == (2, "") and err == f"cleaner diff: {tmp_path / 'nope.jsonl'}: no such file or folder\n"
+    (tmp_path / "corpus.jsonl").write_text("{cut\n", encoding="utf-8")
+    code, _, err = diff(str(tmp_path))
+    assert code == 2 and "not a `cleaner run` output folder" in err and err.count("\n") == 1
+
+
+def test_piped_has_no_colour_unless_asked_and_only_sgr_codes_for_less_r(run_dir):
+    piped = run_cli("diff", str(run_dir), "--id", SEED_000)
+    assert piped.returncode == 0 and "‹generic.ticker›" in piped.stdout and "\x1b" not in piped.stdout
+    coloured = run_cli("diff", str(run_dir), "--id", SEED_000, "--color", "always")
+    assert coloured.returncode == 0 and "\x1b[" in coloured.stdout
+    # `less -R` passes SGR colour sequences (ESC [ ... m) through and nothing else: no cursor moves, no OSC links.
+    assert re.findall(r"\x1b[^m]*m", coloured.stdout) and not re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout).count("\x1b")
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout) == piped.stdout  # same text, colour on top

@@ -1,0 +1,111 @@
+"""`cleaner review` without a browser: the run folder reader, the page's safety, the flag snippets.
+
+`build_run` (also used by the browser tests) runs `cleaner run` over the seeds plus a planted
+duplicate: seed 000's article under seed 004's ticker, which is a duplicate once the ticker is gone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from cleaner import Config
+from cleaner.cli import main
+from cleaner.packs import load_pack_text, load_rules
+from cleaner.review import RunError, load_run, render_review
+from cleaner.review.snippet import KEEP_ITEM, quoted, rule_pack_prefix
+from conftest import SEEDS, run_cli
+
+SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
+SEED_000 = SEED_IDS[0]
+PLANTED = "syndicated-000"
+"""Seed 000's article under seed 004's ticker; sorts after seed 000's id, so seed 000 is the kept copy."""
+
+
+def build_run(folder: Path, extra: list[dict] | None = None) -> Path:
+    """`cleaner run` over the seeds, the planted duplicate, a too-short record and a malformed line."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+    rows = [{"id": k, "text": t} for k, t in texts.items()]
+    ticker_004 = texts[SEED_IDS[4]].split("\n", 1)[0]
+    rows.append({"id": PLANTED, "text": ticker_004 + "\n" + texts[SEED_000].split("\n", 1)[1]})
+    rows.append({"id": "short", "text": "Publicité"})
+    rows += extra or []
+    folder.mkdir(parents=True, exist_ok=True)
+    src = folder / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{not json\n", encoding="utf-8")
+    out = folder / "run"
+    proc = run_cli("run", str(src), "--out", str(out), "--min-chars", "20", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    hostile = {"id": "hostile", "text": "Un titre </script><script>document.title='pwned'</script> <!-- et {{js}} -->\n\nLe texte reste là, avec assez de mots pour passer."}
+    return build_run(tmp_path_factory.mktemp("review"), [hostile])
+
+
+def test_load_run_reads_every_file(run_dir):
+    run = load_run(run_dir)
+    assert sorted(r["id"] for r in run.corpus) == sorted(SEED_IDS + ["hostile"])
+    assert set(run.raw) == {r["id"] for r in run.corpus}
+    assert run.raw[SEED_000] == (SEEDS / f"{SEED_000}.txt").read_text(encoding="utf-8")
+    assert {r["reason"] for r in run.rejects} == {"exact_duplicate", "too_short", "bad_input"}
+    assert run.clusters[0]["kept"] == SEED_000 and PLANTED in run.clusters[0]["members"]
+
+
+def test_not_a_run_folder_is_one_line_and_exit_2(tmp_path, run_dir, capsys):
+    def review(folder) -> tuple[int, str]:
+        code = main(["review", str(folder), "--out", str(tmp_path / "r.html")])
+        return code, capsys.readouterr().err
+
+    code, err = review(tmp_path / "missing")
+    assert code == 2 and err == f"cleaner review: {tmp_path / 'missing'}: no such folder\n"
+    code, err = review(SEEDS)
+    assert code == 2 and err.count("\n") == 1 and "not a `cleaner run` output folder (missing corpus.jsonl" in err
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("corpus.jsonl", "rejects.jsonl", "clusters.jsonl", "raw.jsonl"):
+        (broken / name).write_text((run_dir / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (broken / "corpus.jsonl").write_text("{cut", encoding="utf-8")
+    code, err = review(broken)
+    assert code == 2 and "corpus.jsonl:1: not JSON" in err and err.count("\n") == 1
+    assert not (tmp_path / "r.html").exists()
+    with pytest.raises(RunError):
+        load_run(broken)
+
+
+def test_page_is_self_contained_and_data_cannot_break_out(run_dir, tmp_path):
+    out = tmp_path / "review.html"
+    proc = run_cli("review", str(run_dir), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "default-src 'none'" in html  # the page itself forbids any network request
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=|@import|url\(", html)
+    assert html.count("<script") == 3 and html.count("</script>") == 3  # index, bodies, code: the hostile text stays data
+    assert "{{" not in html.split('<script type="application/json" id="index">')[0]
+    index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL).group(1))
+    assert {d["id"] for d in index["docs"]} >= {SEED_000, PLANTED, "short", "hostile"}
+
+
+def test_render_review_works_on_a_run_in_memory(run_dir):
+    run = load_run(run_dir)
+    run.corpus = [r for r in run.corpus if r["id"] == SEED_000]
+    html = render_review(run, load_rules(Config.load()))
+    assert html.startswith("<!doctype html>") and "generic.ticker" in html
+
+
+def test_flag_snippet_pack_keeps_every_parameter_of_every_rule():
+    for rule in load_rules(Config.load()).rules:
+        (again,) = load_pack_text(rule_pack_prefix(rule), rule.id)
+        assert again == rule
+
+
+@pytest.mark.parametrize("text", ["Une phrase « citée » : avec — des tirets, # et 'apostrophes'.", "line\u2028sep\x85nel \x7f del\ttab\nnewline \"quotes\" \\ back", "نص عربي مع \u200fعلامة"])
+def test_flag_snippet_adds_one_keep_example_verbatim(text):
+    rule = load_rules(Config.load()).by_id("generic.ticker")
+    (flagged,) = load_pack_text(rule_pack_prefix(rule) + KEEP_ITEM + quoted(text) + "\n", "flagged")
+    assert flagged.examples.keep == (*rule.examples.keep, text)
