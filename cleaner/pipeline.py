@@ -101,11 +101,16 @@ class Pipeline(Closing):
 
     def run(self, docs: Iterable[Document | Rejected | DocLike]) -> RunResult:
         """One batch through every stage, deduplicated against (and added to) the index."""
+        return self.deduplicate(
+            self.prepare(doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config))
+            for n, doc in enumerate(docs))
+
+    def deduplicate(self, prepared: Iterable[Cleaned | Rejected]) -> RunResult:
+        """The dedup stage of `run` alone, over the results of `prepare` (so a caller can prepare
+        documents outside the index's write lock and hold it only for this step)."""
         result = RunResult()
         survivors: list[Cleaned] = []
-        for n, doc in enumerate(docs):
-            item = doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config)
-            out = self.prepare(item)
+        for out in prepared:
             (result.rejected if isinstance(out, Rejected) else survivors).append(out)
         unique = self._one_per_id(survivors, result.rejected)
         batch = self.dedup.run(Item(id=d.id, text=d.text, published=d.published) for d in unique.values())
