@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import clean, rules, run
+from .commands import clean, rules, run, serve
 from .config import ConfigError
 from .dedup.index import IndexMismatchError
 from .packs import RulePackError
 
-COMMANDS = (clean, run, rules)
+COMMANDS = (clean, run, rules, serve)
 """The subcommand modules, in the order `cleaner --help` lists them."""
 
 
