@@ -24,7 +24,7 @@ import pytest
 from cleaner.config import Config
 from cleaner.service import Service, create_app
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, run_cli
 
 ARTICLE = ("Le gouvernement a présenté mardi un nouveau projet de loi sur le logement social. Les associations "
            "de locataires saluent un texte attendu depuis des années, mais les maires des grandes villes "
@@ -243,6 +243,15 @@ def test_an_unexpected_error_is_a_json_500_without_a_trace(tmp_path):
     assert r.status_code == 500
     assert r.json() == {"detail": "internal error; the server log has the details"}
     assert "secret" not in r.text and "Traceback" not in r.text
+
+
+def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules:\n  - id: x\n    kind: nope\n", encoding="utf-8")
+    r = run_cli("serve", "--rules", str(bad), "--index", str(tmp_path / "i.sqlite"), "--port", str(_free_port()))
+    assert r.returncode == 2 and "bad.yaml" in r.stderr and "kind" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("serve", "--index", ":memory:", "--port", str(_free_port()))
+    assert r.returncode == 2 and "index file" in r.stderr
 
 
 # -- access ---------------------------------------------------------------------------------------

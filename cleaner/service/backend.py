@@ -21,7 +21,7 @@ from typing import Any
 
 from ..checks import check_keep_against, check_rule
 from ..closing import Closing
-from ..config import Config
+from ..config import Config, ConfigError
 from ..models import Cleaned, Document, Rejected
 from ..packs import RulePackError, load_pack_text
 from ..pipeline import Pipeline, RunResult
@@ -44,13 +44,19 @@ class Service(Closing):
     """`Service(config, index)`: a `Pipeline` over the index file at `index`, and the document store in it."""
 
     def __init__(self, config: Config, index: str | Path) -> None:
+        if str(index) == ":memory:":
+            raise ConfigError("the service needs an index file, not ':memory:' (its readers open the file)")
         self.config = config
         self.index_path = str(index)
         self.started = time.time()
         self._index_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cleaner-index")
-        self.pipeline: Pipeline = self._on_index_thread(Pipeline, config, index)
-        self.store: DocumentStore = self._on_index_thread(
-            DocumentStore, self.index_path, self.pipeline.dedup.index.connection)
+        try:
+            self.pipeline: Pipeline = self._on_index_thread(Pipeline, config, index)
+            self.store: DocumentStore = self._on_index_thread(
+                DocumentStore, self.index_path, self.pipeline.dedup.index.connection)
+        except BaseException:
+            self._index_thread.shutdown()
+            raise
         self._stats = Stats()
         self._stats_lock = Lock()
 
@@ -72,12 +78,10 @@ class Service(Closing):
         prepared = [self.pipeline.prepare(doc) for doc in docs]
         result: RunResult = self._on_index_thread(self._commit, prepared)
         by_id: dict[str | None, list[Cleaned | Rejected]] = {}
-        for item in result.results():
-            by_id.setdefault(item.id, []).append(item)
         with self._stats_lock:
-            for items in by_id.values():
-                for item in items:
-                    self._stats.add(item)
+            for item in result.results():
+                self._stats.add(item)
+                by_id.setdefault(item.id, []).append(item)
         return [verdict(by_id[doc.id].pop(0)) for doc in docs]
 
     def _commit(self, prepared: list[Cleaned | Rejected]) -> RunResult:
