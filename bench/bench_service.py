@@ -178,21 +178,25 @@ def main() -> None:
                 finally:
                     server.stop()
 
-    fill_note = "; ".join(f"{f['documents']:,} documents ({f['real']:,} MasakhaNEWS articles, the rest random signatures) "
-                          f"filled in {f['seconds']:.1f} s" for f in fills if f["documents"])
+    fill_note = "; ".join(
+        f"{f['documents']:,} documents ({f['real']:,} MasakhaNEWS articles, the rest random signatures) "
+        f"filled in {f['seconds']:.1f} s" for f in fills if f["documents"])
+    intro = (
+        "One `cleaner serve` process (one uvicorn worker) on loopback, clients in a second process on the same "
+        f"2-core machine; one MasakhaNEWS article (16 languages, ~2.5 kB) per request, {args.requests} requests "
+        f"per row (at least 4 per client), after {args.warmup} untimed warm-up requests per server. `/v1/clean` "
+        "cleans and tags; `/v1/documents` also gates, deduplicates against the index and stores the kept article "
+        f"(each article under a fresh id). Index: {fill_note or 'empty'}.")
     body = [
         "## HTTP service (`python bench/bench_service.py`)",
         "",
-        f"One `cleaner serve` process (one uvicorn worker) on loopback, clients in a second process on the same "
-        f"2-core machine; one MasakhaNEWS article (16 languages, ~2.5 kB) per request, {args.requests} requests per "
-        f"row (at least 4 per client), after {args.warmup} untimed warm-up requests per server. `/v1/clean` cleans and tags; `/v1/documents` also gates, deduplicates "
-        f"against the index and stores the kept article (each article under a fresh id). Index: {fill_note or 'empty'}.",
+        intro,
         "",
         "| endpoint | index documents | clients | requests/s | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    body += [f"| `{r['path']}` | {r['size']:,} | {r['clients']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |"
-             for r in rows]
+    body += [f"| `{r['path']}` | {r['size']:,} | {r['clients']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} "
+             f"| {r['errors']} |" for r in rows]
     text = "\n".join(body)
     print("\n" + text)
     if not args.no_write:

@@ -20,19 +20,19 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import ROOT, SHARED, run_cli
 
 from cleaner.config import Config
 from cleaner.service import Service, create_app
-
-from conftest import ROOT, SHARED, run_cli
 
 ARTICLE = ("Le gouvernement a présenté mardi un nouveau projet de loi sur le logement social. Les associations "
            "de locataires saluent un texte attendu depuis des années, mais les maires des grandes villes "
            "craignent un manque de moyens pour construire les logements promis d'ici la fin de la décennie.")
 NOISY = "Publié dans Finances news le 13 - 12 - 2014\n" + ARTICLE
 KEY = "s3cret-key"
-WORDS = ("le la les un une des ville pays maison école gouvernement ministre projet loi marché prix pluie route "
-         "train semaine année mardi président équipe match joueurs habitants travaux rapport budget santé").split()
+WORDS = ["le", "la", "les", "un", "une", "des", "ville", "pays", "maison", "école", "gouvernement", "ministre",
+         "projet", "loi", "marché", "prix", "pluie", "route", "train", "semaine", "année", "mardi", "président",
+         "équipe", "match", "joueurs", "habitants", "travaux", "rapport", "budget", "santé"]
 
 
 def fresh(seed: str, words: int = 60) -> str:

@@ -1,10 +1,10 @@
 """The FastAPI application: routes over a `Service`, request limits, access, and error answers.
 
 `create_app(service)` builds the app over a `Service` (rules, language models and index, loaded once
-before the server starts); the app closes it when the server stops. Errors are JSON: 422 names the field,
-404 the id, 413 a body over the limit (FastAPI's `max_body_size`: at once when `Content-Length` is over
-it, otherwise as soon as the bytes read pass it), 401 the missing key; anything unexpected is a 500 with no trace in it
-(the trace goes to the server log).
+before the server starts); the app closes it when the server stops. Errors are JSON: 422 names the
+field, 404 the id, 413 a body over the limit (FastAPI's `max_body_size`: at once when `Content-Length`
+is over it, otherwise as soon as the bytes read pass it), 401 the missing key; anything unexpected is
+a 500 with no trace in it (the trace goes to the server log).
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = service
         try:
             yield
         finally:
@@ -56,6 +55,7 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         description="Clean scraped news text with rule packs (every removal attributed), tag its language, "
                     "and deduplicate it against a persistent index. With an API key, every POST needs "
                     "`Authorization: Bearer <key>`.")
+    app.state.service = service
     if api_key:
         app.add_middleware(ApiKey, key=api_key)  # added last: runs first, before the body is read
 

@@ -23,10 +23,10 @@ from typing import Any
 from ..pipeline import RunResult
 
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS service_documents (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-    " record TEXT NOT NULL, raw TEXT NOT NULL, added REAL NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, reason TEXT NOT NULL,"
-    " similarity REAL, added REAL NOT NULL)",
+    ("CREATE TABLE IF NOT EXISTS service_documents (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+     " record TEXT NOT NULL, raw TEXT NOT NULL, added REAL NOT NULL)"),
+    ("CREATE TABLE IF NOT EXISTS service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL,"
+     " reason TEXT NOT NULL, similarity REAL, added REAL NOT NULL)"),
     "CREATE INDEX IF NOT EXISTS service_duplicates_cluster ON service_duplicates (cluster)",
 )
 
