@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import clean, diff, review, rules, run
+from .commands import clean, diff, review, rules, run, serve
 from .config import ConfigError
 from .dedup.index import IndexMismatchError
 from .packs import RulePackError
 
-COMMANDS = (clean, run, rules, diff, review)
+COMMANDS = (clean, run, rules, diff, review, serve)
 """The subcommand modules, in the order `cleaner --help` lists them."""
 
 

@@ -110,11 +110,16 @@ class Pipeline(Closing):
         """One batch through every stage, deduplicated against (and added to) the index.
 
         Documents given without an id are numbered from `start`."""
+        return self.deduplicate(
+            self.prepare(doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config))
+            for n, doc in enumerate(docs, start))
+
+    def deduplicate(self, prepared: Iterable[Cleaned | Rejected]) -> RunResult:
+        """The dedup stage of `run` alone, over the results of `prepare` (so a caller can prepare
+        documents outside the index's write lock and hold it only for this step)."""
         result = RunResult()
         survivors: list[Cleaned] = []
-        for n, doc in enumerate(docs, start):
-            item = doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config)
-            out = self.prepare(item)
+        for out in prepared:
             (result.rejected if isinstance(out, Rejected) else survivors).append(out)
         batch = self.dedup.run(Item(id=d.id, text=d.text, published=d.published) for d in survivors)
         for pos, decision in zip(batch.positions, batch.decisions):
@@ -127,7 +132,6 @@ class Pipeline(Closing):
         result.rejected.sort(key=_order)
         result.clusters = batch.clusters
         return result
-
 
     def stream(self, docs: Iterable[Document | Rejected | DocLike], batch_size: int = 1_000) -> Iterator[Cleaned | Rejected]:
         """Every stage over a stream, `batch_size` documents at a time, results out as each batch is done.

@@ -124,6 +124,12 @@ class DedupIndex(Closing):
         finally:
             self._in_tx = False
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for callers that keep tables of their own in the same file and write
+        them inside `write_lock()`, in one transaction with the index (the service's document store)."""
+        return self._db
+
     # -- reads ----------------------------------------------------------------------------------
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM docs").fetchone()[0]

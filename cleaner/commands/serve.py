@@ -1,0 +1,53 @@
+"""`cleaner serve`: the HTTP API (FastAPI on uvicorn) over the same config and index as `cleaner run`."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+from pathlib import Path
+
+from .common import config_args, config_from
+
+DEFAULT_INDEX = "cleaner-index.sqlite"
+
+
+def register(sub) -> None:
+    """Add the `serve` parser."""
+    p = sub.add_parser("serve", help="serve the HTTP API (clean, deduplicate, store) over a persistent index")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    p.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    p.add_argument("--index", metavar="PATH", default=DEFAULT_INDEX,
+                   help=f"the SQLite dedup index, shared with `cleaner run --index`; the service keeps its documents in it too (default: {DEFAULT_INDEX})")
+    p.add_argument("--max-body-mb", type=float, default=16.0, help="largest request body in MB; bigger gets 413 (default: 16)")
+    p.add_argument("--api-key", default=os.environ.get("CLEANER_API_KEY"),
+                   help="require `Authorization: Bearer KEY` on every POST (default: $CLEANER_API_KEY; none: open)")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    config_args(p)
+    p.set_defaults(handler=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`cleaner serve`: load rules, models and the index once, then serve until stopped (SIGINT/SIGTERM)."""
+    import uvicorn
+
+    from ..service import Service, create_app
+
+    if args.max_body_mb <= 0:
+        print(f"cleaner: --max-body-mb must be positive, got {args.max_body_mb}", file=sys.stderr)
+        return 2
+    if not args.api_key and not _loopback(args.host):
+        print(f"cleaner: warning: serving on {args.host} without an API key: anyone who can reach it can write",
+              file=sys.stderr)
+    service = Service(config_from(args), Path(args.index))
+    app = create_app(service, max_body_bytes=int(args.max_body_mb * 1024 * 1024), api_key=args.api_key or None)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

@@ -1,0 +1,119 @@
+"""The FastAPI application: routes over a `Service`, request limits, access, and error answers.
+
+`create_app(service)` builds the app over a `Service` (rules, language models and index, loaded once
+before the server starts); the app closes it when the server stops. Errors are JSON: 422 names the
+field, 404 the id, 413 a body over the limit (FastAPI's `max_body_size`: at once when `Content-Length`
+is over it, otherwise as soon as the bytes read pass it), 401 the missing key; anything unexpected is
+a 500 with no trace in it (the trace goes to the server log).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Body, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from .auth import ApiKey
+from .backend import Service
+from .schemas import DocumentIn, DocumentsIn, RuleCheck, RulePackIn, Verdict
+
+log = logging.getLogger("cleaner.service")
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def _one_or_many(body: DocumentIn | list[DocumentIn], run) -> Verdict | list[Verdict]:
+    docs = body if isinstance(body, list) else [body]
+    out = run([d.document() for d in docs])
+    return out if isinstance(body, list) else out[0]
+
+
+MAX_BODY_BYTES = 16 * 1024 * 1024
+"""The default request-body limit (`--max-body-mb 16`)."""
+
+
+def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_key: str | None = None) -> FastAPI:
+    """The HTTP API over `service` (built beforehand, so a bad rule pack or index stops the start
+    with a message, not a trace); the app closes it when it shuts down. With `api_key`, every POST
+    needs `Authorization: Bearer <api_key>`."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            service.close()
+
+    app = FastAPI(
+        title="cleaner", lifespan=lifespan, max_body_size=max_body_bytes,  # 413 before the body is read
+        description="Clean scraped news text with rule packs (every removal attributed), tag its language, "
+                    "and deduplicate it against a persistent index. With an API key, every POST needs "
+                    "`Authorization: Bearer <key>`.")
+    app.state.service = service
+    if api_key:
+        app.add_middleware(ApiKey, key=api_key)  # added last: runs first, before the body is read
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("error in %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error; the server log has the details"}, status_code=500)
+
+    @app.post("/v1/clean", response_model=Verdict | list[Verdict], response_model_exclude_none=True,
+              summary="Clean one document or a batch (no state kept)")
+    def clean(request: Request, body: Annotated[DocumentsIn, Body()]) -> Any:
+        """Clean text, fields, edits and language of each document, as `cleaner clean` gives them."""
+        return _one_or_many(body, _service(request).clean)
+
+    @app.post("/v1/documents", response_model=Verdict | list[Verdict], response_model_exclude_none=True,
+              summary="Clean, gate and deduplicate one document or a batch; keep the survivors")
+    def documents(request: Request, body: Annotated[DocumentsIn, Body()]) -> Any:
+        """`kept` (stored, with its cluster), `duplicate` (with `dup_of` and `similarity`) or `rejected` (with a reason)."""
+        return _one_or_many(body, _service(request).submit)
+
+    @app.get("/v1/documents/{doc_id}", summary="A stored document: corpus record and raw text")
+    def document(request: Request, doc_id: str) -> dict[str, Any]:
+        found = _service(request).store.document(doc_id)
+        if found is None:
+            raise HTTPException(404, f"no stored document with id {doc_id!r}")
+        return found
+
+    @app.get("/v1/clusters/{cluster_id}", summary="A kept document and the duplicates linked to it")
+    def cluster(request: Request, cluster_id: str) -> dict[str, Any]:
+        found = _service(request).store.cluster(cluster_id)
+        if found is None:
+            raise HTTPException(404, f"no cluster with id {cluster_id!r}")
+        return found
+
+    @app.get("/v1/stats", summary="Index and store sizes, and counts since start (this process)")
+    def stats(request: Request) -> dict[str, Any]:
+        return _service(request).stats()
+
+    @app.get("/v1/rules", summary="The loaded rules, in run order")
+    def rules(request: Request) -> dict[str, Any]:
+        return _service(request).rules()
+
+    @app.post("/v1/rules/check", response_model=RuleCheck, summary="Validate a rule pack and run its examples")
+    def check_rules(request: Request, body: RulePackIn) -> RuleCheck:
+        """The pack is checked, never loaded into the running service."""
+        return _service(request).check_rules(body)
+
+    @app.get("/healthz", summary="The process is up")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", summary="Rules loaded and the index file readable")
+    def readyz(request: Request) -> JSONResponse:
+        try:
+            counts = _service(request).store.counts()
+        except Exception:  # not ready is an answer, not an error
+            log.exception("readiness check failed")
+            return JSONResponse({"status": "not ready"}, status_code=503)
+        return JSONResponse({"status": "ready", **counts})
+
+    return app

@@ -1,0 +1,135 @@
+"""`Service`: the pipeline, the index and the document store behind the HTTP API, with no HTTP in it.
+
+Built once at start-up (rule packs validated, language models loaded). Cleaning, tagging and gating
+run on the caller's thread, in parallel with other requests; only dedup and storing go through one
+*index thread*, which owns the index's SQLite connection. That thread runs each batch's
+check-and-add, and the store's inserts, as one `BEGIN IMMEDIATE` transaction, so:
+
+- in one process, batches are deduplicated one after the other (the single thread is the lock);
+- across processes sharing the index file (several servers, or `cleaner run` beside the service),
+  SQLite's write lock serialises them the same way; a killed process leaves whole batches or nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from ..checks import check_keep_against, check_rule
+from ..closing import Closing
+from ..config import Config, ConfigError
+from ..models import Cleaned, Document, Rejected
+from ..packs import RulePackError, load_pack_text
+from ..pipeline import Pipeline, RunResult
+from ..report import Stats
+from .schemas import RuleCheck, RulePackIn, Verdict
+from .store import DocumentStore
+
+
+def verdict(item: Cleaned | Rejected, kept: str = "kept") -> Verdict:
+    """The API's answer for one pipeline result (`kept` names a surviving document's status)."""
+    if isinstance(item, Cleaned):
+        return Verdict(id=item.id, status=kept, cluster=item.cluster, record=item.record())
+    if item.stage == "dedup":
+        return Verdict(id=item.id, status="duplicate", reason=item.reason, detail=item.detail, cluster=item.dup_of,
+                       dup_of=item.dup_of, similarity=item.similarity)
+    return Verdict(id=item.id, status="rejected", reason=item.reason, stage=item.stage, detail=item.detail)
+
+
+class Service(Closing):
+    """`Service(config, index)`: a `Pipeline` over the index file at `index`, and the document store in it."""
+
+    def __init__(self, config: Config, index: str | Path) -> None:
+        if str(index) == ":memory:":
+            raise ConfigError("the service needs an index file, not ':memory:' (its readers open the file)")
+        self.config = config
+        self.index_path = str(index)
+        self.started = time.time()
+        self._index_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cleaner-index")
+        try:
+            self.pipeline: Pipeline = self._on_index_thread(Pipeline, config, index)
+            self.store: DocumentStore = self._on_index_thread(
+                DocumentStore, self.index_path, self.pipeline.dedup.index.connection)
+        except BaseException:
+            self._index_thread.shutdown()
+            raise
+        self._stats = Stats()
+        self._stats_lock = Lock()
+
+    def _on_index_thread(self, fn, *args: Any) -> Any:
+        return self._index_thread.submit(fn, *args).result()
+
+    def close(self) -> None:
+        """Close the index and stop its thread."""
+        self._on_index_thread(self.pipeline.close)
+        self._index_thread.shutdown()
+
+    def clean(self, docs: list[Document]) -> list[Verdict]:
+        """Clean and tag each document (no gates, no dedup, nothing stored), like `cleaner clean`."""
+        return [verdict(self.pipeline.prepare(doc, gates=False), kept="cleaned") for doc in docs]
+
+    def submit(self, docs: list[Document]) -> list[Verdict]:
+        """Clean, tag, gate and deduplicate a batch against the index; keep and store the survivors.
+        Returns one verdict per input document, in input order."""
+        prepared = [self.pipeline.prepare(doc) for doc in docs]
+        result: RunResult = self._on_index_thread(self._commit, prepared)
+        by_id: dict[str | None, list[Cleaned | Rejected]] = {}
+        with self._stats_lock:
+            for item in result.results():
+                self._stats.add(item)
+                by_id.setdefault(item.id, []).append(item)
+        return [verdict(by_id[doc.id].pop(0)) for doc in docs]
+
+    def _commit(self, prepared: list[Cleaned | Rejected]) -> RunResult:
+        index = self.pipeline.dedup.index
+        with index.write_lock():  # dedup_batch's own lock nests inside: one transaction with the store
+            result = self.pipeline.deduplicate(prepared)
+            self.store.add(result)
+        return result
+
+    def stats(self) -> dict[str, Any]:
+        """Index and store sizes, and what this process did since it started."""
+        with self._stats_lock:
+            since_start = self._stats.as_dict()
+        return {
+            "index": self.index_path,
+            "index_documents": self._on_index_thread(len, self.pipeline.dedup.index),
+            **self.store.counts(),
+            "uptime_s": round(time.time() - self.started, 1),
+            "since_start": since_start,
+        }
+
+    def rules(self) -> dict[str, Any]:
+        """The loaded rules, in run order, and the pack files they came from."""
+        ruleset = self.pipeline.cleaner.rules
+        return {
+            "files": list(ruleset.files),
+            "rules": [{"id": r.id, "kind": r.kind, "description": " ".join(r.description.split()),
+                       "langs": list(r.langs), "sources": list(r.sources)} for r in ruleset.rules],
+        }
+
+    def check_rules(self, pack: RulePackIn) -> RuleCheck:
+        """Validate a pack and run its examples (keep examples also through the loaded rules unless
+        `alone`). The pack is never added to the running rules."""
+        try:
+            rules = load_pack_text(pack.pack, pack.name)
+        except RulePackError as exc:
+            return RuleCheck(ok=False, error=str(exc))
+        ids = [r.id for r in rules]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            return RuleCheck(ok=False, rules=len(rules), error=f"{pack.name}: duplicate rule id {repeated[0]!r}")
+        timeout = self.config.regex_timeout
+        failures = [f for rule in rules for f in check_rule(rule, timeout)]
+        loaded = [] if pack.alone else [r for r in self.pipeline.cleaner.rules.rules if r.id not in set(ids)]
+        failures += check_keep_against(rules, [*rules, *loaded], timeout)
+        examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in rules)
+        return RuleCheck(ok=not failures, rules=len(rules), examples=examples, failures=failures)
+
+    def corpus(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """The stored documents as `(corpus record, raw record)` pairs; see `DocumentStore.corpus`."""
+        return self.store.corpus()

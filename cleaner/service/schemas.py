@@ -1,0 +1,82 @@
+"""What the service's endpoints take and give, as pydantic models (they make the OpenAPI schema).
+
+A document body is one JSON object or a JSON array of them; unknown fields are an error (422 naming
+the field), so a typo such as `txt` is not silently stored in `meta`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from ..models import Document
+
+
+class DocumentIn(BaseModel):
+    """One document to clean: an `id`, and `text` or `html` (or both; with neither it is rejected as `too_short`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    text: str = ""
+    html: str | None = None
+    url: str | None = None
+    source: str | None = None
+    lang: str | None = Field(None, description="a language hint (ISO 639-1) that scopes language-specific rules")
+    meta: dict[str, Any] = Field(default_factory=dict, description="passed through untouched")
+
+    def document(self) -> Document:
+        """The pipeline's `Document`."""
+        return Document(**self.model_dump())
+
+
+def _shape(value: Any) -> str:
+    return "batch" if isinstance(value, list) else "one"
+
+
+DocumentsIn = Annotated[
+    Annotated[DocumentIn, Tag("one")] | Annotated[list[DocumentIn], Tag("batch")],
+    Discriminator(_shape),
+]
+"""One document, or a list of them (a batch): the body of `POST /v1/clean` and `POST /v1/documents`."""
+
+
+class Verdict(BaseModel):
+    """What `POST /v1/documents` did with one document (`POST /v1/clean` answers `cleaned` or `rejected`).
+
+    `kept`: stored, `cluster` is its own id, `record` its corpus record. `duplicate`: `reason` is
+    `duplicate` (near copy), `exact_duplicate`, `already_indexed` (the id is in the index already) or
+    `repeated_id` (twice in one batch); `dup_of` and `similarity` (estimated Jaccard; null when only the
+    id matched) say of what. `rejected`: dropped by a stage (`too_short`, `lang_not_allowed`, …).
+    """
+
+    id: str | None
+    status: Literal["cleaned", "kept", "duplicate", "rejected"]
+    cluster: str | None = None
+    reason: str | None = None
+    stage: str | None = None
+    detail: str | None = None
+    dup_of: str | None = None
+    similarity: float | None = None
+    record: dict[str, Any] | None = None
+
+
+class RulePackIn(BaseModel):
+    """A rule pack to check: its YAML text, and the name its messages use."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pack: str = Field(description="the YAML text of one rule pack")
+    name: str = "pack.yaml"
+    alone: bool = Field(False, description="run keep examples through this pack only, not also the service's rules")
+
+
+class RuleCheck(BaseModel):
+    """The outcome of `POST /v1/rules/check`: `ok` only if the pack is valid and every example passes."""
+
+    ok: bool
+    rules: int = 0
+    examples: int = 0
+    error: str | None = None
+    failures: list[str] = Field(default_factory=list)

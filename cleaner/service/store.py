@@ -1,0 +1,92 @@
+"""The service's document store: what it kept (corpus record + raw text) and what it called a copy.
+
+Where: two tables in the dedup index file itself (`service_documents`, `service_duplicates`; the
+index ignores tables it does not own). Why there: the dedup index stores only signatures and band
+keys, and a kept document must be stored in the *same transaction* that adds it to the index, or a
+killed server could leave an indexed document whose text is lost. `add` runs on the index's own
+connection inside `DedupIndex.write_lock()`; reads open short-lived connections of their own (WAL:
+readers never wait for the writer).
+
+Documents kept by `cleaner run` on the same index are in the index but not in the store: the
+service answers their copies as duplicates, but has no text to show for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from typing import Any
+
+from ..pipeline import RunResult
+
+_SCHEMA = (
+    ("CREATE TABLE IF NOT EXISTS service_documents (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+     " record TEXT NOT NULL, raw TEXT NOT NULL, added REAL NOT NULL)"),
+    ("CREATE TABLE IF NOT EXISTS service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL,"
+     " reason TEXT NOT NULL, similarity REAL, added REAL NOT NULL)"),
+    "CREATE INDEX IF NOT EXISTS service_duplicates_cluster ON service_duplicates (cluster)",
+)
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+class DocumentStore:
+    """Kept documents and duplicate links in the index file at `path`; `writer` is the index's connection."""
+
+    def __init__(self, path: str, writer: sqlite3.Connection) -> None:
+        self.path = path
+        self._writer = writer
+        for statement in _SCHEMA:
+            writer.execute(statement)
+
+    def add(self, result: RunResult) -> None:
+        """Store a batch's kept documents and duplicate links. Call it inside the index's write lock,
+        on the thread that owns the index, so it commits (or not) together with the index rows."""
+        now = time.time()
+        self._writer.executemany(
+            "INSERT INTO service_documents (id, record, raw, added) VALUES (?, ?, ?, ?)",
+            [(doc.id, _dumps(doc.record()),
+              _dumps(doc.document.model_dump(include={"id", "text", "url", "html"}, exclude_none=True)), now)
+             for doc in result.kept])
+        self._writer.executemany(
+            "INSERT OR REPLACE INTO service_duplicates VALUES (?, ?, ?, ?, ?)",
+            [(r.id, r.dup_of, r.reason, r.similarity, now)
+             for r in result.rejected if r.reason in ("duplicate", "exact_duplicate")])
+
+    def _read(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """`{"record": …, "raw": …}` of a stored document, or None."""
+        with closing(self._read()) as db:
+            row = db.execute("SELECT record, raw FROM service_documents WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else {"record": json.loads(row[0]), "raw": json.loads(row[1])}
+
+    def cluster(self, cluster_id: str) -> dict[str, Any] | None:
+        """The kept document `cluster_id` and the duplicates the service linked to it, or None if it knows neither."""
+        with closing(self._read()) as db:
+            stored = db.execute("SELECT 1 FROM service_documents WHERE id = ?", (cluster_id,)).fetchone() is not None
+            members = [{"id": i, "reason": r, "similarity": s} for i, r, s in db.execute(
+                "SELECT id, reason, similarity FROM service_duplicates WHERE cluster = ? ORDER BY id", (cluster_id,))]
+        if not stored and not members:
+            return None
+        return {"id": cluster_id, "kept": cluster_id, "kept_stored": stored, "duplicates": members}
+
+    def counts(self) -> dict[str, int]:
+        """How many documents are stored and how many duplicate links are held."""
+        with closing(self._read()) as db:
+            docs = db.execute("SELECT count(*) FROM service_documents").fetchone()[0]
+            dups = db.execute("SELECT count(*) FROM service_duplicates").fetchone()[0]
+        return {"stored_documents": docs, "duplicate_links": dups}
+
+    def corpus(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """Every stored document, in the order it was kept, as `(record, raw)`: `record` is the dict
+        `cleaner run` writes to corpus.jsonl, `raw` the one it writes to raw.jsonl (id, raw text, url, html)."""
+        with closing(self._read()) as db:
+            for record, raw in db.execute("SELECT record, raw FROM service_documents ORDER BY seq"):
+                yield json.loads(record), json.loads(raw)

@@ -1,0 +1,409 @@
+"""`cleaner serve`: real uvicorn servers in subprocesses on free loopback ports (and an in-process
+client where the app itself is the subject): endpoints, concurrency, persistence after SIGKILL,
+auth, limits, errors, and a bounded load test."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import ROOT, SHARED, run_cli
+
+from cleaner.config import Config
+from cleaner.service import Service, create_app
+
+ARTICLE = ("Le gouvernement a présenté mardi un nouveau projet de loi sur le logement social. Les associations "
+           "de locataires saluent un texte attendu depuis des années, mais les maires des grandes villes "
+           "craignent un manque de moyens pour construire les logements promis d'ici la fin de la décennie.")
+NOISY = "Publié dans Finances news le 13 - 12 - 2014\n" + ARTICLE
+KEY = "s3cret-key"
+WORDS = ["le", "la", "les", "un", "une", "des", "ville", "pays", "maison", "école", "gouvernement", "ministre",
+         "projet", "loi", "marché", "prix", "pluie", "route", "train", "semaine", "année", "mardi", "président",
+         "équipe", "match", "joueurs", "habitants", "travaux", "rapport", "budget", "santé"]
+
+
+def fresh(seed: str, words: int = 60) -> str:
+    """A text of its own (random words seeded by `seed`): no near copy of any other test's text."""
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) for _ in range(words)) + "."
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python -m cleaner serve` on a free loopback port, waited for until /readyz answers."""
+
+    def __init__(self, index: Path, *args: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env.pop("CLEANER_API_KEY", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "cleaner", "serve", "--port", str(self.port), "--index", str(index),
+             "--log-level", "warning", *args],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 90
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.proc.stdout.read().decode()}")
+            try:
+                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("server did not become ready in 90 s")
+            time.sleep(0.2)
+
+    def client(self, **kwargs) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=120, **kwargs)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handler runs."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(30)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = Server(tmp_path_factory.mktemp("serve") / "index.sqlite", "--max-body-mb", "0.5")
+    yield srv
+    srv.stop()
+
+
+def _post_all(url: str, path: str, bodies: list, headers: dict | None = None) -> list[httpx.Response]:
+    """Post every body at once from its own client and thread, released together by a barrier."""
+    barrier = threading.Barrier(len(bodies))
+
+    def post(body):
+        with httpx.Client(base_url=url, timeout=120, headers=headers or {}) as c:
+            barrier.wait()
+            return c.post(path, json=body)
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        return list(pool.map(post, bodies))
+
+
+# -- endpoints ------------------------------------------------------------------------------------
+
+def test_clean_one_and_batch_without_state(server):
+    with server.client() as c:
+        one = c.post("/v1/clean", json={"id": "n1", "text": NOISY})
+        assert one.status_code == 200
+        body = one.json()
+        assert body["status"] == "cleaned"
+        assert body["record"]["text"] == ARTICLE
+        assert body["record"]["source"] == "Finances news" and body["record"]["published"] == "2014-12-13"
+        assert {e["rule"] for e in body["record"]["edits"]} == {"fr.published-in"}
+        assert body["record"]["lang"] == "fr"
+        batch = c.post("/v1/clean", json=[{"id": "n1", "text": NOISY}, {"id": "n2", "text": ARTICLE}])
+        assert [v["status"] for v in batch.json()] == ["cleaned", "cleaned"]
+        assert c.get("/v1/documents/n1").status_code == 404  # /v1/clean stores nothing
+
+
+def test_documents_kept_duplicate_rejected_then_read_back(server):
+    with server.client() as c:
+        kept = c.post("/v1/documents", json={"id": "d1", "text": NOISY, "url": "https://example.ma/a/1"}).json()
+        assert kept["status"] == "kept" and kept["cluster"] == "d1"
+        batch = c.post("/v1/documents", json=[
+            {"id": "d2", "text": ARTICLE + " Fin."},  # near copy of d1's clean text
+            {"id": "d3", "text": ""},
+            {"id": "d4", "text": ARTICLE},  # the same clean text as d1
+        ]).json()
+        assert [v["id"] for v in batch] == ["d2", "d3", "d4"]  # input order
+        near, empty, exact = batch
+        assert near["status"] == "duplicate" and near["reason"] == "duplicate" and near["dup_of"] == "d1"
+        assert 0.5 <= near["similarity"] < 1
+        assert empty == {"id": "d3", "status": "rejected", "reason": "too_short", "stage": "gate",
+                         "detail": empty["detail"]}
+        assert exact["reason"] == "exact_duplicate" and exact["dup_of"] == "d1" and exact["similarity"] == 1.0
+        again = c.post("/v1/documents", json={"id": "d1", "text": "anything"}).json()
+        assert again["status"] == "duplicate" and again["reason"] == "already_indexed"
+
+        doc = c.get("/v1/documents/d1").json()
+        assert doc["record"]["text"] == ARTICLE and doc["record"]["cluster"] == "d1"
+        assert doc["raw"] == {"id": "d1", "text": NOISY, "url": "https://example.ma/a/1"}
+        cluster = c.get("/v1/clusters/d1").json()
+        assert cluster["kept"] == "d1" and cluster["kept_stored"] is True
+        assert [(m["id"], m["reason"]) for m in cluster["duplicates"]] == [("d2", "duplicate"), ("d4", "exact_duplicate")]
+        assert c.get("/v1/documents/d2").status_code == 404  # duplicates are linked, not stored
+        assert c.get("/v1/clusters/nope").status_code == 404
+        stats = c.get("/v1/stats").json()
+        assert stats["index_documents"] == stats["stored_documents"] >= 1
+        assert stats["since_start"]["read"] >= 5
+
+
+def test_health_ready_docs_and_rules(server):
+    with server.client() as c:
+        assert c.get("/healthz").json() == {"status": "ok"}
+        assert c.get("/readyz").json()["status"] == "ready"
+        assert c.get("/docs").status_code == 200
+        paths = c.get("/openapi.json").json()["paths"]
+        assert {"/v1/clean", "/v1/documents", "/v1/documents/{doc_id}", "/v1/clusters/{cluster_id}", "/v1/stats",
+                "/v1/rules", "/v1/rules/check", "/healthz", "/readyz"} <= set(paths)
+        rules = c.get("/v1/rules").json()
+        assert "fr.published-in" in {r["id"] for r in rules["rules"]}
+
+
+PACK = """\
+rules:
+  - id: test.read-also
+    kind: line
+    description: a "Lire aussi" teaser line
+    phrases: ["Lire aussi"]
+    examples:
+      remove: ["Lire aussi"]
+      keep: ["{keep}"]
+"""
+
+
+def test_rules_check_runs_examples_and_never_loads_the_pack(server):
+    with server.client() as c:
+        before = c.get("/v1/rules").json()["rules"]
+        good = c.post("/v1/rules/check", json={"pack": PACK.format(keep="Il faut lire aussi le rapport complet.")}).json()
+        assert good == {"ok": True, "rules": 1, "examples": 2, "error": None, "failures": []}
+        bad = c.post("/v1/rules/check", json={"pack": PACK.format(keep="Lire aussi")}).json()
+        assert bad["ok"] is False and any("test.read-also: keep example 1" in f for f in bad["failures"])
+        broken = c.post("/v1/rules/check", json={"pack": "rules:\n  - id: x\n    kind: nope\n", "name": "mine.yaml"}).json()
+        assert broken["ok"] is False and "mine.yaml" in broken["error"] and "kind" in broken["error"]
+        assert c.get("/v1/rules").json()["rules"] == before
+        cleaned = c.post("/v1/clean", json={"id": "r", "text": "Lire aussi\n" + ARTICLE}).json()
+        assert "test.read-also" not in {e["rule"] for e in cleaned["record"]["edits"]}
+
+
+# -- bad requests ---------------------------------------------------------------------------------
+
+def test_bad_requests_get_clear_answers(server):
+    with server.client() as c:
+        typo = c.post("/v1/documents", json={"id": "t", "txt": "hello"})
+        assert typo.status_code == 422
+        assert typo.json()["detail"][0]["loc"][-1] == "txt"
+        missing = c.post("/v1/documents", json=[{"text": "no id"}])
+        assert missing.status_code == 422 and missing.json()["detail"][0]["loc"][-1] == "id"
+        malformed = c.post("/v1/clean", content=b'{"id": "x", "text": ', headers={"content-type": "application/json"})
+        assert malformed.status_code == 422 and malformed.json()["detail"][0]["type"] == "json_invalid"
+        assert c.get("/v1/documents/unknown-id").status_code == 404
+        for r in (typo, missing, malformed):
+            assert "Traceback" not in r.text
+
+
+def test_body_over_the_limit_is_413_with_and_without_content_length(server):
+    big = json.dumps({"id": "big", "text": "mot " * 200_000}).encode()  # ~800 kB > 0.5 MB
+    with server.client() as c:
+        assert c.post("/v1/documents", content=big, headers={"content-type": "application/json"}).status_code == 413
+
+        def chunks():
+            for start in range(0, len(big), 8192):
+                yield big[start:start + 8192]
+
+        streamed = c.post("/v1/documents", content=chunks(), headers={"content-type": "application/json"})
+        assert streamed.status_code == 413
+        assert c.get("/v1/documents/big").status_code == 404
+        assert c.post("/v1/clean", json={"id": "small", "text": ARTICLE}).status_code == 200
+
+
+def test_an_unexpected_error_is_a_json_500_without_a_trace(tmp_path):
+    from fastapi.testclient import TestClient
+
+    app = create_app(Service(Config.load(), tmp_path / "index.sqlite"))
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/boom")
+    assert r.status_code == 500
+    assert r.json() == {"detail": "internal error; the server log has the details"}
+    assert "secret" not in r.text and "Traceback" not in r.text
+
+
+def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules:\n  - id: x\n    kind: nope\n", encoding="utf-8")
+    r = run_cli("serve", "--rules", str(bad), "--index", str(tmp_path / "i.sqlite"), "--port", str(_free_port()))
+    assert r.returncode == 2 and "bad.yaml" in r.stderr and "kind" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("serve", "--index", ":memory:", "--port", str(_free_port()))
+    assert r.returncode == 2 and "index file" in r.stderr
+
+
+# -- access ---------------------------------------------------------------------------------------
+
+def test_api_key_guards_every_write_and_leaves_reads_open(tmp_path):
+    srv = Server(tmp_path / "index.sqlite", "--api-key", KEY)
+    try:
+        doc = {"id": "k1", "text": ARTICLE}
+        with srv.client() as c:
+            assert c.post("/v1/documents", json=doc).status_code == 401
+            assert c.post("/v1/documents", json=doc, headers={"Authorization": "Bearer wrong"}).status_code == 401
+            assert c.post("/v1/documents", json=doc, headers={"Authorization": KEY}).status_code == 401
+            assert c.post("/v1/clean", json=doc).status_code == 401
+            assert c.post("/v1/rules/check", json={"pack": "rules: []"}).status_code == 401
+            unauth_bad_body = c.post("/v1/documents", content=b"{", headers={"content-type": "application/json"})
+            assert unauth_bad_body.status_code == 401  # checked before the body is read
+            assert c.get("/v1/documents/k1").status_code == 404  # nothing got in
+            ok = c.post("/v1/documents", json=doc, headers={"Authorization": f"Bearer {KEY}"})
+            assert ok.status_code == 200 and ok.json()["status"] == "kept"
+            assert c.get("/v1/documents/k1").status_code == 200
+            assert c.get("/v1/stats").status_code == 200
+    finally:
+        srv.stop()
+
+
+# -- concurrency and persistence ------------------------------------------------------------------
+
+def test_eight_clients_posting_the_same_new_document_keep_exactly_one(server):
+    text = fresh("eight, one id")
+    same_id = _post_all(server.url, "/v1/documents", [{"id": "same", "text": text}] * 8)
+    assert all(r.status_code == 200 for r in same_id)
+    assert Counter(r.json()["status"] for r in same_id) == {"kept": 1, "duplicate": 7}
+    text = fresh("eight ids")
+    ids = _post_all(server.url, "/v1/documents", [{"id": f"copy{i}", "text": text} for i in range(8)])
+    verdicts = [r.json() for r in ids]
+    assert Counter(v["status"] for v in verdicts) == {"kept": 1, "duplicate": 7}
+    (kept,) = [v["id"] for v in verdicts if v["status"] == "kept"]
+    assert {v["dup_of"] for v in verdicts if v["status"] == "duplicate"} == {kept}
+    with server.client() as c:
+        assert len(c.get(f"/v1/clusters/{kept}").json()["duplicates"]) == 7
+
+
+def test_two_servers_on_one_index_keep_a_document_once(tmp_path):
+    index = tmp_path / "index.sqlite"
+    first = Server(index)
+    try:
+        second = Server(index)
+        try:
+            text = fresh("two servers")
+            bodies = [{"id": f"two{i}", "text": text} for i in range(8)]
+            barrier = threading.Barrier(8)
+
+            def post(i):
+                with httpx.Client(base_url=(first, second)[i % 2].url, timeout=120) as c:
+                    barrier.wait()
+                    return c.post("/v1/documents", json=bodies[i]).json()
+
+            with ThreadPoolExecutor(8) as pool:
+                verdicts = list(pool.map(post, range(8)))
+            assert Counter(v["status"] for v in verdicts) == {"kept": 1, "duplicate": 7}
+            with httpx.Client(base_url=second.url) as c:
+                assert c.get("/v1/stats").json()["stored_documents"] == 1
+        finally:
+            second.stop()
+    finally:
+        first.stop()
+
+
+def test_index_and_store_survive_sigkill(tmp_path):
+    index = tmp_path / "index.sqlite"
+    srv = Server(index)
+    with srv.client() as c:
+        assert c.post("/v1/documents", json={"id": "p1", "text": NOISY}).json()["status"] == "kept"
+    srv.kill()
+    srv.stop()
+    srv = Server(index)
+    try:
+        with srv.client() as c:
+            again = c.post("/v1/documents", json={"id": "p2", "text": ARTICLE}).json()
+            assert again["status"] == "duplicate" and again["dup_of"] == "p1"
+            assert c.get("/v1/documents/p1").json()["raw"]["text"] == NOISY
+            assert c.get("/v1/stats").json()["index_documents"] == 1
+    finally:
+        srv.stop()
+
+
+def test_corpus_yields_what_cleaner_run_writes(tmp_path):
+    """`Service.corpus()` (for the review page): the corpus record and the raw record of each kept document."""
+    from cleaner.pipeline import Pipeline
+
+    docs = [{"id": "c1", "text": NOISY, "url": "https://example.ma/1"}, {"id": "c2", "text": ARTICLE},
+            {"id": "c3", "text": "Un tout autre article, sur la pluie qui tombe sans arrêt sur la ville depuis lundi."}]
+    with Service(Config.load(), tmp_path / "index.sqlite") as service:
+        service.submit([as_doc(d) for d in docs])
+        held = list(service.corpus())
+    with Pipeline(Config.load(), tmp_path / "run.sqlite") as pipeline:
+        run = pipeline.run(docs)
+    assert sorted(record["id"] for record, _ in held) == [d.id for d in run.kept] == ["c1", "c3"]
+    by_id = {record["id"]: (record, raw) for record, raw in held}
+    for doc in run.kept:
+        assert by_id[doc.id][0] == doc.record()
+        assert by_id[doc.id][1] == doc.document.model_dump(include={"id", "text", "url", "html"}, exclude_none=True)
+
+
+def as_doc(d: dict):
+    from cleaner.service.schemas import DocumentIn
+
+    return DocumentIn(**d).document()
+
+
+# -- load -----------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_load_eight_clients_by_500_documents(server):
+    """8 clients x 500 MasakhaNEWS documents (batches of 25); each client's slice overlaps the next
+    one's by 100 documents, so the same ids race in from two clients. Zero errors; every document gets
+    exactly one verdict; no id is kept twice; the store holds exactly the kept ones."""
+    with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
+        corpus = [json.loads(line) for _, line in zip(range(3300), fh)]
+    slices = [corpus[k * 400 : k * 400 + 500] for k in range(8)]
+    with server.client() as c:
+        before = c.get("/v1/stats").json()
+
+    def client(docs):
+        out = []
+        with server.client() as c:
+            for start in range(0, len(docs), 25):
+                body = [{"id": d["id"], "text": d["text"], "url": d["url"]} for d in docs[start:start + 25]]
+                r = c.post("/v1/documents", json=body)
+                assert r.status_code == 200, r.text
+                out += r.json()
+        return out
+
+    t = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        verdicts = [v for part in pool.map(client, slices) for v in part]
+    elapsed = time.monotonic() - t
+    counts = Counter(v["status"] for v in verdicts)
+    assert counts["kept"] + counts["duplicate"] + counts["rejected"] == len(verdicts) == 4000
+    kept = [v["id"] for v in verdicts if v["status"] == "kept"]
+    assert len(kept) == len(set(kept))
+    assert set(kept) <= {d["id"] for d in corpus}
+    by_id: dict[str, list[dict]] = {}
+    for v in verdicts:
+        by_id.setdefault(v["id"], []).append(v)
+    twice = [vs for vs in by_id.values() if len(vs) == 2]
+    assert len(twice) == 700
+    for first, second in twice:  # whichever came second was told the id is already kept
+        if "kept" in (first["status"], second["status"]):
+            assert {first.get("reason"), second.get("reason")} == {None, "already_indexed"}
+    with server.client() as c:
+        after = c.get("/v1/stats").json()
+    assert after["stored_documents"] - before["stored_documents"] == len(kept)
+    assert after["index_documents"] - before["index_documents"] == len(kept)
+    assert elapsed < 120, f"load test took {elapsed:.0f} s"
