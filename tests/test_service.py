@@ -160,6 +160,23 @@ def test_documents_kept_duplicate_rejected_then_read_back(server):
         assert stats["since_start"]["read"] >= 5
 
 
+def test_review_page_over_what_the_service_holds(server):
+    """`GET /review`: the `cleaner review` page over the stored documents, with a duplicate in its cluster."""
+    other = ("La compagnie ferroviaire a annoncé jeudi la réouverture de la ligne entre les deux villes du nord, "
+             "fermée depuis les inondations de l'hiver. Les travaux ont coûté plus que prévu, selon le rapport "
+             "publié par la région, et les horaires resteront réduits jusqu'à la fin du printemps.")
+    with server.client() as c:
+        kept = c.post("/v1/documents", json={"id": "rv-kept", "text": "Publié dans Le Matin le 3 - 4 - 2021\n" + other})
+        assert kept.json()["status"] == "kept"
+        assert c.post("/v1/documents", json={"id": "rv-copy", "text": other + " Fin."}).json()["dup_of"] == "rv-kept"
+        page = c.get("/review", params={"limit": 50})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "cleaner review" in html and '"rv-kept"' in html and '"rv-copy"' in html
+    assert "fr.published-in" in html  # the removed header line is labelled with its rule
+    assert "http://" not in html.replace("http://www.w3.org", "") and "src=\"http" not in html
+
+
 def test_health_ready_docs_and_rules(server):
     with server.client() as c:
         assert c.get("/healthz").json() == {"status": "ok"}

@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi import Body, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from .auth import ApiKey
 from .backend import Service
@@ -102,6 +102,11 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     def check_rules(request: Request, body: RulePackIn) -> RuleCheck:
         """The pack is checked, never loaded into the running service."""
         return _service(request).check_rules(body)
+
+    @app.get("/review", response_class=HTMLResponse, summary="The review page over what the service holds")
+    def review(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000) -> HTMLResponse:
+        """The last `limit` kept documents, their duplicates and clusters, as the `cleaner review` page."""
+        return HTMLResponse(_service(request).review(limit))
 
     @app.get("/healthz", summary="The process is up")
     def healthz() -> dict[str, str]:

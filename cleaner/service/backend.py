@@ -26,6 +26,7 @@ from ..models import Cleaned, Document, Rejected
 from ..packs import RulePackError, load_pack_text
 from ..pipeline import Pipeline, RunResult
 from ..report import Stats
+from ..review.page import render_review
 from .schemas import RuleCheck, RulePackIn, Verdict
 from .store import DocumentStore
 
@@ -129,6 +130,10 @@ class Service(Closing):
         failures += check_keep_against(rules, [*rules, *loaded], timeout)
         examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in rules)
         return RuleCheck(ok=not failures, rules=len(rules), examples=examples, failures=failures)
+
+    def review(self, limit: int) -> str:
+        """The review page (see `cleaner review`) over the last `limit` documents the service kept."""
+        return render_review(self.store.review_run(limit), self.pipeline.cleaner.rules, self.config)
 
     def corpus(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         """The stored documents as `(corpus record, raw record)` pairs; see `DocumentStore.corpus`."""

@@ -21,12 +21,13 @@ from contextlib import closing
 from typing import Any
 
 from ..pipeline import RunResult
+from ..review.run import Run
 
 _SCHEMA = (
     ("CREATE TABLE IF NOT EXISTS service_documents (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
      " record TEXT NOT NULL, raw TEXT NOT NULL, added REAL NOT NULL)"),
     ("CREATE TABLE IF NOT EXISTS service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL,"
-     " reason TEXT NOT NULL, similarity REAL, added REAL NOT NULL)"),
+     " reason TEXT NOT NULL, similarity REAL, added REAL NOT NULL, raw TEXT)"),
     "CREATE INDEX IF NOT EXISTS service_duplicates_cluster ON service_duplicates (cluster)",
 )
 
@@ -54,8 +55,8 @@ class DocumentStore:
               _dumps(doc.document.model_dump(include={"id", "text", "url", "html"}, exclude_none=True)), now)
              for doc in result.kept])
         self._writer.executemany(
-            "INSERT OR REPLACE INTO service_duplicates VALUES (?, ?, ?, ?, ?)",
-            [(r.id, r.dup_of, r.reason, r.similarity, now)
+            "INSERT OR REPLACE INTO service_duplicates VALUES (?, ?, ?, ?, ?, ?)",
+            [(r.id, r.dup_of, r.reason, r.similarity, now, _dumps(r.raw))
              for r in result.rejected if r.reason in ("duplicate", "exact_duplicate")])
 
     def _read(self) -> sqlite3.Connection:
@@ -76,6 +77,29 @@ class DocumentStore:
         if not stored and not members:
             return None
         return {"id": cluster_id, "kept": cluster_id, "kept_stored": stored, "duplicates": members}
+
+    def review_run(self, limit: int) -> Run:
+        """The last `limit` kept documents, the duplicates linked to them and their clusters, as a review `Run`."""
+        run = Run(name="cleaner serve")
+        with closing(self._read()) as db:
+            rows = db.execute("SELECT record, raw FROM (SELECT seq, record, raw FROM service_documents"
+                              " ORDER BY seq DESC LIMIT ?) ORDER BY seq", (limit,)).fetchall()
+            for record, raw in rows:
+                run.corpus.append(json.loads(record))
+                run.raw[run.corpus[-1]["id"]] = json.loads(raw).get("text", "")
+            kept = list(run.raw)
+            groups: dict[str, list[tuple[str, float]]] = {}
+            for start in range(0, len(kept), 500):
+                chunk = kept[start : start + 500]
+                for doc_id, cluster, reason, similarity, raw in db.execute(
+                        "SELECT id, cluster, reason, similarity, raw FROM service_duplicates"
+                        f" WHERE cluster IN ({','.join('?' * len(chunk))}) ORDER BY cluster, id", chunk):
+                    run.rejects.append({"id": doc_id, "stage": "dedup", "reason": reason, "detail": f"copy of {cluster}",
+                                        "dup_of": cluster, "similarity": similarity, "raw": json.loads(raw or "null")})
+                    groups.setdefault(cluster, []).append((doc_id, similarity or 1.0))
+        run.clusters = [{"id": k, "kept": k, "kept_in_index": False, "members": [k, *(d for d, _ in members)],
+                         "similarities": [[k, d, sim] for d, sim in members]} for k, members in sorted(groups.items())]
+        return run
 
     def counts(self) -> dict[str, int]:
         """How many documents are stored and how many duplicate links are held."""
