@@ -109,3 +109,18 @@ def test_flag_snippet_adds_one_keep_example_verbatim(text):
     rule = load_rules(Config.load()).by_id("generic.ticker")
     (flagged,) = load_pack_text(rule_pack_prefix(rule) + KEEP_ITEM + quoted(text) + "\n", "flagged")
     assert flagged.examples.keep == (*rule.examples.keep, text)
+
+
+def test_load_run_reads_sharded_compressed_and_parquet_outputs(tmp_path):
+    """The review reads a run whatever its output options, through the manifest."""
+    from conftest import SEEDS, run_cli
+
+    plain, odd = tmp_path / "plain", tmp_path / "odd"
+    assert run_cli("run", str(SEEDS), "--out", str(plain), "-q").returncode == 0
+    assert run_cli("run", str(SEEDS), "--out", str(odd), "-q", "--output-format", "parquet", "--shard-docs", "2").returncode == 0
+    assert (odd / "corpus-00002.parquet").is_file() and not (odd / "corpus.jsonl").exists()
+    a, b = load_run(plain), load_run(odd)
+    assert b.corpus == a.corpus and b.raw == a.raw and b.rejects == a.rejects and b.clusters == a.clusters
+    gz = tmp_path / "gz"
+    assert run_cli("run", str(SEEDS), "--out", str(gz), "-q", "--compression", "gz").returncode == 0
+    assert load_run(gz).corpus == a.corpus

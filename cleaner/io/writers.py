@@ -20,6 +20,10 @@ from types import TracebackType
 from typing import Any, BinaryIO, TextIO
 
 FORMATS = ("jsonl", "parquet")
+JSON_COLUMNS = ("langs", "edits", "meta")
+"""Parquet columns that hold a nested value as its JSON text."""
+OPTIONAL_COLUMNS = ("cluster", "warnings", "url", "meta", "html")
+"""Columns whose key a JSONL record leaves out when it has no value (see `Cleaned.record`)."""
 COMPRESSIONS = ("none", "gz", "zst")
 
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RUN_FILES = ("corpus.jsonl", "rejects.jsonl", "clusters.jsonl", "raw.jsonl")
-"""The files a run folder must hold for a review (`report.json` is read when present)."""
+from ..io.outputs import OutputError, output_files, read_output
+
+RUN_OUTPUTS = ("corpus", "rejects", "clusters", "raw")
+"""The outputs a run folder must hold for a review, in any output format (`report.json` is read when present)."""
 
 
 class RunError(ValueError):
@@ -32,8 +34,8 @@ class Run:
 
 
 def is_run_dir(path: str | Path) -> bool:
-    """True when `path` is a folder holding a run's corpus file."""
-    return (Path(path) / "corpus.jsonl").is_file()
+    """True when `path` is a folder holding a run's corpus."""
+    return Path(path).is_dir() and bool(output_files(Path(path), "corpus"))
 
 
 def load_run(path: str | Path) -> Run:
@@ -41,30 +43,22 @@ def load_run(path: str | Path) -> Run:
     folder = Path(path)
     if not folder.is_dir():
         raise RunError(f"{folder}: no such folder")
-    missing = [name for name in RUN_FILES if not (folder / name).is_file()]
+    files = {name: output_files(folder, name) for name in RUN_OUTPUTS}
+    missing = [f"{name}.jsonl" for name, paths in files.items() if not paths or not all(p.is_file() for p in paths)]
     if missing:
         raise RunError(f"{folder}: not a `cleaner run` output folder (missing {', '.join(missing)})")
     report_path = folder / "report.json"
-    return Run(
-        corpus=_jsonl(folder / "corpus.jsonl"),
-        raw={r["id"]: r.get("text", "") for r in _jsonl(folder / "raw.jsonl")},
-        rejects=_jsonl(folder / "rejects.jsonl"),
-        clusters=_jsonl(folder / "clusters.jsonl"),
-        report=_json(report_path) if report_path.is_file() else {},
-        name=folder.resolve().name,
-    )
-
-
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if line.strip():
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise RunError(f"{path}:{n}: not JSON ({exc.msg})") from None
-    return out
+    try:
+        return Run(
+            corpus=list(read_output(folder, "corpus")),
+            raw={r["id"]: r.get("text", "") for r in read_output(folder, "raw")},
+            rejects=list(read_output(folder, "rejects")),
+            clusters=list(read_output(folder, "clusters")),
+            report=_json(report_path) if report_path.is_file() else {},
+            name=folder.resolve().name,
+        )
+    except OutputError as exc:
+        raise RunError(str(exc)) from None
 
 
 def _json(path: Path) -> dict[str, Any]:
