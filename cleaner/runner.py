@@ -35,7 +35,7 @@ from .pipeline import _DEDUP_DETAIL, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
 from .runstate import RunState
-from .workers import prepare_stream
+from .workers import prepare_stream, strict
 
 STATE = ".cleaner"
 OUTPUT_NAMES = ("corpus", "raw", "rejects", "clusters")
@@ -57,6 +57,8 @@ class RunOptions:
     changed rules or config; `restart`: always start over."""
     progress: str | None = None
     """`bar`, `log` or `quiet` (None: a bar on a terminal, log lines otherwise)."""
+    strict: bool = False
+    """Stop at the first bad input (`StrictStop`) instead of rejecting it and going on."""
 
     def output_options(self) -> dict[str, Any]:
         """The options that shape the output bytes (part of the fingerprint)."""
@@ -134,7 +136,8 @@ class Runner:
             return
         items = islice(read_inputs(self.inputs, self.config, self.options.input_format, self.read_stats), done, None)
         batch, start = [], done
-        for prepared in prepare_stream(items, self.config, workers=self.options.workers):
+        stream = prepare_stream(items, self.config, workers=self.options.workers)
+        for prepared in strict(stream) if self.options.strict else stream:
             batch.append(prepared)
             if len(batch) >= 256:
                 state.add(start, batch)

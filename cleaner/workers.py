@@ -23,6 +23,10 @@ from .config import Config
 from .models import Document, Rejected
 
 
+BAD_INPUT = ("bad_input", "too_large")
+"""Rejection reasons that mean the input itself was broken (not a gate or a duplicate)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """One input record after the per-document stages, in the compact form a run stores.
@@ -41,6 +45,28 @@ class Prepared:
     published: str | None = None
     exact: int | None = None
     signature: bytes | None = None
+
+    @property
+    def problem(self) -> str | None:
+        """What `--strict` stops at: a `bad_input` rejection's detail, or the first repair flagged on
+        a record that was kept (invalid UTF-8, NUL bytes, mojibake); None for a sound record."""
+        if self.rejected:
+            return self.detail if self.record.get("reason") in BAD_INPUT else None
+        warnings = self.record.get("warnings")
+        return warnings[0] if warnings else None
+
+
+class StrictStop(Exception):
+    """`--strict` met bad input; the message names the record and what was wrong with it."""
+
+
+def strict(stream: Iterable[Prepared]) -> Iterator[Prepared]:
+    """`stream`, stopped with `StrictStop` at the first record that has a `problem`."""
+    for prepared in stream:
+        if prepared.problem:
+            named = f" (id {prepared.id})" if prepared.id else ""
+            raise StrictStop(f"--strict: stopped at bad input{named}: {prepared.problem}")
+        yield prepared
 
 
 def prepare_one(item: Document | Rejected, config: Config, gates: bool = True, sign: bool = True) -> Prepared:

@@ -53,7 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
                          compression=args.compression, shard_docs=args.shard_docs, workers=max(1, args.workers),
-                         resume=args.resume, progress="quiet" if args.quiet else None)
+                         resume=args.resume, progress="quiet" if args.quiet else None, strict=args.strict)
     out = Path(args.out)
     start = time.monotonic()
     summary = Runner(config, args.inputs, out, options).run()
