@@ -136,7 +136,7 @@ class Runner:
             return
         items = islice(read_inputs(self.inputs, self.config, self.options.input_format, self.read_stats), done, None)
         batch, start = [], done
-        stream = prepare_stream(items, self.config, workers=self.options.workers)
+        stream = prepare_stream(items, self.config, workers=self.options.workers, packed=True)
         for prepared in strict(stream) if self.options.strict else stream:
             batch.append(prepared)
             if len(batch) >= 256:

@@ -85,7 +85,7 @@ class RunState(Closing):
         """Store prepared records `start`, `start + 1`, ... in one transaction."""
         self._db.execute("BEGIN")
         self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-            (start + k, p.id, int(p.rejected), p.detail, pack(p.record), None if p.raw is None else pack(p.raw),
+            (start + k, p.id, int(p.rejected), p.detail, *(p.packed or (pack(p.record), None if p.raw is None else pack(p.raw))),
              p.raw_chars, None if p.rejected else len(p.record["text"]), p.published, p.exact, p.signature)
             for k, p in enumerate(rows)))
         self._db.execute("COMMIT")

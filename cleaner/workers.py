@@ -13,7 +13,7 @@ import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, islice
 from multiprocessing import get_context
 from typing import Any
@@ -45,6 +45,10 @@ class Prepared:
     published: str | None = None
     exact: int | None = None
     signature: bytes | None = None
+    packed: tuple[bytes, bytes | None] | None = None
+    """`record` and `raw` as `RunState` stores them (`runstate.pack`), when the stream was asked to pack
+    (`raw` itself is then left out): encoding and compressing in the workers keeps that work off the
+    run's main process."""
 
     @property
     def problem(self) -> str | None:
@@ -82,8 +86,14 @@ def prepare_one(item: Document | Rejected, config: Config, gates: bool = True, s
                     out.published, exact, None if signature is None else signature.tobytes())
 
 
-def _prepare_chunk(chunk: list[Document | Rejected], config: Config, gates: bool, sign: bool) -> list[Prepared]:
-    return [prepare_one(item, config, gates, sign) for item in chunk]
+def _prepare_chunk(chunk: list[Document | Rejected], config: Config, gates: bool, sign: bool,
+                   packed: bool = False) -> list[Prepared]:
+    out = [prepare_one(item, config, gates, sign) for item in chunk]
+    if not packed:
+        return out
+    from .runstate import pack  # runstate stores Prepared rows: imported here, not at the top
+
+    return [replace(p, raw=None, packed=(pack(p.record), None if p.raw is None else pack(p.raw))) for p in out]
 
 
 def _die_with_parent() -> None:
@@ -106,8 +116,9 @@ def default_workers() -> int:
 
 
 def prepare_stream(items: Iterable[Document | Rejected], config: Config, *, workers: int = 1, gates: bool = True,
-                   sign: bool = True, chunk: int = 64) -> Iterator[Prepared]:
-    """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process).
+                   sign: bool = True, packed: bool = False, chunk: int = 64) -> Iterator[Prepared]:
+    """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process), with
+    `Prepared.packed` filled when `packed` is asked for.
 
     An input of at most `chunk` records is done in this process whatever `workers` says: starting
     workers (each loads the rule packs and language models) would cost more than it saves."""
@@ -115,7 +126,7 @@ def prepare_stream(items: Iterable[Document | Rejected], config: Config, *, work
     head = list(islice(it, chunk + 1))
     if workers <= 1 or len(head) <= chunk:
         for item in chain(head, it):
-            yield prepare_one(item, config, gates, sign)
+            yield from _prepare_chunk([item], config, gates, sign, packed)
         return
     it = chain(head, it)
     pending: deque[Future] = deque()
@@ -126,7 +137,7 @@ def prepare_stream(items: Iterable[Document | Rejected], config: Config, *, work
                 batch = list(islice(it, chunk))
                 if not batch:
                     break
-                pending.append(pool.submit(_prepare_chunk, batch, config, gates, sign))
+                pending.append(pool.submit(_prepare_chunk, batch, config, gates, sign, packed))
             if not pending:
                 return
             yield from pending.popleft().result()
