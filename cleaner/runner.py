@@ -5,6 +5,10 @@ Stages, each restartable:
 1. **prepare**: read the inputs in order; clean, tag, gate and sign each record on a process pool;
    store the results in the run state a chunk at a time (`runstate.RunState`). A resumed run skips
    the records already stored.
+   With `learn_boilerplate`, **count** then **apply**: lines are counted per source over one
+   document per group of copies (grouped by a dedup pass that adds nothing to the index), and the
+   lines found to be boilerplate (`cleaner.boilerplate`) are removed from every cleaned document
+   with rule `repeated`, before dedup sees the texts.
 2. **dedup**: one `dedup_batch` over the stored signatures (no texts in memory) against the index;
    the verdicts are stored in the run state *before* the index commits its additions, so a run
    killed in between re-adds the missing kept documents instead of deciding again.
@@ -24,18 +28,24 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from .boilerplate import document_hashes
 from .config import Config
 from .dedup.cluster import Deduplicator, dedup_batch
-from .dedup.signature import DedupParams
+from .dedup.signature import DedupParams, Signer
+from .engine import clean_more
+from .gates import gate
 from .io.readers import read_inputs
 from .io.records import ReadStats
 from .io.writers import ShardedOutput
+from .kinds import Context
+from .kinds.repeated import RepeatedRule
 from .manifest import changes, count_records, fingerprint, read_manifest, write_manifest
+from .models import Cleaned, Document
 from .pipeline import _DEDUP_DETAIL, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
 from .runstate import RunState
-from .workers import prepare_stream
+from .workers import as_prepared, prepare_stream
 
 STATE = ".cleaner"
 OUTPUT_NAMES = ("corpus", "raw", "rejects", "clusters")
@@ -100,6 +110,7 @@ class Runner:
             done = self._resume_point(state, fp, resumable)
             self.progress.start_at(done, count_records(fp["inputs"]) if resumable else None)
             self._prepare(state, done)
+            self._learn(state)
             self._dedup(state)
             stats, report = self._write(state, fp)
         shutil.rmtree(self.out / STATE)
@@ -144,12 +155,56 @@ class Runner:
         if batch:
             state.add(start, batch)
             self.progress.update(len(batch), sum(p.raw_chars for p in batch))
-        state.set(stage="dedup", read=json.dumps(self.read_stats.as_dict(), sort_keys=True))
+        state.set(stage="count" if self.config.learn_boilerplate else "dedup",
+                  read=json.dumps(self.read_stats.as_dict(), sort_keys=True))
+
+    def _learn(self, state: RunState) -> None:
+        """With `learn_boilerplate`: count lines per source over one document per group of copies
+        (`count`), then remove what is boilerplate from every cleaned document (`apply`, resumable a
+        chunk at a time: a document left too short is rejected by the gates, the others signed again)."""
+        counts = state.line_counts()
+        if state.get("stage") == "count":
+            counts.reset()
+            with Deduplicator(self.index_path, self.dedup_params) as dedup:
+                seqs, items = state.dedup_items()
+                groups = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
+            counted = {seqs[pos] for pos, d in zip(groups.positions, groups.decisions) if d.kept}
+            del seqs, items, groups
+            after = -1
+            while chunk := state.cleaned(after):
+                for seq, record, raw in chunk:
+                    source = Document(**raw).host
+                    if seq in counted and source is not None:
+                        counts.add(source, document_hashes(source, record["text"]))
+                after = chunk[-1][0]
+            counts.spill()
+            state.set(stage="apply", applied="-1")
+        if state.get("stage") != "apply":
+            return
+        rule = RepeatedRule(frozenset(counts.frequent(self.config.repeated_min_docs, self.config.repeated_min_share)))
+        signer = Signer(self.dedup_params)
+        after = int(state.get("applied") or -1)
+        while chunk := state.cleaned(after):
+            changed = []
+            for seq, record, raw in chunk:
+                doc = Document(**raw)
+                cleaned = Cleaned(**record, document=doc)
+                out = clean_more(cleaned, [rule], Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout),
+                                 self.config.max_passes)
+                if out.edits != cleaned.edits:
+                    changed.append((seq, as_prepared(gate(out, self.config) or out, signer)))
+            after = chunk[-1][0]
+            state.replace(changed, applied=str(after))
+        state.set(stage="dedup")
+
+    @property
+    def dedup_params(self) -> DedupParams:
+        """The MinHash parameters of the config."""
+        return DedupParams(num_perm=self.config.num_perm, threshold=self.config.dedup_threshold,
+                           shingle_size=self.config.shingle_size)
 
     def _dedup(self, state: RunState) -> None:
-        params = DedupParams(num_perm=self.config.num_perm, threshold=self.config.dedup_threshold,
-                             shingle_size=self.config.shingle_size)
-        with Deduplicator(self.index_path, params) as dedup:
+        with Deduplicator(self.index_path, self.dedup_params) as dedup:
             if state.get("stage") == "dedup":
                 seqs, items = state.dedup_items()
                 with dedup.index.write_lock():
