@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .boilerplate import document_hashes
+from .boilerplate import LineCounts, document_hashes
 from .config import Config
 from .dedup.cluster import Deduplicator, dedup_batch
-from .dedup.signature import DedupParams, Signer
+from .dedup.signature import Signer
 from .engine import clean_more
 from .gates import gate
 from .io.readers import read_inputs
@@ -41,7 +42,7 @@ from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .manifest import changes, count_records, fingerprint, read_manifest, write_manifest
 from .models import Cleaned, Document
-from .pipeline import _DEDUP_DETAIL, dedup_rejection
+from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
 from .runstate import RunState
@@ -164,25 +165,13 @@ class Runner:
         chunk at a time: a document left too short is rejected by the gates, the others signed again)."""
         counts = state.line_counts()
         if state.get("stage") == "count":
-            counts.reset()
-            with Deduplicator(self.index_path, self.dedup_params) as dedup:
-                seqs, items = state.dedup_items()
-                groups = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
-            counted = {seqs[pos] for pos, d in zip(groups.positions, groups.decisions) if d.kept}
-            del seqs, items, groups
-            after = -1
-            while chunk := state.cleaned(after):
-                for seq, record, raw in chunk:
-                    source = Document(**raw).host
-                    if seq in counted and source is not None:
-                        counts.add(source, document_hashes(source, record["text"]))
-                after = chunk[-1][0]
-            counts.spill()
+            with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
+                count_lines(state, dedup, counts)
             state.set(stage="apply", applied="-1")
         if state.get("stage") != "apply":
             return
         rule = RepeatedRule(frozenset(counts.frequent(self.config.repeated_min_docs, self.config.repeated_min_share)))
-        signer = Signer(self.dedup_params)
+        signer = Signer(dedup_params(self.config))
         after = int(state.get("applied") or -1)
         while chunk := state.cleaned(after):
             changed = []
@@ -197,14 +186,8 @@ class Runner:
             state.replace(changed, applied=str(after))
         state.set(stage="dedup")
 
-    @property
-    def dedup_params(self) -> DedupParams:
-        """The MinHash parameters of the config."""
-        return DedupParams(num_perm=self.config.num_perm, threshold=self.config.dedup_threshold,
-                           shingle_size=self.config.shingle_size)
-
     def _dedup(self, state: RunState) -> None:
-        with Deduplicator(self.index_path, self.dedup_params) as dedup:
+        with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
             if state.get("stage") == "dedup":
                 seqs, items = state.dedup_items()
                 with dedup.index.write_lock():
@@ -254,6 +237,43 @@ class Runner:
         write_manifest(self.out, fp, corpus.files + raw.files + rejects.files + clusters.files,
                        {"read": stats.read, "kept": stats.cleaned, "rejected": stats.read - stats.cleaned})
         return stats, report
+
+
+def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts,
+                hashes: Callable[[str, str], set[int]] = document_hashes) -> set[int]:
+    """Fill `counts` (emptied first) with `hashes(source, text)` of the cleaned documents of `state`,
+    one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
+    it; the one with the smallest id counts); return the `seq` of the documents counted.
+
+    Copies on other sources do not matter: each source has counts of its own."""
+    counts.reset()
+    seqs, items = state.dedup_items()
+    groups = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
+    group_of = {seqs[pos]: (d.cluster or d.dup_of or d.id, d.id, items[pos].signed[0])
+                for pos, d in zip(groups.positions, groups.decisions)}
+    del seqs, items, groups
+    chosen: dict[tuple[str, str], tuple[str, int, int]] = {}
+    for seq, _, raw in all_cleaned(state):
+        source = Document(**raw).host
+        if source is not None:
+            group, doc_id, exact = group_of[seq]
+            chosen[source, group] = min(chosen.get((source, group), (doc_id, exact, seq)), (doc_id, exact, seq))
+    counted = {seq for _, _, seq in chosen.values()}
+    del group_of, chosen
+    for seq, record, raw in all_cleaned(state):
+        if seq in counted:
+            source = Document(**raw).host
+            counts.add(source, hashes(source, record["text"]))
+    counts.spill()
+    return counted
+
+
+def all_cleaned(state: RunState) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """(seq, record, raw document) of every cleaned record of `state`, a chunk at a time."""
+    after = -1
+    while chunk := state.cleaned(after):
+        yield from chunk
+        after = chunk[-1][0]
 
 
 def _with_cluster(record: dict[str, Any], cluster: str | None) -> dict[str, Any]:
