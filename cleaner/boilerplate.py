@@ -6,6 +6,14 @@ only together with the line next to it). Each unit is hashed with the document's
 host, or its `source` field; documents with neither are not counted) into a 64-bit key, and a
 document adds 1 to each of its distinct keys: counts are document frequencies.
 
+**Headlines of the day.** A document with a `published` day also counts, for its source on that
+day, the headline segments of its ticker-like lines (any line of its *raw* text that splits into two
+or more headlines, as the `ticker` kind reads them, so tickers the packs removed count too). A
+headline that recurs in the tickers of enough documents of the same source and day is boilerplate
+there: a ticker-like line made mostly of such headlines, and two or more consecutive lines that are
+such headlines (a list of the day's stories), are removed; a lone headline line (the article's own
+title) is not.
+
 A unit is boilerplate of its source when it is in at least `min_docs` documents of the source and
 in at least a share `min_share` of them. Only documents that are not duplicates of each other are
 counted (the caller passes one document per group of copies), so the text of a syndicated article
@@ -26,6 +34,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from hashlib import blake2b
 
+from .kinds.ticker import TickerRule
+from .text import line_key
 from .view import View
 
 LONG_WORDS = 3
@@ -59,13 +69,55 @@ def document_hashes(source: str, text: str) -> set[int]:
     return {unit_hash(source, unit) for unit, _ in units(View(text, []).keys)}
 
 
-def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[int]) -> list[int]:
-    """The indexes of the lines covered by a unit of `source` in `learned`, in order."""
+def day_source(source: str, published: str | None) -> str | None:
+    """The counting source of `source`'s headlines on the day of `published` (None without a day)."""
+    return f"{source}\x02{published}" if published and len(published) == 10 else None
+
+
+def headline_hashes(day: str, raw: str, timeout: float = 1.0) -> set[int]:
+    """The distinct keys of the headlines inside the ticker-like lines of a raw text."""
+    out = set()
+    for line in raw.split("\n"):
+        for segment in HEADLINES.segments(line, timeout) or ():
+            key = line_key(segment)
+            if key:
+                out.add(unit_hash(day, key))
+    return out
+
+
+def document_counts(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:
+    """What one document adds to `LineCounts`: (counting source, unit keys) for its clean text and,
+    with a day, for the headlines of its raw text."""
+    day = day_source(source, published)
+    return [(source, document_hashes(source, text))] + ([(day, headline_hashes(day, raw))] if day else [])
+
+
+def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[int], texts: list[str] | None = None,
+                      published: str | None = None, timeout: float = 1.0) -> list[int]:
+    """The indexes of the lines covered by a unit of `source` in `learned`, in order; with the lines'
+    `texts` and a `published` day, also the ticker lines and lists made of the day's headlines."""
     found: set[int] = set()
     for unit, lines in units(keys):
         if unit_hash(source, unit) in learned:
             found.update(lines)
+    day = day_source(source, published)
+    if day and texts is not None:
+        headline = [bool(key) and unit_hash(day, key) in learned for key in keys]
+        for i, text in enumerate(texts):
+            segments = None if headline[i] else HEADLINES.segments(text, timeout)
+            if segments and sum(unit_hash(day, line_key(s) or "") in learned for s in segments) >= 0.8 * len(segments):
+                found.add(i)  # a ticker of the day's headlines
+                headline[i] = True
+        nonblank = [i for i, key in enumerate(keys) if key is None or key]
+        for a, b in zip(nonblank, nonblank[1:]):
+            if headline[a] and headline[b]:  # a list of them; a lone one may be the article's title
+                found.update((a, b))
     return sorted(found)
+
+
+HEADLINES = TickerRule.model_construct(id="repeated", kind="ticker", description="headlines of the day",
+                                       min_line_chars=40, min_segments=2)
+"""The `ticker` kind read loosely (two segments, 40 characters): where headlines of the day are looked for."""
 
 
 class LineCounts:

@@ -24,12 +24,12 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .boilerplate import LineCounts, document_hashes
+from .boilerplate import LineCounts, document_counts
 from .config import Config
 from .dedup.cluster import Deduplicator, dedup_batch
 from .dedup.signature import Signer
@@ -178,7 +178,7 @@ class Runner:
             for seq, record, raw in chunk:
                 doc = Document(**raw)
                 cleaned = Cleaned(**record, document=doc)
-                out = clean_more(cleaned, [rule], Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout),
+                out = clean_more(cleaned, [replace(rule, published=cleaned.published)], Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout),
                                  self.config.max_passes)
                 if out.edits != cleaned.edits:
                     changed.append((seq, as_prepared(gate(out, self.config) or out, signer)))
@@ -239,9 +239,9 @@ class Runner:
         return stats, report
 
 
-def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts,
-                hashes: Callable[[str, str], set[int]] = document_hashes) -> set[int]:
-    """Fill `counts` (emptied first) with `hashes(source, text)` of the cleaned documents of `state`,
+def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, units: Callable = document_counts) -> set[int]:
+    """Fill `counts` (emptied first) with `units(source, published, clean text, raw text)` (see
+    `boilerplate.document_counts`) of the cleaned documents of `state`,
     one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
     it; the one with the smallest id counts); return the `seq` of the documents counted.
 
@@ -262,8 +262,8 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts,
     del group_of, chosen
     for seq, record, raw in all_cleaned(state):
         if seq in counted:
-            source = Document(**raw).host
-            counts.add(source, hashes(source, record["text"]))
+            for source, keys in units(Document(**raw).host, record["published"], record["text"], raw["text"]):
+                counts.add(source, keys)
     counts.spill()
     return counted
 

@@ -31,7 +31,7 @@ from typing import Any
 import regex
 import yaml
 
-from .boilerplate import LONG_WORDS, boilerplate_lines, document_hashes, unit_hash
+from .boilerplate import LONG_WORDS, boilerplate_lines, document_counts, unit_hash
 from .checks import check_keep_against, check_rule
 from .config import Config
 from .dates import DATE_PATTERN
@@ -77,10 +77,11 @@ def _literal(text: str) -> str:
     return regex.sub(r"\s+", lambda _: r"\s+", regex.escape(text, special_only=True, literal_spaces=True))
 
 
-def _hashes(source: str, text: str) -> set[int]:
-    """Line units (as `cleaner run` counts them) and line shapes."""
+def _units(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:
+    """What `cleaner run` counts, and the shapes of the lines (counted with the source's lines)."""
+    (_, lines), *headlines = document_counts(source, published, text, raw)
     shapes = {s for s in (shape(line) for line in text.split("\n")) if s}
-    return document_hashes(source, text) | {unit_hash(source + SHAPE_SOURCE, line_key(s) or s) for s in shapes}
+    return [(source, lines | {unit_hash(source + SHAPE_SOURCE, line_key(s) or s) for s in shapes}), *headlines]
 
 
 @dataclass
@@ -114,7 +115,7 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
             start += len(batch)
         counts = state.line_counts()
         with Deduplicator(":memory:", dedup_params(config)) as dedup:
-            counted = count_lines(state, dedup, counts, _hashes)
+            counted = count_lines(state, dedup, counts, _units)
         frequent = counts.frequent(config.repeated_min_docs, config.repeated_min_share)
         found = _Survey(frozenset(frequent))
         for seq, record, raw in all_cleaned(state):

@@ -247,3 +247,37 @@ def test_suggest_proposes_checked_rules_from_what_recurs(synthetic, tmp_path):
     check = run_cli("rules", "check", str(out))
     assert check.returncode == 0, check.stdout
     assert "0 failures" in check.stdout
+
+
+HEADLINES = ["Le Parlement adopte la réforme des retraites", "Botola : les résultats de la 18e journée",
+             "La Bourse de Casablanca termine en hausse", "Fortes pluies attendues sur le nord du pays",
+             "Le port de Tanger bat un nouveau record", "Exclusif : un ancien ministre témoigne",
+             "Rabat accueille la conférence africaine", "Les FAR récupèrent 40 km de territoire",
+             "Le festival de Fès dévoile sa programmation", "Un nouveau TGV relie Marrakech à Agadir",
+             "La saison touristique dépasse les attentes", "Les enseignants reprennent les cours lundi"]
+
+
+def test_headlines_recurring_in_the_tickers_of_a_day(tmp_path):
+    """Six pages of 13 December carry the day's ticker (removed by generic.ticker) and, at the end, two of
+    its headlines as lines: those go as `repeated`; each page's own headline above its article stays, and so
+    do the same headline lists on pages of another day that had no ticker."""
+    articles = _articles(12)
+    docs = []
+    for i in range(12):  # each headline is in three pages' text: too few to be boilerplate as a line
+        day, ticker = (13, "   ".join(HEADLINES[i:] + HEADLINES[:i]) + "\n") if i < 6 else (14, "")
+        text = (f"Publié dans Le Site le {day} - 12 - 2014\n{ticker}\n{HEADLINES[i]}\n\n" + "\n\n".join(articles[i])
+                + f"\n\n{HEADLINES[(i + 4) % 12]}\n{HEADLINES[(i + 8) % 12]}")
+        docs.append({"id": f"n{i:02d}", "url": f"https://site-du-jour.example/{i}", "text": text})
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    for i in range(12):
+        record = corpus[f"n{i:02d}"]
+        lines = record["text"].split("\n")
+        assert lines[0] == HEADLINES[i], i  # the page's own headline
+        removed = "\n".join(_removed(record, docs[i]["text"]))
+        if i < 6:
+            assert removed.split() == f"{HEADLINES[(i + 4) % 12]}\n{HEADLINES[(i + 8) % 12]}".split(), i
+            assert HEADLINES[(i + 4) % 12] not in lines
+        else:
+            assert not removed and lines[-1] == HEADLINES[(i + 8) % 12], i

@@ -14,12 +14,15 @@ from .base import Context, whole_lines
 @dataclass(frozen=True)
 class RepeatedRule:
     """Removes the lines of a document that `learned` (unit keys, see `cleaner.boilerplate`) calls
-    boilerplate of its source; consecutive ones go as one span, each span names the source.
+    boilerplate of its source (or headlines of its source on its `published` day); consecutive ones
+    go as one span, each span names the source.
 
     Not a pack kind: its lines come from the corpus, not from YAML (`cleaner rules suggest` turns
     them into `line`, `block`, `truncate` and `regex` rules a reviewer can keep)."""
 
     learned: frozenset[int]
+    published: str | None = None
+    """The document's `published` date: with a day, the headlines of that day are looked for too."""
     id: str = REPEATED_RULE
     kind: str = "repeated"
     requires: tuple[str, ...] = ()
@@ -32,8 +35,8 @@ class RepeatedRule:
         """Yield each run of boilerplate lines (blank lines between them included) as one hit."""
         if not self.learned or ctx.host is None:
             return
-        found = boilerplate_lines(ctx.host, view.keys, self.learned)
         lines = view.lines
+        found = boilerplate_lines(ctx.host, view.keys, self.learned, [line.text for line in lines], self.published, ctx.timeout)
         k = 0
         while k < len(found):
             first = last = found[k]
