@@ -172,19 +172,26 @@ class Runner:
             return
         rule = RepeatedRule(frozenset(counts.frequent(self.config.repeated_min_docs, self.config.repeated_min_share)))
         signer = Signer(dedup_params(self.config))
-        after = int(state.get("applied") or -1)
-        while chunk := state.cleaned(after):
-            changed = []
-            for seq, record, raw in chunk:
-                doc = Document(**raw)
-                cleaned = Cleaned(**record, document=doc)
-                out = clean_more(cleaned, [replace(rule, published=cleaned.published)], Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout),
-                                 self.config.max_passes)
-                if out.edits != cleaned.edits:
-                    changed.append((seq, as_prepared(gate(out, self.config) or out, signer)))
-            after = chunk[-1][0]
-            state.replace(changed, applied=str(after))
+        while self._apply_chunk(state, rule, signer):
+            pass
         state.set(stage="dedup")
+
+    def _apply_chunk(self, state: RunState, rule: RepeatedRule, signer: Signer) -> bool:
+        """Remove the learned boilerplate from the next chunk of cleaned documents after `applied`
+        (stored with the new `applied` in one transaction); False when none is left."""
+        chunk = state.cleaned(int(state.get("applied") or -1))
+        if not chunk:
+            return False
+        changed = []
+        for seq, record, raw in chunk:
+            doc = Document(**raw)
+            cleaned = Cleaned(**record, document=doc)
+            ctx = Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout)
+            out = clean_more(cleaned, [replace(rule, published=cleaned.published)], ctx, self.config.max_passes)
+            if out.edits != cleaned.edits:
+                changed.append((seq, as_prepared(gate(out, self.config) or out, signer)))
+        state.replace(changed, applied=str(chunk[-1][0]))
+        return True
 
     def _dedup(self, state: RunState) -> None:
         with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:

@@ -24,7 +24,13 @@ from cleaner.edits import REPEATED_RULE
 from cleaner.models import Document
 from cleaner.packs import load_rules
 from cleaner.review import load_run, render_review
-from cleaner.runner import RunOptions, Runner
+from cleaner.dedup.cluster import Deduplicator
+from cleaner.dedup.signature import Signer
+from cleaner.kinds.repeated import RepeatedRule
+from cleaner.manifest import fingerprint
+from cleaner.pipeline import dedup_params
+from cleaner.runner import STATE, RunOptions, Runner, count_lines
+from cleaner.runstate import RunState
 
 from conftest import SHARED, run_cli
 
@@ -281,3 +287,32 @@ def test_headlines_recurring_in_the_tickers_of_a_day(tmp_path):
             assert HEADLINES[(i + 4) % 12] not in lines
         else:
             assert not removed and lines[-1] == HEADLINES[(i + 8) % 12], i
+
+
+def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_path):
+    """Stopped after the counts and the first chunk of removals (more than one chunk of documents):
+    the rerun resumes at the next chunk, and its output is the uninterrupted run's, byte for byte."""
+    docs = [{"id": f"r{i:03d}", "url": f"https://site{i % 3}.example/{i}",
+             "text": f"Rubrique {i % 3}\n" + "\n".join(MENU) + "\n\n" + "\n\n".join(paragraphs) + "\n\n" + FOOTER}
+            for i, paragraphs in enumerate(_articles(270))]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    config = Config.load(learn_boilerplate=True)
+    _run([path], tmp_path / "reference", learn_boilerplate=True)
+    out = tmp_path / "stopped"
+    out.mkdir()
+    runner = Runner(config, [str(path)], out, RunOptions(workers=1, progress="quiet"))
+    with RunState(out / STATE / "state.sqlite") as state:
+        runner._resume_point(state, fingerprint(config, runner.inputs, runner.options.output_options()), True)
+        runner._prepare(state, 0)
+        with Deduplicator(out / "index.sqlite", dedup_params(config)) as dedup:
+            count_lines(state, dedup, state.line_counts())
+        state.set(stage="apply", applied="-1")
+        rule = RepeatedRule(frozenset(state.line_counts().frequent(config.repeated_min_docs, config.repeated_min_share)))
+        assert runner._apply_chunk(state, rule, Signer(dedup_params(config)))
+        assert 0 <= int(state.get("applied")) < len(docs) - 1
+    proc = run_cli("run", str(path), "--out", str(out), "--learn-boilerplate", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "stage apply" in proc.stderr
+    for name in ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json"):
+        assert (out / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
