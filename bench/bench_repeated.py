@@ -2,7 +2,7 @@
 
 Extracts the 743 pages of ../shared/dev/fr-pages.jsonl.gz once (`extract_html`, cached in
 bench/.cache/fr-pages-text.jsonl: id, url, text), then runs `cleaner run` (one worker) over the
-extracted texts with: the shipped packs alone; `repeated` alone (`--no-default-rules
+extracted texts (after one untimed run that loads the models) with: the shipped packs alone; `repeated` alone (`--no-default-rules
 --learn-boilerplate`); both; and both for a grid of `repeated_min_docs` × `repeated_min_share`.
 Characters removed are counted over the extracted text of the kept documents, whitespace folding
 apart. Then draws 50
@@ -19,6 +19,7 @@ import argparse
 import json
 import random
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from cleaner.edits import REPEATED_RULE, WHITESPACE_RULE
 from cleaner.html import extract_html
 from cleaner.io.readers import read_inputs
 from cleaner.models import Rejected
-from cleaner.runner import RunOptions, Runner
+from cleaner.runner import Runner, RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache" / "fr-pages-text.jsonl"
@@ -54,7 +55,9 @@ def extracted(pages: Path) -> Path:
 def run(texts: Path, folder: Path, **config) -> dict:
     """One `cleaner run` over `texts`; characters removed per rule over every cleaned document."""
     cfg = Config.load(**config)
+    start = time.perf_counter()
     Runner(cfg, [str(texts)], folder, RunOptions(workers=1, progress="quiet")).run()
+    seconds = time.perf_counter() - start
     rules: Counter = Counter()
     docs: Counter = Counter()
     edits = []
@@ -71,7 +74,7 @@ def run(texts: Path, folder: Path, **config) -> dict:
     report = json.loads((folder / "report.json").read_text())
     removed = sum(n for r, n in rules.items() if r != WHITESPACE_RULE)
     return {"rules": rules, "docs": docs, "removed": removed, "repeated": rules[REPEATED_RULE],
-            "raw_chars": raw_chars, "kept": report["cleaned"], "read": report["read"], "edits": edits,
+            "raw_chars": raw_chars, "kept": report["cleaned"], "read": report["read"], "edits": edits, "seconds": seconds,
             "folder": folder}
 
 
@@ -83,6 +86,7 @@ def main() -> None:
     defaults = Config.load()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        run(texts, tmp / "warm-up", learn_boilerplate=False)  # models and rule packs loaded once, untimed
         packs = run(texts, tmp / "packs", learn_boilerplate=False)
         alone = run(texts, tmp / "alone", learn_boilerplate=True, default_rules=False)
         both = run(texts, tmp / "both", learn_boilerplate=True)
@@ -95,16 +99,18 @@ def main() -> None:
                     grid[k, p] = run(texts, tmp / f"g{k}-{p}", learn_boilerplate=True, repeated_min_docs=k, repeated_min_share=p)
         sample_body, scored = sample(both)
 
-    lines = [f"## Learned boilerplate on fr-pages (`python bench/bench_repeated.py`)", "",
-             f"The {packs['read']:,} extracted pages of fr-pages through `cleaner run` (one worker), "
-             f"defaults `repeated_min_docs = {defaults.repeated_min_docs}`, `repeated_min_share = {defaults.repeated_min_share}`; "
-             "characters removed over the extracted text of the kept documents, whitespace folding apart.", "",
-             "| rules | kept | chars removed | of which `repeated` | docs touched by `repeated` |", "|---|---:|---:|---:|---:|"]
+    lines = ["## Learned boilerplate on fr-pages (`python bench/bench_repeated.py`)", "",
+             (f"The {packs['read']:,} extracted pages of fr-pages through `cleaner run` (one worker), "
+              f"defaults `repeated_min_docs = {defaults.repeated_min_docs}`, `repeated_min_share = {defaults.repeated_min_share}`; "
+              "characters removed over the extracted text of the kept documents, whitespace folding apart."), "",
+             "| rules | kept | chars removed | of which `repeated` | docs touched by `repeated` | run time |",
+             "|---|---:|---:|---:|---:|---:|"]
     for name, r in (("shipped packs alone", packs), ("`repeated` alone", alone), ("both", both)):
         share = r["removed"] / max(1, r["raw_chars"])
-        lines.append(f"| {name} | {r['kept']:,} | {r['removed']:,} ({share:.2%}) | {r['repeated']:,} | {r['docs'][REPEATED_RULE]:,} |")
-    lines += ["", "`repeated` characters (and kept documents) with the shipped packs, by `repeated_min_docs` (rows) and "
-              "`repeated_min_share` (columns):", "",
+        lines.append(f"| {name} | {r['kept']:,} | {r['removed']:,} ({share:.2%}) | {r['repeated']:,} | "
+                     f"{r['docs'][REPEATED_RULE]:,} | {r['seconds']:.1f} s |")
+    lines += ["", ("`repeated` characters (and kept documents) with the shipped packs, by `repeated_min_docs` (rows) and "
+                   "`repeated_min_share` (columns):"), "",
               "| min_docs | " + " | ".join(f"{p:g}" for p in GRID_SHARE) + " |", "|---:|" + "---:|" * len(GRID_SHARE)]
     for k in GRID_DOCS:
         lines.append(f"| {k} | " + " | ".join(f"{grid[k, p]['repeated']:,} ({grid[k, p]['kept']})" for p in GRID_SHARE) + " |")

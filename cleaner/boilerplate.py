@@ -33,6 +33,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from hashlib import blake2b
+from itertools import pairwise
 
 from .kinds.ticker import TickerRule
 from .text import line_key
@@ -109,7 +110,7 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
                 found.add(i)  # a ticker of the day's headlines
                 headline[i] = True
         nonblank = [i for i, key in enumerate(keys) if key is None or key]
-        for a, b in zip(nonblank, nonblank[1:]):
+        for a, b in pairwise(nonblank):
             if headline[a] and headline[b]:  # a list of them; a lone one may be the article's title
                 found.update((a, b))
     return sorted(found)

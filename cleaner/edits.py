@@ -12,8 +12,8 @@ REPEATED_RULE = "repeated"
 """Rule id of the lines `cleaner run` learned as a source's boilerplate (`cleaner.boilerplate`)."""
 BUILT_IN_RULES = {
     WHITESPACE_RULE: ("whitespace", "lines trimmed, blank lines folded"),
-    REPEATED_RULE: ("repeated", "boilerplate learned from the corpus: a line (or a run of short lines) seen in many "
-                                "documents of the same source, counted once per group of duplicates"),
+    REPEATED_RULE: ("repeated", ("boilerplate learned from the corpus: a line (or a run of short lines) seen in many "
+                                 "documents of the same source, counted once per group of duplicates")),
 }
 """(kind, description) of the rule ids that no pack defines, for the review and the diff."""
 

@@ -104,15 +104,19 @@ class Suggestions:
     rules: int
     dropped: list[str]
     documents: int
+    unread: list[str]
+    """Why each input record that could not be cleaned was rejected."""
 
 
 def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto", workers: int = 1) -> Suggestions:
     """Read, clean and count `inputs`, and suggest rules (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="cleaner-suggest-") as tmp, RunState(Path(tmp) / "state.sqlite") as state:
         start, items = 0, prepare_stream(read_inputs(list(inputs), config, input_format), config, workers=workers, gates=False)
+        unread: list[str] = []
         while batch := list(islice(items, 256)):
             state.add(start, batch)
             start += len(batch)
+            unread += [p.detail for p in batch if p.rejected]
         counts = state.line_counts()
         with Deduplicator(":memory:", dedup_params(config)) as dedup:
             counted = count_lines(state, dedup, counts, _units)
@@ -126,7 +130,7 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
               "# then run `cleaner rules check` on this file.\n")
     pack = {"description": "rules suggested from what recurs in the corpus", "rules": rules}
     text = yaml.dump(pack, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
-    return Suggestions(header + text, len(rules), dropped, start)
+    return Suggestions(header + text, len(rules), dropped, start, unread)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -67,6 +67,9 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
     """`cleaner rules suggest`: a pack of rules learned from the inputs, every one passing `rules check`."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field,
                          repeated_min_docs=args.min_docs, repeated_min_share=args.min_share)
+    if args.out != "-" and not Path(args.out).parent.is_dir():
+        print(f"cleaner: --out {args.out}: no folder {Path(args.out).parent}", file=sys.stderr)
+        return 2
     found = suggest(args.inputs, config, input_format=args.input_format, workers=max(1, args.workers))
     if args.out == "-":
         sys.stdout.write(found.yaml)
@@ -74,6 +77,8 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
         Path(args.out).write_text(found.yaml, encoding="utf-8")
     for reason in found.dropped:
         print(f"left out {reason}", file=sys.stderr)
+    if found.unread:
+        print(f"{len(found.unread):,} input records not used (first: {found.unread[0]})", file=sys.stderr)
     print(f"{found.rules} rules suggested from {found.documents:,} records ({len(found.dropped)} left out) -> {args.out}",
           file=sys.stderr)
     return 0
