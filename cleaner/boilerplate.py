@@ -41,6 +41,9 @@ from .view import View
 
 LONG_WORDS = 3
 """A line of this many words counts on its own; a shorter one only in a run with its neighbour."""
+HEADLINES = TickerRule.model_construct(id="repeated", kind="ticker", description="headlines of the day",
+                                       min_line_chars=40, min_segments=2)
+"""The `ticker` kind read loosely (two segments, 40 characters): where headlines of the day are looked for."""
 
 
 def unit_hash(source: str, unit: str) -> int:
@@ -114,11 +117,6 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
             if headline[a] and headline[b]:  # a list of them; a lone one may be the article's title
                 found.update((a, b))
     return sorted(found)
-
-
-HEADLINES = TickerRule.model_construct(id="repeated", kind="ticker", description="headlines of the day",
-                                       min_line_chars=40, min_segments=2)
-"""The `ticker` kind read loosely (two segments, 40 characters): where headlines of the day are looked for."""
 
 
 class LineCounts:

@@ -15,7 +15,7 @@ BUILT_IN_RULES = {
     REPEATED_RULE: ("repeated", ("boilerplate learned from the corpus: a line (or a run of short lines) seen in many "
                                  "documents of the same source, counted once per group of duplicates")),
 }
-"""(kind, description) of the rule ids that no pack defines, for the review and the diff."""
+"""(kind, description) of the rule ids that no pack defines, for the review page."""
 
 
 def replay(raw: str, edits: Iterable[Edit]) -> str:
