@@ -185,6 +185,8 @@ class Runner:
         changed = []
         for seq, record, raw in chunk:
             doc = Document(**raw)
+            if doc.host is None:  # no source: nothing learned for it
+                continue
             cleaned = Cleaned(**record, document=doc)
             ctx = Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout)
             out = clean_more(cleaned, [replace(rule, published=cleaned.published)], ctx, self.config.max_passes)
