@@ -20,7 +20,8 @@ from typing import Any
 
 from .api import pipeline_for
 from .config import Config
-from .models import Document, Rejected
+from .dedup.signature import Signer
+from .models import Cleaned, Document, Rejected
 
 
 BAD_INPUT = ("bad_input", "too_large")
@@ -76,12 +77,16 @@ def strict(stream: Iterable[Prepared]) -> Iterator[Prepared]:
 def prepare_one(item: Document | Rejected, config: Config, gates: bool = True, sign: bool = True) -> Prepared:
     """Run the per-document stages on one input record."""
     pipeline = pipeline_for(config)
-    out = pipeline.prepare(item, gates=gates)
+    return as_prepared(pipeline.prepare(item, gates=gates), pipeline.dedup.signer if sign else None)
+
+
+def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
+    """The stored form of a document after the per-document stages (signed when `signer` is given)."""
     if isinstance(out, Rejected):
         return Prepared(out.id, True, out.detail, out.record())
     record = out.record()
     record.pop("cluster", None)
-    exact, signature = pipeline.dedup.signer.sign(out.text) if sign else (None, None)
+    exact, signature = signer.sign(out.text) if signer else (None, None)
     return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
                     out.published, exact, None if signature is None else signature.tobytes())
 
@@ -91,9 +96,9 @@ def _prepare_chunk(chunk: list[Document | Rejected], config: Config, gates: bool
     out = [prepare_one(item, config, gates, sign) for item in chunk]
     if not packed:
         return out
-    from .runstate import pack  # runstate stores Prepared rows: imported here, not at the top
+    from .runstate import pack_prepared  # runstate stores Prepared rows: imported here, not at the top
 
-    return [replace(p, raw=None, packed=(pack(p.record), None if p.raw is None else pack(p.raw))) for p in out]
+    return [replace(p, raw=None, packed=pack_prepared(p)) for p in out]
 
 
 def _die_with_parent() -> None:
