@@ -47,6 +47,10 @@ class Config(BaseModel):
     """Words per shingle."""
     dedup_threshold: float = Field(0.5, gt=0, lt=1)
     """Estimated Jaccard similarity of clean texts at or above which a document is a near-duplicate."""
+    shape: bool = True
+    """Run `shape` rules (boilerplate lines found by their shape and neighbours)."""
+    shape_off_sources: tuple[str, ...] = ()
+    """Hosts (and their subdomains) whose documents `shape` rules leave alone."""
 
     @classmethod
     def load(cls, file: str | Path | None = None, **overrides: Any) -> Config:

@@ -53,6 +53,8 @@ class Edit(BaseModel):
     kind: Literal["remove", "extract"] = "remove"
     field: FieldName | None = None
     value: str | None = None
+    why: str | None = None
+    """What decided the edit, for rules that decide by features (`shape`: the line's features)."""
 
     @model_validator(mode="after")
     def _check(self) -> Edit:

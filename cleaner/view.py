@@ -18,12 +18,14 @@ class Line(NamedTuple):
 
 
 class Hit(NamedTuple):
-    """A span a rule wants gone, in view offsets; with `field`, its text moves into that field."""
+    """A span a rule wants gone, in view offsets; with `field`, its text moves into that field; `why`
+    says what decided it, for rules that decide by features."""
 
     start: int
     end: int
     field: str | None = None
     value: str | None = None
+    why: str | None = None
 
 
 class View:
