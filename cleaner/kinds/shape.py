@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ..view import Hit, View
 from .base import Context, Rule, host_in, line_hits, register
-from .shapefeatures import LineFeatures, line_features, stoplist_for
+from .shapefeatures import GUESS_CHARS, LineFeatures, capital_share, has_sentence, line_features, may_link, stoplist_for
 
 
 @dataclass
@@ -34,7 +34,8 @@ class ShapeRule(Rule):
     First each non-blank line gets a class from its own features (see `classify`): `good` (prose:
     at least `prose_words` words, sentence punctuation, at least `prose_stopwords` stopwords; never
     removed), `bad` (a copyright line, link-like tokens over `max_link_density` per word, or a row of
-    `row_words` or more words with under `stopwords_low` stopwords and no sentence), `short` (under
+    `row_words` or more words, `row_capitals` of them capitalised, under `stopwords_low` stopwords and
+    no sentence; or every line of a list block, see `_list_blocks`), `short` (under
     `short_words` words, or mostly capitalised or numeric words) or `neargood` (the rest). Then
     jusText's own context pass (`justext.core.revise_paragraph_classification`) decides the short and
     near-good lines by their nearest good or bad neighbours: between content they stay, between
@@ -49,10 +50,14 @@ class ShapeRule(Rule):
     prose_stopwords: float = Field(0.2, ge=0, le=1)
     sentence_words: int = Field(3, ge=1)
     row_words: int = Field(8, ge=1)
+    row_capitals: float = Field(0.5, ge=0, le=1)
     stopwords_low: float = Field(0.1, ge=0, le=1)
     max_link_density: float = Field(0.2, gt=0)
     max_capitals: float = Field(0.8, gt=0, le=1)
     max_digits: float = Field(0.5, gt=0, le=1)
+    block_lines: int = Field(4, ge=2)
+    block_words: float = Field(4.0, gt=0)
+    block_stopwords: float = Field(0.25, ge=0, le=1)
     heading_words: int = Field(15, ge=1)
     max_heading_distance: int = Field(200, ge=0)
 
@@ -65,10 +70,10 @@ class ShapeRule(Rule):
             return "good", "prose"
         if f.copyright:
             return "bad", "copyright line"
-        if f.links and f.link_density > self.max_link_density:
-            return "bad", f"link-like tokens {f.link_density:.2f} per word"
-        if f.words >= self.row_words and f.stopwords < self.stopwords_low and not f.sentence:
-            return "bad", "a row of words without stopwords or sentence"
+        if f.links > self.max_link_density:
+            return "bad", "link-like tokens"
+        if f.words >= self.row_words and f.stopwords < self.stopwords_low and f.capitals >= self.row_capitals and not f.sentence:
+            return "bad", "a row of capitalised words without stopwords or sentence"
         if f.words < self.short_words:
             if f.words >= self.sentence_words and f.sentence and f.stopwords >= self.prose_stopwords:
                 return "neargood", "a short sentence"
@@ -78,8 +83,12 @@ class ShapeRule(Rule):
         return "neargood", "near prose"
 
     def verdicts(self, view: View, lang: str | None) -> list[Verdict | None]:
-        """The final verdict on every line of the view (None for a blank line)."""
-        _, stoplist = stoplist_for(view.text, lang)
+        """The final verdict on every line of the view (None for a blank line; all None when no line
+        can be boilerplate by its own shape, since then the context pass keeps every line)."""
+        if not self._may_remove(view):
+            return [None] * len(view.lines)
+        long_lines = (line.text for line in view.lines if line.text.count(" ") >= self.prose_words)
+        stoplist = stoplist_for(("\n".join(long_lines) or view.text)[:GUESS_CHARS], lang)
         lines: list[Verdict | None] = []
         for line in view.lines:
             if not line.text.strip():
@@ -88,6 +97,7 @@ class ShapeRule(Rule):
             features = line_features(line.text, stoplist)
             cf_class, reason = self.classify(features)
             lines.append(Verdict(line.text, features, cf_class, reason))
+        self._list_blocks(lines)
         for i, v in enumerate(lines):
             if v is not None and v.cf_class in ("short", "neargood"):
                 v.heading = self._heading(v, lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)
@@ -97,6 +107,54 @@ class ShapeRule(Rule):
         edges = [Verdict("", None, "good", "edge of the text")], [Verdict("", None, "good", "edge of the text")]
         revise_paragraph_classification(edges[0] + shown + edges[1], self.max_heading_distance)
         return lines
+
+    def _may_remove(self, view: View) -> bool:
+        """A cheap necessary condition for a `bad` line (see `classify` and `_list_blocks`): a copyright
+        sign, a link-like character, a row of `row_words` words without sentence punctuation, or
+        `block_lines` consecutive lines of at most `block_words` words on average."""
+        run, run_words = 0, 0
+        for line in view.lines:
+            text = line.text
+            words = len(text.split())
+            if not words:
+                run, run_words = 0, 0
+                continue
+            if "©" in text or "&copy" in text or may_link(text) or self._may_be_row(text, words):
+                return True
+            run, run_words = run + 1, run_words + words
+            if run >= self.block_lines and run_words <= self.block_words * run:
+                return True
+        return False
+
+    def _may_be_row(self, text: str, words: int) -> bool:
+        return words >= self.row_words and not has_sentence(text) and capital_share(text) >= self.row_capitals
+
+    def _list_blocks(self, lines: list[Verdict | None]) -> None:
+        """Make `bad` every line of a list block: at least `block_lines` consecutive lines, none prose,
+        of at most `block_words` words on average and under `block_stopwords` stopwords (a menu, a
+        link list), unless prose stands right before and right after it."""
+        blocks, start = [], None
+        for i, v in enumerate([*lines, None]):
+            if v is not None and start is None:
+                start = i
+            elif v is None and start is not None:
+                blocks.append((start, i))
+                start = None
+        for a, b in blocks:
+            block = lines[a:b]
+            if b - a < self.block_lines or any(v.cf_class == "good" for v in block):
+                continue
+            words = sum(v.features.words for v in block) / len(block)
+            stop = sum(v.features.stopwords for v in block) / len(block)
+            if words > self.block_words or stop >= self.block_stopwords:
+                continue
+            before = next((v for v in reversed(lines[:a]) if v is not None), None)
+            after = next((v for v in lines[b:] if v is not None), None)
+            if before is not None and after is not None and before.cf_class == after.cf_class == "good":
+                continue
+            for v in block:
+                if v.cf_class != "bad":
+                    v.cf_class, v.reason = "bad", f"a list block of {len(block)} lines ({words:.1f} words, stopwords {stop:.2f} on average)"
 
     def _heading(self, v: Verdict, before: Verdict | None, after: Verdict | None) -> bool:
         """A heading: a short line alone in its block, capitalised (or numbered), not a sentence."""

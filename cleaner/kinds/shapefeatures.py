@@ -14,54 +14,83 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import justext
+import regex
 from lingua import Language
 
 from ..text import SENTENCE_BREAK, ends_sentence
 
 WORD = re.compile(r"\w+")
-LINK = re.compile(r"https?://\S+|www\.\S+|(?<!\S)[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|fr|be|ch|ca|ma|info|io|co)(?:/\S*)?|[|>]|(?<!\w)[#@]\w+")
-"""Link-like tokens: URLs and bare domains, `|` and `>` separators, `#tags` and `@handles`
-(`»` and `›` are counted apart: as closing quotes they pair with `«` and `‹`)."""
-GUESS_CHARS = 50_000
-"""How much of a text the stoplist guess reads."""
+LINK = re.compile(r"https?://\S+|www\.\S+|[|>]|[#@]\w+")
+"""Link-like tokens: URLs, `|` and `>` separators, `#tags` and `@handles` (`»` and `›` are counted
+apart: as closing quotes they pair with `«` and `‹`)."""
+LINK_HINTS = ("/", "www", "|", ">", "#", "@", "»", "›")
+"""A line holding none of these has no link-like token (a cheap test before the pattern)."""
+CAPITAL = regex.compile(r"\b\p{Lu}")
+DIGIT = re.compile(r"\b\d")
+ANY_DIGIT = re.compile(r"\d")
+HEAD_CHARS = 400
+"""The shares are read over a line's first characters: enough to tell prose from a list, and a long
+paragraph costs no more than a short one."""
+GUESS_CHARS = 2_000
+"""How much of a text's prose the stoplist guess reads."""
+GUESS_WORDS = 40
+"""The guess weighs the text's most frequent words only: in prose, they are its stopwords."""
 
 
 @dataclass(frozen=True)
 class LineFeatures:
-    """The shape of one line: word count, stopword share, sentence punctuation, share of capitalised
-    words, link-like tokens and share of tokens holding digits."""
+    """The shape of one line: its words, and over its first `HEAD_CHARS` characters the share of
+    stopwords, of capitalised words, of link-like tokens per word and of tokens starting with a
+    digit; whether it has sentence punctuation (a sentence end, an inner sentence break, a colon at
+    the end) and a copyright sign."""
 
     words: int
     stopwords: float
     sentence: bool
     capitals: float
-    links: int
+    links: float
     digits: float
     copyright: bool
-
-    @property
-    def link_density(self) -> float:
-        """Link-like tokens per word."""
-        return self.links / max(self.words, 1)
 
     def describe(self) -> str:
         """The features as one short line, for the review."""
         return (f"{self.words} words, stopwords {self.stopwords:.2f}, {'sentence' if self.sentence else 'no sentence'}, "
-                f"capitals {self.capitals:.2f}, links {self.links}, digits {self.digits:.2f}" + (", ©" if self.copyright else ""))
+                f"capitals {self.capitals:.2f}, links {self.links:.2f}, digits {self.digits:.2f}" + (", ©" if self.copyright else ""))
 
 
-def line_features(text: str, stoplist: frozenset[str]) -> LineFeatures:
-    """The features of one line (already trimmed) under `stoplist`."""
-    tokens = WORD.findall(text)
+def has_sentence(text: str) -> bool:
+    """Sentence punctuation: a sentence end, a colon at the end, or a sentence break in the head."""
+    return ends_sentence(text) or text.endswith(":") or bool(SENTENCE_BREAK.search(text, 0, HEAD_CHARS))
+
+
+def may_link(text: str) -> bool:
+    """False when a line's head holds no link-like token, a cheap test before `line_features`."""
+    head = text[:HEAD_CHARS]
+    return any(h in head for h in LINK_HINTS)
+
+
+def capital_share(text: str) -> float:
+    """The share of the words in a line's head that start with a capital letter."""
+    head = text[:HEAD_CHARS]
+    return len(CAPITAL.findall(head)) / (len(WORD.findall(head)) or 1)
+
+
+@lru_cache(maxsize=1 << 16)
+def line_features(text: str, stoplist_name: str) -> LineFeatures:
+    """The features of one line (already trimmed) under the named stoplist (cached: the engine shows a
+    rule the same lines again after each removal)."""
+    stoplist = stoplist_words(stoplist_name)
+    head = text[:HEAD_CHARS]
+    tokens = WORD.findall(head.lower())
     n = len(tokens) or 1
-    links = len(LINK.findall(text)) + max(0, text.count("»") - text.count("«")) + max(0, text.count("›") - text.count("‹"))
+    links = (len(LINK.findall(head)) if may_link(text) else 0) + max(0, head.count("»") - head.count("«")) + max(0, head.count("›") - head.count("‹"))
     return LineFeatures(
         words=len(text.split()),
-        stopwords=sum(t.lower() in stoplist for t in tokens) / n,
-        sentence=ends_sentence(text) or text.endswith(":") or bool(SENTENCE_BREAK.search(text)),
-        capitals=sum(t[0].isupper() for t in tokens) / n,
-        links=links,
-        digits=sum(t[0].isdigit() for t in tokens) / n,
+        stopwords=sum(map(stoplist.__contains__, tokens)) / n,
+        sentence=has_sentence(text),
+        capitals=capital_share(text),
+        links=links / max(len(head.split()), 1),
+        digits=len(DIGIT.findall(head)) / n if ANY_DIGIT.search(head) else 0.0,
         copyright="©" in text or "&copy" in text,
     )
 
@@ -91,18 +120,22 @@ def _by_iso(lang: str) -> str | None:
     return None
 
 
-def stoplist_for(text: str, lang: str | None) -> tuple[str, frozenset[str]]:
-    """The name and words of the stoplist to read `text` with: `lang`'s when it has one, else the
-    list with the highest share of stopwords in the text ("none" and an empty list when no word is
-    a stopword of any list)."""
+def stoplist_words(name: str) -> frozenset[str]:
+    """The words of a stoplist by name (`none`: no words)."""
+    return _stoplists().get(name, frozenset())
+
+
+@lru_cache(maxsize=256)
+def stoplist_for(sample: str, lang: str | None) -> str:
+    """The name of the stoplist to read a text with: `lang`'s when it has one, else the list with the
+    highest share of stopwords in `sample` (some of the text's prose), or "none" when no word of it
+    is a stopword of any list."""
     name = _by_iso(lang) if lang else None
-    if name is None:
-        counts = Counter(WORD.findall(text[:GUESS_CHARS].lower()))
-        index, scores = _index(), Counter()
-        for word, count in counts.items():
-            for list_name in index.get(word, ()):
-                scores[list_name] += count
-        if not scores:
-            return "none", frozenset()
-        name = min(scores, key=lambda k: (-scores[k], k))
-    return name, _stoplists()[name]
+    if name is not None:
+        return name
+    counts = Counter(WORD.findall(sample.lower())).most_common(GUESS_WORDS)
+    index, scores = _index(), Counter()
+    for word, count in counts:
+        for list_name in index.get(word, ()):
+            scores[list_name] += count
+    return min(scores, key=lambda k: (-scores[k], k)) if scores else "none"
