@@ -10,7 +10,7 @@ from justext.core import revise_paragraph_classification
 from pydantic import Field
 
 from ..view import Hit, View
-from .base import Context, Rule, host_in, line_hits, register
+from .base import Context, Rule, host_in, register, whole_lines
 from .shapefeatures import GUESS_CHARS, LineFeatures, capital_share, has_sentence, line_features, may_link, stoplist_for
 
 
@@ -163,13 +163,17 @@ class ShapeRule(Rule):
         return alone and v.features.words <= self.heading_words and not v.features.sentence and (first.isupper() or first.isdigit())
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        verdicts = self.verdicts(view, ctx.lang)
-        for i, v in enumerate(verdicts):
-            if v is not None and v.class_type == "bad":
-                context = "" if v.cf_class == "bad" else "; between boilerplate"
-                why = f"{v.reason}{context} ({v.features.describe()})"
-                hit = next(line_hits(view, (i,)))
-                yield hit._replace(why=why)
+        gone = False
+        for line, v in zip(view.lines, self.verdicts(view, ctx.lang)):
+            if v is None or v.class_type != "bad":
+                gone = False
+                continue
+            context = "" if v.cf_class == "bad" else "; between boilerplate"
+            why = f"{v.reason}{context} ({v.features.describe()})"
+            # the line above went with its newline: the last line goes without the one before it
+            hit = Hit(line.start, line.end) if gone else whole_lines(view, line.start, line.end)
+            gone = True
+            yield hit._replace(why=why)
 
 
 def shape_scoped(rules: list[Rule], host: str | None, on: bool = True, off_sources: tuple[str, ...] = ()) -> list[Rule]:
