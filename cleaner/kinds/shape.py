@@ -40,8 +40,9 @@ class ShapeRule(Rule):
     jusText's own context pass (`justext.core.revise_paragraph_classification`) decides the short and
     near-good lines by their nearest good or bad neighbours: between content they stay, between
     boilerplate they go; a short heading-like line followed by content within `max_heading_distance`
-    characters stays. The text's ends count as boilerplate only when some line is bad by its own shape,
-    so a text with no boilerplate line loses nothing. Each removal says which features decided it.
+    characters stays. The ends of the text count as boilerplate, as in jusText, but only in a text
+    with both prose and a line that is bad by its own shape: any other text loses nothing. Each
+    removal says which features decided it.
     """
 
     kind: Literal["shape"]
@@ -102,10 +103,9 @@ class ShapeRule(Rule):
             if v is not None and v.cf_class in ("short", "neargood"):
                 v.heading = self._heading(v, lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)
         shown = [v for v in lines if v is not None]
-        if not any(v.cf_class == "good" for v in shown):
-            return [None] * len(lines)  # no prose to tell boilerplate from: nothing is decided
-        edges = [Verdict("", None, "good", "edge of the text")], [Verdict("", None, "good", "edge of the text")]
-        revise_paragraph_classification(edges[0] + shown + edges[1], self.max_heading_distance)
+        if not any(v.cf_class == "good" for v in shown) or not any(v.cf_class == "bad" for v in shown):
+            return [None] * len(lines)  # no prose to tell boilerplate from, or no boilerplate: nothing goes
+        revise_paragraph_classification(shown, self.max_heading_distance)
         return lines
 
     def _may_remove(self, view: View) -> bool:
