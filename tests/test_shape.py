@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import run_cli
 from inscriptis import get_text
 
 from cleaner import Cleaner, Config, Document, replay
 from cleaner.kinds.shapefeatures import line_features, stoplist_for
-from conftest import run_cli
 
 PROSE = "Les agriculteurs de la région ont récolté cette année plus de blé que prévu, grâce à un printemps pluvieux."
 MORE = "Les coopératives craignent pourtant que l'abondance fasse baisser les prix d'achat dès l'automne."
@@ -113,10 +113,13 @@ def test_a_source_scoped_shape_rule_replaces_the_default_for_its_site(tmp_path):
         "    sources: [example.com]\n"
         "    block_lines: 50\n"
         "    examples:\n"
-        "      remove: [\"Accueil | Sport | Culture\\n\\nLe conseil municipal a voté mardi le budget de l'année prochaine.\"]\n"
-        "      keep: [\"* Accueil\\n* Politique\\n* Économie\\n* Sport\\n\\nLe conseil municipal a voté mardi le budget de l'année prochaine.\"]\n",
+        "      remove:\n"
+        "        - text: \"Accueil | Sport | Culture\\n\\nLe conseil municipal a voté mardi le budget de l'année prochaine.\"\n"
+        "          clean: \"Le conseil municipal a voté mardi le budget de l'année prochaine.\"\n"
+        "      keep: [\"* Accueil\\n* Sport\\n* Culture\\n\\nLe conseil municipal a voté mardi le budget de l'année prochaine.\"]\n",
         encoding="utf-8",
     )
+    assert run_cli("rules", "check", str(pack)).returncode == 0
     tuned = Cleaner(Config.load(rules_dirs=(pack,)))
     text = f"{MENU}\n\n{PROSE}"
     here = tuned.clean(Document(id="t", text=text, url="https://example.com/a"))

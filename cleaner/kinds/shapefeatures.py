@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import justext
 import regex
@@ -110,7 +110,7 @@ def _index() -> dict[str, tuple[str, ...]]:
     return {word: tuple(names) for word, names in out.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _by_iso(lang: str) -> str | None:
     """The justext list for an ISO 639-1 code, through lingua's language names (FRENCH -> French)."""
     for name in _stoplists():
