@@ -113,7 +113,7 @@ def ceilings(view: View, shape: ShapeRule, ref: str) -> tuple[str, str]:
     """The lines shape calls prose by their own features; those and every line found in the reference."""
     flat = " ".join(ref.split())
     prose, oracle = [], []
-    for line, verdict in zip(view.lines, shape.verdicts(view, None)):
+    for line, verdict in zip(view.lines, shape.first_classes(view, None)):
         if verdict is None:
             continue
         good = verdict.cf_class == "good"

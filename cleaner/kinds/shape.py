@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ..view import Hit, View
 from .base import Context, Rule, host_in, register, whole_lines
-from .shapefeatures import GUESS_CHARS, LineFeatures, capital_share, has_sentence, line_features, may_link, stoplist_for
+from .shapefeatures import GUESS_CHARS, LineFeatures, capital_share, has_sentence, line_features, link_share, stoplist_for
 
 
 @dataclass
@@ -88,6 +88,16 @@ class ShapeRule(Rule):
         can be boilerplate by its own shape, since then the context pass keeps every line)."""
         if not self._may_remove(view):
             return [None] * len(view.lines)
+        lines = self.first_classes(view, lang)
+        shown = [v for v in lines if v is not None]
+        if not any(v.cf_class == "good" for v in shown) or not any(v.cf_class == "bad" for v in shown):
+            return [None] * len(lines)  # no prose to tell boilerplate from, or no boilerplate: nothing goes
+        revise_paragraph_classification(shown, self.max_heading_distance)
+        return lines
+
+    def first_classes(self, view: View, lang: str | None) -> list[Verdict | None]:
+        """Every line's class from its own features and its block, before the context pass (None for
+        a blank line)."""
         long_lines = (line.text for line in view.lines if line.text.count(" ") >= self.prose_words)
         stoplist = stoplist_for(("\n".join(long_lines) or view.text)[:GUESS_CHARS], lang)
         lines: list[Verdict | None] = []
@@ -102,15 +112,11 @@ class ShapeRule(Rule):
         for i, v in enumerate(lines):
             if v is not None and v.cf_class in ("short", "neargood"):
                 v.heading = self._heading(v, lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)
-        shown = [v for v in lines if v is not None]
-        if not any(v.cf_class == "good" for v in shown) or not any(v.cf_class == "bad" for v in shown):
-            return [None] * len(lines)  # no prose to tell boilerplate from, or no boilerplate: nothing goes
-        revise_paragraph_classification(shown, self.max_heading_distance)
         return lines
 
     def _may_remove(self, view: View) -> bool:
         """A cheap necessary condition for a `bad` line (see `classify` and `_list_blocks`): a copyright
-        sign, a link-like character, a row of `row_words` words without sentence punctuation, or
+        sign, link-like tokens over `max_link_density`, a row of `row_words` words without sentence punctuation, or
         `block_lines` consecutive lines of at most `block_words` words on average."""
         run, run_words = 0, 0
         for line in view.lines:
@@ -119,7 +125,7 @@ class ShapeRule(Rule):
             if not words:
                 run, run_words = 0, 0
                 continue
-            if "©" in text or "&copy" in text or may_link(text) or self._may_be_row(text, words):
+            if "©" in text or "&copy" in text or link_share(text) > self.max_link_density or self._may_be_row(text, words):
                 return True
             run, run_words = run + 1, run_words + words
             if run >= self.block_lines and run_words <= self.block_words * run:

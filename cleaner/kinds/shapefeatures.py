@@ -23,7 +23,7 @@ WORD = re.compile(r"\w+")
 LINK = re.compile(r"https?://\S+|www\.\S+|[|>]|[#@]\w+")
 """Link-like tokens: URLs, `|` and `>` separators, `#tags` and `@handles` (`»` and `›` are counted
 apart: as closing quotes they pair with `«` and `‹`)."""
-LINK_HINTS = ("/", "www", "|", ">", "#", "@", "»", "›")
+LINK_HINTS = ("://", "www", "|", ">", "#", "@", "»", "›")
 """A line holding none of these has no link-like token (a cheap test before the pattern)."""
 CAPITAL = regex.compile(r"\b\p{Lu}")
 DIGIT = re.compile(r"\b\d")
@@ -63,10 +63,13 @@ def has_sentence(text: str) -> bool:
     return ends_sentence(text) or text.endswith(":") or bool(SENTENCE_BREAK.search(text, 0, HEAD_CHARS))
 
 
-def may_link(text: str) -> bool:
-    """False when a line's head holds no link-like token, a cheap test before `line_features`."""
+def link_share(text: str) -> float:
+    """Link-like tokens per word in a line's head (0 at once when it holds none of `LINK_HINTS`)."""
     head = text[:HEAD_CHARS]
-    return any(h in head for h in LINK_HINTS)
+    if not any(h in head for h in LINK_HINTS):
+        return 0.0
+    links = len(LINK.findall(head)) + max(0, head.count("»") - head.count("«")) + max(0, head.count("›") - head.count("‹"))
+    return links / max(len(head.split()), 1)
 
 
 def capital_share(text: str) -> float:
@@ -83,13 +86,12 @@ def line_features(text: str, stoplist_name: str) -> LineFeatures:
     head = text[:HEAD_CHARS]
     tokens = WORD.findall(head.lower())
     n = len(tokens) or 1
-    links = (len(LINK.findall(head)) if may_link(text) else 0) + max(0, head.count("»") - head.count("«")) + max(0, head.count("›") - head.count("‹"))
     return LineFeatures(
         words=len(text.split()),
         stopwords=sum(map(stoplist.__contains__, tokens)) / n,
         sentence=has_sentence(text),
         capitals=capital_share(text),
-        links=links / max(len(head.split()), 1),
+        links=link_share(text),
         digits=len(DIGIT.findall(head)) / n if ANY_DIGIT.search(head) else 0.0,
         copyright="©" in text or "&copy" in text,
     )
