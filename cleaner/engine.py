@@ -7,7 +7,7 @@
    second run of the cleaner would see, so cleaning a clean text changes nothing. Within a pass, a
    rule that fired is tried again at once (at most `MAX_REPEATS` times), for noise that stacks.
 4. then the rules that judge what is left by its shape (phase `LAST_PHASE`, `shape`), in passes of
-   their own; when they remove something, the passes of step 3 run once more.
+   their own; while they remove something, steps 3 and 4 run again (at most `max_passes` times).
 
 Every span is recorded as an `Edit` in raw-text offsets; `replay(raw, edits)` gives the clean text.
 """
@@ -67,7 +67,7 @@ MAX_REPEATS = 20
 """How many times in a row one rule may fire on one document in one pass."""
 LAST_PHASE = 4
 """Rules of this phase or later (`shape`) run once the named rules have finished their passes, on
-what they left; if they change anything, the named rules get their passes again."""
+what they left; if they change anything, both run again."""
 
 
 def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 3, requires: Requires | None = None) -> Cleaned:
@@ -78,9 +78,10 @@ def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 
     requires = requires or requires_for(frozenset(w for rule in rules for w in rule.requires))
     named = [r for r in rules if type(r).phase < LAST_PHASE]
     last = [r for r in rules if type(r).phase >= LAST_PHASE]
-    _passes(state, named, ctx, max_passes, requires)
-    if last and _passes(state, last, ctx, max_passes, requires):
+    for _ in range(max_passes):
         _passes(state, named, ctx, max_passes, requires)
+        if not (last and _passes(state, last, ctx, max_passes, requires)):
+            break
     return Cleaned(
         id=doc.id,
         text=state.view.text,
