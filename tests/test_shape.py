@@ -86,6 +86,14 @@ def test_a_text_without_prose_is_left_alone(cleaner):
     assert not shape_edits(out)
 
 
+def test_a_language_without_a_stoplist_is_left_alone(cleaner):
+    somali = "Dowladda Soomaaliya ayaa maanta ku dhawaaqday in ay qabanayso doorashooyin guud sanadka soo socda."
+    assert stoplist_for(somali, None) == "none"
+    text = f"{MENU}\n\n{somali}\n\nWarbixin kooban\n\n{somali}\n\n{FOOTER}"
+    assert not shape_edits(cleaner.clean(Document(id="t", text=text)))
+    assert shape_edits(cleaner.clean(Document(id="t", text=text.replace(somali, PROSE))))
+
+
 def test_shape_runs_after_the_named_rules(cleaner):
     """The byline is the named rule's to extract: shape, running after, does not take the line first."""
     text = f"{MENU}\n\n{PROSE}\n\n{MORE}\n\nM.A."

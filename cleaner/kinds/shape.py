@@ -11,7 +11,15 @@ from pydantic import Field
 
 from ..view import Hit, View
 from .base import Context, Rule, host_in, register, whole_lines
-from .shapefeatures import GUESS_CHARS, LineFeatures, capital_share, has_sentence, line_features, link_share, stoplist_for
+from .shapefeatures import (
+    GUESS_CHARS,
+    LineFeatures,
+    capital_share,
+    has_sentence,
+    line_features,
+    link_share,
+    stoplist_for,
+)
 
 
 @dataclass
@@ -20,7 +28,7 @@ class Verdict:
     its features and why it got its first class: the first decision kept next to the final one."""
 
     text: str
-    features: LineFeatures | None
+    features: LineFeatures
     cf_class: str
     reason: str
     heading: bool = False
@@ -36,7 +44,8 @@ class ShapeRule(Rule):
     removed), `bad` (a copyright line, link-like tokens over `max_link_density` per word, or a row of
     `row_words` or more words, `row_capitals` of them capitalised, under `stopwords_low` stopwords and
     no sentence; or every line of a list block, see `_list_blocks`), `short` (under
-    `short_words` words, or mostly capitalised or numeric words) or `neargood` (the rest). Then
+    `short_words` words, or with few stopwords, mostly capitals or mostly numbers) or `neargood` (the
+    rest, and short sentences). Then
     jusText's own context pass (`justext.core.revise_paragraph_classification`) decides the short and
     near-good lines by their nearest good or bad neighbours: between content they stay, between
     boilerplate they go; a short heading-like line followed by content within `max_heading_distance`
@@ -88,18 +97,25 @@ class ShapeRule(Rule):
         can be boilerplate by its own shape, since then the context pass keeps every line)."""
         if not self._may_remove(view):
             return [None] * len(view.lines)
-        lines = self.first_classes(view, lang)
+        stoplist = self.stoplist(view, lang)
+        if stoplist == "none":
+            return [None] * len(view.lines)  # a language without a stoplist: prose cannot be told apart
+        lines = self.first_classes(view, stoplist)
         shown = [v for v in lines if v is not None]
         if not any(v.cf_class == "good" for v in shown) or not any(v.cf_class == "bad" for v in shown):
             return [None] * len(lines)  # no prose to tell boilerplate from, or no boilerplate: nothing goes
         revise_paragraph_classification(shown, self.max_heading_distance)
         return lines
 
-    def first_classes(self, view: View, lang: str | None) -> list[Verdict | None]:
-        """Every line's class from its own features and its block, before the context pass (None for
-        a blank line)."""
+    def stoplist(self, view: View, lang: str | None) -> str:
+        """The name of the stoplist to read the view with, guessed from its longer lines when `lang`
+        has none (see `stoplist_for`)."""
         long_lines = (line.text for line in view.lines if line.text.count(" ") >= self.prose_words)
-        stoplist = stoplist_for(("\n".join(long_lines) or view.text)[:GUESS_CHARS], lang)
+        return stoplist_for(("\n".join(long_lines) or view.text)[:GUESS_CHARS], lang)
+
+    def first_classes(self, view: View, stoplist: str) -> list[Verdict | None]:
+        """Every line's class from its own features (under the named stoplist) and its block, before
+        the context pass (None for a blank line)."""
         lines: list[Verdict | None] = []
         for line in view.lines:
             if not line.text.strip():
@@ -116,7 +132,7 @@ class ShapeRule(Rule):
 
     def _may_remove(self, view: View) -> bool:
         """A cheap necessary condition for a `bad` line (see `classify` and `_list_blocks`): a copyright
-        sign, link-like tokens over `max_link_density`, a row of `row_words` words without sentence punctuation, or
+        sign, link-like tokens over `max_link_density`, a capitalised row without sentence, or
         `block_lines` consecutive lines of at most `block_words` words on average."""
         run, run_words = 0, 0
         for line in view.lines:
@@ -133,6 +149,7 @@ class ShapeRule(Rule):
         return False
 
     def _may_be_row(self, text: str, words: int) -> bool:
+        """The row test of `classify` without the stopwords (they need the text's stoplist)."""
         return words >= self.row_words and not has_sentence(text) and capital_share(text) >= self.row_capitals
 
     def _list_blocks(self, lines: list[Verdict | None]) -> None:

@@ -35,6 +35,8 @@ GUESS_CHARS = 2_000
 """How much of a text's prose the stoplist guess reads."""
 GUESS_WORDS = 40
 """The guess weighs the text's most frequent words only: in prose, they are its stopwords."""
+MIN_GUESS_SHARE = 0.15
+"""A guessed list must cover this share of the sample's words (prose in a listed language: 0.3-0.5)."""
 
 
 @dataclass(frozen=True)
@@ -130,14 +132,15 @@ def stoplist_words(name: str) -> frozenset[str]:
 @lru_cache(maxsize=256)
 def stoplist_for(sample: str, lang: str | None) -> str:
     """The name of the stoplist to read a text with: `lang`'s when it has one, else the list with the
-    highest share of stopwords in `sample` (some of the text's prose), or "none" when no word of it
-    is a stopword of any list."""
+    highest share of stopwords in `sample` (some of the text's prose); "none" when no list reaches
+    `MIN_GUESS_SHARE` (a language without a list: stopword shares would mean nothing)."""
     name = _by_iso(lang) if lang else None
     if name is not None:
         return name
-    counts = Counter(WORD.findall(sample.lower())).most_common(GUESS_WORDS)
+    counts = Counter(WORD.findall(sample.lower()))
     index, scores = _index(), Counter()
-    for word, count in counts:
+    for word, count in counts.most_common(GUESS_WORDS):
         for list_name in index.get(word, ()):
             scores[list_name] += count
-    return min(scores, key=lambda k: (-scores[k], k)) if scores else "none"
+    best = min(scores, key=lambda k: (-scores[k], k)) if scores else "none"
+    return best if scores[best] >= MIN_GUESS_SHARE * counts.total() else "none"
