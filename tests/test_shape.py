@@ -46,19 +46,23 @@ def test_stoplist_by_language_or_guessed_from_the_text():
     assert stoplist_for("12345 67890", None) == "none"
 
 
+ENGLISH = "You read enough books in which people like you are disposable, or are dirt, or are silent, absent."
+
+
 @pytest.mark.parametrize(
-    "text",
+    "text, prose",
     [
-        f"{PROSE}\n{MENU}\n\n{FOOTER}",  # first line
-        f"{MENU}\n\n{PROSE}",  # last line
-        f"#agriculture #blé #récolte\n{PROSE}\nImprimer | Envoyer | Commenter",  # between two bad lines
-        f"{MENU}\n{PROSE}\n* Contact\n* Plan du site\n* Mentions\n\n{FOOTER}",  # inside the menu's block
+        (f"{PROSE}\n{MENU}\n\n{FOOTER}", PROSE),  # first line
+        (f"{MENU}\n\n{PROSE}", PROSE),  # last line
+        (f"#agriculture #blé #récolte\n{PROSE}\nImprimer | Envoyer | Commenter", PROSE),  # between two bad lines
+        (f"{MENU}\n{PROSE}\n* Contact\n* Plan du site\n* Mentions\n\n{FOOTER}", PROSE),  # inside the menu's block
+        (f"{PROSE}\n\n{MORE}\n\n#agriculture #blé\n{ENGLISH}\n#récolte #météo\n{FOOTER}", ENGLISH),  # another language
     ],
-    ids=["top", "bottom", "between-bad", "inside-a-list-block"],
+    ids=["top", "bottom", "between-bad", "inside-a-list-block", "another-language"],
 )
-def test_prose_is_never_removed_wherever_it_sits(cleaner, text):
+def test_prose_is_never_removed_wherever_it_sits(cleaner, text, prose):
     out = cleaner.clean(Document(id="t", text=text))
-    assert PROSE in out.text
+    assert prose in out.text
     assert shape_edits(out), "the noise around it should go, or this test proves nothing"
     assert not any(noise in out.text for noise in ("Accueil", "#agriculture", "©"))
 

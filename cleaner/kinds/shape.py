@@ -14,6 +14,7 @@ from .base import Context, Rule, host_in, register, whole_lines
 from .shapefeatures import (
     GUESS_CHARS,
     LineFeatures,
+    best_stoplist,
     capital_share,
     has_sentence,
     line_features,
@@ -40,8 +41,8 @@ class ShapeRule(Rule):
     """Removes the lines jusText's classifier, applied to lines of text, calls boilerplate.
 
     First each non-blank line gets a class from its own features (see `classify`): `good` (prose:
-    at least `prose_words` words, sentence punctuation, at least `prose_stopwords` stopwords; never
-    removed), `bad` (a copyright line, link-like tokens over `max_link_density` per word, or a row of
+    at least `prose_words` words, sentence punctuation, at least `prose_stopwords` stopwords of the
+    text's language, or of any language for a line in another one; never removed), `bad` (a copyright line, link-like tokens over `max_link_density` per word, or a row of
     `row_words` or more words, `row_capitals` of them capitalised, under `stopwords_low` stopwords and
     no sentence; or every line of a list block, see `_list_blocks`), `short` (under
     `short_words` words, or with few stopwords, mostly capitals or mostly numbers) or `neargood` (the
@@ -123,6 +124,10 @@ class ShapeRule(Rule):
                 continue
             features = line_features(line.text, stoplist)
             cf_class, reason = self.classify(features)
+            if cf_class != "good" and features.words >= self.prose_words and features.sentence:
+                other, share = best_stoplist(line.text)
+                if share >= self.prose_stopwords:  # prose, read with another language's stoplist
+                    cf_class, reason = "good", f"prose ({other} stopwords {share:.2f})"
             lines.append(Verdict(line.text, features, cf_class, reason))
         self._list_blocks(lines)
         for i, v in enumerate(lines):

@@ -124,6 +124,20 @@ def _by_iso(lang: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 12)
+def best_stoplist(text: str) -> tuple[str, float]:
+    """The stoplist under which a line's head has the highest share of stopwords, and that share: a
+    line of prose in another language than the text's."""
+    tokens = WORD.findall(text[:HEAD_CHARS].lower())
+    index, scores = _index(), Counter()
+    for token in tokens:
+        scores.update(index.get(token, ()))
+    if not scores:
+        return "none", 0.0
+    best = min(scores, key=lambda k: (-scores[k], k))
+    return best, scores[best] / len(tokens)
+
+
 def stoplist_words(name: str) -> frozenset[str]:
     """The words of a stoplist by name (`none`: no words)."""
     return _stoplists().get(name, frozenset())
