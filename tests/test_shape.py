@@ -34,6 +34,9 @@ def test_features_of_a_breadcrumb_and_of_prose():
     assert prose.sentence and prose.links == 0 and prose.stopwords > 0.3 and prose.capitals < 0.1
     quoted = line_features("Il a dit « non » puis « oui » devant les députés, selon l'agence.", "French")
     assert quoted.links == 0  # closing guillemets pair with opening ones: not breadcrumbs
+    assert line_features("a-t-il conclu, selon Jérôme Jarre. »", "French").links == 0  # a quote closed at the end
+    assert line_features("| Peur | 12 % | 16 % | 11,5 % |", "French").links == 0  # a table row
+    assert line_features("=> Niveau de vie", "French").links == 0
     dated = line_features("+ lomessa | 15 avril 2014 à 22 h 42 min", "French")
     assert dated.digits == pytest.approx(4 / 9) and dated.links == pytest.approx(1 / 11)
 

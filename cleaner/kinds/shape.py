@@ -15,8 +15,6 @@ from .shapefeatures import (
     GUESS_CHARS,
     LineFeatures,
     best_stoplist,
-    capital_share,
-    has_sentence,
     line_features,
     link_share,
     stoplist_for,
@@ -40,16 +38,15 @@ class Verdict:
 class ShapeRule(Rule):
     """Removes the lines jusText's classifier, applied to lines of text, calls boilerplate.
 
-    First each non-blank line gets a class from its own features (see `classify`): `good` (prose:
-    at least `prose_words` words, sentence punctuation, at least `prose_stopwords` stopwords of the
-    text's language, or of any language for a line in another one; never removed), `bad` (a copyright line, link-like tokens over `max_link_density` per word, or a row of
-    `row_words` or more words, `row_capitals` of them capitalised, under `stopwords_low` stopwords and
-    no sentence; or every line of a list block, see `_list_blocks`), `short` (under
-    `short_words` words, or with few stopwords, mostly capitals or mostly numbers) or `neargood` (the
-    rest, and short sentences). Then
-    jusText's own context pass (`justext.core.revise_paragraph_classification`) decides the short and
-    near-good lines by their nearest good or bad neighbours: between content they stay, between
-    boilerplate they go; a short heading-like line followed by content within `max_heading_distance`
+    First each non-blank line gets a class from its own features (see `classify`): `good` (prose: at
+    least `prose_words` words, sentence punctuation, at least `prose_stopwords` stopwords of the
+    text's language, or of any language for a line in another one; never removed), `bad` (a copyright
+    line, link-like tokens over `max_link_density` per word, or any line of a list block, see
+    `_list_blocks`), `short` (under `short_words` words, or few stopwords, mostly capitals or mostly
+    numbers) or `neargood` (the rest, and short sentences). Then jusText's own context pass
+    (`justext.core.revise_paragraph_classification`) decides the short and near-good lines by their
+    nearest good or bad neighbours: between content they stay, between boilerplate they go; a heading
+    (a short capitalised line alone in its block) followed by content within `max_heading_distance`
     characters stays. The ends of the text count as boilerplate, as in jusText, but only in a text
     with both prose and a line that is bad by its own shape: any other text loses nothing. Each
     removal says which features decided it.
@@ -60,8 +57,6 @@ class ShapeRule(Rule):
     prose_words: int = Field(8, ge=1)
     prose_stopwords: float = Field(0.2, ge=0, le=1)
     sentence_words: int = Field(3, ge=1)
-    row_words: int = Field(8, ge=1)
-    row_capitals: float = Field(0.5, ge=0, le=1)
     stopwords_low: float = Field(0.1, ge=0, le=1)
     max_link_density: float = Field(0.2, gt=0)
     max_capitals: float = Field(0.8, gt=0, le=1)
@@ -83,8 +78,6 @@ class ShapeRule(Rule):
             return "bad", "copyright line"
         if f.links > self.max_link_density:
             return "bad", "link-like tokens"
-        if f.words >= self.row_words and f.stopwords < self.stopwords_low and f.capitals >= self.row_capitals and not f.sentence:
-            return "bad", "a row of capitalised words without stopwords or sentence"
         if f.words < self.short_words:
             if f.words >= self.sentence_words and f.sentence and f.stopwords >= self.prose_stopwords:
                 return "neargood", "a short sentence"
@@ -137,8 +130,7 @@ class ShapeRule(Rule):
 
     def _may_remove(self, view: View) -> bool:
         """A cheap necessary condition for a `bad` line (see `classify` and `_list_blocks`): a copyright
-        sign, link-like tokens over `max_link_density`, a capitalised row without sentence, or
-        `block_lines` consecutive lines of at most `block_words` words on average."""
+        sign, link-like tokens over `max_link_density`, or `block_lines` consecutive lines of at most `block_words` words on average."""
         run, run_words = 0, 0
         for line in view.lines:
             text = line.text
@@ -146,16 +138,12 @@ class ShapeRule(Rule):
             if not words:
                 run, run_words = 0, 0
                 continue
-            if "©" in text or "&copy" in text or link_share(text) > self.max_link_density or self._may_be_row(text, words):
+            if "©" in text or "&copy" in text or link_share(text) > self.max_link_density:
                 return True
             run, run_words = run + 1, run_words + words
             if run >= self.block_lines and run_words <= self.block_words * run:
                 return True
         return False
-
-    def _may_be_row(self, text: str, words: int) -> bool:
-        """The row test of `classify` without the stopwords (they need the text's stoplist)."""
-        return words >= self.row_words and not has_sentence(text) and capital_share(text) >= self.row_capitals
 
     def _list_blocks(self, lines: list[Verdict | None]) -> None:
         """Make `bad` every line of a list block: at least `block_lines` consecutive lines, none prose,

@@ -20,9 +20,9 @@ from lingua import Language
 from ..text import SENTENCE_BREAK, ends_sentence
 
 WORD = re.compile(r"\w+")
-LINK = re.compile(r"https?://\S+|www\.\S+|[|>]|[#@]\w+")
-"""Link-like tokens: URLs, `|` and `>` separators, `#tags` and `@handles` (`»` and `›` are counted
-apart: as closing quotes they pair with `«` and `‹`)."""
+LINK = re.compile(r"https?://\S+|www\.\S+|(?<!\S)[|>»›](?=\s+\S)|(?<!\w)[#@]\w+")
+"""Link-like tokens: URLs, `#tags` and `@handles`, and `|`, `>`, `»`, `›` standing alone between
+words as breadcrumb and menu separators (`»` and `›` count beyond the `«` and `‹` they may close)."""
 LINK_HINTS = ("://", "www", "|", ">", "#", "@", "»", "›")
 """A line holding none of these has no link-like token (a cheap test before the pattern)."""
 CAPITAL = regex.compile(r"\b\p{Lu}")
@@ -66,11 +66,14 @@ def has_sentence(text: str) -> bool:
 
 
 def link_share(text: str) -> float:
-    """Link-like tokens per word in a line's head (0 at once when it holds none of `LINK_HINTS`)."""
+    """Link-like tokens per word in a line's head (0 at once when it holds none of `LINK_HINTS`; a
+    table row, `| … |`, has cells, not links)."""
     head = text[:HEAD_CHARS]
-    if not any(h in head for h in LINK_HINTS):
+    if not any(h in head for h in LINK_HINTS) or (text.startswith("|") and text.endswith("|")):
         return 0.0
-    links = len(LINK.findall(head)) + max(0, head.count("»") - head.count("«")) + max(0, head.count("›") - head.count("‹"))
+    found = LINK.findall(head)
+    quotes = found.count("»") + found.count("›")
+    links = len(found) - quotes + max(0, quotes - head.count("«") - head.count("‹"))
     return links / max(len(head.split()), 1)
 
 
