@@ -130,7 +130,8 @@ class ShapeRule(Rule):
 
     def _may_remove(self, view: View) -> bool:
         """A cheap necessary condition for a `bad` line (see `classify` and `_list_blocks`): a copyright
-        sign, link-like tokens over `max_link_density`, or `block_lines` consecutive lines of at most `block_words` words on average."""
+        sign, link-like tokens over `max_link_density`, or `block_lines` consecutive lines of at most
+        `block_words` words on average."""
         run, run_words = 0, 0
         for line in view.lines:
             text = line.text
