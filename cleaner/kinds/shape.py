@@ -9,6 +9,7 @@ from typing import Literal
 from justext.core import revise_paragraph_classification
 from pydantic import Field
 
+from ..edits import WHITESPACE_RULE
 from ..view import Hit, View
 from .base import Context, Rule, host_in, register, whole_lines
 from .shapefeatures import (
@@ -203,3 +204,9 @@ def shape_scoped(rules: list[Rule], host: str | None, on: bool = True, off_sourc
     else:
         keep = {id(r) for r in shapes if r.sources} or {id(r) for r in shapes}
     return [r for r in rules if not isinstance(r, ShapeRule) or id(r) in keep]
+
+
+def shape_ids(rules: list[Rule]) -> frozenset[str]:
+    """The ids of the `shape` rules among `rules`, and `whitespace` (which tidies what they leave):
+    the edits learned boilerplate counts through."""
+    return frozenset(r.id for r in rules if isinstance(r, ShapeRule)) | {WHITESPACE_RULE}
