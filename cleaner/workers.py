@@ -135,7 +135,9 @@ def prepare_stream(items: Iterable[Document | Rejected], config: Config, *, work
         return
     it = chain(head, it)
     pending: deque[Future] = deque()
-    with ProcessPoolExecutor(workers, mp_context=get_context("forkserver"), initializer=_init_worker,
+    # spawn, not forkserver: a forkserver's workers are its children and keep it alive, so a SIGKILLed
+    # run would leave both behind; spawned workers are this process's children and die with it
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init_worker,
                              initargs=(config,)) as pool:
         while True:
             while len(pending) < 2 * workers + 1:

@@ -103,15 +103,51 @@ def test_killed_runs_resume_to_the_same_bytes(news, reference, tmp_path):
             logs += proc.stderr.read()
             break
         except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
+            children = _descendants(proc.pid)
+            proc.send_signal(signal.SIGKILL)  # the main process only, as `kill -9 PID` would
             proc.wait()
             kills += 1
+            _assert_gone(children)
     assert proc.returncode == 0, logs
     assert "resuming:" in logs or (out / "manifest.json").exists()
     assert _bytes(out) == _bytes(reference)
     time.sleep(0.5)
     orphans = subprocess.run(["pgrep", "-f", f"--out {out}"], capture_output=True, text=True).stdout.split()
     assert not [p for p in orphans if int(p) != os.getpid()]
+
+
+def _descendants(pid: int) -> set[int]:
+    """The pids of every process below `pid` (workers, and anything they started)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _assert_gone(pids: set[int], timeout: float = 10) -> None:
+    """Every process of `pids` has ended (a zombie counts as ended): a killed run leaves no workers behind."""
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = set()
+        for pid in pids:
+            try:
+                if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    alive.add(pid)
+            except OSError:
+                pass
+        if not alive or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert not alive, f"processes left behind by the killed run: {sorted(alive)}"
 
 
 def _wait_for_stored_records(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
