@@ -1,0 +1,244 @@
+"""`cleaner run --engine dask`: the run of `runner.Runner`, with its work spread over a Dask cluster.
+
+1. **Splits** (`splits`): one task per input file cuts plain JSONL files into line-aligned ranges.
+2. **Prepare**: a Dask bag with one partition per split reads it and runs the per-document stages
+   (`workers.prepare_one`) into the split's part (`parts`).
+3. **Dedup**: every part and every key table of the index mirror (`mirror`) is cut into buckets by key;
+   one task per bucket finds the candidate edges (`shuffle`); the client joins them into connected
+   components and runs `dedup_batch` — the local engine's keep policy, verification included — on the
+   documents of the components, against the SQLite index. Every other document is alone: kept. The
+   verdicts are stored, then the kept documents go into the index and the mirror follows.
+4. **Finish**: one task per part applies the verdicts and sorts its outputs; the client merges the
+   sorted pieces into the files the local engine writes (`runner.write_outputs`), byte for byte.
+
+The work folder (`DIR/.cleaner/dask/`) must be on storage the client and every worker see. A killed run,
+started again with the same arguments, keeps every finished part and, once dedup has decided, its
+verdicts (adding to the index only what is missing).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import pickle
+import resource
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..dedup.cluster import Decision, Deduplicator, dedup_batch
+from ..dedup.signature import DedupParams
+from ..io.records import ReadStats
+from ..manifest import changes, fingerprint
+from ..progress import RunProgress
+from ..runner import STATE, RunOptions, RunSummary, already_done, write_outputs
+from . import parts
+from .mirror import mirror_keys, mirror_path, refresh
+from .shuffle import INDEX_NODE, bucket_rows, candidate_edges, components
+from .splits import input_files, split_file
+
+DEDUP_CHUNK = 50_000
+"""Documents per `dedup_batch` call on the client (whole components; a larger one goes alone)."""
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the scheduler at `scheduler`, or of a LocalCluster of `workers` single-threaded processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler, timeout="30s") as client:
+            yield client
+    else:
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            yield client
+
+
+class DaskRunner:
+    """One `cleaner run --engine dask` into `out` (see the module docstring)."""
+
+    def __init__(self, config: Config, inputs: list[str], out: Path, options: RunOptions):
+        self.config, self.inputs, self.out, self.options = config, inputs, out, options
+        self.index_path = options.index or out / "index.sqlite"
+        self.work = out / STATE / "dask"
+        self.progress = RunProgress("cleaner run", mode=options.progress)
+        self.params = DedupParams(num_perm=config.num_perm, threshold=config.dedup_threshold,
+                                  shingle_size=config.shingle_size)
+        self.metrics: dict[str, Any] = {}
+
+    def run(self) -> RunSummary:
+        """Run, resume or confirm the run; return its summary (with `metrics`)."""
+        files = input_files(self.inputs, self.options.input_format)
+        self.out.mkdir(parents=True, exist_ok=True)
+        fp = fingerprint(self.config, self.inputs, self.options.output_options())
+        if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
+            return done
+        with self.progress:
+            self._start(fp)
+            with dask_client(self.options.scheduler, self.options.workers) as client:
+                splits = self._timed("split", lambda: [s for cut in client.gather(client.map(
+                    split_file, files, input_format=self.options.input_format, split_bytes=self.options.split_bytes))
+                    for s in cut])
+                read_stats = self._timed("prepare", lambda: self._prepare(splits))
+                part_paths = [parts.part_path(self.work, k) for k in range(len(splits))]
+                decisions, clusters, index_size = self._timed("dedup", lambda: self._dedup(client, part_paths))
+                pieces = self._timed("finish", lambda: client.gather(client.map(
+                    parts.finish_split, range(len(part_paths)), part_paths,
+                    [decisions.get(k, {}) for k in range(len(part_paths))], work=self.work)))
+                if self.options.scheduler is None:
+                    self.metrics["worker_peak_rss_mb"] = sorted(
+                        round(kb / 1024, 1) for kb in client.run(_peak_rss_kb).values())
+            stats, report = self._timed("write", lambda: write_outputs(
+                self.out, self.options, fp, _kept(p[0] for p in pieces), _rejected(p[1] for p in pieces),
+                clusters, read_stats, index_size))
+        shutil.rmtree(self.out / STATE)
+        self.metrics["client_peak_rss_mb"] = round(_peak_rss_kb() / 1024, 1)
+        return RunSummary(stats, report, 0, metrics=self.metrics)
+
+    def _timed(self, stage: str, work: Any) -> Any:
+        start = time.monotonic()
+        result = work()
+        self.metrics[f"{stage}_s"] = round(time.monotonic() - start, 3)
+        return result
+
+    def _start(self, fp: dict[str, Any]) -> None:
+        """Keep the work of an interrupted run of the same fingerprint; otherwise start over."""
+        stamp = self.work / "fingerprint.json"
+        if stamp.exists() and self.options.resume != "restart":
+            changed = changes(json.loads(stamp.read_text()), fp)
+            if not changed or self.options.resume == "force-continue":
+                done = len(list(self.work.glob("prep-*.json")))
+                self.progress.log(f"resuming: {done:,} splits already prepared"
+                                  + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))
+                return
+            self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over "
+                              "(--continue to keep its work)")
+        if (self.work / "indexed").exists() and self.options.index is not None:
+            self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "
+                              "starting over will find them there as already_indexed")
+        shutil.rmtree(self.out / STATE, ignore_errors=True)
+        if self.options.index is None:  # the default index belongs to this run alone
+            for stale in self.out.glob("index.sqlite*"):
+                stale.unlink()
+            shutil.rmtree(mirror_path(self.index_path), ignore_errors=True)
+        self.work.mkdir(parents=True)
+        stamp.write_text(json.dumps(fp, sort_keys=True))
+
+    def _prepare(self, splits: list) -> ReadStats:
+        import dask.bag as db
+
+        if not splits:
+            return ReadStats()
+        bag = db.from_sequence(list(enumerate(splits)), npartitions=len(splits))
+        summaries = bag.starmap(parts.prepare_split, config=self.config, input_format=self.options.input_format,
+                                work=self.work).compute()
+        stats = ReadStats()
+        for s in summaries:
+            done = ReadStats.from_dict(s["read"])
+            stats.files.update(done.files)
+            stats.skipped.update(done.skipped)
+        self.metrics["documents"] = sum(s["records"] for s in summaries)
+        self.metrics["splits"] = len(splits)
+        self.progress.log(f"prepared {self.metrics['documents']:,} records in {len(splits):,} splits")
+        return stats
+
+    def _dedup(self, client: Any, part_paths: list[Path]) -> tuple[dict[int, dict[int, Decision]], list, int]:
+        """The verdicts by split and position (only documents that are not simply kept), the clusters,
+        and the index size once the kept documents are in."""
+        decided = self.work / "decided.pkl"
+        with Deduplicator(self.index_path, self.params) as dedup:
+            if decided.exists():
+                decisions, clusters = pickle.loads(decided.read_bytes())
+            else:
+                decisions, clusters = self._decide(client, dedup, part_paths)
+                tmp = decided.with_suffix(".tmp")
+                tmp.write_bytes(pickle.dumps((decisions, clusters)))
+                os.replace(tmp, decided)
+            if not (self.work / "indexed").exists():
+                resumed = (self.work / "adding").exists()
+                (self.work / "adding").touch()
+                with dedup.index.write_lock():
+                    dedup.index.add_many(row for k, path in enumerate(part_paths)
+                                         for row in parts.kept_rows(path, decisions.get(k, {}))
+                                         if not (resumed and dedup.index.contains(row[0])))
+                (self.work / "indexed").touch()
+            refresh(dedup.index)
+            return decisions, clusters, len(dedup.index)
+
+    def _decide(self, client: Any, dedup: Deduplicator, part_paths: list[Path]) -> tuple[dict, list]:
+        from dask import delayed
+
+        p = self.params
+        tables = refresh(dedup.index)
+        buckets = max(1, min(256, len(part_paths) + len(tables)))
+        maps = [delayed(_part_buckets, nout=buckets, pure=True)(k, path, p, buckets) for k, path in enumerate(part_paths)]
+        maps += [delayed(_mirror_buckets, nout=buckets, pure=True)(path, buckets) for path in tables]
+        reduced = client.compute([delayed(candidate_edges)(*[m[b] for m in maps]) for b in range(buckets)], sync=True)
+        self.metrics["shuffle_bytes"] = sum(received for _, received in reduced)
+        groups = components(edges for edges, _ in reduced)
+        wanted: dict[int, list[int]] = {}
+        for members in groups.values():
+            for node in members:
+                if node < INDEX_NODE:
+                    wanted.setdefault(node >> parts.NODE_BITS, []).append(node & ((1 << parts.NODE_BITS) - 1))
+        loaded = client.gather(client.map(parts.load_items, list(wanted), [part_paths[k] for k in wanted],
+                                          list(wanted.values()), num_perm=p.num_perm))
+        items = dict(pair for chunk in loaded for pair in chunk)
+        self.metrics["candidate_documents"] = len(items)
+        self.metrics["components"] = len(groups)
+        decisions: dict[int, dict[int, Decision]] = {}
+        clusters = []
+        chunk: list[int] = []
+        for members in sorted(groups.values()):
+            chunk += [node for node in members if node < INDEX_NODE]
+            if len(chunk) >= DEDUP_CHUNK:
+                clusters += self._decide_chunk(dedup, chunk, items, decisions)
+                chunk = []
+        clusters += self._decide_chunk(dedup, chunk, items, decisions)
+        return decisions, [asdict(c) for c in sorted(clusters, key=lambda c: c.id)]
+
+    @staticmethod
+    def _decide_chunk(dedup: Deduplicator, nodes: list[int], items: dict, decisions: dict) -> list:
+        if not nodes:
+            return []
+        result = dedup_batch([items[n] for n in nodes], dedup.index, signer=dedup.signer, add=False)
+        for pos, decision in zip(result.positions, result.decisions):
+            node = nodes[pos]
+            decisions.setdefault(node >> parts.NODE_BITS, {})[node & ((1 << parts.NODE_BITS) - 1)] = decision
+        return list(result.clusters)
+
+
+def _part_buckets(k: int, path: Path, params: DedupParams, buckets: int) -> list:
+    return bucket_rows(*parts.part_keys(k, path, params.num_perm, params.bands, params.rows), buckets)
+
+
+def _mirror_buckets(path: Path, buckets: int) -> list:
+    return bucket_rows(*mirror_keys(path), buckets)
+
+
+def _peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _merged(files: Iterator[str]) -> Iterator[list]:
+    """The lines of sorted JSON-lines files, merged by their first element."""
+    with ExitStack() as stack:
+        streams = [map(json.loads, stack.enter_context(open(name, encoding="ascii"))) for name in files]
+        yield from heapq.merge(*streams, key=lambda row: row[0])
+
+
+def _kept(files: Iterator[str]) -> Iterator[tuple]:
+    for _, record, raw, raw_chars in _merged(files):
+        yield record, raw, raw_chars
+
+
+def _rejected(files: Iterator[str]) -> Iterator[dict]:
+    for _, record in _merged(files):
+        yield record
