@@ -72,7 +72,7 @@ def _dask(scheduler: str, *args: str) -> subprocess.CompletedProcess:
 def test_splits_read_what_read_inputs_reads(inputs):
     config = Config.load()
     names = [str(inputs["first"]), str(inputs["second"]), str(inputs["missing"])]
-    splits = [s for f in input_files(names, "auto") for s in split_file(f, "auto", 20_000)]
+    splits = [s for f in input_files(names) for s in split_file(f, "auto", 20_000)]
     assert len(splits) > 5 and splits[-1].rejected is not None
     stats = ReadStats()
     read = [x for s in splits for x in read_split(s, config, "auto", stats)]
@@ -80,7 +80,7 @@ def test_splits_read_what_read_inputs_reads(inputs):
     assert [x.model_dump() for x in read] == [x.model_dump() for x in read_inputs(names, config, "auto", whole)]
     assert stats == whole
     with pytest.raises(ValueError, match="stdin"):
-        input_files(["-"], "auto")
+        input_files(["-"])
 
 
 def test_same_answer_as_the_local_engine(scheduler, inputs, tmp_path):
@@ -98,27 +98,30 @@ def test_same_answer_as_the_local_engine(scheduler, inputs, tmp_path):
 
 
 def test_incremental_against_an_index(scheduler, inputs, tmp_path):
+    """Two batches on one index: local then local, dask then dask, and local then dask (the index of
+    record is the SQLite file; the Dask run exports what the local one added to its mirror)."""
     outs = {}
-    for engine in ("local", "dask"):
-        index = tmp_path / engine / "corpus.sqlite"
-        for batch in ("first", "later"):
-            out = tmp_path / engine / batch
+    for engines in (("local", "local"), ("dask", "dask"), ("local", "dask")):
+        name = "-".join(engines)
+        index = tmp_path / name / "corpus.sqlite"
+        for engine, batch in zip(engines, ("first", "later")):
+            out = tmp_path / name / batch
             args = (str(inputs[batch]), "--out", str(out), "--index", str(index))
             proc = _dask(scheduler, *args) if engine == "dask" else run_cli("run", *args, "-q")
             assert proc.returncode == 0, proc.stderr
-        outs[engine] = out
-    local, dask = _bytes(outs["local"]), _bytes(outs["dask"])
-    assert {k: v for k, v in dask.items() if k.endswith(".jsonl")} == {k: v for k, v in local.items() if k.endswith(".jsonl")}
-    reports = [json.loads(x["report.json"]) for x in (local, dask)]
-    assert [r.pop("index") for r in reports] == [str(tmp_path / e / "corpus.sqlite") for e in ("local", "dask")]
-    assert reports[0] == reports[1]  # the index path differs, nothing else
-    manifests = [json.loads(x["manifest.json"]) for x in (local, dask)]
-    assert manifests[0]["outputs"] == manifests[1]["outputs"]
-    reasons = {json.loads(x)["reason"] for x in (outs["dask"] / "rejects.jsonl").read_text().splitlines()}
+        outs[name] = _bytes(out)
+    reasons = {json.loads(x)["reason"] for x in outs["dask-dask"]["rejects.jsonl"].splitlines()}
     assert {"already_indexed", "exact_duplicate"} <= reasons
-    mirror = json.loads((tmp_path / "dask" / "corpus.keys" / "mirror.json").read_text())
-    report = json.loads((outs["dask"] / "report.json").read_text())
-    assert mirror["upto"] == report["index_documents"] and len(mirror["parts"]) >= 2
+    reports = {name: json.loads(files["report.json"]) for name, files in outs.items()}
+    for name, files in outs.items():
+        assert {k: v for k, v in files.items() if k.endswith(".jsonl")} == \
+            {k: v for k, v in outs["local-local"].items() if k.endswith(".jsonl")}, name
+        assert reports[name].pop("index") == str(tmp_path / name / "corpus.sqlite")
+        assert reports[name] == reports["local-local"], name  # the index path differs, nothing else
+        assert json.loads(files["manifest.json"])["outputs"] == json.loads(outs["local-local"]["manifest.json"])["outputs"]
+    for name in ("dask-dask", "local-dask"):
+        mirror = json.loads((tmp_path / name / "corpus.keys" / "mirror.json").read_text())
+        assert mirror["upto"] == reports[name]["index_documents"] and len(mirror["parts"]) == 2
 
 
 def test_a_killed_run_resumes_to_the_same_bytes(scheduler, inputs, tmp_path):
@@ -149,7 +152,8 @@ def test_a_local_cluster_without_an_address(tmp_path):
     assert _bytes(out) == _bytes(tmp_path / "local")
 
 
-def test_bad_usage_is_one_line_and_exit_2(tmp_path):
+def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
     cases = [
         (["-", "--engine", "dask"], "stdin"),
         ([str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], "tcp://127.0.0.1:9"),

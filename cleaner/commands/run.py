@@ -71,12 +71,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     start = time.monotonic()
     if args.engine == "dask":
         from ..distributed.engine import DaskRunner
+        from ..distributed.splits import UsageError
 
         try:
             summary = DaskRunner(config, args.inputs, out, options).run()
-        except (ValueError, OSError) as exc:  # stdin, or no scheduler at that address
-            where = f" at {args.scheduler}" if args.scheduler and isinstance(exc, OSError) else ""
-            print(f"cleaner: --engine dask{where}: {exc}", file=sys.stderr)
+        except UsageError as exc:
+            print(f"cleaner: {exc}", file=sys.stderr)
             return 2
     else:
         summary = Runner(config, args.inputs, out, options).run()

@@ -41,7 +41,7 @@ from ..runner import STATE, RunOptions, RunSummary, already_done, write_outputs
 from . import parts
 from .mirror import mirror_keys, mirror_path, refresh
 from .shuffle import INDEX_NODE, bucket_rows, candidate_edges, components
-from .splits import input_files, split_file
+from .splits import UsageError, input_files, split_file
 
 DEDUP_CHUNK = 50_000
 """Documents per `dedup_batch` call on the client (whole components; a larger one goes alone)."""
@@ -53,7 +53,11 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler, timeout="30s") as client:
+        try:  # waits distributed.comm.timeouts.connect (30 s by default)
+            client = Client(scheduler)
+        except OSError as exc:
+            raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
             yield client
     else:
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
@@ -75,7 +79,7 @@ class DaskRunner:
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary (with `metrics`)."""
-        files = input_files(self.inputs, self.options.input_format)
+        files = input_files(self.inputs)
         self.out.mkdir(parents=True, exist_ok=True)
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
@@ -157,7 +161,7 @@ class DaskRunner:
             if decided.exists():
                 decisions, clusters = pickle.loads(decided.read_bytes())
             else:
-                decisions, clusters = self._decide(client, dedup, part_paths)
+                decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
                 tmp = decided.with_suffix(".tmp")
                 tmp.write_bytes(pickle.dumps((decisions, clusters)))
                 os.replace(tmp, decided)
@@ -165,9 +169,9 @@ class DaskRunner:
                 resumed = (self.work / "adding").exists()
                 (self.work / "adding").touch()
                 with dedup.index.write_lock():
-                    dedup.index.add_many(row for k, path in enumerate(part_paths)
-                                         for row in parts.kept_rows(path, decisions.get(k, {}))
-                                         if not (resumed and dedup.index.contains(row[0])))
+                    self._timed("index_add", lambda: dedup.index.add_many(
+                        row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {}))
+                        if not (resumed and dedup.index.contains(row[0]))))
                 (self.work / "indexed").touch()
             refresh(dedup.index)
             return decisions, clusters, len(dedup.index)
@@ -180,7 +184,8 @@ class DaskRunner:
         buckets = max(1, min(256, len(part_paths) + len(tables)))
         maps = [delayed(_part_buckets, nout=buckets, pure=True)(k, path, p, buckets) for k, path in enumerate(part_paths)]
         maps += [delayed(_mirror_buckets, nout=buckets, pure=True)(path, buckets) for path in tables]
-        reduced = client.compute([delayed(candidate_edges)(*[m[b] for m in maps]) for b in range(buckets)], sync=True)
+        reduced = self._timed("shuffle", lambda: client.compute(
+            [delayed(candidate_edges)(*[m[b] for m in maps]) for b in range(buckets)], sync=True))
         self.metrics["shuffle_bytes"] = sum(received for _, received in reduced)
         groups = components(edges for edges, _ in reduced)
         wanted: dict[int, list[int]] = {}
@@ -189,7 +194,7 @@ class DaskRunner:
                 if node < INDEX_NODE:
                     wanted.setdefault(node >> parts.NODE_BITS, []).append(node & ((1 << parts.NODE_BITS) - 1))
         loaded = client.gather(client.map(parts.load_items, list(wanted), [part_paths[k] for k in wanted],
-                                          list(wanted.values()), num_perm=p.num_perm))
+                                          list(wanted.values())))
         items = dict(pair for chunk in loaded for pair in chunk)
         self.metrics["candidate_documents"] = len(items)
         self.metrics["components"] = len(groups)

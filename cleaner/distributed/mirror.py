@@ -26,7 +26,7 @@ from ..dedup.index import DedupIndex
 from .parts import id_key
 from .shuffle import EXACT_TAG, ID_TAG, INDEX_NODE
 
-_CHUNK_DOCS = 500_000
+_CHUNK_DOCS = 100_000
 
 
 def mirror_path(index_path: Path) -> Path:

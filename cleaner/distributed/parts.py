@@ -23,12 +23,14 @@ import pyarrow.parquet as pq
 
 from ..config import Config
 from ..dedup.cluster import Decision, Item
+from ..dedup.signature import band_keys_matrix
 from ..io.records import ReadStats
 from ..io.writers import ParquetWriter
 from ..pipeline import dedup_rejection
 from ..runner import with_cluster
 from ..runstate import pack, unpack
 from ..workers import prepare_one
+from .shuffle import EXACT_TAG, ID_TAG
 from .splits import Split, read_split
 
 NODE_BITS = 32
@@ -88,9 +90,6 @@ def _signatures(column: pa.ChunkedArray, num_perm: int) -> tuple[np.ndarray, np.
 
 def part_keys(k: int, path: Path, num_perm: int, bands: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
     """(keys, nodes) of split `k`'s cleaned documents: their id key, exact key and LSH band keys."""
-    from ..dedup.signature import band_keys_matrix
-    from .shuffle import EXACT_TAG, ID_TAG
-
     table = _cleaned(path, ["pos", "exact", "sig", "id_key"])
     nodes = (np.int64(k) << NODE_BITS) | table["pos"].to_numpy().astype(np.int64)
     with_sig, sigs = _signatures(table["sig"], num_perm)
@@ -100,7 +99,7 @@ def part_keys(k: int, path: Path, num_perm: int, bands: int, rows: int) -> tuple
     return keys.astype(np.int64), owners
 
 
-def load_items(k: int, path: Path, positions: list[int], num_perm: int) -> list[tuple[int, Item]]:
+def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item]]:
     """(node, dedup `Item` with its signature, no text) of the given positions of split `k`."""
     table = _cleaned(path, ["pos", "head", "length", "exact", "sig"])
     wanted = pc.is_in(table["pos"], value_set=pa.array(positions, type=pa.int64()))
@@ -108,7 +107,6 @@ def load_items(k: int, path: Path, positions: list[int], num_perm: int) -> list[
     for row in table.filter(wanted).to_pylist():
         doc_id, _, published = unpack(row["head"])
         sig = None if row["sig"] is None else np.frombuffer(row["sig"], dtype=np.uint32)
-        assert sig is None or sig.size == num_perm
         out.append(((k << NODE_BITS) | row["pos"],
                     Item(id=doc_id, length=row["length"], published=published, signed=(row["exact"], sig))))
     return out

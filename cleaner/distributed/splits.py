@@ -34,12 +34,16 @@ class Split:
     rejected: Rejected | None = None
 
 
-def input_files(inputs: list[str], input_format: str) -> list[Split]:
+class UsageError(ValueError):
+    """A Dask run that cannot start as asked (stdin as an input, no scheduler at the address)."""
+
+
+def input_files(inputs: list[str]) -> list[Split]:
     """One split per input file, in reading order (stdin cannot be split: give a file)."""
     out = []
     for name in inputs:
         if str(name) == "-":
-            raise ValueError("--engine dask reads files; stdin ('-') cannot be spread over a cluster")
+            raise UsageError("--engine dask reads files; stdin ('-') cannot be spread over a cluster")
         for source in input_paths(str(name)):
             out.append(Split(str(source)) if isinstance(source, Path) else Split(None, rejected=source))
     return out
