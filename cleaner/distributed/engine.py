@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import heapq
 import json
-import os
 import pickle
 import resource
 import shutil
@@ -35,6 +34,7 @@ from ..config import Config
 from ..dedup.cluster import Decision, Deduplicator, dedup_batch
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
+from ..io.writers import write_atomic
 from ..manifest import changes, fingerprint
 from ..progress import RunProgress
 from ..runner import STATE, RunOptions, RunSummary, already_done, write_outputs
@@ -162,9 +162,7 @@ class DaskRunner:
                 decisions, clusters = pickle.loads(decided.read_bytes())
             else:
                 decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
-                tmp = decided.with_suffix(".tmp")
-                tmp.write_bytes(pickle.dumps((decisions, clusters)))
-                os.replace(tmp, decided)
+                write_atomic(decided, pickle.dumps((decisions, clusters)))
             if not (self.work / "indexed").exists():
                 resumed = (self.work / "adding").exists()
                 (self.work / "adding").touch()

@@ -16,13 +16,13 @@ the mirror over when the parameters differ or the index was replaced by a smalle
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import numpy as np
 
 from ..dedup.index import DedupIndex
+from ..io.writers import write_atomic
 from .parts import id_key
 from .shuffle import EXACT_TAG, ID_TAG, INDEX_NODE
 
@@ -58,13 +58,12 @@ def refresh(index: DedupIndex) -> list[Path]:
                                np.array([d[2] for d in docs], dtype=np.int64) ^ EXACT_TAG, bands[:, 0]])
         nodes = INDEX_NODE | np.concatenate([doc, doc, bands[:, 1]])
         name = f"keys-{len(meta['parts']):05d}.parquet"
-        pq.write_table(pa.table({"key": keys, "node": nodes}), folder / f"{name}.tmp")
-        os.replace(folder / f"{name}.tmp", folder / name)
+        sink = pa.BufferOutputStream()
+        pq.write_table(pa.table({"key": keys, "node": nodes}), sink)
+        write_atomic(folder / name, sink.getvalue().to_pybytes())
         meta["parts"].append(name)
         meta["upto"] = hi
-        tmp = folder / "mirror.json.tmp"
-        tmp.write_text(json.dumps(meta, indent=1))
-        os.replace(tmp, meta_path)
+        write_atomic(meta_path, json.dumps(meta, indent=1).encode())
     return [folder / name for name in meta["parts"]]
 
 

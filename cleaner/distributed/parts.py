@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from ..config import Config
 from ..dedup.cluster import Decision, Item
 from ..dedup.signature import band_keys_matrix
 from ..io.records import ReadStats
-from ..io.writers import ParquetWriter
+from ..io.writers import ParquetWriter, write_atomic
 from ..pipeline import dedup_rejection
 from ..runner import with_cluster
 from ..runstate import pack, unpack
@@ -69,9 +68,7 @@ def prepare_split(k: int, split: Split, config: Config, input_format: str, work:
                        "raw_chars": p.raw_chars, "length": None if p.rejected else len(p.record["text"]),
                        "exact": p.exact, "sig": p.signature, "id_key": None if p.rejected else id_key(p.id)})
     result = {"records": count, "read": stats.as_dict()}
-    tmp = summary.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result))
-    os.replace(tmp, summary)
+    write_atomic(summary, json.dumps(result).encode())
     return result
 
 
@@ -143,8 +140,5 @@ def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path)
     rejected.sort(key=lambda x: x[0])
     names = work / f"kept-{k:05d}.jsonl", work / f"rejects-{k:05d}.jsonl"
     for name, rows in zip(names, (kept, rejected)):
-        tmp = name.with_suffix(".tmp")
-        with tmp.open("w", encoding="ascii") as fh:
-            fh.writelines(json.dumps(r) + "\n" for r in rows)
-        os.replace(tmp, name)
+        write_atomic(name, "".join(json.dumps(r) + "\n" for r in rows).encode("ascii"))
     return str(names[0]), str(names[1])
