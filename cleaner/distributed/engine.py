@@ -35,7 +35,7 @@ from ..dedup.cluster import Decision, Deduplicator, dedup_batch
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
-from ..manifest import changes, fingerprint
+from ..manifest import changes, count_records, fingerprint
 from ..progress import RunProgress
 from ..runner import STATE, RunOptions, RunSummary, already_done, write_outputs
 from . import parts
@@ -90,7 +90,8 @@ class DaskRunner:
                 splits = self._timed("split", lambda: [s for cut in client.gather(client.map(
                     split_file, files, input_format=self.options.input_format, split_bytes=self.options.split_bytes))
                     for s in cut])
-                read_stats = self._timed("prepare", lambda: self._prepare(splits))
+                self.progress.start_at(0, count_records(fp["inputs"]))
+                read_stats = self._timed("prepare", lambda: self._prepare(client, splits))
                 part_paths = [parts.part_path(self.work, k) for k in range(len(splits))]
                 decisions, clusters, index_size = self._timed("dedup", lambda: self._dedup(client, part_paths))
                 pieces = self._timed("finish", lambda: client.gather(client.map(
@@ -135,19 +136,23 @@ class DaskRunner:
         self.work.mkdir(parents=True)
         stamp.write_text(json.dumps(fp, sort_keys=True))
 
-    def _prepare(self, splits: list) -> ReadStats:
+    def _prepare(self, client: Any, splits: list) -> ReadStats:
         import dask.bag as db
+        from distributed import as_completed
 
         if not splits:
             return ReadStats()
         bag = db.from_sequence(list(enumerate(splits)), npartitions=len(splits))
-        summaries = bag.starmap(parts.prepare_split, config=self.config, input_format=self.options.input_format,
-                                work=self.work).compute()
-        stats = ReadStats()
-        for s in summaries:
-            done = ReadStats.from_dict(s["read"])
-            stats.files.update(done.files)
-            stats.skipped.update(done.skipped)
+        done = bag.starmap(parts.prepare_split, config=self.config, input_format=self.options.input_format,
+                           work=self.work).to_delayed()
+        stats, summaries = ReadStats(), []
+        for future in as_completed(client.compute(done)):
+            for s in future.result():
+                summaries.append(s)
+                self.progress.update(s["records"], s["chars"])
+                read = ReadStats.from_dict(s["read"])
+                stats.files.update(read.files)
+                stats.skipped.update(read.skipped)
         self.metrics["documents"] = sum(s["records"] for s in summaries)
         self.metrics["splits"] = len(splits)
         self.progress.log(f"prepared {self.metrics['documents']:,} records in {len(splits):,} splits")
@@ -158,19 +163,19 @@ class DaskRunner:
         and the index size once the kept documents are in."""
         decided = self.work / "decided.pkl"
         with Deduplicator(self.index_path, self.params) as dedup:
-            if decided.exists():
-                decisions, clusters = pickle.loads(decided.read_bytes())
-            else:
-                decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
-                write_atomic(decided, pickle.dumps((decisions, clusters)))
-            if not (self.work / "indexed").exists():
-                resumed = (self.work / "adding").exists()
-                (self.work / "adding").touch()
-                with dedup.index.write_lock():
+            with dedup.index.write_lock():  # as in the local engine: from the first lookup to the commit of the kept
+                if decided.exists():
+                    decisions, clusters = pickle.loads(decided.read_bytes())
+                else:
+                    decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
+                    write_atomic(decided, pickle.dumps((decisions, clusters)))
+                if not (self.work / "indexed").exists():
+                    resumed = (self.work / "adding").exists()  # killed once while adding: some may be in already
+                    (self.work / "adding").touch()
                     self._timed("index_add", lambda: dedup.index.add_many(
                         row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {}))
                         if not (resumed and dedup.index.contains(row[0]))))
-                (self.work / "indexed").touch()
+            (self.work / "indexed").touch()
             refresh(dedup.index)
             return decisions, clusters, len(dedup.index)
 

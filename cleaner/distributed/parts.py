@@ -53,21 +53,22 @@ def id_key(doc_id: str) -> int:
 
 def prepare_split(k: int, split: Split, config: Config, input_format: str, work: Path) -> dict[str, Any]:
     """Read split `k` and run the per-document stages on its records into its part; return its record
-    count and read counts (a part already written is kept: the run is resuming)."""
+    count, raw characters and read counts (a part already written is kept: the run is resuming)."""
     path, summary = part_path(work, k), work / f"prep-{k:05d}.json"
     if summary.exists():
         return json.loads(summary.read_text())
     stats = ReadStats()
-    count = 0
+    count = chars = 0
     with ParquetWriter(path, _COLUMNS) as out:
         for pos, item in enumerate(read_split(split, config, input_format, stats)):
             p = prepare_one(item, config)
             count += 1
+            chars += p.raw_chars
             out.write({"pos": pos, "rejected": p.rejected, "head": pack([p.id, p.detail, p.published]),
                        "record": pack(p.record), "raw": None if p.raw is None else pack(p.raw),
                        "raw_chars": p.raw_chars, "length": None if p.rejected else len(p.record["text"]),
                        "exact": p.exact, "sig": p.signature, "id_key": None if p.rejected else id_key(p.id)})
-    result = {"records": count, "read": stats.as_dict()}
+    result = {"records": count, "chars": chars, "read": stats.as_dict()}
     write_atomic(summary, json.dumps(result).encode())
     return result
 
