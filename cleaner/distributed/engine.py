@@ -4,10 +4,12 @@
 2. **Prepare**: a Dask bag with one partition per split reads it and runs the per-document stages
    (`workers.prepare_one`) into the split's part (`parts`).
 3. **Dedup**: every part and every key table of the index mirror (`mirror`) is cut into buckets by key;
-   one task per bucket finds the candidate edges (`shuffle`); the client joins them into connected
-   components and runs `dedup_batch` — the local engine's keep policy, verification included — on the
-   documents of the components, against the SQLite index. Every other document is alone: kept. The
-   verdicts are stored, then the kept documents go into the index and the mirror follows.
+   one task per bucket finds the candidate edges (`shuffle`); the client joins the edges into connected
+   components and sends chunks of whole components to verdict tasks (`verdicts`), which run the local
+   engine's `dedup_batch` — verification, keep policy, clusters — on them. Every document outside the
+   components is alone: kept. The client holds edges, verdicts and clusters (what grows with the
+   duplicate candidates), never a signature. The verdicts are stored, then the kept documents go into
+   the SQLite index (write-locked from the mirror's refresh to this commit) and the mirror follows.
 4. **Finish**: one task per part applies the verdicts and sorts its outputs; the client merges the
    sorted pieces into the files the local engine writes (`runner.write_outputs`), byte for byte.
 
@@ -24,14 +26,14 @@ import pickle
 import resource
 import shutil
 import time
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..dedup.cluster import Decision, Deduplicator, dedup_batch
+from ..dedup.cluster import Decision, Deduplicator
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
@@ -39,12 +41,14 @@ from ..manifest import changes, count_records, fingerprint
 from ..progress import RunProgress
 from ..runner import STATE, RunOptions, RunSummary, already_done, write_outputs
 from . import parts
-from .mirror import mirror_keys, mirror_path, refresh
+from .mirror import index_rows, mirror_keys, mirror_path, refresh
 from .shuffle import INDEX_NODE, bucket_rows, candidate_edges, components
 from .splits import UsageError, input_files, split_file
+from .verdicts import decide
 
 DEDUP_CHUNK = 50_000
-"""Documents per `dedup_batch` call on the client (whole components; a larger one goes alone)."""
+"""At most this many documents per verdict task (whole components: a larger one goes alone)."""
+POSITION = (1 << parts.NODE_BITS) - 1
 
 
 @contextmanager
@@ -181,46 +185,48 @@ class DaskRunner:
 
     def _decide(self, client: Any, dedup: Deduplicator, part_paths: list[Path]) -> tuple[dict, list]:
         from dask import delayed
+        from distributed import as_completed
 
         p = self.params
-        tables = refresh(dedup.index)
-        buckets = max(1, min(256, len(part_paths) + len(tables)))
+        mirror = refresh(dedup.index)
+        buckets = max(1, min(256, len(part_paths) + len(mirror)))
         maps = [delayed(_part_buckets, nout=buckets, pure=True)(k, path, p, buckets) for k, path in enumerate(part_paths)]
-        maps += [delayed(_mirror_buckets, nout=buckets, pure=True)(path, buckets) for path in tables]
+        maps += [delayed(_mirror_buckets, nout=buckets, pure=True)(m["keys"], buckets) for m in mirror]
         reduced = self._timed("shuffle", lambda: client.compute(
             [delayed(candidate_edges)(*[m[b] for m in maps]) for b in range(buckets)], sync=True))
         self.metrics["shuffle_bytes"] = sum(received for _, received in reduced)
-        groups = components(edges for edges, _ in reduced)
-        wanted: dict[int, list[int]] = {}
-        for members in groups.values():
-            for node in members:
-                if node < INDEX_NODE:
-                    wanted.setdefault(node >> parts.NODE_BITS, []).append(node & ((1 << parts.NODE_BITS) - 1))
-        loaded = client.gather(client.map(parts.load_items, list(wanted), [part_paths[k] for k in wanted],
-                                          list(wanted.values())))
-        items = dict(pair for chunk in loaded for pair in chunk)
-        self.metrics["candidate_documents"] = len(items)
-        self.metrics["components"] = len(groups)
+        groups = sorted(components(edges for edges, _ in reduced).values())
+        size = sum(node < INDEX_NODE for members in groups for node in members)
+        self.metrics["components"], self.metrics["candidate_documents"] = len(groups), size
+        workers = max(1, len(client.scheduler_info()["workers"]))
+        target = max(1, min(DEDUP_CHUNK, size // (4 * workers)))  # whole components, about four chunks a worker
+        chunks: list[list[int]] = [[]]
+        for members in groups:
+            if len(chunks[-1]) >= target:
+                chunks.append([])
+            chunks[-1] += members
+        runs: dict[int, list[int]] = {}
+        docs: dict[int, list[int]] = {}
+        lasts = [m["last"] for m in mirror]
+        for node in (n for chunk in chunks for n in chunk):
+            if node < INDEX_NODE:
+                runs.setdefault(node >> parts.NODE_BITS, []).append(node & POSITION)
+            else:
+                docs.setdefault(bisect_left(lasts, node & ~INDEX_NODE), []).append(node)
+        loaded = {k: client.submit(parts.load_items, k, part_paths[k], positions) for k, positions in runs.items()}
+        rows = {m: client.submit(index_rows, mirror[m]["docs"], nodes) for m, nodes in docs.items()}
+        verdicts = [client.submit(decide, chunk, p,
+                                  [loaded[k] for k in sorted({n >> parts.NODE_BITS for n in chunk if n < INDEX_NODE})],
+                                  [rows[m] for m in sorted({bisect_left(lasts, n & ~INDEX_NODE) for n in chunk if n >= INDEX_NODE})])
+                    for chunk in chunks if chunk]
         decisions: dict[int, dict[int, Decision]] = {}
         clusters = []
-        chunk: list[int] = []
-        for members in sorted(groups.values()):
-            chunk += [node for node in members if node < INDEX_NODE]
-            if len(chunk) >= DEDUP_CHUNK:
-                clusters += self._decide_chunk(dedup, chunk, items, decisions)
-                chunk = []
-        clusters += self._decide_chunk(dedup, chunk, items, decisions)
-        return decisions, [asdict(c) for c in sorted(clusters, key=lambda c: c.id)]
-
-    @staticmethod
-    def _decide_chunk(dedup: Deduplicator, nodes: list[int], items: dict, decisions: dict) -> list:
-        if not nodes:
-            return []
-        result = dedup_batch([items[n] for n in nodes], dedup.index, signer=dedup.signer, add=False)
-        for pos, decision in zip(result.positions, result.decisions):
-            node = nodes[pos]
-            decisions.setdefault(node >> parts.NODE_BITS, {})[node & ((1 << parts.NODE_BITS) - 1)] = decision
-        return list(result.clusters)
+        for future in as_completed(verdicts):
+            chunk_decisions, chunk_clusters = future.result()
+            for node, decision in chunk_decisions:
+                decisions.setdefault(node >> parts.NODE_BITS, {})[node & POSITION] = decision
+            clusters += chunk_clusters
+        return decisions, sorted(clusters, key=lambda c: c["id"])
 
 
 def _part_buckets(k: int, path: Path, params: DedupParams, buckets: int) -> list:
