@@ -48,6 +48,8 @@ from .verdicts import decide
 
 DEDUP_CHUNK = 50_000
 """At most this many documents per verdict task (whole components: a larger one goes alone)."""
+MAX_BUCKETS = 256
+"""Shuffle buckets: one per part and mirror table, up to this many (maps × buckets tasks in the graph)."""
 POSITION = (1 << parts.NODE_BITS) - 1
 
 
@@ -189,7 +191,7 @@ class DaskRunner:
 
         p = self.params
         mirror = refresh(dedup.index)
-        buckets = max(1, min(256, len(part_paths) + len(mirror)))
+        buckets = max(1, min(MAX_BUCKETS, len(part_paths) + len(mirror)))
         maps = [delayed(_part_buckets, nout=buckets, pure=True)(k, path, p, buckets) for k, path in enumerate(part_paths)]
         maps += [delayed(_mirror_buckets, nout=buckets, pure=True)(m["keys"], buckets) for m in mirror]
         reduced = self._timed("shuffle", lambda: client.compute(

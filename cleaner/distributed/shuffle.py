@@ -19,7 +19,7 @@ ID_TAG = np.int64(0x5BD1E9955BD1E995)
 EXACT_TAG = np.int64(0x2545F4914F6CDD1D)
 """XORed into id and exact hashes so they do not meet band keys (a chance meeting only adds a candidate)."""
 
-INDEX_NODE = np.int64(1) << np.int64(62)
+INDEX_NODE = 1 << 62
 """Nodes at or above this are index documents (`INDEX_NODE | doc`)."""
 
 
