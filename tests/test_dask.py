@@ -16,7 +16,7 @@ from conftest import ROOT, SEEDS, SHARED, run_cli
 from distributed import LocalCluster
 
 from cleaner import Config
-from cleaner.distributed.splits import input_files, read_split, split_file
+from cleaner.distributed.splits import file_splits, read_split, split_file
 from cleaner.io.readers import read_inputs
 from cleaner.io.records import ReadStats
 
@@ -81,7 +81,7 @@ def _dask(scheduler: str, *args: str) -> subprocess.CompletedProcess:
 def test_splits_read_what_read_inputs_reads(inputs):
     config = Config.load()
     names = [str(inputs["first"]), str(inputs["second"]), str(inputs["missing"])]
-    splits = [s for f in input_files(names) for s in split_file(f, "auto", 20_000)]
+    splits = [s for f in file_splits(names) for s in split_file(f, "auto", 20_000)]
     assert len(splits) > 5 and splits[-1].rejected is not None
     stats = ReadStats()
     read = [x for s in splits for x in read_split(s, config, "auto", stats)]
@@ -89,7 +89,7 @@ def test_splits_read_what_read_inputs_reads(inputs):
     assert [x.model_dump() for x in read] == [x.model_dump() for x in read_inputs(names, config, "auto", whole)]
     assert stats == whole
     with pytest.raises(ValueError, match="stdin"):
-        input_files(["-"])
+        file_splits(["-"])
 
 
 def test_same_answer_as_the_local_engine(scheduler, reference, tmp_path):

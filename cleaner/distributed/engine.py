@@ -43,7 +43,7 @@ from ..runner import STATE, RunOptions, RunSummary, already_done, write_outputs
 from . import parts
 from .mirror import index_rows, mirror_keys, mirror_path, refresh
 from .shuffle import INDEX_NODE, bucket_rows, candidate_edges, components
-from .splits import UsageError, input_files, split_file
+from .splits import UsageError, file_splits, split_file
 from .verdicts import decide
 
 DEDUP_CHUNK = 50_000
@@ -85,7 +85,7 @@ class DaskRunner:
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary (with `metrics`)."""
-        files = input_files(self.inputs)
+        files = file_splits(self.inputs)
         self.out.mkdir(parents=True, exist_ok=True)
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):

@@ -38,7 +38,7 @@ class UsageError(ValueError):
     """A Dask run that cannot start as asked (stdin as an input, no scheduler at the address)."""
 
 
-def input_files(inputs: list[str]) -> list[Split]:
+def file_splits(inputs: list[str]) -> list[Split]:
     """One split per input file, in reading order (stdin cannot be split: give a file)."""
     out = []
     for name in inputs:
