@@ -162,7 +162,8 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch):
     monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
     cases = [
         (["-", "--engine", "dask"], "stdin"),
-        ([str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], "tcp://127.0.0.1:9"),
+        ([str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], "scheduler at tcp://127.0.0.1:9: "),
+        ([str(SEEDS), "--engine", "dask", "--scheduler", "sched"], "scheduler at sched: missing port number"),
         ([str(SEEDS), "--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --engine dask"),
     ]
     for args, message in cases:

@@ -61,8 +61,8 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     if scheduler:
         try:  # waits distributed.comm.timeouts.connect (30 s by default)
             client = Client(scheduler)
-        except OSError as exc:
-            raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        except (OSError, ValueError) as exc:  # nothing listening, or not an address
+            raise UsageError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
         with client:
             yield client
     else:
@@ -91,8 +91,8 @@ class DaskRunner:
         if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
         with self.progress:
-            self._start(fp)
             with dask_client(self.options.scheduler, self.options.workers) as client:
+                self._start(fp)
                 splits = self._timed("split", lambda: [s for cut in client.gather(client.map(
                     split_file, files, input_format=self.options.input_format, split_bytes=self.options.split_bytes))
                     for s in cut])
