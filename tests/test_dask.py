@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 import signal
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS, SHARED, run_cli
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
 
 from cleaner import Config
 from cleaner.distributed.splits import file_splits, read_split, split_file
@@ -147,6 +148,27 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
     assert again.returncode == 0, again.stderr
     assert "resuming:" in again.stderr
     assert _bytes(out) == _bytes(local)
+
+
+def test_a_lost_worker_changes_nothing(scheduler, reference, tmp_path):
+    """SIGKILL a worker mid-run: its nanny restarts it, the scheduler reruns its tasks, same bytes."""
+    names, local = reference
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask",
+           "--scheduler", scheduler, "--split-mb", "0.02", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list((out / ".cleaner" / "dask").glob("prep-*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with Client(scheduler) as client:
+        pid = min(client.run(os.getpid).values())
+    os.kill(pid, signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=240)
+    assert proc.returncode == 0, stderr
+    assert _bytes(out) == _bytes(local)
+    with Client(scheduler) as client:
+        client.wait_for_workers(2, timeout=60)
+        assert pid not in client.run(os.getpid).values()
 
 
 def test_a_local_cluster_without_an_address(tmp_path):
