@@ -216,8 +216,8 @@ def build_corpus(src: Path, n: int, seed: int, dup_share: float) -> tuple[Path, 
 # ---------------------------------------------------------------------------------- measurement
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Summed VmRSS (kB) of `root` and its descendants."""
+def _tree_sample(root: int, cpu: dict[int, float]) -> int:
+    """Summed VmRSS (kB) of `root` and its descendants; records each one's CPU seconds so far in `cpu`."""
     children: dict[int, list[int]] = defaultdict(list)
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -232,18 +232,25 @@ def _tree_rss_kb(root: int) -> int:
         pid = stack.pop()
         stack.extend(children.get(pid, ()))
         try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                st = f.read().rsplit(b")", 1)[1].split()
+            cpu[pid] = (int(st[11]) + int(st[12])) / _TICKS  # utime + stime
             with open(f"/proc/{pid}/status") as f:
                 for line in f:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
                         break
-        except OSError:
+        except (OSError, IndexError, ValueError):
             pass
     return total
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
 def run_measured(cmd: list[str], log: Path, timeout: float, cwd: Path | None = None, env: dict | None = None) -> dict:
-    """Run `cmd`; wall seconds, peak RSS of its largest process (rusage) and of its whole tree (sampled)."""
+    """Run `cmd`; wall seconds, CPU seconds of its tree (rusage, or /proc samples), peak RSS of
+    its largest process (rusage) and of its whole tree (sampled)."""
     # ru_maxrss of a child forked from this (large) process starts at this process's size, so the tool is
     # started under /usr/bin/time (a small process) and its %M is read back; wait4's figure is the fallback.
     rss_file = log.with_suffix(".maxrss")
@@ -253,11 +260,12 @@ def run_measured(cmd: list[str], log: Path, timeout: float, cwd: Path | None = N
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=env, start_new_session=True)
         peak = [0]
+        cpu: dict[int, float] = {}
         done = threading.Event()
 
         def sample() -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                peak[0] = max(peak[0], _tree_sample(proc.pid, cpu))
                 done.wait(0.2)
 
         th = threading.Thread(target=sample, daemon=True)
@@ -275,7 +283,10 @@ def run_measured(cmd: list[str], log: Path, timeout: float, cwd: Path | None = N
         maxrss_kb = int(rss_file.read_text().split()[-1])
     except (OSError, ValueError, IndexError):
         pass
-    return {"rc": proc.returncode, "seconds": seconds, "maxrss_mb": maxrss_kb / 1024, "tree_rss_mb": peak[0] / 1024}
+    # rusage misses processes nobody waited for (a forkserver's workers); the samples miss a process's last 0.2 s
+    tree_cpu = max(ru.ru_utime + ru.ru_stime, sum(cpu.values()))
+    return {"rc": proc.returncode, "seconds": seconds, "cpu_seconds": tree_cpu,
+            "maxrss_mb": maxrss_kb / 1024, "tree_rss_mb": peak[0] / 1024}
 
 
 def tail(log: Path, n: int = 3) -> str:

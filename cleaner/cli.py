@@ -1,7 +1,8 @@
 """The `cleaner` command; each subcommand lives in its own module under `cleaner.commands`.
 
 Exit codes: 0 done (rejected records are data, in the rejects file); 1 a rule example failed
-(`rules check`); 2 bad usage, config or rule pack, reported before any document is read.
+(`rules check`); 2 bad usage, config or rule pack, reported before any document is read; 3 `--strict`
+stopped at bad input.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from .commands import clean, diff, review, rules, run, serve
 from .config import ConfigError
 from .dedup.index import IndexMismatchError
 from .packs import RulePackError
+from .workers import StrictStop
 
 COMMANDS = (clean, run, rules, diff, review, serve)
 """The subcommand modules, in the order `cleaner --help` lists them."""
@@ -35,5 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     except (RulePackError, ConfigError, IndexMismatchError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
+    except StrictStop as exc:
+        print(f"cleaner: {exc}", file=sys.stderr)
+        return 3
     except BrokenPipeError:  # a pager or `head` closed the pipe: not an error
         return 0

@@ -8,6 +8,14 @@ from .models import Edit
 
 WHITESPACE_RULE = "whitespace"
 """Rule id of the edits that trim lines and fold blank lines; not a rule of any pack."""
+REPEATED_RULE = "repeated"
+"""Rule id of the lines `cleaner run` learned as a source's boilerplate (`cleaner.boilerplate`)."""
+BUILT_IN_RULES = {
+    WHITESPACE_RULE: ("whitespace", "lines trimmed, blank lines folded"),
+    REPEATED_RULE: ("repeated", ("boilerplate learned from the corpus: a line (or a run of short lines) seen in many "
+                                 "documents of the same source, counted once per group of duplicates")),
+}
+"""(kind, description) of the rule ids that no pack defines, for the review page."""
 
 
 def replay(raw: str, edits: Iterable[Edit]) -> str:

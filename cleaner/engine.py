@@ -68,6 +68,30 @@ def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 
     knows at least every `requires` string of `rules`)."""
     state = _State(doc.text)
     state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
+    _passes(state, rules, ctx, max_passes, requires)
+    return Cleaned(
+        id=doc.id,
+        text=state.view.text,
+        edits=tuple(sorted(state.edits, key=lambda e: e.start)),
+        warnings=doc.warnings + tuple(state.warnings),
+        document=doc,
+        **state.fields,
+    )
+
+
+def clean_more(cleaned: Cleaned, rules: list[Rule], ctx: Context, max_passes: int = 3) -> Cleaned:
+    """`cleaned` after `rules` ran on its clean text as `run_rules` runs them; its edits, fields and
+    language are kept, and the new edits too point into the raw text."""
+    state = _State(cleaned.document.text, cleaned.edits)
+    state.fields = {k: v for k, v in cleaned.fields().items() if v is not None}
+    if state.view.text != cleaned.text:
+        raise ValueError(f"{cleaned.id}: the edits do not replay to the clean text")
+    _passes(state, rules, ctx, max_passes, None)
+    return cleaned.model_copy(update={"text": state.view.text, "edits": tuple(sorted(state.edits, key=lambda e: e.start)),
+                                      "warnings": cleaned.warnings + tuple(state.warnings)})
+
+
+def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires | None) -> None:
     requires = requires or requires_for(frozenset(w for rule in rules for w in rule.requires))
     for _ in range(max_passes):
         changed = False
@@ -88,14 +112,6 @@ def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 
         state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
         if not changed:
             break
-    return Cleaned(
-        id=doc.id,
-        text=state.view.text,
-        edits=tuple(sorted(state.edits, key=lambda e: e.start)),
-        warnings=doc.warnings + tuple(state.warnings),
-        document=doc,
-        **state.fields,
-    )
 
 
 def _spans_as_hits(spans: list[tuple[int, int]]) -> list[Hit]:
@@ -105,11 +121,11 @@ def _spans_as_hits(spans: list[tuple[int, int]]) -> list[Hit]:
 class _State:
     """The raw text, what has been removed from it, and the view rules see."""
 
-    def __init__(self, raw: str):
+    def __init__(self, raw: str, edits: tuple[Edit, ...] = ()):
         self.raw = raw
-        self.removed: list[tuple[int, int]] = []
-        self.view = View(raw, [])
-        self.edits: list[Edit] = []
+        self.removed: list[tuple[int, int]] = sorted((e.start, e.end) for e in edits)
+        self.view = View(raw, self.removed)
+        self.edits: list[Edit] = list(edits)
         self.fields: dict[str, str] = {}
         self.warnings: list[str] = []
 
@@ -127,7 +143,7 @@ class _State:
                 if field and n == 0:
                     self.edits.append(Edit(start=start, end=end, rule=rule_id, kind="extract", field=field, value=hit.value))
                 else:
-                    self.edits.append(Edit(start=start, end=end, rule=rule_id))
+                    self.edits.append(Edit(start=start, end=end, rule=rule_id, source=hit.source))
                 added.append((start, end))
         if not added:
             return False

@@ -53,6 +53,8 @@ class Edit(BaseModel):
     kind: Literal["remove", "extract"] = "remove"
     field: FieldName | None = None
     value: str | None = None
+    source: str | None = None
+    """For a `repeated` edit: the source (URL host or `source` field) whose boilerplate the span is."""
 
     @model_validator(mode="after")
     def _check(self) -> Edit:

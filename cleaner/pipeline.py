@@ -43,6 +43,11 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     return Document(**fields)
 
 
+def dedup_params(config: Config) -> DedupParams:
+    """The MinHash parameters of `config`."""
+    return DedupParams(num_perm=config.num_perm, threshold=config.dedup_threshold, shingle_size=config.shingle_size)
+
+
 _DEDUP_DETAIL = {
     "duplicate": "near-duplicate of {dup_of} (estimated Jaccard {similarity:.3f})",
     "exact_duplicate": "same normalised clean text as {dup_of}",
@@ -79,8 +84,7 @@ class Pipeline(Closing):
         self.config = config or Config.load()
         self.cleaner = Cleaner(self.config)
         self.tagger: Tagger = make_tagger(self.config.lang_backend)
-        params = DedupParams(num_perm=self.config.num_perm, threshold=self.config.dedup_threshold, shingle_size=self.config.shingle_size)
-        self.dedup = Deduplicator(index, params)
+        self.dedup = Deduplicator(index, dedup_params(self.config))
 
     def close(self) -> None:
         """Close the index file."""

@@ -5,6 +5,10 @@ Stages, each restartable:
 1. **prepare**: read the inputs in order; clean, tag, gate and sign each record on a process pool;
    store the results in the run state a chunk at a time (`runstate.RunState`). A resumed run skips
    the records already stored.
+   With `learn_boilerplate`, **count** then **apply**: lines are counted per source over one
+   document per group of copies (grouped by a dedup pass that adds nothing to the index), and the
+   lines found to be boilerplate (`cleaner.boilerplate`) are removed from every cleaned document
+   with rule `repeated`, before dedup sees the texts.
 2. **dedup**: one `dedup_batch` over the stored signatures (no texts in memory) against the index;
    the verdicts are stored in the run state *before* the index commits its additions, so a run
    killed in between re-adds the missing kept documents instead of deciding again.
@@ -19,24 +23,30 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from .boilerplate import LineCounts, document_counts
 from .config import Config
 from .dedup.cluster import Deduplicator, dedup_batch
-from .dedup.signature import DedupParams
+from .dedup.signature import Signer
+from .engine import clean_more
+from .gates import gate
 from .io.readers import read_inputs
 from .io.records import ReadStats
 from .io.writers import ShardedOutput
+from .kinds import Context
+from .kinds.repeated import RepeatedRule
 from .manifest import changes, count_records, fingerprint, read_manifest, write_manifest
-from .pipeline import _DEDUP_DETAIL, dedup_rejection
+from .models import Cleaned, Document
+from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
 from .runstate import RunState
-from .workers import prepare_stream
+from .workers import as_prepared, prepare_stream, strict
 
 STATE = ".cleaner"
 OUTPUT_NAMES = ("corpus", "raw", "rejects", "clusters")
@@ -58,6 +68,8 @@ class RunOptions:
     changed rules or config; `restart`: always start over."""
     progress: str | None = None
     """`bar`, `log` or `quiet` (None: a bar on a terminal, log lines otherwise)."""
+    strict: bool = False
+    """Stop at the first bad input (`StrictStop`) instead of rejecting it and going on."""
     engine: str = "local"
     """`local` (this machine's process pool) or `dask` (`cleaner.distributed`)."""
     scheduler: str | None = None
@@ -115,6 +127,7 @@ class Runner:
             done = self._resume_point(state, fp, resumable)
             self.progress.start_at(done, count_records(fp["inputs"]) if resumable else None)
             self._prepare(state, done)
+            self._learn(state)
             self._dedup(state)
             stats, report = self._write(state, fp)
         shutil.rmtree(self.out / STATE)
@@ -149,7 +162,8 @@ class Runner:
             return
         items = islice(read_inputs(self.inputs, self.config, self.options.input_format, self.read_stats), done, None)
         batch, start = [], done
-        for prepared in prepare_stream(items, self.config, workers=self.options.workers):
+        stream = prepare_stream(items, self.config, workers=self.options.workers, packed=True)
+        for prepared in strict(stream) if self.options.strict else stream:
             batch.append(prepared)
             if len(batch) >= 256:
                 state.add(start, batch)
@@ -159,12 +173,47 @@ class Runner:
         if batch:
             state.add(start, batch)
             self.progress.update(len(batch), sum(p.raw_chars for p in batch))
-        state.set(stage="dedup", read=json.dumps(self.read_stats.as_dict(), sort_keys=True))
+        state.set(stage="count" if self.config.learn_boilerplate else "dedup",
+                  read=json.dumps(self.read_stats.as_dict(), sort_keys=True))
+
+    def _learn(self, state: RunState) -> None:
+        """With `learn_boilerplate`: count lines per source over one document per group of copies
+        (`count`), then remove what is boilerplate from every cleaned document (`apply`, resumable a
+        chunk at a time: a document left too short is rejected by the gates, the others signed again)."""
+        counts = state.line_counts()
+        if state.get("stage") == "count":
+            with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
+                count_lines(state, dedup, counts)
+            state.set(stage="apply", applied="-1")
+        if state.get("stage") != "apply":
+            return
+        rule = RepeatedRule(frozenset(counts.frequent(self.config.repeated_min_docs, self.config.repeated_min_share)))
+        signer = Signer(dedup_params(self.config))
+        while self._apply_chunk(state, rule, signer):
+            pass
+        state.set(stage="dedup")
+
+    def _apply_chunk(self, state: RunState, rule: RepeatedRule, signer: Signer) -> bool:
+        """Remove the learned boilerplate from the next chunk of cleaned documents after `applied`
+        (stored with the new `applied` in one transaction); False when none is left."""
+        chunk = state.cleaned(int(state.get("applied") or -1))
+        if not chunk:
+            return False
+        changed = []
+        for seq, record, raw in chunk:
+            doc = Document(**raw)
+            if doc.host is None:  # no source: nothing learned for it
+                continue
+            cleaned = Cleaned(**record, document=doc)
+            ctx = Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout)
+            out = clean_more(cleaned, [replace(rule, published=cleaned.published)], ctx, self.config.max_passes)
+            if out.edits != cleaned.edits:
+                changed.append((seq, as_prepared(gate(out, self.config) or out, signer)))
+        state.replace(changed, applied=str(chunk[-1][0]))
+        return True
 
     def _dedup(self, state: RunState) -> None:
-        params = DedupParams(num_perm=self.config.num_perm, threshold=self.config.dedup_threshold,
-                             shingle_size=self.config.shingle_size)
-        with Deduplicator(self.index_path, params) as dedup:
+        with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
             if state.get("stage") == "dedup":
                 seqs, items = state.dedup_items()
                 with dedup.index.write_lock():
@@ -225,6 +274,43 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any],
     write_manifest(out, fp, corpus.files + raw.files + rejects.files + cluster_out.files,
                    {"read": stats.read, "kept": stats.cleaned, "rejected": stats.read - stats.cleaned})
     return stats, report
+
+
+def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, units: Callable = document_counts) -> set[int]:
+    """Fill `counts` (emptied first) with `units(source, published, clean text, raw text)` (see
+    `boilerplate.document_counts`) of the cleaned documents of `state`,
+    one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
+    it; the one with the smallest id counts); return the `seq` of the documents counted.
+
+    Copies on other sources do not matter: each source has counts of its own."""
+    counts.reset()
+    seqs, items = state.dedup_items()
+    groups = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
+    group_of = {seqs[pos]: (d.cluster or d.dup_of or d.id, d.id, items[pos].signed[0])
+                for pos, d in zip(groups.positions, groups.decisions)}
+    del seqs, items, groups
+    chosen: dict[tuple[str, str], tuple[str, int, int]] = {}
+    for seq, _, raw in all_cleaned(state):
+        source = Document(**raw).host
+        if source is not None:
+            group, doc_id, exact = group_of[seq]
+            chosen[source, group] = min(chosen.get((source, group), (doc_id, exact, seq)), (doc_id, exact, seq))
+    counted = {seq for _, _, seq in chosen.values()}
+    del group_of, chosen
+    for seq, record, raw in all_cleaned(state):
+        if seq in counted:
+            for source, keys in units(Document(**raw).host, record["published"], record["text"], raw["text"]):
+                counts.add(source, keys)
+    counts.spill()
+    return counted
+
+
+def all_cleaned(state: RunState) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """(seq, record, raw document) of every cleaned record of `state`, a chunk at a time."""
+    after = -1
+    while chunk := state.cleaned(after):
+        yield from chunk
+        after = chunk[-1][0]
 
 
 def with_cluster(record: dict[str, Any], cluster: str | None) -> dict[str, Any]:

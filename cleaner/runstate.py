@@ -1,7 +1,8 @@
 """The work of an unfinished `cleaner run`, kept on disk so the run can be killed and resumed.
 
 One SQLite file (`DIR/.cleaner/state.sqlite`): every prepared input record in input order (`seq`),
-the dedup decisions once made, and where the run has got to (`stage`: prepare → decided → indexed).
+the dedup decisions once made, and where the run has got to (`stage`: prepare → [count → apply] → dedup
+→ decided → indexed; the bracketed stages learn boilerplate, with `learn_boilerplate`).
 Records are committed a chunk at a time, so a killed run loses at most the chunk in flight, and
 resuming skips the records already stored. Final outputs are written from here, sorted by id, which
 also keeps the output independent of input order and worker count, with memory that does not grow
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .boilerplate import LineCounts
 from .closing import Closing
 from .dedup.cluster import Cluster, Decision, Item
 from .workers import Prepared
@@ -42,6 +44,17 @@ def pack(value: Any) -> bytes:
 def unpack(blob: bytes) -> Any:
     """The value `pack` stored."""
     return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+
+
+def pack_prepared(p: Prepared) -> tuple[bytes, bytes | None]:
+    """The `record` and `raw` columns of a prepared record (packed already in a worker, or here)."""
+    return p.packed or (pack(p.record), None if p.raw is None else pack(p.raw))
+
+
+def _row(p: Prepared) -> tuple:
+    """The `docs` columns after `seq` of a prepared record."""
+    return (p.id, int(p.rejected), p.detail, *pack_prepared(p), p.raw_chars,
+            None if p.rejected else len(p.record["text"]), p.published, p.exact, p.signature)
 
 
 class RunState(Closing):
@@ -84,11 +97,27 @@ class RunState(Closing):
     def add(self, start: int, rows: list[Prepared]) -> None:
         """Store prepared records `start`, `start + 1`, ... in one transaction."""
         self._db.execute("BEGIN")
-        self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-            (start + k, p.id, int(p.rejected), p.detail, pack(p.record), None if p.raw is None else pack(p.raw),
-             p.raw_chars, None if p.rejected else len(p.record["text"]), p.published, p.exact, p.signature)
-            for k, p in enumerate(rows)))
+        self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             ((start + k, *_row(p)) for k, p in enumerate(rows)))
         self._db.execute("COMMIT")
+
+    def cleaned(self, after: int = -1, limit: int = 256) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+        """(seq, record, raw document) of the next `limit` cleaned records after `seq` `after`."""
+        return [(seq, unpack(record), unpack(raw)) for seq, record, raw in self._db.execute(
+            "SELECT seq, record, raw FROM docs WHERE rejected = 0 AND seq > ? ORDER BY seq LIMIT ?", (after, limit))]
+
+    def replace(self, rows: list[tuple[int, Prepared]], **values: str) -> None:
+        """Store new versions of prepared records (by `seq`) and set meta values, in one transaction."""
+        self._db.execute("BEGIN")
+        self._db.executemany("UPDATE docs SET id = ?, rejected = ?, detail = ?, record = ?, raw = ?, raw_chars = ?, "
+                             "length = ?, published = ?, exact = ?, sig = ? WHERE seq = ?",
+                             ((*_row(p), seq) for seq, p in rows))
+        self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+        self._db.execute("COMMIT")
+
+    def line_counts(self) -> LineCounts:
+        """The learned-boilerplate counters of this run, kept in the state file."""
+        return LineCounts(self._db)
 
     def dedup_items(self) -> tuple[list[int], list[Item]]:
         """Every cleaned record as a dedup `Item` (signature included, no text), with its `seq`."""

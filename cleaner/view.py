@@ -24,6 +24,8 @@ class Hit(NamedTuple):
     end: int
     field: str | None = None
     value: str | None = None
+    source: str | None = None
+    """The source whose learned boilerplate this is (`repeated` hits only)."""
 
 
 class View:

@@ -13,14 +13,19 @@ import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, islice
 from multiprocessing import get_context
 from typing import Any
 
 from .api import pipeline_for
 from .config import Config
-from .models import Document, Rejected
+from .dedup.signature import Signer
+from .models import Cleaned, Document, Rejected
+
+
+BAD_INPUT = ("bad_input", "too_large")
+"""Rejection reasons that mean the input itself was broken (not a gate or a duplicate)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,23 +46,59 @@ class Prepared:
     published: str | None = None
     exact: int | None = None
     signature: bytes | None = None
+    packed: tuple[bytes, bytes | None] | None = None
+    """`record` and `raw` as `RunState` stores them (`runstate.pack`), when the stream was asked to pack
+    (`raw` itself is then left out): encoding and compressing in the workers keeps that work off the
+    run's main process."""
+
+    @property
+    def problem(self) -> str | None:
+        """What `--strict` stops at: a `bad_input` rejection's detail, or the first repair flagged on
+        a record that was kept (invalid UTF-8, NUL bytes, mojibake); None for a sound record."""
+        if self.rejected:
+            return self.detail if self.record.get("reason") in BAD_INPUT else None
+        warnings = self.record.get("warnings")
+        return warnings[0] if warnings else None
+
+
+class StrictStop(Exception):
+    """`--strict` met bad input; the message names the record and what was wrong with it."""
+
+
+def strict(stream: Iterable[Prepared]) -> Iterator[Prepared]:
+    """`stream`, stopped with `StrictStop` at the first record that has a `problem`."""
+    for prepared in stream:
+        if prepared.problem:
+            named = f" (id {prepared.id})" if prepared.id else ""
+            raise StrictStop(f"--strict: stopped at bad input{named}: {prepared.problem}")
+        yield prepared
 
 
 def prepare_one(item: Document | Rejected, config: Config, gates: bool = True, sign: bool = True) -> Prepared:
     """Run the per-document stages on one input record."""
     pipeline = pipeline_for(config)
-    out = pipeline.prepare(item, gates=gates)
+    return as_prepared(pipeline.prepare(item, gates=gates), pipeline.dedup.signer if sign else None)
+
+
+def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
+    """The stored form of a document after the per-document stages (signed when `signer` is given)."""
     if isinstance(out, Rejected):
         return Prepared(out.id, True, out.detail, out.record())
     record = out.record()
     record.pop("cluster", None)
-    exact, signature = pipeline.dedup.signer.sign(out.text) if sign else (None, None)
+    exact, signature = signer.sign(out.text) if signer else (None, None)
     return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
                     out.published, exact, None if signature is None else signature.tobytes())
 
 
-def _prepare_chunk(chunk: list[Document | Rejected], config: Config, gates: bool, sign: bool) -> list[Prepared]:
-    return [prepare_one(item, config, gates, sign) for item in chunk]
+def _prepare_chunk(chunk: list[Document | Rejected], config: Config, gates: bool, sign: bool,
+                   packed: bool = False) -> list[Prepared]:
+    out = [prepare_one(item, config, gates, sign) for item in chunk]
+    if not packed:
+        return out
+    from .runstate import pack_prepared  # runstate stores Prepared rows: imported here, not at the top
+
+    return [replace(p, raw=None, packed=pack_prepared(p)) for p in out]
 
 
 def _die_with_parent() -> None:
@@ -80,8 +121,9 @@ def default_workers() -> int:
 
 
 def prepare_stream(items: Iterable[Document | Rejected], config: Config, *, workers: int = 1, gates: bool = True,
-                   sign: bool = True, chunk: int = 64) -> Iterator[Prepared]:
-    """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process).
+                   sign: bool = True, packed: bool = False, chunk: int = 64) -> Iterator[Prepared]:
+    """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process), with
+    `Prepared.packed` filled when `packed` is asked for.
 
     An input of at most `chunk` records is done in this process whatever `workers` says: starting
     workers (each loads the rule packs and language models) would cost more than it saves."""
@@ -89,7 +131,7 @@ def prepare_stream(items: Iterable[Document | Rejected], config: Config, *, work
     head = list(islice(it, chunk + 1))
     if workers <= 1 or len(head) <= chunk:
         for item in chain(head, it):
-            yield prepare_one(item, config, gates, sign)
+            yield from _prepare_chunk([item], config, gates, sign, packed)
         return
     it = chain(head, it)
     pending: deque[Future] = deque()
@@ -100,7 +142,7 @@ def prepare_stream(items: Iterable[Document | Rejected], config: Config, *, work
                 batch = list(islice(it, chunk))
                 if not batch:
                     break
-                pending.append(pool.submit(_prepare_chunk, batch, config, gates, sign))
+                pending.append(pool.submit(_prepare_chunk, batch, config, gates, sign, packed))
             if not pending:
                 return
             yield from pending.popleft().result()

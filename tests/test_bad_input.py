@@ -97,3 +97,26 @@ def test_the_input_side_with_extraction_rejects_broken_html():
     pages = [o for o in out if isinstance(o, Document) and o.url and o.url.startswith("https://example.org/")]
     assert [p.meta["extracted"]["title"] for p in pages] == ["Page 0", "Page 1"]
     assert all("Contenu de la page" in p.text for p in pages)
+
+
+@pytest.mark.parametrize("command", ["clean", "run"])
+@pytest.mark.parametrize("bad, says", [
+    ("malformed.jsonl", "malformed.jsonl:2: malformed JSON"),
+    ("empty.txt", "empty.txt: empty document"),
+    ("invalid-utf8.txt", "invalid UTF-8 at byte 6"),  # repaired and kept without --strict
+    ("broken.html", "HTML not parsed"),  # found at extraction, not at reading
+])
+def test_strict_stops_at_the_first_bad_input(command, bad, says, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-good.txt").write_text("Un article sans défaut, avec assez de texte pour être gardé.\n", encoding="utf-8")
+    shutil.copy(BAD / bad, folder / bad)
+    out = tmp_path / ("out" if command == "run" else "out.jsonl")
+    proc = run_cli(command, str(folder), "--out", str(out), "--strict", "--workers", "1")
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "--strict: stopped at bad input" in proc.stderr and says in proc.stderr, proc.stderr
+    assert not (out / "manifest.json").exists() if command == "run" else True
+    (folder / bad).unlink()
+    proc = run_cli(command, str(folder), "--out", str(out), "--strict", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr  # sound input: --strict changes nothing

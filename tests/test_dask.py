@@ -187,6 +187,8 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch):
         ([str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], "scheduler at tcp://127.0.0.1:9: "),
         ([str(SEEDS), "--engine", "dask", "--scheduler", "sched"], "scheduler at sched: missing port number"),
         ([str(SEEDS), "--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --engine dask"),
+        ([str(SEEDS), "--engine", "dask", "--strict"], "--strict stops at the first bad input"),
+        ([str(SEEDS), "--engine", "dask", "--learn-boilerplate"], "--learn-boilerplate counts lines"),
     ]
     for args, message in cases:
         proc = run_cli("run", *args, "--out", str(tmp_path / "out"), stdin="")

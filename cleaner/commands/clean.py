@@ -11,7 +11,7 @@ from ..io.readers import read_inputs
 from ..io.writers import JsonlWriter
 from ..api import pipeline_for
 from ..report import Stats
-from ..workers import default_workers, prepare_stream
+from ..workers import default_workers, prepare_stream, strict
 from .common import config_args, config_from, input_args
 
 
@@ -38,7 +38,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
     stats = Stats()
     rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
-        for result in prepare_stream(read_inputs(args.inputs, config, args.input_format), config, workers=args.workers, gates=False, sign=False):
+        stream = prepare_stream(read_inputs(args.inputs, config, args.input_format), config, workers=args.workers,
+                                gates=False, sign=False)
+        for result in strict(stream) if args.strict else stream:
             if not result.rejected:
                 stats.add_cleaned(result.record, result.raw_chars)
                 out.write(result.record)

@@ -17,10 +17,15 @@ def config_args(p: argparse.ArgumentParser) -> None:
 
 
 def input_args(p: argparse.ArgumentParser) -> None:
-    """Add `--input-format`."""
+    """Add `--input-format` and `--strict`."""
     p.add_argument(
         "--input-format", choices=FORMATS, default="auto",
         help="read every input as this format (default auto: by extension; .txt .html .jsonl[.gz|.zst] .parquet .warc[.gz] .wet[.gz])",
+    )
+    p.add_argument(
+        "--strict", action="store_true",
+        help="stop (exit 3) at the first bad input: unreadable, too large, empty, or repaired on reading; "
+             "by default it is rejected or flagged and the run goes on",
     )
 
 

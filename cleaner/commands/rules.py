@@ -1,4 +1,4 @@
-"""`cleaner rules list` and `cleaner rules check`."""
+"""`cleaner rules list`, `cleaner rules check` and `cleaner rules suggest`."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from pathlib import Path
 from ..checks import check_keep_against, check_rule
 from ..config import Config
 from ..packs import load_files, load_rules, pack_files
-from .common import config_args, config_from
+from ..suggest import suggest
+from .common import config_args, config_from, input_args
 
 
 def register(sub) -> None:
     """Add the `rules` parser with its `list` and `check` subcommands."""
-    rules = sub.add_parser("rules", help="list or check rule packs").add_subparsers(dest="rules_command", required=True)
+    rules = sub.add_parser("rules", help="list, check or suggest rule packs").add_subparsers(dest="rules_command", required=True)
     p = rules.add_parser("list", help="list the loaded rules")
     config_args(p)
     p.set_defaults(handler=cmd_rules_list)
@@ -22,6 +23,17 @@ def register(sub) -> None:
     p.add_argument("packs", nargs="+", metavar="DIR", help="a folder of packs or a .yaml file")
     p.add_argument("--alone", action="store_true", help="do not also run keep examples through the shipped packs")
     p.set_defaults(handler=cmd_rules_check)
+    p = rules.add_parser("suggest", help="propose rules from what recurs in a corpus, for review")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="as for `clean`")
+    p.add_argument("--out", "-o", required=True, metavar="FILE", help="the suggested pack (.yaml), or - for stdout")
+    p.add_argument("--min-docs", type=int, help="documents of one source a line must be in (default: repeated_min_docs)")
+    p.add_argument("--min-share", type=float, help="share of a source's documents a line must be in (default: repeated_min_share)")
+    p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
+    p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
+    p.add_argument("--workers", "-j", type=int, default=1, help="worker processes for cleaning (default: 1)")
+    config_args(p)
+    input_args(p)
+    p.set_defaults(handler=cmd_rules_suggest)
 
 
 def cmd_rules_list(args: argparse.Namespace) -> int:
@@ -49,3 +61,24 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in checked.rules)
     print(f"{len(checked.rules)} rules, {examples} examples, {len(failures)} failures")
     return 1 if failures else 0
+
+
+def cmd_rules_suggest(args: argparse.Namespace) -> int:
+    """`cleaner rules suggest`: a pack of rules learned from the inputs, every one passing `rules check`."""
+    config = config_from(args, id_field=args.id_field, text_field=args.text_field,
+                         repeated_min_docs=args.min_docs, repeated_min_share=args.min_share)
+    if args.out != "-" and not Path(args.out).parent.is_dir():
+        print(f"cleaner: --out {args.out}: no folder {Path(args.out).parent}", file=sys.stderr)
+        return 2
+    found = suggest(args.inputs, config, input_format=args.input_format, workers=max(1, args.workers))
+    if args.out == "-":
+        sys.stdout.write(found.yaml)
+    else:
+        Path(args.out).write_text(found.yaml, encoding="utf-8")
+    for reason in found.dropped:
+        print(f"left out {reason}", file=sys.stderr)
+    if found.unread:
+        print(f"{len(found.unread):,} input records not used (first: {found.unread[0]})", file=sys.stderr)
+    print(f"{found.rules} rules suggested from {found.documents:,} records ({len(found.dropped)} left out) -> {args.out}",
+          file=sys.stderr)
+    return 0

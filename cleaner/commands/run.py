@@ -23,6 +23,9 @@ def register(sub) -> None:
     p.add_argument("--min-chars", type=int, help="reject documents with less clean text (default: 1)")
     p.add_argument("--langs", help="comma-separated ISO 639-1 languages to keep, or `any` (default)")
     p.add_argument("--lang-backend", help="language identifier (default from the config)")
+    p.add_argument("--learn-boilerplate", action=argparse.BooleanOptionalAction, default=None,
+                   help="learn each source's repeated lines from the corpus and remove them as rule `repeated` "
+                        "(default from the config: learn_boilerplate)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
     p.add_argument("--workers", "-j", type=int, default=default_workers(), help="worker processes (default: all cores)")
@@ -51,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     langs = None if args.langs in (None, "any") else tuple(x.strip().lower() for x in args.langs.split(",") if x.strip())
     config = config_from(
         args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
-        lang_backend=args.lang_backend,
+        lang_backend=args.lang_backend, learn_boilerplate=args.learn_boilerplate,
     )
     if args.shard_docs is not None and args.shard_docs < 1:
         print("cleaner: --shard-docs must be at least 1", file=sys.stderr)
@@ -65,8 +68,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
                          compression=args.compression, shard_docs=args.shard_docs, workers=max(1, args.workers),
-                         resume=args.resume, progress="quiet" if args.quiet else None, engine=args.engine,
-                         scheduler=args.scheduler, split_bytes=max(1, int(args.split_mb * (1 << 20))))
+                         resume=args.resume, progress="quiet" if args.quiet else None, strict=args.strict,
+                         engine=args.engine, scheduler=args.scheduler, split_bytes=max(1, int(args.split_mb * (1 << 20))))
     out = Path(args.out)
     start = time.monotonic()
     if args.engine == "dask":

@@ -38,6 +38,7 @@ from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
 from ..manifest import changes, count_records, fingerprint
+from ..pipeline import dedup_params
 from ..progress import RunProgress
 from ..runner import STATE, RunOptions, RunSummary, already_done, write_outputs
 from . import parts
@@ -79,12 +80,16 @@ class DaskRunner:
         self.index_path = options.index or out / "index.sqlite"
         self.work = out / STATE / "dask"
         self.progress = RunProgress("cleaner run", mode=options.progress)
-        self.params = DedupParams(num_perm=config.num_perm, threshold=config.dedup_threshold,
-                                  shingle_size=config.shingle_size)
+        self.params = dedup_params(config)
         self.metrics: dict[str, Any] = {}
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary (with `metrics`)."""
+        if self.options.strict:
+            raise UsageError("--strict stops at the first bad input in input order: use the local engine")
+        if self.config.learn_boilerplate:
+            raise UsageError("--learn-boilerplate counts lines over the whole corpus in one process: use the local "
+                             "engine (the Dask engine does not distribute it yet)")
         files = file_splits(self.inputs)
         self.out.mkdir(parents=True, exist_ok=True)
         fp = fingerprint(self.config, self.inputs, self.options.output_options())

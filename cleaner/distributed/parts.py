@@ -27,7 +27,7 @@ from ..io.records import ReadStats
 from ..io.writers import ParquetWriter, write_atomic
 from ..pipeline import dedup_rejection
 from ..runner import with_cluster
-from ..runstate import pack, unpack
+from ..runstate import pack, pack_prepared, unpack
 from ..workers import prepare_one
 from .shuffle import EXACT_TAG, ID_TAG
 from .splits import Split, read_split
@@ -64,8 +64,9 @@ def prepare_split(k: int, split: Split, config: Config, input_format: str, work:
             p = prepare_one(item, config)
             count += 1
             chars += p.raw_chars
+            record, raw = pack_prepared(p)
             out.write({"pos": pos, "rejected": p.rejected, "head": pack([p.id, p.detail, p.published]),
-                       "record": pack(p.record), "raw": None if p.raw is None else pack(p.raw),
+                       "record": record, "raw": raw,
                        "raw_chars": p.raw_chars, "length": None if p.rejected else len(p.record["text"]),
                        "exact": p.exact, "sig": p.signature, "id_key": None if p.rejected else id_key(p.id)})
     result = {"records": count, "chars": chars, "read": stats.as_dict()}

@@ -70,7 +70,7 @@ def parse_line(raw: bytes, where: str, fallback_id: str, config: Config) -> Item
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return bad(None, f"{where}: malformed JSON: {exc.msg} at column {exc.colno}", line.rstrip("\n"))
+        return bad(None, f"{where}: malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}", line.rstrip("\n"))
     return record_document(record, where, fallback_id, config, warnings)
 
 

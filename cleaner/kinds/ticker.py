@@ -93,8 +93,12 @@ class TickerRule(Rule):
 
     def is_ticker(self, line: str, timeout: float = 1.0) -> bool:
         """True when `line` is a ticker by this rule's parameters."""
+        return self.segments(line, timeout) is not None
+
+    def segments(self, line: str, timeout: float = 1.0) -> list[str] | None:
+        """The segments of `line` when it is a ticker by this rule's parameters, else None."""
         if len(line) < self.min_line_chars:
-            return False
+            return None
         counts = [0] * len(self.compiled)
         for m in _call(self.any_separator.finditer, line, timeout):
             counts[m.lastindex - 1] += 1
@@ -106,8 +110,8 @@ class TickerRule(Rule):
                 continue  # a paragraph never sits inside a ticker
             headlines = sum(self._headline(s) for s in segments)
             if headlines >= self.min_headline_share * len(segments):
-                return True
-        return False
+                return segments
+        return None
 
     def _headline(self, segment: str) -> bool:
         words = segment.split()

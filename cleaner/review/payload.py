@@ -13,6 +13,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 from typing import Any
 
+from ..edits import BUILT_IN_RULES
 from ..engine import Cleaner
 from ..models import FIELDS, Document
 from ..packs import RuleSet
@@ -53,8 +54,8 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
 def _rule_row(rule_id: str, n: int, rule, chars: int, docs: int) -> dict[str, Any]:
     return {
         "id": rule_id,
-        "kind": rule.kind if rule else "",
-        "description": " ".join(rule.description.split()) if rule else ("lines trimmed, blank lines folded" if rule_id == "whitespace" else "not in the loaded rule packs"),
+        "kind": rule.kind if rule else BUILT_IN_RULES.get(rule_id, ("", ""))[0],
+        "description": " ".join(rule.description.split()) if rule else BUILT_IN_RULES.get(rule_id, ("", "not in the loaded rule packs"))[1],
         "color": f"hsl({(n * 137.508) % 360:.0f} 80% 78%)",
         "chars": chars,
         "docs": docs,

@@ -1,0 +1,166 @@
+"""Boilerplate learned from the corpus: lines that recur in many documents of one source.
+
+A document's *units* are the `line_key` of each line of at least `LONG_WORDS` words, and of each
+run of two consecutive non-blank lines (so a short line, a menu item or a one-word label, counts
+only together with the line next to it). Each unit is hashed with the document's source (its URL
+host, or its `source` field; documents with neither are not counted) into a 64-bit key, and a
+document adds 1 to each of its distinct keys: counts are document frequencies.
+
+**Headlines of the day.** A document with a `published` day also counts, for its source on that
+day, the headline segments of its ticker-like lines (any line of its *raw* text that splits into two
+or more headlines, as the `ticker` kind reads them, so tickers the packs removed count too). A
+headline that recurs in the tickers of enough documents of the same source and day is boilerplate
+there: a ticker-like line made mostly of such headlines, and two or more consecutive lines that are
+such headlines (a list of the day's stories), are removed; a lone headline line (the article's own
+title) is not.
+
+A unit is boilerplate of its source when it is in at least `min_docs` documents of the source and
+in at least a share `min_share` of them. Only documents that are not duplicates of each other are
+counted (the caller passes one document per group of copies), so the text of a syndicated article
+is counted once however many copies the dump holds.
+
+**Bounded memory, exact counts.** `LineCounts` keeps at most `max_keys` counters in a dict and
+spills them, summed, into a SQLite table when it is full; memory is O(`max_keys`) whatever the
+corpus, the disk table holds one row per distinct (source, unit). Counts are exact except when two
+distinct units of the corpus share a 64-bit key: with n distinct units the chance of any collision
+is at most n²/2⁶⁵ (under 3·10⁻⁴ for n = 10⁸), and a collision can only add counts, so its worst
+effect is one extra line called boilerplate.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from hashlib import blake2b
+from itertools import pairwise
+
+from .kinds.ticker import TickerRule
+from .text import line_key
+from .view import View
+
+LONG_WORDS = 3
+"""A line of this many words counts on its own; a shorter one only in a run with its neighbour."""
+HEADLINES = TickerRule.model_construct(id="repeated", kind="ticker", description="headlines of the day",
+                                       min_line_chars=40, min_segments=2)
+"""The `ticker` kind read loosely (two segments, 40 characters): where headlines of the day are looked for."""
+
+
+def unit_hash(source: str, unit: str) -> int:
+    """The signed 64-bit key of a unit of `source` (the source's own key when `unit` is empty)."""
+    digest = blake2b(f"{source}\x00{unit}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def units(keys: list[str | None]) -> Iterator[tuple[str, tuple[int, ...]]]:
+    """(unit, the line indexes it covers) of a text given as the `line_key` of each of its lines."""
+    previous = None
+    for i, key in enumerate(keys):
+        if key is None:  # an over-long line: never boilerplate, and it breaks runs
+            previous = None
+            continue
+        if not key:
+            continue
+        if len(key.split()) >= LONG_WORDS:
+            yield key, (i,)
+        if previous is not None:
+            yield f"{keys[previous]}\n{key}", (previous, i)
+        previous = i
+
+
+def document_hashes(source: str, text: str) -> set[int]:
+    """The distinct unit keys a document of `source` adds to the counts."""
+    return {unit_hash(source, unit) for unit, _ in units(View(text, []).keys)}
+
+
+def day_source(source: str, published: str | None) -> str | None:
+    """The counting source of `source`'s headlines on the day of `published` (None without a day)."""
+    return f"{source}\x02{published}" if published and len(published) == 10 else None
+
+
+def headline_hashes(day: str, raw: str, timeout: float = 1.0) -> set[int]:
+    """The distinct keys of the headlines inside the ticker-like lines of a raw text."""
+    out = set()
+    for line in raw.split("\n"):
+        for segment in HEADLINES.segments(line, timeout) or ():
+            key = line_key(segment)
+            if key:
+                out.add(unit_hash(day, key))
+    return out
+
+
+def document_counts(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:
+    """What one document adds to `LineCounts`: (counting source, unit keys) for its clean text and,
+    with a day, for the headlines of its raw text."""
+    day = day_source(source, published)
+    return [(source, document_hashes(source, text))] + ([(day, headline_hashes(day, raw))] if day else [])
+
+
+def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[int], texts: list[str] | None = None,
+                      published: str | None = None, timeout: float = 1.0) -> list[int]:
+    """The indexes of the lines covered by a unit of `source` in `learned`, in order; with the lines'
+    `texts` and a `published` day, also the ticker lines and lists made of the day's headlines."""
+    found: set[int] = set()
+    for unit, lines in units(keys):
+        if unit_hash(source, unit) in learned:
+            found.update(lines)
+    day = day_source(source, published)
+    if day and texts is not None:
+        headline = [bool(key) and unit_hash(day, key) in learned for key in keys]
+        for i, text in enumerate(texts):
+            segments = None if headline[i] else HEADLINES.segments(text, timeout)
+            if segments and sum(unit_hash(day, line_key(s) or "") in learned for s in segments) >= 0.8 * len(segments):
+                found.add(i)  # a ticker of the day's headlines
+                headline[i] = True
+        nonblank = [i for i, key in enumerate(keys) if key is None or key]
+        for a, b in pairwise(nonblank):
+            if headline[a] and headline[b]:  # a list of them; a lone one may be the article's title
+                found.update((a, b))
+    return sorted(found)
+
+
+class LineCounts:
+    """Document frequencies of unit keys per source, exact, in bounded memory (see the module docstring).
+
+    `db` is a SQLite connection in autocommit mode; the counts live in its `line_counts` table."""
+
+    def __init__(self, db: sqlite3.Connection, max_keys: int = 200_000):
+        if max_keys < 1:
+            raise ValueError(f"max_keys={max_keys}: at least one counter must fit in memory")
+        self._db, self.max_keys = db, max_keys
+        self._buffer: Counter[tuple[int, int]] = Counter()
+        db.execute("CREATE TABLE IF NOT EXISTS line_counts (src INTEGER NOT NULL, h INTEGER NOT NULL, "
+                   "docs INTEGER NOT NULL, PRIMARY KEY (src, h))")
+
+    def reset(self) -> None:
+        """Forget every count."""
+        self._buffer.clear()
+        self._db.execute("DELETE FROM line_counts")
+
+    def add(self, source: str, hashes: Iterable[int]) -> None:
+        """Count one document of `source` holding the unit keys `hashes` (distinct)."""
+        src = unit_hash(source, "")
+        self._buffer[src, src] += 1
+        for h in hashes:
+            self._buffer[src, h] += 1
+        if len(self._buffer) >= self.max_keys:
+            self.spill()
+
+    def spill(self) -> None:
+        """Add the counters in memory to the table, in one transaction, and empty the dict."""
+        if not self._buffer:
+            return
+        self._db.execute("BEGIN")
+        self._db.executemany("INSERT INTO line_counts VALUES (?, ?, ?) ON CONFLICT (src, h) DO UPDATE SET "
+                             "docs = docs + excluded.docs", ((s, h, n) for (s, h), n in sorted(self._buffer.items())))
+        self._db.execute("COMMIT")
+        self._buffer.clear()
+
+    def frequent(self, min_docs: int, min_share: float) -> dict[int, tuple[int, int]]:
+        """Unit key → (documents holding it, documents of its source), for the units in at least
+        `min_docs` documents of their source and at least `min_share` of them."""
+        self.spill()
+        rows = self._db.execute(
+            "SELECT c.h, c.docs, s.docs FROM line_counts c JOIN line_counts s ON s.src = c.src AND s.h = c.src "
+            "WHERE c.h != c.src AND c.docs >= ? AND c.docs >= ? * s.docs ORDER BY c.h", (min_docs, min_share))
+        return {h: (docs, total) for h, docs, total in rows}

@@ -1,0 +1,276 @@
+"""`cleaner rules suggest`: rules proposed from what recurs in a corpus, for a reviewer to accept, edit or drop.
+
+The inputs are cleaned with the loaded packs and counted as `cleaner run --learn-boilerplate`
+counts them (`cleaner.boilerplate`: one document per group of copies, per source), plus the *shape*
+of each line holding a digit (dates become `<<date>>`, other numbers `\\d+`). Then, per source:
+
+- each run of consecutive boilerplate lines found in at least `min_docs` documents becomes a
+  `block` rule (a `line` rule when it is one line; a `truncate` rule when, in most of its
+  documents, the line is followed by nothing but a list of short lines to the end);
+- each boilerplate line of at least three words outside those runs becomes a `line` rule;
+- each shape found in at least `min_docs` documents (and `min_share` of them) in more than one
+  wording becomes a `regex` rule ("Publié dans X le <date>" lines);
+
+scoped to the source, with the document count in the description, `remove` examples taken from the
+data and a `keep` example: a sentence of the same source's article text. A line seen in one document
+only is never suggested (`min_docs` is at least 2). Every suggestion is checked as `cleaner rules
+check` would check it (its own examples, its keep example through the whole rule set); one that
+fails is left out and counted.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from .boilerplate import LONG_WORDS, boilerplate_lines, document_counts, unit_hash
+from .checks import check_keep_against, check_rule
+from .config import Config
+from .dates import DATE_PATTERN
+from .dedup.cluster import Deduplicator
+from .io.readers import read_inputs
+from .kinds import Rule
+from .models import Document
+from .packs import RulePackError, load_pack_text, load_rules
+from .pipeline import dedup_params
+from .runner import all_cleaned, count_lines
+from .runstate import RunState
+from .text import ends_sentence, line_key, word_count
+from .view import View
+from .workers import prepare_stream
+
+_DATE = regex.compile(DATE_PATTERN, regex.IGNORECASE)
+_NUMBER = regex.compile(r"\d+")
+SHAPE_SOURCE = "\x01shape"
+"""Appended to a source for its shape counts, so they never mix with its line counts."""
+MAX_EXAMPLES = 3
+KEEP_CANDIDATES = 8
+TRUNCATE_SHARE = 0.8
+"""A line becomes a `truncate` marker when in this share of its documents a list follows it to the end."""
+
+
+def shape(line: str) -> str | None:
+    """The line with its dates as `<<date>>` and other numbers as `<n>`, or None when it has no digit."""
+    if not any(c.isdigit() for c in line):
+        return None
+    return _NUMBER.sub("<n>", _DATE.sub("<<date>>", line.strip()))
+
+
+def shape_pattern(line: str) -> str:
+    """A `regex` pattern for lines of the shape of `line`: its words literal, `<<date>>` and `\\d+` for the rest."""
+    line, out, pos = line.strip(), [], 0
+    for m in regex.finditer(_DATE.pattern + r"|\d+", line, flags=regex.IGNORECASE):
+        out += [_literal(line[pos : m.start()]), "<<date>>" if _DATE.fullmatch(m.group()) else r"\d+"]
+        pos = m.end()
+    return "".join([*out, _literal(line[pos:])])
+
+
+def _literal(text: str) -> str:
+    return regex.sub(r"\s+", lambda _: r"\s+", regex.escape(text, special_only=True, literal_spaces=True))
+
+
+def _units(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:
+    """What `cleaner run` counts, and the shapes of the lines (counted with the source's lines)."""
+    (_, lines), *headlines = document_counts(source, published, text, raw)
+    shapes = {s for s in (shape(line) for line in text.split("\n")) if s}
+    return [(source, lines | {unit_hash(source + SHAPE_SOURCE, line_key(s) or s) for s in shapes}), *headlines]
+
+
+@dataclass
+class _Found:
+    """What one recurring run of lines, line or shape of one source looks like across its documents."""
+
+    docs: int = 0
+    texts: list[tuple[str, ...]] = field(default_factory=list)
+    """The smallest few distinct wordings seen."""
+    tails: int = 0
+    """Documents where a list of short lines follows it to the end."""
+    truncate_example: tuple[str, str] | None = None
+
+
+@dataclass
+class Suggestions:
+    """The suggested pack (a YAML text) and what was left out."""
+
+    yaml: str
+    rules: int
+    dropped: list[str]
+    documents: int
+    unread: list[str]
+    """Why each input record that could not be cleaned was rejected."""
+
+
+def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto", workers: int = 1) -> Suggestions:
+    """Read, clean and count `inputs`, and suggest rules (see the module docstring)."""
+    with tempfile.TemporaryDirectory(prefix="cleaner-suggest-") as tmp, RunState(Path(tmp) / "state.sqlite") as state:
+        start, items = 0, prepare_stream(read_inputs(list(inputs), config, input_format), config, workers=workers, gates=False)
+        unread: list[str] = []
+        while batch := list(islice(items, 256)):
+            state.add(start, batch)
+            start += len(batch)
+            unread += [p.detail for p in batch if p.rejected]
+        counts = state.line_counts()
+        with Deduplicator(":memory:", dedup_params(config)) as dedup:
+            counted = count_lines(state, dedup, counts, _units)
+        frequent = counts.frequent(config.repeated_min_docs, config.repeated_min_share)
+        found = _Survey(frozenset(frequent))
+        for seq, record, raw in all_cleaned(state):
+            if seq in counted:
+                found.add(Document(**raw).host, record["text"])
+    rules, dropped = _rules(found, frequent, config)
+    header = (f"# suggested by `cleaner rules suggest` from {start:,} input records; review each rule: accept, edit or drop,\n"
+              "# then run `cleaner rules check` on this file.\n")
+    pack = {"description": "rules suggested from what recurs in the corpus", "rules": rules}
+    text = yaml.dump(pack, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    return Suggestions(header + text, len(rules), dropped, start, unread)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line strings as literal blocks, so a reviewer reads them as the lines they are."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
+
+
+class _Survey:
+    """One pass over the counted documents: where the boilerplate lines stand, and article sentences."""
+
+    def __init__(self, learned: frozenset[int]):
+        self.learned = learned
+        self.sources: dict[str, int] = defaultdict(int)
+        self.runs: dict[tuple[str, tuple[str, ...]], _Found] = defaultdict(_Found)
+        self.lines: dict[tuple[str, str], _Found] = defaultdict(_Found)
+        self.shapes: dict[tuple[str, str], _Found] = defaultdict(_Found)
+        self.keep: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, source: str, text: str) -> None:
+        """Survey one document of `source`."""
+        self.sources[source] += 1
+        lines = text.split("\n")
+        keys = View(text, []).keys
+        marked = boilerplate_lines(source, keys, self.learned)
+        runs, seen = _runs(marked), set()
+        for n, run in enumerate(runs):
+            key = (source, tuple(keys[i] for i in run))
+            found = self.runs[key]
+            if key not in seen:
+                seen.add(key)
+                found.docs += 1
+                tail = [line for line in lines[run[-1] + 1:] if line.strip()]
+                before = next((line for line in reversed(lines[: run[0]]) if line.strip()), "")
+                if n == len(runs) - 1 and _is_list(tail) and len(before) >= 80:
+                    found.tails += 1
+                    example = (before + "\n" + lines[run[0]] + "\n" + "\n".join(tail), before)
+                    found.truncate_example = min(found.truncate_example or example, example)
+            _example(found, tuple(lines[i].strip() for i in run if keys[i]))
+            for i in run:
+                if keys[i] and word_count(keys[i]) >= LONG_WORDS and (source, keys[i]) not in seen:
+                    seen.add((source, keys[i]))
+                    self.lines[source, keys[i]].docs += 1
+                    _example(self.lines[source, keys[i]], (lines[i].strip(),))
+        boiler = set(marked)
+        for i, line in enumerate(lines):
+            if i in boiler or keys[i] is None:
+                continue
+            form = shape(line)
+            if form and unit_hash(source + SHAPE_SOURCE, line_key(form) or form) in self.learned:
+                found = self.shapes[source, form]
+                if (source, form) not in seen:
+                    seen.add((source, form))
+                    found.docs += 1
+                _example(found, (line.strip(),))
+            elif word_count(line) >= 12 and ends_sentence(line):
+                self.keep[source] = sorted({*self.keep[source], line.strip()})[:KEEP_CANDIDATES]
+
+
+def _runs(marked: list[int]) -> list[list[int]]:
+    """Runs of consecutive marked line indexes: a blank line ends a run (a paragraph is a unit to review)."""
+    runs: list[list[int]] = []
+    for i in marked:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _is_list(tail: list[str]) -> bool:
+    """At least two lines, all short and none a sentence of prose: a list of teasers or links."""
+    return len(tail) >= 2 and all(len(t) <= 250 and not (word_count(t) >= 12 and ends_sentence(t)) for t in tail)
+
+
+def _example(found: _Found, texts: tuple[str, ...]) -> None:
+    """Keep the `MAX_EXAMPLES` smallest distinct wordings (whatever the document order)."""
+    found.texts = sorted({*found.texts, texts})[:MAX_EXAMPLES]
+
+
+def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config) -> tuple[list[dict[str, Any]], list[str]]:
+    """The suggested rules as pack entries, each checked; and what was dropped, with why."""
+    min_docs = config.repeated_min_docs
+    candidates: list[tuple[str, int, dict[str, Any]]] = []
+    covered: set[tuple[str, str]] = set()
+    for (source, keys), found in sorted(survey.runs.items()):
+        if found.docs < min_docs:
+            continue
+        covered.update((source, k) for k in keys)
+        texts = found.texts[0]
+        if len(keys) == 1 and found.truncate_example and found.tails >= TRUNCATE_SHARE * found.docs:
+            text, clean = found.truncate_example
+            rule = {"kind": "truncate", "what": "marker line followed by a list to the end",
+                    "markers": [texts[0]], "remove": [{"text": text, "clean": clean}]}
+        elif len(keys) == 1:
+            rule = {"kind": "line", "what": "line", "phrases": [texts[0]], "remove": [t[0] for t in found.texts]}
+        else:
+            rule = {"kind": "block", "what": f"run of {len(keys)} lines", "lines": list(texts),
+                    "remove": ["\n".join(t) for t in found.texts if len(t) == len(keys)]}
+        candidates.append((source, found.docs, rule))
+    for (source, key), found in sorted(survey.lines.items()):
+        docs = frequent.get(unit_hash(source, key), (0, 0))[0]
+        if (source, key) not in covered and docs >= min_docs:
+            candidates.append((source, docs, {"kind": "line", "what": "line", "phrases": [found.texts[0][0]],
+                                              "remove": [t[0] for t in found.texts]}))
+    for (source, form), found in sorted(survey.shapes.items()):
+        if found.docs >= min_docs and len({line_key(t[0]) for t in found.texts}) > 1:
+            candidates.append((source, found.docs, {"kind": "regex", "what": "line shape", "flags": ["ignorecase"],
+                                                    "pattern": shape_pattern(found.texts[0][0]),
+                                                    "remove": [t[0] for t in found.texts]}))
+    shipped = list(load_rules(config).rules)
+    rules, dropped, numbers = [], [], defaultdict(int)
+    for source, docs, rule in sorted(candidates, key=lambda c: (c[0], -c[1], c[2]["kind"], str(c[2]["remove"]))):
+        numbers[source] += 1
+        rule_id = f"suggested.{regex.sub(r'[^a-z0-9.-]+', '-', source)}.{numbers[source]:02d}"
+        entry = {"id": rule_id, "kind": rule["kind"],
+                 "description": f"{rule['what']} in {docs} of {survey.sources[source]} documents of {source} (suggested)",
+                 "sources": [source],
+                 **{k: v for k, v in rule.items() if k not in ("kind", "what", "remove")}}
+        accepted = _checked(entry, rule["remove"], survey.keep[source] or sorted(k for ks in survey.keep.values() for k in ks)[:KEEP_CANDIDATES], shipped)
+        if isinstance(accepted, str):
+            dropped.append(f"{rule_id}: {accepted}")
+        else:
+            rules.append(accepted)
+    return rules, dropped
+
+
+def _checked(entry: dict[str, Any], remove: list[Any], keeps: list[str], shipped: list[Rule]) -> dict[str, Any] | str:
+    """`entry` with examples that pass `cleaner rules check`, or why no keep example could be found."""
+    failure = "no article sentence of this source to keep"
+    for keep in keeps:
+        full = {**entry, "examples": {"remove": remove, "keep": [keep]}}
+        try:
+            (rule,) = load_pack_text(yaml.safe_dump({"rules": [full]}, allow_unicode=True), "suggested.yaml")
+        except RulePackError as exc:
+            return str(exc)
+        failures = check_rule(rule) + check_keep_against([rule], [rule, *shipped])
+        if not failures:
+            return full
+        failure = failures[0]
+    return failure

@@ -1,0 +1,317 @@
+"""Learned boilerplate (`repeated`) in `cleaner run`, and `cleaner rules suggest`.
+
+The corpus: real French pages of one site from ../shared/dev/fr-pages.jsonl.gz (through the HTML
+path), and two synthetic sites whose articles are real French news texts from MasakhaNEWS wrapped in
+a template (menu, share bar, footer, a dated "Publié dans" line, a related list), with syndicated
+copies of one article on the same site.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SHARED, run_cli
+
+from cleaner.boilerplate import LineCounts, document_hashes
+from cleaner.config import Config, ConfigError
+from cleaner.dedup.cluster import Deduplicator
+from cleaner.dedup.signature import Signer
+from cleaner.edits import REPEATED_RULE
+from cleaner.kinds.repeated import RepeatedRule
+from cleaner.manifest import fingerprint
+from cleaner.models import Document
+from cleaner.packs import load_rules
+from cleaner.pipeline import dedup_params
+from cleaner.review import load_run, render_review
+from cleaner.runner import STATE, Runner, RunOptions, count_lines
+from cleaner.runstate import RunState
+
+MENU = ["Accueil", "Politique", "Économie", "Sport", "Culture"]
+SHARE = ["Partagez cet article", "Facebook", "Twitter", "LinkedIn"]
+FOOTER = "© Le Quotidien du Test 2024. Toute reproduction interdite sans autorisation écrite de la rédaction."
+UNIQUE = "Note de la rédaction : cet article a été mis à jour après la publication du rapport."
+SITE_A, SITE_B = "quotidien.example", "hebdo.example"
+COPIES = 9
+
+
+def _articles(n: int) -> list[list[str]]:
+    """`n` real French news articles (MasakhaNEWS), each as its paragraphs."""
+    out = []
+    with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["lang"] != "fra":
+                continue
+            sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])", rec["text"].split("\n\n", 1)[-1])
+            paragraphs = [" ".join(sentences[k : k + 2]).strip() for k in range(0, len(sentences), 2)]
+            paragraphs = [p for p in paragraphs if len(p) > 80]
+            if len(paragraphs) >= 3:
+                out.append(paragraphs[:6])
+                if len(out) == n:
+                    return out
+
+
+def _synthetic() -> tuple[list[dict], list[list[str]]]:
+    """Site A: menu, share bar and footer around each article, plus `COPIES` syndicated copies of
+    article 0; site B: a "Publié dans X le <date>" line (the packs' `fr.published-in`), a
+    "Dernière modification : <date> à <time>" line and a related list."""
+    articles = _articles(34)
+    docs = []
+    for i, paragraphs in enumerate(articles[:20]):
+        text = "\n".join(MENU) + "\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n".join(SHARE) + "\n\n" + FOOTER
+        if i == 3:
+            text = text.replace(paragraphs[0], paragraphs[0] + "\n\n" + UNIQUE)
+        docs.append({"id": f"a{i:02d}", "url": f"https://www.{SITE_A}/article/{i}", "text": text})
+    for j in range(COPIES):  # the same article again, under the same template: syndicated copies
+        docs.append({"id": f"copy{j}", "url": f"https://{SITE_A}/fil/{j}", "text": docs[0]["text"]})
+    papers = ["Le Matin", "L'Economiste", "Finances news"]
+    for i, paragraphs in enumerate(articles[20:34]):
+        related = "À découvrir sur Hebdo\n" + "\n".join(f"{a[0][:60]}…" for a in articles[(i + 1) % 14 : (i + 1) % 14 + 3])
+        text = (f"Publié dans {papers[i % 3]} le {1 + i} - 0{1 + i % 9} - 2014\n"
+                f"Dernière modification : {1 + i}/0{1 + i % 9}/2014 à 10:{i:02d}\n\n" + "\n\n".join(paragraphs)
+                + "\n\n" + related)
+        docs.append({"id": f"b{i:02d}", "url": f"https://{SITE_B}/{i}", "text": text})
+    return docs, articles
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> tuple[Path, list[dict], list[list[str]]]:
+    docs, articles = _synthetic()
+    folder = tmp_path_factory.mktemp("synthetic")
+    path = folder / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    return path, docs, articles
+
+
+def _run(inputs: list[Path], out: Path, workers: int = 1, **config) -> dict[str, dict]:
+    Runner(Config.load(**config), [str(p) for p in inputs], out, RunOptions(workers=workers, progress="quiet")).run()
+    return {json.loads(line)["id"]: json.loads(line) for line in (out / "corpus.jsonl").open(encoding="utf-8")}
+
+
+def _removed(record: dict, raw: str, rule: str = REPEATED_RULE) -> list[str]:
+    return [raw[e["start"] : e["end"]] for e in record["edits"] if e["rule"] == rule]
+
+
+@pytest.fixture(scope="module")
+def learned(synthetic, tmp_path_factory):
+    path, _, _ = synthetic
+    out = tmp_path_factory.mktemp("learned") / "run"
+    return out, _run([path], out, learn_boilerplate=True)
+
+
+def test_menus_share_bars_and_footers_of_a_site_are_removed_as_repeated(learned, synthetic):
+    out, corpus = learned
+    _, docs, _ = synthetic
+    raw = {d["id"]: d["text"] for d in docs}
+    for doc_id in (f"a{i:02d}" for i in range(20)):
+        record = corpus[doc_id]
+        removed = "\n".join(_removed(record, raw[doc_id]))
+        for line in MENU + SHARE[1:] + [FOOTER]:
+            assert line in removed, (doc_id, line)
+            assert line not in record["text"].split("\n")
+        assert all(e["source"] == SITE_A for e in record["edits"] if e["rule"] == REPEATED_RULE)
+    report = json.loads((out / "report.json").read_text())
+    assert report["rules"][REPEATED_RULE]["docs"] >= 20
+
+
+def test_article_paragraphs_stay_and_syndicated_copies_keep_their_text(learned, synthetic):
+    _, corpus = learned
+    _, _, articles = synthetic
+    # the copies would pass both thresholds if each were counted: 10 of 29 documents of site A
+    defaults = Config.load()
+    assert COPIES + 1 >= defaults.repeated_min_docs and (COPIES + 1) / (20 + COPIES) >= defaults.repeated_min_share
+    kept_copy = next(r for r in corpus.values() if r["id"] == "a00" or r["id"].startswith("copy"))
+    for paragraph in articles[0]:
+        assert paragraph in kept_copy["text"]
+    for i, paragraphs in enumerate(articles[:20]):
+        record = corpus.get(f"a{i:02d}")
+        if record is not None:
+            assert all(p in record["text"] for p in paragraphs), i
+    assert UNIQUE in corpus["a03"]["text"]  # in one document only: never boilerplate
+
+
+def test_pages_of_real_sites(tmp_path):
+    """fr-pages of arteradio.com and blogs.mediapart.fr (and the pages linking to them): the sites'
+    furniture goes; a removed line is always one seen in several documents of its source."""
+    pages = tmp_path / "pages.jsonl"
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh, pages.open("w") as out:
+        out.writelines(line for line in fh if "arteradio.com" in line or "blogs.mediapart.fr" in line)
+    corpus = _run([pages], tmp_path / "run", learn_boilerplate=True)
+    raws = {json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "run" / "raw.jsonl").open()}
+    hosts = {doc_id: Document(id=doc_id, url=raw.get("url")).host for doc_id, raw in raws.items()}
+    lines_of = {doc_id: {line.strip() for line in raw["text"].split("\n")} for doc_id, raw in raws.items()}
+    removed = {}
+    for doc_id, record in corpus.items():
+        for span in _removed(record, raws[doc_id]["text"]):
+            removed.update({line.strip(): hosts[doc_id] for line in span.split("\n") if line.strip()})
+    assert "Le Club est l'espace de libre expression des abonnés de Mediapart. Ses contenus n'engagent pas la rédaction." in removed
+    assert "Le son a bien été ajouté à la liste de lecture" in removed
+    min_docs = Config.load().repeated_min_docs
+    for line, host in removed.items():
+        docs = sum(line in lines_of[d] for d in raws if hosts[d] == host)
+        assert docs >= min_docs, (line, host, docs)
+
+
+def test_off_means_no_repeated_edits_and_the_fingerprint_differs(synthetic, tmp_path):
+    path, _, _ = synthetic
+    corpus = _run([path], tmp_path / "off", learn_boilerplate=False)
+    assert not any(e["rule"] == REPEATED_RULE for r in corpus.values() for e in r["edits"])
+    on = json.loads((tmp_path / "off" / "manifest.json").read_text())["config"]
+    assert on["learn_boilerplate"] is False
+    result = run_cli("run", str(path), "--out", str(tmp_path / "off"), "--learn-boilerplate", "-q", "-j", "1")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "off" / "manifest.json").read_text())
+    assert manifest["config"]["learn_boilerplate"] is True
+    assert any(e["rule"] == REPEATED_RULE for line in (tmp_path / "off" / "corpus.jsonl").open() for e in json.loads(line)["edits"])
+
+
+def test_output_is_identical_whatever_the_worker_count_and_input_order(synthetic, tmp_path):
+    _, docs, _ = synthetic
+    mirror = [{**d, "id": d["id"] + "-m", "url": d["url"].replace(".example", "-miroir.example")} for d in docs]
+    rows = docs + mirror  # over 64 records: the worker pool is used
+    ordered, shuffled = tmp_path / "ordered.jsonl", tmp_path / "shuffled.jsonl"
+    ordered.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in rows), encoding="utf-8")
+    random.Random(7).shuffle(rows)
+    shuffled.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in rows), encoding="utf-8")
+    one = _run([ordered], tmp_path / "one", workers=1, learn_boilerplate=True)
+    _run([shuffled], tmp_path / "two", workers=2, learn_boilerplate=True)
+    assert sum(e["rule"] == REPEATED_RULE for r in one.values() for e in r["edits"]) > 40
+    for name in ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+
+
+def test_a_document_left_too_short_is_rejected_by_the_gate_and_counted_once(tmp_path):
+    docs = [{"id": f"d{i}", "url": f"https://menu.example/{i}", "text": "\n".join(MENU) + "\n\n" + paragraphs[0]}
+            for i, paragraphs in enumerate(_articles(6))]
+    docs.append({"id": "only-menu", "url": "https://menu.example/x", "text": "\n".join(MENU)})
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    rejects = [json.loads(line) for line in (tmp_path / "run" / "rejects.jsonl").open()]
+    assert sorted([*corpus, *(r["id"] for r in rejects)]) == sorted(d["id"] for d in docs)
+    assert [(r["id"], r["stage"], r["reason"]) for r in rejects] == [("only-menu", "gate", "too_short")]
+    assert all(not rec["text"].startswith(MENU[0]) for rec in corpus.values())
+
+
+def test_counts_are_exact_whatever_the_memory_bound():
+    texts = [("s.example", "\n".join(MENU) + f"\n\nTexte {i} avec quelques mots ici") for i in range(30)]
+    frequent = []
+    for max_keys in (1, 7, 1_000_000):
+        counts = LineCounts(sqlite3.connect(":memory:", isolation_level=None), max_keys=max_keys)
+        for source, text in texts:
+            counts.add(source, document_hashes(source, text))
+        frequent.append(counts.frequent(5, 0.3))
+    assert frequent[0] == frequent[1] == frequent[2]
+    assert len(frequent[0]) == len(MENU) - 1  # the pairs of menu lines; no single short line, no article line
+    assert all(v == (30, 30) for v in frequent[0].values())
+
+
+def test_bad_thresholds_are_a_config_error():
+    with pytest.raises(ConfigError, match="repeated_min_docs"):
+        Config.load(repeated_min_docs=1)
+    with pytest.raises(ConfigError, match="repeated_min_share"):
+        Config.load(repeated_min_share=1.5)
+
+
+def test_review_page_shows_repeated_removals(learned):
+    out, _ = learned
+    config = Config.load()
+    page = render_review(load_run(out), load_rules(config), config)
+    assert '"id": "repeated"' in page or '"id":"repeated"' in page
+    assert "boilerplate learned from the corpus" in page
+
+
+def test_suggest_proposes_checked_rules_from_what_recurs(synthetic, tmp_path):
+    path, _, articles = synthetic
+    out = tmp_path / "suggested.yaml"
+    result = run_cli("rules", "suggest", str(path), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    pack = yaml.safe_load(out.read_text(encoding="utf-8"))
+    by_kind = {}
+    for rule in pack["rules"]:
+        by_kind.setdefault(rule["kind"], []).append(rule)
+        assert rule["sources"] in ([SITE_A], [SITE_B])
+        assert rule["examples"]["remove"] and rule["examples"]["keep"]
+    blocks = [r["lines"] for r in by_kind["block"]]
+    assert MENU in blocks and SHARE[1:] in blocks  # the packs' fr.share-bar takes "Partagez cet article"
+    assert [FOOTER] in [r["phrases"] for r in by_kind["line"]]
+    assert any("<<date>>" in r["pattern"] and r["sources"] == [SITE_B] for r in by_kind["regex"])
+    assert ["À découvrir sur Hebdo"] in [r["markers"] for r in by_kind["truncate"]]
+    assert UNIQUE not in out.read_text(encoding="utf-8")
+    paragraphs = [p for a in articles for p in a]
+    for rule in by_kind["line"] + by_kind["block"] + by_kind["regex"]:
+        matter = json.dumps([rule.get("phrases"), rule.get("lines"), rule["examples"]["remove"]], ensure_ascii=False)
+        assert not any(json.dumps(p, ensure_ascii=False)[1:-1] in matter for p in paragraphs), rule["id"]
+    check = run_cli("rules", "check", str(out))
+    assert check.returncode == 0, check.stdout
+    assert "0 failures" in check.stdout
+
+
+HEADLINES = ["Le Parlement adopte la réforme des retraites", "Botola : les résultats de la 18e journée",
+             "La Bourse de Casablanca termine en hausse", "Fortes pluies attendues sur le nord du pays",
+             "Le port de Tanger bat un nouveau record", "Exclusif : un ancien ministre témoigne",
+             "Rabat accueille la conférence africaine", "Les FAR récupèrent 40 km de territoire",
+             "Le festival de Fès dévoile sa programmation", "Un nouveau TGV relie Marrakech à Agadir",
+             "La saison touristique dépasse les attentes", "Les enseignants reprennent les cours lundi"]
+
+
+def test_headlines_recurring_in_the_tickers_of_a_day(tmp_path):
+    """Six pages of 13 December carry the day's ticker (removed by generic.ticker) and, at the end, two of
+    its headlines as lines: those go as `repeated`; each page's own headline above its article stays, and so
+    do the same headline lists on pages of another day that had no ticker."""
+    articles = _articles(12)
+    docs = []
+    for i in range(12):  # each headline is in three pages' text: too few to be boilerplate as a line
+        day, ticker = (13, "   ".join(HEADLINES[i:] + HEADLINES[:i]) + "\n") if i < 6 else (14, "")
+        text = (f"Publié dans Le Site le {day} - 12 - 2014\n{ticker}\n{HEADLINES[i]}\n\n" + "\n\n".join(articles[i])
+                + f"\n\n{HEADLINES[(i + 4) % 12]}\n{HEADLINES[(i + 8) % 12]}")
+        docs.append({"id": f"n{i:02d}", "url": f"https://site-du-jour.example/{i}", "text": text})
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    for i in range(12):
+        record = corpus[f"n{i:02d}"]
+        lines = record["text"].split("\n")
+        assert lines[0] == HEADLINES[i], i  # the page's own headline
+        removed = "\n".join(_removed(record, docs[i]["text"]))
+        if i < 6:
+            assert removed.split() == f"{HEADLINES[(i + 4) % 12]}\n{HEADLINES[(i + 8) % 12]}".split(), i
+            assert HEADLINES[(i + 4) % 12] not in lines
+        else:
+            assert not removed and lines[-1] == HEADLINES[(i + 8) % 12], i
+
+
+def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_path):
+    """Stopped after the counts and the first chunk of removals (more than one chunk of documents):
+    the rerun resumes at the next chunk, and its output is the uninterrupted run's, byte for byte."""
+    docs = [{"id": f"r{i:03d}", "url": f"https://site{i % 3}.example/{i}",
+             "text": f"Rubrique {i % 3}\n" + "\n".join(MENU) + "\n\n" + "\n\n".join(paragraphs) + "\n\n" + FOOTER}
+            for i, paragraphs in enumerate(_articles(270))]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    config = Config.load(learn_boilerplate=True)
+    _run([path], tmp_path / "reference", learn_boilerplate=True)
+    out = tmp_path / "stopped"
+    out.mkdir()
+    runner = Runner(config, [str(path)], out, RunOptions(workers=1, progress="quiet"))
+    with RunState(out / STATE / "state.sqlite") as state:
+        runner._resume_point(state, fingerprint(config, runner.inputs, runner.options.output_options()), True)
+        runner._prepare(state, 0)
+        with Deduplicator(out / "index.sqlite", dedup_params(config)) as dedup:
+            count_lines(state, dedup, state.line_counts())
+        state.set(stage="apply", applied="-1")
+        rule = RepeatedRule(frozenset(state.line_counts().frequent(config.repeated_min_docs, config.repeated_min_share)))
+        assert runner._apply_chunk(state, rule, Signer(dedup_params(config)))
+        assert 0 <= int(state.get("applied")) < len(docs) - 1
+    proc = run_cli("run", str(path), "--out", str(out), "--learn-boilerplate", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "stage apply" in proc.stderr
+    for name in ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json"):
+        assert (out / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
