@@ -212,20 +212,25 @@ class DaskRunner:
             if len(chunks[-1]) >= target:
                 chunks.append([])
             chunks[-1] += members
-        runs: dict[int, list[int]] = {}
-        docs: dict[int, list[int]] = {}
         lasts = [m["last"] for m in mirror]
-        for node in (n for chunk in chunks for n in chunk):
+
+        def home(node: int) -> tuple[bool, int]:
+            """(is an index document, the run part or mirror part that holds it)."""
             if node < INDEX_NODE:
-                runs.setdefault(node >> parts.NODE_BITS, []).append(node & POSITION)
-            else:
-                docs.setdefault(bisect_left(lasts, node & ~INDEX_NODE), []).append(node)
-        loaded = {k: client.submit(parts.load_items, k, part_paths[k], positions) for k, positions in runs.items()}
-        rows = {m: client.submit(index_rows, mirror[m]["docs"], nodes) for m, nodes in docs.items()}
-        verdicts = [client.submit(decide, chunk, p,
-                                  [loaded[k] for k in sorted({n >> parts.NODE_BITS for n in chunk if n < INDEX_NODE})],
-                                  [rows[m] for m in sorted({bisect_left(lasts, n & ~INDEX_NODE) for n in chunk if n >= INDEX_NODE})])
-                    for chunk in chunks if chunk]
+                return False, node >> parts.NODE_BITS
+            return True, bisect_left(lasts, node & ~INDEX_NODE)
+
+        wanted: dict[tuple[bool, int], list[int]] = {}
+        for node in (n for chunk in chunks for n in chunk):
+            wanted.setdefault(home(node), []).append(node if node >= INDEX_NODE else node & POSITION)
+        loaded = {place: client.submit(index_rows, mirror[place[1]]["docs"], nodes) if place[0]
+                  else client.submit(parts.load_items, place[1], part_paths[place[1]], nodes)
+                  for place, nodes in wanted.items()}
+        verdicts = []
+        for chunk in filter(None, chunks):
+            places = sorted({home(node) for node in chunk})
+            verdicts.append(client.submit(decide, chunk, p, [loaded[x] for x in places if not x[0]],
+                                          [loaded[x] for x in places if x[0]]))
         decisions: dict[int, dict[int, Decision]] = {}
         clusters = []
         for future in as_completed(verdicts):
