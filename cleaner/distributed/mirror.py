@@ -4,7 +4,7 @@ The SQLite index (`DedupIndex`) stays the index of record: local runs, the servi
 add to it. Workers do not open it; they read its mirror, a folder next to it (`corpus.sqlite` →
 `corpus.keys/`), one pair of tables per export:
 
-    mirror.json         {"params": DedupParams.stored(), "upto": the last index doc exported,
+    mirror.json         {"format": 1, "params": DedupParams.stored(), "upto": the last index doc exported,
                          "parts": [{"keys": ..., "docs": ..., "first": doc, "last": doc}, ...]}
     keys-00000.parquet  key (int64), node (int64 = INDEX_NODE | doc): per indexed document its id hash,
                         exact hash and band keys, the rows a run's documents are shuffled against
@@ -13,8 +13,9 @@ add to it. Workers do not open it; they read its mirror, a folder next to it (`c
 
 Index documents are numbered in the order they were added and never removed, so `refresh` exports only
 the documents added since the last export (by any engine or the service) as one more pair, and starts
-the mirror over when the parameters differ or the index was replaced by a smaller one. The Dask engine
-refreshes under the index's write lock, so the mirror it shuffles against is the index it commits to.
+the mirror over when its format or the parameters differ, or the index was replaced by a smaller one.
+The Dask engine refreshes under the index's write lock, so the mirror it shuffles against is the index
+it commits to.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from .parts import id_key
 from .shuffle import EXACT_TAG, ID_TAG, INDEX_NODE
 
 _CHUNK_DOCS = 100_000
+FORMAT = 1
+"""The mirror's layout version (a mirror of another version is exported again)."""
 
 
 def mirror_path(index_path: Path) -> Path:
@@ -49,9 +52,9 @@ def refresh(index: DedupIndex) -> list[dict]:
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
     db = index.connection
     last = db.execute("SELECT coalesce(max(doc), 0) FROM docs").fetchone()[0]
-    if meta is None or meta["params"] != index.params.stored() or meta["upto"] > last:
+    if meta is None or meta.get("format") != FORMAT or meta["params"] != index.params.stored() or meta["upto"] > last:
         shutil.rmtree(folder, ignore_errors=True)
-        meta = {"params": index.params.stored(), "upto": 0, "parts": []}
+        meta = {"format": FORMAT, "params": index.params.stored(), "upto": 0, "parts": []}
     folder.mkdir(parents=True, exist_ok=True)
     while meta["upto"] < last:
         lo, hi = meta["upto"], min(last, meta["upto"] + _CHUNK_DOCS)
