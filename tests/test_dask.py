@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, SHARED, run_cli
+from conftest import ROOT, SEEDS, masakhanews, run_cli
 from distributed import Client, LocalCluster
 
 from cleaner import Config
@@ -36,12 +36,7 @@ def scheduler():
 def inputs(tmp_path_factory) -> dict[str, Path]:
     """News in two files, split into a first and a second batch: planted near and exact copies, a
     repeated id, records without an id (ids from line numbers), a broken line, and a gzip file."""
-    rows = []
-    with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            if record["lang"] in ("fra", "eng", "hau") and sum(r["lang"] == record["lang"] for r in rows) < 100:
-                rows.append(record)
+    rows = masakhanews(("fra", "eng", "hau"), 100)
     for k, record in enumerate(rows[:24]):
         text = record["text"].replace(".", " .", 3) + "\nPartager sur Facebook" if k % 2 else record["text"].upper()
         rows.append({**record, "id": f"copy-{k}", "text": text})
