@@ -14,6 +14,10 @@ there: a ticker-like line made mostly of such headlines, and two or more consecu
 such headlines (a list of the day's stories), are removed; a lone headline line (the article's own
 title) is not.
 
+Lines are counted on the clean text with the `shape` kind's removals put back (`counted_text`): a
+menu that shape takes from most pages of a site is still learned, and then goes from the pages where
+shape left it (a page with no prose, where shape removes nothing).
+
 A unit is boilerplate of its source when it is in at least `min_docs` documents of the source and
 in at least a share `min_share` of them. Only documents that are not duplicates of each other are
 counted (the caller passes one document per group of copies), so the text of a syndicated article
@@ -34,8 +38,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from hashlib import blake2b
 from itertools import pairwise
+from typing import Any
+
+from .edits import replay
 
 from .kinds.ticker import TickerRule
+from .models import Edit
 from .text import line_key
 from .view import View
 
@@ -87,6 +95,11 @@ def headline_hashes(day: str, raw: str, timeout: float = 1.0) -> set[int]:
             if key:
                 out.add(unit_hash(day, key))
     return out
+
+
+def counted_text(record: dict[str, Any], raw: str, skip: frozenset[str]) -> str:
+    """The text of an output `record` (of raw text `raw`) without the edits of the rules in `skip`."""
+    return replay(raw, [Edit(**e) for e in record["edits"] if e["rule"] not in skip])
 
 
 def document_counts(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:

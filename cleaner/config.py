@@ -53,6 +53,10 @@ class Config(BaseModel):
     """A line is boilerplate of a source when it is in at least this many of its documents..."""
     repeated_min_share: float = Field(0.3, gt=0, le=1)
     """...and in at least this share of them (duplicates counted once)."""
+    shape: bool = True
+    """Run `shape` rules (boilerplate lines found by their shape and neighbours)."""
+    shape_off_sources: tuple[str, ...] = ()
+    """Hosts (and their subdomains) whose documents `shape` rules leave alone."""
 
     @classmethod
     def load(cls, file: str | Path | None = None, **overrides: Any) -> Config:

@@ -6,6 +6,8 @@
 3. passes of step 2 repeat while one changes something (at most `max_passes`): each pass sees what a
    second run of the cleaner would see, so cleaning a clean text changes nothing. Within a pass, a
    rule that fired is tried again at once (at most `MAX_REPEATS` times), for noise that stacks.
+4. then the rules that judge what is left by its shape (phase `LAST_PHASE`, `shape`), in passes of
+   their own; while they remove something, steps 3 and 4 run again (at most `max_passes` times).
 
 Every span is recorded as an `Edit` in raw-text offsets; `replay(raw, edits)` gives the clean text.
 """
@@ -17,6 +19,7 @@ from functools import cached_property
 from .config import Config
 from .edits import WHITESPACE_RULE, whitespace_spans
 from .kinds import Context, Rule
+from .kinds.shape import shape_scoped
 from .models import Cleaned, Document, Edit, Rejected
 from .prefilter import Requires, requires_for
 from .packs import RuleSet, load_rules
@@ -55,12 +58,16 @@ class Cleaner:
             if len(self._scope_cache) > 4096:
                 self._scope_cache.clear()
             ctx = Context(lang=lang, host=host)
-            self._scope_cache[key] = [r for r in self.rules.rules if r.applies(ctx)]
+            scoped = [r for r in self.rules.rules if r.applies(ctx)]
+            self._scope_cache[key] = shape_scoped(scoped, host, self.config.shape, self.config.shape_off_sources)
         return self._scope_cache[key]
 
 
 MAX_REPEATS = 20
 """How many times in a row one rule may fire on one document in one pass."""
+LAST_PHASE = 4
+"""Rules of this phase or later (`shape`) run once the named rules have finished their passes, on
+what they left; if they change anything, both run again."""
 
 
 def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 3, requires: Requires | None = None) -> Cleaned:
@@ -68,7 +75,7 @@ def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 
     knows at least every `requires` string of `rules`)."""
     state = _State(doc.text)
     state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
-    _passes(state, rules, ctx, max_passes, requires)
+    _run(state, rules, ctx, max_passes, requires)
     return Cleaned(
         id=doc.id,
         text=state.view.text,
@@ -86,13 +93,26 @@ def clean_more(cleaned: Cleaned, rules: list[Rule], ctx: Context, max_passes: in
     state.fields = {k: v for k, v in cleaned.fields().items() if v is not None}
     if state.view.text != cleaned.text:
         raise ValueError(f"{cleaned.id}: the edits do not replay to the clean text")
-    _passes(state, rules, ctx, max_passes, None)
+    _run(state, rules, ctx, max_passes, None)
     return cleaned.model_copy(update={"text": state.view.text, "edits": tuple(sorted(state.edits, key=lambda e: e.start)),
                                       "warnings": cleaned.warnings + tuple(state.warnings)})
 
 
-def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires | None) -> None:
+def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires | None) -> None:
+    """The named rules' passes, then the last phase's (`shape`) on what they left; again while that
+    changes something (at most `max_passes` rounds)."""
     requires = requires or requires_for(frozenset(w for rule in rules for w in rule.requires))
+    named = [r for r in rules if type(r).phase < LAST_PHASE]
+    last = [r for r in rules if type(r).phase >= LAST_PHASE]
+    for _ in range(max_passes):
+        _passes(state, named, ctx, max_passes, requires)
+        if not (last and _passes(state, last, ctx, max_passes, requires)):
+            break
+
+
+def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires) -> bool:
+    """Passes of `rules` over the state until one changes nothing; True when any changed the text."""
+    changed_any = False
     for _ in range(max_passes):
         changed = False
         present = requires.present(state.view.folded)
@@ -107,11 +127,12 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
                     break
                 if not state.apply(rule.id, hits):
                     break
-                changed = True
+                changed = changed_any = True
                 present = requires.present(state.view.folded)
         state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
         if not changed:
             break
+    return changed_any
 
 
 def _spans_as_hits(spans: list[tuple[int, int]]) -> list[Hit]:
@@ -143,7 +164,7 @@ class _State:
                 if field and n == 0:
                     self.edits.append(Edit(start=start, end=end, rule=rule_id, kind="extract", field=field, value=hit.value))
                 else:
-                    self.edits.append(Edit(start=start, end=end, rule=rule_id, source=hit.source))
+                    self.edits.append(Edit(start=start, end=end, rule=rule_id, source=hit.source, why=hit.why))
                 added.append((start, end))
         if not added:
             return False

@@ -55,6 +55,8 @@ class Edit(BaseModel):
     value: str | None = None
     source: str | None = None
     """For a `repeated` edit: the source (URL host or `source` field) whose boilerplate the span is."""
+    why: str | None = None
+    """What decided the edit, for rules that decide by features (`shape`: the line's features)."""
 
     @model_validator(mode="after")
     def _check(self) -> Edit:

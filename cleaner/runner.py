@@ -29,7 +29,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .boilerplate import LineCounts, document_counts
+from .api import pipeline_for
+from .boilerplate import LineCounts, counted_text, document_counts
 from .config import Config
 from .dedup.cluster import Deduplicator, dedup_batch
 from .dedup.signature import Signer
@@ -40,6 +41,7 @@ from .io.records import ReadStats
 from .io.writers import ShardedOutput
 from .kinds import Context
 from .kinds.repeated import RepeatedRule
+from .kinds.shape import shape_ids
 from .manifest import changes, count_records, fingerprint, read_manifest, write_manifest
 from .models import Cleaned, Document
 from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
@@ -180,18 +182,21 @@ class Runner:
         """With `learn_boilerplate`: count lines per source over one document per group of copies
         (`count`), then remove what is boilerplate from every cleaned document (`apply`, resumable a
         chunk at a time: a document left too short is rejected by the gates, the others signed again)."""
-        counts = state.line_counts()
         if state.get("stage") == "count":
-            with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
-                count_lines(state, dedup, counts)
-            state.set(stage="apply", applied="-1")
+            self._count(state)
         if state.get("stage") != "apply":
             return
-        rule = RepeatedRule(frozenset(counts.frequent(self.config.repeated_min_docs, self.config.repeated_min_share)))
+        rule = RepeatedRule(frozenset(state.line_counts().frequent(self.config.repeated_min_docs, self.config.repeated_min_share)))
         signer = Signer(dedup_params(self.config))
         while self._apply_chunk(state, rule, signer):
             pass
         state.set(stage="dedup")
+
+    def _count(self, state: RunState) -> None:
+        """Stage `count`: lines per source, through the edits of `shape` (see `boilerplate`); then `apply`."""
+        with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
+            count_lines(state, dedup, state.line_counts(), shape_ids(pipeline_for(self.config).cleaner.rules.rules))
+        state.set(stage="apply", applied="-1")
 
     def _apply_chunk(self, state: RunState, rule: RepeatedRule, signer: Signer) -> bool:
         """Remove the learned boilerplate from the next chunk of cleaned documents after `applied`
@@ -276,9 +281,11 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any],
     return stats, report
 
 
-def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, units: Callable = document_counts) -> set[int]:
-    """Fill `counts` (emptied first) with `units(source, published, clean text, raw text)` (see
-    `boilerplate.document_counts`) of the cleaned documents of `state`,
+def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: frozenset[str],
+                units: Callable = document_counts) -> set[int]:
+    """Fill `counts` (emptied first) with `units(source, published, text, raw text)` (see
+    `boilerplate.document_counts`; text: `counted_text` without the edits of the rules in `skip`) of the
+    cleaned documents of `state`,
     one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
     it; the one with the smallest id counts); return the `seq` of the documents counted.
 
@@ -299,7 +306,8 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, units:
     del group_of, chosen
     for seq, record, raw in all_cleaned(state):
         if seq in counted:
-            for source, keys in units(Document(**raw).host, record["published"], record["text"], raw["text"]):
+            text = counted_text(record, raw["text"], skip)
+            for source, keys in units(Document(**raw).host, record["published"], text, raw["text"]):
                 counts.add(source, keys)
     counts.spill()
     return counted

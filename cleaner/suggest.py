@@ -31,13 +31,15 @@ from typing import Any
 import regex
 import yaml
 
-from .boilerplate import LONG_WORDS, boilerplate_lines, document_counts, unit_hash
+from .api import pipeline_for
+from .boilerplate import LONG_WORDS, boilerplate_lines, counted_text, document_counts, unit_hash
 from .checks import check_keep_against, check_rule
 from .config import Config
 from .dates import DATE_PATTERN
 from .dedup.cluster import Deduplicator
 from .io.readers import read_inputs
 from .kinds import Rule
+from .kinds.shape import shape_ids
 from .models import Document
 from .packs import RulePackError, load_pack_text, load_rules
 from .pipeline import dedup_params
@@ -118,13 +120,14 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
             start += len(batch)
             unread += [p.detail for p in batch if p.rejected]
         counts = state.line_counts()
+        skip = shape_ids(pipeline_for(config).cleaner.rules.rules)
         with Deduplicator(":memory:", dedup_params(config)) as dedup:
-            counted = count_lines(state, dedup, counts, _units)
+            counted = count_lines(state, dedup, counts, skip, _units)
         frequent = counts.frequent(config.repeated_min_docs, config.repeated_min_share)
         found = _Survey(frozenset(frequent))
         for seq, record, raw in all_cleaned(state):
             if seq in counted:
-                found.add(Document(**raw).host, record["text"])
+                found.add(Document(**raw).host, counted_text(record, raw["text"], skip))
     rules, dropped = _rules(found, frequent, config)
     header = (f"# suggested by `cleaner rules suggest` from {start:,} input records; review each rule: accept, edit or drop,\n"
               "# then run `cleaner rules check` on this file.\n")

@@ -35,6 +35,8 @@ def line_key(line: str) -> str | None:
 
 
 SENTENCE_END = ".!?»\"”)"
+SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}")
+"""The end of one sentence and the start of the next, inside a line."""
 
 
 def ends_sentence(line: str) -> bool:

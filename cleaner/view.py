@@ -18,7 +18,8 @@ class Line(NamedTuple):
 
 
 class Hit(NamedTuple):
-    """A span a rule wants gone, in view offsets; with `field`, its text moves into that field."""
+    """A span a rule wants gone, in view offsets; with `field`, its text moves into that field; `why`
+    says what decided it, for rules that decide by features."""
 
     start: int
     end: int
@@ -26,6 +27,7 @@ class Hit(NamedTuple):
     value: str | None = None
     source: str | None = None
     """The source whose learned boilerplate this is (`repeated` hits only)."""
+    why: str | None = None
 
 
 class View:

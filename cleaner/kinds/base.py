@@ -56,7 +56,7 @@ class Rule(BaseModel):
     examples: Examples
 
     phase: ClassVar[int] = 1
-    """Rules run by phase (removals 1, truncation 2, extraction 3), then in pack order."""
+    """Rules run by phase (removals 1, truncation 2, extraction 3, shape 4), then in pack order."""
 
     @field_validator("langs", "sources")
     @classmethod
@@ -74,14 +74,17 @@ class Rule(BaseModel):
         """Scope check: `langs` is skipped only when the language is known; `sources` needs a host."""
         if self.langs and ctx.lang and ctx.lang not in self.langs:
             return False
-        if self.sources:
-            host = ctx.host or ""
-            return any(host == s or host.endswith("." + s) for s in self.sources)
-        return True
+        return host_in(ctx.host, self.sources) if self.sources else True
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         """Yield the spans of `view.text` this rule removes or extracts, in order, not overlapping."""
         raise NotImplementedError
+
+
+def host_in(host: str | None, sources: tuple[str, ...]) -> bool:
+    """True when `host` is one of `sources` or below one of them (`news.example.com` is in `example.com`)."""
+    host = host or ""
+    return any(host == s or host.endswith("." + s) for s in sources)
 
 
 def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:

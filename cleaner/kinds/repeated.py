@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ..boilerplate import boilerplate_lines
 from ..edits import REPEATED_RULE
@@ -26,6 +27,8 @@ class RepeatedRule:
     id: str = REPEATED_RULE
     kind: str = "repeated"
     requires: tuple[str, ...] = ()
+    phase: ClassVar[int] = 1
+    """Run with the named rules (see `Rule.phase`)."""
 
     def applies(self, ctx: Context) -> bool:
         """Only documents with a source (URL host or `source` field) have learned boilerplate."""

@@ -11,6 +11,7 @@ from typing import Literal
 import regex
 from pydantic import Field, field_validator
 
+from ..text import SENTENCE_BREAK
 from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
 from .patterns import compile_pattern
@@ -32,7 +33,6 @@ def _call(method, text: str, timeout: float):
     return method(text) if isinstance(method.__self__, re.Pattern) else method(text, timeout=timeout)
 
 
-_SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}")
 _WS = r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # [^\S\n] spelled out: scans several times faster
 
 
@@ -120,7 +120,7 @@ class TickerRule(Rule):
         first = next((c for c in segment if c.isalnum()), "")
         if first.islower():  # caseless scripts (Arabic, ...) pass
             return False
-        return not (segment.endswith(".") and not segment.endswith("...")) and not _SENTENCE_BREAK.search(segment)
+        return not (segment.endswith(".") and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if not self._enough_separators(view.text, ctx.timeout):

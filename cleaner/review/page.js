@@ -158,7 +158,7 @@ document.addEventListener("click", e => {
 // ---- tooltip: rule id and description on hover or focus ----
 function tip(el) {
   const e = edits(+el.dataset.i)[+el.dataset.k], rule = RULES[e[2]], box = el.getBoundingClientRect(), t = $("#tip");
-  t.innerHTML = `<b>${esc(rule.id)}</b> ${esc(rule.kind)}${e[3] ? " · moved into " + esc(e[4]) : ""} · ${fmt(e[1] - e[0])} characters<br>${esc(rule.description)}`;
+  t.innerHTML = `<b>${esc(rule.id)}</b> ${esc(rule.kind)}${e[3] ? " · moved into " + esc(e[4]) : ""} · ${fmt(e[1] - e[0])} characters<br>${esc(rule.description)}${e[6] ? "<br>why: " + esc(e[6]) : ""}`;
   t.hidden = false;
   t.style.left = Math.min(box.left, innerWidth - 440) + "px";
   t.style.top = (box.bottom + 6 < innerHeight - 80 ? box.bottom + 6 : Math.max(4, box.top - 80)) + "px";

@@ -47,8 +47,14 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         "clusters": _clusters(run, {e.id: e for e in entries if e.id is not None}),
         "rejects": [dict(e.rejected) for e in entries if e.rejected],
     }
-    bodies = [[entry.raw, [[e["start"], e["end"], position[e["rule"]], KINDS[e["kind"]], e.get("field"), e.get("value")] for e in entry.edits]] for entry in entries]
+    bodies = [[entry.raw, [_edit_row(e, position) for e in entry.edits]] for entry in entries]
     return index, bodies
+
+
+def _edit_row(edit: dict[str, Any], position: dict[str, int]) -> list[Any]:
+    """An edit as the page stores it: start, end, rule, kind, field, value, and `why` when there is one."""
+    row = [edit["start"], edit["end"], position[edit["rule"]], KINDS[edit["kind"]], edit.get("field"), edit.get("value")]
+    return row + [edit["why"]] if edit.get("why") else row
 
 
 def _rule_row(rule_id: str, n: int, rule, chars: int, docs: int) -> dict[str, Any]:

@@ -1,0 +1,212 @@
+"""`shape`: lines that read as boilerplate by their shape and their neighbours, on pages no pack knows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from justext.core import revise_paragraph_classification
+from pydantic import Field
+
+from ..edits import WHITESPACE_RULE
+from ..view import Hit, View
+from .base import Context, Rule, host_in, register, whole_lines
+from .shapefeatures import (
+    GUESS_CHARS,
+    LineFeatures,
+    best_stoplist,
+    line_features,
+    link_share,
+    stoplist_for,
+)
+
+
+@dataclass
+class Verdict:
+    """One line as jusText's context pass sees it (`text`, `heading`, `cf_class`, `class_type`), with
+    its features and why it got its first class: the first decision kept next to the final one."""
+
+    text: str
+    features: LineFeatures
+    cf_class: str
+    reason: str
+    heading: bool = False
+    class_type: str = ""
+
+
+@register("shape")
+class ShapeRule(Rule):
+    """Removes the lines jusText's classifier, applied to lines of text, calls boilerplate.
+
+    First each non-blank line gets a class from its own features (see `classify`): `good` (prose: at
+    least `prose_words` words, sentence punctuation, at least `prose_stopwords` stopwords of the
+    text's language, or of any language for a line in another one; never removed), `bad` (a copyright
+    line, link-like tokens over `max_link_density` per word, or any line of a list block, see
+    `_list_blocks`), `short` (under `short_words` words, or few stopwords, mostly capitals or mostly
+    numbers) or `neargood` (the rest, and short sentences). Then jusText's own context pass
+    (`justext.core.revise_paragraph_classification`) decides the short and near-good lines by their
+    nearest good or bad neighbours: between content they stay, between boilerplate they go; a heading
+    (a short capitalised line alone in its block) followed by content within `max_heading_distance`
+    characters stays. The ends of the text count as boilerplate, as in jusText, but only in a text
+    with both prose and a line that is bad by its own shape: any other text loses nothing. Each
+    removal says which features decided it.
+    """
+
+    kind: Literal["shape"]
+    short_words: int = Field(5, ge=1)
+    prose_words: int = Field(8, ge=1)
+    prose_stopwords: float = Field(0.2, ge=0, le=1)
+    sentence_words: int = Field(3, ge=1)
+    stopwords_low: float = Field(0.1, ge=0, le=1)
+    max_link_density: float = Field(0.2, gt=0)
+    max_capitals: float = Field(0.8, gt=0, le=1)
+    max_digits: float = Field(0.5, gt=0, le=1)
+    block_lines: int = Field(4, ge=2)
+    block_words: float = Field(4.0, gt=0)
+    block_stopwords: float = Field(0.25, ge=0, le=1)
+    heading_words: int = Field(15, ge=1)
+    max_heading_distance: int = Field(200, ge=0)
+
+    phase = 4
+
+    def classify(self, features: LineFeatures) -> tuple[str, str]:
+        """jusText's context-free class of a line from its features, and the reason for it."""
+        f = features
+        if f.words >= self.prose_words and f.sentence and f.stopwords >= self.prose_stopwords:
+            return "good", "prose"
+        if f.copyright:
+            return "bad", "copyright line"
+        if f.links > self.max_link_density:
+            return "bad", "link-like tokens"
+        if f.words < self.short_words:
+            if f.words >= self.sentence_words and f.sentence and f.stopwords >= self.prose_stopwords:
+                return "neargood", "a short sentence"
+            return "short", "short"
+        if f.stopwords < self.stopwords_low or f.capitals >= self.max_capitals or f.digits >= self.max_digits:
+            return "short", "names, capitals or numbers"
+        return "neargood", "near prose"
+
+    def verdicts(self, view: View, lang: str | None) -> list[Verdict | None]:
+        """The final verdict on every line of the view (None for a blank line; all None when no line
+        can be boilerplate by its own shape, since then the context pass keeps every line)."""
+        if not self._may_remove(view):
+            return [None] * len(view.lines)
+        stoplist = self.stoplist(view, lang)
+        if stoplist == "none":
+            return [None] * len(view.lines)  # a language without a stoplist: prose cannot be told apart
+        lines = self.first_classes(view, stoplist)
+        shown = [v for v in lines if v is not None]
+        if not any(v.cf_class == "good" for v in shown) or not any(v.cf_class == "bad" for v in shown):
+            return [None] * len(lines)  # no prose to tell boilerplate from, or no boilerplate: nothing goes
+        revise_paragraph_classification(shown, self.max_heading_distance)
+        return lines
+
+    def stoplist(self, view: View, lang: str | None) -> str:
+        """The name of the stoplist to read the view with, guessed from its longer lines when `lang`
+        has none (see `stoplist_for`)."""
+        long_lines = (line.text for line in view.lines if line.text.count(" ") >= self.prose_words)
+        return stoplist_for(("\n".join(long_lines) or view.text)[:GUESS_CHARS], lang)
+
+    def first_classes(self, view: View, stoplist: str) -> list[Verdict | None]:
+        """Every line's class from its own features (under the named stoplist) and its block, before
+        the context pass (None for a blank line)."""
+        lines: list[Verdict | None] = []
+        for line in view.lines:
+            if not line.text.strip():
+                lines.append(None)
+                continue
+            features = line_features(line.text, stoplist)
+            cf_class, reason = self.classify(features)
+            if cf_class != "good" and features.words >= self.prose_words and features.sentence:
+                other, share = best_stoplist(line.text)
+                if share >= self.prose_stopwords:  # prose, read with another language's stoplist
+                    cf_class, reason = "good", f"prose ({other} stopwords {share:.2f})"
+            lines.append(Verdict(line.text, features, cf_class, reason))
+        self._list_blocks(lines)
+        for i, v in enumerate(lines):
+            if v is not None and v.cf_class in ("short", "neargood"):
+                v.heading = self._heading(v, lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)
+        return lines
+
+    def _may_remove(self, view: View) -> bool:
+        """A cheap necessary condition for a `bad` line (see `classify` and `_list_blocks`): a copyright
+        sign, link-like tokens over `max_link_density`, or `block_lines` consecutive lines of at most
+        `block_words` words on average."""
+        run, run_words = 0, 0
+        for line in view.lines:
+            text = line.text
+            words = len(text.split())
+            if not words:
+                run, run_words = 0, 0
+                continue
+            if "©" in text or "&copy" in text or link_share(text) > self.max_link_density:
+                return True
+            run, run_words = run + 1, run_words + words
+            if run >= self.block_lines and run_words <= self.block_words * run:
+                return True
+        return False
+
+    def _list_blocks(self, lines: list[Verdict | None]) -> None:
+        """Make `bad` every line of a list block: at least `block_lines` consecutive lines, none prose,
+        of at most `block_words` words on average and under `block_stopwords` stopwords (a menu, a
+        link list), unless prose stands right before and right after it."""
+        blocks, start = [], None
+        for i, v in enumerate([*lines, None]):
+            if v is not None and start is None:
+                start = i
+            elif v is None and start is not None:
+                blocks.append((start, i))
+                start = None
+        for a, b in blocks:
+            block = lines[a:b]
+            if b - a < self.block_lines or any(v.cf_class == "good" for v in block):
+                continue
+            words = sum(v.features.words for v in block) / len(block)
+            stop = sum(v.features.stopwords for v in block) / len(block)
+            if words > self.block_words or stop >= self.block_stopwords:
+                continue
+            before = next((v for v in reversed(lines[:a]) if v is not None), None)
+            after = next((v for v in lines[b:] if v is not None), None)
+            if before is not None and after is not None and before.cf_class == after.cf_class == "good":
+                continue
+            for v in block:
+                if v.cf_class != "bad":
+                    v.cf_class, v.reason = "bad", f"a list block of {len(block)} lines ({words:.1f} words, stopwords {stop:.2f} on average)"
+
+    def _heading(self, v: Verdict, before: Verdict | None, after: Verdict | None) -> bool:
+        """A heading: a short line alone in its block, capitalised (or numbered), not a sentence."""
+        first = v.text.lstrip()[:1]
+        alone = before is None and after is None
+        return alone and v.features.words <= self.heading_words and not v.features.sentence and (first.isupper() or first.isdigit())
+
+    def find(self, view: View, ctx: Context) -> Iterator[Hit]:
+        gone = False
+        for line, v in zip(view.lines, self.verdicts(view, ctx.lang)):
+            if v is None or v.class_type != "bad":
+                gone = False
+                continue
+            context = "" if v.cf_class == "bad" else "; between boilerplate"
+            why = f"{v.reason}{context} ({v.features.describe()})"
+            # the line above went with its newline: the last line goes without the one before it
+            hit = Hit(line.start, line.end) if gone else whole_lines(view, line.start, line.end)
+            gone = True
+            yield hit._replace(why=why)
+
+
+def shape_scoped(rules: list[Rule], host: str | None, on: bool = True, off_sources: tuple[str, ...] = ()) -> list[Rule]:
+    """`rules` (already scoped to a document) with the `shape` rules it gets: none when shape is off
+    or its host is in `off_sources`; else, when a shape rule scoped by `sources:` applies (a pack
+    tuning shape for a site), only those; else the unscoped ones."""
+    shapes = [r for r in rules if isinstance(r, ShapeRule)]
+    if not on or host_in(host, off_sources):
+        keep = set()
+    else:
+        keep = {id(r) for r in shapes if r.sources} or {id(r) for r in shapes}
+    return [r for r in rules if not isinstance(r, ShapeRule) or id(r) in keep]
+
+
+def shape_ids(rules: list[Rule]) -> frozenset[str]:
+    """The ids of the `shape` rules among `rules`, and `whitespace` (which tidies what they leave):
+    the edits learned boilerplate counts through."""
+    return frozenset(r.id for r in rules if isinstance(r, ShapeRule)) | {WHITESPACE_RULE}

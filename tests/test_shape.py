@@ -1,0 +1,172 @@
+"""The `shape` kind: line features, jusText's context pass on lines, its place in the engine, its switches."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run_cli
+from inscriptis import get_text
+
+from cleaner import Cleaner, Config, Document, replay
+from cleaner.kinds.shapefeatures import line_features, stoplist_for
+
+PROSE = "Les agriculteurs de la région ont récolté cette année plus de blé que prévu, grâce à un printemps pluvieux."
+MORE = "Les coopératives craignent pourtant que l'abondance fasse baisser les prix d'achat dès l'automne."
+MENU = "* Accueil\n* Politique\n* Économie\n* Sport\n* Culture"
+FOOTER = "© 2024 Le Courrier du Sud – Mentions légales – Contact"
+
+
+@pytest.fixture(scope="module")
+def cleaner() -> Cleaner:
+    return Cleaner(Config.load())
+
+
+def shape_edits(out) -> list:
+    return [e for e in out.edits if e.rule == "shape"]
+
+
+def test_features_of_a_breadcrumb_and_of_prose():
+    crumb = line_features("Accueil » Économie › Agriculture | Blé", "French")
+    assert crumb.words == 7 and crumb.links == pytest.approx(3 / 7) and not crumb.sentence
+    assert crumb.stopwords == 0 and crumb.capitals == 1.0
+    prose = line_features(PROSE, "French")
+    assert prose.sentence and prose.links == 0 and prose.stopwords > 0.3 and prose.capitals < 0.1
+    quoted = line_features("Il a dit « non » puis « oui » devant les députés, selon l'agence.", "French")
+    assert quoted.links == 0  # closing guillemets pair with opening ones: not breadcrumbs
+    assert line_features("a-t-il conclu, selon Jérôme Jarre. »", "French").links == 0  # a quote closed at the end
+    assert line_features("| Peur | 12 % | 16 % | 11,5 % |", "French").links == 0  # a table row
+    assert line_features("=> Niveau de vie", "French").links == 0
+    dated = line_features("+ lomessa | 15 avril 2014 à 22 h 42 min", "French")
+    assert dated.digits == pytest.approx(4 / 9) and dated.links == pytest.approx(1 / 11)
+
+
+def test_stoplist_by_language_or_guessed_from_the_text():
+    assert stoplist_for("whatever", "fr") == "French"
+    assert stoplist_for("The council voted on Tuesday to approve the budget of the city.", None) == "English"
+    assert stoplist_for(PROSE + " " + MORE, None) == "French"
+    assert stoplist_for("El gobierno anunció este martes un plan de inversión para la red del país.", None) == "Spanish"
+    assert stoplist_for("12345 67890", None) == "none"
+
+
+ENGLISH = "You read enough books in which people like you are disposable, or are dirt, or are silent, absent."
+
+
+@pytest.mark.parametrize(
+    "text, prose",
+    [
+        (f"{PROSE}\n{MENU}\n\n{FOOTER}", PROSE),  # first line
+        (f"{MENU}\n\n{PROSE}", PROSE),  # last line
+        (f"#agriculture #blé #récolte\n{PROSE}\nImprimer | Envoyer | Commenter", PROSE),  # between two bad lines
+        (f"{MENU}\n{PROSE}\n* Contact\n* Plan du site\n* Mentions\n\n{FOOTER}", PROSE),  # inside the menu's block
+        (f"{PROSE}\n\n{MORE}\n\n#agriculture #blé\n{ENGLISH}\n#récolte #météo\n{FOOTER}", ENGLISH),  # another language
+    ],
+    ids=["top", "bottom", "between-bad", "inside-a-list-block", "another-language"],
+)
+def test_prose_is_never_removed_wherever_it_sits(cleaner, text, prose):
+    out = cleaner.clean(Document(id="t", text=text))
+    assert prose in out.text
+    assert shape_edits(out), "the noise around it should go, or this test proves nothing"
+    assert not any(noise in out.text for noise in ("Accueil", "#agriculture", "©"))
+
+
+def test_short_lines_between_content_stay_and_between_boilerplate_go(cleaner):
+    text = f"{MENU}\nNewsletter\n\n{PROSE}\n\nUne récolte record\n\n{MORE}\n\nÀ lire\nPartager\n{FOOTER}"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == f"{PROSE}\n\nUne récolte record\n\n{MORE}"
+    assert replay(text, out.edits) == out.text
+
+
+def test_each_removal_names_the_rule_and_the_features_that_decided_it(cleaner):
+    text = f"{PROSE}\n\n#agriculture #blé #récolte #météo\n{FOOTER}"
+    out = cleaner.clean(Document(id="t", text=text))
+    whys = {text[e.start : e.end].strip(): e.why for e in shape_edits(out)}
+    assert whys["#agriculture #blé #récolte #météo"].startswith("link-like tokens (4 words, stopwords 0.00")
+    assert whys[FOOTER].startswith("copyright line (")
+    record = out.record()
+    assert all("why" in e for e in record["edits"] if e["rule"] == "shape")
+    assert not any("why" in e for e in record["edits"] if e["rule"] != "shape")
+
+
+def test_a_text_without_prose_is_left_alone(cleaner):
+    out = cleaner.clean(Document(id="t", text=f"{MENU}\n{FOOTER}"))
+    assert not shape_edits(out)
+
+
+def test_a_language_without_a_stoplist_is_left_alone(cleaner):
+    somali = "Dowladda Soomaaliya ayaa maanta ku dhawaaqday in ay qabanayso doorashooyin guud sanadka soo socda."
+    assert stoplist_for(somali, None) == "none"
+    text = f"{MENU}\n\n{somali}\n\nWarbixin kooban\n\n{somali}\n\n{FOOTER}"
+    assert not shape_edits(cleaner.clean(Document(id="t", text=text)))
+    assert shape_edits(cleaner.clean(Document(id="t", text=text.replace(somali, PROSE))))
+
+
+def test_shape_runs_after_the_named_rules(cleaner):
+    """The byline is the named rule's to extract: shape, running after, does not take the line first."""
+    text = f"{MENU}\n\n{PROSE}\n\n{MORE}\n\nM.A."
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.author == "M.A." and out.text == f"{PROSE}\n\n{MORE}"
+    assert shape_edits(out)
+
+
+def test_config_switch_and_sources_turned_off():
+    text = f"{MENU}\n\n{PROSE}\n\n{FOOTER}"
+    assert shape_edits(Cleaner(Config.load()).clean(Document(id="t", text=text)))
+    assert not shape_edits(Cleaner(Config.load(shape=False)).clean(Document(id="t", text=text)))
+    off = Cleaner(Config.load(shape_off_sources=("example.com",)))
+    assert not shape_edits(off.clean(Document(id="t", text=text, url="https://news.example.com/a")))
+    assert shape_edits(off.clean(Document(id="t", text=text, url="https://example.org/a")))
+
+
+def test_a_source_scoped_shape_rule_replaces_the_default_for_its_site(tmp_path):
+    pack = tmp_path / "site.yaml"
+    pack.write_text(
+        "rules:\n"
+        "  - id: site.shape\n"
+        "    kind: shape\n"
+        "    description: this site's menus are real content lists\n"
+        "    sources: [example.com]\n"
+        "    block_lines: 50\n"
+        "    examples:\n"
+        "      remove:\n"
+        "        - text: \"Accueil | Sport | Culture\\n\\nLe conseil municipal a voté mardi le budget de l'année prochaine.\"\n"
+        "          clean: \"Le conseil municipal a voté mardi le budget de l'année prochaine.\"\n"
+        "      keep: [\"* Accueil\\n* Sport\\n* Culture\\n\\nLe conseil municipal a voté mardi le budget de l'année prochaine.\"]\n",
+        encoding="utf-8",
+    )
+    assert run_cli("rules", "check", str(pack)).returncode == 0
+    tuned = Cleaner(Config.load(rules_dirs=(pack,)))
+    text = f"{MENU}\n\n{PROSE}"
+    here = tuned.clean(Document(id="t", text=text, url="https://example.com/a"))
+    elsewhere = tuned.clean(Document(id="t", text=text, url="https://example.org/a"))
+    assert "Accueil" in here.text and not [e for e in here.edits if e.rule.endswith("shape")]
+    assert "Accueil" not in elsewhere.text and {e.rule for e in shape_edits(elsewhere)} == {"shape"}
+
+
+PAGE = f"""<html><body>
+<nav><ul><li><a href="/">Accueil</a></li><li><a href="/p">Politique</a></li><li><a href="/e">Économie</a></li>
+<li><a href="/s">Sport</a></li><li><a href="/c">Culture</a></li></ul></nav>
+<main><h1>Une récolte record</h1><p>{PROSE}</p><h2>Des prix sous pression</h2><p>{MORE}</p></main>
+<aside><h3>Les plus lus</h3><ul><li><a href="/1">Météo</a></li><li><a href="/2">Bourse</a></li>
+<li><a href="/3">Football</a></li><li><a href="/4">Cinéma</a></li></ul></aside>
+<footer><p>{FOOTER}</p></footer></body></html>"""
+
+
+def test_a_full_page_text_dump_keeps_the_article_and_cleaning_again_changes_nothing(cleaner):
+    dump = get_text(PAGE)
+    out = cleaner.clean(Document(id="page", text=dump))
+    assert out.text == f"Une récolte record\n\n{PROSE}\n\nDes prix sous pression\n\n{MORE}"
+    again = cleaner.clean(Document(id="page", text=out.text))
+    assert again.text == out.text and not [e for e in again.edits if e.rule != "whitespace"]
+
+
+def test_the_review_page_shows_why(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.txt").write_text(get_text(PAGE), encoding="utf-8")
+    assert run_cli("run", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "--quiet").returncode == 0
+    edits = json.loads((tmp_path / "run" / "corpus.jsonl").read_text(encoding="utf-8"))["edits"]
+    why = next(e["why"] for e in edits if e["rule"] == "shape")
+    done = run_cli("review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"))
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert json.dumps(why, ensure_ascii=False)[1:-1] in page and '"<br>why: "' in page
