@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .io.readers import expand
+from .io.readers import input_paths
 from .io.writers import OutputFile, sha256_of
 from .packs import load_rules
 
@@ -33,10 +33,8 @@ def input_files(inputs: Iterable[str | Path]) -> list[dict[str, Any]]:
         if name == "-":
             out.append({"path": "-"})
             continue
-        files: list[Path] = []
-        for path in expand(name):
-            files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        out.extend({"path": str(f), "bytes": f.stat().st_size, "sha256": sha256_of(f)} for f in files if f.is_file())
+        out.extend({"path": str(f), "bytes": f.stat().st_size, "sha256": sha256_of(f)}
+                   for f in input_paths(name) if isinstance(f, Path))
     return out
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
@@ -72,6 +72,12 @@ class RunOptions:
     """`bar`, `log` or `quiet` (None: a bar on a terminal, log lines otherwise)."""
     strict: bool = False
     """Stop at the first bad input (`StrictStop`) instead of rejecting it and going on."""
+    engine: str = "local"
+    """`local` (this machine's process pool) or `dask` (`cleaner.distributed`)."""
+    scheduler: str | None = None
+    """Dask engine: the address of a running scheduler (None: a LocalCluster of `workers` processes)."""
+    split_bytes: int = 64 << 20
+    """Dask engine: plain JSONL files are read in line-aligned splits of about this many bytes."""
 
     def output_options(self) -> dict[str, Any]:
         """The options that shape the output bytes (part of the fingerprint)."""
@@ -88,6 +94,18 @@ class RunSummary:
     report: dict[str, Any]
     resumed_from: int
     up_to_date: bool = False
+    metrics: dict[str, Any] | None = None
+    """Dask engine: seconds per stage, shuffle bytes, peak memory per worker."""
+
+
+def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: RunProgress) -> RunSummary | None:
+    """The summary of the finished run in `out` when it was made from the same fingerprint (and no
+    restart is asked for); None when there is work to do."""
+    finished = read_manifest(out)
+    if not finished or options.resume == "restart" or changes({k: finished.get(k) for k in fp}, fp):
+        return None
+    progress.log(f"{out}/ is already complete for these inputs, rules and config; nothing to do (--restart to run again)")
+    return RunSummary(Stats(), json.loads((out / "report.json").read_text()), 0, up_to_date=True)
 
 
 class Runner:
@@ -105,12 +123,8 @@ class Runner:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         resumable = all(f["path"] != "-" for f in fp["inputs"])
         state_path = self.out / STATE / "state.sqlite"
-        finished = read_manifest(self.out)
-        if (resumable and not state_path.exists() and finished and self.options.resume != "restart"
-                and not changes({k: finished.get(k) for k in fp}, fp)):
-            self.progress.log(f"{self.out}/ is already complete for these inputs, rules and config; nothing to do "
-                              "(--restart to run again)")
-            return RunSummary(Stats(), json.loads((self.out / "report.json").read_text()), 0, up_to_date=True)
+        if resumable and not state_path.exists() and (done := already_done(self.out, fp, self.options, self.progress)):
+            return done
         with RunState(state_path) as state, self.progress:
             done = self._resume_point(state, fp, resumable)
             self.progress.start_at(done, count_records(fp["inputs"]) if resumable else None)
@@ -221,39 +235,50 @@ class Runner:
             self.index_size = len(dedup.index)
 
     def _write(self, state: RunState, fp: dict[str, Any]) -> tuple[Stats, dict[str, Any]]:
-        for old in self.out.iterdir():
-            if old.is_file() and old.name.split(".")[0].split("-")[0] in OUTPUT_NAMES:
-                old.unlink()
-        o = self.options
-        shards = dict(fmt=o.output_format, compression=o.compression, shard_docs=o.shard_docs)
-        plain = dict(compression=o.compression, shard_docs=o.shard_docs)
-        stats = Stats()
-        with ShardedOutput(self.out, "corpus", **shards) as corpus, ShardedOutput(self.out, "raw", **shards) as raw:
-            for record, document, raw_chars, cluster in state.kept():
-                record = _with_cluster(record, cluster)
-                stats.add_cleaned(record, raw_chars)
-                corpus.write(record)
-                raw.write({k: document[k] for k in ("id", "text", "url", "html") if document.get(k) is not None})
-        with ShardedOutput(self.out, "rejects", **plain) as rejects:
-            for record, document, decision in state.rejected():
-                if decision is not None:
-                    record = dedup_rejection(decision, document).record()
-                stats.add_rejected(record["reason"], record["stage"])
-                rejects.write(record)
-        with ShardedOutput(self.out, "clusters", **plain) as clusters:
-            count = 0
-            for cluster in state.clusters():
-                clusters.write(cluster)
-                count += 1
-        index = str(self.options.index) if self.options.index else "index.sqlite"
-        report = {**stats.as_dict(), "clusters": count, "index": index, "index_documents": self.index_size,
-                  "inputs": self.read_stats.as_dict()}
-        tmp = self.out / ".report.json.tmp"
-        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(self.out / "report.json")
-        write_manifest(self.out, fp, corpus.files + raw.files + rejects.files + clusters.files,
-                       {"read": stats.read, "kept": stats.cleaned, "rejected": stats.read - stats.cleaned})
-        return stats, report
+        kept = ((with_cluster(record, cluster), document, raw_chars)
+                for record, document, raw_chars, cluster in state.kept())
+        rejected = (record if decision is None else dedup_rejection(decision, document).record()
+                    for record, document, decision in state.rejected())
+        return write_outputs(self.out, self.options, fp, kept, rejected, state.clusters(), self.read_stats,
+                             self.index_size)
+
+
+def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any],
+                  kept: Iterable[tuple[dict[str, Any], dict[str, Any], int]], rejected: Iterable[dict[str, Any]],
+                  clusters: Iterable[dict[str, Any]], read_stats: ReadStats, index_size: int) -> tuple[Stats, dict[str, Any]]:
+    """The write stage of every engine: corpus and raw from `kept` ((record, raw document, raw chars), by id),
+    rejects from `rejected` (records, in the order of `RunState.rejected`), clusters; then report.json and
+    manifest.json (last)."""
+    for old in out.iterdir():
+        if old.is_file() and old.name.split(".")[0].split("-")[0] in OUTPUT_NAMES:
+            old.unlink()
+    o = options
+    shards = dict(fmt=o.output_format, compression=o.compression, shard_docs=o.shard_docs)
+    plain = dict(compression=o.compression, shard_docs=o.shard_docs)
+    stats = Stats()
+    with ShardedOutput(out, "corpus", **shards) as corpus, ShardedOutput(out, "raw", **shards) as raw:
+        for record, document, raw_chars in kept:
+            stats.add_cleaned(record, raw_chars)
+            corpus.write(record)
+            raw.write({k: document[k] for k in ("id", "text", "url", "html") if document.get(k) is not None})
+    with ShardedOutput(out, "rejects", **plain) as rejects:
+        for record in rejected:
+            stats.add_rejected(record["reason"], record["stage"])
+            rejects.write(record)
+    with ShardedOutput(out, "clusters", **plain) as cluster_out:
+        count = 0
+        for cluster in clusters:
+            cluster_out.write(cluster)
+            count += 1
+    index = str(o.index) if o.index else "index.sqlite"
+    report = {**stats.as_dict(), "clusters": count, "index": index, "index_documents": index_size,
+              "inputs": read_stats.as_dict()}
+    tmp = out / ".report.json.tmp"
+    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(out / "report.json")
+    write_manifest(out, fp, corpus.files + raw.files + rejects.files + cluster_out.files,
+                   {"read": stats.read, "kept": stats.cleaned, "rejected": stats.read - stats.cleaned})
+    return stats, report
 
 
 def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: frozenset[str],
@@ -296,7 +321,7 @@ def all_cleaned(state: RunState) -> Iterator[tuple[int, dict[str, Any], dict[str
         after = chunk[-1][0]
 
 
-def _with_cluster(record: dict[str, Any], cluster: str | None) -> dict[str, Any]:
+def with_cluster(record: dict[str, Any], cluster: str | None) -> dict[str, Any]:
     """The record with `cluster` where `Cleaned.record` puts it (after `langs`)."""
     out: dict[str, Any] = {}
     for key, value in record.items():

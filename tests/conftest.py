@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+
+def masakhanews(langs: tuple[str, ...], per_lang: int) -> list[dict]:
+    """The first `per_lang` articles of each of `langs` (fra, eng, hau, ...) of ../shared's MasakhaNEWS, in file order."""
+    rows: list[dict] = []
+    taken = dict.fromkeys(langs, 0)
+    with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            if taken.get(record["lang"], per_lang) < per_lang:
+                taken[record["lang"]] += 1
+                rows.append(record)
+    return rows
 
 
 def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -22,7 +22,7 @@ from cleaner.dedup.signature import DedupParams
 from cleaner.progress import RunProgress
 from cleaner.runner import STATE, RunOptions, Runner
 from cleaner.runstate import RunState
-from conftest import ROOT, SEEDS, SHARED, run_cli
+from conftest import ROOT, SEEDS, masakhanews, run_cli
 
 pytestmark = pytest.mark.slow
 OUTPUTS = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json")
@@ -31,12 +31,7 @@ OUTPUTS = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "repo
 @pytest.fixture(scope="module")
 def news(tmp_path_factory) -> Path:
     """600 MasakhaNEWS articles (fr, en, ha) with planted copies and a broken line: enough to start workers."""
-    rows = []
-    with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            if record["lang"] in ("fra", "eng", "hau") and sum(r["lang"] == record["lang"] for r in rows) < 190:
-                rows.append(record)
+    rows = masakhanews(("fra", "eng", "hau"), 190)
     for k, record in enumerate(rows[:30]):
         rows.append({**record, "id": f"copy-{k}", "text": record["text"].replace(".", " .", 3) + "\nPartager sur Facebook"})
     lines = [json.dumps(r, ensure_ascii=False) for r in rows]

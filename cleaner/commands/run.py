@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from ..io.writers import COMPRESSIONS, FORMATS
-from ..runner import RunOptions, Runner
+from ..runner import Runner, RunOptions
 from ..workers import default_workers
 from .common import config_args, config_from, input_args
 
@@ -37,6 +37,12 @@ def register(sub) -> None:
                        help="resume an interrupted run even though its rules or config changed")
     again.add_argument("--restart", dest="resume", action="store_const", const="restart",
                        help="start over even if DIR holds an interrupted or finished run of the same inputs")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: this machine's process pool (default); dask: a Dask cluster (see --scheduler)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="--engine dask: a running scheduler (tcp://host:8786); default: a LocalCluster of --workers processes")
+    p.add_argument("--split-mb", type=float, default=64, metavar="MB",
+                   help="--engine dask: read plain JSONL files in splits of about MB megabytes (default 64)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary")
     config_args(p)
     input_args(p)
@@ -53,17 +59,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.shard_docs is not None and args.shard_docs < 1:
         print("cleaner: --shard-docs must be at least 1", file=sys.stderr)
         return 2
+    if args.scheduler and args.engine != "dask":
+        print("cleaner: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
+    if args.split_mb <= 0:
+        print("cleaner: --split-mb must be positive", file=sys.stderr)
+        return 2
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
                          compression=args.compression, shard_docs=args.shard_docs, workers=max(1, args.workers),
-                         resume=args.resume, progress="quiet" if args.quiet else None, strict=args.strict)
+                         resume=args.resume, progress="quiet" if args.quiet else None, strict=args.strict,
+                         engine=args.engine, scheduler=args.scheduler, split_bytes=max(1, int(args.split_mb * (1 << 20))))
     out = Path(args.out)
     start = time.monotonic()
-    summary = Runner(config, args.inputs, out, options).run()
+    if args.engine == "dask":
+        from ..distributed.engine import DaskRunner
+        from ..distributed.splits import UsageError
+
+        try:
+            summary = DaskRunner(config, args.inputs, out, options).run()
+        except UsageError as exc:
+            print(f"cleaner: {exc}", file=sys.stderr)
+            return 2
+    else:
+        summary = Runner(config, args.inputs, out, options).run()
     if not args.quiet and not summary.up_to_date:
         seconds = time.monotonic() - start
         rate = (summary.stats.read - summary.resumed_from) / max(seconds, 1e-9)
         resumed = f", resumed after {summary.resumed_from:,} records" if summary.resumed_from else ""
         print(f"cleaner run -> {out}/ (see manifest.json): {seconds:.1f} s, {rate:,.0f} docs/s, "
-              f"{options.workers} workers{resumed}\n{summary.stats.summary()}", file=sys.stderr)
+              f"{options.workers if not options.scheduler else 'cluster'} workers ({options.engine}){resumed}\n{summary.stats.summary()}", file=sys.stderr)
     return 0

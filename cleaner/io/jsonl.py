@@ -46,11 +46,12 @@ def read_jsonl_file(path: Path, config: Config) -> Iterator[Item]:
         yield bad(None, f"{path}: {exc.strerror or exc}")
 
 
-def read_jsonl(fh: BinaryIO, where: str, config: Config) -> Iterator[Item]:
-    """Every record of a JSONL stream; `where` names it in details (`where:line`)."""
+def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0) -> Iterator[Item]:
+    """Every record of a JSONL stream; `where` names it in details (`where:line`). `first_line` is the
+    number of lines before the stream's start, when it is a part of a file."""
     stem = Path(where).name.split(".")[0]
     limit = JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
-    lineno = 0
+    lineno = first_line
     try:
         while raw := fh.readline(limit + 1):
             lineno += 1

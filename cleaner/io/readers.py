@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..config import Config
+from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import read_jsonl, read_jsonl_file
 from .parquet import read_parquet
@@ -55,16 +56,24 @@ def read_inputs(
         if str(name) == "-":
             yield from _read_stdin(config, input_format, stats)
             continue
-        for path in expand(str(name)):
-            if path.is_dir():
-                for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                    yield from read_file(file, config, input_format, stats)
-            elif path.is_file():
-                yield from read_file(path, config, input_format, stats)
-            elif glob.has_magic(str(name)):
-                yield bad(None, f"{name}: no file matches")
+        for source in input_paths(str(name)):
+            if isinstance(source, Path):
+                yield from read_file(source, config, input_format, stats)
             else:
-                yield bad(None, f"{path}: no such file or folder")
+                yield source
+
+
+def input_paths(name: str) -> Iterator[Path | Rejected]:
+    """The files one input (not stdin) names, in reading order, or a `bad_input` rejection when it names none."""
+    for path in expand(name):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            yield path
+        elif glob.has_magic(name):
+            yield bad(None, f"{name}: no file matches")
+        else:
+            yield bad(None, f"{path}: no such file or folder")
 
 
 def expand(name: str) -> list[Path]:

@@ -36,6 +36,15 @@ def _temporary(target: Path) -> tuple[int, str]:
     return fd, tmp
 
 
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file of its own, renamed into place (two writers of the
+    same file never meet half-way)."""
+    fd, tmp = _temporary(target)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)
+
+
 def dumps(record: dict[str, Any]) -> str:
     """One JSON line, non-ASCII kept as is; keys keep their order so equal input gives equal bytes."""
     return json.dumps(record, ensure_ascii=False)

@@ -1,0 +1,270 @@
+"""`cleaner run --engine dask`: the run of `runner.Runner`, with its work spread over a Dask cluster.
+
+1. **Splits** (`splits`): one task per input file cuts plain JSONL files into line-aligned ranges.
+2. **Prepare**: a Dask bag with one partition per split reads it and runs the per-document stages
+   (`workers.prepare_one`) into the split's part (`parts`).
+3. **Dedup**: every part and every key table of the index mirror (`mirror`) is cut into buckets by key;
+   one task per bucket finds the candidate edges (`shuffle`); the client joins the edges into connected
+   components and sends chunks of whole components to verdict tasks (`verdicts`), which run the local
+   engine's `dedup_batch` — verification, keep policy, clusters — on them. Every document outside the
+   components is alone: kept. The client holds edges, verdicts and clusters (what grows with the
+   duplicate candidates), never a signature. The verdicts are stored, then the kept documents go into
+   the SQLite index (write-locked from the mirror's refresh to this commit) and the mirror follows.
+4. **Finish**: one task per part applies the verdicts and sorts its outputs; the client merges the
+   sorted pieces into the files the local engine writes (`runner.write_outputs`), byte for byte.
+
+The work folder (`DIR/.cleaner/dask/`) must be on storage the client and every worker see. A killed run,
+started again with the same arguments, keeps every finished part and, once dedup has decided, its
+verdicts (adding to the index only what is missing).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import pickle
+import resource
+import shutil
+import time
+from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..dedup.cluster import Decision, Deduplicator
+from ..dedup.signature import DedupParams
+from ..io.records import ReadStats
+from ..io.writers import write_atomic
+from ..manifest import changes, count_records, fingerprint
+from ..pipeline import dedup_params
+from ..progress import RunProgress
+from ..runner import STATE, RunOptions, RunSummary, already_done, write_outputs
+from . import parts
+from .mirror import index_rows, mirror_keys, mirror_path, refresh
+from .shuffle import INDEX_NODE, bucket_rows, candidate_edges, components
+from .splits import UsageError, file_splits, split_file
+from .verdicts import decide
+
+DEDUP_CHUNK = 50_000
+"""At most this many documents per verdict task (whole components: a larger one goes alone)."""
+MAX_BUCKETS = 256
+"""Shuffle buckets: one per part and mirror table, up to this many (maps × buckets tasks in the graph)."""
+POSITION = (1 << parts.NODE_BITS) - 1
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the scheduler at `scheduler`, or of a LocalCluster of `workers` single-threaded processes."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:  # waits distributed.comm.timeouts.connect (30 s by default)
+            client = Client(scheduler)
+        except (OSError, ValueError) as exc:  # nothing listening, or not an address
+            raise UsageError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
+            yield client
+    else:
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            yield client
+
+
+class DaskRunner:
+    """One `cleaner run --engine dask` into `out` (see the module docstring)."""
+
+    def __init__(self, config: Config, inputs: list[str], out: Path, options: RunOptions):
+        self.config, self.inputs, self.out, self.options = config, inputs, out, options
+        self.index_path = options.index or out / "index.sqlite"
+        self.work = out / STATE / "dask"
+        self.progress = RunProgress("cleaner run", mode=options.progress)
+        self.params = dedup_params(config)
+        self.metrics: dict[str, Any] = {}
+
+    def run(self) -> RunSummary:
+        """Run, resume or confirm the run; return its summary (with `metrics`)."""
+        if self.options.strict:
+            raise UsageError("--strict stops at the first bad input in input order: use the local engine")
+        if self.config.learn_boilerplate:
+            raise UsageError("--learn-boilerplate counts lines over the whole corpus in one process: use the local "
+                             "engine (the Dask engine does not distribute it yet)")
+        files = file_splits(self.inputs)
+        self.out.mkdir(parents=True, exist_ok=True)
+        fp = fingerprint(self.config, self.inputs, self.options.output_options())
+        if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
+            return done
+        with self.progress:
+            with dask_client(self.options.scheduler, self.options.workers) as client:
+                self._start(fp)
+                splits = self._timed("split", lambda: [s for cut in client.gather(client.map(
+                    split_file, files, input_format=self.options.input_format, split_bytes=self.options.split_bytes))
+                    for s in cut])
+                self.progress.start_at(0, count_records(fp["inputs"]))
+                read_stats = self._timed("prepare", lambda: self._prepare(client, splits))
+                part_paths = [parts.part_path(self.work, k) for k in range(len(splits))]
+                decisions, clusters, index_size = self._timed("dedup", lambda: self._dedup(client, part_paths))
+                pieces = self._timed("finish", lambda: client.gather(client.map(
+                    parts.finish_split, range(len(part_paths)), part_paths,
+                    [decisions.get(k, {}) for k in range(len(part_paths))], work=self.work)))
+                if self.options.scheduler is None:
+                    self.metrics["worker_peak_rss_mb"] = sorted(
+                        round(kb / 1024, 1) for kb in client.run(_peak_rss_kb).values())
+            stats, report = self._timed("write", lambda: write_outputs(
+                self.out, self.options, fp, _kept(p[0] for p in pieces), _rejected(p[1] for p in pieces),
+                clusters, read_stats, index_size))
+        shutil.rmtree(self.out / STATE)
+        self.metrics["client_peak_rss_mb"] = round(_peak_rss_kb() / 1024, 1)
+        return RunSummary(stats, report, 0, metrics=self.metrics)
+
+    def _timed(self, stage: str, work: Any) -> Any:
+        start = time.monotonic()
+        result = work()
+        self.metrics[f"{stage}_s"] = round(time.monotonic() - start, 3)
+        return result
+
+    def _start(self, fp: dict[str, Any]) -> None:
+        """Keep the work of an interrupted run of the same fingerprint; otherwise start over."""
+        stamp = self.work / "fingerprint.json"
+        if stamp.exists() and self.options.resume != "restart":
+            changed = changes(json.loads(stamp.read_text()), fp)
+            if not changed or self.options.resume == "force-continue":
+                done = len(list(self.work.glob("prep-*.json")))
+                self.progress.log(f"resuming: {done:,} splits already prepared"
+                                  + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))
+                return
+            self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over "
+                              "(--continue to keep its work)")
+        if (self.work / "indexed").exists() and self.options.index is not None:
+            self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "
+                              "starting over will find them there as already_indexed")
+        shutil.rmtree(self.out / STATE, ignore_errors=True)
+        if self.options.index is None:  # the default index belongs to this run alone
+            for stale in self.out.glob("index.sqlite*"):
+                stale.unlink()
+            shutil.rmtree(mirror_path(self.index_path), ignore_errors=True)
+        self.work.mkdir(parents=True)
+        stamp.write_text(json.dumps(fp, sort_keys=True))
+
+    def _prepare(self, client: Any, splits: list) -> ReadStats:
+        import dask.bag as db
+        from distributed import as_completed
+
+        if not splits:
+            return ReadStats()
+        bag = db.from_sequence(list(enumerate(splits)), npartitions=len(splits))
+        done = bag.starmap(parts.prepare_split, config=self.config, input_format=self.options.input_format,
+                           work=self.work).to_delayed()
+        stats, summaries = ReadStats(), []
+        for future in as_completed(client.compute(done)):
+            for s in future.result():
+                summaries.append(s)
+                self.progress.update(s["records"], s["chars"])
+                read = ReadStats.from_dict(s["read"])
+                stats.files.update(read.files)
+                stats.skipped.update(read.skipped)
+        self.metrics["documents"] = sum(s["records"] for s in summaries)
+        self.metrics["splits"] = len(splits)
+        self.progress.log(f"prepared {self.metrics['documents']:,} records in {len(splits):,} splits")
+        return stats
+
+    def _dedup(self, client: Any, part_paths: list[Path]) -> tuple[dict[int, dict[int, Decision]], list, int]:
+        """The verdicts by split and position (only documents that are not simply kept), the clusters,
+        and the index size once the kept documents are in."""
+        decided = self.work / "decided.pkl"
+        with Deduplicator(self.index_path, self.params) as dedup:
+            with dedup.index.write_lock():  # as in the local engine: from the first lookup to the commit of the kept
+                if decided.exists():
+                    decisions, clusters = pickle.loads(decided.read_bytes())
+                else:
+                    decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
+                    write_atomic(decided, pickle.dumps((decisions, clusters)))
+                if not (self.work / "indexed").exists():
+                    resumed = (self.work / "adding").exists()  # killed once while adding: some may be in already
+                    (self.work / "adding").touch()
+                    self._timed("index_add", lambda: dedup.index.add_many(
+                        row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {}))
+                        if not (resumed and dedup.index.contains(row[0]))))
+            (self.work / "indexed").touch()
+            refresh(dedup.index)
+            return decisions, clusters, len(dedup.index)
+
+    def _decide(self, client: Any, dedup: Deduplicator, part_paths: list[Path]) -> tuple[dict, list]:
+        from dask import delayed
+        from distributed import as_completed
+
+        p = self.params
+        mirror = refresh(dedup.index)
+        buckets = max(1, min(MAX_BUCKETS, len(part_paths) + len(mirror)))
+        maps = [delayed(_part_buckets, nout=buckets, pure=True)(k, path, p, buckets) for k, path in enumerate(part_paths)]
+        maps += [delayed(_mirror_buckets, nout=buckets, pure=True)(m["keys"], buckets) for m in mirror]
+        reduced = self._timed("shuffle", lambda: client.compute(
+            [delayed(candidate_edges)(*[m[b] for m in maps]) for b in range(buckets)], sync=True))
+        self.metrics["shuffle_bytes"] = sum(received for _, received in reduced)
+        groups = sorted(components(edges for edges, _ in reduced).values())
+        size = sum(node < INDEX_NODE for members in groups for node in members)
+        self.metrics["components"], self.metrics["candidate_documents"] = len(groups), size
+        workers = max(1, len(client.scheduler_info()["workers"]))
+        target = max(1, min(DEDUP_CHUNK, size // (4 * workers)))  # whole components, about four chunks a worker
+        chunks: list[list[int]] = [[]]
+        for members in groups:
+            if len(chunks[-1]) >= target:
+                chunks.append([])
+            chunks[-1] += members
+        lasts = [m["last"] for m in mirror]
+
+        def home(node: int) -> tuple[bool, int]:
+            """(is an index document, the run part or mirror part that holds it)."""
+            if node < INDEX_NODE:
+                return False, node >> parts.NODE_BITS
+            return True, bisect_left(lasts, node & ~INDEX_NODE)
+
+        wanted: dict[tuple[bool, int], list[int]] = {}
+        for node in (n for chunk in chunks for n in chunk):
+            wanted.setdefault(home(node), []).append(node if node >= INDEX_NODE else node & POSITION)
+        loaded = {place: client.submit(index_rows, mirror[place[1]]["docs"], nodes) if place[0]
+                  else client.submit(parts.load_items, place[1], part_paths[place[1]], nodes)
+                  for place, nodes in wanted.items()}
+        verdicts = []
+        for chunk in filter(None, chunks):
+            places = sorted({home(node) for node in chunk})
+            verdicts.append(client.submit(decide, chunk, p, [loaded[x] for x in places if not x[0]],
+                                          [loaded[x] for x in places if x[0]]))
+        decisions: dict[int, dict[int, Decision]] = {}
+        clusters = []
+        for future in as_completed(verdicts):
+            chunk_decisions, chunk_clusters = future.result()
+            for node, decision in chunk_decisions:
+                decisions.setdefault(node >> parts.NODE_BITS, {})[node & POSITION] = decision
+            clusters += chunk_clusters
+        return decisions, sorted(clusters, key=lambda c: c["id"])
+
+
+def _part_buckets(k: int, path: Path, params: DedupParams, buckets: int) -> list:
+    return bucket_rows(*parts.part_keys(k, path, params.num_perm, params.bands, params.rows), buckets)
+
+
+def _mirror_buckets(path: Path, buckets: int) -> list:
+    return bucket_rows(*mirror_keys(path), buckets)
+
+
+def _peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _merged(files: Iterator[str]) -> Iterator[list]:
+    """The lines of sorted JSON-lines files, merged by their first element."""
+    with ExitStack() as stack:
+        streams = [map(json.loads, stack.enter_context(open(name, encoding="ascii"))) for name in files]
+        yield from heapq.merge(*streams, key=lambda row: row[0])
+
+
+def _kept(files: Iterator[str]) -> Iterator[tuple]:
+    for _, record, raw, raw_chars in _merged(files):
+        yield record, raw, raw_chars
+
+
+def _rejected(files: Iterator[str]) -> Iterator[dict]:
+    for _, record in _merged(files):
+        yield record

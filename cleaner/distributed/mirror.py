@@ -1,0 +1,111 @@
+"""The index at cluster scale: Parquet tables beside the SQLite file, read by the workers.
+
+The SQLite index (`DedupIndex`) stays the index of record: local runs, the service and Dask runs all
+add to it. Workers do not open it; they read its mirror, a folder next to it (`corpus.sqlite` →
+`corpus.keys/`), one pair of tables per export:
+
+    mirror.json         {"format": 1, "params": DedupParams.stored(), "upto": the last index doc exported,
+                         "parts": [{"keys": ..., "docs": ..., "first": doc, "last": doc}, ...]}
+    keys-00000.parquet  key (int64), node (int64 = INDEX_NODE | doc): per indexed document its id hash,
+                        exact hash and band keys, the rows a run's documents are shuffled against
+    docs-00000.parquet  node, head (packed [id, published]), length, exact, sig: what a verdict task
+                        needs of an index document its component holds
+
+Index documents are numbered in the order they were added and never removed, so `refresh` exports only
+the documents added since the last export (by any engine or the service) as one more pair, and starts
+the mirror over when its format or the parameters differ, or the index was replaced by a smaller one.
+The Dask engine refreshes under the index's write lock, so the mirror it shuffles against is the index
+it commits to.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from ..dedup.index import DedupIndex
+from ..io.writers import write_atomic
+from ..runstate import pack, unpack
+from .parts import id_key
+from .shuffle import EXACT_TAG, ID_TAG, INDEX_NODE
+
+_CHUNK_DOCS = 100_000
+FORMAT = 1
+"""The mirror's layout version (a mirror of another version is exported again)."""
+
+
+def mirror_path(index_path: Path) -> Path:
+    """The mirror folder of an index file."""
+    return index_path.with_suffix(".keys")
+
+
+def refresh(index: DedupIndex) -> list[dict]:
+    """Export the index documents the mirror lacks; return every part of the mirror (`mirror.json`'s
+    `parts`, with their paths)."""
+    import pyarrow as pa
+
+    folder = mirror_path(Path(index.path))
+    meta_path = folder / "mirror.json"
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
+    db = index.connection
+    last = db.execute("SELECT coalesce(max(doc), 0) FROM docs").fetchone()[0]
+    if meta is None or meta.get("format") != FORMAT or meta["params"] != index.params.stored() or meta["upto"] > last:
+        shutil.rmtree(folder, ignore_errors=True)
+        meta = {"format": FORMAT, "params": index.params.stored(), "upto": 0, "parts": []}
+    folder.mkdir(parents=True, exist_ok=True)
+    while meta["upto"] < last:
+        lo, hi = meta["upto"], min(last, meta["upto"] + _CHUNK_DOCS)
+        docs = db.execute("SELECT doc, id, length, published, exact, sig FROM docs WHERE doc > ? AND doc <= ?"
+                          " ORDER BY doc", (lo, hi)).fetchall()
+        bands = np.array(db.execute("SELECT key, doc FROM bands WHERE doc > ? AND doc <= ?", (lo, hi)).fetchall(),
+                         dtype=np.int64).reshape(-1, 2)
+        doc = INDEX_NODE | np.array([d[0] for d in docs], dtype=np.int64)
+        keys = np.concatenate([np.array([id_key(d[1]) for d in docs], dtype=np.int64) ^ ID_TAG,
+                               np.array([d[4] for d in docs], dtype=np.int64) ^ EXACT_TAG, bands[:, 0]])
+        k = len(meta["parts"])
+        part = {"keys": f"keys-{k:05d}.parquet", "docs": f"docs-{k:05d}.parquet", "first": lo + 1, "last": hi}
+        _write(folder / part["keys"], pa.table({"key": keys, "node": np.concatenate([doc, doc, INDEX_NODE | bands[:, 1]])}))
+        _write(folder / part["docs"], pa.table({
+            "node": doc, "head": pa.array([pack([d[1], d[3]]) for d in docs], pa.binary()),
+            "length": pa.array([d[2] for d in docs], pa.int64()), "exact": pa.array([d[4] for d in docs], pa.int64()),
+            "sig": pa.array([d[5] for d in docs], pa.binary())}))
+        meta["parts"].append(part)
+        meta["upto"] = hi
+        write_atomic(meta_path, json.dumps(meta, indent=1).encode())
+    return [{**part, "keys": folder / part["keys"], "docs": folder / part["docs"]} for part in meta["parts"]]
+
+
+def _write(path: Path, table: object) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    write_atomic(path, sink.getvalue().to_pybytes())
+
+
+def mirror_keys(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, nodes) of one key table."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    return table["key"].to_numpy(), table["node"].to_numpy()
+
+
+def index_rows(path: Path, nodes: list[int]) -> dict[int, tuple]:
+    """The given index nodes of one docs table, as `DedupIndex.add_many` rows without band keys."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    table = table.filter(pc.is_in(table["node"], value_set=pa.array(nodes, type=pa.int64())))
+    out = {}
+    for row in table.to_pylist():
+        doc_id, published = unpack(row["head"])
+        sig = None if row["sig"] is None else np.frombuffer(row["sig"], dtype=np.uint32)
+        out[row["node"]] = (doc_id, row["length"], published, row["exact"], sig, ())
+    return out

@@ -1,0 +1,146 @@
+"""The Dask engine's per-split work, run on the workers: each function reads or writes one split's part.
+
+A part (`prep-NNNNN.parquet` in the run's work folder, on storage every worker and the client see) holds
+the split's prepared records in input order: position, rejection flag, `head` (id, detail, published),
+the output record and raw document (`runstate.pack`ed, the bytes the local engine stores and sorts by),
+raw characters, clean length, exact hash, signature and a 64-bit hash of the id. A part is written
+under a temporary name and renamed, so a restarted run keeps every finished part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..config import Config
+from ..dedup.cluster import Decision, Item
+from ..dedup.signature import band_keys_matrix
+from ..io.records import ReadStats
+from ..io.writers import ParquetWriter, write_atomic
+from ..pipeline import dedup_rejection
+from ..runner import with_cluster
+from ..runstate import pack, pack_prepared, unpack
+from ..workers import prepare_one
+from .shuffle import EXACT_TAG, ID_TAG
+from .splits import Split, read_split
+
+NODE_BITS = 32
+"""A document's node number is `split << NODE_BITS | position`."""
+
+_COLUMNS = {"pos": pa.int64(), "rejected": pa.bool_(), "head": pa.binary(), "record": pa.binary(),
+            "raw": pa.binary(), "raw_chars": pa.int64(), "length": pa.int64(), "exact": pa.int64(),
+            "sig": pa.binary(), "id_key": pa.int64()}
+
+
+def part_path(work: Path, k: int) -> Path:
+    """Where split `k`'s part is written."""
+    return work / f"prep-{k:05d}.parquet"
+
+
+def id_key(doc_id: str) -> int:
+    """A signed 64-bit hash of an id (documents with the same id share it)."""
+    digest = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8, person=b"cleaner-id").digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def prepare_split(k: int, split: Split, config: Config, input_format: str, work: Path) -> dict[str, Any]:
+    """Read split `k` and run the per-document stages on its records into its part; return its record
+    count, raw characters and read counts (a part already written is kept: the run is resuming)."""
+    path, summary = part_path(work, k), work / f"prep-{k:05d}.json"
+    if summary.exists():
+        return json.loads(summary.read_text())
+    stats = ReadStats()
+    count = chars = 0
+    with ParquetWriter(path, _COLUMNS) as out:
+        for pos, item in enumerate(read_split(split, config, input_format, stats)):
+            p = prepare_one(item, config)
+            count += 1
+            chars += p.raw_chars
+            record, raw = pack_prepared(p)
+            out.write({"pos": pos, "rejected": p.rejected, "head": pack([p.id, p.detail, p.published]),
+                       "record": record, "raw": raw,
+                       "raw_chars": p.raw_chars, "length": None if p.rejected else len(p.record["text"]),
+                       "exact": p.exact, "sig": p.signature, "id_key": None if p.rejected else id_key(p.id)})
+    result = {"records": count, "chars": chars, "read": stats.as_dict()}
+    write_atomic(summary, json.dumps(result).encode())
+    return result
+
+
+def _cleaned(path: Path, columns: list[str]) -> pa.Table:
+    table = pq.read_table(path, columns=["rejected", *columns])
+    return table.filter(pc.invert(table["rejected"]))
+
+
+def _signatures(column: pa.ChunkedArray, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows that have a signature, their signatures as an (n, num_perm) uint32 array)."""
+    values = column.to_pylist()
+    rows = np.array([i for i, v in enumerate(values) if v is not None], dtype=np.int64)
+    sigs = np.frombuffer(b"".join(values[i] for i in rows), dtype=np.uint32).reshape(len(rows), num_perm)
+    return rows, sigs
+
+
+def part_keys(k: int, path: Path, num_perm: int, bands: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, nodes) of split `k`'s cleaned documents: their id key, exact key and LSH band keys."""
+    table = _cleaned(path, ["pos", "exact", "sig", "id_key"])
+    nodes = (np.int64(k) << NODE_BITS) | table["pos"].to_numpy().astype(np.int64)
+    with_sig, sigs = _signatures(table["sig"], num_perm)
+    band = band_keys_matrix(sigs, bands, rows) if len(sigs) else np.empty((0, bands), dtype=np.int64)
+    keys = np.concatenate([table["id_key"].to_numpy() ^ ID_TAG, table["exact"].to_numpy() ^ EXACT_TAG, band.ravel()])
+    owners = np.concatenate([nodes, nodes, np.repeat(nodes[with_sig], bands)])
+    return keys.astype(np.int64), owners
+
+
+def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item]]:
+    """(node, dedup `Item` with its signature, no text) of the given positions of split `k`."""
+    table = _cleaned(path, ["pos", "head", "length", "exact", "sig"])
+    wanted = pc.is_in(table["pos"], value_set=pa.array(positions, type=pa.int64()))
+    out = []
+    for row in table.filter(wanted).to_pylist():
+        doc_id, _, published = unpack(row["head"])
+        sig = None if row["sig"] is None else np.frombuffer(row["sig"], dtype=np.uint32)
+        out.append(((k << NODE_BITS) | row["pos"],
+                    Item(id=doc_id, length=row["length"], published=published, signed=(row["exact"], sig))))
+    return out
+
+
+def kept_rows(path: Path, decisions: dict[int, Decision]) -> Iterator[tuple]:
+    """(id, length, published, exact, signature, ()) of the split's kept documents, for the index."""
+    table = _cleaned(path, ["pos", "head", "length", "exact", "sig"])
+    for row in table.to_pylist():
+        decision = decisions.get(row["pos"])
+        if decision is None or decision.kept:
+            doc_id, _, published = unpack(row["head"])
+            sig = None if row["sig"] is None else np.frombuffer(row["sig"], dtype=np.uint32)
+            yield doc_id, row["length"], published, row["exact"], sig, ()
+
+
+def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path) -> tuple[str, str]:
+    """Apply dedup's verdicts to split `k`: its kept lines (`[id, record, raw, raw chars]`, by id) and
+    reject lines (`[sort key, record]`, in the local engine's order), as two JSON-lines files."""
+    kept, rejected = [], []
+    for row in pq.read_table(path, columns=["pos", "rejected", "head", "record", "raw", "raw_chars"]).to_pylist():
+        doc_id, detail, _ = unpack(row["head"])
+        if row["rejected"]:
+            rejected.append(((doc_id is None, doc_id or "", detail, row["record"].hex()), unpack(row["record"])))
+            continue
+        decision = decisions.get(row["pos"]) or Decision(doc_id, "kept", cluster=doc_id)
+        if decision.kept:
+            kept.append((doc_id, with_cluster(unpack(row["record"]), decision.cluster), unpack(row["raw"]),
+                         row["raw_chars"]))
+        else:
+            record = dedup_rejection(decision, unpack(row["raw"])).record()
+            rejected.append(((False, doc_id, record["detail"], row["raw"].hex()), record))
+    kept.sort(key=lambda x: x[0])
+    rejected.sort(key=lambda x: x[0])
+    names = work / f"kept-{k:05d}.jsonl", work / f"rejects-{k:05d}.jsonl"
+    for name, rows in zip(names, (kept, rejected)):
+        write_atomic(name, "".join(json.dumps(r) + "\n" for r in rows).encode("ascii"))
+    return str(names[0]), str(names[1])

@@ -1,0 +1,116 @@
+"""Input splits: the units the Dask engine reads in parallel, one partition each.
+
+A split is a whole input file, or for a plain (uncompressed) JSONL file larger than `split_bytes`, a
+byte range of it that starts and ends on line starts, with the number of lines before it so that
+details (`file:line`) and fallback ids (`stem:line`) are the ones a sequential read gives. Compressed
+files, Parquet and WARC are one split each. An input that names no file is a split holding its
+rejection. Reading every split in order gives exactly `read_inputs`'s records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ..config import Config
+from ..io.jsonl import read_jsonl
+from ..io.readers import format_of, input_paths, read_file
+from ..io.records import Item, ReadStats, bad
+from ..models import Rejected
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Split:
+    """A file (`start` 0, `end` None), a line-aligned byte range of a plain JSONL file, or a rejection."""
+
+    path: str | None
+    start: int = 0
+    end: int | None = None
+    first_line: int = 0
+    rejected: Rejected | None = None
+
+
+class UsageError(ValueError):
+    """A Dask run that cannot start as asked (stdin as an input, no scheduler at the address)."""
+
+
+def file_splits(inputs: list[str]) -> list[Split]:
+    """One split per input file, in reading order (stdin cannot be split: give a file)."""
+    out = []
+    for name in inputs:
+        if str(name) == "-":
+            raise UsageError("--engine dask reads files; stdin ('-') cannot be spread over a cluster")
+        for source in input_paths(str(name)):
+            out.append(Split(str(source)) if isinstance(source, Path) else Split(None, rejected=source))
+    return out
+
+
+def split_file(split: Split, input_format: str, split_bytes: int) -> list[Split]:
+    """`split` cut into line-aligned ranges of about `split_bytes` when it is a plain JSONL file; else as is."""
+    if split.path is None:
+        return [split]
+    path = Path(split.path)
+    fmt = format_of(path) if input_format == "auto" else input_format
+    plain = not path.name.lower().endswith((".gz", ".zst"))
+    if fmt != "jsonl" or not plain or not path.is_file() or path.stat().st_size <= split_bytes:
+        return [split]
+    size = path.stat().st_size
+    starts = [0]
+    with path.open("rb") as fh:
+        target = split_bytes
+        while target < size:
+            fh.seek(target - 1)
+            _to_line_end(fh)
+            if fh.tell() >= size:
+                break
+            starts.append(fh.tell())
+            target = fh.tell() + split_bytes
+        out, lines = [], 0
+        fh.seek(0)
+        for start, end in zip(starts, starts[1:] + [size]):
+            out.append(Split(split.path, start, end, lines))
+            left = end - start
+            while left:
+                chunk = fh.read(min(_CHUNK, left))
+                lines += chunk.count(b"\n")
+                left -= len(chunk)
+    return out
+
+
+def _to_line_end(fh: BinaryIO) -> None:
+    while (chunk := fh.readline(_CHUNK)) and not chunk.endswith(b"\n"):
+        pass
+
+
+class _Range:
+    """A binary file read up to byte `end` (what `read_jsonl` needs: `readline`)."""
+
+    def __init__(self, fh: BinaryIO, end: int):
+        self.fh, self.end = fh, end
+
+    def readline(self, size: int = -1) -> bytes:
+        left = self.end - self.fh.tell()
+        if left <= 0:
+            return b""
+        return self.fh.readline(left if size < 0 else min(size, left))
+
+
+def read_split(split: Split, config: Config, input_format: str, stats: ReadStats) -> Iterator[Item]:
+    """The records of one split, as `read_inputs` gives them; `stats` counts a split file once."""
+    if split.rejected is not None:
+        yield split.rejected
+    elif split.end is None:
+        yield from read_file(Path(split.path), config, input_format, stats)
+    else:
+        if split.start == 0:
+            stats.files["jsonl"] += 1
+        try:
+            with open(split.path, "rb") as fh:
+                fh.seek(split.start)
+                yield from read_jsonl(_Range(fh, split.end), split.path, config, split.first_line)
+        except OSError as exc:  # read_jsonl catches errors while reading: this is the file gone since planning
+            yield bad(None, f"{split.path}: {exc.strerror or exc}")

@@ -1,0 +1,34 @@
+"""The keep policy on a chunk of candidate components, run on a worker.
+
+A component (`shuffle.components`) holds every document a verdict on its members depends on: the other
+copies of an id, the other documents of an exact text, every LSH candidate, and the index documents any
+of them shares an id, a text or a band with. So the local engine's `dedup_batch` over the component's
+documents, against an in-memory index holding only the component's index documents, gives exactly the
+verdicts and clusters it gives over the whole corpus against the whole index: verification by estimated
+Jaccard, exact groups, repeated and already-indexed ids, the keep policy and the clusters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from ..dedup.cluster import Decision, Item, dedup_batch
+from ..dedup.index import DedupIndex
+from ..dedup.signature import DedupParams
+
+
+def decide(nodes: list[int], params: DedupParams, items: list[list[tuple[int, Item]]],
+           index_rows: list[dict[int, tuple]]) -> tuple[list[tuple[int, Decision]], list[dict[str, Any]]]:
+    """Verdicts (node, decision) for the run's documents among `nodes`, and their clusters.
+
+    `items` are `parts.load_items` results and `index_rows` `mirror.index_rows` results holding (at
+    least) the nodes of these components."""
+    wanted = set(nodes)
+    found = {node: item for chunk in items for node, item in chunk if node in wanted}
+    run_nodes = [node for node in nodes if node in found]
+    with DedupIndex(":memory:", params) as index:
+        index.add_many(row for rows in index_rows for node, row in rows.items() if node in wanted)
+        result = dedup_batch([found[node] for node in run_nodes], index, add=False)
+    verdicts = [(run_nodes[pos], decision) for pos, decision in zip(result.positions, result.decisions)]
+    return verdicts, [asdict(c) for c in result.clusters]

@@ -1,0 +1,191 @@
+"""`cleaner run --engine dask`: the same bytes as the local engine, on a real 2-worker LocalCluster."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEEDS, masakhanews, run_cli
+from distributed import Client, LocalCluster
+
+from cleaner import Config
+from cleaner.distributed.splits import file_splits, read_split, split_file
+from cleaner.io.readers import read_inputs
+from cleaner.io.records import ReadStats
+
+pytestmark = pytest.mark.slow
+OUTPUTS = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json")
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """One 2-worker LocalCluster for the module (starting one costs seconds); its address."""
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> dict[str, Path]:
+    """News in two files, split into a first and a second batch: planted near and exact copies, a
+    repeated id, records without an id (ids from line numbers), a broken line, and a gzip file."""
+    rows = masakhanews(("fra", "eng", "hau"), 100)
+    for k, record in enumerate(rows[:24]):
+        text = record["text"].replace(".", " .", 3) + "\nPartager sur Facebook" if k % 2 else record["text"].upper()
+        rows.append({**record, "id": f"copy-{k}", "text": text})
+    rows.append({**rows[30], "text": rows[31]["text"]})  # a repeated id, another text
+    for record in rows[40:46]:
+        rows.append({k: v for k, v in record.items() if k != "id"} | {"text": record["text"] + " Fin."})
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    random.Random(3).shuffle(lines)
+    lines.insert(77, "{broken")
+    lines.insert(150, "")
+    folder = tmp_path_factory.mktemp("inputs")
+    first, second = folder / "first.jsonl", folder / "second.jsonl.gz"
+    first.write_text("\n".join(lines[:250]) + "\n", encoding="utf-8")
+    second.write_bytes(gzip.compress(("\n".join(lines[250:]) + "\n").encode("utf-8"), mtime=0))
+    later = folder / "later.jsonl"  # a second run: copies of documents the first kept, and new ones
+    again = [r | {"id": "re-" + r["id"]} for r in rows[60:80]]  # exact copies under new ids
+    later.write_text("\n".join(lines[100:130] + [json.dumps(r) for r in again]) + "\n", encoding="utf-8")
+    return {"first": first, "second": second, "later": later, "missing": folder / "missing.jsonl"}
+
+
+@pytest.fixture(scope="module")
+def reference(inputs, tmp_path_factory) -> tuple[list[str], Path]:
+    """The inputs of the same-answer tests (two files and a missing one) and the local engine's output."""
+    names = [str(inputs["first"]), str(inputs["second"]), str(inputs["missing"])]
+    out = tmp_path_factory.mktemp("reference") / "local"
+    assert run_cli("run", *names, "--out", str(out), "--workers", "1", "-q").returncode == 0
+    return names, out
+
+
+def _bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUTS}
+
+
+def _dask(scheduler: str, *args: str) -> subprocess.CompletedProcess:
+    return run_cli("run", *args, "--engine", "dask", "--scheduler", scheduler, "--split-mb", "0.1", "-q")
+
+
+def test_splits_read_what_read_inputs_reads(inputs):
+    config = Config.load()
+    names = [str(inputs["first"]), str(inputs["second"]), str(inputs["missing"])]
+    splits = [s for f in file_splits(names) for s in split_file(f, "auto", 20_000)]
+    assert len(splits) > 5 and splits[-1].rejected is not None
+    stats = ReadStats()
+    read = [x for s in splits for x in read_split(s, config, "auto", stats)]
+    whole = ReadStats()
+    assert [x.model_dump() for x in read] == [x.model_dump() for x in read_inputs(names, config, "auto", whole)]
+    assert stats == whole
+    with pytest.raises(ValueError, match="stdin"):
+        file_splits(["-"])
+
+
+def test_same_answer_as_the_local_engine(scheduler, reference, tmp_path):
+    names, local = reference
+    dask = tmp_path / "dask"
+    proc = _dask(scheduler, *names, "--out", str(dask))
+    assert proc.returncode == 0, proc.stderr
+    assert _bytes(dask) == _bytes(local)
+    rejects = [json.loads(x) for x in (dask / "rejects.jsonl").read_text().splitlines()]
+    reasons = {r["reason"] for r in rejects}
+    assert {"duplicate", "exact_duplicate", "repeated_id", "bad_input"} <= reasons
+    assert json.loads((dask / "report.json").read_text())["clusters"] >= 20
+    assert not (dask / ".cleaner").exists()
+
+
+def test_incremental_against_an_index(scheduler, inputs, tmp_path):
+    """Two batches on one index: local then local, and local then dask (the index of record is the
+    SQLite file; the Dask run exports what the local one added to its mirror, then what it adds)."""
+    outs = {}
+    for engines in (("local", "local"), ("local", "dask")):
+        name = "-".join(engines)
+        index = tmp_path / name / "corpus.sqlite"
+        for engine, batch in zip(engines, ("first", "later")):
+            out = tmp_path / name / batch
+            args = (str(inputs[batch]), "--out", str(out), "--index", str(index))
+            proc = _dask(scheduler, *args) if engine == "dask" else run_cli("run", *args, "-q")
+            assert proc.returncode == 0, proc.stderr
+        outs[name] = _bytes(out)
+    reasons = {json.loads(x)["reason"] for x in outs["local-dask"]["rejects.jsonl"].splitlines()}
+    assert {"already_indexed", "exact_duplicate"} <= reasons
+    reports = {name: json.loads(files["report.json"]) for name, files in outs.items()}
+    for name, files in outs.items():
+        assert {k: v for k, v in files.items() if k.endswith(".jsonl")} == \
+            {k: v for k, v in outs["local-local"].items() if k.endswith(".jsonl")}, name
+        assert reports[name].pop("index") == str(tmp_path / name / "corpus.sqlite")
+        assert reports[name] == reports["local-local"], name  # the index path differs, nothing else
+        assert json.loads(files["manifest.json"])["outputs"] == json.loads(outs["local-local"]["manifest.json"])["outputs"]
+    mirror = json.loads((tmp_path / "local-dask" / "corpus.keys" / "mirror.json").read_text())
+    assert mirror["upto"] == reports["local-dask"]["index_documents"] and len(mirror["parts"]) == 2
+
+
+def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
+    names, local = reference
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask",
+           "--scheduler", scheduler, "--split-mb", "0.02", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not list((out / ".cleaner" / "dask").glob("prep-*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (out / ".cleaner" / "dask" / "fingerprint.json").exists() and not (out / "manifest.json").exists()
+    again = run_cli(*cmd[3:-1])
+    assert again.returncode == 0, again.stderr
+    assert "resuming:" in again.stderr
+    assert _bytes(out) == _bytes(local)
+
+
+def test_a_lost_worker_changes_nothing(scheduler, reference, tmp_path):
+    """SIGKILL a worker mid-run: its nanny restarts it, the scheduler reruns its tasks, same bytes."""
+    names, local = reference
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask",
+           "--scheduler", scheduler, "--split-mb", "0.02", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list((out / ".cleaner" / "dask").glob("prep-*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with Client(scheduler) as client:
+        pid = min(client.run(os.getpid).values())
+    os.kill(pid, signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=240)
+    assert proc.returncode == 0, stderr
+    assert _bytes(out) == _bytes(local)
+    with Client(scheduler) as client:
+        client.wait_for_workers(2, timeout=60)
+        assert pid not in client.run(os.getpid).values()
+
+
+def test_a_local_cluster_without_an_address(tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "(dask)" in proc.stderr
+    assert run_cli("run", str(SEEDS), "--out", str(tmp_path / "local"), "-q").returncode == 0
+    assert _bytes(out) == _bytes(tmp_path / "local")
+
+
+def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
+    cases = [
+        (["-", "--engine", "dask"], "stdin"),
+        ([str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], "scheduler at tcp://127.0.0.1:9: "),
+        ([str(SEEDS), "--engine", "dask", "--scheduler", "sched"], "scheduler at sched: missing port number"),
+        ([str(SEEDS), "--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --engine dask"),
+        ([str(SEEDS), "--engine", "dask", "--strict"], "--strict stops at the first bad input"),
+        ([str(SEEDS), "--engine", "dask", "--learn-boilerplate"], "--learn-boilerplate counts lines"),
+    ]
+    for args, message in cases:
+        proc = run_cli("run", *args, "--out", str(tmp_path / "out"), stdin="")
+        assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
