@@ -19,6 +19,8 @@ every 0.2 s):
 
 * `cleaner`: `python -m cleaner run FILE --out TMP` (cleaning, language, gates and dedup, fresh index);
   duplicate verdicts are the `duplicate` and `exact_duplicate` rows of rejects.jsonl with their `dup_of`;
+* `cleaner-fasttext`: the same with `--lang-backend fasttext` (no lingua: the memory a worker needs
+  without lingua's ~1 GB of models);
 * `datasketch`: a plain `MinHashLSH` loop (num_perm 128, threshold 0.5, 3-word shingles of the RAW
   text split on whitespace, seed 1; a document with a candidate is a duplicate of the first candidate,
   otherwise it is inserted), in this interpreter;
@@ -35,7 +37,7 @@ that does not report the match (datatrove, text-dedup) a removed document is cor
 to an injected group, at most size-1 per group (either member of a group may be the one kept).
 Recall = correct verdicts / sum over groups of (size - 1). MB/s is of the UTF-8 bytes of the texts.
 
-    python bench/bench_dedup_peers.py [--docs 100000] [--peers cleaner,datasketch,datatrove,text-dedup]
+    python bench/bench_dedup_peers.py [--docs 100000] [--peers cleaner,cleaner-fasttext,datasketch,datatrove,text-dedup]
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ VENVS = CACHE / "venvs"
 sys.path.insert(0, str(ROOT / "bench"))
 
 CORPUS_VERSION = 1  # bump when the corpus recipe changes (the cached file is rebuilt)
-ALL_PEERS = ("cleaner", "datasketch", "datatrove", "text-dedup")
+ALL_PEERS = ("cleaner", "cleaner-fasttext", "datasketch", "datatrove", "text-dedup")
 NBSP = "\u00a0"
 SOURCES = ("Le Matin", "Jeune Afrique", "Le Soleil", "Fraternité Matin", "L'Observateur", "Sidwaya", "Le Pays")
 
@@ -375,9 +377,10 @@ def ensure_venv(name: str, spec: list[str], module: str, timeout: float) -> tupl
     return py, ""
 
 
-def run_cleaner(path: Path, work: Path, timeout: float) -> dict:
+def run_cleaner(path: Path, work: Path, timeout: float, *flags: str) -> dict:
     out = work / "cleaner-out"
-    m = run_measured([sys.executable, "-m", "cleaner", "run", str(path), "--out", str(out), "--quiet"],
+    shutil.rmtree(out, ignore_errors=True)
+    m = run_measured([sys.executable, "-m", "cleaner", "run", str(path), "--out", str(out), "--quiet", *flags],
                      work / "cleaner.log", timeout, cwd=ROOT)
     if m["rc"]:
         return {"error": f"exit {m['rc']}: {tail(work / 'cleaner.log')}"}
@@ -508,6 +511,8 @@ def main() -> None:
             try:
                 if peer == "cleaner":
                     res = run_cleaner(path, work, args.timeout)
+                elif peer == "cleaner-fasttext":
+                    res = run_cleaner(path, work, args.timeout, "--lang-backend", "fasttext")
                 elif peer == "datasketch":
                     res = run_datasketch(path, work, args.timeout)
                 elif peer == "datatrove":
