@@ -297,7 +297,7 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
                 for pos, d in zip(groups.positions, groups.decisions)}
     del seqs, items, groups
     chosen: dict[tuple[str, str], tuple[str, int, int]] = {}
-    for seq, _, raw in all_cleaned(state):
+    for seq, _, raw in all_cleaned(state, records=False):
         source = Document(**raw).host
         if source is not None:
             group, doc_id, exact = group_of[seq]
@@ -313,10 +313,10 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     return counted
 
 
-def all_cleaned(state: RunState) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
-    """(seq, record, raw document) of every cleaned record of `state`, a chunk at a time."""
+def all_cleaned(state: RunState, records: bool = True) -> Iterator[tuple[int, dict[str, Any] | None, dict[str, Any]]]:
+    """(seq, record, raw document) of every cleaned record of `state`, a chunk at a time (see `RunState.cleaned`)."""
     after = -1
-    while chunk := state.cleaned(after):
+    while chunk := state.cleaned(after, records=records):
         yield from chunk
         after = chunk[-1][0]
 
