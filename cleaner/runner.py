@@ -29,7 +29,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .api import pipeline_for
 from .boilerplate import LineCounts, counted_text, document_counts
 from .config import Config
 from .dedup.cluster import Deduplicator, dedup_batch
@@ -44,6 +43,7 @@ from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
 from .manifest import changes, count_records, fingerprint, read_manifest, write_manifest
 from .models import Cleaned, Document
+from .packs import load_rules
 from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
@@ -195,7 +195,7 @@ class Runner:
     def _count(self, state: RunState) -> None:
         """Stage `count`: lines per source, through the edits of `shape` (see `boilerplate`); then `apply`."""
         with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
-            count_lines(state, dedup, state.line_counts(), shape_ids(pipeline_for(self.config).cleaner.rules.rules))
+            count_lines(state, dedup, state.line_counts(), shape_ids(load_rules(self.config).rules))
         state.set(stage="apply", applied="-1")
 
     def _apply_chunk(self, state: RunState, rule: RepeatedRule, signer: Signer) -> bool:

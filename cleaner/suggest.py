@@ -41,7 +41,7 @@ from .io.readers import read_inputs
 from .kinds import Rule
 from .kinds.shape import shape_ids
 from .models import Document
-from .packs import RulePackError, load_pack_text, load_rules
+from .packs import RulePackError, load_pack_text
 from .pipeline import dedup_params
 from .runner import all_cleaned, count_lines
 from .runstate import RunState
@@ -246,7 +246,7 @@ def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config
             candidates.append((source, found.docs, {"kind": "regex", "what": "line shape", "flags": ["ignorecase"],
                                                     "pattern": shape_pattern(found.texts[0][0]),
                                                     "remove": [t[0] for t in found.texts]}))
-    shipped = list(load_rules(config).rules)
+    shipped = list(pipeline_for(config).cleaner.rules.rules)  # the packs `suggest` loaded (not a second time)
     rules, dropped, numbers = [], [], defaultdict(int)
     for source, docs, rule in sorted(candidates, key=lambda c: (c[0], -c[1], c[2]["kind"], str(c[2]["remove"]))):
         numbers[source] += 1
