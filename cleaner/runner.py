@@ -162,7 +162,8 @@ class Runner:
         if state.get("stage") != "prepare":
             self.read_stats = ReadStats.from_dict(json.loads(state.get("read") or "{}"))
             return
-        items = islice(read_inputs(self.inputs, self.config, self.options.input_format, self.read_stats), done, None)
+        items = islice(read_inputs(self.inputs, self.config, self.options.input_format, self.read_stats,
+                                        lazy=True), done, None)
         batch, start = [], done
         stream = prepare_stream(items, self.config, workers=self.options.workers, packed=True)
         for prepared in strict(stream) if self.options.strict else stream:

@@ -54,7 +54,7 @@ def pack_prepared(p: Prepared) -> tuple[bytes, bytes | None]:
 def _row(p: Prepared) -> tuple:
     """The `docs` columns after `seq` of a prepared record."""
     return (p.id, int(p.rejected), p.detail, *pack_prepared(p), p.raw_chars,
-            None if p.rejected else len(p.record["text"]), p.published, p.exact, p.signature)
+            p.length, p.published, p.exact, p.signature)
 
 
 class RunState(Closing):

@@ -21,6 +21,7 @@ from typing import Any
 from .api import pipeline_for
 from .config import Config
 from .dedup.signature import Signer
+from .io.jsonl import Line
 from .models import Cleaned, Document, Rejected
 
 
@@ -34,31 +35,26 @@ class Prepared:
 
     `record` is the output record (`Cleaned.record()`, not yet with its `cluster`) or the rejection's
     record; `raw` the input `Document` of a cleaned record (for raw.jsonl and for a later dedup
-    rejection); `exact` and `signature` its dedup signature when signing was asked for.
+    rejection); `length` the clean text's length; `exact` and `signature` its dedup signature when
+    signing was asked for; `problem` what `--strict` stops at: a `bad_input` rejection's detail, or the
+    first repair flagged on a kept record (invalid UTF-8, NUL bytes, mojibake), None for a sound record.
     """
 
     id: str | None
     rejected: bool
     detail: str
-    record: dict[str, Any]
+    record: dict[str, Any] | None
     raw: dict[str, Any] | None = None
     raw_chars: int = 0
+    length: int | None = None
     published: str | None = None
     exact: int | None = None
     signature: bytes | None = None
+    problem: str | None = None
     packed: tuple[bytes, bytes | None] | None = None
     """`record` and `raw` as `RunState` stores them (`runstate.pack`), when the stream was asked to pack
-    (`raw` itself is then left out): encoding and compressing in the workers keeps that work off the
-    run's main process."""
-
-    @property
-    def problem(self) -> str | None:
-        """What `--strict` stops at: a `bad_input` rejection's detail, or the first repair flagged on
-        a record that was kept (invalid UTF-8, NUL bytes, mojibake); None for a sound record."""
-        if self.rejected:
-            return self.detail if self.record.get("reason") in BAD_INPUT else None
-        warnings = self.record.get("warnings")
-        return warnings[0] if warnings else None
+    (`record` and `raw` themselves are then left out): encoding and compressing in the workers keeps
+    that work, and the sending of both, off the run's main process."""
 
 
 class StrictStop(Exception):
@@ -68,14 +64,16 @@ class StrictStop(Exception):
 def strict(stream: Iterable[Prepared]) -> Iterator[Prepared]:
     """`stream`, stopped with `StrictStop` at the first record that has a `problem`."""
     for prepared in stream:
-        if prepared.problem:
+        if prepared.problem is not None:
             named = f" (id {prepared.id})" if prepared.id else ""
             raise StrictStop(f"--strict: stopped at bad input{named}: {prepared.problem}")
         yield prepared
 
 
-def prepare_one(item: Document | Rejected, config: Config, gates: bool = True, sign: bool = True) -> Prepared:
-    """Run the per-document stages on one input record."""
+def prepare_one(item: Document | Rejected | Line, config: Config, gates: bool = True, sign: bool = True) -> Prepared:
+    """Run the per-document stages on one input record (a `Line` is parsed first)."""
+    if isinstance(item, Line):
+        item = item.parse(config)
     pipeline = pipeline_for(config)
     return as_prepared(pipeline.prepare(item, gates=gates), pipeline.dedup.signer if sign else None)
 
@@ -83,22 +81,23 @@ def prepare_one(item: Document | Rejected, config: Config, gates: bool = True, s
 def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
     """The stored form of a document after the per-document stages (signed when `signer` is given)."""
     if isinstance(out, Rejected):
-        return Prepared(out.id, True, out.detail, out.record())
+        return Prepared(out.id, True, out.detail, out.record(), problem=out.detail if out.reason in BAD_INPUT else None)
     record = out.record()
     record.pop("cluster", None)
     exact, signature = signer.sign(out.text) if signer else (None, None)
     return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
-                    out.published, exact, None if signature is None else signature.tobytes())
+                    len(out.text), out.published, exact, None if signature is None else signature.tobytes(),
+                    out.warnings[0] if out.warnings else None)
 
 
-def _prepare_chunk(chunk: list[Document | Rejected], config: Config, gates: bool, sign: bool,
+def _prepare_chunk(chunk: list[Document | Rejected | Line], config: Config, gates: bool, sign: bool,
                    packed: bool = False) -> list[Prepared]:
     out = [prepare_one(item, config, gates, sign) for item in chunk]
     if not packed:
         return out
     from .runstate import pack_prepared  # runstate stores Prepared rows: imported here, not at the top
 
-    return [replace(p, raw=None, packed=pack_prepared(p)) for p in out]
+    return [replace(p, record=None, raw=None, packed=pack_prepared(p)) for p in out]
 
 
 def _die_with_parent() -> None:
@@ -120,7 +119,7 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def prepare_stream(items: Iterable[Document | Rejected], config: Config, *, workers: int = 1, gates: bool = True,
+def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, *, workers: int = 1, gates: bool = True,
                    sign: bool = True, packed: bool = False, chunk: int = 64) -> Iterator[Prepared]:
     """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process), with
     `Prepared.packed` filled when `packed` is asked for.

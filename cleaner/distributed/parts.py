@@ -67,7 +67,7 @@ def prepare_split(k: int, split: Split, config: Config, input_format: str, work:
             record, raw = pack_prepared(p)
             out.write({"pos": pos, "rejected": p.rejected, "head": pack([p.id, p.detail, p.published]),
                        "record": record, "raw": raw,
-                       "raw_chars": p.raw_chars, "length": None if p.rejected else len(p.record["text"]),
+                       "raw_chars": p.raw_chars, "length": p.length,
                        "exact": p.exact, "sig": p.signature, "id_key": None if p.rejected else id_key(p.id)})
     result = {"records": count, "chars": chars, "read": stats.as_dict()}
     write_atomic(summary, json.dumps(result).encode())

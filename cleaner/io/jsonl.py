@@ -13,6 +13,7 @@ import json
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,6 +24,20 @@ from .decoding import decode
 from .records import Item, bad, record_document, too_large
 
 JSON_BYTES_PER_CHAR = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A JSONL line read but not parsed (`read_inputs(..., lazy=True)`): decoding and parsing it is left
+    to whoever prepares the document, so a run's workers do it in parallel instead of its main process."""
+
+    raw: bytes
+    where: str
+    fallback_id: str
+
+    def parse(self, config: Config) -> Item:
+        """The document (or rejection) the line holds; see `parse_line`."""
+        return parse_line(self.raw, self.where, self.fallback_id, config)
 
 
 @contextmanager
@@ -37,18 +52,19 @@ def open_jsonl(path: Path) -> Iterator[BinaryIO]:
             yield raw
 
 
-def read_jsonl_file(path: Path, config: Config) -> Iterator[Item]:
-    """Every record of a JSONL file."""
+def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[Item | Line]:
+    """Every record of a JSONL file (see `read_jsonl`)."""
     try:
         with open_jsonl(path) as fh:
-            yield from read_jsonl(fh, str(path), config)
+            yield from read_jsonl(fh, str(path), config, lazy=lazy)
     except OSError as exc:
         yield bad(None, f"{path}: {exc.strerror or exc}")
 
 
-def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0) -> Iterator[Item]:
+def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, lazy: bool = False) -> Iterator[Item | Line]:
     """Every record of a JSONL stream; `where` names it in details (`where:line`). `first_line` is the
-    number of lines before the stream's start, when it is a part of a file."""
+    number of lines before the stream's start, when it is a part of a file. With `lazy`, each line is
+    a `Line` to parse later (over-long lines and broken streams are still rejections)."""
     stem = Path(where).name.split(".")[0]
     limit = JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
     lineno = first_line
@@ -59,7 +75,8 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0) ->
                 size = len(raw) + _skip_line(fh)
                 yield too_large(None, f"{where}:{lineno}", size, "bytes of JSON", config)
             elif raw.strip():
-                yield parse_line(raw, f"{where}:{lineno}", f"{stem}:{lineno}", config)
+                line = Line(raw, f"{where}:{lineno}", f"{stem}:{lineno}")
+                yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
         yield bad(None, f"{where}: unreadable after line {lineno}: {exc}")
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..config import Config
 from ..models import Rejected
 from .files import read_html, read_path, read_text
-from .jsonl import read_jsonl, read_jsonl_file
+from .jsonl import Line, read_jsonl, read_jsonl_file
 from .parquet import read_parquet
 from .records import Item, ReadStats, bad
 from .warc import read_warc
@@ -45,20 +45,22 @@ EXTENSIONS = {
 
 
 def read_inputs(
-    inputs: Iterable[str | Path], config: Config, input_format: str = "auto", stats: ReadStats | None = None
-) -> Iterator[Item]:
+    inputs: Iterable[str | Path], config: Config, input_format: str = "auto", stats: ReadStats | None = None,
+    lazy: bool = False,
+) -> Iterator[Item | Line]:
     """Every record of every input, in order: a `Document`, or a `Rejected` saying what is wrong where.
 
-    `stats`, when given, is filled as the iterator runs (files by format, skipped WARC records).
+    `stats`, when given, is filled as the iterator runs (files by format, skipped WARC records). With
+    `lazy`, a JSONL record comes as its unparsed `Line` (`workers.prepare_one` parses it).
     """
     stats = stats if stats is not None else ReadStats()
     for name in inputs:
         if str(name) == "-":
-            yield from _read_stdin(config, input_format, stats)
+            yield from _read_stdin(config, input_format, stats, lazy)
             continue
         for source in input_paths(str(name)):
             if isinstance(source, Path):
-                yield from read_file(source, config, input_format, stats)
+                yield from read_file(source, config, input_format, stats, lazy)
             else:
                 yield source
 
@@ -92,8 +94,9 @@ def format_of(path: Path) -> str | None:
     return None
 
 
-def read_file(path: Path, config: Config, input_format: str = "auto", stats: ReadStats | None = None) -> Iterator[Item]:
-    """The records of one file, by its extension (or `input_format`)."""
+def read_file(path: Path, config: Config, input_format: str = "auto", stats: ReadStats | None = None,
+              lazy: bool = False) -> Iterator[Item | Line]:
+    """The records of one file, by its extension (or `input_format`); `lazy` as in `read_inputs`."""
     stats = stats if stats is not None else ReadStats()
     fmt = format_of(path) if input_format == "auto" else input_format
     if fmt is None:
@@ -106,17 +109,17 @@ def read_file(path: Path, config: Config, input_format: str = "auto", stats: Rea
     elif fmt == "html":
         yield read_path(path, config, read_html)
     elif fmt == "jsonl":
-        yield from read_jsonl_file(path, config)
+        yield from read_jsonl_file(path, config, lazy)
     elif fmt == "parquet":
         yield from read_parquet(path, config)
     else:
         yield from read_warc(path, config, stats)
 
 
-def _read_stdin(config: Config, input_format: str, stats: ReadStats) -> Iterator[Item]:
+def _read_stdin(config: Config, input_format: str, stats: ReadStats, lazy: bool) -> Iterator[Item | Line]:
     stats.files[input_format if input_format != "auto" else "jsonl"] += 1
     if input_format in ("auto", "jsonl"):
-        yield from read_jsonl(sys.stdin.buffer, "<stdin>", config)
+        yield from read_jsonl(sys.stdin.buffer, "<stdin>", config, lazy=lazy)
     elif input_format == "txt":
         yield read_text(sys.stdin.buffer, "stdin", "<stdin>", config)
     elif input_format == "html":
