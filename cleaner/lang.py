@@ -240,11 +240,28 @@ class LinguaBackend:
     def detect(self, text: str) -> Detection:
         if not has_letters(text):
             return None, None
-        values = _lingua_detector(self.languages, self.low_accuracy, self.preload).compute_language_confidence_values(text)
-        if not values or values[0].value <= 0.0:
-            return None, None
-        best = values[0]
-        return best.language.iso_code_639_1.name.lower(), float(best.value)
+        ask = _lingua_remote or lingua_detect
+        return ask(self.languages, self.low_accuracy, self.preload, text)
+
+
+def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str) -> Detection:
+    """lingua's best language for `text` and its confidence, from this process's detector."""
+    values = _lingua_detector(languages, low_accuracy, preload).compute_language_confidence_values(text)
+    if not values or values[0].value <= 0.0:
+        return None, None
+    best = values[0]
+    return best.language.iso_code_639_1.name.lower(), float(best.value)
+
+
+_lingua_remote = None
+"""Where `LinguaBackend` sends its texts instead of its own detector: set in a pool's workers by
+`linguaserver.connect`, so that the pool loads lingua's models once (None: detect here)."""
+
+
+def use_lingua(remote) -> None:
+    """Send every `LinguaBackend` text of this process to `remote` (same signature as `lingua_detect`)."""
+    global _lingua_remote
+    _lingua_remote = remote
 
 
 # ---------------------------------------------------------------------------------------------

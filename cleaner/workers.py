@@ -2,7 +2,9 @@
 
 `prepare_stream` keeps the input order whatever the worker count, and holds at most a few chunks in
 flight, so memory does not grow with the input. Each worker builds its `Pipeline` once (rule packs,
-language models) and dies with the parent process (Linux), so a killed run leaves no orphans.
+language models) and dies with the parent process (Linux), so a killed run leaves no orphans. With
+a language backend that involves lingua, the pool shares one lingua server (`linguaserver`) instead
+of loading lingua's models in every worker.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from itertools import chain, islice
 from multiprocessing import get_context
 from typing import Any
 
+from . import linguaserver
 from .api import pipeline_for
 from .config import Config
 from .dedup.signature import Signer
@@ -108,9 +112,15 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init_worker(config: Config) -> None:
+def _init_server() -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _init_worker(config: Config, lingua: tuple[str | tuple, bytes] | None) -> None:
+    _init_server()
+    if lingua is not None:
+        linguaserver.connect(*lingua)
     pipeline_for(config)
 
 
@@ -136,8 +146,15 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
     pending: deque[Future] = deque()
     # spawn, not forkserver: a forkserver's workers are its children and keep it alive, so a SIGKILLed
     # run would leave both behind; spawned workers are this process's children and die with it
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init_worker,
-                             initargs=(config,)) as pool:
+    ctx = get_context("spawn")
+    with ExitStack() as stack:
+        lingua = None
+        if linguaserver.wanted(config.lang_backend):  # one lingua for the pool, not one per worker
+            server = linguaserver.start(ctx, _init_server)
+            stack.callback(server.shutdown)
+            lingua = (server.address, bytes(ctx.current_process().authkey))
+        pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                                       initargs=(config, lingua)))
         while True:
             while len(pending) < 2 * workers + 1:
                 batch = list(islice(it, chunk))

