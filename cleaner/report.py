@@ -10,6 +10,16 @@ from .edits import WHITESPACE_RULE
 from .models import FIELDS, Cleaned, Rejected
 
 
+def summary_of(record: dict[str, Any]) -> dict[str, Any]:
+    """What `Stats` counts of one kept document, from its output record: a few bytes that a run stores
+    beside the record, so that counting needs no decoding of the record itself."""
+    rules: dict[str, int] = {}
+    for e in record.get("edits", ()):
+        rules[e["rule"]] = rules.get(e["rule"], 0) + e["end"] - e["start"]
+    return {"lang": record.get("lang"), "chars": len(record["text"]), "warned": bool(record.get("warnings")),
+            "rules": rules, "fields": [name for name in FIELDS if record.get(name)]}
+
+
 @dataclass
 class Stats:
     """Counters that add up: `read == cleaned + rejected`, and per-rule figures sum to `removed_chars`."""
@@ -41,18 +51,20 @@ class Stats:
 
     def add_cleaned(self, record: dict[str, Any], raw_chars: int) -> None:
         """Count one kept document from its output record (see `Cleaned.record`) and its raw length."""
+        self.add_summary(summary_of(record), raw_chars)
+
+    def add_summary(self, summary: dict[str, Any], raw_chars: int) -> None:
+        """Count one kept document from its `summary_of` and its raw length."""
         self.read += 1
         self.cleaned += 1
-        self.langs[record.get("lang") or "unknown"] += 1
+        self.langs[summary["lang"] or "unknown"] += 1
         self.raw_chars += raw_chars
-        self.clean_chars += len(record["text"])
-        self.warnings += bool(record.get("warnings"))
-        edits = record.get("edits", ())
-        for rule in {e["rule"] for e in edits}:
+        self.clean_chars += summary["chars"]
+        self.warnings += summary["warned"]
+        for rule, chars in summary["rules"].items():
             self.rule_docs[rule] += 1
-        for e in edits:
-            self.rule_chars[e["rule"]] += e["end"] - e["start"]
-        self.fields.update(name for name in FIELDS if record.get(name))
+            self.rule_chars[rule] += chars
+        self.fields.update(summary["fields"])
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""

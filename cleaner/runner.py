@@ -236,18 +236,17 @@ class Runner:
             self.index_size = len(dedup.index)
 
     def _write(self, state: RunState, fp: dict[str, Any]) -> tuple[Stats, dict[str, Any]]:
-        kept = ((with_cluster(record, cluster), document, raw_chars)
-                for record, document, raw_chars, cluster in state.kept())
         rejected = (record if decision is None else dedup_rejection(decision, document).record()
                     for record, document, decision in state.rejected())
-        return write_outputs(self.out, self.options, fp, kept, rejected, state.clusters(), self.read_stats,
+        return write_outputs(self.out, self.options, fp, state.kept(), rejected, state.clusters(), self.read_stats,
                              self.index_size)
 
 
 def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any],
-                  kept: Iterable[tuple[dict[str, Any], dict[str, Any], int]], rejected: Iterable[dict[str, Any]],
+                  kept: Iterable[tuple[str, dict[str, Any], dict[str, Any], int]], rejected: Iterable[dict[str, Any]],
                   clusters: Iterable[dict[str, Any]], read_stats: ReadStats, index_size: int) -> tuple[Stats, dict[str, Any]]:
-    """The write stage of every engine: corpus and raw from `kept` ((record, raw document, raw chars), by id),
+    """The write stage of every engine: corpus and raw from `kept` ((corpus line, `summary_of` its record,
+    raw document, raw chars), by id; see `runstate.record_line`),
     rejects from `rejected` (records, in the order of `RunState.rejected`), clusters; then report.json and
     manifest.json (last)."""
     for old in out.iterdir():
@@ -258,9 +257,9 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any],
     plain = dict(compression=o.compression, shard_docs=o.shard_docs)
     stats = Stats()
     with ShardedOutput(out, "corpus", **shards) as corpus, ShardedOutput(out, "raw", **shards) as raw:
-        for record, document, raw_chars in kept:
-            stats.add_cleaned(record, raw_chars)
-            corpus.write(record)
+        for line, summary, document, raw_chars in kept:
+            stats.add_summary(summary, raw_chars)
+            corpus.write_line(line)
             raw.write({k: document[k] for k in ("id", "text", "url", "html") if document.get(k) is not None})
     with ShardedOutput(out, "rejects", **plain) as rejects:
         for record in rejected:
@@ -320,13 +319,3 @@ def all_cleaned(state: RunState, records: bool = True) -> Iterator[tuple[int, di
     while chunk := state.cleaned(after, records=records):
         yield from chunk
         after = chunk[-1][0]
-
-
-def with_cluster(record: dict[str, Any], cluster: str | None) -> dict[str, Any]:
-    """The record with `cluster` where `Cleaned.record` puts it (after `langs`)."""
-    out: dict[str, Any] = {}
-    for key, value in record.items():
-        out[key] = value
-        if key == "langs" and cluster is not None:
-            out["cluster"] = cluster
-    return out

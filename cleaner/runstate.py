@@ -26,10 +26,14 @@ from .closing import Closing
 from .dedup.cluster import Cluster, Decision, Item
 from .workers import Prepared
 
+STATE_VERSION = 2
+"""The layout of the state file's tables; a state file of another layout is started over."""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (seq INTEGER PRIMARY KEY, id TEXT, rejected INTEGER NOT NULL, detail TEXT NOT NULL,
-    record BLOB NOT NULL, raw BLOB, raw_chars INTEGER NOT NULL, length INTEGER, published TEXT, exact INTEGER, sig BLOB);
+    record BLOB NOT NULL, raw BLOB, raw_chars INTEGER NOT NULL, length INTEGER, published TEXT, exact INTEGER, sig BLOB,
+    summary TEXT);
 CREATE TABLE IF NOT EXISTS decisions (seq INTEGER PRIMARY KEY, status TEXT NOT NULL, cluster TEXT, dup_of TEXT,
     similarity REAL, detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS clusters (pos INTEGER PRIMARY KEY, cluster TEXT NOT NULL);
@@ -46,6 +50,18 @@ def unpack(blob: bytes) -> Any:
     return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
 
 
+def record_line(blob: bytes, cluster: str | None) -> str:
+    """The corpus line of a stored cleaned record (`pack`ed `Cleaned.record()`), with `cluster` where
+    `Cleaned.record` puts it (before `edits`), made without decoding the JSON: `edits` is always a key
+    of the record, and `, "edits": ` cannot occur inside a JSON string (a quote there is escaped), so
+    its first occurrence is that key."""
+    line = zlib.decompress(blob).decode("utf-8", "surrogatepass")
+    if cluster is None:
+        return line
+    cut = line.index(', "edits": ')
+    return f'{line[:cut]}, "cluster": {json.dumps(cluster, ensure_ascii=False)}{line[cut:]}'
+
+
 def pack_prepared(p: Prepared) -> tuple[bytes, bytes | None]:
     """The `record` and `raw` columns of a prepared record (packed already in a worker, or here)."""
     return p.packed or (pack(p.record), None if p.raw is None else pack(p.raw))
@@ -54,7 +70,7 @@ def pack_prepared(p: Prepared) -> tuple[bytes, bytes | None]:
 def _row(p: Prepared) -> tuple:
     """The `docs` columns after `seq` of a prepared record."""
     return (p.id, int(p.rejected), p.detail, *pack_prepared(p), p.raw_chars,
-            p.length, p.published, p.exact, p.signature)
+            p.length, p.published, p.exact, p.signature, None if p.summary is None else json.dumps(p.summary))
 
 
 class RunState(Closing):
@@ -67,6 +83,9 @@ class RunState(Closing):
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA temp_store=FILE")
+        if self._db.execute("PRAGMA user_version").fetchone()[0] != STATE_VERSION:  # new, or an older layout
+            self._db.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in ("meta", "docs", "decisions", "clusters")))
+            self._db.execute(f"PRAGMA user_version = {STATE_VERSION}")
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
@@ -97,7 +116,7 @@ class RunState(Closing):
     def add(self, start: int, rows: list[Prepared]) -> None:
         """Store prepared records `start`, `start + 1`, ... in one transaction."""
         self._db.execute("BEGIN")
-        self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              ((start + k, *_row(p)) for k, p in enumerate(rows)))
         self._db.execute("COMMIT")
 
@@ -113,7 +132,7 @@ class RunState(Closing):
         """Store new versions of prepared records (by `seq`) and set meta values, in one transaction."""
         self._db.execute("BEGIN")
         self._db.executemany("UPDATE docs SET id = ?, rejected = ?, detail = ?, record = ?, raw = ?, raw_chars = ?, "
-                             "length = ?, published = ?, exact = ?, sig = ? WHERE seq = ?",
+                             "length = ?, published = ?, exact = ?, sig = ?, summary = ? WHERE seq = ?",
                              ((*_row(p), seq) for seq, p in rows))
         self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
         self._db.execute("COMMIT")
@@ -152,12 +171,12 @@ class RunState(Closing):
                 " WHERE x.status = 'kept' ORDER BY d.id"):
             yield doc_id, length, published, exact, None if sig is None else np.frombuffer(sig, dtype=np.uint32)
 
-    def kept(self) -> Iterator[tuple[dict[str, Any], dict[str, Any], int, str]]:
-        """(record, raw document, raw chars, cluster) of each kept document, by id."""
-        for record, raw, raw_chars, cluster in self._db.execute(
-                "SELECT d.record, d.raw, d.raw_chars, x.cluster FROM docs d JOIN decisions x USING (seq)"
+    def kept(self) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], int]]:
+        """(corpus line, `summary_of` its record, raw document, raw chars) of each kept document, by id."""
+        for record, summary, raw, raw_chars, cluster in self._db.execute(
+                "SELECT d.record, d.summary, d.raw, d.raw_chars, x.cluster FROM docs d JOIN decisions x USING (seq)"
                 " WHERE x.status = 'kept' ORDER BY d.id, d.record"):
-            yield unpack(record), unpack(raw), raw_chars, cluster
+            yield record_line(record, cluster), json.loads(summary), unpack(raw), raw_chars
 
     def rejected(self) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Decision | None]]:
         """Each rejection by (id, detail): (record, None, None) from the per-document stages, or

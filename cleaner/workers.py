@@ -27,6 +27,7 @@ from .config import Config
 from .dedup.signature import Signer
 from .io.jsonl import Line
 from .models import Cleaned, Document, Rejected
+from .report import summary_of
 
 
 BAD_INPUT = ("bad_input", "too_large")
@@ -55,6 +56,8 @@ class Prepared:
     exact: int | None = None
     signature: bytes | None = None
     problem: str | None = None
+    summary: dict[str, Any] | None = None
+    """What the run report counts of a cleaned record (`report.summary_of`)."""
     packed: tuple[bytes, bytes | None] | None = None
     """`record` and `raw` as `RunState` stores them (`runstate.pack`), when the stream was asked to pack
     (`record` and `raw` themselves are then left out): encoding and compressing in the workers keeps
@@ -91,7 +94,7 @@ def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
     exact, signature = signer.sign(out.text) if signer else (None, None)
     return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
                     len(out.text), out.published, exact, None if signature is None else signature.tobytes(),
-                    out.warnings[0] if out.warnings else None)
+                    out.warnings[0] if out.warnings else None, summary_of(record))
 
 
 def _prepare_chunk(chunk: list[Document | Rejected | Line], config: Config, gates: bool, sign: bool,

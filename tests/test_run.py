@@ -15,13 +15,17 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import zstandard
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from cleaner import Config
+from cleaner.io.writers import dumps
+from cleaner.models import Cleaned, Document, Edit
 from cleaner.dedup.cluster import Deduplicator, dedup_batch
 from cleaner.dedup.signature import DedupParams
 from cleaner.progress import RunProgress
 from cleaner.runner import STATE, RunOptions, Runner
-from cleaner.runstate import RunState
+from cleaner.runstate import RunState, pack, record_line
 from conftest import ROOT, SEEDS, masakhanews, run_cli
 
 pytestmark = pytest.mark.slow
@@ -246,3 +250,21 @@ def test_clean_with_workers_keeps_input_order(news, tmp_path):
     ids = [json.loads(x)["id"] for x in outs[0][0].decode().splitlines()]
     expected = [json.loads(x)["id"] for x in news.read_text().splitlines() if x.startswith('{"')]
     assert ids == expected
+
+
+TRICKY = st.text(alphabet=st.sampled_from(['"', "\\", ",", " ", ":", "e", "d", "i", "t", "s", "é", "\ud800", "\n", "{"]),
+                 max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TRICKY, title=st.none() | TRICKY, cluster=st.none() | TRICKY, rule=TRICKY, mixed=st.booleans())
+@example(text=', "edits": [], "x": "', title=', "edits": ', cluster='"edits"', rule=', "edits": ', mixed=True)
+def test_a_stored_record_becomes_the_corpus_line_of_the_record_with_its_cluster(text, title, cluster, rule, mixed):
+    """The write stage splices `cluster` into the stored JSON instead of decoding it: the line must be
+    exactly the JSON of the record made with that cluster, whatever quotes and keys the text holds."""
+    doc = Document(id="d", text=text + "x")
+    cleaned = Cleaned(id="d", text=text, title=title, document=doc, lang="fr", lang_score=0.5,
+                      langs={"fr": 0.6, "en": 0.4} if mixed else None,
+                      edits=(Edit(start=0, end=1, rule=rule or "r", kind="remove"),), warnings=("w",) if mixed else ())
+    want = dumps(cleaned.model_copy(update={"cluster": cluster}).record())
+    assert record_line(pack(cleaned.record()), cluster) == want

@@ -261,8 +261,8 @@ def _merged(files: Iterator[str]) -> Iterator[list]:
 
 
 def _kept(files: Iterator[str]) -> Iterator[tuple]:
-    for _, record, raw, raw_chars in _merged(files):
-        yield record, raw, raw_chars
+    for _, line, summary, raw, raw_chars in _merged(files):
+        yield line, summary, raw, raw_chars
 
 
 def _rejected(files: Iterator[str]) -> Iterator[dict]:

@@ -26,8 +26,8 @@ from ..dedup.signature import band_keys_matrix
 from ..io.records import ReadStats
 from ..io.writers import ParquetWriter, write_atomic
 from ..pipeline import dedup_rejection
-from ..runner import with_cluster
-from ..runstate import pack, pack_prepared, unpack
+from ..report import summary_of
+from ..runstate import pack, pack_prepared, record_line, unpack
 from ..workers import prepare_one
 from .shuffle import EXACT_TAG, ID_TAG
 from .splits import Split, read_split
@@ -123,7 +123,7 @@ def kept_rows(path: Path, decisions: dict[int, Decision]) -> Iterator[tuple]:
 
 
 def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path) -> tuple[str, str]:
-    """Apply dedup's verdicts to split `k`: its kept lines (`[id, record, raw, raw chars]`, by id) and
+    """Apply dedup's verdicts to split `k`: its kept lines (`[id, corpus line, summary, raw, raw chars]`, by id) and
     reject lines (`[sort key, record]`, in the local engine's order), as two JSON-lines files."""
     kept, rejected = [], []
     for row in pq.read_table(path, columns=["pos", "rejected", "head", "record", "raw", "raw_chars"]).to_pylist():
@@ -133,8 +133,8 @@ def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path)
             continue
         decision = decisions.get(row["pos"]) or Decision(doc_id, "kept", cluster=doc_id)
         if decision.kept:
-            kept.append((doc_id, with_cluster(unpack(row["record"]), decision.cluster), unpack(row["raw"]),
-                         row["raw_chars"]))
+            kept.append((doc_id, record_line(row["record"], decision.cluster), summary_of(unpack(row["record"])),
+                         unpack(row["raw"]), row["raw_chars"]))
         else:
             record = dedup_rejection(decision, unpack(row["raw"])).record()
             rejected.append(((False, doc_id, record["detail"], row["raw"].hex()), record))

@@ -93,8 +93,12 @@ class JsonlWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         """Write one record."""
+        self.write_line(dumps(record))
+
+    def write_line(self, line: str) -> None:
+        """Write one record given as its JSON text (one line, as `dumps` makes it)."""
         assert self._fh is not None
-        self._fh.write(dumps(record) + "\n")
+        self._fh.write(line + "\n")
         self.count += 1
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -232,10 +236,26 @@ class ShardedOutput:
 
     def write(self, record: dict[str, Any]) -> None:
         """Write one record, starting a new shard when the current one is full."""
+        self._next().write(record)
+        self._full()
+
+    def write_line(self, line: str) -> None:
+        """Write one record given as its JSON text: as is into JSONL, decoded into Parquet."""
+        writer = self._next()
+        if isinstance(writer, JsonlWriter):
+            writer.write_line(line)
+        else:
+            writer.write(json.loads(line))
+        self._full()
+
+    def _next(self) -> JsonlWriter | ParquetWriter:
         if self._writer is None:
             self._open()
         assert self._writer is not None
-        self._writer.write(record)
+        return self._writer
+
+    def _full(self) -> None:
+        assert self._writer is not None
         if self.shard_docs and self._writer.count >= self.shard_docs:
             self._close()
 
