@@ -1,7 +1,7 @@
 """The per-document stages (clean, language, gates, signing) over a stream, in this process or a pool.
 
-`prepare_stream` keeps the input order whatever the worker count, and holds at most a few chunks in
-flight, so memory does not grow with the input. Each worker builds its `Pipeline` once (rule packs,
+`prepare_stream` keeps the input order whatever the worker count, and holds at most `IN_FLIGHT`
+chunks per worker in flight (a few MB), so memory does not grow with the input. Each worker builds its `Pipeline` once (rule packs,
 language models) and dies with the parent process (Linux), so a killed run leaves no orphans. With
 a language backend that involves lingua, the pool shares one lingua server (`linguaserver`) instead
 of loading lingua's models in every worker.
@@ -29,6 +29,11 @@ from .io.jsonl import Line
 from .models import Cleaned, Document, Rejected
 from .report import summary_of
 
+
+IN_FLIGHT = 32
+"""Chunks in flight per worker. Results are taken in input order, so when one worker stalls (lingua
+loading its models takes ~7 s) the others go on only while the window has room: 32 chunks of 64
+documents keep a second worker busy through such a stall."""
 
 BAD_INPUT = ("bad_input", "too_large")
 """Rejection reasons that mean the input itself was broken (not a gate or a duplicate)."""
@@ -159,7 +164,7 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
         pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                                                        initargs=(config, lingua)))
         while True:
-            while len(pending) < 2 * workers + 1:
+            while len(pending) < IN_FLIGHT * workers:
                 batch = list(islice(it, chunk))
                 if not batch:
                     break
