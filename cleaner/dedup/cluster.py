@@ -256,7 +256,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
         # 7. add kept
         if add:
             index.add_many((batch[i].id, lengths[i], batch[i].published, exact[i], sig_list[i],
-                            keys[i].tolist() if has_sig[i] else ())
+                            keys[i] if has_sig[i] else ())
                            for i in order if decisions[i].kept)
 
     clusters = _clusters(batch, decisions, sig_list, rank, index_docs, max_pair_members)
