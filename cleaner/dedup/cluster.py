@@ -135,15 +135,14 @@ def _band_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     fs, fo = flat[order], owner[order]
     starts = np.flatnonzero(np.r_[True, fs[1:] != fs[:-1]])
     ends = np.r_[starts[1:], len(fs)]
-    multi = np.flatnonzero(ends - starts > 1)
-    codes = []
-    for k in multi:
+    sizes = ends - starts
+    a, b = fo[starts[sizes == 2]], fo[starts[sizes == 2] + 1]  # most shared keys have two owners: no loop
+    codes = [(np.minimum(a, b) * n + np.maximum(a, b))[a != b]]
+    for k in np.flatnonzero(sizes > 2):
         members = np.unique(fo[starts[k] : ends[k]])
         if len(members) > 1:
             ii, jj = np.triu_indices(len(members), 1)
             codes.append(members[ii] * n + members[jj])
-    if not codes:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
     code = np.unique(np.concatenate(codes))
     return code // n, code % n
 
