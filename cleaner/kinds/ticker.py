@@ -87,6 +87,11 @@ class TickerRule(Rule):
         """All separators in one pattern, one group each: one scan tells which are frequent enough."""
         return _fast("|".join(f"({sep})" for sep in self.separators))
 
+    @property
+    def line_local(self) -> bool:
+        """Each line is split alone (the whole-text count of `prefilter` only skips texts where no line can qualify)."""
+        return True
+
     def _enough_separators(self, text: str, timeout: float) -> bool:
         pre = self.compiled_prefilter
         return pre is None or len(_call(pre.findall, text, timeout)) >= self.min_segments - 1
