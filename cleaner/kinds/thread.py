@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Literal
@@ -11,7 +12,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
-from .patterns import Flag, compile_pattern
+from .patterns import Flag, call, compile_fast, compile_pattern
 
 
 @register("thread")
@@ -44,13 +45,13 @@ class ThreadRule(Rule):
         return pattern
 
     @cached_property
-    def compiled(self) -> regex.Pattern:
+    def compiled(self) -> re.Pattern | regex.Pattern:
         """The pattern as whole lines of at most `max_line_chars`, found in one scan of the text."""
         line = rf"^(?=[^\n]{{1,{self.max_line_chars}}}$)[^\S\n]*+(?:{self.pattern})[^\S\n]*+$"
-        return compile_pattern(line, (*self.flags, "multiline"))
+        return compile_fast(line, (*self.flags, "multiline"))
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        starts = [m.start() for m in self.compiled.finditer(view.text, timeout=ctx.timeout)]
+        starts = [m.start() for m in call(self.compiled.finditer, view.text, ctx.timeout)]
         for k in range(len(starts) - self.min_lines + 1):
             if starts[k + 1] - starts[k] <= self.max_gap_chars and len(view.text[: starts[k]].strip()) >= self.min_before_chars:
                 yield whole_lines(view, starts[k], len(view.text))
