@@ -88,7 +88,7 @@ class TickerRule(Rule):
 
     def segments(self, line: str, timeout: float = 1.0) -> list[str] | None:
         """The segments of `line` when it is a ticker by this rule's parameters, else None."""
-        if len(line) < self.min_line_chars:
+        if len(line) < self.min_line_chars or not self._enough_separators(line, timeout):
             return None
         counts = [0] * len(self.compiled)
         for m in call(self.any_separator.finditer, line, timeout):
