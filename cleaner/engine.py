@@ -127,7 +127,8 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
         for rule in rules:
             if rule.requires and state.present.isdisjoint(rule.requires):
                 continue
-            if state.found_nothing(rule):
+            seen = state.quiet.get(id(rule))
+            if seen is not None and state.found_nothing(rule, seen):
                 continue
             for _ in range(MAX_REPEATS):  # again while it fires: stacked lines at the head need it
                 try:
@@ -171,12 +172,9 @@ class _State:
         self.present: frozenset[str] | None = None
         self.cuts: list[int] = []
 
-    def found_nothing(self, rule: Rule) -> bool:
-        """True when `rule` found nothing on this text, or (line-local rules) on a text with these
-        non-empty lines and more."""
-        seen = self.quiet.get(id(rule))
-        if seen is None:
-            return False
+    def found_nothing(self, rule: Rule, seen: tuple[int, int]) -> bool:
+        """True when `rule`, which last found nothing at the counts `seen`, would find nothing now: the
+        text is the same, or (line-local rules) has the same non-empty lines less some."""
         return seen[0] == self.version or (seen[1] == self.lines_version and getattr(rule, "line_local", False))
 
     def apply(self, rule_id: str, hits: list[Hit]) -> bool:
