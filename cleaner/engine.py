@@ -5,7 +5,10 @@
    before it left, then whitespace again (removals leave blank lines behind);
 3. passes of step 2 repeat while one changes something (at most `max_passes`): each pass sees what a
    second run of the cleaner would see, so cleaning a clean text changes nothing. Within a pass, a
-   rule that fired is tried again at once (at most `MAX_REPEATS` times), for noise that stacks.
+   rule that fired is tried again at once (at most `MAX_REPEATS` times), for noise that stacks; a
+   rule that found nothing is not tried again where it would find nothing again (the same text, or
+   for a line-local rule the same lines less some), and `requires` strings are looked for across the
+   cuts a change made, not in the whole text again.
 4. then the rules that judge what is left by its shape (phase `LAST_PHASE`, `shape`), in passes of
    their own; while they remove something, steps 3 and 4 run again (at most `max_passes` times).
 
@@ -111,13 +114,21 @@ def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requir
 
 
 def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires) -> bool:
-    """Passes of `rules` over the state until one changes nothing; True when any changed the text."""
+    """Passes of `rules` over the state until one changes nothing; True when any changed the text.
+
+    A rule that found nothing is not tried again on the same text, nor, when whether it finds
+    anything depends on each line alone (`Rule.line_local`), on a text that only lost whole lines
+    since: it would find nothing again, so the output is the same."""
     changed_any = False
     for _ in range(max_passes):
         changed = False
-        present = requires.present(state.view.folded)
+        if state.present is None:
+            state.present = requires.present(state.view.folded)
         for rule in rules:
-            if rule.requires and present.isdisjoint(rule.requires):
+            if rule.requires and state.present.isdisjoint(rule.requires):
+                continue
+            seen = state.quiet.get(id(rule))
+            if seen is not None and state.found_nothing(rule, seen):
                 continue
             for _ in range(MAX_REPEATS):  # again while it fires: stacked lines at the head need it
                 try:
@@ -125,11 +136,14 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
                 except TimeoutError:
                     state.warnings.append(f"rule {rule.id!r}: pattern stopped after {ctx.timeout:g}s on this document; rule skipped")
                     break
+                if not hits:
+                    state.quiet[id(rule)] = (state.version, state.lines_version)
                 if not state.apply(rule.id, hits):
                     break
                 changed = changed_any = True
-                present = requires.present(state.view.folded)
-        state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
+                state.present |= requires.present_across(state.view.text, state.cuts)
+        if state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text))):
+            state.present |= requires.present_across(state.view.text, state.cuts)
         if not changed:
             break
     return changed_any
@@ -140,7 +154,11 @@ def _spans_as_hits(spans: list[tuple[int, int]]) -> list[Hit]:
 
 
 class _State:
-    """The raw text, what has been removed from it, and the view rules see."""
+    """The raw text, what has been removed from it, and the view rules see; `version` counts the
+    changes to the view's text, `lines_version` those that did more than drop or empty whole lines, and
+    `quiet` holds, per rule, both counts when it last found nothing. `present` holds at least the
+    `requires` strings the text holds (a string a cut removed may stay: that only costs a rule a try),
+    `cuts` the view offsets where the last change cut the text."""
 
     def __init__(self, raw: str, edits: tuple[Edit, ...] = ()):
         self.raw = raw
@@ -149,14 +167,28 @@ class _State:
         self.edits: list[Edit] = list(edits)
         self.fields: dict[str, str] = {}
         self.warnings: list[str] = []
+        self.version = self.lines_version = 0
+        self.quiet: dict[int, tuple[int, int]] = {}
+        self.present: frozenset[str] | None = None
+        self.cuts: list[int] = []
+
+    def found_nothing(self, rule: Rule, seen: tuple[int, int]) -> bool:
+        """True when `rule`, which last found nothing at the counts `seen`, would find nothing now: the
+        text is the same, or (line-local rules) has the same non-empty lines less some."""
+        return seen[0] == self.version or (seen[1] == self.lines_version and getattr(rule, "line_local", False))
 
     def apply(self, rule_id: str, hits: list[Hit]) -> bool:
         """Record one rule's hits as edits and rebuild the view; False when nothing changed."""
-        added, last = [], 0
+        added, last, cuts, gone = [], 0, [], 0
+        text = self.view.text
+        whole = True
         for hit in sorted(hits):
             if hit.end <= hit.start or hit.start < last:
                 continue  # empty, or overlaps a span this rule already took
             last = hit.end
+            cuts.append(hit.start - gone)
+            gone += hit.end - hit.start
+            whole = whole and _drops_whole_lines(text, hit.start, hit.end)
             field = hit.field if hit.field and hit.field not in self.fields else None
             if field:
                 self.fields[field] = hit.value
@@ -170,4 +202,16 @@ class _State:
             return False
         self.removed = sorted(self.removed + added)
         self.view = View(self.raw, self.removed)
+        self.cuts = cuts
+        self.version += 1
+        if not whole:
+            self.lines_version += 1
         return True
+
+
+def _drops_whole_lines(text: str, start: int, end: int) -> bool:
+    """True when cutting `text[start:end]` leaves only lines `text` already had, and empty lines: the
+    span runs from a line start or a newline to a line start or a line end (or the end of the text)."""
+    return (start == 0 or text[start - 1] == "\n" or text[start] == "\n") and (
+        end == len(text) or text[end - 1] == "\n" or text[end] == "\n"
+    )

@@ -153,3 +153,34 @@ def test_ticker_refuses_a_paragraph_with_a_list_glued_after_it():
         + "    ".join(f"({n}) Pays numéro {n}" for n in range(20, 30))
     )
     assert not TICKER.is_ticker(line)
+
+
+THREAD = RULES.by_id("generic.comment-thread")
+COMMENTS = [
+    "1. Déconstruire | 16 janvier 2012 à 22 h 36 min\n\nPassionnant cet article ! Merci pour la patience avec laquelle tu écris.",
+    "2. Marie dit :\n17 janvier 2012 à 8 h 12 min\n\nOui, moi aussi j'ai trouvé ça fou !",
+    "3. Paul27 janvier 2014 à 10:52\n\nJe ne suis pas d'accord avec la conclusion, mais l'article est bien documenté.",
+]
+
+
+def test_thread_goes_from_its_first_comment_header_to_the_end():
+    text = f"{ARTICLE}\n\n{ARTICLE}\n\n" + "\n\n".join(COMMENTS) + "\n\nLaisser un commentaire\nNom (obligatoire)"
+    out = run_rules(Document(id="t", text=text), [THREAD], Context())
+    assert out.text == f"{ARTICLE}\n\n{ARTICLE}"
+
+
+def test_thread_needs_three_header_lines():
+    text = f"{ARTICLE}\n\n{ARTICLE}\n\n{COMMENTS[0]}\n\n{COMMENTS[2]}"
+    assert run_rules(Document(id="t", text=text), [THREAD], Context()).text == text
+
+
+def test_thread_never_starts_at_a_header_far_from_the_next():
+    lone = f"{ARTICLE}\n\n{ARTICLE}\n\n{COMMENTS[2]}\n\n" + "\n\n".join([ARTICLE] * 20)
+    text = lone + "\n\n" + "\n\n".join(COMMENTS)
+    out = run_rules(Document(id="t", text=text), [THREAD], Context())
+    assert out.text == lone  # the lone header early on stays, with the article after it
+
+
+def test_thread_needs_article_before_it():
+    text = "\n\n".join(COMMENTS)
+    assert run_rules(Document(id="t", text=text), [THREAD], Context()).text == text

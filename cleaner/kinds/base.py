@@ -70,6 +70,13 @@ class Rule(BaseModel):
             raise ValueError("an empty string would make `requires` always true")
         return tuple(v.casefold() for v in value)
 
+    @property
+    def line_local(self) -> bool:
+        """True when whether the rule finds anything depends on each non-empty line alone (an empty
+        line never matches), so that on a text made of some of the lines of a text where it found
+        nothing, and empty lines, it finds nothing."""
+        return False
+
     def applies(self, ctx: Context) -> bool:
         """Scope check: `langs` is skipped only when the language is known; `sources` needs a host."""
         if self.langs and ctx.lang and ctx.lang not in self.langs:

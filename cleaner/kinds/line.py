@@ -22,6 +22,11 @@ class LineRule(Rule):
 
     _keyable = field_validator("phrases")(keyable)
 
+    @property
+    def line_local(self) -> bool:
+        """Each line is compared alone."""
+        return True
+
     @cached_property
     def keys(self) -> frozenset[str]:
         """The normalised phrases."""

@@ -40,6 +40,11 @@ class RegexRule(Rule):
         """The compiled pattern (whole-line form for `scope: line`)."""
         return compile_pattern(self.pattern, self.flags, line=self.scope == "line")
 
+    @property
+    def line_local(self) -> bool:
+        """With `scope: line`, each line is matched alone."""
+        return self.scope == "line"
+
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if self.scope == "span":
             for m in self.compiled.finditer(view.text, timeout=ctx.timeout):

@@ -14,23 +14,9 @@ from pydantic import Field, field_validator
 from ..text import SENTENCE_BREAK
 from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
-from .patterns import compile_pattern
+from .patterns import call, compile_fast, compile_pattern
 
 Pattern = re.Pattern | regex.Pattern
-
-
-def _fast(pattern: str) -> Pattern:
-    """`re` when the pattern is plain enough (it scans character classes about twice as fast as
-    `regex`; the load check has refused nested repeats), else the `regex` compilation."""
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return compile_pattern(pattern)
-
-
-def _call(method, text: str, timeout: float):
-    """Call a pattern method, with the time limit when the pattern is a `regex` one."""
-    return method(text) if isinstance(method.__self__, re.Pattern) else method(text, timeout=timeout)
 
 
 _WS = r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # [^\S\n] spelled out: scans several times faster
@@ -75,21 +61,26 @@ class TickerRule(Rule):
     @cached_property
     def compiled_prefilter(self) -> Pattern | None:
         """The prefilter pattern, if any."""
-        return _fast(self.prefilter) if self.prefilter is not None else None
+        return compile_fast(self.prefilter) if self.prefilter is not None else None
 
     @cached_property
     def compiled(self) -> tuple[Pattern, ...]:
         """The separator patterns."""
-        return tuple(_fast(sep) for sep in self.separators)
+        return tuple(compile_fast(sep) for sep in self.separators)
 
     @cached_property
     def any_separator(self) -> Pattern:
         """All separators in one pattern, one group each: one scan tells which are frequent enough."""
-        return _fast("|".join(f"({sep})" for sep in self.separators))
+        return compile_fast("|".join(f"({sep})" for sep in self.separators))
+
+    @property
+    def line_local(self) -> bool:
+        """Each line is split alone (the whole-text count of `prefilter` only skips texts where no line can qualify)."""
+        return True
 
     def _enough_separators(self, text: str, timeout: float) -> bool:
         pre = self.compiled_prefilter
-        return pre is None or len(_call(pre.findall, text, timeout)) >= self.min_segments - 1
+        return pre is None or len(call(pre.findall, text, timeout)) >= self.min_segments - 1
 
     def is_ticker(self, line: str, timeout: float = 1.0) -> bool:
         """True when `line` is a ticker by this rule's parameters."""
@@ -97,15 +88,15 @@ class TickerRule(Rule):
 
     def segments(self, line: str, timeout: float = 1.0) -> list[str] | None:
         """The segments of `line` when it is a ticker by this rule's parameters, else None."""
-        if len(line) < self.min_line_chars:
+        if len(line) < self.min_line_chars or not self._enough_separators(line, timeout):
             return None
         counts = [0] * len(self.compiled)
-        for m in _call(self.any_separator.finditer, line, timeout):
+        for m in call(self.any_separator.finditer, line, timeout):
             counts[m.lastindex - 1] += 1
         for sep, count in zip(self.compiled, counts):
             if count < self.min_segments - 1:
                 continue
-            segments = [s.strip() for s in _call(sep.split, line, timeout) if s.strip()]
+            segments = [s.strip() for s in call(sep.split, line, timeout) if s.strip()]
             if len(segments) < self.min_segments or any(len(s.split()) > self.max_words for s in segments):
                 continue  # a paragraph never sits inside a ticker
             headlines = sum(self._headline(s) for s in segments)

@@ -1,0 +1,58 @@
+"""`thread`: a reader-comment thread and everything after it, found by the lines that head its comments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Literal
+
+import regex
+from pydantic import Field, ValidationInfo, field_validator
+
+from ..view import Hit, View
+from .base import Context, Rule, register, whole_lines
+from .patterns import Flag, call, compile_fast, compile_pattern
+
+
+@register("thread")
+class ThreadRule(Rule):
+    """Removes a comment thread from its first comment to the end of the text.
+
+    Comments are prose, so no shape tells them from the article; what does is the lines around
+    them that `pattern` matches (whole lines of at most `max_line_chars`): an author and a date
+    with a time, "<name> dit :", a reply button. The thread starts at the first such line that is
+    followed by at least `min_lines - 1` more, the next one within `max_gap_chars`, with at least
+    `min_before_chars` of text before it; a lone match (a date line under a title, "Elle dit :" in
+    an interview) never starts one. What follows a thread on a page (the reply form, the sidebar,
+    the footer) is not article either, so the cut runs to the end.
+    """
+
+    kind: Literal["thread"]
+    pattern: str
+    flags: tuple[Flag, ...] = ()
+    min_lines: int = Field(3, ge=2)
+    max_gap_chars: int = Field(2000, ge=1)
+    min_before_chars: int = Field(200, ge=0)
+    max_line_chars: int = Field(160, ge=1)
+
+    phase = 2
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str, info: ValidationInfo) -> str:
+        compile_pattern(pattern, info.data.get("flags", ()))
+        return pattern
+
+    @cached_property
+    def compiled(self) -> re.Pattern | regex.Pattern:
+        """The pattern as whole lines of at most `max_line_chars`, found in one scan of the text."""
+        line = rf"^(?=[^\n]{{1,{self.max_line_chars}}}$)[^\S\n]*+(?:{self.pattern})[^\S\n]*+$"
+        return compile_fast(line, (*self.flags, "multiline"))
+
+    def find(self, view: View, ctx: Context) -> Iterator[Hit]:
+        starts = [m.start() for m in call(self.compiled.finditer, view.text, ctx.timeout)]
+        for k in range(len(starts) - self.min_lines + 1):
+            if starts[k + 1] - starts[k] <= self.max_gap_chars and len(view.text[: starts[k]].strip()) >= self.min_before_chars:
+                yield whole_lines(view, starts[k], len(view.text))
+                return

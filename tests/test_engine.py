@@ -1,0 +1,97 @@
+"""The engine's shortcuts change no output: rules that found nothing are not tried again where they
+would find nothing again, and the `requires` strings are updated across cuts instead of rescanned."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner import Cleaner, Document
+from cleaner.engine import _drops_whole_lines, _State
+from cleaner.prefilter import Requires
+from conftest import FIXTURES, SEEDS, SHARED
+
+
+@pytest.mark.parametrize(
+    "text, start, end, whole",
+    [
+        ("A\nB\nC", 2, 4, True),  # "B\n": a line with its newline
+        ("A\nB\nC", 1, 3, True),  # "\nB": the newline before a line and the line
+        ("A\nB\nC", 2, 3, True),  # "B": the line goes, an empty line stays
+        ("A\nB\nC", 2, 5, True),  # to the end
+        ("A\nBB\nC", 3, 5, False),  # the end of a line only
+        ("A\nBB\nC", 2, 3, False),  # the start of a line only
+        ("AB", 0, 1, False),
+    ],
+)
+def test_drops_whole_lines(text, start, end, whole):
+    assert _drops_whole_lines(text, start, end) is whole
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.text(alphabet="abßs", min_size=1, max_size=4), min_size=1, max_size=8),
+    st.text(alphabet="abABßSs \n", max_size=60),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 6)), max_size=5),
+)
+def test_present_across_finds_every_string_a_cut_can_make(words, text, spans):
+    requires = Requires(frozenset(words))
+    cuts, kept, pos, gone = [], [], 0, 0
+    for start, length in sorted(spans):
+        start = max(start, pos)
+        if start >= len(text):
+            break
+        end = min(start + length, len(text))
+        kept.append(text[pos:start])
+        cuts.append(start - gone)
+        gone += end - start
+        pos = end
+    kept.append(text[pos:])
+    new = "".join(kept)
+    before = requires.present(text.casefold())
+    assert requires.present(new.casefold()) <= before | requires.present_across(new, cuts)
+
+
+def _texts() -> list[str]:
+    """Seeds, case texts, MasakhaNEWS articles and full-page dumps of fr-pages (when ../shared has them)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [yaml.safe_load(p.read_text(encoding="utf-8"))["text"] for p in sorted((FIXTURES / "cases").glob("*/*.yaml"))]
+    corpus = SHARED / "corpus" / "masakhanews.jsonl.gz"
+    if corpus.exists():
+        with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+            texts += [json.loads(line)["text"] for _, line in zip(range(1000), fh)]
+    pages = SHARED / "dev" / "fr-pages.jsonl.gz"
+    if pages.exists():
+        from inscriptis import get_text
+
+        with gzip.open(pages, "rt", encoding="utf-8") as fh:
+            htmls = [json.loads(line).get("html") or "" for _, line in zip(range(60), fh)]
+        texts += [get_text(html) for html in htmls if html.strip() and not html.lstrip().startswith("%PDF")]
+    return texts
+
+
+def test_skipping_rules_that_found_nothing_changes_no_output(monkeypatch):
+    cleaner = Cleaner()
+    texts = _texts()
+    fast = [cleaner.clean(Document(id=str(n), text=t)) for n, t in enumerate(texts)]
+    monkeypatch.setattr(_State, "found_nothing", lambda self, rule, seen: False)
+    for n, (text, out) in enumerate(zip(texts, fast)):
+        slow = cleaner.clean(Document(id=str(n), text=text))
+        assert (out.text, out.edits, out.warnings) == (slow.text, slow.edits, slow.warnings), text[:200]
+
+
+def test_a_line_that_a_cut_changed_is_tried_again():
+    """The share bar only becomes a line of its own once the date before it is extracted: the share-bar
+    rule, which found nothing on the first pass, must run on the second."""
+    text = (
+        "Publié le 13 décembre 2014 Partager sur Facebook Partager sur Twitter\n\n"
+        "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine."
+    )
+    out = Cleaner().clean(Document(id="t", text=text))
+    assert out.text == "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine."
+    assert out.published == "2014-12-13" and "fr.share-bar" in {e.rule for e in out.edits}
