@@ -215,8 +215,8 @@ def main() -> None:
             f"MB are of the UTF-8 texts (of the HTML for the WARC of pages). CPU ms/doc is the whole process tree's "
             f"user+system time per document.\n\n" + "\n".join(table) + "\n\n" + "\n".join(notes) + "\n\n"
             "Peak RSS of the tree counts the main process and every worker (each loads the rule packs and the "
-            "fastText model, ~130 MB; lingua, ~1 GB, loads in a worker once a text under 40 letters leaves fastText "
-            "unsure, which 3 of the first 10,000 documents of this corpus do). What grows with N is "
+            "fastText model, ~130 MB) and the pool's lingua server (lingua, ~1 GB, loads there once a text under "
+            "40 letters leaves fastText unsure, which 3 of the first 10,000 documents of this corpus do). What grows with N is "
             "the dedup stage's signatures (about 600 bytes per cleaned document) and the index.")
     print(body)
     if not args.no_write:
