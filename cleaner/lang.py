@@ -244,6 +244,17 @@ class LinguaBackend:
         return ask(self.languages, self.low_accuracy, self.preload, text)
 
 
+def lingua_parts(backend: Backend) -> list[LinguaBackend]:
+    """The lingua backends inside `backend` (itself, or the parts of a cascade or a router)."""
+    if isinstance(backend, LinguaBackend):
+        return [backend]
+    if isinstance(backend, Cascade):
+        return lingua_parts(backend.first) + lingua_parts(backend.second)
+    if isinstance(backend, Router):
+        return lingua_parts(backend.short) + lingua_parts(backend.long)
+    return []
+
+
 def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str) -> Detection:
     """lingua's best language for `text` and its confidence, from this process's detector."""
     values = _lingua_detector(languages, low_accuracy, preload).compute_language_confidence_values(text)

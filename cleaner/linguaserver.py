@@ -2,13 +2,15 @@
 
 Once a short Latin-script text reaches lingua, it loads the models of every Latin-script language:
 about 1 GB and 9 s of CPU, in each process that asks. A pool's workers therefore share one server
-process (`start`) that holds the only lingua, loaded on the first text it is sent; each worker
-`connect`s to it. The answers are lingua's own, so the output does not depend on where lingua runs.
-Only the few texts that reach lingua (by default: under 40 letters, and fastText unsure) travel.
+process (`start`) that holds the only lingua, loaded on the first text it is sent (or, with `warm`,
+at once, while the workers start); each worker `connect`s to it. The answers are lingua's own, so the
+output does not depend on where lingua runs. Only the few texts that reach lingua (by default: under
+40 letters, and fastText unsure) travel.
 """
 
 from __future__ import annotations
 
+import threading
 from multiprocessing.context import BaseContext
 from multiprocessing.managers import BaseManager
 
@@ -16,11 +18,27 @@ from . import lang
 from .lang import Detection
 
 
+WARM_TEXT = "le chat internationalisation"
+"""A Latin-script text with a long word: lingua reads it with every Latin-script language's models of
+every n-gram length, which is what a short Latin text makes it load."""
+
+
 class _Lingua:
-    """The server's side: lingua in the server process."""
+    """The server's side: lingua in the server process, one text at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
 
     def detect(self, languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str) -> Detection:
-        return lang.lingua_detect(languages, low_accuracy, preload, text)
+        with self._lock:
+            return lang.lingua_detect(languages, low_accuracy, preload, text)
+
+    def warm(self, backend: str) -> None:
+        """Start loading, in the background, the models that the lingua parts of `backend` load for a
+        short Latin-script text; a text sent meanwhile waits for them."""
+        parts = lang.lingua_parts(lang.make_backend(backend))
+        threading.Thread(target=lambda: [self.detect(p.languages, p.low_accuracy, p.preload, WARM_TEXT) for p in parts],
+                         daemon=True).start()
 
 
 _SERVED = _Lingua()
@@ -42,11 +60,14 @@ def wanted(backend: str) -> bool:
     return "lingua" in backend
 
 
-def start(ctx: BaseContext, initializer=None) -> BaseManager:
-    """Start the server process (`initializer` runs in it first, e.g. to die with this process);
-    `shutdown()` it when the pool is done."""
+def start(ctx: BaseContext, initializer=None, warm: str | None = None) -> BaseManager:
+    """Start the server process (`initializer` runs in it first, e.g. to die with this process), and
+    with `warm` (a backend name) have it load that backend's lingua models at once; `shutdown()` it
+    when the pool is done."""
     manager = _Manager(ctx=ctx)
     manager.start(initializer)
+    if warm is not None:
+        manager.lingua().warm(warm)
     return manager
 
 

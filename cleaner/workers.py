@@ -138,9 +138,11 @@ def default_workers() -> int:
 
 
 def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, *, workers: int = 1, gates: bool = True,
-                   sign: bool = True, packed: bool = False, chunk: int = 64) -> Iterator[Prepared]:
+                   sign: bool = True, packed: bool = False, chunk: int = 64, warm: bool = False) -> Iterator[Prepared]:
     """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process), with
-    `Prepared.packed` filled when `packed` is asked for.
+    `Prepared.packed` filled when `packed` is asked for. With `warm`, a pool's lingua server loads
+    lingua's models at once instead of when the first text needs them (for a large input, where one
+    surely will: the load then overlaps the work instead of stalling the workers).
 
     An input of at most `chunk` records is done in this process whatever `workers` says: starting
     workers (each loads the rule packs and language models) would cost more than it saves."""
@@ -158,7 +160,7 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
     with ExitStack() as stack:
         lingua = None
         if linguaserver.wanted(config.lang_backend):  # one lingua for the pool, not one per worker
-            server = linguaserver.start(ctx, _init_server)
+            server = linguaserver.start(ctx, _init_server, warm=config.lang_backend if warm else None)
             stack.callback(server.shutdown)
             lingua = (server.address, bytes(ctx.current_process().authkey))
         pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,

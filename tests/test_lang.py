@@ -18,6 +18,7 @@ from cleaner.lang import (
     LangResult,
     Router,
     bundled_fasttext_model,
+    lingua_parts,
     make_backend,
     make_tagger,
 )
@@ -160,12 +161,12 @@ def test_fasttext_works_with_the_network_unreachable(monkeypatch, tmp_path):
 
 
 def test_a_pool_shares_one_lingua_server():
-    """A worker connected to the pool's lingua server gets lingua's own answers and never builds a
-    detector (never loads lingua's models) itself."""
+    """A worker connected to the pool's lingua server (warming up as it is asked) gets lingua's own
+    answers and never builds a detector (never loads lingua's models) itself."""
     words = ["le gouvernement", "merci", "obrigado", "Haus", "gato", "bom dia", CLEAR["ar"], "123"]
     backend = make_backend(f"lingua:{EIGHT}")
     ctx = get_context("spawn")
-    server = linguaserver.start(ctx)
+    server = linguaserver.start(ctx, warm=f"fasttext>lingua:{EIGHT}")  # texts sent while it loads wait
     try:
         lang._lingua_detector.cache_clear()
         linguaserver.connect(server.address, bytes(ctx.current_process().authkey))
@@ -181,3 +182,9 @@ def test_a_pool_shares_one_lingua_server():
         [(code, score and round(score, 9)) for code, score in here]
     assert lang._lingua_detector.cache_info().currsize == 1
     assert served[0][0] == "fr" and served[6][0] == "ar" and served[7] == (None, None)
+
+
+def test_lingua_parts_are_found_inside_cascades_and_routers():
+    parts = lingua_parts(make_backend(f"fasttext>lingua:{EIGHT}|lingua-low>langdetect"))
+    assert [p.name for p in parts] == [f"lingua:{EIGHT}", "lingua-low"]
+    assert lingua_parts(make_backend("fasttext>langdetect")) == []

@@ -23,6 +23,7 @@ from cleaner.io.writers import dumps
 from cleaner.models import Cleaned, Document, Edit
 from cleaner.dedup.cluster import Deduplicator, dedup_batch
 from cleaner.dedup.signature import DedupParams
+from cleaner import runner
 from cleaner.progress import RunProgress
 from cleaner.runner import STATE, RunOptions, Runner
 from cleaner.runstate import RunState, pack, record_line
@@ -82,6 +83,14 @@ def test_every_record_once_and_a_manifest(news, reference):
 def test_worker_count_does_not_change_a_byte(news, reference, tmp_path):
     out = tmp_path / "one"
     assert run_cli("run", str(news), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    assert _bytes(out) == _bytes(reference)
+
+
+def test_a_lingua_server_loaded_at_once_does_not_change_a_byte(news, reference, tmp_path, monkeypatch):
+    """From `WARM_LINGUA_AT` input records the pool's lingua server loads lingua as the run starts."""
+    monkeypatch.setattr(runner, "WARM_LINGUA_AT", 1)
+    out = tmp_path / "warm"
+    Runner(Config.load(), [str(news)], out, RunOptions(workers=2, progress="quiet")).run()
     assert _bytes(out) == _bytes(reference)
 
 
