@@ -13,6 +13,7 @@ import re
 from typing import Literal
 
 import regex
+from pydantic import ValidationInfo
 
 from ..dates import DATE_PATTERN
 
@@ -49,6 +50,12 @@ def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = 
         return regex.compile(pattern, bits)
     except regex.error as exc:
         raise ValueError(f"invalid pattern: {exc}") from None
+
+
+def compiles(cls: type, pattern: str, info: ValidationInfo) -> str:
+    """Validator for a rule's `pattern`: it must compile with the rule's `flags` (see `compile_pattern`)."""
+    compile_pattern(pattern, info.data.get("flags", ()))
+    return pattern
 
 
 def compile_fast(pattern: str, flags: tuple[Flag, ...] = ()) -> re.Pattern | regex.Pattern:

@@ -7,11 +7,11 @@ from functools import cached_property
 from typing import Literal
 
 import regex
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, field_validator
 
 from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
-from .patterns import Flag, compile_pattern
+from .patterns import Flag, compile_pattern, compiles
 
 
 @register("regex")
@@ -29,11 +29,7 @@ class RegexRule(Rule):
     max_line_chars: int = Field(500, ge=1)
     pattern: str
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, pattern: str, info: ValidationInfo) -> str:
-        compile_pattern(pattern, info.data.get("flags", ()))
-        return pattern
+    _compiles = field_validator("pattern")(compiles)
 
     @cached_property
     def compiled(self) -> regex.Pattern:

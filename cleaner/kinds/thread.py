@@ -8,11 +8,11 @@ from functools import cached_property
 from typing import Literal
 
 import regex
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, field_validator
 
 from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
-from .patterns import Flag, call, compile_fast, compile_pattern
+from .patterns import Flag, call, compile_fast, compiles
 
 
 @register("thread")
@@ -38,11 +38,7 @@ class ThreadRule(Rule):
 
     phase = 2
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, pattern: str, info: ValidationInfo) -> str:
-        compile_pattern(pattern, info.data.get("flags", ()))
-        return pattern
+    _compiles = field_validator("pattern")(compiles)
 
     @cached_property
     def compiled(self) -> re.Pattern | regex.Pattern:
