@@ -1,7 +1,7 @@
 """One lingua for a whole process pool.
 
 Once a short Latin-script text reaches lingua, it loads the models of every Latin-script language:
-about 1 GB and 9 s of CPU, in each process that asks. A pool's workers therefore share one server
+about 1 GB and 7 s of CPU, in each process that asks. A pool's workers therefore share one server
 process (`start`) that holds the only lingua, loaded on the first text it is sent (or, with `warm`,
 at once, while the workers start); each worker `connect`s to it. The answers are lingua's own, so the
 output does not depend on where lingua runs. Only the few texts that reach lingua (by default: under

@@ -120,13 +120,14 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init_server() -> None:
+def _init_child() -> None:
+    """In a worker or the lingua server: die with the run, leave Ctrl-C to it."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
 def _init_worker(config: Config, lingua: tuple[str | tuple, bytes] | None) -> None:
-    _init_server()
+    _init_child()
     if lingua is not None:
         linguaserver.connect(*lingua)
     pipeline_for(config)
@@ -160,7 +161,7 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
     with ExitStack() as stack:
         lingua = None
         if linguaserver.wanted(config.lang_backend):  # one lingua for the pool, not one per worker
-            server = linguaserver.start(ctx, _init_server, warm=config.lang_backend if warm else None)
+            server = linguaserver.start(ctx, _init_child, warm=config.lang_backend if warm else None)
             stack.callback(server.shutdown)
             lingua = (server.address, bytes(ctx.current_process().authkey))
         pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
