@@ -47,7 +47,12 @@ def pack(value: Any) -> bytes:
 
 def unpack(blob: bytes) -> Any:
     """The value `pack` stored."""
-    return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+    return json.loads(_json_text(blob))
+
+
+def _json_text(blob: bytes) -> str:
+    """The JSON text `pack` compressed."""
+    return zlib.decompress(blob).decode("utf-8", "surrogatepass")
 
 
 def record_line(blob: bytes, cluster: str | None) -> str:
@@ -55,7 +60,7 @@ def record_line(blob: bytes, cluster: str | None) -> str:
     `Cleaned.record` puts it (before `edits`), made without decoding the JSON: `edits` is always a key
     of the record, and `, "edits": ` cannot occur inside a JSON string (a quote there is escaped), so
     its first occurrence is that key."""
-    line = zlib.decompress(blob).decode("utf-8", "surrogatepass")
+    line = _json_text(blob)
     if cluster is None:
         return line
     cut = line.index(', "edits": ')

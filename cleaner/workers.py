@@ -1,8 +1,9 @@
 """The per-document stages (clean, language, gates, signing) over a stream, in this process or a pool.
 
 `prepare_stream` keeps the input order whatever the worker count, and holds at most `IN_FLIGHT`
-chunks per worker in flight (a few MB), so memory does not grow with the input. Each worker builds its `Pipeline` once (rule packs,
-language models) and dies with the parent process (Linux), so a killed run leaves no orphans. With
+chunks per worker in flight (some 16 MB of news articles with 2 workers), so memory does not grow
+with the input. Each worker builds its `Pipeline` once (rule packs, language models) and dies with
+the parent process (Linux), so a killed run leaves no orphans. With
 a language backend that involves lingua, the pool shares one lingua server (`linguaserver`) instead
 of loading lingua's models in every worker.
 """

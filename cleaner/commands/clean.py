@@ -38,11 +38,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
     stats = Stats()
     rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
-        stream = prepare_stream(read_inputs(args.inputs, config, args.input_format), config, workers=args.workers,
-                                gates=False, sign=False)
+        stream = prepare_stream(read_inputs(args.inputs, config, args.input_format, lazy=True), config,
+                                workers=args.workers, gates=False, sign=False)
         for result in strict(stream) if args.strict else stream:
             if not result.rejected:
-                stats.add_cleaned(result.record, result.raw_chars)
+                stats.add_summary(result.summary, result.raw_chars)
                 out.write(result.record)
                 continue
             stats.add_rejected(result.record["reason"], result.record["stage"])

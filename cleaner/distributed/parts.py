@@ -26,7 +26,6 @@ from ..dedup.signature import band_keys_matrix
 from ..io.records import ReadStats
 from ..io.writers import ParquetWriter, write_atomic
 from ..pipeline import dedup_rejection
-from ..report import summary_of
 from ..runstate import pack, pack_prepared, record_line, unpack
 from ..workers import prepare_one
 from .shuffle import EXACT_TAG, ID_TAG
@@ -37,7 +36,7 @@ NODE_BITS = 32
 
 _COLUMNS = {"pos": pa.int64(), "rejected": pa.bool_(), "head": pa.binary(), "record": pa.binary(),
             "raw": pa.binary(), "raw_chars": pa.int64(), "length": pa.int64(), "exact": pa.int64(),
-            "sig": pa.binary(), "id_key": pa.int64()}
+            "sig": pa.binary(), "id_key": pa.int64(), "summary": pa.string()}
 
 
 def part_path(work: Path, k: int) -> Path:
@@ -68,7 +67,8 @@ def prepare_split(k: int, split: Split, config: Config, input_format: str, work:
             out.write({"pos": pos, "rejected": p.rejected, "head": pack([p.id, p.detail, p.published]),
                        "record": record, "raw": raw,
                        "raw_chars": p.raw_chars, "length": p.length,
-                       "exact": p.exact, "sig": p.signature, "id_key": None if p.rejected else id_key(p.id)})
+                       "exact": p.exact, "sig": p.signature, "id_key": None if p.rejected else id_key(p.id),
+                       "summary": None if p.summary is None else json.dumps(p.summary)})
     result = {"records": count, "chars": chars, "read": stats.as_dict()}
     write_atomic(summary, json.dumps(result).encode())
     return result
@@ -126,14 +126,14 @@ def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path)
     """Apply dedup's verdicts to split `k`: its kept lines (`[id, corpus line, summary, raw, raw chars]`, by id) and
     reject lines (`[sort key, record]`, in the local engine's order), as two JSON-lines files."""
     kept, rejected = [], []
-    for row in pq.read_table(path, columns=["pos", "rejected", "head", "record", "raw", "raw_chars"]).to_pylist():
+    for row in pq.read_table(path, columns=["pos", "rejected", "head", "record", "raw", "raw_chars", "summary"]).to_pylist():
         doc_id, detail, _ = unpack(row["head"])
         if row["rejected"]:
             rejected.append(((doc_id is None, doc_id or "", detail, row["record"].hex()), unpack(row["record"])))
             continue
         decision = decisions.get(row["pos"]) or Decision(doc_id, "kept", cluster=doc_id)
         if decision.kept:
-            kept.append((doc_id, record_line(row["record"], decision.cluster), summary_of(unpack(row["record"])),
+            kept.append((doc_id, record_line(row["record"], decision.cluster), json.loads(row["summary"]),
                          unpack(row["raw"]), row["raw_chars"]))
         else:
             record = dedup_rejection(decision, unpack(row["raw"])).record()
