@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .edits import WHITESPACE_RULE
@@ -65,6 +65,15 @@ class Stats:
             self.rule_docs[rule] += 1
             self.rule_chars[rule] += chars
         self.fields.update(summary["fields"])
+
+    def merge(self, other: Stats) -> None:
+        """Add `other`'s counts to these (the counts of outputs written apart)."""
+        for f in fields(self):
+            mine = getattr(self, f.name)
+            if isinstance(mine, Counter):
+                mine.update(getattr(other, f.name))
+            else:
+                setattr(self, f.name, mine + getattr(other, f.name))
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""

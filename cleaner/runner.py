@@ -14,6 +14,8 @@ Stages, each restartable:
    killed in between re-adds the missing kept documents instead of deciding again.
 3. **write**: corpus, raw, rejects and clusters, sorted by id, each file atomically; then
    `report.json` and `manifest.json` (written last: a folder with a manifest is a finished run).
+   The outputs need only the verdicts: with more than one worker they are written on a pool, one
+   process per output, while the index takes in the kept documents.
 
 Memory holds the chunks in flight and, in the dedup stage, about 600 bytes per cleaned document
 (its signature): the dedup state, like the index itself.
@@ -22,22 +24,27 @@ Memory holds the chunks in flight and, in the dedup stage, about 600 bytes per c
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import islice
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from .boilerplate import LineCounts, counted_text, document_counts
 from .config import Config
-from .dedup.cluster import Deduplicator, dedup_batch
+from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
 from .dedup.signature import Signer
 from .engine import clean_more
 from .gates import gate
 from .io.readers import read_inputs
 from .io.records import ReadStats
-from .io.writers import ShardedOutput
+from .io.writers import OutputFile, ShardedOutput
 from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
@@ -48,13 +55,18 @@ from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
 from .runstate import RunState
-from .workers import as_prepared, prepare_stream, strict
+from .workers import init_child, as_prepared, prepare_stream, strict
 
 STATE = ".cleaner"
 WARM_LINGUA_AT = 10_000
 """Input records left to prepare from which a pool's lingua server loads lingua at once: by then a
 short text that needs it is near certain (3 in the first 10,000 news documents of the bench corpus)."""
 OUTPUT_NAMES = ("corpus", "raw", "rejects", "clusters")
+RAW_FIELDS = ("id", "text", "url", "html")
+"""The fields of a kept document's raw input that raw.jsonl keeps."""
+WRITE_POOL_AT = 20_000
+"""Records from which a run with more than one worker writes its outputs on a pool (see `Runner._finish`):
+its processes take about a second to start, which dedup's decisions cover from about this many."""
 
 
 @dataclass(frozen=True)
@@ -134,8 +146,7 @@ class Runner:
             self.progress.start_at(done, total)
             self._prepare(state, done, warm=total is not None and total - done >= WARM_LINGUA_AT)
             self._learn(state)
-            self._dedup(state)
-            stats, report = self._write(state, fp)
+            stats, report = self._finish(state, fp)
         shutil.rmtree(self.out / STATE)
         return RunSummary(stats, report, done)
 
@@ -222,65 +233,137 @@ class Runner:
         state.replace(changed, applied=str(chunk[-1][0]))
         return True
 
-    def _dedup(self, state: RunState) -> None:
-        with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
-            if state.get("stage") == "dedup":
-                seqs, items = state.dedup_items()
-                with dedup.index.write_lock():
-                    result = dedup_batch(items, dedup.index, signer=dedup.signer)
-                    del items
-                    state.store_decisions(
-                        ((seqs[pos], d, "" if d.kept else _DEDUP_DETAIL[d.status].format(dup_of=d.dup_of, similarity=d.similarity or 1.0))
-                         for pos, d in zip(result.positions, result.decisions)), result.clusters)
+    def _finish(self, state: RunState, fp: dict[str, Any]) -> tuple[Stats, dict[str, Any]]:
+        """Stages dedup and write. The outputs need only the verdicts, so with more than one worker and
+        at least `WRITE_POOL_AT` records they are written on a pool of their own (started first, while
+        dedup decides), one process per output, while the index takes in the kept documents."""
+        with ExitStack() as stack:
+            pool = None
+            if self.options.workers > 1 and len(state) >= WRITE_POOL_AT:
+                pool = stack.enter_context(ProcessPoolExecutor(min(self.options.workers, len(OUTPUT_NAMES)),
+                                                               mp_context=get_context("spawn"), initializer=init_child,
+                                                               initargs=(os.getpid(),)))
+                for _ in range(pool._max_workers):
+                    pool.submit(_ready)  # the workers start, and import cleaner, while dedup decides
+            written: list[Callable[[], Part]] = []
+
+            def write(*_: Any) -> None:
+                clear_outputs(self.out)
+                for name in OUTPUT_NAMES:
+                    args = (state.path, self.out, self.options, name)
+                    written.append(pool.submit(write_part, *args).result if pool else partial(write_part, *args))
+
+            with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
+                if state.get("stage") == "dedup":
+                    seqs, items = state.dedup_items()
+                    with dedup.index.write_lock():
+                        dedup_batch(items, dedup.index, signer=dedup.signer,
+                                    decided=lambda result: (self._store(state, seqs, result), write()))
+                    del seqs, items
+                else:
+                    write()
+                    if state.get("stage") == "decided":  # killed after deciding, before the index committed
+                        with dedup.index.write_lock():
+                            dedup.index.add_many((*row, ()) for row in state.kept_rows() if not dedup.index.contains(row[0]))
                 state.set(stage="indexed")
-            elif state.get("stage") == "decided":  # killed after deciding, before the index committed
-                with dedup.index.write_lock():
-                    dedup.index.add_many((*row, ()) for row in state.kept_rows() if not dedup.index.contains(row[0]))
-                state.set(stage="indexed")
-            self.index_size = len(dedup.index)
+                index_size = len(dedup.index)
+            parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}
+        return write_outputs(self.out, self.options, fp, parts, self.read_stats, index_size)
 
-    def _write(self, state: RunState, fp: dict[str, Any]) -> tuple[Stats, dict[str, Any]]:
-        rejected = (record if decision is None else dedup_rejection(decision, document).record()
-                    for record, document, decision in state.rejected())
-        return write_outputs(self.out, self.options, fp, state.kept(), rejected, state.clusters(), self.read_stats,
-                             self.index_size)
+    @staticmethod
+    def _store(state: RunState, seqs: list[int], result: BatchResult) -> None:
+        """Store dedup's verdicts in the run state (stage `decided`)."""
+        state.store_decisions(
+            ((seqs[pos], d, "" if d.kept else _DEDUP_DETAIL[d.status].format(dup_of=d.dup_of, similarity=d.similarity or 1.0))
+             for pos, d in zip(result.positions, result.decisions)), result.clusters)
 
 
-def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any],
-                  kept: Iterable[tuple[str, dict[str, Any], dict[str, Any], int]], rejected: Iterable[dict[str, Any]],
-                  clusters: Iterable[dict[str, Any]], read_stats: ReadStats, index_size: int) -> tuple[Stats, dict[str, Any]]:
-    """The write stage of every engine: corpus and raw from `kept` ((corpus line, `summary_of` its record,
-    raw document, raw chars), by id; see `runstate.record_line`),
-    rejects from `rejected` (records, in the order of `RunState.rejected`), clusters; then report.json and
-    manifest.json (last)."""
+Part = tuple[list[OutputFile], Stats]
+"""What writing one output gives: its files, and what it counted."""
+
+
+def _ready() -> None:
+    """Nothing: a task that makes a pool start a worker."""
+
+
+def write_part(state_path: Path, out: Path, options: RunOptions, name: str) -> Part:
+    """Write output `name` (one of `OUTPUT_NAMES`) of the run whose decided state is at `state_path`."""
+    with RunState(state_path, readonly=True) as state:
+        if name == "corpus":
+            return write_corpus(out, options, state.kept())
+        if name == "raw":
+            return write_raw(out, options, state.kept_raw())
+        if name == "rejects":
+            return write_rejects(out, options, (
+                record if decision is None else dedup_rejection(decision, document).record()
+                for record, document, decision in state.rejected()))
+        return write_clusters(out, options, state.clusters())
+
+
+def clear_outputs(out: Path) -> None:
+    """Remove the output files of an earlier attempt from `out`."""
     for old in out.iterdir():
         if old.is_file() and old.name.split(".")[0].split("-")[0] in OUTPUT_NAMES:
             old.unlink()
-    o = options
-    shards = dict(fmt=o.output_format, compression=o.compression, shard_docs=o.shard_docs)
-    plain = dict(compression=o.compression, shard_docs=o.shard_docs)
+
+
+def _output(out: Path, options: RunOptions, name: str) -> ShardedOutput:
+    if name in ("corpus", "raw"):
+        return ShardedOutput(out, name, fmt=options.output_format, compression=options.compression,
+                             shard_docs=options.shard_docs)
+    return ShardedOutput(out, name, compression=options.compression, shard_docs=options.shard_docs)
+
+
+def write_corpus(out: Path, options: RunOptions, kept: Iterable[tuple[str, dict[str, Any], int]]) -> Part:
+    """corpus from `kept`: (corpus line, `summary_of` its record, raw chars), by id (see `runstate.record_line`)."""
     stats = Stats()
-    with ShardedOutput(out, "corpus", **shards) as corpus, ShardedOutput(out, "raw", **shards) as raw:
-        for line, summary, document, raw_chars in kept:
+    with _output(out, options, "corpus") as corpus:
+        for line, summary, raw_chars in kept:
             stats.add_summary(summary, raw_chars)
             corpus.write_line(line)
-            raw.write({k: document[k] for k in ("id", "text", "url", "html") if document.get(k) is not None})
-    with ShardedOutput(out, "rejects", **plain) as rejects:
+    return corpus.files, stats
+
+
+def write_raw(out: Path, options: RunOptions, documents: Iterable[dict[str, Any]]) -> Part:
+    """raw from the kept raw documents, in the order of the corpus."""
+    with _output(out, options, "raw") as raw:
+        for document in documents:
+            raw.write({k: document[k] for k in RAW_FIELDS if document.get(k) is not None})
+    return raw.files, Stats()
+
+
+def write_rejects(out: Path, options: RunOptions, rejected: Iterable[dict[str, Any]]) -> Part:
+    """rejects from rejection records (in the order of `RunState.rejected`)."""
+    stats = Stats()
+    with _output(out, options, "rejects") as rejects:
         for record in rejected:
             stats.add_rejected(record["reason"], record["stage"])
             rejects.write(record)
-    with ShardedOutput(out, "clusters", **plain) as cluster_out:
-        count = 0
+    return rejects.files, stats
+
+
+def write_clusters(out: Path, options: RunOptions, clusters: Iterable[dict[str, Any]]) -> Part:
+    """clusters, in dedup's order."""
+    with _output(out, options, "clusters") as cluster_out:
         for cluster in clusters:
             cluster_out.write(cluster)
-            count += 1
-    index = str(o.index) if o.index else "index.sqlite"
-    report = {**stats.as_dict(), "clusters": count, "index": index, "index_documents": index_size,
-              "inputs": read_stats.as_dict()}
+    return cluster_out.files, Stats()
+
+
+def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dict[str, Part], read_stats: ReadStats,
+                  index_size: int) -> tuple[Stats, dict[str, Any]]:
+    """The end of the write stage of every engine, once each of `OUTPUT_NAMES` is written (`parts`, by
+    name): report.json, then manifest.json (last: a folder with a manifest is a finished run)."""
+    stats = Stats()
+    for name in OUTPUT_NAMES:
+        stats.merge(parts[name][1])
+    index = str(options.index) if options.index else "index.sqlite"
+    report = {**stats.as_dict(), "clusters": sum(f.records for f in parts["clusters"][0]), "index": index,
+              "index_documents": index_size, "inputs": read_stats.as_dict()}
     tmp = out / ".report.json.tmp"
     tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     tmp.replace(out / "report.json")
-    write_manifest(out, fp, corpus.files + raw.files + rejects.files + cluster_out.files,
+    write_manifest(out, fp, [f for name in OUTPUT_NAMES for f in parts[name][0]],
                    {"read": stats.read, "kept": stats.cleaned, "rejected": stats.read - stats.cleaned})
     return stats, report
 

@@ -81,9 +81,12 @@ def _row(p: Prepared) -> tuple:
 class RunState(Closing):
     """The state file of one output folder."""
 
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, readonly: bool = False):
         self.path = path
+        if readonly:  # a writer of the outputs, beside the run (which holds the file open, so WAL reads work)
+            self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -176,12 +179,18 @@ class RunState(Closing):
                 " WHERE x.status = 'kept' ORDER BY d.id"):
             yield doc_id, length, published, exact, None if sig is None else np.frombuffer(sig, dtype=np.uint32)
 
-    def kept(self) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], int]]:
-        """(corpus line, `summary_of` its record, raw document, raw chars) of each kept document, by id."""
-        for record, summary, raw, raw_chars, cluster in self._db.execute(
-                "SELECT d.record, d.summary, d.raw, d.raw_chars, x.cluster FROM docs d JOIN decisions x USING (seq)"
-                " WHERE x.status = 'kept' ORDER BY d.id, d.record"):
-            yield record_line(record, cluster), json.loads(summary), unpack(raw), raw_chars
+    def kept(self) -> Iterator[tuple[str, dict[str, Any], int]]:
+        """(corpus line, `summary_of` its record, raw chars) of each kept document, by id (unique among the kept)."""
+        for record, summary, raw_chars, cluster in self._db.execute(
+                "SELECT d.record, d.summary, d.raw_chars, x.cluster FROM docs d JOIN decisions x USING (seq)"
+                " WHERE x.status = 'kept' ORDER BY d.id"):
+            yield record_line(record, cluster), json.loads(summary), raw_chars
+
+    def kept_raw(self) -> Iterator[dict[str, Any]]:
+        """The raw document of each kept document, by id (the order of `kept`)."""
+        for (raw,) in self._db.execute("SELECT d.raw FROM docs d JOIN decisions x USING (seq)"
+                                       " WHERE x.status = 'kept' ORDER BY d.id"):
+            yield unpack(raw)
 
     def rejected(self) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Decision | None]]:
         """Each rejection by (id, detail): (record, None, None) from the per-document stages, or

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import chain, islice
 from multiprocessing import get_context
 from typing import Any
@@ -121,14 +122,19 @@ def _die_with_parent() -> None:
         pass
 
 
-def _init_child() -> None:
-    """In a worker or the lingua server: die with the run, leave Ctrl-C to it."""
+def init_child(parent: int) -> None:
+    """In a worker or the lingua server started by process `parent`: die with the run, leave Ctrl-C to it.
+
+    A run killed while this process was still starting (importing, before it could ask to die with its
+    parent) has already gone: then this process goes at once, instead of waiting for work forever."""
     _die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-def _init_worker(config: Config, lingua: tuple[str | tuple, bytes] | None) -> None:
-    _init_child()
+def _init_worker(parent: int, config: Config, lingua: tuple[str | tuple, bytes] | None) -> None:
+    init_child(parent)
     if lingua is not None:
         linguaserver.connect(*lingua)
     pipeline_for(config)
@@ -162,11 +168,11 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
     with ExitStack() as stack:
         lingua = None
         if linguaserver.wanted(config.lang_backend):  # one lingua for the pool, not one per worker
-            server = linguaserver.start(ctx, _init_child, warm=config.lang_backend if warm else None)
+            server = linguaserver.start(ctx, partial(init_child, os.getpid()), warm=config.lang_backend if warm else None)
             stack.callback(server.shutdown)
             lingua = (server.address, bytes(ctx.current_process().authkey))
         pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                                       initargs=(config, lingua)))
+                                                       initargs=(os.getpid(), config, lingua)))
         while True:
             while len(pending) < IN_FLIGHT * workers:
                 batch = list(islice(it, chunk))

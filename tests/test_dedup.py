@@ -8,8 +8,12 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cleaner.dedup.cluster import _band_pairs
 from cleaner.dedup import (
     DedupIndex, DedupParams, Deduplicator, IndexMismatchError, Item, Signer, dedup_batch, estimate_jaccard,
     exact_hash, jaccard, normalise, shingles,
@@ -189,3 +193,13 @@ def test_signatures_match_datasketch(articles):
     assert exact == exact_hash(a) and (sig == sa).all()
     est, true = estimate_jaccard(sa, sb), jaccard(shingles(a), shingles(b))
     assert abs(est - true) < 0.15
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 60), st.integers(1, 6), st.integers(1, 80), st.randoms(use_true_random=False))
+def test_band_pairs_are_exactly_the_rows_sharing_a_key(n, bands, values, rnd):
+    """The vectorised pairing gives every pair of rows with a common key (in any band), once, i < j."""
+    keys = np.array([[rnd.randrange(values) for _ in range(bands)] for _ in range(n)], dtype=np.int64).reshape(n, bands)
+    a, b = _band_pairs(keys)
+    expected = sorted((i, j) for i in range(n) for j in range(i + 1, n) if set(keys[i].tolist()) & set(keys[j].tolist()))
+    assert list(zip(a.tolist(), b.tolist())) == expected

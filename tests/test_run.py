@@ -94,6 +94,51 @@ def test_a_lingua_server_loaded_at_once_does_not_change_a_byte(news, reference, 
     assert _bytes(out) == _bytes(reference)
 
 
+def test_outputs_written_on_a_pool_do_not_change_a_byte(news, reference, tmp_path, monkeypatch):
+    """From `WRITE_POOL_AT` records a run with workers writes each output in a process of its own."""
+    monkeypatch.setattr(runner, "WRITE_POOL_AT", 1)
+    out = tmp_path / "pool"
+    summary = Runner(Config.load(), [str(news)], out, RunOptions(workers=2, progress="quiet")).run()
+    assert _bytes(out) == _bytes(reference)
+    assert summary.report == json.loads((reference / "report.json").read_text())
+
+
+def test_killed_while_a_pool_writes_the_outputs(news, reference, tmp_path):
+    """A SIGKILL after the verdicts, while the write pool works: no worker is left, and the rerun
+    ends with the same bytes."""
+    out = tmp_path / "killed-writing"
+    script = ("import sys; from cleaner import runner; runner.WRITE_POOL_AT = 1; from cleaner.cli import main; "
+              "sys.exit(main(sys.argv[1:]))")
+    cmd = [sys.executable, "-c", script, "run", str(news), "--out", str(out), "--workers", "2", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    state, deadline = out / STATE / "state.sqlite", time.monotonic() + 120
+    while _stage(state) not in ("decided", "indexed"):
+        assert proc.poll() is None and time.monotonic() < deadline, "the run never reached its verdicts"
+        time.sleep(0.02)
+    children = _descendants(proc.pid)
+    assert len(children) >= 2  # the write pool's processes
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    _assert_gone(children)
+    assert not (out / "manifest.json").exists()
+    rerun = run_cli("run", str(news), "--out", str(out), "--workers", "2")
+    assert rerun.returncode == 0, rerun.stderr
+    assert "resuming:" in rerun.stderr
+    assert _bytes(out) == _bytes(reference)
+
+
+def _stage(state: Path) -> str | None:
+    """The stage a run's state file is at (None while it cannot be read)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"{state.as_uri()}?mode=ro", uri=True, timeout=0.1) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'stage'").fetchone()
+    except sqlite3.Error:
+        return None
+    return row and row[0]
+
+
 def test_killed_runs_resume_to_the_same_bytes(news, reference, tmp_path):
     """SIGKILL the run again and again at random moments; the run that finally completes matches."""
     out = tmp_path / "killed"
@@ -183,11 +228,7 @@ def test_killed_between_decisions_and_index_commit(news, reference, tmp_path):
         seqs, items = state.dedup_items()
         with Deduplicator(out / "index.sqlite", DedupParams()) as dedup:
             result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
-        from cleaner.pipeline import _DEDUP_DETAIL
-
-        state.store_decisions(((seqs[p], d, "" if d.kept else _DEDUP_DETAIL[d.status].format(
-            dup_of=d.dup_of, similarity=d.similarity or 1.0)) for p, d in zip(result.positions, result.decisions)),
-            result.clusters)
+        runner._store(state, seqs, result)
     proc = run_cli("run", str(news), "--out", str(out), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "stage decided" in proc.stderr

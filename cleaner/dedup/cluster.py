@@ -33,7 +33,7 @@ members (all pairs up to `max_pair_members` members, beyond that each member aga
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -134,23 +134,25 @@ def _band_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(flat, kind="stable")
     fs, fo = flat[order], owner[order]
     starts = np.flatnonzero(np.r_[True, fs[1:] != fs[:-1]])
-    ends = np.r_[starts[1:], len(fs)]
-    sizes = ends - starts
-    a, b = fo[starts[sizes == 2]], fo[starts[sizes == 2] + 1]  # most shared keys have two owners: no loop
-    codes = [(np.minimum(a, b) * n + np.maximum(a, b))[a != b]]
-    for k in np.flatnonzero(sizes > 2):
-        members = np.unique(fo[starts[k] : ends[k]])
-        if len(members) > 1:
-            ii, jj = np.triu_indices(len(members), 1)
-            codes.append(members[ii] * n + members[jj])
+    sizes = np.diff(np.r_[starts, len(fs)])
+    codes = [np.empty(0, np.int64)]
+    for size in np.unique(sizes[sizes > 1]).tolist():  # buckets of one size at once: no loop over buckets
+        members = fo[starts[sizes == size][:, None] + np.arange(size)]  # one row per bucket
+        ii, jj = np.triu_indices(size, 1)
+        a, b = members[:, ii].ravel(), members[:, jj].ravel()
+        codes.append((np.minimum(a, b) * n + np.maximum(a, b))[a != b])
     code = np.unique(np.concatenate(codes))
     return code // n, code % n
 
 
 def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | None = None, add: bool = True,
-                max_pair_members: int = 50) -> BatchResult:
+                max_pair_members: int = 50, decided: Callable[[BatchResult], None] | None = None) -> BatchResult:
     """Deduplicate `items` (Item, (id, text[, length[, published]]) tuples or mappings) against
-    `index`, then add the kept ones to it (unless `add=False`). See the module docstring."""
+    `index`, then add the kept ones to it (unless `add=False`). See the module docstring.
+
+    `decided` is called with the result once every verdict is made, before the index takes in the
+    kept documents (in the same write transaction): a caller can store the verdicts, or start work
+    that needs only them, first."""
     params = index.params
     signer = signer or Signer(params)
     if signer.params != params:
@@ -181,6 +183,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     decisions: list[Decision | None] = [None] * n
     index_docs: dict[str, IndexedDoc] = {}
     with index.write_lock():
+        looked_up = len(index) > 0  # an empty index (a first run) has nothing to look up
         # 3. ids
         active: list[int] = []
         seen: set[str] = set()
@@ -188,7 +191,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
             doc_id = batch[i].id
             if doc_id in seen:
                 decisions[i] = Decision(doc_id, "repeated_id", dup_of=doc_id)
-            elif index.contains(doc_id):
+            elif looked_up and index.contains(doc_id):
                 seen.add(doc_id)
                 decisions[i] = Decision(doc_id, "already_indexed", dup_of=doc_id)
             else:
@@ -206,7 +209,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                 reps.append(i)
         near: list[int] = []
         for i in reps:
-            hit = index.find_exact(exact[i])
+            hit = index.find_exact(exact[i]) if looked_up else None
             if hit is not None:
                 index_docs[hit.id] = hit
                 decisions[i] = Decision(batch[i].id, "exact_duplicate", cluster=hit.id, dup_of=hit.id, similarity=1.0)
@@ -216,7 +219,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                 decisions[i] = Decision(batch[i].id, "kept", cluster=batch[i].id)
         # 5a. verified neighbours in the index
         neighbours: dict[int, list[tuple[float, int, str]]] = {i: [] for i in near}  # (sim, tie, id)
-        for i in near:
+        for i in near if looked_up else ():
             for doc in index.candidates(keys[i].tolist()):
                 sim = estimate_jaccard(sigs[i], doc.signature)
                 if sim >= threshold:
@@ -252,18 +255,20 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                 decisions[i] = Decision(batch[i].id, "exact_duplicate", cluster=rep.id, dup_of=rep.id, similarity=1.0)
             else:
                 decisions[i] = Decision(batch[i].id, rep.status, cluster=rep.cluster, dup_of=rep.dup_of, similarity=rep.similarity)
+        clusters = _clusters(batch, decisions, sig_list, rank, index_docs, max_pair_members)
+        ranked = sorted(range(n), key=lambda i: (batch[i].id, int(rank[i])))
+        counts: dict[str, int] = {}
+        for d in decisions:
+            counts[d.status] = counts.get(d.status, 0) + 1
+        result = BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())), tuple(ranked))
+        if decided is not None:
+            decided(result)
         # 7. add kept
         if add:
             index.add_many((batch[i].id, lengths[i], batch[i].published, exact[i], sig_list[i],
                             keys[i] if has_sig[i] else ())
                            for i in order if decisions[i].kept)
-
-    clusters = _clusters(batch, decisions, sig_list, rank, index_docs, max_pair_members)
-    ranked = sorted(range(n), key=lambda i: (batch[i].id, int(rank[i])))
-    counts: dict[str, int] = {}
-    for d in decisions:
-        counts[d.status] = counts.get(d.status, 0) + 1
-    return BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())), tuple(ranked))
+    return result
 
 
 def _clusters(batch: list[Item], decisions: list[Decision], sig_list: list, rank: np.ndarray,

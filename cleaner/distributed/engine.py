@@ -40,7 +40,8 @@ from ..io.writers import write_atomic
 from ..manifest import changes, count_records, fingerprint
 from ..pipeline import dedup_params
 from ..progress import RunProgress
-from ..runner import STATE, RunOptions, RunSummary, already_done, write_outputs
+from ..runner import (STATE, Part, RunOptions, RunSummary, already_done, clear_outputs, write_clusters, write_corpus,
+                      write_outputs, write_raw, write_rejects)
 from . import parts
 from .mirror import index_rows, mirror_keys, mirror_path, refresh
 from .shuffle import INDEX_NODE, bucket_rows, candidate_edges, components
@@ -112,11 +113,19 @@ class DaskRunner:
                     self.metrics["worker_peak_rss_mb"] = sorted(
                         round(kb / 1024, 1) for kb in client.run(_peak_rss_kb).values())
             stats, report = self._timed("write", lambda: write_outputs(
-                self.out, self.options, fp, _kept(p[0] for p in pieces), _rejected(p[1] for p in pieces),
-                clusters, read_stats, index_size))
+                self.out, self.options, fp, self._write(pieces, clusters), read_stats, index_size))
         shutil.rmtree(self.out / STATE)
         self.metrics["client_peak_rss_mb"] = round(_peak_rss_kb() / 1024, 1)
         return RunSummary(stats, report, 0, metrics=self.metrics)
+
+    def _write(self, pieces: list, clusters: list) -> dict[str, Part]:
+        """corpus, raw, rejects and clusters from the sorted pieces, as the local engine writes them."""
+        out, o = self.out, self.options
+        clear_outputs(out)
+        return {"corpus": write_corpus(out, o, ((line, summary, chars) for line, summary, _, chars in _kept(pieces))),
+                "raw": write_raw(out, o, (raw for _, _, raw, _ in _kept(pieces))),
+                "rejects": write_rejects(out, o, _rejected(p[1] for p in pieces)),
+                "clusters": write_clusters(out, o, clusters)}
 
     def _timed(self, stage: str, work: Any) -> Any:
         start = time.monotonic()
@@ -260,8 +269,8 @@ def _merged(files: Iterator[str]) -> Iterator[list]:
         yield from heapq.merge(*streams, key=lambda row: row[0])
 
 
-def _kept(files: Iterator[str]) -> Iterator[tuple]:
-    for _, line, summary, raw, raw_chars in _merged(files):
+def _kept(pieces: list) -> Iterator[tuple]:
+    for _, line, summary, raw, raw_chars in _merged(p[0] for p in pieces):
         yield line, summary, raw, raw_chars
 
 
