@@ -4,12 +4,15 @@ sentences, and the fastText backend with the network unreachable (the real bundl
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
 from multiprocessing import get_context
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import lang, linguaserver
 from cleaner.lang import (
@@ -188,3 +191,22 @@ def test_lingua_parts_are_found_inside_cascades_and_routers():
     parts = lingua_parts(make_backend(f"fasttext>lingua:{EIGHT}|lingua-low>langdetect"))
     assert [p.name for p in parts] == [f"lingua:{EIGHT}", "lingua-low"]
     assert lingua_parts(make_backend("fasttext>langdetect")) == []
+
+
+_TEXT = st.text(st.sampled_from("aé Z9_\n\t\u00a0\u2009\u3000.,'ß٣ﻻ一\x1c-"), max_size=300) | st.text(max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.integers(1, 60))
+def test_letter_counts_agree_with_the_regex_definition(text, n):
+    """The fast paths count what the regex counts: word characters that are not digits or `_`."""
+    count = len(re.findall(r"[^\W\d_]", text))
+    assert lang._letters(text) == count
+    assert lang._has_letters(text, n) == (count >= n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_whitespace_folding_is_the_regex_folding(text):
+    """fastText reads `" ".join(text.split())`: the same as folding `\\s+` to one space and stripping."""
+    assert " ".join(text.split()) == re.sub(r"\s+", " ", text).strip()

@@ -177,8 +177,9 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
         return (-lengths[i], it.published is None, it.published or "", it.id, exact[i], sigs[i].tobytes())
 
     order = sorted(range(n), key=rank_key)
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
+    rank = [0] * n
+    for r, i in enumerate(order):
+        rank[i] = r
 
     decisions: list[Decision | None] = [None] * n
     index_docs: dict[str, IndexedDoc] = {}
@@ -233,7 +234,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
             sims = _verify_pairs(sigs, a, b)
             for x, y, sim in zip(a[sims >= threshold].tolist(), b[sims >= threshold].tolist(), sims[sims >= threshold].tolist()):
                 hi, lo = (x, y) if rank[x] < rank[y] else (y, x)
-                neighbours[lo].append((sim, int(rank[hi]), hi))
+                neighbours[lo].append((sim, rank[hi], hi))
         # 5c. greedy in rank order
         for i in near:  # `near` is in rank order
             best = None
@@ -256,7 +257,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
             else:
                 decisions[i] = Decision(batch[i].id, rep.status, cluster=rep.cluster, dup_of=rep.dup_of, similarity=rep.similarity)
         clusters = _clusters(batch, decisions, sig_list, rank, index_docs, max_pair_members)
-        ranked = sorted(range(n), key=lambda i: (batch[i].id, int(rank[i])))
+        ranked = sorted(range(n), key=lambda i: (batch[i].id, rank[i]))
         counts: dict[str, int] = {}
         for d in decisions:
             counts[d.status] = counts.get(d.status, 0) + 1
@@ -271,7 +272,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     return result
 
 
-def _clusters(batch: list[Item], decisions: list[Decision], sig_list: list, rank: np.ndarray,
+def _clusters(batch: list[Item], decisions: list[Decision], sig_list: list, rank: list[int],
               index_docs: dict[str, IndexedDoc], max_pair_members: int) -> tuple[Cluster, ...]:
     pos = {batch[i].id: i for i in range(len(batch)) if decisions[i].kept}
     groups: dict[str, list[int]] = {}
@@ -280,7 +281,7 @@ def _clusters(batch: list[Item], decisions: list[Decision], sig_list: list, rank
             groups.setdefault(d.dup_of, []).append(i)
     out = []
     for kept_id in sorted(groups):
-        members = sorted(groups[kept_id], key=lambda i: int(rank[i]))
+        members = sorted(groups[kept_id], key=rank.__getitem__)
         in_index = kept_id not in pos
         kept_sig = index_docs[kept_id].signature if in_index else sig_list[pos[kept_id]]
         ids = [kept_id] + [batch[i].id for i in members]
