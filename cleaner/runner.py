@@ -66,7 +66,7 @@ RAW_FIELDS = ("id", "text", "url", "html")
 """The fields of a kept document's raw input that raw.jsonl keeps."""
 WRITE_POOL_AT = 20_000
 """Records from which a run with more than one worker writes its outputs on a pool (see `Runner._finish`):
-its processes take about a second to start, which dedup's decisions cover from about this many."""
+its processes take about a second to start, which the index's additions cover from about this many."""
 
 
 @dataclass(frozen=True)
@@ -235,20 +235,19 @@ class Runner:
 
     def _finish(self, state: RunState, fp: dict[str, Any]) -> tuple[Stats, dict[str, Any]]:
         """Stages dedup and write. The outputs need only the verdicts, so with more than one worker and
-        at least `WRITE_POOL_AT` records they are written on a pool of their own (started first, while
-        dedup decides), one process per output, while the index takes in the kept documents."""
+        at least `WRITE_POOL_AT` records they are written on a pool of their own, one process per
+        output, while the index takes in the kept documents. The pool starts once dedup has decided
+        (and let go of its working memory), so its processes never add to dedup's peak."""
         with ExitStack() as stack:
-            pool = None
-            if self.options.workers > 1 and len(state) >= WRITE_POOL_AT:
-                pool = stack.enter_context(ProcessPoolExecutor(min(self.options.workers, len(OUTPUT_NAMES)),
-                                                               mp_context=get_context("spawn"), initializer=init_child,
-                                                               initargs=(os.getpid(),)))
-                for _ in range(pool._max_workers):
-                    pool.submit(_ready)  # the workers start, and import cleaner, while dedup decides
             written: list[Callable[[], Part]] = []
 
             def write(*_: Any) -> None:
                 clear_outputs(self.out)
+                pool = None
+                if self.options.workers > 1 and len(state) >= WRITE_POOL_AT:
+                    pool = stack.enter_context(ProcessPoolExecutor(
+                        min(self.options.workers, len(OUTPUT_NAMES)), mp_context=get_context("spawn"),
+                        initializer=init_child, initargs=(os.getpid(),)))
                 for name in OUTPUT_NAMES:
                     args = (state.path, self.out, self.options, name)
                     written.append(pool.submit(write_part, *args).result if pool else partial(write_part, *args))
@@ -280,10 +279,6 @@ class Runner:
 
 Part = tuple[list[OutputFile], Stats]
 """What writing one output gives: its files, and what it counted."""
-
-
-def _ready() -> None:
-    """Nothing: a task that makes a pool start a worker."""
 
 
 def write_part(state_path: Path, out: Path, options: RunOptions, name: str) -> Part:

@@ -4,8 +4,8 @@ Steps (every one independent of input order):
 
 1. Sign every item: exact hash of the normal form, MinHash signature, band keys.
 2. Rank the items by the keep policy: **longest clean text, then earliest `published` (None last;
-   ISO 8601 strings compare in date order), then smallest id** (then exact hash and signature bytes,
-   so even a repeated id has one place). Documents already in the index outrank every item: they were
+   ISO 8601 strings compare in date order), then smallest id** (then exact hash: items that tie on
+   all of these have the same id and the same normal form, hence the same signature). Documents already in the index outrank every item: they were
    kept, and emitted, by an earlier batch.
 3. Ids: an item whose id is in the index is `already_indexed` (`dup_of` = its own id; it is never
    emitted twice, whatever its text); an id seen earlier in this batch's ranking is `repeated_id`.
@@ -174,7 +174,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
 
     def rank_key(i: int) -> tuple:
         it = batch[i]
-        return (-lengths[i], it.published is None, it.published or "", it.id, exact[i], sigs[i].tobytes())
+        return (-lengths[i], it.published is None, it.published or "", it.id, exact[i])
 
     order = sorted(range(n), key=rank_key)
     rank = [0] * n

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from .shingle import DEFAULT_SHINGLE_SIZE, NORMALISATION, normalise
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash, MinHash
 
 SCHEME = "affine32"
 SHINGLE_HASH = "poly64-words-mix64-v1"
@@ -97,8 +100,12 @@ class Signer:
 
     def __init__(self, params: DedupParams | None = None) -> None:
         self.params = params or DedupParams()
+        from datasketch import MinHash  # imported where needed: datasketch loads scipy (~50 MB a process)
+
         template = MinHash(num_perm=self.params.num_perm, seed=self.params.seed, scheme=SCHEME)
-        self._permutations = template.permutations  # generated once; shared by every MinHash
+        # permutations generated once, shared by every MinHash this signer makes
+        self._new_minhash = partial(MinHash, num_perm=self.params.num_perm, seed=self.params.seed, hashfunc=_identity,
+                                    permutations=template.permutations, scheme=SCHEME)
 
     def shingle_hashes(self, normal: str) -> np.ndarray:
         """32-bit hashes of the word shingles of a normal-form text (see `shingle.shingles`)."""
@@ -118,8 +125,7 @@ class Signer:
         hv = self.shingle_hashes(normal)
         if hv.size == 0:
             return None
-        m = MinHash(num_perm=self.params.num_perm, seed=self.params.seed, hashfunc=_identity,
-                    permutations=self._permutations, scheme=SCHEME)
+        m = self._new_minhash()
         m.update_batch([hv])  # one "value" whose hash is the whole array: no Python loop per shingle
         return m
 
@@ -140,6 +146,8 @@ class Signer:
 
     def to_minhash(self, signature: np.ndarray) -> LeanMinHash:
         """A datasketch sketch rebuilt from stored values (with the scheme it was made with)."""
+        from datasketch import LeanMinHash, MinHash
+
         return LeanMinHash(MinHash(seed=self.params.seed, hashvalues=signature, scheme=SCHEME))
 
 
