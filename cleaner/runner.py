@@ -236,8 +236,8 @@ class Runner:
     def _finish(self, state: RunState, fp: dict[str, Any]) -> tuple[Stats, dict[str, Any]]:
         """Stages dedup and write. The outputs need only the verdicts, so with more than one worker and
         at least `WRITE_POOL_AT` records they are written on a pool of their own, one process per
-        output, while the index takes in the kept documents. The pool starts once dedup has decided
-        (and let go of its working memory), so its processes never add to dedup's peak."""
+        output, while the index takes in the kept documents. The pool starts once dedup has decided, so
+        its processes are not there at dedup's peak (the pairing of band buckets)."""
         with ExitStack() as stack:
             written: list[Callable[[], Part]] = []
 
