@@ -234,38 +234,36 @@ class Runner:
         return True
 
     def _finish(self, state: RunState, fp: dict[str, Any]) -> tuple[Stats, dict[str, Any]]:
-        """Stages dedup and write. The outputs need only the verdicts, so with more than one worker and
-        at least `WRITE_POOL_AT` records they are written on a pool of their own, one process per
-        output, while the index takes in the kept documents. The pool starts once dedup has decided, so
-        its processes are not there at dedup's peak (the pairing of band buckets)."""
-        with ExitStack() as stack:
-            written: list[Callable[[], Part]] = []
-
-            def write(*_: Any) -> None:
-                clear_outputs(self.out)
+        """Stages dedup and write. Dedup decides and its verdicts are stored (stage `decided`) before the
+        index takes in the kept documents, all under the index's write lock. The outputs need only the
+        verdicts, so with more than one worker and at least `WRITE_POOL_AT` records they are written on
+        a pool of their own, one process per output, while the index takes in the kept documents (read
+        back from the state: dedup's working memory is gone by then, and the pool's processes are not
+        beside it)."""
+        with ExitStack() as stack, Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
+            with dedup.index.write_lock():
+                if state.get("stage") == "dedup":
+                    seqs, items = state.dedup_items()
+                    self._store(state, seqs, dedup_batch(items, dedup.index, signer=dedup.signer, add=False))
+                    del seqs, items
+                    fresh = True
+                else:
+                    fresh = state.get("stage") != "decided"  # `decided`: killed before the index committed
                 pool = None
                 if self.options.workers > 1 and len(state) >= WRITE_POOL_AT:
                     pool = stack.enter_context(ProcessPoolExecutor(
                         min(self.options.workers, len(OUTPUT_NAMES)), mp_context=get_context("spawn"),
                         initializer=init_child, initargs=(os.getpid(),)))
+                clear_outputs(self.out)
+                written: list[Callable[[], Part]] = []
                 for name in OUTPUT_NAMES:
                     args = (state.path, self.out, self.options, name)
                     written.append(pool.submit(write_part, *args).result if pool else partial(write_part, *args))
-
-            with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
-                if state.get("stage") == "dedup":
-                    seqs, items = state.dedup_items()
-                    with dedup.index.write_lock():
-                        dedup_batch(items, dedup.index, signer=dedup.signer,
-                                    decided=lambda result: (self._store(state, seqs, result), write()))
-                    del seqs, items
-                else:
-                    write()
-                    if state.get("stage") == "decided":  # killed after deciding, before the index committed
-                        with dedup.index.write_lock():
-                            dedup.index.add_many((*row, ()) for row in state.kept_rows() if not dedup.index.contains(row[0]))
-                state.set(stage="indexed")
-                index_size = len(dedup.index)
+                if state.get("stage") == "decided":
+                    dedup.index.add_many((*row, ()) for row in state.kept_rows()
+                                         if fresh or not dedup.index.contains(row[0]))
+            state.set(stage="indexed")
+            index_size = len(dedup.index)
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}
         return write_outputs(self.out, self.options, fp, parts, self.read_stats, index_size)
 

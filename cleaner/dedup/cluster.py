@@ -33,7 +33,7 @@ members (all pairs up to `max_pair_members` members, beyond that each member aga
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -146,13 +146,9 @@ def _band_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | None = None, add: bool = True,
-                max_pair_members: int = 50, decided: Callable[[BatchResult], None] | None = None) -> BatchResult:
+                max_pair_members: int = 50) -> BatchResult:
     """Deduplicate `items` (Item, (id, text[, length[, published]]) tuples or mappings) against
-    `index`, then add the kept ones to it (unless `add=False`). See the module docstring.
-
-    `decided` is called with the result once every verdict is made, before the index takes in the
-    kept documents (in the same write transaction): a caller can store the verdicts, or start work
-    that needs only them, first."""
+    `index`, then add the kept ones to it (unless `add=False`). See the module docstring."""
     params = index.params
     signer = signer or Signer(params)
     if signer.params != params:
@@ -262,8 +258,6 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
         for d in decisions:
             counts[d.status] = counts.get(d.status, 0) + 1
         result = BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())), tuple(ranked))
-        if decided is not None:
-            decided(result)
         # 7. add kept
         if add:
             index.add_many((batch[i].id, lengths[i], batch[i].published, exact[i], sig_list[i],

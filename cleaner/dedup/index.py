@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..closing import Closing
-from .signature import DedupParams, band_keys
+from .signature import DedupParams, band_keys, band_keys_matrix
 
 SCHEMA_VERSION = "1"
 _IN_CHUNK = 500  # bound on the number of `?` in one IN (...) list
@@ -184,25 +184,28 @@ class DedupIndex(Closing):
         with self.write_lock():
             next_doc = (self._db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0) + 1
             docs: list[tuple] = []
-            keys: list[np.ndarray] = []
+            keys: list[np.ndarray] = []  # band keys given with their documents
             owners: list[int] = []
+            unkeyed: list[np.ndarray] = []  # signatures given without: keyed all at once when flushed
+            unkeyed_owners: list[int] = []
 
             def flush_docs() -> None:
                 self._db.executemany("INSERT INTO docs (doc, id, length, published, exact, sig) VALUES (?, ?, ?, ?, ?, ?)", docs)
                 docs.clear()
 
             def flush_bands() -> None:
-                if not keys:
+                if not keys and not unkeyed:
                     return
-                key = np.concatenate(keys)
-                owner = np.repeat(np.array(owners, dtype=np.int64), [len(k) for k in keys])
+                key = np.concatenate(keys + [band_keys_matrix(np.stack(unkeyed), p.bands, p.rows).ravel()] if unkeyed else keys)
+                owner = np.concatenate([np.repeat(np.array(owners, dtype=np.int64), [len(k) for k in keys]),
+                                        np.repeat(np.array(unkeyed_owners, dtype=np.int64), p.bands)])
                 order = np.lexsort((owner, key))
                 key, owner = key[order], owner[order]
                 for s in range(0, len(key), 50_000):
                     self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
                                          zip(key[s : s + 50_000].tolist(), owner[s : s + 50_000].tolist()))
-                keys.clear()
-                owners.clear()
+                for pending_list in (keys, owners, unkeyed, unkeyed_owners):
+                    pending_list.clear()
 
             pending = 0
             for doc_id, length, published, exact, signature, doc_keys in rows:
@@ -212,10 +215,13 @@ class DedupIndex(Closing):
                     if sig.shape != (p.num_perm,):
                         raise ValueError(f"signature of {doc_id!r} has {sig.size} values, the index uses {p.num_perm}")
                     blob = sig.tobytes()
-                    doc_keys = doc_keys if len(doc_keys) else band_keys(sig, p.bands, p.rows)
-                    keys.append(np.asarray(doc_keys, dtype=np.int64))
-                    owners.append(next_doc)
-                    pending += len(doc_keys)
+                    if len(doc_keys):
+                        keys.append(np.asarray(doc_keys, dtype=np.int64))
+                        owners.append(next_doc)
+                    else:
+                        unkeyed.append(sig)
+                        unkeyed_owners.append(next_doc)
+                    pending += len(doc_keys) or p.bands
                 docs.append((next_doc, doc_id, int(length), published, int(exact), blob))
                 next_doc += 1
                 n += 1
