@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.dedup.cluster import _band_pairs
+from cleaner.dedup.signature import band_keys_matrix
 from cleaner.dedup import (
     DedupIndex, DedupParams, Deduplicator, IndexMismatchError, Item, Signer, dedup_batch, estimate_jaccard,
     exact_hash, jaccard, normalise, shingles,
@@ -203,3 +204,21 @@ def test_band_pairs_are_exactly_the_rows_sharing_a_key(n, bands, values, rnd):
     a, b = _band_pairs(keys)
     expected = sorted((i, j) for i in range(n) for j in range(i + 1, n) if set(keys[i].tolist()) & set(keys[j].tolist()))
     assert list(zip(a.tolist(), b.tolist())) == expected
+
+
+def test_band_keys_given_or_computed_by_the_index_are_the_same_rows(tmp_path, articles):
+    """`add_many` keys the signatures it gets without band keys itself, in one pass: the index it
+    builds is the one built from keys computed by the signer, mixed or not."""
+    params = DedupParams()
+    signer = Signer(params)
+    rows = []
+    for a in articles[:30]:
+        exact, sig = signer.sign(a["text"])
+        rows.append((a["id"], len(a["text"]), None, exact, sig, band_keys_matrix(sig[None, :], params.bands, params.rows)[0]))
+    tables = []
+    for name, keep_keys in (("given", lambda k: True), ("computed", lambda k: False), ("mixed", lambda k: k % 2 == 0)):
+        with DedupIndex(tmp_path / f"{name}.sqlite", params) as index:
+            assert index.add_many((*row[:5], row[5] if keep_keys(k) else ()) for k, row in enumerate(rows)) == 30
+            tables.append(index.connection.execute("SELECT key, doc FROM bands ORDER BY key, doc").fetchall())
+    assert len(tables[0]) == 30 * params.bands
+    assert tables[0] == tables[1] == tables[2]

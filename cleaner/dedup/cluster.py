@@ -5,8 +5,8 @@ Steps (every one independent of input order):
 1. Sign every item: exact hash of the normal form, MinHash signature, band keys.
 2. Rank the items by the keep policy: **longest clean text, then earliest `published` (None last;
    ISO 8601 strings compare in date order), then smallest id** (then exact hash: items that tie on
-   all of these have the same id and the same normal form, hence the same signature). Documents already in the index outrank every item: they were
-   kept, and emitted, by an earlier batch.
+   all of these have the same id and normal form, hence the same signature). Documents already in
+   the index outrank every item: they were kept, and emitted, by an earlier batch.
 3. Ids: an item whose id is in the index is `already_indexed` (`dup_of` = its own id; it is never
    emitted twice, whatever its text); an id seen earlier in this batch's ranking is `repeated_id`.
 4. Exact duplicates: items with the same normal form collapse onto the best-ranked one (the
@@ -252,18 +252,18 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                 decisions[i] = Decision(batch[i].id, "exact_duplicate", cluster=rep.id, dup_of=rep.id, similarity=1.0)
             else:
                 decisions[i] = Decision(batch[i].id, rep.status, cluster=rep.cluster, dup_of=rep.dup_of, similarity=rep.similarity)
-        clusters = _clusters(batch, decisions, sig_list, rank, index_docs, max_pair_members)
-        ranked = sorted(range(n), key=lambda i: (batch[i].id, rank[i]))
-        counts: dict[str, int] = {}
-        for d in decisions:
-            counts[d.status] = counts.get(d.status, 0) + 1
-        result = BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())), tuple(ranked))
         # 7. add kept
         if add:
             index.add_many((batch[i].id, lengths[i], batch[i].published, exact[i], sig_list[i],
                             keys[i] if has_sig[i] else ())
                            for i in order if decisions[i].kept)
-    return result
+
+    clusters = _clusters(batch, decisions, sig_list, rank, index_docs, max_pair_members)
+    ranked = sorted(range(n), key=lambda i: (batch[i].id, rank[i]))
+    counts: dict[str, int] = {}
+    for d in decisions:
+        counts[d.status] = counts.get(d.status, 0) + 1
+    return BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())), tuple(ranked))
 
 
 def _clusters(batch: list[Item], decisions: list[Decision], sig_list: list, rank: list[int],

@@ -196,8 +196,11 @@ class DedupIndex(Closing):
             def flush_bands() -> None:
                 if not keys and not unkeyed:
                     return
-                key = np.concatenate(keys + [band_keys_matrix(np.stack(unkeyed), p.bands, p.rows).ravel()] if unkeyed else keys)
-                owner = np.concatenate([np.repeat(np.array(owners, dtype=np.int64), [len(k) for k in keys]),
+                given = [len(k) for k in keys]
+                if unkeyed:
+                    keys.append(band_keys_matrix(np.stack(unkeyed), p.bands, p.rows).ravel())
+                key = np.concatenate(keys)
+                owner = np.concatenate([np.repeat(np.array(owners, dtype=np.int64), given),
                                         np.repeat(np.array(unkeyed_owners, dtype=np.int64), p.bands)])
                 order = np.lexsort((owner, key))
                 key, owner = key[order], owner[order]
