@@ -14,8 +14,8 @@ Stages, each restartable:
    killed in between re-adds the missing kept documents instead of deciding again.
 3. **write**: corpus, raw, rejects and clusters, sorted by id, each file atomically; then
    `report.json` and `manifest.json` (written last: a folder with a manifest is a finished run).
-   The outputs need only the verdicts: with more than one worker they are written on a pool, one
-   process per output, while the index takes in the kept documents.
+   The outputs need only the verdicts: with more than one worker (and `WRITE_POOL_AT` records) they
+   are written on a pool, one process per output, while the index takes in the kept documents.
 
 Memory holds the chunks in flight and, in the dedup stage, about 600 bytes per cleaned document
 (its signature): the dedup state, like the index itself.
@@ -24,15 +24,12 @@ Memory holds the chunks in flight and, in the dedup stage, about 600 bytes per c
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +52,7 @@ from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
 from .runstate import RunState
-from .workers import init_child, as_prepared, prepare_stream, strict
+from .workers import as_prepared, prepare_stream, spawn_pool, strict
 
 STATE = ".cleaner"
 WARM_LINGUA_AT = 10_000
@@ -241,19 +238,15 @@ class Runner:
         back from the state: dedup's working memory is gone by then, and the pool's processes are not
         beside it)."""
         with ExitStack() as stack, Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
+            stage = state.get("stage")  # `decided`: killed after deciding, before the index committed
             with dedup.index.write_lock():
-                if state.get("stage") == "dedup":
+                if stage == "dedup":
                     seqs, items = state.dedup_items()
                     self._store(state, seqs, dedup_batch(items, dedup.index, signer=dedup.signer, add=False))
                     del seqs, items
-                    fresh = True
-                else:
-                    fresh = state.get("stage") != "decided"  # `decided`: killed before the index committed
                 pool = None
                 if self.options.workers > 1 and len(state) >= WRITE_POOL_AT:
-                    pool = stack.enter_context(ProcessPoolExecutor(
-                        min(self.options.workers, len(OUTPUT_NAMES)), mp_context=get_context("spawn"),
-                        initializer=init_child, initargs=(os.getpid(),)))
+                    pool = stack.enter_context(spawn_pool(min(self.options.workers, len(OUTPUT_NAMES))))
                 clear_outputs(self.out)
                 written: list[Callable[[], Part]] = []
                 for name in OUTPUT_NAMES:
@@ -261,7 +254,7 @@ class Runner:
                     written.append(pool.submit(write_part, *args).result if pool else partial(write_part, *args))
                 if state.get("stage") == "decided":
                     dedup.index.add_many((*row, ()) for row in state.kept_rows()
-                                         if fresh or not dedup.index.contains(row[0]))
+                                         if stage == "dedup" or not dedup.index.contains(row[0]))
             state.set(stage="indexed")
             index_size = len(dedup.index)
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}

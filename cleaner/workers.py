@@ -133,6 +133,17 @@ def init_child(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
+_SPAWN = get_context("spawn")
+"""spawn, not forkserver: a forkserver's workers are its children and keep it alive, so a SIGKILLed
+run would leave both behind; spawned workers are this process's children and die with it."""
+
+
+def spawn_pool(workers: int, initializer: Any = init_child, *initargs: Any) -> ProcessPoolExecutor:
+    """A pool of `workers` spawned processes that die with this one: each runs `initializer(this
+    process's pid, *initargs)` first (`init_child`, or a function that calls it)."""
+    return ProcessPoolExecutor(workers, mp_context=_SPAWN, initializer=initializer, initargs=(os.getpid(), *initargs))
+
+
 def _init_worker(parent: int, config: Config, lingua: tuple[str | tuple, bytes] | None) -> None:
     init_child(parent)
     if lingua is not None:
@@ -162,17 +173,14 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
         return
     it = chain(head, it)
     pending: deque[Future] = deque()
-    # spawn, not forkserver: a forkserver's workers are its children and keep it alive, so a SIGKILLed
-    # run would leave both behind; spawned workers are this process's children and die with it
-    ctx = get_context("spawn")
     with ExitStack() as stack:
         lingua = None
         if linguaserver.wanted(config.lang_backend):  # one lingua for the pool, not one per worker
-            server = linguaserver.start(ctx, partial(init_child, os.getpid()), warm=config.lang_backend if warm else None)
+            server = linguaserver.start(_SPAWN, partial(init_child, os.getpid()),
+                                        warm=config.lang_backend if warm else None)
             stack.callback(server.shutdown)
-            lingua = (server.address, bytes(ctx.current_process().authkey))
-        pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                                       initargs=(os.getpid(), config, lingua)))
+            lingua = (server.address, bytes(_SPAWN.current_process().authkey))
+        pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua))
         while True:
             while len(pending) < IN_FLIGHT * workers:
                 batch = list(islice(it, chunk))

@@ -180,7 +180,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     decisions: list[Decision | None] = [None] * n
     index_docs: dict[str, IndexedDoc] = {}
     with index.write_lock():
-        looked_up = len(index) > 0  # an empty index (a first run) has nothing to look up
+        looked_up = not index.is_empty()  # an empty index (a first run) has nothing to look up
         # 3. ids
         active: list[int] = []
         seen: set[str] = set()

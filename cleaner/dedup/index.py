@@ -135,6 +135,10 @@ class DedupIndex(Closing):
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
+    def is_empty(self) -> bool:
+        """No document yet (one row read, where `len` counts them all)."""
+        return self._db.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
+
     def contains(self, doc_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (doc_id,)).fetchone() is not None
 
