@@ -22,9 +22,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import trafilatura
-from lxml.etree import LxmlError
-
 from .config import Config
 from .io.decoding import looks_binary, repair
 from .models import Document, Rejected
@@ -54,6 +51,9 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         return _reject(doc, "empty_extraction", f"{where}: empty page")
     if looks_binary(html) or html.lstrip().startswith("%PDF-"):
         return _reject(doc, "bad_input", f"{where}: binary content, not HTML (starts {html.lstrip()[:8]!r})")
+    import trafilatura  # ~25 MB with lxml: imported by the processes that meet HTML, not by every one
+    from lxml.etree import LxmlError
+
     try:
         tree = trafilatura.load_html(html)
         stub = _stub(html, tree)

@@ -19,15 +19,19 @@ KEY_MAX_CHARS = 250
 """Lines longer than this get no key: no phrase rule is that long, and it keeps huge lines cheap."""
 
 
-@lru_cache(maxsize=1 << 15)
 def line_key(line: str) -> str | None:
     """Normalise a line for phrase matching: case, accents, quotes, dashes, NBSP and edge punctuation.
 
     `"  Cliquez ici pour lire l’Article depuis sa source. "` and `"cliquez ici pour lire l'article
     depuis sa source"` get the same key. Returns None for lines longer than `KEY_MAX_CHARS`.
     """
-    if len(line) > KEY_MAX_CHARS:
-        return None
+    return None if len(line) > KEY_MAX_CHARS else _line_key(line)
+
+
+@lru_cache(maxsize=1 << 12)
+def _line_key(line: str) -> str:
+    """`line_key` of a short line, cached: the rules ask for the same lines again after each removal,
+    and a long line (a paragraph) is not worth holding as a cache key."""
     text = line.translate(_TABLE)
     if not text.isascii():
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text))

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from justext.core import revise_paragraph_classification
 from pydantic import Field
 
 from ..edits import WHITESPACE_RULE
@@ -99,6 +98,8 @@ class ShapeRule(Rule):
         shown = [v for v in lines if v is not None]
         if not any(v.cf_class == "good" for v in shown) or not any(v.cf_class == "bad" for v in shown):
             return [None] * len(lines)  # no prose to tell boilerplate from, or no boilerplate: nothing goes
+        from justext.core import revise_paragraph_classification  # justext (and lxml) only once a shape is read
+
         revise_paragraph_classification(shown, self.max_heading_distance)
         return lines
 

@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-import justext
 import regex
 from lingua import Language
 
@@ -83,17 +82,17 @@ def capital_share(text: str) -> float:
     return len(CAPITAL.findall(head)) / (len(WORD.findall(head)) or 1)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def line_features(text: str, stoplist_name: str) -> LineFeatures:
     """The features of one line (already trimmed) under the named stoplist (cached: the engine shows a
     rule the same lines again after each removal)."""
-    stoplist = stoplist_words(stoplist_name)
+    held = _index().get
     head = text[:HEAD_CHARS]
     tokens = WORD.findall(head.lower())
     n = len(tokens) or 1
     return LineFeatures(
         words=len(text.split()),
-        stopwords=sum(map(stoplist.__contains__, tokens)) / n,
+        stopwords=sum(stoplist_name in held(token, ()) for token in tokens) / n,
         sentence=has_sentence(text),
         capitals=capital_share(text),
         links=link_share(text),
@@ -103,24 +102,27 @@ def line_features(text: str, stoplist_name: str) -> LineFeatures:
 
 
 @lru_cache(maxsize=1)
-def _stoplists() -> dict[str, frozenset[str]]:
-    return {name: justext.get_stoplist(name) for name in sorted(justext.get_stoplists())}
-
-
-@lru_cache(maxsize=1)
 def _index() -> dict[str, tuple[str, ...]]:
-    """Each stopword and the lists that hold it."""
-    out: dict[str, list[str]] = {}
-    for name, words in _stoplists().items():
-        for word in words:
-            out.setdefault(word, []).append(name)
-    return {word: tuple(names) for word, names in out.items()}
+    """Each stopword of every justext list and the names of the lists that hold it, in name order.
+
+    The lists live only here (no set per list): a word is one string, and words held by the same
+    lists share one tuple of names, which takes a third of the memory of the 100 lists as sets."""
+    import justext  # its import and its lists cost ~40 MB: only a process that reads a shape pays it
+
+    held: dict[str, list[str]] = {}
+    for name in sorted(justext.get_stoplists()):
+        for word in justext.get_stoplist(name):
+            held.setdefault(word, []).append(name)
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    return {word: shared.setdefault(tuple(names), tuple(names)) for word, names in held.items()}
 
 
 @cache
 def _by_iso(lang: str) -> str | None:
     """The justext list for an ISO 639-1 code, through lingua's language names (FRENCH -> French)."""
-    for name in _stoplists():
+    import justext
+
+    for name in sorted(justext.get_stoplists()):
         member = getattr(Language, name.upper(), None)
         if member is not None and member.iso_code_639_1.name.lower() == lang:
             return name
@@ -139,11 +141,6 @@ def best_stoplist(text: str) -> tuple[str, float]:
         return "none", 0.0
     best = min(scores, key=lambda k: (-scores[k], k))
     return best, scores[best] / len(tokens)
-
-
-def stoplist_words(name: str) -> frozenset[str]:
-    """The words of a stoplist by name (`none`: no words)."""
-    return _stoplists().get(name, frozenset())
 
 
 @lru_cache(maxsize=256)
