@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from collections.abc import Callable
+from functools import cached_property, lru_cache, partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,10 +41,18 @@ DEFAULT_THRESHOLD = 0.5
 DEFAULT_SEED = 1
 
 
+KNOWN_BANDS = {(DEFAULT_THRESHOLD, DEFAULT_NUM_PERM, 0.3, 0.7): (25, 5)}
+"""`optimal_bands` of the default parameters, so that a process that only reads signatures never imports
+datasketch, which loads scipy for `_optimal_param` (~40 MB a process); a test pins it to datasketch."""
+
+
 @lru_cache(maxsize=64)
 def optimal_bands(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5) -> tuple[int, int]:
     """(bands, rows) with bands*rows <= num_perm minimising the weighted false-positive and
     false-negative areas of the LSH S-curve around `threshold` (datasketch's `_optimal_param`)."""
+    known = KNOWN_BANDS.get((threshold, num_perm, fp_weight, fn_weight))
+    if known is not None:
+        return known
     from datasketch.lsh import _optimal_param
 
     return tuple(int(v) for v in _optimal_param(threshold, num_perm, fp_weight, fn_weight))
@@ -100,12 +109,16 @@ class Signer:
 
     def __init__(self, params: DedupParams | None = None) -> None:
         self.params = params or DedupParams()
-        from datasketch import MinHash  # imported where needed: datasketch loads scipy (~50 MB a process)
+
+    @cached_property
+    def _new_minhash(self) -> Callable[[], MinHash]:
+        """A maker of empty MinHashes sharing one set of permutations, generated on the first signing:
+        datasketch loads scipy (~40 MB a process), which a process that only reads signatures skips."""
+        from datasketch import MinHash
 
         template = MinHash(num_perm=self.params.num_perm, seed=self.params.seed, scheme=SCHEME)
-        # permutations generated once, shared by every MinHash this signer makes
-        self._new_minhash = partial(MinHash, num_perm=self.params.num_perm, seed=self.params.seed, hashfunc=_identity,
-                                    permutations=template.permutations, scheme=SCHEME)
+        return partial(MinHash, num_perm=self.params.num_perm, seed=self.params.seed, hashfunc=_identity,
+                       permutations=template.permutations, scheme=SCHEME)
 
     def shingle_hashes(self, normal: str) -> np.ndarray:
         """32-bit hashes of the word shingles of a normal-form text (see `shingle.shingles`)."""
