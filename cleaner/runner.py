@@ -52,7 +52,7 @@ from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
 from .runstate import RunState
-from .workers import as_prepared, prepare_stream, spawn_pool, strict
+from .workers import as_prepared, prepare_stream, release_memory, spawn_pool, strict
 
 STATE = ".cleaner"
 WARM_LINGUA_AT = 10_000
@@ -241,9 +241,10 @@ class Runner:
             stage = state.get("stage")  # `decided`: killed after deciding, before the index committed
             with dedup.index.write_lock():
                 if stage == "dedup":
-                    seqs, items = state.dedup_items()
+                    seqs, items = state.dedup_items(dedup.params.num_perm)
                     self._store(state, seqs, dedup_batch(items, dedup.index, signer=dedup.signer, add=False))
                     del seqs, items
+                    release_memory()  # dedup's working set (~100 MB at 100k documents) is free: give it back
                 pool = None
                 if self.options.workers > 1 and len(state) >= WRITE_POOL_AT:
                     pool = stack.enter_context(spawn_pool(min(self.options.workers, len(OUTPUT_NAMES))))
@@ -364,9 +365,9 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
 
     Copies on other sources do not matter: each source has counts of its own."""
     counts.reset()
-    seqs, items = state.dedup_items()
+    seqs, items = state.dedup_items(dedup.params.num_perm)
     groups = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
-    group_of = {seqs[pos]: (d.cluster or d.dup_of or d.id, d.id, items[pos].signed[0])
+    group_of = {seqs[pos]: (d.cluster or d.dup_of or d.id, d.id, items.exact[pos])
                 for pos, d in zip(groups.positions, groups.decisions)}
     del seqs, items, groups
     chosen: dict[tuple[str, str], tuple[str, int, int]] = {}

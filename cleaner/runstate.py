@@ -23,7 +23,7 @@ import zstandard
 
 from .boilerplate import LineCounts
 from .closing import Closing
-from .dedup.cluster import Cluster, Decision, Item
+from .dedup.cluster import Cluster, Decision, Signed
 from .workers import Prepared
 
 STATE_VERSION = 3
@@ -154,15 +154,24 @@ class RunState(Closing):
         """The learned-boilerplate counters of this run, kept in the state file."""
         return LineCounts(self._db)
 
-    def dedup_items(self) -> tuple[list[int], list[Item]]:
-        """Every cleaned record as a dedup `Item` (signature included, no text), with its `seq`."""
-        seqs, items = [], []
-        for seq, doc_id, length, published, exact, sig in self._db.execute(
-                "SELECT seq, id, length, published, exact, sig FROM docs WHERE rejected = 0 ORDER BY seq"):
-            signature = None if sig is None else np.frombuffer(sig, dtype=np.uint32)
+    def dedup_items(self, num_perm: int) -> tuple[list[int], Signed]:
+        """Every cleaned record's `seq`, and the records as one signed dedup batch (columns, no text):
+        the signatures go straight into one matrix, with no object per record."""
+        n = self._db.execute("SELECT count(*) FROM docs WHERE rejected = 0").fetchone()[0]
+        seqs, ids, lengths, published, exact = [], [], [], [], []
+        sigs = np.zeros((n, num_perm), dtype=np.uint32)
+        has_sig = np.zeros(n, dtype=bool)
+        for i, (seq, doc_id, length, date, hashed, sig) in enumerate(self._db.execute(
+                "SELECT seq, id, length, published, exact, sig FROM docs WHERE rejected = 0 ORDER BY seq")):
             seqs.append(seq)
-            items.append(Item(id=doc_id, length=length, published=published, signed=(exact, signature)))
-        return seqs, items
+            ids.append(doc_id)
+            lengths.append(length)
+            published.append(date)
+            exact.append(hashed)
+            if sig is not None:
+                sigs[i] = np.frombuffer(sig, dtype=np.uint32)
+                has_sig[i] = True
+        return seqs, Signed(ids, lengths, published, exact, sigs, has_sig)
 
     def store_decisions(self, decisions: Iterable[tuple[int, Decision, str]], clusters: Iterable[Cluster]) -> None:
         """Store dedup's verdicts (`seq`, decision, rejection detail) and its clusters, and mark the stage

@@ -114,12 +114,23 @@ def _prepare_chunk(chunk: list[Document | Rejected | Line], config: Config, gate
     return [replace(p, record=None, raw=None, packed=pack_prepared(p)) for p in out]
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when its parent dies (PR_SET_PDEATHSIG); elsewhere, nothing."""
+def _libc(call: str, *args: int) -> None:
+    """Call a function of Linux's C library; elsewhere, nothing."""
     try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+        getattr(ctypes.CDLL("libc.so.6", use_errno=True), call)(*args)
     except (OSError, AttributeError):
         pass
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (PR_SET_PDEATHSIG)."""
+    _libc("prctl", 1, signal.SIGKILL)
+
+
+def release_memory() -> None:
+    """Hand the free pages of this process's heap back to the system (glibc `malloc_trim`): after a
+    stage has freed a large working set, so that the processes started next do not sit beside it."""
+    _libc("malloc_trim", 0)
 
 
 def init_child(parent: int) -> None:

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from cleaner.dedup.cluster import _band_pairs
 from cleaner.dedup.signature import band_keys_matrix
 from cleaner.dedup import (
-    DedupIndex, DedupParams, Deduplicator, IndexMismatchError, Item, Signer, dedup_batch, estimate_jaccard,
+    DedupIndex, DedupParams, Deduplicator, IndexMismatchError, Item, Signed, Signer, dedup_batch, estimate_jaccard,
     exact_hash, jaccard, normalise, shingles,
 )
+from cleaner.dedup.signature import KNOWN_BANDS
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "masakhanews.jsonl.gz"
 SENT = re.compile(r"(?<=[.!?])\s+")
@@ -120,6 +121,45 @@ def test_output_does_not_depend_on_input_order(articles):
     assert by_id["same-length-a"]["dup_of"] == "same-length-b"
 
 
+def test_a_batch_given_as_columns_is_decided_as_its_items(articles, tmp_path):
+    """A run hands dedup its documents as columns (`Signed`: one signature matrix, no object per
+    document); the verdicts, clusters and index are those of the same documents given as items."""
+    signer = Signer(DedupParams())
+    texts = [a["text"] for a in articles[:40]] + [near_copy(a["text"]) for a in articles[:15]]
+    texts += [a["text"].lower() for a in articles[5:12]] + ["", "…", articles[3]["text"]]
+    ids = [f"d{k:03d}" for k in range(len(texts))][::-1]
+    published = [None if k % 3 else f"2021-0{1 + k % 9}-11" for k in range(len(texts))]
+    signed = [signer.sign(t) for t in texts]
+    items = [Item(i, t, published=p) for i, t, p in zip(ids, texts, published)]
+    sigs = np.zeros((len(texts), 128), dtype=np.uint32)
+    for k, (_, sig) in enumerate(signed):
+        if sig is not None:
+            sigs[k] = sig
+    columns = Signed(ids, [len(t) for t in texts], published, [e for e, _ in signed], sigs,
+                     np.array([sig is not None for _, sig in signed]))
+    with DedupIndex(tmp_path / "items.sqlite") as a, DedupIndex(tmp_path / "columns.sqlite") as b:
+        from_items, from_columns = dedup_batch(items, a), dedup_batch(columns, b)
+        rows = [ix.connection.execute("SELECT d.id, d.exact, d.sig, b.key FROM docs d JOIN bands b USING (doc)"
+                                      " ORDER BY d.id, b.key").fetchall() for ix in (a, b)]
+    assert from_columns.to_json() == from_items.to_json()
+    assert from_columns.positions == from_items.positions
+    assert from_items.counts["duplicate"] and from_items.counts["exact_duplicate"]
+    assert rows[0] == rows[1] and rows[0]
+    with pytest.raises(ValueError, match="the index uses 128"):
+        dedup_batch(Signed(ids, columns.lengths, published, columns.exact, sigs[:, :64], columns.has_sig),
+                    DedupIndex(":memory:"))
+
+
+def test_known_bands_are_datasketchs_own_choice():
+    """The default parameters' bands x rows are kept in a table (so that a process reading signatures
+    never loads scipy); they must be what datasketch's `_optimal_param` chooses."""
+    from datasketch.lsh import _optimal_param
+
+    for (threshold, num_perm, fp, fn), bands in KNOWN_BANDS.items():
+        assert tuple(_optimal_param(threshold, num_perm, fp, fn)) == bands
+    assert (DedupParams().bands, DedupParams().rows) in KNOWN_BANDS.values()
+
+
 def test_greedy_never_calls_a_document_a_copy_of_something_it_does_not_resemble():
     # a chain: a ~ b (0.70), b ~ c (0.70), a !~ c (0.48); many small bands so LSH surely pairs them
     params = DedupParams(num_perm=256, threshold=0.6, bands=64, rows=4)
@@ -207,18 +247,21 @@ def test_band_pairs_are_exactly_the_rows_sharing_a_key(n, bands, values, rnd):
 
 
 def test_band_keys_given_or_computed_by_the_index_are_the_same_rows(tmp_path, articles):
-    """`add_many` keys the signatures it gets without band keys itself, in one pass: the index it
-    builds is the one built from keys computed by the signer, mixed or not."""
+    """`add_many` keys the signatures it gets without band keys itself, a block of 2,000 documents at
+    a time: the index it builds is the one built from keys computed by the signer, mixed or not, across
+    the blocks' edges (4,500 documents)."""
     params = DedupParams()
     signer = Signer(params)
-    rows = []
+    signed = []
     for a in articles[:30]:
         exact, sig = signer.sign(a["text"])
-        rows.append((a["id"], len(a["text"]), None, exact, sig, band_keys_matrix(sig[None, :], params.bands, params.rows)[0]))
+        signed.append((a, exact, sig, band_keys_matrix(sig[None, :], params.bands, params.rows)[0]))
+    rows = [(f"{a['id']}-{k}", len(a["text"]), None, exact, sig, keys)
+            for k, (a, exact, sig, keys) in ((k, signed[k % 30]) for k in range(4_500))]
     tables = []
-    for name, keep_keys in (("given", lambda k: True), ("computed", lambda k: False), ("mixed", lambda k: k % 2 == 0)):
+    for name, keep_keys in (("given", lambda k: True), ("computed", lambda k: False), ("mixed", lambda k: k % 3 == 0)):
         with DedupIndex(tmp_path / f"{name}.sqlite", params) as index:
-            assert index.add_many((*row[:5], row[5] if keep_keys(k) else ()) for k, row in enumerate(rows)) == 30
+            assert index.add_many((*row[:5], row[5] if keep_keys(k) else ()) for k, row in enumerate(rows)) == 4_500
             tables.append(index.connection.execute("SELECT key, doc FROM bands ORDER BY key, doc").fetchall())
-    assert len(tables[0]) == 30 * params.bands
+    assert len(tables[0]) == 4_500 * params.bands
     assert tables[0] == tables[1] == tables[2]

@@ -223,8 +223,8 @@ def test_killed_between_decisions_and_index_commit(news, reference, tmp_path):
     with RunState(out / STATE / "state.sqlite") as state:
         runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
         runner._prepare(state, 0)
-        seqs, items = state.dedup_items()
         with Deduplicator(out / "index.sqlite", DedupParams()) as dedup:
+            seqs, items = state.dedup_items(dedup.params.num_perm)
             result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
         runner._store(state, seqs, result)
     proc = run_cli("run", str(news), "--out", str(out), "--workers", "1")

@@ -6,13 +6,13 @@
     cluster.py    dedup_batch / Deduplicator: one batch against the index, deterministic keep policy
 """
 
-from .cluster import BatchResult, Cluster, Decision, Deduplicator, Item, dedup_batch
+from .cluster import BatchResult, Cluster, Decision, Deduplicator, Item, Signed, dedup_batch
 from .index import DedupIndex, IndexedDoc, IndexMismatchError
 from .shingle import jaccard, normalise, shingles
 from .signature import DedupParams, Signer, band_keys, estimate_jaccard, exact_hash, optimal_bands
 
 __all__ = [
     "BatchResult", "Cluster", "Decision", "DedupIndex", "DedupParams", "Deduplicator", "IndexMismatchError",
-    "IndexedDoc", "Item", "Signer", "band_keys", "dedup_batch", "estimate_jaccard", "exact_hash", "jaccard",
+    "IndexedDoc", "Item", "Signed", "Signer", "band_keys", "dedup_batch", "estimate_jaccard", "exact_hash", "jaccard",
     "normalise", "optimal_bands", "shingles",
 ]

@@ -109,12 +109,47 @@ class BatchResult:
                           ensure_ascii=False, sort_keys=True)
 
 
+@dataclass(frozen=True)
+class Signed:
+    """A batch signed elsewhere, column by column (what a run's state holds): no object per document.
+
+    Row `i` of `signatures` (uint32, one column per permutation) is document `i`'s signature when
+    `has_sig[i]`, and unused when it has no shingles."""
+
+    ids: list[str]
+    lengths: list[int]
+    published: list[str | None]
+    exact: list[int]
+    signatures: np.ndarray
+    has_sig: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def signature(self, i: int) -> np.ndarray | None:
+        """Document `i`'s signature, or None when it has no shingles."""
+        return self.signatures[i] if self.has_sig[i] else None
+
+
 def _as_item(obj: Any) -> Item:
     if isinstance(obj, Item):
         return obj
     if isinstance(obj, Mapping):
         return Item(id=obj["id"], text=obj["text"], length=obj.get("length"), published=obj.get("published"))
     return Item(*obj)
+
+
+def _signed(items: Iterable[Any], signer: Signer) -> Signed:
+    """`items` as columns, signed by `signer` where they were not signed already."""
+    batch = [_as_item(x) for x in items]
+    signed = [it.signed or signer.sign(it.text) for it in batch]
+    has_sig = np.array([s is not None for _, s in signed], dtype=bool)
+    sigs = np.zeros((len(batch), signer.params.num_perm), dtype=np.uint32)
+    for i, (_, s) in enumerate(signed):
+        if s is not None:
+            sigs[i] = s
+    return Signed([it.id for it in batch], [len(it.text) if it.length is None else int(it.length) for it in batch],
+                  [it.published for it in batch], [e for e, _ in signed], sigs, has_sig)
 
 
 def _verify_pairs(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 50_000) -> np.ndarray:
@@ -154,23 +189,16 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     if signer.params != params:
         raise ValueError("the signer's parameters differ from the index's")
     threshold = params.threshold
-    batch = [_as_item(x) for x in items]
+    batch = items if isinstance(items, Signed) else _signed(items, signer)
+    if batch.signatures.shape[1:] != (params.num_perm,):
+        raise ValueError(f"signatures have {batch.signatures.shape[1:]} values, the index uses {params.num_perm}")
     n = len(batch)
-    lengths = [len(it.text) if it.length is None else int(it.length) for it in batch]
-    signed = [it.signed or signer.sign(it.text) for it in batch]
-    exact = [e for e, _ in signed]
-    sig_list = [s for _, s in signed]
-    del signed
-    has_sig = np.array([s is not None for s in sig_list], dtype=bool)
-    sigs = np.zeros((n, params.num_perm), dtype=np.uint32)
-    for i, s in enumerate(sig_list):
-        if s is not None:
-            sigs[i] = s
+    ids, lengths, published, exact, sigs, has_sig = (batch.ids, batch.lengths, batch.published, batch.exact,
+                                                     batch.signatures, batch.has_sig)
     keys = band_keys_matrix(sigs, params.bands, params.rows)
 
     def rank_key(i: int) -> tuple:
-        it = batch[i]
-        return (-lengths[i], it.published is None, it.published or "", it.id, exact[i])
+        return (-lengths[i], published[i] is None, published[i] or "", ids[i], exact[i])
 
     order = sorted(range(n), key=rank_key)
     rank = [0] * n
@@ -185,7 +213,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
         active: list[int] = []
         seen: set[str] = set()
         for i in order:
-            doc_id = batch[i].id
+            doc_id = ids[i]
             if doc_id in seen:
                 decisions[i] = Decision(doc_id, "repeated_id", dup_of=doc_id)
             elif looked_up and index.contains(doc_id):
@@ -209,11 +237,11 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
             hit = index.find_exact(exact[i]) if looked_up else None
             if hit is not None:
                 index_docs[hit.id] = hit
-                decisions[i] = Decision(batch[i].id, "exact_duplicate", cluster=hit.id, dup_of=hit.id, similarity=1.0)
+                decisions[i] = Decision(ids[i], "exact_duplicate", cluster=hit.id, dup_of=hit.id, similarity=1.0)
             elif has_sig[i]:
                 near.append(i)
             else:  # no shingles (empty text): only exact matching applies
-                decisions[i] = Decision(batch[i].id, "kept", cluster=batch[i].id)
+                decisions[i] = Decision(ids[i], "kept", cluster=ids[i])
         # 5a. verified neighbours in the index
         neighbours: dict[int, list[tuple[float, int, str]]] = {i: [] for i in near}  # (sim, tie, id)
         for i in near if looked_up else ():
@@ -239,36 +267,36 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                     continue
                 key = (-sim, tie)
                 if best is None or key < best[0]:
-                    best = (key, sim, other if tie < 0 else batch[other].id)
+                    best = (key, sim, other if tie < 0 else ids[other])
             if best is None:
-                decisions[i] = Decision(batch[i].id, "kept", cluster=batch[i].id)
+                decisions[i] = Decision(ids[i], "kept", cluster=ids[i])
             else:
                 _, sim, target = best
-                decisions[i] = Decision(batch[i].id, "duplicate", cluster=target, dup_of=target, similarity=round(sim, 4))
+                decisions[i] = Decision(ids[i], "duplicate", cluster=target, dup_of=target, similarity=round(sim, 4))
         # 6. exact followers
         for i in followers:
             rep = decisions[rep_of[exact[i]]]
             if rep.kept:
-                decisions[i] = Decision(batch[i].id, "exact_duplicate", cluster=rep.id, dup_of=rep.id, similarity=1.0)
+                decisions[i] = Decision(ids[i], "exact_duplicate", cluster=rep.id, dup_of=rep.id, similarity=1.0)
             else:
-                decisions[i] = Decision(batch[i].id, rep.status, cluster=rep.cluster, dup_of=rep.dup_of, similarity=rep.similarity)
+                decisions[i] = Decision(ids[i], rep.status, cluster=rep.cluster, dup_of=rep.dup_of, similarity=rep.similarity)
         # 7. add kept
         if add:
-            index.add_many((batch[i].id, lengths[i], batch[i].published, exact[i], sig_list[i],
+            index.add_many((ids[i], lengths[i], published[i], exact[i], batch.signature(i),
                             keys[i] if has_sig[i] else ())
                            for i in order if decisions[i].kept)
 
-    clusters = _clusters(batch, decisions, sig_list, rank, index_docs, max_pair_members)
-    ranked = sorted(range(n), key=lambda i: (batch[i].id, rank[i]))
+    clusters = _clusters(batch, decisions, rank, index_docs, max_pair_members)
+    ranked = sorted(range(n), key=lambda i: (ids[i], rank[i]))
     counts: dict[str, int] = {}
     for d in decisions:
         counts[d.status] = counts.get(d.status, 0) + 1
     return BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())), tuple(ranked))
 
 
-def _clusters(batch: list[Item], decisions: list[Decision], sig_list: list, rank: list[int],
+def _clusters(batch: Signed, decisions: list[Decision], rank: list[int],
               index_docs: dict[str, IndexedDoc], max_pair_members: int) -> tuple[Cluster, ...]:
-    pos = {batch[i].id: i for i in range(len(batch)) if decisions[i].kept}
+    pos = {batch.ids[i]: i for i in range(len(batch)) if decisions[i].kept}
     groups: dict[str, list[int]] = {}
     for i, d in enumerate(decisions):
         if d.status in ("duplicate", "exact_duplicate"):
@@ -277,9 +305,9 @@ def _clusters(batch: list[Item], decisions: list[Decision], sig_list: list, rank
     for kept_id in sorted(groups):
         members = sorted(groups[kept_id], key=rank.__getitem__)
         in_index = kept_id not in pos
-        kept_sig = index_docs[kept_id].signature if in_index else sig_list[pos[kept_id]]
-        ids = [kept_id] + [batch[i].id for i in members]
-        sigs = [kept_sig] + [sig_list[i] for i in members]
+        kept_sig = index_docs[kept_id].signature if in_index else batch.signature(pos[kept_id])
+        ids = [kept_id] + [batch.ids[i] for i in members]
+        sigs = [kept_sig] + [batch.signature(i) for i in members]
         if len(ids) <= max_pair_members:
             pairs = list(combinations(range(len(ids)), 2))
         else:

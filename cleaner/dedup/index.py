@@ -188,31 +188,40 @@ class DedupIndex(Closing):
         with self.write_lock():
             next_doc = (self._db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0) + 1
             docs: list[tuple] = []
-            keys: list[np.ndarray] = []  # band keys given with their documents
-            owners: list[int] = []
-            unkeyed: list[np.ndarray] = []  # signatures given without: keyed all at once when flushed
+            keys: list[np.ndarray] = []  # band keys given with their documents, and blocks keyed here
+            owners: list[np.ndarray] = []  # the document number of each of those keys
+            given: list[np.ndarray] = []  # band keys given with their documents, not yet in `keys`
+            given_owners: list[int] = []
+            unkeyed: list[np.ndarray] = []  # signatures given without: keyed a block at a time
             unkeyed_owners: list[int] = []
 
             def flush_docs() -> None:
                 self._db.executemany("INSERT INTO docs (doc, id, length, published, exact, sig) VALUES (?, ?, ?, ?, ?, ?)", docs)
                 docs.clear()
 
-            def flush_bands() -> None:
-                if not keys and not unkeyed:
-                    return
-                given = [len(k) for k in keys]
+            def gather() -> None:
+                """Move the pending band keys into `keys` (the unkeyed signatures keyed in one pass)."""
+                if given:
+                    keys.append(np.concatenate(given))
+                    owners.append(np.repeat(np.array(given_owners, dtype=np.int64), [len(k) for k in given]))
                 if unkeyed:
                     keys.append(band_keys_matrix(np.stack(unkeyed), p.bands, p.rows).ravel())
-                key = np.concatenate(keys)
-                owner = np.concatenate([np.repeat(np.array(owners, dtype=np.int64), given),
-                                        np.repeat(np.array(unkeyed_owners, dtype=np.int64), p.bands)])
+                    owners.append(np.repeat(np.array(unkeyed_owners, dtype=np.int64), p.bands))
+                for pending_list in (given, given_owners, unkeyed, unkeyed_owners):
+                    pending_list.clear()
+
+            def flush_bands() -> None:
+                gather()
+                if not keys:
+                    return
+                key, owner = np.concatenate(keys), np.concatenate(owners)
+                keys.clear()
+                owners.clear()
                 order = np.lexsort((owner, key))
                 key, owner = key[order], owner[order]
                 for s in range(0, len(key), 50_000):
                     self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
                                          zip(key[s : s + 50_000].tolist(), owner[s : s + 50_000].tolist()))
-                for pending_list in (keys, owners, unkeyed, unkeyed_owners):
-                    pending_list.clear()
 
             pending = 0
             for doc_id, length, published, exact, signature, doc_keys in rows:
@@ -223,8 +232,8 @@ class DedupIndex(Closing):
                         raise ValueError(f"signature of {doc_id!r} has {sig.size} values, the index uses {p.num_perm}")
                     blob = sig.tobytes()
                     if len(doc_keys):
-                        keys.append(np.asarray(doc_keys, dtype=np.int64))
-                        owners.append(next_doc)
+                        given.append(np.asarray(doc_keys, dtype=np.int64))
+                        given_owners.append(next_doc)
                     else:
                         unkeyed.append(sig)
                         unkeyed_owners.append(next_doc)
@@ -234,6 +243,7 @@ class DedupIndex(Closing):
                 n += 1
                 if len(docs) >= 2_000:
                     flush_docs()
+                    gather()  # 2,000 signatures to 50,000 keys: the signatures are not all held at once
                 if pending >= _BAND_ROWS:
                     flush_bands()
                     pending = 0
