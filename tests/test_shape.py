@@ -170,3 +170,27 @@ def test_the_review_page_shows_why(tmp_path):
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert json.dumps(why, ensure_ascii=False)[1:-1] in page and '"<br>why: "' in page
+
+
+def test_the_packed_stopword_index_answers_as_justexts_lists(monkeypatch):
+    """The index packs justext's 100 lists (hashes, one string of words, name tuples); every answer is
+    confirmed on the word itself, so it is the lists' own answer, also when words share a hash."""
+    import justext
+
+    from cleaner.kinds import shapefeatures
+
+    lists = {name: justext.get_stoplist(name) for name in sorted(justext.get_stoplists())}
+    held: dict[str, list[str]] = {}
+    for name, words in lists.items():
+        for word in words:
+            held.setdefault(word, []).append(name)
+    tokens = sorted(lists["French"])[:300:7] + sorted(lists["Arabic"])[:50:5] + ["xyzzy", "", "lé", "überall", "le"]
+
+    def expected(token: str) -> tuple[str, ...]:
+        return tuple(name for name, words in lists.items() if token in words)
+
+    assert shapefeatures._index().lookup(tokens) == [expected(t) for t in tokens]
+    assert any(expected(t) for t in tokens) and not expected("xyzzy")
+    monkeypatch.setattr(shapefeatures, "_hash", len)  # every word of a length shares one hash
+    collided = shapefeatures._Stopwords({w: held[w] for w in sorted(held)[:2_000]} | {t: held[t] for t in tokens if t in held})
+    assert collided.lookup(tokens) == [expected(t) for t in tokens]

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import numpy as np
 import regex
 from lingua import Language
 
@@ -86,13 +87,13 @@ def capital_share(text: str) -> float:
 def line_features(text: str, stoplist_name: str) -> LineFeatures:
     """The features of one line (already trimmed) under the named stoplist (cached: the engine shows a
     rule the same lines again after each removal)."""
-    held = _index().get
+    stoplist = stoplist_words(stoplist_name)
     head = text[:HEAD_CHARS]
     tokens = WORD.findall(head.lower())
     n = len(tokens) or 1
     return LineFeatures(
         words=len(text.split()),
-        stopwords=sum(stoplist_name in held(token, ()) for token in tokens) / n,
+        stopwords=sum(map(stoplist.__contains__, tokens)) / n,
         sentence=has_sentence(text),
         capitals=capital_share(text),
         links=link_share(text),
@@ -101,20 +102,74 @@ def line_features(text: str, stoplist_name: str) -> LineFeatures:
     )
 
 
-@lru_cache(maxsize=1)
-def _index() -> dict[str, tuple[str, ...]]:
-    """Each stopword of every justext list and the names of the lists that hold it, in name order.
+_hash = hash
+"""The word hash of the packed index (a process's own `hash`: the index is built in each process)."""
 
-    The lists live only here (no set per list): a word is one string, and words held by the same
-    lists share one tuple of names, which takes a third of the memory of the 100 lists as sets."""
-    import justext  # its import and its lists cost ~40 MB: only a process that reads a shape pays it
+
+class _Stopwords:
+    """Every stopword of justext's 100 lists and the names of the lists that hold it, packed: the
+    words sorted by `hash()` in one array, their text in one string to confirm a match (so no answer
+    rests on a hash), and per word an entry in the table of distinct name tuples. About 7 MB, where a
+    dict of the 154,000 words took 35 MB in every process that reads a shape. A lookup costs ~0.4 us a
+    token (ten times a dict's), so only the guesses across all lists use it (`best_stoplist`,
+    `stoplist_for`); a line's own list is a set (`stoplist_words`)."""
+
+    def __init__(self, held: dict[str, list[str]]) -> None:
+        words = sorted(held, key=_hash)
+        self._hashes = np.fromiter(map(_hash, words), dtype=np.int64, count=len(words))
+        self._starts = np.cumsum([0] + [len(w) + 1 for w in words], dtype=np.int64)
+        self._text = "\n".join(words)
+        table: dict[tuple[str, ...], int] = {}
+        self._group = np.fromiter((table.setdefault(tuple(held[w]), len(table)) for w in words), dtype=np.int32,
+                                  count=len(words))
+        self._names = tuple(table)
+
+    def lookup(self, tokens: list[str]) -> list[tuple[str, ...]]:
+        """For each token, the names of the lists that hold it, in name order (empty when none does)."""
+        out: list[tuple[str, ...]] = [()] * len(tokens)
+        if not tokens:
+            return out
+        keys = np.fromiter(map(_hash, tokens), dtype=np.int64, count=len(tokens))
+        at = np.minimum(np.searchsorted(self._hashes, keys), len(self._hashes) - 1)
+        found = np.flatnonzero(self._hashes[at] == keys)
+        at = at[found]
+        for k, i, start, end in zip(found.tolist(), at.tolist(), self._starts[at].tolist(), self._starts[at + 1].tolist()):
+            if self._text[start : end - 1] == tokens[k]:
+                out[k] = self._names[self._group[i]]
+            else:  # another word with the same hash: look at the others that have it
+                out[k] = self._collided(tokens[k], i)
+        return out
+
+    def _collided(self, token: str, i: int) -> tuple[str, ...]:
+        key = self._hashes[i]
+        while i < len(self._hashes) and self._hashes[i] == key:
+            if self._text[self._starts[i] : self._starts[i + 1] - 1] == token:
+                return self._names[self._group[i]]
+            i += 1
+        return ()
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Stopwords:
+    """justext's stoplists as one packed index (built once per process, on the first shape read)."""
+    import justext  # with lxml, ~14 MB: only a process that reads a shape pays it
 
     held: dict[str, list[str]] = {}
     for name in sorted(justext.get_stoplists()):
         for word in justext.get_stoplist(name):
             held.setdefault(word, []).append(name)
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    return {word: shared.setdefault(tuple(names), tuple(names)) for word, names in held.items()}
+    return _Stopwords(held)
+
+
+@cache
+def stoplist_words(name: str) -> frozenset[str]:
+    """The words of the stoplist called `name` (`none`: no words), read once a text is read with it: a
+    process holds the few lists its texts need as sets, and all of them only in the packed index."""
+    if name == "none":
+        return frozenset()
+    import justext
+
+    return justext.get_stoplist(name)
 
 
 @cache
@@ -134,9 +189,9 @@ def best_stoplist(text: str) -> tuple[str, float]:
     """The stoplist under which a line's head has the highest share of stopwords, and that share: a
     line of prose in another language than the text's."""
     tokens = WORD.findall(text[:HEAD_CHARS].lower())
-    index, scores = _index(), Counter()
-    for token in tokens:
-        scores.update(index.get(token, ()))
+    scores: Counter[str] = Counter()
+    for names in _index().lookup(tokens):
+        scores.update(names)
     if not scores:
         return "none", 0.0
     best = min(scores, key=lambda k: (-scores[k], k))
@@ -152,9 +207,10 @@ def stoplist_for(sample: str, lang: str | None) -> str:
     if name is not None:
         return name
     counts = Counter(WORD.findall(sample.lower()))
-    index, scores = _index(), Counter()
-    for word, count in counts.most_common(GUESS_WORDS):
-        for list_name in index.get(word, ()):
+    frequent = counts.most_common(GUESS_WORDS)
+    scores: Counter[str] = Counter()
+    for (_, count), names in zip(frequent, _index().lookup([word for word, _ in frequent])):
+        for list_name in names:
             scores[list_name] += count
     best = min(scores, key=lambda k: (-scores[k], k)) if scores else "none"
     return best if scores[best] >= MIN_GUESS_SHARE * counts.total() else "none"
