@@ -27,7 +27,6 @@ from ..config import Config
 from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import Line, read_jsonl, read_jsonl_file
-from .parquet import read_parquet
 from .records import Item, ReadStats, bad
 from .warc import read_warc
 
@@ -111,6 +110,8 @@ def read_file(path: Path, config: Config, input_format: str = "auto", stats: Rea
     elif fmt == "jsonl":
         yield from read_jsonl_file(path, config, lazy)
     elif fmt == "parquet":
+        from .parquet import read_parquet  # pyarrow is ~40 MB a process: loaded when a Parquet file is met
+
         yield from read_parquet(path, config)
     else:
         yield from read_warc(path, config, stats)
