@@ -42,6 +42,7 @@ from .gates import gate
 from .io.readers import read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput
+from .libc import release_memory
 from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
@@ -52,7 +53,7 @@ from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
 from .progress import RunProgress
 from .report import Stats
 from .runstate import RunState
-from .workers import as_prepared, prepare_stream, release_memory, spawn_pool, strict
+from .workers import as_prepared, prepare_stream, spawn_pool, strict
 
 STATE = ".cleaner"
 WARM_LINGUA_AT = 10_000

@@ -10,7 +10,6 @@ of loading lingua's models in every worker.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 from collections import deque
@@ -28,6 +27,7 @@ from .api import pipeline_for
 from .config import Config
 from .dedup.signature import Signer
 from .io.jsonl import Line
+from .libc import libc
 from .models import Cleaned, Document, Rejected
 from .report import summary_of
 
@@ -114,23 +114,9 @@ def _prepare_chunk(chunk: list[Document | Rejected | Line], config: Config, gate
     return [replace(p, record=None, raw=None, packed=pack_prepared(p)) for p in out]
 
 
-def _libc(call: str, *args: int) -> None:
-    """Call a function of Linux's C library; elsewhere, nothing."""
-    try:
-        getattr(ctypes.CDLL("libc.so.6", use_errno=True), call)(*args)
-    except (OSError, AttributeError):
-        pass
-
-
 def _die_with_parent() -> None:
     """Ask Linux to kill this worker when its parent dies (PR_SET_PDEATHSIG)."""
-    _libc("prctl", 1, signal.SIGKILL)
-
-
-def release_memory() -> None:
-    """Hand the free pages of this process's heap back to the system (glibc `malloc_trim`): after a
-    stage has freed a large working set, so that the processes started next do not sit beside it."""
-    _libc("malloc_trim", 0)
+    libc("prctl", 1, signal.SIGKILL)
 
 
 def init_child(parent: int) -> None:

@@ -180,10 +180,10 @@ def test_the_packed_stopword_index_answers_as_justexts_lists(monkeypatch):
     from cleaner.kinds import shapefeatures
 
     lists = {name: justext.get_stoplist(name) for name in sorted(justext.get_stoplists())}
-    held: dict[str, list[str]] = {}
+    held: dict[str, tuple[str, ...]] = {}
     for name, words in lists.items():
         for word in words:
-            held.setdefault(word, []).append(name)
+            held[word] = held.get(word, ()) + (name,)
     tokens = sorted(lists["French"])[:300:7] + sorted(lists["Arabic"])[:50:5] + ["xyzzy", "", "lé", "überall", "le"]
 
     def expected(token: str) -> tuple[str, ...]:

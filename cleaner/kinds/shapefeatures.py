@@ -17,6 +17,7 @@ import numpy as np
 import regex
 from lingua import Language
 
+from ..libc import release_memory
 from ..text import SENTENCE_BREAK, ends_sentence
 
 WORD = re.compile(r"\w+")
@@ -114,15 +115,17 @@ class _Stopwords:
     token (ten times a dict's), so only the guesses across all lists use it (`best_stoplist`,
     `stoplist_for`); a line's own list is a set (`stoplist_words`)."""
 
-    def __init__(self, held: dict[str, list[str]]) -> None:
+    def __init__(self, held: dict[str, tuple[str, ...]]) -> None:
         words = sorted(held, key=_hash)
         self._hashes = np.fromiter(map(_hash, words), dtype=np.int64, count=len(words))
         self._starts = np.cumsum([0] + [len(w) + 1 for w in words], dtype=np.int64)
         self._text = "\n".join(words)
         table: dict[tuple[str, ...], int] = {}
-        self._group = np.fromiter((table.setdefault(tuple(held[w]), len(table)) for w in words), dtype=np.int32,
+        self._group = np.fromiter((table.setdefault(held[w], len(table)) for w in words), dtype=np.int32,
                                   count=len(words))
-        self._names = tuple(table)
+        # the distinct sets of names, as one string too: nothing small outlives the build
+        self._group_starts = np.cumsum([0] + [len(" ".join(names)) + 1 for names in table], dtype=np.int64)
+        self._groups = "\n".join(" ".join(names) for names in table)
 
     def lookup(self, tokens: list[str]) -> list[tuple[str, ...]]:
         """For each token, the names of the lists that hold it, in name order (empty when none does)."""
@@ -135,7 +138,7 @@ class _Stopwords:
         at = at[found]
         for k, i, start, end in zip(found.tolist(), at.tolist(), self._starts[at].tolist(), self._starts[at + 1].tolist()):
             if self._text[start : end - 1] == tokens[k]:
-                out[k] = self._names[self._group[i]]
+                out[k] = self._names(int(self._group[i]))
             else:  # another word with the same hash: look at the others that have it
                 out[k] = self._collided(tokens[k], i)
         return out
@@ -144,9 +147,13 @@ class _Stopwords:
         key = self._hashes[i]
         while i < len(self._hashes) and self._hashes[i] == key:
             if self._text[self._starts[i] : self._starts[i + 1] - 1] == token:
-                return self._names[self._group[i]]
+                return self._names(int(self._group[i]))
             i += 1
         return ()
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one index per process, kept for its life
+    def _names(self, group: int) -> tuple[str, ...]:
+        return tuple(self._groups[self._group_starts[group] : self._group_starts[group + 1] - 1].split(" "))
 
 
 @lru_cache(maxsize=1)
@@ -154,11 +161,16 @@ def _index() -> _Stopwords:
     """justext's stoplists as one packed index (built once per process, on the first shape read)."""
     import justext  # with lxml, ~14 MB: only a process that reads a shape pays it
 
-    held: dict[str, list[str]] = {}
+    held: dict[str, tuple[str, ...]] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of names
     for name in sorted(justext.get_stoplists()):
         for word in justext.get_stoplist(name):
-            held.setdefault(word, []).append(name)
-    return _Stopwords(held)
+            names = held.get(word, ()) + (name,)
+            held[word] = shared.setdefault(names, names)
+    index = _Stopwords(held)
+    del held
+    release_memory()  # the build's ~25 MB of words and sets are garbage now: give them back
+    return index
 
 
 @cache
