@@ -32,10 +32,11 @@ from .models import Cleaned, Document, Rejected
 from .report import summary_of
 
 
-IN_FLIGHT = 32
-"""Chunks in flight per worker. Results are taken in input order, so when one worker stalls (lingua
-loading its models takes ~7 s) the others go on only while the window has room: 32 chunks of 64
-documents keep a second worker busy through such a stall."""
+IN_FLIGHT = 16
+"""Chunks in flight per worker. Results are taken in input order, so when one worker stalls (on a huge
+document, or lingua loading models) the others go on only while the window has room: 16 chunks of 64
+news articles are ~2 s of a worker's work. The main process holds them all (~10 MB at 32 chunks: the
+window was halved when lingua's model loads got short)."""
 
 BAD_INPUT = ("bad_input", "too_large")
 """Rejection reasons that mean the input itself was broken (not a gate or a duplicate)."""
