@@ -416,9 +416,10 @@ class Router:
 
 BACKENDS = ("langdetect", "fasttext", "lingua", "lingua-low")
 """The single backends `make_backend` knows (lingua ones also take `:code,code,...`)."""
-DEFAULT_BACKEND = "fasttext>lingua"
-"""The default, chosen by bench/bench_lang.py: fastText for everything, lingua (all languages) for
-texts under 40 letters that fastText scores under 0.5. See bench/RESULTS.md."""
+DEFAULT_BACKEND = "fasttext>lingua~5"
+"""The default, chosen by bench/bench_lang.py: fastText for everything; for texts under 40 letters that
+fastText scores under 0.5, lingua among the 5 languages fastText ranks first, within `LINGUA_BUDGET`
+(~320 MB, where all of lingua's languages take ~1 GB). See bench/RESULTS.md."""
 _SHORTLIST = re.compile(r"(lingua|lingua-low)~(\d+)")
 
 

@@ -136,7 +136,7 @@ def test_make_backend_names_and_errors():
     assert isinstance(router, Router) and router.max_letters == 30
     from cleaner.lang import DEFAULT_BACKEND
 
-    assert make_backend(DEFAULT_BACKEND).name == "fasttext>lingua@0.5/40"
+    assert make_backend(DEFAULT_BACKEND).name == "fasttext>lingua~5@0.5/40"
     with pytest.raises(ValueError, match="unknown language backend 'cld3'"):
         make_backend("cld3")
     with pytest.raises(ValueError, match="does not know the language code"):
