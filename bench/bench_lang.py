@@ -304,7 +304,10 @@ DEFAULT_BACKENDS = (
     "lingua",
     "lingua-low",
     "lingua:" + ",".join(LANGS),
-    "fasttext>lingua@0.5/40",  # the default, `fasttext>lingua`
+    "fasttext>lingua@0.5/40",
+    "fasttext>lingua~3@0.5/40",
+    "fasttext>lingua~5@0.5/40",
+    "fasttext>lingua~8@0.5/40",
     "fasttext>lingua@0.5/60",
     "fasttext>lingua@0.5/200",
     "fasttext>lingua@0.8/200",
@@ -443,11 +446,12 @@ def main() -> None:
         print(f"measured {name}", file=sys.stderr)
     set_names = list(results[0]["acc"])
     baseline = next((r["docs_s"] for r in results if r["name"] == "langdetect"), None)
-    head = ["backend", *set_names, "docs/s", "× langdetect", "MB/s", "load s", "peak RSS MB"]
+    head = ["backend", *set_names, "docs/s", "× langdetect", "MB/s", "words/s", "load s", "peak RSS MB"]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for r in results:
         cells = [f"`{r['name']}`", *(f"{r['acc'][s]:.3f}" for s in set_names), f"{r['docs_s']:,.0f}",
-                 f"{r['docs_s'] / baseline:.1f}" if baseline else "-", f"{r['mb_s']:.2f}", f"{r['load_s']:.1f}",
+                 f"{r['docs_s'] / baseline:.1f}" if baseline else "-", f"{r['mb_s']:.2f}",
+                 f"{r['items_s']['single words']:,.0f}", f"{r['load_s']:.1f}",
                  f"{r['rss_mb']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     per_lang = ["| backend | set | " + " | ".join(LANGS) + " |", "|---|---|" + "---:|" * len(LANGS)]
@@ -463,8 +467,9 @@ def main() -> None:
         f"Accuracy of `Tagger.tag(text).lang` per evaluation set ({counts} items; news docs "
         f"{args.docs // 2} eng + {args.docs // 2} fra MasakhaNEWS articles), and documents per second "
         f"on {args.docs} MasakhaNEWS articles sampled over its 16 languages (~2.5 kB each), one process, "
-        "one core, best of three passes. Each backend in a fresh process: `load s` is building it and its first call, "
-        "`peak RSS MB` the process's whole peak.",
+        "one core, best of three passes. `words/s`: single words tagged per second (one pass, in the set's "
+        "order; most of them are what a cascade's second backend reads). Each backend in a fresh process: "
+        "`load s` is building it and its first call, `peak RSS MB` the process's whole peak.",
         "",
         "Data: the sentence, word-pair and single-word sets are **hand-written for this benchmark** "
         "(30 sentences per language, the same statements in the 8 languages; pairs and words derived from "
@@ -474,19 +479,26 @@ def main() -> None:
         *lines,
         "",
         "Names: `A>B@t/n` asks B when A scores under t on a text of fewer than n letters (`/0`: any "
-        "length); `A|B@n` sends texts under n letters to A; `lingua:codes` is lingua restricted to those "
+        "length); `A>lingua~k` has lingua choose only among the first k languages of A's ranking for the "
+        "text (with at most `LINGUA_BUDGET`, 8, languages' models held: all unloaded when a text needs "
+        "others); `A|B@n` sends texts under n letters to A; `lingua:codes` is lingua restricted to those "
         "languages (it can then only answer one of them, so it is not comparable with the unrestricted "
         "backends on this 8-language set, and wrong for a crawl that holds other languages).",
         "",
-        "**Default: `fasttext>lingua`** (`fasttext>lingua@0.5/40`): fastText reads everything; lingua "
-        "(all its languages) reads only texts under 40 letters (whole documents that short; the tagger's "
-        "chunks are 40+ letters) that fastText scores under 0.5. It is the fastest combination at 10x "
-        "langdetect or more, and above the best single unrestricted backend on word pairs, single "
-        "words and the faker lists; on sentences it is one item of 240 under lingua alone (a short "
-        "Portuguese sentence; the `/60` cap recovers it at about 60% of the speed). On the 300 news documents lingua was not called once (all their chunks are 40+ letters). Caveat: once lingua "
-        "has had to read a short Latin-script text, it holds its models for every Latin-script language "
-        "(peak RSS ~1 GB); `fasttext` alone (129 MB, same accuracy on sentences and documents, weaker on "
-        "single words) is the choice for a memory budget.",
+        "**Default: `fasttext>lingua~5`** (`fasttext>lingua~5@0.5/40`): fastText reads everything; a text "
+        "under 40 letters (a whole document that short: the tagger's chunks are 40+ letters) that fastText "
+        "scores under 0.5 goes to lingua, which chooses only among the first 5 languages of fastText's ranking "
+        "that it knows. Its memory is bounded: the process holds at most 8 languages' models (`LINGUA_BUDGET`), "
+        "~380 MB peak here against ~1 GB for `fasttext>lingua`, whose unrestricted lingua loads every "
+        "Latin-script language for one short text. The price is CPU on short texts: models are loaded again "
+        "after each unloading, ~0.4 s a lingua call on these sets (`words/s`) against ~1 ms once the "
+        "unrestricted lingua has loaded (~7 s). It is at or above the best single unrestricted backend on "
+        "every set but sentences, where, like `fasttext>lingua`, it is one item of 240 under lingua alone; "
+        "against `fasttext>lingua` it is better on single words and the faker lists and 2 word pairs of 480 "
+        "behind. `~8` is more accurate still but loads its 8 languages at nearly every call (~0.9 s) and "
+        "peaks higher; `~3` is cheaper and weaker. On the 300 news documents lingua was not called once, so "
+        "docs/s is fastText's; `fasttext` alone needs no lingua at all (same accuracy on sentences and "
+        "documents, weaker on short texts).",
         "",
         "<details><summary>Accuracy per language</summary>",
         "",

@@ -39,7 +39,7 @@ class Config(BaseModel):
     """Documents with less clean text are rejected as `too_short` (the default drops only empty ones)."""
     langs: tuple[str, ...] = ()
     """Languages (ISO 639-1) to keep; empty keeps any, others are rejected as `lang_not_allowed`."""
-    lang_backend: str = "fasttext>lingua"
+    lang_backend: str = "fasttext>lingua~5"
     """Language identifier: see `cleaner.lang.make_backend` for the names and combinations."""
     num_perm: int = Field(128, ge=16, le=1024)
     """MinHash permutations."""

@@ -12,6 +12,7 @@ text; a `Tagger` splits a document into paragraphs and turns the backend's answe
 | `lingua:fr,en,...` | lingua restricted to the listed ISO 639-1 codes (faster, but it can only ever answer one of them) |
 | `lingua-low`, `lingua-low:fr,...` | lingua's low-accuracy mode (trigrams only: faster, weaker on short text) |
 | `A>B` | cascade: ask A; when A has no answer or its score is under `CASCADE_THRESHOLD` (0.5; `A>B@0.8` to choose) and the text is shorter than `CASCADE_MAX_LETTERS` letters (40; `A>B@0.8/200` to choose, `/0` for no cap), ask B and take B's answer |
+| `A>lingua~k` | cascade whose lingua chooses only among the first `k` languages (2 to `LINGUA_BUDGET`) that A ranks highest for the text and lingua knows (A must rank: `fasttext`; with fewer than two such languages A's answer stands); `lingua-low~k` likewise. A process holds at most `LINGUA_BUDGET` (8) languages' models for these, unloading them all when a text needs more, so the memory is bounded and the answer depends only on the text |
 | `A|B` | length router: texts under `ROUTE_CHARS` letters (`A|B@40` to choose) go to A, longer ones to B |
 
 Every backend answers ISO 639-1 codes (`fr`, `ar`, ...); a language without a 639-1 code keeps
@@ -40,8 +41,10 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -187,25 +190,49 @@ class FastTextBackend:
         self.max_chars = max_chars
 
     def detect(self, text: str) -> Detection:
-        if not has_letters(text):
+        labels, scores = self._predict(text, 1)
+        if not labels:
             return None, None
+        return labels[0], min(1.0, float(scores[0]))
+
+    def ranked(self, text: str) -> list[str]:
+        """Every language fastText gives `text` a probability, most likely first (codes as `detect` answers them)."""
+        return self._predict(text, -1)[0]
+
+    def _predict(self, text: str, k: int) -> tuple[list[str], list[float]]:
+        """fastText's `k` best languages for `text` (-1: all) and their probabilities; none without a letter."""
+        if not has_letters(text):
+            return [], []
         text = " ".join(text[: self.max_chars].split())  # runs of whitespace (\s+) to one space, stripped
         head = text[:200]
         if len(text) > 5 and sum(map(str.isupper, head)) > 0.8 * _letters(head):
             text = text.lower()
-        labels, scores = _fasttext_model().predict(text, k=1)
-        if not labels:
-            return None, None
-        return _iso(labels[0].removeprefix("__label__")), min(1.0, float(scores[0]))
+        labels, scores = _fasttext_model().predict(text, k=k)
+        return [_iso(label.removeprefix("__label__")) for label in labels], list(scores)
 
 
 # ---------------------------------------------------------------------------------------------
 # lingua
 
 
-@lru_cache(maxsize=None)
-def _lingua_detector(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool):
-    """A lingua detector per (languages, mode), built once per process and shared."""
+LINGUA_BUDGET = 8
+"""Most languages whose models lingua holds at once, for shortlists (`lingua~k`), in the process that
+runs it. Measured on bench/bench_lang.py's short texts with `fasttext>lingua~5`: 8 languages held
+peak at ~320 MB over fastText alone, with ~0.43 s of CPU per lingua call (models loaded again after
+the unloads); 12 at ~410 MB and 0.30 s; 16 at ~460 MB and 0.22 s; lingua unbounded, ~970 MB."""
+
+
+@lru_cache(maxsize=1)
+def lingua_codes() -> frozenset[str]:
+    """The ISO 639-1 codes of every language lingua knows."""
+    import lingua
+
+    return frozenset(lang.iso_code_639_1.name.lower() for lang in lingua.Language.all())
+
+
+def _lingua_build(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool):
+    """A lingua detector for `languages` (None: all) in one mode. Cheap (a fraction of a millisecond):
+    the models load when a text needs them, into one store per process that every detector shares."""
     import lingua
 
     if languages:
@@ -220,6 +247,10 @@ def _lingua_detector(languages: tuple[str, ...] | None, low_accuracy: bool, prel
     return builder.build()
 
 
+_lingua_detector = lru_cache(maxsize=None)(_lingua_build)
+"""A lingua detector per (languages, mode), built once per process and shared."""
+
+
 class LinguaBackend:
     """lingua-language-detector: all its languages, or only `languages` (ISO 639-1 codes).
 
@@ -229,10 +260,8 @@ class LinguaBackend:
 
     def __init__(self, languages: tuple[str, ...] | None = None, low_accuracy: bool = False,
                  preload: bool = False) -> None:
-        import lingua
-
         if languages is not None:
-            known = {lang.iso_code_639_1.name.lower() for lang in lingua.Language.all()}
+            known = lingua_codes()
             unknown = [code for code in languages if code not in known]
             if unknown:
                 raise ValueError(f"lingua does not know the language code(s) {unknown}; "
@@ -253,8 +282,35 @@ class LinguaBackend:
         return ask(self.languages, self.low_accuracy, self.preload, text)
 
 
+class LinguaShortlist:
+    """lingua choosing among a few candidates: the first `top` languages it knows of a ranking (the
+    one the cascade's first backend gives the text, best first). Its answer depends only on the text
+    and its candidates; the models it has lingua load stay within `LINGUA_BUDGET` languages."""
+
+    def __init__(self, top: int, low_accuracy: bool = False) -> None:
+        if not 2 <= top <= LINGUA_BUDGET:
+            raise ValueError(f"lingua~k chooses among k = 2 to {LINGUA_BUDGET} (LINGUA_BUDGET) candidates, got {top}")
+        self.top, self.low_accuracy = top, low_accuracy
+        self.name = ("lingua-low" if low_accuracy else "lingua") + f"~{top}"
+
+    def candidates(self, ranked: Iterable[str]) -> tuple[str, ...]:
+        """The first `top` distinct codes of `ranked` that lingua knows, in order."""
+        known = lingua_codes()
+        return tuple(islice((code for code in dict.fromkeys(ranked) if code in known), self.top))
+
+    def among(self, text: str, ranked: Iterable[str]) -> Detection:
+        """lingua's best language for `text` among `candidates(ranked)`, and its confidence; (None, None)
+        for fewer than two candidates or a text without a letter."""
+        candidates = self.candidates(ranked)
+        if len(candidates) < 2 or not has_letters(text):
+            return None, None
+        ask = _lingua_remote or lingua_detect
+        return ask(candidates, self.low_accuracy, False, text, True)
+
+
 def lingua_parts(backend: Backend) -> list[LinguaBackend]:
-    """The lingua backends inside `backend` (itself, or the parts of a cascade or a router)."""
+    """The lingua backends inside `backend` (itself, or the parts of a cascade or a router; a
+    `LinguaShortlist` is not one: what it loads depends on each text)."""
     if isinstance(backend, LinguaBackend):
         return [backend]
     if isinstance(backend, Cascade):
@@ -264,13 +320,33 @@ def lingua_parts(backend: Backend) -> list[LinguaBackend]:
     return []
 
 
-def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str) -> Detection:
-    """lingua's best language for `text` and its confidence, from this process's detector."""
-    values = _lingua_detector(languages, low_accuracy, preload).compute_language_confidence_values(text)
+def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str,
+                  shortlist: bool = False) -> Detection:
+    """lingua's best language for `text` and its confidence, from this process's detector; for a
+    `shortlist` (`languages` are a text's candidates), from a detector of its own, within the budget."""
+    if shortlist:
+        _make_room(languages)
+        detector = _lingua_build(languages, low_accuracy, preload)
+    else:
+        detector = _lingua_detector(languages, low_accuracy, preload)
+    values = detector.compute_language_confidence_values(text)
     if not values or values[0].value <= 0.0:
         return None, None
     best = values[0]
     return best.language.iso_code_639_1.name.lower(), float(best.value)
+
+
+_held: set[str] = set()
+"""The languages whose models shortlists have had lingua load in this process since it last unloaded all."""
+
+
+def _make_room(languages: tuple[str, ...]) -> None:
+    """Before lingua loads `languages` for a shortlist: when they and the ones held would pass
+    `LINGUA_BUDGET`, unload every model of the process first (they are loaded again as texts need them)."""
+    if len(_held.union(languages)) > LINGUA_BUDGET:
+        _lingua_detector(None, False, False).unload_language_models()  # the store is shared: this empties it
+        _held.clear()
+    _held.update(languages)
 
 
 _lingua_remote = None
@@ -292,10 +368,14 @@ class Cascade:
     """Ask `first`; when it has no answer or scores under `threshold`, and the text has fewer than
     `max_letters` letters (0: any length), ask `second` and keep its answer (or `first`'s when
     `second` has none). The length cap keeps a slow second backend off long paragraphs, where the
-    first one's doubt usually means a language neither knows well, not a text too short to read."""
+    first one's doubt usually means a language neither knows well, not a text too short to read.
+    A `LinguaShortlist` second chooses among the languages `first.ranked(text)` puts first."""
 
-    def __init__(self, first: Backend, second: Backend, threshold: float = CASCADE_THRESHOLD,
+    def __init__(self, first: Backend, second: Backend | LinguaShortlist, threshold: float = CASCADE_THRESHOLD,
                  max_letters: int = CASCADE_MAX_LETTERS) -> None:
+        if isinstance(second, LinguaShortlist) and not hasattr(first, "ranked"):
+            raise ValueError(f"{second.name} chooses among the languages the backend before it ranks first, "
+                             f"and {first.name} ranks none: use fasttext")
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"cascade threshold must be within 0..1, got {threshold}")
         if max_letters < 0:
@@ -309,7 +389,10 @@ class Cascade:
             return lang, score
         if self.max_letters and _has_letters(text, self.max_letters):
             return lang, score
-        lang2, score2 = self.second.detect(text)
+        if isinstance(self.second, LinguaShortlist):
+            lang2, score2 = self.second.among(text, self.first.ranked(text))
+        else:
+            lang2, score2 = self.second.detect(text)
         return (lang2, score2) if lang2 is not None else (lang, score)
 
 
@@ -332,10 +415,12 @@ class Router:
 
 
 BACKENDS = ("langdetect", "fasttext", "lingua", "lingua-low")
-DEFAULT_BACKEND = "fasttext>lingua"
-"""The default, chosen by bench/bench_lang.py: fastText for everything, lingua (all languages) for
-texts under 40 letters that fastText scores under 0.5. See bench/RESULTS.md."""
 """The single backends `make_backend` knows (lingua ones also take `:code,code,...`)."""
+DEFAULT_BACKEND = "fasttext>lingua~5"
+"""The default, chosen by bench/bench_lang.py: fastText for everything; for texts under 40 letters that
+fastText scores under 0.5, lingua among the 5 languages fastText ranks first, within `LINGUA_BUDGET`
+(~320 MB, where all of lingua's languages take ~1 GB). See bench/RESULTS.md."""
+_SHORTLIST = re.compile(r"(lingua|lingua-low)~(\d+)")
 
 
 def make_backend(name: str) -> Backend:
@@ -348,15 +433,20 @@ def make_backend(name: str) -> Backend:
             param = None
             if "@" in tail:
                 tail, _, param = tail.rpartition("@")
-            first, second = make_backend(head), make_backend(tail)
+            shortlist = _SHORTLIST.fullmatch(tail) if op == ">" else None
+            first, second = make_backend(head), None if shortlist else make_backend(tail)
             try:
                 if op == ">":
                     threshold, _, cap = (param or "").partition("/")
+                    second = second or LinguaShortlist(int(shortlist[2]), shortlist[1] == "lingua-low")
                     return Cascade(first, second, float(threshold) if threshold else CASCADE_THRESHOLD,
                                    int(cap) if cap else CASCADE_MAX_LETTERS)
                 return Router(first, second, int(param) if param else ROUTE_CHARS)
             except ValueError as exc:
                 raise ValueError(f"language backend {name!r}: {exc}") from None
+    if "~" in spec:
+        raise ValueError(f"language backend {name!r}: '~k' (lingua among the k languages the backend before "
+                         f"it ranks first) ends a cascade, as 'lingua~k' or 'lingua-low~k': 'fasttext>lingua~5'")
     base, _, codes = spec.partition(":")
     languages = tuple(c.strip().lower() for c in codes.split(",") if c.strip()) or None
     if base == "langdetect" and not codes:

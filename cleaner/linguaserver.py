@@ -1,11 +1,13 @@
 """One lingua for a whole process pool.
 
-Once a short Latin-script text reaches lingua, it loads the models of every Latin-script language:
-about 1 GB and 7 s of CPU, in each process that asks. A pool's workers therefore share one server
-process (`start`) that holds the only lingua, loaded on the first text it is sent (or, with `warm`,
-at once, while the workers start); each worker `connect`s to it. The answers are lingua's own, so the
-output does not depend on where lingua runs. Only the few texts that reach lingua (by default: under
-40 letters, and fastText unsure) travel.
+Once a short Latin-script text reaches an unrestricted lingua, it loads the models of every
+Latin-script language: about 1 GB and 7 s of CPU, in each process that asks. A shortlist
+(`fasttext>lingua~5`, the default) loads only its candidates', up to `lang.LINGUA_BUDGET` languages
+held (~320 MB). Either way a pool's workers share one server process (`start`) that holds the only
+lingua, loaded as texts need it (or, with `warm`, an unrestricted one at once, while the workers
+start); each worker `connect`s to it. The answers are lingua's own, so the output does not depend on
+where lingua runs. Only the few texts that reach lingua (by default: under 40 letters, and fastText
+unsure) travel.
 """
 
 from __future__ import annotations
@@ -29,13 +31,15 @@ class _Lingua:
     def __init__(self) -> None:
         self._lock = threading.Lock()
 
-    def detect(self, languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str) -> Detection:
+    def detect(self, languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str,
+               shortlist: bool = False) -> Detection:
         with self._lock:
-            return lang.lingua_detect(languages, low_accuracy, preload, text)
+            return lang.lingua_detect(languages, low_accuracy, preload, text, shortlist)
 
     def warm(self, backend: str) -> None:
         """Start loading, in the background, the models that the lingua parts of `backend` load for a
-        short Latin-script text; a text sent meanwhile waits for them."""
+        short Latin-script text; a text sent meanwhile waits for them. A shortlist warms nothing (what
+        it loads depends on each text's candidates)."""
         parts = lang.lingua_parts(lang.make_backend(backend))
         threading.Thread(target=lambda: [self.detect(p.languages, p.low_accuracy, p.preload, WARM_TEXT) for p in parts],
                          daemon=True).start()

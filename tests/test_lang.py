@@ -1,5 +1,6 @@
 """Language tagging: determinism, texts without letters, mixed documents, each backend on clear
-sentences, and the fastText backend with the network unreachable (the real bundled model)."""
+sentences, the fastText backend with the network unreachable (the real bundled model), and lingua
+choosing among fastText's first languages within a budget of loaded models (the real lingua)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ from hypothesis import strategies as st
 from cleaner import lang, linguaserver
 from cleaner.lang import (
     CASCADE_THRESHOLD,
+    LINGUA_BUDGET,
     Cascade,
+    FastTextBackend,
     LangResult,
+    LinguaBackend,
+    LinguaShortlist,
     Router,
     bundled_fasttext_model,
     lingua_parts,
@@ -131,7 +136,7 @@ def test_make_backend_names_and_errors():
     assert isinstance(router, Router) and router.max_letters == 30
     from cleaner.lang import DEFAULT_BACKEND
 
-    assert make_backend(DEFAULT_BACKEND).name == "fasttext>lingua@0.5/40"
+    assert make_backend(DEFAULT_BACKEND).name == "fasttext>lingua~5@0.5/40"
     with pytest.raises(ValueError, match="unknown language backend 'cld3'"):
         make_backend("cld3")
     with pytest.raises(ValueError, match="does not know the language code"):
@@ -163,6 +168,12 @@ def test_fasttext_works_with_the_network_unreachable(monkeypatch, tmp_path):
     assert list(tmp_path.iterdir()) == []  # nothing written to a model cache either
 
 
+def _rounded(detections):
+    """Detections with scores to 9 places: lingua's confidences can differ in their last bits from one
+    detector or process to another."""
+    return [(code, score and round(score, 9)) for code, score in detections]
+
+
 def test_a_pool_shares_one_lingua_server():
     """A worker connected to the pool's lingua server (warming up as it is asked) gets lingua's own
     answers and never builds a detector (never loads lingua's models) itself."""
@@ -179,18 +190,124 @@ def test_a_pool_shares_one_lingua_server():
         lang.use_lingua(None)
         server.shutdown()
     here = [backend.detect(w) for w in words]
-    # lingua's confidences can differ in the last bits from one process to another (the Tagger rounds
-    # scores to 4 places), so scores are compared to 9 places
-    assert [(code, score and round(score, 9)) for code, score in served] == \
-        [(code, score and round(score, 9)) for code, score in here]
+    assert _rounded(served) == _rounded(here)  # the Tagger rounds scores to 4 places
     assert lang._lingua_detector.cache_info().currsize == 1
     assert served[0][0] == "fr" and served[6][0] == "ar" and served[7] == (None, None)
+
+
+def test_a_pool_server_answers_shortlists_as_this_process_does():
+    """Through a pool's lingua server (warmed for a shortlist cascade: nothing to load) the answers
+    are the ones this process gives in another order; the worker loads no lingua model itself."""
+    words = ["condamné", "poisson", "رجال", "merci", "tard", "gato", "123"]  # all but gato reach lingua
+    backend = make_backend("fasttext>lingua~5")
+    ctx = get_context("spawn")
+    server = linguaserver.start(ctx, warm=backend.name)
+    held = set(lang._held)
+    try:
+        linguaserver.connect(server.address, bytes(ctx.current_process().authkey))
+        served = [backend.detect(w) for w in words]
+        assert lang._held == held
+    finally:
+        lang.use_lingua(None)
+        server.shutdown()
+    here = [backend.detect(w) for w in reversed(words)][::-1]
+    assert _rounded(served) == _rounded(here)
+    assert lang._held != held and [code for code, _ in served][:3] == ["fr", "fr", "ar"]
 
 
 def test_lingua_parts_are_found_inside_cascades_and_routers():
     parts = lingua_parts(make_backend(f"fasttext>lingua:{EIGHT}|lingua-low>langdetect"))
     assert [p.name for p in parts] == [f"lingua:{EIGHT}", "lingua-low"]
     assert lingua_parts(make_backend("fasttext>langdetect")) == []
+    assert lingua_parts(make_backend("fasttext>lingua~5")) == []  # nothing for a server to warm
+
+
+def test_shortlist_names_and_errors():
+    cascade = make_backend("fasttext>lingua~5")
+    assert isinstance(cascade.second, LinguaShortlist) and cascade.second.top == 5
+    assert cascade.name == "fasttext>lingua~5@0.5/40"
+    low = make_backend("fasttext>lingua-low~3@0.8/60")
+    assert (low.second.top, low.second.low_accuracy, low.threshold, low.max_letters) == (3, True, 0.8, 60)
+    assert make_backend(low.name).name == low.name
+    for name, message in [
+        ("lingua~5", "'~k' (lingua among the k languages the backend before it ranks first) ends a cascade"),
+        ("lingua~5|fasttext", "ends a cascade"),
+        ("fasttext>lingua:fr,en~3", "ends a cascade"),
+        ("fasttext>lingua~x", "ends a cascade"),
+        ("fasttext>lingua~1", f"chooses among k = 2 to {LINGUA_BUDGET} (LINGUA_BUDGET) candidates, got 1"),
+        (f"fasttext>lingua~{LINGUA_BUDGET + 1}", "chooses among k = 2 to"),
+        ("langdetect>lingua~5", "and langdetect ranks none: use fasttext"),
+        ("fasttext|langdetect>lingua~5", "ranks none"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            make_backend(name)
+
+
+def test_shortlist_candidates_are_the_first_distinct_languages_lingua_knows():
+    assert LinguaShortlist(3).candidates(["mzn", "fr", "als", "fr", "ceb", "it", "en", "de"]) == ("fr", "it", "en")
+    ranked = FastTextBackend().ranked("رجال")  # Arabic "men": fastText says Mazanderani, unsure
+    assert ranked[0] == "mzn" and FastTextBackend().detect("رجال")[0] == "mzn"
+    assert ranked.count("ar") == 2 and "arz" not in ranked  # fastText's `ar` and `arz`, both in ISO 639-1
+    assert LinguaShortlist(5).candidates(ranked) == ("ar", "ur", "vi", "fa", "en")
+    assert make_backend("fasttext>lingua~5").detect("رجال")[0] == "ar"
+    assert LinguaShortlist(5).among("merci", ["fr", "als", "mzn"]) == (None, None)  # one candidate: no choice
+    assert LinguaShortlist(5).among("123 !", ["fr", "en"]) == (None, None)
+
+
+def test_a_shortlist_cascade_gives_lingua_among_those_candidates():
+    word = "condamné"  # French; fastText's best guess is Czech, at 0.22
+    assert FastTextBackend().detect(word)[0] == "cs"
+    five, three = make_backend("fasttext>lingua~5"), make_backend("fasttext>lingua~3")
+    candidates = five.second.candidates(FastTextBackend().ranked(word))
+    assert candidates == ("cs", "sk", "ca", "fr", "hu")
+    assert five.detect(word)[0] == "fr"
+    assert _rounded([five.detect(word)]) == _rounded([LinguaBackend(candidates).detect(word)])
+    assert three.detect(word)[0] in ("cs", "sk", "ca")  # French is not among its three: lingua cannot answer it
+
+
+SHORTLISTS = [  # short texts and candidate sets over 19 languages, far more than the budget below holds
+    ("condamné", ("cs", "sk", "ca", "fr")), ("poisson", ("pt", "fi", "en", "fr")), ("gato", ("it", "es", "pt")),
+    ("Haus", ("de", "nl", "en")), ("tack så mycket", ("sv", "da", "nb")), ("mulțumesc", ("ro", "it", "es")),
+    ("dziękuję", ("pl", "cs", "hr")), ("köszönöm", ("hu", "fi", "tr")),
+]
+
+
+def test_shortlists_hold_at_most_the_budget_and_answers_do_not_depend_on_what_is_loaded(monkeypatch):
+    """The real lingua, with a budget of 4 languages: every call, in another order after unloading
+    everything, gives the answer of a detector of exactly its candidates."""
+    monkeypatch.setattr(lang, "LINGUA_BUDGET", 4)
+
+    def run(order):
+        out = {}
+        for i in order:
+            text, candidates = SHORTLISTS[i]
+            out[i] = lang.lingua_detect(candidates, False, False, text, True)
+            assert set(candidates) <= lang._held and len(lang._held) <= 4
+        return [out[i] for i in range(len(SHORTLISTS))]
+
+    forward = run(range(len(SHORTLISTS)))
+    assert lang._held == set(SHORTLISTS[-1][1])  # the last call needed new languages: all others were unloaded
+    lang._lingua_detector(None, False, False).unload_language_models()
+    lang._held.clear()
+    shuffled = run([3, 0, 6, 1, 7, 2, 5, 4])
+    alone = [LinguaBackend(candidates).detect(text) for text, candidates in SHORTLISTS]
+    assert _rounded(forward) == _rounded(shuffled) == _rounded(alone)
+    assert [code for code, _ in forward] == ["fr", "fr", "it", "de", "sv", "ro", "pl", "hu"]
+
+
+def test_the_budget_bounds_the_memory_lingua_holds():
+    """In a fresh process, 24 Latin-script languages asked two at a time for a short text: with a
+    budget of 2, unloading frees what the next ones reuse; with 24, all their models stay. (The peak
+    is the process's own VmHWM: `ru_maxrss` would start from this test process's peak.)"""
+    code = ("import re, sys; from cleaner import lang; lang.LINGUA_BUDGET = int(sys.argv[1]); "
+            "peak = lambda: int(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) / 1024; "
+            "lang._lingua_detector(None, False, False); start = peak(); "
+            "codes = 'fr en es pt it de nl sv da nb pl cs sk hr sl hu fi et lt lv ro tr id ca'.split(); "
+            "[lang.lingua_detect(tuple(codes[i:i + 2]), False, False, 'le chat internationalisation', True) "
+            "for i in range(0, 24, 2)]; print(peak() - start)")
+    bounded, unbounded = (float(subprocess.run([sys.executable, "-c", code, budget], capture_output=True,
+                                               text=True, check=True).stdout) for budget in ("2", "24"))
+    assert unbounded > 400 and bounded < unbounded / 3, (bounded, unbounded)  # MB the peak RSS grew by
 
 
 _TEXT = st.text(st.sampled_from("aé Z9_\n\t\u00a0\u2009\u3000.,'ß٣ﻻ一\x1c-"), max_size=300) | st.text(max_size=300)
