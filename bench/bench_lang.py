@@ -489,16 +489,17 @@ def main() -> None:
         "under 40 letters (a whole document that short: the tagger's chunks are 40+ letters) that fastText "
         "scores under 0.5 goes to lingua, which chooses only among the first 5 languages of fastText's ranking "
         "that it knows. Its memory is bounded: the process holds at most 8 languages' models (`LINGUA_BUDGET`), "
-        "~380 MB peak here against ~1 GB for `fasttext>lingua`, whose unrestricted lingua loads every "
-        "Latin-script language for one short text. The price is CPU on short texts: models are loaded again "
-        "after each unloading, ~0.4 s a lingua call on these sets (`words/s`) against ~1 ms once the "
-        "unrestricted lingua has loaded (~7 s). It is at or above the best single unrestricted backend on "
-        "every set but sentences, where, like `fasttext>lingua`, it is one item of 240 under lingua alone; "
-        "against `fasttext>lingua` it is better on single words and the faker lists and 2 word pairs of 480 "
-        "behind. `~8` is more accurate still but loads its 8 languages at nearly every call (~0.9 s) and "
-        "peaks higher; `~3` is cheaper and weaker. On the 300 news documents lingua was not called once, so "
-        "docs/s is fastText's; `fasttext` alone needs no lingua at all (same accuracy on sentences and "
-        "documents, weaker on short texts).",
+        "~400 MB peak here against ~1.1 GB for `fasttext>lingua`, whose unrestricted lingua loads every "
+        "Latin-script language for one short text. The price is CPU on short texts: the models are loaded "
+        "again after each unloading, ~0.45 s of CPU a lingua call against ~1 ms once the unrestricted lingua "
+        "has loaded (~7 s), hence 7 single words a second against 626. It is at or above the best single "
+        "unrestricted backend on every set but sentences, where, like `fasttext>lingua`, it is one item of "
+        "240 under lingua alone; against `fasttext>lingua` it is better on single words and the faker lists "
+        "and 2 word pairs of 480 behind. `~8` is more accurate still but loads its 8 languages at nearly every "
+        "call (~0.9 s) and peaks higher; `~3` is cheaper and weaker. On the 300 news documents lingua was not "
+        "called once, so docs/s is fastText's (between the fastText-first rows capped at 40 letters, the "
+        "differences are the machine's); `fasttext` alone needs no lingua at all (same accuracy on sentences "
+        "and documents, weaker on short texts).",
         "",
         "<details><summary>Accuracy per language</summary>",
         "",

@@ -217,9 +217,9 @@ class FastTextBackend:
 
 LINGUA_BUDGET = 8
 """Most languages whose models lingua holds at once, for shortlists (`lingua~k`), in the process that
-runs it. Measured on bench/bench_lang.py's short texts with `fasttext>lingua~5`: 8 languages held
-peak at ~320 MB over fastText alone, with ~0.43 s of CPU per lingua call (models loaded again after
-the unloads); 12 at ~410 MB and 0.30 s; 16 at ~460 MB and 0.22 s; lingua unbounded, ~970 MB."""
+runs it. Tagging bench/bench_lang.py's short texts with `fasttext>lingua~5` (fastText alone: 77 MB),
+the process peaked at 393 MB with 8, at ~0.43 s of CPU a lingua call (models loaded again after the
+unloads); 483 MB and 0.30 s with 12; 541 MB and 0.22 s with 16; ~1 GB with lingua unbounded."""
 
 
 @lru_cache(maxsize=1)
