@@ -218,8 +218,11 @@ def build_corpus(src: Path, n: int, seed: int, dup_share: float) -> tuple[Path, 
 # ---------------------------------------------------------------------------------- measurement
 
 
-def _tree_sample(root: int, cpu: dict[int, float]) -> int:
-    """Summed VmRSS (kB) of `root` and its descendants; records each one's CPU seconds so far in `cpu`."""
+def _tree_sample(root: int, cpu: dict[int, float]) -> tuple[int, int]:
+    """Summed VmRSS and summed PSS (kB) of `root` and its descendants; records each one's CPU seconds so
+    far in `cpu`. RSS counts a page shared by several processes (a library's code, say) in each of
+    them; PSS (proportional set size, /proc/PID/smaps_rollup) splits it among them, so the PSS sum is
+    the memory the tree really takes."""
     children: dict[int, list[int]] = defaultdict(list)
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -229,7 +232,7 @@ def _tree_sample(root: int, cpu: dict[int, float]) -> int:
                 children[int(st[1])].append(int(d))
             except (OSError, IndexError, ValueError):
                 pass
-    total, stack = 0, [root]
+    total, pss, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, ()))
@@ -242,9 +245,14 @@ def _tree_sample(root: int, cpu: dict[int, float]) -> int:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
                         break
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                        break
         except (OSError, IndexError, ValueError):
             pass
-    return total
+    return total, pss
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -261,13 +269,14 @@ def run_measured(cmd: list[str], log: Path, timeout: float, cwd: Path | None = N
     with log.open("w") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=env, start_new_session=True)
-        peak = [0]
+        peak = [0, 0]
         cpu: dict[int, float] = {}
         done = threading.Event()
 
         def sample() -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], _tree_sample(proc.pid, cpu))
+                rss, pss = _tree_sample(proc.pid, cpu)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
                 done.wait(0.2)
 
         th = threading.Thread(target=sample, daemon=True)
@@ -288,7 +297,7 @@ def run_measured(cmd: list[str], log: Path, timeout: float, cwd: Path | None = N
     # rusage misses processes nobody waited for (a forkserver's workers); the samples miss a process's last 0.2 s
     tree_cpu = max(ru.ru_utime + ru.ru_stime, sum(cpu.values()))
     return {"rc": proc.returncode, "seconds": seconds, "cpu_seconds": tree_cpu,
-            "maxrss_mb": maxrss_kb / 1024, "tree_rss_mb": peak[0] / 1024}
+            "maxrss_mb": maxrss_kb / 1024, "tree_rss_mb": peak[0] / 1024, "tree_pss_mb": peak[1] / 1024}
 
 
 def tail(log: Path, n: int = 3) -> str:
@@ -524,14 +533,15 @@ def main() -> None:
             if "error" not in res:
                 res.update(score(res.pop("verdicts"), group, expected, sizes))
                 print(f"  {res['seconds']:.1f} s, {meta['docs'] / res['seconds']:.0f} docs/s, "
-                      f"peak RSS {res['maxrss_mb']:.0f} MB (tree {res['tree_rss_mb']:.0f} MB), "
+                      f"peak RSS {res['maxrss_mb']:.0f} MB (tree {res['tree_rss_mb']:.0f} MB, PSS {res['tree_pss_mb']:.0f} MB), "
                       f"P {res['precision']:.4f} R {res['recall']:.4f}", flush=True)
             else:
                 print(f"  not run: {res['error']}", flush=True)
             results[peer] = res
 
-    rows = ["| tool | docs/s | MB/s | peak RSS, largest process (MB) | peak RSS, process tree (MB) | flagged | precision | recall |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| tool | docs/s | MB/s | peak RSS, largest process (MB) | peak RSS, process tree (MB) | peak PSS, process tree (MB) "
+            "| flagged | precision | recall |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     notes = []
     for peer in peers:
         r = results[peer]
@@ -539,7 +549,7 @@ def main() -> None:
             notes.append(f"- `{peer}`: not run: {r['error']}")
             continue
         rows.append(f"| `{peer}` | {meta['docs'] / r['seconds']:,.0f} | {meta['text_mb'] / r['seconds']:.2f} | "
-                    f"{r['maxrss_mb']:,.0f} | {r['tree_rss_mb']:,.0f} | {r['flagged']:,} | "
+                    f"{r['maxrss_mb']:,.0f} | {r['tree_rss_mb']:,.0f} | {r['tree_pss_mb']:,.0f} | {r['flagged']:,} | "
                     f"{fmt(r['precision'], '.4f')} | {fmt(r['recall'], '.4f')} |")
         if r.get("other_rejects"):
             notes.append(f"- `{peer}` also rejected (not duplicates): {r['other_rejects']}")
@@ -563,7 +573,8 @@ punctuation changed (edit counts {meta['edits']}). Expected duplicate verdicts: 
 
 Each tool runs in a child process on the same JSONL file: wall time includes reading it and writing its
 output (`cleaner` also cleans and tags language). Peak RSS: the largest single process (rusage, via `/usr/bin/time -f %M`) and
-the summed tree sampled every 0.2 s. A verdict is correct when the removed document and its match belong to
+the summed tree sampled every 0.2 s; peak PSS: the tree's summed proportional set size, sampled with it (a page
+shared by several processes, such as a library's code, counts once in PSS and once per process in RSS). A verdict is correct when the removed document and its match belong to
 the same injected group; for tools that do not report the match (datatrove, text-dedup), when it belongs to
 an injected group, at most size - 1 per group. `datasketch` is a plain `MinHashLSH` loop on the raw text
 (num_perm 128, threshold 0.5, 3-word shingles, insert when no candidate).
