@@ -182,8 +182,9 @@ def _band_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | None = None, add: bool = True,
                 max_pair_members: int = 50) -> BatchResult:
-    """Deduplicate `items` (Item, (id, text[, length[, published]]) tuples or mappings) against
-    `index`, then add the kept ones to it (unless `add=False`). See the module docstring."""
+    """Deduplicate `items` (Item, (id, text[, length[, published]]) tuples or mappings, or a batch
+    already signed as columns, `Signed`) against `index`, then add the kept ones to it (unless
+    `add=False`). See the module docstring."""
     params = index.params
     signer = signer or Signer(params)
     if signer.params != params:
