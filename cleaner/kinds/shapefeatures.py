@@ -17,7 +17,6 @@ import numpy as np
 import regex
 from lingua import Language
 
-from ..libc import release_memory
 from ..text import SENTENCE_BREAK, ends_sentence
 
 WORD = re.compile(r"\w+")
@@ -110,8 +109,9 @@ _hash = hash
 class _Stopwords:
     """Every stopword of justext's 100 lists and the names of the lists that hold it, packed: the
     words sorted by `hash()` in one array, their text in one string to confirm a match (so no answer
-    rests on a hash), and per word an entry in the table of distinct name tuples. About 7 MB, where a
-    dict of the 154,000 words took 35 MB in every process that reads a shape. A lookup costs ~0.4 us a
+    rests on a hash), and per word an entry in the table of distinct name tuples. A process holds ~21 MB
+    more once it is built (its build peaks at +28), where the 100 sets and a dict of their 154,000 words
+    held ~40 MB (peak +41) in every process that reads a shape. A lookup costs ~0.4 us a
     token (ten times a dict's), so only the guesses across all lists use it (`best_stoplist`,
     `stoplist_for`); a line's own list is a set (`stoplist_words`)."""
 
@@ -123,9 +123,7 @@ class _Stopwords:
         table: dict[tuple[str, ...], int] = {}
         self._group = np.fromiter((table.setdefault(held[w], len(table)) for w in words), dtype=np.int32,
                                   count=len(words))
-        # the distinct sets of names, as one string too: nothing small outlives the build
-        self._group_starts = np.cumsum([0] + [len(" ".join(names)) + 1 for names in table], dtype=np.int64)
-        self._groups = "\n".join(" ".join(names) for names in table)
+        self._names = tuple(table)
 
     def lookup(self, tokens: list[str]) -> list[tuple[str, ...]]:
         """For each token, the names of the lists that hold it, in name order (empty when none does)."""
@@ -138,7 +136,7 @@ class _Stopwords:
         at = at[found]
         for k, i, start, end in zip(found.tolist(), at.tolist(), self._starts[at].tolist(), self._starts[at + 1].tolist()):
             if self._text[start : end - 1] == tokens[k]:
-                out[k] = self._names(int(self._group[i]))
+                out[k] = self._names[self._group[i]]
             else:  # another word with the same hash: look at the others that have it
                 out[k] = self._collided(tokens[k], i)
         return out
@@ -147,13 +145,9 @@ class _Stopwords:
         key = self._hashes[i]
         while i < len(self._hashes) and self._hashes[i] == key:
             if self._text[self._starts[i] : self._starts[i + 1] - 1] == token:
-                return self._names(int(self._group[i]))
+                return self._names[self._group[i]]
             i += 1
         return ()
-
-    @lru_cache(maxsize=4096)  # noqa: B019 - one index per process, kept for its life
-    def _names(self, group: int) -> tuple[str, ...]:
-        return tuple(self._groups[self._group_starts[group] : self._group_starts[group + 1] - 1].split(" "))
 
 
 @lru_cache(maxsize=1)
@@ -167,10 +161,7 @@ def _index() -> _Stopwords:
         for word in justext.get_stoplist(name):
             names = held.get(word, ()) + (name,)
             held[word] = shared.setdefault(names, names)
-    index = _Stopwords(held)
-    del held
-    release_memory()  # the build's ~25 MB of words and sets are garbage now: give them back
-    return index
+    return _Stopwords(held)
 
 
 @cache
