@@ -18,7 +18,7 @@ tree (main process plus workers). Scenarios (`--scenarios`, all by default):
   command again: the cost of resuming is the two parts against one uninterrupted run, and the outputs
   must be byte-identical to it.
 
-Memory that grows with N is the dedup stage's signatures (about 600 bytes per cleaned document, held by
+Memory that grows with N is the dedup stage's columns (about 1.5 kB per cleaned document, held by
 the main process) and the index; everything else should not.
 
     python bench/bench_run_scale.py [--sizes 10000,100000] [--workers 2] [--scenarios scale,workers,...]
@@ -214,10 +214,11 @@ def main() -> None:
             f"The first N documents of the peers corpus (`bench_dedup_peers.py`); {os.cpu_count()} cores; "
             f"MB are of the UTF-8 texts (of the HTML for the WARC of pages). CPU ms/doc is the whole process tree's "
             f"user+system time per document.\n\n" + "\n".join(table) + "\n\n" + "\n".join(notes) + "\n\n"
-            "Peak RSS of the tree counts the main process and every worker (each loads the rule packs and the "
-            "fastText model, ~130 MB) and the pool's lingua server (lingua, ~1 GB, loads there once a text under "
-            "40 letters leaves fastText unsure, which 3 of the first 10,000 documents of this corpus do). What grows with N is "
-            "the dedup stage's signatures (about 600 bytes per cleaned document) and the index.")
+            "Peak RSS of the tree counts the main process and every worker (each holds the rule packs, the "
+            "stoplists and fastText, ~140-150 MB) and, with a lingua backend, the pool's lingua server (with the "
+            "default `fasttext>lingua~5`, at most 8 languages' models, ~350 MB; it starts once a short text leaves "
+            "fastText unsure). What grows with N is the dedup stage's columns (signatures, band keys and the "
+            "keep policy's, about 1.5 kB per cleaned document, in the main process) and the index.")
     print(body)
     if not args.no_write:
         write_section("run-scale", body)
