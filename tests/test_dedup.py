@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.dedup.cluster import _band_pairs
-from cleaner.dedup.signature import band_keys_matrix
+from cleaner.dedup.signature import band_keys, band_keys_matrix
 from cleaner.dedup import (
     DedupIndex, DedupParams, Deduplicator, IndexMismatchError, Item, Signed, Signer, dedup_batch, estimate_jaccard,
     exact_hash, jaccard, normalise, shingles,
@@ -239,11 +239,26 @@ def test_signatures_match_datasketch(articles):
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 60), st.integers(1, 6), st.integers(1, 80), st.randoms(use_true_random=False))
 def test_band_pairs_are_exactly_the_rows_sharing_a_key(n, bands, values, rnd):
-    """The vectorised pairing gives every pair of rows with a common key (in any band), once, i < j."""
+    """The vectorised pairing gives every pair of the given rows (taken in any order) with a common
+    key in the same band, once, as (earlier, later) in the order given."""
     keys = np.array([[rnd.randrange(values) for _ in range(bands)] for _ in range(n)], dtype=np.int64).reshape(n, bands)
-    a, b = _band_pairs(keys)
-    expected = sorted((i, j) for i in range(n) for j in range(i + 1, n) if set(keys[i].tolist()) & set(keys[j].tolist()))
+    rows = rnd.sample(range(n), rnd.randint(0, n))
+    a, b = _band_pairs(keys, np.array(rows, dtype=np.int64))
+    expected = [(rows[p], rows[q]) for p in range(len(rows)) for q in range(p + 1, len(rows))
+                if (keys[rows[p]] == keys[rows[q]]).any()]
     assert list(zip(a.tolist(), b.tolist())) == expected
+
+
+def test_band_keys_are_the_same_computed_in_blocks():
+    """`band_keys_matrix` works a block of signatures at a time (its 64-bit copies stay small): the keys
+    do not depend on the block size, across the blocks' edges, and one signature gives its own row."""
+    sigs = np.random.default_rng(7).integers(0, 2**32, size=(23, 128), dtype=np.uint32)
+    whole = band_keys_matrix(sigs, 25, 5)
+    assert whole.shape == (23, 25) and whole.dtype == np.int64
+    assert len({tuple(row) for row in whole.tolist()}) == 23
+    for block in (1, 4, 22, 23, 100):
+        assert (band_keys_matrix(sigs, 25, 5, block=block) == whole).all()
+    assert band_keys(sigs[5], 25, 5) == whole[5].tolist()
 
 
 def test_band_keys_given_or_computed_by_the_index_are_the_same_rows(tmp_path, articles):

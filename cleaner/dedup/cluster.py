@@ -62,7 +62,7 @@ class Item:
     signed: tuple[int, np.ndarray | None] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     id: str
     status: Status
@@ -152,32 +152,33 @@ def _signed(items: Iterable[Any], signer: Signer) -> Signed:
                   [it.published for it in batch], [e for e, _ in signed], sigs, has_sig)
 
 
-def _verify_pairs(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 50_000) -> np.ndarray:
+def _verify_pairs(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 8_192) -> np.ndarray:
     out = np.empty(len(a), dtype=np.float64)
     for s in range(0, len(a), chunk):
         out[s : s + chunk] = (sigs[a[s : s + chunk]] == sigs[b[s : s + chunk]]).mean(axis=1)
     return out
 
 
-def _band_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i < j) of rows of `keys` (n x bands) that share at least one key."""
-    n, bands = keys.shape
-    if n < 2:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    flat = keys.ravel()
-    owner = np.repeat(np.arange(n, dtype=np.int64), bands)
-    order = np.argsort(flat, kind="stable")
-    fs, fo = flat[order], owner[order]
-    starts = np.flatnonzero(np.r_[True, fs[1:] != fs[:-1]])
-    sizes = np.diff(np.r_[starts, len(fs)])
+def _band_pairs(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) of `rows` (numbers of rows of `keys`, n x bands) that share a key in some band.
+
+    One band at a time (a key hashes its band's number in), so the working arrays are a column long."""
+    n = len(rows)
     codes = [np.empty(0, np.int64)]
-    for size in np.unique(sizes[sizes > 1]).tolist():  # buckets of one size at once: no loop over buckets
-        members = fo[starts[sizes == size][:, None] + np.arange(size)]  # one row per bucket
-        ii, jj = np.triu_indices(size, 1)
-        a, b = members[:, ii].ravel(), members[:, jj].ravel()
-        codes.append((np.minimum(a, b) * n + np.maximum(a, b))[a != b])
+    for band in range(keys.shape[1] if n > 1 else 0):
+        order = np.argsort(keys[rows, band], kind="stable")
+        sorted_keys = keys[rows[order], band]
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        for size in np.unique(sizes[sizes > 1]).tolist():  # buckets of one size at once: no loop over buckets
+            members = order[starts[sizes == size][:, None] + np.arange(size)]  # one row per bucket
+            ii, jj = np.triu_indices(size, 1)
+            a, b = members[:, ii].ravel(), members[:, jj].ravel()
+            codes.append(np.minimum(a, b) * n + np.maximum(a, b))
+        if len(codes) > 64:  # keep the pairs found so far as one array
+            codes = [np.unique(np.concatenate(codes))]
     code = np.unique(np.concatenate(codes))
-    return code // n, code % n
+    return rows[code // n], rows[code % n]
 
 
 def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | None = None, add: bool = True,
@@ -244,26 +245,24 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
             else:  # no shingles (empty text): only exact matching applies
                 decisions[i] = Decision(ids[i], "kept", cluster=ids[i])
         # 5a. verified neighbours in the index
-        neighbours: dict[int, list[tuple[float, int, str]]] = {i: [] for i in near}  # (sim, tie, id)
+        neighbours: dict[int, list[tuple[float, int, str]]] = {}  # (sim, tie, id), for items that have any
         for i in near if looked_up else ():
             for doc in index.candidates(keys[i].tolist()):
                 sim = estimate_jaccard(sigs[i], doc.signature)
                 if sim >= threshold:
                     index_docs[doc.id] = doc
-                    neighbours[i].append((sim, -1, doc.id))
+                    neighbours.setdefault(i, []).append((sim, -1, doc.id))
         # 5b. verified neighbours within the batch (better-ranked side only)
-        near_arr = np.array(near, dtype=np.int64)
-        if len(near_arr) > 1:
-            a, b = _band_pairs(keys[near_arr])
-            a, b = near_arr[a], near_arr[b]
+        a, b = _band_pairs(keys, np.array(near, dtype=np.int64))
+        if len(a):
             sims = _verify_pairs(sigs, a, b)
             for x, y, sim in zip(a[sims >= threshold].tolist(), b[sims >= threshold].tolist(), sims[sims >= threshold].tolist()):
                 hi, lo = (x, y) if rank[x] < rank[y] else (y, x)
-                neighbours[lo].append((sim, rank[hi], hi))
+                neighbours.setdefault(lo, []).append((sim, rank[hi], hi))
         # 5c. greedy in rank order
         for i in near:  # `near` is in rank order
             best = None
-            for sim, tie, other in neighbours[i]:
+            for sim, tie, other in neighbours.get(i, ()):
                 if tie >= 0 and not decisions[other].kept:
                     continue
                 key = (-sim, tie)

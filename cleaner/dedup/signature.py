@@ -217,17 +217,20 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(33))
 
 
-def band_keys_matrix(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """Band keys of many signatures at once: an (n, bands) int64 array."""
-    sig = np.asarray(signatures, dtype=np.uint64).reshape(-1, signatures.shape[-1])[:, : bands * rows]
-    sig = sig.reshape(len(sig), bands, rows)
-    with np.errstate(over="ignore"):
-        h = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MULT[0], (len(sig), bands)).copy()
-        for j in range(rows):
-            h = (h ^ sig[:, :, j]) * _MULT[(j + 1) % len(_MULT)]
-            h = h ^ (h >> np.uint64(29))
-        h = _fmix64(h)
-    return h.view(np.int64)
+def band_keys_matrix(signatures: np.ndarray, bands: int, rows: int, block: int = 8_192) -> np.ndarray:
+    """Band keys of many signatures at once: an (n, bands) int64 array (computed `block` signatures at
+    a time, so that the 64-bit working copies stay small whatever n)."""
+    signatures = np.asarray(signatures).reshape(-1, signatures.shape[-1])
+    out = np.empty((len(signatures), bands), dtype=np.int64)
+    for start in range(0, len(signatures), block):
+        sig = signatures[start : start + block, : bands * rows].astype(np.uint64).reshape(-1, bands, rows)
+        with np.errstate(over="ignore"):
+            h = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MULT[0], (len(sig), bands)).copy()
+            for j in range(rows):
+                h = (h ^ sig[:, :, j]) * _MULT[(j + 1) % len(_MULT)]
+                h = h ^ (h >> np.uint64(29))
+            out[start : start + block] = _fmix64(h).view(np.int64)
+    return out
 
 
 def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
