@@ -69,8 +69,8 @@ def estimate(n: int, mb: float, m: dict, target: int = 100_000_000) -> str:
         f"as measured):\n\n" + "\n".join(rows) + "\n\n"
         f"Input: about {input_gb:,.0f} GB of JSONL, {splits:,} splits with `--split-mb 256`. Memory: a worker holds "
         f"the rule packs and the language models ({min(m['worker_peak_rss_mb']):,.0f}–"
-        f"{max(m['worker_peak_rss_mb']):,.0f} MB peak here, where lingua loaded for short texts; about 250 MB with "
-        f"fastText alone), one split's rows in flight while preparing, and one bucket while reducing: {target * shuffle_per_doc / 1e9:,.0f} GB of "
+        f"{max(m['worker_peak_rss_mb']):,.0f} MB peak here, where lingua loaded for short texts), "
+        f"one split's rows in flight while preparing, and one bucket while reducing: {target * shuffle_per_doc / 1e9:,.0f} GB of "
         f"(key, node) rows in all, {bucket_mb:,.0f} MB in each of the engine's {MAX_BUCKETS} buckets (at most), plus the "
         f"sort's copies; 3–4 GiB a worker is enough. The client holds the candidate edges and the verdicts of the "
         f"documents in components, no signature: estimated (not measured apart) at a few hundred bytes per such "
@@ -136,12 +136,14 @@ def render(args: argparse.Namespace, mb: float, ml: dict, md: dict, metrics: dic
              (f"| dask, 2-worker LocalCluster | {md['seconds']:.0f} | {n / md['seconds']:.0f} | "
               f"{', '.join(f'{x:,.0f}' for x in metrics['worker_peak_rss_mb'])} | {metrics['client_peak_rss_mb']:,.0f} | "
               f"{md['tree_rss_mb']:.0f} | {metrics['shuffle_bytes'] / 1e6:.1f} MB |")]
+    busy = ("about the runs' own load" if max(ml["load"], md["load"]) <= (os.cpu_count() or 1) + 0.5 else
+            "the machine had other work, so the figures are slower than on an idle machine, and the two runs may "
+            "not have seen the same load")
     stages = ", ".join(f"{k[:-2]} {v:.1f} s" for k, v in metrics.items() if k.endswith("_s"))
     body = (f"## Dask engine against the local engine (`python bench/bench_dask.py --docs {n} --split-mb {args.split_mb:g}`)\n\n"
             f"The first {n:,} documents of the peers corpus ({mb:.0f} MB of JSONL, one file), {os.cpu_count()} cores "
-            f"shared with other jobs (5-minute load average {ml['load']:.1f} at the end of the local run, "
-            f"{md['load']:.1f} at the end of the Dask run: the figures are slower than on an idle machine, and the "
-            f"two runs did not see the same load). Same answer: {'yes, byte-identical corpus, raw, rejects, clusters and report' if same else '**NO**'}.\n\n"
+            f"(5-minute load average {ml['load']:.1f} at the end of the local run, {md['load']:.1f} at the end of the "
+            f"Dask run: {busy}). Same answer: {'yes, byte-identical corpus, raw, rejects, clusters and report' if same else '**NO**'}.\n\n"
             + "\n".join(table) + "\n\n"
             f"Dask stages: {stages} (dedup = decide, which includes the shuffle, + index add + mirror refresh; "
             f"{metrics['splits']} splits, {metrics['components']:,} candidate components, "
