@@ -23,7 +23,7 @@ import zstandard
 
 from .boilerplate import LineCounts
 from .closing import Closing
-from .dedup.cluster import Cluster, Decision, Signed
+from .dedup.cluster import Cluster, Decision, Signed, repeated
 from .workers import Prepared
 
 STATE_VERSION = 3
@@ -156,7 +156,8 @@ class RunState(Closing):
 
     def dedup_items(self, num_perm: int) -> tuple[list[int], Signed]:
         """Every cleaned record's `seq`, and the records as one signed dedup batch (columns, no text):
-        the signatures go straight into one matrix, with no object per record."""
+        the signatures go straight into one matrix, with no object per record. A record whose id
+        occurs more than once has its stored record and raw blobs as its `tiebreak`."""
         n = self._db.execute("SELECT count(*) FROM docs WHERE rejected = 0").fetchone()[0]
         seqs, ids, lengths, published, exact = [], [], [], [], []
         sigs = np.zeros((n, num_perm), dtype=np.uint32)
@@ -171,7 +172,11 @@ class RunState(Closing):
             if sig is not None:
                 sigs[i] = np.frombuffer(sig, dtype=np.uint32)
                 has_sig[i] = True
-        return seqs, Signed(ids, lengths, published, exact, sigs, has_sig)
+        tiebreak = {}
+        for i in repeated(ids):
+            record, raw = self._db.execute("SELECT record, raw FROM docs WHERE seq = ?", (seqs[i],)).fetchone()
+            tiebreak[i] = record + (raw or b"")
+        return seqs, Signed(ids, lengths, published, exact, sigs, has_sig, tiebreak)
 
     def store_decisions(self, decisions: Iterable[tuple[int, Decision, str]], clusters: Iterable[Cluster]) -> None:
         """Store dedup's verdicts (`seq`, decision, rejection detail) and its clusters, and mark the stage

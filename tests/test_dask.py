@@ -34,13 +34,15 @@ def scheduler():
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory) -> dict[str, Path]:
-    """News in two files, split into a first and a second batch: planted near and exact copies, a
-    repeated id, records without an id (ids from line numbers), a broken line, and a gzip file."""
+    """News in two files, split into a first and a second batch: planted near and exact copies,
+    repeated ids (one a copy that differs only in its title), records without an id (ids from line
+    numbers), a broken line, and a gzip file."""
     rows = masakhanews(("fra", "eng", "hau"), 100)
     for k, record in enumerate(rows[:24]):
         text = record["text"].replace(".", " .", 3) + "\nPartager sur Facebook" if k % 2 else record["text"].upper()
         rows.append({**record, "id": f"copy-{k}", "text": text})
     rows.append({**rows[30], "text": rows[31]["text"]})  # a repeated id, another text
+    rows.append({**rows[32], "title": "Un autre titre"})  # a repeated id that ties on the keep policy
     for record in rows[40:46]:
         rows.append({k: v for k, v in record.items() if k != "id"} | {"text": record["text"] + " Fin."})
     lines = [json.dumps(r, ensure_ascii=False) for r in rows]

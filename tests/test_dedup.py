@@ -121,6 +121,21 @@ def test_output_does_not_depend_on_input_order(articles):
     assert by_id["same-length-a"]["dup_of"] == "same-length-b"
 
 
+def test_copies_of_an_id_that_tie_on_the_keep_policy_are_ordered_by_their_tiebreak():
+    """Two copies of one id with the same length, date and normal form: the one with the smaller
+    `tiebreak` (by default its text) is kept, in either order; a given tiebreak overrides the text."""
+    texts = ["the mayor opened the new bridge on Monday morning", "The Mayor opened the new bridge on Monday morning"]
+    for tiebreak in (None, [b"1", b"2"]):
+        kept = set()
+        for order in ((0, 1), (1, 0)):
+            items = [Item("twin", texts[k], tiebreak=tiebreak[k] if tiebreak else b"") for k in order]
+            result = dedup_batch(items, DedupIndex(":memory:"))
+            assert sorted(d.status for d in result.decisions) == ["kept", "repeated_id"]
+            (pos,) = [p for p, d in zip(result.positions, result.decisions) if d.kept]
+            kept.add(items[pos].text)
+        assert kept == {texts[1] if tiebreak is None else texts[0]}  # b"T" < b"t"; b"1" < b"2"
+
+
 def test_a_batch_given_as_columns_is_decided_as_its_items(articles, tmp_path):
     """A run hands dedup its documents as columns (`Signed`: one signature matrix, no object per
     document); the verdicts, clusters and index are those of the same documents given as items."""

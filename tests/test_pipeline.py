@@ -99,6 +99,32 @@ def test_run_output_does_not_depend_on_input_order(tmp_path):
     assert outputs[0] == outputs[1] == outputs[2]
 
 
+def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_path):
+    """Copies of one id that tie on the whole keep policy (same clean length, date and normal form) are
+    told apart by their stored records: whichever comes first, the same copy is kept, byte for byte,
+    and the same one is rejected, also through the Python API."""
+    text = ("le conseil municipal a voté le budget mardi soir, après un long débat sur les écoles, "
+            "les routes et les transports de la ville.")
+    twins = [{"id": "twin", "text": text}, {"id": "twin", "text": "L" + text[1:]},
+             {"id": "page", "text": SEED["002"], "title": "Premier titre"},
+             {"id": "page", "text": SEED["002"], "title": "Second titre"}]
+    outputs = set()
+    for k, order in enumerate((twins, twins[::-1], [twins[1], twins[2], twins[0], twins[3]])):
+        path = tmp_path / f"in-{k}.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in order), encoding="utf-8")
+        out = tmp_path / f"out-{k}"
+        assert run_cli("run", str(path), "--out", str(out), "--index", str(tmp_path / f"{k}.sqlite"), "-q").returncode == 0
+        outputs.add(tuple((out / name).read_bytes() for name in ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")))
+        with Pipeline(Config.load()) as pipeline:
+            result = pipeline.run(order)
+        kept = sorted((d.id, d.text, d.title) for d in result.kept)
+        assert [r.reason for r in result.rejected] == ["repeated_id", "repeated_id"]
+        outputs.add(tuple(kept))
+    assert len(outputs) == 2  # one set of files and one set of kept documents, whatever the order
+    assert {r["reason"] for r in _records(out / "rejects.jsonl")} == {"repeated_id"}
+    assert len(_records(out / "corpus.jsonl")) == 2
+
+
 def test_persistent_index_across_runs(tmp_path):
     index = tmp_path / "shared.sqlite"
     first = tmp_path / "first"

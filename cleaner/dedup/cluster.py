@@ -4,9 +4,11 @@ Steps (every one independent of input order):
 
 1. Sign every item: exact hash of the normal form, MinHash signature, band keys.
 2. Rank the items by the keep policy: **longest clean text, then earliest `published` (None last;
-   ISO 8601 strings compare in date order), then smallest id** (then exact hash: items that tie on
-   all of these have the same id and normal form, hence the same signature). Documents already in
-   the index outrank every item: they were kept, and emitted, by an earlier batch.
+   ISO 8601 strings compare in date order), then smallest id** (then exact hash; items that tie on
+   all of these are copies of one id with the same normal form, and their `tiebreak` bytes order
+   them: a run's stored record and raw document, an item's text by default, so which copy is kept
+   does not depend on input order either). Documents already in the index outrank every item: they
+   were kept, and emitted, by an earlier batch.
 3. Ids: an item whose id is in the index is `already_indexed` (`dup_of` = its own id; it is never
    emitted twice, whatever its text); an id seen earlier in this batch's ranking is `repeated_id`.
 4. Exact duplicates: items with the same normal form collapse onto the best-ranked one (the
@@ -33,6 +35,7 @@ members (all pairs up to `max_pair_members` members, beyond that each member aga
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
@@ -53,13 +56,15 @@ class Item:
     """One clean document to deduplicate. `length` defaults to `len(text)`.
 
     `signed` is its `Signer.sign` result when computed elsewhere (in a worker process, say); the
-    text is then not needed."""
+    text is then not needed. `tiebreak` orders copies of one id that tie on the whole keep policy
+    (its text's UTF-8 bytes when empty)."""
 
     id: str
     text: str = ""
     length: int | None = None
     published: str | None = None
     signed: tuple[int, np.ndarray | None] | None = None
+    tiebreak: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,8 @@ class Signed:
     exact: list[int]
     signatures: np.ndarray
     has_sig: np.ndarray
+    tiebreak: dict[int, bytes] = field(default_factory=dict)
+    """The last key of the keep policy, for the rows whose id occurs more than once (see `Item`)."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -148,8 +155,16 @@ def _signed(items: Iterable[Any], signer: Signer) -> Signed:
     for i, (_, s) in enumerate(signed):
         if s is not None:
             sigs[i] = s
-    return Signed([it.id for it in batch], [len(it.text) if it.length is None else int(it.length) for it in batch],
-                  [it.published for it in batch], [e for e, _ in signed], sigs, has_sig)
+    ids = [it.id for it in batch]
+    return Signed(ids, [len(it.text) if it.length is None else int(it.length) for it in batch],
+                  [it.published for it in batch], [e for e, _ in signed], sigs, has_sig,
+                  {i: batch[i].tiebreak or batch[i].text.encode("utf-8", "surrogatepass") for i in repeated(ids)})
+
+
+def repeated(ids: list[str]) -> list[int]:
+    """The positions of the ids that occur more than once in `ids`."""
+    counts = Counter(ids)
+    return [i for i, doc_id in enumerate(ids) if counts[doc_id] > 1]
 
 
 def _verify_pairs(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 8_192) -> np.ndarray:
@@ -199,8 +214,10 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                                                      batch.signatures, batch.has_sig)
     keys = band_keys_matrix(sigs, params.bands, params.rows)
 
+    tiebreak = batch.tiebreak
+
     def rank_key(i: int) -> tuple:
-        return (-lengths[i], published[i] is None, published[i] or "", ids[i], exact[i])
+        return (-lengths[i], published[i] is None, published[i] or "", ids[i], exact[i], tiebreak.get(i, b""))
 
     order = sorted(range(n), key=rank_key)
     rank = [0] * n

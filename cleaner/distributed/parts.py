@@ -99,15 +99,17 @@ def part_keys(k: int, path: Path, num_perm: int, bands: int, rows: int) -> tuple
 
 
 def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item]]:
-    """(node, dedup `Item` with its signature, no text) of the given positions of split `k`."""
-    table = _cleaned(path, ["pos", "head", "length", "exact", "sig"])
+    """(node, dedup `Item` with its signature, no text, its stored record and raw document as its
+    `tiebreak`, as the local engine's) of the given positions of split `k`."""
+    table = _cleaned(path, ["pos", "head", "length", "exact", "sig", "record", "raw"])
     wanted = pc.is_in(table["pos"], value_set=pa.array(positions, type=pa.int64()))
     out = []
     for row in table.filter(wanted).to_pylist():
         doc_id, _, published = unpack(row["head"])
         sig = None if row["sig"] is None else np.frombuffer(row["sig"], dtype=np.uint32)
         out.append(((k << NODE_BITS) | row["pos"],
-                    Item(id=doc_id, length=row["length"], published=published, signed=(row["exact"], sig))))
+                    Item(id=doc_id, length=row["length"], published=published, signed=(row["exact"], sig),
+                         tiebreak=row["record"] + (row["raw"] or b""))))
     return out
 
 
