@@ -29,11 +29,15 @@ class Document(BaseModel):
 
     @property
     def host(self) -> str | None:
-        """The host of `url` (lower case, without `www.`), or `source` when there is no URL."""
+        """The host of `url` (lower case, without `www.`; None when the URL does not parse), or `source`
+        when there is no URL."""
         from urllib.parse import urlsplit
 
         if self.url:
-            host = (urlsplit(self.url if "//" in self.url else "//" + self.url).hostname or "").lower()
+            try:
+                host = (urlsplit(self.url if "//" in self.url else "//" + self.url).hostname or "").lower()
+            except ValueError:  # "http://[::1": an unclosed IPv6 bracket, a bad port
+                return None
             return host.removeprefix("www.") or None
         return self.source.lower() if self.source else None
 

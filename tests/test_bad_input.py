@@ -120,3 +120,33 @@ def test_strict_stops_at_the_first_bad_input(command, bad, says, tmp_path):
     (folder / bad).unlink()
     proc = run_cli(command, str(folder), "--out", str(out), "--strict", "--workers", "1")
     assert proc.returncode == 0, proc.stderr  # sound input: --strict changes nothing
+
+
+def test_json_python_cannot_hold_is_a_rejection_naming_the_line(tmp_path):
+    """A 5,000-digit number, nesting deeper than Python's stack and NaN are JSON that `json.loads` fails
+    on or that no JSON output can hold: a rejection or null, never a traceback."""
+    src = tmp_path / "odd.jsonl"
+    src.write_text("\n".join([
+        '{"id": ' + "9" * 5000 + ', "text": "Un texte au grand identifiant."}',
+        '{"id": "deep", "text": "Un texte.", "meta": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"id": "deeper", "text": "Un texte.", "meta": ' + "[" * 990 + "]" * 990 + "}",
+        '{"id": "nan", "text": "Un texte qui a une mesure manquante.", "x": NaN, "y": -Infinity}',
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(src), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    kept, rejects = _records(out), _records(tmp_path / "out.rejects.jsonl")
+    assert [(r["meta"]["x"], r["meta"]["y"]) for r in kept] == [(None, None)]  # valid JSON, not NaN
+    details = sorted(r["detail"] for r in rejects)
+    assert len(details) == 3 and all(d.startswith(f"{src}:") for d in details), details
+    assert f"{src}:1: malformed JSON: Exceeds the limit (4300 digits)" in details[0]
+    assert details[1:] == [f"{src}:2: malformed JSON: nested too deeply", f"{src}:3: malformed JSON: nested too deeply"]
+
+
+def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path):
+    src = tmp_path / "urls.jsonl"
+    src.write_text('{"id": "u", "text": "Un texte à l\'adresse cassée.", "url": "http://[::1"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(src), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert [(r["id"], r["url"]) for r in _records(out)] == [("u", "http://[::1")]

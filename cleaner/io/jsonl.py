@@ -85,10 +85,14 @@ def parse_line(raw: bytes, where: str, fallback_id: str, config: Config) -> Item
     """One JSONL line as a document; `fallback_id` names a record that carries no id."""
     line, warnings = decode(raw, where)
     try:
-        record = json.loads(line)
+        return record_document(json.loads(line), where, fallback_id, config, warnings)
     except json.JSONDecodeError as exc:
-        return bad(None, f"{where}: malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}", line.rstrip("\n"))
-    return record_document(record, where, fallback_id, config, warnings)
+        why = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+    except ValueError as exc:  # a number of more than 4,300 digits, which Python refuses to convert
+        why = str(exc)
+    except RecursionError:
+        why = "nested too deeply"
+    return bad(None, f"{where}: malformed JSON: {why}", line.rstrip("\n"))
 
 
 def _skip_line(fh: BinaryIO) -> int:

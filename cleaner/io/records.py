@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,7 +92,10 @@ def record_document(record: Any, where: str, fallback_id: str, config: Config, w
 
 
 def jsonable(value: Any) -> Any:
-    """A value as JSON can hold it: dates as ISO 8601, decimals as strings, bytes as UTF-8 text."""
+    """A value as JSON can hold it: dates as ISO 8601, decimals as strings, bytes as UTF-8 text, NaN and
+    infinities (which Python's JSON reads and Parquet holds, but JSON has not) as None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
