@@ -42,3 +42,6 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except BrokenPipeError:  # a pager or `head` closed the pipe: not an error
         return 0
+    except OSError as exc:  # an output folder that is a file, a path not writable, a full disk
+        print(f"cleaner: {exc.filename}: {exc.strerror}" if exc.filename else f"cleaner: {exc}", file=sys.stderr)
+        return 2

@@ -82,3 +82,7 @@ def _read_toml(path: Any, name: str) -> dict[str, Any]:
         raise ConfigError(f"config file not found: {name}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {name}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config {name}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"config {name}: {exc.strerror or exc}") from None

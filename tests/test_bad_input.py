@@ -150,3 +150,22 @@ def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path):
     proc = run_cli("clean", str(src), "--out", str(out), "--workers", "1")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert [(r["id"], r["url"]) for r in _records(out)] == [("u", "http://[::1")]
+
+
+@pytest.mark.parametrize("args, says", [
+    (["run", "{ok}", "--out", "{file}"], "{file}"),  # the output folder is a file
+    (["clean", "{ok}", "--out", "{file}/out.jsonl"], "{file}"),
+    (["run", "{ok}", "--out", "{tmp}/o1", "--index", "{file}"], "{file}: not usable as a dedup index"),  # not SQLite
+    (["run", "{ok}", "--out", "{tmp}/o2", "--index", "{tmp}"], "{tmp}: not usable as a dedup index"),  # a folder
+    (["run", "{ok}", "--out", "{tmp}/o3", "--lang-backend", "nosuch"], "unknown language backend 'nosuch'"),
+    (["clean", "{ok}", "--out", "{tmp}/o4.jsonl", "--config", "{latin1}"], "{latin1}: not UTF-8"),
+    (["clean", "{ok}", "--out", "{tmp}/o5.jsonl", "--config", "{tmp}"], "{tmp}: Is a directory"),
+])
+def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_path):
+    paths = {"ok": tmp_path / "ok.txt", "file": tmp_path / "a-file", "tmp": tmp_path, "latin1": tmp_path / "c.toml"}
+    paths["ok"].write_text("Un article sans défaut, avec assez de texte pour être gardé.\n", encoding="utf-8")
+    paths["file"].write_text("not a folder, not a database\n", encoding="utf-8")
+    paths["latin1"].write_bytes("# réglages\nmin_chars = 10\n".encode("latin-1"))
+    proc = run_cli(*[a.format(**paths) for a in args], "--workers", "1")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert says.format(**paths) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -41,7 +41,8 @@ _BAND_ROWS = 500_000  # band rows sorted and inserted at a time by `add_many` (8
 
 
 class IndexMismatchError(ValueError):
-    """The index file was built with other parameters (or another schema) than the ones given."""
+    """The index file cannot be used: built with other parameters (or another schema) than the ones
+    given, or not a cleaner index at all (another file, another SQLite database, a folder)."""
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,17 @@ class DedupIndex(Closing):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
-        self._db.execute("PRAGMA mmap_size=0")
-        self._db.execute("PRAGMA temp_store=FILE")
-        self._in_tx = False
-        self._init_schema()
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
+            self._db.execute("PRAGMA mmap_size=0")
+            self._db.execute("PRAGMA temp_store=FILE")
+            self._in_tx = False
+            self._init_schema()
+        except sqlite3.Error as exc:
+            raise IndexMismatchError(f"{self.path}: not usable as a dedup index ({exc})") from None
 
     # -- set-up ---------------------------------------------------------------------------------
     def _init_schema(self) -> None:
