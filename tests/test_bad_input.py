@@ -169,3 +169,35 @@ def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_pat
     proc = run_cli(*[a.format(**paths) for a in args], "--workers", "1")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert says.format(**paths) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_folder_entries_that_cannot_be_read_are_rejections_not_left_out(tmp_path, monkeypatch):
+    """A subfolder that cannot be listed (no permission: made here by refusing its listing, since the
+    tests may run as root), a broken link and a FIFO each become a rejection naming the path."""
+    import os
+
+    from cleaner.io.readers import input_paths
+
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "a.txt").write_text("texte", encoding="utf-8")
+    (folder / "locked" / "x.txt").write_text("texte", encoding="utf-8")
+    (folder / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(folder / "fifo.txt")
+    scandir = os.scandir
+
+    def refusing(path="."):
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    found = [p if isinstance(p, Rejected) else p.name for p in input_paths(str(folder))]
+    assert found[0] == "a.txt" and len(found) == 4
+    assert [r.detail for r in found[1:]] == [
+        f"{folder}/broken.txt: a broken link",
+        f"{folder}/fifo.txt: not a regular file (a FIFO, socket or device; pipe it to -)",
+        f"{folder}/locked: folder not read: Permission denied",
+    ]
+    fifo = next(input_paths(str(folder / "fifo.txt")))  # named alone, it exists: not "no such file"
+    assert isinstance(fifo, Rejected) and "not a regular file" in fifo.detail

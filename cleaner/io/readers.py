@@ -19,6 +19,7 @@ as given, folder and glob entries sorted, records in file order.
 from __future__ import annotations
 
 import glob
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -68,13 +69,34 @@ def input_paths(name: str) -> Iterator[Path | Rejected]:
     """The files one input (not stdin) names, in reading order, or a `bad_input` rejection when it names none."""
     for path in expand(name):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
+            yield from _folder(path)
         elif path.is_file():
             yield path
+        elif path.exists() or path.is_symlink():
+            yield _not_a_file(path)
         elif glob.has_magic(name):
             yield bad(None, f"{name}: no file matches")
         else:
             yield bad(None, f"{path}: no such file or folder")
+
+
+def _folder(folder: Path) -> Iterator[Path | Rejected]:
+    """The files under `folder` in sorted path order; a subfolder that cannot be listed and an entry that
+    is not a file (a broken link, a FIFO, which would block the read) are rejections, not left out."""
+    found: list[tuple[Path, Rejected | None]] = []
+
+    def unlisted(exc: OSError) -> None:
+        found.append((Path(exc.filename), bad(None, f"{exc.filename}: folder not read: {exc.strerror}")))
+
+    for root, _, files in os.walk(folder, onerror=unlisted):
+        found.extend((Path(root, f), None) for f in files)
+    for path, rejected in sorted(found, key=lambda entry: entry[0]):
+        yield rejected or (path if path.is_file() else _not_a_file(path))
+
+
+def _not_a_file(path: Path) -> Rejected:
+    what = "a broken link" if not path.exists() else "not a regular file (a FIFO, socket or device; pipe it to -)"
+    return bad(path.stem, f"{path}: {what}")
 
 
 def expand(name: str) -> list[Path]:
