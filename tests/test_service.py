@@ -262,6 +262,20 @@ def test_an_unexpected_error_is_a_json_500_without_a_trace(tmp_path):
     assert "secret" not in r.text and "Traceback" not in r.text
 
 
+def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
+    """A lone surrogate (valid JSON, not UTF-8) in a field fails validation; the 422 that echoes it back
+    crashed rendering as UTF-8 (a 500). A URL that does not parse is a document without a host."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(Service(Config.load(), tmp_path / "index.sqlite"))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.post("/v1/documents", content=b'{"id": "s\\ud800", "text": "un texte"}',
+                   headers={"Content-Type": "application/json"})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "one", "id"], r.text
+        r = c.post("/v1/documents", json={"id": "u", "text": "Un texte à l'adresse cassée.", "url": "http://[::1"})
+        assert r.status_code == 200 and r.json()["status"] == "kept", r.text
+
+
 def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("rules:\n  - id: x\n    kind: nope\n", encoding="utf-8")

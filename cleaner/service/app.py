@@ -9,13 +9,16 @@ a 500 with no trace in it (the trace goes to the server log).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from .auth import ApiKey
 from .backend import Service
@@ -58,6 +61,13 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     app.state.service = service
     if api_key:
         app.add_middleware(ApiKey, key=api_key)  # added last: runs first, before the body is read
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        """FastAPI's 422, encoded as ASCII JSON: the input it echoes may hold a lone surrogate (`"\\ud800"`
+        is valid JSON), which FastAPI's UTF-8 rendering fails on, turning a bad body into a 500."""
+        body = json.dumps({"detail": jsonable_encoder(exc.errors())})
+        return Response(body, status_code=422, media_type="application/json")
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
