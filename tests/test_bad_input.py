@@ -201,3 +201,12 @@ def test_folder_entries_that_cannot_be_read_are_rejections_not_left_out(tmp_path
     ]
     fifo = next(input_paths(str(folder / "fifo.txt")))  # named alone, it exists: not "no such file"
     assert isinstance(fifo, Rejected) and "not a regular file" in fifo.detail
+
+
+def test_a_text_file_named_warc_is_a_rejection_not_zero_records(tmp_path):
+    """warcio reads a first line of five words as a legacy ARC header and yields its 'records', which
+    were skipped as non-HTML responses: the file vanished with no rejection."""
+    src = tmp_path / "notes.warc"
+    src.write_text("hello this is not a warc\n" * 10, encoding="utf-8")
+    (item,) = read_inputs([src], Config.load())
+    assert isinstance(item, Rejected) and item.detail == f"{src}: not a WARC file (record 1 reads as ARC, not read)"

@@ -38,6 +38,9 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
             size = os.fstat(fh.fileno()).st_size
             records = ArchiveIterator(fh)
             for number, record in enumerate(records, start=1):
+                if record.format != "warc":  # warcio reads a line of five words as an ARC header
+                    yield bad(None, f"{path}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
+                    return
                 item = _document(record, f"{path}: record {number}", config, stats)
                 if item is not None:
                     yield item
