@@ -173,7 +173,8 @@ def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_pat
 
 def test_folder_entries_that_cannot_be_read_are_rejections_not_left_out(tmp_path, monkeypatch):
     """A subfolder that cannot be listed (no permission: made here by refusing its listing, since the
-    tests may run as root), a broken link and a FIFO each become a rejection naming the path."""
+    tests may run as root), a broken link, a FIFO and a link to a folder each become a rejection naming
+    the path."""
     import os
 
     from cleaner.io.readers import input_paths
@@ -184,6 +185,9 @@ def test_folder_entries_that_cannot_be_read_are_rejections_not_left_out(tmp_path
     (folder / "locked" / "x.txt").write_text("texte", encoding="utf-8")
     (folder / "broken.txt").symlink_to(tmp_path / "gone.txt")
     os.mkfifo(folder / "fifo.txt")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "y.txt").write_text("texte", encoding="utf-8")
+    (folder / "linked").symlink_to(tmp_path / "elsewhere")
     scandir = os.scandir
 
     def refusing(path="."):
@@ -193,10 +197,11 @@ def test_folder_entries_that_cannot_be_read_are_rejections_not_left_out(tmp_path
 
     monkeypatch.setattr(os, "scandir", refusing)
     found = [p if isinstance(p, Rejected) else p.name for p in input_paths(str(folder))]
-    assert found[0] == "a.txt" and len(found) == 4
+    assert found[0] == "a.txt" and len(found) == 5
     assert [r.detail for r in found[1:]] == [
         f"{folder}/broken.txt: a broken link",
         f"{folder}/fifo.txt: not a regular file (a FIFO, socket or device; pipe it to -)",
+        f"{folder}/linked: a link to a folder, not followed (give it as an input of its own)",
         f"{folder}/locked: folder not read: Permission denied",
     ]
     fifo = next(input_paths(str(folder / "fifo.txt")))  # named alone, it exists: not "no such file"

@@ -81,15 +81,18 @@ def input_paths(name: str) -> Iterator[Path | Rejected]:
 
 
 def _folder(folder: Path) -> Iterator[Path | Rejected]:
-    """The files under `folder` in sorted path order; a subfolder that cannot be listed and an entry that
-    is not a file (a broken link, a FIFO, which would block the read) are rejections, not left out."""
+    """The files under `folder` in sorted path order; a subfolder that cannot be listed, a link to a
+    folder (not followed: it may loop) and an entry that is not a file (a broken link, a FIFO, which
+    would block the read) are rejections, not left out."""
     found: list[tuple[Path, Rejected | None]] = []
 
     def unlisted(exc: OSError) -> None:
         found.append((Path(exc.filename), bad(None, f"{exc.filename}: folder not read: {exc.strerror}")))
 
-    for root, _, files in os.walk(folder, onerror=unlisted):
+    for root, folders, files in os.walk(folder, onerror=unlisted):
         found.extend((Path(root, f), None) for f in files)
+        found.extend((Path(root, f), bad(None, f"{Path(root, f)}: a link to a folder, not followed (give it as an input of its own)"))
+                     for f in folders if Path(root, f).is_symlink())
     for path, rejected in sorted(found, key=lambda entry: entry[0]):
         yield rejected or (path if path.is_file() else _not_a_file(path))
 
