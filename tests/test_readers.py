@@ -79,6 +79,19 @@ def test_jsonl_plain_gz_zst_and_html_records(tmp_path):
     assert (y.text, y.html) == ("", "<p>Page</p>")
 
 
+
+def test_json_that_python_cannot_hold_is_a_bad_line_not_a_crash(tmp_path):
+    """A number of more than 4,300 digits and arrays nested deeper than the recursion limit are valid
+    JSON that `json.loads` refuses with ValueError or RecursionError, not JSONDecodeError."""
+    lines = ['{"id": "big", "text": "Texte.", "n": ' + "9" * 5000 + "}",
+             '{"id": "deep", "text": "Texte.", "n": ' + "[" * 100_000 + "]" * 100_000 + "}",
+             '{"id": "ok", "text": "Texte."}']
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    big, deep, ok = _read(tmp_path / "a.jsonl")
+    assert big.reason == deep.reason == "bad_input" and ok.id == "ok"
+    assert "a.jsonl:1: malformed JSON: Exceeds the limit (4300 digits)" in big.detail
+    assert "a.jsonl:2: malformed JSON: nested too deeply" in deep.detail and deep.raw.startswith('{"id": "deep"')
+
 def test_folders_recursive_sorted_and_globs(tmp_path):
     for rel in ["b/2.txt", "b/1.txt", "a.txt", "c/d/e.txt", "z.md"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)

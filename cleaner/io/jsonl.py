@@ -24,6 +24,8 @@ from .decoding import decode
 from .records import Item, bad, record_document, too_large
 
 JSON_BYTES_PER_CHAR = 6
+NESTED = "nested too deeply"
+"""Why a record nested deeper than Python's recursion limit allows is rejected."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,14 @@ def parse_line(raw: bytes, where: str, fallback_id: str, config: Config) -> Item
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return bad(None, f"{where}: malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}", line.rstrip("\n"))
-    return record_document(record, where, fallback_id, config, warnings)
+    except ValueError as exc:  # valid JSON that Python will not hold: a number of more than 4,300 digits
+        return bad(None, f"{where}: malformed JSON: {exc}", line.rstrip("\n"))
+    except RecursionError:
+        return bad(None, f"{where}: malformed JSON: {NESTED}", line.rstrip("\n"))
+    try:
+        return record_document(record, where, fallback_id, config, warnings)
+    except RecursionError:  # parsed, but too deep to copy its fields
+        return bad(None, f"{where}: malformed JSON: {NESTED}", line.rstrip("\n"))
 
 
 def _skip_line(fh: BinaryIO) -> int:
