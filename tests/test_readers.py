@@ -92,6 +92,16 @@ def test_json_that_python_cannot_hold_is_a_bad_line_not_a_crash(tmp_path):
     assert "a.jsonl:1: malformed JSON: Exceeds the limit (4300 digits)" in big.detail
     assert "a.jsonl:2: malformed JSON: nested too deeply" in deep.detail and deep.raw.startswith('{"id": "deep"')
 
+
+def test_ids_and_details_are_valid_unicode(tmp_path):
+    """A lone surrogate in an id (a JSON escape) or a file name that is not UTF-8 (a surrogate escape in
+    Python) becomes U+FFFD: ids and details are stored as SQLite text, which cannot hold it."""
+    (tmp_path / "a.jsonl").write_text('{"id": "x\\udc00", "text": "Texte."}\n{"id": "y\\ud800"}\n', encoding="utf-8")
+    (tmp_path / b"caf\xe9.txt".decode("utf-8", "surrogateescape")).write_bytes(b"")
+    x, y, cafe = _read(tmp_path)
+    assert (x.id, y.id, cafe.id) == ("x\ufffd", "y\ufffd", "caf\ufffd")
+    assert cafe.detail.endswith("caf\ufffd.txt: empty document")
+
 def test_folders_recursive_sorted_and_globs(tmp_path):
     for rel in ["b/2.txt", "b/1.txt", "a.txt", "c/d/e.txt", "z.md"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,8 @@ import re
 
 import ftfy
 
+from ..models import without_surrogates
+
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _MOJIBAKE_HINT = re.compile(
     "[\xc2-\xf4][\x80-\xbf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d"
@@ -57,10 +59,8 @@ def repair(text: str, where: str) -> tuple[str, tuple[str, ...]]:
     if "\x00" in text:
         warnings.append(f"{where}: {text.count(chr(0))} NUL characters removed")
         text = text.replace("\x00", "")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    if (valid := without_surrogates(text)) != text:
+        text = valid
         warnings.append(f"{where}: lone surrogate escapes replaced with U+FFFD")
     fixed = ftfy.fix_encoding_and_explain(text) if _MOJIBAKE_HINT.search(text) else None
     if fixed and fixed.explanation:
