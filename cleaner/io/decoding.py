@@ -28,14 +28,16 @@ above which it is binary; text in a wrong encoding has U+FFFD instead, and is ke
 
 
 def decode(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """Text of `data` in `charset` (default UTF-8); invalid bytes become U+FFFD and are flagged."""
+    """Text of `data` in `charset` (default UTF-8, a leading byte order mark dropped); invalid bytes
+    become U+FFFD and are flagged."""
     codec = _codec(charset) or "utf-8"
+    skip = len(codecs.BOM_UTF8) if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode(codec), ()
+        return data[skip:].decode(codec), ()
     except UnicodeDecodeError as exc:
-        text = data.decode(codec, errors="replace")
+        text = data[skip:].decode(codec, errors="replace")
         name = "UTF-8" if codec == "utf-8" else codec
-        return text, (f"{where}: invalid {name} at byte {exc.start}, replaced with U+FFFD",)
+        return text, (f"{where}: invalid {name} at byte {skip + exc.start}, replaced with U+FFFD",)
 
 
 def decode_html(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
