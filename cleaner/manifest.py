@@ -72,7 +72,8 @@ def write_manifest(folder: Path, fp: dict[str, Any], outputs: list[OutputFile], 
     """Write `DIR/manifest.json` atomically."""
     body = {**fp, "outputs": [asdict(o) for o in outputs], "counts": counts}
     tmp = folder / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # a lone surrogate (a file name that is not UTF-8) as its JSON escape, as the JSONL writer does
+    tmp.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")
     tmp.replace(folder / MANIFEST)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 FIELDS = ("title", "source", "published", "author", "section")
 """The metadata fields that `extract` rules may fill."""
@@ -12,12 +12,25 @@ FIELDS = ("title", "source", "published", "author", "section")
 FieldName = Literal["title", "source", "published", "author", "section"]
 
 
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (a JSON escape, a file name that is not UTF-8) as U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+Unicode = Annotated[str, AfterValidator(without_surrogates)]
+"""A string that UTF-8 can hold: ids and details, which a run stores as SQLite text."""
+
+
 class Document(BaseModel):
     """One input record. `meta` passes through untouched; `lang` is an optional hint from the input."""
 
     model_config = ConfigDict(frozen=True)
 
-    id: str
+    id: Unicode
     text: str = ""
     url: str | None = None
     source: str | None = None
@@ -117,10 +130,10 @@ class Rejected(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    id: str | None
+    id: Unicode | None
     stage: str
     reason: str
-    detail: str = ""
+    detail: Unicode = ""
     dup_of: str | None = None
     similarity: float | None = None
     raw: Any = None

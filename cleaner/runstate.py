@@ -72,6 +72,19 @@ def record_line(blob: bytes, cluster: str | None) -> str:
     return f'{line[:cut]}, "cluster": {json.dumps(cluster, ensure_ascii=False)}{line[cut:]}'
 
 
+def tiebreak(record: bytes, raw: bytes | None) -> bytes:
+    """What orders copies of one id that tie on the whole keep policy: the JSON of the stored record
+    and raw document, with the record's warnings moved last (they name the file and line of the copy,
+    so they decide only between copies that differ in nothing else)."""
+    texts = [_json_text(record), _json_text(raw) if raw else "{}"]
+    if '"warnings": ' in texts[0]:  # a repaired copy (or a `warnings` key in meta: parsed for nothing)
+        stored, document = (json.loads(text) for text in texts)
+        document.pop("warnings", None)  # the same as the record's, or fewer
+        warnings = stored.pop("warnings", None)
+        texts = [json.dumps(value, ensure_ascii=False) for value in (stored, document, warnings)]
+    return "\n".join(texts).encode("utf-8", "surrogatepass")
+
+
 def pack_prepared(p: Prepared) -> tuple[bytes, bytes | None]:
     """The `record` and `raw` columns of a prepared record (packed already in a worker, or here)."""
     return p.packed or (pack(p.record), None if p.raw is None else pack(p.raw))
@@ -157,7 +170,7 @@ class RunState(Closing):
     def dedup_items(self, num_perm: int) -> tuple[list[int], Signed]:
         """Every cleaned record's `seq`, and the records as one signed dedup batch (columns, no text):
         the signatures go straight into one matrix, with no object per record. A record whose id
-        occurs more than once has its stored record and raw blobs as its `tiebreak`."""
+        occurs more than once has its stored record and raw document as its `tiebreak` (see `tiebreak`)."""
         n = self._db.execute("SELECT count(*) FROM docs WHERE rejected = 0").fetchone()[0]
         seqs, ids, lengths, published, exact = [], [], [], [], []
         sigs = np.zeros((n, num_perm), dtype=np.uint32)
@@ -172,11 +185,11 @@ class RunState(Closing):
             if sig is not None:
                 sigs[i] = np.frombuffer(sig, dtype=np.uint32)
                 has_sig[i] = True
-        tiebreak = {}
+        ties = {}
         for i in repeated(ids):
             record, raw = self._db.execute("SELECT record, raw FROM docs WHERE seq = ?", (seqs[i],)).fetchone()
-            tiebreak[i] = record + (raw or b"")
-        return seqs, Signed(ids, lengths, published, exact, sigs, has_sig, tiebreak)
+            ties[i] = tiebreak(record, raw)
+        return seqs, Signed(ids, lengths, published, exact, sigs, has_sig, ties)
 
     def store_decisions(self, decisions: Iterable[tuple[int, Decision, str]], clusters: Iterable[Cluster]) -> None:
         """Store dedup's verdicts (`seq`, decision, rejection detail) and its clusters, and mark the stage

@@ -125,6 +125,23 @@ def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_
     assert len(_records(out / "corpus.jsonl")) == 2
 
 
+
+def test_where_a_repaired_copy_of_an_id_was_does_not_choose_it(tmp_path):
+    """Copies of one id that tie on the keep policy and carry repair warnings, which name their file and
+    line: which copy stays (here, which `meta`) does not depend on those, so not on the order of the lines
+    nor on the file's name."""
+    text = "Le conseil municipal a voté le budget \\ud800 mardi soir, après un long débat sur les écoles."
+    twins = [f'{{"id": "twin", "text": "{text}", "v": {v}}}' for v in (1, 2)]
+    kept = set()
+    for k, order in enumerate((twins, twins[::-1], twins)):
+        path = tmp_path / f"{'ab'[k % 2]}-{k}.jsonl"
+        path.write_text("\n".join(order) + "\n", encoding="utf-8")
+        out = tmp_path / f"out-{k}"
+        assert run_cli("run", str(path), "--out", str(out), "-q").returncode == 0
+        (record,) = _records(out / "corpus.jsonl")
+        kept.add(json.dumps(record["meta"]))
+    assert kept == {'{"v": 1}'}
+
 def test_persistent_index_across_runs(tmp_path):
     index = tmp_path / "shared.sqlite"
     first = tmp_path / "first"

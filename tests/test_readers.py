@@ -79,6 +79,28 @@ def test_jsonl_plain_gz_zst_and_html_records(tmp_path):
     assert (y.text, y.html) == ("", "<p>Page</p>")
 
 
+
+def test_ids_and_details_are_valid_unicode(tmp_path):
+    """A lone surrogate in an id (a JSON escape) or a file name that is not UTF-8 (a surrogate escape in
+    Python) becomes U+FFFD: ids and details are stored as SQLite text, which cannot hold it."""
+    (tmp_path / "a.jsonl").write_text('{"id": "x\\udc00", "text": "Texte."}\n{"id": "y\\ud800"}\n', encoding="utf-8")
+    (tmp_path / b"caf\xe9.txt".decode("utf-8", "surrogateescape")).write_bytes(b"")
+    x, y, cafe = _read(tmp_path)
+    assert (x.id, y.id, cafe.id) == ("x\ufffd", "y\ufffd", "caf\ufffd")
+    assert cafe.detail.endswith("caf\ufffd.txt: empty document")
+
+
+def test_a_byte_order_mark_is_not_text(tmp_path):
+    """Files saved with a UTF-8 BOM (Windows tools): the first JSONL record is read, not rejected as
+    malformed JSON, and a text file's text does not start with U+FEFF."""
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "a.jsonl").write_bytes(bom + b'{"id": "x", "text": "Texte."}\n' + bom + b'{"id": "y", "text": "Texte."}\n')
+    (tmp_path / "b.txt").write_bytes(bom + b"Un texte.")
+    (tmp_path / "c.txt").write_bytes(bom + b"Un \xff texte.")
+    x, y, b, c = _read(tmp_path)
+    assert (x.id, x.text, y.id, b.text) == ("x", "Texte.", "y", "Un texte.")
+    assert c.text == "Un \ufffd texte." and c.warnings[0].endswith("c.txt: invalid UTF-8 at byte 6, replaced with U+FFFD")
+
 def test_folders_recursive_sorted_and_globs(tmp_path):
     for rel in ["b/2.txt", "b/1.txt", "a.txt", "c/d/e.txt", "z.md"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)

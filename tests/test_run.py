@@ -300,6 +300,21 @@ def test_clean_with_workers_keeps_input_order(news, tmp_path):
     assert ids == expected
 
 
+
+def test_surrogates_in_ids_and_file_names_do_not_stop_a_run(tmp_path):
+    """A lone surrogate escape in a JSONL id, and a file name that is not UTF-8, used to crash the run when
+    the id or the rejection's detail was stored in the run state."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.jsonl").write_text('{"id": "x\\udc00", "text": "Un texte tout à fait normal."}\n', encoding="utf-8")
+    (inp / b"caf\xe9.txt".decode("utf-8", "surrogateescape")).write_bytes(b"Un autre texte, sur un caf\xc3\xa9.")
+    (inp / b"vid\xe9.txt".decode("utf-8", "surrogateescape")).write_bytes(b"")
+    proc = run_cli("run", str(inp), "--out", str(tmp_path / "out"), "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(x)["id"] for x in (tmp_path / "out" / "corpus.jsonl").read_text().splitlines()] == ["caf\ufffd", "x\ufffd"]
+    (reject,) = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert reject["id"] == "vid\ufffd" and reject["detail"].endswith("vid\ufffd.txt: empty document")
+
 TRICKY = st.text(alphabet=st.sampled_from(['"', "\\", ",", " ", ":", "e", "d", "i", "t", "s", "é", "\ud800", "\n", "{"]),
                  max_size=30)
 

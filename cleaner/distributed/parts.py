@@ -26,7 +26,7 @@ from ..dedup.signature import band_keys_matrix
 from ..io.records import ReadStats
 from ..io.writers import ParquetWriter, write_atomic
 from ..pipeline import dedup_rejection
-from ..runstate import pack, pack_prepared, record_line, unpack
+from ..runstate import pack, pack_prepared, record_line, tiebreak, unpack
 from ..workers import prepare_one
 from .shuffle import EXACT_TAG, ID_TAG
 from .splits import Split, read_split
@@ -109,7 +109,7 @@ def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item
         sig = None if row["sig"] is None else np.frombuffer(row["sig"], dtype=np.uint32)
         out.append(((k << NODE_BITS) | row["pos"],
                     Item(id=doc_id, length=row["length"], published=published, signed=(row["exact"], sig),
-                         tiebreak=row["record"] + (row["raw"] or b""))))
+                         tiebreak=tiebreak(row["record"], row["raw"]))))
     return out
 
 

@@ -12,6 +12,8 @@ import re
 
 import ftfy
 
+from ..models import without_surrogates
+
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _MOJIBAKE_HINT = re.compile(
     "[\xc2-\xf4][\x80-\xbf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d"
@@ -26,14 +28,16 @@ above which it is binary; text in a wrong encoding has U+FFFD instead, and is ke
 
 
 def decode(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """Text of `data` in `charset` (default UTF-8); invalid bytes become U+FFFD and are flagged."""
+    """Text of `data` in `charset` (default UTF-8, a leading byte order mark dropped); invalid bytes
+    become U+FFFD and are flagged."""
     codec = _codec(charset) or "utf-8"
+    skip = len(codecs.BOM_UTF8) if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode(codec), ()
+        return data[skip:].decode(codec), ()
     except UnicodeDecodeError as exc:
-        text = data.decode(codec, errors="replace")
+        text = data[skip:].decode(codec, errors="replace")
         name = "UTF-8" if codec == "utf-8" else codec
-        return text, (f"{where}: invalid {name} at byte {exc.start}, replaced with U+FFFD",)
+        return text, (f"{where}: invalid {name} at byte {skip + exc.start}, replaced with U+FFFD",)
 
 
 def decode_html(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
@@ -57,10 +61,8 @@ def repair(text: str, where: str) -> tuple[str, tuple[str, ...]]:
     if "\x00" in text:
         warnings.append(f"{where}: {text.count(chr(0))} NUL characters removed")
         text = text.replace("\x00", "")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    if (valid := without_surrogates(text)) != text:
+        text = valid
         warnings.append(f"{where}: lone surrogate escapes replaced with U+FFFD")
     fixed = ftfy.fix_encoding_and_explain(text) if _MOJIBAKE_HINT.search(text) else None
     if fixed and fixed.explanation:

@@ -24,6 +24,8 @@ from .decoding import decode
 from .records import Item, bad, record_document, too_large
 
 JSON_BYTES_PER_CHAR = 6
+NESTED = "nested too deeply"
+"""Why a record nested deeper than Python's recursion limit allows is rejected."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +87,20 @@ def parse_line(raw: bytes, where: str, fallback_id: str, config: Config) -> Item
     """One JSONL line as a document; `fallback_id` names a record that carries no id."""
     line, warnings = decode(raw, where)
     try:
-        return record_document(json.loads(line), where, fallback_id, config, warnings)
+        record = json.loads(line)
     except json.JSONDecodeError as exc:
-        why = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
-    except ValueError as exc:  # a number of more than 4,300 digits, which Python refuses to convert
-        why = str(exc)
+        return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}")
+    except ValueError as exc:  # valid JSON that Python will not hold: a number of more than 4,300 digits
+        return _malformed(line, where, str(exc))
     except RecursionError:
-        why = "nested too deeply"
+        return _malformed(line, where, NESTED)
+    try:
+        return record_document(record, where, fallback_id, config, warnings)
+    except RecursionError:  # parsed, but too deep to copy its fields
+        return _malformed(line, where, NESTED)
+
+
+def _malformed(line: str, where: str, why: str) -> Item:
     return bad(None, f"{where}: malformed JSON: {why}", line.rstrip("\n"))
 
 
