@@ -152,3 +152,17 @@ def test_config_file_and_bad_config(tmp_path):
     cfg.write_text("colour = 1\n", encoding="utf-8")
     proc = run_cli("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
     assert proc.returncode == 2 and "colour" in proc.stderr
+
+
+def test_worker_and_shard_counts_below_one_are_usage_errors(tmp_path):
+    """`--workers 0` or `-3` was taken as 1 without a word; now, like `--shard-docs 0`, it is an
+    argparse error naming the option, exit 2, before anything is read or written."""
+    out = tmp_path / "o"
+    cases = [(["clean", str(SEEDS), "--out", str(out), "--workers", "0"], "--workers/-j: must be at least 1, got 0"),
+             (["run", str(SEEDS), "--out", str(out), "-j", "-3"], "--workers/-j: must be at least 1, got -3"),
+             (["run", str(SEEDS), "--out", str(out), "--shard-docs", "0"], "--shard-docs: must be at least 1, got 0"),
+             (["rules", "suggest", str(SEEDS), "--workers", "abc"], "--workers/-j: invalid int value: 'abc'")]
+    for argv, message in cases:
+        proc = run_cli(*argv)
+        assert proc.returncode == 2 and message in proc.stderr, (argv, proc.stderr)
+    assert not out.exists()

@@ -12,7 +12,7 @@ from ..io.writers import JsonlWriter
 from ..api import pipeline_for
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
-from .common import config_args, config_from, input_args
+from .common import at_least_one, config_args, config_from, input_args
 
 
 def register(sub) -> None:
@@ -23,7 +23,7 @@ def register(sub) -> None:
     p.add_argument("--rejects", metavar="FILE", help="where rejected records go (default: OUT with .rejects.jsonl; stderr when OUT is -)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
-    p.add_argument("--workers", "-j", type=int, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
+    p.add_argument("--workers", "-j", type=at_least_one, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
     p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     config_args(p)
     input_args(p)

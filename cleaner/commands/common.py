@@ -29,6 +29,17 @@ def input_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def at_least_one(value: str) -> int:
+    """An argparse type: a whole number of at least 1 (worker and record counts)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
 def config_from(args: argparse.Namespace, **extra) -> Config:
     """The `Config` of the config flags plus `extra` overrides (None means: not given)."""
     return Config.load(

@@ -10,7 +10,7 @@ from ..checks import check_keep_against, check_rule
 from ..config import Config
 from ..packs import load_files, load_rules, pack_files
 from ..suggest import suggest
-from .common import config_args, config_from, input_args
+from .common import at_least_one, config_args, config_from, input_args
 
 
 def register(sub) -> None:
@@ -30,7 +30,7 @@ def register(sub) -> None:
     p.add_argument("--min-share", type=float, help="share of a source's documents a line must be in (default: repeated_min_share)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
-    p.add_argument("--workers", "-j", type=int, default=1, help="worker processes for cleaning (default: 1)")
+    p.add_argument("--workers", "-j", type=at_least_one, default=1, help="worker processes for cleaning (default: 1)")
     config_args(p)
     input_args(p)
     p.set_defaults(handler=cmd_rules_suggest)
@@ -70,7 +70,7 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
     if args.out != "-" and not Path(args.out).parent.is_dir():
         print(f"cleaner: --out {args.out}: no folder {Path(args.out).parent}", file=sys.stderr)
         return 2
-    found = suggest(args.inputs, config, input_format=args.input_format, workers=max(1, args.workers))
+    found = suggest(args.inputs, config, input_format=args.input_format, workers=args.workers)
     if args.out == "-":
         sys.stdout.write(found.yaml)
     else:

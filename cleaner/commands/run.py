@@ -10,7 +10,7 @@ from pathlib import Path
 from ..io.writers import COMPRESSIONS, FORMATS
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
-from .common import config_args, config_from, input_args
+from .common import at_least_one, config_args, config_from, input_args
 
 
 def register(sub) -> None:
@@ -28,10 +28,10 @@ def register(sub) -> None:
                         "(default from the config: learn_boilerplate)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
-    p.add_argument("--workers", "-j", type=int, default=default_workers(), help="worker processes (default: all cores)")
+    p.add_argument("--workers", "-j", type=at_least_one, default=default_workers(), help="worker processes (default: all cores)")
     p.add_argument("--output-format", choices=FORMATS, default="jsonl", help="corpus and raw as JSONL (default) or Parquet")
     p.add_argument("--compression", choices=COMPRESSIONS, default="none", help="compress JSONL outputs (gz or zst)")
-    p.add_argument("--shard-docs", type=int, metavar="N", help="start a new output file every N records")
+    p.add_argument("--shard-docs", type=at_least_one, metavar="N", help="start a new output file every N records")
     again = p.add_mutually_exclusive_group()
     again.add_argument("--continue", dest="resume", action="store_const", const="force-continue", default="auto",
                        help="resume an interrupted run even though its rules or config changed")
@@ -56,9 +56,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
         lang_backend=args.lang_backend, learn_boilerplate=args.learn_boilerplate,
     )
-    if args.shard_docs is not None and args.shard_docs < 1:
-        print("cleaner: --shard-docs must be at least 1", file=sys.stderr)
-        return 2
     if args.scheduler and args.engine != "dask":
         print("cleaner: --scheduler needs --engine dask", file=sys.stderr)
         return 2
@@ -67,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
-                         compression=args.compression, shard_docs=args.shard_docs, workers=max(1, args.workers),
+                         compression=args.compression, shard_docs=args.shard_docs, workers=args.workers,
                          resume=args.resume, progress="quiet" if args.quiet else None, strict=args.strict,
                          engine=args.engine, scheduler=args.scheduler, split_bytes=max(1, int(args.split_mb * (1 << 20))))
     out = Path(args.out)
