@@ -362,22 +362,23 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     `boilerplate.document_counts`; text: `counted_text` without the edits of the rules in `skip`) of the
     cleaned documents of `state`,
     one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
-    it; the one with the smallest id counts); return the `seq` of the documents counted.
+    it; the one with the smallest id counts, copies of one id ordered as dedup orders them, by their
+    stored record: not by input position); return the `seq` of the documents counted.
 
     Copies on other sources do not matter: each source has counts of its own."""
     counts.reset()
     seqs, items = state.dedup_items(dedup.params.num_perm)
     groups = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
-    group_of = {seqs[pos]: (d.cluster or d.dup_of or d.id, d.id, items.exact[pos])
+    group_of = {seqs[pos]: (d.cluster or d.dup_of or d.id, d.id, items.exact[pos], items.tiebreak.get(pos, b""))
                 for pos, d in zip(groups.positions, groups.decisions)}
     del seqs, items, groups
-    chosen: dict[tuple[str, str], tuple[str, int, int]] = {}
+    chosen: dict[tuple[str, str], tuple[str, int, bytes, int]] = {}
     for seq, _, raw in all_cleaned(state, records=False):
         source = Document(**raw).host
         if source is not None:
-            group, doc_id, exact = group_of[seq]
-            chosen[source, group] = min(chosen.get((source, group), (doc_id, exact, seq)), (doc_id, exact, seq))
-    counted = {seq for _, _, seq in chosen.values()}
+            group, *rank = group_of[seq]
+            chosen[source, group] = min(chosen.get((source, group), (*rank, seq)), (*rank, seq))
+    counted = {ranked[-1] for ranked in chosen.values()}
     del group_of, chosen
     for seq, record, raw in all_cleaned(state):
         if seq in counted:

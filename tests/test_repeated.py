@@ -201,6 +201,32 @@ def test_output_is_identical_whatever_the_worker_count_and_input_order(synthetic
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
 
 
+def test_the_copy_of_an_id_counted_does_not_depend_on_input_order(tmp_path):
+    """Lines are counted over one document per source and group of copies; of two copies of one id
+    that tie on the keep policy (the same text but for a capital), the same one is counted whichever
+    comes first: its raw text feeds the day's headline counts."""
+    from cleaner.dedup import Deduplicator
+    from cleaner.runner import count_lines
+    from cleaner.runstate import RunState
+    from cleaner.workers import prepare_one
+
+    config = Config.load(learn_boilerplate=True)
+    text = ("le conseil municipal a voté le budget mardi soir, après un long débat sur les écoles, "
+            "les routes et les transports de la ville.")
+    copies = [Document(id="x", url="https://site.example/x", text=text),
+              Document(id="x", url="https://site.example/x", text="L" + text[1:])]
+    counted = []
+    for k, order in enumerate((copies, copies[::-1])):
+        raws: list[str] = []
+        with RunState(tmp_path / f"state-{k}.sqlite") as state, \
+                Deduplicator(tmp_path / f"index-{k}.sqlite", dedup_params(config)) as dedup:
+            state.add(0, [prepare_one(doc, config) for doc in order])
+            count_lines(state, dedup, state.line_counts(), frozenset(),
+                        lambda source, published, text, raw: raws.append(raw) or [])
+        counted.append(raws)
+    assert counted[0] == counted[1] and len(counted[0]) == 1
+
+
 def test_a_document_left_too_short_is_rejected_by_the_gate_and_counted_once(tmp_path):
     docs = [{"id": f"d{i}", "url": f"https://menu.example/{i}", "text": "\n".join(MENU) + "\n\n" + paragraphs[0]}
             for i, paragraphs in enumerate(_articles(6))]
