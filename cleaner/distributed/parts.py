@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +100,10 @@ def part_keys(k: int, path: Path, num_perm: int, bands: int, rows: int) -> tuple
 
 
 def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item]]:
-    """(node, dedup `Item` with its signature, no text, its stored record and raw document as its
-    `tiebreak`, as the local engine's) of the given positions of split `k`."""
-    table = _cleaned(path, ["pos", "head", "length", "exact", "sig", "record", "raw"])
+    """(node, dedup `Item` with its signature, no text) of the given positions of split `k`; an item's
+    `tiebreak` reads its stored record and raw document from the part only if dedup asks for it (for
+    copies of one id)."""
+    table = _cleaned(path, ["pos", "head", "length", "exact", "sig"])
     wanted = pc.is_in(table["pos"], value_set=pa.array(positions, type=pa.int64()))
     out = []
     for row in table.filter(wanted).to_pylist():
@@ -109,8 +111,14 @@ def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item
         sig = None if row["sig"] is None else np.frombuffer(row["sig"], dtype=np.uint32)
         out.append(((k << NODE_BITS) | row["pos"],
                     Item(id=doc_id, length=row["length"], published=published, signed=(row["exact"], sig),
-                         tiebreak=tiebreak(row["record"], row["raw"]))))
+                         tiebreak=partial(stored_tiebreak, path, row["pos"]))))
     return out
+
+
+def stored_tiebreak(path: Path, pos: int) -> bytes:
+    """`runstate.tiebreak` of the record at `pos` of a part, as the local engine computes it."""
+    row = pq.read_table(path, columns=["record", "raw"], filters=[("pos", "=", pos)]).to_pylist()[0]
+    return tiebreak(row["record"], row["raw"])
 
 
 def kept_rows(path: Path, decisions: dict[int, Decision]) -> Iterator[tuple]:
