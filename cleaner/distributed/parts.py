@@ -116,7 +116,9 @@ def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item
 
 
 def stored_tiebreak(path: Path, pos: int) -> bytes:
-    """`runstate.tiebreak` of the record at `pos` of a part, as the local engine computes it."""
+    """`runstate.tiebreak` of the record at `pos` of a part, as the local engine computes it. Each call
+    reads the row group holding `pos` (2,000 rows): cheap for the few copies of one id a corpus has,
+    slow for a corpus where most ids repeat (reading each part's tied rows once would fix that)."""
     row = pq.read_table(path, columns=["record", "raw"], filters=[("pos", "=", pos)]).to_pylist()[0]
     return tiebreak(row["record"], row["raw"])
 
