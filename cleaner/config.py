@@ -65,13 +65,33 @@ class Config(BaseModel):
         if file is not None:
             values.update(_read_toml(Path(file), str(file)))
         values.update({k: v for k, v in overrides.items() if v is not None})
+        where = f" in {file}" if file else ""
         try:
-            return cls(**values)
+            config = cls(**values)
         except ValidationError as exc:
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
-            where = f" in {file}" if file else ""
             raise ConfigError(f"config{where}: {key}: {err['msg']}") from None
+        if config.langs:
+            _check_langs(config, where)
+        return config
+
+
+def _check_langs(config: Config, where: str) -> None:
+    """Every code of `langs` is one the language backend may answer: one it never answers (a typo,
+    `fre` for `fr`) would reject every document as `lang_not_allowed`."""
+    from .lang import make_backend
+
+    try:
+        known = make_backend(config.lang_backend).codes()
+    except ValueError as exc:
+        raise ConfigError(f"config{where}: lang_backend: {exc}") from None
+    unknown = [code for code in config.langs if code not in known]
+    if unknown:
+        answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else
+                   "ISO 639-1 codes such as 'fr', 'en'; ISO 639-3 for a language without one")
+        raise ConfigError(f"config{where}: langs: {', '.join(map(repr, unknown))} is not a code the language backend "
+                          f"{config.lang_backend!r} answers ({answers})")
 
 
 def _read_toml(path: Any, name: str) -> dict[str, Any]:

