@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -57,15 +57,14 @@ class Item:
 
     `signed` is its `Signer.sign` result when computed elsewhere (in a worker process, say); the
     text is then not needed. `tiebreak` orders copies of one id that tie on the whole keep policy
-    (its text's UTF-8 bytes when empty); it may be a function that reads them, called only for an
-    item whose id occurs more than once in its batch."""
+    (its text's UTF-8 bytes when empty)."""
 
     id: str
     text: str = ""
     length: int | None = None
     published: str | None = None
     signed: tuple[int, np.ndarray | None] | None = None
-    tiebreak: bytes | Callable[[], bytes] = b""
+    tiebreak: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +158,7 @@ def _signed(items: Iterable[Any], signer: Signer) -> Signed:
     ids = [it.id for it in batch]
     return Signed(ids, [len(it.text) if it.length is None else int(it.length) for it in batch],
                   [it.published for it in batch], [e for e, _ in signed], sigs, has_sig,
-                  {i: _tiebreak(batch[i]) for i in repeated(ids)})
-
-
-def _tiebreak(item: Item) -> bytes:
-    tie = item.tiebreak() if callable(item.tiebreak) else item.tiebreak
-    return tie or item.text.encode("utf-8", "surrogatepass")
+                  {i: batch[i].tiebreak or batch[i].text.encode("utf-8", "surrogatepass") for i in repeated(ids)})
 
 
 def repeated(ids: list[str]) -> list[int]:

@@ -52,7 +52,6 @@ DEDUP_CHUNK = 50_000
 """At most this many documents per verdict task (whole components: a larger one goes alone)."""
 MAX_BUCKETS = 256
 """Shuffle buckets: one per part and mirror table, up to this many (maps × buckets tasks in the graph)."""
-POSITION = (1 << parts.NODE_BITS) - 1
 
 
 @contextmanager
@@ -231,7 +230,7 @@ class DaskRunner:
 
         wanted: dict[tuple[bool, int], list[int]] = {}
         for node in (n for chunk in chunks for n in chunk):
-            wanted.setdefault(home(node), []).append(node if node >= INDEX_NODE else node & POSITION)
+            wanted.setdefault(home(node), []).append(node if node >= INDEX_NODE else node & parts.POSITION)
         loaded = {place: client.submit(index_rows, mirror[place[1]]["docs"], nodes) if place[0]
                   else client.submit(parts.load_items, place[1], part_paths[place[1]], nodes)
                   for place, nodes in wanted.items()}
@@ -239,13 +238,13 @@ class DaskRunner:
         for chunk in filter(None, chunks):
             places = sorted({home(node) for node in chunk})
             verdicts.append(client.submit(decide, chunk, p, [loaded[x] for x in places if not x[0]],
-                                          [loaded[x] for x in places if x[0]]))
+                                          [loaded[x] for x in places if x[0]], part_paths))
         decisions: dict[int, dict[int, Decision]] = {}
         clusters = []
         for future in as_completed(verdicts):
             chunk_decisions, chunk_clusters = future.result()
             for node, decision in chunk_decisions:
-                decisions.setdefault(node >> parts.NODE_BITS, {})[node & POSITION] = decision
+                decisions.setdefault(node >> parts.NODE_BITS, {})[node & parts.POSITION] = decision
             clusters += chunk_clusters
         return decisions, sorted(clusters, key=lambda c: c["id"])
 

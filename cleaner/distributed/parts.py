@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,8 @@ from .splits import Split, read_split
 
 NODE_BITS = 32
 """A document's node number is `split << NODE_BITS | position`."""
+POSITION = (1 << NODE_BITS) - 1
+"""The position bits of a node number."""
 
 _COLUMNS = {"pos": pa.int64(), "rejected": pa.bool_(), "head": pa.binary(), "record": pa.binary(),
             "raw": pa.binary(), "raw_chars": pa.int64(), "length": pa.int64(), "exact": pa.int64(),
@@ -100,9 +101,7 @@ def part_keys(k: int, path: Path, num_perm: int, bands: int, rows: int) -> tuple
 
 
 def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item]]:
-    """(node, dedup `Item` with its signature, no text) of the given positions of split `k`; an item's
-    `tiebreak` reads its stored record and raw document from the part only if dedup asks for it (for
-    copies of one id)."""
+    """(node, dedup `Item` with its signature, no text) of the given positions of split `k`."""
     table = _cleaned(path, ["pos", "head", "length", "exact", "sig"])
     wanted = pc.is_in(table["pos"], value_set=pa.array(positions, type=pa.int64()))
     out = []
@@ -110,17 +109,15 @@ def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item
         doc_id, _, published = unpack(row["head"])
         sig = None if row["sig"] is None else np.frombuffer(row["sig"], dtype=np.uint32)
         out.append(((k << NODE_BITS) | row["pos"],
-                    Item(id=doc_id, length=row["length"], published=published, signed=(row["exact"], sig),
-                         tiebreak=partial(stored_tiebreak, path, row["pos"]))))
+                    Item(id=doc_id, length=row["length"], published=published, signed=(row["exact"], sig))))
     return out
 
 
-def stored_tiebreak(path: Path, pos: int) -> bytes:
-    """`runstate.tiebreak` of the record at `pos` of a part, as the local engine computes it. Each call
-    reads the row group holding `pos` (2,000 rows): cheap for the few copies of one id a corpus has,
-    slow for a corpus where most ids repeat (reading each part's tied rows once would fix that)."""
-    row = pq.read_table(path, columns=["record", "raw"], filters=[("pos", "=", pos)]).to_pylist()[0]
-    return tiebreak(row["record"], row["raw"])
+def load_tiebreaks(path: Path, positions: list[int]) -> dict[int, bytes]:
+    """`runstate.tiebreak` of the records at `positions` of a part (copies of one id), as the local
+    engine computes it, by position; one read of the part."""
+    table = pq.read_table(path, columns=["pos", "record", "raw"], filters=[("pos", "in", positions)])
+    return {row["pos"]: tiebreak(row["record"], row["raw"]) for row in table.to_pylist()}
 
 
 def kept_rows(path: Path, decisions: dict[int, Decision]) -> Iterator[tuple]:
