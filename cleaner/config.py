@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class ConfigError(ValueError):
@@ -58,6 +58,14 @@ class Config(BaseModel):
     shape_off_sources: tuple[str, ...] = ()
     """Hosts (and their subdomains) whose documents `shape` rules leave alone."""
 
+    @field_validator("lang_backend")
+    @classmethod
+    def _known_backend(cls, name: str) -> str:
+        from .lang import make_backend  # a name it cannot build raises ValueError, naming the ones it knows
+
+        make_backend(name)
+        return name
+
     @classmethod
     def load(cls, file: str | Path | None = None, **overrides: Any) -> Config:
         """Build the config from the shipped defaults, an optional TOML file and overrides."""
@@ -82,10 +90,7 @@ def _check_langs(config: Config, where: str) -> None:
     `fre` for `fr`) would reject every document as `lang_not_allowed`."""
     from .lang import make_backend
 
-    try:
-        known = make_backend(config.lang_backend).codes()
-    except ValueError as exc:
-        raise ConfigError(f"config{where}: lang_backend: {exc}") from None
+    known = make_backend(config.lang_backend).codes()
     unknown = [code for code in config.langs if code not in known]
     if unknown:
         answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else

@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .config import Config, ConfigError
+from .config import Config
 from .closing import Closing
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item
 from .dedup.signature import DedupParams
@@ -83,10 +83,7 @@ class Pipeline(Closing):
     def __init__(self, config: Config | None = None, index: str | Path = ":memory:"):
         self.config = config or Config.load()
         self.cleaner = Cleaner(self.config)
-        try:
-            self.tagger: Tagger = make_tagger(self.config.lang_backend)
-        except ValueError as exc:
-            raise ConfigError(f"config: lang_backend: {exc}") from None
+        self.tagger: Tagger = make_tagger(self.config.lang_backend)
         self.dedup = Deduplicator(index, dedup_params(self.config))
 
     def close(self) -> None:
