@@ -142,6 +142,7 @@ def test_where_a_repaired_copy_of_an_id_was_does_not_choose_it(tmp_path):
         kept.add(json.dumps(record["meta"]))
     assert kept == {'{"v": 1}'}
 
+
 def test_persistent_index_across_runs(tmp_path):
     index = tmp_path / "shared.sqlite"
     first = tmp_path / "first"
