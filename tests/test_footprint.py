@@ -1,6 +1,7 @@
 """What a process imports is what it pays for: a run's main process and its output writers read
 signatures and records, so they must not load scipy (via datasketch), pyarrow, trafilatura, lxml or
-justext (~140 MB a process between them); a worker loads each only once its work needs it."""
+justext (~140 MB a process between them); a worker loads each only once its work needs it, and signing
+never loads scipy."""
 
 from __future__ import annotations
 
@@ -24,9 +25,23 @@ def test_reading_signatures_and_writing_outputs_loads_none_of_them():
                    "Deduplicator(':memory:', DedupParams()).close()") == []
 
 
-def test_cleaning_plain_text_loads_no_html_parser_and_signing_loads_datasketch():
+def test_cleaning_plain_text_loads_no_html_parser():
     assert _loaded("import cleaner\ncleaner.clean('Publié dans Le Matin le 3 mars 2021\\n\\nLe texte.')") == []
-    assert _loaded("from cleaner.dedup import Signer\nSigner().sign('un texte de plusieurs mots ici')") == ["datasketch", "scipy"]
+
+
+def test_signing_uses_datasketchs_minhash_without_loading_scipy():
+    """A signing process loads `datasketch.minhash` alone and leaves no trace of it in `sys.modules`;
+    its signatures are the ones datasketch gives once loaded whole, as a later import loads it."""
+    text = "un texte de plusieurs mots ici et encore quelques autres mots là"
+    code = (f"import sys\nfrom cleaner.dedup import Signer\nsigner = Signer()\n_, sig = signer.sign({text!r})\n"
+            "assert signer._new_minhash().__module__ == 'datasketch.minhash'\n"
+            "assert not {m.split('.')[0] for m in sys.modules} & {'datasketch', 'scipy'}, 'signing loaded them'\n"
+            "import datasketch\nfrom cleaner.dedup.shingle import normalise\n"
+            "whole = datasketch.MinHash(num_perm=128, seed=1, scheme='affine32', hashfunc=lambda v: v)\n"
+            f"whole.update_batch([signer.shingle_hashes(normalise({text!r}))])\n"
+            "assert (whole.hashvalues.astype('uint32') == sig).all()\n"
+            "assert datasketch.minhash.MinHash is datasketch.MinHash and datasketch.MinHashLSH\n")
+    assert _loaded(code) == ["datasketch", "scipy"]  # the whole package, loaded by the import after signing
 
 
 def test_a_page_loads_trafilatura_and_a_shape_loads_justext():

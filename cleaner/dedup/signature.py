@@ -22,6 +22,9 @@ then rejects.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import sys
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
@@ -112,10 +115,9 @@ class Signer:
 
     @cached_property
     def _new_minhash(self) -> Callable[[], MinHash]:
-        """A maker of empty MinHashes sharing one set of permutations, generated on the first signing:
-        datasketch loads scipy (~40 MB a process), which a process that only reads signatures skips."""
-        from datasketch import MinHash
-
+        """A maker of empty MinHashes sharing one set of permutations, generated on the first signing
+        (a process that only reads signatures never loads datasketch)."""
+        MinHash = minhash_class()
         template = MinHash(num_perm=self.params.num_perm, seed=self.params.seed, scheme=SCHEME)
         return partial(MinHash, num_perm=self.params.num_perm, seed=self.params.seed, hashfunc=_identity,
                        permutations=template.permutations, scheme=SCHEME)
@@ -162,6 +164,34 @@ class Signer:
         from datasketch import LeanMinHash, MinHash
 
         return LeanMinHash(MinHash(seed=self.params.seed, hashvalues=signature, scheme=SCHEME))
+
+
+@lru_cache(maxsize=1)
+def minhash_class() -> type[MinHash]:
+    """datasketch's `MinHash` class, loaded without the rest of datasketch when the package is not loaded
+    yet. `import datasketch` imports every sketch it has and, for `MinHashLSH`, scipy: ~46 MB in each
+    process that signs, where signing needs only `datasketch.minhash` (and the `hashfunc` it imports).
+    These two are loaded under a bare stand-in for the package, and then every name put in `sys.modules`
+    meanwhile is taken out again, so a later `import datasketch` anywhere in the process loads the whole
+    package as usual (with its own copy of the class)."""
+    if "datasketch" in sys.modules:
+        from datasketch import MinHash
+
+        return MinHash
+    spec = importlib.util.find_spec("datasketch")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("signing needs datasketch: pip install datasketch")
+    before = set(sys.modules)
+    bare = types.ModuleType("datasketch")
+    bare.__path__ = list(spec.submodule_search_locations)
+    sys.modules["datasketch"] = bare
+    try:
+        from datasketch.minhash import MinHash
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "datasketch" or name.startswith("datasketch."):
+                del sys.modules[name]
+    return MinHash
 
 
 _MULT = [np.uint64(c) for c in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
