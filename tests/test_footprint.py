@@ -1,6 +1,6 @@
 """What a process imports is what it pays for: a run's main process and its output writers read
-signatures and records, so they must not load scipy (via datasketch), pyarrow, trafilatura, lxml or
-justext (~140 MB a process between them); a worker loads each only once its work needs it, and signing
+signatures and records, so they must not load scipy (via datasketch), pyarrow, trafilatura, lxml,
+justext or ftfy (~150 MB a process between them); a worker loads each only once its work needs it, and signing
 never loads scipy."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("scipy", "datasketch", "pyarrow", "trafilatura", "lxml", "justext")
+HEAVY = ("scipy", "datasketch", "pyarrow", "trafilatura", "lxml", "justext", "ftfy")
 
 
 def _loaded(code: str) -> list[str]:

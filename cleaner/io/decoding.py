@@ -10,8 +10,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import ftfy
-
 from ..models import without_surrogates
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
@@ -20,7 +18,7 @@ _MOJIBAKE_HINT = re.compile(
     "\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]"
 )
 """A UTF-8 lead byte followed by a continuation byte, both as cp1252 shows them: the mark of mojibake.
-ftfy (about 1.5 MB/s) runs only on texts that have one."""
+ftfy (about 1.5 MB/s) runs only on texts that have one, and is imported only then (~7 MB a process)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 BINARY_SHARE = 0.05
 """Share of control characters (NUL and the like, not line breaks) in a text's first 4,096 characters
@@ -64,7 +62,11 @@ def repair(text: str, where: str) -> tuple[str, tuple[str, ...]]:
     if (valid := without_surrogates(text)) != text:
         text = valid
         warnings.append(f"{where}: lone surrogate escapes replaced with U+FFFD")
-    fixed = ftfy.fix_encoding_and_explain(text) if _MOJIBAKE_HINT.search(text) else None
+    fixed = None
+    if _MOJIBAKE_HINT.search(text):
+        import ftfy
+
+        fixed = ftfy.fix_encoding_and_explain(text)
     if fixed and fixed.explanation:
         plan = ", ".join(f"{step} {arg}" for step, arg in fixed.explanation)
         warnings.append(f"{where}: mojibake repaired by ftfy ({plan})")
