@@ -28,7 +28,8 @@ def clean(doc, config=None, **overrides):
 
     Like `cleaner clean`: the rule packs, then the language of the clean text; no gates, no dedup.
     `config` defaults to `Config.load(**overrides)`, the same object the CLI builds from its flags.
-    Returns a `Cleaned` (or a `Rejected` for an oversized document); for an iterable, an iterator.
+    Returns a `Cleaned`, or a `Rejected` saying why there is nothing to clean (an empty, binary or
+    oversized text: see `as_document`); for an iterable, an iterator of them.
     """
     config = config or Config.load(**overrides)
     pipeline = pipeline_for(config)

@@ -13,6 +13,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .config import Config
 from .closing import Closing
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item
@@ -20,6 +22,7 @@ from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
 from .html import extract_html
+from .io.records import bad, jsonable, text_document
 from .lang import Tagger, make_tagger
 from .models import Cleaned, Document, Rejected
 
@@ -27,20 +30,34 @@ DocLike = Document | Mapping[str, Any] | str
 """What the API and the pipeline accept as a document."""
 
 
-def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document:
-    """A `Document` from a Document, a mapping (`id`/`text` by the config's field names) or a plain string."""
+def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:
+    """A document from a `Document` (taken as given), a mapping (`id`/`text` by the config's field names,
+    `url`, `source`, `html`, `lang`; other fields and a `meta` mapping go to `meta`) or a plain string.
+
+    Taken in as the readers take a record (`io.records.text_document`): an empty, binary or oversized
+    text, or one that is not a string, is a `bad_input` or `too_large` rejection at stage `read` that
+    names the document by its position (`document 3`), and NUL characters, lone surrogates and mojibake
+    are repaired, each repair a warning."""
     if isinstance(doc, Document):
         return doc
-    if isinstance(doc, str):
-        return Document(id=str(index), text=doc)
     config = config or Config.load()
+    where = f"document {index}"
+    if isinstance(doc, str):
+        return text_document(str(index), doc, where, config, raw=doc)
     data = dict(doc)
-    data.setdefault(config.id_field, str(index))
-    fields = {"id": str(data.pop(config.id_field)), "text": data.pop(config.text_field, "")}
-    fields.update({k: data.pop(k) for k in ("url", "source", "html", "lang", "meta") if k in data})
-    if data:
-        fields["meta"] = {**fields.get("meta", {}), **data}
-    return Document(**fields)
+    raw = jsonable(data)
+    rid = str(data.pop(config.id_field, index))
+    text = data.pop(config.text_field, "")
+    if not isinstance(text, str):
+        return bad(rid, f"{where}: {config.text_field!r} is {type(text).__name__}, not a string", raw)
+    fields = {k: data.pop(k) for k in ("url", "source", "html", "lang") if k in data}
+    meta = data.pop("meta", {})
+    meta = {**(meta if isinstance(meta, Mapping) else {"meta": meta}), **data}
+    try:
+        return text_document(rid, text, where, config, raw=raw, meta=meta, **fields)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        return bad(rid, f"{where}: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", raw)
 
 
 def dedup_params(config: Config) -> DedupParams:

@@ -34,7 +34,12 @@ def test_dict_fields_by_config_and_meta():
 
 
 def test_oversized_document_is_a_rejection_not_an_exception():
+    """A text is taken in as the command line reads one (`too_large` at `read`, naming the document by
+    its position); a `Document` built by the caller is taken as given, and the cleaner itself refuses it."""
     out = clean("x" * 50, max_doc_chars=10)
+    assert isinstance(out, Rejected)
+    assert (out.reason, out.stage, out.detail) == ("too_large", "read", "document 0: document is 50 characters, over max_doc_chars=10")
+    out = clean(Document(id="d", text="x" * 50), max_doc_chars=10)
     assert isinstance(out, Rejected)
     assert (out.reason, out.stage) == ("bad_input", "clean") and "max_doc_chars=10" in out.detail
 

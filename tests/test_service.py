@@ -128,6 +128,55 @@ def test_clean_one_and_batch_without_state(server):
         assert c.get("/v1/documents/n1").status_code == 404  # /v1/clean stores nothing
 
 
+INTAKE = {  # id: a text that needs taking in with care
+    "empty": "",
+    "blank": " \n\t ",
+    "nul": "Le conseil\x00 municipal a voté le budget mardi soir.",
+    "mojibake": "Le conseil municipal a votÃ© le budget mardi soir.",
+    "binary": "\x01\x02\x03\x04" * 30,
+}
+
+
+def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(server, tmp_path):
+    """The same record gives the same verdict, clean text and repairs from `cleaner clean`, the Python
+    API and `POST /v1/clean`: empty and binary texts are `bad_input` at `read`, NUL characters and
+    mojibake are repaired with a warning. Only the place named in a message differs (file and line,
+    position, id)."""
+    from cleaner import clean
+
+    records = [{"id": rid, "text": text} for rid, text in INTAKE.items()]
+    path = tmp_path / "intake.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    proc = run_cli("clean", str(path), "--out", str(tmp_path / "out.jsonl"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    cli = {r["id"]: r for name in ("out.jsonl", "out.rejects.jsonl")
+           for r in map(json.loads, (tmp_path / name).read_text(encoding="utf-8").splitlines())}
+
+    def seen(r: dict) -> tuple:
+        """What every entry point must agree on, with the place in each message cut off."""
+        if "reason" in r:
+            return r["reason"], r["stage"], r["detail"].split(": ", 1)[1]
+        return r["text"], r["lang"], [w.split(": ", 1)[1] for w in r["warnings"]]
+
+    api = {out.id: out.record() for out in clean(records)}
+    with server.client() as c:
+        answers = c.post("/v1/clean", json=records).json()
+    service = {v["id"]: v["record"] if v["status"] == "cleaned" else v for v in answers}
+    expected = {
+        "empty": ("bad_input", "read", "empty document"),
+        "blank": ("bad_input", "read", "empty document"),
+        "nul": ("Le conseil municipal a voté le budget mardi soir.", "fr", ["1 NUL characters removed"]),
+        "mojibake": ("Le conseil municipal a voté le budget mardi soir.", "fr",
+                     ["mojibake repaired by ftfy (encode latin-1, decode utf-8)"]),
+        "binary": ("bad_input", "read", "binary content, not text"),
+    }
+    for name, answers_of in (("cleaner clean", cli), ("the API", api), ("the service", service)):
+        assert {rid: seen(r) for rid, r in answers_of.items()} == expected, name
+    assert cli["nul"]["warnings"] == [f"{path}:3: 1 NUL characters removed"]
+    assert api["nul"]["warnings"] == ["document 2: 1 NUL characters removed"]
+    assert service["nul"]["warnings"] == ["document 'nul': 1 NUL characters removed"]
+
+
 def test_documents_kept_duplicate_rejected_then_read_back(server):
     with server.client() as c:
         kept = c.post("/v1/documents", json={"id": "d1", "text": NOISY, "url": "https://example.ma/a/1"}).json()
@@ -141,8 +190,8 @@ def test_documents_kept_duplicate_rejected_then_read_back(server):
         near, empty, exact = batch
         assert near["status"] == "duplicate" and near["reason"] == "duplicate" and near["dup_of"] == "d1"
         assert 0.5 <= near["similarity"] < 1
-        assert empty == {"id": "d3", "status": "rejected", "reason": "too_short", "stage": "gate",
-                         "detail": empty["detail"]}
+        assert empty == {"id": "d3", "status": "rejected", "reason": "bad_input", "stage": "read",
+                         "detail": "document 'd3': empty document"}  # as the command line rejects an empty record
         assert exact["reason"] == "exact_duplicate" and exact["dup_of"] == "d1" and exact["similarity"] == 1.0
         again = c.post("/v1/documents", json={"id": "d1", "text": "anything"}).json()
         assert again["status"] == "duplicate" and again["reason"] == "already_indexed"
@@ -390,7 +439,7 @@ def test_corpus_yields_what_cleaner_run_writes(tmp_path):
 def as_doc(d: dict):
     from cleaner.service.schemas import DocumentIn
 
-    return DocumentIn(**d).document()
+    return DocumentIn(**d).document(Config.load())
 
 
 # -- load -----------------------------------------------------------------------------------------

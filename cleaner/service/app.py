@@ -31,9 +31,9 @@ def _service(request: Request) -> Service:
     return request.app.state.service
 
 
-def _one_or_many(body: DocumentIn | list[DocumentIn], run) -> Verdict | list[Verdict]:
+def _one_or_many(body: DocumentIn | list[DocumentIn], service: Service, run) -> Verdict | list[Verdict]:
     docs = body if isinstance(body, list) else [body]
-    out = run([d.document() for d in docs])
+    out = run([d.document(service.config) for d in docs])
     return out if isinstance(body, list) else out[0]
 
 
@@ -78,13 +78,15 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
               summary="Clean one document or a batch (no state kept)")
     def clean(request: Request, body: Annotated[DocumentsIn, Body()]) -> Any:
         """Clean text, fields, edits and language of each document, as `cleaner clean` gives them."""
-        return _one_or_many(body, _service(request).clean)
+        service = _service(request)
+        return _one_or_many(body, service, service.clean)
 
     @app.post("/v1/documents", response_model=Verdict | list[Verdict], response_model_exclude_none=True,
               summary="Clean, gate and deduplicate one document or a batch; keep the survivors")
     def documents(request: Request, body: Annotated[DocumentsIn, Body()]) -> Any:
         """`kept` (stored, with its cluster), `duplicate` (with `dup_of` and `similarity`) or `rejected` (with a reason)."""
-        return _one_or_many(body, _service(request).submit)
+        service = _service(request)
+        return _one_or_many(body, service, service.submit)
 
     @app.get("/v1/documents/{doc_id}", summary="A stored document: corpus record and raw text")
     def document(request: Request, doc_id: str) -> dict[str, Any]:

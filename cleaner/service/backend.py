@@ -69,11 +69,11 @@ class Service(Closing):
         self._on_index_thread(self.pipeline.close)
         self._index_thread.shutdown()
 
-    def clean(self, docs: list[Document]) -> list[Verdict]:
+    def clean(self, docs: list[Document | Rejected]) -> list[Verdict]:
         """Clean and tag each document (no gates, no dedup, nothing stored), like `cleaner clean`."""
         return [verdict(self.pipeline.prepare(doc, gates=False), kept="cleaned") for doc in docs]
 
-    def submit(self, docs: list[Document]) -> list[Verdict]:
+    def submit(self, docs: list[Document | Rejected]) -> list[Verdict]:
         """Clean, tag, gate and deduplicate a batch against the index; keep and store the survivors.
         Returns one verdict per input document, in input order."""
         prepared = [self.pipeline.prepare(doc) for doc in docs]

@@ -10,11 +10,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from ..models import Document
+from ..config import Config
+from ..io.records import text_document
+from ..models import Document, Rejected
 
 
 class DocumentIn(BaseModel):
-    """One document to clean: an `id`, and `text` or `html` (or both; with neither it is rejected as `too_short`)."""
+    """One document to clean: an `id`, and `text` or `html` (or both; with neither it is rejected as
+    `bad_input`, as the command line rejects an empty record)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -26,9 +29,12 @@ class DocumentIn(BaseModel):
     lang: str | None = Field(None, description="a language hint (ISO 639-1) that scopes language-specific rules")
     meta: dict[str, Any] = Field(default_factory=dict, description="passed through untouched")
 
-    def document(self) -> Document:
-        """The pipeline's `Document`."""
-        return Document(**self.model_dump())
+    def document(self, config: Config) -> Document | Rejected:
+        """The pipeline's `Document`, taken in as the readers take a record (checked and repaired, see
+        `io.records.text_document`), or the rejection that says why it cannot be one."""
+        fields = self.model_dump(exclude={"id", "text"}, exclude_none=True)
+        return text_document(self.id, self.text, f"document {self.id!r}", config,
+                             raw=self.model_dump(exclude_defaults=True), **fields)
 
 
 def _shape(value: Any) -> str:
