@@ -17,8 +17,9 @@ Stages, each restartable:
    The outputs need only the verdicts: with more than one worker (and `WRITE_POOL_AT` records) they
    are written on a pool, one process per output, while the index takes in the kept documents.
 
-Memory holds the chunks in flight and, in the dedup stage, about 1.5 kB per cleaned document (its
-signature, band keys and keep-policy columns), freed before the write stage.
+Memory holds the chunks in flight and, in the dedup stage, about 1.3 kB per cleaned document when a
+quarter are copies (band keys and keep-policy columns for all, signatures for the candidates only),
+freed before the write stage.
 """
 
 from __future__ import annotations
@@ -242,7 +243,7 @@ class Runner:
             stage = state.get("stage")  # `decided`: killed after deciding, before the index committed
             with dedup.index.write_lock():
                 if stage == "dedup":
-                    seqs, items = state.dedup_items(dedup.params.num_perm)
+                    seqs, items = state.dedup_items(dedup.params)
                     self._store(state, seqs, dedup_batch(items, dedup.index, signer=dedup.signer, add=False))
                     del seqs, items
                     release_memory()  # dedup's working set (~100 MB at 100k documents) is free: give it back
@@ -367,7 +368,7 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
 
     Copies on other sources do not matter: each source has counts of its own."""
     counts.reset()
-    seqs, items = state.dedup_items(dedup.params.num_perm)
+    seqs, items = state.dedup_items(dedup.params)
     groups = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
     group_of = {seqs[pos]: (d.cluster or d.dup_of or d.id, d.id, items.exact[pos], items.tiebreak.get(pos, b""))
                 for pos, d in zip(groups.positions, groups.decisions)}

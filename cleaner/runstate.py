@@ -24,6 +24,7 @@ import zstandard
 from .boilerplate import LineCounts
 from .closing import Closing
 from .dedup.cluster import Cluster, Decision, Signed, repeated
+from .dedup.signature import DedupParams, band_keys_matrix
 from .workers import Prepared
 
 STATE_VERSION = 3
@@ -42,6 +43,8 @@ CREATE TABLE IF NOT EXISTS clusters (pos INTEGER PRIMARY KEY, cluster TEXT NOT N
 
 _COMPRESS = zstandard.ZstdCompressor(level=1).compress
 _DECOMPRESS = zstandard.ZstdDecompressor().decompress
+SIGNATURE_BLOCK = 8_192
+"""Signatures read, and turned into band keys, at a time by `RunState.dedup_items` (4 MB)."""
 
 
 def pack(value: Any) -> bytes:
@@ -167,14 +170,16 @@ class RunState(Closing):
         """The learned-boilerplate counters of this run, kept in the state file."""
         return LineCounts(self._db)
 
-    def dedup_items(self, num_perm: int) -> tuple[list[int], Signed]:
+    def dedup_items(self, params: DedupParams) -> tuple[list[int], Signed]:
         """Every cleaned record's `seq`, and the records as one signed dedup batch (columns, no text):
-        the signatures go straight into one matrix, with no object per record. A record whose id
-        occurs more than once has its stored record and raw document as its `tiebreak` (see `tiebreak`)."""
+        the band keys computed as the signatures are read, `SIGNATURE_BLOCK` at a time, and no
+        signature held; dedup reads those it compares (`Signed.load`). A record whose id occurs more
+        than once has its stored record and raw document as its `tiebreak` (see `tiebreak`)."""
         n = self._db.execute("SELECT count(*) FROM docs WHERE rejected = 0").fetchone()[0]
         seqs, ids, lengths, published, exact = [], [], [], [], []
-        sigs = np.zeros((n, num_perm), dtype=np.uint32)
+        keys = np.zeros((n, params.bands), dtype=np.int64)
         has_sig = np.zeros(n, dtype=bool)
+        block = np.zeros((SIGNATURE_BLOCK, params.num_perm), dtype=np.uint32)
         for i, (seq, doc_id, length, date, hashed, sig) in enumerate(self._db.execute(
                 "SELECT seq, id, length, published, exact, sig FROM docs WHERE rejected = 0 ORDER BY seq")):
             seqs.append(seq)
@@ -182,14 +187,30 @@ class RunState(Closing):
             lengths.append(length)
             published.append(date)
             exact.append(hashed)
-            if sig is not None:
-                sigs[i] = np.frombuffer(sig, dtype=np.uint32)
-                has_sig[i] = True
+            block[i % SIGNATURE_BLOCK] = 0 if sig is None else np.frombuffer(sig, dtype=np.uint32)
+            has_sig[i] = sig is not None
+            if i % SIGNATURE_BLOCK == SIGNATURE_BLOCK - 1 or i == n - 1:
+                first = i - i % SIGNATURE_BLOCK
+                keys[first : i + 1] = band_keys_matrix(block[: i + 1 - first], params.bands, params.rows)
         ties = {}
         for i in repeated(ids):
             record, raw = self._db.execute("SELECT record, raw FROM docs WHERE seq = ?", (seqs[i],)).fetchone()
             ties[i] = tiebreak(record, raw)
-        return seqs, Signed(ids, lengths, published, exact, sigs, has_sig, ties)
+
+        def load(rows: np.ndarray) -> np.ndarray:
+            """The signatures of the given rows of the batch (zeros for a row with none)."""
+            out = np.zeros((len(rows), params.num_perm), dtype=np.uint32)
+            wanted = [seqs[i] for i in rows.tolist()]
+            at = dict(zip(wanted, range(len(wanted))))
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                for seq, sig in self._db.execute(f"SELECT seq, sig FROM docs WHERE seq IN ({','.join('?' * len(chunk))})"
+                                                 " AND sig IS NOT NULL", chunk):
+                    out[at[seq]] = np.frombuffer(sig, dtype=np.uint32)
+            return out
+
+        empty = np.zeros((0, params.num_perm), dtype=np.uint32)
+        return seqs, Signed(ids, lengths, published, exact, empty, has_sig, ties, keys=keys, load=load)
 
     def store_decisions(self, decisions: Iterable[tuple[int, Decision, str]], clusters: Iterable[Cluster]) -> None:
         """Store dedup's verdicts (`seq`, decision, rejection detail) and its clusters, and mark the stage

@@ -144,14 +144,9 @@ def test_a_batch_given_as_columns_is_decided_as_its_items(articles, tmp_path):
     texts += [a["text"].lower() for a in articles[5:12]] + ["", "…", articles[3]["text"]]
     ids = [f"d{k:03d}" for k in range(len(texts))][::-1]
     published = [None if k % 3 else f"2021-0{1 + k % 9}-11" for k in range(len(texts))]
-    signed = [signer.sign(t) for t in texts]
     items = [Item(i, t, published=p) for i, t, p in zip(ids, texts, published)]
-    sigs = np.zeros((len(texts), 128), dtype=np.uint32)
-    for k, (_, sig) in enumerate(signed):
-        if sig is not None:
-            sigs[k] = sig
-    columns = Signed(ids, [len(t) for t in texts], published, [e for e, _ in signed], sigs,
-                     np.array([sig is not None for _, sig in signed]))
+    columns = _columns(signer, ids, texts, published)
+    sigs = columns.signatures
     with DedupIndex(tmp_path / "items.sqlite") as a, DedupIndex(tmp_path / "columns.sqlite") as b:
         from_items, from_columns = dedup_batch(items, a), dedup_batch(columns, b)
         rows = [ix.connection.execute("SELECT d.id, d.exact, d.sig, b.key FROM docs d JOIN bands b USING (doc)"
@@ -163,6 +158,52 @@ def test_a_batch_given_as_columns_is_decided_as_its_items(articles, tmp_path):
     with pytest.raises(ValueError, match="the index uses 128"):
         dedup_batch(Signed(ids, columns.lengths, published, columns.exact, sigs[:, :64], columns.has_sig),
                     DedupIndex(":memory:"))
+
+
+def _columns(signer: Signer, ids: list[str], texts: list[str], published: list[str | None]) -> Signed:
+    """The texts signed, as columns (`Signed`)."""
+    signed = [signer.sign(t) for t in texts]
+    sigs = np.zeros((len(texts), signer.params.num_perm), dtype=np.uint32)
+    for k, (_, sig) in enumerate(signed):
+        if sig is not None:
+            sigs[k] = sig
+    return Signed(ids, [len(t) for t in texts], published, [e for e, _ in signed], sigs,
+                  np.array([sig is not None for _, sig in signed]))
+
+
+def test_a_batch_that_loads_its_signatures_reads_only_those_it_compares(articles, tmp_path):
+    """A run's batch comes with its band keys and reads signatures on demand (`Signed.load`): dedup
+    reads those of candidate pairs, exact groups and index hits only, and decides as with all of them
+    held: near and exact copies of indexed documents, of each other, an empty text, unique texts."""
+    params = DedupParams()
+    signer = Signer(params)
+    with DedupIndex(tmp_path / "index.sqlite", params) as index:
+        dedup_batch([Item(f"old{k}", a["text"]) for k, a in enumerate(articles[:20])], index)
+        texts = ([near_copy(a["text"]) for a in articles[:6]] + [articles[6]["text"]]  # copies of indexed ones
+                 + [a["text"] for a in articles[20:60]] + [near_copy(a["text"]) for a in articles[20:26]]
+                 + [articles[30]["text"].upper(), articles[31]["text"], "", "…"])
+        ids = [f"n{k:03d}" for k in range(len(texts))][::-1]
+        published = [None if k % 4 else "2022-05-01" for k in range(len(texts))]
+        held = _columns(signer, ids, texts, published)
+        read: list[int] = []
+
+        def load(rows: np.ndarray) -> np.ndarray:
+            assert (np.diff(rows) > 0).all()  # sorted, each row once
+            read.extend(rows.tolist())
+            return held.signatures[rows]
+
+        keys = band_keys_matrix(held.signatures, params.bands, params.rows)
+        loading = Signed(held.ids, held.lengths, published, held.exact, held.signatures[:0], held.has_sig,
+                         keys=keys, load=load)
+        eager, lazy = dedup_batch(held, index, add=False), dedup_batch(loading, index, add=False)
+        with pytest.raises(ValueError, match="band keys"):
+            dedup_batch(Signed(held.ids, held.lengths, published, held.exact, held.signatures[:0], held.has_sig,
+                               load=load), index, add=False)
+    assert lazy.to_json() == eager.to_json() and lazy.positions == eager.positions
+    assert {"duplicate", "exact_duplicate", "kept"} <= set(eager.counts)
+    assert any(c.kept_in_index for c in eager.clusters) and any(not c.kept_in_index for c in eager.clusters)
+    unrelated = set(range(7 + 12, 7 + 40))  # the texts of articles[32:60]: no copy of them anywhere
+    assert len(read) == len(set(read)) and read and not unrelated & set(read)
 
 
 def test_known_bands_are_datasketchs_own_choice():

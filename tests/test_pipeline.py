@@ -143,6 +143,10 @@ def test_where_a_repaired_copy_of_an_id_was_does_not_choose_it(tmp_path):
     assert kept == {'{"v": 1}'}
 
 
+LAST_QUESTION = "F.N.H. : Vous allez attendre la sortie de la loi avant de vous prononcer ?\n"
+"""A line of seed 000's article: without it, a near copy of it."""
+
+
 def test_persistent_index_across_runs(tmp_path):
     index = tmp_path / "shared.sqlite"
     first = tmp_path / "first"
@@ -151,6 +155,7 @@ def test_persistent_index_across_runs(tmp_path):
     later = tmp_path / "later.jsonl"
     later.write_text(
         json.dumps({"id": "new-copy", "text": _swap_ticker(SEED["000"], SEED["004"])}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "near-copy", "text": SEED["000"].replace(LAST_QUESTION, "")}, ensure_ascii=False) + "\n"
         + json.dumps({"id": "fresh", "text": "Un tout autre article, sur un tout autre sujet, publié ailleurs."}, ensure_ascii=False) + "\n",
         encoding="utf-8",
     )
@@ -159,6 +164,7 @@ def test_persistent_index_across_runs(tmp_path):
     assert [r["id"] for r in _records(second / "corpus.jsonl")] == ["fresh"]
     reasons = {r["id"]: (r["reason"], r.get("dup_of")) for r in _records(second / "rejects.jsonl")}
     assert reasons["new-copy"] == ("exact_duplicate", "000_60897166cff71104")
+    assert reasons["near-copy"] == ("duplicate", "000_60897166cff71104")  # one question dropped
     assert all(reasons[p.stem][0] == "already_indexed" for p in SEEDS.glob("*.txt"))
     assert json.loads((second / "report.json").read_text())["index_documents"] == 6
 

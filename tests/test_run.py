@@ -224,7 +224,7 @@ def test_killed_between_decisions_and_index_commit(news, reference, tmp_path):
         runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
         runner._prepare(state, 0)
         with Deduplicator(out / "index.sqlite", DedupParams()) as dedup:
-            seqs, items = state.dedup_items(dedup.params.num_perm)
+            seqs, items = state.dedup_items(dedup.params)
             result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
         runner._store(state, seqs, result)
     proc = run_cli("run", str(news), "--out", str(out), "--workers", "1")

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -129,13 +129,60 @@ class Signed:
     has_sig: np.ndarray
     tiebreak: dict[int, bytes] = field(default_factory=dict)
     """The last key of the keep policy, for the rows whose id occurs more than once (see `Item`)."""
+    keys: np.ndarray | None = None
+    """The band keys (n x bands) when they come with the columns; else dedup computes them."""
+    load: Callable[[np.ndarray], np.ndarray] | None = None
+    """When given, `signatures` holds no rows and `load(rows)` reads the signatures of the given rows
+    (sorted numbers): dedup then reads only those it compares, and `keys` must be given."""
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def signature(self, i: int) -> np.ndarray | None:
-        """Document `i`'s signature, or None when it has no shingles."""
+        """Document `i`'s signature, or None when it has no shingles (a batch that loads its signatures
+        reads them in `dedup_batch`, not here)."""
         return self.signatures[i] if self.has_sig[i] else None
+
+
+class _Held:
+    """The signatures dedup compares: all of a batch's; or, of a batch that loads them (`Signed.load`),
+    those of the rows it is given, and of the rows `read` is given later (kept until `forget`)."""
+
+    def __init__(self, batch: Signed, rows: np.ndarray) -> None:
+        self.batch = batch
+        self.matrix = batch.signatures
+        self.pos: dict[int, int] | None = None
+        self.extra: dict[int, np.ndarray] = {}
+        if batch.load is not None:
+            rows = np.unique(rows)
+            self.matrix = batch.load(rows)
+            self.pos = dict(zip(rows.tolist(), range(len(rows))))
+
+    def read(self, rows: list[int]) -> None:
+        """Read these rows too (those not held yet)."""
+        if self.pos is not None:
+            todo = sorted(i for i in rows if i not in self.pos and i not in self.extra)
+            if todo:
+                self.extra.update(zip(todo, self.batch.load(np.array(todo, dtype=np.int64))))
+
+    def forget(self, i: int) -> None:
+        """Let go of row `i` when `read` read it."""
+        self.extra.pop(i, None)
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """Where `rows` (held by the constructor) are in `matrix`."""
+        if self.pos is None:
+            return rows
+        return np.fromiter(map(self.pos.__getitem__, rows.tolist()), dtype=np.int64, count=len(rows))
+
+    def signature(self, i: int) -> np.ndarray | None:
+        """Row `i`'s signature (held), or None when it has no shingles."""
+        if not self.batch.has_sig[i]:
+            return None
+        if self.pos is None:
+            return self.matrix[i]
+        at = self.pos.get(i)
+        return self.extra[i] if at is None else self.matrix[at]
 
 
 def _as_item(obj: Any) -> Item:
@@ -165,6 +212,10 @@ def repeated(ids: list[str]) -> list[int]:
     """The positions of the ids that occur more than once in `ids`."""
     counts = Counter(ids)
     return [i for i, doc_id in enumerate(ids) if counts[doc_id] > 1]
+
+
+_BLOCK = 4_096
+"""Items whose index candidates are looked up, and their signatures read, at a time."""
 
 
 def _verify_pairs(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 8_192) -> np.ndarray:
@@ -210,9 +261,13 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     if batch.signatures.shape[1:] != (params.num_perm,):
         raise ValueError(f"signatures have {batch.signatures.shape[1:]} values, the index uses {params.num_perm}")
     n = len(batch)
-    ids, lengths, published, exact, sigs, has_sig = (batch.ids, batch.lengths, batch.published, batch.exact,
-                                                     batch.signatures, batch.has_sig)
-    keys = band_keys_matrix(sigs, params.bands, params.rows)
+    ids, lengths, published, exact, has_sig = batch.ids, batch.lengths, batch.published, batch.exact, batch.has_sig
+    if batch.keys is not None:
+        keys = batch.keys
+    elif batch.load is None:
+        keys = band_keys_matrix(batch.signatures, params.bands, params.rows)
+    else:
+        raise ValueError("a batch that loads its signatures must come with its band keys")
 
     tiebreak = batch.tiebreak
 
@@ -252,27 +307,39 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                 rep_of[exact[i]] = i
                 reps.append(i)
         near: list[int] = []
+        hits: list[int] = []
         for i in reps:
             hit = index.find_exact(exact[i]) if looked_up else None
             if hit is not None:
                 index_docs[hit.id] = hit
+                hits.append(i)
                 decisions[i] = Decision(ids[i], "exact_duplicate", cluster=hit.id, dup_of=hit.id, similarity=1.0)
             elif has_sig[i]:
                 near.append(i)
             else:  # no shingles (empty text): only exact matching applies
                 decisions[i] = Decision(ids[i], "kept", cluster=ids[i])
+        # the signatures compared below: the in-batch candidate pairs', the exact groups' and the exact
+        # hits' (their clusters list similarities), every one when adding; the index candidates' are
+        # read as they come
+        a, b = _band_pairs(keys, np.array(near, dtype=np.int64))
+        exact_rows = np.array(hits + followers + [rep_of[exact[i]] for i in followers], dtype=np.int64)
+        held = _Held(batch, np.arange(n) if add else np.concatenate((a, b, exact_rows)))
         # 5a. verified neighbours in the index
         neighbours: dict[int, list[tuple[float, int, str]]] = {}  # (sim, tie, id), for items that have any
-        for i in near if looked_up else ():
-            for doc in index.candidates(keys[i].tolist()):
-                sim = estimate_jaccard(sigs[i], doc.signature)
-                if sim >= threshold:
-                    index_docs[doc.id] = doc
-                    neighbours.setdefault(i, []).append((sim, -1, doc.id))
+        for start in range(0, len(near) if looked_up else 0, _BLOCK):
+            found = [(i, docs) for i in near[start : start + _BLOCK] if (docs := index.candidates(keys[i].tolist()))]
+            held.read([i for i, _ in found])
+            for i, docs in found:
+                for doc in docs:
+                    sim = estimate_jaccard(held.signature(i), doc.signature)
+                    if sim >= threshold:
+                        index_docs[doc.id] = doc
+                        neighbours.setdefault(i, []).append((sim, -1, doc.id))
+                if i not in neighbours:
+                    held.forget(i)
         # 5b. verified neighbours within the batch (better-ranked side only)
-        a, b = _band_pairs(keys, np.array(near, dtype=np.int64))
         if len(a):
-            sims = _verify_pairs(sigs, a, b)
+            sims = _verify_pairs(held.matrix, held.at(a), held.at(b))
             for x, y, sim in zip(a[sims >= threshold].tolist(), b[sims >= threshold].tolist(), sims[sims >= threshold].tolist()):
                 hi, lo = (x, y) if rank[x] < rank[y] else (y, x)
                 neighbours.setdefault(lo, []).append((sim, rank[hi], hi))
@@ -299,11 +366,11 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                 decisions[i] = Decision(ids[i], rep.status, cluster=rep.cluster, dup_of=rep.dup_of, similarity=rep.similarity)
         # 7. add kept
         if add:
-            index.add_many((ids[i], lengths[i], published[i], exact[i], batch.signature(i),
+            index.add_many((ids[i], lengths[i], published[i], exact[i], held.signature(i),
                             keys[i] if has_sig[i] else ())
                            for i in order if decisions[i].kept)
 
-    clusters = _clusters(batch, decisions, rank, index_docs, max_pair_members)
+    clusters = _clusters(batch.ids, held, decisions, rank, index_docs, max_pair_members)
     ranked = sorted(range(n), key=lambda i: (ids[i], rank[i]))
     counts: dict[str, int] = {}
     for d in decisions:
@@ -311,9 +378,9 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     return BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())), tuple(ranked))
 
 
-def _clusters(batch: Signed, decisions: list[Decision], rank: list[int],
+def _clusters(batch_ids: list[str], held: _Held, decisions: list[Decision], rank: list[int],
               index_docs: dict[str, IndexedDoc], max_pair_members: int) -> tuple[Cluster, ...]:
-    pos = {batch.ids[i]: i for i in range(len(batch)) if decisions[i].kept}
+    pos = {batch_ids[i]: i for i in range(len(batch_ids)) if decisions[i].kept}
     groups: dict[str, list[int]] = {}
     for i, d in enumerate(decisions):
         if d.status in ("duplicate", "exact_duplicate"):
@@ -322,9 +389,9 @@ def _clusters(batch: Signed, decisions: list[Decision], rank: list[int],
     for kept_id in sorted(groups):
         members = sorted(groups[kept_id], key=rank.__getitem__)
         in_index = kept_id not in pos
-        kept_sig = index_docs[kept_id].signature if in_index else batch.signature(pos[kept_id])
-        ids = [kept_id] + [batch.ids[i] for i in members]
-        sigs = [kept_sig] + [batch.signature(i) for i in members]
+        kept_sig = index_docs[kept_id].signature if in_index else held.signature(pos[kept_id])
+        ids = [kept_id] + [batch_ids[i] for i in members]
+        sigs = [kept_sig] + [held.signature(i) for i in members]
         if len(ids) <= max_pair_members:
             pairs = list(combinations(range(len(ids)), 2))
         else:
