@@ -22,6 +22,8 @@ KEPT = {"invalid-utf8", "mojibake", "nul-bytes", "ok-1", "ok-2", *(f"gz-{i}" for
 REJECTED = {  # (file, what the detail says after the file name) -> reason
     ("binary.txt", "binary content, not text"): "bad_input",
     ("empty.txt", "empty document"): "bad_input",
+    ("empty.jsonl", "holds no records"): "bad_input",
+    ("empty.warc", "holds no records"): "bad_input",
     ("image.png", "unsupported file type"): "bad_input",
     ("malformed.jsonl", ":2: malformed JSON"): "bad_input",
     ("no-text.jsonl", ":1: no 'text' field"): "bad_input",

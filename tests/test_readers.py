@@ -160,6 +160,26 @@ def test_warc_documents_skips_and_counts(tmp_path):
         "warc request": 1, "warc response 404": 1, "warc response image/png": 1, "warc warcinfo": 1}}
 
 
+def test_a_file_of_records_that_gives_none_is_a_rejection(tmp_path):
+    """An empty JSONL file, one of blank lines, a Parquet file of no rows and an empty WARC each give a
+    rejection naming the file; a WARC whose records are all skipped (counted) gives none, nor does a
+    file with records."""
+    (tmp_path / "a.jsonl").write_bytes(b"")
+    (tmp_path / "b.jsonl").write_text("\n  \n\n", encoding="utf-8")
+    pq.write_table(pa.table({"id": pa.array([], pa.string()), "text": pa.array([], pa.string())}), tmp_path / "c.parquet")
+    (tmp_path / "d.warc").write_bytes(b"")
+    with open(tmp_path / "e.warc", "wb") as fh:
+        w = WARCWriter(fh, gzip=False)
+        w.write_record(w.create_warcinfo_record("e.warc", {"software": "test"}))
+    (tmp_path / "f.jsonl").write_text('{"id": "f", "text": "Un texte."}\n', encoding="utf-8")
+    stats = ReadStats()
+    items = _read(tmp_path, stats=stats)
+    assert [(i.id, i.reason, i.detail) if isinstance(i, Rejected) else i.id for i in items] == [
+        *((None, "bad_input", f"{tmp_path / name}: holds no records") for name in ("a.jsonl", "b.jsonl", "c.parquet", "d.warc")),
+        "f"]
+    assert stats.skipped == {"warc warcinfo": 1}
+
+
 @pytest.mark.parametrize("gz", [True, False])
 def test_truncated_warc_is_rejected_naming_the_record(tmp_path, gz):
     path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")

@@ -133,13 +133,25 @@ def read_file(path: Path, config: Config, input_format: str = "auto", stats: Rea
     elif fmt == "html":
         yield read_path(path, config, read_html)
     elif fmt == "jsonl":
-        yield from read_jsonl_file(path, config, lazy)
+        yield from _rejected_if_empty(read_jsonl_file(path, config, lazy), path, stats)
     elif fmt == "parquet":
         from .parquet import read_parquet  # pyarrow is ~40 MB a process: loaded when a Parquet file is met
 
-        yield from read_parquet(path, config)
+        yield from _rejected_if_empty(read_parquet(path, config), path, stats)
     else:
-        yield from read_warc(path, config, stats)
+        yield from _rejected_if_empty(read_warc(path, config, stats), path, stats)
+
+
+def _rejected_if_empty(records: Iterator[Item | Line], path: Path, stats: ReadStats) -> Iterator[Item | Line]:
+    """The records of a file of records, or, when it gives none and skips none (an empty file, blank
+    lines, a Parquet file of no rows), a `bad_input` rejection saying so: no input passes unnoticed."""
+    skipped = sum(stats.skipped.values())
+    found = False
+    for record in records:
+        found = True
+        yield record
+    if not found and sum(stats.skipped.values()) == skipped:
+        yield bad(None, f"{path}: holds no records")
 
 
 def _read_stdin(config: Config, input_format: str, stats: ReadStats, lazy: bool) -> Iterator[Item | Line]:
