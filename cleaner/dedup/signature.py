@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
+import threading
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -166,14 +167,26 @@ class Signer:
         return LeanMinHash(MinHash(seed=self.params.seed, hashvalues=signature, scheme=SCHEME))
 
 
-@lru_cache(maxsize=1)
 def minhash_class() -> type[MinHash]:
     """datasketch's `MinHash` class, loaded without the rest of datasketch when the package is not loaded
     yet. `import datasketch` imports every sketch it has and, for `MinHashLSH`, scipy: ~46 MB in each
     process that signs, where signing needs only `datasketch.minhash` (and the `hashfunc` it imports).
     These two are loaded under a bare stand-in for the package, and then every name put in `sys.modules`
     meanwhile is taken out again, so a later `import datasketch` anywhere in the process loads the whole
-    package as usual (with its own copy of the class)."""
+    package as usual (with its own copy of the class). Loaded once per process, under a lock (the
+    service signs on several threads)."""
+    global _MINHASH
+    with _MINHASH_LOCK:
+        if _MINHASH is None:
+            _MINHASH = _load_minhash()
+        return _MINHASH
+
+
+_MINHASH: type[MinHash] | None = None
+_MINHASH_LOCK = threading.Lock()
+
+
+def _load_minhash() -> type[MinHash]:
     if "datasketch" in sys.modules:
         from datasketch import MinHash
 
