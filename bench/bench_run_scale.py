@@ -18,8 +18,8 @@ tree (main process plus workers). Scenarios (`--scenarios`, all by default):
   command again: the cost of resuming is the two parts against one uninterrupted run, and the outputs
   must be byte-identical to it.
 
-Memory that grows with N is the dedup stage's columns (about 1.5 kB per cleaned document, held by
-the main process) and the index; everything else should not.
+Memory that grows with N is the dedup stage's columns (about 1.3 kB per cleaned document when a
+quarter are copies, held by the main process) and the index; everything else should not.
 
     python bench/bench_run_scale.py [--sizes 10000,100000] [--workers 2] [--scenarios scale,workers,...]
 """
@@ -215,10 +215,11 @@ def main() -> None:
             f"MB are of the UTF-8 texts (of the HTML for the WARC of pages). CPU ms/doc is the whole process tree's "
             f"user+system time per document.\n\n" + "\n".join(table) + "\n\n" + "\n".join(notes) + "\n\n"
             "Peak RSS of the tree counts the main process and every worker (each holds the rule packs, the "
-            "stoplists and fastText, ~140-150 MB) and, with a lingua backend, the pool's lingua server (with the "
+            "stoplists and fastText, ~105 MB) and, with a lingua backend, the pool's lingua server (with the "
             "default `fasttext>lingua~5`, at most 8 languages' models, ~350 MB; it starts once a short text leaves "
-            "fastText unsure). What grows with N is the dedup stage's columns (signatures, band keys and the "
-            "keep policy's, about 1.5 kB per cleaned document, in the main process) and the index.")
+            "fastText unsure). What grows with N is the dedup stage's columns (band keys and the keep policy's, "
+            "and the signatures of the candidates only: about 1.3 kB per cleaned document when a quarter are "
+            "copies, in the main process) and the index.")
     print(body)
     if not args.no_write:
         write_section("run-scale", body)
