@@ -22,7 +22,7 @@ from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
 from .html import extract_html
-from .io.records import bad, jsonable, text_document
+from .io.records import bad, jsonable, text_document, text_field
 from .lang import Tagger, make_tagger
 from .models import Cleaned, Document, Rejected
 
@@ -34,10 +34,10 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     """A document from a `Document` (taken as given), a mapping (`id`/`text` by the config's field names,
     `url`, `source`, `html`, `lang`; other fields and a `meta` mapping go to `meta`) or a plain string.
 
-    Taken in as the readers take a record (`io.records.text_document`): an empty, binary or oversized
-    text, or one that is not a string, is a `bad_input` or `too_large` rejection at stage `read` that
-    names the document by its position (`document 3`), and NUL characters, lone surrogates and mojibake
-    are repaired, each repair a warning."""
+    Taken in as the readers take a record (`io.records.text_field`, `text_document`): a missing, empty,
+    binary or oversized text, or one that is not a string, is a `bad_input` or `too_large` rejection at
+    stage `read` that names the document by its position (`document 3`), and NUL characters, lone
+    surrogates and mojibake are repaired, each repair a warning."""
     if isinstance(doc, Document):
         return doc
     config = config or Config.load()
@@ -47,9 +47,9 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     data = dict(doc)
     raw = jsonable(data)
     rid = str(data.pop(config.id_field, index))
-    text = data.pop(config.text_field, "")
-    if not isinstance(text, str):
-        return bad(rid, f"{where}: {config.text_field!r} is {type(text).__name__}, not a string", raw)
+    text = text_field(data.pop(config.text_field, None), data.get("html"), rid, where, config, raw)
+    if isinstance(text, Rejected):
+        return text
     fields = {k: data.pop(k) for k in ("url", "source", "html", "lang") if k in data}
     meta = data.pop("meta", {})
     meta = {**(meta if isinstance(meta, Mapping) else {"meta": meta}), **data}

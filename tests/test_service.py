@@ -134,17 +134,18 @@ INTAKE = {  # id: a text that needs taking in with care
     "nul": "Le conseil\x00 municipal a voté le budget mardi soir.",
     "mojibake": "Le conseil municipal a votÃ© le budget mardi soir.",
     "binary": "\x01\x02\x03\x04" * 30,
+    "none": None,  # no text at all
 }
 
 
 def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(server, tmp_path):
     """The same record gives the same verdict, clean text and repairs from `cleaner clean`, the Python
-    API and `POST /v1/clean`: empty and binary texts are `bad_input` at `read`, NUL characters and
+    API and `POST /v1/clean`: missing, empty and binary texts are `bad_input` at `read`, NUL characters and
     mojibake are repaired with a warning. Only the place named in a message differs (file and line,
     position, id)."""
     from cleaner import clean
 
-    records = [{"id": rid, "text": text} for rid, text in INTAKE.items()]
+    records = [{"id": rid, "text": text} if text is not None else {"id": rid} for rid, text in INTAKE.items()]
     path = tmp_path / "intake.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     proc = run_cli("clean", str(path), "--out", str(tmp_path / "out.jsonl"), "-q")
@@ -169,6 +170,7 @@ def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(se
         "mojibake": ("Le conseil municipal a voté le budget mardi soir.", "fr",
                      ["mojibake repaired by ftfy (encode latin-1, decode utf-8)"]),
         "binary": ("bad_input", "read", "binary content, not text"),
+        "none": ("bad_input", "read", "no 'text' field"),
     }
     for name, answers_of in (("cleaner clean", cli), ("the API", api), ("the service", service)):
         assert {rid: seen(r) for rid, r in answers_of.items()} == expected, name

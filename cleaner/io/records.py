@@ -78,17 +78,24 @@ def record_document(record: Any, where: str, fallback_id: str, config: Config, w
         return bad(None, f"{where}: a record must be a JSON object, got {type(record).__name__}", record)
     rid = record.get(config.id_field, fallback_id)
     rid = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
-    text = record.get(config.text_field)
-    html = record.get("html")
+    text = text_field(record.get(config.text_field), record.get("html"), rid, where, config, record)
+    if isinstance(text, Rejected):
+        return text
+    fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
+    meta = {k: jsonable(v) for k, v in record.items() if k not in {config.id_field, config.text_field, *DOC_KEYS}}
+    return text_document(rid, text, where, config, warnings, record, meta=meta, **fields)
+
+
+def text_field(text: Any, html: Any, rid: str | None, where: str, config: Config, raw: Any) -> str | Rejected:
+    """A record's text as a string (empty when it has only `html`; bytes read as UTF-8), or the
+    `bad_input` rejection saying why it has none: what every entry point checks of a record's text."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
     if text is None and not isinstance(html, str):
-        return bad(rid, f"{where}: no {config.text_field!r} field", record)
+        return bad(rid, f"{where}: no {config.text_field!r} field", raw)
     if text is not None and not isinstance(text, str):
-        return bad(rid, f"{where}: {config.text_field!r} is {type(text).__name__}, not a string", record)
-    fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
-    meta = {k: jsonable(v) for k, v in record.items() if k not in {config.id_field, config.text_field, *DOC_KEYS}}
-    return text_document(rid, text or "", where, config, warnings, record, meta=meta, **fields)
+        return bad(rid, f"{where}: {config.text_field!r} is {type(text).__name__}, not a string", raw)
+    return text or ""
 
 
 def jsonable(value: Any) -> Any:

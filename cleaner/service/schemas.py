@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from ..config import Config
-from ..io.records import text_document
+from ..io.records import text_document, text_field
 from ..models import Document, Rejected
 
 
@@ -22,7 +22,7 @@ class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1)
-    text: str = ""
+    text: str | None = None
     html: str | None = None
     url: str | None = None
     source: str | None = None
@@ -32,9 +32,12 @@ class DocumentIn(BaseModel):
     def document(self, config: Config) -> Document | Rejected:
         """The pipeline's `Document`, taken in as the readers take a record (checked and repaired, see
         `io.records.text_document`), or the rejection that says why it cannot be one."""
-        fields = self.model_dump(exclude={"id", "text"}, exclude_none=True)
-        return text_document(self.id, self.text, f"document {self.id!r}", config,
-                             raw=self.model_dump(exclude_defaults=True), **fields)
+        where, raw = f"document {self.id!r}", self.model_dump(exclude_defaults=True)
+        text = text_field(self.text, self.html, self.id, where, config, raw)
+        if isinstance(text, Rejected):
+            return text
+        return text_document(self.id, text, where, config, raw=raw,
+                             **self.model_dump(exclude={"id", "text"}, exclude_none=True))
 
 
 def _shape(value: Any) -> str:
