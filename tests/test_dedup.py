@@ -206,6 +206,23 @@ def test_a_batch_that_loads_its_signatures_reads_only_those_it_compares(articles
     assert len(read) == len(set(read)) and read and not unrelated & set(read)
 
 
+def test_signing_from_many_threads_gives_what_one_thread_gives(monkeypatch):
+    """The word-hash power tables grow as longer texts come; threads signing meanwhile get the signatures
+    one thread gets (a thread used to read a grown table beside the other, not yet grown: IndexError)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cleaner.dedup import signature
+
+    signer = Signer()
+    texts = [" ".join(f"mot{k}" for k in range(n)) for n in (5, 900, 2_000, 5_000, 9_000, 20_000, 3, 40_000)]
+    alone = [signer.sign(t) for t in texts]
+    for _ in range(30):
+        monkeypatch.setattr(signature, "_POWERS", (np.ones(1, np.uint64), np.ones(1, np.uint64)))  # as in a new process
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(signer.sign, texts * 2))
+        assert all(e == a[0] and (sig == a[1]).all() for (e, sig), a in zip(got, alone * 2))
+
+
 def test_known_bands_are_datasketchs_own_choice():
     """The default parameters' bands x rows are kept in a table (so that a process reading signatures
     never loads scipy); they must be what datasketch's `_optimal_param` chooses."""

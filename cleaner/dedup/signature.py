@@ -219,20 +219,25 @@ def _identity(x: np.ndarray) -> np.ndarray:
 
 
 _P = 0x100000001B3 * 0x9E3779B97F4A7C15 % 2**64 | 1  # odd: invertible modulo 2^64
-_POW = np.ones(1, dtype=np.uint64)
-_IPOW = np.ones(1, dtype=np.uint64)
+_POWERS = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
+_POWERS_LOCK = threading.Lock()
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """P^k and P^-k modulo 2^64 for k < n (grown by doubling, kept for the process)."""
-    global _POW, _IPOW
-    if len(_POW) < n:
-        size = max(n, 2 * len(_POW), 4096)
-        with np.errstate(over="ignore"):
-            _POW = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, _P, dtype=np.uint64)], dtype=np.uint64)
-            _IPOW = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, pow(_P, -1, 2**64), dtype=np.uint64)],
-                               dtype=np.uint64)
-    return _POW, _IPOW
+    """P^k and P^-k modulo 2^64 for k < n (grown by doubling, kept for the process). The pair is one
+    object, replaced whole under a lock, so a thread signing meanwhile sees the old pair or the new one."""
+    global _POWERS
+    powers = _POWERS
+    if len(powers[0]) < n:
+        with _POWERS_LOCK:
+            powers = _POWERS
+            if len(powers[0]) < n:
+                size = max(n, 2 * len(powers[0]), 4096)
+                with np.errstate(over="ignore"):
+                    powers = tuple(np.cumprod(np.r_[np.uint64(1), np.full(size - 1, base, dtype=np.uint64)],
+                                              dtype=np.uint64) for base in (_P, pow(_P, -1, 2**64)))
+                _POWERS = powers
+    return powers
 
 
 def _word_hashes(normal: str) -> np.ndarray:
