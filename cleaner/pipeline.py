@@ -80,6 +80,8 @@ class RunResult:
     kept: list[Cleaned] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     clusters: tuple[Cluster, ...] = ()
+    in_order: list[Cleaned | Rejected] = field(default_factory=list)
+    """Every input's outcome, in input order (copies of one id told apart by position, not by id)."""
 
     def results(self) -> Iterator[Cleaned | Rejected]:
         """Kept and rejected together, by id."""
@@ -140,15 +142,24 @@ class Pipeline(Closing):
         documents outside the index's write lock and hold it only for this step)."""
         result = RunResult()
         survivors: list[Cleaned] = []
-        for out in prepared:
-            (result.rejected if isinstance(out, Rejected) else survivors).append(out)
+        where: list[int] = []  # each survivor's input position
+        for n, out in enumerate(prepared):
+            result.in_order.append(out)
+            if isinstance(out, Rejected):
+                result.rejected.append(out)
+            else:
+                survivors.append(out)
+                where.append(n)
         batch = self.dedup.run(Item(id=d.id, text=d.text, published=d.published) for d in survivors)
         for pos, decision in zip(batch.positions, batch.decisions):
             doc = survivors[pos]
             if decision.kept:
-                result.kept.append(doc.model_copy(update={"cluster": decision.cluster}))
+                outcome = doc.model_copy(update={"cluster": decision.cluster})
+                result.kept.append(outcome)
             else:
-                result.rejected.append(dedup_rejection(decision, doc.document.model_dump(exclude_defaults=True)))
+                outcome = dedup_rejection(decision, doc.document.model_dump(exclude_defaults=True))
+                result.rejected.append(outcome)
+            result.in_order[where[pos]] = outcome
         result.kept.sort(key=_order)
         result.rejected.sort(key=_order)
         result.clusters = batch.clusters

@@ -211,6 +211,19 @@ def test_documents_kept_duplicate_rejected_then_read_back(server):
         assert stats["since_start"]["read"] >= 5
 
 
+def test_copies_of_one_id_in_a_batch_get_their_own_verdicts_in_input_order(server):
+    """Verdicts go back by input position, not by id: a rejected copy and the kept one of the same id
+    each get their own answer, whichever comes first, and the kept answer carries its own text."""
+    short, longer, other = fresh("order-short", 40), fresh("order-long", 80), fresh("order-other", 80)
+    with server.client() as c:
+        first_empty = c.post("/v1/documents", json=[{"id": "o1", "text": ""}, {"id": "o1", "text": longer}]).json()
+        short_first = c.post("/v1/documents", json=[{"id": "o2", "text": short}, {"id": "o2", "text": other}]).json()
+    assert [(v["status"], v.get("reason")) for v in first_empty] == [("rejected", "bad_input"), ("kept", None)]
+    assert first_empty[1]["record"]["text"] == longer
+    assert [(v["status"], v.get("reason")) for v in short_first] == [("duplicate", "repeated_id"), ("kept", None)]
+    assert short_first[1]["record"]["text"] == other  # the keep policy keeps the longer copy
+
+
 def test_review_page_over_what_the_service_holds(server):
     """`GET /review`: the `cleaner review` page over the stored documents, with a duplicate in its cluster."""
     other = ("La compagnie ferroviaire a annoncé jeudi la réouverture de la ligne entre les deux villes du nord, "

@@ -78,12 +78,10 @@ class Service(Closing):
         Returns one verdict per input document, in input order."""
         prepared = [self.pipeline.prepare(doc) for doc in docs]
         result: RunResult = self._on_index_thread(self._commit, prepared)
-        by_id: dict[str | None, list[Cleaned | Rejected]] = {}
         with self._stats_lock:
-            for item in result.results():
+            for item in result.in_order:
                 self._stats.add(item)
-                by_id.setdefault(item.id, []).append(item)
-        return [verdict(by_id[doc.id].pop(0)) for doc in docs]
+        return [verdict(item) for item in result.in_order]
 
     def _commit(self, prepared: list[Cleaned | Rejected]) -> RunResult:
         index = self.pipeline.dedup.index
