@@ -13,8 +13,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from .config import Config
 from .closing import Closing
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item
@@ -22,7 +20,7 @@ from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
 from .html import extract_html
-from .io.records import bad, jsonable, text_document, text_field
+from .io.records import jsonable, split_fields, text_document, text_field
 from .lang import Tagger, make_tagger
 from .models import Cleaned, Document, Rejected
 
@@ -32,7 +30,8 @@ DocLike = Document | Mapping[str, Any] | str
 
 def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:
     """A document from a `Document` (taken as given), a mapping (`id`/`text` by the config's field names,
-    `url`, `source`, `html`, `lang`; other fields and a `meta` mapping go to `meta`) or a plain string.
+    `url`, `source`, `html`, `lang` when strings; other fields and a `meta` mapping go to `meta`, see
+    `io.records.split_fields`) or a plain string.
 
     Taken in as the readers take a record (`io.records.text_field`, `text_document`): a missing, empty,
     binary or oversized text, or one that is not a string, is a `bad_input` or `too_large` rejection at
@@ -50,14 +49,10 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     text = text_field(data.pop(config.text_field, None), data.get("html"), rid, where, config, raw)
     if isinstance(text, Rejected):
         return text
-    fields = {k: data.pop(k) for k in ("url", "source", "html", "lang") if k in data}
-    meta = data.pop("meta", {})
-    meta = {**(meta if isinstance(meta, Mapping) else {"meta": meta}), **data}
-    try:
-        return text_document(rid, text, where, config, raw=raw, meta=meta, **fields)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        return bad(rid, f"{where}: {'.'.join(map(str, problem['loc']))}: {problem['msg']}", raw)
+    given = data.pop("meta", {})
+    fields, meta = split_fields(data, set())
+    meta = {**(given if isinstance(given, Mapping) else {"meta": given}), **meta}
+    return text_document(rid, text, where, config, raw=raw, meta=meta, **fields)
 
 
 def dedup_params(config: Config) -> DedupParams:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pydantic
 import pytest
 
@@ -31,6 +33,22 @@ def test_clean_an_iterable_is_lazy_and_ordered():
 def test_dict_fields_by_config_and_meta():
     out = clean({"key": "k1", "body": "Texte.", "url": "http://x.ma/a", "tags": ["a"]}, id_field="key", text_field="body")
     assert (out.id, out.text, out.document.url, out.document.meta) == ("k1", "Texte.", "http://x.ma/a", {"tags": ["a"]})
+
+
+def test_a_field_of_an_unexpected_type_goes_to_meta_as_on_the_command_line(tmp_path):
+    """`url`, `source`, `lang` or `html` of another type than a string is kept in `meta`, not dropped
+    nor a rejection; a null one says nothing and goes. The readers and the API agree."""
+    from cleaner.io.readers import read_inputs
+
+    record = {"id": "t", "text": "Un texte assez long pour rester.", "url": 5, "source": ["a", "b"], "lang": None,
+              "html": {"x": 1}, "tags": ["a"]}
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (read,) = read_inputs([path], Config.load())
+    given = clean(record)
+    for doc in (read, given.document):
+        assert (doc.url, doc.source, doc.lang, doc.html) == (None, None, None, None)
+        assert doc.meta == {"url": 5, "source": ["a", "b"], "html": {"x": 1}, "tags": ["a"]}
 
 
 def test_oversized_document_is_a_rejection_not_an_exception():

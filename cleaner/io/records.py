@@ -81,9 +81,18 @@ def record_document(record: Any, where: str, fallback_id: str, config: Config, w
     text = text_field(record.get(config.text_field), record.get("html"), rid, where, config, record)
     if isinstance(text, Rejected):
         return text
-    fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
-    meta = {k: jsonable(v) for k, v in record.items() if k not in {config.id_field, config.text_field, *DOC_KEYS}}
+    fields, meta = split_fields(record, {config.id_field, config.text_field})
     return text_document(rid, text, where, config, warnings, record, meta=meta, **fields)
+
+
+def split_fields(record: dict[str, Any], taken: set[str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """A record's document fields (`DOC_KEYS` holding a string) and its `meta`: every other field not in
+    `taken`, a document field of another type included (`"url": 5` is kept there, not dropped; a null
+    one says nothing and goes)."""
+    fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
+    meta = {k: jsonable(v) for k, v in record.items()
+            if k not in taken and k not in fields and not (k in DOC_KEYS and v is None)}
+    return fields, meta
 
 
 def text_field(text: Any, html: Any, rid: str | None, where: str, config: Config, raw: Any) -> str | Rejected:
