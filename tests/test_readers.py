@@ -160,6 +160,23 @@ def test_warc_documents_skips_and_counts(tmp_path):
         "warc request": 1, "warc response 404": 1, "warc response image/png": 1, "warc warcinfo": 1}}
 
 
+def test_a_records_html_is_capped_as_an_html_file_is(tmp_path):
+    """A record's `html` of more than 4 x max_doc_chars characters is `too_large` at reading, unparsed,
+    as an .html file of that many bytes is; the API says the same."""
+    from cleaner import clean
+
+    config = Config.load(max_doc_chars=100)
+    page = "<html><body><p>" + "mot " * 100 + "</p></body></html>"
+    (tmp_path / "p.jsonl").write_text(json.dumps({"id": "p", "html": page}) + "\n", encoding="utf-8")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    by_record, by_file = _read(tmp_path / "p.jsonl", tmp_path / "p.html", config=config)
+    api = clean({"id": "p", "html": page}, config)
+    for item in (by_record, by_file, api):
+        assert isinstance(item, Rejected) and (item.reason, item.stage) == ("too_large", "read")
+    assert by_record.detail == f"{tmp_path / 'p.jsonl'}:1: HTML of {len(page)} characters, over 4 x max_doc_chars=100: not parsed"
+    assert api.detail == f"document 0: HTML of {len(page)} characters, over 4 x max_doc_chars=100: not parsed"
+
+
 def test_a_file_of_records_that_gives_none_is_a_rejection(tmp_path):
     """An empty JSONL file, one of blank lines, a Parquet file of no rows and an empty WARC each give a
     rejection naming the file; a WARC whose records are all skipped (counted) gives none, nor does a

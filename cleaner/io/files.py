@@ -12,9 +12,7 @@ from typing import Any, BinaryIO
 
 from ..config import Config
 from .decoding import decode, decode_html, looks_binary
-from .records import Item, bad, text_document, too_large
-
-MAX_BYTES_PER_CHAR = 4
+from .records import MAX_BYTES_PER_CHAR, Item, bad, text_document, too_large
 
 Reader = Callable[[BinaryIO, str, str, Config], Item]
 """`reader(stream, id, where, config)`: one document of a whole stream."""

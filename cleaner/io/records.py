@@ -45,6 +45,12 @@ class ReadStats:
         return cls(Counter(data.get("files", {})), Counter(data.get("skipped", {})))
 
 
+MAX_BYTES_PER_CHAR = 4
+"""UTF-8 spends at most 4 bytes a character: a file or WARC record of more than this many times
+`max_doc_chars` bytes is refused unread, and a record's `html` of more than this many times
+`max_doc_chars` characters unparsed."""
+
+
 def bad(rid: str | None, detail: str, raw: Any = None) -> Rejected:
     """A `bad_input` rejection at the `read` stage."""
     return Rejected(id=rid, stage="read", reason="bad_input", detail=detail, raw=raw)
@@ -63,6 +69,11 @@ def text_document(
     `raw` is what a `bad_input` rejection carries."""
     if len(text) > config.max_doc_chars:
         return too_large(rid, where, len(text), "characters", config)
+    html = fields.get("html")
+    if isinstance(html, str) and len(html) > MAX_BYTES_PER_CHAR * config.max_doc_chars:
+        detail = (f"{where}: HTML of {len(html):,} characters, over {MAX_BYTES_PER_CHAR} x "
+                  f"max_doc_chars={config.max_doc_chars:,}: not parsed")
+        return Rejected(id=rid, stage="read", reason="too_large", detail=detail)
     if looks_binary(text):
         return bad(rid, f"{where}: binary content, not text", raw)
     text, fixed = repair(text, where)

@@ -24,8 +24,8 @@ from warcio.recordloader import ArcWarcRecord
 
 from ..config import Config
 from .decoding import decode
-from .files import MAX_BYTES_PER_CHAR, html_document
-from .records import Item, ReadStats, bad, text_document, too_large
+from .files import html_document
+from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, text_document, too_large
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
