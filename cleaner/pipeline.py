@@ -20,7 +20,7 @@ from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
 from .html import extract_html
-from .io.records import jsonable, split_fields, text_document, text_field
+from .io.records import jsonable, record_id, split_fields, text_document, text_field
 from .lang import Tagger, make_tagger
 from .models import Cleaned, Document, Rejected
 
@@ -45,7 +45,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
         return text_document(str(index), doc, where, config, raw=doc)
     data = dict(doc)
     raw = jsonable(data)
-    rid = str(data.pop(config.id_field, index))
+    rid = record_id(data.pop(config.id_field, None), str(index))
     text = text_field(data.pop(config.text_field, None), data.get("html"), rid, where, config, raw)
     if isinstance(text, Rejected):
         return text

@@ -51,6 +51,14 @@ def test_a_field_of_an_unexpected_type_goes_to_meta_as_on_the_command_line(tmp_p
         assert doc.meta == {"url": 5, "source": ["a", "b"], "html": {"x": 1}, "tags": ["a"]}
 
 
+def test_an_id_that_is_not_a_string_or_an_integer_falls_back_to_the_position():
+    """As the readers do (there the fallback is `<file stem>:<line>`): a null, bool, list or float id
+    is no id; an integer is one."""
+    text = "Un texte assez long pour rester ici."
+    assert [clean({"id": v, "text": text}).id for v in (None, True, [1, 2], 1.5, 7, "x")] == ["0", "0", "0", "0", "7", "x"]
+    assert [out.id for out in clean([{"id": None, "text": text}, {"text": text}])] == ["0", "1"]
+
+
 def test_oversized_document_is_a_rejection_not_an_exception():
     """A text is taken in as the command line reads one (`too_large` at `read`, naming the document by
     its position); a `Document` built by the caller is taken as given, and the cleaner itself refuses it."""

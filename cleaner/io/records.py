@@ -87,8 +87,7 @@ def record_document(record: Any, where: str, fallback_id: str, config: Config, w
     extracted later), `url`, `source`, `lang`; every other field goes to `meta` unchanged."""
     if not isinstance(record, dict):
         return bad(None, f"{where}: a record must be a JSON object, got {type(record).__name__}", record)
-    rid = record.get(config.id_field, fallback_id)
-    rid = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else fallback_id
+    rid = record_id(record.get(config.id_field), fallback_id)
     text = text_field(record.get(config.text_field), record.get("html"), rid, where, config, record)
     if isinstance(text, Rejected):
         return text
@@ -104,6 +103,12 @@ def split_fields(record: dict[str, Any], taken: set[str]) -> tuple[dict[str, str
     meta = {k: jsonable(v) for k, v in record.items()
             if k not in taken and k not in fields and not (k in DOC_KEYS and v is None)}
     return fields, meta
+
+
+def record_id(value: Any, fallback: str) -> str:
+    """A record's id: its id field when a string or an integer, else (missing, null, a bool, a list...)
+    `fallback`, the record's place."""
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else fallback
 
 
 def text_field(text: Any, html: Any, rid: str | None, where: str, config: Config, raw: Any) -> str | Rejected:
