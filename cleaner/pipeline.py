@@ -51,7 +51,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
         return text
     given = data.pop("meta", {})
     fields, meta = split_fields(data, set())
-    meta = {**(given if isinstance(given, Mapping) else {"meta": given}), **meta}
+    meta = jsonable({**(given if isinstance(given, Mapping) else {"meta": given}), **meta})  # str keys too
     return text_document(rid, text, where, config, raw=raw, meta=meta, **fields)
 
 

@@ -49,6 +49,8 @@ def test_a_field_of_an_unexpected_type_goes_to_meta_as_on_the_command_line(tmp_p
     for doc in (read, given.document):
         assert (doc.url, doc.source, doc.lang, doc.html) == (None, None, None, None)
         assert doc.meta == {"url": 5, "source": ["a", "b"], "html": {"x": 1}, "tags": ["a"]}
+    odd_keys = clean({"id": "k", "text": record["text"], 1: "x", "meta": {2: "y", "k": {3: 4}}})  # a Python dict may
+    assert odd_keys.document.meta == {"1": "x", "2": "y", "k": {"3": 4}}  # have keys JSON has not: they become text
 
 
 def test_an_id_that_is_not_a_string_or_an_integer_falls_back_to_the_position():
