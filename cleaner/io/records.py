@@ -65,8 +65,9 @@ def too_large(rid: str | None, where: str, size: int, unit: str, config: Config)
 def text_document(
     rid: str, text: str, where: str, config: Config, warnings: tuple[str, ...] = (), raw: Any = None, **fields: Any
 ) -> Item:
-    """A document of plain text, checked (binary, empty, too large) and repaired (see `decoding.repair`);
-    `raw` is what a `bad_input` rejection carries."""
+    """A document of plain text, checked (binary, empty, too large: its text, or an `html` field over
+    `MAX_BYTES_PER_CHAR` x `max_doc_chars`) and repaired (see `decoding.repair`); `raw` is what a
+    `bad_input` rejection carries."""
     if len(text) > config.max_doc_chars:
         return too_large(rid, where, len(text), "characters", config)
     html = fields.get("html")
@@ -84,7 +85,7 @@ def text_document(
 
 def record_document(record: Any, where: str, fallback_id: str, config: Config, warnings: tuple[str, ...] = ()) -> Item:
     """A mapping of fields as a document: `config.id_field`, `config.text_field` (or `html` alone, to be
-    extracted later), `url`, `source`, `lang`; every other field goes to `meta` unchanged."""
+    extracted later), `url`, `source`, `lang`; every other field goes to `meta` (see `split_fields`)."""
     if not isinstance(record, dict):
         return bad(None, f"{where}: a record must be a JSON object, got {type(record).__name__}", record)
     rid = record_id(record.get(config.id_field), fallback_id)
