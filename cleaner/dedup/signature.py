@@ -173,8 +173,8 @@ def minhash_class() -> type[MinHash]:
     process that signs, where signing needs only `datasketch.minhash` (and the `hashfunc` it imports).
     These two are loaded under a bare stand-in for the package, and then every name put in `sys.modules`
     meanwhile is taken out again, so a later `import datasketch` anywhere in the process loads the whole
-    package as usual (with its own copy of the class). Loaded once per process, under a lock (the
-    service signs on several threads)."""
+    package as usual (with its own copy of the class). Loaded once per process, under a lock (a program
+    may sign from several threads)."""
     global _MINHASH
     with _MINHASH_LOCK:
         if _MINHASH is None:
