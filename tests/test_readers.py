@@ -185,6 +185,7 @@ def test_a_file_of_records_that_gives_none_is_a_rejection(tmp_path):
     (tmp_path / "b.jsonl").write_text("\n  \n\n", encoding="utf-8")
     pq.write_table(pa.table({"id": pa.array([], pa.string()), "text": pa.array([], pa.string())}), tmp_path / "c.parquet")
     (tmp_path / "d.warc").write_bytes(b"")
+    (tmp_path / "d2.warc.gz").write_bytes(gzip.compress(b""))  # gzip of nothing: no record, not a cut one
     with open(tmp_path / "e.warc", "wb") as fh:
         w = WARCWriter(fh, gzip=False)
         w.write_record(w.create_warcinfo_record("e.warc", {"software": "test"}))
@@ -192,7 +193,8 @@ def test_a_file_of_records_that_gives_none_is_a_rejection(tmp_path):
     stats = ReadStats()
     items = _read(tmp_path, stats=stats)
     assert [(i.id, i.reason, i.detail) if isinstance(i, Rejected) else i.id for i in items] == [
-        *((None, "bad_input", f"{tmp_path / name}: holds no records") for name in ("a.jsonl", "b.jsonl", "c.parquet", "d.warc")),
+        *((None, "bad_input", f"{tmp_path / name}: holds no records")
+          for name in ("a.jsonl", "b.jsonl", "c.parquet", "d.warc", "d2.warc.gz")),
         "f"]
     assert stats.skipped == {"warc warcinfo": 1}
 

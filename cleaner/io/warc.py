@@ -13,6 +13,7 @@ silently there, so both are checked here).
 
 from __future__ import annotations
 
+import gzip
 import os
 import zlib
 from collections.abc import Iterator
@@ -44,10 +45,20 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
                 item = _document(record, f"{path}: record {number}", config, stats)
                 if item is not None:
                     yield item
-            if records.offset < size:
+            if records.offset < size and not (number == 0 and _compressed_nothing(path)):
                 yield bad(None, f"{path}: ends inside record {number + 1} (at byte {records.offset:,} of {size:,}): truncated file")
     except (OSError, EOFError, zlib.error, ArchiveLoadFailed, ValueError) as exc:
         yield bad(None, f"{path}: unreadable after record {number}: {exc}")
+
+
+def _compressed_nothing(path: Path) -> bool:
+    """Whether a file that gave no record is gzip of nothing (it holds no records; see `read_file`),
+    not a first record cut short."""
+    try:
+        with gzip.open(path) as fh:
+            return fh.read(1) == b""
+    except (OSError, EOFError, zlib.error):
+        return False
 
 
 def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStats) -> Item | None:
