@@ -151,17 +151,18 @@ class _Held:
     def __init__(self, batch: Signed, rows: np.ndarray) -> None:
         self.batch = batch
         self.matrix = batch.signatures
-        self.pos: dict[int, int] | None = None
+        self.pos: np.ndarray | None = None  # per row of the batch, its row in `matrix` (-1: not there)
         self.extra: dict[int, np.ndarray] = {}
         if batch.load is not None:
             rows = np.unique(rows)
             self.matrix = batch.load(rows)
-            self.pos = dict(zip(rows.tolist(), range(len(rows))))
+            self.pos = np.full(len(batch), -1, dtype=np.int64)
+            self.pos[rows] = np.arange(len(rows))
 
     def read(self, rows: list[int]) -> None:
         """Read these rows too (those not held yet)."""
         if self.pos is not None:
-            todo = sorted(i for i in rows if i not in self.pos and i not in self.extra)
+            todo = sorted(i for i in rows if self.pos[i] < 0 and i not in self.extra)
             if todo:
                 self.extra.update(zip(todo, self.batch.load(np.array(todo, dtype=np.int64))))
 
@@ -171,18 +172,14 @@ class _Held:
 
     def at(self, rows: np.ndarray) -> np.ndarray:
         """Where `rows` (held by the constructor) are in `matrix`."""
-        if self.pos is None:
-            return rows
-        return np.fromiter(map(self.pos.__getitem__, rows.tolist()), dtype=np.int64, count=len(rows))
+        return rows if self.pos is None else self.pos[rows]
 
     def signature(self, i: int) -> np.ndarray | None:
         """Row `i`'s signature (held), or None when it has no shingles."""
         if not self.batch.has_sig[i]:
             return None
-        if self.pos is None:
-            return self.matrix[i]
-        at = self.pos.get(i)
-        return self.extra[i] if at is None else self.matrix[at]
+        at = i if self.pos is None else int(self.pos[i])
+        return self.extra[i] if at < 0 else self.matrix[at]
 
 
 def _as_item(obj: Any) -> Item:

@@ -65,6 +65,7 @@ class DedupIndex(Closing):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = None
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -74,8 +75,12 @@ class DedupIndex(Closing):
             self._db.execute("PRAGMA temp_store=FILE")
             self._in_tx = False
             self._init_schema()
-        except sqlite3.Error as exc:
-            raise IndexMismatchError(f"{self.path}: not usable as a dedup index ({exc})") from None
+        except BaseException as exc:  # a file it cannot use, or one of other parameters: not left open
+            if self._db is not None:
+                self._db.close()
+            if isinstance(exc, sqlite3.Error):
+                raise IndexMismatchError(f"{self.path}: not usable as a dedup index ({exc})") from None
+            raise
 
     # -- set-up ---------------------------------------------------------------------------------
     def _init_schema(self) -> None:
