@@ -31,7 +31,8 @@ DocLike = Document | Mapping[str, Any] | str
 def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:
     """A document from a `Document` (taken as given), a mapping (`id`/`text` by the config's field names,
     `url`, `source`, `html`, `lang` when strings; other fields and a `meta` mapping go to `meta`, see
-    `io.records.split_fields`) or a plain string.
+    `io.records.split_fields`) or a plain string. A mapping without an id, or a string, is given
+    `<index>:<hash of its text>` (`io.records.record_id`).
 
     Taken in as the readers take a record (`io.records.text_field`, `text_document`): a missing, empty,
     binary or oversized text, or one that is not a string, is a `bad_input` or `too_large` rejection at
@@ -42,11 +43,12 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     config = config or Config.load()
     where = f"document {index}"
     if isinstance(doc, str):
-        return text_document(str(index), doc, where, config, raw=doc)
+        return text_document(record_id(None, str(index), doc), doc, where, config, raw=doc)
     data = dict(doc)
     raw = jsonable(data)
-    rid = record_id(data.pop(config.id_field, None), str(index))
-    text = text_field(data.pop(config.text_field, None), data.get("html"), rid, where, config, raw)
+    text, html = data.pop(config.text_field, None), data.get("html")
+    rid = record_id(data.pop(config.id_field, None), str(index), text if text is not None else html)
+    text = text_field(text, html, rid, where, config, raw)
     if isinstance(text, Rejected):
         return text
     given = data.pop("meta", {})
@@ -128,7 +130,8 @@ class Pipeline(Closing):
     def run(self, docs: Iterable[Document | Rejected | DocLike], start: int = 0) -> RunResult:
         """One batch through every stage, deduplicated against (and added to) the index.
 
-        Documents given without an id are numbered from `start`."""
+        Documents given without an id are named by their position, counted from `start`, and a hash
+        of their text (`as_document`)."""
         return self.deduplicate(
             self.prepare(doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config))
             for n, doc in enumerate(docs, start))

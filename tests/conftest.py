@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import subprocess
 import sys
@@ -27,6 +28,12 @@ def masakhanews(langs: tuple[str, ...], per_lang: int) -> list[dict]:
                 taken[record["lang"]] += 1
                 rows.append(record)
     return rows
+
+
+def made_id(place: str | int, text: str) -> str:
+    """The id of a record given without one, worked out here as the README states it: its place (file stem
+    and line, or position) and 8 hex digits of the BLAKE2b hash of its text."""
+    return f"{place}:{hashlib.blake2b(text.encode('utf-8'), digest_size=4).hexdigest()}"
 
 
 def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -9,15 +9,15 @@ import pytest
 
 from cleaner import Cleaned, Config, Document, Rejected, clean, replay
 from cleaner.config import ConfigError
-from conftest import SEEDS
+from conftest import SEEDS, made_id
 
 
 def test_clean_a_string_a_dict_and_a_document():
     text = "Publié dans Le Matin le 3 mars 2021\n\nLe texte de l'article."
-    for doc in (text, {"id": "0", "text": text}, Document(id="0", text=text)):
+    for doc, rid in ((text, made_id(0, text)), ({"id": "0", "text": text}, "0"), (Document(id="0", text=text), "0")):
         out = clean(doc)
         assert isinstance(out, Cleaned)
-        assert (out.id, out.text, out.source, out.published) == ("0", "Le texte de l'article.", "Le Matin", "2021-03-03")
+        assert (out.id, out.text, out.source, out.published) == (rid, "Le texte de l'article.", "Le Matin", "2021-03-03")
         assert out.lang == "fr" and out.lang_score > 0.5  # as `cleaner clean` gives it
 
 
@@ -53,12 +53,17 @@ def test_a_field_of_an_unexpected_type_goes_to_meta_as_on_the_command_line(tmp_p
     assert odd_keys.document.meta == {"1": "x", "2": "y", "k": {"3": 4}}  # have keys JSON has not: they become text
 
 
-def test_an_id_that_is_not_a_string_or_an_integer_falls_back_to_the_position():
-    """As the readers do (there the fallback is `<file stem>:<line>`): a null, bool, list or float id
-    is no id; an integer is one."""
-    text = "Un texte assez long pour rester ici."
-    assert [clean({"id": v, "text": text}).id for v in (None, True, [1, 2], 1.5, 7, "x")] == ["0", "0", "0", "0", "7", "x"]
-    assert [out.id for out in clean([{"id": None, "text": text}, {"text": text}])] == ["0", "1"]
+def test_an_id_that_is_not_a_string_or_an_integer_falls_back_to_the_position_and_text():
+    """As the readers do (there the place is `<file stem>:<line>`): a null, bool, list or float id is
+    no id, and the document gets `<position>:<hash of its text>`; an integer is one. A record with only
+    `html` is named by the hash of its html."""
+    text, other = "Un texte assez long pour rester ici.", "Un autre texte, assez long lui aussi."
+    made = made_id(0, text)
+    assert [clean({"id": v, "text": text}).id for v in (None, True, [1, 2], 1.5, 7, "x")] == [made] * 4 + ["7", "x"]
+    outs = clean([{"id": None, "text": text}, {"text": text}, {"text": other}, other])
+    assert [out.id for out in outs] == [made, made_id(1, text), made_id(2, other), made_id(3, other)]
+    html = "<html><body><article><p>" + text * 3 + "</p></article></body></html>"
+    assert clean({"html": html}).id == made_id(0, html)
 
 
 def test_oversized_document_is_a_rejection_not_an_exception():

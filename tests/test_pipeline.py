@@ -8,7 +8,7 @@ import random
 from cleaner import Config, Document
 from cleaner.dedup.shingle import jaccard, shingles
 from cleaner.pipeline import Pipeline
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, made_id, run_cli
 
 SEED = {p.stem[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 
@@ -169,13 +169,50 @@ def test_persistent_index_across_runs(tmp_path):
     assert json.loads((second / "report.json").read_text())["index_documents"] == 6
 
 
+def test_records_without_ids_are_not_taken_for_indexed_ones(tmp_path):
+    """A record without an id is named by its place and its text (`news:1:<hash>`): a later batch's
+    file of the same name, in another folder or rewritten, holds new documents at the same lines, and
+    they are kept, not `already_indexed`; two such files in one batch do not clash as `repeated_id`;
+    only a record seen before, same place and same text, is `already_indexed`."""
+    def jsonl(folder: str, texts: list[str]) -> str:
+        path = tmp_path / folder / "news.jsonl"
+        path.parent.mkdir()
+        path.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
+        return str(path)
+
+    index = tmp_path / "index.sqlite"
+    day1 = jsonl("day1", [SEED["001"], SEED["002"]])
+    assert run_cli("run", day1, "--out", str(tmp_path / "o1"), "--index", str(index), "-q").returncode == 0
+    assert [r["id"] for r in _records(tmp_path / "o1" / "corpus.jsonl")] == sorted(
+        [made_id("news:1", SEED["001"]), made_id("news:2", SEED["002"])])
+    day2, again = jsonl("day2", [SEED["003"], SEED["004"]]), jsonl("again", [SEED["000"], SEED["002"]])
+    assert run_cli("run", day2, again, "--out", str(tmp_path / "o2"), "--index", str(index), "-q").returncode == 0
+    kept = [r["id"] for r in _records(tmp_path / "o2" / "corpus.jsonl")]
+    assert kept == sorted([made_id("news:1", SEED["003"]), made_id("news:2", SEED["004"]), made_id("news:1", SEED["000"])])
+    rejects = [(r["id"], r["reason"]) for r in _records(tmp_path / "o2" / "rejects.jsonl")]
+    assert rejects == [(made_id("news:2", SEED["002"]), "already_indexed")]
+
+
+def test_pipeline_runs_of_texts_without_ids_are_not_taken_for_earlier_ones():
+    """`Pipeline.run` numbers each call's documents from 0; with the text's hash in the id, a later
+    call's new text at the same position is kept, and a text given again is `already_indexed`."""
+    with Pipeline(Config.load()) as pipeline:
+        first = pipeline.run([SEED["001"]])
+        second = pipeline.run([SEED["002"], SEED["003"]])
+        third = pipeline.run([SEED["001"]])
+    assert [d.id for d in first.kept] == [made_id(0, SEED["001"])]
+    assert [d.id for d in second.kept] == sorted([made_id(0, SEED["002"]), made_id(1, SEED["003"])])
+    assert [(r.id, r.reason) for r in third.rejected] == [(made_id(0, SEED["001"]), "already_indexed")]
+
+
 def test_pipeline_api_prepares_and_runs():
     with Pipeline(Config.load(langs=("fr",))) as pipeline:
         tagged = pipeline.prepare(Document(id="x", text=SEED["002"]))
         assert tagged.lang == "fr" and tagged.lang_score > 0.5
-        result = pipeline.run([{"id": "a", "text": SEED["001"]}, "The council approved the budget on Tuesday after a debate."])
+        english = "The council approved the budget on Tuesday after a debate."
+        result = pipeline.run([{"id": "a", "text": SEED["001"]}, english])
     assert [d.id for d in result.kept] == ["a"]
-    assert [(r.id, r.reason) for r in result.rejected] == [("1", "lang_not_allowed")]
+    assert [(r.id, r.reason) for r in result.rejected] == [(made_id(1, english), "lang_not_allowed")]
 
 
 def test_clean_output_carries_language():
@@ -191,7 +228,8 @@ def test_pipeline_streams_in_batches():
     with Pipeline(Config.load()) as pipeline:
         stream = pipeline.stream(iter(docs), batch_size=2)
         first = [next(stream), next(stream)]
-        assert [r.id for r in first] == ["0", "1"] and len(pipeline.dedup.index) == 2
+        ids = [made_id(n, text) for n, text in enumerate(docs)]
+        assert [r.id for r in first] == ids[:2] and len(pipeline.dedup.index) == 2
         rest = list(stream)
-    assert [(r.id, getattr(r, "reason", "kept")) for r in rest] == [("2", "kept"), ("3", "exact_duplicate")]
-    assert rest[1].dup_of == "0"
+    assert [(r.id, getattr(r, "reason", "kept")) for r in rest] == [(ids[2], "kept"), (ids[3], "exact_duplicate")]
+    assert rest[1].dup_of == ids[0]

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
-from conftest import run_cli
+from conftest import made_id, run_cli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -141,7 +141,8 @@ def test_parquet_streams_rows_before_a_broken_row_group(tmp_path):
     data[start + 20 : start + column.total_compressed_size - 10] = b"\xff" * (column.total_compressed_size - 30)
     path.write_bytes(bytes(data))
     items = _read(path)
-    assert [i.id for i in items[:2048]] == [f"t:{n}" for n in range(1, 2049)] and len(items) == 2049
+    assert [i.id for i in items[:2048]] == [made_id(f"t:{n}", f"texte numéro {n - 1} " * 5) for n in range(1, 2049)]
+    assert len(items) == 2049
     assert items[-1].reason == "bad_input" and items[-1].detail.startswith(f"{path}: unreadable Parquet after row 2048")
 
 

@@ -35,11 +35,11 @@ class Line:
 
     raw: bytes
     where: str
-    fallback_id: str
+    place: str
 
     def parse(self, config: Config) -> Item:
         """The document (or rejection) the line holds; see `parse_line`."""
-        return parse_line(self.raw, self.where, self.fallback_id, config)
+        return parse_line(self.raw, self.where, self.place, config)
 
 
 @contextmanager
@@ -83,8 +83,9 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
         yield bad(None, f"{where}: unreadable after line {lineno}: {exc}")
 
 
-def parse_line(raw: bytes, where: str, fallback_id: str, config: Config) -> Item:
-    """One JSONL line as a document; `fallback_id` names a record that carries no id."""
+def parse_line(raw: bytes, where: str, place: str, config: Config) -> Item:
+    """One JSONL line as a document; `place` (`<file stem>:<line>`) goes into the id of a record that
+    carries none (see `records.record_id`)."""
     line, warnings = decode(raw, where)
     try:
         record = json.loads(line)
@@ -95,7 +96,7 @@ def parse_line(raw: bytes, where: str, fallback_id: str, config: Config) -> Item
     except RecursionError:
         return _malformed(line, where, NESTED)
     try:
-        return record_document(record, where, fallback_id, config, warnings)
+        return record_document(record, where, place, config, warnings)
     except RecursionError:  # parsed, but too deep to copy its fields
         return _malformed(line, where, NESTED)
 

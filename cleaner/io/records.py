@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -83,13 +84,15 @@ def text_document(
     return Document(id=rid, text=text, warnings=warnings + fixed, **fields)
 
 
-def record_document(record: Any, where: str, fallback_id: str, config: Config, warnings: tuple[str, ...] = ()) -> Item:
-    """A mapping of fields as a document: `config.id_field`, `config.text_field` (or `html` alone, to be
-    extracted later), `url`, `source`, `lang`; every other field goes to `meta` (see `split_fields`)."""
+def record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...] = ()) -> Item:
+    """A mapping of fields as a document: `config.id_field` (else an id made from `place`, see
+    `record_id`), `config.text_field` (or `html` alone, to be extracted later), `url`, `source`, `lang`;
+    every other field goes to `meta` (see `split_fields`)."""
     if not isinstance(record, dict):
         return bad(None, f"{where}: a record must be a JSON object, got {type(record).__name__}", record)
-    rid = record_id(record.get(config.id_field), fallback_id)
-    text = text_field(record.get(config.text_field), record.get("html"), rid, where, config, record)
+    text, html = record.get(config.text_field), record.get("html")
+    rid = record_id(record.get(config.id_field), place, text if text is not None else html)
+    text = text_field(text, html, rid, where, config, record)
     if isinstance(text, Rejected):
         return text
     fields, meta = split_fields(record, {config.id_field, config.text_field})
@@ -106,10 +109,22 @@ def split_fields(record: dict[str, Any], taken: set[str]) -> tuple[dict[str, str
     return fields, meta
 
 
-def record_id(value: Any, fallback: str) -> str:
-    """A record's id: its id field when a string or an integer, else (missing, null, a bool, a list...)
-    `fallback`, the record's place."""
-    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else fallback
+def record_id(value: Any, place: str, content: Any) -> str:
+    """A record's id: its id field `value` when a string or an integer; else (missing, null, a bool, a
+    list...) `<place>:<hash>`: where the record was (`news:12`, file stem and line; `3`, a position) and
+    `content_hash(content)` of its text (or its `html`). The hash keeps a record of a later batch, found
+    at the same place with another text, from being taken for one the index already holds."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return str(value)
+    return f"{place}:{content_hash(content)}"
+
+
+def content_hash(content: Any) -> str:
+    """8 hex digits of a BLAKE2b hash of `content` (a text, lone surrogates included, or bytes; anything
+    else hashes as empty)."""
+    if isinstance(content, str):
+        content = content.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(content if isinstance(content, bytes) else b"", digest_size=4).hexdigest()
 
 
 def text_field(text: Any, html: Any, rid: str | None, where: str, config: Config, raw: Any) -> str | Rejected:
