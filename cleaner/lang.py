@@ -63,7 +63,6 @@ TARGET_LANGS = ("fr", "en", "ar", "es", "de", "it", "pt", "nl")
 
 _PARAGRAPH_SPLIT = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LETTER = re.compile(r"[^\W\d_]")
-_NON_LETTERS = re.compile(r"[\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +97,23 @@ def has_letters(text: str) -> bool:
 
 
 _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_NOT_COUNTED = _ASCII_NON_LETTERS + bytes(range(0x80, 0xC0))
+"""The UTF-8 bytes `_letters` drops: ASCII that is not a letter, and every continuation byte (so that
+each other character is one byte)."""
+_NON_ASCII_NON_LETTER = re.compile(r"[^\x00-\x7f](?<=[\W\d_])")
 
 
 def _letters(text: str) -> int:
-    """Number of letters in `text` (word characters that are not digits or `_`)."""
-    if text.isascii():  # the same count, without the regex: drop the bytes that are not letters
+    """Number of letters in `text` (word characters that are not digits or `_`).
+
+    Counted without a regex substitution, which builds a string (3x slower on news paragraphs): the
+    ASCII letters and non-ASCII characters are the UTF-8 bytes left when ASCII non-letters and
+    continuation bytes are dropped; the non-ASCII non-letters (`«`, `’`, no-break spaces, other
+    scripts' digits) are few, and found with a regex that matches only them."""
+    if text.isascii():
         return len(text.encode("ascii").translate(None, _ASCII_NON_LETTERS))
-    return len(_NON_LETTERS.sub("", text))
+    kept = len(text.encode("utf-8", "surrogatepass").translate(None, _NOT_COUNTED))
+    return kept - len(_NON_ASCII_NON_LETTER.findall(text))
 
 
 def _has_letters(text: str, n: int) -> bool:

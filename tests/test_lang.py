@@ -328,7 +328,7 @@ def test_the_budget_bounds_the_memory_lingua_holds():
     assert unbounded > 400 and bounded < unbounded / 3, (bounded, unbounded)  # MB the peak RSS grew by
 
 
-_TEXT = st.text(st.sampled_from("aé Z9_\n\t\u00a0\u2009\u3000.,'ß٣ﻻ一\x1c-"), max_size=300) | st.text(max_size=300)
+_TEXT = st.text(st.sampled_from("aé Z9_\n\t\u00a0\u2009\u3000.,'ß٣ﻻ一\x1c-«’\ud800\U0001d400\u0301"), max_size=300) | st.text(max_size=300)
 
 
 @settings(max_examples=300, deadline=None)
