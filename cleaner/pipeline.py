@@ -51,9 +51,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     text = text_field(text, html, rid, where, config, raw)
     if isinstance(text, Rejected):
         return text
-    given = data.pop("meta", {})
     fields, meta = split_fields(data, set())
-    meta = jsonable({**(given if isinstance(given, Mapping) else {"meta": given}), **meta})  # str keys too
     return text_document(rid, text, where, config, raw=raw, meta=meta, **fields)
 
 

@@ -54,12 +54,12 @@ def test_a_field_of_an_unexpected_type_goes_to_meta_as_on_the_command_line(tmp_p
 
 
 def test_an_id_that_is_not_a_string_or_an_integer_falls_back_to_the_position_and_text():
-    """As the readers do (there the place is `<file stem>:<line>`): a null, bool, list or float id is
-    no id, and the document gets `<position>:<hash of its text>`; an integer is one. A record with only
+    """As the readers do (there the place is `<file stem>:<line>`): a null, bool, list, float or blank
+    id is no id, and the document gets `<position>:<hash of its text>`; an integer is one. A record with only
     `html` is named by the hash of its html."""
     text, other = "Un texte assez long pour rester ici.", "Un autre texte, assez long lui aussi."
     made = made_id(0, text)
-    assert [clean({"id": v, "text": text}).id for v in (None, True, [1, 2], 1.5, 7, "x")] == [made] * 4 + ["7", "x"]
+    assert [clean({"id": v, "text": text}).id for v in (None, True, [1, 2], 1.5, "", " ", 7, "x")] == [made] * 6 + ["7", "x"]
     outs = clean([{"id": None, "text": text}, {"text": text}, {"text": other}, other])
     assert [out.id for out in outs] == [made, made_id(1, text), made_id(2, other), made_id(3, other)]
     html = "<html><body><article><p>" + text * 3 + "</p></article></body></html>"

@@ -6,7 +6,7 @@ import gzip
 import json
 
 from cleaner import replay
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, made_id, run_cli
 
 
 def _records(path):
@@ -61,6 +61,36 @@ def test_field_mapping_and_meta_passthrough(tmp_path):
          "lang": records_lang, "lang_score": records_score, "langs": None,
          "edits": [], "url": "https://www.example.ma/a", "meta": {"extra": [1, 2]}}
     ]
+
+
+def test_a_records_meta_mapping_is_merged_so_a_corpus_read_again_keeps_one_meta(tmp_path):
+    """A record's `meta` mapping is merged into `meta` (its other fields win a clash), as the API and the
+    service take it: `cleaner clean`'s output, read again, has one `meta`, not `meta.meta`. A `meta` of
+    another type stays a field called `meta`."""
+    inp = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "text": "Un texte assez long pour rester ici.", "meta": {"site": "x.ma", "k": 1}, "k": 2},
+            {"id": "b", "text": "Un autre texte assez long pour rester.", "meta": [1, 2]}]
+    inp.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    first = tmp_path / "first.jsonl"
+    assert run_cli("clean", str(inp), "--out", str(first), "-q").returncode == 0
+    assert [r["meta"] for r in _records(first)] == [{"site": "x.ma", "k": 2}, {"meta": [1, 2]}]
+    again = tmp_path / "again.jsonl"
+    assert run_cli("clean", str(first), "--out", str(again), "-q").returncode == 0
+    meta = _records(again)[0]["meta"]
+    assert (meta["site"], meta["k"], "meta" in meta) == ("x.ma", 2, False)
+
+
+def test_a_blank_id_is_no_id(tmp_path):
+    """`"id": ""` (or blanks), as exports write a missing id, gets the id made for a record without one,
+    so that such records are not all one `repeated_id`."""
+    inp = tmp_path / "news.jsonl"
+    texts = ["Le conseil municipal a voté le budget de la ville après un long débat.",
+             "La sécheresse inquiète les agriculteurs de la région, qui demandent des aides."]
+    inp.write_text(json.dumps({"id": "", "text": texts[0]}) + "\n" + json.dumps({"id": "  ", "text": texts[1]}) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("run", str(inp), "--out", str(out), "-q").returncode == 0
+    assert [r["id"] for r in _records(out / "corpus.jsonl")] == sorted([made_id("news:1", texts[0]), made_id("news:2", texts[1])])
 
 
 def test_bad_records_go_to_rejects_with_file_and_line(tmp_path):

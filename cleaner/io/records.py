@@ -11,6 +11,7 @@ import decimal
 import hashlib
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,22 +100,27 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     return text_document(rid, text, where, config, warnings, record, meta=meta, **fields)
 
 
-def split_fields(record: dict[str, Any], taken: set[str]) -> tuple[dict[str, str], dict[str, Any]]:
+def split_fields(record: Mapping[Any, Any], taken: set[str]) -> tuple[dict[str, str], dict[str, Any]]:
     """A record's document fields (`DOC_KEYS` holding a string) and its `meta`: every other field not in
     `taken`, a document field of another type included (`"url": 5` is kept there, not dropped; a null
-    one says nothing and goes)."""
+    one says nothing and goes). A `meta` field that is a mapping is merged in, under the other fields
+    (so a corpus record read again keeps one `meta`, not `meta.meta`); one of another type stays `meta`."""
     fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
-    meta = {k: jsonable(v) for k, v in record.items()
+    meta = {k: v for k, v in record.items()
             if k not in taken and k not in fields and not (k in DOC_KEYS and v is None)}
-    return fields, meta
+    given = meta.get("meta")
+    if isinstance(given, Mapping):
+        del meta["meta"]
+        meta = {**given, **meta}
+    return fields, jsonable(meta)  # keys as text too: a Python mapping may have keys JSON has not
 
 
 def record_id(value: Any, place: str, content: Any) -> str:
-    """A record's id: its id field `value` when a string or an integer; else (missing, null, a bool, a
-    list...) `<place>:<hash>`: where the record was (`news:12`, file stem and line; `3`, a position) and
-    `content_hash(content)` of its text (or its `html`). The hash keeps a record of a later batch, found
-    at the same place with another text, from being taken for one the index already holds."""
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
+    """A record's id: its id field `value` when an integer or a string that is not blank; else (missing,
+    null, `""`, a bool, a list...) `<place>:<hash>`: where the record was (`news:12`, file stem and line;
+    `3`, a position) and `content_hash(content)` of its text (or its `html`). The hash keeps a record of
+    a later batch, found at the same place with another text, from being taken for one the index holds."""
+    if (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.strip()):
         return str(value)
     return f"{place}:{content_hash(content)}"
 
