@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, run_cli
@@ -159,18 +161,25 @@ def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path):
     (["clean", "{ok}", "--out", "{file}/out.jsonl"], "{file}"),
     (["run", "{ok}", "--out", "{tmp}/o1", "--index", "{file}"], "{file}: not usable as a dedup index"),  # not SQLite
     (["run", "{ok}", "--out", "{tmp}/o2", "--index", "{tmp}"], "{tmp}: not usable as a dedup index"),  # a folder
+    (["run", "{ok}", "--out", "{tmp}/o6", "--index", "{app}"], "{app}: a SQLite database of something else (tables users)"),
     (["run", "{ok}", "--out", "{tmp}/o3", "--lang-backend", "nosuch"], "unknown language backend 'nosuch'"),
     (["clean", "{ok}", "--out", "{tmp}/o4.jsonl", "--config", "{latin1}"], "{latin1}: not UTF-8"),
     (["clean", "{ok}", "--out", "{tmp}/o5.jsonl", "--config", "{tmp}"], "{tmp}: Is a directory"),
 ])
 def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_path):
-    paths = {"ok": tmp_path / "ok.txt", "file": tmp_path / "a-file", "tmp": tmp_path, "latin1": tmp_path / "c.toml"}
+    paths = {"ok": tmp_path / "ok.txt", "file": tmp_path / "a-file", "tmp": tmp_path, "latin1": tmp_path / "c.toml",
+             "app": tmp_path / "app.sqlite"}
     paths["ok"].write_text("Un article sans défaut, avec assez de texte pour être gardé.\n", encoding="utf-8")
     paths["file"].write_text("not a folder, not a database\n", encoding="utf-8")
     paths["latin1"].write_bytes("# réglages\nmin_chars = 10\n".encode("latin-1"))
+    with sqlite3.connect(paths["app"]) as app:  # another program's database: refused, and left as it was
+        app.execute("CREATE TABLE users (name TEXT)")
+    app.close()
+    before = paths["app"].read_bytes()
     proc = run_cli(*[a.format(**paths) for a in args], "--workers", "1")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert says.format(**paths) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert paths["app"].read_bytes() == before and not Path(f"{paths['app']}-wal").exists()
 
 
 def test_folder_entries_that_cannot_be_read_are_rejections_not_left_out(tmp_path, monkeypatch):

@@ -36,6 +36,8 @@ from ..closing import Closing
 from .signature import DedupParams, band_keys, band_keys_matrix
 
 SCHEMA_VERSION = "1"
+_OWN_TABLES = frozenset({"meta", "docs", "bands"})
+"""The index's tables (the service's store adds its own, named `service_...`)."""
 _IN_CHUNK = 500  # bound on the number of `?` in one IN (...) list
 _BAND_ROWS = 500_000  # band rows sorted and inserted at a time by `add_many` (8 MB of arrays; 20,000 documents)
 
@@ -68,6 +70,7 @@ class DedupIndex(Closing):
         self._db = None
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self._refuse_other_databases()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
@@ -83,6 +86,17 @@ class DedupIndex(Closing):
             raise
 
     # -- set-up ---------------------------------------------------------------------------------
+    def _refuse_other_databases(self) -> None:
+        """Refuse a SQLite file that holds tables and is not an index (no `meta`, or tables of neither the
+        index nor the service's store), before anything is written to it (WAL mode is a change too)."""
+        tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                  if not name.startswith("sqlite_")}
+        other = sorted(name for name in tables if name not in _OWN_TABLES and not name.startswith("service_"))
+        if tables and ("meta" not in tables or other):
+            listed = ", ".join(other[:5] or sorted(tables)[:5]) + (", ..." if len(other or tables) > 5 else "")
+            raise IndexMismatchError(f"{self.path}: a SQLite database of something else (tables {listed}), not a "
+                                     "dedup index: give a new path, or the path of an index")
+
     def _init_schema(self) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
