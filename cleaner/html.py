@@ -13,6 +13,8 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 | reason | when |
 |---|---|
 | `bad_input` | binary content (a PDF served as a page), or markup lxml cannot parse |
+
+A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page.
 | `stub_page` | a redirect or error page: a short page saying "Moved Permanently", "404", ... |
 | `empty_extraction` | trafilatura finds no main text |
 """
@@ -56,6 +58,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
 
     try:
         tree = trafilatura.load_html(html)
+        if tree is None:  # trafilatura refuses markup without "html" in its start that parses to one element:
+            tree = trafilatura.load_html(f"<html><body>{html}</body></html>")  # a fragment is a page's body
         stub = _stub(html, tree)
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")

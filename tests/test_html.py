@@ -8,6 +8,7 @@ import json
 import pytest
 from conftest import SHARED
 
+from cleaner.api import clean
 from cleaner.config import Config
 from cleaner.engine import Cleaner
 from cleaner.html import extract_html
@@ -86,6 +87,20 @@ def test_an_article_mentioning_an_error_code_is_not_a_stub():
     html = "<html><body><article><p>L'article 404 du code pénal punit ce délit d'une amende, a rappelé le tribunal de Rabat.</p></article></body></html>"
     out = extract_html(_doc(html), CONFIG)
     assert isinstance(out, Document) and "article 404" in out.text
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Le conseil municipal a voté le budget de la ville après un long débat sur les transports.</p>",
+    "<div><p>Le conseil municipal a voté le budget de la ville après un long débat sur les transports.</p></div>",
+    "Le conseil municipal a voté le budget de la ville après un long débat sur les transports.",
+])
+def test_a_fragment_is_read_as_the_body_of_a_page(html):
+    """An article body exported without its page (trafilatura alone refuses markup that has no `html`
+    in its start and parses to one element) gives its text, through the API as through a record."""
+    out = extract_html(_doc(html), CONFIG)
+    assert isinstance(out, Document), out
+    assert out.text == "Le conseil municipal a voté le budget de la ville après un long débat sur les transports."
+    assert clean({"text": "  ", "html": html}).text == out.text
 
 
 def test_mojibake_in_the_page_is_repaired_and_flagged():
