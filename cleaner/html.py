@@ -13,10 +13,10 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 | reason | when |
 |---|---|
 | `bad_input` | binary content (a PDF served as a page), or markup lxml cannot parse |
-
-A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page.
 | `stub_page` | a redirect or error page: a short page saying "Moved Permanently", "404", ... |
 | `empty_extraction` | trafilatura finds no main text |
+
+A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 A split is a whole input file, or for a plain (uncompressed) JSONL file larger than `split_bytes`, a
 byte range of it that starts and ends on line starts, with the number of lines before it so that
 details (`file:line`) and the ids made for records without one (`stem:line:hash`) are the ones a
-sequential read gives. Compressed files, Parquet and WARC are one split each. An input that names no file is a split holding its
-rejection. Reading every split in order gives exactly `read_inputs`'s records.
+sequential read gives. Compressed files, Parquet and WARC are one split each. An input that names no
+file is a split holding its rejection. Reading every split in order gives exactly `read_inputs`'s records.
 """
 
 from __future__ import annotations
