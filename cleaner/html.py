@@ -16,7 +16,8 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 | `stub_page` | a redirect or error page: a short page saying "Moved Permanently", "404", ... |
 | `empty_extraction` | trafilatura finds no main text |
 
-A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page.
+A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page;
+markup that is no page and does not open with a tag (`<<<>>`, bare text) is `bad_input`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ STUB = re.compile(
     re.IGNORECASE,
 )
 _TAG = re.compile(r"<[^>]*>")
+_FRAGMENT = re.compile(r"\ufeff?\s*(?:<!--.*?-->\s*)*<[a-zA-Z][^<>]*>", re.DOTALL)
+"""Markup that opens with a tag (after blanks and comments): read as a page's body when it is not a page."""
 _REFRESH = re.compile(r"""<meta[^>]+http-equiv\s*=\s*["']?refresh""", re.IGNORECASE)
 
 
@@ -58,8 +61,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
 
     try:
         tree = trafilatura.load_html(html)
-        if tree is None:  # trafilatura refuses markup without "html" in its start that parses to one element:
-            tree = trafilatura.load_html(f"<html><body>{html}</body></html>")  # a fragment is a page's body
+        if tree is None and _FRAGMENT.match(html):  # trafilatura refuses markup without "html" in its
+            tree = trafilatura.load_html(f"<html><body>{html}</body></html>")  # start that parses to one element
         stub = _stub(html, tree)
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
@@ -69,7 +72,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     except (LxmlError, ValueError, RecursionError) as exc:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: {exc}")
     if tree is None:
-        return _reject(doc, "bad_input", f"{where}: HTML not parsed (lxml found no document)")
+        return _reject(doc, "bad_input", f"{where}: HTML not parsed: neither a page nor a fragment that opens with a "
+                                         f"tag (starts {html.lstrip()[:12]!r})")
     text, warnings = repair((found.text if found else None) or "", where)
     if not text.strip():
         return _reject(doc, "empty_extraction", f"{where}: trafilatura found no main text in {len(html):,} characters of HTML")

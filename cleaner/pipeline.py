@@ -20,7 +20,7 @@ from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
 from .html import extract_html
-from .io.records import jsonable, record_id, split_fields, text_document, text_field
+from .io.records import record_document, record_id, text_document
 from .lang import Tagger, make_tagger
 from .models import Cleaned, Document, Rejected
 
@@ -29,30 +29,21 @@ DocLike = Document | Mapping[str, Any] | str
 
 
 def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:
-    """A document from a `Document` (taken as given), a mapping (`id`/`text` by the config's field names,
-    `url`, `source`, `html`, `lang` when strings; other fields and a `meta` mapping go to `meta`, see
-    `io.records.split_fields`) or a plain string. A mapping without an id, or a string, is given
-    `<index>:<hash of its text>` (`io.records.record_id`).
+    """A document from a `Document` (taken as given), a mapping or a plain string.
 
-    Taken in as the readers take a record (`io.records.text_field`, `text_document`): a missing, empty,
-    binary or oversized text, or one that is not a string, is a `bad_input` or `too_large` rejection at
-    stage `read` that names the document by its position (`document 3`), and NUL characters, lone
-    surrogates and mojibake are repaired, each repair a warning."""
+    A mapping is taken in as the readers take a record (`io.records.record_document`: `id`/`text` by the
+    config's field names, `url`, `source`, `html`, `lang` when strings, other fields and a `meta`
+    mapping into `meta`). A mapping without an id, or a string, is given `<index>:<hash of its text>`
+    (`io.records.record_id`). A missing, empty, binary or oversized text, or one that is not a string,
+    is a `bad_input` or `too_large` rejection at stage `read` that names the document by its position
+    (`document 3`), and NUL characters, lone surrogates and mojibake are repaired, each repair a warning."""
     if isinstance(doc, Document):
         return doc
     config = config or Config.load()
     where = f"document {index}"
     if isinstance(doc, str):
         return text_document(record_id(None, str(index), doc), doc, where, config, raw=doc)
-    data = dict(doc)
-    raw = jsonable(data)
-    text, html = data.pop(config.text_field, None), data.get("html")
-    rid = record_id(data.pop(config.id_field, None), str(index), text if text is not None else html)
-    text = text_field(text, html, rid, where, config, raw)
-    if isinstance(text, Rejected):
-        return text
-    fields, meta = split_fields(data, set())
-    return text_document(rid, text, where, config, raw=raw, meta=meta, **fields)
+    return record_document(dict(doc), where, str(index), config)
 
 
 def dedup_params(config: Config) -> DedupParams:

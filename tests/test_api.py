@@ -64,6 +64,9 @@ def test_an_id_that_is_not_a_string_or_an_integer_falls_back_to_the_position_and
     assert [out.id for out in outs] == [made, made_id(1, text), made_id(2, other), made_id(3, other)]
     html = "<html><body><article><p>" + text * 3 + "</p></article></body></html>"
     assert clean({"html": html}).id == made_id(0, html)
+    assert [clean({"text": blank, "html": html}).id for blank in ("", "  ", None)] == [made_id(0, html)] * 3
+    unused = clean({"id": 3.5, "text": text})
+    assert (unused.id, unused.document.meta) == (made, {"id": 3.5})  # an id field not used as the id is kept
 
 
 def test_oversized_document_is_a_rejection_not_an_exception():

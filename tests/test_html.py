@@ -92,7 +92,7 @@ def test_an_article_mentioning_an_error_code_is_not_a_stub():
 @pytest.mark.parametrize("html", [
     "<p>Le conseil municipal a voté le budget de la ville après un long débat sur les transports.</p>",
     "<div><p>Le conseil municipal a voté le budget de la ville après un long débat sur les transports.</p></div>",
-    "Le conseil municipal a voté le budget de la ville après un long débat sur les transports.",
+    "\ufeff <!-- corps --> <p class='a'>Le conseil municipal a voté le budget de la ville après un long débat sur les transports.",
 ])
 def test_a_fragment_is_read_as_the_body_of_a_page(html):
     """An article body exported without its page (trafilatura alone refuses markup that has no `html`
@@ -101,6 +101,13 @@ def test_a_fragment_is_read_as_the_body_of_a_page(html):
     assert isinstance(out, Document), out
     assert out.text == "Le conseil municipal a voté le budget de la ville après un long débat sur les transports."
     assert clean({"text": "  ", "html": html}).text == out.text
+
+
+@pytest.mark.parametrize("html", ["<<<<>>>><div<p>>> <<p< texte >>", "Un texte sans la moindre balise, pas une page."])
+def test_markup_that_is_no_page_and_opens_with_no_tag_is_bad_input(html):
+    out = extract_html(_doc(html), CONFIG)
+    assert isinstance(out, Rejected) and out.reason == "bad_input"
+    assert "HTML not parsed: neither a page nor a fragment that opens with a tag (starts" in out.detail
 
 
 def test_mojibake_in_the_page_is_repaired_and_flagged():

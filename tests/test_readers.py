@@ -131,6 +131,30 @@ def test_parquet_streams_batches_and_maps_columns(tmp_path):
     assert (items[1234].text, items[1234].meta, items[1234].url) == ("Texte 1234.", {"score": 1234}, "https://x.ma/")
 
 
+def test_parquet_rows_of_any_column_type_are_rejected_as_json_and_bytes_are_decoded(tmp_path):
+    """A rejected row carries its raw record as JSON can hold it (timestamps, binary columns), never a
+    traceback; a binary `html` column is decoded by its `<meta charset>`, a binary `text` as UTF-8."""
+    import datetime as dt
+
+    page = '<html><head><meta charset="latin-1"></head><body><article><p>Un été à Genève, très chaud.</p></article></body></html>'
+    table = pa.table({
+        "id": ["a", "b", "c"],
+        "text": [b"Un texte en octets, assez long pour rester.", b"", None],
+        "html": [None, None, page.encode("latin-1")],
+        "crawled": [dt.datetime(2024, 5, 1, 8, 30)] * 3,
+        "blob": [b"\x00\x01", b"\xff", b"ok"],
+    })
+    pq.write_table(table, tmp_path / "t.parquet")
+    items = _read(tmp_path / "t.parquet")
+    assert items[0].text == "Un texte en octets, assez long pour rester."
+    assert items[0].meta == {"crawled": "2024-05-01T08:30:00", "blob": "\x00\x01"}
+    assert (items[1].reason, items[1].raw["crawled"], items[1].raw["text"]) == ("bad_input", "2024-05-01T08:30:00", "")
+    assert items[2].html == page and items[2].text == ""
+    out = run_cli("clean", str(tmp_path / "t.parquet"), "--out", str(tmp_path / "o.jsonl"), "--workers", "1")
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    assert "Un été à Genève, très chaud." in (tmp_path / "o.jsonl").read_text(encoding="utf-8")
+
+
 def test_parquet_streams_rows_before_a_broken_row_group(tmp_path):
     """Rows come out batch by batch: the rows before a corrupt row group are read, then one rejection."""
     path = tmp_path / "t.parquet"

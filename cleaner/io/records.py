@@ -17,7 +17,7 @@ from typing import Any
 
 from ..config import Config
 from ..models import Document, Rejected
-from .decoding import looks_binary, repair
+from .decoding import decode, decode_html, looks_binary, repair
 
 Item = Document | Rejected
 
@@ -54,8 +54,8 @@ MAX_BYTES_PER_CHAR = 4
 
 
 def bad(rid: str | None, detail: str, raw: Any = None) -> Rejected:
-    """A `bad_input` rejection at the `read` stage."""
-    return Rejected(id=rid, stage="read", reason="bad_input", detail=detail, raw=raw)
+    """A `bad_input` rejection at the `read` stage, carrying `raw` as JSON can hold it (`jsonable`)."""
+    return Rejected(id=rid, stage="read", reason="bad_input", detail=detail, raw=jsonable(raw))
 
 
 def too_large(rid: str | None, where: str, size: int, unit: str, config: Config) -> Rejected:
@@ -88,16 +88,39 @@ def text_document(
 def record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...] = ()) -> Item:
     """A mapping of fields as a document: `config.id_field` (else an id made from `place`, see
     `record_id`), `config.text_field` (or `html` alone, to be extracted later), `url`, `source`, `lang`;
-    every other field goes to `meta` (see `split_fields`)."""
+    every other field goes to `meta` (see `split_fields`), an id field that is not used as the id too
+    (`3.5`, `[1, 2]`; not a null or blank one). A text or `html` in bytes (a Parquet binary column) is
+    decoded, `html` by its `<meta charset>`, as a page file is; invalid bytes are flagged."""
     if not isinstance(record, dict):
         return bad(None, f"{where}: a record must be a JSON object, got {type(record).__name__}", record)
+    raw = record
+    if isinstance(record.get(config.text_field), bytes) or isinstance(record.get("html"), bytes):
+        record, warnings = _decoded(record, config.text_field, where, warnings)
     text, html = record.get(config.text_field), record.get("html")
-    rid = record_id(record.get(config.id_field), place, text if text is not None else html)
-    text = text_field(text, html, rid, where, config, record)
+    value = record.get(config.id_field)
+    rid = record_id(value, place, text if isinstance(text, str) and text.strip() else html if html is not None else text)
+    text = text_field(text, html, rid, where, config, raw)
     if isinstance(text, Rejected):
         return text
-    fields, meta = split_fields(record, {config.id_field, config.text_field})
-    return text_document(rid, text, where, config, warnings, record, meta=meta, **fields)
+    taken = {config.text_field} | ({config.id_field} if rid == str(value) or _says_nothing(value) else set())
+    fields, meta = split_fields(record, taken)
+    return text_document(rid, text, where, config, warnings, raw, meta=meta, **fields)
+
+
+def _decoded(record: dict[str, Any], text_key: str, where: str, warnings: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`record` with its text and `html` in bytes decoded (UTF-8; `html` by its `<meta charset>`), and
+    `warnings` with any invalid bytes flagged."""
+    record = dict(record)
+    for key, decoder in ((text_key, decode), ("html", decode_html)):
+        if isinstance(record.get(key), bytes):
+            record[key], flagged = decoder(record[key], f"{where} {key}")
+            warnings += flagged
+    return record, warnings
+
+
+def _says_nothing(value: Any) -> bool:
+    """An id field that is null or blank: dropped, not kept in `meta`."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def split_fields(record: Mapping[Any, Any], taken: set[str]) -> tuple[dict[str, str], dict[str, Any]]:
@@ -134,10 +157,8 @@ def content_hash(content: Any) -> str:
 
 
 def text_field(text: Any, html: Any, rid: str | None, where: str, config: Config, raw: Any) -> str | Rejected:
-    """A record's text as a string (empty when it has only `html`; bytes read as UTF-8), or the
+    """A record's text as a string (empty when it has only `html`), or the
     `bad_input` rejection saying why it has none: what every entry point checks of a record's text."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
     if text is None and not isinstance(html, str):
         return bad(rid, f"{where}: no {config.text_field!r} field", raw)
     if text is not None and not isinstance(text, str):
