@@ -162,24 +162,30 @@ def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path):
     (["run", "{ok}", "--out", "{tmp}/o1", "--index", "{file}"], "{file}: not usable as a dedup index"),  # not SQLite
     (["run", "{ok}", "--out", "{tmp}/o2", "--index", "{tmp}"], "{tmp}: not usable as a dedup index"),  # a folder
     (["run", "{ok}", "--out", "{tmp}/o6", "--index", "{app}"], "{app}: a SQLite database of something else (tables users)"),
+    (["run", "{ok}", "--out", "{tmp}/o7", "--index", "{kv}"], "{kv}: a SQLite database of something else (tables meta)"),
+    (["run", "{ok}", "--out", "{tmp}/o8", "--index", "{odd}"], "{odd}: a SQLite database of something else (tables meta)"),
     (["run", "{ok}", "--out", "{tmp}/o3", "--lang-backend", "nosuch"], "unknown language backend 'nosuch'"),
     (["clean", "{ok}", "--out", "{tmp}/o4.jsonl", "--config", "{latin1}"], "{latin1}: not UTF-8"),
     (["clean", "{ok}", "--out", "{tmp}/o5.jsonl", "--config", "{tmp}"], "{tmp}: Is a directory"),
 ])
 def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_path):
     paths = {"ok": tmp_path / "ok.txt", "file": tmp_path / "a-file", "tmp": tmp_path, "latin1": tmp_path / "c.toml",
-             "app": tmp_path / "app.sqlite"}
+             "app": tmp_path / "app.sqlite", "kv": tmp_path / "kv.sqlite", "odd": tmp_path / "odd.sqlite"}
     paths["ok"].write_text("Un article sans défaut, avec assez de texte pour être gardé.\n", encoding="utf-8")
     paths["file"].write_text("not a folder, not a database\n", encoding="utf-8")
     paths["latin1"].write_bytes("# réglages\nmin_chars = 10\n".encode("latin-1"))
-    with sqlite3.connect(paths["app"]) as app:  # another program's database: refused, and left as it was
-        app.execute("CREATE TABLE users (name TEXT)")
-    app.close()
-    before = paths["app"].read_bytes()
+    others = {"app": "CREATE TABLE users (name TEXT)", "kv": "CREATE TABLE meta (key TEXT, value TEXT)",
+              "odd": "CREATE TABLE meta (id INTEGER, name TEXT)"}  # other programs' databases: refused, left as they were
+    for name, table in others.items():
+        with sqlite3.connect(paths[name]) as db:
+            db.execute(table)
+        db.close()
+    before = {name: paths[name].read_bytes() for name in others}
     proc = run_cli(*[a.format(**paths) for a in args], "--workers", "1")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert says.format(**paths) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    assert paths["app"].read_bytes() == before and not Path(f"{paths['app']}-wal").exists()
+    for name, content in before.items():
+        assert paths[name].read_bytes() == content and not Path(f"{paths[name]}-wal").exists()
 
 
 def test_folder_entries_that_cannot_be_read_are_rejections_not_left_out(tmp_path, monkeypatch):

@@ -87,13 +87,20 @@ class DedupIndex(Closing):
 
     # -- set-up ---------------------------------------------------------------------------------
     def _refuse_other_databases(self) -> None:
-        """Refuse a SQLite file that holds tables and is not an index (no `meta`, or tables of neither the
-        index nor the service's store), before anything is written to it (WAL mode is a change too)."""
-        tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                  if not name.startswith("sqlite_")}
-        other = sorted(name for name in tables if name not in _OWN_TABLES and not name.startswith("service_"))
-        if tables and ("meta" not in tables or other):
-            listed = ", ".join(other[:5] or sorted(tables)[:5]) + (", ..." if len(other or tables) > 5 else "")
+        """Refuse a SQLite file that holds tables and is not an index (tables of neither the index nor the
+        service's store, or a `meta` table without the index's schema version), before anything is
+        written to it (WAL mode is a change too)."""
+        tables = sorted(name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                        if not name.startswith("sqlite_"))
+        if not tables:
+            return
+        other = [name for name in tables if name not in _OWN_TABLES and not name.startswith("service_")]
+        try:
+            schema = "meta" in tables and self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.Error:  # a `meta` table of another shape
+            schema = None
+        if other or not schema:
+            listed = ", ".join((other or tables)[:5]) + (", ..." if len(other or tables) > 5 else "")
             raise IndexMismatchError(f"{self.path}: a SQLite database of something else (tables {listed}), not a "
                                      "dedup index: give a new path, or the path of an index")
 
