@@ -116,7 +116,15 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
     """The summary of the finished run in `out` when it was made from the same fingerprint (and no
     restart is asked for); None when there is work to do."""
     finished = read_manifest(out)
-    if not finished or options.resume == "restart" or changes({k: finished.get(k) for k in fp}, fp):
+    if not finished:
+        return None
+    changed = changes({k: finished.get(k) for k in fp}, fp)
+    if changed or options.resume == "restart":
+        why = f"whose {', '.join(changed)} differ" if changed else "(--restart)"
+        progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
+        if options.index is not None:
+            progress.log(f"warning: that run added its kept documents to {options.index}; those given again are "
+                         "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
         return None
     progress.log(f"{out}/ is already complete for these inputs, rules and config; nothing to do (--restart to run again)")
     return RunSummary(Stats(), json.loads((out / "report.json").read_text()), 0, up_to_date=True)

@@ -250,6 +250,26 @@ def test_changed_rules_start_over_unless_continued(news, tmp_path):
     assert kept.returncode == 0 and "although its" in kept.stderr
 
 
+def test_a_finished_run_run_again_on_other_inputs_says_so_and_warns_of_its_index(tmp_path):
+    """Rerunning into a finished run's folder with changed inputs says that its outputs are replaced and,
+    with a shared index, that the documents it kept are now `already_indexed`."""
+    news = tmp_path / "news.jsonl"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    news.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts[:3]), encoding="utf-8")
+    out, index = tmp_path / "out", tmp_path / "index.sqlite"
+    assert run_cli("run", str(news), "--out", str(out), "--index", str(index)).returncode == 0
+    news.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    again = run_cli("run", str(news), "--out", str(out), "--index", str(index))
+    assert again.returncode == 0
+    assert f"{out}/ holds a finished run whose inputs differ: running again, its outputs will be replaced" in again.stderr
+    assert f"warning: that run added its kept documents to {index}" in again.stderr
+    reasons = [json.loads(line)["reason"] for line in (out / "rejects.jsonl").read_text().splitlines()]
+    assert reasons == ["already_indexed"] * 3 and len((out / "corpus.jsonl").read_text().splitlines()) == 2
+    restarted = run_cli("run", str(news), "--out", str(out), "--index", str(index), "--restart")
+    assert f"{out}/ holds a finished run (--restart): running again" in restarted.stderr
+    assert "warning: that run added its kept documents" in restarted.stderr
+
+
 def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path):
     reference_corpus = (reference / "corpus.jsonl").read_text().splitlines()
     out = tmp_path / "zst"
