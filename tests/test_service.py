@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -211,6 +212,22 @@ def test_documents_kept_duplicate_rejected_then_read_back(server):
         assert stats["since_start"]["read"] >= 5
 
 
+def test_an_id_that_is_a_url_is_fetched_back(server):
+    """Ids are often URLs: `GET /v1/documents/{id}` and `/v1/clusters/{id}` take one with its slashes,
+    as it is or percent-encoded."""
+    url, query = "https://example.ma/economie/2024/05/budget", "https://example.ma/article?id=7&page=2"
+    with server.client() as c:
+        texts = ("Le budget de la ville pour 2025 prévoit une hausse des dépenses d'entretien des routes et des "
+                 "écoles, et une baisse de la dette, a expliqué l'adjoint aux finances devant le conseil municipal.",
+                 "Une nouvelle ligne de tramway reliera la gare au campus universitaire d'ici trois ans, a annoncé la "
+                 "métropole, pour un coût estimé à deux cents millions d'euros financés en partie par l'État.")
+        for doc_id, text in zip((url, query), texts):
+            assert c.post("/v1/documents", json={"id": doc_id, "text": text}).json()["status"] == "kept"
+        for doc_id, path in ((url, url), (url, quote(url, safe="")), (query, quote(query, safe=""))):
+            assert c.get(f"/v1/documents/{path}").json()["record"]["id"] == doc_id
+            assert c.get(f"/v1/clusters/{path}").json()["kept"] == doc_id
+
+
 def test_copies_of_one_id_in_a_batch_get_their_own_verdicts_in_input_order(server):
     """Verdicts go back by input position, not by id: a rejected copy and the kept one of the same id
     each get their own answer, whichever comes first, and the kept answer carries its own text."""
@@ -288,6 +305,9 @@ def test_bad_requests_get_clear_answers(server):
         assert typo.json()["detail"][0]["loc"][-1] == "txt"
         missing = c.post("/v1/documents", json=[{"text": "no id"}])
         assert missing.status_code == 422 and missing.json()["detail"][0]["loc"][-1] == "id"
+        for blank in ("", "  "):  # the service stores by id: a blank one is none
+            answer = c.post("/v1/documents", json={"id": blank, "text": "Un texte."})
+            assert answer.status_code == 422 and answer.json()["detail"][0]["loc"][-1] == "id"
         malformed = c.post("/v1/clean", content=b'{"id": "x", "text": ', headers={"content-type": "application/json"})
         assert malformed.status_code == 422 and malformed.json()["detail"][0]["type"] == "json_invalid"
         assert c.get("/v1/documents/unknown-id").status_code == 404

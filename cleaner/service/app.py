@@ -88,14 +88,14 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         service = _service(request)
         return _one_or_many(body, service, service.submit)
 
-    @app.get("/v1/documents/{doc_id}", summary="A stored document: corpus record and raw text")
+    @app.get("/v1/documents/{doc_id:path}", summary="A stored document: corpus record and raw text")
     def document(request: Request, doc_id: str) -> dict[str, Any]:
         found = _service(request).store.document(doc_id)
         if found is None:
             raise HTTPException(404, f"no stored document with id {doc_id!r}")
         return found
 
-    @app.get("/v1/clusters/{cluster_id}", summary="A kept document and the duplicates linked to it")
+    @app.get("/v1/clusters/{cluster_id:path}", summary="A kept document and the duplicates linked to it")
     def cluster(request: Request, cluster_id: str) -> dict[str, Any]:
         found = _service(request).store.cluster(cluster_id)
         if found is None:

@@ -21,7 +21,7 @@ class DocumentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1)
+    id: str = Field(pattern=r"\S", description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is")
     text: str | None = None
     html: str | None = None
     url: str | None = None
