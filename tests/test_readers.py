@@ -121,6 +121,17 @@ def test_input_format_overrides_the_extension(tmp_path):
     assert "unsupported file type" in rej.detail
 
 
+def test_a_made_id_names_the_file_as_every_format_does(tmp_path):
+    """The place in a made id is the file's name without its compression and format extensions, for
+    JSONL as for Parquet: a dated dump keeps its date (`news.2024-05-01:1:<hash>`)."""
+    text = "Un texte assez long pour rester ici."
+    (tmp_path / "news.2024-05-01.jsonl.gz").write_bytes(gzip.compress((json.dumps({"text": text}) + "\n").encode()))
+    (tmp_path / "news.2024-05-02.ndjson").write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    pq.write_table(pa.table({"text": [text]}), tmp_path / "news.2024-05-03.parquet")
+    ids = sorted(d.id for d in _read(tmp_path))
+    assert ids == [made_id(f"news.2024-05-0{day}:1", text) for day in (1, 2, 3)]
+
+
 def test_parquet_streams_batches_and_maps_columns(tmp_path):
     n = 2500
     table = pa.table({"id": [f"p{i}" for i in range(n)], "text": [f"Texte {i}." for i in range(n)],

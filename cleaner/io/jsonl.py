@@ -67,7 +67,7 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
     """Every record of a JSONL stream; `where` names it in details (`where:line`). `first_line` is the
     number of lines before the stream's start, when it is a part of a file. With `lazy`, each line is
     a `Line` to parse later (over-long lines and broken streams are still rejections)."""
-    stem = Path(where).name.split(".")[0]
+    stem = _stem(where)
     limit = JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
     lineno = first_line
     try:
@@ -81,6 +81,16 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
                 yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
         yield bad(None, f"{where}: unreadable after line {lineno}: {exc}")
+
+
+def _stem(where: str) -> str:
+    """The file's name without its compression and format extensions, as a Parquet file's or a page's
+    stem: `news.2024-05-01` for `news.2024-05-01.jsonl.gz`."""
+    name = Path(where).name
+    for ext in (".gz", ".zst"):
+        if name.lower().endswith(ext):
+            name = name[: -len(ext)]
+    return Path(name).stem
 
 
 def parse_line(raw: bytes, where: str, place: str, config: Config) -> Item:
