@@ -101,11 +101,15 @@ class Pipeline(Closing):
         found = self.tagger.tag(doc.text)
         return doc.model_copy(update={"lang": found.lang, "lang_score": found.score, "langs": found.langs})
 
-    def prepare(self, doc: Document | Rejected, gates: bool = True) -> Cleaned | Rejected:
-        """Extract (a page with `html` and no text), clean, tag and (with `gates`) gate one document;
-        a rejection passes through."""
+    def prepare(self, doc: Document | Rejected | DocLike, gates: bool = True) -> Cleaned | Rejected:
+        """Extract (a page with `html` and no text), clean, tag and (with `gates`) gate one document (a
+        mapping or a string is taken in by `as_document`); a rejection passes through."""
         if isinstance(doc, Rejected):
             return doc
+        if not isinstance(doc, Document):
+            doc = as_document(doc, 0, self.config)
+            if isinstance(doc, Rejected):
+                return doc
         if doc.html and not doc.text.strip():
             doc = extract_html(doc, self.config)
             if isinstance(doc, Rejected):

@@ -209,6 +209,8 @@ def test_pipeline_api_prepares_and_runs():
     with Pipeline(Config.load(langs=("fr",))) as pipeline:
         tagged = pipeline.prepare(Document(id="x", text=SEED["002"]))
         assert tagged.lang == "fr" and tagged.lang_score > 0.5
+        assert pipeline.prepare({"id": "x", "text": SEED["002"]}) == tagged  # a mapping or a string, as `run` takes them
+        assert pipeline.prepare(SEED["002"]).text == tagged.text and pipeline.prepare("  ").reason == "bad_input"
         english = "The council approved the budget on Tuesday after a debate."
         result = pipeline.run([{"id": "a", "text": SEED["001"]}, english])
     assert [d.id for d in result.kept] == ["a"]
