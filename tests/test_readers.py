@@ -113,6 +113,26 @@ def test_folders_recursive_sorted_and_globs(tmp_path):
     assert missing.reason == "bad_input" and missing.detail.endswith("*.warc.gz: no file matches")
 
 
+def test_a_glob_reads_each_file_once_and_follows_no_link_to_a_folder(tmp_path):
+    """`data/**` matches folders and the files in them: each file is read once. As in a folder, a link
+    to a folder is not followed (it may loop): a match reached through one is left out and the link is
+    one rejection."""
+    for rel in ["g/a.txt", "g/sub/b.txt", "loop/d/x.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"Texte {rel}.", encoding="utf-8")
+    (tmp_path / "g" / "linkdir").symlink_to(tmp_path / "g" / "sub")
+    (tmp_path / "loop" / "d" / "up").symlink_to(tmp_path / "loop")
+    for pattern in ("g/**", "g/*", "g/**/*"):
+        items = _read(tmp_path / pattern)
+        assert [i.id for i in items if not isinstance(i, Rejected)] == ["a", "b"], pattern
+        assert [i.detail for i in items if isinstance(i, Rejected)] == [
+            f"{tmp_path}/g/linkdir: a link to a folder, not followed (give it as an input of its own)"], pattern
+    items = _read(tmp_path / "loop" / "**" / "*.txt")
+    assert [i.id for i in items if not isinstance(i, Rejected)] == ["x"]
+    assert [i.detail for i in items if isinstance(i, Rejected)] == [
+        f"{tmp_path}/loop/d/up: a link to a folder, not followed (give it as an input of its own)"]
+
+
 def test_input_format_overrides_the_extension(tmp_path):
     (tmp_path / "page.dat").write_text(PAGE.format(n=1, body="Corps."), encoding="utf-8")
     (doc,) = _read(tmp_path / "page.dat", fmt="html")

@@ -66,18 +66,27 @@ def read_inputs(
 
 
 def input_paths(name: str) -> Iterator[Path | Rejected]:
-    """The files one input (not stdin) names, in reading order, or a `bad_input` rejection when it names none."""
+    """The files one input (not stdin) names, in reading order, each once (a glob such as `data/**`
+    matches folders and the files in them), or a `bad_input` rejection when it names none."""
+    seen: set[Path | str] = set()
     for path in expand(name):
-        if path.is_dir():
-            yield from _folder(path)
+        if isinstance(path, Rejected):
+            found: Iterable[Path | Rejected] = [path]
+        elif path.is_dir():
+            found = _folder(path)
         elif path.is_file():
-            yield path
+            found = [path]
         elif path.exists() or path.is_symlink():
-            yield _not_a_file(path)
+            found = [_not_a_file(path)]
         elif glob.has_magic(name):
-            yield bad(None, f"{name}: no file matches")
+            found = [bad(None, f"{name}: no file matches")]
         else:
-            yield bad(None, f"{path}: no such file or folder")
+            found = [bad(None, f"{path}: no such file or folder")]
+        for source in found:
+            key = source if isinstance(source, Path) else source.detail
+            if key not in seen:
+                seen.add(key)
+                yield source
 
 
 def _folder(folder: Path) -> Iterator[Path | Rejected]:
@@ -102,11 +111,26 @@ def _not_a_file(path: Path) -> Rejected:
     return bad(path.stem, f"{path}: {what}")
 
 
-def expand(name: str) -> list[Path]:
-    """The paths a glob matches, sorted (`**` crosses folders); a name that exists, or no glob, as is."""
-    if glob.has_magic(name) and not Path(name).exists():
-        return [Path(p) for p in sorted(glob.glob(name, recursive=True))] or [Path(name)]
-    return [Path(name)]
+def expand(name: str) -> list[Path | Rejected]:
+    """The paths a glob matches, sorted (`**` crosses folders); a name that exists, or no glob, as is.
+
+    As in a folder, links to folders are not followed (they may loop): a match reached through one is
+    left out, and the link is a rejection of its own, once."""
+    if not glob.has_magic(name) or Path(name).exists():
+        return [Path(name)]
+    prefix = name[: min((name.find(c) for c in "*?[" if c in name))]
+    fixed = len(Path(prefix if prefix.endswith(("/", os.sep)) else os.path.dirname(prefix)).parts)  # named as such
+    out: list[Path | Rejected] = []
+    links: set[Path] = set()
+    for match in map(Path, sorted(glob.glob(name, recursive=True))):
+        through = next((Path(*match.parts[:k]) for k in range(fixed + 1, len(match.parts) + 1)
+                        if Path(*match.parts[:k]).is_symlink() and Path(*match.parts[:k]).is_dir()), None)
+        if through is None:
+            out.append(match)
+        elif through not in links:
+            links.add(through)
+            out.append(bad(None, f"{through}: a link to a folder, not followed (give it as an input of its own)"))
+    return out or [Path(name)]
 
 
 def format_of(path: Path) -> str | None:
