@@ -174,11 +174,12 @@ def test_parquet_rows_of_any_column_type_are_rejected_as_json_and_bytes_are_deco
         "html": [None, None, page.encode("latin-1")],
         "crawled": [dt.datetime(2024, 5, 1, 8, 30)] * 3,
         "blob": [b"\x00\x01", b"\xff", b"ok"],
+        "took": pa.array([dt.timedelta(seconds=5)] * 3, pa.duration("s")),
     })
     pq.write_table(table, tmp_path / "t.parquet")
     items = _read(tmp_path / "t.parquet")
     assert items[0].text == "Un texte en octets, assez long pour rester."
-    assert items[0].meta == {"crawled": "2024-05-01T08:30:00", "blob": "\x00\x01"}
+    assert items[0].meta == {"crawled": "2024-05-01T08:30:00", "blob": "\x00\x01", "took": 5.0}
     assert (items[1].reason, items[1].raw["crawled"], items[1].raw["text"]) == ("bad_input", "2024-05-01T08:30:00", "")
     assert items[2].html == page and items[2].text == ""
     out = run_cli("clean", str(tmp_path / "t.parquet"), "--out", str(tmp_path / "o.jsonl"), "--workers", "1")
@@ -253,6 +254,21 @@ def test_a_file_of_records_that_gives_none_is_a_rejection(tmp_path):
           for name in ("a.jsonl", "b.jsonl", "c.parquet", "d.warc", "d2.warc.gz")),
         "f"]
     assert stats.skipped == {"warc warcinfo": 1}
+
+
+def test_charsets_as_http_and_html_read_them():
+    """A Content-Type's charset parameter is found whatever its case and place; a charset Python does not
+    know gives way to the page's `<meta>`; a `<meta>` naming UTF-16 means UTF-8 (the HTML standard)."""
+    from cleaner.io.decoding import decode_html
+    from cleaner.io.warc import _charset
+
+    assert [_charset(v) for v in ("text/html; Charset=ISO-8859-1", 'text/html; charset="utf-8"; x=y',
+                                  "text/html;charset=iso-8859-1; foo=bar", "text/html", "text/html; x=charset=a")] == [
+        "ISO-8859-1", "utf-8", "iso-8859-1", None, None]
+    page = '<html><head><meta charset="{}"></head><body><p>Un été à Genève.</p></body></html>'
+    assert "Un été à Genève." in decode_html(page.format("iso-8859-1").encode("latin-1"), "p", "x-unknown")[0]
+    text, warnings = decode_html(page.format("utf-16").encode("utf-8"), "p")
+    assert "Un été à Genève." in text and warnings == ()
 
 
 @pytest.mark.parametrize("gz", [True, False])

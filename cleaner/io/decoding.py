@@ -39,10 +39,15 @@ def decode(data: bytes, where: str, charset: str | None = None) -> tuple[str, tu
 
 
 def decode_html(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """An HTML page's text: in the given charset, else the one its `<meta charset>` names, else UTF-8."""
-    if not charset:
+    """An HTML page's text: in the given charset (when Python knows it), else the one its `<meta charset>`
+    names, else UTF-8.
+    A `<meta>` that names UTF-16 or UTF-32 means UTF-8, as the HTML standard reads it (a page whose
+    `<meta>` can be read as ASCII is not in either)."""
+    if not _codec(charset):  # none given, or one Python does not know
         found = _CHARSET.search(data[:4096])
         charset = found.group(1).decode("ascii") if found else None
+        if charset and charset.lower().replace("-", "").startswith(("utf16", "utf32")):
+            charset = "utf-8"
     return decode(data, where, charset)
 
 

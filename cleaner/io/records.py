@@ -167,7 +167,7 @@ def text_field(text: Any, html: Any, rid: str | None, where: str, config: Config
 
 
 def jsonable(value: Any) -> Any:
-    """A value as JSON can hold it: dates as ISO 8601, decimals as strings, bytes as UTF-8 text, NaN and
+    """A value as JSON can hold it: dates as ISO 8601, durations as seconds, decimals as strings, bytes as UTF-8 text, NaN and
     infinities (which Python's JSON reads and Parquet holds, but JSON has not) as None."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -177,6 +177,8 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, bytes):

@@ -81,10 +81,18 @@ def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStat
     if too_long:
         return too_large(rid, where, record.length, "bytes", config)
     if kind == "html":
-        charset = record.http_headers.get_header("Content-Type", "").partition("charset=")[2].strip(" \"';") or None
-        return html_document(body, rid, where, config, charset, url=url)
+        return html_document(body, rid, where, config, _charset(record.http_headers.get_header("Content-Type", "")), url=url)
     text, warnings = decode(body, where)
     return text_document(rid, text, where, config, warnings, url=url)
+
+
+def _charset(content_type: str) -> str | None:
+    """The `charset` parameter of a Content-Type (`text/html; Charset="ISO-8859-1"; x=y`), or None."""
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip(" \"'") or None
+    return None
 
 
 def _kind(record: ArcWarcRecord) -> str | None:
