@@ -283,6 +283,24 @@ def test_truncated_warc_is_rejected_naming_the_record(tmp_path, gz):
     assert str(path) in rejected[0].detail and "record" in rejected[0].detail and "truncated" in rejected[0].detail
 
 
+def test_a_warc_cut_at_any_byte_loses_no_record_in_silence(tmp_path):
+    """Cut anywhere, a WARC gives its whole records and a rejection for the one cut short, never a
+    traceback: a header block cut short (no WARC-Target-URI yet, which warcio's parser trips on; an empty
+    Content-Length, which it reads as 0) included. Only a cut in the blank lines after a record's
+    content, which leaves every record whole, may give no rejection."""
+    path = tmp_path / "crawl.warc"
+    write_warc(path, gz=False)
+    data = path.read_bytes()
+    whole = [i.id for i in _read(path)]
+    cut_file = tmp_path / "cut.warc"
+    for cut in range(1, len(data), 7):
+        cut_file.write_bytes(data[:cut])
+        items = _read(cut_file)
+        if not any(isinstance(i, Rejected) and i.reason == "bad_input" for i in items):
+            assert data[cut:].lstrip(b"\r\n").startswith(b"WARC/1.0") or not data[cut:].strip(), cut
+            assert [i.id for i in items] == whole[: len(items)], cut
+
+
 def test_cli_run_reads_quoted_globs_of_several_formats(tmp_path):
     write_warc(tmp_path / "crawl.warc.gz")
     (tmp_path / "x.jsonl").write_text(json.dumps({"id": "j", "text": "Un article en français."}) + "\n", encoding="utf-8")

@@ -49,6 +49,9 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
                 yield bad(None, f"{path}: ends inside record {number + 1} (at byte {records.offset:,} of {size:,}): truncated file")
     except (OSError, EOFError, zlib.error, ArchiveLoadFailed, ValueError) as exc:
         yield bad(None, f"{path}: unreadable after record {number}: {exc}")
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:  # warcio's parser on a header block cut short
+        yield bad(None, f"{path}: unreadable after record {number}: record {number + 1} is damaged or cut short "
+                        f"(warcio: {type(exc).__name__}: {exc})")
 
 
 def _compressed_nothing(path: Path) -> bool:
@@ -66,8 +69,8 @@ def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStat
     rid = record.rec_headers.get_header("WARC-Record-ID") or where
     url = record.rec_headers.get_header("WARC-Target-URI")
     where = f"{where} ({url or rid})"
-    if record.length is None:
-        return bad(rid, f"{where}: truncated record (no Content-Length)")
+    if record.length is None or not record.rec_headers.get_header("Content-Length", "").strip().isdigit():
+        return bad(rid, f"{where}: truncated record (no Content-Length)")  # a header block cut short ends in one
     kind = _kind(record)
     too_long = record.length > MAX_BYTES_PER_CHAR * config.max_doc_chars
     body = b"" if kind is None or too_long else record.content_stream().read()
