@@ -80,6 +80,27 @@ def test_jsonl_plain_gz_zst_and_html_records(tmp_path):
 
 
 
+def test_a_cut_zst_file_says_so_as_a_cut_gz_does(tmp_path):
+    """A .zst that ends inside a frame (cut in the middle, or only its checksum lost) gives the lines
+    before the cut and a rejection saying it is truncated; a file of several frames is read whole."""
+    lines = [json.dumps({"id": f"z{i}", "text": f"Ligne numéro {i}, un texte assez long pour rester."}) for i in range(2000)]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    packed = zstandard.ZstdCompressor(write_checksum=True).compress(data)
+    for name, cut in (("half", len(packed) // 2), ("checksum", len(packed) - 2)):
+        path = tmp_path / f"{name}.jsonl.zst"
+        path.write_bytes(packed[:cut])
+        items = _read(path)
+        *kept, last = items
+        assert all(not isinstance(i, Rejected) for i in kept) and [i.id for i in kept] == [f"z{i}" for i in range(len(kept))]
+        assert last.reason == "bad_input" and last.detail == (
+            f"{path}: unreadable after line {len(kept)}: zstd stream ended inside a frame: truncated file")
+    frames = tmp_path / "frames.jsonl.zst"
+    half = len(lines) // 2
+    frames.write_bytes(b"".join(zstandard.ZstdCompressor().compress(("\n".join(part) + "\n").encode("utf-8"))
+                                for part in (lines[:half], lines[half:])))
+    assert [i.id for i in _read(frames)] == [f"z{i}" for i in range(2000)]
+
+
 def test_ids_and_details_are_valid_unicode(tmp_path):
     """A lone surrogate in an id (a JSON escape) or a file name that is not UTF-8 (a surrogate escape in
     Python) becomes U+FFFD: ids and details are stored as SQLite text, which cannot hold it."""

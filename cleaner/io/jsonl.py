@@ -42,6 +42,39 @@ class Line:
         return parse_line(self.raw, self.where, self.place, config)
 
 
+class ZstdFrames(io.RawIOBase):
+    """The bytes of a zstd stream of one or more frames, read from `raw`; one that ends inside a frame
+    raises EOFError, as gzip does (zstandard's own stream reader ends there without a word, so a cut
+    file lost its tail in silence)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw, self._frame, self._fed = raw, zstandard.ZstdDecompressor().decompressobj(), False
+        self._out, self._at = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while self._at == len(self._out):
+            data = self._raw.read(1 << 16)
+            if not data:
+                if self._fed and not self._frame.eof:
+                    raise EOFError("zstd stream ended inside a frame: truncated file")
+                return 0
+            parts = []
+            while data:
+                if self._frame.eof:  # the next frame
+                    self._frame, self._fed = zstandard.ZstdDecompressor().decompressobj(), False
+                self._fed = True
+                parts.append(self._frame.decompress(data))
+                data = self._frame.unused_data if self._frame.eof else b""
+            self._out, self._at = b"".join(parts), 0
+        n = min(len(buffer), len(self._out) - self._at)
+        buffer[:n] = self._out[self._at : self._at + n]
+        self._at += n
+        return n
+
+
 @contextmanager
 def open_jsonl(path: Path) -> Iterator[BinaryIO]:
     """A binary stream of the file's lines, decompressed by its extension (`.gz`, `.zst`)."""
@@ -49,7 +82,7 @@ def open_jsonl(path: Path) -> Iterator[BinaryIO]:
         if path.name.lower().endswith(".gz"):
             yield gzip.GzipFile(fileobj=raw)
         elif path.name.lower().endswith(".zst"):
-            yield io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw))
+            yield io.BufferedReader(ZstdFrames(raw), buffer_size=1 << 16)
         else:
             yield raw
 
