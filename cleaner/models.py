@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -22,7 +23,30 @@ def without_surrogates(text: str) -> str:
 
 
 Unicode = Annotated[str, AfterValidator(without_surrogates)]
-"""A string that UTF-8 can hold: ids and details, which a run stores as SQLite text."""
+"""A string that UTF-8 can hold: ids and details, which a run stores as SQLite text, and a document's
+fields (a corpus line with a lone surrogate escape is JSON that jq and others refuse)."""
+
+
+def _valid_strings(value: Any) -> Any:
+    """`value` (a JSON-like tree) with every string and key `without_surrogates`."""
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, dict):
+        return {_valid_strings(k): _valid_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_strings(v) for v in value]
+    return value
+
+
+def _valid_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """`meta` with lone surrogates as U+FFFD in its strings and keys (walked only when it holds one)."""
+    try:
+        json.dumps(meta, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return _valid_strings(meta)
+    except (TypeError, ValueError):  # not JSON (a caller's own objects): left as given
+        pass
+    return meta
 
 
 class Document(BaseModel):
@@ -32,11 +56,11 @@ class Document(BaseModel):
 
     id: Unicode
     text: str = ""
-    url: str | None = None
-    source: str | None = None
-    html: str | None = None
-    lang: str | None = None
-    meta: dict[str, Any] = Field(default_factory=dict)
+    url: Unicode | None = None
+    source: Unicode | None = None
+    html: Unicode | None = None
+    lang: Unicode | None = None
+    meta: Annotated[dict[str, Any], AfterValidator(_valid_meta)] = Field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     """Problems met while reading it (invalid UTF-8 replaced, ...), carried to the output."""
 

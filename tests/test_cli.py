@@ -93,6 +93,21 @@ def test_a_blank_id_is_no_id(tmp_path):
     assert [r["id"] for r in _records(out / "corpus.jsonl")] == sorted([made_id("news:1", texts[0]), made_id("news:2", texts[1])])
 
 
+def test_lone_surrogates_in_fields_and_meta_become_u_fffd_so_the_corpus_is_strict_json(tmp_path):
+    """A lone surrogate escape in `url` or `meta` (keys too) is U+FFFD in the output, as in the text and
+    the id: a corpus line with a surrogate escape is JSON that jq and other strict readers refuse."""
+    inp = tmp_path / "s.jsonl"
+    inp.write_text('{"id": "s", "text": "Un texte assez long pour rester ici.", "url": "http://x/\\ud800", '
+                   '"foo": "\\udfff", "k\\udc00": ["a\\ud801", {"b": "\\udbff"}]}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run_cli("clean", str(inp), "--out", str(out), "-q").returncode == 0
+    line = out.read_text(encoding="utf-8")
+    assert "\\ud" not in line.lower()
+    record = json.loads(line)
+    assert record["url"] == "http://x/\ufffd"
+    assert record["meta"] == {"foo": "\ufffd", "k\ufffd": ["a\ufffd", {"b": "\ufffd"}]}
+
+
 def test_bad_records_go_to_rejects_with_file_and_line(tmp_path):
     inp = tmp_path / "in.jsonl"
     inp.write_bytes(
