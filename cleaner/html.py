@@ -44,7 +44,9 @@ STUB = re.compile(
 _TAG = re.compile(r"<[^>]*>")
 _FRAGMENT = re.compile(r"\ufeff?\s*(?:<!--.*?-->\s*)*<[a-zA-Z][^<>]*>", re.DOTALL)
 """Markup that opens with a tag (after blanks and comments): read as a page's body when it is not a page."""
-_REFRESH = re.compile(r"""<meta[^>]+http-equiv\s*=\s*["']?refresh""", re.IGNORECASE)
+_REFRESH = re.compile(r"""<meta(?=[^>]+http-equiv\s*=\s*["']?refresh)[^>]+content\s*=\s*["']?[^"'>]*url\s*=""",
+                      re.IGNORECASE)
+"""A meta refresh that sends elsewhere (`content="0; url=/b"`), not one that reloads the page (`content="300"`)."""
 
 
 def extract_html(doc: Document, config: Config) -> Document | Rejected:
@@ -80,7 +82,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if len(text) > config.max_doc_chars:
         detail = f"{where}: extracted text is {len(text):,} characters, over max_doc_chars={config.max_doc_chars:,}"
         return _reject(doc, "too_large", detail)
-    extracted = _metadata(found)
+    extracted, fixed = _metadata(found, where)
+    warnings += fixed
     update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
     if not doc.url and extracted.get("url"):
         update["url"] = extracted["url"]
@@ -100,10 +103,19 @@ def _stub(html: str, tree: Any) -> str | None:
     return None
 
 
-def _metadata(found: Any) -> dict[str, Any]:
-    """trafilatura's metadata that is there, by the names of `EXTRACTED`."""
+def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """trafilatura's metadata that is there, by the names of `EXTRACTED`, its texts repaired as the main
+    text is (mojibake of a page in another charset than it says); and the repairs' warnings."""
     values = {key: getattr(found, key, None) for key in EXTRACTED}
-    return {key: value for key, value in values.items() if value not in (None, "", [])}
+    out, warnings = {}, ()
+    for key, value in values.items():
+        if value in (None, "", []):
+            continue
+        if isinstance(value, str):
+            value, fixed = repair(value, f"{where} {key}")
+            warnings += fixed
+        out[key] = value
+    return out, warnings
 
 
 def _reject(doc: Document, reason: str, detail: str) -> Rejected:

@@ -12,6 +12,7 @@ from cleaner.api import clean
 from cleaner.config import Config
 from cleaner.engine import Cleaner
 from cleaner.html import extract_html
+from cleaner.io.decoding import decode_html
 from cleaner.models import Document, Rejected
 
 CONFIG = Config.load()
@@ -108,6 +109,23 @@ def test_markup_that_is_no_page_and_opens_with_no_tag_is_bad_input(html):
     out = extract_html(_doc(html), CONFIG)
     assert isinstance(out, Rejected) and out.reason == "bad_input"
     assert "HTML not parsed: neither a page nor a fragment that opens with a tag (starts" in out.detail
+
+
+def test_a_page_that_reloads_itself_is_not_a_stub():
+    """`<meta http-equiv="refresh" content="300">` reloads a live page; only a refresh to a URL redirects."""
+    html = ('<html><head><meta http-equiv="refresh" content="300"><title>Direct</title></head><body><article><p>Le conseil '
+            "municipal a voté le budget de la ville après un long débat sur les transports publics.</p></article></body></html>")
+    out = extract_html(_doc(html), CONFIG)
+    assert isinstance(out, Document) and "Le conseil municipal" in out.text
+
+
+def test_mojibake_in_the_metadata_is_repaired_as_in_the_text():
+    page = ('<html><head><meta charset="iso-8859-1"><title>Budget voté à Lyon</title></head><body><article>'
+            "<p>Le budget voté à Lyon prévoit des écoles et des routes neuves pour la ville.</p></article></body></html>")
+    doc, warnings = decode_html(page.encode("utf-8"), "p.html")  # UTF-8 bytes that say they are Latin-1
+    out = extract_html(_doc(doc), CONFIG)
+    assert out.meta["extracted"]["title"] == "Budget voté à Lyon" and "Le budget voté à Lyon" in out.text
+    assert any("title: mojibake repaired by ftfy" in w for w in out.warnings)
 
 
 def test_mojibake_in_the_page_is_repaired_and_flagged():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -99,6 +100,35 @@ def test_a_cut_zst_file_says_so_as_a_cut_gz_does(tmp_path):
     frames.write_bytes(b"".join(zstandard.ZstdCompressor().compress(("\n".join(part) + "\n").encode("utf-8"))
                                 for part in (lines[:half], lines[half:])))
     assert [i.id for i in _read(frames)] == [f"z{i}" for i in range(2000)]
+
+
+def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
+    """A text file saved as "Unicode" (UTF-16 with its byte order mark, as Windows does) or UTF-32 is
+    read as text, not refused as binary; a page's BOM wins over its `<meta charset>`."""
+    text = "Le conseil municipal a voté le budget.\n\nUn été à Genève."
+    for codec in ("utf-16", "utf-16-be", "utf-32"):
+        bom = {"utf-16-be": codecs.BOM_UTF16_BE}.get(codec, b"")
+        (tmp_path / f"{codec}.txt").write_bytes(bom + text.encode(codec))
+    page = PAGE.format(n=1, body="Un été à Genève.").replace("<head>", '<head><meta charset="iso-8859-1">')
+    (tmp_path / "page.html").write_bytes(page.encode("utf-16"))
+    items = {i.id: i for i in _read(tmp_path)}
+    assert [(items[c].text, items[c].warnings) for c in ("utf-16", "utf-16-be", "utf-32")] == [(text, ())] * 3
+    assert items["page"].html == page
+
+
+def test_lone_cr_line_breaks_are_line_breaks(tmp_path):
+    """Old Mac files end lines in CR alone: read as LF (flagged), so line rules see the lines."""
+    (tmp_path / "mac.txt").write_bytes("Le conseil a voté le budget.\r\rPartager :\r\rLes habitants approuvent.".encode())
+    (doc,) = _read(tmp_path / "mac.txt")
+    assert doc.text == "Le conseil a voté le budget.\n\nPartager :\n\nLes habitants approuvent."
+    assert doc.warnings == (f"{tmp_path / 'mac.txt'}: 4 line breaks made of a lone CR read as LF",)
+    (crlf,) = _read_text(tmp_path, "dos.txt", b"Une ligne.\r\nUne autre.")
+    assert crlf.text == "Une ligne.\r\nUne autre." and crlf.warnings == ()  # CRLF is left to the whitespace rule
+
+
+def _read_text(folder, name, data):
+    (folder / name).write_bytes(data)
+    return _read(folder / name)
 
 
 def test_ids_and_details_are_valid_unicode(tmp_path):

@@ -19,6 +19,11 @@ _MOJIBAKE_HINT = re.compile(
 )
 """A UTF-8 lead byte followed by a continuation byte, both as cp1252 shows them: the mark of mojibake.
 ftfy (about 1.5 MB/s) runs only on texts that have one, and is imported only then (~7 MB a process)."""
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+              (codecs.BOM_UTF16_BE, "utf-16"))
+"""Byte order marks of UTF-32 and UTF-16 (UTF-32 LE first: it starts with UTF-16 LE's), and the codec
+that reads them (and drops them)."""
+_LONE_CR = re.compile(r"\r(?!\n)")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 BINARY_SHARE = 0.05
 """Share of control characters (NUL and the like, not line breaks) in a text's first 4,096 characters
@@ -26,9 +31,10 @@ above which it is binary; text in a wrong encoding has U+FFFD instead, and is ke
 
 
 def decode(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """Text of `data` in `charset` (default UTF-8, a leading byte order mark dropped); invalid bytes
-    become U+FFFD and are flagged."""
-    codec = _codec(charset) or "utf-8"
+    """Text of `data` in `charset` (default UTF-8, a leading byte order mark dropped; a UTF-16 or UTF-32
+    byte order mark wins over any charset, as browsers read it); invalid bytes become U+FFFD and are
+    flagged."""
+    codec = next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None) or _codec(charset) or "utf-8"
     skip = len(codecs.BOM_UTF8) if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
     try:
         return data[skip:].decode(codec), ()
@@ -59,8 +65,12 @@ def _codec(charset: str | None) -> str | None:
 
 
 def repair(text: str, where: str) -> tuple[str, tuple[str, ...]]:
-    """`text` without NUL bytes and lone surrogates, with mojibake undone by ftfy; each repair flagged."""
+    """`text` without NUL bytes and lone surrogates, with line breaks made of a lone CR (old Mac files) as
+    LF, and mojibake undone by ftfy; each repair flagged."""
     warnings: list[str] = []
+    if "\r" in text and _LONE_CR.search(text):
+        warnings.append(f"{where}: {len(_LONE_CR.findall(text))} line breaks made of a lone CR read as LF")
+        text = _LONE_CR.sub("\n", text)
     if "\x00" in text:
         warnings.append(f"{where}: {text.count(chr(0))} NUL characters removed")
         text = text.replace("\x00", "")
