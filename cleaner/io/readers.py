@@ -118,7 +118,7 @@ def expand(name: str) -> list[Path | Rejected]:
     left out, and the link is a rejection of its own, once."""
     if not glob.has_magic(name) or Path(name).exists():
         return [Path(name)]
-    prefix = name[: min((name.find(c) for c in "*?[" if c in name))]
+    prefix = name[: min(name.find(c) for c in "*?[" if c in name)]
     fixed = len(Path(prefix if prefix.endswith(("/", os.sep)) else os.path.dirname(prefix)).parts)  # named as such
     out: list[Path | Rejected] = []
     links: set[Path] = set()

@@ -98,7 +98,8 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
         record, warnings = _decoded(record, config.text_field, where, warnings)
     text, html = record.get(config.text_field), record.get("html")
     value = record.get(config.id_field)
-    rid = record_id(value, place, text if isinstance(text, str) and text.strip() else html if html is not None else text)
+    named_by = text if isinstance(text, str) and text.strip() or html is None else html  # what the made id hashes
+    rid = record_id(value, place, named_by)
     text = text_field(text, html, rid, where, config, raw)
     if isinstance(text, Rejected):
         return text
@@ -167,8 +168,9 @@ def text_field(text: Any, html: Any, rid: str | None, where: str, config: Config
 
 
 def jsonable(value: Any) -> Any:
-    """A value as JSON can hold it: dates as ISO 8601, durations as seconds, decimals as strings, bytes as UTF-8 text, NaN and
-    infinities (which Python's JSON reads and Parquet holds, but JSON has not) as None."""
+    """A value as JSON can hold it: dates as ISO 8601, durations as seconds, decimals as strings, bytes
+    as UTF-8 text, NaN and infinities (which Python's JSON reads and Parquet holds, but JSON has not) as
+    None."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
