@@ -69,6 +69,17 @@ def test_an_id_that_is_not_a_string_or_an_integer_falls_back_to_the_position_and
     assert (unused.id, unused.document.meta) == (made, {"id": 3.5})  # an id field not used as the id is kept
 
 
+def test_an_html_field_that_is_not_a_page_says_what_it_is():
+    """An `html` of another type is named as such; a blank one is an empty document, as an empty one is;
+    NaN in a rejected record's raw is null, as JSON has no NaN."""
+    wrong = clean({"html": 5})
+    assert (wrong.reason, wrong.detail) == ("bad_input", "document 0: no 'text' field, and 'html' is int, not a string")
+    for doc in ({"html": ""}, {"html": "   "}, {"text": "", "html": " \n"}):
+        out = clean(doc)
+        assert (out.reason, out.stage, out.detail) == ("bad_input", "read", "document 0: empty document"), doc
+    assert clean({"id": "n", "text": "", "x": float("nan")}).raw == {"id": "n", "text": "", "x": None}
+
+
 def test_oversized_document_is_a_rejection_not_an_exception():
     """A text is taken in as the command line reads one (`too_large` at `read`, naming the document by
     its position); a `Document` built by the caller is taken as given, and the cleaner itself refuses it."""

@@ -80,7 +80,7 @@ def text_document(
     if looks_binary(text):
         return bad(rid, f"{where}: binary content, not text", raw)
     text, fixed = repair(text, where)
-    if not text.strip() and not fields.get("html"):
+    if not text.strip() and not (fields.get("html") or "").strip():
         return bad(rid, f"{where}: empty document", raw)
     return Document(id=rid, text=text, warnings=warnings + fixed, **fields)
 
@@ -160,7 +160,9 @@ def content_hash(content: Any) -> str:
 def text_field(text: Any, html: Any, rid: str | None, where: str, config: Config, raw: Any) -> str | Rejected:
     """A record's text as a string (empty when it has only `html`), or the
     `bad_input` rejection saying why it has none: what every entry point checks of a record's text."""
-    if text is None and not isinstance(html, str):
+    if text is None and html is not None and not isinstance(html, str):
+        return bad(rid, f"{where}: no {config.text_field!r} field, and 'html' is {type(html).__name__}, not a string", raw)
+    if text is None and html is None:
         return bad(rid, f"{where}: no {config.text_field!r} field", raw)
     if text is not None and not isinstance(text, str):
         return bad(rid, f"{where}: {config.text_field!r} is {type(text).__name__}, not a string", raw)
