@@ -138,6 +138,15 @@ def test_bad_records_go_to_rejects_with_file_and_line(tmp_path):
     assert "7 documents read, 2 kept, 5 rejected (bad_input 5)" in proc.stderr
 
 
+def test_records_parted_by_a_lone_cr_say_so():
+    """JSONL lines end in LF (or CRLF): records parted by a lone CR (old Mac files) are one line, one
+    rejection, whose detail says why."""
+    proc = run_cli("clean", "-", "--out", "-", stdin='{"id": "a", "text": "x"}\r{"id": "b", "text": "y"}\r')
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert ("cleaner: rejected -: <stdin>:1: malformed JSON: Extra data at column 26 (its records are parted by a lone "
+            "CR, as old Mac files end lines: JSONL lines end in LF or CRLF)") in proc.stderr.splitlines()
+
+
 def test_every_input_record_ends_up_exactly_once(tmp_path):
     inp = tmp_path / "in.jsonl"
     rows = [{"id": f"d{i}", "text": "Texte numéro %d." % i if i % 3 else ""} for i in range(30)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -145,6 +146,8 @@ def parse_line(raw: bytes, where: str, place: str, config: Config) -> Item:
 
 
 def _malformed(line: str, where: str, why: str) -> Item:
+    if why.startswith("Extra data") and re.search(r"[}\]]\s*\r\s*[{\[]", line):
+        why += " (its records are parted by a lone CR, as old Mac files end lines: JSONL lines end in LF or CRLF)"
     return bad(None, f"{where}: malformed JSON: {why}", line.rstrip("\n"))
 
 
