@@ -39,6 +39,10 @@ class Config(BaseModel):
     """Documents with less clean text are rejected as `too_short` (the default drops only empty ones)."""
     langs: tuple[str, ...] = ()
     """Languages (ISO 639-1) to keep; empty keeps any, others are rejected as `lang_not_allowed`."""
+    min_lang_score: float = Field(0.0, ge=0, le=1)
+    """Documents whose `lang_score` is under this (or that have no language) are rejected as
+    `lang_uncertain`; 0 keeps them all. A language the backend does not know gets a wrong code with a
+    low score: this keeps it from passing `langs` as the language it was taken for."""
     lang_backend: str = "fasttext>lingua~5"
     """Language identifier: see `cleaner.lang.make_backend` for the names and combinations."""
     num_perm: int = Field(128, ge=16, le=1024)

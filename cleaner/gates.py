@@ -10,6 +10,9 @@ def gate(doc: Cleaned, config: Config) -> Rejected | None:
     """The first gate `doc` fails, as a `Rejected` with a stable reason code, or None."""
     if len(doc.text) < config.min_chars:
         return _reject(doc, "too_short", f"{len(doc.text)} characters of clean text, under min_chars={config.min_chars}")
+    if config.min_lang_score and (doc.lang_score or 0.0) < config.min_lang_score:
+        found = f"language {doc.lang} scored {doc.lang_score:.2f}" if doc.lang else "no language found"
+        return _reject(doc, "lang_uncertain", f"{found}, under min_lang_score={config.min_lang_score:g}")
     if config.langs and doc.lang not in config.langs:
         score = f" ({doc.lang_score:.2f})" if doc.lang_score is not None else ""
         return _reject(doc, "lang_not_allowed", f"language {doc.lang or 'unknown'}{score} not in {','.join(config.langs)}")

@@ -87,6 +87,26 @@ def test_run_every_record_once_with_reasons(tmp_path):
     assert "documents read" in proc.stderr and "languages: fr" in proc.stderr
 
 
+def test_a_language_the_tagger_is_unsure_of_does_not_pass_as_the_one_it_was_taken_for(tmp_path):
+    """fastText takes Somali for English with a low score, so `--langs en` alone keeps it;
+    `--min-lang-score` rejects it as `lang_uncertain`, and a text without letters (no language) too."""
+    somali = ("Ugu yaraan 46 qof oo la rumeysan yahay in ay yihiin dad muhaajiriin ah ayaa meydkooda laga dhex "
+              "helay gaari ah nooca xamuulka qaada duleedka magaalada San Antonio, ee gobolka Texas ee dalka Mareykanka.")
+    english = "The council approved the city budget on Tuesday after a long debate about buses and schools."
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in
+                            (("so", somali), ("en", english), ("digits", "2024 - 12 - 01 / 15:30"))), encoding="utf-8")
+    loose, strict = tmp_path / "loose", tmp_path / "strict"
+    common = ("--langs", "en", "--lang-backend", "fasttext", "-q")
+    assert run_cli("run", str(path), "--out", str(loose), *common).returncode == 0
+    assert [r["id"] for r in _records(loose / "corpus.jsonl")] == ["en", "so"]  # Somali passes as English
+    assert run_cli("run", str(path), "--out", str(strict), *common, "--min-lang-score", "0.5").returncode == 0
+    assert [r["id"] for r in _records(strict / "corpus.jsonl")] == ["en"]
+    rejects = {r["id"]: (r["reason"], r["detail"]) for r in _records(strict / "rejects.jsonl")}
+    assert rejects["digits"] == ("lang_uncertain", "no language found, under min_lang_score=0.5")
+    assert rejects["so"][0] == "lang_uncertain" and rejects["so"][1].startswith("language en scored 0.")
+
+
 def test_run_output_does_not_depend_on_input_order(tmp_path):
     outputs = []
     for order in (None, 1, 2):

@@ -22,6 +22,8 @@ def register(sub) -> None:
     p.add_argument("--index", metavar="PATH", help="a persistent SQLite dedup index shared across runs (default: a fresh DIR/index.sqlite)")
     p.add_argument("--min-chars", type=int, help="reject documents with less clean text (default: 1)")
     p.add_argument("--langs", help="comma-separated ISO 639-1 languages to keep, or `any` (default)")
+    p.add_argument("--min-lang-score", type=float, metavar="S",
+                   help="reject documents whose lang_score is under S as lang_uncertain (default: 0, keep all)")
     p.add_argument("--lang-backend", help="language identifier (default from the config)")
     p.add_argument("--learn-boilerplate", action=argparse.BooleanOptionalAction, default=None,
                    help="learn each source's repeated lines from the corpus and remove them as rule `repeated` "
@@ -53,7 +55,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: every input record ends in DIR's corpus or rejects, exactly once."""
     langs = None if args.langs in (None, "any") else tuple(x.strip().lower() for x in args.langs.split(",") if x.strip())
     config = config_from(
-        args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
+        args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs, min_lang_score=args.min_lang_score,
         lang_backend=args.lang_backend, learn_boilerplate=args.learn_boilerplate,
     )
     if args.scheduler and args.engine != "dask":
