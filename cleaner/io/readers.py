@@ -18,6 +18,7 @@ as given, folder and glob entries sorted, records in file order.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import sys
@@ -122,9 +123,10 @@ def expand(name: str) -> list[Path | Rejected]:
     fixed = len(Path(prefix if prefix.endswith(("/", os.sep)) else os.path.dirname(prefix)).parts)  # named as such
     out: list[Path | Rejected] = []
     links: set[Path] = set()
+    linked = functools.cache(lambda path: path.is_symlink() and path.is_dir())  # a folder is asked once, not per match
     for match in map(Path, sorted(glob.glob(name, recursive=True))):
         through = next((Path(*match.parts[:k]) for k in range(fixed + 1, len(match.parts) + 1)
-                        if Path(*match.parts[:k]).is_symlink() and Path(*match.parts[:k]).is_dir()), None)
+                        if linked(Path(*match.parts[:k]))), None)
         if through is None:
             out.append(match)
         elif through not in links:
