@@ -122,13 +122,9 @@ def test_lone_cr_line_breaks_are_line_breaks(tmp_path):
     (doc,) = _read(tmp_path / "mac.txt")
     assert doc.text == "Le conseil a voté le budget.\n\nPartager :\n\nLes habitants approuvent."
     assert doc.warnings == (f"{tmp_path / 'mac.txt'}: 4 line breaks made of a lone CR read as LF",)
-    (crlf,) = _read_text(tmp_path, "dos.txt", b"Une ligne.\r\nUne autre.")
+    (tmp_path / "dos.txt").write_bytes(b"Une ligne.\r\nUne autre.")
+    (crlf,) = _read(tmp_path / "dos.txt")
     assert crlf.text == "Une ligne.\r\nUne autre." and crlf.warnings == ()  # CRLF is left to the whitespace rule
-
-
-def _read_text(folder, name, data):
-    (folder / name).write_bytes(data)
-    return _read(folder / name)
 
 
 def test_ids_and_details_are_valid_unicode(tmp_path):
