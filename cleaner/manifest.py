@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .io.readers import input_paths
+from .io.readers import input_sources
 from .io.writers import OutputFile, sha256_of
 from .packs import load_rules
 
@@ -27,15 +27,8 @@ MANIFEST = "manifest.json"
 def input_files(inputs: Iterable[str | Path]) -> list[dict[str, Any]]:
     """Each input file (folders walked, globs expanded, as the readers do) with its size and SHA-256;
     stdin is `{"path": "-"}` and cannot be resumed."""
-    out: list[dict[str, Any]] = []
-    for name in inputs:
-        name = str(name)
-        if name == "-":
-            out.append({"path": "-"})
-            continue
-        out.extend({"path": str(f), "bytes": f.stat().st_size, "sha256": sha256_of(f)}
-                   for f in input_paths(name) if isinstance(f, Path))
-    return out
+    return [{"path": "-"} if f == "-" else {"path": str(f), "bytes": f.stat().st_size, "sha256": sha256_of(f)}
+            for f in input_sources(inputs) if f == "-" or isinstance(f, Path)]
 
 
 def count_records(files: list[dict[str, Any]]) -> int | None:

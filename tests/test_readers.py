@@ -180,6 +180,26 @@ def test_a_glob_reads_each_file_once_and_follows_no_link_to_a_folder(tmp_path):
         f"{tmp_path}/loop/d/up: a link to a folder, not followed (give it as an input of its own)"]
 
 
+def test_a_file_two_inputs_name_is_read_once(tmp_path):
+    """`data/*.txt data/a.txt`: the second naming is a rejection saying so, not a second read (whose every
+    record would be a repeated_id); `cleaner run` reads it once, locally as on Dask."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(f"Le texte {name}, assez long pour rester dans le corpus.", encoding="utf-8")
+    items = _read(tmp_path / "*.txt", tmp_path / "a.txt")
+    assert [i.id for i in items if not isinstance(i, Rejected)] == ["a", "b"]
+    assert [i.detail for i in items if isinstance(i, Rejected)] == [
+        f"{tmp_path / 'a.txt'}: named by an earlier input too ({str(tmp_path / 'a.txt')!r} again): read once"]
+    for engine in ("local", "dask"):
+        out = tmp_path / engine
+        proc = run_cli("run", str(tmp_path / "*.txt"), str(tmp_path / "a.txt"), "--out", str(out), "--engine", engine,
+                       "--workers", "1", "-q")
+        assert proc.returncode == 0, proc.stderr
+        assert len((out / "corpus.jsonl").read_text().splitlines()) == 2
+        assert [json.loads(line)["detail"].endswith("read once") for line in (out / "rejects.jsonl").read_text().splitlines()] == [True]
+        assert [f["path"] for f in json.loads((out / "manifest.json").read_text())["inputs"]] == [
+            str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+
+
 def test_input_format_overrides_the_extension(tmp_path):
     (tmp_path / "page.dat").write_text(PAGE.format(n=1, body="Corps."), encoding="utf-8")
     (doc,) = _read(tmp_path / "page.dat", fmt="html")

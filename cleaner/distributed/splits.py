@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from ..config import Config
 from ..io.jsonl import read_jsonl
-from ..io.readers import format_of, input_paths, read_file
+from ..io.readers import format_of, input_sources, read_file
 from ..io.records import Item, ReadStats, bad
 from ..models import Rejected
 
@@ -41,11 +41,10 @@ class UsageError(ValueError):
 def file_splits(inputs: list[str]) -> list[Split]:
     """One split per input file, in reading order (stdin cannot be split: give a file)."""
     out = []
-    for name in inputs:
-        if str(name) == "-":
+    for source in input_sources(inputs):
+        if source == "-":
             raise UsageError("--engine dask reads files; stdin ('-') cannot be spread over a cluster")
-        for source in input_paths(str(name)):
-            out.append(Split(str(source)) if isinstance(source, Path) else Split(None, rejected=source))
+        out.append(Split(str(source)) if isinstance(source, Path) else Split(None, rejected=source))
     return out
 
 

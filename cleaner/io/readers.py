@@ -55,15 +55,31 @@ def read_inputs(
     `lazy`, a JSONL record comes as its unparsed `Line` (`workers.prepare_one` parses it).
     """
     stats = stats if stats is not None else ReadStats()
-    for name in inputs:
-        if str(name) == "-":
+    for source in input_sources(inputs):
+        if source == "-":
             yield from _read_stdin(config, input_format, stats, lazy)
+        elif isinstance(source, Path):
+            yield from read_file(source, config, input_format, stats, lazy)
+        else:
+            yield source
+
+
+def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | str]:
+    """The files the inputs name, in reading order (`input_paths`), `"-"` for stdin, each file once: one
+    that an earlier input named too (`data/*.jsonl data/a.jsonl`) is a rejection saying so, not read
+    again (every one of its records would be a `repeated_id`)."""
+    seen: set[Path] = set()
+    for name in map(str, inputs):
+        if name == "-":
+            yield name
             continue
-        for source in input_paths(str(name)):
+        for source in input_paths(name):
+            if isinstance(source, Path) and source.resolve() in seen:
+                yield bad(None, f"{source}: named by an earlier input too ({name!r} again): read once")
+                continue
             if isinstance(source, Path):
-                yield from read_file(source, config, input_format, stats, lazy)
-            else:
-                yield source
+                seen.add(source.resolve())
+            yield source
 
 
 def input_paths(name: str) -> Iterator[Path | Rejected]:
