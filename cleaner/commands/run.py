@@ -55,8 +55,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: every input record ends in DIR's corpus or rejects, exactly once."""
     langs = None if args.langs in (None, "any") else tuple(x.strip().lower() for x in args.langs.split(",") if x.strip())
     config = config_from(
-        args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs, min_lang_score=args.min_lang_score,
-        lang_backend=args.lang_backend, learn_boilerplate=args.learn_boilerplate,
+        args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
+        min_lang_score=args.min_lang_score, lang_backend=args.lang_backend, learn_boilerplate=args.learn_boilerplate,
     )
     if args.scheduler and args.engine != "dask":
         print("cleaner: --scheduler needs --engine dask", file=sys.stderr)
