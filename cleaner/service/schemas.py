@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from ..config import Config
-from ..io.records import text_document, text_field
+from ..io.records import record_document
 from ..models import Document, Rejected
 
 
@@ -30,14 +30,11 @@ class DocumentIn(BaseModel):
     meta: dict[str, Any] = Field(default_factory=dict, description="passed through untouched")
 
     def document(self, config: Config) -> Document | Rejected:
-        """The pipeline's `Document`, taken in as the readers take a record (checked and repaired, see
-        `io.records.text_document`), or the rejection that says why it cannot be one."""
-        where, raw = f"document {self.id!r}", self.model_dump(exclude_defaults=True)
-        text = text_field(self.text, self.html, self.id, where, config, raw)
-        if isinstance(text, Rejected):
-            return text
-        return text_document(self.id, text, where, config, raw=raw,
-                             **self.model_dump(exclude={"id", "text"}, exclude_none=True))
+        """The pipeline's `Document`, taken in as the readers take a record (`io.records.record_document`:
+        checked and repaired), or the rejection that says why it cannot be one."""
+        text = {} if self.text is None else {config.text_field: self.text}
+        record = {config.id_field: self.id, **text, **self.model_dump(exclude={"id", "text"}, exclude_defaults=True)}
+        return record_document(record, f"document {self.id!r}", self.id, config)
 
 
 def _shape(value: Any) -> str:
