@@ -40,6 +40,8 @@ def _valid_strings(value: Any) -> Any:
 
 def _valid_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """`meta` with lone surrogates as U+FFFD in its strings and keys (walked only when it holds one)."""
+    if not meta:
+        return meta
     try:
         json.dumps(meta, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
