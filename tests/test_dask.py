@@ -90,6 +90,19 @@ def test_splits_read_what_read_inputs_reads(inputs):
         file_splits(["-"])
 
 
+def test_a_utf16_jsonl_file_is_one_split(inputs, tmp_path):
+    """A LF byte of a UTF-16 file may be half a character: such a file is read whole, as the local engine reads it."""
+    wide = tmp_path / inputs["first"].name  # the same name, so that the ids made for records without one match
+    wide.write_bytes(inputs["first"].read_text(encoding="utf-8").encode("utf-16"))
+    splits = split_file(file_splits([str(wide)])[0], "auto", 20_000)
+    assert len(splits) == 1 and wide.stat().st_size > 20_000
+    config = Config.load()
+    read = [x.model_dump() for x in read_split(splits[0], config, "auto", ReadStats())]
+    assert read == [x.model_dump() for x in read_inputs([str(wide)], config, "auto")]
+    utf8 = [x.model_dump() for x in read_inputs([str(inputs["first"])], config, "auto")]
+    assert [x["id"] for x in read] == [x["id"] for x in utf8] and len(read) > 50
+
+
 def test_same_answer_as_the_local_engine(scheduler, reference, tmp_path):
     names, local = reference
     dask = tmp_path / "dask"

@@ -116,6 +116,32 @@ def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
     assert items["page"].html == page
 
 
+def test_jsonl_in_utf16_or_utf32_is_read_line_by_line(tmp_path):
+    """A JSONL file in UTF-16 (PowerShell's `>` writes it with a BOM and CRLF) or UTF-32, with or without
+    a BOM, plain or gzipped, gives its records, not a malformed line per LF byte; a bad sequence is
+    flagged naming the encoding and line, an over-long line is skipped unread and the next one read."""
+    records = [{"id": f"r{i}", "text": f"Texte {i} : 漢字 😀, un été à Genève."} for i in range(3)]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    (tmp_path / "ps.jsonl").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    (tmp_path / "be.jsonl").write_bytes(("\n\n".join(lines)).encode("utf-16-be"))  # no BOM, blank lines, no last LF
+    (tmp_path / "w.jsonl").write_bytes(("\n".join(lines) + "\n").encode("utf-32"))
+    (tmp_path / "z.jsonl.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-16-le")))
+    for name in ("ps", "be", "w", "z"):
+        items = _read(tmp_path / (name + ".jsonl" + (".gz" if name == "z" else "")))
+        assert [(i.id, i.text, i.warnings) for i in items] == [(r["id"], r["text"], ()) for r in records], name
+    bad = codecs.BOM_UTF16_LE + "\n".join(lines).encode("utf-16-le").replace("é".encode("utf-16-le"), b"\x00\xd8", 1)
+    (tmp_path / "bad.jsonl").write_bytes(bad)
+    items = _read(tmp_path / "bad.jsonl")
+    assert [i.id for i in items] == ["r0", "r1", "r2"]
+    assert items[0].text == records[0]["text"].replace("é", "\ufffd", 1)
+    at = len(lines[0][: lines[0].index("é")].encode("utf-16-le"))  # the byte order mark is not part of line 1
+    assert items[0].warnings == (f"{tmp_path / 'bad.jsonl'}:1: invalid utf-16-le at byte {at}, replaced with U+FFFD",)
+    config = CONFIG.model_copy(update={"max_doc_chars": 10})
+    items = _read(tmp_path / "be.jsonl", config=config)
+    assert [(type(i).__name__, i.reason if isinstance(i, Rejected) else "") for i in items] == [("Rejected", "too_large")] * 3
+    assert "be.jsonl:5:" in items[2].detail
+
+
 def test_lone_cr_line_breaks_are_line_breaks(tmp_path):
     """Old Mac files end lines in CR alone: read as LF (flagged), so line rules see the lines."""
     (tmp_path / "mac.txt").write_bytes("Le conseil a voté le budget.\r\rPartager :\r\rLes habitants approuvent.".encode())

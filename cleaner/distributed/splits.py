@@ -3,7 +3,7 @@
 A split is a whole input file, or for a plain (uncompressed) JSONL file larger than `split_bytes`, a
 byte range of it that starts and ends on line starts, with the number of lines before it so that
 details (`file:line`) and the ids made for records without one (`stem:line:hash`) are the ones a
-sequential read gives. Compressed files, Parquet and WARC are one split each. An input that names no
+sequential read gives. Compressed files, JSONL in UTF-16 or UTF-32, Parquet and WARC are one split each. An input that names no
 file is a split holding its rejection. Reading every split in order gives exactly `read_inputs`'s records.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..config import Config
-from ..io.jsonl import read_jsonl
+from ..io.jsonl import read_jsonl, wide_codec
 from ..io.readers import format_of, input_sources, read_file
 from ..io.records import Item, ReadStats, bad
 from ..models import Rejected
@@ -60,6 +60,8 @@ def split_file(split: Split, input_format: str, split_bytes: int) -> list[Split]
     size = path.stat().st_size
     starts = [0]
     with path.open("rb") as fh:
+        if wide_codec(fh):  # UTF-16 or UTF-32: a LF byte may be half a character
+            return [split]
         target = split_bytes
         while target < size:
             fh.seek(target - 1)

@@ -1,12 +1,14 @@
 """JSONL (`.jsonl`, `.ndjson`, plain, `.gz` or `.zst`): one record a line, streamed.
 
-Blank lines are skipped; a bad line is a rejection naming file and line; a line longer than a document
+UTF-8, or UTF-16 or UTF-32 when the stream's first bytes say so (a byte order mark, or the NUL bytes
+of its first character, as `json.detect_encoding` reads them: a Windows "Unicode" export). Blank lines are skipped; a bad line is a rejection naming file and line; a line longer than a document
 of `max_doc_chars` could be (6 bytes a character, JSON's `\\uXXXX`) is skipped unread as `too_large`;
 a stream that breaks (truncated `.gz`/`.zst`) ends in one rejection naming the last line read.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -37,10 +39,12 @@ class Line:
     raw: bytes
     where: str
     place: str
+    codec: str | None = None
+    """The encoding of `raw` when it is not UTF-8 (`utf-16-le`, ...)."""
 
     def parse(self, config: Config) -> Item:
         """The document (or rejection) the line holds; see `parse_line`."""
-        return parse_line(self.raw, self.where, self.place, config)
+        return parse_line(self.raw, self.where, self.place, config, self.codec)
 
 
 class ZstdFrames(io.RawIOBase):
@@ -102,19 +106,74 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
     number of lines before the stream's start, when it is a part of a file. With `lazy`, each line is
     a `Line` to parse later (over-long lines and broken streams are still rejections)."""
     stem = _stem(where)
-    limit = JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
     lineno = first_line
+    codec = wide_codec(fh) if first_line == 0 else None
+    if codec is not None:
+        fh = WideLines(fh, codec)
+    newline = "\n".encode(codec or "utf-8")
+    limit = len(newline) * JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
     try:
         while raw := fh.readline(limit + 1):
             lineno += 1
-            if len(raw) > limit and not raw.endswith(b"\n"):
-                size = len(raw) + _skip_line(fh)
+            if len(raw) > limit and not raw.endswith(newline):
+                size = len(raw) + _skip_line(fh, newline)
                 yield too_large(None, f"{where}:{lineno}", size, "bytes of JSON", config)
-            elif raw.strip():
-                line = Line(raw, f"{where}:{lineno}", f"{stem}:{lineno}")
+            elif raw.strip() if codec is None else raw.decode(codec, "replace").strip():
+                line = Line(raw, f"{where}:{lineno}", f"{stem}:{lineno}", codec)
                 yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
         yield bad(None, f"{where}: unreadable after line {lineno}: {exc}")
+
+
+def wide_codec(fh: BinaryIO) -> str | None:
+    """`utf-16-le`, `utf-16-be`, `utf-32-le` or `utf-32-be` for a stream in that encoding (told by its
+    first bytes, which stay unread), None for UTF-8 or a stream that cannot show them."""
+    head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+    codec = json.detect_encoding(head)
+    if codec.startswith("utf-8"):
+        return None
+    if codec in ("utf-16", "utf-32"):  # a byte order mark: little-endian's starts with FF FE
+        codec += "-le" if head.startswith(codecs.BOM_UTF16_LE) else "-be"
+    return codec
+
+
+class WideLines:
+    """The lines of a UTF-16 or UTF-32 stream (what `read_jsonl` reads: `readline`), each left in
+    `codec` and ending with its line feed, which is found only where a character starts; a byte order
+    mark at the stream's start is dropped."""
+
+    def __init__(self, fh: BinaryIO, codec: str) -> None:
+        self._fh, self._codec = fh, codec
+        self._unit = 4 if codec.startswith("utf-32") else 2
+        self._newline = "\n".encode(codec)
+        self._buf = bytearray()
+        self._eof = False
+        bom = "\ufeff".encode(codec)
+        if fh.peek(len(bom))[: len(bom)] == bom:
+            fh.read(len(bom))
+
+    def readline(self, size: int = -1) -> bytes:
+        searched = 0
+        while (end := self._line_end(searched)) < 0:
+            if self._eof or 0 <= size <= len(self._buf):
+                end = len(self._buf)
+                break
+            searched = len(self._buf) - len(self._buf) % self._unit
+            data = self._fh.read(1 << 16)
+            self._eof = not data
+            self._buf += data
+        if 0 <= size < end:
+            end = max(size - size % self._unit, self._unit)
+        line = bytes(self._buf[:end])
+        del self._buf[:end]
+        return line
+
+    def _line_end(self, start: int) -> int:
+        """Where the first line feed at or after `start` (a character's start) ends; -1 for none."""
+        at = self._buf.find(self._newline, start)
+        while at >= 0 and at % self._unit:
+            at = self._buf.find(self._newline, at + 1)
+        return at + self._unit if at >= 0 else -1
 
 
 def _stem(where: str) -> str:
@@ -127,10 +186,10 @@ def _stem(where: str) -> str:
     return Path(name).stem
 
 
-def parse_line(raw: bytes, where: str, place: str, config: Config) -> Item:
-    """One JSONL line as a document; `place` (`<file stem>:<line>`) goes into the id of a record that
-    carries none (see `records.record_id`)."""
-    line, warnings = decode(raw, where)
+def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | None = None) -> Item:
+    """One JSONL line (in `codec`, default UTF-8) as a document; `place` (`<file stem>:<line>`) goes into
+    the id of a record that carries none (see `records.record_id`)."""
+    line, warnings = decode(raw, where, codec)
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -151,11 +210,11 @@ def _malformed(line: str, where: str, why: str) -> Item:
     return bad(None, f"{where}: malformed JSON: {why}", line.rstrip("\n"))
 
 
-def _skip_line(fh: BinaryIO) -> int:
+def _skip_line(fh: BinaryIO, newline: bytes) -> int:
     """Read through the rest of an over-long line without keeping it; the number of bytes skipped."""
     skipped = 0
     while chunk := fh.readline(1 << 20):
         skipped += len(chunk)
-        if chunk.endswith(b"\n"):
+        if chunk.endswith(newline):
             break
     return skipped
