@@ -107,12 +107,12 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
     a `Line` to parse later (over-long lines and broken streams are still rejections)."""
     stem = _stem(where)
     lineno = first_line
-    codec = wide_codec(fh) if first_line == 0 else None
-    if codec is not None:
-        fh = WideLines(fh, codec)
-    newline = "\n".encode(codec or "utf-8")
-    limit = len(newline) * JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
     try:
+        codec = wide_codec(fh) if first_line == 0 else None  # reads the first bytes: a broken stream may fail here
+        if codec is not None:
+            fh = WideLines(fh, codec)
+        newline = "\n".encode(codec or "utf-8")
+        limit = len(newline) * JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
         while raw := fh.readline(limit + 1):
             lineno += 1
             if len(raw) > limit and not raw.endswith(newline):
