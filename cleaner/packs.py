@@ -71,17 +71,18 @@ def pack_files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
 
 def load_rules(config: Config) -> RuleSet:
     """Load the shipped packs (unless `default_rules` is off) and the config's `rules_dirs`."""
-    files = (shipped_packs() if config.default_rules else []) + pack_files(config.rules_dirs)
-    return load_files(files)
+    shipped = shipped_packs() if config.default_rules else []
+    return load_files(shipped + pack_files(config.rules_dirs), shipped=len(shipped))
 
 
-def load_files(files: list[Path]) -> RuleSet:
-    """Load and validate the given pack files into one rule set; ids must be unique across them."""
+def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
+    """Load and validate the given pack files into one rule set; ids must be unique across them. The
+    first `shipped` files are packs shipped with cleaner (`Rule.shipped`)."""
     rules: list[tuple[int, Rule]] = []
     seen: dict[str, str] = {}
-    for path in files:
+    for k, path in enumerate(files):
         text = _read(path)
-        order, located = _load_pack(text, str(path))
+        order, located = _load_pack(text, str(path), k < shipped)
         for rule, line in located:
             if rule.id in seen:
                 raise RulePackError(str(path), f"duplicate id, already defined in {seen[rule.id]}", rule.id, "id", line)
@@ -109,7 +110,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML has it (several times faster: every worker loads the packs)."""
 
 
-def _load_pack(text: str, name: str) -> tuple[int, list[tuple[Rule, int | None]]]:
+def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[tuple[Rule, int | None]]]:
     try:
         node = yaml.compose(text, Loader=_LOADER)
         data = yaml.load(text, Loader=_LOADER)
@@ -119,15 +120,15 @@ def _load_pack(text: str, name: str) -> tuple[int, list[tuple[Rule, int | None]]
         raise RulePackError(name, f"YAML error: {problem}", line=mark.line + 1 if mark else None) from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError(name, "a rule pack is a mapping with a `rules:` list", field="rules")
-    extra = set(data) - {"rules", "description", "order"}
+    extra = [key for key in data if key not in ("rules", "description", "order")]
     if extra:
-        raise RulePackError(name, f"unknown top-level key {sorted(extra)[0]!r} (allowed: rules, description, order)")
+        raise RulePackError(name, f"unknown top-level key {extra[0]!r} (allowed: rules, description, order)")
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
         raise RulePackError(name, f"order must be a whole number, got {order!r}", field="order")
     lines = _item_lines(node)
     located = [(item, lines[i] if i < len(lines) else None) for i, item in enumerate(data["rules"])]
-    return order, [(_build(item, name, line, i), line) for i, (item, line) in enumerate(located)]
+    return order, [(_build(item, name, line, i, shipped), line) for i, (item, line) in enumerate(located)]
 
 
 def _item_lines(node: Any) -> list[int]:
@@ -137,16 +138,16 @@ def _item_lines(node: Any) -> list[int]:
     return []
 
 
-def _build(item: Any, name: str, line: int | None, index: int) -> Rule:
+def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) -> Rule:
     if not isinstance(item, dict):
         raise RulePackError(name, f"rule #{index + 1} is not a mapping", line=line)
     rule_id = item.get("id") if isinstance(item.get("id"), str) else f"#{index + 1}"
     kind = item.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         msg = "missing" if kind is None else f"unknown kind {kind!r}"
         raise RulePackError(name, f"{msg}; known kinds: {', '.join(sorted(KINDS))}", rule_id, "kind", line)
     try:
-        return KINDS[kind].model_validate(item)
+        return KINDS[kind].model_validate(item, context={"shipped": shipped})
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or None

@@ -9,7 +9,7 @@ import pytest
 
 from cleaner import Config, RulePackError, load_rules
 from cleaner.checks import check_keep_against, check_rule
-from cleaner.packs import load_files
+from cleaner.packs import load_files, load_rules
 from conftest import SEEDS, run_cli
 
 SHIPPED = load_rules(Config.load())
@@ -81,6 +81,20 @@ BAD_PACKS = {
         "examples",
         "Field required",
     ),
+    "kind-not-a-name": (
+        "rules:\n  - {id: t.kl, kind: [line], description: a list, phrases: [a], examples: {remove: [a], keep: [b]}}\n",
+        "t.kl",
+        "kind",
+        "unknown kind ['line']",
+    ),
+    "top-level-keys-of-two-types": ("1: a\nfoo: b\nrules: []\n", None, None, "unknown top-level key 1"),
+    "verbose-comment-eats-the-line-wrapper": (
+        "rules:\n  - id: t.vb\n    kind: regex\n    description: verbose\n"
+        "    pattern: '(?x) partager \\s+ article  # the share line'\n    examples: {remove: [partager article], keep: [b]}\n",
+        "t.vb",
+        "pattern",
+        "once wrapped as a whole line (a `#` comment of verbose mode runs to the pattern's end",
+    ),
     "unknown-parameter": (
         "rules:\n  - id: t.param\n    kind: line\n    description: typo\n    phrase: [x]\n    phrases: [x]\n    examples: {remove: [x], keep: [y]}\n",
         "t.param",
@@ -149,6 +163,28 @@ def test_runtime_timeout_bounds_a_pattern_the_load_check_cannot_see(tmp_path):
     assert time.monotonic() - start < 5
     assert out.text == "a" * 50_000 + "b"
     assert out.warnings and "t.alt" in out.warnings[0] and "0.2s" in out.warnings[0]
+
+
+@pytest.mark.parametrize("rule", [
+    "kind: thread\n    pattern: '(?:a|aa)+$'\n    min_before_chars: 0\n    examples: {remove: [\"x\\na\\naa\\naaa\"], keep: [b]}\n",
+    "kind: ticker\n    separators: ['(?: |  )+[|]']\n    prefilter: null\n    examples: {remove: [a], keep: [b]}\n",
+    "kind: ticker\n    separators: ['[|]']\n    prefilter: '(?:a|aa)+$'\n    examples: {remove: [a], keep: [b]}\n",
+])
+def test_thread_and_ticker_patterns_of_a_user_pack_have_the_time_limit(tmp_path, rule):
+    """Shipped thread and ticker patterns run on `re` (faster, no time limit); a user's run on `regex` with
+    `regex_timeout`, like every other pattern: an overlapping alternation on a long line is stopped."""
+    path = tmp_path / "slow.yaml"
+    path.write_text(f"rules:\n  - id: t.slow\n    description: backtracks\n    {rule}", encoding="utf-8")
+    from cleaner import Cleaner, Document
+
+    cleaner = Cleaner(Config.load(default_rules=False, regex_timeout=0.2), load_files([path]))
+    text = "Intro line here.\n" + "a" * 60 + "b\n" + "x" * 150 + " " * 36 + "y\nend"
+    start = time.monotonic()
+    out = cleaner.clean(Document(id="x", text=text))
+    assert time.monotonic() - start < 5
+    assert out.warnings and "t.slow" in out.warnings[0] and "0.2s" in out.warnings[0]
+    shipped = load_rules(Config.load())
+    assert all(r.shipped for r in shipped.rules) and not any(r.shipped for r in cleaner.rules.rules)
 
 
 def test_catastrophic_example_is_refused_before_it_can_run(tmp_path):

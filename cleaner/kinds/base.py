@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from ..text import line_key
 from ..view import Hit, View
@@ -57,6 +57,19 @@ class Rule(BaseModel):
 
     phase: ClassVar[int] = 1
     """Rules run by phase (removals 1, truncation 2, extraction 3, shape 4), then in pack order."""
+
+    _shipped: bool = PrivateAttr(False)
+
+    @model_validator(mode="after")
+    def _mark_shipped(self, info: ValidationInfo) -> Rule:
+        self._shipped = bool(info.context and info.context.get("shipped"))
+        return self
+
+    @property
+    def shipped(self) -> bool:
+        """True for a rule of a pack shipped with cleaner (validated with the context `{"shipped": True}`):
+        its patterns may run on `re`, without a time limit (see `patterns.compile_fast`)."""
+        return self._shipped
 
     @field_validator("langs", "sources")
     @classmethod

@@ -53,15 +53,26 @@ def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = 
 
 
 def compiles(cls: type, pattern: str, info: ValidationInfo) -> str:
-    """Validator for a rule's `pattern`: it must compile with the rule's `flags` (see `compile_pattern`)."""
-    compile_pattern(pattern, info.data.get("flags", ()))
+    """Validator for a rule's `pattern`: it must compile with the rule's `flags` (see `compile_pattern`),
+    and, unless the rule has `scope: span`, in the whole-line form the rule runs (`(?:pattern)` inside
+    the line's spaces)."""
+    flags = info.data.get("flags", ())
+    compile_pattern(pattern, flags)
+    if info.data.get("scope", "line") == "line":
+        try:
+            compile_pattern(pattern, flags, line=True)
+        except ValueError as exc:
+            hint = " (a `#` comment of verbose mode runs to the pattern's end: close it with a newline)" if "#" in pattern else ""
+            raise ValueError(f"{exc}, once wrapped as a whole line{hint}") from None
     return pattern
 
 
-def compile_fast(pattern: str, flags: tuple[Flag, ...] = ()) -> re.Pattern | regex.Pattern:
-    """`pattern` compiled by `re` when it is plain enough (`re` scans about twice as fast as `regex`;
-    it has no time limit, so this is for patterns `compile_pattern` already accepted: no nested
-    repeats), else by `compile_pattern`."""
+def compile_fast(pattern: str, flags: tuple[Flag, ...] = (), *, shipped: bool = False) -> re.Pattern | regex.Pattern:
+    """`pattern` compiled by `re` when it comes from a shipped pack and `re` can read it (`re` scans up to
+    twice as fast as `regex`, but has no time limit: a shipped pattern is known not to backtrack), else by
+    `compile_pattern`, so that a user's pattern runs with the time limit (`call`)."""
+    if not shipped:
+        return compile_pattern(pattern, flags)
     for name, body in MACROS.items():
         pattern = pattern.replace(name, body)
     try:

@@ -44,7 +44,7 @@ class ThreadRule(Rule):
     def compiled(self) -> re.Pattern | regex.Pattern:
         """The pattern as whole lines of at most `max_line_chars`, found in one scan of the text."""
         line = rf"^(?=[^\n]{{1,{self.max_line_chars}}}$)[^\S\n]*+(?:{self.pattern})[^\S\n]*+$"
-        return compile_fast(line, (*self.flags, "multiline"))
+        return compile_fast(line, (*self.flags, "multiline"), shipped=self.shipped)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         starts = [m.start() for m in call(self.compiled.finditer, view.text, ctx.timeout)]

@@ -61,17 +61,17 @@ class TickerRule(Rule):
     @cached_property
     def compiled_prefilter(self) -> Pattern | None:
         """The prefilter pattern, if any."""
-        return compile_fast(self.prefilter) if self.prefilter is not None else None
+        return compile_fast(self.prefilter, shipped=self.shipped) if self.prefilter is not None else None
 
     @cached_property
     def compiled(self) -> tuple[Pattern, ...]:
         """The separator patterns."""
-        return tuple(compile_fast(sep) for sep in self.separators)
+        return tuple(compile_fast(sep, shipped=self.shipped) for sep in self.separators)
 
     @cached_property
     def any_separator(self) -> Pattern:
         """All separators in one pattern, one group each: one scan tells which are frequent enough."""
-        return compile_fast("|".join(f"({sep})" for sep in self.separators))
+        return compile_fast("|".join(f"({sep})" for sep in self.separators), shipped=self.shipped)
 
     @property
     def line_local(self) -> bool:
