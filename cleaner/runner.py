@@ -24,6 +24,7 @@ freed before the write stage.
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -141,6 +142,8 @@ class Runner:
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary."""
+        if self.out.exists() and not self.out.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "is a file: --out names the folder a run writes into", str(self.out))
         self.out.mkdir(parents=True, exist_ok=True)
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         resumable = all(f["path"] != "-" for f in fp["inputs"])

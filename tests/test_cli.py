@@ -185,6 +185,40 @@ def test_rejects_to_stderr_when_output_is_stdout():
     assert "rejected x: <stdin>:1: no 'text' field" in proc.stderr
 
 
+def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path):
+    """An output that is a folder, or below a file, or a rejects file that is the output itself: one line
+    naming the path, exit 2, before any record is read; no file (visible or hidden) is left behind."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": ""}\n{"id": "b", "text": "Bonjour le monde entier."}\n', encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    cases = {
+        ("--out", str(tmp_path / "folder")): f"{tmp_path / 'folder'}: is a folder, not a file to write",
+        ("--out", str(src / "x.jsonl")): f"{src / 'x.jsonl'}: {src} is a file, not a folder",
+        ("--out", str(src / "a" / "x.jsonl")): f"{src / 'a' / 'x.jsonl'}: {src} is a file, not a folder",
+        ("--out", str(tmp_path / "o.jsonl"), "--rejects", str(tmp_path / "." / "o.jsonl")): "is the output file itself",
+    }
+    for args, says in cases.items():
+        proc = run_cli("clean", str(src), *args)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (args, proc.stderr)
+    proc = run_cli("run", str(src), "--out", str(src))
+    assert proc.returncode == 2 and f"{src}: is a file: --out names the folder a run writes into" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_rejects_file_left_by_an_earlier_run_goes(tmp_path):
+    """A run with no rejects leaves no rejects file, and removes the one an earlier run wrote there: output
+    and rejects always count the same input."""
+    bad, good = tmp_path / "bad.jsonl", tmp_path / "good.jsonl"
+    bad.write_text('{"id": "a", "text": ""}\n', encoding="utf-8")
+    good.write_text('{"id": "b", "text": "Bonjour le monde entier."}\n', encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert run_cli("clean", str(bad), "--out", str(out), "-q").returncode == 0
+    assert (tmp_path / "o.rejects.jsonl").exists()
+    assert run_cli("clean", str(good), "--out", str(out), "-q").returncode == 0
+    assert not (tmp_path / "o.rejects.jsonl").exists() and len(_records(out)) == 1
+
+
 def test_output_is_deterministic(tmp_path):
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     run_cli("clean", str(SEEDS), "--out", str(a), "-q")

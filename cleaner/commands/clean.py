@@ -10,6 +10,7 @@ from pathlib import Path
 from ..io.readers import read_inputs
 from ..io.writers import JsonlWriter
 from ..api import pipeline_for
+from ..config import ConfigError
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
 from .common import at_least_one, config_args, config_from, input_args
@@ -35,6 +36,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     config = config_from(args, id_field=args.id_field, text_field=args.text_field)
     pipeline_for(config)  # loads and validates every pack before any input is read
     rejects_path = args.rejects or ("-" if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
+    if "-" not in (args.out, rejects_path) and Path(rejects_path).resolve() == Path(args.out).resolve():
+        raise ConfigError(f"--rejects {rejects_path} is the output file itself: give the rejects a path of their own")
     stats = Stats()
     rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():

@@ -7,6 +7,7 @@ byte-identical from run to run (gzip without a timestamp or file name, zstd at a
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import io
@@ -27,8 +28,20 @@ OPTIONAL_COLUMNS = ("cluster", "warnings", "url", "meta", "html")
 COMPRESSIONS = ("none", "gz", "zst")
 
 
+def _can_be_written(target: Path) -> None:
+    """An OSError naming `target` when no file could take its place: it is a folder, or below a file."""
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file to write", str(target))
+    for folder in target.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder", str(target))
+            break
+
+
 def _temporary(target: Path) -> tuple[int, str]:
     """A temporary file beside `target`, with the permissions a new file gets (mkstemp's are 0600)."""
+    _can_be_written(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     umask = os.umask(0)
     os.umask(umask)
@@ -42,7 +55,16 @@ def write_atomic(target: Path, data: bytes) -> None:
     fd, tmp = _temporary(target)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
-    os.replace(tmp, target)
+    _put(tmp, target)
+
+
+def _put(tmp: str, target: str | Path) -> None:
+    """Rename `tmp` to `target`; on failure, remove `tmp` and name `target` (not `tmp`) in the OSError."""
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -64,7 +86,7 @@ class JsonlWriter:
     """A context manager writing one JSON object a line; `-` is stdout. The file appears only on success.
 
     The suffix picks the compression (`.gz`, `.zst`, else none). With `keep_empty=False` a file that
-    got no record is not created. A lone surrogate (which UTF-8 cannot hold) is written as its JSON
+    got no record is not created, and one an earlier run left there is removed (it is not this run's). A lone surrogate (which UTF-8 cannot hold) is written as its JSON
     escape, so the line stays valid.
     """
 
@@ -82,6 +104,7 @@ class JsonlWriter:
             self._fh = sys.stdout
             return self
         target = Path(self.path)
+        _can_be_written(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = _temporary(target)
         raw = os.fdopen(fd, "wb")
@@ -111,9 +134,11 @@ class JsonlWriter:
         for layer in self._layers:
             layer.close()
         if exc_type is None and (self.count or self.keep_empty):
-            os.replace(self._tmp, self.path)
-        else:
-            os.unlink(self._tmp)
+            _put(self._tmp, self.path)
+            return
+        os.unlink(self._tmp)
+        if exc_type is None:
+            Path(self.path).unlink(missing_ok=True)
 
 
 class ParquetWriter:
@@ -138,6 +163,7 @@ class ParquetWriter:
         import pyarrow.parquet as pq
 
         target = Path(self.path)
+        _can_be_written(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = _temporary(target)
         os.close(fd)
