@@ -29,7 +29,7 @@ class Config(BaseModel):
     """Load the packs shipped with cleaner."""
     id_field: str = "id"
     text_field: str = "text"
-    regex_timeout: float = Field(1.0, gt=0)
+    regex_timeout: float = Field(1.0, gt=0, le=3600)
     """Seconds one pattern may spend on one document before it is stopped and the rule skipped."""
     max_passes: int = Field(3, ge=1, le=10)
     """Rule passes per document; a pass that changes nothing ends the loop, so cleaning is idempotent."""
