@@ -227,6 +227,16 @@ def test_no_default_rules_and_extra_pack(tmp_path):
     assert [e["rule"] for e in record["edits"] if e["rule"] != "whitespace"] == ["t.good"]
 
 
+def test_rules_flag_adds_to_the_config_files_packs(tmp_path):
+    """`--rules DIR` adds packs: those of the config file's `rules_dirs` stay (they used to vanish)."""
+    (tmp_path / "p.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    (tmp_path / "q.yaml").write_text("rules:" + GOOD_RULE.replace("t.good", "t.other"), encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text(f"rules_dirs = [{str(tmp_path / 'p.yaml')!r}]\n", encoding="utf-8")
+    proc = run_cli("rules", "list", "--config", str(config), "--no-default-rules", "--rules", str(tmp_path / "q.yaml"))
+    assert [line.split()[0] for line in proc.stdout.splitlines()] == ["t.good", "t.other"], proc.stdout + proc.stderr
+
+
 def _soundness_texts() -> list[str]:
     """Texts on which `requires` must change nothing: seeds, cases, every example, real articles."""
     import gzip

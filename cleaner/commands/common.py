@@ -41,10 +41,14 @@ def at_least_one(value: str) -> int:
 
 
 def config_from(args: argparse.Namespace, **extra) -> Config:
-    """The `Config` of the config flags plus `extra` overrides (None means: not given)."""
+    """The `Config` of the config flags plus `extra` overrides (None means: not given). `--rules` packs
+    are added after the config file's `rules_dirs`, not put in their place."""
+    rules = tuple(Path(p) for p in args.rules)
+    if rules and args.config:
+        rules = Config.load(args.config).rules_dirs + rules
     return Config.load(
         args.config,
-        rules_dirs=tuple(Path(p) for p in args.rules) or None,
+        rules_dirs=rules or None,
         default_rules=False if args.no_default_rules else None,
         **extra,
     )
