@@ -227,6 +227,15 @@ def test_no_default_rules_and_extra_pack(tmp_path):
     assert [e["rule"] for e in record["edits"] if e["rule"] != "whitespace"] == ["t.good"]
 
 
+def test_rules_check_refuses_an_id_a_shipped_rule_has_as_clean_does(tmp_path):
+    path = tmp_path / "clash.yaml"
+    path.write_text("rules:" + GOOD_RULE.replace("t.good", "generic.ticker"), encoding="utf-8")
+    for command in (("rules", "check", str(path)), ("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--rules", str(path))):
+        proc = run_cli(*command)
+        assert proc.returncode == 2 and "rule 'generic.ticker': field 'id': duplicate id, already defined in" in proc.stderr, command
+    assert run_cli("rules", "check", str(path), "--alone").returncode == 0  # alone: as with --no-default-rules
+
+
 def test_rules_flag_adds_to_the_config_files_packs(tmp_path):
     """`--rules DIR` adds packs: those of the config file's `rules_dirs` stay (they used to vanish)."""
     (tmp_path / "p.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
