@@ -143,9 +143,17 @@ def test_run_folder_mode_matches_recleaning_and_shows_rejects(diff, run_dir):
     assert out.startswith("# short: rejected: too_short")
 
 
+def test_a_quoted_glob_is_read_as_clean_reads_it(diff):
+    """Inputs as for `clean`: a glob the shell did not expand matches the seeds."""
+    code, out, _ = diff(str(SEEDS / "*.txt"), "--format", "json")
+    assert code == 0 and len(out.splitlines()) == len(SEED_IDS)
+
+
 def test_bad_input_is_one_line_and_exit_2(diff, tmp_path):
     code, out, err = diff(str(tmp_path / "nope.jsonl"))
     assert (code, out) == (2, "") and err == f"cleaner diff: {tmp_path / 'nope.jsonl'}: no such file or folder\n"
+    code, out, err = diff(str(tmp_path / "*.nope"))
+    assert (code, out) == (2, "") and err == f"cleaner diff: {tmp_path / '*.nope'}: no such file or folder\n"
     (tmp_path / "corpus.jsonl").write_text("{cut\n", encoding="utf-8")
     code, _, err = diff(str(tmp_path))
     assert code == 2 and "not a `cleaner run` output folder" in err and err.count("\n") == 1

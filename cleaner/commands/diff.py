@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
+from ..io.readers import expand
+from ..models import Rejected
 from ..review.diff import FORMATS, write
 from ..review.entries import input_entries, run_entries, select
 from ..review.run import RunError, is_run_dir, load_run
@@ -39,7 +40,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         except RunError as exc:
             return _fail(str(exc))
     else:
-        missing = [p for p in args.inputs if p != "-" and not Path(p).exists()]
+        missing = [p for p in args.inputs if p != "-" and not any(isinstance(m, Rejected) or m.exists() for m in expand(p))]
         if missing:
             return _fail(f"{missing[0]}: no such file or folder")
         config = config_from(args, id_field=args.id_field, text_field=args.text_field)
