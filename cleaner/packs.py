@@ -56,12 +56,16 @@ def shipped_packs() -> list[Path]:
 
 
 def pack_files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
-    """Expand folders into their `.yaml`/`.yml` files, sorted; keep files as given."""
+    """Expand folders into their `.yaml`/`.yml` files (any case), sorted; keep files as given. A folder
+    without one is an error: its packs would be missing without a word."""
     out: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise RulePackError(str(path), "no rule pack in this folder (a pack is a .yaml or .yml file)")
+            out.extend(found)
         elif path.is_file():
             out.append(path)
         else:

@@ -9,7 +9,7 @@ import pytest
 
 from cleaner import Config, RulePackError, load_rules
 from cleaner.checks import check_keep_against, check_rule
-from cleaner.packs import load_files, load_rules
+from cleaner.packs import load_files, load_rules, pack_files
 from conftest import SEEDS, run_cli
 
 SHIPPED = load_rules(Config.load())
@@ -234,6 +234,17 @@ def test_rules_check_refuses_an_id_a_shipped_rule_has_as_clean_does(tmp_path):
         proc = run_cli(*command)
         assert proc.returncode == 2 and "rule 'generic.ticker': field 'id': duplicate id, already defined in" in proc.stderr, command
     assert run_cli("rules", "check", str(path), "--alone").returncode == 0  # alone: as with --no-default-rules
+
+
+def test_a_pack_folder_reads_yaml_in_any_case_and_an_empty_one_is_an_error(tmp_path):
+    """`Mine.YAML` is a pack (it was left out without a word); a folder holding no pack is refused."""
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "Mine.YAML").write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    (tmp_path / "packs" / "notes.txt").write_text("not a pack", encoding="utf-8")
+    assert [r.id for r in load_files(pack_files([tmp_path / "packs"])).rules] == ["t.good"]
+    (tmp_path / "empty").mkdir()
+    proc = run_cli("rules", "check", str(tmp_path / "empty"))
+    assert proc.returncode == 2 and f"{tmp_path / 'empty'}: no rule pack in this folder" in proc.stderr
 
 
 def test_rules_flag_adds_to_the_config_files_packs(tmp_path):
