@@ -146,8 +146,9 @@ class Cleaned(BaseModel):
             out["warnings"] = list(self.warnings)
         if self.document.url:
             out["url"] = self.document.url
-        if self.document.meta:
-            out["meta"] = self.document.meta
+        meta = {key: value for key, value in self.document.meta.items() if not (key in FIELDS and value == out[key])}
+        if meta:  # less what a field now holds (a record's own `title` that became the field, say)
+            out["meta"] = meta
         return out
 
 

@@ -7,6 +7,7 @@ rejections, each sorted by id, so the output does not depend on input order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -19,10 +20,11 @@ from .dedup.cluster import Cluster, Decision, Deduplicator, Item
 from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
+from .dates import to_iso
 from .html import extract_html
 from .io.records import record_document, record_id, text_document
 from .lang import Tagger, make_tagger
-from .models import Cleaned, Document, Rejected
+from .models import FIELDS, Cleaned, Document, Rejected
 
 DocLike = Document | Mapping[str, Any] | str
 """What the API and the pipeline accept as a document."""
@@ -117,7 +119,7 @@ class Pipeline(Closing):
         out = self.cleaner.clean(doc)
         if isinstance(out, Rejected):
             return out
-        out = self.tag(_with_page_fields(out))
+        out = self.tag(_with_given_fields(out))
         return (gate(out, self.config) or out) if gates else out
 
     def run(self, docs: Iterable[Document | Rejected | DocLike], start: int = 0) -> RunResult:
@@ -171,15 +173,29 @@ class Pipeline(Closing):
 
 _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author"}
 """Cleaned field ← the key of the page metadata that trafilatura found (`meta["extracted"]`)."""
+_ISO_DAY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
 
 
-def _with_page_fields(doc: Cleaned) -> Cleaned:
-    """Fields the rules did not find, filled from the page's metadata: a rule's value wins (on the
-    French pages, trafilatura's author is often the site and its title carries " - Site")."""
-    page = doc.document.meta.get("extracted")
-    if not isinstance(page, dict):
-        return doc
-    missing = {name: page[key] for name, key in _PAGE_FIELDS.items() if getattr(doc, name) is None and page.get(key)}
+def _with_given_fields(doc: Cleaned) -> Cleaned:
+    """Fields the rules did not find, filled from what the document came with: its record's own (`source`,
+    and `title`, `published`, `author`, `section`, which the readers keep in `meta`), else the page's
+    metadata that trafilatura found. A rule's value wins (on the French pages, trafilatura's author is
+    often the site and its title carries " - Site"). A given `published` is taken when it is a date
+    `dates.to_iso` reads or an ISO 8601 date and time (as its day): the field is ISO 8601."""
+    given = doc.document
+    page = given.meta.get("extracted")
+    page = page if isinstance(page, dict) else {}
+    missing = {}
+    for name in FIELDS:
+        if getattr(doc, name) is not None:
+            continue
+        value = given.source if name == "source" else given.meta.get(name)
+        if name == "published" and isinstance(value, str):
+            value = to_iso(value) or ((day := _ISO_DAY.fullmatch(value)) and to_iso(day.group(1)))
+        if not (isinstance(value, str) and value.strip()):
+            value = page.get(_PAGE_FIELDS.get(name, ""))
+        if value:
+            missing[name] = value
     return doc.model_copy(update=missing) if missing else doc
 
 

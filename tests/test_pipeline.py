@@ -243,6 +243,34 @@ def test_clean_output_carries_language():
     assert record["lang"] == "fr" and record["lang_score"] > 0.5 and record["langs"] is None
 
 
+def test_a_records_own_fields_fill_what_the_rules_did_not_find(tmp_path):
+    """A record's `source`, `title`, `published`, `author`, `section` become the fields when the rules find
+    none (a given ISO date and time as its day), and are not repeated in `meta`; a rule's value wins, the
+    record's stays in `meta`; a `clean` output read again gives the same fields (it lost `source`, and moved
+    the rest to `meta`)."""
+    src = tmp_path / "in.jsonl"
+    plain = "Le conseil municipal a voté mardi le budget de la ville pour l'an prochain."
+    records = [
+        {"id": "a", "source": "Le Monde", "title": "Le budget", "published": "2024-01-02T10:00:00+01:00",
+         "author": "A. B.", "section": "Ville", "extra": 1, "text": plain},
+        {"id": "b", "title": "Un autre titre", "published": "hier", "text": SEED["000"]},
+    ]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    first = tmp_path / "once.jsonl"
+    assert run_cli("clean", str(src), "--out", str(first), "-q").returncode == 0
+    out = {r["id"]: r for r in map(json.loads, first.read_text(encoding="utf-8").splitlines())}
+    fields = ("title", "source", "published", "author", "section")
+    assert [out["a"][f] for f in fields] == ["Le budget", "Le Monde", "2024-01-02", "A. B.", "Ville"]
+    assert out["a"]["meta"] == {"published": "2024-01-02T10:00:00+01:00", "extra": 1}
+    assert [out["b"][f] for f in fields] == ["Entretien : «Je rêve d'un service client par Facebook»", "Finances news",
+                                              "2014-12-13", None, None]
+    assert out["b"]["meta"] == {"title": "Un autre titre", "published": "hier"}
+    again = tmp_path / "twice.jsonl"
+    assert run_cli("clean", str(first), "--out", str(again), "-q").returncode == 0
+    twice = {r["id"]: r for r in map(json.loads, again.read_text(encoding="utf-8").splitlines())}
+    assert all([twice[i][f] for f in fields] == [out[i][f] for f in fields] for i in "ab")
+
+
 def test_pipeline_streams_in_batches():
     """Results come out batch by batch; a copy in a later batch is a duplicate of the earlier original."""
     copy = _swap_ticker(SEED["000"], SEED["004"])
