@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..text import line_key
 from ..view import Hit, View
@@ -29,6 +29,16 @@ class RemoveExample(BaseModel):
     text: str
     clean: str = ""
     fields: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("fields")
+    @classmethod
+    def _known(cls, fields: dict[str, str]) -> dict[str, str]:
+        from ..models import FIELDS
+
+        unknown = [name for name in fields if name not in FIELDS]
+        if unknown:
+            raise ValueError(f"{unknown[0]!r} is not a field (fields: {', '.join(FIELDS)})")
+        return fields
 
 
 class Examples(BaseModel):
@@ -58,18 +68,17 @@ class Rule(BaseModel):
     phase: ClassVar[int] = 1
     """Rules run by phase (removals 1, truncation 2, extraction 3, shape 4), then in pack order."""
 
-    _shipped: bool = PrivateAttr(False)
-
     @model_validator(mode="after")
     def _mark_shipped(self, info: ValidationInfo) -> Rule:
-        self._shipped = bool(info.context and info.context.get("shipped"))
+        if info.context and info.context.get("shipped"):  # kept beside the fields: no part of what the rule is (==)
+            object.__setattr__(self, "_shipped", True)
         return self
 
     @property
     def shipped(self) -> bool:
         """True for a rule of a pack shipped with cleaner (validated with the context `{"shipped": True}`):
         its patterns may run on `re`, without a time limit (see `patterns.compile_fast`)."""
-        return self._shipped
+        return self.__dict__.get("_shipped", False)
 
     @field_validator("langs", "sources")
     @classmethod
