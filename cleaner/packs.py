@@ -153,7 +153,8 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
     try:
         return KINDS[kind].model_validate(item, context={"shipped": shipped})
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()  # of a union (an example: a string or a mapping), the error that is not "not a string"
+        err = next((e for e in errors if e["type"] != "string_type"), errors[0])
         field = ".".join(str(p) for p in err["loc"]) or None
         msg = err["msg"].removeprefix("Value error, ")
         raise RulePackError(name, msg, rule_id, field, line) from None

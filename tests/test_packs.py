@@ -95,6 +95,20 @@ BAD_PACKS = {
         "pattern",
         "once wrapped as a whole line (a `#` comment of verbose mode runs to the pattern's end",
     ),
+    "typo-in-an-example-mapping": (
+        "rules:\n  - id: t.ex\n    kind: line\n    description: typo\n    phrases: [x]\n"
+        "    examples: {remove: [{text: x, cleen: ''}], keep: [y]}\n",
+        "t.ex",
+        "examples.remove.0.RemoveExample.cleen",
+        "Extra inputs",
+    ),
+    "unknown-field-in-an-example": (
+        "rules:\n  - id: t.ef\n    kind: line\n    description: typo\n    phrases: [x]\n"
+        "    examples: {remove: [{text: x, fields: {titel: x}}], keep: [y]}\n",
+        "t.ef",
+        "examples.remove.0.RemoveExample.fields",
+        "'titel' is not a field",
+    ),
     "unknown-parameter": (
         "rules:\n  - id: t.param\n    kind: line\n    description: typo\n    phrase: [x]\n    phrases: [x]\n    examples: {remove: [x], keep: [y]}\n",
         "t.param",
