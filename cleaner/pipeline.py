@@ -7,6 +7,7 @@ rejections, each sorted by id, so the output does not depend on input order.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -14,13 +15,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .config import Config
 from .closing import Closing
-from .dedup.cluster import Cluster, Decision, Deduplicator, Item
+from .config import Config
+from .dates import to_iso
+from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak, repeated
 from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
-from .dates import to_iso
 from .html import extract_html
 from .io.records import record_document, record_id, text_document
 from .lang import Tagger, make_tagger
@@ -144,7 +145,9 @@ class Pipeline(Closing):
             else:
                 survivors.append(out)
                 where.append(n)
-        batch = self.dedup.run(Item(id=d.id, text=d.text, published=d.published) for d in survivors)
+        twins = set(repeated([d.id for d in survivors]))  # copies of an id that tie are ordered as a run orders them
+        batch = self.dedup.run(Item(id=d.id, text=d.text, published=d.published,
+                                    tiebreak=_tiebreak(d) if n in twins else b"") for n, d in enumerate(survivors))
         for pos, decision in zip(batch.positions, batch.decisions):
             doc = survivors[pos]
             if decision.kept:
@@ -197,6 +200,12 @@ def _with_given_fields(doc: Cleaned) -> Cleaned:
         if value:
             missing[name] = value
     return doc.model_copy(update=missing) if missing else doc
+
+
+def _tiebreak(doc: Cleaned) -> bytes:
+    """`copy_tiebreak` of a document: its output record (no cluster yet) and raw document, as a run stores them."""
+    return copy_tiebreak(json.dumps(doc.record(), ensure_ascii=False),
+                         json.dumps(doc.document.model_dump(exclude_defaults=True), ensure_ascii=False))
 
 
 def dedup_rejection(decision: Decision, raw: Any) -> Rejected:

@@ -23,7 +23,7 @@ import zstandard
 
 from .boilerplate import LineCounts
 from .closing import Closing
-from .dedup.cluster import Cluster, Decision, Signed, repeated
+from .dedup.cluster import Cluster, Decision, Signed, copy_tiebreak, repeated
 from .dedup.signature import DedupParams, band_keys_matrix
 from .workers import Prepared
 
@@ -76,16 +76,8 @@ def record_line(blob: bytes, cluster: str | None) -> str:
 
 
 def tiebreak(record: bytes, raw: bytes | None) -> bytes:
-    """What orders copies of one id that tie on the whole keep policy: the JSON of the stored record
-    and raw document, with the record's warnings moved last (they name the file and line of the copy,
-    so they decide only between copies that differ in nothing else)."""
-    texts = [_json_text(record), _json_text(raw) if raw else "{}"]
-    if '"warnings": ' in texts[0]:  # a repaired copy (or a `warnings` key in meta: parsed for nothing)
-        stored, document = (json.loads(text) for text in texts)
-        document.pop("warnings", None)  # the same as the record's, or fewer
-        warnings = stored.pop("warnings", None)
-        texts = [json.dumps(value, ensure_ascii=False) for value in (stored, document, warnings)]
-    return "\n".join(texts).encode("utf-8", "surrogatepass")
+    """`copy_tiebreak` of a stored record and raw document (as `pack` stored them)."""
+    return copy_tiebreak(_json_text(record), _json_text(raw) if raw else None)
 
 
 def pack_prepared(p: Prepared) -> tuple[bytes, bytes | None]:

@@ -7,10 +7,10 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from ..io.readers import read_inputs
-from ..io.writers import JsonlWriter
 from ..api import pipeline_for
 from ..config import ConfigError
+from ..io.readers import read_inputs
+from ..io.writers import JsonlWriter
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
 from .common import at_least_one, config_args, config_from, input_args

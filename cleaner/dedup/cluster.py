@@ -67,6 +67,19 @@ class Item:
     tiebreak: bytes = b""
 
 
+def copy_tiebreak(record: str, raw: str | None) -> bytes:
+    """What orders copies of one id that tie on the whole keep policy (`Item.tiebreak`): the JSON texts of
+    the output record and of the raw document, with the record's warnings moved last (they name the file
+    and line of the copy, so they decide only between copies that differ in nothing else)."""
+    texts = [record, raw or "{}"]
+    if '"warnings": ' in record:  # a repaired copy (or a `warnings` key in meta: parsed for nothing)
+        stored, document = (json.loads(text) for text in texts)
+        document.pop("warnings", None)  # the same as the record's, or fewer
+        warnings = stored.pop("warnings", None)
+        texts = [json.dumps(value, ensure_ascii=False) for value in (stored, document, warnings)]
+    return "\n".join(texts).encode("utf-8", "surrogatepass")
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     id: str
