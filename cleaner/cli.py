@@ -12,7 +12,7 @@ import sys
 
 from .commands import clean, diff, review, rules, run, serve
 from .config import ConfigError
-from .dedup.index import IndexMismatchError
+from .dedup.index import IndexBusyError, IndexMismatchError
 from .packs import RulePackError
 from .workers import StrictStop
 
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (RulePackError, ConfigError, IndexMismatchError) as exc:
+    except (RulePackError, ConfigError, IndexMismatchError, IndexBusyError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
     except StrictStop as exc:

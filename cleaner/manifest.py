@@ -10,6 +10,7 @@ that never stopped.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -54,6 +55,12 @@ def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str,
     packs = [[Path(f).name, sha256_of(Path(f))] for f in load_rules(config).files]
     return {"version": __version__, "config": config.model_dump(mode="json"), "rules": packs,
             "inputs": input_files(inputs), "options": options}
+
+
+def batch_name(out: Path, fp: dict[str, Any]) -> str:
+    """The name a run into `out` with fingerprint `fp` gives the documents it adds to the index
+    (`DedupIndex.mark_batch`): the same when the run is resumed, another for any other run."""
+    return hashlib.sha256(f"{out.resolve()}\n{json.dumps(fp, sort_keys=True)}".encode()).hexdigest()
 
 
 def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

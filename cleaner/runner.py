@@ -48,7 +48,7 @@ from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
 from .libc import release_memory
-from .manifest import changes, count_records, fingerprint, read_manifest, write_manifest
+from .manifest import batch_name, changes, count_records, fingerprint, read_manifest, write_manifest
 from .models import Cleaned, Document
 from .packs import load_rules
 from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
@@ -250,10 +250,14 @@ class Runner:
         a pool of their own, one process per output, while the index takes in the kept documents (read
         back from the state: dedup's working memory is gone by then, and the pool's processes are not
         beside it)."""
+        batch = state.get("batch") or batch_name(self.out, fp)  # the name it was decided under (`--continue` changes fp)
         with ExitStack() as stack, Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
-            stage = state.get("stage")  # `decided`: killed after deciding, before the index committed
+            stage = state.get("stage")  # `decided`: killed after deciding, and maybe before the index took the batch in
             with dedup.index.write_lock():
+                if stage == "decided" and not dedup.index.has_batch(batch):
+                    stage = "dedup"  # it did not: decide again, against the index as it is now (another run may have added to it)
                 if stage == "dedup":
+                    state.set(batch=batch)
                     seqs, items = state.dedup_items(dedup.params)
                     self._store(state, seqs, dedup_batch(items, dedup.index, signer=dedup.signer, add=False))
                     del seqs, items
@@ -266,9 +270,9 @@ class Runner:
                 for name in OUTPUT_NAMES:
                     args = (state.path, self.out, self.options, name)
                     written.append(pool.submit(write_part, *args).result if pool else partial(write_part, *args))
-                if state.get("stage") == "decided":
-                    dedup.index.add_many((*row, ()) for row in state.kept_rows()
-                                         if stage == "dedup" or not dedup.index.contains(row[0]))
+                if stage == "dedup":
+                    dedup.index.add_many((*row, ()) for row in state.kept_rows())
+                    dedup.index.mark_batch(batch)
             state.set(stage="indexed")
             index_size = len(dedup.index)
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}

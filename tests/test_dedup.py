@@ -353,3 +353,42 @@ def test_band_keys_given_or_computed_by_the_index_are_the_same_rows(tmp_path, ar
             tables.append(index.connection.execute("SELECT key, doc FROM bands ORDER BY key, doc").fetchall())
     assert len(tables[0]) == 4_500 * params.bands
     assert tables[0] == tables[1] == tables[2]
+
+
+def test_an_index_another_process_writes_opens_and_says_busy_when_a_write_waits_too_long(tmp_path):
+    """Opening an existing index only reads it, so it opens while another process holds the write lock (a
+    run deduplicating); a write that waits longer than `timeout` gets a message saying the index is busy,
+    not that it is unusable."""
+    import sqlite3
+
+    from cleaner.dedup.index import IndexBusyError
+
+    path = tmp_path / "ix.sqlite"
+    DedupIndex(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with DedupIndex(path, timeout=0.2) as index:
+            assert len(index) == 0
+            with pytest.raises(IndexBusyError, match=r"ix\.sqlite: busy: another process has held the index's write lock for over 0.2 s"):
+                with index.write_lock():
+                    pass
+        with pytest.raises(IndexBusyError, match="busy"):  # a new index cannot even be created meanwhile
+            _hold_and_create(tmp_path / "new.sqlite")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def _hold_and_create(path):
+    """Open a new index at `path` while another connection is creating a database there."""
+    import sqlite3
+
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE t (x)")
+    try:
+        DedupIndex(path, timeout=0.2).close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()

@@ -233,6 +233,57 @@ def test_killed_between_decisions_and_index_commit(news, reference, tmp_path):
     assert _bytes(out) == _bytes(reference)
 
 
+def _decided(news: Path, out: Path, index: Path) -> tuple[Runner, dict]:
+    """A run into `out` over a shared `index`, stopped as a kill would stop it just after its verdicts were
+    stored (stage `decided`), before the index took its documents in; its runner and fingerprint."""
+    from cleaner.manifest import fingerprint
+
+    runner = Runner(Config.load(), [str(news)], out, RunOptions(workers=1, progress="quiet", index=index))
+    out.mkdir()
+    fp = fingerprint(runner.config, runner.inputs, runner.options.output_options())
+    with RunState(out / STATE / "state.sqlite") as state:
+        runner._resume_point(state, fp, True)
+        runner._prepare(state, 0)
+        with Deduplicator(index, DedupParams()) as dedup:
+            seqs, items = state.dedup_items(dedup.params)
+            result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
+        runner._store(state, seqs, result)
+    return runner, fp
+
+
+def test_resumed_after_deciding_it_decides_again_when_another_run_added_to_the_index(news, tmp_path):
+    """Killed between its verdicts and the index commit, then resumed after another run added the same
+    documents to the shared index: it decides again, so it emits none of them (it emitted every one,
+    twice in the corpus the two runs make)."""
+    index = tmp_path / "shared.sqlite"
+    _decided(news, tmp_path / "a", index)
+    assert run_cli("run", str(news), "--out", str(tmp_path / "b"), "--index", str(index), "-q").returncode == 0
+    proc = run_cli("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    kept = {name: [json.loads(x)["id"] for x in (tmp_path / name / "corpus.jsonl").read_text().splitlines()] for name in "ab"}
+    assert kept["b"] and kept["a"] == []
+    reasons = {json.loads(x).get("id"): json.loads(x)["reason"] for x in (tmp_path / "a" / "rejects.jsonl").read_text().splitlines()}
+    assert {reasons[i] for i in kept["b"]} == {"already_indexed"}
+
+
+def test_resumed_after_its_documents_went_into_the_index_it_writes_what_it_decided(news, reference, tmp_path):
+    """Killed after the index took its documents in (with the batch's name, in the same transaction) but
+    before the stage said so: the resumed run does not decide again (every document would be
+    already_indexed), and gives the uninterrupted run's outputs."""
+    from cleaner.manifest import batch_name
+
+    index = tmp_path / "shared.sqlite"
+    runner, fp = _decided(news, tmp_path / "a", index)
+    with RunState(tmp_path / "a" / STATE / "state.sqlite") as state, Deduplicator(index, DedupParams()) as dedup:
+        with dedup.index.write_lock():
+            dedup.index.add_many((*row, ()) for row in state.kept_rows())
+            dedup.index.mark_batch(batch_name(tmp_path / "a", fp))
+    proc = run_cli("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    names = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")
+    assert _bytes(tmp_path / "a", names) == _bytes(reference, names)
+
+
 def test_changed_rules_start_over_unless_continued(news, tmp_path):
     pack = tmp_path / "extra.yaml"
     pack.write_text("description: a test pack\nrules:\n  - id: extra.partager\n    kind: line\n    phrases: [Partager sur Facebook]\n"

@@ -346,6 +346,28 @@ def test_an_unexpected_error_is_a_json_500_without_a_trace(tmp_path):
     assert "secret" not in r.text and "Traceback" not in r.text
 
 
+def test_an_index_another_process_holds_too_long_is_a_503_saying_so(tmp_path):
+    """A `cleaner run` deduplicating against the service's index holds its write lock: a store that waits
+    longer than the index's timeout is a 503 naming the cause, not an internal error."""
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    service = Service(Config.load(), tmp_path / "index.sqlite")
+    index = service.pipeline.dedup.index
+    service._on_index_thread(index.connection.execute, "PRAGMA busy_timeout = 200")
+    index.timeout = 0.2
+    holder = sqlite3.connect(tmp_path / "index.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with TestClient(create_app(service), raise_server_exceptions=False) as c:
+            r = c.post("/v1/documents", json={"id": "d", "text": ARTICLE})
+        assert r.status_code == 503 and "busy: another process has held the index's write lock" in r.json()["detail"], r.text
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
 def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
     """A lone surrogate (valid JSON, not UTF-8) in a field fails validation; the 422 that echoes it back
     crashed rendering as UTF-8 (a 500). A URL that does not parse is a document without a host."""

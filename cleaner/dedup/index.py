@@ -19,7 +19,11 @@ Parameters: the `meta` table holds the schema version and `DedupParams.stored()`
 index with other parameters raises `IndexMismatchError` naming every key that differs.
 
 Concurrency: WAL lets readers run beside a writer; `write_lock()` (BEGIN IMMEDIATE) makes one batch's
-lookups and additions atomic against other processes using the same file.
+lookups and additions atomic against other processes using the same file. Opening an existing index
+only reads it. A writer that waits longer than `timeout` for another's lock gets `IndexBusyError`.
+
+Batches: a run names the batch it adds (`mark_batch`, in the same transaction as its documents), so
+that when it is resumed it can tell whether its documents went in (`has_batch`).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from ..closing import Closing
 from .signature import DedupParams, band_keys, band_keys_matrix
 
 SCHEMA_VERSION = "1"
-_OWN_TABLES = frozenset({"meta", "docs", "bands"})
+_OWN_TABLES = frozenset({"meta", "docs", "bands", "batches"})
 """The index's tables (the service's store adds its own, named `service_...`)."""
 _IN_CHUNK = 500  # bound on the number of `?` in one IN (...) list
 _BAND_ROWS = 500_000  # band rows sorted and inserted at a time by `add_many` (8 MB of arrays; 20,000 documents)
@@ -45,6 +49,15 @@ _BAND_ROWS = 500_000  # band rows sorted and inserted at a time by `add_many` (8
 class IndexMismatchError(ValueError):
     """The index file cannot be used: built with other parameters (or another schema) than the ones
     given, or not a cleaner index at all (another file, another SQLite database, a folder)."""
+
+
+class IndexBusyError(RuntimeError):
+    """Another process held the index's write lock for longer than this one would wait."""
+
+
+def _busy(path: str, timeout: float) -> IndexBusyError:
+    return IndexBusyError(f"{path}: busy: another process has held the index's write lock for over {timeout:g} s "
+                          "(a run deduplicating or adding its documents, or a service storing some); try again when it is done")
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,7 @@ class DedupIndex(Closing):
                  timeout: float = 60.0) -> None:
         self.params = params or DedupParams()
         self.path = str(path)
+        self.timeout = timeout
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = None
@@ -81,6 +95,8 @@ class DedupIndex(Closing):
         except BaseException as exc:  # a file it cannot use, or one of other parameters: not left open
             if self._db is not None:
                 self._db.close()
+            if _locked(exc):
+                raise _busy(self.path, timeout) from None
             if isinstance(exc, sqlite3.Error):
                 raise IndexMismatchError(f"{self.path}: not usable as a dedup index ({exc})") from None
             raise
@@ -106,6 +122,9 @@ class DedupIndex(Closing):
 
     def _init_schema(self) -> None:
         db = self._db
+        if "meta" in {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
+            self._check_params(dict(db.execute("SELECT key, value FROM meta")))  # an index: read, no lock taken
+            return
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -119,16 +138,20 @@ class DedupIndex(Closing):
                            " WITHOUT ROWID")
                 db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
             else:
-                diff = [f"{k}: index has {stored.get(k)!r}, asked for {v!r}" for k, v in wanted.items() if stored.get(k) != v]
-                if diff:
-                    raise IndexMismatchError(
-                        f"dedup index {self.path} was built with other parameters ({'; '.join(diff)}); "
-                        "use the parameters it was built with, or a new index path")
+                self._check_params(stored)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             self._db.close()
             raise
+
+    def _check_params(self, stored: dict[str, str]) -> None:
+        wanted = {"schema": SCHEMA_VERSION, **self.params.stored()}
+        diff = [f"{k}: index has {stored.get(k)!r}, asked for {v!r}" for k, v in wanted.items() if stored.get(k) != v]
+        if diff:
+            raise IndexMismatchError(
+                f"dedup index {self.path} was built with other parameters ({'; '.join(diff)}); "
+                "use the parameters it was built with, or a new index path")
 
     @staticmethod
     def stored_params(path: str | Path) -> dict[str, str]:
@@ -143,7 +166,12 @@ class DedupIndex(Closing):
         if self._in_tx:
             yield self
             return
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _locked(exc):
+                raise _busy(self.path, self.timeout) from None
+            raise
         self._in_tx = True
         try:
             yield self
@@ -168,6 +196,20 @@ class DedupIndex(Closing):
     def is_empty(self) -> bool:
         """No document yet (one row read, where `len` counts them all)."""
         return self._db.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
+
+    def has_batch(self, name: str) -> bool:
+        """Whether a batch called `name` was added (`mark_batch`)."""
+        try:
+            return self._db.execute("SELECT 1 FROM batches WHERE name = ?", (name,)).fetchone() is not None
+        except sqlite3.OperationalError:  # an index no batch was ever marked in
+            return False
+
+    def mark_batch(self, name: str) -> None:
+        """Record that the batch called `name` was added: inside `write_lock()`, with its documents."""
+        if not self._in_tx:
+            raise RuntimeError("mark_batch belongs in the write_lock() transaction that adds the batch")
+        self._db.execute("CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY)")
+        self._db.execute("INSERT OR IGNORE INTO batches VALUES (?)", (name,))
 
     def contains(self, doc_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (doc_id,)).fetchone() is not None
@@ -284,3 +326,8 @@ class DedupIndex(Closing):
 
     def close(self) -> None:
         self._db.close()
+
+
+def _locked(exc: BaseException) -> bool:
+    """An SQLite error that says another connection holds the lock."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))

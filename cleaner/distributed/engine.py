@@ -37,7 +37,7 @@ from ..dedup.cluster import Decision, Deduplicator
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
-from ..manifest import changes, count_records, fingerprint
+from ..manifest import batch_name, changes, count_records, fingerprint
 from ..pipeline import dedup_params
 from ..progress import RunProgress
 from ..runner import (STATE, Part, RunOptions, RunSummary, already_done, clear_outputs, write_clusters, write_corpus,
@@ -95,6 +95,7 @@ class DaskRunner:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
+        self.batch = batch_name(self.out, fp)
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
                 self._start(fp)
@@ -183,17 +184,19 @@ class DaskRunner:
         decided = self.work / "decided.pkl"
         with Deduplicator(self.index_path, self.params) as dedup:
             with dedup.index.write_lock():  # as in the local engine: from the first lookup to the commit of the kept
-                if decided.exists():
+                named = self.work / "batch"  # the name it was decided under (`--continue` changes the fingerprint)
+                batch = named.read_text() if named.exists() else self.batch
+                added = (self.work / "indexed").exists() or dedup.index.has_batch(batch)
+                if decided.exists() and added:
                     decisions, clusters = pickle.loads(decided.read_bytes())
-                else:
+                else:  # verdicts the index never took in are decided again, against the index as it is now
+                    named.write_text(batch)
                     decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
                     write_atomic(decided, pickle.dumps((decisions, clusters)))
-                if not (self.work / "indexed").exists():
-                    resumed = (self.work / "adding").exists()  # killed once while adding: some may be in already
-                    (self.work / "adding").touch()
+                if not added:
                     self._timed("index_add", lambda: dedup.index.add_many(
-                        row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {}))
-                        if not (resumed and dedup.index.contains(row[0]))))
+                        row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {}))))
+                    dedup.index.mark_batch(batch)
             (self.work / "indexed").touch()
             refresh(dedup.index)
             return decisions, clusters, len(dedup.index)

@@ -20,6 +20,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from ..dedup.index import IndexBusyError
 from .auth import ApiKey
 from .backend import Service
 from .schemas import DocumentIn, DocumentsIn, RuleCheck, RulePackIn, Verdict
@@ -68,6 +69,11 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         is valid JSON), which FastAPI's UTF-8 rendering fails on, turning a bad body into a 500."""
         body = json.dumps({"detail": jsonable_encoder(exc.errors())})
         return Response(body, status_code=422, media_type="application/json")
+
+    @app.exception_handler(IndexBusyError)
+    async def index_busy(request: Request, exc: IndexBusyError) -> JSONResponse:
+        """Another process (a `cleaner run` deduplicating against this index) held its lock too long: 503, try again."""
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "30"})
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
