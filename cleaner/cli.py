@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except BrokenPipeError:  # a pager or `head` closed the pipe: not an error
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: one line, the shell's code for it; a run keeps its state
+        again = " (run the same command again to go on from where it stopped)" if args.command == "run" else ""
+        print(f"cleaner: interrupted{again}", file=sys.stderr)
+        return 130
     except OSError as exc:  # an output folder that is a file, a path not writable, a full disk
         print(f"cleaner: {exc.filename}: {exc.strerror}" if exc.filename else f"cleaner: {exc}", file=sys.stderr)
         return 2

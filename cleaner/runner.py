@@ -25,10 +25,12 @@ freed before the write stage.
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
@@ -131,6 +133,25 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
     return RunSummary(Stats(), json.loads((out / "report.json").read_text()), 0, up_to_date=True)
 
 
+@contextmanager
+def claimed(out: Path) -> Iterator[None]:
+    """`out` made (a folder), and held by this process alone while the block runs: a second run into it
+    stops at once with an OSError naming it (instead of both writing one state)."""
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "is a file: --out names the folder a run writes into", str(out))
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released by the kernel if the process dies
+        except BlockingIOError:
+            raise OSError(errno.EBUSY, "another cleaner run is writing into this folder: wait for it to end, "
+                                       "or give another --out", str(out)) from None
+        yield
+    finally:
+        os.close(fd)
+
+
 class Runner:
     """One `cleaner run` into `out` (see the module docstring)."""
 
@@ -142,9 +163,10 @@ class Runner:
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary."""
-        if self.out.exists() and not self.out.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, "is a file: --out names the folder a run writes into", str(self.out))
-        self.out.mkdir(parents=True, exist_ok=True)
+        with claimed(self.out):
+            return self._run()
+
+    def _run(self) -> RunSummary:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         resumable = all(f["path"] != "-" for f in fp["inputs"])
         state_path = self.out / STATE / "state.sqlite"
@@ -305,9 +327,10 @@ def write_part(state_path: Path, out: Path, options: RunOptions, name: str) -> P
 
 
 def clear_outputs(out: Path) -> None:
-    """Remove the output files of an earlier attempt from `out`."""
+    """Remove the output files of an earlier attempt from `out`, and the temporary files of one killed
+    while writing them (`.corpus.jsonl.x8k2m1qz`)."""
     for old in out.iterdir():
-        if old.is_file() and old.name.split(".")[0].split("-")[0] in OUTPUT_NAMES:
+        if old.is_file() and old.name.removeprefix(".").split(".")[0].split("-")[0] in OUTPUT_NAMES:
             old.unlink()
 
 

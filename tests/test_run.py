@@ -167,6 +167,42 @@ def test_killed_runs_resume_to_the_same_bytes(news, reference, tmp_path):
     assert not [p for p in orphans if int(p) != os.getpid()]
 
 
+def test_ctrl_c_is_one_line_and_the_run_goes_on_from_there(news, reference, tmp_path):
+    """SIGINT to the run's process group (Ctrl-C in a terminal) in the prepare stage: one line, exit 130,
+    no traceback; the same command again gives the uninterrupted run's bytes."""
+    out = tmp_path / "interrupted"
+    cmd = [sys.executable, "-m", "cleaner", "run", str(news), "--out", str(out), "--workers", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    _wait_for_stored_records(out / STATE / "state.sqlite", proc)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert "cleaner: interrupted (run the same command again to go on from where it stopped)" in err
+    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+    assert _bytes(out) == _bytes(reference)
+
+
+def test_a_second_run_into_a_folder_a_run_is_writing_stops_at_once(news, tmp_path):
+    out = tmp_path / "busy"
+    with runner.claimed(out):
+        proc = run_cli("run", str(news), "--out", str(out))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert f"cleaner: {out}: another cleaner run is writing into this folder" in proc.stderr
+    assert not (out / STATE).exists()
+
+
+def test_a_run_removes_what_a_kill_while_writing_left(tmp_path):
+    """The temporary files of outputs being written when the run was killed go with the old outputs."""
+    out = tmp_path / "out"
+    out.mkdir()
+    left = [".corpus.jsonl.x8k2m1qz", ".corpus-00004.jsonl.zst.7kuxc72a", "rejects.jsonl", "clusters-00001.jsonl"]
+    kept = [".notes", "notes.txt", "corpora.jsonl"]
+    for name in left + kept:
+        (out / name).write_text("x")
+    runner.clear_outputs(out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(kept)
+
+
 def _descendants(pid: int) -> set[int]:
     """The pids of every process below `pid` (workers, and anything they started)."""
     children: dict[int, list[int]] = {}

@@ -40,7 +40,7 @@ from ..io.writers import write_atomic
 from ..manifest import batch_name, changes, count_records, fingerprint
 from ..pipeline import dedup_params
 from ..progress import RunProgress
-from ..runner import (STATE, Part, RunOptions, RunSummary, already_done, clear_outputs, write_clusters, write_corpus,
+from ..runner import (STATE, Part, RunOptions, RunSummary, already_done, claimed, clear_outputs, write_clusters, write_corpus,
                       write_outputs, write_raw, write_rejects)
 from . import parts
 from .mirror import index_rows, mirror_keys, mirror_path, refresh
@@ -91,7 +91,10 @@ class DaskRunner:
             raise UsageError("--learn-boilerplate counts lines over the whole corpus in one process: use the local "
                              "engine (the Dask engine does not distribute it yet)")
         files = file_splits(self.inputs)
-        self.out.mkdir(parents=True, exist_ok=True)
+        with claimed(self.out):
+            return self._run(files)
+
+    def _run(self, files: list) -> RunSummary:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
