@@ -136,6 +136,7 @@ INTAKE = {  # id: a text that needs taking in with care
     "mojibake": "Le conseil municipal a votÃ© le budget mardi soir.",
     "binary": "\x01\x02\x03\x04" * 30,
     "none": None,  # no text at all
+    "number": 5,  # not a string
 }
 
 
@@ -172,6 +173,7 @@ def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(se
                      ["mojibake repaired by ftfy (encode latin-1, decode utf-8)"]),
         "binary": ("bad_input", "read", "binary content, not text"),
         "none": ("bad_input", "read", "no 'text' field"),
+        "number": ("bad_input", "read", "'text' is int, not a string"),
     }
     for name, answers_of in (("cleaner clean", cli), ("the API", api), ("the service", service)):
         assert {rid: seen(r) for rid, r in answers_of.items()} == expected, name
@@ -380,6 +382,10 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
         assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "one", "id"], r.text
         r = c.post("/v1/documents", json={"id": "u", "text": "Un texte à l'adresse cassée.", "url": "http://[::1"})
         assert r.status_code == 200 and r.json()["status"] == "kept", r.text
+        for body, why in ((b'{"id": "a", "text": "caf\xe9"}', "not UTF-8 (byte 24)"), (b"[" * 100_000, "nested too deeply"),
+                          (b'{"id": "a", "n": ' + b"1" * 5_000 + b"}", "Exceeds the limit (4300 digits)")):
+            r = c.post("/v1/clean", content=body, headers={"Content-Type": "application/json"})  # FastAPI's answer: a bare 400
+            assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body"] and why in r.json()["detail"][0]["msg"], r.text
 
 
 def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):

@@ -17,8 +17,10 @@ from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..dedup.index import IndexBusyError
 from .auth import ApiKey
@@ -68,6 +70,24 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         """FastAPI's 422, encoded as ASCII JSON: the input it echoes may hold a lone surrogate (`"\\ud800"`
         is valid JSON), which FastAPI's UTF-8 rendering fails on, turning a bad body into a 500."""
         body = json.dumps({"detail": jsonable_encoder(exc.errors())})
+        return Response(body, status_code=422, media_type="application/json")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """FastAPI's 400 for a body its JSON reading gave up on (not UTF-8, nested too deep, a number of over
+        4,300 digits), as the 422 of malformed JSON, saying why; other HTTP errors as they are."""
+        if exc.status_code != 400 or exc.detail != "There was an error parsing the body":
+            return await http_exception_handler(request, exc)
+        try:
+            json.loads(await request.body())
+            why = "not JSON"
+        except UnicodeDecodeError as err:
+            why = f"not UTF-8 (byte {err.start})"
+        except RecursionError:
+            why = "nested too deeply"
+        except ValueError as err:  # a number Python will not hold, or JSON that is not
+            why = str(err)
+        body = json.dumps({"detail": [{"type": "json_invalid", "loc": ["body"], "msg": f"JSON decode error: {why}"}]})
         return Response(body, status_code=422, media_type="application/json")
 
     @app.exception_handler(IndexBusyError)

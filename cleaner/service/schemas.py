@@ -22,8 +22,9 @@ class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"\S", description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is")
-    text: str | None = None
-    html: str | None = None
+    text: Any = Field(None, json_schema_extra={"type": ["string", "null"]},
+                      description="a string; another type is rejected as `bad_input`, as the command line rejects it")
+    html: Any = Field(None, json_schema_extra={"type": ["string", "null"]}, description="as `text`")
     url: str | None = None
     source: str | None = None
     lang: str | None = Field(None, description="a language hint (ISO 639-1) that scopes language-specific rules")
