@@ -484,6 +484,16 @@ def main() -> None:
             f"{r['per_lang']['news docs (16 langs)'][code]:.2f}" if code in r["knows"] else "–" for code in african) + " |")
     sets = evalsets()
     counts = ", ".join(f"{name} {len(items)}" for name, items in sets.items())
+    by_name = {r["name"]: r for r in results}
+    default, unbounded = by_name.get("fasttext>lingua~5@0.5/40"), by_name.get("fasttext>lingua@0.5/40")
+    if default and unbounded:
+        price = (f"~{default['rss_mb']:,.0f} MB peak here against ~{unbounded['rss_mb']:,.0f} MB for `fasttext>lingua`, "
+                 "whose unrestricted lingua loads every Latin-script language for one short text. The price is CPU "
+                 "on short texts: the models are loaded again after each unloading, hence "
+                 f"{default['items_s']['single words']:,.0f} single words a second against "
+                 f"{unbounded['items_s']['single words']:,.0f} once the unrestricted lingua has loaded all it needs.")
+    else:
+        price = "(run with both `fasttext>lingua~5@0.5/40` and `fasttext>lingua@0.5/40` for its memory and CPU against the unbounded cascade)."
     body = "\n".join([
         "## Language tagging (`python bench/bench_lang.py`)",
         "",
@@ -512,10 +522,7 @@ def main() -> None:
         "under 40 letters (a whole document that short: the tagger's chunks are 40+ letters) that fastText "
         "scores under 0.5 goes to lingua, which chooses only among the first 5 languages of fastText's ranking "
         "that it knows. Its memory is bounded: the process holds at most 8 languages' models (`LINGUA_BUDGET`), "
-        "~400 MB peak here against ~1.1 GB for `fasttext>lingua`, whose unrestricted lingua loads every "
-        "Latin-script language for one short text. The price is CPU on short texts: the models are loaded "
-        "again after each unloading, ~0.45 s of CPU a lingua call against ~1 ms once the unrestricted lingua "
-        "has loaded (~7 s), hence 7 single words a second against 626. It is at or above the best single "
+        + price + " It is at or above the best single "
         "unrestricted backend on every set but sentences, where, like `fasttext>lingua`, it is one item of "
         "240 under lingua alone; against `fasttext>lingua` it is better on single words and the faker lists "
         "and 2 word pairs of 480 behind. `~8` is more accurate still but loads its 8 languages at nearly every "
