@@ -75,7 +75,10 @@ class Config(BaseModel):
         """Build the config from the shipped defaults, an optional TOML file and overrides."""
         values: dict[str, Any] = _read_toml(resources.files("cleaner").joinpath("defaults.toml"), "defaults.toml")
         if file is not None:
-            values.update(_read_toml(Path(file), str(file)))
+            values.update(given := _read_toml(Path(file), str(file)))
+            missing = [p for p in given.get("rules_dirs", []) if isinstance(p, str) and not Path(p).exists()]
+            if missing:  # named here, where the file that names it is known
+                raise ConfigError(f"config in {file}: rules_dirs: {missing[0]}: no such rule pack file or folder")
         values.update({k: v for k, v in overrides.items() if v is not None})
         where = f" in {file}" if file else ""
         try:

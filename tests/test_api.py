@@ -104,6 +104,9 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
         Config.load(no_such_key=1)
     with pytest.raises(ConfigError, match="config file not found"):
         Config.load(tmp_path / "missing.toml")
+    user.write_text('rules_dirs = ["no/such/packs"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: no/such/packs: no such rule pack file or folder"):
+        Config.load(user)
     user.write_text("regex_timeout = inf\n", encoding="utf-8")  # the regex module would time out at once
     with pytest.raises(ConfigError, match="regex_timeout: Input should be less than or equal to 3600"):
         Config.load(user)
