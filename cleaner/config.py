@@ -53,7 +53,7 @@ class Config(BaseModel):
     """Estimated Jaccard similarity of clean texts at or above which a document is a near-duplicate."""
     learn_boilerplate: bool = False
     """`cleaner run`: learn each source's boilerplate from the corpus and remove it (rule `repeated`)."""
-    repeated_min_docs: int = Field(5, ge=2)
+    repeated_min_docs: int = Field(5, ge=2, le=1_000_000_000)
     """A line is boilerplate of a source when it is in at least this many of its documents..."""
     repeated_min_share: float = Field(0.3, gt=0, le=1)
     """...and in at least this share of them (duplicates counted once)."""

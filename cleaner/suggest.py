@@ -249,8 +249,9 @@ def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config
     shipped = list(pipeline_for(config).cleaner.rules.rules)  # the packs `suggest` loaded (not a second time)
     rules, dropped, numbers = [], [], defaultdict(int)
     for source, docs, rule in sorted(candidates, key=lambda c: (c[0], -c[1], c[2]["kind"], str(c[2]["remove"]))):
-        numbers[source] += 1
-        rule_id = f"suggested.{regex.sub(r'[^a-z0-9.-]+', '-', source)}.{numbers[source]:02d}"
+        slug = regex.sub(r'[^a-z0-9.-]+', '-', source)
+        numbers[slug] += 1  # counted per slug, not per source: two sources may give one slug ("Le Matin", "Le/Matin")
+        rule_id = f"suggested.{slug}.{numbers[slug]:02d}"
         entry = {"id": rule_id, "kind": rule["kind"],
                  "description": f"{rule['what']} in {docs} of {survey.sources[source]} documents of {source} (suggested)",
                  "sources": [source],

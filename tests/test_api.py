@@ -107,6 +107,8 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
     user.write_text('rules_dirs = ["no/such/packs"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: no/such/packs: no such rule pack file or folder"):
         Config.load(user)
+    with pytest.raises(ConfigError, match="repeated_min_docs: Input should be less than or equal to 1000000000"):
+        Config.load(repeated_min_docs=2**63)  # SQLite's integers stop at 2**63 - 1
     user.write_text("regex_timeout = inf\n", encoding="utf-8")  # the regex module would time out at once
     with pytest.raises(ConfigError, match="regex_timeout: Input should be less than or equal to 3600"):
         Config.load(user)

@@ -294,6 +294,29 @@ def test_suggest_proposes_checked_rules_from_what_recurs(synthetic, tmp_path):
     assert "0 failures" in check.stdout
 
 
+def test_suggested_ids_are_unique_when_two_sources_give_one_name(tmp_path):
+    """Sources whose names make the same id part (two in Arabic script, "Le Matin" and "Le/Matin") get
+    numbers of one series: the pack passes `rules check` (it was refused for duplicate ids)."""
+    rng = random.Random(4)
+    words = ("le gouvernement a annoncé mardi que la banque centrale maintiendra son taux directeur pendant "
+             "plusieurs mois afin de soutenir la croissance des régions rurales selon le ministre").split()
+
+    def prose() -> str:
+        return "\n\n".join(" ".join(rng.choice(words) for _ in range(25)).capitalize() + "." for _ in range(3))
+
+    path = tmp_path / "clash.jsonl"
+    path.write_text("".join(
+        json.dumps({"id": f"{src}{k}", "source": src, "text": f"Bloc de navigation propre au site\n\n{prose()}\n\n"
+                    "Mentions légales et conditions du site"}, ensure_ascii=False) + "\n"
+        for k in range(6) for src in ("مغرس", "عربي", "Le Matin", "Le/Matin")), encoding="utf-8")
+    out = tmp_path / "suggested.yaml"
+    assert run_cli("rules", "suggest", str(path), "--out", str(out)).returncode == 0
+    ids = [r["id"] for r in yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]]
+    assert len(ids) >= 4 and len(set(ids)) == len(ids)
+    check = run_cli("rules", "check", str(out))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 HEADLINES = ["Le Parlement adopte la réforme des retraites", "Botola : les résultats de la 18e journée",
              "La Bourse de Casablanca termine en hausse", "Fortes pluies attendues sur le nord du pays",
              "Le port de Tanger bat un nouveau record", "Exclusif : un ancien ministre témoigne",
