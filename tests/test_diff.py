@@ -94,6 +94,40 @@ def test_unified_is_a_real_patch_with_rules_in_hunk_headers(diff):
     assert _apply_unified(raw, out) == record_clean(record)
 
 
+def test_unified_applies_with_patch_whatever_breaks_a_line_inside_the_text(diff, tmp_path):
+    """Form feeds, U+2028, NEL and the like are not line ends for `patch`: the diff splits at LF only (it
+    split where `str.splitlines` does, and `patch` refused it); an id holding a newline stays on its header."""
+    import shutil
+    import subprocess
+
+    text = ("Partager sur Facebook\n\nLigne un\x0cpage deux.\n\nTexte\u2028suite\x85fin\x1cici.\n\n"
+            "Articles similaires\n\nUn titre ici\nUn autre titre ici")
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "f\nf", "text": text}) + "\n", encoding="utf-8")
+    code, out, _ = diff(str(src), "--format", "unified")
+    assert code == 0 and "--- f\\nf (raw)\n+++ f\\nf (clean)\n" in out and "No newline" not in out.split("@@", 1)[1][:-60]
+    record = json.loads(diff(str(src), "--format", "json")[1])
+    if shutil.which("patch"):
+        (tmp_path / "raw.txt").write_text(text, encoding="utf-8", newline="")
+        (tmp_path / "p.diff").write_text(out, encoding="utf-8", newline="")
+        subprocess.run(["patch", "-s", "-o", str(tmp_path / "out.txt"), str(tmp_path / "raw.txt"), str(tmp_path / "p.diff")], check=True)
+        clean = replay(text, [Edit(**{k: v for k, v in e.items() if k != "text"}) for e in record["edits"]])
+        assert (tmp_path / "out.txt").read_bytes().decode("utf-8") == clean and clean != text
+
+
+def test_terminal_shows_control_characters_instead_of_sending_them(diff, tmp_path):
+    """Scraped text may hold escape sequences (clear the screen, set the window title): the terminal format
+    writes them as `\\x1b…`, coloured or not; only the colour codes themselves are escape sequences."""
+    text = "\x1b[2J\x1b]0;pwned\x07Bonjour\x9b31m.\n\nLe gouvernement a présenté mardi un projet de loi sur l'énergie."
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "e\x1b[31m", "text": text}) + "\n", encoding="utf-8")
+    code, out, _ = diff(str(src), "--color", "never")
+    assert code == 0 and "\x1b" not in out and "\x9b" not in out and "\x07" not in out
+    assert "━━ e\\x1b[31m " in out and "\\x1b[2J\\x1b]0;pwned\\x07Bonjour\\x9b31m." in out
+    code, out, _ = diff(str(src), "--color", "always")
+    assert code == 0 and not re.search(r"\x1b(?!\[[0-9;]*m)", out) and "\x9b" not in out
+
+
 def _apply_unified(raw: str, patch: str) -> str:
     """Apply a one-file unified diff to `raw` (what `patch` does), to check the hunks are right."""
     lines, out, pos = raw.splitlines(keepends=True), [], 0

@@ -14,6 +14,7 @@ Three formats, one function each, all fed the same `Entry`s:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 from typing import Any, TextIO
@@ -63,6 +64,17 @@ def _summary(entry: Entry) -> str:
     return f"{lang} · {_status(entry)} · {removed:,} of {len(entry.raw):,} chars removed{share}"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters a terminal would act on (ESC starts a sequence that clears the screen or sets the title; C1
+codes such as CSI do the same on some terminals; form feeds and line separators break lines), shown as
+`\\x1b` instead. Line feeds, tabs and a carriage return before a line feed stay."""
+
+
+def visible(text: str) -> str:
+    """`text` with the characters a terminal would act on written as escapes (see `_CONTROL`)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
 def _elided(piece: str, full: bool) -> str:
     if full or len(piece) <= ELIDE:
         return piece
@@ -72,7 +84,7 @@ def _elided(piece: str, full: bool) -> str:
 def terminal(entry: Entry, full: bool = False) -> Text:
     """One document as a rich `Text`: header, fields moved into metadata, rules, the marked raw text."""
     out = Text()
-    out.append(f"━━ {entry.id or '-'} ", style="bold cyan")
+    out.append(f"━━ {visible(entry.id or '-')} ", style="bold cyan")
     out.append(_summary(entry) + "\n", style="cyan")
     extracts = [e for e in entry.edits if e["kind"] == "extract"]
     for edit in extracts:
@@ -86,9 +98,9 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         return out
     for piece, edit in segments(entry.raw, entry.edits):
         if edit is None or edit["rule"] == WHITESPACE_RULE:
-            out.append(piece)
+            out.append(visible(piece))
             continue
-        out.append("[-" + _elided(piece, full) + "-]", style="red strike" if edit["kind"] == "remove" else "yellow strike")
+        out.append("[-" + visible(_elided(piece, full)) + "-]", style="red strike" if edit["kind"] == "remove" else "yellow strike")
         if edit["kind"] == "extract":
             out.append(f"→{edit['field']}", style="bold yellow")
         out.append(f"‹{edit['rule']}›", style="bold magenta")
@@ -113,16 +125,16 @@ def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: 
 
 def unified(entry: Entry, context: int = 3) -> str:
     """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules, `#` lines the moves."""
-    rejected = f"# {entry.id}: {_status(entry)}\n" if entry.rejected else ""
+    rejected = "# " + visible(f"{entry.id or '-'}: {_status(entry)}").replace("\n", "\\n") + "\n" if entry.rejected else ""
     if entry.record is None:
         return rejected
-    raw_lines = entry.raw.splitlines(keepends=True)
-    clean_lines = clean_text(entry).splitlines(keepends=True)
+    raw_lines, clean_lines = _lines(entry.raw), _lines(clean_text(entry))
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
     moves = [f"# {e['field']} ← {e.get('value')!r} ‹{e['rule']}›\n" for e in entry.edits if e["kind"] == "extract"]
-    out = [rejected, *moves, f"--- {entry.id} (raw)\n", f"+++ {entry.id} (clean)\n"]
+    name = visible(entry.id or "-").replace("\n", "\\n")
+    out = [rejected, *moves, f"--- {name} (raw)\n", f"+++ {name} (clean)\n"]
     matcher = SequenceMatcher(None, raw_lines, clean_lines, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
@@ -136,6 +148,13 @@ def unified(entry: Entry, context: int = 3) -> str:
             out.extend(_line("-", line) for line in raw_lines[a1:a2])
             out.extend(_line("+", line) for line in clean_lines[b1:b2])
     return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text` as `patch` reads them, each with its LF: split at LF only (`str.splitlines`
+    also splits at form feeds, U+2028 and others, which would make the patch one `patch` refuses)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _line(prefix: str, line: str) -> str:
