@@ -71,6 +71,9 @@ def test_extraction_is_deterministic():
         ("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found.</p></body></html>",
          "stub_page", "404 Not Found"),
         ('<html><head><meta http-equiv="refresh" content="0; url=/b"></head><body></body></html>', "stub_page", "(meta refresh)"),
+        ('<HTML><HEAD><TITLE>Moved Temporarily</TITLE></HEAD><BODY><H1>Moved Temporarily</H1>The document has moved '
+         '<A HREF="http://x.example/a">here</A>.</BODY></HTML>', "stub_page", "Moved Temporarily"),  # Blogspot's 302
+        ("<html><body><h1>302 Found</h1><p>The document has moved <a href='/b'>here</a>.</p></body></html>", "stub_page", "document has moved"),
         ("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n5 0 obj", "bad_input", "binary content, not HTML"),
         ("\ufeff", "empty_extraction", "empty page"),
         ("<html><head><title>Accueil</title></head><body><script>var a = 1;</script><div></div></body></html>", "empty_extraction", "trafilatura found no main text"),
