@@ -28,6 +28,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -43,7 +44,7 @@ from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
 from .dedup.signature import Signer
 from .engine import clean_more
 from .gates import gate
-from .io.readers import read_inputs
+from .io.readers import expand, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput
 from .kinds import Context
@@ -134,11 +135,13 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
 
 
 @contextmanager
-def claimed(out: Path) -> Iterator[None]:
+def claimed(out: Path, inputs: Iterable[str]) -> Iterator[None]:
     """`out` made (a folder), and held by this process alone while the block runs: a second run into it
-    stops at once with an OSError naming it (instead of both writing one state)."""
+    stops at once with an OSError naming it (instead of both writing one state). Outputs and inputs must
+    not mix (`apart`)."""
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "is a file: --out names the folder a run writes into", str(out))
+    apart(out, inputs)
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out, os.O_RDONLY)
     try:
@@ -152,6 +155,24 @@ def claimed(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def apart(out: Path, inputs: Iterable[str]) -> None:
+    """An OSError naming `out` when the run would read what it writes (an input folder holds `out`: its
+    state and outputs would be read as input) or write over an input (an input file has the name of an
+    output, in `out`: `clear_outputs` would remove it, the run's output replace it)."""
+    folder = out.resolve()
+    for name in inputs:
+        for path in expand(name) if name != "-" else ():
+            if not isinstance(path, Path):
+                continue
+            here = path.resolve()
+            if path.is_dir() and (folder == here or here in folder.parents):
+                raise OSError(errno.EINVAL, f"is inside the input folder {path}: the run would read its own state and "
+                                            "outputs as input; give an --out outside the inputs", str(out))
+            if path.is_file() and here.parent == folder and _OUTPUT_FILE.fullmatch(here.name):
+                raise OSError(errno.EINVAL, f"holds the input {path}, which the run's output of that name would replace; "
+                                            "give another --out", str(out))
+
+
 class Runner:
     """One `cleaner run` into `out` (see the module docstring)."""
 
@@ -163,7 +184,7 @@ class Runner:
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary."""
-        with claimed(self.out):
+        with claimed(self.out, self.inputs):
             return self._run()
 
     def _run(self) -> RunSummary:
@@ -326,11 +347,18 @@ def write_part(state_path: Path, out: Path, options: RunOptions, name: str) -> P
         return write_clusters(out, options, state.clusters())
 
 
+_OUTPUT_FILE = re.compile(rf"(?:{'|'.join(OUTPUT_NAMES)})(?:-\d{{5}})?\.(?:parquet|jsonl(?:\.gz|\.zst)?)")
+"""The name of a file a run writes (`ShardedOutput`): `corpus.jsonl`, `raw-00003.parquet`, `rejects.jsonl.zst`, ..."""
+_TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}")
+"""A temporary file of `io.writers` (`.corpus.jsonl.x8k2m1qz`), left by a run killed while writing."""
+
+
 def clear_outputs(out: Path) -> None:
     """Remove the output files of an earlier attempt from `out`, and the temporary files of one killed
-    while writing them (`.corpus.jsonl.x8k2m1qz`)."""
+    while writing them (`.corpus.jsonl.x8k2m1qz`): those names only, nothing else the folder holds."""
     for old in out.iterdir():
-        if old.is_file() and old.name.removeprefix(".").split(".")[0].split("-")[0] in OUTPUT_NAMES:
+        temporary = _TEMPORARY.fullmatch(old.name)
+        if old.is_file() and _OUTPUT_FILE.fullmatch(temporary.group(1) if temporary else old.name):
             old.unlink()
 
 

@@ -184,19 +184,37 @@ def test_ctrl_c_is_one_line_and_the_run_goes_on_from_there(news, reference, tmp_
 
 def test_a_second_run_into_a_folder_a_run_is_writing_stops_at_once(news, tmp_path):
     out = tmp_path / "busy"
-    with runner.claimed(out):
+    with runner.claimed(out, []):
         proc = run_cli("run", str(news), "--out", str(out))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert f"cleaner: {out}: another cleaner run is writing into this folder" in proc.stderr
     assert not (out / STATE).exists()
 
 
+def test_outputs_and_inputs_do_not_mix(tmp_path):
+    """An --out inside an input folder (the run read its own state and outputs as input) and an input that
+    an output would replace (`raw.jsonl` with `--out .`: it was overwritten) are refused before anything
+    is read or written."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "raw.jsonl").write_text(json.dumps({"id": "a", "text": "Le conseil municipal a voté le budget."}) + "\n", encoding="utf-8")
+    before = (folder / "raw.jsonl").read_bytes()
+    cases = {(str(folder), str(folder / "out")): "is inside the input folder",
+             (str(folder / "raw.jsonl"), str(folder)): "holds the input",
+             (str(folder / "*.jsonl"), str(folder)): "holds the input"}
+    for (src, out), says in cases.items():
+        proc = run_cli("run", src, "--out", out, "-q")
+        assert proc.returncode == 2 and says in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["raw.jsonl"] and (folder / "raw.jsonl").read_bytes() == before
+
+
 def test_a_run_removes_what_a_kill_while_writing_left(tmp_path):
-    """The temporary files of outputs being written when the run was killed go with the old outputs."""
+    """The temporary files of outputs being written when the run was killed go with the old outputs, and
+    nothing else: a file whose name only starts like an output's (`corpus-notes.md`) stays."""
     out = tmp_path / "out"
     out.mkdir()
     left = [".corpus.jsonl.x8k2m1qz", ".corpus-00004.jsonl.zst.7kuxc72a", "rejects.jsonl", "clusters-00001.jsonl"]
-    kept = [".notes", "notes.txt", "corpora.jsonl"]
+    kept = [".notes", "notes.txt", "corpora.jsonl", "corpus-notes.md", "rejects.csv", "raw.json", "corpus.jsonl.bak"]
     for name in left + kept:
         (out / name).write_text("x")
     runner.clear_outputs(out)

@@ -91,7 +91,7 @@ class DaskRunner:
             raise UsageError("--learn-boilerplate counts lines over the whole corpus in one process: use the local "
                              "engine (the Dask engine does not distribute it yet)")
         files = file_splits(self.inputs)
-        with claimed(self.out):
+        with claimed(self.out, self.inputs):
             return self._run(files)
 
     def _run(self, files: list) -> RunSummary:
