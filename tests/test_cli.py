@@ -197,6 +197,7 @@ def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path):
         ("--out", str(src / "x.jsonl")): f"{src / 'x.jsonl'}: {src} is a file, not a folder",
         ("--out", str(src / "a" / "x.jsonl")): f"{src / 'a' / 'x.jsonl'}: {src} is a file, not a folder",
         ("--out", str(tmp_path / "o.jsonl"), "--rejects", str(tmp_path / "." / "o.jsonl")): "is the output file itself",
+        ("--out", str(tmp_path / "o.parquet")): "o.parquet: cleaner clean writes JSONL",  # it wrote JSON lines there
     }
     for args, says in cases.items():
         proc = run_cli("clean", str(src), *args)

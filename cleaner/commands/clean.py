@@ -36,6 +36,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
     config = config_from(args, id_field=args.id_field, text_field=args.text_field)
     pipeline_for(config)  # loads and validates every pack before any input is read
     rejects_path = args.rejects or ("-" if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
+    for path in (args.out, rejects_path):
+        if path.lower().endswith(".parquet"):
+            raise ConfigError(f"{path}: cleaner clean writes JSONL (.jsonl, .jsonl.gz, .jsonl.zst); for Parquet, "
+                              "cleaner run --output-format parquet")
     if "-" not in (args.out, rejects_path) and Path(rejects_path).resolve() == Path(args.out).resolve():
         raise ConfigError(f"--rejects {rejects_path} is the output file itself: give the rejects a path of their own")
     stats = Stats()
