@@ -23,7 +23,7 @@ from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
 from .html import extract_html
-from .io.records import record_document, record_id, text_document
+from .io.records import bad, record_document, record_id, text_document
 from .lang import Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected
 
@@ -46,6 +46,8 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     where = f"document {index}"
     if isinstance(doc, str):
         return text_document(record_id(None, str(index), doc), doc, where, config, raw=doc)
+    if not isinstance(doc, Mapping):  # None, a number, a list: not a document (a list of pairs is not taken for one)
+        return bad(None, f"{where}: not a document ({type(doc).__name__}; give a mapping, a string or a Document)", doc)
     return record_document(dict(doc), where, str(index), config)
 
 
@@ -167,6 +169,8 @@ class Pipeline(Closing):
 
         Within a batch the keep policy decides; across batches the earlier batch wins (its documents
         are in the index by then), as in a service. Memory holds one batch."""
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         it = iter(docs)
         start = 0
         while batch := list(islice(it, batch_size)):

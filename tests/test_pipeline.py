@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+from conftest import SEEDS, made_id, run_cli
+
 from cleaner import Config, Document
 from cleaner.dedup.shingle import jaccard, shingles
 from cleaner.pipeline import Pipeline
-from conftest import SEEDS, made_id, run_cli
 
 SEED = {p.stem[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 
@@ -269,6 +271,23 @@ def test_a_records_own_fields_fill_what_the_rules_did_not_find(tmp_path):
     assert run_cli("clean", str(first), "--out", str(again), "-q").returncode == 0
     twice = {r["id"]: r for r in map(json.loads, again.read_text(encoding="utf-8").splitlines())}
     assert all([twice[i][f] for f in fields] == [out[i][f] for f in fields] for i in "ab")
+
+
+def test_an_item_that_is_no_document_is_a_rejection_not_the_whole_batch_lost():
+    """None, a number or a list among the documents given to `run` (or `clean`) is a `bad_input`
+    rejection naming its position; the rest of the batch goes on (it raised, losing the batch). A batch
+    size under 1 is an error (0 gave nothing at all)."""
+    from cleaner import clean
+
+    text = "Le conseil municipal a voté le budget de la ville mardi soir."
+    with Pipeline(Config.load()) as pipeline:
+        result = pipeline.run([{"id": "a", "text": text}, None, 5, [("id", "x"), ("text", text)]])
+        with pytest.raises(ValueError, match="batch_size must be at least 1"):
+            list(pipeline.stream([text], batch_size=0))
+    assert [d.id for d in result.kept] == ["a"]
+    assert [r.detail for r in result.rejected] == [f"document {n}: not a document ({kind}; give a mapping, a string or a Document)"
+                                                   for n, kind in ((1, "NoneType"), (2, "int"), (3, "list"))]
+    assert [getattr(out, "reason", "kept") for out in clean([None, text])] == ["bad_input", "kept"]
 
 
 def test_pipeline_streams_in_batches():
