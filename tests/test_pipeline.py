@@ -290,6 +290,22 @@ def test_an_item_that_is_no_document_is_a_rejection_not_the_whole_batch_lost():
     assert [getattr(out, "reason", "kept") for out in clean([None, text])] == ["bad_input", "kept"]
 
 
+def test_a_pipeline_runs_from_any_thread_one_batch_at_a_time(tmp_path):
+    """A `Pipeline` made in one thread runs in others (its SQLite connection refused them), and threads
+    sharing it keep each text once: 40 batches, each text posted twice, from 4 threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(5)
+    words = [f"mot{k}" for k in range(400)]
+    texts = [" ".join(rng.choice(words) for _ in range(60)) for _ in range(20)]
+    with Pipeline(Config.load(), index=tmp_path / "ix.sqlite") as pipeline:
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(lambda i: pipeline.run([{"id": f"d{i}", "text": texts[i % 20]}]), range(40)))
+        kept = sorted(d.text for r in results for d in r.kept)
+        assert kept == sorted(texts) and len(pipeline.dedup.index) == 20
+        assert sorted(r.reason for res in results for r in res.rejected) == ["exact_duplicate"] * 20
+
+
 def test_pipeline_streams_in_batches():
     """Results come out batch by batch; a copy in a later batch is a duplicate of the earlier original."""
     copy = _swap_ticker(SEED["000"], SEED["004"])

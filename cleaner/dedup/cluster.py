@@ -35,6 +35,7 @@ members (all pairs up to `max_pair_members` members, beyond that each member aga
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -412,15 +413,19 @@ def _clusters(batch_ids: list[str], held: _Held, decisions: list[Decision], rank
 
 
 class Deduplicator(Closing):
-    """An index file plus its signer: `Deduplicator(path, params).run(items)` per batch."""
+    """An index file plus its signer: `Deduplicator(path, params).run(items)` per batch, from any thread
+    (batches run one at a time)."""
 
     def __init__(self, path: str | Path, params: DedupParams | None = None, **index_options: Any) -> None:
         self.index = DedupIndex(path, params, **index_options)
         self.params = self.index.params
         self.signer = Signer(self.params)
+        self._lock = threading.Lock()
 
     def run(self, items: Iterable[Any], *, add: bool = True) -> BatchResult:
-        return dedup_batch(items, self.index, signer=self.signer, add=add)
+        batch = items if isinstance(items, Signed) else _signed(items, self.signer)  # signing needs no lock
+        with self._lock:
+            return dedup_batch(batch, self.index, signer=self.signer, add=add)
 
     def close(self) -> None:
         self.index.close()

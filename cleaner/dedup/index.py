@@ -83,7 +83,8 @@ class DedupIndex(Closing):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = None
         try:
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            # any thread may use the index, one at a time (`Deduplicator.run` holds a lock; the service has one index thread)
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self._refuse_other_databases()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
