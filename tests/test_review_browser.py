@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from cleaner.cli import main
-from conftest import ROOT
+from conftest import ROOT, SEEDS
 from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
 CHROMIUM = "/usr/bin/chromium"
@@ -138,6 +138,27 @@ def test_clusters_view_shows_the_planted_duplicate(page, tmp_path):
     card.locator("a.doclink", has_text=PLANTED).click()  # the dropped copy opens, with its removals recomputed
     expect(page.locator("#doc .meta")).to_contain_text(f"exact_duplicate of {SEED_000}")
     expect(page.locator('#raw-text mark[data-rule="generic.ticker"]').first).to_be_visible()
+
+
+def test_a_kept_id_with_a_repeated_copy_opens_the_kept_copy(browser, tmp_path):
+    """A copy of a kept id set aside as `repeated_id` does not stand for the id: the cluster's link and
+    `openById` open the kept copy, and the cluster diffs against its text (the last copy won both maps)."""
+    text = (SEEDS / f"{SEED_000}.txt").read_text(encoding="utf-8")
+    shorter = text.rsplit("\n\n", 1)[0]  # ranked after the full text: the repeated copy
+    run = build_run(tmp_path / "r", [{"id": SEED_000, "text": shorter}])
+    assert main(["review", str(run), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page()
+    page.goto((tmp_path / "review.html").as_uri())
+    expect(page.locator("#spacer .row").first).to_be_visible()
+    page.click("nav button[data-tab=clusters]")
+    card = page.locator(".cluster").first
+    expect(card.locator("h3")).to_have_text(f"kept: {SEED_000}")
+    card.locator("summary").click()
+    expect(card).to_contain_text("identical clean text")
+    page.evaluate(f"window.review.openById({json.dumps(SEED_000)})")
+    expect(page.locator("#doc h2")).to_have_text(SEED_000)
+    expect(page.locator("#doc .meta")).not_to_contain_text("repeated_id")
+    page.close()
 
 
 def test_rules_and_rejects_views(page, tmp_path):

@@ -11,7 +11,9 @@ function whenParsed(fn) {  // the bodies follow this script: act on them once th
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, {once: true}); else fn();
 }
 const RULES = INDEX.rules, DOCS = INDEX.docs, ROW = 26, WS = RULES.findIndex(r => r.id === "whitespace");
-const byId = new Map(DOCS.map((d, i) => [d.id, i]));
+// by id, the copy that went on to dedup (a `repeated_id` copy of a kept id does not hide it)
+const byId = new Map(DOCS.map((d, i) => [d, i]).filter(([d]) => d.status === "repeated_id").concat(
+  DOCS.map((d, i) => [d, i]).filter(([d]) => d.status !== "repeated_id")).map(([d, i]) => [d.id, i]));
 const $ = sel => document.querySelector(sel);
 const esc = s => String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 const fmt = n => n.toLocaleString("en");

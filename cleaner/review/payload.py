@@ -44,7 +44,7 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         "fields": list(FIELDS),
         "rules": rule_rows,
         "docs": [_doc_row(entry, position) for entry in entries],
-        "clusters": _clusters(run, {e.id: e for e in entries if e.id is not None}),
+        "clusters": _clusters(run, {e.id: e for e in sorted(entries, key=_went_on) if e.id is not None}),
         "rejects": [dict(e.rejected) for e in entries if e.rejected],
     }
     bodies = [[entry.raw, [_edit_row(e, position) for e in entry.edits]] for entry in entries]
@@ -92,6 +92,12 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "detail": rejected.get("detail", ""),
         "recleaned": bool(entry.rejected and entry.record),
     }
+
+
+def _went_on(entry: Entry) -> bool:
+    """Sort key that puts the copies of an id that dedup set aside (`repeated_id`) before the one that went
+    on to dedup, so that a map by id, where the last wins, names that one (the kept copy, say)."""
+    return (entry.rejected or {}).get("reason") != "repeated_id"
 
 
 def _clusters(run: Run, by_id: dict[str, Entry]) -> list[dict[str, Any]]:
