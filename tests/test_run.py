@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -398,6 +399,13 @@ def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path):
     assert [json.loads(r["edits"]) for r in table] == [r["edits"] for r in expected]
     assert [r["text"] for r in table] == [r["text"] for r in expected]
     assert (out / "rejects.jsonl").exists() and (out / "raw.parquet").exists()
+    # read back in, the Parquet corpus gives what the JSONL corpus gives (its meta came as JSON text in meta.meta)
+    again = {}
+    for name, corpus in (("parquet", out / "corpus.parquet"), ("jsonl", reference / "corpus.jsonl")):
+        shutil.copy(corpus, tmp_path / f"corpus{corpus.suffix}")
+        assert run_cli("clean", str(tmp_path / f"corpus{corpus.suffix}"), "--out", str(tmp_path / f"{name}.jsonl"), "-q").returncode == 0
+        again[name] = (tmp_path / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    assert again["parquet"] == again["jsonl"] and any('"meta": {' in line for line in again["jsonl"])
 
 
 def test_progress_lines_when_not_a_terminal(capsys):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .writers import JSON_COLUMNS, OPTIONAL_COLUMNS
+from .writers import parquet_record
 
 
 class OutputError(ValueError):
@@ -45,8 +45,7 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
 
         for batch in pq.ParquetFile(path).iter_batches():
             for row in batch.to_pylist():
-                yield {k: json.loads(v) if k in JSON_COLUMNS and isinstance(v, str) else v for k, v in row.items()
-                       if not (k in OPTIONAL_COLUMNS and not v)}
+                yield parquet_record(row)
         return
     opener = {".gz": gzip.open, ".zst": _zst_open}.get(path.suffix, open)
     with opener(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8") as fh:

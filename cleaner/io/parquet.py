@@ -1,7 +1,8 @@
 """Parquet: one document a row, streamed row group by row group, batch by batch (never the whole file).
 
 Columns map as JSONL fields do (`config.id_field`, `config.text_field` or `html`, `url`, `source`,
-`lang`; the others go to `meta`). A file without a text or html column is one `bad_input` rejection
+`lang`; the others go to `meta`), once read as `writers.parquet_record` reads a cleaner output's row (its
+JSON-text columns decoded), so a Parquet corpus read back gives what the JSONL corpus gives. A file without a text or html column is one `bad_input` rejection
 naming its columns and row count; an unreadable file is one rejection naming the last row read.
 """
 
@@ -15,6 +16,7 @@ import pyarrow.parquet as pq
 
 from ..config import Config
 from .records import Item, bad, record_document
+from .writers import parquet_record
 
 BATCH_ROWS = 1024
 
@@ -33,6 +35,6 @@ def read_parquet(path: Path, config: Config, batch_rows: int = BATCH_ROWS) -> It
                 for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
                     for record in batch.to_pylist():
                         row += 1
-                        yield record_document(record, f"{path}:row {row}", f"{path.stem}:{row}", config)
+                        yield record_document(parquet_record(record), f"{path}:row {row}", f"{path.stem}:{row}", config)
     except (OSError, pa.ArrowException) as exc:
         yield bad(None, f"{path}: unreadable Parquet after row {row}: {exc}")

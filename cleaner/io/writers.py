@@ -25,6 +25,22 @@ JSON_COLUMNS = ("langs", "edits", "meta")
 """Parquet columns that hold a nested value as its JSON text."""
 OPTIONAL_COLUMNS = ("cluster", "warnings", "url", "meta", "html")
 """Columns whose key a JSONL record leaves out when it has no value (see `Cleaned.record`)."""
+
+
+def parquet_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A Parquet row of a cleaner output as its JSONL record: `JSON_COLUMNS` decoded from their JSON text
+    (a text that is not JSON is left as it is: a Parquet file of other origin), empty optional columns left out."""
+    out = {}
+    for key, value in row.items():
+        if key in OPTIONAL_COLUMNS and not value:
+            continue
+        if key in JSON_COLUMNS and isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        out[key] = value
+    return out
 COMPRESSIONS = ("none", "gz", "zst")
 
 
