@@ -37,10 +37,13 @@ STUB_MAX_CHARS = 2000
 start of their text, before extraction."""
 
 STUB = re.compile(
-    r"moved (?:permanently|temporarily)|the document has moved|redirecting to|object moved|\b(?:error|erreur) [345]\d\d\b|\b404\b.{0,20}(?:not found|introuvable)"
+    r"moved (?:permanently|temporarily)|the document has moved|redirecting to|object moved|\b(?:error|erreur)\s*:?\s*[345]\d\d\b|\b[345]\d\d\s*[-:–]\s*(?:error|erreur)\b|\b404\b.{0,20}(?:not found|introuvable)"
     r"|page not found|page introuvable|page non trouvée|access denied|403 forbidden|service unavailable|bad gateway",
     re.IGNORECASE,
 )
+STUB_PROSE_CHARS = 300
+"""A page with at least this much visible text is a stub only by its title or first heading: past it, a
+`STUB` phrase in its first words may be an article's ("Access denied: how the new visa rules hit students")."""
 _TAG = re.compile(r"<[^>]*>")
 _FRAGMENT = re.compile(r"\ufeff?\s*(?:<!--.*?-->\s*)*<[a-zA-Z][^<>]*>", re.DOTALL)
 """Markup that opens with a tag (after blanks and comments): read as a page's body when it is not a page."""
@@ -98,9 +101,19 @@ def _stub(html: str, tree: Any) -> str | None:
     if len(visible) >= STUB_MAX_CHARS:
         return None
     title = (tree.findtext(".//title") if tree is not None else None) or ""
-    if STUB.search(title) or STUB.search(visible[:200]) or _REFRESH.search(html):
+    heading = (tree.findtext(".//h1") if tree is not None else None) or ""
+    if (_notice(title) or _notice(heading) or (len(visible) < STUB_PROSE_CHARS and STUB.search(visible[:200]))
+            or _REFRESH.search(html)):
         return visible[:120] or title or "(meta refresh)"
     return None
+
+
+def _notice(line: str) -> bool:
+    """Whether a title or heading is an error or redirect notice: `STUB` phrases make at least 40 % of it
+    ("403 Forbidden", "Page not found – Site"), where an article's title only mentions one ("Cloudflare :
+    une panne « Bad Gateway » paralyse des milliers de sites")."""
+    found = sum(len(m.group()) for m in STUB.finditer(line))
+    return found > 0 and found >= 0.4 * len(line.strip())
 
 
 def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:

@@ -93,6 +93,25 @@ def test_an_article_mentioning_an_error_code_is_not_a_stub():
     assert isinstance(out, Document) and "article 404" in out.text
 
 
+@pytest.mark.parametrize("title", [
+    "Cloudflare : une panne « Bad Gateway » paralyse des milliers de sites",
+    "Access denied: how the new visa rules hit students",
+    "Le chanteur de 404 Not Found en concert à Lyon",
+])
+def test_a_short_article_whose_title_names_an_error_is_not_a_stub(title):
+    """A stub's title is its notice and little else; an article's title may mention one (these three
+    were rejected as stub_page)."""
+    body = "".join(f"<p>{p}</p>" for p in (
+        "Des milliers de sites sont restés inaccessibles pendant plus de deux heures mardi matin, selon les "
+        "relevés publiés par plusieurs services de surveillance du réseau.",
+        "L'entreprise a expliqué dans la soirée qu'une mise à jour de configuration avait provoqué la panne, "
+        "avant d'être retirée par ses équipes.",
+        "Les clients touchés recevront un dédommagement, a précisé un porte-parole, sans donner de montant."))
+    html = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>"
+    out = extract_html(_doc(html), CONFIG)
+    assert isinstance(out, Document) and "dédommagement" in out.text, out
+
+
 @pytest.mark.parametrize("html", [
     "<p>Le conseil municipal a voté le budget de la ville après un long débat sur les transports.</p>",
     "<div><p>Le conseil municipal a voté le budget de la ville après un long débat sur les transports.</p></div>",
