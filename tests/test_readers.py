@@ -310,6 +310,25 @@ def test_warc_documents_skips_and_counts(tmp_path):
         "warc request": 1, "warc response 404": 1, "warc response image/png": 1, "warc warcinfo": 1}}
 
 
+def test_a_warc_gzipped_as_one_stream_is_read(tmp_path):
+    """`gzip crawl.warc` makes one gzip stream, not a member per record: warcio refuses it (every record
+    was lost, in one rejection holding warcio's 12-line message); it is read as one stream, with the same
+    documents and counts as the plain file; cut short, it ends in one rejection, the records before kept."""
+    plain = tmp_path / "crawl.warc"
+    write_warc(plain, gz=False)
+    whole = tmp_path / "whole.warc.gz"
+    whole.write_bytes(gzip.compress(plain.read_bytes()))
+    stats, plain_stats = ReadStats(), ReadStats()
+    expected = [i.model_dump() for i in _read(plain, stats=plain_stats)]
+    assert [i.model_dump() for i in _read(whole, stats=stats)] == expected and len(expected) == 3
+    assert stats.as_dict()["skipped"] == plain_stats.as_dict()["skipped"]
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[: len(whole.read_bytes()) * 2 // 3])
+    items = _read(cut)
+    assert isinstance(items[-1], Rejected) and "cut.warc.gz: unreadable after record" in items[-1].detail
+    assert "\n" not in items[-1].detail and all(isinstance(i, Document) for i in items[:-1])
+
+
 def test_a_records_html_is_capped_as_an_html_file_is(tmp_path):
     """A record's `html` of more than 4 x max_doc_chars characters is `too_large` at reading, unparsed,
     as an .html file of that many bytes is; the API says the same."""

@@ -17,6 +17,7 @@ import gzip
 import os
 import zlib
 from collections.abc import Iterator
+from typing import BinaryIO
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -32,22 +33,45 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
-    """Every document of a WARC or WET file, in file order; skipped records are counted in `stats`."""
-    number = 0
+    """Every document of a WARC or WET file, in file order; skipped records are counted in `stats`. A
+    `.warc.gz` compressed as one gzip stream (`gzip x.warc`), not a member per record, is read as one
+    stream: warcio refuses it, since such a file cannot be seeked into, but reading needs no seeking."""
+    handled = [0]  # records read to their end, when the file has to be read again as one stream
     try:
         with path.open("rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            records = ArchiveIterator(fh)
-            for number, record in enumerate(records, start=1):
-                if record.format != "warc":  # warcio reads a line of five words as an ARC header
-                    yield bad(None, f"{path}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
-                    return
-                item = _document(record, f"{path}: record {number}", config, stats)
-                if item is not None:
-                    yield item
-            if records.offset < size and not (number == 0 and _compressed_nothing(path)):
-                yield bad(None, f"{path}: ends inside record {number + 1} (at byte {records.offset:,} of {size:,}): truncated file")
-    except (OSError, EOFError, zlib.error, ArchiveLoadFailed, ValueError) as exc:
+            yield from _read(fh, os.fstat(fh.fileno()).st_size, path, config, stats, handled)
+    except ArchiveLoadFailed:  # `_read` lets through only warcio's refusal of one gzip stream
+        with gzip.open(path) as fh:
+            yield from _read(fh, None, path, config, stats, handled)
+
+
+def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: ReadStats, handled: list[int]) -> Iterator[Item]:
+    """The documents of the stream `fh` of `size` bytes (None: not known), past the `handled[0]` records
+    already read to their end (counted there as it goes on); a broken stream ends in one rejection."""
+    number = 0
+    skip = handled[0]
+    try:
+        records = ArchiveIterator(fh)
+        for number, record in enumerate(records, start=1):
+            if number <= skip:
+                continue
+            if record.format != "warc":  # warcio reads a line of five words as an ARC header
+                yield bad(None, f"{path}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
+                return
+            item = _document(record, f"{path}: record {number}", config, stats)
+            handled[0] = number
+            if item is not None:
+                yield item
+        number = max(number, skip)
+        if size is None:  # one gzip stream: warcio takes a cut for its end, the stream does not
+            fh.read()
+        elif records.offset < size and not (number == 0 and _compressed_nothing(path)):
+            yield bad(None, f"{path}: ends inside record {number + 1} (at byte {records.offset:,} of {size:,}): truncated file")
+    except ArchiveLoadFailed as exc:
+        if "non-chunked gzip" in str(exc) and size is not None:
+            raise  # read again, as one stream
+        yield bad(None, f"{path}: unreadable after record {number}: {' '.join(str(exc).split())}")
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
         yield bad(None, f"{path}: unreadable after record {number}: {exc}")
     except (AttributeError, TypeError, KeyError, IndexError) as exc:  # warcio's parser on a header block cut short
         yield bad(None, f"{path}: unreadable after record {number}: record {number + 1} is damaged or cut short "
