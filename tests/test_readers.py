@@ -329,6 +329,44 @@ def test_a_warc_gzipped_as_one_stream_is_read(tmp_path):
     assert "\n" not in items[-1].detail and all(isinstance(i, Document) for i in items[:-1])
 
 
+def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
+    """A body whose gzip or chunked encoding ends early, or a record the crawler marked `WARC-Truncated`,
+    is kept with a warning naming the record (warcio gave the cut page as whole, without a word); a gzip
+    encoding that does not decode is a rejection (it was 'binary content'); whole bodies, raw deflate and
+    a chunked header on a body stored de-chunked read as before."""
+    import zlib
+
+    page = ("<html><head><title>T</title></head><body><article>" + "".join(
+        f"<p>Paragraphe {i} : le conseil municipal a voté le budget de la ville après un long débat.</p>" for i in range(40))
+        + "<p>FIN DE L'ARTICLE.</p></article></body></html>").encode()
+
+    def chunked(body: bytes) -> bytes:
+        return b"".join(b"%x\r\n" % len(body[i:i + 500]) + body[i:i + 500] + b"\r\n" for i in range(0, len(body), 500)) + b"0\r\n\r\n"
+
+    cases = {"gzip": (gzip.compress(page), "gzip"), "gzip-cut": (gzip.compress(page)[: len(gzip.compress(page)) // 2], "gzip"),
+             "gzip-broken": (b"\x1f\x8b" + b"garbage" * 50, "gzip"), "deflate": (zlib.compress(page)[2:-4], "deflate"),
+             "chunked": (chunked(page), None), "chunked-cut": (chunked(page)[:2000], None), "stored-dechunked": (page, None),
+             "truncated": (page[:700], "")}
+    path = tmp_path / "k.warc.gz"
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for name, (body, encoding) in cases.items():
+            extra = [("Content-Encoding", encoding)] if encoding else [] if encoding == "" else [("Transfer-Encoding", "chunked")]
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), *extra], protocol="HTTP/1.1")
+            record = w.create_warc_record(f"https://x.example/{name}", "response", payload=io.BytesIO(body), http_headers=headers)
+            if name == "truncated":
+                record.rec_headers.add_header("WARC-Truncated", "length")
+            w.write_record(record)
+    items = {i.url.rsplit("/", 1)[1] if isinstance(i, Document) else i.detail.split("/")[-1].split(")")[0]: i for i in _read(path)}
+    for name in ("gzip", "deflate", "chunked", "stored-dechunked"):
+        assert items[name].html == page.decode() and items[name].warnings == (), name
+    assert items["gzip-cut"].warnings[0].endswith("(https://x.example/gzip-cut): gzip body ends early: the page is cut short")
+    assert items["chunked-cut"].warnings[0].endswith("chunked body ends before its last chunk: the page is cut short")
+    assert page.decode().startswith(items["chunked-cut"].html) and len(items["chunked-cut"].html) < len(page)
+    assert items["truncated"].warnings[0].endswith("the crawler cut this record short (WARC-Truncated: length)")
+    assert isinstance(items["gzip-broken"], Rejected) and items["gzip-broken"].detail.endswith("its gzip Content-Encoding does not decode")
+
+
 def test_a_records_html_is_capped_as_an_html_file_is(tmp_path):
     """A record's `html` of more than 4 x max_doc_chars characters is `too_large` at reading, unparsed,
     as an .html file of that many bytes is; the API says the same."""

@@ -17,14 +17,16 @@ import gzip
 import os
 import zlib
 from collections.abc import Iterator
-from typing import BinaryIO
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 
 from ..config import Config
+from ..models import Document
 from .decoding import decode
 from .files import html_document
 from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, text_document, too_large
@@ -97,7 +99,7 @@ def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStat
         return bad(rid, f"{where}: truncated record (no Content-Length)")  # a header block cut short ends in one
     kind = _kind(record)
     too_long = record.length > MAX_BYTES_PER_CHAR * config.max_doc_chars
-    body = b"" if kind is None or too_long else record.content_stream().read()
+    raw = b"" if kind is None or too_long else record.raw_stream.read()
     while record.raw_stream.read(1 << 20):  # what is not kept is read through, to see that it is all there
         pass
     if record.raw_stream.limit:
@@ -107,10 +109,67 @@ def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStat
         return None
     if too_long:
         return too_large(rid, where, record.length, "bytes", config)
+    body, problems = _body(raw, record.http_headers if kind == "html" else None)
+    if isinstance(problems, str):
+        return bad(rid, f"{where}: {problems}")
+    if cut := record.rec_headers.get_header("WARC-Truncated"):
+        problems += (f"the crawler cut this record short (WARC-Truncated: {cut})",)
+    flagged = tuple(f"{where}: {problem}" for problem in problems)
     if kind == "html":
-        return html_document(body, rid, where, config, _charset(record.http_headers.get_header("Content-Type", "")), url=url)
-    text, warnings = decode(body, where)
-    return text_document(rid, text, where, config, warnings, url=url)
+        item = html_document(body, rid, where, config, _charset(record.http_headers.get_header("Content-Type", "")), url=url)
+    else:
+        text, warnings = decode(body, where)
+        item = text_document(rid, text, where, config, warnings, url=url)
+    return item.model_copy(update={"warnings": flagged + item.warnings}) if flagged and isinstance(item, Document) else item
+
+
+def _body(raw: bytes, headers: StatusAndHeaders | None) -> tuple[bytes, tuple[str, ...] | str]:
+    """An HTTP body as its headers say to read it (de-chunked, then gunzipped or inflated), with what was
+    wrong that it was kept despite (a chunked or compressed body that ends early: the page cut short),
+    or what makes it unreadable (a string). warcio's own reading gives up without a word: a cut body
+    came out as a whole page, a broken one as binary."""
+    if headers is None:
+        return raw, ()
+    problems: tuple[str, ...] = ()
+    if "chunked" in headers.get_header("Transfer-Encoding", "").lower():
+        data, whole = _dechunked(raw)
+        raw = raw if data is None else data
+        if not whole:
+            problems += ("chunked body ends before its last chunk: the page is cut short",)
+    encoding = headers.get_header("Content-Encoding", "").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        for wbits in ((16 + zlib.MAX_WBITS,) if "gzip" in encoding else (zlib.MAX_WBITS, -zlib.MAX_WBITS)):
+            inflate = zlib.decompressobj(wbits)
+            try:
+                out = inflate.decompress(raw)
+            except zlib.error:
+                continue
+            if not inflate.eof:
+                problems += (f"{encoding} body ends early: the page is cut short",)
+            return out, problems
+        return raw, f"its {encoding} Content-Encoding does not decode"
+    return raw, problems
+
+
+def _dechunked(raw: bytes) -> tuple[bytes | None, bool]:
+    """A chunked transfer encoding's data, and whether it ended with its last (empty) chunk; None when
+    `raw` does not start as chunks (a crawler that stored the body de-chunked and kept the header)."""
+    out: list[bytes] = []
+    at = 0
+    while True:
+        end = raw.find(b"\r\n", at)
+        try:
+            size = int(raw[at:end].split(b";")[0].strip(), 16) if end >= 0 else None
+        except ValueError:
+            size = None
+        if size is None:
+            return (None, True) if not out else (b"".join(out), False)
+        if size == 0:
+            return b"".join(out), True
+        out.append(raw[end + 2 : end + 2 + size])
+        if len(out[-1]) < size:
+            return b"".join(out), False
+        at = end + 2 + size + 2
 
 
 def _charset(content_type: str) -> str | None:
