@@ -227,6 +227,32 @@ def test_the_copy_of_an_id_counted_does_not_depend_on_input_order(tmp_path):
     assert counted[0] == counted[1] and len(counted[0]) == 1
 
 
+def test_the_review_cleans_dropped_copies_with_what_the_run_learned(tmp_path):
+    """The review cleans a dropped document again to show its removals: with the run's learned
+    boilerplate too, so an exact duplicate of a kept document diffs as identical to it (it showed the
+    site's menu as an added line) and shows the same `repeated` removal."""
+    from cleaner.engine import Cleaner
+    from cleaner.review.payload import payload
+
+    def body(k: int) -> str:
+        return " ".join(f"mot{k}x{i}" for i in range(60)) + "."
+
+    rows = [{"id": f"n{k}", "url": f"https://news.example/{k}", "text": "Menu du site Actualités et rubriques\n\n" + body(k)}
+            for k in range(8)]
+    rows.append({"id": "c0", "url": "https://news.example/c0", "text": rows[0]["text"]})
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert run_cli("run", str(src), "--out", str(tmp_path / "run"), "--learn-boilerplate", "-q").returncode == 0
+    config = Config.load()
+    rules = load_rules(config)
+    index, _ = payload(load_run(tmp_path / "run"), rules, Cleaner(config, rules))
+    (cluster,) = index["clusters"]
+    (member,) = cluster["members"]
+    assert member["status"] == "exact_duplicate" and all(op == " " for op, _ in member["diff"]), member
+    removed = {d["id"]: d["removed"] for d in index["docs"]}
+    assert removed[member["id"]] == removed[cluster["kept"]] > 0
+
+
 def test_a_document_left_too_short_is_rejected_by_the_gate_and_counted_once(tmp_path):
     docs = [{"id": f"d{i}", "url": f"https://menu.example/{i}", "text": "\n".join(MENU) + "\n\n" + paragraphs[0]}
             for i, paragraphs in enumerate(_articles(6))]

@@ -9,11 +9,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..boilerplate import day_source, document_hashes, unit_hash
 from ..config import Config
-from ..engine import Cleaner
+from ..engine import Cleaner, clean_more
 from ..io.readers import read_inputs
+from ..kinds import Context
+from ..kinds.repeated import REPEATED_RULE, RepeatedRule
 from ..models import Cleaned, Document, Rejected
 from ..pipeline import Pipeline
+from ..view import View
 from .run import Run
 
 
@@ -72,8 +76,25 @@ def input_entries(inputs: Iterable[str], config: Config) -> Iterator[Entry]:
             yield Entry(result.id, result.document.text, result.record())
 
 
-def recleaned(entry: Entry, cleaner: Cleaner) -> Entry:
-    """A dropped entry with the record its raw record cleans to now (for duplicates: what dedup compared)."""
+def learned_in(run: Run) -> frozenset[int]:
+    """What a `--learn-boilerplate` run learned, as far as its kept documents show it: the unit keys
+    (`boilerplate.units`) of the lines its `repeated` edits removed, under each edit's source, and under
+    the source's day for the headlines (a copy of a kept document then loses the same lines)."""
+    learned: set[int] = set()
+    for record in run.corpus:
+        raw = run.raw.get(record["id"], "")
+        for edit in record.get("edits", []):
+            if edit["rule"] == REPEATED_RULE and edit.get("source"):
+                span = raw[edit["start"] : edit["end"]]
+                learned |= document_hashes(edit["source"], span)
+                if day := day_source(edit["source"], record.get("published")):
+                    learned |= {unit_hash(day, key) for key in View(span, []).keys if key}
+    return frozenset(learned)
+
+
+def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozenset()) -> Entry:
+    """A dropped entry with the record its raw record cleans to now (for duplicates: what dedup compared),
+    with the boilerplate its run `learned` (`learned_in`) removed as the run removed it."""
     if entry.record is not None or not entry.raw or entry.source is None:
         return entry
     try:
@@ -81,7 +102,12 @@ def recleaned(entry: Entry, cleaner: Cleaner) -> Entry:
     except ValidationError:  # a raw record that never made a Document (bad input): nothing to clean
         return entry
     out = cleaner.clean(doc)
-    return entry if not isinstance(out, Cleaned) else Entry(entry.id, entry.raw, out.record(), entry.rejected, entry.source)
+    if not isinstance(out, Cleaned):
+        return entry
+    if learned and doc.host is not None:
+        ctx = Context(lang=doc.lang, host=doc.host, timeout=cleaner.config.regex_timeout)
+        out = clean_more(out, [RepeatedRule(learned, published=out.published)], ctx, cleaner.config.max_passes)
+    return Entry(entry.id, entry.raw, out.record(), entry.rejected, entry.source)
 
 
 def select(entries: Iterable[Entry], ids: Iterable[str] = (), rule: str | None = None, limit: int | None = None) -> Iterator[Entry]:

@@ -17,7 +17,7 @@ from ..edits import BUILT_IN_RULES
 from ..engine import Cleaner
 from ..models import FIELDS, Document
 from ..packs import RuleSet
-from .entries import Entry, recleaned, run_entries
+from .entries import Entry, learned_in, recleaned, run_entries
 from .run import Run
 from .snippet import rule_pack_prefix
 
@@ -27,7 +27,8 @@ KINDS = {"remove": 0, "extract": 1}
 
 def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any], list[list[Any]]]:
     """(index, bodies) for `run`; `rules` gives descriptions and snippets, `cleaner` re-cleans dropped documents."""
-    entries = [recleaned(e, cleaner) for e in run_entries(run)]
+    learned = learned_in(run)
+    entries = [recleaned(e, cleaner, learned) for e in run_entries(run)]
     fired: Counter[str] = Counter()
     docs_per_rule: Counter[str] = Counter()
     for entry in entries:
