@@ -329,6 +329,16 @@ def test_a_warc_gzipped_as_one_stream_is_read(tmp_path):
     assert "\n" not in items[-1].detail and all(isinstance(i, Document) for i in items[:-1])
 
 
+def test_nul_and_lone_surrogates_in_a_records_html_are_flagged(tmp_path):
+    """The html of a record is repaired as a text is, and each repair flagged (they went in silence)."""
+    page = "<html><body><article><p>Le conseil\x00 municipal a voté le budget \ud800 de la ville.</p></article></body></html>"
+    (tmp_path / "h.jsonl").write_text(json.dumps({"id": "h", "html": page}) + "\n", encoding="utf-8")
+    (item,) = _read(tmp_path / "h.jsonl")
+    assert "\x00" not in item.html and "\ufffd" in item.html
+    assert item.warnings == (f"{tmp_path / 'h.jsonl'}:1: html: 1 NUL characters removed",
+                             f"{tmp_path / 'h.jsonl'}:1: html: lone surrogate escapes replaced with U+FFFD")
+
+
 def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
     """A body whose gzip or chunked encoding ends early, or a record the crawler marked `WARC-Truncated`,
     is kept with a warning naming the record (warcio gave the cut page as whole, without a word); a gzip
