@@ -69,6 +69,13 @@ BAD_PACKS = {
         "pattern",
         "possessive",
     ),
+    "catastrophic-pattern-shown-as-written": (  # the group as the pack writes it, not its repr (doubled backslashes)
+        "rules:\n  - id: t.slow2\n    kind: regex\n    description: nested repeat\n    pattern: '(\\w+\\s?)*$'\n"
+        "    examples: {remove: [a], keep: [b]}\n",
+        "t.slow2",
+        "pattern",
+        "the group '(\\w+\\s?)*' repeats an unbounded repeat",
+    ),
     "extract-without-field": (
         "rules:\n  - id: t.extract\n    kind: extract\n    description: no group\n    pattern: '^Par (?P<writer>\\w+)$'\n    examples: {remove: [a], keep: [b]}\n",
         "t.extract",

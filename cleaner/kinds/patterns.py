@@ -38,7 +38,7 @@ def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = 
     nested = nested_repeat(pattern)
     if nested:
         raise ValueError(
-            f"the group {nested!r} repeats an unbounded repeat, which can backtrack for minutes on a "
+            f"the group '{nested}' repeats an unbounded repeat, which can backtrack for minutes on a "
             "long line; make the inner repeat possessive (`a++`, `a*+`) or the group atomic (`(?>...)`)"
         )
     bits = 0
