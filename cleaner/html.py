@@ -37,7 +37,8 @@ STUB_MAX_CHARS = 2000
 start of their text, before extraction."""
 
 STUB = re.compile(
-    r"moved (?:permanently|temporarily)|the document has moved|redirecting to|object moved|\b(?:error|erreur)\s*:?\s*[345]\d\d\b|\b[345]\d\d\s*[-:–]\s*(?:error|erreur)\b|\b404\b.{0,20}(?:not found|introuvable)"
+    r"moved (?:permanently|temporarily)|the document has moved|redirecting to|object moved"
+    r"|\b(?:error|erreur)\s*:?\s*[345]\d\d\b|\b[345]\d\d\s*[-:–]\s*(?:error|erreur)\b|\b404\b.{0,20}(?:not found|introuvable)"
     r"|page not found|page introuvable|page non trouvée|access denied|403 forbidden|service unavailable|bad gateway",
     re.IGNORECASE,
 )

@@ -1,8 +1,9 @@
 """JSONL (`.jsonl`, `.ndjson`, plain, `.gz` or `.zst`): one record a line, streamed.
 
 UTF-8, or UTF-16 or UTF-32 when the stream's first bytes say so (a byte order mark, or the NUL bytes
-of its first character, as `json.detect_encoding` reads them: a Windows "Unicode" export). Blank lines are skipped; a bad line is a rejection naming file and line; a line longer than a document
-of `max_doc_chars` could be (6 bytes a character, JSON's `\\uXXXX`) is skipped unread as `too_large`;
+of its first character, as `json.detect_encoding` reads them: a Windows "Unicode" export). Blank lines
+are skipped; a bad line is a rejection naming file and line; a line longer than a document of
+`max_doc_chars` could be (6 bytes a character, JSON's `\\uXXXX`) is skipped unread as `too_large`;
 a stream that breaks (truncated `.gz`/`.zst`) ends in one rejection naming the last line read.
 """
 

@@ -1,9 +1,10 @@
 """Parquet: one document a row, streamed row group by row group, batch by batch (never the whole file).
 
 Columns map as JSONL fields do (`config.id_field`, `config.text_field` or `html`, `url`, `source`,
-`lang`; the others go to `meta`), once read as `writers.parquet_record` reads a cleaner output's row (its
-JSON-text columns decoded), so a Parquet corpus read back gives what the JSONL corpus gives. A file without a text or html column is one `bad_input` rejection
-naming its columns and row count; an unreadable file is one rejection naming the last row read.
+`lang`; the others go to `meta`), once read as `writers.parquet_record` reads a cleaner output's row
+(its JSON-text columns decoded), so a Parquet corpus read back gives what the JSONL corpus gives. A
+file without a text or html column is one `bad_input` rejection naming its columns and row count; an
+unreadable file is one rejection naming the last row read.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ JSON_COLUMNS = ("langs", "edits", "meta")
 """Parquet columns that hold a nested value as its JSON text."""
 OPTIONAL_COLUMNS = ("cluster", "warnings", "url", "meta", "html")
 """Columns whose key a JSONL record leaves out when it has no value (see `Cleaned.record`)."""
+COMPRESSIONS = ("none", "gz", "zst")
 
 
 def parquet_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +42,6 @@ def parquet_record(row: dict[str, Any]) -> dict[str, Any]:
                 pass
         out[key] = value
     return out
-COMPRESSIONS = ("none", "gz", "zst")
 
 
 def _can_be_written(target: Path) -> None:
@@ -57,7 +57,6 @@ def _can_be_written(target: Path) -> None:
 
 def _temporary(target: Path) -> tuple[int, str]:
     """A temporary file beside `target`, with the permissions a new file gets (mkstemp's are 0600)."""
-    _can_be_written(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     umask = os.umask(0)
     os.umask(umask)
@@ -102,8 +101,8 @@ class JsonlWriter:
     """A context manager writing one JSON object a line; `-` is stdout. The file appears only on success.
 
     The suffix picks the compression (`.gz`, `.zst`, else none). With `keep_empty=False` a file that
-    got no record is not created, and one an earlier run left there is removed (it is not this run's). A lone surrogate (which UTF-8 cannot hold) is written as its JSON
-    escape, so the line stays valid.
+    got no record is not created, and one an earlier run left there is removed (it is not this run's).
+    A lone surrogate (which UTF-8 cannot hold) is written as its JSON escape, so the line stays valid.
     """
 
     def __init__(self, path: str | Path, keep_empty: bool = True):

@@ -67,7 +67,7 @@ def _summary(entry: Entry) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 """Characters a terminal would act on (ESC starts a sequence that clears the screen or sets the title; C1
 codes such as CSI do the same on some terminals; form feeds and line separators break lines), shown as
-`\\x1b` instead. Line feeds, tabs and a carriage return before a line feed stay."""
+`\\x1b` instead. Line feeds, tabs and carriage returns stay."""
 
 
 def visible(text: str) -> str:
@@ -125,7 +125,7 @@ def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: 
 
 def unified(entry: Entry, context: int = 3) -> str:
     """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules, `#` lines the moves."""
-    rejected = "# " + visible(f"{entry.id or '-'}: {_status(entry)}").replace("\n", "\\n") + "\n" if entry.rejected else ""
+    rejected = "# " + _one_line(f"{entry.id or '-'}: {_status(entry)}") + "\n" if entry.rejected else ""
     if entry.record is None:
         return rejected
     raw_lines, clean_lines = _lines(entry.raw), _lines(clean_text(entry))
@@ -133,7 +133,7 @@ def unified(entry: Entry, context: int = 3) -> str:
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
     moves = [f"# {e['field']} ← {e.get('value')!r} ‹{e['rule']}›\n" for e in entry.edits if e["kind"] == "extract"]
-    name = visible(entry.id or "-").replace("\n", "\\n")
+    name = _one_line(entry.id or "-")
     out = [rejected, *moves, f"--- {name} (raw)\n", f"+++ {name} (clean)\n"]
     matcher = SequenceMatcher(None, raw_lines, clean_lines, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
@@ -148,6 +148,11 @@ def unified(entry: Entry, context: int = 3) -> str:
             out.extend(_line("-", line) for line in raw_lines[a1:a2])
             out.extend(_line("+", line) for line in clean_lines[b1:b2])
     return "".join(out)
+
+
+def _one_line(text: str) -> str:
+    """`text` as one line of the patch (`visible`, and its line feeds as `\\n`)."""
+    return visible(text).replace("\n", "\\n")
 
 
 def _lines(text: str) -> list[str]:
