@@ -118,3 +118,5 @@ def _read_toml(path: Any, name: str) -> dict[str, Any]:
         raise ConfigError(f"config {name}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"config {name}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # valid TOML that Python will not hold: an integer of over 4,300 digits
+        raise ConfigError(f"config {name}: {exc}") from None

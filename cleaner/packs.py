@@ -122,6 +122,8 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise RulePackError(name, f"YAML error: {problem}", line=mark.line + 1 if mark else None) from None
+    except (ValueError, RecursionError) as exc:  # YAML that Python will not hold: an integer of over 4,300 digits, deep nesting
+        raise RulePackError(name, f"YAML error: {exc or 'nested too deeply'}") from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError(name, "a rule pack is a mapping with a `rules:` list", field="rules")
     extra = [key for key in data if key not in ("rules", "description", "order")]

@@ -109,6 +109,9 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
         Config.load(user)
     with pytest.raises(ConfigError, match="repeated_min_docs: Input should be less than or equal to 1000000000"):
         Config.load(repeated_min_docs=2**63)  # SQLite's integers stop at 2**63 - 1
+    user.write_text("max_passes = " + "9" * 5000 + "\n", encoding="utf-8")  # TOML, but Python will not hold it
+    with pytest.raises(ConfigError, match="c.toml: Exceeds the limit"):
+        Config.load(user)
     user.write_text("regex_timeout = inf\n", encoding="utf-8")  # the regex module would time out at once
     with pytest.raises(ConfigError, match="regex_timeout: Input should be less than or equal to 3600"):
         Config.load(user)

@@ -38,6 +38,7 @@ GOOD_RULE = """
 
 BAD_PACKS = {
     "yaml-error": ("rules:\n  - id: t.x\n    kind: [line\n", None, None, "YAML error"),
+    "integer-of-5000-digits": ("rules:\n  - id: t.big\n    order: " + "9" * 5000 + "\n", None, None, "YAML error: Exceeds the limit"),
     "not-a-pack": ("- just a list\n", None, "rules", "a rule pack is a mapping"),
     "unknown-kind": (
         "rules:\n  - id: t.kind\n    kind: lines\n    description: typo in kind\n    examples: {remove: [a], keep: [b]}\n",
