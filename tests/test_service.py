@@ -395,6 +395,18 @@ def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):
     assert r.returncode == 2 and "bad.yaml" in r.stderr and "kind" in r.stderr and "Traceback" not in r.stderr
     r = run_cli("serve", "--index", ":memory:", "--port", str(_free_port()))
     assert r.returncode == 2 and "index file" in r.stderr
+    # numbers that passed the checks and crashed later, and a port in use (uvicorn's exit 3, the code of --strict)
+    for args, says in ((("--max-body-mb", "nan"), "--max-body-mb: must be above 0"), (("--max-body-mb", "inf"), "at most 1000000"),
+                       (("--port", "70000"), "--port: must be 0 to 65535")):
+        r = run_cli("serve", "--index", str(tmp_path / "i.sqlite"), *args)
+        assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r.stderr
+    r = run_cli("run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "o"), "--split-mb", "nan")
+    assert r.returncode == 2 and "--split-mb: must be above 0" in r.stderr
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        r = run_cli("serve", "--index", str(tmp_path / "i.sqlite"), "--port", str(taken.getsockname()[1]))
+    assert r.returncode == 2 and "cannot serve on 127.0.0.1:" in r.stderr and r.stderr.count("\n") == 1, r.stderr
 
 
 # -- access ---------------------------------------------------------------------------------------

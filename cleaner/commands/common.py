@@ -29,6 +29,28 @@ def input_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def positive(value: str) -> float:
+    """An argparse type: a finite number above 0, at most 10^6 (sizes in MB)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {value!r}") from None
+    if not 0 < number <= 1e6:  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1000000, got {value}")
+    return number
+
+
+def port(value: str) -> int:
+    """An argparse type: a TCP port, 0 to 65535."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port: {value!r}") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 0 to 65535, got {number}")
+    return number
+
+
 def at_least_one(value: str) -> int:
     """An argparse type: a whole number of at least 1 (worker and record counts)."""
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..io.writers import COMPRESSIONS, FORMATS
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
-from .common import at_least_one, config_args, config_from, input_args
+from .common import at_least_one, config_args, config_from, input_args, positive
 
 
 def register(sub) -> None:
@@ -43,7 +43,7 @@ def register(sub) -> None:
                    help="local: this machine's process pool (default); dask: a Dask cluster (see --scheduler)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="--engine dask: a running scheduler (tcp://host:8786); default: a LocalCluster of --workers processes")
-    p.add_argument("--split-mb", type=float, default=64, metavar="MB",
+    p.add_argument("--split-mb", type=positive, default=64, metavar="MB",
                    help="--engine dask: read plain JSONL files in splits of about MB megabytes (default 64)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary")
     config_args(p)
@@ -60,9 +60,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     if args.scheduler and args.engine != "dask":
         print("cleaner: --scheduler needs --engine dask", file=sys.stderr)
-        return 2
-    if args.split_mb <= 0:
-        print("cleaner: --split-mb must be positive", file=sys.stderr)
         return 2
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import socket
 import sys
 from pathlib import Path
 
-from .common import config_args, config_from
+from .common import config_args, config_from, port, positive
 
 DEFAULT_INDEX = "cleaner-index.sqlite"
 
@@ -17,10 +18,10 @@ def register(sub) -> None:
     """Add the `serve` parser."""
     p = sub.add_parser("serve", help="serve the HTTP API (clean, deduplicate, store) over a persistent index")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
-    p.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    p.add_argument("--port", type=port, default=8080, help="port (default: 8080)")
     p.add_argument("--index", metavar="PATH", default=DEFAULT_INDEX,
                    help=f"the SQLite dedup index, shared with `cleaner run --index`; the service keeps its documents in it too (default: {DEFAULT_INDEX})")
-    p.add_argument("--max-body-mb", type=float, default=16.0, help="largest request body in MB; bigger gets 413 (default: 16)")
+    p.add_argument("--max-body-mb", type=positive, default=16.0, help="largest request body in MB; bigger gets 413 (default: 16)")
     p.add_argument("--api-key", default=os.environ.get("CLEANER_API_KEY"),
                    help="require `Authorization: Bearer KEY` on every POST (default: $CLEANER_API_KEY; none: open)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
@@ -34,8 +35,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from ..service import Service, create_app
 
-    if args.max_body_mb <= 0:
-        print(f"cleaner: --max-body-mb must be positive, got {args.max_body_mb}", file=sys.stderr)
+    try:  # before the models load: a port in use is a usage error, not uvicorn's start-up failure (exit 3)
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError as exc:
+        print(f"cleaner: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     if not args.api_key and not _loopback(args.host):
         print(f"cleaner: warning: serving on {args.host} without an API key: anyone who can reach it can write",
