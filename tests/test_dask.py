@@ -199,6 +199,9 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch):
         ([str(SEEDS), "--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --engine dask"),
         ([str(SEEDS), "--engine", "dask", "--strict"], "--strict stops at the first bad input"),
         ([str(SEEDS), "--engine", "dask", "--learn-boilerplate"], "--learn-boilerplate counts lines"),
+        # a cluster's workers resolve a relative path from their own folder: a missing file, all data rejected, exit 0
+        (["seeds", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], "with --scheduler, give absolute paths: "
+                                                                             "the cluster's workers do not run in this folder (seeds)"),
     ]
     for args, message in cases:
         proc = run_cli("run", *args, "--out", str(tmp_path / "out"), stdin="")

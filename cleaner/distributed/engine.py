@@ -90,6 +90,12 @@ class DaskRunner:
         if self.config.learn_boilerplate:
             raise UsageError("--learn-boilerplate counts lines over the whole corpus in one process: use the local "
                              "engine (the Dask engine does not distribute it yet)")
+        if self.options.scheduler:  # the cluster's workers read and write these paths from their own folders
+            relative = [str(p) for p in (*self.inputs, self.out, self.options.index) if p is not None and str(p) != "-"
+                        and not Path(p).is_absolute()]
+            if relative:
+                raise UsageError(f"with --scheduler, give absolute paths: the cluster's workers do not run in this folder "
+                                 f"({', '.join(relative)})")
         files = file_splits(self.inputs)
         with claimed(self.out, self.inputs):
             return self._run(files)
