@@ -207,3 +207,33 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch):
         proc = run_cli("run", *args, "--out", str(tmp_path / "out"), stdin="")
         assert proc.returncode == 2 and message in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_the_mirror_starts_over_when_the_index_file_is_another(tmp_path):
+    """The cluster's copy of the index (`X.keys/`) follows the index file: when it is replaced by another,
+    even a larger one, the copy is made again from it (it kept the old one's documents, and Dask rejected
+    new documents as copies of documents the index does not hold)."""
+    import pyarrow.parquet as pq
+
+    from cleaner.dedup.cluster import Deduplicator
+    from cleaner.distributed.mirror import refresh
+    from cleaner.runstate import unpack
+
+    rng = random.Random(3)
+
+    def fill(path, prefix, n):
+        texts = [" ".join(f"mot{rng.randrange(5000)}" for _ in range(50)) for _ in range(n)]
+        with Deduplicator(path) as dedup:
+            dedup.run([(f"{prefix}{k}", t) for k, t in enumerate(texts)])
+
+    path = tmp_path / "ix.sqlite"
+    fill(path, "old-", 3)
+    with Deduplicator(path) as dedup:
+        refresh(dedup.index)
+    for leftover in tmp_path.glob("ix.sqlite*"):
+        leftover.unlink()
+    fill(path, "new-", 5)
+    with Deduplicator(path) as dedup:
+        parts = refresh(dedup.index)
+    ids = [unpack(head)[0] for part in parts for head in pq.read_table(part["docs"]).column("head").to_pylist()]
+    assert sorted(ids) == [f"new-{k}" for k in range(5)]

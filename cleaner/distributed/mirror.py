@@ -13,7 +13,8 @@ add to it. Workers do not open it; they read its mirror, a folder next to it (`c
 
 Index documents are numbered in the order they were added and never removed, so `refresh` exports only
 the documents added since the last export (by any engine or the service) as one more pair, and starts
-the mirror over when its format or the parameters differ, or the index was replaced by a smaller one.
+the mirror over when its format or the parameters differ, or the index file was replaced by another (the
+id of the last document it exported is not the index's document of that number).
 The Dask engine refreshes under the index's write lock, so the mirror it shuffles against is the index
 it commits to.
 """
@@ -52,7 +53,8 @@ def refresh(index: DedupIndex) -> list[dict]:
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
     db = index.connection
     last = db.execute("SELECT coalesce(max(doc), 0) FROM docs").fetchone()[0]
-    if meta is None or meta.get("format") != FORMAT or meta["params"] != index.params.stored() or meta["upto"] > last:
+    if (meta is None or meta.get("format") != FORMAT or meta["params"] != index.params.stored() or meta["upto"] > last
+            or meta.get("last_id") != _id_at(db, meta["upto"])):  # another index file at this path: the last doc exported differs
         shutil.rmtree(folder, ignore_errors=True)
         meta = {"format": FORMAT, "params": index.params.stored(), "upto": 0, "parts": []}
     folder.mkdir(parents=True, exist_ok=True)
@@ -73,9 +75,15 @@ def refresh(index: DedupIndex) -> list[dict]:
             "length": pa.array([d[2] for d in docs], pa.int64()), "exact": pa.array([d[4] for d in docs], pa.int64()),
             "sig": pa.array([d[5] for d in docs], pa.binary())}))
         meta["parts"].append(part)
-        meta["upto"] = hi
+        meta["upto"], meta["last_id"] = hi, _id_at(db, hi)
         write_atomic(meta_path, json.dumps(meta, indent=1).encode())
     return [{**part, "keys": folder / part["keys"], "docs": folder / part["docs"]} for part in meta["parts"]]
+
+
+def _id_at(db, doc: int) -> str | None:
+    """The id of index document number `doc` (None for 0, or a number the index has not reached)."""
+    row = db.execute("SELECT id FROM docs WHERE doc = ?", (doc,)).fetchone()
+    return row[0] if row else None
 
 
 def _write(path: Path, table: object) -> None:
