@@ -218,16 +218,32 @@ def test_an_id_that_is_a_url_is_fetched_back(server):
     """Ids are often URLs: `GET /v1/documents/{id}` and `/v1/clusters/{id}` take one with its slashes,
     as it is or percent-encoded."""
     url, query = "https://example.ma/economie/2024/05/budget", "https://example.ma/article?id=7&page=2"
+    broken = "titre\ndu/jour"  # a line break: Starlette's `path` parameter stops at one (it was a 404)
     with server.client() as c:
         texts = ("Le budget de la ville pour 2025 prévoit une hausse des dépenses d'entretien des routes et des "
                  "écoles, et une baisse de la dette, a expliqué l'adjoint aux finances devant le conseil municipal.",
                  "Une nouvelle ligne de tramway reliera la gare au campus universitaire d'ici trois ans, a annoncé la "
-                 "métropole, pour un coût estimé à deux cents millions d'euros financés en partie par l'État.")
-        for doc_id, text in zip((url, query), texts):
+                 "métropole, pour un coût estimé à deux cents millions d'euros financés en partie par l'État.",
+                 "La piscine municipale fermera tout l'été pour des travaux de rénovation de ses bassins et de sa "
+                 "toiture, a indiqué la mairie, qui promet une réouverture à la rentrée de septembre.")
+        for doc_id, text in zip((url, query, broken), texts):
             assert c.post("/v1/documents", json={"id": doc_id, "text": text}).json()["status"] == "kept"
-        for doc_id, path in ((url, url), (url, quote(url, safe="")), (query, quote(query, safe=""))):
+        for doc_id, path in ((url, url), (url, quote(url, safe="")), (query, quote(query, safe="")),
+                             (broken, quote(broken, safe="/"))):
             assert c.get(f"/v1/documents/{path}").json()["record"]["id"] == doc_id
             assert c.get(f"/v1/clusters/{path}").json()["kept"] == doc_id
+
+
+def test_an_id_kept_after_being_a_duplicate_is_no_longer_linked_as_one(server):
+    """`d2` posted as a copy of `d1`, then `d2` posted again with its own text and kept: the cluster of
+    `d1` no longer lists `d2` (it listed the unrelated kept document as its copy)."""
+    first, own = fresh("relink-first", 80), fresh("relink-own", 80)
+    with server.client() as c:
+        assert c.post("/v1/documents", json={"id": "rl1", "text": first}).json()["status"] == "kept"
+        assert c.post("/v1/documents", json={"id": "rl2", "text": first}).json()["reason"] == "exact_duplicate"
+        assert [d["id"] for d in c.get("/v1/clusters/rl1").json()["duplicates"]] == ["rl2"]
+        assert c.post("/v1/documents", json={"id": "rl2", "text": own}).json()["status"] == "kept"
+        assert c.get("/v1/clusters/rl1").json()["duplicates"] == []
 
 
 def test_copies_of_one_id_in_a_batch_get_their_own_verdicts_in_input_order(server):

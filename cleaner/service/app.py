@@ -20,10 +20,27 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..dedup.index import IndexBusyError
 from .auth import ApiKey
+
+
+class _Anything(Convertor):
+    """A path parameter that takes every character, line breaks too (Starlette's `path` stops at one:
+    a document stored under an id with a newline could not be fetched)."""
+
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("anything", _Anything())
 from .backend import Service
 from .schemas import DocumentIn, DocumentsIn, RuleCheck, RulePackIn, Verdict
 
@@ -114,14 +131,14 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         service = _service(request)
         return _one_or_many(body, service, service.submit)
 
-    @app.get("/v1/documents/{doc_id:path}", summary="A stored document: corpus record and raw text")
+    @app.get("/v1/documents/{doc_id:anything}", summary="A stored document: corpus record and raw text")
     def document(request: Request, doc_id: str) -> dict[str, Any]:
         found = _service(request).store.document(doc_id)
         if found is None:
             raise HTTPException(404, f"no stored document with id {doc_id!r}")
         return found
 
-    @app.get("/v1/clusters/{cluster_id:path}", summary="A kept document and the duplicates linked to it")
+    @app.get("/v1/clusters/{cluster_id:anything}", summary="A kept document and the duplicates linked to it")
     def cluster(request: Request, cluster_id: str) -> dict[str, Any]:
         found = _service(request).store.cluster(cluster_id)
         if found is None:

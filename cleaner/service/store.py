@@ -54,6 +54,8 @@ class DocumentStore:
             [(doc.id, _dumps(doc.record()),
               _dumps(doc.document.model_dump(include={"id", "text", "url", "html"}, exclude_none=True)), now)
              for doc in result.kept])
+        self._writer.executemany(  # an id kept now names that document, not a copy the service once linked
+            "DELETE FROM service_duplicates WHERE id = ?", [(doc.id,) for doc in result.kept])
         self._writer.executemany(
             "INSERT OR REPLACE INTO service_duplicates VALUES (?, ?, ?, ?, ?, ?)",
             [(r.id, r.dup_of, r.reason, r.similarity, now, _dumps(r.raw))
