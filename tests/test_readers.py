@@ -339,6 +339,16 @@ def test_nul_and_lone_surrogates_in_a_records_html_are_flagged(tmp_path):
                              f"{tmp_path / 'h.jsonl'}:1: html: lone surrogate escapes replaced with U+FFFD")
 
 
+def test_lone_surrogates_in_url_source_or_meta_are_flagged(tmp_path):
+    """Replaced with U+FFFD as before, and now said in `warnings`, as for the text (a NaN in meta is no
+    such repair)."""
+    record = '{"id": "s", "text": "Un texte.", "url": "http://x.example/\\ud800", "source": "ok", "k": "\\udc00", "n": NaN}'
+    (tmp_path / "s.jsonl").write_text(record + "\n", encoding="utf-8")
+    (item,) = _read(tmp_path / "s.jsonl")
+    assert item.url == "http://x.example/\ufffd" and item.meta["k"] == "\ufffd"
+    assert item.warnings == tuple(f"{tmp_path / 's.jsonl'}:1: {key}: lone surrogate escapes replaced with U+FFFD" for key in ("url", "meta"))
+
+
 def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
     """A body whose gzip or chunked encoding ends early, or a record the crawler marked `WARC-Truncated`,
     is kept with a warning naming the record (warcio gave the cut page as whole, without a word); a gzip
