@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..config import Config
 from ..io.readers import FORMATS
@@ -29,37 +31,25 @@ def input_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def positive(value: str) -> float:
-    """An argparse type: a finite number above 0, at most 10^6 (sizes in MB)."""
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid number: {value!r}") from None
-    if not 0 < number <= 1e6:  # NaN fails this too
-        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1000000, got {value}")
-    return number
+def _checked(kind: Callable[[str], Any], ok: Callable[[Any], bool], says: str) -> Callable[[str], Any]:
+    """An argparse type: `kind(value)` when `ok` holds for it, else an error saying it must be `says`."""
+    def parse(value: str) -> Any:
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid {kind.__name__} value: {value!r}") from None
+        if not ok(number):  # NaN fails every comparison, so every check
+            raise argparse.ArgumentTypeError(f"must be {says}, got {value}")
+        return number
+    return parse
 
 
-def port(value: str) -> int:
-    """An argparse type: a TCP port, 0 to 65535."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid port: {value!r}") from None
-    if not 0 <= number <= 65535:
-        raise argparse.ArgumentTypeError(f"must be 0 to 65535, got {number}")
-    return number
-
-
-def at_least_one(value: str) -> int:
-    """An argparse type: a whole number of at least 1 (worker and record counts)."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
-    return number
+positive = _checked(float, lambda x: 0 < x <= 1e6, "above 0 and at most 1000000")
+"""An argparse type: a finite number above 0, at most 10^6 (sizes in MB)."""
+port = _checked(int, lambda x: 0 <= x <= 65535, "0 to 65535")
+"""An argparse type: a TCP port."""
+at_least_one = _checked(int, lambda x: x >= 1, "at least 1")
+"""An argparse type: a whole number of at least 1 (worker and record counts)."""
 
 
 def config_from(args: argparse.Namespace, **extra) -> Config:
