@@ -378,8 +378,18 @@ def test_an_index_another_process_holds_too_long_is_a_503_saying_so(tmp_path):
     holder = sqlite3.connect(tmp_path / "index.sqlite", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
+        service._on_index_thread(index.connection.execute, "PRAGMA busy_timeout = 4000")
+        index.timeout = 4.0
         with TestClient(create_app(service), raise_server_exceptions=False) as c:
-            r = c.post("/v1/documents", json={"id": "d", "text": ARTICLE})
+            posted: list = []
+            poster = threading.Thread(target=lambda: posted.append(c.post("/v1/documents", json={"id": "d", "text": ARTICLE})))
+            poster.start()
+            time.sleep(0.5)  # the post now waits for the lock on the index thread
+            start = time.monotonic()
+            stats = c.get("/v1/stats")  # read on a connection of its own: it does not queue behind the post
+            assert stats.status_code == 200 and stats.json()["index_documents"] == 0 and time.monotonic() - start < 2
+            poster.join()
+        (r,) = posted
         assert r.status_code == 503 and "busy: another process has held the index's write lock" in r.json()["detail"], r.text
     finally:
         holder.execute("ROLLBACK")

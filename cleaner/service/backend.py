@@ -96,7 +96,7 @@ class Service(Closing):
             since_start = self._stats.as_dict()
         return {
             "index": self.index_path,
-            "index_documents": self._on_index_thread(len, self.pipeline.dedup.index),
+            "index_documents": self.store.index_size(),
             **self.store.counts(),
             "uptime_s": round(time.time() - self.started, 1),
             "since_start": since_start,

@@ -110,6 +110,12 @@ class DocumentStore:
             dups = db.execute("SELECT count(*) FROM service_duplicates").fetchone()[0]
         return {"stored_documents": docs, "duplicate_links": dups}
 
+    def index_size(self) -> int:
+        """How many documents the index holds, read on a connection of its own: a reader does not wait
+        for a writer (WAL), where the index thread may be waiting for another process's lock."""
+        with closing(self._read()) as db:
+            return db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
     def corpus(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         """Every stored document, in the order it was kept, as `(record, raw)`: `record` is the dict
         `cleaner run` writes to corpus.jsonl, `raw` the one it writes to raw.jsonl (id, raw text, url, html)."""
