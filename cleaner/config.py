@@ -72,14 +72,18 @@ class Config(BaseModel):
 
     @classmethod
     def load(cls, file: str | Path | None = None, **overrides: Any) -> Config:
-        """Build the config from the shipped defaults, an optional TOML file and overrides."""
+        """Build the config from the shipped defaults, an optional TOML file and overrides; a `rules_dirs`
+        override adds its packs after the file's (as `--rules` does), every other override replaces."""
         values: dict[str, Any] = _read_toml(resources.files("cleaner").joinpath("defaults.toml"), "defaults.toml")
         if file is not None:
             values.update(given := _read_toml(Path(file), str(file)))
             missing = [p for p in given.get("rules_dirs", []) if isinstance(p, str) and not Path(p).exists()]
             if missing:  # named here, where the file that names it is known
                 raise ConfigError(f"config in {file}: rules_dirs: {missing[0]}: no such rule pack file or folder")
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        if file is not None and "rules_dirs" in overrides and isinstance(given.get("rules_dirs"), list):
+            overrides["rules_dirs"] = (*given["rules_dirs"], *overrides["rules_dirs"])
+        values.update(overrides)
         where = f" in {file}" if file else ""
         try:
             config = cls(**values)

@@ -38,17 +38,20 @@ def _valid_strings(value: Any) -> Any:
     return value
 
 
+def holds_surrogates(value: Any) -> bool:
+    """Whether `value` (a string, or a JSON-like tree, keys included) holds a lone surrogate."""
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except ValueError:  # a tree that holds itself: not JSON, left as given
+        pass
+    return False
+
+
 def _valid_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """`meta` with lone surrogates as U+FFFD in its strings and keys (walked only when it holds one)."""
-    if not meta:
-        return meta
-    try:
-        json.dumps(meta, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return _valid_strings(meta)
-    except (TypeError, ValueError):  # not JSON (a caller's own objects): left as given
-        pass
-    return meta
+    return _valid_strings(meta) if meta and holds_surrogates(meta) else meta
 
 
 class Document(BaseModel):

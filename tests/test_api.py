@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pydantic
 import pytest
+from conftest import SEEDS, made_id
 
 from cleaner import Cleaned, Config, Document, Rejected, clean, replay
 from cleaner.config import ConfigError
-from conftest import SEEDS, made_id
 
 
 def test_clean_a_string_a_dict_and_a_document():
@@ -104,6 +105,8 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
         Config.load(no_such_key=1)
     with pytest.raises(ConfigError, match="config file not found"):
         Config.load(tmp_path / "missing.toml")
+    user.write_text(f'rules_dirs = ["{SEEDS.parent / "rules"}"]\n', encoding="utf-8")  # an override adds packs, as --rules does
+    assert Config.load(user, rules_dirs=(Path("mine"),)).rules_dirs == (SEEDS.parent / "rules", Path("mine"))
     user.write_text('rules_dirs = ["no/such/packs"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: no/such/packs: no such rule pack file or folder"):
         Config.load(user)

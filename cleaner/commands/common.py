@@ -53,14 +53,11 @@ at_least_one = _checked(int, lambda x: x >= 1, "at least 1")
 
 
 def config_from(args: argparse.Namespace, **extra) -> Config:
-    """The `Config` of the config flags plus `extra` overrides (None means: not given). `--rules` packs
-    are added after the config file's `rules_dirs`, not put in their place."""
-    rules = tuple(Path(p) for p in args.rules)
-    if rules and args.config:
-        rules = Config.load(args.config).rules_dirs + rules
+    """The `Config` of the config flags plus `extra` overrides (None means: not given; `--rules` packs
+    come after the config file's, see `Config.load`)."""
     return Config.load(
         args.config,
-        rules_dirs=rules or None,
+        rules_dirs=tuple(Path(p) for p in args.rules) or None,
         default_rules=False if args.no_default_rules else None,
         **extra,
     )

@@ -33,9 +33,12 @@ def read_html(fh: BinaryIO, rid: str, where: str, config: Config) -> Item:
     return html_document(data, rid, where, config) if isinstance(data, bytes) else data
 
 
-def html_document(data: bytes, rid: str, where: str, config: Config, charset: str | None = None, **fields: Any) -> Item:
-    """A document of an HTML page's bytes, decoded by its charset; binary or empty pages are rejected."""
-    html, warnings = decode_html(data, where, charset)
+def html_document(data: bytes, rid: str, where: str, config: Config, charset: str | None = None,
+                  warnings: tuple[str, ...] = (), **fields: Any) -> Item:
+    """A document of an HTML page's bytes, decoded by its charset, with `warnings` (what was wrong with
+    how the bytes came) and the decoding's; binary or empty pages are rejected."""
+    html, decoded = decode_html(data, where, charset)
+    warnings += decoded
     if looks_binary(html):
         return bad(rid, f"{where}: binary content, not HTML")
     if not html.strip():

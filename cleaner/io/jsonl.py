@@ -144,7 +144,7 @@ class WideLines:
     mark at the stream's start is dropped."""
 
     def __init__(self, fh: BinaryIO, codec: str) -> None:
-        self._fh, self._codec = fh, codec
+        self._fh = fh
         self._unit = 4 if codec.startswith("utf-32") else 2
         self._newline = "\n".encode(codec)
         self._buf = bytearray()

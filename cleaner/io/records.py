@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
-import json
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
-from ..models import Document, Rejected
+from ..models import Document, Rejected, holds_surrogates
 from .decoding import decode, decode_html, looks_binary, repair
 
 Item = Document | Rejected
@@ -88,20 +87,11 @@ def text_document(
         return bad(rid, f"{where}: empty document", raw)
     doc = Document(id=rid, text=text, warnings=warnings + fixed, **fields)
     replaced = [key for key in ("url", "source", "lang", "meta") if fields.get(key) and getattr(doc, key) != fields[key]
-                and not _utf8(fields[key])]  # unequal and yet UTF-8: a NaN in meta
+                and holds_surrogates(fields[key])]  # unequal, yet no surrogate: a NaN in meta
     if replaced:  # the model made them UTF-8 (`models.Unicode`, `_valid_meta`): say so, as for the text
         doc = doc.model_copy(update={"warnings": doc.warnings + tuple(
             f"{where}: {key}: lone surrogate escapes replaced with U+FFFD" for key in replaced)})
     return doc
-
-
-def _utf8(value: Any) -> bool:
-    """Whether `value` (a string, or a JSON-like tree) holds no lone surrogate."""
-    try:
-        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...] = ()) -> Item:

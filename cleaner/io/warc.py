@@ -26,7 +26,6 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
 from ..config import Config
-from ..models import Document
 from .decoding import decode
 from .files import html_document
 from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, text_document, too_large
@@ -116,11 +115,10 @@ def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStat
         problems += (f"the crawler cut this record short (WARC-Truncated: {cut})",)
     flagged = tuple(f"{where}: {problem}" for problem in problems)
     if kind == "html":
-        item = html_document(body, rid, where, config, _charset(record.http_headers.get_header("Content-Type", "")), url=url)
-    else:
-        text, warnings = decode(body, where)
-        item = text_document(rid, text, where, config, warnings, url=url)
-    return item.model_copy(update={"warnings": flagged + item.warnings}) if flagged and isinstance(item, Document) else item
+        charset = _charset(record.http_headers.get_header("Content-Type", ""))
+        return html_document(body, rid, where, config, charset, flagged, url=url)
+    text, warnings = decode(body, where)
+    return text_document(rid, text, where, config, flagged + warnings, url=url)
 
 
 def _body(raw: bytes, headers: StatusAndHeaders | None) -> tuple[bytes, tuple[str, ...] | str]:

@@ -12,8 +12,8 @@ function whenParsed(fn) {  // the bodies follow this script: act on them once th
 }
 const RULES = INDEX.rules, DOCS = INDEX.docs, ROW = 26, WS = RULES.findIndex(r => r.id === "whitespace");
 // by id, the copy that went on to dedup (a `repeated_id` copy of a kept id does not hide it)
-const byId = new Map(DOCS.map((d, i) => [d, i]).filter(([d]) => d.status === "repeated_id").concat(
-  DOCS.map((d, i) => [d, i]).filter(([d]) => d.status !== "repeated_id")).map(([d, i]) => [d.id, i]));
+const byId = new Map();
+DOCS.forEach((d, i) => { if (d.status !== "repeated_id" || !byId.has(d.id)) byId.set(d.id, i); });
 const $ = sel => document.querySelector(sel);
 const esc = s => String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 const fmt = n => n.toLocaleString("en");
