@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from cleaner.dedup import DedupIndex, DedupParams, dedup_batch, jaccard, shingles  # noqa: E402
+from cleaner.dedup import DedupIndex, DedupParams, dedup_batch, jaccard, shingles
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz"
 SENT = re.compile(r"(?<=[.!?።])\s+")

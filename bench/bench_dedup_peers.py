@@ -528,7 +528,7 @@ def main() -> None:
                     res = run_datatrove(path, work, args.timeout, args.install_timeout)
                 else:
                     res = run_text_dedup(path, work, args.timeout, args.install_timeout)
-            except Exception as e:  # noqa: BLE001 - a peer's failure is a result, not a crash
+            except Exception as e:
                 res = {"error": f"{type(e).__name__}: {e}"}
             if "error" not in res:
                 res.update(score(res.pop("verdicts"), group, expected, sizes))
@@ -582,7 +582,7 @@ an injected group, at most size - 1 per group. `datasketch` is a plain `MinHashL
 {chr(10).join(notes) if notes else ''}
 """
     if not args.no_write:
-        from bench_clean import write_section  # noqa: PLC0415
+        from bench_clean import write_section
 
         write_section("bench_dedup_peers", body)
         print("\nwrote the bench_dedup_peers section of bench/RESULTS.md")

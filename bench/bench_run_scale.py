@@ -39,8 +39,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_clean import write_section  # noqa: E402
-from bench_dedup_peers import ROOT, build_corpus, run_measured, tail  # noqa: E402
+from bench_clean import write_section
+from bench_dedup_peers import ROOT, build_corpus, run_measured, tail
 
 SCENARIOS = ("scale", "workers", "clean", "parquet", "warc", "resume")
 OUTPUTS = ("corpus.jsonl", "rejects.jsonl", "clusters.jsonl", "raw.jsonl")

@@ -41,7 +41,6 @@ from itertools import pairwise
 from typing import Any
 
 from .edits import replay
-
 from .kinds.ticker import TickerRule
 from .models import Edit
 from .text import line_key

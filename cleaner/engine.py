@@ -24,8 +24,8 @@ from .edits import WHITESPACE_RULE, whitespace_spans
 from .kinds import Context, Rule
 from .kinds.shape import shape_scoped
 from .models import Cleaned, Document, Edit, Rejected
-from .prefilter import Requires, requires_for
 from .packs import RuleSet, load_rules
+from .prefilter import Requires, requires_for
 from .view import Hit, View
 
 

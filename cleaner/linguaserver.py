@@ -19,7 +19,6 @@ from multiprocessing.managers import BaseManager
 from . import lang
 from .lang import Detection
 
-
 WARM_TEXT = "le chat internationalisation"
 """A Latin-script text with a long word: lingua reads it with every Latin-script language's models of
 every n-gram length, which is what a short Latin text makes it load."""

@@ -31,7 +31,6 @@ from .libc import libc
 from .models import Cleaned, Document, Rejected
 from .report import summary_of
 
-
 IN_FLIGHT = 16
 """Chunks in flight per worker. Results are taken in input order, so when one worker stalls (on a huge
 document, or lingua loading models) the others go on only while the window has room: 16 chunks of 64

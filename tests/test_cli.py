@@ -5,8 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 
-from cleaner import replay
 from conftest import SEEDS, made_id, run_cli
+
+from cleaner import replay
 
 
 def _records(path):

@@ -13,13 +13,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.dedup.cluster import _band_pairs
-from cleaner.dedup.signature import band_keys, band_keys_matrix
 from cleaner.dedup import (
-    DedupIndex, DedupParams, Deduplicator, IndexMismatchError, Item, Signed, Signer, dedup_batch, estimate_jaccard,
-    exact_hash, jaccard, normalise, shingles,
+    DedupIndex,
+    Deduplicator,
+    DedupParams,
+    IndexMismatchError,
+    Item,
+    Signed,
+    Signer,
+    dedup_batch,
+    estimate_jaccard,
+    exact_hash,
+    jaccard,
+    normalise,
+    shingles,
 )
-from cleaner.dedup.signature import KNOWN_BANDS
+from cleaner.dedup.cluster import _band_pairs
+from cleaner.dedup.signature import KNOWN_BANDS, band_keys, band_keys_matrix
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "masakhanews.jsonl.gz"
 SENT = re.compile(r"(?<=[.!?])\s+")

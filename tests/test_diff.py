@@ -6,12 +6,12 @@ import json
 import re
 
 import pytest
+from conftest import SEEDS, run_cli
+from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
 from cleaner.cli import main
 from cleaner.edits import replay
 from cleaner.models import Edit
-from conftest import SEEDS, run_cli
-from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
 SEED_001 = SEED_IDS[1]
 TICKER = (SEEDS / f"{SEED_000}.txt").read_text(encoding="utf-8").split("\n", 1)[0].rstrip()

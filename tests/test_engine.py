@@ -8,13 +8,13 @@ import json
 
 import pytest
 import yaml
+from conftest import FIXTURES, SEEDS, SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, Document
 from cleaner.engine import _drops_whole_lines, _State
 from cleaner.prefilter import Requires
-from conftest import FIXTURES, SEEDS, SHARED
 
 
 @pytest.mark.parametrize(

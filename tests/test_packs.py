@@ -6,11 +6,11 @@ import json
 import time
 
 import pytest
+from conftest import SEEDS, run_cli
 
 from cleaner import Config, RulePackError, load_rules
 from cleaner.checks import check_keep_against, check_rule
-from cleaner.packs import load_files, load_rules, pack_files
-from conftest import SEEDS, run_cli
+from cleaner.packs import load_files, pack_files
 
 SHIPPED = load_rules(Config.load())
 
@@ -287,9 +287,9 @@ def _soundness_texts() -> list[str]:
     import gzip
 
     import yaml
+    from conftest import FIXTURES, SHARED
 
     from cleaner.kinds import RemoveExample
-    from conftest import FIXTURES, SHARED
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     texts += [yaml.safe_load(p.read_text(encoding="utf-8"))["text"] for p in sorted((FIXTURES / "cases").glob("*/*.yaml"))]
@@ -305,9 +305,9 @@ def _soundness_texts() -> list[str]:
 
 def test_requires_changes_no_output():
     """`requires` only skips rules that could not match: output is the same without it."""
+    from cleaner import Document
     from cleaner.engine import run_rules
     from cleaner.kinds import Context
-    from cleaner import Document
 
     assert sum(bool(r.requires) for r in SHIPPED.rules) >= 20
     bare = [r.model_copy(update={"requires": ()}) for r in SHIPPED.rules]

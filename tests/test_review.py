@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS, run_cli
 
 from cleaner import Config
 from cleaner.cli import main
 from cleaner.packs import load_pack_text, load_rules
 from cleaner.review import RunError, load_run, render_review
 from cleaner.review.snippet import KEEP_ITEM, quoted, rule_pack_prefix
-from conftest import SEEDS, run_cli
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 SEED_000 = SEED_IDS[0]

@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEEDS
 from playwright.sync_api import Page, expect, sync_playwright
+from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
 from cleaner.cli import main
-from conftest import ROOT, SEEDS
-from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -16,19 +16,18 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import zstandard
+from conftest import ROOT, SEEDS, masakhanews, run_cli
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cleaner import Config
-from cleaner.io.writers import dumps
-from cleaner.models import Cleaned, Document, Edit
+from cleaner import Config, runner
 from cleaner.dedup.cluster import Deduplicator, dedup_batch
 from cleaner.dedup.signature import DedupParams
-from cleaner import runner
+from cleaner.io.writers import dumps
+from cleaner.models import Cleaned, Document, Edit
 from cleaner.progress import RunProgress
-from cleaner.runner import STATE, RunOptions, Runner
+from cleaner.runner import STATE, Runner, RunOptions
 from cleaner.runstate import RunState, pack, record_line
-from conftest import ROOT, SEEDS, masakhanews, run_cli
 
 pytestmark = pytest.mark.slow
 OUTPUTS = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FIXTURES, SEEDS
 
 from cleaner import Document, replay
-from conftest import FIXTURES, SEEDS
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 FIELDS = ("title", "source", "published", "author", "section")

@@ -40,8 +40,20 @@ from ..io.writers import write_atomic
 from ..manifest import batch_name, changes, count_records, fingerprint
 from ..pipeline import dedup_params
 from ..progress import RunProgress
-from ..runner import (STATE, Part, RunOptions, RunSummary, already_done, claimed, clear_outputs, write_clusters, write_corpus,
-                      write_outputs, write_raw, write_rejects)
+from ..runner import (
+    STATE,
+    Part,
+    RunOptions,
+    RunSummary,
+    already_done,
+    claimed,
+    clear_outputs,
+    write_clusters,
+    write_corpus,
+    write_outputs,
+    write_raw,
+    write_rejects,
+)
 from . import parts
 from .mirror import index_rows, mirror_keys, mirror_path, refresh
 from .shuffle import INDEX_NODE, bucket_rows, candidate_edges, components
