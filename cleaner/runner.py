@@ -44,7 +44,7 @@ from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
 from .dedup.signature import Signer
 from .engine import clean_more
 from .gates import gate
-from .io.readers import expand, read_inputs
+from .io.readers import named_paths, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput
 from .kinds import Context
@@ -160,17 +160,14 @@ def apart(out: Path, inputs: Iterable[str]) -> None:
     state and outputs would be read as input) or write over an input (an input file has the name of an
     output, in `out`: `clear_outputs` would remove it, the run's output replace it)."""
     folder = out.resolve()
-    for name in inputs:
-        for path in expand(name) if name != "-" else ():
-            if not isinstance(path, Path):
-                continue
-            here = path.resolve()
-            if path.is_dir() and (folder == here or here in folder.parents):
-                raise OSError(errno.EINVAL, f"is inside the input folder {path}: the run would read its own state and "
-                                            "outputs as input; give an --out outside the inputs", str(out))
-            if path.is_file() and here.parent == folder and _OUTPUT_FILE.fullmatch(here.name):
-                raise OSError(errno.EINVAL, f"holds the input {path}, which the run's output of that name would replace; "
-                                            "give another --out", str(out))
+    for path in named_paths(inputs):
+        here = path.resolve()
+        if path.is_dir() and (folder == here or here in folder.parents):
+            raise OSError(errno.EINVAL, f"is inside the input folder {path}: the run would read its own state and "
+                                        "outputs as input; give an --out outside the inputs", str(out))
+        if path.is_file() and here.parent == folder and _OUTPUT_FILE.fullmatch(here.name):
+            raise OSError(errno.EINVAL, f"holds the input {path}, which the run's output of that name would replace; "
+                                        "give another --out", str(out))
 
 
 class Runner:

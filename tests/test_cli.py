@@ -268,3 +268,60 @@ def test_langs_the_backend_never_answers_are_a_config_error(tmp_path):
     assert proc.returncode == 2 and "'fr' is not a code the language backend 'lingua:de,en' answers (it answers de, en)" in proc.stderr
     assert not out.exists()
     assert run_cli("run", str(SEEDS), "--out", str(out), "--langs", "fr,war", "-q").returncode == 0
+
+
+def test_outputs_that_are_not_regular_files_are_written_through_not_replaced(tmp_path):
+    """`--out` or `--rejects` naming a FIFO (or a device: `--out /dev/null` once replaced the machine's
+    /dev/null with a file) or a symlink: the records go through it (a reader of the FIFO gets them, the
+    symlink still points where it did); the path is never replaced by a regular file. (FIFOs stand for
+    devices here: a test that failed must not break the machine.)"""
+    import os
+    import threading
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": ""}\n{"id": "b", "text": "Bonjour le monde entier."}\n', encoding="utf-8")
+    fifos = [tmp_path / "pipe", tmp_path / "rejects-pipe"]
+    got: dict[str, str] = {}
+    readers = []
+    for fifo in fifos:
+        os.mkfifo(fifo)
+        readers.append(threading.Thread(target=lambda f=fifo: got.__setitem__(f.name, f.read_text(encoding="utf-8")),
+                                        daemon=True))  # on a failure, never opened by a writer: left blocked
+        readers[-1].start()
+    proc = run_cli("clean", str(src), "--out", str(fifos[0]), "--rejects", str(fifos[1]), "-q")
+    for r in readers:
+        r.join(10)
+    assert proc.returncode == 0, proc.stderr
+    assert all(fifo.is_fifo() for fifo in fifos)
+    assert [json.loads(line)["id"] for line in got["pipe"].splitlines()] == ["b"]
+    assert [json.loads(line)["id"] for line in got["rejects-pipe"].splitlines()] == ["a"]
+    real = tmp_path / "real.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    assert run_cli("clean", str(src), "--out", str(link), "--rejects", str(tmp_path / "r.jsonl"), "-q").returncode == 0
+    assert link.is_symlink() and [r["id"] for r in _records(real)] == ["b"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_an_output_that_is_an_input_or_inside_an_input_folder_is_refused(tmp_path):
+    """`cleaner clean` never reads what it writes nor writes over what it reads: an output (or the default
+    rejects file) that is an input file, or lies in an input folder, is refused before anything is read."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    src = folder / "batch.jsonl"
+    src.write_text('{"id": "a", "text": ""}\n{"id": "b", "text": "Bonjour le monde entier."}\n', encoding="utf-8")
+    kept = tmp_path / "batch.rejects.jsonl"
+    kept.write_text('{"id": "c", "text": "Un autre texte à garder."}\n', encoding="utf-8")
+    before = {p: p.read_bytes() for p in (src, kept)}
+    cases = [
+        ((str(src), "--out", str(src)), "is an input"),
+        ((str(src), "--out", str(tmp_path / "o.jsonl"), "--rejects", str(src)), "is an input"),
+        ((str(kept), "--out", str(tmp_path / "batch.jsonl")), "is an input"),  # its default rejects file
+        ((str(folder), "--out", str(folder / "out.jsonl")), "is inside the input folder"),
+    ]
+    for args, says in cases:
+        proc = run_cli("clean", *args, "-q")
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (args, proc.stderr)
+    assert {p: p.read_bytes() for p in (src, kept)} == before
+    assert sorted(p.name for p in folder.iterdir()) == ["batch.jsonl"]

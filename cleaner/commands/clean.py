@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 
 from ..api import pipeline_for
 from ..config import ConfigError
-from ..io.readers import read_inputs
+from ..io.readers import named_paths, read_inputs
 from ..io.writers import JsonlWriter
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
@@ -42,6 +43,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
                               "cleaner run --output-format parquet")
     if "-" not in (args.out, rejects_path) and Path(rejects_path).resolve() == Path(args.out).resolve():
         raise ConfigError(f"--rejects {rejects_path} is the output file itself: give the rejects a path of their own")
+    for path in {args.out, rejects_path} - {"-"}:
+        _not_an_input(Path(path), args.inputs)
     stats = Stats()
     rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
@@ -62,3 +65,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
         rej = f", rejects in {rejects_path}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary()}", file=sys.stderr)
     return 0
+
+
+def _not_an_input(out: Path, inputs: list[str]) -> None:
+    """A ConfigError naming `out` when it is one of the inputs (writing it would replace or remove what is
+    read) or lies in an input folder (the output, and its temporary file, would be read as input)."""
+    target = Path(os.path.realpath(out))
+    for path in named_paths(inputs):
+        here = path.resolve()
+        if here == target:
+            raise ConfigError(f"{out}: is an input; give the output a path of its own")
+        if path.is_dir() and here in target.parents:
+            raise ConfigError(f"{out}: is inside the input folder {path}, where it would be read as input; "
+                              "give an output outside the inputs")

@@ -151,6 +151,13 @@ def expand(name: str) -> list[Path | Rejected]:
     return out or [Path(name)]
 
 
+def named_paths(names: Iterable[str]) -> Iterator[Path]:
+    """The files and folders input names stand for, globs expanded (stdin and refused links left out)."""
+    for name in names:
+        if name != "-":
+            yield from (path for path in expand(name) if isinstance(path, Path))
+
+
 def format_of(path: Path) -> str | None:
     """The input format of a file by its extension, or None when it has none we read."""
     name = path.name.lower()

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -53,6 +54,15 @@ def _can_be_written(target: Path) -> None:
             if not folder.is_dir():
                 raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder", str(target))
             break
+
+
+def _written_through(target: Path) -> bool:
+    """Whether `target` is there and not a regular file (a FIFO, a device such as /dev/null): such a path is
+    written in place, never replaced by a file renamed over it."""
+    try:
+        return not stat.S_ISREG(target.stat().st_mode)
+    except FileNotFoundError:
+        return False
 
 
 def _temporary(target: Path) -> tuple[int, str]:
@@ -118,11 +128,14 @@ class JsonlWriter:
             sys.stdout.reconfigure(errors="backslashreplace")
             self._fh = sys.stdout
             return self
-        target = Path(self.path)
+        target = self._target = Path(os.path.realpath(self.path))  # a symlink stays, its target is written
         _can_be_written(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = _temporary(target)
-        raw = os.fdopen(fd, "wb")
+        if _written_through(target):
+            raw = open(target, "wb")  # noqa: SIM115 (closed in __exit__)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = _temporary(target)
+            raw = os.fdopen(fd, "wb")
         compression = {".gz": "gz", ".zst": "zst"}.get(target.suffix, "none")
         packed = _compressed(raw, compression)
         self._layers = [raw] if packed is raw else [packed, raw]
@@ -141,19 +154,20 @@ class JsonlWriter:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         assert self._fh is not None
-        if self._tmp is None:
-            self._fh.flush()
-            return
         self._fh.flush()
+        if self.path == "-":
+            return
         self._fh.detach()
         for layer in self._layers:
             layer.close()
+        if self._tmp is None:  # written through
+            return
         if exc_type is None and (self.count or self.keep_empty):
-            _put(self._tmp, self.path)
+            _put(self._tmp, self._target)
             return
         os.unlink(self._tmp)
         if exc_type is None:
-            Path(self.path).unlink(missing_ok=True)
+            self._target.unlink(missing_ok=True)
 
 
 class ParquetWriter:
