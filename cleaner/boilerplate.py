@@ -53,6 +53,15 @@ HEADLINES = TickerRule.model_construct(id="repeated", kind="ticker", description
 """The `ticker` kind read loosely (two segments, 40 characters): where headlines of the day are looked for."""
 
 
+def _headlines(line: str, timeout: float) -> list[str]:
+    """The headline segments of a ticker-like `line` (none when its scan outlasts `timeout`: a line
+    that takes that long is not counted, as the rule engine skips a rule that does)."""
+    try:
+        return HEADLINES.segments(line, timeout) or []
+    except TimeoutError:
+        return []
+
+
 def unit_hash(source: str, unit: str) -> int:
     """The signed 64-bit key of a unit of `source` (the source's own key when `unit` is empty)."""
     digest = blake2b(f"{source}\x00{unit}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
@@ -89,7 +98,7 @@ def headline_hashes(day: str, raw: str, timeout: float = 1.0) -> set[int]:
     """The distinct keys of the headlines inside the ticker-like lines of a raw text."""
     out = set()
     for line in raw.split("\n"):
-        for segment in HEADLINES.segments(line, timeout) or ():
+        for segment in _headlines(line, timeout):
             key = line_key(segment)
             if key:
                 out.add(unit_hash(day, key))
@@ -120,7 +129,7 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
     if day and texts is not None:
         headline = [bool(key) and unit_hash(day, key) in learned for key in keys]
         for i, text in enumerate(texts):
-            segments = None if headline[i] else HEADLINES.segments(text, timeout)
+            segments = None if headline[i] else _headlines(text, timeout)
             if segments and sum(unit_hash(day, line_key(s) or "") in learned for s in segments) >= 0.8 * len(segments):
                 found.add(i)  # a ticker of the day's headlines
                 headline[i] = True

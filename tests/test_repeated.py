@@ -402,3 +402,15 @@ def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_
     assert "stage apply" in proc.stderr
     for name in ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json"):
         assert (out / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
+
+
+def test_a_line_whose_headline_scan_times_out_is_not_counted_and_stops_nothing():
+    """Learning the day's headlines scans raw lines with the loose ticker reading; a line that outlasts
+    the pattern time limit was a `TimeoutError` that ended the whole run ("regex timed out", exit 2,
+    naming nothing). It now counts no headline, as the rule engine skips a rule that times out."""
+    from cleaner.boilerplate import boilerplate_lines, headline_hashes
+
+    line = " - ".join(["Un titre de la journée ici"] * 4000)
+    assert headline_hashes("src\x022024-01-02", line, timeout=1e-9) == set()
+    assert boilerplate_lines("src", ["a"], frozenset(), [line], "2024-01-02", timeout=1e-9) == []
+    assert len(headline_hashes("src\x022024-01-02", line, timeout=5.0)) == 1

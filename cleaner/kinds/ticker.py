@@ -33,7 +33,10 @@ class TickerRule(Rule):
     """
 
     kind: Literal["ticker"]
-    separators: tuple[str, ...] = (r"[^\S\n]{2,}", r"[^\S\n]+[|•·][^\S\n]+", r"[^\S\n]+[-–—][^\S\n]+")
+    separators: tuple[str, ...] = (r"[^\S\n]{2,}", r"(?<![^\S\n])[^\S\n]++[|•·][^\S\n]+",
+                                   r"(?<![^\S\n])[^\S\n]++[-–—][^\S\n]+")
+    """Each tried only where a run of spaces starts (the look-behind) and holding the whole run (`++`): tried
+    at every space of a long run, a run without the mark took time in the square of its length."""
     prefilter: str | None = _WS + r"(?:" + _WS + r"|[|•·\-–—]" + _WS + ")"
     """A cheap pattern that every separator match contains: a line with fewer than `min_segments - 1`
     matches is skipped unsplit. Set it to match your own `separators`, or to null to split every line."""
