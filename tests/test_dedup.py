@@ -402,3 +402,28 @@ def _hold_and_create(path):
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_signing_a_long_document_takes_memory_by_block_not_by_document():
+    """Signing permuted every shingle of a document at once, a (shingles x num_perm) array of 64-bit values:
+    a 20 MB document under the size limit needed ~7 GB and a run died of it. It now goes by blocks of
+    `SIGN_BLOCK` shingles, with the sketch the minimum over all of them, as before."""
+    import random
+    import tracemalloc
+
+    from cleaner.dedup.signature import SIGN_BLOCK
+
+    rng = random.Random(1)
+    words = [rng.choice("abcdefghijklmnopqrstuvwxyz") * rng.randint(2, 6) + str(rng.randint(0, 999)) for _ in range(200_000)]
+    text = " ".join(words)
+    signer = Signer()
+    tracemalloc.start()
+    _, signature = signer.sign(text)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 120 * 2**20, peak  # all at once: 200,000 x 128 x 8 bytes = 205 MB for one array alone
+    hashes = signer.shingle_hashes(normalise(text))
+    assert hashes.size > 20 * SIGN_BLOCK
+    one = signer._new_minhash()
+    one.update_batch([hashes])  # the whole document at once, as before
+    assert np.array_equal(signature, one.hashvalues.astype(np.uint32))

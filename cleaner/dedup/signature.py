@@ -142,7 +142,8 @@ class Signer:
         if hv.size == 0:
             return None
         m = self._new_minhash()
-        m.update_batch([hv])  # one "value" whose hash is the whole array: no Python loop per shingle
+        for start in range(0, hv.size, SIGN_BLOCK):  # each a "value" whose hash is a whole block of shingles
+            m.update_batch([hv[start : start + SIGN_BLOCK]])
         return m
 
     def minhash(self, text: str) -> MinHash | None:
@@ -165,6 +166,12 @@ class Signer:
         from datasketch import LeanMinHash, MinHash
 
         return LeanMinHash(MinHash(seed=self.params.seed, hashvalues=signature, scheme=SCHEME))
+
+
+SIGN_BLOCK = 8_192
+"""Shingles hashed into a sketch at a time: datasketch permutes a block into a (block x num_perm) array of
+64-bit values (8 MB at 128), where a whole 20 MB document at once needed gigabytes. The minimum over
+blocks is the minimum over all, so the sketch is the same."""
 
 
 def minhash_class() -> type[MinHash]:
