@@ -325,3 +325,21 @@ def test_an_output_that_is_an_input_or_inside_an_input_folder_is_refused(tmp_pat
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (args, proc.stderr)
     assert {p: p.read_bytes() for p in (src, kept)} == before
     assert sorted(p.name for p in folder.iterdir()) == ["batch.jsonl"]
+
+
+def test_langs_any_on_the_command_line_overrides_a_config_files_langs(tmp_path):
+    """Flags override the config file: `--langs any` lifts the file's `langs` filter (it was read as
+    "not given", so the file's filter stayed)."""
+    cfg = tmp_path / "fr.toml"
+    cfg.write_text('langs = ["fr"]\n', encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "en", "text": "The city council approved the new budget on Tuesday after a long debate "
+                                                   "about schools, roads and the price of public transport."}) + "\n"
+                   + json.dumps({"id": "fr", "text": "Le conseil municipal a adopté mardi le nouveau budget après un long "
+                                                     "débat sur les écoles, les routes et le prix des transports."}) + "\n",
+                   encoding="utf-8")
+    for flags, kept in [((), ["fr"]), (("--langs", "any"), ["en", "fr"])]:
+        out = tmp_path / f"out{len(flags)}"
+        proc = run_cli("run", str(src), "--out", str(out), "--config", str(cfg), "-q", *flags)
+        assert proc.returncode == 0, proc.stderr
+        assert sorted(r["id"] for r in _records(out / "corpus.jsonl")) == kept

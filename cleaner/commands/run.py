@@ -53,7 +53,8 @@ def register(sub) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: every input record ends in DIR's corpus or rejects, exactly once."""
-    langs = None if args.langs in (None, "any") else tuple(x.strip().lower() for x in args.langs.split(",") if x.strip())
+    codes = tuple(x.strip().lower() for x in (args.langs or "").split(",") if x.strip())
+    langs = None if args.langs is None else () if codes == ("any",) else codes  # any: no filter, over the config's
     config = config_from(
         args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
         min_lang_score=args.min_lang_score, lang_backend=args.lang_backend, learn_boilerplate=args.learn_boilerplate,
