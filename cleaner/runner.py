@@ -41,6 +41,7 @@ from typing import Any
 from .boilerplate import LineCounts, counted_text, document_counts
 from .config import Config
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
+from .dedup.index import refuse_other_file
 from .dedup.signature import Signer
 from .engine import clean_more
 from .gates import gate
@@ -217,9 +218,8 @@ class Runner:
             self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "
                               "starting over will find them there as already_indexed")
         state.reset()
-        if self.options.index is None:  # the default index belongs to this run alone
-            for stale in self.out.glob("index.sqlite*"):
-                stale.unlink()
+        if self.options.index is None:
+            remove_own_index(self.out)
         state.set(fingerprint=json.dumps(fp, sort_keys=True), stage="prepare")
         return 0
 
@@ -348,6 +348,15 @@ _OUTPUT_FILE = re.compile(rf"(?:{'|'.join(OUTPUT_NAMES)})(?:-\d{{5}})?\.(?:parqu
 """The name of a file a run writes (`ShardedOutput`): `corpus.jsonl`, `raw-00003.parquet`, `rejects.jsonl.zst`, ..."""
 _TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}")
 """A temporary file of `io.writers` (`.corpus.jsonl.x8k2m1qz`), left by a run killed while writing."""
+
+
+def remove_own_index(out: Path) -> None:
+    """Remove the default index an earlier attempt left in `out` (it belongs to that run alone), after
+    checking it is one: another program's database of that name is refused, not replaced."""
+    if (own := out / "index.sqlite").exists():
+        refuse_other_file(own)
+    for stale in out.glob("index.sqlite*"):
+        stale.unlink()
 
 
 def clear_outputs(out: Path) -> None:

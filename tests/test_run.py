@@ -463,3 +463,26 @@ def test_a_stored_record_becomes_the_corpus_line_of_the_record_with_its_cluster(
                       edits=(Edit(start=0, end=1, rule=rule or "r", kind="remove"),), warnings=("w",) if mixed else ())
     want = dumps(cleaned.model_copy(update={"cluster": cluster}).record())
     assert record_line(pack(cleaned.record()), cluster) == want
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_another_programs_index_sqlite_in_the_output_folder_is_refused_not_replaced(tmp_path, engine):
+    """The run's own index is `DIR/index.sqlite`, replaced at each fresh run; a database of another program
+    that sits there under that name was replaced without a word (an --index of the kind is refused)."""
+    import sqlite3
+
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs = out / "index.sqlite"
+    with sqlite3.connect(theirs) as db:
+        db.execute("CREATE TABLE users (name TEXT)")
+        db.execute("INSERT INTO users VALUES ('ada')")
+    db.close()
+    before = theirs.read_bytes()
+    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    assert proc.returncode == 2 and "index.sqlite: a SQLite database of something else (tables users)" in proc.stderr, proc.stderr
+    assert theirs.read_bytes() == before
+    theirs.write_text("not a database at all\n", encoding="utf-8")
+    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    assert proc.returncode == 2 and "index.sqlite: not a dedup index" in proc.stderr, proc.stderr
+    assert theirs.read_text(encoding="utf-8") == "not a database at all\n"

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +49,35 @@ _BAND_ROWS = 500_000  # band rows sorted and inserted at a time by `add_many` (8
 class IndexMismatchError(ValueError):
     """The index file cannot be used: built with other parameters (or another schema) than the ones
     given, or not a cleaner index at all (another file, another SQLite database, a folder)."""
+
+
+def refuse_other_databases(db: sqlite3.Connection, path: str | Path) -> None:
+    """Refuse a SQLite file that holds tables and is not an index (tables of neither the index nor the
+    service's store, or a `meta` table without the index's schema version), before anything is written
+    to it (WAL mode is a change too)."""
+    tables = sorted(name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                    if not name.startswith("sqlite_"))
+    if not tables:
+        return
+    other = [name for name in tables if name not in _OWN_TABLES and not name.startswith("service_")]
+    try:
+        schema = "meta" in tables and db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.Error:  # a `meta` table of another shape
+        schema = None
+    if other or not schema:
+        listed = ", ".join((other or tables)[:5]) + (", ..." if len(other or tables) > 5 else "")
+        raise IndexMismatchError(f"{path}: a SQLite database of something else (tables {listed}), not a "
+                                 "dedup index: give a new path, or the path of an index")
+
+
+def refuse_other_file(path: Path) -> None:
+    """`refuse_other_databases` for a file that is about to be replaced: it is read only (and a file
+    that is not SQLite at all is refused too)."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            refuse_other_databases(db, path)
+    except sqlite3.Error as exc:
+        raise IndexMismatchError(f"{path}: not a dedup index ({exc}): move it, or give another --out") from None
 
 
 class IndexBusyError(RuntimeError):
@@ -85,7 +114,7 @@ class DedupIndex(Closing):
         try:
             # any thread may use the index, one at a time (`Deduplicator.run` holds a lock; the service has one index thread)
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
-            self._refuse_other_databases()
+            refuse_other_databases(self._db, self.path)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
@@ -103,24 +132,6 @@ class DedupIndex(Closing):
             raise
 
     # -- set-up ---------------------------------------------------------------------------------
-    def _refuse_other_databases(self) -> None:
-        """Refuse a SQLite file that holds tables and is not an index (tables of neither the index nor the
-        service's store, or a `meta` table without the index's schema version), before anything is
-        written to it (WAL mode is a change too)."""
-        tables = sorted(name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                        if not name.startswith("sqlite_"))
-        if not tables:
-            return
-        other = [name for name in tables if name not in _OWN_TABLES and not name.startswith("service_")]
-        try:
-            schema = "meta" in tables and self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        except sqlite3.Error:  # a `meta` table of another shape
-            schema = None
-        if other or not schema:
-            listed = ", ".join((other or tables)[:5]) + (", ..." if len(other or tables) > 5 else "")
-            raise IndexMismatchError(f"{self.path}: a SQLite database of something else (tables {listed}), not a "
-                                     "dedup index: give a new path, or the path of an index")
-
     def _init_schema(self) -> None:
         db = self._db
         if "meta" in {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:

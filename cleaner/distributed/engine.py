@@ -48,6 +48,7 @@ from ..runner import (
     already_done,
     claimed,
     clear_outputs,
+    remove_own_index,
     write_clusters,
     write_corpus,
     write_outputs,
@@ -170,9 +171,8 @@ class DaskRunner:
             self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "
                               "starting over will find them there as already_indexed")
         shutil.rmtree(self.out / STATE, ignore_errors=True)
-        if self.options.index is None:  # the default index belongs to this run alone
-            for stale in self.out.glob("index.sqlite*"):
-                stale.unlink()
+        if self.options.index is None:
+            remove_own_index(self.out)
             shutil.rmtree(mirror_path(self.index_path), ignore_errors=True)
         self.work.mkdir(parents=True)
         stamp.write_text(json.dumps(fp, sort_keys=True))
