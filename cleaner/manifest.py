@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .config import Config
+from .config import Config, ConfigError
 from .io.readers import input_sources
 from .io.writers import OutputFile, sha256_of
 from .packs import load_rules
@@ -66,6 +66,16 @@ def batch_name(out: Path, fp: dict[str, Any]) -> str:
 def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The parts of two fingerprints that differ (`rules`, `inputs`, `config`, ...)."""
     return [key for key in new if old.get(key) != new[key]]
+
+
+def continuable(changed: list[str]) -> bool:
+    """Whether `--continue` may keep an interrupted run's work despite the `changed` parts of its
+    fingerprint: rules or config, yes; inputs, never (the records read before are not the ones to
+    write: some would be lost, others written twice). A ConfigError when inputs changed."""
+    if "inputs" in changed:
+        raise ConfigError("--continue: the inputs of the interrupted run changed since it was stopped, so its work "
+                          "cannot be kept; run again without --continue to start over")
+    return True
 
 
 def write_manifest(folder: Path, fp: dict[str, Any], outputs: list[OutputFile], counts: dict[str, Any]) -> None:

@@ -349,10 +349,36 @@ def test_changed_rules_start_over_unless_continued(news, tmp_path):
     assert proc.returncode == 0 and "differ; starting over" in proc.stderr and "rules" in proc.stderr
     again = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack))
     assert again.returncode == 0 and "already complete" in again.stderr
-    with RunState(out / STATE / "state.sqlite") as state:
-        state.set(fingerprint=json.dumps({"rules": [["old.yaml", "0"]]}), stage="prepare")
+    fp = {k: v for k, v in json.loads((out / "manifest.json").read_text(encoding="utf-8")).items()
+          if k not in ("outputs", "counts")}  # the finished run's fingerprint
+    with RunState(out / STATE / "state.sqlite") as state:  # interrupted, with other rules and the same inputs
+        state.set(fingerprint=json.dumps({**fp, "rules": [["old.yaml", "0"]]}), stage="prepare")
     kept = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--continue")
-    assert kept.returncode == 0 and "although its" in kept.stderr
+    assert kept.returncode == 0 and "although its rules changed" in kept.stderr
+
+
+def test_continue_is_refused_when_the_inputs_changed(tmp_path):
+    """`--continue` keeps an interrupted run's work when its rules or config changed; when its inputs
+    changed that work is of other records (the records prepared before were written, new ones lost or
+    written twice), so it is refused, exit 2, and a run without it starts over."""
+    from cleaner.manifest import fingerprint
+
+    src = tmp_path / "in"
+    shutil.copytree(SEEDS, src)
+    out = tmp_path / "out"
+    runner = Runner(Config.load(), [str(src)], out, RunOptions(workers=1, progress="quiet"))
+    out.mkdir()
+    with RunState(out / STATE / "state.sqlite") as state:  # stopped after preparing its records
+        runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
+        runner._prepare(state, 0)
+    (src / "005_new.txt").write_text("Un nouvel article arrivé après l'interruption du premier passage.\n", encoding="utf-8")
+    args = ("run", str(src), "--out", str(out), "--workers", "1", "-q")
+    proc = run_cli(*args, "--continue")
+    assert proc.returncode == 2 and "--continue: the inputs of the interrupted run changed" in proc.stderr, proc.stderr
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stderr
+    ids = [json.loads(line)["id"] for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert "005_new" in ids and len(ids) == 6
 
 
 def test_a_finished_run_run_again_on_other_inputs_says_so_and_warns_of_its_index(tmp_path):

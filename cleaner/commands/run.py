@@ -36,7 +36,7 @@ def register(sub) -> None:
     p.add_argument("--shard-docs", type=at_least_one, metavar="N", help="start a new output file every N records")
     again = p.add_mutually_exclusive_group()
     again.add_argument("--continue", dest="resume", action="store_const", const="force-continue", default="auto",
-                       help="resume an interrupted run even though its rules or config changed")
+                       help="resume an interrupted run even though its rules or config changed (not its inputs: refused)")
     again.add_argument("--restart", dest="resume", action="store_const", const="restart",
                        help="start over even if DIR holds an interrupted or finished run of the same inputs")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
