@@ -23,6 +23,7 @@ from .config import Config
 from .edits import WHITESPACE_RULE, whitespace_spans
 from .kinds import Context, Rule
 from .kinds.shape import shape_scoped
+from .lang import hint_code
 from .models import Cleaned, Document, Edit, Rejected
 from .packs import RuleSet, load_rules
 from .prefilter import Requires, requires_for
@@ -47,7 +48,7 @@ class Cleaner:
                 detail=f"document is {len(doc.text):,} characters, over max_doc_chars={self.config.max_doc_chars:,}",
                 raw=doc.model_dump(exclude_defaults=True),
             )
-        ctx = Context(lang=doc.lang, host=doc.host, timeout=self.config.regex_timeout)
+        ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout)
         return run_rules(doc, self._scoped(ctx.lang, ctx.host), ctx, self.config.max_passes, self.requires)
 
     @cached_property

@@ -574,6 +574,36 @@ _TO_639_1 = {
 }
 
 
+_BIBLIOGRAPHIC = {
+    "alb": "sq", "arm": "hy", "baq": "eu", "bur": "my", "chi": "zh", "cze": "cs", "dut": "nl", "fre": "fr",
+    "geo": "ka", "ger": "de", "gre": "el", "ice": "is", "mac": "mk", "mao": "mi", "may": "ms", "per": "fa",
+    "rum": "ro", "slo": "sk", "tib": "bo", "wel": "cy",
+}
+"""ISO 639-2/B codes that differ from their 639-3 (terminology) form, to ISO 639-1."""
+_HINT = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def _three_letter_codes() -> dict[str, str]:
+    """ISO 639-3 (and 639-2/B) codes to ISO 639-1, for the languages lingua knows (a table it ships)."""
+    import lingua
+
+    table = {lang.iso_code_639_3.name.lower(): lang.iso_code_639_1.name.lower() for lang in lingua.Language.all()}
+    return {**table, **_BIBLIOGRAPHIC}
+
+
+@lru_cache(maxsize=4096)
+def hint_code(hint: str | None) -> str | None:
+    """The ISO 639-1 code an input's `lang` hint stands for: `fr` for `fr`, `FR`, `fr-FR`, `fr_CA`, `fra`
+    or `fre`; None when it names no language (`french`, a 3-letter code of none): such a hint scopes no pack, as if none
+    were given, rather than switching every pack of a language off."""
+    m = _HINT.fullmatch((hint or "").strip().lower())
+    if m is None:
+        return None
+    code = m.group(1)
+    return code if len(code) == 2 else _three_letter_codes().get(code)
+
+
 def _iso(code: str) -> str:
     code = code.lower()
     return _TO_639_1.get(code, code)

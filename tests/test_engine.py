@@ -95,3 +95,17 @@ def test_a_line_that_a_cut_changed_is_tried_again():
     out = Cleaner().clean(Document(id="t", text=text))
     assert out.text == "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine."
     assert out.published == "2014-12-13" and "fr.share-bar" in {e.rule for e in out.edits}
+
+
+@pytest.mark.parametrize("hint", ["fr", "FR", "fr-FR", "fr_CA", "fra", "fre", "french", None])
+def test_a_language_hint_in_any_common_spelling_scopes_the_packs_as_its_code(hint):
+    """A record's `lang` hint scopes the language packs. Spelled otherwise than a lower-case ISO 639-1 code
+    (`fra`, as MasakhaNEWS has it, `fr-FR`, `FR`), it switched every language pack off without a trace;
+    now it is read as its code, and one that names no language (`french`) scopes nothing, as no hint."""
+    text = ("Le conseil municipal a adopté mardi le nouveau budget après un long débat sur les écoles.\n\n"
+            "Inscrivez-vous à notre newsletter pour recevoir nos articles.\n")
+    out = Cleaner().clean(Document(id="d", text=text, lang=hint))
+    assert out.text == text.split("\n\n")[0]
+    assert "fr.newsletter-call" in {e.rule for e in out.edits}
+    english = Cleaner().clean(Document(id="e", text=text, lang="eng"))
+    assert "Inscrivez-vous" in english.text  # a French pack does not run on a text said to be English
