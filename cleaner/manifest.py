@@ -68,14 +68,13 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [key for key in new if old.get(key) != new[key]]
 
 
-def continuable(changed: list[str]) -> bool:
-    """Whether `--continue` may keep an interrupted run's work despite the `changed` parts of its
-    fingerprint: rules or config, yes; inputs, never (the records read before are not the ones to
-    write: some would be lost, others written twice). A ConfigError when inputs changed."""
+def refuse_to_continue(changed: list[str]) -> None:
+    """A ConfigError when `--continue` would keep an interrupted run's work although its inputs are among
+    the `changed` parts of its fingerprint (rules or config may change): the records it prepared are not
+    the ones to write, some would be lost and others written twice."""
     if "inputs" in changed:
         raise ConfigError("--continue: the inputs of the interrupted run changed since it was stopped, so its work "
                           "cannot be kept; run again without --continue to start over")
-    return True
 
 
 def write_manifest(folder: Path, fp: dict[str, Any], outputs: list[OutputFile], counts: dict[str, Any]) -> None:

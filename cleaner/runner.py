@@ -52,7 +52,7 @@ from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
 from .libc import release_memory
-from .manifest import batch_name, changes, continuable, count_records, fingerprint, read_manifest, write_manifest
+from .manifest import batch_name, changes, count_records, fingerprint, read_manifest, refuse_to_continue, write_manifest
 from .models import Cleaned, Document
 from .packs import load_rules
 from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
@@ -206,7 +206,9 @@ class Runner:
         old = state.get("fingerprint")
         if old is not None and resumable and self.options.resume != "restart":
             changed = changes(json.loads(old), fp)
-            if not changed or self.options.resume == "force-continue" and continuable(changed):
+            if changed and self.options.resume == "force-continue":
+                refuse_to_continue(changed)
+            if not changed or self.options.resume == "force-continue":
                 if changed:
                     self.progress.log(f"continuing an interrupted run although its {', '.join(changed)} changed")
                 done = len(state)

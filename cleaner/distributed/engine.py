@@ -37,7 +37,7 @@ from ..dedup.cluster import Decision, Deduplicator
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
-from ..manifest import batch_name, changes, continuable, count_records, fingerprint
+from ..manifest import batch_name, changes, count_records, fingerprint, refuse_to_continue
 from ..pipeline import dedup_params
 from ..progress import RunProgress
 from ..runner import (
@@ -160,7 +160,9 @@ class DaskRunner:
         stamp = self.work / "fingerprint.json"
         if stamp.exists() and self.options.resume != "restart":
             changed = changes(json.loads(stamp.read_text()), fp)
-            if not changed or self.options.resume == "force-continue" and continuable(changed):
+            if changed and self.options.resume == "force-continue":
+                refuse_to_continue(changed)
+            if not changed or self.options.resume == "force-continue":
                 done = len(list(self.work.glob("prep-*.json")))
                 self.progress.log(f"resuming: {done:,} splits already prepared"
                                   + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))

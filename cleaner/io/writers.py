@@ -131,7 +131,7 @@ class JsonlWriter:
         target = self._target = Path(os.path.realpath(self.path))  # a symlink stays, its target is written
         _can_be_written(target)
         if _written_through(target):
-            raw = open(target, "wb")  # noqa: SIM115 (closed in __exit__)
+            raw = open(target, "wb")  # closed in __exit__
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, self._tmp = _temporary(target)
