@@ -77,7 +77,8 @@ class Config(BaseModel):
         values: dict[str, Any] = _read_toml(resources.files("cleaner").joinpath("defaults.toml"), "defaults.toml")
         if file is not None:
             values.update(given := _read_toml(Path(file), str(file)))
-            missing = [p for p in given.get("rules_dirs", []) if isinstance(p, str) and not Path(p).exists()]
+            listed = given.get("rules_dirs", [])  # a string is not a list of them: refused below, as a tuple would be
+            missing = [p for p in listed if isinstance(p, str) and not Path(p).exists()] if isinstance(listed, list) else []
             if missing:  # named here, where the file that names it is known
                 raise ConfigError(f"config in {file}: rules_dirs: {missing[0]}: no such rule pack file or folder")
         overrides = {k: v for k, v in overrides.items() if v is not None}

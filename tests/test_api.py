@@ -110,6 +110,9 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
     user.write_text('rules_dirs = ["no/such/packs"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: no/such/packs: no such rule pack file or folder"):
         Config.load(user)
+    user.write_text('rules_dirs = "rules"\n', encoding="utf-8")  # a string, not a list: was read letter by letter
+    with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: .*tuple"):
+        Config.load(user)
     with pytest.raises(ConfigError, match="repeated_min_docs: Input should be less than or equal to 1000000000"):
         Config.load(repeated_min_docs=2**63)  # SQLite's integers stop at 2**63 - 1
     user.write_text("max_passes = " + "9" * 5000 + "\n", encoding="utf-8")  # TOML, but Python will not hold it
