@@ -45,7 +45,7 @@ from .dedup.index import refuse_other_file
 from .dedup.signature import Signer
 from .engine import clean_more
 from .gates import gate
-from .io.readers import named_paths, read_inputs
+from .io.readers import input_folder_holding, named_paths, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput
 from .kinds import Context
@@ -160,12 +160,12 @@ def apart(out: Path, inputs: Iterable[str]) -> None:
     """An OSError naming `out` when the run would read what it writes (an input folder holds `out`: its
     state and outputs would be read as input) or write over an input (an input file has the name of an
     output, in `out`: `clear_outputs` would remove it, the run's output replace it)."""
+    if (held := input_folder_holding(out, inputs)) is not None:
+        raise OSError(errno.EINVAL, f"is inside the input folder {held}: the run would read its own state and "
+                                    "outputs as input; give an --out outside the inputs", str(out))
     folder = out.resolve()
     for path in named_paths(inputs):
         here = path.resolve()
-        if path.is_dir() and (folder == here or here in folder.parents):
-            raise OSError(errno.EINVAL, f"is inside the input folder {path}: the run would read its own state and "
-                                        "outputs as input; give an --out outside the inputs", str(out))
         if path.is_file() and here.parent == folder and _OUTPUT_FILE.fullmatch(here.name):
             raise OSError(errno.EINVAL, f"holds the input {path}, which the run's output of that name would replace; "
                                         "give another --out", str(out))

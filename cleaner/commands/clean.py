@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..api import pipeline_for
 from ..config import ConfigError
-from ..io.readers import named_paths, read_inputs
+from ..io.readers import input_folder_holding, named_paths, read_inputs
 from ..io.writers import JsonlWriter
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
@@ -70,11 +70,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
 def _not_an_input(out: Path, inputs: list[str]) -> None:
     """A ConfigError naming `out` when it is one of the inputs (writing it would replace or remove what is
     read) or lies in an input folder (the output, and its temporary file, would be read as input)."""
+    if (held := input_folder_holding(out, inputs)) is not None:
+        raise ConfigError(f"{out}: is inside the input folder {held}, where it would be read as input; "
+                          "give an output outside the inputs")
     target = Path(os.path.realpath(out))
-    for path in named_paths(inputs):
-        here = path.resolve()
-        if here == target:
-            raise ConfigError(f"{out}: is an input; give the output a path of its own")
-        if path.is_dir() and here in target.parents:
-            raise ConfigError(f"{out}: is inside the input folder {path}, where it would be read as input; "
-                              "give an output outside the inputs")
+    if any(path.resolve() == target for path in named_paths(inputs)):
+        raise ConfigError(f"{out}: is an input; give the output a path of its own")

@@ -158,6 +158,13 @@ def named_paths(names: Iterable[str]) -> Iterator[Path]:
             yield from (path for path in expand(name) if isinstance(path, Path))
 
 
+def input_folder_holding(target: Path, names: Iterable[str]) -> Path | None:
+    """The input folder (as named) that is `target` or holds it, where an output would be read as input."""
+    where = Path(os.path.realpath(target))
+    return next((path for path in named_paths(names)
+                 if path.is_dir() and (path.resolve() == where or path.resolve() in where.parents)), None)
+
+
 def format_of(path: Path) -> str | None:
     """The input format of a file by its extension, or None when it has none we read."""
     name = path.name.lower()

@@ -108,7 +108,9 @@ def _compressed(raw: BinaryIO, compression: str) -> BinaryIO:
 
 
 class JsonlWriter:
-    """A context manager writing one JSON object a line; `-` is stdout. The file appears only on success.
+    """A context manager writing one JSON object a line; `-` is stdout. The file appears only on success
+    (written beside, then renamed into place); a FIFO or a device is written through, and a symlink's
+    target is written, the link left as it is.
 
     The suffix picks the compression (`.gz`, `.zst`, else none). With `keep_empty=False` a file that
     got no record is not created, and one an earlier run left there is removed (it is not this run's).
