@@ -229,33 +229,32 @@ _BLOCK = 4_096
 """Items whose index candidates are looked up, and their signatures read, at a time."""
 
 
-def _verify_pairs(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 8_192) -> np.ndarray:
-    out = np.empty(len(a), dtype=np.float64)
-    for s in range(0, len(a), chunk):
-        out[s : s + chunk] = (sigs[a[s : s + chunk]] == sigs[b[s : s + chunk]]).mean(axis=1)
-    return out
-
-
-def _band_pairs(keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i < j) of `rows` (numbers of rows of `keys`, n x bands) that share a key in some band.
-
-    One band at a time (a key hashes its band's number in), so the working arrays are a column long."""
-    n = len(rows)
-    codes = [np.empty(0, np.int64)]
-    for band in range(keys.shape[1] if n > 1 else 0):
+def _sharing(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Which of `rows` (numbers of rows of `keys`, n x bands) share a key in some band with another of
+    them: only those can have a neighbour in the batch. One band at a time, vectorised."""
+    shared = np.zeros(len(rows), dtype=bool)
+    for band in range(keys.shape[1] if len(rows) > 1 else 0):
         order = np.argsort(keys[rows, band], kind="stable")
         sorted_keys = keys[rows[order], band]
-        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        sizes = np.diff(np.r_[starts, n])
-        for size in np.unique(sizes[sizes > 1]).tolist():  # buckets of one size at once: no loop over buckets
-            members = order[starts[sizes == size][:, None] + np.arange(size)]  # one row per bucket
-            ii, jj = np.triu_indices(size, 1)
-            a, b = members[:, ii].ravel(), members[:, jj].ravel()
-            codes.append(np.minimum(a, b) * n + np.maximum(a, b))
-        if len(codes) > 64:  # keep the pairs found so far as one array
-            codes = [np.unique(np.concatenate(codes))]
-    code = np.unique(np.concatenate(codes))
-    return rows[code // n], rows[code % n]
+        same = sorted_keys[1:] == sorted_keys[:-1]
+        shared[order[1:][same]] = True
+        shared[order[:-1][same]] = True
+    return shared
+
+
+class _Kept:
+    """The kept rows of a batch by band key, for the rows that share one (what step 5b looks up)."""
+
+    def __init__(self, bands: int) -> None:
+        self.tables: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+
+    def candidates(self, keys: list[int]) -> set[int]:
+        """The kept rows with one of these band keys."""
+        return {row for table, key in zip(self.tables, keys) for row in table.get(key, ())}
+
+    def add(self, row: int, keys: list[int]) -> None:
+        for table, key in zip(self.tables, keys):
+            table.setdefault(key, []).append(row)
 
 
 def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | None = None, add: bool = True,
@@ -329,12 +328,13 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                 near.append(i)
             else:  # no shingles (empty text): only exact matching applies
                 decisions[i] = Decision(ids[i], "kept", cluster=ids[i])
-        # the signatures compared below: the in-batch candidate pairs', the exact groups' and the exact
-        # hits' (their clusters list similarities), every one when adding; the index candidates' are
-        # read as they come
-        a, b = _band_pairs(keys, np.array(near, dtype=np.int64))
+        # the signatures compared below: those of the items sharing a band key with another (in-batch
+        # candidates), the exact groups' and the exact hits' (their clusters list similarities), every
+        # one when adding; the index candidates' are read as they come
+        near_rows = np.array(near, dtype=np.int64)
+        sharing = near_rows[_sharing(keys, near_rows)]
         exact_rows = np.array(hits + followers + [rep_of[exact[i]] for i in followers], dtype=np.int64)
-        held = _Held(batch, np.arange(n) if add else np.concatenate((a, b, exact_rows)))
+        held = _Held(batch, np.arange(n) if add else np.concatenate((sharing, exact_rows)))
         # 5a. verified neighbours in the index
         neighbours: dict[int, list[tuple[float, int, str]]] = {}  # (sim, tie, id), for items that have any
         for start in range(0, len(near) if looked_up else 0, _BLOCK):
@@ -348,25 +348,25 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                         neighbours.setdefault(i, []).append((sim, -1, doc.id))
                 if i not in neighbours:
                     held.forget(i)
-        # 5b. verified neighbours within the batch (better-ranked side only)
-        if len(a):
-            sims = _verify_pairs(held.matrix, held.at(a), held.at(b))
-            for x, y, sim in zip(a[sims >= threshold].tolist(), b[sims >= threshold].tolist(), sims[sims >= threshold].tolist()):
-                hi, lo = (x, y) if rank[x] < rank[y] else (y, x)
-                neighbours.setdefault(lo, []).append((sim, rank[hi], hi))
-        # 5c. greedy in rank order
-        for i in near:  # `near` is in rank order
-            best = None
-            for sim, tie, other in neighbours.get(i, ()):
-                if tie >= 0 and not decisions[other].kept:
-                    continue
-                key = (-sim, tie)
-                if best is None or key < best[0]:
-                    best = (key, sim, other if tie < 0 else ids[other])
+        # 5b. greedy in rank order (`near` is): an item's in-batch candidates are the better-ranked
+        # *kept* items sharing a band key with it, looked up by key, so a cluster of k copies costs
+        # k lookups, not k^2 pairs
+        kept = _Kept(keys.shape[1])
+        shares = set(sharing.tolist())
+        for i in near:
+            found = neighbours.get(i, [])
+            item_keys = keys[i].tolist() if i in shares else None
+            if item_keys and (others := list(kept.candidates(item_keys))):
+                sims = (held.matrix[held.at(np.array(others, dtype=np.int64))] == held.signature(i)).mean(axis=1)
+                found += [(sim, rank[o], o) for o, sim in zip(others, sims.tolist()) if sim >= threshold]
+            best = min(found, default=None, key=lambda f: (-f[0], f[1]))
             if best is None:
                 decisions[i] = Decision(ids[i], "kept", cluster=ids[i])
+                if item_keys:
+                    kept.add(i, item_keys)
             else:
-                _, sim, target = best
+                sim, tie, other = best
+                target = other if tie < 0 else ids[other]
                 decisions[i] = Decision(ids[i], "duplicate", cluster=target, dup_of=target, similarity=round(sim, 4))
         # 6. exact followers
         for i in followers:
