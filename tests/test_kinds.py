@@ -75,6 +75,31 @@ def test_truncate_never_when_article_text_follows():
     assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
 
 
+WRAPPED = (
+    "Dans le Groupe D, Enyimba, double champion d'Afrique en titre, s'est incliné 2:0\n"
+    "à l'extérieur face au Marocain Hassania Agadir dans les 19 minutes qui ont suivi\n"
+    "le coup d'envoi. Le but d'Hassania est venu de Karim el Berkaoui et du\n"
+    "Sénégalais Malick Cissé, tandis que le remplaçant d'Enyimba, Martins Usule,\n"
+    "s'est illustré lors de la deuxième période. L'autre rencontre s'est soldée\n"
+    "sur un score nul et vierge."
+)
+
+
+@pytest.mark.parametrize("paragraphs", [1, 2])
+def test_truncate_never_when_hard_wrapped_article_text_follows(paragraphs):
+    """A body wrapped at 80 columns has no line long enough, or ending like a sentence often enough, to
+    read as prose; its paragraphs are judged whole (58 % of wrapped French news lost their second half
+    to a mid-article "À lire aussi")."""
+    text = ARTICLE + "\n\nÀ lire aussi\n\n" + "\n\n".join([WRAPPED] * paragraphs)
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
+
+
+def test_truncate_still_cuts_a_teaser_list_of_short_lines_after_a_wrapped_article():
+    """Joining lines back is for wrapped prose only: teasers that start in capitals stay lines."""
+    tail = "\n\nÀ lire aussi\nLe prix de l'essence baisse encore\nLes syndicats appellent à la grève"
+    assert run_rules(Document(id="t", text=WRAPPED + tail), [RELATED], Context()).text == WRAPPED
+
+
 def test_truncate_never_mid_sentence():
     text = ARTICLE + " Il faut lire aussi le rapport annexe.\nRelated articles are listed in the annex of the report."
     out = run_rules(Document(id="t", text=text), [RELATED], Context())

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import Field
@@ -19,7 +20,8 @@ class TruncateRule(Rule):
 
     List-like: every following line is at most `max_line_chars` long, and at most `max_prose_lines`
     of them read as prose (`prose_words` words or more, ending like a sentence; teasers end with an
-    ellipsis). At least `min_before_chars` of text must stand before the marker. A marker line is
+    ellipsis). A hard-wrapped paragraph is judged whole, as one line: it shows by a line that does not
+    end a sentence followed by one starting in lower case (no teaser list does that). At least `min_before_chars` of text must stand before the marker. A marker line is
     the marker alone, or followed by at most `marker_extra_words` words ("More from Reuters"); a
     marker mentioned inside a sentence is not a marker line, so it never matches. With
     `drop_lone_marker`, a line that is exactly a marker but is followed by article text goes alone
@@ -74,8 +76,7 @@ class TruncateRule(Rule):
         if len(view.text[: view.lines[i].start].strip()) < self.min_before_chars:
             return False
         prose = 0
-        for line in view.lines[i + 1 :]:
-            text = line.text.strip()
+        for text in _unwrapped(line.text.strip() for line in view.lines[i + 1 :]):
             if len(text) > self.max_line_chars:
                 return False
             if word_count(text) >= self.prose_words and ends_sentence(text):
@@ -83,3 +84,19 @@ class TruncateRule(Rule):
                 if prose > self.max_prose_lines:
                     return False
         return True
+
+
+def _unwrapped(lines: Iterable[str]) -> Iterator[str]:
+    """`lines` (stripped), each hard-wrapped block joined into one line. A block (lines between blank
+    ones) is hard-wrapped when one of its lines goes on in the next: it does not end a sentence and the
+    next starts with a lower-case letter (a wrap also falls before names, so one such break is enough)."""
+    block: list[str] = []
+    for text in (*lines, ""):
+        if text:
+            block.append(text)
+            continue
+        if any(b[:1].islower() and not ends_sentence(a) for a, b in pairwise(block)):
+            yield " ".join(block)
+        else:
+            yield from block
+        block = []
