@@ -13,7 +13,7 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 | reason | when |
 |---|---|
 | `bad_input` | binary content (a PDF served as a page), or markup lxml cannot parse |
-| `stub_page` | a redirect or error page: a short page saying "Moved Permanently", "404", ... |
+| `stub_page` | a redirect, error or login page: a short page saying "Moved Permanently", "404", ...; or whose main text, under `STUB_MAX_CHARS`, has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer.") |
 | `empty_extraction` | trafilatura finds no main text |
 
 A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page;
@@ -39,7 +39,11 @@ start of their text, before extraction."""
 STUB = re.compile(
     r"moved (?:permanently|temporarily)|the document has moved|redirecting to|object moved"
     r"|\b(?:error|erreur)\s*:?\s*[345]\d\d\b|\b[345]\d\d\s*[-:–]\s*(?:error|erreur)\b|\b404\b.{0,20}(?:not found|introuvable)"
-    r"|page not found|page introuvable|page non trouvée|access denied|403 forbidden|service unavailable|bad gateway",
+    r"|page not found|page introuvable|page non trouvée|access denied|403 forbidden|service unavailable|bad gateway"
+    r"|gateway time-?out|\bHTTP [345]\d\d\b|si votre navigateur n.est pas redirigé"
+    r"|is no longer available|the authors have deleted this site|page can.t be found|cette page est introuvable"
+    r"|nothing was found at this location|rien n.ai?t? été trouvé à cette adresse|ce site est rendu privé par son propriétaire"
+    r"|vous devez vous connecter pour continuer|informations de compte oubliées|you must log in to continue",
     re.IGNORECASE,
 )
 STUB_PROSE_CHARS = 300
@@ -86,6 +90,9 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if len(text) > config.max_doc_chars:
         detail = f"{where}: extracted text is {len(text):,} characters, over max_doc_chars={config.max_doc_chars:,}"
         return _reject(doc, "too_large", detail)
+    notice = _notice_line(text)
+    if notice:
+        return _reject(doc, "stub_page", f"{where}: redirect or error page: {notice!r}")
     extracted, fixed = _metadata(found, where)
     warnings += fixed
     update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
@@ -107,6 +114,14 @@ def _stub(html: str, tree: Any) -> str | None:
             or _REFRESH.search(html)):
         return visible[:120] or title or "(meta refresh)"
     return None
+
+
+def _notice_line(text: str) -> str | None:
+    """In a short main text (under `STUB_MAX_CHARS`), the first line that is a `_notice`: what trafilatura
+    finds in a stub whose page is too long for `_stub` (menus, scripts) is the menu and the notice."""
+    if len(text) >= STUB_MAX_CHARS:
+        return None
+    return next((line.strip() for line in text.splitlines() if _notice(line)), None)
 
 
 def _notice(line: str) -> bool:
