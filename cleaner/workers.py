@@ -11,10 +11,12 @@ of loading lingua's models in every worker.
 from __future__ import annotations
 
 import os
+import queue
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import partial
@@ -154,21 +156,28 @@ def default_workers() -> int:
 
 
 def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, *, workers: int = 1, gates: bool = True,
-                   sign: bool = True, packed: bool = False, chunk: int = 64, warm: bool = False) -> Iterator[Prepared]:
+                   sign: bool = True, packed: bool = False, chunk: int = 64, warm: bool = False,
+                   live: bool = False) -> Iterator[Prepared]:
     """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process), with
     `Prepared.packed` filled when `packed` is asked for. With `warm`, a pool's lingua server loads
     lingua's models at once instead of when the first text needs them (for a large input, where one
     surely will: the load then overlaps the work instead of stalling the workers).
 
     An input of at most `chunk` records is done in this process whatever `workers` says: starting
-    workers (each loads the rule packs and language models) would cost more than it saves."""
-    it = iter(items)
-    head = list(islice(it, chunk + 1))
-    if workers <= 1 or len(head) <= chunk:
-        for item in chain(head, it):
+    workers (each loads the rule packs and language models) would cost more than it saves.
+
+    `live` is for an input that comes as it is made (stdin from another program): each record's result
+    is yielded as soon as it and those before it are done, instead of once `chunk` records (or a pool's
+    window of them) have come; the input is then read on a thread of its own (`_Feed`)."""
+    if workers <= 1:
+        for item in items:
             yield from _prepare_chunk([item], config, gates, sign, packed)
         return
-    it = chain(head, it)
+    feed = _Feed(items, live)
+    head = feed.take(chunk + 1, patience=0.5)  # a live input that stalls goes to the pool after half a second
+    if feed.ended:
+        yield from _prepare_chunk(head, config, gates, sign, packed)
+        return
     pending: deque[Future] = deque()
     with ExitStack() as stack:
         lingua = None
@@ -179,11 +188,70 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
             lingua = (server.address, bytes(_SPAWN.current_process().authkey))
         pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua))
         while True:
-            while len(pending) < IN_FLIGHT * workers:
-                batch = list(islice(it, chunk))
-                if not batch:
-                    break
+            while len(pending) < IN_FLIGHT * workers and (batch := head or feed.take(chunk, wait=not pending)):
+                head = []
                 pending.append(pool.submit(_prepare_chunk, batch, config, gates, sign, packed))
             if not pending:
                 return
-            yield from pending.popleft().result()
+            if not (live and not feed.ended and len(pending) < IN_FLIGHT * workers):
+                yield from pending.popleft().result()
+                continue
+            while pending and pending[0].done():  # what is done, without waiting for more input
+                yield from pending.popleft().result()
+            if pending:
+                feed.wait_or(pending[0])
+
+
+class _Feed:
+    """The input of `prepare_stream`: read in the caller's thread, or, when `live`, on a thread of its own
+    so that taking a chunk takes what has come without waiting for the rest of it."""
+
+    def __init__(self, items: Iterable[Any], live: bool) -> None:
+        self.ended = False
+        self._items = iter(items)
+        self._queue: queue.Queue | None = None
+        if live:
+            self._queue = queue.Queue(maxsize=1024)
+            threading.Thread(target=self._read, daemon=True, name="cleaner-feed").start()
+
+    def _read(self) -> None:
+        try:
+            for item in self._items:
+                self._queue.put((item, None))
+            self._queue.put((_END, None))
+        except BaseException as exc:  # raised again in the caller's thread
+            self._queue.put((_END, exc))
+
+    def take(self, n: int, wait: bool = True, patience: float = 0.0) -> list[Any]:
+        """Up to `n` items: when not live, the next `n` (fewer at the end); when live, what has come, waiting
+        for the first one only when `wait`, and for each next one up to `patience` seconds. `ended` tells
+        when the input has run out."""
+        if self._queue is None:
+            out = list(islice(self._items, n))
+            self.ended = len(out) < n
+            return out
+        out: list[Any] = []
+        while len(out) < n and not self.ended:
+            try:
+                if not out:
+                    item, exc = self._queue.get(block=wait)
+                else:
+                    item, exc = self._queue.get(block=patience > 0, timeout=patience or None)
+            except queue.Empty:
+                break
+            if item is _END:
+                self.ended = True
+                if exc is not None:
+                    raise exc
+            else:
+                out.append(item)
+        return out
+
+    def wait_or(self, future: Future) -> None:
+        """Wait until `future` is done or more input has come (a short poll: a queue cannot be waited on
+        together with a future)."""
+        while not future.done() and self._queue.empty():
+            wait([future], timeout=0.02)
+
+
+_END = object()

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import select
+import subprocess
+import sys
 
-from conftest import SEEDS, made_id, run_cli
+import pytest
+
+from conftest import ROOT, SEEDS, made_id, run_cli
 
 from cleaner import replay
 
@@ -47,6 +53,35 @@ def test_stdin_to_stdout_in_a_pipeline():
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [(r["id"], r["text"], r["published"]) for r in records] == [("a", "Le texte.", "2021-03-03"), ("b", "Autre texte.", None)]
     assert "2 documents read" in proc.stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_stdin_to_stdout_gives_each_record_before_the_next_has_come(workers):
+    """As a filter between two programs, a record's result is written (and flushed) before the producer
+    sends the next: it was held until 65 records (a worker pool: ~2,000) or the end of the input had come."""
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", "-", "--out", "-", "--workers", workers, "--quiet"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
+    try:
+        for doc_id in ("a", "b", "c"):
+            record = {"id": doc_id, "text": f"Le conseil municipal a voté le budget {doc_id} après un long débat."}
+            proc.stdin.write((json.dumps(record) + "\n").encode())
+            proc.stdin.flush()
+            assert select.select([proc.stdout], [], [], 60)[0], f"no output for {doc_id} while the input stays open"
+            assert json.loads(proc.stdout.readline())["id"] == doc_id
+        proc.stdin.close()
+        assert proc.stdout.read() == b"" and proc.wait(60) == 0
+    finally:
+        proc.kill()
+
+
+def test_stdout_is_utf8_whatever_the_locale():
+    """JSON Lines are UTF-8: a C or Latin-1 locale does not change the bytes written to stdout."""
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "latin-1", "PYTHONUTF8": "0"}
+    text = "Le conseil a voté : 20 € pour l’école, 学校."
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-", "--out", "-", "--quiet"], cwd=ROOT, env=env,
+                          input=(json.dumps({"id": "a", "text": text}) + "\n").encode(), capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.decode("utf-8"))["text"] == text
 
 
 def test_field_mapping_and_meta_passthrough(tmp_path):

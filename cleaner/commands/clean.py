@@ -49,7 +49,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
         stream = prepare_stream(read_inputs(args.inputs, config, args.input_format, lazy=True), config,
-                                workers=args.workers, gates=False, sign=False)
+                                workers=args.workers, gates=False, sign=False, live="-" in args.inputs)
         for result in strict(stream) if args.strict else stream:
             if not result.rejected:
                 stats.add_summary(result.summary, result.raw_chars)

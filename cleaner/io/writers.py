@@ -127,7 +127,7 @@ class JsonlWriter:
 
     def __enter__(self) -> JsonlWriter:
         if self.path == "-":
-            sys.stdout.reconfigure(errors="backslashreplace")
+            sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")  # JSON Lines are UTF-8, whatever the locale
             self._fh = sys.stdout
             return self
         target = self._target = Path(os.path.realpath(self.path))  # a symlink stays, its target is written
@@ -153,6 +153,8 @@ class JsonlWriter:
         assert self._fh is not None
         self._fh.write(line + "\n")
         self.count += 1
+        if self.path == "-":  # a program reading our stdout gets each record as it is written
+            self._fh.flush()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         assert self._fh is not None
