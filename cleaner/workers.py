@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import chain, islice
+from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
@@ -219,7 +219,7 @@ class _Feed:
             for item in self._items:
                 self._queue.put((item, None))
             self._queue.put((_END, None))
-        except BaseException as exc:  # raised again in the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
             self._queue.put((_END, exc))
 
     def take(self, n: int, wait: bool = True, patience: float = 0.0) -> list[Any]:

@@ -12,11 +12,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, SEEDS, masakhanews, run_cli
 from distributed import Client, LocalCluster
 
 from cleaner import Config
+from cleaner.distributed.shuffle import INDEX_NODE, bucket_edges, read_bucket, write_buckets
 from cleaner.distributed.splits import file_splits, read_split, split_file
 from cleaner.io.readers import read_inputs
 from cleaner.io.records import ReadStats
@@ -88,6 +90,28 @@ def test_splits_read_what_read_inputs_reads(inputs):
     assert stats == whole
     with pytest.raises(ValueError, match="stdin"):
         file_splits(["-"])
+
+
+def test_the_shuffle_files_give_each_bucket_its_rows_and_the_edges_of_its_shared_keys(tmp_path):
+    """Maps write their (key, node) rows in bucket order to one file each; a reduce task reads only its
+    slice of every file, and links each node of a key that two maps share to the key's first node."""
+    rng = np.random.default_rng(5)
+    maps = [(rng.integers(-50, 50, size=n, dtype=np.int64), rng.integers(0, 40, size=n, dtype=np.int64)) for n in (30, 0, 55)]
+    maps.append((np.array([7, 7], dtype=np.int64), np.array([INDEX_NODE | 1, INDEX_NODE | 2], dtype=np.int64)))
+    buckets = 4
+    files = [tmp_path / f"map-{k}.npy" for k in range(len(maps))]
+    bounds = [write_buckets(keys, nodes, buckets, path) for (keys, nodes), path in zip(maps, files)]
+    for b in range(buckets):
+        pieces = [(path, at[b], at[b + 1]) for path, at in zip(files, bounds)]
+        rows = np.concatenate([read_bucket(*piece) for piece in pieces])
+        expected = [(int(k), int(n)) for keys, nodes in maps for k, n in zip(keys, nodes) if int(k) % buckets == b]
+        assert sorted(map(tuple, rows.tolist())) == sorted(expected)
+        edges, _ = bucket_edges(pieces)
+        by_key: dict[int, set[int]] = {}
+        for k, n in expected:
+            by_key.setdefault(k, set()).add(n)
+        linked = {(min(ns), n) for ns in by_key.values() if any(x < INDEX_NODE for x in ns) for n in ns if n != min(ns)}
+        assert set(map(tuple, edges.tolist())) == linked
 
 
 def test_a_utf16_jsonl_file_is_one_split(inputs, tmp_path):

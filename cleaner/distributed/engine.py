@@ -3,8 +3,10 @@
 1. **Splits** (`splits`): one task per input file cuts plain JSONL files into line-aligned ranges.
 2. **Prepare**: a Dask bag with one partition per split reads it and runs the per-document stages
    (`workers.prepare_one`) into the split's part (`parts`).
-3. **Dedup**: every part and every key table of the index mirror (`mirror`) is cut into buckets by key;
-   one task per bucket finds the candidate edges (`shuffle`); the client joins the edges into connected
+3. **Dedup**: every part and every key table of the index mirror (`mirror`) is cut into buckets by key,
+   one task each writing one file in bucket order to the work folder; then one task per bucket reads its
+   rows from every file and finds the candidate edges (`shuffle`). These are plain futures: a graph of
+   maps x buckets made the client's graph handling grow with the square of the splits; the client joins the edges into connected
    components and sends chunks of whole components to verdict tasks (`verdicts`), which run the local
    engine's `dedup_batch` — verification, keep policy, clusters — on them. Every document outside the
    components is alone: kept. The client holds edges, verdicts and clusters (what grows with the
@@ -57,7 +59,7 @@ from ..runner import (
 )
 from . import parts
 from .mirror import index_rows, mirror_keys, mirror_path, refresh
-from .shuffle import INDEX_NODE, bucket_rows, candidate_edges, components
+from .shuffle import INDEX_NODE, bucket_edges, components, write_buckets
 from .splits import UsageError, file_splits, split_file
 from .verdicts import decide
 
@@ -225,16 +227,25 @@ class DaskRunner:
             return decisions, clusters, len(dedup.index)
 
     def _decide(self, client: Any, dedup: Deduplicator, part_paths: list[Path]) -> tuple[dict, list]:
-        from dask import delayed
         from distributed import as_completed
 
         p = self.params
         mirror = refresh(dedup.index)
         buckets = max(1, min(MAX_BUCKETS, len(part_paths) + len(mirror)))
-        maps = [delayed(_part_buckets, nout=buckets, pure=True)(k, path, p, buckets) for k, path in enumerate(part_paths)]
-        maps += [delayed(_mirror_buckets, nout=buckets, pure=True)(m["keys"], buckets) for m in mirror]
-        reduced = self._timed("shuffle", lambda: client.compute(
-            [delayed(candidate_edges)(*[m[b] for m in maps]) for b in range(buckets)], sync=True))
+        shuffled = self.work / "shuffle"
+
+        def shuffle() -> list:
+            files = [shuffled / f"part-{k}.npy" for k in range(len(part_paths))]
+            files += [shuffled / f"mirror-{k}.npy" for k in range(len(mirror))]
+            bounds = client.gather(client.map(_part_buckets, range(len(part_paths)), part_paths, files, params=p,
+                                              buckets=buckets, pure=False)
+                                   + client.map(_mirror_buckets, [m["keys"] for m in mirror], files[len(part_paths):],
+                                                buckets=buckets, pure=False))
+            return client.gather(client.map(bucket_edges, [[(f, at[b], at[b + 1]) for f, at in zip(files, bounds)]
+                                                           for b in range(buckets)], pure=False))
+
+        reduced = self._timed("shuffle", shuffle)
+        shutil.rmtree(shuffled)
         self.metrics["shuffle_bytes"] = sum(received for _, received in reduced)
         groups = sorted(components(edges for edges, _ in reduced).values())
         size = sum(node < INDEX_NODE for members in groups for node in members)
@@ -275,12 +286,12 @@ class DaskRunner:
         return decisions, sorted(clusters, key=lambda c: c["id"])
 
 
-def _part_buckets(k: int, path: Path, params: DedupParams, buckets: int) -> list:
-    return bucket_rows(*parts.part_keys(k, path, params.num_perm, params.bands, params.rows), buckets)
+def _part_buckets(k: int, path: Path, out: Path, params: DedupParams, buckets: int) -> list[int]:
+    return write_buckets(*parts.part_keys(k, path, params.num_perm, params.bands, params.rows), buckets, out)
 
 
-def _mirror_buckets(path: Path, buckets: int) -> list:
-    return bucket_rows(*mirror_keys(path), buckets)
+def _mirror_buckets(path: Path, out: Path, buckets: int) -> list[int]:
+    return write_buckets(*mirror_keys(path), buckets, out)
 
 
 def _peak_rss_kb() -> int:

@@ -2,7 +2,9 @@
 
 Every cleaned document contributes rows keyed by its id hash, its exact hash and each LSH band key
 (`parts.part_keys`); every document of the index contributes the same rows (`mirror`). A map task cuts
-its rows into `buckets` by key; a reduce task takes one bucket from every map, and for each key held by
+its rows into `buckets` by key, written to one file in bucket order in the run's shared work folder; a
+reduce task reads its bucket's rows from every map's file (no graph of maps x buckets, no rows through
+the scheduler), and for each key held by
 two or more nodes, at least one from this run, links them (first node to each other one: linear in the
 group, however large). Those edges are what the client receives: they grow with the number of
 candidate duplicates, not with the corpus. Its union-find then gives the connected components; every
@@ -12,6 +14,7 @@ document outside them has no same id, no same text and no LSH candidate anywhere
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 
@@ -23,13 +26,27 @@ INDEX_NODE = 1 << 62
 """Nodes at or above this are index documents (`INDEX_NODE | doc`)."""
 
 
-def bucket_rows(keys: np.ndarray, nodes: np.ndarray, buckets: int) -> list[np.ndarray]:
-    """The (key, node) rows cut into `buckets` (an (n, 2) int64 array each) by key."""
+def write_buckets(keys: np.ndarray, nodes: np.ndarray, buckets: int, path: Path) -> list[int]:
+    """Write the (key, node) rows to `path` (an (n, 2) int64 .npy file) in order of bucket (key modulo
+    `buckets`); return where each bucket starts (`buckets + 1` offsets), which is all a reduce task needs
+    to read its bucket of this file (`read_bucket`)."""
     rows = np.stack([keys.astype(np.int64), nodes.astype(np.int64)], axis=1)
     which = keys.view(np.uint64) % np.uint64(buckets)
     order = np.argsort(which, kind="stable")
     bounds = np.searchsorted(which[order], np.arange(buckets + 1, dtype=np.uint64))
-    return [rows[order[bounds[b] : bounds[b + 1]]] for b in range(buckets)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, rows[order])
+    return bounds.tolist()
+
+
+def read_bucket(path: Path, start: int, end: int) -> np.ndarray:
+    """Rows `start:end` of a file `write_buckets` wrote (one bucket), read alone."""
+    return np.array(np.load(path, mmap_mode="r")[start:end])
+
+
+def bucket_edges(pieces: list[tuple[Path, int, int]]) -> tuple[np.ndarray, int]:
+    """`candidate_edges` of one bucket, read from every map's file: (path, start, end) each."""
+    return candidate_edges(*(read_bucket(*piece) for piece in pieces))
 
 
 def candidate_edges(*pieces: np.ndarray) -> tuple[np.ndarray, int]:
