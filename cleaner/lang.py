@@ -21,7 +21,8 @@ letter gets `(None, None)` from every backend, never an exception.
 
 How a document is tagged (`Tagger.tag`):
 
-1. The text is split into paragraphs at blank lines. Paragraphs are grouped, in order, into chunks of
+1. The text is split into paragraphs at blank lines, or, when it has none, at line breaks (trafilatura
+   writes a paragraph a line; hard-wrapped text has blank lines between its paragraphs). Paragraphs are grouped, in order, into chunks of
    at least `min_chunk_letters` letters (a short line such as a caption or a date is read with the
    paragraph after it; a short tail joins the last chunk), so that no verdict rests on three words
    and a long article costs a bounded number of calls.
@@ -519,7 +520,10 @@ class Tagger:
         out: list[tuple[str, int]] = []
         parts: list[str] = []
         letters = 0
-        for para in _PARAGRAPH_SPLIT.split(text):
+        paragraphs = _PARAGRAPH_SPLIT.split(text)
+        if len(paragraphs) == 1:  # no blank line: a paragraph a line (trafilatura's output, a plain dump)
+            paragraphs = text.split("\n")
+        for para in paragraphs:
             n = _letters(para)
             if n == 0:
                 continue
