@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from difflib import SequenceMatcher
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -25,6 +24,7 @@ from rich.text import Text
 from ..edits import WHITESPACE_RULE
 from ..models import FIELDS
 from .entries import Entry
+from .matcher import LineMatcher
 
 FORMATS = ("terminal", "unified", "json")
 ELIDE = 240
@@ -135,7 +135,7 @@ def unified(entry: Entry, context: int = 3) -> str:
     moves = [f"# {e['field']} ← {e.get('value')!r} ‹{e['rule']}›\n" for e in entry.edits if e["kind"] == "extract"]
     name = _one_line(entry.id or "-")
     out = [rejected, *moves, f"--- {name} (raw)\n", f"+++ {name} (clean)\n"]
-    matcher = SequenceMatcher(None, raw_lines, clean_lines, autojunk=False)
+    matcher = LineMatcher(raw_lines, clean_lines)
     for group in matcher.get_grouped_opcodes(context):
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
         lo, hi = starts[i1], starts[i2]

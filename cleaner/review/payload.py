@@ -10,7 +10,6 @@ removals and the diff against the copy it duplicates can be shown.
 from __future__ import annotations
 
 from collections import Counter
-from difflib import SequenceMatcher
 from typing import Any
 
 from ..edits import BUILT_IN_RULES
@@ -18,6 +17,7 @@ from ..engine import Cleaner
 from ..models import FIELDS, Document
 from ..packs import RuleSet
 from .entries import Entry, learned_in, recleaned, run_entries
+from .matcher import LineMatcher
 from .run import Run
 from .snippet import rule_pack_prefix
 
@@ -135,7 +135,7 @@ def line_diff(a: str | None, b: str | None, context: int = 2) -> list[list[str]]
         return None
     a_lines, b_lines = a.split("\n"), b.split("\n")
     out: list[list[str]] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a_lines, b_lines, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in LineMatcher(a_lines, b_lines).get_opcodes():
         if tag == "equal":
             same = a_lines[i1:i2]
             if len(same) > 2 * context + 1:
