@@ -78,9 +78,13 @@ class Config(BaseModel):
         if file is not None:
             values.update(given := _read_toml(Path(file), str(file)))
             listed = given.get("rules_dirs", [])  # a string is not a list of them: refused below, as a tuple would be
-            missing = [p for p in listed if isinstance(p, str) and not Path(p).exists()] if isinstance(listed, list) else []
-            if missing:  # named here, where the file that names it is known
-                raise ConfigError(f"config in {file}: rules_dirs: {missing[0]}: no such rule pack file or folder")
+            if isinstance(listed, list):  # a relative path is the config file's neighbour, wherever cleaner runs
+                found = {p: Path(file).parent / p for p in listed if isinstance(p, str)}
+                for written, path in found.items():  # named here, where the file that names it is known
+                    if not path.exists():
+                        raise ConfigError(f"config in {file}: rules_dirs: {written}: no such rule pack file or folder"
+                                          + ("" if Path(written).is_absolute() else f" (looked for {path})"))
+                values["rules_dirs"] = given["rules_dirs"] = [str(found.get(p, p)) if isinstance(p, str) else p for p in listed]
         overrides = {k: v for k, v in overrides.items() if v is not None}
         if file is not None and "rules_dirs" in overrides and isinstance(given.get("rules_dirs"), list):
             overrides["rules_dirs"] = (*given["rules_dirs"], *overrides["rules_dirs"])

@@ -110,6 +110,8 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
     user.write_text('rules_dirs = ["no/such/packs"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: no/such/packs: no such rule pack file or folder"):
         Config.load(user)
+    with pytest.raises(ConfigError, match=r"rules_dirs: no/such/packs: .* \(looked for .*/no/such/packs\)"):
+        Config.load(user)
     user.write_text('rules_dirs = "rules"\n', encoding="utf-8")  # a string, not a list: was read letter by letter
     with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: .*tuple"):
         Config.load(user)
@@ -141,3 +143,17 @@ def test_scopes_langs_and_sources(tmp_path):
     assert cleaner.clean(Document(id="c", text=text, url="https://www.example.ma/x")).text == "Texte."
     assert cleaner.clean(Document(id="d", text=text, url="https://news.example.ma/x", lang="fr")).text == "Texte."
     assert cleaner.clean(Document(id="e", text=text, url="https://notexample.ma/x")).text == "Menu\nTexte."
+
+
+def test_a_config_files_relative_rules_dirs_are_beside_the_file_wherever_cleaner_runs(tmp_path, monkeypatch):
+    """`rules_dirs = ["packs"]` in project/cleaner.toml names project/packs, also when cleaner runs in
+    another folder (it named ./packs of the working folder: a config file that worked in its project
+    failed, or loaded other packs, from anywhere else)."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "packs").mkdir(parents=True)
+    (elsewhere / "packs").mkdir(parents=True)  # the one a path read against the working folder would take
+    config = project / "cleaner.toml"
+    config.write_text('rules_dirs = ["packs", "' + str(tmp_path / "elsewhere") + '"]\n', encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert Config.load(config).rules_dirs == (project / "packs", elsewhere)
+    assert Config.load(Path("..") / "project" / "cleaner.toml").rules_dirs[0].resolve() == project / "packs"
