@@ -208,6 +208,15 @@ def test_outputs_and_inputs_do_not_mix(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["raw.jsonl"] and (folder / "raw.jsonl").read_bytes() == before
 
 
+def test_out_dash_is_refused_not_made_a_folder(tmp_path):
+    """`cleaner run --out -` made a folder named `-` in the working folder; a run writes several files."""
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Le conseil municipal a voté le budget."}) + "\n", encoding="utf-8")
+    proc = run_cli("run", str(src), "--out", "-", "-q", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "cleaner clean - --out -" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
+
+
 def test_a_run_removes_what_a_kill_while_writing_left(tmp_path):
     """The temporary files of outputs being written when the run was killed go with the old outputs, and
     nothing else: a file whose name only starts like an output's (`corpus-notes.md`) stays."""

@@ -62,6 +62,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         print("cleaner: --scheduler needs --engine dask", file=sys.stderr)
         return 2
+    if args.out == "-":
+        print("cleaner: --out is the folder the run writes its files to, not stdout; for a stream, cleaner clean - --out -",
+              file=sys.stderr)
+        return 2
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
                          compression=args.compression, shard_docs=args.shard_docs, workers=args.workers,
