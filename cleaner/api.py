@@ -24,7 +24,7 @@ def clean(doc: Iterable[DocLike], config: Config | None = None, **overrides: Any
 
 
 def clean(doc, config=None, **overrides):
-    """Clean one document (a `Document`, a dict or a string) or lazily clean an iterable of them.
+    """Clean one document (a `Document`, a dict, a string or its bytes) or lazily clean an iterable of them.
 
     Like `cleaner clean`: the rule packs, then the language of the clean text; no gates, no dedup.
     `config` defaults to `Config.load(**overrides)`, the same object the CLI builds from its flags.
@@ -33,6 +33,6 @@ def clean(doc, config=None, **overrides):
     """
     config = config or Config.load(**overrides)
     pipeline = pipeline_for(config)
-    if isinstance(doc, (Document, str, Mapping)):
+    if isinstance(doc, (Document, str, bytes, bytearray, Mapping)):
         return pipeline.prepare(as_document(doc, 0, config), gates=False)
     return (pipeline.prepare(as_document(d, i, config), gates=False) for i, d in enumerate(doc))

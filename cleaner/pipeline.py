@@ -23,16 +23,18 @@ from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
 from .html import extract_html
+from .io.decoding import decode
 from .io.records import bad, record_document, record_id, text_document
 from .lang import Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected
 
-DocLike = Document | Mapping[str, Any] | str
+DocLike = Document | Mapping[str, Any] | str | bytes
 """What the API and the pipeline accept as a document."""
 
 
 def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:
-    """A document from a `Document` (taken as given), a mapping or a plain string.
+    """A document from a `Document` (taken as given), a mapping, a plain string, or the bytes of one
+    (decoded as a `.txt` file is: UTF-8 or by its byte order mark, invalid bytes replaced and flagged).
 
     A mapping is taken in as the readers take a record (`io.records.record_document`: `id`/`text` by the
     config's field names, `url`, `source`, `html`, `lang` when strings, other fields and a `meta`
@@ -44,6 +46,9 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
         return doc
     config = config or Config.load()
     where = f"document {index}"
+    if isinstance(doc, (bytes, bytearray)):  # the bytes of a text: read as a .txt file is
+        text, warnings = decode(bytes(doc), where)
+        return text_document(record_id(None, str(index), text), text, where, config, warnings, raw=text)
     if isinstance(doc, str):
         return text_document(record_id(None, str(index), doc), doc, where, config, raw=doc)
     if not isinstance(doc, Mapping):  # None, a number, a list: not a document (a list of pairs is not taken for one)

@@ -8,7 +8,7 @@ import random
 import pytest
 from conftest import SEEDS, made_id, run_cli
 
-from cleaner import Config, Document
+from cleaner import Cleaned, Config, Document
 from cleaner.dedup.shingle import jaccard, shingles
 from cleaner.pipeline import Pipeline
 
@@ -288,6 +288,22 @@ def test_an_item_that_is_no_document_is_a_rejection_not_the_whole_batch_lost():
     assert [r.detail for r in result.rejected] == [f"document {n}: not a document ({kind}; give a mapping, a string or a Document)"
                                                    for n, kind in ((1, "NoneType"), (2, "int"), (3, "list"))]
     assert [getattr(out, "reason", "kept") for out in clean([None, text])] == ["bad_input", "kept"]
+
+
+def test_bytes_are_the_text_of_one_document_decoded_as_a_file_is():
+    """`clean(b"...")` cleaned each byte as a document (one rejection per byte); bytes are now a text,
+    decoded as a `.txt` file is: invalid UTF-8 replaced and flagged, a UTF-16 byte order mark obeyed."""
+    from cleaner import clean
+
+    text = "Publié dans Le Matin le 3 mars 2021\n\nLe conseil municipal a voté le budget de la ville mardi soir."
+    out = clean(text.encode("utf-8"))
+    assert isinstance(out, Cleaned) and out.record() == clean(text).record()
+    assert clean(text.encode("utf-16")).text == out.text
+    broken = clean(b"Le conseil a vot\xe9 le budget de la ville mardi soir.")
+    assert isinstance(broken, Cleaned) and "\ufffd" in broken.text
+    assert broken.warnings == ("document 0: invalid UTF-8 at byte 16, replaced with U+FFFD",)
+    with Pipeline(Config.load()) as pipeline:
+        assert [d.text for d in pipeline.run([bytearray(text.encode())]).kept] == [out.text]
 
 
 def test_a_pipeline_runs_from_any_thread_one_batch_at_a_time(tmp_path):
