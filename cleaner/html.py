@@ -132,6 +132,28 @@ def _notice(line: str) -> bool:
     return found > 0 and found >= 0.4 * len(line.strip())
 
 
+_AUTHOR_LEAD = re.compile(r"(?:publié par|posté par|écrit par|voir tous les articles par|auteur|par|posted by|written by"
+                          r"|view all posts by|by)\s*:?\s+", re.IGNORECASE)
+_AUTHOR_TAIL = re.compile(r"(?:\s+|;\s*)(?:à|le|la|les|on|at|the)$", re.IGNORECASE)
+NOT_AUTHORS = frozenset(
+    "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday "
+    "nom name admin administrator administrateur auteur author par by".split())
+"""Words trafilatura takes for an author on some pages (a date line's weekday, a comment form's label)."""
+
+
+def page_author(author: str, sitename: str | None) -> str | None:
+    """trafilatura's `author`, tidied: a byline's lead and dangling tail go ("Publié par valerie à" →
+    "valerie", "Par A; B" → "A; B"); a weekday, a form label, or the site's own name is no author."""
+    author = _AUTHOR_TAIL.sub("", _AUTHOR_LEAD.sub("", author.strip(), count=1)).strip(" ;,-")
+    if not author or author.casefold() in NOT_AUTHORS or _letters(author) == _letters(sitename or ""):
+        return None
+    return author
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
 def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
     """trafilatura's metadata that is there, by the names of `EXTRACTED`, its texts repaired as the main
     text is (mojibake of a page in another charset than it says); and the repairs' warnings."""

@@ -22,7 +22,7 @@ from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak,
 from .dedup.signature import DedupParams
 from .engine import Cleaner
 from .gates import gate
-from .html import extract_html
+from .html import extract_html, page_author
 from .io.decoding import decode
 from .io.records import bad, record_document, record_id, text_document
 from .lang import Tagger, make_tagger
@@ -206,6 +206,8 @@ def _with_given_fields(doc: Cleaned) -> Cleaned:
             value = to_iso(value) or ((day := _ISO_DAY.fullmatch(value)) and to_iso(day.group(1)))
         if not (isinstance(value, str) and value.strip()):
             value = page.get(_PAGE_FIELDS.get(name, ""))
+            if name == "author" and isinstance(value, str):
+                value = page_author(value, page.get("sitename"))
         if value:
             missing[name] = value
     return doc.model_copy(update=missing) if missing else doc

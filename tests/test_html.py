@@ -11,7 +11,7 @@ from conftest import SHARED
 from cleaner.api import clean
 from cleaner.config import Config
 from cleaner.engine import Cleaner
-from cleaner.html import extract_html
+from cleaner.html import extract_html, page_author
 from cleaner.io.decoding import decode_html
 from cleaner.models import Document, Rejected
 
@@ -243,3 +243,27 @@ def test_cleaner_run_extracts_pages_then_cleans_them(tmp_path):
     assert raw["html"] == ARTICLE
     (stub,) = [json.loads(x) for x in (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
     assert (stub["id"], stub["stage"], stub["reason"]) == ("moved", "extract", "stub_page")
+
+
+@pytest.mark.parametrize(("found", "author"), [
+    ("Publié par valerie à", "valerie"),  # 25 of the French dev pages
+    ("Par Johanna Benamrouche; Sarah Lefèvre", "Johanna Benamrouche; Sarah Lefèvre"),
+    ("Par Thomas Messias; Le", "Thomas Messias"),
+    ("Voir tous les articles par Virginie Ehonian", "Virginie Ehonian"),
+    ("Genre Magazine", None),  # the site, "Genre Magazine !"
+    ("Amina Berrada", "Amina Berrada"),
+    ("Paris Match", "Paris Match"),  # "par" only as a word of its own
+])
+def test_trafilaturas_author_is_tidied_before_it_fills_the_field(found, author):
+    """About one trafilatura author in five on the French dev pages was a byline's words, a weekday or the
+    site's name; the field gets the person, or nothing (trafilatura's value stays in meta.extracted)."""
+    html = ARTICLE.replace('content="Amina Berrada"', f'content="{found}"').replace(
+        'content="Le Journal du Sud"', 'content="Genre Magazine !"')
+    out = clean({"id": "p", "html": html})
+    assert out.author == author and out.document.meta["extracted"]["author"] == found
+
+
+@pytest.mark.parametrize("found", ["Samedi", "Mercredi", "Nom", "Sunday", "  ", "Par "])
+def test_a_weekday_or_a_form_label_is_no_author(found):
+    """Words trafilatura took for an author on the dev pages, from a date line or a comment form."""
+    assert page_author(found, "France Inter") is None
