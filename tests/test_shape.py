@@ -77,6 +77,15 @@ def test_short_lines_between_content_stay_and_between_boilerplate_go(cleaner):
     assert replay(text, out.edits) == out.text
 
 
+@pytest.mark.parametrize("heading", ["#1 Les pronoms", "## Une récolte record", "§ 3. Les exceptions", "- 2 - Le budget"])
+def test_a_marked_or_numbered_heading_before_content_stays(cleaner, heading):
+    """A heading may start with a mark ("#1 Les pronoms" of a numbered list of sections): it was read as
+    not capitalised, so on a page with one bad line it went as boilerplate."""
+    text = f"{PROSE}\n\nhttps://www.example.com/a/b?x=1\n\n{heading}\n\n{MORE}"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert heading in out.text and "https://" not in out.text, out.text
+
+
 def test_each_removal_names_the_rule_and_the_features_that_decided_it(cleaner):
     text = f"{PROSE}\n\n#agriculture #blé #récolte #météo\n{FOOTER}"
     out = cleaner.clean(Document(id="t", text=text))

@@ -176,8 +176,9 @@ class ShapeRule(Rule):
                     v.cf_class, v.reason = "bad", f"a list block of {len(block)} lines ({words:.1f} words, stopwords {stop:.2f} on average)"
 
     def _heading(self, v: Verdict, before: Verdict | None, after: Verdict | None) -> bool:
-        """A heading: a short line alone in its block, capitalised (or numbered), not a sentence."""
-        first = v.text.lstrip()[:1]
+        """A heading: a short line alone in its block, capitalised (or numbered), not a sentence; a mark
+        before it ("#1 Les pronoms", "§ 3", "- 2 -") is passed over."""
+        first = v.text.lstrip().lstrip("#§*•·–—-( ")[:1]
         alone = before is None and after is None
         return alone and v.features.words <= self.heading_words and not v.features.sentence and (first.isupper() or first.isdigit())
 

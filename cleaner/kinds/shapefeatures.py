@@ -20,9 +20,10 @@ from lingua import Language
 from ..text import SENTENCE_BREAK, ends_sentence
 
 WORD = re.compile(r"\w+")
-LINK = re.compile(r"https?://\S+|www\.\S+|(?<!\S)[|>»›](?=\s+\S)|(?<!\w)[#@]\w+")
+LINK = re.compile(r"https?://\S+|www\.\S+|(?<!\S)[|>»›](?=\s+\S)|(?<!\w)(?:#(?!\d+\b)|@)\w+")
 """Link-like tokens: URLs, `#tags` and `@handles`, and `|`, `>`, `»`, `›` standing alone between
-words as breadcrumb and menu separators (`»` and `›` count beyond the `«` and `‹` they may close)."""
+words as breadcrumb and menu separators (`»` and `›` count beyond the `«` and `‹` they may close). A
+number after `#` is a number ("#1 Les pronoms"), not a tag: tags need a letter."""
 LINK_HINTS = ("://", "www", "|", ">", "#", "@", "»", "›")
 """A line holding none of these has no link-like token (a cheap test before the pattern)."""
 CAPITAL = regex.compile(r"\b\p{Lu}")
