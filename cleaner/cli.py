@@ -2,13 +2,15 @@
 
 Exit codes: 0 done (rejected records are data, in the rejects file); 1 a rule example failed
 (`rules check`); 2 bad usage, config or rule pack, reported before any document is read; 3 `--strict`
-stopped at bad input.
+stopped at bad input; 130 Ctrl-C, 143 SIGTERM (one line; a run started again goes on from where it stopped).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
 from .commands import clean, diff, review, rules, run, serve
 from .config import ConfigError
@@ -29,9 +31,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, `timeout`, a stopping container): unwound as Ctrl-C is, with the shell's code for it."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cleaner` console script."""
     args = build_parser().parse_args(argv)
+    if args.command != "serve" and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)  # `serve` leaves SIGTERM to its server's graceful stop
     try:
         return args.handler(args)
     except (RulePackError, ConfigError, IndexMismatchError, IndexBusyError) as exc:
@@ -42,10 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except BrokenPipeError:  # a pager or `head` closed the pipe: not an error
         return 0
-    except KeyboardInterrupt:  # Ctrl-C: one line, the shell's code for it; a run keeps its state
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: one line, the shell's code for it; a run keeps its state
         again = " (run the same command again to go on from where it stopped)" if args.command == "run" else ""
-        print(f"cleaner: interrupted{again}", file=sys.stderr)
-        return 130
+        how = " by SIGTERM" if isinstance(exc, Terminated) else ""
+        print(f"cleaner: interrupted{how}{again}", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     except OSError as exc:  # an output folder that is a file, a path not writable, a full disk
         print(f"cleaner: {exc.filename}: {exc.strerror}" if exc.filename else f"cleaner: {exc}", file=sys.stderr)
         return 2

@@ -167,17 +167,27 @@ def test_killed_runs_resume_to_the_same_bytes(news, reference, tmp_path):
     assert not [p for p in orphans if int(p) != os.getpid()]
 
 
-def test_ctrl_c_is_one_line_and_the_run_goes_on_from_there(news, reference, tmp_path):
-    """SIGINT to the run's process group (Ctrl-C in a terminal) in the prepare stage: one line, exit 130,
-    no traceback; the same command again gives the uninterrupted run's bytes."""
+@pytest.mark.parametrize(("how", "code", "says"), [
+    ("SIGINT to the group", 130, "interrupted"),  # Ctrl-C in a terminal
+    ("SIGTERM to the run", 143, "interrupted by SIGTERM"),  # kill, timeout: the process was killed on the spot,
+    ("SIGTERM to the group", 143, "interrupted by SIGTERM"),  # with no word and a leaked-semaphore warning
+])
+def test_ctrl_c_or_sigterm_is_one_line_and_the_run_goes_on_from_there(news, reference, tmp_path, how, code, says):
+    """Stopped in the prepare stage: one line, the shell's exit code, no traceback and nothing else on
+    stderr; the same command again gives the uninterrupted run's bytes."""
     out = tmp_path / "interrupted"
     cmd = [sys.executable, "-m", "cleaner", "run", str(news), "--out", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     _wait_for_stored_records(out / STATE / "state.sqlite", proc)
-    os.killpg(proc.pid, signal.SIGINT)
+    if how == "SIGTERM to the run":
+        proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGTERM if "SIGTERM" in how else signal.SIGINT)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130 and "Traceback" not in err, err
-    assert "cleaner: interrupted (run the same command again to go on from where it stopped)" in err
+    assert proc.returncode == code and "Traceback" not in err, err
+    lines = [line for line in err.splitlines() if line.strip() and "\r" not in line]  # progress lines aside
+    assert lines[-1:] == [f"cleaner: {says} (run the same command again to go on from where it stopped)"], err
+    assert not any("leaked" in line or "warn" in line.lower() for line in lines), err
     assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
     assert _bytes(out) == _bytes(reference)
 
