@@ -1,8 +1,8 @@
 """The per-document stages (clean, language, gates, signing) over a stream, in this process or a pool.
 
 `prepare_stream` keeps the input order whatever the worker count, and holds at most `IN_FLIGHT`
-chunks per worker in flight (some 16 MB of news articles with 2 workers), so memory does not grow
-with the input. Each worker builds its `Pipeline` once (rule packs, language models) and dies with
+chunks, and `IN_FLIGHT_BYTES` of input, per worker in flight (some 16 MB of news articles with 2
+workers), so memory grows neither with the input nor with the size of its records. Each worker builds its `Pipeline` once (rule packs, language models) and dies with
 the parent process (Linux), so a killed run leaves no orphans. With
 a language backend that involves lingua, the pool shares one lingua server (`linguaserver`) instead
 of loading lingua's models in every worker.
@@ -20,7 +20,6 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
@@ -33,6 +32,11 @@ from .libc import libc
 from .models import Cleaned, Document, Rejected
 from .report import summary_of
 
+CHUNK_BYTES = 4 << 20
+"""A chunk sent to a worker is cut at this many bytes of input, whatever its record count."""
+IN_FLIGHT_BYTES = 32 << 20
+"""Input bytes in flight per worker, whatever the record count: 2,000 records of 1 MB would otherwise be
+held at once (news articles, ~4 KB, stay within `IN_FLIGHT` chunks long before this)."""
 IN_FLIGHT = 16
 """Chunks in flight per worker. Results are taken in input order, so when one worker stalls (on a huge
 document, or lingua loading models) the others go on only while the window has room: 16 chunks of 64
@@ -174,11 +178,12 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
             yield from _prepare_chunk([item], config, gates, sign, packed)
         return
     feed = _Feed(items, live)
-    head = feed.take(chunk + 1, patience=0.5)  # a live input that stalls goes to the pool after half a second
+    head = feed.take(chunk + 1, CHUNK_BYTES, patience=0.5)  # a live input that stalls goes to the pool after 0.5 s
     if feed.ended:
         yield from _prepare_chunk(head, config, gates, sign, packed)
         return
-    pending: deque[Future] = deque()
+    pending: deque[tuple[Future, int]] = deque()  # each chunk's result to come, and the bytes of its input
+    held = 0
     with ExitStack() as stack:
         lingua = None
         if linguaserver.wanted(config.lang_backend):  # one lingua for the pool, not one per worker
@@ -187,19 +192,40 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
             stack.callback(server.shutdown)
             lingua = (server.address, bytes(_SPAWN.current_process().authkey))
         pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua))
+
+        def room() -> bool:
+            return len(pending) < IN_FLIGHT * workers and held < IN_FLIGHT_BYTES * workers
+
+        def first() -> list[Prepared]:
+            nonlocal held
+            future, size = pending.popleft()
+            held -= size
+            return future.result()
+
         while True:
-            while len(pending) < IN_FLIGHT * workers and (batch := head or feed.take(chunk, wait=not pending)):
+            while room() and (batch := head or feed.take(chunk, CHUNK_BYTES, wait=not pending)):
                 head = []
-                pending.append(pool.submit(_prepare_chunk, batch, config, gates, sign, packed))
+                size = sum(map(_bytes, batch))
+                held += size
+                pending.append((pool.submit(_prepare_chunk, batch, config, gates, sign, packed), size))
             if not pending:
                 return
-            if not (live and not feed.ended and len(pending) < IN_FLIGHT * workers):
-                yield from pending.popleft().result()
+            if live and not feed.ended and room():
+                while pending and pending[0][0].done():  # what is done, without waiting for more input
+                    yield from first()
+                if pending:
+                    feed.wait_or(pending[0][0])
                 continue
-            while pending and pending[0].done():  # what is done, without waiting for more input
-                yield from pending.popleft().result()
-            if pending:
-                feed.wait_or(pending[0])
+            yield from first()
+
+
+def _bytes(item: Document | Rejected | Line) -> int:
+    """About what an input record weighs in memory: a line's bytes, a document's text and HTML."""
+    if isinstance(item, Line):
+        return len(item.raw)
+    if isinstance(item, Document):
+        return len(item.text) + len(item.html or "")
+    return 0
 
 
 class _Feed:
@@ -211,7 +237,7 @@ class _Feed:
         self._items = iter(items)
         self._queue: queue.Queue | None = None
         if live:
-            self._queue = queue.Queue(maxsize=1024)
+            self._queue = queue.Queue(maxsize=256)
             threading.Thread(target=self._read, daemon=True, name="cleaner-feed").start()
 
     def _read(self) -> None:
@@ -222,29 +248,31 @@ class _Feed:
         except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
             self._queue.put((_END, exc))
 
-    def take(self, n: int, wait: bool = True, patience: float = 0.0) -> list[Any]:
-        """Up to `n` items: when not live, the next `n` (fewer at the end); when live, what has come, waiting
-        for the first one only when `wait`, and for each next one up to `patience` seconds. `ended` tells
-        when the input has run out."""
+    def _next(self, block: bool, timeout: float | None) -> Any:
+        """The next item, or `_END`; live, `queue.Empty` when none has come in time."""
         if self._queue is None:
-            out = list(islice(self._items, n))
-            self.ended = len(out) < n
-            return out
+            return next(self._items, _END)
+        item, exc = self._queue.get(block=block, timeout=timeout)
+        if exc is not None:
+            raise exc
+        return item
+
+    def take(self, n: int, max_bytes: int, wait: bool = True, patience: float = 0.0) -> list[Any]:
+        """Up to `n` items, stopping once they hold `max_bytes` (`_bytes`): when not live, the next ones;
+        when live, what has come, waiting for the first one only when `wait`, and for each next one up to
+        `patience` seconds. `ended` tells when the input has run out."""
         out: list[Any] = []
-        while len(out) < n and not self.ended:
+        size = 0
+        while len(out) < n and size < max_bytes and not self.ended:
             try:
-                if not out:
-                    item, exc = self._queue.get(block=wait)
-                else:
-                    item, exc = self._queue.get(block=patience > 0, timeout=patience or None)
+                item = self._next(wait, None) if not out else self._next(patience > 0, patience or None)
             except queue.Empty:
                 break
             if item is _END:
                 self.ended = True
-                if exc is not None:
-                    raise exc
             else:
                 out.append(item)
+                size += _bytes(item)
         return out
 
     def wait_or(self, future: Future) -> None:

@@ -531,3 +531,26 @@ def test_another_programs_index_sqlite_in_the_output_folder_is_refused_not_repla
     proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
     assert proc.returncode == 2 and "index.sqlite: not a dedup index" in proc.stderr, proc.stderr
     assert theirs.read_text(encoding="utf-8") == "not a database at all\n"
+
+
+def test_work_in_flight_is_bounded_by_bytes_as_well_as_by_records(monkeypatch):
+    """Records of 100 KB: a worker pool takes in what its byte budget holds before the first result comes
+    back, not its 16 chunks of 64 records a worker (2,049 records pulled before: 205 MB of input)."""
+    from cleaner import workers
+    from cleaner.models import Document
+
+    monkeypatch.setattr(workers, "IN_FLIGHT_BYTES", 1 << 20)
+    monkeypatch.setattr(workers, "CHUNK_BYTES", 256 << 10)
+    pulled = 0
+    sentence = "Le conseil municipal a voté le budget de la ville après un long débat. "
+
+    def documents():
+        nonlocal pulled
+        for k in range(3_000):
+            pulled += 1
+            yield Document(id=f"d{k}", text=sentence * 1_400)  # ~100 KB
+
+    stream = workers.prepare_stream(documents(), Config.load(lang_backend="fasttext"), workers=2, gates=False, sign=False)
+    first = next(stream)
+    assert first.id == "d0" and pulled <= 2 * (1 << 20) // 100_000 + 2 * 3 + 1, pulled  # budget, plus a chunk or two
+    stream.close()
