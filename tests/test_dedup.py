@@ -29,7 +29,7 @@ from cleaner.dedup import (
     normalise,
     shingles,
 )
-from cleaner.dedup.cluster import _sharing, _signed
+from cleaner.dedup.cluster import _buckets, _signed
 from cleaner.dedup.signature import KNOWN_BANDS, band_keys, band_keys_matrix
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "masakhanews.jsonl.gz"
@@ -321,15 +321,25 @@ def test_signatures_match_datasketch(articles):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(0, 60), st.integers(1, 6), st.integers(1, 80), st.randoms(use_true_random=False))
-def test_sharing_marks_exactly_the_rows_with_a_common_key(n, bands, values, rnd):
-    """The vectorised test marks each of the given rows (taken in any order) that has a key in common
-    with another given row in the same band, and no other."""
+@given(st.integers(0, 60), st.integers(1, 6), st.integers(1, 30), st.integers(2, 5), st.randoms(use_true_random=False))
+def test_buckets_give_every_pair_sharing_a_key_once(n, bands, values, small, rnd):
+    """Every pair of the given rows (taken in any order) with a common key in some band is either listed,
+    once, as (earlier, later) in the order given, when they share a bucket of at most `small` rows, or
+    found through the (band, key) both hold in a larger bucket; no other pair is either."""
     keys = np.array([[rnd.randrange(values) for _ in range(bands)] for _ in range(n)], dtype=np.int64).reshape(n, bands)
     rows = rnd.sample(range(n), rnd.randint(0, n))
-    shared = _sharing(keys, np.array(rows, dtype=np.int64))
-    expected = [any((keys[r] == keys[o]).any() for o in rows if o != r) for r in rows]
-    assert shared.tolist() == expected
+    a, b, big = _buckets(keys, np.array(rows, dtype=np.int64), small)
+    listed = list(zip(a.tolist(), b.tolist()))
+    assert len(listed) == len(set(listed))
+    found = set(listed) | {(p, q) for p in rows for q in rows if rows.index(p) < rows.index(q)
+                           and set(big.get(p, ())) & set(big.get(q, ()))}
+    expected = {(rows[p], rows[q]) for p in range(len(rows)) for q in range(p + 1, len(rows))
+                if (keys[rows[p]] == keys[rows[q]]).any()}
+    assert found == expected
+    assert all(rows.index(p) < rows.index(q) for p, q in listed)
+    for row, held in big.items():
+        for band, key in held:
+            assert keys[row, band] == key and sum(keys[r, band] == key for r in rows) > small
 
 
 @settings(max_examples=60, deadline=None)
@@ -360,6 +370,25 @@ def test_near_duplicates_are_the_greedy_choice_over_every_pair(texts):
         else:
             assert res[doc_id].status == "kept"
             kept.append((doc_id, sig))
+
+
+def test_verdicts_do_not_depend_on_which_buckets_count_as_large(articles, monkeypatch):
+    """Pairing a small bucket out in full and looking a large one up among its kept members are two ways
+    to the same candidates: every bucket large, every bucket small, or the default, the same result."""
+    from cleaner.dedup import cluster
+
+    rnd = random.Random(11)
+    items = [(a["id"], a["text"]) for a in articles[:60]]
+    items += [(a["id"] + f"-c{k}", near_copy(a["text"]) + f" {k}") for a in articles[:8] for k in range(rnd.randint(1, 40))]
+    items += [(a["id"] + "-x", a["text"]) for a in articles[10:14]]
+    index = DedupIndex(":memory:")
+    dedup_batch([(a["id"], a["text"]) for a in articles[60:70]] + [("old-copy", near_copy(articles[3]["text"]))], index)
+    results = set()
+    for small in (1, cluster.SMALL_BUCKET, 10**9):
+        monkeypatch.setattr(cluster, "SMALL_BUCKET", small)
+        results.add(dedup_batch(items, index, add=False).to_json())
+    assert len(results) == 1
+    assert json.loads(results.pop())["counts"]["duplicate"] > 100
 
 
 def test_a_large_cluster_of_near_copies_costs_memory_in_proportion_to_its_size():

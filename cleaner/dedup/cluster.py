@@ -229,32 +229,59 @@ _BLOCK = 4_096
 """Items whose index candidates are looked up, and their signatures read, at a time."""
 
 
-def _sharing(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Which of `rows` (numbers of rows of `keys`, n x bands) share a key in some band with another of
-    them: only those can have a neighbour in the batch. One band at a time, vectorised."""
-    shared = np.zeros(len(rows), dtype=bool)
-    for band in range(keys.shape[1] if len(rows) > 1 else 0):
+SMALL_BUCKET = 16
+"""LSH buckets of up to this many batch documents are paired out in full (vectorised); larger ones, a
+story that came hundreds of times, are looked up among their kept documents instead (`_Kept`)."""
+
+
+def _buckets(keys: np.ndarray, rows: np.ndarray, small: int) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The rows (numbers of rows of `keys`, n x bands) sharing a band key: pairs (i < j) sharing a
+    small bucket, and, for each row in a bucket of more than `small`, its (band, key) of those.
+
+    One band at a time (a key hashes its band's number in), so the working arrays are a column long."""
+    n = len(rows)
+    codes = [np.empty(0, np.int64)]
+    big: dict[int, list[tuple[int, int]]] = {}
+    for band in range(keys.shape[1] if n > 1 else 0):
         order = np.argsort(keys[rows, band], kind="stable")
         sorted_keys = keys[rows[order], band]
-        same = sorted_keys[1:] == sorted_keys[:-1]
-        shared[order[1:][same]] = True
-        shared[order[:-1][same]] = True
-    return shared
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        for size in np.unique(sizes[(sizes > 1) & (sizes <= small)]).tolist():  # one size at a time: no loop over buckets
+            members = order[starts[sizes == size][:, None] + np.arange(size)]  # one row per bucket
+            ii, jj = np.triu_indices(size, 1)
+            a, b = members[:, ii].ravel(), members[:, jj].ravel()
+            codes.append(np.minimum(a, b) * n + np.maximum(a, b))
+        for start, size in zip(starts[sizes > small].tolist(), sizes[sizes > small].tolist()):
+            key = int(sorted_keys[start])
+            for row in rows[order[start : start + size]].tolist():
+                big.setdefault(row, []).append((band, key))
+        if len(codes) > 64:  # keep the pairs found so far as one array
+            codes = [np.unique(np.concatenate(codes))]
+    code = np.unique(np.concatenate(codes))
+    return rows[code // n], rows[code % n], big
 
 
 class _Kept:
-    """The kept rows of a batch by band key, for the rows that share one (what step 5b looks up)."""
+    """The kept rows of a batch in large LSH buckets, by (band, key): what step 5b looks them up in."""
 
-    def __init__(self, bands: int) -> None:
-        self.tables: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+    def __init__(self) -> None:
+        self.table: dict[tuple[int, int], list[int]] = {}
 
-    def candidates(self, keys: list[int]) -> set[int]:
-        """The kept rows with one of these band keys."""
-        return {row for table, key in zip(self.tables, keys) for row in table.get(key, ())}
+    def candidates(self, buckets: list[tuple[int, int]]) -> set[int]:
+        """The kept rows in any of these buckets."""
+        return {row for bucket in buckets for row in self.table.get(bucket, ())}
 
-    def add(self, row: int, keys: list[int]) -> None:
-        for table, key in zip(self.tables, keys):
-            table.setdefault(key, []).append(row)
+    def add(self, row: int, buckets: list[tuple[int, int]]) -> None:
+        for bucket in buckets:
+            self.table.setdefault(bucket, []).append(row)
+
+
+def _verify_pairs(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 8_192) -> np.ndarray:
+    out = np.empty(len(a), dtype=np.float64)
+    for s in range(0, len(a), chunk):
+        out[s : s + chunk] = (sigs[a[s : s + chunk]] == sigs[b[s : s + chunk]]).mean(axis=1)
+    return out
 
 
 def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | None = None, add: bool = True,
@@ -328,13 +355,12 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                 near.append(i)
             else:  # no shingles (empty text): only exact matching applies
                 decisions[i] = Decision(ids[i], "kept", cluster=ids[i])
-        # the signatures compared below: those of the items sharing a band key with another (in-batch
-        # candidates), the exact groups' and the exact hits' (their clusters list similarities), every
-        # one when adding; the index candidates' are read as they come
-        near_rows = np.array(near, dtype=np.int64)
-        sharing = near_rows[_sharing(keys, near_rows)]
+        # the signatures compared below: the small buckets' pairs', the large buckets' members', the exact
+        # groups' and the exact hits' (their clusters list similarities), every one when adding; the index
+        # candidates' are read as they come
+        a, b, big = _buckets(keys, np.array(near, dtype=np.int64), SMALL_BUCKET)
         exact_rows = np.array(hits + followers + [rep_of[exact[i]] for i in followers], dtype=np.int64)
-        held = _Held(batch, np.arange(n) if add else np.concatenate((sharing, exact_rows)))
+        held = _Held(batch, np.arange(n) if add else np.concatenate((a, b, np.array(list(big), np.int64), exact_rows)))
         # 5a. verified neighbours in the index
         neighbours: dict[int, list[tuple[float, int, str]]] = {}  # (sim, tie, id), for items that have any
         for start in range(0, len(near) if looked_up else 0, _BLOCK):
@@ -348,22 +374,26 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                         neighbours.setdefault(i, []).append((sim, -1, doc.id))
                 if i not in neighbours:
                     held.forget(i)
-        # 5b. greedy in rank order (`near` is): an item's in-batch candidates are the better-ranked
-        # *kept* items sharing a band key with it, looked up by key, so a cluster of k copies costs
-        # k lookups, not k^2 pairs
-        kept = _Kept(keys.shape[1])
-        shares = set(sharing.tolist())
+        # 5b. verified neighbours within the batch, better-ranked side only: the pairs of small buckets at
+        # once; in a large bucket (a story copied hundreds of times), the kept members, looked up as the
+        # greedy pass reaches each item, so k copies cost k lookups, not k^2 pairs
+        if len(a):
+            sims = _verify_pairs(held.matrix, held.at(a), held.at(b))
+            for x, y, sim in zip(a[sims >= threshold].tolist(), b[sims >= threshold].tolist(), sims[sims >= threshold].tolist()):
+                hi, lo = (x, y) if rank[x] < rank[y] else (y, x)
+                neighbours.setdefault(lo, []).append((sim, rank[hi], hi))
+        # 5c. greedy in rank order (`near` is)
+        kept = _Kept()
         for i in near:
-            found = neighbours.get(i, [])
-            item_keys = keys[i].tolist() if i in shares else None
-            if item_keys and (others := list(kept.candidates(item_keys))):
+            found = [f for f in neighbours.get(i, ()) if f[1] < 0 or decisions[f[2]].kept]
+            if i in big and (others := sorted(kept.candidates(big[i]))):
                 sims = (held.matrix[held.at(np.array(others, dtype=np.int64))] == held.signature(i)).mean(axis=1)
                 found += [(sim, rank[o], o) for o, sim in zip(others, sims.tolist()) if sim >= threshold]
             best = min(found, default=None, key=lambda f: (-f[0], f[1]))
             if best is None:
                 decisions[i] = Decision(ids[i], "kept", cluster=ids[i])
-                if item_keys:
-                    kept.add(i, item_keys)
+                if i in big:
+                    kept.add(i, big[i])
             else:
                 sim, tie, other = best
                 target = other if tie < 0 else ids[other]
