@@ -286,6 +286,22 @@ def test_health_ready_docs_and_rules(server):
                 "/v1/rules", "/v1/rules/check", "/healthz", "/readyz"} <= set(paths)
         rules = c.get("/v1/rules").json()
         assert "fr.published-in" in {r["id"] for r in rules["rules"]}
+        assert "shipped/fr.yaml" in rules["files"] and not any("/" in f.removeprefix("shipped/") for f in rules["files"])
+
+
+def test_clean_calls_are_counted_and_no_server_path_is_shown(server):
+    """`POST /v1/clean` had no count in `/v1/stats` (only `/v1/documents` did), and the stats and the rules
+    showed the server's absolute paths to any client."""
+    with server.client() as c:
+        before = c.get("/v1/stats").json()
+        texts = [{"id": "c1", "text": "Le conseil municipal a voté le budget de la ville."}, {"id": "c2", "text": "   "}]
+        assert [v["status"] for v in c.post("/v1/clean", json=texts).json()] == ["cleaned", "rejected"]
+        after = c.get("/v1/stats").json()
+    assert after["cleaned_since_start"]["read"] == before["cleaned_since_start"]["read"] + 2
+    assert after["cleaned_since_start"]["cleaned"] == before["cleaned_since_start"]["cleaned"] + 1
+    assert sum(after["cleaned_since_start"]["rejected"].values()) == sum(before["cleaned_since_start"]["rejected"].values()) + 1
+    assert after["since_start"] == before["since_start"]  # /v1/documents' own counts
+    assert "/" not in after["index"] and after["index"].endswith(".sqlite")
 
 
 PACK = """\

@@ -13,6 +13,7 @@ check-and-add, and the store's inserts, as one `BEGIN IMMEDIATE` transaction, so
 from __future__ import annotations
 
 import time
+from importlib import resources
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -58,7 +59,8 @@ class Service(Closing):
         except BaseException:
             self._index_thread.shutdown()
             raise
-        self._stats = Stats()
+        self._stats = Stats()  # POST /v1/documents
+        self._cleaned = Stats()  # POST /v1/clean
         self._stats_lock = Lock()
 
     def _on_index_thread(self, fn, *args: Any) -> Any:
@@ -71,7 +73,11 @@ class Service(Closing):
 
     def clean(self, docs: list[Document | Rejected]) -> list[Verdict]:
         """Clean and tag each document (no gates, no dedup, nothing stored), like `cleaner clean`."""
-        return [verdict(self.pipeline.prepare(doc, gates=False), kept="cleaned") for doc in docs]
+        prepared = [self.pipeline.prepare(doc, gates=False) for doc in docs]
+        with self._stats_lock:
+            for item in prepared:
+                self._cleaned.add(item)
+        return [verdict(item, kept="cleaned") for item in prepared]
 
     def submit(self, docs: list[Document | Rejected]) -> list[Verdict]:
         """Clean, tag, gate and deduplicate a batch against the index; keep and store the survivors.
@@ -93,20 +99,22 @@ class Service(Closing):
     def stats(self) -> dict[str, Any]:
         """Index and store sizes, and what this process did since it started."""
         with self._stats_lock:
-            since_start = self._stats.as_dict()
+            since_start, cleaned = self._stats.as_dict(), self._cleaned.as_dict()
         return {
-            "index": self.index_path,
+            "index": Path(self.index_path).name,
             "index_documents": self.store.index_size(),
             **self.store.counts(),
             "uptime_s": round(time.time() - self.started, 1),
             "since_start": since_start,
+            "cleaned_since_start": cleaned,
         }
 
     def rules(self) -> dict[str, Any]:
-        """The loaded rules, in run order, and the pack files they came from."""
+        """The loaded rules, in run order, and the pack files they came from (by name: a client is not
+        told the server's folders)."""
         ruleset = self.pipeline.cleaner.rules
         return {
-            "files": list(ruleset.files),
+            "files": [_pack_name(f) for f in ruleset.files],
             "rules": [{"id": r.id, "kind": r.kind, "description": " ".join(r.description.split()),
                        "langs": list(r.langs), "sources": list(r.sources)} for r in ruleset.rules],
         }
@@ -136,3 +144,9 @@ class Service(Closing):
     def corpus(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         """The stored documents as `(corpus record, raw record)` pairs; see `DocumentStore.corpus`."""
         return self.store.corpus()
+
+
+def _pack_name(path: str) -> str:
+    """A pack file as a client sees it: `shipped/fr.yaml` for the packs cleaner ships, else its file name."""
+    shipped = Path(str(resources.files("cleaner.rulepacks")))
+    return f"shipped/{Path(path).name}" if Path(path).parent == shipped else Path(path).name
