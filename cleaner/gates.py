@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from .config import Config
 from .models import Cleaned, Rejected
+from .text import visible_length
 
 
 def gate(doc: Cleaned, config: Config) -> Rejected | None:
     """The first gate `doc` fails, as a `Rejected` with a stable reason code, or None."""
-    if len(doc.text) < config.min_chars:
-        return _reject(doc, "too_short", f"{len(doc.text)} characters of clean text, under min_chars={config.min_chars}")
+    if (length := visible_length(doc.text)) < config.min_chars:
+        return _reject(doc, "too_short", f"{length} characters of clean text, under min_chars={config.min_chars}"
+                       + (" (invisible ones not counted)" if length < len(doc.text) else ""))
     if config.min_lang_score and (doc.lang_score or 0.0) < config.min_lang_score:
         found = f"language {doc.lang} scored {doc.lang_score:.2f}" if doc.lang else "no language found"
         return _reject(doc, "lang_uncertain", f"{found}, under min_lang_score={config.min_lang_score:g}")

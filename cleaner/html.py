@@ -135,9 +135,10 @@ def _notice(line: str) -> bool:
 _AUTHOR_LEAD = re.compile(r"(?:publié par|posté par|écrit par|voir tous les articles par|auteur|par|posted by|written by"
                           r"|view all posts by|by)\s*:?\s+", re.IGNORECASE)
 _AUTHOR_TAIL = re.compile(r"(?:\s+|;\s*)(?:à|le|la|les|on|at|the)$", re.IGNORECASE)
-NOT_AUTHORS = frozenset(
-    "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday "
-    "nom name admin administrator administrateur auteur author par by".split())
+NOT_AUTHORS = frozenset({
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "nom", "name", "admin", "administrator", "administrateur", "auteur", "author", "par", "by"})
 """Words trafilatura takes for an author on some pages (a date line's weekday, a comment form's label)."""
 
 

@@ -27,6 +27,7 @@ from .io.decoding import decode
 from .io.records import bad, record_document, record_id, text_document
 from .lang import Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected
+from .text import visible_length
 
 DocLike = Document | Mapping[str, Any] | str | bytes
 """What the API and the pipeline accept as a document."""
@@ -153,7 +154,7 @@ class Pipeline(Closing):
                 survivors.append(out)
                 where.append(n)
         twins = set(repeated([d.id for d in survivors]))  # copies of an id that tie are ordered as a run orders them
-        batch = self.dedup.run(Item(id=d.id, text=d.text, published=d.published,
+        batch = self.dedup.run(Item(id=d.id, text=d.text, length=visible_length(d.text), published=d.published,
                                     tiebreak=_tiebreak(d) if n in twins else b"") for n, d in enumerate(survivors))
         for pos, decision in zip(batch.positions, batch.decisions):
             doc = survivors[pos]

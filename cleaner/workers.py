@@ -31,6 +31,7 @@ from .io.jsonl import Line
 from .libc import libc
 from .models import Cleaned, Document, Rejected
 from .report import summary_of
+from .text import visible_length
 
 CHUNK_BYTES = 4 << 20
 """A chunk sent to a worker is cut at this many bytes of input, whatever its record count."""
@@ -106,7 +107,7 @@ def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
     record.pop("cluster", None)
     exact, signature = signer.sign(out.text) if signer else (None, None)
     return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
-                    len(out.text), out.published, exact, None if signature is None else signature.tobytes(),
+                    visible_length(out.text), out.published, exact, None if signature is None else signature.tobytes(),
                     out.warnings[0] if out.warnings else None, summary_of(record))
 
 

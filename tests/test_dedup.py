@@ -63,6 +63,7 @@ def near_copy(text: str) -> str:
 def test_normal_form_folds_case_unicode_punctuation_whitespace():
     assert normalise("  L’ÉTÉ,\u00a0à   Paris !\n") == normalise("l'été à paris") == "l été à paris"
     assert normalise("ＡＢＣ") == "abc"  # NFKC
+    assert normalise("gouver\u00adnement\u200bd\u2019État \u200d") == normalise("gouvernement d'État")  # invisible format
     assert shingles("a b c d", 3) == {"a b c", "b c d"}
     assert shingles("a b", 3) == {"a b"} and shingles("...", 3) == set()
 

@@ -306,6 +306,20 @@ def test_bytes_are_the_text_of_one_document_decoded_as_a_file_is():
         assert [d.text for d in pipeline.run([bytearray(text.encode())]).kept] == [out.text]
 
 
+def test_invisible_characters_neither_pass_min_chars_nor_win_the_keep_policy():
+    """A run of zero-width spaces is no text: it passed `min_chars`, and a copy padded with them was kept
+    as the longest over the clean one."""
+    text = "Le conseil municipal a voté mardi le budget de la ville, après un long débat sur les transports publics."
+    padded = text.replace(" ", " \u200b\u200b\u200b")
+    with Pipeline(Config.load(min_chars=20)) as pipeline:
+        result = pipeline.run([{"id": "zwsp", "text": "\u200b" * 50}, {"id": "a-clean", "text": text},
+                               {"id": "b-padded", "text": padded}])
+    assert [d.id for d in result.kept] == ["a-clean"]
+    reasons = {r.id: (r.reason, r.detail) for r in result.rejected}
+    assert reasons["zwsp"] == ("too_short", "0 characters of clean text, under min_chars=20 (invisible ones not counted)")
+    assert reasons["b-padded"] == ("exact_duplicate", "same normalised clean text as a-clean")
+
+
 def test_a_pipeline_runs_from_any_thread_one_batch_at_a_time(tmp_path):
     """A `Pipeline` made in one thread runs in others (its SQLite connection refused them), and threads
     sharing it keep each text once: 40 batches, each text posted twice, from 4 threads."""

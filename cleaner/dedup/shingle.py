@@ -2,8 +2,9 @@
 
 Both work on the *clean* text. `normalise` folds what a copy-editor or a scraper changes without
 changing the article: Unicode compatibility forms (NFKC: full-width letters, ligatures, NBSP),
-case (`casefold`), punctuation (every Unicode `P*` character becomes a space) and whitespace (runs
-become one space, ends trimmed). Two texts with the same normal form are exact duplicates.
+case (`casefold`), invisible format characters (soft hyphens, zero-width joiners and direction
+marks go; a zero-width space, a word break, becomes a space), punctuation (every Unicode `P*`
+character becomes a space) and whitespace (runs become one space, ends trimmed). Two texts with the same normal form are exact duplicates.
 
 Shingles are word n-grams over the tokens of the normal form, so punctuation and whitespace edits
 change no shingle. A text with fewer than `n` tokens has one shingle, all its tokens; an empty text
@@ -16,18 +17,23 @@ import unicodedata
 
 import regex
 
-NORMALISATION = "nfkc-casefold-punct-ws-v1"
+NORMALISATION = "nfkc-casefold-format-punct-ws-v2"
 """Names the normal form; stored in the index, so changing `normalise` must change this name."""
 
 DEFAULT_SHINGLE_SIZE = 3
 """Words per shingle; chosen by `bench/bench_dedup_params.py` (see bench/RESULTS.md)."""
 
 _PUNCT = regex.compile(r"\p{P}+")
+_FORMAT = regex.compile(r"[^\P{Cf}\u200b]+")
+"""Invisible format characters but the zero-width space: soft hyphens, joiners, direction marks."""
 
 
 def normalise(text: str) -> str:
-    """The normal form of `text`: NFKC, casefolded, punctuation turned to spaces, whitespace folded."""
+    """The normal form of `text`: NFKC, casefolded, invisible format characters dropped (a zero-width
+    space, a word break, turned to a space), punctuation turned to spaces, whitespace folded."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        text = _FORMAT.sub("", text.replace("\u200b", " "))
     return " ".join(_PUNCT.sub(" ", text).split())
 
 

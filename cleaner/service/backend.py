@@ -13,9 +13,9 @@ check-and-add, and the store's inserts, as one `BEGIN IMMEDIATE` transaction, so
 from __future__ import annotations
 
 import time
-from importlib import resources
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
 from pathlib import Path
 from threading import Lock
 from typing import Any
