@@ -2,10 +2,10 @@
 
 `prepare_stream` keeps the input order whatever the worker count, and holds at most `IN_FLIGHT`
 chunks, and `IN_FLIGHT_BYTES` of input, per worker in flight (some 16 MB of news articles with 2
-workers), so memory grows neither with the input nor with the size of its records. Each worker builds its `Pipeline` once (rule packs, language models) and dies with
-the parent process (Linux), so a killed run leaves no orphans. With
-a language backend that involves lingua, the pool shares one lingua server (`linguaserver`) instead
-of loading lingua's models in every worker.
+workers), so memory grows neither with the input nor with the size of its records. Each worker builds
+its `Pipeline` once (rule packs, language models) and dies with the parent process (Linux), so a
+killed run leaves no orphans. With a language backend that involves lingua, the pool shares one
+lingua server (`linguaserver`) instead of loading lingua's models in every worker.
 """
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
             return future.result()
 
         while True:
-            while room() and (batch := head or feed.take(chunk, CHUNK_BYTES, wait=not pending)):
+            while room() and (batch := head or feed.take(chunk, CHUNK_BYTES, block=not pending)):
                 head = []
                 size = sum(map(_bytes, batch))
                 held += size
@@ -258,15 +258,15 @@ class _Feed:
             raise exc
         return item
 
-    def take(self, n: int, max_bytes: int, wait: bool = True, patience: float = 0.0) -> list[Any]:
+    def take(self, n: int, max_bytes: int, block: bool = True, patience: float = 0.0) -> list[Any]:
         """Up to `n` items, stopping once they hold `max_bytes` (`_bytes`): when not live, the next ones;
-        when live, what has come, waiting for the first one only when `wait`, and for each next one up to
-        `patience` seconds. `ended` tells when the input has run out."""
+        when live, what has come, waiting for the first one only when `block`, and for each next one up
+        to `patience` seconds. `ended` tells when the input has run out."""
         out: list[Any] = []
         size = 0
         while len(out) < n and size < max_bytes and not self.ended:
             try:
-                item = self._next(wait, None) if not out else self._next(patience > 0, patience or None)
+                item = self._next(block, None) if not out else self._next(patience > 0, patience or None)
             except queue.Empty:
                 break
             if item is _END:
