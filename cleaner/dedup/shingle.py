@@ -17,6 +17,8 @@ import unicodedata
 
 import regex
 
+from ..text import INVISIBLE
+
 NORMALISATION = "nfkc-casefold-format-punct-ws-v2"
 """Names the normal form; stored in the index, so changing `normalise` must change this name."""
 
@@ -24,8 +26,6 @@ DEFAULT_SHINGLE_SIZE = 3
 """Words per shingle; chosen by `bench/bench_dedup_params.py` (see bench/RESULTS.md)."""
 
 _PUNCT = regex.compile(r"\p{P}+")
-_FORMAT = regex.compile(r"[^\P{Cf}\u200b]+")
-"""Invisible format characters but the zero-width space: soft hyphens, joiners, direction marks."""
 
 
 def normalise(text: str) -> str:
@@ -33,7 +33,7 @@ def normalise(text: str) -> str:
     space, a word break, turned to a space), punctuation turned to spaces, whitespace folded."""
     text = unicodedata.normalize("NFKC", text).casefold()
     if not text.isascii():
-        text = _FORMAT.sub("", text.replace("\u200b", " "))
+        text = INVISIBLE.sub("", text.replace("\u200b", " "))
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
