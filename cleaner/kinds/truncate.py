@@ -21,11 +21,12 @@ class TruncateRule(Rule):
     List-like: every following line is at most `max_line_chars` long, and at most `max_prose_lines`
     of them read as prose (`prose_words` words or more, ending like a sentence; teasers end with an
     ellipsis). A hard-wrapped paragraph is judged whole, as one line: it shows by a line that does not
-    end a sentence followed by one starting in lower case (no teaser list does that). At least `min_before_chars` of text must stand before the marker. A marker line is
-    the marker alone, or followed by at most `marker_extra_words` words ("More from Reuters"); a
-    marker mentioned inside a sentence is not a marker line, so it never matches. With
-    `drop_lone_marker`, a line that is exactly a marker but is followed by article text goes alone
-    (the list was already stripped upstream, as trafilatura does).
+    end a sentence followed by one starting in lower case (no teaser list does that). At least
+    `min_before_chars` of text must stand before the marker. A marker line is the marker alone, or
+    followed by at most `marker_extra_words` words ("More from Reuters"); a marker mentioned inside a
+    sentence is not a marker line, so it never matches. With `drop_lone_marker`, a line that is exactly
+    a marker but is followed by article text goes alone (the list was already stripped upstream, as
+    trafilatura does).
     """
 
     kind: Literal["truncate"]
