@@ -227,3 +227,18 @@ def test_a_long_run_of_spaces_in_a_line_takes_time_in_its_length_not_its_square(
         return time.process_time() - start
 
     assert seconds(200_000) < 5.0
+
+
+def test_a_single_extract_takes_no_field_from_a_list_of_teasers():
+    """slate.fr's pages list teasers, each with its own "Author — date — Temps de lecture" bar: the
+    article got the first teaser's author and date (39 of 39 such full-page dumps). With `single`, bars
+    that come several times are removed and name no field; one bar alone still fills them."""
+    rule = RULES.by_id("fr.reading-byline")
+    teasers = ("L'affaire Ahmaud Arbery ravive le passé\n\nLouis Chahuneau — 14 mai 2020 — Temps de lecture : 7 min\n\n"
+               "Immersion chez les Mgtow\n\nRepéré par Nina Pareja — 8 mai 2020 — Temps de lecture : 2 min")
+    out = run_rules(Document(id="t", lang="fr", text=ARTICLE + "\n\nÀ lire aussi\n\n" + teasers), [rule], Context())
+    assert (out.author, out.published) == (None, None)
+    assert "Temps de lecture" not in out.text and "Immersion chez les Mgtow" in out.text
+    alone = run_rules(Document(id="t", lang="fr", text="Louis Chahuneau — 14 mai 2020 — Temps de lecture : 7 min\n\n" + ARTICLE),
+                      [rule], Context())
+    assert (alone.author, alone.published, alone.text) == ("Louis Chahuneau", "2020-05-14", ARTICLE)

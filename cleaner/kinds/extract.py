@@ -23,12 +23,15 @@ class ExtractRule(Rule):
     The pattern runs over the whole text (`multiline` by default, so `^`/`$` are line ends and `\\A`/`\\Z`
     the text's). Each named group becomes an extract edit; the rest of the match is removed with it
     (a match whose groups are all empty is removed whole). `published` must read as a date
-    (`cleaner.dates.to_iso`), or the match is left alone.
+    (`cleaner.dates.to_iso`), or the match is left alone. With `single`, fields are lifted only from a
+    pattern that matches once: several matches are a list of teasers, each with its own byline, and
+    are removed whole, naming no field (a page's sidebar otherwise gave the article another's author).
     """
 
     kind: Literal["extract"]
     flags: tuple[Flag, ...] = ("multiline",)
     pattern: str
+    single: bool = False
 
     phase = 3
 
@@ -50,7 +53,11 @@ class ExtractRule(Rule):
         return compile_pattern(self.pattern, self.flags)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        for m in self.compiled.finditer(view.text, timeout=ctx.timeout):
+        matches = self.compiled.finditer(view.text, timeout=ctx.timeout)
+        if self.single and len(matches := list(matches)) > 1:
+            yield from (Hit(m.start(), _line_end(view.text, m)) for m in matches)
+            return
+        for m in matches:
             fields = []
             for name in self.compiled.groupindex:
                 start, end = m.span(name)
@@ -63,10 +70,13 @@ class ExtractRule(Rule):
                         break
                 fields.append(Hit(start, end, name, value))
             else:
-                end = m.end()
-                if (m.start() == 0 or view.text[m.start() - 1] == "\n") and view.text[end : end + 1] == "\n":
-                    end += 1  # whole lines: take the newline too, so no blank line is left
-                yield from _with_gaps(m.start(), end, sorted(fields))
+                yield from _with_gaps(m.start(), _line_end(view.text, m), sorted(fields))
+
+
+def _line_end(text: str, m: regex.Match) -> int:
+    """Where the removal of match `m` ends: with its newline when it is whole lines, so no blank line is left."""
+    end = m.end()
+    return end + 1 if (m.start() == 0 or text[m.start() - 1] == "\n") and text[end : end + 1] == "\n" else end
 
 
 def _with_gaps(start: int, end: int, fields: list[Hit]) -> Iterator[Hit]:
