@@ -13,7 +13,7 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 | reason | when |
 |---|---|
 | `bad_input` | binary content (a PDF served as a page), or markup lxml cannot parse |
-| `stub_page` | a redirect, error or login page: a short page saying "Moved Permanently", "404", ...; or whose main text, under `STUB_MAX_CHARS`, has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer.") |
+| `stub_page` | a redirect, error or login page: a short page saying "Moved Permanently", "404", ...; or whose main text has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer."), among its first `STUB_HEAD_LINES` lines when it is `STUB_MAX_CHARS` or longer |
 | `empty_extraction` | trafilatura finds no main text |
 
 A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page;
@@ -43,7 +43,8 @@ STUB = re.compile(
     r"|gateway time-?out|\bHTTP [345]\d\d\b|si votre navigateur n.est pas redirigé"
     r"|is no longer available|the authors have deleted this site|page can.t be found|cette page est introuvable"
     r"|nothing was found at this location|rien n.ai?t? été trouvé à cette adresse|ce site est rendu privé par son propriétaire"
-    r"|vous devez vous connecter pour continuer|informations de compte oubliées|you must log in to continue",
+    r"|vous devez vous connecter pour continuer|informations de compte oubliées|you must log in to continue"
+    r"|cette page n.existe pas|this page (?:doesn.t|does not) exist",
     re.IGNORECASE,
 )
 STUB_PROSE_CHARS = 300
@@ -116,12 +117,19 @@ def _stub(html: str, tree: Any) -> str | None:
     return None
 
 
+STUB_HEAD_LINES = 8
+"""In a long main text, a notice line counts only among its first lines: a missing page that lists the
+site's favourite articles below its notice, a login wall above a list of videos."""
+
+
 def _notice_line(text: str) -> str | None:
-    """In a short main text (under `STUB_MAX_CHARS`), the first line that is a `_notice`: what trafilatura
-    finds in a stub whose page is too long for `_stub` (menus, scripts) is the menu and the notice."""
+    """The first line of the main text that is a `_notice` (of its first `STUB_HEAD_LINES` lines when it
+    is `STUB_MAX_CHARS` or longer): what trafilatura finds in a stub whose page is too long for `_stub`
+    (menus, scripts) is the menu and the notice."""
+    lines = text.splitlines()
     if len(text) >= STUB_MAX_CHARS:
-        return None
-    return next((line.strip() for line in text.splitlines() if _notice(line)), None)
+        lines = lines[:STUB_HEAD_LINES]
+    return next((line.strip() for line in lines if _notice(line)), None)
 
 
 def _notice(line: str) -> bool:

@@ -101,11 +101,31 @@ SCRIPT = "<script>" + "var x = 1; " * 300 + "</script>"  # a page's script: past
 ])
 def test_a_stub_with_a_long_page_is_known_by_its_main_text(body, notice):
     """Redirect notices, deleted blogs, missing pages and login walls whose page carries scripts and menus
-    (33 of the 478 French dev pages that gave text) are rejected by the notice trafilatura finds as a line."""
+    (40 of the 478 French dev pages that gave text) are rejected by the notice trafilatura finds as a line."""
     html = f"<html><head><title>Le fond et la forme</title>{SCRIPT}</head><body>{body}</body></html>"
     out = extract_html(_doc(html, url="https://example.fr/a"), CONFIG)
     assert isinstance(out, Rejected) and (out.reason, out.stage) == ("stub_page", "extract")
     assert out.detail == f"https://example.fr/a: redirect or error page: {notice!r}"
+
+
+TEASERS = "".join(f"<p>Article préféré numéro {k} : les conseils de la rédaction pour vivre mieux au quotidien, "
+                  f"avec des témoignages de lectrices et de lecteurs venus de toute la France.</p>" for k in range(20))
+
+
+def test_a_long_missing_page_is_known_by_a_notice_among_its_first_lines():
+    """A missing page that lists the site's favourite articles under its notice (3 of the French dev pages)
+    has a long main text; its notice stands among the first lines."""
+    html = f"<html><head>{SCRIPT}</head><body><main><p>\\(o_o)/</p><p>Oops, cette page n’existe pas !</p>{TEASERS}</main></body></html>"
+    out = extract_html(_doc(html, url="https://example.fr/a"), CONFIG)
+    assert isinstance(out, Rejected) and out.reason == "stub_page", out
+    assert out.detail == "https://example.fr/a: redirect or error page: 'Oops, cette page n’existe pas !'"
+
+
+def test_a_notice_line_deep_in_a_long_article_is_not_a_stub():
+    """Past the first lines of a long text, a line such as "Page introuvable" is the article's (a heading)."""
+    html = f"<html><head>{SCRIPT}</head><body><article>{TEASERS}<h2>Page introuvable</h2>{TEASERS}</article></body></html>"
+    out = extract_html(_doc(html), CONFIG)
+    assert isinstance(out, Document) and "Page introuvable" in out.text
 
 
 def test_a_short_article_that_mentions_a_notice_in_a_sentence_is_not_a_stub():
