@@ -6,8 +6,8 @@
 3. **Dedup**: every part and every key table of the index mirror (`mirror`) is cut into buckets by key,
    one task each writing one file in bucket order to the work folder; then one task per bucket reads its
    rows from every file and finds the candidate edges (`shuffle`). These are plain futures: a graph of
-   maps x buckets made the client's graph handling grow with the square of the splits; the client joins the edges into connected
-   components and sends chunks of whole components to verdict tasks (`verdicts`), which run the local
+   maps x buckets made the client's graph handling grow with the square of the splits. The client joins
+   the edges into connected components and sends chunks of whole components to verdict tasks (`verdicts`), which run the local
    engine's `dedup_batch` — verification, keep policy, clusters — on them. Every document outside the
    components is alone: kept. The client holds edges, verdicts and clusters (what grows with the
    duplicate candidates), never a signature. The verdicts are stored, then the kept documents go into
@@ -245,7 +245,7 @@ class DaskRunner:
                                                            for b in range(buckets)], pure=False))
 
         reduced = self._timed("shuffle", shuffle)
-        shutil.rmtree(shuffled)
+        shutil.rmtree(shuffled, ignore_errors=True)  # none written when there is nothing to shuffle
         self.metrics["shuffle_bytes"] = sum(received for _, received in reduced)
         groups = sorted(components(edges for edges, _ in reduced).values())
         size = sum(node < INDEX_NODE for members in groups for node in members)

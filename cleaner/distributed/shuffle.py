@@ -4,9 +4,8 @@ Every cleaned document contributes rows keyed by its id hash, its exact hash and
 (`parts.part_keys`); every document of the index contributes the same rows (`mirror`). A map task cuts
 its rows into `buckets` by key, written to one file in bucket order in the run's shared work folder; a
 reduce task reads its bucket's rows from every map's file (no graph of maps x buckets, no rows through
-the scheduler), and for each key held by
-two or more nodes, at least one from this run, links them (first node to each other one: linear in the
-group, however large). Those edges are what the client receives: they grow with the number of
+the scheduler), and for each key held by two or more nodes, at least one from this run, links them
+(first node to each other one: linear in the group, however large). Those edges are what the client receives: they grow with the number of
 candidate duplicates, not with the corpus. Its union-find then gives the connected components; every
 document outside them has no same id, no same text and no LSH candidate anywhere, so it is kept.
 """

@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from importlib import resources
 from pathlib import Path
 from threading import Lock
 from typing import Any
@@ -24,7 +23,7 @@ from ..checks import check_keep_against, check_rule
 from ..closing import Closing
 from ..config import Config, ConfigError
 from ..models import Cleaned, Document, Rejected
-from ..packs import RulePackError, load_pack_text
+from ..packs import RulePackError, load_pack_text, shipped_packs
 from ..pipeline import Pipeline, RunResult
 from ..report import Stats
 from ..review.page import render_review
@@ -113,8 +112,9 @@ class Service(Closing):
         """The loaded rules, in run order, and the pack files they came from (by name: a client is not
         told the server's folders)."""
         ruleset = self.pipeline.cleaner.rules
+        shipped = set(shipped_packs())
         return {
-            "files": [_pack_name(f) for f in ruleset.files],
+            "files": [f"shipped/{Path(f).name}" if Path(f) in shipped else Path(f).name for f in ruleset.files],
             "rules": [{"id": r.id, "kind": r.kind, "description": " ".join(r.description.split()),
                        "langs": list(r.langs), "sources": list(r.sources)} for r in ruleset.rules],
         }
@@ -144,9 +144,3 @@ class Service(Closing):
     def corpus(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
         """The stored documents as `(corpus record, raw record)` pairs; see `DocumentStore.corpus`."""
         return self.store.corpus()
-
-
-def _pack_name(path: str) -> str:
-    """A pack file as a client sees it: `shipped/fr.yaml` for the packs cleaner ships, else its file name."""
-    shipped = Path(str(resources.files("cleaner.rulepacks")))
-    return f"shipped/{Path(path).name}" if Path(path).parent == shipped else Path(path).name
