@@ -22,10 +22,10 @@ letter gets `(None, None)` from every backend, never an exception.
 How a document is tagged (`Tagger.tag`):
 
 1. The text is split into paragraphs at blank lines, or, when it has none, at line breaks (trafilatura
-   writes a paragraph a line; hard-wrapped text has blank lines between its paragraphs). Paragraphs are grouped, in order, into chunks of
-   at least `min_chunk_letters` letters (a short line such as a caption or a date is read with the
-   paragraph after it; a short tail joins the last chunk), so that no verdict rests on three words
-   and a long article costs a bounded number of calls.
+   writes a paragraph a line; hard-wrapped text has blank lines between its paragraphs). Paragraphs
+   are grouped, in order, into chunks of at least `min_chunk_letters` letters (a short line such as a
+   caption or a date is read with the paragraph after it; a short tail joins the last chunk), so that
+   no verdict rests on three words and a long article costs a bounded number of calls.
 2. Each chunk is detected by the backend; its weight is its number of letters (`str.isalpha`), so
    digits, punctuation and spaces do not count.
 3. `lang` is the language with the largest letter share; ties go to the language with the larger
