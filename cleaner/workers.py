@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
@@ -33,6 +34,9 @@ from .models import Cleaned, Document, Rejected
 from .report import summary_of
 from .text import visible_length
 
+CHUNK = 64
+"""Records in a chunk: what a worker is sent at once, and what the per-document stages take as one batch
+(their language detection reads a batch at once)."""
 CHUNK_BYTES = 4 << 20
 """A chunk sent to a worker is cut at this many bytes of input, whatever its record count."""
 IN_FLIGHT_BYTES = 32 << 20
@@ -93,10 +97,16 @@ def strict(stream: Iterable[Prepared]) -> Iterator[Prepared]:
 
 def prepare_one(item: Document | Rejected | Line, config: Config, gates: bool = True, sign: bool = True) -> Prepared:
     """Run the per-document stages on one input record (a `Line` is parsed first)."""
-    if isinstance(item, Line):
-        item = item.parse(config)
+    return prepare_many([item], config, gates, sign)[0]
+
+
+def prepare_many(items: list[Document | Rejected | Line], config: Config, gates: bool = True,
+                 sign: bool = True) -> list[Prepared]:
+    """`prepare_one` of each record, the batch's languages detected at once (`Pipeline.prepare_many`)."""
     pipeline = pipeline_for(config)
-    return as_prepared(pipeline.prepare(item, gates=gates), pipeline.dedup.signer if sign else None)
+    docs = [item.parse(config) if isinstance(item, Line) else item for item in items]
+    signer = pipeline.dedup.signer if sign else None
+    return [as_prepared(out, signer) for out in pipeline.prepare_many(docs, gates=gates)]
 
 
 def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
@@ -113,12 +123,19 @@ def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
 
 def _prepare_chunk(chunk: list[Document | Rejected | Line], config: Config, gates: bool, sign: bool,
                    packed: bool = False) -> list[Prepared]:
-    out = [prepare_one(item, config, gates, sign) for item in chunk]
+    out = prepare_many(chunk, config, gates, sign)
     if not packed:
         return out
     from .runstate import pack_prepared  # runstate stores Prepared rows: imported here, not at the top
 
     return [replace(p, record=None, raw=None, packed=pack_prepared(p)) for p in out]
+
+
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """`items` in lists of `size`, the last one shorter when they run out (`itertools.batched`, 3.12)."""
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 def _die_with_parent() -> None:
@@ -161,7 +178,7 @@ def default_workers() -> int:
 
 
 def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, *, workers: int = 1, gates: bool = True,
-                   sign: bool = True, packed: bool = False, chunk: int = 64, warm: bool = False,
+                   sign: bool = True, packed: bool = False, chunk: int = CHUNK, warm: bool = False,
                    live: bool = False) -> Iterator[Prepared]:
     """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process), with
     `Prepared.packed` filled when `packed` is asked for. With `warm`, a pool's lingua server loads
@@ -175,8 +192,8 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
     is yielded as soon as it and those before it are done, instead of once `chunk` records (or a pool's
     window of them) have come; the input is then read on a thread of its own (`_Feed`)."""
     if workers <= 1:
-        for item in items:
-            yield from _prepare_chunk([item], config, gates, sign, packed)
+        for batch in batches(items, 1 if live else chunk):  # a live input: each record as it comes
+            yield from _prepare_chunk(batch, config, gates, sign, packed)
         return
     feed = _Feed(items, live)
     head = feed.take(chunk + 1, CHUNK_BYTES, patience=0.5)  # a live input that stalls goes to the pool after 0.5 s

@@ -94,6 +94,18 @@ def test_same_result_twice(tagger):
     assert tagger.tag(CLEAR["fr"][:25]) == tagger.tag(CLEAR["fr"][:25])
 
 
+def test_a_batch_is_tagged_as_each_text_alone(tagger):
+    """`tag_many` (a worker's chunk of documents, their chunks read in one batch) gives each text what
+    `tag` gives it alone, whatever else is in the batch: short texts a cascade or a router sends on,
+    texts without letters, a mixed one."""
+    texts = [CLEAR["fr"], "", "Hola", "\n\n".join([FR_PARA, EN_PARA]), "12345", CLEAR["ar"], "ok", EN_PARA,
+             CLEAR["es"][:20]]
+    alone = [tagger.tag(text) for text in texts]
+    assert tagger.tag_many(texts) == alone
+    assert tagger.tag_many(texts[::-1]) == alone[::-1]
+    assert tagger.tag_many([]) == []
+
+
 def test_langdetect_is_deterministic_across_processes():
     # short, ambiguous texts are where an unseeded langdetect changes its mind from run to run
     texts = ["de la casa", "Hola", "ok merci", "Ciao bella", CLEAR["es"], FR_PARA + "\n\n" + EN_PARA]

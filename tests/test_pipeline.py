@@ -239,6 +239,19 @@ def test_pipeline_api_prepares_and_runs():
     assert [(r.id, r.reason) for r in result.rejected] == [(made_id(1, english), "lang_not_allowed")]
 
 
+def test_prepare_many_gives_each_document_what_prepare_gives_it():
+    """A worker prepares its chunk with `prepare_many` (the languages read in one batch): the same
+    results, in order, as one `prepare` per document, rejections and gated documents included."""
+    english = "The council approved the budget on Tuesday after a debate."
+    docs = [Document(id="a", text=SEED["001"]), "  ", {"id": "b", "text": english}, SEED["003"],
+            {"id": "c", "html": "<html><body><p>" + SEED["002"] + "</p></body></html>"}, {"text": 3}]
+    with Pipeline(Config.load(langs=("fr",))) as pipeline:
+        alone = [pipeline.prepare(doc) for doc in docs]
+        assert pipeline.prepare_many(docs) == alone
+        assert [type(out).__name__ for out in alone] == ["Cleaned", "Rejected", "Rejected", "Cleaned", "Cleaned", "Rejected"]
+        assert pipeline.prepare_many(docs, gates=False)[2].lang == "en"
+
+
 def test_clean_output_carries_language():
     proc = run_cli("clean", str(SEEDS / "002_ead7cbacd46e4ee7.txt"), "--out", "-", "-q")
     record = json.loads(proc.stdout)

@@ -27,7 +27,7 @@ from ..io.records import ReadStats
 from ..io.writers import ParquetWriter, write_atomic
 from ..pipeline import dedup_rejection
 from ..runstate import pack, pack_prepared, record_line, tiebreak, unpack
-from ..workers import prepare_one
+from ..workers import CHUNK, batches, prepare_many
 from .shuffle import EXACT_TAG, ID_TAG
 from .splits import Split, read_split
 
@@ -61,8 +61,8 @@ def prepare_split(k: int, split: Split, config: Config, input_format: str, work:
     stats = ReadStats()
     count = chars = 0
     with ParquetWriter(path, _COLUMNS) as out:
-        for pos, item in enumerate(read_split(split, config, input_format, stats)):
-            p = prepare_one(item, config)
+        batched = batches(read_split(split, config, input_format, stats), CHUNK)
+        for pos, p in enumerate(p for batch in batched for p in prepare_many(batch, config)):
             count += 1
             chars += p.raw_chars
             record, raw = pack_prepared(p)

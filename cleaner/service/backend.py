@@ -72,7 +72,7 @@ class Service(Closing):
 
     def clean(self, docs: list[Document | Rejected]) -> list[Verdict]:
         """Clean and tag each document (no gates, no dedup, nothing stored), like `cleaner clean`."""
-        prepared = [self.pipeline.prepare(doc, gates=False) for doc in docs]
+        prepared = self.pipeline.prepare_many(docs, gates=False)
         with self._stats_lock:
             for item in prepared:
                 self._cleaned.add(item)
@@ -81,7 +81,7 @@ class Service(Closing):
     def submit(self, docs: list[Document | Rejected]) -> list[Verdict]:
         """Clean, tag, gate and deduplicate a batch against the index; keep and store the survivors.
         Returns one verdict per input document, in input order."""
-        prepared = [self.pipeline.prepare(doc) for doc in docs]
+        prepared = self.pipeline.prepare_many(docs)
         result: RunResult = self._on_index_thread(self._commit, prepared)
         with self._stats_lock:
             for item in result.in_order:
