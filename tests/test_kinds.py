@@ -180,6 +180,18 @@ def test_ticker_refuses_a_paragraph_with_a_list_glued_after_it():
     assert not TICKER.is_ticker(line)
 
 
+def test_ticker_refuses_an_item_of_a_bulleted_list_but_not_a_ticker_led_by_its_separator():
+    assert not TICKER.is_ticker("■  " + " – ".join(HEADLINES))  # one item of a list (MasakhaNEWS xho-train-982)
+    assert TICKER.is_ticker("• " + " • ".join(HEADLINES))
+
+
+def test_ticker_does_not_split_an_enumeration_at_spaces_after_its_commas():
+    # MasakhaNEWS xho-train-173: double spaces after some of the commas
+    line = ",  ".join(f"Radio Station Number {n} on {800 + n}" for n in range(12))
+    assert not TICKER.is_ticker(line)
+    assert TICKER.is_ticker("    ".join(HEADLINES))
+
+
 THREAD = RULES.by_id("generic.comment-thread")
 COMMENTS = [
     "1. Déconstruire | 16 janvier 2012 à 22 h 36 min\n\nPassionnant cet article ! Merci pour la patience avec laquelle tu écris.",

@@ -29,7 +29,8 @@ class TickerRule(Rule):
     lower-case letter (capitals, digits and caseless scripts such as Arabic pass), does not end with a
     full stop and holds no sentence break; at least `min_headline_share` of the segments must, and
     none may be longer than `max_words` (a list glued after a paragraph is not a ticker). An ordinary paragraph has
-    long sentence-shaped segments (or none), so it never qualifies.
+    long sentence-shaped segments (or none), so it never qualifies. A line that starts with one of
+    `list_marks` is an item of a list (`■ Best Actor Name – Film Name – Film …`), never a ticker.
     """
 
     kind: Literal["ticker"]
@@ -45,6 +46,9 @@ class TickerRule(Rule):
     min_words: int = Field(3, ge=1)
     max_words: int = Field(30, ge=1)
     min_headline_share: float = Field(0.9, gt=0, le=1)
+    list_marks: str = ""
+    """Bullet characters: a line whose first character is one of them is never a ticker. Leave out the
+    marks a ticker may start with (its own separators, such as • and |)."""
 
     @field_validator("separators")
     @classmethod
@@ -92,6 +96,8 @@ class TickerRule(Rule):
         """The segments of `line` when it is a ticker by this rule's parameters, else None."""
         if len(line) < self.min_line_chars or not self._enough_separators(line, timeout):
             return None
+        if (first := line.lstrip()[:1]) and first in self.list_marks:
+            return None  # an item of a bulleted list
         counts = [0] * len(self.compiled)
         for m in call(self.any_separator.finditer, line, timeout):
             counts[m.lastindex - 1] += 1
