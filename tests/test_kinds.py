@@ -185,7 +185,7 @@ def test_ticker_refuses_an_item_of_a_bulleted_list_but_not_a_ticker_led_by_its_s
     assert TICKER.is_ticker("• " + " • ".join(HEADLINES))
 
 
-def test_ticker_does_not_split_an_enumeration_at_spaces_after_its_commas():
+def test_ticker_refuses_an_enumeration_with_loose_spaces_after_its_commas():
     # MasakhaNEWS xho-train-173: double spaces after some of the commas
     line = ",  ".join(f"Radio Station Number {n} on {800 + n}" for n in range(12))
     assert not TICKER.is_ticker(line)

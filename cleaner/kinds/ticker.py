@@ -27,10 +27,12 @@ class TickerRule(Rule):
 
     A segment reads as a headline when it has `min_words` to `max_words` words, does not start with a
     lower-case letter (capitals, digits and caseless scripts such as Arabic pass), does not end with a
-    full stop and holds no sentence break; at least `min_headline_share` of the segments must, and
-    none may be longer than `max_words` (a list glued after a paragraph is not a ticker). An ordinary paragraph has
-    long sentence-shaped segments (or none), so it never qualifies. A line that starts with one of
-    `list_marks` is an item of a list (`■ Best Actor Name – Film Name – Film …`), never a ticker.
+    full stop, a comma or a semicolon (`Metro FM 801, Channel Africa 802,  Good Hope FM 803, …` is one
+    enumeration with loose spacing) and holds no sentence break; at least `min_headline_share` of the
+    segments must, and none may be longer than `max_words` (a list glued after a paragraph is not a
+    ticker). An ordinary paragraph has long sentence-shaped segments (or none), so it never qualifies.
+    A line that starts with one of `list_marks` is an item of a list (`■ Best Actor Name – Film Name –
+    Film …`), never a ticker.
     """
 
     kind: Literal["ticker"]
@@ -119,6 +121,8 @@ class TickerRule(Rule):
         first = next((c for c in segment if c.isalnum()), "")
         if first.islower():  # caseless scripts (Arabic, ...) pass
             return False
+        if segment.endswith((",", ";")):
+            return False  # a clause of an enumeration or a sentence
         return not (segment.endswith(".") and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
