@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, SEEDS
 from playwright.sync_api import Page, expect, sync_playwright
 from test_review import PLANTED, SEED_000, SEED_IDS, build_run
@@ -195,4 +196,7 @@ def test_flag_gives_a_keep_example_that_rules_check_runs(page, tmp_path):
     assert passed.stdout.startswith("1 rules, ") and passed.stdout.endswith(" 0 failures\n")
     # The ticker goes wherever it is: the check runs the new example and fails on it until the rule changes.
     failed = _flag(page, SEED_000, "generic.ticker", tmp_path)
-    assert failed.returncode == 1 and "generic.ticker: keep example 4 is changed" in failed.stdout
+    shipped = next(r for r in yaml.safe_load((ROOT / "rules" / "generic.yaml").read_text(encoding="utf-8"))["rules"]
+                   if r["id"] == "generic.ticker")
+    flagged = len(shipped["examples"]["keep"]) + 1  # the flag adds its example after the rule's own
+    assert failed.returncode == 1 and f"generic.ticker: keep example {flagged} is changed" in failed.stdout
