@@ -47,14 +47,14 @@ all. 8,000 articles of the benchmark corpus in batches of 64 took 6.4 s with 16k
 4.6 s with 128k or 256k (fasttext-predict: ~11 s)."""
 
 
-def _log_term(x: np.ndarray) -> np.ndarray:
-    """fastText's `std_log` of float32 values: `log(x + 1e-5)` in double, rounded to float32."""
-    return np.log(x.astype(np.float64) + 1e-5).astype(np.float32)
-
-
 BATCH_CHARS = 1 << 20
 """Characters read as one batch at most: a batch's new tokens (~150,000 at most in that much news text)
 go in the token table even past `TOKEN_CACHE`, until the next batch."""
+
+
+def _log_term(x: np.ndarray) -> np.ndarray:
+    """fastText's `std_log` of float32 values: `log(x + 1e-5)` in double, rounded to float32."""
+    return np.log(x.astype(np.float64) + 1e-5).astype(np.float32)
 
 
 class _Reader:
