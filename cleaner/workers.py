@@ -95,14 +95,10 @@ def strict(stream: Iterable[Prepared]) -> Iterator[Prepared]:
         yield prepared
 
 
-def prepare_one(item: Document | Rejected | Line, config: Config, gates: bool = True, sign: bool = True) -> Prepared:
-    """Run the per-document stages on one input record (a `Line` is parsed first)."""
-    return prepare_many([item], config, gates, sign)[0]
-
-
 def prepare_many(items: list[Document | Rejected | Line], config: Config, gates: bool = True,
                  sign: bool = True) -> list[Prepared]:
-    """`prepare_one` of each record, the batch's languages detected at once (`Pipeline.prepare_many`)."""
+    """Run the per-document stages on input records (a `Line` is parsed first), the batch's languages
+    detected at once (`Pipeline.prepare_many`)."""
     pipeline = pipeline_for(config)
     docs = [item.parse(config) if isinstance(item, Line) else item for item in items]
     signer = pipeline.dedup.signer if sign else None
@@ -180,7 +176,7 @@ def default_workers() -> int:
 def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, *, workers: int = 1, gates: bool = True,
                    sign: bool = True, packed: bool = False, chunk: int = CHUNK, warm: bool = False,
                    live: bool = False) -> Iterator[Prepared]:
-    """`prepare_one` over `items`, in input order, on `workers` processes (1: in this process), with
+    """`prepare_many` over `items`, a chunk at a time, in input order, on `workers` processes (1: in this process), with
     `Prepared.packed` filled when `packed` is asked for. With `warm`, a pool's lingua server loads
     lingua's models at once instead of when the first text needs them (for a large input, where one
     surely will: the load then overlaps the work instead of stalling the workers).

@@ -208,7 +208,7 @@ def test_the_copy_of_an_id_counted_does_not_depend_on_input_order(tmp_path):
     from cleaner.dedup import Deduplicator
     from cleaner.runner import count_lines
     from cleaner.runstate import RunState
-    from cleaner.workers import prepare_one
+    from cleaner.workers import prepare_many
 
     config = Config.load(learn_boilerplate=True)
     text = ("le conseil municipal a voté le budget mardi soir, après un long débat sur les écoles, "
@@ -220,7 +220,7 @@ def test_the_copy_of_an_id_counted_does_not_depend_on_input_order(tmp_path):
         raws: list[str] = []
         with RunState(tmp_path / f"state-{k}.sqlite") as state, \
                 Deduplicator(tmp_path / f"index-{k}.sqlite", dedup_params(config)) as dedup:
-            state.add(0, [prepare_one(doc, config) for doc in order])
+            state.add(0, prepare_many(list(order), config))
             count_lines(state, dedup, state.line_counts(), frozenset(),
                         lambda source, published, text, raw: raws.append(raw) or [])
         counted.append(raws)

@@ -2,7 +2,7 @@
 
 1. **Splits** (`splits`): one task per input file cuts plain JSONL files into line-aligned ranges.
 2. **Prepare**: a Dask bag with one partition per split reads it and runs the per-document stages
-   (`workers.prepare_one`) into the split's part (`parts`).
+   (`workers.prepare_many`) into the split's part (`parts`).
 3. **Dedup**: every part and every key table of the index mirror (`mirror`) is cut into buckets by key,
    one task each writing one file in bucket order to the work folder; then one task per bucket reads its
    rows from every file and finds the candidate edges (`shuffle`). These are plain futures: a graph of

@@ -52,7 +52,7 @@ def read_inputs(
     """Every record of every input, in order: a `Document`, or a `Rejected` saying what is wrong where.
 
     `stats`, when given, is filled as the iterator runs (files by format, skipped WARC records). With
-    `lazy`, a JSONL record comes as its unparsed `Line` (`workers.prepare_one` parses it).
+    `lazy`, a JSONL record comes as its unparsed `Line` (`workers.prepare_many` parses it).
     """
     stats = stats if stats is not None else ReadStats()
     for source in input_sources(inputs):
