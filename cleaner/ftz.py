@@ -22,6 +22,7 @@ is refused with a `ValueError`. The layout and the arithmetic follow fastText's 
 from __future__ import annotations
 
 import struct
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -139,7 +140,8 @@ class FtzModel:
         r.take("d")
         size, nwords, _nlabels = r.take("3i")
         _ntokens, pruned = r.take("2q")
-        if (model, loss, word_ngrams) != (_MODEL_SUPERVISED, _LOSS_HS, 1) or not 2 <= self.minn <= self.maxn or pruned < 0:
+        kind = (model, loss, word_ngrams) == (_MODEL_SUPERVISED, _LOSS_HS, 1)
+        if not kind or not 2 <= self.minn <= self.maxn or pruned < 0:
             raise ValueError("only pruned supervised models with hierarchical softmax, character n-grams and no "
                              "word n-grams are read (as lid.176.ftz)")
         words, counts = [], []
@@ -175,6 +177,7 @@ class FtzModel:
         self._sums = np.zeros((nwords + 1 + TOKEN_CACHE, self.dim), np.float32)
         self._lengths = np.zeros(nwords + 1 + TOKEN_CACHE)
         self._sums[:nwords], self._lengths[:nwords] = sums, lengths
+        self._lock = threading.Lock()
         self._forget()
 
     @classmethod
@@ -269,6 +272,10 @@ class FtzModel:
     def hidden(self, texts: Sequence[str]) -> np.ndarray:
         """Each text's hidden vector: the mean of its words' rows, the end of the line's included (read
         `BATCH_CHARS` characters at a time, which bounds what one batch adds to the token table)."""
+        with self._lock:  # the token cache is shared: one batch at a time (the service tags from many threads)
+            return self._hidden_all(texts)
+
+    def _hidden_all(self, texts: Sequence[str]) -> np.ndarray:
         parts, part, size = [], [], 0
         for text in texts:
             part.append(text)
