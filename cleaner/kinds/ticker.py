@@ -25,10 +25,12 @@ _WS = r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # [^\S\n] spelled out: 
 class TickerRule(Rule):
     """Removes a line that splits, on one of `separators`, into at least `min_segments` headlines.
 
+    A separator right after a comma or a semicolon does not separate: a headline never ends with one,
+    so the two sides are one segment (`Metro FM 801, Channel Africa 802,  Good Hope FM 803, …` is one
+    enumeration with loose spacing, and a headline whose ", " became ",  " in a scrape stays whole).
     A segment reads as a headline when it has `min_words` to `max_words` words, does not start with a
     lower-case letter (capitals, digits and caseless scripts such as Arabic pass), does not end with a
-    full stop, a comma or a semicolon (`Metro FM 801, Channel Africa 802,  Good Hope FM 803, …` is one
-    enumeration with loose spacing) and holds no sentence break; at least `min_headline_share` of the
+    full stop, a comma or a semicolon and holds no sentence break; at least `min_headline_share` of the
     segments must, and none may be longer than `max_words` (a list glued after a paragraph is not a
     ticker). An ordinary paragraph has long sentence-shaped segments (or none), so it never qualifies.
     A line that starts with one of `list_marks` is an item of a list (`■ Best Actor Name – Film Name –
@@ -106,7 +108,7 @@ class TickerRule(Rule):
         for sep, count in zip(self.compiled, counts):
             if count < self.min_segments - 1:
                 continue
-            segments = [s.strip() for s in call(sep.split, line, timeout) if s.strip()]
+            segments = _clauses_joined([s.strip() for s in call(sep.split, line, timeout) if s.strip()])
             if len(segments) < self.min_segments or any(len(s.split()) > self.max_words for s in segments):
                 continue  # a paragraph never sits inside a ticker
             headlines = sum(self._headline(s) for s in segments)
@@ -131,3 +133,14 @@ class TickerRule(Rule):
         for line in view.lines:
             if self.is_ticker(line.text, ctx.timeout):
                 yield whole_lines(view, line.start, line.end)
+
+
+def _clauses_joined(segments: list[str]) -> list[str]:
+    """`segments` with each one that ends with a comma or a semicolon joined to the next (by a space)."""
+    out: list[str] = []
+    for segment in segments:
+        if out and out[-1].endswith((",", ";")):
+            out[-1] += " " + segment
+        else:
+            out.append(segment)
+    return out
