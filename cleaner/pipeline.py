@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
+from weakref import WeakSet
 
 from .closing import Closing
 from .config import Config
@@ -102,9 +103,12 @@ class Pipeline(Closing):
         self.cleaner = Cleaner(self.config)
         self.tagger: Tagger = make_tagger(self.config.lang_backend)
         self.dedup = Deduplicator(index, dedup_params(self.config))
+        self._streams: WeakSet[Generator] = WeakSet()
 
     def close(self) -> None:
-        """Close the index file."""
+        """Close the index file (a `stream` not run to its end is closed first: it indexes what was taken)."""
+        for stream in list(self._streams):
+            stream.close()
         self.dedup.close()
 
     def tag(self, doc: Cleaned) -> Cleaned:
@@ -152,13 +156,16 @@ class Pipeline(Closing):
 
         Documents given without an id are named by their position, counted from `start`, and a hash
         of their text (`as_document`)."""
-        return self.deduplicate(self.prepare_many(
-            [doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config)
-             for n, doc in enumerate(docs, start)]))
+        return self.deduplicate(self._prepared(docs, start))
 
-    def deduplicate(self, prepared: Iterable[Cleaned | Rejected]) -> RunResult:
+    def _prepared(self, docs: Iterable[Document | Rejected | DocLike], start: int) -> list[Cleaned | Rejected]:
+        return self.prepare_many([doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config)
+                                  for n, doc in enumerate(docs, start)])
+
+    def deduplicate(self, prepared: Iterable[Cleaned | Rejected], add: bool = True) -> RunResult:
         """The dedup stage of `run` alone, over the results of `prepare` (so a caller can prepare
-        documents outside the index's write lock and hold it only for this step)."""
+        documents outside the index's write lock and hold it only for this step). With `add=False` the
+        index is only read, and `index_kept` adds the kept documents later."""
         result = RunResult()
         survivors: list[Cleaned] = []
         where: list[int] = []  # each survivor's input position
@@ -170,8 +177,7 @@ class Pipeline(Closing):
                 survivors.append(out)
                 where.append(n)
         twins = set(repeated([d.id for d in survivors]))  # copies of an id that tie are ordered as a run orders them
-        batch = self.dedup.run(Item(id=d.id, text=d.text, length=visible_length(d.text), published=d.published,
-                                    tiebreak=_tiebreak(d) if n in twins else b"") for n, d in enumerate(survivors))
+        batch = self.dedup.run((_item(d, n in twins) for n, d in enumerate(survivors)), add=add)
         for pos, decision in zip(batch.positions, batch.decisions):
             doc = survivors[pos]
             if decision.kept:
@@ -186,17 +192,35 @@ class Pipeline(Closing):
         result.clusters = batch.clusters
         return result
 
+    def index_kept(self, kept: Iterable[Cleaned]) -> int:
+        """Add documents that `deduplicate(..., add=False)` kept to the index, as `add=True` would have."""
+        return self.dedup.add(_item(d) for d in kept)
+
     def stream(self, docs: Iterable[Document | Rejected | DocLike], batch_size: int = 1_000) -> Iterator[Cleaned | Rejected]:
         """Every stage over a stream, `batch_size` documents at a time, results out as each batch is done.
 
         Within a batch the keep policy decides; across batches the earlier batch wins (its documents
-        are in the index by then), as in a service. Memory holds one batch."""
+        are in the index by then), as in a service. Memory holds one batch. A kept document goes into
+        the index once it has been taken: a consumer that stops in the middle of a batch (`break`, an
+        error, `close()`) leaves the rest of it out of the index, to be given again."""
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-        it = iter(docs)
+        stream = self._stream(iter(docs), batch_size)
+        self._streams.add(stream)
+        return stream
+
+    def _stream(self, it: Iterator[Document | Rejected | DocLike], batch_size: int) -> Generator[Cleaned | Rejected]:
         start = 0
         while batch := list(islice(it, batch_size)):
-            yield from self.run(batch, start).results()
+            taken: list[Cleaned] = []
+            try:
+                for out in self.deduplicate(self._prepared(batch, start), add=False).results():
+                    if isinstance(out, Cleaned):
+                        taken.append(out)
+                    yield out
+            finally:
+                if taken:
+                    self.index_kept(taken)
             start += len(batch)
 
 
@@ -228,6 +252,12 @@ def _with_given_fields(doc: Cleaned) -> Cleaned:
         if value:
             missing[name] = value
     return doc.model_copy(update=missing) if missing else doc
+
+
+def _item(doc: Cleaned, twin: bool = False) -> Item:
+    """What dedup reads of a document; `twin` when another document of the batch has its id (`_tiebreak`)."""
+    return Item(id=doc.id, text=doc.text, length=visible_length(doc.text), published=doc.published,
+                tiebreak=_tiebreak(doc) if twin else b"")
 
 
 def _tiebreak(doc: Cleaned) -> bytes:

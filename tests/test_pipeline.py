@@ -357,7 +357,45 @@ def test_pipeline_streams_in_batches():
         stream = pipeline.stream(iter(docs), batch_size=2)
         first = [next(stream), next(stream)]
         ids = [made_id(n, text) for n, text in enumerate(docs)]
-        assert [r.id for r in first] == ids[:2] and len(pipeline.dedup.index) == 2
+        assert [r.id for r in first] == ids[:2] and len(pipeline.dedup.index) == 0  # indexed once the batch is taken
         rest = list(stream)
+        assert len(pipeline.dedup.index) == 3
     assert [(r.id, getattr(r, "reason", "kept")) for r in rest] == [(ids[2], "kept"), (ids[3], "exact_duplicate")]
     assert rest[1].dup_of == ids[0]
+
+
+@pytest.mark.parametrize("stop", ["break", "close the pipeline"])
+def test_pipeline_stream_stopped_in_a_batch_loses_nothing(tmp_path, stop):
+    """A consumer that stops in the middle of a batch has what it took indexed, and gets the rest again
+    from a later stream over the same index (not `already_indexed`: they were never delivered)."""
+    docs = [{"id": f"d{k}", "text": SEED[f"00{k}"]} for k in range(5)]
+    index = tmp_path / "ix.sqlite"
+    with Pipeline(Config.load(), index=index) as pipeline:
+        taken = []
+        stream = pipeline.stream(docs, batch_size=5)
+        for out in stream:
+            taken.append(out.id)
+            if len(taken) == 2:
+                break
+        if stop == "break":
+            stream.close()  # what dropping the last reference does
+            assert len(pipeline.dedup.index) == 2
+    assert taken == ["d0", "d1"]
+    with Pipeline(Config.load(), index=index) as pipeline:
+        again = [(out.id, getattr(out, "reason", "kept")) for out in pipeline.stream(docs, batch_size=5)]
+        assert len(pipeline.dedup.index) == 5
+    assert again == [("d0", "already_indexed"), ("d1", "already_indexed"), ("d2", "kept"), ("d3", "kept"), ("d4", "kept")]
+
+
+def test_pipeline_stream_indexes_as_run_does(tmp_path):
+    """Taken to its end, a stream leaves the index `run` leaves: the same documents, numbered in the same order."""
+    docs = [{"id": f"d{k}", "text": text} for k, text in enumerate([*SEED.values(), _swap_ticker(SEED["000"], SEED["004"])])]
+    tables = []
+    for how in ("run", "stream"):
+        with Pipeline(Config.load(), index=tmp_path / f"{how}.sqlite") as pipeline:
+            if how == "run":
+                pipeline.run(docs)
+            else:
+                list(pipeline.stream(docs, batch_size=len(docs)))
+            tables.append(pipeline.dedup.index.connection.execute("SELECT doc, id, length, exact, sig FROM docs ORDER BY doc").fetchall())
+    assert len(tables[0]) == 5 and tables[0] == tables[1]

@@ -24,7 +24,8 @@ Steps (every one independent of input order):
    dropped as a copy of A and C is kept, instead of C being dropped for resembling a dropped B.
 6. Other members of an exact group follow their representative (`exact_duplicate` of it when it
    was kept, otherwise the same verdict and `dup_of`).
-7. Kept items are added to the index (in the same write transaction as the lookups).
+7. Kept items are added to the index, in rank order (in the same write transaction as the lookups; with
+   `add=False`, by `Deduplicator.add` once the caller has taken them).
 
 Every kept document's `cluster` is its own id; a duplicate's `cluster` is the id of the kept document
 it copies. `clusters` lists each group with at least one duplicate in this batch: the kept id (which
@@ -39,6 +40,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
@@ -219,6 +221,13 @@ def _signed(items: Iterable[Any], signer: Signer) -> Signed:
                   {i: batch[i].tiebreak or batch[i].text.encode("utf-8", "surrogatepass") for i in repeated(ids)})
 
 
+def rank_key(batch: Signed, i: int) -> tuple:
+    """Where row `i` of `batch` stands in the keep policy: longest clean text first, then earliest
+    `published` (none last), then smallest id (then, for copies of one id, the exact hash and `tiebreak`)."""
+    published = batch.published[i]
+    return (-batch.lengths[i], published is None, published or "", batch.ids[i], batch.exact[i], batch.tiebreak.get(i, b""))
+
+
 def repeated(ids: list[str]) -> list[int]:
     """The positions of the ids that occur more than once in `ids`."""
     counts = Counter(ids)
@@ -306,12 +315,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     else:
         raise ValueError("a batch that loads its signatures must come with its band keys")
 
-    tiebreak = batch.tiebreak
-
-    def rank_key(i: int) -> tuple:
-        return (-lengths[i], published[i] is None, published[i] or "", ids[i], exact[i], tiebreak.get(i, b""))
-
-    order = sorted(range(n), key=rank_key)
+    order = sorted(range(n), key=partial(rank_key, batch))
     rank = [0] * n
     for r, i in enumerate(order):
         rank[i] = r
@@ -456,6 +460,15 @@ class Deduplicator(Closing):
         batch = items if isinstance(items, Signed) else _signed(items, self.signer)  # signing needs no lock
         with self._lock:
             return dedup_batch(batch, self.index, signer=self.signer, add=add)
+
+    def add(self, items: Iterable[Any]) -> int:
+        """Put documents in the index as kept ones without deciding anything (their verdict came from
+        `run(..., add=False)`), in the order `run` adds them; returns how many."""
+        batch = items if isinstance(items, Signed) else _signed(items, self.signer)
+        order = sorted(range(len(batch)), key=partial(rank_key, batch))
+        with self._lock:
+            return self.index.add_many((batch.ids[i], batch.lengths[i], batch.published[i], batch.exact[i],
+                                        batch.signature(i), ()) for i in order)
 
     def close(self) -> None:
         self.index.close()
