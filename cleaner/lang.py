@@ -12,7 +12,7 @@ text; a `Tagger` splits a document into paragraphs and turns the backend's answe
 | `lingua:fr,en,...` | lingua restricted to the listed ISO 639-1 codes (faster, but it can only ever answer one of them) |
 | `lingua-low`, `lingua-low:fr,...` | lingua's low-accuracy mode (trigrams only: faster, weaker on short text) |
 | `A>B` | cascade: ask A; when A has no answer or its score is under `CASCADE_THRESHOLD` (0.5; `A>B@0.8` to choose) and the text is shorter than `CASCADE_MAX_LETTERS` letters (40; `A>B@0.8/200` to choose, `/0` for no cap), ask B and take B's answer |
-| `A>lingua~k` | cascade whose lingua chooses only among the first `k` languages (2 to `LINGUA_BUDGET`) that A ranks highest for the text and lingua knows (A must rank: `fasttext`; with fewer than two such languages A's answer stands); `lingua-low~k` likewise. A process holds at most `LINGUA_BUDGET` (8) languages' models for these, unloading them all when a text needs more, so the memory is bounded and the answer depends only on the text |
+| `A>lingua~k` | cascade whose lingua chooses only among the first `k` languages (2 to `LINGUA_BUDGET`) that A ranks highest for the text and lingua knows (A must rank: `fasttext`; with fewer than two such languages A's answer stands); `lingua-low~k` likewise. A process holds at most `LINGUA_BUDGET` (8) languages' models for these, unloading the least recently used when a text needs others (a batch's texts are read set of candidates by set), so the memory is bounded and the answer depends only on the text |
 | `A|B` | length router: texts under `ROUTE_CHARS` letters (`A|B@40` to choose) go to A, longer ones to B |
 
 Every backend answers ISO 639-1 codes (`fr`, `ar`, ...); a language without a 639-1 code keeps
@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .ftz import FtzModel
+from .libc import release_memory
 
 Detection = tuple[str | None, float | None]
 
@@ -262,7 +263,9 @@ LINGUA_BUDGET = 8
 """Most languages whose models lingua holds at once, for shortlists (`lingua~k`), in the process that
 runs it. Tagging bench/bench_lang.py's short texts with `fasttext>lingua~5` (fastText alone: 77 MB),
 the process peaked at 393 MB with 8, at ~0.43 s of CPU a lingua call (models loaded again after the
-unloads); 483 MB and 0.30 s with 12; 541 MB and 0.22 s with 16; ~1 GB with lingua unbounded."""
+unloads, when they unloaded every language); 483 MB and 0.30 s with 12; 541 MB and 0.22 s with 16; ~1 GB
+with lingua unbounded. Loading one language's models costs ~0.3-0.4 s of CPU, hence the least recently
+used ones go first and a batch is read set by set (`lingua_shortlists`)."""
 
 
 @lru_cache(maxsize=1)
@@ -321,7 +324,7 @@ class LinguaBackend:
     def detect(self, text: str) -> Detection:
         if not has_letters(text):
             return None, None
-        ask = _lingua_remote or lingua_detect
+        ask = _lingua_remote.detect if _lingua_remote else lingua_detect
         return ask(self.languages, self.low_accuracy, self.preload, text)
 
     def codes(self) -> frozenset[str]:
@@ -347,11 +350,19 @@ class LinguaShortlist:
     def among(self, text: str, ranked: Iterable[str]) -> Detection:
         """lingua's best language for `text` among `candidates(ranked)`, and its confidence; (None, None)
         for fewer than two candidates or a text without a letter."""
-        candidates = self.candidates(ranked)
-        if len(candidates) < 2 or not has_letters(text):
-            return None, None
-        ask = _lingua_remote or lingua_detect
-        return ask(candidates, self.low_accuracy, False, text, True)
+        return self.among_many([(text, ranked)])[0]
+
+    def among_many(self, items: list[tuple[str, Iterable[str]]]) -> list[Detection]:
+        """`among` of each (text, ranking), lingua reading them in the order that loads fewest models
+        (`lingua_shortlists`)."""
+        out: list[Detection] = [(None, None)] * len(items)
+        asked = [(i, self.candidates(ranked), text) for i, (text, ranked) in enumerate(items)]
+        asked = [(i, candidates, text) for i, candidates, text in asked if len(candidates) >= 2 and has_letters(text)]
+        ask = _lingua_remote.shortlists if _lingua_remote else lingua_shortlists
+        answers = ask([(candidates, self.low_accuracy, text) for _, candidates, text in asked]) if asked else []
+        for (i, _, _), answer in zip(asked, answers):
+            out[i] = tuple(answer)
+        return out
 
     def codes(self) -> frozenset[str]:
         return lingua_codes()
@@ -385,26 +396,49 @@ def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload
     return best.language.iso_code_639_1.name.lower(), float(best.value)
 
 
-_held: set[str] = set()
-"""The languages whose models shortlists have had lingua load in this process since it last unloaded all."""
+def lingua_shortlists(requests: list[tuple[tuple[str, ...], bool, str]]) -> list[Detection]:
+    """`lingua_detect` of each (candidates, low_accuracy, text) shortlist, in request order, read in an
+    order that reuses the models held: each time, the requests whose candidates need the fewest models
+    not held yet (requests of one candidate set together). The answers do not depend on the order."""
+    groups: dict[tuple[tuple[str, ...], bool], list[int]] = {}
+    for i, (candidates, low_accuracy, _) in enumerate(requests):
+        groups.setdefault((candidates, low_accuracy), []).append(i)
+    out: list[Detection] = [(None, None)] * len(requests)
+    while groups:
+        held = _held.keys()
+        key = min(groups, key=lambda k: (sum(code not in held for code in k[0]), groups[k][0]))
+        for i in groups.pop(key):
+            out[i] = lingua_detect(key[0], key[1], False, requests[i][2], True)
+    return out
+
+
+_held: dict[str, None] = {}
+"""The languages whose models shortlists have had lingua load in this process, least recently used first."""
 
 
 def _make_room(languages: tuple[str, ...]) -> None:
-    """Before lingua loads `languages` for a shortlist: when they and the ones held would pass
-    `LINGUA_BUDGET`, unload every model of the process first (they are loaded again as texts need them)."""
-    if len(_held.union(languages)) > LINGUA_BUDGET:
-        _lingua_detector(None, False, False).unload_language_models()  # the store is shared: this empties it
-        _held.clear()
-    _held.update(languages)
+    """Before lingua reads a text among `languages` for a shortlist: mark them used, and when they and the
+    ones held would pass `LINGUA_BUDGET`, unload the models of the least recently used others first."""
+    for code in languages:
+        _held.pop(code, None)
+    over = len(_held) + len(languages) - LINGUA_BUDGET
+    if over > 0:
+        victims = tuple(islice(_held, over))
+        _lingua_build(tuple(sorted(victims)), False, False).unload_language_models()  # theirs alone
+        release_memory()  # else the next models, of other sizes, are laid out beside the freed ones
+        for code in victims:
+            del _held[code]
+    _held.update(dict.fromkeys(languages))
 
 
 _lingua_remote = None
-"""Where `LinguaBackend` sends its texts instead of its own detector: set in a pool's workers by
-`linguaserver.connect`, so that the pool loads lingua's models once (None: detect here)."""
+"""Where lingua backends and shortlists send their texts instead of this process's lingua: set in a pool's
+workers by `linguaserver.connect`, so that the pool loads lingua's models once (None: detect here)."""
 
 
 def use_lingua(remote) -> None:
-    """Send every `LinguaBackend` text of this process to `remote` (same signature as `lingua_detect`)."""
+    """Send every lingua text of this process to `remote`: an object whose `detect` and `shortlists` take
+    what `lingua_detect` and `lingua_shortlists` take (None: detect here again)."""
     global _lingua_remote
     _lingua_remote = remote
 
@@ -436,19 +470,23 @@ class Cascade:
         return self.detect_many([text])[0]
 
     def detect_many(self, texts: list[str]) -> list[Detection]:
-        """`detect` of each text, `first` reading them in one batch."""
-        return [self._second(text, lang, score) for text, (lang, score) in zip(texts, detect_all(self.first, texts))]
-
-    def _second(self, text: str, lang: str | None, score: float | None) -> Detection:
-        if lang is not None and score is not None and score >= self.threshold:
-            return lang, score
-        if self.max_letters and _has_letters(text, self.max_letters):
-            return lang, score
+        """`detect` of each text, `first` reading them in one batch, and `second` the ones it is asked."""
+        out = detect_all(self.first, texts)
+        doubtful = [i for i, (lang, score) in enumerate(out) if self._doubtful(texts[i], lang, score)]
         if isinstance(self.second, LinguaShortlist):
-            lang2, score2 = self.second.among(text, self.first.ranked(text))
+            second = self.second.among_many([(texts[i], self.first.ranked(texts[i])) for i in doubtful])
         else:
-            lang2, score2 = self.second.detect(text)
-        return (lang2, score2) if lang2 is not None else (lang, score)
+            second = detect_all(self.second, [texts[i] for i in doubtful])
+        for i, (lang2, score2) in zip(doubtful, second):
+            if lang2 is not None:
+                out[i] = (lang2, score2)
+        return out
+
+    def _doubtful(self, text: str, lang: str | None, score: float | None) -> bool:
+        """Whether `second` is asked: `first` has no answer or scores under the threshold, on a text under the cap."""
+        if lang is not None and score is not None and score >= self.threshold:
+            return False
+        return not (self.max_letters and _has_letters(text, self.max_letters))
 
     def codes(self) -> frozenset[str]:
         return self.first.codes() | self.second.codes()

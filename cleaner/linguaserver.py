@@ -35,6 +35,10 @@ class _Lingua:
         with self._lock:
             return lang.lingua_detect(languages, low_accuracy, preload, text, shortlist)
 
+    def shortlists(self, requests: list[tuple[tuple[str, ...], bool, str]]) -> list[Detection]:
+        with self._lock:
+            return lang.lingua_shortlists(requests)
+
     def warm(self, backend: str) -> None:
         """Start loading, in the background, the models that the lingua parts of `backend` load for a
         short Latin-script text; a text sent meanwhile waits for them. A shortlist warms nothing (what
@@ -78,4 +82,4 @@ def connect(address: str | tuple, authkey: bytes) -> None:
     """In a worker: send this process's lingua texts to the server at `address`."""
     manager = _Manager(address=address, authkey=authkey)
     manager.connect()
-    lang.use_lingua(manager.lingua().detect)
+    lang.use_lingua(manager.lingua())
