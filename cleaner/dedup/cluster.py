@@ -464,7 +464,7 @@ class Deduplicator(Closing):
     def add(self, items: Iterable[Any]) -> int:
         """Put documents in the index as kept ones without deciding anything (their verdict came from
         `run(..., add=False)`), in the order `run` adds them; returns how many."""
-        batch = items if isinstance(items, Signed) else _signed(items, self.signer)
+        batch = _signed(items, self.signer)
         order = sorted(range(len(batch)), key=partial(rank_key, batch))
         with self._lock:
             return self.index.add_many((batch.ids[i], batch.lengths[i], batch.published[i], batch.exact[i],
