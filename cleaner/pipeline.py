@@ -20,7 +20,7 @@ from .closing import Closing
 from .config import Config
 from .dates import to_iso
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak, repeated
-from .dedup.signature import DedupParams
+from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
 from .gates import gate
 from .html import extract_html, page_author
@@ -166,6 +166,10 @@ class Pipeline(Closing):
         """The dedup stage of `run` alone, over the results of `prepare` (so a caller can prepare
         documents outside the index's write lock and hold it only for this step). With `add=False` the
         index is only read, and `index_kept` adds the kept documents later."""
+        return self._decided(prepared, add)[0]
+
+    def _decided(self, prepared: Iterable[Cleaned | Rejected], add: bool) -> tuple[RunResult, dict[str, Item]]:
+        """`deduplicate`, and what dedup read of each kept document (signed), by id."""
         result = RunResult()
         survivors: list[Cleaned] = []
         where: list[int] = []  # each survivor's input position
@@ -177,12 +181,15 @@ class Pipeline(Closing):
                 survivors.append(out)
                 where.append(n)
         twins = set(repeated([d.id for d in survivors]))  # copies of an id that tie are ordered as a run orders them
-        batch = self.dedup.run((_item(d, n in twins) for n, d in enumerate(survivors)), add=add)
+        items = [_item(d, self.dedup.signer, n in twins) for n, d in enumerate(survivors)]
+        batch = self.dedup.run(items, add=add)
+        kept_items: dict[str, Item] = {}
         for pos, decision in zip(batch.positions, batch.decisions):
             doc = survivors[pos]
             if decision.kept:
                 outcome = doc.model_copy(update={"cluster": decision.cluster})
                 result.kept.append(outcome)
+                kept_items[doc.id] = items[pos]
             else:
                 outcome = dedup_rejection(decision, doc.document.model_dump(exclude_defaults=True))
                 result.rejected.append(outcome)
@@ -190,11 +197,11 @@ class Pipeline(Closing):
         result.kept.sort(key=_order)
         result.rejected.sort(key=_order)
         result.clusters = batch.clusters
-        return result
+        return result, kept_items
 
     def index_kept(self, kept: Iterable[Cleaned]) -> int:
         """Add documents that `deduplicate(..., add=False)` kept to the index, as `add=True` would have."""
-        return self.dedup.add(_item(d) for d in kept)
+        return self.dedup.add(_item(d, self.dedup.signer) for d in kept)
 
     def stream(self, docs: Iterable[Document | Rejected | DocLike], batch_size: int = 1_000) -> Iterator[Cleaned | Rejected]:
         """Every stage over a stream, `batch_size` documents at a time, results out as each batch is done.
@@ -212,15 +219,16 @@ class Pipeline(Closing):
     def _stream(self, it: Iterator[Document | Rejected | DocLike], batch_size: int) -> Generator[Cleaned | Rejected]:
         start = 0
         while batch := list(islice(it, batch_size)):
-            taken: list[Cleaned] = []
+            result, items = self._decided(self._prepared(batch, start), add=False)
+            taken: list[Item] = []
             try:
-                for out in self.deduplicate(self._prepared(batch, start), add=False).results():
+                for out in result.results():
                     if isinstance(out, Cleaned):
-                        taken.append(out)
+                        taken.append(items[out.id])
                     yield out
             finally:
                 if taken:
-                    self.index_kept(taken)
+                    self.dedup.add(taken)  # signed once, when decided
             start += len(batch)
 
 
@@ -254,10 +262,11 @@ def _with_given_fields(doc: Cleaned) -> Cleaned:
     return doc.model_copy(update=missing) if missing else doc
 
 
-def _item(doc: Cleaned, twin: bool = False) -> Item:
-    """What dedup reads of a document; `twin` when another document of the batch has its id (`_tiebreak`)."""
+def _item(doc: Cleaned, signer: Signer, twin: bool = False) -> Item:
+    """What dedup reads of a document, signed by `signer`; `twin` when another document of the batch has
+    its id (`_tiebreak`)."""
     return Item(id=doc.id, text=doc.text, length=visible_length(doc.text), published=doc.published,
-                tiebreak=_tiebreak(doc) if twin else b"")
+                signed=signer.sign(doc.text), tiebreak=_tiebreak(doc) if twin else b"")
 
 
 def _tiebreak(doc: Cleaned) -> bytes:

@@ -399,3 +399,17 @@ def test_pipeline_stream_indexes_as_run_does(tmp_path):
                 list(pipeline.stream(docs, batch_size=len(docs)))
             tables.append(pipeline.dedup.index.connection.execute("SELECT doc, id, length, exact, sig FROM docs ORDER BY doc").fetchall())
     assert len(tables[0]) == 5 and tables[0] == tables[1]
+
+
+def test_pipeline_stream_signs_each_document_once(monkeypatch):
+    """Indexing what was taken reuses the signatures the batch was decided with."""
+    from cleaner.dedup.signature import Signer
+
+    signed = []
+    sign = Signer.sign
+    monkeypatch.setattr(Signer, "sign", lambda self, text: (signed.append(text), sign(self, text))[1])
+    docs = [{"id": f"d{k}", "text": text} for k, text in enumerate(SEED.values())]
+    with Pipeline(Config.load()) as pipeline:
+        kept = [out for out in pipeline.stream(docs, batch_size=3) if isinstance(out, Cleaned)]
+        assert len(kept) == 5 and len(pipeline.dedup.index) == 5
+    assert len(signed) == 5
