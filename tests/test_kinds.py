@@ -71,8 +71,10 @@ def test_truncate_on_related_markers_when_a_list_follows(marker, tail):
 
 
 def test_truncate_never_when_article_text_follows():
+    """The article after the marker stays; the shipped rule drops the lone marker line alone."""
     text = ARTICLE + "\n\nLire aussi\n\n" + ARTICLE + " " + ARTICLE + "\n\n" + ARTICLE
-    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
+    expected = ARTICLE + "\n\n" + ARTICLE + " " + ARTICLE + "\n\n" + ARTICLE
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == expected
 
 
 WRAPPED = (
@@ -90,8 +92,9 @@ def test_truncate_never_when_hard_wrapped_article_text_follows(paragraphs):
     """A body wrapped at 80 columns has no line long enough, or ending like a sentence often enough, to
     read as prose; its paragraphs are judged whole (58 % of wrapped French news lost their second half
     to a mid-article "À lire aussi")."""
-    text = ARTICLE + "\n\nÀ lire aussi\n\n" + "\n\n".join([WRAPPED] * paragraphs)
-    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
+    body = "\n\n".join([WRAPPED] * paragraphs)
+    text = ARTICLE + "\n\nÀ lire aussi\n\n" + body
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == ARTICLE + "\n\n" + body
 
 
 def test_truncate_still_cuts_a_teaser_list_of_short_lines_after_a_wrapped_article():
@@ -107,8 +110,9 @@ def test_truncate_never_mid_sentence():
 
 
 def test_truncate_needs_article_before_the_marker():
+    """Nothing before the marker: the list after it is not cut (the lone marker line still goes)."""
     text = "Lire aussi\nUn titre\nUn autre titre"
-    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == "Un titre\nUn autre titre"
 
 
 @pytest.mark.parametrize(
