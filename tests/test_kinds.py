@@ -175,6 +175,20 @@ def test_truncate_can_drop_a_lone_marker_before_prose():
     assert run_rules(Document(id="t", text=mention), [rule], Context()).text == mention  # prefix form stays
 
 
+def test_glued_read_also_leaves_a_marker_line_to_the_related_list():
+    """`fr.read-also-glued` takes the marker inside a paragraph, never the "LIRE AUSSI" of a marker
+    line ("À LIRE AUSSI :"): cutting that line in two kept the teaser list under it (fr-pages
+    01_31_10-choses-…, found reading the rule's changes on the corpus)."""
+    glued = RULES.by_id("fr.read-also-glued")
+    text = (f"{ARTICLE}\nÀ LIRE AUSSI :\n- Fellation sans capote : quels sont les vrais risques ?\n"
+            "- 10 trucs à ne plus dire sur les applis comme Grindr en 2017")
+    ctx = Context(lang="fr")
+    assert run_rules(Document(id="t", text=text), [glued], ctx).text == text
+    assert run_rules(Document(id="t", text=text), [glued, RELATED], ctx).text == ARTICLE
+    inline = f"{ARTICLE} Lire aussi : {ARTICLE}"
+    assert run_rules(Document(id="t", text=inline), [glued], ctx).text == f"{ARTICLE} {ARTICLE}"
+
+
 def test_ticker_refuses_a_paragraph_with_a_list_glued_after_it():
     line = (
         "Le Soudan du Sud s'est hissé à la 162e place du classement grâce à deux victoires, et voici le "
