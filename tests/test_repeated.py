@@ -41,13 +41,14 @@ COPIES = 9
 
 
 def _articles(n: int) -> list[list[str]]:
-    """`n` real French news articles (MasakhaNEWS), each as its paragraphs."""
+    """`n` real French news articles (MasakhaNEWS), each as its paragraphs, none with noise the packs
+    remove from inside a paragraph."""
     out = []
     with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
-            if rec["lang"] != "fra":
-                continue
+            if rec["lang"] != "fra" or "lire aussi" in rec["text"].lower():
+                continue  # a flattened "Lire aussi :" marker is noise the packs remove, not article text
             sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])", rec["text"].split("\n\n", 1)[-1])
             paragraphs = [" ".join(sentences[k : k + 2]).strip() for k in range(0, len(sentences), 2)]
             paragraphs = [p for p in paragraphs if len(p) > 80]
