@@ -110,9 +110,12 @@ def test_truncate_never_mid_sentence():
 
 
 def test_truncate_needs_article_before_the_marker():
-    """Nothing before the marker: the list after it is not cut (the lone marker line still goes)."""
+    """Nothing before the marker: neither the list after it nor the marker line goes (a lone marker
+    line goes only from inside an article)."""
     text = "Lire aussi\nUn titre\nUn autre titre"
-    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == "Un titre\nUn autre titre"
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
+    prose = f"Lire aussi\n\n{ARTICLE} {ARTICLE}"
+    assert run_rules(Document(id="t", text=prose), [RELATED], Context()).text == prose
 
 
 @pytest.mark.parametrize(

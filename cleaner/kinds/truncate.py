@@ -26,7 +26,7 @@ class TruncateRule(Rule):
     followed by at most `marker_extra_words` words ("More from Reuters"); a marker mentioned inside a
     sentence is not a marker line, so it never matches. With `drop_lone_marker`, a line that is exactly
     a marker but is followed by article text goes alone (the list was already stripped upstream, as
-    trafilatura does).
+    trafilatura does); it too needs `min_before_chars` of text before it.
     """
 
     kind: Literal["truncate"]
@@ -55,6 +55,8 @@ class TruncateRule(Rule):
         for i, key in enumerate(view.keys):
             if not key or key.split(maxsplit=1)[0] not in self.first_words or not self._is_marker(key):
                 continue
+            if not self._article_before(view, i):
+                continue
             if self._list_after(view, i):
                 yield from (whole_lines(view, view.lines[j].start, view.lines[j].end) for j in lone)
                 yield Hit(view.lines[i].start, len(view.text))
@@ -73,9 +75,11 @@ class TruncateRule(Rule):
             if len(key) > len(m)
         )
 
+    def _article_before(self, view: View, i: int) -> bool:
+        """At least `min_before_chars` of text before line `i`."""
+        return len(view.text[: view.lines[i].start].strip()) >= self.min_before_chars
+
     def _list_after(self, view: View, i: int) -> bool:
-        if len(view.text[: view.lines[i].start].strip()) < self.min_before_chars:
-            return False
         prose = 0
         for text in _unwrapped(line.text.strip() for line in view.lines[i + 1 :]):
             if len(text) > self.max_line_chars:
