@@ -64,9 +64,9 @@ def _codec(charset: str | None) -> str | None:
         return None
 
 
-def repair(text: str, where: str) -> tuple[str, tuple[str, ...]]:
+def repair(text: str, where: str, mojibake: bool = True) -> tuple[str, tuple[str, ...]]:
     """`text` without NUL bytes and lone surrogates, with line breaks made of a lone CR (old Mac files) as
-    LF, and mojibake undone by ftfy; each repair flagged."""
+    LF, and (unless `mojibake` is false) mojibake undone by ftfy; each repair flagged."""
     warnings: list[str] = []
     if "\r" in text and _LONE_CR.search(text):
         warnings.append(f"{where}: {len(_LONE_CR.findall(text))} line breaks made of a lone CR read as LF")
@@ -78,7 +78,7 @@ def repair(text: str, where: str) -> tuple[str, tuple[str, ...]]:
         text = valid
         warnings.append(f"{where}: lone surrogate escapes replaced with U+FFFD")
     fixed = None
-    if _MOJIBAKE_HINT.search(text):
+    if mojibake and _MOJIBAKE_HINT.search(text):
         import ftfy
 
         fixed = ftfy.fix_encoding_and_explain(text)
