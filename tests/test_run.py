@@ -56,6 +56,26 @@ def reference(news, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def long_news(news, tmp_path_factory) -> Path:
+    """`news` and 2,400 more articles (sw, yo, ig, pcm): seconds of work after the first records are
+    stored, so that a signal sent then finds the run still preparing (with `news` alone, a run could
+    end in the moment between the two)."""
+    more = [json.dumps(r, ensure_ascii=False) for r in masakhanews(("swa", "yor", "ibo", "pcm"), 600)]
+    path = tmp_path_factory.mktemp("long_news") / "long_news.jsonl"
+    path.write_text(news.read_text(encoding="utf-8") + "\n".join(more) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def long_reference(long_news, tmp_path_factory) -> Path:
+    """An uninterrupted run over `long_news` with two workers."""
+    out = tmp_path_factory.mktemp("long_reference") / "out"
+    proc = run_cli("run", str(long_news), "--out", str(out), "--workers", "2", "-q")
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
 def _bytes(out: Path, names=OUTPUTS) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in names}
 
@@ -172,11 +192,12 @@ def test_killed_runs_resume_to_the_same_bytes(news, reference, tmp_path):
     ("SIGTERM to the run", 143, "interrupted by SIGTERM"),  # kill, timeout: the process was killed on the spot,
     ("SIGTERM to the group", 143, "interrupted by SIGTERM"),  # with no word and a leaked-semaphore warning
 ])
-def test_ctrl_c_or_sigterm_is_one_line_and_the_run_goes_on_from_there(news, reference, tmp_path, how, code, says):
+def test_ctrl_c_or_sigterm_is_one_line_and_the_run_goes_on_from_there(long_news, long_reference, tmp_path, how, code,
+                                                                      says):
     """Stopped in the prepare stage: one line, the shell's exit code, no traceback and nothing else on
     stderr; the same command again gives the uninterrupted run's bytes."""
     out = tmp_path / "interrupted"
-    cmd = [sys.executable, "-m", "cleaner", "run", str(news), "--out", str(out), "--workers", "2"]
+    cmd = [sys.executable, "-m", "cleaner", "run", str(long_news), "--out", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     _wait_for_stored_records(out / STATE / "state.sqlite", proc)
     if how == "SIGTERM to the run":
@@ -189,7 +210,7 @@ def test_ctrl_c_or_sigterm_is_one_line_and_the_run_goes_on_from_there(news, refe
     assert lines[-1:] == [f"cleaner: {says} (run the same command again to go on from where it stopped)"], err
     assert not any("leaked" in line or "warn" in line.lower() for line in lines), err
     assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
-    assert _bytes(out) == _bytes(reference)
+    assert _bytes(out) == _bytes(long_reference)
 
 
 def test_a_second_run_into_a_folder_a_run_is_writing_stops_at_once(news, tmp_path):
