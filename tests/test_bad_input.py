@@ -186,6 +186,23 @@ def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_pat
     assert says.format(**paths) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     for name, content in before.items():
         assert paths[name].read_bytes() == content and not Path(f"{paths[name]}-wal").exists()
+    if "--index" in args:  # refused before the run starts: no output folder, no document read
+        assert not Path(args[args.index("--out") + 1].format(**paths)).exists()
+
+
+def test_an_index_of_other_parameters_is_refused_before_any_document_is_read(tmp_path):
+    """It was refused only once every document had been cleaned, tagged and signed."""
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Article {i} : le conseil a voté le budget."}) + "\n"
+                           for i in range(3)), encoding="utf-8")
+    assert run_cli("run", str(src), "--out", str(tmp_path / "first"), "--index", str(tmp_path / "idx.sqlite"),
+                   "--workers", "1").returncode == 0
+    (tmp_path / "np64.toml").write_text("num_perm = 64\n", encoding="utf-8")
+    proc = run_cli("run", str(src), "--out", str(tmp_path / "second"), "--index", str(tmp_path / "idx.sqlite"),
+                   "--config", str(tmp_path / "np64.toml"), "--workers", "1")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert f"dedup index {tmp_path / 'idx.sqlite'} was built with other parameters (num_perm: index has '128', asked for '64'" in proc.stderr
+    assert not (tmp_path / "second").exists()
 
 
 def test_folder_entries_that_cannot_be_read_are_rejections_not_left_out(tmp_path, monkeypatch):

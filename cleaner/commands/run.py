@@ -7,7 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+from ..dedup.index import check_index
 from ..io.writers import COMPRESSIONS, FORMATS
+from ..pipeline import dedup_params
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
 from .common import at_least_one, config_args, config_from, input_args, positive
@@ -71,6 +73,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                          compression=args.compression, shard_docs=args.shard_docs, workers=args.workers,
                          resume=args.resume, progress="quiet" if args.quiet else None, strict=args.strict,
                          engine=args.engine, scheduler=args.scheduler, split_bytes=max(1, int(args.split_mb * (1 << 20))))
+    if options.index is not None:  # refused now, not once every document is prepared
+        check_index(options.index, dedup_params(config))
     out = Path(args.out)
     start = time.monotonic()
     if args.engine == "dask":

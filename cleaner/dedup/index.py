@@ -80,6 +80,32 @@ def refuse_other_file(path: Path) -> None:
         raise IndexMismatchError(f"{path}: not a dedup index ({exc}): move it, or give another --out") from None
 
 
+def check_index(path: str | Path, params: DedupParams) -> None:
+    """Refuse, without changing it, an existing file that `DedupIndex(path, params)` would refuse (not
+    SQLite, another program's database, an index built with other parameters), so that a run can say so
+    before it reads a document; a path with nothing there is fine (the index is made there)."""
+    path = Path(path)
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise IndexMismatchError(f"{path}: not usable as a dedup index (a folder: give the path of an index file)")
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            refuse_other_databases(db, path)
+            if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+                _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
+    except sqlite3.Error as exc:
+        raise IndexMismatchError(f"{path}: not usable as a dedup index ({exc})") from None
+
+
+def _check_params(stored: dict[str, str], params: DedupParams, path: str | Path) -> None:
+    wanted = {"schema": SCHEMA_VERSION, **params.stored()}
+    diff = [f"{k}: index has {stored.get(k)!r}, asked for {v!r}" for k, v in wanted.items() if stored.get(k) != v]
+    if diff:
+        raise IndexMismatchError(f"dedup index {path} was built with other parameters ({'; '.join(diff)}); "
+                                 "use the parameters it was built with, or a new index path")
+
+
 class IndexBusyError(RuntimeError):
     """Another process held the index's write lock for longer than this one would wait."""
 
@@ -158,12 +184,7 @@ class DedupIndex(Closing):
             raise
 
     def _check_params(self, stored: dict[str, str]) -> None:
-        wanted = {"schema": SCHEMA_VERSION, **self.params.stored()}
-        diff = [f"{k}: index has {stored.get(k)!r}, asked for {v!r}" for k, v in wanted.items() if stored.get(k) != v]
-        if diff:
-            raise IndexMismatchError(
-                f"dedup index {self.path} was built with other parameters ({'; '.join(diff)}); "
-                "use the parameters it was built with, or a new index path")
+        _check_params(stored, self.params, self.path)
 
     @staticmethod
     def stored_params(path: str | Path) -> dict[str, str]:
