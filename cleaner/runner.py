@@ -45,6 +45,7 @@ from .dedup.index import refuse_other_file
 from .dedup.signature import Signer
 from .engine import clean_more
 from .gates import gate
+from .io.outputs import STATE
 from .io.readers import input_folder_holding, named_paths, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput
@@ -61,7 +62,6 @@ from .report import Stats
 from .runstate import RunState
 from .workers import as_prepared, prepare_stream, spawn_pool, strict
 
-STATE = ".cleaner"
 WARM_LINGUA_AT = 10_000
 """Input records left to prepare from which a pool's lingua server loads lingua at once: by then a
 short text that needs it is near certain (3 in the first 10,000 news documents of the bench corpus)."""

@@ -162,8 +162,11 @@ def test_filters_rule_id_limit(diff):
     assert len(out.splitlines()) == 2
     _, out, _ = diff(str(SEEDS), "--id", SEED_IDS[3], "--id", SEED_IDS[2], "--format", "json")
     assert [json.loads(line)["id"] for line in out.splitlines()] == [SEED_IDS[2], SEED_IDS[3]]
-    code, out, err = diff(str(SEEDS), "--rule", "no.such-rule")
+    code, out, err = diff(str(SEEDS), "--rule", "es.share-bar")  # a rule of the packs that fires on no seed
     assert code == 0 and out == "" and "no document matched" in err
+    code, out, err = diff(str(SEEDS), "--rule", "no.such-rule")  # a typo: said, not "no document matched"
+    assert code == 2 and out == "" and err == ("cleaner diff: --rule 'no.such-rule': no such rule in the loaded packs "
+                                               "(`cleaner rules list` shows them)\n")
 
 
 def test_run_folder_mode_matches_recleaning_and_shows_rejects(diff, run_dir):
@@ -175,9 +178,25 @@ def test_run_folder_mode_matches_recleaning_and_shows_rejects(diff, run_dir):
     assert records[PLANTED]["rejected"]["reason"] == "exact_duplicate" and records[PLANTED]["rejected"]["dup_of"] == SEED_000
     assert records["short"]["rejected"]["reason"] == "too_short" and records[None]["rejected"]["reason"] == "bad_input"
     _, out, _ = diff(str(run_dir), "--id", PLANTED)
-    assert out.startswith(f"━━ {PLANTED} lang ? · rejected: exact_duplicate of {SEED_000} (same normalised clean text")
+    assert out.startswith(f"━━ {PLANTED} rejected: exact_duplicate of {SEED_000} (same normalised clean text")
+    header = out.splitlines()[0]  # cleaned again, as the review shows it: what dedup compared, not "0 removed"
+    assert header.endswith(", cleaned again") and " 0 of " not in header and "‹generic.ticker›" in out
     _, out, _ = diff(str(run_dir), "--format", "unified", "--id", "short")
     assert out.startswith("# short: rejected: too_short")
+
+
+def test_a_run_that_did_not_finish_or_a_run_folder_among_inputs_is_exit_2(diff, run_dir, tmp_path):
+    """An unfinished run folder holds only `.cleaner/`: it was read as an input folder, its state file a
+    made-up document, exit 0. A run folder beside other inputs was read as files too."""
+    (tmp_path / "stopped" / ".cleaner").mkdir(parents=True)
+    (tmp_path / "stopped" / ".cleaner" / "state.sqlite").write_bytes(b"")
+    code, out, err = diff(str(tmp_path / "stopped"))
+    assert code == 2 and out == "" and err == (f"cleaner diff: {tmp_path / 'stopped'}: a `cleaner run` that did not "
+                                               "finish (its state is in .cleaner/); the same command again goes on "
+                                               "from where it stopped\n")
+    code, out, err = diff(str(run_dir), str(SEEDS))
+    assert code == 2 and out == "" and err == (f"cleaner diff: {run_dir}: a `cleaner run` output folder is read alone, "
+                                               "not with other inputs\n")
 
 
 def test_a_quoted_glob_is_read_as_clean_reads_it(diff):

@@ -6,10 +6,12 @@ import argparse
 import os
 import sys
 
+from ..api import pipeline_for
+from ..edits import WHITESPACE_RULE
 from ..io.readers import expand
 from ..models import Rejected
 from ..review.diff import FORMATS, write
-from ..review.entries import input_entries, run_entries, select
+from ..review.entries import input_entries, learned_in, recleaned, run_entries, select
 from ..review.run import RunError, is_run_dir, load_run
 from .common import config_args, config_from
 
@@ -34,16 +36,24 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """`cleaner diff`: write the selected documents' diffs to stdout; exit 2 on a missing input."""
     if args.limit is not None and args.limit < 0:
         return _fail(f"--limit must be 0 or more, got {args.limit}")
-    if len(args.inputs) == 1 and is_run_dir(args.inputs[0]):
+    runs = [p for p in args.inputs if is_run_dir(p)]
+    if runs and len(args.inputs) > 1:
+        return _fail(f"{runs[0]}: a `cleaner run` output folder is read alone, not with other inputs")
+    if runs:
         try:
-            entries = run_entries(load_run(args.inputs[0]))
+            run = load_run(args.inputs[0])
         except RunError as exc:
             return _fail(str(exc))
+        cleaner = pipeline_for(config_from(args, id_field=args.id_field, text_field=args.text_field)).cleaner
+        learned = learned_in(run)  # dropped documents are cleaned again, as `cleaner review` shows them
+        entries = (recleaned(entry, cleaner, learned) for entry in run_entries(run))
     else:
         missing = [p for p in args.inputs if p != "-" and not any(isinstance(m, Rejected) or m.exists() for m in expand(p))]
         if missing:
             return _fail(f"{missing[0]}: no such file or folder")
         config = config_from(args, id_field=args.id_field, text_field=args.text_field)
+        if args.rule and args.rule != WHITESPACE_RULE and args.rule not in {r.id for r in pipeline_for(config).cleaner.rules.rules}:
+            return _fail(f"--rule {args.rule!r}: no such rule in the loaded packs (`cleaner rules list` shows them)")
         entries = input_entries(args.inputs, config)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     shown = write(select(entries, args.ids, args.rule, args.limit), sys.stdout, args.format, color, args.full)

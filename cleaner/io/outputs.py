@@ -15,6 +15,10 @@ from typing import Any
 from .writers import parquet_record
 
 
+STATE = ".cleaner"
+"""The folder inside a run's output folder that holds its state until it finishes."""
+
+
 class OutputError(ValueError):
     """An output file that cannot be read back; the message names the file (and line)."""
 

@@ -57,11 +57,16 @@ def _status(entry: Entry) -> str:
 
 
 def _summary(entry: Entry) -> str:
+    """Language (a kept document's), status, and what cleaning removed: for a dropped document, what its
+    raw record cleans to now (`entries.recleaned`), or "not cleaned" when it never was (bad input)."""
     record = entry.record or {}
-    lang = f"{record['lang']} {record['lang_score']:.2f}" if record.get("lang") else "lang ?"
-    removed = len(entry.raw) - len(clean_text(entry)) if entry.record else 0
+    lang = f"{record['lang']} {record['lang_score']:.2f} · " if record.get("lang") else "" if entry.rejected else "lang ? · "
+    if entry.record is None:
+        return f"{lang}{_status(entry)} · not cleaned ({len(entry.raw):,} chars)"
+    removed = len(entry.raw) - len(clean_text(entry))
     share = f" ({removed / len(entry.raw):.0%})" if entry.raw else ""
-    return f"{lang} · {_status(entry)} · {removed:,} of {len(entry.raw):,} chars removed{share}"
+    again = ", cleaned again" if entry.rejected else ""
+    return f"{lang}{_status(entry)} · {removed:,} of {len(entry.raw):,} chars removed{share}{again}"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")

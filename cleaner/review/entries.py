@@ -12,11 +12,11 @@ from pydantic import ValidationError
 from ..boilerplate import day_source, document_hashes, unit_hash
 from ..config import Config
 from ..engine import Cleaner, clean_more
+from ..api import pipeline_for
 from ..io.readers import read_inputs
 from ..kinds import Context
 from ..kinds.repeated import REPEATED_RULE, RepeatedRule
 from ..models import Cleaned, Document, Rejected
-from ..pipeline import Pipeline
 from ..view import View
 from .run import Run
 
@@ -65,7 +65,7 @@ def run_entries(run: Run) -> Iterator[Entry]:
 
 def input_entries(inputs: Iterable[str], config: Config) -> Iterator[Entry]:
     """Clean `inputs` exactly as `cleaner clean` does (same `Config`, same `Pipeline`) into entries."""
-    pipeline = Pipeline(config)
+    pipeline = pipeline_for(config)
     for item in read_inputs(inputs, config):
         result = pipeline.prepare(item, gates=False)
         if isinstance(result, Rejected):
@@ -92,10 +92,15 @@ def learned_in(run: Run) -> frozenset[int]:
     return frozenset(learned)
 
 
+AFTER_CLEANING = ("gate", "dedup")
+"""The stages that drop a document after it was cleaned."""
+
+
 def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozenset()) -> Entry:
     """A dropped entry with the record its raw record cleans to now (for duplicates: what dedup compared),
-    with the boilerplate its run `learned` (`learned_in`) removed as the run removed it."""
-    if entry.record is not None or not entry.raw or entry.source is None:
+    with the boilerplate its run `learned` (`learned_in`) removed as the run removed it. Only documents
+    dropped after cleaning (by a gate or by dedup) are cleaned again: bad input never was."""
+    if entry.record is not None or not entry.raw or entry.source is None or (entry.rejected or {}).get("stage") not in AFTER_CLEANING:
         return entry
     try:
         doc = Document.model_validate({**entry.source, "id": entry.id or "-", "text": entry.raw})

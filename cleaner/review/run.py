@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..io.outputs import OutputError, output_files, read_output
+from ..io.outputs import STATE, OutputError, output_files, read_output
 
 RUN_OUTPUTS = ("corpus", "rejects", "clusters", "raw")
 """The outputs a run folder must hold for a review, in any output format (`report.json` is read when present)."""
@@ -34,8 +34,9 @@ class Run:
 
 
 def is_run_dir(path: str | Path) -> bool:
-    """True when `path` is a folder holding a run's corpus."""
-    return Path(path).is_dir() and bool(output_files(Path(path), "corpus"))
+    """True when `path` is a folder holding a run's corpus, or the state of a run that did not finish."""
+    folder = Path(path)
+    return folder.is_dir() and (bool(output_files(folder, "corpus")) or (folder / STATE).is_dir())
 
 
 def load_run(path: str | Path) -> Run:
@@ -45,6 +46,9 @@ def load_run(path: str | Path) -> Run:
         raise RunError(f"{folder}: no such folder")
     files = {name: output_files(folder, name) for name in RUN_OUTPUTS}
     missing = [f"{name}.jsonl" for name, paths in files.items() if not paths or not all(p.is_file() for p in paths)]
+    if missing and (folder / STATE).is_dir():
+        raise RunError(f"{folder}: a `cleaner run` that did not finish (its state is in {STATE}/); the same command "
+                       "again goes on from where it stopped")
     if missing:
         raise RunError(f"{folder}: not a `cleaner run` output folder (missing {', '.join(missing)})")
     report_path = folder / "report.json"
