@@ -117,6 +117,13 @@ BAD_PACKS = {
         "examples.remove.0.RemoveExample.fields",
         "'titel' is not a field",
     ),
+    "blank-keep-example": (  # what a review flag on a lone line break once gave: a check that passes on nothing
+        "rules:\n  - id: t.blank\n    kind: line\n    description: blank\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y, '  ']}\n",
+        "t.blank",
+        "examples.keep",
+        "keep example 2 is blank: it tests nothing",
+    ),
     "unknown-parameter": (
         "rules:\n  - id: t.param\n    kind: line\n    description: typo\n    phrase: [x]\n    phrases: [x]\n    examples: {remove: [x], keep: [y]}\n",
         "t.param",

@@ -200,3 +200,14 @@ def test_flag_gives_a_keep_example_that_rules_check_runs(page, tmp_path):
                    if r["id"] == "generic.ticker")
     flagged = len(shipped["examples"]["keep"]) + 1  # the flag adds its example after the rule's own
     assert failed.returncode == 1 and f"generic.ticker: keep example {flagged} is changed" in failed.stdout
+
+
+def test_flagging_a_lone_line_break_flags_the_line_it_went_with(page, tmp_path):
+    """maghress.source-link takes seed 000's footer line and, as a span of its own, the line break before
+    it. That span's label flagged an empty keep example, which `rules check` passed (found by a QA helper)."""
+    _open(page, SEED_000)
+    assert page.locator("#raw-text .lbl", has_text="maghress.source-link").count() == 2
+    checked = _flag(page, SEED_000, "maghress.source-link", tmp_path)  # the first label: the line break's
+    snippet = (tmp_path / "flagged-maghress.source-link.yaml").read_text(encoding="utf-8")
+    assert snippet.rstrip("\n").endswith("""    - "Cliquez ici pour lire l'article depuis sa source.\"""")
+    assert checked.returncode == 1 and "maghress.source-link: keep example" in checked.stdout, checked.stdout

@@ -49,6 +49,14 @@ class Examples(BaseModel):
     remove: tuple[str | RemoveExample, ...] = Field(min_length=1)
     keep: tuple[str, ...] = Field(min_length=1)
 
+    @field_validator("keep")
+    @classmethod
+    def _not_blank(cls, keep: tuple[str, ...]) -> tuple[str, ...]:
+        blank = [n for n, text in enumerate(keep, start=1) if not text.strip()]
+        if blank:
+            raise ValueError(f"keep example {blank[0]} is blank: it tests nothing (no rule removes nothing)")
+        return keep
+
 
 class Rule(BaseModel):
     """A rule: an id, a kind, a description, an optional scope, its parameters and its examples."""

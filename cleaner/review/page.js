@@ -176,9 +176,24 @@ function flaggedText(raw, start, end) {
   const from = raw.lastIndexOf("\n", start - 1) + 1, nl = raw.indexOf("\n", Math.max(start, end - 1));
   return raw.slice(from, nl < 0 ? raw.length : nl).trim();
 }
+function ruleRun(raw, E, k) {  // a span of whitespace alone: with the same rule's next (else previous) span, past whitespace
+  const [start, end, r] = E[k];
+  if (raw.slice(start, end).trim()) return [start, end];
+  const blank = (a, b) => !raw.slice(a, b).trim();
+  for (let j = k + 1; j < E.length && blank(end, E[j][0]); j++) {
+    if (E[j][2] === r && !blank(E[j][0], E[j][1])) return [start, E[j][1]];
+    if (!blank(E[j][0], E[j][1])) break;
+  }
+  for (let j = k - 1; j >= 0 && blank(E[j][1], start); j--) {
+    if (E[j][2] === r && !blank(E[j][0], E[j][1])) return [E[j][0], end];
+    if (!blank(E[j][0], E[j][1])) break;
+  }
+  return [start, end];
+}
 function openFlag(i, k) {
-  const [raw] = body(i), [start, end, r] = edits(i)[k], rule = RULES[r], d = DOCS[i];
+  const [raw] = body(i), E = edits(i), r = E[k][2], rule = RULES[r], d = DOCS[i];
   if (!rule.pack) { alert(`${rule.id} is not a rule of the loaded packs: nothing to add an example to.`); return; }
+  const [start, end] = ruleRun(raw, E, k);  // a lone line break's label flags the line it went with
   const text = flaggedText(raw, start, end);
   $("#flag-what").innerHTML = `<b>${esc(rule.id)}</b> removed characters ${start}–${end} of <b>${esc(d.id)}</b>; the keep example is the lines it took them from.`;
   $("#snippet").value = `# flagged in review: ${rule.id} should not remove this text of ${d.id} (raw ${start}-${end})\n`
