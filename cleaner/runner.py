@@ -117,6 +117,12 @@ class RunSummary:
     """Dask engine: seconds per stage, shuffle bytes, peak memory per worker."""
 
 
+def _differ(changed: list[str]) -> str:
+    """"config differs", "inputs differ", "inputs, config differ"."""
+    plural = len(changed) > 1 or changed[0].endswith("s")
+    return f"{', '.join(changed)} {'differ' if plural else 'differs'}"
+
+
 def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: RunProgress) -> RunSummary | None:
     """The summary of the finished run in `out` when it was made from the same fingerprint (and no
     restart is asked for); None when there is work to do."""
@@ -125,7 +131,7 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
         return None
     changed = changes({k: finished.get(k) for k in fp}, fp)
     if changed or options.resume == "restart":
-        why = f"whose {', '.join(changed)} differ" if changed else "(--restart)"
+        why = f"whose {_differ(changed)}" if changed else "(--restart)"
         progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
         if options.index is not None:
             progress.log(f"warning: that run added its kept documents to {options.index}; those given again are "
@@ -214,7 +220,7 @@ class Runner:
                 done = len(state)
                 self.progress.log(f"resuming: {done:,} input records already done (stage {state.get('stage')})")
                 return done
-            self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over "
+            self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over "
                               "(--continue to keep its work)")
         if old is not None and self.options.index is not None and state.get("stage") in ("decided", "indexed"):
             self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "

@@ -93,8 +93,8 @@ def test_a_cut_zst_file_says_so_as_a_cut_gz_does(tmp_path):
         items = _read(path)
         *kept, last = items
         assert all(not isinstance(i, Rejected) for i in kept) and [i.id for i in kept] == [f"z{i}" for i in range(len(kept))]
-        assert last.reason == "bad_input" and last.detail == (
-            f"{path}: unreadable after line {len(kept)}: zstd stream ended inside a frame: truncated file")
+        where = f"unreadable after line {len(kept)}" if kept else "unreadable"  # not "after line 0"
+        assert last.reason == "bad_input" and last.detail == f"{path}: {where}: zstd stream ended inside a frame: truncated file"
     frames = tmp_path / "frames.jsonl.zst"
     half = len(lines) // 2
     frames.write_bytes(b"".join(zstandard.ZstdCompressor().compress(("\n".join(part) + "\n").encode("utf-8"))

@@ -79,7 +79,7 @@ def test_not_a_run_folder_is_one_line_and_exit_2(tmp_path, run_dir, capsys):
 
 
 def test_page_is_self_contained_and_data_cannot_break_out(run_dir, tmp_path):
-    out = tmp_path / "review.html"
+    out = tmp_path / "pages" / "review.html"  # a folder that does not exist yet is made, as `clean --out` makes it
     proc = run_cli("review", str(run_dir), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     html = out.read_text(encoding="utf-8")

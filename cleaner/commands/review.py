@@ -31,6 +31,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     html = render_review(run, load_rules(config), config)
     out = Path(args.out)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)  # as `clean --out` does
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
         print(f"cleaner review: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)

@@ -123,7 +123,7 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
                 line = Line(raw, f"{where}:{lineno}", f"{stem}:{lineno}", codec)
                 yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
-        yield bad(None, f"{where}: unreadable after line {lineno}: {exc}")
+        yield bad(None, f"{where}: unreadable after line {lineno}: {exc}" if lineno else f"{where}: unreadable: {exc}")
 
 
 def wide_codec(fh: BinaryIO) -> str | None:
