@@ -52,9 +52,24 @@ def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str,
     """Everything the output of a run depends on (see the module docstring)."""
     from . import __version__
 
-    packs = [[Path(f).name, sha256_of(Path(f))] for f in load_rules(config).files]
-    return {"version": __version__, "config": config.model_dump(mode="json"), "rules": packs,
+    return {"version": __version__, "config": config.model_dump(mode="json"), "rules": pack_hashes(load_rules(config).files),
             "inputs": input_files(inputs), "options": options}
+
+
+def pack_hashes(files: Iterable[str | Path]) -> list[list[str]]:
+    """Each rule pack file's name and SHA-256, as a manifest's `rules` lists them."""
+    return [[Path(f).name, sha256_of(Path(f))] for f in files]
+
+
+def other_packs(folder: Path, files: Iterable[str | Path]) -> str | None:
+    """When the finished run in `folder` was made with other rule packs than `files`: a one-line warning
+    for a command that cleans its dropped documents again (`review`, `diff`), else None."""
+    made_with = (read_manifest(folder) or {}).get("rules")
+    if made_with is None or made_with == pack_hashes(files):
+        return None
+    names = ", ".join(name for name, _ in made_with)
+    return (f"warning: {folder} was made with other rule packs ({names}); its dropped documents are cleaned again "
+            "with the packs loaded now: give the run's --rules or --config to see what it removed")
 
 
 def batch_name(out: Path, fp: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from conftest import SEEDS, run_cli
 
 from cleaner import Config
 from cleaner.cli import main
-from cleaner.packs import load_pack_text, load_rules
+from cleaner.packs import load_pack_text, load_rules, shipped_packs
 from cleaner.review import RunError, load_run, render_review
 from cleaner.review.snippet import KEEP_ITEM, quoted, rule_pack_prefix
 
@@ -124,3 +124,27 @@ def test_load_run_reads_sharded_compressed_and_parquet_outputs(tmp_path):
     gz = tmp_path / "gz"
     assert run_cli("run", str(SEEDS), "--out", str(gz), "-q", "--compression", "gz").returncode == 0
     assert load_run(gz).corpus == a.corpus
+
+
+def test_a_run_made_with_other_packs_is_said_so_when_its_dropped_documents_are_cleaned_again(tmp_path):
+    """review and diff clean dropped documents again with the packs they load: without the run's own
+    `--rules`, a copy's cluster diff showed the noise the run's rule removed as a difference (found by a
+    QA helper)."""
+    pack = tmp_path / "packs" / "mine.yaml"
+    pack.parent.mkdir()
+    pack.write_text("rules:\n  - id: mine.promo\n    kind: line\n    description: a promo line\n"
+                    "    phrases: [Abonnez-vous à notre lettre]\n"
+                    "    examples: {remove: [Abonnez-vous à notre lettre], keep: [Abonnez-vous, dit-il.]}\n", encoding="utf-8")
+    body = "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine, après un long débat."
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps({"id": i, "text": f"Abonnez-vous à notre lettre\n{body}{tail}"}) + "\n"
+                                               for i, tail in (("a", ""), ("b", " Et encore."))), encoding="utf-8")
+    run = tmp_path / "run"
+    assert run_cli("run", str(tmp_path / "in.jsonl"), "--out", str(run), "--rules", str(pack.parent)).returncode == 0
+    packs = ", ".join([p.name for p in shipped_packs()] + ["mine.yaml"])
+    warning = (f"warning: {run} was made with other rule packs ({packs}); its dropped documents are cleaned again with "
+               "the packs loaded now: give the run's --rules or --config to see what it removed")
+    without = run_cli("review", str(run), "--out", str(tmp_path / "r.html"))
+    assert without.returncode == 0 and without.stderr.startswith(f"cleaner review: {warning}\n"), without.stderr
+    assert run_cli("diff", str(run)).stderr.startswith(f"cleaner diff: {warning}\n")
+    with_packs = run_cli("review", str(run), "--out", str(tmp_path / "r.html"), "--rules", str(pack.parent))
+    assert with_packs.returncode == 0 and "warning" not in with_packs.stderr, with_packs.stderr

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from ..api import pipeline_for
 from ..edits import WHITESPACE_RULE
 from ..io.readers import expand
+from ..manifest import other_packs
 from ..models import Rejected
 from ..review.diff import FORMATS, write
 from ..review.entries import input_entries, learned_in, recleaned, run_entries, select
@@ -45,6 +47,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         except RunError as exc:
             return _fail(str(exc))
         cleaner = pipeline_for(config_from(args, id_field=args.id_field, text_field=args.text_field)).cleaner
+        if warning := other_packs(Path(args.inputs[0]), cleaner.rules.files):
+            print(f"cleaner diff: {warning}", file=sys.stderr)
         learned = learned_in(run)  # dropped documents are cleaned again, as `cleaner review` shows them
         entries = (recleaned(entry, cleaner, learned) for entry in run_entries(run))
     else:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..manifest import other_packs
 from ..packs import load_rules
 from ..review import RunError, load_run, render_review
 from .common import config_args, config_from
@@ -28,7 +29,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(f"cleaner review: {exc}", file=sys.stderr)
         return 2
     config = config_from(args)
-    html = render_review(run, load_rules(config), config)
+    rules = load_rules(config)
+    if warning := other_packs(Path(args.run), rules.files):
+        print(f"cleaner review: {warning}", file=sys.stderr)
+    html = render_review(run, rules, config)
     out = Path(args.out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)  # as `clean --out` does
