@@ -58,10 +58,10 @@ def reference(news, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def long_news(news, tmp_path_factory) -> Path:
-    """`news` and 2,400 more articles (sw, yo, ig, pcm): seconds of work after the first records are
+    """`news` and 1,200 more articles (sw, yo, ig, pcm): seconds of work after the first records are
     stored, so that a signal sent then finds the run still preparing (with `news` alone, a run could
     end in the moment between the two)."""
-    more = [json.dumps(r, ensure_ascii=False) for r in masakhanews(("swa", "yor", "ibo", "pcm"), 600)]
+    more = [json.dumps(r, ensure_ascii=False) for r in masakhanews(("swa", "yor", "ibo", "pcm"), 300)]
     path = tmp_path_factory.mktemp("long_news") / "long_news.jsonl"
     path.write_text(news.read_text(encoding="utf-8") + "\n".join(more) + "\n", encoding="utf-8")
     return path
