@@ -47,13 +47,17 @@ def news(tmp_path_factory) -> Path:
     return path
 
 
+def _uninterrupted(src: Path, folder: Path) -> Path:
+    """The output folder of an uninterrupted run over `src` with two workers."""
+    proc = run_cli("run", str(src), "--out", str(folder / "out"), "--workers", "2", "-q")
+    assert proc.returncode == 0, proc.stderr
+    return folder / "out"
+
+
 @pytest.fixture(scope="module")
 def reference(news, tmp_path_factory) -> Path:
     """An uninterrupted run over `news` with two workers."""
-    out = tmp_path_factory.mktemp("reference") / "out"
-    proc = run_cli("run", str(news), "--out", str(out), "--workers", "2", "-q")
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return _uninterrupted(news, tmp_path_factory.mktemp("reference"))
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +74,7 @@ def long_news(news, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def long_reference(long_news, tmp_path_factory) -> Path:
     """An uninterrupted run over `long_news` with two workers."""
-    out = tmp_path_factory.mktemp("long_reference") / "out"
-    proc = run_cli("run", str(long_news), "--out", str(out), "--workers", "2", "-q")
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return _uninterrupted(long_news, tmp_path_factory.mktemp("long_reference"))
 
 
 def _bytes(out: Path, names=OUTPUTS) -> dict[str, bytes]:

@@ -161,7 +161,7 @@ class DedupIndex(Closing):
     def _init_schema(self) -> None:
         db = self._db
         if "meta" in {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
-            self._check_params(dict(db.execute("SELECT key, value FROM meta")))  # an index: read, no lock taken
+            _check_params(dict(db.execute("SELECT key, value FROM meta")), self.params, self.path)  # an index: read, no lock
             return
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -176,15 +176,12 @@ class DedupIndex(Closing):
                            " WITHOUT ROWID")
                 db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
             else:
-                self._check_params(stored)
+                _check_params(stored, self.params, self.path)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             self._db.close()
             raise
-
-    def _check_params(self, stored: dict[str, str]) -> None:
-        _check_params(stored, self.params, self.path)
 
     @staticmethod
     def stored_params(path: str | Path) -> dict[str, str]:

@@ -60,7 +60,10 @@ def _summary(entry: Entry) -> str:
     """Language (a kept document's), status, and what cleaning removed: for a dropped document, what its
     raw record cleans to now (`entries.recleaned`), or "not cleaned" when it never was (bad input)."""
     record = entry.record or {}
-    lang = f"{record['lang']} {record['lang_score']:.2f} · " if record.get("lang") else "" if entry.rejected else "lang ? · "
+    if record.get("lang"):
+        lang = f"{record['lang']} {record['lang_score']:.2f} · "
+    else:  # a dropped document was never tagged (or is cleaned again here, untagged)
+        lang = "" if entry.rejected else "lang ? · "
     if entry.record is None:
         return f"{lang}{_status(entry)} · not cleaned ({len(entry.raw):,} chars)"
     removed = len(entry.raw) - len(clean_text(entry))

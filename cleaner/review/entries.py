@@ -9,10 +9,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..api import pipeline_for
 from ..boilerplate import day_source, document_hashes, unit_hash
 from ..config import Config
 from ..engine import Cleaner, clean_more
-from ..api import pipeline_for
 from ..io.readers import read_inputs
 from ..kinds import Context
 from ..kinds.repeated import REPEATED_RULE, RepeatedRule
@@ -100,7 +100,8 @@ def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozense
     """A dropped entry with the record its raw record cleans to now (for duplicates: what dedup compared),
     with the boilerplate its run `learned` (`learned_in`) removed as the run removed it. Only documents
     dropped after cleaning (by a gate or by dedup) are cleaned again: bad input never was."""
-    if entry.record is not None or not entry.raw or entry.source is None or (entry.rejected or {}).get("stage") not in AFTER_CLEANING:
+    dropped_after_cleaning = (entry.rejected or {}).get("stage") in AFTER_CLEANING
+    if entry.record is not None or not entry.raw or entry.source is None or not dropped_after_cleaning:
         return entry
     try:
         doc = Document.model_validate({**entry.source, "id": entry.id or "-", "text": entry.raw})
