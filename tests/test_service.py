@@ -344,6 +344,12 @@ def test_bad_requests_get_clear_answers(server):
             assert answer.status_code == 422 and answer.json()["detail"][0]["loc"][-1] == "id"
         malformed = c.post("/v1/clean", content=b'{"id": "x", "text": ', headers={"content-type": "application/json"})
         assert malformed.status_code == 422 and malformed.json()["detail"][0]["type"] == "json_invalid"
+        form = c.post("/v1/clean", content=b'{"id": "x", "text": "Un texte."}',  # what `curl -d` sends
+                      headers={"content-type": "application/x-www-form-urlencoded"})
+        assert form.status_code == 422 and form.json()["detail"] == [{
+            "type": "content_type", "loc": ["header", "content-type"],
+            "msg": "the body must be JSON, sent with Content-Type: application/json (this one was "
+                   "'application/x-www-form-urlencoded')"}], form.text
         assert c.get("/v1/documents/unknown-id").status_code == 404
         for r in (typo, missing, malformed):
             assert "Traceback" not in r.text

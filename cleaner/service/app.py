@@ -85,9 +85,15 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         """FastAPI's 422, encoded as ASCII JSON: the input it echoes may hold a lone surrogate (`"\\ud800"`
-        is valid JSON), which FastAPI's UTF-8 rendering fails on, turning a bad body into a 500."""
-        body = json.dumps({"detail": jsonable_encoder(exc.errors())})
-        return Response(body, status_code=422, media_type="application/json")
+        is valid JSON), which FastAPI's UTF-8 rendering fails on, turning a bad body into a 500. A body sent
+        as another content type (`curl -d` sends a form) is said to be that, not "a valid dictionary"."""
+        kind = request.headers.get("content-type", "")
+        if kind and "json" not in kind.lower():
+            msg = f"the body must be JSON, sent with Content-Type: application/json (this one was {kind!r})"
+            errors = [{"type": "content_type", "loc": ["header", "content-type"], "msg": msg}]
+        else:
+            errors = jsonable_encoder(exc.errors())
+        return Response(json.dumps({"detail": errors}), status_code=422, media_type="application/json")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
