@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..api import pipeline_for
 from ..edits import WHITESPACE_RULE
+from ..engine import Cleaner
 from ..io.readers import expand
 from ..manifest import other_packs
 from ..models import Rejected
@@ -46,7 +47,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             run = load_run(args.inputs[0])
         except RunError as exc:
             return _fail(str(exc))
-        cleaner = pipeline_for(config_from(args, id_field=args.id_field, text_field=args.text_field)).cleaner
+        cleaner = Cleaner(config_from(args, id_field=args.id_field, text_field=args.text_field))  # no tagger, no index
         if warning := other_packs(Path(args.inputs[0]), cleaner.rules.files):
             print(f"cleaner diff: {warning}", file=sys.stderr)
         learned = learned_in(run)  # dropped documents are cleaned again, as `cleaner review` shows them

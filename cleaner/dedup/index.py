@@ -29,7 +29,7 @@ that when it is resumed it can tell whether its documents went in (`has_batch`).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,14 +70,23 @@ def refuse_other_databases(db: sqlite3.Connection, path: str | Path) -> None:
                                  "dedup index: give a new path, or the path of an index")
 
 
-def refuse_other_file(path: Path) -> None:
-    """`refuse_other_databases` for a file that is about to be replaced: it is read only (and a file
-    that is not SQLite at all is refused too)."""
+@contextmanager
+def _read_only(path: Path, refused: Callable[[sqlite3.Error], str]) -> Iterator[sqlite3.Connection]:
+    """`path` opened read only, with another program's database refused (`refuse_other_databases`); a
+    file SQLite cannot read, or a query on it that fails, is refused with the message `refused(error)`."""
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
             refuse_other_databases(db, path)
+            yield db
     except sqlite3.Error as exc:
-        raise IndexMismatchError(f"{path}: not a dedup index ({exc}): move it, or give another --out") from None
+        raise IndexMismatchError(refused(exc)) from None
+
+
+def refuse_other_file(path: Path) -> None:
+    """`refuse_other_databases` for a file that is about to be replaced: it is read only (and a file
+    that is not SQLite at all is refused too)."""
+    with _read_only(path, lambda exc: f"{path}: not a dedup index ({exc}): move it, or give another --out"):
+        pass
 
 
 def check_index(path: str | Path, params: DedupParams) -> None:
@@ -89,13 +98,9 @@ def check_index(path: str | Path, params: DedupParams) -> None:
         return
     if path.is_dir():
         raise IndexMismatchError(f"{path}: not usable as a dedup index (a folder: give the path of an index file)")
-    try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-            refuse_other_databases(db, path)
-            if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
-                _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
-    except sqlite3.Error as exc:
-        raise IndexMismatchError(f"{path}: not usable as a dedup index ({exc})") from None
+    with _read_only(path, lambda exc: f"{path}: not usable as a dedup index ({exc})") as db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+            _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
 
 
 def _check_params(stored: dict[str, str], params: DedupParams, path: str | Path) -> None:
