@@ -198,10 +198,12 @@ def test_runtime_timeout_bounds_a_pattern_the_load_check_cannot_see(tmp_path):
     "kind: thread\n    pattern: '(?:a|aa)+$'\n    min_before_chars: 0\n    examples: {remove: [\"x\\na\\naa\\naaa\"], keep: [b]}\n",
     "kind: ticker\n    separators: ['(?: |  )+[|]']\n    prefilter: null\n    examples: {remove: [a], keep: [b]}\n",
     "kind: ticker\n    separators: ['[|]']\n    prefilter: '(?:a|aa)+$'\n    examples: {remove: [a], keep: [b]}\n",
+    "kind: regex\n    pattern: '(?:a|aa)+'\n    examples: {remove: [aaa], keep: [b]}\n",
+    "kind: extract\n    pattern: '^(?P<author>(?:a|aa)+)$'\n    examples: {remove: [aaa], keep: [b]}\n",
 ])
-def test_thread_and_ticker_patterns_of_a_user_pack_have_the_time_limit(tmp_path, rule):
-    """Shipped thread and ticker patterns run on `re` (faster, no time limit); a user's run on `regex` with
-    `regex_timeout`, like every other pattern: an overlapping alternation on a long line is stopped."""
+def test_the_patterns_of_a_user_pack_have_the_time_limit(tmp_path, rule):
+    """Shipped patterns run on `re` where it reads them (faster, no time limit); a user's run on `regex`
+    with `regex_timeout`, whatever their kind: an overlapping alternation on a long line is stopped."""
     path = tmp_path / "slow.yaml"
     path.write_text(f"rules:\n  - id: t.slow\n    description: backtracks\n    {rule}", encoding="utf-8")
     from cleaner import Cleaner, Document
@@ -214,6 +216,38 @@ def test_thread_and_ticker_patterns_of_a_user_pack_have_the_time_limit(tmp_path,
     assert out.warnings and "t.slow" in out.warnings[0] and "0.2s" in out.warnings[0]
     shipped = load_rules(Config.load())
     assert all(r.shipped for r in shipped.rules) and not any(r.shipped for r in cleaner.rules.rules)
+
+
+LONG_RUNS = {
+    name: "Un début d'article.\n" + unit * (100_000 // len(unit)) + "\nFin."
+    for name, unit in {
+        "spaces": " ", "letters": "a", "capitals": "Aa ", "line breaks": "\n", "spaced breaks": " \n",
+        "short lines": "Un titre assez long\n", "dates": "12 mai 2020 ", "dashes": "- ", "pipes": "Titre | ",
+        "bullets": "• x\n", "bylines": "Par ", "copyright": "© ", "arabic": "شارك ", "digits": "1",
+    }.items()
+}
+
+
+@pytest.fixture(scope="module")
+def long_runs():
+    """Views of `LONG_RUNS`, built once (a rule only reads its view)."""
+    from cleaner.view import View
+
+    return {name: View(text, []) for name, text in LONG_RUNS.items()}
+
+
+@pytest.mark.parametrize("rule", SHIPPED.rules, ids=lambda r: r.id)
+def test_a_shipped_pattern_takes_time_in_a_texts_length_not_its_square(rule, long_runs):
+    """Shipped patterns run on `re`, with no time limit, so none may rescan a run from each of its
+    characters: each rule on 100,000 characters of any one run (spaces, letters, line breaks, or what
+    rules look for: dates, bylines, separators) takes at most ~0.2 s here, and a scan in the square of
+    the run, even at a nanosecond a step, 5 s or more."""
+    from cleaner.kinds.base import Context
+
+    for name, view in long_runs.items():
+        start = time.process_time()
+        list(rule.find(view, Context(lang="fr", timeout=3600)))
+        assert time.process_time() - start < 5.0, name
 
 
 def test_catastrophic_example_is_refused_before_it_can_run(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Literal
@@ -13,7 +14,7 @@ from ..dates import to_iso
 from ..models import FIELDS
 from ..view import Hit, View
 from .base import Context, Rule, register
-from .patterns import Flag, compile_pattern
+from .patterns import Flag, call, check_pattern, compile_fast
 
 
 @register("extract")
@@ -38,7 +39,7 @@ class ExtractRule(Rule):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, pattern: str, info: ValidationInfo) -> str:
-        compiled = compile_pattern(pattern, info.data.get("flags", ()))
+        compiled = check_pattern(pattern, info.data.get("flags", ()))
         groups = set(compiled.groupindex)
         if not groups:
             raise ValueError(f"an extract pattern needs a named group: (?P<field>...) with field one of {FIELDS}")
@@ -48,12 +49,12 @@ class ExtractRule(Rule):
         return pattern
 
     @cached_property
-    def compiled(self) -> regex.Pattern:
+    def compiled(self) -> re.Pattern | regex.Pattern:
         """The compiled pattern."""
-        return compile_pattern(self.pattern, self.flags)
+        return compile_fast(self.pattern, self.flags, shipped=self.shipped)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        matches = self.compiled.finditer(view.text, timeout=ctx.timeout)
+        matches = call(self.compiled.finditer, view.text, ctx.timeout)
         if self.single and len(matches := list(matches)) > 1:
             yield from (Hit(m.start(), _line_end(view.text, m)) for m in matches)
             return
@@ -73,7 +74,7 @@ class ExtractRule(Rule):
                 yield from _with_gaps(m.start(), _line_end(view.text, m), sorted(fields))
 
 
-def _line_end(text: str, m: regex.Match) -> int:
+def _line_end(text: str, m: re.Match | regex.Match) -> int:
     """Where the removal of match `m` ends: with its newline when it is whole lines, so no blank line is left."""
     end = m.end()
     return end + 1 if (m.start() == 0 or text[m.start() - 1] == "\n") and text[end : end + 1] == "\n" else end

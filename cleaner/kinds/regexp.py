@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Literal
@@ -11,7 +12,7 @@ from pydantic import Field, field_validator
 
 from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
-from .patterns import Flag, compile_pattern, compiles
+from .patterns import Flag, call, compile_fast, compiles
 
 
 @register("regex")
@@ -32,9 +33,9 @@ class RegexRule(Rule):
     _compiles = field_validator("pattern")(compiles)
 
     @cached_property
-    def compiled(self) -> regex.Pattern:
+    def compiled(self) -> re.Pattern | regex.Pattern:
         """The compiled pattern (whole-line form for `scope: line`)."""
-        return compile_pattern(self.pattern, self.flags, line=self.scope == "line")
+        return compile_fast(self.pattern, self.flags, shipped=self.shipped, line=self.scope == "line")
 
     @property
     def line_local(self) -> bool:
@@ -43,11 +44,11 @@ class RegexRule(Rule):
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if self.scope == "span":
-            for m in self.compiled.finditer(view.text, timeout=ctx.timeout):
+            for m in call(self.compiled.finditer, view.text, ctx.timeout):
                 if m.end() > m.start():
                     yield Hit(m.start(), m.end())
             return
         indexes = view.lines_holding(self.requires) if self.requires else None
         for line in view.lines if indexes is None else (view.lines[i] for i in indexes):
-            if line.text and len(line.text) <= self.max_line_chars and self.compiled.fullmatch(line.text, timeout=ctx.timeout):
+            if line.text and len(line.text) <= self.max_line_chars and call(self.compiled.fullmatch, line.text, ctx.timeout):
                 yield whole_lines(view, line.start, line.end)

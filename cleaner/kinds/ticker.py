@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 from ..text import SENTENCE_BREAK
 from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
-from .patterns import call, compile_fast, compile_pattern
+from .patterns import call, check_pattern, compile_fast
 
 Pattern = re.Pattern | regex.Pattern
 
@@ -58,14 +58,14 @@ class TickerRule(Rule):
     @classmethod
     def _compiles(cls, separators: tuple[str, ...]) -> tuple[str, ...]:
         for sep in separators:
-            compile_pattern(sep)
+            check_pattern(sep)
         return separators
 
     @field_validator("prefilter")
     @classmethod
     def _prefilter_compiles(cls, prefilter: str | None) -> str | None:
         if prefilter is not None:
-            compile_pattern(prefilter)
+            check_pattern(prefilter)
         return prefilter
 
     @cached_property
