@@ -2,8 +2,8 @@
 
 `create_app(service)` builds the app over a `Service` (rules, language models and index, loaded once
 before the server starts); the app closes it when the server stops. Errors are JSON: 422 names the
-field, 404 the id, 413 a body over the limit (FastAPI's `max_body_size`: at once when `Content-Length`
-is over it, otherwise as soon as the bytes read pass it), 401 the missing key; anything unexpected is
+field, 404 the id, 413 a body over the limit (`limits.BodyLimit`: at once when `Content-Length` is over
+it, otherwise as soon as the bytes read pass it), 401 the missing key; anything unexpected is
 a 500 with no trace in it (the trace goes to the server log).
 """
 
@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..dedup.index import IndexBusyError
 from .auth import ApiKey
+from .limits import BodyLimit
 
 
 class _Anything(Convertor):
@@ -74,13 +75,14 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
             service.close()
 
     app = FastAPI(
-        title="cleaner", lifespan=lifespan, max_body_size=max_body_bytes,  # 413 before the body is read
+        title="cleaner", lifespan=lifespan,
         description="Clean scraped news text with rule packs (every removal attributed), tag its language, "
                     "and deduplicate it against a persistent index. With an API key, every POST needs "
                     "`Authorization: Bearer <key>`.")
     app.state.service = service
     if api_key:
-        app.add_middleware(ApiKey, key=api_key)  # added last: runs first, before the body is read
+        app.add_middleware(ApiKey, key=api_key)  # runs before the body is read
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # added last: runs first
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
