@@ -138,16 +138,20 @@ INTAKE = {  # id: a text that needs taking in with care
     "none": None,  # no text at all
     "number": 5,  # not a string
 }
+ODD_FIELDS = [  # records whose fields are not all strings, taken in as they are on every path
+    {"id": "null", "text": None},
+    {"id": "odd", "text": "Le conseil municipal a voté le budget mardi soir.", "url": 5, "source": ["a"], "meta": "x"},
+]
 
 
 def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(server, tmp_path):
     """The same record gives the same verdict, clean text and repairs from `cleaner clean`, the Python
-    API and `POST /v1/clean`: missing, empty and binary texts are `bad_input` at `read`, NUL characters and
-    mojibake are repaired with a warning. Only the place named in a message differs (file and line,
-    position, id)."""
+    API and `POST /v1/clean`: missing, null, empty and binary texts are `bad_input` at `read`, NUL
+    characters and mojibake are repaired with a warning, a `url` that is not a string goes to `meta` (the
+    service answered 422). Only the place named in a message differs (file and line, position, id)."""
     from cleaner import clean
 
-    records = [{"id": rid, "text": text} if text is not None else {"id": rid} for rid, text in INTAKE.items()]
+    records = [{"id": rid, "text": text} if text is not None else {"id": rid} for rid, text in INTAKE.items()] + ODD_FIELDS
     path = tmp_path / "intake.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     proc = run_cli("clean", str(path), "--out", str(tmp_path / "out.jsonl"), "-q")
@@ -159,7 +163,7 @@ def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(se
         """What every entry point must agree on, with the place in each message cut off."""
         if "reason" in r:
             return r["reason"], r["stage"], r["detail"].split(": ", 1)[1]
-        return r["text"], r["lang"], [w.split(": ", 1)[1] for w in r["warnings"]]
+        return r["text"], r["lang"], [w.split(": ", 1)[1] for w in r.get("warnings", [])], *([r["meta"]] if "meta" in r else [])
 
     api = {out.id: out.record() for out in clean(records)}
     with server.client() as c:
@@ -174,6 +178,8 @@ def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(se
         "binary": ("bad_input", "read", "binary content, not text"),
         "none": ("bad_input", "read", "no 'text' field"),
         "number": ("bad_input", "read", "'text' is int, not a string"),
+        "null": ("bad_input", "read", "'text' is null"),
+        "odd": ("Le conseil municipal a voté le budget mardi soir.", "fr", [], {"url": 5, "source": ["a"], "meta": "x"}),
     }
     for name, answers_of in (("cleaner clean", cli), ("the API", api), ("the service", service)):
         assert {rid: seen(r) for rid, r in answers_of.items()} == expected, name

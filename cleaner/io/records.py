@@ -110,7 +110,7 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     value = record.get(config.id_field)
     named_by = text if isinstance(text, str) and text.strip() or html is None else html  # what the made id hashes
     rid = record_id(value, place, named_by)
-    text = _text_field(text, html, rid, where, config, raw)
+    text = _text_field(text, html, rid, where, config, raw, given=config.text_field in record)
     if isinstance(text, Rejected):
         return text
     taken = {config.text_field} | ({config.id_field} if rid == str(value) or _says_nothing(value) else set())
@@ -167,13 +167,15 @@ def content_hash(content: Any) -> str:
     return hashlib.blake2b(content if isinstance(content, bytes) else b"", digest_size=4).hexdigest()
 
 
-def _text_field(text: Any, html: Any, rid: str | None, where: str, config: Config, raw: Any) -> str | Rejected:
-    """A record's text as a string (empty when it has only `html`), or the
-    `bad_input` rejection saying why it has none (every entry point comes through `record_document`)."""
+def _text_field(text: Any, html: Any, rid: str | None, where: str, config: Config, raw: Any, *, given: bool) -> str | Rejected:
+    """A record's text as a string (empty when it has only `html`), or the `bad_input` rejection saying
+    why it has none (every entry point comes through `record_document`); `given`: the record has the
+    text field, if only as a null."""
+    none = f"{config.text_field!r} is null" if given else f"no {config.text_field!r} field"
     if text is None and html is not None and not isinstance(html, str):
-        return bad(rid, f"{where}: no {config.text_field!r} field, and 'html' is {type(html).__name__}, not a string", raw)
+        return bad(rid, f"{where}: {none}, and 'html' is {type(html).__name__}, not a string", raw)
     if text is None and html is None:
-        return bad(rid, f"{where}: no {config.text_field!r} field", raw)
+        return bad(rid, f"{where}: {none}", raw)
     if text is not None and not isinstance(text, str):
         return bad(rid, f"{where}: {config.text_field!r} is {type(text).__name__}, not a string", raw)
     return text or ""

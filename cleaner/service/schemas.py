@@ -25,15 +25,18 @@ class DocumentIn(BaseModel):
     text: Any = Field(None, json_schema_extra={"type": ["string", "null"]},
                       description="a string; another type is rejected as `bad_input`, as the command line rejects it")
     html: Any = Field(None, json_schema_extra={"type": ["string", "null"]}, description="as `text`")
-    url: str | None = None
-    source: str | None = None
-    lang: str | None = Field(None, description="a language hint (ISO 639-1) that scopes language-specific rules")
-    meta: dict[str, Any] = Field(default_factory=dict, description="passed through untouched")
+    url: Any = Field(None, json_schema_extra={"type": ["string", "null"]},
+                     description="a string; another type goes to `meta`, as on the command line")
+    source: Any = Field(None, json_schema_extra={"type": ["string", "null"]}, description="as `url`")
+    lang: Any = Field(None, json_schema_extra={"type": ["string", "null"]},
+                      description="a language hint (ISO 639-1) that scopes language-specific rules; as `url`")
+    meta: Any = Field(default_factory=dict, json_schema_extra={"type": "object"},
+                      description="passed through untouched; the other fields are merged into it when it is an object")
 
     def document(self, config: Config) -> Document | Rejected:
         """The pipeline's `Document`, taken in as the readers take a record (`io.records.record_document`:
         checked and repaired), or the rejection that says why it cannot be one."""
-        text = {} if self.text is None else {config.text_field: self.text}
+        text = {} if self.text is None and "text" not in self.model_fields_set else {config.text_field: self.text}
         record = {config.id_field: self.id, **text, **self.model_dump(exclude={"id", "text"}, exclude_defaults=True)}
         return record_document(record, f"document {self.id!r}", self.id, config)
 
