@@ -172,7 +172,7 @@ def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
         if value in (None, "", []):
             continue
         if isinstance(value, str):
-            value, fixed = repair(value, f"{where} {key}")
+            value, fixed = repair(value, f"{where} {key}", escapes=False)
             warnings += fixed
         out[key] = value
     return out, warnings

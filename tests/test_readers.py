@@ -142,6 +142,48 @@ def test_jsonl_in_utf16_or_utf32_is_read_line_by_line(tmp_path):
     assert "be.jsonl:5:" in items[2].detail
 
 
+@pytest.mark.parametrize("text, made", [
+    # MasakhaNEWS (250 articles hold line breaks escaped twice by their scraper)
+    ("é publié le 29 septembre 2021.\\nKerry Torrens est nutritionniste", "é publié le 29 septembre 2021.\nKerry Torrens est nutritionniste"),
+    ("kana munhu\\nmumwe chete anobatwa", "kana munhu\nmumwe chete anobatwa"),
+    ('samu nakasa."\\nYanzu haka', 'samu nakasa."\nYanzu haka'),
+    ('Federer tok\\n"I dey so glad', 'Federer tok\n"I dey so glad'),
+    ("keessa bahu hin barbaadne’’\\n\\n‘‘Achiin", "keessa bahu hin barbaadne’’\n\n‘‘Achiin"),
+    ("ደጋፊ።\\n''ቲኬት", "ደጋፊ።\n''ቲኬት"),
+    ("97kcal/402kj\\n• 3,6g de protéines", "97kcal/402kj\n• 3,6g de protéines"),
+    ("ushahidi wa ufisadi.  \\n \\nlakini", "ushahidi wa ufisadi.  \n\nlakini"),
+    # code and paths are left as they are
+    ('printf("done\\n");', None), ('a line ends with "\\n" in C', None), ("x = '\\n'", None), ("`\\n`", None),
+    ("lines.join(\\n)", None), ("[\\n]", None), ("C:\\new folder", None), ("C:\\Users\\nina", None), ("a\\n, b", None),
+])
+def test_line_breaks_escaped_as_backslash_n_are_made_line_breaks(text, made):
+    """A scraper that escaped a text twice leaves `\\n` where its line breaks were: lines glued so that no
+    line rule sees them ("Par John Sudworth\\nCorrespondant pour …": a byline). Such runs are made line
+    breaks; those that read as code or a path are left."""
+    from cleaner.io.decoding import escaped_breaks
+
+    assert escaped_breaks(text) == ((made, 1) if made else (text, 0))
+
+
+def test_escaped_line_breaks_are_repaired_on_reading_and_flagged_so_rules_see_the_lines(tmp_path):
+    """MasakhaNEWS fra-dev-43: the byline was glued to the reporter's title by a `\\n`; once repaired,
+    `fr.byline` lifts the author. Only the text is repaired, not a page's HTML (its scripts hold `\\n`
+    in strings) nor a record's other fields."""
+    from cleaner import clean
+
+    text = ("Chine : les États-Unis peuvent-ils vivre dans le monde de Xi Jinping ?\n\nPar John Sudworth\\n"
+            "Correspondant pour l'Amérique du Nord\\n\\nIl y a dix jours, Xi Jinping s'est présenté devant le "
+            "congrès du Parti communiste chinois pour un discours de près de deux heures sur l'avenir du pays.")
+    (tmp_path / "t.jsonl").write_text(json.dumps({"id": "a", "text": text, "title": "un\\ntitre"}) + "\n", encoding="utf-8")
+    (doc,) = _read(tmp_path / "t.jsonl")
+    assert doc.text == text.replace("\\n", "\n")
+    assert doc.meta == {"title": "un\\ntitre"}
+    assert doc.warnings == (f"{tmp_path / 't.jsonl'}:1: 2 line breaks written as \\n made line breaks",)
+    (out,) = clean([{"id": "a", "text": text}])
+    assert out.author == "John Sudworth"
+    assert "Par John Sudworth" not in out.text  # the reporter's title stays: BBC News Afrique's form, not a byline
+
+
 def test_lone_cr_line_breaks_are_line_breaks(tmp_path):
     """Old Mac files end lines in CR alone: read as LF (flagged), so line rules see the lines."""
     (tmp_path / "mac.txt").write_bytes("Le conseil a voté le budget.\r\rPartager :\r\rLes habitants approuvent.".encode())

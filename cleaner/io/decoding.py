@@ -24,6 +24,10 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), 
 """Byte order marks of UTF-32 and UTF-16 (UTF-32 LE first: it starts with UTF-16 LE's), and the codec
 that reads them (and drops them)."""
 _LONE_CR = re.compile(r"\r(?!\n)")
+_ESCAPED_BREAKS = re.compile(r"\\n(?:[ \xa0]*+\\n)*+")
+"""A run of line breaks written as the two characters `\\n` (a scraper that escaped them twice)."""
+_QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
+_SENTENCE_END = ".!?\u2026\u0589\u06d4\u1362"  # . ! ? … and the Armenian, Arabic and Ethiopic full stops
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 BINARY_SHARE = 0.05
 """Share of control characters (NUL and the like, not line breaks) in a text's first 4,096 characters
@@ -64,13 +68,18 @@ def _codec(charset: str | None) -> str | None:
         return None
 
 
-def repair(text: str, where: str, mojibake: bool = True) -> tuple[str, tuple[str, ...]]:
+def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True) -> tuple[str, tuple[str, ...]]:
     """`text` without NUL bytes and lone surrogates, with line breaks made of a lone CR (old Mac files) as
-    LF, and (unless `mojibake` is false) mojibake undone by ftfy; each repair flagged."""
+    LF, and (unless `mojibake` is false) mojibake undone by ftfy and (unless `escapes` is false) line
+    breaks written `\\n` made line breaks (see `escaped_breaks`); each repair flagged."""
     warnings: list[str] = []
     if "\r" in text and _LONE_CR.search(text):
         warnings.append(f"{where}: {len(_LONE_CR.findall(text))} line breaks made of a lone CR read as LF")
         text = _LONE_CR.sub("\n", text)
+    if escapes and "\\n" in text:
+        text, count = escaped_breaks(text)
+        if count:
+            warnings.append(f"{where}: {count} line breaks written as \\n made line breaks")
     if "\x00" in text:
         warnings.append(f"{where}: {text.count(chr(0))} NUL characters removed")
         text = text.replace("\x00", "")
@@ -87,6 +96,50 @@ def repair(text: str, where: str, mojibake: bool = True) -> tuple[str, tuple[str
         warnings.append(f"{where}: mojibake repaired by ftfy ({plan})")
         text = fixed.text
     return text, tuple(warnings)
+
+
+def escaped_breaks(text: str) -> tuple[str, int]:
+    """`text` with each run of `\\n` escapes that stands where a line break would (`"… 2021.\\nKerry
+    Torrens est …"`, `"munhu\\nmumwe"`) made that many line breaks, and the number of runs made so. A
+    run that reads as code or a path is left: after `\\`, `(`, `[`, `{`, `=`, `%` or a drive's colon
+    (`C:\\new`), in a word holding another backslash (`C:\\Users\\nina`), inside quotes (`"\\n"`,
+    `print("done\\n")`: a quote before it that follows no letter or sentence end, or one after it that
+    no letter follows), or before `)`, `]`, `}`, `;` or `,`."""
+    out: list[str] = []
+    pos = count = 0
+    for m in _ESCAPED_BREAKS.finditer(text):
+        start, end = m.span()
+        if _code_like(text, start, end):
+            continue
+        out.append(text[pos:start])
+        out.append("\n" * m.group().count("\\n"))
+        pos = end
+        count += 1
+    return ("".join(out) + text[pos:], count) if count else (text, 0)
+
+
+def _code_like(text: str, start: int, end: int) -> bool:
+    """Whether the `\\n` run at `text[start:end]` reads as part of code or a path (see `escaped_breaks`)."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if before in "\\([{=%" and before or after and after in ")]};,":
+        return True
+    if before == ":" and start >= 2 and text[start - 2].isalpha() and (start < 3 or not text[start - 3].isalnum()):
+        return True  # a drive: C:\new
+    word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    word_end = min((i for i in (text.find(" ", end), text.find("\n", end)) if i >= 0), default=len(text))
+    if "\\" in text[word_start:start] or "\\" in text[end:word_end].replace("\\n", ""):
+        return True  # a path: C:\Users\nina
+    if before and before in _QUOTES:  # a closing quote follows a word or a sentence's end
+        opened = len(text[:start].rstrip(_QUOTES))
+        ahead = text[opened - 1] if opened else " "
+        if not (ahead.isalnum() or ahead in _SENTENCE_END):
+            return True
+    if after and after in _QUOTES:  # an opening quote comes before a word
+        closed = len(text) - len(text[end:].lstrip(_QUOTES))
+        if not (closed < len(text) and text[closed].isalpha()):
+            return True
+    return False
 
 
 def looks_binary(text: str) -> bool:

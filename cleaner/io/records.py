@@ -82,7 +82,7 @@ def text_document(
     text, fixed = repair(text, where)
     if isinstance(html, str):  # the page is repaired, and flagged, as a text is, but for mojibake: ftfy undoes
         # that in the text and metadata trafilatura extracts (`html.extract_html`), a tenth of the page, in a worker
-        fields["html"], fixed_html = repair(html, f"{where}: html", mojibake=False)
+        fields["html"], fixed_html = repair(html, f"{where}: html", mojibake=False, escapes=False)
         fixed += fixed_html
     if not text.strip() and not (fields.get("html") or "").strip():
         return bad(rid, f"{where}: empty document", raw)
