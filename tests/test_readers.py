@@ -142,27 +142,28 @@ def test_jsonl_in_utf16_or_utf32_is_read_line_by_line(tmp_path):
     assert "be.jsonl:5:" in items[2].detail
 
 
-@pytest.mark.parametrize("text, made", [
+@pytest.mark.parametrize("text, made, runs", [
     # MasakhaNEWS (250 articles hold line breaks escaped twice by their scraper)
-    ("é publié le 29 septembre 2021.\\nKerry Torrens est nutritionniste", "é publié le 29 septembre 2021.\nKerry Torrens est nutritionniste"),
-    ("kana munhu\\nmumwe chete anobatwa", "kana munhu\nmumwe chete anobatwa"),
-    ('samu nakasa."\\nYanzu haka', 'samu nakasa."\nYanzu haka'),
-    ('Federer tok\\n"I dey so glad', 'Federer tok\n"I dey so glad'),
-    ("keessa bahu hin barbaadne’’\\n\\n‘‘Achiin", "keessa bahu hin barbaadne’’\n\n‘‘Achiin"),
-    ("ደጋፊ።\\n''ቲኬት", "ደጋፊ።\n''ቲኬት"),
-    ("97kcal/402kj\\n• 3,6g de protéines", "97kcal/402kj\n• 3,6g de protéines"),
-    ("ushahidi wa ufisadi.  \\n \\nlakini", "ushahidi wa ufisadi.  \n\nlakini"),
+    ("é publié le 29 septembre 2021.\\nKerry Torrens est nutritionniste", "é publié le 29 septembre 2021.\nKerry Torrens est nutritionniste", 1),
+    ("kana munhu\\nmumwe chete anobatwa", "kana munhu\nmumwe chete anobatwa", 1),
+    ('samu nakasa."\\nYanzu haka', 'samu nakasa."\nYanzu haka', 1),
+    ('Federer tok\\n"I dey so glad', 'Federer tok\n"I dey so glad', 1),
+    ("keessa bahu hin barbaadne’’\\n\\n‘‘Achiin", "keessa bahu hin barbaadne’’\n\n‘‘Achiin", 1),
+    ("ደጋፊ።\\n''ቲኬት", "ደጋፊ።\n''ቲኬት", 1),
+    ("97kcal/402kj\\n• 3,6g de protéines", "97kcal/402kj\n• 3,6g de protéines", 1),
+    ("ushahidi wa ufisadi.  \\n \\nlakini", "ushahidi wa ufisadi.  \n\nlakini", 1),
+    ("chake. Embed\\n\\nshare\\n\\n\\nNyaya Ina Michael", "chake. Embed\n\nshare\n\n\nNyaya Ina Michael", 2),  # a word between two runs
     # code and paths are left as they are
-    ('printf("done\\n");', None), ('a line ends with "\\n" in C', None), ("x = '\\n'", None), ("`\\n`", None),
-    ("lines.join(\\n)", None), ("[\\n]", None), ("C:\\new folder", None), ("C:\\Users\\nina", None), ("a\\n, b", None),
+    ('printf("done\\n");', None, 0), ('a line ends with "\\n" in C', None, 0), ("x = '\\n'", None, 0), ("`\\n`", None, 0),
+    ("lines.join(\\n)", None, 0), ("[\\n]", None, 0), ("C:\\new folder", None, 0), ("C:\\Users\\nina", None, 0), ("a\\n, b", None, 0),
 ])
-def test_line_breaks_escaped_as_backslash_n_are_made_line_breaks(text, made):
+def test_line_breaks_escaped_as_backslash_n_are_made_line_breaks(text, made, runs):
     """A scraper that escaped a text twice leaves `\\n` where its line breaks were: lines glued so that no
     line rule sees them ("Par John Sudworth\\nCorrespondant pour …": a byline). Such runs are made line
     breaks; those that read as code or a path are left."""
     from cleaner.io.decoding import escaped_breaks
 
-    assert escaped_breaks(text) == ((made, 1) if made else (text, 0))
+    assert escaped_breaks(text) == (made or text, runs)
 
 
 def test_escaped_line_breaks_are_repaired_on_reading_and_flagged_so_rules_see_the_lines(tmp_path):

@@ -128,7 +128,7 @@ def _code_like(text: str, start: int, end: int) -> bool:
         return True  # a drive: C:\new
     word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
     word_end = min((i for i in (text.find(" ", end), text.find("\n", end)) if i >= 0), default=len(text))
-    if "\\" in text[word_start:start] or "\\" in text[end:word_end].replace("\\n", ""):
+    if "\\" in text[word_start:start].replace("\\n", "") or "\\" in text[end:word_end].replace("\\n", ""):
         return True  # a path: C:\Users\nina
     if before and before in _QUOTES:  # a closing quote follows a word or a sentence's end
         opened = len(text[:start].rstrip(_QUOTES))
