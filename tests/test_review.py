@@ -6,11 +6,14 @@ duplicate: seed 000's article under seed 004's ticker, which is a duplicate once
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+import zstandard
 from conftest import SEEDS, run_cli
 
 from cleaner import Config
@@ -76,6 +79,39 @@ def test_not_a_run_folder_is_one_line_and_exit_2(tmp_path, run_dir, capsys):
     assert not (tmp_path / "r.html").exists()
     with pytest.raises(RunError):
         load_run(broken)
+
+
+def _damaged(folder: Path, name: str, data: bytes) -> None:
+    """Put `data` in the run folder as output file `name`, named in its manifest instead of the plain file."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    stem = name.split(".")[0]
+    for output in manifest["outputs"]:
+        if output["file"] == f"{stem}.jsonl":
+            output["file"] = name
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / name).write_bytes(data)
+
+
+@pytest.mark.parametrize("damage, says", [
+    (lambda f: (f / "rejects.jsonl").write_bytes((f / "rejects.jsonl").read_bytes() + b"\xff\n"), "rejects.jsonl:4: not UTF-8 (byte 1 of the line)"),
+    (lambda f: (f / "clusters.jsonl").write_text("[1, 2]\n"), "clusters.jsonl:1: not a record (a JSON list, not an object)"),
+    (lambda f: (f / "rejects.jsonl").write_text('{"id": "zz", "stage": "read"}\n'), "rejects.jsonl:1: not a rejects record of cleaner's (no 'reason' of the right type)"),
+    (lambda f: (f / "corpus.jsonl").write_text('{"id": "zz", "edits": []}\n'), "corpus.jsonl:1: not a corpus record of cleaner's (no 'text' of the right type)"),
+    (lambda f: (f / "report.json").write_text("[1"), "report.json: not JSON"),
+    (lambda f: _damaged(f, "corpus.jsonl.gz", gzip.compress((f / "corpus.jsonl").read_bytes())[:500]), "corpus.jsonl.gz: unreadable (EOFError: Compressed file ended"),
+    (lambda f: _damaged(f, "corpus.jsonl.zst", zstandard.ZstdCompressor().compress((f / "corpus.jsonl").read_bytes())[:500]), "corpus.jsonl.zst: unreadable (EOFError: zstd stream ended inside a frame"),
+    (lambda f: _damaged(f, "corpus.parquet", b"PAR1 cut short"), "corpus.parquet: unreadable (ArrowInvalid"),
+], ids=["not-utf8", "not-an-object", "no-reason", "no-text", "report", "gz-cut", "zst-cut", "parquet-cut"])
+def test_a_damaged_run_folder_is_one_line_naming_the_file_for_review_and_diff(run_dir, tmp_path, capsys, damage, says):
+    """A run's outputs cut short, in another encoding or not written by cleaner gave a traceback (exit 1)
+    from `review` and `diff` (found by a QA pass); each is one line naming the file and line, exit 2."""
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder)
+    damage(folder)
+    for command in (["review", str(folder), "--out", str(tmp_path / "r.html")], ["diff", str(folder), "--limit", "1"]):
+        code = main(command)
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and says in err and "Traceback" not in err, (command[0], err)
 
 
 def test_page_is_self_contained_and_data_cannot_break_out(run_dir, tmp_path):

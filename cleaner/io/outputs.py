@@ -4,14 +4,14 @@ files put there by hand) is read from `NAME.jsonl`."""
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .jsonl import open_jsonl
 from .writers import parquet_record
 
 
@@ -36,32 +36,62 @@ def output_files(folder: Path, name: str) -> list[Path]:
     return [plain] if plain.is_file() else []
 
 
+REQUIRED = {
+    "corpus": {"id": (str, int), "text": str, "edits": list},
+    "raw": {"id": (str, int), "text": str},
+    "rejects": {"stage": str, "reason": str},
+    "clusters": {"kept": (str, int), "members": list},
+}
+"""The fields each output's records must hold, and their types: what reading a run back relies on."""
+
+
 def read_output(folder: Path, name: str) -> Iterator[dict[str, Any]]:
-    """Every record of output `name`, in file order."""
+    """Every record of output `name`, in file order; `OutputError` for a file that cannot be read back
+    or a record without the fields `REQUIRED` names."""
     for path in output_files(folder, name):
-        yield from read_records(path)
+        for where, record in read_records(path):
+            missing = [key for key, kind in REQUIRED.get(name, {}).items() if not isinstance(record.get(key), kind)]
+            if missing:
+                raise OutputError(f"{where}: not a {name} record of cleaner's (no {missing[0]!r} of the right type)")
+            yield record
 
 
-def read_records(path: Path) -> Iterator[dict[str, Any]]:
-    """The records of one output file, by its suffix."""
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
+def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The records of one output file, by its suffix, each with where it is (`file:line`, `file:row`);
+    `OutputError` naming the file for one that is damaged (truncated, not UTF-8, not JSONL of objects,
+    not Parquet)."""
+    try:
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
 
-        for batch in pq.ParquetFile(path).iter_batches():
-            for row in batch.to_pylist():
-                yield parquet_record(row)
-        return
-    opener = {".gz": gzip.open, ".zst": _zst_open}.get(path.suffix, open)
-    with opener(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if line.strip():
+            n = 0
+            for batch in pq.ParquetFile(path).iter_batches():
+                for row in batch.to_pylist():
+                    n += 1
+                    yield f"{path}: row {n}", parquet_record(row)
+            return
+        with open_jsonl(path) as fh:
+            for n, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
                 try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise OutputError(f"{path}:{n}: not JSON ({exc.msg})") from None
+                    record = json.loads(line.decode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    raise OutputError(f"{path}:{n}: not UTF-8 (byte {exc.start + 1} of the line)") from None
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    raise OutputError(f"{path}:{n}: not JSON ({getattr(exc, 'msg', 'nested too deeply')})") from None
+                if not isinstance(record, dict):
+                    raise OutputError(f"{path}:{n}: not a record (a JSON {type(record).__name__}, not an object)")
+                yield f"{path}:{n}", record
+    except OutputError:
+        raise
+    except (OSError, EOFError, ValueError, *_library_errors()) as exc:  # a truncated or damaged file
+        raise OutputError(f"{path}: unreadable ({type(exc).__name__}: {exc})") from None
 
 
-def _zst_open(path: Path, mode: str):
-    import zstandard
+def _library_errors() -> tuple[type[Exception], ...]:
+    """The errors of the Parquet reader that are no OSError or ValueError (pyarrow is imported by then:
+    the file being read was opened with it)."""
+    return (sys.modules["pyarrow"].lib.ArrowException,) if "pyarrow" in sys.modules else ()
 
-    return zstandard.ZstdDecompressor().stream_reader(open(path, mode), closefd=True)
+

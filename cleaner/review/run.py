@@ -67,6 +67,11 @@ def load_run(path: str | Path) -> Run:
 
 def _json(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        report = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise RunError(f"{path}: not JSON ({exc.msg})") from None
+    except UnicodeDecodeError as exc:
+        raise RunError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    if not isinstance(report, dict):
+        raise RunError(f"{path}: not a report (a JSON {type(report).__name__}, not an object)")
+    return report
