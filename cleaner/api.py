@@ -27,12 +27,17 @@ def clean(doc, config=None, **overrides):
     """Clean one document (a `Document`, a dict, a string or its bytes) or lazily clean an iterable of them.
 
     Like `cleaner clean`: the rule packs, then the language of the clean text; no gates, no dedup.
-    `config` defaults to `Config.load(**overrides)`, the same object the CLI builds from its flags.
+    `config` defaults to `Config.load(**overrides)`, the same object the CLI builds from its flags
+    (give one or the other: `Config.load(file, **overrides)` makes a config from both).
     Returns a `Cleaned`, or a `Rejected` saying why there is nothing to clean (an empty, binary or
-    oversized text: see `as_document`); for an iterable, an iterator of them.
+    oversized text, or no document at all, such as `None`: see `as_document`); for an iterable, an
+    iterator of them.
     """
+    if config is not None and overrides:
+        raise TypeError(f"clean() takes a config or overrides ({', '.join(overrides)}), not both: "
+                        "Config.load(file, **overrides) makes one config of a file and overrides")
     config = config or Config.load(**overrides)
     pipeline = pipeline_for(config)
-    if isinstance(doc, (Document, str, bytes, bytearray, Mapping)):
+    if isinstance(doc, (Document, str, bytes, bytearray, Mapping)) or not isinstance(doc, Iterable):
         return pipeline.prepare(as_document(doc, 0, config), gates=False)
     return (pipeline.prepare(as_document(d, i, config), gates=False) for i, d in enumerate(doc))

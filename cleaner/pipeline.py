@@ -204,7 +204,8 @@ class Pipeline(Closing):
         return self.dedup.add(_item(d, self.dedup.signer) for d in kept)
 
     def stream(self, docs: Iterable[Document | Rejected | DocLike], batch_size: int = 1_000) -> Iterator[Cleaned | Rejected]:
-        """Every stage over a stream, `batch_size` documents at a time, results out as each batch is done.
+        """Every stage over a stream, `batch_size` documents at a time, results out in input order as each
+        batch is done (as `in_order`: copies of one id are told apart by position).
 
         Within a batch the keep policy decides; across batches the earlier batch wins (its documents
         are in the index by then), as in a service. Memory holds one batch. A kept document goes into
@@ -222,7 +223,7 @@ class Pipeline(Closing):
             result, items = self._decided(self._prepared(batch, start), add=False)
             taken: list[Item] = []
             try:
-                for out in result.results():
+                for out in result.in_order:
                     if isinstance(out, Cleaned):
                         taken.append(items[out.id])
                     yield out

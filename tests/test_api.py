@@ -31,6 +31,28 @@ def test_clean_an_iterable_is_lazy_and_ordered():
     assert all(replay(o.document.text, o.edits) == o.text for o in outs)
 
 
+def test_what_is_no_document_is_a_rejection_and_a_config_takes_no_overrides():
+    """`clean(None)` and `clean(5)` read as iterables ("'NoneType' object is not iterable"), and a config
+    given with overrides dropped them in silence (found by a QA pass)."""
+    for thing, kind in ((None, "NoneType"), (5, "int")):
+        out = clean(thing)
+        assert isinstance(out, Rejected) and (out.reason, out.detail) == (
+            "bad_input", f"document 0: not a document ({kind}; give a mapping, a string or a Document)")
+    with pytest.raises(TypeError, match=r"a config or overrides \(default_rules\), not both"):
+        clean("Partager :\n\nUn article.", Config.load(), default_rules=False)
+    assert clean("Partager :\n\nUn article assez long.", default_rules=False).text.startswith("Partager")
+
+
+def test_a_closed_pipeline_says_so():
+    from cleaner import Pipeline
+
+    pipeline = Pipeline(Config.load())
+    pipeline.close()
+    for use in (lambda: pipeline.run(["Un texte."]), lambda: list(pipeline.stream(["Un texte."]))):
+        with pytest.raises(RuntimeError, match=r"the dedup index was closed"):
+            use()
+
+
 def test_dict_fields_by_config_and_meta():
     out = clean({"key": "k1", "body": "Texte.", "url": "http://x.ma/a", "tags": ["a"]}, id_field="key", text_field="body")
     assert (out.id, out.text, out.document.url, out.document.meta) == ("k1", "Texte.", "http://x.ma/a", {"tags": ["a"]})

@@ -370,6 +370,18 @@ def test_pipeline_streams_in_batches():
     assert rest[1].dup_of == ids[0]
 
 
+def test_pipeline_stream_yields_in_input_order():
+    """A pre-step zips its inputs with the results: they come out in input order, copies of one id told
+    apart by position, as `in_order` gives them (they came out sorted by id, found by a QA pass)."""
+    docs = [{"id": "c", "text": SEED["002"]}, {"id": "a", "text": SEED["000"]}, {"id": "c", "text": SEED["002"] + " Fin."},
+            {"id": "b", "text": SEED["001"]}]
+    with Pipeline(Config.load()) as pipeline:
+        streamed = [(out.id, getattr(out, "reason", "kept")) for out in pipeline.stream(docs, batch_size=10)]
+    with Pipeline(Config.load()) as pipeline:
+        ran = [(out.id, getattr(out, "reason", "kept")) for out in pipeline.run(docs).in_order]
+    assert streamed == ran == [("c", "repeated_id"), ("a", "kept"), ("c", "kept"), ("b", "kept")]
+
+
 @pytest.mark.parametrize("stop", ["break", "close the pipeline"])
 def test_pipeline_stream_stopped_in_a_batch_loses_nothing(tmp_path, stop):
     """A consumer that stops in the middle of a batch has what it took indexed, and gets the rest again

@@ -455,8 +455,10 @@ class Deduplicator(Closing):
         self.params = self.index.params
         self.signer = Signer(self.params)
         self._lock = threading.Lock()
+        self._closed = False
 
     def run(self, items: Iterable[Any], *, add: bool = True) -> BatchResult:
+        self._check_open()
         batch = items if isinstance(items, Signed) else _signed(items, self.signer)  # signing needs no lock
         with self._lock:
             return dedup_batch(batch, self.index, signer=self.signer, add=add)
@@ -464,6 +466,7 @@ class Deduplicator(Closing):
     def add(self, items: Iterable[Any]) -> int:
         """Put documents in the index as kept ones without deciding anything (their verdict came from
         `run(..., add=False)`), in the order `run` adds them; returns how many."""
+        self._check_open()
         batch = _signed(items, self.signer)
         order = sorted(range(len(batch)), key=partial(rank_key, batch))
         with self._lock:
@@ -471,4 +474,10 @@ class Deduplicator(Closing):
                                         batch.signature(i), ()) for i in order)
 
     def close(self) -> None:
+        self._closed = True
         self.index.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the dedup index was closed (by close() or the end of its `with`): open a new one "
+                               "(a new Pipeline) to go on")
