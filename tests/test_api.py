@@ -43,6 +43,14 @@ def test_what_is_no_document_is_a_rejection_and_a_config_takes_no_overrides():
     assert clean("Partager :\n\nUn article assez long.", default_rules=False).text.startswith("Partager")
 
 
+def test_a_folder_given_as_the_index_is_named_a_folder(tmp_path):
+    from cleaner import Pipeline
+    from cleaner.dedup.index import IndexMismatchError
+
+    with pytest.raises(IndexMismatchError, match=r"not usable as a dedup index \(a folder: give the path of an index file\)"):
+        Pipeline(Config.load(), index=tmp_path)
+
+
 def test_a_closed_pipeline_says_so():
     from cleaner import Pipeline
 

@@ -453,6 +453,10 @@ def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):
     assert r.returncode == 2 and "bad.yaml" in r.stderr and "kind" in r.stderr and "Traceback" not in r.stderr
     r = run_cli("serve", "--index", ":memory:", "--port", str(_free_port()))
     assert r.returncode == 2 and "index file" in r.stderr
+    folder = tmp_path / "a-folder"  # said as `cleaner run` says it, not "unable to open database file"
+    folder.mkdir()
+    r = run_cli("serve", "--index", str(folder), "--port", str(_free_port()))
+    assert r.returncode == 2 and r.stderr == f"cleaner: {folder}: not usable as a dedup index (a folder: give the path of an index file)\n"
     # numbers that passed the checks and crashed later, and a port in use (uvicorn's exit 3, the code of --strict)
     for args, says in ((("--max-body-mb", "nan"), "--max-body-mb: must be above 0"), (("--max-body-mb", "inf"), "at most 1000000"),
                        (("--port", "70000"), "--port: must be 0 to 65535")):

@@ -96,11 +96,16 @@ def check_index(path: str | Path, params: DedupParams) -> None:
     path = Path(path)
     if not path.exists():
         return
-    if path.is_dir():
-        raise IndexMismatchError(f"{path}: not usable as a dedup index (a folder: give the path of an index file)")
+    _refuse_folder(path)
     with _read_only(path, lambda exc: f"{path}: not usable as a dedup index ({exc})") as db:
         if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
             _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
+
+
+def _refuse_folder(path: Path) -> None:
+    """A folder is no index file (SQLite's own word for it is "unable to open database file")."""
+    if path.is_dir():
+        raise IndexMismatchError(f"{path}: not usable as a dedup index (a folder: give the path of an index file)")
 
 
 def _check_params(stored: dict[str, str], params: DedupParams, path: str | Path) -> None:
@@ -140,6 +145,7 @@ class DedupIndex(Closing):
         self.path = str(path)
         self.timeout = timeout
         if self.path != ":memory:":
+            _refuse_folder(Path(self.path))
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = None
         try:
