@@ -102,6 +102,12 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     return doc.model_copy(update=update)
 
 
+_SPACE_BEFORE_MARK = re.compile(r" (?=[.,)])")
+"""A space that joining an element's text pieces put before a period, comma or closing parenthesis
+(`<a>here</a>.`): the pieces are joined with spaces so that blocks stay apart ("Moved Permanently The
+document has moved here.", not "…PermanentlyThe document…")."""
+
+
 def _stub(html: str, tree: Any) -> str | None:
     """The visible text of a short redirect or error page, or None for any other page."""
     if len(html) > 50 * STUB_MAX_CHARS:
@@ -113,7 +119,8 @@ def _stub(html: str, tree: Any) -> str | None:
     heading = (tree.findtext(".//h1") if tree is not None else None) or ""
     if (_notice(title) or _notice(heading) or (len(visible) < STUB_PROSE_CHARS and STUB.search(visible[:200]))
             or _REFRESH.search(html)):
-        return visible[:120] or title or "(meta refresh)"
+        shown = _SPACE_BEFORE_MARK.sub("", " ".join(" ".join(tree.itertext()).split())) if tree is not None else visible
+        return shown[:120] or title or "(meta refresh)"
     return None
 
 

@@ -69,10 +69,10 @@ def test_extraction_is_deterministic():
     [
         ("Moved Permanently. Redirecting to /fr/article/x", "stub_page", "redirect or error page: 'Moved Permanently."),
         ("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found.</p></body></html>",
-         "stub_page", "404 Not Found"),
+         "stub_page", "'404 Not Found Not Found The requested URL was not found.'"),  # blocks kept apart (they were glued)
         ('<html><head><meta http-equiv="refresh" content="0; url=/b"></head><body></body></html>', "stub_page", "(meta refresh)"),
         ('<HTML><HEAD><TITLE>Moved Temporarily</TITLE></HEAD><BODY><H1>Moved Temporarily</H1>The document has moved '
-         '<A HREF="http://x.example/a">here</A>.</BODY></HTML>', "stub_page", "Moved Temporarily"),  # Blogspot's 302
+         '<A HREF="http://x.example/a">here</A>.</BODY></HTML>', "stub_page", "Moved Temporarily The document has moved here.'"),  # Blogspot's 302
         ("<html><body><h1>302 Found</h1><p>The document has moved <a href='/b'>here</a>.</p></body></html>", "stub_page", "document has moved"),
         ("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n5 0 obj", "bad_input", "binary content, not HTML"),
         ("\ufeff", "empty_extraction", "empty page"),
