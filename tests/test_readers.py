@@ -156,6 +156,7 @@ def test_jsonl_in_utf16_or_utf32_is_read_line_by_line(tmp_path):
     # code and paths are left as they are
     ('printf("done\\n");', None, 0), ('a line ends with "\\n" in C', None, 0), ("x = '\\n'", None, 0), ("`\\n`", None, 0),
     ("lines.join(\\n)", None, 0), ("[\\n]", None, 0), ("C:\\new folder", None, 0), ("C:\\Users\\nina", None, 0), ("a\\n, b", None, 0),
+    ("In C, the sequence \\n ends a line.", None, 0), ("Regex: use \\n or \\r\\n to match line ends.", None, 0),  # prose about code
 ])
 def test_line_breaks_escaped_as_backslash_n_are_made_line_breaks(text, made, runs):
     """A scraper that escaped a text twice leaves `\\n` where its line breaks were: lines glued so that no

@@ -102,9 +102,9 @@ def escaped_breaks(text: str) -> tuple[str, int]:
     """`text` with each run of `\\n` escapes that stands where a line break would (`"… 2021.\\nKerry
     Torrens est …"`, `"munhu\\nmumwe"`) made that many line breaks, and the number of runs made so. A
     run that reads as code or a path is left: after `\\`, `(`, `[`, `{`, `=`, `%` or a drive's colon
-    (`C:\\new`), in a word holding another backslash (`C:\\Users\\nina`), inside quotes (`"\\n"`,
-    `print("done\\n")`: a quote before it that follows no letter or sentence end, or one after it that
-    no letter follows), or before `)`, `]`, `}`, `;` or `,`."""
+    (`C:\\new`), in a word holding another backslash (`C:\\Users\\nina`), between spaces (`the sequence
+    \\n ends a line`), inside quotes (`"\\n"`, `print("done\\n")`: a quote before it that follows no
+    letter or sentence end, or one after it that no letter follows), or before `)`, `]`, `}`, `;` or `,`."""
     out: list[str] = []
     pos = count = 0
     for m in _ESCAPED_BREAKS.finditer(text):
@@ -124,6 +124,8 @@ def _code_like(text: str, start: int, end: int) -> bool:
     after = text[end] if end < len(text) else ""
     if before in "\\([{=%" and before or after and after in ")]};,":
         return True
+    if before.isspace() and (not after or after.isspace()):
+        return True  # named in prose: "the sequence \n ends a line" (no run in MasakhaNEWS stands so)
     if before == ":" and start >= 2 and text[start - 2].isalpha() and (start < 3 or not text[start - 3].isalnum()):
         return True  # a drive: C:\new
     word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
