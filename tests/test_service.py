@@ -252,6 +252,22 @@ def test_an_id_kept_after_being_a_duplicate_is_no_longer_linked_as_one(server):
         assert c.get("/v1/clusters/rl1").json()["duplicates"] == []
 
 
+def test_the_cluster_of_a_document_a_run_kept_is_found_with_or_without_links(tmp_path):
+    """A document `cleaner run` kept is in the index, not in the service's store: its cluster answered
+    200 while the service linked a copy to it and 404 once that link was gone (found by a QA pass)."""
+    import sqlite3
+
+    from cleaner import Pipeline
+    from cleaner.service.store import DocumentStore
+
+    index = tmp_path / "index.sqlite"
+    with Pipeline(Config.load(), index=index) as pipeline:
+        assert [d.id for d in pipeline.run([{"id": "by-run", "text": fresh("by-run", 80)}]).kept] == ["by-run"]
+    store = DocumentStore(str(index), sqlite3.connect(index))
+    assert store.cluster("by-run") == {"id": "by-run", "kept": "by-run", "kept_stored": False, "duplicates": []}
+    assert store.cluster("nowhere") is None
+
+
 def test_copies_of_one_id_in_a_batch_get_their_own_verdicts_in_input_order(server):
     """Verdicts go back by input position, not by id: a rejected copy and the kept one of the same id
     each get their own answer, whichever comes first, and the kept answer carries its own text."""

@@ -71,12 +71,14 @@ class DocumentStore:
         return None if row is None else {"record": json.loads(row[0]), "raw": json.loads(row[1])}
 
     def cluster(self, cluster_id: str) -> dict[str, Any] | None:
-        """The kept document `cluster_id` and the duplicates the service linked to it, or None if it knows neither."""
+        """The kept document `cluster_id` and the duplicates the service linked to it, or None if the
+        index holds no such document (one a `cleaner run` kept is there, not stored by the service)."""
         with closing(self._read()) as db:
             stored = db.execute("SELECT 1 FROM service_documents WHERE id = ?", (cluster_id,)).fetchone() is not None
+            indexed = stored or db.execute("SELECT 1 FROM docs WHERE id = ?", (cluster_id,)).fetchone() is not None
             members = [{"id": i, "reason": r, "similarity": s} for i, r, s in db.execute(
                 "SELECT id, reason, similarity FROM service_duplicates WHERE cluster = ? ORDER BY id", (cluster_id,))]
-        if not stored and not members:
+        if not indexed and not members:
             return None
         return {"id": cluster_id, "kept": cluster_id, "kept_stored": stored, "duplicates": members}
 
