@@ -186,6 +186,14 @@ def test_escaped_line_breaks_are_repaired_on_reading_and_flagged_so_rules_see_th
     assert "Par John Sudworth" not in out.text  # the reporter's title stays: BBC News Afrique's form, not a byline
 
 
+def test_a_binary_file_read_as_jsonl_is_one_rejection(tmp_path):
+    """`--input-format jsonl` on a Parquet file gave one "malformed JSON" per byte "line" (about 80 for a
+    small file; found by a QA pass); a text file that is binary was always one rejection."""
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["Un texte.", "Un autre texte."]}), tmp_path / "p.parquet")
+    (item,) = _read(tmp_path / "p.parquet", fmt="jsonl")
+    assert isinstance(item, Rejected) and (item.reason, item.detail) == ("bad_input", f"{tmp_path / 'p.parquet'}: binary content, not JSONL")
+
+
 def test_lone_cr_line_breaks_are_line_breaks(tmp_path):
     """Old Mac files end lines in CR alone: read as LF (flagged), so line rules see the lines."""
     (tmp_path / "mac.txt").write_bytes("Le conseil a voté le budget.\r\rPartager :\r\rLes habitants approuvent.".encode())

@@ -24,7 +24,7 @@ from typing import BinaryIO
 import zstandard
 
 from ..config import Config
-from .decoding import decode
+from .decoding import decode, looks_binary
 from .records import Item, bad, record_document, too_large
 
 JSON_BYTES_PER_CHAR = 6
@@ -112,6 +112,9 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
         codec = wide_codec(fh) if first_line == 0 else None  # reads the first bytes: a broken stream may fail here
         if codec is not None:
             fh = WideLines(fh, codec)
+        elif first_line == 0 and hasattr(fh, "peek") and looks_binary(fh.peek(4096)[:4096].decode("latin-1")):
+            yield bad(None, f"{where}: binary content, not JSONL")  # a Parquet file read as JSONL: one rejection, not one per "line"
+            return
         newline = "\n".encode(codec or "utf-8")
         limit = len(newline) * JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
         while raw := fh.readline(limit + 1):

@@ -54,7 +54,7 @@ class Examples(BaseModel):
     def _not_blank(cls, keep: tuple[str, ...]) -> tuple[str, ...]:
         blank = [n for n, text in enumerate(keep, start=1) if not text.strip()]
         if blank:
-            raise ValueError(f"keep example {blank[0]} is blank: it tests nothing (no rule removes nothing)")
+            raise ValueError(f"keep example {blank[0]} is blank: it tests nothing (there is nothing in it for a rule to remove)")
         return keep
 
 
