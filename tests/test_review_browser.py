@@ -138,6 +138,7 @@ def test_clusters_view_shows_the_planted_duplicate(page, tmp_path):
     page.screenshot(path=str(tmp_path / "clusters.png"))
     card.locator("a.doclink", has_text=PLANTED).click()  # the dropped copy opens, with its removals recomputed
     expect(page.locator("#doc .meta")).to_contain_text(f"exact_duplicate of {SEED_000}")
+    expect(page.locator("#doc .meta")).not_to_contain_text("language")  # cleaned again, not tagged: no "language ?"
     expect(page.locator('#raw-text mark[data-rule="generic.ticker"]').first).to_be_visible()
 
 

@@ -140,7 +140,8 @@ function openDoc(i) {
   const removed = eds.reduce((n, e) => n + e[1] - e[0], 0);
   $("#doc").innerHTML = `<h2>${esc(d.id)}</h2>`
     + `<p class="meta"><b class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</b>${d.detail ? " — " + esc(d.detail) : ""}`
-    + ` · language <b>${esc(d.lang || "?")}</b>${d.score != null ? " (score " + d.score.toFixed(2) + ")" : ""}`
+    + (d.lang ? ` · language <b>${esc(d.lang)}</b>${d.score != null ? " (score " + d.score.toFixed(2) + ")" : ""}`
+       : d.status === "kept" ? " · no language found" : "")  // a dropped document cleaned again is not tagged
     + (d.source ? ` · source <b>${esc(d.source)}</b>` : "") + ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
     + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>moved by</th></tr>${fields}</table>` : "")
