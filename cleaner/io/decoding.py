@@ -122,7 +122,7 @@ def _code_like(text: str, start: int, end: int) -> bool:
     """Whether the `\\n` run at `text[start:end]` reads as part of code or a path (see `escaped_breaks`)."""
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
-    if before in "\\([{=%" and before or after and after in ")]};,":
+    if (before and before in "\\([{=%") or (after and after in ")]};,"):
         return True
     if before.isspace() and (not after or after.isspace()):
         return True  # named in prose: "the sequence \n ends a line" (no run in MasakhaNEWS stands so)

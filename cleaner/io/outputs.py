@@ -93,5 +93,3 @@ def _library_errors() -> tuple[type[Exception], ...]:
     """The errors of the Parquet reader that are no OSError or ValueError (pyarrow is imported by then:
     the file being read was opened with it)."""
     return (sys.modules["pyarrow"].lib.ArrowException,) if "pyarrow" in sys.modules else ()
-
-
