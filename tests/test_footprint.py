@@ -29,6 +29,15 @@ def test_cleaning_plain_text_loads_no_html_parser():
     assert _loaded("import cleaner\ncleaner.clean('Publié dans Le Matin le 3 mars 2021\\n\\nLe texte.')") == []
 
 
+def test_reading_jsonl_loads_no_warc_reader():
+    """warcio loads fsspec (~50 ms of every process start, workers included): only a WARC input loads it."""
+    code = ("import sys, tempfile, pathlib\nfrom cleaner import Config\nfrom cleaner.io.readers import read_inputs\n"
+            "p = pathlib.Path(tempfile.mkdtemp()) / 'a.jsonl'\np.write_text('{\"id\": 1, \"text\": \"Un texte.\"}\\n')\n"
+            "assert len(list(read_inputs([str(p)], Config.load()))) == 1\n"
+            "assert not {m.split('.')[0] for m in sys.modules} & {'warcio', 'fsspec'}, 'loaded'")
+    _loaded(code)
+
+
 def test_signing_uses_datasketchs_minhash_without_loading_scipy():
     """A signing process loads `datasketch.minhash` alone and leaves no trace of it in `sys.modules`;
     its signatures are the ones datasketch gives once loaded whole, as a later import loads it."""

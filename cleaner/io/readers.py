@@ -30,7 +30,6 @@ from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import Line, read_jsonl, read_jsonl_file
 from .records import Item, ReadStats, bad
-from .warc import read_warc
 
 FORMATS = ("auto", "txt", "html", "jsonl", "parquet", "warc")
 """The values of `--input-format`."""
@@ -195,6 +194,8 @@ def read_file(path: Path, config: Config, input_format: str = "auto", stats: Rea
 
         yield from _rejected_if_empty(read_parquet(path, config), path, stats)
     else:
+        from .warc import read_warc  # warcio loads fsspec: ~50 ms a process, paid when a WARC file is met
+
         yield from _rejected_if_empty(read_warc(path, config, stats), path, stats)
 
 
