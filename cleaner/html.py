@@ -166,6 +166,27 @@ def page_author(author: str, sitename: str | None) -> str | None:
     return author
 
 
+SITE_NAME_WORDS = 5
+"""The most words a site's name has ("★ ZINZIN ZINE ★", "C'est la vie, que veux-tu"); fr-pages has
+pages whose "site name" is their title."""
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>")
+"""An HTML tag in a page's title ("<em>Ouvrir la voix</em> : …"), not a "<" of a comparison."""
+
+
+def page_title(title: str, sitename: str | None) -> str | None:
+    """trafilatura's `title`, without the site's name that pages join to it ("Pourquoi le noir … |
+    Slate Afrique", "TÊTU | 10 choses …", "Résumé de … - Crêpe Georgette"); a title that is the site's
+    name alone is no title, and markup in it goes ("<em>Ouvrir la voix</em> : …"). A "site name" of
+    over `SITE_NAME_WORDS` words is the page's title that trafilatura took for one: left alone."""
+    title = _MARKUP.sub("", title).strip() if "<" in title else title.strip()
+    if sitename and _letters(sitename) and len(sitename.split()) <= SITE_NAME_WORDS:
+        name = re.escape(sitename.strip())
+        title = re.sub(rf"^{name}[^\S\n]+[-|–—:][^\S\n]+|[^\S\n]+[-|–—][^\S\n]+{name}$", "", title, flags=re.IGNORECASE).strip()
+        if _letters(title) == _letters(sitename):
+            return None
+    return title or None
+
+
 def _letters(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
 

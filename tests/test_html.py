@@ -11,7 +11,7 @@ from conftest import SHARED
 from cleaner.api import clean
 from cleaner.config import Config
 from cleaner.engine import Cleaner
-from cleaner.html import extract_html, page_author
+from cleaner.html import extract_html, page_author, page_title
 from cleaner.io.decoding import decode_html
 from cleaner.models import Document, Rejected
 
@@ -281,6 +281,27 @@ def test_trafilaturas_author_is_tidied_before_it_fills_the_field(found, author):
         'content="Le Journal du Sud"', 'content="Genre Magazine !"')
     out = clean({"id": "p", "html": html})
     assert out.author == author and out.document.meta["extracted"]["author"] == found
+
+
+@pytest.mark.parametrize("found, site, title", [
+    # fr-pages: 46 titles kept the site's name trafilatura did not cut
+    ("Résumé de Le rose et le bleu, la fabrique du féminin - Crêpe Georgette", "Crêpe Georgette",
+     "Résumé de Le rose et le bleu, la fabrique du féminin"),
+    ("Pourquoi le noir est-il toujours synonyme de malheur? | Slate Afrique", "Slate Afrique",
+     "Pourquoi le noir est-il toujours synonyme de malheur?"),
+    ("TÊTU | 10 choses que vous ignorez sur le 31 janvier", "têtu", "10 choses que vous ignorez sur le 31 janvier"),
+    ("Roseaux", "Roseaux", None),  # the site's name alone
+    ("<em>Ouvrir la voix</em> : les combattantes", "Télérama", "Ouvrir la voix : les combattantes"),
+    ("Le marché - un lieu de vie", "Le Journal du Sud", "Le marché - un lieu de vie"),  # a dash of its own
+    ("Si a < b et b > c", None, "Si a < b et b > c"),
+    # trafilatura took the title for the site's name: a name is short
+    ("Être féministe. Aimer les hommes. Ou pas.", "Être féministe. Aimer les hommes. Ou pas.", "Être féministe. Aimer les hommes. Ou pas."),
+    ('"Va mener les vrais combats ailleurs" dit Mr Vrais Combats. - C\'est la vie, que veux-tu',
+     '"Va mener les vrais combats ailleurs" dit Mr Vrais Combats.',
+     '"Va mener les vrais combats ailleurs" dit Mr Vrais Combats. - C\'est la vie, que veux-tu'),
+])
+def test_trafilaturas_title_loses_the_sites_name_and_markup(found, site, title):
+    assert page_title(found, site) == title
 
 
 @pytest.mark.parametrize("found", ["Samedi", "Mercredi", "Nom", "Sunday", "  ", "Par "])
