@@ -1,10 +1,13 @@
 """Compiling rule patterns: macros, flags, and a refusal of patterns that can backtrack forever.
 
-Patterns use the `regex` module (Unicode classes such as `\\p{Lu}`, variable-length look-behind,
-possessive quantifiers, atomic groups). Two guards keep a pattern from hanging a run: at load, a
-group that holds an unbounded quantifier and is itself repeated without bound (`(a+)+`, `(\\w+\\s?)*`)
-is refused unless made possessive or atomic; at run time every match has a time limit
-(`Config.regex_timeout`).
+Patterns are written for the `regex` module (Unicode classes such as `\\p{Lu}`, variable-length
+look-behind, possessive quantifiers, atomic groups). Two guards keep a pattern from hanging a run: at
+load, a group that holds an unbounded quantifier and is itself repeated without bound (`(a+)+`,
+`(\\w+\\s?)*`) is refused unless made possessive or atomic; at run time every match of a user's
+pattern has a time limit (`Config.regex_timeout`). A shipped pattern that `re` can read runs on `re`,
+faster and without the limit (`compile_fast`): `tests/test_packs.py` runs each over long runs of
+spaces, letters and line breaks, where a pattern that rescans a run from each of its characters takes
+time in the square of the run.
 """
 
 from __future__ import annotations
