@@ -356,3 +356,49 @@ def test_requires_changes_no_output():
         doc = Document(id=str(n), text=text)
         fast, slow = run_rules(doc, list(SHIPPED.rules), Context()), run_rules(doc, bare, Context())
         assert (fast.text, fast.edits) == (slow.text, slow.edits), text[:200]
+
+
+SITE_PAGES = {
+    # fr-pages id: (what the site's pack must take, what must stay, the rules that fire)
+    "les-pieds-sur-terre_le-consentement": (
+        ["Les Dernières Diffusions", "L'équipe", "Production déléguée", "Léa Minod"],
+        ["- Réalisation : Cécile Laffon"], {"radiofrance.page-end"}),
+    "asiatiques-exotisees": (
+        ["published on", "CRÉDITS", "Direction générale"],
+        ["Une geisha au corps menu"], {"soundcloud.header", "soundcloud.credits"}),
+    "blog_010117_le-racisme-est-un-systeme-de-privileges": (
+        ["- 1 janv. 2017", "- Par thomas coutrot", "- Blog :", "Le Club est l'espace"],
+        ["Le racisme est un système de privilèges\n(Intervention"], {"mediapart.post-header", "mediapart.club-disclaimer"}),
+    "status_794846120396591104": (
+        ["réponses de plus", "Nouvelle conversation", "Fin de la conversation", "surcapacité"],
+        ["- voilà fin du thread!"], {"twitter.more-replies", "twitter.thread-chrome", "twitter.glued-buttons"}),
+    "33_": (["Warning: Use of undefined constant"], ["antisexisme.net\nDerniers liens"], {"generic.php-warning"}),
+}
+
+
+@pytest.mark.slow
+def test_site_packs_clean_their_real_pages_and_only_on_their_hosts():
+    """The site packs (France Culture and Inter, SoundCloud, Mediapart, Twitter) and the PHP warning
+    rule on real pages of those sites: the frame goes, the text stays. The same page under another
+    host keeps what the host-scoped rules would take."""
+    import gzip
+
+    from conftest import SHARED
+
+    from cleaner import clean
+
+    pages = {}
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            if record["id"] in SITE_PAGES:
+                pages[record["id"]] = record
+    assert set(pages) == set(SITE_PAGES)
+    for page_id, (gone, kept, rules) in SITE_PAGES.items():
+        out = clean(pages[page_id])
+        assert not any(g in out.text for g in gone), page_id
+        assert all(k in out.text for k in kept), page_id
+        assert rules <= {e.rule for e in out.edits}, page_id
+        if not rules & {"generic.php-warning", "mediapart.club-disclaimer"}:  # those are not host-scoped
+            elsewhere = clean({**pages[page_id], "url": "https://example.org/page"})
+            assert not rules & {e.rule for e in elsewhere.edits}, page_id
