@@ -13,7 +13,7 @@ import unicodedata
 import regex
 
 _MONTH_NAMES = [
-    "janvier january enero jan ene يناير جانفي كانون_الثاني",
+    "janvier january enero janv jan ene يناير جانفي كانون_الثاني",
     "février fevrier february febrero feb fév févr فبراير فيفري شباط",
     "mars march marzo mar مارس آذار",
     "avril april abril apr avr abr أبريل ابريل إبريل افريل أفريل نيسان",

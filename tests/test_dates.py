@@ -24,6 +24,7 @@ from cleaner.dates import DATE_PATTERN, to_iso
         ("1er janvier 2020", "2020-01-01"),
         ("février 2015", "2015-02"),
         ("13 Sept. 2014", "2014-09-13"),
+        ("1 janv. 2017", "2017-01-01"),  # Mediapart's abbreviation
         ("December 13, 2014", "2014-12-13"),
         ("13 de diciembre de 2014", "2014-12-13"),
         ("13 يناير 2014", "2014-01-13"),
