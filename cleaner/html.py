@@ -27,7 +27,7 @@ from typing import Any
 
 from .config import Config
 from .io.decoding import looks_binary, repair
-from .models import Document, Rejected
+from .models import Document, Rejected, url_host
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
 """The keys `extract_html` may set in `meta["extracted"]` (trafilatura's names; absent when not found)."""
@@ -185,6 +185,30 @@ def page_title(title: str, sitename: str | None) -> str | None:
         if _letters(title) == _letters(sitename):
             return None
     return title or None
+
+
+PLATFORM_SITENAMES = frozenset({"wordpressdotcom", "wordpress", "blogger"})
+"""Site names a blog platform gives every blog it hosts (WordPress.com's `og:site_name`), also on their own domains."""
+_NOT_A_SITENAME = re.compile(r"copyright|\(c\)|©| \| ", re.IGNORECASE)
+"""A copyright line ("Copyright (c) juin 2017") or a menu ("Parmi les récits | Acceuil | …") taken for a site name."""
+_ARCHIVED = re.compile(r"(?:[a-z]+:/+)?web\.archive\.org/web/[^/]+/(?:[a-z]+:/+)?([^/?#]+)", re.IGNORECASE)
+"""A Wayback Machine copy, `web.archive.org/web/<time>/<url>` (its scheme's "//" sometimes cut to "/"): the page's host."""
+
+
+def page_source(sitename: str | None, title: str | None, url: str | None) -> str | None:
+    """trafilatura's `sitename`, else the host of the page's `url` (`models.url_host`, as trafilatura names a
+    site that gives no name: "leparisien.fr"; of the archived page for a Wayback Machine copy). A site name is
+    none when it is a platform's (`PLATFORM_SITENAMES`), a copyright line or a menu, the archive's host, or
+    the page's title (a "name" of over `SITE_NAME_WORDS` words equal to it)."""
+    sitename = (sitename or "").strip()
+    here = url_host(url) if url else None
+    archived = _ARCHIVED.match(url or "")
+    host = url_host(archived.group(1)) if archived else here
+    if (not _letters(sitename) or sitename.casefold() in PLATFORM_SITENAMES or _NOT_A_SITENAME.search(sitename)
+            or (archived and _letters(sitename) == _letters(here or ""))
+            or (len(sitename.split()) > SITE_NAME_WORDS and _letters(sitename) == _letters(title or ""))):
+        return host
+    return sitename
 
 
 def _letters(text: str) -> str:

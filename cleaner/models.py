@@ -73,15 +73,21 @@ class Document(BaseModel):
     def host(self) -> str | None:
         """The host of `url` (lower case, without `www.`; None when the URL does not parse), or `source`
         when there is no URL."""
-        from urllib.parse import urlsplit
-
         if self.url:
-            try:
-                host = (urlsplit(self.url if "//" in self.url else "//" + self.url).hostname or "").lower()
-            except ValueError:  # "http://[::1": an unclosed IPv6 bracket, a bad port
-                return None
-            return host.removeprefix("www.") or None
+            return url_host(self.url)
         return self.source.lower() if self.source else None
+
+
+def url_host(url: str) -> str | None:
+    """The host of `url`, lower case and without `www.` (a URL without a scheme is read as one with it);
+    None when it does not parse."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    except ValueError:  # "http://[::1": an unclosed IPv6 bracket, a bad port
+        return None
+    return host.removeprefix("www.") or None
 
 
 class Edit(BaseModel):

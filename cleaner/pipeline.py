@@ -23,7 +23,7 @@ from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak,
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
 from .gates import gate
-from .html import extract_html, page_author, page_title
+from .html import extract_html, page_author, page_source, page_title
 from .io.decoding import decode
 from .io.records import bad, record_document, record_id, text_document
 from .lang import LangResult, Tagger, make_tagger
@@ -260,6 +260,8 @@ def _with_given_fields(doc: Cleaned) -> Cleaned:
                 value = page_author(value, page.get("sitename"))
             elif name == "title" and isinstance(value, str):
                 value = page_title(value, page.get("sitename"))
+            elif name == "source" and page and (value is None or isinstance(value, str)):
+                value = page_source(value, page.get("title"), given.url)
         if value:
             missing[name] = value
     return doc.model_copy(update=missing) if missing else doc

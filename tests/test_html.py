@@ -11,7 +11,7 @@ from conftest import SHARED
 from cleaner.api import clean
 from cleaner.config import Config
 from cleaner.engine import Cleaner
-from cleaner.html import extract_html, page_author, page_title
+from cleaner.html import extract_html, page_author, page_source, page_title
 from cleaner.io.decoding import decode_html
 from cleaner.models import Document, Rejected
 
@@ -308,3 +308,39 @@ def test_trafilaturas_title_loses_the_sites_name_and_markup(found, site, title):
 def test_a_weekday_or_a_form_label_is_no_author(found):
     """Words trafilatura took for an author on the dev pages, from a date line or a comment form."""
     assert page_author(found, "France Inter") is None
+
+
+@pytest.mark.parametrize(("site", "title", "url", "source"), [
+    # fr-pages: trafilatura's site names that were wrong in the field
+    ("Wordpressdotcom", "29 exemples de privilège mince", "https://afrofeminista.com/2017/06/30/x/", "afrofeminista.com"),
+    ("web.archive.org", "L’humour est une arme",
+     "https://web.archive.org/web/20170602182735/http:/www.egalitariste.net/2013/04/21/lhumour-est-une-arme/", "egalitariste.net"),
+    ("Copyright (c) juin 2017", "Françoise Vergès", "https://corpsetpolitique.noblogs.org/post/2017/06/24/x/",
+     "corpsetpolitique.noblogs.org"),
+    ("Parmi les récits | Acceuil | Handicap, Lecture, Féminisme", "Qu'est ce que le validisme?",
+     "https://parmilesrecits.wixsite.com/x/single-post/2018/10/30/y", "parmilesrecits.wixsite.com"),
+    ("Être féministe. Aimer les hommes. Ou pas.", "Être féministe. Aimer les hommes. Ou pas.",
+     "http://www.commentpeutonetrefeministe.net/2016/07/02/x/", "commentpeutonetrefeministe.net"),
+    (None, "Un titre", "https://www.leparisien.fr/x", "leparisien.fr"),
+    # site names that stay
+    ("Sexisme et Sciences humaines - Féminisme", "La coercition à la beauté", "https://antisexisme.net/x",
+     "Sexisme et Sciences humaines - Féminisme"),
+    ("CLHEE", "CLHEE", "https://clhee.org/x", "CLHEE"),  # a short name: the title is the site's (page_title drops it)
+    ("commentpeutonetrefeministe.net", "Moi",
+     "https://web.archive.org/web/20170118025043/http:/www.commentpeutonetrefeministe.net/x/", "commentpeutonetrefeministe.net"),
+    ("Barbi(e)turix !!", "Un titre", "https://www.barbieturix.com/x", "Barbi(e)turix !!"),
+    ("Wordpressdotcom", "Un titre", None, None),
+])
+def test_a_site_name_that_is_no_name_gives_way_to_the_pages_host(site, title, url, source):
+    assert page_source(site, title, url) == source
+
+
+def test_a_pages_wrong_author_and_site_name_are_tidied_on_the_way_to_the_fields():
+    html = ARTICLE.replace('content="Amina Berrada"', 'content="Amina Berrada"').replace(
+        'content="Le Journal du Sud"', 'content="Wordpressdotcom"')
+    out = clean({"id": "p", "html": html})
+    assert (out.author, out.source) == ("Amina Berrada", "journaldusud.ma")
+    assert out.document.meta["extracted"]["sitename"] == "Wordpressdotcom"
+    archived = clean({"id": "a", "html": ARTICLE.replace('content="Le Journal du Sud"', 'content="web.archive.org"'),
+                      "url": "https://web.archive.org/web/20170602182735/http:/www.journaldusud.ma/societe/pluies-souss"})
+    assert archived.source == "journaldusud.ma"
