@@ -23,6 +23,7 @@ markup that is no page and does not open with a tag (`<<<>>`, bare text) is `bad
 from __future__ import annotations
 
 import re
+from html.entities import name2codepoint
 from typing import Any
 
 from .config import Config
@@ -147,23 +148,67 @@ def _notice(line: str) -> bool:
     return found > 0 and found >= 0.4 * len(line.strip())
 
 
-_AUTHOR_LEAD = re.compile(r"(?:publié par|posté par|écrit par|voir tous les articles par|auteur|par|posted by|written by"
+_AUTHOR_LEAD = re.compile(r"^(?:publié par|posté par|écrit par|voir tous les articles par|auteur|par|posted by|written by"
                           r"|view all posts by|by)\s*:?\s+", re.IGNORECASE)
-_AUTHOR_TAIL = re.compile(r"(?:\s+|;\s*)(?:à|le|la|les|on|at|the)$", re.IGNORECASE)
+_CREDIT_LEAD = re.compile(r"^(?i:une?|an?)\s+[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?\s+(?:de\s+|d['’]|par\s+|by\s+)")
+"""A programme's credit before the name: "Un documentaire d'…", "Une création de …", "A film by …"."""
+_AUTHOR_TAIL = re.compile(r"(?:^|\s+)(?:à|le|la|les|on|at|the|avec|with|et|and)$", re.IGNORECASE)
+_ACCENTED = re.compile(r"[A-Za-z]{1,2}(?:acute|grave|circ|uml|cedil|tilde|ring|slash)")
+"""An accented letter's HTML entity name, which trafilatura split from its word ("&Eacute;my" → "Eacute; My")."""
 NOT_AUTHORS = frozenset({
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "nom", "name", "admin", "administrator", "administrateur", "auteur", "author", "par", "by"})
-"""Words trafilatura takes for an author on some pages (a date line's weekday, a comment form's label)."""
+    "nom", "name", "admin", "administrator", "administrateur", "auteur", "author", "par", "by", "la rédaction"})
+"""Names trafilatura takes for an author on some pages (a date line's weekday, a comment form's label)."""
+MONTHS = frozenset({
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+    "décembre", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december"})
+NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "les", "van", "von", "der", "den", "da", "di", "dos", "das",
+                            "del", "della", "y", "e", "et", "and", "al", "el", "bin", "ben", "ibn"})
+"""Lower-case words of names ("Marie Poinsot et Serge Weber", "Collectif le SEUM"); other lower-case words are prose."""
 
 
 def page_author(author: str, sitename: str | None) -> str | None:
-    """trafilatura's `author`, tidied: a byline's lead and dangling tail go ("Publié par valerie à" →
-    "valerie", "Par A; B" → "A; B"); a weekday, a form label, or the site's own name is no author."""
-    author = _AUTHOR_TAIL.sub("", _AUTHOR_LEAD.sub("", author.strip(), count=1)).strip(" ;,-")
-    if not author or author.casefold() in NOT_AUTHORS or _letters(author) == _letters(sitename or ""):
-        return None
-    return author
+    """trafilatura's `author` (names joined by "; "), tidied name by name: a byline's or a credit's lead and a
+    dangling tail go ("Publié par valerie à" → "valerie", "Une création de X" → "X", "France Inter avec" →
+    "France Inter"), as do a month left from a date after a name of two words or more ("Matt Daniels April"),
+    a name written twice ("X Y X Y"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
+    label, the site's own name, a single letter or a Twitter handle (trafilatura changes its "_" to spaces) is
+    no author; "Surname; First" pairs (four single words or more, as `citation_author` meta gives them) are
+    joined. Prose (two lower-case words besides `NAME_PARTICLES` after capitals: "Pour télécharger ce son") makes
+    the whole value suspect: None; a name written all in lower case ("valerie") is no prose."""
+    names: list[str] = []
+    for name in _glued_entities([part.strip() for part in author.split(";")]):
+        name = _AUTHOR_TAIL.sub("", _CREDIT_LEAD.sub("", _AUTHOR_LEAD.sub("", name))).strip(" ,-")
+        words = name.split()
+        if name != name.lower() and sum(w[:1].islower() and w.casefold() not in NAME_PARTICLES
+                                        and not re.match(r"[dl]['’]", w) for w in words) >= 2:
+            return None
+        if len(words) >= 3 and words[-1].casefold() in MONTHS:
+            words = words[:-1]
+        half = len(words) // 2
+        if half and words[:half] == words[half:]:
+            words = words[:half]
+        name = " ".join(words)
+        if (len(_letters(name)) < 2 or name.startswith("@") or name.casefold() in NOT_AUTHORS
+                or _letters(name) == _letters(sitename or "") or any(_letters(n) == _letters(name) for n in names)):
+            continue
+        names.append(name)
+    if len(names) >= 4 and len(names) % 2 == 0 and all(" " not in n for n in names):
+        names = [f"{first} {last}" for last, first in zip(names[::2], names[1::2])]
+    return "; ".join(names) or None
+
+
+def _glued_entities(names: list[str]) -> list[str]:
+    """`names` with an accent entity's name and the rest of its word put back together ("Eacute", "My" → "Émy")."""
+    out: list[str] = []
+    for name in names:
+        if out and _ACCENTED.fullmatch(out[-1]) and out[-1] in name2codepoint:
+            out[-1] = chr(name2codepoint[out[-1]]) + name.lower()
+        else:
+            out.append(name)
+    return out
 
 
 SITE_NAME_WORDS = 5
