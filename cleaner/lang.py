@@ -655,22 +655,18 @@ _TO_639_1 = {
 }
 
 
-_BIBLIOGRAPHIC = {
-    "alb": "sq", "arm": "hy", "baq": "eu", "bur": "my", "chi": "zh", "cze": "cs", "dut": "nl", "fre": "fr",
-    "geo": "ka", "ger": "de", "gre": "el", "ice": "is", "mac": "mk", "mao": "mi", "may": "ms", "per": "fa",
-    "rum": "ro", "slo": "sk", "tib": "bo", "wel": "cy",
-}
-"""ISO 639-2/B codes that differ from their 639-3 (terminology) form, to ISO 639-1."""
 _HINT = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]+)*")
 
 
 @lru_cache(maxsize=1)
 def _three_letter_codes() -> dict[str, str]:
-    """ISO 639-3 (and 639-2/B) codes to ISO 639-1, for the languages lingua knows (a table it ships)."""
-    import lingua
+    """ISO 639-3 and 639-2/B codes to ISO 639-1 (`ibo` and `ig`, `fre` and `fr`): CLDR's language aliases,
+    which Babel ships (trafilatura's courlan needs it too), with `tgl` read as Tagalog's `tl` where CLDR
+    says Filipino (`fil`), as fastText and lingua answer it."""
+    from babel.core import get_global
 
-    table = {lang.iso_code_639_3.name.lower(): lang.iso_code_639_1.name.lower() for lang in lingua.Language.all()}
-    return {**table, **_BIBLIOGRAPHIC}
+    aliases = get_global("language_aliases")
+    return {code: to for code, to in aliases.items() if len(code) == 3 and len(to) == 2} | {"tgl": "tl"}
 
 
 @lru_cache(maxsize=4096)

@@ -109,3 +109,16 @@ def test_a_language_hint_in_any_common_spelling_scopes_the_packs_as_its_code(hin
     assert "fr.newsletter-call" in {e.rule for e in out.edits}
     english = Cleaner().clean(Document(id="e", text=text, lang="eng"))
     assert "Inscrivez-vous" in english.text  # a French pack does not run on a text said to be English
+
+
+@pytest.mark.parametrize("hint, code", [("ibo", "ig"), ("hau", "ha"), ("orm", "om"), ("run", "rn"), ("amh", "am"),
+                                        ("tir", "ti"), ("lin", "ln"), ("lug", "lg"), ("kin", "rw"), ("fre", "fr"),
+                                        ("ger", "de"), ("tgl", "tl"), ("pcm", None), ("xyz", None)])
+def test_three_letter_hints_of_languages_no_backend_knows_name_their_code(hint, code):
+    """MasakhaNEWS's `ibo`, `hau`, `orm`, `run`, `amh`, `tir` and `lin` named no language when the table
+    was lingua's (it knows none of them), so their records' packs were not scoped; a code with no
+    two-letter form (`pcm`, Nigerian Pidgin) still scopes nothing."""
+    from cleaner.lang import hint_code
+
+    assert hint_code(hint) == code
+    assert hint_code(hint.upper() + "-NG") == code
