@@ -86,6 +86,43 @@ def test_a_marked_or_numbered_heading_before_content_stays(cleaner, heading):
     assert heading in out.text and "https://" not in out.text, out.text
 
 
+NAMES = "Mercy Aigbe\nRose Odika\nNkechi Blessing\nDoris Simeon\nRykardo Agbor"
+ANNOUNCE = "Parmi les actrices venues d'ailleurs qui ont trouvé leur place dans le cinéma yoruba, on compte :"
+
+
+def test_a_list_that_ends_the_text_after_prose_announcing_it_stays(cleaner):
+    """MasakhaNEWS yor-train-677 ends "… ni:" and five names: a list block, and the end of the text
+    counts as boilerplate, so the names went even where no list block took them."""
+    text = f"#cinéma #actrices #nollywood\n\n{PROSE}\n\n{ANNOUNCE}\n\n{NAMES}"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == f"{PROSE}\n\n{ANNOUNCE}\n\n{NAMES}"
+
+
+def test_a_menu_after_a_line_ending_with_a_colon_still_goes_when_more_follows_it(cleaner):
+    """A full page's "Découvre les autres projets de … :" above its menu: the list does not end the text."""
+    text = f"{PROSE}\n\nDécouvrez aussi les autres projets de notre association en ligne :\n\n{MENU}\n\n{FOOTER}"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert "Accueil" not in out.text and "©" not in out.text and PROSE in out.text
+
+
+def test_a_salutation_before_the_letter_stays(cleaner):
+    text = f"Cher Todd Nickerson,\n{PROSE}\n{MORE}\n\nTexte original : https://www.example.com/2015/09/28/lettre-ouverte/"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == f"Cher Todd Nickerson,\n{PROSE}\n{MORE}"
+
+
+def test_in_a_text_without_blank_lines_each_line_can_be_a_heading(cleaner):
+    """trafilatura's text has a line per paragraph and no blank line: a heading there has no block of its
+    own, so the table of contents and `Article 15-3` (after a link line) went as boilerplate."""
+    toc = "- LES VIOLENCES CONJUGALES\n- LE DÉPÔT DE PLAINTE\n- LE DIVORCE\n1. LES VIOLENCES CONJUGALES"
+    text = f"{toc}\n{PROSE}\nFormulaire CERFA : https://www.example.gouv.fr/gf/cerfa_11527.do\nArticle 15-3\n{MORE}"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == f"{toc}\n{PROSE}\nArticle 15-3\n{MORE}"
+    spaced = f"{toc}\n\n{PROSE}\n\nFormulaire CERFA : https://www.example.gouv.fr/gf/cerfa_11527.do\n\nArticle 15-3\n\n{MORE}"
+    out = cleaner.clean(Document(id="t", text=spaced))  # with blank lines, only a line alone in its block
+    assert out.text == f"{PROSE}\n\nArticle 15-3\n\n{MORE}"
+
+
 def test_each_removal_names_the_rule_and_the_features_that_decided_it(cleaner):
     text = f"{PROSE}\n\n#agriculture #blé #récolte #météo\n{FOOTER}"
     out = cleaner.clean(Document(id="t", text=text))

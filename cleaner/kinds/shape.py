@@ -43,13 +43,16 @@ class ShapeRule(Rule):
     text's language, or of any language for a line in another one; never removed), `bad` (a copyright
     line, link-like tokens over `max_link_density` per word, or any line of a list block, see
     `_list_blocks`), `short` (under `short_words` words, or few stopwords, mostly capitals or mostly
-    numbers) or `neargood` (the rest, and short sentences). Then jusText's own context pass
+    numbers) or `neargood` (the rest, and short sentences; also a short line ending with a comma
+    before prose, and the short lines of a list block that ends the text after prose ending with a
+    colon). Then jusText's own context pass
     (`justext.core.revise_paragraph_classification`) decides the short and near-good lines by their
     nearest good or bad neighbours: between content they stay, between boilerplate they go; a heading
-    (a short capitalised line alone in its block) followed by content within `max_heading_distance`
-    characters stays. The ends of the text count as boilerplate, as in jusText, but only in a text
-    with both prose and a line that is bad by its own shape: any other text loses nothing. Each
-    removal says which features decided it.
+    (a short capitalised line alone in its block, or any such line in a text without blank lines,
+    where each line is a paragraph) followed by content within `max_heading_distance` characters
+    stays. The ends of the text count as boilerplate, as in jusText, but only in a text with both
+    prose and a line that is bad by its own shape: any other text loses nothing. Each removal says
+    which features decided it.
     """
 
     kind: Literal["shape"]
@@ -125,9 +128,12 @@ class ShapeRule(Rule):
                     cf_class, reason = "good", f"prose ({other} stopwords {share:.2f})"
             lines.append(Verdict(line.text, features, cf_class, reason))
         self._list_blocks(lines)
+        self._lead_ins(lines)
+        paragraphs = None not in lines  # no blank line (an HTML extraction's text): each line is a paragraph, alone
         for i, v in enumerate(lines):
             if v is not None and v.cf_class in ("short", "neargood"):
-                v.heading = self._heading(v, lines[i - 1] if i else None, lines[i + 1] if i + 1 < len(lines) else None)
+                alone = paragraphs or ((i == 0 or lines[i - 1] is None) and (i + 1 == len(lines) or lines[i + 1] is None))
+                v.heading = alone and self._heading(v)
         return lines
 
     def _may_remove(self, view: View) -> bool:
@@ -151,7 +157,9 @@ class ShapeRule(Rule):
     def _list_blocks(self, lines: list[Verdict | None]) -> None:
         """Make `bad` every line of a list block: at least `block_lines` consecutive lines, none prose,
         of at most `block_words` words on average and under `block_stopwords` stopwords (a menu, a
-        link list), unless prose stands right before and right after it."""
+        link list), unless prose stands right before and right after it; or, when it ends the text, right
+        before it ending with a colon (the list it announces: "… ni:" then five names), whose short lines
+        are then near prose (the end of the text counts as boilerplate: they went as the text's tail)."""
         blocks, start = [], None
         for i, v in enumerate([*lines, None]):
             if v is not None and start is None:
@@ -169,18 +177,31 @@ class ShapeRule(Rule):
                 continue
             before = next((v for v in reversed(lines[:a]) if v is not None), None)
             after = next((v for v in lines[b:] if v is not None), None)
-            if before is not None and after is not None and before.cf_class == after.cf_class == "good":
-                continue
+            if before is not None and before.cf_class == "good":
+                if after is not None and after.cf_class == "good":
+                    continue  # a list inside the article
+                if after is None and before.text.endswith(":"):
+                    for v in block:  # the list that ends the text, announced by the prose before it: content
+                        if v.cf_class == "short":
+                            v.cf_class, v.reason = "neargood", "a list announced by the prose before it (ends with a colon)"
+                    continue
             for v in block:
                 if v.cf_class != "bad":
                     v.cf_class, v.reason = "bad", f"a list block of {len(block)} lines ({words:.1f} words, stopwords {stop:.2f} on average)"
 
-    def _heading(self, v: Verdict, before: Verdict | None, after: Verdict | None) -> bool:
-        """A heading: a short line alone in its block, capitalised (or numbered), not a sentence; a mark
-        before it ("#1 Les pronoms", "§ 3", "- 2 -") is passed over."""
+    def _lead_ins(self, lines: list[Verdict | None]) -> None:
+        """Make `neargood`, content that stays next to prose, a short line ending with a comma right
+        before prose: a salutation ("Cher Todd Nickerson," then the letter) or a sentence that goes on."""
+        shown = [v for v in lines if v is not None]
+        for v, after in zip(shown, shown[1:]):
+            if v.cf_class == "short" and v.text.endswith(",") and after.cf_class == "good":
+                v.cf_class, v.reason = "neargood", "leads into the prose after it (ends with a comma)"
+
+    def _heading(self, v: Verdict) -> bool:
+        """A heading, once the line is alone in its block: short, capitalised (or numbered), not a
+        sentence; a mark before it ("#1 Les pronoms", "§ 3", "- 2 -") is passed over."""
         first = v.text.lstrip().lstrip("#§*•·–—-( ")[:1]
-        alone = before is None and after is None
-        return alone and v.features.words <= self.heading_words and not v.features.sentence and (first.isupper() or first.isdigit())
+        return v.features.words <= self.heading_words and not v.features.sentence and (first.isupper() or first.isdigit())
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         gone = False
