@@ -28,7 +28,7 @@ from typing import Any
 
 from .config import Config
 from .io.decoding import looks_binary, repair
-from .models import Document, Rejected, url_host
+from .models import ARCHIVED, Document, Rejected, url_host
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
 """The keys `extract_html` may set in `meta["extracted"]` (trafilatura's names; absent when not found)."""
@@ -236,8 +236,6 @@ PLATFORM_SITENAMES = frozenset({"wordpressdotcom", "wordpress", "blogger"})
 """Site names a blog platform gives every blog it hosts (WordPress.com's `og:site_name`), also on their own domains."""
 _NOT_A_SITENAME = re.compile(r"copyright|\(c\)|©| \| ", re.IGNORECASE)
 """A copyright line ("Copyright (c) juin 2017") or a menu ("Parmi les récits | Acceuil | …") taken for a site name."""
-_ARCHIVED = re.compile(r"(?:[a-z]+:/+)?web\.archive\.org/web/[^/]+/(?:[a-z]+:/+)?([^/?#]+)", re.IGNORECASE)
-"""A Wayback Machine copy, `web.archive.org/web/<time>/<url>` (its scheme's "//" sometimes cut to "/"): the page's host."""
 
 
 def page_source(sitename: str | None, title: str | None, url: str | None) -> str | None:
@@ -246,11 +244,10 @@ def page_source(sitename: str | None, title: str | None, url: str | None) -> str
     none when it is a platform's (`PLATFORM_SITENAMES`), a copyright line or a menu, the archive's host, or
     the page's title (a "name" of over `SITE_NAME_WORDS` words equal to it)."""
     sitename = (sitename or "").strip()
-    here = url_host(url) if url else None
-    archived = _ARCHIVED.match(url or "")
-    host = url_host(archived.group(1)) if archived else here
+    host = url_host(url) if url else None
+    archived = ARCHIVED.match(url or "")
     if (not _letters(sitename) or sitename.casefold() in PLATFORM_SITENAMES or _NOT_A_SITENAME.search(sitename)
-            or (archived and _letters(sitename) == _letters(here or ""))
+            or (archived and _letters(sitename) == _letters("web.archive.org"))
             or (len(sitename.split()) > SITE_NAME_WORDS and _letters(sitename) == _letters(title or ""))):
         return host
     return sitename

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -71,17 +72,26 @@ class Document(BaseModel):
 
     @property
     def host(self) -> str | None:
-        """The host of `url` (lower case, without `www.`; None when the URL does not parse), or `source`
-        when there is no URL."""
+        """The host of `url` (`url_host`: lower case, without `www.`, the archived page's for a Wayback
+        Machine copy; None when the URL does not parse), or `source` when there is no URL."""
         if self.url:
             return url_host(self.url)
         return self.source.lower() if self.source else None
 
 
+ARCHIVED = re.compile(r"(?:[a-z]+:/+)?web\.archive\.org/web/[^/]+/(?:[a-z]+:/+)?([^/?#]+)", re.IGNORECASE)
+"""A Wayback Machine copy, `web.archive.org/web/<time>/<url>` (its scheme's "//" sometimes cut to "/"):
+group 1 is the archived page's host."""
+
+
 def url_host(url: str) -> str | None:
     """The host of `url`, lower case and without `www.` (a URL without a scheme is read as one with it);
-    None when it does not parse."""
+    for a Wayback Machine copy, the archived page's host, so a site's `sources:` scope and its learned
+    boilerplate cover its copies; None when it does not parse."""
     from urllib.parse import urlsplit
+
+    if archived := ARCHIVED.match(url):
+        url = archived.group(1)
 
     try:
         host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()

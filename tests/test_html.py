@@ -205,7 +205,8 @@ def test_mojibake_in_the_page_is_repaired_and_flagged():
     assert any("mojibake repaired by ftfy" in w for w in out.warnings)
 
 
-def test_sources_scope_matches_the_url_host_of_an_extracted_page(tmp_path):
+def _site_cleaner(tmp_path) -> Cleaner:
+    """A cleaner with one pack: a share line scoped to journaldusud.ma."""
     (tmp_path / "site.yaml").write_text(
         """rules:
   - id: test.share-line
@@ -219,13 +220,28 @@ def test_sources_scope_matches_the_url_host_of_an_extracted_page(tmp_path):
 """,
         encoding="utf-8",
     )
-    cleaner = Cleaner(Config.load(rules_dirs=(tmp_path,), default_rules=False))
+    return Cleaner(Config.load(rules_dirs=(tmp_path,), default_rules=False))
+
+
+def test_sources_scope_matches_the_url_host_of_an_extracted_page(tmp_path):
+    cleaner = _site_cleaner(tmp_path)
     on_site = extract_html(_doc(ARTICLE), CONFIG)  # the URL comes from the canonical link
     elsewhere = extract_html(_doc(ARTICLE, url="https://autre.ma/x"), CONFIG)
     assert "Partager sur Facebook" in on_site.text and "Partager sur Facebook" in elsewhere.text
     assert "Partager sur Facebook" not in cleaner.clean(on_site).text
     assert "Partager sur Facebook" in cleaner.clean(elsewhere).text
     assert [e.rule for e in cleaner.clean(on_site).edits if e.rule != "whitespace"] == ["test.share-line"]
+
+
+def test_sources_scope_covers_a_sites_wayback_machine_copies(tmp_path):
+    """An archived copy (`web.archive.org/web/<time>/<url>`, 6 fr-pages) is the archived site's page:
+    its host, hence its `sources:` scope, is that site's, not the archive's."""
+    cleaner = _site_cleaner(tmp_path)
+    copy = "https://web.archive.org/web/20170602182735/http:/www.journaldusud.ma/societe/pluies-souss"
+    assert Document(id="c", url=copy).host == "journaldusud.ma"
+    assert Document(id="a", url="https://web.archive.org/web/2017/").host == "web.archive.org"  # the archive's own page
+    out = cleaner.clean(extract_html(_doc(ARTICLE, url=copy), CONFIG))
+    assert "Partager sur Facebook" not in out.text and "test.share-line" in {e.rule for e in out.edits}
 
 
 @pytest.mark.slow
