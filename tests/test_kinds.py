@@ -206,25 +206,6 @@ def test_ticker_refuses_an_item_of_a_bulleted_list_but_not_a_ticker_led_by_its_s
     assert TICKER.is_ticker("• " + " • ".join(HEADLINES))
 
 
-def test_ticker_refuses_a_labelled_row_of_a_list_but_not_a_ticker_led_by_a_rubric():
-    """MasakhaNEWS hau-test-124: the funeral procession, a labelled group a line, its parts joined by •."""
-    rows = [
-        "Mota ta 2: Duchess ta Sussex • Matar Countess na Wessex da Forfar",
-        "Wakilan farar hula: Sojin ruwa • Sojin ruwa na masarauta • Hukumar masu tsaron teku • Rundunar 'yan sanda "
-        "• Rundunar 'yan kwana-kwana • Hukumar gidajen yari • Kungiyar agaji ta Red Cross • Ma'aikatan sa-kai na Masarauta",
-    ]
-    assert TICKER.is_ticker(rows[1])  # alone, it has a ticker's shape
-
-    def cleaned(*lines: str) -> str:
-        return run_rules(Document(id="t", text="\n".join(lines)), [TICKER], Context()).text
-
-    assert cleaned(ARTICLE, *rows, ARTICLE) == "\n".join([ARTICLE, *rows, ARTICLE])
-    rubric = " • ".join(HEADLINES[1:] + HEADLINES[:1])  # "Inflation : les prix reculent …" first
-    assert cleaned(ARTICLE, rubric, ARTICLE) == f"{ARTICLE}\n{ARTICLE}"  # a label alone: a rubric
-    menu = "Accueil • Politique • Sport"
-    assert cleaned(menu, " • ".join(HEADLINES), ARTICLE) == f"{menu}\n{ARTICLE}"  # a neighbour alone: a menu
-
-
 def test_ticker_refuses_an_enumeration_with_loose_spaces_after_its_commas():
     # MasakhaNEWS xho-train-173: double spaces after some of the commas
     line = ",  ".join(f"Radio Station Number {n} on {800 + n}" for n in range(12))

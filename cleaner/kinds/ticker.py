@@ -18,8 +18,6 @@ from .patterns import call, check_pattern, compile_fast
 Pattern = re.Pattern | regex.Pattern
 
 
-_LABEL = regex.compile(r"\p{L}[^:\n]{0,39}:[^\S\n]")
-"""A short `Label:` head: a letter, at most 40 characters, a colon and a space."""
 _WS = r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # [^\S\n] spelled out: scans several times faster
 
 
@@ -36,10 +34,7 @@ class TickerRule(Rule):
     segments must, and none may be longer than `max_words` (a list glued after a paragraph is not a
     ticker). An ordinary paragraph has long sentence-shaped segments (or none), so it never qualifies.
     A line that starts with one of `list_marks` is an item of a list (`■ Best Actor Name – Film Name –
-    Film …`), never a ticker; nor is a line opened by a short `Label:` head next to a line that its
-    separator also splits: a row of a labelled list (`Wakilan farar hula: Sojin ruwa • Sojin ruwa na
-    masarauta • …` under `Rundunar soji • Masu bai wa masarauta tsaro …`). Either sign alone is not
-    enough: a ticker's first headline may have a rubric (`Football : …`), a menu may sit above it.
+    Film …`), never a ticker.
     """
 
     kind: Literal["ticker"]
@@ -88,21 +83,21 @@ class TickerRule(Rule):
         """All separators in one pattern, one group each: one scan tells which are frequent enough."""
         return compile_fast("|".join(f"({sep})" for sep in self.separators), shipped=self.shipped)
 
+    @property
+    def line_local(self) -> bool:
+        """Each line is split alone (the whole-text count of `prefilter` only skips texts where no line can qualify)."""
+        return True
+
     def _enough_separators(self, text: str, timeout: float) -> bool:
         pre = self.compiled_prefilter
         return pre is None or len(call(pre.findall, text, timeout)) >= self.min_segments - 1
 
     def is_ticker(self, line: str, timeout: float = 1.0) -> bool:
-        """True when `line`, read alone, is a ticker by this rule's parameters."""
-        return self.split(line, timeout) is not None
+        """True when `line` is a ticker by this rule's parameters."""
+        return self.segments(line, timeout) is not None
 
     def segments(self, line: str, timeout: float = 1.0) -> list[str] | None:
         """The segments of `line` when it is a ticker by this rule's parameters, else None."""
-        found = self.split(line, timeout)
-        return found[1] if found else None
-
-    def split(self, line: str, timeout: float = 1.0) -> tuple[Pattern, list[str]] | None:
-        """The separator and the segments of `line` when it is a ticker by this rule's parameters, else None."""
         if len(line) < self.min_line_chars or not self._enough_separators(line, timeout):
             return None
         if (first := line.lstrip()[:1]) and first in self.list_marks:
@@ -118,7 +113,7 @@ class TickerRule(Rule):
                 continue  # a paragraph never sits inside a ticker
             headlines = sum(self._headline(s) for s in segments)
             if headlines >= self.min_headline_share * len(segments):
-                return sep, segments
+                return segments
         return None
 
     def _headline(self, segment: str) -> bool:
@@ -135,19 +130,9 @@ class TickerRule(Rule):
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if not self._enough_separators(view.text, ctx.timeout):
             return  # not enough separators in the whole text for any line to be a ticker
-        lines = view.lines
-        for i, line in enumerate(lines):
-            found = self.split(line.text, ctx.timeout)
-            if found is None or self._labelled_row(found, [lines[j].text for j in (i - 1, i + 1) if 0 <= j < len(lines)], ctx.timeout):
-                continue
-            yield whole_lines(view, line.start, line.end)
-
-    def _labelled_row(self, found: tuple[Pattern, list[str]], neighbours: list[str], timeout: float) -> bool:
-        """True when a ticker-shaped line (its separator and segments) is a row of a labelled list: its
-        first segment opens with a short `Label:` head and a neighbouring line holds its separator. (So
-        the rule is not line-local: a line's neighbours count, see `Rule.line_local`.)"""
-        sep, segments = found
-        return bool(_LABEL.match(segments[0])) and any(call(sep.search, text, timeout) for text in neighbours)
+        for line in view.lines:
+            if self.is_ticker(line.text, ctx.timeout):
+                yield whole_lines(view, line.start, line.end)
 
 
 def _clauses_joined(segments: list[str]) -> list[str]:
