@@ -16,7 +16,7 @@ SHIPPED = load_rules(Config.load())
 
 
 def test_shipped_packs_load_with_every_kind():
-    assert {r.kind for r in SHIPPED.rules} >= {"line", "regex", "block", "truncate", "ticker", "extract"}
+    assert {r.kind for r in SHIPPED.rules} >= {"line", "regex", "block", "truncate", "ticker", "extract", "doubled"}
 
 
 @pytest.mark.parametrize("rule", SHIPPED.rules, ids=lambda r: r.id)
