@@ -92,7 +92,6 @@ def url_host(url: str) -> str | None:
 
     if archived := ARCHIVED.match(url):
         url = archived.group(1)
-
     try:
         host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
     except ValueError:  # "http://[::1": an unclosed IPv6 bracket, a bad port
