@@ -14,7 +14,6 @@ from typing import Any
 from .jsonl import open_jsonl
 from .writers import parquet_record
 
-
 STATE = ".cleaner"
 """The folder inside a run's output folder that holds its state until it finishes."""
 
@@ -72,21 +71,26 @@ def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             return
         with open_jsonl(path) as fh:
             for n, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line.decode("utf-8"))
-                except UnicodeDecodeError as exc:
-                    raise OutputError(f"{path}:{n}: not UTF-8 (byte {exc.start + 1} of the line)") from None
-                except (json.JSONDecodeError, RecursionError) as exc:
-                    raise OutputError(f"{path}:{n}: not JSON ({getattr(exc, 'msg', 'nested too deeply')})") from None
-                if not isinstance(record, dict):
-                    raise OutputError(f"{path}:{n}: not a record (a JSON {type(record).__name__}, not an object)")
-                yield f"{path}:{n}", record
+                if line.strip():
+                    yield f"{path}:{n}", parse_record(line, f"{path}:{n}")
     except OutputError:
         raise
     except (OSError, EOFError, ValueError, *_library_errors()) as exc:  # a truncated or damaged file
         raise OutputError(f"{path}: unreadable ({type(exc).__name__}: {exc})") from None
+
+
+def parse_record(data: bytes, where: str) -> dict[str, Any]:
+    """One JSON object from `data` (a line of an output, or `report.json`); `OutputError` naming
+    `where` when it is not UTF-8, not JSON or not an object."""
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise OutputError(f"{where}: not UTF-8 (byte {exc.start + 1} of the line)") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise OutputError(f"{where}: not JSON ({getattr(exc, 'msg', 'nested too deeply')})") from None
+    if not isinstance(record, dict):
+        raise OutputError(f"{where}: not a record (a JSON {type(record).__name__}, not an object)")
+    return record
 
 
 def _library_errors() -> tuple[type[Exception], ...]:

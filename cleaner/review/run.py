@@ -6,12 +6,11 @@ this module alone.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..io.outputs import STATE, OutputError, output_files, read_output
+from ..io.outputs import STATE, OutputError, output_files, parse_record, read_output
 
 RUN_OUTPUTS = ("corpus", "rejects", "clusters", "raw")
 """The outputs a run folder must hold for a review, in any output format (`report.json` is read when present)."""
@@ -58,20 +57,8 @@ def load_run(path: str | Path) -> Run:
             raw={r["id"]: r.get("text", "") for r in read_output(folder, "raw")},
             rejects=list(read_output(folder, "rejects")),
             clusters=list(read_output(folder, "clusters")),
-            report=_json(report_path) if report_path.is_file() else {},
+            report=parse_record(report_path.read_bytes(), str(report_path)) if report_path.is_file() else {},
             name=folder.resolve().name,
         )
     except OutputError as exc:
         raise RunError(str(exc)) from None
-
-
-def _json(path: Path) -> dict[str, Any]:
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise RunError(f"{path}: not JSON ({exc.msg})") from None
-    except UnicodeDecodeError as exc:
-        raise RunError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    if not isinstance(report, dict):
-        raise RunError(f"{path}: not a report (a JSON {type(report).__name__}, not an object)")
-    return report
