@@ -43,7 +43,7 @@ class Config(BaseModel):
     """Documents whose `lang_score` is under this (or that have no language) are rejected as
     `lang_uncertain`; 0 keeps them all. A language the backend does not know gets a wrong code with a
     low score: this keeps it from passing `langs` as the language it was taken for."""
-    lang_backend: str = "fasttext>lingua~5"
+    lang_backend: str = "cld2+fasttext>lingua~5"
     """Language identifier: see `cleaner.lang.make_backend` for the names and combinations."""
     num_perm: int = Field(128, ge=16, le=1024)
     """MinHash permutations."""

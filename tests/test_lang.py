@@ -20,10 +20,12 @@ from cleaner.lang import (
     CASCADE_THRESHOLD,
     LINGUA_BUDGET,
     Cascade,
+    Cld2Backend,
     FastTextBackend,
     LangResult,
     LinguaBackend,
     LinguaShortlist,
+    Overrule,
     Router,
     bundled_fasttext_model,
     lingua_parts,
@@ -34,8 +36,8 @@ from cleaner.lang import (
 EIGHT = "ar,de,en,es,fr,it,nl,pt"
 # lingua restricted to eight languages keeps the suite fast (all 75 languages load ~1 GB of models);
 # the bench measures the unrestricted ones.
-BACKENDS = ["langdetect", "fasttext", f"lingua:{EIGHT}", f"lingua-low:{EIGHT}", f"fasttext>lingua:{EIGHT}",
-            f"lingua:{EIGHT}|fasttext"]
+BACKENDS = ["langdetect", "fasttext", "cld2", f"lingua:{EIGHT}", f"lingua-low:{EIGHT}", f"fasttext>lingua:{EIGHT}",
+            f"lingua:{EIGHT}|fasttext", f"cld2+fasttext>lingua:{EIGHT}"]
 
 CLEAR = {
     "fr": "Le gouvernement a présenté mardi un nouveau projet de loi sur le logement social.",
@@ -164,6 +166,10 @@ def test_codes_of_each_kind_of_backend():
     assert make_backend("fasttext>lingua:fr,en").codes() == fasttext
     assert make_backend("lingua:fr,en|langdetect").codes() == make_backend("langdetect").codes() | {"fr", "en"}
     assert make_backend("fasttext>lingua~5").codes() == fasttext | lang.lingua_codes()
+    cld2 = Cld2Backend().codes()
+    assert {"ha", "ig", "om", "ti", "ln", "lg", "sn", "xh", "rw", "fr", "he", "zh"} <= cld2
+    assert not {"un", "xxx", "xx-latn", "zh-hant", "iw"} & cld2
+    assert make_backend("cld2+fasttext").codes() == fasttext | cld2
 
 
 def test_make_backend_names_and_errors():
@@ -175,13 +181,18 @@ def test_make_backend_names_and_errors():
     assert isinstance(router, Router) and router.max_letters == 30
     from cleaner.lang import DEFAULT_BACKEND
 
-    assert make_backend(DEFAULT_BACKEND).name == "fasttext>lingua~5@0.5/40"
+    assert make_backend(DEFAULT_BACKEND).name == "cld2+fasttext>lingua~5@0.5/40"
     with pytest.raises(ValueError, match="unknown language backend 'cld3'"):
         make_backend("cld3")
     with pytest.raises(ValueError, match="does not know the language code"):
         make_backend("lingua:fr,xx")
     with pytest.raises(ValueError, match="threshold"):
         make_backend("fasttext>lingua@2")
+    overrule = make_backend("cld2+fasttext>lingua~5")
+    assert isinstance(overrule, Overrule) and isinstance(overrule.second, Cascade)
+    assert overrule.name == "cld2+fasttext>lingua~5@0.5/40" and overrule.threshold == CASCADE_THRESHOLD
+    with pytest.raises(ValueError, match="unknown language backend 'cld2:fr'"):
+        make_backend("cld2:fr")
 
 
 def test_fasttext_works_with_the_network_unreachable(monkeypatch, tmp_path):
@@ -386,3 +397,104 @@ def test_letter_counts_agree_with_the_regex_definition(text, n):
 def test_whitespace_folding_is_the_regex_folding(text):
     """fastText reads `" ".join(text.split())`: the same as folding `\\s+` to one space and stripping."""
     assert " ".join(text.split()) == re.sub(r"\s+", " ", text).strip()
+
+
+# One paragraph of MasakhaNEWS in each language fastText's small model does not know, or misreads.
+AFRICAN = {
+    "ha": "Ku latsa hoton da ke sama don kallon bidiyon: A Unguwar Gobirawa da ke karamar hukumar Dala a Kano, wani "
+          "mai niƙa ya ƙirƙiro wani sabon salon ba da tikiti kafin mutane su karɓi niƙa don magance matsalar satar gari.",
+    "ig": "Ọrịa coronavirus na-akpa mkpamkpa na mba India ugbua. Otu nwa afọ bi mba ahụ kọwarala BBC Igbo etu ihe si "
+          "kwụrụ ugbua n'obodo ahụ.",
+    "ln": "Ba experts bakoyanola bino. Bobosana te koloba esika nini (engumba nini) bozali. Botinda ba vidéos yango na "
+          "facebook na biso VOA Lingala to na voalingala@voanews.com. VOA Lingala pene bino lokola esalema te.",
+    "lg": "Kkooti ejulirwamu egobye okusaba kwa Ssegiriinya ne Ssewanyana okweyimirirwa, Bannamateeka babwe ensonga "
+          "bazitutte mu kkooti etaputa Ssemateeka",
+    "om": "Qe'ee Hindii kanatti haadholiin ijoollee isaaniif maqaa moggaasuuf osoo hin taane, muuziqaa adda taheen "
+          "waamu. Sagalee muuziqaa kanaanis wayita guddatanis itti waamamu.",
+    "so": "Daraasad lagu ogaaday in dumarka u badantahay in dhintaan marka ay qalliin ku sameeyaan dhaqaatiirta ragga "
+          "ah. Maxay tahay sababta?",
+    "ti": "ኬንያዊት ጋዜጠኛ ናሙካቦ ወሩንጋ ንኣስታት 30 ዓመታት ኣቦኣ መን ከምዝኾነ እንከይፈለጠት ጸኒሓ መርዕኣ ምስተቓረበ ግን “ኣቦይ ግን መን’ዩ?” "
+          "ዝብል ሕቶ መመሊሱ ክርብሻ ጀሚሩ። ንሳ ድሕሪ ክንደይ ላዕልትን ታሕትን ኣቦኣ መን ምዃኑ ኣሊሻ ረኺባቶ ኣላ።",
+    "xh": "Oku kuza emva kokulahla kukaCarol Ofori obesenza inkqubo yangentlazane ebizwa Queens of Grace, ukususela "
+          "kuCanzibe ka2019.",
+}
+
+
+@pytest.mark.parametrize("code", sorted(AFRICAN))
+def test_cld2_reads_languages_fasttext_cannot(code):
+    """The real CLD2 on real paragraphs: right where fastText's small model does not know the language
+    (Hausa, Igbo, Lingala, Luganda, Oromo, Tigrinya, Xhosa) or misreads it (Somali); the overrule
+    gives CLD2's answer."""
+    text = AFRICAN[code]
+    assert Cld2Backend().detect(text)[0] == code
+    assert FastTextBackend().detect(text)[0] != code
+    assert make_tagger("cld2+fasttext").tag(text).lang == code
+
+
+def test_cld2_names_the_language_of_most_bytes_not_its_summary():
+    """CLD2's summary counts the spans it cannot place as English: this French paragraph is "55 %
+    English" there; span by span it is French."""
+    import pycld2
+
+    text = ("Par exemple, analyser l’anorexie uniquement au travers du « message social qui impose la maigreur », "
+            "c’est extrêmement réducteur, et c’est source de souffrances pour les personnes anorexiques.")
+    assert pycld2.detect(text)[2][0][1] == "en"
+    lang_, score = Cld2Backend().detect(text)
+    assert lang_ == "fr" and 0.5 < score < 0.7
+
+
+def test_cld2_answers_only_on_enough_letters_and_when_sure():
+    cld2 = Cld2Backend()
+    assert cld2.detect("tenir dominer") == (None, None)  # CLD2 alone: Seselwa Creole, "reliable"
+    assert cld2.detect(CLEAR["fr"][:30]) == (None, None)
+    assert cld2.detect("zzzz qqqq xxxx " * 4) == (None, None)  # letters, but no language CLD2 is sure of
+    assert cld2.detect(CLEAR["fr"])[0] == "fr"
+
+
+def test_overrule_asks_the_second_only_where_the_first_is_not_sure_and_keeps_the_first_where_the_second_cannot_be_right():
+    class Fixed:
+        def __init__(self, name, answers, codes, sure=None):
+            self.name, self.answers, self._codes, self.asked = name, answers, frozenset(codes), []
+            if sure:
+                self.sure = lambda lang_, score: score >= 0.9
+
+        def detect(self, text):
+            self.asked.append(text)
+            return self.answers[text]
+
+        def codes(self):
+            return self._codes
+
+    cld = Fixed("a", {"sure": ("fr", 0.95), "doubt": ("fr", 0.8), "none": (None, None), "unknown": ("ti", 0.8),
+                      "silent": (None, None)}, {"fr", "ti", "en"}, sure=True)
+    fast = Fixed("b", {"doubt": ("en", 0.3), "none": ("en", 0.7), "unknown": ("am", 0.99), "silent": ("en", 0.2),
+                       "sure": ("en", 0.99)}, {"en", "am", "fr"})
+    overrule = Overrule(cld, fast)
+    texts = ["sure", "doubt", "none", "unknown", "silent"]
+    assert overrule.detect_many(texts) == [("fr", 0.95), ("fr", 0.8), ("en", 0.7), ("ti", 0.8), ("en", 0.2)]
+    assert fast.asked == texts[1:]  # a sure answer spares the second backend
+    assert [overrule.detect(t) for t in texts] == overrule.detect_many(texts)
+    fast.answers["doubt"] = ("en", 0.6)
+    assert overrule.detect("doubt") == ("en", 0.6)  # the second is sure enough and knows French: it stands
+    del cld.sure
+    assert overrule.detect("sure") == ("en", 0.99)  # a first backend that never says it is sure
+
+
+def test_cld2_is_never_sure_of_english():
+    """CLD2 gives English the bytes of English names and titles inside French text; fastText decides those."""
+    cld2 = Cld2Backend()
+    assert cld2.sure("fr", 0.95) and not cld2.sure("fr", 0.85) and not cld2.sure("en", 1.0)
+    text = "Sex indifferent, sex repulsed, ou sex favorable ? Brigitte ne sait pas vraiment comment se définir."
+    assert cld2.detect(text) == ("en", 1.0)
+    assert make_tagger("cld2+fasttext").tag(text).lang == "fr"
+
+
+_CLD2_TEXT = st.text(st.sampled_from("aé Zz\n\t\x00\x01\x7f\x85\x96\x9f\ud800\udfff\ufdd0\ufffe\uffff«’ኬ一"), max_size=200) | st.text(max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CLD2_TEXT)
+def test_cld2_answers_any_text_without_an_exception(text):
+    """CLD2 refuses control characters, surrogates and noncharacters as "invalid UTF-8": they are read as spaces."""
+    lang_, score = Cld2Backend().detect(text + " la maison de la ville est grande et belle aujourd'hui")
+    assert lang_ is None or (lang_ in Cld2Backend().codes() and 0.0 < score <= 1.0)
