@@ -216,7 +216,7 @@ def main() -> None:
             f"user+system time per document.\n\n" + "\n".join(table) + "\n\n" + "\n".join(notes) + "\n\n"
             "Peak RSS of the tree counts the main process and every worker (each holds the rule packs, the "
             "stoplists and fastText, ~105 MB) and, with a lingua backend, the pool's lingua server (with the "
-            "default `fasttext>lingua~5`, at most 8 languages' models, ~350 MB; it starts once a short text leaves "
+            "default `cld2+fasttext>lingua~5`, at most 8 languages' models, ~350 MB; it starts once a short text leaves "
             "fastText unsure). What grows with N is the dedup stage's columns (band keys and the keep policy's, "
             "and the signatures of the candidates only: about 1.3 kB per cleaned document when a quarter are "
             "copies, in the main process) and the index.")

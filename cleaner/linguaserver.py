@@ -2,7 +2,7 @@
 
 Once a short Latin-script text reaches an unrestricted lingua, it loads the models of every
 Latin-script language: about 1 GB and 7 s of CPU, in each process that asks. A shortlist
-(`fasttext>lingua~5`, the default) loads only its candidates', up to `lang.LINGUA_BUDGET` languages
+(`fasttext>lingua~5`, in the default) loads only its candidates', up to `lang.LINGUA_BUDGET` languages
 held (~320 MB). Either way a pool's workers share one server process (`start`) that holds the only
 lingua, loaded as texts need it (or, with `warm`, an unrestricted one at once, while the workers
 start); each worker `connect`s to it. The answers are lingua's own, so the output does not depend on

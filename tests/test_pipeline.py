@@ -245,6 +245,25 @@ def test_pipeline_api_prepares_and_runs():
     assert [(r.id, r.reason) for r in result.rejected] == [(made_id(1, english), "lang_not_allowed")]
 
 
+def test_the_default_language_backend_knows_african_languages_fasttext_does_not():
+    """`--langs ha,ti` is a config the default backend accepts: it keeps a Hausa and a Tigrinya paragraph
+    of MasakhaNEWS and drops an Amharic one (written for this test); fastText alone calls the Tigrinya
+    one Amharic."""
+    from test_lang import AFRICAN
+
+    amharic = ("ኢትዮጵያ ውስጥ በኮሮናቫይረስ የተያዙ ሰዎች ቁጥር እየጨመረ መሆኑን የጤና ሚኒስቴር አስታወቀ። ሚኒስቴሩ ዛሬ ባወጣው መግለጫ "
+               "በአዲስ አበባ ከተማ ብቻ ከመቶ በላይ አዳዲስ ሰዎች መገኘታቸውን ገልጿል።")
+    docs = [{"id": "ha", "text": AFRICAN["ha"]}, {"id": "ti", "text": AFRICAN["ti"]}, {"id": "am", "text": amharic}]
+    with Pipeline(Config.load(langs=("ha", "ti"))) as pipeline:
+        assert [(c.lang, c.lang_score > 0.9) for c in pipeline.prepare_many(docs, gates=False)] == [
+            ("ha", True), ("ti", True), ("am", True)]
+        result = pipeline.run(docs)
+    assert sorted(d.id for d in result.kept) == ["ha", "ti"]
+    assert [(r.id, r.reason) for r in result.rejected] == [("am", "lang_not_allowed")]
+    with Pipeline(Config.load(lang_backend="fasttext")) as pipeline:
+        assert pipeline.prepare(docs[1]).lang == "am"
+
+
 def test_prepare_many_gives_each_document_what_prepare_gives_it():
     """A worker prepares its chunk with `prepare_many` (the languages read in one batch): the same
     results, in order, as one `prepare` per document, rejections and gated documents included."""
