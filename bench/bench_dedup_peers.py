@@ -21,6 +21,7 @@ every 0.2 s):
   duplicate verdicts are the `duplicate` and `exact_duplicate` rows of rejects.jsonl with their `dup_of`;
 * `cleaner-fasttext`: the same with `--lang-backend fasttext` (no lingua: the memory a worker needs
   without lingua's ~1 GB of models);
+* `cleaner-cld2`: the same with `--lang-backend cld2+fasttext` (the default without lingua);
 * `datasketch`: a plain `MinHashLSH` loop (num_perm 128, threshold 0.5, 3-word shingles of the RAW
   text split on whitespace, seed 1; a document with a candidate is a duplicate of the first candidate,
   otherwise it is inserted), in this interpreter;
@@ -37,7 +38,7 @@ that does not report the match (datatrove, text-dedup) a removed document is cor
 to an injected group, at most size-1 per group (either member of a group may be the one kept).
 Recall = correct verdicts / sum over groups of (size - 1). MB/s is of the UTF-8 bytes of the texts.
 
-    python bench/bench_dedup_peers.py [--docs 100000] [--peers cleaner,cleaner-fasttext,datasketch,datatrove,text-dedup]
+    python bench/bench_dedup_peers.py [--docs 100000] [--peers cleaner,cleaner-fasttext,cleaner-cld2,datasketch,datatrove,text-dedup]
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ VENVS = CACHE / "venvs"
 sys.path.insert(0, str(ROOT / "bench"))
 
 CORPUS_VERSION = 1  # bump when the corpus recipe changes (the cached file is rebuilt)
-ALL_PEERS = ("cleaner", "cleaner-fasttext", "datasketch", "datatrove", "text-dedup")
+ALL_PEERS = ("cleaner", "cleaner-fasttext", "cleaner-cld2", "datasketch", "datatrove", "text-dedup")
 NBSP = "\u00a0"
 SOURCES = ("Le Matin", "Jeune Afrique", "Le Soleil", "Fraternité Matin", "L'Observateur", "Sidwaya", "Le Pays")
 
@@ -522,6 +523,8 @@ def main() -> None:
                     res = run_cleaner(path, work, args.timeout)
                 elif peer == "cleaner-fasttext":
                     res = run_cleaner(path, work, args.timeout, "--lang-backend", "fasttext")
+                elif peer == "cleaner-cld2":
+                    res = run_cleaner(path, work, args.timeout, "--lang-backend", "cld2+fasttext")
                 elif peer == "datasketch":
                     res = run_datasketch(path, work, args.timeout)
                 elif peer == "datatrove":
