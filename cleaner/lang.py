@@ -564,13 +564,13 @@ class Cascade:
 class Overrule:
     """`first` reads every text, and where it is sure (`first.sure(lang, score)`; a backend without
     that method never is) its answer stands; `second` reads the others, and `first`'s answer replaces
-    `second`'s where `second` has none, scores under `threshold`, or cannot be right: `first` answers
+    `second`'s where `second` has none, scores under `CASCADE_THRESHOLD`, or cannot be right: `first` answers
     a language `second` does not know. So a backend that knows languages the other does not, and says
     when it is sure (`cld2`), spares the other most of its work and corrects it where it cannot be right
     (fastText's small model calls Tigrinya Amharic with confidence)."""
 
-    def __init__(self, first: Backend, second: Backend, threshold: float = CASCADE_THRESHOLD) -> None:
-        self.first, self.second, self.threshold = first, second, threshold
+    def __init__(self, first: Backend, second: Backend) -> None:
+        self.first, self.second = first, second
         self.name = f"{first.name}+{second.name}"
 
     def detect(self, text: str) -> Detection:
@@ -584,7 +584,7 @@ class Overrule:
         known = self.second.codes()
         for i, (lang2, score2) in zip(asked, detect_all(self.second, [texts[i] for i in asked])):
             lang, _ = out[i]
-            if lang is None or not (lang2 is None or score2 is None or score2 < self.threshold or lang not in known):
+            if lang is None or not (lang2 is None or score2 is None or score2 < CASCADE_THRESHOLD or lang not in known):
                 out[i] = (lang2, score2)
         return out
 
