@@ -284,6 +284,7 @@ class Cld2Backend:
     answers it called reliable was wrong; from 40 letters on, none of 1,400 sentences and news paragraphs in
     the eight languages of the bench."""
     SURE_SHARE = 0.9
+    """Share of a text's bytes from which an answer other than English is sure (`sure`)."""
 
     def detect(self, text: str) -> Detection:
         if not _has_letters(text, self.MIN_LETTERS):
@@ -297,11 +298,11 @@ class Cld2Backend:
         found: dict[str, int] = {}
         for _, length, _, code in spans:
             if not _CLD2_NOT_LANGUAGES.fullmatch(code):
-                found[code] = found.get(code, 0) + length
+                found[_iso(code)] = found.get(_iso(code), 0) + length  # zh and zh-Hant are one language
         if not found:
             return None, None
-        code = min(found, key=lambda c: (-found[c], c))
-        return _iso(code), found[code] / len(data)
+        lang = min(found, key=lambda c: (-found[c], c))
+        return lang, found[lang] / len(data)
 
     def sure(self, lang: str, score: float) -> bool:
         """Whether an answer may stand without another backend's word: `SURE_SHARE` of the text's bytes
@@ -436,17 +437,11 @@ class LinguaShortlist:
 
 
 def lingua_parts(backend: Backend) -> list[LinguaBackend]:
-    """The lingua backends inside `backend` (itself, or the parts of a cascade or a router; a
+    """The lingua backends inside `backend` (itself, or inside the parts of a combination; a
     `LinguaShortlist` is not one: what it loads depends on each text)."""
     if isinstance(backend, LinguaBackend):
         return [backend]
-    if isinstance(backend, Cascade):
-        return lingua_parts(backend.first) + lingua_parts(backend.second)
-    if isinstance(backend, Router):
-        return lingua_parts(backend.short) + lingua_parts(backend.long)
-    if isinstance(backend, Overrule):
-        return lingua_parts(backend.first) + lingua_parts(backend.second)
-    return []
+    return [found for part in getattr(backend, "parts", ()) for found in lingua_parts(part)]
 
 
 def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str,
@@ -516,7 +511,20 @@ def use_lingua(remote) -> None:
 # combinations
 
 
-class Cascade:
+class Combination:
+    """What the combinations share: `parts`, the backends combined; `detect` of one text is the
+    subclass's `detect_many` of it; `codes` are every part's."""
+
+    parts: tuple = ()
+
+    def detect(self, text: str) -> Detection:
+        return self.detect_many([text])[0]
+
+    def codes(self) -> frozenset[str]:
+        return frozenset().union(*(part.codes() for part in self.parts))
+
+
+class Cascade(Combination):
     """Ask `first`; when it has no answer or scores under `threshold`, and the text has fewer than
     `max_letters` letters (0: any length), ask `second` and keep its answer (or `first`'s when
     `second` has none). The length cap keeps a slow second backend off long paragraphs, where the
@@ -533,10 +541,8 @@ class Cascade:
         if max_letters < 0:
             raise ValueError(f"cascade length cap must be 0 (none) or more letters, got {max_letters}")
         self.first, self.second, self.threshold, self.max_letters = first, second, threshold, max_letters
+        self.parts = (first, second)
         self.name = f"{first.name}>{second.name}@{threshold:g}/{max_letters}"
-
-    def detect(self, text: str) -> Detection:
-        return self.detect_many([text])[0]
 
     def detect_many(self, texts: list[str]) -> list[Detection]:
         """`detect` of each text, `first` reading them in one batch, and `second` the ones it is asked."""
@@ -557,11 +563,8 @@ class Cascade:
             return False
         return not (self.max_letters and _has_letters(text, self.max_letters))
 
-    def codes(self) -> frozenset[str]:
-        return self.first.codes() | self.second.codes()
 
-
-class Overrule:
+class Overrule(Combination):
     """`first` reads every text, and where it is sure (`first.sure(lang, score)`; a backend without
     that method never is) its answer stands; `second` reads the others, and `first`'s answer replaces
     `second`'s where `second` has none, scores under `CASCADE_THRESHOLD`, or cannot be right: `first` answers
@@ -570,11 +573,8 @@ class Overrule:
     (fastText's small model calls Tigrinya Amharic with confidence)."""
 
     def __init__(self, first: Backend, second: Backend) -> None:
-        self.first, self.second = first, second
+        self.first, self.second = self.parts = first, second
         self.name = f"{first.name}+{second.name}"
-
-    def detect(self, text: str) -> Detection:
-        return self.detect_many([text])[0]
 
     def detect_many(self, texts: list[str]) -> list[Detection]:
         """`detect` of each text, each backend reading its texts in one batch."""
@@ -588,21 +588,16 @@ class Overrule:
                 out[i] = (lang2, score2)
         return out
 
-    def codes(self) -> frozenset[str]:
-        return self.first.codes() | self.second.codes()
 
-
-class Router:
+class Router(Combination):
     """Texts with fewer than `max_letters` letters go to `short`, the others to `long`."""
 
     def __init__(self, short: Backend, long: Backend, max_letters: int = ROUTE_CHARS) -> None:
         if max_letters < 1:
             raise ValueError(f"router length must be at least 1 letter, got {max_letters}")
         self.short, self.long, self.max_letters = short, long, max_letters
+        self.parts = (short, long)
         self.name = f"{short.name}|{long.name}@{max_letters}"
-
-    def detect(self, text: str) -> Detection:
-        return self.detect_many([text])[0]
 
     def detect_many(self, texts: list[str]) -> list[Detection]:
         """`detect` of each text, each backend reading its texts in one batch."""
@@ -610,9 +605,6 @@ class Router:
         answers = {True: iter(detect_all(self.long, [t for t, is_long in zip(texts, long) if is_long])),
                    False: iter(detect_all(self.short, [t for t, is_long in zip(texts, long) if not is_long]))}
         return [next(answers[is_long]) for is_long in long]
-
-    def codes(self) -> frozenset[str]:
-        return self.short.codes() | self.long.codes()
 
 
 def detect_all(backend: Backend, texts: list[str]) -> list[Detection]:

@@ -443,6 +443,15 @@ def test_cld2_names_the_language_of_most_bytes_not_its_summary():
     assert lang_ == "fr" and 0.5 < score < 0.7
 
 
+def test_cld2_without_pycld2_is_refused_with_what_to_install(monkeypatch):
+    """pycld2 has no wheel for some platforms (Linux on ARM, Intel Macs): a backend naming cld2 then says so."""
+    find_spec = lang.importlib.util.find_spec
+    monkeypatch.setattr(lang.importlib.util, "find_spec", lambda name: None if name == "pycld2" else find_spec(name))
+    with pytest.raises(ValueError, match="needs pycld2: pip install pycld2"):
+        make_backend("cld2+fasttext>lingua~5")
+    assert make_backend("fasttext>lingua~5").name == "fasttext>lingua~5@0.5/40"
+
+
 def test_cld2_answers_only_on_enough_letters_and_when_sure():
     cld2 = Cld2Backend()
     assert cld2.detect("tenir dominer") == (None, None)  # CLD2 alone: Seselwa Creole, "reliable"
