@@ -62,10 +62,11 @@ def reference(news, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def long_news(news, tmp_path_factory) -> Path:
-    """`news` and 1,200 more articles (sw, yo, ig, pcm): seconds of work after the first records are
+    """`news` and 1,800 more articles (sw, yo, ig, pcm): seconds of work after the first records are
     stored, so that a signal sent then finds the run still preparing (with `news` alone, a run could
-    end in the moment between the two)."""
-    more = [json.dumps(r, ensure_ascii=False) for r in masakhanews(("swa", "yor", "ibo", "pcm"), 300)]
+    end in the moment between the two; with 1,200 more it did once in the full suite after CLD2 made
+    tagging these languages faster)."""
+    more = [json.dumps(r, ensure_ascii=False) for r in masakhanews(("swa", "yor", "ibo", "pcm"), 450)]
     path = tmp_path_factory.mktemp("long_news") / "long_news.jsonl"
     path.write_text(news.read_text(encoding="utf-8") + "\n".join(more) + "\n", encoding="utf-8")
     return path
