@@ -213,6 +213,21 @@ def test_ticker_refuses_an_enumeration_with_loose_spaces_after_its_commas():
     assert TICKER.is_ticker("    ".join(HEADLINES))
 
 
+def test_the_tickers_spelled_out_spaces_are_the_class_they_spell():
+    """`_WS` lists the characters of `[^\\S\\n]` for `re` (where the shipped separators run), so the default
+    separators and the prefilter find what the class would, on any line (a tab, NBSP, U+2028 or U+3000 run
+    included)."""
+    import re
+    import sys
+
+    from cleaner.kinds.ticker import _WS
+
+    spelled, meant = re.compile(_WS), re.compile(r"[^\S\n]")
+    assert all(bool(spelled.fullmatch(c)) == bool(meant.fullmatch(c)) for c in map(chr, range(sys.maxunicode + 1)))
+    for sep in ("\t\t", "\u2028\u2028", "\u3000\u3000", " \x85| ", "\xa0– "):
+        assert TICKER.is_ticker(sep.join(HEADLINES))
+
+
 THREAD = RULES.by_id("generic.comment-thread")
 COMMENTS = [
     "1. Déconstruire | 16 janvier 2012 à 22 h 36 min\n\nPassionnant cet article ! Merci pour la patience avec laquelle tu écris.",
