@@ -147,6 +147,35 @@ def test_json_python_cannot_hold_is_a_rejection_naming_the_line(tmp_path):
     assert details[1:] == [f"{src}:2: malformed JSON: nested too deeply", f"{src}:3: malformed JSON: nested too deeply"]
 
 
+def test_a_record_too_deep_to_copy_is_a_rejection_carrying_its_json(tmp_path):
+    """600 levels: `json.loads` reads the line, copying its fields would pass Python's stack. The CLI, the API
+    and (tests/test_service.py) the service reject it as `bad_input` with its id, and it is not lost: the
+    rejection carries it as JSON text. A Python object too deep even for that is rejected carrying nothing."""
+    record = {"id": "d6", "text": "Un texte assez long.", "meta": json.loads("[" * 600 + "]" * 600)}
+    src = tmp_path / "deep.jsonl"
+    src.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("run", str(src), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    (rejected,) = _records(out / "rejects.jsonl")
+    assert (rejected["id"], rejected["reason"]) == ("d6", "bad_input")
+    assert rejected["detail"] == f"{src}:1: nested too deeply; the rejection carries it as JSON text"
+    assert json.loads(rejected["raw"]) == record
+    from cleaner import Pipeline
+
+    with Pipeline() as pipeline:
+        got = pipeline.prepare(record)
+        assert (got.id, got.reason, json.loads(got.raw)) == ("d6", "bad_input", record)
+        deeper: list = []
+        for _ in range(3_000):
+            deeper = [deeper]
+        got = pipeline.prepare_many([deeper, {"id": "x", "text": "Un texte.", "meta": deeper}])
+        assert [(r.id, r.detail, r.raw) for r in got] == [
+            (None, "document 0: not a document (list; give a mapping, a string or a Document); nested too deeply; "
+                   "it cannot be written as JSON, so the rejection carries none of it", None),
+            ("x", "document 0: nested too deeply; it cannot be written as JSON, so the rejection carries none of it", None)]
+
+
 def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path):
     src = tmp_path / "urls.jsonl"
     src.write_text('{"id": "u", "text": "Un texte à l\'adresse cassée.", "url": "http://[::1"}\n', encoding="utf-8")

@@ -446,7 +446,8 @@ def test_an_index_another_process_holds_too_long_is_a_503_saying_so(tmp_path):
 
 def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
     """A lone surrogate (valid JSON, not UTF-8) in a field fails validation; the 422 that echoes it back
-    crashed rendering as UTF-8 (a 500). A URL that does not parse is a document without a host."""
+    crashed rendering as UTF-8 (a 500). A URL that does not parse is a document without a host. A record
+    JSON reads but that is nested too deeply to copy (600 levels) is a `bad_input` rejection (it was a 500)."""
     from fastapi.testclient import TestClient
 
     app = create_app(Service(Config.load(), tmp_path / "index.sqlite"))
@@ -460,6 +461,14 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
                           (b'{"id": "a", "n": ' + b"1" * 5_000 + b"}", "Exceeds the limit (4300 digits)")):
             r = c.post("/v1/clean", content=body, headers={"Content-Type": "application/json"})  # FastAPI's answer: a bare 400
             assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body"] and why in r.json()["detail"][0]["msg"], r.text
+        deep = "[" * 600 + "]" * 600  # JSON reads it; copying the record's fields would pass Python's stack
+        for path in ("/v1/clean", "/v1/documents"):
+            r = c.post(path, content=f'{{"id": "deep", "text": "Un texte.", "meta": {deep}}}'.encode(),
+                       headers={"Content-Type": "application/json"})
+            assert r.status_code == 200, r.text
+            answer = r.json()
+            assert (answer["status"], answer["reason"]) == ("rejected", "bad_input"), answer
+            assert answer["detail"] == "document 'deep': nested too deeply; the rejection carries it as JSON text"
 
 
 def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):

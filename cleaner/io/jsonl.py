@@ -25,13 +25,9 @@ import zstandard
 
 from ..config import Config
 from .decoding import decode, looks_binary
-from .records import Item, bad, record_document, too_large
+from .records import NESTED, Item, bad, record_document, too_large
 
 JSON_BYTES_PER_CHAR = 6
-NESTED = "nested too deeply"
-"""Why a record nested deeper than Python's recursion limit allows is rejected."""
-
-
 @dataclass(frozen=True, slots=True)
 class Line:
     """A JSONL line read but not parsed (`read_inputs(..., lazy=True)`): decoding and parsing it is left
@@ -202,10 +198,7 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
         return _malformed(line, where, str(exc))
     except RecursionError:
         return _malformed(line, where, NESTED)
-    try:
-        return record_document(record, where, place, config, warnings)
-    except RecursionError:  # parsed, but too deep to copy its fields
-        return _malformed(line, where, NESTED)
+    return record_document(record, where, place, config, warnings)
 
 
 def _malformed(line: str, where: str, why: str) -> Item:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import json
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -53,9 +54,28 @@ MAX_BYTES_PER_CHAR = 4
 `max_doc_chars` characters unparsed."""
 
 
+NESTED = "nested too deeply"
+"""Why a record nested deeper than Python's recursion limit allows is rejected."""
+
+
 def bad(rid: str | None, detail: str, raw: Any = None) -> Rejected:
-    """A `bad_input` rejection at the `read` stage, carrying `raw` as JSON can hold it (`jsonable`)."""
-    return Rejected(id=rid, stage="read", reason="bad_input", detail=detail, raw=jsonable(raw))
+    """A `bad_input` rejection at the `read` stage, carrying `raw` as JSON can hold it (`jsonable`); a
+    `raw` nested too deeply to copy makes it the rejection `too_deep` gives."""
+    try:
+        return Rejected(id=rid, stage="read", reason="bad_input", detail=detail, raw=jsonable(raw))
+    except RecursionError:
+        return too_deep(rid, f"{detail}; {NESTED}", raw)
+
+
+def too_deep(rid: str | None, detail: str, raw: Any) -> Rejected:
+    """The `bad_input` rejection of a value nested too deeply to copy (hundreds of levels: the readers
+    refuse deeper JSON as malformed), carrying its JSON text, or nothing when even that cannot be written
+    (`detail` then says which)."""
+    try:
+        text, why = json.dumps(raw, ensure_ascii=False, default=str), "the rejection carries it as JSON text"
+    except (RecursionError, ValueError):
+        text, why = None, "it cannot be written as JSON, so the rejection carries none of it"
+    return Rejected(id=rid, stage="read", reason="bad_input", detail=f"{detail}; {why}", raw=text)
 
 
 def too_large(rid: str | None, where: str, size: int, unit: str, config: Config) -> Rejected:
@@ -100,7 +120,17 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     `record_id`), `config.text_field` (or `html` alone, to be extracted later), `url`, `source`, `lang`;
     every other field goes to `meta` (see `split_fields`), an id field that is not used as the id too
     (`3.5`, `[1, 2]`; not a null or blank one). A text or `html` in bytes (a Parquet binary column) is
-    decoded, `html` by its `<meta charset>`, as a page file is; invalid bytes are flagged."""
+    decoded, `html` by its `<meta charset>`, as a page file is; invalid bytes are flagged. A record nested
+    too deeply to copy (hundreds of levels) is a `bad_input` rejection carrying its JSON text (or nothing,
+    when even that cannot be written)."""
+    try:
+        return _record_document(record, where, place, config, warnings)
+    except RecursionError:
+        rid = given_id(record.get(config.id_field)) if isinstance(record, dict) else None
+        return too_deep(rid, f"{where}: {NESTED}", record)
+
+
+def _record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...]) -> Item:
     if not isinstance(record, dict):
         return bad(None, f"{where}: a record must be a JSON object, got {type(record).__name__}", record)
     raw = record
@@ -154,9 +184,14 @@ def record_id(value: Any, place: str, content: Any) -> str:
     null, `""`, a bool, a list...) `<place>:<hash>`: where the record was (`news:12`, file stem and line;
     `3`, a position) and `content_hash(content)` of its text (or its `html`). The hash keeps a record of
     a later batch, found at the same place with another text, from being taken for one the index holds."""
+    return given_id(value) or f"{place}:{content_hash(content)}"
+
+
+def given_id(value: Any) -> str | None:
+    """An id field's value as the id: an integer, or a string that is not blank; else None."""
     if (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.strip()):
         return str(value)
-    return f"{place}:{content_hash(content)}"
+    return None
 
 
 def content_hash(content: Any) -> str:
