@@ -208,9 +208,9 @@ class Pipeline(Closing):
         batch is done (as `in_order`: copies of one id are told apart by position).
 
         Within a batch the keep policy decides; across batches the earlier batch wins (its documents
-        are in the index by then), as in a service. Memory holds one batch. A kept document goes into
-        the index once it has been taken: a consumer that stops in the middle of a batch (`break`, an
-        error, `close()`) leaves the rest of it out of the index, to be given again."""
+        are in the index by then), as in a service. Memory holds one batch. A batch holds the index's lock
+        from its decision until it has been taken (`_taken`): a consumer that stops in the middle of a
+        batch (`break`, an error, `close()`) leaves the rest of it out of the index, to be given again."""
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         stream = self._stream(iter(docs), batch_size)
@@ -220,17 +220,26 @@ class Pipeline(Closing):
     def _stream(self, it: Iterator[Document | Rejected | DocLike], batch_size: int) -> Generator[Cleaned | Rejected]:
         start = 0
         while batch := list(islice(it, batch_size)):
-            result, items = self._decided(self._prepared(batch, start), add=False)
-            taken: list[Item] = []
+            if (yield from self._taken(self._prepared(batch, start))):
+                return
+            start += len(batch)
+
+    def _taken(self, prepared: list[Cleaned | Rejected]) -> Generator[Cleaned | Rejected, None, bool]:
+        """One batch of `stream`: decided and added under the index's lock, which is held while its results
+        are taken, so that no other batch decides meanwhile; the kept documents not taken when the consumer
+        stops are taken out of the index again. True when the consumer stopped."""
+        with self.dedup.holding():
+            result, items = self._decided(prepared, add=True)
+            untaken = dict(items)
             try:
                 for out in result.in_order:
                     if isinstance(out, Cleaned):
-                        taken.append(items[out.id])
+                        untaken.pop(out.id, None)
                     yield out
-            finally:
-                if taken:
-                    self.dedup.add(taken)  # signed once, when decided
-            start += len(batch)
+            except GeneratorExit:
+                self.dedup.forget(untaken.values())  # signed once, when decided
+                return True
+        return False
 
 
 _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author"}

@@ -5,6 +5,12 @@ from __future__ import annotations
 import json
 import random
 import re
+import sqlite3
+import subprocess
+import sys
+import threading
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from conftest import SEEDS, made_id, run_cli
@@ -374,17 +380,26 @@ def test_a_pipeline_runs_from_any_thread_one_batch_at_a_time(tmp_path):
         assert sorted(r.reason for res in results for r in res.rejected) == ["exact_duplicate"] * 20
 
 
-def test_pipeline_streams_in_batches():
-    """Results come out batch by batch; a copy in a later batch is a duplicate of the earlier original."""
+def test_pipeline_streams_in_batches(tmp_path):
+    """Results come out batch by batch; a copy in a later batch is a duplicate of the earlier original. A
+    batch is in the index file (as another connection sees it) once it has been taken."""
     copy = _swap_ticker(SEED["000"], SEED["004"])
     docs = [SEED["000"], SEED["001"], "The council approved the budget on Tuesday after a debate.", copy]
-    with Pipeline(Config.load()) as pipeline:
+    index = tmp_path / "ix.sqlite"
+
+    def indexed() -> int:
+        with closing(sqlite3.connect(index)) as other:
+            return other.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    with Pipeline(Config.load(), index=index) as pipeline:
         stream = pipeline.stream(iter(docs), batch_size=2)
         first = [next(stream), next(stream)]
         ids = [made_id(n, text) for n, text in enumerate(docs)]
-        assert [r.id for r in first] == ids[:2] and len(pipeline.dedup.index) == 0  # indexed once the batch is taken
-        rest = list(stream)
-        assert len(pipeline.dedup.index) == 3
+        assert [r.id for r in first] == ids[:2] and indexed() == 0
+        third = next(stream)
+        assert third.id == ids[2] and indexed() == 2  # the first batch, taken whole
+        rest = [third, *stream]
+        assert indexed() == 3
     assert [(r.id, getattr(r, "reason", "kept")) for r in rest] == [(ids[2], "kept"), (ids[3], "exact_duplicate")]
     assert rest[1].dup_of == ids[0]
 
@@ -418,10 +433,68 @@ def test_pipeline_stream_stopped_in_a_batch_loses_nothing(tmp_path, stop):
             stream.close()  # what dropping the last reference does
             assert len(pipeline.dedup.index) == 2
     assert taken == ["d0", "d1"]
+    left = _bands_by_id(index)  # the band rows of the two it gave, none of the others'
+    alone = tmp_path / "alone.sqlite"
+    with Pipeline(Config.load(), index=alone) as pipeline:
+        pipeline.run(docs[:2])
+    assert left == _bands_by_id(alone)
     with Pipeline(Config.load(), index=index) as pipeline:
         again = [(out.id, getattr(out, "reason", "kept")) for out in pipeline.stream(docs, batch_size=5)]
         assert len(pipeline.dedup.index) == 5
     assert again == [("d0", "already_indexed"), ("d1", "already_indexed"), ("d2", "kept"), ("d3", "kept"), ("d4", "kept")]
+
+
+def _bands_by_id(index) -> set[tuple[str, int]]:
+    with closing(sqlite3.connect(index)) as db:
+        return set(db.execute("SELECT docs.id, bands.key FROM bands JOIN docs ON docs.doc = bands.doc"))
+
+
+def test_a_stream_batch_holds_the_index_while_it_is_taken(tmp_path):
+    """Two streams, a stream and a run, or threads on one pipeline never keep one text twice: a batch is
+    decided and added under the index's lock, held until it has been taken (a QA pass found the same text
+    kept by both, and an id kept twice, when batches were added only once taken)."""
+    text = SEED["000"]
+    with Pipeline(Config.load(), index=tmp_path / "ix.sqlite") as pipeline:
+        one, two = pipeline.stream([{"id": "a", "text": text}]), pipeline.stream([{"id": "b", "text": text}])
+        assert next(one).id == "a"
+        b = next(two)
+        assert (b.id, b.reason, b.dup_of) == ("b", "exact_duplicate", "a")
+        three = pipeline.stream([{"id": "c", "text": SEED["001"]}])
+        assert next(three).id == "c"
+        ran = pipeline.run([{"id": "c", "text": SEED["001"]}, {"id": "d", "text": SEED["001"]}]).in_order
+        assert [(r.id, r.reason) for r in ran] == [("c", "already_indexed"), ("d", "exact_duplicate")]
+        assert [list(s) for s in (one, two, three)] == [[], [], []]
+        assert len(pipeline.dedup.index) == 2
+
+    words = sorted(set(" ".join(SEED.values()).split()))
+    docs = [{"id": f"{k}", "text": " ".join(random.Random(k).choices(words, k=80))} for k in range(40)]  # 40 unalike texts
+    kept: dict[str, list[str]] = {"A": [], "B": []}
+    with Pipeline(Config.load(), index=tmp_path / "threads.sqlite") as pipeline:
+        def take(name: str, prefix: str) -> None:
+            for out in pipeline.stream([{**d, "id": prefix + d["id"]} for d in docs], batch_size=4):
+                if isinstance(out, Cleaned):
+                    kept[name].append(out.text)
+
+        threads = [threading.Thread(target=take, args=(name, name)) for name in kept]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(pipeline.dedup.index) == len(kept["A"]) + len(kept["B"])
+    assert not set(kept["A"]) & set(kept["B"]) and len(kept["A"]) + len(kept["B"]) == 40
+
+
+def test_a_process_killed_while_a_stream_batch_is_taken_has_indexed_none_of_it(tmp_path):
+    index = tmp_path / "ix.sqlite"
+    script = ("import os, sys; from cleaner import Pipeline; from conftest import SEEDS\n"
+              f"p = Pipeline(index={str(index)!r})\n"
+              "texts = [f.read_text(encoding='utf-8') for f in sorted(SEEDS.glob('*.txt'))]\n"
+              "s = p.stream([{'id': f'd{k}', 'text': t} for k, t in enumerate(texts)], batch_size=10)\n"
+              "next(s); next(s); sys.stdout.flush(); os._exit(9)\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parent, capture_output=True, text=True)
+    assert proc.returncode == 9, proc.stderr
+    with closing(sqlite3.connect(index)) as db:
+        assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 0
 
 
 def test_pipeline_stream_indexes_as_run_does(tmp_path):

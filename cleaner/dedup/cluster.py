@@ -38,7 +38,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from itertools import combinations
@@ -454,7 +455,7 @@ class Deduplicator(Closing):
         self.index = DedupIndex(path, params, **index_options)
         self.params = self.index.params
         self.signer = Signer(self.params)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered by `run` and `add` inside `holding`
         self._closed = False
 
     def run(self, items: Iterable[Any], *, add: bool = True) -> BatchResult:
@@ -472,6 +473,22 @@ class Deduplicator(Closing):
         with self._lock:
             return self.index.add_many((batch.ids[i], batch.lengths[i], batch.published[i], batch.exact[i],
                                         batch.signature(i), ()) for i in order)
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Hold the index for a batch decided and taken in steps (`Pipeline.stream`): other threads wait, other
+        processes wait for the file's write lock (up to the index's timeout), and what is added and taken out
+        inside is one transaction, so a process killed meanwhile has added none of it."""
+        self._check_open()
+        with self._lock, self.index.write_lock():
+            yield
+
+    def forget(self, items: Iterable[Any]) -> int:
+        """Take kept documents out of the index again (added by `run`, never delivered); returns how many."""
+        self._check_open()
+        batch = _signed(items, self.signer)
+        with self._lock:
+            return self.index.remove_many((batch.ids[i], batch.signature(i)) for i in range(len(batch)))
 
     def close(self) -> None:
         self._closed = True

@@ -365,6 +365,23 @@ class DedupIndex(Closing):
             flush_bands()
         return n
 
+    def remove_many(self, docs: Iterable[tuple[str, np.ndarray | None]]) -> int:
+        """Take documents out again: (id, signature) pairs of documents `add_many` put in (their band rows
+        are found by the keys the signature gives, not by a scan); returns how many were there."""
+        p = self.params
+        n = 0
+        with self.write_lock():
+            for doc_id, signature in docs:
+                row = self._db.execute("SELECT doc FROM docs WHERE id = ?", (doc_id,)).fetchone()
+                if row is None:
+                    continue
+                if signature is not None:
+                    self._db.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
+                                         ((key, row[0]) for key in band_keys(signature, p.bands, p.rows)))
+                self._db.execute("DELETE FROM docs WHERE doc = ?", row)
+                n += 1
+        return n
+
     def close(self) -> None:
         self._db.close()
 
