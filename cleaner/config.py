@@ -1,7 +1,9 @@
 """One frozen configuration object, shared by the CLI, the Python API and (later) the service.
 
 Layers, later wins: the defaults shipped in `cleaner/defaults.toml`, a user TOML file, then keyword
-overrides (the CLI passes its flags here). Unknown keys are an error that names the key.
+overrides (the CLI passes its flags here). Unknown keys are an error that names the key, and so is
+a value of another type: a boolean, integer or number is taken only as itself (an integer may stand for
+a number), never converted from a string or another type (`shape = "off"`, `min_chars = true`).
 """
 
 from __future__ import annotations
@@ -25,39 +27,39 @@ class Config(BaseModel):
 
     rules_dirs: tuple[Path, ...] = ()
     """Extra rule-pack folders (or single .yaml files), loaded after the shipped packs."""
-    default_rules: bool = True
+    default_rules: bool = Field(True, strict=True)
     """Load the packs shipped with cleaner."""
     id_field: str = "id"
     text_field: str = "text"
-    regex_timeout: float = Field(1.0, gt=0, le=3600)
+    regex_timeout: float = Field(1.0, gt=0, le=3600, strict=True)
     """Seconds one pattern may spend on one document before it is stopped and the rule skipped."""
-    max_passes: int = Field(3, ge=1, le=10)
+    max_passes: int = Field(3, ge=1, le=10, strict=True)
     """Rule passes per document; a pass that changes nothing ends the loop, so cleaning is idempotent."""
-    max_doc_chars: int = Field(20_000_000, ge=1)
+    max_doc_chars: int = Field(20_000_000, ge=1, strict=True)
     """Longer documents are rejected as `bad_input` instead of being cleaned."""
-    min_chars: int = Field(1, ge=0)
+    min_chars: int = Field(1, ge=0, strict=True)
     """Documents with less clean text are rejected as `too_short` (the default drops only empty ones)."""
     langs: tuple[str, ...] = ()
     """Languages (ISO 639-1) to keep; empty keeps any, others are rejected as `lang_not_allowed`."""
-    min_lang_score: float = Field(0.0, ge=0, le=1)
+    min_lang_score: float = Field(0.0, ge=0, le=1, strict=True)
     """Documents whose `lang_score` is under this (or that have no language) are rejected as
     `lang_uncertain`; 0 keeps them all. A language the backend does not know gets a wrong code with a
     low score: this keeps it from passing `langs` as the language it was taken for."""
     lang_backend: str = "cld2+fasttext>lingua~5"
     """Language identifier: see `cleaner.lang.make_backend` for the names and combinations."""
-    num_perm: int = Field(128, ge=16, le=1024)
+    num_perm: int = Field(128, ge=16, le=1024, strict=True)
     """MinHash permutations."""
-    shingle_size: int = Field(3, ge=1, le=20)
+    shingle_size: int = Field(3, ge=1, le=20, strict=True)
     """Words per shingle."""
-    dedup_threshold: float = Field(0.5, gt=0, lt=1)
+    dedup_threshold: float = Field(0.5, gt=0, lt=1, strict=True)
     """Estimated Jaccard similarity of clean texts at or above which a document is a near-duplicate."""
-    learn_boilerplate: bool = False
+    learn_boilerplate: bool = Field(False, strict=True)
     """`cleaner run`: learn each source's boilerplate from the corpus and remove it (rule `repeated`)."""
-    repeated_min_docs: int = Field(5, ge=2, le=1_000_000_000)
+    repeated_min_docs: int = Field(5, ge=2, le=1_000_000_000, strict=True)
     """A line is boilerplate of a source when it is in at least this many of its documents..."""
-    repeated_min_share: float = Field(0.3, gt=0, le=1)
+    repeated_min_share: float = Field(0.3, gt=0, le=1, strict=True)
     """...and in at least this share of them (duplicates counted once)."""
-    shape: bool = True
+    shape: bool = Field(True, strict=True)
     """Run `shape` rules (boilerplate lines found by their shape and neighbours)."""
     shape_off_sources: tuple[str, ...] = ()
     """Hosts (and their subdomains) whose documents `shape` rules leave alone."""

@@ -4,6 +4,7 @@ rejects exactly once, with a clear reason naming file and line or record; exit 0
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, run_cli
 
-from cleaner.config import Config
+from cleaner.config import Config, ConfigError
 from cleaner.html import extract_html
 from cleaner.io.readers import read_inputs
 from cleaner.models import Document, Rejected
@@ -278,3 +279,51 @@ def test_a_text_file_named_warc_is_a_rejection_not_zero_records(tmp_path):
     src.write_text("hello this is not a warc\n" * 10, encoding="utf-8")
     (item,) = read_inputs([src], Config.load())
     assert isinstance(item, Rejected) and item.detail == f"{src}: not a WARC file (record 1 reads as ARC, not read)"
+
+
+@pytest.mark.parametrize("out, says", [(".", ".: is a folder, not a file to write"), ("/", "/: is a folder, not a file to write"),
+                                       ("newdir/", "newdir/: is a folder, not a file to write"),
+                                       ("", "--out is empty: give a file to write, or - for stdout")])
+def test_clean_to_a_folder_or_nothing_is_refused_in_one_line(tmp_path, out, says):
+    """`cleaner clean --out .` ended in a traceback (the rejects' default name is made from the output's), and
+    `--out newdir/` made a file called `newdir` (found by a QA pass)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Le gouvernement a présenté un nouveau budget."}\n', encoding="utf-8")
+    proc = run_cli("clean", str(src), "--out", out, cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (2, f"cleaner: {says}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_nothing_to_read_is_a_rejection_saying_so_from_a_folder_or_stdin_as_from_a_file(tmp_path):
+    """An empty folder and an empty stdin passed without a word, where an empty file is a rejection (found by
+    a QA pass); a UTF-8 byte order mark followed by a blank line is no record, not a malformed one."""
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    (tmp_path / "bom.jsonl").write_bytes(b'\xef\xbb\xbf\n{"id": "b", "text": "Le budget est vote."}\n')
+    (tmp_path / "bom-only.jsonl").write_bytes(b"\xef\xbb\xbf")
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("clean", str(tmp_path / "empty"), str(tmp_path / "bom.jsonl"), str(tmp_path / "bom-only.jsonl"),
+                   "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in _records(out)] == ["b"]
+    assert [r["detail"] for r in _records(tmp_path / "out.rejects.jsonl")] == [
+        f"{tmp_path / 'empty'}: an empty folder, no file to read", f"{tmp_path / 'bom-only.jsonl'}: holds no records"]
+    assert run_cli("clean", str(tmp_path / "bom.jsonl"), "--out", str(tmp_path / "s.jsonl"), "--strict").returncode == 0
+    for given in ("", "\n\n  \n"):
+        proc = run_cli("clean", "-", "--out", "-", "--quiet", stdin=given)
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "cleaner: rejected -: <stdin>: holds no records\n")
+
+
+@pytest.mark.parametrize("line, says", [("min_lang_score = true", "min_lang_score: Input should be a valid number"),
+                                        ('default_rules = "no"', "default_rules: Input should be a valid boolean"),
+                                        ('max_doc_chars = "100"', "max_doc_chars: Input should be a valid integer"),
+                                        ("shape = 0", "shape: Input should be a valid boolean"),
+                                        ("min_chars = 2.0", "min_chars: Input should be a valid integer")])
+def test_a_config_value_of_another_type_is_refused_not_converted(tmp_path, line, says):
+    """`default_rules = "no"` loaded no pack at all and `min_lang_score = true` rejected nearly everything,
+    without a word (found by a QA pass); an integer still stands for a number."""
+    config = tmp_path / "c.toml"
+    config.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"^config in {re.escape(str(config))}: {says}$"):
+        Config.load(config)
+    config.write_text("regex_timeout = 2\nmin_lang_score = 0\n", encoding="utf-8")
+    assert (Config.load(config).regex_timeout, Config.load(config).min_lang_score) == (2.0, 0.0)

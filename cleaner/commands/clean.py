@@ -36,6 +36,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field)
     pipeline_for(config)  # loads and validates every pack before any input is read
+    _a_file(args.out, "--out")
     rejects_path = args.rejects or ("-" if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
     for path in (args.out, rejects_path):
         if path.lower().endswith(".parquet"):
@@ -65,6 +66,15 @@ def cmd_clean(args: argparse.Namespace) -> int:
         rej = f", rejects in {rejects_path}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary()}", file=sys.stderr)
     return 0
+
+
+def _a_file(out: str, flag: str) -> None:
+    """A ConfigError when `out` cannot name a file to write: empty, or a folder (one that is there, or a
+    path ending with a slash, which would otherwise make a file of that name)."""
+    if not out.strip():
+        raise ConfigError(f"{flag} is empty: give a file to write, or - for stdout")
+    if out != "-" and (out.endswith(("/", os.sep)) or Path(out).is_dir()):
+        raise ConfigError(f"{out}: is a folder, not a file to write")
 
 
 def _not_an_input(out: Path, inputs: list[str]) -> None:

@@ -118,11 +118,19 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
             if len(raw) > limit and not raw.endswith(newline):
                 size = len(raw) + _skip_line(fh, newline)
                 yield too_large(None, f"{where}:{lineno}", size, "bytes of JSON", config)
-            elif raw.strip() if codec is None else raw.decode(codec, "replace").strip():
+            elif not _blank(raw, codec, at_start=lineno == 1):
                 line = Line(raw, f"{where}:{lineno}", f"{stem}:{lineno}", codec)
                 yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
         yield bad(None, f"{where}: unreadable after line {lineno}: {exc}" if lineno else f"{where}: unreadable: {exc}")
+
+
+def _blank(raw: bytes, codec: str | None, at_start: bool) -> bool:
+    """Whether a line (in `codec`, default UTF-8) holds only whitespace, after the UTF-8 byte order mark
+    that may open a file (`decode` drops it: a first line of only the mark and a line break is blank)."""
+    if codec is not None:
+        return not raw.decode(codec, "replace").strip()
+    return not (raw.removeprefix(codecs.BOM_UTF8) if at_start else raw).strip()
 
 
 def wide_codec(fh: BinaryIO) -> str | None:

@@ -108,7 +108,7 @@ def input_paths(name: str) -> Iterator[Path | Rejected]:
 def _folder(folder: Path) -> Iterator[Path | Rejected]:
     """The files under `folder` in sorted path order; a subfolder that cannot be listed, a link to a
     folder (not followed: it may loop) and an entry that is not a file (a broken link, a FIFO, which
-    would block the read) are rejections, not left out."""
+    would block the read) are rejections, not left out, and so is a folder with nothing in it."""
     found: list[tuple[Path, Rejected | None]] = []
 
     def unlisted(exc: OSError) -> None:
@@ -120,6 +120,8 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
                      for f in folders if Path(root, f).is_symlink())
     for path, rejected in sorted(found, key=lambda entry: entry[0]):
         yield rejected or (path if path.is_file() else _not_a_file(path))
+    if not found:
+        yield bad(None, f"{folder}: an empty folder, no file to read")
 
 
 def _not_a_file(path: Path) -> Rejected:
@@ -199,7 +201,7 @@ def read_file(path: Path, config: Config, input_format: str = "auto", stats: Rea
         yield from _rejected_if_empty(read_warc(path, config, stats), path, stats)
 
 
-def _rejected_if_empty(records: Iterator[Item | Line], path: Path, stats: ReadStats) -> Iterator[Item | Line]:
+def _rejected_if_empty(records: Iterator[Item | Line], path: Path | str, stats: ReadStats) -> Iterator[Item | Line]:
     """The records of a file of records, or, when it gives none and skips none (an empty file, blank
     lines, a Parquet file of no rows), a `bad_input` rejection saying so: no input passes unnoticed."""
     skipped = sum(stats.skipped.values())
@@ -214,7 +216,7 @@ def _rejected_if_empty(records: Iterator[Item | Line], path: Path, stats: ReadSt
 def _read_stdin(config: Config, input_format: str, stats: ReadStats, lazy: bool) -> Iterator[Item | Line]:
     stats.files[input_format if input_format != "auto" else "jsonl"] += 1
     if input_format in ("auto", "jsonl"):
-        yield from read_jsonl(sys.stdin.buffer, "<stdin>", config, lazy=lazy)
+        yield from _rejected_if_empty(read_jsonl(sys.stdin.buffer, "<stdin>", config, lazy=lazy), "<stdin>", stats)
     elif input_format == "txt":
         yield read_text(sys.stdin.buffer, "stdin", "<stdin>", config)
     elif input_format == "html":
