@@ -126,6 +126,7 @@ class Pipeline(Closing):
 
     def prepare_many(self, docs: Iterable[Document | Rejected | DocLike], gates: bool = True) -> list[Cleaned | Rejected]:
         """`prepare` of each document, the languages of the batch detected at once (cheaper than one by one)."""
+        self.dedup.check_open()  # a closed pipeline is closed for every use, as the README says
         cleaned = [self._cleaned(doc) for doc in docs]
         found = iter(self.tagger.tag_many([out.text for out in cleaned if isinstance(out, Cleaned)]))
         out: list[Cleaned | Rejected] = []

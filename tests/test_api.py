@@ -56,9 +56,27 @@ def test_a_closed_pipeline_says_so():
 
     pipeline = Pipeline(Config.load())
     pipeline.close()
-    for use in (lambda: pipeline.run(["Un texte."]), lambda: list(pipeline.stream(["Un texte."]))):
+    for use in (lambda: pipeline.run(["Un texte."]), lambda: list(pipeline.stream(["Un texte."])),
+                lambda: pipeline.prepare("Un texte."), lambda: pipeline.index_kept([])):
         with pytest.raises(RuntimeError, match=r"the dedup index was closed"):
             use()
+
+
+def test_index_kept_refuses_ids_the_index_holds_or_given_twice_and_adds_nothing():
+    """Given twice the documents it added, `index_kept` ended in a bare sqlite3.IntegrityError (a QA pass)."""
+    from cleaner import Pipeline
+
+    with Pipeline(Config.load()) as pipeline:
+        docs = [{"id": "a", "text": "Un premier texte assez long pour être gardé ici."},
+                {"id": "b", "text": "Un autre texte, sur un tout autre sujet que le premier."}]
+        kept = pipeline.deduplicate(pipeline.prepare_many(docs), add=False).kept
+        assert pipeline.index_kept(kept) == 2
+        with pytest.raises(ValueError, match=r"^2 of these ids are in the index already \('a', 'b'\): nothing added$"):
+            pipeline.index_kept(kept)
+        other = pipeline.prepare({"id": "c", "text": "Un troisième texte, qui parle encore d'autre chose."})
+        with pytest.raises(ValueError, match=r"^1 of these ids is given more than once \('c'\): nothing added$"):
+            pipeline.index_kept([other, other])
+        assert len(pipeline.dedup.index) == 2
 
 
 def test_dict_fields_by_config_and_meta():

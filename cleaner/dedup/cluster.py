@@ -459,18 +459,26 @@ class Deduplicator(Closing):
         self._closed = False
 
     def run(self, items: Iterable[Any], *, add: bool = True) -> BatchResult:
-        self._check_open()
+        self.check_open()
         batch = items if isinstance(items, Signed) else _signed(items, self.signer)  # signing needs no lock
         with self._lock:
             return dedup_batch(batch, self.index, signer=self.signer, add=add)
 
     def add(self, items: Iterable[Any]) -> int:
         """Put documents in the index as kept ones without deciding anything (their verdict came from
-        `run(..., add=False)`), in the order `run` adds them; returns how many."""
-        self._check_open()
+        `run(..., add=False)`), in the order `run` adds them; returns how many. An id the index holds
+        already is a ValueError naming it, and nothing is added."""
+        self.check_open()
         batch = _signed(items, self.signer)
         order = sorted(range(len(batch)), key=partial(rank_key, batch))
         with self._lock:
+            ids = list(batch.ids)
+            there = list(dict.fromkeys(doc_id for doc_id in ids if self.index.contains(doc_id)))
+            twice = sorted({ids[i] for i in repeated(ids)})
+            if there or twice:
+                named, what = (there, "in the index already") if there else (twice, "given more than once")
+                raise ValueError(f"{len(named)} of these ids {'are' if len(named) > 1 else 'is'} {what} "
+                                 f"({', '.join(map(repr, named[:3]))}{', ...' if len(named) > 3 else ''}): nothing added")
             return self.index.add_many((batch.ids[i], batch.lengths[i], batch.published[i], batch.exact[i],
                                         batch.signature(i), ()) for i in order)
 
@@ -479,13 +487,13 @@ class Deduplicator(Closing):
         """Hold the index for a batch decided and taken in steps (`Pipeline.stream`): other threads wait, other
         processes wait for the file's write lock (up to the index's timeout), and what is added and taken out
         inside is one transaction, so a process killed meanwhile has added none of it."""
-        self._check_open()
+        self.check_open()
         with self._lock, self.index.write_lock():
             yield
 
     def forget(self, items: Iterable[Any]) -> int:
         """Take kept documents out of the index again (added by `run`, never delivered); returns how many."""
-        self._check_open()
+        self.check_open()
         batch = _signed(items, self.signer)
         with self._lock:
             return self.index.remove_many((batch.ids[i], batch.signature(i)) for i in range(len(batch)))
@@ -494,7 +502,8 @@ class Deduplicator(Closing):
         self._closed = True
         self.index.close()
 
-    def _check_open(self) -> None:
+    def check_open(self) -> None:
+        """A RuntimeError when `close()` was called."""
         if self._closed:
             raise RuntimeError("the dedup index was closed (by close() or the end of its `with`): open a new one "
                                "(a new Pipeline) to go on")
