@@ -117,12 +117,20 @@ def _check_params(stored: dict[str, str], params: DedupParams, path: str | Path)
 
 
 class IndexBusyError(RuntimeError):
-    """Another process held the index's write lock for longer than this one would wait."""
+    """Another process held the index's write lock for longer than this one would wait; `why` is the
+    message without the index's path (what a service tells its clients)."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+        self.path, self.why = path, why
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.path, self.why)  # crosses process boundaries whole
 
 
 def _busy(path: str, timeout: float) -> IndexBusyError:
-    return IndexBusyError(f"{path}: busy: another process has held the index's write lock for over {timeout:g} s "
-                          "(a run deduplicating or adding its documents, or a service storing some); try again when it is done")
+    return IndexBusyError(path, f"busy: another process has held the index's write lock for over {timeout:g} s "
+                                "(a run deduplicating or adding its documents, or a service storing some); try again when it is done")
 
 
 @dataclass(frozen=True)

@@ -117,8 +117,9 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
 
     @app.exception_handler(IndexBusyError)
     async def index_busy(request: Request, exc: IndexBusyError) -> JSONResponse:
-        """Another process (a `cleaner run` deduplicating against this index) held its lock too long: 503, try again."""
-        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "30"})
+        """Another process (a `cleaner run` deduplicating against this index) held its lock too long: 503, try
+        again (the message without the index's path: no server path is shown to a client)."""
+        return JSONResponse({"detail": f"the index is {exc.why}"}, status_code=503, headers={"Retry-After": "30"})
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
