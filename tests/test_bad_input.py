@@ -292,6 +292,11 @@ def test_clean_to_a_folder_or_nothing_is_refused_in_one_line(tmp_path, out, says
     proc = run_cli("clean", str(src), "--out", out, cwd=tmp_path)
     assert (proc.returncode, proc.stderr) == (2, f"cleaner: {says}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+    if out == "":  # `cleaner run --out ''` wrote its files into the current folder without a word
+        proc = run_cli("run", str(src), "--out", out, cwd=tmp_path)
+        assert (proc.returncode, proc.stderr) == (2, "cleaner: --out is empty: give the folder the run writes its "
+                                                     "files to (. for this one)\n")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
 def test_nothing_to_read_is_a_rejection_saying_so_from_a_folder_or_stdin_as_from_a_file(tmp_path):

@@ -68,6 +68,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("cleaner: --out is the folder the run writes its files to, not stdout; for a stream, cleaner clean - --out -",
               file=sys.stderr)
         return 2
+    if not args.out.strip():  # an unset shell variable, most likely: not the current folder without a word
+        print("cleaner: --out is empty: give the folder the run writes its files to (. for this one)", file=sys.stderr)
+        return 2
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
                          compression=args.compression, shard_docs=args.shard_docs, workers=args.workers,
