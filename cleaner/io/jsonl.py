@@ -28,6 +28,8 @@ from .decoding import decode, looks_binary
 from .records import NESTED, Item, bad, record_document, too_large
 
 JSON_BYTES_PER_CHAR = 6
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     """A JSONL line read but not parsed (`read_inputs(..., lazy=True)`): decoding and parsing it is left
