@@ -291,8 +291,6 @@ class Cld2Backend:
     def detect(self, text: str) -> Detection:
         if not _has_letters(text, self.MIN_LETTERS):
             return None, None
-        import pycld2
-
         data = _CLD2_UNSAFE.sub(" ", text).encode("utf-8")
         reliable, spans = _cld2_spans(data)
         if not reliable:
