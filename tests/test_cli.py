@@ -220,6 +220,28 @@ def test_rejects_to_stderr_when_output_is_stdout():
     assert "rejected x: <stdin>:1: no 'text' field" in proc.stderr
 
 
+def test_rejects_dash_writes_the_rejected_records_whole_to_stdout(tmp_path):
+    """`--rejects -` with an output file: the rejections, raw record and all, are JSON lines on stdout
+    (a pipe keeps them); with `--out -` too, both would share stdout, so that is refused; an empty or
+    folder `--rejects` is refused as `--out` is."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Bonjour le monde entier."}\n{"id": "b", "text": 5}\n{oops\n', encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    proc = run_cli("clean", str(src), "--out", str(out), "--rejects", "-")
+    assert proc.returncode == 0, proc.stderr
+    rejected = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [(r.get("id"), r["reason"], r["raw"]) for r in rejected] == [
+        ("b", "bad_input", {"id": "b", "text": 5}), (None, "bad_input", "{oops")]
+    assert [r["id"] for r in _records(out)] == ["a"]
+    assert "rejects in stdout" in proc.stderr and "cleaner: rejected" not in proc.stderr
+    assert not (tmp_path / "o.rejects.jsonl").exists() and not (tmp_path / "-").exists()
+    for args, says in {("--out", "-", "--rejects", "-"): "--out - and --rejects - would both write to stdout",
+                       ("--out", str(out), "--rejects", ""): "--rejects is empty",
+                       ("--out", str(out), "--rejects", str(tmp_path)): f"{tmp_path}: is a folder, not a file to write"}.items():
+        proc = run_cli("clean", str(src), *args)
+        assert (proc.returncode, proc.stdout, proc.stderr.count("\n")) == (2, "", 1) and says in proc.stderr, (args, proc.stderr)
+
+
 def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path):
     """An output that is a folder, or below a file, or a rejects file that is the output itself: one line
     naming the path, exit 2, before any record is read; no file (visible or hidden) is left behind."""

@@ -22,7 +22,7 @@ def register(sub) -> None:
     p = sub.add_parser("clean", help="clean documents: folders of .txt, JSONL files, or - for stdin")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="a .txt file, a .jsonl(.gz) file, a folder, or - (JSONL on stdin)")
     p.add_argument("--out", "-o", required=True, help="output JSONL file, or - for stdout")
-    p.add_argument("--rejects", metavar="FILE", help="where rejected records go (default: OUT with .rejects.jsonl; stderr when OUT is -)")
+    p.add_argument("--rejects", metavar="FILE", help="where rejected records go, - for stdout (default: OUT with .rejects.jsonl; when OUT is -, one line a rejection on stderr)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
     p.add_argument("--workers", "-j", type=at_least_one, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
@@ -37,17 +37,23 @@ def cmd_clean(args: argparse.Namespace) -> int:
     config = config_from(args, id_field=args.id_field, text_field=args.text_field)
     pipeline_for(config)  # loads and validates every pack before any input is read
     _a_file(args.out, "--out")
-    rejects_path = args.rejects or ("-" if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
-    for path in (args.out, rejects_path):
+    if args.rejects is not None:
+        _a_file(args.rejects, "--rejects")
+    if args.out == "-" == args.rejects:
+        raise ConfigError("--out - and --rejects - would both write to stdout: give the rejects a file, or leave "
+                          "--rejects out for one line a rejection on stderr")
+    rejects_path = args.rejects or (None if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
+    files = [path for path in (args.out, rejects_path) if path not in (None, "-")]
+    for path in files:
         if path.lower().endswith(".parquet"):
             raise ConfigError(f"{path}: cleaner clean writes JSONL (.jsonl, .jsonl.gz, .jsonl.zst); for Parquet, "
                               "cleaner run --output-format parquet")
-    if "-" not in (args.out, rejects_path) and Path(rejects_path).resolve() == Path(args.out).resolve():
+    if len(files) == 2 and Path(rejects_path).resolve() == Path(args.out).resolve():
         raise ConfigError(f"--rejects {rejects_path} is the output file itself: give the rejects a path of their own")
-    for path in {args.out, rejects_path} - {"-"}:
+    for path in set(files):
         _not_an_input(Path(path), args.inputs)
     stats = Stats()
-    rejects = None if rejects_path == "-" else JsonlWriter(rejects_path, keep_empty=False)
+    rejects = None if rejects_path is None else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
         stream = prepare_stream(read_inputs(args.inputs, config, args.input_format, lazy=True), config,
                                 workers=args.workers, gates=False, sign=False, live="-" in args.inputs)
@@ -63,7 +69,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 rejects.write(result.record)
     if not args.quiet:
         where = "stdout" if args.out == "-" else args.out
-        rej = f", rejects in {rejects_path}" if rejects and rejects.count else ""
+        rej = f", rejects in {'stdout' if rejects_path == '-' else rejects_path}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary()}", file=sys.stderr)
     return 0
 
