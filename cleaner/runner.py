@@ -46,7 +46,7 @@ from .dedup.signature import Signer
 from .engine import clean_more
 from .gates import gate
 from .io.outputs import STATE
-from .io.readers import input_folder_holding, named_paths, read_inputs
+from .io.readers import glob_matching, input_folder_holding, named_paths, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput
 from .kinds import Context
@@ -142,13 +142,13 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
 
 
 @contextmanager
-def claimed(out: Path, inputs: Iterable[str]) -> Iterator[None]:
+def claimed(out: Path, inputs: Iterable[str], index: Path | None = None) -> Iterator[None]:
     """`out` made (a folder), and held by this process alone while the block runs: a second run into it
-    stops at once with an OSError naming it (instead of both writing one state). Outputs and inputs must
-    not mix (`apart`)."""
+    stops at once with an OSError naming it (instead of both writing one state). Outputs (and a shared
+    `index`) and inputs must not mix (`apart`)."""
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "is a file: --out names the folder a run writes into", str(out))
-    apart(out, inputs)
+    apart(out, inputs, index)
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out, os.O_RDONLY)
     try:
@@ -162,10 +162,14 @@ def claimed(out: Path, inputs: Iterable[str]) -> Iterator[None]:
         os.close(fd)
 
 
-def apart(out: Path, inputs: Iterable[str]) -> None:
+def apart(out: Path, inputs: Iterable[str], index: Path | None = None) -> None:
     """An OSError naming `out` when the run would read what it writes (an input folder holds `out`: its
-    state and outputs would be read as input) or write over an input (an input file has the name of an
-    output, in `out`: `clear_outputs` would remove it, the run's output replace it)."""
+    state and outputs would be read as input; an input glob matches a file the run writes there, which
+    the same command run again would read) or write over an input (an input file has the name of an
+    output, in `out`: `clear_outputs` would remove it, the run's output replace it); naming `index`, a
+    shared index, when it or its SQLite companions are among the inputs (read as input, and changed by
+    the run, so that every run again would find its inputs changed)."""
+    inputs = list(inputs)
     if (held := input_folder_holding(out, inputs)) is not None:
         raise OSError(errno.EINVAL, f"is inside the input folder {held}: the run would read its own state and "
                                     "outputs as input; give an --out outside the inputs", str(out))
@@ -175,6 +179,27 @@ def apart(out: Path, inputs: Iterable[str]) -> None:
         if path.is_file() and here.parent == folder and _OUTPUT_FILE.fullmatch(here.name):
             raise OSError(errno.EINVAL, f"holds the input {path}, which the run's output of that name would replace; "
                                         "give another --out", str(out))
+    for name in _RUN_FILES:
+        if (pattern := glob_matching(out / name, inputs)) is not None:
+            raise OSError(errno.EINVAL, f"the input glob {pattern} matches the run's {name} there, which the same "
+                                        "command run again would read as input; give an --out outside the glob", str(out))
+    if index is not None:
+        _index_apart(index, inputs)
+
+
+def _index_apart(index: Path, inputs: list[str]) -> None:
+    """The part of `apart` about a shared index (SQLite writes `-wal` and `-shm` files beside it)."""
+    if (held := input_folder_holding(index, inputs)) is not None:
+        why = f"is inside the input folder {held}"
+    elif Path(os.path.realpath(index)) in {path.resolve() for path in named_paths(inputs)}:
+        why = "is an input"
+    elif found := next(((end, pattern) for end in ("", "-wal", "-shm")
+                        if (pattern := glob_matching(Path(f"{index}{end}"), inputs)) is not None), None):
+        why = f"{'its ' + found[0] + ' file ' if found[0] else ''}is matched by the input glob {found[1]}"
+    else:
+        return
+    raise OSError(errno.EINVAL, f"{why}: the run would read the dedup index as input, and find its inputs changed "
+                                "whenever it ran again; keep --index outside the inputs", str(index))
 
 
 class Runner:
@@ -188,7 +213,7 @@ class Runner:
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary."""
-        with claimed(self.out, self.inputs):
+        with claimed(self.out, self.inputs, self.options.index):
             return self._run()
 
     def _run(self) -> RunSummary:
@@ -354,6 +379,9 @@ def write_part(state_path: Path, out: Path, options: RunOptions, name: str) -> P
 
 _OUTPUT_FILE = re.compile(rf"(?:{'|'.join(OUTPUT_NAMES)})(?:-\d{{5}})?\.(?:parquet|jsonl(?:\.gz|\.zst)?)")
 """The name of a file a run writes (`ShardedOutput`): `corpus.jsonl`, `raw-00003.parquet`, `rejects.jsonl.zst`, ..."""
+_RUN_FILES = tuple(f"{name}{shard}{ext}" for name in OUTPUT_NAMES for shard in ("", "-00000")
+                   for ext in (".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet")) + ("report.json", "manifest.json", "index.sqlite")
+"""Every name of a file a run may write into its folder (shards by their first), for `apart`."""
 _TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}")
 """A temporary file of `io.writers` (`.corpus.jsonl.x8k2m1qz`), left by a run killed while writing."""
 

@@ -362,7 +362,8 @@ def test_outputs_that_are_not_regular_files_are_written_through_not_replaced(tmp
 
 def test_an_output_that_is_an_input_or_inside_an_input_folder_is_refused(tmp_path):
     """`cleaner clean` never reads what it writes nor writes over what it reads: an output (or the default
-    rejects file) that is an input file, or lies in an input folder, is refused before anything is read."""
+    rejects file) that is an input file, lies in an input folder, or that an input glob matches (the same
+    command again refused it as an input), is refused before anything is read."""
     folder = tmp_path / "in"
     folder.mkdir()
     src = folder / "batch.jsonl"
@@ -375,6 +376,8 @@ def test_an_output_that_is_an_input_or_inside_an_input_folder_is_refused(tmp_pat
         ((str(src), "--out", str(tmp_path / "o.jsonl"), "--rejects", str(src)), "is an input"),
         ((str(kept), "--out", str(tmp_path / "batch.jsonl")), "is an input"),  # its default rejects file
         ((str(folder), "--out", str(folder / "out.jsonl")), "is inside the input folder"),
+        ((f"{tmp_path}/**/*.jsonl", "--out", str(folder / "out.jsonl")), "the input glob"),  # read when run again
+        ((f"{folder}/*.jsonl", "--out", str(tmp_path / "o.jsonl"), "--rejects", str(folder / "r.jsonl")), "the input glob"),
     ]
     for args, says in cases:
         proc = run_cli("clean", *args, "-q")

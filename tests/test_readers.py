@@ -6,6 +6,8 @@ import codecs
 import gzip
 import io
 import json
+import os
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -548,3 +550,28 @@ def test_cli_run_reads_quoted_globs_of_several_formats(tmp_path):
     assert proc.returncode == 0, proc.stderr
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(ids) == 4 and ids[-1] == "j" and all(i.startswith("<urn:uuid:") for i in ids[:3])
+
+
+def test_glob_matching_agrees_with_glob_on_paths_that_are_there(tmp_path, monkeypatch):
+    """`glob_matching` says of a path not written yet whether an input glob will read it; on a tree that
+    is there it must say what `glob.glob(recursive=True)` lists: `**` across folders, hidden names only
+    by a part that starts with a dot, a name that exists taken as it is."""
+    import glob as globs
+
+    from cleaner.io.readers import glob_matching
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.jsonl", "b.txt", ".h.jsonl", "d/c.jsonl", "d/e/f.jsonl", "d/.x/g.jsonl", "d/e/.y.jsonl", "r[1].jsonl"):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        Path(name).write_text("{}\n", encoding="utf-8")
+    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    patterns = ["*.jsonl", "**/*.jsonl", "d/**", "d/*/*.jsonl", "**/.*.jsonl", "d/.*/*", "?.*", "d/**/f.*", "[ab].*",
+                "r[[]1].jsonl", f"{tmp_path}/**/*.jsonl"]
+    for pattern in patterns:
+        listed = {os.path.normpath(p) for p in globs.glob(pattern, recursive=True)} & set(files)
+        matched = {name for name in files if glob_matching(Path(name), [pattern]) == pattern}
+        if pattern.startswith("/"):
+            listed = {str(Path(p).relative_to(tmp_path)) for p in globs.glob(pattern, recursive=True) if Path(p).is_file()}
+        assert matched == listed, pattern
+    assert glob_matching(Path("new/corpus.jsonl"), ["-", "x.jsonl", "**/*.jsonl"]) == "**/*.jsonl"
+    assert glob_matching(Path("a.jsonl"), ["a.jsonl"]) is None  # no glob: a name

@@ -241,6 +241,31 @@ def test_outputs_and_inputs_do_not_mix(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["raw.jsonl"] and (folder / "raw.jsonl").read_bytes() == before
 
 
+def test_outputs_an_input_glob_matches_and_an_index_among_the_inputs_are_refused(tmp_path):
+    """An --out where an input glob matches a file the run writes (`data/**/*.jsonl` with `--out
+    data/run`: the first run went, the same command again refused its own corpus as an input) and an
+    --index among the inputs (read as a bad input, changed by every run, so that running again replaced
+    the finished corpus with an empty one) are refused before anything is read or written."""
+    data = tmp_path / "data"
+    (data / "sub").mkdir(parents=True)
+    (data / "sub" / "a.jsonl").write_text(json.dumps({"id": "a", "text": "Le conseil municipal a voté le budget."}) + "\n",
+                                          encoding="utf-8")
+    cases = {("data/**/*.jsonl", "--out", "data/run"): "the input glob data/**/*.jsonl matches the run's corpus.jsonl there",
+             ("data/*/*.json", "--out", "data/run"): "matches the run's report.json there",
+             ("data/*/run/*", "--out", "data/sub/run"): "the input glob data/*/run/* matches the run's corpus.jsonl",
+             ("data", "--out", "o", "--index", "data/idx.sqlite"): "data/idx.sqlite: is inside the input folder data",
+             ("data/sub/a.jsonl", "data/i.sqlite", "--out", "o", "--index", "data/i.sqlite"): "data/i.sqlite: is an input",
+             ("data/*", "--out", "o", "--index", "data/new.sqlite"): "is matched by the input glob data/*"}
+    for args, says in cases.items():
+        proc = run_cli("run", *args, "-q", cwd=tmp_path)
+        assert proc.returncode == 2 and says in proc.stderr and proc.stderr.count("\n") == 1, (args, proc.stderr)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["data", "data/sub", "data/sub/a.jsonl"]
+    for args in (("data/*/*.jsonl", "--out", "data/.run"), ("data/sub/*.jsonl", "--out", "data/run"),
+                 ("data/**/*.jsonl", "--out", "o", "--index", "data/idx.db")):  # no glob reaches these
+        assert run_cli("run", *args, "-q", cwd=tmp_path).returncode == 0, args
+        assert run_cli("run", *args, cwd=tmp_path).stderr.count("already complete") == 1, args
+
+
 def test_out_dash_is_refused_not_made_a_folder(tmp_path):
     """`cleaner run --out -` made a folder named `-` in the working folder; a run writes several files."""
     src = tmp_path / "a.jsonl"

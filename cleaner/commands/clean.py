@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..api import pipeline_for
 from ..config import ConfigError
-from ..io.readers import input_folder_holding, named_paths, read_inputs
+from ..io.readers import glob_matching, input_folder_holding, named_paths, read_inputs
 from ..io.writers import JsonlWriter
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
@@ -85,10 +85,14 @@ def _a_file(out: str, flag: str) -> None:
 
 def _not_an_input(out: Path, inputs: list[str]) -> None:
     """A ConfigError naming `out` when it is one of the inputs (writing it would replace or remove what is
-    read) or lies in an input folder (the output, and its temporary file, would be read as input)."""
+    read), lies in an input folder (the output, and its temporary file, would be read as input) or is
+    matched by an input glob (it would be read as input by the same command run again)."""
     if (held := input_folder_holding(out, inputs)) is not None:
         raise ConfigError(f"{out}: is inside the input folder {held}, where it would be read as input; "
                           "give an output outside the inputs")
     target = Path(os.path.realpath(out))
     if any(path.resolve() == target for path in named_paths(inputs)):
         raise ConfigError(f"{out}: is an input; give the output a path of its own")
+    if (pattern := glob_matching(out, inputs)) is not None:
+        raise ConfigError(f"{out}: the input glob {pattern} matches it, so the same command run again would read "
+                          "it as input; give an output outside the glob")

@@ -18,6 +18,7 @@ as given, folder and glob entries sorted, records in file order.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import glob
 import os
@@ -164,6 +165,30 @@ def input_folder_holding(target: Path, names: Iterable[str]) -> Path | None:
     where = Path(os.path.realpath(target))
     return next((path for path in named_paths(names)
                  if path.is_dir() and (path.resolve() == where or path.resolve() in where.parents)), None)
+
+
+def glob_matching(target: Path, names: Iterable[str]) -> str | None:
+    """The input glob (as named) that matches `target`, whether or not it is there yet: a file written
+    there would be read as input when the same inputs are given again."""
+    return next((name for name in names if name != "-" and glob.has_magic(name) and not Path(name).exists()
+                 and _glob_matches(name, target)), None)
+
+
+def _glob_matches(pattern: str, target: Path) -> bool:
+    """Whether `glob.glob(pattern, recursive=True)` would list `target` were it there: `**` stands for any
+    number of folders, and a name starting with a dot is matched only by a part starting with one."""
+    want, have = Path(os.path.abspath(pattern)).parts, Path(os.path.abspath(target)).parts
+
+    @functools.cache
+    def match(i: int, j: int) -> bool:
+        if i == len(want):
+            return j == len(have)
+        if want[i] == "**":
+            return match(i + 1, j) or (j < len(have) and not have[j].startswith(".") and match(i, j + 1))
+        return (j < len(have) and fnmatch.fnmatchcase(have[j], want[i])
+                and (want[i].startswith(".") or not have[j].startswith(".")) and match(i + 1, j + 1))
+
+    return match(0, 0)
 
 
 def format_of(path: Path) -> str | None:
