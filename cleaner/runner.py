@@ -245,8 +245,8 @@ class Runner:
                 done = len(state)
                 self.progress.log(f"resuming: {done:,} input records already done (stage {state.get('stage')})")
                 return done
-            self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over "
-                              "(--continue to keep its work)")
+            keep = "" if "inputs" in changed else " (--continue to keep its work)"  # refused then: refuse_to_continue
+            self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over{keep}")
         if old is not None and self.options.index is not None and state.get("stage") in ("decided", "indexed"):
             self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "
                               "starting over will find them there as already_indexed")

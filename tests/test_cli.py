@@ -99,16 +99,22 @@ def test_field_mapping_and_meta_passthrough(tmp_path):
 
 
 def test_a_records_meta_mapping_is_merged_so_a_corpus_read_again_keeps_one_meta(tmp_path):
-    """A record's `meta` mapping is merged into `meta` (its other fields win a clash), as the API and the
-    service take it: `cleaner clean`'s output, read again, has one `meta`, not `meta.meta`. A `meta` of
-    another type stays a field called `meta`."""
+    """A record's `meta` mapping is merged into `meta` (its other fields win a clash, with a warning that
+    names the key: meta's value went without a word), as the API and the service take it: `cleaner
+    clean`'s output, read again, has one `meta`, not `meta.meta`. A `meta` of another type stays a field
+    called `meta`; a null one goes (it was kept as `{"meta": null}`)."""
     inp = tmp_path / "in.jsonl"
     rows = [{"id": "a", "text": "Un texte assez long pour rester ici.", "meta": {"site": "x.ma", "k": 1}, "k": 2},
-            {"id": "b", "text": "Un autre texte assez long pour rester.", "meta": [1, 2]}]
+            {"id": "b", "text": "Un autre texte assez long pour rester.", "meta": [1, 2]},
+            {"id": "c", "text": "Un troisième texte assez long pour rester.", "meta": None, "x": None},
+            {"id": "d", "text": "Un quatrième texte assez long pour rester.", "meta": {"k": 1}, "k": 1}]
     inp.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     first = tmp_path / "first.jsonl"
     assert run_cli("clean", str(inp), "--out", str(first), "-q").returncode == 0
-    assert [r["meta"] for r in _records(first)] == [{"site": "x.ma", "k": 2}, {"meta": [1, 2]}]
+    assert [r.get("meta") for r in _records(first)] == [{"site": "x.ma", "k": 2}, {"meta": [1, 2]}, {"x": None}, {"k": 1}]
+    assert [r.get("warnings") for r in _records(first)] == [
+        [f"{inp}:1: meta: 'k' given both as a field of the record and in its 'meta', with other values: the field's value kept"],
+        None, None, None]
     again = tmp_path / "again.jsonl"
     assert run_cli("clean", str(first), "--out", str(again), "-q").returncode == 0
     meta = _records(again)[0]["meta"]

@@ -545,7 +545,7 @@ def test_a_warc_cut_at_any_byte_loses_no_record_in_silence(tmp_path):
 def test_cli_run_reads_quoted_globs_of_several_formats(tmp_path):
     write_warc(tmp_path / "crawl.warc.gz")
     (tmp_path / "x.jsonl").write_text(json.dumps({"id": "j", "text": "Un article en français."}) + "\n", encoding="utf-8")
-    out = tmp_path / "out.jsonl"
+    out = tmp_path / "o" / "out.jsonl"  # not where the glob reads (refused: the same command again would read it)
     proc = run_cli("clean", str(tmp_path / "*.warc.gz"), str(tmp_path / "*.jsonl"), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]

@@ -420,6 +420,14 @@ def test_changed_rules_start_over_unless_continued(news, tmp_path):
           if k not in ("outputs", "counts")}  # the finished run's fingerprint
     with RunState(out / STATE / "state.sqlite") as state:  # interrupted, with other rules and the same inputs
         state.set(fingerprint=json.dumps({**fp, "rules": [["old.yaml", "0"]]}), stage="prepare")
+    over = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--restart")  # finish it, then interrupt it
+    assert over.returncode == 0
+    with RunState(out / STATE / "state.sqlite") as state:
+        state.set(fingerprint=json.dumps({**fp, "rules": [["old.yaml", "0"]]}), stage="prepare")
+    told = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--workers", "1")
+    assert "holds an interrupted run whose rules differ; starting over (--continue to keep its work)" in told.stderr, told.stderr
+    with RunState(out / STATE / "state.sqlite") as state:
+        state.set(fingerprint=json.dumps({**fp, "rules": [["old.yaml", "0"]]}), stage="prepare")
     kept = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--continue")
     assert kept.returncode == 0 and "although its rules changed" in kept.stderr
 
@@ -427,7 +435,7 @@ def test_changed_rules_start_over_unless_continued(news, tmp_path):
 def test_continue_is_refused_when_the_inputs_changed(tmp_path):
     """`--continue` keeps an interrupted run's work when its rules or config changed; when its inputs
     changed that work is of other records (the records prepared before were written, new ones lost or
-    written twice), so it is refused, exit 2, and a run without it starts over."""
+    written twice), so it is refused, exit 2, and a run without it starts over, without suggesting it."""
     from cleaner.manifest import fingerprint
 
     src = tmp_path / "in"
@@ -439,11 +447,12 @@ def test_continue_is_refused_when_the_inputs_changed(tmp_path):
         runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
         runner._prepare(state, 0)
     (src / "005_new.txt").write_text("Un nouvel article arrivé après l'interruption du premier passage.\n", encoding="utf-8")
-    args = ("run", str(src), "--out", str(out), "--workers", "1", "-q")
+    args = ("run", str(src), "--out", str(out), "--workers", "1")
     proc = run_cli(*args, "--continue")
     assert proc.returncode == 2 and "--continue: the inputs of the interrupted run changed" in proc.stderr, proc.stderr
     proc = run_cli(*args)
     assert proc.returncode == 0, proc.stderr
+    assert "holds an interrupted run whose inputs differ; starting over\n" in proc.stderr, proc.stderr
     ids = [json.loads(line)["id"] for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     assert "005_new" in ids and len(ids) == 6
 

@@ -144,7 +144,10 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
     if isinstance(text, Rejected):
         return text
     taken = {config.text_field} | ({config.id_field} if rid == str(value) or _says_nothing(value) else set())
-    fields, meta = split_fields(record, taken)
+    fields, meta, clashes = split_fields(record, taken)
+    if clashes:
+        warnings = (*warnings, f"{where}: meta: {', '.join(map(repr, clashes))} given both as a field of the record "
+                               "and in its 'meta', with other values: the field's value kept")
     return text_document(rid, text, where, config, warnings, raw, meta=meta, **fields)
 
 
@@ -164,19 +167,22 @@ def _says_nothing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def split_fields(record: Mapping[Any, Any], taken: set[str]) -> tuple[dict[str, str], dict[str, Any]]:
-    """A record's document fields (`DOC_KEYS` holding a string) and its `meta`: every other field not in
-    `taken`, a document field of another type included (`"url": 5` is kept there, not dropped; a null
-    one says nothing and goes). A `meta` field that is a mapping is merged in, under the other fields
-    (so a corpus record read again keeps one `meta`, not `meta.meta`); one of another type stays `meta`."""
+def split_fields(record: Mapping[Any, Any], taken: set[str]) -> tuple[dict[str, str], dict[str, Any], list[str]]:
+    """A record's document fields (`DOC_KEYS` holding a string), its `meta`, and the keys the two parts of
+    `meta` disagree on. `meta` holds every other field not in `taken`, a document field of another type
+    included (`"url": 5` is kept there, not dropped; a null one says nothing and goes). A `meta` field
+    that is a mapping is merged in, under the other fields (so a corpus record read again keeps one
+    `meta`, not `meta.meta`): a key it shares with a field of the record, with another value, is one
+    of the disagreements. A null `meta` goes; one of another type stays `meta`."""
     fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
     meta = {k: v for k, v in record.items()
-            if k not in taken and k not in fields and not (k in DOC_KEYS and v is None)}
-    given = meta.get("meta")
+            if k not in taken and k not in fields and not (v is None and (k in DOC_KEYS or k == "meta"))}
+    given, clashes = meta.get("meta"), []
     if isinstance(given, Mapping):
         del meta["meta"]
+        clashes = sorted(str(k) for k in given.keys() & meta.keys() if given[k] != meta[k])
         meta = {**given, **meta}
-    return fields, jsonable(meta)  # keys as text too: a Python mapping may have keys JSON has not
+    return fields, jsonable(meta), clashes  # keys as text too: a Python mapping may have keys JSON has not
 
 
 def record_id(value: Any, place: str, content: Any) -> str:
