@@ -124,10 +124,12 @@ class Pipeline(Closing):
         mapping or a string is taken in by `as_document`); a rejection passes through."""
         return self.prepare_many([doc], gates)[0]
 
-    def prepare_many(self, docs: Iterable[Document | Rejected | DocLike], gates: bool = True) -> list[Cleaned | Rejected]:
-        """`prepare` of each document, the languages of the batch detected at once (cheaper than one by one)."""
+    def prepare_many(self, docs: Iterable[Document | Rejected | DocLike], gates: bool = True,
+                     start: int = 0) -> list[Cleaned | Rejected]:
+        """`prepare` of each document, the languages of the batch detected at once (cheaper than one by one);
+        a document given without an id is named by its position, counted from `start`, as `run` names it."""
         self.dedup.check_open()  # a closed pipeline is closed for every use, as the README says
-        cleaned = [self._cleaned(doc) for doc in docs]
+        cleaned = [self._cleaned(doc, n) for n, doc in enumerate(docs, start)]
         found = iter(self.tagger.tag_many([out.text for out in cleaned if isinstance(out, Cleaned)]))
         out: list[Cleaned | Rejected] = []
         for doc in cleaned:
@@ -137,12 +139,12 @@ class Pipeline(Closing):
             out.append(doc)
         return out
 
-    def _cleaned(self, doc: Document | Rejected | DocLike) -> Cleaned | Rejected:
+    def _cleaned(self, doc: Document | Rejected | DocLike, position: int) -> Cleaned | Rejected:
         """One document extracted (when it is a page) and cleaned, its given fields kept; not yet tagged."""
         if isinstance(doc, Rejected):
             return doc
         if not isinstance(doc, Document):
-            doc = as_document(doc, 0, self.config)
+            doc = as_document(doc, position, self.config)
             if isinstance(doc, Rejected):
                 return doc
         if doc.html and not doc.text.strip():
@@ -157,11 +159,7 @@ class Pipeline(Closing):
 
         Documents given without an id are named by their position, counted from `start`, and a hash
         of their text (`as_document`)."""
-        return self.deduplicate(self._prepared(docs, start))
-
-    def _prepared(self, docs: Iterable[Document | Rejected | DocLike], start: int) -> list[Cleaned | Rejected]:
-        return self.prepare_many([doc if isinstance(doc, (Document, Rejected)) else as_document(doc, n, self.config)
-                                  for n, doc in enumerate(docs, start)])
+        return self.deduplicate(self.prepare_many(docs, start=start))
 
     def deduplicate(self, prepared: Iterable[Cleaned | Rejected], add: bool = True) -> RunResult:
         """The dedup stage of `run` alone, over the results of `prepare` (so a caller can prepare
@@ -221,7 +219,7 @@ class Pipeline(Closing):
     def _stream(self, it: Iterator[Document | Rejected | DocLike], batch_size: int) -> Generator[Cleaned | Rejected]:
         start = 0
         while batch := list(islice(it, batch_size)):
-            if (yield from self._taken(self._prepared(batch, start))):
+            if (yield from self._taken(self.prepare_many(batch, start=start))):
                 return
             start += len(batch)
 

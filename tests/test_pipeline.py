@@ -17,7 +17,7 @@ from conftest import SEEDS, made_id, run_cli
 
 from cleaner import Cleaned, Config, Document
 from cleaner.dedup.shingle import jaccard, shingles
-from cleaner.pipeline import Pipeline
+from cleaner.pipeline import Pipeline, as_document
 
 SEED = {p.stem[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 
@@ -272,15 +272,25 @@ def test_the_default_language_backend_knows_african_languages_fasttext_does_not(
 
 def test_prepare_many_gives_each_document_what_prepare_gives_it():
     """A worker prepares its chunk with `prepare_many` (the languages read in one batch): the same
-    results, in order, as one `prepare` per document, rejections and gated documents included."""
+    results, in order, as one `prepare` per document, rejections and gated documents included, each
+    document without an id named by its position in the list, as `run` names it (every one was
+    `document 0`, so one text given twice was one id, a `repeated_id` where `run` saw an
+    `exact_duplicate`)."""
     english = "The council approved the budget on Tuesday after a debate."
     docs = [Document(id="a", text=SEED["001"]), "  ", {"id": "b", "text": english}, SEED["003"],
-            {"id": "c", "html": "<html><body><p>" + SEED["002"] + "</p></body></html>"}, {"text": 3}]
-    with Pipeline(Config.load(langs=("fr",))) as pipeline:
-        alone = [pipeline.prepare(doc) for doc in docs]
+            {"id": "c", "html": "<html><body><p>" + SEED["002"] + "</p></body></html>"}, {"text": 3}, SEED["003"]]
+    config = Config.load(langs=("fr",))
+    with Pipeline(config) as pipeline:
+        alone = [pipeline.prepare(as_document(doc, n, config)) for n, doc in enumerate(docs)]
         assert pipeline.prepare_many(docs) == alone
-        assert [type(out).__name__ for out in alone] == ["Cleaned", "Rejected", "Rejected", "Cleaned", "Cleaned", "Rejected"]
+        assert [type(out).__name__ for out in alone] == ["Cleaned", "Rejected", "Rejected", "Cleaned", "Cleaned", "Rejected",
+                                                         "Cleaned"]
+        assert [alone[1].detail, alone[5].detail] == ["document 1: empty document", "document 5: 'text' is int, not a string"]
+        assert alone[3].id.startswith("3:") and alone[6].id.startswith("6:")
         assert pipeline.prepare_many(docs, gates=False)[2].lang == "en"
+        verdicts = pipeline.deduplicate(pipeline.prepare_many(docs), add=False)
+        assert [(r.id, r.reason) for r in verdicts.rejected if r.stage == "dedup"] == [(alone[6].id, "exact_duplicate")]
+        assert verdicts == pipeline.run(docs)
 
 
 def test_clean_output_carries_language():
