@@ -8,6 +8,7 @@ a number), never converted from a string or another type (`shape = "off"`, `min_
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -81,6 +82,9 @@ class Config(BaseModel):
             values.update(given := _read_toml(Path(file), str(file)))
             listed = given.get("rules_dirs", [])  # a string is not a list of them: refused below, as a tuple would be
             if isinstance(listed, list):  # a relative path is the config file's neighbour, wherever cleaner runs
+                if any(isinstance(p, str) and not p.strip() for p in listed):  # not the config file's folder without a word
+                    raise ConfigError(f"config in {file}: rules_dirs: an empty path: give a folder of rule packs or a "
+                                      ".yaml file (. for the config file's folder)")
                 found = {p: Path(file).parent / p for p in listed if isinstance(p, str)}
                 for written, path in found.items():  # named here, where the file that names it is known
                     if not path.exists():
@@ -119,8 +123,8 @@ def _check_langs(config: Config, where: str) -> None:
 
 def _read_toml(path: Any, name: str) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        with path.open("rb") as fh:  # a byte order mark, which Windows editors write, is no TOML statement
+            return tomllib.loads(fh.read().removeprefix(codecs.BOM_UTF8).decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {name}") from None
     except tomllib.TOMLDecodeError as exc:

@@ -8,6 +8,8 @@ then the user's folders or files in the order given. Any problem stops the load 
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,17 +20,19 @@ from pydantic import ValidationError
 
 from .config import Config
 from .kinds import KINDS, Rule
+from .kinds.base import shown
 
 
 class RulePackError(ValueError):
     """A rule pack that cannot be used; the message names the file, the rule and the field."""
 
-    def __init__(self, file: str, message: str, rule: str | None = None, field: str | None = None, line: int | None = None):
+    def __init__(self, file: str, message: str, rule: str | None = None, field: str | None = None, line: int | None = None,
+                 column: int | None = None):
         self.file, self.rule, self.field, self.line = file, rule, field, line
-        where = f"{file}:{line}" if line else file
+        where = f"{file}:{line}:{column}" if line and column else f"{file}:{line}" if line else file
         parts = [where]
         if rule:
-            parts.append(f"rule {rule!r}")
+            parts.append(f"rule {shown(rule)}")
         if field:
             parts.append(f"field {field!r}")
         super().__init__(": ".join(parts) + ": " + message)
@@ -57,20 +61,36 @@ def shipped_packs() -> list[Path]:
 
 def pack_files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
     """Expand folders into their `.yaml`/`.yml` files (any case), sorted; keep files as given. A folder
-    without one is an error: its packs would be missing without a word."""
+    without one is an error: its packs would be missing without a word; so is anything by a pack's name
+    that is not a regular file (a broken link, a FIFO), in a folder or given."""
     out: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
             if not found:
                 raise RulePackError(str(path), "no rule pack in this folder (a pack is a .yaml or .yml file)")
+            for p in found:
+                if not p.is_file():
+                    raise RulePackError(str(p), _not_a_file(p))
             out.extend(found)
         elif path.is_file():
             out.append(path)
         else:
-            raise RulePackError(str(path), "no such rule pack file or folder")
+            raise RulePackError(str(path), _not_a_file(path))
     return out
+
+
+def _not_a_file(path: Path) -> str:
+    """What `path`, which is no regular file, is instead, as a reason it is no rule pack."""
+    if path.is_symlink() and not path.exists():
+        return f"a broken symbolic link (to {os.readlink(path)}), not a rule pack file"
+    if not path.exists():
+        return "no such rule pack file or folder"
+    mode = path.stat().st_mode
+    what = ("a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return f"{what}, not a rule pack file" + (" (pack folders are not read recursively)" if what == "a folder" else "")
 
 
 def load_rules(config: Config) -> RuleSet:
@@ -118,23 +138,54 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
     try:
         node = yaml.compose(text, Loader=_LOADER)
         data = yaml.load(text, Loader=_LOADER)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses; its message is two lines, with an offset
+        line, column = _line_column(text, exc.position)
+        raise RulePackError(name, f"YAML error: unacceptable character #x{exc.character:04x}: {exc.reason}",
+                            line=line, column=column) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RulePackError(name, f"YAML error: {problem}", line=mark.line + 1 if mark else None) from None
+        raise RulePackError(name, f"YAML error: {problem}", line=mark.line + 1 if mark else None,
+                            column=mark.column + 1 if mark else None) from None
     except (ValueError, RecursionError) as exc:  # YAML that Python will not hold: an integer of over 4,300 digits, deep nesting
         raise RulePackError(name, f"YAML error: {exc or 'nested too deeply'}") from None
+    _refuse_duplicate_keys(node, name)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError(name, "a rule pack is a mapping with a `rules:` list", field="rules")
     extra = [key for key in data if key not in ("rules", "description", "order")]
     if extra:
-        raise RulePackError(name, f"unknown top-level key {extra[0]!r} (allowed: rules, description, order)")
+        raise RulePackError(name, f"unknown top-level key {shown(extra[0])} (allowed: rules, description, order)")
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
-        raise RulePackError(name, f"order must be a whole number, got {order!r}", field="order")
+        raise RulePackError(name, f"order must be a whole number, got {shown(order)}", field="order")
     lines = _item_lines(node)
     located = [(item, lines[i] if i < len(lines) else None) for i, item in enumerate(data["rules"])]
     return order, [(_build(item, name, line, i, shipped), line) for i, (item, line) in enumerate(located)]
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """The line and column (from 1) of the character at `position` of `text`."""
+    start = text.rfind("\n", 0, position) + 1
+    return text.count("\n", 0, position) + 1, position - start + 1
+
+
+def _refuse_duplicate_keys(node: Any, name: str) -> None:
+    """A RulePackError for a key given twice in one mapping (YAML keeps the last without a word)."""
+    todo = [node] if node is not None else []
+    while todo:  # not recursive: a deeply nested pack is not a reason to fail here
+        node = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    if (key.tag, key.value) in seen:
+                        raise RulePackError(name, f"key {shown(key.value)} given twice in one mapping (the first would "
+                                            "be dropped without a word)", line=key.start_mark.line + 1,
+                                            column=key.start_mark.column + 1)
+                    seen.add((key.tag, key.value))
+            todo.extend(v for pair in node.value for v in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
 
 
 def _item_lines(node: Any) -> list[int]:
@@ -150,7 +201,7 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
     rule_id = item.get("id") if isinstance(item.get("id"), str) else f"#{index + 1}"
     kind = item.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
-        msg = "missing" if kind is None else f"unknown kind {kind!r}"
+        msg = "missing" if kind is None else f"unknown kind {shown(kind)}"
         raise RulePackError(name, f"{msg}; known kinds: {', '.join(sorted(KINDS))}", rule_id, "kind", line)
     try:
         return KINDS[kind].model_validate(item, context={"shipped": shipped})

@@ -8,7 +8,7 @@ import time
 import pytest
 from conftest import SEEDS, run_cli
 
-from cleaner import Config, RulePackError, load_rules
+from cleaner import Config, Document, RulePackError, load_rules
 from cleaner.checks import check_keep_against, check_rule
 from cleaner.packs import load_files, pack_files
 
@@ -124,6 +124,79 @@ BAD_PACKS = {
         "examples.keep",
         "keep example 2 is blank: it tests nothing",
     ),
+    "counted-repeat-too-big": (  # `regex` compiled it into gigabytes; `re`, which checked it, makes no copies
+        "rules:\n  - id: t.big\n    kind: regex\n    description: huge\n    pattern: 'x{10000000}'\n    examples: {remove: [a], keep: [b]}\n",
+        "t.big",
+        "pattern",
+        "compiles into about 10,000,000 items, over 100,000",
+    ),
+    "counted-repeats-multiply-through-nesting": (
+        "rules:\n  - id: t.nest\n    kind: regex\n    description: huge\n    pattern: '(?:a{1000}){1000}'\n    examples: {remove: [a], keep: [b]}\n",
+        "t.nest",
+        "pattern",
+        "compiles into about 1,002,000 items",
+    ),
+    "count-over-the-limit-of-re": (  # `re` raised OverflowError: a traceback
+        "rules:\n  - id: t.over\n    kind: regex\n    description: huge\n    pattern: 'x{0,5000000000}'\n    examples: {remove: [a], keep: [b]}\n",
+        "t.over",
+        "pattern",
+        "invalid pattern: repeat count too big",
+    ),
+    "groups-nested-too-deeply": (  # RecursionError: a traceback
+        "rules:\n  - id: t.deep\n    kind: regex\n    description: deep\n    pattern: '" + "(" * 600 + "a" + ")" * 600 + "'\n"
+        "    examples: {remove: [a], keep: [b]}\n",
+        "t.deep",
+        "pattern",
+        "invalid pattern: groups nested too deeply",
+    ),
+    "truncate-marker-that-normalises-to-nothing": (  # an IndexError at the first document
+        "rules:\n  - id: t.tr\n    kind: truncate\n    description: blank\n    markers: ['Lire aussi', '...']\n"
+        "    examples: {remove: [a], keep: [b]}\n",
+        "t.tr",
+        "markers",
+        "'...' is empty or too long once normalised",
+    ),
+    "lang-that-is-no-code": (  # lower-cased only, it never matched a document's language
+        "rules:\n  - id: t.lang\n    kind: line\n    description: scope\n    langs: [french]\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        "t.lang",
+        "langs",
+        "'french' is not a language code",
+    ),
+    "source-with-a-path": (  # the host alone is matched: it never matched, and as a host it would widen the scope
+        "rules:\n  - id: t.src\n    kind: line\n    description: scope\n    sources: ['x.com/news']\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        "t.src",
+        "sources",
+        "'x.com/news' is a URL, but a rule's `sources` are matched against a document's host alone",
+    ),
+    "empty-source": (  # it matched every document without a host
+        "rules:\n  - id: t.src0\n    kind: line\n    description: scope\n    sources: ['']\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        "t.src0",
+        "sources",
+        "'' is empty",
+    ),
+    "keep-example-as-a-mapping": (  # "Tuple should have at least 1 item after validation, not 0"
+        "rules:\n  - id: t.km\n    kind: line\n    description: keep\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [{text: y}]}\n",
+        "t.km",
+        "examples.keep",
+        "keep example 1 is not a string but {'text': 'y'}: a keep example is the text itself",
+    ),
+    "duplicate-key": (
+        "rules:\n  - id: t.dk\n    kind: line\n    description: twice\n    phrases: [x]\n    phrases: [z]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        None,
+        None,
+        ":6:5: key 'phrases' given twice in one mapping",
+    ),
+    "control-character": (
+        "rules:\n  - id: t.cc\n    kind: line\n    description: esc\n    phrases: [x]\n    examples: {remove: [x], keep: ['a\x1bb']}\n",
+        None,
+        None,
+        ":6:38: YAML error: unacceptable character #x001b: control characters are not allowed",
+    ),
     "unknown-parameter": (
         "rules:\n  - id: t.param\n    kind: line\n    description: typo\n    phrase: [x]\n    phrases: [x]\n    examples: {remove: [x], keep: [y]}\n",
         "t.param",
@@ -147,6 +220,128 @@ def test_bad_pack_message_names_file_rule_and_field(tmp_path, name):
         assert f"rule {rule!r}" in message
     if field:
         assert f"field {field!r}" in message
+
+
+@pytest.mark.parametrize("rule", [
+    "kind: regex\n    pattern: '{p}'\n    examples: {{remove: [a], keep: [b]}}\n",
+    "kind: thread\n    pattern: '{p}'\n    examples: {{remove: [a], keep: [b]}}\n",
+    "kind: extract\n    pattern: '(?P<author>{p})'\n    examples: {{remove: [a], keep: [b]}}\n",
+    "kind: ticker\n    separators: ['{p}']\n    examples: {{remove: [a], keep: [b]}}\n",
+    "kind: ticker\n    prefilter: '{p}'\n    examples: {{remove: [a], keep: [b]}}\n",
+    "kind: ticker\n    separators: ['a{{60000}}', 'b{{60000}}']\n    prefilter: null\n    examples: {{remove: [a], keep: [b]}}\n",
+], ids=["regex", "thread", "extract", "ticker-separator", "ticker-prefilter", "ticker-separators-together"])
+def test_a_pattern_too_big_to_compile_is_refused_at_load_whatever_its_kind(tmp_path, rule):
+    """`regex` copies a counted repeat's body as many times as its least count when it compiles: a pattern
+    of a million copies took 260 MB, ten million ran out of memory; every kind that takes a pattern refuses
+    one of over 100,000 at load (a ticker's separators also together, as `any_separator` joins them), and
+    so does the service's rule check, which loads by `load_pack_text`."""
+    from cleaner.packs import load_pack_text
+
+    text = f"rules:\n  - id: t.big\n    description: huge\n    {rule.format(p='(?:a{1000}){1000}')}"
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    for load in (lambda: load_files([path]), lambda: load_pack_text(text, "big.yaml")):
+        with pytest.raises(RulePackError, match=r"big\.yaml:2: rule 't\.big': field '\w+': the pattern compiles into about [\d,]+ items, over 100,000"):
+            load()
+
+
+def test_pattern_size_counts_least_counts_through_nesting():
+    """What `regex` copies: a least count multiplies what it repeats, nested ones multiply; an upper count,
+    `*` and `?` copy nothing (`x{0,1000000000}` compiles in a millisecond)."""
+    from cleaner.kinds.patterns import MAX_SIZE, scan_pattern
+
+    def compiled_size(pattern: str) -> int:
+        return scan_pattern(pattern)[1]
+
+    assert compiled_size("x{10000000}") == 10_000_000
+    assert compiled_size("(?:ab){1000}") == 1000 * compiled_size("(?:ab)")
+    assert compiled_size("(?:a{1000}){1000}") > 1_000_000
+    assert compiled_size("x{0,1000000000}") == 1 and compiled_size("(?:a|b){5,1000000000}") == 5 * compiled_size("(?:a|b)")
+    assert compiled_size("[a{1000}]") == 1 and compiled_size("\\{1000}") < 10  # a class, an escaped brace
+    assert max(compiled_size(getattr(r, "pattern", "") or "") for r in SHIPPED.rules) < MAX_SIZE // 5
+
+
+def test_rule_scope_reads_codes_and_urls_as_a_documents_language_and_host_read(tmp_path):
+    """`langs` as a record's `lang` hint is read (`fra`, `fr-FR`, `FR` are `fr`), `sources` as a document's
+    host (`https://www.X.com/`, `x.com.` are `x.com`): lower-cased only, such rules never fired."""
+    from cleaner import Cleaner
+
+    path = tmp_path / "scope.yaml"
+    path.write_text(
+        "rules:\n  - id: t.scope\n    kind: line\n    description: scoped\n    langs: [fra, fr-FR, FR]\n"
+        "    sources: ['https://www.X.com/', 'x.com.', news.example]\n    phrases: [Partager]\n"
+        "    examples: {remove: [Partager], keep: [Partager ce texte avec vos amis.]}\n",
+        encoding="utf-8",
+    )
+    rules = load_files([path])
+    assert (rules.rules[0].langs, rules.rules[0].sources) == (("fr", "fr", "fr"), ("x.com", "x.com", "news.example"))
+    cleaner = Cleaner(Config.load(default_rules=False), rules)
+    out = cleaner.clean(Document(id="a", text="Le conseil municipal a voté.\nPartager", url="https://x.com/news/1", lang="fr"))
+    assert out.text == "Le conseil municipal a voté."
+
+
+def test_a_pack_folder_refuses_a_broken_link_or_a_fifo_by_a_packs_name(tmp_path):
+    """Given directly they were refused; in a folder they were skipped without a word. `/dev/null` is named
+    for what it is, not "no such file"."""
+    import os
+
+    (tmp_path / "a.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    (tmp_path / "broken.yaml").symlink_to(tmp_path / "gone.yaml")
+    with pytest.raises(RulePackError, match=r"broken\.yaml: a broken symbolic link \(to .*gone\.yaml\), not a rule pack file"):
+        pack_files([tmp_path])
+    (tmp_path / "broken.yaml").unlink()
+    os.mkfifo(tmp_path / "fifo.yml")
+    with pytest.raises(RulePackError, match=r"fifo\.yml: a FIFO, not a rule pack file"):
+        pack_files([tmp_path])
+    proc = run_cli("rules", "check", "/dev/null")
+    assert proc.returncode == 2 and proc.stderr == "cleaner: /dev/null: a character device, not a rule pack file\n"
+
+
+def test_a_yaml_error_is_one_line_with_the_line_and_column(tmp_path):
+    """A control character gave two lines ending `in "<unicode string>", position 149`."""
+    path = tmp_path / "ctrl.yaml"
+    path.write_text(BAD_PACKS["control-character"][0], encoding="utf-8")
+    proc = run_cli("rules", "check", "--alone", str(path))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert f"{path}:6:38: YAML error: unacceptable character #x001b" in proc.stderr
+
+
+def test_an_empty_rules_path_is_refused_not_read_as_the_current_folder(tmp_path):
+    """`--rules ''` (an unset shell variable) loaded the packs of the working folder without a word."""
+    (tmp_path / "here.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    for args in (("rules", "list", "--no-default-rules", "--rules", ""), ("rules", "check", " ")):
+        proc = run_cli(*args, cwd=tmp_path)
+        assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1, args
+        assert "is empty: give a folder of rule packs or a .yaml file (. for this folder)" in proc.stderr
+    config = tmp_path / "c.toml"
+    config.write_text('rules_dirs = [""]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rules_dirs: an empty path"):
+        Config.load(config)
+
+
+def test_a_config_file_may_start_with_a_byte_order_mark(tmp_path):
+    """A UTF-8 BOM (Windows editors write one) gave "Invalid statement (at line 1, column 1)"."""
+    config = tmp_path / "bom.toml"
+    config.write_bytes(b"\xef\xbb\xbfregex_timeout = 2.5\n")
+    assert Config.load(config).regex_timeout == 2.5
+
+
+def test_a_keep_example_its_own_rule_changes_is_one_failure(tmp_path):
+    """It was reported by the rule's own check and again by the whole-set check, and counted twice."""
+    path = tmp_path / "p.yaml"
+    path.write_text("rules:" + GOOD_RULE.replace('keep: ["La publicité est un métier."]', 'keep: ["Publicité"]'), encoding="utf-8")
+    for alone in (("--alone",), ()):
+        proc = run_cli("rules", "check", *alone, str(path))
+        assert proc.returncode == 1 and proc.stdout.count("FAIL") == 1 and "1 failures" in proc.stdout, proc.stdout
+
+
+def test_a_long_value_is_shortened_in_a_message(tmp_path):
+    """A rejected 2 MB phrase was echoed whole in its error line."""
+    path = tmp_path / "p.yaml"
+    path.write_text("rules:" + GOOD_RULE.replace('"Publicité"]', '"Publicité", "' + "a" * 2_000_000 + '"]', 1), encoding="utf-8")
+    with pytest.raises(RulePackError) as err:
+        load_files([path])
+    assert len(str(err.value)) < 300 and "'aaaa" in str(err.value) and "(2,000,000 characters)" in str(err.value)
 
 
 def test_duplicate_id_across_packs_names_both_files(tmp_path):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
+from ..config import Config, ConfigError
 from ..io.readers import FORMATS
 
 
@@ -57,7 +57,15 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
     come after the config file's, see `Config.load`)."""
     return Config.load(
         args.config,
-        rules_dirs=tuple(Path(p) for p in args.rules) or None,
+        rules_dirs=tuple(pack_paths(args.rules, "--rules")) or None,
         default_rules=False if args.no_default_rules else None,
         **extra,
     )
+
+
+def pack_paths(values: list[str], flag: str) -> list[Path]:
+    """`values` as paths of rule packs; a ConfigError for an empty one (an unset shell variable, most
+    likely), which `Path` would read as the current folder, loading whatever packs are there."""
+    if any(not v.strip() for v in values):
+        raise ConfigError(f"{flag} is empty: give a folder of rule packs or a .yaml file (. for this folder)")
+    return [Path(v) for v in values]

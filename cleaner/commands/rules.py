@@ -10,7 +10,7 @@ from ..checks import check_keep_against, check_rule
 from ..config import Config
 from ..packs import load_files, load_rules, pack_files
 from ..suggest import suggest
-from .common import at_least_one, config_args, config_from, input_args
+from .common import at_least_one, config_args, config_from, input_args, pack_paths
 
 
 def register(sub) -> None:
@@ -50,7 +50,7 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
     """`cleaner rules check`: validate packs and run their examples; exit 1 if any example fails."""
-    checked = load_files(pack_files([Path(p) for p in args.packs]))
+    checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
     failures = [f for rule in checked.rules for f in check_rule(rule)]
     shipped = () if args.alone else load_rules(Config.load()).rules
     shipped_ids = {r.id for r in shipped}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -49,6 +51,16 @@ class Examples(BaseModel):
     remove: tuple[str | RemoveExample, ...] = Field(min_length=1)
     keep: tuple[str, ...] = Field(min_length=1)
 
+    @field_validator("keep", mode="before")
+    @classmethod
+    def _strings(cls, keep: Any) -> Any:
+        if isinstance(keep, list | tuple):
+            other = next(((n, x) for n, x in enumerate(keep, start=1) if not isinstance(x, str)), None)
+            if other:
+                raise ValueError(f"keep example {other[0]} is not a string but {shown(other[1])}: a keep example is the "
+                                 "text itself (only a remove example may be a mapping, of `text`, `clean` and `fields`)")
+        return keep
+
     @field_validator("keep")
     @classmethod
     def _not_blank(cls, keep: tuple[str, ...]) -> tuple[str, ...]:
@@ -88,10 +100,24 @@ class Rule(BaseModel):
         its patterns may run on `re`, without a time limit (see `patterns.compile_fast`)."""
         return self.__dict__.get("_shipped", False)
 
-    @field_validator("langs", "sources")
+    @field_validator("langs")
     @classmethod
-    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(v.lower().removeprefix("www.") for v in value)
+    def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from ..lang import hint_code  # what a document's `lang` hint is read as, so the two compare
+
+        codes = []
+        for v in value:
+            if (code := hint_code(v)) is None:
+                raise ValueError(f"{shown(v)} is not a language code a document's language can be: give its ISO 639-1 code "
+                                 "('fr'; 'fra', 'fre', 'fr-FR' are read as it); a language without one (Pidgin, 'pcm') "
+                                 "cannot scope a rule: scope it with `requires` or `sources`")
+            codes.append(code)
+        return tuple(codes)
+
+    @field_validator("sources")
+    @classmethod
+    def _hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(source_key(v) for v in value)
 
     @field_validator("requires")
     @classmethod
@@ -118,6 +144,32 @@ class Rule(BaseModel):
         raise NotImplementedError
 
 
+_HOST_THEN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[:/?#]|\.$)")
+"""A dotted host name followed by a port, a path, a query, a fragment or a final dot: a URL without its scheme."""
+
+
+def source_key(source: str) -> str:
+    """A `sources` entry as a document's host reads (`Document.host`: its URL's host by `url_host`, or its
+    `source` when it has no URL): `https://www.X.com/` and `x.com.` are `x.com`. A ValueError for an empty
+    one, and for a URL with more than a host, which the host alone would widen (`x.com/news`)."""
+    from ..models import url_host
+
+    key = source.strip().lower()
+    if "://" in key or _HOST_THEN.match(key):
+        parts = urlsplit(key if "://" in key else "//" + key)
+        try:
+            more = parts.path.strip("/") or parts.query or parts.fragment or parts.username or parts.port
+        except ValueError:  # a port that is not a number
+            more = True
+        if more or not parts.hostname:
+            raise ValueError(f"{shown(source)} is a URL, but a rule's `sources` are matched against a document's host "
+                             "alone (its path, port and query are not seen): give the host, such as 'example.com'")
+        key = url_host(key).rstrip(".")  # a fully qualified name's final dot
+    if not key:
+        raise ValueError(f"{shown(source)} is empty: give a host, such as 'example.com' (or a document's `source`)")
+    return key.removeprefix("www.")
+
+
 def host_in(host: str | None, sources: tuple[str, ...]) -> bool:
     """True when `host` is one of `sources` or below one of them (`news.example.com` is in `example.com`)."""
     host = host or ""
@@ -128,8 +180,15 @@ def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
     """Validator for phrase lists: each phrase must have a non-empty `line_key`."""
     for phrase in phrases:
         if not line_key(phrase):
-            raise ValueError(f"{phrase!r} is empty or too long once normalised")
+            raise ValueError(f"{shown(phrase)} is empty or too long once normalised")
     return phrases
+
+
+def shown(value: Any, width: int = 80) -> str:
+    """`value` as a message shows it: its repr, cut to `width` characters with its length when longer
+    (a 2 MB phrase made a 2 MB error line)."""
+    text = repr(value)
+    return text if len(text) <= width else f"{text[:width]}… ({len(value) if isinstance(value, str) else len(text):,} characters)"
 
 
 KINDS: dict[str, type[Rule]] = {}

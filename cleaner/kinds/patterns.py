@@ -1,4 +1,5 @@
-"""Compiling rule patterns: macros, flags, and a refusal of patterns that can backtrack forever.
+"""Compiling rule patterns: macros, flags, and a refusal of patterns that can backtrack forever or are
+too large to compile (`scan_pattern`).
 
 Patterns are written for the `regex` module (Unicode classes such as `\\p{Lu}`, variable-length
 look-behind, possessive quantifiers, atomic groups). Two guards keep a pattern from hanging a run: at
@@ -25,6 +26,11 @@ from ..dates import DATE_PATTERN
 MACROS = {"<<date>>": DATE_PATTERN}
 """Named sub-patterns a rule may use: `<<date>>` is any date `cleaner.dates.to_iso` reads."""
 
+MAX_SIZE = 100_000
+"""The largest size (see `scan_pattern`) a pattern may compile into: `regex` takes ~0.1 s and ~25 MB to
+compile 100,000 (`x{100000}`), 0.8 s and 260 MB a million, and runs out of 2 GB at ten million. The
+largest shipped pattern (`generic.comment-thread`, as a whole line) is 11,005."""
+
 Flag = Literal["ignorecase", "multiline", "dotall"]
 _FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
 _RE_FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL}
@@ -42,6 +48,8 @@ def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = 
         return regex.compile(pattern, _bits(flags, _FLAGS))
     except regex.error as exc:
         raise ValueError(f"invalid pattern: {exc}") from None
+    except RecursionError:
+        raise ValueError("invalid pattern: groups nested too deeply to compile") from None
 
 
 @lru_cache(maxsize=1024)
@@ -55,7 +63,7 @@ def check_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = Fa
         with warnings.catch_warnings():  # re warns of `[[` and `--` in a class, which regex may read otherwise
             warnings.simplefilter("ignore")
             return re.compile(expanded, _bits(flags, _RE_FLAGS))
-    except re.error:
+    except (re.error, OverflowError, RecursionError):  # a count over `re`'s limit, deep nesting: `regex` names them
         return compile_pattern(pattern, flags, line=line)
 
 
@@ -89,11 +97,17 @@ def _checked(pattern: str, line: bool) -> str:
     unknown = regex.search(r"<<\w+>>", pattern)
     if unknown:
         raise ValueError(f"unknown macro {unknown.group()} (known: {', '.join(MACROS)})")
-    nested = nested_repeat(pattern)
+    nested, size = scan_pattern(pattern)
     if nested:
         raise ValueError(
             f"the group '{nested}' repeats an unbounded repeat, which can backtrack for minutes on a "
             "long line; make the inner repeat possessive (`a++`, `a*+`) or the group atomic (`(?>...)`)"
+        )
+    if size > MAX_SIZE:
+        raise ValueError(
+            f"the pattern compiles into about {size:,} items, over {MAX_SIZE:,}: `regex` copies what a counted "
+            "repeat repeats as many times as its least count (nested counts multiply), and `x{10000000}` takes "
+            "gigabytes; lower the count, or count from 0 or 1 (`x{1,n}`): only the least count is copied"
         )
     return r"[^\S\n]*+(?:" + pattern + r")[^\S\n]*+" if line else pattern
 
@@ -111,36 +125,49 @@ def call(method, text: str, timeout: float):
     return method(text) if isinstance(method.__self__, re.Pattern) else method(text, timeout=timeout)
 
 
-def nested_repeat(pattern: str) -> str | None:
-    """The first group that contains an unbounded, backtracking repeat and is repeated without bound."""
-    stack: list[list] = []  # [start, holds an unbounded repeat, is atomic]
+def scan_pattern(pattern: str) -> tuple[str | None, int]:
+    """(the first group that contains an unbounded, backtracking repeat and is repeated without bound,
+    the size of `pattern`), in one pass; the size is 0 once such a group is found.
+
+    The size is how many items `regex` compiles `pattern` into, roughly: a character, class or escape is
+    one, a group what it holds plus one, and a repeat with a least count (`{m}`, `{m,n}`, `{m,}`, `+`)
+    copies what it repeats that many times, through nesting (`(?:a{1000}){1000}` is 1,002,000). `regex`
+    makes those copies when it compiles (`re` makes none); an upper count costs nothing there.
+    """
+    stack: list[list] = []  # [start, holds an unbounded repeat, is atomic, size of what it holds]
+    size = [0]  # the size of each open level, the whole pattern first
+    last = 0  # the size of the item before i (what a quantifier at i repeats)
     i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
-        if c == "\\":
-            i += 2
-        elif c == "[":
-            i = _class_end(pattern, i)
-        elif c == "(":
+        if c == "(":
             stack.append([i, False, pattern.startswith("(?>", i)])
+            size.append(0)
             i += 1
-        elif c == ")" and stack:
+            continue
+        if c == ")" and stack:
             start, holds, atomic = stack.pop()
-            end, unbounded, possessive = _quantifier(pattern, i + 1)
+            end, unbounded, possessive, least = _quantifier(pattern, i + 1)
             if unbounded and holds and not atomic and not possessive:
-                return pattern[start:end]
+                return pattern[start:end], 0
             if stack and not atomic and (holds or (unbounded and not possessive)):
                 stack[-1][1] = True
+            last = size.pop() + 1
+            size[-1] += last * max(least, 1)
             i = end
-        else:
-            end, unbounded, possessive = _quantifier(pattern, i)
-            if end > i:
-                if unbounded and not possessive and stack:
-                    stack[-1][1] = True
-                i = end
-            else:
-                i += 1
-    return None
+            continue
+        end, unbounded, possessive, least = _quantifier(pattern, i)
+        if end > i:
+            if unbounded and not possessive and stack:
+                stack[-1][1] = True
+            size[-1] += last * (max(least, 1) - 1)
+            i = end
+            continue
+        end = i + 2 if c == "\\" else _class_end(pattern, i) if c == "[" else i + 1
+        last = 1
+        size[-1] += 1
+        i = end
+    return None, sum(size)
 
 
 def _class_end(pattern: str, i: int) -> int:
@@ -163,16 +190,16 @@ def _class_end(pattern: str, i: int) -> int:
     return j
 
 
-def _quantifier(pattern: str, j: int) -> tuple[int, bool, bool]:
-    """(end, unbounded, possessive) of a quantifier starting at j; end == j when there is none."""
+def _quantifier(pattern: str, j: int) -> tuple[int, bool, bool, int]:
+    """(end, unbounded, possessive, least count) of a quantifier starting at j; end == j when there is none."""
     if j >= len(pattern):
-        return j, False, False
+        return j, False, False, 1
     if pattern[j] in "*+?":
-        end, unbounded = j + 1, pattern[j] != "?"
+        end, unbounded, least = j + 1, pattern[j] != "?", int(pattern[j] == "+")
     elif pattern[j] == "{" and (m := regex.match(r"\{(\d*)(,?)(\d*)\}", pattern[j:])):
-        end, unbounded = j + m.end(), bool(m.group(2)) and not m.group(3)
+        end, unbounded, least = j + m.end(), bool(m.group(2)) and not m.group(3), int(m.group(1) or 0)
     else:
-        return j, False, False
+        return j, False, False, 1
     if end < len(pattern) and pattern[end] in "+?":
-        return end + 1, unbounded, pattern[end] == "+"
-    return end, unbounded, False
+        return end + 1, unbounded, pattern[end] == "+", least
+    return end, unbounded, False, least

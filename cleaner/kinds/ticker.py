@@ -60,6 +60,7 @@ class TickerRule(Rule):
     def _compiles(cls, separators: tuple[str, ...]) -> tuple[str, ...]:
         for sep in separators:
             check_pattern(sep)
+        check_pattern(_joined(separators))  # what `any_separator` compiles: all of them, whose sizes add up
         return separators
 
     @field_validator("prefilter")
@@ -82,7 +83,7 @@ class TickerRule(Rule):
     @cached_property
     def any_separator(self) -> Pattern:
         """All separators in one pattern, one group each: one scan tells which are frequent enough."""
-        return compile_fast("|".join(f"({sep})" for sep in self.separators), shipped=self.shipped)
+        return compile_fast(_joined(self.separators), shipped=self.shipped)
 
     @property
     def line_local(self) -> bool:
@@ -134,6 +135,11 @@ class TickerRule(Rule):
         for line in view.lines:
             if self.is_ticker(line.text, ctx.timeout):
                 yield whole_lines(view, line.start, line.end)
+
+
+def _joined(separators: tuple[str, ...]) -> str:
+    """The separators as one pattern, one group each."""
+    return "|".join(f"({sep})" for sep in separators)
 
 
 def _clauses_joined(segments: list[str]) -> list[str]:

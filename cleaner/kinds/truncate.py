@@ -7,11 +7,11 @@ from functools import cached_property
 from itertools import pairwise
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..text import ends_sentence, line_key, word_count
 from ..view import Hit, View
-from .base import Context, Rule, register, whole_lines
+from .base import Context, Rule, keyable, register, whole_lines
 
 
 @register("truncate")
@@ -39,6 +39,8 @@ class TruncateRule(Rule):
     drop_lone_marker: bool = False
 
     phase = 2
+
+    _keyable = field_validator("markers")(keyable)
 
     @cached_property
     def keys(self) -> frozenset[str]:
