@@ -354,6 +354,24 @@ def test_suggested_ids_are_unique_when_two_sources_give_one_name(tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_suggest_refuses_an_out_that_is_an_input_or_no_file(tmp_path):
+    """`rules suggest X --out X` wrote its YAML over the input it had read (exit 0); an --out that is an
+    input, inside an input folder or matched by an input glob is refused as `cleaner clean` refuses it,
+    and so are an empty --out and a folder, before anything is read."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    src = folder / "a.jsonl"
+    src.write_text(json.dumps({"id": "a", "source": "x.ma", "text": "Un texte."}) + "\n", encoding="utf-8")
+    before = src.read_bytes()
+    cases = {(str(src), str(src)): "is an input", (str(folder), str(folder / "s.yaml")): "is inside the input folder",
+             (f"{tmp_path}/**/*.jsonl", str(folder / "s.jsonl")): "the input glob", (str(src), ""): "--out is empty",
+             (str(src), str(tmp_path)): "is a folder, not a file to write"}
+    for (inp, out), says in cases.items():
+        proc = run_cli("rules", "suggest", inp, "--out", out)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (inp, out, proc.stderr)
+    assert src.read_bytes() == before and sorted(p.name for p in tmp_path.rglob("*")) == ["a.jsonl", "in"]
+
+
 HEADLINES = ["Le Parlement adopte la réforme des retraites", "Botola : les résultats de la 18e journée",
              "La Bourse de Casablanca termine en hausse", "Fortes pluies attendues sur le nord du pays",
              "Le port de Tanger bat un nouveau record", "Exclusif : un ancien ministre témoigne",

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 
 from ..api import pipeline_for
 from ..config import ConfigError
-from ..io.readers import glob_matching, input_folder_holding, named_paths, read_inputs
+from ..io.readers import read_inputs
 from ..io.writers import JsonlWriter
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
-from .common import at_least_one, config_args, config_from, input_args
+from .common import a_file, at_least_one, config_args, config_from, input_args, not_an_input
 
 
 def register(sub) -> None:
@@ -36,9 +35,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field)
     pipeline_for(config)  # loads and validates every pack before any input is read
-    _a_file(args.out, "--out")
+    a_file(args.out, "--out")
     if args.rejects is not None:
-        _a_file(args.rejects, "--rejects")
+        a_file(args.rejects, "--rejects")
     if args.out == "-" == args.rejects:
         raise ConfigError("--out - and --rejects - would both write to stdout: give the rejects a file, or leave "
                           "--rejects out for one line a rejection on stderr")
@@ -51,7 +50,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if len(files) == 2 and Path(rejects_path).resolve() == Path(args.out).resolve():
         raise ConfigError(f"--rejects {rejects_path} is the output file itself: give the rejects a path of their own")
     for path in set(files):
-        _not_an_input(Path(path), args.inputs)
+        not_an_input(Path(path), args.inputs)
     stats = Stats()
     rejects = None if rejects_path is None else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
@@ -72,27 +71,3 @@ def cmd_clean(args: argparse.Namespace) -> int:
         rej = f", rejects in {'stdout' if rejects_path == '-' else rejects_path}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary()}", file=sys.stderr)
     return 0
-
-
-def _a_file(out: str, flag: str) -> None:
-    """A ConfigError when `out` cannot name a file to write: empty, or a folder (one that is there, or a
-    path ending with a slash, which would otherwise make a file of that name)."""
-    if not out.strip():
-        raise ConfigError(f"{flag} is empty: give a file to write, or - for stdout")
-    if out != "-" and (out.endswith(("/", os.sep)) or Path(out).is_dir()):
-        raise ConfigError(f"{out}: is a folder, not a file to write")
-
-
-def _not_an_input(out: Path, inputs: list[str]) -> None:
-    """A ConfigError naming `out` when it is one of the inputs (writing it would replace or remove what is
-    read), lies in an input folder (the output, and its temporary file, would be read as input) or is
-    matched by an input glob (it would be read as input by the same command run again)."""
-    if (held := input_folder_holding(out, inputs)) is not None:
-        raise ConfigError(f"{out}: is inside the input folder {held}, where it would be read as input; "
-                          "give an output outside the inputs")
-    target = Path(os.path.realpath(out))
-    if any(path.resolve() == target for path in named_paths(inputs)):
-        raise ConfigError(f"{out}: is an input; give the output a path of its own")
-    if (pattern := glob_matching(out, inputs)) is not None:
-        raise ConfigError(f"{out}: the input glob {pattern} matches it, so the same command run again would read "
-                          "it as input; give an output outside the glob")

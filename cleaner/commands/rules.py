@@ -10,7 +10,7 @@ from ..checks import check_keep_against, check_rule
 from ..config import Config
 from ..packs import load_files, load_rules, pack_files
 from ..suggest import suggest
-from .common import at_least_one, config_args, config_from, input_args, pack_paths
+from .common import a_file, at_least_one, config_args, config_from, input_args, not_an_input, pack_paths
 
 
 def register(sub) -> None:
@@ -71,9 +71,12 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
     """`cleaner rules suggest`: a pack of rules learned from the inputs, every one passing `rules check`."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field,
                          repeated_min_docs=args.min_docs, repeated_min_share=args.min_share)
-    if args.out != "-" and not Path(args.out).parent.is_dir():
-        print(f"cleaner: --out {args.out}: no folder {Path(args.out).parent}", file=sys.stderr)
-        return 2
+    a_file(args.out, "--out")
+    if args.out != "-":
+        if not Path(args.out).parent.is_dir():
+            print(f"cleaner: --out {args.out}: no folder {Path(args.out).parent}", file=sys.stderr)
+            return 2
+        not_an_input(Path(args.out), args.inputs)  # it wrote its YAML over the input it had read
     found = suggest(args.inputs, config, input_format=args.input_format, workers=args.workers)
     if args.out == "-":
         sys.stdout.write(found.yaml)
