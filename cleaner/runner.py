@@ -176,10 +176,10 @@ def apart(out: Path, inputs: Iterable[str], index: Path | None = None) -> None:
     folder = out.resolve()
     for path in named_paths(inputs):
         here = path.resolve()
-        if path.is_file() and here.parent == folder and _OUTPUT_FILE.fullmatch(here.name):
+        if path.is_file() and here.parent == folder and OUTPUT_FILE.fullmatch(here.name):
             raise OSError(errno.EINVAL, f"holds the input {path}, which the run's output of that name would replace; "
                                         "give another --out", str(out))
-    for name in _RUN_FILES:
+    for name in RUN_FILES:
         if (pattern := glob_matching(out / name, inputs)) is not None:
             raise OSError(errno.EINVAL, f"the input glob {pattern} matches the run's {name} there, which the same "
                                         "command run again would read as input; give an --out outside the glob", str(out))
@@ -377,9 +377,9 @@ def write_part(state_path: Path, out: Path, options: RunOptions, name: str) -> P
         return write_clusters(out, options, state.clusters())
 
 
-_OUTPUT_FILE = re.compile(rf"(?:{'|'.join(OUTPUT_NAMES)})(?:-\d{{5}})?\.(?:parquet|jsonl(?:\.gz|\.zst)?)")
+OUTPUT_FILE = re.compile(rf"(?:{'|'.join(OUTPUT_NAMES)})(?:-\d{{5}})?\.(?:parquet|jsonl(?:\.gz|\.zst)?)")
 """The name of a file a run writes (`ShardedOutput`): `corpus.jsonl`, `raw-00003.parquet`, `rejects.jsonl.zst`, ..."""
-_RUN_FILES = tuple(f"{name}{shard}{ext}" for name in OUTPUT_NAMES for shard in ("", "-00000")
+RUN_FILES = tuple(f"{name}{shard}{ext}" for name in OUTPUT_NAMES for shard in ("", "-00000")
                    for ext in (".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet")) + ("report.json", "manifest.json", "index.sqlite")
 """Every name of a file a run may write into its folder (shards by their first), for `apart`."""
 _TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}")
@@ -400,7 +400,7 @@ def clear_outputs(out: Path) -> None:
     while writing them (`.corpus.jsonl.x8k2m1qz`): those names only, nothing else the folder holds."""
     for old in out.iterdir():
         temporary = _TEMPORARY.fullmatch(old.name)
-        if old.is_file() and _OUTPUT_FILE.fullmatch(temporary.group(1) if temporary else old.name):
+        if old.is_file() and OUTPUT_FILE.fullmatch(temporary.group(1) if temporary else old.name):
             old.unlink()
 
 

@@ -131,6 +131,21 @@ def test_terminal_shows_control_characters_instead_of_sending_them(diff, tmp_pat
     assert code == 0 and not re.search(r"\x1b(?!\[[0-9;]*m)", out) and "\x9b" not in out
 
 
+def test_terminal_keeps_an_id_on_its_header_line_and_shows_bidi_controls(diff, tmp_path):
+    """An id's line feed went out as it is, so an id could make up a header of its own (`━━ forged …`);
+    bidi overrides in the text reached the terminal, coloured or not, and reordered what it showed (found
+    by a QA pass). Both are written as escapes, as ESC and U+2028 are."""
+    text = "Le conseil municipal a voté \u202eel tegdub\u202c mardi, \u2067après un débat\u2069.\nPartager sur Facebook Partager sur Twitter"
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "nl\n━━ forged 1.00 · kept\r", "text": text}) + "\n", encoding="utf-8")
+    for color in ("never", "always"):
+        code, out, _ = diff(str(src), "--color", color)
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+        assert code == 0 and len(_docs(plain)) == 1 and plain.startswith("━━ nl\\n━━ forged 1.00 · kept\\r "), plain
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", out)
+        assert "voté \\u202eel tegdub\\u202c mardi, \\u2067après un débat\\u2069." in plain
+
+
 def _apply_unified(raw: str, patch: str) -> str:
     """Apply a one-file unified diff to `raw` (what `patch` does), to check the hunks are right."""
     lines, out, pos = raw.splitlines(keepends=True), [], 0

@@ -69,6 +69,8 @@ def test_not_a_run_folder_is_one_line_and_exit_2(tmp_path, run_dir, capsys):
     assert code == 2 and err == f"cleaner review: {tmp_path / 'missing'}: no such folder\n"
     code, err = review(SEEDS)
     assert code == 2 and err.count("\n") == 1 and "not a `cleaner run` output folder (missing corpus.jsonl" in err
+    code, err = review(SEEDS / f"{SEED_000}.txt")  # was "no such folder"
+    assert code == 2 and err == f"cleaner review: {SEEDS / f'{SEED_000}.txt'}: is a file, not a `cleaner run` output folder\n"
     broken = tmp_path / "broken"
     broken.mkdir()
     for name in ("corpus.jsonl", "rejects.jsonl", "clusters.jsonl", "raw.jsonl"):
@@ -92,7 +94,48 @@ def _damaged(folder: Path, name: str, data: bytes) -> None:
     (folder / name).write_bytes(data)
 
 
+def _first_record(folder: Path, name: str, **fields) -> None:
+    """Give the first record of the run folder's `name`.jsonl these `fields`."""
+    path = folder / f"{name}.jsonl"
+    first, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    path.write_text(json.dumps({**json.loads(first), **fields}) + "\n" + rest, encoding="utf-8")
+
+
+def _manifest(folder: Path, **fields) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (folder / "manifest.json").write_text(json.dumps({**manifest, **fields}), encoding="utf-8")
+
+
+NOT_A_CORPUS_RECORD = "corpus.jsonl:1: not a corpus record of cleaner's"
+NOT_A_MANIFEST = "manifest.json: not a manifest of cleaner's"
+
+
 @pytest.mark.parametrize("damage, says", [
+    (lambda f: _first_record(f, "corpus", edits=[{}]), f"{NOT_A_CORPUS_RECORD} (edit 1: no 'start')"),
+    (lambda f: _first_record(f, "corpus", edits=[{"start": 1.5, "end": 3, "rule": "x", "kind": "remove"}]),
+     f"{NOT_A_CORPUS_RECORD} (edit 1 'start': input should be a valid integer)"),
+    (lambda f: _first_record(f, "corpus", edits=[{"start": -5, "end": 3, "rule": "x", "kind": "remove"}]),
+     f"{NOT_A_CORPUS_RECORD} (edit 1 'start': input should be greater than or equal to 0)"),
+    (lambda f: _first_record(f, "corpus", edits=[{"start": 30, "end": 3, "rule": "x", "kind": "remove"}]),
+     f"{NOT_A_CORPUS_RECORD} (edit 1: edit end 3 is before its start 30)"),
+    (lambda f: _first_record(f, "corpus", edits=[{"start": 1, "end": 3, "rule": 7, "kind": "remove"}]),
+     f"{NOT_A_CORPUS_RECORD} (edit 1 'rule': input should be a valid string)"),
+    (lambda f: _first_record(f, "corpus", edits=[{"start": 1, "end": 3, "rule": "x", "kind": "zap"}]),
+     f"{NOT_A_CORPUS_RECORD} (edit 1 'kind': input should be 'remove' or 'extract')"),
+    (lambda f: _first_record(f, "corpus", edits=[{"start": 1, "end": 3, "rule": "x"}]), f"{NOT_A_CORPUS_RECORD} (edit 1: no 'kind')"),
+    (lambda f: _first_record(f, "corpus", edits=[{"start": 0, "end": 10**9, "rule": "x", "kind": "remove"}]),
+     "corpus.jsonl:1: its edits do not fit its raw text: edit 0-1000000000 (x) ends past the text ("),
+    (lambda f: _first_record(f, "corpus", edits=[{"start": 1, "end": 30, "rule": "a", "kind": "remove"}, {"start": 10, "end": 40, "rule": "b", "kind": "remove"}]),
+     "corpus.jsonl:1: its edits do not fit its raw text: edit 10-40 (b) overlaps the edit before it"),
+    (lambda f: _first_record(f, "corpus", id="elsewhere"), "corpus.jsonl:1: 'elsewhere' is not among the run's raw records, so its edits cannot be shown"),
+    (lambda f: _first_record(f, "corpus", lang_score="high"), f"{NOT_A_CORPUS_RECORD} (no 'lang_score' of the right type)"),
+    (lambda f: _first_record(f, "rejects", similarity="high"), "rejects.jsonl:1: not a rejects record of cleaner's (no 'similarity' of the right type)"),
+    (lambda f: (f / "manifest.json").write_text("[]"), "manifest.json: not a record (a JSON list, not an object)"),
+    (lambda f: (f / "manifest.json").write_text('"str"'), "manifest.json: not a record (a JSON str, not an object)"),
+    (lambda f: (f / "manifest.json").write_text("{cut"), "manifest.json: not JSON"),
+    (lambda f: _manifest(f, outputs="x"), f"{NOT_A_MANIFEST} ('outputs' is not a list of files)"),
+    (lambda f: _manifest(f, outputs=[5]), f"{NOT_A_MANIFEST} ('outputs' is not a list of files)"),
+    (lambda f: _manifest(f, rules=5), f"{NOT_A_MANIFEST} ('rules' is not a list of [file, SHA-256] pairs)"),
     (lambda f: (f / "rejects.jsonl").write_bytes((f / "rejects.jsonl").read_bytes() + b"\xff\n"), "rejects.jsonl:4: not UTF-8 (byte 1 of the line)"),
     (lambda f: (f / "clusters.jsonl").write_text("[1, 2]\n"), "clusters.jsonl:1: not a record (a JSON list, not an object)"),
     (lambda f: (f / "rejects.jsonl").write_text('{"id": "zz", "stage": "read"}\n'), "rejects.jsonl:1: not a rejects record of cleaner's (no 'reason' of the right type)"),
@@ -101,10 +144,15 @@ def _damaged(folder: Path, name: str, data: bytes) -> None:
     (lambda f: _damaged(f, "corpus.jsonl.gz", gzip.compress((f / "corpus.jsonl").read_bytes())[:500]), "corpus.jsonl.gz: unreadable (EOFError: Compressed file ended"),
     (lambda f: _damaged(f, "corpus.jsonl.zst", zstandard.ZstdCompressor().compress((f / "corpus.jsonl").read_bytes())[:500]), "corpus.jsonl.zst: unreadable (EOFError: zstd stream ended inside a frame"),
     (lambda f: _damaged(f, "corpus.parquet", b"PAR1 cut short"), "corpus.parquet: unreadable (ArrowInvalid"),
-], ids=["not-utf8", "not-an-object", "no-reason", "no-text", "report", "gz-cut", "zst-cut", "parquet-cut"])
+], ids=["edit-empty", "edit-float", "edit-negative", "edit-reversed", "edit-rule-int", "edit-kind-unknown", "edit-no-kind",
+        "edit-past-the-end", "edits-overlap", "no-raw", "lang-score-str", "similarity-str", "manifest-list", "manifest-str",
+        "manifest-not-json", "manifest-outputs-str", "manifest-outputs-int", "manifest-rules-int",
+        "not-utf8", "not-an-object", "no-reason", "no-text", "report", "gz-cut", "zst-cut", "parquet-cut"])
 def test_a_damaged_run_folder_is_one_line_naming_the_file_for_review_and_diff(run_dir, tmp_path, capsys, damage, says):
     """A run's outputs cut short, in another encoding or not written by cleaner gave a traceback (exit 1)
-    from `review` and `diff` (found by a QA pass); each is one line naming the file and line, exit 2."""
+    from `review` and `diff` (found by a QA pass); each is one line naming the file and line, exit 2. So
+    are impossible edits (not integers, past the raw text: shown as data, `rules: x 1,000,000,000`) and a
+    manifest of another shape (a traceback; found by a later QA pass)."""
     folder = tmp_path / "run"
     shutil.copytree(run_dir, folder)
     damage(folder)
@@ -140,7 +188,7 @@ def test_flag_snippet_pack_keeps_every_parameter_of_every_rule():
         assert again == rule
 
 
-@pytest.mark.parametrize("text", ["Une phrase « citée » : avec — des tirets, # et 'apostrophes'.", "line\u2028sep\x85nel \x7f del\ttab\nnewline \"quotes\" \\ back", "نص عربي مع \u200fعلامة"])
+@pytest.mark.parametrize("text", ["Une phrase « citée » : avec — des tirets, # et 'apostrophes'.", "line\u2028sep\x85nel \x7f del\ttab\nnewline \"quotes\" \\ back", "non\ufffecharacters\uffff", "نص عربي مع \u200fعلامة"])
 def test_flag_snippet_adds_one_keep_example_verbatim(text):
     rule = load_rules(Config.load()).by_id("generic.ticker")
     (flagged,) = load_pack_text(rule_pack_prefix(rule) + KEEP_ITEM + quoted(text) + "\n", "flagged")
@@ -184,3 +232,34 @@ def test_a_run_made_with_other_packs_is_said_so_when_its_dropped_documents_are_c
     assert run_cli("diff", str(run)).stderr.startswith(f"cleaner diff: {warning}\n")
     with_packs = run_cli("review", str(run), "--out", str(tmp_path / "r.html"), "--rules", str(pack.parent))
     assert with_packs.returncode == 0 and "warning" not in with_packs.stderr, with_packs.stderr
+
+
+@pytest.mark.parametrize("name", ["corpus.jsonl", "raw.jsonl", "rejects.jsonl.gz", "clusters-00002.parquet", "corpus.jsonl.zst",
+                                  "report.json", "manifest.json", "index.sqlite"])
+def test_review_refuses_an_out_that_is_a_file_of_the_run(run_dir, tmp_path, capsys, name):
+    """`review RUN --out RUN/corpus.jsonl` wrote the page over the run's corpus, exit 0, and the run was
+    broken (found by a QA pass). A file a run writes there, in any form, is refused; a link to one too."""
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    (tmp_path / "link.html").symlink_to(folder / name)
+    for out in (folder / name, tmp_path / "link.html"):
+        code = main(["review", str(folder), "--out", str(out)])
+        assert code == 2 and capsys.readouterr().err == (f"cleaner review: {out}: is the run's own {name}, which the page "
+                                                         f"would replace; give the page a path of its own, such as {folder / 'review.html'}\n")
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+
+
+def test_review_refuses_an_out_that_is_one_of_its_inputs_and_writes_a_new_file_in_the_run(run_dir, tmp_path, capsys):
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder)
+    config, pack = tmp_path / "cleaner.toml", tmp_path / "packs" / "mine.yaml"
+    config.write_text("", encoding="utf-8")
+    pack.parent.mkdir()
+    pack.write_text("rules: []\n", encoding="utf-8")
+    for out in (config, pack):
+        code = main(["review", str(folder), "--config", str(config), "--rules", str(pack.parent), "--out", str(out)])
+        assert code == 2 and capsys.readouterr().err == f"cleaner review: {out}: is an input; give the output a path of its own\n"
+    assert config.read_text(encoding="utf-8") == "" and pack.read_text(encoding="utf-8") == "rules: []\n"
+    assert main(["review", str(folder), "--out", str(folder / "review.html")]) == 0
+    assert (folder / "review.html").read_text(encoding="utf-8").startswith("<!doctype html>")

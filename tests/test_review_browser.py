@@ -212,3 +212,32 @@ def test_flagging_a_lone_line_break_flags_the_line_it_went_with(page, tmp_path):
     snippet = (tmp_path / "flagged-maghress.source-link.yaml").read_text(encoding="utf-8")
     assert snippet.rstrip("\n").endswith("""    - "Cliquez ici pour lire l'article depuis sa source.\"""")
     assert checked.returncode == 1 and "maghress.source-link: keep example" in checked.stdout, checked.stdout
+
+
+def test_flag_snippet_of_an_id_holding_line_breaks_and_controls_is_yaml_that_rules_check_runs(browser, tmp_path, capsys):
+    """The snippet's first comment line held the document id as it is: an id holding a line break (LF,
+    NEL, U+2028), NUL or ESC made YAML that `rules check` refused (found by a QA pass). It is escaped."""
+    ids = ["nl\nrules: []", "nel\x85x", "ls\u2028y", "nul\x00q", "esc\x1bz", "cr\rq"]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": f"Le conseil municipal {n} a voté le budget de l'année prochaine, "
+                                              "après un débat.\nPartager sur Facebook Partager sur Twitter"}) + "\n"
+                           for n, i in enumerate(ids)), encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page()
+    page.goto((tmp_path / "review.html").as_uri())
+    expect(page.locator("#spacer .row").first).to_be_visible()
+    for n, doc_id in enumerate(ids):
+        page.evaluate(f"window.review.openById({json.dumps(doc_id)})")
+        page.locator("#raw-text .lbl", has_text="fr.share-bar").first.locator("button.flag").click()
+        snippet = page.locator("#snippet").input_value()
+        page.click("#flag-close")
+        assert f" this text of {json.dumps(doc_id)} (raw " in snippet.split("\n", 1)[0], snippet  # the id as a JSON string
+        path = tmp_path / f"flagged-{n}.yaml"
+        path.write_text(snippet, encoding="utf-8")
+        capsys.readouterr()
+        code = main(["rules", "check", str(path)])
+        out = capsys.readouterr()
+        assert code == 1 and "fr.share-bar: keep example" in out.out, (doc_id, out)  # a YAML error is exit 2
+    page.screenshot(path=str(tmp_path / "flag-ids.png"))
+    page.close()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from ..config import ConfigError
 from ..manifest import other_packs
 from ..packs import load_rules
 from ..review import RunError, load_run, render_review
-from .common import config_args, config_from
+from ..runner import OUTPUT_FILE, RUN_FILES
+from .common import config_args, config_from, not_an_input
 
 
 def register(sub) -> None:
@@ -30,10 +33,15 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 2
     config = config_from(args)
     rules = load_rules(config)
+    out = Path(args.out)
+    try:
+        _not_read(out, Path(args.run), [*rules.files, *([args.config] if args.config else [])])
+    except ConfigError as exc:
+        print(f"cleaner review: {exc}", file=sys.stderr)
+        return 2
     if warning := other_packs(Path(args.run), rules.files):
         print(f"cleaner review: {warning}", file=sys.stderr)
     html = render_review(run, rules, config)
-    out = Path(args.out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)  # as `clean --out` does
         out.write_text(html, encoding="utf-8")
@@ -42,3 +50,14 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 2
     print(f"cleaner review -> {out} ({len(run.corpus):,} kept, {len(run.rejects):,} rejected, {len(run.clusters):,} clusters)", file=sys.stderr)
     return 0
+
+
+def _not_read(out: Path, run: Path, inputs: list[str]) -> None:
+    """A ConfigError naming `out` when writing the page there would replace what `review` reads: a file
+    of the run folder by a name a run writes (`runner.OUTPUT_FILE`, `runner.RUN_FILES`: its outputs in
+    any form, report, manifest, index), or one of the `inputs` (rule packs, config file)."""
+    target = Path(os.path.realpath(out))
+    if target.parent == run.resolve() and (OUTPUT_FILE.fullmatch(target.name) or target.name in RUN_FILES):
+        raise ConfigError(f"{out}: is the run's own {target.name}, which the page would replace; give the page "
+                          f"a path of its own, such as {run / 'review.html'}")
+    not_an_input(out, inputs)

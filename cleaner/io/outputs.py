@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +23,35 @@ class OutputError(ValueError):
 
 
 def output_files(folder: Path, name: str) -> list[Path]:
-    """The files of output `name` (`corpus`, `raw`, `rejects`, `clusters`) in `folder`, in order."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        manifest = None
+    """The files of output `name` (`corpus`, `raw`, `rejects`, `clusters`) in `folder`, in order;
+    `OutputError` for a damaged manifest (`run_manifest`)."""
+    manifest = run_manifest(folder)
     if manifest is not None:
         pattern = re.compile(rf"{re.escape(name)}(-\d{{5}})?\.(jsonl(\.gz|\.zst)?|parquet)")
         return [folder / o["file"] for o in manifest.get("outputs", []) if pattern.fullmatch(o["file"])]
     plain = folder / f"{name}.jsonl"
     return [plain] if plain.is_file() else []
+
+
+def run_manifest(folder: Path) -> dict[str, Any] | None:
+    """`folder/manifest.json`, or None when there is none; `OutputError` naming it when it is not a
+    manifest as cleaner writes it: not JSON, not an object, `outputs` not a list of objects each naming
+    a `file`, or `rules` not a list of [file name, SHA-256] pairs."""
+    path = folder / "manifest.json"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"{path}: unreadable ({exc.strerror or exc})") from None
+    manifest = parse_record(data, str(path))
+    outputs, rules = manifest.get("outputs", []), manifest.get("rules", [])
+    if not (isinstance(outputs, list) and all(isinstance(o, dict) and isinstance(o.get("file"), str) for o in outputs)):
+        raise OutputError(f"{path}: not a manifest of cleaner's ('outputs' is not a list of files)")
+    if not (isinstance(rules, list) and all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r)
+                                            for r in rules)):
+        raise OutputError(f"{path}: not a manifest of cleaner's ('rules' is not a list of [file, SHA-256] pairs)")
+    return manifest
 
 
 REQUIRED = {
@@ -42,16 +61,26 @@ REQUIRED = {
     "clusters": {"kept": (str, int), "members": list},
 }
 """The fields each output's records must hold, and their types: what reading a run back relies on."""
+OPTIONAL = {
+    "corpus": {"lang": str, "lang_score": (int, float), "title": str, "source": str, "url": str},
+    "rejects": {"detail": str, "dup_of": (str, int), "similarity": (int, float)},
+}
+"""The types of fields an output's records may hold (or hold as null) that reading a run back relies on."""
 
 
-def read_output(folder: Path, name: str) -> Iterator[dict[str, Any]]:
-    """Every record of output `name`, in file order; `OutputError` for a file that cannot be read back
-    or a record without the fields `REQUIRED` names."""
+def read_output(folder: Path, name: str,
+                check: Callable[[dict[str, Any]], str | None] | None = None) -> Iterator[dict[str, Any]]:
+    """Every record of output `name`, in file order; `OutputError` for a file that cannot be read back,
+    a record without the fields `REQUIRED` names, or one `check` finds a problem with (what it returns)."""
     for path in output_files(folder, name):
         for where, record in read_records(path):
             missing = [key for key, kind in REQUIRED.get(name, {}).items() if not isinstance(record.get(key), kind)]
+            missing += [key for key, kind in OPTIONAL.get(name, {}).items()
+                        if not isinstance(record.get(key), (kind, type(None)))]
             if missing:
                 raise OutputError(f"{where}: not a {name} record of cleaner's (no {missing[0]!r} of the right type)")
+            if check is not None and (problem := check(record)):
+                raise OutputError(f"{where}: {problem}")
             yield record
 
 

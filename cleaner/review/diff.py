@@ -72,10 +72,11 @@ def _summary(entry: Entry) -> str:
     return f"{lang}{_status(entry)} · {removed:,} of {len(entry.raw):,} chars removed{share}{again}"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """Characters a terminal would act on (ESC starts a sequence that clears the screen or sets the title; C1
-codes such as CSI do the same on some terminals; form feeds and line separators break lines), shown as
-`\\x1b` instead. Line feeds, tabs and carriage returns stay."""
+codes such as CSI do the same on some terminals; form feeds and line separators break lines; bidi
+embeddings, overrides and isolates reorder the text after them, so a span could read as another), shown
+as `\\x1b` or `\\u202e` instead. Line feeds, tabs and carriage returns stay."""
 
 
 def visible(text: str) -> str:
@@ -92,16 +93,16 @@ def _elided(piece: str, full: bool) -> str:
 def terminal(entry: Entry, full: bool = False) -> Text:
     """One document as a rich `Text`: header, fields moved into metadata, rules, the marked raw text."""
     out = Text()
-    out.append(f"━━ {visible(entry.id or '-')} ", style="bold cyan")
-    out.append(_summary(entry) + "\n", style="cyan")
+    out.append(f"━━ {_one_line(entry.id or '-')} ", style="bold cyan")
+    out.append(_one_line(_summary(entry)) + "\n", style="cyan")
     extracts = [e for e in entry.edits if e["kind"] == "extract"]
     for edit in extracts:
         out.append(f"  {edit['field']:<9} ← ", style="yellow")
         out.append(repr(edit.get("value")), style="bold yellow")
-        out.append(f"  ‹{edit['rule']}›\n", style="magenta")
+        out.append(f"  ‹{_one_line(edit['rule'])}›\n", style="magenta")
     rules = [(rule, n) for rule, n in entry.rule_chars().most_common() if rule != WHITESPACE_RULE]
     if rules:
-        out.append("  rules: " + " · ".join(f"{rule} {n:,}" for rule, n in rules) + "\n", style="magenta")
+        out.append("  rules: " + " · ".join(f"{_one_line(rule)} {n:,}" for rule, n in rules) + "\n", style="magenta")
     if entry.record is None:
         return out
     for piece, edit in segments(entry.raw, entry.edits):
@@ -111,7 +112,7 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         out.append("[-" + visible(_elided(piece, full)) + "-]", style="red strike" if edit["kind"] == "remove" else "yellow strike")
         if edit["kind"] == "extract":
             out.append(f"→{edit['field']}", style="bold yellow")
-        out.append(f"‹{edit['rule']}›", style="bold magenta")
+        out.append(f"‹{_one_line(edit['rule'])}›", style="bold magenta")
     if not out.plain.endswith("\n"):
         out.append("\n")
     return out
@@ -140,14 +141,14 @@ def unified(entry: Entry, context: int = 3) -> str:
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
-    moves = [f"# {e['field']} ← {e.get('value')!r} ‹{e['rule']}›\n" for e in entry.edits if e["kind"] == "extract"]
+    moves = [f"# {e['field']} ← {e.get('value')!r} ‹{_one_line(e['rule'])}›\n" for e in entry.edits if e["kind"] == "extract"]
     name = _one_line(entry.id or "-")
     out = [rejected, *moves, f"--- {name} (raw)\n", f"+++ {name} (clean)\n"]
     matcher = LineMatcher(raw_lines, clean_lines)
     for group in matcher.get_grouped_opcodes(context):
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
         lo, hi = starts[i1], starts[i2]
-        rules = sorted({e["rule"] for e in entry.edits if e["start"] < hi and e["end"] > lo and e["rule"] != WHITESPACE_RULE})
+        rules = sorted({_one_line(e["rule"]) for e in entry.edits if e["start"] < hi and e["end"] > lo and e["rule"] != WHITESPACE_RULE})
         out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@ {' '.join(rules)}".rstrip() + "\n")
         for tag, a1, a2, b1, b2 in group:
             if tag == "equal":
@@ -159,8 +160,9 @@ def unified(entry: Entry, context: int = 3) -> str:
 
 
 def _one_line(text: str) -> str:
-    """`text` as one line of the patch (`visible`, and its line feeds as `\\n`)."""
-    return visible(text).replace("\n", "\\n")
+    """`text` on one line, for a header or a label (`visible`, and its line feeds and carriage returns as
+    `\\n` and `\\r`: an id holding one would break its header, or make one up)."""
+    return visible(text).replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _lines(text: str) -> list[str]:

@@ -170,8 +170,8 @@ for (const type of ["mouseover", "focusin"]) document.addEventListener(type, e =
 for (const type of ["mouseout", "focusout"]) document.addEventListener(type, e => { if (e.target.closest && e.target.closest("mark.e")) $("#tip").hidden = true; });
 
 // ---- flag as wrong: the rule as a one-rule pack with the flagged lines as one more keep example ----
-function yamlQuoted(s) {
-  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, c => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+function yamlQuoted(s) {  // JSON's escapes, plus those of what YAML reads as a line break or refuses
+  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, c => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
 function flaggedText(raw, start, end) {
   const from = raw.lastIndexOf("\n", start - 1) + 1, nl = raw.indexOf("\n", Math.max(start, end - 1));
@@ -197,7 +197,7 @@ function openFlag(i, k) {
   const [start, end] = ruleRun(raw, E, k);  // a lone line break's label flags the line it went with
   const text = flaggedText(raw, start, end);
   $("#flag-what").innerHTML = `<b>${esc(rule.id)}</b> removed characters ${start}–${end} of <b>${esc(d.id)}</b>; the keep example is the lines it took them from.`;
-  $("#snippet").value = `# flagged in review: ${rule.id} should not remove this text of ${d.id} (raw ${start}-${end})\n`
+  $("#snippet").value = `# flagged in review: ${rule.id} should not remove this text of ${yamlQuoted(d.id)} (raw ${start}-${end})\n`
     + `# run: cleaner rules check THIS_FILE   then add the last keep example to ${rule.id} in its pack\n`
     + rule.pack + "    - " + yamlQuoted(text) + "\n";
   $("#copied").textContent = "";

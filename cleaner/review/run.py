@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from ..edits import replay
 from ..io.outputs import STATE, OutputError, output_files, parse_record, read_output
+from ..models import Edit
 
 RUN_OUTPUTS = ("corpus", "rejects", "clusters", "raw")
 """The outputs a run folder must hold for a review, in any output format (`report.json` is read when present)."""
@@ -35,15 +39,25 @@ class Run:
 def is_run_dir(path: str | Path) -> bool:
     """True when `path` is a folder holding a run's corpus, or the state of a run that did not finish."""
     folder = Path(path)
-    return folder.is_dir() and (bool(output_files(folder, "corpus")) or (folder / STATE).is_dir())
+    if not folder.is_dir():
+        return False
+    try:
+        return bool(output_files(folder, "corpus")) or (folder / STATE).is_dir()
+    except OutputError:  # a damaged manifest: a run folder when a corpus is there (`load_run` says what is wrong)
+        return any(folder.glob("corpus*"))
 
 
 def load_run(path: str | Path) -> Run:
     """Read the run folder at `path`; raises `RunError` with a one-line message when it is not one."""
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise RunError(f"{folder}: is a file, not a `cleaner run` output folder")
     if not folder.is_dir():
         raise RunError(f"{folder}: no such folder")
-    files = {name: output_files(folder, name) for name in RUN_OUTPUTS}
+    try:
+        files = {name: output_files(folder, name) for name in RUN_OUTPUTS}
+    except OutputError as exc:
+        raise RunError(str(exc)) from None
     missing = [f"{name}.jsonl" for name, paths in files.items() if not paths or not all(p.is_file() for p in paths)]
     if missing and (folder / STATE).is_dir():
         raise RunError(f"{folder}: a `cleaner run` that did not finish (its state is in {STATE}/); the same command "
@@ -52,9 +66,10 @@ def load_run(path: str | Path) -> Run:
         raise RunError(f"{folder}: not a `cleaner run` output folder (missing {', '.join(missing)})")
     report_path = folder / "report.json"
     try:
+        raw = {r["id"]: r["text"] for r in read_output(folder, "raw")}
         return Run(
-            corpus=list(read_output(folder, "corpus")),
-            raw={r["id"]: r.get("text", "") for r in read_output(folder, "raw")},
+            corpus=list(read_output(folder, "corpus", lambda record: edits_problem(record, raw.get(record["id"])))),
+            raw=raw,
             rejects=list(read_output(folder, "rejects")),
             clusters=list(read_output(folder, "clusters")),
             report=parse_record(report_path.read_bytes(), str(report_path)) if report_path.is_file() else {},
@@ -62,3 +77,31 @@ def load_run(path: str | Path) -> Run:
         )
     except OutputError as exc:
         raise RunError(str(exc)) from None
+
+
+EDIT_KEYS = ("start", "end", "rule", "kind")
+"""The keys of an edit that the review reads (an `Edit` gives `kind` a default, cleaner always writes it)."""
+_EDITS = TypeAdapter(list[Edit])
+
+
+def edits_problem(record: dict[str, Any], raw: str | None) -> str | None:
+    """What makes the edits of a corpus `record` impossible to show on its `raw` text (None when nothing
+    does): no raw text; an edit without a key of `EDIT_KEYS`, or not an `Edit` taken strictly (offsets
+    that are integers, 0 <= start <= end; a string rule; a known kind); edits past the end of the raw text
+    or overlapping (`replay`)."""
+    if raw is None:
+        return f"{record['id']!r} is not among the run's raw records, so its edits cannot be shown"
+    for n, edit in enumerate(record["edits"], start=1):
+        if isinstance(edit, dict) and (key := next((k for k in EDIT_KEYS if k not in edit), None)):
+            return f"not a corpus record of cleaner's (edit {n}: no {key!r})"
+    try:
+        replay(raw, _EDITS.validate_python(record["edits"], strict=True))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        n, *key = error["loc"]
+        what = error["msg"].removeprefix("Value error, ")
+        where = f"edit {n + 1} {key[0]!r}" if key else f"edit {n + 1}"
+        return f"not a corpus record of cleaner's ({where}: {what[0].lower()}{what[1:]})"
+    except ValueError as exc:
+        return f"its edits do not fit its raw text: {exc}"
+    return None

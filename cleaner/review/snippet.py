@@ -28,6 +28,7 @@ def rule_pack_prefix(rule: Rule) -> str:
 
 
 def quoted(text: str) -> str:
-    """`text` as a YAML double-quoted scalar (JSON's escapes, plus those YAML reads as line breaks)."""
+    """`text` as a YAML double-quoted scalar (JSON's escapes, plus those of what YAML reads as a line break
+    or refuses)."""
     out = json.dumps(text, ensure_ascii=False)
-    return "".join(f"\\u{ord(c):04x}" if c in "\x85\u2028\u2029\ufeff" or "\x7f" <= c <= "\x9f" else c for c in out)
+    return "".join(f"\\u{ord(c):04x}" if c in "\x85\u2028\u2029\ufeff\ufffe\uffff" or "\x7f" <= c <= "\x9f" else c for c in out)
