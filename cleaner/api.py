@@ -38,6 +38,6 @@ def clean(doc, config=None, **overrides):
                         "Config.load(file, **overrides) makes one config of a file and overrides")
     config = config or Config.load(**overrides)
     pipeline = pipeline_for(config)
-    if isinstance(doc, (Document, str, bytes, bytearray, Mapping)) or not isinstance(doc, Iterable):
+    if isinstance(doc, (Document, str, bytes, bytearray, memoryview, Mapping)) or not isinstance(doc, Iterable):
         return pipeline.prepare(as_document(doc, 0, config), gates=False)
     return (pipeline.prepare(as_document(d, i, config), gates=False) for i, d in enumerate(doc))

@@ -263,8 +263,10 @@ class FastTextBackend:
 # CLD2 (pycld2)
 
 
-_CLD2_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-"""What CLD2 refuses as "invalid UTF-8": control characters but tab and line breaks, surrogates, noncharacters."""
+_CLD2_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                          + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]")
+"""What CLD2 refuses as "invalid UTF-8": control characters but tab and line breaks, surrogates, and the
+66 noncharacters (U+FDD0-U+FDEF, and the last two code points of each of the 17 planes)."""
 _CLD2_NOT_LANGUAGES = re.compile(r"un|xxx|xx-.*|zz.")
 """CLD2's codes for no language: unknown, a script alone (`xx-Latn`), its test pseudo-languages."""
 

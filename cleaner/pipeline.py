@@ -48,7 +48,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
         return doc
     config = config or Config.load()
     where = f"document {index}"
-    if isinstance(doc, (bytes, bytearray)):  # the bytes of a text: read as a .txt file is
+    if isinstance(doc, (bytes, bytearray, memoryview)):  # the bytes of a text: read as a .txt file is
         text, warnings = decode(bytes(doc), where)
         return text_document(record_id(None, str(index), text), text, where, config, warnings, raw=text)
     if isinstance(doc, str):
@@ -210,6 +210,8 @@ class Pipeline(Closing):
         are in the index by then), as in a service. Memory holds one batch. A batch holds the index's lock
         from its decision until it has been taken (`_taken`): a consumer that stops in the middle of a
         batch (`break`, an error, `close()`) leaves the rest of it out of the index, to be given again."""
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+            raise TypeError(f"batch_size must be a whole number, got {batch_size!r}")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         stream = self._stream(iter(docs), batch_size)

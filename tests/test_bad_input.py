@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, run_cli
 
+from cleaner import Pipeline
 from cleaner.config import Config, ConfigError
 from cleaner.html import extract_html
 from cleaner.io.readers import read_inputs
@@ -149,9 +150,21 @@ def test_json_python_cannot_hold_is_a_rejection_naming_the_line(tmp_path):
 
 
 def test_a_record_too_deep_to_copy_is_a_rejection_carrying_its_json(tmp_path):
-    """600 levels: `json.loads` reads the line, copying its fields would pass Python's stack. The CLI, the API
-    and (tests/test_service.py) the service reject it as `bad_input` with its id, and it is not lost: the
-    rejection carries it as JSON text. A Python object too deep even for that is rejected carrying nothing."""
+    """600 levels: `json.loads` reads the line, copying its fields would pass Python's stack; 300: the
+    service could not send it back (after storing it). Over 200 levels, the CLI, the API and
+    (tests/test_service.py) the service reject a record as `bad_input` with its id, and it is not lost:
+    the rejection carries it as JSON text. A Python object too deep even for that is rejected carrying
+    nothing; one that holds itself is found out, not walked forever."""
+    at_most = {"id": "d2", "text": "Un autre texte assez long.", "meta": json.loads("[" * 199 + "]" * 199)}
+    assert Pipeline().prepare(at_most).document.meta == {"meta": at_most["meta"]}  # 200 levels, the record first
+    for depth in (201, 300):
+        record = {"id": "d3", "text": "Un texte assez long.", "meta": json.loads("[" * depth + "]" * depth)}
+        got = Pipeline().prepare(record)
+        assert (got.reason, got.detail, json.loads(got.raw)) == (
+            "bad_input", "document 0: nested too deeply (over 200 levels); the rejection carries it as JSON text", record)
+    loop: dict = {"id": "l", "text": "Un texte."}
+    loop["self"] = loop
+    assert Pipeline().prepare(loop).detail.startswith("document 0: nested too deeply (over 200 levels); ")
     record = {"id": "d6", "text": "Un texte assez long.", "meta": json.loads("[" * 600 + "]" * 600)}
     src = tmp_path / "deep.jsonl"
     src.write_text(json.dumps(record) + "\n", encoding="utf-8")
@@ -160,10 +173,8 @@ def test_a_record_too_deep_to_copy_is_a_rejection_carrying_its_json(tmp_path):
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     (rejected,) = _records(out / "rejects.jsonl")
     assert (rejected["id"], rejected["reason"]) == ("d6", "bad_input")
-    assert rejected["detail"] == f"{src}:1: nested too deeply; the rejection carries it as JSON text"
+    assert rejected["detail"] == f"{src}:1: nested too deeply (over 200 levels); the rejection carries it as JSON text"
     assert json.loads(rejected["raw"]) == record
-    from cleaner import Pipeline
-
     with Pipeline() as pipeline:
         got = pipeline.prepare(record)
         assert (got.id, got.reason, json.loads(got.raw)) == ("d6", "bad_input", record)
@@ -174,7 +185,8 @@ def test_a_record_too_deep_to_copy_is_a_rejection_carrying_its_json(tmp_path):
         assert [(r.id, r.detail, r.raw) for r in got] == [
             (None, "document 0: not a document (list; give a mapping, a string or a Document); nested too deeply; "
                    "it cannot be written as JSON, so the rejection carries none of it", None),
-            ("x", "document 0: nested too deeply; it cannot be written as JSON, so the rejection carries none of it", None)]
+            ("x", "document 1: nested too deeply (over 200 levels); it cannot be written as JSON, so the rejection "
+                  "carries none of it", None)]
 
 
 def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path):

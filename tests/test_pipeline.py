@@ -338,10 +338,14 @@ def test_an_item_that_is_no_document_is_a_rejection_not_the_whole_batch_lost():
         result = pipeline.run([{"id": "a", "text": text}, None, 5, [("id", "x"), ("text", text)]])
         with pytest.raises(ValueError, match="batch_size must be at least 1"):
             list(pipeline.stream([text], batch_size=0))
+        for odd in (1.5, "3", None, True):  # refused when called, not at the first batch with islice's words (True was 1)
+            with pytest.raises(TypeError, match=f"batch_size must be a whole number, got {odd!r}"):
+                pipeline.stream([text], batch_size=odd)
     assert [d.id for d in result.kept] == ["a"]
     assert [r.detail for r in result.rejected] == [f"document {n}: not a document ({kind}; give a mapping, a string or a Document)"
                                                    for n, kind in ((1, "NoneType"), (2, "int"), (3, "list"))]
     assert [getattr(out, "reason", "kept") for out in clean([None, text])] == ["bad_input", "kept"]
+    assert clean(memoryview(text.encode())) == clean(text.encode())  # one document, not one per byte
 
 
 def test_bytes_are_the_text_of_one_document_decoded_as_a_file_is():

@@ -372,6 +372,15 @@ def test_bad_requests_get_clear_answers(server):
             "type": "content_type", "loc": ["header", "content-type"],
             "msg": "the body must be JSON, sent with Content-Type: application/json (this one was "
                    "'application/x-www-form-urlencoded')"}], form.text
+        body = b'{"id": "x", "text": "Un texte."}'  # FastAPI reads a body as JSON only by its type: none, text/json ...
+        for kind, sent in ((None, "none was given"), ("text/json", "this one was 'text/json'"),
+                           ("application/x-ndjson", "this one was 'application/x-ndjson'")):
+            answer = c.post("/v1/clean", content=body, headers={"content-type": kind} if kind else {})
+            assert answer.status_code == 422 and answer.json()["detail"] == [{
+                "type": "content_type", "loc": ["header", "content-type"],
+                "msg": f"the body must be JSON, sent with Content-Type: application/json ({sent})"}], answer.text
+        for kind in ("application/json; charset=utf-8", "application/ld+json"):
+            assert c.post("/v1/clean", content=body, headers={"content-type": kind}).status_code == 200, kind
         assert c.get("/v1/documents/unknown-id").status_code == 404
         for r in (typo, missing, malformed):
             assert "Traceback" not in r.text
@@ -449,7 +458,9 @@ def test_an_index_another_process_holds_too_long_is_a_503_saying_so(tmp_path):
 def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
     """A lone surrogate (valid JSON, not UTF-8) in a field fails validation; the 422 that echoes it back
     crashed rendering as UTF-8 (a 500). A URL that does not parse is a document without a host. A record
-    JSON reads but that is nested too deeply to copy (600 levels) is a `bad_input` rejection (it was a 500)."""
+    JSON reads but that is nested too deeply to copy (600 levels), or for pydantic to send back (300: a
+    500 after the batch was stored, so a retry found it `already_indexed` and never got its verdicts), is
+    a `bad_input` rejection, and the rest of its batch is answered."""
     from fastapi.testclient import TestClient
 
     app = create_app(Service(Config.load(), tmp_path / "index.sqlite"))
@@ -463,14 +474,20 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
                           (b'{"id": "a", "n": ' + b"1" * 5_000 + b"}", "Exceeds the limit (4300 digits)")):
             r = c.post("/v1/clean", content=body, headers={"Content-Type": "application/json"})  # FastAPI's answer: a bare 400
             assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body"] and why in r.json()["detail"][0]["msg"], r.text
-        deep = "[" * 600 + "]" * 600  # JSON reads it; copying the record's fields would pass Python's stack
-        for path in ("/v1/clean", "/v1/documents"):
-            r = c.post(path, content=f'{{"id": "deep", "text": "Un texte.", "meta": {deep}}}'.encode(),
-                       headers={"Content-Type": "application/json"})
-            assert r.status_code == 200, r.text
-            answer = r.json()
-            assert (answer["status"], answer["reason"]) == ("rejected", "bad_input"), answer
-            assert answer["detail"] == "document 'deep': nested too deeply; the rejection carries it as JSON text"
+        for depth in (600, 300):  # JSON reads both; copying the first passes Python's stack, pydantic would not send the second
+            deep = "[" * depth + "]" * depth
+            for path in ("/v1/clean", "/v1/documents"):
+                r = c.post(path, content=f'{{"id": "deep{depth}", "text": "Un texte.", "meta": {deep}}}'.encode(),
+                           headers={"Content-Type": "application/json"})
+                assert r.status_code == 200, r.text
+                answer = r.json()
+                assert (answer["status"], answer["reason"]) == ("rejected", "bad_input"), answer
+                assert answer["detail"] == (f"document 'deep{depth}': nested too deeply (over 200 levels); the rejection "
+                                            "carries it as JSON text")
+        batch = f'[{{"id": "d", "text": "Un texte.", "meta": {deep}}}, {{"id": "ok", "text": "Un texte à garder ici."}}]'
+        r = c.post("/v1/documents", content=batch.encode(), headers={"Content-Type": "application/json"})
+        assert r.status_code == 200 and [(a["id"], a["status"]) for a in r.json()] == [("d", "rejected"), ("ok", "kept")], r.text
+        assert c.get("/v1/documents/ok").status_code == 200
 
 
 def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):

@@ -130,7 +130,8 @@ class IndexBusyError(RuntimeError):
 
 def _busy(path: str, timeout: float) -> IndexBusyError:
     return IndexBusyError(path, f"busy: another process has held the index's write lock for over {timeout:g} s "
-                                "(a run deduplicating or adding its documents, or a service storing some); try again when it is done")
+                                "(a run deduplicating or adding its documents, or a service storing some; or, in this "
+                                "process, another Pipeline over this file with a stream half taken); try again when it is done")
 
 
 @dataclass(frozen=True)

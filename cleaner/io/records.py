@@ -54,8 +54,25 @@ MAX_BYTES_PER_CHAR = 4
 `max_doc_chars` characters unparsed."""
 
 
+MAX_DEPTH = 200
+"""The deepest a record may be nested, itself the first level: JSON readers allow more (the standard
+library's ~1,000 levels), but copying a record passes Python's stack at ~500, and the service's JSON
+encoder (pydantic's) refuses to send back one over ~250, after storing it."""
 NESTED = "nested too deeply"
-"""Why a record nested deeper than Python's recursion limit allows is rejected."""
+"""Why a record nested deeper than `MAX_DEPTH`, or than Python's recursion limit allows, is rejected."""
+
+
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` holds mappings or lists nested over `limit` levels, itself the first (walked
+    without recursion, depth first, so a structure that holds itself is found out in `limit` steps)."""
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, Mapping | list | tuple):
+            if depth > limit:
+                return True
+            todo.extend((v, depth + 1) for v in (item.values() if isinstance(item, Mapping) else item))
+    return False
 
 
 def bad(rid: str | None, detail: str, raw: Any = None) -> Rejected:
@@ -123,11 +140,13 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     decoded, `html` by its `<meta charset>`, as a page file is; invalid bytes are flagged. A record nested
     too deeply to copy (hundreds of levels) is a `bad_input` rejection carrying its JSON text (or nothing,
     when even that cannot be written)."""
-    try:
-        return _record_document(record, where, place, config, warnings)
-    except RecursionError:
-        rid = given_id(record.get(config.id_field)) if isinstance(record, dict) else None
-        return too_deep(rid, f"{where}: {NESTED}", record)
+    if not deeper_than(record, MAX_DEPTH):
+        try:
+            return _record_document(record, where, place, config, warnings)
+        except RecursionError:  # a deep value inside an object of another type, which `deeper_than` does not open
+            pass
+    rid = given_id(record.get(config.id_field)) if isinstance(record, dict) else None
+    return too_deep(rid, f"{where}: {NESTED} (over {MAX_DEPTH} levels)", record)
 
 
 def _record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...]) -> Item:

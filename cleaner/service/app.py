@@ -88,10 +88,14 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         """FastAPI's 422, encoded as ASCII JSON: the input it echoes may hold a lone surrogate (`"\\ud800"`
         is valid JSON), which FastAPI's UTF-8 rendering fails on, turning a bad body into a 500. A body sent
-        as another content type (`curl -d` sends a form) is said to be that, not "a valid dictionary"."""
-        kind = request.headers.get("content-type", "")
-        if kind and "json" not in kind.lower():
-            msg = f"the body must be JSON, sent with Content-Type: application/json (this one was {kind!r})"
+        as another content type (`curl -d` sends a form), or with none, is said to be that, not "a valid
+        dictionary": FastAPI reads a body as JSON only when its type is `application/json` or
+        `application/*+json`."""
+        kind = request.headers.get("content-type")
+        media = (kind or "").partition(";")[0].strip().lower()
+        if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+            sent = f"this one was {kind!r}" if kind else "none was given"
+            msg = f"the body must be JSON, sent with Content-Type: application/json ({sent})"
             errors = [{"type": "content_type", "loc": ["header", "content-type"], "msg": msg}]
         else:
             errors = jsonable_encoder(exc.errors())
