@@ -65,6 +65,13 @@ class Config(BaseModel):
     shape_off_sources: tuple[str, ...] = ()
     """Hosts (and their subdomains) whose documents `shape` rules leave alone."""
 
+    @field_validator("shape_off_sources")
+    @classmethod
+    def _hosts(cls, sources: tuple[str, ...]) -> tuple[str, ...]:
+        from .kinds.base import source_key  # read as a rule's `sources` are: `https://www.X.com/` is `x.com`
+
+        return tuple(source_key(source) for source in sources)
+
     @field_validator("lang_backend")
     @classmethod
     def _known_backend(cls, name: str) -> str:

@@ -333,7 +333,8 @@ class FtzModel:
         dot = np.zeros((len(hidden), len(self._out)))
         for k in range(self.dim):
             dot += hidden[:, k, None] * self._out[:, k]
-        f = (1.0 / (np.float32(1.0) + np.exp(-dot.astype(np.float32))).astype(np.float64)).astype(np.float32)
+        with np.errstate(over="ignore"):  # exp of a large -dot is inf, and the sigmoid 0, as in fastText's C++
+            f = (1.0 / (np.float32(1.0) + np.exp(-dot.astype(np.float32))).astype(np.float64)).astype(np.float32)
         terms = np.concatenate([_log_term(np.float32(1.0) - f), _log_term(f),
                                 np.zeros((len(hidden), 1), np.float32)], axis=1)
         scores = np.zeros((len(hidden), len(self.labels)), np.float32)

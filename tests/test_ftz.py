@@ -108,3 +108,17 @@ def test_a_file_it_cannot_read_is_named(tmp_path):
         path.write_bytes(content)
         with pytest.raises(ValueError, match=f"{name}: {message}"):
             FtzModel.load(path)
+
+
+def test_a_sigmoid_past_float32s_range_is_zero_without_a_warning(model):
+    """A hidden vector whose dot product with a node is under about -88 makes `exp` overflow float32: the
+    sigmoid is 0, as in fastText's C++, and numpy's RuntimeWarning reached a run's stderr (a fuzzing pass
+    met it)."""
+    import warnings
+
+    import numpy as np
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores, terms = model._scores(np.full((1, model.dim), 50, np.float32))
+    assert np.isfinite(scores).all() and np.isfinite(terms).all()

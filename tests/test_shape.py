@@ -9,6 +9,7 @@ from conftest import run_cli
 from inscriptis import get_text
 
 from cleaner import Cleaner, Config, Document, replay
+from cleaner.config import ConfigError
 from cleaner.kinds.shapefeatures import line_features, stoplist_for
 
 PROSE = "Les agriculteurs de la région ont récolté cette année plus de blé que prévu, grâce à un printemps pluvieux."
@@ -162,6 +163,11 @@ def test_config_switch_and_sources_turned_off():
     off = Cleaner(Config.load(shape_off_sources=("example.com",)))
     assert not shape_edits(off.clean(Document(id="t", text=text, url="https://news.example.com/a")))
     assert shape_edits(off.clean(Document(id="t", text=text, url="https://example.org/a")))
+    written = Config.load(shape_off_sources=("https://www.Example.com/", "EXAMPLE.org."))  # read as a rule's `sources`
+    assert written.shape_off_sources == ("example.com", "example.org")  # (they were kept as given, and never matched)
+    assert not shape_edits(Cleaner(written).clean(Document(id="t", text=text, url="https://example.org/a")))
+    with pytest.raises(ConfigError, match="shape_off_sources.*is a URL, but"):
+        Config.load(shape_off_sources=("example.com/news",))
 
 
 def test_a_source_scoped_shape_rule_replaces_the_default_for_its_site(tmp_path):
