@@ -141,13 +141,15 @@ NOT_A_MANIFEST = "manifest.json: not a manifest of cleaner's"
     (lambda f: (f / "rejects.jsonl").write_text('{"id": "zz", "stage": "read"}\n'), "rejects.jsonl:1: not a rejects record of cleaner's (no 'reason' of the right type)"),
     (lambda f: (f / "corpus.jsonl").write_text('{"id": "zz", "edits": []}\n'), "corpus.jsonl:1: not a corpus record of cleaner's (no 'text' of the right type)"),
     (lambda f: (f / "report.json").write_text("[1"), "report.json: not JSON"),
+    (lambda f: (_first_record(f, "raw", id=5), _first_record(f, "corpus", id=5)),  # a run writes ids as text
+     "raw.jsonl:1: not a raw record of cleaner's (no 'id' of the right type)"),
     (lambda f: _damaged(f, "corpus.jsonl.gz", gzip.compress((f / "corpus.jsonl").read_bytes())[:500]), "corpus.jsonl.gz: unreadable (EOFError: Compressed file ended"),
     (lambda f: _damaged(f, "corpus.jsonl.zst", zstandard.ZstdCompressor().compress((f / "corpus.jsonl").read_bytes())[:500]), "corpus.jsonl.zst: unreadable (EOFError: zstd stream ended inside a frame"),
     (lambda f: _damaged(f, "corpus.parquet", b"PAR1 cut short"), "corpus.parquet: unreadable (ArrowInvalid"),
 ], ids=["edit-empty", "edit-float", "edit-negative", "edit-reversed", "edit-rule-int", "edit-kind-unknown", "edit-no-kind",
         "edit-past-the-end", "edits-overlap", "no-raw", "lang-score-str", "similarity-str", "manifest-list", "manifest-str",
         "manifest-not-json", "manifest-outputs-str", "manifest-outputs-int", "manifest-rules-int",
-        "not-utf8", "not-an-object", "no-reason", "no-text", "report", "gz-cut", "zst-cut", "parquet-cut"])
+        "not-utf8", "not-an-object", "no-reason", "no-text", "report", "int-id", "gz-cut", "zst-cut", "parquet-cut"])
 def test_a_damaged_run_folder_is_one_line_naming_the_file_for_review_and_diff(run_dir, tmp_path, capsys, damage, says):
     """A run's outputs cut short, in another encoding or not written by cleaner gave a traceback (exit 1)
     from `review` and `diff` (found by a QA pass); each is one line naming the file and line, exit 2. So

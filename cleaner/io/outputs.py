@@ -55,15 +55,16 @@ def run_manifest(folder: Path) -> dict[str, Any] | None:
 
 
 REQUIRED = {
-    "corpus": {"id": (str, int), "text": str, "edits": list},
-    "raw": {"id": (str, int), "text": str},
+    "corpus": {"id": str, "text": str, "edits": list},
+    "raw": {"id": str, "text": str},
     "rejects": {"stage": str, "reason": str},
-    "clusters": {"kept": (str, int), "members": list},
+    "clusters": {"kept": str, "members": list},
 }
-"""The fields each output's records must hold, and their types: what reading a run back relies on."""
+"""The fields each output's records must hold, and their types: what reading a run back relies on (a run
+writes every id as text: an input's `5` is `"5"`)."""
 OPTIONAL = {
     "corpus": {"lang": str, "lang_score": (int, float), "title": str, "source": str, "url": str},
-    "rejects": {"detail": str, "dup_of": (str, int), "similarity": (int, float)},
+    "rejects": {"id": str, "detail": str, "dup_of": str, "similarity": (int, float)},
 }
 """The types of fields an output's records may hold (or hold as null) that reading a run back relies on."""
 
