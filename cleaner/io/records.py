@@ -65,14 +65,18 @@ NESTED = "nested too deeply"
 def deeper_than(value: Any, limit: int) -> bool:
     """Whether `value` holds mappings or lists nested over `limit` levels, itself the first (walked
     without recursion, depth first, so a structure that holds itself is found out in `limit` steps)."""
-    todo = [(value, 1)]
+    todo = [(value, 1)] if isinstance(value, Mapping | list | tuple) else []
     while todo:
         item, depth = todo.pop()
-        if isinstance(item, Mapping | list | tuple):
-            if depth > limit:
-                return True
-            todo.extend((v, depth + 1) for v in (item.values() if isinstance(item, Mapping) else item))
+        if depth > limit:
+            return True
+        for v in item.values() if isinstance(item, Mapping) else item:
+            if type(v) not in _LEAVES and isinstance(v, Mapping | list | tuple):  # most values spared the slow ABC check
+                todo.append((v, depth + 1))
     return False
+
+
+_LEAVES = frozenset((str, int, float, bool, type(None)))
 
 
 def bad(rid: str | None, detail: str, raw: Any = None) -> Rejected:
