@@ -510,6 +510,29 @@ def test_charsets_as_http_and_html_read_them():
     assert "Un été à Genève." in decode_html(page.format("iso-8859-1").encode("latin-1"), "p", "x-unknown")[0]
     text, warnings = decode_html(page.format("utf-16").encode("utf-8"), "p")
     assert "Un été à Genève." in text and warnings == ()
+    for name in ("base64", "hex", "rot13", "zlib", "idna", "punycode", "undefined"):  # no way to read a page: UTF-8
+        text, warnings = decode_html(page.format(name).encode("utf-8"), "p")
+        assert "Un été à Genève." in text and warnings == (), name
+        assert "Un été à Genève." in decode_html(page.encode("utf-8"), "p", name)[0], name  # given as HTTP's charset
+
+
+def test_a_page_whose_meta_charset_is_no_text_encoding_is_read_not_a_crash(tmp_path):
+    """`<meta charset="base64">` (a codec Python knows, bytes to bytes) ended the whole run in a LookupError
+    traceback, the pages beside it lost; `idna` and `punycode` likewise in a UnicodeError (found by a QA
+    pass). Such a page is read as UTF-8, and every page ends in the corpus."""
+    LONG = ("Le conseil municipal a voté mardi soir le budget de la ville pour l'année prochaine, après un long "
+            "débat sur les transports publics et les écoles du centre. ") * 3
+    for n, name in enumerate(("base64", "idna", "punycode")):
+        (tmp_path / f"p{n}.html").write_text(PAGE.format(n=n, body=f"Un article numéro {n} sur la ville de Genève. " + LONG)
+                                             .replace("<head>", f'<head><meta charset="{name}">'), encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("Un texte qui reste.", encoding="utf-8")
+    out = tmp_path / "o" / "out.jsonl"
+    proc = run_cli("clean", str(tmp_path / "p0.html"), str(tmp_path / "p1.html"), str(tmp_path / "p2.html"),
+                   str(tmp_path / "ok.txt"), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    kept = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in kept] == ["p0", "p1", "p2", "ok"]
+    assert all(f"numéro {n}" in r["text"] for n, r in enumerate(kept[:3]))
 
 
 @pytest.mark.parametrize("gz", [True, False])

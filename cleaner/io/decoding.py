@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 
 from ..models import without_surrogates
 
@@ -61,10 +62,19 @@ def decode_html(data: bytes, where: str, charset: str | None = None) -> tuple[st
     return decode(data, where, charset)
 
 
+@lru_cache(maxsize=256)
 def _codec(charset: str | None) -> str | None:
+    """The name of the text encoding `charset` names; None for none, an unknown name, or a codec that is no
+    way to read a page (`base64`, `rot13`, `zlib` are bytes to bytes; `idna`, `punycode`, `undefined`
+    cannot replace an invalid byte): a page naming one is read as UTF-8. A `<meta charset="base64">`
+    ended a whole run in a LookupError."""
     try:
-        return codecs.lookup(charset).name if charset else None
-    except LookupError:
+        info = codecs.lookup(charset) if charset else None
+        if info is None or not info._is_text_encoding:  # str.decode's own test
+            return None
+        b"\xff<a>caf\xc3\xa9".decode(info.name, errors="replace")
+        return info.name
+    except (LookupError, UnicodeError):
         return None
 
 
