@@ -46,7 +46,7 @@ from .dedup.signature import Signer
 from .engine import clean_more
 from .gates import gate
 from .io.outputs import STATE
-from .io.readers import glob_matching, input_folder_holding, named_paths, read_inputs
+from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput
 from .kinds import Context
@@ -188,18 +188,11 @@ def apart(out: Path, inputs: Iterable[str], index: Path | None = None) -> None:
 
 
 def _index_apart(index: Path, inputs: list[str]) -> None:
-    """The part of `apart` about a shared index (SQLite writes `-wal` and `-shm` files beside it)."""
-    if (held := input_folder_holding(index, inputs)) is not None:
-        why = f"is inside the input folder {held}"
-    elif Path(os.path.realpath(index)) in {path.resolve() for path in named_paths(inputs)}:
-        why = "is an input"
-    elif found := next(((end, pattern) for end in ("", "-wal", "-shm")
-                        if (pattern := glob_matching(Path(f"{index}{end}"), inputs)) is not None), None):
-        why = f"{'its ' + found[0] + ' file ' if found[0] else ''}is matched by the input glob {found[1]}"
-    else:
-        return
-    raise OSError(errno.EINVAL, f"{why}: the run would read the dedup index as input, and find its inputs changed "
-                                "whenever it ran again; keep --index outside the inputs", str(index))
+    """The part of `apart` about a shared index: it, and the `-wal` and `-shm` files SQLite writes beside
+    it, must not be inputs (read as input, and changed by every run, so that a rerun found its inputs
+    changed and replaced the finished corpus with `already_indexed` rejections)."""
+    for end in ("", "-wal", "-shm"):
+        not_an_input(Path(f"{index}{end}"), inputs)
 
 
 class Runner:

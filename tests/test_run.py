@@ -255,7 +255,7 @@ def test_outputs_an_input_glob_matches_and_an_index_among_the_inputs_are_refused
              ("data/*/run/*", "--out", "data/sub/run"): "the input glob data/*/run/* matches the run's corpus.jsonl",
              ("data", "--out", "o", "--index", "data/idx.sqlite"): "data/idx.sqlite: is inside the input folder data",
              ("data/sub/a.jsonl", "data/i.sqlite", "--out", "o", "--index", "data/i.sqlite"): "data/i.sqlite: is an input",
-             ("data/*", "--out", "o", "--index", "data/new.sqlite"): "is matched by the input glob data/*"}
+             ("data/*", "--out", "o", "--index", "data/new.sqlite"): "data/new.sqlite: the input glob data/* matches it"}
     for args, says in cases.items():
         proc = run_cli("run", *args, "-q", cwd=tmp_path)
         assert proc.returncode == 2 and says in proc.stderr and proc.stderr.count("\n") == 1, (args, proc.stderr)

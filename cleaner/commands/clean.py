@@ -9,11 +9,11 @@ from pathlib import Path
 
 from ..api import pipeline_for
 from ..config import ConfigError
-from ..io.readers import read_inputs
+from ..io.readers import not_an_input, read_inputs
 from ..io.writers import JsonlWriter
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
-from .common import a_file, at_least_one, config_args, config_from, input_args, not_an_input
+from .common import a_file, at_least_one, config_args, config_from, input_args
 
 
 def register(sub) -> None:

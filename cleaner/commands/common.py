@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, ConfigError
-from ..io.readers import FORMATS, glob_matching, input_folder_holding, named_paths
+from ..io.readers import FORMATS
 
 
 def config_args(p: argparse.ArgumentParser) -> None:
@@ -79,18 +79,3 @@ def a_file(out: str, flag: str) -> None:
         raise ConfigError(f"{flag} is empty: give a file to write, or - for stdout")
     if out != "-" and (out.endswith(("/", os.sep)) or Path(out).is_dir()):
         raise ConfigError(f"{out}: is a folder, not a file to write")
-
-
-def not_an_input(out: Path, inputs: list[str]) -> None:
-    """A ConfigError naming `out` when it is one of the inputs (writing it would replace or remove what is
-    read), lies in an input folder (the output, and its temporary file, would be read as input) or is
-    matched by an input glob (it would be read as input by the same command run again)."""
-    if (held := input_folder_holding(out, inputs)) is not None:
-        raise ConfigError(f"{out}: is inside the input folder {held}, where it would be read as input; "
-                          "give an output outside the inputs")
-    target = Path(os.path.realpath(out))
-    if any(path.resolve() == target for path in named_paths(inputs)):
-        raise ConfigError(f"{out}: is an input; give the output a path of its own")
-    if (pattern := glob_matching(out, inputs)) is not None:
-        raise ConfigError(f"{out}: the input glob {pattern} matches it, so the same command run again would read "
-                          "it as input; give an output outside the glob")

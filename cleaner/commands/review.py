@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from ..config import ConfigError
+from ..io.readers import not_an_input
 from ..manifest import other_packs
 from ..packs import load_rules
 from ..review import RunError, load_run, render_review
 from ..runner import OUTPUT_FILE, RUN_FILES
-from .common import config_args, config_from, not_an_input
+from .common import config_args, config_from
 
 
 def register(sub) -> None:

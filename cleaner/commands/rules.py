@@ -8,9 +8,10 @@ from pathlib import Path
 
 from ..checks import check_keep_against, check_rule
 from ..config import Config
+from ..io.readers import not_an_input
 from ..packs import load_files, load_rules, pack_files
 from ..suggest import suggest
-from .common import a_file, at_least_one, config_args, config_from, input_args, not_an_input, pack_paths
+from .common import a_file, at_least_one, config_args, config_from, input_args, pack_paths
 
 
 def register(sub) -> None:

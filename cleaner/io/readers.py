@@ -26,7 +26,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..config import Config
+from ..config import Config, ConfigError
 from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import Line, read_jsonl, read_jsonl_file
@@ -189,6 +189,21 @@ def _glob_matches(pattern: str, target: Path) -> bool:
                 and (want[i].startswith(".") or not have[j].startswith(".")) and match(i + 1, j + 1))
 
     return match(0, 0)
+
+
+def not_an_input(out: Path, inputs: list[str]) -> None:
+    """A ConfigError naming `out` when it is one of the inputs (writing it would replace or remove what is
+    read), lies in an input folder (the output, and its temporary file, would be read as input) or is
+    matched by an input glob (it would be read as input by the same command run again)."""
+    if (held := input_folder_holding(out, inputs)) is not None:
+        raise ConfigError(f"{out}: is inside the input folder {held}, where it would be read as input; "
+                          "give an output outside the inputs")
+    target = Path(os.path.realpath(out))
+    if any(path.resolve() == target for path in named_paths(inputs)):
+        raise ConfigError(f"{out}: is an input; give the output a path of its own")
+    if (pattern := glob_matching(out, inputs)) is not None:
+        raise ConfigError(f"{out}: the input glob {pattern} matches it, so the same command run again would read "
+                          "it as input; give an output outside the glob")
 
 
 def format_of(path: Path) -> str | None:

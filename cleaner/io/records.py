@@ -142,8 +142,8 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     every other field goes to `meta` (see `split_fields`), an id field that is not used as the id too
     (`3.5`, `[1, 2]`; not a null or blank one). A text or `html` in bytes (a Parquet binary column) is
     decoded, `html` by its `<meta charset>`, as a page file is; invalid bytes are flagged. A record nested
-    too deeply to copy (hundreds of levels) is a `bad_input` rejection carrying its JSON text (or nothing,
-    when even that cannot be written)."""
+    over `MAX_DEPTH` levels is a `bad_input` rejection carrying its JSON text (or nothing, when even that
+    cannot be written)."""
     if not deeper_than(record, MAX_DEPTH):
         try:
             return _record_document(record, where, place, config, warnings)
