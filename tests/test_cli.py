@@ -408,3 +408,22 @@ def test_langs_any_on_the_command_line_overrides_a_config_files_langs(tmp_path):
         proc = run_cli("run", str(src), "--out", str(out), "--config", str(cfg), "-q", *flags)
         assert proc.returncode == 0, proc.stderr
         assert sorted(r["id"] for r in _records(out / "corpus.jsonl")) == kept
+
+
+def test_a_signal_while_stdin_is_idle_ends_with_its_exit_code_not_an_abort(tmp_path):
+    """`cleaner clean - --out -` with workers reads stdin on a thread of its own. A SIGTERM while that thread
+    waited for the next line (a producer writing a line a second, from a shell) ended in "Fatal Python
+    error: _enter_buffered_busy" and exit 134: the interpreter, shutting down, closed `sys.stdin` whose lock
+    the thread held. stdin is now read through a reader of its own: exit 143, one line."""
+    script = f"""
+set -m
+( for i in 1 2 3 4 5 6 7 8 9 10; do echo '{{"id": "r'$i'", "text": "Le conseil municipal a voté le budget."}}'; sleep 1; done ) \\
+  | {sys.executable} -m cleaner clean - --out - --workers 2 > {tmp_path}/out 2> {tmp_path}/err &
+sleep 5
+kill -TERM $!
+wait %1
+echo $?
+"""
+    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    err = (tmp_path / "err").read_text(encoding="utf-8")
+    assert proc.stdout.strip() == "143" and err == "cleaner: interrupted by SIGTERM\n", (proc.stdout, err)

@@ -25,6 +25,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..config import Config, ConfigError
 from ..models import Rejected
@@ -253,13 +254,25 @@ def _rejected_if_empty(records: Iterator[Item | Line], path: Path | str, stats: 
         yield bad(None, f"{path}: holds no records")
 
 
+def _stdin_bytes() -> BinaryIO:
+    """stdin's bytes through a reader of their own, not `sys.stdin.buffer`: a thread blocked reading stdin
+    (`cleaner clean -` with workers) holds its reader's lock, and the interpreter, closing `sys.stdin` as it
+    shut down after Ctrl-C or SIGTERM, aborted on that lock ("Fatal Python error: _enter_buffered_busy",
+    exit 134, where 130 or 143 is due). A stdin without a file descriptor (a program replaced it) is read
+    as it is."""
+    try:
+        return open(sys.stdin.fileno(), "rb", closefd=False)  # noqa: SIM115 - read to the end by the reader
+    except (AttributeError, OSError, ValueError):
+        return sys.stdin.buffer
+
+
 def _read_stdin(config: Config, input_format: str, stats: ReadStats, lazy: bool) -> Iterator[Item | Line]:
     stats.files[input_format if input_format != "auto" else "jsonl"] += 1
     if input_format in ("auto", "jsonl"):
-        yield from _rejected_if_empty(read_jsonl(sys.stdin.buffer, "<stdin>", config, lazy=lazy), "<stdin>", stats)
+        yield from _rejected_if_empty(read_jsonl(_stdin_bytes(), "<stdin>", config, lazy=lazy), "<stdin>", stats)
     elif input_format == "txt":
-        yield read_text(sys.stdin.buffer, "stdin", "<stdin>", config)
+        yield read_text(_stdin_bytes(), "stdin", "<stdin>", config)
     elif input_format == "html":
-        yield read_html(sys.stdin.buffer, "stdin", "<stdin>", config)
+        yield read_html(_stdin_bytes(), "stdin", "<stdin>", config)
     else:
         yield bad(None, f"<stdin>: {input_format} cannot be read from stdin (jsonl, txt and html can); give a file")
