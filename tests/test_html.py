@@ -390,3 +390,25 @@ def test_a_pages_wrong_author_and_site_name_are_tidied_on_the_way_to_the_fields(
     archived = clean({"id": "a", "html": ARTICLE.replace('content="Le Journal du Sud"', 'content="web.archive.org"'),
                       "url": "https://web.archive.org/web/20170602182735/http:/www.journaldusud.ma/societe/pluies-souss"})
     assert archived.source == "journaldusud.ma"
+
+
+def test_a_page_charset_is_read_as_browsers_read_its_label():
+    """Charset labels are the WHATWG Encoding Standard's: `iso-8859-1` (the label of most old French pages)
+    names windows-1252, so its curly quotes, apostrophes and ellipses are read as such; they were C1 controls
+    that the text then lost, gluing words ('Lécole', 'aujourdhui'). A label Python knows but browsers do not
+    (`cp037`) is no longer honoured (a UTF-8 page naming it came out as garbage); one browsers know and Python
+    does not (`x-sjis`) is read."""
+    page = ('<html><head><meta charset="{}"><title>t</title></head><body><article><p>{}</p></article></body></html>')
+    body = "L’école a ouvert “aujourd’hui” … une fête."
+    for label in ("iso-8859-1", "ISO_8859-1", " latin1 ", "us-ascii", "windows-1252"):
+        text, warnings = decode_html(page.format(label, body).encode("cp1252"), "p")
+        assert body in text and warnings == (), label
+        assert body in decode_html(page.format("utf-8", body).encode("cp1252"), "p", label)[0], label  # HTTP's wins
+    text, warnings = decode_html(page.format("latin1", "a\x81b").encode("latin-1"), "p")
+    assert "a\x81b" in text and warnings == ()  # a byte cp1252 leaves undefined is the standard's C1 control
+    assert "Un été" in decode_html(page.format("cp037", "Un été").encode("utf-8"), "p")[0]
+    assert "東京の天気" in decode_html(page.format("x-sjis", "東京の天気").encode("cp932"), "p")[0]
+    assert "Ελλάδα" in decode_html(page.format("greek", "Ελλάδα").encode("iso8859-7"), "p")[0]
+    raw = page.format("iso-8859-1", "L’école de la ville a ouvert ses portes “aujourd’hui” pour accueillir les élèves "
+                      "du quartier et leurs parents … une fête.").encode("cp1252")
+    assert "L’école de la ville a ouvert ses portes “aujourd’hui”" in clean({"id": "a", "html": raw}).text

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from functools import lru_cache
 
 from ..models import without_surrogates
 
@@ -35,14 +34,15 @@ BINARY_SHARE = 0.05
 above which it is binary; text in a wrong encoding has U+FFFD instead, and is kept, flagged."""
 
 
-def decode(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """Text of `data` in `charset` (default UTF-8, a leading byte order mark dropped; a UTF-16 or UTF-32
-    byte order mark wins over any charset, as browsers read it); invalid bytes become U+FFFD and are
+def decode(data: bytes, where: str, codec: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """Text of `data` in the Python codec `codec` (default UTF-8, a leading byte order mark dropped; a UTF-16
+    or UTF-32 byte order mark wins over any codec, as browsers read it); invalid bytes become U+FFFD and are
     flagged."""
-    codec = next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None) or _codec(charset) or "utf-8"
+    codec = next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None) or codec or "utf-8"
     skip = len(codecs.BOM_UTF8) if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
+    errors = "cleaner-c1" if codec == "cp1252" else "strict"
     try:
-        return data[skip:].decode(codec), ()
+        return data[skip:].decode(codec, errors), ()
     except UnicodeDecodeError as exc:
         text = data[skip:].decode(codec, errors="replace")
         name = "UTF-8" if codec == "utf-8" else codec
@@ -50,32 +50,84 @@ def decode(data: bytes, where: str, charset: str | None = None) -> tuple[str, tu
 
 
 def decode_html(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """An HTML page's text: in the given charset (when Python knows it), else the one its `<meta charset>`
-    names, else UTF-8.
-    A `<meta>` that names UTF-16 or UTF-32 means UTF-8, as the HTML standard reads it (a page whose
-    `<meta>` can be read as ASCII is not in either)."""
-    if not _codec(charset):  # none given, or one Python does not know
+    """An HTML page's text: in the encoding the label `charset` names (HTTP's), else the one its `<meta
+    charset>` names, else UTF-8; a label is read as browsers read it (see `web_codec`).
+    A `<meta>` that names UTF-16 means UTF-8, as the HTML standard reads it (a page whose `<meta>` can be
+    read as ASCII is not in UTF-16)."""
+    codec = web_codec(charset)
+    if not codec:  # none given, or no label of the standard
         found = _CHARSET.search(data[:4096])
-        charset = found.group(1).decode("ascii") if found else None
-        if charset and charset.lower().replace("-", "").startswith(("utf16", "utf32")):
-            charset = "utf-8"
-    return decode(data, where, charset)
+        codec = web_codec(found.group(1).decode("ascii")) if found else None
+        if codec and codec.startswith("utf-16"):
+            codec = "utf-8"
+    return decode(data, where, codec)
 
 
-@lru_cache(maxsize=256)
-def _codec(charset: str | None) -> str | None:
-    """The name of the text encoding `charset` names; None for none, an unknown name, or a codec that is no
-    way to read a page (`base64`, `rot13`, `zlib` are bytes to bytes; `idna`, `punycode`, `undefined`
-    cannot replace an invalid byte): a page naming one is read as UTF-8. A `<meta charset="base64">`
-    ended a whole run in a LookupError."""
-    try:
-        info = codecs.lookup(charset) if charset else None
-        if info is None or not info._is_text_encoding:  # str.decode's own test
-            return None
-        b"\xff<a>caf\xc3\xa9".decode(info.name, errors="replace")
-        return info.name
-    except (LookupError, UnicodeError):
-        return None
+def web_codec(label: str | None) -> str | None:
+    """The Python codec of the encoding an HTML page's charset `label` names in the WHATWG Encoding Standard,
+    the labels browsers know (`latin1`, `iso-8859-1` and `ascii` name windows-1252; `sjis` Shift_JIS);
+    None for none or any other name (`cp037`, `base64`, `utf-32`), and the page is read as UTF-8."""
+    return _WEB_CODECS.get(label.strip().lower()) if label else None
+
+
+def _c1_controls(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """The five bytes Python's cp1252 leaves undefined read as the C1 controls of their number, as the
+    standard's windows-1252 reads them."""
+    return exc.object[exc.start:exc.end].decode("latin-1"), exc.end
+
+
+codecs.register_error("cleaner-c1", _c1_controls)
+_WEB_LABELS = {
+    "utf-8": "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 x-unicode20utf8",
+    "cp866": "866 cp866 csibm866 ibm866",
+    "iso8859-2": "csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 iso_8859-2:1987 l2 latin2",
+    "iso8859-3": "csisolatin3 iso-8859-3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 iso_8859-3:1988 l3 latin3",
+    "iso8859-4": "csisolatin4 iso-8859-4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 iso_8859-4:1988 l4 latin4",
+    "iso8859-5": "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 iso_8859-5 iso_8859-5:1988",
+    "iso8859-6": "arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 iso-8859-6 iso-8859-6-e "
+                 "iso-8859-6-i iso-ir-127 iso8859-6 iso88596 iso_8859-6 iso_8859-6:1987",
+    "iso8859-7": "csisolatingreek ecma-118 elot_928 greek greek8 iso-8859-7 iso-ir-126 iso8859-7 iso88597 "
+                 "iso_8859-7 iso_8859-7:1987 sun_eu_greek",
+    "iso8859-8": "csiso88598e csisolatinhebrew hebrew iso-8859-8 iso-8859-8-e iso-ir-138 iso8859-8 iso88598 "
+                 "iso_8859-8 iso_8859-8:1988 visual csiso88598i iso-8859-8-i logical",
+    "iso8859-10": "csisolatin6 iso-8859-10 iso-ir-157 iso8859-10 iso885910 l6 latin6",
+    "iso8859-13": "iso-8859-13 iso8859-13 iso885913",
+    "iso8859-14": "iso-8859-14 iso8859-14 iso885914",
+    "iso8859-15": "csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9",
+    "iso8859-16": "iso-8859-16",
+    "koi8-r": "cskoi8r koi koi8 koi8-r koi8_r",
+    "koi8-u": "koi8-ru koi8-u",
+    "mac-roman": "csmacintosh mac macintosh x-mac-roman",
+    "cp874": "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874",
+    "cp1250": "cp1250 windows-1250 x-cp1250",
+    "cp1251": "cp1251 windows-1251 x-cp1251",
+    "cp1252": "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 iso8859-1 iso88591 "
+              "iso_8859-1 iso_8859-1:1987 l1 latin1 us-ascii windows-1252 x-cp1252",
+    "cp1253": "cp1253 windows-1253 x-cp1253",
+    "cp1254": "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 iso_8859-9:1989 l5 latin5 "
+              "windows-1254 x-cp1254",
+    "cp1255": "cp1255 windows-1255 x-cp1255",
+    "cp1256": "cp1256 windows-1256 x-cp1256",
+    "cp1257": "cp1257 windows-1257 x-cp1257",
+    "cp1258": "cp1258 windows-1258 x-cp1258",
+    "mac-cyrillic": "x-mac-cyrillic x-mac-ukrainian",
+    "gb18030": "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk iso-ir-58 x-gbk gb18030",
+    "big5hkscs": "big5 big5-hkscs cn-big5 csbig5 x-x-big5",
+    "euc_jp": "cseucpkdfmtjapanese euc-jp x-euc-jp",
+    "iso2022_jp": "csiso2022jp iso-2022-jp",
+    "cp932": "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j x-sjis",
+    "cp949": "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 ks_c_5601-1989 ksc5601 ksc_5601 "
+             "windows-949",
+    "utf-16-be": "unicodefffe utf-16be",
+    "utf-16-le": "csunicode iso-10646-ucs-2 ucs-2 unicode unicodefeff utf-16 utf-16le",
+    "hz": "hz-gb-2312",
+    "iso2022_kr": "csiso2022kr iso-2022-kr",
+}
+"""Each Python codec and the WHATWG labels of its encoding (GBK's decoder is gb18030's, Big5's is Big5-HKSCS,
+EUC-KR's is windows-949, Shift_JIS's windows-31j). Left out, so read as UTF-8: `x-user-defined`, and the labels
+the standard reads as one U+FFFD (`iso-2022-cn`, `replacement`) except `hz-gb-2312` and `iso-2022-kr`, which
+Python's codecs read as their authors meant."""
+_WEB_CODECS = {label: codec for codec, labels in _WEB_LABELS.items() for label in labels.split()}
 
 
 def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True) -> tuple[str, tuple[str, ...]]:
