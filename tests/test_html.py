@@ -397,10 +397,10 @@ def test_a_page_charset_is_read_as_browsers_read_its_label():
     names windows-1252, so its curly quotes, apostrophes and ellipses are read as such; they were C1 controls
     that the text then lost, gluing words ('Lécole', 'aujourdhui'). A label Python knows but browsers do not
     (`cp037`) is no longer honoured (a UTF-8 page naming it came out as garbage); one browsers know and Python
-    does not (`x-sjis`) is read."""
+    does not (`x-sjis`) is read. Hyphens and underscores do not count (`latin-1` is a common spelling)."""
     page = ('<html><head><meta charset="{}"><title>t</title></head><body><article><p>{}</p></article></body></html>')
     body = "L’école a ouvert “aujourd’hui” … une fête."
-    for label in ("iso-8859-1", "ISO_8859-1", " latin1 ", "us-ascii", "windows-1252"):
+    for label in ("iso-8859-1", "ISO_8859-1", " latin1 ", "latin-1", "us-ascii", "windows-1252", "Windows_1252"):
         text, warnings = decode_html(page.format(label, body).encode("cp1252"), "p")
         assert body in text and warnings == (), label
         assert body in decode_html(page.format("utf-8", body).encode("cp1252"), "p", label)[0], label  # HTTP's wins

@@ -66,8 +66,13 @@ def decode_html(data: bytes, where: str, charset: str | None = None) -> tuple[st
 def web_codec(label: str | None) -> str | None:
     """The Python codec of the encoding an HTML page's charset `label` names in the WHATWG Encoding Standard,
     the labels browsers know (`latin1`, `iso-8859-1` and `ascii` name windows-1252; `sjis` Shift_JIS);
-    None for none or any other name (`cp037`, `base64`, `utf-32`), and the page is read as UTF-8."""
-    return _WEB_CODECS.get(label.strip().lower()) if label else None
+    None for none or any other name (`cp037`, `base64`, `utf-32`), and the page is read as UTF-8. Hyphens and
+    underscores do not count (`latin-1`, `windows_1252`, `Shift-JIS` are common spellings of known labels)."""
+    return _WEB_CODECS.get(_squeezed(label)) if label else None
+
+
+def _squeezed(label: str) -> str:
+    return label.strip().lower().replace("-", "").replace("_", "")
 
 
 def _c1_controls(exc: UnicodeDecodeError) -> tuple[str, int]:
@@ -127,7 +132,7 @@ _WEB_LABELS = {
 EUC-KR's is windows-949, Shift_JIS's windows-31j). Left out, so read as UTF-8: `x-user-defined`, and the labels
 the standard reads as one U+FFFD (`iso-2022-cn`, `replacement`) except `hz-gb-2312` and `iso-2022-kr`, which
 Python's codecs read as their authors meant."""
-_WEB_CODECS = {label: codec for codec, labels in _WEB_LABELS.items() for label in labels.split()}
+_WEB_CODECS = {_squeezed(label): codec for codec, labels in _WEB_LABELS.items() for label in labels.split()}
 
 
 def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True) -> tuple[str, tuple[str, ...]]:
