@@ -457,7 +457,7 @@ def test_an_index_another_process_holds_too_long_is_a_503_saying_so(tmp_path):
 
 def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
     """A lone surrogate (valid JSON, not UTF-8) in a field fails validation; the 422 that echoes it back
-    crashed rendering as UTF-8 (a 500). A URL that does not parse is a document without a host. A record
+    crashed rendering as UTF-8 (a 500). A body in UTF-16 or UTF-32 is not UTF-8 (it was read). A URL that does not parse is a document without a host. A record
     JSON reads but that is nested too deeply to copy (600 levels), or for pydantic to send back (300: a
     500 after the batch was stored, so a retry found it `already_indexed` and never got its verdicts), is
     a `bad_input` rejection, and the rest of its batch is answered."""
@@ -468,9 +468,13 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
         r = c.post("/v1/documents", content=b'{"id": "s\\ud800", "text": "un texte"}',
                    headers={"Content-Type": "application/json"})
         assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "one", "id"], r.text
+        r = c.post("/v1/clean", content='{"id": "b", "text": "café"}'.encode("utf-8-sig"), headers={"Content-Type": "application/json"})
+        assert r.status_code == 200 and r.json()["record"]["text"] == "café", r.text  # a UTF-8 byte order mark is skipped
         r = c.post("/v1/documents", json={"id": "u", "text": "Un texte à l'adresse cassée.", "url": "http://[::1"})
         assert r.status_code == 200 and r.json()["status"] == "kept", r.text
+        utf16 = '{"id": "a", "text": "café"}'.encode("utf-16")  # Python's json took UTF-16 and UTF-32; RFC 8259 says UTF-8
         for body, why in ((b'{"id": "a", "text": "caf\xe9"}', "not UTF-8 (byte 24)"), (b"[" * 100_000, "nested too deeply"),
+                          (utf16, "not UTF-8 (byte 0)"), ('{"id": "a"}'.encode("utf-32"), "not UTF-8 (byte 0)"),
                           (b'{"id": "a", "n": ' + b"1" * 5_000 + b"}", "Exceeds the limit (4300 digits)")):
             r = c.post("/v1/clean", content=body, headers={"Content-Type": "application/json"})  # FastAPI's answer: a bare 400
             assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body"] and why in r.json()["detail"][0]["msg"], r.text
@@ -536,6 +540,18 @@ def test_api_key_guards_every_write_and_leaves_reads_open(tmp_path):
             assert c.get("/v1/stats").status_code == 200
     finally:
         srv.stop()
+
+
+def test_a_body_without_the_key_is_401_whatever_its_size(tmp_path):
+    """The key is checked before the body's size: a client without it got 413, and so learned the limit."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(Service(Config.load(), tmp_path / "index.sqlite"), max_body_bytes=1_000, api_key=KEY)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        big = json.dumps({"id": "b", "text": "mot " * 1_000}).encode()
+        assert c.post("/v1/clean", content=big, headers={"Content-Type": "application/json"}).status_code == 401
+        r = c.post("/v1/clean", content=big, headers={"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"})
+        assert r.status_code == 413 and "over the limit of 1,000 bytes" in r.json()["detail"]
 
 
 # -- concurrency and persistence ------------------------------------------------------------------

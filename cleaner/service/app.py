@@ -3,12 +3,15 @@
 `create_app(service)` builds the app over a `Service` (rules, language models and index, loaded once
 before the server starts); the app closes it when the server stops. Errors are JSON: 422 names the
 field, 404 the id, 413 a body over the limit (`limits.BodyLimit`: at once when `Content-Length` is over
-it, otherwise as soon as the bytes read pass it), 401 the missing key; anything unexpected is
-a 500 with no trace in it (the trace goes to the server log).
+it, otherwise as soon as the bytes read pass it), 401 the missing key (before the size: a client without
+the key learns nothing of the limit); anything unexpected is a 500 with no trace in it (the trace goes to
+the server log). A JSON body is read as UTF-8 only (RFC 8259), a leading byte order mark skipped: Python's
+`json` took UTF-16 and UTF-32 too.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -20,8 +23,10 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Message
 
 from ..dedup.index import IndexBusyError
 from .auth import ApiKey
@@ -42,10 +47,43 @@ class _Anything(Convertor):
 
 
 register_url_convertor("anything", _Anything())
+
 from .backend import Service
 from .schemas import DocumentIn, DocumentsIn, RuleCheck, RulePackIn, Verdict
 
 log = logging.getLogger("cleaner.service")
+
+
+def _loads(body: bytes) -> Any:
+    """A JSON body as RFC 8259 has it: UTF-8 (its byte order mark skipped), never UTF-16 or UTF-32."""
+    return json.loads(body.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
+
+
+class _Utf8Request(Request):
+    """A request whose JSON body is read by `_loads`."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = _loads(await self.body())
+        return self._json
+
+
+class _Utf8Route(APIRoute):
+    """A route whose handler gets a `_Utf8Request` (FastAPI's way to change how a body is read). The body is
+    read through the request FastAPI made, which keeps it for the error handlers."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            body = await request.body()
+
+            async def replay() -> Message:
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            return await handler(_Utf8Request(request.scope, replay))
+
+        return route
 
 
 def _service(request: Request) -> Service:
@@ -79,10 +117,11 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         description="Clean scraped news text with rule packs (every removal attributed), tag its language, "
                     "and deduplicate it against a persistent index. With an API key, every POST needs "
                     "`Authorization: Bearer <key>`.")
+    app.router.route_class = _Utf8Route
     app.state.service = service
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     if api_key:
-        app.add_middleware(ApiKey, key=api_key)  # runs before the body is read
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)  # added last: runs first
+        app.add_middleware(ApiKey, key=api_key)  # added last: runs first, before the body's size or bytes
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -108,7 +147,7 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         if exc.status_code != 400 or exc.detail != "There was an error parsing the body":
             return await http_exception_handler(request, exc)
         try:
-            json.loads(await request.body())
+            _loads(await request.body())
             why = "not JSON"
         except UnicodeDecodeError as err:
             why = f"not UTF-8 (byte {err.start})"
