@@ -108,6 +108,7 @@ def _manifest(folder: Path, **fields) -> None:
 
 NOT_A_CORPUS_RECORD = "corpus.jsonl:1: not a corpus record of cleaner's"
 NOT_A_MANIFEST = "manifest.json: not a manifest of cleaner's"
+NOT_A_CLUSTERS_RECORD = "clusters.jsonl:1: not a clusters record of cleaner's"
 
 
 @pytest.mark.parametrize("damage, says", [
@@ -139,6 +140,11 @@ NOT_A_MANIFEST = "manifest.json: not a manifest of cleaner's"
     (lambda f: (f / "rejects.jsonl").write_bytes((f / "rejects.jsonl").read_bytes() + b"\xff\n"), "rejects.jsonl:4: not UTF-8 (byte 1 of the line)"),
     (lambda f: (f / "clusters.jsonl").write_text("[1, 2]\n"), "clusters.jsonl:1: not a record (a JSON list, not an object)"),
     (lambda f: (f / "rejects.jsonl").write_text('{"id": "zz", "stage": "read"}\n'), "rejects.jsonl:1: not a rejects record of cleaner's (no 'reason' of the right type)"),
+    (lambda f: _first_record(f, "clusters", similarities=5), f"{NOT_A_CLUSTERS_RECORD} ('similarities' is not a list of [id, id, similarity])"),
+    (lambda f: _first_record(f, "clusters", similarities=[["a"]]), f"{NOT_A_CLUSTERS_RECORD} ('similarities' is not a list of [id, id, similarity])"),
+    (lambda f: _first_record(f, "clusters", similarities=[["a", "b", "high"]]), f"{NOT_A_CLUSTERS_RECORD} ('similarities' is not a list of [id, id, similarity])"),
+    (lambda f: _first_record(f, "clusters", members=[1, 2]), f"{NOT_A_CLUSTERS_RECORD} ('members' holds something that is not an id)"),
+    (lambda f: _first_record(f, "clusters", kept_in_index="yes"), f"{NOT_A_CLUSTERS_RECORD} ('kept_in_index' is not true or false)"),
     (lambda f: (f / "corpus.jsonl").write_text('{"id": "zz", "edits": []}\n'), "corpus.jsonl:1: not a corpus record of cleaner's (no 'text' of the right type)"),
     (lambda f: (f / "report.json").write_text("[1"), "report.json: not JSON"),
     (lambda f: (_first_record(f, "raw", id=5), _first_record(f, "corpus", id=5)),  # a run writes ids as text
@@ -149,12 +155,14 @@ NOT_A_MANIFEST = "manifest.json: not a manifest of cleaner's"
 ], ids=["edit-empty", "edit-float", "edit-negative", "edit-reversed", "edit-rule-int", "edit-kind-unknown", "edit-no-kind",
         "edit-past-the-end", "edits-overlap", "no-raw", "lang-score-str", "similarity-str", "manifest-list", "manifest-str",
         "manifest-not-json", "manifest-outputs-str", "manifest-outputs-int", "manifest-rules-int",
-        "not-utf8", "not-an-object", "no-reason", "no-text", "report", "int-id", "gz-cut", "zst-cut", "parquet-cut"])
+        "not-utf8", "not-an-object", "no-reason", "similarities-int", "similarity-pair", "similarity-str-in-cluster",
+        "members-int", "kept-in-index-str", "no-text", "report", "int-id", "gz-cut", "zst-cut", "parquet-cut"])
 def test_a_damaged_run_folder_is_one_line_naming_the_file_for_review_and_diff(run_dir, tmp_path, capsys, damage, says):
     """A run's outputs cut short, in another encoding or not written by cleaner gave a traceback (exit 1)
     from `review` and `diff` (found by a QA pass); each is one line naming the file and line, exit 2. So
-    are impossible edits (not integers, past the raw text: shown as data, `rules: x 1,000,000,000`) and a
-    manifest of another shape (a traceback; found by a later QA pass)."""
+    are impossible edits (not integers, past the raw text: shown as data, `rules: x 1,000,000,000`), a
+    manifest of another shape (a traceback; found by a later QA pass) and clusters whose similarities are not
+    [id, id, number] triples (a traceback) or whose members are not ids (a broken page)."""
     folder = tmp_path / "run"
     shutil.copytree(run_dir, folder)
     damage(folder)

@@ -71,7 +71,7 @@ def load_run(path: str | Path) -> Run:
             corpus=list(read_output(folder, "corpus", lambda record: edits_problem(record, raw.get(record["id"])))),
             raw=raw,
             rejects=list(read_output(folder, "rejects")),
-            clusters=list(read_output(folder, "clusters")),
+            clusters=list(read_output(folder, "clusters", cluster_problem)),
             report=parse_record(report_path.read_bytes(), str(report_path)) if report_path.is_file() else {},
             name=folder.resolve().name,
         )
@@ -104,4 +104,20 @@ def edits_problem(record: dict[str, Any], raw: str | None) -> str | None:
         return f"not a corpus record of cleaner's ({where}: {what[0].lower()}{what[1:]})"
     except ValueError as exc:
         return f"its edits do not fit its raw text: {exc}"
+    return None
+
+
+def cluster_problem(record: dict[str, Any]) -> str | None:
+    """What makes a clusters `record` impossible to show (None when nothing does): a member that is not an id,
+    `similarities` that are not [id, id, number] triples, a `kept_in_index` that is not true or false. Such a
+    record ended the page's build in a traceback, or broke the page."""
+    if not all(isinstance(member, str) for member in record["members"]):
+        return "not a clusters record of cleaner's ('members' holds something that is not an id)"
+    triples = record.get("similarities", [])
+    if not isinstance(triples, list) or not all(
+            isinstance(t, list) and len(t) == 3 and isinstance(t[0], str) and isinstance(t[1], str)
+            and isinstance(t[2], (int, float)) and not isinstance(t[2], bool) for t in triples):
+        return "not a clusters record of cleaner's ('similarities' is not a list of [id, id, similarity])"
+    if not isinstance(record.get("kept_in_index", False), bool):
+        return "not a clusters record of cleaner's ('kept_in_index' is not true or false)"
     return None
