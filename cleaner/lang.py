@@ -686,7 +686,7 @@ def make_backend(name: str) -> Backend:
     if "~" in spec:
         raise ValueError(f"language backend {name!r}: '~k' (lingua among the k languages the backend before "
                          f"it ranks first) ends a cascade, as 'lingua~k' or 'lingua-low~k': 'fasttext>lingua~5'")
-    base, _, codes = spec.partition(":")
+    base, colon, codes = spec.partition(":")
     languages = tuple(c.strip().lower() for c in codes.split(",") if c.strip()) or None
     if base == "langdetect" and not codes:
         return LangdetectBackend()
@@ -697,6 +697,8 @@ def make_backend(name: str) -> Backend:
             raise ValueError("the cld2 language backend needs pycld2: pip install pycld2")
         return Cld2Backend()
     if base in ("lingua", "lingua-low"):
+        if colon and languages is None:  # `lingua:$LANGS` with LANGS unset: not all of them without a word
+            raise ValueError(f"language backend {name!r}: no language after ':' ({base}:fr,en; {base} alone for all of them)")
         return LinguaBackend(languages, low_accuracy=base == "lingua-low")
     raise ValueError(f"unknown language backend {name!r}; known: {', '.join(BACKENDS)} "
                      f"(lingua with ':fr,en,...'), combined as 'A>B' (cascade), 'A|B' (router by length) or 'A+B' (overrule)")
@@ -801,16 +803,27 @@ def _three_letter_codes() -> dict[str, str]:
     return {code: to for code, to in aliases.items() if len(code) == 3 and len(to) == 2} | {"tgl": "tl"}
 
 
+@lru_cache(maxsize=1)
+def _two_letter_codes() -> dict[str, str]:
+    """The ISO 639-1 codes CLDR knows (Babel's table of likely subtags), each to itself, and the withdrawn ones
+    to their successor where it has two letters (`iw` to `he`, `in` to `id`; `bh`, which fastText answers, stays)."""
+    from babel.core import get_global
+
+    aliases = get_global("language_aliases")
+    codes = {code: code for code in [*get_global("likely_subtags"), *aliases] if len(code) == 2}
+    return codes | {code: to for code, to in aliases.items() if len(code) == 2 and len(to) == 2}
+
+
 @lru_cache(maxsize=4096)
 def hint_code(hint: str | None) -> str | None:
     """The ISO 639-1 code an input's `lang` hint stands for: `fr` for `fr`, `FR`, `fr-FR`, `fr_CA`, `fra`
-    or `fre`; None when it names no language (`french`, a 3-letter code of none): such a hint scopes no pack, as if none
-    were given, rather than switching every pack of a language off."""
+    or `fre`; None when it names no language (`french`, `xx`, a 3-letter code of none): such a hint scopes no
+    pack, as if none were given, rather than switching every pack of a language off."""
     m = _HINT.fullmatch((hint or "").strip().lower())
     if m is None:
         return None
     code = m.group(1)
-    return code if len(code) == 2 else _three_letter_codes().get(code)
+    return (_two_letter_codes() if len(code) == 2 else _three_letter_codes()).get(code)
 
 
 def _iso(code: str) -> str:

@@ -410,6 +410,17 @@ def test_langs_any_on_the_command_line_overrides_a_config_files_langs(tmp_path):
         assert sorted(r["id"] for r in _records(out / "corpus.jsonl")) == kept
 
 
+@pytest.mark.parametrize("value", ["", " , "])
+def test_an_empty_langs_is_refused_not_read_as_any(tmp_path, value):
+    """`--langs ''` (an unset shell variable) was read as `any`: it lifted a config file's filter without a word."""
+    cfg = tmp_path / "fr.toml"
+    cfg.write_text('langs = ["fr"]\n', encoding="utf-8")
+    out = tmp_path / "o"
+    proc = run_cli("run", str(SEEDS), "--out", str(out), "--config", str(cfg), "--langs", value)
+    assert proc.returncode == 2 and proc.stderr == "cleaner: --langs is empty: give the languages to keep (fr,en), or any for all\n"
+    assert not out.exists()
+
+
 def test_a_signal_while_stdin_is_idle_ends_with_its_exit_code_not_an_abort(tmp_path):
     """`cleaner clean - --out -` with workers reads stdin on a thread of its own. A SIGTERM while that thread
     waited for the next line (a producer writing a line a second, from a shell) ended in "Fatal Python

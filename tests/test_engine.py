@@ -113,11 +113,13 @@ def test_a_language_hint_in_any_common_spelling_scopes_the_packs_as_its_code(hin
 
 @pytest.mark.parametrize("hint, code", [("ibo", "ig"), ("hau", "ha"), ("orm", "om"), ("run", "rn"), ("amh", "am"),
                                         ("tir", "ti"), ("lin", "ln"), ("lug", "lg"), ("kin", "rw"), ("fre", "fr"),
-                                        ("ger", "de"), ("tgl", "tl"), ("pcm", None), ("xyz", None)])
+                                        ("ger", "de"), ("tgl", "tl"), ("pcm", None), ("xyz", None),
+                                        ("iw", "he"), ("in", "id"), ("xx", None), ("zz", None)])
 def test_three_letter_hints_of_languages_no_backend_knows_name_their_code(hint, code):
     """MasakhaNEWS's `ibo`, `hau`, `orm`, `run`, `amh`, `tir` and `lin` named no language when the table
     was lingua's (it knows none of them), so their records' packs were not scoped; a code with no
-    two-letter form (`pcm`, Nigerian Pidgin) still scopes nothing."""
+    two-letter form (`pcm`, Nigerian Pidgin) still scopes nothing, nor do two letters that are no language's
+    code (`xx`, once taken as one); a withdrawn code is its successor's (`iw` is `he`)."""
     from cleaner.lang import hint_code
 
     assert hint_code(hint) == code

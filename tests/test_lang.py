@@ -186,6 +186,9 @@ def test_make_backend_names_and_errors():
         make_backend("cld3")
     with pytest.raises(ValueError, match="does not know the language code"):
         make_backend("lingua:fr,xx")
+    for empty in ("lingua:", "lingua-low: , ", "fasttext>lingua:"):  # `lingua:$LANGS`, LANGS unset: it was all of them
+        with pytest.raises(ValueError, match="no language after ':'"):
+            make_backend(empty)
     with pytest.raises(ValueError, match="threshold"):
         make_backend("fasttext>lingua@2")
     overrule = make_backend("cld2+fasttext>lingua~5")

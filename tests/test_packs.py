@@ -163,6 +163,13 @@ BAD_PACKS = {
         "langs",
         "'french' is not a language code",
     ),
+    "lang-that-is-no-languages-code": (  # two letters were taken as a code: the rule fired on no document
+        "rules:\n  - id: t.xx\n    kind: line\n    description: scope\n    langs: [fr, xx]\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        "t.xx",
+        "langs",
+        "'xx' is not a language code",
+    ),
     "source-with-a-path": (  # the host alone is matched: it never matched, and as a host it would widen the scope
         "rules:\n  - id: t.src\n    kind: line\n    description: scope\n    sources: ['x.com/news']\n    phrases: [x]\n"
         "    examples: {remove: [x], keep: [y]}\n",

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..config import ConfigError
 from ..dedup.index import check_index
 from ..io.writers import COMPRESSIONS, FORMATS
 from ..pipeline import dedup_params
@@ -56,6 +57,8 @@ def register(sub) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: every input record ends in DIR's corpus or rejects, exactly once."""
     codes = tuple(x.strip().lower() for x in (args.langs or "").split(",") if x.strip())
+    if args.langs is not None and not codes:  # an unset shell variable, most likely: not `any` without a word
+        raise ConfigError("--langs is empty: give the languages to keep (fr,en), or any for all")
     langs = None if args.langs is None else () if codes == ("any",) else codes  # any: no filter, over the config's
     config = config_from(
         args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
