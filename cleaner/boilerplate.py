@@ -179,9 +179,10 @@ class LineCounts:
 
     def frequent(self, min_docs: int, min_share: float) -> dict[int, tuple[int, int]]:
         """Unit key → (documents holding it, documents of its source), for the units in at least
-        `min_docs` documents of their source and at least `min_share` of them."""
+        `min_docs` documents of their source and at least `min_share` of them (their share is compared, not
+        `min_share` times the count: 0.14 * 50 is 7.000000000000001, which 7 documents of 50 would miss)."""
         self.spill()
         rows = self._db.execute(
             "SELECT c.h, c.docs, s.docs FROM line_counts c JOIN line_counts s ON s.src = c.src AND s.h = c.src "
-            "WHERE c.h != c.src AND c.docs >= ? AND c.docs >= ? * s.docs ORDER BY c.h", (min_docs, min_share))
+            "WHERE c.h != c.src AND c.docs >= ? AND CAST(c.docs AS REAL) / s.docs >= ? ORDER BY c.h", (min_docs, min_share))
         return {h: (docs, total) for h, docs, total in rows}

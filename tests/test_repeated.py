@@ -20,7 +20,7 @@ import yaml
 from conftest import SHARED, run_cli
 
 from cleaner import clean
-from cleaner.boilerplate import LineCounts, document_hashes
+from cleaner.boilerplate import LineCounts, document_hashes, unit_hash
 from cleaner.config import Config, ConfigError
 from cleaner.dedup.signature import Signer
 from cleaner.edits import REPEATED_RULE
@@ -288,6 +288,17 @@ def test_counts_are_exact_whatever_the_memory_bound():
     assert frequent[0] == frequent[1] == frequent[2]
     assert len(frequent[0]) == len(MENU) - 1  # the pairs of menu lines; no single short line, no article line
     assert all(v == (30, 30) for v in frequent[0].values())
+
+
+@pytest.mark.parametrize("docs, share", [(7, 0.14), (7, 0.28), (7, 0.07)])
+def test_a_line_in_exactly_the_share_of_documents_is_boilerplate(docs, share):
+    """`min_share` times the documents was compared: 0.14 * 50 is 7.000000000000001, so a line in 7 of 50
+    documents, a share of 0.14, was not boilerplate at `min_share = 0.14`."""
+    total = round(docs / share)
+    counts = LineCounts(sqlite3.connect(":memory:", isolation_level=None))
+    for i in range(total):
+        counts.add("s.example", {unit_hash("s.example", "footer")} if i < docs else set())
+    assert counts.frequent(2, share) == {unit_hash("s.example", "footer"): (docs, total)}
 
 
 def test_bad_thresholds_are_a_config_error():
