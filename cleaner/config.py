@@ -108,7 +108,7 @@ class Config(BaseModel):
         except ValidationError as exc:
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(f"config{where}: {key}: {err['msg']}") from None
+            raise ConfigError(f"config{where}: {key}: {err['msg'].removeprefix('Value error, ')}") from None
         if config.langs:
             _check_langs(config, where)
         return config
