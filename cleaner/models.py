@@ -73,10 +73,10 @@ class Document(BaseModel):
     @property
     def host(self) -> str | None:
         """The host of `url` (`url_host`: lower case, without `www.`, the archived page's for a Wayback
-        Machine copy; None when the URL does not parse), or `source` when there is no URL."""
+        Machine copy; None when the URL does not parse), or `source` read by `source_host` when there is no URL."""
         if self.url:
             return url_host(self.url)
-        return self.source.lower() if self.source else None
+        return source_host(self.source) or None if self.source else None
 
 
 ARCHIVED = re.compile(r"(?:[a-z]+:/+)?web\.archive\.org/web/[^/]+/(?:[a-z]+:/+)?([^/?#]+)", re.IGNORECASE)
@@ -97,6 +97,22 @@ def url_host(url: str) -> str | None:
     except ValueError:  # "http://[::1": an unclosed IPv6 bracket, a bad port
         return None
     return host.removeprefix("www.") or None
+
+
+URL_LIKE = re.compile(r"(?s).*://|[\w-]+(?:\.[\w-]+)+(?:[:/?#]|\.$)")
+"""A URL, or a dotted host name followed by a port, a path, a query, a fragment or a final dot (a URL without
+its scheme)."""
+
+
+def source_host(source: str) -> str:
+    """A `source` as a host: stripped and lower case, without `www.`; for one that reads as a URL (`URL_LIKE`:
+    `https://X.com/`, `x.com.`), its host by `url_host` without a final dot. How a document without a URL is
+    placed, and how a rule's `sources` are read (`kinds.base.source_key`), so the two meet: a `source` of
+    `https://quotidien.example/` was matched as itself, and the rules `rules suggest` made for it never fired."""
+    key = source.strip().lower()
+    if URL_LIKE.match(key):
+        key = (url_host(key) or "").rstrip(".")
+    return key.removeprefix("www.")
 
 
 class Edit(BaseModel):

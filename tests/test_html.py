@@ -244,6 +244,19 @@ def test_sources_scope_covers_a_sites_wayback_machine_copies(tmp_path):
     assert "Partager sur Facebook" not in out.text and "test.share-line" in {e.rule for e in out.edits}
 
 
+def test_sources_scope_matches_a_source_written_as_a_url_or_a_host(tmp_path):
+    """A document without a URL is placed by its `source`, read as a rule's `sources` are: a `source` of
+    `https://www.journaldusud.ma/`, `journaldusud.ma.` or `journaldusud.ma ` was matched as itself, so a rule
+    scoped to the site (as `rules suggest` writes it for such records) never fired (found by a QA pass)."""
+    cleaner = _site_cleaner(tmp_path)
+    text = "Les pluies reviennent sur le Souss après trois ans de sécheresse.\nPartager sur Facebook"
+    for source in ("https://www.journaldusud.ma/", "journaldusud.ma.", " journaldusud.ma ", "WWW.JournalDuSud.ma"):
+        out = cleaner.clean(Document(id="s", text=text, source=source))
+        assert "Partager sur Facebook" not in out.text, source
+    assert Document(id="n", text=text, source="Le Journal du Sud ").host == "le journal du sud"  # a name stays a name
+    assert "Partager sur Facebook" in cleaner.clean(Document(id="o", text=text, source="https://autre.ma/")).text
+
+
 @pytest.mark.slow
 def test_real_french_pages_give_text_or_a_reason():
     with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:

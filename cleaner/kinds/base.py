@@ -144,18 +144,14 @@ class Rule(BaseModel):
         raise NotImplementedError
 
 
-_HOST_THEN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[:/?#]|\.$)")
-"""A dotted host name followed by a port, a path, a query, a fragment or a final dot: a URL without its scheme."""
-
-
 def source_key(source: str) -> str:
     """A `sources` entry as a document's host reads (`Document.host`: its URL's host by `url_host`, or its
     `source` when it has no URL): `https://www.X.com/` and `x.com.` are `x.com`. A ValueError for an empty
     one, and for a URL with more than a host, which the host alone would widen (`x.com/news`)."""
-    from ..models import url_host
+    from ..models import URL_LIKE, source_host
 
     key = source.strip().lower()
-    if "://" in key or _HOST_THEN.match(key):
+    if URL_LIKE.match(key):
         parts = urlsplit(key if "://" in key else "//" + key)
         try:
             more = parts.path.strip("/") or parts.query or parts.fragment or parts.username or parts.port
@@ -164,10 +160,9 @@ def source_key(source: str) -> str:
         if more or not parts.hostname:
             raise ValueError(f"{shown(source)} is a URL, but a rule's `sources` are matched against a document's host "
                              "alone (its path, port and query are not seen): give the host, such as 'example.com'")
-        key = url_host(key).rstrip(".")  # a fully qualified name's final dot
-    if not key:
+    if not (key := source_host(source)):
         raise ValueError(f"{shown(source)} is empty: give a host, such as 'example.com' (or a document's `source`)")
-    return key.removeprefix("www.")
+    return key
 
 
 def host_in(host: str | None, sources: tuple[str, ...]) -> bool:
