@@ -72,9 +72,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     from lxml.etree import LxmlError
 
     try:
-        tree = trafilatura.load_html(html)
-        if tree is None and _FRAGMENT.match(html):  # trafilatura refuses markup without "html" in its
-            tree = trafilatura.load_html(f"<html><body>{html}</body></html>")  # start that parses to one element
+        tree, cut = _load(html)
         stub = _stub(html, tree)
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
@@ -96,7 +94,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if notice:
         return _reject(doc, "stub_page", f"{where}: redirect or error page: {notice!r}")
     extracted, fixed = _metadata(found, where)
-    warnings += fixed
+    warnings += fixed + ((f"{where}: {cut}",) if cut else ())
     update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
     if not doc.url and extracted.get("url"):
         update["url"] = extracted["url"]
@@ -107,6 +105,40 @@ _SPACE_BEFORE_MARK = re.compile(r" (?=[.,)])")
 """A space that joining an element's text pieces put before a period, comma or closing parenthesis
 (`<a>here</a>.`): the pieces are joined with spaces so that blocks stay apart ("Moved Permanently The
 document has moved here.", not "…PermanentlyThe document…")."""
+
+
+DEEP_LEVELS = 2048
+"""How deep a page's elements may nest (libxml2's limit with `huge_tree`; 256 without it)."""
+
+
+def _load(html: str) -> tuple[Any, str | None]:
+    """The page's tree as trafilatura parses it (markup that opens with a tag but is no page, as a page's
+    body: trafilatura refuses markup without "html" in its start that parses to one element), and what cut
+    it short, if anything. libxml2 stops at 256 levels of nesting and drops what lies deeper in silence (600
+    unclosed `<font>` paragraphs gave 253; 300 nested `<div>`, no text): a page it stopped on is parsed again
+    with `huge_tree`, as deep as `DEEP_LEVELS`."""
+    import trafilatura
+    from trafilatura.utils import HTML_PARSER
+
+    tree = trafilatura.load_html(html)
+    if tree is None and _FRAGMENT.match(html):
+        html = f"<html><body>{html}</body></html>"
+        tree = trafilatura.load_html(html)
+    if tree is None or not _stopped(HTML_PARSER):
+        return tree, None
+    from lxml.html import HTMLParser, fromstring
+
+    deep = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+                      remove_pis=True, huge_tree=True)  # trafilatura's parser, with huge_tree
+    tree = fromstring(html.encode("utf-8", "surrogatepass"), parser=deep)
+    if _stopped(deep):
+        return tree, f"HTML nested over {DEEP_LEVELS:,} levels deep: what lies deeper is cut"
+    return tree, None
+
+
+def _stopped(parser: Any) -> bool:
+    """Whether lxml's `parser` stopped at one of libxml2's limits in its last run (its error log says so)."""
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
 def _stub(html: str, tree: Any) -> str | None:

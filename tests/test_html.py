@@ -257,6 +257,22 @@ def test_sources_scope_matches_a_source_written_as_a_url_or_a_host(tmp_path):
     assert "Partager sur Facebook" in cleaner.clean(Document(id="o", text=text, source="https://autre.ma/")).text
 
 
+def test_a_page_nested_deeper_than_libxml2s_256_levels_is_read_whole():
+    """libxml2 stops at 256 levels of nesting and drops what lies deeper without a word: 600 paragraphs each
+    in an unclosed `<font>` (old page builders write them) gave 253 of them, and an article 300 `<div>` deep
+    gave no text at all (`empty_extraction`). Such a page is parsed again with `huge_tree` (2,048 levels);
+    one deeper still is kept, cut there, with a warning saying so."""
+    para = "<font><p>Paragraphe numéro {} du texte de l'article, assez long pour compter.</p>"
+    out = extract_html(_doc("<html><body>" + "".join(para.format(i) for i in range(600)) + "</body></html>"), CONFIG)
+    assert out.text.count("Paragraphe numéro") == 600 and "Paragraphe numéro 599 " in out.text and out.warnings == ()
+    deep = "<html><body>" + "<div>" * 300 + "<p>Le texte de l'article au fond de trois cents div, assez long pour compter.</p>"
+    out = extract_html(_doc(deep + "</div>" * 300 + "</body></html>"), CONFIG)
+    assert isinstance(out, Document) and "au fond de trois cents div" in out.text
+    out = extract_html(_doc("".join(para.format(i) for i in range(3000))), CONFIG)  # a fragment, read as a page's body
+    assert 2000 < out.text.count("Paragraphe numéro") < 3000
+    assert out.warnings == ("p: HTML nested over 2,048 levels deep: what lies deeper is cut",)
+
+
 @pytest.mark.slow
 def test_real_french_pages_give_text_or_a_reason():
     with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
