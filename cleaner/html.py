@@ -73,6 +73,9 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
 
     try:
         tree, cut = _load(html)
+        if tree is not None and (elements := sum(1 for _ in tree.iter())) > config.max_html_elements:
+            return _reject(doc, "too_large", f"{where}: the page has {elements:,} HTML elements, over "
+                                             f"max_html_elements={config.max_html_elements:,}")
         stub = _stub(html, tree)
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")

@@ -273,6 +273,16 @@ def test_a_page_nested_deeper_than_libxml2s_256_levels_is_read_whole():
     assert out.warnings == ("p: HTML nested over 2,048 levels deep: what lies deeper is cut",)
 
 
+def test_a_page_of_too_many_elements_is_too_large_not_a_stall():
+    """trafilatura's time grows faster than a page: 200,000 paragraphs held a worker (or the service) for over
+    three minutes. A page of more than `max_html_elements` elements is `too_large` before it reads it."""
+    html = "<html><body><article>" + "".join(f"<p>Paragraphe {i} du texte.</p>" for i in range(2_000)) + "</article></body></html>"
+    out = extract_html(_doc(html), Config.load(max_html_elements=1_000))
+    assert isinstance(out, Rejected) and (out.reason, out.stage) == ("too_large", "extract")
+    assert out.detail == "p: the page has 2,003 HTML elements, over max_html_elements=1,000"
+    assert isinstance(extract_html(_doc(html), CONFIG), Document)  # the default, 100,000, reads it
+
+
 @pytest.mark.slow
 def test_real_french_pages_give_text_or_a_reason():
     with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
