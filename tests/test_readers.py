@@ -7,6 +7,8 @@ import gzip
 import io
 import json
 import os
+import random
+import zlib
 from pathlib import Path
 
 import pyarrow as pa
@@ -364,6 +366,26 @@ def test_warc_documents_skips_and_counts(tmp_path):
         "warc request": 1, "warc response 404": 1, "warc response image/png": 1, "warc warcinfo": 1}}
 
 
+def test_a_warc_record_with_a_wrong_content_length_is_flagged_not_kept_in_silence(tmp_path, capsys):
+    """A Content-Length 40 bytes short: warcio reads that much of the page, prints three lines on stderr
+    (naming no file), skips the line left over and goes on. The page was kept cut short, unflagged."""
+    plain = tmp_path / "crawl.warc"
+    write_warc(plain, gz=False)
+    data = plain.read_bytes()
+    at = data.index(b"Content-Length: ", data.index(b"WARC-Target-URI: https://www.example.fr/a"))
+    end = data.index(b"\r\n", at)
+    length = int(data[at + 16 : end])
+    short = tmp_path / "short.warc"
+    short.write_bytes(data[:at] + b"Content-Length: %d" % (length - 40) + data[end:])
+    expected = _read(plain)
+    items = _read(short)
+    assert [i.id for i in items] == [i.id for i in expected] and items[1:] == expected[1:]
+    assert items[0].warnings == (f"{short}: record 2 (https://www.example.fr/a): no blank line after its Content-Length "
+                                 f"of {length - 40:,} bytes, so that is wrong: the document may be cut short or run into "
+                                 "what follows, and the line after it was skipped",)
+    assert capsys.readouterr().err == ""
+
+
 def test_a_warc_gzipped_as_one_stream_is_read(tmp_path):
     """`gzip crawl.warc` makes one gzip stream, not a member per record: warcio refuses it (every record
     was lost, in one rejection holding warcio's 12-line message); it is read as one stream, with the same
@@ -381,6 +403,31 @@ def test_a_warc_gzipped_as_one_stream_is_read(tmp_path):
     items = _read(cut)
     assert isinstance(items[-1], Rejected) and "cut.warc.gz: unreadable after record" in items[-1].detail
     assert "\n" not in items[-1].detail and all(isinstance(i, Document) for i in items[:-1])
+
+
+def test_a_warc_gzipped_as_one_stream_and_cut_keeps_every_whole_record(tmp_path):
+    """`GzipFile.read(16384)` on a cut stream raised before handing over what it had decompressed: the
+    whole records of warcio's last block (here up to 8 pages of 2 KB) were lost, and the rejection named
+    the record it broke in, not the last one read to its end."""
+    plain = tmp_path / "crawl.warc"
+    with open(plain, "wb") as fh:
+        w = WARCWriter(fh, gzip=False)
+        for n in range(40):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = PAGE.format(n=n, body=f"Article {n}: " + random.Random(n).randbytes(700).hex()).encode()
+            w.write_record(w.create_warc_record(f"https://example.fr/{n}", "response", payload=io.BytesIO(body),
+                                                http_headers=headers))
+    data = plain.read_bytes()
+    packed = gzip.compress(data)
+    cut = tmp_path / "cut.warc.gz"
+    for share in (0.6, 0.75, 0.9):
+        cut.write_bytes(packed[: int(len(packed) * share)])
+        there = len(zlib.decompressobj(31).decompress(cut.read_bytes()))
+        starts = [k for k in range(1, len(data)) if data.startswith(b"WARC/1.", k)]
+        whole = sum(start - 4 <= there for start in starts)  # a record ends 4 bytes (CRLF CRLF) before the next
+        items = _read(cut)
+        assert [type(i) for i in items] == [Document] * whole + [Rejected], share
+        assert items[-1].detail.startswith(f"{cut}: unreadable after record {whole}: Compressed file ended")
 
 
 def test_nul_and_lone_surrogates_in_a_records_html_are_flagged(tmp_path):

@@ -8,7 +8,8 @@
 
 The id is the WARC-Record-ID and the URL the WARC-Target-URI. A truncated record, or a file that ends
 inside a record, is a `bad_input` rejection naming the file and the record number (warcio itself stops
-silently there, so both are checked here).
+silently there, so both are checked here); a document whose record is not followed by a blank line (a
+wrong Content-Length, which warcio only mentions on stderr) is kept, flagged.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
 from ..config import Config
+from ..models import Document
 from .decoding import decode
 from .files import html_document
 from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, text_document, too_large
@@ -43,26 +45,41 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
             yield from _read(fh, os.fstat(fh.fileno()).st_size, path, config, stats, handled)
     except ArchiveLoadFailed:  # `_read` lets through only warcio's refusal of one gzip stream
         with gzip.open(path) as fh:
-            yield from _read(fh, None, path, config, stats, handled)
+            yield from _read(_Pieces(fh), None, path, config, stats, handled)
+
+
+class _Pieces:
+    """A gzip stream whose `read(n)` gives what one step of decompression has (`read1`), not `n` bytes:
+    `GzipFile.read(n)` gathers them first, and on a file cut short it raised before handing over what it
+    had gathered, so the whole records of the last block warcio asked for (16 KB) were lost."""
+
+    def __init__(self, fh: gzip.GzipFile) -> None:
+        self._fh = fh
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes (all that is left when negative); b"" at the end."""
+        return self._fh.read1(size) if size >= 0 else self._fh.read()
 
 
 def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: ReadStats, handled: list[int]) -> Iterator[Item]:
     """The documents of the stream `fh` of `size` bytes (None: not known), past the `handled[0]` records
-    already read to their end (counted there as it goes on); a broken stream ends in one rejection."""
+    already read to their end (counted there as it goes on); a broken stream ends in one rejection
+    naming the last record read to its end (not the one it broke in)."""
     number = 0
     skip = handled[0]
     try:
         records = ArchiveIterator(fh)
+        records.INC_RECORD = ""  # warcio's word on a wrong Content-Length: 3 lines on stderr, no file named (`_ended`)
         for number, record in enumerate(records, start=1):
             if number <= skip:
                 continue
             if record.format != "warc":  # warcio reads a line of five words as an ARC header
                 yield bad(None, f"{path}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
                 return
-            item = _document(record, f"{path}: record {number}", config, stats)
+            where = f"{path}: record {number}"
+            item = _document(record, where, config, stats)
             handled[0] = number
-            if item is not None:
-                yield item
+            yield from _ended(item, records, where, record.length)
         number = max(number, skip)
         if size is None:  # one gzip stream: warcio takes a cut for its end, the stream does not
             fh.read()
@@ -71,11 +88,12 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
     except ArchiveLoadFailed as exc:
         if "non-chunked gzip" in str(exc) and size is not None:
             raise  # read again, as one stream
-        yield bad(None, f"{path}: unreadable after record {number}: {' '.join(str(exc).split())}")
+        yield bad(None, f"{path}: unreadable after record {handled[0]}: {' '.join(str(exc).split())}")
     except (OSError, EOFError, zlib.error, ValueError) as exc:
-        yield bad(None, f"{path}: unreadable after record {number}: {exc}")
+        yield bad(None, f"{path}: unreadable after record {handled[0]}: {exc}")
     except (AttributeError, TypeError, KeyError, IndexError) as exc:  # warcio's parser on a header block cut short
-        yield bad(None, f"{path}: unreadable after record {number}: record {number + 1} is damaged or cut short "
+        done = handled[0]
+        yield bad(None, f"{path}: unreadable after record {done}: record {done + 1} is damaged or cut short "
                         f"(warcio: {type(exc).__name__}: {exc})")
 
 
@@ -119,6 +137,27 @@ def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStat
         return html_document(body, rid, where, config, charset, flagged, url=url)
     text, warnings = decode(body, where)
     return text_document(rid, text, where, config, flagged + warnings, url=url)
+
+
+def _ended(item: Item | None, records: ArchiveIterator, where: str, length: int) -> Iterator[Item]:
+    """`item` (nothing for None), once `records` has read past the blank lines that end its record. When
+    none follows, its Content-Length was wrong: warcio skips the next line and goes on, and the page came
+    out cut short (or with the start of the next record) with no word but warcio's on stderr; it is
+    flagged. A stream that breaks there raises once the item is given (it was read whole)."""
+    errors = records.err_count
+    try:
+        records.read_to_end()
+    except (OSError, EOFError, zlib.error, ValueError):
+        if item is not None:
+            yield item
+        raise
+    if isinstance(item, Document) and records.err_count > errors:
+        problem = (f"{where} ({item.url or item.id}): no blank line after its Content-Length of {length:,} bytes, "
+                   "so that is wrong: the document may be cut short or run into what follows, and the line after "
+                   "it was skipped")
+        item = item.model_copy(update={"warnings": (*item.warnings, problem)})
+    if item is not None:
+        yield item
 
 
 def _body(raw: bytes, headers: StatusAndHeaders | None) -> tuple[bytes, tuple[str, ...] | str]:
