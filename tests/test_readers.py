@@ -336,6 +336,45 @@ def test_parquet_rows_of_any_column_type_are_rejected_as_json_and_bytes_are_deco
     assert "Un été à Genève, très chaud." in (tmp_path / "o.jsonl").read_text(encoding="utf-8")
 
 
+def test_values_json_has_no_form_for_go_to_meta_as_json_can_hold_them(tmp_path):
+    """A Parquet `uuid` column gave `uuid.UUID`s, and pandas' records NumPy scalars: kept in `meta` as they
+    were, they ended `cleaner clean` in a traceback when its line was written (`not JSON serializable`)."""
+    import uuid
+
+    import numpy as np
+
+    from cleaner import clean
+
+    key = uuid.UUID(int=7)
+    pq.write_table(pa.table({"id": ["a"], "text": ["Un texte assez long."], "key": pa.array([key.bytes], pa.uuid())}),
+                   tmp_path / "u.parquet")
+    (item,) = _read(tmp_path / "u.parquet")
+    assert item.meta == {"key": str(key)}
+    out = run_cli("clean", str(tmp_path / "u.parquet"), "--out", str(tmp_path / "o.jsonl"), "--workers", "1", "-q")
+    assert out.returncode == 0 and json.loads((tmp_path / "o.jsonl").read_text())["meta"] == {"key": str(key)}, out.stderr
+    record = {"id": "p", "text": "Un texte.", "n": np.int64(5), "ok": np.bool_(True), "x": np.float32("nan"), "v": np.arange(2)}
+    assert clean(record).document.meta == {"n": 5, "ok": True, "x": None, "v": [0, 1]}
+
+
+def test_parquet_values_python_cannot_hold_are_read_not_a_traceback(tmp_path):
+    """pyarrow gives nanoseconds only through pandas, and no date past year 9999: such a column (a crawl
+    time in nanoseconds) ended the run in a traceback. Nanoseconds are cut to microseconds, a value out of
+    range is Arrow's text of it, and a time zone nobody knows makes the file one rejection."""
+    pq.write_table(pa.table({
+        "text": ["Un texte assez long.", "Un autre texte, assez long."],
+        "crawled": pa.array([1_700_000_000_123_456_789, None], pa.timestamp("ns", tz="UTC")),
+        "took": pa.array([1_500, 2_000_000_000], pa.duration("ns")),
+        "until": pa.array([0, 10**12 * 400], pa.timestamp("s")),
+    }), tmp_path / "t.parquet")
+    first, second = _read(tmp_path / "t.parquet")
+    assert first.meta == {"crawled": "2023-11-14T22:13:20.123456+00:00", "took": 1e-06, "until": "1970-01-01T00:00:00"}
+    assert second.meta == {"crawled": None, "took": 2.0, "until": "<value out of range: 400000000000000000>"}
+    pq.write_table(pa.table({"text": ["Un texte."], "at": pa.array([0], pa.timestamp("s", tz="Mars/Olympus"))}),
+                   tmp_path / "z.parquet")
+    (rejected,) = _read(tmp_path / "z.parquet")
+    assert rejected.detail.startswith(f"{tmp_path / 'z.parquet'}: unreadable Parquet after row 0: Cannot locate")
+
+
 def test_parquet_streams_rows_before_a_broken_row_group(tmp_path):
     """Rows come out batch by batch: the rows before a corrupt row group are read, then one rejection."""
     path = tmp_path / "t.parquet"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -34,8 +35,47 @@ def read_parquet(path: Path, config: Config, batch_rows: int = BATCH_ROWS) -> It
                 return
             for group in range(pf.num_row_groups):  # one row group at a time: pyarrow would read ahead
                 for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
-                    for record in batch.to_pylist():
+                    for record in _rows(batch):
                         row += 1
                         yield record_document(parquet_record(record), f"{path}:row {row}", f"{path.stem}:{row}", config)
     except (OSError, pa.ArrowException) as exc:
         yield bad(None, f"{path}: unreadable Parquet after row {row}: {exc}")
+
+
+_UNHELD = (ValueError, OverflowError, KeyError)
+"""What pyarrow raises for a value Python cannot hold (a time zone it does not know is a KeyError)."""
+
+
+def _rows(batch: pa.RecordBatch) -> list[dict[str, Any]]:
+    """The rows of a batch as Python mappings; a column Python cannot hold as it is goes through `_values`."""
+    try:
+        return batch.to_pylist()
+    except _UNHELD:
+        columns = [_values(column) for column in batch.columns]
+        return [dict(zip(batch.schema.names, row)) for row in zip(*columns)]
+
+
+def _values(column: pa.Array) -> list[Any]:
+    """A column's values in Python. What Python cannot hold ended the run in a traceback: nanoseconds
+    (pyarrow wants pandas for them) are cut to microseconds, and a date or time past Python's range (year
+    9999) is Arrow's text of it (`<value out of range: …>`); what Arrow cannot write either (a time
+    zone it does not know) raises its `ArrowException`."""
+    kind = column.type
+    if getattr(kind, "unit", None) == "ns":
+        micro = (pa.timestamp("us", kind.tz) if pa.types.is_timestamp(kind) else
+                 pa.time64("us") if pa.types.is_time64(kind) else pa.duration("us"))
+        column = column.cast(micro, safe=False)
+    try:
+        return column.to_pylist()
+    except _UNHELD:
+        import pyarrow.compute as pc  # not loaded with pyarrow.parquet: only for such a column
+
+        return [_value(value, text) for value, text in zip(column, pc.cast(column, pa.string()))]
+
+
+def _value(value: pa.Scalar, text: pa.Scalar) -> Any:
+    """One value in Python, or `text` (Arrow's) when Python cannot hold it."""
+    try:
+        return value.as_py()
+    except _UNHELD:
+        return text.as_py()

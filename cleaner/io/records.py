@@ -248,7 +248,8 @@ def _text_field(text: Any, html: Any, rid: str | None, where: str, config: Confi
 def jsonable(value: Any) -> Any:
     """A value as JSON can hold it: dates as ISO 8601, durations as seconds, decimals as strings, bytes
     as UTF-8 text, NaN and infinities (which Python's JSON reads and Parquet holds, but JSON has not) as
-    None."""
+    None, NumPy scalars and arrays (pandas' records) as Python's, anything else (a UUID, which a Parquet
+    `uuid` column gives) as its text: a value JSON has no form for ended the run in a traceback."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
@@ -263,4 +264,8 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
-    return value
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if type(value).__module__ == "numpy":
+        return jsonable(value.tolist())
+    return str(value)
