@@ -283,6 +283,23 @@ def test_a_rejects_file_left_by_an_earlier_run_goes(tmp_path):
     assert not (tmp_path / "o.rejects.jsonl").exists() and len(_records(out)) == 1
 
 
+def test_an_upper_case_compression_suffix_compresses_as_the_readers_expect(tmp_path):
+    """`--out OUT.JSONL.GZ` (a name from Windows) was written as plain JSON lines, which every reader, telling
+    compression by the lower-cased name, then refused: `unreadable: Not a gzipped file`."""
+    import zstandard
+
+    from cleaner import Config
+    from cleaner.io.readers import read_inputs
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Un texte assez long pour le corpus."}) + "\n", encoding="utf-8")
+    for name, unpack in (("OUT.JSONL.GZ", gzip.decompress), ("Out.Jsonl.Zst", zstandard.ZstdDecompressor().decompressobj().decompress)):
+        proc = run_cli("clean", str(src), "--out", str(tmp_path / name), "-q", "--workers", "1")
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(unpack((tmp_path / name).read_bytes()))["id"] == "a"
+        assert [d.id for d in read_inputs([str(tmp_path / name)], Config.load())] == ["a"]
+
+
 def test_output_is_deterministic(tmp_path):
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     run_cli("clean", str(SEEDS), "--out", str(a), "-q")

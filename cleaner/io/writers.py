@@ -138,7 +138,7 @@ class JsonlWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, self._tmp = _temporary(target)
             raw = os.fdopen(fd, "wb")
-        compression = {".gz": "gz", ".zst": "zst"}.get(target.suffix, "none")
+        compression = {".gz": "gz", ".zst": "zst"}.get(target.suffix.lower(), "none")  # as the readers tell it
         packed = _compressed(raw, compression)
         self._layers = [raw] if packed is raw else [packed, raw]
         self._fh = io.TextIOWrapper(packed, encoding="utf-8", errors="backslashreplace", newline="\n")
