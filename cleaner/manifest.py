@@ -83,13 +83,21 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [key for key in new if old.get(key) != new[key]]
 
 
-def refuse_to_continue(changed: list[str]) -> None:
-    """A ConfigError when `--continue` would keep an interrupted run's work although its inputs are among
-    the `changed` parts of its fingerprint (rules or config may change): the records it prepared are not
-    the ones to write, some would be lost and others written twice."""
-    if "inputs" in changed:
-        raise ConfigError("--continue: the inputs of the interrupted run changed since it was stopped, so its work "
-                          "cannot be kept; run again without --continue to start over")
+def not_to_continue(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """Why `--continue` cannot keep the work of an interrupted run of fingerprint `old` for a run of `new`
+    (None when it can: rules or config may change): its inputs changed, or it read them with another
+    `--input-format` (the same files then give other records: a file of lines as one text). The records it
+    prepared are not the ones to write; some would be lost and others written twice."""
+    if old.get("inputs") != new.get("inputs"):
+        return "the inputs of the interrupted run changed since it was stopped"
+    was, now = (fp.get("options", {}).get("input_format", "auto") for fp in (old, new))
+    return f"the interrupted run read its inputs with --input-format {was}, not {now}" if was != now else None
+
+
+def refuse_to_continue(old: dict[str, Any], new: dict[str, Any]) -> None:
+    """A ConfigError saying why, when `--continue` cannot keep an interrupted run's work (`not_to_continue`)."""
+    if why := not_to_continue(old, new):
+        raise ConfigError(f"--continue: {why}, so its work cannot be kept; run again without --continue to start over")
 
 
 def write_manifest(folder: Path, fp: dict[str, Any], outputs: list[OutputFile], counts: dict[str, Any]) -> None:

@@ -53,7 +53,8 @@ from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
 from .libc import release_memory
-from .manifest import batch_name, changes, count_records, fingerprint, read_manifest, refuse_to_continue, write_manifest
+from .manifest import (batch_name, changes, count_records, fingerprint, not_to_continue, read_manifest, refuse_to_continue,
+                       write_manifest)
 from .models import Cleaned, Document
 from .packs import load_rules
 from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
@@ -229,16 +230,17 @@ class Runner:
         """How many input records are already prepared (0 when starting over)."""
         old = state.get("fingerprint")
         if old is not None and resumable and self.options.resume != "restart":
-            changed = changes(json.loads(old), fp)
+            was = json.loads(old)
+            changed = changes(was, fp)
             if changed and self.options.resume == "force-continue":
-                refuse_to_continue(changed)
+                refuse_to_continue(was, fp)
             if not changed or self.options.resume == "force-continue":
                 if changed:
                     self.progress.log(f"continuing an interrupted run although its {', '.join(changed)} changed")
                 done = len(state)
                 self.progress.log(f"resuming: {done:,} input records already done (stage {state.get('stage')})")
                 return done
-            keep = "" if "inputs" in changed else " (--continue to keep its work)"  # refused then: refuse_to_continue
+            keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over{keep}")
         if old is not None and self.options.index is not None and state.get("stage") in ("decided", "indexed"):
             self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "

@@ -457,6 +457,43 @@ def test_continue_is_refused_when_the_inputs_changed(tmp_path):
     assert "005_new" in ids and len(ids) == 6
 
 
+def test_continue_is_refused_when_the_input_format_changed(tmp_path):
+    """Read with another `--input-format`, the same files give other records (a file of lines as one text):
+    `--continue` kept the first reading's records, skipped as many of the second's, and finished a run of
+    the wrong records, the rest lost. It is refused, exit 2, like changed inputs."""
+    from cleaner.manifest import fingerprint
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "lines.txt").write_text("".join(json.dumps({"id": f"l{n}", "text": f"Ligne {n} d'un article, assez longue."})
+                                           + "\n" for n in range(40)), encoding="utf-8")
+    out = tmp_path / "out"
+    runner = Runner(Config.load(), [str(src)], out, RunOptions(input_format="jsonl", workers=1, progress="quiet"))
+    out.mkdir()
+    with RunState(out / STATE / "state.sqlite") as state:  # stopped after preparing its 40 records
+        runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
+        runner._prepare(state, 0)
+    args = ("run", str(src), "--out", str(out), "--workers", "1")
+    proc = run_cli(*args, "--continue")
+    assert proc.returncode == 2, proc.stderr
+    assert "--continue: the interrupted run read its inputs with --input-format jsonl, not auto" in proc.stderr
+    proc = run_cli(*args)
+    assert proc.returncode == 0 and "whose options differ; starting over\n" in proc.stderr, proc.stderr
+    assert [json.loads(line)["id"] for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()] == ["lines"]
+
+
+def test_what_continue_cannot_keep_is_one_check_for_both_engines():
+    """`cleaner run` and `--engine dask` ask `not_to_continue` alike: changed inputs, or another `--input-format`
+    (the Dask engine kept such work after the local one stopped doing so); rules and config may change."""
+    from cleaner.manifest import not_to_continue
+
+    fp = {"inputs": [["a.jsonl", 3, "x"]], "config": {"min_chars": 1}, "options": {"input_format": "auto"}}
+    assert not_to_continue(fp, {**fp, "config": {"min_chars": 5}, "rules": [["r.yaml", "y"]]}) is None
+    assert not_to_continue(fp, {**fp, "inputs": []}) == "the inputs of the interrupted run changed since it was stopped"
+    assert not_to_continue(fp, {**fp, "options": {"input_format": "txt"}}) == (
+        "the interrupted run read its inputs with --input-format auto, not txt")
+
+
 def test_a_finished_run_run_again_on_other_inputs_says_so_and_warns_of_its_index(tmp_path):
     """Rerunning into a finished run's folder with changed inputs says that its outputs are replaced and,
     with a shared index, that the documents it kept are now `already_indexed`."""

@@ -39,7 +39,7 @@ from ..dedup.cluster import Decision, Deduplicator
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
-from ..manifest import batch_name, changes, count_records, fingerprint, refuse_to_continue
+from ..manifest import batch_name, changes, count_records, fingerprint, not_to_continue, refuse_to_continue
 from ..pipeline import dedup_params
 from ..progress import RunProgress
 from ..runner import (
@@ -161,16 +161,17 @@ class DaskRunner:
         """Keep the work of an interrupted run of the same fingerprint; otherwise start over."""
         stamp = self.work / "fingerprint.json"
         if stamp.exists() and self.options.resume != "restart":
-            changed = changes(json.loads(stamp.read_text()), fp)
+            was = json.loads(stamp.read_text())
+            changed = changes(was, fp)
             if changed and self.options.resume == "force-continue":
-                refuse_to_continue(changed)
+                refuse_to_continue(was, fp)
             if not changed or self.options.resume == "force-continue":
                 done = len(list(self.work.glob("prep-*.json")))
                 self.progress.log(f"resuming: {done:,} splits already prepared"
                                   + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))
                 return
-            self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over "
-                              "(--continue to keep its work)")
+            keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
+            self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over{keep}")
         if (self.work / "indexed").exists() and self.options.index is not None:
             self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "
                               "starting over will find them there as already_indexed")
