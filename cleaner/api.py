@@ -8,7 +8,7 @@ from typing import Any, overload
 
 from .config import Config
 from .models import Cleaned, Document, Rejected
-from .pipeline import DocLike, Pipeline, as_document
+from .pipeline import DocLike, Pipeline, as_document, config_of
 
 
 @lru_cache(maxsize=8)
@@ -36,7 +36,7 @@ def clean(doc, config=None, **overrides):
     if config is not None and overrides:
         raise TypeError(f"clean() takes a config or overrides ({', '.join(overrides)}), not both: "
                         "Config.load(file, **overrides) makes one config of a file and overrides")
-    config = config or Config.load(**overrides)
+    config = config_of(config) if config is not None else Config.load(**overrides)
     pipeline = pipeline_for(config)
     if isinstance(doc, (Document, str, bytes, bytearray, memoryview, Mapping)) or not isinstance(doc, Iterable):
         return pipeline.prepare(as_document(doc, 0, config), gates=False)

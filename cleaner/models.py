@@ -135,6 +135,10 @@ class Edit(BaseModel):
     why: str | None = None
     """What decided the edit, for rules that decide by features (`shape`: the line's features)."""
 
+    def __repr_args__(self) -> list[tuple[str | None, Any]]:
+        """The fields that are set: `Edit(start=0, end=12, rule='fr.published-in', kind='remove')`."""
+        return [(name, value) for name, value in super().__repr_args__() if value is not None]
+
     @model_validator(mode="after")
     def _check(self) -> Edit:
         if self.end < self.start:

@@ -58,6 +58,17 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     return record_document(dict(doc), where, str(index), config)
 
 
+def config_of(config: Config | None) -> Config:
+    """`config`, or the defaults for None; anything else (a TOML file's path, a dict of values) is a
+    `TypeError` that says how to make a `Config` of it, not an error from deep inside the rule loader."""
+    if config is None:
+        return Config.load()
+    if not isinstance(config, Config):
+        make = f"Config.load({str(config)!r})" if isinstance(config, (str, Path)) else "Config.load(**values)"
+        raise TypeError(f"config must be a Config, not {type(config).__name__}: {make} makes one")
+    return config
+
+
 def dedup_params(config: Config) -> DedupParams:
     """The MinHash parameters of `config`."""
     return DedupParams(num_perm=config.num_perm, threshold=config.dedup_threshold, shingle_size=config.shingle_size)
@@ -99,7 +110,7 @@ class Pipeline(Closing):
     """
 
     def __init__(self, config: Config | None = None, index: str | Path = ":memory:"):
-        self.config = config or Config.load()
+        self.config = config_of(config)
         self.cleaner = Cleaner(self.config)
         self.tagger: Tagger = make_tagger(self.config.lang_backend)
         self.dedup = Deduplicator(index, dedup_params(self.config))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pydantic
@@ -41,6 +42,24 @@ def test_what_is_no_document_is_a_rejection_and_a_config_takes_no_overrides():
     with pytest.raises(TypeError, match=r"a config or overrides \(default_rules\), not both"):
         clean("Partager :\n\nUn article.", Config.load(), default_rules=False)
     assert clean("Partager :\n\nUn article assez long.", default_rules=False).text.startswith("Partager")
+
+
+def test_an_edit_shows_the_fields_it_has_as_the_readme_shows_them():
+    out = clean("Publié dans Le Matin le 3 mars 2021\n\nLe texte de l'article.")
+    assert repr(out.edits[:2]) == ("(Edit(start=0, end=12, rule='fr.published-in', kind='remove'), Edit(start=12, end=20, "
+                                   "rule='fr.published-in', kind='extract', field='source', value='Le Matin'))")
+
+
+def test_a_config_that_is_not_a_config_says_how_to_make_one():
+    """`clean(text, "my.toml")` ended in "AttributeError: 'str' object has no attribute 'default_rules'" from the
+    rule loader, and a dict in "unhashable type: 'dict'" (found by a QA pass)."""
+    from cleaner import Pipeline
+
+    for given, kind, make in (("my.toml", "str", "Config.load('my.toml')"), (Path("my.toml"), "PosixPath", "Config.load('my.toml')"),
+                              ({"min_chars": 3}, "dict", "Config.load(**values)")):
+        for use in (lambda: clean("Un texte.", given), lambda: Pipeline(given)):
+            with pytest.raises(TypeError, match=rf"^config must be a Config, not {kind}: {re.escape(make)} makes one$"):
+                use()
 
 
 def test_a_folder_given_as_the_index_is_named_a_folder(tmp_path):
