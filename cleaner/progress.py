@@ -19,6 +19,8 @@ class RunProgress:
         self.label, self.total, self.every = label, total, every
         self.mode = mode or ("bar" if sys.stderr.isatty() else "log")
         self.docs = self.chars = 0
+        self.before = 0
+        """Documents a resumed run had done before this process (`start_at`): on the bar, not in the rate."""
         self.start = self._last = time.monotonic()
         self._bar: Progress | None = None
 
@@ -41,7 +43,8 @@ class RunProgress:
         self.docs += docs
         self.chars += chars
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.docs, docs=self.docs, mb=self.chars / 1e6, rate=self.rate)
+            done = self.before + self.docs
+            self._bar.update(self._task, completed=done, docs=done, mb=self.chars / 1e6, rate=self.rate)
         elif self.mode == "log" and time.monotonic() - self._last >= self.every:
             self._last = time.monotonic()
             self.log(f"{self.docs:,} documents, {self.chars / 1e6:.1f} MB, {self.rate:,.0f} docs/s" + self._eta())
@@ -54,9 +57,9 @@ class RunProgress:
 
     def start_at(self, docs: int, total: int | None) -> None:
         """Set the total, with `docs` of it already done (a resumed run): the rate counts only new work."""
-        self.total = total
+        self.before = docs
         if self._bar is not None:
-            self._bar.update(self._task, total=total, completed=docs)
+            self._bar.reset(self._task, total=total, completed=docs, docs=docs, mb=0.0, rate=0.0)  # no speed sample
         self.total = None if total is None else total - docs
 
     def log(self, message: str) -> None:

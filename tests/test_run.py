@@ -558,6 +558,14 @@ def test_progress_lines_when_not_a_terminal(capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_a_resumed_runs_bar_counts_from_what_was_done():
+    with RunProgress("cleaner run", mode="bar") as progress:
+        progress.start_at(500, 1000)
+        progress.update(10, 100)
+        task = progress._bar.tasks[0]
+        assert (task.completed, task.total, task.fields["docs"]) == (510, 1000, 510)  # was 10 of 1000: the bar went back
+
+
 def test_clean_with_workers_keeps_input_order(news, tmp_path):
     outs = []
     for workers in ("1", "2"):
