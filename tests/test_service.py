@@ -519,6 +519,22 @@ def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):
     assert r.returncode == 2 and "cannot serve on 127.0.0.1:" in r.stderr and r.stderr.count("\n") == 1, r.stderr
 
 
+def test_an_ipv6_host_is_checked_as_uvicorn_binds_it(tmp_path):
+    """`--host ::1` was refused by the port check, bound as IPv4: "Address family for hostname not supported"."""
+    try:
+        taken = socket.create_server(("::1", 0), family=socket.AF_INET6)
+    except OSError as exc:
+        pytest.skip(f"no IPv6 loopback here: {exc}")
+    with taken:
+        port = taken.getsockname()[1]
+        r = run_cli("serve", "--host", "::1", "--index", str(tmp_path / "i.sqlite"), "--port", str(port))
+    assert r.returncode == 2 and r.stderr.startswith(f"cleaner: cannot serve on ::1:{port}: Address already in use"), r.stderr
+    bad = tmp_path / "bad.yaml"  # a free port passes the check: the start goes on to the rules
+    bad.write_text("rules:\n  - id: x\n    kind: nope\n", encoding="utf-8")
+    r = run_cli("serve", "--host", "::1", "--rules", str(bad), "--index", str(tmp_path / "i.sqlite"), "--port", str(port))
+    assert r.returncode == 2 and "bad.yaml" in r.stderr and "cannot serve" not in r.stderr, r.stderr
+
+
 # -- access ---------------------------------------------------------------------------------------
 
 def test_api_key_guards_every_write_and_leaves_reads_open(tmp_path):

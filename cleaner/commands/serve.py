@@ -35,8 +35,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from ..service import Service, create_app
 
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET  # as uvicorn binds it (`::1`, `::`)
     try:  # before the models load: a port in use is a usage error, not uvicorn's start-up failure (exit 3)
-        with socket.create_server((args.host, args.port)):
+        with socket.create_server((args.host, args.port), family=family):
             pass
     except OSError as exc:
         print(f"cleaner: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
