@@ -69,6 +69,11 @@ def config_of(config: Config | None) -> Config:
     return config
 
 
+def tagged(doc: Cleaned, found: LangResult) -> Cleaned:
+    """`doc` with `lang`, `lang_score` and `langs` set from what the tagger `found` in its clean text."""
+    return doc.model_copy(update={"lang": found.lang, "lang_score": found.score, "langs": found.langs})
+
+
 def dedup_params(config: Config) -> DedupParams:
     """The MinHash parameters of `config`."""
     return DedupParams(num_perm=config.num_perm, threshold=config.dedup_threshold, shingle_size=config.shingle_size)
@@ -124,11 +129,7 @@ class Pipeline(Closing):
 
     def tag(self, doc: Cleaned) -> Cleaned:
         """The document with `lang`, `lang_score` and `langs` set from its clean text."""
-        return self._tagged(doc, self.tagger.tag(doc.text))
-
-    @staticmethod
-    def _tagged(doc: Cleaned, found: LangResult) -> Cleaned:
-        return doc.model_copy(update={"lang": found.lang, "lang_score": found.score, "langs": found.langs})
+        return tagged(doc, self.tagger.tag(doc.text))
 
     def prepare(self, doc: Document | Rejected | DocLike, gates: bool = True) -> Cleaned | Rejected:
         """Extract (a page with `html` and no text), clean, tag and (with `gates`) gate one document (a
@@ -145,7 +146,7 @@ class Pipeline(Closing):
         out: list[Cleaned | Rejected] = []
         for doc in cleaned:
             if isinstance(doc, Cleaned):
-                doc = self._tagged(doc, next(found))
+                doc = tagged(doc, next(found))
                 doc = (gate(doc, self.config) or doc) if gates else doc
             out.append(doc)
         return out

@@ -52,12 +52,13 @@ from .io.writers import OutputFile, ShardedOutput
 from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
+from .lang import Tagger, make_tagger
 from .libc import release_memory
 from .manifest import (batch_name, changes, count_records, fingerprint, not_to_continue, read_manifest, refuse_to_continue,
                        write_manifest)
 from .models import Cleaned, Document
 from .packs import load_rules
-from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection
+from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection, tagged
 from .progress import RunProgress
 from .report import Stats
 from .runstate import RunState
@@ -258,7 +259,8 @@ class Runner:
         items = islice(read_inputs(self.inputs, self.config, self.options.input_format, self.read_stats,
                                         lazy=True), done, None)
         batch, start = [], done
-        stream = prepare_stream(items, self.config, workers=self.options.workers, packed=True, warm=warm)
+        gates = not self.config.learn_boilerplate  # then the text left once the boilerplate is gone is gated (`_apply_chunk`)
+        stream = prepare_stream(items, self.config, workers=self.options.workers, gates=gates, packed=True, warm=warm)
         for prepared in strict(stream) if self.options.strict else stream:
             batch.append(prepared)
             if len(batch) >= 256:
@@ -281,8 +283,8 @@ class Runner:
         if state.get("stage") != "apply":
             return
         rule = RepeatedRule(frozenset(state.line_counts().frequent(self.config.repeated_min_docs, self.config.repeated_min_share)))
-        signer = Signer(dedup_params(self.config))
-        while self._apply_chunk(state, rule, signer):
+        signer, tagger = Signer(dedup_params(self.config)), make_tagger(self.config.lang_backend)
+        while self._apply_chunk(state, rule, signer, tagger):
             pass
         state.set(stage="dedup")
 
@@ -292,23 +294,34 @@ class Runner:
             count_lines(state, dedup, state.line_counts(), shape_ids(load_rules(self.config).rules))
         state.set(stage="apply", applied="-1")
 
-    def _apply_chunk(self, state: RunState, rule: RepeatedRule, signer: Signer) -> bool:
-        """Remove the learned boilerplate from the next chunk of cleaned documents after `applied`
-        (stored with the new `applied` in one transaction); False when none is left."""
+    def _apply_chunk(self, state: RunState, rule: RepeatedRule, signer: Signer, tagger: Tagger) -> bool:
+        """Remove the learned boilerplate from the next chunk of cleaned documents after `applied`, tag the
+        language of what is left again, and gate every document of the chunk (stage `prepare` does not, with
+        `learn_boilerplate`): its language was the boilerplate's (an English cookie banner over short French
+        texts made them English, and `--langs fr` dropped them). What changed is stored, signed again, with
+        the new `applied`, in one transaction; False when no document is left."""
         chunk = state.cleaned(int(state.get("applied") or -1))
         if not chunk:
             return False
-        changed = []
+        docs, changed = [], []
         for seq, record, raw in chunk:
             doc = Document(**raw)
-            if doc.host is None:  # no source: nothing learned for it
-                continue
             cleaned = Cleaned(**record, document=doc)
-            ctx = Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout)
-            out = clean_more(cleaned, [replace(rule, published=cleaned.published)], ctx, self.config.max_passes)
-            if out.edits != cleaned.edits:
-                changed.append((seq, as_prepared(gate(out, self.config) or out, signer)))
-        state.replace(changed, applied=str(chunk[-1][0]))
+            if doc.host is not None:  # else no source: nothing learned for it
+                ctx = Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout)
+                out = clean_more(cleaned, [replace(rule, published=cleaned.published)], ctx, self.config.max_passes)
+                if out.edits != cleaned.edits:
+                    changed.append(len(docs))
+                    cleaned = out
+            docs.append(cleaned)
+        for k, found in zip(changed, tagger.tag_many([docs[k].text for k in changed])):
+            docs[k] = tagged(docs[k], found)
+        rows = []
+        for k, ((seq, _, _), doc) in enumerate(zip(chunk, docs)):
+            dropped = gate(doc, self.config)
+            if dropped is not None or k in changed:
+                rows.append((seq, as_prepared(dropped or doc, signer)))
+        state.replace(rows, applied=str(chunk[-1][0]))
         return True
 
     def _finish(self, state: RunState, fp: dict[str, Any]) -> tuple[Stats, dict[str, Any]]:

@@ -25,6 +25,7 @@ from cleaner.config import Config, ConfigError
 from cleaner.dedup.signature import Signer
 from cleaner.edits import REPEATED_RULE
 from cleaner.kinds.repeated import RepeatedRule
+from cleaner.lang import make_tagger
 from cleaner.manifest import fingerprint
 from cleaner.models import Document
 from cleaner.packs import load_rules
@@ -277,6 +278,23 @@ def test_a_document_left_too_short_is_rejected_by_the_gate_and_counted_once(tmp_
     assert all(not rec["text"].startswith(MENU[0]) for rec in corpus.values())
 
 
+def test_the_language_is_that_of_the_text_left_once_the_boilerplate_is_gone(tmp_path):
+    """Short French articles under a long English cookie banner on one site: the banner is learned and
+    removed, and `lang` is the clean text's, French, where it stayed the banner's English (a QA pass found
+    it), so `--langs fr` dropped every one of them as `lang_not_allowed`."""
+    banner = ("We use cookies to give you the best possible experience on our website and to analyse our traffic.\n"
+              "By continuing to browse this site you agree to our use of cookies and to our privacy policy.\n"
+              "You can change your cookie settings at any time by visiting the privacy centre of this website.\n"
+              "Our partners may also collect information about your visit to show you advertising that interests you.")
+    docs = [{"id": f"d{i}", "url": f"https://cookies.example/{i}", "text": banner + "\n\n" + paragraphs[0]}
+            for i, paragraphs in enumerate(_articles(8))]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True, langs=("fr",))
+    assert sorted(corpus) == sorted(d["id"] for d in docs)
+    assert all(rec["lang"] == "fr" and "cookies" not in rec["text"] for rec in corpus.values())
+
+
 def test_counts_are_exact_whatever_the_memory_bound():
     texts = [("s.example", "\n".join(MENU) + f"\n\nTexte {i} avec quelques mots ici") for i in range(30)]
     frequent = []
@@ -435,7 +453,7 @@ def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_
         runner._prepare(state, 0)
         runner._count(state)
         rule = RepeatedRule(frozenset(state.line_counts().frequent(config.repeated_min_docs, config.repeated_min_share)))
-        assert runner._apply_chunk(state, rule, Signer(dedup_params(config)))
+        assert runner._apply_chunk(state, rule, Signer(dedup_params(config)), make_tagger(config.lang_backend))
         assert 0 <= int(state.get("applied")) < len(docs) - 1
     proc = run_cli("run", str(path), "--out", str(out), "--learn-boilerplate", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
