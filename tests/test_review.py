@@ -223,7 +223,7 @@ def test_load_run_reads_sharded_compressed_and_parquet_outputs(tmp_path):
 def test_a_run_made_with_other_packs_is_said_so_when_its_dropped_documents_are_cleaned_again(tmp_path):
     """review and diff clean dropped documents again with the packs they load: without the run's own
     `--rules`, a copy's cluster diff showed the noise the run's rule removed as a difference (found by a
-    QA helper)."""
+    QA helper). The warning names the packs that differ, and how (it named all twenty of the run's)."""
     pack = tmp_path / "packs" / "mine.yaml"
     pack.parent.mkdir()
     pack.write_text("rules:\n  - id: mine.promo\n    kind: line\n    description: a promo line\n"
@@ -234,14 +234,17 @@ def test_a_run_made_with_other_packs_is_said_so_when_its_dropped_documents_are_c
                                                for i, tail in (("a", ""), ("b", " Et encore."))), encoding="utf-8")
     run = tmp_path / "run"
     assert run_cli("run", str(tmp_path / "in.jsonl"), "--out", str(run), "--rules", str(pack.parent)).returncode == 0
-    packs = ", ".join([p.name for p in shipped_packs()] + ["mine.yaml"])
-    warning = (f"warning: {run} was made with other rule packs ({packs}); its dropped documents are cleaned again with "
+    warning = (f"warning: {run} was made with other rule packs (mine.yaml not loaded); its dropped documents are cleaned again with "
                "the packs loaded now: give the run's --rules or --config to see what it removed")
     without = run_cli("review", str(run), "--out", str(tmp_path / "r.html"))
     assert without.returncode == 0 and without.stderr.startswith(f"cleaner review: {warning}\n"), without.stderr
     assert run_cli("diff", str(run)).stderr.startswith(f"cleaner diff: {warning}\n")
     with_packs = run_cli("review", str(run), "--out", str(tmp_path / "r.html"), "--rules", str(pack.parent))
     assert with_packs.returncode == 0 and "warning" not in with_packs.stderr, with_packs.stderr
+    pack.write_text(pack.read_text(encoding="utf-8").replace("notre lettre", "la lettre"), encoding="utf-8")
+    changed = run_cli("diff", str(run), "--rules", str(pack.parent), "--no-default-rules").stderr
+    differ = sorted([f"{p.name} not loaded" for p in shipped_packs()] + ["mine.yaml changed"])
+    assert f"was made with other rule packs ({', '.join(differ)}); its dropped" in changed, changed
 
 
 @pytest.mark.parametrize("name", ["corpus.jsonl", "raw.jsonl", "rejects.jsonl.gz", "clusters-00002.parquet", "corpus.jsonl.zst",
