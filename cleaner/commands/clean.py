@@ -19,7 +19,8 @@ from .common import a_file, at_least_one, config_args, config_from, input_args
 def register(sub) -> None:
     """Add the `clean` parser."""
     p = sub.add_parser("clean", help="clean documents: folders of .txt, JSONL files, or - for stdin")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="a .txt file, a .jsonl(.gz) file, a folder, or - (JSONL on stdin)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="a file (.txt, .html, .jsonl/.ndjson, plain, .gz or .zst, .parquet, .warc/.wet, plain or .gz), "
+                   "a folder (read recursively), a quoted glob ('dumps/**/*.jsonl'), or - (JSONL on stdin)")
     p.add_argument("--out", "-o", required=True, help="output JSONL file, or - for stdout")
     p.add_argument("--rejects", metavar="FILE", help="where rejected records go, - for stdout (default: OUT with .rejects.jsonl; when OUT is -, one line a rejection on stderr)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
