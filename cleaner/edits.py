@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .models import Edit
 
@@ -18,14 +19,16 @@ BUILT_IN_RULES = {
 """(kind, description) of the rule ids that no pack defines, for the review page."""
 
 
-def replay(raw: str, edits: Iterable[Edit]) -> str:
-    """Apply `edits` to `raw`: what is left once every edited span is cut out.
+def replay(raw: str, edits: Iterable[Edit | Mapping[str, Any]]) -> str:
+    """Apply `edits` to `raw`: what is left once every edited span is cut out. An edit is an `Edit` or its
+    mapping, as an output line holds it (`replay(raw, record["edits"])`).
 
-    Raises ValueError if an edit falls outside the text or two edits overlap, so a replay that
-    succeeds and equals the clean text proves the edits explain every difference.
+    Raises ValueError if an edit falls outside the text or two edits overlap (or, for a mapping, is not an
+    `Edit`), so a replay that succeeds and equals the clean text proves the edits explain every difference.
     """
     out, pos = [], 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+    taken = [edit if isinstance(edit, Edit) else Edit.model_validate(edit) for edit in edits]
+    for edit in sorted(taken, key=lambda e: (e.start, e.end)):
         if edit.end > len(raw):
             raise ValueError(f"edit {edit.start}-{edit.end} ({edit.rule}) ends past the text ({len(raw)})")
         if edit.start < pos:

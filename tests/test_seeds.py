@@ -38,8 +38,10 @@ def test_seed_fields(seed):
 
 
 def test_seed_replay(seed):
+    """Replay takes `Edit`s and the edits of an output line as they are (mappings: it raised AttributeError)."""
     doc, out, _ = seed
     assert replay(doc.text, out.edits) == out.text
+    assert replay(doc.text, json.loads(json.dumps(out.record()))["edits"]) == out.text
 
 
 def test_seed_noise_lines_are_removed_by_a_rule(seed):
