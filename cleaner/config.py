@@ -75,6 +75,12 @@ class Config(BaseModel):
 
         return tuple(source_key(source) for source in sources)
 
+    @field_validator("langs")
+    @classmethod
+    def _codes(cls, langs: tuple[str, ...]) -> tuple[str, ...]:
+        """Codes as `--langs` reads them: `FR` in a config file is `fr` (it was refused there, taken there)."""
+        return tuple(code.strip().lower() for code in langs)
+
     @field_validator("lang_backend")
     @classmethod
     def _known_backend(cls, name: str) -> str:
