@@ -32,7 +32,7 @@ class Config(BaseModel):
     """Load the packs shipped with cleaner."""
     id_field: str = "id"
     text_field: str = "text"
-    regex_timeout: float = Field(1.0, gt=0, le=3600, strict=True)
+    regex_timeout: float = Field(1.0, gt=0, le=3600, strict=True, allow_inf_nan=False)
     """Seconds one pattern may spend on one document before it is stopped and the rule skipped."""
     max_passes: int = Field(3, ge=1, le=10, strict=True)
     """Rule passes per document; a pass that changes nothing ends the loop, so cleaning is idempotent."""
@@ -45,7 +45,7 @@ class Config(BaseModel):
     """Documents with less clean text are rejected as `too_short` (the default drops only empty ones)."""
     langs: tuple[str, ...] = ()
     """Languages (ISO 639-1) to keep; empty keeps any, others are rejected as `lang_not_allowed`."""
-    min_lang_score: float = Field(0.0, ge=0, le=1, strict=True)
+    min_lang_score: float = Field(0.0, ge=0, le=1, strict=True, allow_inf_nan=False)
     """Documents whose `lang_score` is under this (or that have no language) are rejected as
     `lang_uncertain`; 0 keeps them all. A language the backend does not know gets a wrong code with a
     low score: this keeps it from passing `langs` as the language it was taken for."""
@@ -55,13 +55,13 @@ class Config(BaseModel):
     """MinHash permutations."""
     shingle_size: int = Field(3, ge=1, le=20, strict=True)
     """Words per shingle."""
-    dedup_threshold: float = Field(0.5, gt=0, lt=1, strict=True)
+    dedup_threshold: float = Field(0.5, gt=0, lt=1, strict=True, allow_inf_nan=False)
     """Estimated Jaccard similarity of clean texts at or above which a document is a near-duplicate."""
     learn_boilerplate: bool = Field(False, strict=True)
     """`cleaner run`: learn each source's boilerplate from the corpus and remove it (rule `repeated`)."""
     repeated_min_docs: int = Field(5, ge=2, le=1_000_000_000, strict=True)
     """A line is boilerplate of a source when it is in at least this many of its documents..."""
-    repeated_min_share: float = Field(0.3, gt=0, le=1, strict=True)
+    repeated_min_share: float = Field(0.3, gt=0, le=1, strict=True, allow_inf_nan=False)
     """...and in at least this share of them (duplicates counted once)."""
     shape: bool = Field(True, strict=True)
     """Run `shape` rules (boilerplate lines found by their shape and neighbours)."""
