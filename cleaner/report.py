@@ -97,16 +97,22 @@ class Stats:
         rejected = sum(self.rejected.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.rejected.items()))
         lines = [
-            f"{self.read} documents read, {self.cleaned} kept, {rejected} rejected" + (f" ({reasons})" if reasons else ""),
+            f"{counted(self.read, 'document')} read, {self.cleaned:,} kept, {rejected:,} rejected" + (f" ({reasons})" if reasons else ""),
             f"removed {removed:,} of {self.raw_chars:,} characters{share}",
             "fields: " + ", ".join(f"{name} {self.fields[name]}" for name in FIELDS),
             "languages: " + ", ".join(f"{k} {v}" for k, v in self.langs.most_common()),
         ]
         if self.warnings:
-            lines.append(f"{self.warnings} documents carry warnings (see their `warnings`)")
+            lines.append(f"{counted(self.warnings, 'document')} {'carries' if self.warnings == 1 else 'carry'} warnings "
+                         "(see their `warnings`)")
         rules = sorted(self.rule_chars, key=lambda r: (r == WHITESPACE_RULE, -self.rule_chars[r], r))
         if rules:
             width = max(len(r) for r in rules)
             lines.append(f"  {'rule':<{width}}  {'docs':>6}  {'chars':>10}")
             lines += [f"  {r:<{width}}  {self.rule_docs[r]:>6}  {self.rule_chars[r]:>10,}" for r in rules]
         return "\n".join(lines)
+
+
+def counted(n: int, noun: str) -> str:
+    """`n` `noun`s, in the singular for one: `1 document`, `2,000 documents`."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -52,6 +52,8 @@ def test_stdin_to_stdout_in_a_pipeline():
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [(r["id"], r["text"], r["published"]) for r in records] == [("a", "Le texte.", "2021-03-03"), ("b", "Autre texte.", None)]
     assert "2 documents read" in proc.stderr
+    one = run_cli("clean", "-", "--out", "-", stdin=lines[1] + "\n")
+    assert "1 document read, 1 kept, 0 rejected" in one.stderr, one.stderr  # was "1 documents read"
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

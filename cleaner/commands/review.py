@@ -11,6 +11,7 @@ from ..config import ConfigError
 from ..io.readers import not_an_input
 from ..manifest import other_packs
 from ..packs import load_rules
+from ..report import counted
 from ..review import RunError, load_run, render_review
 from ..runner import OUTPUT_FILE, RUN_FILES
 from .common import config_args, config_from
@@ -49,7 +50,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cleaner review: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"cleaner review -> {out} ({len(run.corpus):,} kept, {len(run.rejects):,} rejected, {len(run.clusters):,} clusters)", file=sys.stderr)
+    print(f"cleaner review -> {out} ({len(run.corpus):,} kept, {len(run.rejects):,} rejected, {counted(len(run.clusters), 'cluster')})", file=sys.stderr)
     return 0
 
 
