@@ -6,6 +6,7 @@ Families (after ftfy's test data):
 - `wild`: short excerpts of real pages; exact clean text and fields, as a careful editor wants them.
 - `known-failures`: what the cleaner still gets wrong, with the right answer and a `why`;
   they run as strict xfails, so a fix shows up as an XPASS telling us to move the case.
+A case may give its page's `url`, so that the packs scoped to that site (`sources:`) run on it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from cleaner.models import FIELDS, Cleaned
 CASES = Path(__file__).resolve().parent.parent / "fixtures" / "cases"
 MIN_COUNTS = {"synthetic": 15, "negative": 15, "wild": 10, "known-failures": 4}
 REQUIRED = {"description", "source", "text", "expect"}
-ALLOWED = REQUIRED | {"why"}
+ALLOWED = REQUIRED | {"why", "url"}
 EXPECT_KEYS = {"clean", "fields", "rules"}
 
 
@@ -50,6 +51,7 @@ def load_case(path: Path) -> dict:
     assert not extra, f"{name}: unknown keys {sorted(extra)}"
     for key in ("description", "source", "text"):
         assert isinstance(case[key], str) and case[key].strip(), f"{name}: `{key}` must be a non-empty string"
+    assert isinstance(case.get("url", ""), str), f"{name}: `url` (the page's, for packs scoped to its site) must be a string"
     expect = case["expect"] if case["expect"] is not None else {}
     assert isinstance(expect, dict), f"{name}: `expect` must be a mapping"
     extra = expect.keys() - EXPECT_KEYS
@@ -90,7 +92,7 @@ def config() -> Config:
 
 
 def run(case: dict, config: Config) -> Cleaned:
-    result = clean(case["text"], config)
+    result = clean({"id": "case", "text": case["text"], "url": case.get("url")}, config)
     assert isinstance(result, Cleaned), f"rejected: {result}"
     return result
 
