@@ -54,8 +54,16 @@ from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
 from .lang import Tagger, make_tagger
 from .libc import release_memory
-from .manifest import (batch_name, changes, count_records, fingerprint, not_to_continue, read_manifest, refuse_to_continue,
-                       write_manifest)
+from .manifest import (
+    batch_name,
+    changes,
+    count_records,
+    fingerprint,
+    not_to_continue,
+    read_manifest,
+    refuse_to_continue,
+    write_manifest,
+)
 from .models import Cleaned, Document
 from .packs import load_rules
 from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection, tagged
