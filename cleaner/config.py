@@ -78,7 +78,7 @@ class Config(BaseModel):
     @field_validator("langs")
     @classmethod
     def _codes(cls, langs: tuple[str, ...]) -> tuple[str, ...]:
-        """Codes as `--langs` reads them: `FR` in a config file is `fr` (it was refused there, taken there)."""
+        """Codes as `--langs` reads them: `FR` in a config file is `fr` (it was refused in the file, taken on the command line)."""
         return tuple(code.strip().lower() for code in langs)
 
     @field_validator("lang_backend")
