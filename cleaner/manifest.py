@@ -68,8 +68,11 @@ def other_packs(folder: Path, files: Iterable[str | Path]) -> str | None:
     if made_with is None or made_with == pack_hashes(files):
         return None
     made, now = dict(made_with), dict(pack_hashes(files))
-    differ = ", ".join(f"{name} {'changed' if name in made and name in now else 'not loaded' if name in made else 'not in the run'}"
-                       for name in sorted(made.keys() | now.keys()) if made.get(name) != now.get(name))
+
+    def how(name: str) -> str:
+        return "changed" if name in made and name in now else "not loaded" if name in made else "not in the run"
+
+    differ = ", ".join(f"{name} {how(name)}" for name in sorted(made.keys() | now.keys()) if made.get(name) != now.get(name))
     return (f"warning: {folder} was made with other rule packs ({differ}); its dropped documents are cleaned again "
             "with the packs loaded now: give the run's --rules or --config to see what it removed")
 

@@ -76,7 +76,7 @@ class Document(BaseModel):
         Machine copy; None when the URL does not parse), or `source` read by `source_host` when there is no URL."""
         if self.url:
             return url_host(self.url)
-        return source_host(self.source) or None if self.source else None
+        return (source_host(self.source) or None) if self.source else None
 
 
 ARCHIVED = re.compile(r"(?:[a-z]+:/+)?web\.archive\.org/web/[^/]+/(?:[a-z]+:/+)?([^/?#]+)", re.IGNORECASE)

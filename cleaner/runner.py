@@ -311,7 +311,8 @@ class Runner:
         chunk = state.cleaned(int(state.get("applied") or -1))
         if not chunk:
             return False
-        docs, changed = [], []
+        docs: list[Cleaned] = []
+        changed: dict[int, None] = {}  # positions in `docs`, in order (tagged in one batch)
         for seq, record, raw in chunk:
             doc = Document(**raw)
             cleaned = Cleaned(**record, document=doc)
@@ -319,7 +320,7 @@ class Runner:
                 ctx = Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout)
                 out = clean_more(cleaned, [replace(rule, published=cleaned.published)], ctx, self.config.max_passes)
                 if out.edits != cleaned.edits:
-                    changed.append(len(docs))
+                    changed[len(docs)] = None
                     cleaned = out
             docs.append(cleaned)
         for k, found in zip(changed, tagger.tag_many([docs[k].text for k in changed])):
