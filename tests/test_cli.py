@@ -302,6 +302,21 @@ def test_an_upper_case_compression_suffix_compresses_as_the_readers_expect(tmp_p
         assert [d.id for d in read_inputs([str(tmp_path / name)], Config.load())] == ["a"]
 
 
+def test_the_default_rejects_file_sits_beside_out_compressed_as_out_is(tmp_path):
+    """`--out o.jsonl.gz` wrote its rejects plain, as `o.jsonl.rejects.jsonl`: now `o.rejects.jsonl.gz`,
+    gzip like OUT (`.zst` likewise), as `o.jsonl` gives `o.rejects.jsonl`."""
+    import zstandard
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": ""}\n{"id": "b", "text": "Bonjour le monde entier."}\n', encoding="utf-8")
+    for out, rejects, unpack in (("o.jsonl.gz", "o.rejects.jsonl.gz", gzip.decompress),
+                                 ("p.jsonl.zst", "p.rejects.jsonl.zst", zstandard.ZstdDecompressor().decompressobj().decompress)):
+        proc = run_cli("clean", str(src), "--out", str(tmp_path / out), "--workers", "1")
+        assert proc.returncode == 0 and f"rejects in {tmp_path / rejects}\n" in proc.stderr, proc.stderr
+        assert json.loads(unpack((tmp_path / rejects).read_bytes()))["id"] == "a"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "o.jsonl.gz", "o.rejects.jsonl.gz", "p.jsonl.zst", "p.rejects.jsonl.zst"]
+
+
 def test_output_is_deterministic(tmp_path):
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     run_cli("clean", str(SEEDS), "--out", str(a), "-q")

@@ -22,7 +22,8 @@ def register(sub) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="a file (.txt, .html, .jsonl/.ndjson, plain, .gz or .zst, .parquet, .warc/.wet, plain or .gz), "
                    "a folder (read recursively), a quoted glob ('dumps/**/*.jsonl'), or - (JSONL on stdin)")
     p.add_argument("--out", "-o", required=True, help="output JSONL file, or - for stdout")
-    p.add_argument("--rejects", metavar="FILE", help="where rejected records go, - for stdout (default: OUT with .rejects.jsonl; when OUT is -, one line a rejection on stderr)")
+    p.add_argument("--rejects", metavar="FILE", help="where rejected records go, - for stdout (default: beside OUT, compressed as it is: "
+                   "o.jsonl.gz -> o.rejects.jsonl.gz; when OUT is -, one line a rejection on stderr)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
     p.add_argument("--workers", "-j", type=at_least_one, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
@@ -30,6 +31,14 @@ def register(sub) -> None:
     config_args(p)
     input_args(p)
     p.set_defaults(handler=cmd_clean)
+
+
+def default_rejects(out: str) -> str:
+    """The rejects file beside OUT, compressed as OUT is: `o.jsonl` -> `o.rejects.jsonl`, `o.jsonl.gz` ->
+    `o.rejects.jsonl.gz` (the writers pick compression by the last suffix, `.gz` or `.zst`)."""
+    path = Path(out)
+    packed = path.suffix if path.suffix.lower() in (".gz", ".zst") else ""
+    return str((path.with_suffix("") if packed else path).with_suffix("")) + ".rejects.jsonl" + packed
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -42,7 +51,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if args.out == "-" == args.rejects:
         raise ConfigError("--out - and --rejects - would both write to stdout: give the rejects a file, or leave "
                           "--rejects out for one line a rejection on stderr")
-    rejects_path = args.rejects or (None if args.out == "-" else str(Path(args.out).with_suffix("")) + ".rejects.jsonl")
+    rejects_path = args.rejects or (None if args.out == "-" else default_rejects(args.out))
     files = [path for path in (args.out, rejects_path) if path not in (None, "-")]
     for path in files:
         if path.lower().endswith(".parquet"):
