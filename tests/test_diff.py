@@ -118,6 +118,28 @@ def test_unified_applies_with_patch_whatever_breaks_a_line_inside_the_text(diff,
         assert (tmp_path / "out.txt").read_bytes().decode("utf-8") == clean and clean != text
 
 
+def test_unified_leaves_out_unchanged_documents_so_patch_applies(diff, tmp_path):
+    """An unchanged document gave a `---`/`+++` header with no hunk, which `patch` refuses ("Only garbage"):
+    like `diff -u` of equal texts, it gives nothing; the changed ones beside it still apply."""
+    import shutil
+    import subprocess
+
+    texts = {"a": "Le gouvernement a présenté mardi un projet de loi.\n\nLe texte sera débattu au parlement.",
+             "b": "Partager sur Facebook\n\nLe ministre a annoncé un plan pour les écoles.",
+             "c": "Le match a été reporté à cause de la pluie.\n\nLes deux équipes joueront samedi."}
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()), encoding="utf-8")
+    assert diff(str(src), "--format", "unified", "--id", "a")[:2] == (0, "")
+    code, out, _ = diff(str(src), "--format", "unified")
+    assert code == 0 and re.findall(r"(?m)^(?:---|\+\+\+) .*$", out) == ["--- b (raw)", "+++ b (clean)"]
+    if shutil.which("patch"):
+        for name, text in texts.items():
+            (tmp_path / name).write_text(text, encoding="utf-8", newline="")
+        subprocess.run(["patch", "-s", "-p0"], input=out.encode(), cwd=tmp_path, check=True)
+        assert (tmp_path / "b").read_text(encoding="utf-8") == "Le ministre a annoncé un plan pour les écoles."
+        assert (tmp_path / "a").read_text(encoding="utf-8") == texts["a"]
+
+
 def test_terminal_shows_control_characters_instead_of_sending_them(diff, tmp_path):
     """Scraped text may hold escape sequences (clear the screen, set the window title): the terminal format
     writes them as `\\x1b…`, coloured or not; only the colour codes themselves are escape sequences."""

@@ -133,19 +133,23 @@ def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: 
 
 
 def unified(entry: Entry, context: int = 3) -> str:
-    """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules, `#` lines the moves."""
+    """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules, `#` lines the moves.
+    A document cleaning left unchanged has no `---`/`+++` header either (as `diff -u`: `patch` refuses a
+    header without a hunk); a dropped one keeps its `#` status line."""
     rejected = "# " + _one_line(f"{entry.id or '-'}: {_status(entry)}") + "\n" if entry.rejected else ""
     if entry.record is None:
         return rejected
     raw_lines, clean_lines = _lines(entry.raw), _lines(clean_text(entry))
+    groups = list(LineMatcher(raw_lines, clean_lines).get_grouped_opcodes(context))
+    if not groups:
+        return rejected
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
     moves = [f"# {e['field']} ← {e.get('value')!r} ‹{_one_line(e['rule'])}›\n" for e in entry.edits if e["kind"] == "extract"]
     name = _one_line(entry.id or "-")
     out = [rejected, *moves, f"--- {name} (raw)\n", f"+++ {name} (clean)\n"]
-    matcher = LineMatcher(raw_lines, clean_lines)
-    for group in matcher.get_grouped_opcodes(context):
+    for group in groups:
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
         lo, hi = starts[i1], starts[i2]
         rules = sorted({_one_line(e["rule"]) for e in entry.edits if e["start"] < hi and e["end"] > lo and e["rule"] != WHITESPACE_RULE})
