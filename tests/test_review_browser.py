@@ -241,3 +241,47 @@ def test_flag_snippet_of_an_id_holding_line_breaks_and_controls_is_yaml_that_rul
         assert code == 1 and "fr.share-bar: keep example" in out.out, (doc_id, out)  # a YAML error is exit 2
     page.screenshot(path=str(tmp_path / "flag-ids.png"))
     page.close()
+
+
+LEFTS = """([el, word]) => {  // the left edge of each letter of `word` in the text right after `el`
+  const node = el.nextSibling, at = node.textContent.indexOf(word), range = document.createRange();
+  return [...word].map((_, k) => { range.setStart(node, at + k); range.setEnd(node, at + k + 1); return range.getBoundingClientRect().left; });
+}"""
+
+
+def test_a_bidi_control_in_a_span_reorders_that_span_only(browser, tmp_path):
+    """A U+202E (RLO) in a removed span reversed the kept text after it to the line's end (`le budget`
+    read `tegdub el`), and one in an id did the same to the flag dialog's sentence: each element showing
+    such text is isolated (`unicode-bidi: isolate`), the control shown raw, acting inside it only."""
+    pack = tmp_path / "pub.yaml"
+    pack.write_text("""description: an inline advert marker
+order: 90
+rules:
+  - id: test.pub
+    kind: regex
+    scope: span
+    description: an inline advert marker in brackets
+    pattern: '\\[pub[^\\]\\n]*\\] ?'
+    examples:
+      remove: [{text: "Le conseil a voté [pub ici] le budget.", clean: "Le conseil a voté le budget."}]
+      keep: ["Le conseil a voté le budget."]
+""", encoding="utf-8")
+    text = ("Le conseil municipal a voté [pub \u202eici] le budget de l'année prochaine, après un long débat.\n\n"
+            "Le maire a salué un vote historique pour la commune et ses habitants.")
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "x\u202eyz", "text": text}) + "\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    expect(page.locator("#spacer .row").first).to_be_visible()
+    page.evaluate("window.review.openById('x\u202eyz')")
+    mark = page.locator('#raw-text mark[data-rule="test.pub"]')
+    assert mark.text_content() == "[pub \u202eici] "  # shown as it is, not escaped
+    lefts = page.evaluate(LEFTS, [mark.element_handle(), "budget"])
+    assert lefts == sorted(lefts) and len(set(lefts)) == len("budget"), lefts  # left to right, as written
+    page.locator("#raw-text .lbl button.flag").click()
+    lefts = page.evaluate(LEFTS, [page.locator("#flag-what b").nth(1).element_handle(), "example"])
+    assert lefts == sorted(lefts) and len(set(lefts)) == len("example"), lefts
+    page.screenshot(path=str(tmp_path / "bidi.png"))
+    page.close()
+
