@@ -396,6 +396,25 @@ def test_runtime_timeout_bounds_a_pattern_the_load_check_cannot_see(tmp_path):
     assert out.warnings and "t.alt" in out.warnings[0] and "0.2s" in out.warnings[0]
 
 
+def test_the_compiled_patterns_kept_for_reuse_are_bounded_by_their_size():
+    """`compile_pattern` and `check_pattern` kept their last 1,024 patterns each, and `regex` and `re` their
+    last 500 and 512, whatever their size: at `MAX_SIZE` a pattern is ~25 MB with `regex` (a few with `re`),
+    so a service checking users' packs could hold gigabytes. What is kept is bounded by summed size."""
+    import gc
+    import weakref
+
+    from cleaner.kinds.patterns import CACHE_SIZE, MAX_SIZE, check_pattern, compile_pattern
+
+    n, size = CACHE_SIZE // MAX_SIZE + 2, MAX_SIZE - 10
+    refs = [weakref.ref(compile_pattern(f"a{{{size}}}b{i}")) for i in range(n)]  # run by `regex`
+    refs += [weakref.ref(check_pattern("".join(chr(97 + (j * 7 + i) % 26) for j in range(size)))) for i in range(n)]  # `re`
+    last = refs[-1]()
+    gc.collect()
+    alive = sum(ref() is not None for ref in refs)
+    assert 1 <= alive <= CACHE_SIZE // size, alive
+    assert check_pattern(last.pattern) is last  # the most recent is still kept
+
+
 @pytest.mark.parametrize("rule", [
     "kind: thread\n    pattern: '(?:a|aa)+$'\n    min_before_chars: 0\n    examples: {remove: [\"x\\na\\naa\\naaa\"], keep: [b]}\n",
     "kind: ticker\n    separators: ['(?: |  )+[|]']\n    prefilter: null\n    examples: {remove: [a], keep: [b]}\n",

@@ -14,8 +14,9 @@ time in the square of the run.
 from __future__ import annotations
 
 import re
+import threading
 import warnings
-from functools import lru_cache
+from collections import OrderedDict
 from typing import Literal
 
 import regex
@@ -31,40 +32,86 @@ MAX_SIZE = 100_000
 compile 100,000 (`x{100000}`), 0.8 s and 260 MB a million, and runs out of 2 GB at ten million. The
 largest shipped pattern (`generic.comment-thread`, as a whole line) is 11,005."""
 
+CACHE_SIZE = 5 * MAX_SIZE
+"""The summed size of the compiled patterns kept for reuse (see `_Cache`): all the shipped packs' come to
+about 110,000 (each pattern checked, and compiled again by `regex` where `re` cannot read it), and five
+user patterns at `MAX_SIZE` (~25 MB each with `regex`) fill it: ~125 MB at most."""
+
 Flag = Literal["ignorecase", "multiline", "dotall"]
 _FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
 _RE_FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL}
 
 
-@lru_cache(maxsize=1024)
+class _Cache:
+    """The most recently used compiled patterns, at most `entries` of them and of summed size (see
+    `scan_pattern`) at most `size`: by count alone, a long-lived service checking users' packs kept a
+    thousand patterns of up to 25 MB each. Thread-safe (the service checks packs on many threads)."""
+
+    def __init__(self, entries: int, size: int) -> None:
+        self.entries, self.size, self.held = entries, size, 0
+        self._items: OrderedDict[tuple, tuple[re.Pattern | regex.Pattern, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> re.Pattern | regex.Pattern | None:
+        """The pattern kept under `key` (now the most recently used), or None."""
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
+
+    def put(self, key: tuple, compiled: re.Pattern | regex.Pattern, size: int) -> None:
+        """Keep `compiled`, of `size`, dropping the least recently used patterns over either bound."""
+        with self._lock:
+            if (old := self._items.pop(key, None)) is not None:
+                self.held -= old[1]
+            self._items[key] = (compiled, size)
+            self.held += size
+            while len(self._items) > self.entries or self.held > self.size:
+                self.held -= self._items.popitem(last=False)[1][1]
+
+
+_CACHE = _Cache(1024, CACHE_SIZE)
+
+
 def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = False) -> regex.Pattern:
     """Expand macros, refuse nested unbounded repeats, compile with `regex`; `line=True` lets spaces
-    surround it.
+    surround it. Cached (`_Cache`).
 
     Raises ValueError with a message that says what is wrong and how to fix it.
     """
-    pattern = _checked(pattern, line)
+    key = ("regex", pattern, flags, line)
+    if (compiled := _CACHE.get(key)) is not None:
+        return compiled
+    expanded, size = _checked(pattern, line)
     try:
-        return regex.compile(pattern, _bits(flags, _FLAGS))
+        compiled = regex.compile(expanded, _bits(flags, _FLAGS), cache_pattern=False)  # `_CACHE` keeps it
     except regex.error as exc:
         raise ValueError(f"invalid pattern: {exc}") from None
     except RecursionError:
         raise ValueError("invalid pattern: groups nested too deeply to compile") from None
+    _CACHE.put(key, compiled, size)
+    return compiled
 
 
-@lru_cache(maxsize=1024)
 def check_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = False) -> re.Pattern | regex.Pattern:
     """What `compile_pattern` accepts and refuses, compiled by `re` when `re` can read it: a pack's
     patterns are checked at every load, `re` compiles 3x as fast as `regex` (whose syntax is a superset
     of it), and a shipped pattern then runs from what the check compiled (`compile_fast`). Both are
     cached: checked, then compiled to run, a pattern is expanded, scanned and parsed once."""
-    expanded = _checked(pattern, line)
+    key = ("re", pattern, flags, line)
+    if (compiled := _CACHE.get(key)) is not None:
+        return compiled
+    expanded, size = _checked(pattern, line)
     try:
         with warnings.catch_warnings():  # re warns of `[[` and `--` in a class, which regex may read otherwise
             warnings.simplefilter("ignore")
-            return re.compile(expanded, _bits(flags, _RE_FLAGS))
+            compiled = re._compiler.compile(expanded, _bits(flags, _RE_FLAGS))  # `re.compile` but for its own cache
     except (re.error, OverflowError, RecursionError):  # a count over `re`'s limit, deep nesting: `regex` names them
-        return compile_pattern(pattern, flags, line=line)
+        compiled = compile_pattern(pattern, flags, line=line)
+    _CACHE.put(key, compiled, size)
+    return compiled
 
 
 def compiles(cls: type, pattern: str, info: ValidationInfo) -> str:
@@ -89,9 +136,9 @@ def compile_fast(pattern: str, flags: tuple[Flag, ...] = (), *, shipped: bool = 
     return check_pattern(pattern, flags, line=line) if shipped else compile_pattern(pattern, flags, line=line)
 
 
-def _checked(pattern: str, line: bool) -> str:
-    """`pattern` with its macros expanded (and wrapped in a line's spaces with `line`), or a
-    ValueError for an unknown macro or a nested unbounded repeat."""
+def _checked(pattern: str, line: bool) -> tuple[str, int]:
+    """(`pattern` with its macros expanded (and wrapped in a line's spaces with `line`), its size), or a
+    ValueError for an unknown macro, a nested unbounded repeat or a size over `MAX_SIZE`."""
     for name, body in MACROS.items():
         pattern = pattern.replace(name, body)
     unknown = regex.search(r"<<\w+>>", pattern)
@@ -109,7 +156,7 @@ def _checked(pattern: str, line: bool) -> str:
             "repeat repeats as many times as its least count (nested counts multiply), and `x{10000000}` takes "
             "gigabytes; lower the count, or count from 0 or 1 (`x{1,n}`): only the least count is copied"
         )
-    return r"[^\S\n]*+(?:" + pattern + r")[^\S\n]*+" if line else pattern
+    return (r"[^\S\n]*+(?:" + pattern + r")[^\S\n]*+" if line else pattern), size
 
 
 def _bits(flags: tuple[Flag, ...], table: dict) -> int:
