@@ -18,7 +18,7 @@ tree (main process plus workers). Scenarios (`--scenarios`, all by default):
   command again: the cost of resuming is the two parts against one uninterrupted run, and the outputs
   must be byte-identical to it.
 
-Memory that grows with N is the dedup stage's columns (about 1.3 kB per cleaned document when a
+Memory that grows with N is the dedup stage's columns (about 0.9 kB per cleaned document when a
 quarter are copies, held by the main process) and the index; everything else should not.
 
     python bench/bench_run_scale.py [--sizes 10000,100000] [--workers 2] [--scenarios scale,workers,...]
@@ -218,7 +218,7 @@ def main() -> None:
             "stoplists and fastText, ~105 MB) and, with a lingua backend, the pool's lingua server (with the "
             "default `cld2+fasttext>lingua~5`, at most 8 languages' models, ~350 MB; it starts once a short text leaves "
             "fastText unsure). What grows with N is the dedup stage's columns (band keys and the keep policy's, "
-            "and the signatures of the candidates only: about 1.3 kB per cleaned document when a quarter are "
+            "and the signatures of the candidates only: about 0.9 kB per cleaned document when a quarter are "
             "copies, in the main process) and the index.")
     print(body)
     if not args.no_write:
