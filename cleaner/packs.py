@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .config import Config
 from .kinds import KINDS, Rule
 from .kinds.base import shown
+from .kinds.patterns import pack_budget
 
 
 class RulePackError(ValueError):
@@ -160,7 +161,8 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
         raise RulePackError(name, f"order must be a whole number, got {shown(order)}", field="order")
     lines = _item_lines(node)
     located = [(item, lines[i] if i < len(lines) else None) for i, item in enumerate(data["rules"])]
-    return order, [(_build(item, name, line, i, shipped), line) for i, (item, line) in enumerate(located)]
+    with pack_budget():
+        return order, [(_build(item, name, line, i, shipped), line) for i, (item, line) in enumerate(located)]
 
 
 def _line_column(text: str, position: int) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from conftest import SEEDS, run_cli
 
 from cleaner import Config, Document, RulePackError, load_rules
 from cleaner.checks import check_keep_against, check_rule
-from cleaner.packs import load_files, pack_files
+from cleaner.packs import load_files, load_pack_text, pack_files
 
 SHIPPED = load_rules(Config.load())
 
@@ -242,7 +242,6 @@ def test_a_pattern_too_big_to_compile_is_refused_at_load_whatever_its_kind(tmp_p
     of a million copies took 260 MB, ten million ran out of memory; every kind that takes a pattern refuses
     one of over 100,000 at load (a ticker's separators also together, as `any_separator` joins them), and
     so does the service's rule check, which loads by `load_pack_text`."""
-    from cleaner.packs import load_pack_text
 
     text = f"rules:\n  - id: t.big\n    description: huge\n    {rule.format(p='(?:a{1000}){1000}')}"
     path = tmp_path / "big.yaml"
@@ -413,6 +412,26 @@ def test_the_compiled_patterns_kept_for_reuse_are_bounded_by_their_size():
     alive = sum(ref() is not None for ref in refs)
     assert 1 <= alive <= CACHE_SIZE // size, alive
     assert check_pattern(last.pattern) is last  # the most recent is still kept
+
+
+def test_a_pack_whose_patterns_add_up_to_over_the_pack_bound_is_refused_at_the_rule_that_tips_it():
+    """Each pattern is bounded by `MAX_SIZE`, but a pack's rules hold their patterns together: 20 rules at the
+    bound took 360 MB to check, and a 16 MB service request could carry thousands. A pack's patterns add up to
+    `PACK_SIZE` at most, each counted once (a line rule checks its pattern bare and as a whole line, and a pattern
+    already compiled, cached, counts all the same); the rule that tips it over is named."""
+    from cleaner.kinds.patterns import MAX_SIZE, PACK_SIZE
+
+    def pack(n: int, suffix: str = "") -> str:
+        rule = "  - id: big.r{i}\n    kind: regex\n    description: big\n    pattern: 'a{{{size}}}b{i}{suffix}'\n" \
+               "    examples: {{remove: [x], keep: [y]}}\n"
+        return "rules:\n" + "".join(rule.format(i=i, size=MAX_SIZE - 10, suffix=suffix) for i in range(n))
+    fits = PACK_SIZE // MAX_SIZE
+    assert len(load_pack_text(pack(fits), "big.yaml")) == fits
+    for _ in range(2):  # the second time every pattern is in the cache
+        with pytest.raises(RulePackError, match=r"big\.yaml.*big\.r%d.*the pack's patterns add up to a size of [\d,]+ "
+                                                r"with this one, over %s" % (fits, f"{PACK_SIZE:,}")):
+            load_pack_text(pack(fits + 1), "big.yaml")
+    assert len(load_pack_text(pack(fits, "x"), "other.yaml")) == fits  # the bound is a pack's, not the process's
 
 
 @pytest.mark.parametrize("rule", [

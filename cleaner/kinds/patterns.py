@@ -17,6 +17,9 @@ import re
 import threading
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Literal
 
 import regex
@@ -37,6 +40,10 @@ CACHE_SIZE = 5 * MAX_SIZE
 about 110,000 (each pattern checked, and compiled again by `regex` where `re` cannot read it), and five
 user patterns at `MAX_SIZE` (~25 MB each with `regex`) fill it: ~125 MB at most."""
 
+PACK_SIZE = 5 * MAX_SIZE
+"""The summed size of one pack's patterns (see `pack_budget`): the largest shipped pack, fr.yaml, comes to about
+18,000, and all of them together to about 49,000; a pack at the bound compiles to ~130 MB with `regex`."""
+
 Flag = Literal["ignorecase", "multiline", "dotall"]
 _FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
 _RE_FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL}
@@ -52,14 +59,13 @@ class _Cache:
         self._items: OrderedDict[tuple, tuple[re.Pattern | regex.Pattern, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> re.Pattern | regex.Pattern | None:
-        """The pattern kept under `key` (now the most recently used), or None."""
+    def get(self, key: tuple) -> tuple[re.Pattern | regex.Pattern, int] | None:
+        """The pattern kept under `key` (now the most recently used) and its size, or None."""
         with self._lock:
             item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
-            return item[0]
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
 
     def put(self, key: tuple, compiled: re.Pattern | regex.Pattern, size: int) -> None:
         """Keep `compiled`, of `size`, dropping the least recently used patterns over either bound."""
@@ -75,6 +81,46 @@ class _Cache:
 _CACHE = _Cache(1024, CACHE_SIZE)
 
 
+class _Budget:
+    """The sizes of the patterns one pack has checked so far, each pattern counted once (a line rule's
+    pattern is checked bare and as a whole line)."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[str, int] = {}
+        self.total = 0
+
+    def spend(self, pattern: str, size: int) -> None:
+        """Count `pattern`; a ValueError when the pack's patterns then add up to over `PACK_SIZE`."""
+        old = self.sizes.get(pattern, 0)
+        if size > old:
+            self.sizes[pattern] = size
+            self.total += size - old
+        if self.total > PACK_SIZE:
+            raise ValueError(f"the pack's patterns add up to a size of {self.total:,} with this one, over {PACK_SIZE:,} "
+                             "(each unit compiles to ~260 bytes with `regex`, and a pack's patterns are held together): "
+                             "split the pack, or lower the counts of its repeats")
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("pack_budget", default=None)
+
+
+@contextmanager
+def pack_budget() -> Iterator[None]:
+    """Within the block (one pack's validation), the patterns checked may add up to `PACK_SIZE` at most:
+    one pattern is bounded by `MAX_SIZE`, but a pack of many such held them all (a service checking a 16 MB
+    pack of them could take gigabytes)."""
+    token = _BUDGET.set(_Budget())
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _spend(pattern: str, size: int) -> None:
+    if (budget := _BUDGET.get()) is not None:
+        budget.spend(pattern, size)
+
+
 def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = False) -> regex.Pattern:
     """Expand macros, refuse nested unbounded repeats, compile with `regex`; `line=True` lets spaces
     surround it. Cached (`_Cache`).
@@ -82,9 +128,11 @@ def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = 
     Raises ValueError with a message that says what is wrong and how to fix it.
     """
     key = ("regex", pattern, flags, line)
-    if (compiled := _CACHE.get(key)) is not None:
-        return compiled
+    if (held := _CACHE.get(key)) is not None:
+        _spend(pattern, held[1])
+        return held[0]
     expanded, size = _checked(pattern, line)
+    _spend(pattern, size)
     try:
         compiled = regex.compile(expanded, _bits(flags, _FLAGS), cache_pattern=False)  # `_CACHE` keeps it
     except regex.error as exc:
@@ -101,9 +149,11 @@ def check_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = Fa
     of it), and a shipped pattern then runs from what the check compiled (`compile_fast`). Both are
     cached: checked, then compiled to run, a pattern is expanded, scanned and parsed once."""
     key = ("re", pattern, flags, line)
-    if (compiled := _CACHE.get(key)) is not None:
-        return compiled
+    if (held := _CACHE.get(key)) is not None:
+        _spend(pattern, held[1])
+        return held[0]
     expanded, size = _checked(pattern, line)
+    _spend(pattern, size)
     try:
         with warnings.catch_warnings():  # re warns of `[[` and `--` in a class, which regex may read otherwise
             warnings.simplefilter("ignore")
