@@ -17,7 +17,7 @@ import re
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Literal
@@ -127,20 +127,14 @@ def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = 
 
     Raises ValueError with a message that says what is wrong and how to fix it.
     """
-    key = ("regex", pattern, flags, line)
-    if (held := _CACHE.get(key)) is not None:
-        _spend(pattern, held[1])
-        return held[0]
-    expanded, size = _checked(pattern, line)
-    _spend(pattern, size)
-    try:
-        compiled = regex.compile(expanded, _bits(flags, _FLAGS), cache_pattern=False)  # `_CACHE` keeps it
-    except regex.error as exc:
-        raise ValueError(f"invalid pattern: {exc}") from None
-    except RecursionError:
-        raise ValueError("invalid pattern: groups nested too deeply to compile") from None
-    _CACHE.put(key, compiled, size)
-    return compiled
+    def build(expanded: str) -> regex.Pattern:
+        try:
+            return regex.compile(expanded, _bits(flags, _FLAGS), cache_pattern=False)  # `_CACHE` keeps it
+        except regex.error as exc:
+            raise ValueError(f"invalid pattern: {exc}") from None
+        except RecursionError:
+            raise ValueError("invalid pattern: groups nested too deeply to compile") from None
+    return _cached("regex", pattern, flags, line, build)
 
 
 def check_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = False) -> re.Pattern | regex.Pattern:
@@ -148,18 +142,27 @@ def check_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = Fa
     patterns are checked at every load, `re` compiles 3x as fast as `regex` (whose syntax is a superset
     of it), and a shipped pattern then runs from what the check compiled (`compile_fast`). Both are
     cached: checked, then compiled to run, a pattern is expanded, scanned and parsed once."""
-    key = ("re", pattern, flags, line)
+    def build(expanded: str) -> re.Pattern | regex.Pattern:
+        try:
+            with warnings.catch_warnings():  # re warns of `[[` and `--` in a class, which regex may read otherwise
+                warnings.simplefilter("ignore")
+                return re._compiler.compile(expanded, _bits(flags, _RE_FLAGS))  # `re.compile` but for its own cache
+        except (re.error, OverflowError, RecursionError):  # a count over `re`'s limit, deep nesting: `regex` names them
+            return compile_pattern(pattern, flags, line=line)
+    return _cached("re", pattern, flags, line, build)
+
+
+def _cached(engine: str, pattern: str, flags: tuple[Flag, ...], line: bool,
+            build: Callable[[str], re.Pattern | regex.Pattern]) -> re.Pattern | regex.Pattern:
+    """`pattern` checked (`_checked`), counted against the pack's budget (`pack_budget`) and compiled by
+    `build(expanded pattern)`, once per `engine`, flags and form while `_CACHE` keeps it."""
+    key = (engine, pattern, flags, line)
     if (held := _CACHE.get(key)) is not None:
         _spend(pattern, held[1])
         return held[0]
     expanded, size = _checked(pattern, line)
     _spend(pattern, size)
-    try:
-        with warnings.catch_warnings():  # re warns of `[[` and `--` in a class, which regex may read otherwise
-            warnings.simplefilter("ignore")
-            compiled = re._compiler.compile(expanded, _bits(flags, _RE_FLAGS))  # `re.compile` but for its own cache
-    except (re.error, OverflowError, RecursionError):  # a count over `re`'s limit, deep nesting: `regex` names them
-        compiled = compile_pattern(pattern, flags, line=line)
+    compiled = build(expanded)
     _CACHE.put(key, compiled, size)
     return compiled
 
