@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -168,13 +169,12 @@ class RunState(Closing):
         signature held; dedup reads those it compares (`Signed.load`). A record whose id occurs more
         than once has its stored record and raw document as its `tiebreak` (see `tiebreak`).
 
-        Numbers are int64 arrays and equal dates one string: what a document costs here is its id, its
+        Numbers are int64 arrays and equal dates one string (`sys.intern`): what a document costs here is its id, its
         band keys and about 30 bytes."""
         n = self._db.execute("SELECT count(*) FROM docs WHERE rejected = 0").fetchone()[0]
         seqs, lengths, exact = (np.zeros(n, dtype=np.int64) for _ in range(3))
         ids: list[str] = []
         published: list[str | None] = []
-        dates: dict[str, str] = {}
         keys = np.zeros((n, params.bands), dtype=np.int64)
         has_sig = np.zeros(n, dtype=bool)
         block = np.zeros((SIGNATURE_BLOCK, params.num_perm), dtype=np.uint32)
@@ -182,7 +182,7 @@ class RunState(Closing):
                 "SELECT seq, id, length, published, exact, sig FROM docs WHERE rejected = 0 ORDER BY seq")):
             seqs[i], lengths[i], exact[i] = seq, length, hashed
             ids.append(doc_id)
-            published.append(date if date is None else dates.setdefault(date, date))
+            published.append(date if date is None else sys.intern(date))
             block[i % SIGNATURE_BLOCK] = 0 if sig is None else np.frombuffer(sig, dtype=np.uint32)
             has_sig[i] = sig is not None
             if i % SIGNATURE_BLOCK == SIGNATURE_BLOCK - 1 or i == n - 1:

@@ -405,8 +405,8 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
         if len(a):
             sims = _verify_pairs(held.matrix, held.at(a), held.at(b))
             a, b, sims = a[sims >= threshold], b[sims >= threshold], sims[sims >= threshold]
-            first = rank[a] < rank[b]
-            hi, lo = np.where(first, a, b), np.where(first, b, a)
+            a_ahead = rank[a] < rank[b]
+            hi, lo = np.where(a_ahead, a, b), np.where(a_ahead, b, a)
             for x, y, r, sim in zip(hi.tolist(), lo.tolist(), rank[hi].tolist(), sims.tolist()):
                 neighbours.setdefault(y, []).append((sim, r, x))
         del a, b
@@ -428,8 +428,8 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
                 decisions[i] = Decision(ids[i], "duplicate", cluster=target, dup_of=target, similarity=round(sim, 4))
         del neighbours, kept, big
         # 6. exact followers
-        for i, first in zip(followers, follows):
-            rep = decisions[first]
+        for i, head in zip(followers, follows):
+            rep = decisions[head]
             if rep.kept:
                 decisions[i] = Decision(ids[i], "exact_duplicate", cluster=rep.id, dup_of=rep.id, similarity=1.0)
             else:
