@@ -167,6 +167,35 @@ def test_extract_match_with_only_empty_groups_is_removed_whole():
     assert out.text == ARTICLE and out.author == "Jane Doe"
 
 
+TAIL_RULE = {"id": "t.tail", "kind": "regex", "scope": "span", "tail_lines": 1, "description": "a last-line link",
+             "pattern": r"(?<=\.\n)Watch: [^\n]*+", "examples": {"remove": ["x"], "keep": ["y"]}}
+
+
+@pytest.mark.parametrize("shipped", [True, False], ids=["re", "regex"])
+def test_a_tail_lines_rule_is_searched_for_in_the_last_lines_only(shipped):
+    """`tail_lines: 1`: only the last line is searched, and its look-behind still sees the line before it
+    (a shipped pattern runs on `re`, a user's on `regex`)."""
+    from cleaner.kinds import KINDS
+
+    rule = KINDS["regex"].model_validate(TAIL_RULE, context={"shipped": shipped})
+    text = f"{ARTICLE}\nWatch: the minister's speech\n{ARTICLE}\nWatch: the vote"
+    assert run_rules(Document(id="t", text=text), [rule], Context()).text == f"{ARTICLE}\nWatch: the minister's speech\n{ARTICLE}"
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    ({"scope": "line"}, r"rule 't\.tail': field 'tail_lines': `tail_lines` needs `scope: span`"),
+    ({"tail_lines": 0}, r"rule 't\.tail': field 'tail_lines': Input should be greater than or equal to 1"),
+])
+def test_tail_lines_needs_a_span_rule_and_a_line(change, error):
+    import yaml
+
+    from cleaner import RulePackError
+    from cleaner.packs import load_pack_text
+
+    with pytest.raises(RulePackError, match=error):
+        load_pack_text(yaml.safe_dump({"rules": [{**TAIL_RULE, **change}]}, allow_unicode=True), "test.yaml")
+
+
 def test_truncate_can_drop_a_lone_marker_before_prose():
     rule = _rule(
         "rules:\n  - id: t.rel\n    kind: truncate\n    description: related\n    markers: [À lire aussi]\n"

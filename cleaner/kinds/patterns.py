@@ -220,9 +220,10 @@ def _bits(flags: tuple[Flag, ...], table: dict) -> int:
     return bits
 
 
-def call(method, text: str, timeout: float):
-    """Call a pattern method, with the time limit when the pattern is a `regex` one."""
-    return method(text) if isinstance(method.__self__, re.Pattern) else method(text, timeout=timeout)
+def call(method, text: str, timeout: float, *args):
+    """Call a pattern method on `text` and `args` (such as a start position), with the time limit when
+    the pattern is a `regex` one."""
+    return method(text, *args) if isinstance(method.__self__, re.Pattern) else method(text, *args, timeout=timeout)
 
 
 def scan_pattern(pattern: str) -> tuple[str | None, int]:

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Literal
 
 import regex
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from ..view import Hit, View
 from .base import Context, Rule, register, whole_lines
@@ -21,16 +21,25 @@ class RegexRule(Rule):
 
     With `scope: line` the pattern is tried on each line of at most `max_line_chars` characters
     (surrounding spaces allowed) that holds one of `requires`; with `scope: span` it runs over the
-    whole text.
+    whole text, or with `tail_lines: N` only from the start of its last N lines (look-behinds still see
+    the text before them).
     """
 
     kind: Literal["regex"]
     flags: tuple[Flag, ...] = ()
     scope: Literal["line", "span"] = "line"
+    tail_lines: int | None = Field(None, ge=1)
     max_line_chars: int = Field(500, ge=1)
     pattern: str
 
     _compiles = field_validator("pattern")(compiles)
+
+    @field_validator("tail_lines")
+    @classmethod
+    def _spans_only(cls, tail_lines: int | None, info: ValidationInfo) -> int | None:
+        if tail_lines is not None and info.data.get("scope") != "span":
+            raise ValueError("`tail_lines` needs `scope: span` (a `scope: line` rule matches each line alone)")
+        return tail_lines
 
     @cached_property
     def compiled(self) -> re.Pattern | regex.Pattern:
@@ -44,7 +53,8 @@ class RegexRule(Rule):
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if self.scope == "span":
-            for m in call(self.compiled.finditer, view.text, ctx.timeout):
+            start = _tail_start(view.text, self.tail_lines) if self.tail_lines else 0
+            for m in call(self.compiled.finditer, view.text, ctx.timeout, start):
                 if m.end() > m.start():
                     yield Hit(m.start(), m.end())
             return
@@ -52,3 +62,13 @@ class RegexRule(Rule):
         for line in view.lines if indexes is None else (view.lines[i] for i in indexes):
             if line.text and len(line.text) <= self.max_line_chars and call(self.compiled.fullmatch, line.text, ctx.timeout):
                 yield whole_lines(view, line.start, line.end)
+
+
+def _tail_start(text: str, lines: int) -> int:
+    """The offset where the last `lines` lines of `text` start (0 when it has no more lines)."""
+    end = len(text)
+    for _ in range(lines):
+        end = text.rfind("\n", 0, end)
+        if end < 0:
+            return 0
+    return end + 1
