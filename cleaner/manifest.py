@@ -79,7 +79,7 @@ def other_packs(folder: Path, files: Iterable[str | Path]) -> str | None:
 
 def batch_name(out: Path, fp: dict[str, Any]) -> str:
     """The name a run into `out` with fingerprint `fp` gives the documents it adds to the index
-    (`DedupIndex.mark_batch`): the same when the run is resumed, another for any other run."""
+    (`DedupIndex.add_batch`): the same when the run is resumed, another for any other run."""
     return hashlib.sha256(f"{out.resolve()}\n{json.dumps(fp, sort_keys=True)}".encode()).hexdigest()
 
 

@@ -30,7 +30,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -43,8 +43,8 @@ import numpy as np
 from .boilerplate import LineCounts, counted_text, document_counts
 from .config import Config
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
-from .dedup.index import refuse_other_file
-from .dedup.signature import Signer
+from .dedup.index import DedupIndex, refuse_other_file
+from .dedup.signature import DedupParams, Signer
 from .engine import clean_more
 from .gates import gate
 from .io.outputs import STATE
@@ -145,12 +145,50 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
     if changed or options.resume == "restart":
         why = f"whose {_differ(changed)}" if changed else "(--restart)"
         progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
-        if options.index is not None:
+        if replaced_batches(out, fp, options):
+            progress.log(f"the documents that run kept are taken out of {options.index} first (its inputs are these): "
+                         "they are deduplicated again, not already_indexed")
+        elif options.index is not None:
             progress.log(f"warning: that run added its kept documents to {options.index}; those given again are "
                          "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
         return None
     progress.log(f"{out}/ is already complete for these inputs, rules and config; nothing to do (--restart to run again)")
     return RunSummary(Stats(), json.loads((out / "report.json").read_text()), 0, up_to_date=True)
+
+
+def replaced_batches(out: Path, fp: dict[str, Any], options: RunOptions) -> list[str]:
+    """The index batch of the finished run in `out` that a run of `fp` replaces, to be taken out of the
+    shared index before this run adds its own: only when that run read the same inputs the same way
+    (with other inputs, `out` may be a folder that takes one day's batch after another, each
+    deduplicated against the ones before); [] without a shared index."""
+    finished = read_manifest(out)
+    if options.index is None or not finished or not_to_continue(finished, fp):
+        return []
+    return [batch_name(out, {key: finished.get(key) for key in fp})]
+
+
+def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any], options: RunOptions,
+                      progress: RunProgress, replaced: Sequence[str], interrupted: dict[str, Any] | None) -> None:
+    """What a run of `fp` that starts over does first about a shared index: take out the documents of the
+    run it replaces, the finished one's batch (`replaced`), or the `interrupted` one's (its `fingerprint`,
+    the `batch` it named once it had decided, which may or may not have gone in, and whether it had
+    `added` them) when it read the same inputs the same way (with other inputs they stay, and the run
+    warns when they went in). In a transaction of its own, before this run names its batch, which may be
+    the name the replaced run gave its own (`--restart`). It warns when the index cannot tell them."""
+    batches = list(replaced)
+    if interrupted is not None and options.index is not None:
+        batches = [] if not_to_continue(interrupted["fingerprint"], fp) else [b for b in [interrupted["batch"]] if b]
+        if interrupted["added"]:
+            progress.log(f"the documents the interrupted run added to {index_path} are taken out first (its inputs are these)"
+                         if batches else f"warning: the interrupted run had already added its documents to {index_path}; "
+                         "starting over will find them there as already_indexed")
+    if not batches:
+        return
+    with DedupIndex(index_path, params) as index:
+        taken = [index.withdraw_batch(name) for name in batches]
+    if None in taken:
+        progress.log(f"warning: {index_path} cannot tell which documents the run this one replaces added (they were "
+                     "added before documents were numbered by batch): those given again are already_indexed")
 
 
 @contextmanager
@@ -227,8 +265,9 @@ class Runner:
         state_path = self.out / STATE / "state.sqlite"
         if resumable and not state_path.exists() and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
+        replaced = replaced_batches(self.out, fp, self.options) if not state_path.exists() else []
         with RunState(state_path) as state, self.progress:
-            done = self._resume_point(state, fp, resumable)
+            done = self._resume_point(state, fp, resumable, replaced)
             total = count_records(fp["inputs"]) if resumable else None
             self.progress.start_at(done, total)
             self._prepare(state, done, warm=total is not None and total - done >= WARM_LINGUA_AT)
@@ -237,8 +276,9 @@ class Runner:
         shutil.rmtree(self.out / STATE)
         return RunSummary(stats, report, done)
 
-    def _resume_point(self, state: RunState, fp: dict[str, Any], resumable: bool) -> int:
-        """How many input records are already prepared (0 when starting over)."""
+    def _resume_point(self, state: RunState, fp: dict[str, Any], resumable: bool, replaced: Sequence[str] = ()) -> int:
+        """How many input records are already prepared (0 when starting over, having first taken out of
+        the shared index the documents of the run this one replaces, see `take_out_replaced`)."""
         old = state.get("fingerprint")
         if old is not None and resumable and self.options.resume != "restart":
             was = json.loads(old)
@@ -253,9 +293,9 @@ class Runner:
                 return done
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over{keep}")
-        if old is not None and self.options.index is not None and state.get("stage") in ("decided", "indexed"):
-            self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "
-                              "starting over will find them there as already_indexed")
+        interrupted = None if old is None else {"fingerprint": json.loads(old), "batch": state.get("batch"),
+                                                "added": state.get("stage") in ("decided", "indexed")}
+        take_out_replaced(self.index_path, dedup_params(self.config), fp, self.options, self.progress, replaced, interrupted)
         state.reset()
         if self.options.index is None:
             remove_own_index(self.out)
@@ -364,8 +404,7 @@ class Runner:
                     args = (state.path, self.out, self.options, name)
                     written.append(pool.submit(write_part, *args).result if pool else partial(write_part, *args))
                 if stage == "dedup":
-                    dedup.index.add_many((*row, ()) for row in state.kept_rows())
-                    dedup.index.mark_batch(batch)
+                    dedup.index.add_batch(batch, ((*row, ()) for row in state.kept_rows()))
             state.set(stage="indexed")
             index_size = len(dedup.index)
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}

@@ -18,6 +18,8 @@ from conftest import ROOT, SEEDS, masakhanews, run_cli
 from distributed import Client, LocalCluster
 
 from cleaner import Config
+from cleaner.dedup.cluster import Deduplicator
+from cleaner.dedup.signature import DedupParams
 from cleaner.distributed.shuffle import INDEX_NODE, bucket_edges, read_bucket, write_buckets
 from cleaner.distributed.splits import file_splits, read_split, split_file
 from cleaner.io.readers import read_inputs
@@ -164,6 +166,31 @@ def test_incremental_against_an_index(scheduler, inputs, tmp_path):
         assert json.loads(files["manifest.json"])["outputs"] == json.loads(outs["local-local"]["manifest.json"])["outputs"]
     mirror = json.loads((tmp_path / "local-dask" / "corpus.keys" / "mirror.json").read_text())
     assert mirror["upto"] == reports["local-dask"]["index_documents"] and len(mirror["parts"]) == 2
+
+
+def test_a_restart_on_the_same_inputs_takes_the_earlier_runs_documents_out_of_the_index_and_its_mirror(scheduler, inputs, tmp_path):
+    """A Dask run into a finished run's folder with a shared index, --restart on the same inputs: the
+    earlier run's documents are taken out of the index first, and the mirror, which held them between
+    an earlier and a later batch's, is exported again, so the corpus is the first run's (it was empty:
+    every document already_indexed); the other batches' documents stay."""
+    index, out = tmp_path / "corpus.sqlite", tmp_path / "out"
+    assert run_cli("run", str(inputs["later"]), "--out", str(tmp_path / "later"), "--index", str(index), "-q").returncode == 0
+    proc = _dask(scheduler, str(inputs["first"]), "--out", str(out), "--index", str(index))
+    assert proc.returncode == 0, proc.stderr
+    first = _bytes(out)
+    assert _dask(scheduler, str(inputs["second"]), "--out", str(tmp_path / "second"), "--index", str(index)).returncode == 0
+    again = run_cli("run", str(inputs["first"]), "--out", str(out), "--index", str(index), "--restart",
+                    "--engine", "dask", "--scheduler", scheduler, "--split-mb", "0.1")
+    assert again.returncode == 0, again.stderr
+    assert f"the documents that run kept are taken out of {index} first" in again.stderr
+    now = _bytes(out)
+    reports = [json.loads(files.pop("report.json")) for files in (now, first)]
+    added = len((tmp_path / "second" / "corpus.jsonl").read_text().splitlines())  # by the second batch, in between
+    assert now == first and reports[0].pop("index_documents") == reports[1].pop("index_documents") + added
+    assert reports[0] == reports[1]
+    others = [json.loads(x)["id"] for name in ("later", "second") for x in (tmp_path / name / "corpus.jsonl").read_text().splitlines()]
+    with Deduplicator(index, DedupParams()) as dedup:
+        assert others and all(dedup.index.contains(i) for i in others)
 
 
 def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):

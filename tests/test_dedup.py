@@ -476,6 +476,29 @@ def test_band_keys_given_or_computed_by_the_index_are_the_same_rows(tmp_path, ar
     assert tables[0] == tables[1] == tables[2]
 
 
+def test_a_batch_added_under_a_name_is_taken_out_whole_and_alone(tmp_path, articles):
+    """`add_batch` numbers its documents by batch; `withdraw_batch` takes out that batch's documents and
+    band rows and its name, and nothing else. An index made before documents were numbered by batch
+    gains the column with its first batch, and says it cannot tell the documents of a batch named
+    without it (None)."""
+    params = DedupParams()
+    signer = Signer(params)
+    rows = [(a["id"], len(a["text"]), None, *signer.sign(a["text"]), ()) for a in articles[:40]]
+    with DedupIndex(tmp_path / "i.sqlite", params) as index:
+        index.add_many(rows[:10])  # as an older cleaner, or the service, adds: no batch
+        index.connection.execute("CREATE TABLE batches (name TEXT PRIMARY KEY)")
+        index.connection.execute("INSERT INTO batches VALUES ('old')")  # named by an older cleaner
+        assert index.add_batch("a", rows[10:25]) == 15 and index.add_batch("b", rows[25:]) == 15
+        assert index.has_batch("a") and index.withdraw_batch("old") is None
+        bands = index.connection.execute("SELECT count(*) FROM bands").fetchone()[0]
+        assert index.withdraw_batch("a") == 15 and not index.has_batch("a") and index.withdraw_batch("a") == 0
+        assert len(index) == 25 and not any(index.contains(r[0]) for r in rows[10:25])
+        assert all(index.contains(r[0]) for r in rows[:10] + rows[25:])
+        assert index.connection.execute("SELECT count(*) FROM bands").fetchone()[0] == bands - 15 * params.bands
+        left = {doc for (doc,) in index.connection.execute("SELECT doc FROM bands")}
+        assert left == {doc for (doc,) in index.connection.execute("SELECT doc FROM docs")}
+
+
 def test_an_index_another_process_writes_opens_and_says_busy_when_a_write_waits_too_long(tmp_path):
     """Opening an existing index only reads it, so it opens while another process holds the write lock (a
     run deduplicating); a write that waits longer than `timeout` gets a message saying the index is busy,

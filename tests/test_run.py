@@ -397,10 +397,27 @@ def test_resumed_after_its_documents_went_into_the_index_it_writes_what_it_decid
     runner, fp = _decided(news, tmp_path / "a", index)
     with RunState(tmp_path / "a" / STATE / "state.sqlite") as state, Deduplicator(index, DedupParams()) as dedup:
         with dedup.index.write_lock():
-            dedup.index.add_many((*row, ()) for row in state.kept_rows())
-            dedup.index.mark_batch(batch_name(tmp_path / "a", fp))
+            dedup.index.add_batch(batch_name(tmp_path / "a", fp), ((*row, ()) for row in state.kept_rows()))
     proc = run_cli("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
+    names = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")
+    assert _bytes(tmp_path / "a", names) == _bytes(reference, names)
+
+
+def test_an_interrupted_run_that_had_indexed_its_documents_started_over_takes_them_out_first(news, reference, tmp_path):
+    """Killed after the index took its documents in, then started over on the same inputs (--restart):
+    its documents are taken out of the shared index first, so it gives the uninterrupted run's outputs
+    (every kept document came out already_indexed before)."""
+    from cleaner.manifest import batch_name
+
+    index = tmp_path / "shared.sqlite"
+    runner, fp = _decided(news, tmp_path / "a", index)
+    with RunState(tmp_path / "a" / STATE / "state.sqlite") as state, Deduplicator(index, DedupParams()) as dedup:
+        state.set(batch=batch_name(tmp_path / "a", fp), stage="indexed")
+        dedup.index.add_batch(batch_name(tmp_path / "a", fp), ((*row, ()) for row in state.kept_rows()))
+    proc = run_cli("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1", "--restart")
+    assert proc.returncode == 0, proc.stderr
+    assert f"the documents the interrupted run added to {index} are taken out first" in proc.stderr
     names = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")
     assert _bytes(tmp_path / "a", names) == _bytes(reference, names)
 
@@ -509,9 +526,36 @@ def test_a_finished_run_run_again_on_other_inputs_says_so_and_warns_of_its_index
     assert f"warning: that run added its kept documents to {index}" in again.stderr
     reasons = [json.loads(line)["reason"] for line in (out / "rejects.jsonl").read_text().splitlines()]
     assert reasons == ["already_indexed"] * 3 and len((out / "corpus.jsonl").read_text().splitlines()) == 2
+    corpus = (out / "corpus.jsonl").read_bytes()
     restarted = run_cli("run", str(news), "--out", str(out), "--index", str(index), "--restart")
     assert f"{out}/ holds a finished run (--restart): running again" in restarted.stderr
-    assert "warning: that run added its kept documents" in restarted.stderr
+    assert f"the documents that run kept are taken out of {index} first" in restarted.stderr  # its inputs are these
+    assert "warning" not in restarted.stderr and (out / "corpus.jsonl").read_bytes() == corpus
+
+
+def test_a_run_started_over_on_the_same_inputs_takes_the_earlier_ones_documents_out_of_the_shared_index(tmp_path):
+    """Run again into a finished run's folder on the same inputs with a shared index (other rules, or
+    --restart): the documents the earlier run kept are taken out of the index first, in the transaction
+    that adds the new ones, so the new corpus holds them again (it held none: all already_indexed); the
+    documents other runs added stay."""
+    news, other = tmp_path / "news.jsonl", tmp_path / "other.jsonl"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    news.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts[:3])), encoding="utf-8")
+    other.write_text(json.dumps({"id": "o", "text": texts[4]}) + "\n", encoding="utf-8")
+    out, index = tmp_path / "out", tmp_path / "index.sqlite"
+    assert run_cli("run", str(other), "--out", str(tmp_path / "o"), "--index", str(index)).returncode == 0
+    assert run_cli("run", str(news), "--out", str(out), "--index", str(index)).returncode == 0
+    first = (out / "corpus.jsonl").read_bytes()
+    pack = tmp_path / "extra.yaml"
+    pack.write_text("description: a test pack\nrules:\n  - id: extra.nothing\n    kind: line\n    phrases: [Never in a seed]\n"
+                    "    description: a line no seed has\n    examples:\n      remove: [Never in a seed]\n      keep: [Never]\n",
+                    encoding="utf-8")
+    again = run_cli("run", str(news), "--out", str(out), "--index", str(index), "--rules", str(pack))
+    assert again.returncode == 0, again.stderr
+    assert "holds a finished run whose config, rules differ" in again.stderr and "taken out of" in again.stderr
+    assert (out / "corpus.jsonl").read_bytes() == first and len(first.splitlines()) == 3
+    with Deduplicator(index, DedupParams()) as dedup:
+        assert len(dedup.index) == 4 and dedup.index.contains("o")
 
 
 def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path):

@@ -22,8 +22,11 @@ Concurrency: WAL lets readers run beside a writer; `write_lock()` (BEGIN IMMEDIA
 lookups and additions atomic against other processes using the same file. Opening an existing index
 only reads it. A writer that waits longer than `timeout` for another's lock gets `IndexBusyError`.
 
-Batches: a run names the batch it adds (`mark_batch`, in the same transaction as its documents), so
-that when it is resumed it can tell whether its documents went in (`has_batch`).
+Batches: a run adds its documents under a name of its own (`add_batch`: the name is stored in the same
+transaction, and each document says which batch added it), so that when it is resumed it can tell
+whether its documents went in (`has_batch`), and a run that starts over on the same inputs can take the
+earlier run's documents out again (`withdraw_batch`). An index made before documents were numbered by
+batch gains the `docs.batch` column when a batch is first added; its earlier documents have none.
 """
 
 from __future__ import annotations
@@ -248,18 +251,19 @@ class DedupIndex(Closing):
         return self._db.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
 
     def has_batch(self, name: str) -> bool:
-        """Whether a batch called `name` was added (`mark_batch`)."""
-        try:
-            return self._db.execute("SELECT 1 FROM batches WHERE name = ?", (name,)).fetchone() is not None
-        except sqlite3.OperationalError:  # an index no batch was ever marked in
-            return False
+        """Whether a batch called `name` was added (`add_batch`)."""
+        return self._batch_number(name) is not None
 
-    def mark_batch(self, name: str) -> None:
-        """Record that the batch called `name` was added: inside `write_lock()`, with its documents."""
-        if not self._in_tx:
-            raise RuntimeError("mark_batch belongs in the write_lock() transaction that adds the batch")
-        self._db.execute("CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY)")
-        self._db.execute("INSERT OR IGNORE INTO batches VALUES (?)", (name,))
+    def _batch_number(self, name: str) -> int | None:
+        """The number of the batch called `name` (None: no such batch)."""
+        try:
+            row = self._db.execute("SELECT rowid FROM batches WHERE name = ?", (name,)).fetchone()
+        except sqlite3.OperationalError:  # an index no batch was ever added to
+            return None
+        return None if row is None else row[0]
+
+    def _columns(self, table: str) -> set[str]:
+        return {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
 
     def contains(self, doc_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (doc_id,)).fetchone() is not None
@@ -298,8 +302,37 @@ class DedupIndex(Closing):
         return IndexedDoc(id=row[0], length=row[1], published=row[2], exact=row[3], signature=sig)
 
     # -- writes ---------------------------------------------------------------------------------
-    def add_many(self, rows: Iterable[tuple]) -> int:
-        """Record kept documents: (id, length, published, exact, signature, band keys) tuples.
+    def add_batch(self, name: str, rows: Iterable[tuple]) -> int:
+        """`add_many` of a run's kept documents under the batch name `name`, stored with them in one
+        transaction (`has_batch`, `withdraw_batch`)."""
+        with self.write_lock():
+            self._db.execute("CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, numbered INTEGER)")
+            for table, column in (("docs", "batch"), ("batches", "numbered")):  # an index made before batches were numbered
+                if column not in self._columns(table):
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER")
+            self._db.execute("INSERT OR IGNORE INTO batches (name, numbered) VALUES (?, 1)", (name,))
+            return self.add_many(rows, self._batch_number(name))
+
+    def withdraw_batch(self, name: str) -> int | None:
+        """Take out the documents the batch called `name` added (`add_batch`), and its name: how many were
+        taken out; None when the index holds the name but cannot tell its documents (added before
+        documents were numbered by batch), 0 when it does not hold the name."""
+        with self.write_lock():
+            number = self._batch_number(name)
+            if number is None:
+                return 0
+            if "numbered" not in self._columns("batches") or not self._db.execute(
+                    "SELECT numbered FROM batches WHERE rowid = ?", (number,)).fetchone()[0]:
+                return None
+            docs = self._db.execute("SELECT id, sig FROM docs WHERE batch = ?", (number,)).fetchall()
+            n = self.remove_many((doc_id, None if sig is None else np.frombuffer(sig, dtype=np.uint32))
+                                 for doc_id, sig in docs)
+            self._db.execute("DELETE FROM batches WHERE rowid = ?", (number,))
+        return n
+
+    def add_many(self, rows: Iterable[tuple], batch: int | None = None) -> int:
+        """Record kept documents: (id, length, published, exact, signature, band keys) tuples (added by
+        the batch numbered `batch`, see `add_batch`).
 
         Document numbers are assigned here (under the write lock); documents go in with one
         `executemany` per 2,000, band rows gathered into arrays and inserted sorted by key up to
@@ -319,7 +352,11 @@ class DedupIndex(Closing):
             unkeyed_owners: list[int] = []
 
             def flush_docs() -> None:
-                self._db.executemany("INSERT INTO docs (doc, id, length, published, exact, sig) VALUES (?, ?, ?, ?, ?, ?)", docs)
+                if batch is None:
+                    self._db.executemany("INSERT INTO docs (doc, id, length, published, exact, sig) VALUES (?, ?, ?, ?, ?, ?)", docs)
+                else:
+                    self._db.executemany("INSERT INTO docs (doc, id, length, published, exact, sig, batch) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?)", (row + (batch,) for row in docs))
                 docs.clear()
 
             def gather() -> None:

@@ -51,6 +51,8 @@ from ..runner import (
     claimed,
     clear_outputs,
     remove_own_index,
+    replaced_batches,
+    take_out_replaced,
     write_clusters,
     write_corpus,
     write_outputs,
@@ -120,9 +122,10 @@ class DaskRunner:
         if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
         self.batch = batch_name(self.out, fp)
+        replaced = replaced_batches(self.out, fp, self.options) if not (self.out / STATE).exists() else []
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
-                self._start(fp)
+                self._start(fp, replaced)
                 splits = self._timed("split", lambda: [s for cut in client.gather(client.map(
                     split_file, files, input_format=self.options.input_format, split_bytes=self.options.split_bytes))
                     for s in cut])
@@ -157,8 +160,9 @@ class DaskRunner:
         self.metrics[f"{stage}_s"] = round(time.monotonic() - start, 3)
         return result
 
-    def _start(self, fp: dict[str, Any]) -> None:
-        """Keep the work of an interrupted run of the same fingerprint; otherwise start over."""
+    def _start(self, fp: dict[str, Any], replaced: list[str]) -> None:
+        """Keep the work of an interrupted run of the same fingerprint; otherwise start over, having first
+        taken out of the shared index the documents of the run this one replaces (`runner.take_out_replaced`)."""
         stamp = self.work / "fingerprint.json"
         if stamp.exists() and self.options.resume != "restart":
             was = json.loads(stamp.read_text())
@@ -172,9 +176,10 @@ class DaskRunner:
                 return
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over{keep}")
-        if (self.work / "indexed").exists() and self.options.index is not None:
-            self.progress.log(f"warning: the interrupted run had already added its documents to {self.index_path}; "
-                              "starting over will find them there as already_indexed")
+        named = self.work / "batch"
+        interrupted = None if not stamp.exists() else {"fingerprint": json.loads(stamp.read_text()), "added": (
+            self.work / "indexed").exists(), "batch": named.read_text() if named.exists() else None}
+        take_out_replaced(self.index_path, self.params, fp, self.options, self.progress, replaced, interrupted)
         shutil.rmtree(self.out / STATE, ignore_errors=True)
         if self.options.index is None:
             remove_own_index(self.out)
@@ -220,9 +225,8 @@ class DaskRunner:
                     decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
                     write_atomic(decided, pickle.dumps((decisions, clusters)))
                 if not added:
-                    self._timed("index_add", lambda: dedup.index.add_many(
-                        row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {}))))
-                    dedup.index.mark_batch(batch)
+                    self._timed("index_add", lambda: dedup.index.add_batch(
+                        batch, (row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {})))))
             (self.work / "indexed").touch()
             refresh(dedup.index)
             return decisions, clusters, len(dedup.index)

@@ -5,16 +5,18 @@ add to it. Workers do not open it; they read its mirror, a folder next to it (`c
 `corpus.keys/`), one pair of tables per export:
 
     mirror.json         {"format": 1, "params": DedupParams.stored(), "upto": the last index doc exported,
+                         "last_id": its id, "count": the index docs exported,
                          "parts": [{"keys": ..., "docs": ..., "first": doc, "last": doc}, ...]}
     keys-00000.parquet  key (int64), node (int64 = INDEX_NODE | doc): per indexed document its id hash,
                         exact hash and band keys, the rows a run's documents are shuffled against
     docs-00000.parquet  node, head (packed [id, published]), length, exact, sig: what a verdict task
                         needs of an index document its component holds
 
-Index documents are numbered in the order they were added and never removed, so `refresh` exports only
-the documents added since the last export (by any engine or the service) as one more pair, and starts
-the mirror over when its format or the parameters differ, or the index file was replaced by another (the
-id of the last document it exported is not the index's document of that number).
+Index documents are numbered in the order they were added, so `refresh` exports only the documents
+added since the last export (by any engine or the service) as one more pair, and starts the mirror over
+when its format or the parameters differ, the index file was replaced by another (the id of the last
+document it exported is not the index's document of that number), or documents it exported were taken
+out of the index since (`DedupIndex.withdraw_batch`: the index holds fewer of them than it exported).
 The Dask engine refreshes under the index's write lock, so the mirror it shuffles against is the index
 it commits to.
 """
@@ -54,7 +56,8 @@ def refresh(index: DedupIndex) -> list[dict]:
     db = index.connection
     last = db.execute("SELECT coalesce(max(doc), 0) FROM docs").fetchone()[0]
     if (meta is None or meta.get("format") != FORMAT or meta["params"] != index.params.stored() or meta["upto"] > last
-            or meta.get("last_id") != _id_at(db, meta["upto"])):  # another index file at this path: the last doc exported differs
+            or meta.get("last_id") != _id_at(db, meta["upto"])  # another index file at this path: the last doc exported differs
+            or meta.get("count", 0) != _count_upto(db, meta["upto"])):  # or some it exported were taken out since
         shutil.rmtree(folder, ignore_errors=True)
         meta = {"format": FORMAT, "params": index.params.stored(), "upto": 0, "parts": []}
     folder.mkdir(parents=True, exist_ok=True)
@@ -75,9 +78,14 @@ def refresh(index: DedupIndex) -> list[dict]:
             "length": pa.array([d[2] for d in docs], pa.int64()), "exact": pa.array([d[4] for d in docs], pa.int64()),
             "sig": pa.array([d[5] for d in docs], pa.binary())}))
         meta["parts"].append(part)
-        meta["upto"], meta["last_id"] = hi, _id_at(db, hi)
+        meta["upto"], meta["last_id"], meta["count"] = hi, _id_at(db, hi), meta.get("count", 0) + len(docs)
         write_atomic(meta_path, json.dumps(meta, indent=1).encode())
     return [{**part, "keys": folder / part["keys"], "docs": folder / part["docs"]} for part in meta["parts"]]
+
+
+def _count_upto(db, doc: int) -> int:
+    """How many index documents are numbered `doc` or less."""
+    return db.execute("SELECT count(*) FROM docs WHERE doc <= ?", (doc,)).fetchone()[0]
 
 
 def _id_at(db, doc: int) -> str | None:
