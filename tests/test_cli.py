@@ -36,6 +36,22 @@ def test_clean_seed_folder_writes_one_record_per_seed_and_a_summary(tmp_path):
     assert not (tmp_path / "seeds.rejects.jsonl").exists()
 
 
+def test_clean_tags_with_the_language_backend_it_is_given(tmp_path):
+    """`cleaner clean --lang-backend NAME` tags as `Config(lang_backend=NAME)` does (its output carries
+    `lang` and `lang_score`, so it takes the flag `run` takes); a name no backend has is refused, exit 2."""
+    from cleaner import Config, clean
+
+    out = tmp_path / "o.jsonl"
+    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--lang-backend", "fasttext", "-q")
+    assert proc.returncode == 0, proc.stderr
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]  # in the order of the records
+    expected = [d.lang_score for d in clean(texts, Config.load(lang_backend="fasttext"))]
+    assert [r["lang_score"] for r in _records(out)] == expected
+    assert expected != [d.lang_score for d in clean(texts)]  # the default tags otherwise
+    bad = run_cli("clean", str(SEEDS), "--out", str(out), "--lang-backend", "nope")
+    assert bad.returncode == 2 and "unknown language backend 'nope'" in bad.stderr
+
+
 def test_extract_edits_carry_field_and_value(tmp_path):
     out = tmp_path / "o.jsonl"
     run_cli("clean", str(SEEDS / "000_60897166cff71104.txt"), "--out", str(out))

@@ -26,6 +26,7 @@ def register(sub) -> None:
                    "o.jsonl.gz -> o.rejects.jsonl.gz; when OUT is -, one line a rejection on stderr)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
+    p.add_argument("--lang-backend", help="language identifier (default from the config)")
     p.add_argument("--workers", "-j", type=at_least_one, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
     p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     config_args(p)
@@ -43,7 +44,7 @@ def default_rejects(out: str) -> str:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
-    config = config_from(args, id_field=args.id_field, text_field=args.text_field)
+    config = config_from(args, id_field=args.id_field, text_field=args.text_field, lang_backend=args.lang_backend)
     pipeline_for(config)  # loads and validates every pack before any input is read
     a_file(args.out, "--out")
     if args.rejects is not None:
