@@ -40,9 +40,13 @@ class TickerRule(Rule):
     """
 
     kind: Literal["ticker"]
-    separators: tuple[str, ...] = (_WS + "{2,}", f"(?<!{_WS}){_WS}++[|•·]{_WS}+", f"(?<!{_WS}){_WS}++[-–—]{_WS}+")
-    """Each tried only where a run of spaces starts (the look-behind) and holding the whole run (`++`): tried
-    at every space of a long run, a run without the mark took time in the square of its length."""
+    separators: tuple[str, ...] = (_WS + "{2,}", f"{_WS}(?<!{_WS}{_WS}){_WS}*+[|•·]{_WS}+",
+                                   f"{_WS}(?<!{_WS}{_WS}){_WS}*+[-–—]{_WS}+")
+    """Each tried only where a run of spaces starts (the look-behind, after its first space) and holding the
+    whole run (`*+`): tried at every space of a long run, a run without the mark took time in the square of
+    its length. Each starts with a space, so `re` skips to the next space at once: a look-behind first made it
+    try every character (all of them together, `any_separator`, took 0.26 s over the 792 long lines of 5,000
+    MasakhaNEWS texts that pass `prefilter`; 0.18 s now)."""
     prefilter: str | None = _WS + r"(?:" + _WS + r"|[|•·\-–—]" + _WS + ")"
     """A cheap pattern that every separator match contains: a line with fewer than `min_segments - 1`
     matches is skipped unsplit. Set it to match your own `separators`, or to null to split every line."""
