@@ -14,6 +14,7 @@ from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 from cleaner.cli import main
 from cleaner.edits import replay
 from cleaner.models import Edit
+from cleaner.review import load_run
 from cleaner.review.matcher import LineMatcher
 
 SEED_001 = SEED_IDS[1]
@@ -88,7 +89,7 @@ def test_unified_is_a_real_patch_with_rules_in_hunk_headers(diff):
     code, out, _ = diff(str(SEEDS), "--format", "unified", "--id", SEED_001)
     assert code == 0 and out.startswith(
         f"# section ← 'Economie' ‹generic.section-title›\n# title ← 'Le meilleur est à venir' ‹generic.section-title›\n"
-        f"--- {SEED_001} (raw)\n+++ {SEED_001} (clean)\n@@ -1,"
+        f"--- {SEED_001}\t(raw)\n+++ {SEED_001}\t(clean)\n@@ -1,"
     )
     headers = re.findall(r"(?m)^@@ .*$", out)
     assert headers[0].endswith("@@ generic.section-title") and headers[-1].endswith("generic.related-list")
@@ -108,7 +109,7 @@ def test_unified_applies_with_patch_whatever_breaks_a_line_inside_the_text(diff,
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "f\nf", "text": text}) + "\n", encoding="utf-8")
     code, out, _ = diff(str(src), "--format", "unified")
-    assert code == 0 and "--- f\\nf (raw)\n+++ f\\nf (clean)\n" in out and "No newline" not in out.split("@@", 1)[1][:-60]
+    assert code == 0 and "--- f\\nf\t(raw)\n+++ f\\nf\t(clean)\n" in out and "No newline" not in out.split("@@", 1)[1][:-60]
     record = json.loads(diff(str(src), "--format", "json")[1])
     if shutil.which("patch"):
         (tmp_path / "raw.txt").write_text(text, encoding="utf-8", newline="")
@@ -131,13 +132,53 @@ def test_unified_leaves_out_unchanged_documents_so_patch_applies(diff, tmp_path)
     src.write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in texts.items()), encoding="utf-8")
     assert diff(str(src), "--format", "unified", "--id", "a")[:2] == (0, "")
     code, out, _ = diff(str(src), "--format", "unified")
-    assert code == 0 and re.findall(r"(?m)^(?:---|\+\+\+) .*$", out) == ["--- b (raw)", "+++ b (clean)"]
+    assert code == 0 and re.findall(r"(?m)^(?:---|\+\+\+) .*$", out) == ["--- b\t(raw)", "+++ b\t(clean)"]
     if shutil.which("patch"):
         for name, text in texts.items():
             (tmp_path / name).write_text(text, encoding="utf-8", newline="")
         subprocess.run(["patch", "-s", "-p0"], input=out.encode(), cwd=tmp_path, check=True)
         assert (tmp_path / "b").read_text(encoding="utf-8") == "Le ministre a annoncé un plan pour les écoles."
         assert (tmp_path / "a").read_text(encoding="utf-8") == texts["a"]
+
+
+def test_unified_names_an_id_holding_spaces_so_patch_finds_its_file(diff, tmp_path):
+    """`--- une dépêche (raw)`: `patch` read the name up to the space and looked for `une`; a tab ends the
+    name, as in `diff -u`, so the whole id is the file patched."""
+    import shutil
+    import subprocess
+
+    text = "Partager sur Facebook\n\nLe ministre a annoncé un plan pour les écoles."
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "une dépêche", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out, _ = diff(str(src), "--format", "unified")
+    assert code == 0 and out.startswith("--- une dépêche\t(raw)\n+++ une dépêche\t(clean)\n@@ ")
+    if shutil.which("patch"):
+        (tmp_path / "une dépêche").write_text(text, encoding="utf-8", newline="")
+        subprocess.run(["patch", "-s", "-p0"], input=out.encode(), cwd=tmp_path, check=True, capture_output=True)
+        assert (tmp_path / "une dépêche").read_text(encoding="utf-8") == "Le ministre a annoncé un plan pour les écoles."
+
+
+def test_unified_of_dropped_documents_applies_with_patch_and_their_status_is_said(diff, run_dir, tmp_path):
+    """Only dropped documents with no hunk gave `# id: status` lines alone, which `patch` refuses ("Only
+    garbage was found"): their status goes to stderr, and a dropped one with a hunk keeps its `#` line."""
+    import shutil
+    import subprocess
+
+    run = load_run(run_dir)
+    raws = {**run.raw, **{r["id"]: r["raw"]["text"] for r in run.rejects if r.get("id")}}
+    for ids in (["short"], ["short", PLANTED], [SEED_001, "short"], []):
+        code, out, err = diff(str(run_dir), "--format", "unified", *[a for i in ids for a in ("--id", i)])
+        if shutil.which("patch"):
+            folder = tmp_path / "_".join(ids or ["all"])
+            folder.mkdir()
+            for name, text in raws.items():
+                (folder / name).write_text(text, encoding="utf-8", newline="")
+            subprocess.run(["patch", "-s", "-p0"], input=out.encode(), cwd=folder, check=True)
+        assert code == 0 and "cleaner diff: short: rejected: too_short (" in err and "# short:" not in out
+        assert (f"# {PLANTED}: rejected: exact_duplicate of {SEED_000} " in out) == (PLANTED in ids or not ids)
+        assert not ids or out.count("\n--- ") + out.startswith("--- ") == len(ids) - 1
+    code, out, err = diff(str(run_dir), "--format", "unified")
+    assert err.count("\n") == 2 and "cleaner diff: -: rejected: bad_input (" in err and "not cleaned" in err
 
 
 def test_terminal_shows_control_characters_instead_of_sending_them(diff, tmp_path):
@@ -218,8 +259,8 @@ def test_run_folder_mode_matches_recleaning_and_shows_rejects(diff, run_dir):
     assert out.startswith(f"━━ {PLANTED} rejected: exact_duplicate of {SEED_000} (same normalised clean text")
     header = out.splitlines()[0]  # cleaned again, as the review shows it: what dedup compared, not "0 removed"
     assert header.endswith(", cleaned again") and " 0 of " not in header and "‹generic.ticker›" in out
-    _, out, _ = diff(str(run_dir), "--format", "unified", "--id", "short")
-    assert out.startswith("# short: rejected: too_short")
+    _, out, err = diff(str(run_dir), "--format", "unified", "--id", "short")  # no hunk: its status on stderr
+    assert out == "" and err.startswith("cleaner diff: short: rejected: too_short")
 
 
 def test_a_run_that_did_not_finish_or_a_run_folder_among_inputs_is_exit_2(diff, run_dir, tmp_path):

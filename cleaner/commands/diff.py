@@ -61,7 +61,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             return _fail(f"--rule {args.rule!r}: no such rule in the loaded packs (`cleaner rules list` shows them)")
         entries = input_entries(args.inputs, config)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    shown = write(select(entries, args.ids, args.rule, args.limit), sys.stdout, args.format, color, args.full)
+    shown = write(select(entries, args.ids, args.rule, args.limit), sys.stdout, args.format, color, args.full, sys.stderr)
     if not shown:
         print("cleaner diff: no document matched", file=sys.stderr)
     return 0

@@ -7,7 +7,8 @@ Three formats, one function each, all fed the same `Entry`s:
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
   says the same thing without colour (piped, or `--color never`).
 - `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it, and
-  `#` lines before it (which `patch` ignores) list the fields moved into metadata.
+  `#` lines before it (which `patch` ignores) give a dropped document's status and the fields moved into
+  metadata. A dropped document with no hunk has its status on stderr: `#` lines alone are not a patch.
 - `json`: one JSON line per document: fields, language, chars per rule and every edit with its text.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
@@ -133,22 +135,23 @@ def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: 
 
 
 def unified(entry: Entry, context: int = 3) -> str:
-    """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules, `#` lines the moves.
-    A document cleaning left unchanged has no `---`/`+++` header either (as `diff -u`: `patch` refuses a
-    header without a hunk); a dropped one keeps its `#` status line."""
-    rejected = "# " + _one_line(f"{entry.id or '-'}: {_status(entry)}") + "\n" if entry.rejected else ""
+    """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules, and `#` lines
+    before the `---` header give a dropped document's status and the moves. A document cleaning left
+    unchanged (or never cleaned) gives "", as in `diff -u`: `patch` refuses a header without a hunk, or `#`
+    lines alone."""
     if entry.record is None:
-        return rejected
+        return ""
     raw_lines, clean_lines = _lines(entry.raw), _lines(clean_text(entry))
     groups = list(LineMatcher(raw_lines, clean_lines).get_grouped_opcodes(context))
     if not groups:
-        return rejected
+        return ""
+    rejected = "# " + _one_line(f"{entry.id or '-'}: {_status(entry)}") + "\n" if entry.rejected else ""
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
     moves = [f"# {e['field']} ← {e.get('value')!r} ‹{_one_line(e['rule'])}›\n" for e in entry.edits if e["kind"] == "extract"]
-    name = _one_line(entry.id or "-")
-    out = [rejected, *moves, f"--- {name} (raw)\n", f"+++ {name} (clean)\n"]
+    name = _one_line(entry.id or "-")  # a tab ends it, as in `diff -u`: `patch` reads a name up to a tab, or else a space
+    out = [rejected, *moves, f"--- {name}\t(raw)\n", f"+++ {name}\t(clean)\n"]
     for group in groups:
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
         lo, hi = starts[i1], starts[i2]
@@ -201,11 +204,26 @@ def as_json(entry: Entry) -> dict[str, Any]:
     return out
 
 
-def write(entries: Iterable[Entry], stream: TextIO, fmt: str, color: bool = False, full: bool = False) -> int:
-    """Write the entries in format `fmt` (one of `FORMATS`); returns how many were written."""
-    if fmt == "terminal":
-        return write_terminal(entries, stream, color, full)
+def write_unified(entries: Iterable[Entry], stream: TextIO, notes: TextIO) -> int:
+    """Write `unified` for each entry, so `stream` is a patch (or empty); a dropped document with no hunk
+    gets its status line on `notes` instead, with what cleaning removed. Returns the count."""
     n = 0
     for n, entry in enumerate(entries, start=1):
-        stream.write(unified(entry) if fmt == "unified" else json.dumps(as_json(entry), ensure_ascii=False) + "\n")
+        if patch := unified(entry):
+            stream.write(patch)
+        elif entry.rejected:
+            notes.write(f"cleaner diff: {_one_line(entry.id or '-')}: {_one_line(_summary(entry))} · no hunk\n")
+    return n
+
+
+def write(entries: Iterable[Entry], stream: TextIO, fmt: str, color: bool = False, full: bool = False, notes: TextIO | None = None) -> int:
+    """Write the entries in format `fmt` (one of `FORMATS`); `notes` (default stderr) takes the unified
+    format's status lines for dropped documents with no hunk. Returns how many were written."""
+    if fmt == "terminal":
+        return write_terminal(entries, stream, color, full)
+    if fmt == "unified":
+        return write_unified(entries, stream, notes or sys.stderr)
+    n = 0
+    for n, entry in enumerate(entries, start=1):
+        stream.write(json.dumps(as_json(entry), ensure_ascii=False) + "\n")
     return n
