@@ -174,7 +174,9 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
     the `batch` it named once it had decided, which may or may not have gone in, and whether it had
     `added` them) when it read the same inputs the same way (with other inputs they stay, and the run
     warns when they went in). In a transaction of its own, before this run names its batch, which may be
-    the name the replaced run gave its own (`--restart`). It warns when the index cannot tell them."""
+    the name the replaced run gave its own (`--restart`). It warns when the index cannot tell them: it has
+    no batch of the finished run's name (a run `--continue`d after deciding added its documents under the
+    name of its first fingerprint), or the batch came before documents were numbered by it."""
     batches = list(replaced)
     if interrupted is not None and options.index is not None:
         batches = [] if not_to_continue(interrupted["fingerprint"], fp) else [b for b in [interrupted["batch"]] if b]
@@ -185,10 +187,12 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
     if not batches:
         return
     with DedupIndex(index_path, params) as index:
+        unnamed = any(name in replaced and not index.has_batch(name) for name in batches)
         taken = [index.withdraw_batch(name) for name in batches]
-    if None in taken:
-        progress.log(f"warning: {index_path} cannot tell which documents the run this one replaces added (they were "
-                     "added before documents were numbered by batch): those given again are already_indexed")
+    if unnamed or None in taken:
+        progress.log(f"warning: {index_path} cannot tell which documents the run this one replaces added (added by an "
+                     "older cleaner, or under another name by a run continued after other rules decided it): those "
+                     "given again are already_indexed")
 
 
 @contextmanager

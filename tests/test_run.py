@@ -404,6 +404,23 @@ def test_resumed_after_its_documents_went_into_the_index_it_writes_what_it_decid
     assert _bytes(tmp_path / "a", names) == _bytes(reference, names)
 
 
+def test_a_restart_whose_earlier_batch_the_index_does_not_hold_says_its_documents_stay(tmp_path):
+    """The finished run's batch is not in the index under the name its manifest gives (a run continued
+    after other rules decided it names its batch by its first fingerprint): the rerun cannot take its
+    documents out, and says so instead of claiming it did."""
+    import sqlite3
+
+    out, index = tmp_path / "out", tmp_path / "index.sqlite"
+    assert run_cli("run", str(SEEDS), "--out", str(out), "--index", str(index)).returncode == 0
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE batches SET name = 'another'")
+    again = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(index), "--restart")
+    assert again.returncode == 0, again.stderr
+    assert f"warning: {index} cannot tell which documents the run this one replaces added" in again.stderr
+    reasons = {json.loads(line)["reason"] for line in (out / "rejects.jsonl").read_text().splitlines()}
+    assert reasons == {"already_indexed"}
+
+
 def test_an_interrupted_run_that_had_indexed_its_documents_started_over_takes_them_out_first(news, reference, tmp_path):
     """Killed after the index took its documents in, then started over on the same inputs (--restart):
     its documents are taken out of the shared index first, so it gives the uninterrupted run's outputs
