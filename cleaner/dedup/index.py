@@ -324,9 +324,15 @@ class DedupIndex(Closing):
             if "numbered" not in self._columns("batches") or not self._db.execute(
                     "SELECT numbered FROM batches WHERE rowid = ?", (number,)).fetchone()[0]:
                 return None
-            docs = self._db.execute("SELECT id, sig FROM docs WHERE batch = ?", (number,)).fetchall()
-            n = self.remove_many((doc_id, None if sig is None else np.frombuffer(sig, dtype=np.uint32))
-                                 for doc_id, sig in docs)
+            p, n = self.params, 0
+            rows = self._db.execute("SELECT doc, sig FROM docs WHERE batch = ? AND sig IS NOT NULL ORDER BY doc", (number,))
+            while block := rows.fetchmany(2_000):  # band rows deleted in key order, a block of documents at a time
+                keys = band_keys_matrix(np.stack([np.frombuffer(sig, dtype=np.uint32) for _, sig in block]), p.bands, p.rows)
+                owners = np.repeat(np.array([doc for doc, _ in block], dtype=np.int64), p.bands)
+                order = np.argsort(keys.ravel(), kind="stable")
+                self._db.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
+                                     zip(keys.ravel()[order].tolist(), owners[order].tolist()))
+            n = self._db.execute("DELETE FROM docs WHERE batch = ?", (number,)).rowcount
             self._db.execute("DELETE FROM batches WHERE rowid = ?", (number,))
         return n
 
