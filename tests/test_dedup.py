@@ -497,6 +497,10 @@ def test_a_batch_added_under_a_name_is_taken_out_whole_and_alone(tmp_path, artic
         assert index.connection.execute("SELECT count(*) FROM bands").fetchone()[0] == bands - 15 * params.bands
         left = {doc for (doc,) in index.connection.execute("SELECT doc FROM bands")}
         assert left == {doc for (doc,) in index.connection.execute("SELECT doc FROM docs")}
+        assert index.remove_many((r[0], r[4]) for r in rows[30:] + rows[:2]) == 12  # by id, as a stream takes its batch back
+        assert len(index) == 13 and index.connection.execute("SELECT count(*) FROM bands").fetchone()[0] == 13 * params.bands
+        left = {doc for (doc,) in index.connection.execute("SELECT doc FROM bands")}
+        assert left == {doc for (doc,) in index.connection.execute("SELECT doc FROM docs")}
 
 
 def test_an_index_another_process_writes_opens_and_says_busy_when_a_write_waits_too_long(tmp_path):

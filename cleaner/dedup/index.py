@@ -46,6 +46,7 @@ SCHEMA_VERSION = "1"
 _OWN_TABLES = frozenset({"meta", "docs", "bands", "batches"})
 """The index's tables (the service's store adds its own, named `service_...`)."""
 _IN_CHUNK = 500  # bound on the number of `?` in one IN (...) list
+_DELETE_DOCS = 2_000  # documents whose band rows are deleted at a time, in key order (`_delete_bands`)
 _BAND_ROWS = 500_000  # band rows sorted and inserted at a time by `add_many` (8 MB of arrays; 20,000 documents)
 
 
@@ -324,14 +325,9 @@ class DedupIndex(Closing):
             if "numbered" not in self._columns("batches") or not self._db.execute(
                     "SELECT numbered FROM batches WHERE rowid = ?", (number,)).fetchone()[0]:
                 return None
-            p, n = self.params, 0
-            rows = self._db.execute("SELECT doc, sig FROM docs WHERE batch = ? AND sig IS NOT NULL ORDER BY doc", (number,))
-            while block := rows.fetchmany(2_000):  # band rows deleted in key order, a block of documents at a time
-                keys = band_keys_matrix(np.stack([np.frombuffer(sig, dtype=np.uint32) for _, sig in block]), p.bands, p.rows)
-                owners = np.repeat(np.array([doc for doc, _ in block], dtype=np.int64), p.bands)
-                order = np.argsort(keys.ravel(), kind="stable")
-                self._db.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
-                                     zip(keys.ravel()[order].tolist(), owners[order].tolist()))
+            rows = self._db.execute("SELECT doc, sig FROM docs WHERE batch = ? AND sig IS NOT NULL", (number,))
+            while block := rows.fetchmany(_DELETE_DOCS):
+                self._delete_bands([(doc, np.frombuffer(sig, dtype=np.uint32)) for doc, sig in block])
             n = self._db.execute("DELETE FROM docs WHERE batch = ?", (number,)).rowcount
             self._db.execute("DELETE FROM batches WHERE rowid = ?", (number,))
         return n
@@ -420,19 +416,33 @@ class DedupIndex(Closing):
     def remove_many(self, docs: Iterable[tuple[str, np.ndarray | None]]) -> int:
         """Take documents out again: (id, signature) pairs of documents `add_many` put in (their band rows
         are found by the keys the signature gives, not by a scan); returns how many were there."""
-        p = self.params
         n = 0
+        owned: list[tuple[int, np.ndarray]] = []
         with self.write_lock():
             for doc_id, signature in docs:
                 row = self._db.execute("SELECT doc FROM docs WHERE id = ?", (doc_id,)).fetchone()
                 if row is None:
                     continue
-                if signature is not None:
-                    self._db.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
-                                         ((key, row[0]) for key in band_keys(signature, p.bands, p.rows)))
                 self._db.execute("DELETE FROM docs WHERE doc = ?", row)
                 n += 1
+                if signature is not None:
+                    owned.append((row[0], np.ascontiguousarray(signature, dtype=np.uint32)))
+                if len(owned) == _DELETE_DOCS:
+                    self._delete_bands(owned)
+                    owned.clear()
+            self._delete_bands(owned)
         return n
+
+    def _delete_bands(self, owned: list[tuple[int, np.ndarray]]) -> None:
+        """Delete the band rows of (document number, signature) pairs, in key order: deleted a document at
+        a time, scattered over the key B-tree, 100,000 documents' rows took 30 s; in key order, 9 s."""
+        if not owned:
+            return
+        p = self.params
+        keys = band_keys_matrix(np.stack([sig for _, sig in owned]), p.bands, p.rows).ravel()
+        owners = np.repeat(np.array([doc for doc, _ in owned], dtype=np.int64), p.bands)
+        order = np.argsort(keys, kind="stable")
+        self._db.executemany("DELETE FROM bands WHERE key = ? AND doc = ?", zip(keys[order].tolist(), owners[order].tolist()))
 
     def close(self) -> None:
         self._db.close()
