@@ -263,10 +263,16 @@ class FastTextBackend:
 # CLD2 (pycld2)
 
 
-_CLD2_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                          + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]")
+_BMP_UNSAFE_RANGES = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+_CLD2_UNSAFE = re.compile(f"[{_BMP_UNSAFE_RANGES}"
+                          + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17)) + "]")
 """What CLD2 refuses as "invalid UTF-8": control characters but tab and line breaks, surrogates, and the
 66 noncharacters (U+FDD0-U+FDEF, and the last two code points of each of the 17 planes)."""
+_CLD2_UNSAFE_IN_BMP = re.compile(f"[{_BMP_UNSAFE_RANGES}]")
+"""`_CLD2_UNSAFE` but the 32 noncharacters beyond U+FFFF: a class of ranges, which `re` tests 9 times as fast
+as one that also lists single code points above U+FFFF."""
+_ASTRAL_NONCHARACTER_ENDS = (b"\xbf\xbe", b"\xbf\xbf")
+"""How the UTF-8 of each noncharacter beyond U+FFFF ends (U+1FFFE is F0 9F BF BE)."""
 _CLD2_NOT_LANGUAGES = re.compile(r"un|xxx|xx-.*|zz.")
 """CLD2's codes for no language: unknown, a script alone (`xx-Latn`), its test pseudo-languages."""
 
@@ -293,7 +299,7 @@ class Cld2Backend:
     def detect(self, text: str) -> Detection:
         if not _has_letters(text, self.MIN_LETTERS):
             return None, None
-        data = _CLD2_UNSAFE.sub(" ", text).encode("utf-8")
+        data = _cld2_input(text)
         reliable, spans = _cld2_spans(data)
         if not reliable:
             return None, None
@@ -315,6 +321,14 @@ class Cld2Backend:
 
     def codes(self) -> frozenset[str]:
         return cld2_codes()
+
+
+def _cld2_input(text: str) -> bytes:
+    """`text` as CLD2 takes it: UTF-8, with each character it refuses (`_CLD2_UNSAFE`) read as a space."""
+    data = _CLD2_UNSAFE_IN_BMP.sub(" ", text).encode("utf-8")
+    if any(end in data for end in _ASTRAL_NONCHARACTER_ENDS):  # maybe one beyond U+FFFF: the whole class
+        data = _CLD2_UNSAFE.sub(" ", text).encode("utf-8")
+    return data
 
 
 def _cld2_spans(data: bytes) -> tuple[bool, tuple[tuple[int, int, str, str], ...]]:
