@@ -476,6 +476,27 @@ def test_an_empty_langs_is_refused_not_read_as_any(tmp_path, value):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("command, flag, says", [
+    ("run", ("--index", ""), "--index is empty: give the index file, or leave --index out for a fresh DIR/index.sqlite"),
+    ("serve", ("--index", ""), "--index is empty: give the index file, or leave --index out for ./cleaner-index.sqlite"),
+    ("clean", ("--config", " "), "--config is empty: give a TOML file of config values, or leave --config out"),
+    ("clean", ("--id-field", ""), "--id-field is empty: give the name of a JSONL field, or leave the flag out"),
+    ("run", ("--text-field", ""), "--text-field is empty: give the name of a JSONL field, or leave the flag out"),
+])
+def test_a_blank_flag_value_is_refused_not_read_as_not_given(tmp_path, capsys, command, flag, says):
+    """An empty value (an unset shell variable) changed the command without a word: `run --index ''`
+    deduplicated against a fresh DIR/index.sqlite instead of the shared index, `--id-field ''` made every
+    record's id, and `--config ''` said "config : Is a directory". Each is one line, exit 2, nothing written."""
+    from cleaner.cli import main
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out"
+    src.write_text('{"id": "a", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
+    where = () if command == "serve" else (str(src), "--out", str(out))
+    assert main([command, *where, *flag]) == 2
+    assert capsys.readouterr().err == f"cleaner: {says}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
 def test_a_signal_while_stdin_is_idle_ends_with_its_exit_code_not_an_abort(tmp_path):
     """`cleaner clean - --out -` with workers reads stdin on a thread of its own. A SIGTERM while that thread
     waited for the next line (a producer writing a line a second, from a shell) ended in "Fatal Python

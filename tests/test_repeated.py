@@ -401,6 +401,15 @@ def test_suggest_refuses_an_out_that_is_an_input_or_no_file(tmp_path):
     assert src.read_bytes() == before and sorted(p.name for p in tmp_path.rglob("*")) == ["a.jsonl", "in"]
 
 
+def test_suggest_offers_no_strict_that_it_would_ignore(tmp_path):
+    """`rules suggest --strict` was taken and ignored, exit 0, though its help said it stops (exit 3) at
+    the first bad input: suggest reads every input first and names the records it could not use."""
+    src, out = tmp_path / "a.jsonl", tmp_path / "s.yaml"
+    src.write_text('{"id": "n", "text": 5}\n{"id": "a", "source": "x.ma", "text": "Un texte."}\n', encoding="utf-8")
+    proc = run_cli("rules", "suggest", str(src), "--out", str(out), "--strict")
+    assert proc.returncode == 2 and "unrecognized arguments: --strict" in proc.stderr and not out.exists(), proc.stderr
+
+
 HEADLINES = ["Le Parlement adopte la réforme des retraites", "Botola : les résultats de la 18e journée",
              "La Bourse de Casablanca termine en hausse", "Fortes pluies attendues sur le nord du pays",
              "Le port de Tanger bat un nouveau record", "Exclusif : un ancien ministre témoigne",

@@ -263,6 +263,14 @@ def test_review_refuses_an_out_that_is_a_file_of_the_run(run_dir, tmp_path, caps
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
 
 
+def test_review_refuses_an_empty_out(run_dir, tmp_path, capsys, monkeypatch):
+    """`review RUN --out ''` (an unset shell variable) said "cannot write .: Is a directory"."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["review", str(run_dir), "--out", ""]) == 2
+    assert capsys.readouterr().err == "cleaner review: --out is empty: give the HTML file to write, or leave --out out for review.html\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_review_refuses_an_out_that_is_one_of_its_inputs_and_writes_a_new_file_in_the_run(run_dir, tmp_path, capsys):
     folder = tmp_path / "run"
     shutil.copytree(run_dir, folder)

@@ -19,17 +19,18 @@ def config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-default-rules", action="store_true", help="do not load the rule packs shipped with cleaner")
 
 
-def input_args(p: argparse.ArgumentParser) -> None:
-    """Add `--input-format` and `--strict`."""
+def input_args(p: argparse.ArgumentParser, strict: bool = True) -> None:
+    """Add `--input-format` and, for a command that can stop at bad input, `--strict`."""
     p.add_argument(
         "--input-format", choices=FORMATS, default="auto",
         help="read every input as this format (default auto: by extension; .txt .html .jsonl[.gz|.zst] .parquet .warc[.gz] .wet[.gz])",
     )
-    p.add_argument(
-        "--strict", action="store_true",
-        help="stop (exit 3) at the first bad input: unreadable, too large, empty, or repaired on reading; "
-             "by default it is rejected or flagged and the run goes on",
-    )
+    if strict:
+        p.add_argument(
+            "--strict", action="store_true",
+            help="stop (exit 3) at the first bad input: unreadable, too large, empty, or repaired on reading; "
+                 "by default it is rejected or flagged and the run goes on",
+        )
 
 
 def _checked(kind: Callable[[str], Any], ok: Callable[[Any], bool], says: str) -> Callable[[str], Any]:
@@ -56,6 +57,9 @@ at_least_one = _checked(int, lambda x: x >= 1, "at least 1")
 def config_from(args: argparse.Namespace, **extra) -> Config:
     """The `Config` of the config flags plus `extra` overrides (None means: not given; `--rules` packs
     come after the config file's, see `Config.load`)."""
+    not_blank(args.config, "--config", "give a TOML file of config values, or leave --config out")
+    for key in ("id_field", "text_field"):
+        not_blank(extra.get(key), f"--{key.replace('_', '-')}", "give the name of a JSONL field, or leave the flag out")
     return Config.load(
         args.config,
         rules_dirs=tuple(pack_paths(args.rules, "--rules")) or None,
@@ -67,15 +71,21 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
 def pack_paths(values: list[str], flag: str) -> list[Path]:
     """`values` as paths of rule packs; a ConfigError for an empty one (an unset shell variable, most
     likely), which `Path` would read as the current folder, loading whatever packs are there."""
-    if any(not v.strip() for v in values):
-        raise ConfigError(f"{flag} is empty: give a folder of rule packs or a .yaml file (. for this folder)")
+    for value in values:
+        not_blank(value, flag, "give a folder of rule packs or a .yaml file (. for this folder)")
     return [Path(v) for v in values]
+
+
+def not_blank(value: str | None, flag: str, give: str) -> None:
+    """A ConfigError saying `flag` is empty when it was given blank (an unset shell variable, most likely):
+    read as not given, or as the current folder, it would change what the command does without a word."""
+    if value is not None and not value.strip():
+        raise ConfigError(f"{flag} is empty: {give}")
 
 
 def a_file(out: str, flag: str) -> None:
     """A ConfigError when `out` cannot name a file to write: empty, or a folder (one that is there, or a
     path ending with a slash, which would otherwise make a file of that name)."""
-    if not out.strip():
-        raise ConfigError(f"{flag} is empty: give a file to write, or - for stdout")
+    not_blank(out, flag, "give a file to write, or - for stdout")
     if out != "-" and (out.endswith(("/", os.sep)) or Path(out).is_dir()):
         raise ConfigError(f"{out}: is a folder, not a file to write")

@@ -14,7 +14,7 @@ from ..packs import load_rules
 from ..report import counted
 from ..review import RunError, load_run, render_review
 from ..runner import OUTPUT_FILE, RUN_FILES
-from .common import config_args, config_from
+from .common import config_args, config_from, not_blank
 
 
 def register(sub) -> None:
@@ -37,6 +37,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     rules = load_rules(config)
     out = Path(args.out)
     try:
+        not_blank(args.out, "--out", "give the HTML file to write, or leave --out out for review.html")
         _not_read(out, Path(args.run), [*rules.files, *([args.config] if args.config else [])])
     except ConfigError as exc:
         print(f"cleaner review: {exc}", file=sys.stderr)

@@ -33,7 +33,7 @@ def register(sub) -> None:
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
     p.add_argument("--workers", "-j", type=at_least_one, default=1, help="worker processes for cleaning (default: 1)")
     config_args(p)
-    input_args(p)
+    input_args(p, strict=False)  # it reads every input before it suggests: nothing to stop
     p.set_defaults(handler=cmd_rules_suggest)
 
 

@@ -13,7 +13,7 @@ from ..io.writers import COMPRESSIONS, FORMATS
 from ..pipeline import dedup_params
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
-from .common import at_least_one, config_args, config_from, input_args, positive
+from .common import at_least_one, config_args, config_from, input_args, not_blank, positive
 
 
 def register(sub) -> None:
@@ -71,9 +71,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("cleaner: --out is the folder the run writes its files to, not stdout; for a stream, cleaner clean - --out -",
               file=sys.stderr)
         return 2
-    if not args.out.strip():  # an unset shell variable, most likely: not the current folder without a word
-        print("cleaner: --out is empty: give the folder the run writes its files to (. for this one)", file=sys.stderr)
-        return 2
+    not_blank(args.out, "--out", "give the folder the run writes its files to (. for this one)")
+    not_blank(args.index, "--index", "give the index file, or leave --index out for a fresh DIR/index.sqlite")
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
                          compression=args.compression, shard_docs=args.shard_docs, workers=args.workers,

@@ -9,7 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
-from .common import config_args, config_from, port, positive
+from .common import config_args, config_from, not_blank, port, positive
 
 DEFAULT_INDEX = "cleaner-index.sqlite"
 
@@ -35,6 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from ..service import Service, create_app
 
+    not_blank(args.index, "--index", f"give the index file, or leave --index out for ./{DEFAULT_INDEX}")
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET  # as uvicorn binds it (`::1`, `::`)
     try:  # before the models load: a port in use is a usage error, not uvicorn's start-up failure (exit 3)
         with socket.create_server((args.host, args.port), family=family):
