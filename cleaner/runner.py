@@ -57,6 +57,7 @@ from .kinds.shape import shape_ids
 from .lang import Tagger, make_tagger
 from .libc import release_memory
 from .manifest import (
+    MANIFEST,
     batch_name,
     changes,
     count_records,
@@ -71,7 +72,7 @@ from .packs import load_rules
 from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection, tagged
 from .progress import RunProgress
 from .report import Stats
-from .runstate import RunState
+from .runstate import DASK_WORK, RunState, interrupted_run
 from .workers import as_prepared, prepare_stream, spawn_pool, strict
 
 WARM_LINGUA_AT = 10_000
@@ -267,9 +268,10 @@ class Runner:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         resumable = all(f["path"] != "-" for f in fp["inputs"])
         state_path = self.out / STATE / "state.sqlite"
-        if resumable and not state_path.exists() and (done := already_done(self.out, fp, self.options, self.progress)):
+        fresh = not state_path.exists() and not (self.out / STATE / DASK_WORK).exists()
+        if resumable and fresh and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
-        replaced = replaced_batches(self.out, fp, self.options) if not state_path.exists() else []
+        replaced = replaced_batches(self.out, fp, self.options) if fresh else []
         with RunState(state_path) as state, self.progress:
             done = self._resume_point(state, fp, resumable, replaced)
             total = count_records(fp["inputs"]) if resumable else None
@@ -282,9 +284,13 @@ class Runner:
 
     def _resume_point(self, state: RunState, fp: dict[str, Any], resumable: bool, replaced: Sequence[str] = ()) -> int:
         """How many input records are already prepared (0 when starting over, having first taken out of
-        the shared index the documents of the run this one replaces, see `take_out_replaced`)."""
+        the shared index the documents of the run this one replaces, see `take_out_replaced`). A run
+        interrupted under `--engine dask` is one to replace: this engine cannot go on with its work."""
         old = state.get("fingerprint")
-        if old is not None and resumable and self.options.resume != "restart":
+        if (self.out / STATE / DASK_WORK).exists():
+            self.progress.log(f"{self.out}/ holds a run interrupted under --engine dask, which this engine cannot go on "
+                              "with; starting over (the same command with --engine dask goes on with it)")
+        elif old is not None and resumable and self.options.resume != "restart":
             was = json.loads(old)
             changed = changes(was, fp)
             if changed and self.options.resume == "force-continue":
@@ -297,9 +303,9 @@ class Runner:
                 return done
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over{keep}")
-        interrupted = None if old is None else {"fingerprint": json.loads(old), "batch": state.get("batch"),
-                                                "added": state.get("stage") in ("decided", "indexed")}
+        interrupted = interrupted_run(self.out / STATE)
         take_out_replaced(self.index_path, dedup_params(self.config), fp, self.options, self.progress, replaced, interrupted)
+        shutil.rmtree(self.out / STATE / DASK_WORK, ignore_errors=True)
         state.reset()
         if self.options.index is None:
             remove_own_index(self.out)
@@ -459,8 +465,12 @@ def remove_own_index(out: Path) -> None:
 
 
 def clear_outputs(out: Path) -> None:
-    """Remove the output files of an earlier attempt from `out`, and the temporary files of one killed
-    while writing them (`.corpus.jsonl.x8k2m1qz`): those names only, nothing else the folder holds."""
+    """Remove the output files of an earlier attempt from `out`, its manifest and report first (a folder
+    with a manifest holds a finished run: a run killed while writing left the replaced run's, naming
+    outputs gone), and the temporary files of one killed while writing them (`.corpus.jsonl.x8k2m1qz`):
+    those names only, nothing else the folder holds."""
+    for name in (MANIFEST, "report.json"):
+        (out / name).unlink(missing_ok=True)
     for old in out.iterdir():
         temporary = _TEMPORARY.fullmatch(old.name)
         if old.is_file() and OUTPUT_FILE.fullmatch(temporary.group(1) if temporary else old.name):

@@ -263,3 +263,24 @@ class RunState(Closing):
         for (text,) in self._db.execute("SELECT cluster FROM clusters ORDER BY pos"):
             yield json.loads(text)
 
+
+DASK_WORK = "dask"
+"""The Dask engine's work folder in a run's state folder (`DIR/.cleaner/dask/`): its parts, and the
+`fingerprint.json`, `batch` and `indexed` files that say how far its run got."""
+
+
+def interrupted_run(state_folder: Path) -> dict[str, Any] | None:
+    """The run interrupted with its work in `state_folder` (`DIR/.cleaner/`), by either engine: its
+    `fingerprint`, the index `batch` it named once it had decided (None before), and whether it had `added`
+    its documents to the index (see `runner.take_out_replaced`); None when there is none."""
+    work = state_folder / DASK_WORK
+    if (stamp := work / "fingerprint.json").exists():
+        named = work / "batch"
+        return {"fingerprint": json.loads(stamp.read_text()),
+                "batch": named.read_text() if named.exists() else None, "added": (work / "indexed").exists()}
+    if (path := state_folder / "state.sqlite").exists():
+        with RunState(path) as state:
+            if (old := state.get("fingerprint")) is not None:
+                return {"fingerprint": json.loads(old), "batch": state.get("batch"),
+                        "added": state.get("stage") in ("decided", "indexed")}
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import os
@@ -17,16 +18,19 @@ import pytest
 from conftest import ROOT, SEEDS, masakhanews, run_cli
 from distributed import Client, LocalCluster
 
-from cleaner import Config
+from cleaner import Config, runner
 from cleaner.dedup.cluster import Deduplicator
 from cleaner.dedup.signature import DedupParams
+from cleaner.distributed.engine import DaskRunner
 from cleaner.distributed.shuffle import INDEX_NODE, bucket_edges, read_bucket, write_buckets
 from cleaner.distributed.splits import file_splits, read_split, split_file
 from cleaner.io.readers import read_inputs
 from cleaner.io.records import ReadStats
+from cleaner.runner import Runner, RunOptions
 
 pytestmark = pytest.mark.slow
 OUTPUTS = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json")
+JSONL = OUTPUTS[:4]
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +76,8 @@ def reference(inputs, tmp_path_factory) -> tuple[list[str], Path]:
     return names, out
 
 
-def _bytes(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in OUTPUTS}
+def _bytes(out: Path, names=OUTPUTS) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in names}
 
 
 def _dask(scheduler: str, *args: str) -> subprocess.CompletedProcess:
@@ -127,6 +131,21 @@ def test_a_utf16_jsonl_file_is_one_split(inputs, tmp_path):
     assert read == [x.model_dump() for x in read_inputs([str(wide)], config, "auto")]
     utf8 = [x.model_dump() for x in read_inputs([str(inputs["first"])], config, "auto")]
     assert [x["id"] for x in read] == [x["id"] for x in utf8] and len(read) > 50
+
+
+def test_a_jsonl_file_of_blank_lines_or_binary_content_is_one_split_and_one_rejection(inputs, tmp_path):
+    """Read in splits, a blank file gave no rejection at all (its input passed unnoticed) and a gzip file
+    named .jsonl one "malformed JSON" per line-like piece; whole, each is the local engine's one rejection."""
+    blank, zipped = tmp_path / "blank.jsonl", tmp_path / "zipped.jsonl"
+    blank.write_bytes(codecs.BOM_UTF8 + b"\n \n\t\r\n" * 8_000)
+    zipped.write_bytes(gzip.compress(inputs["first"].read_bytes(), mtime=0))
+    config = Config.load()
+    for path, detail in ((blank, "holds no records"), (zipped, "binary content, not JSONL")):
+        splits = split_file(file_splits([str(path)])[0], "auto", 20_000)
+        assert len(splits) == 1 and path.stat().st_size > 20_000
+        read = [x.model_dump() for x in read_split(splits[0], config, "auto", ReadStats())]
+        assert read == [x.model_dump() for x in read_inputs([str(path)], config, "auto")]
+        assert [x["detail"] for x in read] == [f"{path}: {detail}"]
 
 
 def test_same_answer_as_the_local_engine(scheduler, reference, tmp_path):
@@ -193,6 +212,34 @@ def test_a_restart_on_the_same_inputs_takes_the_earlier_runs_documents_out_of_th
         assert others and all(dedup.index.contains(i) for i in others)
 
 
+@pytest.mark.parametrize("first", ["local", "dask"])
+def test_a_run_stopped_after_indexing_is_started_over_by_the_other_engine(scheduler, reference, tmp_path, monkeypatch,
+                                                                         first):
+    """A run with a shared index stopped once its documents went in, before it wrote its outputs, then run
+    with the other engine (the engine is no part of the fingerprint): that engine did not see the other's
+    work, decided again against an index holding the documents, and wrote a corpus of none, every
+    document already_indexed. Now it starts over, taking them out first."""
+    names, local = reference
+    out, index = tmp_path / "out", tmp_path / "corpus.sqlite"
+    options = RunOptions(index=index, progress="quiet", engine=first, scheduler=scheduler, split_bytes=20_000)
+
+    def stopped(*args):
+        raise KeyboardInterrupt  # as a SIGKILL there would stop it
+
+    monkeypatch.setattr(runner, "write_corpus", stopped)  # the local engine: called once the index took the batch in
+    monkeypatch.setattr(DaskRunner, "_write", stopped)  # the Dask engine: likewise
+    with pytest.raises(KeyboardInterrupt):
+        (Runner if first == "local" else DaskRunner)(Config.load(), names, out, options).run()
+    monkeypatch.undo()
+    with Deduplicator(index, DedupParams()) as dedup:
+        assert len(dedup.index) > 100
+    dask = ["--engine", "dask", "--scheduler", scheduler, "--split-mb", "0.02"] if first == "local" else []
+    proc = run_cli("run", *names, "--out", str(out), "--index", str(index), *dask)
+    assert proc.returncode == 0, proc.stderr
+    assert _bytes(out, JSONL) == _bytes(local, JSONL)
+    assert f"holds a run interrupted under --engine {first}" in proc.stderr
+
+
 def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
     names, local = reference
     out = tmp_path / "out"
@@ -209,6 +256,24 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
     assert again.returncode == 0, again.stderr
     assert "resuming:" in again.stderr
     assert _bytes(out) == _bytes(local)
+
+
+def test_ctrl_c_stops_a_local_cluster_run_with_one_line(reference, tmp_path):
+    """Ctrl-C reaches the whole process group, the LocalCluster's workers too: each printed a
+    KeyboardInterrupt traceback (some 70 lines) before the run's own line. They are the run's to stop."""
+    names, _ = reference
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask", "--workers", "2",
+           "--split-mb", "0.005", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list((out / ".cleaner" / "dask").glob("prep-*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.splitlines()[-1] == "cleaner: interrupted (run the same command again to go on from where it stopped)"
 
 
 def test_a_lost_worker_changes_nothing(scheduler, reference, tmp_path):

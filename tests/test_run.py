@@ -288,6 +288,26 @@ def test_a_run_removes_what_a_kill_while_writing_left(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(kept)
 
 
+def test_a_rerun_stopped_while_it_replaces_a_finished_runs_outputs_leaves_no_manifest(tmp_path, monkeypatch):
+    """A folder with a manifest holds a finished run: a rerun with another config, stopped once it had
+    begun writing, left the replaced run's manifest.json and report.json beside none of the outputs
+    they named."""
+    out = tmp_path / "out"
+    Runner(Config.load(), [str(SEEDS)], out, RunOptions(progress="quiet")).run()
+    assert (out / "manifest.json").exists()
+
+    def stopped(*args):
+        raise KeyboardInterrupt  # as a SIGKILL there would stop it
+
+    monkeypatch.setattr(runner, "write_corpus", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        Runner(Config.load(min_chars=50), [str(SEEDS)], out, RunOptions(progress="quiet")).run()
+    assert not [name for name in OUTPUTS if (out / name).exists()]
+    monkeypatch.undo()
+    summary = Runner(Config.load(min_chars=50), [str(SEEDS)], out, RunOptions(progress="quiet")).run()
+    assert summary.resumed_from == 5 and (out / "manifest.json").exists()
+
+
 def _descendants(pid: int) -> set[int]:
     """The pids of every process below `pid` (workers, and anything they started)."""
     children: dict[int, list[int]] = {}

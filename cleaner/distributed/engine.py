@@ -27,6 +27,7 @@ import json
 import pickle
 import resource
 import shutil
+import signal
 import time
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -59,6 +60,7 @@ from ..runner import (
     write_raw,
     write_rejects,
 )
+from ..runstate import DASK_WORK, interrupted_run
 from . import parts
 from .mirror import index_rows, mirror_keys, mirror_path, refresh
 from .shuffle import INDEX_NODE, bucket_edges, components, write_buckets
@@ -84,9 +86,27 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         with client:
             yield client
     else:
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                Client(cluster) as client:
+        with _ctrl_c_held():  # the cluster's loop thread and worker processes start with it blocked: the run's to handle
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        with cluster, Client(cluster) as client:
             yield client
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """SIGINT blocked in this thread while the block runs, and so in the threads and processes it starts,
+    which keep the mask: a Ctrl-C, which the terminal sends to the whole process group, reaches only this
+    process (the LocalCluster's workers printed a KeyboardInterrupt traceback each), here once the block
+    is over. multiprocessing's resource tracker is started first: starting it unblocks SIGINT in the
+    thread that does."""
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class DaskRunner:
@@ -95,7 +115,7 @@ class DaskRunner:
     def __init__(self, config: Config, inputs: list[str], out: Path, options: RunOptions):
         self.config, self.inputs, self.out, self.options = config, inputs, out, options
         self.index_path = options.index or out / "index.sqlite"
-        self.work = out / STATE / "dask"
+        self.work = out / STATE / DASK_WORK
         self.progress = RunProgress("cleaner run", mode=options.progress)
         self.params = dedup_params(config)
         self.metrics: dict[str, Any] = {}
@@ -162,9 +182,13 @@ class DaskRunner:
 
     def _start(self, fp: dict[str, Any], replaced: list[str]) -> None:
         """Keep the work of an interrupted run of the same fingerprint; otherwise start over, having first
-        taken out of the shared index the documents of the run this one replaces (`runner.take_out_replaced`)."""
+        taken out of the shared index the documents of the run this one replaces (`runner.take_out_replaced`),
+        which may be one interrupted under the local engine: this one cannot go on with its work."""
         stamp = self.work / "fingerprint.json"
-        if stamp.exists() and self.options.resume != "restart":
+        if not stamp.exists() and (self.out / STATE / "state.sqlite").exists():
+            self.progress.log(f"{self.out}/ holds a run interrupted under --engine local, which this engine cannot go "
+                              "on with; starting over (the same command with --engine local goes on with it)")
+        elif stamp.exists() and self.options.resume != "restart":
             was = json.loads(stamp.read_text())
             changed = changes(was, fp)
             if changed and self.options.resume == "force-continue":
@@ -176,10 +200,8 @@ class DaskRunner:
                 return
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over{keep}")
-        named = self.work / "batch"
-        interrupted = None if not stamp.exists() else {"fingerprint": json.loads(stamp.read_text()), "added": (
-            self.work / "indexed").exists(), "batch": named.read_text() if named.exists() else None}
-        take_out_replaced(self.index_path, self.params, fp, self.options, self.progress, replaced, interrupted)
+        take_out_replaced(self.index_path, self.params, fp, self.options, self.progress, replaced,
+                          interrupted_run(self.out / STATE))
         shutil.rmtree(self.out / STATE, ignore_errors=True)
         if self.options.index is None:
             remove_own_index(self.out)

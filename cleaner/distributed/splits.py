@@ -3,19 +3,22 @@
 A split is a whole input file, or for a plain (uncompressed) JSONL file larger than `split_bytes`, a
 byte range of it that starts and ends on line starts, with the number of lines before it so that
 details (`file:line`) and the ids made for records without one (`stem:line:hash`) are the ones a
-sequential read gives. Compressed files, JSONL in UTF-16 or UTF-32, Parquet and WARC are one split each. An input that names no
+sequential read gives. Compressed files, JSONL in UTF-16 or UTF-32, Parquet and WARC are one split each,
+and so is a JSONL file of blank lines alone or of binary content: read whole, it is the one rejection
+`read_file` makes of it (`holds no records`, `binary content, not JSONL`). An input that names no
 file is a split holding its rejection. Reading every split in order gives exactly `read_inputs`'s records.
 """
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from ..config import Config
-from ..io.jsonl import read_jsonl, wide_codec
+from ..io.jsonl import binary_start, read_jsonl, wide_codec
 from ..io.readers import format_of, input_sources, read_file
 from ..io.records import Item, ReadStats, bad
 from ..models import Rejected
@@ -60,7 +63,8 @@ def split_file(split: Split, input_format: str, split_bytes: int) -> list[Split]
     size = path.stat().st_size
     starts = [0]
     with path.open("rb") as fh:
-        if wide_codec(fh):  # UTF-16 or UTF-32: a LF byte may be half a character
+        # UTF-16 or UTF-32 (a LF byte may be half a character), binary or blank: read whole, as `read_file` does
+        if wide_codec(fh) or binary_start(fh) or _blank(fh):
             return [split]
         target = split_bytes
         while target < size:
@@ -80,6 +84,18 @@ def split_file(split: Split, input_format: str, split_bytes: int) -> list[Split]
                 lines += chunk.count(b"\n")
                 left -= len(chunk)
     return out
+
+
+def _blank(fh: BinaryIO) -> bool:
+    """Whether a UTF-8 file holds nothing but whitespace (after the byte order mark that may open it):
+    read up to its first other byte."""
+    fh.seek(0)
+    chunk = fh.read(_CHUNK).removeprefix(codecs.BOM_UTF8)
+    while chunk:
+        if chunk.strip():
+            return False
+        chunk = fh.read(_CHUNK)
+    return True
 
 
 def _to_line_end(fh: BinaryIO) -> None:

@@ -110,7 +110,7 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
         codec = wide_codec(fh) if first_line == 0 else None  # reads the first bytes: a broken stream may fail here
         if codec is not None:
             fh = WideLines(fh, codec)
-        elif first_line == 0 and hasattr(fh, "peek") and looks_binary(fh.peek(4096)[:4096].decode("latin-1")):
+        elif first_line == 0 and binary_start(fh):
             yield bad(None, f"{where}: binary content, not JSONL")  # a Parquet file read as JSONL: one rejection, not one per "line"
             return
         newline = "\n".encode(codec or "utf-8")
@@ -133,6 +133,12 @@ def _blank(raw: bytes, codec: str | None, at_start: bool) -> bool:
     if codec is not None:
         return not raw.decode(codec, "replace").strip()
     return not (raw.removeprefix(codecs.BOM_UTF8) if at_start else raw).strip()
+
+
+def binary_start(fh: BinaryIO) -> bool:
+    """Whether a stream's first bytes (peeked, left unread) are binary content, not JSONL (a Parquet or a
+    gzip file read as JSONL); False for a stream that cannot show them."""
+    return hasattr(fh, "peek") and looks_binary(fh.peek(4096)[:4096].decode("latin-1"))
 
 
 def wide_codec(fh: BinaryIO) -> str | None:
