@@ -97,6 +97,15 @@ def to_iso(text: str) -> str | None:
     return _iso(year, month, day)
 
 
+_ISO_DAY = regex.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
+
+
+def given_date(text: str) -> str | None:
+    """A record's own `published` as the field holds it: a date `to_iso` reads, or an ISO 8601 date and
+    time as its day; None when it is neither."""
+    return to_iso(text) or ((day := _ISO_DAY.fullmatch(text)) and to_iso(day.group(1))) or None
+
+
 def _iso(year: int, month: int, day: int | None) -> str | None:
     try:
         if day is None:

@@ -8,7 +8,6 @@ rejections, each sorted by id, so the output does not depend on input order.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -18,7 +17,7 @@ from weakref import WeakSet
 
 from .closing import Closing
 from .config import Config
-from .dates import to_iso
+from .dates import given_date
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak, repeated
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
@@ -257,15 +256,14 @@ class Pipeline(Closing):
 
 _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author"}
 """Cleaned field ← the key of the page metadata that trafilatura found (`meta["extracted"]`)."""
-_ISO_DAY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
 
 
 def _with_given_fields(doc: Cleaned) -> Cleaned:
     """Fields the rules did not find, filled from what the document came with: its record's own (`source`,
     and `title`, `published`, `author`, `section`, which the readers keep in `meta`), else the page's
     metadata that trafilatura found. A rule's value wins (on the French pages, trafilatura's author is
-    often the site and its title carries " - Site"). A given `published` is taken when it is a date
-    `dates.to_iso` reads or an ISO 8601 date and time (as its day): the field is ISO 8601."""
+    often the site and its title carries " - Site"). A given `published` is taken as `dates.given_date`
+    reads it: the field is ISO 8601."""
     given = doc.document
     page = given.meta.get("extracted")
     page = page if isinstance(page, dict) else {}
@@ -275,7 +273,7 @@ def _with_given_fields(doc: Cleaned) -> Cleaned:
             continue
         value = given.source if name == "source" else given.meta.get(name)
         if name == "published" and isinstance(value, str):
-            value = to_iso(value) or ((day := _ISO_DAY.fullmatch(value)) and to_iso(day.group(1)))
+            value = given_date(value)
         if not (isinstance(value, str) and value.strip()):
             value = page.get(_PAGE_FIELDS.get(name, ""))
             if name == "author" and isinstance(value, str):

@@ -325,6 +325,24 @@ def test_a_records_own_fields_fill_what_the_rules_did_not_find(tmp_path):
     assert run_cli("clean", str(first), "--out", str(again), "-q").returncode == 0
     twice = {r["id"]: r for r in map(json.loads, again.read_text(encoding="utf-8").splitlines())}
     assert all([twice[i][f] for f in fields] == [out[i][f] for f in fields] for i in "ab")
+    # the record's own date-time stays in `meta` beside the day the field made of it, without a word (the
+    # field's day replaced it, with a warning on every record); `b`'s rule-found title and date stay the fields
+    assert twice["a"]["meta"]["published"] == "2024-01-02T10:00:00+01:00" and "warnings" not in twice["a"]
+    assert twice["b"]["warnings"] == [f"{first}:2: meta: 'published', 'title' given both as a field of the record "
+                                      "and in its 'meta', with other values: the field's value kept"]
+
+
+def test_a_clean_output_read_again_keeps_a_published_that_gave_no_date_in_meta(tmp_path):
+    """A `published` that reads as no date gives a null field and stays in `meta`; read again, the null field
+    beat it and it was lost."""
+    src, once, twice = tmp_path / "in.jsonl", tmp_path / "once.jsonl", tmp_path / "twice.jsonl"
+    src.write_text('{"id": "a", "published": "pas une date", "text": "Un texte assez long pour rester."}\n',
+                   encoding="utf-8")
+    for inp, out in ((src, once), (once, twice)):
+        assert run_cli("clean", str(inp), "--out", str(out), "-q").returncode == 0
+        record = json.loads(out.read_text(encoding="utf-8"))
+        assert record["published"] is None and record["meta"]["published"] == "pas une date", record
+        assert "warnings" not in record, record
 
 
 def test_an_item_that_is_no_document_is_a_rejection_not_the_whole_batch_lost():

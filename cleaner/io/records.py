@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
+from ..dates import given_date
 from ..models import Document, Rejected, holds_surrogates
 from .decoding import decode, decode_html, looks_binary, repair
 
@@ -196,16 +197,26 @@ def split_fields(record: Mapping[Any, Any], taken: set[str]) -> tuple[dict[str, 
     included (`"url": 5` is kept there, not dropped; a null one says nothing and goes). A `meta` field
     that is a mapping is merged in, under the other fields (so a corpus record read again keeps one
     `meta`, not `meta.meta`): a key it shares with a field of the record, with another value, is one
-    of the disagreements. A null `meta` goes; one of another type stays `meta`."""
+    of the disagreements, unless the field is what cleaning made of the `meta` value (`_made_from`): then
+    the `meta` value stays. A null `meta` goes; one of another type stays `meta`."""
     fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
     meta = {k: v for k, v in record.items()
             if k not in taken and k not in fields and not (v is None and (k in DOC_KEYS or k == "meta"))}
     given, clashes = meta.get("meta"), []
     if isinstance(given, Mapping):
         del meta["meta"]
-        clashes = sorted(str(k) for k in given.keys() & meta.keys() if given[k] != meta[k])
-        meta = {**given, **meta}
+        made = {k: given[k] for k in given.keys() & meta.keys() if _made_from(k, meta[k], given[k])}
+        clashes = sorted(str(k) for k in given.keys() & meta.keys() if k not in made and given[k] != meta[k])
+        meta = {**given, **meta, **made}
     return fields, jsonable(meta), clashes  # keys as text too: a Python mapping may have keys JSON has not
+
+
+def _made_from(key: Any, field: Any, kept: Any) -> bool:
+    """Whether a record's `field` is what `cleaner clean` makes of the value its `meta` keeps under the same
+    key, as in a `clean` output read again: null (the value gave no field: `"published": "yesterday"`) or,
+    for `published`, the value read as a date (`2024-01-02` of `2024-01-02T10:00:00Z`). The `meta` value is
+    the record's own, which the field would otherwise replace."""
+    return field is None or (key == "published" and isinstance(kept, str) and field == given_date(kept))
 
 
 def record_id(value: Any, place: str, content: Any) -> str:
