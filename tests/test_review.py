@@ -18,6 +18,7 @@ from conftest import SEEDS, run_cli
 
 from cleaner import Config
 from cleaner.cli import main
+from cleaner.commands import review as review_command
 from cleaner.packs import load_pack_text, load_rules, shipped_packs
 from cleaner.review import RunError, load_run, render_review
 from cleaner.review.snippet import KEEP_ITEM, quoted, rule_pack_prefix
@@ -269,6 +270,20 @@ def test_review_refuses_an_empty_out(run_dir, tmp_path, capsys, monkeypatch):
     assert main(["review", str(run_dir), "--out", ""]) == 2
     assert capsys.readouterr().err == "cleaner review: --out is empty: give the HTML file to write, or leave --out out for review.html\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("where, says", [("afile/page.html", "afile is a file, not a folder"),
+                                         ("folder", "is a folder, not a file to write")])
+def test_review_names_why_its_out_cannot_be_written_before_building_the_page(run_dir, tmp_path, capsys, monkeypatch,
+                                                                           where, says):
+    """An --out below a file said "cannot write afile/page.html: File exists" (mkdir's words, once the page
+    was built); it now says what is in the way, as `clean --out` does, and builds nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    monkeypatch.setattr(review_command, "render_review", lambda *a: pytest.fail("the page was built"))
+    assert main(["review", str(run_dir), "--out", where]) == 2
+    assert capsys.readouterr().err == f"cleaner review: cannot write {where}: {says}\n"
 
 
 def test_review_refuses_an_out_that_is_one_of_its_inputs_and_writes_a_new_file_in_the_run(run_dir, tmp_path, capsys):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..config import ConfigError
 from ..io.readers import not_an_input
+from ..io.writers import can_be_written
 from ..manifest import other_packs
 from ..packs import load_rules
 from ..report import counted
@@ -41,6 +42,11 @@ def cmd_review(args: argparse.Namespace) -> int:
         _not_read(out, Path(args.run), [*rules.files, *([args.config] if args.config else [])])
     except ConfigError as exc:
         print(f"cleaner review: {exc}", file=sys.stderr)
+        return 2
+    try:
+        can_be_written(out)  # before the page is built: a folder, or a path below a file ("File exists" from mkdir)
+    except OSError as exc:
+        print(f"cleaner review: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     if warning := other_packs(Path(args.run), rules.files):
         print(f"cleaner review: {warning}", file=sys.stderr)

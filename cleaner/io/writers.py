@@ -45,7 +45,7 @@ def parquet_record(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _can_be_written(target: Path) -> None:
+def can_be_written(target: Path) -> None:
     """An OSError naming `target` when no file could take its place: it is a folder, or below a file."""
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file to write", str(target))
@@ -131,7 +131,7 @@ class JsonlWriter:
             self._fh = sys.stdout
             return self
         target = self._target = Path(os.path.realpath(self.path))  # a symlink stays, its target is written
-        _can_be_written(target)
+        can_be_written(target)
         if _written_through(target):
             raw = open(target, "wb")  # closed in __exit__
         else:
@@ -196,7 +196,7 @@ class ParquetWriter:
         import pyarrow.parquet as pq
 
         target = Path(self.path)
-        _can_be_written(target)
+        can_be_written(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = _temporary(target)
         os.close(fd)
