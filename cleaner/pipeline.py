@@ -121,9 +121,14 @@ class Pipeline(Closing):
         self._streams: WeakSet[Generator] = WeakSet()
 
     def close(self) -> None:
-        """Close the index file (a `stream` not run to its end is closed first: it indexes what was taken)."""
+        """Close the index file (a `stream` not run to its end is closed first: it indexes what was taken;
+        one running on another thread right now is waited for, if it is deciding or taking a batch, and
+        its next batch is the `RuntimeError` of a closed pipeline)."""
         for stream in list(self._streams):
-            stream.close()
+            try:
+                stream.close()
+            except ValueError:  # "generator already executing", on another thread
+                pass
         self.dedup.close()
 
     def tag(self, doc: Cleaned) -> Cleaned:
@@ -240,7 +245,7 @@ class Pipeline(Closing):
         """One batch of `stream`: decided and added under the index's lock, which is held while its results
         are taken, so that no other batch decides meanwhile; the kept documents not taken when the consumer
         stops are taken out of the index again. True when the consumer stopped."""
-        with self.dedup.holding():
+        with self.dedup.holding() as forget:
             result, items = self._decided(prepared, add=True)
             untaken = dict(items)
             try:
@@ -249,7 +254,7 @@ class Pipeline(Closing):
                         untaken.pop(out.id, None)
                     yield out
             except GeneratorExit:
-                self.dedup.forget(untaken.values())  # signed once, when decided
+                forget(untaken.values())  # on the thread that closes the stream, maybe not the one that decided it
                 return True
         return False
 

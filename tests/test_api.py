@@ -81,6 +81,79 @@ def test_a_closed_pipeline_says_so():
             use()
 
 
+def _distinct_docs(n: int) -> list[dict]:
+    """`n` documents with nothing in common, each kept by dedup."""
+    import random
+
+    words = "le la les un une des ville pays maison école gouvernement ministre projet loi marché prix pluie".split()
+    return [{"id": f"d{i}", "text": " ".join(random.Random(i).choice(words) for _ in range(60)) + "."} for i in range(n)]
+
+
+def _within(seconds: float, fn, *args):
+    """`fn(*args)` on a thread of its own: its result, or a failure saying it hung."""
+    from concurrent.futures import ThreadPoolExecutor, TimeoutError
+
+    pool = ThreadPoolExecutor(1)
+    try:
+        return pool.submit(fn, *args).result(seconds)
+    except TimeoutError:
+        pytest.fail(f"{getattr(fn, '__name__', fn)} hung for {seconds} s")
+    finally:
+        pool.shutdown(wait=False)
+
+
+def test_a_stream_may_be_taken_and_closed_on_another_thread_than_it_started_on(tmp_path):
+    """The dedup lock was an `RLock`, owned by the thread that decided a batch: a stream handed to a worker
+    mid-batch failed with "cannot release un-acquired lock" (and left the lock held: a `run` on any other
+    thread waited for ever), and `close()` on another thread than a half-taken stream's hung."""
+    from cleaner import Pipeline
+
+    with Pipeline(Config.load(), index=tmp_path / "handed.sqlite") as pipeline:
+        stream = pipeline.stream(_distinct_docs(10), batch_size=5)
+        first = next(stream)
+        assert len([first, *_within(60, list, stream)]) == 10
+        assert len(_within(60, pipeline.run, [{"id": "x", "text": "Un texte de plus, pris sur un autre fil."}]).kept) == 1
+
+    pipeline = Pipeline(Config.load(), index=tmp_path / "closed.sqlite")
+    stream = pipeline.stream(_distinct_docs(10), batch_size=10)
+    _within(60, lambda: [next(stream), next(stream)])  # taken on a thread that keeps its stream (it is working on them)
+    _within(60, pipeline.close)
+    assert list(stream) == []
+    with Pipeline(Config.load(), index=tmp_path / "closed.sqlite") as reopened:
+        assert len(reopened.dedup.index) == 2  # what was taken, and nothing else
+
+
+def test_close_waits_for_a_batch_another_thread_holds(tmp_path):
+    """`close()` closed the SQLite file under a batch running on another thread (a dropped stream taking its
+    untaken documents out again crashed the process: a segmentation fault); it now waits for it."""
+    import threading
+
+    from cleaner import Pipeline
+
+    pipeline = Pipeline(Config.load(), index=tmp_path / "index.sqlite")
+    held, go, seen = threading.Event(), threading.Event(), []
+
+    def batch():
+        with pipeline.dedup.holding():
+            held.set()
+            go.wait(30)
+            seen.append(pipeline.dedup.index.contains("d0"))
+
+    holder = threading.Thread(target=batch)
+    holder.start()
+    held.wait(30)
+    closer = threading.Thread(target=pipeline.close)
+    closer.start()
+    closer.join(0.5)
+    assert closer.is_alive()  # waiting for the batch
+    go.set()
+    holder.join(30)
+    closer.join(30)
+    assert seen == [False] and not closer.is_alive()
+    with pytest.raises(RuntimeError, match=r"the dedup index was closed"):
+        pipeline.run(["Un texte."])
+
+
 def test_index_kept_refuses_ids_the_index_holds_or_given_twice_and_adds_nothing():
     """Given twice the documents it added, `index_kept` ended in a bare sqlite3.IntegrityError (a QA pass)."""
     from cleaner import Pipeline

@@ -410,6 +410,36 @@ def test_body_over_the_limit_is_413_with_and_without_content_length(server):
         assert c.post("/v1/clean", json={"id": "small", "text": ARTICLE}).status_code == 200
 
 
+def test_a_client_that_hangs_up_mid_body_is_a_log_line_not_a_trace(tmp_path, caplog):
+    """A client that sends half a body and goes away was an internal error: its trace logged by the app and
+    again by uvicorn ("Exception in ASGI application"), once per stalled client. Nothing is stored."""
+    import asyncio
+
+    service = Service(Config.load(), tmp_path / "index.sqlite")
+    app = create_app(service)
+    messages = iter([{"type": "http.request", "body": b'{"id": "half", "te', "more_body": True}, {"type": "http.disconnect"}])
+    sent: list = []
+
+    async def receive():
+        return next(messages)
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/v1/documents", "raw_path": b"/v1/documents", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"x"), (b"content-type", b"application/json"), (b"content-length", b"200")],
+             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+    asyncio.run(app(scope, receive, send))  # raised ClientDisconnect out of the app
+    try:
+        assert sent[0]["status"] == 400
+        assert not [r for r in caplog.records if r.levelno >= 40 or r.exc_info], caplog.text
+        assert "hung up before sending the whole body" in caplog.text
+        assert service.store.counts()["stored_documents"] == 0
+    finally:
+        service.close()
+
+
 def test_an_unexpected_error_is_a_json_500_without_a_trace(tmp_path):
     from fastapi.testclient import TestClient
 

@@ -471,6 +471,31 @@ def _clusters(batch_ids: list[str], held: _Held, decisions: list[Decision], rank
     return tuple(out)
 
 
+class _BatchLock:
+    """One batch at a time, re-entered by the thread that holds it. Unlike an `RLock`, released by whichever
+    thread ends the hold: a stream holds it while its batch is taken, and may be taken, or closed, on
+    another thread than the one that decided the batch (an `RLock` hung, or failed with "cannot release
+    un-acquired lock")."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def __enter__(self) -> None:
+        me = threading.get_ident()
+        if self._owner != me:
+            self._lock.acquire()
+            self._owner = me
+        self._depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if not self._depth:
+            self._owner = None
+            self._lock.release()
+
+
 class Deduplicator(Closing):
     """An index file plus its signer: `Deduplicator(path, params).run(items)` per batch, from any thread
     (batches run one at a time)."""
@@ -479,13 +504,20 @@ class Deduplicator(Closing):
         self.index = DedupIndex(path, params, **index_options)
         self.params = self.index.params
         self.signer = Signer(self.params)
-        self._lock = threading.RLock()  # re-entered by `run` and `add` inside `holding`
+        self._lock = _BatchLock()  # re-entered by `run` and `add` inside `holding`
         self._closed = False
+
+    @contextmanager
+    def _batch(self) -> Iterator[None]:
+        """The index to this thread alone, and open (checked once the lock is held: `close` takes it too)."""
+        with self._lock:
+            self.check_open()
+            yield
 
     def run(self, items: Iterable[Any], *, add: bool = True) -> BatchResult:
         self.check_open()
         batch = items if isinstance(items, Signed) else _signed(items, self.signer)  # signing needs no lock
-        with self._lock:
+        with self._batch():
             return dedup_batch(batch, self.index, signer=self.signer, add=add)
 
     def add(self, items: Iterable[Any]) -> int:
@@ -495,7 +527,7 @@ class Deduplicator(Closing):
         self.check_open()
         batch = _signed(items, self.signer)
         order = rank_order(batch).tolist()
-        with self._lock:
+        with self._batch():
             ids = list(batch.ids)
             there = list(dict.fromkeys(doc_id for doc_id in ids if self.index.contains(doc_id)))
             twice = sorted({ids[i] for i in repeated(ids)})
@@ -507,24 +539,31 @@ class Deduplicator(Closing):
                                         batch.signature(i), ()) for i in order)
 
     @contextmanager
-    def holding(self) -> Iterator[None]:
+    def holding(self) -> Iterator[Callable[[Iterable[Any]], int]]:
         """Hold the index for a batch decided and taken in steps (`Pipeline.stream`): other threads wait, other
         processes wait for the file's write lock (up to the index's timeout), and what is added and taken out
-        inside is one transaction, so a process killed meanwhile has added none of it."""
+        inside is one transaction, so a process killed meanwhile has added none of it. Yields `forget` as the
+        holder calls it, from whichever thread it is resumed or closed on."""
         self.check_open()
-        with self._lock, self.index.write_lock():
-            yield
+        with self._batch(), self.index.write_lock():
+            yield self._forget
 
     def forget(self, items: Iterable[Any]) -> int:
         """Take kept documents out of the index again (added by `run`, never delivered); returns how many."""
         self.check_open()
+        with self._batch():
+            return self._forget(items)
+
+    def _forget(self, items: Iterable[Any]) -> int:
         batch = _signed(items, self.signer)
-        with self._lock:
-            return self.index.remove_many((batch.ids[i], batch.signature(i)) for i in range(len(batch)))
+        return self.index.remove_many((batch.ids[i], batch.signature(i)) for i in range(len(batch)))
 
     def close(self) -> None:
-        self._closed = True
-        self.index.close()
+        """Close the index, once a batch another thread is deciding or taking is done (closing the file under
+        it crashed the process)."""
+        with self._lock:
+            self._closed = True
+            self.index.close()
 
     def check_open(self) -> None:
         """A RuntimeError when `close()` was called."""

@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import Message
 
 from ..dedup.index import IndexBusyError
@@ -70,13 +71,19 @@ class _Utf8Request(Request):
 
 class _Utf8Route(APIRoute):
     """A route whose handler gets a `_Utf8Request` (FastAPI's way to change how a body is read). The body is
-    read through the request FastAPI made, which keeps it for the error handlers."""
+    read through the request FastAPI made, which keeps it for the error handlers. A client that hangs up
+    before its whole body is sent is answered 400 (no one reads it) and is one line in the log, not an
+    internal error's trace (twice: the app's and uvicorn's)."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
-            body = await request.body()
+            try:
+                body = await request.body()
+            except ClientDisconnect:
+                log.warning("%s %s: the client hung up before sending the whole body", request.method, request.url.path)
+                return Response(status_code=400)
 
             async def replay() -> Message:
                 return {"type": "http.request", "body": body, "more_body": False}
