@@ -740,3 +740,25 @@ def test_load_eight_clients_by_500_documents(server):
     assert after["stored_documents"] - before["stored_documents"] == len(kept)
     assert after["index_documents"] - before["index_documents"] == len(kept)
     assert elapsed < 120, f"load test took {elapsed:.0f} s"
+
+
+def test_sigterm_stops_the_server_though_a_client_stalls_mid_body(tmp_path):
+    """A client that sent half a body and went quiet kept `cleaner serve` up after SIGTERM for as long as it
+    stayed (past systemd's TimeoutStopSec, then SIGKILL); now its connection is closed once
+    --shutdown-timeout has passed, with one line in the log, no trace."""
+    srv = Server(tmp_path / "index.sqlite", "--shutdown-timeout", "1")
+    with socket.create_connection(("127.0.0.1", srv.port)) as stalled:
+        stalled.sendall(b"POST /v1/documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        b"Content-Length: 1000\r\n\r\n{\"id\"")
+        time.sleep(0.5)
+        srv.proc.send_signal(signal.SIGTERM)
+        try:
+            srv.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            srv.kill()
+            pytest.fail("the server was still up 20 s after SIGTERM")
+    log = srv.proc.stdout.read().decode()
+    srv.proc.stdout.close()
+    assert srv.proc.returncode == -signal.SIGTERM, log
+    assert "POST /v1/documents: closed at shutdown before its whole body came" in log and "Traceback" not in log, log
+

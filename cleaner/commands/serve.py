@@ -25,6 +25,9 @@ def register(sub) -> None:
     p.add_argument("--api-key", default=os.environ.get("CLEANER_API_KEY"),
                    help="require `Authorization: Bearer KEY` on every POST (default: $CLEANER_API_KEY; none: open)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--shutdown-timeout", metavar="SECONDS", type=positive, default=10.0,
+                   help="on SIGTERM or Ctrl-C, how long requests in flight may take before their connections are "
+                        "closed (a client that stalls mid-body kept the server up; default: 10)")
     config_args(p)
     p.set_defaults(handler=cmd_serve)
 
@@ -48,7 +51,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
     service = Service(config_from(args), Path(args.index))
     app = create_app(service, max_body_bytes=int(args.max_body_mb * 1024 * 1024), api_key=args.api_key or None)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                timeout_graceful_shutdown=args.shutdown_timeout)
     return 0
 
 

@@ -11,6 +11,7 @@ the server log). A JSON body is read as UTF-8 only (RFC 8259), a leading byte or
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import json
 import logging
@@ -73,7 +74,8 @@ class _Utf8Route(APIRoute):
     """A route whose handler gets a `_Utf8Request` (FastAPI's way to change how a body is read). The body is
     read through the request FastAPI made, which keeps it for the error handlers. A client that hangs up
     before its whole body is sent is answered 400 (no one reads it) and is one line in the log, not an
-    internal error's trace (twice: the app's and uvicorn's)."""
+    internal error's trace (twice: the app's and uvicorn's); so is one still sending it when the server's
+    `--shutdown-timeout` ends (503)."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
@@ -84,6 +86,9 @@ class _Utf8Route(APIRoute):
             except ClientDisconnect:
                 log.warning("%s %s: the client hung up before sending the whole body", request.method, request.url.path)
                 return Response(status_code=400)
+            except asyncio.CancelledError:  # the server stops (--shutdown-timeout) while the body still comes: nothing done yet
+                log.warning("%s %s: closed at shutdown before its whole body came", request.method, request.url.path)
+                return Response(status_code=503)
 
             async def replay() -> Message:
                 return {"type": "http.request", "body": body, "more_body": False}
