@@ -185,7 +185,8 @@ class DaskRunner:
         taken out of the shared index the documents of the run this one replaces (`runner.take_out_replaced`),
         which may be one interrupted under the local engine: this one cannot go on with its work."""
         stamp = self.work / "fingerprint.json"
-        if not stamp.exists() and (self.out / STATE / "state.sqlite").exists():
+        interrupted = interrupted_run(self.out / STATE)
+        if not stamp.exists() and interrupted is not None:
             self.progress.log(f"{self.out}/ holds a run interrupted under --engine local, which this engine cannot go "
                               "on with; starting over (the same command with --engine local goes on with it)")
         elif stamp.exists() and self.options.resume != "restart":
@@ -200,8 +201,7 @@ class DaskRunner:
                 return
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over{keep}")
-        take_out_replaced(self.index_path, self.params, fp, self.options, self.progress, replaced,
-                          interrupted_run(self.out / STATE))
+        take_out_replaced(self.index_path, self.params, fp, self.options, self.progress, replaced, interrupted)
         shutil.rmtree(self.out / STATE, ignore_errors=True)
         if self.options.index is None:
             remove_own_index(self.out)
