@@ -276,6 +276,33 @@ def test_ctrl_c_stops_a_local_cluster_run_with_one_line(reference, tmp_path):
     assert err.splitlines()[-1] == "cleaner: interrupted (run the same command again to go on from where it stopped)"
 
 
+def test_a_ctrl_c_held_while_the_cluster_starts_closes_it(monkeypatch):
+    """A Ctrl-C during the LocalCluster's start is held until it has started, and comes out then: the
+    cluster made just before must be closed, not left with its worker processes to the end of the run."""
+    import distributed
+
+    from cleaner.distributed import engine
+
+    made, unblock = [], signal.pthread_sigmask
+
+    class Recorded(distributed.LocalCluster):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    def sigmask(how, mask):
+        old = unblock(how, mask)
+        if how == signal.SIG_UNBLOCK and sys._getframe(1).f_code.co_name == "_ctrl_c_held":  # not the tracker's own
+            raise KeyboardInterrupt  # as the Ctrl-C held meanwhile does once it is let through
+        return old
+
+    monkeypatch.setattr(distributed, "LocalCluster", Recorded)
+    monkeypatch.setattr(engine.signal, "pthread_sigmask", sigmask)
+    with pytest.raises(KeyboardInterrupt), engine.dask_client(None, 1):
+        pytest.fail("the client was given out")
+    assert len(made) == 1 and made[0].status.name == "closed"
+
+
 def test_a_lost_worker_changes_nothing(scheduler, reference, tmp_path):
     """SIGKILL a worker mid-run: its nanny restarts it, the scheduler reruns its tasks, same bytes."""
     names, local = reference

@@ -86,10 +86,11 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         with client:
             yield client
     else:
-        with _ctrl_c_held():  # the cluster's loop thread and worker processes start with it blocked: the run's to handle
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        with cluster, Client(cluster) as client:
-            yield client
+        with ExitStack() as stack:
+            with _ctrl_c_held():  # the cluster's loop thread and worker processes start with it blocked: the run's to handle
+                cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                           dashboard_address=None))
+            yield stack.enter_context(Client(cluster))  # a Ctrl-C held meanwhile comes out above: the cluster is closed
 
 
 @contextmanager
