@@ -154,6 +154,60 @@ def test_close_waits_for_a_batch_another_thread_holds(tmp_path):
         pipeline.run(["Un texte."])
 
 
+def _in_a_fork(task) -> str:
+    """`task()` in a forked child (killed after 60 s: it hung): what it returned, or its error's class name."""
+    import os
+    import signal
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report, then leave without running the parent's `finally` blocks or pytest's exit
+        try:
+            signal.alarm(60)
+            try:
+                answer = str(task())
+            except BaseException as exc:  # noqa: BLE001 (the child reports whatever it met)
+                answer = type(exc).__name__
+            os.write(write, answer.encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    return answer or "hung"
+
+
+def test_a_process_forked_while_a_stream_holds_the_index_is_refused_it_and_loses_nothing(tmp_path):
+    """Forked while the parent's stream held the index (its batch half taken, on this thread or another), a
+    child's `run` said `kept` inside the parent's transaction, inherited and never committed: the index ended
+    without its documents; forked while another thread held the batch lock, it waited for ever. The child is now
+    refused the file (`ForkedIndexError`), and closing what it inherited leaves the parent's batch alone."""
+    from cleaner import Pipeline
+    from cleaner.dedup import ForkedIndexError
+
+    path = tmp_path / "index.sqlite"
+    other = {"id": "child", "text": "Un autre texte, qui ne ressemble à aucun des documents du parent, écrit par l'enfant."}
+    for on_a_thread in (False, True):
+        path.unlink(missing_ok=True)
+        with Pipeline(Config.load(), index=path) as pipeline:
+            stream = pipeline.stream(_distinct_docs(6), batch_size=6)
+            taken = [_within(60, next, stream) if on_a_thread else next(stream)]
+            assert _in_a_fork(lambda: pipeline.run([other]).kept) == "ForkedIndexError"
+            assert _in_a_fork(lambda: Pipeline(Config.load(), index=path)) == "ForkedIndexError"
+            assert _in_a_fork(lambda: pipeline.close()) == "None"  # its copy of the stream is closed: nothing undone here
+            taken += list(stream)
+        with Pipeline(Config.load(), index=path) as reopened:
+            kept = [doc.id for doc in taken if isinstance(doc, Cleaned)]
+            assert len(taken) == 6 and len(kept) == 5  # d4 is an exact duplicate
+            assert all(map(reopened.dedup.index.contains, kept)) and len(reopened.dedup.index) == 5
+            assert reopened.dedup.index.connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert issubclass(ForkedIndexError, RuntimeError)
+
+    with Pipeline(Config.load(), index=path) as pipeline:  # forked with the index free, the child uses it as any process
+        assert _in_a_fork(lambda: [doc.id for doc in pipeline.run([other]).kept]) == "['child']"
+        assert pipeline.dedup.index.contains("child")
+
 def test_index_kept_refuses_ids_the_index_holds_or_given_twice_and_adds_nothing():
     """Given twice the documents it added, `index_kept` ended in a bare sqlite3.IntegrityError (a QA pass)."""
     from cleaner import Pipeline

@@ -7,12 +7,12 @@
 """
 
 from .cluster import BatchResult, Cluster, Decision, Deduplicator, Item, Signed, dedup_batch
-from .index import DedupIndex, IndexBusyError, IndexedDoc, IndexMismatchError
+from .index import DedupIndex, ForkedIndexError, IndexBusyError, IndexedDoc, IndexMismatchError
 from .shingle import jaccard, normalise, shingles
 from .signature import DedupParams, Signer, band_keys, estimate_jaccard, exact_hash, optimal_bands
 
 __all__ = [
-    "BatchResult", "Cluster", "Decision", "DedupIndex", "DedupParams", "Deduplicator", "IndexBusyError", "IndexMismatchError",
+    "BatchResult", "Cluster", "Decision", "DedupIndex", "DedupParams", "Deduplicator", "ForkedIndexError", "IndexBusyError", "IndexMismatchError",
     "IndexedDoc", "Item", "Signed", "Signer", "band_keys", "dedup_batch", "estimate_jaccard", "exact_hash", "jaccard",
     "normalise", "optimal_bands", "shingles",
 ]

@@ -36,7 +36,9 @@ members (all pairs up to `max_pair_members` members, beyond that each member aga
 from __future__ import annotations
 
 import json
+import os
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -481,19 +483,39 @@ class _BatchLock:
         self._lock = threading.Lock()
         self._owner: int | None = None
         self._depth = 0
+        _LOCKS.add(self)
 
-    def __enter__(self) -> None:
+    def acquire(self) -> None:
         me = threading.get_ident()
         if self._owner != me:
             self._lock.acquire()
             self._owner = me
         self._depth += 1
 
-    def __exit__(self, *exc: object) -> None:
+    def release(self) -> None:
         self._depth -= 1
         if not self._depth:
             self._owner = None
             self._lock.release()
+
+    def __enter__(self) -> None:
+        self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+_LOCKS: weakref.WeakSet[_BatchLock] = weakref.WeakSet()
+
+
+def _release_locks_in_child() -> None:
+    """A forked process has none of its parent's threads, so none holds a batch lock there (one a parent thread
+    held left the child waiting for ever; an index whose write lock was held is refused: `ForkedIndexError`)."""
+    for lock in list(_LOCKS):
+        lock.__init__()
+
+
+os.register_at_fork(after_in_child=_release_locks_in_child)
 
 
 class Deduplicator(Closing):
@@ -509,10 +531,17 @@ class Deduplicator(Closing):
 
     @contextmanager
     def _batch(self) -> Iterator[None]:
-        """The index to this thread alone, and open (checked once the lock is held: `close` takes it too)."""
-        with self._lock:
+        """The index to this thread alone, and open (checked once the lock is held: `close` takes it too). A hold
+        taken before a fork ends in the parent: a forked process that ends it (closing a stream it inherited)
+        leaves its own, freed, lock alone."""
+        pid = os.getpid()
+        self._lock.acquire()
+        try:
             self.check_open()
             yield
+        finally:
+            if os.getpid() == pid:
+                self._lock.release()
 
     def run(self, items: Iterable[Any], *, add: bool = True) -> BatchResult:
         self.check_open()
@@ -545,8 +574,9 @@ class Deduplicator(Closing):
         inside is one transaction, so a process killed meanwhile has added none of it. Yields `forget` as the
         holder calls it, from whichever thread it is resumed or closed on."""
         self.check_open()
+        pid = os.getpid()
         with self._batch(), self.index.write_lock():
-            yield self._forget
+            yield lambda items: self._forget(items) if os.getpid() == pid else 0  # a forked process's: the parent's batch
 
     def forget(self, items: Iterable[Any]) -> int:
         """Take kept documents out of the index again (added by `run`, never delivered); returns how many."""
@@ -566,7 +596,9 @@ class Deduplicator(Closing):
             self.index.close()
 
     def check_open(self) -> None:
-        """A RuntimeError when `close()` was called."""
+        """A RuntimeError when `close()` was called (`ForkedIndexError` when the index cannot be used in this
+        forked process)."""
         if self._closed:
             raise RuntimeError("the dedup index was closed (by close() or the end of its `with`): open a new one "
                                "(a new Pipeline) to go on")
+        self.index.check_fork()

@@ -22,6 +22,12 @@ Concurrency: WAL lets readers run beside a writer; `write_lock()` (BEGIN IMMEDIA
 lookups and additions atomic against other processes using the same file. Opening an existing index
 only reads it. A writer that waits longer than `timeout` for another's lock gets `IndexBusyError`.
 
+Fork: SQLite's locks do not survive a fork. A process forked while its parent held an index's write lock
+(a stream half taken) cannot use that file: the inherited connection is inside the parent's transaction,
+and a new one waits for ever on lock state the child inherited. `ForkedIndexError` says so at once (the
+child's documents were added to the parent's transaction, never committed, and lost). Forked with no lock
+held, the child uses the index as any other process does.
+
 Batches: a run adds its documents under a name of its own (`add_batch`: the name is stored in the same
 transaction, and each document says which batch added it), so that when it is resumed it can tell
 whether its documents went in (`has_batch`), and a run that starts over on the same inputs can take the
@@ -31,7 +37,10 @@ batch gains the `docs.batch` column when a batch is first added; its earlier doc
 
 from __future__ import annotations
 
+import ctypes
+import os
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -132,6 +141,26 @@ class IndexBusyError(RuntimeError):
         return type(self), (self.path, self.why)  # crosses process boundaries whole
 
 
+class ForkedIndexError(RuntimeError):
+    """This process was forked while its parent held the index's write lock: the file cannot be used here."""
+
+
+_OPEN: weakref.WeakSet[DedupIndex] = weakref.WeakSet()
+_HELD_AT_FORK: set[str] = set()
+"""In a forked process: the index files whose write lock the parent held at the fork."""
+
+
+def _after_fork_in_child() -> None:
+    for index in list(_OPEN):
+        if index._in_tx:
+            index._held_at_fork = True
+            if index._file != ":memory:":
+                _HELD_AT_FORK.add(index._file)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _busy(path: str, timeout: float) -> IndexBusyError:
     return IndexBusyError(path, f"busy: another process has held the index's write lock for over {timeout:g} s "
                                 "(a run deduplicating or adding its documents, or a service storing some; or, in this "
@@ -157,6 +186,9 @@ class DedupIndex(Closing):
         self.params = params or DedupParams()
         self.path = str(path)
         self.timeout = timeout
+        self._file = self.path if self.path == ":memory:" else os.path.realpath(self.path)
+        self._held_at_fork = False
+        self.check_fork()
         if self.path != ":memory:":
             _refuse_folder(Path(self.path))
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -172,6 +204,7 @@ class DedupIndex(Closing):
             self._db.execute("PRAGMA temp_store=FILE")
             self._in_tx = False
             self._init_schema()
+            _OPEN.add(self)
         except BaseException as exc:  # a file it cannot use, or one of other parameters: not left open
             if self._db is not None:
                 self._db.close()
@@ -214,9 +247,20 @@ class DedupIndex(Closing):
             return dict(db.execute("SELECT key, value FROM meta"))
 
     # -- transactions ---------------------------------------------------------------------------
+    def check_fork(self) -> None:
+        """`ForkedIndexError` when this process was forked while its parent held this index's write lock
+        (that of this object, or of another over the same file)."""
+        if self._held_at_fork or (self._file != ":memory:" and self._file in _HELD_AT_FORK):
+            raise ForkedIndexError(
+                f"{self.path}: this process was forked while its parent held the index's write lock (a stream half "
+                "taken, or a batch being decided), and SQLite's locks do not survive a fork: the index cannot be used "
+                "in this process. Fork before taking a stream or once it is closed, or start the process with "
+                "multiprocessing's 'spawn'")
+
     @contextmanager
     def write_lock(self) -> Iterator[DedupIndex]:
         """Hold the file's write lock: lookups and additions inside are one atomic batch."""
+        self.check_fork()
         if self._in_tx:
             yield self
             return
@@ -227,13 +271,16 @@ class DedupIndex(Closing):
                 raise _busy(self.path, self.timeout) from None
             raise
         self._in_tx = True
+        pid = os.getpid()
         try:
             yield self
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if os.getpid() == pid:  # a forked process leaves its parent's transaction alone
+                self._db.execute("ROLLBACK")
             raise
         else:
-            self._db.execute("COMMIT")
+            if os.getpid() == pid:
+                self._db.execute("COMMIT")
         finally:
             self._in_tx = False
 
@@ -445,7 +492,10 @@ class DedupIndex(Closing):
         self._db.executemany("DELETE FROM bands WHERE key = ? AND doc = ?", zip(keys[order].tolist(), owners[order].tolist()))
 
     def close(self) -> None:
-        self._db.close()
+        if self._held_at_fork:  # closing rolls back, and the rollback can undo the parent's frames in the shared WAL index
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(self._db))  # never closed in this process, even at exit
+        else:
+            self._db.close()
 
 
 def _locked(exc: BaseException) -> bool:
