@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
 import json
 import os
@@ -325,10 +326,19 @@ def test_a_lost_worker_changes_nothing(scheduler, reference, tmp_path):
 
 
 def test_a_local_cluster_without_an_address(tmp_path):
+    """With port 8787 taken (by a user's own Dask dashboard, say), the LocalCluster's scheduler warned "Port 8787 is
+    already in use ... Hosting the HTTP server on port ... instead"; when free, it took it."""
+    import socket
+
     out = tmp_path / "out"
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--workers", "1")
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        with contextlib.suppress(OSError):  # taken by another program already: as good
+            taken.bind(("127.0.0.1", 8787))
+            taken.listen()
+        proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
-    assert "(dask)" in proc.stderr
+    assert "(dask)" in proc.stderr and "8787" not in proc.stderr, proc.stderr
     assert run_cli("run", str(SEEDS), "--out", str(tmp_path / "local"), "-q").returncode == 0
     assert _bytes(out) == _bytes(tmp_path / "local")
 

@@ -88,8 +88,11 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     else:
         with ExitStack() as stack:
             with _ctrl_c_held():  # the cluster's loop thread and worker processes start with it blocked: the run's to handle
+                # no dashboard; the scheduler's HTTP server (health, metrics) on a free port: it took 8787, the
+                # dashboard's, or warned "Port 8787 is already in use" when another run or a user's dashboard had it
                 cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                           dashboard_address=None))
+                                                           dashboard_address=None,
+                                                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}))
             yield stack.enter_context(Client(cluster))  # a Ctrl-C held meanwhile comes out above: the cluster is closed
 
 
