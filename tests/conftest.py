@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    # Started as a background job of a script (`pytest &`), which the shell runs with Ctrl-C ignored: the runs the
+    # tests start would inherit that, and the tests that send them Ctrl-C saw them finish instead of stopping.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 SEEDS = ROOT / "seeds"
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
