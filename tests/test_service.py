@@ -762,3 +762,17 @@ def test_sigterm_stops_the_server_though_a_client_stalls_mid_body(tmp_path):
     assert srv.proc.returncode == -signal.SIGTERM, log
     assert "POST /v1/documents: closed at shutdown before its whole body came" in log and "Traceback" not in log, log
 
+
+
+def test_ctrl_c_stops_the_server_with_status_0(tmp_path):
+    """What the README says of Ctrl-C (SIGTERM's status is checked above): a graceful stop, exit 0, no trace."""
+    srv = Server(tmp_path / "index.sqlite")
+    srv.proc.send_signal(signal.SIGINT)
+    try:
+        srv.proc.wait(20)
+    except subprocess.TimeoutExpired:
+        srv.kill()
+        pytest.fail("the server was still up 20 s after Ctrl-C")
+    log = srv.proc.stdout.read().decode()
+    srv.proc.stdout.close()
+    assert srv.proc.returncode == 0 and "Traceback" not in log, log
