@@ -2,7 +2,7 @@
 
 For each index size (default 0 and 100,000 documents) and each number of concurrent clients
 (default 1, 8, 32), a real `python -m cleaner serve` process on a loopback port gets one document
-per request from C client threads (httpx, keep-alive, one connection each) in a second process;
+per request from C client threads (httpx2, keep-alive, one connection each) in a second process;
 the clock runs from the first request to the last answer. Both processes share the machine's cores.
 
 - Documents: MasakhaNEWS articles (`../shared/corpus/masakhanews.jsonl.gz`, 16 languages, ~2.5 kB
@@ -86,14 +86,14 @@ class Server:
         env.pop("CLEANER_API_KEY", None)
         self.proc = subprocess.Popen([sys.executable, "-m", "cleaner", "serve", "--port", str(self.port), "--index", str(index),
                                       "--log-level", "warning"], cwd=ROOT, env=env)
-        import httpx
+        import httpx2
 
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                if httpx2.get(self.url + "/readyz", timeout=2).status_code == 200:
                     return
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 time.sleep(0.2)
         raise RuntimeError("server not ready")
 
@@ -104,7 +104,7 @@ class Server:
 
 def load(url: str, path: str, docs: list[dict], clients: int, requests: int, tag: str) -> dict:
     """`requests` single-document posts from `clients` threads; latencies in ms."""
-    import httpx
+    import httpx2
 
     latencies: list[float] = []
     errors = 0
@@ -114,7 +114,7 @@ def load(url: str, path: str, docs: list[dict], clients: int, requests: int, tag
 
     def worker() -> None:
         nonlocal errors
-        with httpx.Client(base_url=url, timeout=300) as c:
+        with httpx2.Client(base_url=url, timeout=300) as c:
             c.get("/healthz")  # open the connection before the clock starts
             barrier.wait()
             while True:

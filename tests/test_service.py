@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
+import httpx2
 import pytest
 from conftest import ROOT, SHARED, run_cli
 
@@ -66,17 +66,17 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.proc.stdout.read().decode()}")
             try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                if httpx2.get(self.url + "/readyz", timeout=2).status_code == 200:
                     break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 pass
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("server did not become ready in 90 s")
             time.sleep(0.2)
 
-    def client(self, **kwargs) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=120, **kwargs)
+    def client(self, **kwargs) -> httpx2.Client:
+        return httpx2.Client(base_url=self.url, timeout=120, **kwargs)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handler runs."""
@@ -100,12 +100,12 @@ def server(tmp_path_factory):
     srv.stop()
 
 
-def _post_all(url: str, path: str, bodies: list, headers: dict | None = None) -> list[httpx.Response]:
+def _post_all(url: str, path: str, bodies: list, headers: dict | None = None) -> list[httpx2.Response]:
     """Post every body at once from its own client and thread, released together by a barrier."""
     barrier = threading.Barrier(len(bodies))
 
     def post(body):
-        with httpx.Client(base_url=url, timeout=120, headers=headers or {}) as c:
+        with httpx2.Client(base_url=url, timeout=120, headers=headers or {}) as c:
             barrier.wait()
             return c.post(path, json=body)
 
@@ -638,14 +638,14 @@ def test_two_servers_on_one_index_keep_a_document_once(tmp_path):
             barrier = threading.Barrier(8)
 
             def post(i):
-                with httpx.Client(base_url=(first, second)[i % 2].url, timeout=120) as c:
+                with httpx2.Client(base_url=(first, second)[i % 2].url, timeout=120) as c:
                     barrier.wait()
                     return c.post("/v1/documents", json=bodies[i]).json()
 
             with ThreadPoolExecutor(8) as pool:
                 verdicts = list(pool.map(post, range(8)))
             assert Counter(v["status"] for v in verdicts) == {"kept": 1, "duplicate": 7}
-            with httpx.Client(base_url=second.url) as c:
+            with httpx2.Client(base_url=second.url) as c:
                 assert c.get("/v1/stats").json()["stored_documents"] == 1
         finally:
             second.stop()
