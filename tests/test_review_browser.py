@@ -249,12 +249,7 @@ LEFTS = """([el, word]) => {  // the left edge of each letter of `word` in the t
 }"""
 
 
-def test_a_bidi_control_in_a_span_reorders_that_span_only(browser, tmp_path):
-    """A U+202E (RLO) in a removed span reversed the kept text after it to the line's end (`le budget`
-    read `tegdub el`), and one in an id did the same to the flag dialog's sentence: each element showing
-    such text is isolated (`unicode-bidi: isolate`), the control shown raw, acting inside it only."""
-    pack = tmp_path / "pub.yaml"
-    pack.write_text("""description: an inline advert marker
+PUB_PACK = """description: an inline advert marker
 order: 90
 rules:
   - id: test.pub
@@ -265,7 +260,16 @@ rules:
     examples:
       remove: [{text: "Le conseil a voté [pub ici] le budget.", clean: "Le conseil a voté le budget."}]
       keep: ["Le conseil a voté le budget."]
-""", encoding="utf-8")
+"""
+"""A pack of one rule removing inline advert markers such as `[pub ici] `."""
+
+
+def test_a_bidi_control_in_a_span_reorders_that_span_only(browser, tmp_path):
+    """A U+202E (RLO) in a removed span reversed the kept text after it to the line's end (`le budget`
+    read `tegdub el`), and one in an id did the same to the flag dialog's sentence: each element showing
+    such text is isolated (`unicode-bidi: isolate`), the control shown raw, acting inside it only."""
+    pack = tmp_path / "pub.yaml"
+    pack.write_text(PUB_PACK, encoding="utf-8")
     text = ("Le conseil municipal a voté [pub \u202eici] le budget de l'année prochaine, après un long débat.\n\n"
             "Le maire a salué un vote historique pour la commune et ses habitants.")
     (tmp_path / "in.jsonl").write_text(json.dumps({"id": "x\u202eyz", "text": text}) + "\n", encoding="utf-8")
@@ -285,6 +289,40 @@ rules:
     page.screenshot(path=str(tmp_path / "bidi.png"))
     page.close()
 
+
+def test_characters_beyond_u_ffff_before_a_span_leave_its_highlight_on_the_characters_it_removed(browser, tmp_path):
+    """A run's offsets count code points, JavaScript's strings UTF-16 units: each emoji before a span moved its
+    highlight one character to the left (`[pub là] ` read `ique [pub`), and the clean pane lost the wrong text
+    (found by a QA pass). The offsets and counts the page shows (flag, tooltip, rule spans) stay the run's."""
+    pack = tmp_path / "pub.yaml"
+    pack.write_text(PUB_PACK, encoding="utf-8")
+    text = ("Le conseil 😀 municipal a voté [pub 𝕏 ici] le budget de l'année prochaine 🎉, après un long débat.\n\n"
+            "Le maire a salué 👍👍 un vote historique [pub là] pour la commune et ses habitants.")
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "emoji", "text": text}) + "\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
+    record = json.loads((tmp_path / "run" / "corpus.jsonl").read_text(encoding="utf-8"))
+    spans = [e for e in record["edits"] if e["rule"] == "test.pub"]
+    assert [text[e["start"] : e["end"]] for e in spans] == ["[pub 𝕏 ici] ", "[pub là] "]
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    expect(page.locator("#spacer .row").first).to_be_visible()
+    page.evaluate("window.review.openById('emoji')")
+    marks = page.locator('#raw-text mark[data-rule="test.pub"]')
+    assert marks.all_text_contents() == ["[pub 𝕏 ici] ", "[pub là] "]
+    assert page.locator("#clean-text").text_content() == record["text"]
+    expect(page.locator("#doc .meta")).to_contain_text(f"{len(text) - len(record['text'])} of {len(text)} characters removed")
+    marks.nth(0).hover()
+    expect(page.locator("#tip")).to_contain_text(" · 12 characters")
+    page.locator("#raw-text .lbl button.flag").nth(1).click()
+    said = f"(raw {spans[1]['start']}-{spans[1]['end']})"
+    assert said in page.locator("#snippet").input_value().split("\n", 1)[0]
+    page.click("#flag-close")
+    page.click("nav button[data-tab=rules]")
+    page.locator("#rules-table tr", has_text="test.pub").click()
+    expect(page.locator("#rule-spans .span-item").nth(1)).to_contain_text(f"{spans[1]['start']}–{spans[1]['end']}")
+    page.screenshot(path=str(tmp_path / "astral.png"))
+    page.close()
 
 
 UNLABELLED = "pre => { const copy = pre.cloneNode(true); copy.querySelectorAll('.lbl').forEach(l => l.remove()); return copy.textContent; }"

@@ -5,8 +5,25 @@ const INDEX = JSON.parse(document.getElementById("index").textContent);
 const CHUNKS = [];
 function body(i) {
   const c = Math.floor(i / INDEX.chunk);
-  return (CHUNKS[c] || (CHUNKS[c] = JSON.parse(document.getElementById("bodies-" + c).textContent)))[i % INDEX.chunk];
+  return (CHUNKS[c] || (CHUNKS[c] = JSON.parse(document.getElementById("bodies-" + c).textContent).map(inUnits)))[i % INDEX.chunk];
 }
+// A run's offsets count characters (code points, as Python does); a JavaScript string counts UTF-16 units, two for a
+// character beyond U+FFFF (an emoji, 𝕏), so each one before a span moved its highlight a character to the left. The
+// edits of a text holding such characters are turned into units as their chunk is parsed; `chars` turns one back.
+function inUnits([raw, eds]) {
+  const pairs = [...raw.matchAll(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)].map(m => m.index);  // where each such character starts
+  if (pairs.length) for (const e of eds) for (const n of [0, 1]) {
+    const at = e[n];
+    e[n] += below(pairs, (p, k) => p - k < at);  // p - k: where the pair starts, in characters
+  }
+  return [raw, eds, pairs];
+}
+function below(list, test) {  // how many items of `list` from its start pass `test` (which passes a prefix)
+  let lo = 0, hi = list.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (test(list[mid], mid)) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+function chars(i, unit) { return unit - below(body(i)[2], p => p < unit); }  // a text offset in characters, as the run wrote it
 function whenParsed(fn) {  // the bodies follow this script: act on them once the whole page is parsed
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, {once: true}); else fn();
 }
@@ -166,7 +183,7 @@ function openDoc(i) {
   state.selected = i;
   const fields = eds.filter(e => e[3] === 1).map(e => `<tr><th>${esc(e[4])}</th><td>${esc(e[5] ?? "")}</td><td><span class="swatch" style="--c:${RULES[e[2]].color}"></span>${esc(RULES[e[2]].id)}</td></tr>`).join("");
   const used = [...new Set(eds.map(e => e[2]))].filter(r => r !== WS);
-  const removed = eds.reduce((n, e) => n + e[1] - e[0], 0);
+  const removed = eds.reduce((n, e) => n + chars(i, e[1]) - chars(i, e[0]), 0);
   $("#doc").innerHTML = `<h2>${esc(d.id)}</h2>`
     + `<p class="meta"><b class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</b>${d.detail ? " — " + esc(d.detail) : ""}`
     + (d.lang ? ` · language <b>${esc(d.lang)}</b>${d.score != null ? " (score " + d.score.toFixed(2) + ")" : ""}`
@@ -192,8 +209,8 @@ document.addEventListener("click", e => {
 
 // ---- tooltip: rule id and description on hover or focus ----
 function tip(el) {
-  const e = edits(+el.dataset.i)[+el.dataset.k], rule = RULES[e[2]], box = el.getBoundingClientRect(), t = $("#tip");
-  t.innerHTML = `<b>${esc(rule.id)}</b> ${esc(rule.kind)}${e[3] ? " · moved into " + esc(e[4]) : ""} · ${fmt(e[1] - e[0])} characters<br>${esc(rule.description)}${e[6] ? "<br>why: " + esc(e[6]) : ""}`;
+  const i = +el.dataset.i, e = edits(i)[+el.dataset.k], rule = RULES[e[2]], box = el.getBoundingClientRect(), t = $("#tip");
+  t.innerHTML = `<b>${esc(rule.id)}</b> ${esc(rule.kind)}${e[3] ? " · moved into " + esc(e[4]) : ""} · ${fmt(chars(i, e[1]) - chars(i, e[0]))} characters<br>${esc(rule.description)}${e[6] ? "<br>why: " + esc(e[6]) : ""}`;
   t.hidden = false;
   t.style.left = Math.min(box.left, innerWidth - 440) + "px";
   t.style.top = (box.bottom + 6 < innerHeight - 80 ? box.bottom + 6 : Math.max(4, box.top - 80)) + "px";
@@ -227,9 +244,9 @@ function openFlag(i, k) {
   const [raw] = body(i), E = edits(i), r = E[k][2], rule = RULES[r], d = DOCS[i];
   if (!rule.pack) { alert(`${rule.id} is not a rule of the loaded packs: nothing to add an example to.`); return; }
   const [start, end] = ruleRun(raw, E, k);  // a lone line break's label flags the line it went with
-  const text = flaggedText(raw, start, end);
-  $("#flag-what").innerHTML = `<b>${esc(rule.id)}</b> removed characters ${start}–${end} of <b>${esc(d.id)}</b>; the keep example is the lines it took them from.`;
-  $("#snippet").value = `# flagged in review: ${rule.id} should not remove this text of ${yamlQuoted(d.id)} (raw ${start}-${end})\n`
+  const text = flaggedText(raw, start, end), from = chars(i, start), to = chars(i, end);
+  $("#flag-what").innerHTML = `<b>${esc(rule.id)}</b> removed characters ${from}–${to} of <b>${esc(d.id)}</b>; the keep example is the lines it took them from.`;
+  $("#snippet").value = `# flagged in review: ${rule.id} should not remove this text of ${yamlQuoted(d.id)} (raw ${from}-${to})\n`
     + `# run: cleaner rules check THIS_FILE   then add the last keep example to ${rule.id} in its pack\n`
     + rule.pack + "    - " + yamlQuoted(text) + "\n";
   $("#copied").textContent = "";
@@ -262,7 +279,7 @@ function showRuleSpans(r) {
     const html = spans.slice(shown, shown + 200).map(([i, k]) => {
       const [start, end, , kind, field] = edits(i)[k], raw = body(i)[0], text = raw.slice(start, end);
       const short = text.length > 400 ? text.slice(0, 300) + ` … [${fmt(text.length - 380)} more] … ` + text.slice(-80) : text;
-      return `<div class="span-item">${docLink(DOCS[i].id)} · ${start}–${end}${kind ? " → " + esc(field) : ""}`
+      return `<div class="span-item">${docLink(DOCS[i].id)} · ${chars(i, start)}–${chars(i, end)}${kind ? " → " + esc(field) : ""}`
         + (r === WS ? "" : ` <button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong">⚑ flag</button>`)
         + `<pre class="text"><mark class="e" style="--c:${rule.color}">${esc(short)}</mark></pre></div>`;
     }).join("");
