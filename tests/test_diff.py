@@ -109,7 +109,7 @@ def test_unified_applies_with_patch_whatever_breaks_a_line_inside_the_text(diff,
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "f\nf", "text": text}) + "\n", encoding="utf-8")
     code, out, _ = diff(str(src), "--format", "unified")
-    assert code == 0 and "--- f\\nf\t(raw)\n+++ f\\nf\t(clean)\n" in out and "No newline" not in out.split("@@", 1)[1][:-60]
+    assert code == 0 and '--- "f\\nf"\t(raw)\n+++ "f\\nf"\t(clean)\n' in out and "No newline" not in out.split("@@", 1)[1][:-60]
     record = json.loads(diff(str(src), "--format", "json")[1])
     if shutil.which("patch"):
         (tmp_path / "raw.txt").write_text(text, encoding="utf-8", newline="")
@@ -156,6 +156,29 @@ def test_unified_names_an_id_holding_spaces_so_patch_finds_its_file(diff, tmp_pa
         (tmp_path / "une dépêche").write_text(text, encoding="utf-8", newline="")
         subprocess.run(["patch", "-s", "-p0"], input=out.encode(), cwd=tmp_path, check=True, capture_output=True)
         assert (tmp_path / "une dépêche").read_text(encoding="utf-8") == "Le ministre a annoncé un plan pour les écoles."
+
+
+def test_unified_quotes_an_id_holding_a_tab_or_a_control_as_diff_u_does_so_patch_finds_its_file(diff, tmp_path):
+    """`--- a<TAB>b<TAB>(raw)`: `patch -p0` read the name up to the first tab and patched the file `a`; an id
+    holding a line break or ESC was written as `visible` shows it, a name no file has (found by a QA pass).
+    Such a name is written in double quotes with C escapes, as `diff -u` writes it, and `patch` reads it back."""
+    import shutil
+    import subprocess
+
+    text = "Partager sur Facebook\n\nLe ministre a annoncé un plan pour les écoles."
+    ids = {"a\tb": '"a\\tb"', "n\nl": '"n\\nl"', "e\x1bx": '"e\\033x"', "bi\u202edi": '"bi\\342\\200\\256di"',
+           '"q': '"\\"q"', 'q"\\': 'q"\\'}  # id: its name in the `---` line (one needing no quotes stays as it is)
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": text}) + "\n" for i in ids), encoding="utf-8")
+    code, out, _ = diff(str(src), "--format", "unified")
+    assert code == 0 and re.findall(r"(?m)^--- (.*)\t\(raw\)$", out) == list(ids.values())
+    assert not re.search("[\x1b\u202e]", out)
+    if shutil.which("patch"):
+        for name in [*ids, "a"]:
+            (tmp_path / name).write_text(text, encoding="utf-8", newline="")
+        subprocess.run(["patch", "-s", "-p0"], input=out.encode(), cwd=tmp_path, check=True, capture_output=True)
+        assert {(tmp_path / name).read_text(encoding="utf-8") for name in ids} == {"Le ministre a annoncé un plan pour les écoles."}
+        assert (tmp_path / "a").read_text(encoding="utf-8") == text
 
 
 def test_unified_of_dropped_documents_applies_with_patch_and_their_status_is_said(diff, run_dir, tmp_path):

@@ -150,7 +150,7 @@ def unified(entry: Entry, context: int = 3) -> str:
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
     moves = [f"# {e['field']} ← {e.get('value')!r} ‹{_one_line(e['rule'])}›\n" for e in entry.edits if e["kind"] == "extract"]
-    name = _one_line(entry.id or "-")  # a tab ends it, as in `diff -u`: `patch` reads a name up to a tab, or else a space
+    name = _patch_name(entry.id or "-")  # a tab ends it, as in `diff -u`: `patch` reads a name up to a tab, or else a space
     out = [rejected, *moves, f"--- {name}\t(raw)\n", f"+++ {name}\t(clean)\n"]
     for group in groups:
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
@@ -170,6 +170,22 @@ def _one_line(text: str) -> str:
     """`text` on one line, for a header or a label (`visible`, and its line feeds and carriage returns as
     `\\n` and `\\r`: an id holding one would break its header, or make one up)."""
     return visible(text).replace("\n", "\\n").replace("\r", "\\r")
+
+
+_QUOTED = re.compile(rf'^"|[\t\n\r]|{_CONTROL.pattern}')
+"""What makes `diff -u` write a file name in double quotes: a tab would end it and a leading quote start a quoted
+one, for `patch`; a line break or a control character (`_CONTROL`) would reach the terminal."""
+_C_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def _patch_name(name: str) -> str:
+    """`name` for the `---`/`+++` lines as `diff -u` writes it and `patch` reads it back: as it is, or, when
+    `_QUOTED` finds something, in double quotes with C escapes (`"a\\tb"`; a control as the octal bytes of its
+    UTF-8, `\\033`). An id holding a tab had `patch -p0` patch the file named by the id's part before it."""
+    if not _QUOTED.search(name):
+        return name
+    escaped = (_C_ESCAPES.get(c) or ("".join(f"\\{b:03o}" for b in c.encode()) if _CONTROL.match(c) else c) for c in name)
+    return '"' + "".join(escaped) + '"'
 
 
 def _lines(text: str) -> list[str]:
