@@ -325,6 +325,26 @@ def test_characters_beyond_u_ffff_before_a_span_leave_its_highlight_on_the_chara
     page.close()
 
 
+def test_a_long_span_shortened_in_the_rules_tab_is_cut_between_characters(browser, tmp_path):
+    """The Rules tab shortens a span of over 400 characters to its first 300 and last 80: cut in UTF-16 units, an
+    emoji at the cut was split into a stray half (shown as "�"), and the count of characters left out was in units."""
+    pack = tmp_path / "pub.yaml"
+    pack.write_text(PUB_PACK, encoding="utf-8")
+    advert = "[pub " + "x" * 294 + "😀" * 10 + "y" * 200 + "]"  # the 300th character is the first emoji
+    text = f"Le conseil municipal a voté {advert} le budget de l'année prochaine, après un long débat."
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "long", "text": text}) + "\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    page.click("nav button[data-tab=rules]")
+    page.locator("#rules-table tr", has_text="test.pub").click()
+    shown = page.locator("#rule-spans .span-item pre").text_content()
+    removed = advert + " "
+    assert shown == removed[:300] + f" … [{len(removed) - 380} more] … " + removed[-80:]
+    page.close()
+
+
 UNLABELLED = "pre => { const copy = pre.cloneNode(true); copy.querySelectorAll('.lbl').forEach(l => l.remove()); return copy.textContent; }"
 """The raw pane's text without the rule labels: the raw text."""
 

@@ -278,7 +278,8 @@ function showRuleSpans(r) {
   const more = () => {
     const html = spans.slice(shown, shown + 200).map(([i, k]) => {
       const [start, end, , kind, field] = edits(i)[k], raw = body(i)[0], text = raw.slice(start, end);
-      const short = text.length > 400 ? text.slice(0, 300) + ` … [${fmt(text.length - 380)} more] … ` + text.slice(-80) : text;
+      const cs = [...text];  // characters, not UTF-16 units: a cut between the two halves of an emoji showed "�"
+      const short = cs.length > 400 ? cs.slice(0, 300).join("") + ` … [${fmt(cs.length - 380)} more] … ` + cs.slice(-80).join("") : text;
       return `<div class="span-item">${docLink(DOCS[i].id)} · ${chars(i, start)}–${chars(i, end)}${kind ? " → " + esc(field) : ""}`
         + (r === WS ? "" : ` <button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong">⚑ flag</button>`)
         + `<pre class="text"><mark class="e" style="--c:${rule.color}">${esc(short)}</mark></pre></div>`;
