@@ -101,11 +101,16 @@ def load_rules(config: Config) -> RuleSet:
 
 
 def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
-    """Load and validate the given pack files into one rule set; ids must be unique across them. The
+    """Load and validate the given pack files, each once, into one rule set; ids must be unique across them. The
     first `shipped` files are packs shipped with cleaner (`Rule.shipped`)."""
     rules: list[tuple[int, Rule]] = []
     seen: dict[str, str] = {}
+    given: dict[Path, Path] = {}
     for k, path in enumerate(files):
+        if (key := path.resolve()) in given:  # its first id was "already defined" in itself
+            raise RulePackError(str(path), f"this pack is loaded twice (first as {given[key]}): give each pack once (a folder "
+                                "or a file in it, not both; the shipped packs load unless --no-default-rules)")
+        given[key] = path
         text = _read(path)
         order, located = _load_pack(text, str(path), k < shipped)
         for rule, line in located:
@@ -120,8 +125,11 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise RulePackError(str(path), f"not UTF-8 text (byte {exc.start})") from None
+    except UnicodeDecodeError as exc:  # at its line and column: "byte 57" was for a reader to count to
+        before = exc.object[: exc.start].decode("utf-8")
+        line, column = _line_column(before, len(before))
+        raise RulePackError(str(path), f"not UTF-8 text (byte {exc.start}, 0x{exc.object[exc.start]:02x}): save the pack "
+                            "as UTF-8", line=line, column=column) from None
     except OSError as exc:
         raise RulePackError(str(path), exc.strerror or str(exc)) from None
 
@@ -173,9 +181,12 @@ def _line_column(text: str, position: int) -> tuple[int, int]:
 
 def _refuse_duplicate_keys(node: Any, name: str) -> None:
     """A RulePackError for a key given twice in one mapping (YAML keeps the last without a word)."""
-    todo = [node] if node is not None else []
+    todo, seen_nodes = [node] if node is not None else [], set()
     while todo:  # not recursive: a deeply nested pack is not a reason to fail here
         node = todo.pop()
+        if id(node) in seen_nodes:  # an alias: checked once (a recursive one was walked forever, nested ones a billion times)
+            continue
+        seen_nodes.add(id(node))
         if isinstance(node, yaml.MappingNode):
             seen = set()
             for key, _ in node.value:

@@ -204,6 +204,34 @@ BAD_PACKS = {
         None,
         ":6:38: YAML error: unacceptable character #x001b: control characters are not allowed",
     ),
+    "thread-line-longer-than-a-pattern-counts": (  # the count of its line pattern: a traceback at the first document
+        "rules:\n  - id: t.th\n    kind: thread\n    description: long\n    pattern: 'dit :'\n    max_line_chars: 4294967295\n"
+        "    examples: {remove: [a], keep: [b]}\n",
+        "t.th",
+        "max_line_chars",
+        "less than or equal to 4294967294",
+    ),
+    "ticker-separator-with-a-group": (  # an IndexError at a line split on the next separator; kept as segments, missed
+        "rules:\n  - id: t.tk\n    kind: ticker\n    description: group\n    separators: [' (/) ', ' [|] ']\n"
+        "    examples: {remove: [a], keep: [b]}\n",
+        "t.tk",
+        "separators",
+        "the separator ' (/) ' has a capturing group: make it non-capturing, `(?:...)`",
+    ),
+    "recursive-alias": (  # a list that holds itself: the duplicate-key check walked it forever
+        "rules:\n  - {id: t.rec, kind: &k [*k]}\n",
+        "t.rec",
+        "kind",
+        "unknown kind [[[",
+    ),
+    "aliases-nested-a-billion-items-deep": (  # nine lines of YAML: walked, and shown, a billion times
+        "rules:\n  - id: t.bomb\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"    {b}: &{b} [{', '.join(['*' + a] * 10)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+        + "    kind: line\n    description: bomb\n    phrases: [x]\n    examples: {remove: [x], keep: [*i]}\n",
+        "t.bomb",
+        "examples.keep",
+        "keep example 1 is not a string but [[[",
+    ),
     "unknown-parameter": (
         "rules:\n  - id: t.param\n    kind: line\n    description: typo\n    phrase: [x]\n    phrases: [x]\n    examples: {remove: [x], keep: [y]}\n",
         "t.param",
@@ -312,6 +340,13 @@ def test_a_yaml_error_is_one_line_with_the_line_and_column(tmp_path):
     assert f"{path}:6:38: YAML error: unacceptable character #x001b" in proc.stderr
 
 
+def test_a_pack_not_in_utf8_is_refused_at_its_line_and_column(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(("rules:" + GOOD_RULE).encode("latin-1"))  # "Publicité": byte 0xe9
+    with pytest.raises(RulePackError, match=r"latin1\.yaml:5:24: not UTF-8 text \(byte 89, 0xe9\): save the pack as UTF-8"):
+        load_files([path])
+
+
 def test_an_empty_rules_path_is_refused_not_read_as_the_current_folder(tmp_path):
     """`--rules ''` (an unset shell variable) loaded the packs of the working folder without a word."""
     (tmp_path / "here.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
@@ -355,6 +390,13 @@ def test_duplicate_id_across_packs_names_both_files(tmp_path):
     (tmp_path / "b.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
     with pytest.raises(RulePackError, match=r"b\.yaml:2: rule 't\.good': field 'id': duplicate id, already defined in .*a\.yaml"):
         load_files([tmp_path / "a.yaml", tmp_path / "b.yaml"])
+
+
+def test_a_pack_given_twice_is_named_so_not_as_its_own_duplicate_ids(tmp_path):
+    """A folder and a file in it: "a.yaml:2: rule 't.good': duplicate id, already defined in a.yaml"."""
+    (tmp_path / "a.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    with pytest.raises(RulePackError, match=r"a\.yaml: this pack is loaded twice \(first as .*a\.yaml\): give each pack once"):
+        load_files(pack_files([tmp_path, tmp_path / "a.yaml"]))
 
 
 def test_error_names_the_line_of_the_rule(tmp_path):
@@ -432,6 +474,18 @@ def test_a_pack_whose_patterns_add_up_to_over_the_pack_bound_is_refused_at_the_r
                                                 r"with this one, over %s" % (fits, f"{PACK_SIZE:,}")):
             load_pack_text(pack(fits + 1), "big.yaml")
     assert len(load_pack_text(pack(fits, "x"), "other.yaml")) == fits  # the bound is a pack's, not the process's
+
+
+def test_rules_check_fails_an_example_on_which_the_pattern_is_stopped():
+    """A keep example the pattern backtracks on passed (the rule, stopped, changed nothing), and a remove
+    example was "not touched": on such a document a run skips the rule with a warning."""
+    slow = "a" * 50_000 + "b"
+    (rule,) = load_pack_text(
+        "rules:\n  - id: t.alt\n    kind: regex\n    description: overlapping alternation\n    scope: span\n"
+        f"    pattern: '(?:a|aa)+$'\n    examples: {{remove: [aaa, {slow}], keep: ['Un texte. {slow}']}}\n", "slow.yaml")
+    failures = check_rule(rule, timeout=0.2)
+    assert [f.split(":")[:2] for f in failures] == [["t.alt", " remove example 2"], ["t.alt", " keep example 1"]]
+    assert all("pattern stopped after 0.2s" in f for f in failures)
 
 
 @pytest.mark.parametrize("rule", [

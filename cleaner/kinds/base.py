@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -180,9 +181,13 @@ def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
 
 def shown(value: Any, width: int = 80) -> str:
     """`value` as a message shows it: its repr, cut to `width` characters with its length when longer
-    (a 2 MB phrase made a 2 MB error line)."""
+    (a 2 MB phrase made a 2 MB error line); any other value's by `reprlib`, which stops early (YAML aliases
+    nest a list a billion items deep in a few lines, or in itself: its repr never ended)."""
+    if not isinstance(value, str):
+        text = reprlib.repr(value)
+        return text if len(text) <= width else f"{text[:width]}…"
     text = repr(value)
-    return text if len(text) <= width else f"{text[:width]}… ({len(value) if isinstance(value, str) else len(text):,} characters)"
+    return text if len(text) <= width else f"{text[:width]}… ({len(value):,} characters)"
 
 
 KINDS: dict[str, type[Rule]] = {}

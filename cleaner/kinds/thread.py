@@ -34,7 +34,7 @@ class ThreadRule(Rule):
     min_lines: int = Field(3, ge=2)
     max_gap_chars: int = Field(2000, ge=1)
     min_before_chars: int = Field(200, ge=0)
-    max_line_chars: int = Field(160, ge=1)
+    max_line_chars: int = Field(160, ge=1, le=2**32 - 2)  # a count in `compiled`: `regex` and `re` take none larger
 
     phase = 2
 

@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 
 from ..text import SENTENCE_BREAK
 from ..view import Hit, View
-from .base import Context, Rule, register, whole_lines
+from .base import Context, Rule, register, shown, whole_lines
 from .patterns import call, check_pattern, compile_fast
 
 Pattern = re.Pattern | regex.Pattern
@@ -63,7 +63,8 @@ class TickerRule(Rule):
     @classmethod
     def _compiles(cls, separators: tuple[str, ...]) -> tuple[str, ...]:
         for sep in separators:
-            check_pattern(sep)
+            if check_pattern(sep).groups:  # `split` keeps what a group captured as a segment; `_joined` counts by group
+                raise ValueError(f"the separator {shown(sep)} has a capturing group: make it non-capturing, `(?:...)`")
         check_pattern(_joined(separators))  # what `any_separator` compiles: all of them, whose sizes add up
         return separators
 
