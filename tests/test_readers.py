@@ -120,6 +120,19 @@ def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
     assert items["page"].html == page
 
 
+def test_a_utf8_byte_order_mark_wins_over_the_charset_a_page_declares(tmp_path):
+    """A page saved as UTF-8 with its mark by a Windows editor, its old `<meta charset="iso-8859-1">` (or
+    HTTP's) left as it was, is UTF-8, as browsers read it: it was read as windows-1252, mojibake from
+    "ï»¿" on, and trafilatura found no title."""
+    from cleaner.io.decoding import decode_html
+
+    page = PAGE.format(n=1, body="Un été à Genève.").replace("<head>", '<head><meta charset="iso-8859-1">')
+    (tmp_path / "page.html").write_bytes(codecs.BOM_UTF8 + page.encode("utf-8"))
+    [item] = _read(tmp_path / "page.html")
+    assert (item.html, item.warnings) == (page, ())
+    assert decode_html(codecs.BOM_UTF8 + page.encode("utf-8"), "p", "iso-8859-1") == (page, ())
+
+
 def test_jsonl_in_utf16_or_utf32_is_read_line_by_line(tmp_path):
     """A JSONL file in UTF-16 (PowerShell's `>` writes it with a BOM and CRLF) or UTF-32, with or without
     a BOM, plain or gzipped, gives its records, not a malformed line per LF byte; a bad sequence is
@@ -282,6 +295,17 @@ def test_a_file_two_inputs_name_is_read_once(tmp_path):
             str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
 
 
+def test_a_link_to_a_file_read_already_says_so(tmp_path):
+    """A folder holding a file and a link to it reads the file once; the link's rejection said it was
+    "named by an earlier input too" when one input named both."""
+    (tmp_path / "a.txt").write_text("Le texte a, assez long pour rester dans le corpus.", encoding="utf-8")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    items = _read(tmp_path)
+    assert [i.id for i in items if not isinstance(i, Rejected)] == ["a"]
+    assert [i.detail for i in items if isinstance(i, Rejected)] == [
+        f"{tmp_path / 'b.txt'}: the same file as {tmp_path / 'a.txt'}, read already: read once"]
+
+
 def test_input_format_overrides_the_extension(tmp_path):
     (tmp_path / "page.dat").write_text(PAGE.format(n=1, body="Corps."), encoding="utf-8")
     (doc,) = _read(tmp_path / "page.dat", fmt="html")
@@ -405,6 +429,20 @@ def test_warc_documents_skips_and_counts(tmp_path):
         "warc request": 1, "warc response 404": 1, "warc response image/png": 1, "warc warcinfo": 1}}
 
 
+def test_a_warc_response_without_its_http_headers_is_rejected_not_skipped(tmp_path):
+    """A response record whose block is the page alone, without HTTP's status line and headers: warcio took
+    the page's first words for a status line, and the page was skipped, counted as `warc response 1</title></head>`."""
+    page = PAGE.format(n=1, body="Premier article.").replace("<body>", "\n<body>").encode()
+    path = tmp_path / "bare.warc"
+    path.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\nWARC-Target-URI: https://example.fr/a"
+                     b"\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n" % (len(page), page))
+    stats = ReadStats()
+    [item] = _read(path, stats=stats)
+    assert isinstance(item, Rejected) and item.reason == "bad_input" and not stats.skipped
+    assert item.detail == (f"{path}: record 1 (https://example.fr/a): not an HTTP response: its block starts "
+                           "'<html><head><title>Titre 1</title></head', not a status line")
+
+
 def test_a_warc_record_with_a_wrong_content_length_is_flagged_not_kept_in_silence(tmp_path, capsys):
     """A Content-Length 40 bytes short: warcio reads that much of the page, prints three lines on stderr
     (naming no file), skips the line left over and goes on. The page was kept cut short, unflagged."""
@@ -509,8 +547,8 @@ def test_lone_surrogates_in_url_source_or_meta_are_flagged(tmp_path):
 def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
     """A body whose gzip or chunked encoding ends early, or a record the crawler marked `WARC-Truncated`,
     is kept with a warning naming the record (warcio gave the cut page as whole, without a word); a gzip
-    encoding that does not decode is a rejection (it was 'binary content'); whole bodies, raw deflate and
-    a chunked header on a body stored de-chunked read as before."""
+    encoding that does not decode, or a brotli one, is a rejection saying so (it was 'binary content');
+    whole bodies, raw deflate and a chunked header on a body stored de-chunked read as before."""
     import zlib
 
     page = ("<html><head><title>T</title></head><body><article>" + "".join(
@@ -523,7 +561,7 @@ def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
     cases = {"gzip": (gzip.compress(page), "gzip"), "gzip-cut": (gzip.compress(page)[: len(gzip.compress(page)) // 2], "gzip"),
              "gzip-broken": (b"\x1f\x8b" + b"garbage" * 50, "gzip"), "deflate": (zlib.compress(page)[2:-4], "deflate"),
              "chunked": (chunked(page), None), "chunked-cut": (chunked(page)[:2000], None), "stored-dechunked": (page, None),
-             "truncated": (page[:700], "")}
+             "truncated": (page[:700], ""), "br": (bytes(range(256)) * 4, "br")}
     path = tmp_path / "k.warc.gz"
     with open(path, "wb") as fh:
         w = WARCWriter(fh, gzip=True)
@@ -542,6 +580,8 @@ def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
     assert page.decode().startswith(items["chunked-cut"].html) and len(items["chunked-cut"].html) < len(page)
     assert items["truncated"].warnings[0].endswith("the crawler cut this record short (WARC-Truncated: length)")
     assert isinstance(items["gzip-broken"], Rejected) and items["gzip-broken"].detail.endswith("its gzip Content-Encoding does not decode")
+    assert items["br"].detail.endswith(
+        "(https://x.example/br): its br Content-Encoding is not read (gzip and deflate are)")
 
 
 def test_a_records_html_is_capped_as_an_html_file_is(tmp_path):

@@ -19,10 +19,10 @@ _MOJIBAKE_HINT = re.compile(
 )
 """A UTF-8 lead byte followed by a continuation byte, both as cp1252 shows them: the mark of mojibake.
 ftfy (about 1.5 MB/s) runs only on texts that have one, and is imported only then (~7 MB a process)."""
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
-              (codecs.BOM_UTF16_BE, "utf-16"))
-"""Byte order marks of UTF-32 and UTF-16 (UTF-32 LE first: it starts with UTF-16 LE's), and the codec
-that reads them (and drops them)."""
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8"))
+"""Byte order marks of UTF-32, UTF-16 and UTF-8 (UTF-32 LE first: it starts with UTF-16 LE's), and the codec
+that reads them (dropping the mark: `decode` skips UTF-8's)."""
 _LONE_CR = re.compile(r"\r(?!\n)")
 _ESCAPED_BREAKS = re.compile(r"\\n(?:[ \xa0]*+\\n)*+")
 """A run of line breaks written as the two characters `\\n` (a scraper that escaped them twice)."""
@@ -35,10 +35,10 @@ above which it is binary; text in a wrong encoding has U+FFFD instead, and is ke
 
 
 def decode(data: bytes, where: str, codec: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """Text of `data` in the Python codec `codec` (default UTF-8, a leading byte order mark dropped; a UTF-16
-    or UTF-32 byte order mark wins over any codec, as browsers read it); invalid bytes become U+FFFD and are
+    """Text of `data` in the Python codec `codec` (default UTF-8); a leading byte order mark (UTF-8, UTF-16 or
+    UTF-32) wins over any codec, as browsers read it, and is dropped; invalid bytes become U+FFFD and are
     flagged."""
-    codec = next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None) or codec or "utf-8"
+    codec = next((name for bom, name in _BOMS if data.startswith(bom)), None) or codec or "utf-8"
     skip = len(codecs.BOM_UTF8) if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
     errors = "cleaner-c1" if codec == "cp1252" else "strict"
     try:

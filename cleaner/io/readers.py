@@ -67,19 +67,21 @@ def read_inputs(
 
 def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | str]:
     """The files the inputs name, in reading order (`input_paths`), `"-"` for stdin, each file once: one
-    that an earlier input named too (`data/*.jsonl data/a.jsonl`) is a rejection saying so, not read
-    again (every one of its records would be a `repeated_id`)."""
-    seen: set[Path] = set()
+    that an earlier input named too (`data/*.jsonl data/a.jsonl`), or a link to a file read already, is a
+    rejection saying so, not read again (every one of its records would be a `repeated_id`)."""
+    seen: dict[Path, Path] = {}  # each file read, by its real path, as first named
     for name in map(str, inputs):
         if name == "-":
             yield name
             continue
         for source in input_paths(name):
-            if isinstance(source, Path) and source.resolve() in seen:
-                yield bad(None, f"{source}: named by an earlier input too ({name!r} again): read once")
+            if isinstance(source, Path) and (first := seen.get(source.resolve())) is not None:
+                why = (f"named by an earlier input too ({name!r} again)" if first == source
+                       else f"the same file as {first}, read already")
+                yield bad(None, f"{source}: {why}: read once")
                 continue
             if isinstance(source, Path):
-                seen.add(source.resolve())
+                seen[source.resolve()] = source
             yield source
 
 

@@ -4,7 +4,8 @@
   later, see `cleaner.html`), decoded by the charset of its Content-Type or of its `<meta>`;
 - a `conversion` record (WET) becomes a document of its text;
 - every other record (warcinfo, request, metadata, revisit, resource, a response that is not an HTML
-  page or not a 200) is skipped and counted in `ReadStats.skipped`, by type.
+  page or not a 200) is skipped and counted in `ReadStats.skipped`, by type; a response whose block does not
+  start with an HTTP status line (a page stored without its HTTP headers) is a `bad_input` rejection.
 
 The id is the WARC-Record-ID and the URL the WARC-Target-URI. A truncated record, or a file that ends
 inside a record, is a `bad_input` rejection naming the file and the record number (warcio itself stops
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +35,8 @@ from .files import html_document
 from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, text_document, too_large
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+UNREAD_ENCODINGS = ("br", "zstd", "compress", "x-compress")
+"""Content-Encodings that compress a body but are not decoded here: such a page was `binary content, not HTML`."""
 
 
 def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
@@ -122,6 +126,8 @@ def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStat
     if record.raw_stream.limit:
         return bad(rid, f"{where}: truncated record: {record.length - record.raw_stream.limit:,} of {record.length:,} bytes")
     if kind is None:
+        if (line := _not_a_status_line(record)) is not None:
+            return bad(rid, f"{where}: not an HTTP response: its block starts {line[:40]!r}, not a status line")
         stats.skip(f"warc {record.rec_type}" + _what(record))
         return None
     if too_long:
@@ -163,8 +169,8 @@ def _ended(item: Item | None, records: ArchiveIterator, where: str, length: int)
 def _body(raw: bytes, headers: StatusAndHeaders | None) -> tuple[bytes, tuple[str, ...] | str]:
     """An HTTP body as its headers say to read it (de-chunked, then gunzipped or inflated), with what was
     wrong that it was kept despite (a chunked or compressed body that ends early: the page cut short),
-    or what makes it unreadable (a string). warcio's own reading gives up without a word: a cut body
-    came out as a whole page, a broken one as binary."""
+    or what makes it unreadable (a string: a broken gzip, an encoding of `UNREAD_ENCODINGS`). warcio's own
+    reading gives up without a word: a cut body came out as a whole page, a broken one as binary."""
     if headers is None:
         return raw, ()
     problems: tuple[str, ...] = ()
@@ -185,6 +191,8 @@ def _body(raw: bytes, headers: StatusAndHeaders | None) -> tuple[bytes, tuple[st
                 problems += (f"{encoding} body ends early: the page is cut short",)
             return out, problems
         return raw, f"its {encoding} Content-Encoding does not decode"
+    if encoding in UNREAD_ENCODINGS:
+        return raw, f"its {encoding} Content-Encoding is not read (gzip and deflate are)"
     return raw, problems
 
 
@@ -226,6 +234,16 @@ def _kind(record: ArcWarcRecord) -> str | None:
         mime = record.http_headers.get_header("Content-Type", "").split(";")[0].strip().lower()
         return "html" if mime in HTML_TYPES else None
     return None
+
+
+def _not_a_status_line(record: ArcWarcRecord) -> str | None:
+    """The first line of a response whose block does not start with an HTTP status line (a page stored
+    without its HTTP headers: warcio took its first words for one, and it was skipped as a `warc response
+    gouvernement`), or None."""
+    headers = record.http_headers
+    if record.rec_type != "response" or not headers or re.fullmatch(r"\d{3}", headers.get_statuscode()):
+        return None
+    return f"{headers.protocol} {headers.statusline}".strip()
 
 
 def _what(record: ArcWarcRecord) -> str:
