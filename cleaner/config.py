@@ -36,8 +36,9 @@ class Config(BaseModel):
     """Seconds one pattern may spend on one document before it is stopped and the rule skipped."""
     max_passes: int = Field(3, ge=1, le=10, strict=True)
     """Rule passes per document; a pass that changes nothing ends the loop, so cleaning is idempotent."""
-    max_doc_chars: int = Field(20_000_000, ge=1, strict=True)
-    """Longer documents are rejected as `bad_input` instead of being cleaned."""
+    max_doc_chars: int = Field(20_000_000, ge=1, le=1_000_000_000, strict=True)
+    """Longer documents are rejected as `bad_input` instead of being cleaned. At most 10^9: a reader reads up to
+    24 bytes a character (a JSON escape in UTF-32), and a cap past what Python can read ended in a traceback."""
     max_html_elements: int = Field(100_000, ge=1, strict=True)
     """A page of more HTML elements is rejected as `too_large` before trafilatura reads it (its time grows
     faster than the page: 40,000 paragraphs take 5 s, 80,000 14 s, 200,000 over 3 minutes)."""
@@ -67,6 +68,14 @@ class Config(BaseModel):
     """Run `shape` rules (boilerplate lines found by their shape and neighbours)."""
     shape_off_sources: tuple[str, ...] = ()
     """Hosts (and their subdomains) whose documents `shape` rules leave alone."""
+
+    @field_validator("rules_dirs", mode="before")
+    @classmethod
+    def _no_blank_path(cls, paths: Any) -> Any:
+        """An empty path (an unset shell variable) is refused: as a `Path`, the current folder, its packs loaded."""
+        if isinstance(paths, (list, tuple)) and any(isinstance(p, str) and not p.strip() for p in paths):
+            raise ValueError("an empty path: give a folder of rule packs or a .yaml file")
+        return paths
 
     @field_validator("shape_off_sources")
     @classmethod
@@ -98,10 +107,7 @@ class Config(BaseModel):
             values.update(given := _read_toml(Path(file), str(file)))
             listed = given.get("rules_dirs", [])  # a string is not a list of them: refused below, as a tuple would be
             if isinstance(listed, list):  # a relative path is the config file's neighbour, wherever cleaner runs
-                if any(isinstance(p, str) and not p.strip() for p in listed):  # not the config file's folder without a word
-                    raise ConfigError(f"config in {file}: rules_dirs: an empty path: give a folder of rule packs or a "
-                                      ".yaml file (. for the config file's folder)")
-                found = {p: Path(file).parent / p for p in listed if isinstance(p, str)}
+                found = {p: Path(file).parent / p for p in listed if isinstance(p, str) and p.strip()}  # blank: refused
                 for written, path in found.items():  # named here, where the file that names it is known
                     if not path.exists():
                         raise ConfigError(f"config in {file}: rules_dirs: {written}: no such rule pack file or folder"

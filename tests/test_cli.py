@@ -356,18 +356,54 @@ def test_config_file_and_bad_config(tmp_path):
     assert proc.returncode == 2 and "colour" in proc.stderr
 
 
+def test_a_max_doc_chars_too_large_to_read_is_a_config_error(tmp_path):
+    """`max_doc_chars = 9223372036854775807` passed the config and ended the run in a traceback (OverflowError:
+    the readers read up to 4 or 24 bytes a character); it is a config error naming the key, exit 2, one line."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("max_doc_chars = 9223372036854775807\n", encoding="utf-8")
+    proc = run_cli("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--config", str(cfg))
+    assert (proc.returncode, proc.stderr) == (2, (f"cleaner: config in {cfg}: max_doc_chars: Input should be less "
+                                                  "than or equal to 1000000000\n"))
+    cfg.write_text("max_doc_chars = 1000000000\n", encoding="utf-8")
+    from cleaner.config import Config
+
+    assert Config.load(cfg).max_doc_chars == 10**9
+
+
+def test_an_empty_rules_dirs_path_given_to_config_load_is_refused():
+    """`Config.load(rules_dirs=[""])` (a path from an unset variable) loaded the packs of the working folder,
+    where the same value in a config file, or `--rules ''`, is refused."""
+    from cleaner.config import Config, ConfigError
+
+    for paths in ([""], ("rules", " ")):
+        with pytest.raises(ConfigError, match=r"^config: rules_dirs: an empty path: give a folder of rule packs"):
+            Config.load(rules_dirs=paths)
+
+
 def test_worker_and_shard_counts_below_one_are_usage_errors(tmp_path):
     """`--workers 0` or `-3` was taken as 1 without a word; now, like `--shard-docs 0`, it is an
     argparse error naming the option, exit 2, before anything is read or written."""
     out = tmp_path / "o"
-    cases = [(["clean", str(SEEDS), "--out", str(out), "--workers", "0"], "--workers/-j: must be at least 1, got 0"),
-             (["run", str(SEEDS), "--out", str(out), "-j", "-3"], "--workers/-j: must be at least 1, got -3"),
+    cases = [(["clean", str(SEEDS), "--out", str(out), "--workers", "0"], "--workers/-j: must be 1 to 1024, got 0"),
+             (["run", str(SEEDS), "--out", str(out), "-j", "-3"], "--workers/-j: must be 1 to 1024, got -3"),
              (["run", str(SEEDS), "--out", str(out), "--shard-docs", "0"], "--shard-docs: must be at least 1, got 0"),
              (["rules", "suggest", str(SEEDS), "--workers", "abc"], "--workers/-j: invalid int value: 'abc'")]
     for argv, message in cases:
         proc = run_cli(*argv)
         assert proc.returncode == 2 and message in proc.stderr, (argv, proc.stderr)
     assert not out.exists()
+
+
+def test_a_worker_count_beyond_1024_is_a_usage_error(tmp_path):
+    """`--workers 3000000000` ended in a traceback once the input was large enough for the pool (OverflowError
+    in its queue's semaphore); a count over 1024 is an argparse error naming the option, exit 2."""
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Le document {i} est assez long."}) + "\n"
+                           for i in range(100)), encoding="utf-8")  # over a chunk: a pool is started
+    for command, out in (("clean", tmp_path / "o.jsonl"), ("run", tmp_path / "o"), ("rules suggest", tmp_path / "s.yaml")):
+        proc = run_cli(*command.split(), str(src), "--out", str(out), "--workers", "3000000000")
+        assert proc.returncode == 2 and "--workers/-j: must be 1 to 1024, got 3000000000" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr and not out.exists()
 
 
 def test_langs_the_backend_never_answers_are_a_config_error(tmp_path):
@@ -482,17 +518,28 @@ def test_an_empty_langs_is_refused_not_read_as_any(tmp_path, value):
     ("clean", ("--config", " "), "--config is empty: give a TOML file of config values, or leave --config out"),
     ("clean", ("--id-field", ""), "--id-field is empty: give the name of a JSONL field, or leave the flag out"),
     ("run", ("--text-field", ""), "--text-field is empty: give the name of a JSONL field, or leave the flag out"),
+    ("run", ("--scheduler", ""), ("--scheduler is empty: give the address of a running scheduler (tcp://host:8786), "
+                                  "or leave --scheduler out for a LocalCluster")),
+    ("serve", ("--api-key", ""), ("--api-key is empty: give the key clients must send, or leave --api-key out for "
+                                  "$CLEANER_API_KEY")),
+    ("serve", ("--host", ""), ("--host is empty: give the address to bind, or leave --host out for 127.0.0.1 "
+                               "(0.0.0.0: every address)")),
 ])
 def test_a_blank_flag_value_is_refused_not_read_as_not_given(tmp_path, capsys, command, flag, says):
     """An empty value (an unset shell variable) changed the command without a word: `run --index ''`
     deduplicated against a fresh DIR/index.sqlite instead of the shared index, `--id-field ''` made every
-    record's id, and `--config ''` said "config : Is a directory". Each is one line, exit 2, nothing written."""
+    record's id, `--config ''` said "config : Is a directory", `run --engine dask --scheduler ''` ran a
+    LocalCluster, `serve --api-key "$KEY"` served open and `serve --host ''` on every address. Each is one
+    line, exit 2, nothing written."""
+    import socket
+
     from cleaner.cli import main
 
     src, out = tmp_path / "in.jsonl", tmp_path / "out"
     src.write_text('{"id": "a", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
-    where = () if command == "serve" else (str(src), "--out", str(out))
-    assert main([command, *where, *flag]) == 2
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # a serve that gets past the flags stops at the port
+        where = ("--port", str(taken.getsockname()[1])) if command == "serve" else (str(src), "--out", str(out))
+        assert main([command, *where, *flag]) == 2
     assert capsys.readouterr().err == f"cleaner: {says}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 

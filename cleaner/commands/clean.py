@@ -13,7 +13,7 @@ from ..io.readers import not_an_input, read_inputs
 from ..io.writers import JsonlWriter
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
-from .common import a_file, at_least_one, config_args, config_from, input_args
+from .common import a_file, config_args, config_from, input_args, worker_count
 
 
 def register(sub) -> None:
@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
     p.add_argument("--lang-backend", help="language identifier (default from the config)")
-    p.add_argument("--workers", "-j", type=at_least_one, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
+    p.add_argument("--workers", "-j", type=worker_count, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
     p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     config_args(p)
     input_args(p)

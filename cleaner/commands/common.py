@@ -51,7 +51,9 @@ positive = _checked(float, lambda x: 0 < x <= 1e6, "above 0 and at most 1000000"
 port = _checked(int, lambda x: 0 <= x <= 65535, "0 to 65535")
 """An argparse type: a TCP port."""
 at_least_one = _checked(int, lambda x: x >= 1, "at least 1")
-"""An argparse type: a whole number of at least 1 (worker and record counts)."""
+"""An argparse type: a whole number of at least 1 (record counts)."""
+worker_count = _checked(int, lambda x: 1 <= x <= 1024, "1 to 1024")
+"""An argparse type: a number of worker processes, 1 to 1024 (more than a machine's cores; 2^31 made the pool raise)."""
 
 
 def config_from(args: argparse.Namespace, **extra) -> Config:

@@ -11,7 +11,7 @@ from ..config import Config
 from ..io.readers import not_an_input
 from ..packs import load_files, load_rules, pack_files
 from ..suggest import suggest
-from .common import a_file, at_least_one, config_args, config_from, input_args, pack_paths
+from .common import a_file, config_args, config_from, input_args, pack_paths, worker_count
 
 
 def register(sub) -> None:
@@ -31,7 +31,7 @@ def register(sub) -> None:
     p.add_argument("--min-share", type=float, help="share of a source's documents a line must be in (default: repeated_min_share)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
-    p.add_argument("--workers", "-j", type=at_least_one, default=1, help="worker processes for cleaning (default: 1)")
+    p.add_argument("--workers", "-j", type=worker_count, default=1, help="worker processes for cleaning (default: 1)")
     config_args(p)
     input_args(p, strict=False)  # it reads every input before it suggests: nothing to stop
     p.set_defaults(handler=cmd_rules_suggest)

@@ -13,7 +13,7 @@ from ..io.writers import COMPRESSIONS, FORMATS
 from ..pipeline import dedup_params
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
-from .common import at_least_one, config_args, config_from, input_args, not_blank, positive
+from .common import at_least_one, config_args, config_from, input_args, not_blank, positive, worker_count
 
 
 def register(sub) -> None:
@@ -33,7 +33,7 @@ def register(sub) -> None:
                         "(default from the config: learn_boilerplate)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
-    p.add_argument("--workers", "-j", type=at_least_one, default=default_workers(), help="worker processes (default: all cores)")
+    p.add_argument("--workers", "-j", type=worker_count, default=default_workers(), help="worker processes (default: all cores)")
     p.add_argument("--output-format", choices=FORMATS, default="jsonl", help="corpus and raw as JSONL (default) or Parquet")
     p.add_argument("--compression", choices=COMPRESSIONS, default="none", help="compress JSONL outputs (gz or zst)")
     p.add_argument("--shard-docs", type=at_least_one, metavar="N", help="start a new output file every N records")
@@ -64,6 +64,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
         min_lang_score=args.min_lang_score, lang_backend=args.lang_backend, learn_boilerplate=args.learn_boilerplate,
     )
+    not_blank(args.scheduler, "--scheduler", "give the address of a running scheduler (tcp://host:8786), or leave "
+              "--scheduler out for a LocalCluster")
     if args.scheduler and args.engine != "dask":
         print("cleaner: --scheduler needs --engine dask", file=sys.stderr)
         return 2

@@ -22,7 +22,7 @@ def register(sub) -> None:
     p.add_argument("--index", metavar="PATH", default=DEFAULT_INDEX,
                    help=f"the SQLite dedup index, shared with `cleaner run --index`; the service keeps its documents in it too (default: {DEFAULT_INDEX})")
     p.add_argument("--max-body-mb", type=positive, default=16.0, help="largest request body in MB; bigger gets 413 (default: 16)")
-    p.add_argument("--api-key", default=os.environ.get("CLEANER_API_KEY"),
+    p.add_argument("--api-key",
                    help="require `Authorization: Bearer KEY` on every POST (default: $CLEANER_API_KEY; none: open)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--shutdown-timeout", metavar="SECONDS", type=positive, default=10.0,
@@ -39,6 +39,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ..service import Service, create_app
 
     not_blank(args.index, "--index", f"give the index file, or leave --index out for ./{DEFAULT_INDEX}")
+    not_blank(args.host, "--host", "give the address to bind, or leave --host out for 127.0.0.1 "
+              "(0.0.0.0: every address)")
+    not_blank(args.api_key, "--api-key", "give the key clients must send, or leave --api-key out for $CLEANER_API_KEY")
+    api_key = args.api_key or os.environ.get("CLEANER_API_KEY") or None
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET  # as uvicorn binds it (`::1`, `::`)
     try:  # before the models load: a port in use is a usage error, not uvicorn's start-up failure (exit 3)
         with socket.create_server((args.host, args.port), family=family):
@@ -46,11 +50,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cleaner: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    if not args.api_key and not _loopback(args.host):
+    if not api_key and not _loopback(args.host):
         print(f"cleaner: warning: serving on {args.host} without an API key: anyone who can reach it can write",
               file=sys.stderr)
     service = Service(config_from(args), Path(args.index))
-    app = create_app(service, max_body_bytes=int(args.max_body_mb * 1024 * 1024), api_key=args.api_key or None)
+    app = create_app(service, max_body_bytes=int(args.max_body_mb * 1024 * 1024), api_key=api_key)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 timeout_graceful_shutdown=args.shutdown_timeout)
     return 0
