@@ -724,3 +724,22 @@ def test_glob_matching_agrees_with_glob_on_paths_that_are_there(tmp_path, monkey
         assert matched == listed, pattern
     assert glob_matching(Path("new/corpus.jsonl"), ["-", "x.jsonl", "**/*.jsonl"]) == "**/*.jsonl"
     assert glob_matching(Path("a.jsonl"), ["a.jsonl"]) is None  # no glob: a name
+
+
+def test_a_large_max_doc_chars_does_not_reserve_the_cap_for_each_file(tmp_path):
+    """A text or HTML file was read with one `read(4 x max_doc_chars + 1)`, which reserves the whole cap first:
+    with `max_doc_chars = 10^9`, 4 GB for a file of 50 bytes, a MemoryError where memory is short (here, 1 GB)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("Un texte court, lu sous une limite de mémoire.", encoding="utf-8")
+    (tmp_path / "b.html").write_text(PAGE.format(n=1, body="Une page courte."), encoding="utf-8")
+    script = ("import resource, sys\n"
+              "from cleaner.config import Config\n"
+              "from cleaner.io.readers import read_inputs\n"
+              "config = Config.load(max_doc_chars=10**9)\n"
+              "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+              "print(sorted(type(item).__name__ for item in read_inputs(sys.argv[1:], config)))\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "a.txt"), str(tmp_path / "b.html")],
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout) == (0, "['Document', 'Document']\n"), proc.stderr[-500:]

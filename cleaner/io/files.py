@@ -60,5 +60,15 @@ def read_path(path: Path, config: Config, reader: Reader) -> Item:
 
 def _read_capped(fh: BinaryIO, rid: str, where: str, config: Config) -> bytes | Item:
     limit = MAX_BYTES_PER_CHAR * config.max_doc_chars
-    data = fh.read(limit + 1)
+    data = _read_up_to(fh, limit + 1)
     return too_large(rid, where, len(data), "bytes or more", config) if len(data) > limit else data
+
+
+def _read_up_to(fh: BinaryIO, n: int) -> bytes:
+    """Up to `n` bytes of `fh`, 64 KB at a time: one `read(n)` reserves all `n` bytes first (4 GB a file for
+    `max_doc_chars = 10^9`: a MemoryError where memory is short)."""
+    parts: list[bytes] = []
+    while n > 0 and (part := fh.read(min(n, 1 << 16))):
+        parts.append(part)
+        n -= len(part)
+    return b"".join(parts)
