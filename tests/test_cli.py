@@ -288,6 +288,15 @@ def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
+def test_an_output_no_file_can_be_made_at_is_named_not_its_temporary_file(tmp_path):
+    """An output is written to a temporary file beside it, renamed into place: where none can be made (in
+    /proc, say), the message named that file (`/proc/.o.jsonl.kz4bil70: No such file or directory`)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "b", "text": "Bonjour le monde entier."}\n', encoding="utf-8")
+    proc = run_cli("clean", str(src), "--out", "/proc/o.jsonl")
+    assert (proc.returncode, proc.stderr) == (2, "cleaner: /proc/o.jsonl: No such file or directory\n")
+
+
 def test_a_rejects_file_left_by_an_earlier_run_goes(tmp_path):
     """A run with no rejects leaves no rejects file, and removes the one an earlier run wrote there: output
     and rejects always count the same input."""

@@ -66,8 +66,12 @@ def _written_through(target: Path) -> bool:
 
 
 def _temporary(target: Path) -> tuple[int, str]:
-    """A temporary file beside `target`, with the permissions a new file gets (mkstemp's are 0600)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    """A temporary file beside `target`, with the permissions a new file gets (mkstemp's are 0600); an OSError
+    names `target`, not the temporary file (`/proc/.o.jsonl.kz4bil70: No such file or directory`)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     umask = os.umask(0)
     os.umask(umask)
     os.fchmod(fd, 0o666 & ~umask)
