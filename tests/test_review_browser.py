@@ -264,17 +264,22 @@ rules:
 """A pack of one rule removing inline advert markers such as `[pub ici] `."""
 
 
+def _reviewed_with_pub_pack(tmp_path: Path, record: dict) -> None:
+    """`record` run into `tmp_path/run` with `PUB_PACK`, and reviewed into `tmp_path/review.html`."""
+    pack = tmp_path / "pub.yaml"
+    pack.write_text(PUB_PACK, encoding="utf-8")
+    (tmp_path / "in.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
+
+
 def test_a_bidi_control_in_a_span_reorders_that_span_only(browser, tmp_path):
     """A U+202E (RLO) in a removed span reversed the kept text after it to the line's end (`le budget`
     read `tegdub el`), and one in an id did the same to the flag dialog's sentence: each element showing
     such text is isolated (`unicode-bidi: isolate`), the control shown raw, acting inside it only."""
-    pack = tmp_path / "pub.yaml"
-    pack.write_text(PUB_PACK, encoding="utf-8")
     text = ("Le conseil municipal a voté [pub \u202eici] le budget de l'année prochaine, après un long débat.\n\n"
             "Le maire a salué un vote historique pour la commune et ses habitants.")
-    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "x\u202eyz", "text": text}) + "\n", encoding="utf-8")
-    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
-    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
+    _reviewed_with_pub_pack(tmp_path, {"id": "x\u202eyz", "text": text})
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
     expect(page.locator("#spacer .row").first).to_be_visible()
@@ -294,13 +299,9 @@ def test_characters_beyond_u_ffff_before_a_span_leave_its_highlight_on_the_chara
     """A run's offsets count code points, JavaScript's strings UTF-16 units: each emoji before a span moved its
     highlight one character to the left (`[pub là] ` read `ique [pub`), and the clean pane lost the wrong text
     (found by a QA pass). The offsets and counts the page shows (flag, tooltip, rule spans) stay the run's."""
-    pack = tmp_path / "pub.yaml"
-    pack.write_text(PUB_PACK, encoding="utf-8")
     text = ("Le conseil 😀 municipal a voté [pub 𝕏 ici] le budget de l'année prochaine 🎉, après un long débat.\n\n"
             "Le maire a salué 👍👍 un vote historique [pub là] pour la commune et ses habitants.")
-    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "emoji", "text": text}) + "\n", encoding="utf-8")
-    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
-    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
+    _reviewed_with_pub_pack(tmp_path, {"id": "emoji", "text": text})
     record = json.loads((tmp_path / "run" / "corpus.jsonl").read_text(encoding="utf-8"))
     spans = [e for e in record["edits"] if e["rule"] == "test.pub"]
     assert [text[e["start"] : e["end"]] for e in spans] == ["[pub 𝕏 ici] ", "[pub là] "]
@@ -328,13 +329,9 @@ def test_characters_beyond_u_ffff_before_a_span_leave_its_highlight_on_the_chara
 def test_a_long_span_shortened_in_the_rules_tab_is_cut_between_characters(browser, tmp_path):
     """The Rules tab shortens a span of over 400 characters to its first 300 and last 80: cut in UTF-16 units, an
     emoji at the cut was split into a stray half (shown as "�"), and the count of characters left out was in units."""
-    pack = tmp_path / "pub.yaml"
-    pack.write_text(PUB_PACK, encoding="utf-8")
     advert = "[pub " + "x" * 294 + "😀" * 10 + "y" * 200 + "]"  # the 300th character is the first emoji
     text = f"Le conseil municipal a voté {advert} le budget de l'année prochaine, après un long débat."
-    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "long", "text": text}) + "\n", encoding="utf-8")
-    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
-    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
+    _reviewed_with_pub_pack(tmp_path, {"id": "long", "text": text})
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
     page.click("nav button[data-tab=rules]")

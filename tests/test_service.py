@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -751,28 +751,26 @@ def test_sigterm_stops_the_server_though_a_client_stalls_mid_body(tmp_path):
         stalled.sendall(b"POST /v1/documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         b"Content-Length: 1000\r\n\r\n{\"id\"")
         time.sleep(0.5)
-        srv.proc.send_signal(signal.SIGTERM)
-        try:
-            srv.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            srv.kill()
-            pytest.fail("the server was still up 20 s after SIGTERM")
-    log = srv.proc.stdout.read().decode()
-    srv.proc.stdout.close()
+        log = _stopped(srv, signal.SIGTERM)
     assert srv.proc.returncode == -signal.SIGTERM, log
     assert "POST /v1/documents: closed at shutdown before its whole body came" in log and "Traceback" not in log, log
-
 
 
 def test_ctrl_c_stops_the_server_with_status_0(tmp_path):
     """What the README says of Ctrl-C (SIGTERM's status is checked above): a graceful stop, exit 0, no trace."""
     srv = Server(tmp_path / "index.sqlite")
-    srv.proc.send_signal(signal.SIGINT)
+    log = _stopped(srv, signal.SIGINT)
+    assert srv.proc.returncode == 0 and "Traceback" not in log, log
+
+
+def _stopped(srv: Server, sig: signal.Signals) -> str:
+    """The server's log once `sig` has stopped it (a failure when it is still up 20 s later)."""
+    srv.proc.send_signal(sig)
     try:
         srv.proc.wait(20)
     except subprocess.TimeoutExpired:
         srv.kill()
-        pytest.fail("the server was still up 20 s after Ctrl-C")
+        pytest.fail(f"the server was still up 20 s after {sig.name}")
     log = srv.proc.stdout.read().decode()
     srv.proc.stdout.close()
-    assert srv.proc.returncode == 0 and "Traceback" not in log, log
+    return log
