@@ -189,6 +189,22 @@ def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(se
     assert service["nul"]["warnings"] == ["document 'nul': 1 NUL characters removed"]
 
 
+def test_the_body_id_and_text_are_read_as_such_whatever_the_config_names_a_file_s_fields(tmp_path):
+    """`id_field = "url"` (records keyed by their URL, for `cleaner run`) made the service answer and store a
+    document under its `url`, not the `id` posted (a GET by that id was a 404); `text_field = "body"` said
+    a null `text` was "'body' is null" (found by a QA pass)."""
+    from fastapi.testclient import TestClient
+
+    config = Config.load(id_field="url", text_field="body")
+    with TestClient(create_app(Service(config, tmp_path / "index.sqlite"))) as c:
+        kept = c.post("/v1/documents", json={"id": "a1", "text": ARTICLE, "url": "https://example.ma/a1"}).json()
+        assert (kept["id"], kept["status"], kept["record"]["id"], kept["record"]["url"]) == (
+            "a1", "kept", "a1", "https://example.ma/a1")
+        assert c.get("/v1/documents/a1").json()["raw"] == {"id": "a1", "text": ARTICLE, "url": "https://example.ma/a1"}
+        null = c.post("/v1/clean", json={"id": "n", "text": None}).json()
+        assert null["detail"] == "document 'n': 'text' is null"
+
+
 def test_documents_kept_duplicate_rejected_then_read_back(server):
     with server.client() as c:
         kept = c.post("/v1/documents", json={"id": "d1", "text": NOISY, "url": "https://example.ma/a/1"}).json()
@@ -357,6 +373,17 @@ def test_rules_check_runs_examples_and_never_loads_the_pack(server):
         assert "test.read-also" not in {e["rule"] for e in cleaned["record"]["edits"]}
 
 
+def test_a_pack_name_that_is_blank_or_not_unicode_is_422(server):
+    """A `name` holding a lone surrogate was a 500 (the answer that names it could not be sent), a blank
+    one named nothing in the error (":2:1: YAML error"); both are a 422 at the field, as an `id` is
+    (found by a QA pass)."""
+    with server.client() as c:
+        for name in (b'"a\\ud800.yaml"', b'""', b'"  "'):
+            r = c.post("/v1/rules/check", content=b'{"pack": "rules: [", "name": ' + name + b"}",
+                       headers={"content-type": "application/json"})
+            assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "name"], r.text
+
+
 # -- bad requests ---------------------------------------------------------------------------------
 
 def test_bad_requests_get_clear_answers(server):
@@ -389,6 +416,29 @@ def test_bad_requests_get_clear_answers(server):
         assert c.get("/v1/documents/unknown-id").status_code == 404
         for r in (typo, missing, malformed):
             assert "Traceback" not in r.text
+
+
+def test_a_bad_query_parameter_is_named_not_taken_for_a_body_without_json(server):
+    """`GET /review?limit=0` was answered "the body must be JSON, sent with Content-Type: application/json"
+    (a GET has neither): the 422 names the parameter (found by a QA pass)."""
+    with server.client() as c:
+        for limit in ("0", "abc", "100001"):
+            r = c.get("/review", params={"limit": limit})
+            assert r.status_code == 422 and [e["loc"] for e in r.json()["detail"]] == [["query", "limit"]], r.text
+
+
+def test_a_compressed_body_is_415_saying_to_send_it_uncompressed(server):
+    """A gzip body was read as JSON ("not UTF-8 (byte 1)"), and a plain one labelled gzip was taken; neither is
+    stored (found by a QA pass)."""
+    body = json.dumps({"id": "gz", "text": fresh("gzip", 80)}).encode()
+    with server.client() as c:
+        for content, coding in ((gzip.compress(body), "gzip"), (body, "gzip"), (body, "br")):
+            r = c.post("/v1/documents", content=content, headers={"content-type": "application/json", "content-encoding": coding})
+            assert r.status_code == 415 and r.headers["accept-encoding"] == "identity", r.text
+            assert r.json() == {"detail": f"a body with Content-Encoding {coding!r} is not read: send it uncompressed"}
+        assert c.get("/v1/documents/gz").status_code == 404
+        assert c.post("/v1/documents", content=body, headers={"content-type": "application/json",
+                                                               "content-encoding": "identity"}).json()["status"] == "kept"
 
 
 def test_body_over_the_limit_is_413_with_and_without_content_length(server):

@@ -2,11 +2,11 @@
 
 `create_app(service)` builds the app over a `Service` (rules, language models and index, loaded once
 before the server starts); the app closes it when the server stops. Errors are JSON: 422 names the
-field, 404 the id, 413 a body over the limit (`limits.BodyLimit`: at once when `Content-Length` is over
-it, otherwise as soon as the bytes read pass it), 401 the missing key (before the size: a client without
-the key learns nothing of the limit); anything unexpected is a 500 with no trace in it (the trace goes to
-the server log). A JSON body is read as UTF-8 only (RFC 8259), a leading byte order mark skipped: Python's
-`json` took UTF-16 and UTF-32 too.
+field, 404 the id, 415 a compressed body, 413 a body over the limit (`limits.BodyLimit`: at once when
+`Content-Length` is over it, otherwise as soon as the bytes read pass it), 401 the missing key (before
+the size: a client without the key learns nothing of the limit); anything unexpected is a 500 with no
+trace in it (the trace goes to the server log). A JSON body is read as UTF-8 only (RFC 8259), a leading
+byte order mark skipped: Python's `json` took UTF-16 and UTF-32 too.
 """
 
 from __future__ import annotations
@@ -75,12 +75,17 @@ class _Utf8Route(APIRoute):
     read through the request FastAPI made, which keeps it for the error handlers. A client that hangs up
     before its whole body is sent is answered 400 (no one reads it) and is one line in the log, not an
     internal error's trace (twice: the app's and uvicorn's); so is one still sending it when the server's
-    `--shutdown-timeout` ends (503)."""
+    `--shutdown-timeout` ends (503). A compressed body (`Content-Encoding: gzip`) is a 415 before it is read:
+    read as JSON, it was "not UTF-8 (byte 1)"."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            coding = request.headers.get("content-encoding", "identity").strip().lower()
+            if coding != "identity":
+                raise HTTPException(415, f"a body with Content-Encoding {coding!r} is not read: send it uncompressed",
+                                    headers={"Accept-Encoding": "identity"})
             try:
                 body = await request.body()
             except ClientDisconnect:
@@ -141,10 +146,11 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         is valid JSON), which FastAPI's UTF-8 rendering fails on, turning a bad body into a 500. A body sent
         as another content type (`curl -d` sends a form), or with none, is said to be that, not "a valid
         dictionary": FastAPI reads a body as JSON only when its type is `application/json` or
-        `application/*+json`."""
+        `application/*+json`; a query parameter's error (`/review?limit=0`) is said as it is."""
         kind = request.headers.get("content-type")
         media = (kind or "").partition(";")[0].strip().lower()
-        if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        body = any("body" in e["loc"][:1] for e in exc.errors())
+        if body and media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
             sent = f"this one was {kind!r}" if kind else "none was given"
             msg = f"the body must be JSON, sent with Content-Type: application/json ({sent})"
             errors = [{"type": "content_type", "loc": ["header", "content-type"], "msg": msg}]

@@ -14,6 +14,8 @@ from ..config import Config
 from ..io.records import record_document
 from ..models import Document, Rejected
 
+_BODY_FIELDS = {"id_field": "id", "text_field": "text"}
+
 
 class DocumentIn(BaseModel):
     """One document to clean: an `id`, and `text` or `html` (or both; with neither it is rejected as
@@ -35,10 +37,12 @@ class DocumentIn(BaseModel):
 
     def document(self, config: Config) -> Document | Rejected:
         """The pipeline's `Document`, taken in as the readers take a record (`io.records.record_document`:
-        checked and repaired), or the rejection that says why it cannot be one."""
-        text = {} if self.text is None and "text" not in self.model_fields_set else {config.text_field: self.text}
-        record = {config.id_field: self.id, **text, **self.model_dump(exclude={"id", "text"}, exclude_defaults=True)}
-        return record_document(record, f"document {self.id!r}", self.id, config)
+        checked and repaired), or the rejection that says why it cannot be one. The body's `id` and `text`
+        are these fields whatever the config's `id_field` and `text_field`, which name a file's fields (with
+        `id_field = "url"`, a document was answered and stored under its `url`)."""
+        text = {} if self.text is None and "text" not in self.model_fields_set else {"text": self.text}
+        record = {"id": self.id, **text, **self.model_dump(exclude={"id", "text"}, exclude_defaults=True)}
+        return record_document(record, f"document {self.id!r}", self.id, config.model_copy(update=_BODY_FIELDS))
 
 
 def _shape(value: Any) -> str:
@@ -78,7 +82,7 @@ class RulePackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pack: str = Field(description="the YAML text of one rule pack")
-    name: str = "pack.yaml"
+    name: str = Field("pack.yaml", pattern=r"\S", description="not blank")
     alone: bool = Field(False, description="run keep examples through this pack only, not also the service's rules")
 
 
