@@ -323,6 +323,7 @@ def test_health_ready_docs_and_rules(server):
     with server.client() as c:
         assert c.get("/healthz").json() == {"status": "ok"}
         assert c.get("/readyz").json()["status"] == "ready"
+        assert [c.head(path).status_code for path in ("/healthz", "/readyz")] == [200, 200]  # HEAD was a 405
         assert c.get("/docs").status_code == 200
         paths = c.get("/openapi.json").json()["paths"]
         assert {"/v1/clean", "/v1/documents", "/v1/documents/{doc_id}", "/v1/clusters/{cluster_id}", "/v1/stats",

@@ -233,11 +233,12 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         """The last `limit` kept documents, their duplicates and clusters, as the `cleaner review` page."""
         return HTMLResponse(_service(request).review(limit))
 
-    @app.get("/healthz", summary="The process is up")
+    # GET and HEAD: some health checkers (and `curl -I`) send HEAD, which was a 405
+    @app.api_route("/healthz", methods=["GET", "HEAD"], summary="The process is up")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", summary="Rules loaded and the index file readable")
+    @app.api_route("/readyz", methods=["GET", "HEAD"], summary="Rules loaded and the index file readable")
     def readyz(request: Request) -> JSONResponse:
         try:
             counts = _service(request).store.counts()
