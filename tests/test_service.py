@@ -661,6 +661,18 @@ def test_a_body_without_the_key_is_401_whatever_its_size(tmp_path):
         assert r.status_code == 413 and "over the limit of 1,000 bytes" in r.json()["detail"]
 
 
+def test_a_key_given_with_a_line_end_is_the_key_without_it(tmp_path):
+    """`CLEANER_API_KEY` read from a key file with its line end: HTTP strips the whitespace around a header's
+    value, so no client could send that key, and every write was a 401."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(Service(Config.load(), tmp_path / "index.sqlite"), api_key=f" {KEY}\n")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        doc = {"id": "k1", "text": ARTICLE}
+        assert c.post("/v1/clean", json=doc, headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+        assert c.post("/v1/clean", json=doc, headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
 # -- concurrency and persistence ------------------------------------------------------------------
 
 def test_eight_clients_posting_the_same_new_document_keep_exactly_one(server):

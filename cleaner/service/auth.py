@@ -18,10 +18,10 @@ class ApiKey:
     """`app.add_middleware(ApiKey, key=KEY)`: 401 for a write request without the right bearer key."""
 
     def __init__(self, app: ASGIApp, key: str) -> None:
-        if not key:
+        if not key.strip():
             raise ValueError("the API key is empty; give a non-empty key or none at all")
         self.app = app
-        self._key = key.encode()
+        self._key = key.strip().encode()  # a header cannot carry the whitespace around it (a key file's line end)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in WRITE_METHODS:
