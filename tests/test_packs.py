@@ -392,6 +392,15 @@ def test_duplicate_id_across_packs_names_both_files(tmp_path):
         load_files([tmp_path / "a.yaml", tmp_path / "b.yaml"])
 
 
+def test_a_pack_folders_subfolders_are_not_read(tmp_path):
+    """As the README says: a pack folder gives its own packs; one in a subfolder is given as a folder of its own."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    (tmp_path / "sub" / "b.yaml").write_text("rules:" + GOOD_RULE.replace("t.good", "t.sub"), encoding="utf-8")
+    assert pack_files([tmp_path]) == [tmp_path / "a.yaml"]
+    assert pack_files([tmp_path, tmp_path / "sub"]) == [tmp_path / "a.yaml", tmp_path / "sub" / "b.yaml"]
+
+
 def test_a_pack_given_twice_is_named_so_not_as_its_own_duplicate_ids(tmp_path):
     """A folder and a file in it: "a.yaml:2: rule 't.good': duplicate id, already defined in a.yaml"."""
     (tmp_path / "a.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
