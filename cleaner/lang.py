@@ -23,7 +23,7 @@ letter gets `(None, None)` from every backend, never an exception.
 
 How a document is tagged (`Tagger.tag`):
 
-1. The text is split into paragraphs at blank lines, or, when it has none, at line breaks (trafilatura
+1. The text, in NFC, is split into paragraphs at blank lines, or, when it has none, at line breaks (trafilatura
    writes a paragraph a line; hard-wrapped text has blank lines between its paragraphs). Paragraphs
    are grouped, in order, into chunks of at least `min_chunk_letters` letters (a short line such as a
    caption or a date is read with the paragraph after it; a short tail joins the last chunk), so that
@@ -48,6 +48,8 @@ import importlib.util
 import os
 import re
 import sys
+import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +59,7 @@ from typing import Protocol
 
 from .ftz import FtzModel
 from .libc import release_memory
+from .models import without_surrogates
 
 Detection = tuple[str | None, float | None]
 
@@ -437,8 +440,7 @@ class LinguaBackend:
     def detect(self, text: str) -> Detection:
         if not has_letters(text):
             return None, None
-        ask = _lingua_remote.detect if _lingua_remote else lingua_detect
-        return ask(self.languages, self.low_accuracy, self.preload, text)
+        return _ask_lingua("detect", self.languages, self.low_accuracy, self.preload, text)
 
     def codes(self) -> frozenset[str]:
         return frozenset(self.languages) if self.languages else lingua_codes()
@@ -471,8 +473,8 @@ class LinguaShortlist:
         out: list[Detection] = [(None, None)] * len(items)
         asked = [(i, self.candidates(ranked), text) for i, (text, ranked) in enumerate(items)]
         asked = [(i, candidates, text) for i, candidates, text in asked if len(candidates) >= 2 and has_letters(text)]
-        ask = _lingua_remote.shortlists if _lingua_remote else lingua_shortlists
-        answers = ask([(candidates, self.low_accuracy, text) for _, candidates, text in asked]) if asked else []
+        requests = [(candidates, self.low_accuracy, text) for _, candidates, text in asked]
+        answers = _ask_lingua("shortlists", requests) if asked else []
         for (i, _, _), answer in zip(asked, answers):
             out[i] = tuple(answer)
         return out
@@ -493,12 +495,13 @@ def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload
                   shortlist: bool = False) -> Detection:
     """lingua's best language for `text` and its confidence, from this process's detector; for a
     `shortlist` (`languages` are a text's candidates), from a detector of its own, within the budget."""
+    text = without_surrogates(text)  # lingua takes UTF-8 only
     if shortlist:
-        _make_room(languages)
-        detector = _lingua_build(languages, low_accuracy, preload)
+        with _shortlist_lock:  # one thread at a time makes room (`_held`) and reads with the models it holds
+            _make_room(languages)
+            values = _lingua_build(languages, low_accuracy, preload).compute_language_confidence_values(text)
     else:
-        detector = _lingua_detector(languages, low_accuracy, preload)
-    values = detector.compute_language_confidence_values(text)
+        values = _lingua_detector(languages, low_accuracy, preload).compute_language_confidence_values(text)
     if not values or values[0].value <= 0.0:
         return None, None
     best = values[0]
@@ -523,6 +526,9 @@ def lingua_shortlists(requests: list[tuple[tuple[str, ...], bool, str]]) -> list
 
 _held: dict[str, None] = {}
 """The languages whose models shortlists have had lingua load in this process, least recently used first."""
+_shortlist_lock = threading.Lock()
+"""Held while a shortlist makes room and reads its text: threads sharing a `Pipeline` (the service's) raised
+`KeyError`s from `_held`, and unloaded the models another thread was reading with."""
 
 
 def _make_room(languages: tuple[str, ...]) -> None:
@@ -550,6 +556,26 @@ def use_lingua(remote) -> None:
     what `lingua_detect` and `lingua_shortlists` take (None: detect here again)."""
     global _lingua_remote
     _lingua_remote = remote
+
+
+def lingua_server_gone(exc: BaseException) -> None:
+    """The pool's lingua server cannot be reached (killed, or by the kernel's out-of-memory killer: it is a
+    run's largest process): say so on one line, and run lingua in this process from now on. Its answers are
+    the same, so the run loses nothing and its output does not change; it costs this process lingua's models."""
+    print(f"cleaner: the pool's lingua server is gone ({str(exc) or type(exc).__name__}); worker {os.getpid()} "
+          f"runs lingua itself from now on (same answers, more memory)", file=sys.stderr, flush=True)
+    use_lingua(None)
+
+
+def _ask_lingua(name: str, *args):
+    """lingua's `detect` or `shortlists` (`lingua_detect`, `lingua_shortlists`) of `args`: on the pool's lingua
+    server when this process sends its texts there, in this process when not, or once the server is gone."""
+    if _lingua_remote is not None:
+        try:
+            return getattr(_lingua_remote, name)(*args)
+        except (EOFError, OSError) as exc:  # the connection: a reply cut off, a broken pipe, a refused connect
+            lingua_server_gone(exc)
+    return (lingua_detect if name == "detect" else lingua_shortlists)(*args)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -732,7 +758,9 @@ class Tagger:
         return self.backend.name
 
     def chunks(self, text: str) -> list[tuple[str, int]]:
-        """The chunks detected for `text`, with their letter counts (paragraphs grouped in order)."""
+        """The chunks detected for `text`, with their letter counts (paragraphs grouped in order), in NFC: the
+        backends read composed letters (`e` and a combining accent made French English or Russian)."""
+        text = unicodedata.normalize("NFC", text)
         out: list[tuple[str, int]] = []
         parts: list[str] = []
         letters = 0

@@ -79,7 +79,11 @@ def start(ctx: BaseContext, initializer=None, warm: str | None = None) -> BaseMa
 
 
 def connect(address: str | tuple, authkey: bytes) -> None:
-    """In a worker: send this process's lingua texts to the server at `address`."""
+    """In a worker: send this process's lingua texts to the server at `address` (when it is gone already,
+    lingua runs in this process: `lang.lingua_server_gone`)."""
     manager = _Manager(address=address, authkey=authkey)
-    manager.connect()
-    lang.use_lingua(manager.lingua())
+    try:
+        manager.connect()
+        lang.use_lingua(manager.lingua())
+    except (EOFError, OSError) as exc:
+        lang.lingua_server_gone(exc)

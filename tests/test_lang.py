@@ -9,6 +9,8 @@ import re
 import socket
 import subprocess
 import sys
+import threading
+import unicodedata
 from multiprocessing import get_context
 
 import pytest
@@ -69,6 +71,28 @@ def test_clear_sentences(tagger, lang):
 def test_no_letters_gives_none(tagger, text):
     assert tagger.tag(text) == LangResult(lang=None, score=None, langs=None)
     assert tagger.backend.detect(text) == (None, None)
+
+
+def test_a_lone_surrogate_is_read_by_every_backend(tagger):
+    """A `Document` the caller built keeps a lone surrogate in its text (the readers repair it, the caller's
+    object is taken as given): lingua, which takes UTF-8 only, raised on it and lost the whole batch."""
+    assert tagger.tag(CLEAR["fr"].replace(" ", " \ud800 ", 1)).lang == "fr"
+    assert tagger.tag_many(["merci \udc00", "\udfff"])[1] == LangResult()
+
+
+def test_lingua_reads_a_lone_surrogate_as_a_replacement_character():
+    lingua, shortlist = make_backend(f"lingua:{EIGHT}"), LinguaShortlist(2)
+    for text in ("merci \udc00", CLEAR["es"].replace(" ", " \ud800", 1)):
+        repaired = text.replace("\udc00", "\ufffd").replace("\ud800", "\ufffd")
+        assert _rounded([lingua.detect(text)]) == _rounded([lingua.detect(repaired)])
+        assert _rounded([shortlist.among(text, ["fr", "es"])]) == _rounded([shortlist.among(repaired, ["fr", "es"])])
+
+
+def test_a_decomposed_text_is_read_as_its_composed_form(tagger):
+    """A text in NFD (each accent a combining mark after its letter, as macOS writes file contents and
+    names) is read as in NFC: "Le président a été élu" was English, or Russian with fastText."""
+    for text in ("Le président a été élu à la majorité", "été", CLEAR["fr"], f"{FR_PARA}\n\n{EN_PARA}"):
+        assert tagger.tag(unicodedata.normalize("NFD", text)) == tagger.tag(text), text
 
 
 def test_mixed_document_gives_two_languages(tagger):
@@ -268,6 +292,30 @@ def test_a_pool_server_answers_shortlists_as_this_process_does():
     assert set(lang._held) != held and [code for code, _ in served][:3] == ["fr", "fr", "ar"]
 
 
+def test_a_worker_whose_lingua_server_is_gone_runs_lingua_itself(capsys):
+    """The lingua server is a run's largest process, the one the out-of-memory killer picks: killed, it
+    stopped the run with a worker's traceback ending in `EOFError`. A worker now says so on one line and
+    runs lingua itself, with the same answers; one started after it is gone does not connect to it."""
+    backend, shortlist = make_backend(f"lingua:{EIGHT}"), LinguaShortlist(2)
+    ctx = get_context("spawn")
+    server = linguaserver.start(ctx)
+    address, authkey = server.address, bytes(ctx.current_process().authkey)
+    try:
+        linguaserver.connect(address, authkey)
+        assert backend.detect("le gouvernement")[0] == "fr"
+        server._process.kill()
+        server._process.join()
+        served = [backend.detect("le gouvernement"), shortlist.among("merci", ["fr", "en"])]
+        assert lang._lingua_remote is None
+        linguaserver.connect(address, authkey)
+        assert lang._lingua_remote is None
+    finally:
+        lang.use_lingua(None)
+        server.shutdown()
+    assert _rounded(served) == _rounded([backend.detect("le gouvernement"), shortlist.among("merci", ["fr", "en"])])
+    assert capsys.readouterr().err.count("cleaner: the pool's lingua server is gone") == 2
+
+
 def test_lingua_parts_are_found_inside_cascades_and_routers():
     parts = lingua_parts(make_backend(f"fasttext>lingua:{EIGHT}|lingua-low>langdetect"))
     assert [p.name for p in parts] == [f"lingua:{EIGHT}", "lingua-low"]
@@ -366,6 +414,30 @@ def test_shortlists_hold_at_most_the_budget_and_answers_do_not_depend_on_what_is
     alone = [LinguaBackend(candidates).detect(text) for text, candidates in SHORTLISTS]
     assert _rounded(forward) == _rounded(shuffled) == _rounded(alone)
     assert [code for code, _ in forward] == ["fr", "fr", "it", "de", "sv", "ro", "pl", "hu"]
+
+
+def test_shortlists_may_be_read_from_several_threads(monkeypatch):
+    """A `Pipeline` may be used from several threads (the service's requests are): shortlists read side
+    by side raised `KeyError`s from the languages held, each thread unloading the others' models. Each
+    thread gets the answers read alone."""
+    monkeypatch.setattr(lang, "LINGUA_BUDGET", 3)
+    codes = "fr en es pt it de nl sv da pl".split()
+    requests = [(tuple(sorted(pair)), True, "le chat noir") for pair in zip(codes, codes[3:] + codes[:3])]
+    alone = _rounded(lang.lingua_shortlists(requests))
+    answers, errors = [], []
+
+    def read() -> None:
+        try:
+            answers.extend(_rounded(lang.lingua_shortlists(requests)) for _ in range(5))
+        except Exception as exc:  # noqa: BLE001 - the thread's failure, asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and answers == [alone] * 20
 
 
 def test_the_budget_bounds_the_memory_lingua_holds():
