@@ -2,8 +2,8 @@
 
 Exit codes: 0 done (rejected records are data, in the rejects file); 1 a rule example failed
 (`rules check`); 2 bad usage, config or rule pack, reported before any document is read; 3 `--strict`
-stopped at bad input; 130 Ctrl-C, 143 SIGTERM (one line; a run started again goes on from where it stopped).
-"""
+stopped at bad input; 4 a worker process died; 130 Ctrl-C, 143 SIGTERM (one line; a run started again goes on from
+where it stopped)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import argparse
 import signal
 import sys
 import threading
+from concurrent.futures.process import BrokenProcessPool
 
 from .commands import clean, diff, review, rules, run, serve
 from .config import ConfigError
@@ -39,6 +40,11 @@ def _terminated(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def _again(args: argparse.Namespace) -> str:
+    """What a stopped command can do next: a run keeps its state and goes on from where it stopped."""
+    return " (run the same command again to go on from where it stopped)" if args.command == "run" else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cleaner` console script."""
     args = build_parser().parse_args(argv)
@@ -55,10 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # a pager or `head` closed the pipe: not an error
         return 0
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: one line, the shell's code for it; a run keeps its state
-        again = " (run the same command again to go on from where it stopped)" if args.command == "run" else ""
         how = " by SIGTERM" if isinstance(exc, Terminated) else ""
-        print(f"cleaner: interrupted{how}{again}", file=sys.stderr)
+        print(f"cleaner: interrupted{how}{_again(args)}", file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
+    except BrokenProcessPool:  # a worker killed (`kill -9`, the out-of-memory killer): one line, not the pool's trace
+        print(f"cleaner: a worker process died (killed, by the out-of-memory killer or a signal){_again(args)}",
+              file=sys.stderr)
+        return 4
     except OSError as exc:  # an output folder that is a file, a path not writable, a full disk
         print(f"cleaner: {exc.filename}: {exc.strerror}" if exc.filename else f"cleaner: {exc}", file=sys.stderr)
         return 2

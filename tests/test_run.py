@@ -215,6 +215,29 @@ def test_ctrl_c_or_sigterm_is_one_line_and_the_run_goes_on_from_there(long_news,
     assert _bytes(out) == _bytes(long_reference)
 
 
+def test_a_worker_killed_is_one_line_and_the_run_goes_on_from_there(long_news, long_reference, tmp_path):
+    """A pool worker killed in the prepare stage (`kill -9`, the out-of-memory killer's pick) ended the run in the
+    pool's traceback (BrokenProcessPool): now one line, exit 4, and the same command again gives the uninterrupted
+    run's bytes."""
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "cleaner", "run", str(long_news), "--out", str(out), "--workers", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_stored_records(out / STATE / "state.sqlite", proc)
+    for pid in _descendants(proc.pid):  # the workers (and the lingua server: every spawned child)
+        try:
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
+        except OSError:  # gone already
+            continue
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 4 and "Traceback" not in err, err
+    assert [line for line in err.splitlines() if line.strip() and "\r" not in line][-1:] == [
+        "cleaner: a worker process died (killed, by the out-of-memory killer or a signal) (run the same command "
+        "again to go on from where it stopped)"], err
+    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+    assert _bytes(out) == _bytes(long_reference)
+
+
 def test_a_second_run_into_a_folder_a_run_is_writing_stops_at_once(news, tmp_path):
     out = tmp_path / "busy"
     with runner.claimed(out, []):
