@@ -16,6 +16,8 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -68,10 +70,8 @@ def _written_through(target: Path) -> bool:
 def _temporary(target: Path) -> tuple[int, str]:
     """A temporary file beside `target`, with the permissions a new file gets (mkstemp's are 0600); an OSError
     names `target`, not the temporary file (`/proc/.o.jsonl.kz4bil70: No such file or directory`)."""
-    try:
+    with _naming(target):
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
     umask = os.umask(0)
     os.umask(umask)
     os.fchmod(fd, 0o666 & ~umask)
@@ -89,10 +89,20 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 def _put(tmp: str, target: str | Path) -> None:
     """Rename `tmp` to `target`; on failure, remove `tmp` and name `target` (not `tmp`) in the OSError."""
+    with _naming(target):
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            os.unlink(tmp)
+            raise
+
+
+@contextmanager
+def _naming(target: str | Path) -> Iterator[None]:
+    """An OSError inside names `target`, the file the user asked for, not a temporary file beside it."""
     try:
-        os.replace(tmp, target)
+        yield
     except OSError as exc:
-        os.unlink(tmp)
         raise OSError(exc.errno, exc.strerror, str(target)) from None
 
 
