@@ -299,3 +299,14 @@ def test_review_refuses_an_out_that_is_one_of_its_inputs_and_writes_a_new_file_i
     assert config.read_text(encoding="utf-8") == "" and pack.read_text(encoding="utf-8") == "rules: []\n"
     assert main(["review", str(folder), "--out", str(folder / "review.html")]) == 0
     assert (folder / "review.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_review_out_dash_writes_the_page_to_stdout(run_dir, tmp_path):
+    """`review RUN --out -` wrote a file named `-` in the working folder (`clean --out -` writes to stdout);
+    the page now goes to stdout, the same text as the file."""
+    page = tmp_path / "page.html"
+    assert run_cli("review", str(run_dir), "--out", str(page), cwd=tmp_path).returncode == 0
+    out = run_cli("review", str(run_dir), "--out", "-", cwd=tmp_path)
+    assert out.returncode == 0 and out.stdout == page.read_text(encoding="utf-8"), out.stderr
+    assert out.stderr.startswith("cleaner review -> stdout (")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]

@@ -22,7 +22,7 @@ def register(sub) -> None:
     """Add the `review` parser."""
     p = sub.add_parser("review", help="write an HTML page to review a `cleaner run` output folder")
     p.add_argument("run", metavar="DIR", help="a `cleaner run` output folder")
-    p.add_argument("--out", "-o", default="review.html", metavar="FILE", help="the HTML file to write (default: review.html)")
+    p.add_argument("--out", "-o", default="review.html", metavar="FILE", help="the HTML file to write, - for stdout (default: review.html)")
     config_args(p)
     p.set_defaults(handler=cmd_review)
 
@@ -36,28 +36,33 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 2
     config = config_from(args)
     rules = load_rules(config)
-    out = Path(args.out)
+    out = None if args.out == "-" else Path(args.out)
     try:
         not_blank(args.out, "--out", "give the HTML file to write, or leave --out out for review.html")
-        _not_read(out, Path(args.run), [*rules.files, *([args.config] if args.config else [])])
+        if out is not None:
+            _not_read(out, Path(args.run), [*rules.files, *([args.config] if args.config else [])])
+            can_be_written(out)  # before the page is built: a folder, or a path below a file ("File exists" from mkdir)
     except ConfigError as exc:
         print(f"cleaner review: {exc}", file=sys.stderr)
         return 2
-    try:
-        can_be_written(out)  # before the page is built: a folder, or a path below a file ("File exists" from mkdir)
     except OSError as exc:
         print(f"cleaner review: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     if warning := other_packs(Path(args.run), rules.files):
         print(f"cleaner review: {warning}", file=sys.stderr)
     html = render_review(run, rules, config)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)  # as `clean --out` does
-        out.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        print(f"cleaner review: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(f"cleaner review -> {out} ({len(run.corpus):,} kept, {len(run.rejects):,} rejected, {counted(len(run.clusters), 'cluster')})", file=sys.stderr)
+    if out is None:  # a closed pipe (`| head`) ends the command as it ends `clean --out -`
+        sys.stdout.buffer.write(html.encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)  # as `clean --out` does
+            out.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            print(f"cleaner review: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    print(f"cleaner review -> {out or 'stdout'} ({len(run.corpus):,} kept, {len(run.rejects):,} rejected, "
+          f"{counted(len(run.clusters), 'cluster')})", file=sys.stderr)
     return 0
 
 
