@@ -77,6 +77,14 @@ class Config(BaseModel):
             raise ValueError("an empty path: give a folder of rule packs or a .yaml file")
         return paths
 
+    @field_validator("id_field", "text_field")
+    @classmethod
+    def _named(cls, field: str) -> str:
+        """A blank field name is refused, as `--id-field ''` is: no record has it, so every id would be made up."""
+        if not field.strip():
+            raise ValueError("is empty: give the name of a JSONL field, or leave it out")
+        return field
+
     @field_validator("shape_off_sources")
     @classmethod
     def _hosts(cls, sources: tuple[str, ...]) -> tuple[str, ...]:
@@ -143,17 +151,25 @@ def _check_langs(config: Config, where: str) -> None:
                           f"{config.lang_backend!r} answers ({answers})")
 
 
+MAX_CONFIG_BYTES = 1 << 20
+"""A config file is read up to this size: `--config /dev/zero` (or a corpus given by mistake) read on until memory ran out."""
+
+
 def _read_toml(path: Any, name: str) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:  # a byte order mark, which Windows editors write, is no TOML statement
-            return tomllib.loads(fh.read().removeprefix(codecs.BOM_UTF8).decode("utf-8"))
+        with path.open("rb") as fh:
+            data = fh.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {name}") from None
+    except OSError as exc:
+        raise ConfigError(f"config {name}: {exc.strerror or exc}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config {name}: over {MAX_CONFIG_BYTES >> 20} MB: not a config file")
+    try:
+        return tomllib.loads(data.removeprefix(codecs.BOM_UTF8).decode("utf-8"))  # a Windows editor's byte order mark is no TOML
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {name}: {exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"config {name}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise ConfigError(f"config {name}: {exc.strerror or exc}") from None
     except ValueError as exc:  # valid TOML that Python will not hold: an integer of over 4,300 digits
         raise ConfigError(f"config {name}: {exc}") from None

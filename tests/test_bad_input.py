@@ -344,3 +344,25 @@ def test_a_config_value_of_another_type_is_refused_not_converted(tmp_path, line,
         Config.load(config)
     config.write_text("regex_timeout = 2\nmin_lang_score = 0\n", encoding="utf-8")
     assert (Config.load(config).regex_timeout, Config.load(config).min_lang_score) == (2.0, 0.0)
+
+
+def test_a_config_file_past_a_megabyte_is_refused_after_reading_a_megabyte(tmp_path):
+    """`--config /dev/zero` (or a corpus given for the config) read on until memory ran out; a file is read
+    up to 1 MB and refused past it, with one line."""
+    big = tmp_path / "corpus.jsonl"
+    big.write_text('{"id": "a", "text": "x"}\n' * 50_000, encoding="utf-8")
+    for given in ("/dev/zero", str(big)):
+        with pytest.raises(ConfigError, match=f"^config {re.escape(given)}: over 1 MB: not a config file$"):
+            Config.load(given)
+    proc = run_cli("clean", str(FIXTURES), "--out", str(tmp_path / "o.jsonl"), "--config", "/dev/zero")
+    assert (proc.returncode, proc.stderr) == (2, "cleaner: config /dev/zero: over 1 MB: not a config file\n")
+
+
+@pytest.mark.parametrize("key", ["id_field", "text_field"])
+def test_a_blank_field_name_in_a_config_file_is_refused_as_the_flag_is(tmp_path, key):
+    """`id_field = ""` in a config file made every record's id up without a word (`--id-field ''` was refused)."""
+    config = tmp_path / "c.toml"
+    config.write_text(f'{key} = " "\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"^config in {re.escape(str(config))}: {key}: is empty: give the name of a "
+                                          "JSONL field, or leave it out$"):
+        Config.load(config)
