@@ -743,3 +743,14 @@ def test_a_large_max_doc_chars_does_not_reserve_the_cap_for_each_file(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "a.txt"), str(tmp_path / "b.html")],
                           capture_output=True, text=True)
     assert (proc.returncode, proc.stdout) == (0, "['Document', 'Document']\n"), proc.stderr[-500:]
+
+
+def test_a_parquet_file_with_two_columns_of_one_name_is_refused_not_read_with_one_dropped(tmp_path):
+    """Two columns named `text` (or any one name) were read as one row mapping: the first column's values
+    were dropped without a word. The file is now one `bad_input` rejection naming the columns."""
+    table = pa.Table.from_arrays([pa.array(["a", "b"]), pa.array(["Texte un.", "Texte deux."]), pa.array(["x", "y"]),
+                                  pa.array([1, 2]), pa.array([3, 4])], names=["id", "text", "text", "n", "n"])
+    pq.write_table(table, tmp_path / "t.parquet")
+    (rej,) = _read(tmp_path / "t.parquet")
+    assert isinstance(rej, Rejected) and rej.reason == "bad_input"
+    assert rej.detail == f"{tmp_path / 't.parquet'}: more than one column named 'n', 'text'; 2 rows not read"

@@ -3,8 +3,8 @@
 Columns map as JSONL fields do (`config.id_field`, `config.text_field` or `html`, `url`, `source`,
 `lang`; the others go to `meta`), once read as `writers.parquet_record` reads a cleaner output's row
 (its JSON-text columns decoded), so a Parquet corpus read back gives what the JSONL corpus gives. A
-file without a text or html column is one `bad_input` rejection naming its columns and row count; an
-unreadable file is one rejection naming the last row read.
+file without a text or html column, or with two columns of one name, is one `bad_input` rejection naming
+its columns and row count; an unreadable file is one rejection naming the last row read.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ def read_parquet(path: Path, config: Config, batch_rows: int = BATCH_ROWS) -> It
             columns = pf.schema_arrow.names
             if config.text_field not in columns and "html" not in columns:
                 yield bad(None, f"{path}: no {config.text_field!r} or 'html' column (columns: {', '.join(columns)}); "
+                          f"{pf.metadata.num_rows:,} rows not read")
+                return
+            if twice := sorted({name for name in columns if columns.count(name) > 1}):  # a row holds one value a name
+                yield bad(None, f"{path}: more than one column named {', '.join(map(repr, twice))}; "
                           f"{pf.metadata.num_rows:,} rows not read")
                 return
             for group in range(pf.num_row_groups):  # one row group at a time: pyarrow would read ahead
