@@ -20,8 +20,8 @@ class DoubledRule(Rule):
     back-reference) tried every length of the group on every line, 16 times the time."""
 
     kind: Literal["doubled"]
-    min_chars: int = Field(4, ge=1)
-    max_chars: int = Field(80, ge=1)
+    min_chars: int = Field(4, ge=1, strict=True)
+    max_chars: int = Field(80, ge=1, strict=True)
 
     @property
     def line_local(self) -> bool:

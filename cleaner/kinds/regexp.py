@@ -28,8 +28,8 @@ class RegexRule(Rule):
     kind: Literal["regex"]
     flags: tuple[Flag, ...] = ()
     scope: Literal["line", "span"] = "line"
-    tail_lines: int | None = Field(None, ge=1)
-    max_line_chars: int = Field(500, ge=1)
+    tail_lines: int | None = Field(None, ge=1, strict=True)
+    max_line_chars: int = Field(500, ge=1, strict=True)
     pattern: str
 
     _compiles = field_validator("pattern")(compiles)

@@ -56,19 +56,19 @@ class ShapeRule(Rule):
     """
 
     kind: Literal["shape"]
-    short_words: int = Field(5, ge=1)
-    prose_words: int = Field(8, ge=1)
-    prose_stopwords: float = Field(0.2, ge=0, le=1)
-    sentence_words: int = Field(3, ge=1)
-    stopwords_low: float = Field(0.1, ge=0, le=1)
-    max_link_density: float = Field(0.2, gt=0)
-    max_capitals: float = Field(0.8, gt=0, le=1)
-    max_digits: float = Field(0.5, gt=0, le=1)
-    block_lines: int = Field(4, ge=2)
-    block_words: float = Field(4.0, gt=0)
-    block_stopwords: float = Field(0.25, ge=0, le=1)
-    heading_words: int = Field(15, ge=1)
-    max_heading_distance: int = Field(200, ge=0)
+    short_words: int = Field(5, ge=1, strict=True)
+    prose_words: int = Field(8, ge=1, strict=True)
+    prose_stopwords: float = Field(0.2, ge=0, le=1, strict=True)
+    sentence_words: int = Field(3, ge=1, strict=True)
+    stopwords_low: float = Field(0.1, ge=0, le=1, strict=True)
+    max_link_density: float = Field(0.2, gt=0, strict=True)
+    max_capitals: float = Field(0.8, gt=0, le=1, strict=True)
+    max_digits: float = Field(0.5, gt=0, le=1, strict=True)
+    block_lines: int = Field(4, ge=2, strict=True)
+    block_words: float = Field(4.0, gt=0, strict=True)
+    block_stopwords: float = Field(0.25, ge=0, le=1, strict=True)
+    heading_words: int = Field(15, ge=1, strict=True)
+    max_heading_distance: int = Field(200, ge=0, strict=True)
 
     phase = 4
 

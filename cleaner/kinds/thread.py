@@ -31,10 +31,10 @@ class ThreadRule(Rule):
     kind: Literal["thread"]
     pattern: str
     flags: tuple[Flag, ...] = ()
-    min_lines: int = Field(3, ge=2)
-    max_gap_chars: int = Field(2000, ge=1)
-    min_before_chars: int = Field(200, ge=0)
-    max_line_chars: int = Field(160, ge=1, le=2**32 - 2)  # a count in `compiled`: `regex` and `re` take none larger
+    min_lines: int = Field(3, ge=2, strict=True)
+    max_gap_chars: int = Field(2000, ge=1, strict=True)
+    min_before_chars: int = Field(200, ge=0, strict=True)
+    max_line_chars: int = Field(160, ge=1, le=2**32 - 2, strict=True)  # a count in `compiled`: `regex` and `re` take none larger
 
     phase = 2
 

@@ -50,11 +50,11 @@ class TickerRule(Rule):
     prefilter: str | None = _WS + r"(?:" + _WS + r"|[|•·\-–—]" + _WS + ")"
     """A cheap pattern that every separator match contains: a line with fewer than `min_segments - 1`
     matches is skipped unsplit. Set it to match your own `separators`, or to null to split every line."""
-    min_line_chars: int = Field(150, ge=1)
-    min_segments: int = Field(4, ge=2)
-    min_words: int = Field(3, ge=1)
-    max_words: int = Field(30, ge=1)
-    min_headline_share: float = Field(0.9, gt=0, le=1)
+    min_line_chars: int = Field(150, ge=1, strict=True)
+    min_segments: int = Field(4, ge=2, strict=True)
+    min_words: int = Field(3, ge=1, strict=True)
+    max_words: int = Field(30, ge=1, strict=True)
+    min_headline_share: float = Field(0.9, gt=0, le=1, strict=True)
     list_marks: str = ""
     """Bullet characters: a line whose first character is one of them is never a ticker. Leave out the
     marks a ticker may start with (its own separators, such as • and |)."""

@@ -31,12 +31,12 @@ class TruncateRule(Rule):
 
     kind: Literal["truncate"]
     markers: tuple[str, ...] = Field(min_length=1)
-    min_before_chars: int = Field(80, ge=0)
-    max_line_chars: int = Field(250, ge=1)
-    max_prose_lines: int = Field(1, ge=0)
-    prose_words: int = Field(12, ge=1)
-    marker_extra_words: int = Field(3, ge=0)
-    drop_lone_marker: bool = False
+    min_before_chars: int = Field(80, ge=0, strict=True)
+    max_line_chars: int = Field(250, ge=1, strict=True)
+    max_prose_lines: int = Field(1, ge=0, strict=True)
+    prose_words: int = Field(12, ge=1, strict=True)
+    marker_extra_words: int = Field(3, ge=0, strict=True)
+    drop_lone_marker: bool = Field(False, strict=True)
 
     phase = 2
 
