@@ -837,3 +837,18 @@ def _stopped(srv: Server, sig: signal.Signals) -> str:
     log = srv.proc.stdout.read().decode()
     srv.proc.stdout.close()
     return log
+
+
+def test_an_integer_id_is_taken_as_its_text_as_the_command_line_takes_it(server):
+    """`{"id": 5, ...}` was a 422 where `cleaner clean` reads the same record under id "5" (found by a QA
+    pass); a boolean is still no id."""
+    with server.client() as c:
+        answer = c.post("/v1/clean", json={"id": 5, "text": "Un texte pour le service, assez long pour rester."})
+        assert answer.status_code == 200 and answer.json()["id"] == "5", answer.text
+        stored = c.post("/v1/documents", json=[{"id": 90210, "text": "Un autre texte du service, tout aussi long que l'autre."}])
+        assert stored.status_code == 200 and stored.json()[0]["id"] == "90210", stored.text
+        assert c.get("/v1/documents/90210").status_code == 200
+        refused = c.post("/v1/clean", json={"id": True, "text": "Un texte."})
+        assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "id", refused.text
+        schema = c.get("/openapi.json").json()["components"]["schemas"]["DocumentIn"]["properties"]["id"]
+        assert schema["type"] == ["string", "integer"]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
 from ..config import Config
-from ..io.records import record_document
+from ..io.records import given_id, record_document
 from ..models import Document, Rejected
 
 _BODY_FIELDS = {"id_field": "id", "text_field": "text"}
@@ -23,7 +23,9 @@ class DocumentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=r"\S", description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is")
+    id: str = Field(pattern=r"\S", json_schema_extra={"type": ["string", "integer"]},
+                    description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An integer "
+                                "is taken as its decimal text, as the command line takes it")
     text: Any = Field(None, json_schema_extra={"type": ["string", "null"]},
                       description="a string; another type is rejected as `bad_input`, as the command line rejects it")
     html: Any = Field(None, json_schema_extra={"type": ["string", "null"]}, description="as `text`")
@@ -34,6 +36,14 @@ class DocumentIn(BaseModel):
                       description="a language hint (ISO 639-1) that scopes language-specific rules; as `url`")
     meta: Any = Field(default_factory=dict, json_schema_extra={"type": "object"},
                       description="passed through untouched; the other fields are merged into it when it is an object")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _integer_as_text(cls, value: Any) -> Any:
+        """An integer id (not a boolean) as its text, as a JSONL record's (`io.records.given_id`)."""
+        if isinstance(value, int):
+            return given_id(value) or value  # a boolean is no id: refused below, as no string
+        return value
 
     def document(self, config: Config) -> Document | Rejected:
         """The pipeline's `Document`, taken in as the readers take a record (`io.records.record_document`:
