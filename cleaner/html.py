@@ -5,7 +5,8 @@ measurement on ../shared/dev/fr-pages.jsonl.gz (text only, one core, while choos
 reports the chosen settings): `fast=True` (no fallback extractors: 37.6 against 30.3 pages/s, the same
 569 pages with text), `include_comments=False` (comment sections are not the article; 24 % faster),
 `favor_precision=False` (precision mode drops 1.7 % of the text and 3 more pages; the rule packs take
-what is left, attributed), no deduplication across documents (it would depend on order). The metadata trafilatura finds goes to `meta["extracted"]` (see `EXTRACTED`); when the
+what is left, attributed), no deduplication across documents (it would depend on order). The metadata trafilatura finds goes to `meta["extracted"]` (see `EXTRACTED`; the date is the post's own
+marked `<time>` when it has one, `_published`); when the
 document has no URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
 
 A page that is not read is rejected, with the document's url (or id) in the detail:
@@ -27,6 +28,7 @@ from html.entities import name2codepoint
 from typing import Any
 
 from .config import Config
+from .dates import given_date
 from .io.decoding import looks_binary, repair
 from .models import ARCHIVED, Document, Rejected, url_host
 
@@ -97,6 +99,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if notice:
         return _reject(doc, "stub_page", f"{where}: redirect or error page: {notice!r}")
     extracted, fixed = _metadata(found, where)
+    if published := _published(tree):
+        extracted["date"] = published
     warnings += fixed + ((f"{where}: {cut}",) if cut else ())
     update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
     if not doc.url and extracted.get("url"):
@@ -276,14 +280,17 @@ _NOT_A_SITENAME = re.compile(r"copyright|\(c\)|©| \| ", re.IGNORECASE)
 def page_source(sitename: str | None, title: str | None, url: str | None) -> str | None:
     """trafilatura's `sitename`, else the host of the page's `url` (`models.url_host`, as trafilatura names a
     site that gives no name: "leparisien.fr"; of the archived page for a Wayback Machine copy). A site name is
-    none when it is a platform's (`PLATFORM_SITENAMES`), a copyright line or a menu, the archive's host, or
-    the page's title (a "name" of over `SITE_NAME_WORDS` words equal to it)."""
+    none when it is a platform's (`PLATFORM_SITENAMES`), a copyright line or a menu, the archive's host, the
+    page's title (a "name" of over `SITE_NAME_WORDS` words equal to it), or a sentence of the title: a page that
+    names no site gets the piece of its `<title>` that holds a dot (meant for "Slate.fr"), which may be a
+    sentence's period ("bagarre mais pas seulement." of "… forts : bagarre mais pas seulement.")."""
     sitename = (sitename or "").strip()
     host = url_host(url) if url else None
     archived = ARCHIVED.match(url or "")
     if (not _letters(sitename) or sitename.casefold() in PLATFORM_SITENAMES or _NOT_A_SITENAME.search(sitename)
             or (archived and _letters(sitename) == _letters("web.archive.org"))
-            or (len(sitename.split()) > SITE_NAME_WORDS and _letters(sitename) == _letters(title or ""))):
+            or (len(sitename.split()) > SITE_NAME_WORDS and _letters(sitename) == _letters(title or ""))
+            or (sitename.endswith(".") and "." not in sitename[:-1] and _letters(sitename) in _letters(title or ""))):
         return host
     return sitename
 
@@ -305,6 +312,18 @@ def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
             warnings += fixed
         out[key] = value
     return out, warnings
+
+
+_PUBLISHED = (".//time[@datetime][starts-with(@class, 'entry-date')"
+              " or contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
+"""A `<time>` marked as the post's own date (WordPress's `entry-date`, hAtom's `published`); a comment's is not."""
+
+
+def _published(tree: Any) -> str | None:
+    """The day of the page's first `<time>` marked as its post's date (`_PUBLISHED`), or None. trafilatura's
+    date (htmldate's) takes a date in an element of a "date" class before it: on a blog, the sidebar's
+    list of recent posts (`<span class="post-date">1 mai 2020</span>` for a post of 10 April 2019)."""
+    return next(filter(None, (given_date(time.get("datetime")) for time in tree.xpath(_PUBLISHED))), None)
 
 
 def _reject(doc: Document, reason: str, detail: str) -> Rejected:

@@ -40,3 +40,11 @@ def test_dates_read_and_matched_by_the_macro(text, iso):
 @pytest.mark.parametrize("text", ["31/02/2014", "2014-13", "13 blurb 2014", "5 mai", "", "13/12/14", "00/00/0000"])
 def test_not_dates(text):
     assert to_iso(text) is None
+
+
+@pytest.mark.parametrize("text, iso", [("13th December 2014", "2014-12-13"), ("1st January 2020", "2020-01-01"),
+                                       ("23rd May 2019", "2019-05-23")])
+def test_a_day_written_as_an_english_ordinal_before_the_month_is_matched_by_the_macro(text, iso):
+    """`to_iso` read "13th December 2014" but `<<date>>` did not match it: "Published on 13th December 2014" stayed."""
+    assert to_iso(text) == iso
+    assert regex.fullmatch(DATE_PATTERN, text, regex.IGNORECASE)

@@ -451,3 +451,34 @@ def test_a_page_charset_is_read_as_browsers_read_its_label():
     raw = page.format("iso-8859-1", "L’école de la ville a ouvert ses portes “aujourd’hui” pour accueillir les élèves "
                       "du quartier et leurs parents … une fête.").encode("cp1252")
     assert "L’école de la ville a ouvert ses portes “aujourd’hui”" in clean({"id": "a", "html": raw}).text
+
+
+def test_the_posts_own_marked_date_wins_over_a_sidebars_recent_posts():
+    """htmldate (trafilatura's date) took the first date in an element of a "date" class: on a blog without
+    `article:published_time`, the sidebar's list of recent posts (fr-pages' dcaius.fr post of 10 April 2019
+    came out 2020-05-01). The post's `<time class="entry-date published">` wins; a comment's `<time>` does not."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    html = ('<html><head><title>Masterpost autisme</title></head><body><aside><h2>Articles récents</h2><ul>'
+            '<li><a href="/a">Les principes</a> <span class="post-date">1 mai 2020</span></li>'
+            f'<li><a href="/b">Prédation</a> <span class="post-date">14 avril 2020</span></li></ul></aside><article>{body}'
+            '<footer>Publié le <time class="entry-date published" datetime="2019-04-10T13:30:29+02:00">10 avril 2019</time>'
+            '</footer></article><p><time datetime="2019-06-01T10:00:00+02:00">1 juin 2019</time> Merci !</p></body></html>')
+    assert clean({"id": "p", "html": html}).published == "2019-04-10"
+    commented = html.replace('class="entry-date published" ', "")
+    assert clean({"id": "p", "html": commented}).published != "2019-06-01"
+
+
+@pytest.mark.parametrize("site, title, url, source", [
+    ('"Va mener les vrais combats ailleurs" dit Mr Vrais Combats.',
+     '"Va mener les vrais combats ailleurs" dit Mr Vrais Combats. - C\'est la vie, que veux-tu',
+     "http://bahouaismaisbon.canalblog.com/archives/2016/10/02/34394480.html", "bahouaismaisbon.canalblog.com"),
+    ("bagarre mais pas seulement.", "Les personnages féminins forts : bagarre mais pas seulement.",
+     "http://www.mirionmalle.com/2015/06/les-personnages-feminins-forts-bagarre.html", "mirionmalle.com"),
+    # a name that ends in a period and is not the title's stays; so does a domain in the title
+    ("Les bavardages de Kiyémis.", "L’amour ne fait pas tout.", "https://kiyemis.com/x", "Les bavardages de Kiyémis."),
+    ("Slate.fr", "Message à propos de ceux qui harcèlent les collaboratrices de Slate.fr", "http://www.slate.fr/x", "Slate.fr"),
+])
+def test_a_sentence_of_the_title_taken_for_a_site_name_gives_way_to_the_pages_host(site, title, url, source):
+    """trafilatura, when a page names no site, takes the piece of its `<title>` that holds a dot (meant for
+    "Slate.fr"): on fr-pages, twice a sentence of the title, which became the `source`."""
+    assert page_source(site, title, url) == source
