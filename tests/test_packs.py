@@ -711,12 +711,13 @@ def test_site_packs_clean_their_real_pages_and_only_on_their_hosts():
     ("max_line_chars", "12.0", "Input should be a valid integer"),
     ("drop_lone_marker", "1", "Input should be a valid boolean"),
     ("drop_lone_marker", '"yes"', "Input should be a valid boolean"),
-    ("min_headline_share", '"0.9"', "Input should be a valid number")])
+    ("min_headline_share", '"0.9"', "Input should be a valid number"),
+    ("single", "0", "Input should be a valid boolean")])
 def test_a_rule_parameter_of_another_type_is_refused_not_converted(field, value, says):
     """`max_line_chars: true` was read as 1 and `"500"` as 500 (pydantic's lax mode); a rule's numbers and
     switches are now taken only as themselves, as the config's are (an integer still stands for a number)."""
     kinds = {"max_line_chars": ("regex", "pattern: '^Lire aussi.*$'"), "drop_lone_marker": ("truncate", "markers: ['Lire aussi']"),
-             "min_headline_share": ("ticker", "list_marks: ''")}
+             "min_headline_share": ("ticker", "list_marks: ''"), "single": ("extract", "pattern: '^Par (?P<author>.+)$'")}
     kind, extra = kinds[field]
     pack = (f"rules:\n  - id: t.lax\n    kind: {kind}\n    description: lax values\n    {extra}\n    {field}: {value}\n"
             "    examples: {remove: ['Lire aussi: x'], keep: ['Autre chose']}\n")

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Literal
 
 import regex
-from pydantic import ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from ..dates import to_iso
 from ..models import FIELDS
@@ -32,7 +32,7 @@ class ExtractRule(Rule):
     kind: Literal["extract"]
     flags: tuple[Flag, ...] = ("multiline",)
     pattern: str
-    single: bool = False
+    single: bool = Field(False, strict=True)
 
     phase = 3
 
