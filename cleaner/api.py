@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, overload
 
 from .config import Config
-from .models import Cleaned, Document, Rejected
-from .pipeline import DocLike, Pipeline, as_document, config_of
+from .models import Cleaned, Rejected
+from .pipeline import ONE_DOCUMENT, DocLike, Pipeline, as_document, config_of
 
 
 @lru_cache(maxsize=8)
@@ -38,6 +38,6 @@ def clean(doc, config=None, **overrides):
                         "Config.load(file, **overrides) makes one config of a file and overrides")
     config = config_of(config) if config is not None else Config.load(**overrides)
     pipeline = pipeline_for(config)
-    if isinstance(doc, (Document, str, bytes, bytearray, memoryview, Mapping)) or not isinstance(doc, Iterable):
+    if isinstance(doc, ONE_DOCUMENT) or not isinstance(doc, Iterable):
         return pipeline.prepare(as_document(doc, 0, config), gates=False)
     return (pipeline.prepare(as_document(d, i, config), gates=False) for i, d in enumerate(doc))

@@ -26,16 +26,19 @@ from .html import extract_html, page_author, page_source, page_title
 from .io.decoding import decode
 from .io.records import bad, record_document, record_id, text_document
 from .lang import LangResult, Tagger, make_tagger
-from .models import FIELDS, Cleaned, Document, Rejected
+from .models import FIELDS, Cleaned, Document, Rejected, without_surrogates
 from .text import visible_length
 
 DocLike = Document | Mapping[str, Any] | str | bytes
 """What the API and the pipeline accept as a document."""
+ONE_DOCUMENT = (Document, str, bytes, bytearray, memoryview, Mapping)
+"""The types of a single document, though iterable (over its characters, bytes, keys or fields)."""
 
 
 def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:
-    """A document from a `Document` (taken as given), a mapping, a plain string, or the bytes of one
-    (decoded as a `.txt` file is: UTF-8 or by its byte order mark, invalid bytes replaced and flagged).
+    """A document from a `Document` (taken as given, but for lone surrogates in its text, which UTF-8 cannot
+    hold: replaced with U+FFFD and flagged), a mapping, a plain string, or the bytes of one (decoded as a
+    `.txt` file is: UTF-8 or by its byte order mark, invalid bytes replaced and flagged).
 
     A mapping is taken in as the readers take a record (`io.records.record_document`: `id`/`text` by the
     config's field names, `url`, `source`, `html`, `lang` when strings, other fields and a `meta`
@@ -43,10 +46,10 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     (`io.records.record_id`). A missing, empty, binary or oversized text, or one that is not a string,
     is a `bad_input` or `too_large` rejection at stage `read` that names the document by its position
     (`document 3`), and NUL characters, lone surrogates and mojibake are repaired, each repair a warning."""
-    if isinstance(doc, Document):
-        return doc
-    config = config or Config.load()
     where = f"document {index}"
+    if isinstance(doc, Document):
+        return _utf8_text(doc, where)
+    config = config or Config.load()
     if isinstance(doc, (bytes, bytearray, memoryview)):  # the bytes of a text: read as a .txt file is
         text, warnings = decode(bytes(doc), where)
         return text_document(record_id(None, str(index), text), text, where, config, warnings, raw=text)
@@ -55,6 +58,22 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     if not isinstance(doc, Mapping):  # None, a number, a list: not a document (a list of pairs is not taken for one)
         return bad(None, f"{where}: not a document ({type(doc).__name__}; give a mapping, a string or a Document)", doc)
     return record_document(dict(doc), where, str(index), config)
+
+
+def _utf8_text(doc: Document, where: str) -> Document:
+    """`doc` with each lone surrogate of its text as U+FFFD, flagged (dedup's signing and the output
+    encode the text as UTF-8: one raised out of `run`, losing the batch, and ended a `stream`)."""
+    if (text := without_surrogates(doc.text)) == doc.text:
+        return doc
+    return doc.model_copy(update={"text": text, "warnings": (*doc.warnings, f"{where}: lone surrogate escapes replaced with U+FFFD")})
+
+
+def batch_of(docs: Iterable[Any]) -> Iterable[Any]:
+    """`docs`, an iterable of documents; a single document is a `TypeError` (iterated, its characters,
+    keys or fields were each taken for a document, and kept in the index)."""
+    if isinstance(docs, ONE_DOCUMENT):
+        raise TypeError(f"give an iterable of documents, not one {type(docs).__name__}: [doc] is a batch of one")
+    return docs
 
 
 def config_of(config: Config | None) -> Config:
@@ -145,7 +164,7 @@ class Pipeline(Closing):
         """`prepare` of each document, the languages of the batch detected at once (cheaper than one by one);
         a document given without an id is named by its position, counted from `start`, as `run` names it."""
         self.dedup.check_open()  # a closed pipeline is closed for every use, as the README says
-        cleaned = [self._cleaned(doc, n) for n, doc in enumerate(docs, start)]
+        cleaned = [self._cleaned(doc, n) for n, doc in enumerate(batch_of(docs), start)]
         found = iter(self.tagger.tag_many([out.text for out in cleaned if isinstance(out, Cleaned)]))
         out: list[Cleaned | Rejected] = []
         for doc in cleaned:
@@ -159,10 +178,9 @@ class Pipeline(Closing):
         """One document extracted (when it is a page) and cleaned, its given fields kept; not yet tagged."""
         if isinstance(doc, Rejected):
             return doc
-        if not isinstance(doc, Document):
-            doc = as_document(doc, position, self.config)
-            if isinstance(doc, Rejected):
-                return doc
+        doc = as_document(doc, position, self.config)
+        if isinstance(doc, Rejected):
+            return doc
         if doc.html and not doc.text.strip():
             doc = extract_html(doc, self.config)
             if isinstance(doc, Rejected):
@@ -230,7 +248,7 @@ class Pipeline(Closing):
             raise TypeError(f"batch_size must be a whole number, got {batch_size!r}")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-        stream = self._stream(iter(docs), batch_size)
+        stream = self._stream(iter(batch_of(docs)), batch_size)
         self._streams.add(stream)
         return stream
 

@@ -357,3 +357,35 @@ def test_a_config_files_relative_rules_dirs_are_beside_the_file_wherever_cleaner
     monkeypatch.chdir(elsewhere)
     assert Config.load(config).rules_dirs == (project / "packs", elsewhere)
     assert Config.load(Path("..") / "project" / "cleaner.toml").rules_dirs[0].resolve() == project / "packs"
+
+
+def test_a_document_with_lone_surrogates_in_its_text_is_kept_flagged_not_an_error_that_ends_the_stream():
+    """A `Document` the caller built with a lone surrogate in its text (`"\\udc80"`, as `surrogateescape`
+    decoding leaves) raised UnicodeEncodeError out of dedup's signing: `run` lost its batch, and a
+    `stream` ended there, the documents after it lost; `clean` gave a text no UTF-8 file can hold."""
+    from cleaner import Pipeline
+
+    docs = [Document(id="a", text="Un texte caf\udce9 ici."), Document(id="b", text="Un autre texte, tout à fait différent.")]
+    assert clean(docs[0]).text == "Un texte caf\ufffd ici."
+    with Pipeline(Config.load()) as pipeline:
+        out = list(pipeline.stream(docs, batch_size=1))
+    assert [(type(o), o.id) for o in out] == [(Cleaned, "a"), (Cleaned, "b")]
+    assert out[0].text == "Un texte caf\ufffd ici."
+    assert out[0].warnings == ("document 0: lone surrogate escapes replaced with U+FFFD",)
+    json.dumps(out[0].record(), ensure_ascii=False).encode("utf-8")
+
+
+def test_one_document_given_where_a_batch_is_due_is_a_type_error_not_its_characters_indexed():
+    """`run`, `stream` and `prepare_many` take an iterable of documents: given one (a dict, a string, its
+    bytes, a `Document`), they iterated it, and kept its keys or characters as documents, in the index."""
+    from cleaner import Pipeline
+
+    one = {"id": "a", "text": "Un texte."}
+    with Pipeline(Config.load()) as pipeline:
+        for doc in (one, "Un texte.", b"Un texte.", Document(**one)):
+            for use in (pipeline.run, pipeline.stream, pipeline.prepare_many):
+                with pytest.raises(TypeError, match=rf"^give an iterable of documents, not one {type(doc).__name__}: "
+                                                    r"\[doc\] is a batch of one$"):
+                    use(doc)
+        assert len(pipeline.dedup.index) == 0
+        assert [d.id for d in pipeline.run([one]).kept] == ["a"]
