@@ -7,10 +7,12 @@ import json
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, ROOT, run_cli
 
 from cleaner import Pipeline
 from cleaner.config import Config, ConfigError
@@ -366,3 +368,14 @@ def test_a_blank_field_name_in_a_config_file_is_refused_as_the_flag_is(tmp_path,
     with pytest.raises(ConfigError, match=f"^config in {re.escape(str(config))}: {key}: is empty: give the name of a "
                                           "JSONL field, or leave it out$"):
         Config.load(config)
+
+
+def test_a_closed_stdin_is_read_as_empty_not_a_traceback(tmp_path):
+    """`cleaner clean - <&-` (stdin closed: Python's `sys.stdin` is None) ended in AttributeError's
+    traceback (found by a QA pass); it is an empty stdin: one rejection saying so."""
+    out = tmp_path / "o.jsonl"
+    proc = subprocess.run(["bash", "-c", f'"{sys.executable}" -m cleaner clean - --out "{out}" --quiet <&-'],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    assert out.read_text(encoding="utf-8") == ""
+    assert [r["detail"] for r in _records(tmp_path / "o.rejects.jsonl")] == ["<stdin>: holds no records"]

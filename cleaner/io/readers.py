@@ -21,6 +21,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import glob
+import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -261,7 +262,9 @@ def _stdin_bytes() -> BinaryIO:
     (`cleaner clean -` with workers) holds its reader's lock, and the interpreter, closing `sys.stdin` as it
     shut down after Ctrl-C or SIGTERM, aborted on that lock ("Fatal Python error: _enter_buffered_busy",
     exit 134, where 130 or 143 is due). A stdin without a file descriptor (a program replaced it) is read
-    as it is."""
+    as it is, and a closed one (`<&-`: Python's `sys.stdin` is None) as empty."""
+    if sys.stdin is None:
+        return io.BytesIO()
     try:
         return open(sys.stdin.fileno(), "rb", closefd=False)  # noqa: SIM115 - read to the end by the reader
     except (AttributeError, OSError, ValueError):
