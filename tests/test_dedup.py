@@ -565,3 +565,47 @@ def test_signing_a_long_document_takes_memory_by_block_not_by_document():
     one = signer._new_minhash()
     one.update_batch([hashes])  # the whole document at once, as before
     assert np.array_equal(signature, one.hashvalues.astype(np.uint32))
+
+
+def test_an_index_path_that_is_not_a_file_is_refused_before_sqlite_opens_it(tmp_path):
+    """A device was read as an empty database, and the run wrote `/dev/null-journal`; a path under a file
+    failed with "File exists" once every document was prepared: each is refused, naming why."""
+    from cleaner.dedup.index import check_index
+
+    (tmp_path / "notes.txt").write_text("not a folder", encoding="utf-8")
+    for path, why in ((Path("/dev/null"), "a FIFO, socket or device, not a file"),
+                      (tmp_path / "notes.txt" / "index.sqlite", f"{tmp_path / 'notes.txt'} is a file, not a folder")):
+        with pytest.raises(IndexMismatchError, match=re.escape(f"{path}: not usable as a dedup index ({why}")):
+            check_index(path, DedupParams())
+        with pytest.raises(IndexMismatchError, match=re.escape(why)):
+            DedupIndex(path)
+
+
+def test_an_index_that_cannot_be_written_is_refused_before_the_run_reads_a_document(tmp_path, monkeypatch, capsys):
+    """A read-only index ended the run in a traceback once every document was decided (`attempt to write a
+    readonly database`); a new index in a folder without write permission said "unable to open database
+    file" then. Both are refused before `DIR` is made (write permission refused here, as the tests may run
+    as root), and so by `DedupIndex` (the Python API)."""
+    import os
+
+    from cleaner.cli import main
+
+    index, locked = tmp_path / "index.sqlite", tmp_path / "locked"
+    DedupIndex(index).close()
+    locked.mkdir()
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: not (mode & os.W_OK and Path(path) in (index, locked))
+                        and access(path, mode, **kw))
+    (tmp_path / "in.jsonl").write_text('{"id": "a", "text": "Un texte."}\n', encoding="utf-8")
+    sqlite = "where SQLite writes the index and its -wal and -shm files"
+    for path, why in ((index, "read only, and kept documents are added to it"),
+                      (locked / "index.sqlite", f"no write permission in {locked}, {sqlite}"),
+                      (locked / "sub" / "index.sqlite", f"no write permission in {locked}, {sqlite}")):
+        message = f"{path}: not usable as a dedup index ({why})"
+        with pytest.raises(IndexMismatchError, match=re.escape(message)):
+            DedupIndex(path)
+        out = tmp_path / "out"
+        assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(out), "--index", str(path), "--workers", "1",
+                     "--quiet"]) == 2
+        assert capsys.readouterr().err == f"cleaner: {message}\n"
+        assert not out.exists()

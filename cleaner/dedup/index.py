@@ -107,18 +107,35 @@ def check_index(path: str | Path, params: DedupParams) -> None:
     SQLite, another program's database, an index built with other parameters), so that a run can say so
     before it reads a document; a path with nothing there is fine (the index is made there)."""
     path = Path(path)
+    _refuse_path(path)
     if not path.exists():
         return
-    _refuse_folder(path)
     with _read_only(path, lambda exc: f"{path}: not usable as a dedup index ({exc})") as db:
         if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
             _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
 
 
-def _refuse_folder(path: Path) -> None:
-    """A folder is no index file (SQLite's own word for it is "unable to open database file")."""
+def _refuse_path(path: Path) -> None:
+    """Refuse a path no index can be kept at, before SQLite opens it: a folder (SQLite's own word for it is
+    "unable to open database file"), a FIFO or a device (a FIFO held the opening for ever, and `/dev/null` was
+    taken for an empty database), a folder in the path that is a file, or a file or folder this process may
+    not write (every run adds to its index, and SQLite writes the `-wal` and `-shm` files beside it)."""
+    folder = path.parent
+    while not folder.exists():  # the folders that do not exist yet are made in the nearest one that does
+        folder = folder.parent
     if path.is_dir():
-        raise IndexMismatchError(f"{path}: not usable as a dedup index (a folder: give the path of an index file)")
+        why = "a folder: give the path of an index file"
+    elif path.exists() and not path.is_file():
+        why = "a FIFO, socket or device, not a file: give the path of an index file"
+    elif not folder.is_dir():
+        why = f"{folder} is a file, not a folder"
+    elif path.exists() and not os.access(path, os.W_OK):
+        why = "read only, and kept documents are added to it"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        why = f"no write permission in {folder}, where SQLite writes the index and its -wal and -shm files"
+    else:
+        return
+    raise IndexMismatchError(f"{path}: not usable as a dedup index ({why})")
 
 
 def _check_params(stored: dict[str, str], params: DedupParams, path: str | Path) -> None:
@@ -190,7 +207,7 @@ class DedupIndex(Closing):
         self._held_at_fork = False
         self.check_fork()
         if self.path != ":memory:":
-            _refuse_folder(Path(self.path))
+            _refuse_path(Path(self.path))
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = None
         try:
