@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, ConfigError
+from .io.outputs import OutputError, run_manifest
 from .io.readers import input_sources
 from .io.writers import OutputFile, sha256_of
 from .packs import load_rules
@@ -115,8 +116,8 @@ def write_manifest(folder: Path, fp: dict[str, Any], outputs: list[OutputFile], 
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The manifest of a finished run in `folder`, or None."""
+    """The manifest of a finished run in `folder`, or None (none, or not one as cleaner writes it: `run_manifest`)."""
     try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return run_manifest(folder)
+    except OutputError:
         return None

@@ -50,7 +50,7 @@ from .gates import gate
 from .io.outputs import STATE
 from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
 from .io.records import ReadStats
-from .io.writers import OutputFile, ShardedOutput
+from .io.writers import OutputFile, ShardedOutput, can_be_written
 from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
@@ -143,8 +143,10 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
     if not finished:
         return None
     changed = changes({k: finished.get(k) for k in fp}, fp)
-    if changed or options.resume == "restart":
-        why = f"whose {_differ(changed)}" if changed else "(--restart)"
+    report = None if changed or options.resume == "restart" else finished_report(out, finished)
+    if report is None:
+        why = (f"whose {_differ(changed)}" if changed else "(--restart)" if options.resume == "restart"
+               else "whose report.json or an output its manifest lists is gone or damaged")
         progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
         if replaced_batches(out, fp, options):
             progress.log(f"the documents that run kept are taken out of {options.index} first (its inputs are these): "
@@ -154,7 +156,18 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
                          "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
         return None
     progress.log(f"{out}/ is already complete for these inputs, rules and config; nothing to do (--restart to run again)")
-    return RunSummary(Stats(), json.loads((out / "report.json").read_text()), 0, up_to_date=True)
+    return RunSummary(Stats(), report, 0, up_to_date=True)
+
+
+def finished_report(out: Path, finished: dict[str, Any]) -> dict[str, Any] | None:
+    """The report of the finished run in `out` whose manifest is `finished`, when it and every output the
+    manifest lists are there; None when one is gone (removed to be made again) or the report is damaged."""
+    if not all((out / o["file"]).is_file() for o in finished.get("outputs", [])):
+        return None
+    try:
+        return json.loads((out / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def replaced_batches(out: Path, fp: dict[str, Any], options: RunOptions) -> list[str]:
@@ -197,13 +210,16 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
 
 
 @contextmanager
-def claimed(out: Path, inputs: Iterable[str], index: Path | None = None) -> Iterator[None]:
+def claimed(out: Path, inputs: Iterable[str], options: RunOptions = RunOptions()) -> Iterator[None]:
     """`out` made (a folder), and held by this process alone while the block runs: a second run into it
     stops at once with an OSError naming it (instead of both writing one state). Outputs (and a shared
-    `index`) and inputs must not mix (`apart`)."""
+    index) and inputs must not mix (`apart`), and a folder where the run writes a file is named now, not
+    once every document is prepared."""
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "is a file: --out names the folder a run writes into", str(out))
-    apart(out, inputs, index)
+    apart(out, inputs, options.index)
+    for target in [_output(out, options, name).path() for name in OUTPUT_NAMES] + [out / "report.json", out / MANIFEST]:
+        can_be_written(target)
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out, os.O_RDONLY)
     try:
@@ -261,7 +277,7 @@ class Runner:
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary."""
-        with claimed(self.out, self.inputs, self.options.index):
+        with claimed(self.out, self.inputs, self.options):
             return self._run()
 
     def _run(self) -> RunSummary:

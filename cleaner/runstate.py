@@ -11,11 +11,14 @@ with the input (SQLite sorts on disk).
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +95,26 @@ def _row(p: Prepared) -> tuple:
             p.length, p.published, p.exact, p.signature, None if p.summary is None else json.dumps(p.summary))
 
 
+def _full_disk_named(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method` of a `RunState`, with a full disk raised as the OSError it is, naming the state file (one line
+    and exit 2, as for an output file), not as SQLite's `database or disk is full` traceback."""
+
+    @wraps(method)
+    def named(state: RunState, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(state, *args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
+                raise
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(state.path)) from None
+
+    return named
+
+
 class RunState(Closing):
     """The state file of one output folder."""
 
+    @_full_disk_named
     def __init__(self, path: Path, readonly: bool = False):
         self.path = path
         if readonly:  # a writer of the outputs, beside the run (which holds the file open, so WAL reads work)
@@ -119,12 +139,14 @@ class RunState(Closing):
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
 
+    @_full_disk_named
     def set(self, **values: str) -> None:
         """Set meta values in one transaction."""
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
 
+    @_full_disk_named
     def reset(self) -> None:
         """Forget everything: a run starting over."""
         self._db.execute("BEGIN")
@@ -135,6 +157,7 @@ class RunState(Closing):
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
+    @_full_disk_named
     def add(self, start: int, rows: list[Prepared]) -> None:
         """Store prepared records `start`, `start + 1`, ... in one transaction."""
         self._db.execute("BEGIN")
@@ -150,6 +173,7 @@ class RunState(Closing):
         return [(seq, record and unpack(record), unpack(raw)) for seq, record, raw in self._db.execute(
             f"SELECT seq, {column}, raw FROM docs WHERE rejected = 0 AND seq > ? ORDER BY seq LIMIT ?", (after, limit))]
 
+    @_full_disk_named
     def replace(self, rows: list[tuple[int, Prepared]], **values: str) -> None:
         """Store new versions of prepared records (by `seq`) and set meta values, in one transaction."""
         self._db.execute("BEGIN")
@@ -208,6 +232,7 @@ class RunState(Closing):
         empty = np.zeros((0, params.num_perm), dtype=np.uint32)
         return seqs, Signed(ids, lengths, published, exact, empty, has_sig, ties, keys=keys, load=load)
 
+    @_full_disk_named
     def store_decisions(self, decisions: Iterable[tuple[int, Decision, str]], clusters: Iterable[Cluster]) -> None:
         """Store dedup's verdicts (`seq`, decision, rejection detail) and its clusters, and mark the stage
         `decided`, in one transaction."""

@@ -760,3 +760,67 @@ def test_work_in_flight_is_bounded_by_bytes_as_well_as_by_records(monkeypatch):
     first = next(stream)
     assert first.id == "d0" and pulled <= 2 * (1 << 20) // 100_000 + 2 * 3 + 1, pulled  # budget, plus a chunk or two
     stream.close()
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+@pytest.mark.parametrize("name, options", [("corpus.jsonl", ()), ("report.json", ()), ("manifest.json", ()),
+                                           ("raw-00000.jsonl.gz", ("--compression", "gz", "--shard-docs", "2"))])
+def test_a_folder_where_the_run_writes_a_file_is_refused_before_anything_is_read(tmp_path, engine, name, options):
+    """A folder named as a file the run writes in DIR (`corpus.jsonl/`) is one line and exit 2 before any
+    document is read, as the README promises: it was found once every document was prepared and deduplicated."""
+    out = tmp_path / "out"
+    (out / name).mkdir(parents=True)
+    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q", *options)
+    assert proc.returncode == 2 and proc.stderr == f"cleaner: {out / name}: is a folder, not a file to write\n", proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == [name]
+
+
+@pytest.mark.parametrize("damage", ["report.json gone", "corpus.jsonl gone", "report.json damaged", "manifest.json a list"])
+def test_a_finished_run_missing_an_output_is_run_again(tmp_path, damage):
+    """A finished run whose report.json or an output its manifest lists is gone is made again, not said to be
+    complete: it ended in `report.json: No such file or directory` (exit 2), left corpus.jsonl gone, or, for
+    a manifest.json that is JSON but no object, in a traceback."""
+    out = tmp_path / "out"
+    Runner(Config.load(), [str(SEEDS)], out, RunOptions(progress="quiet")).run()
+    before = _bytes(out)
+    name, how = damage.split(" ", 1)
+    if how == "gone":
+        (out / name).unlink()
+    else:
+        (out / name).write_text("[1]\n" if how == "a list" else "{", encoding="utf-8")
+    summary = Runner(Config.load(), [str(SEEDS)], out, RunOptions(progress="quiet")).run()
+    assert not summary.up_to_date and summary.stats.read == 5 and _bytes(out) == before
+    assert Runner(Config.load(), [str(SEEDS)], out, RunOptions(progress="quiet")).run().up_to_date
+
+
+def test_a_full_disk_is_an_oserror_naming_the_file_it_was_writing(tmp_path, monkeypatch):
+    """A full disk while the run state, a JSONL output or a Parquet output is written is an OSError naming
+    that file (the CLI's one line and exit 2), and leaves no temporary file: it was SQLite's `database or
+    disk is full` traceback for the state, and `[Errno 28] No space left on device`, naming nothing, for
+    the outputs."""
+    import errno
+
+    import pyarrow.parquet
+
+    from cleaner.io.writers import JsonlWriter, ParquetWriter, parquet_columns
+
+    state = RunState(tmp_path / "state.sqlite")
+    state._db.execute("PRAGMA max_page_count = 16")  # SQLite's own limit: SQLITE_FULL, as a full disk gives
+    with pytest.raises(OSError) as full:
+        state.set(note=os.urandom(200_000).hex())
+    assert (full.value.errno, full.value.filename) == (errno.ENOSPC, str(tmp_path / "state.sqlite"))
+    state.close()
+    for lines in (1, 10_000):  # the last buffer, when the file closes; or a line, as it is written
+        with pytest.raises(OSError) as full, JsonlWriter("/dev/full") as out:
+            for _ in range(lines):
+                out.write({"id": "a", "text": "Le conseil municipal a voté le budget."})
+        assert (full.value.errno, full.value.filename) == (errno.ENOSPC, "/dev/full")
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr(pyarrow.parquet.ParquetWriter, "write_table", no_space)
+    with pytest.raises(OSError) as full, ParquetWriter(tmp_path / "out" / "raw.parquet", parquet_columns("raw")) as out:
+        out.write({"id": "a", "text": "Le conseil municipal a voté le budget."})
+    assert (full.value.errno, full.value.filename) == (errno.ENOSPC, str(tmp_path / "out" / "raw.parquet"))
+    assert not list((tmp_path / "out").iterdir())

@@ -138,7 +138,7 @@ class DaskRunner:
                 raise UsageError(f"with --scheduler, give absolute paths: the cluster's workers do not run in this folder "
                                  f"({', '.join(relative)})")
         files = file_splits(self.inputs)
-        with claimed(self.out, self.inputs, self.options.index):
+        with claimed(self.out, self.inputs, self.options):
             return self._run(files)
 
     def _run(self, files: list) -> RunSummary:

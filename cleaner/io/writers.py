@@ -103,7 +103,12 @@ def _naming(target: str | Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise _named(exc, target) from None
+
+
+def _named(exc: OSError, target: str | Path) -> OSError:
+    """`exc` naming `target` (`_naming`, where a `with` per call costs too much: a line written)."""
+    return OSError(exc.errno, exc.strerror, str(target))
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -165,19 +170,28 @@ class JsonlWriter:
     def write_line(self, line: str) -> None:
         """Write one record given as its JSON text (one line, as `dumps` makes it)."""
         assert self._fh is not None
-        self._fh.write(line + "\n")
+        try:
+            self._fh.write(line + "\n")
+        except OSError as exc:  # a full disk
+            raise _named(exc, self.path) from None
         self.count += 1
         if self.path == "-":  # a program reading our stdout gets each record as it is written
             self._fh.flush()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         assert self._fh is not None
-        self._fh.flush()
-        if self.path == "-":
-            return
-        self._fh.detach()
-        for layer in self._layers:
-            layer.close()
+        try:
+            with _naming(self.path):  # a full disk
+                self._fh.flush()
+                if self.path == "-":
+                    return
+                self._fh.detach()
+                for layer in self._layers:
+                    layer.close()
+        except OSError:
+            if self._tmp is not None:
+                os.unlink(self._tmp)
+            raise
         if self._tmp is None:  # written through
             return
         if exc_type is None and (self.count or self.keep_empty):
@@ -235,14 +249,20 @@ class ParquetWriter:
             if pa.types.is_string(f.type):
                 values = [json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for v in values]
             columns[f.name] = pa.array(values, type=f.type)
-        self._writer.write_table(pa.table(columns, schema=self.schema))
+        with _naming(self.path):  # a full disk
+            self._writer.write_table(pa.table(columns, schema=self.schema))
         self._rows.clear()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         assert self._tmp is not None
-        if exc_type is None:
-            self._flush()
-        self._writer.close()
+        try:
+            if exc_type is None:
+                self._flush()
+            with _naming(self.path):
+                self._writer.close()
+        except OSError:
+            os.unlink(self._tmp)
+            raise
         if exc_type is None:
             os.replace(self._tmp, self.path)
         else:
@@ -294,9 +314,12 @@ class ShardedOutput:
     def __enter__(self) -> ShardedOutput:
         return self
 
+    def path(self, shard: int = 0) -> Path:
+        """The file of shard number `shard` (without `shard_docs`, the one file)."""
+        return self.folder / f"{self.name}{f'-{shard:05d}' if self.shard_docs else ''}{self.suffix}"
+
     def _open(self) -> None:
-        shard = f"-{len(self.files):05d}" if self.shard_docs else ""
-        path = self.folder / f"{self.name}{shard}{self.suffix}"
+        path = self.path(len(self.files))
         writer = ParquetWriter(path, parquet_columns(self.name)) if self.fmt == "parquet" else JsonlWriter(path)
         self._writer = writer.__enter__()
 
