@@ -4,6 +4,7 @@ rejects exactly once, with a clear reason naming file and line or record; exit 0
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -379,3 +380,14 @@ def test_a_closed_stdin_is_read_as_empty_not_a_traceback(tmp_path):
     assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
     assert out.read_text(encoding="utf-8") == ""
     assert [r["detail"] for r in _records(tmp_path / "o.rejects.jsonl")] == ["<stdin>: holds no records"]
+
+
+@pytest.mark.parametrize("flags", [("--out", "-"), ("--out", "o.jsonl", "--rejects", "-")])
+def test_a_closed_stdout_given_as_an_output_is_one_line_before_anything_is_read(tmp_path, flags):
+    """`cleaner clean IN --out - >&-` (stdout closed: Python's `sys.stdout` is None) ended in AttributeError's
+    traceback (found by a QA pass); it is one line and exit 2, and no output file is left."""
+    args = " ".join(f'"{a}"' for a in ("-m", "cleaner", "clean", str(FIXTURES / "bad-input"), *flags))
+    proc = subprocess.run(["bash", "-c", f'"{sys.executable}" {args} >&-'], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert (proc.returncode, proc.stderr) == (2, "cleaner: -: stdout is closed\n"), proc.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -10,11 +10,13 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import zstandard
-from conftest import SEEDS, run_cli
+from conftest import ROOT, SEEDS, run_cli
 
 from cleaner import Config
 from cleaner.cli import main
@@ -310,3 +312,10 @@ def test_review_out_dash_writes_the_page_to_stdout(run_dir, tmp_path):
     assert out.returncode == 0 and out.stdout == page.read_text(encoding="utf-8"), out.stderr
     assert out.stderr.startswith("cleaner review -> stdout (")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+def test_review_out_dash_with_stdout_closed_is_one_line(run_dir, tmp_path):
+    """`review RUN --out - >&-` ended in AttributeError's traceback: stdout closed is one line, exit 2."""
+    proc = subprocess.run(["bash", "-c", f'"{sys.executable}" -m cleaner review "{run_dir}" --out - >&-'],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert (proc.returncode, proc.stderr) == (2, "cleaner review: cannot write stdout: stdout is closed\n"), proc.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -42,11 +43,13 @@ def cmd_review(args: argparse.Namespace) -> int:
         if out is not None:
             _not_read(out, Path(args.run), [*rules.files, *([args.config] if args.config else [])])
             can_be_written(out)  # before the page is built: a folder, or a path below a file ("File exists" from mkdir)
+        elif sys.stdout is None:  # closed (`>&-`)
+            raise OSError(errno.EBADF, "stdout is closed")
     except ConfigError as exc:
         print(f"cleaner review: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"cleaner review: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"cleaner review: cannot write {out or 'stdout'}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     if warning := other_packs(Path(args.run), rules.files):
         print(f"cleaner review: {warning}", file=sys.stderr)

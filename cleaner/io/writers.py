@@ -146,6 +146,8 @@ class JsonlWriter:
 
     def __enter__(self) -> JsonlWriter:
         if self.path == "-":
+            if sys.stdout is None:  # closed (`>&-`): nowhere to write, said before anything is read
+                raise OSError(errno.EBADF, "stdout is closed", "-")
             sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")  # JSON Lines are UTF-8, whatever the locale
             self._fh = sys.stdout
             return self
