@@ -11,9 +11,7 @@ with the input (SQLite sorts on disk).
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +26,7 @@ import zstandard
 from .boilerplate import LineCounts
 from .closing import Closing
 from .dedup.cluster import Cluster, Decision, Signed, copy_tiebreak, repeated
+from .dedup.index import disk_full
 from .dedup.signature import DedupParams, band_keys_matrix
 from .workers import Prepared
 
@@ -104,9 +103,7 @@ def _full_disk_named(method: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return method(state, *args, **kwargs)
         except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
-                raise
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(state.path)) from None
+            raise disk_full(exc, state.path) from None
 
     return named
 

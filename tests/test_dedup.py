@@ -609,3 +609,23 @@ def test_an_index_that_cannot_be_written_is_refused_before_the_run_reads_a_docum
                      "--quiet"]) == 2
         assert capsys.readouterr().err == f"cleaner: {message}\n"
         assert not out.exists()
+
+
+def test_a_full_disk_while_adding_to_the_index_is_an_oserror_naming_it_and_adds_nothing(tmp_path):
+    """A full disk while a batch's kept documents went into the index ended in SQLite's `database or disk is
+    full` traceback (and a failed ROLLBACK: SQLite had rolled back already). It is an OSError naming the index
+    (the CLI's one line, exit 2), nothing of the batch is in the index, and the index works on."""
+    import errno
+
+    from cleaner import Config, Pipeline
+
+    path = tmp_path / "index.sqlite"
+    texts = [f"Article {k}: " + " ".join(f"mot{(k * 7919 + j) % 5003}" for j in range(60)) for k in range(400)]
+    with Pipeline(Config.load(), index=path) as pipeline:
+        pages = pipeline.dedup.index.connection.execute("PRAGMA page_count").fetchone()[0]
+        pipeline.dedup.index.connection.execute(f"PRAGMA max_page_count = {pages + 8}")  # SQLite's own limit: SQLITE_FULL
+        with pytest.raises(OSError) as full:
+            pipeline.run([{"id": f"d{k}", "text": t} for k, t in enumerate(texts)])
+        assert (full.value.errno, full.value.filename) == (errno.ENOSPC, str(path))
+        assert len(pipeline.dedup.index) == 0
+        assert [d.id for d in pipeline.run([{"id": "x", "text": texts[0]}]).kept] == ["x"]

@@ -38,6 +38,7 @@ batch gains the `docs.batch` column when a batch is first added; its earlier doc
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import sqlite3
 import weakref
@@ -113,6 +114,14 @@ def check_index(path: str | Path, params: DedupParams) -> None:
     with _read_only(path, lambda exc: f"{path}: not usable as a dedup index ({exc})") as db:
         if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
             _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
+
+
+def disk_full(exc: sqlite3.OperationalError, path: str | Path) -> Exception:
+    """SQLite's `database or disk is full` as the OSError it is, naming the file `path` (the CLI's one line and
+    exit 2, not a traceback); any other error as it is."""
+    if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    return exc
 
 
 def _refuse_path(path: Path) -> None:
@@ -290,14 +299,17 @@ class DedupIndex(Closing):
         self._in_tx = True
         pid = os.getpid()
         try:
-            yield self
-        except BaseException:
-            if os.getpid() == pid:  # a forked process leaves its parent's transaction alone
-                self._db.execute("ROLLBACK")
-            raise
-        else:
-            if os.getpid() == pid:
-                self._db.execute("COMMIT")
+            try:
+                yield self
+            except BaseException:
+                if os.getpid() == pid and self._db.in_transaction:  # a forked process leaves its parent's alone, and
+                    self._db.execute("ROLLBACK")  # SQLite rolled back on its own when the disk was full
+                raise
+            else:
+                if os.getpid() == pid:
+                    self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise disk_full(exc, self.path) from None
         finally:
             self._in_tx = False
 
