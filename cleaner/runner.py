@@ -47,7 +47,7 @@ from .dedup.index import DedupIndex, refuse_other_file
 from .dedup.signature import DedupParams, Signer
 from .engine import clean_more
 from .gates import gate
-from .io.outputs import STATE
+from .io.outputs import STATE, output_file_pattern
 from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput, can_be_written
@@ -462,7 +462,7 @@ def write_part(state_path: Path, out: Path, options: RunOptions, name: str) -> P
         return write_clusters(out, options, state.clusters())
 
 
-OUTPUT_FILE = re.compile(rf"(?:{'|'.join(OUTPUT_NAMES)})(?:-\d{{5}})?\.(?:parquet|jsonl(?:\.gz|\.zst)?)")
+OUTPUT_FILE = output_file_pattern(*OUTPUT_NAMES)
 """The name of a file a run writes (`ShardedOutput`): `corpus.jsonl`, `raw-00003.parquet`, `rejects.jsonl.zst`, ..."""
 RUN_FILES = tuple(f"{name}{shard}{ext}" for name in OUTPUT_NAMES for shard in ("", "-00000")
                    for ext in (".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet")) + ("report.json", "manifest.json", "index.sqlite")

@@ -824,3 +824,15 @@ def test_a_full_disk_is_an_oserror_naming_the_file_it_was_writing(tmp_path, monk
         out.write({"id": "a", "text": "Le conseil municipal a voté le budget."})
     assert (full.value.errno, full.value.filename) == (errno.ENOSPC, str(tmp_path / "out" / "raw.parquet"))
     assert not list((tmp_path / "out").iterdir())
+
+
+def test_shard_numbers_past_99999_are_the_runs_own_files(tmp_path):
+    """Shard 100,000 is `corpus-100000.jsonl` (`{:05d}`), which the patterns of a run's files took for five digits
+    only: a rerun did not remove it and `review` did not read it (found by a QA pass)."""
+    from cleaner.io.outputs import output_files
+    from cleaner.runner import OUTPUT_FILE
+
+    files = ["corpus-99999.jsonl", "corpus-100000.jsonl", "rejects-100000.jsonl.gz", "raw-1000000.parquet"]
+    (tmp_path / "manifest.json").write_text(json.dumps({"outputs": [{"file": f} for f in files]}), encoding="utf-8")
+    assert output_files(tmp_path, "corpus") == [tmp_path / "corpus-99999.jsonl", tmp_path / "corpus-100000.jsonl"]
+    assert all(OUTPUT_FILE.fullmatch(f) for f in files) and not OUTPUT_FILE.fullmatch("corpus-0001.jsonl")

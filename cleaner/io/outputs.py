@@ -22,12 +22,18 @@ class OutputError(ValueError):
     """An output file that cannot be read back; the message names the file (and line)."""
 
 
+def output_file_pattern(*names: str) -> re.Pattern[str]:
+    """The file names of the outputs `names` in any form a run writes them (`ShardedOutput`): one file or shards
+    (`-00003`: five digits, more from shard 100,000 on), JSONL (`.gz`, `.zst`) or Parquet."""
+    return re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?:-\d{{5,}})?\.(?:parquet|jsonl(?:\.gz|\.zst)?)")
+
+
 def output_files(folder: Path, name: str) -> list[Path]:
     """The files of output `name` (`corpus`, `raw`, `rejects`, `clusters`) in `folder`, in order;
     `OutputError` for a damaged manifest (`run_manifest`)."""
     manifest = run_manifest(folder)
     if manifest is not None:
-        pattern = re.compile(rf"{re.escape(name)}(-\d{{5}})?\.(jsonl(\.gz|\.zst)?|parquet)")
+        pattern = output_file_pattern(name)
         return [folder / o["file"] for o in manifest.get("outputs", []) if pattern.fullmatch(o["file"])]
     plain = folder / f"{name}.jsonl"
     return [plain] if plain.is_file() else []
