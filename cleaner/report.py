@@ -100,7 +100,7 @@ class Stats:
             f"{counted(self.read, 'document')} read, {self.cleaned:,} kept, {rejected:,} rejected" + (f" ({reasons})" if reasons else ""),
             f"removed {removed:,} of {self.raw_chars:,} characters{share}",
             "fields: " + ", ".join(f"{name} {self.fields[name]}" for name in FIELDS),
-            "languages: " + ", ".join(f"{k} {v}" for k, v in self.langs.most_common()),
+            "languages: " + (", ".join(f"{k} {v}" for k, v in self.langs.most_common()) or "none"),
         ]
         if self.warnings:
             lines.append(f"{counted(self.warnings, 'document')} {'carries' if self.warnings == 1 else 'carry'} warnings "

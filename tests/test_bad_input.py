@@ -391,3 +391,9 @@ def test_a_closed_stdout_given_as_an_output_is_one_line_before_anything_is_read(
                           timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (proc.returncode, proc.stderr) == (2, "cleaner: -: stdout is closed\n"), proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_summary_of_nothing_kept_says_no_language_not_an_empty_line():
+    """With nothing kept, the printed summary ended in "languages: " and nothing after it (found by a QA pass)."""
+    proc = run_cli("clean", "-", "--out", "-", stdin="")
+    assert proc.returncode == 0 and "\nlanguages: none\n" in proc.stderr, proc.stderr
