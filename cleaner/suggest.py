@@ -76,7 +76,8 @@ def shape_pattern(line: str) -> str:
 
 
 def _literal(text: str) -> str:
-    return regex.sub(r"\s+", lambda _: r"\s+", regex.escape(text, special_only=True, literal_spaces=True))
+    """`text` matched literally, each run of whitespace (a tab, a no-break space) as `\\s+`."""
+    return r"\s+".join(regex.escape(part, special_only=True) for part in regex.split(r"\s+", text))
 
 
 def _units(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:
@@ -132,16 +133,23 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
     header = (f"# suggested by `cleaner rules suggest` from {start:,} input records; review each rule: accept, edit or drop,\n"
               "# then run `cleaner rules check` on this file.\n")
     pack = {"description": "rules suggested from what recurs in the corpus", "rules": rules}
-    text = yaml.dump(pack, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
-    return Suggestions(header + text, len(rules), dropped, start, unread)
+    return Suggestions(header + _yaml(pack), len(rules), dropped, start, unread)
 
 
 class _Dumper(yaml.SafeDumper):
-    """Multi-line strings as literal blocks, so a reviewer reads them as the lines they are."""
+    """Multi-line strings as literal blocks, so a reviewer reads them as the lines they are; a string holding
+    another line break (U+0085, U+2028, U+2029) in double quotes, where it is escaped: in any other style
+    PyYAML writes it unescaped and reads it back as a line break or a space."""
 
 
 _Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
-    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
+    "tag:yaml.org,2002:str", text,
+    style='"' if any(c in text for c in "\x85\u2028\u2029") else "|" if "\n" in text else None))
+
+
+def _yaml(data: Any) -> str:
+    """`data` as the suggested pack writes it (`_Dumper`): `_checked` loads each rule from this text."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
 
 
 class _Survey:
@@ -247,10 +255,13 @@ def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config
                                                     "pattern": shape_pattern(found.texts[0][0]),
                                                     "remove": [t[0] for t in found.texts]}))
     shipped = list(pipeline_for(config).cleaner.rules.rules)  # the packs `suggest` loaded (not a second time)
+    taken = {r.id for r in shipped}  # with --rules, the suggestions a reviewer kept from an earlier run
     rules, dropped, numbers = [], [], defaultdict(int)
     for source, docs, rule in sorted(candidates, key=lambda c: (c[0], -c[1], c[2]["kind"], str(c[2]["remove"]))):
         slug = regex.sub(r'[^a-z0-9.-]+', '-', source)
         numbers[slug] += 1  # counted per slug, not per source: two sources may give one slug ("Le Matin", "Le/Matin")
+        while f"suggested.{slug}.{numbers[slug]:02d}" in taken:
+            numbers[slug] += 1
         rule_id = f"suggested.{slug}.{numbers[slug]:02d}"
         entry = {"id": rule_id, "kind": rule["kind"],
                  "description": f"{rule['what']} in {docs} of {survey.sources[source]} documents of {source} (suggested)",
@@ -270,7 +281,7 @@ def _checked(entry: dict[str, Any], remove: list[Any], keeps: list[str], shipped
     for keep in keeps:
         full = {**entry, "examples": {"remove": remove, "keep": [keep]}}
         try:
-            (rule,) = load_pack_text(yaml.safe_dump({"rules": [full]}, allow_unicode=True), "suggested.yaml")
+            (rule,) = load_pack_text(_yaml({"rules": [full]}), "suggested.yaml")
         except RulePackError as exc:
             return str(exc)
         failures = check_rule(rule) + check_keep_against([rule], [rule, *shipped])

@@ -481,3 +481,59 @@ def test_a_line_whose_headline_scan_times_out_is_not_counted_and_stops_nothing()
     assert headline_hashes("src\x022024-01-02", line, timeout=1e-9) == set()
     assert boilerplate_lines("src", ["a"], frozenset(), [line], "2024-01-02", timeout=1e-9) == []
     assert len(headline_hashes("src\x022024-01-02", line, timeout=5.0)) == 1
+
+
+def _prose_pages(path: Path, source: str, lines: list[str], n: int = 8) -> None:
+    """`n` pages of `source`, each three paragraphs of random French prose and then `lines` ({k}: the page's number)."""
+    rng = random.Random(5)
+    words = ("le gouvernement a annoncé mardi que la banque centrale maintiendra son taux directeur pendant "
+             "plusieurs mois afin de soutenir la croissance des régions rurales selon le ministre").split()
+    pages = []
+    for k in range(n):
+        prose = "\n\n".join(" ".join(rng.choice(words) for _ in range(25)).capitalize() + "." for _ in range(3))
+        pages.append({"id": f"p{k}", "source": source,
+                      "text": prose + "\n\n" + "\n\n".join(line.format(k=k + 2) for line in lines)})
+    path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages), encoding="utf-8")
+
+
+def test_suggested_regex_of_a_line_with_a_tab_or_a_no_break_space_matches_it(tmp_path):
+    """A line of one shape holding a tab or a no-break space: its pattern read the escaped whitespace
+    (`\\<tab>`) as a backslash before `\\s+`, matched none of its lines, and the rule was left out."""
+    src, out = tmp_path / "in.jsonl", tmp_path / "suggested.yaml"
+    _prose_pages(src, "tabs.example", ["Vues\u00a0: {k}00 fois depuis la mise en ligne", "Réf.\t{k} (archives) du site"])
+    proc = run_cli("rules", "suggest", str(src), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    patterns = [r["pattern"] for r in yaml.safe_load(out.read_text(encoding="utf-8"))["rules"] if r["kind"] == "regex"]
+    assert sorted(patterns) == [r"Réf\.\s+\d+\s+\(archives\)\s+du\s+site", r"Vues\s+:\s+\d+\s+fois\s+depuis\s+la\s+mise\s+en\s+ligne"]
+
+
+def test_suggested_ids_skip_those_of_the_loaded_packs(tmp_path):
+    """Suggesting again with the rules kept from an earlier suggestion loaded (`--rules`) numbered from 01
+    again: a new rule took a kept rule's id, and `clean` refused the two files together."""
+    src, first, second = tmp_path / "in.jsonl", tmp_path / "first.yaml", tmp_path / "kept" / "second.yaml"
+    _prose_pages(src, "kept.example", ["Bloc de navigation propre au site", "Mentions légales et conditions du site"])
+    assert run_cli("rules", "suggest", str(src), "--out", str(first)).returncode == 0
+    pack = yaml.safe_load(first.read_text(encoding="utf-8"))
+    assert [r["id"] for r in pack["rules"]] == ["suggested.kept.example.01", "suggested.kept.example.02"]
+    second.parent.mkdir()
+    (second.parent / "kept.yaml").write_text(yaml.safe_dump({**pack, "rules": pack["rules"][:1]}, allow_unicode=True),
+                                             encoding="utf-8")
+    proc = run_cli("rules", "suggest", str(src), "--rules", str(second.parent), "--out", str(second))
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in yaml.safe_load(second.read_text(encoding="utf-8"))["rules"]] == ["suggested.kept.example.02"]
+    check = run_cli("rules", "check", str(second.parent))
+    assert check.returncode == 0 and "2 rules" in check.stdout, check.stdout + check.stderr
+
+
+def test_a_suggested_pack_with_a_next_line_character_passes_rules_check_as_written(tmp_path):
+    """A menu line holding U+0085 (NEL, what cp1252's "…" becomes read as Latin-1): PyYAML wrote it raw in
+    the literal block of the remove example and read it back as a line break, so the file failed `rules
+    check` though its rule had passed the check, done on YAML written another way."""
+    src, out = tmp_path / "in.jsonl", tmp_path / "suggested.yaml"
+    _prose_pages(src, "nel.example", ["Accueil\nMonde\x85infos\nSport et loisirs\u2028du jour"])
+    assert run_cli("rules", "suggest", str(src), "--out", str(out)).returncode == 0
+    (rule,) = yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]
+    assert rule["lines"] == ["Accueil", "Monde\x85infos", "Sport et loisirs\u2028du jour"]
+    assert rule["examples"]["remove"] == ["Accueil\nMonde\x85infos\nSport et loisirs\u2028du jour"]
+    check = run_cli("rules", "check", str(out))
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -15,7 +15,7 @@ from .common import a_file, config_args, config_from, input_args, pack_paths, wo
 
 
 def register(sub) -> None:
-    """Add the `rules` parser with its `list` and `check` subcommands."""
+    """Add the `rules` parser with its `list`, `check` and `suggest` subcommands."""
     rules = sub.add_parser("rules", help="list, check or suggest rule packs").add_subparsers(dest="rules_command", required=True)
     p = rules.add_parser("list", help="list the loaded rules")
     config_args(p)
