@@ -376,7 +376,7 @@ def test_a_closed_stdin_is_read_as_empty_not_a_traceback(tmp_path):
     traceback (found by a QA pass); it is an empty stdin: one rejection saying so."""
     out = tmp_path / "o.jsonl"
     proc = subprocess.run(["bash", "-c", f'"{sys.executable}" -m cleaner clean - --out "{out}" --quiet <&-'],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+                          capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
     assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
     assert out.read_text(encoding="utf-8") == ""
     assert [r["detail"] for r in _records(tmp_path / "o.rejects.jsonl")] == ["<stdin>: holds no records"]
@@ -388,7 +388,7 @@ def test_a_closed_stdout_given_as_an_output_is_one_line_before_anything_is_read(
     traceback (found by a QA pass); it is one line and exit 2, and no output file is left."""
     args = " ".join(f'"{a}"' for a in ("-m", "cleaner", "clean", str(FIXTURES / "bad-input"), *flags))
     proc = subprocess.run(["bash", "-c", f'"{sys.executable}" {args} >&-'], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert (proc.returncode, proc.stderr) == (2, "cleaner: -: stdout is closed\n"), proc.stderr
     assert list(tmp_path.iterdir()) == []
 

@@ -537,3 +537,18 @@ def test_a_suggested_pack_with_a_next_line_character_passes_rules_check_as_writt
     assert rule["examples"]["remove"] == ["Accueil\nMonde\x85infos\nSport et loisirs\u2028du jour"]
     check = run_cli("rules", "check", str(out))
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_suggest_names_its_out_on_a_full_disk_and_keeps_a_link(tmp_path):
+    """`rules suggest … --out /dev/full` said `[Errno 28] No space left on device`, naming no file (found by a QA
+    pass): the pack is now written as the other outputs are (`write_atomic`), so the error names --out and
+    leaves no temporary file; an --out that is a symbolic link keeps the link and writes its target."""
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "a", "source": "x.ma", "text": "Un texte."}) + "\n", encoding="utf-8")
+    proc = run_cli("rules", "suggest", str(src), "--out", "/dev/full")
+    assert (proc.returncode, proc.stderr) == (2, "cleaner: /dev/full: No space left on device\n"), proc.stderr
+    target, link = tmp_path / "packs" / "s.yaml", tmp_path / "s.yaml"
+    target.parent.mkdir()
+    link.symlink_to(target)
+    assert run_cli("rules", "suggest", str(src), "--out", str(link)).returncode == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("# suggested by `cleaner rules suggest`")

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..checks import check_keep_against, check_rule
 from ..config import Config
 from ..io.readers import not_an_input
+from ..io.writers import write_atomic
 from ..packs import load_files, load_rules, pack_files
 from ..suggest import suggest
 from .common import a_file, config_args, config_from, input_args, pack_paths, worker_count
@@ -82,7 +83,7 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.write(found.yaml)
     else:
-        Path(args.out).write_text(found.yaml, encoding="utf-8")
+        write_atomic(Path(args.out), found.yaml.encode("utf-8"))
     for reason in found.dropped:
         print(f"left out {reason}", file=sys.stderr)
     if found.unread:

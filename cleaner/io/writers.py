@@ -80,10 +80,20 @@ def _temporary(target: Path) -> tuple[int, str]:
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file of its own, renamed into place (two writers of the
-    same file never meet half-way)."""
+    same file never meet half-way); a symbolic link stays (its target is written), a device is written in
+    place (`_written_through`), and an OSError (a full disk) names `target` and leaves no temporary file."""
+    target = Path(os.path.realpath(target))
+    if _written_through(target):
+        with _naming(target), open(target, "wb") as fh:
+            fh.write(data)
+        return
     fd, tmp = _temporary(target)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    try:
+        with _naming(target), os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except OSError:
+        os.unlink(tmp)
+        raise
     _put(tmp, target)
 
 
