@@ -24,6 +24,7 @@ markup that is no page and does not open with a tag (`<<<>>`, bare text) is `bad
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.entities import name2codepoint
 from typing import Any
 
@@ -34,6 +35,20 @@ from .models import ARCHIVED, Document, Rejected, url_host
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
 """The keys `extract_html` may set in `meta["extracted"]` (trafilatura's names; absent when not found)."""
+
+LATEST_PAGE_DATE = "2099-12-31"
+"""The latest date a page's date may be (htmldate's `max_date`). trafilatura's default is the day of the run, in
+the machine's time zone: the same page got another `published` on another day or in another zone (a date in the
+page after the run's day was passed over for an older one). On fr-pages a fixed one changes no date."""
+
+
+@lru_cache(maxsize=1)
+def _date_params() -> dict[str, Any]:
+    """trafilatura's date settings (`set_date_params`, as its config says), ending at `LATEST_PAGE_DATE`."""
+    from trafilatura.settings import DEFAULT_CONFIG, set_date_params
+
+    return {**set_date_params(DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH")), "max_date": LATEST_PAGE_DATE}
+
 
 STUB_MAX_CHARS = 2000
 """Pages with less visible text than this are stub candidates: `STUB` is tried on their title and the
@@ -82,7 +97,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
         found = tree is not None and trafilatura.bare_extraction(
-            tree, url=doc.url, fast=True, include_comments=False, with_metadata=True, deduplicate=False
+            tree, url=doc.url, fast=True, include_comments=False, with_metadata=True, deduplicate=False,
+            date_extraction_params=_date_params(),
         )
     except (LxmlError, ValueError, RecursionError) as exc:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: {exc}")

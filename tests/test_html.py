@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 
 import pytest
-from conftest import SHARED
+from conftest import ROOT, SHARED
 
 from cleaner.api import clean
 from cleaner.config import Config
@@ -482,3 +485,22 @@ def test_a_sentence_of_the_title_taken_for_a_site_name_gives_way_to_the_pages_ho
     """trafilatura, when a page names no site, takes the piece of its `<title>` that holds a dot (meant for
     "Slate.fr"): on fr-pages, twice a sentence of the title, which became the `source`."""
     assert page_source(site, title, url) == source
+
+
+def test_a_pages_date_does_not_depend_on_the_day_or_time_zone_of_the_run(tmp_path):
+    """trafilatura lets htmldate accept dates up to the day of the run, in the machine's time zone: a page whose
+    metadata says 2030-05-01 was dated by another `<time>` (2021-03-03) until that day came, so one page got
+    two `published` values on two days (found by a QA pass). The latest date is now fixed (`LATEST_PAGE_DATE`),
+    and the same page gives the same date in any time zone."""
+    body = " ".join(["Le conseil municipal a voté hier soir le budget de la ville pour la prochaine année."] * 6)
+    page = ('<html><head><title>Budget</title><meta property="article:published_time" content="2030-05-01T10:00:00+02:00">'
+            f'</head><body><article><h1>Budget</h1><p>{body}</p><p>Mis en ligne <time datetime="2021-03-03">le 3 mars '
+            '2021</time></p></article></body></html>')
+    assert clean({"id": "p", "html": page, "url": "https://example.fr/a"}).published == "2030-05-01"
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    outs = []
+    for zone in ("UTC", "Pacific/Kiritimati", "America/Los_Angeles"):
+        proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(tmp_path / "p.html"), "--out", "-", "-q"],
+                              capture_output=True, text=True, cwd=ROOT, timeout=300, check=False, env={**os.environ, "TZ": zone})
+        outs.append(proc.stdout)
+    assert outs[0] == outs[1] == outs[2] and json.loads(outs[0])["published"] == "2030-05-01"
