@@ -629,3 +629,29 @@ def test_a_full_disk_while_adding_to_the_index_is_an_oserror_naming_it_and_adds_
         assert (full.value.errno, full.value.filename) == (errno.ENOSPC, str(path))
         assert len(pipeline.dedup.index) == 0
         assert [d.id for d in pipeline.run([{"id": "x", "text": texts[0]}]).kept] == ["x"]
+
+
+@pytest.mark.parametrize("content", [b"x", b"\n", b"SQLite format 2\x00"])
+def test_a_short_file_that_is_not_sqlite_is_refused_not_replaced_by_an_index(tmp_path, content):
+    """SQLite opens a file shorter than its 100-byte header as an empty database: a one-byte file given to
+    `--index` was written over with an index (exit 0) and the user's file was gone (found by a QA pass). A file
+    that holds anything but an SQLite header is refused, by `check_index`, `DedupIndex` and a run's own
+    `DIR/index.sqlite`; an empty file is still a fresh index."""
+    from cleaner.cli import main
+    from cleaner.dedup.index import check_index
+
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(IndexMismatchError, match=re.escape(f"{path}: not usable as a dedup index (file is not a database)")):
+        check_index(path, DedupParams())
+    with pytest.raises(IndexMismatchError, match=re.escape("(file is not a database)")):
+        DedupIndex(path)
+    (tmp_path / "in.jsonl").write_text('{"id": "a", "text": "Un texte."}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.sqlite").write_bytes(content)
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    assert path.read_bytes() == content and (out / "index.sqlite").read_bytes() == content
+    path.write_bytes(b"")
+    DedupIndex(path).close()
+    assert path.read_bytes().startswith(b"SQLite format 3\x00")

@@ -89,6 +89,8 @@ def _read_only(path: Path, refused: Callable[[sqlite3.Error], str]) -> Iterator[
     """`path` opened read only, with another program's database refused (`refuse_other_databases`); a
     file SQLite cannot read, or a query on it that fails, is refused with the message `refused(error)`."""
     try:
+        if _not_sqlite(path):
+            raise sqlite3.DatabaseError("file is not a database")
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
             refuse_other_databases(db, path)
             yield db
@@ -124,6 +126,20 @@ def disk_full(exc: sqlite3.OperationalError, path: str | Path) -> Exception:
     return exc
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _not_sqlite(path: Path) -> bool:
+    """Whether `path` is a file that holds something and does not start as an SQLite database does. SQLite
+    itself opens a file shorter than its header as an empty database, and wrote an index over it (a one-byte
+    file given to --index was replaced, exit 0); an empty file is a fresh index."""
+    if not path.is_file():  # none, or no file (refused as such where it matters): opening a FIFO would wait
+        return False
+    with path.open("rb") as fh:
+        head = fh.read(len(SQLITE_HEADER))
+    return bool(head) and head != SQLITE_HEADER
+
+
 def _refuse_path(path: Path) -> None:
     """Refuse a path no index can be kept at, before SQLite opens it: a folder (SQLite's own word for it is
     "unable to open database file"), a FIFO or a device (a FIFO held the opening for ever, and `/dev/null` was
@@ -138,6 +154,8 @@ def _refuse_path(path: Path) -> None:
         why = "a FIFO, socket or device, not a file: give the path of an index file"
     elif not folder.is_dir():
         why = f"{folder} is a file, not a folder"
+    elif _not_sqlite(path):
+        why = "file is not a database"
     elif path.exists() and not os.access(path, os.W_OK):
         why = "read only, and kept documents are added to it"
     elif not os.access(folder, os.W_OK | os.X_OK):
@@ -145,6 +163,16 @@ def _refuse_path(path: Path) -> None:
     else:
         return
     raise IndexMismatchError(f"{path}: not usable as a dedup index ({why})")
+
+
+def _create(path: Path) -> None:
+    """Create the index file when it is not there, empty (a fresh index), with the permissions the umask gives
+    a new file: SQLite creates it 0644 whatever the umask (0664 for every other output under umask 002, so a
+    group sharing the index could not write it), and its `-wal` and `-shm` files take the file's own."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except FileExistsError:
+        pass
 
 
 def _check_params(stored: dict[str, str], params: DedupParams, path: str | Path) -> None:
@@ -218,6 +246,7 @@ class DedupIndex(Closing):
         if self.path != ":memory:":
             _refuse_path(Path(self.path))
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _create(Path(self.path))
         self._db = None
         try:
             # any thread may use the index, one at a time (`Deduplicator.run` holds a lock; the service has one index thread)
