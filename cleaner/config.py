@@ -37,8 +37,9 @@ class Config(BaseModel):
     max_passes: int = Field(3, ge=1, le=10, strict=True)
     """Rule passes per document; a pass that changes nothing ends the loop, so cleaning is idempotent."""
     max_doc_chars: int = Field(20_000_000, ge=1, le=1_000_000_000, strict=True)
-    """Longer documents are rejected as `bad_input` instead of being cleaned. At most 10^9: a reader reads up to
-    24 bytes a character (a JSON escape in UTF-32), and a cap past what Python can read ended in a traceback."""
+    """Longer documents are rejected instead of being cleaned: `too_large` when read (`bad_input` for a `Document` the
+    caller built). At most 10^9: a reader reads up to 24 bytes a character (a JSON escape in UTF-32), and a cap past
+    what Python can read ended in a traceback."""
     max_html_elements: int = Field(100_000, ge=1, strict=True)
     """A page of more HTML elements is rejected as `too_large` before trafilatura reads it (its time grows
     faster than the page: 40,000 paragraphs take 5 s, 80,000 14 s, 200,000 over 3 minutes)."""
