@@ -836,3 +836,13 @@ def test_shard_numbers_past_99999_are_the_runs_own_files(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps({"outputs": [{"file": f} for f in files]}), encoding="utf-8")
     assert output_files(tmp_path, "corpus") == [tmp_path / "corpus-99999.jsonl", tmp_path / "corpus-100000.jsonl"]
     assert all(OUTPUT_FILE.fullmatch(f) for f in files) and not OUTPUT_FILE.fullmatch("corpus-0001.jsonl")
+
+
+def test_every_file_a_run_writes_has_the_permissions_the_umask_gives_a_new_file(tmp_path):
+    """Under umask 002 the outputs were 0664, but the run's own `index.sqlite` 0644: SQLite creates its file 0644
+    whatever the umask, so a group sharing an index could not write it (found by a QA pass)."""
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "run", str(SEEDS), "--out", str(out), "--workers", "1", "-q"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300, check=False, preexec_fn=lambda: os.umask(0o002))
+    assert proc.returncode == 0, proc.stderr
+    assert {f.name: oct(f.stat().st_mode & 0o777) for f in out.iterdir()} == {f.name: "0o664" for f in out.iterdir()}
