@@ -56,7 +56,15 @@ def _served() -> _Lingua:
 
 
 class _Manager(BaseManager):
-    pass
+    @classmethod
+    def _run_server(cls, *args, **kwargs) -> None:
+        """The server process's body. A run stopped (Ctrl-C, SIGTERM) while the server was starting has closed the
+        pipe the server tells it its address on: the server then ends in silence, where it printed a traceback
+        ("Process _Manager-1: ... BrokenPipeError") after the run's one line."""
+        try:
+            super()._run_server(*args, **kwargs)
+        except (BrokenPipeError, EOFError):
+            return
 
 
 _Manager.register("lingua", callable=_served)

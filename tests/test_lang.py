@@ -613,3 +613,14 @@ def test_cld2_answers_any_text_without_an_exception(text):
     """CLD2 refuses control characters, surrogates and noncharacters as "invalid UTF-8": they are read as spaces."""
     lang_, score = Cld2Backend().detect(text + " la maison de la ville est grande et belle aujourd'hui")
     assert lang_ is None or (lang_ in Cld2Backend().codes() and 0.0 < score <= 1.0)
+
+
+def test_a_lingua_server_whose_run_stopped_while_it_started_ends_in_silence():
+    """A run stopped (SIGTERM, Ctrl-C) while its lingua server was starting closed the pipe the server tells its
+    address on: the server printed "Process _Manager-1: Traceback ... BrokenPipeError" after the run's one line
+    (seen once in a full suite on a loaded machine). It now ends without a word."""
+    import multiprocessing
+
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    reader.close()  # the run, gone
+    assert linguaserver._Manager._run_server(linguaserver._Manager._registry, None, b"key", "pickle", writer) is None
