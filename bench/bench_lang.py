@@ -17,7 +17,7 @@ Evaluation data (nothing is downloaded):
 Each backend runs in a child process of its own, so its model loading time and peak RSS are its own.
 Prints a table and writes it into bench/RESULTS.md between `<!-- bench_lang -->` markers.
 
-    python bench/bench_lang.py [--docs 300] [--backends NAME,NAME...]
+    python bench/bench_lang.py [--docs 300] [--backends 'NAME;NAME...'] [--no-write]
 """
 
 from __future__ import annotations
@@ -465,6 +465,8 @@ def main() -> None:
             continue
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
         print(f"measured {name}", file=sys.stderr)
+    if not results:
+        raise SystemExit("no backend could be measured (names are separated by ';': see above)")
     set_names = list(results[0]["acc"])
     baseline = next((r["docs_s"] for r in results if r["name"] == "langdetect"), None)
     head = ["backend", *set_names, "docs/s", "× langdetect", "MB/s", "words/s", "load s", "peak RSS MB"]
