@@ -37,7 +37,8 @@ JSONL = OUTPUTS[:4]
 @pytest.fixture(scope="module")
 def scheduler():
     """One 2-worker LocalCluster for the module (starting one costs seconds); its address."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster:  # not 8787, as the engine's
         yield cluster.scheduler_address
 
 
@@ -390,3 +391,74 @@ def test_the_mirror_starts_over_when_the_index_file_is_another(tmp_path):
         parts = refresh(dedup.index)
     ids = [unpack(head)[0] for part in parts for head in pq.read_table(part["docs"]).column("head").to_pylist()]
     assert sorted(ids) == [f"new-{k}" for k in range(5)]
+
+
+def test_a_run_resumed_with_another_split_size_reads_every_record_once(scheduler, reference, tmp_path, monkeypatch):
+    """Parts are numbered by split: an interrupted run started again with another --split-mb took the
+    parts of the first cut as those of the second, read some records twice and lost others, exit 0.
+    It keeps the interrupted run's splits."""
+    names, local = reference
+    out = tmp_path / "out"
+    options = RunOptions(progress="quiet", engine="dask", scheduler=scheduler, split_bytes=20_000)
+
+    def stopped(*args):
+        raise KeyboardInterrupt  # every split prepared
+
+    monkeypatch.setattr(DaskRunner, "_dedup", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        DaskRunner(Config.load(), names, out, options).run()
+    monkeypatch.undo()
+    assert len(list((out / ".cleaner" / "dask").glob("prep-*.json"))) > 5
+    proc = _dask(scheduler, *names, "--out", str(out))  # --split-mb 0.1: fewer splits
+    assert proc.returncode == 0, proc.stderr
+    assert _bytes(out) == _bytes(local)
+
+
+def test_an_address_that_is_not_a_dask_scheduler_is_one_line_and_exit_2(scheduler, tmp_path, monkeypatch):
+    """A web server waits for a request: the client waited for its handshake forever. A Dask worker's
+    address, or a server that greets in another protocol, gave a traceback (a TypeError; a MemoryError
+    for the greeting's bytes read as a frame length)."""
+    import socket
+    import threading
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
+    web = HTTPServer(("127.0.0.1", 0), SimpleHTTPRequestHandler)
+    greeter = socket.create_server(("127.0.0.1", 0))
+
+    def greet():
+        with contextlib.suppress(OSError):  # closed at the end
+            while True:
+                conn, _ = greeter.accept()
+                conn.sendall(b"SSH-2.0-OpenSSH_8.9\r\n" * 3)
+
+    for serve in (web.serve_forever, greet):
+        threading.Thread(target=serve, daemon=True).start()
+    with Client(scheduler) as client:
+        worker = next(iter(client.scheduler_info()["workers"]))
+    cases = [(worker, "is a Dask Worker, not a scheduler"),
+             (f"tcp://127.0.0.1:{greeter.getsockname()[1]}", "does not answer in Dask's protocol"),
+             (f"tcp://127.0.0.1:{web.server_port}", "no answer within 2 s")]
+    try:
+        for address, message in cases:
+            proc = subprocess.run([sys.executable, "-m", "cleaner", "run", str(SEEDS), "--out", str(tmp_path / "out"),
+                                   "--engine", "dask", "--scheduler", address], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=60, check=False)
+            assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+            assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+    finally:
+        web.shutdown()
+        greeter.close()
+
+
+def test_a_relative_rule_pack_folder_is_refused_with_a_scheduler(scheduler, tmp_path):
+    """The workers load the rule packs from their own folder: `--rules packs` named another folder there
+    or none (a run with other rules than the manifest's, exit 0; or `no such rule pack`, a work folder left)."""
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "generic.yaml").write_bytes((ROOT / "rules" / "generic.yaml").read_bytes())
+    out = tmp_path / "out"
+    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--scheduler", scheduler,
+                   "--rules", "packs", "--no-default-rules", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == "cleaner: with --scheduler, give absolute paths: the cluster's workers do not run in this folder (packs)\n"
+    assert not out.exists()

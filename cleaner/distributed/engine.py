@@ -79,9 +79,10 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     if scheduler:
-        try:  # waits distributed.comm.timeouts.connect (30 s by default)
+        _check_scheduler(scheduler)
+        try:
             client = Client(scheduler)
-        except (OSError, ValueError) as exc:  # nothing listening, or not an address
+        except (OSError, ValueError) as exc:  # gone since it answered
             raise UsageError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
         with client:
             yield client
@@ -94,6 +95,40 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
                                                            dashboard_address=None,
                                                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}))
             yield stack.enter_context(Client(cluster))  # a Ctrl-C held meanwhile comes out above: the cluster is closed
+
+
+def _check_scheduler(address: str) -> None:
+    """A UsageError unless a Dask scheduler answers at `address` within distributed.comm.timeouts.connect
+    (30 s by default). The client waited forever on a server that waits for a request (a web server), and
+    gave a traceback for a Dask worker or a server of another protocol."""
+    import asyncio
+
+    import dask
+    from dask.utils import parse_timedelta
+    from distributed.comm import connect
+
+    timeout = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), "s")
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=timeout)  # its handshake has no time limit
+        try:
+            await comm.write({"op": "identity"})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        answer = asyncio.run(asyncio.wait_for(identity(), timeout))
+    except TimeoutError:  # no answer: a web server waits for a request
+        raise UsageError(f"cannot connect to the Dask scheduler at {address}: no answer within {timeout:g} s") from None
+    except (OSError, ValueError) as exc:  # nothing listening, or not an address
+        raise UsageError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
+    except Exception:  # noqa: BLE001 - the bytes of another protocol read as a Dask message: any error
+        raise UsageError(f"{address} does not answer in Dask's protocol: it is not a Dask scheduler") from None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        what = answer.get("type") if isinstance(answer, dict) else None
+        raise UsageError(f"{address} is a Dask {what or 'server'}, not a scheduler: give the address the scheduler "
+                         "prints (Scheduler at: tcp://...)")
 
 
 @contextmanager
@@ -131,9 +166,9 @@ class DaskRunner:
         if self.config.learn_boilerplate:
             raise UsageError("--learn-boilerplate counts lines over the whole corpus in one process: use the local "
                              "engine (the Dask engine does not distribute it yet)")
-        if self.options.scheduler:  # the cluster's workers read and write these paths from their own folders
-            relative = [str(p) for p in (*self.inputs, self.out, self.options.index) if p is not None and str(p) != "-"
-                        and not Path(p).is_absolute()]
+        if self.options.scheduler:  # the cluster's workers open these paths, rule packs too, from their own folders
+            relative = [str(p) for p in (*self.inputs, self.out, self.options.index, *self.config.rules_dirs)
+                        if p is not None and str(p) != "-" and not Path(p).is_absolute()]
             if relative:
                 raise UsageError(f"with --scheduler, give absolute paths: the cluster's workers do not run in this folder "
                                  f"({', '.join(relative)})")
@@ -150,9 +185,7 @@ class DaskRunner:
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
                 self._start(fp, replaced)
-                splits = self._timed("split", lambda: [s for cut in client.gather(client.map(
-                    split_file, files, input_format=self.options.input_format, split_bytes=self.options.split_bytes))
-                    for s in cut])
+                splits = self._timed("split", lambda: self._splits(client, files))
                 self.progress.start_at(0, count_records(fp["inputs"]))
                 read_stats = self._timed("prepare", lambda: self._prepare(client, splits))
                 part_paths = [parts.part_path(self.work, k) for k in range(len(splits))]
@@ -168,6 +201,17 @@ class DaskRunner:
         shutil.rmtree(self.out / STATE)
         self.metrics["client_peak_rss_mb"] = round(_peak_rss_kb() / 1024, 1)
         return RunSummary(stats, report, 0, metrics=self.metrics)
+
+    def _splits(self, client: Any, files: list) -> list:
+        """The input files cut into splits, or the interrupted run's splits when resuming: its parts are
+        numbered by split, so cut again by another `--split-mb` some records were read twice, others never."""
+        plan = self.work / "splits.pkl"
+        if plan.exists():
+            return pickle.loads(plan.read_bytes())
+        splits = [s for cut in client.gather(client.map(split_file, files, input_format=self.options.input_format,
+                                                        split_bytes=self.options.split_bytes)) for s in cut]
+        write_atomic(plan, pickle.dumps(splits))
+        return splits
 
     def _write(self, pieces: list, clusters: list) -> dict[str, Part]:
         """corpus, raw, rejects and clusters from the sorted pieces, as the local engine writes them."""
