@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, SEEDS, run_cli
 
 from cleaner import Pipeline
 from cleaner.config import Config, ConfigError
@@ -382,11 +382,15 @@ def test_a_closed_stdin_is_read_as_empty_not_a_traceback(tmp_path):
     assert [r["detail"] for r in _records(tmp_path / "o.rejects.jsonl")] == ["<stdin>: holds no records"]
 
 
-@pytest.mark.parametrize("flags", [("--out", "-"), ("--out", "o.jsonl", "--rejects", "-")])
-def test_a_closed_stdout_given_as_an_output_is_one_line_before_anything_is_read(tmp_path, flags):
+@pytest.mark.parametrize("command", [("clean", str(FIXTURES / "bad-input"), "--out", "-"),
+                                     ("clean", str(FIXTURES / "bad-input"), "--out", "o.jsonl", "--rejects", "-"),
+                                     ("rules", "suggest", str(SEEDS), "--out", "-"), ("diff", str(SEEDS)),
+                                     ("rules", "list"), ("rules", "check", str(ROOT / "rules"))])
+def test_a_closed_stdout_given_as_an_output_is_one_line_before_anything_is_read(tmp_path, command):
     """`cleaner clean IN --out - >&-` (stdout closed: Python's `sys.stdout` is None) ended in AttributeError's
-    traceback (found by a QA pass); it is one line and exit 2, and no output file is left."""
-    args = " ".join(f'"{a}"' for a in ("-m", "cleaner", "clean", str(FIXTURES / "bad-input"), *flags))
+    traceback, and so did `rules suggest --out -` and `diff`; `rules list` and `rules check` printed to nowhere,
+    exit 0 (found by a QA pass). Each is one line and exit 2, and no output file is left."""
+    args = " ".join(f'"{a}"' for a in ("-m", "cleaner", *command))
     proc = subprocess.run(["bash", "-c", f'"{sys.executable}" {args} >&-'], capture_output=True, text=True, cwd=tmp_path,
                           timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert (proc.returncode, proc.stderr) == (2, "cleaner: -: stdout is closed\n"), proc.stderr

@@ -11,6 +11,7 @@ from ..api import pipeline_for
 from ..edits import WHITESPACE_RULE
 from ..engine import Cleaner
 from ..io.readers import expand
+from ..io.writers import stdout
 from ..manifest import other_packs
 from ..models import Rejected
 from ..review.diff import FORMATS, write
@@ -39,6 +40,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """`cleaner diff`: write the selected documents' diffs to stdout; exit 2 on a missing input."""
     if args.limit is not None and args.limit < 0:
         return _fail(f"--limit must be 0 or more, got {args.limit}")
+    out = stdout()  # closed: said before anything is read
     runs = [p for p in args.inputs if is_run_dir(p)]
     if runs and len(args.inputs) > 1:
         return _fail(f"{runs[0]}: a `cleaner run` output folder is read alone, not with other inputs")
@@ -60,8 +62,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if args.rule and args.rule != WHITESPACE_RULE and args.rule not in {r.id for r in pipeline_for(config).cleaner.rules.rules}:
             return _fail(f"--rule {args.rule!r}: no such rule in the loaded packs (`cleaner rules list` shows them)")
         entries = input_entries(args.inputs, config)
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    shown = write(select(entries, args.ids, args.rule, args.limit), sys.stdout, args.format, color, args.full, sys.stderr)
+    color = args.color == "always" or (args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
+    shown = write(select(entries, args.ids, args.rule, args.limit), out, args.format, color, args.full, sys.stderr)
     if not shown:
         print("cleaner diff: no document matched", file=sys.stderr)
     return 0

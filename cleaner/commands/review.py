@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from pathlib import Path
 
 from ..config import ConfigError
 from ..io.readers import not_an_input
-from ..io.writers import can_be_written
+from ..io.writers import can_be_written, stdout
 from ..manifest import other_packs
 from ..packs import load_rules
 from ..report import counted
@@ -43,8 +42,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         if out is not None:
             _not_read(out, Path(args.run), [*rules.files, *([args.config] if args.config else [])])
             can_be_written(out)  # before the page is built: a folder, or a path below a file ("File exists" from mkdir)
-        elif sys.stdout is None:  # closed (`>&-`)
-            raise OSError(errno.EBADF, "stdout is closed")
+        else:
+            stdout()  # closed: said before the page is built
     except ConfigError as exc:
         print(f"cleaner review: {exc}", file=sys.stderr)
         return 2
@@ -55,8 +54,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(f"cleaner review: {warning}", file=sys.stderr)
     html = render_review(run, rules, config)
     if out is None:  # a closed pipe (`| head`) ends the command as it ends `clean --out -`
-        sys.stdout.buffer.write(html.encode("utf-8"))
-        sys.stdout.flush()
+        stdout().buffer.write(html.encode("utf-8"))
+        stdout().flush()
     else:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)  # as `clean --out` does

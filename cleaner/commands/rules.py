@@ -9,7 +9,7 @@ from pathlib import Path
 from ..checks import check_keep_against, check_rule
 from ..config import Config
 from ..io.readers import not_an_input
-from ..io.writers import write_atomic
+from ..io.writers import stdout, write_atomic
 from ..packs import load_files, load_rules, pack_files
 from ..suggest import suggest
 from .common import a_file, config_args, config_from, input_args, pack_paths, worker_count
@@ -40,18 +40,20 @@ def register(sub) -> None:
 
 def cmd_rules_list(args: argparse.Namespace) -> int:
     """`cleaner rules list`: id, kind, scope and description of each loaded rule, in run order."""
+    out = stdout()  # closed: `print` to it wrote nothing, exit 0
     ruleset = load_rules(config_from(args))
     for rule in ruleset.rules:
         scope = ",".join(rule.langs) or "any"
         if rule.sources:
             scope += " @" + ",".join(rule.sources)
-        print(f"{rule.id:<34} {rule.kind:<9} {scope:<10} {' '.join(rule.description.split())}")
+        print(f"{rule.id:<34} {rule.kind:<9} {scope:<10} {' '.join(rule.description.split())}", file=out)
     print(f"{len(ruleset.rules)} rules from {len(ruleset.files)} packs", file=sys.stderr)
     return 0
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
     """`cleaner rules check`: validate packs and run their examples; exit 1 if any example fails."""
+    out = stdout()  # closed: its failures were printed to nowhere
     checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
     failures = [f for rule in checked.rules for f in check_rule(rule)]
     shipped = () if args.alone else load_rules(Config.load()).rules
@@ -63,9 +65,9 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     everything = list(checked.rules) + [r for r in shipped if r.id not in {c.id for c in checked.rules}]
     failures += check_keep_against(checked.rules, everything if shipped_ids else checked.rules)
     for failure in failures:
-        print(f"FAIL {failure}")
+        print(f"FAIL {failure}", file=out)
     examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in checked.rules)
-    print(f"{len(checked.rules)} rules, {examples} examples, {len(failures)} failures")
+    print(f"{len(checked.rules)} rules, {examples} examples, {len(failures)} failures", file=out)
     return 1 if failures else 0
 
 
@@ -74,14 +76,16 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
     config = config_from(args, id_field=args.id_field, text_field=args.text_field,
                          repeated_min_docs=args.min_docs, repeated_min_share=args.min_share)
     a_file(args.out, "--out")
-    if args.out != "-":
+    if args.out == "-":
+        stdout()  # closed: said before anything is read
+    else:
         if not Path(args.out).parent.is_dir():
             print(f"cleaner: --out {args.out}: no folder {Path(args.out).parent}", file=sys.stderr)
             return 2
         not_an_input(Path(args.out), args.inputs)  # it wrote its YAML over the input it had read
     found = suggest(args.inputs, config, input_format=args.input_format, workers=args.workers)
     if args.out == "-":
-        sys.stdout.write(found.yaml)
+        stdout().write(found.yaml)
     else:
         write_atomic(Path(args.out), found.yaml.encode("utf-8"))
     for reason in found.dropped:

@@ -58,6 +58,15 @@ def can_be_written(target: Path) -> None:
             break
 
 
+def stdout() -> TextIO:
+    """`sys.stdout`, for a command that writes to it; an OSError naming it ("-: stdout is closed", the CLI's one line
+    and exit 2) when the process was started with it closed (`>&-`: Python's `sys.stdout` is None), which every
+    command writing there met as an AttributeError's traceback."""
+    if sys.stdout is None:
+        raise OSError(errno.EBADF, "stdout is closed", "-")
+    return sys.stdout
+
+
 def _written_through(target: Path) -> bool:
     """Whether `target` is there and not a regular file (a FIFO, a device such as /dev/null): such a path is
     written in place, never replaced by a file renamed over it."""
@@ -156,10 +165,8 @@ class JsonlWriter:
 
     def __enter__(self) -> JsonlWriter:
         if self.path == "-":
-            if sys.stdout is None:  # closed (`>&-`): nowhere to write, said before anything is read
-                raise OSError(errno.EBADF, "stdout is closed", "-")
-            sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")  # JSON Lines are UTF-8, whatever the locale
-            self._fh = sys.stdout
+            self._fh = stdout()  # said before anything is read when it is closed
+            self._fh.reconfigure(encoding="utf-8", errors="backslashreplace")  # JSON Lines are UTF-8, whatever the locale
             return self
         target = self._target = Path(os.path.realpath(self.path))  # a symlink stays, its target is written
         can_be_written(target)
