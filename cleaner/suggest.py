@@ -12,7 +12,8 @@ of each line holding a digit (dates become `<<date>>`, other numbers `\\d+`). Th
   wording becomes a `regex` rule ("Publié dans X le <date>" lines);
 
 scoped to the source, with the document count in the description, `remove` examples taken from the
-data and a `keep` example: a sentence of the same source's article text. A line seen in one document
+data and a `keep` example: a sentence of the same source's article text (of another source's when it has
+none). A line seen in one document
 only is never suggested (`min_docs` is at least 2). Every suggestion is checked as `cleaner rules
 check` would check it (its own examples, its keep example through the whole rule set); one that
 fails is left out and counted.
