@@ -11,6 +11,7 @@ with the input (SQLite sorts on disk).
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import sys
@@ -94,15 +95,22 @@ def _row(p: Prepared) -> tuple:
             p.length, p.published, p.exact, p.signature, None if p.summary is None else json.dumps(p.summary))
 
 
+_DAMAGED = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+
+
 def _full_disk_named(method: Callable[..., Any]) -> Callable[..., Any]:
-    """`method` of a `RunState`, with a full disk raised as the OSError it is, naming the state file (one line
-    and exit 2, as for an output file), not as SQLite's `database or disk is full` traceback."""
+    """`method` of a `RunState`, with a full disk or a damaged state file raised as an OSError naming the
+    state file (one line and exit 2, as for an output file), not as SQLite's traceback. A damaged file
+    cannot say what the interrupted run had done, so starting over is left to the user."""
 
     @wraps(method)
     def named(state: RunState, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(state, *args, **kwargs)
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
+            if exc.sqlite_errorcode in _DAMAGED:
+                raise OSError(errno.EIO, f"a damaged run state ({exc}): remove {state.path.parent}/ to start over",
+                              str(state.path)) from None
             raise disk_full(exc, state.path) from None
 
     return named

@@ -846,3 +846,27 @@ def test_every_file_a_run_writes_has_the_permissions_the_umask_gives_a_new_file(
                           capture_output=True, text=True, cwd=ROOT, timeout=300, check=False, preexec_fn=lambda: os.umask(0o002))
     assert proc.returncode == 0, proc.stderr
     assert {f.name: oct(f.stat().st_mode & 0o777) for f in out.iterdir()} == {f.name: "0o664" for f in out.iterdir()}
+
+
+@pytest.mark.parametrize(("damage", "why"), [("not a database", "file is not a database"),
+                                            ("pages overwritten", "database disk image is malformed")])
+def test_a_damaged_run_state_is_one_line_saying_how_to_start_over(tmp_path, damage, why):
+    """A `DIR/.cleaner/state.sqlite` that SQLite cannot read was a traceback, with `--restart` too: it now names
+    the file and says to remove the state folder, as the run cannot know what the interrupted run had done."""
+    out = tmp_path / "out"
+    state = out / STATE / "state.sqlite"
+    if damage == "not a database":
+        state.parent.mkdir(parents=True)
+        state.write_bytes(b"an interrupted run's state, damaged\n" * 50)
+    else:
+        with RunState(state) as run_state:
+            run_state.set(fingerprint="{}", stage="prepare")
+        blob = state.read_bytes()
+        state.write_bytes(blob[:100] + bytes(range(256)) * ((len(blob) - 100) // 256 + 1))
+    for restart in ([], ["--restart"]):
+        proc = run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", *restart)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip().splitlines() == [
+            f"cleaner: {state}: a damaged run state ({why}): "
+            f"remove {out / STATE}/ to start over"]
+        assert "Traceback" not in proc.stderr

@@ -118,7 +118,7 @@ def check_index(path: str | Path, params: DedupParams) -> None:
             _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
 
 
-def disk_full(exc: sqlite3.OperationalError, path: str | Path) -> Exception:
+def disk_full(exc: sqlite3.Error, path: str | Path) -> Exception:
     """SQLite's `database or disk is full` as the OSError it is, naming the file `path` (the CLI's one line and
     exit 2, not a traceback); any other error as it is."""
     if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
