@@ -870,3 +870,20 @@ def test_a_damaged_run_state_is_one_line_saying_how_to_start_over(tmp_path, dama
             f"cleaner: {state}: a damaged run state ({why}): "
             f"remove {out / STATE}/ to start over"]
         assert "Traceback" not in proc.stderr
+
+
+def test_the_same_inputs_in_another_order_are_the_same_run(tmp_path):
+    """The output does not depend on the inputs' order, but the fingerprint did: `run b a` after `run a b` with a
+    shared index started over, and every document of the first run became `already_indexed`, an empty corpus."""
+    a, b = sorted(SEEDS.iterdir())[:2]
+    index, out = tmp_path / "index.sqlite", tmp_path / "out"
+    first = run_cli("run", str(a), str(b), "--out", str(out), "--index", str(index), "--workers", "1", "-q")
+    assert first.returncode == 0, first.stderr
+    made = _bytes(out)
+    again = run_cli("run", str(b), str(a), "--out", str(out), "--index", str(index), "--workers", "1")
+    assert again.returncode == 0 and "already complete" in again.stderr, again.stderr
+    assert _bytes(out) == made and len(made["corpus.jsonl"].splitlines()) == 2
+    other = tmp_path / "other"
+    assert run_cli("run", str(b), str(a), "--out", str(other), "--workers", "1", "-q").returncode == 0
+    inputs = [json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["inputs"] for folder in (out, other)]
+    assert inputs[0] == inputs[1] and [Path(f["path"]) for f in inputs[0]] == [a, b]

@@ -83,18 +83,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if options.index is not None:  # refused now, not once every document is prepared
         check_index(options.index, dedup_params(config))
     out = Path(args.out)
+    # one order whatever the command line's, as the output has: the same inputs in another order are the same run
+    inputs = sorted(args.inputs)
     start = time.monotonic()
     if args.engine == "dask":
         from ..distributed.engine import DaskRunner
         from ..distributed.splits import UsageError
 
         try:
-            summary = DaskRunner(config, args.inputs, out, options).run()
+            summary = DaskRunner(config, inputs, out, options).run()
         except UsageError as exc:
             print(f"cleaner: {exc}", file=sys.stderr)
             return 2
     else:
-        summary = Runner(config, args.inputs, out, options).run()
+        summary = Runner(config, inputs, out, options).run()
     if not args.quiet and not summary.up_to_date:
         seconds = time.monotonic() - start
         rate = (summary.stats.read - summary.resumed_from) / max(seconds, 1e-9)
