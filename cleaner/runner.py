@@ -73,7 +73,7 @@ from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection, tagged
 from .progress import RunProgress
 from .report import Stats
 from .runstate import DASK_WORK, RunState, interrupted_run
-from .workers import as_prepared, prepare_stream, spawn_pool, strict
+from .workers import BAD_INPUT, StrictStop, as_prepared, prepare_stream, spawn_pool, strict
 
 WARM_LINGUA_AT = 10_000
 """Input records left to prepare from which a pool's lingua server loads lingua at once: by then a
@@ -155,8 +155,20 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
             progress.log(f"warning: that run added its kept documents to {options.index}; those given again are "
                          "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
         return None
+    if options.strict:
+        refuse_bad_input(out, report)
     progress.log(f"{out}/ is already complete for these inputs, rules and config; nothing to do (--restart to run again)")
     return RunSummary(Stats(), report, 0, up_to_date=True)
+
+
+def refuse_bad_input(out: Path, report: dict[str, Any]) -> None:
+    """`StrictStop` when the finished run in `out` (made without `--strict`) met what `--strict` stops at: it
+    is complete, but the inputs are not sound, and saying "nothing to do" with exit 0 told a check otherwise."""
+    met = [f"{reason} {n:,}" for reason, n in sorted(report.get("rejected", {}).items()) if reason in BAD_INPUT]
+    met += [f"{report['warnings']:,} flagged on reading"] if report.get("warnings") else []
+    if met:
+        raise StrictStop(f"--strict: {out}/ holds a finished run of these inputs, made without --strict, that met bad "
+                         f"input ({', '.join(met)}; see its report.json): --restart --strict stops at the first")
 
 
 def finished_report(out: Path, finished: dict[str, Any]) -> dict[str, Any] | None:

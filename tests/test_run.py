@@ -887,3 +887,25 @@ def test_the_same_inputs_in_another_order_are_the_same_run(tmp_path):
     assert run_cli("run", str(b), str(a), "--out", str(other), "--workers", "1", "-q").returncode == 0
     inputs = [json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["inputs"] for folder in (out, other)]
     assert inputs[0] == inputs[1] and [Path(f["path"]) for f in inputs[0]] == [a, b]
+
+
+def test_strict_on_a_finished_run_that_met_bad_input_stops(tmp_path):
+    """A finished run made without `--strict` that rejected bad input, run again with `--strict`, said "already
+    complete" with exit 0, so a check with `--strict` passed on unsound inputs. It now stops (exit 3) saying what
+    the run met; a finished run of sound inputs is still complete with `--strict`."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Le conseil municipal a voté le budget de la ville."}\n{"id": "b", broken\n',
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("run", str(src), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    made = _bytes(out)
+    again = run_cli("run", str(src), "--out", str(out), "--workers", "1", "--strict")
+    assert again.returncode == 3, again.stderr
+    assert again.stderr.strip() == (f"cleaner: --strict: {out}/ holds a finished run of these inputs, made without "
+                                    "--strict, that met bad input (bad_input 1; see its report.json): --restart "
+                                    "--strict stops at the first")
+    assert _bytes(out) == made
+    sound = tmp_path / "sound"
+    assert run_cli("run", str(SEEDS), "--out", str(sound), "--workers", "1", "-q").returncode == 0
+    complete = run_cli("run", str(SEEDS), "--out", str(sound), "--workers", "1", "--strict")
+    assert complete.returncode == 0 and "already complete" in complete.stderr, complete.stderr
