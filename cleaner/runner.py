@@ -50,7 +50,7 @@ from .gates import gate
 from .io.outputs import STATE, output_file_pattern
 from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
 from .io.records import ReadStats
-from .io.writers import OutputFile, ShardedOutput, can_be_written
+from .io.writers import OutputFile, ShardedOutput, can_be_written, sha256_of
 from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
@@ -146,7 +146,7 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
     report = None if changed or options.resume == "restart" else finished_report(out, finished)
     if report is None:
         why = (f"whose {_differ(changed)}" if changed else "(--restart)" if options.resume == "restart"
-               else "whose report.json or an output its manifest lists is gone or damaged")
+               else "whose report.json or an output its manifest lists is gone or changed")
         progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
         if replaced_batches(out, fp, options):
             progress.log(f"the documents that run kept are taken out of {options.index} first (its inputs are these): "
@@ -173,8 +173,9 @@ def refuse_bad_input(out: Path, report: dict[str, Any]) -> None:
 
 def finished_report(out: Path, finished: dict[str, Any]) -> dict[str, Any] | None:
     """The report of the finished run in `out` whose manifest is `finished`, when it and every output the
-    manifest lists are there; None when one is gone (removed to be made again) or the report is damaged."""
-    if not all((out / o["file"]).is_file() for o in finished.get("outputs", [])):
+    manifest lists are there as written (their SHA-256); None when one is gone (removed to be made again) or
+    changed (cut short, edited), or the report is damaged."""
+    if not all((path := out / o["file"]).is_file() and sha256_of(path) == o["sha256"] for o in finished.get("outputs", [])):
         return None
     try:
         return json.loads((out / "report.json").read_text(encoding="utf-8"))

@@ -909,3 +909,18 @@ def test_strict_on_a_finished_run_that_met_bad_input_stops(tmp_path):
     assert run_cli("run", str(SEEDS), "--out", str(sound), "--workers", "1", "-q").returncode == 0
     complete = run_cli("run", str(SEEDS), "--out", str(sound), "--workers", "1", "--strict")
     assert complete.returncode == 0 and "already complete" in complete.stderr, complete.stderr
+
+
+def test_a_finished_run_whose_output_was_cut_short_runs_again(tmp_path):
+    """"Already complete" checked that the manifest's outputs exist, not that they hold what was written: a
+    corpus cut short (`head corpus.jsonl > x; mv x corpus.jsonl`) stayed so with "nothing to do". Each output's
+    SHA-256, which the manifest holds, is now compared."""
+    out = tmp_path / "out"
+    assert run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    made = _bytes(out)
+    corpus = out / "corpus.jsonl"
+    corpus.write_bytes(b"".join(made["corpus.jsonl"].splitlines(keepends=True)[:2]))
+    again = run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1")
+    assert again.returncode == 0, again.stderr
+    assert "report.json or an output its manifest lists is gone or changed: running again" in again.stderr
+    assert _bytes(out) == made
