@@ -88,6 +88,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "dev" / "fr-pages.jsonl.gz")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
 
     cleaner = Cleaner()
@@ -113,7 +114,8 @@ def main() -> None:
         lines.append(f"| {name} | {r['docs']:,} | {r['mb']:.1f} | {r['seconds']:.2f} | {r['mb_s']:.1f} | {r['docs_s']:,.0f} | {r['removed_share']:.1%} |")
     body = "\n".join(lines)
     print(body)
-    write_section("bench_clean", body)
+    if not args.no_write:
+        write_section("bench_clean", body)
 
 
 if __name__ == "__main__":

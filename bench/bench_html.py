@@ -34,6 +34,7 @@ FIELD_KEYS = {"title": "title", "author": "author", "published": "date", "source
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "dev" / "fr-pages.jsonl.gz")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
     config = Config.load()
     cleaner = Cleaner(config)
@@ -98,7 +99,8 @@ def main() -> None:
     ]
     body = "\n".join(lines)
     print(body)
-    write_section("bench_html", body)
+    if not args.no_write:
+        write_section("bench_html", body)
 
 
 def _same(a: str, b: str) -> bool:

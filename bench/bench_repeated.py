@@ -81,6 +81,7 @@ def run(texts: Path, folder: Path, **config) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "dev" / "fr-pages.jsonl.gz")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
     texts = extracted(args.pages)
     defaults = Config.load()
@@ -118,7 +119,8 @@ def main() -> None:
     body = "\n".join(lines)
     print(body)
     print(sample_body)
-    write_section("bench_repeated", body)
+    if not args.no_write:
+        write_section("bench_repeated", body)
 
 
 def sample(result: dict) -> tuple[str, list[str]]:

@@ -106,6 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="build the run and page in DIR and keep them")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-review-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -144,7 +145,8 @@ def main() -> None:
         shutil.rmtree(work)
     from bench_clean import write_section
 
-    write_section("bench_review", body)
+    if not args.no_write:
+        write_section("bench_review", body)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,7 @@ def main() -> None:
     parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "dev" / "fr-pages.jsonl.gz")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
 
     rows = pages(args.pages)
@@ -197,7 +198,8 @@ def main() -> None:
     ]
     body = "\n".join(lines)
     print(body)
-    write_section("bench_shape", body)
+    if not args.no_write:
+        write_section("bench_shape", body)
 
 
 if __name__ == "__main__":
