@@ -83,6 +83,13 @@ def write_section(name: str, body: str) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
+def publish(name: str, body: str, write: bool) -> None:
+    """Print a benchmark's section and, when `write`, put it into bench/RESULTS.md (`--no-write` leaves it)."""
+    print(body)
+    if write:
+        write_section(name, body)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
@@ -113,9 +120,7 @@ def main() -> None:
     for name, r in rows:
         lines.append(f"| {name} | {r['docs']:,} | {r['mb']:.1f} | {r['seconds']:.2f} | {r['mb_s']:.1f} | {r['docs_s']:,.0f} | {r['removed_share']:.1%} |")
     body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        write_section("bench_clean", body)
+    publish("bench_clean", body, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_clean import write_section
+from bench_clean import publish
 
 from cleaner import Cleaner
 from cleaner.config import Config
@@ -98,9 +98,7 @@ def main() -> None:
           for name, key in FIELD_KEYS.items()),
     ]
     body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        write_section("bench_html", body)
+    publish("bench_html", body, write=not args.no_write)
 
 
 def _same(a: str, b: str) -> bool:

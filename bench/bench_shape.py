@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_clean import load_corpus, write_section
+from bench_clean import load_corpus, publish
 from inscriptis import get_text
 
 from cleaner import Cleaner, Document
@@ -197,9 +197,7 @@ def main() -> None:
         f"| MasakhaNEWS ({len(articles):,} clean articles, 16 languages) | {news_off:.2f} MB/s | {news_on:.2f} MB/s | |",
     ]
     body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        write_section("bench_shape", body)
+    publish("bench_shape", body, write=not args.no_write)
 
 
 if __name__ == "__main__":
