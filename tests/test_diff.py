@@ -354,3 +354,20 @@ def test_line_matcher_anchors_on_unique_lines_so_repeated_blank_lines_stay_cheap
     ops = LineMatcher(raw, clean).get_opcodes()
     assert {tag for tag, *_ in ops} == {"equal", "delete"}
     assert sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "delete") == 1_000
+
+
+def test_input_format_reads_inputs_as_clean_reads_them(tmp_path):
+    """`diff` takes its inputs "as for `clean`", but had no `--input-format`: a page piped in, or a text file
+    named otherwise than .txt, that `clean --input-format txt` cleans, was read as JSONL, each line bad input."""
+    raw = (SEEDS / f"{SEED_000}.txt").read_text(encoding="utf-8")
+    (tmp_path / "page.md").write_text(raw, encoding="utf-8")
+    clean = run_cli("clean", "-", "--input-format", "txt", "--out", "-", stdin=raw)
+    assert clean.returncode == 0, clean.stderr
+    record = json.loads(clean.stdout)
+    piped = run_cli("diff", "-", "--input-format", "txt", "--format", "json", stdin=raw)
+    assert piped.returncode == 0, piped.stderr
+    shown = json.loads(piped.stdout)
+    assert shown["status"] == "kept" and [{k: v for k, v in e.items() if k != "text"} for e in shown["edits"]] == record["edits"]
+    assert shown["title"] == record["title"] and any(e["rule"] == "generic.ticker" for e in shown["edits"])
+    named = run_cli("diff", str(tmp_path / "page.md"), "--input-format", "txt", "--format", "json")
+    assert named.returncode == 0 and json.loads(named.stdout)["edits"] == shown["edits"], named.stderr

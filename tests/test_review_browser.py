@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -165,7 +166,7 @@ def test_a_kept_id_with_a_repeated_copy_opens_the_kept_copy(browser, tmp_path):
 
 def test_rules_and_rejects_views(page, tmp_path):
     page.click("nav button[data-tab=rules]")
-    page.locator("#rules-table tr", has_text="maghress.report-banner").click()
+    page.locator("#rules-table tr").filter(has=page.locator("td", has_text=re.compile(r"^maghress\.report-banner$"))).click()
     expect(page.locator("#rule-spans h3")).to_have_text("maghress.report-banner: 3 spans in 3 documents")
     expect(page.locator("#rule-spans .span-item")).to_have_count(3)
     expect(page.locator("#rule-spans .span-item").first).to_contain_text("Merci d'avoir signalé!")
@@ -386,4 +387,135 @@ rules:
         last.focus()
         expect(page.locator("#tip")).to_contain_text("test.every-x")
         page.screenshot(path=str(tmp_path / f"many-removals-{doc_id}.png"))
+    page.close()
+
+
+def test_the_arrow_keys_scroll_the_list_to_keep_the_opened_document_in_view(browser, tmp_path):
+    """ArrowDown opened the next document but left the list where it was: past the last visible row the
+    opened one was out of view (not even drawn, the list being virtualised), and a keyboard user lost it."""
+    docs = [{"id": f"doc-{n:03d}", "text": f"Le conseil municipal numéro {n} a voté le budget de l'année {1900 + n}."} for n in range(80)]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 600})
+    page.goto((tmp_path / "review.html").as_uri())
+    rows = page.locator("#spacer .row")
+    rows.first.click()
+    page.focus("#list")
+    seen = "() => { const list = document.querySelector('#list').getBoundingClientRect(), row = document.querySelector('#spacer .row.sel');" \
+           " const box = row && row.getBoundingClientRect(); return !!box && box.top >= list.top && box.bottom <= list.bottom; }"
+    for n in range(1, 60):
+        page.keyboard.press("ArrowDown")
+        expect(page.locator("#doc h2")).to_have_text(f"doc-{n:03d}")
+        assert page.evaluate(seen), n
+    for n in range(58, 20, -1):
+        page.keyboard.press("ArrowUp")
+        expect(page.locator("#doc h2")).to_have_text(f"doc-{n:03d}")
+        assert page.evaluate(seen), n
+    page.screenshot(path=str(tmp_path / "arrow-keys.png"))
+    page.close()
+
+
+def test_counts_of_one_are_said_in_the_singular(page, review_page):
+    """The page said "1 duplicate clusters", "1 clusters.", "in 1 documents" and "· 1 characters"."""
+    expect(page.locator("#summary")).to_contain_text(f"{len(SEED_IDS) + 3} documents: ")
+    expect(page.locator("#summary")).to_contain_text(" · 1 duplicate cluster")
+    expect(page.locator("#summary")).not_to_contain_text("clusters")
+    page.click("nav button[data-tab=clusters]")
+    expect(page.locator("#tab-clusters > p").first).to_have_text(re.compile(r"^1 cluster\. "))
+    page.click("nav button[data-tab=rules]")
+    page.locator("#rules-table tr").filter(has=page.locator("td", has_text=re.compile(r"^generic\.related-list$"))).click()
+    expect(page.locator("#rule-spans h3")).to_have_text(re.compile(r"^generic\.related-list: \d+ spans? in 1 document$"))
+    edits = sorted(_corpus(review_page)[SEED_000]["edits"], key=lambda e: (e["start"], e["end"]))  # as the page numbers them
+    k = next(k for k, e in enumerate(edits) if e["end"] - e["start"] == 1 and e["rule"] != "whitespace")
+    page.click("nav button[data-tab=docs]")
+    _open(page, SEED_000)
+    page.locator(f'#raw-text mark[data-k="{k}"]').focus()
+    expect(page.locator("#tip")).to_contain_text(f"{edits[k]['rule']}")
+    expect(page.locator("#tip")).to_contain_text(" · 1 character")
+    expect(page.locator("#tip")).not_to_contain_text("1 characters")
+
+
+EDGES = """([box, sentence]) => {  // the left edges of the first and the last character of `sentence` as drawn in `box`
+  const walk = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walk.nextNode());) {
+    const at = node.data.indexOf(sentence);
+    if (at < 0) continue;
+    const left = n => { const r = document.createRange(); r.setStart(node, at + n); r.setEnd(node, at + n + 1); return r.getBoundingClientRect().left; };
+    return [left(0), left(sentence.length - 1)];
+  }
+  return null;
+}"""
+"""The page's x of the first and of the last character of a sentence in an element."""
+
+
+def test_an_arabic_line_reads_right_to_left_in_the_texts_and_the_diffs(browser, tmp_path):
+    """The texts were laid out left to right whatever their script: an Arabic sentence's full stop showed at its right
+    end, where an Arabic reader looks for its start, and numbers and punctuation moved about. Each line now takes its
+    direction from its first letter, as dir=auto would: the full stop is left of the sentence's first letter."""
+    sentence = "وأضاف الوزير أن الإصلاحات ستبدأ العام المقبل."
+    body = "أعلنت الحكومة يوم الثلاثاء عن مشروع قانون المالية الذي ينص على زيادة النفقات العامة وخفض الضرائب على الأسر المتواضعة، وفقا للوزير."
+    text = f"شارك فيسبوك تويتر\n{body}\n{sentence}\n{body}"
+    docs = [{"id": "ar", "text": text}, {"id": "ar-copy", "text": text + "\nوقال مسؤول آخر إن الخطة ستنشر قريبا."}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    page.evaluate("window.review.openById('ar')")
+    expect(page.locator('#raw-text mark[data-rule="ar.share-bar"]')).to_have_text("شارك فيسبوك تويتر\n")
+    for pane in ("#raw-text", "#clean-text"):
+        first, stop = page.evaluate(EDGES, [page.locator(pane).element_handle(), sentence])
+        assert stop < first, (pane, first, stop)
+    page.click("nav button[data-tab=clusters]")
+    page.locator("#tab-clusters summary").first.click()
+    first, stop = page.evaluate(EDGES, [page.locator("#tab-clusters .diff").element_handle(), "وقال مسؤول آخر إن الخطة ستنشر قريبا."])
+    assert stop < first
+    assert page.locator("#tab-clusters .diff div", has_text="وقال مسؤول").text_content()[:2] in ("- ", "+ ")  # the op comes first
+    page.screenshot(path=str(tmp_path / "arabic.png"))
+    page.close()
+
+
+def test_a_bidi_control_in_a_reject_detail_reorders_that_detail_only(browser, tmp_path):
+    """A reject's detail names the kept document by its id: a U+202E in that id reversed the rest of the
+    document's header after it (`0 of 182 characters removed` read `devomer sretcarahc 281 fo 0`)."""
+    text = "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."
+    rows = [{"id": "rtl\u202eevil", "text": text}, {"id": "zz-copy", "text": text}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    said = json.loads((tmp_path / "run" / "rejects.jsonl").read_text(encoding="utf-8"))
+    assert said["id"] == "zz-copy" and "rtl\u202eevil" in said["detail"]
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    expect(page.locator("#spacer .row").first).to_be_visible()
+    page.evaluate("window.review.openById('zz-copy')")
+    detail = page.locator("#doc .meta .detail")
+    expect(detail).to_have_text(said["detail"])
+    lefts = page.evaluate(LEFTS, [detail.element_handle(), "characters"])
+    assert lefts == sorted(lefts) and len(set(lefts)) == len("characters"), lefts  # left to right, as written
+    page.close()
+
+
+def test_a_bidi_control_in_the_id_of_a_document_kept_by_an_earlier_run_reorders_that_id_only(browser, tmp_path):
+    """A document kept by an earlier run (a shared --index) is not in this run's page, so its id is shown
+    as text, not as a link: a U+202E in it reversed what followed (`(similarity 1.000)`, `(kept by an earlier run)`)."""
+    text = "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."
+    for name, doc_id in (("first", "rtl\u202eevil"), ("second", "zz-copy")):
+        (tmp_path / f"{name}.jsonl").write_text(json.dumps({"id": doc_id, "text": text}) + "\n", encoding="utf-8")
+        assert main(["run", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / name), "--index", str(tmp_path / "index.sqlite"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "second"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    expect(page.locator("#spacer .row").first).to_be_visible()
+    page.evaluate("window.review.openById('zz-copy')")
+    kept = page.locator("#doc .meta .docid")
+    expect(kept).to_have_text("rtl\u202eevil")
+    lefts = page.evaluate(LEFTS, [kept.element_handle(), "similarity"])
+    assert lefts == sorted(lefts) and len(set(lefts)) == len("similarity"), lefts
+    page.click("nav button[data-tab=clusters]")
+    kept = page.locator("#tab-clusters .card h3 .docid")
+    expect(kept).to_have_text("rtl\u202eevil")
+    lefts = page.evaluate(LEFTS, [kept.element_handle(), "earlier"])
+    assert lefts == sorted(lefts) and len(set(lefts)) == len("earlier"), lefts
     page.close()

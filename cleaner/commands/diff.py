@@ -17,7 +17,7 @@ from ..models import Rejected
 from ..review.diff import FORMATS, write
 from ..review.entries import input_entries, learned_in, recleaned, run_entries, select
 from ..review.run import RunError, is_run_dir, load_run
-from .common import config_args, config_from
+from .common import config_args, config_from, input_args
 
 
 def register(sub) -> None:
@@ -33,6 +33,7 @@ def register(sub) -> None:
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
     config_args(p)
+    input_args(p, strict=False)  # for inputs, as `clean` reads them; a run folder's documents are read as the run wrote them
     p.set_defaults(handler=cmd_diff)
 
 
@@ -61,7 +62,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         config = config_from(args, id_field=args.id_field, text_field=args.text_field)
         if args.rule and args.rule != WHITESPACE_RULE and args.rule not in {r.id for r in pipeline_for(config).cleaner.rules.rules}:
             return _fail(f"--rule {args.rule!r}: no such rule in the loaded packs (`cleaner rules list` shows them)")
-        entries = input_entries(args.inputs, config)
+        entries = input_entries(args.inputs, config, args.input_format)
     color = args.color == "always" or (args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
     shown = write(select(entries, args.ids, args.rule, args.limit), out, args.format, color, args.full, sys.stderr)
     if not shown:

@@ -63,10 +63,11 @@ def run_entries(run: Run) -> Iterator[Entry]:
         yield Entry(reject.get("id"), raw_text(raw), None, rejected, raw if isinstance(raw, dict) else None)
 
 
-def input_entries(inputs: Iterable[str], config: Config) -> Iterator[Entry]:
-    """Clean `inputs` exactly as `cleaner clean` does (same `Config`, same `Pipeline`) into entries."""
+def input_entries(inputs: Iterable[str], config: Config, input_format: str = "auto") -> Iterator[Entry]:
+    """Clean `inputs` exactly as `cleaner clean` does (same `Config`, same `Pipeline`, `input_format` as
+    its `--input-format`) into entries."""
     pipeline = pipeline_for(config)
-    for item in read_inputs(inputs, config):
+    for item in read_inputs(inputs, config, input_format):
         result = pipeline.prepare(item, gates=False)
         if isinstance(result, Rejected):
             record = result.record()

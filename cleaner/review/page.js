@@ -34,14 +34,15 @@ DOCS.forEach((d, i) => { if (d.status !== "repeated_id" || !byId.has(d.id)) byId
 const $ = sel => document.querySelector(sel);
 const esc = s => String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 const fmt = n => n.toLocaleString("en");
+const plural = (n, noun) => `${fmt(n)} ${noun}${n === 1 ? "" : "s"}`;  // "1 cluster", "2,000 clusters"
 const state = {view: [], sort: "id", dir: 1, selected: -1, lower: null};
 
 // ---- header, tabs ----
 $("#run-name").textContent = INDEX.name;
 const rep = INDEX.report;
-$("#summary").textContent = `${fmt(DOCS.length)} documents: ${fmt(DOCS.length - INDEX.rejects.length)} kept, ${fmt(INDEX.rejects.length)} rejected`
+$("#summary").textContent = `${plural(DOCS.length, "document")}: ${fmt(DOCS.length - INDEX.rejects.length)} kept, ${fmt(INDEX.rejects.length)} rejected`
   + (rep.raw_chars ? ` · ${fmt(rep.raw_chars - rep.clean_chars)} of ${fmt(rep.raw_chars)} characters removed from kept documents` : "")
-  + ` · ${INDEX.clusters.length} duplicate clusters`;
+  + ` · ${plural(INDEX.clusters.length, "duplicate cluster")}`;
 const drawn = {};
 function showTab(name) {
   for (const b of document.querySelectorAll("nav button")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
@@ -171,7 +172,7 @@ function cleanText(i) {
   for (const [start, end] of eds) { out += raw.slice(pos, start); pos = Math.max(pos, end); }
   return out + raw.slice(pos);
 }
-function docLink(id) { return byId.has(id) ? `<a class="doclink" data-doc="${esc(id)}">${esc(id)}</a>` : esc(id); }
+function docLink(id) { return byId.has(id) ? `<a class="doclink" data-doc="${esc(id)}">${esc(id)}</a>` : `<span class="docid">${esc(id)}</span>`; }
 function dupStatus(d) {
   if (d.dup_of) return `${esc(d.status)} of ${docLink(d.dup_of)}` + (d.similarity != null ? ` (similarity ${d.similarity.toFixed(3)})` : "");
   const c = INDEX.clusters.find(c => c.kept === d.id);
@@ -185,7 +186,7 @@ function openDoc(i) {
   const used = [...new Set(eds.map(e => e[2]))].filter(r => r !== WS);
   const removed = eds.reduce((n, e) => n + chars(i, e[1]) - chars(i, e[0]), 0);
   $("#doc").innerHTML = `<h2>${esc(d.id)}</h2>`
-    + `<p class="meta"><b class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</b>${d.detail ? " — " + esc(d.detail) : ""}`
+    + `<p class="meta"><b class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</b>${d.detail ? ` — <span class="detail">${esc(d.detail)}</span>` : ""}`
     + (d.lang ? ` · language <b>${esc(d.lang)}</b>${d.score != null ? " (score " + d.score.toFixed(2) + ")" : ""}`
        : d.status === "kept" ? " · no language found" : "")  // a dropped document cleaned again is not tagged
     + (d.source ? ` · source <b>${esc(d.source)}</b>` : "") + ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`
@@ -198,8 +199,15 @@ function openDoc(i) {
     + `<div><h3>clean</h3><pre class="text" id="clean-text">${esc(cleanText(i))}</pre></div></div>`;
   $("#doc").scrollTop = 0;
   drawParts(i, P);
+  reveal(state.view.indexOf(i));
   drawRows();
   performance.measure("open-doc", {start: t0, end: performance.now()});
+}
+function reveal(k) {  // scroll the list just enough to show row k (the arrow keys walked off the view)
+  if (k < 0) return;
+  const list = $("#list"), top = k * ROW;
+  if (top < list.scrollTop) list.scrollTop = top;
+  else if (top + ROW > list.scrollTop + list.clientHeight) list.scrollTop = top + ROW - list.clientHeight;
 }
 function openById(id) { showTab("docs"); if (byId.has(id)) whenParsed(() => openDoc(byId.get(id))); }
 document.addEventListener("click", e => {
@@ -210,7 +218,7 @@ document.addEventListener("click", e => {
 // ---- tooltip: rule id and description on hover or focus ----
 function tip(el) {
   const i = +el.dataset.i, e = edits(i)[+el.dataset.k], rule = RULES[e[2]], box = el.getBoundingClientRect(), t = $("#tip");
-  t.innerHTML = `<b>${esc(rule.id)}</b> ${esc(rule.kind)}${e[3] ? " · moved into " + esc(e[4]) : ""} · ${fmt(chars(i, e[1]) - chars(i, e[0]))} characters<br>${esc(rule.description)}${e[6] ? "<br>why: " + esc(e[6]) : ""}`;
+  t.innerHTML = `<b>${esc(rule.id)}</b> ${esc(rule.kind)}${e[3] ? " · moved into " + esc(e[4]) : ""} · ${plural(chars(i, e[1]) - chars(i, e[0]), "character")}<br>${esc(rule.description)}${e[6] ? "<br>why: " + esc(e[6]) : ""}`;
   t.hidden = false;
   t.style.left = Math.min(box.left, innerWidth - 440) + "px";
   t.style.top = (box.bottom + 6 < innerHeight - 80 ? box.bottom + 6 : Math.max(4, box.top - 80)) + "px";
@@ -273,7 +281,7 @@ function showRuleSpans(r) {
   const spans = [];
   DOCS.forEach((_, i) => edits(i).forEach((e, k) => { if (e[2] === r) spans.push([i, k]); }));
   const box = $("#rule-spans"), rule = RULES[r];
-  box.innerHTML = `<h3>${esc(rule.id)}: ${fmt(spans.length)} spans in ${fmt(rule.docs)} documents</h3><div id="span-list"></div>`;
+  box.innerHTML = `<h3>${esc(rule.id)}: ${plural(spans.length, "span")} in ${plural(rule.docs, "document")}</h3><div id="span-list"></div>`;
   let shown = 0;
   const more = () => {
     const html = spans.slice(shown, shown + 200).map(([i, k]) => {
@@ -300,12 +308,12 @@ function diffHtml(ops) {
   if (!ops) return `<p class="hint">one of the texts is not in this run</p>`;
   if (!ops.some(([op]) => op === "-" || op === "+")) return `<p class="hint">identical clean text</p>`;
   return `<pre class="diff">${ops.map(([op, line]) => op === "…" ? `<div class="d-skip">… ${esc(line)}</div>`
-    : `<div class="${op === "-" ? "d-del" : op === "+" ? "d-add" : ""}">${op} ${esc(line)}</div>`).join("")}</pre>`;
+    : `<div class="${op === "-" ? "d-del" : op === "+" ? "d-add" : ""}">${op} <span class="line">${esc(line)}</span></div>`).join("")}</pre>`;
 }
 function drawClusters() {
   const box = $("#tab-clusters");
   if (!INDEX.clusters.length) { box.innerHTML = `<p class="hint">No duplicates in this run.</p>`; return; }
-  box.innerHTML = `<p>${INDEX.clusters.length} clusters. A diff shows the kept document's clean text (−) against the dropped copy's (+).</p>`
+  box.innerHTML = `<p>${plural(INDEX.clusters.length, "cluster")}. A diff shows the kept document's clean text (−) against the dropped copy's (+).</p>`
     + INDEX.clusters.map((c, n) => `<div class="card cluster" data-c="${n}"><h3>kept: ${docLink(c.kept)}${c.kept_in_index ? " (kept by an earlier run)" : ""}</h3>`
       + c.members.map((m, j) => `<details data-c="${n}" data-m="${j}"><summary>${m.status === "kept" ? "kept" : "dropped"}: ${docLink(m.id)} — ${esc(m.status)}`
         + (m.similarity != null ? ` · similarity ${m.similarity.toFixed(3)}` : "") + `</summary></details>`).join("") + `</div>`).join("");
