@@ -1,8 +1,9 @@
 """Dates as news pages write them, to ISO 8601 (`2014-12-13`, or `2022-05` when there is no day).
 
 `DATE_PATTERN` is what a rule pattern gets for the `<<date>>` macro; `to_iso` reads anything it
-matches. Numeric dates are read day first (`04 - 02 - 2003` is 4 February), as in French, Spanish
-and Arabic news; a first number above 12 cannot be a month either way.
+matches in the years of `EARLIEST` to `LATEST` (another year is no publication date: None). Numeric
+dates are read day first (`04 - 02 - 2003` is 4 February), as in French, Spanish and Arabic news; a
+first number above 12 cannot be a month either way.
 """
 
 from __future__ import annotations
@@ -106,7 +107,15 @@ def given_date(text: str) -> str | None:
     return to_iso(text) or ((day := _ISO_DAY.fullmatch(text)) and to_iso(day.group(1))) or None
 
 
+EARLIEST = dt.date(1800, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+"""The years a publication date may have: one outside them is a placeholder (`0001-01-01`, `31/12/9999`) or a
+typo. Fixed, not the day of the run, so the same input gives the same output on any day."""
+
+
 def _iso(year: int, month: int, day: int | None) -> str | None:
+    if not EARLIEST.year <= year <= LATEST.year:
+        return None
     try:
         if day is None:
             dt.date(year, month, 1)

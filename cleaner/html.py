@@ -29,14 +29,14 @@ from html.entities import name2codepoint
 from typing import Any
 
 from .config import Config
-from .dates import given_date
+from .dates import LATEST, given_date
 from .io.decoding import looks_binary, repair
 from .models import ARCHIVED, Document, Rejected, url_host
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
 """The keys `extract_html` may set in `meta["extracted"]` (trafilatura's names; absent when not found)."""
 
-LATEST_PAGE_DATE = "2099-12-31"
+LATEST_PAGE_DATE = LATEST.isoformat()
 """The latest date a page's date may be (htmldate's `max_date`). trafilatura's default is the day of the run, in
 the machine's time zone: the same page got another `published` on another day or in another zone (a date in the
 page after the run's day was passed over for an older one). On fr-pages a fixed one changes no date."""
@@ -331,8 +331,10 @@ def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
 
 
 _PUBLISHED = (".//time[@datetime][starts-with(@class, 'entry-date')"
-              " or contains(concat(' ', normalize-space(@class), ' '), ' published ')]")
-"""A `<time>` marked as the post's own date (WordPress's `entry-date`, hAtom's `published`); a comment's is not."""
+              " or contains(concat(' ', normalize-space(@class), ' '), ' published ')"
+              " or (@pubdate and not(ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]))]")
+"""A `<time>` marked as the post's own date (WordPress's `entry-date`, hAtom's `published`, HTML5's `pubdate`
+outside the comments, where themes mark each comment's date so); a comment's is not."""
 
 
 def _published(tree: Any) -> str | None:

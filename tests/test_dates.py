@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import regex
 
-from cleaner.dates import DATE_PATTERN, to_iso
+from cleaner.dates import DATE_PATTERN, given_date, to_iso
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,21 @@ def test_a_day_written_as_an_english_ordinal_before_the_month_is_matched_by_the_
     """`to_iso` read "13th December 2014" but `<<date>>` did not match it: "Published on 13th December 2014" stayed."""
     assert to_iso(text) == iso
     assert regex.fullmatch(DATE_PATTERN, text, regex.IGNORECASE)
+
+
+@pytest.mark.parametrize("text", ["1 janvier 0001", "31/12/9999", "0001-01-01", "9999-12", "13 mars 1700", "2100-01-01"])
+def test_a_placeholder_or_impossible_year_is_no_publication_date(text):
+    """`0001-01-01` and `31/12/9999` (a CMS's placeholders) became `published`, from a "Publié dans … le" line
+    and from a record's own field alike; the years read are `EARLIEST` to `LATEST`, as the HTML path's."""
+    assert to_iso(text) is None
+    assert given_date(text) is None
+
+
+def test_a_placeholder_date_is_not_lifted_nor_taken_from_the_record():
+    from cleaner import clean
+
+    body = "\n\nLe conseil municipal a voté mardi le budget de l'année prochaine, après un long débat."
+    assert clean("Publié dans Le Matin le 31/12/9999" + body).published is None
+    assert clean({"id": "a", "text": body.strip(), "published": "0001-01-01T00:00:00Z"}).published is None
+    assert clean("Publié dans Le Matin le 31/12/1999" + body).published == "1999-12-31"
+    assert to_iso("1 janvier 1800") == "1800-01-01" and to_iso("31/12/2099") == "2099-12-31"

@@ -504,3 +504,26 @@ def test_a_pages_date_does_not_depend_on_the_day_or_time_zone_of_the_run(tmp_pat
                               capture_output=True, text=True, cwd=ROOT, timeout=300, check=False, env={**os.environ, "TZ": zone})
         outs.append(proc.stdout)
     assert outs[0] == outs[1] == outs[2] and json.loads(outs[0])["published"] == "2030-05-01"
+
+
+def test_a_time_marked_pubdate_dates_the_post_and_a_comments_does_not():
+    """`<time pubdate>` outside the comments dates the post (see the fr-page test below); WordPress themes mark
+    each comment's `<time>` with it too (7 fr-pages), and those stay out, even in a sidebar before the post."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    post = ('<article><p>Il y a 12 ans, le 15 mars 2004 '
+            'était votée la loi sur les signes ostentatoires à l’école.</p>'
+            f'{body}<footer>L’équipe / <time pubdate="pubdate" datetime="2016-04-30T22:29:17Z">dimanche 1er mai 2016'
+            '</time></footer></article>')
+    page = '<html><head><title>Camp d’été décolonial</title></head><body>{}</body></html>'
+    assert clean({"id": "p", "html": page.format(post)}).published == "2016-04-30"
+    comments = ('<aside id="recent-comments"><p>Merci pour ce texte.</p>'
+                '<time pubdate datetime="2017-02-03T10:00:00+01:00">3 février 2017</time></aside>')
+    assert clean({"id": "p", "html": page.format(comments + post)}).published == "2016-04-30"
+
+
+def test_the_fr_page_dated_from_its_first_sentence_gets_its_pubdate():
+    """The page itself (fr-pages article_camp-d-ete): htmldate gave 2004-03-15, the law its first sentence
+    recalls; its `<time pubdate datetime="2016-04-30T22:29:17Z">` is the post's date."""
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        record = next(r for r in map(json.loads, fh) if r["id"].startswith("article_camp-d-ete"))
+    assert clean({"id": record["id"], "html": record["html"]}).published == "2016-04-30"
