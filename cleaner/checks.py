@@ -2,9 +2,10 @@
 
 Each rule alone: a `remove` example given as a string must be removed entirely; one given as a
 mapping must leave exactly its `clean` text and fill its `fields`; a `keep` example must get no edit
-from the rule. Then every `keep` example goes through the whole rule set, because a keep example is
-a promise that article text survives the cleaner, not just one rule. An example on which a pattern
-is stopped by the time limit fails too: on a document like it, a run skips the rule.
+from the rule. Then every `keep` example goes through the whole rule set (a site's rule's, through
+what runs on that site), because a keep example is a promise that article text survives the cleaner,
+not just one rule. An example on which a pattern is stopped by the time limit fails too: on a document
+like it, a run skips the rule.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from .edits import WHITESPACE_RULE
 from .engine import run_rules
 from .kinds import Context, RemoveExample, Rule
+from .kinds.shape import shape_scoped
 from .models import Document
 
 
@@ -44,16 +46,21 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
 
 
 def check_keep_against(rules: Iterable[Rule], all_rules: Iterable[Rule], timeout: float = 1.0) -> list[str]:
-    """Failures of `rules`' keep examples when the whole of `all_rules` runs on them; one changed by its own
-    rule alone is left to `check_rule`, which reports it (it was counted twice)."""
+    """Failures of `rules`' keep examples when the whole of `all_rules` runs on them (for a rule scoped by
+    `sources`, what runs on its hosts' documents: their rules, and a `shape` rule tuned for them in place of
+    the unscoped one); one changed by its own rule alone is left to `check_rule`, which reports it (it was
+    counted twice)."""
     everything = list(all_rules)
     failures = []
     for rule in rules:
+        runs = [shape_scoped([r for r in everything if r.applies(Context(host=host))], host) for host in rule.sources]
         for n, text in enumerate(rule.examples.keep, start=1):
-            out = run_rules(Document(id="example", text=text), everything, Context(timeout=timeout))
-            culprits = sorted({e.rule for e in out.edits if e.rule != WHITESPACE_RULE})
-            if culprits and culprits != [rule.id]:
-                failures.append(f"{rule.id}: keep example {n} is changed by {', '.join(culprits)}: {_short(text)}")
+            culprits: set[str] = set()
+            for scoped in runs or [everything]:
+                out = run_rules(Document(id="example", text=text), scoped, Context(timeout=timeout))
+                culprits |= {e.rule for e in out.edits if e.rule != WHITESPACE_RULE}
+            if culprits and culprits != {rule.id}:
+                failures.append(f"{rule.id}: keep example {n} is changed by {', '.join(sorted(culprits))}: {_short(text)}")
     return failures
 
 

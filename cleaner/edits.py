@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+import regex
 
 from .models import Edit
 
@@ -70,3 +75,63 @@ def whitespace_spans(text: str) -> list[tuple[int, int]]:
     if tail < len(text):
         spans.append((tail, len(text)))
     return [(a, b) for a, b in spans if b > a]
+
+
+_UNSTABLE = r"\p{NFC_QC=N}\p{NFC_QC=M}\P{ccc=0}"
+_COMPOSING = regex.compile(rf"[^{_UNSTABLE}]?[{_UNSTABLE}]+")
+"""A run of characters NFC may change (combining marks, characters that compose with the one before, or
+that NFC replaces), with the character before it: outside such runs NFC changes nothing."""
+
+
+class Composed:
+    """`raw` in NFC, as the rules read it, and the way back: a pattern or a `requires` string written with
+    "é" found nothing in a text that writes "e" and a combining accent (NFD, as macOS does), where a `line`
+    phrase, compared without accents, matched. `raw_edits` takes edits on `text` to edits on `raw`."""
+
+    def __init__(self, raw: str):
+        self.raw, self.text = raw, raw
+        # each change NFC made: its start and end in `text`, its start and end in `raw` (arrays: a 7 MB text in
+        # NFD has two million of them)
+        self._starts, self._stops, self._raw_starts, self._raw_stops = (array("q") for _ in range(4))
+        if raw.isascii() or unicodedata.is_normalized("NFC", raw):
+            return
+        text, shift = unicodedata.normalize("NFC", raw), 0
+        starts, stops, raw_starts, raw_stops = spans = (array("q"), array("q"), array("q"), array("q"))
+        for m in _COMPOSING.finditer(raw):
+            old = m.group()
+            if (new := unicodedata.normalize("NFC", old)) != old:
+                start = m.start() - shift
+                if text[start : start + len(new)] != new:
+                    return  # NFC changed what `_COMPOSING` did not find (a Unicode version `regex` does not know): as it is
+                starts.append(start)
+                stops.append(start + len(new))
+                raw_starts.append(m.start())
+                raw_stops.append(m.end())
+                shift += len(old) - len(new)
+        if len(text) == len(raw) - shift:
+            self.text = text
+            self._starts, self._stops, self._raw_starts, self._raw_stops = spans
+
+    def _raw(self, pos: int, end: bool) -> int:
+        """The offset in `raw` of offset `pos` of `text`; inside a change, its start, or with `end` its end."""
+        i = bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return pos
+        if pos == self._starts[i]:
+            return self._raw_starts[i]
+        if pos < self._stops[i]:
+            return self._raw_stops[i] if end else self._raw_starts[i]
+        return pos + self._raw_stops[i] - self._stops[i]
+
+    def raw_edits(self, edits: list[Edit]) -> list[Edit]:
+        """`edits` (on `text`, not overlapping) on `raw`, sorted; a span that cuts into a composed character
+        takes it whole."""
+        if not self._starts:
+            return sorted(edits, key=lambda e: e.start)
+        out, last = [], 0
+        for edit in sorted(edits, key=lambda e: e.start):
+            start, end = max(self._raw(edit.start, False), last), self._raw(edit.end, True)
+            if end > start:
+                out.append(edit.model_copy(update={"start": start, "end": end}))
+                last = end
+        return out

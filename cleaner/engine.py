@@ -1,5 +1,7 @@
 """Applies a rule set to one document: edits with rule ids, fields, and the clean text they leave.
 
+0. the text in NFC (`edits.Composed`), so that a pattern finds "é" however the text writes it; the edits
+   are taken back to the raw text, and the clean text is the raw text less them;
 1. whitespace: lines trimmed, blank runs folded (so rules see tidy lines, whatever the line endings);
 2. the rules, by phase (removals, truncation, extraction) and pack order, each on the text the rules
    before it left, then whitespace again (removals leave blank lines behind);
@@ -20,7 +22,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from .config import Config
-from .edits import WHITESPACE_RULE, whitespace_spans
+from .edits import WHITESPACE_RULE, Composed, replay, whitespace_spans
 from .kinds import Context, Rule
 from .kinds.shape import shape_scoped
 from .lang import hint_code
@@ -77,13 +79,15 @@ what they left; if they change anything, both run again."""
 def run_rules(doc: Document, rules: list[Rule], ctx: Context, max_passes: int = 3, requires: Requires | None = None) -> Cleaned:
     """Run `rules` over `doc` as described in the module docstring (`requires`: a prefilter that
     knows at least every `requires` string of `rules`)."""
-    state = _State(doc.text)
+    composed = Composed(doc.text)
+    state = _State(composed.text)
     state.apply(WHITESPACE_RULE, _spans_as_hits(whitespace_spans(state.view.text)))
     _run(state, rules, ctx, max_passes, requires)
+    edits = composed.raw_edits(state.edits)
     return Cleaned(
         id=doc.id,
-        text=state.view.text,
-        edits=tuple(sorted(state.edits, key=lambda e: e.start)),
+        text=state.view.text if composed.text is doc.text else replay(doc.text, edits),
+        edits=tuple(edits),
         warnings=doc.warnings + tuple(state.warnings),
         document=doc,
         **state.fields,

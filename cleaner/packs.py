@@ -104,7 +104,7 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
     """Load and validate the given pack files, each once, into one rule set; ids must be unique across them. The
     first `shipped` files are packs shipped with cleaner (`Rule.shipped`)."""
     rules: list[tuple[int, Rule]] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # id -> the file and line that defined it
     given: dict[Path, Path] = {}
     for k, path in enumerate(files):
         if (key := path.resolve()) in given:  # its first id was "already defined" in itself
@@ -116,7 +116,7 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
         for rule, line in located:
             if rule.id in seen:
                 raise RulePackError(str(path), f"duplicate id, already defined in {seen[rule.id]}", rule.id, "id", line)
-            seen[rule.id] = str(path)
+            seen[rule.id] = f"{path}:{line}" if line else str(path)
             rules.append((order, rule))
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
     return RuleSet(tuple(ordered), tuple(str(p) for p in files))
@@ -154,16 +154,19 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
+        if mark and text[mark.index : mark.index + 1] == "\t" and "tab" not in problem:
+            problem += " (a tab: YAML indents with spaces only)"
         raise RulePackError(name, f"YAML error: {problem}", line=mark.line + 1 if mark else None,
                             column=mark.column + 1 if mark else None) from None
     except (ValueError, RecursionError) as exc:  # YAML that Python will not hold: an integer of over 4,300 digits, deep nesting
         raise RulePackError(name, f"YAML error: {exc or 'nested too deeply'}") from None
     _refuse_duplicate_keys(node, name)
+    extra = [key for key in data if key not in ("rules", "description", "order")] if isinstance(data, dict) else []
+    if extra:  # before the missing `rules:`, which a misspelt `rule:` leaves
+        line = next((k.start_mark.line + 1 for k, _ in node.value if getattr(k, "value", None) == str(extra[0])), None)
+        raise RulePackError(name, f"unknown top-level key {shown(extra[0])} (allowed: rules, description, order)", line=line)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError(name, "a rule pack is a mapping with a `rules:` list", field="rules")
-    extra = [key for key in data if key not in ("rules", "description", "order")]
-    if extra:
-        raise RulePackError(name, f"unknown top-level key {shown(extra[0])} (allowed: rules, description, order)")
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
         raise RulePackError(name, f"order must be a whole number, got {shown(order)}", field="order")
@@ -221,6 +224,14 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
     except ValidationError as exc:
         errors = exc.errors()  # of a union (an example: a string or a mapping), the error that is not "not a string"
         err = next((e for e in errors if e["type"] != "string_type"), errors[0])
+        if err["type"] == "missing":  # misspelt (`patern`)? "'pattern': Field required" did not show the name written
+            err = next((e for e in errors if e["type"] == "extra_forbidden"), err)
         field = ".".join(str(p) for p in err["loc"]) or None
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "tuple_type":  # "Input should be a valid tuple": a Python word for what a pack writes as a list
+            msg = f"should be a list ([a, b], or an `- item` a line), got {shown(err['input'])}"
+        elif err["type"] == "too_short" and isinstance(err["input"], list | tuple):  # "Tuple should have … after validation"
+            msg = f"should list at least {err['ctx']['min_length']} item(s), got {err['ctx']['actual_length']}"
+        if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
+            msg += f" (a {kind!r} rule takes: {', '.join(KINDS[kind].model_fields)})"
         raise RulePackError(name, msg, rule_id, field, line) from None

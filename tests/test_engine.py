@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import unicodedata
 
 import pytest
 import yaml
@@ -13,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, Document
+from cleaner.edits import Composed, replay
 from cleaner.engine import _drops_whole_lines, _State
+from cleaner.models import Edit
 from cleaner.prefilter import Requires
 
 
@@ -124,3 +127,34 @@ def test_three_letter_hints_of_languages_no_backend_knows_name_their_code(hint, 
 
     assert hint_code(hint) == code
     assert hint_code(hint.upper() + "-NG") == code
+
+
+def test_a_text_in_nfd_meets_the_patterns_written_in_nfc():
+    """A text whose accents are combining marks (NFD, as macOS writes it) met no pattern or `requires`
+    string holding an accent ("Publié dans"), while `line` phrases, compared without accents, matched: the
+    rules read it in NFC, and its edits point into the raw text, which the clean text keeps the form of."""
+    text = ("Titre\nPublié dans L'Économiste le 13 décembre 2014\n\n"
+            "Le gouvernement a présenté son budget hier soir devant les députés réunis.")
+    cleaner = Cleaner()
+    composed = cleaner.clean(Document(id="c", text=text))
+    raw = unicodedata.normalize("NFD", text)
+    out = cleaner.clean(Document(id="d", text=raw))
+    assert (out.title, out.source, out.published) == ("Titre", "L'Économiste", "2014-12-13")
+    assert [(e.rule, e.kind, e.field) for e in out.edits] == [(e.rule, e.kind, e.field) for e in composed.edits]
+    assert out.text == unicodedata.normalize("NFD", composed.text) == replay(raw, out.edits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ae\u0301\u0323\u0308 \nq\u0303\u212b\u1100\u1161\u11a8", max_size=20), st.data())
+def test_edits_on_the_nfc_text_are_edits_on_the_raw_text(raw, data):
+    """Cuts between composed characters keep, in the raw text, what the NFC text keeps; a cut inside one
+    (the dot below of "ẹ́", composed, with the accent after it) takes it whole: the edits never overlap."""
+    composed = Composed(raw)
+    assert composed.text == unicodedata.normalize("NFC", raw)
+    n = len(composed.text)
+    cuts = sorted(data.draw(st.sets(st.integers(0, n), max_size=6)))
+    edits = [Edit(start=a, end=b, rule="r") for a, b in zip(cuts[::2], cuts[1::2]) if b > a]
+    kept = replay(composed.text, edits)
+    out = replay(raw, composed.raw_edits(edits))
+    if all(composed._raw(p, False) == composed._raw(p, True) for p in cuts):
+        assert unicodedata.normalize("NFC", out) == unicodedata.normalize("NFC", kept)

@@ -319,3 +319,35 @@ def test_a_single_extract_takes_no_field_from_a_list_of_teasers():
     alone = run_rules(Document(id="t", lang="fr", text="Louis Chahuneau — 14 mai 2020 — Temps de lecture : 7 min\n\n" + ARTICLE),
                       [rule], Context())
     assert (alone.author, alone.published, alone.text) == ("Louis Chahuneau", "2020-05-14", ARTICLE)
+
+
+@pytest.mark.parametrize("line, iso", [("Publié le 13 Décembre 2014", "2014-12-13"), ("Publié le 13 DÉCEMBRE 2014", "2014-12-13"),
+                                       ("Publié le December 13, 2014", "2014-12-13"), ("Publié le 1er Janvier 2020", "2020-01-01"),
+                                       ("Publié le 13 décembre 2014", "2014-12-13")])
+def test_the_date_macro_reads_month_names_in_any_case_without_ignorecase(line, iso):
+    """`<<date>>` stands for any date `to_iso` reads, "December 13, 2014" among them, but it took only
+    lower-case month names unless the rule had `ignorecase`, which a rule such as this need not want."""
+    from cleaner.packs import load_pack_text
+
+    (rule,) = load_pack_text("rules:\n  - id: t.date\n    kind: extract\n    description: a date line\n"
+                             "    pattern: '^Publié le (?P<published><<date>>)$'\n"
+                             "    examples: {remove: ['Publié le 3 mars 2021'], keep: ['Un texte.']}\n", "t.yaml")
+    out = run_rules(Document(id="t", text=f"{line}\n\n{ARTICLE}"), [rule], Context())
+    assert (out.published, out.text) == (iso, ARTICLE)
+    kept = run_rules(Document(id="t", text=f"PUBLIÉ LE 13 décembre 2014\n\n{ARTICLE}"), [rule], Context())
+    assert kept.published is None  # the rest of the pattern keeps its case
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_requires_string_with_combining_accents_finds_its_text(form):
+    """The rules read a text in NFC; a `requires` string written in NFD ("e" and a combining accent, as a
+    pack saved on macOS may be) was compared as written, so the rule was never tried."""
+    import unicodedata
+
+    from cleaner.packs import load_pack_text
+
+    (rule,) = load_pack_text("rules:\n  - id: t.req\n    kind: line\n    description: an accented requires\n"
+                             f"    requires: ['{unicodedata.normalize('NFD', 'Publicité')}']\n    phrases: ['Publicité']\n"
+                             "    examples: {remove: ['Publicité'], keep: ['Un texte.']}\n", "t.yaml")
+    out = run_rules(Document(id="t", text=unicodedata.normalize(form, f"Publicité\n\n{ARTICLE}")), [rule], Context())
+    assert unicodedata.normalize("NFC", out.text) == ARTICLE and {e.rule for e in out.edits} == {"t.req", "whitespace"}

@@ -727,3 +727,99 @@ def test_a_rule_parameter_of_another_type_is_refused_not_converted(field, value,
     if field == "min_headline_share":
         (rule,) = load_pack_text(pack.replace(f"{field}: {value}", f"{field}: 1"), "p.yaml")
         assert rule.min_headline_share == 1.0
+
+
+@pytest.mark.parametrize("body, field, takes", [
+    ("kind: regex\n    description: typo\n    patern: 'Publicité'\n    examples: {remove: [x], keep: [y]}", "patern",
+     (" (a 'regex' rule takes: id, kind, description, langs, sources, requires, examples, flags, scope, tail_lines, "
+      "max_line_chars, pattern)")),
+    ("kind: line\n    descripton: typo\n    phrases: [x]\n    examples: {remove: [x], keep: [y]}", "descripton",
+     " (a 'line' rule takes: id, kind, description, langs, sources, requires, examples, phrases)"),
+    ("kind: line\n    description: typo\n    phrases: [x]\n    examples: {remove: [x], kep: [y]}", "examples.kep", "")],
+    ids=["pattern", "description", "keep"])
+def test_a_misspelt_parameter_is_named_not_the_one_it_stands_for(body, field, takes):
+    """`patern:` for `pattern:` was "field 'pattern': Field required", and the misspelt name was not shown:
+    the unknown name is named first, with the parameters the kind takes."""
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(f"rules:\n  - id: t.typo\n    {body}\n", "p.yaml")
+    assert str(err.value) == f"p.yaml:2: rule 't.typo': field '{field}': Extra inputs are not permitted{takes}"
+
+
+def test_a_tab_that_indents_a_pack_is_named_as_a_tab():
+    """YAML's "found character that cannot start any token" did not say which character: a tab."""
+    with pytest.raises(RulePackError, match=r"^p\.yaml:2:1: YAML error: found character that cannot start any token "
+                                            r"\(a tab: YAML indents with spaces only\)$"):
+        load_pack_text("rules:\n\t- id: t.tab\n", "p.yaml")
+
+
+def test_a_duplicate_id_names_the_line_of_the_first(tmp_path):
+    """"already defined in a.yaml" left the reader to search a pack of 40 rules for it."""
+    (tmp_path / "a.yaml").write_text("rules:\n" + GOOD_RULE.replace("t.good", "t.other") + GOOD_RULE, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    with pytest.raises(RulePackError, match=r"b\.yaml:2: rule 't\.good': field 'id': duplicate id, already defined in "
+                                            r".*a\.yaml:9$"):
+        load_files(pack_files([tmp_path]))
+
+
+@pytest.mark.parametrize("body, field, got", [("requires: Publicité\n    phrases: [x]", "requires", "'Publicité'"),
+                                              ("phrases: Publicité", "phrases", "'Publicité'"),
+                                              ("langs: fr\n    phrases: [x]", "langs", "'fr'"),
+                                              ("phrases: {a: 1}", "phrases", "{'a': 1}")])
+def test_a_string_for_a_list_is_told_to_be_a_list(body, field, got):
+    """`requires: Publicité` (one string, not a list) was "Input should be a valid tuple": a Python word the
+    pack does not use."""
+    pack = f"rules:\n  - id: t.list\n    kind: line\n    description: a list\n    {body}\n    examples: {{remove: [x], keep: [y]}}\n"
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(pack, "p.yaml")
+    assert str(err.value) == f"p.yaml:2: rule 't.list': field '{field}': should be a list ([a, b], or an `- item` a line), got {got}"
+
+
+@pytest.mark.parametrize("separators, says", [
+    ("[]", "field 'separators': should list at least 1 item(s), got 0"),
+    ("['']", "field 'separators': the separator '' matches the empty string: it would split a line everywhere"),
+    ("['\\s*']", "field 'separators': the separator '\\\\s*' matches the empty string: it would split a line everywhere")])
+def test_a_ticker_without_a_separator_that_separates_is_refused_at_load(separators, says):
+    """`separators: []` loaded, then stopped the first document with a TypeError (its joined pattern, "", matched
+    with no group); `['']` and `['\\s*']` split a line between every character, so the rule could never fire."""
+    pack = ("rules:\n  - id: t.sep\n    kind: ticker\n    description: separators\n"
+            f"    separators: {separators}\n    examples: {{remove: [x], keep: [y]}}\n")
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(pack, "p.yaml")
+    assert str(err.value) == f"p.yaml:2: rule 't.sep': {says}"
+
+
+def test_an_empty_list_says_how_many_items_it_needs():
+    """"Tuple should have at least 1 item after validation, not 0": pydantic's words, not the pack's."""
+    pack = "rules:\n  - id: t.none\n    kind: line\n    description: none\n    phrases: []\n    examples: {remove: [x], keep: [y]}\n"
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(pack, "p.yaml")
+    assert str(err.value) == "p.yaml:2: rule 't.none': field 'phrases': should list at least 1 item(s), got 0"
+
+
+def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_path):
+    """A `shape` rule with `sources:` replaces the unscoped one on its site's documents (README, "Shape"), but
+    `rules check` ran its keep examples through the shipped `shape` too: a list this site keeps as content
+    failed as "changed by shape". A rule without `sources` still meets every rule."""
+    listing = "Le conseil municipal a voté mardi le budget de l'année prochaine après un long débat.\n\nAccueil\nSport\nCulture\nMonde\nContact"
+    pack = tmp_path / "mysite.yaml"
+    pack.write_text("rules:\n  - id: mysite.shape\n    kind: shape\n    description: this site's section lists are content\n"
+                    "    sources: [example.com]\n    block_lines: 50\n    examples:\n      remove:\n"
+                    "        - text: \"Accueil | Sport | Culture\\n\\nLe conseil municipal a voté mardi le budget.\"\n"
+                    "          clean: \"Le conseil municipal a voté mardi le budget.\"\n"
+                    f"      keep: {json.dumps([listing])}\n", encoding="utf-8")
+    (rule,) = load_files([pack]).rules
+    everything = [rule, *SHIPPED.rules]
+    assert check_keep_against([rule], everything) == []
+    unscoped = rule.model_copy(update={"sources": ()})
+    (failure,) = check_keep_against([unscoped], [unscoped, *SHIPPED.rules])
+    assert failure.startswith("mysite.shape: keep example 1 is changed by shape: ")
+    proc = run_cli("rules", "check", str(pack))
+    assert proc.returncode == 0 and "1 rules, 2 examples, 0 failures" in proc.stdout
+
+
+def test_a_misspelt_rules_key_is_named_at_its_line():
+    """`rule:` for `rules:` was "a rule pack is a mapping with a `rules:` list", the key written not named
+    (it was, only once a `rules:` list stood beside it, and without its line)."""
+    with pytest.raises(RulePackError) as err:
+        load_pack_text("description: mine\nrule:\n" + GOOD_RULE, "p.yaml")
+    assert str(err.value) == "p.yaml:2: unknown top-level key 'rule' (allowed: rules, description, order)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reprlib
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -81,7 +82,7 @@ class Rule(BaseModel):
     langs: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
-    """Strings (compared case-folded) of which a text must hold at least one for the rule to be tried:
+    """Strings (compared case-folded, in NFC) of which a text must hold at least one for the rule to be tried:
     a cheap test that spares a costly pattern most documents."""
     examples: Examples
 
@@ -124,7 +125,7 @@ class Rule(BaseModel):
     def _folded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if any(not v for v in value):
             raise ValueError("an empty string would make `requires` always true")
-        return tuple(v.casefold() for v in value)
+        return tuple(unicodedata.normalize("NFC", v).casefold() for v in value)  # as the text is read (`edits.Composed`)
 
     @property
     def line_local(self) -> bool:

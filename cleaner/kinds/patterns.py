@@ -27,8 +27,10 @@ from pydantic import ValidationInfo
 
 from ..dates import DATE_PATTERN
 
-MACROS = {"<<date>>": DATE_PATTERN}
-"""Named sub-patterns a rule may use: `<<date>>` is any date `cleaner.dates.to_iso` reads."""
+MACROS = {"<<date>>": f"(?i:{DATE_PATTERN})"}
+"""Named sub-patterns a rule may use: `<<date>>` is any date `cleaner.dates.to_iso` reads, in any case ("13
+Décembre 2014", "December 13, 2014"), whatever the rule's flags: without `ignorecase` it took lower-case
+month names only, and no English date."""
 
 MAX_SIZE = 100_000
 """The largest size (see `scan_pattern`) a pattern may compile into: `regex` takes ~0.1 s and ~25 MB to

@@ -40,8 +40,8 @@ class TickerRule(Rule):
     """
 
     kind: Literal["ticker"]
-    separators: tuple[str, ...] = (_WS + "{2,}", f"{_WS}(?<!{_WS}{_WS}){_WS}*+[|•·]{_WS}+",
-                                   f"{_WS}(?<!{_WS}{_WS}){_WS}*+[-–—]{_WS}+")
+    separators: tuple[str, ...] = Field((_WS + "{2,}", f"{_WS}(?<!{_WS}{_WS}){_WS}*+[|•·]{_WS}+",
+                                         f"{_WS}(?<!{_WS}{_WS}){_WS}*+[-–—]{_WS}+"), min_length=1)
     """Each tried only where a run of spaces starts (the look-behind, after its first space) and holding the
     whole run (`*+`): tried at every space of a long run, a run without the mark took time in the square of
     its length. Each starts with a space, so `re` skips to the next space at once: a look-behind first made it
@@ -63,8 +63,11 @@ class TickerRule(Rule):
     @classmethod
     def _compiles(cls, separators: tuple[str, ...]) -> tuple[str, ...]:
         for sep in separators:
-            if check_pattern(sep).groups:  # `split` keeps what a group captured as a segment; `_joined` counts by group
+            compiled = check_pattern(sep)
+            if compiled.groups:  # `split` keeps what a group captured as a segment; `_joined` counts by group
                 raise ValueError(f"the separator {shown(sep)} has a capturing group: make it non-capturing, `(?:...)`")
+            if compiled.match(""):  # `[]` joined to "", whose match has no group: a TypeError at the first document
+                raise ValueError(f"the separator {shown(sep)} matches the empty string: it would split a line everywhere")
         check_pattern(_joined(separators))  # what `any_separator` compiles: all of them, whose sizes add up
         return separators
 
