@@ -401,3 +401,33 @@ def test_the_summary_of_nothing_kept_says_no_language_not_an_empty_line():
     """With nothing kept, the printed summary ended in "languages: " and nothing after it (found by a QA pass)."""
     proc = run_cli("clean", "-", "--out", "-", stdin="")
     assert proc.returncode == 0 and "\nlanguages: none\n" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("fmt", ["warc", "parquet", "jsonl", "txt", "html"])
+def test_an_unreadable_file_of_any_format_is_a_rejection_not_the_end_of_the_run(tmp_path, fmt):
+    """A WARC file that cannot be opened (no permission) ended `cleaner clean` with exit 2 and one line, every
+    other input unread; a Parquet one was a rejection in pyarrow's words (found by a QA pass). Each is now the
+    rejection every format makes, and the other inputs are read. `/proc/sys/vm/drop_caches` is write-only, so
+    unreadable even by root (tests may run as root, which `chmod 000` does not stop)."""
+    unreadable = "/proc/sys/vm/drop_caches"
+    assert Path(unreadable).is_file()
+    (tmp_path / "a.txt").write_text("Un texte lisible.", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    proc = run_cli("clean", unreadable, str(tmp_path / "a.txt"), "--input-format", fmt, "--out", str(out), "--quiet")
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    rejects = _records(tmp_path / "o.rejects.jsonl")
+    assert [(r["reason"], r["detail"]) for r in rejects][:1] == [("bad_input", f"{unreadable}: Permission denied")]
+    assert len(_records(out)) + len(rejects) == 2  # a.txt, read as `fmt`, too
+
+
+def test_a_line_made_malformed_by_an_invalid_byte_says_so(tmp_path):
+    """A byte that is not UTF-8 outside a JSON string (a stray byte before the record, or after it) made the
+    line malformed, and the detail said only `Expecting value at column 1`, the byte itself shown as U+FFFD
+    (found by a QA pass): the detail now names the invalid byte too."""
+    src = tmp_path / "s.jsonl"
+    src.write_bytes(b'\xff{"id": "a", "text": "Un."}\n{"id": "b", "text": "Deux."}\xfe\n{"id": "c", "text": "Tr\xe9s."}\n')
+    records = list(read_inputs([src], Config.load()))
+    assert [r.detail for r in records[:2]] == [
+        f"{src}:1: malformed JSON: Expecting value at column 1 (invalid UTF-8 at byte 0, replaced with U+FFFD)",
+        f"{src}:2: malformed JSON: Extra data at column 29 (invalid UTF-8 at byte 28, replaced with U+FFFD)"]
+    assert isinstance(records[2], Document) and records[2].warnings == (f"{src}:3: invalid UTF-8 at byte 23, replaced with U+FFFD",)

@@ -761,3 +761,67 @@ def test_a_parquet_file_with_two_columns_of_one_name_is_refused_not_read_with_on
     (rej,) = _read(tmp_path / "t.parquet")
     assert isinstance(rej, Rejected) and rej.reason == "bad_input"
     assert rej.detail == f"{tmp_path / 't.parquet'}: more than one column named 'n', 'text'; 2 rows not read"
+
+
+
+def test_ids_details_and_order_made_from_file_names_do_not_depend_on_the_locale(tmp_path):
+    """Under a Latin-1 locale, file names were read in Latin-1: `café.txt` gave the id `cafÃ©` (and details
+    naming `cafÃ©.txt`) where a UTF-8 machine gives `café`, and a Parquet file of such a name was not found
+    (pyarrow opens a name as UTF-8). Names are now read from their bytes as UTF-8 under any locale, so the
+    same files give byte-identical outputs, in the same order."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "entrées"
+    folder.mkdir()
+    (folder / "café.txt").write_text("Un texte au nom accentué.", encoding="utf-8")
+    (folder / "page été.html").write_text(PAGE.format(n=1, body="Une page au nom accentué. " * 5), encoding="utf-8")
+    (folder / "naïve.jsonl").write_text(json.dumps({"text": "Un record sans id."}) + "\n", encoding="utf-8")
+    (folder / "vidé.txt").write_text("", encoding="utf-8")
+    (folder / "lien é.txt").symlink_to(folder / "café.txt")
+    pq.write_table(pa.table({"text": ["Une ligne de table."]}), folder / "résumé.parquet")
+    write_warc(folder / "données.warc.gz")
+    (folder / "\ue000.txt").write_text("Un nom hors du plan latin.", encoding="utf-8")  # bytes EE 80 80, sorted after
+    with open(os.fsencode(folder) + b"/\xf0x.txt", "w", encoding="utf-8") as fh:  # this name, not UTF-8, as a UTF-8 machine does
+        fh.write("Un nom qui n'est pas UTF-8.")
+    # the Latin-1 locale, compiled here from glibc's sources (the `locales` package): a fresh machine has none built
+    locales = tmp_path / "locales"
+    locales.mkdir()
+    made = subprocess.run(["localedef", "-i", "en_US", "-f", "ISO-8859-1", str(locales / "en_US.ISO-8859-1")],
+                          capture_output=True, text=True, check=False)
+    outputs = []
+    for locale in ("C.UTF-8", "en_US.ISO-8859-1"):
+        out = tmp_path / f"out-{locale}.jsonl"
+        env = {**os.environ, "LC_ALL": locale, "LANG": locale, "LOCPATH": str(locales), "PYTHONUTF8": "0",
+               "PYTHONCOERCECLOCALE": "0"}
+        if locale == "C.UTF-8":  # built into glibc, not in LOCPATH
+            del env["LOCPATH"]
+        check = subprocess.run([sys.executable, "-c", "import sys; print(sys.getfilesystemencoding())"], env=env,
+                               capture_output=True, text=True, check=True)
+        assert check.stdout.strip() == ("utf-8" if locale == "C.UTF-8" else "iso8859-1"), (
+            f"locale {locale} could not be built here (localedef: {made.stderr.strip()})")
+        proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", os.fsencode(folder), "--out", os.fsencode(out),
+                               "--workers", "1", "--quiet"], env=env, capture_output=True, timeout=300, check=False)
+        assert proc.returncode == 0, proc.stderr.decode("latin-1")
+        outputs.append((out.read_bytes(), (tmp_path / f"out-{locale}.rejects.jsonl").read_bytes()))
+    assert outputs[0] == outputs[1]
+    corpus, rejects = ([json.loads(line) for line in data.splitlines()] for data in outputs[1])
+    ids = [record["id"] for record in corpus]
+    assert [rid for rid in ids if not rid.startswith("<urn:uuid:")] == [
+        "café", made_id("naïve:1", "Un record sans id."), "page été", made_id("résumé:1", "Une ligne de table."),
+        "\ufffdx", "\ue000"]
+    assert ids[1:4] == [rid for rid in ids if rid.startswith("<urn:uuid:")]  # données.warc.gz's three documents
+    assert rejects == [
+        {"stage": "read", "reason": "bad_input",
+         "detail": f"{folder / 'lien é.txt'}: the same file as {folder / 'café.txt'}, read already: read once"},
+        {"id": "vidé", "stage": "read", "reason": "bad_input", "detail": f"{folder / 'vidé.txt'}: empty document"}]
+
+
+def test_stdin_named_twice_is_read_once_and_the_second_is_a_rejection_saying_so():
+    """`cleaner clean - -` read stdin to its end, then read it again as a second input and rejected it as
+    `<stdin>: holds no records`, a rejection for an input that held one record (found by a QA pass). As for a
+    file named twice, the second `-` now says it was named again."""
+    proc = run_cli("clean", "-", "-", "--out", "-", "--quiet", stdin=json.dumps({"id": "a", "text": "Un texte."}) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["a"]
+    assert proc.stderr == "cleaner: rejected -: <stdin>: named by an earlier input too ('-' again): read once\n"

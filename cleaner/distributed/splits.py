@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from ..config import Config
 from ..io.jsonl import binary_start, read_jsonl, wide_codec
+from ..io.names import name_text
 from ..io.readers import format_of, input_sources, read_file
 from ..io.records import Item, ReadStats, bad
 from ..models import Rejected
@@ -128,6 +129,6 @@ def read_split(split: Split, config: Config, input_format: str, stats: ReadStats
         try:
             with open(split.path, "rb") as fh:
                 fh.seek(split.start)
-                yield from read_jsonl(_Range(fh, split.end), split.path, config, split.first_line)
+                yield from read_jsonl(_Range(fh, split.end), name_text(split.path), config, split.first_line)
         except OSError as exc:  # read_jsonl catches errors while reading: this is the file gone since planning
-            yield bad(None, f"{split.path}: {exc.strerror or exc}")
+            yield bad(None, f"{name_text(split.path)}: {exc.strerror or exc}")

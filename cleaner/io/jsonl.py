@@ -25,6 +25,7 @@ import zstandard
 
 from ..config import Config
 from .decoding import decode, looks_binary
+from .names import name_text
 from .records import NESTED, Item, bad, record_document, too_large
 
 JSON_BYTES_PER_CHAR = 6
@@ -95,9 +96,9 @@ def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[
     """Every record of a JSONL file (see `read_jsonl`)."""
     try:
         with open_jsonl(path) as fh:
-            yield from read_jsonl(fh, str(path), config, lazy=lazy)
+            yield from read_jsonl(fh, name_text(path), config, lazy=lazy)
     except OSError as exc:
-        yield bad(None, f"{path}: {exc.strerror or exc}")
+        yield bad(None, f"{name_text(path)}: {exc.strerror or exc}")
 
 
 def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, lazy: bool = False) -> Iterator[Item | Line]:
@@ -209,15 +210,19 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}")
+        return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}", warnings)
     except ValueError as exc:  # valid JSON that Python will not hold: a number of more than 4,300 digits
-        return _malformed(line, where, str(exc))
+        return _malformed(line, where, str(exc), warnings)
     except RecursionError:
-        return _malformed(line, where, NESTED)
+        return _malformed(line, where, NESTED, warnings)
     return record_document(record, where, place, config, warnings)
 
 
-def _malformed(line: str, where: str, why: str) -> Item:
+def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...]) -> Item:
+    """A malformed line's rejection; an invalid byte the decoding replaced is named, as what likely broke it
+    (a stray byte outside a string gave only `Expecting value at column 1`)."""
+    if warnings:
+        why += f" ({'; '.join(warning.removeprefix(f'{where}: ') for warning in warnings)})"
     if why.startswith("Extra data") and re.search(r"[}\]]\s*\r\s*[{\[]", line):
         why += " (its records are parted by a lone CR, as old Mac files end lines: JSONL lines end in LF or CRLF)"
     return bad(None, f"{where}: malformed JSON: {why}", line.rstrip("\n"))

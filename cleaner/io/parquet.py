@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..config import Config
+from .names import name_stem, name_text
 from .records import Item, bad, record_document
 from .writers import parquet_record
 
@@ -25,25 +26,30 @@ BATCH_ROWS = 1024
 
 def read_parquet(path: Path, config: Config, batch_rows: int = BATCH_ROWS) -> Iterator[Item]:
     """Every row of a Parquet file, in order; row numbers in details start at 1."""
-    row = 0
+    row, where, stem = 0, name_text(path), name_stem(path)
     try:
-        with pq.ParquetFile(path) as pf:
+        fh = path.open("rb")  # not the name: pyarrow opens a name as UTF-8, whatever the locale
+    except OSError as exc:
+        yield bad(None, f"{where}: {exc.strerror or exc}")
+        return
+    try:
+        with fh, pq.ParquetFile(fh) as pf:
             columns = pf.schema_arrow.names
             if config.text_field not in columns and "html" not in columns:
-                yield bad(None, f"{path}: no {config.text_field!r} or 'html' column (columns: {', '.join(columns)}); "
+                yield bad(None, f"{where}: no {config.text_field!r} or 'html' column (columns: {', '.join(columns)}); "
                           f"{pf.metadata.num_rows:,} rows not read")
                 return
             if twice := sorted({name for name in columns if columns.count(name) > 1}):  # a row holds one value a name
-                yield bad(None, f"{path}: more than one column named {', '.join(map(repr, twice))}; "
+                yield bad(None, f"{where}: more than one column named {', '.join(map(repr, twice))}; "
                           f"{pf.metadata.num_rows:,} rows not read")
                 return
             for group in range(pf.num_row_groups):  # one row group at a time: pyarrow would read ahead
                 for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
                     for record in _rows(batch):
                         row += 1
-                        yield record_document(parquet_record(record), f"{path}:row {row}", f"{path.stem}:{row}", config)
+                        yield record_document(parquet_record(record), f"{where}:row {row}", f"{stem}:{row}", config)
     except (OSError, pa.ArrowException) as exc:
-        yield bad(None, f"{path}: unreadable Parquet after row {row}: {exc}")
+        yield bad(None, f"{where}: unreadable Parquet after row {row}: {exc}")
 
 
 _UNHELD = (ValueError, OverflowError, KeyError)

@@ -32,6 +32,7 @@ from ..config import Config, ConfigError
 from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import Line, read_jsonl, read_jsonl_file
+from .names import name_stem, name_text
 from .records import Item, ReadStats, bad
 
 FORMATS = ("auto", "txt", "html", "jsonl", "parquet", "warc")
@@ -67,19 +68,21 @@ def read_inputs(
 
 
 def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | str]:
-    """The files the inputs name, in reading order (`input_paths`), `"-"` for stdin, each file once: one
-    that an earlier input named too (`data/*.jsonl data/a.jsonl`), or a link to a file read already, is a
-    rejection saying so, not read again (every one of its records would be a `repeated_id`)."""
+    """The files the inputs name, in reading order (`input_paths`), `"-"` for stdin, each file (and stdin) once:
+    one that an earlier input named too (`data/*.jsonl data/a.jsonl`, `- -`), or a link to a file read already,
+    is a rejection saying so, not read again (every one of its records would be a `repeated_id`)."""
     seen: dict[Path, Path] = {}  # each file read, by its real path, as first named
+    stdin = False
     for name in map(str, inputs):
-        if name == "-":
-            yield name
+        if name == "-":  # read to its end once: named again, it was a second rejection, `holds no records`
+            yield bad(None, "<stdin>: named by an earlier input too ('-' again): read once") if stdin else name
+            stdin = True
             continue
         for source in input_paths(name):
             if isinstance(source, Path) and (first := seen.get(source.resolve())) is not None:
-                why = (f"named by an earlier input too ({name!r} again)" if first == source
-                       else f"the same file as {first}, read already")
-                yield bad(None, f"{source}: {why}: read once")
+                why = (f"named by an earlier input too ({name_text(name)!r} again)" if first == source
+                       else f"the same file as {name_text(first)}, read already")
+                yield bad(None, f"{name_text(source)}: {why}: read once")
                 continue
             if isinstance(source, Path):
                 seen[source.resolve()] = source
@@ -100,9 +103,9 @@ def input_paths(name: str) -> Iterator[Path | Rejected]:
         elif path.exists() or path.is_symlink():
             found = [_not_a_file(path)]
         elif glob.has_magic(name):
-            found = [bad(None, f"{name}: no file matches")]
+            found = [bad(None, f"{name_text(name)}: no file matches")]
         else:
-            found = [bad(None, f"{path}: no such file or folder")]
+            found = [bad(None, f"{name_text(path)}: no such file or folder")]
         for source in found:
             key = source if isinstance(source, Path) else source.detail
             if key not in seen:
@@ -117,21 +120,21 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
     found: list[tuple[Path, Rejected | None]] = []
 
     def unlisted(exc: OSError) -> None:
-        found.append((Path(exc.filename), bad(None, f"{exc.filename}: folder not read: {exc.strerror}")))
+        found.append((Path(exc.filename), bad(None, f"{name_text(exc.filename)}: folder not read: {exc.strerror}")))
 
     for root, folders, files in os.walk(folder, onerror=unlisted):
         found.extend((Path(root, f), None) for f in files)
-        found.extend((Path(root, f), bad(None, f"{Path(root, f)}: a link to a folder, not followed (give it as an input of its own)"))
+        found.extend((Path(root, f), bad(None, f"{name_text(Path(root, f))}: a link to a folder, not followed (give it as an input of its own)"))
                      for f in folders if Path(root, f).is_symlink())
-    for path, rejected in sorted(found, key=lambda entry: entry[0]):
+    for path, rejected in sorted(found, key=lambda entry: Path(name_text(entry[0]))):
         yield rejected or (path if path.is_file() else _not_a_file(path))
     if not found:
-        yield bad(None, f"{folder}: an empty folder, no file to read")
+        yield bad(None, f"{name_text(folder)}: an empty folder, no file to read")
 
 
 def _not_a_file(path: Path) -> Rejected:
     what = "a broken link" if not path.exists() else "not a regular file (a FIFO, socket or device; pipe it to -)"
-    return bad(path.stem, f"{path}: {what}")
+    return bad(name_stem(path), f"{name_text(path)}: {what}")
 
 
 def expand(name: str) -> list[Path | Rejected]:
@@ -146,14 +149,14 @@ def expand(name: str) -> list[Path | Rejected]:
     out: list[Path | Rejected] = []
     links: set[Path] = set()
     linked = functools.cache(lambda path: path.is_symlink() and path.is_dir())  # a folder is asked once, not per match
-    for match in map(Path, sorted(glob.glob(name, recursive=True))):
+    for match in map(Path, sorted(glob.glob(name, recursive=True), key=name_text)):
         through = next((Path(*match.parts[:k]) for k in range(fixed + 1, len(match.parts) + 1)
                         if linked(Path(*match.parts[:k]))), None)
         if through is None:
             out.append(match)
         elif through not in links:
             links.add(through)
-            out.append(bad(None, f"{through}: a link to a folder, not followed (give it as an input of its own)"))
+            out.append(bad(None, f"{name_text(through)}: a link to a folder, not followed (give it as an input of its own)"))
     return out or [Path(name)]
 
 
@@ -226,7 +229,7 @@ def read_file(path: Path, config: Config, input_format: str = "auto", stats: Rea
     fmt = format_of(path) if input_format == "auto" else input_format
     if fmt is None:
         known = ", ".join(EXTENSIONS)
-        yield bad(path.stem, f"{path}: unsupported file type (expected {known})")
+        yield bad(name_stem(path), f"{name_text(path)}: unsupported file type (expected {known})")
         return
     stats.files[fmt] += 1
     if fmt == "txt":
@@ -254,7 +257,7 @@ def _rejected_if_empty(records: Iterator[Item | Line], path: Path | str, stats: 
         found = True
         yield record
     if not found and sum(stats.skipped.values()) == skipped:
-        yield bad(None, f"{path}: holds no records")
+        yield bad(None, f"{name_text(path)}: holds no records")
 
 
 def _stdin_bytes() -> BinaryIO:

@@ -32,6 +32,7 @@ from ..config import Config
 from ..models import Document
 from .decoding import decode
 from .files import html_document
+from .names import name_text
 from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, text_document, too_large
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -45,7 +46,12 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
     stream: warcio refuses it, since such a file cannot be seeked into, but reading needs no seeking."""
     handled = [0]  # records read to their end, when the file has to be read again as one stream
     try:
-        with path.open("rb") as fh:
+        fh = path.open("rb")
+    except OSError as exc:  # unreadable (no permission): a rejection, where it ended the run (exit 2)
+        yield bad(None, f"{name_text(path)}: {exc.strerror or exc}")
+        return
+    try:
+        with fh:
             yield from _read(fh, os.fstat(fh.fileno()).st_size, path, config, stats, handled)
     except ArchiveLoadFailed:  # `_read` lets through only warcio's refusal of one gzip stream
         with gzip.open(path) as fh:
@@ -69,7 +75,7 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
     """The documents of the stream `fh` of `size` bytes (None: not known), past the `handled[0]` records
     already read to their end (counted there as it goes on); a broken stream ends in one rejection
     naming the last record read to its end (not the one it broke in)."""
-    number = 0
+    number, name = 0, name_text(path)
     skip = handled[0]
     try:
         records = ArchiveIterator(fh)
@@ -78,9 +84,9 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
             if number <= skip:
                 continue
             if record.format != "warc":  # warcio reads a line of five words as an ARC header
-                yield bad(None, f"{path}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
+                yield bad(None, f"{name}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
                 return
-            where = f"{path}: record {number}"
+            where = f"{name}: record {number}"
             item = _document(record, where, config, stats)
             handled[0] = number
             yield from _ended(item, records, where, record.length)
@@ -88,16 +94,16 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
         if size is None:  # one gzip stream: warcio takes a cut for its end, the stream does not
             fh.read()
         elif records.offset < size and not (number == 0 and _compressed_nothing(path)):
-            yield bad(None, f"{path}: ends inside record {number + 1} (at byte {records.offset:,} of {size:,}): truncated file")
+            yield bad(None, f"{name}: ends inside record {number + 1} (at byte {records.offset:,} of {size:,}): truncated file")
     except ArchiveLoadFailed as exc:
         if "non-chunked gzip" in str(exc) and size is not None:
             raise  # read again, as one stream
-        yield bad(None, f"{path}: unreadable after record {handled[0]}: {' '.join(str(exc).split())}")
+        yield bad(None, f"{name}: unreadable after record {handled[0]}: {' '.join(str(exc).split())}")
     except (OSError, EOFError, zlib.error, ValueError) as exc:
-        yield bad(None, f"{path}: unreadable after record {handled[0]}: {exc}")
+        yield bad(None, f"{name}: unreadable after record {handled[0]}: {exc}")
     except (AttributeError, TypeError, KeyError, IndexError) as exc:  # warcio's parser on a header block cut short
         done = handled[0]
-        yield bad(None, f"{path}: unreadable after record {done}: record {done + 1} is damaged or cut short "
+        yield bad(None, f"{name}: unreadable after record {done}: record {done + 1} is damaged or cut short "
                         f"(warcio: {type(exc).__name__}: {exc})")
 
 
