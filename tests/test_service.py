@@ -826,11 +826,16 @@ def test_ctrl_c_stops_the_server_with_status_0(tmp_path):
 def _stopped(srv: Server, sig: signal.Signals) -> str:
     """The server's log once `sig` has stopped it (a failure when it is still up 20 s later)."""
     srv.proc.send_signal(sig)
+    return _ended(srv, sig.name)
+
+
+def _ended(srv: Server, after: str) -> str:
+    """The server's log once it has ended (a failure when it is still up 20 s later)."""
     try:
         srv.proc.wait(20)
     except subprocess.TimeoutExpired:
         srv.kill()
-        pytest.fail(f"the server was still up 20 s after {sig.name}")
+        pytest.fail(f"the server was still up 20 s after {after}")
     log = srv.proc.stdout.read().decode()
     srv.proc.stdout.close()
     return log
@@ -849,3 +854,127 @@ def test_an_integer_id_is_taken_as_its_text_as_the_command_line_takes_it(server)
         assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "id", refused.text
         schema = c.get("/openapi.json").json()["components"]["schemas"]["DocumentIn"]["properties"]["id"]
         assert schema["type"] == ["string", "integer"]
+
+
+def test_a_request_still_unanswered_when_the_shutdown_timeout_ends_is_a_503_saying_so(tmp_path):
+    """A request whose handler was still running when --shutdown-timeout ended (here: waiting for the index's
+    lock, which a `cleaner run` holds) was cancelled by uvicorn: a trace in the log and a plain-text 500
+    (found by a QA pass); now a JSON 503 saying what it may have done, and one line in the log. The batch it
+    was storing is still committed once the lock is free (whole, in one transaction), so the 503 says so."""
+    import http.client
+    import sqlite3
+
+    index = tmp_path / "index.sqlite"
+    srv = Server(index, "--shutdown-timeout", "1")
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the post's check-and-add waits for this lock (up to the index's 60 s)
+    answers: list = []
+    poster = threading.Thread(target=lambda: answers.append(
+        httpx2.post(srv.url + "/v1/documents", json={"id": "late", "text": ARTICLE}, timeout=60)))
+    try:
+        poster.start()
+        with socket.create_connection(("127.0.0.1", srv.port)) as stalled:
+            stalled.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            b"Content-Length: 1000\r\n\r\n{\"id\"")
+            time.sleep(1)  # both requests are in: one waits for the lock, one for the rest of its body
+            srv.proc.send_signal(signal.SIGTERM)
+            poster.join(30)
+            stalled.settimeout(30)
+            half = http.client.HTTPResponse(stalled)
+            half.begin()
+            half_body = half.read().decode()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    log = _ended(srv, "SIGTERM")
+    assert srv.proc.returncode == -signal.SIGTERM, log
+    (r,) = answers
+    assert r.status_code == 503 and r.headers["content-type"] == "application/json", (r.text, log)
+    assert r.json() == {"detail": "the server stopped before the answer was ready: documents "
+                                  "posted to /v1/documents may be stored all the same (GET /v1/documents/{id} tells)"}
+    assert (half.status, json.loads(half_body)) == (503, {"detail": "the server stopped before "
+                                                                    "the whole body came: nothing was done"}), half_body
+    assert "POST /v1/documents: closed at shutdown before its answer was ready" in log, log
+    assert "Traceback" not in log and "Exception in ASGI application" not in log, log
+    with sqlite3.connect(index) as db:  # stored once the lock was free, with its index rows
+        assert db.execute("SELECT count(*) FROM service_documents WHERE id = 'late'").fetchone() == (1,)
+        assert db.execute("SELECT count(*) FROM docs WHERE id = 'late'").fetchone() == (1,)
+
+
+def test_an_index_file_removed_under_the_server_is_a_503_not_a_document_kept_into_it(tmp_path):
+    """A service on a run's index (`--index out/index.sqlite`) whose folder a `cleaner run --restart` reuses:
+    the run removes that file, and the service answered the next document `kept`, written to the removed file
+    (lost at the restart), while every read was a 500 on the empty file a reader created in its place (found
+    by a QA pass). Now every request that needs the index is a 503 saying to restart the server."""
+    import sqlite3
+
+    out, given = tmp_path / "out", tmp_path / "in.jsonl"
+    given.write_text(json.dumps({"id": "r1", "text": fresh("removed-run")}) + "\n", encoding="utf-8")
+    assert run_cli("run", str(given), "--out", str(out), "-j", "1", "-q").returncode == 0
+    srv = Server(out / "index.sqlite")
+    gone = {"detail": "the index file was removed or replaced while the server ran: restart the server"}
+    try:
+        with srv.client() as c:
+            first = c.post("/v1/documents", json={"id": "s1", "text": fresh("removed-first")})
+            assert first.json()["status"] == "kept", first.text
+            again = run_cli("run", str(given), "--out", str(out), "-j", "1", "-q", "--restart")
+            assert again.returncode == 0, again.stderr
+            late = c.post("/v1/documents", json={"id": "s2", "text": fresh("removed-late")})
+            assert (late.status_code, late.json()) == (503, gone), late.text
+            for path in ("/v1/documents/s1", "/v1/clusters/s1", "/v1/stats", "/review"):
+                r = c.get(path)
+                assert (r.status_code, r.json()) == (503, gone), (path, r.text)
+            assert c.get("/readyz").status_code == 503
+            assert c.post("/v1/clean", json={"id": "c", "text": ARTICLE}).status_code == 200  # no index: still answered
+    except BaseException:
+        srv.stop()
+        raise
+    log = _stopped(srv, signal.SIGTERM)
+    assert "the index file was removed or replaced while the server ran; restart it" in log, log
+    assert "Traceback" not in log, log
+    with sqlite3.connect(out / "index.sqlite") as db:  # the run's new index: nothing of the service's went in
+        assert [row[0] for row in db.execute("SELECT id FROM docs")] == ["r1"]
+
+
+def test_a_blank_or_identity_content_encoding_is_no_encoding(server):
+    """`Content-Encoding:` sent blank (no coding at all) was a 415 "a body with Content-Encoding '' is not read",
+    and so was `identity, identity` (found by a QA pass); a real coding in a list is still refused."""
+    body = json.dumps({"id": "ce", "text": fresh("content-encoding", 70)}).encode()
+    with server.client() as c:
+        for coding in ("", "identity, identity", "Identity"):
+            r = c.post("/v1/clean", content=body, headers={"content-type": "application/json", "content-encoding": coding})
+            assert r.status_code == 200 and r.json()["status"] == "cleaned", (coding, r.text)
+        r = c.post("/v1/clean", content=body, headers={"content-type": "application/json", "content-encoding": "identity, gzip"})
+        assert (r.status_code, r.json()) == (415, {"detail": "a body with Content-Encoding 'identity, gzip' is not read: "
+                                                             "send it uncompressed"}), r.text
+
+
+def test_a_second_ctrl_c_stops_the_server_at_once_without_a_trace(tmp_path):
+    """A second Ctrl-C while a request waits (uvicorn's force quit) cancelled the app's lifespan, whose trace
+    went to the log ("Traceback … CancelledError", found by a QA pass); now one line, the index closed, and the
+    waiting request answered 503."""
+    import sqlite3
+
+    index = tmp_path / "index.sqlite"
+    srv = Server(index, "--shutdown-timeout", "60")
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the post waits for this lock
+    answers: list = []
+    poster = threading.Thread(target=lambda: answers.append(
+        httpx2.post(srv.url + "/v1/documents", json={"id": "forced", "text": ARTICLE}, timeout=60)))
+    try:
+        poster.start()
+        time.sleep(1)
+        srv.proc.send_signal(signal.SIGINT)
+        time.sleep(1)  # the first waits for the request (up to --shutdown-timeout); the second does not
+        srv.proc.send_signal(signal.SIGINT)
+        poster.join(30)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    log = _ended(srv, "a second Ctrl-C")
+    assert srv.proc.returncode == 0, log
+    assert "forced to stop: requests in flight were not waited for" in log, log
+    assert "Traceback" not in log, log
+    (r,) = answers
+    assert r.status_code == 503, r.text

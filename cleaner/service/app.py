@@ -33,6 +33,7 @@ from starlette.types import Message
 from ..dedup.index import IndexBusyError
 from .auth import ApiKey
 from .limits import BodyLimit
+from .store import IndexGoneError
 
 
 class _Anything(Convertor):
@@ -74,16 +75,17 @@ class _Utf8Route(APIRoute):
     """A route whose handler gets a `_Utf8Request` (FastAPI's way to change how a body is read). The body is
     read through the request FastAPI made, which keeps it for the error handlers. A client that hangs up
     before its whole body is sent is answered 400 (no one reads it) and is one line in the log, not an
-    internal error's trace (twice: the app's and uvicorn's); so is one still sending it when the server's
-    `--shutdown-timeout` ends (503). A compressed body (`Content-Encoding: gzip`) is a 415 before it is read:
+    internal error's trace (twice: the app's and uvicorn's); so is a request the server's `--shutdown-timeout`
+    ends, still sending its body or not yet answered (503 saying so, where uvicorn logged a trace and answered a
+    plain-text 500). A compressed body (`Content-Encoding: gzip`) is a 415 before it is read:
     read as JSON, it was "not UTF-8 (byte 1)"."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
-            coding = request.headers.get("content-encoding", "identity").strip().lower()
-            if coding != "identity":
+            coding = request.headers.get("content-encoding", "").strip().lower()
+            if {c.strip() for c in coding.split(",")} - {"", "identity"}:  # blank or `identity` (listed): not encoded
                 raise HTTPException(415, f"a body with Content-Encoding {coding!r} is not read: send it uncompressed",
                                     headers={"Accept-Encoding": "identity"})
             try:
@@ -93,14 +95,22 @@ class _Utf8Route(APIRoute):
                 return Response(status_code=400)
             except asyncio.CancelledError:  # the server stops (--shutdown-timeout) while the body still comes: nothing done yet
                 log.warning("%s %s: closed at shutdown before its whole body came", request.method, request.url.path)
-                return Response(status_code=503)
+                return JSONResponse({"detail": _STOPPED + "before the whole body came: nothing was done"}, status_code=503)
 
             async def replay() -> Message:
                 return {"type": "http.request", "body": body, "more_body": False}
 
-            return await handler(_Utf8Request(request.scope, replay))
+            try:
+                return await handler(_Utf8Request(request.scope, replay))
+            except asyncio.CancelledError:  # the server stops (--shutdown-timeout) before the answer is ready
+                log.warning("%s %s: closed at shutdown before its answer was ready", request.method, request.url.path)
+                return JSONResponse({"detail": _STOPPED + "before the answer was ready: documents posted to /v1/documents "
+                                               "may be stored all the same (GET /v1/documents/{id} tells)"}, status_code=503)
 
         return route
+
+
+_STOPPED = "the server stopped "
 
 
 def _service(request: Request) -> Service:
@@ -126,6 +136,8 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
+        except asyncio.CancelledError:  # a second Ctrl-C (uvicorn's force quit) cancels the lifespan: its trace was logged
+            log.warning("forced to stop: requests in flight were not waited for")
         finally:
             service.close()
 
@@ -181,6 +193,14 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         """Another process (a `cleaner run` deduplicating against this index) held its lock too long: 503, try
         again (the message without the index's path: no server path is shown to a client)."""
         return JSONResponse({"detail": f"the index is {exc.why}"}, status_code=503, headers={"Retry-After": "30"})
+
+    @app.exception_handler(IndexGoneError)
+    async def index_gone(request: Request, exc: IndexGoneError) -> JSONResponse:
+        """The index file was removed or replaced under the server: 503 until it is restarted (nothing stored, no
+        server path shown), where a document was answered `kept` into the removed file and a read was a 500."""
+        log.error("%s", exc)
+        return JSONResponse({"detail": "the index file was removed or replaced while the server ran: restart the server"},
+                            status_code=503)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -242,6 +262,9 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     def readyz(request: Request) -> JSONResponse:
         try:
             counts = _service(request).store.counts()
+        except IndexGoneError as exc:
+            log.error("readiness check failed: %s", exc)
+            return JSONResponse({"status": "not ready"}, status_code=503)
         except Exception:  # not ready is an answer, not an error
             log.exception("readiness check failed")
             return JSONResponse({"status": "not ready"}, status_code=503)

@@ -91,6 +91,7 @@ class Service(Closing):
     def _commit(self, prepared: list[Cleaned | Rejected]) -> RunResult:
         index = self.pipeline.dedup.index
         with index.write_lock():  # dedup_batch's own lock nests inside: one transaction with the store
+            self.store.check_file()  # not "kept" into a file removed since it was opened
             result = self.pipeline.deduplicate(prepared)
             self.store.add(result)
         return result

@@ -14,6 +14,7 @@ service answers their copies as duplicates, but has no text to show for them.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -36,14 +37,37 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+class IndexGoneError(RuntimeError):
+    """The index file was removed or replaced while the service ran (`cleaner run --restart` on the folder
+    it is in removes that folder's `index.sqlite`): the index's connection would go on writing to a file no
+    one can open again, and a reader would open another file, or create an empty one."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: the index file was removed or replaced while the server ran; restart it")
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 class DocumentStore:
     """Kept documents and duplicate links in the index file at `path`; `writer` is the index's connection."""
 
     def __init__(self, path: str, writer: sqlite3.Connection) -> None:
         self.path = path
         self._writer = writer
+        self._file = _identity(path)
         for statement in _SCHEMA:
             writer.execute(statement)
+
+    def check_file(self) -> None:
+        """Raise `IndexGoneError` if the file at `path` is no longer the one the store was opened on."""
+        if _identity(self.path) != self._file:
+            raise IndexGoneError(self.path)
 
     def add(self, result: RunResult) -> None:
         """Store a batch's kept documents and duplicate links. Call it inside the index's write lock,
@@ -62,6 +86,7 @@ class DocumentStore:
              for r in result.rejected if r.reason in ("duplicate", "exact_duplicate")])
 
     def _read(self) -> sqlite3.Connection:
+        self.check_file()
         return sqlite3.connect(self.path, timeout=30)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
