@@ -14,7 +14,7 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 | reason | when |
 |---|---|
 | `bad_input` | binary content (a PDF served as a page), or markup lxml cannot parse |
-| `stub_page` | a redirect, error or login page: a short page saying "Moved Permanently", "404", ...; or whose main text has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer."), among its first `STUB_HEAD_LINES` lines when it is `STUB_MAX_CHARS` or longer |
+| `stub_page` | a redirect, error or login page: a short page saying "Moved Permanently", "404", ...; or whose main text has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer."), among its first `STUB_HEAD_LINES` lines when it is `STUB_MAX_CHARS` or longer; or shorter, under a title that is an HTTP error code ("404 | Glamour") |
 | `empty_extraction` | trafilatura finds no main text |
 
 A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page;
@@ -111,7 +111,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if len(text) > config.max_doc_chars:
         detail = f"{where}: extracted text is {len(text):,} characters, over max_doc_chars={config.max_doc_chars:,}"
         return _reject(doc, "too_large", detail)
-    notice = _notice_line(text)
+    notice = _notice_line(text) or _error_title(tree, text)
     if notice:
         return _reject(doc, "stub_page", f"{where}: redirect or error page: {notice!r}")
     extracted, fixed = _metadata(found, where)
@@ -178,6 +178,19 @@ def _stub(html: str, tree: Any) -> str | None:
         shown = _SPACE_BEFORE_MARK.sub("", " ".join(" ".join(tree.itertext()).split())) if tree is not None else visible
         return shown[:120] or title or "(meta refresh)"
     return None
+
+
+_ERROR_TITLE = re.compile(r"\A\s*(?:40[0134]|410|50[0234])\s*(?:[|·•:–—-]\s*(?=.{0,40}\Z)"
+                          r"[^|·•:–—\d\s-]+(?:\s+[^|·•:–—\d\s-]+){0,3})?\s*\Z")
+"""An HTTP error code alone, or before a name of at most four words and no digits (a site's, not a headline's)."""
+
+
+def _error_title(tree: Any, text: str) -> str | None:
+    """The title of a page whose title is an HTTP error code, alone or before the site's name ("404 | Glamour"),
+    and whose main text is short (`STUB_MAX_CHARS`): an error page that says so in no `STUB` phrase, only in its
+    own words ("OUTCH ÇA BUGUE"), under a menu that trafilatura took for its text (one fr-pages page was kept)."""
+    title = (tree.findtext(".//title") or "").strip()
+    return title if len(text) < STUB_MAX_CHARS and _ERROR_TITLE.match(title) else None
 
 
 STUB_HEAD_LINES = 8

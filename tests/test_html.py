@@ -527,3 +527,26 @@ def test_the_fr_page_dated_from_its_first_sentence_gets_its_pubdate():
     with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
         record = next(r for r in map(json.loads, fh) if r["id"].startswith("article_camp-d-ete"))
     assert clean({"id": record["id"], "html": record["html"]}).published == "2016-04-30"
+
+
+MENU = "".join(f"<li><a href='/r{k}'>RUBRIQUE {k}</a></li>" for k in range(12))
+
+
+@pytest.mark.parametrize(("title", "text", "stub"), [
+    ("404 | Glamour", "<h2>OUTCH ÇA BUGUE, CLIQUE LÀ</h2>", True),  # fr-pages phenomene_articles_quest-ce-que-…
+    ("410 — Le Monde.fr", "<p>Ce contenu a été retiré.</p>", True),
+    ("404 | La Peugeot qui a tout changé dans la France des années soixante", "<p>" + "La berline a marqué son temps. " * 5
+     + "</p>", False),  # a headline, not a site's name
+    ("404 | Glamour", "<p>" + "Un article long, dont le titre est ce qu'il est. " * 50 + "</p>", False),  # a long text
+])
+def test_a_page_titled_by_an_error_code_with_a_short_text_is_a_stub(title, text, stub):
+    """Glamour's missing page (title `404 | Glamour`, a menu and "OUTCH ÇA BUGUE") says it in no phrase a stub
+    is known by, and trafilatura took its menu for the text: it was kept as an article (found by a QA pass)."""
+    html = (f"<html><head><title>{title}</title>{SCRIPT}</head><body><nav><ul>{MENU}</ul></nav><main>{text}</main>"
+            "</body></html>")
+    out = extract_html(_doc(html, url="https://example.fr/a"), CONFIG)
+    if stub:
+        assert isinstance(out, Rejected) and out.reason == "stub_page", out
+        assert out.detail == f"https://example.fr/a: redirect or error page: {title!r}"
+    else:
+        assert isinstance(out, Document) and out.text, out
