@@ -29,8 +29,16 @@ MANIFEST = "manifest.json"
 def input_files(inputs: Iterable[str | Path]) -> list[dict[str, Any]]:
     """Each input file (folders walked, globs expanded, as the readers do) with its size and SHA-256;
     stdin is `{"path": "-"}` and cannot be resumed."""
-    return [{"path": "-"} if f == "-" else {"path": str(f), "bytes": f.stat().st_size, "sha256": sha256_of(f)}
-            for f in input_sources(inputs) if f == "-" or isinstance(f, Path)]
+    return [{"path": "-"} if f == "-" else _input_file(f) for f in input_sources(inputs) if f == "-" or isinstance(f, Path)]
+
+
+def _input_file(path: Path) -> dict[str, Any]:
+    """`path` with its size and SHA-256; one that cannot be read, with why (`unreadable`): the reader rejects
+    it as bad input and the run goes on with the others, where the hash stopped the run before it read any."""
+    try:
+        return {"path": str(path), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
+    except OSError as exc:
+        return {"path": str(path), "unreadable": exc.strerror or str(exc)}
 
 
 def count_records(files: list[dict[str, Any]]) -> int | None:
@@ -39,7 +47,7 @@ def count_records(files: list[dict[str, Any]]) -> int | None:
     total = 0
     for f in files:
         name = f["path"].lower()
-        if name.endswith((".txt", ".html", ".htm")):
+        if "unreadable" in f or name.endswith((".txt", ".html", ".htm")):  # an unreadable file is one rejection
             total += 1
         elif name.endswith((".jsonl", ".ndjson")):
             with open(f["path"], "rb") as fh:

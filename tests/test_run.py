@@ -924,3 +924,23 @@ def test_a_finished_run_whose_output_was_cut_short_runs_again(tmp_path):
     assert again.returncode == 0, again.stderr
     assert "report.json or an output its manifest lists is gone or changed: running again" in again.stderr
     assert _bytes(out) == made
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_an_unreadable_input_is_a_rejection_and_the_run_goes_on(tmp_path, engine):
+    """`cleaner run` hashed every input for its manifest before reading any, so one unreadable file stopped the
+    whole run (`cleaner: b.jsonl: Permission denied`, exit 2) where `cleaner clean` rejects it and goes on. It is
+    now a `bad_input` rejection there too. `/proc/sys/vm/drop_caches` is write-only, even for root."""
+    sound = tmp_path / "a.jsonl"
+    sound.write_text(json.dumps({"id": "a", "text": "Le conseil municipal a voté le budget de la ville."}) + "\n",
+                     encoding="utf-8")
+    unreadable = tmp_path / "b.jsonl"
+    unreadable.symlink_to("/proc/sys/vm/drop_caches")
+    out = tmp_path / "out"
+    proc = run_cli("run", str(sound), str(unreadable), "--out", str(out), "--workers", "1", "--engine", engine, "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(line)["id"] for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()] == ["a"]
+    assert [json.loads(line) for line in (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()] == [
+        {"stage": "read", "reason": "bad_input", "detail": f"{unreadable}: Permission denied"}]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"][1] == {"path": str(unreadable), "unreadable": "Permission denied"}
