@@ -13,6 +13,7 @@ import sys
 import threading
 from concurrent.futures.process import BrokenProcessPool
 
+from . import __version__
 from .commands import clean, diff, review, rules, run, serve
 from .config import ConfigError
 from .dedup.index import IndexBusyError, IndexMismatchError
@@ -23,10 +24,38 @@ COMMANDS = (clean, run, rules, diff, review, serve)
 """The subcommand modules, in the order `cleaner --help` lists them."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose commands each refuse a flag they do not know with their own usage (argparse
+    left it to `cleaner`'s, which lists the commands, not the command's flags), and whose `--help` opens
+    with the line `cleaner --help` gives the command (it showed only the usage and the flags). A flag is
+    taken only as written in full: `clean --lang fr` was `--lang-backend fr`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs):
+        commands = super().add_subparsers(**kwargs)
+        add_parser = commands.add_parser
+
+        def described(name, **kw):
+            kw.setdefault("description", kw.get("help"))
+            return add_parser(name, **kw)
+        commands.add_parser = described
+        return commands
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extra = super().parse_known_args(args, namespace)
+        if extra and self._subparsers is None:  # a command's own parser, such as `cleaner run`'s
+            self.error(f"unrecognized arguments: {' '.join(extra)}")
+        return namespace, extra
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `cleaner` command."""
-    parser = argparse.ArgumentParser(prog="cleaner", description="Clean scraped text with rule packs; every removal attributed.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="cleaner", description="Clean scraped text with rule packs; every removal attributed.")
+    parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(sub)
     return parser

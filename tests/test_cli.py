@@ -570,3 +570,117 @@ echo $?
     proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     err = (tmp_path / "err").read_text(encoding="utf-8")
     assert proc.stdout.strip() == "143" and err == "cleaner: interrupted by SIGTERM\n", (proc.stdout, err)
+
+
+def test_version_prints_the_packages_version():
+    """`cleaner --version` said "the following arguments are required: command", exit 2; a new user's first
+    question about an install is which version it is."""
+    from cleaner import __version__
+
+    proc = run_cli("--version")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"cleaner {__version__}\n", "")
+
+
+@pytest.mark.parametrize("argv, command", [
+    (["run", "IN", "--out", "OUT", "--bogus"], "cleaner run"),
+    (["run", "--bogus", "IN", "--out", "OUT"], "cleaner run"),
+    (["clean", "IN", "--bogus", "--out", "-"], "cleaner clean"),
+    (["rules", "list", "--bogus"], "cleaner rules list"),
+])
+def test_an_unknown_flag_is_refused_with_the_usage_of_the_command_it_was_given_to(tmp_path, capsys, argv, command):
+    """argparse left a flag a command does not know to the top-level parser: `cleaner run ... --bogus` showed
+    `usage: cleaner [-h] {clean,run,...}`, which lists the commands, not run's flags. Exit 2, nothing written."""
+    from cleaner.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main([str(tmp_path / a) if a in ("IN", "OUT") else a for a in argv])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert err.startswith(f"usage: {command} [-h]")
+    assert err.endswith(f"{command}: error: unrecognized arguments: --bogus\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv, says", [
+    ([], "cleaner: error: the following arguments are required: COMMAND"),
+    (["rules"], "cleaner rules: error: the following arguments are required: COMMAND"),
+    (["rules", "lst"], ("cleaner rules: error: argument COMMAND: invalid choice: 'lst' "
+                        "(choose from 'list', 'check', 'suggest')")),
+])
+def test_a_missing_or_misspelt_command_is_named_as_the_usage_names_it(capsys, argv, says):
+    """`cleaner rules` said "the following arguments are required: rules_command", the parser's own name for it."""
+    from cleaner.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.endswith(f"{says}\n") and " COMMAND ...\n" in err
+
+
+@pytest.mark.parametrize("argv", [["run"], ["clean"], ["rules"], ["rules", "check"], ["serve"]])
+def test_a_commands_help_says_what_it_does_as_the_list_of_commands_does(capsys, monkeypatch, argv):
+    """`cleaner run --help` showed the usage and the flags, not what `run` does: that line was only in the list
+    of `cleaner --help` (or `cleaner rules --help`)."""
+    from cleaner.cli import main
+
+    monkeypatch.setenv("COLUMNS", "400")  # each line whole, as argparse wraps help to the terminal's width
+    with pytest.raises(SystemExit) as stop:
+        main([*argv[:-1], "--help"])
+    listed = capsys.readouterr().out
+    line = next(x.split(None, 1)[1] for x in listed.splitlines() if x.strip().startswith(argv[-1] + " "))
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--help"])
+    assert stop.value.code == 0 and f"\n\n{line}\n\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flags", [("--out", "o.jsonl.bz2"), ("--out", "o.jsonl", "--rejects", "r.JSONL.XZ"),
+                                   ("--out", "o.jsonl.zip")])
+def test_an_output_named_for_a_compression_cleaner_does_not_write_is_refused(tmp_path, flags):
+    """`--out o.jsonl.bz2` wrote plain JSONL under that name, which bzcat refused and cleaner itself rejected
+    as an unsupported file type when given it back. Refused as `.parquet` is, exit 2, nothing read or written."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
+    proc = run_cli("clean", str(src), *flags, cwd=tmp_path)
+    named = flags[-1]
+    assert proc.returncode == 2
+    assert proc.stderr == (f"cleaner: {named}: cleaner does not write {named[named.rindex('.'):]} files; it would be "
+                           "plain text under that name (cleaner clean compresses as .gz or .zst)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_an_output_matched_by_an_input_glob_is_named_the_same_way_each_time(tmp_path):
+    """With both OUT and its rejects file matched by the input glob, the refusal named one or the other by
+    the interpreter's hash seed (a set of the two): the same command said two things. It names OUT."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.jsonl").write_text('{"id": "a", "text": "Un texte."}\n', encoding="utf-8")
+    said = set()
+    for seed in range(4):  # 0 and 1 gave the two orders
+        proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", "data/**/*.jsonl", "--out", "data/clean.jsonl"],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)})
+        assert proc.returncode == 2
+        said.add(proc.stderr)
+    assert said == {"cleaner: data/clean.jsonl: the input glob data/**/*.jsonl matches it, so the same command run "
+                    "again would read it as input; give an output outside the glob\n"}
+
+
+def test_out_dev_stdout_on_a_pipe_writes_to_the_pipe(tmp_path):
+    """`--out /dev/stdout | jq` said `cleaner: /proc/N/fd/pipe:[7158]: No such file or directory`, exit 2 (clean,
+    and rules suggest likewise): the link was resolved to its target, which for a pipe is no path."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Le conseil municipal a voté le budget."}\n', encoding="utf-8")
+    proc = run_cli("clean", str(src), "--out", "/dev/stdout", "-q")  # stdout is a pipe here
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in map(json.loads, proc.stdout.splitlines())] == ["a"]
+    proc = run_cli("rules", "suggest", str(src), "--out", "/dev/stdout")
+    assert proc.returncode == 0 and proc.stdout.endswith("\nrules: []\n"), proc.stderr
+
+
+def test_a_flag_is_taken_only_as_written_in_full():
+    """argparse took a flag's prefix for the flag: `clean --lang fr` ran with `--lang-backend fr`, and `run --work 1`
+    with `--workers 1` (found by a QA pass). A prefix is now an unknown flag, refused with the command's usage."""
+    for args, unknown in ((["clean", str(SEEDS), "--out", "-", "--lang", "fr"], "--lang fr"),
+                          (["run", str(SEEDS), "--out", "o", "--work", "1"], "--work 1")):
+        proc = run_cli(*args)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.splitlines()[-1] == f"cleaner {args[0]}: error: unrecognized arguments: {unknown}"

@@ -60,7 +60,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
                               "cleaner run --output-format parquet")
     if len(files) == 2 and Path(rejects_path).resolve() == Path(args.out).resolve():
         raise ConfigError(f"--rejects {rejects_path} is the output file itself: give the rejects a path of their own")
-    for path in set(files):
+    for path in files:  # OUT first: a set named one or the other by the hash seed
         not_an_input(Path(path), args.inputs)
     stats = Stats()
     rejects = None if rejects_path is None else JsonlWriter(rejects_path, keep_empty=False)

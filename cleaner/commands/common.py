@@ -85,9 +85,17 @@ def not_blank(value: str | None, flag: str, give: str) -> None:
         raise ConfigError(f"{flag} is empty: {give}")
 
 
+UNWRITTEN = (".bz2", ".xz", ".lzma", ".lz4", ".zip", ".7z", ".br")
+"""Compressions cleaner neither writes nor reads: an output named so would be plain text under that name."""
+
+
 def a_file(out: str, flag: str) -> None:
-    """A ConfigError when `out` cannot name a file to write: empty, or a folder (one that is there, or a
-    path ending with a slash, which would otherwise make a file of that name)."""
+    """A ConfigError when `out` cannot name a file to write: empty, a folder (one that is there, or a
+    path ending with a slash, which would otherwise make a file of that name), or named for a compression
+    cleaner does not write (`o.jsonl.bz2` was written plain, and cleaner refused to read it back)."""
     not_blank(out, flag, "give a file to write, or - for stdout")
     if out != "-" and (out.endswith(("/", os.sep)) or Path(out).is_dir()):
         raise ConfigError(f"{out}: is a folder, not a file to write")
+    if (suffix := Path(out).suffix).lower() in UNWRITTEN:
+        raise ConfigError(f"{out}: cleaner does not write {suffix} files; it would be plain text under that name "
+                          "(cleaner clean compresses as .gz or .zst)")

@@ -17,7 +17,8 @@ from .common import a_file, config_args, config_from, input_args, pack_paths, wo
 
 def register(sub) -> None:
     """Add the `rules` parser with its `list`, `check` and `suggest` subcommands."""
-    rules = sub.add_parser("rules", help="list, check or suggest rule packs").add_subparsers(dest="rules_command", required=True)
+    rules = sub.add_parser("rules", help="list, check or suggest rule packs").add_subparsers(dest="rules_command", required=True,
+                                                                                         metavar="COMMAND")
     p = rules.add_parser("list", help="list the loaded rules")
     config_args(p)
     p.set_defaults(handler=cmd_rules_list)

@@ -76,6 +76,13 @@ def _written_through(target: Path) -> bool:
         return False
 
 
+def _resolved(path: str | Path) -> Path:
+    """`path` with its symbolic links resolved (a link stays, its target is written); as given when what the
+    link names is no path but it opens all the same: `/dev/stdout` on a pipe reads `/proc/N/fd/pipe:[7158]`."""
+    target = Path(os.path.realpath(path))
+    return Path(path) if not os.path.lexists(target) and os.path.exists(path) else target
+
+
 def _temporary(target: Path) -> tuple[int, str]:
     """A temporary file beside `target`, with the permissions a new file gets (mkstemp's are 0600); an OSError
     names `target`, not the temporary file (`/proc/.o.jsonl.kz4bil70: No such file or directory`)."""
@@ -91,7 +98,7 @@ def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file of its own, renamed into place (two writers of the
     same file never meet half-way); a symbolic link stays (its target is written), a device is written in
     place (`_written_through`), and an OSError (a full disk) names `target` and leaves no temporary file."""
-    target = Path(os.path.realpath(target))
+    target = _resolved(target)
     if _written_through(target):
         with _naming(target), open(target, "wb") as fh:
             fh.write(data)
@@ -168,7 +175,7 @@ class JsonlWriter:
             self._fh = stdout()  # said before anything is read when it is closed
             self._fh.reconfigure(encoding="utf-8", errors="backslashreplace")  # JSON Lines are UTF-8, whatever the locale
             return self
-        target = self._target = Path(os.path.realpath(self.path))  # a symlink stays, its target is written
+        target = self._target = _resolved(self.path)  # a symlink stays, its target is written
         can_be_written(target)
         if _written_through(target):
             raw = open(target, "wb")  # closed in __exit__
