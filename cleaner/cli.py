@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from . import __version__
 from .commands import clean, diff, review, rules, run, serve
 from .config import ConfigError
+from .escapes import one_line
 from .dedup.index import IndexBusyError, IndexMismatchError
 from .packs import RulePackError
 from .workers import StrictStop
@@ -84,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     except (RulePackError, ConfigError, IndexMismatchError, IndexBusyError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2
-    except StrictStop as exc:
-        print(f"cleaner: {exc}", file=sys.stderr)
+    except StrictStop as exc:  # it names a record: its id or file name may hold a line break or a terminal's control
+        print(f"cleaner: {one_line(str(exc))}", file=sys.stderr)
         return 3
     except BrokenPipeError:  # a pager or `head` closed the pipe: not an error
         return 0

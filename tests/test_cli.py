@@ -684,3 +684,18 @@ def test_a_flag_is_taken_only_as_written_in_full():
         proc = run_cli(*args)
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.splitlines()[-1] == f"cleaner {args[0]}: error: unrecognized arguments: {unknown}"
+
+
+def test_a_rejection_on_stderr_is_one_line_whatever_its_id_holds(tmp_path):
+    """With `--out -`, each rejection is one line on stderr, but an id holding a line break made two, and one holding
+    ESC sequences acted on the terminal (found by a QA pass); `--strict`'s message the same. They are escaped now."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a\nb\x1b[2J\u202e", "text": ""}) + "\n"
+                   + json.dumps({"id": "c", "text": "Le conseil municipal a voté le budget."}) + "\n", encoding="utf-8")
+    proc = run_cli("clean", str(src), "--out", "-", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == f"cleaner: rejected a\\nb\\x1b[2J\\u202e: {src}:1: empty document\n"
+    assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["c"]
+    stopped = run_cli("clean", str(src), "--out", "-", "--quiet", "--strict")
+    assert stopped.returncode == 3
+    assert stopped.stderr == f"cleaner: --strict: stopped at bad input (id a\\nb\\x1b[2J\\u202e): {src}:1: empty document\n"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..api import pipeline_for
 from ..config import ConfigError
+from ..escapes import one_line
 from ..io.readers import not_an_input, read_inputs
 from ..io.writers import JsonlWriter
 from ..report import Stats
@@ -74,7 +75,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 continue
             stats.add_rejected(result.record["reason"], result.record["stage"])
             if rejects is None:
-                print(f"cleaner: rejected {result.id or '-'}: {result.detail}", file=sys.stderr)
+                print(f"cleaner: rejected {one_line(result.id or '-')}: {one_line(result.detail)}", file=sys.stderr)
             else:
                 rejects.write(result.record)
     if not args.quiet:

@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..edits import WHITESPACE_RULE
+from ..escapes import CONTROL, one_line, visible
 from ..models import FIELDS
 from .entries import Entry
 from .matcher import LineMatcher
@@ -74,18 +75,6 @@ def _summary(entry: Entry) -> str:
     return f"{lang}{_status(entry)} · {removed:,} of {len(entry.raw):,} chars removed{share}{again}"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""Characters a terminal would act on (ESC starts a sequence that clears the screen or sets the title; C1
-codes such as CSI do the same on some terminals; form feeds and line separators break lines; bidi
-embeddings, overrides and isolates reorder the text after them, so a span could read as another), shown
-as `\\x1b` or `\\u202e` instead. Line feeds, tabs and carriage returns stay."""
-
-
-def visible(text: str) -> str:
-    """`text` with the characters a terminal would act on written as escapes (see `_CONTROL`)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
-
-
 def _elided(piece: str, full: bool) -> str:
     if full or len(piece) <= ELIDE:
         return piece
@@ -95,16 +84,16 @@ def _elided(piece: str, full: bool) -> str:
 def terminal(entry: Entry, full: bool = False) -> Text:
     """One document as a rich `Text`: header, fields moved into metadata, rules, the marked raw text."""
     out = Text()
-    out.append(f"━━ {_one_line(entry.id or '-')} ", style="bold cyan")
-    out.append(_one_line(_summary(entry)) + "\n", style="cyan")
+    out.append(f"━━ {one_line(entry.id or '-')} ", style="bold cyan")
+    out.append(one_line(_summary(entry)) + "\n", style="cyan")
     extracts = [e for e in entry.edits if e["kind"] == "extract"]
     for edit in extracts:
         out.append(f"  {edit['field']:<9} ← ", style="yellow")
         out.append(repr(edit.get("value")), style="bold yellow")
-        out.append(f"  ‹{_one_line(edit['rule'])}›\n", style="magenta")
+        out.append(f"  ‹{one_line(edit['rule'])}›\n", style="magenta")
     rules = [(rule, n) for rule, n in entry.rule_chars().most_common() if rule != WHITESPACE_RULE]
     if rules:
-        out.append("  rules: " + " · ".join(f"{_one_line(rule)} {n:,}" for rule, n in rules) + "\n", style="magenta")
+        out.append("  rules: " + " · ".join(f"{one_line(rule)} {n:,}" for rule, n in rules) + "\n", style="magenta")
     if entry.record is None:
         return out
     for piece, edit in segments(entry.raw, entry.edits):
@@ -114,7 +103,7 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         out.append("[-" + visible(_elided(piece, full)) + "-]", style="red strike" if edit["kind"] == "remove" else "yellow strike")
         if edit["kind"] == "extract":
             out.append(f"→{edit['field']}", style="bold yellow")
-        out.append(f"‹{_one_line(edit['rule'])}›", style="bold magenta")
+        out.append(f"‹{one_line(edit['rule'])}›", style="bold magenta")
     if not out.plain.endswith("\n"):
         out.append("\n")
     return out
@@ -145,17 +134,17 @@ def unified(entry: Entry, context: int = 3) -> str:
     groups = list(LineMatcher(raw_lines, clean_lines).get_grouped_opcodes(context))
     if not groups:
         return ""
-    rejected = "# " + _one_line(f"{entry.id or '-'}: {_status(entry)}") + "\n" if entry.rejected else ""
+    rejected = "# " + one_line(f"{entry.id or '-'}: {_status(entry)}") + "\n" if entry.rejected else ""
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
-    moves = [f"# {e['field']} ← {e.get('value')!r} ‹{_one_line(e['rule'])}›\n" for e in entry.edits if e["kind"] == "extract"]
+    moves = [f"# {e['field']} ← {e.get('value')!r} ‹{one_line(e['rule'])}›\n" for e in entry.edits if e["kind"] == "extract"]
     name = _patch_name(entry.id or "-")  # a tab ends it, as in `diff -u`: `patch` reads a name up to a tab, or else a space
     out = [rejected, *moves, f"--- {name}\t(raw)\n", f"+++ {name}\t(clean)\n"]
     for group in groups:
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
         lo, hi = starts[i1], starts[i2]
-        rules = sorted({_one_line(e["rule"]) for e in entry.edits if e["start"] < hi and e["end"] > lo and e["rule"] != WHITESPACE_RULE})
+        rules = sorted({one_line(e["rule"]) for e in entry.edits if e["start"] < hi and e["end"] > lo and e["rule"] != WHITESPACE_RULE})
         out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@ {' '.join(rules)}".rstrip() + "\n")
         for tag, a1, a2, b1, b2 in group:
             if tag == "equal":
@@ -166,15 +155,9 @@ def unified(entry: Entry, context: int = 3) -> str:
     return "".join(out)
 
 
-def _one_line(text: str) -> str:
-    """`text` on one line, for a header or a label (`visible`, and its line feeds and carriage returns as
-    `\\n` and `\\r`: an id holding one would break its header, or make one up)."""
-    return visible(text).replace("\n", "\\n").replace("\r", "\\r")
-
-
-_QUOTED = re.compile(rf'^"|[\t\n\r]|{_CONTROL.pattern}')
+_QUOTED = re.compile(rf'^"|[\t\n\r]|{CONTROL.pattern}')
 """What makes `diff -u` write a file name in double quotes: a tab would end it and a leading quote start a quoted
-one, for `patch`; a line break or a control character (`_CONTROL`) would reach the terminal."""
+one, for `patch`; a line break or a control character (`CONTROL`) would reach the terminal."""
 _C_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 
 
@@ -184,7 +167,7 @@ def _patch_name(name: str) -> str:
     UTF-8, `\\033`). An id holding a tab had `patch -p0` patch the file named by the id's part before it."""
     if not _QUOTED.search(name):
         return name
-    escaped = (_C_ESCAPES.get(c) or ("".join(f"\\{b:03o}" for b in c.encode()) if _CONTROL.match(c) else c) for c in name)
+    escaped = (_C_ESCAPES.get(c) or ("".join(f"\\{b:03o}" for b in c.encode()) if CONTROL.match(c) else c) for c in name)
     return '"' + "".join(escaped) + '"'
 
 
@@ -228,7 +211,7 @@ def write_unified(entries: Iterable[Entry], stream: TextIO, notes: TextIO) -> in
         if patch := unified(entry):
             stream.write(patch)
         elif entry.rejected:
-            notes.write(f"cleaner diff: {_one_line(entry.id or '-')}: {_one_line(_summary(entry))} · no hunk\n")
+            notes.write(f"cleaner diff: {one_line(entry.id or '-')}: {one_line(_summary(entry))} · no hunk\n")
     return n
 
 

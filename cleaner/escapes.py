@@ -1,0 +1,22 @@
+"""Text as a terminal or a log line shows it: the characters a terminal would act on written as escapes."""
+
+from __future__ import annotations
+
+import re
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal would act on (ESC starts a sequence that clears the screen or sets the title; C1
+codes such as CSI do the same on some terminals; form feeds and line separators break lines; bidi
+embeddings, overrides and isolates reorder the text after them, so a span could read as another), shown
+as `\\x1b` or `\\u202e` instead. Line feeds, tabs and carriage returns stay."""
+
+
+def visible(text: str) -> str:
+    """`text` with the characters a terminal would act on written as escapes (see `CONTROL`)."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def one_line(text: str) -> str:
+    """`text` on one line, for a header, a label or a message (`visible`, and its line feeds and carriage returns
+    as `\\n` and `\\r`: an id holding one would break its line, or make one up)."""
+    return visible(text).replace("\n", "\\n").replace("\r", "\\r")
