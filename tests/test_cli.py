@@ -699,3 +699,21 @@ def test_a_rejection_on_stderr_is_one_line_whatever_its_id_holds(tmp_path):
     stopped = run_cli("clean", str(src), "--out", "-", "--quiet", "--strict")
     assert stopped.returncode == 3
     assert stopped.stderr == f"cleaner: --strict: stopped at bad input (id a\\nb\\x1b[2J\\u202e): {src}:1: empty document\n"
+
+
+def test_an_output_that_is_a_stream_keeps_no_rejects_file_beside_it(tmp_path):
+    """`--out /dev/null` (or `/dev/stdout`, a FIFO) put the default rejects file beside it: `/dev/null.rejects.jsonl`,
+    a file made in /dev when run as root (found by a QA pass). Such an output's rejections are one line each on
+    stderr, as with `--out -`."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "e", "text": ""}) + "\n" + json.dumps({"id": "c", "text": "Le conseil."}) + "\n",
+                   encoding="utf-8")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    proc = run_cli("clean", str(src), "--out", str(fifo), "--quiet")
+    written = reader.communicate(timeout=60)[0].decode("utf-8")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == f"cleaner: rejected e: {src}:1: empty document\n"
+    assert [json.loads(line)["id"] for line in written.splitlines()] == ["c"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "in.jsonl"]

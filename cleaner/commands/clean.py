@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -43,6 +44,13 @@ def default_rejects(out: str) -> str:
     return str((path.with_suffix("") if packed else path).with_suffix("")) + ".rejects.jsonl" + packed
 
 
+def streamed(out: str) -> bool:
+    """Whether OUT is a stream with nowhere beside it for a rejects file: stdout (`-`), or a device, FIFO or socket
+    (`/dev/stdout`, `/dev/null`), which put the default rejects file in /dev (`/dev/null.rejects.jsonl`). Its
+    rejections are then one line each on stderr, as for `-`."""
+    return out == "-" or (os.path.exists(out) and not os.path.isfile(out))
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field, lang_backend=args.lang_backend)
@@ -53,7 +61,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if args.out == "-" == args.rejects:
         raise ConfigError("--out - and --rejects - would both write to stdout: give the rejects a file, or leave "
                           "--rejects out for one line a rejection on stderr")
-    rejects_path = args.rejects or (None if args.out == "-" else default_rejects(args.out))
+    rejects_path = args.rejects or (None if streamed(args.out) else default_rejects(args.out))
     files = [path for path in (args.out, rejects_path) if path not in (None, "-")]
     for path in files:
         if path.lower().endswith(".parquet"):
