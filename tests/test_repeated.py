@@ -552,3 +552,24 @@ def test_suggest_names_its_out_on_a_full_disk_and_keeps_a_link(tmp_path):
     link.symlink_to(target)
     assert run_cli("rules", "suggest", str(src), "--out", str(link)).returncode == 0
     assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("# suggested by `cleaner rules suggest`")
+
+
+def test_suggest_refuses_an_out_that_is_a_loaded_pack_or_compressed(tmp_path):
+    """`rules suggest IN --rules R/ --out R/site.yaml`, run again over the pack the README says to keep, replaced the
+    rules kept there with what was left to learn past them (near nothing), and `--out s.yaml.gz` wrote plain YAML
+    under a compressed name (found by QA passes). Both are refused before anything is read, the pack untouched."""
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "a", "source": "x.ma", "text": "Un texte."}) + "\n", encoding="utf-8")
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    kept = packs / "site.yaml"
+    kept.write_text(yaml.safe_dump({"description": "kept", "rules": [{
+        "id": "site.newsletter", "kind": "line", "description": "a newsletter prompt",
+        "phrases": ["Abonnez-vous à notre lettre"],
+        "examples": {"remove": ["Abonnez-vous à notre lettre"], "keep": ["Le conseil a voté le budget."]}}]},
+        allow_unicode=True), encoding="utf-8")
+    before = kept.read_bytes()
+    for out, says in ((kept, "is a rule pack this command loads"), (tmp_path / "s.yaml.gz", "a rule pack is plain YAML")):
+        proc = run_cli("rules", "suggest", str(src), "--rules", str(packs), "--out", str(out))
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (out, proc.stderr)
+    assert kept.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "packs"]

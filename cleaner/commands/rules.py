@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..checks import check_keep_against, check_rule
-from ..config import Config
+from ..config import Config, ConfigError
 from ..io.readers import not_an_input
 from ..io.writers import stdout, write_atomic
 from ..packs import load_files, load_rules, pack_files
@@ -72,6 +72,17 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def not_a_loaded_pack(out: Path, config: Config) -> None:
+    """A ConfigError when `suggest` would write its pack over a file it cannot mean: a compressed name (the YAML
+    would be plain under it) or a pack the run loads. Suggestions are learned past the loaded packs' rules, so
+    `--rules R/ --out R/site.yaml` replaced the rules kept there with what was left to learn, near nothing."""
+    if out.suffix.lower() in (".gz", ".zst"):
+        raise ConfigError(f"--out {out}: a rule pack is plain YAML; give it a .yaml name")
+    if out.resolve() in {Path(f).resolve() for f in load_rules(config).files}:
+        raise ConfigError(f"--out {out}: is a rule pack this command loads, whose rules the suggestions are learned "
+                          "past: write them to another file and merge what you keep")
+
+
 def cmd_rules_suggest(args: argparse.Namespace) -> int:
     """`cleaner rules suggest`: a pack of rules learned from the inputs, every one passing `rules check`."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field,
@@ -84,6 +95,7 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
             print(f"cleaner: --out {args.out}: no folder {Path(args.out).parent}", file=sys.stderr)
             return 2
         not_an_input(Path(args.out), args.inputs)  # it wrote its YAML over the input it had read
+        not_a_loaded_pack(Path(args.out), config)
     found = suggest(args.inputs, config, input_format=args.input_format, workers=args.workers)
     if args.out == "-":
         stdout().write(found.yaml)
