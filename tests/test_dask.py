@@ -462,3 +462,22 @@ def test_a_relative_rule_pack_folder_is_refused_with_a_scheduler(scheduler, tmp_
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "cleaner: with --scheduler, give absolute paths: the cluster's workers do not run in this folder (packs)\n"
     assert not out.exists()
+
+
+def test_ctrl_c_during_a_gather_leaves_no_traceback_of_its_waits(caplog):
+    """Ctrl-C (or SIGTERM) while the client gathers (a run's finish stage): each future the gather waited on
+    left an asyncio task ending in `AllExit`, which asyncio logged once collected, "Task exception was never
+    retrieved" and a traceback, 61 of them under the run's one line."""
+    import gc
+    import threading
+
+    from cleaner.distributed import engine
+
+    ctrl_c = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    with pytest.raises(KeyboardInterrupt), engine.dask_client(None, 1) as client:
+        futures = client.map(time.sleep, [30.0] * 4, pure=False)
+        ctrl_c.start()
+        client.gather(futures)
+    del futures
+    gc.collect()
+    assert not [r for r in caplog.records if r.exc_info and type(r.exc_info[1]).__name__ == "AllExit"], caplog.text

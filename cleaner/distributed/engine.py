@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import pickle
 import resource
 import shutil
@@ -73,10 +74,21 @@ MAX_BUCKETS = 256
 """Shuffle buckets: one per part and mirror table, up to this many (maps × buckets tasks in the graph)."""
 
 
+def _not_all_exit(record: logging.LogRecord) -> bool:
+    """False for asyncio's "Task exception was never retrieved" about a `distributed.client.AllExit`: a
+    `client.gather` stopped by Ctrl-C or SIGTERM leaves one such task per future it waited on, and each
+    printed a traceback (61 for a run's finish stage) under the run's own line."""
+    from distributed.client import AllExit
+
+    return not (record.exc_info and isinstance(record.exc_info[1], AllExit))
+
+
 @contextmanager
 def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     """A client of the scheduler at `scheduler`, or of a LocalCluster of `workers` single-threaded processes."""
     from distributed import Client, LocalCluster
+
+    logging.getLogger("asyncio").addFilter(_not_all_exit)  # for good: the tasks are collected after the client closes
 
     if scheduler:
         _check_scheduler(scheduler)
