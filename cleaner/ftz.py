@@ -52,6 +52,11 @@ BATCH_CHARS = 1 << 20
 """Characters read as one batch at most: a batch's new tokens (~150,000 at most in that much news text)
 go in the token table even past `TOKEN_CACHE`, until the next batch."""
 
+SCORE_BATCH = 4096
+"""Texts whose label scores `best` computes at once: each takes ~6 kB while scored (a node's dot product,
+sigmoid and log terms, a label's score), so the 240,000 lines of one 19 MB document (under `max_doc_chars`),
+all scored at once, took 1.5 GB. A text's numbers do not depend on its batch."""
+
 
 def _log_term(x: np.ndarray) -> np.ndarray:
     """fastText's `std_log` of float32 values: `log(x + 1e-5)` in double, rounded to float32."""
@@ -349,14 +354,16 @@ class FtzModel:
         return np.cumsum(paths, axis=-1).min(axis=-1) >= _MIN_LOG
 
     def best(self, texts: Sequence[str]) -> list[tuple[str, float]]:
-        """Each text's most likely label and its probability (fastText's `predict(text, k=1)`)."""
-        if not texts:
-            return []
-        scores, _ = self._scores(self.hidden(texts))
-        # the best label is always reached: its probability is at least 1/176, and no path's score
-        # falls more than ~1e-4 below its end, far above the cut at 1e-5
-        top = scores.argmax(axis=1).tolist()
-        return [(self.labels[label], float(np.exp(scores[i, label]))) for i, label in enumerate(top)]
+        """Each text's most likely label and its probability (fastText's `predict(text, k=1)`), scored
+        `SCORE_BATCH` texts at a time."""
+        hidden, out = self.hidden(texts), []
+        for at in range(0, len(hidden), SCORE_BATCH):
+            scores, _ = self._scores(hidden[at:at + SCORE_BATCH])
+            # the best label is always reached: its probability is at least 1/176, and no path's score
+            # falls more than ~1e-4 below its end, far above the cut at 1e-5
+            top = scores.argmax(axis=1).tolist()
+            out += [(self.labels[label], float(np.exp(scores[i, label]))) for i, label in enumerate(top)]
+        return out
 
     def _order(self, scores: np.ndarray, terms: np.ndarray) -> list[int]:
         """The labels fastText's search reaches for one text, most likely first."""

@@ -5,6 +5,9 @@ and a clear error for a file it cannot read."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import fasttext
 import pytest
 from conftest import masakhanews
@@ -122,3 +125,19 @@ def test_a_sigmoid_past_float32s_range_is_zero_without_a_warning(model):
         warnings.simplefilter("error")
         scores, terms = model._scores(np.full((1, model.dim), 50, np.float32))
     assert np.isfinite(scores).all() and np.isfinite(terms).all()
+
+
+def test_the_lines_of_one_long_document_are_scored_in_bounded_memory(monkeypatch, lines):
+    """`best` scored every text of a call at once, ~6 kB each: the 240,000 lines of one 19 MB document
+    (under `max_doc_chars`) took 1.5 GB. It scores `SCORE_BATCH` at a time, with the same numbers. (The peak
+    is a fresh process's own VmHWM.)"""
+    code = ("import re; from cleaner.lang import _fasttext_model; m = _fasttext_model(); m.best(['warm up']); "
+            "peak = lambda: int(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) / 1024; "
+            "start = peak(); m.best(['The council voted the budget on Tuesday night %d' % i for i in range(100_000)]); "
+            "print(peak() - start)")
+    grown = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    assert grown < 150, grown  # MB the peak RSS grew by: ~70, and ~600 when all were scored at once
+    model = FtzModel.load(bundled_fasttext_model())
+    alone = [model.best([line])[0] for line in lines[:50]]
+    monkeypatch.setattr(ftz, "SCORE_BATCH", 7)
+    assert model.best(lines[:50]) == alone
