@@ -13,7 +13,7 @@ def gate(doc: Cleaned, config: Config) -> Rejected | None:
         return _reject(doc, "too_short", f"{length} characters of clean text, under min_chars={config.min_chars}"
                        + (" (invisible ones not counted)" if length < len(doc.text) else ""))
     if config.min_lang_score and (doc.lang_score or 0.0) < config.min_lang_score:
-        found = f"language {doc.lang} scored {doc.lang_score:.2f}" if doc.lang else "no language found"
+        found = f"language {doc.lang} scored {doc.lang_score:g}" if doc.lang else "no language found"
         return _reject(doc, "lang_uncertain", f"{found}, under min_lang_score={config.min_lang_score:g}")
     if config.langs and doc.lang not in config.langs:
         score = f" ({doc.lang_score:.2f})" if doc.lang_score is not None else ""

@@ -23,8 +23,9 @@ letter gets `(None, None)` from every backend, never an exception.
 
 How a document is tagged (`Tagger.tag`):
 
-1. The text, in NFC, is split into paragraphs at blank lines, or, when it has none, at line breaks (trafilatura
-   writes a paragraph a line; hard-wrapped text has blank lines between its paragraphs). Paragraphs
+1. The text, in NFC and without its URLs and e-mail addresses (`_ADDRESS`), is split into paragraphs
+   at blank lines, or, when it has none, at line breaks (trafilatura writes a paragraph a line; hard-wrapped
+   text has blank lines between its paragraphs). Paragraphs
    are grouped, in order, into chunks of at least `min_chunk_letters` letters (a short line such as a
    caption or a date is read with the paragraph after it; a short tail joins the last chunk), so that
    no verdict rests on three words and a long article costs a bounded number of calls.
@@ -75,6 +76,12 @@ TARGET_LANGS = ("fr", "en", "ar", "es", "de", "it", "pt", "nl")
 
 _PARAGRAPH_SPLIT = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LETTER = re.compile(r"[^\W\d_]")
+_ADDRESS = re.compile(r"(?<![\w+.-])(?:[a-z][a-z0-9+.-]*://\S*|www\.\S+|(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+                      re.IGNORECASE)
+"""A URL (`https://…`, `www.…`) or an e-mail address: in no language, so the Tagger does not read it (a text
+of links alone was English or French to fastText and lingua, and had no language for langdetect). Each starts
+where a run of word characters, `.`, `+` and `-` does, so a long run is scanned once, not from each of its
+characters (which took seconds for 40,000 letters)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +396,14 @@ def lingua_codes() -> frozenset[str]:
     """The ISO 639-1 codes of every language lingua knows."""
     import lingua
 
-    return frozenset(lang.iso_code_639_1.name.lower() for lang in lingua.Language.all())
+    return frozenset(_iso(lang.iso_code_639_1.name.lower()) for lang in lingua.Language.all())
+
+
+_LINGUA_NAMES = {"no": "nb"}
+"""lingua's ISO 639-1 name for a code that other backends answer: Norwegian is `no` for CLD2, fastText and
+langdetect, and Bokmål (`nb`) for lingua, whose answers are read as `no` (`_TO_639_1`). With two codes, a
+shortlist dropped fastText's `no` as a language lingua does not know (`Jeg liker å gå på tur` came out
+Danish), and one corpus held the same language as `no` and `nb`."""
 
 
 def _lingua_build(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool):
@@ -398,7 +412,7 @@ def _lingua_build(languages: tuple[str, ...] | None, low_accuracy: bool, preload
     import lingua
 
     if languages:
-        codes = [getattr(lingua.IsoCode639_1, code.upper()) for code in languages]
+        codes = [getattr(lingua.IsoCode639_1, _LINGUA_NAMES.get(code, code).upper()) for code in languages]
         builder = lingua.LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
     else:
         builder = lingua.LanguageDetectorBuilder.from_all_languages()
@@ -423,14 +437,14 @@ class LinguaBackend:
     def __init__(self, languages: tuple[str, ...] | None = None, low_accuracy: bool = False,
                  preload: bool = False) -> None:
         if languages is not None:
+            languages = tuple(sorted(set(map(_iso, languages))))  # `nb` is `no`, as lingua's answers are read
             known = lingua_codes()
             unknown = [code for code in languages if code not in known]
             if unknown:
                 raise ValueError(f"lingua does not know the language code(s) {unknown}; "
                                  f"use ISO 639-1 codes among {sorted(known)}")
-            if len(languages) < 2:
+            if len(languages) < 2:  # `lingua:fr,fr` too: lingua of one language called every text French
                 raise ValueError(f"lingua needs at least two languages to choose from, got {list(languages)}")
-            languages = tuple(sorted(set(languages)))
         self.languages = languages
         self.low_accuracy = low_accuracy
         self.preload = preload
@@ -505,7 +519,7 @@ def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload
     if not values or values[0].value <= 0.0:
         return None, None
     best = values[0]
-    return best.language.iso_code_639_1.name.lower(), float(best.value)
+    return _iso(best.language.iso_code_639_1.name.lower()), float(best.value)
 
 
 def lingua_shortlists(requests: list[tuple[tuple[str, ...], bool, str]]) -> list[Detection]:
@@ -628,6 +642,12 @@ class Cascade(Combination):
                 out[i] = (lang2, score2)
         return out
 
+    def codes(self) -> frozenset[str]:
+        """Both backends' codes; with a `LinguaShortlist`, `first`'s alone: lingua chooses among them (its
+        own codes made `--langs xh` pass the check with `fasttext>lingua~5`, which rejected every document,
+        and an overruling CLD2's Xhosa give way to fastText's guess)."""
+        return self.first.codes() if isinstance(self.second, LinguaShortlist) else super().codes()
+
     def _doubtful(self, text: str, lang: str | None, score: float | None) -> bool:
         """Whether `second` is asked: `first` has no answer or scores under the threshold, on a text under the cap."""
         if lang is not None and score is not None and score >= self.threshold:
@@ -712,7 +732,7 @@ def make_backend(name: str) -> Backend:
             param = None
             if "@" in tail:
                 tail, _, param = tail.rpartition("@")
-            shortlist = _SHORTLIST.fullmatch(tail) if op == ">" else None
+            shortlist = _SHORTLIST.fullmatch(tail.strip()) if op == ">" else None  # spaced as `a > b` may be
             first, second = make_backend(head), None if shortlist else make_backend(tail)
             try:
                 if op == ">":
@@ -759,8 +779,11 @@ class Tagger:
 
     def chunks(self, text: str) -> list[tuple[str, int]]:
         """The chunks detected for `text`, with their letter counts (paragraphs grouped in order), in NFC: the
-        backends read composed letters (`e` and a combining accent made French English or Russian)."""
+        backends read composed letters (`e` and a combining accent made French English or Russian); URLs and
+        e-mail addresses (`_ADDRESS`) are left out."""
         text = unicodedata.normalize("NFC", text)
+        if "://" in text or "@" in text or "www." in text or "WWW." in text:
+            text = _ADDRESS.sub(" ", text)
         out: list[tuple[str, int]] = []
         parts: list[str] = []
         letters = 0
@@ -827,7 +850,7 @@ def make_tagger(name: str, min_chunk_letters: int = 40) -> Tagger:
 # ISO 639-3 / legacy / regional codes some backends answer, mapped to ISO 639-1.
 _TO_639_1 = {
     "zh-cn": "zh", "zh-tw": "zh", "arz": "ar", "ary": "ar", "arb": "ar",
-    "iw": "he", "in": "id", "ji": "yi", "jw": "jv", "fil": "tl", "zh-hant": "zh", "sr-me": "sr",
+    "iw": "he", "in": "id", "ji": "yi", "jw": "jv", "fil": "tl", "zh-hant": "zh", "sr-me": "sr", "nb": "no",
 }
 
 
@@ -838,11 +861,11 @@ _HINT = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]+)*")
 def _three_letter_codes() -> dict[str, str]:
     """ISO 639-3 and 639-2/B codes to ISO 639-1 (`ibo` and `ig`, `fre` and `fr`): CLDR's language aliases,
     which Babel ships (trafilatura's courlan needs it too), with `tgl` read as Tagalog's `tl` where CLDR
-    says Filipino (`fil`), as fastText and lingua answer it."""
+    says Filipino (`fil`), as fastText and lingua answer it, and `fil` (`fil-PH`, which named no language) too."""
     from babel.core import get_global
 
     aliases = get_global("language_aliases")
-    return {code: to for code, to in aliases.items() if len(code) == 3 and len(to) == 2} | {"tgl": "tl"}
+    return {code: to for code, to in aliases.items() if len(code) == 3 and len(to) == 2} | {"tgl": "tl", "fil": "tl"}
 
 
 @lru_cache(maxsize=1)
@@ -860,12 +883,14 @@ def _two_letter_codes() -> dict[str, str]:
 def hint_code(hint: str | None) -> str | None:
     """The ISO 639-1 code an input's `lang` hint stands for: `fr` for `fr`, `FR`, `fr-FR`, `fr_CA`, `fra`
     or `fre`; None when it names no language (`french`, `xx`, a 3-letter code of none): such a hint scopes no
-    pack, as if none were given, rather than switching every pack of a language off."""
+    pack, as if none were given, rather than switching every pack of a language off. Norwegian Bokmål (`nb`,
+    `nb-NO`, `nob`) is `no`, as the taggers answer it."""
     m = _HINT.fullmatch((hint or "").strip().lower())
     if m is None:
         return None
     code = m.group(1)
-    return (_two_letter_codes() if len(code) == 2 else _three_letter_codes()).get(code)
+    found = (_two_letter_codes() if len(code) == 2 else _three_letter_codes()).get(code)
+    return _TO_639_1.get(found, found)
 
 
 def _iso(code: str) -> str:
