@@ -67,6 +67,14 @@ def stdout() -> TextIO:
     return sys.stdout
 
 
+def json_stream(stream: TextIO) -> TextIO:
+    """`stream` (stdout) set to take JSON lines: UTF-8 whatever the locale (a Latin-1 one could not write Greek),
+    a lone surrogate written as its JSON escape; a stream that cannot be set so (a `StringIO`) is left as it is."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    return stream
+
+
 def _written_through(target: Path) -> bool:
     """Whether `target` is there and not a regular file (a FIFO, a device such as /dev/null): such a path is
     written in place, never replaced by a file renamed over it."""
@@ -137,9 +145,22 @@ def _named(exc: OSError, target: str | Path) -> OSError:
     return OSError(exc.errno, exc.strerror, str(target))
 
 
-def dumps(record: dict[str, Any]) -> str:
-    """One JSON line, non-ASCII kept as is; keys keep their order so equal input gives equal bytes."""
-    return json.dumps(record, ensure_ascii=False)
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(text: str) -> str:
+    """JSON text with U+0085, U+2028 and U+2029 written as their escapes (`\\u2028`): valid JSON either way, but
+    `str.splitlines()`, many editors and line-oriented tools end a line at each, so a JSON line holding one
+    raw was read as two broken ones. Every other character is left as it is."""
+    if not text.isascii() and ("\u2028" in text or "\u2029" in text or "\x85" in text):  # checked first: cheap
+        return text.translate(_LINE_BREAKS)
+    return text
+
+
+def dumps(record: Any) -> str:
+    """One JSON line (`json_line`), other non-ASCII kept as is; keys keep their order so equal input gives
+    equal bytes."""
+    return json_line(json.dumps(record, ensure_ascii=False))
 
 
 def _compressed(raw: BinaryIO, compression: str) -> BinaryIO:
@@ -159,7 +180,8 @@ class JsonlWriter:
 
     The suffix picks the compression (`.gz`, `.zst`, else none). With `keep_empty=False` a file that
     got no record is not created, and one an earlier run left there is removed (it is not this run's).
-    A lone surrogate (which UTF-8 cannot hold) is written as its JSON escape, so the line stays valid.
+    A lone surrogate (which UTF-8 cannot hold) is written as its JSON escape, so the line stays valid;
+    so are U+0085, U+2028 and U+2029, so the line stays one (`json_line`).
     """
 
     def __init__(self, path: str | Path, keep_empty: bool = True):
@@ -172,8 +194,7 @@ class JsonlWriter:
 
     def __enter__(self) -> JsonlWriter:
         if self.path == "-":
-            self._fh = stdout()  # said before anything is read when it is closed
-            self._fh.reconfigure(encoding="utf-8", errors="backslashreplace")  # JSON Lines are UTF-8, whatever the locale
+            self._fh = json_stream(stdout())  # said before anything is read when it is closed
             return self
         target = self._target = _resolved(self.path)  # a symlink stays, its target is written
         can_be_written(target)
@@ -191,10 +212,13 @@ class JsonlWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         """Write one record."""
-        self.write_line(dumps(record))
+        self._put(dumps(record))
 
     def write_line(self, line: str) -> None:
-        """Write one record given as its JSON text (one line, as `dumps` makes it)."""
+        """Write one record given as its JSON text, on one line (its line breaks escaped: `json_line`)."""
+        self._put(json_line(line))
+
+    def _put(self, line: str) -> None:
         assert self._fh is not None
         try:
             self._fh.write(line + "\n")

@@ -14,7 +14,6 @@ Three formats, one function each, all fed the same `Entry`s:
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -25,6 +24,7 @@ from rich.text import Text
 
 from ..edits import WHITESPACE_RULE
 from ..escapes import CONTROL, one_line, visible
+from ..io.writers import dumps, json_stream
 from ..models import FIELDS
 from .entries import Entry
 from .matcher import LineMatcher
@@ -109,9 +109,17 @@ def terminal(entry: Entry, full: bool = False) -> Text:
     return out
 
 
+class _Console(Console):
+    """rich's console, but a closed pipe (`| less -R` quit early) is a BrokenPipeError, which the `cleaner` command
+    ends with exit 0, as it does without colour: rich's own `on_broken_pipe` exited 1."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: bool = False) -> int:
     """Write `terminal` for each entry; ANSI colour codes only with `color`. Returns the count."""
-    console = Console(file=stream, force_terminal=True, color_system="256", soft_wrap=True, highlight=False, emoji=False, markup=False) if color else None
+    console = _Console(file=stream, force_terminal=True, color_system="256", soft_wrap=True, highlight=False, emoji=False, markup=False) if color else None
     n = 0
     for n, entry in enumerate(entries, start=1):
         text = terminal(entry, full)
@@ -223,6 +231,7 @@ def write(entries: Iterable[Entry], stream: TextIO, fmt: str, color: bool = Fals
     if fmt == "unified":
         return write_unified(entries, stream, notes or sys.stderr)
     n = 0
+    json_stream(stream)
     for n, entry in enumerate(entries, start=1):
-        stream.write(json.dumps(as_json(entry), ensure_ascii=False) + "\n")
+        stream.write(dumps(as_json(entry)) + "\n")
     return n
