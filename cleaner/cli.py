@@ -8,21 +8,21 @@ where it stopped)."""
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
+from importlib import import_module
+from types import FrameType
+from typing import Any
 
 from . import __version__
-from .commands import clean, diff, review, rules, run, serve
-from .config import ConfigError
-from .escapes import one_line
-from .dedup.index import IndexBusyError, IndexMismatchError
-from .packs import RulePackError
-from .workers import StrictStop
 
-COMMANDS = (clean, run, rules, diff, review, serve)
-"""The subcommand modules, in the order `cleaner --help` lists them."""
+COMMANDS = ("clean", "run", "rules", "diff", "review", "serve")
+"""The subcommand modules under `cleaner.commands`, in the order `cleaner --help` lists them. They are imported
+by `build_parser`, not with this module: a Ctrl-C while they load (pydantic, numpy, trafilatura: a second or
+so) is then `main`'s one line, not a traceback."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cleaner", description="Clean scraped text with rule packs; every removal attributed.")
     parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(sub)
+    for name in COMMANDS:
+        import_module(f".commands.{name}", __package__).register(sub)
     return parser
 
 
@@ -66,8 +66,22 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (`kill`, `timeout`, a stopping container): unwound as Ctrl-C is, with the shell's code for it."""
 
 
-def _terminated(signum: int, frame: object) -> None:
-    raise Terminated
+def _raising(stop: type[KeyboardInterrupt]) -> Callable[[int, FrameType | None], None]:
+    """A signal handler that raises `stop` where the command is, unless that is within a `__del__` (the `regex`
+    module's, while rule packs compile): Python prints an exception raised there as ignored and drops it, and
+    the command went on to its end and exit 0, so the signal is sent again a moment later instead."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        while frame is not None:
+            if frame.f_code.co_name == "__del__":
+                again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
+                again.daemon = True
+                again.start()
+                return
+            frame = frame.f_back
+        raise stop
+
+    return handler
 
 
 def _again(args: argparse.Namespace) -> str:
@@ -77,9 +91,44 @@ def _again(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cleaner` console script."""
-    args = build_parser().parse_args(argv)
-    if args.command != "serve" and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminated)  # `serve` leaves SIGTERM to its server's graceful stop
+    args = None
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    ours = threading.current_thread() is threading.main_thread()  # only the main thread's handlers can be set
+    try:
+        if ours and handlers[signal.SIGINT] is signal.default_int_handler:  # not when started with Ctrl-C ignored (`&`)
+            signal.signal(signal.SIGINT, _raising(KeyboardInterrupt))
+        if ours and handlers[signal.SIGTERM] is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _raising(Terminated))
+        args = build_parser().parse_args(argv)  # imports the commands' modules: a signal meanwhile is one line too
+        if ours and args.command == "serve":  # `serve` leaves Ctrl-C and SIGTERM to its server's graceful stop
+            _restore(handlers)
+        return _handled(args)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: one line, the shell's code for it; a run keeps its state
+        how = " by SIGTERM" if isinstance(exc, Terminated) else ""
+        print(f"cleaner: interrupted{how}{_again(args) if args else ''}", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
+    finally:  # `main` called in a program of its own (a test) leaves its handlers as they were
+        if ours:
+            _restore(handlers)
+
+
+def _restore(handlers: dict[int, Any]) -> None:
+    """Set the signal handlers `signal.getsignal` gave (None: one not set from Python, left as it is)."""
+    for sig, handler in handlers.items():
+        if handler is not None:
+            signal.signal(sig, handler)
+
+
+def _handled(args: argparse.Namespace) -> int:
+    """Run the parsed command: each error it stops at is one line and an exit code."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .config import ConfigError
+    from .dedup.index import IndexBusyError, IndexMismatchError
+    from .escapes import one_line
+    from .packs import RulePackError
+    from .workers import StrictStop
+
     try:
         return args.handler(args)
     except (RulePackError, ConfigError, IndexMismatchError, IndexBusyError) as exc:
@@ -90,10 +139,6 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except BrokenPipeError:  # a pager or `head` closed the pipe: not an error
         return 0
-    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: one line, the shell's code for it; a run keeps its state
-        how = " by SIGTERM" if isinstance(exc, Terminated) else ""
-        print(f"cleaner: interrupted{how}{_again(args)}", file=sys.stderr)
-        return 143 if isinstance(exc, Terminated) else 130
     except BrokenProcessPool:  # a worker killed (`kill -9`, the out-of-memory killer): one line, not the pool's trace
         print(f"cleaner: a worker process died (killed, by the out-of-memory killer or a signal){_again(args)}",
               file=sys.stderr)

@@ -17,11 +17,11 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
-from multiprocessing import get_context
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any
 
 from . import linguaserver
@@ -139,6 +139,10 @@ def _die_with_parent() -> None:
     libc("prctl", 1, signal.SIGKILL)
 
 
+_HELD = (signal.SIGINT, signal.SIGTERM)
+"""The signals `ctrl_c_held` holds: Ctrl-C, and SIGTERM, which the `cleaner` command unwinds the same way."""
+
+
 def init_child(parent: int) -> None:
     """In a worker or the lingua server started by process `parent`: die with the run, leave Ctrl-C to it.
 
@@ -147,18 +151,85 @@ def init_child(parent: int) -> None:
     _die_with_parent()
     if os.getppid() != parent:
         os._exit(1)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; one held since the start is dropped
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # blocked from the start (`ctrl_c_held`): a SIGTERM held ends it now
 
 
-_SPAWN = get_context("spawn")
+@contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """A Ctrl-C or SIGTERM that comes while the block runs is held until the block is over and acted on then,
+    not in the middle of it; and both are blocked in the processes the block starts, which keep the mask: a
+    Ctrl-C, which a terminal sends to the whole process group, reaches only this process. multiprocessing's
+    resource tracker is started first: starting it unblocks them in the thread that does."""
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    held: list[int] = []
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():  # only its handlers can be changed
+        handlers = {sig: signal.signal(sig, lambda signum, frame: held.append(signum))
+                    for sig in _HELD if signal.getsignal(sig) is not None}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal the mask held comes to `held` now
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        for sig in dict.fromkeys(held):
+            signal.raise_signal(sig)
+
+
+class _Spawned(SpawnProcess):
+    """A spawned process that starts with Ctrl-C blocked (`ctrl_c_held`) until `init_child` sets it aside:
+    it imports the run's modules (pydantic, numpy, ...) before it can, and each worker and the lingua server
+    printed a KeyboardInterrupt traceback of its own under the run's line."""
+
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        popen = None
+        try:
+            with ctrl_c_held():
+                popen = SpawnProcess._Popen(process_obj)
+        except BaseException:  # a Ctrl-C held meanwhile: the process, no pool's yet, is ended here (left, it printed a
+            if popen is not None:  # traceback, started after the run had gone)
+                popen.kill()
+                popen.wait()
+            raise
+        return popen
+
+
+class _Spawn(SpawnContext):
+    Process = _Spawned
+
+
+_SPAWN = _Spawn()
 """spawn, not forkserver: a forkserver's workers are its children and keep it alive, so a SIGKILLed
 run would leave both behind; spawned workers are this process's children and die with it."""
 
 
+class _Pool(ProcessPoolExecutor):
+    """A process pool whose `with` block, left early (Ctrl-C, SIGTERM, an error, `--strict`, a consumer that
+    stopped reading), drops the work not yet handed to a worker, where it ran every chunk queued (up to
+    `IN_FLIGHT` per worker) to the end first: a Ctrl-C took seconds more to end the command."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
+        """`ProcessPoolExecutor.submit`, which may start a worker and the pool's thread: a Ctrl-C meanwhile left
+        the pool half made (a worker not yet counted, a thread not yet started that its shutdown could not
+        join), so it comes once the submit is done."""
+        with ctrl_c_held():
+            return super().submit(fn, *args, **kwargs)
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        with ctrl_c_held():  # a second Ctrl-C comes once the pool is shut: cut short, its threads hung the exit
+            self.shutdown(wait=True, cancel_futures=kind is not None)
+
+
 def spawn_pool(workers: int, initializer: Any = init_child, *initargs: Any) -> ProcessPoolExecutor:
     """A pool of `workers` spawned processes that die with this one: each runs `initializer(this
-    process's pid, *initargs)` first (`init_child`, or a function that calls it)."""
-    return ProcessPoolExecutor(workers, mp_context=_SPAWN, initializer=initializer, initargs=(os.getpid(), *initargs))
+    process's pid, *initargs)` first (`init_child`, or a function that calls it). Its `with` block, left
+    early, cancels the work not yet handed to a worker."""
+    return _Pool(workers, mp_context=_SPAWN, initializer=initializer, initargs=(os.getpid(), *initargs))
 
 
 def _init_worker(parent: int, config: Config, lingua: tuple[str | tuple, bytes] | None) -> None:

@@ -1,0 +1,208 @@
+"""Ctrl-C, SIGTERM and worker pools: a command stopped at any moment says one line and exits with the
+shell's code, whatever its processes were doing, and a pool left early does not run its queued work."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, masakhanews
+
+from cleaner.workers import spawn_pool
+
+INTERRUPTED = "cleaner: interrupted\n"
+
+# signal `sig` (Ctrl-C unless said) sent by the process to itself once `module` is first imported, then the command
+# run as `how` says
+_CTRL_C_ON_IMPORT = """
+import os, runpy, signal, sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.{sig})
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv[0] = "cleaner"
+if {how!r} == "python -m cleaner":
+    runpy.run_module("cleaner", run_name="__main__", alter_sys=True)
+else:  # what the `cleaner` console script pip writes does
+    from cleaner.cli import main
+    sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("how", ["python -m cleaner", "cleaner"])
+@pytest.mark.parametrize("module", ["pydantic", "numpy", "regex"])
+def test_ctrl_c_while_the_command_loads_is_one_line(how, module, tmp_path):
+    """A Ctrl-C in the first second of a command, while it imported pydantic, numpy and the rest (the
+    package's `__init__` imported them all before `main` could catch it), printed a KeyboardInterrupt
+    traceback and exited 1 or by the signal; now the command's own line and 130."""
+    code = _CTRL_C_ON_IMPORT.format(module=module, how=how, sig="SIGINT")
+    proc = subprocess.run([sys.executable, "-c", code, "clean", str(ROOT / "seeds"), "--out", str(tmp_path / "o.jsonl")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert (proc.returncode, proc.stderr) == (130, INTERRUPTED)
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory) -> Path:
+    """1,200 MasakhaNEWS articles: enough for a command to start its pool."""
+    path = tmp_path_factory.mktemp("signals") / "news.jsonl"
+    rows = masakhanews(("fra", "eng", "hau", "swa"), 300)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _spawned(pid: int, started: bool = True) -> list[int]:
+    """The pids of the live processes `pid` has spawned (pool workers, lingua server); with `started`, only those
+    whose Python has set its Ctrl-C handler (before, a Ctrl-C ends a process in silence): importing, or at work."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != pid or fields[0] == "Z" or b"spawn_main" not in (stat.parent / "cmdline").read_bytes():
+                continue
+            caught = next(line for line in (stat.parent / "status").read_text().splitlines() if line.startswith("SigCgt:"))
+            if not started or int(caught.split()[1], 16) & 1 << (signal.SIGINT - 1):
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError, StopIteration):
+            continue
+    return found
+
+
+@pytest.mark.parametrize("args", [
+    ("run", "--out", "{tmp}/out", "--workers", "2"),  # the lingua server starts first, then the workers
+    ("clean", "--out", "{tmp}/o.jsonl", "--workers", "2", "--lang-backend", "fasttext"),  # the pool's workers alone
+])
+def test_ctrl_c_while_the_pool_starts_is_the_commands_one_line(articles, tmp_path, args):
+    """A terminal's Ctrl-C reaches the whole process group: the processes the command had just spawned,
+    still importing before they could set Ctrl-C aside, each printed a KeyboardInterrupt traceback under
+    the command's line. Now they start with it blocked, and only the command's line is printed."""
+    cmd = [sys.executable, "-m", "cleaner", args[0], str(articles), *(a.format(tmp=tmp_path) for a in args[1:]), "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not _spawned(proc.pid):
+        assert proc.poll() is None and time.monotonic() < deadline, "the command never started a process"
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: the spawned process has only begun to import
+    _, err = proc.communicate(timeout=120)
+    again = " (run the same command again to go on from where it stopped)" if args[0] == "run" else ""
+    assert (proc.returncode, err) == (130, f"cleaner: interrupted{again}\n")
+
+
+def _note(path: str, k: int) -> None:
+    """A task of a pool: say it ran, then work a while."""
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(f"{k}\n")
+    time.sleep(0.5)
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, GeneratorExit, RuntimeError])
+def test_a_pool_left_early_does_not_run_its_queued_work(tmp_path, stop):
+    """The pool of a command stopped early (Ctrl-C, `--strict`, a consumer that stopped reading) ran every
+    chunk queued for it (up to 16 a worker) before the command could end: seconds after a Ctrl-C. Now its
+    queued work is dropped: 40 tasks queued, a few ran."""
+    ran = tmp_path / "ran"
+    ran.touch()
+    with pytest.raises(stop), spawn_pool(2) as pool:
+        futures = [pool.submit(_note, str(ran), k) for k in range(40)]
+        futures[0].result()  # the workers have started and are at work
+        started = len(ran.read_text().split())
+        raise stop
+    assert len(ran.read_text().split()) - started <= 4  # handed to the workers ahead (workers + 1), one just taken
+    assert not multiprocessing.active_children()
+
+
+def test_a_pool_that_ends_normally_runs_all_its_work(tmp_path):
+    ran = tmp_path / "ran"
+    ran.touch()
+    with spawn_pool(2) as pool:
+        for k in range(6):
+            pool.submit(_note, str(ran), k)
+    assert sorted(map(int, ran.read_text().split())) == list(range(6))
+
+
+_CTRL_C_IN_A_DEL = """
+import os, signal, sys
+
+class Collected:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # the handler runs in here
+            pass
+
+class Hook:
+    def find_spec(self, name, path=None, target=None):
+        if name == "cleaner.workers":
+            sys.meta_path.remove(self)
+            Collected()
+        return None
+
+sys.meta_path.insert(0, Hook())
+from cleaner.cli import main
+sys.exit(main())
+"""
+
+
+def test_a_ctrl_c_that_comes_while_an_object_is_collected_is_not_lost(tmp_path):
+    """Python drops an exception raised in a `__del__` (the `regex` module has some, run while rule packs
+    compile) with an "Exception ignored" traceback: a Ctrl-C then was lost, and the command went on to its
+    end and exit 0. Now it is sent again a moment later, and the command stops with its one line."""
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_IN_A_DEL, "clean", str(ROOT / "seeds"), "--out",
+                           str(tmp_path / "o.jsonl")], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert (proc.returncode, proc.stderr) == (130, INTERRUPTED)
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+@pytest.mark.parametrize("command", [("clean", "{seeds}", "--out", "{tmp}/o.jsonl"), ("review", "{tmp}", "--out", "{tmp}/r.html")])
+def test_sigterm_while_the_command_loads_is_one_line(command, tmp_path):
+    """SIGTERM (`kill`, `timeout`) in the first second of a command ended it in silence (killed by the signal),
+    where later it says one line and exits 143: now the same line at any moment."""
+    code = _CTRL_C_ON_IMPORT.format(module="numpy", how="cleaner", sig="SIGTERM")
+    args = [a.format(seeds=ROOT / "seeds", tmp=tmp_path) for a in command]
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert (proc.returncode, proc.stderr) == (143, "cleaner: interrupted by SIGTERM\n")
+    assert sorted(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("color", ["always", "never"])
+def test_a_diff_whose_reader_quits_early_ends_with_exit_0(articles, color):
+    """`cleaner diff ... --color always | less -R` quit on the first page: rich's console, meeting the closed
+    pipe, exited 1 (without colour it was 0, as a closed pipe is for every command)."""
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "diff", str(articles), "--color", color], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` or a pager quit does
+    err = proc.stderr.read().decode()
+    assert (proc.wait(timeout=120), err) == (0, "")
+
+
+class _CtrlCWhenSent:
+    """An argument whose sending to a new process (pickling, in the middle of its start) meets a Ctrl-C."""
+
+    def __reduce__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        return (_CtrlCWhenSent, ())
+
+
+def test_a_ctrl_c_while_a_process_is_spawned_leaves_no_process_behind():
+    """A Ctrl-C during a worker's spawn is held until the spawn is done (the worker starts with it blocked),
+    then raised: the process just made, no pool's yet, must go with it, not start on its own after the run
+    (it printed a traceback, its pool's queues gone)."""
+    from cleaner.workers import _SPAWN
+
+    process = _SPAWN.Process(target=print, args=(_CtrlCWhenSent(),))
+    with pytest.raises(KeyboardInterrupt):
+        process.start()
+    assert not multiprocessing.active_children() and not _spawned(os.getpid(), started=False)
