@@ -97,15 +97,25 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [key for key in new if old.get(key) != new[key]]
 
 
+SIGNING = ("num_perm", "shingle_size")
+"""The config keys a stored signature depends on: its length, and what its hashes are of."""
+
+
 def not_to_continue(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     """Why `--continue` cannot keep the work of an interrupted run of fingerprint `old` for a run of `new`
     (None when it can: rules or config may change): its inputs changed, or it read them with another
     `--input-format` (the same files then give other records: a file of lines as one text). The records it
-    prepared are not the ones to write; some would be lost and others written twice."""
+    prepared are not the ones to write; some would be lost and others written twice. Nor when it signed
+    them with other `SIGNING` parameters: signatures of another length ended the run in a traceback, and of
+    other shingles were compared (and indexed) as if they were of these."""
     if old.get("inputs") != new.get("inputs"):
         return "the inputs of the interrupted run changed since it was stopped"
     was, now = (fp.get("options", {}).get("input_format", "auto") for fp in (old, new))
-    return f"the interrupted run read its inputs with --input-format {was}, not {now}" if was != now else None
+    if was != now:
+        return f"the interrupted run read its inputs with --input-format {was}, not {now}"
+    signed = [f"{key} = {old['config'].get(key)}, not {new['config'].get(key)}" for key in SIGNING
+              if "config" in old and old["config"].get(key) != new.get("config", {}).get(key)]
+    return f"the interrupted run signed its documents with {'; '.join(signed)}" if signed else None
 
 
 def refuse_to_continue(old: dict[str, Any], new: dict[str, Any]) -> None:

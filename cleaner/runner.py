@@ -43,11 +43,11 @@ import numpy as np
 from .boilerplate import LineCounts, counted_text, document_counts
 from .config import Config
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
-from .dedup.index import DedupIndex, refuse_other_file
+from .dedup.index import DedupIndex, IndexMismatchError, holds, refuse_other_file
 from .dedup.signature import DedupParams, Signer
 from .engine import clean_more
 from .gates import gate
-from .io.outputs import STATE, output_file_pattern
+from .io.outputs import STATE, OutputError, output_file_pattern, read_output
 from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput, can_be_written, sha256_of
@@ -138,20 +138,25 @@ def _differ(changed: list[str]) -> str:
 
 def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: RunProgress) -> RunSummary | None:
     """The summary of the finished run in `out` when it was made from the same fingerprint (and no
-    restart is asked for); None when there is work to do."""
+    restart is asked for), its outputs are as written and its index holds its documents (`index_lost`);
+    None when there is work to do."""
     finished = read_manifest(out)
     if not finished:
         return None
     changed = changes({k: finished.get(k) for k in fp}, fp)
     report = None if changed or options.resume == "restart" else finished_report(out, finished)
-    if report is None:
+    lost = None if report is None else index_lost(out, fp, finished, options)
+    if report is None or lost:
         why = (f"whose {_differ(changed)}" if changed else "(--restart)" if options.resume == "restart"
+               else f"whose kept documents are not in its index ({lost})" if lost
                else "whose report.json or an output its manifest lists is gone or changed")
         progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
+        if lost:
+            return None
         if replaced_batches(out, fp, options):
             progress.log(f"the documents that run kept are taken out of {options.index} first (its inputs are these): "
                          "they are deduplicated again, not already_indexed")
-        elif options.index is not None:
+        elif options.index is not None and options.index.exists():
             progress.log(f"warning: that run added its kept documents to {options.index}; those given again are "
                          "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
         return None
@@ -189,9 +194,34 @@ def replaced_batches(out: Path, fp: dict[str, Any], options: RunOptions) -> list
     (with other inputs, `out` may be a folder that takes one day's batch after another, each
     deduplicated against the ones before); [] without a shared index."""
     finished = read_manifest(out)
-    if options.index is None or not finished or not_to_continue(finished, fp):
+    if options.index is None or not finished or not_to_continue(finished, fp) or not options.index.exists():
         return []
-    return [batch_name(out, {key: finished.get(key) for key in fp})]
+    made = {key: finished.get(key) for key in fp}
+    if not changes(made, fp) and options.resume != "restart" and index_lost(out, fp, finished, options):
+        return []  # the run is made again because the index no longer holds its documents (`already_done`)
+    return [batch_name(out, made)]
+
+
+def index_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options: RunOptions) -> str | None:
+    """Why the index of the finished run in `out` (its manifest `finished`, a run of fingerprint `fp`'s
+    shape) no longer holds the documents that run kept: the file is gone, is not an index, or another is in
+    its place (`holds`: it has neither the run's batch nor its first kept id in a batch of as many documents,
+    which a run into a folder since moved has under the name of the folder's old path). None when it holds
+    them, when the run kept none, or when its corpus cannot be read."""
+    if not (kept := (finished.get("counts") or {}).get("kept")):
+        return None
+    path = options.index or out / "index.sqlite"
+    if not path.exists():
+        return f"{path} is gone"
+    try:
+        first = next(read_output(out, "corpus"), {}).get("id")
+        if holds(path, batch_name(out, {key: finished.get(key) for key in fp}), first, kept):
+            return None
+    except OutputError:
+        return None
+    except IndexMismatchError:
+        return f"{path} is not a dedup index"
+    return f"{path} does not hold that run's batch: another index is in its place"
 
 
 def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any], options: RunOptions,
@@ -421,13 +451,18 @@ class Runner:
         a pool of their own, one process per output, while the index takes in the kept documents (read
         back from the state: dedup's working memory is gone by then, and the pool's processes are not
         beside it)."""
-        batch = state.get("batch") or batch_name(self.out, fp)  # the name it was decided under (`--continue` changes fp)
+        final = batch_name(self.out, fp)  # the name the finished run's batch goes by (`index_lost`)
+        batch = state.get("batch") or final  # the name it was decided under (`--continue` changes fp)
         with ExitStack() as stack, Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
             stage = state.get("stage")  # `decided`: killed after deciding, and maybe before the index took the batch in
             with dedup.index.write_lock():
                 if stage == "decided" and not dedup.index.has_batch(batch):
-                    stage = "dedup"  # it did not: decide again, against the index as it is now (another run may have added to it)
+                    if dedup.index.has_batch(final):  # renamed below, and killed before the state said so
+                        batch = final
+                    else:  # it did not: decide again, against the index as it is now (another run may have added to it)
+                        stage = "dedup"
                 if stage == "dedup":
+                    batch = final
                     state.set(batch=batch)
                     release_memory()  # what stage prepare freed (its chunks in flight): dedup's columns go there
                     seqs, items = state.dedup_items(dedup.params)
@@ -444,7 +479,8 @@ class Runner:
                     written.append(pool.submit(write_part, *args).result if pool else partial(write_part, *args))
                 if stage == "dedup":
                     dedup.index.add_batch(batch, ((*row, ()) for row in state.kept_rows()))
-            state.set(stage="indexed")
+                dedup.index.rename_batch(batch, final)  # decided, then `--continue`d with other rules or config
+            state.set(stage="indexed", batch=final)
             index_size = len(dedup.index)
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}
         return write_outputs(self.out, self.options, fp, parts, self.read_stats, index_size)
@@ -560,7 +596,7 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dic
     report = {**stats.as_dict(), "clusters": sum(f.records for f in parts["clusters"][0]), "index": index,
               "index_documents": index_size, "inputs": read_stats.as_dict()}
     tmp = out / ".report.json.tmp"
-    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")
     tmp.replace(out / "report.json")
     write_manifest(out, fp, [f for name in OUTPUT_NAMES for f in parts[name][0]],
                    {"read": stats.read, "kept": stats.cleaned, "rejected": stats.read - stats.cleaned})

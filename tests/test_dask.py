@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -481,3 +482,52 @@ def test_ctrl_c_during_a_gather_leaves_no_traceback_of_its_waits(caplog):
     del futures
     gc.collect()
     assert not [r for r in caplog.records if r.exc_info and type(r.exc_info[1]).__name__ == "AllExit"], caplog.text
+
+
+def test_a_finished_run_whose_index_is_gone_runs_again(scheduler, tmp_path):
+    """As under the local engine: a finished run whose shared index was removed was "already complete", and the
+    index never got its documents back (a later batch against it kept copies of them). It runs again."""
+    index, out = tmp_path / "x" / "idx.sqlite", tmp_path / "out"
+    args = ("run", str(SEEDS), "--out", str(out), "--index", str(index), "--engine", "dask", "--scheduler", scheduler)
+    assert run_cli(*args, "-q").returncode == 0
+    made = _bytes(out)
+    shutil.rmtree(index.parent)
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr
+    assert f"not in its index ({index} is gone): running again" in again.stderr
+    assert _bytes(out) == made
+    later = tmp_path / "later"
+    assert run_cli("run", str(SEEDS), "--out", str(later), "--index", str(index), "-q").returncode == 0
+    assert {json.loads(x)["reason"] for x in (later / "rejects.jsonl").read_text(encoding="utf-8").splitlines()} == \
+        {"already_indexed"}
+    assert "already complete" in run_cli(*args).stderr
+
+
+def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batch_name(scheduler, tmp_path,
+                                                                                       monkeypatch):
+    """As under the local engine: a run stopped once the index took its documents in, then `--continue`d with
+    another config, kept the batch name of the fingerprint it was decided with; it now goes by the name of the
+    run that finishes, which a finished run's check of its index looks for."""
+    import sqlite3
+
+    from cleaner.manifest import batch_name
+
+    out, index = tmp_path / "out", tmp_path / "corpus.sqlite"
+
+    def stopped(*args):
+        raise KeyboardInterrupt  # as a SIGKILL there would stop it
+
+    monkeypatch.setattr(DaskRunner, "_write", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        DaskRunner(Config.load(), [str(SEEDS)], out, RunOptions(index=index, progress="quiet", engine="dask",
+                                                                scheduler=scheduler)).run()
+    monkeypatch.undo()
+    args = ("run", str(SEEDS), "--out", str(out), "--index", str(index), "--min-chars", "2", "--engine", "dask",
+            "--scheduler", scheduler)
+    proc = run_cli(*args, "--continue")
+    assert proc.returncode == 0 and "dedup already decided" in proc.stderr, proc.stderr
+    finished = {k: v for k, v in json.loads((out / "manifest.json").read_text(encoding="utf-8")).items()
+                if k not in ("outputs", "counts")}
+    with sqlite3.connect(index) as db:
+        assert [name for (name,) in db.execute("SELECT name FROM batches")] == [batch_name(out, finished)]
+    assert "already complete" in run_cli(*args).stderr

@@ -944,3 +944,127 @@ def test_an_unreadable_input_is_a_rejection_and_the_run_goes_on(tmp_path, engine
         {"stage": "read", "reason": "bad_input", "detail": f"{unreadable}: Permission denied"}]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"][1] == {"path": str(unreadable), "unreadable": "Permission denied"}
+
+
+def _reasons(out: Path) -> dict[str, str]:
+    rejects = (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    return {json.loads(x).get("id"): json.loads(x)["reason"] for x in rejects}
+
+
+def test_a_finished_run_whose_index_is_gone_or_another_runs_again(tmp_path):
+    """A finished run whose index no longer holds its documents (the shared --index removed, or another index
+    put in its place; the run's own DIR/index.sqlite removed) was "already complete, nothing to do", and the
+    index never got them back: a later batch against it kept copies of the run's documents. It runs again,
+    saying why on one line."""
+    index, out = tmp_path / "x" / "idx.sqlite", tmp_path / "out"
+    args = ("run", str(SEEDS), "--out", str(out), "--index", str(index), "--workers", "1")
+    assert run_cli(*args, "-q").returncode == 0
+    made = _bytes(out)
+    for end in ("", "-wal", "-shm"):
+        Path(f"{index}{end}").unlink(missing_ok=True)
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr
+    assert f"{out}/ holds a finished run whose kept documents are not in its index ({index} is gone): running again" \
+        in again.stderr
+    assert "warning:" not in again.stderr and "already complete" not in again.stderr
+    assert _bytes(out) == made
+    later = tmp_path / "later"
+    assert run_cli("run", str(SEEDS), "--out", str(later), "--index", str(index), "-q").returncode == 0
+    assert set(_reasons(later).values()) == {"already_indexed"} and len(_reasons(later)) == 5
+    shutil.rmtree(index.parent)  # another index in its place: one that holds one of the seeds, from another run
+    one = min(SEEDS.iterdir())
+    assert run_cli("run", str(one), "--out", str(tmp_path / "one"), "--index", str(index), "-q").returncode == 0
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr
+    assert f"({index} does not hold that run's batch: another index is in its place): running again" in again.stderr
+    assert list(_reasons(out).values()) == ["already_indexed"]
+    assert "already complete" in run_cli(*args).stderr
+    moved = tmp_path / "moved"  # its batch is named after the folder's old path; it holds the run's documents
+    out.rename(moved)
+    assert "already complete" in run_cli("run", str(SEEDS), "--out", str(moved), "--index", str(index)).stderr
+    own = tmp_path / "own"
+    assert run_cli("run", str(SEEDS), "--out", str(own), "--workers", "1", "-q").returncode == 0
+    made = _bytes(own)
+    (own / "index.sqlite").unlink()
+    again = run_cli("run", str(SEEDS), "--out", str(own), "--workers", "1")
+    assert again.returncode == 0, again.stderr
+    assert f"not in its index ({own}/index.sqlite is gone): running again" in again.stderr
+    assert _bytes(own) == made and (own / "index.sqlite").is_file()
+
+
+def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batch_name(news, tmp_path):
+    """A run killed once the index took its documents in, then `--continue`d with another config: its batch
+    kept the name of the fingerprint it was decided with, so the index did not hold the finished run's
+    batch (its rerun could not take its documents out, and a finished run's check of its index found none).
+    The batch now goes by the name of the run that finishes, and the run is complete."""
+    import sqlite3
+
+    from cleaner.manifest import batch_name
+
+    index, out = tmp_path / "shared.sqlite", tmp_path / "a"
+    _, fp = _decided(news, out, index)
+    with RunState(out / STATE / "state.sqlite") as state, Deduplicator(index, DedupParams()) as dedup:
+        state.set(batch=batch_name(out, fp))
+        dedup.index.add_batch(batch_name(out, fp), ((*row, ()) for row in state.kept_rows()))
+    args = ("run", str(news), "--out", str(out), "--index", str(index), "--workers", "1", "--min-chars", "2")
+    proc = run_cli(*args, "--continue")
+    assert proc.returncode == 0, proc.stderr
+    assert "although its config changed" in proc.stderr
+    finished = {k: v for k, v in json.loads((out / "manifest.json").read_text(encoding="utf-8")).items()
+                if k not in ("outputs", "counts")}
+    with sqlite3.connect(index) as db:
+        assert [name for (name,) in db.execute("SELECT name FROM batches")] == [batch_name(out, finished)]
+    assert "already complete" in run_cli(*args).stderr
+    over = run_cli(*args, "--restart")
+    assert over.returncode == 0 and "are taken out of" in over.stderr and "cannot tell" not in over.stderr, over.stderr
+    assert "already_indexed" not in set(_reasons(out).values())
+
+
+def test_a_dask_only_flag_without_the_dask_engine_is_refused(tmp_path):
+    """`--split-mb` without `--engine dask` was silently ignored (the local engine reads no splits), as
+    `--scheduler` was not: each is refused, exit 2, one line naming it, before anything is made."""
+    for flag, value in (("--split-mb", "5"), ("--scheduler", "tcp://127.0.0.1:9")):
+        proc = run_cli("run", str(SEEDS), "--out", str(tmp_path / "out"), flag, value)
+        assert proc.returncode == 2
+        assert proc.stderr == f"cleaner: {flag} needs --engine dask (the local engine does not use it)\n"
+        assert not (tmp_path / "out").exists()
+
+
+def test_an_input_that_names_no_file_is_said_on_stderr(tmp_path):
+    """A mistyped input path (or a glob that matches nothing) is a bad_input rejection and the run goes on,
+    exit 0, as with `cleaner clean`; but the terminal said only "1 document read, 0 kept, 1 rejected
+    (bad_input 1)", naming no path. Each such input now has a line of its own (none with --quiet)."""
+    out, missing, glob = tmp_path / "out", tmp_path / "nosuchfile.jsonl", str(tmp_path / "in" / "*.jsonl")
+    proc = run_cli("run", str(missing), str(SEEDS), glob, "--out", str(out), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert f"cleaner run: {missing}: no such file or folder (input rejected as bad_input)\n" in proc.stderr
+    assert f"cleaner run: {glob}: no file matches (input rejected as bad_input)\n" in proc.stderr
+    rejects = (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(r)["detail"] for r in rejects) == sorted([f"{missing}: no such file or folder",
+                                                                       f"{glob}: no file matches"])
+    again = run_cli("run", str(missing), str(SEEDS), glob, "--out", str(out), "--workers", "1")
+    assert "already complete" in again.stderr and f"{missing}: no such file or folder" in again.stderr
+    assert run_cli("run", str(missing), str(SEEDS), glob, "--out", str(out), "-q").stderr == ""
+
+
+@pytest.mark.parametrize("key, value", [("num_perm", 64), ("shingle_size", 5)])
+def test_continue_is_refused_when_the_signatures_would_differ(tmp_path, key, value):
+    """`--continue` keeps an interrupted run's prepared documents, signatures included: with another num_perm
+    they were of the wrong length (a traceback, `could not broadcast input array from shape (128,)`), with
+    another shingle_size of other shingles, compared and indexed as if of these. It is refused, exit 2."""
+    from cleaner.manifest import fingerprint
+
+    out = tmp_path / "out"
+    runner = Runner(Config.load(), [str(SEEDS)], out, RunOptions(workers=1, progress="quiet"))
+    with RunState(out / STATE / "state.sqlite") as state:
+        runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
+        runner._prepare(state, 0)
+    config = tmp_path / "c.toml"
+    config.write_text(f"{key} = {value}\n", encoding="utf-8")
+    proc = run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config), "--continue")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    default = Config.load().model_dump()[key]
+    assert proc.stderr == (f"cleaner: --continue: the interrupted run signed its documents with {key} = {default}, not "
+                           f"{value}, so its work cannot be kept; run again without --continue to start over\n")
+    again = run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config))
+    assert again.returncode == 0 and "starting over\n" in again.stderr, again.stderr

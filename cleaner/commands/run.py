@@ -9,7 +9,9 @@ from pathlib import Path
 
 from ..config import ConfigError
 from ..dedup.index import check_index
+from ..io.readers import input_sources
 from ..io.writers import COMPRESSIONS, FORMATS
+from ..models import Rejected
 from ..pipeline import dedup_params
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
@@ -46,7 +48,7 @@ def register(sub) -> None:
                    help="local: this machine's process pool (default); dask: a Dask cluster (see --scheduler)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="--engine dask: a running scheduler (tcp://host:8786); default: a LocalCluster of --workers processes")
-    p.add_argument("--split-mb", type=positive, default=64, metavar="MB",
+    p.add_argument("--split-mb", type=positive, metavar="MB",
                    help="--engine dask: read plain JSONL files in splits of about MB megabytes (default 64)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary")
     config_args(p)
@@ -66,9 +68,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     not_blank(args.scheduler, "--scheduler", "give the address of a running scheduler (tcp://host:8786), or leave "
               "--scheduler out for a LocalCluster")
-    if args.scheduler and args.engine != "dask":
-        print("cleaner: --scheduler needs --engine dask", file=sys.stderr)
-        return 2
+    for flag, value in (("--scheduler", args.scheduler), ("--split-mb", args.split_mb)):
+        if value is not None and args.engine != "dask":  # the local engine would do nothing with it
+            print(f"cleaner: {flag} needs --engine dask (the local engine does not use it)", file=sys.stderr)
+            return 2
     if args.out == "-":
         print("cleaner: --out is the folder the run writes its files to, not stdout; for a stream, cleaner clean - --out -",
               file=sys.stderr)
@@ -79,12 +82,17 @@ def cmd_run(args: argparse.Namespace) -> int:
                          output_format=args.output_format,
                          compression=args.compression, shard_docs=args.shard_docs, workers=args.workers,
                          resume=args.resume, progress="quiet" if args.quiet else None, strict=args.strict,
-                         engine=args.engine, scheduler=args.scheduler, split_bytes=max(1, int(args.split_mb * (1 << 20))))
+                         engine=args.engine, scheduler=args.scheduler,
+                         split_bytes=RunOptions.split_bytes if args.split_mb is None
+                         else max(1, int(args.split_mb * (1 << 20))))
     if options.index is not None:  # refused now, not once every document is prepared
         check_index(options.index, dedup_params(config))
     out = Path(args.out)
     # one order whatever the command line's, as the output has: the same inputs in another order are the same run
     inputs = sorted(args.inputs)
+    # an input that names no file (mistyped, a glob that matches nothing, an empty folder) is a bad_input rejection
+    # like any other, and the run goes on; said on stderr too, where "1 document read, 0 kept" hid it
+    unnamed = [source.detail for source in input_sources(inputs) if isinstance(source, Rejected)]
     start = time.monotonic()
     if args.engine == "dask":
         from ..distributed.engine import DaskRunner
@@ -103,4 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         resumed = f", resumed after {summary.resumed_from:,} records" if summary.resumed_from else ""
         print(f"cleaner run -> {out}/ (see manifest.json): {seconds:.1f} s, {rate:,.0f} docs/s, "
               f"{options.workers if not options.scheduler else 'cluster'} workers ({options.engine}){resumed}\n{summary.stats.summary()}", file=sys.stderr)
+    if not args.quiet:
+        for detail in unnamed:
+            print(f"cleaner run: {detail} (input rejected as bad_input)", file=sys.stderr)
     return 0

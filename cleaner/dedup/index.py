@@ -31,8 +31,9 @@ held, the child uses the index as any other process does.
 Batches: a run adds its documents under a name of its own (`add_batch`: the name is stored in the same
 transaction, and each document says which batch added it), so that when it is resumed it can tell
 whether its documents went in (`has_batch`), and a run that starts over on the same inputs can take the
-earlier run's documents out again (`withdraw_batch`). An index made before documents were numbered by
-batch gains the `docs.batch` column when a batch is first added; its earlier documents have none.
+earlier run's documents out again (`withdraw_batch`); a finished run checks that its index still holds
+them (`holds`: the file may have been removed, or replaced by another). An index made before documents
+were numbered by batch gains the `docs.batch` column when a batch is first added; its earlier documents have none.
 """
 
 from __future__ import annotations
@@ -116,6 +117,23 @@ def check_index(path: str | Path, params: DedupParams) -> None:
     with _read_only(path, lambda exc: f"{path}: not usable as a dedup index ({exc})") as db:
         if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
             _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
+
+
+def holds(path: Path, batch: str, doc_id: str | None, count: int) -> bool:
+    """Whether the index file at `path` holds a run's documents: the batch called `batch` (`DedupIndex.add_batch`),
+    or the document `doc_id` added by no batch (by a cleaner older than batches, or by the Python API) or by a
+    batch of `count` documents (the run's, under another name: its folder moved). Read without changing it (an
+    empty file holds none); `IndexMismatchError` for a file that is not an index."""
+    with _read_only(path, lambda exc: f"{path}: not a dedup index ({exc})") as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "batches" in tables and db.execute("SELECT 1 FROM batches WHERE name = ?", (batch,)).fetchone():
+            return True
+        if "docs" not in tables:
+            return False
+        numbered = "batch" in {row[1] for row in db.execute("PRAGMA table_info(docs)")}
+        row = db.execute(f"SELECT {'batch' if numbered else 'NULL'} FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        return row is not None and (row[0] is None or  # a scan of the documents, on this path alone
+                                    db.execute("SELECT count(*) FROM docs WHERE batch = ?", row).fetchone()[0] == count)
 
 
 def disk_full(exc: sqlite3.Error, path: str | Path) -> Exception:
@@ -418,6 +436,13 @@ class DedupIndex(Closing):
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER")
             self._db.execute("INSERT OR IGNORE INTO batches (name, numbered) VALUES (?, 1)", (name,))
             return self.add_many(rows, self._batch_number(name))
+
+    def rename_batch(self, name: str, new: str) -> None:
+        """Give the batch called `name`, when there is one, the name `new` (a run `--continue`d with other rules
+        or config after it added its documents is known by the fingerprint it finished with)."""
+        if name != new and self.has_batch(name):
+            with self.write_lock():
+                self._db.execute("UPDATE OR IGNORE batches SET name = ? WHERE name = ?", (new, name))
 
     def withdraw_batch(self, name: str) -> int | None:
         """Take out the documents the batch called `name` added (`add_batch`), and its name: how many were

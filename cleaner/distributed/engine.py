@@ -299,17 +299,20 @@ class DaskRunner:
             with dedup.index.write_lock():  # as in the local engine: from the first lookup to the commit of the kept
                 named = self.work / "batch"  # the name it was decided under (`--continue` changes the fingerprint)
                 batch = named.read_text() if named.exists() else self.batch
-                added = (self.work / "indexed").exists() or dedup.index.has_batch(batch)
+                added = (self.work / "indexed").exists() or any(map(dedup.index.has_batch, (batch, self.batch)))
                 if decided.exists() and added:
                     decisions, clusters = pickle.loads(decided.read_bytes())
                 else:  # verdicts the index never took in are decided again, against the index as it is now
+                    batch = self.batch
                     named.write_text(batch)
                     decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
                     write_atomic(decided, pickle.dumps((decisions, clusters)))
                 if not added:
                     self._timed("index_add", lambda: dedup.index.add_batch(
                         batch, (row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {})))))
+                dedup.index.rename_batch(batch, self.batch)  # decided, then `--continue`d: the finishing run's name
             (self.work / "indexed").touch()
+            named.write_text(self.batch)  # renamed, if it was not yet (`runstate.interrupted_run` reads it)
             refresh(dedup.index)
             return decisions, clusters, len(dedup.index)
 
