@@ -1,9 +1,10 @@
-"""One frozen configuration object, shared by the CLI, the Python API and (later) the service.
+"""One frozen configuration object, shared by the CLI, the Python API and the service.
 
 Layers, later wins: the defaults shipped in `cleaner/defaults.toml`, a user TOML file, then keyword
 overrides (the CLI passes its flags here). Unknown keys are an error that names the key, and so is
 a value of another type: a boolean, integer or number is taken only as itself (an integer may stand for
-a number), never converted from a string or another type (`shape = "off"`, `min_chars = true`).
+a number), never converted from a string or another type (`shape = "off"`, `min_chars = true`); values that
+contradict each other (`min_chars` over `max_doc_chars`) are an error that names both.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 class ConfigError(ValueError):
@@ -69,6 +70,8 @@ class Config(BaseModel):
     """Run `shape` rules (boilerplate lines found by their shape and neighbours)."""
     shape_off_sources: tuple[str, ...] = ()
     """Hosts (and their subdomains) whose documents `shape` rules leave alone."""
+    max_request_docs: int = Field(10_000, ge=1, le=1_000_000_000, strict=True)
+    """`cleaner serve`: the most documents one request may hold; a batch of more is a 413 naming this limit."""
 
     @field_validator("rules_dirs", mode="before")
     @classmethod
@@ -107,6 +110,18 @@ class Config(BaseModel):
         make_backend(name)
         return name
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        """Values that contradict each other are refused, naming both: each alone is valid, together they
+        would reject every document or read every record wrong, without a word."""
+        if self.min_chars > self.max_doc_chars:
+            raise ValueError(f"min_chars = {self.min_chars:,} is over max_doc_chars = {self.max_doc_chars:,}: every "
+                             "document would be rejected, too short or too large")
+        if self.id_field == self.text_field:
+            raise ValueError(f"id_field and text_field are both {self.id_field!r}: every document would be named by "
+                             "its whole text; give the id and the text fields of their own")
+        return self
+
     @classmethod
     def load(cls, file: str | Path | None = None, **overrides: Any) -> Config:
         """Build the config from the shipped defaults, an optional TOML file and overrides; a `rules_dirs`
@@ -132,7 +147,8 @@ class Config(BaseModel):
         except ValidationError as exc:
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(f"config{where}: {key}: {err['msg'].removeprefix('Value error, ')}") from None
+            named = f"{key}: " if key else ""  # no key: values that contradict each other (`_consistent` names them)
+            raise ConfigError(f"config{where}: {named}{err['msg'].removeprefix('Value error, ')}") from None
         if config.langs:
             _check_langs(config, where)
         return config

@@ -389,3 +389,45 @@ def test_one_document_given_where_a_batch_is_due_is_a_type_error_not_its_charact
                     use(doc)
         assert len(pipeline.dedup.index) == 0
         assert [d.id for d in pipeline.run([one]).kept] == ["a"]
+
+
+def test_config_values_that_contradict_each_other_are_refused_naming_both(tmp_path):
+    """`min_chars` over `max_doc_chars` (every document rejected, too short or too large) and one field for the
+    id and the text (every document named by its whole text) were taken without a word (found by a QA pass);
+    each is one ConfigError naming both values, from the API, and the same line with exit 2 from `clean` and
+    at the start of `serve`. Each value alone, or the two equal, is still taken."""
+    import socket
+
+    from conftest import run_cli
+
+    cases = (({"min_chars": 100, "max_doc_chars": 50},
+              "min_chars = 100 is over max_doc_chars = 50: every document would be rejected, too short or too large"),
+             ({"id_field": "body", "text_field": "body"},
+              ("id_field and text_field are both 'body': every document would be named by its whole text; "
+               "give the id and the text fields of their own")),
+             ({"id_field": "text"},
+              ("id_field and text_field are both 'text': every document would be named by its whole text; "
+               "give the id and the text fields of their own")))
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "body": "Le conseil municipal a voté le budget."}\n', encoding="utf-8")
+    for values, says in cases:
+        with pytest.raises(ConfigError) as caught:
+            Config.load(**values)
+        assert str(caught.value) == f"config: {says}"
+        with pytest.raises(ConfigError):
+            clean("Un texte.", **values)
+        toml = tmp_path / "c.toml"
+        toml.write_text("".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items()), encoding="utf-8")
+        with pytest.raises(ConfigError) as caught:
+            Config.load(toml)
+        assert str(caught.value) == f"config in {toml}: {says}"
+        proc = run_cli("clean", str(src), "--out", str(tmp_path / "out.jsonl"), "--config", str(toml))
+        assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {toml}: {says}\n")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = run_cli("serve", "--config", str(toml), "--index", str(tmp_path / "i.sqlite"), "--port", str(port))
+        assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {toml}: {says}\n")
+    assert not (tmp_path / "out.jsonl").exists()
+    assert Config.load(min_chars=50, max_doc_chars=50).min_chars == 50
+    assert Config.load(id_field="url", text_field="body").text_field == "body"

@@ -371,3 +371,21 @@ def test_input_format_reads_inputs_as_clean_reads_them(tmp_path):
     assert shown["title"] == record["title"] and any(e["rule"] == "generic.ticker" for e in shown["edits"])
     named = run_cli("diff", str(tmp_path / "page.md"), "--input-format", "txt", "--format", "json")
     assert named.returncode == 0 and json.loads(named.stdout)["edits"] == shown["edits"], named.stderr
+
+
+def test_an_id_the_input_does_not_hold_is_said_exit_2(diff, run_dir):
+    """`--id nope` exited 0 saying only "no document matched", as a filter that matched nothing (found by a QA
+    pass): a typo in an id reads as a document cleaning left alone. The diffs of the ids found come first; an
+    id the input holds that `--rule` leaves out is a filter result, exit 0; with `--limit` reached the rest is
+    not read, so not said missing."""
+    code, out, err = diff(str(SEEDS), "--id", "nope")
+    assert (code, out, err) == (2, "", "cleaner diff: --id 'nope': no such document in the input\n")
+    code, out, err = diff(str(SEEDS), "--id", "nope", "--id", SEED_001, "--id", "a\nb", "--id", "nope", "--format", "json")
+    assert code == 2 and [json.loads(line)["id"] for line in out.splitlines()] == [SEED_001]
+    assert err == "cleaner diff: --id 'nope', 'a\\nb': no such document in the input\n"
+    code, out, err = diff(str(run_dir), "--id", "nope")
+    assert (code, out, err) == (2, "", f"cleaner diff: --id 'nope': no such document in {run_dir}\n")
+    code, out, err = diff(str(SEEDS), "--id", SEED_001, "--rule", "generic.ticker")
+    assert (code, out, err) == (0, "", "cleaner diff: no document matched\n")
+    code, out, err = diff(str(SEEDS), "--id", SEED_001, "--id", "nope", "--limit", "1", "--format", "json")
+    assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == [SEED_001] and err == ""

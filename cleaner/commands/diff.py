@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..api import pipeline_for
@@ -15,7 +16,7 @@ from ..io.writers import stdout
 from ..manifest import other_packs
 from ..models import Rejected
 from ..review.diff import FORMATS, write
-from ..review.entries import input_entries, learned_in, recleaned, run_entries, select
+from ..review.entries import Entry, input_entries, learned_in, recleaned, run_entries, select
 from ..review.run import RunError, is_run_dir, load_run
 from .common import config_args, config_from, input_args
 
@@ -38,7 +39,7 @@ def register(sub) -> None:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """`cleaner diff`: write the selected documents' diffs to stdout; exit 2 on a missing input."""
+    """`cleaner diff`: write the selected documents' diffs to stdout; exit 2 on a missing input or an `--id` it does not hold."""
     if args.limit is not None and args.limit < 0:
         return _fail(f"--limit must be 0 or more, got {args.limit}")
     out = stdout()  # closed: said before anything is read
@@ -64,10 +65,22 @@ def cmd_diff(args: argparse.Namespace) -> int:
             return _fail(f"--rule {args.rule!r}: no such rule in the loaded packs (`cleaner rules list` shows them)")
         entries = input_entries(args.inputs, config, args.input_format)
     color = args.color == "always" or (args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
-    shown = write(select(entries, args.ids, args.rule, args.limit), out, args.format, color, args.full, sys.stderr)
+    seen: set[str | None] = set()
+    shown = write(select(_noting(entries, seen), args.ids, args.rule, args.limit), out, args.format, color, args.full, sys.stderr)
+    missing = [i for i in dict.fromkeys(args.ids) if i not in seen]
+    if missing and shown != args.limit:  # at the limit, the rest was not read: not known to be missing
+        where = args.inputs[0] if runs else "the input" if len(args.inputs) == 1 else "the inputs"
+        return _fail(f"--id {', '.join(map(repr, missing))}: no such document in {where}")
     if not shown:
         print("cleaner diff: no document matched", file=sys.stderr)
     return 0
+
+
+def _noting(entries: Iterable[Entry], seen: set[str | None]) -> Iterator[Entry]:
+    """`entries`, each one's id added to `seen` as it is read."""
+    for entry in entries:
+        seen.add(entry.id)
+        yield entry
 
 
 def _fail(message: str) -> int:

@@ -9,7 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
-from .common import config_args, config_from, not_blank, port, positive
+from .common import at_least_one, config_args, config_from, not_blank, port, positive
 
 DEFAULT_INDEX = "cleaner-index.sqlite"
 
@@ -22,6 +22,8 @@ def register(sub) -> None:
     p.add_argument("--index", metavar="PATH", default=DEFAULT_INDEX,
                    help=f"the SQLite dedup index, shared with `cleaner run --index`; the service keeps its documents in it too (default: {DEFAULT_INDEX})")
     p.add_argument("--max-body-mb", type=positive, default=16.0, help="largest request body in MB; bigger gets 413 (default: 16)")
+    p.add_argument("--max-request-docs", metavar="N", type=at_least_one,
+                   help="most documents in one request; a bigger batch gets 413 (default: the config's max_request_docs, 10000)")
     p.add_argument("--api-key",
                    help="require `Authorization: Bearer KEY` on every POST (default: $CLEANER_API_KEY; none: open)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
@@ -53,7 +55,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not api_key and not _loopback(args.host):
         print(f"cleaner: warning: serving on {args.host} without an API key: anyone who can reach it can write",
               file=sys.stderr)
-    service = Service(config_from(args), Path(args.index))
+    config = config_from(args, max_request_docs=args.max_request_docs)
+    if config.learn_boilerplate:  # a config shared with `cleaner run`: said, not left to look applied
+        print("cleaner: warning: learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from "
+              "the whole corpus; the service cleans each document with the rule packs alone", file=sys.stderr)
+    service = Service(config, Path(args.index))
     app = create_app(service, max_body_bytes=int(args.max_body_mb * 1024 * 1024), api_key=api_key)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 timeout_graceful_shutdown=args.shutdown_timeout)

@@ -3,10 +3,11 @@
 `create_app(service)` builds the app over a `Service` (rules, language models and index, loaded once
 before the server starts); the app closes it when the server stops. Errors are JSON: 422 names the
 field, 404 the id, 415 a compressed body, 413 a body over the limit (`limits.BodyLimit`: at once when
-`Content-Length` is over it, otherwise as soon as the bytes read pass it), 401 the missing key (before
-the size: a client without the key learns nothing of the limit); anything unexpected is a 500 with no
-trace in it (the trace goes to the server log). A JSON body is read as UTF-8 only (RFC 8259), a leading
-byte order mark skipped: Python's `json` took UTF-16 and UTF-32 too.
+`Content-Length` is over it, otherwise as soon as the bytes read pass it) or a batch of more documents
+than `max_request_docs`, 401 the missing key (before the size: a client without the key learns nothing of
+the limit); anything unexpected is a 500 with no trace in it (the trace goes to the server log). A JSON
+body is read as UTF-8 only (RFC 8259), a leading byte order mark skipped: Python's `json` took UTF-16 and
+UTF-32 too.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from starlette.types import Message
 
 from ..dedup.index import IndexBusyError
 from .auth import ApiKey
-from .limits import BodyLimit
+from .limits import BodyLimit, within_doc_limit
 from .store import IndexGoneError
 
 
@@ -63,11 +64,12 @@ def _loads(body: bytes) -> Any:
 
 
 class _Utf8Request(Request):
-    """A request whose JSON body is read by `_loads`."""
+    """A request whose JSON body is read by `_loads`; an array of over `max_request_docs` documents is a 413
+    as soon as it is read, before any is validated or cleaned (`limits.within_doc_limit`)."""
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            self._json = _loads(await self.body())
+            self._json = within_doc_limit(_loads(await self.body()), _service(self).config.max_request_docs)
         return self._json
 
 

@@ -1,11 +1,13 @@
-"""The request-body limit as ASGI middleware: a body over it is a JSON 413, said the same way whether
-its size was announced (`Content-Length`: refused before a byte is read) or found while reading (a
-chunked body: refused as soon as the bytes read pass the limit).
+"""The request limits: the body's size as ASGI middleware, and the documents in a batch (`within_doc_limit`).
 
-FastAPI's own `max_body_size` answered the first case in plain text from a layer outside the app's
-exception handlers, and the second in JSON."""
+A body over its limit is a JSON 413, said the same way whether its size was announced (`Content-Length`:
+refused before a byte is read) or found while reading (a chunked body: refused as soon as the bytes read
+pass the limit). FastAPI's own `max_body_size` answered the first case in plain text from a layer outside
+the app's exception handlers, and the second in JSON."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
@@ -39,3 +41,12 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+def within_doc_limit(body: Any, limit: int) -> Any:
+    """`body` (read JSON), or a 413 naming `limit` (the config's `max_request_docs`) when it is an array of
+    more documents: 100,000 short ones fit in 4 MB, under the body limit, and held the server a minute."""
+    if isinstance(body, list) and len(body) > limit:
+        raise HTTPException(413, f"the request holds {len(body):,} documents, over the limit of {limit:,} "
+                                 "(max_request_docs): send them in smaller batches")
+    return body

@@ -1,14 +1,15 @@
 """What the service's endpoints take and give, as pydantic models (they make the OpenAPI schema).
 
-A document body is one JSON object or a JSON array of them; unknown fields are an error (422 naming
-the field), so a typo such as `txt` is not silently stored in `meta`.
+A document body is one JSON object or a JSON array of them; a field it does not name goes to `meta`, as
+a JSONL record's does on the command line (a typo such as `txt` for `text` leaves no text: a `bad_input`
+rejection saying so, as there).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
 from ..config import Config
 from ..io.records import given_id, record_document
@@ -19,9 +20,11 @@ _BODY_FIELDS = {"id_field": "id", "text_field": "text"}
 
 class DocumentIn(BaseModel):
     """One document to clean: an `id`, and `text` or `html` (or both; with neither it is rejected as
-    `bad_input`, as the command line rejects an empty record)."""
+    `bad_input`, as the command line rejects an empty record). Any other field goes to `meta`, as on the
+    command line."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="allow")
+    _given: tuple[str, ...] = PrivateAttr(())
 
     id: str = Field(pattern=r"\S", json_schema_extra={"type": ["string", "integer"]},
                     description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An integer "
@@ -45,13 +48,23 @@ class DocumentIn(BaseModel):
             return given_id(value) or value  # a boolean is no id: refused below, as no string
         return value
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keys_in_order(cls, data: Any, handler: Any) -> Any:
+        """The body's keys as sent: `document` builds the record in that order, so its `meta` is written as
+        the command line writes the same record's (pydantic puts the declared fields before the others)."""
+        doc = handler(data)
+        if isinstance(data, dict):
+            doc._given = tuple(data)
+        return doc
+
     def document(self, config: Config) -> Document | Rejected:
         """The pipeline's `Document`, taken in as the readers take a record (`io.records.record_document`:
         checked and repaired), or the rejection that says why it cannot be one. The body's `id` and `text`
         are these fields whatever the config's `id_field` and `text_field`, which name a file's fields (with
         `id_field = "url"`, a document was answered and stored under its `url`)."""
-        text = {} if self.text is None and "text" not in self.model_fields_set else {"text": self.text}
-        record = {"id": self.id, **text, **self.model_dump(exclude={"id", "text"}, exclude_defaults=True)}
+        values = {**self.__dict__, **(self.model_extra or {})}
+        record = {key: values[key] for key in self._given}
         return record_document(record, f"document {self.id!r}", self.id, config.model_copy(update=_BODY_FIELDS))
 
 
