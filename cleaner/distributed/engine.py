@@ -28,7 +28,6 @@ import logging
 import pickle
 import resource
 import shutil
-import signal
 import time
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -62,6 +61,7 @@ from ..runner import (
     write_rejects,
 )
 from ..runstate import DASK_WORK, interrupted_run
+from ..workers import ctrl_c_held
 from . import parts
 from .mirror import index_rows, mirror_keys, mirror_path, refresh
 from .shuffle import INDEX_NODE, bucket_edges, components, write_buckets
@@ -100,7 +100,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
             yield client
     else:
         with ExitStack() as stack:
-            with _ctrl_c_held():  # the cluster's loop thread and worker processes start with it blocked: the run's to handle
+            with ctrl_c_held():  # the cluster's loop thread and worker processes start with it blocked: the run's to handle
                 # no dashboard; the scheduler's HTTP server (health, metrics) on a free port: it took 8787, the
                 # dashboard's, or warned "Port 8787 is already in use" when another run or a user's dashboard had it
                 cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -141,23 +141,6 @@ def _check_scheduler(address: str) -> None:
         what = answer.get("type") if isinstance(answer, dict) else None
         raise UsageError(f"{address} is a Dask {what or 'server'}, not a scheduler: give the address the scheduler "
                          "prints (Scheduler at: tcp://...)")
-
-
-@contextmanager
-def _ctrl_c_held() -> Iterator[None]:
-    """SIGINT blocked in this thread while the block runs, and so in the threads and processes it starts,
-    which keep the mask: a Ctrl-C, which the terminal sends to the whole process group, reaches only this
-    process (the LocalCluster's workers printed a KeyboardInterrupt traceback each), here once the block
-    is over. multiprocessing's resource tracker is started first: starting it unblocks SIGINT in the
-    thread that does."""
-    from multiprocessing import resource_tracker
-
-    resource_tracker.ensure_running()
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class DaskRunner:
