@@ -99,8 +99,9 @@ def test_unified_is_a_real_patch_with_rules_in_hunk_headers(diff):
 
 
 def test_unified_applies_with_patch_whatever_breaks_a_line_inside_the_text(diff, tmp_path):
-    """Form feeds, U+2028, NEL and the like are not line ends for `patch`: the diff splits at LF only (it
-    split where `str.splitlines` does, and `patch` refused it); an id holding a newline stays on its header."""
+    """Form feeds, NEL and the like are not line ends for `patch`: the diff splits at LF only (it split where
+    `str.splitlines` does, and `patch` refused it); an id holding a newline stays on its header. A text's U+2028
+    is read as LF, so the raw text the patch is of holds LF there: it applies without fuzz."""
     import shutil
     import subprocess
 
@@ -112,11 +113,13 @@ def test_unified_applies_with_patch_whatever_breaks_a_line_inside_the_text(diff,
     assert code == 0 and '--- "f\\nf"\t(raw)\n+++ "f\\nf"\t(clean)\n' in out and "No newline" not in out.split("@@", 1)[1][:-60]
     record = json.loads(diff(str(src), "--format", "json")[1])
     if shutil.which("patch"):
-        (tmp_path / "raw.txt").write_text(text, encoding="utf-8", newline="")
+        raw = text.replace("\u2028", "\n")
+        (tmp_path / "raw.txt").write_text(raw, encoding="utf-8", newline="")
         (tmp_path / "p.diff").write_text(out, encoding="utf-8", newline="")
-        subprocess.run(["patch", "-s", "-o", str(tmp_path / "out.txt"), str(tmp_path / "raw.txt"), str(tmp_path / "p.diff")], check=True)
-        clean = replay(text, [Edit(**{k: v for k, v in e.items() if k != "text"}) for e in record["edits"]])
-        assert (tmp_path / "out.txt").read_bytes().decode("utf-8") == clean and clean != text
+        subprocess.run(["patch", "-s", "-F0", "-o", str(tmp_path / "out.txt"), str(tmp_path / "raw.txt"), str(tmp_path / "p.diff")],
+                       check=True)
+        clean = replay(raw, [Edit(**{k: v for k, v in e.items() if k != "text"}) for e in record["edits"]])
+        assert (tmp_path / "out.txt").read_bytes().decode("utf-8") == clean and clean != raw
 
 
 def test_unified_leaves_out_unchanged_documents_so_patch_applies(diff, tmp_path):
@@ -389,3 +392,42 @@ def test_an_id_the_input_does_not_hold_is_said_exit_2(diff, run_dir):
     assert (code, out, err) == (0, "", "cleaner diff: no document matched\n")
     code, out, err = diff(str(SEEDS), "--id", SEED_001, "--id", "nope", "--limit", "1", "--format", "json")
     assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == [SEED_001] and err == ""
+
+
+def test_terminal_and_unified_formats_write_under_a_latin1_locale(tmp_path):
+    """A Latin-1 stdout ended the terminal format at its first `━━` and the unified one at its first `←` in a
+    UnicodeEncodeError's traceback (JSON was fixed before). The terminal format is for a person: the locale's
+    encoding, what it cannot hold as escapes, as stderr writes it; the unified one is a patch of the UTF-8
+    texts, so UTF-8, and `patch` applies it."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    raw = (SEEDS / f"{SEED_001}.txt").read_text(encoding="utf-8")
+    src = tmp_path / "el.jsonl"
+    src.write_text(json.dumps({"id": "Αθήνα", "text": raw}) + "\n", encoding="utf-8")
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "latin-1", "PYTHONUTF8": "0"}
+
+    def shown(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cleaner", "diff", str(src), *args], cwd=ROOT, env=env,
+                              capture_output=True, timeout=300, check=False)
+
+    for color in ("never", "always"):
+        proc = shown("--color", color)
+        assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr.decode("latin-1")
+        out = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout.decode("latin-1"))
+        assert out.startswith("\\u2501\\u2501 \\u0391\\u03b8\\u03ae\\u03bd\\u03b1 fr ")
+        assert "[-Le meilleur est à venir-]\\u2192title\\u2039generic.section-title\\u203a" in out
+    proc = shown("--format", "unified")
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr.decode("latin-1")
+    patch = proc.stdout.decode("utf-8")
+    assert "# title ← 'Le meilleur est à venir' ‹generic.section-title›\n--- Αθήνα\t(raw)\n" in patch
+    if shutil.which("patch"):
+        (tmp_path / "raw.txt").write_text(raw, encoding="utf-8", newline="")
+        (tmp_path / "p.diff").write_bytes(proc.stdout)
+        subprocess.run(["patch", "-s", "-o", str(tmp_path / "out.txt"), str(tmp_path / "raw.txt"), str(tmp_path / "p.diff")], check=True)
+        clean = run_cli("clean", str(src), "--out", "-", "--quiet")
+        assert (tmp_path / "out.txt").read_text(encoding="utf-8") == json.loads(clean.stdout)["text"]

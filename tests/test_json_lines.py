@@ -57,7 +57,7 @@ def _one_line_each(text: str) -> list[dict]:
 def test_json_line_escapes_the_three_line_breaks_and_leaves_everything_else():
     assert json_line('{"t": "a\u2028b\u2029c\x85d é € 学"}') == '{"t": "a\\u2028b\\u2029c\\u0085d é € 学"}'
     record = {"id": "x", "text": "é € 学 \x7f\x9b \U0001f600"}
-    assert dumps(record) == json.dumps(record, ensure_ascii=False)
+    assert dumps(record) == json.dumps(record, ensure_ascii=False).replace("\x9b", "\\u009b")  # a C1 control too
     assert json.loads(dumps({"t": BREAKS * 3})) == {"t": BREAKS * 3}
 
 
@@ -77,7 +77,7 @@ def test_clean_output_and_rejects_hold_one_line_per_record(source, tmp_path, suf
     kept = _one_line_each(_decoded(out))
     assert [r["id"] for r in kept] == ["a\u2028b", "e\u2029f", "g"]
     assert kept[0]["source"] == "Le\u2029Monde" and kept[0]["meta"] == {"tag": "x\u2028y\x85z"}
-    assert "présenté\u2028mardi" in kept[0]["text"] and "texte\u2029sera débattu\x85au" in kept[0]["text"]
+    assert "présenté\nmardi" in kept[0]["text"] and "texte\n\nsera débattu\x85au" in kept[0]["text"]  # a text's U+2028, U+2029 are line breaks
     assert kept[2]["meta"] == {"tag": "€ 学校"}
     (rejected,) = _one_line_each(_decoded(tmp_path / f"o.rejects{suffix}"))
     assert rejected["id"] == "c\x85d" and rejected["raw"] == RECORDS[1]
@@ -114,7 +114,7 @@ def test_run_outputs_hold_one_line_per_record(runs, engine):
     assert corpus[0]["cluster"] == "a\u2028b" and corpus[0]["source"] == "Le\u2029Monde"
     assert corpus[0]["meta"] == {"tag": "x\u2028y\x85z"}
     raw = _one_line_each((out / "raw.jsonl").read_text(encoding="utf-8"))
-    assert raw[0] == {"id": "a\u2028b", "text": TEXT}
+    assert raw[0] == {"id": "a\u2028b", "text": TEXT.replace("\u2028", "\n").replace("\u2029", "\n\n")}  # read as line breaks
     rejects = _one_line_each((out / "rejects.jsonl").read_text(encoding="utf-8"))
     assert [(r["id"], r["reason"]) for r in rejects] == [("c\x85d", "bad_input"), ("e\u2029f", "exact_duplicate")]
     assert rejects[0]["raw"] == RECORDS[1] and rejects[1]["raw"]["meta"] == {"tag": "copie\u2028exacte"}
@@ -135,7 +135,7 @@ def test_compressed_sharded_and_parquet_run_outputs_keep_the_characters(source, 
     for path in sorted(out.glob("*.jsonl.zst")):
         _one_line_each(_decoded(path))
     corpus = list(read_output(out, "corpus"))
-    assert corpus[0]["id"] == "a\u2028b" and corpus[0]["text"].count("\u2028") == 1
+    assert corpus[0]["id"] == "a\u2028b" and corpus[0]["text"].count("\x85") == 1
     assert corpus[0]["meta"] == {"tag": "x\u2028y\x85z"} and corpus[0]["source"] == "Le\u2029Monde"
     assert [r["id"] for r in read_output(out, "rejects")] == ["c\x85d", "e\u2029f"]
 
@@ -172,3 +172,62 @@ def test_a_run_with_an_index_path_that_is_not_utf8_writes_its_report(source, tmp
                            "--workers", "1", "-q"], cwd=ROOT, capture_output=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr.decode()
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["index"] == os.fsdecode(index)
+
+
+def test_c1_controls_are_written_as_escapes_in_every_output(tmp_path):
+    """A C1 control (U+0080-U+009F: U+009B is CSI, which a terminal acts on as on ESC [) was written raw, where JSON
+    escapes the C0 ones: `cat corpus.jsonl` sent it to the terminal. Every one is its escape, in the output, the
+    rejects and a run's files; the records read back are the same."""
+    c1 = "".join(map(chr, range(0x80, 0xA0)))
+    text = "Le conseil municipal a voté mardi le budget de l'école \x96 une première depuis dix ans."
+    records = [{"id": "c\x9b1", "text": text, "tag": c1}, {"id": "d\x9d", "text": None, "note": "\x9b2J"}]
+    src = tmp_path / "c1.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert json_line(json.dumps(c1, ensure_ascii=False)) == '"' + "".join(f"\\u{c:04x}" for c in range(0x80, 0xA0)) + '"'
+    proc = run_cli("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    run = run_cli("run", str(src), "--out", str(tmp_path / "run"), "--workers", "1", "-q")
+    assert run.returncode == 0, run.stderr
+    for path in (tmp_path / "o.jsonl", tmp_path / "o.rejects.jsonl", *sorted((tmp_path / "run").glob("*.jsonl"))):
+        written = path.read_text(encoding="utf-8")
+        assert not any(c in written for c in c1), path.name
+        assert "\\u009b" in written or path.name == "clusters.jsonl", path.name
+    (kept,) = _one_line_each((tmp_path / "o.jsonl").read_text(encoding="utf-8"))
+    assert (kept["id"], kept["text"], kept["meta"]) == ("c\x9b1", text, {"tag": c1})
+    (rejected,) = _one_line_each((tmp_path / "o.rejects.jsonl").read_text(encoding="utf-8"))
+    assert rejected["raw"] == records[1]
+
+
+def test_rules_commands_write_under_a_latin1_locale(tmp_path):
+    """A Latin-1 stdout ended `rules list` at the first `•` of a description, `rules check` at the first Greek
+    example of a failure, and `rules suggest --out -` at the first Greek line, each in a UnicodeEncodeError's
+    traceback. Text for a person is in the locale's encoding, what it cannot hold as escapes (as stderr writes
+    it); the suggested pack is YAML, UTF-8 as the file `--out` names would hold it."""
+    import random
+
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "latin-1", "PYTHONUTF8": "0"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cleaner", "rules", *args], cwd=ROOT, env=env, capture_output=True,
+                              timeout=300, check=False)
+
+    listed = run("list")
+    assert listed.returncode == 0, listed.stderr.decode("latin-1")
+    assert "ar.share-bar" in listed.stdout.decode("latin-1") and "\\u0634\\u0627\\u0631\\u0643" in listed.stdout.decode("latin-1")
+    pack = tmp_path / "p.yaml"
+    pack.write_text('rules:\n  - id: t.news\n    kind: line\n    description: a Greek line\n    phrases: ["Ειδήσεις"]\n'
+                    '    examples:\n      remove: ["Ειδήσεις σήμερα"]\n      keep: ["Νέα"]\n', encoding="utf-8")
+    checked = run("check", str(pack))
+    assert checked.returncode == 1, checked.stderr.decode("latin-1")
+    assert checked.stdout.decode("latin-1") == ("FAIL t.news: remove example 1 is not touched: "
+                                                "'\\u0395\\u03b9\\u03b4\\u03ae\\u03c3\\u03b5\\u03b9\\u03c2 \\u03c3\\u03ae\\u03bc\\u03b5\\u03c1\\u03b1'\n"
+                                                "1 rules, 2 examples, 1 failures\n")
+    rng = random.Random(5)
+    words = "le gouvernement a annoncé mardi que la banque centrale maintiendra son taux directeur".split()
+    src = tmp_path / "s.jsonl"
+    src.write_text("".join(json.dumps({"id": f"p{k}", "source": "x.example", "text": "\n\n".join(
+        " ".join(rng.choice(words) for _ in range(25)).capitalize() + "." for _ in range(3))
+        + "\n\nΑκολουθήστε μας στο Facebook • Ειδήσεις"}) + "\n" for k in range(8)), encoding="utf-8")
+    suggested = run("suggest", str(src), "--out", "-")
+    assert suggested.returncode == 0, suggested.stderr.decode("latin-1")
+    assert "- Ακολουθήστε μας στο Facebook • Ειδήσεις\n" in suggested.stdout.decode("utf-8")

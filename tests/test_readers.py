@@ -825,3 +825,64 @@ def test_stdin_named_twice_is_read_once_and_the_second_is_a_rejection_saying_so(
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["a"]
     assert proc.stderr == "cleaner: rejected -: <stdin>: named by an earlier input too ('-' again): read once\n"
+
+
+def test_a_key_given_twice_with_other_values_is_said_not_dropped_in_silence(tmp_path):
+    """`{"id": "a", "text": "x", "text": "y"}` kept "y" and lost "x" without a word (JSON's parsers keep the last
+    value): the last is still kept, and a warning names the key and the line, for the record's own keys and a
+    nested object's; `--strict` stops there, as at any flagged record. A key given twice with one value loses
+    nothing and is not said."""
+    src = tmp_path / "d.jsonl"
+    src.write_text('{"id": "a", "text": "Un premier texte.", "text": "Le second texte, gardé."}\n'
+                   '{"id": "b", "text": "Le même texte.", "text": "Le même texte.", "meta": {"k": 1, "k": 2, "k": 2}}\n'
+                   '{"id": "c", "id": "d", "text": "Un texte sans doublon de valeur.", "url": "u", "url": "u"}\n',
+                   encoding="utf-8")
+    a, b, d = _read(src)
+    assert (a.id, a.text, a.warnings) == ("a", "Le second texte, gardé.",
+                                          (f"{src}:1: key 'text' given 2 times, with other values: the last kept",))
+    assert (b.text, b.meta, b.warnings) == ("Le même texte.", {"k": 2},
+                                            (f"{src}:2: key 'k' of a nested object given 3 times, with other values: the last kept",))
+    assert (d.id, d.url, d.warnings) == ("d", "u", (f"{src}:3: key 'id' given 2 times, with other values: the last kept",))
+    proc = run_cli("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--strict", "-q")
+    assert proc.returncode == 3 and proc.stderr == (
+        f"cleaner: --strict: stopped at bad input (id a): {src}:1: key 'text' given 2 times, with other values: the last kept\n")
+
+
+def test_line_and_paragraph_separators_in_a_text_are_line_breaks_the_rules_see(tmp_path):
+    """U+2028 and U+2029 stayed inside a text's "line", so a line rule did not see the noise behind one
+    (`Partager sur Facebook\\u2028Le gouvernement…` kept its share bar; MasakhaNEWS has Amharic articles whose
+    paragraphs are parted by two U+2028): read as LF and as a blank line, flagged, as a lone CR is, in a JSONL
+    text, a `.txt` file and a text given to the API alike; a field (`source`, an id) keeps them as they are."""
+    from cleaner import clean
+
+    text = ("Partager sur Facebook\u2028Le gouvernement a présenté mardi un projet de loi sur l’école publique."
+            "\u2029Le texte sera débattu au parlement la semaine prochaine, après un long travail.")
+    lines = ("Partager sur Facebook\nLe gouvernement a présenté mardi un projet de loi sur l’école publique.\n\n"
+             "Le texte sera débattu au parlement la semaine prochaine, après un long travail.")
+    src = tmp_path / "s.jsonl"
+    src.write_text(json.dumps({"id": "a\u2028b", "text": text, "source": "Le\u2029Monde"}) + "\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    doc, page = _read(src, tmp_path / "t.txt")
+    assert (doc.id, doc.text, doc.source, page.text) == ("a\u2028b", lines, "Le\u2029Monde", lines)
+    assert doc.warnings == (f"{src}:1: 1 line separators (U+2028) read as LF",
+                            f"{src}:1: 1 paragraph separators (U+2029) read as a blank line")
+    (out,) = clean([{"id": "x", "text": text}])
+    assert out.text == lines.split("\n", 1)[1] and [e.rule for e in out.edits] == ["fr.share-bar"]
+    assert out.warnings == ("document 0: 1 line separators (U+2028) read as LF",
+                            "document 0: 1 paragraph separators (U+2029) read as a blank line")
+
+
+def test_records_before_a_tail_of_nul_bytes_are_read_not_lost_as_binary(tmp_path):
+    """A JSONL file cut short by a crash, its tail NUL bytes (a preallocated block): over 5% of its first 4,096
+    bytes were controls, and the file was one `binary content, not JSONL` rejection, its three good records
+    unread. A file that opens with a record is read line by line, the NUL tail one malformed line; a binary
+    file (a Parquet one) read as JSONL stays one rejection."""
+    records = "".join(json.dumps({"id": f"r{i}", "text": f"Le conseil a voté le budget {i}."}) + "\n" for i in range(3))
+    src = tmp_path / "cut.jsonl"
+    src.write_bytes(codecs.BOM_UTF8 + records.encode() + b"\0" * 60)
+    *kept, tail = _read(src)
+    assert [doc.id for doc in kept] == ["r0", "r1", "r2"]
+    assert isinstance(tail, Rejected) and tail.detail == f"{src}:4: malformed JSON: Expecting value at column 1"
+    pq.write_table(pa.table({"id": ["a"], "text": ["Un texte."]}), tmp_path / "p.parquet")
+    (item,) = _read(tmp_path / "p.parquet", fmt="jsonl")
+    assert item.detail == f"{tmp_path / 'p.parquet'}: binary content, not JSONL"

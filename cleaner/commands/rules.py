@@ -9,7 +9,7 @@ from pathlib import Path
 from ..checks import check_keep_against, check_rule
 from ..config import Config, ConfigError
 from ..io.readers import not_an_input
-from ..io.writers import stdout, write_atomic
+from ..io.writers import stdout, text_stream, utf8_stream, write_atomic
 from ..packs import load_files, load_rules, pack_files
 from ..suggest import suggest
 from .common import a_file, config_args, config_from, input_args, pack_paths, worker_count
@@ -41,7 +41,7 @@ def register(sub) -> None:
 
 def cmd_rules_list(args: argparse.Namespace) -> int:
     """`cleaner rules list`: id, kind, scope and description of each loaded rule, in run order."""
-    out = stdout()  # closed: `print` to it wrote nothing, exit 0
+    out = text_stream(stdout())  # closed: `print` to it wrote nothing, exit 0
     ruleset = load_rules(config_from(args))
     for rule in ruleset.rules:
         scope = ",".join(rule.langs) or "any"
@@ -54,7 +54,7 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
     """`cleaner rules check`: validate packs and run their examples; exit 1 if any example fails."""
-    out = stdout()  # closed: its failures were printed to nowhere
+    out = text_stream(stdout())  # closed: its failures were printed to nowhere
     checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
     failures = [f for rule in checked.rules for f in check_rule(rule)]
     shipped = () if args.alone else load_rules(Config.load()).rules
@@ -98,7 +98,7 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
         not_a_loaded_pack(Path(args.out), config)
     found = suggest(args.inputs, config, input_format=args.input_format, workers=args.workers)
     if args.out == "-":
-        stdout().write(found.yaml)
+        utf8_stream(stdout()).write(found.yaml)  # UTF-8, as the file --out names would hold it
     else:
         write_atomic(Path(args.out), found.yaml.encode("utf-8"))
     for reason in found.dropped:

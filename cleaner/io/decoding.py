@@ -24,6 +24,8 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 """Byte order marks of UTF-32, UTF-16 and UTF-8 (UTF-32 LE first: it starts with UTF-16 LE's), and the codec
 that reads them (dropping the mark: `decode` skips UTF-8's)."""
 _LONE_CR = re.compile(r"\r(?!\n)")
+_SEPARATORS = (("\u2028", "line separators (U+2028)", "LF"), ("\u2029", "paragraph separators (U+2029)", "a blank line"))
+"""Unicode's line and paragraph separators, which `repair` makes line breaks (what to say of them, and what they become)."""
 _ESCAPED_BREAKS = re.compile(r"\\n(?:[ \xa0]*+\\n)*+")
 """A run of line breaks written as the two characters `\\n` (a scraper that escaped them twice)."""
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
@@ -32,6 +34,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 BINARY_SHARE = 0.05
 """Share of control characters (NUL and the like, not line breaks) in a text's first 4,096 characters
 above which it is binary; text in a wrong encoding has U+FFFD instead, and is kept, flagged."""
+BINARY_LEAST = 16
+"""The fewest control characters that make a text binary: in a short text a stray NUL or two (a C string's end,
+`"Bonjour le monde\u0000"`) passed the share, and the text was refused as binary, where a longer one holding
+them is kept, the NULs removed and counted (`repair`); a binary file's first 4,096 bytes hold hundreds."""
 
 
 def decode(data: bytes, where: str, codec: str | None = None) -> tuple[str, tuple[str, ...]]:
@@ -138,11 +144,17 @@ _WEB_CODECS = {_squeezed(label): codec for codec, labels in _WEB_LABELS.items() 
 def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True) -> tuple[str, tuple[str, ...]]:
     """`text` without NUL bytes and lone surrogates, with line breaks made of a lone CR (old Mac files) as
     LF, and (unless `mojibake` is false) mojibake undone by ftfy and (unless `escapes` is false) line
-    breaks written `\\n` made line breaks (see `escaped_breaks`); each repair flagged."""
+    breaks written otherwise made line breaks: `\\n` (see `escaped_breaks`), U+2028 (LINE SEPARATOR) as LF and
+    U+2029 (PARAGRAPH SEPARATOR) as a blank line, so line rules see the lines; each repair flagged."""
     warnings: list[str] = []
     if "\r" in text and _LONE_CR.search(text):
         warnings.append(f"{where}: {len(_LONE_CR.findall(text))} line breaks made of a lone CR read as LF")
         text = _LONE_CR.sub("\n", text)
+    if escapes and not text.isascii() and ("\u2028" in text or "\u2029" in text):
+        for char, name, made in _SEPARATORS:
+            if count := text.count(char):
+                warnings.append(f"{where}: {count} {name} read as {made}")
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     if escapes and "\\n" in text:
         text, count = escaped_breaks(text)
         if count:
@@ -211,7 +223,9 @@ def _code_like(text: str, start: int, end: int) -> bool:
     return False
 
 
-def looks_binary(text: str) -> bool:
-    """True when the text's start has many control characters: not text at all (an image, UTF-16, ...)."""
+def looks_binary(text: str, least: int = BINARY_LEAST) -> bool:
+    """True when the text's start has many control characters, `least` of them at least: not text at all (an
+    image, UTF-16, ...)."""
     head = text[:4096]
-    return bool(head) and len(_CONTROL.findall(head)) > BINARY_SHARE * len(head)
+    found = len(_CONTROL.findall(head)) if head else 0
+    return found >= least and found > BINARY_SHARE * len(head)

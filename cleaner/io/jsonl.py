@@ -14,12 +14,13 @@ import gzip
 import io
 import json
 import re
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import zstandard
 
@@ -138,8 +139,14 @@ def _blank(raw: bytes, codec: str | None, at_start: bool) -> bool:
 
 def binary_start(fh: BinaryIO) -> bool:
     """Whether a stream's first bytes (peeked, left unread) are binary content, not JSONL (a Parquet or a
-    gzip file read as JSONL); False for a stream that cannot show them."""
-    return hasattr(fh, "peek") and looks_binary(fh.peek(4096)[:4096].decode("latin-1"))
+    gzip file read as JSONL; a control character is no part of JSONL, so a few make a short one binary);
+    False for a stream that cannot show them, or one that opens with a JSON object or array: records
+    before a tail of NUL bytes (a file cut short by a crash) were lost in that one rejection, unread."""
+    if not hasattr(fh, "peek"):
+        return False
+    head = fh.peek(4096)[:4096]
+    return (looks_binary(head.decode("latin-1"), least=1)
+            and head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1] not in (b"{", b"["))
 
 
 def wide_codec(fh: BinaryIO) -> str | None:
@@ -208,14 +215,46 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     the id of a record that carries none (see `records.record_id`)."""
     line, warnings = decode(raw, where, codec)
     try:
-        record = json.loads(line)
+        record, twice = loads(line)
     except json.JSONDecodeError as exc:
         return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}", warnings)
     except ValueError as exc:  # valid JSON that Python will not hold: a number of more than 4,300 digits
         return _malformed(line, where, str(exc), warnings)
     except RecursionError:
         return _malformed(line, where, NESTED, warnings)
-    return record_document(record, where, place, config, warnings)
+    return record_document(record, where, place, config, warnings + tuple(f"{where}: {said}" for said in twice))
+
+
+_TWICE = threading.local()
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's key-value pairs as a dict, the last value of a key given twice kept (as `json.loads` keeps
+    it), noting such an object's pairs for `loads`."""
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        _TWICE.found.append((obj, pairs))
+    return obj
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs)
+
+
+def loads(text: str) -> tuple[Any, list[str]]:
+    """`json.loads(text)`, and what it left out in silence: each key an object gives more than once with other
+    values, the last kept (`key 'text' given 2 times, with other values: the last kept`; `of a nested object`
+    when not the record's own). A key given twice with one value loses nothing and is not said."""
+    _TWICE.found = found = []
+    value = _DECODER.decode(text)
+    said = []
+    for obj, pairs in found:
+        values: dict[str, list[Any]] = {}
+        for key, item in pairs:
+            values.setdefault(key, []).append(item)
+        nested = "" if obj is value else " of a nested object"
+        said += [f"key {key!r}{nested} given {len(items)} times, with other values: the last kept"
+                 for key, items in values.items() if any(item != items[-1] for item in items)]
+    return value, said
 
 
 def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...]) -> Item:

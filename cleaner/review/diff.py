@@ -24,7 +24,7 @@ from rich.text import Text
 
 from ..edits import WHITESPACE_RULE
 from ..escapes import CONTROL, one_line, visible
-from ..io.writers import dumps, json_stream
+from ..io.writers import dumps, text_stream, utf8_stream
 from ..models import FIELDS
 from .entries import Entry
 from .matcher import LineMatcher
@@ -227,11 +227,11 @@ def write(entries: Iterable[Entry], stream: TextIO, fmt: str, color: bool = Fals
     """Write the entries in format `fmt` (one of `FORMATS`); `notes` (default stderr) takes the unified
     format's status lines for dropped documents with no hunk. Returns how many were written."""
     if fmt == "terminal":
-        return write_terminal(entries, stream, color, full)
+        return write_terminal(entries, text_stream(stream), color, full)
     if fmt == "unified":
-        return write_unified(entries, stream, notes or sys.stderr)
+        return write_unified(entries, utf8_stream(stream), notes or sys.stderr)  # a patch of UTF-8 texts, as they are
     n = 0
-    json_stream(stream)
+    utf8_stream(stream)
     for n, entry in enumerate(entries, start=1):
         stream.write(dumps(as_json(entry)) + "\n")
     return n
