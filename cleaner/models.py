@@ -185,6 +185,9 @@ class Cleaned(BaseModel):
         if self.document.url:
             out["url"] = self.document.url
         meta = {key: value for key, value in self.document.meta.items() if not (key in FIELDS and value == out[key])}
+        hint = self.document.lang  # the record's own `lang`: kept where the language found is another
+        if hint is not None and hint != self.lang and "lang" not in meta:  # (a corpus read again has it in meta)
+            meta["lang"] = hint
         if meta:  # less what a field now holds (a record's own `title` that became the field, say)
             out["meta"] = meta
         return out

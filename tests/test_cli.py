@@ -424,7 +424,7 @@ def test_langs_the_backend_never_answers_are_a_config_error(tmp_path):
     proc = run_cli("run", str(SEEDS), "--out", str(out), "--langs", "fr", "--lang-backend", "lingua:de,en")
     assert proc.returncode == 2 and "'fr' is not a code the language backend 'lingua:de,en' answers (it answers de, en)" in proc.stderr
     assert not out.exists()
-    assert run_cli("run", str(SEEDS), "--out", str(out), "--langs", "fr,war", "-q").returncode == 0
+    assert run_cli("run", str(SEEDS), "--out", str(out), "--langs", "fr,ha", "-q").returncode == 0
     cfg = tmp_path / "upper.toml"  # a config file's codes are read as --langs reads them: FR was refused there
     cfg.write_text('langs = ["FR", " En"]\n', encoding="utf-8")
     from cleaner.config import Config
