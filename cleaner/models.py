@@ -185,9 +185,10 @@ class Cleaned(BaseModel):
         if self.document.url:
             out["url"] = self.document.url
         meta = {key: value for key, value in self.document.meta.items() if not (key in FIELDS and value == out[key])}
-        hint = self.document.lang  # the record's own `lang`: kept where the language found is another
-        if hint is not None and hint != self.lang and "lang" not in meta:  # (a corpus read again has it in meta)
-            meta["lang"] = hint
+        for key in ("source", "lang"):  # the record's own, kept where the field found is another (a rule's source,
+            given = getattr(self.document, key)  # the language tagged); a corpus read again has it in meta already
+            if given is not None and given != out[key] and key not in meta:
+                meta[key] = given
         if meta:  # less what a field now holds (a record's own `title` that became the field, say)
             out["meta"] = meta
         return out

@@ -886,3 +886,18 @@ def test_records_before_a_tail_of_nul_bytes_are_read_not_lost_as_binary(tmp_path
     pq.write_table(pa.table({"id": ["a"], "text": ["Un texte."]}), tmp_path / "p.parquet")
     (item,) = _read(tmp_path / "p.parquet", fmt="jsonl")
     assert item.detail == f"{tmp_path / 'p.parquet'}: binary content, not JSONL"
+
+
+def test_a_record_source_the_rules_replace_survives_in_meta():
+    """A record's own `source` is a document field, not `meta`: when a rule lifted another source out of the text
+    (`Publié dans Finances news le ...`), the record's value was gone without a trace, where a record's `title` or
+    `author` stays in `meta`. It is kept as `meta.source` now; a source the field took as it was is not repeated."""
+    from cleaner import clean
+
+    byline = "Un article assez long pour être gardé par le nettoyeur, avec plusieurs phrases.\n"
+    records = [{"id": "a", "source": "Other", "text": byline + "Publié dans Finances news le 13 - 12 - 2014"},
+               {"id": "b", "source": "Same", "text": byline},
+               {"id": "c", "source": "Other", "text": byline + "Publié dans Finances news le 13 - 12 - 2014",
+                "meta": {"source": "First"}}]
+    found = [(out.source, out.record().get("meta")) for out in clean(records)]
+    assert found == [("Finances news", {"source": "Other"}), ("Same", None), ("Finances news", {"source": "First"})]
