@@ -10,6 +10,7 @@ contradict each other (`min_chars` over `max_doc_chars`) are an error that names
 from __future__ import annotations
 
 import codecs
+import difflib
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -138,8 +139,9 @@ class Config(BaseModel):
                                           + ("" if Path(written).is_absolute() else f" (looked for {path})"))
                 values["rules_dirs"] = given["rules_dirs"] = [str(found.get(p, p)) if isinstance(p, str) else p for p in listed]
         overrides = {k: v for k, v in overrides.items() if v is not None}
-        if file is not None and "rules_dirs" in overrides and isinstance(given.get("rules_dirs"), list):
-            overrides["rules_dirs"] = (*given["rules_dirs"], *overrides["rules_dirs"])
+        added = overrides.get("rules_dirs")  # not a list (a string, a Path): refused below, not taken letter by letter
+        if file is not None and isinstance(added, (list, tuple)) and isinstance(given.get("rules_dirs"), list):
+            overrides["rules_dirs"] = (*given["rules_dirs"], *added)
         values.update(overrides)
         where = f" in {file}" if file else ""
         try:
@@ -148,22 +150,38 @@ class Config(BaseModel):
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
             named = f"{key}: " if key else ""  # no key: values that contradict each other (`_consistent` names them)
-            raise ConfigError(f"config{where}: {named}{err['msg'].removeprefix('Value error, ')}") from None
+            raise ConfigError(f"config{where}: {named}{_said(err)}") from None
         if config.langs:
             _check_langs(config, where)
         return config
 
 
+def _said(err: dict[str, Any]) -> str:
+    """A validation error's message in the words of a TOML file, not pydantic's: a string where a list goes was
+    "Input should be a valid tuple", a number for a path "Input is not a valid path for <class 'pathlib.Path'>", and
+    a misspelt key "Extra inputs are not permitted" without the key meant."""
+    if err["type"] == "tuple_type":
+        return f"should be a list ([\"a\", \"b\"]), got {err['input']!r}"
+    if err["type"] == "path_type":
+        return f"should be a path (a string), got {err['input']!r}"
+    if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
+        meant = difflib.get_close_matches(str(err["loc"][0]), Config.model_fields, n=1)
+        return "not a config key" + (f" (did you mean {meant[0]}?)" if meant else
+                                     f"; the keys are {', '.join(Config.model_fields)}")
+    return err["msg"].removeprefix("Value error, ")
+
+
 def _check_langs(config: Config, where: str) -> None:
     """Every code of `langs` is one the language backend may answer: one it never answers (a typo,
     `fre` for `fr`) would reject every document as `lang_not_allowed`."""
-    from .lang import make_backend
+    from .lang import hint_code, make_backend
 
     known = make_backend(config.lang_backend).codes()
     unknown = [code for code in config.langs if code not in known]
     if unknown:
         answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else
-                   "ISO 639-1 codes such as 'fr', 'en'; ISO 639-3 for a language without one")
+                   "ISO 639-1 codes such as 'fr', 'en', and none for a language without one")
+        answers += "".join(f"; {meant!r} for {code!r}" for code in unknown if (meant := hint_code(code)) in known and meant != code)
         raise ConfigError(f"config{where}: langs: {', '.join(map(repr, unknown))} is not a code the language backend "
                           f"{config.lang_backend!r} answers ({answers})")
 

@@ -1,11 +1,11 @@
 """What a run was made from and what it wrote: `DIR/manifest.json`.
 
-The *fingerprint* names everything the output depends on: cleaner's version, the config, the rule
-packs (file name and SHA-256 of each), the inputs (path, size, SHA-256 of each file) and the output
-options. A rerun with the same fingerprint resumes (or finds the run already complete); with another
-one it says what changed. The worker count is not in it: it does not change the output.
-The manifest holds no timestamp, so an interrupted and resumed run writes the same bytes as one
-that never stopped.
+The *fingerprint* names everything the output depends on: cleaner's version, the config (the keys a
+run reads, `run_config`), the rule packs (file name and SHA-256 of each), the inputs (path, size,
+SHA-256 of each file) and the output options. A rerun with the same fingerprint resumes (or finds the
+run already complete); with another one it says what changed. The worker count is not in it: it does
+not change the output. The manifest holds no timestamp, so an interrupted and resumed run writes the
+same bytes as one that never stopped.
 """
 
 from __future__ import annotations
@@ -61,8 +61,21 @@ def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str,
     """Everything the output of a run depends on (see the module docstring)."""
     from . import __version__
 
-    return {"version": __version__, "config": config.model_dump(mode="json"), "rules": pack_hashes(load_rules(config).files),
+    return {"version": __version__, "config": run_config(config), "rules": pack_hashes(load_rules(config).files),
             "inputs": input_files(inputs), "options": options}
+
+
+SERVICE_ONLY = ("max_request_docs",)
+"""Config keys only `cleaner serve` reads: a shared config file changed in one made a finished run run again."""
+SWITCHED = {"learn_boilerplate": ("repeated_min_docs", "repeated_min_share"), "shape": ("shape_off_sources",)}
+"""Config keys a run reads only with the switch they are listed under on."""
+
+
+def run_config(config: Config) -> dict[str, Any]:
+    """The config values a run's output can depend on, as the fingerprint holds them: all but `SERVICE_ONLY`, and
+    the `SWITCHED` keys of a switch that is off."""
+    unread = {*SERVICE_ONLY, *(key for switch, keys in SWITCHED.items() if not getattr(config, switch) for key in keys)}
+    return {key: value for key, value in config.model_dump(mode="json").items() if key not in unread}
 
 
 def pack_hashes(files: Iterable[str | Path]) -> list[list[str]]:
@@ -93,8 +106,15 @@ def batch_name(out: Path, fp: dict[str, Any]) -> str:
 
 
 def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """The parts of two fingerprints that differ (`rules`, `inputs`, `config`, ...)."""
-    return [key for key in new if old.get(key) != new[key]]
+    """The parts of two fingerprints that differ (`rules`, `inputs`, `config`, ...); of `old`'s config, the keys
+    `new`'s leaves out (`run_config`) do not count: a run made while they were in it is not one of another config."""
+    def same(key: str) -> bool:
+        was, now = old.get(key), new[key]
+        if key == "config" and isinstance(was, dict) and isinstance(now, dict):
+            was = {k: v for k, v in was.items() if k in now}
+        return was == now
+
+    return [key for key in new if not same(key)]
 
 
 SIGNING = ("num_perm", "shingle_size")

@@ -8,6 +8,7 @@ rejections, each sorted by id, so the output does not depend on input order.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -138,6 +139,7 @@ class Pipeline(Closing):
         self.tagger: Tagger = make_tagger(self.config.lang_backend)
         self.dedup = Deduplicator(index, dedup_params(self.config))
         self._streams: WeakSet[Generator] = WeakSet()
+        self._learning_said = False
 
     def close(self) -> None:
         """Close the index file (a `stream` not run to its end is closed first: it indexes what was taken;
@@ -193,12 +195,23 @@ class Pipeline(Closing):
 
         Documents given without an id are named by their position, counted from `start`, and a hash
         of their text (`as_document`)."""
+        self._not_learning()
         return self.deduplicate(self.prepare_many(docs, start=start))
+
+    def _not_learning(self) -> None:
+        """Warn, once per pipeline, that `learn_boilerplate` is not applied here: it takes the whole corpus
+        (`cleaner run`), and a batch's or stream's results would depend on what else it held."""
+        if self.config.learn_boilerplate and not self._learning_said:
+            self._learning_said = True
+            warnings.warn("learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the "
+                          "whole corpus; Pipeline.run, stream and deduplicate clean each document with the rule packs "
+                          "alone", UserWarning, stacklevel=3)
 
     def deduplicate(self, prepared: Iterable[Cleaned | Rejected], add: bool = True) -> RunResult:
         """The dedup stage of `run` alone, over the results of `prepare` (so a caller can prepare
         documents outside the index's write lock and hold it only for this step). With `add=False` the
         index is only read, and `index_kept` adds the kept documents later."""
+        self._not_learning()
         return self._decided(prepared, add)[0]
 
     def _decided(self, prepared: Iterable[Cleaned | Rejected], add: bool) -> tuple[RunResult, dict[str, Item]]:
@@ -248,6 +261,7 @@ class Pipeline(Closing):
             raise TypeError(f"batch_size must be a whole number, got {batch_size!r}")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self._not_learning()
         stream = self._stream(iter(batch_of(docs)), batch_size)
         self._streams.add(stream)
         return stream

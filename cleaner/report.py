@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .edits import WHITESPACE_RULE
+from .escapes import one_line
 from .models import FIELDS, Cleaned, Rejected
 
 
@@ -90,8 +92,8 @@ class Stats:
             "warnings": self.warnings,
         }
 
-    def summary(self) -> str:
-        """A short plain-text summary of what was removed, for the terminal."""
+    def summary(self, more: Iterable[str] = ()) -> str:
+        """A short plain-text summary of what was removed, for the terminal; `more` lines go before the rule table."""
         removed = self.raw_chars - self.clean_chars
         share = f" ({removed / self.raw_chars:.1%})" if self.raw_chars else ""
         rejected = sum(self.rejected.values())
@@ -105,12 +107,24 @@ class Stats:
         if self.warnings:
             lines.append(f"{counted(self.warnings, 'document')} {'carries' if self.warnings == 1 else 'carry'} warnings "
                          "(see their `warnings`)")
+        lines += more
         rules = sorted(self.rule_chars, key=lambda r: (r == WHITESPACE_RULE, -self.rule_chars[r], r))
         if rules:
             width = max(len(r) for r in rules)
             lines.append(f"  {'rule':<{width}}  {'docs':>6}  {'chars':>10}")
             lines += [f"  {r:<{width}}  {self.rule_docs[r]:>6}  {self.rule_chars[r]:>10,}" for r in rules]
         return "\n".join(lines)
+
+
+def run_lines(report: dict[str, Any]) -> list[str]:
+    """What a run's `report.json` holds besides `Stats`, for its summary (`Stats.summary`): the duplicate groups
+    and the documents the index holds now, and the input records that are not documents (a WARC's requests and
+    images), which no other count shows."""
+    lines = [f"dedup: {counted(report['clusters'], 'duplicate group')}, {one_line(report['index'])} holds "
+             + counted(report["index_documents"], "document")]
+    if skipped := report["inputs"]["skipped"]:  # a kind holds a WARC header's content type: one line whatever it holds
+        lines.append("skipped, not documents: " + ", ".join(f"{one_line(kind)} {n:,}" for kind, n in skipped.items()))
+    return lines
 
 
 def counted(n: int, noun: str) -> str:

@@ -307,7 +307,7 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
     with pytest.raises(ConfigError, match=r"rules_dirs: no/such/packs: .* \(looked for .*/no/such/packs\)"):
         Config.load(user)
     user.write_text('rules_dirs = "rules"\n', encoding="utf-8")  # a string, not a list: was read letter by letter
-    with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: .*tuple"):
+    with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: should be a list \(\[\"a\", \"b\"\]\), got 'rules'$"):
         Config.load(user)
     with pytest.raises(ConfigError, match="repeated_min_docs: Input should be less than or equal to 1000000000"):
         Config.load(repeated_min_docs=2**63)  # SQLite's integers stop at 2**63 - 1
@@ -431,3 +431,40 @@ def test_config_values_that_contradict_each_other_are_refused_naming_both(tmp_pa
     assert not (tmp_path / "out.jsonl").exists()
     assert Config.load(min_chars=50, max_doc_chars=50).min_chars == 50
     assert Config.load(id_field="url", text_field="body").text_field == "body"
+
+
+def test_a_config_error_is_in_the_words_of_a_toml_file(tmp_path):
+    """A string where a list goes (`langs = "fr"`) was "Input should be a valid tuple", a Python word no TOML file
+    uses (a number for a path, "not a valid path for <class 'pathlib.Path'>"), and a misspelt key (`min_char`)
+    "Extra inputs are not permitted", without the key meant; as a rule pack's errors are, they say "should be a
+    list", and name the closest key (or all of them, for none close)."""
+    from conftest import run_cli
+
+    toml = tmp_path / "c.toml"
+    cases = (('langs = "fr"\n', """langs: should be a list (["a", "b"]), got 'fr'"""),
+             ("rules_dirs = [5]\n", "rules_dirs.0: should be a path (a string), got 5"),
+             ("min_char = 5\n", "min_char: not a config key (did you mean min_chars?)"),
+             ("[cleaner]\nmin_chars = 5\n", f"cleaner: not a config key; the keys are {', '.join(Config.model_fields)}"))
+    for text, says in cases:
+        toml.write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError) as caught:
+            Config.load(toml)
+        assert str(caught.value) == f"config in {toml}: {says}"
+        proc = run_cli("run", str(SEEDS), "--out", str(tmp_path / "out"), "--config", str(toml))
+        assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {toml}: {says}\n")
+    with pytest.raises(ConfigError, match=r"^config: shape_of_sources: not a config key \(did you mean shape_off_sources\?\)$"):
+        Config.load(shape_of_sources=["x.com"])
+
+
+def test_a_rules_dirs_override_that_is_not_a_list_is_refused_beside_a_files_packs(tmp_path):
+    """`Config.load(file, rules_dirs="mine")`, beside a file that lists packs, took the string letter by letter (packs
+    `m`, `i`, `n`, `e` after the file's), and `rules_dirs=Path("mine")` or a number raised a TypeError ("Value after *
+    must be an iterable"); without the file each was refused as not a list. It is refused either way now."""
+    toml = tmp_path / "c.toml"
+    toml.write_text(f'rules_dirs = ["{SEEDS.parent / "rules"}"]\n', encoding="utf-8")
+    for value in ("mine", Path("mine"), 5):
+        for file in (toml, None):
+            with pytest.raises(ConfigError, match=rf"^config{f' in {re.escape(str(toml))}' if file else ''}: rules_dirs: "
+                                                  r"should be a list \(\[\"a\", \"b\"\]\), got "):
+                Config.load(file, rules_dirs=value)
+    assert Config.load(toml, rules_dirs=["mine"]).rules_dirs == (SEEDS.parent / "rules", Path("mine"))

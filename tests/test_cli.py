@@ -717,3 +717,24 @@ def test_an_output_that_is_a_stream_keeps_no_rejects_file_beside_it(tmp_path):
     assert proc.stderr == f"cleaner: rejected e: {src}:1: empty document\n"
     assert [json.loads(line)["id"] for line in written.splitlines()] == ["c"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "in.jsonl"]
+
+
+def test_an_input_that_names_no_file_is_said_on_stderr_as_run_says_it(tmp_path):
+    """`cleaner clean nosuchfile.jsonl --out f.jsonl` rejected the input as bad_input, exit 0, and the terminal said
+    only "1 document read, 0 kept, 1 rejected (bad_input 1)", naming no path, where `cleaner run` names it. Both say
+    it the same way now (a line break or escape in the name shown as such: it broke run's line in two), and agree on
+    the exit codes: 0 without --strict, 3 with it. With --out -, the rejection's own line on stderr says it already."""
+    missing, odd = tmp_path / "nosuchfile.jsonl", tmp_path / "no\nsuch\x1b.jsonl"
+    for command, out in (("clean", tmp_path / "f.jsonl"), ("run", tmp_path / "run")):
+        proc = run_cli(command, str(missing), str(odd), str(SEEDS), "--out", str(out), "--workers", "1")
+        assert proc.returncode == 0, proc.stderr
+        assert set(proc.stderr.splitlines()[-2:]) == {  # run reads (and names) its inputs sorted
+            f"cleaner {command}: {missing}: no such file or folder (input rejected as bad_input)",
+            f"cleaner {command}: {tmp_path}/no\\nsuch\\x1b.jsonl: no such file or folder (input rejected as bad_input)"}, proc.stderr
+        assert "(bad_input 2)" in proc.stderr
+        quiet = run_cli(command, str(missing), "--out", str(tmp_path / f"quiet-{command}"), "--workers", "1", "-q")
+        assert (quiet.returncode, quiet.stderr) == (0, "")
+        strict = run_cli(command, str(missing), "--out", str(tmp_path / f"strict-{command}"), "--strict")
+        assert (strict.returncode, strict.stderr) == (3, f"cleaner: --strict: stopped at bad input: {missing}: no such file or folder\n")
+    streamed = run_cli("clean", str(missing), "--out", "-")
+    assert streamed.returncode == 0 and streamed.stderr.count(str(missing)) == 1, streamed.stderr

@@ -555,3 +555,29 @@ def test_pipeline_stream_signs_each_document_once(monkeypatch):
         kept = [out for out in pipeline.stream(docs, batch_size=3) if isinstance(out, Cleaned)]
         assert len(kept) == 5 and len(pipeline.dedup.index) == 5
     assert len(signed) == 5
+
+
+def test_a_pipeline_says_once_that_it_does_not_learn_boilerplate():
+    """`Pipeline.run` took a config with `learn_boilerplate = true` and cleaned with the packs alone, without a
+    word (`cleaner serve` says so at its start): run, stream and deduplicate warn, once per pipeline, naming
+    the key and `cleaner run`. A config without it, and the per-document stages, say nothing."""
+    import warnings
+
+    docs = [{"id": f"d{k}", "text": text} for k, text in enumerate(SEED.values())]
+    for use in (lambda p: p.run(docs), lambda p: list(p.stream(docs, batch_size=2)),
+                lambda p: p.deduplicate(p.prepare_many(docs))):
+        with Pipeline(Config.load(learn_boilerplate=True)) as pipeline, warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            pipeline.prepare_many(docs)
+            assert said == []
+            use(pipeline)
+            use(pipeline)
+        assert [str(w.message) for w in said] == [(
+            "learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the whole corpus; "
+            "Pipeline.run, stream and deduplicate clean each document with the rule packs alone")]
+        assert said[0].category is UserWarning
+    with Pipeline(Config.load()) as pipeline, warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        pipeline.run(docs)
+        list(pipeline.stream(docs))
+    assert said == []

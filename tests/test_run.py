@@ -1068,3 +1068,98 @@ def test_continue_is_refused_when_the_signatures_would_differ(tmp_path, key, val
                            f"{value}, so its work cannot be kept; run again without --continue to start over\n")
     again = run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config))
     assert again.returncode == 0 and "starting over\n" in again.stderr, again.stderr
+
+
+def test_a_config_key_the_run_does_not_read_does_not_make_a_finished_run_run_again(tmp_path):
+    """`max_request_docs` (read by `cleaner serve` alone) was in the fingerprint a run keeps in its manifest, so a
+    shared config file changed in it made a finished run run again; so did `repeated_min_docs` and
+    `repeated_min_share` with `learn_boilerplate` off, and `shape_off_sources` with `shape` off. Those keys are
+    left out; a key the run reads still counts."""
+    config, out = tmp_path / "c.toml", tmp_path / "out"
+    args = ("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config))
+    config.write_text("max_request_docs = 100\n", encoding="utf-8")
+    assert run_cli(*args).returncode == 0
+    for unread in ("max_request_docs = 200\n", "repeated_min_docs = 7\nrepeated_min_share = 0.5\n"):
+        config.write_text(unread, encoding="utf-8")
+        again = run_cli(*args)
+        assert again.returncode == 0 and "already complete" in again.stderr, (unread, again.stderr)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert not {"max_request_docs", "repeated_min_docs", "repeated_min_share"} & manifest["config"].keys()
+    manifest["config"].update(max_request_docs=100, repeated_min_docs=5)  # as a run made before wrote it
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert "already complete" in run_cli(*args).stderr
+    config.write_text("repeated_min_docs = 7\nlearn_boilerplate = true\n", encoding="utf-8")
+    learning = run_cli(*args)
+    assert "whose config differs: running again" in learning.stderr, learning.stderr
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["config"]["repeated_min_docs"] == 7
+    config.write_text("repeated_min_docs = 8\nlearn_boilerplate = true\n", encoding="utf-8")
+    assert "whose config differs: running again" in run_cli(*args).stderr
+    config.write_text("min_chars = 2\n", encoding="utf-8")
+    assert "whose config differs: running again" in run_cli(*args).stderr
+    config.write_text("shape = false\n", encoding="utf-8")  # `shape_off_sources` is read only with `shape` on
+    assert "whose config differs: running again" in run_cli(*args).stderr
+    config.write_text('shape = false\nshape_off_sources = ["x.com"]\n', encoding="utf-8")
+    assert "already complete" in run_cli(*args).stderr
+    config.write_text('shape_off_sources = ["x.com"]\n', encoding="utf-8")
+    assert "whose config differs: running again" in run_cli(*args).stderr
+
+
+def test_a_run_found_already_complete_leaves_its_folder_as_it_was(tmp_path):
+    """A run found already complete read its index (and a shared --index) through a read-only SQLite connection,
+    which left the WAL file's `-wal` and `-shm` beside it; it now leaves the folders as the finished run did."""
+    out, shared = tmp_path / "out", tmp_path / "shared" / "index.sqlite"
+    for more in ((), ("--index", str(shared))):
+        args = ("run", str(SEEDS), "--out", str(out), "--workers", "1", *more)
+        assert run_cli(*args, "--restart").returncode == 0
+        finished = sorted(p.name for p in tmp_path.rglob("*"))
+        again = run_cli(*args)
+        assert "already complete" in again.stderr, again.stderr
+        assert sorted(p.name for p in tmp_path.rglob("*")) == finished
+        assert not [p for p in tmp_path.rglob("*.sqlite-*")]
+
+
+@pytest.mark.parametrize("flag", ["--workers", "-j"])
+def test_workers_with_a_scheduler_is_refused_as_the_dask_only_flags_are(tmp_path, flag):
+    """`--workers N --engine dask --scheduler ADDR` ran on the cluster's own workers, N ignored without a word (it
+    sizes the LocalCluster started without --scheduler): refused, exit 2, one line, before anything is made, as
+    `--split-mb` without `--engine dask` is."""
+    out = tmp_path / "out"
+    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", flag, "2")
+    assert proc.returncode == 2
+    assert proc.stderr == ("cleaner: --workers is the size of the LocalCluster that --engine dask starts without "
+                           "--scheduler; the cluster at --scheduler runs the workers started for it (dask worker "
+                           "--nworkers N)\n")
+    assert not out.exists()
+
+
+def test_the_printed_summary_shows_the_reports_dedup_index_and_skipped_records(tmp_path):
+    """report.json counts the duplicate groups, the documents the index holds and the input records that are not
+    documents (a WARC's requests and images), but the printed summary showed none of them: of a WARC of 6 records,
+    "2 documents read" and no word of the other 4. Each is a line now, before the rule table."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    warc, text = tmp_path / "pages.warc.gz", "Le gouvernement a présenté jeudi son plan pour les routes du nord. " * 8
+    with warc.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, kind, body in (("https://x.ma/a", "text/html", text), ("https://x.ma/b", "text/html", text),
+                                ("https://x.ma/i.jpg", "image/jpeg", "\xff")):
+            writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+            page = f"<html><body><article><p>{body}</p></article></body></html>" if kind == "text/html" else body
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(page.encode()), http_headers=headers))
+    out = tmp_path / "out"
+    proc = run_cli("run", str(warc), str(SEEDS), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert (report["clusters"], report["index_documents"]) == (1, 6)
+    assert report["inputs"]["skipped"] == {"warc request": 3, "warc response image/jpeg": 1}
+    lines = proc.stderr.splitlines()
+    at = lines.index("dedup: 1 duplicate group, index.sqlite holds 6 documents")
+    assert lines[at + 1:at + 3] == ["skipped, not documents: warc request 3, warc response image/jpeg 1",
+                                    "  rule                       docs       chars"]
+    shared = run_cli("run", str(SEEDS), "--out", str(tmp_path / "b"), "--workers", "1", "--index", str(tmp_path / "i.sqlite"))
+    assert f"\ndedup: 0 duplicate groups, {tmp_path / 'i.sqlite'} holds 5 documents\n  rule" in shared.stderr
+    assert "skipped" not in shared.stderr

@@ -15,7 +15,7 @@ from ..io.readers import not_an_input, read_inputs
 from ..io.writers import JsonlWriter
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
-from .common import a_file, config_args, config_from, input_args, worker_count
+from .common import a_file, config_args, config_from, input_args, say_unnamed, unnamed_inputs, worker_count
 
 
 def register(sub) -> None:
@@ -71,6 +71,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
         raise ConfigError(f"--rejects {rejects_path} is the output file itself: give the rejects a path of their own")
     for path in files:  # OUT first: a set named one or the other by the hash seed
         not_an_input(Path(path), args.inputs)
+    # with no rejects file, every rejection is a line on stderr already
+    unnamed = unnamed_inputs(args.inputs) if rejects_path is not None else []
     stats = Stats()
     rejects = None if rejects_path is None else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
@@ -90,4 +92,5 @@ def cmd_clean(args: argparse.Namespace) -> int:
         where = "stdout" if args.out == "-" else args.out
         rej = f", rejects in {'stdout' if rejects_path == '-' else rejects_path}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary()}", file=sys.stderr)
+        say_unnamed("clean", unnamed)
     return 0

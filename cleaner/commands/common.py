@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from ..config import Config, ConfigError
-from ..io.readers import FORMATS
+from ..escapes import one_line
+from ..io.readers import FORMATS, input_sources
+from ..models import Rejected
 
 
 def config_args(p: argparse.ArgumentParser) -> None:
@@ -99,3 +102,16 @@ def a_file(out: str, flag: str) -> None:
     if (suffix := Path(out).suffix).lower() in UNWRITTEN:
         raise ConfigError(f"{out}: cleaner does not write {suffix} files; it would be plain text under that name "
                           "(cleaner clean compresses as .gz or .zst)")
+
+
+def unnamed_inputs(inputs: Iterable[str]) -> list[str]:
+    """Why each input that names no file to read (mistyped, a glob that matches nothing, an empty folder, one named
+    twice) is rejected: a `bad_input` rejection like any other, which the command also says on stderr
+    (`say_unnamed`), where "1 document read, 0 kept" hid it."""
+    return [source.detail for source in input_sources(inputs) if isinstance(source, Rejected)]
+
+
+def say_unnamed(command: str, details: Iterable[str]) -> None:
+    """One line on stderr for each of `unnamed_inputs` (a file name's line break or escape character shown as such)."""
+    for detail in details:
+        print(f"cleaner {command}: {one_line(detail)} (input rejected as bad_input)", file=sys.stderr)

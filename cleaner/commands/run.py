@@ -9,13 +9,22 @@ from pathlib import Path
 
 from ..config import ConfigError
 from ..dedup.index import check_index
-from ..io.readers import input_sources
 from ..io.writers import COMPRESSIONS, FORMATS
-from ..models import Rejected
 from ..pipeline import dedup_params
+from ..report import run_lines
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
-from .common import at_least_one, config_args, config_from, input_args, not_blank, positive, worker_count
+from .common import (
+    at_least_one,
+    config_args,
+    config_from,
+    input_args,
+    not_blank,
+    positive,
+    say_unnamed,
+    unnamed_inputs,
+    worker_count,
+)
 
 
 def register(sub) -> None:
@@ -35,7 +44,8 @@ def register(sub) -> None:
                         "(default from the config: learn_boilerplate)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
-    p.add_argument("--workers", "-j", type=worker_count, default=default_workers(), help="worker processes (default: all cores)")
+    p.add_argument("--workers", "-j", type=worker_count, help="worker processes (default: all cores); with --engine dask, "
+                   "the LocalCluster's (refused with --scheduler: the cluster's workers are its own)")
     p.add_argument("--output-format", choices=FORMATS, default="jsonl", help="corpus and raw as JSONL (default) or Parquet")
     p.add_argument("--compression", choices=COMPRESSIONS, default="none", help="compress JSONL outputs (gz or zst)")
     p.add_argument("--shard-docs", type=at_least_one, metavar="N", help="start a new output file every N records")
@@ -72,6 +82,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if value is not None and args.engine != "dask":  # the local engine would do nothing with it
             print(f"cleaner: {flag} needs --engine dask (the local engine does not use it)", file=sys.stderr)
             return 2
+    if args.scheduler is not None and args.workers is not None:  # it would do nothing, without a word
+        print("cleaner: --workers is the size of the LocalCluster that --engine dask starts without --scheduler; the "
+              "cluster at --scheduler runs the workers started for it (dask worker --nworkers N)", file=sys.stderr)
+        return 2
     if args.out == "-":
         print("cleaner: --out is the folder the run writes its files to, not stdout; for a stream, cleaner clean - --out -",
               file=sys.stderr)
@@ -80,7 +94,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     not_blank(args.index, "--index", "give the index file, or leave --index out for a fresh DIR/index.sqlite")
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
-                         compression=args.compression, shard_docs=args.shard_docs, workers=args.workers,
+                         compression=args.compression, shard_docs=args.shard_docs,
+                         workers=args.workers or default_workers(),
                          resume=args.resume, progress="quiet" if args.quiet else None, strict=args.strict,
                          engine=args.engine, scheduler=args.scheduler,
                          split_bytes=RunOptions.split_bytes if args.split_mb is None
@@ -90,9 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     # one order whatever the command line's, as the output has: the same inputs in another order are the same run
     inputs = sorted(args.inputs)
-    # an input that names no file (mistyped, a glob that matches nothing, an empty folder) is a bad_input rejection
-    # like any other, and the run goes on; said on stderr too, where "1 document read, 0 kept" hid it
-    unnamed = [source.detail for source in input_sources(inputs) if isinstance(source, Rejected)]
+    unnamed = unnamed_inputs(inputs)  # rejected as bad_input and the run goes on; said on stderr at its end
     start = time.monotonic()
     if args.engine == "dask":
         from ..distributed.engine import DaskRunner
@@ -110,8 +123,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         rate = (summary.stats.read - summary.resumed_from) / max(seconds, 1e-9)
         resumed = f", resumed after {summary.resumed_from:,} records" if summary.resumed_from else ""
         print(f"cleaner run -> {out}/ (see manifest.json): {seconds:.1f} s, {rate:,.0f} docs/s, "
-              f"{options.workers if not options.scheduler else 'cluster'} workers ({options.engine}){resumed}\n{summary.stats.summary()}", file=sys.stderr)
+              f"{options.workers if not options.scheduler else 'cluster'} workers ({options.engine}){resumed}\n"
+              + summary.stats.summary(run_lines(summary.report)), file=sys.stderr)
     if not args.quiet:
-        for detail in unnamed:
-            print(f"cleaner run: {detail} (input rejected as bad_input)", file=sys.stderr)
+        say_unnamed("run", unnamed)
     return 0

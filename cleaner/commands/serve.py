@@ -7,6 +7,7 @@ import ipaddress
 import os
 import socket
 import sys
+import warnings
 from pathlib import Path
 
 from .common import at_least_one, config_args, config_from, not_blank, port, positive
@@ -59,6 +60,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if config.learn_boilerplate:  # a config shared with `cleaner run`: said, not left to look applied
         print("cleaner: warning: learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from "
               "the whole corpus; the service cleans each document with the rule packs alone", file=sys.stderr)
+        warnings.filterwarnings("ignore", "learn_boilerplate is for")  # the Pipeline's own, at the first request
     service = Service(config, Path(args.index))
     app = create_app(service, max_body_bytes=int(args.max_body_mb * 1024 * 1024), api_key=api_key)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,

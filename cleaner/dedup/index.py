@@ -87,12 +87,15 @@ def refuse_other_databases(db: sqlite3.Connection, path: str | Path) -> None:
 
 @contextmanager
 def _read_only(path: Path, refused: Callable[[sqlite3.Error], str]) -> Iterator[sqlite3.Connection]:
-    """`path` opened read only, with another program's database refused (`refuse_other_databases`); a
-    file SQLite cannot read, or a query on it that fails, is refused with the message `refused(error)`."""
+    """`path` opened for reading only, with another program's database refused (`refuse_other_databases`); a
+    file SQLite cannot read, or a query on it that fails, is refused with the message `refused(error)`. Opened
+    `query_only`, not `mode=ro`: a read-only connection to a WAL file leaves its `-wal` and `-shm` files behind
+    when it is the last to close (a run found already complete left them beside its index)."""
     try:
         if _not_sqlite(path):
             raise sqlite3.DatabaseError("file is not a database")
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)) as db:
+            db.execute("PRAGMA query_only = ON")
             refuse_other_databases(db, path)
             yield db
     except sqlite3.Error as exc:
