@@ -113,11 +113,8 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
         given[key] = path
         text = _read(path)
         order, located = _load_pack(text, str(path), k < shipped)
-        for rule, line in located:
-            if rule.id in seen:
-                raise RulePackError(str(path), f"duplicate id, already defined in {seen[rule.id]}", rule.id, "id", line)
-            seen[rule.id] = f"{path}:{line}" if line else str(path)
-            rules.append((order, rule))
+        _unique_ids(located, str(path), seen)
+        rules.extend((order, rule) for rule, _ in located)
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
     return RuleSet(tuple(ordered), tuple(str(p) for p in files))
 
@@ -134,9 +131,21 @@ def _read(path: Path) -> str:
         raise RulePackError(str(path), exc.strerror or str(exc)) from None
 
 
+def _unique_ids(located: list[tuple[Rule, int | None]], name: str, seen: dict[str, str]) -> None:
+    """A RulePackError at the line of the first rule of pack `name` whose id `seen` (id -> the file and line
+    that defined it) holds already; the others' ids are added to it."""
+    for rule, line in located:
+        if rule.id in seen:
+            raise RulePackError(name, f"duplicate id, already defined in {seen[rule.id]}", rule.id, "id", line)
+        seen[rule.id] = f"{name}:{line}" if line else name
+
+
 def load_pack_text(text: str, name: str) -> list[Rule]:
-    """Parse and validate one pack's YAML text; `name` is used in error messages."""
-    return [rule for rule, _ in _load_pack(text, name)[1]]
+    """Parse and validate one pack's YAML text, its ids unique as `load_files` has them; `name` is used in error
+    messages."""
+    located = _load_pack(text, name)[1]
+    _unique_ids(located, name, {})
+    return [rule for rule, _ in located]
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -30,8 +30,9 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
@@ -233,7 +234,10 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
     warns when they went in). In a transaction of its own, before this run names its batch, which may be
     the name the replaced run gave its own (`--restart`). It warns when the index cannot tell them: it has
     no batch of the finished run's name (a run `--continue`d after deciding added its documents under the
-    name of its first fingerprint), or the batch came before documents were numbered by it."""
+    name of its first fingerprint), or the batch came before documents were numbered by it. A run's own index,
+    which starting over removes, is refused first while another process has it open (`refuse_in_use`)."""
+    if options.index is None:
+        refuse_in_use(index_path)
     batches = list(replaced)
     if interrupted is not None and options.index is not None:
         batches = [] if not_to_continue(interrupted["fingerprint"], fp) else [b for b in [interrupted["batch"]] if b]
@@ -331,6 +335,8 @@ class Runner:
         if resumable and fresh and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
         replaced = replaced_batches(self.out, fp, self.options) if fresh else []
+        if fresh and self.options.index is None:  # it starts over: refused before a state is made, which a rerun
+            refuse_in_use(self.index_path)        # would take for an interrupted run's (not "already complete")
         with RunState(state_path) as state, self.progress:
             done = self._resume_point(state, fp, resumable, replaced)
             total = count_records(fp["inputs"]) if resumable else None
@@ -518,6 +524,23 @@ RUN_FILES = tuple(f"{name}{shard}{ext}" for name in OUTPUT_NAMES for shard in ("
 """Every name of a file a run may write into its folder (shards by their first), for `apart`."""
 _TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}")
 """A temporary file of `io.writers` (`.corpus.jsonl.x8k2m1qz`), left by a run killed while writing."""
+
+
+def refuse_in_use(index: Path) -> None:
+    """An OSError naming `index`, a run's own index, while another process has it open (a `cleaner serve --index` on
+    it, whose documents the service keeps in it): starting over removes the file under it. Told by SQLite's lock,
+    which a connection to a WAL file holds while it is open, and which ends with its process, killed too."""
+    if not index.is_file():
+        return
+    try:
+        with closing(sqlite3.connect(f"{index.resolve().as_uri()}?mode=rw", uri=True, timeout=0)) as db:
+            db.execute("PRAGMA locking_mode = EXCLUSIVE")  # no shared memory: the file's lock, which no other may hold
+            db.execute("BEGIN EXCLUSIVE")
+    except sqlite3.Error as exc:  # a file that is no SQLite database is left to `remove_own_index` to refuse
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+            raise OSError(errno.EBUSY, "is open in another process (a `cleaner serve --index` on it?), which keeps "
+                                       "using it: starting over would remove it; stop that process first",
+                          str(index)) from None
 
 
 def remove_own_index(out: Path) -> None:

@@ -902,12 +902,12 @@ def test_a_request_still_unanswered_when_the_shutdown_timeout_ends_is_a_503_sayi
 
 
 def test_an_index_file_removed_under_the_server_is_a_503_not_a_document_kept_into_it(tmp_path):
-    """A service on a run's index (`--index out/index.sqlite`) whose folder a `cleaner run --restart` reuses:
-    the run removes that file, and the service answered the next document `kept`, written to the removed file
+    """A service on a run's index (`--index out/index.sqlite`) whose folder a `cleaner run --restart` reused:
+    the run removed that file, and the service answered the next document `kept`, written to the removed file
     (lost at the restart), while every read was a 500 on the empty file a reader created in its place (found
-    by a QA pass). Now every request that needs the index is a 503 saying to restart the server."""
-    import sqlite3
-
+    by a QA pass). Now every request that needs the index is a 503 saying to restart the server. Such a run is
+    refused now while the server has the file open (see
+    `test_a_run_does_not_start_over_by_removing_its_own_index_a_server_has_open`): here the file is removed by hand."""
     out, given = tmp_path / "out", tmp_path / "in.jsonl"
     given.write_text(json.dumps({"id": "r1", "text": fresh("removed-run")}) + "\n", encoding="utf-8")
     assert run_cli("run", str(given), "--out", str(out), "-j", "1", "-q").returncode == 0
@@ -917,8 +917,8 @@ def test_an_index_file_removed_under_the_server_is_a_503_not_a_document_kept_int
         with srv.client() as c:
             first = c.post("/v1/documents", json={"id": "s1", "text": fresh("removed-first")})
             assert first.json()["status"] == "kept", first.text
-            again = run_cli("run", str(given), "--out", str(out), "-j", "1", "-q", "--restart")
-            assert again.returncode == 0, again.stderr
+            for end in ("", "-wal", "-shm"):  # `rm out/index.sqlite*`
+                Path(f"{out / 'index.sqlite'}{end}").unlink()
             late = c.post("/v1/documents", json={"id": "s2", "text": fresh("removed-late")})
             assert (late.status_code, late.json()) == (503, gone), late.text
             for path in ("/v1/documents/s1", "/v1/clusters/s1", "/v1/stats", "/review"):
@@ -932,8 +932,7 @@ def test_an_index_file_removed_under_the_server_is_a_503_not_a_document_kept_int
     log = _stopped(srv, signal.SIGTERM)
     assert "the index file was removed or replaced while the server ran; restart it" in log, log
     assert "Traceback" not in log, log
-    with sqlite3.connect(out / "index.sqlite") as db:  # the run's new index: nothing of the service's went in
-        assert [row[0] for row in db.execute("SELECT id FROM docs")] == ["r1"]
+    assert not list(out.glob("index.sqlite*"))  # nothing of the service's went into a new file there
 
 
 def test_a_blank_or_identity_content_encoding_is_no_encoding(server):
@@ -1083,3 +1082,95 @@ def test_a_config_that_learns_boilerplate_is_said_at_start_to_be_for_cleaner_run
     assert log.startswith("cleaner: warning: learn_boilerplate is for `cleaner run`, which learns each source's "
                           "boilerplate from the whole corpus; the service cleans each document with the rule packs "
                           "alone\n"), log
+
+
+def test_rules_check_names_a_duplicate_id_at_its_line_as_the_command_line_does(server, tmp_path):
+    """`POST /v1/rules/check` had a check of its own for a repeated rule id, which named no line
+    ("dup.yaml: duplicate rule id 't.a'") where `cleaner rules check` names both (found by a QA pass): the
+    service loads a pack as the command line does, and says the same line."""
+    rule = ("  - id: t.{id}\n    kind: line\n    description: a word\n    phrases: [{p}]\n"
+            "    examples: {{remove: [{p}], keep: [Un mot.]}}\n")
+    text = "rules:\n" + rule.format(id="a", p="xyzzy") + rule.format(id="b", p="plugh") + rule.format(id="a", p="frob")
+    pack = tmp_path / "dup.yaml"
+    pack.write_text(text, encoding="utf-8")
+    cli = run_cli("rules", "check", str(pack))
+    said = f"{pack}:12: rule 't.a': field 'id': duplicate id, already defined in {pack}:2"
+    assert (cli.returncode, cli.stderr) == (2, f"cleaner: {said}\n")
+    with server.client() as c:
+        answer = c.post("/v1/rules/check", json={"pack": text, "name": str(pack)}).json()
+    assert answer == {"ok": False, "rules": 0, "examples": 0, "error": said, "failures": []}
+
+
+def test_the_docs_page_loads_everything_from_the_service_itself(server):
+    """`/docs` and `/redoc` loaded Swagger UI and ReDoc from a CDN (FastAPI's default: jsdelivr, Google Fonts and
+    FastAPI's site for the icon), which an offline machine cannot reach: a blank page (found by a QA pass). Every
+    address in `/docs` is the service's own and answers; in Debian's Chromium it renders the API with no request
+    to any other host and no script error. `/redoc` is gone (ReDoc loads its logo from its maker's CDN)."""
+    from playwright.sync_api import expect, sync_playwright
+    from test_review_browser import CHROMIUM, CHROMIUM_ARGS, _install_chromium
+
+    with server.client() as c:
+        page = c.get("/docs")
+        addresses = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)""", page.text)
+        assert page.status_code == 200 and len(addresses) == 4 and "http" not in page.text, page.text
+        for address in addresses:
+            asset = c.get(address)
+            assert address.startswith("/") and asset.status_code == 200 and len(asset.content) > 1000, address
+        assert c.get("/redoc").status_code == 404
+    _install_chromium()
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda req: requests.append(req.url))
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(server.url + "/docs")
+            expect(page.locator("#operations-default-documents_v1_documents_post")).to_be_visible(timeout=30_000)
+            page.close()
+        finally:
+            browser.close()
+    outside = [u for u in requests if not u.startswith((server.url + "/", "data:", "blob:"))]
+    assert outside == [] and errors == [] and server.url + "/openapi.json" in requests, (outside, errors)
+
+
+def test_the_openapi_document_names_each_operation_once(server):
+    """`/healthz` and `/readyz` answer GET and HEAD as one route, which put two operations of one id in
+    `/openapi.json` (OpenAPI wants them unique; code generators refuse the document) and a warning in the server's
+    log at its first request (found by a QA pass). HEAD is answered still, outside the document."""
+    with server.client() as c:
+        paths = c.get("/openapi.json").json()["paths"]
+        assert [c.head(p).status_code for p in ("/healthz", "/readyz")] == [200, 200]
+    ids = Counter(op["operationId"] for ops in paths.values() for op in ops.values())
+    assert ids and max(ids.values()) == 1, ids
+    assert set(paths["/healthz"]) == set(paths["/readyz"]) == {"get"}
+
+
+def test_a_run_does_not_start_over_by_removing_its_own_index_a_server_has_open(tmp_path):
+    """`cleaner serve --index DIR/index.sqlite` on a run's own index, then `cleaner run ... -o DIR --restart`: the run
+    removed the file under the server, with the documents the service kept in it (every request a 503 after;
+    found by a QA pass). Starting over is refused while another process has the file open (SQLite's lock), on
+    either engine, saying so and changing nothing; once the server stops it goes ahead."""
+    docs = tmp_path / "in.jsonl"
+    docs.write_text(json.dumps({"id": "r1", "text": fresh("restart-r1")}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("run", str(docs), "-o", str(out)).returncode == 0
+    srv = Server(out / "index.sqlite")
+    try:
+        with srv.client() as c:
+            assert c.post("/v1/documents", json={"id": "s1", "text": fresh("restart-s1")}).json()["status"] == "kept"
+        for engine in ("local", "dask"):
+            r = run_cli("run", str(docs), "-o", str(out), "--restart", "--engine", engine)
+            assert r.returncode == 2 and r.stderr.splitlines()[-1] == (
+                f"cleaner: {out / 'index.sqlite'}: is open in another process (a `cleaner serve --index` on it?), "
+                "which keeps using it: starting over would remove it; stop that process first"), (engine, r.stderr)
+            assert not (out / ".cleaner").exists()  # no state left, which a rerun took for an interrupted run's
+        with srv.client() as c:
+            assert c.get("/readyz").json()["stored_documents"] == 1 and c.get("/v1/documents/s1").status_code == 200
+        again = run_cli("run", str(docs), "-o", str(out))
+        assert again.returncode == 0 and "already complete" in again.stderr, again.stderr
+    finally:
+        srv.stop()
+    r = run_cli("run", str(docs), "-o", str(out), "--restart")
+    assert r.returncode == 0 and (out / "index.sqlite").exists(), r.stderr

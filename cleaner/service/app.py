@@ -7,7 +7,9 @@ field, 404 the id, 415 a compressed body, 413 a body over the limit (`limits.Bod
 than `max_request_docs`, 401 the missing key (before the size: a client without the key learns nothing of
 the limit); anything unexpected is a 500 with no trace in it (the trace goes to the server log). A JSON
 body is read as UTF-8 only (RFC 8259), a leading byte order mark skipped: Python's `json` took UTF-16 and
-UTF-32 too.
+UTF-32 too. The docs page (`/docs`, Swagger UI) loads its script, style and icon from the service itself
+(`fastapi_offline`'s copies), not from a CDN: the service runs offline. There is no `/redoc`: ReDoc's bundle
+loads its logo from its maker's CDN whatever it is told.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -143,8 +146,8 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         finally:
             service.close()
 
-    app = FastAPI(
-        title="cleaner", lifespan=lifespan,
+    app = FastAPIOffline(  # FastAPI with its docs page's assets served from the package, not a CDN
+        title="cleaner", lifespan=lifespan, redoc_url=None,
         description="Clean scraped news text with rule packs (every removal attributed), tag its language, "
                     "and deduplicate it against a persistent index. With an API key, every POST needs "
                     "`Authorization: Bearer <key>`.")
@@ -255,12 +258,15 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         """The last `limit` kept documents, their duplicates and clusters, as the `cleaner review` page."""
         return HTMLResponse(_service(request).review(limit))
 
-    # GET and HEAD: some health checkers (and `curl -I`) send HEAD, which was a 405
-    @app.api_route("/healthz", methods=["GET", "HEAD"], summary="The process is up")
+    # GET and HEAD: some health checkers (and `curl -I`) send HEAD, which was a 405; HEAD is left out of the
+    # OpenAPI document, where it was an operation of the same id as GET's (ids must be unique)
+    @app.head("/healthz", include_in_schema=False)
+    @app.get("/healthz", summary="The process is up")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.api_route("/readyz", methods=["GET", "HEAD"], summary="Rules loaded and the index file readable")
+    @app.head("/readyz", include_in_schema=False)
+    @app.get("/readyz", summary="Rules loaded and the index file readable")
     def readyz(request: Request) -> JSONResponse:
         try:
             counts = _service(request).store.counts()

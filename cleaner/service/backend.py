@@ -127,13 +127,10 @@ class Service(Closing):
             rules = load_pack_text(pack.pack, pack.name)
         except RulePackError as exc:
             return RuleCheck(ok=False, error=str(exc))
-        ids = [r.id for r in rules]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            return RuleCheck(ok=False, rules=len(rules), error=f"{pack.name}: duplicate rule id {repeated[0]!r}")
+        ids = {r.id for r in rules}
         timeout = self.config.regex_timeout
         failures = [f for rule in rules for f in check_rule(rule, timeout)]
-        loaded = [] if pack.alone else [r for r in self.pipeline.cleaner.rules.rules if r.id not in set(ids)]
+        loaded = [] if pack.alone else [r for r in self.pipeline.cleaner.rules.rules if r.id not in ids]
         failures += check_keep_against(rules, [*rules, *loaded], timeout)
         examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in rules)
         return RuleCheck(ok=not failures, rules=len(rules), examples=examples, failures=failures)
