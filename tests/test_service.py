@@ -1174,3 +1174,25 @@ def test_a_run_does_not_start_over_by_removing_its_own_index_a_server_has_open(t
         srv.stop()
     r = run_cli("run", str(docs), "-o", str(out), "--restart")
     assert r.returncode == 0 and (out / "index.sqlite").exists(), r.stderr
+
+
+def test_a_key_given_twice_is_said_as_the_command_line_says_it(server, tmp_path):
+    """`{"id": "d", "text": "x", "text": "y"}` kept the last text in silence in the service, where `cleaner clean`
+    says it in the record's warnings: the first value is lost, and a caller should know. Said the same way, for a
+    nested object's key too, for one document and for each of a batch (the warnings of one are not another's)."""
+    twice = '{"id": "d", "text": %s, "text": %s, "meta": {"k": 1, "k": 2}}' % (json.dumps(NOISY), json.dumps(ARTICLE))
+    said = ["key 'k' of a nested object given 2 times, with other values: the last kept",
+            "key 'text' given 2 times, with other values: the last kept"]
+    src = tmp_path / "d.jsonl"
+    src.write_text(twice + "\n", encoding="utf-8")
+    cli = run_cli("clean", str(src), "--out", "-", "-q")
+    assert json.loads(cli.stdout)["warnings"] == [f"{src}:1: {it}" for it in said]
+    with server.client(headers={"content-type": "application/json"}) as c:
+        one = c.post("/v1/clean", content=twice).json()
+        assert one["record"]["warnings"] == [f"document 'd': {it}" for it in said]
+        assert one["record"]["text"] == ARTICLE and one["record"]["meta"] == {"k": 2}
+        batch = c.post("/v1/clean", content=f'[{{"id": "e", "text": {json.dumps(ARTICLE)}}}, {twice}]').json()
+        assert "warnings" not in batch[0]["record"]
+        assert batch[1]["record"]["warnings"] == one["record"]["warnings"]
+        same = c.post("/v1/clean", content='{"id": "s", "text": %s, "text": %s}' % ((json.dumps(ARTICLE),) * 2)).json()
+        assert "warnings" not in same["record"]  # the same value twice loses nothing

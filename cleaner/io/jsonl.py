@@ -215,14 +215,14 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     the id of a record that carries none (see `records.record_id`)."""
     line, warnings = decode(raw, where, codec)
     try:
-        record, twice = loads(line)
+        record, said = loads(line)
     except json.JSONDecodeError as exc:
         return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}", warnings)
     except ValueError as exc:  # valid JSON that Python will not hold: a number of more than 4,300 digits
         return _malformed(line, where, str(exc), warnings)
     except RecursionError:
         return _malformed(line, where, NESTED, warnings)
-    return record_document(record, where, place, config, warnings + tuple(f"{where}: {said}" for said in twice))
+    return record_document(record, where, place, config, warnings + tuple(f"{where}: {it}" for it in sum(said, [])))
 
 
 _TWICE = threading.local()
@@ -240,21 +240,37 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _DECODER = json.JSONDecoder(object_pairs_hook=_pairs)
 
 
-def loads(text: str) -> tuple[Any, list[str]]:
-    """`json.loads(text)`, and what it left out in silence: each key an object gives more than once with other
-    values, the last kept (`key 'text' given 2 times, with other values: the last kept`; `of a nested object`
-    when not the record's own). A key given twice with one value loses nothing and is not said."""
+def loads(text: str) -> tuple[Any, list[list[str]]]:
+    """`json.loads(text)`, and what it left out in silence, for each record it holds (the value, or each item of
+    an array: a service's batch): each key an object gives more than once with other values, the last kept
+    (`key 'text' given 2 times, with other values: the last kept`; `of a nested object` when not the record's
+    own). A key given twice with one value loses nothing and is not said."""
     _TWICE.found = found = []
     value = _DECODER.decode(text)
-    said = []
+    records = value if isinstance(value, list) else [value]
+    said: list[list[str]] = [[] for _ in records]
     for obj, pairs in found:
+        at = next((i for i, record in enumerate(records) if _holds(record, obj)), None)
+        if at is None:  # an array's own item that is no object: no record of it to flag
+            continue
         values: dict[str, list[Any]] = {}
         for key, item in pairs:
             values.setdefault(key, []).append(item)
-        nested = "" if obj is value else " of a nested object"
-        said += [f"key {key!r}{nested} given {len(items)} times, with other values: the last kept"
-                 for key, items in values.items() if any(item != items[-1] for item in items)]
+        nested = "" if obj is records[at] else " of a nested object"
+        said[at] += [f"key {key!r}{nested} given {len(items)} times, with other values: the last kept"
+                     for key, items in values.items() if any(item != items[-1] for item in items)]
     return value, said
+
+
+def _holds(value: Any, obj: dict[str, Any]) -> bool:
+    """Whether `obj` is `value` or inside it, by identity (only a record with a key given twice is searched)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item is obj:
+            return True
+        stack.extend(item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
+    return False
 
 
 def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...]) -> Item:

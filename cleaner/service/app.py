@@ -35,6 +35,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Message
 
 from ..dedup.index import IndexBusyError
+from ..io.jsonl import loads
 from .auth import ApiKey
 from .limits import BodyLimit, within_doc_limit
 from .store import IndexGoneError
@@ -61,9 +62,10 @@ from .schemas import DocumentIn, DocumentsIn, RuleCheck, RulePackIn, Verdict
 log = logging.getLogger("cleaner.service")
 
 
-def _loads(body: bytes) -> Any:
-    """A JSON body as RFC 8259 has it: UTF-8 (its byte order mark skipped), never UTF-16 or UTF-32."""
-    return json.loads(body.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
+def _loads(body: bytes) -> tuple[Any, list[list[str]]]:
+    """A JSON body as RFC 8259 has it: UTF-8 (its byte order mark skipped), never UTF-16 or UTF-32; and for each
+    document it holds, the keys given twice with other values, as a JSONL line's are said (`io.jsonl.loads`)."""
+    return loads(body.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
 
 
 class _Utf8Request(Request):
@@ -72,7 +74,8 @@ class _Utf8Request(Request):
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            self._json = within_doc_limit(_loads(await self.body()), _service(self).config.max_request_docs)
+            value, self.state.twice = _loads(await self.body())
+            self._json = within_doc_limit(value, _service(self).config.max_request_docs)
         return self._json
 
 
@@ -122,9 +125,10 @@ def _service(request: Request) -> Service:
     return request.app.state.service
 
 
-def _one_or_many(body: DocumentIn | list[DocumentIn], service: Service, run) -> Verdict | list[Verdict]:
+def _one_or_many(request: Request, body: DocumentIn | list[DocumentIn], run) -> Verdict | list[Verdict]:
     docs = body if isinstance(body, list) else [body]
-    out = run([d.document(service.config) for d in docs])
+    config = _service(request).config
+    out = run([d.document(config, said) for d, said in zip(docs, request.state.twice, strict=True)])
     return out if isinstance(body, list) else out[0]
 
 
@@ -216,15 +220,13 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
               summary="Clean one document or a batch (no state kept)")
     def clean(request: Request, body: Annotated[DocumentsIn, Body()]) -> Any:
         """Clean text, fields, edits and language of each document, as `cleaner clean` gives them."""
-        service = _service(request)
-        return _one_or_many(body, service, service.clean)
+        return _one_or_many(request, body, _service(request).clean)
 
     @app.post("/v1/documents", response_model=Verdict | list[Verdict], response_model_exclude_none=True,
               summary="Clean, gate and deduplicate one document or a batch; keep the survivors")
     def documents(request: Request, body: Annotated[DocumentsIn, Body()]) -> Any:
         """`kept` (stored, with its cluster), `duplicate` (with `dup_of` and `similarity`) or `rejected` (with a reason)."""
-        service = _service(request)
-        return _one_or_many(body, service, service.submit)
+        return _one_or_many(request, body, _service(request).submit)
 
     @app.get("/v1/documents/{doc_id:anything}", summary="A stored document: corpus record and raw text")
     def document(request: Request, doc_id: str) -> dict[str, Any]:

@@ -58,14 +58,16 @@ class DocumentIn(BaseModel):
             doc._given = tuple(data)
         return doc
 
-    def document(self, config: Config) -> Document | Rejected:
+    def document(self, config: Config, said: list[str] = ()) -> Document | Rejected:
         """The pipeline's `Document`, taken in as the readers take a record (`io.records.record_document`:
         checked and repaired), or the rejection that says why it cannot be one. The body's `id` and `text`
         are these fields whatever the config's `id_field` and `text_field`, which name a file's fields (with
         `id_field = "url"`, a document was answered and stored under its `url`)."""
         values = {**self.__dict__, **(self.model_extra or {})}
         record = {key: values[key] for key in self._given}
-        return record_document(record, f"document {self.id!r}", self.id, config.model_copy(update=_BODY_FIELDS))
+        where = f"document {self.id!r}"
+        return record_document(record, where, self.id, config.model_copy(update=_BODY_FIELDS),
+                               tuple(f"{where}: {it}" for it in said))
 
 
 def _shape(value: Any) -> str:
