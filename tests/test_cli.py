@@ -738,3 +738,22 @@ def test_an_input_that_names_no_file_is_said_on_stderr_as_run_says_it(tmp_path):
         assert (strict.returncode, strict.stderr) == (3, f"cleaner: --strict: stopped at bad input: {missing}: no such file or folder\n")
     streamed = run_cli("clean", str(missing), "--out", "-")
     assert streamed.returncode == 0 and streamed.stderr.count(str(missing)) == 1, streamed.stderr
+
+
+def test_a_config_that_learns_boilerplate_is_said_not_applied_by_clean_and_diff(tmp_path):
+    """`learn_boilerplate = true` in a config shared with `cleaner run` was ignored by `cleaner clean` and by `cleaner
+    diff` of an input without a word, as by the service before it said so: they clean each document with the rule
+    packs alone, so their output looked like the run's and was not. A run, and diff of its folder (which shows the
+    run's learned edits), say nothing."""
+    cfg = tmp_path / "learn.toml"
+    cfg.write_text("learn_boilerplate = true\n", encoding="utf-8")
+    said = ("cleaner: warning: learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the "
+            "whole corpus; {} cleans each document with the rule packs alone")
+    clean = run_cli("clean", str(SEEDS), "--out", str(tmp_path / "c.jsonl"), "--config", str(cfg), "-q")
+    assert (clean.returncode, clean.stderr.splitlines()) == (0, [said.format("cleaner clean")])
+    diff = run_cli("diff", str(SEEDS), "--config", str(cfg), "--limit", "1")
+    assert diff.returncode == 0 and diff.stderr.splitlines() == [said.format("cleaner diff of an input (not a run folder)")]
+    run = run_cli("run", str(SEEDS), "--out", str(tmp_path / "run"), "--config", str(cfg), "-q")
+    assert (run.returncode, run.stderr) == (0, "")
+    of_run = run_cli("diff", str(tmp_path / "run"), "--config", str(cfg), "--limit", "1")
+    assert of_run.returncode == 0 and "learn_boilerplate" not in of_run.stderr

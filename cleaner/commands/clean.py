@@ -15,7 +15,7 @@ from ..io.readers import not_an_input, read_inputs
 from ..io.writers import JsonlWriter
 from ..report import Stats
 from ..workers import default_workers, prepare_stream, strict
-from .common import a_file, config_args, config_from, input_args, say_unnamed, unnamed_inputs, worker_count
+from .common import a_file, config_args, config_from, input_args, say_not_learning, say_unnamed, unnamed_inputs, worker_count
 
 
 def register(sub) -> None:
@@ -54,6 +54,7 @@ def streamed(out: str) -> bool:
 def cmd_clean(args: argparse.Namespace) -> int:
     """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field, lang_backend=args.lang_backend)
+    say_not_learning(config, "cleaner clean")
     pipeline_for(config)  # loads and validates every pack before any input is read
     a_file(args.out, "--out")
     if args.rejects is not None:

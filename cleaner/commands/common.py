@@ -73,6 +73,14 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
     )
 
 
+def say_not_learning(config: Config, who: str) -> None:
+    """Say on stderr that `learn_boilerplate`, on in a config shared with `cleaner run`, is not applied here: `who`
+    (`the service`, `cleaner clean`) cleans each document with the rule packs alone. Said, not left to look applied."""
+    if config.learn_boilerplate:
+        print("cleaner: warning: learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from "
+              f"the whole corpus; {who} cleans each document with the rule packs alone", file=sys.stderr)
+
+
 def pack_paths(values: list[str], flag: str) -> list[Path]:
     """`values` as paths of rule packs; a ConfigError for an empty one (an unset shell variable, most
     likely), which `Path` would read as the current folder, loading whatever packs are there."""

@@ -18,7 +18,7 @@ from ..models import Rejected
 from ..review.diff import FORMATS, write
 from ..review.entries import Entry, input_entries, learned_in, recleaned, run_entries, select
 from ..review.run import RunError, is_run_dir, load_run
-from .common import config_args, config_from, input_args
+from .common import config_args, config_from, input_args, say_not_learning
 
 
 def register(sub) -> None:
@@ -61,6 +61,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if missing:
             return _fail(f"{missing[0]}: no such file or folder")
         config = config_from(args, id_field=args.id_field, text_field=args.text_field)
+        say_not_learning(config, "cleaner diff of an input (not a run folder)")
         if args.rule and args.rule != WHITESPACE_RULE and args.rule not in {r.id for r in pipeline_for(config).cleaner.rules.rules}:
             return _fail(f"--rule {args.rule!r}: no such rule in the loaded packs (`cleaner rules list` shows them)")
         entries = input_entries(args.inputs, config, args.input_format)

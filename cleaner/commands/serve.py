@@ -10,7 +10,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .common import at_least_one, config_args, config_from, not_blank, port, positive
+from .common import at_least_one, config_args, config_from, not_blank, port, positive, say_not_learning
 
 DEFAULT_INDEX = "cleaner-index.sqlite"
 
@@ -57,10 +57,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"cleaner: warning: serving on {args.host} without an API key: anyone who can reach it can write",
               file=sys.stderr)
     config = config_from(args, max_request_docs=args.max_request_docs)
-    if config.learn_boilerplate:  # a config shared with `cleaner run`: said, not left to look applied
-        print("cleaner: warning: learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from "
-              "the whole corpus; the service cleans each document with the rule packs alone", file=sys.stderr)
-        warnings.filterwarnings("ignore", "learn_boilerplate is for")  # the Pipeline's own, at the first request
+    say_not_learning(config, "the service")
+    warnings.filterwarnings("ignore", "learn_boilerplate is for")  # the Pipeline's own, at the first request
     service = Service(config, Path(args.index))
     app = create_app(service, max_body_bytes=int(args.max_body_mb * 1024 * 1024), api_key=api_key)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
