@@ -341,13 +341,16 @@ def test_a_local_cluster_without_an_address(tmp_path):
 
 def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch):
     monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
+    learn = tmp_path / "learn.toml"  # the key in a config, not the flag: the message named only the flag
+    learn.write_text("learn_boilerplate = true\n", encoding="utf-8")
     cases = [
         (["-", "--engine", "dask"], "stdin"),
         ([str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], "scheduler at tcp://127.0.0.1:9: "),
         ([str(SEEDS), "--engine", "dask", "--scheduler", "sched"], "scheduler at sched: missing port number"),
         ([str(SEEDS), "--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --engine dask"),
         ([str(SEEDS), "--engine", "dask", "--strict"], "--strict stops at the first bad input"),
-        ([str(SEEDS), "--engine", "dask", "--learn-boilerplate"], "--learn-boilerplate counts lines"),
+        ([str(SEEDS), "--engine", "dask", "--learn-boilerplate"], "--learn-boilerplate (learn_boilerplate in a config) counts lines"),
+        ([str(SEEDS), "--engine", "dask", "--config", str(learn)], "--learn-boilerplate (learn_boilerplate in a config) counts lines"),
         # a cluster's workers resolve a relative path from their own folder: a missing file, all data rejected, exit 0
         (["seeds", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], "with --scheduler, give absolute paths: "
                                                                              "the cluster's workers do not run in this folder (seeds)"),

@@ -159,8 +159,8 @@ class DaskRunner:
         if self.options.strict:
             raise UsageError("--strict stops at the first bad input in input order: use the local engine")
         if self.config.learn_boilerplate:
-            raise UsageError("--learn-boilerplate counts lines over the whole corpus in one process: use the local "
-                             "engine (the Dask engine does not distribute it yet)")
+            raise UsageError("--learn-boilerplate (learn_boilerplate in a config) counts lines over the whole corpus in "
+                             "one process: use the local engine (the Dask engine does not distribute it yet)")
         if self.options.scheduler:  # the cluster's workers open these paths, rule packs too, from their own folders
             relative = [str(p) for p in (*self.inputs, self.out, self.options.index, *self.config.rules_dirs)
                         if p is not None and str(p) != "-" and not Path(p).is_absolute()]
