@@ -168,7 +168,15 @@ def _said(err: dict[str, Any]) -> str:
         meant = difflib.get_close_matches(str(err["loc"][0]), Config.model_fields, n=1)
         return "not a config key" + (f" (did you mean {meant[0]}?)" if meant else
                                      f"; the keys are {', '.join(Config.model_fields)}")
+    if err["type"] in _BOUNDS:
+        bound, = err["ctx"].values()
+        return f"should be {_BOUNDS[err['type']]} {bound}, got {err['input']!r}"
     return err["msg"].removeprefix("Value error, ")
+
+
+_BOUNDS = {"greater_than_equal": "at least", "greater_than": "over", "less_than_equal": "at most", "less_than": "under"}
+"""pydantic's bound errors, said as a TOML file's reader says them ("Input should be greater than or equal to 0",
+with no word of the value given, was `--min-chars -1`'s message)."""
 
 
 def _check_langs(config: Config, where: str) -> None:

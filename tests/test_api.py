@@ -309,7 +309,7 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
     user.write_text('rules_dirs = "rules"\n', encoding="utf-8")  # a string, not a list: was read letter by letter
     with pytest.raises(ConfigError, match=r"config in .*c\.toml: rules_dirs: should be a list \(\[\"a\", \"b\"\]\), got 'rules'$"):
         Config.load(user)
-    with pytest.raises(ConfigError, match="repeated_min_docs: Input should be less than or equal to 1000000000"):
+    with pytest.raises(ConfigError, match="repeated_min_docs: should be at most 1000000000, got 9223372036854775808$"):
         Config.load(repeated_min_docs=2**63)  # SQLite's integers stop at 2**63 - 1
     user.write_text("max_passes = " + "9" * 5000 + "\n", encoding="utf-8")  # TOML, but Python will not hold it
     with pytest.raises(ConfigError, match="c.toml: Exceeds the limit"):
@@ -317,7 +317,7 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
     user.write_text("regex_timeout = inf\n", encoding="utf-8")  # the regex module would time out at once
     with pytest.raises(ConfigError, match="regex_timeout: Input should be a finite number"):
         Config.load(user)
-    with pytest.raises(ConfigError, match="regex_timeout: Input should be less than or equal to 3600"):
+    with pytest.raises(ConfigError, match=r"regex_timeout: should be at most 3600(\.0)?, got 3601\.0$"):
         Config.load(regex_timeout=3601.0)
     for key in ("min_lang_score", "dedup_threshold", "repeated_min_share"):  # nan said "should be less than 1"
         user.write_text(f"{key} = nan\n", encoding="utf-8")

@@ -757,3 +757,18 @@ def test_a_config_that_learns_boilerplate_is_said_not_applied_by_clean_and_diff(
     assert (run.returncode, run.stderr) == (0, "")
     of_run = run_cli("diff", str(tmp_path / "run"), "--config", str(cfg), "--limit", "1")
     assert of_run.returncode == 0 and "learn_boilerplate" not in of_run.stderr
+
+
+def test_a_bound_and_any_among_codes_are_said_in_the_words_of_the_flags(tmp_path):
+    """`--min-chars -1` said pydantic's "Input should be greater than or equal to 0", not the value given; `--langs
+    any,fr` said 'any' is not a code the backend answers, as if a typo, where `any` (keep every language) must stand
+    alone. Both exit 2 before anything is made."""
+    out = tmp_path / "out"
+    cases = [(["--min-chars", "-1"], "cleaner: config: min_chars: should be at least 0, got -1\n"),
+             (["--min-lang-score", "1.5"], "cleaner: config: min_lang_score: should be at most 1.0, got 1.5\n"),
+             (["--langs", "any,fr"], "cleaner: --langs any,fr: any (keep every language) stands alone; give codes "
+                                     "(fr,en) or any\n")]
+    for flags, said in cases:
+        proc = run_cli("run", str(SEEDS), "--out", str(out), *flags)
+        assert (proc.returncode, proc.stderr) == (2, said)
+        assert not out.exists()
