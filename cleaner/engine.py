@@ -19,8 +19,6 @@ Every span is recorded as an `Edit` in raw-text offsets; `replay(raw, edits)` gi
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from .config import Config
 from .edits import WHITESPACE_RULE, Composed, replay, whitespace_spans
 from .kinds import Context, Rule
@@ -38,7 +36,7 @@ class Cleaner:
     def __init__(self, config: Config | None = None, rules: RuleSet | None = None):
         self.config = config or Config.load()
         self.rules = rules if rules is not None else load_rules(self.config)
-        self._scope_cache: dict[tuple[str | None, str | None], list[Rule]] = {}
+        self._scope_cache: dict[tuple[str | None, str | None], tuple[list[Rule], Requires]] = {}
 
     def clean(self, doc: Document) -> Cleaned | Rejected:
         """Clean one document, or reject it (`bad_input`) when it is over `max_doc_chars`."""
@@ -51,21 +49,21 @@ class Cleaner:
                 raw=doc.model_dump(exclude_defaults=True),
             )
         ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout)
-        return run_rules(doc, self._scoped(ctx.lang, ctx.host), ctx, self.config.max_passes, self.requires)
+        rules, requires = self._scoped(ctx.lang, ctx.host)
+        return run_rules(doc, rules, ctx, self.config.max_passes, requires)
 
-    @cached_property
-    def requires(self) -> Requires:
-        """The `requires` strings of every rule, scanned for once per text."""
-        return requires_for(frozenset(w for rule in self.rules.rules for w in rule.requires))
-
-    def _scoped(self, lang: str | None, host: str | None) -> list[Rule]:
+    def _scoped(self, lang: str | None, host: str | None) -> tuple[list[Rule], Requires]:
+        """The rules that apply to a document of `lang` from `host`, and their `requires` strings, scanned for
+        once per text: only those (a scan costs by the text's length and by the strings it finds: a quarter to a
+        third less for one language's rules than for every pack's)."""
         key = (lang, host)
         if key not in self._scope_cache:
             if len(self._scope_cache) > 4096:
                 self._scope_cache.clear()
             ctx = Context(lang=lang, host=host)
             scoped = [r for r in self.rules.rules if r.applies(ctx)]
-            self._scope_cache[key] = shape_scoped(scoped, host, self.config.shape, self.config.shape_off_sources)
+            scoped = shape_scoped(scoped, host, self.config.shape, self.config.shape_off_sources)
+            self._scope_cache[key] = scoped, requires_for(frozenset(w for rule in scoped for w in rule.requires))
         return self._scope_cache[key]
 
 

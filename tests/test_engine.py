@@ -158,3 +158,26 @@ def test_edits_on_the_nfc_text_are_edits_on_the_raw_text(raw, data):
     out = replay(raw, composed.raw_edits(edits))
     if all(composed._raw(p, False) == composed._raw(p, True) for p in cuts):
         assert unicodedata.normalize("NFC", out) == unicodedata.normalize("NFC", kept)
+
+
+def test_a_scope_scans_for_its_own_rules_requires_strings_only():
+    """A document's `requires` strings are looked for among those of the rules of its scope (language,
+    host) only, not every pack's: a scan costs by the text's length and the strings it finds. The output
+    is the one a scan for every rule's strings gives."""
+    from cleaner.engine import run_rules
+    from cleaner.kinds import Context
+    from cleaner.prefilter import requires_for
+
+    cleaner = Cleaner()
+    everything = frozenset(w for rule in cleaner.rules.rules for w in rule.requires)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts.append("Subscribe to our newsletter\nThe minister spoke on Tuesday.\nShare this with Facebook Twitter Email")
+    for lang in ("fr", "en", "sw", None):
+        rules, requires = cleaner._scoped(lang, None)
+        assert set(requires.automaton.keys()) == {w for rule in rules for w in rule.requires}
+        if lang is not None:
+            assert set(requires.automaton.keys()) < everything
+        for text in texts:
+            doc = Document(id="t", text=text, lang=lang)
+            ctx = Context(lang=lang, timeout=cleaner.config.regex_timeout)
+            assert cleaner.clean(doc) == run_rules(doc, rules, ctx, cleaner.config.max_passes, requires_for(everything))

@@ -351,3 +351,20 @@ def test_a_requires_string_with_combining_accents_finds_its_text(form):
                              "    examples: {remove: ['Publicité'], keep: ['Un texte.']}\n", "t.yaml")
     out = run_rules(Document(id="t", text=unicodedata.normalize(form, f"Publicité\n\n{ARTICLE}")), [rule], Context())
     assert unicodedata.normalize("NFC", out.text) == ARTICLE and {e.rule for e in out.edits} == {"t.req", "whitespace"}
+
+
+def test_ticker_counts_a_separator_only_where_no_earlier_one_took_its_spaces():
+    """A separator is tried only when the one scan of all of them, in order, finds it often enough:
+    `generic.ticker` now splits first and makes that scan only for a split that passes (the scan tries
+    every character), so this pins that the count still decides. Two of the three bars here sit after two
+    spaces, which the first separator (a run of spaces) takes: split on the bars alone, the line is four
+    headlines, but the bars count once, and the line is no ticker."""
+    heads = ["Markets rally after the central bank cuts its main rate again",
+             "Storm batters the coastal towns of the north overnight",
+             "Local team wins the cup final in extra time",
+             "New museum of modern art opens downtown this weekend"]
+    line = f"{heads[0]}  | {heads[1]} | {heads[2]}  | {heads[3]}"
+    bars = TICKER.compiled[1]
+    assert [s.strip() for s in bars.split(line)] == heads and TICKER._counts(line, 1.0)[:2] == [2, 1]
+    assert TICKER.segments(line) is None
+    assert TICKER.segments(" | ".join(heads)) == heads

@@ -123,9 +123,11 @@ class Signer:
         return partial(MinHash, num_perm=self.params.num_perm, seed=self.params.seed, hashfunc=_identity,
                        permutations=template.permutations, scheme=SCHEME)
 
-    def shingle_hashes(self, normal: str) -> np.ndarray:
-        """32-bit hashes of the word shingles of a normal-form text (see `shingle.shingles`)."""
-        words = _word_hashes(normal)
+    def shingle_hashes(self, normal: str | bytes) -> np.ndarray:
+        """32-bit hashes of the word shingles of a normal-form text, or of its UTF-8 (see `shingle.shingles`).
+        Each step works in place on one array: a news article's arrays are a few hundred values, where numpy's
+        cost is per call and per array made more than per value."""
+        words = _word_hashes(normal.encode("utf-8") if isinstance(normal, str) else normal)
         if words.size == 0:
             return np.empty(0, dtype=np.uint32)
         n = min(self.params.shingle_size, len(words))
@@ -133,11 +135,13 @@ class Signer:
         h = np.full(m, np.uint64(n), dtype=np.uint64)
         with np.errstate(over="ignore"):
             for k in range(n):
-                h = (h + words[k : k + m]) * _MULT[k]
-            h = _fmix64(h)
-        return ((h >> np.uint64(32)) ^ (h & np.uint64(0xFFFFFFFF))).astype(np.uint32)
+                h += words[k : k + m]
+                h *= _MULT[k]
+            _fmix64(h)
+        halves = h.view(np.uint32).reshape(-1, 2)  # the high and the low 32 bits of each, xored
+        return np.bitwise_xor(halves[:, 0], halves[:, 1])
 
-    def minhash_normal(self, normal: str) -> MinHash | None:
+    def minhash_normal(self, normal: str | bytes) -> MinHash | None:
         hv = self.shingle_hashes(normal)
         if hv.size == 0:
             return None
@@ -157,7 +161,7 @@ class Signer:
 
     def sign(self, text: str) -> tuple[int, np.ndarray | None]:
         """(exact hash, signature or None) of `text`, normalising it once."""
-        normal = normalise(text)
+        normal = normalise(text).encode("utf-8")
         m = self.minhash_normal(normal)
         return _exact(normal), None if m is None else m.hashvalues.astype(np.uint32, copy=False)
 
@@ -247,29 +251,40 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return powers
 
 
-def _word_hashes(normal: str) -> np.ndarray:
-    """A 64-bit hash per word of a normal-form text (words split by single spaces), vectorised:
-    polynomial prefix sums of the UTF-8 bytes modulo 2^64, then the MurmurHash3 finaliser."""
-    data = np.frombuffer(normal.encode("utf-8"), dtype=np.uint8)
+def _word_hashes(normal: bytes) -> np.ndarray:
+    """A 64-bit hash per word of the UTF-8 of a normal-form text (words split by single spaces),
+    vectorised: polynomial prefix sums of the bytes modulo 2^64, then the MurmurHash3 finaliser."""
+    data = np.frombuffer(normal, dtype=np.uint8)
     if data.size == 0:
         return np.empty(0, dtype=np.uint64)
     pw, ipw = _powers(data.size + 1)
     with np.errstate(over="ignore"):
+        terms = np.add(data, np.uint64(1), dtype=np.uint64)
+        terms *= pw[: data.size]
         prefix = np.zeros(data.size + 1, dtype=np.uint64)
-        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * pw[: data.size], out=prefix[1:])
+        np.cumsum(terms, out=prefix[1:])
         spaces = np.flatnonzero(data == 32)
-        starts = np.concatenate((np.zeros(1, dtype=np.int64), spaces + 1))
-        ends = np.concatenate((spaces, np.full(1, data.size, dtype=np.int64)))
-        h = (prefix[ends] - prefix[starts]) * ipw[starts]
-        return _fmix64(h ^ (ends - starts).astype(np.uint64))
+        starts = np.empty(spaces.size + 1, dtype=np.intp)
+        starts[0] = 0
+        np.add(spaces, 1, out=starts[1:])
+        ends = np.empty(spaces.size + 1, dtype=np.intp)
+        ends[:-1] = spaces
+        ends[-1] = data.size
+        h = prefix[ends]
+        h -= prefix[starts]
+        h *= ipw[starts]
+        h ^= (ends - starts).astype(np.uint64)
+        return _fmix64(h)
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
+    """The MurmurHash3 64-bit finaliser of each value of `h`, in place; `h` itself is returned."""
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
 
 
 def band_keys_matrix(signatures: np.ndarray, bands: int, rows: int, block: int = 8_192) -> np.ndarray:
@@ -293,14 +308,14 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
     return band_keys_matrix(np.asarray(signature)[None, :], bands, rows)[0].tolist()
 
 
-def _exact(normal: str) -> int:
-    digest = hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest()
+def _exact(normal: bytes) -> int:
+    digest = hashlib.blake2b(normal, digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
 
 
 def exact_hash(text: str) -> int:
     """Signed 64-bit blake2b hash of the normal form (texts equal after `normalise` collide)."""
-    return _exact(normalise(text))
+    return _exact(normalise(text).encode("utf-8"))
 
 
 def estimate_jaccard(a: np.ndarray | None, b: np.ndarray | None) -> float:

@@ -112,19 +112,29 @@ class TickerRule(Rule):
             return None
         if (first := line.lstrip()[:1]) and first in self.list_marks:
             return None  # an item of a bulleted list
-        counts = [0] * len(self.compiled)
-        for m in call(self.any_separator.finditer, line, timeout):
-            counts[m.lastindex - 1] += 1
-        for sep, count in zip(self.compiled, counts):
-            if count < self.min_segments - 1:
-                continue
+        counts: list[int] = []  # of each separator in one scan of all of them, made only for a line whose split passes
+        for n, sep in enumerate(self.compiled):
             segments = _clauses_joined([s.strip() for s in call(sep.split, line, timeout) if s.strip()])
             if len(segments) < self.min_segments or any(len(s.split()) > self.max_words for s in segments):
                 continue  # a paragraph never sits inside a ticker
+            if not counts:
+                counts = self._counts(line, timeout)
+            if counts[n] < self.min_segments - 1:
+                continue
             headlines = sum(self._headline(s) for s in segments)
             if headlines >= self.min_headline_share * len(segments):
                 return segments
         return None
+
+    def _counts(self, line: str, timeout: float) -> list[int]:
+        """How many times each separator matches `line` in one scan of them all (`any_separator`: where two
+        could match, the first in order takes the spaces). That scan tries every character (`re` skips ahead
+        only for a pattern that starts with a character or a class, not with a group), several times the cost of a
+        separator's own split, so `segments` makes it only for a line that one of those splits passes."""
+        counts = [0] * len(self.compiled)
+        for m in call(self.any_separator.finditer, line, timeout):
+            counts[m.lastindex - 1] += 1
+        return counts
 
     def _headline(self, segment: str) -> bool:
         words = segment.split()
