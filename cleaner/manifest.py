@@ -3,15 +3,17 @@
 The *fingerprint* names everything the output depends on: cleaner's version, the config (the keys a
 run reads, `run_config`), the rule packs (file name and SHA-256 of each), the inputs (path, size,
 SHA-256 of each file) and the output options. A rerun with the same fingerprint resumes (or finds the
-run already complete); with another one it says what changed. The worker count is not in it: it does
-not change the output. The manifest holds no timestamp, so an interrupted and resumed run writes the
-same bytes as one that never stopped.
+run already complete); with another one it says what changed. Paths are compared as files, not as
+text (`same_path`): the same input, index or rules folder spelt another way is the same run. The
+worker count is not in it: it does not change the output. The manifest holds no timestamp, so an
+interrupted and resumed run writes the same bytes as one that never stopped.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -105,13 +107,42 @@ def batch_name(out: Path, fp: dict[str, Any]) -> str:
     return hashlib.sha256(f"{out.resolve()}\n{json.dumps(fp, sort_keys=True)}".encode()).hexdigest()
 
 
+def same_path(old: Any, new: Any) -> bool:
+    """Whether a path of an earlier run's fingerprint and one of this run's name the same file: the same text, or
+    the same real path now (`data/x.jsonl`, its absolute path, or through a symlinked folder: each was another run).
+    An earlier run's relative path is read from this folder; from another, the same text still matches."""
+    return old == new or (isinstance(old, str) and isinstance(new, str) and "-" not in (old, new)
+                          and os.path.realpath(old) == os.path.realpath(new))
+
+
+def _same_paths(old: Any, new: Any) -> bool:
+    """`same_path` of each of two lists of paths (a config's `rules_dirs`)."""
+    return old == new or (isinstance(old, list) and isinstance(new, list) and len(old) == len(new)
+                          and all(map(same_path, old, new)))
+
+
+def same_inputs(old: Any, new: Any) -> bool:
+    """Whether two fingerprints' `inputs` list the same files in the same order (an interrupted run stored its
+    records in its order): each of the same size and SHA-256 (or unreadable alike) at a `same_path`."""
+    if not isinstance(old, list) or not isinstance(new, list) or len(old) != len(new):
+        return old == new
+    return all(a == b or (isinstance(a, dict) and isinstance(b, dict) and {**a, "path": ""} == {**b, "path": ""}
+                          and same_path(a.get("path"), b.get("path"))) for a, b in zip(old, new))
+
+
 def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The parts of two fingerprints that differ (`rules`, `inputs`, `config`, ...); of `old`'s config, the keys
-    `new`'s leaves out (`run_config`) do not count: a run made while they were in it is not one of another config."""
+    `new`'s leaves out (`run_config`) do not count: a run made while they were in it is not one of another config.
+    The paths of the inputs, the index and `rules_dirs` are compared by `same_path`."""
     def same(key: str) -> bool:
         was, now = old.get(key), new[key]
-        if key == "config" and isinstance(was, dict) and isinstance(now, dict):
-            was = {k: v for k, v in was.items() if k in now}
+        if key == "inputs":
+            return same_inputs(was, now)
+        if key in ("config", "options") and isinstance(was, dict) and isinstance(now, dict):
+            if key == "config":
+                was = {k: v for k, v in was.items() if k in now}
+            path, alike = ("rules_dirs", _same_paths) if key == "config" else ("index", same_path)
+            return {**was, path: None} == {**now, path: None} and alike(was.get(path), now.get(path))
         return was == now
 
     return [key for key in new if not same(key)]
@@ -128,7 +159,7 @@ def not_to_continue(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     prepared are not the ones to write; some would be lost and others written twice. Nor when it signed
     them with other `SIGNING` parameters: signatures of another length ended the run in a traceback, and of
     other shingles were compared (and indexed) as if they were of these."""
-    if old.get("inputs") != new.get("inputs"):
+    if not same_inputs(old.get("inputs"), new.get("inputs")):
         return "the inputs of the interrupted run changed since it was stopped"
     was, now = (fp.get("options", {}).get("input_format", "auto") for fp in (old, new))
     if was != now:

@@ -66,6 +66,7 @@ from .manifest import (
     not_to_continue,
     read_manifest,
     refuse_to_continue,
+    same_path,
     write_manifest,
 )
 from .models import Cleaned, Document
@@ -137,18 +138,24 @@ def _differ(changed: list[str]) -> str:
     return f"{', '.join(changed)} {'differ' if plural else 'differs'}"
 
 
+def from_stdin(fp: dict[str, Any]) -> bool:
+    """Whether a run of fingerprint `fp` reads stdin: it cannot be resumed, nor told to be of the inputs of another."""
+    return any(f.get("path") == "-" for f in fp["inputs"])
+
+
 def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: RunProgress) -> RunSummary | None:
     """The summary of the finished run in `out` when it was made from the same fingerprint (and no
-    restart is asked for), its outputs are as written and its index holds its documents (`index_lost`);
-    None when there is work to do."""
+    restart is asked for, nor stdin read), its outputs are as written and its index holds its documents
+    (`index_lost`); None when there is work to do."""
     finished = read_manifest(out)
     if not finished:
         return None
     changed = changes({k: finished.get(k) for k in fp}, fp)
-    report = None if changed or options.resume == "restart" else finished_report(out, finished)
+    report = None if changed or options.resume == "restart" or from_stdin(fp) else finished_report(out, finished)
     lost = None if report is None else index_lost(out, fp, finished, options)
     if report is None or lost:
         why = (f"whose {_differ(changed)}" if changed else "(--restart)" if options.resume == "restart"
+               else "(this run reads stdin, which cannot be compared with its inputs)" if from_stdin(fp)
                else f"whose kept documents are not in its index ({lost})" if lost
                else "whose report.json or an output its manifest lists is gone or changed")
         progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
@@ -157,7 +164,7 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
         if replaced_batches(out, fp, options):
             progress.log(f"the documents that run kept are taken out of {options.index} first (its inputs are these): "
                          "they are deduplicated again, not already_indexed")
-        elif options.index is not None and options.index.exists():
+        elif options.index is not None and options.index.exists() and same_index(finished, fp):
             progress.log(f"warning: that run added its kept documents to {options.index}; those given again are "
                          "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
         return None
@@ -193,14 +200,24 @@ def replaced_batches(out: Path, fp: dict[str, Any], options: RunOptions) -> list
     """The index batch of the finished run in `out` that a run of `fp` replaces, to be taken out of the
     shared index before this run adds its own: only when that run read the same inputs the same way
     (with other inputs, `out` may be a folder that takes one day's batch after another, each
-    deduplicated against the ones before); [] without a shared index."""
+    deduplicated against the ones before; stdin cannot be told to be the same: one day's batch piped after
+    another's took the first out, and its copies were kept again); [] without a shared index, or when that run
+    used another index (`same_index`)."""
     finished = read_manifest(out)
-    if options.index is None or not finished or not_to_continue(finished, fp) or not options.index.exists():
+    if (options.index is None or not finished or not same_index(finished, fp) or not_to_continue(finished, fp)
+            or from_stdin(fp) or not options.index.exists()):
         return []
     made = {key: finished.get(key) for key in fp}
     if not changes(made, fp) and options.resume != "restart" and index_lost(out, fp, finished, options):
         return []  # the run is made again because the index no longer holds its documents (`already_done`)
     return [batch_name(out, made)]
+
+
+def same_index(made: dict[str, Any], fp: dict[str, Any]) -> bool:
+    """Whether the run of fingerprint `made` (finished or interrupted) used the shared index of a run of `fp`: only then
+    are its documents in it, to take out or warn of (a run switching to another index said it took them out of that
+    one, then warned that it could not tell them)."""
+    return same_path((made.get("options") or {}).get("index"), fp["options"]["index"])
 
 
 def index_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options: RunOptions) -> str | None:
@@ -230,16 +247,16 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
     """What a run of `fp` that starts over does first about a shared index: take out the documents of the
     run it replaces, the finished one's batch (`replaced`), or the `interrupted` one's (its `fingerprint`,
     the `batch` it named once it had decided, which may or may not have gone in, and whether it had
-    `added` them) when it read the same inputs the same way (with other inputs they stay, and the run
-    warns when they went in). In a transaction of its own, before this run names its batch, which may be
-    the name the replaced run gave its own (`--restart`). It warns when the index cannot tell them: it has
-    no batch of the finished run's name (a run `--continue`d after deciding added its documents under the
-    name of its first fingerprint), or the batch came before documents were numbered by it. A run's own index,
+    `added` them) when it read the same inputs the same way into the same index (with other inputs they
+    stay, and the run warns when they went in). In a transaction of its own, before this run names its
+    batch, which may be the name the replaced run gave its own (`--restart`). It warns when the index
+    cannot tell them: it has no batch of the finished run's name (a run `--continue`d after deciding added
+    its documents under the name of its first fingerprint), or the batch came before documents were numbered by it. A run's own index,
     which starting over removes, is refused first while another process has it open (`refuse_in_use`)."""
     if options.index is None:
         refuse_in_use(index_path)
     batches = list(replaced)
-    if interrupted is not None and options.index is not None:
+    if interrupted is not None and options.index is not None and same_index(interrupted["fingerprint"], fp):
         batches = [] if not_to_continue(interrupted["fingerprint"], fp) else [b for b in [interrupted["batch"]] if b]
         if interrupted["added"]:
             progress.log(f"the documents the interrupted run added to {index_path} are taken out first (its inputs are these)"
@@ -329,14 +346,16 @@ class Runner:
 
     def _run(self) -> RunSummary:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
-        resumable = all(f["path"] != "-" for f in fp["inputs"])
+        resumable = not from_stdin(fp)
         state_path = self.out / STATE / "state.sqlite"
         fresh = not state_path.exists() and not (self.out / STATE / DASK_WORK).exists()
-        if resumable and fresh and (done := already_done(self.out, fp, self.options, self.progress)):
+        if fresh and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
         replaced = replaced_batches(self.out, fp, self.options) if fresh else []
-        if fresh and self.options.index is None:  # it starts over: refused before a state is made, which a rerun
-            refuse_in_use(self.index_path)        # would take for an interrupted run's (not "already complete")
+        # it starts over: refused before a state is made, which a rerun would take for an interrupted run's (not "already
+        # complete"), while another process uses the index it removes
+        if fresh and (own := replaced_own_index(self.out, self.options, [read_manifest(self.out)])):
+            refuse_in_use(own)
         with RunState(state_path) as state, self.progress:
             done = self._resume_point(state, fp, resumable, replaced)
             total = count_records(fp["inputs"]) if resumable else None
@@ -368,11 +387,20 @@ class Runner:
                 return done
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over{keep}")
+        elif old is not None and self.options.resume != "restart":
+            self.progress.log(f"{self.out}/ holds an interrupted run, which this run cannot go on with (it reads stdin); "
+                              "starting over")
         interrupted = interrupted_run(self.out / STATE)
+        replacing = [read_manifest(self.out), interrupted and interrupted["fingerprint"]]
+        if (own := replaced_own_index(self.out, self.options, replacing)) and self.options.index is not None:
+            refuse_in_use(own)  # (`take_out_replaced` refuses a run's own index in use)
         take_out_replaced(self.index_path, dedup_params(self.config), fp, self.options, self.progress, replaced, interrupted)
         shutil.rmtree(self.out / STATE / DASK_WORK, ignore_errors=True)
         state.reset()
-        if self.options.index is None:
+        if own is not None:
+            if self.options.index is not None:
+                self.progress.log(f"{own} is removed: the index of the run this one replaces, made without --index "
+                                  f"(this run's is {self.options.index})")
             remove_own_index(self.out)
         state.set(fingerprint=json.dumps(fp, sort_keys=True), stage="prepare")
         return 0
@@ -541,6 +569,19 @@ def refuse_in_use(index: Path) -> None:
             raise OSError(errno.EBUSY, "is open in another process (a `cleaner serve --index` on it?), which keeps "
                                        "using it: starting over would remove it; stop that process first",
                           str(index)) from None
+
+
+def replaced_own_index(out: Path, options: RunOptions, replaced: Iterable[dict[str, Any] | None]) -> Path | None:
+    """`DIR/index.sqlite` when a run that starts over in `out` removes it: its own index (no `--index`), or with
+    `--index` another file, the own index of a run it replaces (of the fingerprints `replaced`: the finished one, the
+    interrupted one) made without `--index`: it was left there, stale, beside a report naming the other. None when
+    no run here made it as its own, or it is the `--index` file."""
+    own = out / "index.sqlite"
+    if options.index is None:
+        return own
+    if not own.exists() or same_path(str(options.index), str(own)):
+        return None
+    return own if any(fp and (fp.get("options") or {}).get("index", "") is None for fp in replaced) else None
 
 
 def remove_own_index(out: Path) -> None:

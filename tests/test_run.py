@@ -1163,3 +1163,118 @@ def test_the_printed_summary_shows_the_reports_dedup_index_and_skipped_records(t
     shared = run_cli("run", str(SEEDS), "--out", str(tmp_path / "b"), "--workers", "1", "--index", str(tmp_path / "i.sqlite"))
     assert f"\ndedup: 0 duplicate groups, {tmp_path / 'i.sqlite'} holds 5 documents\n  rule" in shared.stderr
     assert "skipped" not in shared.stderr
+
+
+PACK = ("description: a test pack\nrules:\n  - id: extra.nothing\n    kind: line\n    phrases: [Never in a seed]\n"
+        "    description: a line no seed has\n    examples:\n      remove: [Never in a seed]\n      keep: [Never]\n")
+
+
+def test_the_same_inputs_index_and_rules_spelt_another_way_are_the_same_run(tmp_path):
+    """`run data/a.txt --out D` then the same input by its absolute path, or through a symlinked folder, made another
+    fingerprint: the whole run ran again (found by a QA pass), and so did a shared `--index` or a `--rules` folder spelt
+    another way. Paths are compared as the files they name: each spelling finds the run complete, and several inputs
+    spelt each their own way are read in one order (the manifest's), whatever the command line's."""
+    data = tmp_path / "data"
+    data.mkdir()
+    a, b = (Path(shutil.copy(p, data)).name for p in sorted(SEEDS.iterdir())[:2])
+    (tmp_path / "link").symlink_to(data)
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "extra.yaml").write_text(PACK, encoding="utf-8")
+    first = run_cli("run", f"data/{b}", f"data/{a}", "--out", "out", "--index", "index.sqlite", "--rules", "packs",
+                    "--workers", "1", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    made = _bytes(tmp_path / "out")
+    manifest = json.loads(made["manifest.json"])
+    assert [f["path"] for f in manifest["inputs"]] == [f"data/{a}", f"data/{b}"]
+    for inputs in ([str(data / a), f"link/{b}"], [str(tmp_path / "link" / b), f"./data/{a}"]):
+        again = run_cli("run", *inputs, "--out", str(tmp_path / "out"), "--index", str(tmp_path / "link" / ".." / "index.sqlite"),
+                        "--rules", str(tmp_path / "packs") + "/", "--workers", "1", cwd=tmp_path)
+        assert again.returncode == 0 and "already complete" in again.stderr, (inputs, again.stderr)
+    assert _bytes(tmp_path / "out") == made
+    other = run_cli("run", f"data/{a}", "--out", "out", "--index", "index.sqlite", "--rules", "packs", cwd=tmp_path)
+    assert "holds a finished run whose inputs differ" in other.stderr  # one input fewer is another run
+
+
+def _interrupted(src: Path, out: Path) -> None:
+    """A run of `src` into `out` stopped once every record is prepared, before dedup."""
+    from cleaner.manifest import fingerprint
+
+    runner = Runner(Config.load(), [str(src)], out, RunOptions(workers=1, progress="quiet"))
+    out.mkdir()
+    with RunState(out / STATE / "state.sqlite") as state:
+        runner._prepare(state, runner._resume_point(state, fingerprint(runner.config, runner.inputs,
+                                                                       runner.options.output_options()), True))
+
+
+def test_an_interrupted_run_resumes_from_its_inputs_spelt_another_way(tmp_path):
+    """An interrupted run given again with its input spelt another way (here relative, where it was absolute) started
+    over as a run of other inputs; `--continue` was refused. It resumes, and ends as a run that never stopped."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    news = tmp_path / "news.jsonl"
+    news.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), encoding="utf-8")
+    out = tmp_path / "out"
+    _interrupted(news, out)
+    proc = run_cli("run", "news.jsonl", "--out", "out", "--workers", "1", cwd=tmp_path)
+    assert proc.returncode == 0 and "resuming: 5 input records already done (stage dedup)" in proc.stderr, proc.stderr
+    assert run_cli("run", "news.jsonl", "--out", "whole", "--workers", "1", cwd=tmp_path).returncode == 0
+    assert _bytes(out) == _bytes(tmp_path / "whole")
+
+
+def test_a_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(tmp_path):
+    """`run -o DIR` (its own `DIR/index.sqlite`), then `run -o DIR --index X`: the first run's index was left in DIR,
+    stale beside a report naming X (found by a QA pass), and the second run said it took the first one's documents
+    out of X, then warned that X could not tell them: they were never in it. The replaced run's own index is removed,
+    as a run that starts over without --index removes it, saying so; nothing is said of X. An index given as --index
+    is never removed, even one named DIR/index.sqlite."""
+    out, shared = tmp_path / "out", tmp_path / "shared.sqlite"
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "o", "text": "Un autre texte, d'une autre source, sans copie ailleurs."}) + "\n",
+                     encoding="utf-8")
+    assert run_cli("run", str(other), "--out", str(tmp_path / "o"), "--index", str(shared)).returncode == 0
+    assert run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1").returncode == 0
+    assert (out / "index.sqlite").exists()
+    again = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(shared), "--workers", "1")
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.splitlines()[:2] == [
+        f"cleaner run: {out}/ holds a finished run whose options differ: running again, its outputs will be replaced",
+        (f"cleaner run: {out / 'index.sqlite'} is removed: the index of the run this one replaces, made without --index "
+         f"(this run's is {shared})")]
+    assert "taken out" not in again.stderr and "warning" not in again.stderr
+    assert not list(out.glob("index.sqlite*")) and len((out / "corpus.jsonl").read_text().splitlines()) == 5
+    named = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(out / "index.sqlite"), "--workers", "1")
+    assert named.returncode == 0 and "is removed" not in named.stderr, named.stderr
+    switched = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(shared), "--workers", "1")
+    assert switched.returncode == 0 and "is removed" not in switched.stderr, switched.stderr
+    with Deduplicator(out / "index.sqlite", DedupParams()) as dedup:
+        assert len(dedup.index) == 5  # the index that run was given, left as it was
+
+
+def test_a_run_from_stdin_says_what_it_replaces_and_leaves_a_finished_runs_documents_in_the_shared_index(tmp_path):
+    """A run reading stdin replaced the finished run in its folder without a word, and with a shared index took that
+    run's documents out of it, as a run of the same inputs does: stdin cannot be compared, and one day's batch piped
+    after another's kept the copies of the first again (found by a QA pass). It says so on one line, and the earlier
+    documents stay, with the warning a run of other inputs gives; an interrupted run it replaces is said too."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    day = ["".join(json.dumps({"id": f"n{k}", "text": texts[k]}) + "\n" for k in ks) for ks in ((0, 1, 2), (2, 3, 4))]
+    out, index = tmp_path / "out", tmp_path / "index.sqlite"
+    args = ("run", "-", "--out", str(out), "--index", str(index), "--workers", "1")
+    assert run_cli(*args, stdin=day[0]).returncode == 0
+    again = run_cli(*args, stdin=day[1])
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.splitlines()[:2] == [
+        (f"cleaner run: {out}/ holds a finished run (this run reads stdin, which cannot be compared with its inputs): "
+         "running again, its outputs will be replaced"),
+        (f"cleaner run: warning: that run added its kept documents to {index}; those given again are already_indexed "
+         "now, in rejects.jsonl, not in the new corpus.jsonl")]
+    assert [json.loads(x)["id"] for x in (out / "corpus.jsonl").read_text().splitlines()] == ["n3", "n4"]
+    assert [(r["id"], r["reason"]) for r in map(json.loads, (out / "rejects.jsonl").read_text().splitlines())] == [
+        ("n2", "already_indexed")]
+    with Deduplicator(index, DedupParams()) as dedup:
+        assert len(dedup.index) == 5
+    src = tmp_path / "day.jsonl"
+    src.write_text(day[0], encoding="utf-8")
+    _interrupted(src, tmp_path / "stopped")
+    piped = run_cli("run", "-", "--out", str(tmp_path / "stopped"), "--workers", "1", stdin=day[0])
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr.splitlines()[0] == (f"cleaner run: {tmp_path / 'stopped'}/ holds an interrupted run, which this "
+                                            "run cannot go on with (it reads stdin); starting over")

@@ -1196,3 +1196,75 @@ def test_a_key_given_twice_is_said_as_the_command_line_says_it(server, tmp_path)
         assert batch[1]["record"]["warnings"] == one["record"]["warnings"]
         same = c.post("/v1/clean", content='{"id": "s", "text": %s, "text": %s}' % ((json.dumps(ARTICLE),) * 2)).json()
         assert "warnings" not in same["record"]  # the same value twice loses nothing
+
+
+def test_the_openapi_document_declares_the_bearer_key_only_when_the_server_has_one(tmp_path):
+    """With `--api-key`, every POST needs `Authorization: Bearer <key>`, but `/openapi.json` declared no scheme, so
+    Swagger UI at `/docs` had no Authorize button and each "Try it out" POST was a 401 (found by a QA pass). With a
+    key, each POST (and nothing else) names the bearer scheme; without one, there is none."""
+    from fastapi.testclient import TestClient
+
+    for key in (None, KEY):
+        with TestClient(create_app(Service(Config.load(), tmp_path / "index.sqlite"), api_key=key)) as c:
+            doc = c.get("/openapi.json").json()
+        secured = {(path, method) for path, ops in doc["paths"].items() for method, op in ops.items() if op.get("security")}
+        if key is None:
+            assert not secured and "securitySchemes" not in doc.get("components", {})
+            continue
+        assert doc["components"]["securitySchemes"] == {
+            "HTTPBearer": {"type": "http", "scheme": "bearer", "description": "the server's --api-key"}}
+        assert secured == {("/v1/clean", "post"), ("/v1/documents", "post"), ("/v1/rules/check", "post")}
+        assert all(op["security"] == [{"HTTPBearer": []}] for path, m in secured for op in [doc["paths"][path][m]])
+
+
+def test_swagger_ui_tries_a_post_with_the_key_given_to_its_authorize_button(tmp_path):
+    """In a real browser: `/docs` of a server with a key has the Authorize button; the key given to it goes with
+    "Try it out", and the POST is answered 200, where it was a 401."""
+    from playwright.sync_api import expect, sync_playwright
+    from test_review_browser import CHROMIUM, CHROMIUM_ARGS, _install_chromium
+
+    _install_chromium()
+    srv = Server(tmp_path / "index.sqlite", "--api-key", KEY)
+    posts: list[tuple[str | None, int]] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.on("response", lambda r: r.request.method == "POST" and posts.append(
+                    (r.request.headers.get("authorization"), r.status)))
+                page.goto(srv.url + "/docs")
+                page.locator("button.authorize").click()
+                page.locator(".modal-ux input").first.fill(KEY)
+                page.locator(".modal-ux button.authorize").click()
+                page.locator(".modal-ux button.btn-done").click()
+                op = page.locator("#operations-default-clean_v1_clean_post")
+                op.locator(".opblock-summary").click()
+                op.locator("button.try-out__btn").click()
+                op.locator("textarea.body-param__text").fill(json.dumps({"id": "t1", "text": ARTICLE}))
+                op.locator("button.execute").click()
+                expect(op.locator(".live-responses-table tbody .response-col_status")).to_have_text("200", timeout=30_000)
+            finally:
+                browser.close()
+    finally:
+        srv.stop()
+    assert posts == [(f"Bearer {KEY}", 200)]
+
+
+def test_every_get_route_answers_head(server):
+    """HTTP has a GET resource answer HEAD (health checkers and `curl -I` send it), but only `/healthz` and `/readyz`
+    did: `/review`, `/docs`, `/v1/stats`, `/v1/rules` and a document or cluster were a 405 (found by a QA pass). Each
+    answers HEAD now with its GET's status and headers and no body; HEAD stays out of the OpenAPI document."""
+    with server.client() as c:
+        assert c.post("/v1/documents", json={"id": "h1", "text": fresh("head-h1")}).json()["status"] == "kept"
+        paths = c.get("/openapi.json").json()["paths"]
+        for path in ("/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/review?limit=5",
+                     "/v1/stats", "/v1/rules", "/v1/documents/h1", "/v1/clusters/h1", "/v1/documents/nosuch",
+                     "/v1/clusters/nosuch", "/review?limit=0"):
+            got, head = c.get(path), c.head(path)
+            assert (head.status_code, head.content) == (got.status_code, b""), path
+            assert head.headers["content-type"] == got.headers["content-type"], path
+            if path != "/v1/stats":  # its uptime_s may have grown a digit in between
+                assert head.headers["content-length"] == got.headers["content-length"], path
+        assert c.head("/v1/documents").status_code == 405  # a POST route: no GET to answer HEAD for
+    assert all("head" not in ops for ops in paths.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -105,8 +106,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if options.index is not None:  # refused now, not once every document is prepared
         check_index(options.index, dedup_params(config))
     out = Path(args.out)
-    # one order whatever the command line's, as the output has: the same inputs in another order are the same run
-    inputs = sorted(args.inputs)
+    # one order whatever the command line's, as the output has: the same inputs in another order, or spelt another
+    # way (`./data/x.jsonl`, its absolute path), are the same run (`manifest.same_path`)
+    inputs = sorted(args.inputs, key=lambda name: ("" if name == "-" else os.path.abspath(name), name))
     unnamed = unnamed_inputs(inputs)  # rejected as bad_input and the run goes on; said on stderr at its end
     start = time.monotonic()
     if args.engine == "dask":
