@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from array import array
 from bisect import bisect_right
@@ -84,54 +85,102 @@ that NFC replaces), with the character before it: outside such runs NFC changes 
 
 
 class Composed:
-    """`raw` in NFC, as the rules read it, and the way back: a pattern or a `requires` string written with
-    "é" found nothing in a text that writes "e" and a combining accent (NFD, as macOS does), where a `line`
-    phrase, compared without accents, matched. `raw_edits` takes edits on `text` to edits on `raw`."""
+    """`raw` as the rules read it, and the way back: in NFC, without the invisible characters of `HIDDEN`.
+    A pattern or a `requires` string written with "é" found nothing in a text that writes "e" and a combining
+    accent (NFD, as macOS does), and `fr.share-bar` nothing in `Partager\\u200b sur Facebook`, where a `line`
+    phrase, compared without accents and those characters, matched. `raw_edits` takes edits on `text` to edits
+    on `raw`; the clean text keeps the invisible characters no edit takes."""
 
     def __init__(self, raw: str):
-        self.raw, self.text = raw, raw
-        # each change NFC made: its start and end in `text`, its start and end in `raw` (arrays: a 7 MB text in
-        # NFD has two million of them)
-        self._starts, self._stops, self._raw_starts, self._raw_stops = (array("q") for _ in range(4))
-        if raw.isascii() or unicodedata.is_normalized("NFC", raw):
-            return
-        text, shift = unicodedata.normalize("NFC", raw), 0
-        starts, stops, raw_starts, raw_stops = spans = (array("q"), array("q"), array("q"), array("q"))
-        for m in _COMPOSING.finditer(raw):
-            old = m.group()
-            if (new := unicodedata.normalize("NFC", old)) != old:
-                start = m.start() - shift
-                if text[start : start + len(new)] != new:
-                    return  # NFC changed what `_COMPOSING` did not find (a Unicode version `regex` does not know): as it is
-                starts.append(start)
-                stops.append(start + len(new))
-                raw_starts.append(m.start())
-                raw_stops.append(m.end())
-                shift += len(old) - len(new)
-        if len(text) == len(raw) - shift:
-            self.text = text
-            self._starts, self._stops, self._raw_starts, self._raw_stops = spans
+        self.raw = raw
+        self.text, self._hidden = _unhidden(raw)  # first: a soft hyphen between a letter and its accent parts them
+        self.text, self._nfc = _nfc(self.text)
 
     def _raw(self, pos: int, end: bool) -> int:
-        """The offset in `raw` of offset `pos` of `text`; inside a change, its start, or with `end` its end."""
-        i = bisect_right(self._starts, pos) - 1
-        if i < 0:
-            return pos
-        if pos == self._starts[i]:
-            return self._raw_starts[i]
-        if pos < self._stops[i]:
-            return self._raw_stops[i] if end else self._raw_starts[i]
-        return pos + self._raw_stops[i] - self._stops[i]
+        """The offset in `raw` of offset `pos` of `text` (see `_Changes.before`)."""
+        return self._hidden.before(self._nfc.before(pos, end), end)
 
     def raw_edits(self, edits: list[Edit]) -> list[Edit]:
         """`edits` (on `text`, not overlapping) on `raw`, sorted; a span that cuts into a composed character
-        takes it whole."""
-        if not self._starts:
+        takes it whole, and one that starts or ends at hidden characters takes them."""
+        return self._hidden.edits(self._nfc.edits(edits))
+
+
+HIDDEN = "\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+"""What the rules do not see of a text (a character class): soft hyphens, zero-width spaces, word joiners,
+U+FEFF, and the marks, embeddings and isolates of direction, invisible characters that a scraped line holds
+where its writer saw none, and a pattern does not. ZERO WIDTH JOINER and NON-JOINER are seen: they spell
+Persian, Indic scripts and emoji."""
+_HIDDEN = re.compile(f"[{HIDDEN}]+")
+_ONE_HIDDEN = re.compile(f"[{HIDDEN}]")
+"""The test for any: `re` searches for one character of a class three times as fast as for a run of them."""
+
+
+class _Changes:
+    """Changes made to a text, each one's start and end in the text made and in the text before (arrays: a
+    7 MB text in NFD has two million of them)."""
+
+    def __init__(self) -> None:
+        self.starts, self.stops, self.raw_starts, self.raw_stops = (array("q") for _ in range(4))
+
+    def add(self, start: int, stop: int, raw_start: int, raw_stop: int) -> None:
+        self.starts.append(start)
+        self.stops.append(stop)
+        self.raw_starts.append(raw_start)
+        self.raw_stops.append(raw_stop)
+
+    def before(self, pos: int, end: bool) -> int:
+        """The offset in the text before of offset `pos`; inside a change, its start, or with `end` its end;
+        at a change that removed characters, before them, or with `end` after them."""
+        i = bisect_right(self.starts, pos) - 1
+        if i < 0:
+            return pos
+        if pos == self.starts[i]:
+            return self.raw_stops[i] if end and pos == self.stops[i] else self.raw_starts[i]
+        if pos < self.stops[i]:
+            return self.raw_stops[i] if end else self.raw_starts[i]
+        return pos + self.raw_stops[i] - self.stops[i]
+
+    def edits(self, edits: list[Edit]) -> list[Edit]:
+        """`edits` (on the text made, not overlapping) on the text before, sorted."""
+        if not self.starts:
             return sorted(edits, key=lambda e: e.start)
         out, last = [], 0
         for edit in sorted(edits, key=lambda e: e.start):
-            start, end = max(self._raw(edit.start, False), last), self._raw(edit.end, True)
+            start, end = max(self.before(edit.start, False), last), self.before(edit.end, True)
             if end > start:
                 out.append(edit.model_copy(update={"start": start, "end": end}))
                 last = end
         return out
+
+
+_NONE = _Changes()
+"""No change (shared: never added to)."""
+
+
+def _nfc(raw: str) -> tuple[str, _Changes]:
+    """`raw` in NFC, and each change NFC made."""
+    if raw.isascii() or unicodedata.is_normalized("NFC", raw):
+        return raw, _NONE
+    text, shift = unicodedata.normalize("NFC", raw), 0
+    changes = _Changes()
+    for m in _COMPOSING.finditer(raw):
+        old = m.group()
+        if (new := unicodedata.normalize("NFC", old)) != old:
+            start = m.start() - shift
+            if text[start : start + len(new)] != new:
+                return raw, _NONE  # NFC changed what `_COMPOSING` did not find (a Unicode version `regex` does not know): as it is
+            changes.add(start, start + len(new), m.start(), m.end())
+            shift += len(old) - len(new)
+    return (text, changes) if len(text) == len(raw) - shift else (raw, _NONE)
+
+
+def _unhidden(text: str) -> tuple[str, _Changes]:
+    """`text` without its `HIDDEN` characters, and each run of them removed."""
+    if text.isascii() or not (first := _ONE_HIDDEN.search(text)):
+        return text, _NONE
+    changes, shift = _Changes(), 0
+    for m in _HIDDEN.finditer(text, first.start()):
+        changes.add(m.start() - shift, m.start() - shift, m.start(), m.end())
+        shift += m.end() - m.start()
+    return _HIDDEN.sub("", text), changes

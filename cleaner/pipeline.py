@@ -24,7 +24,7 @@ from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
 from .gates import gate
 from .html import extract_html, page_author, page_source, page_title
-from .io.decoding import decode
+from .io.decoding import decode_text
 from .io.records import bad, record_document, record_id, text_document
 from .lang import LangResult, Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected, without_surrogates
@@ -39,7 +39,7 @@ ONE_DOCUMENT = (Document, str, bytes, bytearray, memoryview, Mapping)
 def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:
     """A document from a `Document` (taken as given, but for lone surrogates in its text, which UTF-8 cannot
     hold: replaced with U+FFFD and flagged), a mapping, a plain string, or the bytes of one (decoded as a
-    `.txt` file is: UTF-8 or by its byte order mark, invalid bytes replaced and flagged).
+    `.txt` file is, `io.decoding.decode_text`: UTF-8 or by its byte order mark, invalid bytes replaced and flagged).
 
     A mapping is taken in as the readers take a record (`io.records.record_document`: `id`/`text` by the
     config's field names, `url`, `source`, `html`, `lang` when strings, other fields and a `meta`
@@ -52,7 +52,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
         return _utf8_text(doc, where)
     config = config or Config.load()
     if isinstance(doc, (bytes, bytearray, memoryview)):  # the bytes of a text: read as a .txt file is
-        text, warnings = decode(bytes(doc), where)
+        text, warnings = decode_text(bytes(doc), where)
         return text_document(record_id(None, str(index), text), text, where, config, warnings, raw=text)
     if isinstance(doc, str):
         return text_document(record_id(None, str(index), doc), doc, where, config, raw=doc)

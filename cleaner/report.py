@@ -120,11 +120,17 @@ def run_lines(report: dict[str, Any]) -> list[str]:
     """What a run's `report.json` holds besides `Stats`, for its summary (`Stats.summary`): the duplicate groups
     and the documents the index holds now, and the input records that are not documents (a WARC's requests and
     images), which no other count shows."""
-    lines = [f"dedup: {counted(report['clusters'], 'duplicate group')}, {one_line(report['index'])} holds "
-             + counted(report["index_documents"], "document")]
-    if skipped := report["inputs"]["skipped"]:  # a kind holds a WARC header's content type: one line whatever it holds
-        lines.append("skipped, not documents: " + ", ".join(f"{one_line(kind)} {n:,}" for kind, n in skipped.items()))
-    return lines
+    return [f"dedup: {counted(report['clusters'], 'duplicate group')}, {one_line(report['index'])} holds "
+            + counted(report["index_documents"], "document"), *skipped_lines(report["inputs"]["skipped"])]
+
+
+def skipped_lines(skipped: dict[str, int]) -> list[str]:
+    """The line counting the input records that are not documents (`ReadStats.skipped`: a WARC's requests and
+    images), for a summary (`Stats.summary`); none when there are none."""
+    if not skipped:
+        return []
+    # a kind holds a WARC header's content type: one line whatever it holds
+    return ["skipped, not documents: " + ", ".join(f"{one_line(kind)} {n:,}" for kind, n in skipped.items())]
 
 
 def counted(n: int, noun: str) -> str:

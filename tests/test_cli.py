@@ -772,3 +772,37 @@ def test_a_bound_and_any_among_codes_are_said_in_the_words_of_the_flags(tmp_path
         proc = run_cli("run", str(SEEDS), "--out", str(out), *flags)
         assert (proc.returncode, proc.stderr) == (2, said)
         assert not out.exists()
+
+
+def test_clean_says_the_warc_records_that_are_not_documents_as_run_says_them(tmp_path):
+    """`cleaner run` prints `skipped, not documents: warc request 3` (a WARC's requests, images, error pages), but
+    `cleaner clean` said nothing of them: a WARC of 6 records read as "2 documents read", and one of requests alone
+    as "0 documents read", no word of where the records went. Its summary says them now, with run's own line."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    text = "Le gouvernement a présenté jeudi son plan pour les routes du nord. " * 8
+    warc, requests = tmp_path / "pages.warc.gz", tmp_path / "requests.warc.gz"
+    with warc.open("wb") as fh, requests.open("wb") as only:
+        writer, other = WARCWriter(fh, gzip=True), WARCWriter(only, gzip=True)
+        for url, kind, body in (("https://x.ma/a", "text/html", text), ("https://x.ma/b", "text/html", text + "Fin."),
+                                ("https://x.ma/i.jpg", "image/jpeg", "\xff")):
+            for w in (writer, other):
+                w.write_record(w.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+            page = f"<html><body><article><p>{body}</p></article></body></html>" if kind == "text/html" else body
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(page.encode()), http_headers=headers))
+    for workers in ("1", "2"):
+        proc = run_cli("clean", str(warc), "--out", str(tmp_path / "o.jsonl"), "--workers", workers)
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stderr.splitlines()
+        assert lines[1] == "2 documents read, 2 kept, 0 rejected"
+        assert lines[lines.index("languages: fr 2") + 1] == "skipped, not documents: warc request 3, warc response image/jpeg 1"
+    proc = run_cli("clean", str(requests), "--out", str(tmp_path / "r.jsonl"), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "0 documents read, 0 kept, 0 rejected" in proc.stderr
+    assert proc.stderr.splitlines()[-1] == "skipped, not documents: warc request 3"
+    seeds = run_cli("clean", str(SEEDS), "--out", str(tmp_path / "s.jsonl"), "--workers", "1")
+    assert seeds.returncode == 0 and "skipped" not in seeds.stderr

@@ -368,3 +368,63 @@ def test_ticker_counts_a_separator_only_where_no_earlier_one_took_its_spaces():
     assert [s.strip() for s in bars.split(line)] == heads and TICKER._counts(line, 1.0)[:2] == [2, 1]
     assert TICKER.segments(line) is None
     assert TICKER.segments(" | ".join(heads)) == heads
+
+
+def test_invisible_characters_in_a_line_do_not_hide_it_from_patterns():
+    """A zero-width space, a soft hyphen, a direction mark or U+FEFF inside a noise line (`Partager\\u200b sur
+    Facebook`, `Par\\u00adtager`) stopped every `regex` rule from matching it, line or span, and hid a `requires`
+    string cut by one, while a `line` phrase, compared without them, matched. The rules read the text without
+    them (as in NFC), the edits mapped back to the raw text: a removal takes the ones inside it and at its ends,
+    and the clean text keeps the others, as written."""
+    from cleaner import replay
+    from cleaner.packs import load_pack_text
+
+    (span,) = load_pack_text("rules:\n  - id: t.read-also\n    kind: regex\n    scope: span\n    requires: ['lire aussi']\n"
+                             "    description: a glued read-also label\n    pattern: 'Lire aussi :\\s*'\n"
+                             "    examples: {remove: ['Lire aussi : '], keep: ['Un texte.']}\n", "t.yaml")
+    share = RULES.by_id("fr.share-bar")
+    kept = "Le gouver\u00adnement a présenté\u200b mardi son plan."
+    for line in ("Partager\u200b sur Facebook", "Par\u00adtager sur Facebook", "Partager sur Face\u200ebook\u200f",
+                 "\ufeffPartager\u2060 sur\u202a Facebook", "Partager sur Facebook \u200b"):
+        for text in (f"{line}\n{kept}\n{ARTICLE}", f"{kept}\n{ARTICLE}\n{line}"):
+            out = run_rules(Document(id="t", text=text), [share], Context(lang="fr"))
+            assert out.text == f"{kept}\n{ARTICLE}" == replay(text, out.edits), (line, text)
+    text = f"{kept} Lire au\u00adssi\u200b : {ARTICLE}"
+    out = run_rules(Document(id="t", text=text), [span], Context())
+    assert out.text == f"{kept} {ARTICLE}" == replay(text, out.edits)
+    assert [text[e.start:e.end] for e in out.edits if e.rule == "t.read-also"] == ["Lire au\u00adssi\u200b : "]
+
+
+def test_edits_on_the_text_without_invisible_characters_are_edits_on_the_raw_text():
+    """Any cuts the rules make in the text they read (NFC, without zero-width spaces, soft hyphens, direction
+    marks) keep, in the raw text, what they keep there, and the invisible characters no cut takes: the edits
+    are in bounds, sorted and never overlap (checked with hypothesis over mixes of them and combining marks)."""
+    import unicodedata
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cleaner import replay
+    from cleaner.edits import HIDDEN, Composed
+    from cleaner.models import Edit
+
+    hidden = "\u00ad\u200b\u200e\u200f\u202a\u2060\u2066\ufeff"
+    assert all(unicodedata.category(c) == "Cf" for c in hidden) and "\u200c" not in HIDDEN and "\u200d" not in HIDDEN
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="ab é\ne\u0301\u0323\u200d" + hidden, max_size=24), st.data())
+    def check(raw, data):
+        composed = Composed(raw)
+        assert composed.text == unicodedata.normalize("NFC", "".join(c for c in raw if c not in hidden))
+        cuts = sorted(data.draw(st.sets(st.integers(0, len(composed.text)), max_size=6)))
+        edits = [Edit(start=a, end=b, rule="r") for a, b in zip(cuts[::2], cuts[1::2]) if b > a]
+        mapped = composed.raw_edits(edits)
+        out, pos = replay(raw, mapped), 0
+        for edit in mapped:
+            assert pos <= edit.start < edit.end <= len(raw)
+            pos = edit.end
+        if all(composed._nfc.before(p, False) == composed._nfc.before(p, True) for p in cuts):  # no cut inside a composed character
+            kept = "".join(c for c in unicodedata.normalize("NFC", out) if c not in hidden)
+            assert unicodedata.normalize("NFC", kept) == unicodedata.normalize("NFC", replay(composed.text, edits))
+
+    check()

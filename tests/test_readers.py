@@ -901,3 +901,57 @@ def test_a_record_source_the_rules_replace_survives_in_meta():
                 "meta": {"source": "First"}}]
     found = [(out.source, out.record().get("meta")) for out in clean(records)]
     assert found == [("Finances news", {"source": "Other"}), ("Same", None), ("Finances news", {"source": "First"})]
+
+
+def test_a_byte_order_mark_inside_a_text_is_removed_and_counted_so_rules_see_the_line(tmp_path):
+    """U+FEFF inside a text (a byte order mark left where files were joined: 466 MasakhaNEWS texts hold 3,049,
+    `Na\\ufeff Simon Stone BBC Sport`, `በ\\ufeffናይሮቢ`) stayed in it, invisible, and hid its line from regex
+    rules: `Partager\\ufeff sur Facebook` kept its share bar and 14 bylines kept their author. It is removed and
+    counted, as NULs are, in a JSONL text, a `.txt` file and a text given to the API alike; a page's `html`
+    (whose leading mark browsers and lxml skip) and a field keep theirs."""
+    from cleaner import clean
+
+    text = ("Partager\ufeff sur Facebook\nLe gouvernement a présenté mardi un projet de loi sur l’é\ufeffcole "
+            "publique.\nLe texte sera débattu au parlement la semaine prochaine, après un long travail.")
+    plain = text.replace("\ufeff", "")
+    src = tmp_path / "s.jsonl"
+    page = "\ufeff" + PAGE.format(n=1, body="Corps.")
+    src.write_text(json.dumps({"id": "a", "text": text, "source": "Le\ufeffMonde"}) + "\n"
+                   + json.dumps({"id": "h", "html": page}) + "\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_bytes(codecs.BOM_UTF8 + text.encode())
+    doc, html, txt = _read(src, tmp_path / "t.txt")
+    assert (doc.text, doc.source, txt.text, html.html) == (plain, "Le\ufeffMonde", plain, page)
+    assert (doc.warnings, html.warnings) == ((f"{src}:1: 2 byte order marks (U+FEFF) removed",), ())
+    assert txt.warnings == (f"{tmp_path / 't.txt'}: 2 byte order marks (U+FEFF) removed",)  # the leading one is decoding's
+    (out,) = clean([{"id": "x", "text": text}])
+    assert out.text == plain.split("\n", 1)[1] and [e.rule for e in out.edits] == ["fr.share-bar"]
+    assert out.warnings == ("document 0: 2 byte order marks (U+FEFF) removed",)
+    (only,) = clean(["\ufeff\ufeff \n"])
+    assert isinstance(only, Rejected) and only.detail == "document 0: empty document"
+
+
+def test_a_text_in_utf16_or_utf32_without_a_byte_order_mark_is_read_as_jsonl_in_it_is(tmp_path):
+    """A `.txt` file in UTF-16 or UTF-32 without a byte order mark (Notepad++'s "UCS-2 LE BOM-less", a Python
+    `encode("utf-16-le")`) was refused as `binary content, not text`, while a JSONL file in the same encoding
+    was read (told by where the zero bytes of its first character are). A text is read so too when UTF-8 reads
+    it as binary: a file, a Parquet binary `text` column and bytes given to the API alike; a UTF-8 text whose
+    first byte is a stray NUL (which looks like UTF-16's zero byte) stays UTF-8, its NUL removed, and binary
+    bytes that start as UTF-16 would stay binary."""
+    from cleaner import clean
+
+    text = "Le gouvernement a présenté mardi un projet de loi sur l’école publique.\nLe texte sera débattu."
+    codecs_ = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+    for codec in codecs_:
+        (tmp_path / f"{codec}.txt").write_bytes(text.encode(codec))
+    (tmp_path / "odd.txt").write_bytes(text.encode("utf-16-le") + b"!")
+    (tmp_path / "nul.txt").write_bytes(b"\x00" + text.encode())
+    (tmp_path / "bytes.txt").write_bytes(bytes(range(256)) * 4)  # 00 01 reads as UTF-16: U+0001, U+0203, ...
+    pq.write_table(pa.table({"id": ["p"], "text": [text.encode("utf-16-le")]}), tmp_path / "p.parquet")
+    items = {item.id: item for item in _read(tmp_path)}
+    assert [(items[c].text, items[c].warnings) for c in (*codecs_, "p")] == [(text, ())] * 5
+    assert items["bytes"].detail == f"{tmp_path / 'bytes.txt'}: binary content, not text"
+    assert (items["odd"].text, items["odd"].warnings) == (text + "\ufffd", (
+        f"{tmp_path / 'odd.txt'}: invalid utf-16-le at byte {2 * len(text)}, replaced with U+FFFD",))
+    assert (items["nul"].text, items["nul"].warnings) == (text, (f"{tmp_path / 'nul.txt'}: 1 NUL characters removed",))
+    (out,) = clean([text.encode("utf-16-be")])
+    assert (out.text, out.warnings) == (text, ())

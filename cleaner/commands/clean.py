@@ -12,8 +12,9 @@ from ..api import pipeline_for
 from ..config import ConfigError
 from ..escapes import one_line
 from ..io.readers import not_an_input, read_inputs
+from ..io.records import ReadStats
 from ..io.writers import JsonlWriter
-from ..report import Stats
+from ..report import Stats, skipped_lines
 from ..workers import default_workers, prepare_stream, strict
 from .common import a_file, config_args, config_from, input_args, say_not_learning, say_unnamed, unnamed_inputs, worker_count
 
@@ -74,10 +75,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
         not_an_input(Path(path), args.inputs)
     # with no rejects file, every rejection is a line on stderr already
     unnamed = unnamed_inputs(args.inputs) if rejects_path is not None else []
-    stats = Stats()
+    stats, read = Stats(), ReadStats()
     rejects = None if rejects_path is None else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
-        stream = prepare_stream(read_inputs(args.inputs, config, args.input_format, lazy=True), config,
+        stream = prepare_stream(read_inputs(args.inputs, config, args.input_format, read, lazy=True), config,
                                 workers=args.workers, gates=False, sign=False, live="-" in args.inputs)
         for result in strict(stream) if args.strict else stream:
             if not result.rejected:
@@ -92,6 +93,6 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if not args.quiet:
         where = "stdout" if args.out == "-" else args.out
         rej = f", rejects in {'stdout' if rejects_path == '-' else rejects_path}" if rejects and rejects.count else ""
-        print(f"cleaner clean -> {where}{rej}\n{stats.summary()}", file=sys.stderr)
+        print(f"cleaner clean -> {where}{rej}\n{stats.summary(skipped_lines(read.as_dict()['skipped']))}", file=sys.stderr)
         say_unnamed("clean", unnamed)
     return 0

@@ -8,6 +8,7 @@ naming where and what (for mojibake, ftfy's plan, which `ftfy.apply_plan` replay
 from __future__ import annotations
 
 import codecs
+import json
 import re
 
 from ..models import without_surrogates
@@ -24,6 +25,10 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 """Byte order marks of UTF-32, UTF-16 and UTF-8 (UTF-32 LE first: it starts with UTF-16 LE's), and the codec
 that reads them (dropping the mark: `decode` skips UTF-8's)."""
 _LONE_CR = re.compile(r"\r(?!\n)")
+_BOM = "\ufeff"
+"""U+FEFF inside a text: a byte order mark left where files were joined (`በ\\ufeffናይሮቢ`: 466 MasakhaNEWS
+texts hold 3,049, mid-word or mid-line), not a character of it; its other use, ZERO WIDTH NO-BREAK SPACE, is
+deprecated since Unicode 3.2 (U+2060 WORD JOINER took it over). Invisible, it hid a line from regex rules."""
 _SEPARATORS = (("\u2028", "line separators (U+2028)", "LF"), ("\u2029", "paragraph separators (U+2029)", "a blank line"))
 """Unicode's line and paragraph separators, which `repair` makes line breaks (what to say of them, and what they become)."""
 _ESCAPED_BREAKS = re.compile(r"\\n(?:[ \xa0]*+\\n)*+")
@@ -53,6 +58,33 @@ def decode(data: bytes, where: str, codec: str | None = None) -> tuple[str, tupl
         text = data[skip:].decode(codec, errors="replace")
         name = "UTF-8" if codec == "utf-8" else codec
         return text, (f"{where}: invalid {name} at byte {skip + exc.start}, replaced with U+FFFD",)
+
+
+def decode_text(data: bytes, where: str) -> tuple[str, tuple[str, ...]]:
+    """The text of a `.txt` file's bytes: as `decode` reads them (UTF-8, or by a byte order mark), or, when that
+    reads as binary (`looks_binary`) and the first bytes are those of UTF-16 or UTF-32 without a mark (see
+    `wide_codec`: Notepad++'s "UCS-2 LE", a Python `encode("utf-16-le")`), in that encoding, as JSONL is read,
+    if its first 4,096 characters hold no control character and no invalid sequence (binary bytes read so do:
+    bytes 0-255 are U+0001, U+0203, ... and unpaired surrogates), but for a last odd byte."""
+    text, warnings = decode(data, where)
+    if looks_binary(text) and (codec := wide_codec(data[:4])):
+        wide, flagged = decode(data, where, codec)
+        head = wide[:4096].rstrip("\ufffd")
+        if "\ufffd" not in head and not _CONTROL.search(head):
+            return wide, flagged
+    return text, warnings
+
+
+def wide_codec(head: bytes) -> str | None:
+    """`utf-16-le`, `utf-16-be`, `utf-32-le` or `utf-32-be` for a text whose first 4 bytes `head` are in that
+    encoding (told by where its zero bytes are, as `json.detect_encoding` tells them, or by its byte order mark:
+    the first character must be ASCII when there is none), None for UTF-8."""
+    codec = json.detect_encoding(head)
+    if codec.startswith("utf-8"):
+        return None
+    if codec in ("utf-16", "utf-32"):  # a byte order mark: little-endian's starts with FF FE
+        codec += "-le" if head.startswith(codecs.BOM_UTF16_LE) else "-be"
+    return codec
 
 
 def decode_html(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
@@ -141,11 +173,13 @@ Python's codecs read as their authors meant."""
 _WEB_CODECS = {_squeezed(label): codec for codec, labels in _WEB_LABELS.items() for label in labels.split()}
 
 
-def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True) -> tuple[str, tuple[str, ...]]:
+def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True,
+           marks: bool = True) -> tuple[str, tuple[str, ...]]:
     """`text` without NUL bytes and lone surrogates, with line breaks made of a lone CR (old Mac files) as
     LF, and (unless `mojibake` is false) mojibake undone by ftfy and (unless `escapes` is false) line
     breaks written otherwise made line breaks: `\\n` (see `escaped_breaks`), U+2028 (LINE SEPARATOR) as LF and
-    U+2029 (PARAGRAPH SEPARATOR) as a blank line, so line rules see the lines; each repair flagged."""
+    U+2029 (PARAGRAPH SEPARATOR) as a blank line, so line rules see the lines; and (unless `marks` is false)
+    without U+FEFF (see `_BOM`); each repair flagged."""
     warnings: list[str] = []
     if "\r" in text and _LONE_CR.search(text):
         warnings.append(f"{where}: {len(_LONE_CR.findall(text))} line breaks made of a lone CR read as LF")
@@ -162,6 +196,9 @@ def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True) -
     if "\x00" in text:
         warnings.append(f"{where}: {text.count(chr(0))} NUL characters removed")
         text = text.replace("\x00", "")
+    if marks and not text.isascii() and _BOM in text:
+        warnings.append(f"{where}: {text.count(_BOM)} byte order marks (U+FEFF) removed")
+        text = text.replace(_BOM, "")
     if (valid := without_surrogates(text)) != text:
         text = valid
         warnings.append(f"{where}: lone surrogate escapes replaced with U+FFFD")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..config import Config
-from .decoding import decode, decode_html, looks_binary
+from .decoding import decode_html, decode_text, looks_binary
 from .names import name_stem, name_text
 from .records import MAX_BYTES_PER_CHAR, Item, bad, text_document, too_large
 
@@ -24,7 +24,7 @@ def read_text(fh: BinaryIO, rid: str, where: str, config: Config) -> Item:
     data = _read_capped(fh, rid, where, config)
     if not isinstance(data, bytes):
         return data
-    text, warnings = decode(data, where)
+    text, warnings = decode_text(data, where)
     return text_document(rid, text, where, config, warnings)
 
 

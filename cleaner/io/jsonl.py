@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 import zstandard
 
 from ..config import Config
+from . import decoding
 from .decoding import decode, looks_binary
 from .names import name_text
 from .records import NESTED, Item, bad, record_document, too_large
@@ -151,14 +152,8 @@ def binary_start(fh: BinaryIO) -> bool:
 
 def wide_codec(fh: BinaryIO) -> str | None:
     """`utf-16-le`, `utf-16-be`, `utf-32-le` or `utf-32-be` for a stream in that encoding (told by its
-    first bytes, which stay unread), None for UTF-8 or a stream that cannot show them."""
-    head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
-    codec = json.detect_encoding(head)
-    if codec.startswith("utf-8"):
-        return None
-    if codec in ("utf-16", "utf-32"):  # a byte order mark: little-endian's starts with FF FE
-        codec += "-le" if head.startswith(codecs.BOM_UTF16_LE) else "-be"
-    return codec
+    first bytes, which stay unread: `decoding.wide_codec`), None for UTF-8 or a stream that cannot show them."""
+    return decoding.wide_codec(fh.peek(4)[:4] if hasattr(fh, "peek") else b"")
 
 
 class WideLines:

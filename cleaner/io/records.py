@@ -19,7 +19,7 @@ from typing import Any
 from ..config import Config
 from ..dates import given_date
 from ..models import Document, Rejected, holds_surrogates
-from .decoding import decode, decode_html, looks_binary, repair
+from .decoding import decode_html, decode_text, looks_binary, repair
 
 Item = Document | Rejected
 
@@ -122,9 +122,10 @@ def text_document(
     if looks_binary(text):
         return bad(rid, f"{where}: binary content, not text", raw)
     text, fixed = repair(text, where)
-    if isinstance(html, str):  # the page is repaired, and flagged, as a text is, but for mojibake: ftfy undoes
-        # that in the text and metadata trafilatura extracts (`html.extract_html`), a tenth of the page, in a worker
-        fields["html"], fixed_html = repair(html, f"{where}: html", mojibake=False, escapes=False)
+    if isinstance(html, str):  # the page is repaired, and flagged, as a text is, but for mojibake and U+FEFF: ftfy
+        # undoes the one and `repair` drops the other in the text and metadata trafilatura extracts
+        # (`html.extract_html`), a tenth of the page, in a worker; a page's leading U+FEFF is no repair to flag
+        fields["html"], fixed_html = repair(html, f"{where}: html", mojibake=False, escapes=False, marks=False)
         fixed += fixed_html
     if not text.strip() and not (fields.get("html") or "").strip():
         return bad(rid, f"{where}: empty document", raw)
@@ -179,7 +180,7 @@ def _decoded(record: dict[str, Any], text_key: str, where: str, warnings: tuple[
     """`record` with its text and `html` in bytes decoded (UTF-8; `html` by its `<meta charset>`), and
     `warnings` with any invalid bytes flagged."""
     record = dict(record)
-    for key, decoder in ((text_key, decode), ("html", decode_html)):
+    for key, decoder in ((text_key, decode_text), ("html", decode_html)):
         if isinstance(record.get(key), bytes):
             record[key], flagged = decoder(record[key], f"{where} {key}")
             warnings += flagged
