@@ -1,7 +1,9 @@
 """Applies a rule set to one document: edits with rule ids, fields, and the clean text they leave.
 
-0. the text in NFC (`edits.Composed`), so that a pattern finds "é" however the text writes it; the edits
-   are taken back to the raw text, and the clean text is the raw text less them;
+0. the text without its invisible characters (`edits.HIDDEN`: soft hyphens, zero-width spaces, direction
+   marks) and in NFC (`edits.Composed`), so that a pattern finds "é" however the text writes it, and a
+   noise line whatever invisible characters it holds; the edits are taken back to the raw text, and the
+   clean text is the raw text less them;
 1. whitespace: lines trimmed, blank runs folded (so rules see tidy lines, whatever the line endings);
 2. the rules, by phase (removals, truncation, extraction) and pack order, each on the text the rules
    before it left, then whitespace again (removals leave blank lines behind);
