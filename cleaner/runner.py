@@ -391,17 +391,12 @@ class Runner:
             self.progress.log(f"{self.out}/ holds an interrupted run, which this run cannot go on with (it reads stdin); "
                               "starting over")
         interrupted = interrupted_run(self.out / STATE)
-        replacing = [read_manifest(self.out), interrupted and interrupted["fingerprint"]]
-        if (own := replaced_own_index(self.out, self.options, replacing)) and self.options.index is not None:
-            refuse_in_use(own)  # (`take_out_replaced` refuses a run's own index in use)
+        own = own_index_to_remove(self.out, self.options, interrupted)
         take_out_replaced(self.index_path, dedup_params(self.config), fp, self.options, self.progress, replaced, interrupted)
         shutil.rmtree(self.out / STATE / DASK_WORK, ignore_errors=True)
         state.reset()
         if own is not None:
-            if self.options.index is not None:
-                self.progress.log(f"{own} is removed: the index of the run this one replaces, made without --index "
-                                  f"(this run's is {self.options.index})")
-            remove_own_index(self.out)
+            remove_replaced_index(self.out, own, self.options, self.progress)
         state.set(fingerprint=json.dumps(fp, sort_keys=True), stage="prepare")
         return 0
 
@@ -582,6 +577,23 @@ def replaced_own_index(out: Path, options: RunOptions, replaced: Iterable[dict[s
     if not own.exists() or same_path(str(options.index), str(own)):
         return None
     return own if any(fp and (fp.get("options") or {}).get("index", "") is None for fp in replaced) else None
+
+
+def own_index_to_remove(out: Path, options: RunOptions, interrupted: dict[str, Any] | None) -> Path | None:
+    """`replaced_own_index` of a run that starts over in `out` (replacing its finished run and `interrupted`), refused
+    while another process has it open when this run has `--index` (`take_out_replaced` refuses a run's own)."""
+    replacing = [read_manifest(out), interrupted and interrupted["fingerprint"]]
+    if (own := replaced_own_index(out, options, replacing)) and options.index is not None:
+        refuse_in_use(own)
+    return own
+
+
+def remove_replaced_index(out: Path, own: Path, options: RunOptions, progress: RunProgress) -> None:
+    """Remove `own` (`own_index_to_remove`), saying so when this run's index is another file."""
+    if options.index is not None:
+        progress.log(f"{own} is removed: the index of the run this one replaces, made without --index "
+                     f"(this run's is {options.index})")
+    remove_own_index(out)
 
 
 def remove_own_index(out: Path) -> None:

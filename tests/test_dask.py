@@ -528,3 +528,17 @@ def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batc
     with sqlite3.connect(index) as db:
         assert [name for (name,) in db.execute("SELECT name FROM batches")] == [batch_name(out, finished)]
     assert "already complete" in run_cli(*args).stderr
+
+
+def test_a_dask_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(tmp_path):
+    """As on the local engine: `run -o DIR --engine dask` (its own `DIR/index.sqlite`), then the same with `--index X`
+    left the first run's index in DIR, stale beside a report naming X. It is removed, saying so."""
+    out, shared = tmp_path / "out", tmp_path / "shared.sqlite"
+    dask = ("--engine", "dask", "--workers", "1")
+    assert run_cli("run", str(SEEDS), "--out", str(out), *dask).returncode == 0
+    assert (out / "index.sqlite").exists()
+    again = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(shared), *dask)
+    assert again.returncode == 0, again.stderr
+    assert (f"cleaner run: {out / 'index.sqlite'} is removed: the index of the run this one replaces, made without "
+            f"--index (this run's is {shared})") in again.stderr.splitlines()
+    assert not list(out.glob("index.sqlite*")) and len((out / "corpus.jsonl").read_text().splitlines()) == 5

@@ -51,7 +51,8 @@ from ..runner import (
     already_done,
     claimed,
     clear_outputs,
-    remove_own_index,
+    own_index_to_remove,
+    remove_replaced_index,
     replaced_batches,
     take_out_replaced,
     write_clusters,
@@ -244,10 +245,12 @@ class DaskRunner:
                 return
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over{keep}")
+        own = own_index_to_remove(self.out, self.options, interrupted)
         take_out_replaced(self.index_path, self.params, fp, self.options, self.progress, replaced, interrupted)
         shutil.rmtree(self.out / STATE, ignore_errors=True)
+        if own is not None:  # this run's own, or with --index another file, the replaced run's own (left stale)
+            remove_replaced_index(self.out, own, self.options, self.progress)
         if self.options.index is None:
-            remove_own_index(self.out)
             shutil.rmtree(mirror_path(self.index_path), ignore_errors=True)
         self.work.mkdir(parents=True)
         stamp.write_text(json.dumps(fp, sort_keys=True))
