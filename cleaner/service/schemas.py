@@ -7,6 +7,7 @@ rejection saying so, as there).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
@@ -58,11 +59,12 @@ class DocumentIn(BaseModel):
             doc._given = tuple(data)
         return doc
 
-    def document(self, config: Config, said: list[str] = ()) -> Document | Rejected:
+    def document(self, config: Config, said: Iterable[str] = ()) -> Document | Rejected:
         """The pipeline's `Document`, taken in as the readers take a record (`io.records.record_document`:
         checked and repaired), or the rejection that says why it cannot be one. The body's `id` and `text`
         are these fields whatever the config's `id_field` and `text_field`, which name a file's fields (with
-        `id_field = "url"`, a document was answered and stored under its `url`)."""
+        `id_field = "url"`, a document was answered and stored under its `url`). `said`: what reading the body
+        found of it (`io.jsonl.loads`: a key given twice), flagged in the document's warnings."""
         values = {**self.__dict__, **(self.model_extra or {})}
         record = {key: values[key] for key in self._given}
         where = f"document {self.id!r}"
