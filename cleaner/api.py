@@ -8,13 +8,15 @@ from typing import Any, overload
 
 from .config import Config
 from .models import Cleaned, Rejected
+from .packs import RuleSet
 from .pipeline import ONE_DOCUMENT, DocLike, Pipeline, as_document, config_of
 
 
 @lru_cache(maxsize=8)
-def pipeline_for(config: Config) -> Pipeline:
-    """A `Pipeline` per config, built once: rule packs loaded and validated, language tagger ready."""
-    return Pipeline(config)
+def pipeline_for(config: Config, rules: RuleSet | None = None) -> Pipeline:
+    """A `Pipeline` per config (and rule set: `load_rules(config)` by default), built once: rule packs loaded and
+    validated, language tagger ready."""
+    return Pipeline(config, rules=rules)
 
 
 @overload

@@ -23,7 +23,7 @@ from .config import Config, ConfigError
 from .io.outputs import OutputError, run_manifest
 from .io.readers import input_sources
 from .io.writers import OutputFile, sha256_of
-from .packs import load_rules
+from .packs import RuleSet, load_rules
 
 MANIFEST = "manifest.json"
 
@@ -59,11 +59,13 @@ def count_records(files: list[dict[str, Any]]) -> int | None:
     return total
 
 
-def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str, Any]) -> dict[str, Any]:
-    """Everything the output of a run depends on (see the module docstring)."""
+def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str, Any],
+                rules: RuleSet | None = None) -> dict[str, Any]:
+    """Everything the output of a run depends on (see the module docstring); `rules`: `load_rules(config)`, loaded
+    here when not given."""
     from . import __version__
 
-    return {"version": __version__, "config": run_config(config), "rules": pack_hashes(load_rules(config).files),
+    return {"version": __version__, "config": run_config(config), "rules": pack_hashes((rules or load_rules(config)).files),
             "inputs": input_files(inputs), "options": options}
 
 

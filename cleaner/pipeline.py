@@ -28,6 +28,7 @@ from .io.decoding import decode_text
 from .io.records import bad, record_document, record_id, text_document
 from .lang import LangResult, Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected, without_surrogates
+from .packs import RuleSet
 from .text import visible_length
 
 DocLike = Document | Mapping[str, Any] | str | bytes
@@ -130,12 +131,13 @@ def _order(item: Cleaned | Rejected) -> tuple:
 class Pipeline(Closing):
     """A pipeline built from `config`: a `Cleaner`, a language `Tagger` and a `Deduplicator` over an index file.
 
-    `index` is the SQLite file that dedup reads and adds to (":memory:" for none that lasts).
+    `index` is the SQLite file that dedup reads and adds to (":memory:" for none that lasts); `rules`, rule packs
+    loaded already (`cleaner.packs.load_rules(config)`, which is what they are by default).
     """
 
-    def __init__(self, config: Config | None = None, index: str | Path = ":memory:"):
+    def __init__(self, config: Config | None = None, index: str | Path = ":memory:", *, rules: RuleSet | None = None):
         self.config = config_of(config)
-        self.cleaner = Cleaner(self.config)
+        self.cleaner = Cleaner(self.config, rules)
         self.tagger: Tagger = make_tagger(self.config.lang_backend)
         self.dedup = Deduplicator(index, dedup_params(self.config))
         self._streams: WeakSet[Generator] = WeakSet()

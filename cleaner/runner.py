@@ -34,7 +34,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,7 @@ from .manifest import (
     write_manifest,
 )
 from .models import Cleaned, Document
-from .packs import load_rules
+from .packs import RuleSet, load_rules
 from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection, tagged
 from .progress import RunProgress
 from .report import Stats
@@ -339,13 +339,18 @@ class Runner:
         self.progress = RunProgress("cleaner run", mode=options.progress)
         self.read_stats = ReadStats()
 
+    @cached_property
+    def rules(self) -> RuleSet:
+        """The rule packs, loaded and validated once: fingerprinted, and handed to the workers."""
+        return load_rules(self.config)
+
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary."""
         with claimed(self.out, self.inputs, self.options):
             return self._run()
 
     def _run(self) -> RunSummary:
-        fp = fingerprint(self.config, self.inputs, self.options.output_options())
+        fp = fingerprint(self.config, self.inputs, self.options.output_options(), self.rules)
         resumable = not from_stdin(fp)
         state_path = self.out / STATE / "state.sqlite"
         fresh = not state_path.exists() and not (self.out / STATE / DASK_WORK).exists()
@@ -408,7 +413,8 @@ class Runner:
                                         lazy=True), done, None)
         batch, start = [], done
         gates = not self.config.learn_boilerplate  # then the text left once the boilerplate is gone is gated (`_apply_chunk`)
-        stream = prepare_stream(items, self.config, workers=self.options.workers, gates=gates, packed=True, warm=warm)
+        stream = prepare_stream(items, self.config, workers=self.options.workers, gates=gates, packed=True, warm=warm,
+                                rules=self.rules)
         for prepared in strict(stream) if self.options.strict else stream:
             batch.append(prepared)
             if len(batch) >= 256:
@@ -439,7 +445,7 @@ class Runner:
     def _count(self, state: RunState) -> None:
         """Stage `count`: lines per source, through the edits of `shape` (see `boilerplate`); then `apply`."""
         with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
-            count_lines(state, dedup, state.line_counts(), shape_ids(load_rules(self.config).rules))
+            count_lines(state, dedup, state.line_counts(), shape_ids(self.rules.rules))
         state.set(stage="apply", applied="-1")
 
     def _apply_chunk(self, state: RunState, rule: RepeatedRule, signer: Signer, tagger: Tagger) -> bool:

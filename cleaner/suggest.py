@@ -32,7 +32,6 @@ from typing import Any
 import regex
 import yaml
 
-from .api import pipeline_for
 from .boilerplate import LONG_WORDS, boilerplate_lines, counted_text, document_counts, unit_hash
 from .checks import check_keep_against, check_rule
 from .config import Config
@@ -42,7 +41,7 @@ from .io.readers import read_inputs
 from .kinds import Rule
 from .kinds.shape import shape_ids
 from .models import Document
-from .packs import RulePackError, load_pack_text
+from .packs import RulePackError, load_pack_text, load_rules
 from .pipeline import dedup_params
 from .runner import all_cleaned, count_lines
 from .runstate import RunState
@@ -115,14 +114,16 @@ class Suggestions:
 def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto", workers: int = 1) -> Suggestions:
     """Read, clean and count `inputs`, and suggest rules (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="cleaner-suggest-") as tmp, RunState(Path(tmp) / "state.sqlite") as state:
-        start, items = 0, prepare_stream(read_inputs(list(inputs), config, input_format), config, workers=workers, gates=False)
+        loaded = load_rules(config)
+        start, items = 0, prepare_stream(read_inputs(list(inputs), config, input_format), config, workers=workers, gates=False,
+                                         rules=loaded)
         unread: list[str] = []
         while batch := list(islice(items, 256)):
             state.add(start, batch)
             start += len(batch)
             unread += [p.detail for p in batch if p.rejected]
         counts = state.line_counts()
-        skip = shape_ids(pipeline_for(config).cleaner.rules.rules)
+        skip = shape_ids(loaded.rules)
         with Deduplicator(":memory:", dedup_params(config)) as dedup:
             counted = count_lines(state, dedup, counts, skip, _units)
         frequent = counts.frequent(config.repeated_min_docs, config.repeated_min_share)
@@ -130,7 +131,7 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
         for seq, record, raw in all_cleaned(state):
             if seq in counted:
                 found.add(Document(**raw).host, counted_text(record, raw["text"], skip))
-    rules, dropped = _rules(found, frequent, config)
+    rules, dropped = _rules(found, frequent, config, loaded.rules)
     header = (f"# suggested by `cleaner rules suggest` from {start:,} input records; review each rule: accept, edit or drop,\n"
               "# then run `cleaner rules check` on this file.\n")
     pack = {"description": "rules suggested from what recurs in the corpus", "rules": rules}
@@ -225,8 +226,10 @@ def _example(found: _Found, texts: tuple[str, ...]) -> None:
     found.texts = sorted({*found.texts, texts})[:MAX_EXAMPLES]
 
 
-def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config) -> tuple[list[dict[str, Any]], list[str]]:
-    """The suggested rules as pack entries, each checked; and what was dropped, with why."""
+def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config,
+           shipped: tuple[Rule, ...]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The suggested rules as pack entries, each checked against the loaded packs' rules (`shipped`); and what was
+    dropped, with why."""
     min_docs = config.repeated_min_docs
     candidates: list[tuple[str, int, dict[str, Any]]] = []
     covered: set[tuple[str, str]] = set()
@@ -255,7 +258,6 @@ def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config
             candidates.append((source, found.docs, {"kind": "regex", "what": "line shape", "flags": ["ignorecase"],
                                                     "pattern": shape_pattern(found.texts[0][0]),
                                                     "remove": [t[0] for t in found.texts]}))
-    shipped = list(pipeline_for(config).cleaner.rules.rules)  # the packs `suggest` loaded (not a second time)
     taken = {r.id for r in shipped}  # with --rules, the suggestions a reviewer kept from an earlier run
     rules, dropped, numbers = [], [], defaultdict(int)
     for source, docs, rule in sorted(candidates, key=lambda c: (c[0], -c[1], c[2]["kind"], str(c[2]["remove"]))):
@@ -276,7 +278,7 @@ def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config
     return rules, dropped
 
 
-def _checked(entry: dict[str, Any], remove: list[Any], keeps: list[str], shipped: list[Rule]) -> dict[str, Any] | str:
+def _checked(entry: dict[str, Any], remove: list[Any], keeps: list[str], shipped: tuple[Rule, ...]) -> dict[str, Any] | str:
     """`entry` with examples that pass `cleaner rules check`, or why no keep example could be found."""
     failure = "no article sentence of this source to keep"
     for keep in keeps:

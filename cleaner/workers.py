@@ -31,6 +31,7 @@ from .dedup.signature import Signer
 from .io.jsonl import Line
 from .libc import libc
 from .models import Cleaned, Document, Rejected
+from .packs import RuleSet, hand_over, load_rules
 from .report import summary_of
 from .text import visible_length
 
@@ -96,10 +97,10 @@ def strict(stream: Iterable[Prepared]) -> Iterator[Prepared]:
 
 
 def prepare_many(items: list[Document | Rejected | Line], config: Config, gates: bool = True,
-                 sign: bool = True) -> list[Prepared]:
+                 sign: bool = True, rules: RuleSet | None = None) -> list[Prepared]:
     """Run the per-document stages on input records (a `Line` is parsed first), the batch's languages
-    detected at once (`Pipeline.prepare_many`)."""
-    pipeline = pipeline_for(config)
+    detected at once (`Pipeline.prepare_many`), with `rules` (`load_rules(config)` by default)."""
+    pipeline = pipeline_for(config, rules)
     docs = [item.parse(config) if isinstance(item, Line) else item for item in items]
     signer = pipeline.dedup.signer if sign else None
     return [as_prepared(out, signer) for out in pipeline.prepare_many(docs, gates=gates)]
@@ -118,8 +119,8 @@ def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
 
 
 def _prepare_chunk(chunk: list[Document | Rejected | Line], config: Config, gates: bool, sign: bool,
-                   packed: bool = False) -> list[Prepared]:
-    out = prepare_many(chunk, config, gates, sign)
+                   packed: bool = False, rules: RuleSet | None = None) -> list[Prepared]:
+    out = prepare_many(chunk, config, gates, sign, rules)
     if not packed:
         return out
     from .runstate import pack_prepared  # runstate stores Prepared rows: imported here, not at the top
@@ -232,10 +233,11 @@ def spawn_pool(workers: int, initializer: Any = init_child, *initargs: Any) -> P
     return _Pool(workers, mp_context=_SPAWN, initializer=initializer, initargs=(os.getpid(), *initargs))
 
 
-def _init_worker(parent: int, config: Config, lingua: tuple[str | tuple, bytes] | None) -> None:
+def _init_worker(parent: int, config: Config, lingua: tuple[str | tuple, bytes] | None, rules: RuleSet) -> None:
     init_child(parent)
     if lingua is not None:
         linguaserver.connect(*lingua)
+    hand_over(config, rules)
     pipeline_for(config)
 
 
@@ -246,9 +248,11 @@ def default_workers() -> int:
 
 def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, *, workers: int = 1, gates: bool = True,
                    sign: bool = True, packed: bool = False, chunk: int = CHUNK, warm: bool = False,
-                   live: bool = False) -> Iterator[Prepared]:
+                   live: bool = False, rules: RuleSet | None = None) -> Iterator[Prepared]:
     """`prepare_many` over `items`, a chunk at a time, in input order, on `workers` processes (1: in this process), with
-    `Prepared.packed` filled when `packed` is asked for. With `warm`, a pool's lingua server loads
+    `Prepared.packed` filled when `packed` is asked for. The records are cleaned with `rules` (`load_rules(config)` by
+    default), the rule set this process loaded, validated and may have fingerprinted: a pool's workers are handed it
+    (`packs.hand_over`) rather than load the packs again, which may have been edited since. With `warm`, a pool's lingua server loads
     lingua's models at once instead of when the first text needs them (for a large input, where one
     surely will: the load then overlaps the work instead of stalling the workers).
 
@@ -260,12 +264,12 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
     window of them) have come; the input is then read on a thread of its own (`_Feed`)."""
     if workers <= 1:
         for batch in batches(items, 1 if live else chunk):  # a live input: each record as it comes
-            yield from _prepare_chunk(batch, config, gates, sign, packed)
+            yield from _prepare_chunk(batch, config, gates, sign, packed, rules)
         return
     feed = _Feed(items, live)
     head = feed.take(chunk + 1, CHUNK_BYTES, patience=0.5)  # a live input that stalls goes to the pool after 0.5 s
     if feed.ended:
-        yield from _prepare_chunk(head, config, gates, sign, packed)
+        yield from _prepare_chunk(head, config, gates, sign, packed, rules)
         return
     pending: deque[tuple[Future, int]] = deque()  # each chunk's result to come, and the bytes of its input
     held = 0
@@ -276,7 +280,7 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
                                         warm=config.lang_backend if warm else None)
             stack.callback(server.shutdown)
             lingua = (server.address, bytes(_SPAWN.current_process().authkey))
-        pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua))
+        pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua, rules or load_rules(config)))
 
         def room() -> bool:
             return len(pending) < IN_FLIGHT * workers and held < IN_FLIGHT_BYTES * workers

@@ -14,6 +14,7 @@ from ..escapes import one_line
 from ..io.readers import not_an_input, read_inputs
 from ..io.records import ReadStats
 from ..io.writers import JsonlWriter
+from ..packs import load_rules
 from ..report import Stats, skipped_lines
 from ..workers import default_workers, prepare_stream, strict
 from .common import a_file, config_args, config_from, input_args, say_not_learning, say_unnamed, unnamed_inputs, worker_count
@@ -56,7 +57,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field, lang_backend=args.lang_backend)
     say_not_learning(config, "cleaner clean")
-    pipeline_for(config)  # loads and validates every pack before any input is read
+    rules = load_rules(config)  # every pack loaded and validated before any input is read
+    pipeline_for(config, rules)  # and the language backend made (one that cannot be is refused now)
     a_file(args.out, "--out")
     if args.rejects is not None:
         a_file(args.rejects, "--rejects")
@@ -79,7 +81,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     rejects = None if rejects_path is None else JsonlWriter(rejects_path, keep_empty=False)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
         stream = prepare_stream(read_inputs(args.inputs, config, args.input_format, read, lazy=True), config,
-                                workers=args.workers, gates=False, sign=False, live="-" in args.inputs)
+                                workers=args.workers, gates=False, sign=False, live="-" in args.inputs,
+                                rules=rules)
         for result in strict(stream) if args.strict else stream:
             if not result.rejected:
                 stats.add_summary(result.summary, result.raw_chars)

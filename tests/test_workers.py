@@ -1,0 +1,57 @@
+"""The rule set a run applies: the one it loaded, checked and fingerprinted, in this process and in its workers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, masakhanews
+
+from cleaner.io.outputs import STATE
+
+pytestmark = pytest.mark.slow
+
+PACK = """rules:
+  - id: t.marker
+    kind: line
+    description: a marker line planted in every test document
+    phrases: ["{phrase}"]
+    examples: {{remove: ["{phrase}"], keep: ["Un article."]}}
+"""
+
+
+@pytest.mark.parametrize("records", [20, 80], ids=["in this process", "on two workers"])  # a pool for over 64 (`CHUNK`)
+def test_a_pack_edited_while_a_run_goes_on_is_not_applied_to_its_documents(tmp_path, records):
+    """The run loaded the packs for its fingerprint, and then again where the documents were cleaned (in this
+    process when it first cleaned one, in each worker as it started): a pack edited meanwhile was applied to the
+    documents, and the manifest named the pack as it was. The documents are now cleaned with the rule set the run
+    loaded first, which its workers are handed."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    pack = rules / "mine.yaml"
+    pack.write_text(PACK.format(phrase="Ligne marqueur du test"), encoding="utf-8")
+    loaded = hashlib.sha256(pack.read_bytes()).hexdigest()
+    lines = [json.dumps({"id": r["id"], "text": r["text"] + "\nLigne marqueur du test"}, ensure_ascii=False)
+             for r in masakhanews(("fra", "eng"), records // 2)]
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "run", "-", "--out", str(out), "--rules", str(rules),
+                             "--workers", "2", "-q"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while not (out / STATE / "state.sqlite").exists():  # made once the packs are loaded for the fingerprint
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.02)
+    pack.write_text(PACK.format(phrase="Une autre ligne"), encoding="utf-8")
+    _, err = proc.communicate("\n".join(lines) + "\n", timeout=300)
+    assert proc.returncode == 0, err
+    corpus = [json.loads(x) for x in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(corpus) > records // 2
+    assert not [r["id"] for r in corpus if "Ligne marqueur du test" in r["text"]]
+    assert all(any(e["rule"] == "t.marker" for e in r["edits"]) for r in corpus)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert ["mine.yaml", loaded] in manifest["rules"]
