@@ -145,6 +145,8 @@ def check_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = Fa
     of it), and a shipped pattern then runs from what the check compiled (`compile_fast`). Both are
     cached: checked, then compiled to run, a pattern is expanded, scanned and parsed once."""
     def build(expanded: str) -> re.Pattern | regex.Pattern:
+        if _PROPERTY.search(expanded):  # `re` would refuse it, after parsing up to there
+            return compile_pattern(pattern, flags, line=line)
         try:
             with warnings.catch_warnings():  # re warns of `[[` and `--` in a class, which regex may read otherwise
                 warnings.simplefilter("ignore")
@@ -152,6 +154,11 @@ def check_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = Fa
         except (re.error, OverflowError, RecursionError):  # a count over `re`'s limit, deep nesting: `regex` names them
             return compile_pattern(pattern, flags, line=line)
     return _cached("re", pattern, flags, line, build)
+
+
+_PROPERTY = re.compile(r"(?<!\\)(?:\\\\)*\\[pP]")
+"""A `\\p`/`\\P` escape (a Unicode property such as `\\p{Lu}`), which `re` refuses: a third of the shipped patterns
+have one, and trying `re` first took a sixth of loading the packs."""
 
 
 def _cached(engine: str, pattern: str, flags: tuple[Flag, ...], line: bool,
@@ -215,11 +222,12 @@ def _checked(pattern: str, line: bool) -> tuple[str, int]:
 
 
 def _bits(flags: tuple[Flag, ...], table: dict) -> int:
-    """The module's flag bits for `flags`."""
+    """The module's flag bits for `flags`, as a plain int: `re`'s compiler tests them at every item of a pattern, and
+    on its `RegexFlag` each test was a call (an eighth of loading the packs)."""
     bits = 0
     for flag in flags:
         bits |= table[flag]
-    return bits
+    return int(bits)
 
 
 def call(method, text: str, timeout: float, *args):
