@@ -65,7 +65,7 @@ def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str,
     here when not given."""
     from . import __version__
 
-    return {"version": __version__, "config": run_config(config), "rules": pack_hashes((rules or load_rules(config)).files),
+    return {"version": __version__, "config": run_config(config), "rules": pack_hashes(rules or load_rules(config)),
             "inputs": input_files(inputs), "options": options}
 
 
@@ -82,18 +82,18 @@ def run_config(config: Config) -> dict[str, Any]:
     return {key: value for key, value in config.model_dump(mode="json").items() if key not in unread}
 
 
-def pack_hashes(files: Iterable[str | Path]) -> list[list[str]]:
-    """Each rule pack file's name and SHA-256, as a manifest's `rules` lists them."""
-    return [[Path(f).name, sha256_of(Path(f))] for f in files]
+def pack_hashes(rules: RuleSet) -> list[list[str]]:
+    """Each rule pack file's name and SHA-256 as `rules` were read from it, as a manifest's `rules` lists them."""
+    return [[Path(f).name, digest] for f, digest in zip(rules.files, rules.digests, strict=True)]
 
 
-def other_packs(folder: Path, files: Iterable[str | Path]) -> str | None:
-    """When the finished run in `folder` was made with other rule packs than `files`: a one-line warning
+def other_packs(folder: Path, rules: RuleSet) -> str | None:
+    """When the finished run in `folder` was made with other rule packs than `rules`: a one-line warning
     for a command that cleans its dropped documents again (`review`, `diff`), else None."""
     made_with = (read_manifest(folder) or {}).get("rules")
-    if made_with is None or made_with == pack_hashes(files):
+    if made_with is None or made_with == pack_hashes(rules):
         return None
-    made, now = dict(made_with), dict(pack_hashes(files))
+    made, now = dict(made_with), dict(pack_hashes(rules))
 
     def how(name: str) -> str:
         return "changed" if name in made and name in now else "not loaded" if name in made else "not in the run"

@@ -8,6 +8,7 @@ then the user's folders or files in the order given. Any problem stops the load 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     files: tuple[str, ...]
+    digests: tuple[str, ...]
+    """The SHA-256 of each file's bytes as they were read: what a run's manifest names (a pack edited since is not
+    what was applied)."""
 
     def by_id(self, rule_id: str) -> Rule:
         """The rule with that id."""
@@ -120,22 +124,26 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
     rules: list[tuple[int, Rule]] = []
     seen: dict[str, str] = {}  # id -> the file and line that defined it
     given: dict[Path, Path] = {}
+    digests: list[str] = []
     for k, path in enumerate(files):
         if (key := path.resolve()) in given:  # its first id was "already defined" in itself
             raise RulePackError(str(path), f"this pack is loaded twice (first as {given[key]}): give each pack once (a folder "
                                 "or a file in it, not both; the shipped packs load unless --no-default-rules)")
         given[key] = path
-        text = _read(path)
+        text, digest = _read(path)
+        digests.append(digest)
         order, located = _load_pack(text, str(path), k < shipped)
         _unique_ids(located, str(path), seen)
         rules.extend((order, rule) for rule, _ in located)
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
-    return RuleSet(tuple(ordered), tuple(str(p) for p in files))
+    return RuleSet(tuple(ordered), tuple(str(p) for p in files), tuple(digests))
 
 
-def _read(path: Path) -> str:
+def _read(path: Path) -> tuple[str, str]:
+    """The pack's text, its line ends made `\n` (as `read_text` makes them), and the SHA-256 of its bytes."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:  # at its line and column: "byte 57" was for a reader to count to
         before = exc.object[: exc.start].decode("utf-8")
         line, column = _line_column(before, len(before))
@@ -143,6 +151,7 @@ def _read(path: Path) -> str:
                             "as UTF-8", line=line, column=column) from None
     except OSError as exc:
         raise RulePackError(str(path), exc.strerror or str(exc)) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(data).hexdigest()
 
 
 def _unique_ids(located: list[tuple[Rule, int | None]], name: str, seen: dict[str, str]) -> None:

@@ -55,3 +55,28 @@ def test_a_pack_edited_while_a_run_goes_on_is_not_applied_to_its_documents(tmp_p
     assert all(any(e["rule"] == "t.marker" for e in r["edits"]) for r in corpus)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert ["mine.yaml", loaded] in manifest["rules"]
+
+
+def test_a_dask_runs_workers_apply_the_packs_the_client_loaded(tmp_path):
+    """Each Dask worker loaded the rule packs from the files when it first prepared a split, so a pack edited
+    after the client had fingerprinted it was applied to the documents. The client now scatters the rule set it
+    loaded to the workers."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    pack = rules / "mine.yaml"
+    pack.write_text(PACK.format(phrase="Ligne marqueur du test"), encoding="utf-8")
+    loaded = hashlib.sha256(pack.read_bytes()).hexdigest()
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": r["id"], "text": r["text"] + "\nLigne marqueur du test"}, ensure_ascii=False)
+                           + "\n" for r in masakhanews(("fra",), 10)), encoding="utf-8")
+    from cleaner import Config
+    from cleaner.distributed.engine import DaskRunner
+    from cleaner.runner import RunOptions
+
+    runner = DaskRunner(Config.load(rules_dirs=(str(rules),)), [str(src)], tmp_path / "out", RunOptions(workers=1))
+    assert runner.rules.files[-1] == str(pack)  # loaded, as the run's fingerprint loads them first
+    pack.write_text(PACK.format(phrase="Une autre ligne"), encoding="utf-8")
+    runner.run()
+    corpus = [json.loads(x) for x in (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(corpus) == 10 and not [r["id"] for r in corpus if "Ligne marqueur du test" in r["text"]]
+    assert ["mine.yaml", loaded] in json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["rules"]

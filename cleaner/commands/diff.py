@@ -52,7 +52,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         except RunError as exc:
             return _fail(str(exc))
         cleaner = Cleaner(config_from(args, id_field=args.id_field, text_field=args.text_field))  # no tagger, no index
-        if warning := other_packs(Path(args.inputs[0]), cleaner.rules.files):
+        if warning := other_packs(Path(args.inputs[0]), cleaner.rules):
             print(f"cleaner diff: {warning}", file=sys.stderr)
         learned = learned_in(run)  # dropped documents are cleaned again, as `cleaner review` shows them
         entries = (recleaned(entry, cleaner, learned) for entry in run_entries(run))

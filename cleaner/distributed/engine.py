@@ -2,7 +2,8 @@
 
 1. **Splits** (`splits`): one task per input file cuts plain JSONL files into line-aligned ranges.
 2. **Prepare**: a Dask bag with one partition per split reads it and runs the per-document stages
-   (`workers.prepare_many`) into the split's part (`parts`).
+   (`workers.prepare_many`) into the split's part (`parts`), with the rule set the client loaded and
+   fingerprinted, scattered to every worker (which then needs no rule pack file).
 3. **Dedup**: every part and every key table of the index mirror (`mirror`) is cut into buckets by key,
    one task each writing one file in bucket order to the work folder; then one task per bucket reads its
    rows from every file and finds the candidate edges (`shuffle`). These are plain futures: a graph of
@@ -32,6 +33,7 @@ import time
 from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
 from ..manifest import batch_name, changes, count_records, fingerprint, not_to_continue, refuse_to_continue
+from ..packs import RuleSet, load_rules
 from ..pipeline import dedup_params
 from ..progress import RunProgress
 from ..runner import (
@@ -155,6 +158,11 @@ class DaskRunner:
         self.params = dedup_params(config)
         self.metrics: dict[str, Any] = {}
 
+    @cached_property
+    def rules(self) -> RuleSet:
+        """The rule packs, loaded and validated once: fingerprinted, and sent to the workers."""
+        return load_rules(self.config)
+
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary (with `metrics`)."""
         if self.options.strict:
@@ -173,7 +181,7 @@ class DaskRunner:
             return self._run(files)
 
     def _run(self, files: list) -> RunSummary:
-        fp = fingerprint(self.config, self.inputs, self.options.output_options())
+        fp = fingerprint(self.config, self.inputs, self.options.output_options(), self.rules)
         if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
         self.batch = batch_name(self.out, fp)
@@ -262,8 +270,9 @@ class DaskRunner:
         if not splits:
             return ReadStats()
         bag = db.from_sequence(list(enumerate(splits)), npartitions=len(splits))
+        rules = client.scatter(self.rules, broadcast=True)  # one copy a worker, where each task's arguments held one
         done = bag.starmap(parts.prepare_split, config=self.config, input_format=self.options.input_format,
-                           work=self.work).to_delayed()
+                           work=self.work, rules=rules).to_delayed()
         stats, summaries = ReadStats(), []
         for future in as_completed(client.compute(done)):
             for s in future.result():

@@ -25,6 +25,7 @@ from ..dedup.cluster import Decision, Item
 from ..dedup.signature import band_keys_matrix
 from ..io.records import ReadStats
 from ..io.writers import ParquetWriter, write_atomic
+from ..packs import RuleSet
 from ..pipeline import dedup_rejection
 from ..runstate import pack, pack_prepared, record_line, tiebreak, unpack
 from ..workers import CHUNK, batches, prepare_many
@@ -52,9 +53,9 @@ def id_key(doc_id: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
-def prepare_split(k: int, split: Split, config: Config, input_format: str, work: Path) -> dict[str, Any]:
-    """Read split `k` and run the per-document stages on its records into its part; return its record
-    count, raw characters and read counts (a part already written is kept: the run is resuming)."""
+def prepare_split(k: int, split: Split, config: Config, input_format: str, work: Path, rules: RuleSet) -> dict[str, Any]:
+    """Read split `k` and run the per-document stages on its records into its part, with `rules` (the client's); return
+    its record count, raw characters and read counts (a part already written is kept: the run is resuming)."""
     path, summary = part_path(work, k), work / f"prep-{k:05d}.json"
     if summary.exists():
         return json.loads(summary.read_text())
@@ -62,7 +63,7 @@ def prepare_split(k: int, split: Split, config: Config, input_format: str, work:
     count = chars = 0
     with ParquetWriter(path, _COLUMNS) as out:
         batched = batches(read_split(split, config, input_format, stats), CHUNK)
-        for pos, p in enumerate(p for batch in batched for p in prepare_many(batch, config)):
+        for pos, p in enumerate(p for batch in batched for p in prepare_many(batch, config, rules=rules)):
             count += 1
             chars += p.raw_chars
             record, raw = pack_prepared(p)
