@@ -23,7 +23,7 @@ from .config import Config, ConfigError
 from .io.outputs import OutputError, run_manifest
 from .io.readers import input_sources
 from .io.writers import OutputFile, sha256_of
-from .packs import RuleSet, load_rules
+from .packs import RuleSet, file_digests
 
 MANIFEST = "manifest.json"
 
@@ -61,11 +61,12 @@ def count_records(files: list[dict[str, Any]]) -> int | None:
 
 def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str, Any],
                 rules: RuleSet | None = None) -> dict[str, Any]:
-    """Everything the output of a run depends on (see the module docstring); `rules`: `load_rules(config)`, loaded
-    here when not given."""
+    """Everything the output of a run depends on (see the module docstring); the packs as `rules` (`load_rules(config)`)
+    were read, or without them as their files are now (`file_digests`: a run found complete never loads them)."""
     from . import __version__
 
-    return {"version": __version__, "config": run_config(config), "rules": pack_hashes(rules or load_rules(config)),
+    packs = pack_hashes(rules) if rules is not None else file_digests(config)
+    return {"version": __version__, "config": run_config(config), "rules": packs,
             "inputs": input_files(inputs), "options": options}
 
 

@@ -104,8 +104,19 @@ def load_rules(config: Config) -> RuleSet:
     its parent handed over for `config` (`hand_over`)."""
     if (handed := _HANDED.get(config)) is not None:
         return handed
+    return load_files(*_config_packs(config))
+
+
+def _config_packs(config: Config) -> tuple[list[Path], int]:
+    """The pack files `load_rules(config)` reads, and how many of them (the first) are shipped."""
     shipped = shipped_packs() if config.default_rules else []
-    return load_files(shipped + pack_files(config.rules_dirs), shipped=len(shipped))
+    return shipped + pack_files(config.rules_dirs), len(shipped)
+
+
+def file_digests(config: Config) -> list[list[str]]:
+    """Each pack file `load_rules(config)` reads, by name, with the SHA-256 of its bytes as they are now, without
+    loading it: enough to tell that a finished run was made with these packs (~0.4 s of CPU less than loading)."""
+    return [[path.name, hashlib.sha256(_read_bytes(path)).hexdigest()] for path in _config_packs(config)[0]]
 
 
 _HANDED: dict[Config, RuleSet] = {}
@@ -141,17 +152,22 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
 
 def _read(path: Path) -> tuple[str, str]:
     """The pack's text, its line ends made `\n` (as `read_text` makes them), and the SHA-256 of its bytes."""
+    data = _read_bytes(path)
     try:
-        data = path.read_bytes()
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:  # at its line and column: "byte 57" was for a reader to count to
         before = exc.object[: exc.start].decode("utf-8")
         line, column = _line_column(before, len(before))
         raise RulePackError(str(path), f"not UTF-8 text (byte {exc.start}, 0x{exc.object[exc.start]:02x}): save the pack "
                             "as UTF-8", line=line, column=column) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(data).hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except OSError as exc:
         raise RulePackError(str(path), exc.strerror or str(exc)) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(data).hexdigest()
 
 
 def _unique_ids(located: list[tuple[Rule, int | None]], name: str, seen: dict[str, str]) -> None:

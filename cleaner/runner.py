@@ -64,6 +64,7 @@ from .manifest import (
     count_records,
     fingerprint,
     not_to_continue,
+    pack_hashes,
     read_manifest,
     refuse_to_continue,
     same_path,
@@ -350,12 +351,13 @@ class Runner:
             return self._run()
 
     def _run(self) -> RunSummary:
-        fp = fingerprint(self.config, self.inputs, self.options.output_options(), self.rules)
+        fp = fingerprint(self.config, self.inputs, self.options.output_options())
         resumable = not from_stdin(fp)
         state_path = self.out / STATE / "state.sqlite"
         fresh = not state_path.exists() and not (self.out / STATE / DASK_WORK).exists()
         if fresh and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
+        fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
         replaced = replaced_batches(self.out, fp, self.options) if fresh else []
         # it starts over: refused before a state is made, which a rerun would take for an interrupted run's (not "already
         # complete"), while another process uses the index it removes

@@ -42,7 +42,7 @@ from ..dedup.cluster import Decision, Deduplicator
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
-from ..manifest import batch_name, changes, count_records, fingerprint, not_to_continue, refuse_to_continue
+from ..manifest import batch_name, changes, count_records, fingerprint, not_to_continue, pack_hashes, refuse_to_continue
 from ..packs import RuleSet, load_rules
 from ..pipeline import dedup_params
 from ..progress import RunProgress
@@ -181,9 +181,10 @@ class DaskRunner:
             return self._run(files)
 
     def _run(self, files: list) -> RunSummary:
-        fp = fingerprint(self.config, self.inputs, self.options.output_options(), self.rules)
+        fp = fingerprint(self.config, self.inputs, self.options.output_options())
         if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
+        fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
         self.batch = batch_name(self.out, fp)
         replaced = replaced_batches(self.out, fp, self.options) if not (self.out / STATE).exists() else []
         with self.progress:
