@@ -159,7 +159,7 @@ class Config(BaseModel):
 def _said(err: dict[str, Any]) -> str:
     """A validation error's message in the words of a TOML file, not pydantic's: a string where a list goes was
     "Input should be a valid tuple", a number for a path "Input is not a valid path for <class 'pathlib.Path'>", and
-    a misspelt key "Extra inputs are not permitted" without the key meant."""
+    a misspelt key "Extra inputs are not permitted" without the key meant, and none said the value given."""
     if err["type"] == "tuple_type":
         return f"should be a list ([\"a\", \"b\"]), got {err['input']!r}"
     if err["type"] == "path_type":
@@ -171,6 +171,8 @@ def _said(err: dict[str, Any]) -> str:
     if err["type"] in _BOUNDS:
         bound, = err["ctx"].values()
         return f"should be {_BOUNDS[err['type']]} {bound}, got {err['input']!r}"
+    if err["msg"].startswith("Input should be "):  # with the value given: "Input should be a finite number" was all `nan` got
+        return f"{err['msg'].removeprefix('Input ')}, got {err['input']!r}"
     return err["msg"].removeprefix("Value error, ")
 
 
