@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,8 @@ def masakhanews(langs: tuple[str, ...], per_lang: int) -> list[dict]:
             if taken.get(record["lang"], per_lang) < per_lang:
                 taken[record["lang"]] += 1
                 rows.append(record)
+                if min(taken.values()) == per_lang:  # the rest of the file has none to give
+                    break
     return rows
 
 
@@ -52,6 +55,32 @@ def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> su
         cwd=cwd or ROOT,
         timeout=300,
     )
+
+
+@pytest.fixture
+def in_process(capfd, monkeypatch):
+    """`cleaner ARGS` run by `cleaner.cli.main` in this process, from the folder `run_cli` runs it in, for a test of
+    what a command writes and says and its exit code, not of a process (signals, stdin, the environment): a
+    CompletedProcess as `run_cli` gives, an argparse refusal's SystemExit read as its exit code, and the warnings
+    the interpreter would print on stderr added to it."""
+    from cleaner.cli import main
+
+    def call(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        monkeypatch.chdir(cwd or ROOT)
+        capfd.readouterr()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.resetwarnings()  # the interpreter's default filters, not pytest's
+            for ignored in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", ignored)
+            try:
+                code = main(list(args))
+            except SystemExit as exc:
+                code = exc.code
+        out, err = capfd.readouterr()
+        err += "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno) for w in caught)
+        return subprocess.CompletedProcess(["cleaner", *args], code, out, err)
+
+    return call
 
 
 @pytest.fixture(scope="session")
