@@ -1,4 +1,7 @@
-"""`cleaner run` at scale: workers, resuming after a real SIGKILL, output formats, shards and the manifest."""
+"""`cleaner run` at scale: workers, resuming after a real SIGKILL, output formats, shards and the manifest.
+
+A test of what a run writes and says calls the command in this process (`in_process`); one of processes (signals,
+kills, workers, stdin, the umask) or of a Dask run's LocalCluster starts a real one (`run_cli`)."""
 
 from __future__ import annotations
 
@@ -74,8 +77,11 @@ def long_news(news, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def long_reference(long_news, tmp_path_factory) -> Path:
-    """An uninterrupted run over `long_news` with two workers."""
-    return _uninterrupted(long_news, tmp_path_factory.mktemp("long_reference"))
+    """An uninterrupted run over `long_news`, made in this process on one worker: the bytes any worker count gives
+    (`test_worker_count_does_not_change_a_byte`), without starting a run, its workers and its lingua server."""
+    out = tmp_path_factory.mktemp("long_reference") / "out"
+    Runner(Config.load(), [str(long_news)], out, RunOptions(workers=1, progress="quiet")).run()
+    return out
 
 
 def _bytes(out: Path, names=OUTPUTS) -> dict[str, bytes]:
@@ -247,7 +253,7 @@ def test_a_second_run_into_a_folder_a_run_is_writing_stops_at_once(news, tmp_pat
     assert not (out / STATE).exists()
 
 
-def test_outputs_and_inputs_do_not_mix(tmp_path):
+def test_outputs_and_inputs_do_not_mix(tmp_path, in_process):
     """An --out inside an input folder (the run read its own state and outputs as input) and an input that
     an output would replace (`raw.jsonl` with `--out .`: it was overwritten) are refused before anything
     is read or written."""
@@ -259,12 +265,12 @@ def test_outputs_and_inputs_do_not_mix(tmp_path):
              (str(folder / "raw.jsonl"), str(folder)): "holds the input",
              (str(folder / "*.jsonl"), str(folder)): "holds the input"}
     for (src, out), says in cases.items():
-        proc = run_cli("run", src, "--out", out, "-q")
+        proc = in_process("run", src, "--out", out, "-q")
         assert proc.returncode == 2 and says in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["raw.jsonl"] and (folder / "raw.jsonl").read_bytes() == before
 
 
-def test_outputs_an_input_glob_matches_and_an_index_among_the_inputs_are_refused(tmp_path):
+def test_outputs_an_input_glob_matches_and_an_index_among_the_inputs_are_refused(tmp_path, in_process):
     """An --out where an input glob matches a file the run writes (`data/**/*.jsonl` with `--out
     data/run`: the first run went, the same command again refused its own corpus as an input) and an
     --index among the inputs (read as a bad input, changed by every run, so that running again replaced
@@ -280,20 +286,20 @@ def test_outputs_an_input_glob_matches_and_an_index_among_the_inputs_are_refused
              ("data/sub/a.jsonl", "data/i.sqlite", "--out", "o", "--index", "data/i.sqlite"): "data/i.sqlite: is an input",
              ("data/*", "--out", "o", "--index", "data/new.sqlite"): "data/new.sqlite: the input glob data/* matches it"}
     for args, says in cases.items():
-        proc = run_cli("run", *args, "-q", cwd=tmp_path)
+        proc = in_process("run", *args, "-q", cwd=tmp_path)
         assert proc.returncode == 2 and says in proc.stderr and proc.stderr.count("\n") == 1, (args, proc.stderr)
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["data", "data/sub", "data/sub/a.jsonl"]
     for args in (("data/*/*.jsonl", "--out", "data/.run"), ("data/sub/*.jsonl", "--out", "data/run"),
                  ("data/**/*.jsonl", "--out", "o", "--index", "data/idx.db")):  # no glob reaches these
-        assert run_cli("run", *args, "-q", cwd=tmp_path).returncode == 0, args
-        assert run_cli("run", *args, cwd=tmp_path).stderr.count("already complete") == 1, args
+        assert in_process("run", *args, "-q", cwd=tmp_path).returncode == 0, args
+        assert in_process("run", *args, cwd=tmp_path).stderr.count("already complete") == 1, args
 
 
-def test_out_dash_is_refused_not_made_a_folder(tmp_path):
+def test_out_dash_is_refused_not_made_a_folder(tmp_path, in_process):
     """`cleaner run --out -` made a folder named `-` in the working folder; a run writes several files."""
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps({"id": "a", "text": "Le conseil municipal a voté le budget."}) + "\n", encoding="utf-8")
-    proc = run_cli("run", str(src), "--out", "-", "-q", cwd=tmp_path)
+    proc = in_process("run", str(src), "--out", "-", "-q", cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "cleaner clean - --out -" in proc.stderr, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
 
@@ -377,7 +383,7 @@ def _wait_for_stored_records(path: Path, proc: subprocess.Popen, timeout: float 
     raise AssertionError("no record stored in time")
 
 
-def test_killed_between_decisions_and_index_commit(news, reference, tmp_path):
+def test_killed_between_decisions_and_index_commit(news, reference, tmp_path, in_process):
     """The one gap a kill can fall in during dedup: verdicts stored, the index not yet written."""
     out = tmp_path / "gap"
     runner = Runner(Config.load(), [str(news)], out, RunOptions(workers=1, progress="quiet"))
@@ -391,7 +397,7 @@ def test_killed_between_decisions_and_index_commit(news, reference, tmp_path):
             seqs, items = state.dedup_items(dedup.params)
             result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
         runner._store(state, seqs, result)
-    proc = run_cli("run", str(news), "--out", str(out), "--workers", "1")
+    proc = in_process("run", str(news), "--out", str(out), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "stage decided" in proc.stderr
     assert _bytes(out) == _bytes(reference)
@@ -415,14 +421,14 @@ def _decided(news: Path, out: Path, index: Path) -> tuple[Runner, dict]:
     return runner, fp
 
 
-def test_resumed_after_deciding_it_decides_again_when_another_run_added_to_the_index(news, tmp_path):
+def test_resumed_after_deciding_it_decides_again_when_another_run_added_to_the_index(news, tmp_path, in_process):
     """Killed between its verdicts and the index commit, then resumed after another run added the same
     documents to the shared index: it decides again, so it emits none of them (it emitted every one,
     twice in the corpus the two runs make)."""
     index = tmp_path / "shared.sqlite"
     _decided(news, tmp_path / "a", index)
-    assert run_cli("run", str(news), "--out", str(tmp_path / "b"), "--index", str(index), "-q").returncode == 0
-    proc = run_cli("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1")
+    assert in_process("run", str(news), "--out", str(tmp_path / "b"), "--index", str(index), "--workers", "1", "-q").returncode == 0
+    proc = in_process("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     kept = {name: [json.loads(x)["id"] for x in (tmp_path / name / "corpus.jsonl").read_text().splitlines()] for name in "ab"}
     assert kept["b"] and kept["a"] == []
@@ -430,7 +436,8 @@ def test_resumed_after_deciding_it_decides_again_when_another_run_added_to_the_i
     assert {reasons[i] for i in kept["b"]} == {"already_indexed"}
 
 
-def test_resumed_after_its_documents_went_into_the_index_it_writes_what_it_decided(news, reference, tmp_path):
+def test_resumed_after_its_documents_went_into_the_index_it_writes_what_it_decided(news, reference, tmp_path,
+                                                                                   in_process):
     """Killed after the index took its documents in (with the batch's name, in the same transaction) but
     before the stage said so: the resumed run does not decide again (every document would be
     already_indexed), and gives the uninterrupted run's outputs."""
@@ -441,30 +448,31 @@ def test_resumed_after_its_documents_went_into_the_index_it_writes_what_it_decid
     with RunState(tmp_path / "a" / STATE / "state.sqlite") as state, Deduplicator(index, DedupParams()) as dedup:
         with dedup.index.write_lock():
             dedup.index.add_batch(batch_name(tmp_path / "a", fp), ((*row, ()) for row in state.kept_rows()))
-    proc = run_cli("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1")
+    proc = in_process("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     names = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")
     assert _bytes(tmp_path / "a", names) == _bytes(reference, names)
 
 
-def test_a_restart_whose_earlier_batch_the_index_does_not_hold_says_its_documents_stay(tmp_path):
+def test_a_restart_whose_earlier_batch_the_index_does_not_hold_says_its_documents_stay(tmp_path, in_process):
     """The finished run's batch is not in the index under the name its manifest gives (a run continued
     after other rules decided it names its batch by its first fingerprint): the rerun cannot take its
     documents out, and says so instead of claiming it did."""
     import sqlite3
 
     out, index = tmp_path / "out", tmp_path / "index.sqlite"
-    assert run_cli("run", str(SEEDS), "--out", str(out), "--index", str(index)).returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(out), "--index", str(index)).returncode == 0
     with sqlite3.connect(index) as db:
         db.execute("UPDATE batches SET name = 'another'")
-    again = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(index), "--restart")
+    again = in_process("run", str(SEEDS), "--out", str(out), "--index", str(index), "--restart")
     assert again.returncode == 0, again.stderr
     assert f"warning: {index} cannot tell which documents the run this one replaces added" in again.stderr
     reasons = {json.loads(line)["reason"] for line in (out / "rejects.jsonl").read_text().splitlines()}
     assert reasons == {"already_indexed"}
 
 
-def test_an_interrupted_run_that_had_indexed_its_documents_started_over_takes_them_out_first(news, reference, tmp_path):
+def test_an_interrupted_run_that_had_indexed_its_documents_started_over_takes_them_out_first(news, reference, tmp_path,
+                                                                                            in_process):
     """Killed after the index took its documents in, then started over on the same inputs (--restart):
     its documents are taken out of the shared index first, so it gives the uninterrupted run's outputs
     (every kept document came out already_indexed before)."""
@@ -475,41 +483,41 @@ def test_an_interrupted_run_that_had_indexed_its_documents_started_over_takes_th
     with RunState(tmp_path / "a" / STATE / "state.sqlite") as state, Deduplicator(index, DedupParams()) as dedup:
         state.set(batch=batch_name(tmp_path / "a", fp), stage="indexed")
         dedup.index.add_batch(batch_name(tmp_path / "a", fp), ((*row, ()) for row in state.kept_rows()))
-    proc = run_cli("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1", "--restart")
+    proc = in_process("run", str(news), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1", "--restart")
     assert proc.returncode == 0, proc.stderr
     assert f"the documents the interrupted run added to {index} are taken out first" in proc.stderr
     names = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")
     assert _bytes(tmp_path / "a", names) == _bytes(reference, names)
 
 
-def test_changed_rules_start_over_unless_continued(news, tmp_path):
+def test_changed_rules_start_over_unless_continued(news, tmp_path, in_process):
     pack = tmp_path / "extra.yaml"
     pack.write_text("description: a test pack\nrules:\n  - id: extra.partager\n    kind: line\n    phrases: [Partager sur Facebook]\n"
                     "    description: share line\n    examples:\n      remove: [Partager sur Facebook]\n      keep: [Partager un repas]\n", encoding="utf-8")
     out = tmp_path / "out"
     with RunState(out / STATE / "state.sqlite") as state:  # an interrupted run, made with other rules
         state.set(fingerprint=json.dumps({"rules": [["old.yaml", "0"]]}), stage="prepare")
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack))
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--rules", str(pack))
     assert proc.returncode == 0 and "differ; starting over" in proc.stderr and "rules" in proc.stderr
-    again = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack))
+    again = in_process("run", str(SEEDS), "--out", str(out), "--rules", str(pack))
     assert again.returncode == 0 and "already complete" in again.stderr
     fp = {k: v for k, v in json.loads((out / "manifest.json").read_text(encoding="utf-8")).items()
           if k not in ("outputs", "counts")}  # the finished run's fingerprint
     with RunState(out / STATE / "state.sqlite") as state:  # interrupted, with other rules and the same inputs
         state.set(fingerprint=json.dumps({**fp, "rules": [["old.yaml", "0"]]}), stage="prepare")
-    over = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--restart")  # finish it, then interrupt it
+    over = in_process("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--restart")  # finish it, then interrupt it
     assert over.returncode == 0
     with RunState(out / STATE / "state.sqlite") as state:
         state.set(fingerprint=json.dumps({**fp, "rules": [["old.yaml", "0"]]}), stage="prepare")
-    told = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--workers", "1")
+    told = in_process("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--workers", "1")
     assert "holds an interrupted run whose rules differ; starting over (--continue to keep its work)" in told.stderr, told.stderr
     with RunState(out / STATE / "state.sqlite") as state:
         state.set(fingerprint=json.dumps({**fp, "rules": [["old.yaml", "0"]]}), stage="prepare")
-    kept = run_cli("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--continue")
+    kept = in_process("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--continue")
     assert kept.returncode == 0 and "although its rules changed" in kept.stderr
 
 
-def test_continue_is_refused_when_the_inputs_changed(tmp_path):
+def test_continue_is_refused_when_the_inputs_changed(tmp_path, in_process):
     """`--continue` keeps an interrupted run's work when its rules or config changed; when its inputs
     changed that work is of other records (the records prepared before were written, new ones lost or
     written twice), so it is refused, exit 2, and a run without it starts over, without suggesting it."""
@@ -525,16 +533,16 @@ def test_continue_is_refused_when_the_inputs_changed(tmp_path):
         runner._prepare(state, 0)
     (src / "005_new.txt").write_text("Un nouvel article arrivé après l'interruption du premier passage.\n", encoding="utf-8")
     args = ("run", str(src), "--out", str(out), "--workers", "1")
-    proc = run_cli(*args, "--continue")
+    proc = in_process(*args, "--continue")
     assert proc.returncode == 2 and "--continue: the inputs of the interrupted run changed" in proc.stderr, proc.stderr
-    proc = run_cli(*args)
+    proc = in_process(*args)
     assert proc.returncode == 0, proc.stderr
     assert "holds an interrupted run whose inputs differ; starting over\n" in proc.stderr, proc.stderr
     ids = [json.loads(line)["id"] for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     assert "005_new" in ids and len(ids) == 6
 
 
-def test_continue_is_refused_when_the_input_format_changed(tmp_path):
+def test_continue_is_refused_when_the_input_format_changed(tmp_path, in_process):
     """Read with another `--input-format`, the same files give other records (a file of lines as one text):
     `--continue` kept the first reading's records, skipped as many of the second's, and finished a run of
     the wrong records, the rest lost. It is refused, exit 2, like changed inputs."""
@@ -551,10 +559,10 @@ def test_continue_is_refused_when_the_input_format_changed(tmp_path):
         runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
         runner._prepare(state, 0)
     args = ("run", str(src), "--out", str(out), "--workers", "1")
-    proc = run_cli(*args, "--continue")
+    proc = in_process(*args, "--continue")
     assert proc.returncode == 2, proc.stderr
     assert "--continue: the interrupted run read its inputs with --input-format jsonl, not auto" in proc.stderr
-    proc = run_cli(*args)
+    proc = in_process(*args)
     assert proc.returncode == 0 and "whose options differ; starting over\n" in proc.stderr, proc.stderr
     assert [json.loads(line)["id"] for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()] == ["lines"]
 
@@ -571,29 +579,30 @@ def test_what_continue_cannot_keep_is_one_check_for_both_engines():
         "the interrupted run read its inputs with --input-format auto, not txt")
 
 
-def test_a_finished_run_run_again_on_other_inputs_says_so_and_warns_of_its_index(tmp_path):
+def test_a_finished_run_run_again_on_other_inputs_says_so_and_warns_of_its_index(tmp_path, in_process):
     """Rerunning into a finished run's folder with changed inputs says that its outputs are replaced and,
     with a shared index, that the documents it kept are now `already_indexed`."""
     news = tmp_path / "news.jsonl"
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     news.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts[:3]), encoding="utf-8")
     out, index = tmp_path / "out", tmp_path / "index.sqlite"
-    assert run_cli("run", str(news), "--out", str(out), "--index", str(index)).returncode == 0
+    assert in_process("run", str(news), "--out", str(out), "--index", str(index)).returncode == 0
     news.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
-    again = run_cli("run", str(news), "--out", str(out), "--index", str(index))
+    again = in_process("run", str(news), "--out", str(out), "--index", str(index))
     assert again.returncode == 0
     assert f"{out}/ holds a finished run whose inputs differ: running again, its outputs will be replaced" in again.stderr
     assert f"warning: that run added its kept documents to {index}" in again.stderr
     reasons = [json.loads(line)["reason"] for line in (out / "rejects.jsonl").read_text().splitlines()]
     assert reasons == ["already_indexed"] * 3 and len((out / "corpus.jsonl").read_text().splitlines()) == 2
     corpus = (out / "corpus.jsonl").read_bytes()
-    restarted = run_cli("run", str(news), "--out", str(out), "--index", str(index), "--restart")
+    restarted = in_process("run", str(news), "--out", str(out), "--index", str(index), "--restart")
     assert f"{out}/ holds a finished run (--restart): running again" in restarted.stderr
     assert f"the documents that run kept are taken out of {index} first" in restarted.stderr  # its inputs are these
     assert "warning" not in restarted.stderr and (out / "corpus.jsonl").read_bytes() == corpus
 
 
-def test_a_run_started_over_on_the_same_inputs_takes_the_earlier_ones_documents_out_of_the_shared_index(tmp_path):
+def test_a_run_started_over_on_the_same_inputs_takes_the_earlier_ones_documents_out_of_the_shared_index(tmp_path,
+                                                                                                        in_process):
     """Run again into a finished run's folder on the same inputs with a shared index (other rules, or
     --restart): the documents the earlier run kept are taken out of the index first, in the transaction
     that adds the new ones, so the new corpus holds them again (it held none: all already_indexed); the
@@ -603,14 +612,14 @@ def test_a_run_started_over_on_the_same_inputs_takes_the_earlier_ones_documents_
     news.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts[:3])), encoding="utf-8")
     other.write_text(json.dumps({"id": "o", "text": texts[4]}) + "\n", encoding="utf-8")
     out, index = tmp_path / "out", tmp_path / "index.sqlite"
-    assert run_cli("run", str(other), "--out", str(tmp_path / "o"), "--index", str(index)).returncode == 0
-    assert run_cli("run", str(news), "--out", str(out), "--index", str(index)).returncode == 0
+    assert in_process("run", str(other), "--out", str(tmp_path / "o"), "--index", str(index)).returncode == 0
+    assert in_process("run", str(news), "--out", str(out), "--index", str(index)).returncode == 0
     first = (out / "corpus.jsonl").read_bytes()
     pack = tmp_path / "extra.yaml"
     pack.write_text("description: a test pack\nrules:\n  - id: extra.nothing\n    kind: line\n    phrases: [Never in a seed]\n"
                     "    description: a line no seed has\n    examples:\n      remove: [Never in a seed]\n      keep: [Never]\n",
                     encoding="utf-8")
-    again = run_cli("run", str(news), "--out", str(out), "--index", str(index), "--rules", str(pack))
+    again = in_process("run", str(news), "--out", str(out), "--index", str(index), "--rules", str(pack))
     assert again.returncode == 0, again.stderr
     assert "holds a finished run whose config, rules differ" in again.stderr and "taken out of" in again.stderr
     assert (out / "corpus.jsonl").read_bytes() == first and len(first.splitlines()) == 3
@@ -618,10 +627,11 @@ def test_a_run_started_over_on_the_same_inputs_takes_the_earlier_ones_documents_
         assert len(dedup.index) == 4 and dedup.index.contains("o")
 
 
-def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path):
+def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path, in_process):
     reference_corpus = (reference / "corpus.jsonl").read_text().splitlines()
     out = tmp_path / "zst"
-    assert run_cli("run", str(news), "--out", str(out), "--compression", "zst", "--shard-docs", "100", "-q").returncode == 0
+    args = ("run", str(news), "--workers", "1", "-q")  # what the outputs hold does not depend on the worker count
+    assert in_process(*args, "--out", str(out), "--compression", "zst", "--shard-docs", "100").returncode == 0
     manifest = json.loads((out / "manifest.json").read_text())
     shards = [o for o in manifest["outputs"] if o["file"].startswith("corpus-")]
     assert [o["file"] for o in shards] == [f"corpus-{k:05d}.jsonl.zst" for k in range(len(shards))]
@@ -631,10 +641,10 @@ def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path):
         lines += zstandard.ZstdDecompressor().stream_reader((out / o["file"]).open("rb")).read().decode().splitlines()
     assert lines == reference_corpus
     out = tmp_path / "gz"
-    assert run_cli("run", str(news), "--out", str(out), "--compression", "gz", "-q").returncode == 0
+    assert in_process(*args, "--out", str(out), "--compression", "gz").returncode == 0
     assert gzip.decompress((out / "corpus.jsonl.gz").read_bytes()).decode().splitlines() == reference_corpus
     out = tmp_path / "parquet"
-    assert run_cli("run", str(news), "--out", str(out), "--output-format", "parquet", "-q").returncode == 0
+    assert in_process(*args, "--out", str(out), "--output-format", "parquet").returncode == 0
     table = pq.read_table(out / "corpus.parquet").to_pylist()
     expected = [json.loads(x) for x in reference_corpus]
     assert [r["id"] for r in table] == [r["id"] for r in expected]
@@ -645,7 +655,8 @@ def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path):
     again = {}
     for name, corpus in (("parquet", out / "corpus.parquet"), ("jsonl", reference / "corpus.jsonl")):
         shutil.copy(corpus, tmp_path / f"corpus{corpus.suffix}")
-        assert run_cli("clean", str(tmp_path / f"corpus{corpus.suffix}"), "--out", str(tmp_path / f"{name}.jsonl"), "-q").returncode == 0
+        assert in_process("clean", str(tmp_path / f"corpus{corpus.suffix}"), "--out", str(tmp_path / f"{name}.jsonl"),
+                          "--workers", "1", "-q").returncode == 0
         again[name] = (tmp_path / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     assert again["parquet"] == again["jsonl"] and any('"meta": {' in line for line in again["jsonl"])
 
@@ -684,7 +695,7 @@ def test_clean_with_workers_keeps_input_order(news, tmp_path):
 
 
 
-def test_surrogates_in_ids_and_file_names_do_not_stop_a_run(tmp_path):
+def test_surrogates_in_ids_and_file_names_do_not_stop_a_run(tmp_path, in_process):
     """A lone surrogate escape in a JSONL id, and a file name that is not UTF-8, used to crash the run when
     the id or the rejection's detail was stored in the run state."""
     inp = tmp_path / "in"
@@ -692,7 +703,7 @@ def test_surrogates_in_ids_and_file_names_do_not_stop_a_run(tmp_path):
     (inp / "a.jsonl").write_text('{"id": "x\\udc00", "text": "Un texte tout à fait normal."}\n', encoding="utf-8")
     (inp / b"caf\xe9.txt".decode("utf-8", "surrogateescape")).write_bytes(b"Un autre texte, sur un caf\xc3\xa9.")
     (inp / b"vid\xe9.txt".decode("utf-8", "surrogateescape")).write_bytes(b"")
-    proc = run_cli("run", str(inp), "--out", str(tmp_path / "out"), "--workers", "1", "-q")
+    proc = in_process("run", str(inp), "--out", str(tmp_path / "out"), "--workers", "1", "-q")
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(x)["id"] for x in (tmp_path / "out" / "corpus.jsonl").read_text().splitlines()] == ["caf\ufffd", "x\ufffd"]
     (reject,) = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
@@ -717,7 +728,7 @@ def test_a_stored_record_becomes_the_corpus_line_of_the_record_with_its_cluster(
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])
-def test_another_programs_index_sqlite_in_the_output_folder_is_refused_not_replaced(tmp_path, engine):
+def test_another_programs_index_sqlite_in_the_output_folder_is_refused_not_replaced(tmp_path, in_process, engine):
     """The run's own index is `DIR/index.sqlite`, replaced at each fresh run; a database of another program
     that sits there under that name was replaced without a word (an --index of the kind is refused)."""
     import sqlite3
@@ -730,11 +741,12 @@ def test_another_programs_index_sqlite_in_the_output_folder_is_refused_not_repla
         db.execute("INSERT INTO users VALUES ('ada')")
     db.close()
     before = theirs.read_bytes()
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    run = run_cli if engine == "dask" else in_process  # the Dask engine starts its LocalCluster's processes first
+    proc = run("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
     assert proc.returncode == 2 and "index.sqlite: a SQLite database of something else (tables users)" in proc.stderr, proc.stderr
     assert theirs.read_bytes() == before
     theirs.write_text("not a database at all\n", encoding="utf-8")
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    proc = run("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
     assert proc.returncode == 2 and "index.sqlite: not a dedup index" in proc.stderr, proc.stderr
     assert theirs.read_text(encoding="utf-8") == "not a database at all\n"
 
@@ -765,12 +777,13 @@ def test_work_in_flight_is_bounded_by_bytes_as_well_as_by_records(monkeypatch):
 @pytest.mark.parametrize("engine", ["local", "dask"])
 @pytest.mark.parametrize("name, options", [("corpus.jsonl", ()), ("report.json", ()), ("manifest.json", ()),
                                            ("raw-00000.jsonl.gz", ("--compression", "gz", "--shard-docs", "2"))])
-def test_a_folder_where_the_run_writes_a_file_is_refused_before_anything_is_read(tmp_path, engine, name, options):
+def test_a_folder_where_the_run_writes_a_file_is_refused_before_anything_is_read(tmp_path, in_process, engine, name,
+                                                                                  options):
     """A folder named as a file the run writes in DIR (`corpus.jsonl/`) is one line and exit 2 before any
     document is read, as the README promises: it was found once every document was prepared and deduplicated."""
     out = tmp_path / "out"
     (out / name).mkdir(parents=True)
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q", *options)
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q", *options)
     assert proc.returncode == 2 and proc.stderr == f"cleaner: {out / name}: is a folder, not a file to write\n", proc.stderr
     assert sorted(p.name for p in out.iterdir()) == [name]
 
@@ -850,7 +863,7 @@ def test_every_file_a_run_writes_has_the_permissions_the_umask_gives_a_new_file(
 
 @pytest.mark.parametrize(("damage", "why"), [("not a database", "file is not a database"),
                                             ("pages overwritten", "database disk image is malformed")])
-def test_a_damaged_run_state_is_one_line_saying_how_to_start_over(tmp_path, damage, why):
+def test_a_damaged_run_state_is_one_line_saying_how_to_start_over(tmp_path, in_process, damage, why):
     """A `DIR/.cleaner/state.sqlite` that SQLite cannot read was a traceback, with `--restart` too: it now names
     the file and says to remove the state folder, as the run cannot know what the interrupted run had done."""
     out = tmp_path / "out"
@@ -864,7 +877,7 @@ def test_a_damaged_run_state_is_one_line_saying_how_to_start_over(tmp_path, dama
         blob = state.read_bytes()
         state.write_bytes(blob[:100] + bytes(range(256)) * ((len(blob) - 100) // 256 + 1))
     for restart in ([], ["--restart"]):
-        proc = run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", *restart)
+        proc = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1", *restart)
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.strip().splitlines() == [
             f"cleaner: {state}: a damaged run state ({why}): "
@@ -872,24 +885,24 @@ def test_a_damaged_run_state_is_one_line_saying_how_to_start_over(tmp_path, dama
         assert "Traceback" not in proc.stderr
 
 
-def test_the_same_inputs_in_another_order_are_the_same_run(tmp_path):
+def test_the_same_inputs_in_another_order_are_the_same_run(tmp_path, in_process):
     """The output does not depend on the inputs' order, but the fingerprint did: `run b a` after `run a b` with a
     shared index started over, and every document of the first run became `already_indexed`, an empty corpus."""
     a, b = sorted(SEEDS.iterdir())[:2]
     index, out = tmp_path / "index.sqlite", tmp_path / "out"
-    first = run_cli("run", str(a), str(b), "--out", str(out), "--index", str(index), "--workers", "1", "-q")
+    first = in_process("run", str(a), str(b), "--out", str(out), "--index", str(index), "--workers", "1", "-q")
     assert first.returncode == 0, first.stderr
     made = _bytes(out)
-    again = run_cli("run", str(b), str(a), "--out", str(out), "--index", str(index), "--workers", "1")
+    again = in_process("run", str(b), str(a), "--out", str(out), "--index", str(index), "--workers", "1")
     assert again.returncode == 0 and "already complete" in again.stderr, again.stderr
     assert _bytes(out) == made and len(made["corpus.jsonl"].splitlines()) == 2
     other = tmp_path / "other"
-    assert run_cli("run", str(b), str(a), "--out", str(other), "--workers", "1", "-q").returncode == 0
+    assert in_process("run", str(b), str(a), "--out", str(other), "--workers", "1", "-q").returncode == 0
     inputs = [json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["inputs"] for folder in (out, other)]
     assert inputs[0] == inputs[1] and [Path(f["path"]) for f in inputs[0]] == [a, b]
 
 
-def test_strict_on_a_finished_run_that_met_bad_input_stops(tmp_path):
+def test_strict_on_a_finished_run_that_met_bad_input_stops(tmp_path, in_process):
     """A finished run made without `--strict` that rejected bad input, run again with `--strict`, said "already
     complete" with exit 0, so a check with `--strict` passed on unsound inputs. It now stops (exit 3) saying what
     the run met; a finished run of sound inputs is still complete with `--strict`."""
@@ -897,37 +910,37 @@ def test_strict_on_a_finished_run_that_met_bad_input_stops(tmp_path):
     src.write_text('{"id": "a", "text": "Le conseil municipal a voté le budget de la ville."}\n{"id": "b", broken\n',
                    encoding="utf-8")
     out = tmp_path / "out"
-    assert run_cli("run", str(src), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    assert in_process("run", str(src), "--out", str(out), "--workers", "1", "-q").returncode == 0
     made = _bytes(out)
-    again = run_cli("run", str(src), "--out", str(out), "--workers", "1", "--strict")
+    again = in_process("run", str(src), "--out", str(out), "--workers", "1", "--strict")
     assert again.returncode == 3, again.stderr
     assert again.stderr.strip() == (f"cleaner: --strict: {out}/ holds a finished run of these inputs, made without "
                                     "--strict, that met bad input (bad_input 1; see its report.json): --restart "
                                     "--strict stops at the first")
     assert _bytes(out) == made
     sound = tmp_path / "sound"
-    assert run_cli("run", str(SEEDS), "--out", str(sound), "--workers", "1", "-q").returncode == 0
-    complete = run_cli("run", str(SEEDS), "--out", str(sound), "--workers", "1", "--strict")
+    assert in_process("run", str(SEEDS), "--out", str(sound), "--workers", "1", "-q").returncode == 0
+    complete = in_process("run", str(SEEDS), "--out", str(sound), "--workers", "1", "--strict")
     assert complete.returncode == 0 and "already complete" in complete.stderr, complete.stderr
 
 
-def test_a_finished_run_whose_output_was_cut_short_runs_again(tmp_path):
+def test_a_finished_run_whose_output_was_cut_short_runs_again(tmp_path, in_process):
     """"Already complete" checked that the manifest's outputs exist, not that they hold what was written: a
     corpus cut short (`head corpus.jsonl > x; mv x corpus.jsonl`) stayed so with "nothing to do". Each output's
     SHA-256, which the manifest holds, is now compared."""
     out = tmp_path / "out"
-    assert run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(out), "--workers", "1", "-q").returncode == 0
     made = _bytes(out)
     corpus = out / "corpus.jsonl"
     corpus.write_bytes(b"".join(made["corpus.jsonl"].splitlines(keepends=True)[:2]))
-    again = run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1")
+    again = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1")
     assert again.returncode == 0, again.stderr
     assert "report.json or an output its manifest lists is gone or changed: running again" in again.stderr
     assert _bytes(out) == made
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])
-def test_an_unreadable_input_is_a_rejection_and_the_run_goes_on(tmp_path, engine):
+def test_an_unreadable_input_is_a_rejection_and_the_run_goes_on(tmp_path, in_process, engine):
     """`cleaner run` hashed every input for its manifest before reading any, so one unreadable file stopped the
     whole run (`cleaner: b.jsonl: Permission denied`, exit 2) where `cleaner clean` rejects it and goes on. It is
     now a `bad_input` rejection there too. `/proc/sys/vm/drop_caches` is write-only, even for root."""
@@ -937,7 +950,8 @@ def test_an_unreadable_input_is_a_rejection_and_the_run_goes_on(tmp_path, engine
     unreadable = tmp_path / "b.jsonl"
     unreadable.symlink_to("/proc/sys/vm/drop_caches")
     out = tmp_path / "out"
-    proc = run_cli("run", str(sound), str(unreadable), "--out", str(out), "--workers", "1", "--engine", engine, "-q")
+    run = run_cli if engine == "dask" else in_process  # a Dask run starts its LocalCluster's processes: not in this one
+    proc = run("run", str(sound), str(unreadable), "--out", str(out), "--workers", "1", "--engine", engine, "-q")
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(line)["id"] for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()] == ["a"]
     assert [json.loads(line) for line in (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()] == [
@@ -951,48 +965,48 @@ def _reasons(out: Path) -> dict[str, str]:
     return {json.loads(x).get("id"): json.loads(x)["reason"] for x in rejects}
 
 
-def test_a_finished_run_whose_index_is_gone_or_another_runs_again(tmp_path):
+def test_a_finished_run_whose_index_is_gone_or_another_runs_again(tmp_path, in_process):
     """A finished run whose index no longer holds its documents (the shared --index removed, or another index
     put in its place; the run's own DIR/index.sqlite removed) was "already complete, nothing to do", and the
     index never got them back: a later batch against it kept copies of the run's documents. It runs again,
     saying why on one line."""
     index, out = tmp_path / "x" / "idx.sqlite", tmp_path / "out"
     args = ("run", str(SEEDS), "--out", str(out), "--index", str(index), "--workers", "1")
-    assert run_cli(*args, "-q").returncode == 0
+    assert in_process(*args, "-q").returncode == 0
     made = _bytes(out)
     for end in ("", "-wal", "-shm"):
         Path(f"{index}{end}").unlink(missing_ok=True)
-    again = run_cli(*args)
+    again = in_process(*args)
     assert again.returncode == 0, again.stderr
     assert f"{out}/ holds a finished run whose kept documents are not in its index ({index} is gone): running again" \
         in again.stderr
     assert "warning:" not in again.stderr and "already complete" not in again.stderr
     assert _bytes(out) == made
     later = tmp_path / "later"
-    assert run_cli("run", str(SEEDS), "--out", str(later), "--index", str(index), "-q").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(later), "--index", str(index), "-q").returncode == 0
     assert set(_reasons(later).values()) == {"already_indexed"} and len(_reasons(later)) == 5
     shutil.rmtree(index.parent)  # another index in its place: one that holds one of the seeds, from another run
     one = min(SEEDS.iterdir())
-    assert run_cli("run", str(one), "--out", str(tmp_path / "one"), "--index", str(index), "-q").returncode == 0
-    again = run_cli(*args)
+    assert in_process("run", str(one), "--out", str(tmp_path / "one"), "--index", str(index), "-q").returncode == 0
+    again = in_process(*args)
     assert again.returncode == 0, again.stderr
     assert f"({index} does not hold that run's batch: another index is in its place): running again" in again.stderr
     assert list(_reasons(out).values()) == ["already_indexed"]
-    assert "already complete" in run_cli(*args).stderr
+    assert "already complete" in in_process(*args).stderr
     moved = tmp_path / "moved"  # its batch is named after the folder's old path; it holds the run's documents
     out.rename(moved)
-    assert "already complete" in run_cli("run", str(SEEDS), "--out", str(moved), "--index", str(index)).stderr
+    assert "already complete" in in_process("run", str(SEEDS), "--out", str(moved), "--index", str(index)).stderr
     own = tmp_path / "own"
-    assert run_cli("run", str(SEEDS), "--out", str(own), "--workers", "1", "-q").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(own), "--workers", "1", "-q").returncode == 0
     made = _bytes(own)
     (own / "index.sqlite").unlink()
-    again = run_cli("run", str(SEEDS), "--out", str(own), "--workers", "1")
+    again = in_process("run", str(SEEDS), "--out", str(own), "--workers", "1")
     assert again.returncode == 0, again.stderr
     assert f"not in its index ({own}/index.sqlite is gone): running again" in again.stderr
     assert _bytes(own) == made and (own / "index.sqlite").is_file()
 
 
-def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batch_name(news, tmp_path):
+def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batch_name(news, tmp_path, in_process):
     """A run killed once the index took its documents in, then `--continue`d with another config: its batch
     kept the name of the fingerprint it was decided with, so the index did not hold the finished run's
     batch (its rerun could not take its documents out, and a finished run's check of its index found none).
@@ -1007,48 +1021,48 @@ def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batc
         state.set(batch=batch_name(out, fp))
         dedup.index.add_batch(batch_name(out, fp), ((*row, ()) for row in state.kept_rows()))
     args = ("run", str(news), "--out", str(out), "--index", str(index), "--workers", "1", "--min-chars", "2")
-    proc = run_cli(*args, "--continue")
+    proc = in_process(*args, "--continue")
     assert proc.returncode == 0, proc.stderr
     assert "although its config changed" in proc.stderr
     finished = {k: v for k, v in json.loads((out / "manifest.json").read_text(encoding="utf-8")).items()
                 if k not in ("outputs", "counts")}
     with sqlite3.connect(index) as db:
         assert [name for (name,) in db.execute("SELECT name FROM batches")] == [batch_name(out, finished)]
-    assert "already complete" in run_cli(*args).stderr
-    over = run_cli(*args, "--restart")
+    assert "already complete" in in_process(*args).stderr
+    over = in_process(*args, "--restart")
     assert over.returncode == 0 and "are taken out of" in over.stderr and "cannot tell" not in over.stderr, over.stderr
     assert "already_indexed" not in set(_reasons(out).values())
 
 
-def test_a_dask_only_flag_without_the_dask_engine_is_refused(tmp_path):
+def test_a_dask_only_flag_without_the_dask_engine_is_refused(tmp_path, in_process):
     """`--split-mb` without `--engine dask` was silently ignored (the local engine reads no splits), as
     `--scheduler` was not: each is refused, exit 2, one line naming it, before anything is made."""
     for flag, value in (("--split-mb", "5"), ("--scheduler", "tcp://127.0.0.1:9")):
-        proc = run_cli("run", str(SEEDS), "--out", str(tmp_path / "out"), flag, value)
+        proc = in_process("run", str(SEEDS), "--out", str(tmp_path / "out"), flag, value)
         assert proc.returncode == 2
         assert proc.stderr == f"cleaner: {flag} needs --engine dask (the local engine does not use it)\n"
         assert not (tmp_path / "out").exists()
 
 
-def test_an_input_that_names_no_file_is_said_on_stderr(tmp_path):
+def test_an_input_that_names_no_file_is_said_on_stderr(tmp_path, in_process):
     """A mistyped input path (or a glob that matches nothing) is a bad_input rejection and the run goes on,
     exit 0, as with `cleaner clean`; but the terminal said only "1 document read, 0 kept, 1 rejected
     (bad_input 1)", naming no path. Each such input now has a line of its own (none with --quiet)."""
     out, missing, glob = tmp_path / "out", tmp_path / "nosuchfile.jsonl", str(tmp_path / "in" / "*.jsonl")
-    proc = run_cli("run", str(missing), str(SEEDS), glob, "--out", str(out), "--workers", "1")
+    proc = in_process("run", str(missing), str(SEEDS), glob, "--out", str(out), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert f"cleaner run: {missing}: no such file or folder (input rejected as bad_input)\n" in proc.stderr
     assert f"cleaner run: {glob}: no file matches (input rejected as bad_input)\n" in proc.stderr
     rejects = (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
     assert sorted(json.loads(r)["detail"] for r in rejects) == sorted([f"{missing}: no such file or folder",
                                                                        f"{glob}: no file matches"])
-    again = run_cli("run", str(missing), str(SEEDS), glob, "--out", str(out), "--workers", "1")
+    again = in_process("run", str(missing), str(SEEDS), glob, "--out", str(out), "--workers", "1")
     assert "already complete" in again.stderr and f"{missing}: no such file or folder" in again.stderr
-    assert run_cli("run", str(missing), str(SEEDS), glob, "--out", str(out), "-q").stderr == ""
+    assert in_process("run", str(missing), str(SEEDS), glob, "--out", str(out), "-q").stderr == ""
 
 
 @pytest.mark.parametrize("key, value", [("num_perm", 64), ("shingle_size", 5)])
-def test_continue_is_refused_when_the_signatures_would_differ(tmp_path, key, value):
+def test_continue_is_refused_when_the_signatures_would_differ(tmp_path, in_process, key, value):
     """`--continue` keeps an interrupted run's prepared documents, signatures included: with another num_perm
     they were of the wrong length (a traceback, `could not broadcast input array from shape (128,)`), with
     another shingle_size of other shingles, compared and indexed as if of these. It is refused, exit 2."""
@@ -1061,16 +1075,16 @@ def test_continue_is_refused_when_the_signatures_would_differ(tmp_path, key, val
         runner._prepare(state, 0)
     config = tmp_path / "c.toml"
     config.write_text(f"{key} = {value}\n", encoding="utf-8")
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config), "--continue")
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config), "--continue")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     default = Config.load().model_dump()[key]
     assert proc.stderr == (f"cleaner: --continue: the interrupted run signed its documents with {key} = {default}, not "
                            f"{value}, so its work cannot be kept; run again without --continue to start over\n")
-    again = run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config))
+    again = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config))
     assert again.returncode == 0 and "starting over\n" in again.stderr, again.stderr
 
 
-def test_a_config_key_the_run_does_not_read_does_not_make_a_finished_run_run_again(tmp_path):
+def test_a_config_key_the_run_does_not_read_does_not_make_a_finished_run_run_again(tmp_path, in_process):
     """`max_request_docs` (read by `cleaner serve` alone) was in the fingerprint a run keeps in its manifest, so a
     shared config file changed in it made a finished run run again; so did `repeated_min_docs` and
     `repeated_min_share` with `learn_boilerplate` off, and `shape_off_sources` with `shape` off. Those keys are
@@ -1078,53 +1092,53 @@ def test_a_config_key_the_run_does_not_read_does_not_make_a_finished_run_run_aga
     config, out = tmp_path / "c.toml", tmp_path / "out"
     args = ("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config))
     config.write_text("max_request_docs = 100\n", encoding="utf-8")
-    assert run_cli(*args).returncode == 0
+    assert in_process(*args).returncode == 0
     for unread in ("max_request_docs = 200\n", "repeated_min_docs = 7\nrepeated_min_share = 0.5\n"):
         config.write_text(unread, encoding="utf-8")
-        again = run_cli(*args)
+        again = in_process(*args)
         assert again.returncode == 0 and "already complete" in again.stderr, (unread, again.stderr)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert not {"max_request_docs", "repeated_min_docs", "repeated_min_share"} & manifest["config"].keys()
     manifest["config"].update(max_request_docs=100, repeated_min_docs=5)  # as a run made before wrote it
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    assert "already complete" in run_cli(*args).stderr
+    assert "already complete" in in_process(*args).stderr
     config.write_text("repeated_min_docs = 7\nlearn_boilerplate = true\n", encoding="utf-8")
-    learning = run_cli(*args)
+    learning = in_process(*args)
     assert "whose config differs: running again" in learning.stderr, learning.stderr
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["config"]["repeated_min_docs"] == 7
     config.write_text("repeated_min_docs = 8\nlearn_boilerplate = true\n", encoding="utf-8")
-    assert "whose config differs: running again" in run_cli(*args).stderr
+    assert "whose config differs: running again" in in_process(*args).stderr
     config.write_text("min_chars = 2\n", encoding="utf-8")
-    assert "whose config differs: running again" in run_cli(*args).stderr
+    assert "whose config differs: running again" in in_process(*args).stderr
     config.write_text("shape = false\n", encoding="utf-8")  # `shape_off_sources` is read only with `shape` on
-    assert "whose config differs: running again" in run_cli(*args).stderr
+    assert "whose config differs: running again" in in_process(*args).stderr
     config.write_text('shape = false\nshape_off_sources = ["x.com"]\n', encoding="utf-8")
-    assert "already complete" in run_cli(*args).stderr
+    assert "already complete" in in_process(*args).stderr
     config.write_text('shape_off_sources = ["x.com"]\n', encoding="utf-8")
-    assert "whose config differs: running again" in run_cli(*args).stderr
+    assert "whose config differs: running again" in in_process(*args).stderr
 
 
-def test_a_run_found_already_complete_leaves_its_folder_as_it_was(tmp_path):
+def test_a_run_found_already_complete_leaves_its_folder_as_it_was(tmp_path, in_process):
     """A run found already complete read its index (and a shared --index) through a read-only SQLite connection,
     which left the WAL file's `-wal` and `-shm` beside it; it now leaves the folders as the finished run did."""
     out, shared = tmp_path / "out", tmp_path / "shared" / "index.sqlite"
     for more in ((), ("--index", str(shared))):
         args = ("run", str(SEEDS), "--out", str(out), "--workers", "1", *more)
-        assert run_cli(*args, "--restart").returncode == 0
+        assert in_process(*args, "--restart").returncode == 0
         finished = sorted(p.name for p in tmp_path.rglob("*"))
-        again = run_cli(*args)
+        again = in_process(*args)
         assert "already complete" in again.stderr, again.stderr
         assert sorted(p.name for p in tmp_path.rglob("*")) == finished
         assert not [p for p in tmp_path.rglob("*.sqlite-*")]
 
 
 @pytest.mark.parametrize("flag", ["--workers", "-j"])
-def test_workers_with_a_scheduler_is_refused_as_the_dask_only_flags_are(tmp_path, flag):
+def test_workers_with_a_scheduler_is_refused_as_the_dask_only_flags_are(tmp_path, in_process, flag):
     """`--workers N --engine dask --scheduler ADDR` ran on the cluster's own workers, N ignored without a word (it
     sizes the LocalCluster started without --scheduler): refused, exit 2, one line, before anything is made, as
     `--split-mb` without `--engine dask` is."""
     out = tmp_path / "out"
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", flag, "2")
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", flag, "2")
     assert proc.returncode == 2
     assert proc.stderr == ("cleaner: --workers is the size of the LocalCluster that --engine dask starts without "
                            "--scheduler; the cluster at --scheduler runs the workers started for it (dask worker "
@@ -1132,7 +1146,7 @@ def test_workers_with_a_scheduler_is_refused_as_the_dask_only_flags_are(tmp_path
     assert not out.exists()
 
 
-def test_the_printed_summary_shows_the_reports_dedup_index_and_skipped_records(tmp_path):
+def test_the_printed_summary_shows_the_reports_dedup_index_and_skipped_records(tmp_path, in_process):
     """report.json counts the duplicate groups, the documents the index holds and the input records that are not
     documents (a WARC's requests and images), but the printed summary showed none of them: of a WARC of 6 records,
     "2 documents read" and no word of the other 4. Each is a line now, before the rule table."""
@@ -1151,7 +1165,7 @@ def test_the_printed_summary_shows_the_reports_dedup_index_and_skipped_records(t
             headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(page.encode()), http_headers=headers))
     out = tmp_path / "out"
-    proc = run_cli("run", str(warc), str(SEEDS), "--out", str(out), "--workers", "1")
+    proc = in_process("run", str(warc), str(SEEDS), "--out", str(out), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert (report["clusters"], report["index_documents"]) == (1, 6)
@@ -1160,7 +1174,7 @@ def test_the_printed_summary_shows_the_reports_dedup_index_and_skipped_records(t
     at = lines.index("dedup: 1 duplicate group, index.sqlite holds 6 documents")
     assert lines[at + 1:at + 3] == ["skipped, not documents: warc request 3, warc response image/jpeg 1",
                                     "  rule                       docs       chars"]
-    shared = run_cli("run", str(SEEDS), "--out", str(tmp_path / "b"), "--workers", "1", "--index", str(tmp_path / "i.sqlite"))
+    shared = in_process("run", str(SEEDS), "--out", str(tmp_path / "b"), "--workers", "1", "--index", str(tmp_path / "i.sqlite"))
     assert f"\ndedup: 0 duplicate groups, {tmp_path / 'i.sqlite'} holds 5 documents\n  rule" in shared.stderr
     assert "skipped" not in shared.stderr
 
@@ -1169,7 +1183,7 @@ PACK = ("description: a test pack\nrules:\n  - id: extra.nothing\n    kind: line
         "    description: a line no seed has\n    examples:\n      remove: [Never in a seed]\n      keep: [Never]\n")
 
 
-def test_the_same_inputs_index_and_rules_spelt_another_way_are_the_same_run(tmp_path):
+def test_the_same_inputs_index_and_rules_spelt_another_way_are_the_same_run(tmp_path, in_process):
     """`run data/a.txt --out D` then the same input by its absolute path, or through a symlinked folder, made another
     fingerprint: the whole run ran again (found by a QA pass), and so did a shared `--index` or a `--rules` folder spelt
     another way. Paths are compared as the files they name: each spelling finds the run complete, and several inputs
@@ -1180,18 +1194,18 @@ def test_the_same_inputs_index_and_rules_spelt_another_way_are_the_same_run(tmp_
     (tmp_path / "link").symlink_to(data)
     (tmp_path / "packs").mkdir()
     (tmp_path / "packs" / "extra.yaml").write_text(PACK, encoding="utf-8")
-    first = run_cli("run", f"data/{b}", f"data/{a}", "--out", "out", "--index", "index.sqlite", "--rules", "packs",
+    first = in_process("run", f"data/{b}", f"data/{a}", "--out", "out", "--index", "index.sqlite", "--rules", "packs",
                     "--workers", "1", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     made = _bytes(tmp_path / "out")
     manifest = json.loads(made["manifest.json"])
     assert [f["path"] for f in manifest["inputs"]] == [f"data/{a}", f"data/{b}"]
     for inputs in ([str(data / a), f"link/{b}"], [str(tmp_path / "link" / b), f"./data/{a}"]):
-        again = run_cli("run", *inputs, "--out", str(tmp_path / "out"), "--index", str(tmp_path / "link" / ".." / "index.sqlite"),
+        again = in_process("run", *inputs, "--out", str(tmp_path / "out"), "--index", str(tmp_path / "link" / ".." / "index.sqlite"),
                         "--rules", str(tmp_path / "packs") + "/", "--workers", "1", cwd=tmp_path)
         assert again.returncode == 0 and "already complete" in again.stderr, (inputs, again.stderr)
     assert _bytes(tmp_path / "out") == made
-    other = run_cli("run", f"data/{a}", "--out", "out", "--index", "index.sqlite", "--rules", "packs", cwd=tmp_path)
+    other = in_process("run", f"data/{a}", "--out", "out", "--index", "index.sqlite", "--rules", "packs", cwd=tmp_path)
     assert "holds a finished run whose inputs differ" in other.stderr  # one input fewer is another run
 
 
@@ -1206,7 +1220,7 @@ def _interrupted(src: Path, out: Path) -> None:
                                                                        runner.options.output_options()), True))
 
 
-def test_an_interrupted_run_resumes_from_its_inputs_spelt_another_way(tmp_path):
+def test_an_interrupted_run_resumes_from_its_inputs_spelt_another_way(tmp_path, in_process):
     """An interrupted run given again with its input spelt another way (here relative, where it was absolute) started
     over as a run of other inputs; `--continue` was refused. It resumes, and ends as a run that never stopped."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
@@ -1214,13 +1228,13 @@ def test_an_interrupted_run_resumes_from_its_inputs_spelt_another_way(tmp_path):
     news.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), encoding="utf-8")
     out = tmp_path / "out"
     _interrupted(news, out)
-    proc = run_cli("run", "news.jsonl", "--out", "out", "--workers", "1", cwd=tmp_path)
+    proc = in_process("run", "news.jsonl", "--out", "out", "--workers", "1", cwd=tmp_path)
     assert proc.returncode == 0 and "resuming: 5 input records already done (stage dedup)" in proc.stderr, proc.stderr
-    assert run_cli("run", "news.jsonl", "--out", "whole", "--workers", "1", cwd=tmp_path).returncode == 0
+    assert in_process("run", "news.jsonl", "--out", "whole", "--workers", "1", cwd=tmp_path).returncode == 0
     assert _bytes(out) == _bytes(tmp_path / "whole")
 
 
-def test_a_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(tmp_path):
+def test_a_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(tmp_path, in_process):
     """`run -o DIR` (its own `DIR/index.sqlite`), then `run -o DIR --index X`: the first run's index was left in DIR,
     stale beside a report naming X (found by a QA pass), and the second run said it took the first one's documents
     out of X, then warned that X could not tell them: they were never in it. The replaced run's own index is removed,
@@ -1230,10 +1244,10 @@ def test_a_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(
     other = tmp_path / "other.jsonl"
     other.write_text(json.dumps({"id": "o", "text": "Un autre texte, d'une autre source, sans copie ailleurs."}) + "\n",
                      encoding="utf-8")
-    assert run_cli("run", str(other), "--out", str(tmp_path / "o"), "--index", str(shared)).returncode == 0
-    assert run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1").returncode == 0
+    assert in_process("run", str(other), "--out", str(tmp_path / "o"), "--index", str(shared)).returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(out), "--workers", "1").returncode == 0
     assert (out / "index.sqlite").exists()
-    again = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(shared), "--workers", "1")
+    again = in_process("run", str(SEEDS), "--out", str(out), "--index", str(shared), "--workers", "1")
     assert again.returncode == 0, again.stderr
     assert again.stderr.splitlines()[:2] == [
         f"cleaner run: {out}/ holds a finished run whose options differ: running again, its outputs will be replaced",
@@ -1241,9 +1255,9 @@ def test_a_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(
          f"(this run's is {shared})")]
     assert "taken out" not in again.stderr and "warning" not in again.stderr
     assert not list(out.glob("index.sqlite*")) and len((out / "corpus.jsonl").read_text().splitlines()) == 5
-    named = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(out / "index.sqlite"), "--workers", "1")
+    named = in_process("run", str(SEEDS), "--out", str(out), "--index", str(out / "index.sqlite"), "--workers", "1")
     assert named.returncode == 0 and "is removed" not in named.stderr, named.stderr
-    switched = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(shared), "--workers", "1")
+    switched = in_process("run", str(SEEDS), "--out", str(out), "--index", str(shared), "--workers", "1")
     assert switched.returncode == 0 and "is removed" not in switched.stderr, switched.stderr
     with Deduplicator(out / "index.sqlite", DedupParams()) as dedup:
         assert len(dedup.index) == 5  # the index that run was given, left as it was
