@@ -1,4 +1,5 @@
-"""The `cleaner clean` command end to end, as a real subprocess: inputs, outputs, rejects, summary."""
+"""The `cleaner clean` command end to end, as a real subprocess: inputs, outputs, rejects, summary; in this process
+(`in_process`) where a test reads only what a command writes and says and its exit code."""
 
 from __future__ import annotations
 
@@ -36,19 +37,19 @@ def test_clean_seed_folder_writes_one_record_per_seed_and_a_summary(tmp_path):
     assert not (tmp_path / "seeds.rejects.jsonl").exists()
 
 
-def test_clean_tags_with_the_language_backend_it_is_given(tmp_path):
+def test_clean_tags_with_the_language_backend_it_is_given(tmp_path, in_process):
     """`cleaner clean --lang-backend NAME` tags as `Config(lang_backend=NAME)` does (its output carries
     `lang` and `lang_score`, so it takes the flag `run` takes); a name no backend has is refused, exit 2."""
     from cleaner import Config, clean
 
     out = tmp_path / "o.jsonl"
-    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--lang-backend", "fasttext", "-q")
+    proc = in_process("clean", str(SEEDS), "--out", str(out), "--lang-backend", "fasttext", "-q")
     assert proc.returncode == 0, proc.stderr
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]  # in the order of the records
     expected = [d.lang_score for d in clean(texts, Config.load(lang_backend="fasttext"))]
     assert [r["lang_score"] for r in _records(out)] == expected
     assert expected != [d.lang_score for d in clean(texts)]  # the default tags otherwise
-    bad = run_cli("clean", str(SEEDS), "--out", str(out), "--lang-backend", "nope")
+    bad = in_process("clean", str(SEEDS), "--out", str(out), "--lang-backend", "nope")
     assert bad.returncode == 2 and "unknown language backend 'nope'" in bad.stderr
 
 
@@ -116,7 +117,7 @@ def test_field_mapping_and_meta_passthrough(tmp_path):
     ]
 
 
-def test_a_records_meta_mapping_is_merged_so_a_corpus_read_again_keeps_one_meta(tmp_path):
+def test_a_records_meta_mapping_is_merged_so_a_corpus_read_again_keeps_one_meta(tmp_path, in_process):
     """A record's `meta` mapping is merged into `meta` (its other fields win a clash, with a warning that
     names the key: meta's value went without a word), as the API and the service take it: `cleaner
     clean`'s output, read again, has one `meta`, not `meta.meta`. A `meta` of another type stays a field
@@ -128,13 +129,13 @@ def test_a_records_meta_mapping_is_merged_so_a_corpus_read_again_keeps_one_meta(
             {"id": "d", "text": "Un quatrième texte assez long pour rester.", "meta": {"k": 1}, "k": 1}]
     inp.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     first = tmp_path / "first.jsonl"
-    assert run_cli("clean", str(inp), "--out", str(first), "-q").returncode == 0
+    assert in_process("clean", str(inp), "--out", str(first), "-q").returncode == 0
     assert [r.get("meta") for r in _records(first)] == [{"site": "x.ma", "k": 2}, {"meta": [1, 2]}, {"x": None}, {"k": 1}]
     assert [r.get("warnings") for r in _records(first)] == [
         [f"{inp}:1: meta: 'k' given both as a field of the record and in its 'meta', with other values: the field's value kept"],
         None, None, None]
     again = tmp_path / "again.jsonl"
-    assert run_cli("clean", str(first), "--out", str(again), "-q").returncode == 0
+    assert in_process("clean", str(first), "--out", str(again), "-q").returncode == 0
     meta = _records(again)[0]["meta"]
     assert (meta["site"], meta["k"], "meta" in meta) == ("x.ma", 2, False)
 
@@ -244,14 +245,14 @@ def test_rejects_to_stderr_when_output_is_stdout():
     assert "rejected x: <stdin>:1: no 'text' field" in proc.stderr
 
 
-def test_rejects_dash_writes_the_rejected_records_whole_to_stdout(tmp_path):
+def test_rejects_dash_writes_the_rejected_records_whole_to_stdout(tmp_path, in_process):
     """`--rejects -` with an output file: the rejections, raw record and all, are JSON lines on stdout
     (a pipe keeps them); with `--out -` too, both would share stdout, so that is refused; an empty or
     folder `--rejects` is refused as `--out` is."""
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "Bonjour le monde entier."}\n{"id": "b", "text": 5}\n{oops\n', encoding="utf-8")
     out = tmp_path / "o.jsonl"
-    proc = run_cli("clean", str(src), "--out", str(out), "--rejects", "-")
+    proc = in_process("clean", str(src), "--out", str(out), "--rejects", "-")
     assert proc.returncode == 0, proc.stderr
     rejected = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [(r.get("id"), r["reason"], r["raw"]) for r in rejected] == [
@@ -262,11 +263,11 @@ def test_rejects_dash_writes_the_rejected_records_whole_to_stdout(tmp_path):
     for args, says in {("--out", "-", "--rejects", "-"): "--out - and --rejects - would both write to stdout",
                        ("--out", str(out), "--rejects", ""): "--rejects is empty",
                        ("--out", str(out), "--rejects", str(tmp_path)): f"{tmp_path}: is a folder, not a file to write"}.items():
-        proc = run_cli("clean", str(src), *args)
+        proc = in_process("clean", str(src), *args)
         assert (proc.returncode, proc.stdout, proc.stderr.count("\n")) == (2, "", 1) and says in proc.stderr, (args, proc.stderr)
 
 
-def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path):
+def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path, in_process):
     """An output that is a folder, or below a file, or a rejects file that is the output itself: one line
     naming the path, exit 2, before any record is read; no file (visible or hidden) is left behind."""
     src = tmp_path / "in.jsonl"
@@ -281,9 +282,9 @@ def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path):
         ("--out", str(tmp_path / "o.parquet")): "o.parquet: cleaner clean writes JSONL",  # it wrote JSON lines there
     }
     for args, says in cases.items():
-        proc = run_cli("clean", str(src), *args)
+        proc = in_process("clean", str(src), *args)
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (args, proc.stderr)
-    proc = run_cli("run", str(src), "--out", str(src))
+    proc = in_process("run", str(src), "--out", str(src))
     assert proc.returncode == 2 and f"{src}: is a file: --out names the folder a run writes into" in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
@@ -297,20 +298,20 @@ def test_an_output_no_file_can_be_made_at_is_named_not_its_temporary_file(tmp_pa
     assert (proc.returncode, proc.stderr) == (2, "cleaner: /proc/o.jsonl: No such file or directory\n")
 
 
-def test_a_rejects_file_left_by_an_earlier_run_goes(tmp_path):
+def test_a_rejects_file_left_by_an_earlier_run_goes(tmp_path, in_process):
     """A run with no rejects leaves no rejects file, and removes the one an earlier run wrote there: output
     and rejects always count the same input."""
     bad, good = tmp_path / "bad.jsonl", tmp_path / "good.jsonl"
     bad.write_text('{"id": "a", "text": ""}\n', encoding="utf-8")
     good.write_text('{"id": "b", "text": "Bonjour le monde entier."}\n', encoding="utf-8")
     out = tmp_path / "o.jsonl"
-    assert run_cli("clean", str(bad), "--out", str(out), "-q").returncode == 0
+    assert in_process("clean", str(bad), "--out", str(out), "-q").returncode == 0
     assert (tmp_path / "o.rejects.jsonl").exists()
-    assert run_cli("clean", str(good), "--out", str(out), "-q").returncode == 0
+    assert in_process("clean", str(good), "--out", str(out), "-q").returncode == 0
     assert not (tmp_path / "o.rejects.jsonl").exists() and len(_records(out)) == 1
 
 
-def test_an_upper_case_compression_suffix_compresses_as_the_readers_expect(tmp_path):
+def test_an_upper_case_compression_suffix_compresses_as_the_readers_expect(tmp_path, in_process):
     """`--out OUT.JSONL.GZ` (a name from Windows) was written as plain JSON lines, which every reader, telling
     compression by the lower-cased name, then refused: `unreadable: Not a gzipped file`."""
     import zstandard
@@ -321,13 +322,13 @@ def test_an_upper_case_compression_suffix_compresses_as_the_readers_expect(tmp_p
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "a", "text": "Un texte assez long pour le corpus."}) + "\n", encoding="utf-8")
     for name, unpack in (("OUT.JSONL.GZ", gzip.decompress), ("Out.Jsonl.Zst", zstandard.ZstdDecompressor().decompressobj().decompress)):
-        proc = run_cli("clean", str(src), "--out", str(tmp_path / name), "-q", "--workers", "1")
+        proc = in_process("clean", str(src), "--out", str(tmp_path / name), "-q", "--workers", "1")
         assert proc.returncode == 0, proc.stderr
         assert json.loads(unpack((tmp_path / name).read_bytes()))["id"] == "a"
         assert [d.id for d in read_inputs([str(tmp_path / name)], Config.load())] == ["a"]
 
 
-def test_the_default_rejects_file_sits_beside_out_compressed_as_out_is(tmp_path):
+def test_the_default_rejects_file_sits_beside_out_compressed_as_out_is(tmp_path, in_process):
     """`--out o.jsonl.gz` wrote its rejects plain, as `o.jsonl.rejects.jsonl`: now `o.rejects.jsonl.gz`,
     gzip like OUT (`.zst` likewise), as `o.jsonl` gives `o.rejects.jsonl`."""
     import zstandard
@@ -336,7 +337,7 @@ def test_the_default_rejects_file_sits_beside_out_compressed_as_out_is(tmp_path)
     src.write_text('{"id": "a", "text": ""}\n{"id": "b", "text": "Bonjour le monde entier."}\n', encoding="utf-8")
     for out, rejects, unpack in (("o.jsonl.gz", "o.rejects.jsonl.gz", gzip.decompress),
                                  ("p.jsonl.zst", "p.rejects.jsonl.zst", zstandard.ZstdDecompressor().decompressobj().decompress)):
-        proc = run_cli("clean", str(src), "--out", str(tmp_path / out), "--workers", "1")
+        proc = in_process("clean", str(src), "--out", str(tmp_path / out), "--workers", "1")
         assert proc.returncode == 0 and f"rejects in {tmp_path / rejects}\n" in proc.stderr, proc.stderr
         assert json.loads(unpack((tmp_path / rejects).read_bytes()))["id"] == "a"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "o.jsonl.gz", "o.rejects.jsonl.gz", "p.jsonl.zst", "p.rejects.jsonl.zst"]
@@ -349,19 +350,19 @@ def test_output_is_deterministic(tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_config_file_and_bad_config(tmp_path):
+def test_config_file_and_bad_config(tmp_path, in_process):
     cfg = tmp_path / "c.toml"
     cfg.write_text("max_doc_chars = 100\n", encoding="utf-8")
     out = tmp_path / "o.jsonl"
-    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
+    proc = in_process("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
     assert proc.returncode == 0
     rejects = _records(tmp_path / "o.rejects.jsonl")
     assert len(rejects) == 5 and "over max_doc_chars=100" in rejects[0]["detail"]
     cfg.write_text("max_passes = 'many'\n", encoding="utf-8")
-    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
+    proc = in_process("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
     assert proc.returncode == 2 and f"config in {cfg}: max_passes" in proc.stderr
     cfg.write_text("colour = 1\n", encoding="utf-8")
-    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
+    proc = in_process("clean", str(SEEDS), "--out", str(out), "--config", str(cfg))
     assert proc.returncode == 2 and "colour" in proc.stderr
 
 
@@ -389,7 +390,7 @@ def test_an_empty_rules_dirs_path_given_to_config_load_is_refused():
             Config.load(rules_dirs=paths)
 
 
-def test_worker_and_shard_counts_below_one_are_usage_errors(tmp_path):
+def test_worker_and_shard_counts_below_one_are_usage_errors(tmp_path, in_process):
     """`--workers 0` or `-3` was taken as 1 without a word; now, like `--shard-docs 0`, it is an
     argparse error naming the option, exit 2, before anything is read or written."""
     out = tmp_path / "o"
@@ -398,33 +399,33 @@ def test_worker_and_shard_counts_below_one_are_usage_errors(tmp_path):
              (["run", str(SEEDS), "--out", str(out), "--shard-docs", "0"], "--shard-docs: must be at least 1, got 0"),
              (["rules", "suggest", str(SEEDS), "--workers", "abc"], "--workers/-j: invalid int value: 'abc'")]
     for argv, message in cases:
-        proc = run_cli(*argv)
+        proc = in_process(*argv)
         assert proc.returncode == 2 and message in proc.stderr, (argv, proc.stderr)
     assert not out.exists()
 
 
-def test_a_worker_count_beyond_1024_is_a_usage_error(tmp_path):
+def test_a_worker_count_beyond_1024_is_a_usage_error(tmp_path, in_process):
     """`--workers 3000000000` ended in a traceback once the input was large enough for the pool (OverflowError
     in its queue's semaphore); a count over 1024 is an argparse error naming the option, exit 2."""
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Le document {i} est assez long."}) + "\n"
                            for i in range(100)), encoding="utf-8")  # over a chunk: a pool is started
     for command, out in (("clean", tmp_path / "o.jsonl"), ("run", tmp_path / "o"), ("rules suggest", tmp_path / "s.yaml")):
-        proc = run_cli(*command.split(), str(src), "--out", str(out), "--workers", "3000000000")
+        proc = in_process(*command.split(), str(src), "--out", str(out), "--workers", "3000000000")
         assert proc.returncode == 2 and "--workers/-j: must be 1 to 1024, got 3000000000" in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr and not out.exists()
 
 
-def test_langs_the_backend_never_answers_are_a_config_error(tmp_path):
+def test_langs_the_backend_never_answers_are_a_config_error(tmp_path, in_process):
     """`--langs fre` (for fr) would reject every document as lang_not_allowed: it is a config error
     naming the code and the backend, exit 2; the codes are checked against the backend chosen."""
     out = tmp_path / "o"
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--langs", "fr,fre")
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--langs", "fr,fre")
     assert proc.returncode == 2 and "langs: 'fre' is not a code the language backend 'cld2+fasttext>lingua~5' answers" in proc.stderr
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--langs", "fr", "--lang-backend", "lingua:de,en")
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--langs", "fr", "--lang-backend", "lingua:de,en")
     assert proc.returncode == 2 and "'fr' is not a code the language backend 'lingua:de,en' answers (it answers de, en)" in proc.stderr
     assert not out.exists()
-    assert run_cli("run", str(SEEDS), "--out", str(out), "--langs", "fr,ha", "-q").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(out), "--langs", "fr,ha", "-q").returncode == 0
     cfg = tmp_path / "upper.toml"  # a config file's codes are read as --langs reads them: FR was refused there
     cfg.write_text('langs = ["FR", " En"]\n', encoding="utf-8")
     from cleaner.config import Config
@@ -466,7 +467,7 @@ def test_outputs_that_are_not_regular_files_are_written_through_not_replaced(tmp
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-def test_an_output_that_is_an_input_or_inside_an_input_folder_is_refused(tmp_path):
+def test_an_output_that_is_an_input_or_inside_an_input_folder_is_refused(tmp_path, in_process):
     """`cleaner clean` never reads what it writes nor writes over what it reads: an output (or the default
     rejects file) that is an input file, lies in an input folder, or that an input glob matches (the same
     command again refused it as an input), is refused before anything is read."""
@@ -486,13 +487,13 @@ def test_an_output_that_is_an_input_or_inside_an_input_folder_is_refused(tmp_pat
         ((f"{folder}/*.jsonl", "--out", str(tmp_path / "o.jsonl"), "--rejects", str(folder / "r.jsonl")), "the input glob"),
     ]
     for args, says in cases:
-        proc = run_cli("clean", *args, "-q")
+        proc = in_process("clean", *args, "-q")
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (args, proc.stderr)
     assert {p: p.read_bytes() for p in (src, kept)} == before
     assert sorted(p.name for p in folder.iterdir()) == ["batch.jsonl"]
 
 
-def test_langs_any_on_the_command_line_overrides_a_config_files_langs(tmp_path):
+def test_langs_any_on_the_command_line_overrides_a_config_files_langs(tmp_path, in_process):
     """Flags override the config file: `--langs any` lifts the file's `langs` filter (it was read as
     "not given", so the file's filter stayed)."""
     cfg = tmp_path / "fr.toml"
@@ -505,18 +506,18 @@ def test_langs_any_on_the_command_line_overrides_a_config_files_langs(tmp_path):
                    encoding="utf-8")
     for flags, kept in [((), ["fr"]), (("--langs", "any"), ["en", "fr"])]:
         out = tmp_path / f"out{len(flags)}"
-        proc = run_cli("run", str(src), "--out", str(out), "--config", str(cfg), "-q", *flags)
+        proc = in_process("run", str(src), "--out", str(out), "--config", str(cfg), "-q", *flags)
         assert proc.returncode == 0, proc.stderr
         assert sorted(r["id"] for r in _records(out / "corpus.jsonl")) == kept
 
 
 @pytest.mark.parametrize("value", ["", " , "])
-def test_an_empty_langs_is_refused_not_read_as_any(tmp_path, value):
+def test_an_empty_langs_is_refused_not_read_as_any(tmp_path, value, in_process):
     """`--langs ''` (an unset shell variable) was read as `any`: it lifted a config file's filter without a word."""
     cfg = tmp_path / "fr.toml"
     cfg.write_text('langs = ["fr"]\n', encoding="utf-8")
     out = tmp_path / "o"
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--config", str(cfg), "--langs", value)
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--config", str(cfg), "--langs", value)
     assert proc.returncode == 2 and proc.stderr == "cleaner: --langs is empty: give the languages to keep (fr,en), or any for all\n"
     assert not out.exists()
 
@@ -635,12 +636,12 @@ def test_a_commands_help_says_what_it_does_as_the_list_of_commands_does(capsys, 
 
 @pytest.mark.parametrize("flags", [("--out", "o.jsonl.bz2"), ("--out", "o.jsonl", "--rejects", "r.JSONL.XZ"),
                                    ("--out", "o.jsonl.zip")])
-def test_an_output_named_for_a_compression_cleaner_does_not_write_is_refused(tmp_path, flags):
+def test_an_output_named_for_a_compression_cleaner_does_not_write_is_refused(tmp_path, flags, in_process):
     """`--out o.jsonl.bz2` wrote plain JSONL under that name, which bzcat refused and cleaner itself rejected
     as an unsupported file type when given it back. Refused as `.parquet` is, exit 2, nothing read or written."""
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
-    proc = run_cli("clean", str(src), *flags, cwd=tmp_path)
+    proc = in_process("clean", str(src), *flags, cwd=tmp_path)
     named = flags[-1]
     assert proc.returncode == 2
     assert proc.stderr == (f"cleaner: {named}: cleaner does not write {named[named.rindex('.'):]} files; it would be "
@@ -676,27 +677,27 @@ def test_out_dev_stdout_on_a_pipe_writes_to_the_pipe(tmp_path):
     assert proc.returncode == 0 and proc.stdout.endswith("\nrules: []\n"), proc.stderr
 
 
-def test_a_flag_is_taken_only_as_written_in_full():
+def test_a_flag_is_taken_only_as_written_in_full(in_process):
     """argparse took a flag's prefix for the flag: `clean --lang fr` ran with `--lang-backend fr`, and `run --work 1`
     with `--workers 1` (found by a QA pass). A prefix is now an unknown flag, refused with the command's usage."""
     for args, unknown in ((["clean", str(SEEDS), "--out", "-", "--lang", "fr"], "--lang fr"),
                           (["run", str(SEEDS), "--out", "o", "--work", "1"], "--work 1")):
-        proc = run_cli(*args)
+        proc = in_process(*args)
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.splitlines()[-1] == f"cleaner {args[0]}: error: unrecognized arguments: {unknown}"
 
 
-def test_a_rejection_on_stderr_is_one_line_whatever_its_id_holds(tmp_path):
+def test_a_rejection_on_stderr_is_one_line_whatever_its_id_holds(tmp_path, in_process):
     """With `--out -`, each rejection is one line on stderr, but an id holding a line break made two, and one holding
     ESC sequences acted on the terminal (found by a QA pass); `--strict`'s message the same. They are escaped now."""
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "a\nb\x1b[2J\u202e", "text": ""}) + "\n"
                    + json.dumps({"id": "c", "text": "Le conseil municipal a voté le budget."}) + "\n", encoding="utf-8")
-    proc = run_cli("clean", str(src), "--out", "-", "--quiet")
+    proc = in_process("clean", str(src), "--out", "-", "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == f"cleaner: rejected a\\nb\\x1b[2J\\u202e: {src}:1: empty document\n"
     assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["c"]
-    stopped = run_cli("clean", str(src), "--out", "-", "--quiet", "--strict")
+    stopped = in_process("clean", str(src), "--out", "-", "--quiet", "--strict")
     assert stopped.returncode == 3
     assert stopped.stderr == f"cleaner: --strict: stopped at bad input (id a\\nb\\x1b[2J\\u202e): {src}:1: empty document\n"
 
@@ -719,28 +720,28 @@ def test_an_output_that_is_a_stream_keeps_no_rejects_file_beside_it(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "in.jsonl"]
 
 
-def test_an_input_that_names_no_file_is_said_on_stderr_as_run_says_it(tmp_path):
+def test_an_input_that_names_no_file_is_said_on_stderr_as_run_says_it(tmp_path, in_process):
     """`cleaner clean nosuchfile.jsonl --out f.jsonl` rejected the input as bad_input, exit 0, and the terminal said
     only "1 document read, 0 kept, 1 rejected (bad_input 1)", naming no path, where `cleaner run` names it. Both say
     it the same way now (a line break or escape in the name shown as such: it broke run's line in two), and agree on
     the exit codes: 0 without --strict, 3 with it. With --out -, the rejection's own line on stderr says it already."""
     missing, odd = tmp_path / "nosuchfile.jsonl", tmp_path / "no\nsuch\x1b.jsonl"
     for command, out in (("clean", tmp_path / "f.jsonl"), ("run", tmp_path / "run")):
-        proc = run_cli(command, str(missing), str(odd), str(SEEDS), "--out", str(out), "--workers", "1")
+        proc = in_process(command, str(missing), str(odd), str(SEEDS), "--out", str(out), "--workers", "1")
         assert proc.returncode == 0, proc.stderr
         assert set(proc.stderr.splitlines()[-2:]) == {  # run reads (and names) its inputs sorted
             f"cleaner {command}: {missing}: no such file or folder (input rejected as bad_input)",
             f"cleaner {command}: {tmp_path}/no\\nsuch\\x1b.jsonl: no such file or folder (input rejected as bad_input)"}, proc.stderr
         assert "(bad_input 2)" in proc.stderr
-        quiet = run_cli(command, str(missing), "--out", str(tmp_path / f"quiet-{command}"), "--workers", "1", "-q")
+        quiet = in_process(command, str(missing), "--out", str(tmp_path / f"quiet-{command}"), "--workers", "1", "-q")
         assert (quiet.returncode, quiet.stderr) == (0, "")
-        strict = run_cli(command, str(missing), "--out", str(tmp_path / f"strict-{command}"), "--strict")
+        strict = in_process(command, str(missing), "--out", str(tmp_path / f"strict-{command}"), "--strict")
         assert (strict.returncode, strict.stderr) == (3, f"cleaner: --strict: stopped at bad input: {missing}: no such file or folder\n")
-    streamed = run_cli("clean", str(missing), "--out", "-")
+    streamed = in_process("clean", str(missing), "--out", "-")
     assert streamed.returncode == 0 and streamed.stderr.count(str(missing)) == 1, streamed.stderr
 
 
-def test_a_config_that_learns_boilerplate_is_said_not_applied_by_clean_and_diff(tmp_path):
+def test_a_config_that_learns_boilerplate_is_said_not_applied_by_clean_and_diff(tmp_path, in_process):
     """`learn_boilerplate = true` in a config shared with `cleaner run` was ignored by `cleaner clean` and by `cleaner
     diff` of an input without a word, as by the service before it said so: they clean each document with the rule
     packs alone, so their output looked like the run's and was not. A run, and diff of its folder (which shows the
@@ -749,17 +750,17 @@ def test_a_config_that_learns_boilerplate_is_said_not_applied_by_clean_and_diff(
     cfg.write_text("learn_boilerplate = true\n", encoding="utf-8")
     said = ("cleaner: warning: learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the "
             "whole corpus; {} cleans each document with the rule packs alone")
-    clean = run_cli("clean", str(SEEDS), "--out", str(tmp_path / "c.jsonl"), "--config", str(cfg), "-q")
+    clean = in_process("clean", str(SEEDS), "--out", str(tmp_path / "c.jsonl"), "--config", str(cfg), "-q")
     assert (clean.returncode, clean.stderr.splitlines()) == (0, [said.format("cleaner clean")])
-    diff = run_cli("diff", str(SEEDS), "--config", str(cfg), "--limit", "1")
+    diff = in_process("diff", str(SEEDS), "--config", str(cfg), "--limit", "1")
     assert diff.returncode == 0 and diff.stderr.splitlines() == [said.format("cleaner diff of an input (not a run folder)")]
-    run = run_cli("run", str(SEEDS), "--out", str(tmp_path / "run"), "--config", str(cfg), "-q")
+    run = in_process("run", str(SEEDS), "--out", str(tmp_path / "run"), "--config", str(cfg), "-q")
     assert (run.returncode, run.stderr) == (0, "")
-    of_run = run_cli("diff", str(tmp_path / "run"), "--config", str(cfg), "--limit", "1")
+    of_run = in_process("diff", str(tmp_path / "run"), "--config", str(cfg), "--limit", "1")
     assert of_run.returncode == 0 and "learn_boilerplate" not in of_run.stderr
 
 
-def test_a_bound_and_any_among_codes_are_said_in_the_words_of_the_flags(tmp_path):
+def test_a_bound_and_any_among_codes_are_said_in_the_words_of_the_flags(tmp_path, in_process):
     """`--min-chars -1` said pydantic's "Input should be greater than or equal to 0", not the value given; `--langs
     any,fr` said 'any' is not a code the backend answers, as if a typo, where `any` (keep every language) must stand
     alone. Both exit 2 before anything is made."""
@@ -769,12 +770,12 @@ def test_a_bound_and_any_among_codes_are_said_in_the_words_of_the_flags(tmp_path
              (["--langs", "any,fr"], "cleaner: --langs any,fr: any (keep every language) stands alone; give codes "
                                      "(fr,en) or any\n")]
     for flags, said in cases:
-        proc = run_cli("run", str(SEEDS), "--out", str(out), *flags)
+        proc = in_process("run", str(SEEDS), "--out", str(out), *flags)
         assert (proc.returncode, proc.stderr) == (2, said)
         assert not out.exists()
 
 
-def test_clean_says_the_warc_records_that_are_not_documents_as_run_says_them(tmp_path):
+def test_clean_says_the_warc_records_that_are_not_documents_as_run_says_them(tmp_path, in_process):
     """`cleaner run` prints `skipped, not documents: warc request 3` (a WARC's requests, images, error pages), but
     `cleaner clean` said nothing of them: a WARC of 6 records read as "2 documents read", and one of requests alone
     as "0 documents read", no word of where the records went. Its summary says them now, with run's own line."""
@@ -795,14 +796,14 @@ def test_clean_says_the_warc_records_that_are_not_documents_as_run_says_them(tmp
             headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(page.encode()), http_headers=headers))
     for workers in ("1", "2"):
-        proc = run_cli("clean", str(warc), "--out", str(tmp_path / "o.jsonl"), "--workers", workers)
+        proc = in_process("clean", str(warc), "--out", str(tmp_path / "o.jsonl"), "--workers", workers)
         assert proc.returncode == 0, proc.stderr
         lines = proc.stderr.splitlines()
         assert lines[1] == "2 documents read, 2 kept, 0 rejected"
         assert lines[lines.index("languages: fr 2") + 1] == "skipped, not documents: warc request 3, warc response image/jpeg 1"
-    proc = run_cli("clean", str(requests), "--out", str(tmp_path / "r.jsonl"), "--workers", "1")
+    proc = in_process("clean", str(requests), "--out", str(tmp_path / "r.jsonl"), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "0 documents read, 0 kept, 0 rejected" in proc.stderr
     assert proc.stderr.splitlines()[-1] == "skipped, not documents: warc request 3"
-    seeds = run_cli("clean", str(SEEDS), "--out", str(tmp_path / "s.jsonl"), "--workers", "1")
+    seeds = in_process("clean", str(SEEDS), "--out", str(tmp_path / "s.jsonl"), "--workers", "1")
     assert seeds.returncode == 0 and "skipped" not in seeds.stderr

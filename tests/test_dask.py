@@ -166,17 +166,21 @@ def test_same_answer_as_the_local_engine(scheduler, reference, tmp_path):
 
 def test_incremental_against_an_index(scheduler, inputs, tmp_path):
     """Two batches on one index: local then local, and local then dask (the index of record is the
-    SQLite file; the Dask run exports what the local one added to its mirror, then what it adds)."""
+    SQLite file; the Dask run exports what the local one added to its mirror, then what it adds). The
+    first batch's local run is made once: the second pair starts from a copy of its index."""
+    index = tmp_path / "local-local" / "corpus.sqlite"
+    args = (str(inputs["first"]), "--out", str(tmp_path / "local-local" / "first"), "--index", str(index))
+    proc = run_cli("run", *args, "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    (tmp_path / "local-dask").mkdir()
+    for made in index.parent.glob("corpus.sqlite*"):
+        shutil.copy(made, tmp_path / "local-dask" / made.name)
     outs = {}
-    for engines in (("local", "local"), ("local", "dask")):
-        name = "-".join(engines)
-        index = tmp_path / name / "corpus.sqlite"
-        for engine, batch in zip(engines, ("first", "later")):
-            out = tmp_path / name / batch
-            args = (str(inputs[batch]), "--out", str(out), "--index", str(index))
-            proc = _dask(scheduler, *args) if engine == "dask" else run_cli("run", *args, "-q")
-            assert proc.returncode == 0, proc.stderr
-        outs[name] = _bytes(out)
+    for name in ("local-local", "local-dask"):
+        args = (str(inputs["later"]), "--out", str(tmp_path / name / "later"), "--index", str(tmp_path / name / "corpus.sqlite"))
+        proc = _dask(scheduler, *args) if name == "local-dask" else run_cli("run", *args, "--workers", "1", "-q")
+        assert proc.returncode == 0, proc.stderr
+        outs[name] = _bytes(tmp_path / name / "later")
     reasons = {json.loads(x)["reason"] for x in outs["local-dask"]["rejects.jsonl"].splitlines()}
     assert {"already_indexed", "exact_duplicate"} <= reasons
     reports = {name: json.loads(files["report.json"]) for name, files in outs.items()}
@@ -236,8 +240,8 @@ def test_a_run_stopped_after_indexing_is_started_over_by_the_other_engine(schedu
     monkeypatch.undo()
     with Deduplicator(index, DedupParams()) as dedup:
         assert len(dedup.index) > 100
-    dask = ["--engine", "dask", "--scheduler", scheduler, "--split-mb", "0.02"] if first == "local" else []
-    proc = run_cli("run", *names, "--out", str(out), "--index", str(index), *dask)
+    other = ["--engine", "dask", "--scheduler", scheduler, "--split-mb", "0.02"] if first == "local" else ["--workers", "1"]
+    proc = run_cli("run", *names, "--out", str(out), "--index", str(index), *other)
     assert proc.returncode == 0, proc.stderr
     assert _bytes(out, JSONL) == _bytes(local, JSONL)
     assert f"holds a run interrupted under --engine {first}" in proc.stderr
@@ -321,7 +325,7 @@ def test_a_lost_worker_changes_nothing(scheduler, reference, tmp_path):
         assert pid not in client.run(os.getpid).values()
 
 
-def test_a_local_cluster_without_an_address(tmp_path):
+def test_a_local_cluster_without_an_address(tmp_path, in_process):
     """With port 8787 taken (by a user's own Dask dashboard, say), the LocalCluster's scheduler warned "Port 8787 is
     already in use ... Hosting the HTTP server on port ... instead"; when free, it took it."""
     import socket
@@ -335,17 +339,21 @@ def test_a_local_cluster_without_an_address(tmp_path):
         proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "(dask)" in proc.stderr and "8787" not in proc.stderr, proc.stderr
-    assert run_cli("run", str(SEEDS), "--out", str(tmp_path / "local"), "-q").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(tmp_path / "local"), "-q").returncode == 0
     assert _bytes(out) == _bytes(tmp_path / "local")
 
 
-def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch):
+def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch, in_process):
+    """Each a message and exit 2; in this process but for the scheduler that is not there, which the run's own
+    process waits for (the connect timeout read from its environment)."""
     monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
+    proc = run_cli("run", str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "scheduler at tcp://127.0.0.1:9: " in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
     learn = tmp_path / "learn.toml"  # the key in a config, not the flag: the message named only the flag
     learn.write_text("learn_boilerplate = true\n", encoding="utf-8")
     cases = [
         (["-", "--engine", "dask"], "stdin"),
-        ([str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"], "scheduler at tcp://127.0.0.1:9: "),
         ([str(SEEDS), "--engine", "dask", "--scheduler", "sched"], "scheduler at sched: missing port number"),
         ([str(SEEDS), "--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --engine dask"),
         ([str(SEEDS), "--engine", "dask", "--strict"], "--strict stops at the first bad input"),
@@ -356,7 +364,7 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch):
                                                                              "the cluster's workers do not run in this folder (seeds)"),
     ]
     for args, message in cases:
-        proc = run_cli("run", *args, "--out", str(tmp_path / "out"), stdin="")
+        proc = in_process("run", *args, "--out", str(tmp_path / "out"))
         assert proc.returncode == 2 and message in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr
 
@@ -449,14 +457,14 @@ def test_an_address_that_is_not_a_dask_scheduler_is_one_line_and_exit_2(schedule
         greeter.close()
 
 
-def test_a_relative_rule_pack_folder_is_refused_with_a_scheduler(scheduler, tmp_path):
+def test_a_relative_rule_pack_folder_is_refused_with_a_scheduler(scheduler, tmp_path, in_process):
     """The workers load the rule packs from their own folder: `--rules packs` named another folder there
     or none (a run with other rules than the manifest's, exit 0; or `no such rule pack`, a work folder left)."""
     (tmp_path / "packs").mkdir()
     (tmp_path / "packs" / "generic.yaml").write_bytes((ROOT / "rules" / "generic.yaml").read_bytes())
     out = tmp_path / "out"
-    proc = run_cli("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--scheduler", scheduler,
-                   "--rules", "packs", "--no-default-rules", cwd=tmp_path)
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--scheduler", scheduler,
+                      "--rules", "packs", "--no-default-rules", cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "cleaner: with --scheduler, give absolute paths: the cluster's workers do not run in this folder (packs)\n"
     assert not out.exists()
@@ -530,11 +538,11 @@ def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batc
     assert "already complete" in run_cli(*args).stderr
 
 
-def test_a_dask_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(tmp_path):
+def test_a_dask_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(scheduler, tmp_path):
     """As on the local engine: `run -o DIR --engine dask` (its own `DIR/index.sqlite`), then the same with `--index X`
     left the first run's index in DIR, stale beside a report naming X. It is removed, saying so."""
     out, shared = tmp_path / "out", tmp_path / "shared.sqlite"
-    dask = ("--engine", "dask", "--workers", "1")
+    dask = ("--engine", "dask", "--scheduler", scheduler)
     assert run_cli("run", str(SEEDS), "--out", str(out), *dask).returncode == 0
     assert (out / "index.sqlite").exists()
     again = run_cli("run", str(SEEDS), "--out", str(out), "--index", str(shared), *dask)

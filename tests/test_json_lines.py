@@ -70,9 +70,9 @@ def test_the_jsonl_writer_escapes_them_in_records_and_in_lines_given_as_text(tmp
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz", ".jsonl.zst"])
-def test_clean_output_and_rejects_hold_one_line_per_record(source, tmp_path, suffix):
+def test_clean_output_and_rejects_hold_one_line_per_record(source, tmp_path, suffix, in_process):
     out = tmp_path / f"o{suffix}"
-    proc = run_cli("clean", str(source), "--out", str(out), "--quiet")
+    proc = in_process("clean", str(source), "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr
     kept = _one_line_each(_decoded(out))
     assert [r["id"] for r in kept] == ["a\u2028b", "e\u2029f", "g"]
@@ -96,11 +96,12 @@ def test_clean_to_stdout_and_rejects_to_stdout_hold_one_line_per_record(source, 
 
 @pytest.fixture(scope="module")
 def runs(source, tmp_path_factory) -> dict[str, Path]:
-    """`cleaner run` of `source` by each engine (the dask one on a LocalCluster of its own)."""
+    """`cleaner run` of `source` by each engine (the dask one on a LocalCluster of its own, of one worker: its
+    input is one split)."""
     folders = {}
-    for engine in ("local", "dask"):
+    for engine, workers in (("local", "2"), ("dask", "1")):
         out = tmp_path_factory.mktemp("runs") / engine
-        proc = run_cli("run", str(source), "--out", str(out), "--engine", engine, "--workers", "2", "-q")
+        proc = run_cli("run", str(source), "--out", str(out), "--engine", engine, "--workers", workers, "-q")
         assert proc.returncode == 0, proc.stderr
         folders[engine] = out
     return folders
@@ -127,9 +128,9 @@ def test_both_engines_write_the_same_escaped_bytes(runs):
         assert (runs["local"] / name).read_bytes() == (runs["dask"] / name).read_bytes(), name
 
 
-def test_compressed_sharded_and_parquet_run_outputs_keep_the_characters(source, tmp_path):
+def test_compressed_sharded_and_parquet_run_outputs_keep_the_characters(source, tmp_path, in_process):
     out = tmp_path / "pq"
-    proc = run_cli("run", str(source), "--out", str(out), "--output-format", "parquet", "--compression", "zst",
+    proc = in_process("run", str(source), "--out", str(out), "--output-format", "parquet", "--compression", "zst",
                    "--shard-docs", "1", "--workers", "1", "-q")
     assert proc.returncode == 0, proc.stderr
     for path in sorted(out.glob("*.jsonl.zst")):
@@ -174,7 +175,7 @@ def test_a_run_with_an_index_path_that_is_not_utf8_writes_its_report(source, tmp
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["index"] == os.fsdecode(index)
 
 
-def test_c1_controls_are_written_as_escapes_in_every_output(tmp_path):
+def test_c1_controls_are_written_as_escapes_in_every_output(tmp_path, in_process):
     """A C1 control (U+0080-U+009F: U+009B is CSI, which a terminal acts on as on ESC [) was written raw, where JSON
     escapes the C0 ones: `cat corpus.jsonl` sent it to the terminal. Every one is its escape, in the output, the
     rejects and a run's files; the records read back are the same."""
@@ -184,9 +185,9 @@ def test_c1_controls_are_written_as_escapes_in_every_output(tmp_path):
     src = tmp_path / "c1.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     assert json_line(json.dumps(c1, ensure_ascii=False)) == '"' + "".join(f"\\u{c:04x}" for c in range(0x80, 0xA0)) + '"'
-    proc = run_cli("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--quiet")
+    proc = in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--quiet")
     assert proc.returncode == 0, proc.stderr
-    run = run_cli("run", str(src), "--out", str(tmp_path / "run"), "--workers", "1", "-q")
+    run = in_process("run", str(src), "--out", str(tmp_path / "run"), "--workers", "1", "-q")
     assert run.returncode == 0, run.stderr
     for path in (tmp_path / "o.jsonl", tmp_path / "o.rejects.jsonl", *sorted((tmp_path / "run").glob("*.jsonl"))):
         written = path.read_text(encoding="utf-8")

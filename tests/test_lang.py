@@ -778,7 +778,7 @@ def test_three_letters_are_read():
     assert [make_tagger(lang.DEFAULT_BACKEND).tag(word).lang for word in ("oui", "und", "été", "ไทย")] == ["fr", "de", "fr", "th"]
 
 
-def test_langs_and_min_lang_score_reject_a_text_of_two_letters_as_having_no_language(tmp_path):
+def test_langs_and_min_lang_score_reject_a_text_of_two_letters_as_having_no_language(tmp_path, in_process):
     """`--langs fr` kept `ok` as French-or-not by a guess; now it has no language: `lang_not_allowed` (its
     language, unknown, is not listed), and with `--min-lang-score`, `lang_uncertain`, as a text without letters."""
     src = tmp_path / "short.jsonl"
@@ -787,8 +787,7 @@ def test_langs_and_min_lang_score_reject_a_text_of_two_letters_as_having_no_lang
     for flags, reason, detail in ((["--langs", "fr"], "lang_not_allowed", "language unknown not in fr"),
                                   (["--min-lang-score", "0.1"], "lang_uncertain", "no language found, under min_lang_score=0.1")):
         out = tmp_path / reason
-        proc = subprocess.run([sys.executable, "-m", "cleaner", "run", str(src), "--out", str(out), "-q", *flags],
-                              capture_output=True, text=True, timeout=600, check=False)
+        proc = in_process("run", str(src), "--out", str(out), "-q", *flags)
         assert proc.returncode == 0, proc.stderr
         rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
         assert [(r["id"], r["reason"], r["detail"]) for r in rejects] == [("a", reason, detail), ("b", reason, detail)]
@@ -796,7 +795,7 @@ def test_langs_and_min_lang_score_reject_a_text_of_two_letters_as_having_no_lang
         assert [(r["id"], r["lang"]) for r in kept] == [("c", "fr")]
 
 
-def test_the_input_lang_hint_survives_in_meta_where_the_language_found_is_another(tmp_path):
+def test_the_input_lang_hint_survives_in_meta_where_the_language_found_is_another(tmp_path, in_process):
     """A record's `lang` is a hint (it scopes the rule packs), and the output's `lang` is the language found:
     the hint was lost. It is kept as `meta.lang` when it is not the `lang` written (another language, or
     another spelling: `fr-FR`, MasakhaNEWS's `fra`), and a corpus read again keeps the first hint, whatever the
@@ -812,8 +811,7 @@ def test_the_input_lang_hint_survives_in_meta_where_the_language_found_is_anothe
     src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
     def cli(*args: str) -> None:
-        proc = subprocess.run([sys.executable, "-m", "cleaner", *args, "-q"], capture_output=True, text=True,
-                              timeout=600, check=False)
+        proc = in_process(*args, "-q")
         assert proc.returncode == 0, proc.stderr
 
     def read(path) -> list[tuple[str | None, dict | None]]:

@@ -314,7 +314,7 @@ def test_rule_scope_reads_codes_and_urls_as_a_documents_language_and_host_read(t
     assert out.text == "Le conseil municipal a voté."
 
 
-def test_a_pack_folder_refuses_a_broken_link_or_a_fifo_by_a_packs_name(tmp_path):
+def test_a_pack_folder_refuses_a_broken_link_or_a_fifo_by_a_packs_name(tmp_path, in_process):
     """Given directly they were refused; in a folder they were skipped without a word. `/dev/null` is named
     for what it is, not "no such file"."""
     import os
@@ -327,15 +327,15 @@ def test_a_pack_folder_refuses_a_broken_link_or_a_fifo_by_a_packs_name(tmp_path)
     os.mkfifo(tmp_path / "fifo.yml")
     with pytest.raises(RulePackError, match=r"fifo\.yml: a FIFO, not a rule pack file"):
         pack_files([tmp_path])
-    proc = run_cli("rules", "check", "/dev/null")
+    proc = in_process("rules", "check", "/dev/null")
     assert proc.returncode == 2 and proc.stderr == "cleaner: /dev/null: a character device, not a rule pack file\n"
 
 
-def test_a_yaml_error_is_one_line_with_the_line_and_column(tmp_path):
+def test_a_yaml_error_is_one_line_with_the_line_and_column(tmp_path, in_process):
     """A control character gave two lines ending `in "<unicode string>", position 149`."""
     path = tmp_path / "ctrl.yaml"
     path.write_text(BAD_PACKS["control-character"][0], encoding="utf-8")
-    proc = run_cli("rules", "check", "--alone", str(path))
+    proc = in_process("rules", "check", "--alone", str(path))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     assert f"{path}:6:38: YAML error: unacceptable character #x001b" in proc.stderr
 
@@ -347,11 +347,11 @@ def test_a_pack_not_in_utf8_is_refused_at_its_line_and_column(tmp_path):
         load_files([path])
 
 
-def test_an_empty_rules_path_is_refused_not_read_as_the_current_folder(tmp_path):
+def test_an_empty_rules_path_is_refused_not_read_as_the_current_folder(tmp_path, in_process):
     """`--rules ''` (an unset shell variable) loaded the packs of the working folder without a word."""
     (tmp_path / "here.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
     for args in (("rules", "list", "--no-default-rules", "--rules", ""), ("rules", "check", " ")):
-        proc = run_cli(*args, cwd=tmp_path)
+        proc = in_process(*args, cwd=tmp_path)
         assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1, args
         assert "is empty: give a folder of rule packs or a .yaml file (. for this folder)" in proc.stderr
     config = tmp_path / "c.toml"
@@ -367,12 +367,12 @@ def test_a_config_file_may_start_with_a_byte_order_mark(tmp_path):
     assert Config.load(config).regex_timeout == 2.5
 
 
-def test_a_keep_example_its_own_rule_changes_is_one_failure(tmp_path):
+def test_a_keep_example_its_own_rule_changes_is_one_failure(tmp_path, in_process):
     """It was reported by the rule's own check and again by the whole-set check, and counted twice."""
     path = tmp_path / "p.yaml"
     path.write_text("rules:" + GOOD_RULE.replace('keep: ["La publicité est un métier."]', 'keep: ["Publicité"]'), encoding="utf-8")
     for alone in (("--alone",), ()):
-        proc = run_cli("rules", "check", *alone, str(path))
+        proc = in_process("rules", "check", *alone, str(path))
         assert proc.returncode == 1 and proc.stdout.count("FAIL") == 1 and "1 failures" in proc.stdout, proc.stdout
 
 
@@ -563,67 +563,67 @@ def test_catastrophic_example_is_refused_before_it_can_run(tmp_path):
         load_files([path])
 
 
-def test_rules_check_cli_passes_on_shipped_and_fails_on_a_broken_example(tmp_path):
-    proc = run_cli("rules", "check", "rules")
+def test_rules_check_cli_passes_on_shipped_and_fails_on_a_broken_example(tmp_path, in_process):
+    proc = in_process("rules", "check", "rules")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 failures" in proc.stdout
     path = tmp_path / "p.yaml"
     path.write_text(GOOD_RULE.replace('keep: ["La publicité est un métier."]', 'keep: ["Publicité"]').join(["rules:", ""]), encoding="utf-8")
-    proc = run_cli("rules", "check", str(path))
+    proc = in_process("rules", "check", str(path))
     assert proc.returncode == 1
     assert "FAIL t.good: keep example 1 is changed" in proc.stdout
 
 
-def test_rules_list_shows_every_rule():
-    proc = run_cli("rules", "list")
+def test_rules_list_shows_every_rule(in_process):
+    proc = in_process("rules", "list")
     assert proc.returncode == 0
     listed = [line.split()[0] for line in proc.stdout.splitlines()]
     assert listed == [r.id for r in SHIPPED.rules]
 
 
-def test_no_default_rules_and_extra_pack(tmp_path):
+def test_no_default_rules_and_extra_pack(tmp_path, in_process):
     path = tmp_path / "p.yaml"
     path.write_text("rules:" + GOOD_RULE, encoding="utf-8")
-    proc = run_cli("rules", "list", "--no-default-rules", "--rules", str(path))
+    proc = in_process("rules", "list", "--no-default-rules", "--rules", str(path))
     assert proc.stdout.split() [0] == "t.good" and len(proc.stdout.splitlines()) == 1
     inp = tmp_path / "in.jsonl"
     inp.write_text(json.dumps({"id": "a", "text": "Texte de l'article.\nPublicité\nSuite."}) + "\n", encoding="utf-8")
-    proc = run_cli("clean", str(inp), "--out", "-", "--no-default-rules", "--rules", str(path), "-q")
+    proc = in_process("clean", str(inp), "--out", "-", "--no-default-rules", "--rules", str(path), "-q")
     record = json.loads(proc.stdout)
     assert record["text"] == "Texte de l'article.\nSuite."
     assert [e["rule"] for e in record["edits"] if e["rule"] != "whitespace"] == ["t.good"]
 
 
-def test_rules_check_notes_an_id_a_shipped_rule_has_which_clean_refuses(tmp_path):
+def test_rules_check_notes_an_id_a_shipped_rule_has_which_clean_refuses(tmp_path, in_process):
     """A pack that redefines a shipped rule (the review's ⚑ snippet does, to test a new keep example) is
     checked in its place, with a note that `clean` refuses it; the shipped packs checked again get none."""
     path = tmp_path / "clash.yaml"
     path.write_text("rules:" + GOOD_RULE.replace("t.good", "generic.ticker"), encoding="utf-8")
-    proc = run_cli("rules", "check", str(path))
+    proc = in_process("rules", "check", str(path))
     assert proc.returncode == 0 and "note: generic.ticker has the id of a shipped rule: checked in its place" in proc.stderr
-    proc = run_cli("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--rules", str(path))
+    proc = in_process("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--rules", str(path))
     assert proc.returncode == 2 and "rule 'generic.ticker': field 'id': duplicate id, already defined in" in proc.stderr
-    assert "note:" not in run_cli("rules", "check", "rules/generic.yaml").stderr
+    assert "note:" not in in_process("rules", "check", "rules/generic.yaml").stderr
 
 
-def test_a_pack_folder_reads_yaml_in_any_case_and_an_empty_one_is_an_error(tmp_path):
+def test_a_pack_folder_reads_yaml_in_any_case_and_an_empty_one_is_an_error(tmp_path, in_process):
     """`Mine.YAML` is a pack (it was left out without a word); a folder holding no pack is refused."""
     (tmp_path / "packs").mkdir()
     (tmp_path / "packs" / "Mine.YAML").write_text("rules:" + GOOD_RULE, encoding="utf-8")
     (tmp_path / "packs" / "notes.txt").write_text("not a pack", encoding="utf-8")
     assert [r.id for r in load_files(pack_files([tmp_path / "packs"])).rules] == ["t.good"]
     (tmp_path / "empty").mkdir()
-    proc = run_cli("rules", "check", str(tmp_path / "empty"))
+    proc = in_process("rules", "check", str(tmp_path / "empty"))
     assert proc.returncode == 2 and f"{tmp_path / 'empty'}: no rule pack in this folder" in proc.stderr
 
 
-def test_rules_flag_adds_to_the_config_files_packs(tmp_path):
+def test_rules_flag_adds_to_the_config_files_packs(tmp_path, in_process):
     """`--rules DIR` adds packs: those of the config file's `rules_dirs` stay (they used to vanish)."""
     (tmp_path / "p.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
     (tmp_path / "q.yaml").write_text("rules:" + GOOD_RULE.replace("t.good", "t.other"), encoding="utf-8")
     config = tmp_path / "c.toml"
     config.write_text(f"rules_dirs = [{str(tmp_path / 'p.yaml')!r}]\n", encoding="utf-8")
-    proc = run_cli("rules", "list", "--config", str(config), "--no-default-rules", "--rules", str(tmp_path / "q.yaml"))
+    proc = in_process("rules", "list", "--config", str(config), "--no-default-rules", "--rules", str(tmp_path / "q.yaml"))
     assert [line.split()[0] for line in proc.stdout.splitlines()] == ["t.good", "t.other"], proc.stdout + proc.stderr
 
 
@@ -796,7 +796,7 @@ def test_an_empty_list_says_how_many_items_it_needs():
     assert str(err.value) == "p.yaml:2: rule 't.none': field 'phrases': should list at least 1 item(s), got 0"
 
 
-def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_path):
+def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_path, in_process):
     """A `shape` rule with `sources:` replaces the unscoped one on its site's documents (README, "Shape"), but
     `rules check` ran its keep examples through the shipped `shape` too: a list this site keeps as content
     failed as "changed by shape". A rule without `sources` still meets every rule."""
@@ -813,7 +813,7 @@ def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_p
     unscoped = rule.model_copy(update={"sources": ()})
     (failure,) = check_keep_against([unscoped], [unscoped, *SHIPPED.rules])
     assert failure.startswith("mysite.shape: keep example 1 is changed by shape: ")
-    proc = run_cli("rules", "check", str(pack))
+    proc = in_process("rules", "check", str(pack))
     assert proc.returncode == 0 and "1 rules, 2 examples, 0 failures" in proc.stdout
 
 

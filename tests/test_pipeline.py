@@ -97,7 +97,7 @@ def test_run_every_record_once_with_reasons(tmp_path):
     assert "documents read" in proc.stderr and "languages: fr" in proc.stderr
 
 
-def test_a_language_the_tagger_is_unsure_of_does_not_pass_as_the_one_it_was_taken_for(tmp_path):
+def test_a_language_the_tagger_is_unsure_of_does_not_pass_as_the_one_it_was_taken_for(tmp_path, in_process):
     """fastText takes Somali for English with a low score, so `--langs en` alone keeps it;
     `--min-lang-score` rejects it as `lang_uncertain`, and a text without letters (no language) too."""
     somali = ("Ugu yaraan 46 qof oo la rumeysan yahay in ay yihiin dad muhaajiriin ah ayaa meydkooda laga dhex "
@@ -108,9 +108,9 @@ def test_a_language_the_tagger_is_unsure_of_does_not_pass_as_the_one_it_was_take
                             (("so", somali), ("en", english), ("digits", "2024 - 12 - 01 / 15:30"))), encoding="utf-8")
     loose, strict = tmp_path / "loose", tmp_path / "strict"
     common = ("--langs", "en", "--lang-backend", "fasttext", "-q")
-    assert run_cli("run", str(path), "--out", str(loose), *common).returncode == 0
+    assert in_process("run", str(path), "--out", str(loose), *common).returncode == 0
     assert [r["id"] for r in _records(loose / "corpus.jsonl")] == ["en", "so"]  # Somali passes as English
-    assert run_cli("run", str(path), "--out", str(strict), *common, "--min-lang-score", "0.5").returncode == 0
+    assert in_process("run", str(path), "--out", str(strict), *common, "--min-lang-score", "0.5").returncode == 0
     assert [r["id"] for r in _records(strict / "corpus.jsonl")] == ["en"]
     rejects = {r["id"]: (r["reason"], r["detail"]) for r in _records(strict / "rejects.jsonl")}
     assert rejects["digits"] == ("lang_uncertain", "no language found, under min_lang_score=0.5")
@@ -299,7 +299,7 @@ def test_clean_output_carries_language():
     assert record["lang"] == "fr" and record["lang_score"] > 0.5 and record["langs"] is None
 
 
-def test_a_records_own_fields_fill_what_the_rules_did_not_find(tmp_path):
+def test_a_records_own_fields_fill_what_the_rules_did_not_find(tmp_path, in_process):
     """A record's `source`, `title`, `published`, `author`, `section` become the fields when the rules find
     none (a given ISO date and time as its day), and are not repeated in `meta`; a rule's value wins, the
     record's stays in `meta`; a `clean` output read again gives the same fields (it lost `source`, and moved
@@ -313,7 +313,7 @@ def test_a_records_own_fields_fill_what_the_rules_did_not_find(tmp_path):
     ]
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     first = tmp_path / "once.jsonl"
-    assert run_cli("clean", str(src), "--out", str(first), "-q").returncode == 0
+    assert in_process("clean", str(src), "--out", str(first), "-q").returncode == 0
     out = {r["id"]: r for r in map(json.loads, first.read_text(encoding="utf-8").splitlines())}
     fields = ("title", "source", "published", "author", "section")
     assert [out["a"][f] for f in fields] == ["Le budget", "Le Monde", "2024-01-02", "A. B.", "Ville"]
@@ -322,7 +322,7 @@ def test_a_records_own_fields_fill_what_the_rules_did_not_find(tmp_path):
                                               "2014-12-13", None, None]
     assert out["b"]["meta"] == {"title": "Un autre titre", "published": "hier"}
     again = tmp_path / "twice.jsonl"
-    assert run_cli("clean", str(first), "--out", str(again), "-q").returncode == 0
+    assert in_process("clean", str(first), "--out", str(again), "-q").returncode == 0
     twice = {r["id"]: r for r in map(json.loads, again.read_text(encoding="utf-8").splitlines())}
     assert all([twice[i][f] for f in fields] == [out[i][f] for f in fields] for i in "ab")
     # the record's own date-time stays in `meta` beside the day the field made of it, without a word (the
@@ -332,14 +332,14 @@ def test_a_records_own_fields_fill_what_the_rules_did_not_find(tmp_path):
                                       "and in its 'meta', with other values: the field's value kept"]
 
 
-def test_a_clean_output_read_again_keeps_a_published_that_gave_no_date_in_meta(tmp_path):
+def test_a_clean_output_read_again_keeps_a_published_that_gave_no_date_in_meta(tmp_path, in_process):
     """A `published` that reads as no date gives a null field and stays in `meta`; read again, the null field
     beat it and it was lost."""
     src, once, twice = tmp_path / "in.jsonl", tmp_path / "once.jsonl", tmp_path / "twice.jsonl"
     src.write_text('{"id": "a", "published": "pas une date", "text": "Un texte assez long pour rester."}\n',
                    encoding="utf-8")
     for inp, out in ((src, once), (once, twice)):
-        assert run_cli("clean", str(inp), "--out", str(out), "-q").returncode == 0
+        assert in_process("clean", str(inp), "--out", str(out), "-q").returncode == 0
         record = json.loads(out.read_text(encoding="utf-8"))
         assert record["published"] is None and record["meta"]["published"] == "pas une date", record
         assert "warnings" not in record, record

@@ -185,13 +185,13 @@ def test_pages_of_real_sites(tmp_path):
         assert docs >= min_docs, (line, host, docs)
 
 
-def test_off_means_no_repeated_edits_and_the_fingerprint_differs(synthetic, tmp_path):
+def test_off_means_no_repeated_edits_and_the_fingerprint_differs(synthetic, tmp_path, in_process):
     path, _, _ = synthetic
     corpus = _run([path], tmp_path / "off", learn_boilerplate=False)
     assert not any(e["rule"] == REPEATED_RULE for r in corpus.values() for e in r["edits"])
     on = json.loads((tmp_path / "off" / "manifest.json").read_text())["config"]
     assert on["learn_boilerplate"] is False
-    result = run_cli("run", str(path), "--out", str(tmp_path / "off"), "--learn-boilerplate", "-q", "-j", "1")
+    result = in_process("run", str(path), "--out", str(tmp_path / "off"), "--learn-boilerplate", "-q", "-j", "1")
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "off" / "manifest.json").read_text())
     assert manifest["config"]["learn_boilerplate"] is True
@@ -239,7 +239,7 @@ def test_the_copy_of_an_id_counted_does_not_depend_on_input_order(tmp_path):
     assert counted[0] == counted[1] and len(counted[0]) == 1
 
 
-def test_the_review_cleans_dropped_copies_with_what_the_run_learned(tmp_path):
+def test_the_review_cleans_dropped_copies_with_what_the_run_learned(tmp_path, in_process):
     """The review cleans a dropped document again to show its removals: with the run's learned
     boilerplate too, so an exact duplicate of a kept document diffs as identical to it (it showed the
     site's menu as an added line) and shows the same `repeated` removal."""
@@ -254,7 +254,7 @@ def test_the_review_cleans_dropped_copies_with_what_the_run_learned(tmp_path):
     rows.append({"id": "c0", "url": "https://news.example/c0", "text": rows[0]["text"]})
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    assert run_cli("run", str(src), "--out", str(tmp_path / "run"), "--learn-boilerplate", "-q").returncode == 0
+    assert in_process("run", str(src), "--out", str(tmp_path / "run"), "--learn-boilerplate", "-q").returncode == 0
     config = Config.load()
     rules = load_rules(config)
     index, _ = payload(load_run(tmp_path / "run"), rules, Cleaner(config, rules))
@@ -334,10 +334,10 @@ def test_review_page_shows_repeated_removals(learned):
     assert "boilerplate learned from the corpus" in page
 
 
-def test_suggest_proposes_checked_rules_from_what_recurs(synthetic, tmp_path):
+def test_suggest_proposes_checked_rules_from_what_recurs(synthetic, tmp_path, in_process):
     path, _, articles = synthetic
     out = tmp_path / "suggested.yaml"
-    result = run_cli("rules", "suggest", str(path), "--out", str(out))
+    result = in_process("rules", "suggest", str(path), "--out", str(out))
     assert result.returncode == 0, result.stderr
     pack = yaml.safe_load(out.read_text(encoding="utf-8"))
     by_kind = {}
@@ -355,12 +355,12 @@ def test_suggest_proposes_checked_rules_from_what_recurs(synthetic, tmp_path):
     for rule in by_kind["line"] + by_kind["block"] + by_kind["regex"]:
         matter = json.dumps([rule.get("phrases"), rule.get("lines"), rule["examples"]["remove"]], ensure_ascii=False)
         assert not any(json.dumps(p, ensure_ascii=False)[1:-1] in matter for p in paragraphs), rule["id"]
-    check = run_cli("rules", "check", str(out))
+    check = in_process("rules", "check", str(out))
     assert check.returncode == 0, check.stdout
     assert "0 failures" in check.stdout
 
 
-def test_suggested_ids_are_unique_when_two_sources_give_one_name(tmp_path):
+def test_suggested_ids_are_unique_when_two_sources_give_one_name(tmp_path, in_process):
     """Sources whose names make the same id part (two in Arabic script, "Le Matin" and "Le/Matin") get
     numbers of one series: the pack passes `rules check` (it was refused for duplicate ids)."""
     rng = random.Random(4)
@@ -376,14 +376,14 @@ def test_suggested_ids_are_unique_when_two_sources_give_one_name(tmp_path):
                     "Mentions légales et conditions du site"}, ensure_ascii=False) + "\n"
         for k in range(6) for src in ("مغرس", "عربي", "Le Matin", "Le/Matin")), encoding="utf-8")
     out = tmp_path / "suggested.yaml"
-    assert run_cli("rules", "suggest", str(path), "--out", str(out)).returncode == 0
+    assert in_process("rules", "suggest", str(path), "--out", str(out)).returncode == 0
     ids = [r["id"] for r in yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]]
     assert len(ids) >= 4 and len(set(ids)) == len(ids)
-    check = run_cli("rules", "check", str(out))
+    check = in_process("rules", "check", str(out))
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_suggest_refuses_an_out_that_is_an_input_or_no_file(tmp_path):
+def test_suggest_refuses_an_out_that_is_an_input_or_no_file(tmp_path, in_process):
     """`rules suggest X --out X` wrote its YAML over the input it had read (exit 0); an --out that is an
     input, inside an input folder or matched by an input glob is refused as `cleaner clean` refuses it,
     and so are an empty --out and a folder, before anything is read."""
@@ -396,17 +396,17 @@ def test_suggest_refuses_an_out_that_is_an_input_or_no_file(tmp_path):
              (f"{tmp_path}/**/*.jsonl", str(folder / "s.jsonl")): "the input glob", (str(src), ""): "--out is empty",
              (str(src), str(tmp_path)): "is a folder, not a file to write"}
     for (inp, out), says in cases.items():
-        proc = run_cli("rules", "suggest", inp, "--out", out)
+        proc = in_process("rules", "suggest", inp, "--out", out)
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (inp, out, proc.stderr)
     assert src.read_bytes() == before and sorted(p.name for p in tmp_path.rglob("*")) == ["a.jsonl", "in"]
 
 
-def test_suggest_offers_no_strict_that_it_would_ignore(tmp_path):
+def test_suggest_offers_no_strict_that_it_would_ignore(tmp_path, in_process):
     """`rules suggest --strict` was taken and ignored, exit 0, though its help said it stops (exit 3) at
     the first bad input: suggest reads every input first and names the records it could not use."""
     src, out = tmp_path / "a.jsonl", tmp_path / "s.yaml"
     src.write_text('{"id": "n", "text": 5}\n{"id": "a", "source": "x.ma", "text": "Un texte."}\n', encoding="utf-8")
-    proc = run_cli("rules", "suggest", str(src), "--out", str(out), "--strict")
+    proc = in_process("rules", "suggest", str(src), "--out", str(out), "--strict")
     assert proc.returncode == 2 and "unrecognized arguments: --strict" in proc.stderr and not out.exists(), proc.stderr
 
 
@@ -496,65 +496,65 @@ def _prose_pages(path: Path, source: str, lines: list[str], n: int = 8) -> None:
     path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages), encoding="utf-8")
 
 
-def test_suggested_regex_of_a_line_with_a_tab_or_a_no_break_space_matches_it(tmp_path):
+def test_suggested_regex_of_a_line_with_a_tab_or_a_no_break_space_matches_it(tmp_path, in_process):
     """A line of one shape holding a tab or a no-break space: its pattern read the escaped whitespace
     (`\\<tab>`) as a backslash before `\\s+`, matched none of its lines, and the rule was left out."""
     src, out = tmp_path / "in.jsonl", tmp_path / "suggested.yaml"
     _prose_pages(src, "tabs.example", ["Vues\u00a0: {k}00 fois depuis la mise en ligne", "Réf.\t{k} (archives) du site"])
-    proc = run_cli("rules", "suggest", str(src), "--out", str(out))
+    proc = in_process("rules", "suggest", str(src), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     patterns = [r["pattern"] for r in yaml.safe_load(out.read_text(encoding="utf-8"))["rules"] if r["kind"] == "regex"]
     assert sorted(patterns) == [r"Réf\.\s+\d+\s+\(archives\)\s+du\s+site", r"Vues\s+:\s+\d+\s+fois\s+depuis\s+la\s+mise\s+en\s+ligne"]
 
 
-def test_suggested_ids_skip_those_of_the_loaded_packs(tmp_path):
+def test_suggested_ids_skip_those_of_the_loaded_packs(tmp_path, in_process):
     """Suggesting again with the rules kept from an earlier suggestion loaded (`--rules`) numbered from 01
     again: a new rule took a kept rule's id, and `clean` refused the two files together."""
     src, first, second = tmp_path / "in.jsonl", tmp_path / "first.yaml", tmp_path / "kept" / "second.yaml"
     _prose_pages(src, "kept.example", ["Bloc de navigation propre au site", "Mentions légales et conditions du site"])
-    assert run_cli("rules", "suggest", str(src), "--out", str(first)).returncode == 0
+    assert in_process("rules", "suggest", str(src), "--out", str(first)).returncode == 0
     pack = yaml.safe_load(first.read_text(encoding="utf-8"))
     assert [r["id"] for r in pack["rules"]] == ["suggested.kept.example.01", "suggested.kept.example.02"]
     second.parent.mkdir()
     (second.parent / "kept.yaml").write_text(yaml.safe_dump({**pack, "rules": pack["rules"][:1]}, allow_unicode=True),
                                              encoding="utf-8")
-    proc = run_cli("rules", "suggest", str(src), "--rules", str(second.parent), "--out", str(second))
+    proc = in_process("rules", "suggest", str(src), "--rules", str(second.parent), "--out", str(second))
     assert proc.returncode == 0, proc.stderr
     assert [r["id"] for r in yaml.safe_load(second.read_text(encoding="utf-8"))["rules"]] == ["suggested.kept.example.02"]
-    check = run_cli("rules", "check", str(second.parent))
+    check = in_process("rules", "check", str(second.parent))
     assert check.returncode == 0 and "2 rules" in check.stdout, check.stdout + check.stderr
 
 
-def test_a_suggested_pack_with_a_next_line_character_passes_rules_check_as_written(tmp_path):
+def test_a_suggested_pack_with_a_next_line_character_passes_rules_check_as_written(tmp_path, in_process):
     """A menu line holding U+0085 (NEL, what cp1252's "…" becomes read as Latin-1): PyYAML wrote it raw in
     the literal block of the remove example and read it back as a line break, so the file failed `rules
     check` though its rule had passed the check, done on YAML written another way."""
     src, out = tmp_path / "in.jsonl", tmp_path / "suggested.yaml"
     _prose_pages(src, "nel.example", ["Accueil\nMonde\x85infos\nSport et loisirs\u2028du jour"])
-    assert run_cli("rules", "suggest", str(src), "--out", str(out)).returncode == 0
+    assert in_process("rules", "suggest", str(src), "--out", str(out)).returncode == 0
     (rule,) = yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]
     assert rule["lines"] == ["Accueil", "Monde\x85infos", "Sport et loisirs", "du jour"]  # a text's U+2028 is read as LF
     assert rule["examples"]["remove"] == ["Accueil\nMonde\x85infos\nSport et loisirs\ndu jour"]
-    check = run_cli("rules", "check", str(out))
+    check = in_process("rules", "check", str(out))
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_suggest_names_its_out_on_a_full_disk_and_keeps_a_link(tmp_path):
+def test_suggest_names_its_out_on_a_full_disk_and_keeps_a_link(tmp_path, in_process):
     """`rules suggest … --out /dev/full` said `[Errno 28] No space left on device`, naming no file (found by a QA
     pass): the pack is now written as the other outputs are (`write_atomic`), so the error names --out and
     leaves no temporary file; an --out that is a symbolic link keeps the link and writes its target."""
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps({"id": "a", "source": "x.ma", "text": "Un texte."}) + "\n", encoding="utf-8")
-    proc = run_cli("rules", "suggest", str(src), "--out", "/dev/full")
+    proc = in_process("rules", "suggest", str(src), "--out", "/dev/full")
     assert (proc.returncode, proc.stderr) == (2, "cleaner: /dev/full: No space left on device\n"), proc.stderr
     target, link = tmp_path / "packs" / "s.yaml", tmp_path / "s.yaml"
     target.parent.mkdir()
     link.symlink_to(target)
-    assert run_cli("rules", "suggest", str(src), "--out", str(link)).returncode == 0
+    assert in_process("rules", "suggest", str(src), "--out", str(link)).returncode == 0
     assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("# suggested by `cleaner rules suggest`")
 
 
-def test_suggest_refuses_an_out_that_is_a_loaded_pack_or_compressed(tmp_path):
+def test_suggest_refuses_an_out_that_is_a_loaded_pack_or_compressed(tmp_path, in_process):
     """`rules suggest IN --rules R/ --out R/site.yaml`, run again over the pack the README says to keep, replaced the
     rules kept there with what was left to learn past them (near nothing), and `--out s.yaml.gz` wrote plain YAML
     under a compressed name (found by QA passes). Both are refused before anything is read, the pack untouched."""
@@ -570,6 +570,6 @@ def test_suggest_refuses_an_out_that_is_a_loaded_pack_or_compressed(tmp_path):
         allow_unicode=True), encoding="utf-8")
     before = kept.read_bytes()
     for out, says in ((kept, "is a rule pack this command loads"), (tmp_path / "s.yaml.gz", "a rule pack is plain YAML")):
-        proc = run_cli("rules", "suggest", str(src), "--rules", str(packs), "--out", str(out))
+        proc = in_process("rules", "suggest", str(src), "--rules", str(packs), "--out", str(out))
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (out, proc.stderr)
     assert kept.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "packs"]

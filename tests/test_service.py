@@ -100,6 +100,14 @@ def server(tmp_path_factory):
     srv.stop()
 
 
+@pytest.fixture(scope="module")
+def keyed_server(tmp_path_factory):
+    """A server with `--api-key`, for the tests of the key (neither reads what the other writes)."""
+    srv = Server(tmp_path_factory.mktemp("keyed") / "index.sqlite", "--api-key", KEY)
+    yield srv
+    srv.stop()
+
+
 def _post_all(url: str, path: str, bodies: list, headers: dict | None = None) -> list[httpx2.Response]:
     """Post every body at once from its own client and thread, released together by a barrier."""
     barrier = threading.Barrier(len(bodies))
@@ -145,7 +153,7 @@ ODD_FIELDS = [  # records whose fields are not all strings, taken in as they are
 ]
 
 
-def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(server, tmp_path):
+def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(server, tmp_path, in_process):
     """The same record gives the same verdict, clean text and repairs from `cleaner clean`, the Python
     API and `POST /v1/clean`: missing, null, empty and binary texts are `bad_input` at `read`, NUL
     characters and mojibake are repaired with a warning, a `url` that is not a string goes to `meta` (the
@@ -155,7 +163,7 @@ def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(se
     records = [{"id": rid, "text": text} if text is not None else {"id": rid} for rid, text in INTAKE.items()] + ODD_FIELDS
     path = tmp_path / "intake.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    proc = run_cli("clean", str(path), "--out", str(tmp_path / "out.jsonl"), "-q")
+    proc = in_process("clean", str(path), "--out", str(tmp_path / "out.jsonl"), "-q")
     assert proc.returncode == 0, proc.stderr
     cli = {r["id"]: r for name in ("out.jsonl", "out.rejects.jsonl")
            for r in map(json.loads, (tmp_path / name).read_text(encoding="utf-8").splitlines())}
@@ -580,7 +588,7 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
         assert c.get("/v1/documents/ok").status_code == 200
 
 
-def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):
+def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path, in_process):
     bad = tmp_path / "bad.yaml"
     bad.write_text("rules:\n  - id: x\n    kind: nope\n", encoding="utf-8")
     r = run_cli("serve", "--rules", str(bad), "--index", str(tmp_path / "i.sqlite"), "--port", str(_free_port()))
@@ -596,7 +604,7 @@ def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path):
                        (("--port", "70000"), "--port: must be 0 to 65535")):
         r = run_cli("serve", "--index", str(tmp_path / "i.sqlite"), *args)
         assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r.stderr
-    r = run_cli("run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "o"), "--split-mb", "nan")
+    r = in_process("run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "o"), "--split-mb", "nan")
     assert r.returncode == 2 and "--split-mb: must be above 0" in r.stderr
     import socket
 
@@ -628,25 +636,21 @@ def test_an_ipv6_host_is_checked_as_uvicorn_binds_it(tmp_path):
 
 # -- access ---------------------------------------------------------------------------------------
 
-def test_api_key_guards_every_write_and_leaves_reads_open(tmp_path):
-    srv = Server(tmp_path / "index.sqlite", "--api-key", KEY)
-    try:
-        doc = {"id": "k1", "text": ARTICLE}
-        with srv.client() as c:
-            assert c.post("/v1/documents", json=doc).status_code == 401
-            assert c.post("/v1/documents", json=doc, headers={"Authorization": "Bearer wrong"}).status_code == 401
-            assert c.post("/v1/documents", json=doc, headers={"Authorization": KEY}).status_code == 401
-            assert c.post("/v1/clean", json=doc).status_code == 401
-            assert c.post("/v1/rules/check", json={"pack": "rules: []"}).status_code == 401
-            unauth_bad_body = c.post("/v1/documents", content=b"{", headers={"content-type": "application/json"})
-            assert unauth_bad_body.status_code == 401  # checked before the body is read
-            assert c.get("/v1/documents/k1").status_code == 404  # nothing got in
-            ok = c.post("/v1/documents", json=doc, headers={"Authorization": f"Bearer {KEY}"})
-            assert ok.status_code == 200 and ok.json()["status"] == "kept"
-            assert c.get("/v1/documents/k1").status_code == 200
-            assert c.get("/v1/stats").status_code == 200
-    finally:
-        srv.stop()
+def test_api_key_guards_every_write_and_leaves_reads_open(keyed_server):
+    doc = {"id": "k1", "text": ARTICLE}
+    with keyed_server.client() as c:
+        assert c.post("/v1/documents", json=doc).status_code == 401
+        assert c.post("/v1/documents", json=doc, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert c.post("/v1/documents", json=doc, headers={"Authorization": KEY}).status_code == 401
+        assert c.post("/v1/clean", json=doc).status_code == 401
+        assert c.post("/v1/rules/check", json={"pack": "rules: []"}).status_code == 401
+        unauth_bad_body = c.post("/v1/documents", content=b"{", headers={"content-type": "application/json"})
+        assert unauth_bad_body.status_code == 401  # checked before the body is read
+        assert c.get("/v1/documents/k1").status_code == 404  # nothing got in
+        ok = c.post("/v1/documents", json=doc, headers={"Authorization": f"Bearer {KEY}"})
+        assert ok.status_code == 200 and ok.json()["status"] == "kept"
+        assert c.get("/v1/documents/k1").status_code == 200
+        assert c.get("/v1/stats").status_code == 200
 
 
 def test_a_body_without_the_key_is_401_whatever_its_size(tmp_path):
@@ -901,7 +905,7 @@ def test_a_request_still_unanswered_when_the_shutdown_timeout_ends_is_a_503_sayi
         assert db.execute("SELECT count(*) FROM docs WHERE id = 'late'").fetchone() == (1,)
 
 
-def test_an_index_file_removed_under_the_server_is_a_503_not_a_document_kept_into_it(tmp_path):
+def test_an_index_file_removed_under_the_server_is_a_503_not_a_document_kept_into_it(tmp_path, in_process):
     """A service on a run's index (`--index out/index.sqlite`) whose folder a `cleaner run --restart` reused:
     the run removed that file, and the service answered the next document `kept`, written to the removed file
     (lost at the restart), while every read was a 500 on the empty file a reader created in its place (found
@@ -910,7 +914,7 @@ def test_an_index_file_removed_under_the_server_is_a_503_not_a_document_kept_int
     `test_a_run_does_not_start_over_by_removing_its_own_index_a_server_has_open`): here the file is removed by hand."""
     out, given = tmp_path / "out", tmp_path / "in.jsonl"
     given.write_text(json.dumps({"id": "r1", "text": fresh("removed-run")}) + "\n", encoding="utf-8")
-    assert run_cli("run", str(given), "--out", str(out), "-j", "1", "-q").returncode == 0
+    assert in_process("run", str(given), "--out", str(out), "-j", "1", "-q").returncode == 0
     srv = Server(out / "index.sqlite")
     gone = {"detail": "the index file was removed or replaced while the server ran: restart the server"}
     try:
@@ -979,7 +983,7 @@ def test_a_second_ctrl_c_stops_the_server_at_once_without_a_trace(tmp_path):
     assert r.status_code == 503, r.text
 
 
-def test_a_field_the_body_does_not_name_goes_to_meta_as_on_the_command_line(server, tmp_path):
+def test_a_field_the_body_does_not_name_goes_to_meta_as_on_the_command_line(server, tmp_path, in_process):
     """`{"id": "a", "text": "…", "category": "sport"}` was a 422 from the service ("Extra inputs are not
     permitted") where `cleaner clean` and the API keep `category` in `meta` (found by a QA pass). Now all three
     give the same record, byte for byte, `meta` in the order the fields were sent; a typo such as `txt` leaves
@@ -994,7 +998,7 @@ def test_a_field_the_body_does_not_name_goes_to_meta_as_on_the_command_line(serv
     ]
     path = tmp_path / "extra.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    proc = run_cli("clean", str(path), "--out", str(tmp_path / "out.jsonl"), "-q")
+    proc = in_process("clean", str(path), "--out", str(tmp_path / "out.jsonl"), "-q")
     assert proc.returncode == 0, proc.stderr
     kept = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     (rejected,) = [json.loads(line) for line in (tmp_path / "out.rejects.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1084,7 +1088,7 @@ def test_a_config_that_learns_boilerplate_is_said_at_start_to_be_for_cleaner_run
                           "alone\n"), log
 
 
-def test_rules_check_names_a_duplicate_id_at_its_line_as_the_command_line_does(server, tmp_path):
+def test_rules_check_names_a_duplicate_id_at_its_line_as_the_command_line_does(server, tmp_path, in_process):
     """`POST /v1/rules/check` had a check of its own for a repeated rule id, which named no line
     ("dup.yaml: duplicate rule id 't.a'") where `cleaner rules check` names both (found by a QA pass): the
     service loads a pack as the command line does, and says the same line."""
@@ -1093,7 +1097,7 @@ def test_rules_check_names_a_duplicate_id_at_its_line_as_the_command_line_does(s
     text = "rules:\n" + rule.format(id="a", p="xyzzy") + rule.format(id="b", p="plugh") + rule.format(id="a", p="frob")
     pack = tmp_path / "dup.yaml"
     pack.write_text(text, encoding="utf-8")
-    cli = run_cli("rules", "check", str(pack))
+    cli = in_process("rules", "check", str(pack))
     said = f"{pack}:12: rule 't.a': field 'id': duplicate id, already defined in {pack}:2"
     assert (cli.returncode, cli.stderr) == (2, f"cleaner: {said}\n")
     with server.client() as c:
@@ -1147,7 +1151,7 @@ def test_the_openapi_document_names_each_operation_once(server):
     assert set(paths["/healthz"]) == set(paths["/readyz"]) == {"get"}
 
 
-def test_a_run_does_not_start_over_by_removing_its_own_index_a_server_has_open(tmp_path):
+def test_a_run_does_not_start_over_by_removing_its_own_index_a_server_has_open(tmp_path, in_process):
     """`cleaner serve --index DIR/index.sqlite` on a run's own index, then `cleaner run ... -o DIR --restart`: the run
     removed the file under the server, with the documents the service kept in it (every request a 503 after;
     found by a QA pass). Starting over is refused while another process has the file open (SQLite's lock), on
@@ -1155,28 +1159,28 @@ def test_a_run_does_not_start_over_by_removing_its_own_index_a_server_has_open(t
     docs = tmp_path / "in.jsonl"
     docs.write_text(json.dumps({"id": "r1", "text": fresh("restart-r1")}) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    assert run_cli("run", str(docs), "-o", str(out)).returncode == 0
+    assert in_process("run", str(docs), "-o", str(out)).returncode == 0
     srv = Server(out / "index.sqlite")
     try:
         with srv.client() as c:
             assert c.post("/v1/documents", json={"id": "s1", "text": fresh("restart-s1")}).json()["status"] == "kept"
         for engine in ("local", "dask"):
-            r = run_cli("run", str(docs), "-o", str(out), "--restart", "--engine", engine)
+            r = in_process("run", str(docs), "-o", str(out), "--restart", "--engine", engine)
             assert r.returncode == 2 and r.stderr.splitlines()[-1] == (
                 f"cleaner: {out / 'index.sqlite'}: is open in another process (a `cleaner serve --index` on it?), "
                 "which keeps using it: starting over would remove it; stop that process first"), (engine, r.stderr)
             assert not (out / ".cleaner").exists()  # no state left, which a rerun took for an interrupted run's
         with srv.client() as c:
             assert c.get("/readyz").json()["stored_documents"] == 1 and c.get("/v1/documents/s1").status_code == 200
-        again = run_cli("run", str(docs), "-o", str(out))
+        again = in_process("run", str(docs), "-o", str(out))
         assert again.returncode == 0 and "already complete" in again.stderr, again.stderr
     finally:
         srv.stop()
-    r = run_cli("run", str(docs), "-o", str(out), "--restart")
+    r = in_process("run", str(docs), "-o", str(out), "--restart")
     assert r.returncode == 0 and (out / "index.sqlite").exists(), r.stderr
 
 
-def test_a_key_given_twice_is_said_as_the_command_line_says_it(server, tmp_path):
+def test_a_key_given_twice_is_said_as_the_command_line_says_it(server, tmp_path, in_process):
     """`{"id": "d", "text": "x", "text": "y"}` kept the last text in silence in the service, where `cleaner clean`
     says it in the record's warnings: the first value is lost, and a caller should know. Said the same way, for a
     nested object's key too, for one document and for each of a batch (the warnings of one are not another's)."""
@@ -1185,7 +1189,7 @@ def test_a_key_given_twice_is_said_as_the_command_line_says_it(server, tmp_path)
             "key 'text' given 2 times, with other values: the last kept"]
     src = tmp_path / "d.jsonl"
     src.write_text(twice + "\n", encoding="utf-8")
-    cli = run_cli("clean", str(src), "--out", "-", "-q")
+    cli = in_process("clean", str(src), "--out", "-", "-q")
     assert json.loads(cli.stdout)["warnings"] == [f"{src}:1: {it}" for it in said]
     with server.client(headers={"content-type": "application/json"}) as c:
         one = c.post("/v1/clean", content=twice).json()
@@ -1217,37 +1221,33 @@ def test_the_openapi_document_declares_the_bearer_key_only_when_the_server_has_o
         assert all(op["security"] == [{"HTTPBearer": []}] for path, m in secured for op in [doc["paths"][path][m]])
 
 
-def test_swagger_ui_tries_a_post_with_the_key_given_to_its_authorize_button(tmp_path):
+def test_swagger_ui_tries_a_post_with_the_key_given_to_its_authorize_button(keyed_server):
     """In a real browser: `/docs` of a server with a key has the Authorize button; the key given to it goes with
     "Try it out", and the POST is answered 200, where it was a 401."""
     from playwright.sync_api import expect, sync_playwright
     from test_review_browser import CHROMIUM, CHROMIUM_ARGS, _install_chromium
 
     _install_chromium()
-    srv = Server(tmp_path / "index.sqlite", "--api-key", KEY)
     posts: list[tuple[str | None, int]] = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.on("response", lambda r: r.request.method == "POST" and posts.append(
-                    (r.request.headers.get("authorization"), r.status)))
-                page.goto(srv.url + "/docs")
-                page.locator("button.authorize").click()
-                page.locator(".modal-ux input").first.fill(KEY)
-                page.locator(".modal-ux button.authorize").click()
-                page.locator(".modal-ux button.btn-done").click()
-                op = page.locator("#operations-default-clean_v1_clean_post")
-                op.locator(".opblock-summary").click()
-                op.locator("button.try-out__btn").click()
-                op.locator("textarea.body-param__text").fill(json.dumps({"id": "t1", "text": ARTICLE}))
-                op.locator("button.execute").click()
-                expect(op.locator(".live-responses-table tbody .response-col_status")).to_have_text("200", timeout=30_000)
-            finally:
-                browser.close()
-    finally:
-        srv.stop()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("response", lambda r: r.request.method == "POST" and posts.append(
+                (r.request.headers.get("authorization"), r.status)))
+            page.goto(keyed_server.url + "/docs")
+            page.locator("button.authorize").click()
+            page.locator(".modal-ux input").first.fill(KEY)
+            page.locator(".modal-ux button.authorize").click()
+            page.locator(".modal-ux button.btn-done").click()
+            op = page.locator("#operations-default-clean_v1_clean_post")
+            op.locator(".opblock-summary").click()
+            op.locator("button.try-out__btn").click()
+            op.locator("textarea.body-param__text").fill(json.dumps({"id": "t1", "text": ARTICLE}))
+            op.locator("button.execute").click()
+            expect(op.locator(".live-responses-table tbody .response-col_status")).to_have_text("200", timeout=30_000)
+        finally:
+            browser.close()
     assert posts == [(f"Bearer {KEY}", 200)]
 
 
