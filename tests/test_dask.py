@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import gzip
+import hashlib
 import json
 import os
 import random
@@ -457,17 +458,25 @@ def test_an_address_that_is_not_a_dask_scheduler_is_one_line_and_exit_2(schedule
         greeter.close()
 
 
-def test_a_relative_rule_pack_folder_is_refused_with_a_scheduler(scheduler, tmp_path, in_process):
-    """The workers load the rule packs from their own folder: `--rules packs` named another folder there
-    or none (a run with other rules than the manifest's, exit 0; or `no such rule pack`, a work folder left)."""
+def test_a_relative_rule_pack_folder_is_read_by_the_client_with_a_scheduler(scheduler, tmp_path, in_process):
+    """The client loads the rule packs and sends the rule set to the workers, which read no pack file: `--rules
+    packs` is the client's folder's (it was refused, as the workers, in another folder, loaded the packs)."""
     (tmp_path / "packs").mkdir()
-    (tmp_path / "packs" / "generic.yaml").write_bytes((ROOT / "rules" / "generic.yaml").read_bytes())
+    pack = tmp_path / "packs" / "mine.yaml"
+    pack.write_text("rules:\n  - {id: t.marker, kind: line, description: a planted line, phrases: [Ligne marqueur du test],\n"
+                    "     examples: {remove: [Ligne marqueur du test], keep: [Un article.]}}\n", encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": r["id"], "text": r["text"] + "\nLigne marqueur du test"}, ensure_ascii=False)
+                           + "\n" for r in masakhanews(("fra",), 6)), encoding="utf-8")
     out = tmp_path / "out"
-    proc = in_process("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--scheduler", scheduler,
-                      "--rules", "packs", "--no-default-rules", cwd=tmp_path)
-    assert proc.returncode == 2, proc.stderr
-    assert proc.stderr == "cleaner: with --scheduler, give absolute paths: the cluster's workers do not run in this folder (packs)\n"
-    assert not out.exists()
+    proc = in_process("run", str(src), "--out", str(out), "--engine", "dask", "--scheduler", scheduler,
+                      "--rules", "packs", "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    corpus = [json.loads(x) for x in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(corpus) == 6 and all("Ligne marqueur" not in r["text"] and "t.marker" in {e["rule"] for e in r["edits"]}
+                                    for r in corpus)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert ["mine.yaml", hashlib.sha256(pack.read_bytes()).hexdigest()] in manifest["rules"]
 
 
 def test_ctrl_c_during_a_gather_leaves_no_traceback_of_its_waits(caplog):

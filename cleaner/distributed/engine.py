@@ -170,8 +170,8 @@ class DaskRunner:
         if self.config.learn_boilerplate:
             raise UsageError("--learn-boilerplate (learn_boilerplate in a config) counts lines over the whole corpus in "
                              "one process: use the local engine (the Dask engine does not distribute it yet)")
-        if self.options.scheduler:  # the cluster's workers open these paths, rule packs too, from their own folders
-            relative = [str(p) for p in (*self.inputs, self.out, self.options.index, *self.config.rules_dirs)
+        if self.options.scheduler:  # the cluster's workers open these paths from their own folders (not the packs: `rules`)
+            relative = [str(p) for p in (*self.inputs, self.out, self.options.index)
                         if p is not None and str(p) != "-" and not Path(p).is_absolute()]
             if relative:
                 raise UsageError(f"with --scheduler, give absolute paths: the cluster's workers do not run in this folder "
