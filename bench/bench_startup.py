@@ -1,0 +1,111 @@
+"""What a process of cleaner costs before its first document: CPU seconds of fresh processes, best of N.
+
+Each case runs N times (default 5) as a fresh `python` process; the figure is the least CPU time (user + system,
+getrusage of the children) and the least wall time, the machine may be shared. The cases:
+
+- `cleaner --help`: the interpreter and cleaner's imports, with every command's module;
+- loading the packs: `packs.load_rules` with the shipped packs, what a run's main process does once;
+- a worker's start, handed the rule set (`packs.hand_over`, as a run's workers are now), and loading the packs itself
+  (as they were): imports, the pipeline, and its first chunk of 64 MasakhaNEWS records (so the patterns it needs
+  and the fastText model are loaded);
+- `cleaner run seeds/` into a fresh folder with one worker, then the same command again (found complete);
+- `cleaner clean - --out -` of one record on stdin (a pre-step in another program's pipeline).
+
+    python bench/bench_startup.py [--runs 5] [--corpus PATH] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import pickle
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_clean import ROOT, publish
+
+WORKER = """
+import pickle, sys
+from cleaner.config import Config
+from cleaner.io.jsonl import Line
+from cleaner.workers import prepare_many
+config = Config.load()
+if sys.argv[1] == "handed":
+    from cleaner.packs import hand_over
+    hand_over(config, pickle.load(open(sys.argv[2], "rb")))
+lines = open(sys.argv[3], "rb").read().splitlines()
+prepare_many([Line(raw, "bench", f"bench:{k}") for k, raw in enumerate(lines)], config)
+"""
+
+
+def measure(args: list[str], runs: int, stdin: bytes | None = None, before=None) -> tuple[float, float]:
+    """(least CPU seconds, least wall seconds) of `runs` fresh processes of `args` (`before()` run ahead of each)."""
+    cpu, wall = [], []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        start = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.perf_counter()
+        subprocess.run(args, input=stdin, capture_output=True, check=True, cwd=ROOT)
+        wall.append(time.perf_counter() - began)
+        end = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(end.ru_utime - start.ru_utime + end.ru_stime - start.ru_stime)
+    return min(cpu), min(wall)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
+    args = parser.parse_args()
+
+    from cleaner.config import Config
+    from cleaner.packs import load_rules
+
+    python, runs = sys.executable, args.runs
+    with tempfile.TemporaryDirectory(prefix="cleaner-bench-startup-") as tmp:
+        folder = Path(tmp)
+        (folder / "rules.pkl").write_bytes(pickle.dumps(load_rules(Config.load())))
+        with gzip.open(args.corpus, "rb") as fh:
+            lines = [line for _, line in zip(range(20_000), fh)][::313][:64]  # every language of the sorted file
+        (folder / "chunk.jsonl").write_bytes(b"".join(lines))
+        worker = [python, "-c", WORKER]
+        out = folder / "out"
+        run = [python, "-m", "cleaner", "run", "seeds", "--out", str(out), "--workers", "1", "-q"]
+        cases = [
+            ("`cleaner --help`", measure([python, "-m", "cleaner", "--help"], runs)),
+            ("loading and checking the shipped packs (`load_rules`)",
+             measure([python, "-c", "from cleaner.config import Config; from cleaner.packs import load_rules; "
+                                    "load_rules(Config.load())"], runs)),
+            ("a worker's start and first chunk of 64 records, handed the rule set",
+             measure([*worker, "handed", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], runs)),
+            ("the same, the worker loading the packs itself",
+             measure([*worker, "loads", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], runs)),
+            ("`cleaner run seeds/ --workers 1` into a fresh folder",
+             measure(run, runs, before=lambda: shutil.rmtree(out, ignore_errors=True))),
+            ("the same again: found complete", measure(run, runs)),
+            ("`cleaner clean - --out -` of one record on stdin",
+             measure([python, "-m", "cleaner", "clean", "-", "--out", "-", "-q"], runs,
+                     stdin=b'{"id": "a", "text": "Le conseil municipal a vot\\u00e9 le budget de la ville."}\n')),
+        ]
+    lines = [
+        "## What a process costs before its first document (`python bench/bench_startup.py`)",
+        "",
+        f"Fresh processes, the least of {runs} runs each (CPU = user + system). Compare the rows of one table: on a shared",
+        "machine, whole runs of the script differ by up to a third.",
+        "",
+        "| case | CPU s | wall s |",
+        "|---|---:|---:|",
+        *(f"| {name} | {cpu:.2f} | {wall:.2f} |" for name, (cpu, wall) in cases),
+    ]
+    publish("startup", "\n".join(lines), not args.no_write)
+
+
+if __name__ == "__main__":
+    main()
