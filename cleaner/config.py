@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import tomllib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -168,12 +169,20 @@ def _said(err: dict[str, Any]) -> str:
         meant = difflib.get_close_matches(str(err["loc"][0]), Config.model_fields, n=1)
         return "not a config key" + (f" (did you mean {meant[0]}?)" if meant else
                                      f"; the keys are {', '.join(Config.model_fields)}")
+    return with_value(err, repr) or err["msg"].removeprefix("Value error, ")
+
+
+def with_value(err: dict[str, Any], show: Callable[[Any], str]) -> str | None:
+    """A bound or type error of pydantic's (`err` of `ValidationError.errors()`) said with the value given, shown by
+    `show`, a boolean as TOML and YAML write it ("should be at least 0, got -1"; "Input should be a finite number" was
+    all `nan` got), or None."""
+    given = str(err["input"]).lower() if isinstance(err["input"], bool) else show(err["input"])
     if err["type"] in _BOUNDS:
         bound, = err["ctx"].values()
-        return f"should be {_BOUNDS[err['type']]} {bound}, got {err['input']!r}"
-    if err["msg"].startswith("Input should be "):  # with the value given: "Input should be a finite number" was all `nan` got
-        return f"{err['msg'].removeprefix('Input ')}, got {err['input']!r}"
-    return err["msg"].removeprefix("Value error, ")
+        return f"should be {_BOUNDS[err['type']]} {bound}, got {given}"
+    if err["msg"].startswith("Input should be "):
+        return f"{err['msg'].removeprefix('Input ')}, got {given}"
+    return None
 
 
 _BOUNDS = {"greater_than_equal": "at least", "greater_than": "over", "less_than_equal": "at most", "less_than": "under"}

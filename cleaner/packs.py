@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .config import Config
+from .config import Config, with_value
 from .kinds import KINDS, Rule
 from .kinds.base import shown
 from .kinds.patterns import pack_budget
@@ -280,6 +280,8 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
             msg = f"should be a list ([a, b], or an `- item` a line), got {shown(err['input'])}"
         elif err["type"] == "too_short" and isinstance(err["input"], list | tuple):  # "Tuple should have … after validation"
             msg = f"should list at least {err['ctx']['min_length']} item(s), got {err['ctx']['actual_length']}"
+        elif said := with_value(err, shown):
+            msg = said
         if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
             msg += f" (a {kind!r} rule takes: {', '.join(KINDS[kind].model_fields)})"
         raise RulePackError(name, msg, rule_id, field, line) from None

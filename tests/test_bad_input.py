@@ -333,7 +333,7 @@ def test_nothing_to_read_is_a_rejection_saying_so_from_a_folder_or_stdin_as_from
         assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "cleaner: rejected -: <stdin>: holds no records\n")
 
 
-@pytest.mark.parametrize("line, says", [("min_lang_score = true", "min_lang_score: should be a valid number, got True"),
+@pytest.mark.parametrize("line, says", [("min_lang_score = true", "min_lang_score: should be a valid number, got true"),
                                         ('default_rules = "no"', "default_rules: should be a valid boolean, got 'no'"),
                                         ('max_doc_chars = "100"', "max_doc_chars: should be a valid integer, got '100'"),
                                         ("shape = 0", "shape: should be a valid boolean, got 0"),

@@ -184,7 +184,7 @@ def test_a_tail_lines_rule_is_searched_for_in_the_last_lines_only(shipped):
 
 @pytest.mark.parametrize(("change", "error"), [
     ({"scope": "line"}, r"rule 't\.tail': field 'tail_lines': `tail_lines` needs `scope: span`"),
-    ({"tail_lines": 0}, r"rule 't\.tail': field 'tail_lines': Input should be greater than or equal to 1"),
+    ({"tail_lines": 0}, r"rule 't\.tail': field 'tail_lines': should be at least 1, got 0$"),
 ])
 def test_tail_lines_needs_a_span_rule_and_a_line(change, error):
     import yaml
