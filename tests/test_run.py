@@ -730,7 +730,8 @@ def test_a_stored_record_becomes_the_corpus_line_of_the_record_with_its_cluster(
 @pytest.mark.parametrize("engine", ["local", "dask"])
 def test_another_programs_index_sqlite_in_the_output_folder_is_refused_not_replaced(tmp_path, in_process, engine):
     """The run's own index is `DIR/index.sqlite`, replaced at each fresh run; a database of another program
-    that sits there under that name was replaced without a word (an --index of the kind is refused)."""
+    that sits there under that name was replaced without a word (an --index of the kind is refused). The Dask engine
+    refuses it before it starts a cluster (it started a LocalCluster, ~7 s, and then refused it)."""
     import sqlite3
 
     out = tmp_path / "out"
@@ -741,12 +742,11 @@ def test_another_programs_index_sqlite_in_the_output_folder_is_refused_not_repla
         db.execute("INSERT INTO users VALUES ('ada')")
     db.close()
     before = theirs.read_bytes()
-    run = run_cli if engine == "dask" else in_process  # the Dask engine starts its LocalCluster's processes first
-    proc = run("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
     assert proc.returncode == 2 and "index.sqlite: a SQLite database of something else (tables users)" in proc.stderr, proc.stderr
     assert theirs.read_bytes() == before
     theirs.write_text("not a database at all\n", encoding="utf-8")
-    proc = run("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
     assert proc.returncode == 2 and "index.sqlite: not a dedup index" in proc.stderr, proc.stderr
     assert theirs.read_text(encoding="utf-8") == "not a database at all\n"
 

@@ -39,10 +39,19 @@ from typing import Any
 
 from ..config import Config
 from ..dedup.cluster import Decision, Deduplicator
+from ..dedup.index import refuse_other_file
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
-from ..manifest import batch_name, changes, count_records, fingerprint, not_to_continue, pack_hashes, refuse_to_continue
+from ..manifest import (
+    batch_name,
+    changes,
+    count_records,
+    fingerprint,
+    not_to_continue,
+    pack_hashes,
+    refuse_to_continue,
+)
 from ..packs import RuleSet, load_rules
 from ..pipeline import dedup_params
 from ..progress import RunProgress
@@ -185,6 +194,8 @@ class DaskRunner:
         if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
         fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
+        if not (self.out / STATE).exists() and (own := own_index_to_remove(self.out, self.options, None)) and own.exists():
+            refuse_other_file(own)  # another program's database there: refused before a cluster starts (~7 s) for nothing
         self.batch = batch_name(self.out, fp)
         replaced = replaced_batches(self.out, fp, self.options) if not (self.out / STATE).exists() else []
         with self.progress:
