@@ -468,3 +468,23 @@ def test_a_rules_dirs_override_that_is_not_a_list_is_refused_beside_a_files_pack
                                                   r"should be a list \(\[\"a\", \"b\"\]\), got "):
                 Config.load(file, rules_dirs=value)
     assert Config.load(toml, rules_dirs=["mine"]).rules_dirs == (SEEDS.parent / "rules", Path("mine"))
+
+
+def test_pipelines_built_with_loaded_rules_apply_them_as_loaded(tmp_path):
+    """`Pipeline(config, rules=load_rules(config))`: several pipelines share one loading of the packs, and apply
+    them as they were read, whatever the files hold since."""
+    from cleaner import Pipeline
+    from cleaner.packs import load_rules
+
+    pack = tmp_path / "mine.yaml"
+    pack.write_text("rules:\n  - {id: t.marker, kind: line, description: a planted line, phrases: [Ligne marqueur],\n"
+                    "     examples: {remove: [Ligne marqueur], keep: [Un article.]}}\n", encoding="utf-8")
+    config = Config.load(rules_dirs=(str(pack),))
+    rules = load_rules(config)
+    pack.write_text("rules: []\n", encoding="utf-8")
+    text = "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine.\nLigne marqueur"
+    for pipeline in (Pipeline(config, rules=rules), Pipeline(config, rules=rules)):
+        assert pipeline.cleaner.rules is rules
+        out = pipeline.prepare({"id": "a", "text": text})
+        assert "Ligne marqueur" not in out.text and "t.marker" in {e.rule for e in out.edits}
+    assert "t.marker" not in {r.id for r in Pipeline(config).cleaner.rules.rules}  # loading now reads the file as it is
