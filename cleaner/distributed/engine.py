@@ -43,15 +43,7 @@ from ..dedup.index import refuse_other_file
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
-from ..manifest import (
-    batch_name,
-    changes,
-    count_records,
-    fingerprint,
-    not_to_continue,
-    pack_hashes,
-    refuse_to_continue,
-)
+from ..manifest import batch_name, changes, count_records, fingerprint, not_to_continue, pack_hashes, refuse_to_continue
 from ..packs import RuleSet, load_rules
 from ..pipeline import dedup_params
 from ..progress import RunProgress
