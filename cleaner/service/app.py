@@ -148,8 +148,8 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
             yield
         except asyncio.CancelledError:  # a second Ctrl-C (uvicorn's force quit) cancels the lifespan: its trace was logged
             log.warning("forced to stop: requests in flight were not waited for")
-        finally:
-            service.close()
+        finally:  # off the event loop: the close waits for a request the index's thread is busy with (on the index's
+            await asyncio.to_thread(service.close)  # lock, up to its timeout), whose 503 must go out meanwhile
 
     app = FastAPIOffline(  # FastAPI with its docs page's assets served from the package, not a CDN
         title="cleaner", lifespan=lifespan, redoc_url=None,
