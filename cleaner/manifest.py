@@ -59,14 +59,13 @@ def count_records(files: list[dict[str, Any]]) -> int | None:
     return total
 
 
-def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str, Any],
-                rules: RuleSet | None = None) -> dict[str, Any]:
-    """Everything the output of a run depends on (see the module docstring); the packs as `rules` (`load_rules(config)`)
-    were read, or without them as their files are now (`file_digests`: a run found complete never loads them)."""
+def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str, Any]) -> dict[str, Any]:
+    """Everything the output of a run depends on (see the module docstring), the packs as their files are now
+    (`file_digests`: a run found complete never loads them; one that goes on names them as it read them,
+    `pack_hashes`)."""
     from . import __version__
 
-    packs = pack_hashes(rules) if rules is not None else file_digests(config)
-    return {"version": __version__, "config": run_config(config), "rules": packs,
+    return {"version": __version__, "config": run_config(config), "rules": file_digests(config),
             "inputs": input_files(inputs), "options": options}
 
 

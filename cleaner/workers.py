@@ -3,8 +3,8 @@
 `prepare_stream` keeps the input order whatever the worker count, and holds at most `IN_FLIGHT`
 chunks, and `IN_FLIGHT_BYTES` of input, per worker in flight (some 16 MB of news articles with 2
 workers), so memory grows neither with the input nor with the size of its records. Each worker builds
-its `Pipeline` once (rule packs, language models) and dies with the parent process (Linux), so a
-killed run leaves no orphans. With a language backend that involves lingua, the pool shares one
+its `Pipeline` once (language models; the rule set is the parent's, handed over) and dies with the parent
+process (Linux), so a killed run leaves no orphans. With a language backend that involves lingua, the pool shares one
 lingua server (`linguaserver`) instead of loading lingua's models in every worker.
 """
 
