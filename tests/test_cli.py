@@ -554,6 +554,24 @@ def test_a_blank_flag_value_is_refused_not_read_as_not_given(tmp_path, capsys, c
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
+def test_a_blank_api_key_in_the_environment_is_refused_not_read_as_none(tmp_path, monkeypatch, capsys):
+    """`CLEANER_API_KEY=` (a key file or a secret that came out empty) served every POST open, without a word
+    on loopback. It is refused as a blank `--api-key` is; `--api-key KEY` still takes precedence over it."""
+    import socket
+
+    from cleaner.cli import main
+
+    monkeypatch.setenv("CLEANER_API_KEY", " \n")
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # a serve that gets past the key stops at the port
+        port = str(taken.getsockname()[1])
+        assert main(["serve", "--port", port, "--index", str(tmp_path / "i.sqlite")]) == 2
+        assert capsys.readouterr().err == ("cleaner: $CLEANER_API_KEY is empty: give the key clients must send, "
+                                           "or unset it to serve without one\n")
+        assert main(["serve", "--port", port, "--index", str(tmp_path / "i.sqlite"), "--api-key", "k"]) == 2
+        assert capsys.readouterr().err.startswith(f"cleaner: cannot serve on 127.0.0.1:{port}: ")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_signal_while_stdin_is_idle_ends_with_its_exit_code_not_an_abort(tmp_path):
     """`cleaner clean - --out -` with workers reads stdin on a thread of its own. A SIGTERM while that thread
     waited for the next line (a producer writing a line a second, from a shell) ended in "Fatal Python

@@ -45,7 +45,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     not_blank(args.host, "--host", "give the address to bind, or leave --host out for 127.0.0.1 "
               "(0.0.0.0: every address)")
     not_blank(args.api_key, "--api-key", "give the key clients must send, or leave --api-key out for $CLEANER_API_KEY")
-    api_key = (args.api_key or os.environ.get("CLEANER_API_KEY") or "").strip() or None  # blank in the environment: none
+    from_env = os.environ.get("CLEANER_API_KEY")
+    if args.api_key is None:
+        not_blank(from_env, "$CLEANER_API_KEY", "give the key clients must send, or unset it to serve without one")
+    api_key = (args.api_key or from_env or "").strip() or None
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET  # as uvicorn binds it (`::1`, `::`)
     try:  # before the models load: a port in use is a usage error, not uvicorn's start-up failure (exit 3)
         with socket.create_server((args.host, args.port), family=family):
