@@ -147,7 +147,7 @@ def score(docs, group, kind, params: DedupParams) -> dict:
             called += 1
             true += group[d.id] == group[d.dup_of]
     groups: dict[str, int] = {}
-    for doc_id, _ in docs:
+    for doc_id in group:  # every document: `docs` may be (id, text) pairs or signed `Item`s
         groups[group[doc_id]] = groups.get(group[doc_id], 0) + 1
     should = sum(v - 1 for v in groups.values())
     by_id = res.by_id()

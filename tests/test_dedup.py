@@ -30,6 +30,7 @@ from cleaner.dedup import (
     shingles,
 )
 from cleaner.dedup.cluster import _buckets, _signed
+from cleaner.dedup.shingle import _SPACELESS, _SPACELESS_BLOCKS, tokens, words
 from cleaner.dedup.signature import KNOWN_BANDS, band_keys, band_keys_matrix
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "masakhanews.jsonl.gz"
@@ -66,6 +67,49 @@ def test_normal_form_folds_case_unicode_punctuation_whitespace():
     assert normalise("gouver\u00adnement\u200bd\u2019État \u200d") == normalise("gouvernement d'État")  # invisible format
     assert shingles("a b c d", 3) == {"a b c", "b c d"}
     assert shingles("a b", 3) == {"a b"} and shingles("...", 3) == set()
+
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "scripts"
+
+
+def test_letters_of_scripts_without_spaces_are_words():
+    assert tokens("Python の開発は、1990 年ごろから") == ["python", "の", "開", "発", "は", "1990", "年", "ご", "ろ", "か", "ら"]
+    assert tokens("รัฐบาลไทย ๒๕๖๙") == ["รั", "ฐ", "บ", "า", "ล", "ไ", "ท", "ย", "๒๕๖๙"]  # marks stay with their letter
+    assert tokens("ｶﾀｶﾅ テスト") == ["カ", "タ", "カ", "ナ", "テ", "ス", "ト"]  # NFKC first: half-width kana
+    assert tokens("서울 시청에서 회의가") == ["서울", "시청에서", "회의가"]  # Korean puts spaces between words
+    normal = normalise("L'été à Paris, 20 °C")
+    assert words(normal) is normal  # no such letter: the text itself, not a copy
+    assert shingles("中国经济", 3) == {"中 国 经", "国 经 济"}
+
+
+def test_the_blocks_looked_for_hold_every_letter_set_apart():
+    """`words` looks for `_SPACELESS` letters only where `_SPACELESS_BLOCKS` finds one: a letter outside
+    those blocks would stay inside its run of letters. Every code point's normal form is checked."""
+    outside = [hex(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000
+               for m in _SPACELESS.finditer(normalise(chr(cp))) if not _SPACELESS_BLOCKS.match(m[0])]
+    assert outside == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja", "th"])
+def test_a_near_copy_in_a_script_without_spaces_is_found(lang):
+    """With what spaces and punctuation separate as words (v1), a Chinese or Japanese word was a clause
+    and a Thai one a phrase: a copy with a few letters changed in half of its sentences (a name, a figure)
+    shared few shingles with its original. Letters as words make it a near-copy; an article of other
+    sentences stays apart."""
+    sents = (SCRIPTS / f"{lang}.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    sep = " " if lang == "th" else ""
+    original = sents[0] + "\n" + sep.join(sents[1:12])
+    edited = list(sents[:12])
+    for i in range(1, 7):  # three letters changed in each of six sentences
+        edited[i] = edited[i][:5] + sents[i + 20][:3] + edited[i][8:]
+    copy = edited[0] + "\n" + sep.join(edited[1:]) + "\n" + sents[40]  # and a line added
+    other = sents[60] + "\n" + sep.join(sents[61:72])
+    old = [(lambda w: {" ".join(w[i:i + 3]) for i in range(len(w) - 2)})(normalise(t).split()) for t in (original, copy)]
+    assert jaccard(*old) < 0.5  # the case v1 missed
+    assert jaccard(shingles(original), shingles(copy)) >= 0.6
+    res = dedup_batch([("o", original), ("c", copy), ("x", other)], DedupIndex(":memory:")).by_id()
+    assert res["o"].status == "duplicate" and res["o"].dup_of == "c" and res["o"].similarity >= 0.5  # c is longer
+    assert res["c"].kept and res["x"].kept and res["x"].dup_of is None
 
 
 def test_exact_duplicates_keep_the_longest(articles):
@@ -292,6 +336,25 @@ def test_parameter_mismatch_is_a_clear_error(tmp_path):
     with pytest.raises(IndexMismatchError, match="shingle_size"):
         DedupIndex(path, DedupParams(shingle_size=5))
     DedupIndex(path, DedupParams()).close()  # the same parameters still open it
+
+
+def test_an_index_built_with_v1_shingles_is_refused_as_another_versions(tmp_path):
+    """v1 shingles took what spaces separate as the words of every script; an index holding them would take
+    a near-copy in Chinese for a new text. No setting chooses the shingle hash, so the message says to rebuild."""
+    import sqlite3
+
+    path = tmp_path / "dedup.sqlite"
+    DedupIndex(path, DedupParams()).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'poly64-words-mix64-v1' WHERE key = 'shingle_hash'")
+    db.close()
+    message = (f"dedup index {path} was built by another version of cleaner (shingle_hash: index has "
+               f"'poly64-words-mix64-v1', this version uses '{DedupParams().shingle_hash}'); run the corpus again "
+               "into a new index path, or use the version that built it")
+    with pytest.raises(IndexMismatchError, match=re.escape(message)):
+        DedupIndex(path, DedupParams())
+    with pytest.raises(IndexMismatchError, match=re.escape(message)):  # a setting that differs too is not the cause
+        DedupIndex(path, DedupParams(num_perm=64))
 
 
 def test_bad_parameters_are_refused():

@@ -196,11 +196,20 @@ def _create(path: Path) -> None:
         pass
 
 
+_BUILT_IN = ("schema", "scheme", "shingle_hash", "normalisation")
+"""Stored keys no setting chooses: they name how this version of cleaner stores, hashes and normalises."""
+
+
 def _check_params(stored: dict[str, str], params: DedupParams, path: str | Path) -> None:
     wanted = {"schema": SCHEMA_VERSION, **params.stored()}
-    diff = [f"{k}: index has {stored.get(k)!r}, asked for {v!r}" for k, v in wanted.items() if stored.get(k) != v]
-    if diff:
-        raise IndexMismatchError(f"dedup index {path} was built with other parameters ({'; '.join(diff)}); "
+    differ = [k for k, v in wanted.items() if stored.get(k) != v]
+    if any(k in _BUILT_IN for k in differ):
+        diff = "; ".join(f"{k}: index has {stored.get(k)!r}, this version uses {wanted[k]!r}" for k in differ if k in _BUILT_IN)
+        raise IndexMismatchError(f"dedup index {path} was built by another version of cleaner ({diff}); run the "
+                                 "corpus again into a new index path, or use the version that built it")
+    if differ:
+        diff = "; ".join(f"{k}: index has {stored.get(k)!r}, asked for {wanted[k]!r}" for k in differ)
+        raise IndexMismatchError(f"dedup index {path} was built with other parameters ({diff}); "
                                  "use the parameters it was built with, or a new index path")
 
 

@@ -5,7 +5,7 @@ scheme, shingle hash, shingle size, normal form, bands x rows) plus the verifica
 is checked when built, and stored in the index so an index is never read with other parameters.
 
 Signatures are datasketch `MinHash`es (scheme `affine32`, fixed seed) over 32-bit shingle hashes:
-each word gets a 64-bit polynomial hash of its UTF-8 bytes (computed for all words at once from
+each word (`shingle.words`) gets a 64-bit polynomial hash of its UTF-8 bytes (computed for all words at once from
 prefix sums; stable across processes and runs, unlike `hash()`), and the n words of a shingle are
 combined with fixed odd multipliers and a 64-bit mixer. No string per shingle is built and there is
 no Python loop per word: this is what makes signing fast. A
@@ -33,13 +33,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .shingle import DEFAULT_SHINGLE_SIZE, NORMALISATION, normalise
+from .shingle import DEFAULT_SHINGLE_SIZE, NORMALISATION, normalise, words
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash, MinHash
 
 SCHEME = "affine32"
-SHINGLE_HASH = "poly64-words-mix64-v1"
+SHINGLE_HASH = "poly64-words-spaceless-chars-mix64-v2"
+"""Names the shingle hashing and what a word is (v1: what spaces separate, in every script)."""
 DEFAULT_NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_SEED = 1
@@ -124,18 +125,18 @@ class Signer:
                        permutations=template.permutations, scheme=SCHEME)
 
     def shingle_hashes(self, normal: str | bytes) -> np.ndarray:
-        """32-bit hashes of the word shingles of a normal-form text, or of its UTF-8 (see `shingle.shingles`).
+        """32-bit hashes of the shingles of a normal-form text, or of the UTF-8 of its `words` (see `shingle.shingles`).
         Each step works in place on one array: a news article's arrays are a few hundred values, where numpy's
         cost is per call and per array made more than per value."""
-        words = _word_hashes(normal.encode("utf-8") if isinstance(normal, str) else normal)
-        if words.size == 0:
+        hashes = _word_hashes(words(normal).encode("utf-8") if isinstance(normal, str) else normal)
+        if hashes.size == 0:
             return np.empty(0, dtype=np.uint32)
-        n = min(self.params.shingle_size, len(words))
-        m = len(words) - n + 1
+        n = min(self.params.shingle_size, len(hashes))
+        m = len(hashes) - n + 1
         h = np.full(m, np.uint64(n), dtype=np.uint64)
         with np.errstate(over="ignore"):
             for k in range(n):
-                h += words[k : k + m]
+                h += hashes[k : k + m]
                 h *= _MULT[k]
             _fmix64(h)
         halves = h.view(np.uint32).reshape(-1, 2)  # the high and the low 32 bits of each, xored
@@ -161,9 +162,11 @@ class Signer:
 
     def sign(self, text: str) -> tuple[int, np.ndarray | None]:
         """(exact hash, signature or None) of `text`, normalising it once."""
-        normal = normalise(text).encode("utf-8")
-        m = self.minhash_normal(normal)
-        return _exact(normal), None if m is None else m.hashvalues.astype(np.uint32, copy=False)
+        normal = normalise(text)
+        split = words(normal)
+        data = split.encode("utf-8")
+        m = self.minhash_normal(data)
+        return _exact(data if split is normal else normal.encode("utf-8")), None if m is None else m.hashvalues.astype(np.uint32, copy=False)
 
     def to_minhash(self, signature: np.ndarray) -> LeanMinHash:
         """A datasketch sketch rebuilt from stored values (with the scheme it was made with)."""
