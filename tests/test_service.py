@@ -25,6 +25,7 @@ import pytest
 from conftest import ROOT, SHARED, run_cli
 
 from cleaner.config import Config
+from cleaner.io.records import content_hash
 from cleaner.service import Service, create_app
 
 ARTICLE = ("Le gouvernement a présenté mardi un nouveau projet de loi sur le logement social. Les associations "
@@ -400,8 +401,6 @@ def test_bad_requests_get_clear_answers(server):
         typo = c.post("/v1/documents", json={"id": "t", "txt": "hello"})  # `txt` goes to meta, as on the command line
         assert (typo.status_code, typo.json()) == (200, {"id": "t", "status": "rejected", "reason": "bad_input", "stage": "read",
                                                          "detail": "document 't': no 'text' field"}), typo.text
-        missing = c.post("/v1/documents", json=[{"text": "no id"}])
-        assert missing.status_code == 422 and missing.json()["detail"][0]["loc"][-1] == "id"
         for blank in ("", "  "):  # the service stores by id: a blank one is none
             answer = c.post("/v1/documents", json={"id": blank, "text": "Un texte."})
             assert answer.status_code == 422 and answer.json()["detail"][0]["loc"][-1] == "id"
@@ -423,7 +422,7 @@ def test_bad_requests_get_clear_answers(server):
         for kind in ("application/json; charset=utf-8", "application/ld+json"):
             assert c.post("/v1/clean", content=body, headers={"content-type": kind}).status_code == 200, kind
         assert c.get("/v1/documents/unknown-id").status_code == 404
-        for r in (typo, missing, malformed):
+        for r in (typo, answer, malformed):
             assert "Traceback" not in r.text
 
 
@@ -857,7 +856,34 @@ def test_an_integer_id_is_taken_as_its_text_as_the_command_line_takes_it(server)
         refused = c.post("/v1/clean", json={"id": True, "text": "Un texte."})
         assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "id", refused.text
         schema = c.get("/openapi.json").json()["components"]["schemas"]["DocumentIn"]["properties"]["id"]
-        assert schema["type"] == ["string", "integer"]
+        assert schema["type"] == ["string", "integer", "null"]
+
+
+def test_a_document_without_an_id_is_named_by_its_position_and_text_as_the_api_names_it(server):
+    """A document without an `id` was a 422, the whole batch refused, where `cleaner clean` and the Python
+    API name such a record by its place and a hash of its text: a pre-step sending texts alone had to
+    make ids up. It is named `<position in the body>:<hash>`, as `cleaner.clean` names it; the same text
+    at the same place is the same document again."""
+    from cleaner import clean
+
+    texts = ["Le conseil régional a adopté mardi un plan pour les lignes de car scolaires du département.",
+             "La bibliothèque municipale rouvre ses portes après six mois de travaux et un nouveau fonds.", ""]
+    body = [{"text": texts[0]}, {"id": None, "text": texts[1]}, {"text": texts[2]}, {"id": "named", "text": texts[0]}]
+    api = [out.id for out in clean([{k: v for k, v in d.items() if k != "id" or v} for d in body])]
+    with server.client() as c:
+        cleaned = c.post("/v1/clean", json=body).json()
+        assert [v["id"] for v in cleaned] == api == [f"0:{content_hash(texts[0])}", f"1:{content_hash(texts[1])}",
+                                                     f"2:{content_hash('')}", "named"]
+        assert [v["status"] for v in cleaned] == ["cleaned", "cleaned", "rejected", "cleaned"]
+        assert cleaned[2]["detail"] == "document 2: empty document"  # named by its position, as the API names it
+        assert cleaned[0]["record"]["id"] == api[0]
+        one = c.post("/v1/clean", json={"text": texts[1]}).json()  # one document alone is at position 0
+        assert one["id"] == f"0:{content_hash(texts[1])}"
+        stored = c.post("/v1/documents", json=body[:2]).json()
+        assert [(v["id"], v["status"]) for v in stored] == [(api[0], "kept"), (api[1], "kept")]
+        assert c.get(f"/v1/documents/{api[1]}").json()["raw"]["text"] == texts[1]
+        again = c.post("/v1/documents", json=body[:1]).json()
+        assert (again[0]["id"], again[0]["reason"]) == (api[0], "already_indexed")
 
 
 def test_a_request_still_unanswered_when_the_shutdown_timeout_ends_is_a_503_saying_so(tmp_path):

@@ -129,7 +129,7 @@ def _service(request: Request) -> Service:
 def _one_or_many(request: Request, body: DocumentIn | list[DocumentIn], run) -> Verdict | list[Verdict]:
     docs = body if isinstance(body, list) else [body]
     config = _service(request).config
-    out = run([d.document(config, said) for d, said in zip(docs, request.state.twice, strict=True)])
+    out = run([d.document(config, said, i) for i, (d, said) in enumerate(zip(docs, request.state.twice, strict=True))])
     return out if isinstance(body, list) else out[0]
 
 

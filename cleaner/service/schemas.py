@@ -20,16 +20,18 @@ _BODY_FIELDS = {"id_field": "id", "text_field": "text"}
 
 
 class DocumentIn(BaseModel):
-    """One document to clean: an `id`, and `text` or `html` (or both; with neither it is rejected as
-    `bad_input`, as the command line rejects an empty record). Any other field goes to `meta`, as on the
-    command line."""
+    """One document to clean: `text` or `html` (or both; with neither it is rejected as `bad_input`, as the
+    command line rejects an empty record) and an `id` (without one, it is named by its position in the body
+    and its text, as the Python API names it). Any other field goes to `meta`, as on the command line."""
 
     model_config = ConfigDict(extra="allow")
     _given: tuple[str, ...] = PrivateAttr(())
 
-    id: str = Field(pattern=r"\S", json_schema_extra={"type": ["string", "integer"]},
-                    description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An integer "
-                                "is taken as its decimal text, as the command line takes it")
+    id: str | None = Field(None, pattern=r"\S", json_schema_extra={"type": ["string", "integer", "null"]},
+                           description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An "
+                                       "integer is taken as its decimal text, as the command line takes it. Without one "
+                                       "(or null), the document is named by its position in the body and a hash of its "
+                                       "text, `3:1a2b3c4d`, as the Python API names it")
     text: Any = Field(None, json_schema_extra={"type": ["string", "null"]},
                       description="a string; another type is rejected as `bad_input`, as the command line rejects it")
     html: Any = Field(None, json_schema_extra={"type": ["string", "null"]}, description="as `text`")
@@ -59,16 +61,17 @@ class DocumentIn(BaseModel):
             doc._given = tuple(data)
         return doc
 
-    def document(self, config: Config, said: Iterable[str] = ()) -> Document | Rejected:
+    def document(self, config: Config, said: Iterable[str] = (), position: int = 0) -> Document | Rejected:
         """The pipeline's `Document`, taken in as the readers take a record (`io.records.record_document`:
         checked and repaired), or the rejection that says why it cannot be one. The body's `id` and `text`
         are these fields whatever the config's `id_field` and `text_field`, which name a file's fields (with
         `id_field = "url"`, a document was answered and stored under its `url`). `said`: what reading the body
-        found of it (`io.jsonl.loads`: a key given twice), flagged in the document's warnings."""
+        found of it (`io.jsonl.loads`: a key given twice), flagged in the document's warnings. `position`: its
+        place in the body (0 for one document alone), which names it, and its messages, when it has no id."""
         values = {**self.__dict__, **(self.model_extra or {})}
         record = {key: values[key] for key in self._given}
-        where = f"document {self.id!r}"
-        return record_document(record, where, self.id, config.model_copy(update=_BODY_FIELDS),
+        where = f"document {position}" if self.id is None else f"document {self.id!r}"
+        return record_document(record, where, str(position), config.model_copy(update=_BODY_FIELDS),
                                tuple(f"{where}: {it}" for it in said))
 
 
