@@ -30,7 +30,8 @@ from cleaner.dedup import (
     shingles,
 )
 from cleaner.dedup.cluster import _buckets, _signed
-from cleaner.dedup.shingle import _SPACELESS, _SPACELESS_BLOCKS, tokens, words
+from cleaner.dedup.shingle import tokens, words
+from cleaner.text import SPACELESS, SPACELESS_BLOCKS
 from cleaner.dedup.signature import KNOWN_BANDS, band_keys, band_keys_matrix
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "masakhanews.jsonl.gz"
@@ -83,10 +84,10 @@ def test_letters_of_scripts_without_spaces_are_words():
 
 
 def test_the_blocks_looked_for_hold_every_letter_set_apart():
-    """`words` looks for `_SPACELESS` letters only where `_SPACELESS_BLOCKS` finds one: a letter outside
+    """`words` looks for `SPACELESS` letters only where `SPACELESS_BLOCKS` finds one: a letter outside
     those blocks would stay inside its run of letters. Every code point's normal form is checked."""
     outside = [hex(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000
-               for m in _SPACELESS.finditer(normalise(chr(cp))) if not _SPACELESS_BLOCKS.match(m[0])]
+               for m in SPACELESS.finditer(normalise(chr(cp))) if not SPACELESS_BLOCKS.match(m[0])]
     assert outside == []
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cleaner import Config, Document
@@ -219,6 +221,33 @@ def test_glued_read_also_leaves_a_marker_line_to_the_related_list():
     assert run_rules(Document(id="t", text=text), [glued, RELATED], ctx).text == ARTICLE
     inline = f"{ARTICLE} Lire aussi : {ARTICLE}"
     assert run_rules(Document(id="t", text=inline), [glued], ctx).text == f"{ARTICLE} {ARTICLE}"
+
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "scripts"
+
+
+def test_words_and_width_in_scripts_without_spaces():
+    from cleaner.text import width, word_count
+
+    assert word_count("Le conseil municipal a voté") == 5 and width("Le conseil municipal") == 20
+    assert word_count("国务院常务会议部署稳就业工作") == 7  # 14 letters, two a word
+    assert word_count("Python の開発は、1990 年ごろから") == 7  # Python, 1990 and 9 letters
+    assert word_count("GDP增长5%") == 2  # "GDP…5%" is a word of its own beside the two letters
+    assert word_count("นายกรัฐมนตรีเปิดเผยภายหลังการประชุมคณะรัฐมนตรีว่า") == 14  # 40 letters with their marks, three a word
+    assert width("国务院常务会议") == 14 and width("東京　大阪") == 10 and width("서울 시청") == 9  # wide letters and spaces
+    assert width("Café ★ 😀") == 8  # a wide symbol or emoji says no more than a letter
+
+
+@pytest.mark.parametrize("lang,sep", [("zh", " | "), ("ja", "\u3000\u3000"), ("th", " | ")])
+def test_a_ticker_of_headlines_in_a_script_without_spaces_is_found(lang, sep):
+    """A Chinese or Japanese headline was one "word" (no spaces), below `min_words`, so a line of them was
+    never a ticker; in Thai, a headline's spaces are between phrases. Letters now count as words, a wide one
+    as two characters; a line of their sentences (each ending with its full stop) is still no ticker."""
+    sents = (SCRIPTS / f"{lang}.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    headlines = [s.removesuffix("。")[:24] for s in sents[::15]]  # one from each topic, cut as a headline is
+    assert TICKER.is_ticker(sep.join(headlines))
+    assert not TICKER.is_ticker(sep.join(sents[:10]))  # sentences are no headlines (zh, ja: they end with 。)
+    assert not TICKER.is_ticker(sep.join(headlines[:3]))  # three are not enough
 
 
 def test_ticker_refuses_a_paragraph_with_a_list_glued_after_it():

@@ -16,12 +16,11 @@ made only of punctuation) has none.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import regex
 
-from ..text import INVISIBLE
+from ..text import INVISIBLE, SPACELESS, SPACELESS_BLOCKS
 
 NORMALISATION = "nfkc-casefold-format-punct-ws-v2"
 """Names the normal form; stored in the index, so changing `normalise` must change this name."""
@@ -30,17 +29,6 @@ DEFAULT_SHINGLE_SIZE = 3
 """Words per shingle; chosen by `bench/bench_dedup_params.py` (see bench/RESULTS.md)."""
 
 _PUNCT = regex.compile(r"\p{P}+")
-
-_SPACELESS = regex.compile(r"(?:(?!\p{N})[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\u30fc])\p{M}*")
-"""A letter of a script written without spaces between words, with the combining marks that follow it (a
-Thai vowel or tone mark belongs to its consonant); digits are left in runs, as in other scripts."""
-
-_SPACELESS_BLOCKS = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u2e80-\u2fdf\u3005-\u30ff"
-                               "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua9e0-\ua9ff\uaa60-\uaa7f\uf900-\ufaff"
-                               "\U00016fe0-\U00016fff\U0001aff0-\U0001b2ff\U00020000-\U0003ffff]")
-"""The Unicode blocks `_SPACELESS`'s letters are in: `re` tells a text holds none in ~10 µs, where `regex`'s
-script classes take ~10 times as long (a test checks that every letter `_SPACELESS` matches is in them)."""
-
 
 def normalise(text: str) -> str:
     """The normal form of `text`: NFKC, casefolded, invisible format characters dropped (a zero-width
@@ -54,9 +42,9 @@ def normalise(text: str) -> str:
 def words(normal: str) -> str:
     """The words of a normal-form text, joined by single spaces: `normal` itself, unless it holds letters of a
     script written without spaces between words, each of which is then set apart as a word."""
-    if normal.isascii() or not _SPACELESS_BLOCKS.search(normal):
+    if normal.isascii() or not SPACELESS_BLOCKS.search(normal):
         return normal
-    return " ".join(_SPACELESS.sub(r" \g<0> ", normal).split())
+    return " ".join(SPACELESS.sub(r" \g<0> ", normal).split())
 
 
 def tokens(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Literal
 import regex
 from pydantic import Field, field_validator
 
-from ..text import SENTENCE_BREAK
+from ..text import SENTENCE_BREAK, width, word_count
 from ..view import Hit, View
 from .base import Context, Rule, register, shown, whole_lines
 from .patterns import call, check_pattern, compile_fast
@@ -30,7 +30,8 @@ class TickerRule(Rule):
     A separator right after a comma or a semicolon does not separate: a headline never ends with one,
     so the two sides are one segment (`Metro FM 801, Channel Africa 802,  Good Hope FM 803, …` is one
     enumeration with loose spacing, and a headline whose ", " became ",  " in a scrape stays whole).
-    A segment reads as a headline when it has `min_words` to `max_words` words, does not start with a
+    A segment reads as a headline when it has `min_words` to `max_words` words (`text.word_count`: in Chinese,
+    Japanese or Thai, letters counted as words are), does not start with a
     lower-case letter (capitals, digits and caseless scripts such as Arabic pass), does not end with a
     full stop, a comma or a semicolon and holds no sentence break; at least `min_headline_share` of the
     segments must, and none may be longer than `max_words` (a list glued after a paragraph is not a
@@ -51,6 +52,7 @@ class TickerRule(Rule):
     """A cheap pattern that every separator match contains: a line with fewer than `min_segments - 1`
     matches is skipped unsplit. Set it to match your own `separators`, or to null to split every line."""
     min_line_chars: int = Field(150, ge=1, strict=True)
+    """The shortest line that may be a ticker, in characters, an East Asian wide one counting two (`text.width`)."""
     min_segments: int = Field(4, ge=2, strict=True)
     min_words: int = Field(3, ge=1, strict=True)
     max_words: int = Field(30, ge=1, strict=True)
@@ -108,14 +110,14 @@ class TickerRule(Rule):
 
     def segments(self, line: str, timeout: float = 1.0) -> list[str] | None:
         """The segments of `line` when it is a ticker by this rule's parameters, else None."""
-        if len(line) < self.min_line_chars or not self._enough_separators(line, timeout):
+        if (len(line) < self.min_line_chars and width(line) < self.min_line_chars) or not self._enough_separators(line, timeout):
             return None
         if (first := line.lstrip()[:1]) and first in self.list_marks:
             return None  # an item of a bulleted list
         counts: list[int] = []  # of each separator in one scan of all of them, made only for a line whose split passes
         for n, sep in enumerate(self.compiled):
             segments = _clauses_joined([s.strip() for s in call(sep.split, line, timeout) if s.strip()])
-            if len(segments) < self.min_segments or any(len(s.split()) > self.max_words for s in segments):
+            if len(segments) < self.min_segments or any(word_count(s) > self.max_words for s in segments):
                 continue  # a paragraph never sits inside a ticker
             if not counts:
                 counts = self._counts(line, timeout)
@@ -137,15 +139,14 @@ class TickerRule(Rule):
         return counts
 
     def _headline(self, segment: str) -> bool:
-        words = segment.split()
-        if not self.min_words <= len(words) <= self.max_words:
+        if not self.min_words <= word_count(segment) <= self.max_words:
             return False
         first = next((c for c in segment if c.isalnum()), "")
         if first.islower():  # caseless scripts (Arabic, ...) pass
             return False
         if segment.endswith((",", ";")):
             return False  # a clause of an enumeration or a sentence
-        return not (segment.endswith(".") and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
+        return not (segment.endswith((".", "。")) and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if not self._enough_separators(view.text, ctx.timeout):
