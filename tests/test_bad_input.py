@@ -23,7 +23,7 @@ from cleaner.models import Document, Rejected
 
 BAD = FIXTURES / "bad-input"
 
-KEPT = {"invalid-utf8", "mojibake", "nul-bytes", "ok-1", "ok-2", *(f"gz-{i}" for i in range(7))}
+KEPT = {"invalid-utf8", "mojibake", "nul-bytes", "raw-tab", "ok-1", "ok-2", *(f"gz-{i}" for i in range(7))}
 """Ids of the records that survive reading (plus the two WARC pages, whose ids are record ids)."""
 
 REJECTED = {  # (file, what the detail says after the file name) -> reason
@@ -113,6 +113,7 @@ def test_the_input_side_with_extraction_rejects_broken_html():
     ("malformed.jsonl", "malformed.jsonl:2: malformed JSON"),
     ("empty.txt", "empty.txt: empty document"),
     ("invalid-utf8.txt", "invalid UTF-8 at byte 6"),  # repaired and kept without --strict
+    ("raw-tab.jsonl", "raw-tab.jsonl:1: a raw tab inside a JSON string at column 48"),  # read leniently, kept without it
     ("broken.html", "HTML not parsed"),  # found at extraction, not at reading
 ])
 def test_strict_stops_at_the_first_bad_input(command, bad, says, tmp_path):

@@ -203,6 +203,27 @@ def test_escaped_line_breaks_are_repaired_on_reading_and_flagged_so_rules_see_th
     assert "Par John Sudworth" not in out.text  # the reporter's title stays: BBC News Afrique's form, not a byline
 
 
+def test_raw_control_characters_inside_jsonl_strings_are_read_as_they_are_flagged(tmp_path):
+    """A raw tab or CR inside a JSON string is invalid JSON (`\\t`), and the whole record was a rejection,
+    `malformed JSON: Invalid control character`: a scraper that writes its lines by hand loses every record
+    with a tab. They are read as `json.loads(strict=False)` reads them, flagged; a line cut inside a string
+    (its line end the only control character) is still malformed, now said to be cut."""
+    src = tmp_path / "raw.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "un\ttexte"}\n'
+                    b'{"id": "b", "text": "deux\ttabs\tet\x01un\rCR", "title": "t\tx"}\n'
+                    b'{"id": "c", "text": "un \\t \xc3\xa9chapp\xc3\xa9"}\n'
+                    b'{"id": "d", "text": "coup\n')
+    items = {i.id if isinstance(i, Document) else i.detail: i for i in read_inputs([src], Config.load())}
+    assert items["a"].text == "un\ttexte"
+    assert items["a"].warnings == (f"{src}:1: a raw tab inside a JSON string at column 24, where JSON writes an "
+                                   "escape: read as it is",)
+    assert items["b"].text == "deux\ttabs\tet\x01un\nCR"  # the CR then a line break, as in a text file
+    assert items["b"].warnings[0] == (f"{src}:2: a raw tab inside a JSON string at column 26 (5 in all), where JSON "
+                                      "writes an escape: read as it is")
+    assert items["c"].text == "un \t échappé" and items["c"].warnings == ()  # an escape is JSON
+    assert f"{src}:4: malformed JSON: Unterminated string starting at column 21" in items
+
+
 def test_a_binary_file_read_as_jsonl_is_one_rejection(tmp_path):
     """`--input-format jsonl` on a Parquet file gave one "malformed JSON" per byte "line" (about 80 for a
     small file; found by a QA pass); a text file that is binary was always one rejection."""

@@ -210,7 +210,13 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     the id of a record that carries none (see `records.record_id`)."""
     line, warnings = decode(raw, where, codec)
     try:
-        record, said = loads(line)
+        try:
+            record, said = loads(line)
+        except json.JSONDecodeError as exc:
+            if not exc.msg.startswith("Invalid control character"):
+                raise
+            record, said = loads(line, strict=False)
+            warnings += (f"{where}: {_raw_controls(line, exc.colno)}",)
     except json.JSONDecodeError as exc:
         return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}", warnings)
     except ValueError as exc:  # valid JSON that Python will not hold: a number of more than 4,300 digits
@@ -233,15 +239,30 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_pairs)
+_LENIENT = json.JSONDecoder(object_pairs_hook=_pairs, strict=False)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*+"', re.DOTALL)
+_CONTROLS = re.compile(r"[\x00-\x1f]")
+_CONTROL_NAMES = {"\t": "tab", "\r": "CR", "\x0c": "form feed", "\x08": "backspace"}
 
 
-def loads(text: str) -> tuple[Any, list[list[str]]]:
+def _raw_controls(line: str, colno: int) -> str:
+    """What a lenient reading of `line` took as it is: its raw control characters inside strings (JSON escapes
+    them, `\\t`), the first at column `colno`."""
+    count = sum(len(_CONTROLS.findall(m[0])) for m in _STRING.finditer(line))
+    first = line[colno - 1]
+    name = _CONTROL_NAMES.get(first, f"U+{ord(first):04X}")
+    more = f" ({count} in all)" if count > 1 else ""
+    return f"a raw {name} inside a JSON string at column {colno}{more}, where JSON writes an escape: read as it is"
+
+
+def loads(text: str, strict: bool = True) -> tuple[Any, list[list[str]]]:
     """`json.loads(text)`, and what it left out in silence, for each record it holds (the value, or each item of
     an array: a service's batch): each key an object gives more than once with other values, the last kept
     (`key 'text' given 2 times, with other values: the last kept`; `of a nested object` when not the record's
-    own). A key given twice with one value loses nothing and is not said."""
+    own). A key given twice with one value loses nothing and is not said. `strict=False` takes raw control
+    characters (a tab) inside strings, as `json.loads(text, strict=False)` does."""
     _TWICE.found = found = []
-    value = _DECODER.decode(text)
+    value = (_DECODER if strict else _LENIENT).decode(text)
     records = value if isinstance(value, list) else [value]
     said: list[list[str]] = [[] for _ in records]
     for obj, pairs in found:
