@@ -21,7 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 
 class ConfigError(ValueError):
-    """A configuration file or value that cannot be used; the message names the file and key."""
+    """A configuration file or value that cannot be used; the message names the file and key. `key` is that key
+    and `why` the message without them, when one key is at fault (a flag that set it names itself instead)."""
+
+    def __init__(self, message: str, key: str | None = None, why: str | None = None) -> None:
+        super().__init__(message)
+        self.key, self.why = key, why
 
 
 class Config(BaseModel):
@@ -151,7 +156,7 @@ class Config(BaseModel):
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
             named = f"{key}: " if key else ""  # no key: values that contradict each other (`_consistent` names them)
-            raise ConfigError(f"config{where}: {named}{_said(err)}") from None
+            raise ConfigError(f"config{where}: {named}{_said(err)}", key or None, _said(err)) from None
         if config.langs:
             _check_langs(config, where)
         return config
@@ -201,8 +206,8 @@ def _check_langs(config: Config, where: str) -> None:
         answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else
                    "ISO 639-1 codes such as 'fr', 'en', and none for a language without one")
         answers += "".join(f"; {meant!r} for {code!r}" for code in unknown if (meant := hint_code(code)) in known and meant != code)
-        raise ConfigError(f"config{where}: langs: {', '.join(map(repr, unknown))} is not a code the language backend "
-                          f"{config.lang_backend!r} answers ({answers})")
+        why = f"{', '.join(map(repr, unknown))} is not a code the language backend {config.lang_backend!r} answers ({answers})"
+        raise ConfigError(f"config{where}: langs: {why}", "langs", why)
 
 
 MAX_CONFIG_BYTES = 1 << 20

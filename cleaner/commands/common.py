@@ -60,17 +60,30 @@ worker_count = _checked(int, lambda x: 1 <= x <= 1024, "1 to 1024")
 
 
 def config_from(args: argparse.Namespace, **extra) -> Config:
-    """The `Config` of the config flags plus `extra` overrides (None means: not given; `--rules` packs
-    come after the config file's, see `Config.load`)."""
+    """The `Config` of the config flags plus `extra` overrides, each a flag's value (None means: not given;
+    `--rules` packs come after the config file's, see `Config.load`). A value refused is named by its flag."""
     not_blank(args.config, "--config", "give a TOML file of config values, or leave --config out")
     for key in ("id_field", "text_field"):
-        not_blank(extra.get(key), f"--{key.replace('_', '-')}", "give the name of a JSONL field, or leave the flag out")
-    return Config.load(
-        args.config,
-        rules_dirs=tuple(pack_paths(args.rules, "--rules")) or None,
-        default_rules=False if args.no_default_rules else None,
-        **extra,
-    )
+        not_blank(extra.get(key), flag_of(key), "give the name of a JSONL field, or leave the flag out")
+    try:
+        return Config.load(
+            args.config,
+            rules_dirs=tuple(pack_paths(args.rules, "--rules")) or None,
+            default_rules=False if args.no_default_rules else None,
+            **extra,
+        )
+    except ConfigError as exc:
+        if exc.key is not None and extra.get(exc.key) is not None:  # the flag's value, not the file's, was refused
+            raise ConfigError(f"{flag_of(exc.key)}: {exc.why}") from None
+        raise
+
+
+_FLAGS = {"repeated_min_docs": "--min-docs", "repeated_min_share": "--min-share"}
+
+
+def flag_of(key: str) -> str:
+    """The flag that sets config `key` (`--min-chars` for `min_chars`)."""
+    return _FLAGS.get(key, "--" + key.replace("_", "-"))
 
 
 def say_not_learning(config: Config, who: str) -> None:
