@@ -40,6 +40,9 @@ class Config(BaseModel):
     """Load the packs shipped with cleaner."""
     id_field: str = "id"
     text_field: str = "text"
+    encoding: str = "utf-8"
+    """The encoding of input that does not say its own: `.txt` files, JSONL lines, bytes given to the API, HTML
+    without a charset. A byte order mark, the zero bytes of UTF-16 and UTF-32, and a page's charset win."""
     regex_timeout: float = Field(1.0, gt=0, le=3600, strict=True, allow_inf_nan=False)
     """Seconds one pattern may spend on one document before it is stopped and the rule skipped."""
     max_passes: int = Field(3, ge=1, le=10, strict=True)
@@ -95,6 +98,20 @@ class Config(BaseModel):
         if not field.strip():
             raise ValueError("is empty: give the name of a JSONL field, or leave it out")
         return field
+
+    @field_validator("encoding")
+    @classmethod
+    def _codec(cls, name: str) -> str:
+        """A Python text codec that writes ASCII as ASCII (JSONL's structure and line ends), by its codec name
+        (`latin-1` is `iso8859-1`, `windows-1252` is `cp1252`)."""
+        try:
+            info = codecs.lookup(name)
+        except LookupError:
+            raise ValueError(f"unknown encoding {name!r} (Python's codec names: utf-8, cp1252, latin-1, ...)") from None
+        if not getattr(info, "_is_text_encoding", True) or "\n{}\":,[]\\ az09".encode(info.name) != b'\n{}":,[]\\ az09':
+            raise ValueError(f"{name!r} is not a text encoding that writes ASCII as ASCII, as JSONL needs; a file in UTF-16 or "
+                             "UTF-32 is read by its byte order mark or its zero bytes without this setting")
+        return info.name
 
     @field_validator("shape_off_sources")
     @classmethod

@@ -53,7 +53,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
         return _utf8_text(doc, where)
     config = config or Config.load()
     if isinstance(doc, (bytes, bytearray, memoryview)):  # the bytes of a text: read as a .txt file is
-        text, warnings = decode_text(bytes(doc), where)
+        text, warnings = decode_text(bytes(doc), where, config.encoding)
         return text_document(record_id(None, str(index), text), text, where, config, warnings, raw=text)
     if isinstance(doc, str):
         return text_document(record_id(None, str(index), doc), doc, where, config, raw=doc)

@@ -532,6 +532,7 @@ def test_an_empty_langs_is_refused_not_read_as_any(tmp_path, value, in_process):
                                   "or leave --scheduler out for a LocalCluster")),
     ("serve", ("--api-key", ""), ("--api-key is empty: give the key clients must send, or leave --api-key out for "
                                   "$CLEANER_API_KEY")),
+    ("run", ("--encoding", ""), "--encoding is empty: give an encoding (cp1252, latin-1), or leave --encoding out for utf-8"),
     ("serve", ("--host", ""), ("--host is empty: give the address to bind, or leave --host out for 127.0.0.1 "
                                "(0.0.0.0: every address)")),
 ])
@@ -791,6 +792,8 @@ def test_a_bound_and_any_among_codes_are_said_in_the_words_of_the_flags(tmp_path
              (["--langs", "fr,xx", "--lang-backend", "cld2"], "cleaner: --langs: 'xx' is not a code the language "
                                                               "backend 'cld2' answers (ISO 639-1 codes such as 'fr', "
                                                               "'en', and none for a language without one)\n"),
+             (["--encoding", "klingon"], "cleaner: --encoding: unknown encoding 'klingon' (Python's codec names: "
+                                         "utf-8, cp1252, latin-1, ...)\n"),
              (["--config", str(cfg)], f"cleaner: config in {cfg}: min_chars: should be at least 0, got -1\n"),
              (["--config", str(cfg), "--min-chars", "5", "--min-lang-score", "2"],
               "cleaner: --min-lang-score: should be at most 1.0, got 2.0\n"),

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import random
+import re
 import zlib
 from pathlib import Path
 
@@ -222,6 +223,46 @@ def test_raw_control_characters_inside_jsonl_strings_are_read_as_they_are_flagge
                                       "writes an escape: read as it is")
     assert items["c"].text == "un \t échappé" and items["c"].warnings == ()  # an escape is JSON
     assert f"{src}:4: malformed JSON: Unterminated string starting at column 21" in items
+
+
+def test_the_encoding_setting_reads_input_that_does_not_say_its_own(tmp_path):
+    """A cp1252 text file (a Windows tool's French) was read as UTF-8: every accent U+FFFD, flagged, the text
+    lost. `encoding` (`--encoding`) names the encoding of input that does not say its own: .txt, JSONL lines,
+    HTML without a charset, bytes given to the API. A byte order mark, UTF-16's zero bytes and a page's charset
+    still win."""
+    from cleaner import Pipeline
+
+    text = "Le conseil municipal a voté le budget de l’année — après un long débat."
+    (tmp_path / "a.txt").write_bytes(text.encode("cp1252"))
+    (tmp_path / "b.jsonl").write_bytes(json.dumps({"id": "b", "text": text}, ensure_ascii=False).encode("cp1252") + b"\n")
+    (tmp_path / "c.html").write_bytes(PAGE.format(n=3, body=text).encode("cp1252"))
+    (tmp_path / "d.htm").write_bytes(b'<html><head><meta charset="utf-8"></head><body><p>' + text.encode() + b"</p></body></html>")
+    (tmp_path / "e.txt").write_bytes(codecs.BOM_UTF8 + text.encode())
+    (tmp_path / "f.txt").write_bytes(text.encode("utf-16-le"))
+    cp1252 = Config.load(encoding="windows-1252")
+    assert cp1252.encoding == "cp1252"
+    got = {d.id: d for d in _read(tmp_path, config=cp1252)}
+    assert [got[i].text for i in "abef"] == [text] * 4 and all(not got[i].warnings for i in "abcdef")
+    assert text in got["c"].html and text in got["d"].html  # no charset: the setting; a charset: its own
+    default = {d.id: d for d in _read(tmp_path)}
+    assert default["a"].text.count("\ufffd") == 6 and default["a"].warnings == (
+        f"{tmp_path / 'a.txt'}: invalid UTF-8 at byte 26, replaced with U+FFFD",)
+    assert Pipeline(cp1252).prepare(text.encode("cp1252")).text == text  # bytes given to the API
+    latin = {d.id: d for d in _read(tmp_path / "a.txt", config=Config.load(encoding="latin-1"))}
+    assert latin["a"].text == text.replace("’", "\x92").replace("—", "\x97")  # what latin-1 makes of cp1252's
+
+
+@pytest.mark.parametrize("name, says", [
+    ("utf-16", "'utf-16' is not a text encoding that writes ASCII as ASCII, as JSONL needs; a file in UTF-16 or UTF-32 "
+               "is read by its byte order mark or its zero bytes without this setting"),
+    ("base64", "'base64' is not a text encoding that writes ASCII as ASCII"),
+    ("klingon", "unknown encoding 'klingon' (Python's codec names: utf-8, cp1252, latin-1, ...)"),
+])
+def test_an_encoding_jsonl_cannot_be_read_in_is_refused(name, says):
+    from cleaner.config import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(f"config: encoding: {says}")):
+        Config.load(encoding=name)
 
 
 def test_a_binary_file_read_as_jsonl_is_one_rejection(tmp_path):

@@ -23,11 +23,14 @@ def config_args(p: argparse.ArgumentParser) -> None:
 
 
 def input_args(p: argparse.ArgumentParser, strict: bool = True) -> None:
-    """Add `--input-format` and, for a command that can stop at bad input, `--strict`."""
+    """Add `--input-format`, `--encoding` and, for a command that can stop at bad input, `--strict`."""
     p.add_argument(
         "--input-format", choices=FORMATS, default="auto",
         help="read every input as this format (default auto: by extension; .txt .html .jsonl[.gz|.zst] .parquet .warc[.gz] .wet[.gz])",
     )
+    p.add_argument("--encoding", metavar="NAME",
+                   help="the encoding of inputs that do not say theirs (.txt, JSONL, HTML without a charset), such as "
+                        "cp1252 or latin-1; a byte order mark and a page's charset win (default: utf-8)")
     if strict:
         p.add_argument(
             "--strict", action="store_true",
@@ -65,6 +68,9 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
     not_blank(args.config, "--config", "give a TOML file of config values, or leave --config out")
     for key in ("id_field", "text_field"):
         not_blank(extra.get(key), flag_of(key), "give the name of a JSONL field, or leave the flag out")
+    if (encoding := getattr(args, "encoding", None)) is not None:
+        not_blank(encoding, "--encoding", "give an encoding (cp1252, latin-1), or leave --encoding out for utf-8")
+        extra["encoding"] = encoding
     try:
         return Config.load(
             args.config,

@@ -60,15 +60,16 @@ def decode(data: bytes, where: str, codec: str | None = None) -> tuple[str, tupl
         return text, (f"{where}: invalid {name} at byte {skip + exc.start}, replaced with U+FFFD",)
 
 
-def decode_text(data: bytes, where: str) -> tuple[str, tuple[str, ...]]:
-    """The text of a `.txt` file's bytes: as `decode` reads them (UTF-8, or by a byte order mark), or, when that
+def decode_text(data: bytes, where: str, codec: str = "utf-8") -> tuple[str, tuple[str, ...]]:
+    """The text of a `.txt` file's bytes: as `decode` reads them (in `codec`, the config's `encoding`, or by a byte
+    order mark), or, when that
     reads as binary (`looks_binary`) and the first bytes are those of UTF-16 or UTF-32 without a mark (see
     `wide_codec`: Notepad++'s "UCS-2 LE", a Python `encode("utf-16-le")`), in that encoding, as JSONL is read,
     if its first 4,096 characters hold no control character and no invalid sequence (binary bytes read so do:
     bytes 0-255 are U+0001, U+0203, ... and unpaired surrogates), but for a last odd byte."""
-    text, warnings = decode(data, where)
-    if looks_binary(text) and (codec := wide_codec(data[:4])):
-        wide, flagged = decode(data, where, codec)
+    text, warnings = decode(data, where, codec)
+    if looks_binary(text) and (wide := wide_codec(data[:4])):
+        wide, flagged = decode(data, where, wide)
         head = wide[:4096].rstrip("\ufffd")
         if "\ufffd" not in head and not _CONTROL.search(head):
             return wide, flagged
@@ -87,9 +88,9 @@ def wide_codec(head: bytes) -> str | None:
     return codec
 
 
-def decode_html(data: bytes, where: str, charset: str | None = None) -> tuple[str, tuple[str, ...]]:
+def decode_html(data: bytes, where: str, charset: str | None = None, fallback: str = "utf-8") -> tuple[str, tuple[str, ...]]:
     """An HTML page's text: in the encoding the label `charset` names (HTTP's), else the one its `<meta
-    charset>` names, else UTF-8; a label is read as browsers read it (see `web_codec`).
+    charset>` names, else `fallback` (the config's `encoding`); a label is read as browsers read it (see `web_codec`).
     A `<meta>` that names UTF-16 means UTF-8, as the HTML standard reads it (a page whose `<meta>` can be
     read as ASCII is not in UTF-16)."""
     codec = web_codec(charset)
@@ -98,7 +99,7 @@ def decode_html(data: bytes, where: str, charset: str | None = None) -> tuple[st
         codec = web_codec(found.group(1).decode("ascii")) if found else None
         if codec and codec.startswith("utf-16"):
             codec = "utf-8"
-    return decode(data, where, codec)
+    return decode(data, where, codec or fallback)
 
 
 def web_codec(label: str | None) -> str | None:

@@ -24,7 +24,7 @@ def read_text(fh: BinaryIO, rid: str, where: str, config: Config) -> Item:
     data = _read_capped(fh, rid, where, config)
     if not isinstance(data, bytes):
         return data
-    text, warnings = decode_text(data, where)
+    text, warnings = decode_text(data, where, config.encoding)
     return text_document(rid, text, where, config, warnings)
 
 
@@ -38,7 +38,7 @@ def html_document(data: bytes, rid: str, where: str, config: Config, charset: st
                   warnings: tuple[str, ...] = (), **fields: Any) -> Item:
     """A document of an HTML page's bytes, decoded by its charset, with `warnings` (what was wrong with
     how the bytes came) and the decoding's; binary or empty pages are rejected."""
-    html, decoded = decode_html(data, where, charset)
+    html, decoded = decode_html(data, where, charset, config.encoding)
     warnings += decoded
     if looks_binary(html):
         return bad(rid, f"{where}: binary content, not HTML")

@@ -206,9 +206,9 @@ def _stem(where: str) -> str:
 
 
 def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | None = None) -> Item:
-    """One JSONL line (in `codec`, default UTF-8) as a document; `place` (`<file stem>:<line>`) goes into
-    the id of a record that carries none (see `records.record_id`)."""
-    line, warnings = decode(raw, where, codec)
+    """One JSONL line (in `codec`, the file's UTF-16 or UTF-32, else the config's `encoding`) as a document;
+    `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`)."""
+    line, warnings = decode(raw, where, codec or config.encoding)
     try:
         try:
             record, said = loads(line)
