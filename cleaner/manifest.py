@@ -134,7 +134,8 @@ def same_inputs(old: Any, new: Any) -> bool:
 
 def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The parts of two fingerprints that differ (`rules`, `inputs`, `config`, ...); of `old`'s config, the keys
-    `new`'s leaves out (`run_config`) do not count: a run made while they were in it is not one of another config.
+    `new`'s leaves out (`run_config`) do not count: a run made while they were in it is not one of another config;
+    nor do the keys `new`'s adds at their default (a setting cleaner gained since, whose default is what it did).
     The paths of the inputs, the index and `rules_dirs` are compared by `same_path`."""
     def same(key: str) -> bool:
         was, now = old.get(key), new[key]
@@ -142,7 +143,9 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             return same_inputs(was, now)
         if key in ("config", "options") and isinstance(was, dict) and isinstance(now, dict):
             if key == "config":
+                defaults = Config.model_construct().model_dump(mode="json")
                 was = {k: v for k, v in was.items() if k in now}
+                now = {k: v for k, v in now.items() if k in was or v != defaults.get(k, v)}
             path, alike = ("rules_dirs", _same_paths) if key == "config" else ("index", same_path)
             return {**was, path: None} == {**now, path: None} and alike(was.get(path), now.get(path))
         return was == now

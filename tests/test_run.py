@@ -1084,6 +1084,20 @@ def test_continue_is_refused_when_the_signatures_would_differ(tmp_path, in_proce
     assert again.returncode == 0 and "starting over\n" in again.stderr, again.stderr
 
 
+def test_a_config_key_added_since_a_run_at_its_default_does_not_make_it_run_again(tmp_path, in_process):
+    """A finished run's manifest holds the config keys cleaner had then. A key added since (`encoding`) made every
+    such run "a finished run whose config differs", run again, though its default is what cleaner did before; at
+    another value, it is a change."""
+    out = tmp_path / "out"
+    args = ("run", str(SEEDS), "--out", str(out), "--workers", "1")
+    assert in_process(*args).returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"].pop("encoding") == "utf-8"  # as a run made before the key wrote it
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert "already complete" in in_process(*args).stderr
+    assert "whose config differs: running again" in in_process(*args, "--encoding", "latin-1").stderr
+
+
 def test_a_config_key_the_run_does_not_read_does_not_make_a_finished_run_run_again(tmp_path, in_process):
     """`max_request_docs` (read by `cleaner serve` alone) was in the fingerprint a run keeps in its manifest, so a
     shared config file changed in it made a finished run run again; so did `repeated_min_docs` and
