@@ -43,11 +43,12 @@ from typing import Any
 from .edits import replay
 from .kinds.ticker import TickerRule
 from .models import Edit
-from .text import line_key
+from .text import line_key, word_count
 from .view import View
 
 LONG_WORDS = 3
-"""A line of this many words counts on its own; a shorter one only in a run with its neighbour."""
+"""A line of this many words (`text.word_count`: letters counted as words in Chinese, Japanese, Thai) counts on
+its own; a shorter one only in a run with its neighbour."""
 HEADLINES = TickerRule.model_construct(id="repeated", kind="ticker", description="headlines of the day",
                                        min_line_chars=40, min_segments=2)
 """The `ticker` kind read loosely (two segments, 40 characters): where headlines of the day are looked for."""
@@ -77,7 +78,7 @@ def units(keys: list[str | None]) -> Iterator[tuple[str, tuple[int, ...]]]:
             continue
         if not key:
             continue
-        if len(key.split()) >= LONG_WORDS:
+        if word_count(key) >= LONG_WORDS:
             yield key, (i,)
         if previous is not None:
             yield f"{keys[previous]}\n{key}", (previous, i)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHARED, run_cli
+from conftest import FIXTURES, SHARED, run_cli
 
 from cleaner import clean
 from cleaner.boilerplate import LineCounts, document_hashes, unit_hash
@@ -293,6 +293,22 @@ def test_the_language_is_that_of_the_text_left_once_the_boilerplate_is_gone(tmp_
     corpus = _run([path], tmp_path / "run", learn_boilerplate=True, langs=("fr",))
     assert sorted(corpus) == sorted(d["id"] for d in docs)
     assert all(rec["lang"] == "fr" and "cookies" not in rec["text"] for rec in corpus.values())
+
+
+def test_a_one_line_footer_in_a_script_without_spaces_is_learned(tmp_path):
+    """A line counts on its own from `LONG_WORDS` words; a Chinese line was one "word" by spaces, so a site's
+    one-line footer under every article (its neighbour, the article's last line, differs) was never learned.
+    Letters count as words there now (`text.word_count`)."""
+    sents = (FIXTURES / "scripts" / "zh.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    footer = "本文版权归本报所有，未经书面许可不得转载。"
+    docs = [{"id": f"z{i}", "url": f"https://news.example.cn/{i}", "text": "".join(sents[10 * i : 10 * i + 8]) + "\n" + footer}
+            for i in range(8)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    raw = {d["id"]: d["text"] for d in docs}
+    assert sorted(corpus) == sorted(raw)
+    assert all([s.strip() for s in _removed(rec, raw[i])] == [footer] and not rec["text"].endswith(footer) for i, rec in corpus.items())
 
 
 def test_counts_are_exact_whatever_the_memory_bound():
