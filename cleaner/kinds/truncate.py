@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ..text import ends_sentence, line_key, word_count
+from ..text import ends_sentence, line_key, width, word_count
 from ..view import Hit, View
 from .base import Context, Rule, keyable, register, whole_lines
 
@@ -22,7 +22,7 @@ class TruncateRule(Rule):
     of them read as prose (`prose_words` words or more, ending like a sentence; teasers end with an
     ellipsis). A hard-wrapped paragraph is judged whole, as one line: it shows by a line that does not
     end a sentence followed by one starting in lower case (no teaser list does that). At least
-    `min_before_chars` of text must stand before the marker. A marker line is the marker alone, or
+    `min_before_chars` of text must stand before the marker (a Chinese or Japanese letter counting two). A marker line is the marker alone, or
     followed by at most `marker_extra_words` words ("More from Reuters"); a marker mentioned inside a
     sentence is not a marker line, so it never matches. With `drop_lone_marker`, a line that is exactly
     a marker but is followed by article text goes alone (the list was already stripped upstream, as
@@ -78,8 +78,9 @@ class TruncateRule(Rule):
         )
 
     def _article_before(self, view: View, i: int) -> bool:
-        """At least `min_before_chars` of text before line `i`."""
-        return len(view.text[: view.lines[i].start].strip()) >= self.min_before_chars
+        """At least `min_before_chars` of text before line `i` (a wide letter counting two, `text.width`)."""
+        before = view.text[: view.lines[i].start].strip()
+        return len(before) >= self.min_before_chars or width(before) >= self.min_before_chars
 
     def _list_after(self, view: View, i: int) -> bool:
         prose = 0
