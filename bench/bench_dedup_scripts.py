@@ -28,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_dedup_params import clean_texts, score  # noqa: E402
+from bench_dedup_params import clean_texts, score
 
-from cleaner.dedup import DedupParams, jaccard, normalise, shingles  # noqa: E402
-from cleaner.dedup.cluster import Item  # noqa: E402
-from cleaner.dedup.signature import Signer, _exact  # noqa: E402
+from cleaner.dedup import DedupParams, jaccard, normalise, shingles
+from cleaner.dedup.cluster import Item
+from cleaner.dedup.signature import Signer, _exact
 
 FIXTURES = ROOT / "fixtures" / "scripts"
 LANGS = ("zh", "ja", "th")

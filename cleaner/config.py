@@ -108,6 +108,8 @@ class Config(BaseModel):
             info = codecs.lookup(name)
         except LookupError:
             raise ValueError(f"unknown encoding {name!r} (Python's codec names: utf-8, cp1252, latin-1, ...)") from None
+        if info.name == "utf-8-sig":  # a byte order mark is read whatever the encoding
+            return "utf-8"
         if not getattr(info, "_is_text_encoding", True) or "\n{}\":,[]\\ az09".encode(info.name) != b'\n{}":,[]\\ az09':
             raise ValueError(f"{name!r} is not a text encoding that writes ASCII as ASCII, as JSONL needs; a file in UTF-16 or "
                              "UTF-32 is read by its byte order mark or its zero bytes without this setting")

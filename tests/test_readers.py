@@ -240,7 +240,7 @@ def test_the_encoding_setting_reads_input_that_does_not_say_its_own(tmp_path):
     (tmp_path / "e.txt").write_bytes(codecs.BOM_UTF8 + text.encode())
     (tmp_path / "f.txt").write_bytes(text.encode("utf-16-le"))
     cp1252 = Config.load(encoding="windows-1252")
-    assert cp1252.encoding == "cp1252"
+    assert cp1252.encoding == "cp1252" and Config.load(encoding="utf-8-sig").encoding == "utf-8"  # a mark is read anyway
     got = {d.id: d for d in _read(tmp_path, config=cp1252)}
     assert [got[i].text for i in "abef"] == [text] * 4 and all(not got[i].warnings for i in "abcdef")
     assert text in got["c"].html and text in got["d"].html  # no charset: the setting; a charset: its own

@@ -30,6 +30,7 @@ DEFAULT_SHINGLE_SIZE = 3
 
 _PUNCT = regex.compile(r"\p{P}+")
 
+
 def normalise(text: str) -> str:
     """The normal form of `text`: NFKC, casefolded, invisible format characters dropped (a zero-width
     space, a word break, turned to a space), punctuation turned to spaces, whitespace folded."""

@@ -165,8 +165,9 @@ class Signer:
         normal = normalise(text)
         split = words(normal)
         data = split.encode("utf-8")
+        exact = _exact(data if split is normal else normal.encode("utf-8"))
         m = self.minhash_normal(data)
-        return _exact(data if split is normal else normal.encode("utf-8")), None if m is None else m.hashvalues.astype(np.uint32, copy=False)
+        return exact, None if m is None else m.hashvalues.astype(np.uint32, copy=False)
 
     def to_minhash(self, signature: np.ndarray) -> LeanMinHash:
         """A datasketch sketch rebuilt from stored values (with the scheme it was made with)."""
