@@ -79,7 +79,7 @@ def word_count(line: str) -> int:
         near = sum(1 for letter in letters if "\u0e00" <= letter[0] < "\u1800" or "\ua9e0" <= letter[0] < "\uaa80")
         southeast += near
         cjk += len(letters) - near
-        words += not letters or bool(SPACELESS.sub("", word).strip(_EDGE + "、，：（）「」『』"))  # "GDP增长" holds a word too
+        words += not letters or any(c.isalnum() for c in SPACELESS.sub("", word))  # "GDP增长" holds a word too
     return words + -(-cjk // 2) + -(-southeast // 3)
 
 

@@ -30,8 +30,8 @@ class TickerRule(Rule):
     A separator right after a comma or a semicolon does not separate: a headline never ends with one,
     so the two sides are one segment (`Metro FM 801, Channel Africa 802,  Good Hope FM 803, …` is one
     enumeration with loose spacing, and a headline whose ", " became ",  " in a scrape stays whole).
-    A segment reads as a headline when it has `min_words` to `max_words` words (`text.word_count`: in Chinese,
-    Japanese or Thai, letters counted as words are), does not start with a
+    A segment reads as a headline when it has `min_words` to `max_words` words (`text.word_count`, which counts
+    the letters of Chinese, Japanese or Thai as words), does not start with a
     lower-case letter (capitals, digits and caseless scripts such as Arabic pass), does not end with a
     full stop, a comma or a semicolon and holds no sentence break; at least `min_headline_share` of the
     segments must, and none may be longer than `max_words` (a list glued after a paragraph is not a
@@ -110,7 +110,9 @@ class TickerRule(Rule):
 
     def segments(self, line: str, timeout: float = 1.0) -> list[str] | None:
         """The segments of `line` when it is a ticker by this rule's parameters, else None."""
-        if (len(line) < self.min_line_chars and width(line) < self.min_line_chars) or not self._enough_separators(line, timeout):
+        if len(line) < self.min_line_chars and width(line) < self.min_line_chars:
+            return None
+        if not self._enough_separators(line, timeout):
             return None
         if (first := line.lstrip()[:1]) and first in self.list_marks:
             return None  # an item of a bulleted list
