@@ -39,21 +39,30 @@ def _line_key(line: str) -> str:
     return " ".join(text.casefold().split()).strip(_EDGE)
 
 
-SENTENCE_END = ".!?»\"”)。！？"
-SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}|[。！？](?=[^\s。！？」』）”’])")
-"""The end of one sentence and the start of the next, inside a line (in Chinese and Japanese, a full stop
-with more text right after it)."""
+FULL_STOPS = ("。", "！", "？", "។", "៕", "။")
+"""Sentence ends of Chinese and Japanese (。！？), Khmer (។ ៕) and Myanmar (။); Thai ends a sentence with a space."""
+SENTENCE_END = ".!?»\"”)" + "".join(FULL_STOPS)
+SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}|[。！？][」』）”’]*(?=[^\s。！？」』）”’])")
+"""The end of one sentence and the start of the next, inside a line (in Chinese and Japanese, a full stop,
+with the quotes or brackets it closes, and more text right after it)."""
+CLOSERS = "」』）”’\"')"
+"""What may close a sentence after its full stop: quotes and brackets."""
 
-SPACELESS = regex.compile(r"(?:(?!\p{N})[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\u30fc])\p{M}*")
+SPACELESS = regex.compile(r"(?:(?!\p{N})[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\u30fc\uff70\uff9e\uff9f])\p{M}*")
 """A letter of a script written without spaces between words, with the combining marks that follow it (a
-Thai vowel or tone mark belongs to its consonant); digits are left out, as they stand in runs."""
+Thai vowel or tone mark belongs to its consonant), and the kana length and sound marks (ー, ｰ, ﾞ, ﾟ), which
+Unicode gives to no script; digits are left out, as they stand in runs."""
+
+SOUTHEAST = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]")
+"""A character of Thai, Lao, Myanmar or Khmer: scripts that put spaces between phrases and sentences, not words."""
 
 SPACELESS_BLOCKS = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u2e80-\u2fdf\u3005-\u30ff"
-                              "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua9e0-\ua9ff\uaa60-\uaa7f\uf900-\ufaff"
-                              "\U00016fe0-\U00016fff\U0001aff0-\U0001b2ff\U00020000-\U0003ffff]")
-"""The Unicode blocks `SPACELESS`'s letters are in (after NFKC too): `re` tells a text holds none in ~10 µs,
-where `regex`'s script classes take ~10 times as long (a test checks that every letter `SPACELESS` matches
-in any character's NFKC form is in them)."""
+                              "\u31f0-\u31ff\u32d0-\u32fe\u3300-\u3357\u3400-\u4dbf\u4e00-\u9fff\ua9e0-\ua9ff"
+                              "\uaa60-\uaa7f\uf900-\ufaff\uff66-\uff9f\U00016fe0-\U00016fff\U0001aff0-\U0001b2ff"
+                              "\U0001f200\U00020000-\U0003ffff]")
+"""The Unicode blocks `SPACELESS`'s letters are in, in raw text and after NFKC: `re` tells a text holds none in
+~10 µs, where `regex`'s script classes take ~10 times as long (a test checks that every letter `SPACELESS`
+matches, in any character or its NFKC form, is in them)."""
 
 
 def ends_sentence(line: str) -> bool:
@@ -76,7 +85,7 @@ def word_count(line: str) -> int:
     words = cjk = southeast = 0
     for word in line.split():
         letters = SPACELESS.findall(word)
-        near = sum(1 for letter in letters if "\u0e00" <= letter[0] < "\u1800" or "\ua9e0" <= letter[0] < "\uaa80")
+        near = sum(1 for letter in letters if SOUTHEAST.match(letter))
         southeast += near
         cjk += len(letters) - near
         words += not letters or any(c.isalnum() for c in SPACELESS.sub("", word))  # "GDP增长" holds a word too

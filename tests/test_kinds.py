@@ -233,6 +233,7 @@ def test_words_and_width_in_scripts_without_spaces():
     assert word_count("国务院常务会议部署稳就业工作") == 7  # 14 letters, two a word
     assert word_count("Python の開発は、1990 年ごろから") == 7  # Python, 1990 and 9 letters
     assert word_count("GDP增长5%") == 2  # "GDP…5%" is a word of its own beside the two letters
+    assert word_count("ｾｲﾌﾊﾗｲﾈﾝﾄﾞﾖｻﾝｱﾝｦﾘｮｳｼｮｳｼﾀ") == 12  # half-width katakana, ﾞ among them: 24 letters
     assert word_count("นายกรัฐมนตรีเปิดเผยภายหลังการประชุมคณะรัฐมนตรีว่า") == 14  # 40 letters with their marks, three a word
     assert width("国务院常务会议") == 14 and width("東京　大阪") == 10 and width("서울 시청") == 9  # wide letters and spaces
     assert width("Café ★ 😀") == 8  # a wide symbol or emoji says no more than a letter

@@ -10,7 +10,7 @@ from typing import Literal
 import regex
 from pydantic import Field, field_validator
 
-from ..text import SENTENCE_BREAK, width, word_count
+from ..text import CLOSERS, FULL_STOPS, SENTENCE_BREAK, SOUTHEAST, width, word_count
 from ..view import Hit, View
 from .base import Context, Rule, register, shown, whole_lines
 from .patterns import call, check_pattern, compile_fast
@@ -33,11 +33,13 @@ class TickerRule(Rule):
     A segment reads as a headline when it has `min_words` to `max_words` words (`text.word_count`, which counts
     the letters of Chinese, Japanese or Thai as words), does not start with a
     lower-case letter (capitals, digits and caseless scripts such as Arabic pass), does not end with a
-    full stop, a comma or a semicolon and holds no sentence break; at least `min_headline_share` of the
+    full stop (nor with 。！？ ។ ။, a quote closed after it or not), a comma or a semicolon and holds no
+    sentence break; at least `min_headline_share` of the
     segments must, and none may be longer than `max_words` (a list glued after a paragraph is not a
     ticker). An ordinary paragraph has long sentence-shaped segments (or none), so it never qualifies.
     A line that starts with one of `list_marks` is an item of a list (`■ Best Actor Name – Film Name –
-    Film …`), never a ticker.
+    Film …`), never a ticker. In a line of Thai, Lao, Khmer or Myanmar, a separator that may be spaces alone
+    does not separate: those scripts put spaces between phrases and sentences.
     """
 
     kind: Literal["ticker"]
@@ -117,7 +119,10 @@ class TickerRule(Rule):
         if (first := line.lstrip()[:1]) and first in self.list_marks:
             return None  # an item of a bulleted list
         counts: list[int] = []  # of each separator in one scan of all of them, made only for a line whose split passes
+        phrases = not line.isascii() and SOUTHEAST.search(line) is not None
         for n, sep in enumerate(self.compiled):
+            if phrases and self.blank_separators[n]:
+                continue  # Thai, Lao, Khmer, Myanmar: spaces part phrases and sentences there, not headlines
             segments = _clauses_joined([s.strip() for s in call(sep.split, line, timeout) if s.strip()])
             if len(segments) < self.min_segments or any(word_count(s) > self.max_words for s in segments):
                 continue  # a paragraph never sits inside a ticker
@@ -140,6 +145,11 @@ class TickerRule(Rule):
             counts[m.lastindex - 1] += 1
         return counts
 
+    @cached_property
+    def blank_separators(self) -> tuple[bool, ...]:
+        """Whether each separator may be spaces alone (a run of them), not a mark such as `|`."""
+        return tuple(pattern.fullmatch("  ") is not None for pattern in self.compiled)
+
     def _headline(self, segment: str) -> bool:
         if not self.min_words <= word_count(segment) <= self.max_words:
             return False
@@ -148,7 +158,9 @@ class TickerRule(Rule):
             return False
         if segment.endswith((",", ";")):
             return False  # a clause of an enumeration or a sentence
-        return not (segment.endswith((".", "。")) and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
+        if segment.rstrip(CLOSERS).endswith(FULL_STOPS):
+            return False  # a sentence of Chinese, Japanese, Khmer or Myanmar, its quote closed after it or not
+        return not (segment.endswith(".") and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if not self._enough_separators(view.text, ctx.timeout):
