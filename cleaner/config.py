@@ -110,9 +110,9 @@ class Config(BaseModel):
             raise ValueError(f"unknown encoding {name!r} (Python's codec names: utf-8, cp1252, latin-1, ...)") from None
         if info.name == "utf-8-sig":  # a byte order mark is read whatever the encoding
             return "utf-8"
-        if not getattr(info, "_is_text_encoding", True) or "\n{}\":,[]\\ az09".encode(info.name) != b'\n{}":,[]\\ az09':
-            raise ValueError(f"{name!r} is not a text encoding that writes ASCII as ASCII, as JSONL needs; a file in UTF-16 or "
-                             "UTF-32 is read by its byte order mark or its zero bytes without this setting")
+        if not getattr(info, "_is_text_encoding", True) or "unicode_escape" in info.name.replace("-", "_") or not _reads_ascii(info.name):
+            raise ValueError(f"{name!r} is not a text encoding that reads and writes ASCII as ASCII, as JSONL needs; a file "
+                             "in UTF-16 or UTF-32 is read by its byte order mark or its zero bytes without this setting")
         return info.name
 
     @field_validator("shape_off_sources")
@@ -179,6 +179,19 @@ class Config(BaseModel):
         if config.langs:
             _check_langs(config, where)
         return config
+
+
+_ASCII = "\n{}\":,[]\\ az09"
+
+
+def _reads_ascii(codec: str) -> bool:
+    """Whether `codec` writes ASCII as ASCII and reads it back so after an invalid byte replaced (`idna` cannot
+    replace one; the escape codecs read `\\u0022` as a quote, breaking JSON)."""
+    try:
+        return (_ASCII.encode(codec) == _ASCII.encode("ascii")
+                and (b"\xff" + _ASCII.encode(codec)).decode(codec, "replace").endswith(_ASCII))
+    except (UnicodeError, LookupError):
+        return False
 
 
 def _said(err: dict[str, Any]) -> str:

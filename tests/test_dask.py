@@ -137,6 +137,22 @@ def test_a_utf16_jsonl_file_is_one_split(inputs, tmp_path):
     assert [x["id"] for x in read] == [x["id"] for x in utf8] and len(read) > 50
 
 
+def test_the_splits_of_a_jsonl_file_that_opens_with_utf8_s_mark_are_utf8_whatever_the_encoding(tmp_path):
+    """A byte order mark says the file's encoding: a file that opens with UTF-8's is UTF-8 to its end, also in the
+    splits after the first, which do not see the mark, with `encoding` set to another (a folder of cp1252 files
+    and a Windows tool's UTF-8 ones)."""
+    text = "国务院办公厅日前发布通知，要求各省在年底前完成基层政务服务平台的整合。"
+    marked = tmp_path / "marked.jsonl"
+    marked.write_bytes(codecs.BOM_UTF8 + "".join(json.dumps({"id": f"m{i}", "text": f"{text} {i}"}, ensure_ascii=False)
+                                                 + "\n" for i in range(400)).encode())
+    splits = split_file(file_splits([str(marked)])[0], "auto", 5_000)
+    assert len(splits) > 5
+    config = Config.load(encoding="gbk")
+    read = [x for s in splits for x in read_split(s, config, "auto", ReadStats())]
+    assert [(x.text, x.warnings) for x in read] == [(f"{text} {i}", ()) for i in range(400)]
+    assert [x.text for x in read_inputs([str(marked)], config, "auto")] == [x.text for x in read]
+
+
 def test_a_jsonl_file_of_blank_lines_or_binary_content_is_one_split_and_one_rejection(inputs, tmp_path):
     """Read in splits, a blank file gave no rejection at all (its input passed unnoticed) and a gzip file
     named .jsonl one "malformed JSON" per line-like piece; whole, each is the local engine's one rejection."""

@@ -248,14 +248,26 @@ def test_the_encoding_setting_reads_input_that_does_not_say_its_own(tmp_path):
     assert default["a"].text.count("\ufffd") == 6 and default["a"].warnings == (
         f"{tmp_path / 'a.txt'}: invalid UTF-8 at byte 26, replaced with U+FFFD",)
     assert Pipeline(cp1252).prepare(text.encode("cp1252")).text == text  # bytes given to the API
+    marked = tmp_path / "g.jsonl"  # a byte order mark says UTF-8 for the whole file, not its first line alone
+    marked.write_bytes(codecs.BOM_UTF8 + "".join(json.dumps({"id": f"g{i}", "text": text}, ensure_ascii=False) + "\n"
+                                                 for i in range(3)).encode())
+    assert [(d.text, d.warnings) for d in _read(marked, config=cp1252)] == [(text, ())] * 3
+    table = tmp_path / "p" / "h.parquet"  # a Parquet binary text, and bytes in a record given to the API
+    table.parent.mkdir()
+    pq.write_table(pa.table({"id": ["h"], "text": pa.array([text.encode("cp1252")], pa.binary())}), table)
+    assert [(d.text, d.warnings) for d in _read(table, config=cp1252)] == [(text, ())]
+    assert Pipeline(cp1252).prepare({"id": "i", "text": text.encode("cp1252")}).text == text
     latin = {d.id: d for d in _read(tmp_path / "a.txt", config=Config.load(encoding="latin-1"))}
     assert latin["a"].text == text.replace("’", "\x92").replace("—", "\x97")  # what latin-1 makes of cp1252's
 
 
 @pytest.mark.parametrize("name, says", [
-    ("utf-16", "'utf-16' is not a text encoding that writes ASCII as ASCII, as JSONL needs; a file in UTF-16 or UTF-32 "
-               "is read by its byte order mark or its zero bytes without this setting"),
-    ("base64", "'base64' is not a text encoding that writes ASCII as ASCII"),
+    ("utf-16", "'utf-16' is not a text encoding that reads and writes ASCII as ASCII, as JSONL needs; a file in UTF-16 "
+               "or UTF-32 is read by its byte order mark or its zero bytes without this setting"),
+    ("base64", "'base64' is not a text encoding that reads and writes ASCII as ASCII"),
+    ("idna", "'idna' is not a text encoding"),  # it cannot replace an invalid byte: a traceback on the first input
+    ("raw_unicode_escape", "'raw_unicode_escape' is not a text encoding"),  # it read \\u0022 as a quote, breaking JSON
+    ("undefined", "'undefined' is not a text encoding"),
     ("klingon", "unknown encoding 'klingon' (Python's codec names: utf-8, cp1252, latin-1, ...)"),
 ])
 def test_an_encoding_jsonl_cannot_be_read_in_is_refused(name, says):

@@ -36,6 +36,8 @@ class Split:
     end: int | None = None
     first_line: int = 0
     rejected: Rejected | None = None
+    marked: bool = False
+    """The file opens with UTF-8's byte order mark: each range of it is UTF-8, whatever the config's `encoding`."""
 
 
 class UsageError(ValueError):
@@ -77,8 +79,9 @@ def split_file(split: Split, input_format: str, split_bytes: int) -> list[Split]
             target = fh.tell() + split_bytes
         out, lines = [], 0
         fh.seek(0)
+        marked = fh.peek(3)[:3] == codecs.BOM_UTF8
         for start, end in zip(starts, starts[1:] + [size]):
-            out.append(Split(split.path, start, end, lines))
+            out.append(Split(split.path, start, end, lines, marked=marked))
             left = end - start
             while left:
                 chunk = fh.read(min(_CHUNK, left))
@@ -129,6 +132,7 @@ def read_split(split: Split, config: Config, input_format: str, stats: ReadStats
         try:
             with open(split.path, "rb") as fh:
                 fh.seek(split.start)
-                yield from read_jsonl(_Range(fh, split.end), name_text(split.path), config, split.first_line)
+                yield from read_jsonl(_Range(fh, split.end), name_text(split.path), config, split.first_line,
+                                      marked=split.marked)
         except OSError as exc:  # read_jsonl catches errors while reading: this is the file gone since planning
             yield bad(None, f"{name_text(split.path)}: {exc.strerror or exc}")

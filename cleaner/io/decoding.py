@@ -104,8 +104,9 @@ def decode_html(data: bytes, where: str, charset: str | None = None, fallback: s
 def web_codec(label: str | None) -> str | None:
     """The Python codec of the encoding an HTML page's charset `label` names in the WHATWG Encoding Standard,
     the labels browsers know (`latin1`, `iso-8859-1` and `ascii` name windows-1252; `sjis` Shift_JIS);
-    None for none or any other name (`cp037`, `base64`, `utf-32`), and the page is read as UTF-8. Hyphens and
-    underscores do not count (`latin-1`, `windows_1252`, `Shift-JIS` are common spellings of known labels)."""
+    None for none or any other name (`cp037`, `base64`, `utf-32`), and the page is read in the config's
+    `encoding`. Hyphens and underscores do not count (`latin-1`, `windows_1252`, `Shift-JIS` are common spellings
+    of known labels)."""
     return _WEB_CODECS.get(_squeezed(label)) if label else None
 
 

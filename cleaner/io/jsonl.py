@@ -42,7 +42,8 @@ class Line:
     where: str
     place: str
     codec: str | None = None
-    """The encoding of `raw` when it is not UTF-8 (`utf-16-le`, ...)."""
+    """The encoding of `raw` when it is not the config's `encoding`: the file's UTF-16 or UTF-32 (`utf-16-le`, ...),
+    or UTF-8 in a file that opens with its byte order mark."""
 
     def parse(self, config: Config) -> Item:
         """The document (or rejection) the line holds; see `parse_line`."""
@@ -103,10 +104,13 @@ def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[
         yield bad(None, f"{name_text(path)}: {exc.strerror or exc}")
 
 
-def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, lazy: bool = False) -> Iterator[Item | Line]:
+def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, lazy: bool = False,
+               marked: bool = False) -> Iterator[Item | Line]:
     """Every record of a JSONL stream; `where` names it in details (`where:line`). `first_line` is the
     number of lines before the stream's start, when it is a part of a file. With `lazy`, each line is
-    a `Line` to parse later (over-long lines and broken streams are still rejections)."""
+    a `Line` to parse later (over-long lines and broken streams are still rejections). A stream that opens
+    with UTF-8's byte order mark (`marked`: a part of a file that does) is UTF-8 to its end, whatever the
+    config's `encoding`, as the mark says."""
     stem = _stem(where)
     lineno = first_line
     try:
@@ -116,6 +120,8 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
         elif first_line == 0 and binary_start(fh):
             yield bad(None, f"{where}: binary content, not JSONL")  # a Parquet file read as JSONL: one rejection, not one per "line"
             return
+        elif marked or (first_line == 0 and hasattr(fh, "peek") and fh.peek(3)[:3] == codecs.BOM_UTF8):
+            codec = "utf-8"
         newline = "\n".encode(codec or "utf-8")
         limit = len(newline) * JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
         while raw := fh.readline(limit + 1):
@@ -123,7 +129,7 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
             if len(raw) > limit and not raw.endswith(newline):
                 size = len(raw) + _skip_line(fh, newline)
                 yield too_large(None, f"{where}:{lineno}", size, "bytes of JSON", config)
-            elif not _blank(raw, codec, at_start=lineno == 1):
+            elif not _blank(raw, codec if codec != "utf-8" else None, at_start=lineno == 1):
                 line = Line(raw, f"{where}:{lineno}", f"{stem}:{lineno}", codec)
                 yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:

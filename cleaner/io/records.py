@@ -160,7 +160,7 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
         return bad(None, f"{where}: a record must be a JSON object, got {type(record).__name__}", record)
     raw = record
     if isinstance(record.get(config.text_field), bytes) or isinstance(record.get("html"), bytes):
-        record, warnings = _decoded(record, config.text_field, where, warnings)
+        record, warnings = _decoded(record, config.text_field, config.encoding, where, warnings)
     text, html = record.get(config.text_field), record.get("html")
     value = record.get(config.id_field)
     named_by = text if isinstance(text, str) and text.strip() or html is None else html  # what the made id hashes
@@ -176,14 +176,17 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
     return text_document(rid, text, where, config, warnings, raw, meta=meta, **fields)
 
 
-def _decoded(record: dict[str, Any], text_key: str, where: str, warnings: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """`record` with its text and `html` in bytes decoded (UTF-8; `html` by its `<meta charset>`), and
-    `warnings` with any invalid bytes flagged."""
+def _decoded(record: dict[str, Any], text_key: str, encoding: str, where: str,
+             warnings: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`record` with its text and `html` in bytes decoded (in `encoding`, the config's; `html` by its `<meta
+    charset>` first), and `warnings` with any invalid bytes flagged."""
     record = dict(record)
-    for key, decoder in ((text_key, decode_text), ("html", decode_html)):
-        if isinstance(record.get(key), bytes):
-            record[key], flagged = decoder(record[key], f"{where} {key}")
-            warnings += flagged
+    if isinstance(record.get(text_key), bytes):
+        record[text_key], flagged = decode_text(record[text_key], f"{where} {text_key}", encoding)
+        warnings += flagged
+    if isinstance(record.get("html"), bytes):
+        record["html"], flagged = decode_html(record["html"], f"{where} html", fallback=encoding)
+        warnings += flagged
     return record, warnings
 
 
