@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, ConfigError
+from .dedup.shingle import NORMALISATION, SHINGLE_HASH
 from .io.outputs import OutputError, run_manifest
 from .io.readers import input_sources
 from .io.writers import OutputFile, sha256_of
@@ -66,7 +67,12 @@ def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str,
     from . import __version__
 
     return {"version": __version__, "config": run_config(config), "rules": file_digests(config),
-            "inputs": input_files(inputs), "options": options}
+            "inputs": input_files(inputs), "options": options, "signing": SIGNED_WITH}
+
+
+SIGNED_WITH = {"normalisation": NORMALISATION, "shingle_hash": SHINGLE_HASH}
+"""How this version of cleaner normalises and shingles a text to sign it: a run interrupted under another has
+signatures of other shingles, not to be compared with these (a fingerprint without it is of one made before)."""
 
 
 SERVICE_ONLY = ("max_request_docs",)
@@ -162,8 +168,9 @@ def not_to_continue(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     (None when it can: rules or config may change): its inputs changed, or it read them with another
     `--input-format` (the same files then give other records: a file of lines as one text). The records it
     prepared are not the ones to write; some would be lost and others written twice. Nor when it signed
-    them with other `SIGNING` parameters: signatures of another length ended the run in a traceback, and of
-    other shingles were compared (and indexed) as if they were of these."""
+    them with other `SIGNING` parameters, or by another normal form or shingle hash (`SIGNED_WITH`): signatures
+    of another length ended the run in a traceback, and of other shingles were compared (and indexed) as if they
+    were of these."""
     if not same_inputs(old.get("inputs"), new.get("inputs")):
         return "the inputs of the interrupted run changed since it was stopped"
     was, now = (fp.get("options", {}).get("input_format", "auto") for fp in (old, new))
@@ -171,6 +178,11 @@ def not_to_continue(old: dict[str, Any], new: dict[str, Any]) -> str | None:
         return f"the interrupted run read its inputs with --input-format {was}, not {now}"
     signed = [f"{key} = {old['config'].get(key)}, not {new['config'].get(key)}" for key in SIGNING
               if "config" in old and old["config"].get(key) != new.get("config", {}).get(key)]
+    now = new.get("signing", {})
+    if "signing" not in old and now:
+        signed.append(f"the shingles of a version of cleaner before {now['shingle_hash']}")
+    elif "signing" in old:
+        signed += [f"{key} {old['signing'].get(key)}, not {value}" for key, value in now.items() if old["signing"].get(key) != value]
     return f"the interrupted run signed its documents with {'; '.join(signed)}" if signed else None
 
 

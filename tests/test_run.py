@@ -1061,6 +1061,31 @@ def test_an_input_that_names_no_file_is_said_on_stderr(tmp_path, in_process):
     assert in_process("run", str(missing), str(SEEDS), glob, "--out", str(out), "-q").stderr == ""
 
 
+def test_a_run_interrupted_before_the_shingles_changed_starts_over(tmp_path, in_process):
+    """A run interrupted under a version of cleaner that shingled otherwise (a Chinese "word" was a clause) went on
+    with its prepared documents' signatures, compared and indexed with the new ones: a near-copy of one of them
+    was kept. The fingerprint names the normal form and shingle hash; a fingerprint without them is of a run made
+    before, which starts over, and `--continue` is refused."""
+    from cleaner.manifest import SIGNED_WITH, fingerprint
+
+    out = tmp_path / "out"
+    runner = Runner(Config.load(), [str(SEEDS)], out, RunOptions(workers=1, progress="quiet"))
+    fp = fingerprint(runner.config, runner.inputs, runner.options.output_options())
+    assert fp["signing"] == SIGNED_WITH == {"normalisation": "nfkc-casefold-format-punct-ws-v2",
+                                            "shingle_hash": "poly64-words-spaceless-chars-mix64-v2"}
+    with RunState(out / STATE / "state.sqlite") as state:
+        runner._resume_point(state, {k: v for k, v in fp.items() if k != "signing"}, True)  # as the version before
+        runner._prepare(state, 0)
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1", "--continue")
+    assert (proc.returncode, proc.stderr) == (2, "cleaner: --continue: the interrupted run signed its documents with "
+                                                 "the shingles of a version of cleaner before poly64-words-spaceless-"
+                                                 "chars-mix64-v2, so its work cannot be kept; run again without "
+                                                 "--continue to start over\n")
+    again = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1")
+    assert again.returncode == 0 and "whose signing differs; starting over\n" in again.stderr, again.stderr
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["signing"] == SIGNED_WITH
+
+
 @pytest.mark.parametrize("key, value", [("num_perm", 64), ("shingle_size", 5)])
 def test_continue_is_refused_when_the_signatures_would_differ(tmp_path, in_process, key, value):
     """`--continue` keeps an interrupted run's prepared documents, signatures included: with another num_perm

@@ -25,6 +25,10 @@ from ..text import INVISIBLE, SPACELESS, SPACELESS_BLOCKS
 NORMALISATION = "nfkc-casefold-format-punct-ws-v2"
 """Names the normal form; stored in the index, so changing `normalise` must change this name."""
 
+SHINGLE_HASH = "poly64-words-spaceless-chars-mix64-v2"
+"""Names the shingle hashing (`signature.Signer`) and what a word is (`words`; v1: what spaces separate, in every
+script); stored in the index and in a run's fingerprint, so changing either must change this name."""
+
 DEFAULT_SHINGLE_SIZE = 3
 """Words per shingle; chosen by `bench/bench_dedup_params.py` (see bench/RESULTS.md)."""
 

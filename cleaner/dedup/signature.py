@@ -33,14 +33,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .shingle import DEFAULT_SHINGLE_SIZE, NORMALISATION, normalise, words
+from .shingle import DEFAULT_SHINGLE_SIZE, NORMALISATION, SHINGLE_HASH, normalise, words
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash, MinHash
 
 SCHEME = "affine32"
-SHINGLE_HASH = "poly64-words-spaceless-chars-mix64-v2"
-"""Names the shingle hashing and what a word is (v1: what spaces separate, in every script)."""
 DEFAULT_NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_SEED = 1
