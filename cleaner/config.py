@@ -42,7 +42,8 @@ class Config(BaseModel):
     text_field: str = "text"
     encoding: str = "utf-8"
     """The encoding of input that does not say its own: `.txt` files, JSONL lines, bytes given to the API, HTML
-    without a charset. A byte order mark, the zero bytes of UTF-16 and UTF-32, and a page's charset win."""
+    without a charset. A byte order mark, the zero bytes of UTF-16 and UTF-32, and a page's charset win, and bytes
+    that are valid UTF-8 are read as UTF-8 (`io.decoding.decode_unlabelled`)."""
     regex_timeout: float = Field(1.0, gt=0, le=3600, strict=True, allow_inf_nan=False)
     """Seconds one pattern may spend on one document before it is stopped and the rule skipped."""
     max_passes: int = Field(3, ge=1, le=10, strict=True)

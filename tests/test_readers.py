@@ -248,6 +248,13 @@ def test_the_encoding_setting_reads_input_that_does_not_say_its_own(tmp_path):
     assert default["a"].text.count("\ufffd") == 6 and default["a"].warnings == (
         f"{tmp_path / 'a.txt'}: invalid UTF-8 at byte 26, replaced with U+FFFD",)
     assert Pipeline(cp1252).prepare(text.encode("cp1252")).text == text  # bytes given to the API
+    mixed = tmp_path / "m"  # valid UTF-8 is UTF-8 whatever the setting: a folder of both, a JSONL file of both
+    mixed.mkdir()
+    (mixed / "u.txt").write_bytes(text.encode())
+    (mixed / "v.jsonl").write_bytes(b"".join(json.dumps({"id": f"v{i}", "text": text}, ensure_ascii=False).encode(codec)
+                                             + b"\n" for i, codec in enumerate(("cp1252", "utf-8"))))
+    assert [(d.id, d.text, d.warnings) for d in _read(mixed, config=cp1252)] == [("u", text, ()), ("v0", text, ()),
+                                                                                 ("v1", text, ())]
     marked = tmp_path / "g.jsonl"  # a byte order mark says UTF-8 for the whole file, not its first line alone
     marked.write_bytes(codecs.BOM_UTF8 + "".join(json.dumps({"id": f"g{i}", "text": text}, ensure_ascii=False) + "\n"
                                                  for i in range(3)).encode())

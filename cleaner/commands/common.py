@@ -30,7 +30,7 @@ def input_args(p: argparse.ArgumentParser, strict: bool = True) -> None:
     )
     p.add_argument("--encoding", metavar="NAME",
                    help="the encoding of inputs that do not say theirs (.txt, JSONL, HTML without a charset), such as "
-                        "cp1252 or latin-1; a byte order mark and a page's charset win (default: utf-8)")
+                        "cp1252 or latin-1; a byte order mark, a page's charset and valid UTF-8 win (default: utf-8)")
     if strict:
         p.add_argument(
             "--strict", action="store_true",

@@ -24,6 +24,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
          (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8"))
 """Byte order marks of UTF-32, UTF-16 and UTF-8 (UTF-32 LE first: it starts with UTF-16 LE's), and the codec
 that reads them (dropping the mark: `decode` skips UTF-8's)."""
+_MARKS = tuple(bom for bom, _ in _BOMS)
 _LONE_CR = re.compile(r"\r(?!\n)")
 _BOM = "\ufeff"
 """U+FEFF inside a text: a byte order mark left where files were joined (`በ\\ufeffናይሮቢ`: 466 MasakhaNEWS
@@ -60,13 +61,26 @@ def decode(data: bytes, where: str, codec: str | None = None) -> tuple[str, tupl
         return text, (f"{where}: invalid {name} at byte {skip + exc.start}, replaced with U+FFFD",)
 
 
+def decode_unlabelled(data: bytes, where: str, encoding: str = "utf-8") -> tuple[str, tuple[str, ...]]:
+    """Text of bytes that do not say their encoding: as `decode` reads them in `encoding` (the config's), unless
+    they are valid UTF-8 without a byte order mark: then UTF-8, which a text in another encoding almost never is
+    (a folder of cp1252 files and UTF-8 ones, read with `encoding = "cp1252"`: the UTF-8 ones came out as
+    mojibake, and in GBK or Shift_JIS as other characters)."""
+    if encoding != "utf-8" and not data.startswith(_MARKS):
+        try:
+            return data.decode("utf-8"), ()
+        except UnicodeDecodeError:
+            pass
+    return decode(data, where, encoding)
+
+
 def decode_text(data: bytes, where: str, codec: str = "utf-8") -> tuple[str, tuple[str, ...]]:
     """The text of a `.txt` file's bytes: as `decode` reads them (in `codec`, the config's `encoding`, or by a byte
     order mark), or, when that reads as binary (`looks_binary`) and the first bytes are those of UTF-16 or UTF-32 without a mark (see
     `wide_codec`: Notepad++'s "UCS-2 LE", a Python `encode("utf-16-le")`), in that encoding, as JSONL is read,
     if its first 4,096 characters hold no control character and no invalid sequence (binary bytes read so do:
     bytes 0-255 are U+0001, U+0203, ... and unpaired surrogates), but for a last odd byte."""
-    text, warnings = decode(data, where, codec)
+    text, warnings = decode_unlabelled(data, where, codec)
     if looks_binary(text) and (wide := wide_codec(data[:4])):
         wide, flagged = decode(data, where, wide)
         head = wide[:4096].rstrip("\ufffd")
@@ -98,7 +112,7 @@ def decode_html(data: bytes, where: str, charset: str | None = None, fallback: s
         codec = web_codec(found.group(1).decode("ascii")) if found else None
         if codec and codec.startswith("utf-16"):
             codec = "utf-8"
-    return decode(data, where, codec or fallback)
+    return decode(data, where, codec) if codec else decode_unlabelled(data, where, fallback)
 
 
 def web_codec(label: str | None) -> str | None:

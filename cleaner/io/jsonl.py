@@ -26,7 +26,7 @@ import zstandard
 
 from ..config import Config
 from . import decoding
-from .decoding import decode, looks_binary
+from .decoding import decode, decode_unlabelled, looks_binary
 from .names import name_text
 from .records import NESTED, Item, bad, record_document, too_large
 
@@ -212,9 +212,10 @@ def _stem(where: str) -> str:
 
 
 def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | None = None) -> Item:
-    """One JSONL line (in `codec`, the file's UTF-16 or UTF-32, else the config's `encoding`) as a document;
+    """One JSONL line (in `codec`, the file's UTF-16 or UTF-32 or a marked UTF-8, else as `decode_unlabelled` reads it
+    in the config's `encoding`) as a document;
     `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`)."""
-    line, warnings = decode(raw, where, codec or config.encoding)
+    line, warnings = decode(raw, where, codec) if codec else decode_unlabelled(raw, where, config.encoding)
     try:
         try:
             record, said = loads(line)
