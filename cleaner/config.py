@@ -111,7 +111,8 @@ class Config(BaseModel):
             raise ValueError(f"unknown encoding {name!r} (Python's codec names: utf-8, cp1252, latin-1, ...)") from None
         if info.name == "utf-8-sig":  # a byte order mark is read whatever the encoding
             return "utf-8"
-        if not getattr(info, "_is_text_encoding", True) or "unicode_escape" in info.name.replace("-", "_") or not _reads_ascii(info.name):
+        escapes = "unicode_escape" in info.name.replace("-", "_")  # reads `\\u0022` as a quote
+        if not getattr(info, "_is_text_encoding", True) or escapes or not _reads_ascii(info.name):
             raise ValueError(f"{name!r} is not a text encoding that reads and writes ASCII as ASCII, as JSONL needs; a file "
                              "in UTF-16 or UTF-32 is read by its byte order mark or its zero bytes without this setting")
         return info.name

@@ -75,8 +75,9 @@ def decode_unlabelled(data: bytes, where: str, encoding: str = "utf-8") -> tuple
 
 
 def decode_text(data: bytes, where: str, codec: str = "utf-8") -> tuple[str, tuple[str, ...]]:
-    """The text of a `.txt` file's bytes: as `decode` reads them (in `codec`, the config's `encoding`, or by a byte
-    order mark), or, when that reads as binary (`looks_binary`) and the first bytes are those of UTF-16 or UTF-32 without a mark (see
+    """The text of a `.txt` file's bytes: as `decode_unlabelled` reads them (by a byte order mark, as UTF-8 when they
+    are, else in `codec`, the config's `encoding`), or, when that reads as binary (`looks_binary`) and the first
+    bytes are those of UTF-16 or UTF-32 without a mark (see
     `wide_codec`: Notepad++'s "UCS-2 LE", a Python `encode("utf-16-le")`), in that encoding, as JSONL is read,
     if its first 4,096 characters hold no control character and no invalid sequence (binary bytes read so do:
     bytes 0-255 are U+0001, U+0203, ... and unpaired surrogates), but for a last odd byte."""
