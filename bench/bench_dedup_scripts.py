@@ -12,7 +12,7 @@ also carry a ticker or footer shared with other articles. Every text is cleaned 
 first, as in `cleaner run`. Each language runs `cleaner.dedup.dedup_batch` (the default parameters) on its
 documents three times: signed as `cleaner run` signs them (v2), with v1's words, and v2 on the texts not cleaned.
 
-    python bench/bench_dedup_scripts.py [--articles 300] [--copied 0.4] [--seed 5]
+    python bench/bench_dedup_scripts.py [--articles 300] [--copied 0.4] [--seed 5] [--shingle 2 3 4 5] [--threshold 0.4 0.5 0.6]
 """
 
 from __future__ import annotations
@@ -138,10 +138,13 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=300, help="originals per language")
     ap.add_argument("--copied", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--shingle", type=int, nargs="+", default=[2, 3, 4, 5], help="shingle sizes of the sweep")
+    ap.add_argument("--threshold", type=float, nargs="+", default=[0.4, 0.5, 0.6], help="thresholds of the sweep")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     params, signer = DedupParams(), Signer()
     rows = []
+    sweep: dict[tuple[int, float], dict[str, dict]] = {}
     for lang in LANGS:
         raw, group, kind = build(lang, args.articles, args.copied, random.Random(f"{args.seed}{lang}"))
         docs = clean_texts(raw)
@@ -158,6 +161,10 @@ def main() -> None:
             rows.append((lang, v, len(texts), len(kind), chars, (js[len(js) // 20], statistics.median(js)), s,
                          sign_us if v == "v2" else None))
             print(lang, v, f"P={s['precision']:.4f} R={s['recall']:.4f} missed={s['missed']}", flush=True)
+        for n in args.shingle:  # the default parameters' neighbours, letters as words, on the cleaned texts
+            for threshold in args.threshold:
+                sweep.setdefault((n, threshold), {})[lang] = score(docs, group, kind, DedupParams(shingle_size=n,
+                                                                                                  threshold=threshold))
     lines = [
         "## Near-duplicates in scripts without spaces (`python bench/bench_dedup_scripts.py`)",
         "",
@@ -179,6 +186,12 @@ def main() -> None:
         missed = ", ".join(f"{k} {m}" for k, m in sorted(s["missed"].items())) or "-"
         lines.append(f"| {lang} | {v} | {nd:,} | {nk:,} | {chars:,.0f} | {lo:.2f} / {med:.2f} | {s['precision']:.4f} | "
                      f"{s['recall']:.4f} | {missed} | {'-' if us is None else f'{us:,.0f}'} |")
+    lines += ["", "Shingle size (letters, in these scripts) and threshold, v2 on the cleaned texts (128 permutations; bands x "
+              "rows from the threshold), precision / recall:", "",
+              "| shingle | threshold | " + " | ".join(LANGS) + " |", "|---:|---:|" + "---:|" * len(LANGS)]
+    for (n, threshold), by_lang in sweep.items():
+        lines.append(f"| {n} | {threshold:.2f} | " + " | ".join(
+            f"{by_lang[lang]['precision']:.4f} / {by_lang[lang]['recall']:.4f}" for lang in LANGS) + " |")
     publish("bench_dedup_scripts", "\n".join(lines), not args.no_write)
 
 
