@@ -183,7 +183,8 @@ class Config(BaseModel):
         return config
 
 
-_ASCII = "\n{}\":,[]\\ az09"
+_ASCII = "\n{}\":,[]\\ az09~+-"
+"""Every character of JSON's structure and some of text: `~` and `+` are escapes in HZ and UTF-7."""
 
 
 def _reads_ascii(codec: str) -> bool:

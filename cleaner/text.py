@@ -39,12 +39,13 @@ def _line_key(line: str) -> str:
     return " ".join(text.casefold().split()).strip(_EDGE)
 
 
-FULL_STOPS = ("。", "！", "？", "។", "៕", "။")
-"""Sentence ends of Chinese and Japanese (。！？), Khmer (។ ៕) and Myanmar (။); Thai ends a sentence with a space."""
-SENTENCE_END = ".!?»\"”)" + "".join(FULL_STOPS)
-SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}|[。！？][」』）”’]*(?=[^\s。！？」』）”’])")
+FULL_STOPS = ("。", "．", "｡", "។", "៕", "။")
+"""Full stops of Chinese and Japanese (。, and ． ｡ in Japanese written with ，．), Khmer (។ ៕) and Myanmar (။);
+Thai ends a sentence with a space."""
+SENTENCE_END = ".!?»\"”)！？" + "".join(FULL_STOPS)
+SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}|(?:[。！？｡]|．(?![0-9０-９]))[」』）”’]*(?=[^\s。！？．｡」』）”’])")
 """The end of one sentence and the start of the next, inside a line (in Chinese and Japanese, a full stop,
-with the quotes or brackets it closes, and more text right after it)."""
+not a decimal point, with the quotes or brackets it closes, and more text right after it)."""
 CLOSERS = "」』）”’\"')"
 """What may close a sentence after its full stop: quotes and brackets."""
 

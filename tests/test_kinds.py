@@ -249,6 +249,27 @@ def test_a_ticker_of_headlines_in_a_script_without_spaces_is_found(lang, sep):
     assert TICKER.is_ticker(sep.join(headlines))
     assert not TICKER.is_ticker(sep.join(sents[:10]))  # sentences are no headlines (zh, ja: they end with 。)
     assert not TICKER.is_ticker(sep.join(headlines[:3]))  # three are not enough
+    asking = [*headlines[:5], headlines[5] + ("？" if lang != "th" else "")]
+    assert TICKER.is_ticker(sep.join(asking))  # a headline may end with ？ as one may end with ?
+
+
+def test_sentences_that_end_as_japanese_writes_them_in_its_official_style_are_no_headlines():
+    """Japanese written with ，． (a ministry's, a paper's) ended its sentences with ．, which the ticker did not read
+    as a full stop: four sentences joined by two spaces went as a ticker. Nor is a decimal point a sentence break."""
+    prose = ("文部科学省は３日，令和７年度の全国学力・学習状況調査の結果を公表した．  小学校６年生の国語の平均正答率は"
+             "６７．２％で，前年度を２ポイント下回った．  中学校３年生の数学では，記述式問題の無解答率が依然として高い"
+             "傾向が見られた．  同省は，各教育委員会に対し，結果を授業改善に活用するよう求めている．")
+    assert not TICKER.is_ticker(prose) and not TICKER.is_ticker(prose.replace("．", "｡"))
+    from cleaner.text import SENTENCE_BREAK
+
+    assert not SENTENCE_BREAK.search("平均正答率は６７．２％") and SENTENCE_BREAK.search("公表した．小学校")
+
+
+def test_a_latin_ticker_holding_a_thai_word_is_still_split_on_its_spaces():
+    """Spaces alone part no headlines in a line of Thai, whose spaces part phrases; a line with one Thai word
+    (a name given in its script) is not such a line."""
+    line = "    ".join(["Thai PM Srettha (เศรษฐา) visits Tokyo for trade talks", *HEADLINES])
+    assert TICKER.is_ticker(line)
 
 
 def test_ticker_refuses_a_paragraph_with_a_list_glued_after_it():

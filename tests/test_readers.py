@@ -264,6 +264,15 @@ def test_the_encoding_setting_reads_input_that_does_not_say_its_own(tmp_path):
     pq.write_table(pa.table({"id": ["h"], "text": pa.array([text.encode("cp1252")], pa.binary())}), table)
     assert [(d.text, d.warnings) for d in _read(table, config=cp1252)] == [(text, ())]
     assert Pipeline(cp1252).prepare({"id": "i", "text": text.encode("cp1252")}).text == text
+    cut = tmp_path / "cut.txt"  # UTF-8 with one bad byte (a file cut inside a character) is UTF-8, flagged
+    whole = "国务院办公厅日前发布通知，要求各省在年底前完成基层政务服务平台的整合。" * 3
+    cut.write_bytes(whole.encode()[:-1])
+    (got,) = _read(cut, config=Config.load(encoding="gbk"))
+    assert got.text == whole[:-1] + "\ufffd" and got.warnings == (
+        f"{cut}: invalid UTF-8 at byte {len(whole.encode()) - 3}, replaced with U+FFFD",)
+    jis = tmp_path / "jis.jsonl"  # ISO-2022-JP is 7-bit: all ASCII, yet not to be read as such
+    jis.write_bytes(json.dumps({"id": "j", "text": "政府は閣議で予算案を了承した。"}, ensure_ascii=False).encode("iso2022_jp"))
+    assert [d.text for d in _read(jis, config=Config.load(encoding="iso2022_jp"))] == ["政府は閣議で予算案を了承した。"]
     latin = {d.id: d for d in _read(tmp_path / "a.txt", config=Config.load(encoding="latin-1"))}
     assert latin["a"].text == text.replace("’", "\x92").replace("—", "\x97")  # what latin-1 makes of cp1252's
 
@@ -275,6 +284,8 @@ def test_the_encoding_setting_reads_input_that_does_not_say_its_own(tmp_path):
     ("idna", "'idna' is not a text encoding"),  # it cannot replace an invalid byte: a traceback on the first input
     ("raw_unicode_escape", "'raw_unicode_escape' is not a text encoding"),  # it read \\u0022 as a quote, breaking JSON
     ("undefined", "'undefined' is not a text encoding"),
+    ("hz", "'hz' is not a text encoding"),  # `~~` is one `~` in HZ, and `~{` starts GB2312
+    ("utf-7", "'utf-7' is not a text encoding"),  # `+` starts an escape
     ("klingon", "unknown encoding 'klingon' (Python's codec names: utf-8, cp1252, latin-1, ...)"),
 ])
 def test_an_encoding_jsonl_cannot_be_read_in_is_refused(name, says):

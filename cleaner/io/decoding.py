@@ -63,15 +63,25 @@ def decode(data: bytes, where: str, codec: str | None = None) -> tuple[str, tupl
 
 def decode_unlabelled(data: bytes, where: str, encoding: str = "utf-8") -> tuple[str, tuple[str, ...]]:
     """Text of bytes that do not say their encoding: as `decode` reads them in `encoding` (the config's), unless
-    they are valid UTF-8 without a byte order mark: then UTF-8, which a text in another encoding almost never is
-    (a folder of cp1252 files and UTF-8 ones, read with `encoding = "cp1252"`: the UTF-8 ones came out as
-    mojibake, and in GBK or Shift_JIS as other characters)."""
-    if encoding != "utf-8" and not data.startswith(_MARKS):
-        try:
-            return data.decode("utf-8"), ()
-        except UnicodeDecodeError:
-            pass
+    they are UTF-8 without a byte order mark: then as UTF-8, which a text in another encoding almost never is (a
+    folder of cp1252 files and UTF-8 ones, read with `encoding = "cp1252"`: the UTF-8 ones came out as mojibake,
+    and in GBK or Shift_JIS as other characters). UTF-8 with a few invalid bytes (a file cut inside a character,
+    a stray byte: at most one for `MOSTLY_UTF8` characters of valid sequences) is UTF-8, the bytes flagged; a text
+    in another encoding has hardly any valid sequence. Bytes that are all ASCII are read in `encoding`: ISO-2022's
+    are 7-bit."""
+    if encoding != "utf-8" and not data.isascii() and not data.startswith(_MARKS):
+        text = data.decode("utf-8", "replace")
+        bad = text.count("\ufffd") - data.count("\ufffd".encode())
+        if not bad:
+            return text, ()
+        valid = len(text) - len(text.encode("ascii", "ignore")) - bad
+        if bad * MOSTLY_UTF8 <= valid:
+            return decode(data, where, "utf-8")
     return decode(data, where, encoding)
+
+
+MOSTLY_UTF8 = 10
+"""Characters of valid multi-byte UTF-8 sequences per invalid byte at most, for bytes to be read as UTF-8."""
 
 
 def decode_text(data: bytes, where: str, codec: str = "utf-8") -> tuple[str, tuple[str, ...]]:

@@ -33,13 +33,13 @@ class TickerRule(Rule):
     A segment reads as a headline when it has `min_words` to `max_words` words (`text.word_count`, which counts
     the letters of Chinese, Japanese or Thai as words), does not start with a
     lower-case letter (capitals, digits and caseless scripts such as Arabic pass), does not end with a
-    full stop (nor with 。！？ ។ ။, a quote closed after it or not), a comma or a semicolon and holds no
-    sentence break; at least `min_headline_share` of the
+    full stop (nor with 。．｡ ។ ။, a quote closed after it or not, nor with a quoted ！ or ？), a comma or a
+    semicolon and holds no sentence break; at least `min_headline_share` of the
     segments must, and none may be longer than `max_words` (a list glued after a paragraph is not a
     ticker). An ordinary paragraph has long sentence-shaped segments (or none), so it never qualifies.
     A line that starts with one of `list_marks` is an item of a list (`■ Best Actor Name – Film Name –
-    Film …`), never a ticker. In a line of Thai, Lao, Khmer or Myanmar, a separator that may be spaces alone
-    does not separate: those scripts put spaces between phrases and sentences.
+    Film …`), never a ticker. In a line mostly of Thai, Lao, Khmer or Myanmar, a separator that may be spaces
+    alone does not separate: those scripts put spaces between phrases and sentences.
     """
 
     kind: Literal["ticker"]
@@ -119,7 +119,7 @@ class TickerRule(Rule):
         if (first := line.lstrip()[:1]) and first in self.list_marks:
             return None  # an item of a bulleted list
         counts: list[int] = []  # of each separator in one scan of all of them, made only for a line whose split passes
-        phrases = not line.isascii() and SOUTHEAST.search(line) is not None
+        phrases = not line.isascii() and 2 * len(SOUTHEAST.findall(line)) > len(line) - line.count(" ")
         for n, sep in enumerate(self.compiled):
             if phrases and self.blank_separators[n]:
                 continue  # Thai, Lao, Khmer, Myanmar: spaces part phrases and sentences there, not headlines
@@ -158,8 +158,10 @@ class TickerRule(Rule):
             return False
         if segment.endswith((",", ";")):
             return False  # a clause of an enumeration or a sentence
-        if segment.rstrip(CLOSERS).endswith(FULL_STOPS):
-            return False  # a sentence of Chinese, Japanese, Khmer or Myanmar, its quote closed after it or not
+        end = segment.rstrip(CLOSERS)
+        if end.endswith(FULL_STOPS) or (end != segment and end.endswith(("！", "？"))):
+            return False  # a sentence of Chinese, Japanese, Khmer or Myanmar, or a quoted exclamation or question
+            # (a headline may end with ！ or ？, as one may end with ! or ?)
         return not (segment.endswith(".") and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:

@@ -55,7 +55,7 @@ class TruncateRule(Rule):
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         lone = []
         for i, key in enumerate(view.keys):
-            if not key or key.split(maxsplit=1)[0] not in self.first_words or not self._is_marker(key):
+            if not key or not self._first_word(key) or not self._is_marker(key):
                 continue
             if not self._article_before(view, i):
                 continue
@@ -67,12 +67,18 @@ class TruncateRule(Rule):
                 lone.append(i)
         yield from (whole_lines(view, view.lines[j].start, view.lines[j].end) for j in lone)
 
+    def _first_word(self, key: str) -> bool:
+        """Whether `key` starts with a marker's first word: the word before its first space, or before a colon
+        (a Chinese marker and its teaser, `相关新闻：…`, hold no space)."""
+        head = key.split(maxsplit=1)[0]
+        return head in self.first_words or head.split(":", 1)[0] in self.first_words
+
     def _is_marker(self, key: str) -> bool:
         if key in self.keys:
             return True
-        words = key.split()
+        words = word_count(key)
         return any(
-            len(words) <= len(m.split()) + self.marker_extra_words and key.startswith(m) and key[len(m)] in " :"
+            words <= word_count(m) + self.marker_extra_words and key.startswith(m) and key[len(m)] in " :"
             for m in self.keys
             if len(key) > len(m)
         )
