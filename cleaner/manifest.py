@@ -166,7 +166,8 @@ SIGNING = ("num_perm", "shingle_size")
 def not_to_continue(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     """Why `--continue` cannot keep the work of an interrupted run of fingerprint `old` for a run of `new`
     (None when it can: rules or config may change): its inputs changed, or it read them with another
-    `--input-format` (the same files then give other records: a file of lines as one text). The records it
+    `--input-format` (the same files then give other records: a file of lines as one text) or `--encoding` (other
+    texts). The records it
     prepared are not the ones to write; some would be lost and others written twice. Nor when it signed
     them with other `SIGNING` parameters, or by another normal form or shingle hash (`SIGNED_WITH`): signatures
     of another length ended the run in a traceback, and of other shingles were compared (and indexed) as if they
@@ -176,6 +177,9 @@ def not_to_continue(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     was, now = (fp.get("options", {}).get("input_format", "auto") for fp in (old, new))
     if was != now:
         return f"the interrupted run read its inputs with --input-format {was}, not {now}"
+    was, now = (fp.get("config", {}).get("encoding", "utf-8") for fp in (old, new))
+    if was != now:
+        return f"the interrupted run read its inputs with --encoding {was}, not {now}"
     signed = [f"{key} = {old['config'].get(key)}, not {new['config'].get(key)}" for key in SIGNING
               if "config" in old and old["config"].get(key) != new.get("config", {}).get(key)]
     now = new.get("signing", {})

@@ -1061,6 +1061,22 @@ def test_an_input_that_names_no_file_is_said_on_stderr(tmp_path, in_process):
     assert in_process("run", str(missing), str(SEEDS), glob, "--out", str(out), "-q").stderr == ""
 
 
+def test_continue_is_refused_when_the_inputs_would_be_read_in_another_encoding(tmp_path, in_process):
+    """`--continue` with another `--encoding` was taken as a config change: the records prepared before were kept,
+    read in the first encoding, beside the rest read in the second. Refused, as another `--input-format` is."""
+    from cleaner.manifest import fingerprint
+
+    out = tmp_path / "out"
+    runner = Runner(Config.load(), [str(SEEDS)], out, RunOptions(workers=1, progress="quiet"))
+    with RunState(out / STATE / "state.sqlite") as state:
+        runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
+        runner._prepare(state, 0)
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1", "--encoding", "cp1252", "--continue")
+    assert (proc.returncode, proc.stderr) == (2, "cleaner: --continue: the interrupted run read its inputs with "
+                                                 "--encoding utf-8, not cp1252, so its work cannot be kept; run again "
+                                                 "without --continue to start over\n")
+
+
 def test_a_run_interrupted_before_the_shingles_changed_starts_over(tmp_path, in_process):
     """A run interrupted under a version of cleaner that shingled otherwise (a Chinese "word" was a clause) went on
     with its prepared documents' signatures, compared and indexed with the new ones: a near-copy of one of them
