@@ -158,10 +158,9 @@ class TickerRule(Rule):
             return False
         if segment.endswith((",", ";")):
             return False  # a clause of an enumeration or a sentence
-        end = segment.rstrip(CLOSERS)
+        end = segment.rstrip(CLOSERS)  # a headline may end with ！ or ？, as one may end with ! or ?; not quoted
         if end.endswith(FULL_STOPS) or (end != segment and end.endswith(("！", "？"))):
             return False  # a sentence of Chinese, Japanese, Khmer or Myanmar, or a quoted exclamation or question
-            # (a headline may end with ！ or ？, as one may end with ! or ?)
         return not (segment.endswith(".") and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
