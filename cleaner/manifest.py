@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,12 @@ def same_inputs(old: Any, new: Any) -> bool:
                           and same_path(a.get("path"), b.get("path"))) for a, b in zip(old, new))
 
 
+@cache
+def _defaults() -> dict[str, Any]:
+    """The config's defaults as a fingerprint holds values: what a key a fingerprint lacks was, when it was made."""
+    return Config.model_construct().model_dump(mode="json")
+
+
 def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The parts of two fingerprints that differ (`rules`, `inputs`, `config`, ...); of `old`'s config, the keys
     `new`'s leaves out (`run_config`) do not count: a run made while they were in it is not one of another config;
@@ -149,9 +156,8 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             return same_inputs(was, now)
         if key in ("config", "options") and isinstance(was, dict) and isinstance(now, dict):
             if key == "config":
-                defaults = Config.model_construct().model_dump(mode="json")
                 was = {k: v for k, v in was.items() if k in now}
-                now = {k: v for k, v in now.items() if k in was or v != defaults.get(k, v)}
+                now = {k: v for k, v in now.items() if k in was or v != _defaults().get(k, v)}
             path, alike = ("rules_dirs", _same_paths) if key == "config" else ("index", same_path)
             return {**was, path: None} == {**now, path: None} and alike(was.get(path), now.get(path))
         return was == now
@@ -177,16 +183,16 @@ def not_to_continue(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     was, now = (fp.get("options", {}).get("input_format", "auto") for fp in (old, new))
     if was != now:
         return f"the interrupted run read its inputs with --input-format {was}, not {now}"
-    was, now = (fp.get("config", {}).get("encoding", "utf-8") for fp in (old, new))
+    was, now = (fp.get("config", {}).get("encoding", _defaults()["encoding"]) for fp in (old, new))
     if was != now:
         return f"the interrupted run read its inputs with --encoding {was}, not {now}"
     signed = [f"{key} = {old['config'].get(key)}, not {new['config'].get(key)}" for key in SIGNING
               if "config" in old and old["config"].get(key) != new.get("config", {}).get(key)]
-    now = new.get("signing", {})
-    if "signing" not in old and now:
-        signed.append(f"the shingles of a version of cleaner before {now['shingle_hash']}")
-    elif "signing" in old:
-        signed += [f"{key} {old['signing'].get(key)}, not {value}" for key, value in now.items() if old["signing"].get(key) != value]
+    before, after = old.get("signing"), new.get("signing", {})
+    if before is None and after:
+        signed.append(f"the shingles of a version of cleaner before {after['shingle_hash']}")
+    elif before is not None:
+        signed += [f"{key} {before.get(key)}, not {value}" for key, value in after.items() if before.get(key) != value]
     return f"the interrupted run signed its documents with {'; '.join(signed)}" if signed else None
 
 

@@ -183,13 +183,14 @@ class DaskRunner:
 
     def _run(self, files: list) -> RunSummary:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
-        if not (self.out / STATE).exists() and (done := already_done(self.out, fp, self.options, self.progress)):
+        fresh = not (self.out / STATE).exists()  # no interrupted run to go on with
+        if fresh and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
         fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
-        if not (self.out / STATE).exists() and (own := own_index_to_remove(self.out, self.options, None)) and own.exists():
+        if fresh and (own := own_index_to_remove(self.out, self.options, None)) and own.exists():
             refuse_other_file(own)  # another program's database there: refused before a cluster starts (~7 s) for nothing
         self.batch = batch_name(self.out, fp)
-        replaced = replaced_batches(self.out, fp, self.options) if not (self.out / STATE).exists() else []
+        replaced = replaced_batches(self.out, fp, self.options) if fresh else []
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
                 self._start(fp, replaced)
