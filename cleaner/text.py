@@ -110,6 +110,11 @@ INVISIBLE = regex.compile(r"\p{Cf}+")
 
 
 def visible_length(text: str) -> int:
-    """The length of `text` without its invisible format characters: what `min_chars` and the keep
-    policy's "longest" count, so a run of zero-width spaces neither passes the one nor wins the other."""
-    return len(text) if text.isascii() else len(text) - sum(map(len, INVISIBLE.findall(text)))
+    """The length of `text` composed (NFC) and without its invisible format characters: what `min_chars` and
+    the keep policy's "longest" count, so neither a run of zero-width spaces nor accents written as separate
+    marks (`e` + U+0301 for `é`) passes the one or wins the other."""
+    if text.isascii():
+        return len(text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return len(text) - sum(map(len, INVISIBLE.findall(text)))

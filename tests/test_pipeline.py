@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import unicodedata
 from contextlib import closing
 from pathlib import Path
 
@@ -394,6 +395,20 @@ def test_invisible_characters_neither_pass_min_chars_nor_win_the_keep_policy():
     reasons = {r.id: (r.reason, r.detail) for r in result.rejected}
     assert reasons["zwsp"] == ("too_short", "0 characters of clean text, under min_chars=20 (invisible ones not counted)")
     assert reasons["b-padded"] == ("exact_duplicate", "same normalised clean text as a-clean")
+
+
+def test_accents_written_as_separate_marks_neither_pass_min_chars_nor_win_the_keep_policy():
+    """A copy in decomposed form (NFD: `e` + U+0301 for `é`) was longer by a character an accent, so it was
+    kept as the longest over the composed one, and a short text passed `min_chars` on its marks."""
+    text = "Élément précédé d’éléments élevés : les élèves étaient décidés à étudier après l’été."
+    nfd = unicodedata.normalize("NFD", text)
+    assert len(nfd) > len(text) + 15
+    with Pipeline(Config.load(min_chars=len(text) + 1)) as pipeline:
+        assert [(r.id, r.reason) for r in pipeline.run([{"id": "nfd", "text": nfd}]).rejected] == [("nfd", "too_short")]
+    with Pipeline(Config.load()) as pipeline:
+        result = pipeline.run([{"id": "b-nfd", "text": nfd}, {"id": "a-nfc", "text": text}])
+    assert [d.id for d in result.kept] == ["a-nfc"] and result.kept[0].text == text
+    assert [(r.id, r.reason) for r in result.rejected] == [("b-nfd", "exact_duplicate")]
 
 
 def test_a_pipeline_runs_from_any_thread_one_batch_at_a_time(tmp_path):
