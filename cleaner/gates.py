@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from .config import Config
 from .models import Cleaned, Rejected
-from .text import visible_length
+from .text import INVISIBLE, visible_length
 
 
 def gate(doc: Cleaned, config: Config) -> Rejected | None:
     """The first gate `doc` fails, as a `Rejected` with a stable reason code, or None."""
     if (length := visible_length(doc.text)) < config.min_chars:
         return _reject(doc, "too_short", f"{length} characters of clean text, under min_chars={config.min_chars}"
-                       + (" (invisible ones not counted)" if length < len(doc.text) else ""))
+                       + _how_counted(doc.text))
     if config.min_lang_score and (doc.lang_score or 0.0) < config.min_lang_score:
         found = f"language {doc.lang} scored {doc.lang_score:g}" if doc.lang else "no language found"
         return _reject(doc, "lang_uncertain", f"{found}, under min_lang_score={config.min_lang_score:g}")
@@ -19,6 +21,13 @@ def gate(doc: Cleaned, config: Config) -> Rejected | None:
         score = f" ({doc.lang_score:.2f})" if doc.lang_score is not None else ""
         return _reject(doc, "lang_not_allowed", f"language {doc.lang or 'unknown'}{score} not in {','.join(config.langs)}")
     return None
+
+
+def _how_counted(text: str) -> str:
+    """Why `visible_length(text)` is not `len(text)`, for the detail, or ''."""
+    how = [says for says, applies in (("accents counted with their letters", not unicodedata.is_normalized("NFC", text)),
+                                      ("invisible ones not counted", INVISIBLE.search(text))) if applies]
+    return f" ({', '.join(how)})" if how else ""
 
 
 def _reject(doc: Cleaned, reason: str, detail: str) -> Rejected:

@@ -404,7 +404,9 @@ def test_accents_written_as_separate_marks_neither_pass_min_chars_nor_win_the_ke
     nfd = unicodedata.normalize("NFD", text)
     assert len(nfd) > len(text) + 15
     with Pipeline(Config.load(min_chars=len(text) + 1)) as pipeline:
-        assert [(r.id, r.reason) for r in pipeline.run([{"id": "nfd", "text": nfd}]).rejected] == [("nfd", "too_short")]
+        assert [(r.id, r.reason, r.detail) for r in pipeline.run([{"id": "nfd", "text": nfd}]).rejected] == [
+            ("nfd", "too_short", f"{len(text)} characters of clean text, under min_chars={len(text) + 1} "
+                                 "(accents counted with their letters)")]
     with Pipeline(Config.load()) as pipeline:
         result = pipeline.run([{"id": "b-nfd", "text": nfd}, {"id": "a-nfc", "text": text}])
     assert [d.id for d in result.kept] == ["a-nfc"] and result.kept[0].text == text
