@@ -44,7 +44,7 @@ import numpy as np
 from .boilerplate import LineCounts, counted_text, document_counts
 from .config import Config
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
-from .dedup.index import DedupIndex, IndexMismatchError, holds, refuse_other_file
+from .dedup.index import DedupIndex, IndexMismatchError, batch_count, holds, refuse_other_file
 from .dedup.signature import DedupParams, Signer
 from .engine import clean_more
 from .gates import gate
@@ -558,10 +558,20 @@ _TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}")
 
 
 def refuse_in_use(index: Path) -> None:
-    """An OSError naming `index`, a run's own index, while another process has it open (a `cleaner serve --index` on
-    it, whose documents the service keeps in it): starting over removes the file under it. Told by SQLite's lock,
-    which a connection to a WAL file holds while it is open, and which ends with its process, killed too."""
+    """An OSError naming `index`, a run's own index, which starting over removes: while another process has it open
+    (a `cleaner serve --index` on it, whose documents the service keeps in it; told by SQLite's lock, which a
+    connection to a WAL file holds while it is open, and which ends with its process, killed too), or when other
+    runs were given it as their `--index` (it holds their batches beside its run's one: removed, their documents
+    left the dedup of every batch after)."""
     if not index.is_file():
+        return
+    try:
+        if (others := batch_count(index) - 1) > 0:
+            raise OSError(errno.EBUSY, f"holds the documents of {others} other run{'s' * (others > 1)} given it as "
+                                       "--index: starting over here would remove it, and later batches would no longer "
+                                       "be deduplicated against them; give this run another --out, or move the file "
+                                       "away first", str(index))
+    except IndexMismatchError:  # not an index: left to `remove_own_index` to refuse
         return
     try:
         with closing(sqlite3.connect(f"{index.resolve().as_uri()}?mode=rw", uri=True, timeout=0)) as db:

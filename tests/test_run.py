@@ -1318,6 +1318,30 @@ def test_a_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(
         assert len(dedup.index) == 5  # the index that run was given, left as it was
 
 
+def test_a_run_does_not_start_over_by_removing_its_own_index_that_other_runs_were_given_as_their_index(tmp_path,
+                                                                                                        in_process):
+    """`run -o A`, then `run -o B --index A/index.sqlite` (a day's batch deduplicated against A's), then `run -o A` on
+    other inputs: that run started over by removing A/index.sqlite, B's documents with it, and the next batch given
+    that index kept copies of them again (found by a QA pass). It is refused, naming the file, with nothing changed."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "o", "text": "Un autre texte, d'une autre source, sans copie ailleurs."}) + "\n",
+                     encoding="utf-8")
+    assert in_process("run", str(SEEDS), "--out", str(a), "--workers", "1", "-q").returncode == 0
+    assert in_process("run", str(other), "--out", str(b), "--index", str(a / "index.sqlite"), "-q").returncode == 0
+    before = {path.name: path.read_bytes() for path in a.iterdir()}
+    for again in (["--restart"], ["--engine", "dask"], []):
+        proc = in_process("run", str(other), "--out", str(a), "--workers", "1", "-q", *again)
+        assert proc.returncode == 2 and proc.stderr == (
+            f"cleaner: {a / 'index.sqlite'}: holds the documents of 1 other run given it as --index: starting over here "
+            "would remove it, and later batches would no longer be deduplicated against them; give this run another "
+            "--out, or move the file away first\n"), proc.stderr
+        assert {path.name: path.read_bytes() for path in a.iterdir()} == before
+    assert in_process("run", str(SEEDS), "--out", str(a), "--workers", "1", "-q").returncode == 0  # found complete
+    with Deduplicator(a / "index.sqlite", DedupParams()) as dedup:
+        assert len(dedup.index) == 6
+
+
 def test_a_run_from_stdin_says_what_it_replaces_and_leaves_a_finished_runs_documents_in_the_shared_index(tmp_path):
     """A run reading stdin replaced the finished run in its folder without a word, and with a shared index took that
     run's documents out of it, as a run of the same inputs does: stdin cannot be compared, and one day's batch piped

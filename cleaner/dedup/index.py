@@ -109,6 +109,15 @@ def refuse_other_file(path: Path) -> None:
         pass
 
 
+def batch_count(path: Path) -> int:
+    """How many runs' batches (`DedupIndex.add_batch`) the index file at `path` holds, read without changing it;
+    `IndexMismatchError` for a file that is not an index."""
+    with _read_only(path, lambda exc: f"{path}: not a dedup index ({exc})") as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'batches'").fetchone():
+            return 0
+        return db.execute("SELECT count(*) FROM batches").fetchone()[0]
+
+
 def check_index(path: str | Path, params: DedupParams) -> None:
     """Refuse, without changing it, an existing file that `DedupIndex(path, params)` would refuse (not
     SQLite, another program's database, an index built with other parameters), so that a run can say so
