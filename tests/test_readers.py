@@ -339,10 +339,12 @@ def test_folders_recursive_sorted_and_globs(tmp_path):
     for rel in ["b/2.txt", "b/1.txt", "a.txt", "c/d/e.txt", "z.md"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(f"Texte {rel}.", encoding="utf-8")
-    assert [i.id for i in _read(tmp_path)] == ["a", "1", "2", "e", "z"]
+    assert [i.id for i in _read(tmp_path)] == ["a", "b/1", "b/2", "c/d/e", "z"]
     assert isinstance(_read(tmp_path)[-1], Rejected)
     assert [i.text for i in _read(tmp_path / "b" / "*.txt")] == ["Texte b/1.txt.", "Texte b/2.txt."]
-    assert [i.id for i in _read(tmp_path / "**" / "*.txt")] == ["a", "1", "2", "e"]
+    assert [i.id for i in _read(tmp_path / "b" / "*.txt")] == ["1", "2"]
+    assert [i.id for i in _read(tmp_path / "**" / "*.txt")] == ["a", "b/1", "b/2", "c/d/e"]
+    assert [i.id for i in _read(tmp_path / "b", tmp_path / "c" / "d" / "e.txt")] == ["1", "2", "e"]
     (missing,) = _read(tmp_path / "*.warc.gz")
     assert missing.reason == "bad_input" and missing.detail.endswith("*.warc.gz: no file matches")
 
@@ -358,13 +360,33 @@ def test_a_glob_reads_each_file_once_and_follows_no_link_to_a_folder(tmp_path):
     (tmp_path / "loop" / "d" / "up").symlink_to(tmp_path / "loop")
     for pattern in ("g/**", "g/*", "g/**/*"):
         items = _read(tmp_path / pattern)
-        assert [i.id for i in items if not isinstance(i, Rejected)] == ["a", "b"], pattern
+        assert [i.id for i in items if not isinstance(i, Rejected)] == ["a", "sub/b"], pattern
         assert [i.detail for i in items if isinstance(i, Rejected)] == [
             f"{tmp_path}/g/linkdir: a link to a folder, not followed (give it as an input of its own)"], pattern
     items = _read(tmp_path / "loop" / "**" / "*.txt")
-    assert [i.id for i in items if not isinstance(i, Rejected)] == ["x"]
+    assert [i.id for i in items if not isinstance(i, Rejected)] == ["d/x"]
     assert [i.detail for i in items if isinstance(i, Rejected)] == [
         f"{tmp_path}/loop/d/up: a link to a folder, not followed (give it as an input of its own)"]
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_pages_of_one_name_in_the_subfolders_of_an_input_folder_are_documents_of_their_own(tmp_path, engine):
+    """A mirrored site is `index.html` in every folder: a document's id was its file's stem, so of three articles
+    read as the folder `site`, two were `repeated_id` copies of `index` (found by a QA pass). A file a folder or a
+    glob lists is named by its path below it, without the extension; one named as an input, by its stem."""
+    texts = {}
+    for k, folder in enumerate(["a", "b", "c/d"]):
+        texts[folder] = f"Article {k}. " + " ".join(f"Le conseil {folder} a voté la mesure numéro {k * 10 + j}." for j in range(8))
+        (tmp_path / "site" / folder).mkdir(parents=True)
+        (tmp_path / "site" / folder / "index.html").write_text(
+            f"<html><body><article><p>{texts[folder]}</p></article></body></html>", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("run", str(tmp_path / "site"), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    kept = {r["id"]: r["text"] for r in map(json.loads, (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert kept == {"a/index": texts["a"], "b/index": texts["b"], "c/d/index": texts["c/d"]}
+    assert [i.id for i in _read(tmp_path / "site" / "*")] == ["a/index", "b/index", "c/d/index"]
+    assert [i.id for i in _read(tmp_path / "site" / "b" / "index.html")] == ["index"]
 
 
 def test_a_file_two_inputs_name_is_read_once(tmp_path):

@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from ..config import Config
 from ..io.jsonl import binary_start, read_jsonl, wide_codec
-from ..io.names import name_text
+from ..io.names import Listed, listed, name_text
 from ..io.readers import format_of, input_sources, read_file
 from ..io.records import Item, ReadStats, bad
 from ..models import Rejected
@@ -38,6 +38,8 @@ class Split:
     rejected: Rejected | None = None
     marked: bool = False
     """The file opens with UTF-8's byte order mark: each range of it is UTF-8, whatever the config's `encoding`."""
+    depth: int | None = None
+    """For a file a folder or a glob listed, how many leading parts of its path name that folder (`names.Listed`)."""
 
 
 class UsageError(ValueError):
@@ -50,7 +52,10 @@ def file_splits(inputs: list[str]) -> list[Split]:
     for source in input_sources(inputs):
         if source == "-":
             raise UsageError("--engine dask reads files; stdin ('-') cannot be spread over a cluster")
-        out.append(Split(str(source)) if isinstance(source, Path) else Split(None, rejected=source))
+        if isinstance(source, Path):
+            out.append(Split(str(source), depth=source.depth if isinstance(source, Listed) else None))
+        else:
+            out.append(Split(None, rejected=source))
     return out
 
 
@@ -125,7 +130,8 @@ def read_split(split: Split, config: Config, input_format: str, stats: ReadStats
     if split.rejected is not None:
         yield split.rejected
     elif split.end is None:
-        yield from read_file(Path(split.path), config, input_format, stats)
+        yield from read_file(Path(split.path) if split.depth is None else listed(split.path, split.depth), config,
+                             input_format, stats)
     else:
         if split.start == 0:
             stats.files["jsonl"] += 1

@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 from ..config import Config
 from .decoding import decode_html, decode_text, looks_binary
-from .names import name_stem, name_text
+from .names import file_id, name_text
 from .records import MAX_BYTES_PER_CHAR, Item, bad, text_document, too_large
 
 Reader = Callable[[BinaryIO, str, str, Config], Item]
@@ -52,11 +52,11 @@ def read_path(path: Path, config: Config, reader: Reader) -> Item:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES_PER_CHAR * config.max_doc_chars:
-            return too_large(name_stem(path), name_text(path), size, "bytes", config)
+            return too_large(file_id(path), name_text(path), size, "bytes", config)
         with path.open("rb") as fh:
-            return reader(fh, name_stem(path), name_text(path), config)
+            return reader(fh, file_id(path), name_text(path), config)
     except OSError as exc:
-        return bad(name_stem(path), f"{name_text(path)}: {exc.strerror or exc}")
+        return bad(file_id(path), f"{name_text(path)}: {exc.strerror or exc}")
 
 
 def _read_capped(fh: BinaryIO, rid: str, where: str, config: Config) -> bytes | Item:

@@ -6,8 +6,8 @@ or by `input_format` when it is not `auto`:
 
 | format | extensions | one document is |
 |---|---|---|
-| `txt` | `.txt` | the file (id = file stem) |
-| `html` | `.html`, `.htm` | the page (id = file stem, `html` set, text extracted later) |
+| `txt` | `.txt` | the file (id = its stem; in a folder or a glob's, its path below it: `names.file_id`) |
+| `html` | `.html`, `.htm` | the page (id as for `txt`, `html` set, text extracted later) |
 | `jsonl` | `.jsonl`, `.ndjson`, with `.gz` or `.zst` | a line |
 | `parquet` | `.parquet` | a row, read batch by batch |
 | `warc` | `.warc`, `.wet`, with `.gz` | an HTML response or a WET conversion record |
@@ -32,7 +32,7 @@ from ..config import Config, ConfigError
 from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import Line, read_jsonl, read_jsonl_file
-from .names import name_stem, name_text
+from .names import Listed, file_id, listed, name_text
 from .records import Item, ReadStats, bad
 
 FORMATS = ("auto", "txt", "html", "jsonl", "parquet", "warc")
@@ -122,9 +122,10 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
     def unlisted(exc: OSError) -> None:
         found.append((Path(exc.filename), bad(None, f"{name_text(exc.filename)}: folder not read: {exc.strerror}")))
 
+    depth = folder.depth if isinstance(folder, Listed) else len(folder.parts)  # a folder a glob lists: below the glob's
     for root, folders, files in os.walk(folder, onerror=unlisted):
-        found.extend((Path(root, f), None) for f in files)
-        found.extend((Path(root, f), bad(None, f"{name_text(Path(root, f))}: a link to a folder, not followed (give it as an input of its own)"))
+        found.extend((listed(Path(root, f), depth), None) for f in files)
+        found.extend((listed(Path(root, f), depth), bad(None, f"{name_text(Path(root, f))}: a link to a folder, not followed (give it as an input of its own)"))
                      for f in folders if Path(root, f).is_symlink())
     for path, rejected in sorted(found, key=lambda entry: Path(name_text(entry[0]))):
         yield rejected or (path if path.is_file() else _not_a_file(path))
@@ -134,7 +135,7 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
 
 def _not_a_file(path: Path) -> Rejected:
     what = "a broken link" if not path.exists() else "not a regular file (a FIFO, socket or device; pipe it to -)"
-    return bad(name_stem(path), f"{name_text(path)}: {what}")
+    return bad(file_id(path), f"{name_text(path)}: {what}")
 
 
 def expand(name: str) -> list[Path | Rejected]:
@@ -153,7 +154,7 @@ def expand(name: str) -> list[Path | Rejected]:
         through = next((Path(*match.parts[:k]) for k in range(fixed + 1, len(match.parts) + 1)
                         if linked(Path(*match.parts[:k]))), None)
         if through is None:
-            out.append(match)
+            out.append(listed(match, fixed))
         elif through not in links:
             links.add(through)
             out.append(bad(None, f"{name_text(through)}: a link to a folder, not followed (give it as an input of its own)"))
@@ -229,7 +230,7 @@ def read_file(path: Path, config: Config, input_format: str = "auto", stats: Rea
     fmt = format_of(path) if input_format == "auto" else input_format
     if fmt is None:
         known = ", ".join(EXTENSIONS)
-        yield bad(name_stem(path), f"{name_text(path)}: unsupported file type (expected {known})")
+        yield bad(file_id(path), f"{name_text(path)}: unsupported file type (expected {known})")
         return
     stats.files[fmt] += 1
     if fmt == "txt":
