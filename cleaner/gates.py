@@ -6,7 +6,7 @@ import unicodedata
 
 from .config import Config
 from .models import Cleaned, Rejected
-from .text import INVISIBLE, visible_length
+from .text import INVISIBLE, SPACE_RUN, visible_length
 
 
 def gate(doc: Cleaned, config: Config) -> Rejected | None:
@@ -26,7 +26,8 @@ def gate(doc: Cleaned, config: Config) -> Rejected | None:
 def _how_counted(text: str) -> str:
     """Why `visible_length(text)` is not `len(text)`, for the detail, or ''."""
     how = [says for says, applies in (("accents counted with their letters", not unicodedata.is_normalized("NFC", text)),
-                                      ("invisible ones not counted", INVISIBLE.search(text))) if applies]
+                                      ("invisible ones not counted", INVISIBLE.search(text)),
+                                      ("runs of spaces counted as one", SPACE_RUN.search(text))) if applies]
     return f" ({', '.join(how)})" if how else ""
 
 

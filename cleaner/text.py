@@ -109,12 +109,17 @@ INVISIBLE = regex.compile(r"\p{Cf}+")
 """Runs of format characters: zero-width spaces and joiners, soft hyphens, direction marks, word joiners."""
 
 
+SPACE_RUN = re.compile(r"[^\S\n]{2,}")
+"""A run of spaces (tabs, no-break spaces, …) inside a line, which `visible_length` counts as one."""
+
+
 def visible_length(text: str) -> int:
-    """The length of `text` composed (NFC) and without its invisible format characters: what `min_chars` and
-    the keep policy's "longest" count, so neither a run of zero-width spaces nor accents written as separate
-    marks (`e` + U+0301 for `é`) passes the one or wins the other."""
-    if text.isascii():
-        return len(text)
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return len(text) - sum(map(len, INVISIBLE.findall(text)))
+    """The length of `text` composed (NFC), without its invisible format characters, and with each run of spaces
+    inside a line counted as one: what `min_chars` and the keep policy's "longest" count, so that neither a run of
+    zero-width spaces, nor accents written as separate marks (`e` + U+0301 for `é`), nor spaces doubled or tripled
+    passes the one or wins the other."""
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = INVISIBLE.sub("", text)
+    return len(text) - sum(len(run) - 1 for run in SPACE_RUN.findall(text))

@@ -413,6 +413,19 @@ def test_accents_written_as_separate_marks_neither_pass_min_chars_nor_win_the_ke
     assert [(r.id, r.reason) for r in result.rejected] == [("b-nfd", "exact_duplicate")]
 
 
+def test_spaces_doubled_neither_pass_min_chars_nor_win_the_keep_policy():
+    """A copy with every space tripled (a scrape's padding) was longer, so it was kept over the clean text (found by
+    a QA pass); a run of spaces inside a line counts as one, as a blank line between paragraphs is one line."""
+    text = "Le conseil municipal a voté mardi le budget de la ville, après un long débat sur les transports publics."
+    padded = text.replace(" ", "   ").replace("budget", "budget\t\u00a0")
+    with Pipeline(Config.load(min_chars=len(text) + 1)) as pipeline:
+        assert [(r.id, r.detail) for r in pipeline.run([{"id": "padded", "text": padded}]).rejected] == [
+            ("padded", f"{len(text)} characters of clean text, under min_chars={len(text) + 1} (runs of spaces counted as one)")]
+    with Pipeline(Config.load()) as pipeline:
+        result = pipeline.run([{"id": "b-padded", "text": padded}, {"id": "a-clean", "text": text}])
+    assert [d.id for d in result.kept] == ["a-clean"], [(r.id, r.reason, r.detail) for r in result.rejected]
+
+
 def test_a_pipeline_runs_from_any_thread_one_batch_at_a_time(tmp_path):
     """A `Pipeline` made in one thread runs in others (its SQLite connection refused them), and threads
     sharing it keep each text once: 40 batches, each text posted twice, from 4 threads."""
