@@ -192,17 +192,24 @@ class _Survey:
                     _example(self.lines[source, keys[i]], (lines[i].strip(),))
         boiler = set(marked)
         for i, line in enumerate(lines):
-            if i in boiler or keys[i] is None:
+            if i in boiler:
                 continue
-            form = shape(line)
+            form = keys[i] is not None and shape(line)
             if form and unit_hash(source + SHAPE_SOURCE, line_key(form) or form) in self.learned:
                 found = self.shapes[source, form]
                 if (source, form) not in seen:
                     seen.add((source, form))
                     found.docs += 1
                 _example(found, (line.strip(),))
-            elif word_count(line) >= 12 and ends_sentence(line):
-                self.keep[source] = sorted({*self.keep[source], line.strip()})[:KEEP_CANDIDATES]
+            elif word_count(line) >= 12:  # a paragraph too long to have a key gives its sentences
+                sentences = [line] if keys[i] is not None else _SENTENCE_START.split(line)
+                found_keep = {s.strip() for s in sentences if word_count(s) >= 12 and ends_sentence(s) and line_key(s)}
+                self.keep[source] = sorted({*self.keep[source], *found_keep})[:KEEP_CANDIDATES]
+
+
+_SENTENCE_START = regex.compile(r"(?<=[.!?»”])[^\S\n]+(?=[«“\p{Lu}])")
+"""Where a paragraph's next sentence starts: keep examples are taken from the sentences of paragraphs too long for a
+line key (a source whose paragraphs are all over 250 characters had no keep example, and no rule suggested)."""
 
 
 def _runs(marked: list[int]) -> list[list[int]]:

@@ -399,6 +399,33 @@ def test_suggested_ids_are_unique_when_two_sources_give_one_name(tmp_path, in_pr
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_suggest_takes_keep_examples_from_the_sentences_of_long_paragraphs(tmp_path, in_process):
+    """A source whose paragraphs are all over 250 characters (no line key) gave no keep example, and every rule of
+    it was left out, `no article sentence of this source to keep` (found by a QA pass): its sentences give them."""
+    rng = random.Random(7)
+    words = ("le gouvernement a annoncé mardi que la banque centrale maintiendra son taux directeur pendant "
+             "plusieurs mois afin de soutenir la croissance des régions rurales selon le ministre").split()
+
+    def paragraph() -> str:
+        return " ".join(" ".join(rng.choice(words) for _ in range(20)).capitalize() + "." for _ in range(3))
+
+    path = tmp_path / "long.jsonl"
+    path.write_text("".join(json.dumps({"id": f"d{k}", "url": f"https://long.example/{k}", "text": f"{paragraph()}\n\n"
+                                        f"{paragraph()}\n\nPartagez cet article avec vos amis sur les réseaux"},
+                                       ensure_ascii=False) + "\n" for k in range(12)), encoding="utf-8")
+    assert all(len(p) > 250 for line in path.read_text(encoding="utf-8").splitlines()
+               for p in json.loads(line)["text"].split("\n\n")[:2])
+    out = tmp_path / "suggested.yaml"
+    proc = in_process("rules", "suggest", str(path), "--out", str(out))
+    assert proc.returncode == 0 and "(0 left out)" in proc.stderr, proc.stderr
+    (rule,) = yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]
+    assert rule["phrases"] == ["Partagez cet article avec vos amis sur les réseaux"]
+    (keep,) = rule["examples"]["keep"]
+    assert len(keep.split()) == 20 and keep.endswith(".") and keep in path.read_text(encoding="utf-8")
+    check = in_process("rules", "check", str(out))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 def test_suggest_refuses_an_out_that_is_an_input_or_no_file(tmp_path, in_process):
     """`rules suggest X --out X` wrote its YAML over the input it had read (exit 0); an --out that is an
     input, inside an input folder or matched by an input glob is refused as `cleaner clean` refuses it,
