@@ -4,7 +4,8 @@ The *fingerprint* names everything the output depends on: cleaner's version, the
 run reads, `run_config`), the rule packs (file name and SHA-256 of each), the inputs (path, size,
 SHA-256 of each file) and the output options. A rerun with the same fingerprint resumes (or finds the
 run already complete); with another one it says what changed. Paths are compared as files, not as
-text (`same_path`): the same input, index or rules folder spelt another way is the same run. The
+text (`same_path`, an earlier run's relative ones read from the folder it was started in, `cwd`): the same
+input, index or rules folder spelt another way, or named from another folder, is the same run. The
 worker count is not in it: it does not change the output. The manifest holds no timestamp, so an
 interrupted and resumed run writes the same bytes as one that never stopped.
 """
@@ -22,6 +23,7 @@ from typing import Any
 
 from .config import Config, ConfigError
 from .dedup.shingle import NORMALISATION, SHINGLE_HASH
+from .io.names import name_text
 from .io.outputs import OutputError, run_manifest
 from .io.readers import input_sources
 from .io.writers import OutputFile, sha256_of
@@ -68,7 +70,7 @@ def fingerprint(config: Config, inputs: Iterable[str | Path], options: dict[str,
     from . import __version__
 
     return {"version": __version__, "config": run_config(config), "rules": file_digests(config),
-            "inputs": input_files(inputs), "options": options, "signing": SIGNED_WITH}
+            "inputs": input_files(inputs), "options": options, "signing": SIGNED_WITH, "cwd": name_text(os.getcwd())}
 
 
 SIGNED_WITH = {"normalisation": NORMALISATION, "shingle_hash": SHINGLE_HASH}
@@ -124,6 +126,27 @@ def same_path(old: Any, new: Any) -> bool:
                           and os.path.realpath(old) == os.path.realpath(new))
 
 
+def anchored(fp: dict[str, Any]) -> dict[str, Any]:
+    """An earlier run's fingerprint `fp` with the relative paths of its inputs, index and `rules_dirs` read from the
+    folder it was started in (`cwd`), so that `same_path` compares them with this run's from any folder: the same
+    command run from another folder (a cron job) took the same files for others, and with a shared `--index` replaced
+    its finished corpus with one of nothing but `already_indexed`. A fingerprint made before `cwd` is as it is."""
+    if not isinstance(cwd := fp.get("cwd"), str):
+        return fp
+
+    def at(path: Any) -> Any:
+        return os.path.join(cwd, path) if isinstance(path, str) and path != "-" and not os.path.isabs(path) else path
+
+    out = dict(fp)
+    if isinstance(inputs := fp.get("inputs"), list):
+        out["inputs"] = [{**f, "path": at(f.get("path"))} if isinstance(f, dict) else f for f in inputs]
+    if isinstance(options := fp.get("options"), dict):
+        out["options"] = {**options, "index": at(options.get("index"))}
+    if isinstance(config := fp.get("config"), dict) and isinstance(config.get("rules_dirs"), list):
+        out["config"] = {**config, "rules_dirs": [at(d) for d in config["rules_dirs"]]}
+    return out
+
+
 def _same_paths(old: Any, new: Any) -> bool:
     """`same_path` of each of two lists of paths (a config's `rules_dirs`)."""
     return old == new or (isinstance(old, list) and isinstance(new, list) and len(old) == len(new)
@@ -150,6 +173,8 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     `new`'s leaves out (`run_config`) do not count: a run made while they were in it is not one of another config;
     nor do the keys `new`'s adds at their default (a setting cleaner gained since, whose default is what it did).
     The paths of the inputs, the index and `rules_dirs` are compared by `same_path`."""
+    old = anchored(old)
+
     def same(key: str) -> bool:
         was, now = old.get(key), new[key]
         if key == "inputs":
@@ -162,7 +187,7 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             return {**was, path: None} == {**now, path: None} and alike(was.get(path), now.get(path))
         return was == now
 
-    return [key for key in new if not same(key)]
+    return [key for key in new if key != "cwd" and not same(key)]
 
 
 SIGNING = ("num_perm", "shingle_size")
@@ -178,7 +203,7 @@ def not_to_continue(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     them with other `SIGNING` parameters, or by another normal form or shingle hash (`SIGNED_WITH`): signatures
     of another length ended the run in a traceback, and of other shingles were compared (and indexed) as if they
     were of these."""
-    if not same_inputs(old.get("inputs"), new.get("inputs")):
+    if not same_inputs(anchored(old).get("inputs"), new.get("inputs")):
         return "the inputs of the interrupted run changed since it was stopped"
     was, now = (fp.get("options", {}).get("input_format", "auto") for fp in (old, new))
     if was != now:

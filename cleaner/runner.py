@@ -59,6 +59,7 @@ from .lang import Tagger, make_tagger
 from .libc import release_memory
 from .manifest import (
     MANIFEST,
+    anchored,
     batch_name,
     changes,
     count_records,
@@ -218,7 +219,7 @@ def same_index(made: dict[str, Any], fp: dict[str, Any]) -> bool:
     """Whether the run of fingerprint `made` (finished or interrupted) used the shared index of a run of `fp`: only then
     are its documents in it, to take out or warn of (a run switching to another index said it took them out of that
     one, then warned that it could not tell them)."""
-    return same_path((made.get("options") or {}).get("index"), fp["options"]["index"])
+    return same_path((anchored(made).get("options") or {}).get("index"), fp["options"]["index"])
 
 
 def index_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options: RunOptions) -> str | None:

@@ -1342,6 +1342,29 @@ def test_a_run_does_not_start_over_by_removing_its_own_index_that_other_runs_wer
         assert len(dedup.index) == 6
 
 
+def test_the_same_run_started_from_another_folder_is_found_complete(tmp_path):
+    """`cleaner run b.jsonl --out out --index ix.sqlite` in a folder, then the same files named from another folder
+    (absolute paths, or relative to it): the earlier run's relative paths were read from the new folder, so it was
+    taken for a run of other inputs, and its finished corpus was replaced by one of nothing but `already_indexed`
+    (found by a QA pass). A fingerprint keeps the folder its run was started in (`cwd`)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    rng = random.Random(3)
+    words = [f"mot{k}" for k in range(500)]
+    (work / "b.jsonl").write_text("".join(json.dumps({"id": f"d{k}", "text": " ".join(rng.choice(words) for _ in range(40))
+                                                      + "."}) + "\n" for k in range(6)), encoding="utf-8")
+    first = run_cli("run", "b.jsonl", "--out", "out", "--index", "ix.sqlite", "--workers", "1", "-q", cwd=work)
+    assert first.returncode == 0, first.stderr
+    corpus = (work / "out" / "corpus.jsonl").read_bytes()
+    assert len(corpus.splitlines()) == 6
+    assert json.loads((work / "out" / "manifest.json").read_text(encoding="utf-8"))["cwd"] == str(work)
+    for cwd, args in ((tmp_path, ["work/b.jsonl", "--out", "work/out", "--index", "work/ix.sqlite"]),
+                      (ROOT, [str(work / "b.jsonl"), "--out", str(work / "out"), "--index", str(work / "ix.sqlite")])):
+        again = run_cli("run", *args, "--workers", "1", cwd=cwd)
+        assert again.returncode == 0 and "is already complete" in again.stderr, again.stderr
+        assert (work / "out" / "corpus.jsonl").read_bytes() == corpus
+
+
 def test_a_run_from_stdin_says_what_it_replaces_and_leaves_a_finished_runs_documents_in_the_shared_index(tmp_path):
     """A run reading stdin replaced the finished run in its folder without a word, and with a shared index took that
     run's documents out of it, as a run of the same inputs does: stdin cannot be compared, and one day's batch piped
