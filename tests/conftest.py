@@ -41,8 +41,8 @@ def masakhanews(langs: tuple[str, ...], per_lang: int) -> list[dict]:
 
 def made_id(place: str | int, text: str) -> str:
     """The id of a record given without one, worked out here as the README states it: its place (file stem
-    and line, or position) and 8 hex digits of the BLAKE2b hash of its text."""
-    return f"{place}:{hashlib.blake2b(text.encode('utf-8'), digest_size=4).hexdigest()}"
+    and line, or position) and 16 hex digits of the BLAKE2b hash of its text."""
+    return f"{place}:{hashlib.blake2b(text.encode('utf-8'), digest_size=8).hexdigest()}"
 
 
 def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -31,7 +31,7 @@ class DocumentIn(BaseModel):
                            description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An "
                                        "integer is taken as its decimal text, as the command line takes it. Without one "
                                        "(or null), the document is named by its position in the body and a hash of its "
-                                       "text, `3:1a2b3c4d`, as the Python API names it")
+                                       "text, `3:1a2b3c4d5e6f7a8b`, as the Python API names it")
     text: Any = Field(None, json_schema_extra={"type": ["string", "null"]},
                       description="a string; another type is rejected as `bad_input`, as the command line rejects it")
     html: Any = Field(None, json_schema_extra={"type": ["string", "null"]}, description="as `text`")
