@@ -225,6 +225,27 @@ def test_raw_control_characters_inside_jsonl_strings_are_read_as_they_are_flagge
     assert f"{src}:4: malformed JSON: Unterminated string starting at column 21" in items
 
 
+def test_numbers_json_has_not_in_a_jsonl_line_are_written_as_null_flagged(tmp_path):
+    """`NaN`, `Infinity`, `-Infinity` and a number past a float's range (`1e999`) are no JSON (RFC 8259), yet
+    Python's `json` reads them, and the outputs wrote null in their place without a word. The record is kept,
+    null written, and a warning names them (a line that also holds a raw tab says both); `--strict` stops."""
+    src = tmp_path / "n.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "Un texte.", "score": NaN, "x": 1e999, "y": [-Infinity, 2.5, NaN]}\n'
+                    b'{"id": "b", "text": "un\ttexte", "meta": {"z": Infinity}}\n'
+                    b'{"id": "c", "text": "Un texte sans rien.", "n": 1.5e10}\n')
+    a, b, c = _read(src)
+    assert a.meta == {"score": None, "x": None, "y": [None, 2.5, None]}
+    assert a.warnings == (f"{src}:1: 4 numbers JSON has not (NaN, 1e999, -Infinity): written as null",)
+    assert b.meta == {"z": None} and b.warnings == (
+        f"{src}:2: a raw tab inside a JSON string at column 24, where JSON writes an escape: read as it is",
+        f"{src}:2: 1 number JSON has not (Infinity): written as null")
+    assert (c.meta, c.warnings) == ({"n": 1.5e10}, ())
+    proc = run_cli("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--strict", "-q")
+    assert proc.returncode == 3 and proc.stderr == (
+        f"cleaner: --strict: stopped at bad input (id a): {src}:1: 4 numbers JSON has not (NaN, 1e999, -Infinity): "
+        "written as null\n")
+
+
 def test_the_encoding_setting_reads_input_that_does_not_say_its_own(tmp_path):
     """A cp1252 text file (a Windows tool's French) was read as UTF-8: every accent U+FFFD, flagged, the text
     lost. `encoding` (`--encoding`) names the encoding of input that does not say its own: .txt, JSONL lines,
@@ -655,7 +676,8 @@ def test_lone_surrogates_in_url_source_or_meta_are_flagged(tmp_path):
     (tmp_path / "s.jsonl").write_text(record + "\n", encoding="utf-8")
     (item,) = _read(tmp_path / "s.jsonl")
     assert item.url == "http://x.example/\ufffd" and item.meta["k"] == "\ufffd"
-    assert item.warnings == tuple(f"{tmp_path / 's.jsonl'}:1: {key}: lone surrogate escapes replaced with U+FFFD" for key in ("url", "meta"))
+    assert item.warnings == (f"{tmp_path / 's.jsonl'}:1: 1 number JSON has not (NaN): written as null",) + tuple(
+        f"{tmp_path / 's.jsonl'}:1: {key}: lone surrogate escapes replaced with U+FFFD" for key in ("url", "meta"))
 
 
 def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):

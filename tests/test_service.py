@@ -587,6 +587,35 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
         assert c.get("/v1/documents/ok").status_code == 200
 
 
+def test_numbers_json_has_not_are_a_422_whose_answer_is_json(tmp_path):
+    """`NaN`, `Infinity` and a number past a float's range (`1e400`) are no JSON (RFC 8259), yet the body was
+    read: in `id` the 422 echoed it back, `"input": NaN`, an answer no strict JSON reader takes; in `meta` it was
+    written as null in silence, and the document cleaned and stored. Such a body is a 422 `json_invalid` naming
+    the number, nothing stored, and every answer is JSON."""
+    from fastapi.testclient import TestClient
+
+    def strict(text: str):
+        def refuse(name):
+            raise ValueError(f"{name} in an answer")
+        return json.loads(text, parse_constant=refuse)
+
+    app = create_app(Service(Config.load(), tmp_path / "index.sqlite"))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for field, number, why in (("id", "NaN", "NaN is not a JSON number"), ("id", "1e400", "1e400 is past a float's range"),
+                                   ("meta", '{"x": -Infinity}', "-Infinity is not a JSON number"),
+                                   ("score", "1e999", "1e999 is past a float's range")):
+            body = f'{{"id": "n", "text": "Bonjour le monde.", "{field}": {number}}}'
+            for path in ("/v1/clean", "/v1/documents"):
+                for sent in (body, f'[{{"id": "ok", "text": "Un autre texte."}}, {body}]'):
+                    r = c.post(path, content=sent.encode(), headers={"Content-Type": "application/json"})
+                    (error,) = strict(r.text)["detail"]
+                    assert r.status_code == 422 and (error["type"], error["loc"]) == ("json_invalid", ["body"]), r.text
+                    assert error["msg"].startswith(f"JSON decode error: {why}"), r.text
+        assert [c.get(f"/v1/documents/{i}").status_code for i in ("n", "ok")] == [404, 404]
+        r = c.post("/v1/clean", json={"id": "n", "text": "Bonjour le monde.", "score": 1.5e300})
+        assert r.status_code == 200 and r.json()["record"]["meta"] == {"score": 1.5e300}, r.text
+
+
 def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path, in_process):
     bad = tmp_path / "bad.yaml"
     bad.write_text("rules:\n  - id: x\n    kind: nope\n", encoding="utf-8")

@@ -13,6 +13,7 @@ import codecs
 import gzip
 import io
 import json
+import math
 import re
 import threading
 import zlib
@@ -214,15 +215,19 @@ def _stem(where: str) -> str:
 def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | None = None) -> Item:
     """One JSONL line (in `codec`, the file's UTF-16 or UTF-32 or a marked UTF-8, else as `decode_unlabelled` reads it
     in the config's `encoding`) as a document;
-    `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`)."""
+    `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`).
+    Numbers JSON has not (`NaN`, `1e400`) are read, and flagged: no JSON output holds them, so they are written
+    as null."""
     line, warnings = decode(raw, where, codec) if codec else decode_unlabelled(raw, where, config.encoding)
+    numbers: list[str] = []
     try:
         try:
-            record, said = loads(line)
+            record, said = loads(line, numbers=numbers)
         except json.JSONDecodeError as exc:
             if not exc.msg.startswith("Invalid control character"):
                 raise
-            record, said = loads(line, strict=False)
+            numbers.clear()
+            record, said = loads(line, strict=False, numbers=numbers)
             warnings += (f"{where}: {_raw_controls(line, exc.colno)}",)
     except json.JSONDecodeError as exc:
         return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}", warnings)
@@ -230,10 +235,14 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
         return _malformed(line, where, str(exc), warnings)
     except RecursionError:
         return _malformed(line, where, NESTED, warnings)
+    if numbers:
+        warnings += (f"{where}: {_numbers_taken(numbers)}",)
     return record_document(record, where, place, config, warnings + tuple(f"{where}: {it}" for it in sum(said, [])))
 
 
-_TWICE = threading.local()
+_FOUND = threading.local()
+"""What the reading of one text (`loads`) took that JSON says nothing of: `twice`, the objects with a key given
+twice and their pairs; `numbers`, the numbers JSON has not as written (None: such a number is refused)."""
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -241,12 +250,34 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     it), noting such an object's pairs for `loads`."""
     obj = dict(pairs)
     if len(obj) < len(pairs):
-        _TWICE.found.append((obj, pairs))
+        _FOUND.twice.append((obj, pairs))
     return obj
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_pairs)
-_LENIENT = json.JSONDecoder(object_pairs_hook=_pairs, strict=False)
+def _constant(name: str) -> float:
+    """`NaN`, `Infinity` or `-Infinity`, which Python's `json` reads and RFC 8259 has not: taken if `loads` was
+    told to take them, else refused."""
+    return _taken(name, f"{name} is not a JSON number (RFC 8259 has no NaN or infinity)")
+
+
+def _float(text: str) -> float:
+    """A JSON number with a fraction or an exponent; one past a float's range (`1e400`: infinity) is taken or
+    refused as `_constant` says."""
+    value = float(text)
+    if math.isinf(value):
+        return _taken(text, f"{text} is past a float's range (it reads as infinity, which JSON has not)")
+    return value
+
+
+def _taken(text: str, refused: str) -> float:
+    if _FOUND.numbers is None:
+        raise ValueError(refused)
+    _FOUND.numbers.append(text)
+    return float(text)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float)
+_LENIENT = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float, strict=False)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*+"', re.DOTALL)
 _CONTROLS = re.compile(r"[\x00-\x1f]")
 _CONTROL_NAMES = {"\t": "tab", "\r": "CR", "\x0c": "form feed", "\x08": "backspace"}
@@ -262,13 +293,16 @@ def _raw_controls(line: str, colno: int) -> str:
     return f"a raw {name} inside a JSON string at column {colno}{more}, where JSON writes an escape: read as it is"
 
 
-def loads(text: str, strict: bool = True) -> tuple[Any, list[list[str]]]:
+def loads(text: str, strict: bool = True, numbers: list[str] | None = None) -> tuple[Any, list[list[str]]]:
     """`json.loads(text)`, and what it left out in silence, for each record it holds (the value, or each item of
     an array: a service's batch): each key an object gives more than once with other values, the last kept
     (`key 'text' given 2 times, with other values: the last kept`; `of a nested object` when not the record's
     own). A key given twice with one value loses nothing and is not said. `strict=False` takes raw control
-    characters (a tab) inside strings, as `json.loads(text, strict=False)` does."""
-    _TWICE.found = found = []
+    characters (a tab) inside strings, as `json.loads(text, strict=False)` does. A number JSON has not (`NaN`,
+    `Infinity`, `-Infinity`, or past a float's range, `1e400`), which `json.loads` reads, is a ValueError naming it,
+    as RFC 8259 has it; given a `numbers` list, it is read as Python's float instead, and noted there as written."""
+    _FOUND.twice = found = []
+    _FOUND.numbers = numbers
     value = (_DECODER if strict else _LENIENT).decode(text)
     records = value if isinstance(value, list) else [value]
     said: list[list[str]] = [[] for _ in records]
@@ -294,6 +328,13 @@ def _holds(value: Any, obj: dict[str, Any]) -> bool:
             return True
         stack.extend(item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
     return False
+
+
+def _numbers_taken(numbers: list[str]) -> str:
+    """The warning for the numbers JSON has not that a line held (`loads`), the first three named."""
+    shown = list(dict.fromkeys(numbers))
+    named = ", ".join(shown[:3]) + (", ..." if len(shown) > 3 else "")
+    return f"{len(numbers)} number{'s' if len(numbers) > 1 else ''} JSON has not ({named}): written as null"
 
 
 def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...]) -> Item:

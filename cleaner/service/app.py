@@ -7,9 +7,10 @@ field, 404 the id, 415 a compressed body, 413 a body over the limit (`limits.Bod
 than `max_request_docs`, 401 the missing key (before the size: a client without the key learns nothing of
 the limit); anything unexpected is a 500 with no trace in it (the trace goes to the server log). A JSON
 body is read as UTF-8 only (RFC 8259), a leading byte order mark skipped: Python's `json` took UTF-16 and
-UTF-32 too. The docs page (`/docs`, Swagger UI) loads its script, style and icon from the service itself
-(`fastapi_offline`'s copies), not from a CDN: the service runs offline. There is no `/redoc`: ReDoc's bundle
-loads its logo from its maker's CDN whatever it is told.
+UTF-32 too; and without NaN or infinities, which it read too (a 422 that echoed one back was no JSON). The docs
+page (`/docs`, Swagger UI) loads its script, style and icon from the service itself (`fastapi_offline`'s
+copies), not from a CDN: the service runs offline. There is no `/redoc`: ReDoc's bundle loads its logo from its
+maker's CDN whatever it is told.
 """
 
 from __future__ import annotations
@@ -64,8 +65,9 @@ log = logging.getLogger("cleaner.service")
 
 
 def _loads(body: bytes) -> tuple[Any, list[list[str]]]:
-    """A JSON body as RFC 8259 has it: UTF-8 (its byte order mark skipped), never UTF-16 or UTF-32; and for each
-    document it holds, the keys given twice with other values, as a JSONL line's are said (`io.jsonl.loads`)."""
+    """A JSON body as RFC 8259 has it: UTF-8 (its byte order mark skipped), never UTF-16 or UTF-32, no NaN or
+    infinity (a ValueError naming it); and for each document it holds, the keys given twice with other values,
+    as a JSONL line's are said (`io.jsonl.loads`)."""
     return loads(body.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
 
 
@@ -186,7 +188,7 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         """FastAPI's 400 for a body its JSON reading gave up on (not UTF-8, nested too deep, a number of over
-        4,300 digits), as the 422 of malformed JSON, saying why; other HTTP errors as they are."""
+        4,300 digits, a NaN or an infinity), as the 422 of malformed JSON, saying why; other HTTP errors as they are."""
         if exc.status_code != 400 or exc.detail != "There was an error parsing the body":
             return await http_exception_handler(request, exc)
         try:
