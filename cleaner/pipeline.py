@@ -140,16 +140,17 @@ class Pipeline(Closing):
         self.cleaner = Cleaner(self.config, rules)
         self.tagger: Tagger = make_tagger(self.config.lang_backend)
         self.dedup = Deduplicator(index, dedup_params(self.config))
-        self._streams: WeakSet[Generator] = WeakSet()
+        self._batches: WeakSet[Generator] = WeakSet()
+        """The batches of streams being taken (`_taken`), for `close` to end."""
         self._learning_said = False
 
     def close(self) -> None:
-        """Close the index file (a `stream` not run to its end is closed first: it indexes what was taken;
-        one running on another thread right now is waited for, if it is deciding or taking a batch, and
-        its next batch is the `RuntimeError` of a closed pipeline)."""
-        for stream in list(self._streams):
+        """Close the index file (the batch of a `stream` not run to its end is closed first: it indexes what was
+        taken, and the stream read on raises the `RuntimeError` of a closed pipeline; one running on another
+        thread right now is waited for, if it is deciding or taking a batch, and its next batch is that error)."""
+        for batch in list(self._batches):
             try:
-                stream.close()
+                batch.close()
             except ValueError:  # "generator already executing", on another thread
                 pass
         self.dedup.close()
@@ -264,21 +265,26 @@ class Pipeline(Closing):
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self._not_learning()
-        stream = self._stream(iter(batch_of(docs)), batch_size)
-        self._streams.add(stream)
-        return stream
+        return self._stream(iter(batch_of(docs)), batch_size)
 
     def _stream(self, it: Iterator[Document | Rejected | DocLike], batch_size: int) -> Generator[Cleaned | Rejected]:
+        """`stream`'s batches, each taken through `_taken`. Read on after the pipeline's `close` (which ends the batch
+        being taken), a stream not at its end raises the closed pipeline's `RuntimeError`: it ended in silence, as if
+        its whole input had been answered."""
         start = 0
-        while batch := list(islice(it, batch_size)):
-            if (yield from self._taken(self.prepare_many(batch, start=start))):
+        while True:
+            self.dedup.check_open()
+            if not (batch := list(islice(it, batch_size))):
                 return
+            taken = self._taken(self.prepare_many(batch, start=start))
+            self._batches.add(taken)
+            yield from taken
             start += len(batch)
 
-    def _taken(self, prepared: list[Cleaned | Rejected]) -> Generator[Cleaned | Rejected, None, bool]:
+    def _taken(self, prepared: list[Cleaned | Rejected]) -> Generator[Cleaned | Rejected]:
         """One batch of `stream`: decided and added under the index's lock, which is held while its results
         are taken, so that no other batch decides meanwhile; the kept documents not taken when the consumer
-        stops are taken out of the index again. True when the consumer stopped."""
+        stops (or the pipeline is closed) are taken out of the index again."""
         with self.dedup.holding() as forget:
             result, items = self._decided(prepared, add=True)
             untaken = dict(items)
@@ -289,8 +295,6 @@ class Pipeline(Closing):
                     yield out
             except GeneratorExit:
                 forget(untaken.values())  # on the thread that closes the stream, maybe not the one that decided it
-                return True
-        return False
 
 
 _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author"}

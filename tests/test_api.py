@@ -81,6 +81,31 @@ def test_a_closed_pipeline_says_so():
             use()
 
 
+def test_a_stream_read_after_its_pipeline_closed_says_so(tmp_path):
+    """A stream made in a `with` and read after it gave nothing, and one half taken in it gave nothing more: no
+    error, as if every document had been answered. Read on before its end, it raises the closed pipeline's
+    error; what was taken is indexed, nothing else. A stream that ended, or that its consumer stopped, stays so."""
+    from cleaner import Pipeline
+
+    docs = _distinct_docs(10)
+    with Pipeline(Config.load(), index=tmp_path / "index.sqlite") as pipeline:
+        unread = pipeline.stream(docs, batch_size=5)
+        half = pipeline.stream(docs, batch_size=5)
+        taken = [next(half) for _ in range(3)]
+    for stream in (unread, half):
+        with pytest.raises(RuntimeError, match=r"^the dedup index was closed \(by close\(\) or the end of its `with`\)"):
+            next(stream)
+    with Pipeline(Config.load(), index=tmp_path / "index.sqlite") as pipeline:
+        index = pipeline.dedup.index
+        assert len(index) == 3 and all(index.contains(out.id) for out in taken)
+        ended = pipeline.stream(docs[3:], batch_size=5)
+        assert [out.id for out in ended] == [d["id"] for d in docs[3:]]
+        stopped = pipeline.stream(_distinct_docs(12)[10:], batch_size=5)
+        next(stopped)
+        stopped.close()
+    assert list(ended) == list(stopped) == []
+
+
 def _distinct_docs(n: int) -> list[dict]:
     """`n` documents with nothing in common, each kept by dedup."""
     import random
@@ -118,7 +143,8 @@ def test_a_stream_may_be_taken_and_closed_on_another_thread_than_it_started_on(t
     stream = pipeline.stream(_distinct_docs(10), batch_size=10)
     _within(60, lambda: [next(stream), next(stream)])  # taken on a thread that keeps its stream (it is working on them)
     _within(60, pipeline.close)
-    assert list(stream) == []
+    with pytest.raises(RuntimeError, match=r"the dedup index was closed"):  # its 8 other documents never answered
+        list(stream)
     with Pipeline(Config.load(), index=tmp_path / "closed.sqlite") as reopened:
         assert len(reopened.dedup.index) == 2  # what was taken, and nothing else
 
