@@ -476,6 +476,42 @@ def test_an_arabic_line_reads_right_to_left_in_the_texts_and_the_diffs(browser, 
     page.close()
 
 
+BOXES = """([pre, el]) => [pre, el].map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })"""
+"""The [left, right] of the raw pane and of an element in it, as drawn."""
+
+
+def test_a_line_wholly_removed_from_an_arabic_text_reads_right_to_left(browser, tmp_path):
+    """A line a rule removed whole (`صورة: رويترز 2024`, a photo credit) was laid out left to right in an Arabic text,
+    its label at the pane's left edge, every such line jumping to the other side of the pane: the browser took the
+    line's direction from the letters outside the label and the removed span, and there were none. It now reads
+    right to left as its first letter says, like its neighbours: its label at the right edge, the removed text on
+    the label's left, in its own direction (the year and a full stop at its left end). A French line removed whole
+    stays at the left."""
+    body = "أعلنت الحكومة اليوم عن خطة جديدة لدعم الاقتصاد الوطني وتشجيع الاستثمار في القطاعات الحيوية."
+    credit, archive, click = "صورة: رويترز 2024", "صورة أرشيفية.", "Cliquez ici pour lire l'article depuis sa source."
+    fr = "Le conseil municipal a voté le budget de l'année prochaine après un long débat entre les élus."
+    docs = [{"id": "ar", "text": f"{body}\n\n{credit}\n\n{body}\n{archive}\n{body}"}, {"id": "fr", "text": f"{fr}\n{click}\n{fr}"}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    for doc_id, removed in (("ar", credit), ("fr", click)):
+        page.evaluate(f"window.review.openById('{doc_id}')")
+        mark = page.locator("#raw-text mark.e", has_text=removed)
+        (left, right), (label_left, label_right) = page.evaluate(
+            BOXES, [page.locator("#raw-text").element_handle(), page.locator("#raw-text .lbl").first.element_handle()])
+        first, last = page.evaluate(EDGES, [mark.element_handle(), removed])
+        if doc_id == "ar":  # at the right edge, the removed text on the label's left, read from the right
+            assert right - label_right < 20 < label_left - left and last < first < label_left, (left, right, label_left, first, last)
+            first, stop = page.evaluate(EDGES, [page.locator("#raw-text mark.e", has_text=archive).element_handle(), archive])
+            assert stop < first, (first, stop)  # a removed sentence's full stop at its left end, as a kept one's
+        else:
+            assert label_left - left < 20 < right - label_right and label_right <= first < last, (left, right, label_left, first)
+        page.screenshot(path=str(tmp_path / f"removed-line-{doc_id}.png"))
+    page.close()
+
+
 def test_a_bidi_control_in_a_reject_detail_reorders_that_detail_only(browser, tmp_path):
     """A reject's detail names the kept document by its id: a U+202E in that id reversed the rest of the
     document's header after it (`0 of 182 characters removed` read `devomer sretcarahc 281 fo 0`)."""

@@ -143,6 +143,22 @@ function parts(i) {  // [raw start, raw end, first edit, end edit] of each part
   return from < raw.length || !out.length ? [...out, [from, raw.length, first, eds.length]] : out;
 }
 function lines(raw, [from, to]) { return (!from || raw[from - 1] === "\n") && (to === raw.length || raw[to - 1] === "\n"); }
+// A line takes its direction from its first letter; but the browser looks past a removed span (an isolate: a bidi
+// control in it acts inside it only) and, to align the line, not past a rule's label: a line wholly removed from an
+// Arabic text read left to right, and every line opening with a label was aligned by the label's Latin letters. A
+// label that opens a line comes after a mark of the direction of the line's first letter, removed or not (the line
+// breaks a span opens with passed over); the style sheet draws it (`.to-rtl`): no part of the text.
+const LETTER = /[\p{L}\u200E\u200F\u061C]|\n/gu;  // a letter or a directional mark, or the line's end
+const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200F\u061C\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+function lineMark(raw, at) {  // the mark to put before a label at `at`: "" unless it opens a line (after blanks) with a letter
+  let back = at;
+  while (raw[back - 1] === " " || raw[back - 1] === "\t") back--;
+  if (back && raw[back - 1] !== "\n") return "";
+  while (raw[at] === "\n") at++;
+  LETTER.lastIndex = at;
+  const m = LETTER.exec(raw);
+  return !m || m[0] === "\n" ? "" : `<span class="to-${RTL.test(m[0]) ? "rtl" : "ltr"}"></span>`;
+}
 function marked(i, [from, to, first, last]) {
   const [raw, eds] = body(i);
   let html = "", pos = from;
@@ -151,7 +167,7 @@ function marked(i, [from, to, first, last]) {
     html += esc(raw.slice(pos, start));
     const text = esc(raw.slice(start, end)), rule = RULES[r];
     if (r === WS) html += `<span class="ws" title="whitespace">${text}</span>`;
-    else html += `<span class="lbl" style="--c:${rule.color}">${esc(rule.id)}${kind ? " → " + esc(field) : ""}`
+    else html += lineMark(raw, start) + `<span class="lbl" style="--c:${rule.color}">${esc(rule.id)}${kind ? " → " + esc(field) : ""}`
       + `<button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong" aria-label="flag ${esc(rule.id)} removal as wrong">⚑</button></span>`
       + `<mark class="e${kind ? " x" : ""}" data-i="${i}" data-k="${k}" data-rule="${esc(rule.id)}" tabindex="0" style="--c:${rule.color}">${text}</mark>`;
     pos = Math.max(pos, end);
