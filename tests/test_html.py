@@ -471,6 +471,23 @@ def test_the_posts_own_marked_date_wins_over_a_sidebars_recent_posts():
     assert clean({"id": "p", "html": commented}).published != "2019-06-01"
 
 
+def test_a_year_the_article_quotes_is_not_its_date():
+    """A page with no date in its markup got `published` 1 January of a year its text quotes (htmldate's extensive
+    search takes the most frequent year): "depuis 1952 … l'expansion de 1999" came out 1999-01-01 (found by a QA
+    pass). Such a guess is dropped; a date the markup or the URL gives stands, 1 January too."""
+    paragraphs = ["Membre de l'OTAN depuis 1952, la Turquie a traditionnellement soutenu l'élargissement de l'alliance "
+                  "vers de nouveaux alliés, en 1999 comme en 2004.",
+                  "Elle a notamment approuvé l'expansion de 1999 et celle de 2004 vers l'est, qui ont fait entrer "
+                  "plusieurs pays de l'ancien bloc soviétique.",
+                  "Les responsables turcs estiment aujourd'hui que la situation est différente et posent leurs conditions."]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = f"<html><head><title>La Turquie et l'OTAN</title>{{}}</head><body><article><h1>La Turquie</h1>{body}</article></body></html>"
+    assert clean({"id": "p", "html": page.format("")}).published is None
+    marked = page.format('<meta property="article:published_time" content="2019-01-01T08:00:00+01:00">')
+    assert clean({"id": "p", "html": marked}).published == "2019-01-01"
+    assert clean({"id": "p", "html": page.format(""), "url": "https://journal.example/2021/01/01/otan.html"}).published == "2021-01-01"
+
+
 @pytest.mark.parametrize("site, title, url, source", [
     ('"Va mener les vrais combats ailleurs" dit Mr Vrais Combats.',
      '"Va mener les vrais combats ailleurs" dit Mr Vrais Combats. - C\'est la vie, que veux-tu',
