@@ -89,9 +89,37 @@ def _again(args: argparse.Namespace) -> str:
     return " (run the same command again to go on from where it stopped)" if args.command == "run" else ""
 
 
+class _Stderr:
+    """`sys.stderr`, quiet once its reader is gone (`2>&1 | head`, a log shipper restarted): a run's work is its
+    folder, not its messages, and it stopped at its next progress line, half done, with exit 0 ("done")."""
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self.gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self.gone = True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cleaner` console script."""
     args = None
+    stderr, sys.stderr = sys.stderr, _Stderr(sys.stderr)
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     ours = threading.current_thread() is threading.main_thread()  # only the main thread's handlers can be set
     try:
@@ -107,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         how = " by SIGTERM" if isinstance(exc, Terminated) else ""
         print(f"cleaner: interrupted{how}{_again(args) if args else ''}", file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
-    finally:  # `main` called in a program of its own (a test) leaves its handlers as they were
+    finally:  # `main` called in a program of its own (a test) leaves its handlers and stderr as they were
+        sys.stderr = stderr
         if ours:
             _restore(handlers)
 
@@ -137,7 +166,7 @@ def _handled(args: argparse.Namespace) -> int:
     except StrictStop as exc:  # it names a record: its id or file name may hold a line break or a terminal's control
         print(f"cleaner: {one_line(str(exc))}", file=sys.stderr)
         return 3
-    except BrokenPipeError:  # a pager or `head` closed the pipe: not an error
+    except BrokenPipeError:  # a pager or `head` closed stdout: not an error (stderr's reader gone is `_Stderr`'s)
         return 0
     except BrokenProcessPool:  # a worker killed (`kill -9`, the out-of-memory killer): one line, not the pool's trace
         print(f"cleaner: a worker process died (killed, by the out-of-memory killer or a signal){_again(args)}",

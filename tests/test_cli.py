@@ -684,6 +684,17 @@ def test_an_output_matched_by_an_input_glob_is_named_the_same_way_each_time(tmp_
                     "again would read it as input; give an output outside the glob\n"}
 
 
+def test_a_run_whose_stderr_reader_is_gone_ends_its_work(tmp_path):
+    """`cleaner run … 2>&1 | head -1`: the run stopped at its next line on stderr, half done, and exited 0, "done"
+    (found by a QA pass). Its work is its folder: it goes on without its messages, and ends done."""
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "run", str(SEEDS), "--out", str(out), "--workers", "1"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc.stderr.close()  # the reader gone before the first line
+    assert proc.wait(timeout=300) == 0
+    assert len((out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == 5 and (out / "manifest.json").exists()
+
+
 def test_out_dev_stdout_on_a_pipe_writes_to_the_pipe(tmp_path):
     """`--out /dev/stdout | jq` said `cleaner: /proc/N/fd/pipe:[7158]: No such file or directory`, exit 2 (clean,
     and rules suggest likewise): the link was resolved to its target, which for a pipe is no path."""
