@@ -73,6 +73,22 @@ def test_stdin_to_stdout_in_a_pipeline():
     assert "1 document read, 1 kept, 0 rejected" in one.stderr, one.stderr  # was "1 documents read"
 
 
+def test_compressed_jsonl_on_stdin_is_decompressed():
+    """`cat news.jsonl.gz | cleaner clean -` was one rejection, "binary content, not JSONL" (found by a QA pass):
+    stdin has no name to tell its compression by, so gzip's and zstd's magic bytes tell it, as a file's extension
+    does; a stream cut short is a rejection naming stdin, as a file cut short is."""
+    import zstandard
+
+    lines = "".join(json.dumps({"id": k, "text": f"Le texte numéro {k}."}) + "\n" for k in "abc").encode()
+    for packed in (gzip.compress(lines), zstandard.ZstdCompressor().compress(lines)):
+        proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-", "--out", "-", "-q"], input=packed, cwd=ROOT,
+                              capture_output=True, timeout=300)
+        assert proc.returncode == 0 and [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["a", "b", "c"], proc.stderr
+    cut = subprocess.run([sys.executable, "-m", "cleaner", "clean", "-", "--out", "-"], input=gzip.compress(lines)[:30],
+                         cwd=ROOT, capture_output=True, timeout=300)
+    assert b"<stdin>: unreadable: Compressed file ended before the end-of-stream marker was reached" in cut.stderr, cut.stderr
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_stdin_to_stdout_gives_each_record_before_the_next_has_come(workers):
     """As a filter between two programs, a record's result is written (and flushed) before the producer

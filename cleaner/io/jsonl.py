@@ -96,6 +96,20 @@ def open_jsonl(path: Path) -> Iterator[BinaryIO]:
             yield raw
 
 
+GZIP_MAGIC, ZSTD_MAGIC = b"\x1f\x8b", b"\x28\xb5\x2f\xfd"
+
+
+def decompressed(fh: BinaryIO) -> BinaryIO:
+    """A stream with no name to tell its compression by (stdin), decompressed when it opens with gzip's or zstd's
+    magic bytes: `cat news.jsonl.gz | cleaner clean -` was one rejection, "binary content, not JSONL"."""
+    start = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+    if start.startswith(GZIP_MAGIC):
+        return gzip.GzipFile(fileobj=fh)
+    if start == ZSTD_MAGIC:
+        return io.BufferedReader(ZstdFrames(fh), buffer_size=1 << 16)
+    return fh
+
+
 def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[Item | Line]:
     """Every record of a JSONL file (see `read_jsonl`)."""
     try:

@@ -31,7 +31,7 @@ from typing import BinaryIO
 from ..config import Config, ConfigError
 from ..models import Rejected
 from .files import read_html, read_path, read_text
-from .jsonl import Line, read_jsonl, read_jsonl_file
+from .jsonl import Line, decompressed, read_jsonl, read_jsonl_file
 from .names import Listed, file_id, listed, name_text
 from .records import Item, ReadStats, bad
 
@@ -278,7 +278,8 @@ def _stdin_bytes() -> BinaryIO:
 def _read_stdin(config: Config, input_format: str, stats: ReadStats, lazy: bool) -> Iterator[Item | Line]:
     stats.files[input_format if input_format != "auto" else "jsonl"] += 1
     if input_format in ("auto", "jsonl"):
-        yield from _rejected_if_empty(read_jsonl(_stdin_bytes(), "<stdin>", config, lazy=lazy), "<stdin>", stats)
+        yield from _rejected_if_empty(read_jsonl(decompressed(_stdin_bytes()), "<stdin>", config, lazy=lazy), "<stdin>",
+                                      stats)
     elif input_format == "txt":
         yield read_text(_stdin_bytes(), "stdin", "<stdin>", config)
     elif input_format == "html":
