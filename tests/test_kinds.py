@@ -286,6 +286,18 @@ def test_ticker_refuses_an_item_of_a_bulleted_list_but_not_a_ticker_led_by_its_s
     assert TICKER.is_ticker("• " + " • ".join(HEADLINES))
 
 
+@pytest.mark.parametrize("prefilter", ["", "    prefilter: ' ≫ '\n", "    prefilter: null\n"], ids=["none", "given", "null"])
+def test_a_ticker_with_its_own_separators_finds_lines_they_split(prefilter):
+    """The default `prefilter` (runs of spaces, ` | `, ` • `, ` - `, …) was applied before the rule's own
+    `separators`: a line split by ` ≫ ` was skipped unsplit, and the rule loaded and never fired, without a
+    word. With no `prefilter` of its own, the rule's separators are its prefilter."""
+    rule = _rule("rules:\n  - id: t.tk\n    kind: ticker\n    description: a ticker split by guillemets\n"
+                 f"    separators: [' ≫ ']\n{prefilter}    examples: {{remove: [x], keep: [y]}}\n")
+    line = " ≫ ".join(HEADLINES)
+    assert rule.is_ticker(line) and not rule.is_ticker("    ".join(HEADLINES))
+    assert run_rules(Document(id="t", text=f"{line}\n{ARTICLE}"), [rule], Context()).text == ARTICLE
+
+
 def test_ticker_refuses_an_enumeration_with_loose_spaces_after_its_commas():
     # MasakhaNEWS xho-train-173: double spaces after some of the commas
     line = ",  ".join(f"Radio Station Number {n} on {800 + n}" for n in range(12))

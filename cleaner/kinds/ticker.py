@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Literal
 
 import regex
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..text import CLOSERS, FULL_STOPS, SENTENCE_BREAK, SOUTHEAST, width, word_count
 from ..view import Hit, View
@@ -52,7 +52,9 @@ class TickerRule(Rule):
     MasakhaNEWS texts that pass `prefilter`; 0.18 s now)."""
     prefilter: str | None = _WS + r"(?:" + _WS + r"|[|•·\-–—]" + _WS + ")"
     """A cheap pattern that every separator match contains: a line with fewer than `min_segments - 1`
-    matches is skipped unsplit. Set it to match your own `separators`, or to null to split every line."""
+    matches is skipped unsplit; null splits every line. A rule that gives its own `separators` and no
+    `prefilter` has its separators for one: the default's, the shipped separators' marks, skipped every line
+    its separators split (` ≫ `), and the rule never fired, without a word."""
     min_line_chars: int = Field(150, ge=1, strict=True)
     """The shortest line that may be a ticker, in characters, an East Asian wide one counting two (`text.width`)."""
     min_segments: int = Field(4, ge=2, strict=True)
@@ -81,6 +83,12 @@ class TickerRule(Rule):
         if prefilter is not None:
             check_pattern(prefilter)
         return prefilter
+
+    @model_validator(mode="after")
+    def _own_separators_filter(self) -> TickerRule:
+        if "separators" in self.model_fields_set and "prefilter" not in self.model_fields_set:
+            object.__setattr__(self, "prefilter", _joined(self.separators))  # frozen: set once, as it is built
+        return self
 
     @cached_property
     def compiled_prefilter(self) -> Pattern | None:
