@@ -270,11 +270,15 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
     try:
         return KINDS[kind].model_validate(item, context={"shipped": shipped})
     except ValidationError as exc:
-        errors = exc.errors()  # of a union (an example: a string or a mapping), the error that is not "not a string"
+        errors = [e for e in exc.errors() if not _follows(e, exc.errors())]
+        # of a union (an example: a string or a mapping), the error that is not "not a string"
         err = next((e for e in errors if e["type"] != "string_type"), errors[0])
         if err["type"] == "missing":  # misspelt (`patern`)? "'pattern': Field required" did not show the name written
             err = next((e for e in errors if e["type"] == "extra_forbidden"), err)
-        field = ".".join(str(p) for p in err["loc"]) or None
+        loc, nth = err["loc"], None
+        if loc and isinstance(loc[-1], int):  # `phrases.0`: the field, and its item 1, as the pack counts
+            loc, nth = loc[:-1], loc[-1] + 1
+        field = ".".join(str(p) for p in loc) or None
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "tuple_type":  # "Input should be a valid tuple": a Python word for what a pack writes as a list
             msg = f"should be a list ([a, b], or an `- item` a line), got {shown(err['input'])}"
@@ -284,4 +288,13 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
             msg = said
         if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
             msg += f" (a {kind!r} rule takes: {', '.join(KINDS[kind].model_fields)})"
+        if nth is not None:
+            msg = f"item {nth} {msg}"
         raise RulePackError(name, msg, rule_id, field, line) from None
+
+
+def _follows(err: dict[str, Any], errors: list[dict[str, Any]]) -> bool:
+    """True for a list's "too short" that only follows from its items' errors: pydantic drops an invalid item and
+    then counts the rest (`phrases: [[x]]` was "should list at least 1 item(s), got 0", of a list holding one)."""
+    loc = err["loc"]
+    return err["type"] == "too_short" and any(len(e["loc"]) > len(loc) and e["loc"][: len(loc)] == loc for e in errors)

@@ -777,10 +777,11 @@ def test_a_string_for_a_list_is_told_to_be_a_list(body, field, got):
 @pytest.mark.parametrize("separators, says", [
     ("[]", "field 'separators': should list at least 1 item(s), got 0"),
     ("['']", "field 'separators': the separator '' matches the empty string: it would split a line everywhere"),
-    ("['\\s*']", "field 'separators': the separator '\\\\s*' matches the empty string: it would split a line everywhere")])
+    ("['\\s*']", "field 'separators': the separator '\\s*' matches the empty string: it would split a line everywhere")])
 def test_a_ticker_without_a_separator_that_separates_is_refused_at_load(separators, says):
     """`separators: []` loaded, then stopped the first document with a TypeError (its joined pattern, "", matched
-    with no group); `['']` and `['\\s*']` split a line between every character, so the rule could never fire."""
+    with no group); `['']` and `['\\s*']` split a line between every character, so the rule could never fire. The
+    separator is quoted as the pack writes it (it was `'\\\\s*'`, its repr)."""
     pack = ("rules:\n  - id: t.sep\n    kind: ticker\n    description: separators\n"
             f"    separators: {separators}\n    examples: {{remove: [x], keep: [y]}}\n")
     with pytest.raises(RulePackError) as err:
@@ -794,6 +795,19 @@ def test_an_empty_list_says_how_many_items_it_needs():
     with pytest.raises(RulePackError) as err:
         load_pack_text(pack, "p.yaml")
     assert str(err.value) == "p.yaml:2: rule 't.none': field 'phrases': should list at least 1 item(s), got 0"
+
+
+@pytest.mark.parametrize("phrases, says", [
+    ("\n      - ['Partagez sur Facebook']", "item 1 should be a valid string, got ['Partagez sur Facebook']"),
+    ("\n      - x\n      - [a, b]", "item 2 should be a valid string, got ['a', 'b']"),
+    ("\n      - &a [x, x]\n      - [*a, *a]", "item 1 should be a valid string, got ['x', 'x']")])
+def test_an_item_that_is_not_a_string_is_named(phrases, says):
+    """A phrase written as a list (`- ["Partagez sur Facebook"]`, or lists of aliases) was "should list at least 1
+    item(s), got 0": pydantic drops the bad item, then counts what is left. The item is named, from 1."""
+    pack = f"rules:\n  - id: t.item\n    kind: line\n    description: items\n    phrases:{phrases}\n    examples: {{remove: [x], keep: [y]}}\n"
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(pack, "p.yaml")
+    assert str(err.value) == f"p.yaml:2: rule 't.item': field 'phrases': {says}"
 
 
 def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_path, in_process):

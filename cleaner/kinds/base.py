@@ -191,6 +191,13 @@ def shown(value: Any, width: int = 80) -> str:
     return text if len(text) <= width else f"{text[:width]}… ({len(value):,} characters)"
 
 
+def shown_pattern(pattern: str) -> str:
+    """A pattern as a message shows it: as `shown`, but with its backslashes single, as the pack writes them
+    (`'\\s*'` was shown `'\\\\s*'`, a pattern the pack does not hold); a line break shown `\\n` is one to a
+    pattern too."""
+    return shown(pattern).replace("\\\\", "\\")
+
+
 KINDS: dict[str, type[Rule]] = {}
 
 

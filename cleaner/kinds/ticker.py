@@ -12,7 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..text import CLOSERS, FULL_STOPS, SENTENCE_BREAK, SOUTHEAST, width, word_count
 from ..view import Hit, View
-from .base import Context, Rule, register, shown, whole_lines
+from .base import Context, Rule, register, shown_pattern, whole_lines
 from .patterns import call, check_pattern, compile_fast
 
 Pattern = re.Pattern | regex.Pattern
@@ -71,9 +71,11 @@ class TickerRule(Rule):
         for sep in separators:
             compiled = check_pattern(sep)
             if compiled.groups:  # `split` keeps what a group captured as a segment; `_joined` counts by group
-                raise ValueError(f"the separator {shown(sep)} has a capturing group: make it non-capturing, `(?:...)`")
+                raise ValueError(f"the separator {shown_pattern(sep)} has a capturing group: make it non-capturing, "
+                                 "`(?:...)`")
             if compiled.match(""):  # `[]` joined to "", whose match has no group: a TypeError at the first document
-                raise ValueError(f"the separator {shown(sep)} matches the empty string: it would split a line everywhere")
+                raise ValueError(f"the separator {shown_pattern(sep)} matches the empty string: it would split a line "
+                                 "everywhere")
         check_pattern(_joined(separators))  # what `any_separator` compiles: all of them, whose sizes add up
         return separators
 
