@@ -64,6 +64,12 @@ def check_keep_against(rules: Iterable[Rule], all_rules: Iterable[Rule], timeout
     return failures
 
 
+def check_examples(rule: Rule, all_rules: Iterable[Rule], timeout: float = 1.0) -> list[str]:
+    """All of one rule's failures together: its own examples' (`check_rule`), then its keep examples' through
+    `all_rules` (`check_keep_against`)."""
+    return check_rule(rule, timeout) + check_keep_against([rule], all_rules, timeout)
+
+
 def _short(text: str, width: int = 70) -> str:
     text = text.replace("\n", "⏎")
     return repr(text if len(text) <= width else text[: width - 1] + "…")

@@ -50,6 +50,14 @@ class RuleSet:
     digests: tuple[str, ...]
     """The SHA-256 of each file's bytes as they were read: what a run's manifest names (a pack edited since is not
     what was applied)."""
+    places: dict[str, str]
+    """Each rule's id -> the file and line that define it (`rules/fr.yaml:395`), in load order: file by file, as
+    each file lists its rules."""
+
+    def in_load_order(self) -> list[Rule]:
+        """The rules file by file, as each file lists them (`rules` is in run order: by phase first)."""
+        by_id = {rule.id: rule for rule in self.rules}
+        return [by_id[rule_id] for rule_id in self.places]
 
     def by_id(self, rule_id: str) -> Rule:
         """The rule with that id."""
@@ -147,7 +155,7 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
         _unique_ids(located, str(path), seen)
         rules.extend((order, rule) for rule, _ in located)
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
-    return RuleSet(tuple(ordered), tuple(str(p) for p in files), tuple(digests))
+    return RuleSet(tuple(ordered), tuple(str(p) for p in files), tuple(digests), seen)
 
 
 def _read(path: Path) -> tuple[str, str]:

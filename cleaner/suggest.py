@@ -33,7 +33,7 @@ import regex
 import yaml
 
 from .boilerplate import LONG_WORDS, boilerplate_lines, counted_text, document_counts, unit_hash
-from .checks import check_keep_against, check_rule
+from .checks import check_examples
 from .config import Config
 from .dates import DATE_PATTERN
 from .dedup.cluster import Deduplicator
@@ -294,7 +294,7 @@ def _checked(entry: dict[str, Any], remove: list[Any], keeps: list[str], shipped
             (rule,) = load_pack_text(_yaml({"rules": [full]}), "suggested.yaml")
         except RulePackError as exc:
             return str(exc)
-        failures = check_rule(rule) + check_keep_against([rule], [rule, *shipped])
+        failures = check_examples(rule, [rule, *shipped])
         if not failures:
             return full
         failure = failures[0]

@@ -220,7 +220,7 @@ def test_rules_commands_write_under_a_latin1_locale(tmp_path):
                     '    examples:\n      remove: ["Ειδήσεις σήμερα"]\n      keep: ["Νέα"]\n', encoding="utf-8")
     checked = run("check", str(pack))
     assert checked.returncode == 1, checked.stderr.decode("latin-1")
-    assert checked.stdout.decode("latin-1") == ("FAIL t.news: remove example 1 is not touched: "
+    assert checked.stdout.decode("latin-1") == (f"{pack}:2: FAIL t.news: remove example 1 is not touched: "
                                                 "'\\u0395\\u03b9\\u03b4\\u03ae\\u03c3\\u03b5\\u03b9\\u03c2 \\u03c3\\u03ae\\u03bc\\u03b5\\u03c1\\u03b1'\n"
                                                 "1 rules, 2 examples, 1 failures\n")
     rng = random.Random(5)

@@ -376,6 +376,24 @@ def test_a_keep_example_its_own_rule_changes_is_one_failure(tmp_path, in_process
         assert proc.returncode == 1 and proc.stdout.count("FAIL") == 1 and "1 failures" in proc.stdout, proc.stdout
 
 
+def test_check_names_each_failure_at_its_rule_in_file_order(tmp_path, in_process):
+    """A failure named only the rule (with several packs, the reader grepped for the id), and came in run order,
+    a rule's own examples' before any keep example's: `k.two` (an extract, run last) before `k.one`. Each is now at
+    its rule's file and line, rule by rule as the file lists them."""
+    path = tmp_path / "k.yaml"
+    path.write_text("rules:\n  - id: k.one\n    kind: line\n    description: a rule\n    phrases: ['Lisez notre dossier spécial']\n"
+                    "    examples:\n      remove: ['Lisez notre dossier spécial']\n"
+                    '      keep: ["Partager sur Facebook\\n\\nLe conseil municipal a voté mardi le budget."]\n'
+                    "  - id: k.two\n    kind: extract\n    description: not a date\n    pattern: '^Mis en ligne (?P<published>\\w+)$'\n"
+                    "    examples: {remove: ['Mis en ligne 2021-03-04'], keep: ['Mis en ligne hier']}\n", encoding="utf-8")
+    proc = in_process("rules", "check", str(path))
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"{path}:2: FAIL k.one: keep example 1 is changed by fr.share-bar: 'Partager sur Facebook⏎⏎Le conseil municipal a voté mardi le budget.'",
+        f"{path}:9: FAIL k.two: remove example 1 is not touched: 'Mis en ligne 2021-03-04'",
+        "2 rules, 4 examples, 2 failures"]
+
+
 def test_a_long_value_is_shortened_in_a_message(tmp_path):
     """A rejected 2 MB phrase was echoed whole in its error line."""
     path = tmp_path / "p.yaml"

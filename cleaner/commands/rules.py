@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..checks import check_keep_against, check_rule
+from ..checks import check_examples
 from ..config import Config, ConfigError
 from ..io.readers import not_an_input
 from ..io.writers import stdout, text_stream, utf8_stream, write_atomic
@@ -56,7 +56,6 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     """`cleaner rules check`: validate packs and run their examples; exit 1 if any example fails."""
     out = text_stream(stdout())  # closed: its failures were printed to nowhere
     checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
-    failures = [f for rule in checked.rules for f in check_rule(rule)]
     shipped = () if args.alone else load_rules(Config.load()).rules
     shipped_ids = {r.id for r in shipped}
     for rule in (r for r in checked.rules if r.id in shipped_ids and r not in shipped):  # not a shipped rule as it is
@@ -64,9 +63,11 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
               "`clean` refuses two rules of one id: edit the shipped pack, or give the rule an id of its own",
               file=sys.stderr)
     everything = list(checked.rules) + [r for r in shipped if r.id not in {c.id for c in checked.rules}]
-    failures += check_keep_against(checked.rules, everything if shipped_ids else checked.rules)
-    for failure in failures:
-        print(f"FAIL {failure}", file=out)
+    failures = []
+    for rule in checked.in_load_order():  # each failure at its rule's file and line, as a load error is
+        for failure in check_examples(rule, everything):
+            failures.append(failure)
+            print(f"{checked.places[rule.id]}: FAIL {failure}", file=out)
     examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in checked.rules)
     print(f"{len(checked.rules)} rules, {examples} examples, {len(failures)} failures", file=out)
     return 1 if failures else 0

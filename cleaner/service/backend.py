@@ -19,7 +19,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from ..checks import check_keep_against, check_rule
+from ..checks import check_examples
 from ..closing import Closing
 from ..config import Config, ConfigError
 from ..models import Cleaned, Document, Rejected
@@ -129,9 +129,8 @@ class Service(Closing):
             return RuleCheck(ok=False, error=str(exc))
         ids = {r.id for r in rules}
         timeout = self.config.regex_timeout
-        failures = [f for rule in rules for f in check_rule(rule, timeout)]
         loaded = [] if pack.alone else [r for r in self.pipeline.cleaner.rules.rules if r.id not in ids]
-        failures += check_keep_against(rules, [*rules, *loaded], timeout)
+        failures = [f for rule in rules for f in check_examples(rule, [*rules, *loaded], timeout)]  # in the pack's order
         examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in rules)
         return RuleCheck(ok=not failures, rules=len(rules), examples=examples, failures=failures)
 
