@@ -855,3 +855,16 @@ def test_a_misspelt_rules_key_is_named_at_its_line():
     with pytest.raises(RulePackError) as err:
         load_pack_text("description: mine\nrule:\n" + GOOD_RULE, "p.yaml")
     assert str(err.value) == "p.yaml:2: unknown top-level key 'rule' (allowed: rules, description, order)"
+
+
+def test_check_says_a_remove_example_is_tidied_before_any_rule_sees_it(tmp_path, in_process):
+    """Lines are trimmed before the first rule: `^    Menu$` can never match, and its example "    Menu" failed as
+    "not touched", with no word of why (the README said whitespace was folded after the rules)."""
+    path = tmp_path / "w.yaml"
+    path.write_text("rules:\n  - id: w.indented\n    kind: regex\n    description: an indented menu entry\n"
+                    "    pattern: '^    Menu$'\n    examples: {remove: ['    Menu', 'Menu  '], keep: ['Menu du jour : une soupe.']}\n",
+                    encoding="utf-8")
+    proc = in_process("rules", "check", "--alone", str(path))
+    assert proc.stdout.splitlines()[:2] == [
+        f"{path}:2: FAIL w.indented: remove example {n} is not touched: {text!r} (rules see it as 'Menu': lines are "
+        "trimmed and blank runs folded before any rule runs)" for n, text in ((1, "    Menu"), (2, "Menu  "))]
