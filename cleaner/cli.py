@@ -85,8 +85,13 @@ def _raising(stop: type[KeyboardInterrupt]) -> Callable[[int, FrameType | None],
 
 
 def _again(args: argparse.Namespace) -> str:
-    """What a stopped command can do next: a run keeps its state and goes on from where it stopped."""
-    return " (run the same command again to go on from where it stopped)" if args.command == "run" else ""
+    """What a stopped command can do next: a run keeps its state and goes on from where it stopped, unless it reads
+    stdin, which cannot be read again (it was promised it could)."""
+    if args.command != "run":
+        return ""
+    if "-" in args.inputs:
+        return " (a run that reads stdin cannot go on from where it stopped: run it again to start over)"
+    return " (run the same command again to go on from where it stopped)"
 
 
 class _Stderr:

@@ -101,6 +101,24 @@ def test_ctrl_c_while_the_pool_starts_is_the_commands_one_line(articles, tmp_pat
     assert (proc.returncode, err) == (130, f"cleaner: interrupted{again}\n")
 
 
+def test_a_run_of_stdin_stopped_does_not_promise_to_go_on(tmp_path):
+    """A run reading stdin, stopped by SIGTERM, said "run the same command again to go on from where it stopped"
+    (found by a QA pass): stdin cannot be read again, and the same command starts over."""
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "run", "-", "--out", str(out), "--workers", "1", "-q"],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdin.write(json.dumps({"id": "a", "text": "Le conseil municipal a voté le budget mardi."}) + "\n")
+    proc.stdin.flush()
+    deadline = time.monotonic() + 120
+    while not (out / ".cleaner").exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert (proc.returncode, err) == (143, "cleaner: interrupted by SIGTERM (a run that reads stdin cannot go on from "
+                                           "where it stopped: run it again to start over)\n")
+
+
 def _note(path: str, k: int) -> None:
     """A task of a pool: say it ran, then work a while."""
     with open(path, "a", encoding="utf-8") as fh:
