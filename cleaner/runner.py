@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from .boilerplate import LineCounts, counted_text, document_counts
-from .config import Config
+from .config import Config, ConfigError
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
 from .dedup.index import DedupIndex, IndexMismatchError, batch_count, holds, refuse_other_file
 from .dedup.signature import DedupParams, Signer
@@ -153,6 +153,9 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
     if not finished:
         return None
     changed = changes({k: finished.get(k) for k in fp}, fp)
+    if options.resume == "force-continue" and "inputs" in changed:  # it replaced the finished corpus without a word
+        raise ConfigError(f"--continue: {out}/ holds a finished run of other inputs, whose outputs this run would "
+                          "replace, not go on with; run again without --continue to replace them")
     report = None if changed or options.resume == "restart" or from_stdin(fp) else finished_report(out, finished)
     lost = None if report is None else index_lost(out, fp, finished, options)
     if report is None or lost:

@@ -1365,6 +1365,25 @@ def test_the_same_run_started_from_another_folder_is_found_complete(tmp_path):
         assert (work / "out" / "corpus.jsonl").read_bytes() == corpus
 
 
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_continue_into_a_finished_run_of_other_inputs_is_refused(tmp_path, in_process, engine):
+    """`--continue` is refused for an interrupted run whose inputs changed, but over a finished run of other inputs
+    it replaced the finished corpus without a word (found by a QA pass): refused alike, nothing changed."""
+    out = tmp_path / "out"
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "o", "text": "Un autre texte, d'une autre source, sans copie ailleurs."}) + "\n",
+                     encoding="utf-8")
+    assert in_process("run", str(SEEDS), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    proc = in_process("run", str(other), "--out", str(out), "--continue", "--engine", engine, "--workers", "1", "-q")
+    assert proc.returncode == 2 and proc.stderr == (
+        f"cleaner: --continue: {out}/ holds a finished run of other inputs, whose outputs this run would replace, not "
+        "go on with; run again without --continue to replace them\n"), proc.stderr
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    same = in_process("run", str(SEEDS), "--out", str(out), "--continue", "--engine", engine, "--workers", "1")
+    assert same.returncode == 0 and "is already complete" in same.stderr, same.stderr
+
+
 def test_a_run_from_stdin_says_what_it_replaces_and_leaves_a_finished_runs_documents_in_the_shared_index(tmp_path):
     """A run reading stdin replaced the finished run in its folder without a word, and with a shared index took that
     run's documents out of it, as a run of the same inputs does: stdin cannot be compared, and one day's batch piped
