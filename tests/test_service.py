@@ -705,6 +705,49 @@ def test_a_key_given_with_a_line_end_is_the_key_without_it(tmp_path):
         assert c.post("/v1/clean", json=doc, headers={"Authorization": "Bearer wrong"}).status_code == 401
 
 
+@pytest.mark.parametrize("key", ["clé", "two words", "tab\there"])
+def test_a_key_no_http_client_sends_alike_is_refused_at_start(tmp_path, in_process, monkeypatch, key):
+    """`--api-key clé` served: curl sent its UTF-8 bytes and got in, `requests` sent Latin-1 and got 401 for ever, and
+    httpx refused to send it (found by a QA pass). A key must be visible ASCII: refused at start, named, exit 2."""
+    proc = in_process("serve", "--api-key", key, "--index", str(tmp_path / "i.sqlite"), "--port", str(_free_port()))
+    bad = next(c for c in key.strip() if not "!" <= c <= "~")
+    assert proc.returncode == 2 and proc.stderr == (
+        "cleaner: --api-key: should be letters, digits and ASCII punctuation, which every HTTP client sends alike in "
+        f"a header; got {bad!r} in it\n"), proc.stderr
+    monkeypatch.setenv("CLEANER_API_KEY", key)
+    proc = in_process("serve", "--index", str(tmp_path / "i.sqlite"), "--port", str(_free_port()))
+    assert proc.returncode == 2 and proc.stderr.startswith("cleaner: $CLEANER_API_KEY: should be letters"), proc.stderr
+
+
+def test_health_checks_answer_while_every_request_thread_is_busy(tmp_path):
+    """With 40 requests in flight (the pool of threads that cleans them), `/healthz` and `/readyz` waited for one of
+    them to end, 43-47 s in a QA pass: a probe with a usual timeout would have restarted a healthy, busy server.
+    Here 44 posts wait for the index's lock the test holds, and both checks answer meanwhile."""
+    import sqlite3
+
+    index = tmp_path / "index.sqlite"
+    srv = Server(index)
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # every post waits for this lock, on a thread of the pool
+    answers: list = []
+    posters = [threading.Thread(target=lambda k=k: answers.append(httpx2.post(
+        srv.url + "/v1/documents", json={"id": f"busy{k}", "text": fresh(f"busy {k}")}, timeout=120))) for k in range(44)]
+    try:
+        for poster in posters:
+            poster.start()
+        time.sleep(3)
+        assert not answers  # all still waiting for the lock
+        for probe in ("/healthz", "/readyz"):
+            assert httpx2.get(srv.url + probe, timeout=10).status_code == 200, probe
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        for poster in posters:
+            poster.join(120)
+        srv.stop()
+    assert len(answers) == 44 and all(r.status_code == 200 for r in answers)
+
+
 # -- concurrency and persistence ------------------------------------------------------------------
 
 def test_eight_clients_posting_the_same_new_document_keep_exactly_one(server):
@@ -1030,6 +1073,9 @@ def test_a_second_ctrl_c_stops_the_server_at_once_without_a_trace(tmp_path):
         # answered while the index is still locked: the app's close, waiting for the request's thread, held the event
         # loop when the force quit cancelled the lifespan before the request, and the 503 came once the lock was gone
         assert answers, "no answer to the waiting request while the index stayed locked"
+        # and ended while it still is: the interpreter waited for the request's thread, up to the index's 60 s busy
+        # timeout (for a request being cleaned, as long as its cleaning took), though the log said it had finished
+        srv.proc.wait(20)
     finally:
         holder.execute("ROLLBACK")
         holder.close()

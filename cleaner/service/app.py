@@ -19,6 +19,8 @@ import asyncio
 import codecs
 import json
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -135,6 +137,10 @@ def _one_or_many(request: Request, body: DocumentIn | list[DocumentIn], run) -> 
     return out if isinstance(body, list) else out[0]
 
 
+FORCED_CLOSE = 5.0
+"""Seconds a second Ctrl-C lets the index's batch in flight take to be stored whole before the process ends without
+it: one waiting for another process's lock on the index kept the server up for the lock's 60 s."""
+
 MAX_BODY_BYTES = 16 * 1024 * 1024
 """The default request-body limit (`--max-body-mb 16`)."""
 
@@ -146,12 +152,22 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        forced = False
         try:
             yield
         except asyncio.CancelledError:  # a second Ctrl-C (uvicorn's force quit) cancels the lifespan: its trace was logged
+            forced = True
             log.warning("forced to stop: requests in flight were not waited for")
         finally:  # off the event loop: the close waits for a request the index's thread is busy with (on the index's
-            await asyncio.to_thread(service.close)  # lock, up to its timeout), whose 503 must go out meanwhile
+            closing = asyncio.to_thread(service.close)  # lock, up to its timeout), whose 503 must go out meanwhile
+            try:  # forced, a batch being stored may end within FORCED_CLOSE; one waiting on the lock is given up
+                await (asyncio.wait_for(closing, FORCED_CLOSE) if forced else closing)
+            except TimeoutError:
+                log.warning("the index's batch in flight was given up (SQLite rolls it back): not stored")
+            if forced:  # the requests given up are still at work on their threads, which the event loop's end and the
+                logging.shutdown()  # interpreter's waited for (20 s for a 5 MB text, 60 s for a batch on the lock)
+                sys.stderr.flush()
+                os._exit(0)
 
     app = FastAPIOffline(  # FastAPI with its docs page's assets served from the package, not a CDN
         title="cleaner", lifespan=lifespan, redoc_url=None,
@@ -268,13 +284,13 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         return HTMLResponse(_service(request).review(limit))
 
     @app.get("/healthz", summary="The process is up")
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:  # on the event loop: a plain `def` queued behind 40 requests being cleaned
         return {"status": "ok"}
 
     @app.get("/readyz", summary="Rules loaded and the index file readable")
-    def readyz(request: Request) -> JSONResponse:
-        try:
-            counts = _service(request).store.counts()
+    async def readyz(request: Request) -> JSONResponse:
+        try:  # on a thread of asyncio's, not the pool of 40 that requests being cleaned may all hold
+            counts = await asyncio.to_thread(_service(request).store.counts)
         except IndexGoneError as exc:
             log.error("readiness check failed: %s", exc)
             return JSONResponse({"status": "not ready"}, status_code=503)
