@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -272,6 +273,29 @@ def _reviewed_with_pub_pack(tmp_path: Path, record: dict) -> None:
     (tmp_path / "in.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
     assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
+
+
+def test_learned_boilerplate_labels_carry_no_flag_that_can_only_say_no(browser, tmp_path):
+    """A `repeated` label (learned boilerplate: no pack holds it) had a ⚑ whose click could only raise an alert, "not
+    a rule of the loaded packs" (found by a QA pass): it has none, and a packed rule's label keeps its own."""
+    rng = random.Random(2)
+    words = [f"mot{k}" for k in range(300)]
+    records = [{"id": f"d{k}", "url": f"https://site.example/{k}",
+                "text": "Publié dans Le Matin le 3 mars 2021\n\n" + " ".join(rng.choice(words) for _ in range(60))
+                + ".\n\nSuivez toute l'actualité de la région sur nos réseaux sociaux"} for k in range(6)]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--learn-boilerplate", "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    expect(page.locator("#spacer .row").first).to_be_visible()
+    page.evaluate("window.review.openById('d0')")
+    learned = page.locator("#raw-text .lbl", has_text="repeated")
+    expect(learned).to_have_count(1)
+    assert learned.locator("button.flag").count() == 0
+    packed = page.locator("#raw-text .lbl", has_text="fr.published-in")
+    assert packed.count() >= 1 and packed.locator("button.flag").count() == packed.count()
+    page.close()
 
 
 def test_a_bidi_control_in_a_span_reorders_that_span_only(browser, tmp_path):

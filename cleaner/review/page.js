@@ -168,7 +168,7 @@ function marked(i, [from, to, first, last]) {
     const text = esc(raw.slice(start, end)), rule = RULES[r];
     if (r === WS) html += `<span class="ws" title="whitespace">${text}</span>`;
     else html += lineMark(raw, start) + `<span class="lbl" style="--c:${rule.color}">${esc(rule.id)}${kind ? " → " + esc(field) : ""}`
-      + `<button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong" aria-label="flag ${esc(rule.id)} removal as wrong">⚑</button></span>`
+      + (rule.pack ? `<button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong" aria-label="flag ${esc(rule.id)} removal as wrong">⚑</button>` : "") + `</span>`
       + `<mark class="e${kind ? " x" : ""}" data-i="${i}" data-k="${k}" data-rule="${esc(rule.id)}" tabindex="0" style="--c:${rule.color}">${text}</mark>`;
     pos = Math.max(pos, end);
   }
@@ -266,7 +266,6 @@ function ruleRun(raw, E, k) {  // a span of whitespace alone: with the same rule
 }
 function openFlag(i, k) {
   const [raw] = body(i), E = edits(i), r = E[k][2], rule = RULES[r], d = DOCS[i];
-  if (!rule.pack) { alert(`${rule.id} is not a rule of the loaded packs: nothing to add an example to.`); return; }
   const [start, end] = ruleRun(raw, E, k);  // a lone line break's label flags the line it went with
   const text = flaggedText(raw, start, end), from = chars(i, start), to = chars(i, end);
   $("#flag-what").innerHTML = `<b>${esc(rule.id)}</b> removed characters ${from}–${to} of <b>${esc(d.id)}</b>; the keep example is the lines it took them from.`;
@@ -305,7 +304,7 @@ function showRuleSpans(r) {
       const cs = [...text];  // characters, not UTF-16 units: a cut between the two halves of an emoji showed "�"
       const short = cs.length > 400 ? cs.slice(0, 300).join("") + ` … [${fmt(cs.length - 380)} more] … ` + cs.slice(-80).join("") : text;
       return `<div class="span-item">${docLink(DOCS[i].id)} · ${chars(i, start)}–${chars(i, end)}${kind ? " → " + esc(field) : ""}`
-        + (r === WS ? "" : ` <button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong">⚑ flag</button>`)
+        + (r === WS || !rule.pack ? "" : ` <button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong">⚑ flag</button>`)
         + `<pre class="text"><mark class="e" style="--c:${rule.color}">${esc(short)}</mark></pre></div>`;
     }).join("");
     shown += 200;
