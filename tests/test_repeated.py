@@ -376,15 +376,22 @@ def test_suggest_proposes_checked_rules_from_what_recurs(synthetic, tmp_path, in
     assert "0 failures" in check.stdout
 
 
+_WORDS = ("le gouvernement a annoncé mardi que la banque centrale maintiendra son taux directeur pendant "
+          "plusieurs mois afin de soutenir la croissance des régions rurales selon le ministre").split()
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    """A sentence of `words` words of a news vocabulary, drawn by `rng`."""
+    return " ".join(rng.choice(_WORDS) for _ in range(words)).capitalize() + "."
+
+
 def test_suggested_ids_are_unique_when_two_sources_give_one_name(tmp_path, in_process):
     """Sources whose names make the same id part (two in Arabic script, "Le Matin" and "Le/Matin") get
     numbers of one series: the pack passes `rules check` (it was refused for duplicate ids)."""
     rng = random.Random(4)
-    words = ("le gouvernement a annoncé mardi que la banque centrale maintiendra son taux directeur pendant "
-             "plusieurs mois afin de soutenir la croissance des régions rurales selon le ministre").split()
 
     def prose() -> str:
-        return "\n\n".join(" ".join(rng.choice(words) for _ in range(25)).capitalize() + "." for _ in range(3))
+        return "\n\n".join(_sentence(rng, 25) for _ in range(3))
 
     path = tmp_path / "clash.jsonl"
     path.write_text("".join(
@@ -403,11 +410,9 @@ def test_suggest_takes_keep_examples_from_the_sentences_of_long_paragraphs(tmp_p
     """A source whose paragraphs are all over 250 characters (no line key) gave no keep example, and every rule of
     it was left out, `no article sentence of this source to keep` (found by a QA pass): its sentences give them."""
     rng = random.Random(7)
-    words = ("le gouvernement a annoncé mardi que la banque centrale maintiendra son taux directeur pendant "
-             "plusieurs mois afin de soutenir la croissance des régions rurales selon le ministre").split()
 
     def paragraph() -> str:
-        return " ".join(" ".join(rng.choice(words) for _ in range(20)).capitalize() + "." for _ in range(3))
+        return " ".join(_sentence(rng, 20) for _ in range(3))
 
     path = tmp_path / "long.jsonl"
     path.write_text("".join(json.dumps({"id": f"d{k}", "url": f"https://long.example/{k}", "text": f"{paragraph()}\n\n"
