@@ -351,6 +351,18 @@ def test_thread_needs_article_before_it():
     assert run_rules(Document(id="t", text=text), [THREAD], Context()).text == text
 
 
+@pytest.mark.parametrize("sep", ["\n", "\n\n"])
+def test_a_schedule_is_not_a_thread(sep):
+    """Rows of tour dates, each a name with a date and a time, one under the other, read as three comment
+    headers: the thread started at the first row and took the paragraphs after the list with it. A
+    comment header has its comment under it."""
+    rows = sep.join(f"{town} | {day} juin 2021 à 20 h 30" for town, day in [("Paris", 12), ("Lyon", 14), ("Marseille", 16)])
+    text = f"{ARTICLE}\n\n{ARTICLE}\n\nLes premières dates :\n\n{rows}\n\n{ARTICLE}\n\n{ARTICLE}"
+    assert run_rules(Document(id="t", text=text), [THREAD], Context()).text == text
+    thread = f"{ARTICLE}\n\n{ARTICLE}\n\n" + "\n\n".join(COMMENTS)
+    assert run_rules(Document(id="t", text=f"{thread}\n\n{rows}"), [THREAD], Context()).text == f"{ARTICLE}\n\n{ARTICLE}"
+
+
 @pytest.mark.parametrize("mark", ["|", "•", "-", "—"])
 def test_a_long_run_of_spaces_in_a_line_takes_time_in_its_length_not_its_square(mark):
     """A separator pattern tried at every space of a long run that holds no separator mark took time in
