@@ -105,6 +105,22 @@ def test_truncate_still_cuts_a_teaser_list_of_short_lines_after_a_wrapped_articl
     assert run_rules(Document(id="t", text=WRAPPED + tail), [RELATED], Context()).text == WRAPPED
 
 
+@pytest.mark.parametrize("lead_in", ["More from the survey:", "Related costs include:", "- Related costs include:", "Voir aussi les mesures phares :"])
+def test_truncate_never_at_the_articles_own_lead_in_to_its_list(lead_in):
+    """A marker's first words, then the article's own and a colon, announce the article's list: "More from
+    the survey:" passed as "More from" and three words, and the survey's findings went as teasers."""
+    text = f"{ARTICLE}\n{lead_in}\n- 62 % ont réduit le chauffage\n- 45 % ont sauté des repas"
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
+
+
+@pytest.mark.parametrize("marker", ["More from the World Cup:", "À voir également sur Le HuffPost:", "More from Reuters:"])
+def test_truncate_on_a_marker_that_names_a_section_or_site(marker):
+    """A marker's extra words that name something (capitalised) keep it a marker, colon or not (MasakhaNEWS
+    eng-dev-258, a fr-pages HuffPost page)."""
+    text = f"{ARTICLE}\n{marker}\nMarkets rally\nOil prices fall"
+    assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == ARTICLE
+
+
 def test_truncate_never_mid_sentence():
     text = ARTICLE + " Il faut lire aussi le rapport annexe.\nRelated articles are listed in the annex of the report."
     out = run_rules(Document(id="t", text=text), [RELATED], Context())

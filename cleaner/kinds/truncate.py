@@ -23,8 +23,10 @@ class TruncateRule(Rule):
     ellipsis). A hard-wrapped paragraph is judged whole, as one line: it shows by a line that does not
     end a sentence followed by one starting in lower case (no teaser list does that). At least
     `min_before_chars` of text must stand before the marker (a Chinese or Japanese letter counting two). A marker line is the marker alone, or
-    followed by at most `marker_extra_words` words ("More from Reuters"); a marker mentioned inside a
-    sentence is not a marker line, so it never matches. With `drop_lone_marker`, a line that is exactly
+    followed by at most `marker_extra_words` words ("More from Reuters", "More from the World Cup:"); a marker
+    mentioned inside a sentence is not a marker line, so it never matches, nor is the article's own lead-in
+    to its list, a line ending in a colon whose extra words name nothing (none capitalised: "More from the
+    survey:", "Related costs include:", "Voir aussi les mesures phares :"). With `drop_lone_marker`, a line that is exactly
     a marker but is followed by article text goes alone (the list was already stripped upstream, as
     trafilatura does); it too needs `min_before_chars` of text before it.
     """
@@ -55,7 +57,7 @@ class TruncateRule(Rule):
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         lone = []
         for i, key in enumerate(view.keys):
-            if not key or not self._first_word(key) or not self._is_marker(key):
+            if not key or not self._first_word(key) or not self._is_marker(key, view.lines[i].text):
                 continue
             if not self._article_before(view, i):
                 continue
@@ -73,12 +75,13 @@ class TruncateRule(Rule):
         head = key.split(maxsplit=1)[0]
         return head in self.first_words or head.split(":", 1)[0] in self.first_words
 
-    def _is_marker(self, key: str) -> bool:
+    def _is_marker(self, key: str, line: str) -> bool:
         if key in self.keys:
             return True
         words = word_count(key)
         return any(
             words <= word_count(m) + self.marker_extra_words and key.startswith(m) and key[len(m)] in " :"
+            and not _lead_in(line, len(m.split()))
             for m in self.keys
             if len(key) > len(m)
         )
@@ -98,6 +101,13 @@ class TruncateRule(Rule):
                 if prose > self.max_prose_lines:
                     return False
         return True
+
+
+def _lead_in(line: str, marker_words: int) -> bool:
+    """Whether `line`, a marker and more words, ends in a colon with none of the words after the marker's
+    capitalised: the article announcing its own list, not a marker naming a source or section."""
+    words = [w for w in line.split() if any(c.isalnum() for c in w)]  # no bullet, no spaced colon
+    return line.rstrip().endswith(":") and not any(w[:1].isupper() for w in words[marker_words:])
 
 
 def _unwrapped(lines: Iterable[str]) -> Iterator[str]:
