@@ -87,6 +87,27 @@ def test_a_marked_or_numbered_heading_before_content_stays(cleaner, heading):
     assert heading in out.text and "https://" not in out.text, out.text
 
 
+LINK_LINE = "Version originale : https://www.example.com/2016/11/article"
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["a-line-a-paragraph", "blank-lines"])
+def test_a_term_or_label_heading_before_prose_stays(cleaner, gap):
+    """QA pass 3 (D2): a colon or a closing bracket at a line's end read as a sentence's end, so
+    "Antispécisme :" above its definition and "(Deuxième partie)" above a second text were no
+    headings: at the start of the text or after a link line they went as boilerplate."""
+    kept = ["Antispécisme :", PROSE, "(Deuxième partie)", MORE]
+    text = gap.join(kept[:2] + [LINK_LINE] + kept[2:])
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == gap.join(kept)
+
+
+def test_a_label_not_followed_by_prose_is_no_heading(cleaner):
+    """A search box's "Search for:" above a near-prose line, then the article: not a heading, it goes."""
+    text = f"Search for:\n\nComment peut-on être féministe ?\n\n{PROSE}\n\n{MENU}\n\n{FOOTER}"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == f"Comment peut-on être féministe ?\n\n{PROSE}"
+
+
 NAMES = "Mercy Aigbe\nRose Odika\nNkechi Blessing\nDoris Simeon\nRykardo Agbor"
 ANNOUNCE = "Parmi les actrices venues d'ailleurs qui ont trouvé leur place dans le cinéma yoruba, on compte :"
 

@@ -15,6 +15,7 @@ from .shapefeatures import (
     GUESS_CHARS,
     LineFeatures,
     best_stoplist,
+    has_sentence,
     line_features,
     link_share,
     stoplist_for,
@@ -49,10 +50,11 @@ class ShapeRule(Rule):
     (`justext.core.revise_paragraph_classification`) decides the short and near-good lines by their
     nearest good or bad neighbours: between content they stay, between boilerplate they go; a heading
     (a short capitalised line alone in its block, or any such line in a text without blank lines,
-    where each line is a paragraph) followed by content within `max_heading_distance` characters
-    stays. The ends of the text count as boilerplate, as in jusText, but only in a text with both
-    prose and a line that is bad by its own shape: any other text loses nothing. Each removal says
-    which features decided it.
+    where each line is a paragraph; a colon or closing bracket at its end is no sentence's end right
+    before prose) followed by content within `max_heading_distance` characters stays. The ends
+    of the text count as boilerplate, as in jusText, but only in a text with both prose and a line
+    that is bad by its own shape: any other text loses nothing. Each removal says which features
+    decided it.
     """
 
     kind: Literal["shape"]
@@ -133,7 +135,8 @@ class ShapeRule(Rule):
         for i, v in enumerate(lines):
             if v is not None and v.cf_class in ("short", "neargood"):
                 alone = paragraphs or ((i == 0 or lines[i - 1] is None) and (i + 1 == len(lines) or lines[i + 1] is None))
-                v.heading = alone and self._heading(v)
+                after = next((w for w in lines[i + 1 :] if w is not None), None)
+                v.heading = alone and self._heading(v, after is not None and after.cf_class == "good")
         return lines
 
     def _may_remove(self, view: View) -> bool:
@@ -197,11 +200,15 @@ class ShapeRule(Rule):
             if v.cf_class == "short" and v.text.endswith(",") and after.cf_class == "good":
                 v.cf_class, v.reason = "neargood", "leads into the prose after it (ends with a comma)"
 
-    def _heading(self, v: Verdict) -> bool:
+    def _heading(self, v: Verdict, before_prose: bool) -> bool:
         """A heading, once the line is alone in its block: short, capitalised (or numbered), not a
-        sentence; a mark before it ("#1 Les pronoms", "§ 3", "- 2 -") is passed over."""
+        sentence; a mark before it ("#1 Les pronoms", "§ 3", "- 2 -") is passed over. A colon or a
+        closing bracket at its end makes a sentence of it only when the line is not right before prose:
+        "Antispécisme :" above its definition and "(Deuxième partie)" above the text are headings, a
+        search box's "Search for:" above a menu is not."""
         first = v.text.lstrip().lstrip("#§*•·–—-( ")[:1]
-        return v.features.words <= self.heading_words and not v.features.sentence and (first.isupper() or first.isdigit())
+        label = before_prose and not has_sentence(v.text.rstrip(" :)"))
+        return v.features.words <= self.heading_words and (label or not v.features.sentence) and (first.isupper() or first.isdigit())
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         gone = False
