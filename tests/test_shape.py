@@ -120,6 +120,24 @@ def test_a_list_that_ends_the_text_after_prose_announcing_it_stays(cleaner):
     assert out.text == f"{PROSE}\n\n{ANNOUNCE}\n\n{NAMES}"
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["a-line-a-paragraph", "blank-lines"])
+def test_a_list_right_under_the_prose_announcing_it_stays(cleaner, gap):
+    """QA pass 3 (D19): with a link line elsewhere in the text, the names right under "… on compte :",
+    with no blank line between them (or in a text without blank lines), went as the text's tail: only a
+    list in a block of its own was protected."""
+    text = f"{PROSE}{gap}https://www.example.org/prix/2022{gap}{ANNOUNCE}\n{NAMES}"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == f"{PROSE}{gap}{ANNOUNCE}\n{NAMES}"
+
+
+def test_a_line_in_a_block_of_its_own_after_a_line_ending_with_a_colon_still_goes(cleaner):
+    """Cheek's "Continuer sur le site" under "… Suivez-nous sur les réseaux :" in a full-page dump: a
+    one-line block, no list, and no list under the prose line."""
+    text = f"{PROSE}\n\nhttps://www.example.org/prix/2022\n\n{ANNOUNCE}\n\nContinuer sur le site"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == f"{PROSE}\n\n{ANNOUNCE}"
+
+
 def test_a_menu_after_a_line_ending_with_a_colon_still_goes_when_more_follows_it(cleaner):
     """A full page's "Découvre les autres projets de … :" above its menu: the list does not end the text."""
     text = f"{PROSE}\n\nDécouvrez aussi les autres projets de notre association en ligne :\n\n{MENU}\n\n{FOOTER}"

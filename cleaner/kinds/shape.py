@@ -45,8 +45,8 @@ class ShapeRule(Rule):
     line, link-like tokens over `max_link_density` per word, or any line of a list block, see
     `_list_blocks`), `short` (under `short_words` words, or few stopwords, mostly capitals or mostly
     numbers) or `neargood` (the rest, and short sentences; also a short line ending with a comma
-    before prose, and the short lines of a list block that ends the text after prose ending with a
-    colon). Then jusText's own context pass
+    before prose, and the short lines of a list that ends the text after prose ending with a colon,
+    in a list block or in the prose line's own block). Then jusText's own context pass
     (`justext.core.revise_paragraph_classification`) decides the short and near-good lines by their
     nearest good or bad neighbours: between content they stay, between boilerplate they go; a heading
     (a short capitalised line alone in its block, or any such line in a text without blank lines,
@@ -130,6 +130,7 @@ class ShapeRule(Rule):
                     cf_class, reason = "good", f"prose ({other} stopwords {share:.2f})"
             lines.append(Verdict(line.text, features, cf_class, reason))
         self._list_blocks(lines)
+        self._announced_list(lines)
         self._lead_ins(lines)
         paragraphs = None not in lines  # no blank line (an HTML extraction's text): each line is a paragraph, alone
         for i, v in enumerate(lines):
@@ -184,13 +185,35 @@ class ShapeRule(Rule):
                 if after is not None and after.cf_class == "good":
                     continue  # a list inside the article
                 if after is None and before.text.endswith(":"):
-                    for v in block:  # the list that ends the text, announced by the prose before it: content
-                        if v.cf_class == "short":
-                            v.cf_class, v.reason = "neargood", "a list announced by the prose before it (ends with a colon)"
+                    self._announced(block)  # the list that ends the text, announced by the prose before it: content
                     continue
             for v in block:
                 if v.cf_class != "bad":
                     v.cf_class, v.reason = "bad", f"a list block of {len(block)} lines ({words:.1f} words, stopwords {stop:.2f} on average)"
+
+    def _announced_list(self, lines: list[Verdict | None]) -> None:
+        """Make `neargood` the short lines of a list that ends the text right under the prose announcing
+        it, in its block (no blank line between; a text without blank lines is one block): the lines
+        after the last prose line of the text's last block, when it ends with a colon and none of them
+        is bad ("… at the end of the evening:" then five names). A list in a block of its own is
+        `_list_blocks`'."""
+        block: list[Verdict] = []
+        for v in reversed(lines):  # the text's last block, from its end
+            if v is not None:
+                block.append(v)
+            elif block:
+                break
+        block.reverse()
+        last = next((i for i in range(len(block) - 1, -1, -1) if block[i].cf_class == "good"), None)
+        if last is not None and block[last].text.endswith(":") and not any(v.cf_class == "bad" for v in block[last + 1 :]):
+            self._announced(block[last + 1 :])
+
+    @staticmethod
+    def _announced(block: list[Verdict]) -> None:
+        """Make `neargood` the short lines of a list that ends the text, announced by the prose before it."""
+        for v in block:
+            if v.cf_class == "short":
+                v.cf_class, v.reason = "neargood", "a list announced by the prose before it (ends with a colon)"
 
     def _lead_ins(self, lines: list[Verdict | None]) -> None:
         """Make `neargood`, content that stays next to prose, a short line ending with a comma right
