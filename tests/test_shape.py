@@ -87,6 +87,35 @@ def test_a_marked_or_numbered_heading_before_content_stays(cleaner, heading):
     assert heading in out.text and "https://" not in out.text, out.text
 
 
+RESOURCES = [
+    "Associations",
+    "– https://www.example.org/blog/2018/04/17/la-neurodiversite/",
+    "– Association francophone de femmes autistes (AFFA) : https://femmesautistes.example.org/",
+    "– https://www.example.org/",
+    "Le stimming",
+    "– https://www.example.net/blog/stimming-et-neuroatypie",
+    "– Mieux vivre autiste : apprendre à stimmer https://youtu.be/btY__UF2zow",
+    "– https://www.example.net/2018/10/16/eloge-du-stimming/",
+]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["a-line-a-paragraph", "blank-lines"])
+def test_a_link_described_in_words_of_its_own_stays_with_its_heading(cleaner, gap):
+    """QA pass 3 (D1): a resource list's entries ("– Association … (AFFA) : https://…") were near prose
+    at best, so between bare URL lines the context pass took them, and the section headings above them,
+    as boilerplate: two thirds of a "masterpost" (a page of links to resources) went. A line that says
+    in `short_words` words or more what its URL is counts as content; the bare URLs still go."""
+    out = cleaner.clean(Document(id="t", text=gap.join([PROSE, *RESOURCES])))
+    assert out.text == gap.join([PROSE] + [line for line in RESOURCES if "– https://" not in line])
+
+
+def test_a_widget_or_menu_with_a_url_is_no_described_link():
+    assert line_features("– Association francophone (AFFA) : https://femmes.example.org/", "French").described == 3
+    assert line_features("* RT @ecsdmed: Ma fiche de paie d'interne du mois d'avril https://t.co/SW9NbBJw", "French").described == 0
+    assert line_features("Espace privé | Plan du site | RSS 2.0 | http://lisabi.net", "French").described == 0
+    assert line_features('Copié dans le presse-papier <iframe src="https://www.example.fr/embed/43f8">', "French").described == 0
+
+
 LINK_LINE = "Version originale : https://www.example.com/2016/11/article"
 
 

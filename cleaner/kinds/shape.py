@@ -41,7 +41,8 @@ class ShapeRule(Rule):
 
     First each non-blank line gets a class from its own features (see `classify`): `good` (prose: at
     least `prose_words` words, sentence punctuation, at least `prose_stopwords` stopwords of the
-    text's language, or of any language for a line in another one; never removed), `bad` (a copyright
+    text's language, or of any language for a line in another one; or a described link, a URL and at
+    least `short_words` words of its own saying what it is; never removed), `bad` (a copyright
     line, link-like tokens over `max_link_density` per word, or any line of a list block, see
     `_list_blocks`), `short` (under `short_words` words, or few stopwords, mostly capitals or mostly
     numbers) or `neargood` (the rest, and short sentences; also a short line ending with a comma
@@ -81,6 +82,8 @@ class ShapeRule(Rule):
             return "good", "prose"
         if f.copyright:
             return "bad", "copyright line"
+        if f.described >= self.short_words:
+            return "good", "a described link"
         if f.links > self.max_link_density:
             return "bad", "link-like tokens"
         if f.words < self.short_words:

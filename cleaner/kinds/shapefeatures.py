@@ -24,6 +24,8 @@ LINK = re.compile(r"https?://\S+|www\.\S+|(?<!\S)[|>»›](?=\s+\S)|(?<!\w)(?:#(
 """Link-like tokens: URLs, `#tags` and `@handles`, and `|`, `>`, `»`, `›` standing alone between
 words as breadcrumb and menu separators (`»` and `›` count beyond the `«` and `‹` they may close). A
 number after `#` is a number ("#1 Les pronoms"), not a tag: tags need a letter."""
+URL = re.compile(r"(?<!\S)(?:https?://|www\.)\S+")
+"""A URL standing as a word: written out in the text, where a menu shows its links' anchors only."""
 LINK_HINTS = ("://", "www", "|", ">", "#", "@", "»", "›")
 """A line holding none of these has no link-like token (a cheap test before the pattern)."""
 CAPITAL = regex.compile(r"\b\p{Lu}")
@@ -45,7 +47,8 @@ class LineFeatures:
     """The shape of one line: its words, and over its first `HEAD_CHARS` characters the share of
     stopwords, of capitalised words, of link-like tokens per word and of tokens starting with a
     digit; whether it has sentence punctuation (a sentence end, an inner sentence break, a colon at
-    the end) and a copyright sign."""
+    the end) and a copyright sign; and `described`, its words besides its URLs when URLs standing as
+    words are its only link-like tokens (0 otherwise): the words that say what a link is."""
 
     words: int
     stopwords: float
@@ -54,6 +57,7 @@ class LineFeatures:
     links: float
     digits: float
     copyright: bool
+    described: int = 0
 
     def describe(self) -> str:
         """The features as one short line, for the review."""
@@ -78,6 +82,20 @@ def link_share(text: str) -> float:
     return links / max(len(head.split()), 1)
 
 
+def described_words(text: str) -> int:
+    """The words of a line's head besides its URLs (those holding a letter or digit), when URLs standing
+    as words are its only link-like tokens; else 0 ("– Un fil de conseils : comment réagir …
+    https://…" says what it links to, "RT @name: … https://…" and "Plan du site | RSS | http://…" are
+    widgets and menus)."""
+    head = text[:HEAD_CHARS]
+    if "://" not in head and "www." not in head:
+        return 0
+    urls = URL.findall(head)
+    if not urls or len(LINK.findall(head)) != len(urls):
+        return 0
+    return sum(1 for word in URL.sub(" ", head).split() if WORD.search(word))
+
+
 def capital_share(text: str) -> float:
     """The share of the words in a line's head that start with a capital letter."""
     head = text[:HEAD_CHARS]
@@ -100,6 +118,7 @@ def line_features(text: str, stoplist_name: str) -> LineFeatures:
         links=link_share(text),
         digits=len(DIGIT.findall(head)) / n if ANY_DIGIT.search(head) else 0.0,
         copyright="©" in text or "&copy" in text,
+        described=described_words(text),
     )
 
 
