@@ -116,6 +116,28 @@ def test_a_widget_or_menu_with_a_url_is_no_described_link():
     assert line_features('Copié dans le presse-papier <iframe src="https://www.example.fr/embed/43f8">', "French").described == 0
 
 
+ANNOUNCED = [
+    "Le site de Vegan of Color propose deux portails très intéressants :",
+    "– Colonialisme : http://vegansofcolor.example.com/tag/colonialism/",
+    "– Être femme noire et vegan : http://vegansofcolor.example.com/2008/05/07/the-cult/",
+    MORE,
+    "[2] Vous trouverez ici leurs textes en anglais, notamment celui de Kim Sauder (Canada) :",
+    "https://crippledscholar.example.com/2016/07/18/can-we-talk-about-that-ad/",
+    "http://www.example.com/news/uk-19428263",
+]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["a-line-a-paragraph", "blank-lines"])
+def test_links_a_line_ending_with_a_colon_announces_stay(cleaner, gap):
+    """QA pass 3 (D2): of the two portals "… deux portails très intéressants :" announces, the one
+    named in one word went by its link density and the other stayed; a footnote's "Vous trouverez ici
+    leurs textes … :" lost the URLs it announces. A short "Source :" announces none: it goes with its
+    URL."""
+    text = gap.join([PROSE, *ANNOUNCED, "Source :", "http://www.example.com/2016/03/article"])
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == gap.join([PROSE, *ANNOUNCED])
+
+
 LINK_LINE = "Version originale : https://www.example.com/2016/11/article"
 
 

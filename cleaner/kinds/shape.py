@@ -134,6 +134,7 @@ class ShapeRule(Rule):
             lines.append(Verdict(line.text, features, cf_class, reason))
         self._list_blocks(lines)
         self._announced_list(lines)
+        self._announced_links(lines)
         self._lead_ins(lines)
         paragraphs = None not in lines  # no blank line (an HTML extraction's text): each line is a paragraph, alone
         for i, v in enumerate(lines):
@@ -217,6 +218,19 @@ class ShapeRule(Rule):
         for v in block:
             if v.cf_class == "short":
                 v.cf_class, v.reason = "neargood", "a list announced by the prose before it (ends with a colon)"
+
+    def _announced_links(self, lines: list[Verdict | None]) -> None:
+        """Make `neargood` the lines of written-out URLs, bad by their links, right under a prose line
+        ending with a colon (and under each other): the links it announces ("… deux portails très
+        intéressants :" then "– Colonialisme : http://…"; a footnote's "Vous trouverez ici leurs
+        textes … :" then its URLs). A "Source :" or "Aide aux victimes … :" above a URL is no prose."""
+        announcing = False
+        for v in lines:
+            if v is None:
+                continue
+            if announcing and v.features.urls and v.cf_class == "bad" and not v.features.copyright:
+                v.cf_class, v.reason = "neargood", "a link announced by the line before it (ends with a colon)"
+            announcing = (announcing and v.features.urls > 0) or (v.cf_class == "good" and v.text.endswith(":"))
 
     def _lead_ins(self, lines: list[Verdict | None]) -> None:
         """Make `neargood`, content that stays next to prose, a short line ending with a comma right

@@ -47,8 +47,8 @@ class LineFeatures:
     """The shape of one line: its words, and over its first `HEAD_CHARS` characters the share of
     stopwords, of capitalised words, of link-like tokens per word and of tokens starting with a
     digit; whether it has sentence punctuation (a sentence end, an inner sentence break, a colon at
-    the end) and a copyright sign; and `described`, its words besides its URLs when URLs standing as
-    words are its only link-like tokens (0 otherwise): the words that say what a link is."""
+    the end) and a copyright sign; and, when URLs standing as words are its only link-like tokens,
+    how many it has (`urls`) and its words besides them (`described`: what its links are), else 0."""
 
     words: int
     stopwords: float
@@ -57,6 +57,7 @@ class LineFeatures:
     links: float
     digits: float
     copyright: bool
+    urls: int = 0
     described: int = 0
 
     def describe(self) -> str:
@@ -82,18 +83,18 @@ def link_share(text: str) -> float:
     return links / max(len(head.split()), 1)
 
 
-def described_words(text: str) -> int:
-    """The words of a line's head besides its URLs (those holding a letter or digit), when URLs standing
-    as words are its only link-like tokens; else 0 ("– Un fil de conseils : comment réagir …
-    https://…" says what it links to, "RT @name: … https://…" and "Plan du site | RSS | http://…" are
-    widgets and menus)."""
+def written_links(text: str) -> tuple[int, int]:
+    """The URLs standing as words in a line's head and its words besides them (those holding a letter
+    or digit), when those URLs are its only link-like tokens; else (0, 0) ("– Un fil de conseils :
+    comment réagir … https://…" says what it links to, "RT @name: … https://…" and "Plan du site |
+    RSS | http://…" are widgets and menus)."""
     head = text[:HEAD_CHARS]
     if "://" not in head and "www." not in head:
-        return 0
+        return 0, 0
     urls = URL.findall(head)
     if not urls or len(LINK.findall(head)) != len(urls):
-        return 0
-    return sum(1 for word in URL.sub(" ", head).split() if WORD.search(word))
+        return 0, 0
+    return len(urls), sum(1 for word in URL.sub(" ", head).split() if WORD.search(word))
 
 
 def capital_share(text: str) -> float:
@@ -108,6 +109,7 @@ def line_features(text: str, stoplist_name: str) -> LineFeatures:
     rule the same lines again after each removal)."""
     stoplist = stoplist_words(stoplist_name)
     head = text[:HEAD_CHARS]
+    urls, described = written_links(text)
     tokens = WORD.findall(head.lower())
     n = len(tokens) or 1
     return LineFeatures(
@@ -118,7 +120,8 @@ def line_features(text: str, stoplist_name: str) -> LineFeatures:
         links=link_share(text),
         digits=len(DIGIT.findall(head)) / n if ANY_DIGIT.search(head) else 0.0,
         copyright="©" in text or "&copy" in text,
-        described=described_words(text),
+        urls=urls,
+        described=described,
     )
 
 
