@@ -46,8 +46,9 @@ class ShapeRule(Rule):
     line, link-like tokens over `max_link_density` per word, or any line of a list block, see
     `_list_blocks`), `short` (under `short_words` words, or few stopwords, mostly capitals or mostly
     numbers) or `neargood` (the rest, and short sentences; also a short line ending with a comma
-    before prose, and the short lines of a list that ends the text after prose ending with a colon,
-    in a list block or in the prose line's own block). Then jusText's own context pass
+    before prose, the short lines of a list that ends the text after prose ending with a colon, in a
+    list block or in the prose line's own block, and URL lines right under such prose, whatever their
+    link density). Then jusText's own context pass
     (`justext.core.revise_paragraph_classification`) decides the short and near-good lines by their
     nearest good or bad neighbours: between content they stay, between boilerplate they go; a heading
     (a short capitalised line alone in its block, or any such line in a text without blank lines,
