@@ -278,7 +278,8 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
     try:
         return KINDS[kind].model_validate(item, context={"shipped": shipped})
     except ValidationError as exc:
-        errors = [e for e in exc.errors() if not _follows(e, exc.errors())]
+        found = exc.errors()
+        errors = [e for e in found if not _follows(e, found)]
         # of a union (an example: a string or a mapping), the error that is not "not a string"
         err = next((e for e in errors if e["type"] != "string_type"), errors[0])
         if err["type"] == "missing":  # misspelt (`patern`)? "'pattern': Field required" did not show the name written
