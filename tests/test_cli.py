@@ -9,6 +9,7 @@ import os
 import select
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import ROOT, SEEDS, made_id, run_cli
@@ -709,6 +710,31 @@ def test_a_run_whose_stderr_reader_is_gone_ends_its_work(tmp_path):
     proc.stderr.close()  # the reader gone before the first line
     assert proc.wait(timeout=300) == 0
     assert len((out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == 5 and (out / "manifest.json").exists()
+
+
+def test_what_a_killed_writer_left_goes_when_the_output_is_written_again(tmp_path, in_process):
+    """A killed `cleaner clean` left its hidden temporaries (`.o.jsonl.9qz61ko5`, as large as the output) beside the
+    output for ever (found by a QA pass). The next writer of that output removes those no live writer holds and that
+    have been left a minute; one held (a writer at work) or just written (about to be renamed) stays."""
+    import fcntl
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Le conseil municipal a voté le budget."}) + "\n", encoding="utf-8")
+    names = {"stale": ".o.jsonl.abcd1234", "stale_rejects": ".o.rejects.jsonl.k2m1qz8x", "held": ".o.jsonl.held5678",
+             "fresh": ".o.jsonl.fresh123", "other": ".other.jsonl.abcd1234"}
+    paths = {key: tmp_path / name for key, name in names.items()}
+    for key, path in paths.items():
+        path.write_bytes(b"half written")
+        if key != "fresh":
+            os.utime(path, (time.time() - 3600,) * 2)
+    holder = os.open(paths["held"], os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        assert in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "-q").returncode == 0
+    finally:
+        os.close(holder)
+    assert {key for key, path in paths.items() if path.exists()} == {"held", "fresh", "other"}
+    assert sorted(p.name for p in tmp_path.glob("*.jsonl")) == ["in.jsonl", "o.jsonl"]
 
 
 def test_out_dev_stdout_on_a_pipe_writes_to_the_pipe(tmp_path):

@@ -8,14 +8,17 @@ byte-identical from run to run (gzip without a timestamp or file name, zstd at a
 from __future__ import annotations
 
 import errno
+import fcntl
 import gzip
 import hashlib
 import io
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -101,15 +104,50 @@ def _resolved(path: str | Path) -> Path:
     return Path(path) if not os.path.lexists(target) and os.path.exists(path) else target
 
 
+STALE_TEMPORARY = 60.0
+"""Seconds a temporary file no writer holds must have been left untouched to be a killed writer's (`_remove_stale`):
+one a writer has just closed, about to rename it into place, is not."""
+
+
 def _temporary(target: Path) -> tuple[int, str]:
-    """A temporary file beside `target`, with the permissions a new file gets (mkstemp's are 0600); an OSError
-    names `target`, not the temporary file (`/proc/.o.jsonl.kz4bil70: No such file or directory`)."""
+    """A temporary file beside `target`, with the permissions a new file gets (mkstemp's are 0600), locked
+    (`flock`) while its descriptor is open, so a later writer of `target` can tell it from a killed writer's, which it
+    removes first (`_remove_stale`); an OSError names `target`, not the temporary file (`/proc/.o.jsonl.kz4bil70: No
+    such file or directory`)."""
+    _remove_stale(target)
     with _naming(target):
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel when the descriptor closes, or the process dies
     umask = os.umask(0)
     os.umask(umask)
     os.fchmod(fd, 0o666 & ~umask)
     return fd, tmp
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove what killed writers of `target` left beside it (`.o.jsonl.9qz61ko5`, as large as the output: each killed
+    `cleaner clean` left a pair for ever): the temporaries of its name that no writer holds locked (`_temporary`) and
+    that have been left untouched for `STALE_TEMPORARY` seconds."""
+    stale = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}")
+    try:
+        names = [name for name in os.listdir(target.parent) if stale.fullmatch(name)]
+    except OSError:
+        return
+    for name in names:
+        path = target.parent / name
+        try:
+            if time.time() - path.stat().st_mtime < STALE_TEMPORARY:
+                continue
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: a writer alive holds it
+            path.unlink()
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -282,6 +320,8 @@ class ParquetWriter:
         self.count = 0
         self._rows: list[dict[str, Any]] = []
         self._tmp: str | None = None
+        self._lock = -1
+        """The temporary file's locked descriptor (`_temporary`), open while pyarrow writes through its own."""
         self._writer: Any = None
 
     def __enter__(self) -> ParquetWriter:
@@ -290,8 +330,7 @@ class ParquetWriter:
         target = Path(self.path)
         can_be_written(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = _temporary(target)
-        os.close(fd)
+        self._lock, self._tmp = _temporary(target)  # held open while pyarrow writes: the temporary is a writer's
         self._writer = pq.ParquetWriter(self._tmp, self.schema, compression="zstd")
         return self
 
@@ -326,11 +365,13 @@ class ParquetWriter:
                 self._writer.close()
         except OSError:
             os.unlink(self._tmp)
+            os.close(self._lock)
             raise
         if exc_type is None:
             os.replace(self._tmp, self.path)
         else:
             os.unlink(self._tmp)
+        os.close(self._lock)
 
 
 def parquet_columns(kind: str) -> dict[str, Any]:
