@@ -135,9 +135,12 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
                 found.add(i)  # a ticker of the day's headlines
                 headline[i] = True
         nonblank = [i for i, key in enumerate(keys) if key is None or key]
+        # the line a text opens with, a headline but no ticker, is its own title, even with a teaser of the day's
+        # headlines right under it: the two went as a list of them
+        title = nonblank[0] if nonblank and nonblank[0] not in found else None
         for a, b in pairwise(nonblank):
             if headline[a] and headline[b]:  # a list of them; a lone one may be the article's title
-                found.update((a, b))
+                found.update({a, b} - {title})
     return sorted(found)
 
 

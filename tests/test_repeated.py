@@ -519,6 +519,22 @@ def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_
         assert (out / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
 
 
+def test_a_pages_own_title_stays_with_a_headline_of_the_day_right_under_it():
+    """A page's own title (a headline of the day, in other pages' tickers) went with the teaser headline right under
+    it, as a list of the day's headlines (found by a QA pass): the line a text opens with stays; the teaser goes,
+    and so does a list further down."""
+    from cleaner.boilerplate import boilerplate_lines, day_source, unit_hash
+    from cleaner.text import line_key
+
+    lines = ["Le maire annonce un nouveau plan pour le centre-ville", "La piscine municipale rouvre ses portes", "",
+             "Le conseil municipal a voté mardi soir le plan présenté par le maire, après un long débat.", "",
+             "Le marché de Noël ouvre samedi sur la place", "Les travaux du tramway reprennent en janvier"]
+    keys = [line_key(line) for line in lines]
+    day = day_source("quotidien.example", "2024-01-02")
+    learned = frozenset(unit_hash(day, keys[i]) for i in (0, 1, 5, 6))
+    assert boilerplate_lines("quotidien.example", keys, learned, lines, "2024-01-02") == [1, 5, 6]
+
+
 def test_a_line_whose_headline_scan_times_out_is_not_counted_and_stops_nothing():
     """Learning the day's headlines scans raw lines with the loose ticker reading; a line that outlasts
     the pattern time limit was a `TimeoutError` that ended the whole run ("regex timed out", exit 2,
