@@ -138,10 +138,12 @@ class ShapeRule(Rule):
         self._announced_links(lines)
         self._lead_ins(lines)
         paragraphs = None not in lines  # no blank line (an HTML extraction's text): each line is a paragraph, alone
+        shown = [v for v in lines if v is not None]
+        following = dict(zip(map(id, shown), shown[1:]))  # each line's next non-blank one
         for i, v in enumerate(lines):
             if v is not None and v.cf_class in ("short", "neargood"):
                 alone = paragraphs or ((i == 0 or lines[i - 1] is None) and (i + 1 == len(lines) or lines[i + 1] is None))
-                after = next((w for w in lines[i + 1 :] if w is not None), None)
+                after = following.get(id(v))
                 v.heading = alone and self._heading(v, after is not None and after.cf_class == "good")
         return lines
 
