@@ -118,6 +118,13 @@ def batch_name(out: Path, fp: dict[str, Any]) -> str:
     return hashlib.sha256(f"{out.resolve()}\n{json.dumps(fp, sort_keys=True)}".encode()).hexdigest()
 
 
+def finished_batch(out: Path, finished: dict[str, Any], fp: dict[str, Any]) -> str:
+    """The batch name (`batch_name`) the finished run in `out`, of manifest `finished`, gave its documents: that of its
+    fingerprint, the keys of `fp` it holds. A key cleaner gained since (`cwd`) was not in it: read as null, it named
+    another batch, and a run replacing one made before took none of its documents out of the shared index."""
+    return batch_name(out, {key: finished[key] for key in fp if key in finished})
+
+
 def same_path(old: Any, new: Any) -> bool:
     """Whether a path of an earlier run's fingerprint and one of this run's name the same file: the same text, or
     the same real path now (`data/x.jsonl`, its absolute path, or through a symlinked folder: each was another run).

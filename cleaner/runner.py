@@ -64,6 +64,7 @@ from .manifest import (
     changes,
     count_records,
     fingerprint,
+    finished_batch,
     not_to_continue,
     pack_hashes,
     read_manifest,
@@ -215,7 +216,7 @@ def replaced_batches(out: Path, fp: dict[str, Any], options: RunOptions) -> list
     made = {key: finished.get(key) for key in fp}
     if not changes(made, fp) and options.resume != "restart" and index_lost(out, fp, finished, options):
         return []  # the run is made again because the index no longer holds its documents (`already_done`)
-    return [batch_name(out, made)]
+    return [finished_batch(out, finished, fp)]
 
 
 def same_index(made: dict[str, Any], fp: dict[str, Any]) -> bool:
@@ -238,7 +239,7 @@ def index_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options:
         return f"{path} is gone"
     try:
         first = next(read_output(out, "corpus"), {}).get("id")
-        if holds(path, batch_name(out, {key: finished.get(key) for key in fp}), first, kept):
+        if holds(path, finished_batch(out, finished, fp), first, kept):
             return None
     except OutputError:
         return None

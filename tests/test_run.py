@@ -627,6 +627,29 @@ def test_a_run_started_over_on_the_same_inputs_takes_the_earlier_ones_documents_
         assert len(dedup.index) == 4 and dedup.index.contains("o")
 
 
+def test_a_run_made_before_cwd_was_recorded_is_found_and_replaced_by_its_batch(tmp_path, in_process, monkeypatch):
+    """A finished run made before fingerprints held `cwd`: its batch was named from its fingerprint without it, and
+    a run replacing it (other rules, same inputs, shared index) looked for a batch named with `cwd` null, took none
+    of its documents out of the index, and found every one `already_indexed`. Its batch is named by the keys the
+    manifest holds."""
+    from cleaner import manifest, runner
+
+    news = tmp_path / "news.jsonl"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    news.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts[:3])), encoding="utf-8")
+    out, index = tmp_path / "out", tmp_path / "index.sqlite"
+    with monkeypatch.context() as m:  # a cleaner of before `cwd`
+        m.setattr(runner, "fingerprint", lambda *a, **k: {key: v for key, v in manifest.fingerprint(*a, **k).items()
+                                                          if key != "cwd"})
+        assert in_process("run", str(news), "--out", str(out), "--index", str(index)).returncode == 0
+    assert "cwd" not in json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    first = (out / "corpus.jsonl").read_bytes()
+    assert "is already complete" in in_process("run", str(news), "--out", str(out), "--index", str(index)).stderr
+    again = in_process("run", str(news), "--out", str(out), "--index", str(index), "--min-chars", "5")
+    assert again.returncode == 0 and "taken out of" in again.stderr and "warning" not in again.stderr, again.stderr
+    assert (out / "corpus.jsonl").read_bytes() == first and len(first.splitlines()) == 3
+
+
 def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path, in_process):
     reference_corpus = (reference / "corpus.jsonl").read_text().splitlines()
     out = tmp_path / "zst"
