@@ -258,9 +258,9 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
     batch, which may be the name the replaced run gave its own (`--restart`). It warns when the index
     cannot tell them: it has no batch of the finished run's name (a run `--continue`d after deciding added
     its documents under the name of its first fingerprint), or the batch came before documents were numbered by it. A run's own index,
-    which starting over removes, is refused first while another process has it open (`refuse_in_use`)."""
+    which starting over removes, is refused first while another process has it open (`refuse_removal`)."""
     if options.index is None:
-        refuse_in_use(index_path)
+        refuse_removal(index_path)
     batches = list(replaced)
     if interrupted is not None and options.index is not None and same_index(interrupted["fingerprint"], fp):
         batches = [] if not_to_continue(interrupted["fingerprint"], fp) else [b for b in [interrupted["batch"]] if b]
@@ -367,7 +367,7 @@ class Runner:
         # it starts over: refused before a state is made, which a rerun would take for an interrupted run's (not "already
         # complete"), while another process uses the index it removes
         if fresh and (own := replaced_own_index(self.out, self.options, [read_manifest(self.out)])):
-            refuse_in_use(own)
+            refuse_removal(own)
         with RunState(state_path) as state, self.progress:
             done = self._resume_point(state, fp, resumable, replaced)
             total = count_records(fp["inputs"]) if resumable else None
@@ -562,7 +562,7 @@ _TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}")
 """A temporary file of `io.writers` (`.corpus.jsonl.x8k2m1qz`), left by a run killed while writing."""
 
 
-def refuse_in_use(index: Path) -> None:
+def refuse_removal(index: Path) -> None:
     """An OSError naming `index`, a run's own index, which starting over removes: while another process has it open
     (a `cleaner serve --index` on it, whose documents the service keeps in it; told by SQLite's lock, which a
     connection to a WAL file holds while it is open, and which ends with its process, killed too), or when other
@@ -607,7 +607,7 @@ def own_index_to_remove(out: Path, options: RunOptions, interrupted: dict[str, A
     while another process has it open when this run has `--index` (`take_out_replaced` refuses a run's own)."""
     replacing = [read_manifest(out), interrupted and interrupted["fingerprint"]]
     if (own := replaced_own_index(out, options, replacing)) and options.index is not None:
-        refuse_in_use(own)
+        refuse_removal(own)
     return own
 
 
