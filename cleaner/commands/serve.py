@@ -49,8 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.api_key is None:
         not_blank(from_env, "$CLEANER_API_KEY", "give the key clients must send, or unset it to serve without one")
     api_key = (args.api_key or from_env or "").strip() or None
-    if api_key and not all("!" <= c <= "~" for c in api_key):
-        bad = next(c for c in api_key if not "!" <= c <= "~")
+    if bad := next((c for c in api_key or "" if not "!" <= c <= "~"), None):
         print(f"cleaner: {'--api-key' if args.api_key else '$CLEANER_API_KEY'}: should be letters, digits and ASCII "
               f"punctuation, which every HTTP client sends alike in a header; got {bad!r} in it", file=sys.stderr)
         return 2
