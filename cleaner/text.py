@@ -112,14 +112,34 @@ INVISIBLE = regex.compile(r"\p{Cf}+")
 SPACE_RUN = re.compile(r"[^\S\n]{2,}")
 """A run of spaces (tabs, no-break spaces, …) inside a line, which `visible_length` counts as one."""
 
+_OTHER_SPACES = tuple("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                      "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+"""The characters `str.isspace` holds white space but the space and the line break (tabs, no-break spaces, …): when
+a text holds none of them, its runs of spaces are runs of the space alone, which `_SPACES_ONLY` finds many times
+faster than `SPACE_RUN` does."""
+_OTHER_ASCII_SPACES = tuple(c for c in _OTHER_SPACES if c.isascii())
+_SPACES_ONLY = re.compile("  +")
+
+
+@lru_cache(maxsize=256)
+def _cached_visible_length(text: str) -> int:
+    return _visible_length(text)
+
 
 def visible_length(text: str) -> int:
     """The length of `text` composed (NFC), without its invisible format characters, and with each run of spaces
     inside a line counted as one: what `min_chars` and the keep policy's "longest" count, so that neither a run of
     zero-width spaces, nor accents written as separate marks (`e` + U+0301 for `é`), nor spaces doubled or tripled
-    passes the one or wins the other."""
+    passes the one or wins the other. Remembered for the last 256 texts under 64 kB: a run's gate and its dedup
+    stage both ask it of each document."""
+    return _cached_visible_length(text) if len(text) < 65_536 else _visible_length(text)
+
+
+def _visible_length(text: str) -> int:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
         text = INVISIBLE.sub("", text)
-    return len(text) - sum(len(run) - 1 for run in SPACE_RUN.findall(text))
+    if any(space in text for space in (_OTHER_ASCII_SPACES if text.isascii() else _OTHER_SPACES)):
+        return len(text) - sum(len(run) - 1 for run in SPACE_RUN.findall(text))
+    return len(text) - sum(len(run) - 1 for run in _SPACES_ONLY.findall(text)) if "  " in text else len(text)

@@ -94,3 +94,33 @@ def test_requires_prefilter_finds_exactly_the_strings_present(words, text):
     from cleaner.prefilter import Requires
 
     assert Requires(frozenset(words)).present(text) == {w for w in words if w in text}
+
+
+SPACES = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "\u3000", "\u200b", "\u0301", "é", "a", "\r\n"])
+
+
+@PROPERTY
+@given(st.lists(st.one_of(SPACES, st.characters()), max_size=60).map("".join))
+def test_visible_length_is_its_definition(text):
+    """`visible_length` counts runs of spaces by a faster search when a text holds no white space but the space and
+    the line break; whichever way it goes, and whether it remembers the text or not, it counts as its docstring says."""
+    import re
+    import unicodedata
+
+    import regex
+
+    from cleaner.text import _visible_length, visible_length
+
+    composed = regex.sub(r"\p{Cf}+", "", unicodedata.normalize("NFC", text))
+    expected = len(composed) - sum(len(run) - 1 for run in re.findall(r"[^\S\n]{2,}", composed))
+    assert visible_length(text) == _visible_length(text) == expected
+
+
+def test_other_spaces_are_every_white_space_but_the_space_and_the_line_break():
+    """The fast search's test is written out; it must hold what this Python calls white space."""
+    import sys
+
+    from cleaner.text import _OTHER_ASCII_SPACES, _OTHER_SPACES
+
+    assert set(_OTHER_SPACES) == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()} - {" ", "\n"}
+    assert set(_OTHER_ASCII_SPACES) == {c for c in _OTHER_SPACES if c.isascii()}
