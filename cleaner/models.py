@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -69,6 +70,18 @@ class Document(BaseModel):
     meta: Annotated[dict[str, Any], AfterValidator(_valid_meta)] = Field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     """Problems met while reading it (invalid UTF-8 replaced, ...), carried to the output."""
+
+    @cached_property
+    def where(self) -> str | None:
+        """Where it was read, as its reader's details name the place (`news.jsonl:12`, `page.html`, `document 3`);
+        None for a document built by the caller. Not a field: no output holds it, and two documents read at two
+        places are equal (pydantic leaves a cached property out of both)."""
+        return None
+
+    def read_at(self, where: str) -> Document:
+        """This document, noted as read at `where` (its reader calls this as it makes it)."""
+        self.where = without_surrogates(where)
+        return self
 
     @property
     def host(self) -> str | None:

@@ -108,6 +108,24 @@ def test_the_input_side_with_extraction_rejects_broken_html():
     assert all("Contenu de la page" in p.text for p in pages)
 
 
+def test_a_page_without_a_url_that_is_not_extracted_is_named_by_its_file_and_line(tmp_path, in_process):
+    """A page rejected at extraction is named by its URL, or without one by where it was read (`file:line`, the
+    file), as a rejection at reading is: its id alone ("pg: binary content, not HTML") named no input."""
+    src = tmp_path / "pages.jsonl"
+    src.write_text(json.dumps({"id": "p1", "text": "Un article sans défaut, avec assez de texte pour être gardé."}) + "\n"
+                   + json.dumps({"id": "pg", "html": "%PDF-1.4 des octets"}) + "\n"
+                   + json.dumps({"id": "pu", "html": "%PDF-1.4 des octets", "url": "https://example.fr/a"}) + "\n",
+                   encoding="utf-8")
+    shutil.copy(BAD / "broken.html", tmp_path / "broken.html")
+    out = tmp_path / "out"
+    assert in_process("run", str(src), str(tmp_path / "broken.html"), "--out", str(out), "-q").returncode == 0
+    details = {r["id"]: r["detail"] for r in _records(out / "rejects.jsonl") if r["stage"] == "extract"}
+    assert details == {"pg": f"{src}:2: binary content, not HTML (starts '%PDF-1.4')",
+                       "pu": "https://example.fr/a: binary content, not HTML (starts '%PDF-1.4')",
+                       "broken": f"{tmp_path / 'broken.html'}: HTML not parsed: neither a page nor a fragment that opens "
+                                 "with a tag (starts '<<<<>>>><div')"}
+
+
 @pytest.mark.parametrize("command", ["clean", "run"])
 @pytest.mark.parametrize("bad, says", [
     ("malformed.jsonl", "malformed.jsonl:2: malformed JSON"),

@@ -654,8 +654,8 @@ def test_nul_and_lone_surrogates_in_a_records_html_are_flagged(tmp_path):
 
 def test_mojibake_in_a_page_is_repaired_in_what_trafilatura_extracts_not_in_the_whole_page(tmp_path):
     """ftfy reads ~3 MB/s: on whole pages, in the reading process, it held a WARC run back. The page keeps its
-    bytes' text; the text and title trafilatura extracts are repaired, and flagged with the page's id (its url
-    when it has one)."""
+    bytes' text; the text and title trafilatura extracts are repaired, and flagged with the page's url, or without
+    one where it was read (it was its id)."""
     from cleaner.html import extract_html
 
     page = ("<html><head><title>Budget votÃ© Ã  Lyon</title></head><body><article><p>Les Ã©lÃ¨ves de lâ€™Ã©cole "
@@ -666,7 +666,8 @@ def test_mojibake_in_a_page_is_repaired_in_what_trafilatura_extracts_not_in_the_
     out = extract_html(item, CONFIG)
     assert out.text.startswith("Les élèves de l’école ont visité le musée")
     assert out.meta["extracted"]["title"] == "Budget voté à Lyon"
-    assert [w.split(" (")[0] for w in out.warnings] == ["m: mojibake repaired by ftfy", "m title: mojibake repaired by ftfy"]
+    assert [w.split(" (")[0] for w in out.warnings] == [f"{tmp_path}/m.html: mojibake repaired by ftfy",
+                                                        f"{tmp_path}/m.html title: mojibake repaired by ftfy"]
 
 
 def test_lone_surrogates_in_url_source_or_meta_are_flagged(tmp_path):

@@ -129,7 +129,7 @@ def text_document(
         fixed += fixed_html
     if not text.strip() and not (fields.get("html") or "").strip():
         return bad(rid, f"{where}: empty document", raw)
-    doc = Document(id=rid, text=text, warnings=warnings + fixed, **fields)
+    doc = Document(id=rid, text=text, warnings=warnings + fixed, **fields).read_at(where)
     replaced = [key for key in ("url", "source", "lang", "meta") if fields.get(key) and getattr(doc, key) != fields[key]
                 and holds_surrogates(fields[key])]  # unequal, yet no surrogate: a NaN in meta
     if replaced:  # the model made them UTF-8 (`models.Unicode`, `_valid_meta`): say so, as for the text
