@@ -106,6 +106,9 @@ _DEDUP_DETAIL = {
     "repeated_id": "this id appears more than once in the input; only the copy ranked first by the keep policy"
                    " goes on to dedup (its own verdict says whether it was kept)",
 }
+_REPEATED_AT = ("this id appears more than once in the input (this copy at {}); only the copy ranked first by the keep"
+                " policy, at {}, goes on to dedup (its own verdict says whether it was kept)")
+"""The detail of a `repeated_id` whose copies' places are known (`Decision.places`)."""
 
 
 @dataclass
@@ -334,7 +337,7 @@ def _item(doc: Cleaned, signer: Signer, twin: bool = False) -> Item:
     """What dedup reads of a document, signed by `signer`; `twin` when another document of the batch has
     its id (`_tiebreak`)."""
     return Item(id=doc.id, text=doc.text, length=visible_length(doc.text), published=doc.published,
-                signed=signer.sign(doc.text), tiebreak=_tiebreak(doc) if twin else b"")
+                signed=signer.sign(doc.text), tiebreak=_tiebreak(doc) if twin else b"", place=doc.document.where or "")
 
 
 def _tiebreak(doc: Cleaned) -> bytes:
@@ -343,8 +346,15 @@ def _tiebreak(doc: Cleaned) -> bytes:
                          json.dumps(doc.document.model_dump(exclude_defaults=True), ensure_ascii=False))
 
 
-def dedup_rejection(decision: Decision, raw: Any) -> Rejected:
-    """The rejection of a document that dedup did not keep; `raw` is its input record."""
-    detail = _DEDUP_DETAIL[decision.status].format(dup_of=decision.dup_of, similarity=decision.similarity or 1.0)
-    return Rejected(id=decision.id, stage="dedup", reason=decision.status, detail=detail, dup_of=decision.dup_of,
-                    similarity=decision.similarity, raw=raw)
+def dedup_detail(decision: Decision) -> str:
+    """The `detail` of the rejection of a document that dedup did not keep."""
+    if decision.places is not None:
+        return _REPEATED_AT.format(*decision.places)
+    return _DEDUP_DETAIL[decision.status].format(dup_of=decision.dup_of, similarity=decision.similarity or 1.0)
+
+
+def dedup_rejection(decision: Decision, raw: Any, detail: str | None = None) -> Rejected:
+    """The rejection of a document that dedup did not keep; `raw` is its input record, `detail` what a run stored
+    (`dedup_detail` of the decision by default)."""
+    return Rejected(id=decision.id, stage="dedup", reason=decision.status, detail=detail or dedup_detail(decision),
+                    dup_of=decision.dup_of, similarity=decision.similarity, raw=raw)

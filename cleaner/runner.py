@@ -74,7 +74,7 @@ from .manifest import (
 )
 from .models import Cleaned, Document
 from .packs import RuleSet, load_rules
-from .pipeline import _DEDUP_DETAIL, dedup_params, dedup_rejection, tagged
+from .pipeline import dedup_detail, dedup_params, dedup_rejection, tagged
 from .progress import RunProgress
 from .report import Stats
 from .runstate import DASK_WORK, RunState, interrupted_run
@@ -531,7 +531,7 @@ class Runner:
     def _store(state: RunState, seqs: np.ndarray, result: BatchResult) -> None:
         """Store dedup's verdicts in the run state (stage `decided`)."""
         state.store_decisions(
-            ((int(seqs[pos]), d, "" if d.kept else _DEDUP_DETAIL[d.status].format(dup_of=d.dup_of, similarity=d.similarity or 1.0))
+            ((int(seqs[pos]), d, "" if d.kept else dedup_detail(d))
              for pos, d in zip(result.positions, result.decisions)), result.clusters)
 
 
@@ -548,8 +548,8 @@ def write_part(state_path: Path, out: Path, options: RunOptions, name: str) -> P
             return write_raw(out, options, state.kept_raw())
         if name == "rejects":
             return write_rejects(out, options, (
-                record if decision is None else dedup_rejection(decision, document).record()
-                for record, document, decision in state.rejected()))
+                record if decision is None else dedup_rejection(decision, document, detail).record()
+                for record, document, decision, detail in state.rejected()))
         return write_clusters(out, options, state.clusters())
 
 

@@ -31,14 +31,14 @@ from .dedup.index import disk_full
 from .dedup.signature import DedupParams, band_keys_matrix
 from .workers import Prepared
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 """The layout of the state file's tables; a state file of another layout is started over."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (seq INTEGER PRIMARY KEY, id TEXT, rejected INTEGER NOT NULL, detail TEXT NOT NULL,
     record BLOB NOT NULL, raw BLOB, raw_chars INTEGER NOT NULL, length INTEGER, published TEXT, exact INTEGER, sig BLOB,
-    summary TEXT);
+    summary TEXT, place TEXT);
 CREATE TABLE IF NOT EXISTS decisions (seq INTEGER PRIMARY KEY, status TEXT NOT NULL, cluster TEXT, dup_of TEXT,
     similarity REAL, detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS clusters (pos INTEGER PRIMARY KEY, cluster TEXT NOT NULL);
@@ -166,8 +166,8 @@ class RunState(Closing):
     def add(self, start: int, rows: list[Prepared]) -> None:
         """Store prepared records `start`, `start + 1`, ... in one transaction."""
         self._db.execute("BEGIN")
-        self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             ((start + k, *_row(p)) for k, p in enumerate(rows)))
+        self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             ((start + k, *_row(p), p.place) for k, p in enumerate(rows)))
         self._db.execute("COMMIT")
 
     def cleaned(self, after: int = -1, limit: int = 256,
@@ -180,7 +180,8 @@ class RunState(Closing):
 
     @_full_disk_named
     def replace(self, rows: list[tuple[int, Prepared]], **values: str) -> None:
-        """Store new versions of prepared records (by `seq`) and set meta values, in one transaction."""
+        """Store new versions of prepared records (by `seq`; where each was read stays) and set meta values, in one
+        transaction."""
         self._db.execute("BEGIN")
         self._db.executemany("UPDATE docs SET id = ?, rejected = ?, detail = ?, record = ?, raw = ?, raw_chars = ?, "
                              "length = ?, published = ?, exact = ?, sig = ?, summary = ? WHERE seq = ?",
@@ -196,7 +197,7 @@ class RunState(Closing):
         """Every cleaned record's `seq`, and the records as one signed dedup batch (columns, no text):
         the band keys computed as the signatures are read, `SIGNATURE_BLOCK` at a time, and no
         signature held; dedup reads those it compares (`Signed.load`). A record whose id occurs more
-        than once has its stored record and raw document as its `tiebreak` (see `tiebreak`).
+        than once has its stored record and raw document as its `tiebreak` (see `tiebreak`), and its place.
 
         Numbers are int64 arrays and equal dates one string (`sys.intern`): what a document costs here is its id, its
         band keys and about 30 bytes."""
@@ -217,10 +218,13 @@ class RunState(Closing):
             if i % SIGNATURE_BLOCK == SIGNATURE_BLOCK - 1 or i == n - 1:
                 first = i - i % SIGNATURE_BLOCK
                 keys[first : i + 1] = band_keys_matrix(block[: i + 1 - first], params.bands, params.rows)
-        ties = {}
+        ties, places = {}, {}
         for i in repeated(ids):
-            record, raw = self._db.execute("SELECT record, raw FROM docs WHERE seq = ?", (int(seqs[i]),)).fetchone()
+            record, raw, place = self._db.execute("SELECT record, raw, place FROM docs WHERE seq = ?",
+                                                  (int(seqs[i]),)).fetchone()
             ties[i] = tiebreak(record, raw)
+            if place:
+                places[i] = place
 
         def load(rows: np.ndarray) -> np.ndarray:
             """The signatures of the given rows of the batch (zeros for a row with none)."""
@@ -235,7 +239,7 @@ class RunState(Closing):
             return out
 
         empty = np.zeros((0, params.num_perm), dtype=np.uint32)
-        return seqs, Signed(ids, lengths, published, exact, empty, has_sig, ties, keys=keys, load=load)
+        return seqs, Signed(ids, lengths, published, exact, empty, has_sig, ties, places, keys=keys, load=load)
 
     @_full_disk_named
     def store_decisions(self, decisions: Iterable[tuple[int, Decision, str]], clusters: Iterable[Cluster]) -> None:
@@ -271,9 +275,9 @@ class RunState(Closing):
                                        " WHERE x.status = 'kept' ORDER BY d.id"):
             yield unpack(raw)
 
-    def rejected(self) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Decision | None]]:
-        """Each rejection by (id, detail): (record, None, None) from the per-document stages, or
-        (None, raw document, decision) from dedup."""
+    def rejected(self) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Decision | None, str | None]]:
+        """Each rejection by (id, detail): (record, None, None, None) from the per-document stages, or
+        (None, raw document, decision, detail) from dedup."""
         query = """
             SELECT * FROM (
                 SELECT id, detail, record AS blob, NULL AS status, NULL AS cluster, NULL AS dup_of, NULL AS similarity,
@@ -282,11 +286,11 @@ class RunState(Closing):
                 SELECT d.id, x.detail, d.raw, x.status, x.cluster, x.dup_of, x.similarity, 1 FROM docs d
                     JOIN decisions x USING (seq) WHERE x.status != 'kept')
             ORDER BY id IS NULL, id, detail, blob"""
-        for doc_id, _, blob, status, cluster, dup_of, similarity, dedup in self._db.execute(query):
+        for doc_id, detail, blob, status, cluster, dup_of, similarity, dedup in self._db.execute(query):
             if dedup:
-                yield None, unpack(blob), Decision(doc_id, status, cluster, dup_of, similarity)
+                yield None, unpack(blob), Decision(doc_id, status, cluster, dup_of, similarity), detail
             else:
-                yield unpack(blob), None, None
+                yield unpack(blob), None, None, None
 
     def clusters(self) -> Iterator[dict[str, Any]]:
         """The duplicate groups dedup found, in its order."""

@@ -61,7 +61,8 @@ class Prepared:
     record; `raw` the input `Document` of a cleaned record (for raw.jsonl and for a later dedup
     rejection); `length` the clean text's length; `exact` and `signature` its dedup signature when
     signing was asked for; `problem` what `--strict` stops at: a `bad_input` rejection's detail, or the
-    first repair flagged on a kept record (invalid UTF-8, NUL bytes, mojibake), None for a sound record.
+    first repair flagged on a kept record (invalid UTF-8, NUL bytes, mojibake), None for a sound record;
+    `place` where a cleaned record was read (`Document.where`), which a `repeated_id` names.
     """
 
     id: str | None
@@ -81,6 +82,7 @@ class Prepared:
     """`record` and `raw` as `RunState` stores them (`runstate.pack`), when the stream was asked to pack
     (`record` and `raw` themselves are then left out): encoding and compressing in the workers keeps
     that work, and the sending of both, off the run's main process."""
+    place: str | None = None
 
 
 class StrictStop(Exception):
@@ -115,7 +117,7 @@ def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
     exact, signature = signer.sign(out.text) if signer else (None, None)
     return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
                     visible_length(out.text), out.published, exact, None if signature is None else signature.tobytes(),
-                    out.warnings[0] if out.warnings else None, summary_of(record))
+                    out.warnings[0] if out.warnings else None, summary_of(record), place=out.document.where)
 
 
 def _prepare_chunk(chunk: list[Document | Rejected | Line], config: Config, gates: bool, sign: bool,

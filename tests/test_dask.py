@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -177,6 +178,8 @@ def test_same_answer_as_the_local_engine(scheduler, reference, tmp_path):
     rejects = [json.loads(x) for x in (dask / "rejects.jsonl").read_text().splitlines()]
     reasons = {r["reason"] for r in rejects}
     assert {"duplicate", "exact_duplicate", "repeated_id", "bad_input"} <= reasons
+    repeated = [r["detail"] for r in rejects if r["reason"] == "repeated_id"]  # each names both copies' places
+    assert all(re.search(r"this copy at .+\.jsonl(\.gz)?:\d+\); .+, at .+\.jsonl(\.gz)?:\d+, goes on", d) for d in repeated)
     assert json.loads((dask / "report.json").read_text())["clusters"] >= 20
     assert not (dask / ".cleaner").exists()
 

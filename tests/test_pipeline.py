@@ -120,16 +120,18 @@ def test_a_language_the_tagger_is_unsure_of_does_not_pass_as_the_one_it_was_take
 
 
 def test_run_output_does_not_depend_on_input_order(tmp_path):
-    """Shuffled lines give the same bytes, but for where a record was read: a bad line's detail and a
-    repaired record's warning name the file and line (so do the ids made for records without one)."""
+    """Shuffled lines give the same bytes, but for where a record was read: a bad line's detail, a
+    repaired record's warning and a repeated id's detail name the file and line (so do the ids made for
+    records without one)."""
     outputs = []
     for order in (None, 1, 2):
         path, _ = _corpus_input(tmp_path, order)
         out = tmp_path / f"out-{order}"
         assert run_cli("run", str(path), "--out", str(out), "-q").returncode == 0
-        place = re.compile(re.escape(str(path)) + r":\d+: ")
-        outputs.append([place.sub("<place>: ", (out / name).read_text(encoding="utf-8")) for name in ("corpus.jsonl", "clusters.jsonl")])
-        rejects = [{k: v for k, v in r.items() if k != "detail" or r["reason"] != "bad_input"} for r in _records(out / "rejects.jsonl")]
+        place = re.compile(re.escape(str(path)) + r":\d+\b")
+        outputs.append([place.sub("<place>", (out / name).read_text(encoding="utf-8")) for name in ("corpus.jsonl", "clusters.jsonl")])
+        rejects = [{k: place.sub("<place>", v) if k == "detail" else v for k, v in r.items() if k != "detail" or r["reason"] != "bad_input"}
+                   for r in _records(out / "rejects.jsonl")]
         outputs[-1].append(json.dumps(rejects, sort_keys=True))
         assert '"warnings": ["<place>: 1 NUL characters removed"]' in outputs[-1][0]
     assert outputs[0] == outputs[1] == outputs[2]
@@ -138,7 +140,7 @@ def test_run_output_does_not_depend_on_input_order(tmp_path):
 def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_path):
     """Copies of one id that tie on the whole keep policy (same clean length, date and normal form) are
     told apart by their stored records: whichever comes first, the same copy is kept, byte for byte,
-    and the same one is rejected, also through the Python API."""
+    and the same one is rejected (named with where it and the kept copy were read), also through the Python API."""
     text = ("le conseil municipal a voté le budget mardi soir, après un long débat sur les écoles, "
             "les routes et les transports de la ville.")
     twins = [{"id": "twin", "text": text}, {"id": "twin", "text": "L" + text[1:]},
@@ -150,7 +152,9 @@ def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in order), encoding="utf-8")
         out = tmp_path / f"out-{k}"
         assert run_cli("run", str(path), "--out", str(out), "--index", str(tmp_path / f"{k}.sqlite"), "-q").returncode == 0
-        outputs.add(tuple((out / name).read_bytes() for name in ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")))
+        place = re.compile(re.escape(str(path)).encode() + rb":\d")
+        outputs.add(tuple(place.sub(b"<place>", (out / name).read_bytes())
+                          for name in ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")))
         with Pipeline(Config.load()) as pipeline:
             result = pipeline.run(order)
         kept = sorted((d.id, d.text, d.title) for d in result.kept)
@@ -160,6 +164,32 @@ def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_
     assert {r["reason"] for r in _records(out / "rejects.jsonl")} == {"repeated_id"}
     assert len(_records(out / "corpus.jsonl")) == 2
 
+
+
+def test_a_repeated_id_names_where_this_copy_and_the_copy_that_went_on_were_read(tmp_path):
+    """A `repeated_id` rejection names the file and line of this copy and of the copy that went on to dedup (it
+    named neither, and a user had to search the inputs for both), the same whatever the worker count; the
+    Python API names them by position."""
+    text = "Le conseil municipal a voté le budget mardi soir, après un long débat sur les écoles et les routes."
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps({"id": "other", "text": SEED["002"]}) + "\n" + json.dumps({"id": "twin", "text": text}) + "\n",
+                     encoding="utf-8")
+    second.write_text(json.dumps({"id": "twin", "text": text + " Et des transports."}) + "\n", encoding="utf-8")
+    said = ("this id appears more than once in the input (this copy at {}); only the copy ranked first by the keep "
+            "policy, at {}, goes on to dedup (its own verdict says whether it was kept)")
+    rejects = set()
+    for workers in ("1", "2"):
+        out = tmp_path / f"out-{workers}"
+        assert run_cli("run", str(first), str(second), "--out", str(out), "--workers", workers, "-q").returncode == 0
+        rejects.add((out / "rejects.jsonl").read_bytes())
+        (reject,) = _records(out / "rejects.jsonl")
+        assert (reject["id"], reject["reason"]) == ("twin", "repeated_id")
+        assert reject["detail"] == said.format(f"{first}:2", f"{second}:1")  # the longer copy goes on
+    assert len(rejects) == 1
+    with Pipeline(Config.load()) as pipeline:
+        (reject,) = pipeline.run([{"id": "twin", "text": text}, {"id": "other", "text": SEED["002"]},
+                                  {"id": "twin", "text": text + " Et des transports."}]).rejected
+    assert reject.detail == said.format("document 0", "document 2")
 
 
 def test_where_a_repaired_copy_of_an_id_was_does_not_choose_it(tmp_path):

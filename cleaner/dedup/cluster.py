@@ -10,7 +10,8 @@ Steps (every one independent of input order):
    does not depend on input order either). Documents already in the index outrank every item: they
    were kept, and emitted, by an earlier batch.
 3. Ids: an item whose id is in the index is `already_indexed` (`dup_of` = its own id; it is never
-   emitted twice, whatever its text); an id seen earlier in this batch's ranking is `repeated_id`.
+   emitted twice, whatever its text); an id seen earlier in this batch's ranking is `repeated_id` (with
+   where it and the copy ranked first were read, `Item.place`, when known).
 4. Exact duplicates: items with the same normal form collapse onto the best-ranked one (the
    representative). A representative whose hash is in the index is an `exact_duplicate` of that
    document.
@@ -62,7 +63,8 @@ class Item:
 
     `signed` is its `Signer.sign` result when computed elsewhere (in a worker process, say); the
     text is then not needed. `tiebreak` orders copies of one id that tie on the whole keep policy
-    (its text's UTF-8 bytes when empty)."""
+    (its text's UTF-8 bytes when empty). `place` is where it was read (`news.jsonl:12`), which a
+    `repeated_id` verdict names (`Decision.places`); "" when unknown."""
 
     id: str
     text: str = ""
@@ -70,6 +72,7 @@ class Item:
     published: str | None = None
     signed: tuple[int, np.ndarray | None] | None = None
     tiebreak: bytes = b""
+    place: str = ""
 
 
 def copy_tiebreak(record: str, raw: str | None) -> bytes:
@@ -92,6 +95,9 @@ class Decision:
     cluster: str | None = None
     dup_of: str | None = None
     similarity: float | None = None
+    places: tuple[str, str] | None = None
+    """For a `repeated_id`: where this copy and the copy that went on to dedup were read, when both are known
+    and tell them apart."""
 
     @property
     def kept(self) -> bool:
@@ -148,6 +154,8 @@ class Signed:
     has_sig: np.ndarray
     tiebreak: dict[int, bytes] = field(default_factory=dict)
     """The last key of the keep policy, for the rows whose id occurs more than once (see `Item`)."""
+    places: dict[int, str] = field(default_factory=dict)
+    """Where the rows whose id occurs more than once were read (`Item.place`), those known."""
     keys: np.ndarray | None = None
     """The band keys (n x bands) when they come with the columns; else dedup computes them."""
     load: Callable[[np.ndarray], np.ndarray] | None = None
@@ -219,9 +227,11 @@ def _signed(items: Iterable[Any], signer: Signer) -> Signed:
         if s is not None:
             sigs[i] = s
     ids = [it.id for it in batch]
+    twins = repeated(ids)
     return Signed(ids, [len(it.text) if it.length is None else int(it.length) for it in batch],
                   [it.published for it in batch], [e for e, _ in signed], sigs, has_sig,
-                  {i: batch[i].tiebreak or batch[i].text.encode("utf-8", "surrogatepass") for i in repeated(ids)})
+                  {i: batch[i].tiebreak or batch[i].text.encode("utf-8", "surrogatepass") for i in twins},
+                  {i: batch[i].place for i in twins if batch[i].place})
 
 
 def rank_order(batch: Signed) -> np.ndarray:
@@ -345,16 +355,16 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
         looked_up = not index.is_empty()  # an empty index (a first run) has nothing to look up
         # 3. ids
         active: list[int] = []
-        seen: set[str] = set()
+        seen: dict[str, int] = {}  # id -> the row of its copy ranked first
         for i in order.tolist():
             doc_id = ids[i]
             if doc_id in seen:
-                decisions[i] = Decision(doc_id, "repeated_id", dup_of=doc_id)
+                decisions[i] = Decision(doc_id, "repeated_id", dup_of=doc_id, places=_places(batch, i, seen[doc_id]))
             elif looked_up and index.contains(doc_id):
-                seen.add(doc_id)
+                seen[doc_id] = i
                 decisions[i] = Decision(doc_id, "already_indexed", dup_of=doc_id)
             else:
-                seen.add(doc_id)
+                seen[doc_id] = i
                 active.append(i)
         del seen
         # 4. exact groups and exact hits in the index
@@ -448,6 +458,12 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     for d in decisions:
         counts[d.status] = counts.get(d.status, 0) + 1
     return BatchResult(tuple(decisions[i] for i in ranked), clusters, dict(sorted(counts.items())), tuple(ranked))
+
+
+def _places(batch: Signed, copy: int, first: int) -> tuple[str, str] | None:
+    """Where copy `copy` of an id and its copy ranked first (`first`) were read, when both are known and differ."""
+    here, there = batch.places.get(copy), batch.places.get(first)
+    return (here, there) if here and there and here != there else None
 
 
 def _clusters(batch_ids: list[str], held: _Held, decisions: list[Decision], rank: np.ndarray,

@@ -3,7 +3,8 @@
 A part (`prep-NNNNN.parquet` in the run's work folder, on storage every worker and the client see) holds
 the split's prepared records in input order: position, rejection flag, `head` (id, detail, published),
 the output record and raw document (`runstate.pack`ed, the bytes the local engine stores and sorts by),
-raw characters, clean length, exact hash, signature and a 64-bit hash of the id. A part is written
+raw characters, clean length, exact hash, signature, a 64-bit hash of the id and where the record was read
+(`Document.where`, which a `repeated_id` names). A part is written
 under a temporary name and renamed, so a restarted run keeps every finished part.
 """
 
@@ -39,7 +40,7 @@ POSITION = (1 << NODE_BITS) - 1
 
 _COLUMNS = {"pos": pa.int64(), "rejected": pa.bool_(), "head": pa.binary(), "record": pa.binary(),
             "raw": pa.binary(), "raw_chars": pa.int64(), "length": pa.int64(), "exact": pa.int64(),
-            "sig": pa.binary(), "id_key": pa.int64(), "summary": pa.string()}
+            "sig": pa.binary(), "id_key": pa.int64(), "summary": pa.string(), "place": pa.string()}
 
 
 def part_path(work: Path, k: int) -> Path:
@@ -71,7 +72,7 @@ def prepare_split(k: int, split: Split, config: Config, input_format: str, work:
                        "record": record, "raw": raw,
                        "raw_chars": p.raw_chars, "length": p.length,
                        "exact": p.exact, "sig": p.signature, "id_key": None if p.rejected else id_key(p.id),
-                       "summary": None if p.summary is None else json.dumps(p.summary)})
+                       "summary": None if p.summary is None else json.dumps(p.summary), "place": p.place})
     result = {"records": count, "chars": chars, "read": stats.as_dict()}
     write_atomic(summary, json.dumps(result).encode())
     return result
@@ -114,11 +115,11 @@ def load_items(k: int, path: Path, positions: list[int]) -> list[tuple[int, Item
     return out
 
 
-def load_tiebreaks(path: Path, positions: list[int]) -> dict[int, bytes]:
-    """`runstate.tiebreak` of the records at `positions` of a part (copies of one id), as the local
-    engine computes it, by position; one read of the part."""
-    table = pq.read_table(path, columns=["pos", "record", "raw"], filters=[("pos", "in", positions)])
-    return {row["pos"]: tiebreak(row["record"], row["raw"]) for row in table.to_pylist()}
+def load_copies(path: Path, positions: list[int]) -> dict[int, tuple[bytes, str]]:
+    """(`runstate.tiebreak`, place) of the records at `positions` of a part (copies of one id), as the local
+    engine reads them, by position; one read of the part."""
+    table = pq.read_table(path, columns=["pos", "record", "raw", "place"], filters=[("pos", "in", positions)])
+    return {row["pos"]: (tiebreak(row["record"], row["raw"]), row["place"] or "") for row in table.to_pylist()}
 
 
 def kept_rows(path: Path, decisions: dict[int, Decision]) -> Iterator[tuple]:

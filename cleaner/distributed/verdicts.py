@@ -17,7 +17,7 @@ from typing import Any
 from ..dedup.cluster import Decision, Item, dedup_batch, repeated
 from ..dedup.index import DedupIndex
 from ..dedup.signature import DedupParams
-from .parts import NODE_BITS, POSITION, load_tiebreaks
+from .parts import NODE_BITS, POSITION, load_copies
 
 
 def decide(nodes: list[int], params: DedupParams, items: list[list[tuple[int, Item]]],
@@ -25,7 +25,7 @@ def decide(nodes: list[int], params: DedupParams, items: list[list[tuple[int, It
     """Verdicts (node, decision) for the run's documents among `nodes`, and their clusters.
 
     `items` are `parts.load_items` results and `index_rows` `mirror.index_rows` results holding (at
-    least) the nodes of these components; copies of one id get their `tiebreak` from their split's
+    least) the nodes of these components; copies of one id get their `tiebreak` and `place` from their split's
     part (`part_paths`), one read per part."""
     wanted = set(nodes)
     found = {node: item for chunk in items for node, item in chunk if node in wanted}
@@ -34,9 +34,9 @@ def decide(nodes: list[int], params: DedupParams, items: list[list[tuple[int, It
     for pos in repeated([found[node].id for node in run_nodes]):
         tied.setdefault(run_nodes[pos] >> NODE_BITS, []).append(run_nodes[pos] & POSITION)
     for k, positions in tied.items():
-        for pos, tie in load_tiebreaks(part_paths[k], positions).items():
+        for pos, (tie, place) in load_copies(part_paths[k], positions).items():
             node = (k << NODE_BITS) | pos
-            found[node] = replace(found[node], tiebreak=tie)
+            found[node] = replace(found[node], tiebreak=tie, place=place)
     with DedupIndex(":memory:", params) as index:
         index.add_many(row for rows in index_rows for node, row in rows.items() if node in wanted)
         result = dedup_batch([found[node] for node in run_nodes], index, add=False)
