@@ -410,6 +410,35 @@ def test_pages_of_one_name_in_the_subfolders_of_an_input_folder_are_documents_of
     assert [i.id for i in _read(tmp_path / "site" / "b" / "index.html")] == ["index"]
 
 
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_files_whose_ids_would_be_alike_are_given_ids_of_their_own(tmp_path, engine):
+    """`a/x.txt` beside `a/x.html` in a folder were both `a/x`, and `one/index.html two/index.html` named as inputs
+    both `index`: all but one were `repeated_id` copies (found by a QA pass). Files of one folder that share an id
+    keep their extension, files of other folders are named by their path below the folders' common parent, and a
+    file whose id no other file shares keeps its own; the same on both engines."""
+    pages = {"site/a/x.html": None, "site/a/x.txt": None, "site/a/y.txt": None, "site/top.txt": None,
+             "one/index.html": None, "two/index.html": None, "one/solo.txt": None}
+    for k, name in enumerate(pages):
+        pages[name] = f"Article {k}. " + " ".join(f"Le conseil {name} a voté la mesure numéro {k * 10 + j}." for j in range(8))
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        body = f"<html><body><article><p>{pages[name]}</p></article></body></html>" if name.endswith(".html") else pages[name]
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    inputs = [str(tmp_path / name) for name in ("site", "one/index.html", "two/index.html", "one/solo.txt")]
+    out = tmp_path / "out"
+    proc = run_cli("run", *inputs, "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    kept = {r["id"]: r["text"] for r in map(json.loads, (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines())}
+    ids = ["a/x.html", "a/x.txt", "a/y", "top", "one/index", "two/index", "solo"]
+    assert kept == dict(zip(ids, pages.values()))
+    assert [i.id for i in _read(*inputs)] == ids
+    (tmp_path / "two" / "index.htm").write_text("Un texte.", encoding="utf-8")
+    (tmp_path / "copy" / "a").mkdir(parents=True)
+    (tmp_path / "copy" / "a" / "y.txt").write_text("Un texte.", encoding="utf-8")
+    assert [i.id for i in _read(tmp_path / "two" / "index.html", tmp_path / "two" / "index.htm")] == ["index.html", "index.htm"]
+    assert [i.id for i in _read(tmp_path / "site", tmp_path / "copy")] == [
+        "a/x.html", "a/x.txt", "site/a/y", "top", "copy/a/y"]
+
+
 def test_a_file_two_inputs_name_is_read_once(tmp_path):
     """`data/*.txt data/a.txt`: the second naming is a rejection saying so, not a second read (whose every
     record would be a repeated_id); `cleaner run` reads it once, locally as on Dask."""

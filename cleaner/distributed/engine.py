@@ -177,7 +177,7 @@ class DaskRunner:
             if relative:
                 raise UsageError(f"with --scheduler, give absolute paths: the cluster's workers do not run in this folder "
                                  f"({', '.join(relative)})")
-        files = file_splits(self.inputs)
+        files = file_splits(self.inputs, self.options.input_format)
         with claimed(self.out, self.inputs, self.options):
             return self._run(files)
 

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from ..config import Config
 from ..io.jsonl import binary_start, read_jsonl, wide_codec
 from ..io.names import Listed, listed, name_text
-from ..io.readers import format_of, input_sources, read_file
+from ..io.readers import format_of, named_sources, read_file
 from ..io.records import Item, ReadStats, bad
 from ..models import Rejected
 
@@ -40,20 +40,26 @@ class Split:
     """The file opens with UTF-8's byte order mark: each range of it is UTF-8, whatever the config's `encoding`."""
     depth: int | None = None
     """For a file a folder or a glob listed, how many leading parts of its path name that folder (`names.Listed`)."""
+    ident: str | None = None
+    """For a file read as one document that a folder or a glob listed, or whose id another file's would be: its
+    document's id, as `read_inputs` gives it (`names.distinct_ids`)."""
 
 
 class UsageError(ValueError):
     """A Dask run that cannot start as asked (stdin as an input, no scheduler at the address)."""
 
 
-def file_splits(inputs: list[str]) -> list[Split]:
-    """One split per input file, in reading order (stdin cannot be split: give a file)."""
+def file_splits(inputs: list[str], input_format: str = "auto") -> list[Split]:
+    """One split per input file, in reading order (stdin cannot be split: give a file), each file named as
+    `read_inputs` names it (`input_format` tells which files are named by their paths)."""
     out = []
-    for source in input_sources(inputs):
+    for source in named_sources(inputs, input_format):
         if source == "-":
             raise UsageError("--engine dask reads files; stdin ('-') cannot be spread over a cluster")
-        if isinstance(source, Path):
-            out.append(Split(str(source), depth=source.depth if isinstance(source, Listed) else None))
+        if isinstance(source, Listed):
+            out.append(Split(str(source), depth=source.depth, ident=source.ident))
+        elif isinstance(source, Path):
+            out.append(Split(str(source)))
         else:
             out.append(Split(None, rejected=source))
     return out
@@ -130,8 +136,8 @@ def read_split(split: Split, config: Config, input_format: str, stats: ReadStats
     if split.rejected is not None:
         yield split.rejected
     elif split.end is None:
-        yield from read_file(Path(split.path) if split.depth is None else listed(split.path, split.depth), config,
-                             input_format, stats)
+        yield from read_file(Path(split.path) if split.depth is None else listed(split.path, split.depth, split.ident),
+                             config, input_format, stats)
     else:
         if split.start == 0:
             stats.files["jsonl"] += 1

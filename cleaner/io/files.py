@@ -1,8 +1,9 @@
 """Files that are one document each: `.txt` (its text) and `.html`/`.htm` (its HTML, extracted later).
 
-The id is the file stem, or for a file a folder or a glob lists its path below it (`names.file_id`). A
-document over `max_doc_chars` is rejected as `too_large`; one of more than `4 × max_doc_chars` bytes (UTF-8
-spends at most 4 bytes a character) is rejected without being read.
+The id is the file stem, or for a file a folder or a glob lists its path below it (`names.file_id`), told
+apart from another file's (`names.distinct_ids`). A document over `max_doc_chars` is rejected as `too_large`;
+one of more than `4 × max_doc_chars` bytes (UTF-8 spends at most 4 bytes a character) is rejected without
+being read.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ or by `input_format` when it is not `auto`:
 
 | format | extensions | one document is |
 |---|---|---|
-| `txt` | `.txt` | the file (id = its stem; in a folder or a glob's, its path below it: `names.file_id`) |
+| `txt` | `.txt` | the file (id = its stem; in a folder or a glob's, its path below it: `names.file_id`; `names.distinct_ids`) |
 | `html` | `.html`, `.htm` | the page (id as for `txt`, `html` set, text extracted later) |
 | `jsonl` | `.jsonl`, `.ndjson`, with `.gz` or `.zst` | a line |
 | `parquet` | `.parquet` | a row, read batch by batch |
@@ -32,7 +32,7 @@ from ..config import Config, ConfigError
 from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import Line, decompressed, read_jsonl, read_jsonl_file
-from .names import Listed, file_id, listed, name_text
+from .names import Listed, distinct_ids, file_id, listed, name_text
 from .records import Item, ReadStats, bad
 
 FORMATS = ("auto", "txt", "html", "jsonl", "parquet", "warc")
@@ -58,13 +58,28 @@ def read_inputs(
     `lazy`, a JSONL record comes as its unparsed `Line` (`workers.prepare_many` parses it).
     """
     stats = stats if stats is not None else ReadStats()
-    for source in input_sources(inputs):
+    for source in named_sources(inputs, input_format):
         if source == "-":
             yield from _read_stdin(config, input_format, stats, lazy)
         elif isinstance(source, Path):
             yield from read_file(source, config, input_format, stats, lazy)
         else:
             yield source
+
+
+def named_sources(inputs: Iterable[str | Path], input_format: str = "auto") -> list[Path | Rejected | str]:
+    """`input_sources`, the files read as one document each (by `input_format`) named: those whose ids would be
+    alike given ids of their own (`names.distinct_ids`). The ids depend on every input, so all are listed first."""
+    sources = list(input_sources(inputs))
+    whole = [k for k, source in enumerate(sources) if isinstance(source, Path) and _one_document(source, input_format)]
+    for k, path in zip(whole, distinct_ids([sources[k] for k in whole])):
+        sources[k] = path
+    return sources
+
+
+def _one_document(path: Path, input_format: str) -> bool:
+    """Whether `path` is read as one document (`txt`, `html`), named by its file (`file_id`)."""
+    return (format_of(path) if input_format == "auto" else input_format) in ("txt", "html")
 
 
 def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | str]:
