@@ -234,9 +234,43 @@ def test_glued_read_also_leaves_a_marker_line_to_the_related_list():
             "- 10 trucs à ne plus dire sur les applis comme Grindr en 2017")
     ctx = Context(lang="fr")
     assert run_rules(Document(id="t", text=text), [glued], ctx).text == text
+    padded = text.replace("À LIRE", "À  LIRE")
+    assert run_rules(Document(id="t", text=padded), [glued], ctx).text == padded
     assert run_rules(Document(id="t", text=text), [glued, RELATED], ctx).text == ARTICLE
     inline = f"{ARTICLE} Lire aussi : {ARTICLE}"
     assert run_rules(Document(id="t", text=inline), [glued], ctx).text == f"{ARTICLE} {ARTICLE}"
+
+
+# (rule, language, sentence, marker after it, text after the marker): a marker a rule takes only after a
+# sentence's end or a word, and the space between them
+MARKERS_AFTER_A_SPACE = [
+    ("fr.read-also-glued", "fr", "Le prix pourrait atteindre 250 dollars par baril de pétrole.", "Lire aussi : ",
+     "Selon l'AIE, l'invasion de l'Ukraine en est le principal facteur."),
+    ("fr.read-also-glued", "fr", "« Nous nous défendrons », a-t-il dit.", "Articles recommandés : ",
+     "C'est à ce moment-là que la violence a commencé."),
+    ("ha.video-credits", "ha", "Ga dai rahoton Haruna Shehu Tangaza kan hakan.", "Tace bidiyo: Abdulsalam Usman Abdulkadir", ""),
+    ("ig.related-label", "ig", "A ka na-enyocha ihe kpatara ya.", "Ihe nkiri a maka nwaanyị meriri ọrịa kansa ga-amasị gị:", ""),
+    ("ig.related-label", "ig", "Lampard sị na Chelsea kwesịrị mwulite.", "Nkeji Ihe nkiri", ""),
+    ("ig.related-label", "ig", "Man City nyere naanị otu goolu iji merie.", "Ihe Nkiri BBC Igbo:", ""),
+    ("ig.report-credits", "ig", "Ọ kọọrọ BBC Igbo etu o si malite.", "Ọ bụ Chigozie Ohaka na Chiemela Mgbeahuru mere akụkọ a", ""),
+    ("ig.media-prompt", "ig", "Ndị mmadụ kwuru na ha enweghị ike ịkwụ ụgwọ ahụ.", "Kirie ihe ha kwuru n'uju;", ""),
+    ("ig.digest-label", "ig", "Ọ sị na ọ ga-aga n'ihu.", "Akụkọ kachasị n'ụtụtụ a: ", "Onye nkuzi ndi Jamani kwuru okwu."),
+    ("lg.wire-credit", "lg", "Bonna bateekebwa mu kalantiini okumala ssabbiiti bbiri.", "URN", ""),
+    ("om.video-credits", "om", "Marii biyyaalessaa Itoophiyaafi kaan irrattis gaafanneerra.", "Viidiyoon: Eliyaas Muluugeetaafi Yaadataa Birhaanuu", ""),
+    ("sw.social-call", "sw", "Nini maoni yako kuhusu hili?", "Sema nasi kwenye ukurasa wa Facebook, BBCSwahili.", ""),
+]
+
+
+@pytest.mark.parametrize("space", [" ", "  ", "   ", "\t ", " \u00a0", "\u00a0\u00a0"], ids=repr)
+@pytest.mark.parametrize("rule_id, lang, sentence, marker, after", MARKERS_AFTER_A_SPACE,
+                         ids=[f"{case[0]}-{n}" for n, case in enumerate(MARKERS_AFTER_A_SPACE)])
+def test_a_marker_after_a_sentence_is_taken_after_any_run_of_spaces(rule_id, lang, sentence, marker, after, space):
+    """A copy whose spaces were padded (two or more, a tab, a no-break space) keeps no marker: these rules
+    looked for one space before it, and "pétrole.  Lire aussi : Selon …" kept its "Lire aussi :". Only the
+    marker goes, as after one space."""
+    text = f"{sentence}{space}{marker}{after}"
+    clean = run_rules(Document(id="t", text=text), [RULES.by_id(rule_id)], Context(lang=lang)).text
+    assert clean == f"{sentence}{space}{after}".rstrip()
 
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "scripts"
