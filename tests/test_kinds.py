@@ -348,6 +348,23 @@ def test_a_ticker_with_its_own_separators_finds_lines_they_split(prefilter):
     assert run_rules(Document(id="t", text=f"{line}\n{ARTICLE}"), [rule], Context()).text == ARTICLE
 
 
+MEME_CAPTIONS = ("« Je suis trop une geek de l’ordinateur – Utilise Internet Explorer » « Fait la queue à 9h du matin "
+                 "pour une séance Harry Potter à minuit – N’a lu aucun des livres » « Écoute DEADMAU5 et Skrillex – LOL je "
+                 "suis trop une geek de la techno »")
+
+
+def test_a_line_that_a_sentence_ending_with_a_colon_announces_is_no_ticker():
+    """Quoted captions under "… ridiculiser ces crétines de Filles Faussement Geek :" are what that sentence
+    announces, the article's own (fr-pages 03_16_sexisme-chez-les-geeks…, in its full-page dump): they went as a
+    ticker. A label ending with a colon ("À lire aussi :") announces a related list: a ticker under it still goes."""
+    sentence = "Un meme fortement répandu, Idiot Nerd Girl, consiste à ridiculiser ces crétines de Filles Faussement Geek :"
+    text = f"{ARTICLE}\n{sentence}\n{MEME_CAPTIONS}\n{ARTICLE}"
+    assert TICKER.is_ticker(MEME_CAPTIONS)
+    assert run_rules(Document(id="t", text=text), [TICKER], Context()).text == text
+    related = f"{ARTICLE}\nÀ lire aussi :\n{'    '.join(HEADLINES)}\n{ARTICLE}"
+    assert run_rules(Document(id="t", text=related), [TICKER], Context()).text == f"{ARTICLE}\nÀ lire aussi :\n{ARTICLE}"
+
+
 def test_ticker_refuses_an_enumeration_with_loose_spaces_after_its_commas():
     # MasakhaNEWS xho-train-173: double spaces after some of the commas
     line = ",  ".join(f"Radio Station Number {n} on {800 + n}" for n in range(12))

@@ -64,6 +64,10 @@ class TickerRule(Rule):
     list_marks: str = ""
     """Bullet characters: a line whose first character is one of them is never a ticker. Leave out the
     marks a ticker may start with (its own separators, such as • and |)."""
+    announced_words: int = Field(0, ge=0, strict=True)
+    """A line under a line of at least this many words that ends with a colon (a sentence announcing it:
+    quoted captions, a list) is never a ticker; 0 (the default) reads each line alone. A label ending
+    with a colon ("À lire aussi :") is shorter, and a ticker under it still goes."""
 
     @field_validator("separators")
     @classmethod
@@ -109,8 +113,9 @@ class TickerRule(Rule):
 
     @property
     def line_local(self) -> bool:
-        """Each line is split alone (the whole-text count of `prefilter` only skips texts where no line can qualify)."""
-        return True
+        """Each line is split alone (the whole-text count of `prefilter` only skips texts where no line can qualify);
+        not with `announced_words`, which reads the line above: removing that line may make a ticker of this one."""
+        return not self.announced_words
 
     def _enough_separators(self, text: str, timeout: float) -> bool:
         pre = self.compiled_prefilter
@@ -176,9 +181,15 @@ class TickerRule(Rule):
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if not self._enough_separators(view.text, ctx.timeout):
             return  # not enough separators in the whole text for any line to be a ticker
+        above = ""
         for line in view.lines:
-            if self.is_ticker(line.text, ctx.timeout):
+            if not self._announces(above) and self.is_ticker(line.text, ctx.timeout):
                 yield whole_lines(view, line.start, line.end)
+            above = line.text or above
+
+    def _announces(self, line: str) -> bool:
+        """True when `line` is a sentence that announces the line under it (see `announced_words`)."""
+        return bool(self.announced_words) and line.endswith((":", "：")) and word_count(line) >= self.announced_words
 
 
 def _joined(separators: tuple[str, ...]) -> str:
