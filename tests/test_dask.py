@@ -285,6 +285,32 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
     assert _bytes(out) == _bytes(local)
 
 
+def test_a_run_interrupted_under_an_older_cleaner_starts_over(scheduler, reference, tmp_path):
+    """Work of an older layout (parts without the places a `repeated_id` detail names) cannot be read: the run
+    resumed it and failed on the missing column. It starts over, saying why, to the same bytes."""
+    import pyarrow.parquet as pq
+
+    names, local = reference
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask",
+           "--scheduler", scheduler, "--split-mb", "0.02", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    work = out / ".cleaner" / "dask"
+    deadline = time.monotonic() + 60
+    while len(list(work.glob("prep-*.json"))) < 30 and time.monotonic() < deadline:  # most splits, repeated ids among them
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (work / "decided.pkl").exists()
+    for part in work.glob("prep-*.parquet"):  # as the older cleaner wrote them
+        pq.write_table(pq.read_table(part).drop_columns(["place"]), part)
+    (work / "layout").unlink(missing_ok=True)
+    again = run_cli(*cmd[3:-1])
+    assert again.returncode == 0, again.stderr
+    assert "holds a run interrupted under an older cleaner, whose work this one cannot read; starting over" in again.stderr
+    assert _bytes(out) == _bytes(local)
+
+
 def test_ctrl_c_stops_a_local_cluster_run_with_one_line(reference, tmp_path):
     """Ctrl-C reaches the whole process group, the LocalCluster's workers too: each printed a
     KeyboardInterrupt traceback (some 70 lines) before the run's own line. They are the run's to stop."""

@@ -246,6 +246,9 @@ class DaskRunner:
         if not stamp.exists() and interrupted is not None:
             self.progress.log(f"{self.out}/ holds a run interrupted under --engine local, which this engine cannot go "
                               "on with; starting over (the same command with --engine local goes on with it)")
+        elif stamp.exists() and self.options.resume != "restart" and not parts.readable(self.work):
+            self.progress.log(f"{self.out}/ holds a run interrupted under an older cleaner, whose work this one cannot "
+                              "read; starting over")
         elif stamp.exists() and self.options.resume != "restart":
             was = json.loads(stamp.read_text())
             changed = changes(was, fp)
@@ -266,6 +269,7 @@ class DaskRunner:
         if self.options.index is None:
             shutil.rmtree(mirror_path(self.index_path), ignore_errors=True)
         self.work.mkdir(parents=True)
+        parts.mark_layout(self.work)
         stamp.write_text(json.dumps(fp, sort_keys=True))
 
     def _prepare(self, client: Any, splits: list) -> ReadStats:

@@ -38,6 +38,22 @@ NODE_BITS = 32
 POSITION = (1 << NODE_BITS) - 1
 """The position bits of a node number."""
 
+LAYOUT = 2
+"""The layout of a run's parts and saved verdicts (2: they hold each record's place); a run interrupted with work
+of another layout starts over, as this engine cannot read it."""
+
+
+def mark_layout(work: Path) -> None:
+    """Note in a new work folder the layout its parts and verdicts will have."""
+    (work / "layout").write_text(str(LAYOUT))
+
+
+def readable(work: Path) -> bool:
+    """Whether the work in `work` has this engine's layout (a folder without the note is of layout 1)."""
+    noted = work / "layout"
+    return (noted.read_text().strip() if noted.exists() else "1") == str(LAYOUT)
+
+
 _COLUMNS = {"pos": pa.int64(), "rejected": pa.bool_(), "head": pa.binary(), "record": pa.binary(),
             "raw": pa.binary(), "raw_chars": pa.int64(), "length": pa.int64(), "exact": pa.int64(),
             "sig": pa.binary(), "id_key": pa.int64(), "summary": pa.string(), "place": pa.string()}
