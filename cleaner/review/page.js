@@ -150,6 +150,9 @@ function lines(raw, [from, to]) { return (!from || raw[from - 1] === "\n") && (t
 // breaks a span opens with passed over); the style sheet draws it (`.to-rtl`): no part of the text.
 const LETTER = /[\p{L}\u200E\u200F\u061C]|\n/gu;  // a letter or a directional mark, or the line's end
 const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200F\u061C\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+function textClass(text) {  // a text pane's classes: "bidi", each line in its own direction, only where a line may need it
+  return RTL.test(text) ? "text bidi" : "text";
+}
 function lineMark(raw, at) {  // the mark to put before a label at `at`: "" unless it opens a line (after blanks) with a letter
   let back = at;
   while (raw[back - 1] === " " || raw[back - 1] === "\t") back--;
@@ -196,7 +199,7 @@ function dupStatus(d) {
   return d.status === "kept" ? "unique" : esc(d.status);
 }
 function openDoc(i) {
-  const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i);
+  const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i), clean = cleanText(i);
   state.selected = i;
   const fields = eds.filter(e => e[3] === 1).map(e => `<tr><th>${esc(e[4])}</th><td>${esc(e[5] ?? "")}</td><td><span class="swatch" style="--c:${RULES[e[2]].color}"></span>${esc(RULES[e[2]].id)}</td></tr>`).join("");
   const used = [...new Set(eds.map(e => e[2]))].filter(r => r !== WS);
@@ -209,10 +212,10 @@ function openDoc(i) {
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
     + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>moved by</th></tr>${fields}</table>` : "")
     + `<div class="legend">${used.map(r => `<span class="lbl" style="--c:${RULES[r].color}">${esc(RULES[r].id)}</span>`).join("")}</div>`
-    + `<div class="panes"><div><h3>raw</h3><pre class="text" id="raw-text">`
+    + `<div class="panes"><div><h3>raw</h3><pre class="${textClass(raw)}" id="raw-text">`
     + P.map((p, n) => `<span class="part${lines(raw, p) ? " lines" : ""}" data-p="${n}">${n ? esc(raw.slice(p[0], p[1])) : marked(i, p)}</span>`).join("")
     + `</pre></div>`
-    + `<div><h3>clean</h3><pre class="text" id="clean-text">${esc(cleanText(i))}</pre></div></div>`;
+    + `<div><h3>clean</h3><pre class="${textClass(clean)}" id="clean-text">${esc(clean)}</pre></div></div>`;
   $("#doc").scrollTop = 0;
   drawParts(i, P);
   reveal(state.view.indexOf(i));
@@ -305,7 +308,7 @@ function showRuleSpans(r) {
       const short = cs.length > 400 ? cs.slice(0, 300).join("") + ` … [${fmt(cs.length - 380)} more] … ` + cs.slice(-80).join("") : text;
       return `<div class="span-item">${docLink(DOCS[i].id)} · ${chars(i, start)}–${chars(i, end)}${kind ? " → " + esc(field) : ""}`
         + (r === WS || !rule.pack ? "" : ` <button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong">⚑ flag</button>`)
-        + `<pre class="text"><mark class="e" style="--c:${rule.color}">${esc(short)}</mark></pre></div>`;
+        + `<pre class="${textClass(short)}"><mark class="e" style="--c:${rule.color}">${esc(short)}</mark></pre></div>`;
     }).join("");
     shown += 200;
     $("#span-list").insertAdjacentHTML("beforeend", html);
