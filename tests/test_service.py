@@ -1003,6 +1003,76 @@ def test_a_request_still_unanswered_when_the_shutdown_timeout_ends_is_a_503_sayi
         assert db.execute("SELECT count(*) FROM docs WHERE id = 'late'").fetchone() == (1,)
 
 
+def test_a_graceful_stop_past_the_shutdown_timeout_ends_without_waiting_for_the_requests_it_gave_up(tmp_path):
+    """Ctrl-C answered a request still being cleaned (a 10 MB text) with its 503 once --shutdown-timeout had passed,
+    then the process waited for that cleaning to end on its thread, 10 s more and longer (found by a QA pass): only a
+    second Ctrl-C ended it at once. Now the graceful stop ends the process once the timeout has passed, exit 0."""
+    srv = Server(tmp_path / "index.sqlite", "--shutdown-timeout", "1")
+    rng = random.Random("big")
+    text = "\n".join(" ".join(rng.choice(WORDS) for _ in range(12)) + "." for _ in range(120_000))  # ~10 MB
+    answers: list = []
+    poster = threading.Thread(target=lambda: answers.append(
+        httpx2.post(srv.url + "/v1/clean", json={"id": "big", "text": text}, timeout=120)))
+    poster.start()
+    time.sleep(3)  # the text is in and being cleaned
+    srv.proc.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    try:
+        srv.proc.wait(15)
+    except subprocess.TimeoutExpired:
+        pass
+    took = time.monotonic() - start
+    log = _ended(srv, "Ctrl-C")
+    poster.join(30)
+    assert took < 5, (took, log)
+    assert srv.proc.returncode == 0 and "Traceback" not in log, log
+    assert "POST /v1/clean: closed at shutdown before its answer was ready" in log, log
+    (r,) = answers
+    assert r.status_code == 503, r.text
+
+
+def test_a_batch_waiting_on_the_index_lock_past_the_shutdown_timeout_is_given_up_wholly(tmp_path):
+    """SIGTERM past --shutdown-timeout waited for the batch it had given up, still waiting on the index's lock that
+    another process held (up to the index's 60 s busy timeout), before the process ended. Now it is treated as a
+    second Ctrl-C treats it: it gets FORCED_CLOSE seconds to be stored whole, then it is given up, wholly out, and
+    the process ends as killed by SIGTERM."""
+    import sqlite3
+
+    from cleaner.service.app import FORCED_CLOSE
+
+    index = tmp_path / "index.sqlite"
+    srv = Server(index, "--shutdown-timeout", "1")
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the post's check-and-add waits for this lock
+    answers: list = []
+    poster = threading.Thread(target=lambda: answers.append(
+        httpx2.post(srv.url + "/v1/documents", json={"id": "locked-out", "text": ARTICLE}, timeout=60)))
+    try:
+        poster.start()
+        time.sleep(1)
+        srv.proc.send_signal(signal.SIGTERM)
+        start = time.monotonic()
+        try:
+            srv.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            pass
+        took = time.monotonic() - start
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    log = _ended(srv, "SIGTERM")
+    poster.join(30)
+    assert 1 + FORCED_CLOSE - 1 < took < 1 + FORCED_CLOSE + 3, (took, log)
+    assert srv.proc.returncode == -signal.SIGTERM, log
+    assert "the index's batch in flight was given up (SQLite rolls it back): not stored" in log, log
+    assert "Traceback" not in log, log
+    (r,) = answers
+    assert r.status_code == 503, r.text
+    with sqlite3.connect(index) as db:
+        assert db.execute("SELECT count(*) FROM service_documents WHERE id = 'locked-out'").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM docs WHERE id = 'locked-out'").fetchone() == (0,)
+
+
 def test_an_index_file_removed_under_the_server_is_a_503_not_a_document_kept_into_it(tmp_path, in_process):
     """A service on a run's index (`--index out/index.sqlite`) whose folder a `cleaner run --restart` reused:
     the run removed that file, and the service answered the next document `kept`, written to the removed file

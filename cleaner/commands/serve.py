@@ -30,16 +30,15 @@ def register(sub) -> None:
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--shutdown-timeout", metavar="SECONDS", type=positive, default=10.0,
                    help="on SIGTERM or Ctrl-C, how long requests in flight may take before their connections are "
-                        "closed (a client that stalls mid-body kept the server up; default: 10)")
+                        "closed and the process ends (a client that stalls mid-body kept the server up; default: 10)")
     config_args(p)
     p.set_defaults(handler=cmd_serve)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """`cleaner serve`: load rules, models and the index once, then serve until stopped (SIGINT/SIGTERM)."""
-    import uvicorn
-
     from ..service import Service, create_app
+    from ..service.app import serve
 
     not_blank(args.index, "--index", f"give the index file, or leave --index out for ./{DEFAULT_INDEX}")
     not_blank(args.host, "--host", "give the address to bind, or leave --host out for 127.0.0.1 "
@@ -68,9 +67,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore", "learn_boilerplate is for")  # the Pipeline's own, at the first request
     service = Service(config, Path(args.index))
     app = create_app(service, max_body_bytes=int(args.max_body_mb * 1024 * 1024), api_key=api_key)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                timeout_graceful_shutdown=args.shutdown_timeout)
-    return 0
+    started = serve(app, host=args.host, port=args.port, log_level=args.log_level,
+                    timeout_graceful_shutdown=args.shutdown_timeout)
+    return 0 if started else 3  # uvicorn's code for a server that did not start
 
 
 def _loopback(host: str) -> bool:

@@ -20,11 +20,14 @@ import codecs
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from contextlib import asynccontextmanager, suppress
+from types import FrameType
+from typing import Annotated, Any, NoReturn
 
+import uvicorn
 from fastapi import Body, FastAPI, HTTPException, Query, Request, Security
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
@@ -116,6 +119,7 @@ class _Utf8Route(APIRoute):
             try:
                 return await handler(_Utf8Request(request.scope, replay))
             except asyncio.CancelledError:  # the server stops (--shutdown-timeout) before the answer is ready
+                request.app.state.given_up = True  # its work goes on, on its thread: the stop does not wait for it
                 log.warning("%s %s: closed at shutdown before its answer was ready", request.method, request.url.path)
                 return JSONResponse({"detail": _STOPPED + "before the answer was ready: documents posted to /v1/documents "
                                                "may be stored all the same (GET /v1/documents/{id} tells)"}, status_code=503)
@@ -138,8 +142,39 @@ def _one_or_many(request: Request, body: DocumentIn | list[DocumentIn], run) -> 
 
 
 FORCED_CLOSE = 5.0
-"""Seconds a second Ctrl-C lets the index's batch in flight take to be stored whole before the process ends without
-it: one waiting for another process's lock on the index kept the server up for the lock's 60 s."""
+"""Seconds a second Ctrl-C, or a graceful stop that gave requests up at --shutdown-timeout, lets the index's batch in
+flight take to be stored whole before the process ends without it: one waiting for another process's lock on the
+index kept the server up for the lock's 60 s."""
+
+
+def _end_now(stopped_by: int | None) -> NoReturn:
+    """End the process at once, as the signal that stopped the server asks: killed by SIGTERM (as uvicorn ends then:
+    status 143 in a shell, a clean stop for systemd), exit 0 otherwise (Ctrl-C)."""
+    logging.shutdown()
+    sys.stderr.flush()
+    if stopped_by == signal.SIGTERM:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)
+    os._exit(0)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which tells the app the first signal that stopped it (`app.state.stopped_by`)."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        state = self.config.app.state
+        state.stopped_by = state.stopped_by or sig
+        super().handle_exit(sig, frame)
+
+
+def serve(app: FastAPI, **options: Any) -> bool:
+    """Serve `app` (from `create_app`) on uvicorn, given `uvicorn.Config`'s `options`, until SIGTERM or Ctrl-C, as
+    `uvicorn.run` does; False when it did not start."""
+    server = _Server(uvicorn.Config(app, **options))
+    with suppress(KeyboardInterrupt):  # Ctrl-C, raised again once the graceful stop is over
+        server.run()
+    return server.started
+
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
 """The default request-body limit (`--max-body-mb 16`)."""
@@ -160,14 +195,13 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
             log.warning("forced to stop: requests in flight were not waited for")
         finally:  # off the event loop: the close waits for a request the index's thread is busy with (on the index's
             closing = asyncio.to_thread(service.close)  # lock, up to its timeout), whose 503 must go out meanwhile
-            try:  # forced, a batch being stored may end within FORCED_CLOSE; one waiting on the lock is given up
-                await (asyncio.wait_for(closing, FORCED_CLOSE) if forced else closing)
+            given_up = forced or app.state.given_up  # forced, or past --shutdown-timeout with requests still at work
+            try:  # then a batch being stored may end within FORCED_CLOSE; one waiting on the lock is given up
+                await (asyncio.wait_for(closing, FORCED_CLOSE) if given_up else closing)
             except TimeoutError:
                 log.warning("the index's batch in flight was given up (SQLite rolls it back): not stored")
-            if forced:  # the requests given up are still at work on their threads, which the event loop's end and the
-                logging.shutdown()  # interpreter's waited for (20 s for a 5 MB text, 60 s for a batch on the lock)
-                sys.stderr.flush()
-                os._exit(0)
+            if given_up:  # the requests given up are still at work on their threads, which the event loop's end
+                _end_now(app.state.stopped_by)  # and the interpreter's waited for (20 s for a 5 MB text, 60 s on the lock)
 
     app = FastAPIOffline(  # FastAPI with its docs page's assets served from the package, not a CDN
         title="cleaner", lifespan=lifespan, redoc_url=None,
@@ -176,6 +210,8 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
                     "`Authorization: Bearer <key>`.")
     app.router.route_class = _Utf8Route
     app.state.service = service
+    app.state.given_up = False  # a request given up at --shutdown-timeout, its work still going on (`_Utf8Route`)
+    app.state.stopped_by = None  # the signal that stopped the server (`_Server`)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     if api_key:
         app.add_middleware(ApiKey, key=api_key)  # added last: runs first, before the body's size or bytes
