@@ -11,6 +11,7 @@ lingua server (`linguaserver`) instead of loading lingua's models in every worke
 from __future__ import annotations
 
 import os
+import pickle
 import queue
 import signal
 import threading
@@ -21,6 +22,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
+from multiprocessing import reduction
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any
 
@@ -228,6 +230,35 @@ class _Pool(ProcessPoolExecutor):
             self.shutdown(wait=True, cancel_futures=kind is not None)
 
 
+class _InMemory:
+    """An object handed to the processes a pool spawns through an anonymous in-memory file (memfd) they inherit, not
+    through the pipe that starts each one. A worker's start with the rule set in it (312 kB) outgrew that pipe: the
+    command's write waited for the worker to read it, which the worker did between its imports, for a second, and a
+    command killed meanwhile (`kill -9`) left it half a message, a traceback on the terminal (`UnpicklingError: pickle
+    data was truncated`) before any of cleaner's code ran in it. The pipe now holds a few kB, written at once."""
+
+    def __init__(self, obj: Any) -> None:
+        self._fd = os.memfd_create("cleaner-handed", os.MFD_CLOEXEC)
+        with open(self._fd, "wb", closefd=False) as file:
+            pickle.dump(obj, file)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        return _read_in_memory, (reduction.DupFd(self._fd),)  # the descriptor goes to the process being spawned
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def _read_in_memory(handed: Any) -> Any:
+    """What an `_InMemory` holds, in a spawned process, from the descriptor it inherited (its offset shared with the
+    other workers': read from the start, not from the offset)."""
+    fd = handed.detach()
+    try:
+        return pickle.loads(os.pread(fd, os.fstat(fd).st_size, 0))
+    finally:
+        os.close(fd)
+
+
 def spawn_pool(workers: int, initializer: Any = init_child, *initargs: Any) -> ProcessPoolExecutor:
     """A pool of `workers` spawned processes that die with this one: each runs `initializer(this
     process's pid, *initargs)` first (`init_child`, or a function that calls it). Its `with` block, left
@@ -282,7 +313,9 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
                                         warm=config.lang_backend if warm else None)
             stack.callback(server.shutdown)
             lingua = (server.address, bytes(_SPAWN.current_process().authkey))
-        pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua, rules or load_rules(config)))
+        handed = _InMemory(rules or load_rules(config))
+        stack.callback(handed.close)  # once the pool is shut: a worker may be spawned until then
+        pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua, handed))
 
         def room() -> bool:
             return len(pending) < IN_FLIGHT * workers and held < IN_FLIGHT_BYTES * workers

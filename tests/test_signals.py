@@ -101,6 +101,27 @@ def test_ctrl_c_while_the_pool_starts_is_the_commands_one_line(articles, tmp_pat
     assert (proc.returncode, err) == (130, f"cleaner: interrupted{again}\n")
 
 
+def test_a_command_killed_while_its_workers_start_leaves_them_nothing_to_print(articles, tmp_path):
+    """`kill -9` of a command while its pool's workers were starting: each worker, orphaned, printed a traceback
+    (`UnpicklingError: pickle data was truncated`) on the terminal before any of cleaner's code ran in it. What starts a
+    worker (its process object, 312 kB with the rule set) outgrew the pipe it is sent through: the command's write
+    waited for the worker to read, which the worker did only between imports, for a second, and a command killed
+    meanwhile left it half a message. The rule set now goes through an in-memory file, the pipe holds a few kB and is
+    written at once, and an orphaned worker ends in silence (`init_child`)."""
+    cmd = [sys.executable, "-m", "cleaner", "clean", str(articles), "--out", str(tmp_path / "o.jsonl"), "--workers", "2",
+           "--lang-backend", "fasttext", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not _spawned(proc.pid, started=False):
+        assert proc.poll() is None and time.monotonic() < deadline, "the command never started a process"
+        time.sleep(0.005)
+    time.sleep(0.3)  # the worker imports what its process object names, reading it as it goes
+    proc.kill()
+    _, err = proc.communicate(timeout=120)  # once the orphans have ended too: they hold its stderr
+    assert proc.returncode == -signal.SIGKILL
+    assert "Traceback" not in err and "Error" not in err, err
+
+
 def test_a_run_of_stdin_stopped_does_not_promise_to_go_on(tmp_path):
     """A run reading stdin, stopped by SIGTERM, said "run the same command again to go on from where it stopped"
     (found by a QA pass): stdin cannot be read again, and the same command starts over."""
