@@ -77,6 +77,16 @@ def _corpus(review_page: Path) -> dict[str, dict]:
     return {r["id"]: r for r in map(json.loads, lines)}
 
 
+def _reviewed(browser, tmp_path: Path, records: list[dict], height: int = 900) -> Page:
+    """A page of the review of a run of `records`, opened in a window 1,400 pixels wide and `height` high."""
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    page.goto((tmp_path / "review.html").as_uri())
+    return page
+
+
 def _open(page: Page, doc_id: str) -> None:
     page.locator("#spacer .row", has_text=doc_id).click()
     expect(page.locator("#doc h2")).to_have_text(doc_id)
@@ -418,11 +428,7 @@ def test_the_arrow_keys_scroll_the_list_to_keep_the_opened_document_in_view(brow
     """ArrowDown opened the next document but left the list where it was: past the last visible row the
     opened one was out of view (not even drawn, the list being virtualised), and a keyboard user lost it."""
     docs = [{"id": f"doc-{n:03d}", "text": f"Le conseil municipal numéro {n} a voté le budget de l'année {1900 + n}."} for n in range(80)]
-    (tmp_path / "in.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
-    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
-    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
-    page = browser.new_page(viewport={"width": 1400, "height": 600})
-    page.goto((tmp_path / "review.html").as_uri())
+    page = _reviewed(browser, tmp_path, docs, height=600)
     rows = page.locator("#spacer .row")
     rows.first.click()
     page.focus("#list")
@@ -481,11 +487,7 @@ def test_an_arabic_line_reads_right_to_left_in_the_texts_and_the_diffs(browser, 
     body = "أعلنت الحكومة يوم الثلاثاء عن مشروع قانون المالية الذي ينص على زيادة النفقات العامة وخفض الضرائب على الأسر المتواضعة، وفقا للوزير."
     text = f"شارك فيسبوك تويتر\n{body}\n{sentence}\n{body}"
     docs = [{"id": "ar", "text": text}, {"id": "ar-copy", "text": text + "\nوقال مسؤول آخر إن الخطة ستنشر قريبا."}]
-    (tmp_path / "in.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
-    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto((tmp_path / "review.html").as_uri())
+    page = _reviewed(browser, tmp_path, docs)
     page.evaluate("window.review.openById('ar')")
     expect(page.locator('#raw-text mark[data-rule="ar.share-bar"]')).to_have_text("شارك فيسبوك تويتر\n")
     for pane in ("#raw-text", "#clean-text"):
@@ -515,11 +517,7 @@ def test_a_line_wholly_removed_from_an_arabic_text_reads_right_to_left(browser, 
     credit, archive, click = "صورة: رويترز 2024", "صورة أرشيفية.", "Cliquez ici pour lire l'article depuis sa source."
     fr = "Le conseil municipal a voté le budget de l'année prochaine après un long débat entre les élus."
     docs = [{"id": "ar", "text": f"{body}\n\n{credit}\n\n{body}\n{archive}\n{body}"}, {"id": "fr", "text": f"{fr}\n{click}\n{fr}"}]
-    (tmp_path / "in.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
-    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto((tmp_path / "review.html").as_uri())
+    page = _reviewed(browser, tmp_path, docs)
     for doc_id, removed in (("ar", credit), ("fr", click)):
         page.evaluate(f"window.review.openById('{doc_id}')")
         mark = page.locator("#raw-text mark.e", has_text=removed)
@@ -544,11 +542,7 @@ def test_only_a_text_holding_right_to_left_letters_lays_out_each_line_in_its_own
     fr = "Le conseil municipal a voté le budget de l'année prochaine après un long débat entre les élus."
     ar = "وأضاف الوزير أن الإصلاحات ستبدأ العام المقبل."
     docs = [{"id": "fr", "text": f"{fr}\n{fr}\n{fr}"}, {"id": "mixed", "text": f"{fr}\n{ar}\n{fr}"}]
-    (tmp_path / "in.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
-    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto((tmp_path / "review.html").as_uri())
+    page = _reviewed(browser, tmp_path, docs)
     bidi = "() => ['#raw-text', '#clean-text'].map(p => getComputedStyle(document.querySelector(p)).unicodeBidi)"
     page.evaluate("window.review.openById('fr')")
     assert "plaintext" not in page.evaluate(bidi)

@@ -916,6 +916,17 @@ def _ended(srv: Server, after: str) -> str:
     return log
 
 
+def _time_to_end(srv: Server, sig: int, wait: float) -> float:
+    """Seconds from sending `sig` to the server to its end (`wait` and a little more: still up after `wait` s)."""
+    srv.proc.send_signal(sig)
+    start = time.monotonic()
+    try:
+        srv.proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        pass
+    return time.monotonic() - start
+
+
 def test_an_integer_id_is_taken_as_its_text_as_the_command_line_takes_it(server):
     """`{"id": 5, ...}` was a 422 where `cleaner clean` reads the same record under id "5" (found by a QA
     pass); a boolean is still no id."""
@@ -1015,13 +1026,7 @@ def test_a_graceful_stop_past_the_shutdown_timeout_ends_without_waiting_for_the_
         httpx2.post(srv.url + "/v1/clean", json={"id": "big", "text": text}, timeout=120)))
     poster.start()
     time.sleep(3)  # the text is in and being cleaned
-    srv.proc.send_signal(signal.SIGINT)
-    start = time.monotonic()
-    try:
-        srv.proc.wait(15)
-    except subprocess.TimeoutExpired:
-        pass
-    took = time.monotonic() - start
+    took = _time_to_end(srv, signal.SIGINT, 15)
     log = _ended(srv, "Ctrl-C")
     poster.join(30)
     assert took < 5, (took, log)
@@ -1050,13 +1055,7 @@ def test_a_batch_waiting_on_the_index_lock_past_the_shutdown_timeout_is_given_up
     try:
         poster.start()
         time.sleep(1)
-        srv.proc.send_signal(signal.SIGTERM)
-        start = time.monotonic()
-        try:
-            srv.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            pass
-        took = time.monotonic() - start
+        took = _time_to_end(srv, signal.SIGTERM, 30)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
