@@ -16,7 +16,9 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -916,6 +918,27 @@ def _ended(srv: Server, after: str) -> str:
     return log
 
 
+@contextmanager
+def _posted_while_locked(index: Path, doc_id: str, *args: str) -> Iterator[tuple[Server, list, threading.Thread]]:
+    """A server on `index` started with `args`, and a post of ARTICLE as `doc_id` under way on a thread (its answer to
+    be put in the list), whose check-and-add waits for the index's lock: another connection holds it to the end of
+    the block (up to the index's 60 s busy timeout)."""
+    import sqlite3
+
+    srv = Server(index, *args)
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    answers: list = []
+    poster = threading.Thread(target=lambda: answers.append(
+        httpx2.post(srv.url + "/v1/documents", json={"id": doc_id, "text": ARTICLE}, timeout=60)))
+    try:
+        poster.start()
+        yield srv, answers, poster
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
 def _time_to_end(srv: Server, sig: int, wait: float) -> float:
     """Seconds from sending `sig` to the server to its end (`wait` and a little more: still up after `wait` s)."""
     srv.proc.send_signal(sig)
@@ -978,14 +1001,7 @@ def test_a_request_still_unanswered_when_the_shutdown_timeout_ends_is_a_503_sayi
     import sqlite3
 
     index = tmp_path / "index.sqlite"
-    srv = Server(index, "--shutdown-timeout", "1")
-    holder = sqlite3.connect(index, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # the post's check-and-add waits for this lock (up to the index's 60 s)
-    answers: list = []
-    poster = threading.Thread(target=lambda: answers.append(
-        httpx2.post(srv.url + "/v1/documents", json={"id": "late", "text": ARTICLE}, timeout=60)))
-    try:
-        poster.start()
+    with _posted_while_locked(index, "late", "--shutdown-timeout", "1") as (srv, answers, poster):
         with socket.create_connection(("127.0.0.1", srv.port)) as stalled:
             stalled.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                             b"Content-Length: 1000\r\n\r\n{\"id\"")
@@ -996,9 +1012,6 @@ def test_a_request_still_unanswered_when_the_shutdown_timeout_ends_is_a_503_sayi
             half = http.client.HTTPResponse(stalled)
             half.begin()
             half_body = half.read().decode()
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     log = _ended(srv, "SIGTERM")
     assert srv.proc.returncode == -signal.SIGTERM, log
     (r,) = answers
@@ -1046,19 +1059,9 @@ def test_a_batch_waiting_on_the_index_lock_past_the_shutdown_timeout_is_given_up
     from cleaner.service.app import FORCED_CLOSE
 
     index = tmp_path / "index.sqlite"
-    srv = Server(index, "--shutdown-timeout", "1")
-    holder = sqlite3.connect(index, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # the post's check-and-add waits for this lock
-    answers: list = []
-    poster = threading.Thread(target=lambda: answers.append(
-        httpx2.post(srv.url + "/v1/documents", json={"id": "locked-out", "text": ARTICLE}, timeout=60)))
-    try:
-        poster.start()
+    with _posted_while_locked(index, "locked-out", "--shutdown-timeout", "1") as (srv, answers, poster):
         time.sleep(1)
         took = _time_to_end(srv, signal.SIGTERM, 30)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     log = _ended(srv, "SIGTERM")
     poster.join(30)
     assert 1 + FORCED_CLOSE - 1 < took < 1 + FORCED_CLOSE + 3, (took, log)
@@ -1123,17 +1126,7 @@ def test_a_second_ctrl_c_stops_the_server_at_once_without_a_trace(tmp_path):
     """A second Ctrl-C while a request waits (uvicorn's force quit) cancelled the app's lifespan, whose trace
     went to the log ("Traceback … CancelledError", found by a QA pass); now one line, the index closed, and the
     waiting request answered 503."""
-    import sqlite3
-
-    index = tmp_path / "index.sqlite"
-    srv = Server(index, "--shutdown-timeout", "60")
-    holder = sqlite3.connect(index, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # the post waits for this lock
-    answers: list = []
-    poster = threading.Thread(target=lambda: answers.append(
-        httpx2.post(srv.url + "/v1/documents", json={"id": "forced", "text": ARTICLE}, timeout=60)))
-    try:
-        poster.start()
+    with _posted_while_locked(tmp_path / "index.sqlite", "forced", "--shutdown-timeout", "60") as (srv, answers, poster):
         time.sleep(1)
         srv.proc.send_signal(signal.SIGINT)
         time.sleep(1)  # the first waits for the request (up to --shutdown-timeout); the second does not
@@ -1145,9 +1138,6 @@ def test_a_second_ctrl_c_stops_the_server_at_once_without_a_trace(tmp_path):
         # and ended while it still is: the interpreter waited for the request's thread, up to the index's 60 s busy
         # timeout (for a request being cleaned, as long as its cleaning took), though the log said it had finished
         srv.proc.wait(20)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     log = _ended(srv, "a second Ctrl-C")
     assert srv.proc.returncode == 0, log
     assert "forced to stop: requests in flight were not waited for" in log, log
