@@ -353,6 +353,12 @@ def dedup_detail(decision: Decision) -> str:
     return _DEDUP_DETAIL[decision.status].format(dup_of=decision.dup_of, similarity=decision.similarity or 1.0)
 
 
+def order_detail(status: str | None, detail: str) -> str:
+    """What a rejection is ordered by after its id in the rejects file: its detail, but for a `repeated_id` its detail
+    without the places it names, which follow the input's order (the file's order must not)."""
+    return _DEDUP_DETAIL["repeated_id"] if status == "repeated_id" else detail
+
+
 def dedup_rejection(decision: Decision, raw: Any, detail: str | None = None) -> Rejected:
     """The rejection of a document that dedup did not keep; `raw` is its input record, `detail` what a run stored
     (`dedup_detail` of the decision by default)."""

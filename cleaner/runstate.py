@@ -29,6 +29,7 @@ from .closing import Closing
 from .dedup.cluster import Cluster, Decision, Signed, copy_tiebreak, repeated
 from .dedup.index import disk_full
 from .dedup.signature import DedupParams, band_keys_matrix
+from .pipeline import order_detail
 from .workers import Prepared
 
 STATE_VERSION = 4
@@ -285,8 +286,9 @@ class RunState(Closing):
                 UNION ALL
                 SELECT d.id, x.detail, d.raw, x.status, x.cluster, x.dup_of, x.similarity, 1 FROM docs d
                     JOIN decisions x USING (seq) WHERE x.status != 'kept')
-            ORDER BY id IS NULL, id, detail, blob"""
-        for doc_id, detail, blob, status, cluster, dup_of, similarity, dedup in self._db.execute(query):
+            ORDER BY id IS NULL, id, CASE WHEN status = 'repeated_id' THEN ? ELSE detail END, blob"""  # `order_detail`
+        for doc_id, detail, blob, status, cluster, dup_of, similarity, dedup in self._db.execute(
+                query, (order_detail("repeated_id", ""),)):
             if dedup:
                 yield None, unpack(blob), Decision(doc_id, status, cluster, dup_of, similarity), detail
             else:

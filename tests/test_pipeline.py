@@ -192,6 +192,26 @@ def test_a_repeated_id_names_where_this_copy_and_the_copy_that_went_on_were_read
     assert reject.detail == said.format("document 0", "document 2")
 
 
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_three_copies_of_an_id_are_rejected_in_one_order_whatever_the_input_order(tmp_path, engine):
+    """The rejects file orders a `repeated_id`'s copies by their detail, which now names where each was read: two
+    rejected copies of one id came out in the input's order. Their order is the one before places were named."""
+    base = "Le conseil municipal a voté le budget mardi soir, après un long débat sur les écoles et les routes"
+    copies = [{"id": "t", "text": base + "."}, {"id": "t", "text": base + " de la ville."},
+              {"id": "t", "text": base + " de la ville, hier."}, {"id": "u", "text": SEED["002"]}]
+    outputs = set()
+    for k, order in enumerate((copies, copies[::-1], [copies[2], copies[0], copies[3], copies[1]])):
+        path = tmp_path / f"in-{k}.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in order), encoding="utf-8")
+        out = tmp_path / f"out-{k}"
+        flags = ["--engine", "dask", "--workers", "1"] if engine == "dask" else []
+        assert run_cli("run", str(path), "--out", str(out), "-q", *flags).returncode == 0
+        rejects = (out / "rejects.jsonl").read_text(encoding="utf-8")
+        assert [json.loads(line)["raw"]["text"] for line in rejects.splitlines()] == [base + ".", base + " de la ville."]
+        outputs.add(re.sub(re.escape(str(path)) + r":\d+", "<place>", rejects))
+    assert len(outputs) == 1
+
+
 def test_where_a_repaired_copy_of_an_id_was_does_not_choose_it(tmp_path):
     """Copies of one id that tie on the keep policy and carry repair warnings, which name their file and
     line: which copy stays (here, which `meta`) does not depend on those, so not on the order of the lines

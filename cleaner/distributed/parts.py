@@ -27,7 +27,7 @@ from ..dedup.signature import band_keys_matrix
 from ..io.records import ReadStats
 from ..io.writers import ParquetWriter, write_atomic
 from ..packs import RuleSet
-from ..pipeline import dedup_rejection
+from ..pipeline import dedup_rejection, order_detail
 from ..runstate import pack, pack_prepared, record_line, tiebreak, unpack
 from ..workers import CHUNK, batches, prepare_many
 from .shuffle import EXACT_TAG, ID_TAG
@@ -164,7 +164,7 @@ def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path)
                          unpack(row["raw"]), row["raw_chars"]))
         else:
             record = dedup_rejection(decision, unpack(row["raw"])).record()
-            rejected.append(((False, doc_id, record["detail"], row["raw"].hex()), record))
+            rejected.append(((False, doc_id, order_detail(decision.status, record["detail"]), row["raw"].hex()), record))
     kept.sort(key=lambda x: x[0])
     rejected.sort(key=lambda x: x[0])
     names = work / f"kept-{k:05d}.jsonl", work / f"rejects-{k:05d}.jsonl"
