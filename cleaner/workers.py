@@ -249,6 +249,16 @@ class _InMemory:
         os.close(self._fd)
 
 
+def _handed(obj: Any, stack: ExitStack) -> Any:
+    """`obj` as a pool's workers are to be given it: an `_InMemory`, closed when `stack` is (once the pool is shut: a
+    worker may be spawned until then), where the system has memfd (Linux); elsewhere `obj` itself, in the message."""
+    if not hasattr(os, "memfd_create"):
+        return obj
+    handed = _InMemory(obj)
+    stack.callback(handed.close)
+    return handed
+
+
 def _read_in_memory(handed: Any) -> Any:
     """What an `_InMemory` holds, in a spawned process, from the descriptor it inherited (its offset shared with the
     other workers': read from the start, not from the offset)."""
@@ -313,8 +323,7 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
                                         warm=config.lang_backend if warm else None)
             stack.callback(server.shutdown)
             lingua = (server.address, bytes(_SPAWN.current_process().authkey))
-        handed = _InMemory(rules or load_rules(config))
-        stack.callback(handed.close)  # once the pool is shut: a worker may be spawned until then
+        handed = _handed(rules or load_rules(config), stack)
         pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua, handed))
 
         def room() -> bool:

@@ -122,6 +122,22 @@ def test_a_command_killed_while_its_workers_start_leaves_them_nothing_to_print(a
     assert "Traceback" not in err and "Error" not in err, err
 
 
+def test_a_system_without_memfd_hands_the_rule_set_to_the_workers_in_their_message(monkeypatch):
+    """The rule set goes to a pool's workers through an in-memory file, which only Linux has (`os.memfd_create`):
+    elsewhere every run with workers raised AttributeError. There it goes in the workers' start-up message, as before,
+    and they clean as the command does."""
+    from cleaner import Cleaner, workers
+    from cleaner.config import Config
+    from cleaner.models import Document
+
+    monkeypatch.delattr(workers.os, "memfd_create")
+    text = "Publié dans Le Matin le 3 mars 2021\n\nLe conseil municipal a voté le budget de la ville mardi soir."
+    docs = [Document(id=f"d{k}", text=text) for k in range(300)]
+    stream = workers.prepare_stream(iter(docs), Config.load(lang_backend="fasttext"), workers=2, gates=False, sign=False)
+    texts = {p.record["text"] for p in stream}
+    assert texts == {Cleaner().clean(docs[0]).text} and "Publié" not in texts.pop()
+
+
 def test_a_run_of_stdin_stopped_does_not_promise_to_go_on(tmp_path):
     """A run reading stdin, stopped by SIGTERM, said "run the same command again to go on from where it stopped"
     (found by a QA pass): stdin cannot be read again, and the same command starts over."""
