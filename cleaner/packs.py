@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from .config import Config, with_value
 from .kinds import KINDS, Rule
 from .kinds.base import shown
-from .kinds.patterns import pack_budget
+from .kinds.patterns import pack_budget, save_compiled
 
 
 class RulePackError(ValueError):
@@ -144,16 +144,19 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
     seen: dict[str, str] = {}  # id -> the file and line that defined it
     given: dict[Path, Path] = {}
     digests: list[str] = []
-    for k, path in enumerate(files):
-        if (key := path.resolve()) in given:  # its first id was "already defined" in itself
-            raise RulePackError(str(path), f"this pack is loaded twice (first as {given[key]}): give each pack once (a folder "
-                                "or a file in it, not both; the shipped packs load unless --no-default-rules)")
-        given[key] = path
-        text, digest = _read(path)
-        digests.append(digest)
-        order, located = _load_pack(text, str(path), k < shipped)
-        _unique_ids(located, str(path), seen)
-        rules.extend((order, rule) for rule, _ in located)
+    try:
+        for k, path in enumerate(files):
+            if (key := path.resolve()) in given:  # its first id was "already defined" in itself
+                raise RulePackError(str(path), f"this pack is loaded twice (first as {given[key]}): give each pack once (a "
+                                    "folder or a file in it, not both; the shipped packs load unless --no-default-rules)")
+            given[key] = path
+            text, digest = _read(path)
+            digests.append(digest)
+            order, located = _load_pack(text, str(path), k < shipped)
+            _unique_ids(located, str(path), seen)
+            rules.extend((order, rule) for rule, _ in located)
+    finally:
+        save_compiled()  # the patterns checked, for the next process
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
     return RuleSet(tuple(ordered), tuple(str(p) for p in files), tuple(digests), seen)
 

@@ -13,6 +13,7 @@ time in the square of the run.
 
 from __future__ import annotations
 
+import atexit
 import re
 import threading
 import warnings
@@ -20,12 +21,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Literal
 
 import regex
 from pydantic import ValidationInfo
 
 from ..dates import DATE_PATTERN
+from .compiled import CompiledStore, Refused, cache_dir, store_path
 
 MACROS = {"<<date>>": f"(?i:{DATE_PATTERN})"}
 """Named sub-patterns a rule may use: `<<date>>` is any date `cleaner.dates.to_iso` reads, in any case ("13
@@ -82,6 +85,18 @@ class _Cache:
 
 _CACHE = _Cache(1024, CACHE_SIZE)
 
+STORE = CompiledStore(store_path(cache_dir(), Path(__file__).read_bytes()))
+"""The compiled patterns and sizes kept on disk between processes (`compiled`); `_CACHE` holds a process's own."""
+
+
+def save_compiled() -> None:
+    """Write the patterns checked and compiled so far to the store on disk, for the next process (`compiled`): when
+    the packs are loaded, and at exit for those compiled at their first use (a `ticker`'s separators)."""
+    STORE.save()
+
+
+atexit.register(save_compiled)
+
 
 class _Budget:
     """The sizes of the patterns one pack has checked so far, each pattern counted once (a line rule's
@@ -131,7 +146,8 @@ def compile_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = 
     """
     def build(expanded: str) -> regex.Pattern:
         try:
-            return regex.compile(expanded, _bits(flags, _FLAGS), cache_pattern=False)  # `_CACHE` keeps it
+            bits = _bits(flags, _FLAGS)
+            return STORE.compile("regex", expanded, bits, lambda: regex.compile(expanded, bits, cache_pattern=False))
         except regex.error as exc:
             raise ValueError(f"invalid pattern: {exc}") from None
         except RecursionError:
@@ -147,11 +163,13 @@ def check_pattern(pattern: str, flags: tuple[Flag, ...] = (), *, line: bool = Fa
     def build(expanded: str) -> re.Pattern | regex.Pattern:
         if _PROPERTY.search(expanded):  # `re` would refuse it, after parsing up to there
             return compile_pattern(pattern, flags, line=line)
+        refusals = (re.error, OverflowError, RecursionError)  # a count over `re`'s limit, deep nesting: `regex` names them
         try:
             with warnings.catch_warnings():  # re warns of `[[` and `--` in a class, which regex may read otherwise
                 warnings.simplefilter("ignore")
-                return re._compiler.compile(expanded, _bits(flags, _RE_FLAGS))  # `re.compile` but for its own cache
-        except (re.error, OverflowError, RecursionError):  # a count over `re`'s limit, deep nesting: `regex` names them
+                bits = _bits(flags, _RE_FLAGS)  # `re.compile` but for its own cache (`_CACHE` keeps it):
+                return STORE.compile("re", expanded, bits, lambda: re._compiler.compile(expanded, bits), refusals)
+        except (*refusals, Refused):
             return compile_pattern(pattern, flags, line=line)
     return _cached("re", pattern, flags, line, build)
 
@@ -203,15 +221,19 @@ def _checked(pattern: str, line: bool) -> tuple[str, int]:
     ValueError for an unknown macro, a nested unbounded repeat or a size over `MAX_SIZE`."""
     for name, body in MACROS.items():
         pattern = pattern.replace(name, body)
-    unknown = regex.search(r"<<\w+>>", pattern)
-    if unknown:
-        raise ValueError(f"unknown macro {unknown.group()} (known: {', '.join(MACROS)})")
-    nested, size = scan_pattern(pattern)
-    if nested:
-        raise ValueError(
-            f"the group '{nested}' repeats an unbounded repeat, which can backtrack for minutes on a "
-            "long line; make the inner repeat possessive (`a++`, `a*+`) or the group atomic (`(?>...)`)"
-        )
+    size = STORE.size(pattern)
+    if size is None:
+        unknown = regex.search(r"<<\w+>>", pattern)
+        if unknown:
+            raise ValueError(f"unknown macro {unknown.group()} (known: {', '.join(MACROS)})")
+        nested, size = scan_pattern(pattern)
+        if nested:
+            raise ValueError(
+                f"the group '{nested}' repeats an unbounded repeat, which can backtrack for minutes on a "
+                "long line; make the inner repeat possessive (`a++`, `a*+`) or the group atomic (`(?>...)`)"
+            )
+        if size <= MAX_SIZE:
+            STORE.put_size(pattern, size)
     if size > MAX_SIZE:
         raise ValueError(
             f"the pattern compiles into about {size:,} items, over {MAX_SIZE:,}: `regex` copies what a counted "

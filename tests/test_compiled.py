@@ -1,0 +1,245 @@
+"""The store of compiled patterns (`cleaner.kinds.compiled`): a process that finds the shipped packs' patterns stored
+compiles none of them, and cleans exactly as one that compiled them all; a store that cannot be read, written or
+trusted is passed over without a word; a refused pattern is never stored."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+
+import pytest
+import regex._main
+from conftest import ROOT, SEEDS
+
+from cleaner import Config, Document, RulePackError
+from cleaner.engine import run_rules
+from cleaner.kinds import Context, RemoveExample, compiled, patterns
+from cleaner.packs import load_files, load_rules, shipped_packs
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """Start this process afresh on a store at tmp_path (none compiled, none checked): `open()` gives a new store on
+    the same file, as the next process would, each with an empty memory of compiled patterns."""
+    path = tmp_path / "cache" / "patterns.bin"
+
+    def open_store() -> compiled.CompiledStore:
+        fresh = compiled.CompiledStore(path)
+        monkeypatch.setattr(patterns, "STORE", fresh)
+        monkeypatch.setattr(patterns, "_CACHE", patterns._Cache(1024, patterns.CACHE_SIZE))
+        return fresh
+
+    open_store.path = path
+    open_store()
+    return open_store
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """The patterns `re` and `regex` compile from now on, counted (`re` compiles what its own cache misses through
+    `_compiler.compile`, `regex` parses what its cache misses with `_parse_pattern`)."""
+    counted = {"re": 0, "regex": 0}
+    re_compile, regex_parse = re._compiler.compile, regex._main._parse_pattern
+
+    def counting(engine, real):
+        def compile(*args, **kwargs):
+            counted[engine] += 1
+            return real(*args, **kwargs)
+        return compile
+    monkeypatch.setattr(re._compiler, "compile", counting("re", re_compile))
+    monkeypatch.setattr(regex._main, "_parse_pattern", counting("regex", regex_parse))
+    return counted
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for rule in load_rules(Config()).rules:
+        texts += [e.text if isinstance(e, RemoveExample) else e for e in rule.examples.remove]
+        texts += list(rule.examples.keep)
+    return texts
+
+
+TEXTS = _texts()
+
+
+def _cleaned(rules) -> list[tuple]:
+    out = []
+    for n, text in enumerate(TEXTS):
+        result = run_rules(Document(id=str(n), text=text), list(rules), Context())
+        out.append((result.text, result.edits))
+    return out
+
+
+def _shipped():
+    return load_files(shipped_packs(), len(shipped_packs()))
+
+
+def test_a_process_that_finds_the_patterns_stored_compiles_none_and_cleans_the_same(store, compiles):
+    cold = _shipped()
+    cold_out = _cleaned(cold.rules)
+    patterns.save_compiled()  # as at the process's exit: the patterns compiled at their first use too
+    assert compiles["re"] > 100 and compiles["regex"] > 50
+    assert store.path.exists()
+
+    store()  # the next process
+    compiles.update(re=0, regex=0)
+    warm = _shipped()
+    warm_out = _cleaned(warm.rules)
+    assert compiles == {"re": 0, "regex": 0}
+    assert warm_out == cold_out
+    stored_re = [p for p, _ in patterns._CACHE._items.values() if isinstance(p, re.Pattern)]
+    assert len(stored_re) > 100
+    for pattern in stored_re:  # `re` compares patterns by their code: the replayed ones are the compiled ones
+        assert pattern == re._compiler.compile(pattern.pattern, pattern.flags)
+
+
+@pytest.mark.parametrize("damage", ["a byte flipped", "cut short", "empty", "not a store", "a folder"])
+def test_a_damaged_store_is_passed_over_and_written_anew(store, compiles, damage):
+    cold_out = _cleaned(_shipped().rules)
+    patterns.save_compiled()
+    data = store.path.read_bytes()
+    if damage == "a folder":
+        store.path.unlink()
+        store.path.mkdir()
+    else:
+        store.path.write_bytes({"a byte flipped": data[:-1] + bytes([data[-1] ^ 1]), "cut short": data[: len(data) // 2],
+                                "empty": b"", "not a store": b"\x00" * 16 + b"rules: []\n"}[damage])
+    store()
+    compiles.update(re=0, regex=0)
+    assert _cleaned(_shipped().rules) == cold_out
+    assert compiles["re"] > 100
+    if damage != "a folder":  # written anew: the next process compiles nothing
+        patterns.save_compiled()
+        store()
+        compiles.update(re=0, regex=0)
+        assert _cleaned(_shipped().rules) == cold_out
+        assert compiles == {"re": 0, "regex": 0}
+
+
+def test_a_stored_pattern_the_engine_refuses_is_compiled_anew(store):
+    first = patterns.check_pattern(r"Publi(?:é|e) dans \w+")
+    key = next(k for k in patterns.STORE._recipes if k[0] == "re")
+    patterns.STORE._recipes[key] = compiled.marshal.dumps((key[1], key[2], [1, 2, 3], 0, {}, ()))  # code _sre refuses
+    patterns.save_compiled()
+    store()
+    again = patterns.check_pattern(r"Publi(?:é|e) dans \w+")
+    assert again == first and again.search("Publié dans Libération")
+
+
+def test_an_unwritable_store_changes_nothing_and_says_nothing(tmp_path, monkeypatch, capfd):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store's folder would be")
+    monkeypatch.setattr(patterns, "STORE", compiled.CompiledStore(blocker / "patterns.bin"))
+    monkeypatch.setattr(patterns, "_CACHE", patterns._Cache(1024, patterns.CACHE_SIZE))
+    assert len(_shipped().rules) == len(load_rules(Config()).rules)
+    assert capfd.readouterr() == ("", "")
+    assert blocker.read_text() == "a file where the store's folder would be"
+
+
+def test_a_refused_pattern_is_refused_each_time_and_never_stored(store, tmp_path):
+    pack = tmp_path / "slow.yaml"
+    pack.write_text("rules:\n  - id: t.slow\n    kind: regex\n    description: nested repeat\n    pattern: '(a+)+$'\n"
+                    "    examples: {remove: [a], keep: [b]}\n", encoding="utf-8")
+    messages = []
+    for _ in range(2):
+        with pytest.raises(RulePackError) as caught:
+            load_files([pack])
+        messages.append(str(caught.value))
+        store()
+    assert messages[0] == messages[1] and "(a+)+" in messages[0]
+    sizes, recipes = compiled._read(store.path) if store.path.exists() else ({}, {})
+    assert not any("(a+)+" in p for p in sizes) and not any("(a+)+" in k[1] for k in recipes)
+
+
+def test_past_its_bound_a_store_keeps_what_this_process_used(store, monkeypatch):
+    """Process B read the store of alpha, beta and gamma, used gamma and compiled delta; meanwhile process C added
+    epsilon. Together they are over the bound, so B's save keeps what B used: gamma and delta."""
+    for word in ("alpha", "beta", "gamma"):
+        patterns.check_pattern(rf"\b{word}\b")
+    patterns.save_compiled()
+    b = store()
+    patterns.check_pattern(r"\bgamma\b")  # replayed from the store
+    patterns.check_pattern(r"\bdelta\b")  # compiled, and stored
+    c = compiled.CompiledStore(store.path)
+    c.put_size(r"\bepsilon\b", 2)
+    c.compile("re", r"\bepsilon\b", 0, lambda: re._compiler.compile(r"\bepsilon\b", 0))
+    c.save()
+    monkeypatch.setattr(compiled, "MAX_BYTES", compiled._held(b._sizes, b._recipes))
+    patterns.save_compiled()
+    sizes, recipes = compiled._read(store.path)
+    assert sorted(sizes) == [r"\bdelta\b", r"\bgamma\b"] and sorted(k[1] for k in recipes) == [r"\bdelta\b", r"\bgamma\b"]
+
+
+def test_threads_loading_the_packs_at_once_onto_an_empty_store_clean_alike(store):
+    sets, errors = [], []
+
+    def load():
+        try:
+            sets.append(_shipped())
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=load) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(sets) == 3
+    outputs = [_cleaned(s.rules) for s in sets]
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def _loads_packs(env: dict[str, str], cwd) -> subprocess.Popen:
+    code = "from cleaner import Config, load_rules\nload_rules(Config())\n"
+    return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _env(**changes: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("CLEANER_CACHE_DIR", "XDG_CACHE_HOME")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.update({k: v for k, v in changes.items() if v is not None})
+    return env
+
+
+def test_processes_at_once_leave_one_whole_store_where_the_environment_says(tmp_path):
+    """Three processes load the packs at once into an empty folder (`XDG_CACHE_HOME`): one whole store is left,
+    which a fourth process reads whole. `CLEANER_CACHE_DIR` names the folder itself; empty, it turns the store off."""
+    procs = [_loads_packs(_env(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "xdg")), tmp_path) for _ in range(3)]
+    procs.append(_loads_packs(_env(HOME=str(tmp_path / "home"), CLEANER_CACHE_DIR=""), tmp_path))
+    procs.append(_loads_packs(_env(HOME=str(tmp_path / "home"), CLEANER_CACHE_DIR=str(tmp_path / "mine")), tmp_path))
+    for proc in procs:
+        code, err = proc.wait(timeout=120), proc.stderr.read()
+        assert (code, err) == (0, ""), err
+    (store_file,) = (tmp_path / "xdg" / "cleaner").iterdir()
+    assert store_file.name.startswith("patterns-") and store_file.suffix == ".bin"
+    sizes, recipes = compiled._read(store_file)
+    assert len(sizes) > 100 and len(recipes) > 150
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == [store_file.name]
+    assert not (tmp_path / "home").exists()  # neither ~/.cache (XDG_CACHE_HOME and CLEANER_CACHE_DIR were given)
+    assert {p.name for p in tmp_path.iterdir()} == {"xdg", "mine"}
+
+
+def test_what_a_process_compiles_after_the_load_is_stored_at_its_exit(tmp_path):
+    """A ticker's separators compile when the rule first runs, after the load's save: the process's exit stores them."""
+    code = ("from cleaner import Config, load_rules\nfrom cleaner.engine import Cleaner\nrules = load_rules(Config())\n"
+            "import sys\nif sys.argv[1] == 'clean':\n    from cleaner import Document\n    Cleaner(rules=rules).clean(Document(id='s', text=open(sys.argv[2], encoding='utf-8').read()))\n")
+    seed = next(p for p in sorted(SEEDS.glob("*.txt")) if "generic.ticker" in _fired(p.read_text(encoding="utf-8")))
+    for what in ("load", "clean"):
+        done = subprocess.run([sys.executable, "-c", code, what, str(seed)], env=_env(CLEANER_CACHE_DIR=str(tmp_path / what)),
+                              capture_output=True, text=True, timeout=120)
+        assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    (loaded,), (cleaned,) = (tmp_path / "load").iterdir(), (tmp_path / "clean").iterdir()
+    only_loaded, also_cleaned = compiled._read(loaded)[1], compiled._read(cleaned)[1]
+    assert set(only_loaded) < set(also_cleaned)
+
+
+def _fired(text: str) -> set[str]:
+    return {e.rule for e in run_rules(Document(id="s", text=text), list(load_rules(Config()).rules), Context()).edits}
+
+
+def test_the_store_is_named_by_what_its_contents_depend_on(tmp_path):
+    assert compiled.store_path(tmp_path, b"source one") != compiled.store_path(tmp_path, b"source two")
+    assert compiled.store_path(None, b"source one") is None
