@@ -204,8 +204,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[tuple[Rule, int | None]]]:
     try:
-        node = yaml.compose(text, Loader=_LOADER)
-        data = yaml.load(text, Loader=_LOADER)
+        node, data = _parsed(text)
     except yaml.reader.ReaderError as exc:  # a character YAML refuses; its message is two lines, with an offset
         line, column = _line_column(text, exc.position)
         raise RulePackError(name, f"YAML error: unacceptable character #x{exc.character:04x}: {exc.reason}",
@@ -233,6 +232,17 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
     located = [(item, lines[i] if i < len(lines) else None) for i, item in enumerate(data["rules"])]
     with pack_budget():
         return order, [(_build(item, name, line, i, shipped), line) for i, (item, line) in enumerate(located)]
+
+
+def _parsed(text: str) -> tuple[Any, Any]:
+    """The YAML text's node tree (lines and duplicate keys are read from it) and the data built from that tree, parsed
+    once (`yaml.compose` and then `yaml.load` parsed it twice)."""
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return node, None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def _line_column(text: str, position: int) -> tuple[int, int]:
