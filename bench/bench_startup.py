@@ -1,7 +1,9 @@
 """What a process of cleaner costs before its first document: CPU seconds of fresh processes, best of N.
 
 Each case runs N times (default 5) as a fresh `python` process; the figure is the least CPU time (user + system,
-getrusage of the children) and the least wall time, the machine may be shared. The cases:
+getrusage of the children) and the least wall time, the machine may be shared. Each case is measured without the store
+of compiled patterns (`CLEANER_CACHE_DIR=`, every pattern compiled) and with it, filled by a run beforehand (as on a
+machine where cleaner has run before). The cases:
 
 - `cleaner --help`: the interpreter and cleaner's imports, with every command's module;
 - loading the packs: `packs.load_rules` with the shipped packs, what a run's main process does once;
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import pickle
 import resource
 import shutil
@@ -43,7 +46,7 @@ prepare_many([Line(raw, "bench", f"bench:{k}") for k, raw in enumerate(lines)], 
 """
 
 
-def measure(args: list[str], runs: int, stdin: bytes | None = None, before=None) -> tuple[float, float]:
+def measure(args: list[str], runs: int, env: dict[str, str], stdin: bytes | None = None, before=None) -> tuple[float, float]:
     """(least CPU seconds, least wall seconds) of `runs` fresh processes of `args` (`before()` run ahead of each)."""
     cpu, wall = [], []
     for _ in range(runs):
@@ -51,7 +54,7 @@ def measure(args: list[str], runs: int, stdin: bytes | None = None, before=None)
             before()
         start = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
-        subprocess.run(args, input=stdin, capture_output=True, check=True, cwd=ROOT)
+        subprocess.run(args, input=stdin, capture_output=True, check=True, cwd=ROOT, env=env)
         wall.append(time.perf_counter() - began)
         end = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append(end.ru_utime - start.ru_utime + end.ru_stime - start.ru_stime)
@@ -78,31 +81,37 @@ def main() -> None:
         worker = [python, "-c", WORKER]
         out = folder / "out"
         run = [python, "-m", "cleaner", "run", "seeds", "--out", str(out), "--workers", "1", "-q"]
+        one = b'{"id": "a", "text": "Le conseil municipal a vot\\u00e9 le budget de la ville."}\n'
         cases = [
-            ("`cleaner --help`", measure([python, "-m", "cleaner", "--help"], runs)),
+            ("`cleaner --help`", [python, "-m", "cleaner", "--help"], {}),
             ("loading and checking the shipped packs (`load_rules`)",
-             measure([python, "-c", "from cleaner.config import Config; from cleaner.packs import load_rules; "
-                                    "load_rules(Config.load())"], runs)),
+             [python, "-c", "from cleaner.config import Config; from cleaner.packs import load_rules; load_rules(Config.load())"],
+             {}),
             ("a worker's start and first chunk of 64 records, handed the rule set",
-             measure([*worker, "handed", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], runs)),
+             [*worker, "handed", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], {}),
             ("the same, the worker loading the packs itself",
-             measure([*worker, "loads", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], runs)),
-            ("`cleaner run seeds/ --workers 1` into a fresh folder",
-             measure(run, runs, before=lambda: shutil.rmtree(out, ignore_errors=True))),
-            ("the same again: found complete", measure(run, runs)),
-            ("`cleaner clean - --out -` of one record on stdin",
-             measure([python, "-m", "cleaner", "clean", "-", "--out", "-", "-q"], runs,
-                     stdin=b'{"id": "a", "text": "Le conseil municipal a vot\\u00e9 le budget de la ville."}\n')),
+             [*worker, "loads", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], {}),
+            ("`cleaner run seeds/ --workers 1` into a fresh folder", run,
+             {"before": lambda: shutil.rmtree(out, ignore_errors=True)}),
+            ("the same again: found complete", run, {}),
+            ("`cleaner clean - --out -` of one record on stdin", [python, "-m", "cleaner", "clean", "-", "--out", "-", "-q"],
+             {"stdin": one}),
         ]
+        without = {**os.environ, "CLEANER_CACHE_DIR": ""}
+        stored = {**os.environ, "CLEANER_CACHE_DIR": str(folder / "cache")}
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(run, capture_output=True, check=True, cwd=ROOT, env=stored)  # fills the store
+        figures = [(name, measure(cmd, runs, without, **kw), measure(cmd, runs, stored, **kw)) for name, cmd, kw in cases]
     lines = [
         "## What a process costs before its first document (`python bench/bench_startup.py`)",
         "",
-        f"Fresh processes, the least of {runs} runs each (CPU = user + system). Compare the rows of one table: on a shared",
+        f"Fresh processes, the least of {runs} runs each (CPU = user + system), without the store of compiled patterns",
+        "(`CLEANER_CACHE_DIR=`) and with it (filled by a run beforehand). Compare the rows of one table: on a shared",
         "machine, whole runs of the script differ by up to a third.",
         "",
-        "| case | CPU s | wall s |",
-        "|---|---:|---:|",
-        *(f"| {name} | {cpu:.2f} | {wall:.2f} |" for name, (cpu, wall) in cases),
+        "| case | CPU s, no store | CPU s, store | wall s, store |",
+        "|---|---:|---:|---:|",
+        *(f"| {name} | {off[0]:.2f} | {on[0]:.2f} | {on[1]:.2f} |" for name, off, on in figures),
     ]
     publish("startup", "\n".join(lines), not args.no_write)
 
