@@ -59,3 +59,11 @@ def test_a_page_loads_trafilatura_and_a_shape_loads_justext():
                      f"from cleaner.config import Config\nextract_html(Document(id='p', html={page!r}), Config.load())\n"
                      f"from cleaner.kinds.shapefeatures import stoplist_for\nstoplist_for('le la les de des et', None)")
     assert {"trafilatura", "lxml", "justext"} <= set(loaded)
+
+
+def test_the_command_line_loads_the_rule_suggester_only_to_suggest():
+    """`cleaner.suggest` compiles a large date pattern when imported (~50 ms of every process that built the parser)."""
+    code = ("import sys\nfrom cleaner.cli import build_parser\nbuild_parser()\n"
+            "assert 'cleaner.suggest' not in sys.modules, 'the parser loaded it'\n"
+            "from cleaner.commands.rules import cmd_rules_suggest")
+    _loaded(code)

@@ -11,7 +11,6 @@ from ..config import Config, ConfigError
 from ..io.readers import not_an_input
 from ..io.writers import stdout, text_stream, utf8_stream, write_atomic
 from ..packs import load_files, load_rules, pack_files
-from ..suggest import suggest
 from .common import a_file, config_args, config_from, input_args, pack_paths, worker_count
 
 
@@ -97,6 +96,8 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
             return 2
         not_an_input(Path(args.out), args.inputs)  # it wrote its YAML over the input it had read
         not_a_loaded_pack(Path(args.out), config)
+    from ..suggest import suggest  # here, not with the module: its date pattern takes every other command ~50 ms to compile
+
     found = suggest(args.inputs, config, input_format=args.input_format, workers=args.workers)
     if args.out == "-":
         utf8_stream(stdout()).write(found.yaml)  # UTF-8, as the file --out names would hold it
