@@ -8,8 +8,11 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,6 +58,26 @@ def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> su
         cwd=cwd or ROOT,
         timeout=300,
     )
+
+
+def at_once(call: Callable[[], Any], threads: int) -> tuple[list[Any], list[BaseException]]:
+    """`call()` on `threads` threads started together: what the calls returned and what they raised (a thread's
+    exception is otherwise printed and lost)."""
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(call())
+        except Exception as exc:  # noqa: BLE001 - returned, for the test to assert on
+            errors.append(exc)
+
+    started = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    return results, errors
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ import os
 import re
 import subprocess
 import sys
-import threading
 
 import pytest
 import regex._main
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, at_once
 
 from cleaner import Config, Document, RulePackError
 from cleaner.engine import run_rules
@@ -197,18 +196,7 @@ def test_past_its_bound_a_store_keeps_what_this_process_used(store, monkeypatch)
 def test_threads_loading_the_packs_at_once_onto_an_empty_store_store_what_they_compiled(store, compiled_out):
     """Three threads check and compile the packs at once (a service does, on many threads): each gets every rule, and
     what they stored, replayed by the next process, cleans as compiled patterns do."""
-    sets, errors = [], []
-
-    def load():
-        try:
-            sets.append(_shipped())
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-    threads = [threading.Thread(target=load) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    sets, errors = at_once(_shipped, 3)
     assert errors == [] and [len(s.rules) for s in sets] == [len(load_rules(Config()).rules)] * 3
     _cleaned(sets[0].rules)  # what compiles at its first use too
     patterns.save_compiled()

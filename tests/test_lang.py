@@ -9,11 +9,11 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import unicodedata
 from multiprocessing import get_context
 
 import pytest
+from conftest import at_once
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -425,20 +425,8 @@ def test_shortlists_may_be_read_from_several_threads(monkeypatch):
     codes = "fr en es pt it de nl sv da pl".split()
     requests = [(tuple(sorted(pair)), True, "le chat noir") for pair in zip(codes, codes[3:] + codes[:3])]
     alone = _rounded(lang.lingua_shortlists(requests))
-    answers, errors = [], []
-
-    def read() -> None:
-        try:
-            answers.extend(_rounded(lang.lingua_shortlists(requests)) for _ in range(5))
-        except Exception as exc:  # noqa: BLE001 - the thread's failure, asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=read) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == [] and answers == [alone] * 20
+    answers, errors = at_once(lambda: [_rounded(lang.lingua_shortlists(requests)) for _ in range(5)], 4)
+    assert errors == [] and [a for five in answers for a in five] == [alone] * 20
 
 
 def test_the_budget_bounds_the_memory_lingua_holds():
