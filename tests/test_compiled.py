@@ -256,3 +256,13 @@ def _fired(text: str) -> set[str]:
 def test_the_store_is_named_by_what_its_contents_depend_on(tmp_path):
     assert compiled.store_path(tmp_path, b"source one") != compiled.store_path(tmp_path, b"source two")
     assert compiled.store_path(None, b"source one") is None
+    assert compiled.store_path(tmp_path, None) is None  # `patterns`' source unknown (read from a zip)
+
+
+def test_where_the_compilers_are_laid_out_otherwise_every_pattern_is_compiled(store, compiles, monkeypatch):
+    """Another Python or `regex` may not call its C module as these do: nothing is stored, and the packs load."""
+    monkeypatch.setattr(compiled, "_ENGINES", {})
+    assert len(_shipped().rules) == len(load_rules(Config()).rules)
+    assert compiles["re"] > 100 and compiles["regex"] > 50
+    patterns.save_compiled()
+    assert compiled._read(store.path)[1] == {}

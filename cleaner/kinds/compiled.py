@@ -35,9 +35,12 @@ MAX_BYTES = 16_000_000
 """What a store may hold, in bytes of stored patterns and code: the shipped packs' come to ~1.5 MB. Past it, a process
 stores nothing more, and saving keeps only what this process used (a service checking users' packs compiles many)."""
 
-_ENGINES: dict[str, tuple[Any, str, Any]] = {"re": (re._compiler, "_sre", re._compiler._sre),
-                                             "regex": (_regex_main, "_regex", _regex_main._regex)}
-"""Each engine's compiler module, the name under which it holds its C module, and that module."""
+try:
+    _ENGINES: dict[str, tuple[Any, str, Any]] = {"re": (re._compiler, "_sre", re._compiler._sre),
+                                                 "regex": (_regex_main, "_regex", _regex_main._regex)}
+    """Each engine's compiler module, the name under which it holds its C module, and that module."""
+except AttributeError:  # a Python or a `regex` whose compilers are laid out otherwise: every pattern is compiled
+    _ENGINES = {}
 
 _SWAP = threading.Lock()
 """Held while a compiler module holds a `_Recorder` in place of its C module (by any store)."""
@@ -112,6 +115,8 @@ class CompiledStore:
         """`pattern` compiled by `engine` (`re` or `regex`) with `flags`: replayed from the store, or made by `compile()`
         (which raises as it would without a store) and stored. An exception of `refusals` is stored too, as the
         engine's refusal of the pattern, and raised again (as `Refused`) without compiling in a later process."""
+        if engine not in _ENGINES:
+            return compile()
         key = (engine, pattern, flags)
         with self._lock:
             self._load()
@@ -214,9 +219,10 @@ def cache_dir() -> Path | None:
     return Path(base) / "cleaner"
 
 
-def store_path(folder: Path | None, depends_on: bytes) -> Path | None:
-    """The store file in `folder` for this Python, `regex`, `_sre` and `depends_on` (the source that finds sizes)."""
-    if folder is None:
+def store_path(folder: Path | None, depends_on: bytes | None) -> Path | None:
+    """The store file in `folder` for this Python, `regex`, `_sre` and `depends_on` (the source that finds sizes;
+    None, unknown: no store)."""
+    if folder is None or depends_on is None:
         return None
     import _sre
 

@@ -85,7 +85,15 @@ class _Cache:
 
 _CACHE = _Cache(1024, CACHE_SIZE)
 
-STORE = CompiledStore(store_path(cache_dir(), Path(__file__).read_bytes()))
+def _source() -> bytes | None:
+    """This module's source, which decides what a stored size means (None where it cannot be read, as in a zip)."""
+    try:
+        return Path(__file__).read_bytes()
+    except OSError:
+        return None
+
+
+STORE = CompiledStore(store_path(cache_dir(), _source()))
 """The compiled patterns and sizes kept on disk between processes (`compiled`); `_CACHE` holds a process's own."""
 
 
