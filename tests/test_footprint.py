@@ -67,3 +67,11 @@ def test_the_command_line_loads_the_rule_suggester_only_to_suggest():
             "assert 'cleaner.suggest' not in sys.modules, 'the parser loaded it'\n"
             "from cleaner.commands.rules import cmd_rules_suggest")
     _loaded(code)
+
+
+def test_a_command_loads_rich_only_to_draw_a_bar_or_colour_a_diff():
+    """rich (~45 ms of imports) draws the progress bar on a terminal and colours `cleaner diff`: a run writing to a log
+    or a pipe, as in a pipeline or a test, never uses it."""
+    code = ("import sys\nfrom cleaner.cli import build_parser\nbuild_parser()\nimport cleaner.runner, cleaner.progress\n"
+            "assert not [m for m in sys.modules if m.split('.')[0] == 'rich'], 'loaded'\n")
+    _loaded(code)

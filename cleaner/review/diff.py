@@ -17,10 +17,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
-
-from rich.console import Console
-from rich.text import Text
+from functools import cache
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..edits import WHITESPACE_RULE
 from ..escapes import CONTROL, one_line, visible
@@ -28,6 +26,10 @@ from ..io.writers import dumps, text_stream, utf8_stream
 from ..models import FIELDS
 from .entries import Entry
 from .matcher import LineMatcher
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 FORMATS = ("terminal", "unified", "json")
 ELIDE = 240
@@ -83,6 +85,8 @@ def _elided(piece: str, full: bool) -> str:
 
 def terminal(entry: Entry, full: bool = False) -> Text:
     """One document as a rich `Text`: header, fields moved into metadata, rules, the marked raw text."""
+    from rich.text import Text  # rich only for this format: every `cleaner` command imports this module
+
     out = Text()
     out.append(f"━━ {one_line(entry.id or '-')} ", style="bold cyan")
     out.append(one_line(_summary(entry)) + "\n", style="cyan")
@@ -109,17 +113,21 @@ def terminal(entry: Entry, full: bool = False) -> Text:
     return out
 
 
-class _Console(Console):
+@cache
+def _console() -> type[Console]:
     """rich's console, but a closed pipe (`| less -R` quit early) is a BrokenPipeError, which the `cleaner` command
     ends with exit 0, as it does without colour: rich's own `on_broken_pipe` exited 1."""
+    from rich.console import Console
 
-    def on_broken_pipe(self) -> None:
-        raise BrokenPipeError
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+    return _Console
 
 
 def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: bool = False) -> int:
     """Write `terminal` for each entry; ANSI colour codes only with `color`. Returns the count."""
-    console = _Console(file=stream, force_terminal=True, color_system="256", soft_wrap=True, highlight=False, emoji=False, markup=False) if color else None
+    console = _console()(file=stream, force_terminal=True, color_system="256", soft_wrap=True, highlight=False, emoji=False, markup=False) if color else None
     n = 0
     for n, entry in enumerate(entries, start=1):
         text = terminal(entry, full)
