@@ -134,19 +134,19 @@ def test_a_page_without_a_url_that_is_not_extracted_is_named_by_its_file_and_lin
     ("raw-tab.jsonl", "raw-tab.jsonl:1: a raw tab inside a JSON string at column 48"),  # read leniently, kept without it
     ("broken.html", "HTML not parsed"),  # found at extraction, not at reading
 ])
-def test_strict_stops_at_the_first_bad_input(command, bad, says, tmp_path):
+def test_strict_stops_at_the_first_bad_input(command, bad, says, tmp_path, in_process):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a-good.txt").write_text("Un article sans défaut, avec assez de texte pour être gardé.\n", encoding="utf-8")
     shutil.copy(BAD / bad, folder / bad)
     out = tmp_path / ("out" if command == "run" else "out.jsonl")
-    proc = run_cli(command, str(folder), "--out", str(out), "--strict", "--workers", "1")
+    proc = in_process(command, str(folder), "--out", str(out), "--strict", "--workers", "1")
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "--strict: stopped at bad input" in proc.stderr and says in proc.stderr, proc.stderr
     assert not (out / "manifest.json").exists() if command == "run" else True
     (folder / bad).unlink()
-    proc = run_cli(command, str(folder), "--out", str(out), "--strict", "--workers", "1")
+    proc = in_process(command, str(folder), "--out", str(out), "--strict", "--workers", "1")
     assert proc.returncode == 0, proc.stderr  # sound input: --strict changes nothing
 
 
@@ -232,7 +232,7 @@ def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path):
     (["clean", "{ok}", "--out", "{tmp}/o4.jsonl", "--config", "{latin1}"], "{latin1}: not UTF-8"),
     (["clean", "{ok}", "--out", "{tmp}/o5.jsonl", "--config", "{tmp}"], "{tmp}: Is a directory"),
 ])
-def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_path):
+def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_path, in_process):
     paths = {"ok": tmp_path / "ok.txt", "file": tmp_path / "a-file", "tmp": tmp_path, "latin1": tmp_path / "c.toml",
              "app": tmp_path / "app.sqlite", "kv": tmp_path / "kv.sqlite", "odd": tmp_path / "odd.sqlite"}
     paths["ok"].write_text("Un article sans défaut, avec assez de texte pour être gardé.\n", encoding="utf-8")
@@ -245,7 +245,7 @@ def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_pat
             db.execute(table)
         db.close()
     before = {name: paths[name].read_bytes() for name in others}
-    proc = run_cli(*[a.format(**paths) for a in args], "--workers", "1")
+    proc = in_process(*[a.format(**paths) for a in args], "--workers", "1")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert says.format(**paths) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     for name, content in before.items():
@@ -254,16 +254,16 @@ def test_unusable_paths_and_settings_are_one_line_and_exit_2(args, says, tmp_pat
         assert not Path(args[args.index("--out") + 1].format(**paths)).exists()
 
 
-def test_an_index_of_other_parameters_is_refused_before_any_document_is_read(tmp_path):
+def test_an_index_of_other_parameters_is_refused_before_any_document_is_read(tmp_path, in_process):
     """It was refused only once every document had been cleaned, tagged and signed."""
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Article {i} : le conseil a voté le budget."}) + "\n"
                            for i in range(3)), encoding="utf-8")
-    assert run_cli("run", str(src), "--out", str(tmp_path / "first"), "--index", str(tmp_path / "idx.sqlite"),
-                   "--workers", "1").returncode == 0
+    assert in_process("run", str(src), "--out", str(tmp_path / "first"), "--index", str(tmp_path / "idx.sqlite"),
+                      "--workers", "1").returncode == 0
     (tmp_path / "np64.toml").write_text("num_perm = 64\n", encoding="utf-8")
-    proc = run_cli("run", str(src), "--out", str(tmp_path / "second"), "--index", str(tmp_path / "idx.sqlite"),
-                   "--config", str(tmp_path / "np64.toml"), "--workers", "1")
+    proc = in_process("run", str(src), "--out", str(tmp_path / "second"), "--index", str(tmp_path / "idx.sqlite"),
+                      "--config", str(tmp_path / "np64.toml"), "--workers", "1")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert f"dedup index {tmp_path / 'idx.sqlite'} was built with other parameters (num_perm: index has '128', asked for '64'" in proc.stderr
     assert not (tmp_path / "second").exists()

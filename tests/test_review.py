@@ -175,9 +175,9 @@ def test_a_damaged_run_folder_is_one_line_naming_the_file_for_review_and_diff(ru
         assert code == 2 and err.count("\n") == 1 and says in err and "Traceback" not in err, (command[0], err)
 
 
-def test_page_is_self_contained_and_data_cannot_break_out(run_dir, tmp_path):
+def test_page_is_self_contained_and_data_cannot_break_out(run_dir, tmp_path, in_process):
     out = tmp_path / "pages" / "review.html"  # a folder that does not exist yet is made, as `clean --out` makes it
-    proc = run_cli("review", str(run_dir), "--out", str(out))
+    proc = in_process("review", str(run_dir), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     html = out.read_text(encoding="utf-8")
     assert "default-src 'none'" in html  # the page itself forbids any network request
@@ -208,22 +208,22 @@ def test_flag_snippet_adds_one_keep_example_verbatim(text):
     assert flagged.examples.keep == (*rule.examples.keep, text)
 
 
-def test_load_run_reads_sharded_compressed_and_parquet_outputs(tmp_path):
+def test_load_run_reads_sharded_compressed_and_parquet_outputs(tmp_path, in_process):
     """The review reads a run whatever its output options, through the manifest."""
-    from conftest import SEEDS, run_cli
+    from conftest import SEEDS
 
     plain, odd = tmp_path / "plain", tmp_path / "odd"
-    assert run_cli("run", str(SEEDS), "--out", str(plain), "-q").returncode == 0
-    assert run_cli("run", str(SEEDS), "--out", str(odd), "-q", "--output-format", "parquet", "--shard-docs", "2").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(plain), "-q").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(odd), "-q", "--output-format", "parquet", "--shard-docs", "2").returncode == 0
     assert (odd / "corpus-00002.parquet").is_file() and not (odd / "corpus.jsonl").exists()
     a, b = load_run(plain), load_run(odd)
     assert b.corpus == a.corpus and b.raw == a.raw and b.rejects == a.rejects and b.clusters == a.clusters
     gz = tmp_path / "gz"
-    assert run_cli("run", str(SEEDS), "--out", str(gz), "-q", "--compression", "gz").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(gz), "-q", "--compression", "gz").returncode == 0
     assert load_run(gz).corpus == a.corpus
 
 
-def test_a_run_made_with_other_packs_is_said_so_when_its_dropped_documents_are_cleaned_again(tmp_path):
+def test_a_run_made_with_other_packs_is_said_so_when_its_dropped_documents_are_cleaned_again(tmp_path, in_process):
     """review and diff clean dropped documents again with the packs they load: without the run's own
     `--rules`, a copy's cluster diff showed the noise the run's rule removed as a difference (found by a
     QA helper). The warning names the packs that differ, and how (it named all twenty of the run's)."""
@@ -236,16 +236,16 @@ def test_a_run_made_with_other_packs_is_said_so_when_its_dropped_documents_are_c
     (tmp_path / "in.jsonl").write_text("".join(json.dumps({"id": i, "text": f"Abonnez-vous à notre lettre\n{body}{tail}"}) + "\n"
                                                for i, tail in (("a", ""), ("b", " Et encore."))), encoding="utf-8")
     run = tmp_path / "run"
-    assert run_cli("run", str(tmp_path / "in.jsonl"), "--out", str(run), "--rules", str(pack.parent)).returncode == 0
+    assert in_process("run", str(tmp_path / "in.jsonl"), "--out", str(run), "--rules", str(pack.parent)).returncode == 0
     warning = (f"warning: {run} was made with other rule packs (mine.yaml not loaded); its dropped documents are cleaned again with "
                "the packs loaded now: give the run's --rules or --config to see what it removed")
-    without = run_cli("review", str(run), "--out", str(tmp_path / "r.html"))
+    without = in_process("review", str(run), "--out", str(tmp_path / "r.html"))
     assert without.returncode == 0 and without.stderr.startswith(f"cleaner review: {warning}\n"), without.stderr
-    assert run_cli("diff", str(run)).stderr.startswith(f"cleaner diff: {warning}\n")
-    with_packs = run_cli("review", str(run), "--out", str(tmp_path / "r.html"), "--rules", str(pack.parent))
+    assert in_process("diff", str(run)).stderr.startswith(f"cleaner diff: {warning}\n")
+    with_packs = in_process("review", str(run), "--out", str(tmp_path / "r.html"), "--rules", str(pack.parent))
     assert with_packs.returncode == 0 and "warning" not in with_packs.stderr, with_packs.stderr
     pack.write_text(pack.read_text(encoding="utf-8").replace("notre lettre", "la lettre"), encoding="utf-8")
-    changed = run_cli("diff", str(run), "--rules", str(pack.parent), "--no-default-rules").stderr
+    changed = in_process("diff", str(run), "--rules", str(pack.parent), "--no-default-rules").stderr
     differ = sorted([f"{p.name} not loaded" for p in shipped_packs()] + ["mine.yaml changed"])
     assert f"was made with other rule packs ({', '.join(differ)}); its dropped" in changed, changed
 
@@ -303,12 +303,12 @@ def test_review_refuses_an_out_that_is_one_of_its_inputs_and_writes_a_new_file_i
     assert (folder / "review.html").read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
-def test_review_out_dash_writes_the_page_to_stdout(run_dir, tmp_path):
+def test_review_out_dash_writes_the_page_to_stdout(run_dir, tmp_path, in_process):
     """`review RUN --out -` wrote a file named `-` in the working folder (`clean --out -` writes to stdout);
     the page now goes to stdout, the same text as the file."""
     page = tmp_path / "page.html"
-    assert run_cli("review", str(run_dir), "--out", str(page), cwd=tmp_path).returncode == 0
-    out = run_cli("review", str(run_dir), "--out", "-", cwd=tmp_path)
+    assert in_process("review", str(run_dir), "--out", str(page), cwd=tmp_path).returncode == 0
+    out = in_process("review", str(run_dir), "--out", "-", cwd=tmp_path)
     assert out.returncode == 0 and out.stdout == page.read_text(encoding="utf-8"), out.stderr
     assert out.stderr.startswith("cleaner review -> stdout (")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
