@@ -158,6 +158,20 @@ _NONE = _Changes()
 """No change (shared: never added to)."""
 
 
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """How many characters `old` and `new` share at their start, and then at their end: `_COMPOSING` takes the
+    character before a run along, which NFC leaves as it is before U+F900 (a singleton): a deletion of that
+    character (a no-break space the whitespace pass trims) took the ideograph with it."""
+    most = min(len(old), len(new))
+    head = 0
+    while head < most and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < most - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
 def _nfc(raw: str) -> tuple[str, _Changes]:
     """`raw` in NFC, and each change NFC made."""
     if raw.isascii() or unicodedata.is_normalized("NFC", raw):
@@ -170,7 +184,8 @@ def _nfc(raw: str) -> tuple[str, _Changes]:
             start = m.start() - shift
             if text[start : start + len(new)] != new:
                 return raw, _NONE  # NFC changed what `_COMPOSING` did not find (a Unicode version `regex` does not know): as it is
-            changes.add(start, start + len(new), m.start(), m.end())
+            same = _common_ends(old, new)  # a change covers what NFC changed, not the character it took along
+            changes.add(start + same[0], start + len(new) - same[1], m.start() + same[0], m.end() - same[1])
             shift += len(old) - len(new)
     return (text, changes) if len(text) == len(raw) - shift else (raw, _NONE)
 

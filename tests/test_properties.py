@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, Document, replay
@@ -62,6 +62,7 @@ def test_edits_are_sorted_in_bounds_and_disjoint(raw):
 
 @PROPERTY
 @given(DOCS)
+@example('"Rishabh is stable and undergoing scans," BCCI secretary Jay Shah tweetedexternal-link.\n\xa0\uf900')
 def test_cleaning_is_idempotent(raw):
     once = CLEANER.clean(Document(id="p", text=raw))
     twice = CLEANER.clean(Document(id="p", text=once.text))
