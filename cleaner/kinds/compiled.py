@@ -20,7 +20,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -196,18 +195,12 @@ def _read(path: Path) -> tuple[dict[str, int], dict[tuple[str, str, int], bytes]
 
 
 def _write(path: Path, sizes: dict, recipes: dict) -> None:
-    """Replace the store file at `path` whole (a reader sees the old file or the new one)."""
+    """Replace the store file at `path` whole (`write_atomic`: a reader sees the old file or the new one)."""
+    from ..io.writers import write_atomic  # at saving only: the writers are not needed to read the store
+
     body = marshal.dumps((_FORMAT, sizes, recipes))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(hashlib.blake2b(body, digest_size=16).digest() + body)
-        os.replace(temp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_atomic(path, hashlib.blake2b(body, digest_size=16).digest() + body)
 
 
 def cache_dir() -> Path | None:
