@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import gzip
 import hashlib
 import json
@@ -25,6 +26,14 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 SEEDS = ROOT / "seeds"
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile `cleaner` to bytecode once, in the controlling process, before any test starts a `cleaner` process.
+    Where PYTHONDONTWRITEBYTECODE is set (as on the machines the suite runs on here), each of the suite's several
+    hundred processes otherwise compiled cleaner's modules from source: ~0.18 s of CPU each."""
+    if not hasattr(config, "workerinput"):
+        compileall.compile_dir(ROOT / "cleaner", quiet=1)
 
 
 def masakhanews(langs: tuple[str, ...], per_lang: int) -> list[dict]:
