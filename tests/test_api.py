@@ -417,7 +417,7 @@ def test_one_document_given_where_a_batch_is_due_is_a_type_error_not_its_charact
         assert [d.id for d in pipeline.run([one]).kept] == ["a"]
 
 
-def test_config_values_that_contradict_each_other_are_refused_naming_both(tmp_path):
+def test_config_values_that_contradict_each_other_are_refused_naming_both(tmp_path, in_process):
     """`min_chars` over `max_doc_chars` (every document rejected, too short or too large) and one field for the
     id and the text (every document named by its whole text) were taken without a word (found by a QA pass);
     each is one ConfigError naming both values, from the API, and the same line with exit 2 from `clean` and
@@ -447,7 +447,7 @@ def test_config_values_that_contradict_each_other_are_refused_naming_both(tmp_pa
         with pytest.raises(ConfigError) as caught:
             Config.load(toml)
         assert str(caught.value) == f"config in {toml}: {says}"
-        proc = run_cli("clean", str(src), "--out", str(tmp_path / "out.jsonl"), "--config", str(toml))
+        proc = in_process("clean", str(src), "--out", str(tmp_path / "out.jsonl"), "--config", str(toml))
         assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {toml}: {says}\n")
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -459,13 +459,11 @@ def test_config_values_that_contradict_each_other_are_refused_naming_both(tmp_pa
     assert Config.load(id_field="url", text_field="body").text_field == "body"
 
 
-def test_a_config_error_is_in_the_words_of_a_toml_file(tmp_path):
+def test_a_config_error_is_in_the_words_of_a_toml_file(tmp_path, in_process):
     """A string where a list goes (`langs = "fr"`) was "Input should be a valid tuple", a Python word no TOML file
     uses (a number for a path, "not a valid path for <class 'pathlib.Path'>"), and a misspelt key (`min_char`)
     "Extra inputs are not permitted", without the key meant; as a rule pack's errors are, they say "should be a
     list", and name the closest key (or all of them, for none close)."""
-    from conftest import run_cli
-
     toml = tmp_path / "c.toml"
     cases = (('langs = "fr"\n', """langs: should be a list (["a", "b"]), got 'fr'"""),
              ("rules_dirs = [5]\n", "rules_dirs.0: should be a path (a string), got 5"),
@@ -476,7 +474,7 @@ def test_a_config_error_is_in_the_words_of_a_toml_file(tmp_path):
         with pytest.raises(ConfigError) as caught:
             Config.load(toml)
         assert str(caught.value) == f"config in {toml}: {says}"
-        proc = run_cli("run", str(SEEDS), "--out", str(tmp_path / "out"), "--config", str(toml))
+        proc = in_process("run", str(SEEDS), "--out", str(tmp_path / "out"), "--config", str(toml))
         assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {toml}: {says}\n")
     with pytest.raises(ConfigError, match=r"^config: shape_of_sources: not a config key \(did you mean shape_off_sources\?\)$"):
         Config.load(shape_of_sources=["x.com"])

@@ -54,9 +54,9 @@ def test_clean_tags_with_the_language_backend_it_is_given(tmp_path, in_process):
     assert bad.returncode == 2 and "unknown language backend 'nope'" in bad.stderr
 
 
-def test_extract_edits_carry_field_and_value(tmp_path):
+def test_extract_edits_carry_field_and_value(tmp_path, in_process):
     out = tmp_path / "o.jsonl"
-    run_cli("clean", str(SEEDS / "000_60897166cff71104.txt"), "--out", str(out))
+    in_process("clean", str(SEEDS / "000_60897166cff71104.txt"), "--out", str(out))
     edits = _records(out)[0]["edits"]
     extracted = {e["field"]: e["value"] for e in edits if e["kind"] == "extract"}
     assert extracted == {"title": "Entretien : «Je rêve d'un service client par Facebook»", "source": "Finances news", "published": "2014-12-13"}
@@ -119,12 +119,12 @@ def test_stdout_is_utf8_whatever_the_locale():
     assert json.loads(proc.stdout.decode("utf-8"))["text"] == text
 
 
-def test_field_mapping_and_meta_passthrough(tmp_path):
+def test_field_mapping_and_meta_passthrough(tmp_path, in_process):
     inp = tmp_path / "in.jsonl.gz"
     with gzip.open(inp, "wt", encoding="utf-8") as fh:
         fh.write(json.dumps({"doc_id": 7, "body": "Un texte.", "url": "https://www.example.ma/a", "extra": [1, 2]}) + "\n")
     out = tmp_path / "out.jsonl"
-    proc = run_cli("clean", str(inp), "--out", str(out), "--id-field", "doc_id", "--text-field", "body")
+    proc = in_process("clean", str(inp), "--out", str(out), "--id-field", "doc_id", "--text-field", "body")
     assert proc.returncode == 0, proc.stderr
     records_lang, records_score = _records(out)[0]["lang"], _records(out)[0]["lang_score"]
     assert _records(out) == [
@@ -157,7 +157,7 @@ def test_a_records_meta_mapping_is_merged_so_a_corpus_read_again_keeps_one_meta(
     assert (meta["site"], meta["k"], "meta" in meta) == ("x.ma", 2, False)
 
 
-def test_a_blank_id_is_no_id(tmp_path):
+def test_a_blank_id_is_no_id(tmp_path, in_process):
     """`"id": ""` (or blanks), as exports write a missing id, gets the id made for a record without one,
     so that such records are not all one `repeated_id`."""
     inp = tmp_path / "news.jsonl"
@@ -166,18 +166,18 @@ def test_a_blank_id_is_no_id(tmp_path):
     inp.write_text(json.dumps({"id": "", "text": texts[0]}) + "\n" + json.dumps({"id": "  ", "text": texts[1]}) + "\n",
                    encoding="utf-8")
     out = tmp_path / "out"
-    assert run_cli("run", str(inp), "--out", str(out), "-q").returncode == 0
+    assert in_process("run", str(inp), "--out", str(out), "-q").returncode == 0
     assert [r["id"] for r in _records(out / "corpus.jsonl")] == sorted([made_id("news:1", texts[0]), made_id("news:2", texts[1])])
 
 
-def test_lone_surrogates_in_fields_and_meta_become_u_fffd_so_the_corpus_is_strict_json(tmp_path):
+def test_lone_surrogates_in_fields_and_meta_become_u_fffd_so_the_corpus_is_strict_json(tmp_path, in_process):
     """A lone surrogate escape in `url` or `meta` (keys too) is U+FFFD in the output, as in the text and
     the id: a corpus line with a surrogate escape is JSON that jq and other strict readers refuse."""
     inp = tmp_path / "s.jsonl"
     inp.write_text('{"id": "s", "text": "Un texte assez long pour rester ici.", "url": "http://x/\\ud800", '
                    '"foo": "\\udfff", "k\\udc00": ["a\\ud801", {"b": "\\udbff"}]}\n', encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    assert run_cli("clean", str(inp), "--out", str(out), "-q").returncode == 0
+    assert in_process("clean", str(inp), "--out", str(out), "-q").returncode == 0
     line = out.read_text(encoding="utf-8")
     assert "\\ud" not in line.lower()
     record = json.loads(line)
@@ -185,7 +185,7 @@ def test_lone_surrogates_in_fields_and_meta_become_u_fffd_so_the_corpus_is_stric
     assert record["meta"] == {"foo": "\ufffd", "k\ufffd": ["a\ufffd", {"b": "\ufffd"}]}
 
 
-def test_bad_records_go_to_rejects_with_file_and_line(tmp_path):
+def test_bad_records_go_to_rejects_with_file_and_line(tmp_path, in_process):
     inp = tmp_path / "in.jsonl"
     inp.write_bytes(
         b'{"id": "ok", "text": "Bon texte."}\n'
@@ -198,7 +198,7 @@ def test_bad_records_go_to_rejects_with_file_and_line(tmp_path):
         b'\n'
     )
     out = tmp_path / "out.jsonl"
-    proc = run_cli("clean", str(inp), "--out", str(out))
+    proc = in_process("clean", str(inp), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     kept = _records(out)
@@ -224,19 +224,19 @@ def test_records_parted_by_a_lone_cr_say_so():
             "CR, as old Mac files end lines: JSONL lines end in LF or CRLF)") in proc.stderr.splitlines()
 
 
-def test_every_input_record_ends_up_exactly_once(tmp_path):
+def test_every_input_record_ends_up_exactly_once(tmp_path, in_process):
     inp = tmp_path / "in.jsonl"
     rows = [{"id": f"d{i}", "text": "Texte numéro %d." % i if i % 3 else ""} for i in range(30)]
     inp.write_text("\n".join(json.dumps(r) for r in rows) + "\n{oops\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    run_cli("clean", str(inp), "--out", str(out))
+    in_process("clean", str(inp), "--out", str(out))
     kept = [r["id"] for r in _records(out)]
     rejected = [r.get("id") for r in _records(tmp_path / "out.rejects.jsonl")]
     assert len(kept) + len(rejected) == 31
     assert sorted(kept + [r for r in rejected if r]) == sorted(r["id"] for r in rows)
 
 
-def test_unreadable_inputs_are_rejected_not_raised(tmp_path):
+def test_unreadable_inputs_are_rejected_not_raised(tmp_path, in_process):
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "a.txt").write_text("Un article.", encoding="utf-8")
@@ -244,7 +244,7 @@ def test_unreadable_inputs_are_rejected_not_raised(tmp_path):
     (folder / "c.bin").write_bytes(b"\x00\x01\x02")
     (folder / "d.jsonl.gz").write_bytes(gzip.compress(b'{"id": "g", "text": "Texte."}\n' * 50)[:-20])
     out = tmp_path / "out.jsonl"
-    proc = run_cli("clean", str(folder), str(tmp_path / "missing.txt"), "--out", str(out))
+    proc = in_process("clean", str(folder), str(tmp_path / "missing.txt"), "--out", str(out))
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
     rejects = _records(tmp_path / "out.rejects.jsonl")
     details = " | ".join(r["detail"] for r in rejects)
@@ -306,12 +306,12 @@ def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path, in_
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
-def test_an_output_no_file_can_be_made_at_is_named_not_its_temporary_file(tmp_path):
+def test_an_output_no_file_can_be_made_at_is_named_not_its_temporary_file(tmp_path, in_process):
     """An output is written to a temporary file beside it, renamed into place: where none can be made (in
     /proc, say), the message named that file (`/proc/.o.jsonl.kz4bil70: No such file or directory`)."""
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "b", "text": "Bonjour le monde entier."}\n', encoding="utf-8")
-    proc = run_cli("clean", str(src), "--out", "/proc/o.jsonl")
+    proc = in_process("clean", str(src), "--out", "/proc/o.jsonl")
     assert (proc.returncode, proc.stderr) == (2, "cleaner: /proc/o.jsonl: No such file or directory\n")
 
 
@@ -383,12 +383,12 @@ def test_config_file_and_bad_config(tmp_path, in_process):
     assert proc.returncode == 2 and "colour" in proc.stderr
 
 
-def test_a_max_doc_chars_too_large_to_read_is_a_config_error(tmp_path):
+def test_a_max_doc_chars_too_large_to_read_is_a_config_error(tmp_path, in_process):
     """`max_doc_chars = 9223372036854775807` passed the config and ended the run in a traceback (OverflowError:
     the readers read up to 4 or 24 bytes a character); it is a config error naming the key, exit 2, one line."""
     cfg = tmp_path / "c.toml"
     cfg.write_text("max_doc_chars = 9223372036854775807\n", encoding="utf-8")
-    proc = run_cli("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--config", str(cfg))
+    proc = in_process("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--config", str(cfg))
     assert (proc.returncode, proc.stderr) == (2, (f"cleaner: config in {cfg}: max_doc_chars: should be at most "
                                                   "1000000000, got 9223372036854775807\n"))
     cfg.write_text("max_doc_chars = 1000000000\n", encoding="utf-8")
@@ -609,12 +609,12 @@ echo $?
     assert proc.stdout.strip() == "143" and err == "cleaner: interrupted by SIGTERM\n", (proc.stdout, err)
 
 
-def test_version_prints_the_packages_version():
+def test_version_prints_the_packages_version(in_process):
     """`cleaner --version` said "the following arguments are required: command", exit 2; a new user's first
     question about an install is which version it is."""
     from cleaner import __version__
 
-    proc = run_cli("--version")
+    proc = in_process("--version")
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"cleaner {__version__}\n", "")
 
 

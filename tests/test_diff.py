@@ -319,10 +319,10 @@ def test_bad_input_is_one_line_and_exit_2(diff, tmp_path):
     assert code == 2 and "not a `cleaner run` output folder" in err and err.count("\n") == 1
 
 
-def test_piped_has_no_colour_unless_asked_and_only_sgr_codes_for_less_r(run_dir):
-    piped = run_cli("diff", str(run_dir), "--id", SEED_000)
+def test_piped_has_no_colour_unless_asked_and_only_sgr_codes_for_less_r(run_dir, in_process):
+    piped = in_process("diff", str(run_dir), "--id", SEED_000)
     assert piped.returncode == 0 and "‹generic.ticker›" in piped.stdout and "\x1b" not in piped.stdout
-    coloured = run_cli("diff", str(run_dir), "--id", SEED_000, "--color", "always")
+    coloured = in_process("diff", str(run_dir), "--id", SEED_000, "--color", "always")
     assert coloured.returncode == 0 and "\x1b[" in coloured.stdout
     # `less -R` passes SGR colour sequences (ESC [ ... m) through and nothing else: no cursor moves, no OSC links.
     assert re.findall(r"\x1b[^m]*m", coloured.stdout) and not re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout).count("\x1b")
@@ -359,7 +359,7 @@ def test_line_matcher_anchors_on_unique_lines_so_repeated_blank_lines_stay_cheap
     assert sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "delete") == 1_000
 
 
-def test_input_format_reads_inputs_as_clean_reads_them(tmp_path):
+def test_input_format_reads_inputs_as_clean_reads_them(tmp_path, in_process):
     """`diff` takes its inputs "as for `clean`", but had no `--input-format`: a page piped in, or a text file
     named otherwise than .txt, that `clean --input-format txt` cleans, was read as JSONL, each line bad input."""
     raw = (SEEDS / f"{SEED_000}.txt").read_text(encoding="utf-8")
@@ -372,7 +372,7 @@ def test_input_format_reads_inputs_as_clean_reads_them(tmp_path):
     shown = json.loads(piped.stdout)
     assert shown["status"] == "kept" and [{k: v for k, v in e.items() if k != "text"} for e in shown["edits"]] == record["edits"]
     assert shown["title"] == record["title"] and any(e["rule"] == "generic.ticker" for e in shown["edits"])
-    named = run_cli("diff", str(tmp_path / "page.md"), "--input-format", "txt", "--format", "json")
+    named = in_process("diff", str(tmp_path / "page.md"), "--input-format", "txt", "--format", "json")
     assert named.returncode == 0 and json.loads(named.stdout)["edits"] == shown["edits"], named.stderr
 
 

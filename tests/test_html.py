@@ -297,11 +297,9 @@ def test_real_french_pages_give_text_or_a_reason():
     assert {o.reason for o in outs if isinstance(o, Rejected)} <= {"stub_page", "bad_input", "empty_extraction"}
 
 
-def test_cleaner_run_extracts_pages_then_cleans_them(tmp_path):
+def test_cleaner_run_extracts_pages_then_cleans_them(tmp_path, in_process):
     """Through `cleaner run`: a page is extracted, cleaned by the packs (the share line goes, attributed),
     its fields come from the page where no rule found them, the raw HTML reaches raw.jsonl, a stub is a reject."""
-    from conftest import run_cli
-
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "souss.html").write_text(ARTICLE, encoding="utf-8")
@@ -309,7 +307,7 @@ def test_cleaner_run_extracts_pages_then_cleans_them(tmp_path):
                                       "<body><h1>Moved Permanently</h1><p>The document has moved.</p></body></html>",
                                       encoding="utf-8")
     out = tmp_path / "out"
-    proc = run_cli("run", str(pages), "--out", str(out), "-q")
+    proc = in_process("run", str(pages), "--out", str(out), "-q")
     assert proc.returncode == 0, proc.stderr
     (doc,) = [json.loads(x) for x in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     assert doc["id"] == "souss" and "premières pluies" in doc["text"] and "Partager sur Facebook" not in doc["text"]

@@ -73,10 +73,10 @@ def _corpus_input(tmp_path, order_seed: int | None = None):
     return path, rows
 
 
-def test_run_every_record_once_with_reasons(tmp_path):
+def test_run_every_record_once_with_reasons(tmp_path, in_process):
     path, rows = _corpus_input(tmp_path)
     out = tmp_path / "out"
-    proc = run_cli("run", str(path), "--out", str(out), "--min-chars", "20", "--langs", "fr")
+    proc = in_process("run", str(path), "--out", str(out), "--min-chars", "20", "--langs", "fr")
     assert proc.returncode == 0, proc.stderr
     kept = _records(out / "corpus.jsonl")
     rejects = _records(out / "rejects.jsonl")
@@ -233,10 +233,10 @@ LAST_QUESTION = "F.N.H. : Vous allez attendre la sortie de la loi avant de vous 
 """A line of seed 000's article: without it, a near copy of it."""
 
 
-def test_persistent_index_across_runs(tmp_path):
+def test_persistent_index_across_runs(tmp_path, in_process):
     index = tmp_path / "shared.sqlite"
     first = tmp_path / "first"
-    assert run_cli("run", str(SEEDS), "--out", str(first), "--index", str(index), "-q").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(first), "--index", str(index), "-q").returncode == 0
     assert len(_records(first / "corpus.jsonl")) == 5
     later = tmp_path / "later.jsonl"
     later.write_text(
@@ -246,7 +246,7 @@ def test_persistent_index_across_runs(tmp_path):
         encoding="utf-8",
     )
     second = tmp_path / "second"
-    assert run_cli("run", str(later), str(SEEDS), "--out", str(second), "--index", str(index), "-q").returncode == 0
+    assert in_process("run", str(later), str(SEEDS), "--out", str(second), "--index", str(index), "-q").returncode == 0
     assert [r["id"] for r in _records(second / "corpus.jsonl")] == ["fresh"]
     reasons = {r["id"]: (r["reason"], r.get("dup_of")) for r in _records(second / "rejects.jsonl")}
     assert reasons["new-copy"] == ("exact_duplicate", "000_60897166cff71104")
@@ -255,7 +255,7 @@ def test_persistent_index_across_runs(tmp_path):
     assert json.loads((second / "report.json").read_text())["index_documents"] == 6
 
 
-def test_records_without_ids_are_not_taken_for_indexed_ones(tmp_path):
+def test_records_without_ids_are_not_taken_for_indexed_ones(tmp_path, in_process):
     """A record without an id is named by its place and its text (`news:1:<hash>`): a later batch's
     file of the same name, in another folder or rewritten, holds new documents at the same lines, and
     they are kept, not `already_indexed`; two such files in one batch do not clash as `repeated_id`;
@@ -268,11 +268,11 @@ def test_records_without_ids_are_not_taken_for_indexed_ones(tmp_path):
 
     index = tmp_path / "index.sqlite"
     day1 = jsonl("day1", [SEED["001"], SEED["002"]])
-    assert run_cli("run", day1, "--out", str(tmp_path / "o1"), "--index", str(index), "-q").returncode == 0
+    assert in_process("run", day1, "--out", str(tmp_path / "o1"), "--index", str(index), "-q").returncode == 0
     assert [r["id"] for r in _records(tmp_path / "o1" / "corpus.jsonl")] == sorted(
         [made_id("news:1", SEED["001"]), made_id("news:2", SEED["002"])])
     day2, again = jsonl("day2", [SEED["003"], SEED["004"]]), jsonl("again", [SEED["000"], SEED["002"]])
-    assert run_cli("run", day2, again, "--out", str(tmp_path / "o2"), "--index", str(index), "-q").returncode == 0
+    assert in_process("run", day2, again, "--out", str(tmp_path / "o2"), "--index", str(index), "-q").returncode == 0
     kept = [r["id"] for r in _records(tmp_path / "o2" / "corpus.jsonl")]
     assert kept == sorted([made_id("news:1", SEED["003"]), made_id("news:2", SEED["004"]), made_id("news:1", SEED["000"])])
     rejects = [(r["id"], r["reason"]) for r in _records(tmp_path / "o2" / "rejects.jsonl")]
@@ -345,8 +345,8 @@ def test_prepare_many_gives_each_document_what_prepare_gives_it():
         assert verdicts == pipeline.run(docs)
 
 
-def test_clean_output_carries_language():
-    proc = run_cli("clean", str(SEEDS / "002_ead7cbacd46e4ee7.txt"), "--out", "-", "-q")
+def test_clean_output_carries_language(in_process):
+    proc = in_process("clean", str(SEEDS / "002_ead7cbacd46e4ee7.txt"), "--out", "-", "-q")
     record = json.loads(proc.stdout)
     assert record["lang"] == "fr" and record["lang_score"] > 0.5 and record["langs"] is None
 

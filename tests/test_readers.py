@@ -225,7 +225,7 @@ def test_raw_control_characters_inside_jsonl_strings_are_read_as_they_are_flagge
     assert f"{src}:4: malformed JSON: Unterminated string starting at column 21" in items
 
 
-def test_numbers_json_has_not_in_a_jsonl_line_are_written_as_null_flagged(tmp_path):
+def test_numbers_json_has_not_in_a_jsonl_line_are_written_as_null_flagged(tmp_path, in_process):
     """`NaN`, `Infinity`, `-Infinity` and a number past a float's range (`1e999`) are no JSON (RFC 8259), yet
     Python's `json` reads them, and the outputs wrote null in their place without a word. The record is kept,
     null written, and a warning names them (a line that also holds a raw tab says both); `--strict` stops."""
@@ -240,7 +240,7 @@ def test_numbers_json_has_not_in_a_jsonl_line_are_written_as_null_flagged(tmp_pa
         f"{src}:2: a raw tab inside a JSON string at column 24, where JSON writes an escape: read as it is",
         f"{src}:2: 1 number JSON has not (Infinity): written as null")
     assert (c.meta, c.warnings) == ({"n": 1.5e10}, ())
-    proc = run_cli("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--strict", "-q")
+    proc = in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--strict", "-q")
     assert proc.returncode == 3 and proc.stderr == (
         f"cleaner: --strict: stopped at bad input (id a): {src}:1: 4 numbers JSON has not (NaN, 1e999, -Infinity): "
         "written as null\n")
@@ -499,7 +499,7 @@ def test_parquet_streams_batches_and_maps_columns(tmp_path):
     assert (items[1234].text, items[1234].meta, items[1234].url) == ("Texte 1234.", {"score": 1234}, "https://x.ma/")
 
 
-def test_parquet_rows_of_any_column_type_are_rejected_as_json_and_bytes_are_decoded(tmp_path):
+def test_parquet_rows_of_any_column_type_are_rejected_as_json_and_bytes_are_decoded(tmp_path, in_process):
     """A rejected row carries its raw record as JSON can hold it (timestamps, binary columns), never a
     traceback; a binary `html` column is decoded by its `<meta charset>`, a binary `text` as UTF-8."""
     import datetime as dt
@@ -519,12 +519,12 @@ def test_parquet_rows_of_any_column_type_are_rejected_as_json_and_bytes_are_deco
     assert items[0].meta == {"crawled": "2024-05-01T08:30:00", "blob": "\x00\x01", "took": 5.0}
     assert (items[1].reason, items[1].raw["crawled"], items[1].raw["text"]) == ("bad_input", "2024-05-01T08:30:00", "")
     assert items[2].html == page and items[2].text == ""
-    out = run_cli("clean", str(tmp_path / "t.parquet"), "--out", str(tmp_path / "o.jsonl"), "--workers", "1")
+    out = in_process("clean", str(tmp_path / "t.parquet"), "--out", str(tmp_path / "o.jsonl"), "--workers", "1")
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
     assert "Un été à Genève, très chaud." in (tmp_path / "o.jsonl").read_text(encoding="utf-8")
 
 
-def test_values_json_has_no_form_for_go_to_meta_as_json_can_hold_them(tmp_path):
+def test_values_json_has_no_form_for_go_to_meta_as_json_can_hold_them(tmp_path, in_process):
     """A Parquet `uuid` column gave `uuid.UUID`s, and pandas' records NumPy scalars: kept in `meta` as they
     were, they ended `cleaner clean` in a traceback when its line was written (`not JSON serializable`)."""
     import uuid
@@ -538,7 +538,7 @@ def test_values_json_has_no_form_for_go_to_meta_as_json_can_hold_them(tmp_path):
                    tmp_path / "u.parquet")
     (item,) = _read(tmp_path / "u.parquet")
     assert item.meta == {"key": str(key)}
-    out = run_cli("clean", str(tmp_path / "u.parquet"), "--out", str(tmp_path / "o.jsonl"), "--workers", "1", "-q")
+    out = in_process("clean", str(tmp_path / "u.parquet"), "--out", str(tmp_path / "o.jsonl"), "--workers", "1", "-q")
     assert out.returncode == 0 and json.loads((tmp_path / "o.jsonl").read_text())["meta"] == {"key": str(key)}, out.stderr
     record = {"id": "p", "text": "Un texte.", "n": np.int64(5), "ok": np.bool_(True), "x": np.float32("nan"), "v": np.arange(2)}
     assert clean(record).document.meta == {"n": 5, "ok": True, "x": None, "v": [0, 1]}
@@ -808,7 +808,7 @@ def test_charsets_as_http_and_html_read_them():
         assert "Un été à Genève." in decode_html(page.encode("utf-8"), "p", name)[0], name  # given as HTTP's charset
 
 
-def test_a_page_whose_meta_charset_is_no_text_encoding_is_read_not_a_crash(tmp_path):
+def test_a_page_whose_meta_charset_is_no_text_encoding_is_read_not_a_crash(tmp_path, in_process):
     """`<meta charset="base64">` (a codec Python knows, bytes to bytes) ended the whole run in a LookupError
     traceback, the pages beside it lost; `idna` and `punycode` likewise in a UnicodeError (found by a QA
     pass). Such a page is read as UTF-8, and every page ends in the corpus."""
@@ -819,8 +819,8 @@ def test_a_page_whose_meta_charset_is_no_text_encoding_is_read_not_a_crash(tmp_p
                                              .replace("<head>", f'<head><meta charset="{name}">'), encoding="utf-8")
     (tmp_path / "ok.txt").write_text("Un texte qui reste.", encoding="utf-8")
     out = tmp_path / "o" / "out.jsonl"
-    proc = run_cli("clean", str(tmp_path / "p0.html"), str(tmp_path / "p1.html"), str(tmp_path / "p2.html"),
-                   str(tmp_path / "ok.txt"), "--out", str(out), "--workers", "1")
+    proc = in_process("clean", str(tmp_path / "p0.html"), str(tmp_path / "p1.html"), str(tmp_path / "p2.html"),
+                      str(tmp_path / "ok.txt"), "--out", str(out), "--workers", "1")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     kept = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in kept] == ["p0", "p1", "p2", "ok"]
@@ -864,11 +864,11 @@ def test_a_warc_cut_at_any_byte_loses_no_record_in_silence(tmp_path):
             assert data[cut:].lstrip(b"\r\n").startswith(b"WARC/1.0") or not data[cut:].strip(), cut
 
 
-def test_cli_run_reads_quoted_globs_of_several_formats(tmp_path):
+def test_cli_run_reads_quoted_globs_of_several_formats(tmp_path, in_process):
     write_warc(tmp_path / "crawl.warc.gz")
     (tmp_path / "x.jsonl").write_text(json.dumps({"id": "j", "text": "Un article en français."}) + "\n", encoding="utf-8")
     out = tmp_path / "o" / "out.jsonl"  # not where the glob reads (refused: the same command again would read it)
-    proc = run_cli("clean", str(tmp_path / "*.warc.gz"), str(tmp_path / "*.jsonl"), "--out", str(out))
+    proc = in_process("clean", str(tmp_path / "*.warc.gz"), str(tmp_path / "*.jsonl"), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(ids) == 4 and ids[-1] == "j" and all(i.startswith("<urn:uuid:") for i in ids[:3])
@@ -993,7 +993,7 @@ def test_stdin_named_twice_is_read_once_and_the_second_is_a_rejection_saying_so(
     assert proc.stderr == "cleaner: rejected -: <stdin>: named by an earlier input too ('-' again): read once\n"
 
 
-def test_a_key_given_twice_with_other_values_is_said_not_dropped_in_silence(tmp_path):
+def test_a_key_given_twice_with_other_values_is_said_not_dropped_in_silence(tmp_path, in_process):
     """`{"id": "a", "text": "x", "text": "y"}` kept "y" and lost "x" without a word (JSON's parsers keep the last
     value): the last is still kept, and a warning names the key and the line, for the record's own keys and a
     nested object's; `--strict` stops there, as at any flagged record. A key given twice with one value loses
@@ -1009,7 +1009,7 @@ def test_a_key_given_twice_with_other_values_is_said_not_dropped_in_silence(tmp_
     assert (b.text, b.meta, b.warnings) == ("Le même texte.", {"k": 2},
                                             (f"{src}:2: key 'k' of a nested object given 3 times, with other values: the last kept",))
     assert (d.id, d.url, d.warnings) == ("d", "u", (f"{src}:3: key 'id' given 2 times, with other values: the last kept",))
-    proc = run_cli("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--strict", "-q")
+    proc = in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--strict", "-q")
     assert proc.returncode == 3 and proc.stderr == (
         f"cleaner: --strict: stopped at bad input (id a): {src}:1: key 'text' given 2 times, with other values: the last kept\n")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_cli
 from inscriptis import get_text
 
 from cleaner import Cleaner, Config, Document, replay
@@ -260,7 +259,7 @@ def test_config_switch_and_sources_turned_off():
         Config.load(shape_off_sources=("example.com/news",))
 
 
-def test_a_source_scoped_shape_rule_replaces_the_default_for_its_site(tmp_path):
+def test_a_source_scoped_shape_rule_replaces_the_default_for_its_site(tmp_path, in_process):
     pack = tmp_path / "site.yaml"
     pack.write_text(
         "rules:\n"
@@ -276,7 +275,7 @@ def test_a_source_scoped_shape_rule_replaces_the_default_for_its_site(tmp_path):
         "      keep: [\"* Accueil\\n* Sport\\n* Culture\\n\\nLe conseil municipal a voté mardi le budget de l'année prochaine.\"]\n",
         encoding="utf-8",
     )
-    assert run_cli("rules", "check", str(pack)).returncode == 0
+    assert in_process("rules", "check", str(pack)).returncode == 0
     tuned = Cleaner(Config.load(rules_dirs=(pack,)))
     text = f"{MENU}\n\n{PROSE}"
     here = tuned.clean(Document(id="t", text=text, url="https://example.com/a"))
@@ -302,13 +301,13 @@ def test_a_full_page_text_dump_keeps_the_article_and_cleaning_again_changes_noth
     assert again.text == out.text and not [e for e in again.edits if e.rule != "whitespace"]
 
 
-def test_the_review_page_shows_why(tmp_path):
+def test_the_review_page_shows_why(tmp_path, in_process):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "page.txt").write_text(get_text(PAGE), encoding="utf-8")
-    assert run_cli("run", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "--quiet").returncode == 0
+    assert in_process("run", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "--quiet").returncode == 0
     edits = json.loads((tmp_path / "run" / "corpus.jsonl").read_text(encoding="utf-8"))["edits"]
     why = next(e["why"] for e in edits if e["rule"] == "shape")
-    done = run_cli("review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"))
+    done = in_process("review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"))
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert json.dumps(why, ensure_ascii=False)[1:-1] in page and '"<br>why: "' in page

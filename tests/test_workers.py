@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, masakhanews
@@ -82,24 +81,24 @@ def test_a_dask_runs_workers_apply_the_packs_the_client_loaded(tmp_path):
     assert ["mine.yaml", loaded] in json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["rules"]
 
 
-def test_a_finished_run_whose_pack_was_made_invalid_says_so_and_changes_nothing(tmp_path):
+def test_a_finished_run_whose_pack_was_made_invalid_says_so_and_changes_nothing(tmp_path, in_process):
     """A run found complete is told by its packs' hashes alone, without loading them; a pack changed since is loaded
     and checked before the run does anything, so a broken one is named and the finished run's files stay as they
     were."""
-    from conftest import SEEDS, run_cli
+    from conftest import SEEDS
 
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "mine.yaml").write_text(PACK.format(phrase="Ligne marqueur du test"), encoding="utf-8")
     out = tmp_path / "out"
     args = ("run", str(SEEDS), "--out", str(out), "--rules", str(rules), "--workers", "1")
-    assert run_cli(*args).returncode == 0
-    again = run_cli(*args)
+    assert in_process(*args).returncode == 0
+    again = in_process(*args)
     assert again.returncode == 0 and "already complete" in again.stderr, again.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     (rules / "mine.yaml").write_text(PACK.format(phrase="Ligne marqueur du test").replace("kind: line", "kind: lines"),
                                      encoding="utf-8")
-    broken = run_cli(*args)
+    broken = in_process(*args)
     assert broken.returncode == 2 and f"{rules / 'mine.yaml'}:2" in broken.stderr and "unknown kind" in broken.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == sorted(before)
