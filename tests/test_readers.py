@@ -1014,6 +1014,26 @@ def test_a_key_given_twice_with_other_values_is_said_not_dropped_in_silence(tmp_
         f"cleaner: --strict: stopped at bad input (id a): {src}:1: key 'text' given 2 times, with other values: the last kept\n")
 
 
+def test_many_objects_with_a_key_given_twice_are_said_once_each_and_read_in_one_pass(tmp_path):
+    """Each object with a key given twice was looked for from the first record on, through every nested object: a
+    line (or a service's batch) of N such objects took N² steps, 16,000 of them 82 s (the service's event loop
+    stalled, its health checks unanswered; found by a QA pass), and the record got one warning per object. It is
+    now one walk of the line, and one warning per key, with the number of objects that gave it."""
+    from cleaner.io.jsonl import loads
+
+    src = tmp_path / "k.jsonl"
+    src.write_text('{"id": "a", "text": "Un texte.", "meta": [' + ", ".join(['{"k": 1, "k": 2}'] * 20_000) + "]}\n"
+                   '{"id": "b", "text": "Un texte.", "x": {"k": 1, "k": 2}}\n', encoding="utf-8")
+    a, b = _read(src)
+    assert a.warnings == (f"{src}:1: key 'k' of a nested object given 2 times, with other values: the last kept "
+                          "(in 20000 objects)",)
+    assert b.warnings == (f"{src}:2: key 'k' of a nested object given 2 times, with other values: the last kept",)
+    batch = "[" + ", ".join(f'{{"id": "e{n}", "text": "x", "text": "y{n}"}}' for n in range(10_000)) + ", 5]"
+    value, said = loads(batch)
+    assert [r["text"] for r in value[:2]] == ["y0", "y1"] and len(said) == 10_001 and said[-1] == []
+    assert said[:-1] == [["key 'text' given 2 times, with other values: the last kept"]] * 10_000
+
+
 def test_line_and_paragraph_separators_in_a_text_are_line_breaks_the_rules_see(tmp_path):
     """U+2028 and U+2029 stayed inside a text's "line", so a line rule did not see the noise behind one
     (`Partager sur Facebook\\u2028Le gouvernement…` kept its share bar; MasakhaNEWS has Amharic articles whose

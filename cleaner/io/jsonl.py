@@ -320,8 +320,9 @@ def loads(text: str, strict: bool = True, numbers: list[str] | None = None) -> t
     value = (_DECODER if strict else _LENIENT).decode(text)
     records = value if isinstance(value, list) else [value]
     said: list[list[str]] = [[] for _ in records]
+    owners = _owners(records) if found else {}
     for obj, pairs in found:
-        at = next((i for i, record in enumerate(records) if _holds(record, obj)), None)
+        at = owners.get(id(obj))
         if at is None:  # an array's own item that is no object: no record of it to flag
             continue
         values: dict[str, list[Any]] = {}
@@ -330,18 +331,31 @@ def loads(text: str, strict: bool = True, numbers: list[str] | None = None) -> t
         nested = "" if obj is records[at] else " of a nested object"
         said[at] += [f"key {key!r}{nested} given {len(items)} times, with other values: the last kept"
                      for key, items in values.items() if any(item != items[-1] for item in items)]
-    return value, said
+    return value, [_merged(lines) for lines in said]
 
 
-def _holds(value: Any, obj: dict[str, Any]) -> bool:
-    """Whether `obj` is `value` or inside it, by identity (only a record with a key given twice is searched)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if item is obj:
-            return True
-        stack.extend(item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
-    return False
+def _owners(records: list[Any]) -> dict[int, int]:
+    """The index of the record each object of `records` is in (or is), by the object's id: one walk of every record,
+    so that a body of many objects with a key given twice is not searched once per such object."""
+    owners: dict[int, int] = {}
+    for at, record in enumerate(records):
+        stack = [record]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                owners[id(item)] = at
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    return owners
+
+
+def _merged(lines: list[str]) -> list[str]:
+    """`lines` with a warning said for several nested objects said once, with their count (`(in 3 objects)`)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    return [line if n == 1 else f"{line} (in {n} objects)" for line, n in counts.items()]
 
 
 def _numbers_taken(numbers: list[str]) -> str:
