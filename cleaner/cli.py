@@ -95,8 +95,9 @@ def _again(args: argparse.Namespace) -> str:
 
 
 class _Stderr:
-    """`sys.stderr`, quiet once its reader is gone (`2>&1 | head`, a log shipper restarted): a run's work is its
-    folder, not its messages, and it stopped at its next progress line, half done, with exit 0 ("done")."""
+    """`sys.stderr`, quiet once its reader is gone (`2>&1 | head`, a log shipper restarted) or it cannot be written
+    (a terminal closed): a run's work is its folder, not its messages, and it stopped at its next progress line, half
+    done, with exit 0 ("done")."""
 
     def __init__(self, stream: Any):
         self._stream = stream
@@ -106,7 +107,7 @@ class _Stderr:
         if not self.gone:
             try:
                 return self._stream.write(text)
-            except BrokenPipeError:
+            except OSError:  # BrokenPipeError, or EIO from a terminal that is gone
                 self.gone = True
         return len(text)
 
@@ -114,7 +115,7 @@ class _Stderr:
         if not self.gone:
             try:
                 self._stream.flush()
-            except BrokenPipeError:
+            except OSError:
                 self.gone = True
 
     def __getattr__(self, name: str) -> Any:
@@ -124,7 +125,7 @@ class _Stderr:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cleaner` console script."""
     args = None
-    stderr, sys.stderr = sys.stderr, _Stderr(sys.stderr)
+    stderr, sys.stderr = sys.stderr, _Stderr(sys.stderr if sys.stderr is not None and _is_open(2) else _nowhere())
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     ours = threading.current_thread() is threading.main_thread()  # only the main thread's handlers can be set
     try:
@@ -144,6 +145,25 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr = stderr
         if ours:
             _restore(handlers)
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+def _nowhere() -> Any:
+    """A stderr for a command started with none (`2>&-`, as cron and daemons may): the null device, also put on
+    file descriptor 2, so that the file a command opens next is not given 2 (its workers' and C libraries' messages
+    would land in it). The command goes on without its messages, as when stderr's reader is gone."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    if null != 2:
+        os.dup2(null, 2)
+        os.close(null)
+    return open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
 
 
 def _restore(handlers: dict[int, Any]) -> None:

@@ -890,3 +890,26 @@ def test_clean_says_the_warc_records_that_are_not_documents_as_run_says_them(tmp
     assert proc.stderr.splitlines()[-1] == "skipped, not documents: warc request 3"
     seeds = in_process("clean", str(SEEDS), "--out", str(tmp_path / "s.jsonl"), "--workers", "1")
     assert seeds.returncode == 0 and "skipped" not in seeds.stderr
+
+
+def test_a_command_started_with_stderr_closed_does_its_work_without_its_messages(tmp_path):
+    """`2>&-` (cron, a daemon): writing the first rejection's line to the closed stderr raised, so `clean` stopped
+    there, every record after it lost, exit 1 without a word, and every command ended in exit 1 at its summary
+    (found by a QA pass). Such a command goes on without its messages, as when stderr's reader is gone, and the
+    file it opens is not given file descriptor 2 (what a worker or a C library says there would land in it)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Un texte."}\n{"id": "b", "text": null}\n{"id": "c", "text": "Autre texte."}\n',
+                   encoding="utf-8")
+
+    def closed(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cleaner", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                              timeout=300, preexec_fn=lambda: os.close(2))
+
+    piped = closed("clean", str(src), "--out", "-", "--workers", "1")
+    assert piped.returncode == 0 and [json.loads(line)["id"] for line in piped.stdout.splitlines()] == ["a", "c"]
+    out = tmp_path / "o.jsonl"
+    assert closed("clean", str(src), "--out", str(out), "--workers", "2").returncode == 0
+    assert [r["id"] for r in _records(out)] == ["a", "c"]
+    assert [(r["id"], r["reason"]) for r in _records(tmp_path / "o.rejects.jsonl")] == [("b", "bad_input")]
+    assert closed("run", str(SEEDS), "--out", str(tmp_path / "run"), "--workers", "2").returncode == 0
+    assert len(_records(tmp_path / "run" / "corpus.jsonl")) == 5
