@@ -589,6 +589,30 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
         assert c.get("/v1/documents/ok").status_code == 200
 
 
+
+def test_a_field_whose_name_holds_a_lone_surrogate_goes_to_meta_flagged_as_on_the_command_line(tmp_path):
+    """A field the body does not name goes to `meta`; one whose *name* held a lone surrogate made the whole request
+    a 422 (pydantic takes no such key; in a batch, every document refused for one), where `cleaner clean` reads the
+    same line into `meta` with U+FFFD and a warning (found by a QA pass). The service now answers as the command
+    line does, in one document as in a batch."""
+    from fastapi.testclient import TestClient
+
+    from cleaner.io.readers import read_inputs
+
+    line = '{"id": "s4", "text": "Le conseil municipal a voté le budget.", "\\ud800": "v", "z": 1}'
+    (tmp_path / "in.jsonl").write_text(line + "\n", encoding="utf-8")
+    (cli,) = [d for d in read_inputs([str(tmp_path / "in.jsonl")], Config.load(), "auto")]
+    app = create_app(Service(Config.load(), tmp_path / "index.sqlite"))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.post("/v1/clean", content=line.encode(), headers={"Content-Type": "application/json"})
+        assert r.status_code == 200, r.text
+        record = r.json()["record"]
+        assert record["meta"] == cli.meta == {"\ufffd": "v", "z": 1}
+        assert record["warnings"] == ["document 's4': meta: lone surrogate escapes replaced with U+FFFD"]
+        batch = f'[{{"id": "ok", "text": "Un autre texte à garder ici."}}, {line}]'
+        r = c.post("/v1/documents", content=batch.encode(), headers={"Content-Type": "application/json"})
+        assert r.status_code == 200 and [(a["id"], a["status"]) for a in r.json()] == [("ok", "kept"), ("s4", "kept")], r.text
+
 def test_numbers_json_has_not_are_a_422_whose_answer_is_json(tmp_path):
     """`NaN`, `Infinity` and a number past a float's range (`1e400`) are no JSON (RFC 8259), yet the body was
     read: in `id` the 422 echoed it back, `"input": NaN`, an answer no strict JSON reader takes; in `meta` it was

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, T
 
 from ..config import Config
 from ..io.records import given_id, record_document
-from ..models import Document, Rejected
+from ..models import Document, Rejected, without_surrogates
 
 _BODY_FIELDS = {"id_field": "id", "text_field": "text"}
 
@@ -26,6 +26,7 @@ class DocumentIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     _given: tuple[str, ...] = PrivateAttr(())
+    _unnamed: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     id: str | None = Field(None, pattern=r"\S", json_schema_extra={"type": ["string", "integer", "null"]},
                            description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An "
@@ -55,10 +56,17 @@ class DocumentIn(BaseModel):
     @classmethod
     def _keys_in_order(cls, data: Any, handler: Any) -> Any:
         """The body's keys as sent: `document` builds the record in that order, so its `meta` is written as
-        the command line writes the same record's (pydantic puts the declared fields before the others)."""
-        doc = handler(data)
+        the command line writes the same record's (pydantic puts the declared fields before the others). A key
+        holding a lone surrogate (`"\\ud800"`), which pydantic cannot take as a string (the whole body was a 422),
+        is kept aside for `document`, whose reading replaces and flags it, as the command line's does."""
+        unnamed = {}
+        if isinstance(data, dict) and not all(key == without_surrogates(key) for key in data):
+            unnamed = {key: value for key, value in data.items() if key != without_surrogates(key)}
+            doc = handler({key: value for key, value in data.items() if key not in unnamed})
+        else:
+            doc = handler(data)
         if isinstance(data, dict):
-            doc._given = tuple(data)
+            doc._given, doc._unnamed = tuple(data), unnamed
         return doc
 
     def document(self, config: Config, said: Iterable[str] = (), position: int = 0) -> Document | Rejected:
@@ -68,7 +76,7 @@ class DocumentIn(BaseModel):
         `id_field = "url"`, a document was answered and stored under its `url`). `said`: what reading the body
         found of it (`io.jsonl.loads`: a key given twice), flagged in the document's warnings. `position`: its
         place in the body (0 for one document alone), which names it, and its messages, when it has no id."""
-        values = {**self.__dict__, **(self.model_extra or {})}
+        values = {**self.__dict__, **(self.model_extra or {}), **self._unnamed}
         record = {key: values[key] for key in self._given}
         where = f"document {position}" if self.id is None else f"document {self.id!r}"
         return record_document(record, where, str(position), config.model_copy(update=_BODY_FIELDS),
