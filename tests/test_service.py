@@ -234,6 +234,9 @@ def test_documents_kept_duplicate_rejected_then_read_back(server):
         assert exact["reason"] == "exact_duplicate" and exact["dup_of"] == "d1" and exact["similarity"] == 1.0
         again = c.post("/v1/documents", json={"id": "d1", "text": "anything"}).json()
         assert again["status"] == "duplicate" and again["reason"] == "already_indexed"
+        # it said "kept by an earlier run" of a document this server had kept a moment before (a QA pass)
+        assert again["detail"] == ("this id is already in the index (kept by an earlier batch: a run, a service request "
+                                   "or a Pipeline call)")
 
         doc = c.get("/v1/documents/d1").json()
         assert doc["record"]["text"] == ARTICLE and doc["record"]["cluster"] == "d1"
