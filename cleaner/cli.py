@@ -66,14 +66,20 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (`kill`, `timeout`, a stopping container): unwound as Ctrl-C is, with the shell's code for it."""
 
 
+_UNSAFE = frozenset({"__del__", "_get_module_lock.<locals>.cb", "__set_name__"})
+"""Functions a signal's exception must not be raised in (by name, or qualified name). Python prints one raised in a
+`__del__` (the `regex` module's, while rule packs compile) or in a weak reference's callback (the import system's
+module locks, at every import) as ignored and drops it: the command went on to its end and exit 0. It wraps one
+raised in a `__set_name__` (pydantic's, as the rule kinds' classes are made) in a RuntimeError, a traceback."""
+
+
 def _raising(stop: type[KeyboardInterrupt]) -> Callable[[int, FrameType | None], None]:
-    """A signal handler that raises `stop` where the command is, unless that is within a `__del__` (the `regex`
-    module's, while rule packs compile): Python prints an exception raised there as ignored and drops it, and
-    the command went on to its end and exit 0, so the signal is sent again a moment later instead."""
+    """A signal handler that raises `stop` where the command is, unless that is within code whose exceptions Python
+    drops or wraps (`_UNSAFE`): the signal is then sent again a moment later instead."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         while frame is not None:
-            if frame.f_code.co_name == "__del__":
+            if frame.f_code.co_name in _UNSAFE or frame.f_code.co_qualname in _UNSAFE:
                 again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
                 again.daemon = True
                 again.start()

@@ -220,6 +220,50 @@ def test_a_ctrl_c_that_comes_while_an_object_is_collected_is_not_lost(tmp_path):
     assert not (tmp_path / "o.jsonl").exists()
 
 
+_CTRL_C_IN = """
+import os, signal, sys, weakref
+
+def ctrl_c(*_):
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(1000):  # the handler runs in here
+        pass
+
+class Named:
+    def __set_name__(self, owner, name):
+        ctrl_c()
+
+class Hook:
+    def find_spec(self, name, path=None, target=None):
+        if name == "cleaner.workers":
+            sys.meta_path.remove(self)
+            if sys.argv[1] == "__set_name__":
+                type("Owner", (), {"x": Named()})
+            else:  # a weak reference's callback, as the import system's module locks have at every import
+                callback = lambda ref: ctrl_c()
+                callback.__code__ = callback.__code__.replace(co_qualname="_get_module_lock.<locals>.cb")
+                held = Named()
+                ref = weakref.ref(held, callback)
+                del held
+        return None
+
+sys.meta_path.insert(0, Hook())
+from cleaner.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("where", ["__set_name__", "cb"])
+def test_a_ctrl_c_in_a_weak_references_callback_or_a_set_name_is_not_lost(tmp_path, where):
+    """Two more places where a Ctrl-C's exception was not one line and exit 130 (a QA pass sent 300 Ctrl-C in the
+    first half second of `clean`): raised in a weak reference's callback (the import system's module locks), it was
+    dropped as "Exception ignored", and the command cleaned all its input and exited 0; raised in a `__set_name__`
+    (pydantic's, as the rule kinds' classes are made), Python wrapped it in a RuntimeError: a traceback, exit 1.
+    It is now sent again a moment later, as in a `__del__`."""
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_IN, where, "clean", str(ROOT / "seeds"), "--out",
+                           str(tmp_path / "o.jsonl")], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert (proc.returncode, proc.stderr) == (130, INTERRUPTED)
+    assert not (tmp_path / "o.jsonl").exists()
+
 @pytest.mark.parametrize("command", [("clean", "{seeds}", "--out", "{tmp}/o.jsonl"), ("review", "{tmp}", "--out", "{tmp}/r.html")])
 def test_sigterm_while_the_command_loads_is_one_line(command, tmp_path):
     """SIGTERM (`kill`, `timeout`) in the first second of a command ended it in silence (killed by the signal),
