@@ -349,7 +349,7 @@ def test_nothing_to_read_is_a_rejection_saying_so_from_a_folder_or_stdin_as_from
     assert run_cli("clean", str(tmp_path / "bom.jsonl"), "--out", str(tmp_path / "s.jsonl"), "--strict").returncode == 0
     for given in ("", "\n\n  \n"):
         proc = run_cli("clean", "-", "--out", "-", "--quiet", stdin=given)
-        assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "cleaner: rejected -: <stdin>: holds no records\n")
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "cleaner: rejected (no id): <stdin>: holds no records\n")
 
 
 @pytest.mark.parametrize("line, says", [("min_lang_score = true", "min_lang_score: should be a valid number, got true"),

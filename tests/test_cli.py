@@ -207,7 +207,7 @@ def test_bad_records_go_to_rejects_with_file_and_line(tmp_path, in_process):
     assert kept[1]["text"] == "caf\ufffd" and "invalid UTF-8" in kept[1]["warnings"][0]
     assert len(rejects) == 5 and all(r["reason"] == "bad_input" for r in rejects)
     assert rejects[0]["detail"].startswith(f"{inp}:2: malformed JSON") and rejects[0]["raw"] == '{"id": "broken", "text": '
-    assert rejects[1]["detail"] == f"{inp}:3: a record must be a JSON object, got list"
+    assert rejects[1]["detail"] == f"{inp}:3: a record must be a JSON object, got an array"
     details = {r.get("id"): r["detail"] for r in rejects}
     assert details["empty"] == f"{inp}:4: empty document"
     assert details["notext"] == f"{inp}:5: no 'text' field"
@@ -220,7 +220,7 @@ def test_records_parted_by_a_lone_cr_say_so():
     rejection, whose detail says why."""
     proc = run_cli("clean", "-", "--out", "-", stdin='{"id": "a", "text": "x"}\r{"id": "b", "text": "y"}\r')
     assert proc.returncode == 0 and proc.stdout == ""
-    assert ("cleaner: rejected -: <stdin>:1: malformed JSON: Extra data at column 26 (its records are parted by a lone "
+    assert ("cleaner: rejected (no id): <stdin>:1: malformed JSON: Extra data at column 26 (its records are parted by a lone "
             "CR, as old Mac files end lines: JSONL lines end in LF or CRLF)") in proc.stderr.splitlines()
 
 

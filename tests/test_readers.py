@@ -990,7 +990,7 @@ def test_stdin_named_twice_is_read_once_and_the_second_is_a_rejection_saying_so(
     proc = run_cli("clean", "-", "-", "--out", "-", "--quiet", stdin=json.dumps({"id": "a", "text": "Un texte."}) + "\n")
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["a"]
-    assert proc.stderr == "cleaner: rejected -: <stdin>: named by an earlier input too ('-' again): read once\n"
+    assert proc.stderr == "cleaner: rejected (no id): <stdin>: named by an earlier input too ('-' again): read once\n"
 
 
 def test_a_key_given_twice_with_other_values_is_said_not_dropped_in_silence(tmp_path, in_process):
@@ -1141,3 +1141,14 @@ def test_a_text_in_utf16_or_utf32_without_a_byte_order_mark_is_read_as_jsonl_in_
     assert (items["nul"].text, items["nul"].warnings) == (text, (f"{tmp_path / 'nul.txt'}: 1 NUL characters removed",))
     (out,) = clean([text.encode("utf-16-be")])
     assert (out.text, out.warnings) == (text, ())
+
+
+def test_a_line_that_is_no_object_is_named_by_json_s_word_for_what_it_holds(tmp_path, in_process):
+    """`null` was "got NoneType" and `"x"` "got str", Python's names, where the line holds JSON; and a rejection
+    without an id was said as `rejected -:`, which reads as the name of stdin (a QA pass)."""
+    src = tmp_path / "n.jsonl"
+    src.write_text('null\n"un texte"\n5\n2.5\ntrue\n[1]\n', encoding="utf-8")
+    assert [r.detail.rsplit(", got ", 1)[1] for r in _read(src)] == [
+        "null", "a string", "a number", "a number", "a boolean", "an array"]
+    proc = in_process("clean", str(src), "--out", "-", "-q")
+    assert proc.stderr.splitlines()[0] == f"cleaner: rejected (no id): {src}:1: a record must be a JSON object, got null"

@@ -90,7 +90,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 continue
             stats.add_rejected(result.record["reason"], result.record["stage"])
             if rejects is None:
-                print(f"cleaner: rejected {one_line(result.id or '-')}: {one_line(result.detail)}", file=sys.stderr)
+                print(f"cleaner: rejected {one_line(result.id) if result.id else '(no id)'}: {one_line(result.detail)}",
+                      file=sys.stderr)  # "-" read as stdin's name
             else:
                 rejects.write(result.record)
     if not args.quiet:

@@ -155,9 +155,15 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     return too_deep(rid, f"{where}: {NESTED} (over {MAX_DEPTH} levels)", record)
 
 
+_JSON_TYPES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
+               list: "an array"}
+"""JSON's names of what a line that is no object holds (Python's `NoneType` and `str` named no JSON a user wrote)."""
+
+
 def _record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...]) -> Item:
     if not isinstance(record, dict):
-        return bad(None, f"{where}: a record must be a JSON object, got {type(record).__name__}", record)
+        return bad(None, f"{where}: a record must be a JSON object, got {_JSON_TYPES.get(type(record), type(record).__name__)}",
+                   record)
     raw = record
     if isinstance(record.get(config.text_field), bytes) or isinstance(record.get("html"), bytes):
         record, warnings = _decoded(record, config.text_field, config.encoding, where, warnings)
