@@ -102,7 +102,8 @@ def dedup_params(config: Config) -> DedupParams:
 _DEDUP_DETAIL = {
     "duplicate": "near-duplicate of {dup_of} (estimated Jaccard {similarity:.3f})",
     "exact_duplicate": "same normalised clean text as {dup_of}",
-    "already_indexed": "this id is already in the index (kept by an earlier batch: a run, a service request or a Pipeline call)",
+    "already_indexed": "this id is already in the index (kept by an earlier batch: a run, a service request or a"
+                       " Pipeline call)",
     "repeated_id": "this id appears more than once in the input; only the copy ranked first by the keep policy"
                    " goes on to dedup (its own verdict says whether it was kept)",
 }

@@ -17,6 +17,7 @@ import math
 import re
 import threading
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -352,10 +353,7 @@ def _owners(records: list[Any]) -> dict[int, int]:
 
 def _merged(lines: list[str]) -> list[str]:
     """`lines` with a warning said for several nested objects said once, with their count (`(in 3 objects)`)."""
-    counts: dict[str, int] = {}
-    for line in lines:
-        counts[line] = counts.get(line, 0) + 1
-    return [line if n == 1 else f"{line} (in {n} objects)" for line, n in counts.items()]
+    return [line if n == 1 else f"{line} (in {n} objects)" for line, n in Counter(lines).items()]
 
 
 def _numbers_taken(numbers: list[str]) -> str:

@@ -162,8 +162,8 @@ _JSON_TYPES = {type(None): "null", bool: "a boolean", int: "a number", float: "a
 
 def _record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...]) -> Item:
     if not isinstance(record, dict):
-        return bad(None, f"{where}: a record must be a JSON object, got {_JSON_TYPES.get(type(record), type(record).__name__)}",
-                   record)
+        got = _JSON_TYPES.get(type(record), type(record).__name__)
+        return bad(None, f"{where}: a record must be a JSON object, got {got}", record)
     raw = record
     if isinstance(record.get(config.text_field), bytes) or isinstance(record.get("html"), bytes):
         record, warnings = _decoded(record, config.text_field, config.encoding, where, warnings)

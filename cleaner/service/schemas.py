@@ -59,12 +59,8 @@ class DocumentIn(BaseModel):
         the command line writes the same record's (pydantic puts the declared fields before the others). A key
         holding a lone surrogate (`"\\ud800"`), which pydantic cannot take as a string (the whole body was a 422),
         is kept aside for `document`, whose reading replaces and flags it, as the command line's does."""
-        unnamed = {}
-        if isinstance(data, dict) and not all(key == without_surrogates(key) for key in data):
-            unnamed = {key: value for key, value in data.items() if key != without_surrogates(key)}
-            doc = handler({key: value for key, value in data.items() if key not in unnamed})
-        else:
-            doc = handler(data)
+        unnamed = {k: v for k, v in data.items() if k != without_surrogates(k)} if isinstance(data, dict) else {}
+        doc = handler({k: v for k, v in data.items() if k not in unnamed} if unnamed else data)
         if isinstance(data, dict):
             doc._given, doc._unnamed = tuple(data), unnamed
         return doc
