@@ -5,7 +5,7 @@ getrusage of the children) and the least wall time, the machine may be shared. E
 of compiled patterns (`CLEANER_CACHE_DIR=`, every pattern compiled) and with it, filled by a run beforehand (as on a
 machine where cleaner has run before). `cleaner` is compiled to bytecode first, as pip leaves an installed package
 (where PYTHONDONTWRITEBYTECODE is set, as on the machines here, every process otherwise compiled it from source:
-~0.18 s of CPU each, measured before session 36). The cases:
+~0.18 s of CPU each, measured in session 36). The cases:
 
 - `cleaner --help`: the interpreter and cleaner's imports, with every command's module;
 - loading the packs: `packs.load_rules` with the shipped packs, what a run's main process does once;

@@ -321,7 +321,9 @@ def loads(text: str, strict: bool = True, numbers: list[str] | None = None) -> t
     value = (_DECODER if strict else _LENIENT).decode(text)
     records = value if isinstance(value, list) else [value]
     said: list[list[str]] = [[] for _ in records]
-    owners = _owners(records) if found else {}
+    if not found:  # every line of a file: nothing more to do
+        return value, said
+    owners = _owners(records)
     for obj, pairs in found:
         at = owners.get(id(obj))
         if at is None:  # an array's own item that is no object: no record of it to flag

@@ -85,6 +85,7 @@ class _Cache:
 
 _CACHE = _Cache(1024, CACHE_SIZE)
 
+
 def _source() -> bytes | None:
     """This module's source, which decides what a stored size means (None where it cannot be read, as in a zip)."""
     try:
