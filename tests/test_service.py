@@ -216,6 +216,20 @@ def test_the_body_id_and_text_are_read_as_such_whatever_the_config_names_a_file_
         assert null["detail"] == "document 'n': 'text' is null"
 
 
+def test_a_trailing_slash_on_a_post_route_is_redirected_as_on_every_route(tmp_path):
+    """`POST /v1/documents/` was a 405: the GET route's id, which took every character, took none too, where
+    `/v1/clean/` was redirected to `/v1/clean` (found by a QA pass). No id is empty."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(Service(Config.load(), tmp_path / "index.sqlite"))) as c:
+        posted = c.post("/v1/documents/", json={"id": "s1", "text": ARTICLE})
+        assert (posted.status_code, [r.status_code for r in posted.history]) == (200, [307])
+        assert posted.json()["status"] == "kept"
+        assert c.get("/v1/documents/s1").json()["record"]["text"] == ARTICLE
+        assert c.get("/v1/documents/").status_code == 405  # to /v1/documents, which takes POST only
+        assert c.get("/v1/clusters/").status_code == 404
+
+
 def test_documents_kept_duplicate_rejected_then_read_back(server):
     with server.client() as c:
         kept = c.post("/v1/documents", json={"id": "d1", "text": NOISY, "url": "https://example.ma/a/1"}).json()

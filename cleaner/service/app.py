@@ -50,9 +50,10 @@ from .store import IndexGoneError
 
 class _Anything(Convertor):
     """A path parameter that takes every character, line breaks too (Starlette's `path` stops at one:
-    a document stored under an id with a newline could not be fetched)."""
+    a document stored under an id with a newline could not be fetched), and at least one: no id is empty, and
+    `POST /v1/documents/` is then redirected to `/v1/documents` as `/v1/clean/` is, not a 405 of the GET route."""
 
-    regex = r"[\s\S]*"
+    regex = r"[\s\S]+"
 
     def convert(self, value: str) -> str:
         return value
