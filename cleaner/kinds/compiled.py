@@ -103,9 +103,10 @@ class CompiledStore:
     def put_size(self, pattern: str, size: int) -> None:
         """Store the size `scan_pattern` found for `pattern`, which it accepted."""
         with self._lock:
-            if self._held + len(pattern) <= MAX_BYTES:
+            grown = 0 if pattern in self._sizes else len(pattern)
+            if self._held + grown <= MAX_BYTES:
                 self._sizes[pattern] = size
-                self._held += len(pattern)
+                self._held += grown
                 self._used.add(pattern)
                 self._dirty = True
 
@@ -143,9 +144,12 @@ class CompiledStore:
             return compiled
 
     def _keep(self, key: tuple[str, str, int], recipe: bytes) -> None:
-        if self._held + len(recipe) + len(key[1]) <= MAX_BYTES:
+        """Store `recipe` under `key`, replacing one the C module refused (counted once in the bytes held)."""
+        old = self._recipes.get(key)
+        grown = len(recipe) - (len(old) if old is not None else -len(key[1]))
+        if self._held + grown <= MAX_BYTES:
             self._recipes[key] = recipe
-            self._held += len(recipe) + len(key[1])
+            self._held += grown
             self._used.add(key)
             self._dirty = True
 
