@@ -94,7 +94,7 @@ _REFRESH = re.compile(r"""<meta(?=[^>]+http-equiv\s*=\s*["']?refresh)[^>]+conten
 def extract_html(doc: Document, config: Config) -> Document | Rejected:
     """The document with `text` set to the main text of its `html` and `meta["extracted"]` to the
     page's metadata (`html` is kept for the review); or a rejection saying why there is no text."""
-    where = doc.url or doc.where or doc.id
+    where = _where(doc)
     html = doc.html or ""
     if not html.replace("\ufeff", "").strip():
         return _reject(doc, "empty_extraction", f"{where}: empty page")
@@ -372,6 +372,13 @@ def _published(tree: Any) -> str | None:
     date (htmldate's) takes a date in an element of a "date" class before it: on a blog, the sidebar's
     list of recent posts (`<span class="post-date">1 mai 2020</span>` for a post of 10 April 2019)."""
     return next(filter(None, (given_date(time.get("datetime")) for time in tree.xpath(_PUBLISHED))), None)
+
+
+def _where(doc: Document) -> str:
+    """A page named where it was read and by its URL (a WARC reader's place names it already), else either, else its id."""
+    if doc.where and doc.url and doc.url not in doc.where:
+        return f"{doc.where} ({doc.url})"
+    return doc.where or doc.url or doc.id
 
 
 def _reject(doc: Document, reason: str, detail: str) -> Rejected:

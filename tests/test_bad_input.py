@@ -3,6 +3,7 @@ rejects exactly once, with a clear reason naming file and line or record; exit 0
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -109,8 +110,9 @@ def test_the_input_side_with_extraction_rejects_broken_html():
 
 
 def test_a_page_without_a_url_that_is_not_extracted_is_named_by_its_file_and_line(tmp_path, in_process):
-    """A page rejected at extraction is named by its URL, or without one by where it was read (`file:line`, the
-    file), as a rejection at reading is: its id alone ("pg: binary content, not HTML") named no input."""
+    """A page rejected at extraction is named by where it was read (`file:line`, the file), as a rejection at
+    reading is, and by its URL when it has one: its id alone ("pg: binary content, not HTML") named no input, its
+    URL alone not the file holding it."""
     src = tmp_path / "pages.jsonl"
     src.write_text(json.dumps({"id": "p1", "text": "Un article sans défaut, avec assez de texte pour être gardé."}) + "\n"
                    + json.dumps({"id": "pg", "html": "%PDF-1.4 des octets"}) + "\n"
@@ -121,9 +123,25 @@ def test_a_page_without_a_url_that_is_not_extracted_is_named_by_its_file_and_lin
     assert in_process("run", str(src), str(tmp_path / "broken.html"), "--out", str(out), "-q").returncode == 0
     details = {r["id"]: r["detail"] for r in _records(out / "rejects.jsonl") if r["stage"] == "extract"}
     assert details == {"pg": f"{src}:2: binary content, not HTML (starts '%PDF-1.4')",
-                       "pu": "https://example.fr/a: binary content, not HTML (starts '%PDF-1.4')",
+                       "pu": f"{src}:3 (https://example.fr/a): binary content, not HTML (starts '%PDF-1.4')",
                        "broken": f"{tmp_path / 'broken.html'}: HTML not parsed: neither a page nor a fragment that opens "
                                  "with a tag (starts '<<<<>>>><div')"}
+
+
+def test_a_warc_page_not_extracted_is_named_by_its_record_and_url_once(tmp_path, in_process):
+    """A WARC reader's place names the record's URL already: the extraction's rejection names it once."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    src = tmp_path / "crawl.warc"
+    with open(src, "wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://example.fr/a", "response", http_headers=headers,
+                                                      payload=io.BytesIO(b"%PDF-1.4 des octets")))
+    assert in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "-q").returncode == 0
+    (rejected,) = _records(tmp_path / "o.rejects.jsonl")
+    assert rejected["detail"] == f"{src}: record 1 (https://example.fr/a): binary content, not HTML (starts '%PDF-1.4')"
 
 
 @pytest.mark.parametrize("command", ["clean", "run"])
