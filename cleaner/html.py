@@ -203,11 +203,18 @@ _ERROR_TITLE = re.compile(r"\A\s*(?:40[0134]|410|50[0234])\s*(?:[|·•:–—-]
 
 
 def _error_title(tree: Any, text: str) -> str | None:
-    """The title of a page whose title is an HTTP error code, alone or before the site's name ("404 | Glamour"),
-    and whose main text is short (`STUB_MAX_CHARS`): an error page that says so in no `STUB` phrase, only in its
-    own words ("OUTCH ÇA BUGUE"), under a menu that trafilatura took for its text (one fr-pages page was kept)."""
+    """The title of a page whose main text is short (`STUB_MAX_CHARS`) and whose title is an HTTP error code, alone
+    or before the site's name ("404 | Glamour"), or a notice ("Roseaux — Page non trouvée") over a text with no
+    line of prose: an error page that says so only in its title or its own words ("OUTCH ÇA BUGUE"), under a menu
+    that trafilatura took for its text (two fr-pages pages were kept, a menu their whole text)."""
     title = (tree.findtext(".//title") or "").strip()
-    return title if len(text) < STUB_MAX_CHARS and _ERROR_TITLE.match(title) else None
+    if len(text) >= STUB_MAX_CHARS:
+        return None
+    return title if _ERROR_TITLE.match(title) or (_notice(title) and not _PROSE_LINE.search(text)) else None
+
+
+_PROSE_LINE = re.compile(r"^[^\S\n]*+\S+(?:[^\S\n]++\S+){7}", re.MULTILINE)
+"""A line of eight words or more: a sentence, where a menu's items are a few words each."""
 
 
 STUB_HEAD_LINES = 8

@@ -565,3 +565,21 @@ def test_a_page_titled_by_an_error_code_with_a_short_text_is_a_stub(title, text,
         assert out.detail == f"https://example.fr/a: redirect or error page: {title!r}"
     else:
         assert isinstance(out, Document) and out.text, out
+
+
+@pytest.mark.parametrize(("title", "text", "stub"), [
+    ("Roseaux — Page non trouvée", "<ul><li>Informations</li><li>Contact</li><li>Nous soutenir sur tipeee</li></ul>",
+     True),  # fr-pages 02_selection-podcasts-militants-hiver-1-2_: the site's menu was its whole text
+    ("Page introuvable : le roman", "<p>Le roman de l'été raconte une lettre perdue qui ne trouve jamais sa page.</p>",
+     False),  # a line of prose: an article, whatever its title says
+])
+def test_a_page_titled_by_a_notice_over_a_menu_alone_is_a_stub(title, text, stub):
+    """A missing page that says so in its title only, its menu trafilatura's text, was kept as an article
+    (found by a QA pass); a short article under such a title has a line of prose, and stays."""
+    html = f"<html><head><title>{title}</title>{SCRIPT}</head><body><main>{text}</main></body></html>"
+    out = extract_html(_doc(html, url="https://example.fr/a"), CONFIG)
+    if stub:
+        assert isinstance(out, Rejected) and out.reason == "stub_page", out
+        assert out.detail == f"https://example.fr/a: redirect or error page: {title!r}"
+    else:
+        assert isinstance(out, Document) and out.text, out
