@@ -121,3 +121,26 @@ def default_cleaner():
     from cleaner import Cleaner
 
     return Cleaner()
+
+
+def damaged_index(tmp_path: Path, how: str) -> tuple[Path, list[dict]]:
+    """An index of 400 kept documents, then damaged `how` (`page`: its fourth page overwritten; `table`: its band
+    table dropped), and 400 other records to run against it."""
+    import random
+    import sqlite3
+
+    from cleaner import Config, Pipeline
+
+    path = tmp_path / "index.sqlite"
+    records = [{"id": f"d{k}", "text": " ".join(f"mot{n}" for n in random.Random(k).sample(range(100_000), 60))}
+               for k in range(800)]
+    with Pipeline(Config.load(), index=path) as pipeline:
+        assert len(pipeline.run(records[:400]).kept) == 400
+    if how == "page":
+        with open(path, "r+b") as fh:
+            fh.seek(4096 * 3)
+            fh.write(b"\xff" * 4096)
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("DROP TABLE bands")
+    return path, records[400:]

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from conftest import damaged_index
 
 from cleaner.dedup import (
     DedupIndex,
@@ -695,6 +696,26 @@ def test_a_full_disk_while_adding_to_the_index_is_an_oserror_naming_it_and_adds_
         assert (full.value.errno, full.value.filename) == (errno.ENOSPC, str(path))
         assert len(pipeline.dedup.index) == 0
         assert [d.id for d in pipeline.run([{"id": "x", "text": texts[0]}]).kept] == ["x"]
+
+
+@pytest.mark.parametrize(("how", "why"), [("page", "database disk image is malformed"), ("table", "no such table: bands")])
+def test_an_index_damaged_inside_is_refused_naming_it_not_a_traceback(tmp_path, capsys, how, why):
+    """An index that opens well but is damaged inside (a page overwritten, a table dropped) ended a run in SQLite's
+    traceback, exit 1, and the Python API raised sqlite3's error (found by a QA pass): it is `IndexMismatchError`
+    naming the file, the CLI's one line and exit 2."""
+    from cleaner import Config, Pipeline
+    from cleaner.cli import main
+
+    path, later = damaged_index(tmp_path, how)
+    message = (f"{path}: not usable as a dedup index ({why}): the file is damaged; run the corpus again into a new "
+               "index path, or restore the file from a copy")
+    with Pipeline(Config.load(), index=path) as pipeline, pytest.raises(IndexMismatchError) as caught:
+        pipeline.run(later)
+    assert str(caught.value) == message
+    src = tmp_path / "later.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in later), encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "out"), "--index", str(path), "--workers", "1", "-q"]) == 2
+    assert capsys.readouterr().err == f"cleaner: {message}\n"
 
 
 @pytest.mark.parametrize("content", [b"x", b"\n", b"SQLite format 2\x00"])

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import httpx2
 import pytest
-from conftest import ROOT, SHARED, run_cli
+from conftest import ROOT, SHARED, damaged_index, run_cli
 
 from cleaner.config import Config
 from cleaner.io.records import content_hash
@@ -1148,6 +1148,25 @@ def test_an_index_file_removed_under_the_server_is_a_503_not_a_document_kept_int
     assert "the index file was removed or replaced while the server ran; restart it" in log, log
     assert "Traceback" not in log, log
     assert not list(out.glob("index.sqlite*"))  # nothing of the service's went into a new file there
+
+
+@pytest.mark.parametrize("how", ["page", "table"])
+def test_an_index_damaged_inside_is_a_503_and_not_ready(tmp_path, caplog, how):
+    """An index that opened well but is damaged inside answered each document a 500, and /readyz said ready (found
+    by a QA pass): each request that finds it so is a 503 saying so, without the server's path, and the service is
+    not ready from then on; the log names the file once a request, with no trace."""
+    from fastapi.testclient import TestClient
+
+    path, later = damaged_index(tmp_path, how)
+    with TestClient(create_app(Service(Config.load(), path)), raise_server_exceptions=False) as c:
+        assert c.get("/readyz").status_code == 200  # it opens well
+        r = c.post("/v1/documents", json=later[:50])
+        assert (r.status_code, r.json()) == (503, {"detail": "the index file is damaged: restart the server on a sound index"})
+        assert str(tmp_path) not in r.text
+        assert c.get("/readyz").status_code == 503
+        assert c.post("/v1/clean", json=later[0]).status_code == 200  # no index: still answered
+    damaged = [rec for rec in caplog.records if rec.name == "cleaner.service" and "the file is damaged" in rec.getMessage()]
+    assert len(damaged) == 1 and str(path) in damaged[0].getMessage() and not damaged[0].exc_info
 
 
 def test_a_blank_or_identity_content_encoding_is_no_encoding(server):

@@ -156,6 +156,18 @@ def disk_full(exc: sqlite3.Error, path: str | Path) -> Exception:
     return exc
 
 
+def damaged(exc: BaseException, path: str | Path) -> BaseException:
+    """An SQLite error met in an index that opened well but is damaged inside (a page overwritten: `database disk
+    image is malformed`; a table dropped) as the `IndexMismatchError` that names the file (the CLI's one line and exit
+    2, where a run ended in a traceback and the service answered 500s); any other error as it is."""
+    if isinstance(exc, sqlite3.DatabaseError) and (
+            exc.sqlite_errorcode in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+            or str(exc).startswith(("no such table", "no such column"))):
+        return IndexMismatchError(f"{path}: not usable as a dedup index ({exc}): the file is damaged; run the corpus "
+                                  "again into a new index path, or restore the file from a copy")
+    return exc
+
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -376,8 +388,8 @@ class DedupIndex(Closing):
             else:
                 if os.getpid() == pid:
                     self._db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            raise disk_full(exc, self.path) from None
+        except sqlite3.DatabaseError as exc:
+            raise damaged(disk_full(exc, self.path), self.path) from None
         finally:
             self._in_tx = False
 

@@ -41,7 +41,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import Message
 
-from ..dedup.index import IndexBusyError
+from ..dedup.index import IndexBusyError, IndexMismatchError
 from ..io.jsonl import loads
 from .auth import ApiKey
 from .limits import BodyLimit, within_doc_limit
@@ -211,6 +211,7 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
                     "`Authorization: Bearer <key>`.")
     app.router.route_class = _Utf8Route
     app.state.service = service
+    app.state.damaged = False  # an index request found the file damaged (`index_damaged`): not ready from then on
     app.state.given_up = False  # a request given up at --shutdown-timeout, its work still going on (`_Utf8Route`)
     app.state.stopped_by = None  # the signal that stopped the server (`_Server`)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
@@ -270,6 +271,14 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         return JSONResponse({"detail": "the index file was removed or replaced while the server ran: restart the server"},
                             status_code=503)
 
+    @app.exception_handler(IndexMismatchError)
+    async def index_damaged(request: Request, exc: IndexMismatchError) -> JSONResponse:
+        """The index file opened well at the start and is found damaged inside (`dedup.index.damaged`): 503, and not
+        ready from then on, where each request was a 500 and /readyz said ready (nothing stored, no server path shown)."""
+        log.error("%s", exc)
+        app.state.damaged = True
+        return JSONResponse({"detail": "the index file is damaged: restart the server on a sound index"}, status_code=503)
+
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
         log.exception("error in %s %s", request.method, request.url.path)
@@ -326,6 +335,8 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
 
     @app.get("/readyz", summary="Rules loaded and the index file readable")
     async def readyz(request: Request) -> JSONResponse:
+        if app.state.damaged:
+            return JSONResponse({"status": "not ready"}, status_code=503)
         try:  # on a thread of asyncio's, not the pool of 40 that requests being cleaned may all hold
             counts = await asyncio.to_thread(_service(request).store.counts)
         except IndexGoneError as exc:
