@@ -23,7 +23,7 @@ from typing import Any
 
 from .config import Config, ConfigError
 from .dedup.shingle import NORMALISATION, SHINGLE_HASH
-from .io.names import name_text
+from .io.names import name_text, real
 from .io.outputs import OutputError, run_manifest
 from .io.readers import input_sources
 from .io.writers import OutputFile, sha256_of
@@ -115,7 +115,7 @@ def other_packs(folder: Path, rules: RuleSet) -> str | None:
 def batch_name(out: Path, fp: dict[str, Any]) -> str:
     """The name a run into `out` with fingerprint `fp` gives the documents it adds to the index
     (`DedupIndex.add_batch`): the same when the run is resumed, another for any other run."""
-    return hashlib.sha256(f"{out.resolve()}\n{json.dumps(fp, sort_keys=True)}".encode()).hexdigest()
+    return hashlib.sha256(f"{real(out)}\n{json.dumps(fp, sort_keys=True)}".encode()).hexdigest()
 
 
 def finished_batch(out: Path, finished: dict[str, Any], fp: dict[str, Any]) -> str:

@@ -20,6 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from .config import Config, with_value
+from .io.names import loops, real
 from .kinds import KINDS, Rule
 from .kinds.base import shown
 from .kinds.patterns import pack_budget, save_compiled
@@ -98,7 +99,8 @@ def pack_files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
 def _not_a_file(path: Path) -> str:
     """What `path`, which is no regular file, is instead, as a reason it is no rule pack."""
     if path.is_symlink() and not path.exists():
-        return f"a broken symbolic link (to {os.readlink(path)}), not a rule pack file"
+        what = "a symbolic link loop" if loops(path) else "a broken symbolic link"
+        return f"{what} (to {os.readlink(path)}), not a rule pack file"
     if not path.exists():
         return "no such rule pack file or folder"
     mode = path.stat().st_mode
@@ -146,7 +148,7 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
     digests: list[str] = []
     try:
         for k, path in enumerate(files):
-            if (key := path.resolve()) in given:  # its first id was "already defined" in itself
+            if (key := real(path)) in given:  # its first id was "already defined" in itself
                 raise RulePackError(str(path), f"this pack is loaded twice (first as {given[key]}): give each pack once (a "
                                     "folder or a file in it, not both; the shipped packs load unless --no-default-rules)")
             given[key] = path

@@ -48,6 +48,7 @@ from .dedup.index import DedupIndex, IndexMismatchError, batch_count, holds, ref
 from .dedup.signature import DedupParams, Signer
 from .engine import clean_more
 from .gates import gate
+from .io.names import loops, real
 from .io.outputs import STATE, OutputError, output_file_pattern, read_output
 from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
 from .io.records import ReadStats
@@ -287,6 +288,8 @@ def claimed(out: Path, inputs: Iterable[str], options: RunOptions = RunOptions()
     once every document is prepared."""
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "is a file: --out names the folder a run writes into", str(out))
+    if loops(out):  # making it said "File exists"
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(out))
     apart(out, inputs, options.index)
     for target in [_output(out, options, name).path() for name in OUTPUT_NAMES] + [out / "report.json", out / MANIFEST]:
         can_be_written(target)
@@ -314,9 +317,9 @@ def apart(out: Path, inputs: Iterable[str], index: Path | None = None) -> None:
     if (held := input_folder_holding(out, inputs)) is not None:
         raise OSError(errno.EINVAL, f"is inside the input folder {held}: the run would read its own state and "
                                     "outputs as input; give an --out outside the inputs", str(out))
-    folder = out.resolve()
+    folder = real(out)
     for path in named_paths(inputs):
-        here = path.resolve()
+        here = real(path)
         if path.is_file() and here.parent == folder and OUTPUT_FILE.fullmatch(here.name):
             raise OSError(errno.EINVAL, f"holds the input {path}, which the run's output of that name would replace; "
                                         "give another --out", str(out))
@@ -579,7 +582,7 @@ def refuse_removal(index: Path) -> None:
     except IndexMismatchError:  # not an index: left to `remove_own_index` to refuse
         return
     try:
-        with closing(sqlite3.connect(f"{index.resolve().as_uri()}?mode=rw", uri=True, timeout=0)) as db:
+        with closing(sqlite3.connect(f"{real(index).as_uri()}?mode=rw", uri=True, timeout=0)) as db:
             db.execute("PRAGMA locking_mode = EXCLUSIVE")  # no shared memory: the file's lock, which no other may hold
             db.execute("BEGIN EXCLUSIVE")
     except sqlite3.Error as exc:  # a file that is no SQLite database is left to `remove_own_index` to refuse

@@ -29,6 +29,7 @@ from .closing import Closing
 from .dedup.cluster import Cluster, Decision, Signed, copy_tiebreak, repeated
 from .dedup.index import disk_full
 from .dedup.signature import DedupParams, band_keys_matrix
+from .io.names import real
 from .pipeline import order_detail
 from .workers import Prepared
 
@@ -124,7 +125,7 @@ class RunState(Closing):
     def __init__(self, path: Path, readonly: bool = False):
         self.path = path
         if readonly:  # a writer of the outputs, beside the run (which holds the file open, so WAL reads work)
-            self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            self._db = sqlite3.connect(f"{real(path).as_uri()}?mode=ro", uri=True, isolation_level=None)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), isolation_level=None)

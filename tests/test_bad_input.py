@@ -324,6 +324,31 @@ def test_folder_entries_that_cannot_be_read_are_rejections_not_left_out(tmp_path
     assert isinstance(fifo, Rejected) and "not a regular file" in fifo.detail
 
 
+def test_a_link_loop_is_a_rejection_as_an_input_and_refused_as_an_output(tmp_path, in_process):
+    """A link loop named as an input (or matched by a glob, beside good files) ended `clean` and `run` in a
+    traceback (`Path.resolve` raises on one in Python 3.11), and so did one given as `--out` or `--rejects` (found
+    by a QA pass). As an input it is a rejection naming it, in a folder too (it was "a broken link"); as an output,
+    one line and exit 2."""
+    loop = tmp_path / "loop"
+    loop.mkdir()
+    (loop / "a.txt").symlink_to(loop / "b.txt")
+    (loop / "b.txt").symlink_to(loop / "a.txt")
+    (loop / "ok.txt").write_text("Un texte assez long pour passer les portes du nettoyage.", encoding="utf-8")
+    says = f"{loop / 'a.txt'}: a link loop"
+    for command, out in (("clean", tmp_path / "c.jsonl"), ("run", tmp_path / "r")):
+        for given in ([str(loop / "a.txt")], [str(loop / "*.txt")], [str(loop)]):
+            proc = in_process(command, *given, "--out", str(out), "-q")
+            assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+            rejects = tmp_path / "c.rejects.jsonl" if command == "clean" else out / "rejects.jsonl"
+            details = [r["detail"] for r in _records(rejects)]
+            assert says in details and len(details) == (1 if given[0].endswith("a.txt") else 2), details
+    for args in (["clean", str(loop / "ok.txt"), "--out", str(loop / "a.txt")],
+                 ["clean", str(loop / "ok.txt"), "--out", str(tmp_path / "o.jsonl"), "--rejects", str(loop / "a.txt")],
+                 ["run", str(loop / "ok.txt"), "--out", str(loop / "a.txt")]):
+        proc = in_process(*args)
+        assert (proc.returncode, proc.stderr) == (2, f"cleaner: {loop / 'a.txt'}: Too many levels of symbolic links\n")
+
+
 def test_a_text_file_named_warc_is_a_rejection_not_zero_records(tmp_path):
     """warcio reads a first line of five words as a legacy ARC header and yields its 'records', which
     were skipped as non-HTML responses: the file vanished with no rejection."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..api import pipeline_for
 from ..config import ConfigError
 from ..escapes import one_line
+from ..io.names import real
 from ..io.readers import not_an_input, read_inputs
 from ..io.records import ReadStats
 from ..io.writers import JsonlWriter
@@ -71,7 +72,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         if path.lower().endswith(".parquet"):
             raise ConfigError(f"{path}: cleaner clean writes JSONL (.jsonl, .jsonl.gz, .jsonl.zst); for Parquet, "
                               "cleaner run --output-format parquet")
-    if len(files) == 2 and Path(rejects_path).resolve() == Path(args.out).resolve():
+    if len(files) == 2 and real(rejects_path) == real(args.out):
         raise ConfigError(f"--rejects {rejects_path} is the output file itself: give the rejects a path of their own")
     for path in files:  # OUT first: a set named one or the other by the hash seed
         not_an_input(Path(path), args.inputs)

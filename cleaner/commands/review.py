@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..config import ConfigError
+from ..io.names import real
 from ..io.readers import not_an_input
 from ..io.writers import can_be_written, stdout
 from ..manifest import other_packs
@@ -73,7 +74,7 @@ def _not_read(out: Path, run: Path, inputs: list[str]) -> None:
     of the run folder by a name a run writes (`runner.OUTPUT_FILE`, `runner.RUN_FILES`: its outputs in
     any form, report, manifest, index), or one of the `inputs` (rule packs, config file)."""
     target = Path(os.path.realpath(out))
-    if target.parent == run.resolve() and (OUTPUT_FILE.fullmatch(target.name) or target.name in RUN_FILES):
+    if target.parent == real(run) and (OUTPUT_FILE.fullmatch(target.name) or target.name in RUN_FILES):
         raise ConfigError(f"{out}: is the run's own {target.name}, which the page would replace; give the page "
                           f"a path of its own, such as {run / 'review.html'}")
     not_an_input(out, inputs)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..checks import check_examples
 from ..config import Config, ConfigError
+from ..io.names import real
 from ..io.readers import not_an_input
 from ..io.writers import stdout, text_stream, utf8_stream, write_atomic
 from ..packs import load_files, load_rules, pack_files
@@ -78,7 +79,7 @@ def not_a_loaded_pack(out: Path, config: Config) -> None:
     `--rules R/ --out R/site.yaml` replaced the rules kept there with what was left to learn, near nothing."""
     if out.suffix.lower() in (".gz", ".zst"):
         raise ConfigError(f"--out {out}: a rule pack is plain YAML; give it a .yaml name")
-    if out.resolve() in {Path(f).resolve() for f in load_rules(config).files}:
+    if real(out) in {real(f) for f in load_rules(config).files}:
         raise ConfigError(f"--out {out}: is a rule pack this command loads, whose rules the suggestions are learned "
                           "past: write them to another file and merge what you keep")
 

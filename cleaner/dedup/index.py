@@ -51,6 +51,7 @@ from pathlib import Path
 import numpy as np
 
 from ..closing import Closing
+from ..io.names import real
 from .signature import DedupParams, band_keys, band_keys_matrix
 
 SCHEMA_VERSION = "1"
@@ -94,7 +95,7 @@ def _read_only(path: Path, refused: Callable[[sqlite3.Error], str]) -> Iterator[
     try:
         if _not_sqlite(path):
             raise sqlite3.DatabaseError("file is not a database")
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)) as db:
+        with closing(sqlite3.connect(f"{real(path).as_uri()}?mode=rw", uri=True)) as db:
             db.execute("PRAGMA query_only = ON")
             refuse_other_databases(db, path)
             yield db

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path, PurePath
+
+
+def real(path: str | os.PathLike[str]) -> Path:
+    """`path` absolute, its links followed as far as they go: a link loop stays as it is (`Path.resolve` raises a
+    RuntimeError on one in Python 3.11, which ended `clean` and `run` in a traceback when an input or an output was
+    one), and is read or written later as the error it is."""
+    return Path(os.path.realpath(path))
+
+
+def loops(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is a link that leads back to itself (a loop), not to a file or to nothing."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def name_text(path: str | os.PathLike[str]) -> str:

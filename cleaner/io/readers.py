@@ -32,7 +32,7 @@ from ..config import Config, ConfigError
 from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import Line, decompressed, read_jsonl, read_jsonl_file
-from .names import Listed, distinct_ids, file_id, listed, name_text
+from .names import Listed, distinct_ids, file_id, listed, loops, name_text, real
 from .records import Item, ReadStats, bad
 
 FORMATS = ("auto", "txt", "html", "jsonl", "parquet", "warc")
@@ -94,13 +94,13 @@ def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | st
             stdin = True
             continue
         for source in input_paths(name):
-            if isinstance(source, Path) and (first := seen.get(source.resolve())) is not None:
+            if isinstance(source, Path) and (first := seen.get(real(source))) is not None:
                 why = (f"named by an earlier input too ({name_text(name)!r} again)" if first == source
                        else f"the same file as {name_text(first)}, read already")
                 yield bad(None, f"{name_text(source)}: {why}: read once")
                 continue
             if isinstance(source, Path):
-                seen[source.resolve()] = source
+                seen[real(source)] = source
             yield source
 
 
@@ -149,7 +149,8 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
 
 
 def _not_a_file(path: Path) -> Rejected:
-    what = "a broken link" if not path.exists() else "not a regular file (a FIFO, socket or device; pipe it to -)"
+    what = ("not a regular file (a FIFO, socket or device; pipe it to -)" if path.exists()
+            else "a link loop" if loops(path) else "a broken link")
     return bad(file_id(path), f"{name_text(path)}: {what}")
 
 
@@ -185,9 +186,9 @@ def named_paths(names: Iterable[str]) -> Iterator[Path]:
 
 def input_folder_holding(target: Path, names: Iterable[str]) -> Path | None:
     """The input folder (as named) that is `target` or holds it, where an output would be read as input."""
-    where = Path(os.path.realpath(target))
+    where = real(target)
     return next((path for path in named_paths(names)
-                 if path.is_dir() and (path.resolve() == where or path.resolve() in where.parents)), None)
+                 if path.is_dir() and (real(path) == where or real(path) in where.parents)), None)
 
 
 def glob_matching(target: Path, names: Iterable[str]) -> str | None:
@@ -221,8 +222,8 @@ def not_an_input(out: Path, inputs: list[str]) -> None:
     if (held := input_folder_holding(out, inputs)) is not None:
         raise ConfigError(f"{out}: is inside the input folder {held}, where it would be read as input; "
                           "give an output outside the inputs")
-    target = Path(os.path.realpath(out))
-    if any(path.resolve() == target for path in named_paths(inputs)):
+    target = real(out)
+    if any(real(path) == target for path in named_paths(inputs)):
         raise ConfigError(f"{out}: is an input; give the output a path of its own")
     if (pattern := glob_matching(out, inputs)) is not None:
         raise ConfigError(f"{out}: the input glob {pattern} matches it, so the same command run again would read "

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..edits import replay
+from ..io.names import real
 from ..io.outputs import STATE, OutputError, output_files, parse_record, read_output
 from ..models import Edit
 
@@ -73,7 +74,7 @@ def load_run(path: str | Path) -> Run:
             rejects=list(read_output(folder, "rejects")),
             clusters=list(read_output(folder, "clusters", cluster_problem)),
             report=parse_record(report_path.read_bytes(), str(report_path)) if report_path.is_file() else {},
-            name=folder.resolve().name,
+            name=real(folder).name,
         )
     except OutputError as exc:
         raise RunError(str(exc)) from None
