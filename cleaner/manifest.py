@@ -47,6 +47,24 @@ def _input_file(path: Path) -> dict[str, Any]:
         return {"path": str(path), "unreadable": exc.strerror or str(exc)}
 
 
+class InputChangedError(OSError):
+    """An input file that is not what the run's fingerprint says once the run has read it: it changed (or went)
+    while the run read it, so the records read may be some of one version and some of another, or too few."""
+
+
+def check_unchanged(files: list[dict[str, Any]]) -> None:
+    """`InputChangedError` naming the first input file whose size or SHA-256 is not what `input_files` gave
+    (`files`, the fingerprint's) when the run started. Each file is hashed again: about a second for 1 GB."""
+    for given in files:
+        if given["path"] != "-" and (now := _input_file(Path(given["path"]))) != given:
+            was = "unreadable" if "unreadable" in given else f"{given['bytes']:,} bytes"
+            is_now = (f"unreadable ({now['unreadable']})" if "unreadable" in now
+                      else "the same size, another content" if now["bytes"] == given.get("bytes") else f"{now['bytes']:,} bytes")
+            raise InputChangedError(0, f"changed while the run read it ({was} when it started, {is_now} now): the records "
+                                       "read from it may be too few or of two versions, so the run stops before "
+                                       "deduplicating, and starts over when run again", given["path"])
+
+
 def count_records(files: list[dict[str, Any]]) -> int | None:
     """How many records the inputs hold, when that is cheap to know (text, HTML and plain JSONL files:
     their lines); None otherwise. Only for the progress bar's total and ETA."""

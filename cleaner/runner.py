@@ -60,9 +60,11 @@ from .lang import Tagger, make_tagger
 from .libc import release_memory
 from .manifest import (
     MANIFEST,
+    InputChangedError,
     anchored,
     batch_name,
     changes,
+    check_unchanged,
     count_records,
     fingerprint,
     finished_batch,
@@ -254,8 +256,7 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
     """What a run of `fp` that starts over does first about a shared index: take out the documents of the
     run it replaces, the finished one's batch (`replaced`), or the `interrupted` one's (its `fingerprint`,
     the `batch` it named once it had decided, which may or may not have gone in, and whether it had
-    `added` them) when it read the same inputs the same way into the same index (with other inputs they
-    stay, and the run warns when they went in). In a transaction of its own, before this run names its
+    `added` them) when it used the same index, whatever its inputs: it wrote no corpus. In a transaction of its own, before this run names its
     batch, which may be the name the replaced run gave its own (`--restart`). It warns when the index
     cannot tell them: it has no batch of the finished run's name (a run `--continue`d after deciding added
     its documents under the name of its first fingerprint), or the batch came before documents were numbered by it. A run's own index,
@@ -264,11 +265,12 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
         refuse_removal(index_path)
     batches = list(replaced)
     if interrupted is not None and options.index is not None and same_index(interrupted["fingerprint"], fp):
-        batches = [] if not_to_continue(interrupted["fingerprint"], fp) else [b for b in [interrupted["batch"]] if b]
+        # whatever its inputs: it wrote no corpus, so documents it left in the index would be in none (a run of other
+        # inputs into its folder left them, and every later batch rejected their copies as already_indexed)
+        batches = [b for b in [interrupted["batch"]] if b]
         if interrupted["added"]:
-            progress.log(f"the documents the interrupted run added to {index_path} are taken out first (its inputs are these)"
-                         if batches else f"warning: the interrupted run had already added its documents to {index_path}; "
-                         "starting over will find them there as already_indexed")
+            these = "it wrote no corpus" if not_to_continue(interrupted["fingerprint"], fp) else "its inputs are these"
+            progress.log(f"the documents the interrupted run added to {index_path} are taken out first ({these})")
     if not batches:
         return
     with DedupIndex(index_path, params) as index:
@@ -416,6 +418,10 @@ class Runner:
         return 0
 
     def _prepare(self, state: RunState, done: int, warm: bool = False) -> None:
+        """Stage `prepare`: read, clean, tag, gate and sign every input record from the `done`-th on, into the state;
+        then check that the inputs are still what the state's fingerprint says (a file changed while it was read is an
+        error, and the state is emptied: a rerun starts over, where it went on, or found the run complete, with records
+        missing)."""
         if state.get("stage") != "prepare":
             self.read_stats = ReadStats.from_dict(json.loads(state.get("read") or "{}"))
             return
@@ -435,6 +441,11 @@ class Runner:
         if batch:
             state.add(start, batch)
             self.progress.update(len(batch), sum(p.raw_chars for p in batch))
+        try:
+            check_unchanged(json.loads(state.get("fingerprint") or "{}").get("inputs", []))
+        except InputChangedError:
+            state.reset()
+            raise
         state.set(stage="count" if self.config.learn_boilerplate else "dedup",
                   read=json.dumps(self.read_stats.as_dict(), sort_keys=True))
 

@@ -490,6 +490,33 @@ def test_an_interrupted_run_that_had_indexed_its_documents_started_over_takes_th
     assert _bytes(tmp_path / "a", names) == _bytes(reference, names)
 
 
+def test_a_run_of_other_inputs_over_an_interrupted_run_that_had_indexed_its_documents_takes_them_out(news, tmp_path,
+                                                                                                       in_process):
+    """Killed after the index took its documents in, then replaced by a run of other inputs into its folder (the next
+    day's batch): its documents stayed in the shared index, in no corpus, and the same inputs run again gave nothing
+    but already_indexed (found by a QA pass). They are taken out first, whatever the inputs: it wrote no corpus."""
+    from cleaner.manifest import batch_name
+
+    index = tmp_path / "shared.sqlite"
+    runner, fp = _decided(news, tmp_path / "a", index)
+    with RunState(tmp_path / "a" / STATE / "state.sqlite") as state, Deduplicator(index, DedupParams()) as dedup:
+        state.set(batch=batch_name(tmp_path / "a", fp), stage="indexed")
+        added = dedup.index.add_batch(batch_name(tmp_path / "a", fp), ((*row, ()) for row in state.kept_rows()))
+        assert added > 500
+    other = tmp_path / "other.txt"
+    other.write_text("Le conseil municipal a voté mardi le budget des écoles de la ville pour l'année prochaine.",
+                     encoding="utf-8")
+    proc = in_process("run", str(other), "--out", str(tmp_path / "a"), "--index", str(index), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert f"the documents the interrupted run added to {index} are taken out first (it wrote no corpus)" in proc.stderr
+    with Deduplicator(index, DedupParams()) as dedup:
+        assert len(dedup.index) == 1
+    again = in_process("run", str(news), "--out", str(tmp_path / "b"), "--index", str(index), "--workers", "1", "-q")
+    assert again.returncode == 0, again.stderr
+    assert "already_indexed" not in (tmp_path / "b" / "rejects.jsonl").read_text(encoding="utf-8")
+    assert len((tmp_path / "b" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == added
+
+
 def test_changed_rules_start_over_unless_continued(news, tmp_path, in_process):
     pack = tmp_path / "extra.yaml"
     pack.write_text("description: a test pack\nrules:\n  - id: extra.partager\n    kind: line\n    phrases: [Partager sur Facebook]\n"
@@ -981,6 +1008,44 @@ def test_an_unreadable_input_is_a_rejection_and_the_run_goes_on(tmp_path, in_pro
         {"stage": "read", "reason": "bad_input", "detail": f"{unreadable}: Permission denied"}]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"][1] == {"path": str(unreadable), "unreadable": "Permission denied"}
+
+
+def test_an_input_changed_while_the_run_reads_it_stops_the_run_and_a_rerun_starts_over(tmp_path, in_process,
+                                                                                       monkeypatch):
+    """A file cut short (or replaced) while the run read it lost its records without a word: the manifest held the
+    hash of what the file was at the start, so once the file was back the run was "already complete", records
+    missing (found by a QA pass). The inputs are hashed again once read: a change stops the run, naming the file,
+    exit 2, with nothing kept of its state, and the same command once the file is back gives every record."""
+    texts = [f"Le conseil municipal de la ville numéro {k} a voté un budget de {k} millions pour les écoles et les routes."
+             for k in range(12)]
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(json.dumps({"id": f"a{k}", "text": t}) + "\n" for k, t in enumerate(texts[:4])), encoding="utf-8")
+    whole = "".join(json.dumps({"id": f"b{k}", "text": t}) + "\n" for k, t in enumerate(texts[4:]))
+    b.write_text(whole, encoding="utf-8")
+    reference = tmp_path / "reference"
+    assert in_process("run", str(a), str(b), "--out", str(reference), "-j", "1", "-q").returncode == 0
+    read_inputs = runner.read_inputs
+
+    def cutting(*args, **kwargs):
+        for n, item in enumerate(read_inputs(*args, **kwargs)):
+            if n == 1:  # a.jsonl being read: b.jsonl is cut to its first two records
+                b.write_text("".join(whole.splitlines(keepends=True)[:2]), encoding="utf-8")
+            yield item
+
+    monkeypatch.setattr(runner, "read_inputs", cutting)
+    out = tmp_path / "out"
+    proc = in_process("run", str(a), str(b), "--out", str(out), "-j", "1", "-q")
+    assert proc.returncode == 2
+    assert proc.stderr == (f"cleaner: {b}: changed while the run read it ({len(whole.encode()):,} bytes when it started, "
+                           f"{b.stat().st_size:,} bytes now): the records read from it may be too few or of two versions, "
+                           "so the run stops before deduplicating, and starts over when run again\n")
+    assert not (out / "corpus.jsonl").exists()
+    monkeypatch.setattr(runner, "read_inputs", read_inputs)
+    b.write_text(whole, encoding="utf-8")
+    proc = in_process("run", str(a), str(b), "--out", str(out), "-j", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
 
 def _reasons(out: Path) -> dict[str, str]:

@@ -43,7 +43,17 @@ from ..dedup.index import refuse_other_file
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
 from ..io.writers import write_atomic
-from ..manifest import batch_name, changes, count_records, fingerprint, not_to_continue, pack_hashes, refuse_to_continue
+from ..manifest import (
+    InputChangedError,
+    batch_name,
+    changes,
+    check_unchanged,
+    count_records,
+    fingerprint,
+    not_to_continue,
+    pack_hashes,
+    refuse_to_continue,
+)
 from ..packs import RuleSet, load_rules
 from ..pipeline import dedup_params
 from ..progress import RunProgress
@@ -197,6 +207,11 @@ class DaskRunner:
                 splits = self._timed("split", lambda: self._splits(client, files))
                 self.progress.start_at(0, count_records(fp["inputs"]))
                 read_stats = self._timed("prepare", lambda: self._prepare(client, splits))
+                try:
+                    check_unchanged(fp["inputs"])
+                except InputChangedError:  # its splits may hold records of two versions: a rerun starts over
+                    shutil.rmtree(self.out / STATE, ignore_errors=True)
+                    raise
                 part_paths = [parts.part_path(self.work, k) for k in range(len(splits))]
                 decisions, clusters, index_size = self._timed("dedup", lambda: self._dedup(client, part_paths))
                 pieces = self._timed("finish", lambda: client.gather(client.map(
