@@ -282,6 +282,17 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
                      "given again are already_indexed")
 
 
+def say_dangling(index: DedupIndex, progress: RunProgress) -> None:
+    """Warn of the documents other runs' duplicates point to that the index no longer holds (`dangling_citations`):
+    this run took out the run that kept them (starting over on its inputs with other rules or gates) and did not keep
+    them again, so those copies, rejected by the runs that met them, are in no corpus."""
+    if gone := index.dangling_citations():
+        shown = ", ".join(repr(doc_id) for doc_id, _ in gone[:5]) + (", ..." if len(gone) > 5 else "")
+        progress.log(f"warning: {len(gone):,} documents that other runs' duplicates point to (their dup_of: {shown}) were "
+                     f"not kept again by this run and are no longer in {index.path}: those copies are in no corpus; run "
+                     "the runs that rejected them again to keep them")
+
+
 @contextmanager
 def claimed(out: Path, inputs: Iterable[str], options: RunOptions = RunOptions()) -> Iterator[None]:
     """`out` made (a folder), and held by this process alone while the block runs: a second run into it
@@ -534,9 +545,10 @@ class Runner:
                     args = (state.path, self.out, self.options, name)
                     written.append(pool.submit(write_part, *args).result if pool else partial(write_part, *args))
                 if stage == "dedup":
-                    dedup.index.add_batch(batch, ((*row, ()) for row in state.kept_rows()))
+                    dedup.index.add_batch(batch, ((*row, ()) for row in state.kept_rows()), state.dup_targets())
                 dedup.index.rename_batch(batch, final)  # decided, then `--continue`d with other rules or config
             state.set(stage="indexed", batch=final)
+            say_dangling(dedup.index, self.progress)
             index_size = len(dedup.index)
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}
         return write_outputs(self.out, self.options, fp, parts, self.read_stats, index_size)

@@ -257,6 +257,10 @@ class RunState(Closing):
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('stage', 'decided')")
         self._db.execute("COMMIT")
 
+    def dup_targets(self) -> Iterator[str]:
+        """The ids the run's duplicates point to (`dup_of`), each once."""
+        return (doc_id for (doc_id,) in self._db.execute("SELECT DISTINCT dup_of FROM decisions WHERE dup_of IS NOT NULL"))
+
     def kept_rows(self) -> Iterator[tuple]:
         """(id, length, published, exact, signature) of every kept document, for adding to an index."""
         for doc_id, length, published, exact, sig in self._db.execute(

@@ -517,6 +517,41 @@ def test_a_run_of_other_inputs_over_an_interrupted_run_that_had_indexed_its_docu
     assert len((tmp_path / "b" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == added
 
 
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_says_so(tmp_path, in_process, engine):
+    """Batch 1, then batch 2 (copies of two of batch 1's documents, rejected as their duplicates), then batch 1 again
+    with a gate that drops those two: their documents left the shared index, and batch 2's rejects pointed at ids in
+    no corpus and no index, without a word (found by a QA pass). The run says which, once."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), encoding="utf-8")
+    second.write_text("".join(json.dumps({"id": f"copy{k}", "text": texts[k]}) + "\n" for k in (0, 2)), encoding="utf-8")
+    index = tmp_path / "index.sqlite"
+    run = run_cli if engine == "dask" else in_process  # a Dask run starts its LocalCluster's processes: not in this one
+    base = ("--index", str(index), "--workers", "1", "--engine", engine)
+    assert run("run", str(first), "--out", str(tmp_path / "a"), *base).returncode == 0
+    assert run("run", str(second), "--out", str(tmp_path / "b"), *base).returncode == 0
+    dup_of = {r["id"]: r["dup_of"] for r in map(json.loads, (tmp_path / "b" / "rejects.jsonl").read_text().splitlines())}
+    assert dup_of == {"copy0": "n0", "copy2": "n2"}
+    config = tmp_path / "short.toml"
+    kept = sorted(len(t) for t in texts)
+    config.write_text(f"min_chars = {kept[2] + 1}\n", encoding="utf-8")  # the gate drops all but the two longest
+    again = run("run", str(first), "--out", str(tmp_path / "a"), *base, "--config", str(config))
+    assert again.returncode == 0, again.stderr
+    left = {json.loads(x)["id"] for x in (tmp_path / "a" / "corpus.jsonl").read_text().splitlines()}
+    gone = sorted({"n0", "n2"} - left)
+    assert gone, left  # at least one of the two is gated out
+    shown = ", ".join(map(repr, gone))
+    assert (f"warning: {len(gone)} documents that other runs' duplicates point to (their dup_of: {shown}) were not kept "
+            f"again by this run and are no longer in {index}: those copies are in no corpus; run the runs that rejected "
+            "them again to keep them") in again.stderr, again.stderr
+    assert run("run", str(second), "--out", str(tmp_path / "b"), *base, "--restart").returncode == 0  # they are kept now
+    assert {json.loads(x)["id"] for x in (tmp_path / "b" / "corpus.jsonl").read_text().splitlines()} == {
+        f"copy{k[1:]}" for k in gone}
+    third = run("run", str(first), "--out", str(tmp_path / "c"), *base)
+    assert "warning" not in third.stderr, third.stderr  # told once
+
+
 def test_changed_rules_start_over_unless_continued(news, tmp_path, in_process):
     pack = tmp_path / "extra.yaml"
     pack.write_text("description: a test pack\nrules:\n  - id: extra.partager\n    kind: line\n    phrases: [Partager sur Facebook]\n"

@@ -55,7 +55,7 @@ from ..io.names import real
 from .signature import DedupParams, band_keys, band_keys_matrix
 
 SCHEMA_VERSION = "1"
-_OWN_TABLES = frozenset({"meta", "docs", "bands", "batches"})
+_OWN_TABLES = frozenset({"meta", "docs", "bands", "batches", "cited"})
 """The index's tables (the service's store adds its own, named `service_...`)."""
 _IN_CHUNK = 500  # bound on the number of `?` in one IN (...) list
 _DELETE_DOCS = 2_000  # documents whose band rows are deleted at a time, in key order (`_delete_bands`)
@@ -460,16 +460,36 @@ class DedupIndex(Closing):
         return IndexedDoc(id=row[0], length=row[1], published=row[2], exact=row[3], signature=sig)
 
     # -- writes ---------------------------------------------------------------------------------
-    def add_batch(self, name: str, rows: Iterable[tuple]) -> int:
+    def add_batch(self, name: str, rows: Iterable[tuple], cites: Iterable[str] = ()) -> int:
         """`add_many` of a run's kept documents under the batch name `name`, stored with them in one
-        transaction (`has_batch`, `withdraw_batch`)."""
+        transaction (`has_batch`, `withdraw_batch`), and the ids its duplicates point to (`cites`, their `dup_of`):
+        those of documents other batches added are noted, for `dangling_citations`."""
         with self.write_lock():
             self._db.execute("CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, numbered INTEGER)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS cited (id TEXT NOT NULL, batch INTEGER NOT NULL, "
+                             "PRIMARY KEY (id, batch)) WITHOUT ROWID")
             for table, column in (("docs", "batch"), ("batches", "numbered")):  # an index made before batches were numbered
                 if column not in self._columns(table):
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER")
             self._db.execute("INSERT OR IGNORE INTO batches (name, numbered) VALUES (?, 1)", (name,))
-            return self.add_many(rows, self._batch_number(name))
+            number = self._batch_number(name)
+            self._db.executemany("INSERT OR IGNORE INTO cited SELECT id, ? FROM docs WHERE id = ? AND batch IS NOT ?",
+                                 ((number, doc_id, number) for doc_id in sorted(set(cites))))
+            return self.add_many(rows, number)
+
+    def dangling_citations(self) -> list[tuple[str, str]]:
+        """The ids that a batch's duplicates point to (`add_batch`'s `cites`) and the index no longer holds, each with
+        the name of a batch citing it, sorted; forgotten once told: a run that took out the batch that added them
+        (started over with other rules or gates) did not keep them again, so their copies in that batch's rejects
+        are in no corpus."""
+        with self.write_lock():
+            if not self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cited'").fetchone():
+                return []
+            gone = self._db.execute(
+                "SELECT c.id, min(b.name) FROM cited c JOIN batches b ON b.rowid = c.batch "
+                "WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.id = c.id) GROUP BY c.id ORDER BY c.id").fetchall()
+            self._db.executemany("DELETE FROM cited WHERE id = ?", ((doc_id,) for doc_id, _ in gone))
+        return gone
 
     def rename_batch(self, name: str, new: str) -> None:
         """Give the batch called `name`, when there is one, the name `new` (a run `--continue`d with other rules
@@ -494,6 +514,8 @@ class DedupIndex(Closing):
                 self._delete_bands([(doc, np.frombuffer(sig, dtype=np.uint32)) for doc, sig in block])
             n = self._db.execute("DELETE FROM docs WHERE batch = ?", (number,)).rowcount
             self._db.execute("DELETE FROM batches WHERE rowid = ?", (number,))
+            if self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cited'").fetchone():
+                self._db.execute("DELETE FROM cited WHERE batch = ?", (number,))  # its duplicates go with it
         return n
 
     def add_many(self, rows: Iterable[tuple], batch: int | None = None) -> int:

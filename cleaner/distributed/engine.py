@@ -68,6 +68,7 @@ from ..runner import (
     own_index_to_remove,
     remove_replaced_index,
     replaced_batches,
+    say_dangling,
     take_out_replaced,
     write_clusters,
     write_corpus,
@@ -327,9 +328,12 @@ class DaskRunner:
                     decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
                     write_atomic(decided, pickle.dumps((decisions, clusters)))
                 if not added:
+                    cites = (d.dup_of for verdicts in decisions.values() for d in verdicts.values() if d.dup_of)
                     self._timed("index_add", lambda: dedup.index.add_batch(
-                        batch, (row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {})))))
+                        batch, (row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {}))),
+                        cites))
                 dedup.index.rename_batch(batch, self.batch)  # decided, then `--continue`d: the finishing run's name
+            say_dangling(dedup.index, self.progress)
             (self.work / "indexed").touch()
             named.write_text(self.batch)  # renamed, if it was not yet (`runstate.interrupted_run` reads it)
             refresh(dedup.index)
