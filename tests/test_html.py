@@ -547,6 +547,16 @@ def test_the_fr_page_dated_from_its_first_sentence_gets_its_pubdate():
 MENU = "".join(f"<li><a href='/r{k}'>RUBRIQUE {k}</a></li>" for k in range(12))
 
 
+def _stub_by_title(html: str, title: str, stub: bool) -> None:
+    """`html` extracted is a stub named by `title` (`stub`), or a document with text."""
+    out = extract_html(_doc(html, url="https://example.fr/a"), CONFIG)
+    if stub:
+        assert isinstance(out, Rejected) and out.reason == "stub_page", out
+        assert out.detail == f"https://example.fr/a: redirect or error page: {title!r}"
+    else:
+        assert isinstance(out, Document) and out.text, out
+
+
 @pytest.mark.parametrize(("title", "text", "stub"), [
     ("404 | Glamour", "<h2>OUTCH ÇA BUGUE, CLIQUE LÀ</h2>", True),  # fr-pages phenomene_articles_quest-ce-que-…
     ("410 — Le Monde.fr", "<p>Ce contenu a été retiré.</p>", True),
@@ -559,12 +569,7 @@ def test_a_page_titled_by_an_error_code_with_a_short_text_is_a_stub(title, text,
     is known by, and trafilatura took its menu for the text: it was kept as an article (found by a QA pass)."""
     html = (f"<html><head><title>{title}</title>{SCRIPT}</head><body><nav><ul>{MENU}</ul></nav><main>{text}</main>"
             "</body></html>")
-    out = extract_html(_doc(html, url="https://example.fr/a"), CONFIG)
-    if stub:
-        assert isinstance(out, Rejected) and out.reason == "stub_page", out
-        assert out.detail == f"https://example.fr/a: redirect or error page: {title!r}"
-    else:
-        assert isinstance(out, Document) and out.text, out
+    _stub_by_title(html, title, stub)
 
 
 @pytest.mark.parametrize(("title", "text", "stub"), [
@@ -577,9 +582,4 @@ def test_a_page_titled_by_a_notice_over_a_menu_alone_is_a_stub(title, text, stub
     """A missing page that says so in its title only, its menu trafilatura's text, was kept as an article
     (found by a QA pass); a short article under such a title has a line of prose, and stays."""
     html = f"<html><head><title>{title}</title>{SCRIPT}</head><body><main>{text}</main></body></html>"
-    out = extract_html(_doc(html, url="https://example.fr/a"), CONFIG)
-    if stub:
-        assert isinstance(out, Rejected) and out.reason == "stub_page", out
-        assert out.detail == f"https://example.fr/a: redirect or error page: {title!r}"
-    else:
-        assert isinstance(out, Document) and out.text, out
+    _stub_by_title(html, title, stub)
