@@ -105,6 +105,19 @@ def test_mixed_document_gives_two_languages(tagger):
     assert result.score <= result.langs["fr"] + 1e-9  # score is the weighted share, lowered by the other language
 
 
+@pytest.mark.parametrize("layout", ["lines under a title", "one line"])
+def test_a_paragraph_over_2000_characters_is_read_whole_not_by_its_head(tagger, layout):
+    """fastText reads the first 2,000 characters of a chunk, and a paragraph was one chunk: a text of a title, a
+    blank line and 14 French lines then 60 English ones (one paragraph) was French at 0.97, and rejected by `--langs
+    en` (found by a QA pass; half of MasakhaNEWS's articles have a paragraph that long). A long paragraph is read in
+    pieces of at most 2,000 characters, each weighted by its letters."""
+    lines = [FR_PARA] * 14 + [EN_PARA] * 60
+    text = "Titre\n\n" + "\n".join(lines) if layout == "lines under a title" else " ".join(lines)
+    result = tagger.tag(text)
+    assert result.lang == "en", result
+    assert set(result.langs) == {"en", "fr"} and result.langs["en"] > 0.7, result
+
+
 def test_a_mixed_document_with_a_paragraph_a_line_gives_two_languages(tagger):
     """trafilatura writes one paragraph a line, with no blank line: such a text is read line by line
     (`langs` was None on 468 of the 478 French pages the HTML path extracted)."""
