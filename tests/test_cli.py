@@ -528,6 +528,26 @@ def test_langs_any_on_the_command_line_overrides_a_config_files_langs(tmp_path, 
         assert sorted(r["id"] for r in _records(out / "corpus.jsonl")) == kept
 
 
+def test_langs_given_twice_count_once_and_any_in_a_config_file_is_no_filter(tmp_path, in_process):
+    """`--langs fr,FR, fr` kept the code three times ("language en (0.35) not in fr,fr,fr", and so in the manifest);
+    a config file's `langs = ["any"]`, the README's name for the default, was refused as a code the backend never
+    answers (found by a QA pass)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "en", "text": "The city council approved the new budget on Tuesday after a long debate "
+                                                   "about schools, roads and the price of public transport."}) + "\n",
+                   encoding="utf-8")
+    proc = in_process("run", str(src), "--out", str(tmp_path / "twice"), "--langs", "fr,FR, fr", "-q")
+    assert proc.returncode == 0, proc.stderr
+    (rejected,) = _records(tmp_path / "twice" / "rejects.jsonl")
+    assert rejected["detail"].endswith(" not in fr"), rejected
+    assert json.loads((tmp_path / "twice" / "manifest.json").read_text())["config"]["langs"] == ["fr"]
+    cfg = tmp_path / "any.toml"
+    cfg.write_text('langs = ["any"]\n', encoding="utf-8")
+    proc = in_process("run", str(src), "--out", str(tmp_path / "any"), "--config", str(cfg), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in _records(tmp_path / "any" / "corpus.jsonl")] == ["en"]
+
+
 @pytest.mark.parametrize("value", ["", " , "])
 def test_an_empty_langs_is_refused_not_read_as_any(tmp_path, value, in_process):
     """`--langs ''` (an unset shell variable) was read as `any`: it lifted a config file's filter without a word."""
