@@ -779,10 +779,17 @@ where all of lingua's languages take ~1 GB). See bench/RESULTS.md."""
 _SHORTLIST = re.compile(r"(lingua|lingua-low)~(.*)")
 
 
+_MISSING = re.compile(r"^(\s*[+>|])|([+>|]\s*(?=[+>|]|$))")
+"""An operator with no backend before it (the name's first) or after it (the name's last, or another's before)."""
+
+
 def make_backend(name: str) -> Backend:
     """Build a backend from its name: see the table in the module doc. Raises ValueError on an
     unknown name, with the names it knows."""
     spec = name.strip()
+    if missing := _MISSING.search(spec):  # `fasttext+`, `a++b`: said "unknown language backend ''"
+        raise ValueError(f"language backend {name!r}: a backend is missing {'before' if missing[1] else 'after'} "
+                         f"{(missing[1] or missing[2]).strip()[0]!r}")
     if "+" in spec:  # `+` binds loosest of all: `a+b>c` is a, then (b>c)
         head, _, tail = spec.partition("+")
         return Overrule(make_backend(head), make_backend(tail))
@@ -790,8 +797,10 @@ def make_backend(name: str) -> Backend:
         if op in spec:
             head, _, tail = spec.rpartition(op) if op == ">" else spec.partition(op)
             param = None
-            if "@" in tail:
+            if "@" in tail and (op == "|" or "|" not in tail):  # `a>b|c@30`: the router's length, not the cascade's
                 tail, _, param = tail.rpartition("@")
+                if not param.strip():
+                    raise ValueError(f"language backend {name!r}: nothing after '@' (a number, or no '@' for the default)")
             shortlist = _SHORTLIST.fullmatch(tail.strip()) if op == ">" else None  # spaced as `a > b` may be
             first, second = make_backend(head), None if shortlist else make_backend(tail)
             try:

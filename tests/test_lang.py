@@ -844,11 +844,24 @@ def test_a_langs_code_in_another_spelling_is_refused_naming_the_code_meant():
         Config.load(langs=["war"])
 
 
+def test_a_routers_length_at_the_end_of_a_cascade_is_the_routers():
+    """`>` binds looser than `|`, so the `@30` of `fasttext>cld2|langdetect@30` is the router's length: it was read as
+    the cascade's threshold (refused as over 1, and `@1` accepted as a threshold of 1; found by a QA pass)."""
+    assert make_backend("fasttext>cld2|langdetect@30").name == "fasttext>cld2|langdetect@30@0.5/40"
+    assert make_backend("fasttext>langdetect|cld2@1").name == "fasttext>langdetect|cld2@1@0.5/40"
+    assert make_backend("fasttext>lingua~5@0.6/300").name == "fasttext>lingua~5@0.6/300"
+
+
 @pytest.mark.parametrize("name, message", [
     ("fasttext>lingua~5@abc", "'fasttext>lingua~5@abc': cascade threshold must be a number, got 'abc'"),
     ("fasttext>lingua@0.5/x", "'fasttext>lingua@0.5/x': cascade length cap must be a whole number, got 'x'"),
     ("fasttext|lingua@1e2", "'fasttext|lingua@1e2': router length must be a whole number, got '1e2'"),
     ("lingua:tw,fr,xx", "lingua does not know the language code(s) ['tw', 'xx']"),
+    # found by a QA pass: taken as the defaults without a word, or "unknown language backend ''"
+    ("fasttext>lingua~5@", "'fasttext>lingua~5@': nothing after '@' (a number, or no '@' for the default)"),
+    ("fasttext+", "'fasttext+': a backend is missing after '+'"),
+    ("fasttext++cld2", "'fasttext++cld2': a backend is missing after '+'"),
+    ("> cld2", "'> cld2': a backend is missing before '>'"),
 ])
 def test_a_backend_name_with_a_bad_number_or_code_says_which(name, message):
     """A bad number in a backend's name said Python's words ("could not convert string to float: 'abc'", "invalid
