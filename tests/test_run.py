@@ -529,7 +529,8 @@ def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_s
     index = tmp_path / "index.sqlite"
     run = run_cli if engine == "dask" else in_process  # a Dask run starts its LocalCluster's processes: not in this one
     base = ("--index", str(index), "--workers", "1", "--engine", engine)
-    assert run("run", str(first), "--out", str(tmp_path / "a"), *base).returncode == 0
+    local = ("--index", str(index), "--workers", "1")  # the runs around the two under test, which note and tell
+    assert in_process("run", str(first), "--out", str(tmp_path / "a"), *local).returncode == 0
     assert run("run", str(second), "--out", str(tmp_path / "b"), *base).returncode == 0
     dup_of = {r["id"]: r["dup_of"] for r in map(json.loads, (tmp_path / "b" / "rejects.jsonl").read_text().splitlines())}
     assert dup_of == {"copy0": "n0", "copy2": "n2"}
@@ -545,10 +546,10 @@ def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_s
     assert (f"warning: {len(gone)} documents that other runs' duplicates point to (their dup_of: {shown}) were not kept "
             f"again by this run and are no longer in {index}: those copies are in no corpus; run the runs that rejected "
             "them again to keep them") in again.stderr, again.stderr
-    assert run("run", str(second), "--out", str(tmp_path / "b"), *base, "--restart").returncode == 0  # they are kept now
+    assert in_process("run", str(second), "--out", str(tmp_path / "b"), *local, "--restart").returncode == 0  # kept now
     assert {json.loads(x)["id"] for x in (tmp_path / "b" / "corpus.jsonl").read_text().splitlines()} == {
         f"copy{k[1:]}" for k in gone}
-    third = run("run", str(first), "--out", str(tmp_path / "c"), *base)
+    third = in_process("run", str(first), "--out", str(tmp_path / "c"), *local)
     assert "warning" not in third.stderr, third.stderr  # told once
 
 
