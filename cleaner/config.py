@@ -127,9 +127,9 @@ class Config(BaseModel):
     @field_validator("langs")
     @classmethod
     def _codes(cls, langs: tuple[str, ...]) -> tuple[str, ...]:
-        """Codes as `--langs` reads them: `FR` in a config file is `fr` (it was refused in the file, taken on the command
-        line), each once (`fr,FR` kept both, and a rejection said "not in fr,fr"); `["any"]` alone is no filter, as
-        `--langs any` is (it was refused as a code the backend never answers)."""
+        """Codes as `--langs` reads them: `FR` in a config file is `fr` (it was refused in the file, taken on the
+        command line), each once (`fr,FR` kept both, and a rejection said "not in fr,fr"); `["any"]` alone is no
+        filter, as `--langs any` is (it was refused as a code the backend never answers)."""
         codes = tuple(dict.fromkeys(code.strip().lower() for code in langs))
         return () if codes == ("any",) else codes
 

@@ -382,7 +382,8 @@ def _published(tree: Any) -> str | None:
 
 
 def _where(doc: Document) -> str:
-    """A page named where it was read and by its URL (a WARC reader's place names it already), else either, else its id."""
+    """A page named where it was read and by its URL (a WARC reader's place names it already), else either, else
+    its id."""
     if doc.where and doc.url and doc.url not in doc.where:
         return f"{doc.where} ({doc.url})"
     return doc.where or doc.url or doc.id

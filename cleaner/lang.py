@@ -800,7 +800,8 @@ def make_backend(name: str) -> Backend:
             if "@" in tail and (op == "|" or "|" not in tail):  # `a>b|c@30`: the router's length, not the cascade's
                 tail, _, param = tail.rpartition("@")
                 if not param.strip():
-                    raise ValueError(f"language backend {name!r}: nothing after '@' (a number, or no '@' for the default)")
+                    raise ValueError(f"language backend {name!r}: nothing after '@' (a number, or no '@' for the "
+                                     "default)")
             shortlist = _SHORTLIST.fullmatch(tail.strip()) if op == ">" else None  # spaced as `a > b` may be
             first, second = make_backend(head), None if shortlist else make_backend(tail)
             try:

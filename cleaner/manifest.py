@@ -59,10 +59,11 @@ def check_unchanged(files: list[dict[str, Any]]) -> None:
         if given["path"] != "-" and (now := _input_file(Path(given["path"]))) != given:
             was = "unreadable" if "unreadable" in given else f"{given['bytes']:,} bytes"
             is_now = (f"unreadable ({now['unreadable']})" if "unreadable" in now
-                      else "the same size, another content" if now["bytes"] == given.get("bytes") else f"{now['bytes']:,} bytes")
-            raise InputChangedError(0, f"changed while the run read it ({was} when it started, {is_now} now): the records "
-                                       "read from it may be too few or of two versions, so the run stops before "
-                                       "deduplicating, and starts over when run again", given["path"])
+                      else "the same size, another content" if now["bytes"] == given.get("bytes")
+                      else f"{now['bytes']:,} bytes")
+            raise InputChangedError(0, f"changed while the run read it ({was} when it started, {is_now} now): the "
+                                       "records read from it may be too few or of two versions, so the run stops "
+                                       "before deduplicating, and starts over when run again", given["path"])
 
 
 def count_records(files: list[dict[str, Any]]) -> int | None:

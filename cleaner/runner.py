@@ -256,11 +256,12 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
     """What a run of `fp` that starts over does first about a shared index: take out the documents of the
     run it replaces, the finished one's batch (`replaced`), or the `interrupted` one's (its `fingerprint`,
     the `batch` it named once it had decided, which may or may not have gone in, and whether it had
-    `added` them) when it used the same index, whatever its inputs: it wrote no corpus. In a transaction of its own, before this run names its
-    batch, which may be the name the replaced run gave its own (`--restart`). It warns when the index
-    cannot tell them: it has no batch of the finished run's name (a run `--continue`d after deciding added
-    its documents under the name of its first fingerprint), or the batch came before documents were numbered by it. A run's own index,
-    which starting over removes, is refused first while another process has it open (`refuse_removal`)."""
+    `added` them) when it used the same index, whatever its inputs: it wrote no corpus. In a transaction of its
+    own, before this run names its batch, which may be the name the replaced run gave its own (`--restart`). It
+    warns when the index cannot tell them: it has no batch of the finished run's name (a run `--continue`d after
+    deciding added its documents under the name of its first fingerprint), or the batch came before documents were
+    numbered by it. A run's own index, which starting over removes, is refused first while another process has it
+    open (`refuse_removal`)."""
     if options.index is None:
         refuse_removal(index_path)
     batches = list(replaced)
@@ -287,10 +288,10 @@ def say_dangling(index: DedupIndex, progress: RunProgress) -> None:
     this run took out the run that kept them (starting over on its inputs with other rules or gates) and did not keep
     them again, so those copies, rejected by the runs that met them, are in no corpus."""
     if gone := index.dangling_citations():
-        shown = ", ".join(repr(doc_id) for doc_id, _ in gone[:5]) + (", ..." if len(gone) > 5 else "")
-        progress.log(f"warning: {len(gone):,} documents that other runs' duplicates point to (their dup_of: {shown}) were "
-                     f"not kept again by this run and are no longer in {index.path}: those copies are in no corpus; run "
-                     "the runs that rejected them again to keep them")
+        shown = ", ".join(map(repr, gone[:5])) + (", ..." if len(gone) > 5 else "")
+        progress.log(f"warning: {len(gone):,} documents that other runs' duplicates point to (their dup_of: {shown}) "
+                     f"were not kept again by this run and are no longer in {index.path}: those copies are in no "
+                     "corpus; run the runs that rejected them again to keep them")
 
 
 @contextmanager

@@ -259,7 +259,8 @@ class RunState(Closing):
 
     def dup_targets(self) -> Iterator[str]:
         """The ids the run's duplicates point to (`dup_of`), each once."""
-        return (doc_id for (doc_id,) in self._db.execute("SELECT DISTINCT dup_of FROM decisions WHERE dup_of IS NOT NULL"))
+        rows = self._db.execute("SELECT DISTINCT dup_of FROM decisions WHERE dup_of IS NOT NULL")
+        return (doc_id for (doc_id,) in rows)
 
     def kept_rows(self) -> Iterator[tuple]:
         """(id, length, published, exact, signature) of every kept document, for adding to an index."""

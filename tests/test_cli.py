@@ -533,9 +533,8 @@ def test_langs_given_twice_count_once_and_any_in_a_config_file_is_no_filter(tmp_
     a config file's `langs = ["any"]`, the README's name for the default, was refused as a code the backend never
     answers (found by a QA pass)."""
     src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"id": "en", "text": "The city council approved the new budget on Tuesday after a long debate "
-                                                   "about schools, roads and the price of public transport."}) + "\n",
-                   encoding="utf-8")
+    text = "The city council approved the new budget on Tuesday after a long debate about schools, roads and transport."
+    src.write_text(json.dumps({"id": "en", "text": text}) + "\n", encoding="utf-8")
     proc = in_process("run", str(src), "--out", str(tmp_path / "twice"), "--langs", "fr,FR, fr", "-q")
     assert proc.returncode == 0, proc.stderr
     (rejected,) = _records(tmp_path / "twice" / "rejects.jsonl")

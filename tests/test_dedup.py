@@ -698,7 +698,8 @@ def test_a_full_disk_while_adding_to_the_index_is_an_oserror_naming_it_and_adds_
         assert [d.id for d in pipeline.run([{"id": "x", "text": texts[0]}]).kept] == ["x"]
 
 
-@pytest.mark.parametrize(("how", "why"), [("page", "database disk image is malformed"), ("table", "no such table: bands")])
+@pytest.mark.parametrize(("how", "why"), [("page", "database disk image is malformed"),
+                                          ("table", "no such table: bands")])
 def test_an_index_damaged_inside_is_refused_naming_it_not_a_traceback(tmp_path, capsys, how, why):
     """An index that opens well but is damaged inside (a page overwritten, a table dropped) ended a run in SQLite's
     traceback, exit 1, and the Python API raised sqlite3's error (found by a QA pass): it is `IndexMismatchError`

@@ -325,7 +325,7 @@ def test_a_pack_folder_refuses_a_broken_link_or_a_fifo_by_a_packs_name(tmp_path,
         pack_files([tmp_path])
     (tmp_path / "broken.yaml").unlink()
     (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")  # "a broken symbolic link" too, before
-    with pytest.raises(RulePackError, match=r"loop\.yaml: a symbolic link loop \(to .*loop\.yaml\), not a rule pack file"):
+    with pytest.raises(RulePackError, match=r"loop\.yaml: a symbolic link loop \(to .*loop\.yaml\), not a rule pack"):
         pack_files([tmp_path])
     (tmp_path / "loop.yaml").unlink()
     os.mkfifo(tmp_path / "fifo.yml")

@@ -524,15 +524,16 @@ def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_s
     no corpus and no index, without a word (found by a QA pass). The run says which, once."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), encoding="utf-8")
-    second.write_text("".join(json.dumps({"id": f"copy{k}", "text": texts[k]}) + "\n" for k in (0, 2)), encoding="utf-8")
+    first.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
+    second.write_text("".join(json.dumps({"id": f"copy{k}", "text": texts[k]}) + "\n" for k in (0, 2)), "utf-8")
     index = tmp_path / "index.sqlite"
     run = run_cli if engine == "dask" else in_process  # a Dask run starts its LocalCluster's processes: not in this one
     base = ("--index", str(index), "--workers", "1", "--engine", engine)
     local = ("--index", str(index), "--workers", "1")  # the runs around the two under test, which note and tell
     assert in_process("run", str(first), "--out", str(tmp_path / "a"), *local).returncode == 0
     assert run("run", str(second), "--out", str(tmp_path / "b"), *base).returncode == 0
-    dup_of = {r["id"]: r["dup_of"] for r in map(json.loads, (tmp_path / "b" / "rejects.jsonl").read_text().splitlines())}
+    rejects = (tmp_path / "b" / "rejects.jsonl").read_text().splitlines()
+    dup_of = {r["id"]: r["dup_of"] for r in map(json.loads, rejects)}
     assert dup_of == {"copy0": "n0", "copy2": "n2"}
     config = tmp_path / "short.toml"
     kept = sorted(len(t) for t in texts)
@@ -543,9 +544,9 @@ def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_s
     gone = sorted({"n0", "n2"} - left)
     assert gone, left  # at least one of the two is gated out
     shown = ", ".join(map(repr, gone))
-    assert (f"warning: {len(gone)} documents that other runs' duplicates point to (their dup_of: {shown}) were not kept "
-            f"again by this run and are no longer in {index}: those copies are in no corpus; run the runs that rejected "
-            "them again to keep them") in again.stderr, again.stderr
+    assert (f"warning: {len(gone)} documents that other runs' duplicates point to (their dup_of: {shown}) were not "
+            f"kept again by this run and are no longer in {index}: those copies are in no corpus; run the runs that "
+            "rejected them again to keep them") in again.stderr, again.stderr
     assert in_process("run", str(second), "--out", str(tmp_path / "b"), *local, "--restart").returncode == 0  # kept now
     assert {json.loads(x)["id"] for x in (tmp_path / "b" / "corpus.jsonl").read_text().splitlines()} == {
         f"copy{k[1:]}" for k in gone}
@@ -1052,10 +1053,10 @@ def test_an_input_changed_while_the_run_reads_it_stops_the_run_and_a_rerun_start
     hash of what the file was at the start, so once the file was back the run was "already complete", records
     missing (found by a QA pass). The inputs are hashed again once read: a change stops the run, naming the file,
     exit 2, with nothing kept of its state, and the same command once the file is back gives every record."""
-    texts = [f"Le conseil municipal de la ville numéro {k} a voté un budget de {k} millions pour les écoles et les routes."
+    texts = [f"Le conseil municipal de la ville numéro {k} a voté un budget de {k} millions pour les écoles et routes."
              for k in range(12)]
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-    a.write_text("".join(json.dumps({"id": f"a{k}", "text": t}) + "\n" for k, t in enumerate(texts[:4])), encoding="utf-8")
+    a.write_text("".join(json.dumps({"id": f"a{k}", "text": t}) + "\n" for k, t in enumerate(texts[:4])), "utf-8")
     whole = "".join(json.dumps({"id": f"b{k}", "text": t}) + "\n" for k, t in enumerate(texts[4:]))
     b.write_text(whole, encoding="utf-8")
     reference = tmp_path / "reference"
@@ -1072,9 +1073,9 @@ def test_an_input_changed_while_the_run_reads_it_stops_the_run_and_a_rerun_start
     out = tmp_path / "out"
     proc = in_process("run", str(a), str(b), "--out", str(out), "-j", "1", "-q")
     assert proc.returncode == 2
-    assert proc.stderr == (f"cleaner: {b}: changed while the run read it ({len(whole.encode()):,} bytes when it started, "
-                           f"{b.stat().st_size:,} bytes now): the records read from it may be too few or of two versions, "
-                           "so the run stops before deduplicating, and starts over when run again\n")
+    assert proc.stderr == (f"cleaner: {b}: changed while the run read it ({len(whole.encode()):,} bytes when it "
+                           f"started, {b.stat().st_size:,} bytes now): the records read from it may be too few or of "
+                           "two versions, so the run stops before deduplicating, and starts over when run again\n")
     assert not (out / "corpus.jsonl").exists()
     monkeypatch.setattr(runner, "read_inputs", read_inputs)
     b.write_text(whole, encoding="utf-8")

@@ -1161,12 +1161,13 @@ def test_an_index_damaged_inside_is_a_503_and_not_ready(tmp_path, caplog, how):
     with TestClient(create_app(Service(Config.load(), path)), raise_server_exceptions=False) as c:
         assert c.get("/readyz").status_code == 200  # it opens well
         r = c.post("/v1/documents", json=later[:50])
-        assert (r.status_code, r.json()) == (503, {"detail": "the index file is damaged: restart the server on a sound index"})
+        damaged = {"detail": "the index file is damaged: restart the server on a sound index"}
+        assert (r.status_code, r.json()) == (503, damaged)
         assert str(tmp_path) not in r.text
         assert c.get("/readyz").status_code == 503
         assert c.post("/v1/clean", json=later[0]).status_code == 200  # no index: still answered
-    damaged = [rec for rec in caplog.records if rec.name == "cleaner.service" and "the file is damaged" in rec.getMessage()]
-    assert len(damaged) == 1 and str(path) in damaged[0].getMessage() and not damaged[0].exc_info
+    logged = [r for r in caplog.records if r.name == "cleaner.service" and "the file is damaged" in r.getMessage()]
+    assert len(logged) == 1 and str(path) in logged[0].getMessage() and not logged[0].exc_info
 
 
 def test_a_blank_or_identity_content_encoding_is_no_encoding(server):

@@ -477,19 +477,22 @@ class DedupIndex(Closing):
                                  ((number, doc_id, number) for doc_id in sorted(set(cites))))
             return self.add_many(rows, number)
 
-    def dangling_citations(self) -> list[tuple[str, str]]:
-        """The ids that a batch's duplicates point to (`add_batch`'s `cites`) and the index no longer holds, each with
-        the name of a batch citing it, sorted; forgotten once told: a run that took out the batch that added them
-        (started over with other rules or gates) did not keep them again, so their copies in that batch's rejects
-        are in no corpus."""
+    def dangling_citations(self) -> list[str]:
+        """The ids that a batch's duplicates point to (`add_batch`'s `cites`) and the index no longer holds, sorted;
+        forgotten once told: a run that took out the batch that added them (started over with other rules or gates)
+        did not keep them again, so their copies in the citing batch's rejects are in no corpus."""
         with self.write_lock():
-            if not self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cited'").fetchone():
+            if not self._has_table("cited"):
                 return []
-            gone = self._db.execute(
-                "SELECT c.id, min(b.name) FROM cited c JOIN batches b ON b.rowid = c.batch "
-                "WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.id = c.id) GROUP BY c.id ORDER BY c.id").fetchall()
-            self._db.executemany("DELETE FROM cited WHERE id = ?", ((doc_id,) for doc_id, _ in gone))
+            gone = [doc_id for (doc_id,) in self._db.execute(
+                "SELECT DISTINCT id FROM cited c WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.id = c.id) "
+                "ORDER BY id")]
+            self._db.executemany("DELETE FROM cited WHERE id = ?", ((doc_id,) for doc_id in gone))
         return gone
+
+    def _has_table(self, name: str) -> bool:
+        found = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+        return found is not None
 
     def rename_batch(self, name: str, new: str) -> None:
         """Give the batch called `name`, when there is one, the name `new` (a run `--continue`d with other rules
@@ -514,7 +517,7 @@ class DedupIndex(Closing):
                 self._delete_bands([(doc, np.frombuffer(sig, dtype=np.uint32)) for doc, sig in block])
             n = self._db.execute("DELETE FROM docs WHERE batch = ?", (number,)).rowcount
             self._db.execute("DELETE FROM batches WHERE rowid = ?", (number,))
-            if self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cited'").fetchone():
+            if self._has_table("cited"):
                 self._db.execute("DELETE FROM cited WHERE batch = ?", (number,))  # its duplicates go with it
         return n
 

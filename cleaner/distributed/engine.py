@@ -329,9 +329,9 @@ class DaskRunner:
                     write_atomic(decided, pickle.dumps((decisions, clusters)))
                 if not added:
                     cites = (d.dup_of for verdicts in decisions.values() for d in verdicts.values() if d.dup_of)
-                    self._timed("index_add", lambda: dedup.index.add_batch(
-                        batch, (row for k, path in enumerate(part_paths) for row in parts.kept_rows(path, decisions.get(k, {}))),
-                        cites))
+                    rows = (row for k, path in enumerate(part_paths)
+                            for row in parts.kept_rows(path, decisions.get(k, {})))
+                    self._timed("index_add", lambda: dedup.index.add_batch(batch, rows, cites))
                 dedup.index.rename_batch(batch, self.batch)  # decided, then `--continue`d: the finishing run's name
             say_dangling(dedup.index, self.progress)
             (self.work / "indexed").touch()

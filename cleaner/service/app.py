@@ -274,10 +274,12 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     @app.exception_handler(IndexMismatchError)
     async def index_damaged(request: Request, exc: IndexMismatchError) -> JSONResponse:
         """The index file opened well at the start and is found damaged inside (`dedup.index.damaged`): 503, and not
-        ready from then on, where each request was a 500 and /readyz said ready (nothing stored, no server path shown)."""
+        ready from then on, where each request was a 500 and /readyz said ready (nothing stored, no server path
+        shown)."""
         log.error("%s", exc)
         app.state.damaged = True
-        return JSONResponse({"detail": "the index file is damaged: restart the server on a sound index"}, status_code=503)
+        return JSONResponse({"detail": "the index file is damaged: restart the server on a sound index"},
+                            status_code=503)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
