@@ -52,11 +52,15 @@ class InputChangedError(OSError):
     while the run read it, so the records read may be some of one version and some of another, or too few."""
 
 
-def check_unchanged(files: list[dict[str, Any]]) -> None:
-    """`InputChangedError` naming the first input file whose size or SHA-256 is not what `input_files` gave
-    (`files`, the fingerprint's) when the run started. Each file is hashed again: about a second for 1 GB."""
-    for given in files:
-        if given["path"] != "-" and (now := _input_file(Path(given["path"]))) != given:
+def check_unchanged(fp: dict[str, Any]) -> None:
+    """`InputChangedError` naming the first input file whose size or SHA-256 is not what `input_files` gave when the
+    run of fingerprint `fp` started (its relative paths read from its `cwd`: a run resumed from another folder).
+    Each file is hashed again: about a second for 1 GB."""
+    for given in anchored(fp).get("inputs", []):
+        if given["path"] == "-":
+            continue
+        now = _input_file(Path(given["path"]))
+        if any(now.get(key) != given.get(key) for key in ("bytes", "sha256", "unreadable")):
             was = "unreadable" if "unreadable" in given else f"{given['bytes']:,} bytes"
             is_now = (f"unreadable ({now['unreadable']})" if "unreadable" in now
                       else "the same size, another content" if now["bytes"] == given.get("bytes")

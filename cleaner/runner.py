@@ -454,7 +454,7 @@ class Runner:
             state.add(start, batch)
             self.progress.update(len(batch), sum(p.raw_chars for p in batch))
         try:
-            check_unchanged(json.loads(state.get("fingerprint") or "{}").get("inputs", []))
+            check_unchanged(json.loads(state.get("fingerprint") or "{}"))
         except InputChangedError:
             state.reset()
             raise

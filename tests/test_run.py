@@ -1085,6 +1085,26 @@ def test_an_input_changed_while_the_run_reads_it_stops_the_run_and_a_rerun_start
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
 
+def test_the_inputs_are_checked_where_the_run_was_started(tmp_path, monkeypatch):
+    """A run resumed from another folder reads its relative input paths from the folder it was started in (its
+    `cwd`): the check that its inputs did not change while it read them does too, and tells only their bytes."""
+    from cleaner.manifest import InputChangedError, check_unchanged, fingerprint
+
+    (tmp_path / "in").mkdir()
+    src = tmp_path / "in" / "news.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Un texte."}) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "in")
+    fp = fingerprint(Config.load(), ["news.jsonl", "./news.jsonl"], {})
+    assert [f["path"] for f in fp["inputs"]] == ["news.jsonl"]
+    monkeypatch.chdir(tmp_path)  # resumed from elsewhere
+    check_unchanged(fp)
+    src.write_text(json.dumps({"id": "a", "text": "Un autre."}) + "\n", encoding="utf-8")
+    with pytest.raises(InputChangedError) as caught:
+        check_unchanged(fp)
+    assert caught.value.filename == str(src)
+    assert "(33 bytes when it started, the same size, another content now)" in caught.value.strerror
+
+
 def _reasons(out: Path) -> dict[str, str]:
     rejects = (out / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
     return {json.loads(x).get("id"): json.loads(x)["reason"] for x in rejects}

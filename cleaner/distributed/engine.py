@@ -209,7 +209,7 @@ class DaskRunner:
                 self.progress.start_at(0, count_records(fp["inputs"]))
                 read_stats = self._timed("prepare", lambda: self._prepare(client, splits))
                 try:
-                    check_unchanged(fp["inputs"])
+                    check_unchanged(fp)
                 except InputChangedError:  # its splits may hold records of two versions: a rerun starts over
                     shutil.rmtree(self.out / STATE, ignore_errors=True)
                     raise
