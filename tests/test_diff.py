@@ -309,6 +309,17 @@ def test_a_quoted_glob_is_read_as_clean_reads_it(diff):
     assert code == 0 and len(out.splitlines()) == len(SEED_IDS)
 
 
+def test_a_link_loop_or_a_broken_link_is_shown_as_clean_rejects_it(diff, tmp_path):
+    """`cleaner diff` said "no such file or folder" (exit 2) of a link loop or a broken link, which are there: it
+    shows them as `clean` rejects them, naming what they are (found by a QA pass)."""
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    for name, what in (("a.txt", "a link loop"), ("broken.txt", "a broken link")):
+        code, out, _ = diff(str(tmp_path / name))
+        assert code == 0 and f"rejected: bad_input ({tmp_path / name}: {what})" in out, out
+
+
 def test_bad_input_is_one_line_and_exit_2(diff, tmp_path):
     code, out, err = diff(str(tmp_path / "nope.jsonl"))
     assert (code, out) == (2, "") and err == f"cleaner diff: {tmp_path / 'nope.jsonl'}: no such file or folder\n"

@@ -57,7 +57,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         learned = learned_in(run)  # dropped documents are cleaned again, as `cleaner review` shows them
         entries = (recleaned(entry, cleaner, learned) for entry in run_entries(run))
     else:
-        missing = [p for p in args.inputs if p != "-" and not any(isinstance(m, Rejected) or m.exists() for m in expand(p))]
+        missing = [p for p in args.inputs
+                   if p != "-" and not any(isinstance(m, Rejected) or m.exists() or m.is_symlink() for m in expand(p))]
         if missing:
             return _fail(f"{missing[0]}: no such file or folder")
         config = config_from(args, id_field=args.id_field, text_field=args.text_field)
