@@ -776,7 +776,8 @@ the bytes or more, not English); fastText reads the others, CLD2's answer replac
 fastText scores under 0.5 or does not know CLD2's language; for texts under 40 letters that fastText
 scores under 0.5, lingua among the 5 languages fastText ranks first, within `LINGUA_BUDGET` (~320 MB,
 where all of lingua's languages take ~1 GB). See bench/RESULTS.md."""
-_SHORTLIST = re.compile(r"(lingua|lingua-low)~(.*)")
+_SHORTLIST = re.compile(r"(lingua|lingua-low)\s*~\s*(.*)", re.IGNORECASE)
+"""`lingua~k` ending a cascade, spaced as `lingua ~ 5` may be (it was refused as a `~` that ends no cascade)."""
 
 
 _MISSING = re.compile(r"^(\s*[+>|])|([+>|]\s*(?=[+>|]|$))")
@@ -808,7 +809,8 @@ def make_backend(name: str) -> Backend:
                 if op == ">":
                     threshold, _, cap = (param or "").partition("/")
                     if second is None:
-                        second = LinguaShortlist(_number(shortlist[2], int, "lingua~k's k"), shortlist[1] == "lingua-low")
+                        second = LinguaShortlist(_number(shortlist[2], int, "lingua~k's k"),
+                                                 shortlist[1].lower() == "lingua-low")
                     return Cascade(first, second,
                                    _number(threshold, float, "cascade threshold") if threshold else CASCADE_THRESHOLD,
                                    _number(cap, int, "cascade length cap") if cap else CASCADE_MAX_LETTERS)
@@ -819,6 +821,7 @@ def make_backend(name: str) -> Backend:
         raise ValueError(f"language backend {name!r}: '~k' (lingua among the k languages the backend before "
                          f"it ranks first) ends a cascade, as 'lingua~k' or 'lingua-low~k': 'fasttext>lingua~5'")
     base, colon, codes = spec.partition(":")
+    base = base.strip().lower()  # `FASTTEXT` was refused, where codes are read in any case
     languages = tuple(c.strip().lower() for c in codes.split(",") if c.strip()) or None
     if base == "langdetect" and not codes:
         return LangdetectBackend()

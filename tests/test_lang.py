@@ -689,9 +689,11 @@ def test_a_hint_is_read_as_the_code_the_taggers_answer(hint, code):
 def test_a_backend_name_spaced_around_its_operators_is_the_same_backend():
     """`fasttext > lingua` was taken, and `cld2 + fasttext > lingua~5` (the default, spaced as in a config file)
     refused, saying '~k' ends a cascade (it does): the shortlist's name was read with its space."""
-    for name in ("cld2 + fasttext > lingua~5", "cld2+fasttext> lingua~5 ", "cld2 + fasttext > lingua~5 @ 0.5 / 40"):
+    for name in ("cld2 + fasttext > lingua~5", "cld2+fasttext> lingua~5 ", "cld2 + fasttext > lingua~5 @ 0.5 / 40",
+                 "cld2 + fasttext > lingua ~ 5", "CLD2+FastText>Lingua~5"):  # a QA pass: refused, '~k' ends a cascade
         assert make_backend(name).name == make_backend(lang.DEFAULT_BACKEND).name, name
     assert make_backend("fasttext > lingua-low~3@0.4").name == "fasttext>lingua-low~3@0.4/40"
+    assert make_backend("FASTTEXT").name == "fasttext"  # was unknown, where codes are read in any case
 
 
 @pytest.mark.parametrize("name", ["lingua:fr,fr", "lingua:fr,FR", "lingua-low:nb,no", "fasttext>lingua:de,de"])
