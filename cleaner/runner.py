@@ -284,14 +284,15 @@ def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any],
 
 
 def say_dangling(index: DedupIndex, progress: RunProgress) -> None:
-    """Warn of the documents other runs' duplicates point to that the index no longer holds (`dangling_citations`):
-    this run took out the run that kept them (starting over on its inputs with other rules or gates) and did not keep
-    them again, so those copies, rejected by the runs that met them, are in no corpus."""
+    """Warn of the documents that duplicates rejected elsewhere (by other runs, service requests or Pipeline calls)
+    point to and the index no longer holds (`dangling_citations`): this run took out the run that kept them (starting
+    over on its inputs with other rules or gates) and did not keep them again, so those copies are in no corpus."""
     if gone := index.dangling_citations():
         shown = ", ".join(map(repr, gone[:5])) + (", ..." if len(gone) > 5 else "")
-        progress.log(f"warning: {len(gone):,} documents that other runs' duplicates point to (their dup_of: {shown}) "
-                     f"were not kept again by this run and are no longer in {index.path}: those copies are in no "
-                     "corpus; run the runs that rejected them again to keep them")
+        progress.log(f"warning: {len(gone):,} documents that other runs' (or service requests' or Pipeline calls') "
+                     f"duplicates point to (their dup_of: {shown}) were not kept again by this run and are no longer "
+                     f"in {index.path}: those copies are in no corpus; give them again (run the runs that rejected "
+                     "them again) to keep them")
 
 
 @contextmanager

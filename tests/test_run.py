@@ -540,14 +540,43 @@ def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_s
     gone = sorted({"n0", "n2"} - left)
     assert gone, left  # at least one of the two is gated out
     shown = ", ".join(map(repr, gone))
-    assert (f"warning: {len(gone)} documents that other runs' duplicates point to (their dup_of: {shown}) were not "
-            f"kept again by this run and are no longer in {index}: those copies are in no corpus; run the runs that "
-            "rejected them again to keep them") in again.stderr, again.stderr
+    assert (f"warning: {len(gone)} documents that other runs' (or service requests' or Pipeline calls') duplicates "
+            f"point to (their dup_of: {shown}) were not kept again by this run and are no longer in {index}: those "
+            "copies are in no corpus; give them again (run the runs that rejected them again) to keep them"
+            ) in again.stderr, again.stderr
     assert in_process("run", str(second), "--out", str(tmp_path / "b"), *local, "--restart").returncode == 0  # kept now
     assert {json.loads(x)["id"] for x in (tmp_path / "b" / "corpus.jsonl").read_text().splitlines()} == {
         f"copy{k[1:]}" for k in gone}
     third = in_process("run", str(first), "--out", str(tmp_path / "c"), *local)
     assert "warning" not in third.stderr, third.stderr  # told once
+
+
+@pytest.mark.parametrize("caller", ["pipeline", "service"])
+def test_a_run_started_over_says_so_of_what_a_pipeline_or_service_rejected_as_copies(tmp_path, in_process, caller):
+    """As above with the duplicates rejected by a Pipeline call or a service request into the same index: their
+    `dup_of` were not noted (only a run's were), and the run that took them out said nothing."""
+    from cleaner import Pipeline
+    from cleaner.service.backend import Service
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
+    index = tmp_path / "index.sqlite"
+    local = ("--index", str(index), "--workers", "1")
+    assert in_process("run", str(first), "--out", str(tmp_path / "a"), *local).returncode == 0
+    copies = [Document(id=f"copy{k}", text=texts[k]) for k in (0, 2)]
+    with Pipeline(Config.load(), index) if caller == "pipeline" else Service(Config.load(), index) as backend:
+        verdicts = backend.run(copies).rejected if caller == "pipeline" else backend.submit(copies)
+        assert sorted(v.dup_of for v in verdicts) == ["n0", "n2"]
+    config = tmp_path / "short.toml"
+    config.write_text(f"min_chars = {sorted(map(len, texts))[2] + 1}\n", encoding="utf-8")
+    again = in_process("run", str(first), "--out", str(tmp_path / "a"), *local, "--config", str(config))
+    assert again.returncode == 0, again.stderr
+    left = {json.loads(x)["id"] for x in (tmp_path / "a" / "corpus.jsonl").read_text().splitlines()}
+    gone = sorted({"n0", "n2"} - left)
+    assert gone, left
+    assert (f"warning: {len(gone)} documents that other runs' (or service requests' or Pipeline calls') duplicates "
+            f"point to (their dup_of: {', '.join(map(repr, gone))}) were not kept again") in again.stderr, again.stderr
 
 
 def test_changed_rules_start_over_unless_continued(news, tmp_path, in_process):

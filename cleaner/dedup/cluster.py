@@ -451,6 +451,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
             index.add_many((ids[i], int(lengths[i]), published[i], int(exact[i]), held.signature(i),
                             keys[i] if has_sig[i] else ())
                            for i in order.tolist() if decisions[i].kept)
+            index.cite(d.dup_of for d in decisions if d.dup_of)
 
     clusters = _clusters(batch.ids, held, decisions, rank, index_docs, max_pair_members)
     ranked = sorted(order.tolist(), key=ids.__getitem__)  # by id, then rank (the sort is stable)

@@ -466,16 +466,26 @@ class DedupIndex(Closing):
         those of documents other batches added are noted, for `dangling_citations`."""
         with self.write_lock():
             self._db.execute("CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, numbered INTEGER)")
-            self._db.execute("CREATE TABLE IF NOT EXISTS cited (id TEXT NOT NULL, batch INTEGER NOT NULL, "
-                             "PRIMARY KEY (id, batch)) WITHOUT ROWID")
             for table, column in (("docs", "batch"), ("batches", "numbered")):  # an index made before batches were numbered
                 if column not in self._columns(table):
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER")
             self._db.execute("INSERT OR IGNORE INTO batches (name, numbered) VALUES (?, 1)", (name,))
             number = self._batch_number(name)
-            self._db.executemany("INSERT OR IGNORE INTO cited SELECT id, ? FROM docs WHERE id = ? AND batch IS NOT ?",
-                                 ((number, doc_id, number) for doc_id in sorted(set(cites))))
+            self.cite(cites, number)
             return self.add_many(rows, number)
+
+    def cite(self, ids: Iterable[str], batch: int = 0) -> None:
+        """Note the ids that the duplicates of the batch numbered `batch` point to (their `dup_of`; 0: no batch's, a
+        service request's or a Pipeline call's), those of documents another batch added, for `dangling_citations`."""
+        ids = sorted(set(ids))
+        with self.write_lock():
+            if not ids or "batch" not in self._columns("docs"):  # no batch ever added a document
+                return
+            self._db.execute("CREATE TABLE IF NOT EXISTS cited (id TEXT NOT NULL, batch INTEGER NOT NULL, "
+                             "PRIMARY KEY (id, batch)) WITHOUT ROWID")
+            other = f"batch IS NOT {int(batch)}" if batch else "batch IS NOT NULL"  # a run's cites a Pipeline's too
+            self._db.executemany(f"INSERT OR IGNORE INTO cited SELECT id, ? FROM docs WHERE id = ? AND {other}",
+                                 ((batch, doc_id) for doc_id in ids))
 
     def dangling_citations(self) -> list[str]:
         """The ids that a batch's duplicates point to (`add_batch`'s `cites`) and the index no longer holds, sorted;
