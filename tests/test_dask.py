@@ -30,6 +30,7 @@ from cleaner.distributed.shuffle import INDEX_NODE, bucket_edges, read_bucket, w
 from cleaner.distributed.splits import file_splits, read_split, split_file
 from cleaner.io.readers import read_inputs
 from cleaner.io.records import ReadStats
+from cleaner.manifest import InputChangedError
 from cleaner.runner import Runner, RunOptions
 
 pytestmark = pytest.mark.slow
@@ -604,3 +605,37 @@ def test_a_dask_run_with_a_shared_index_removes_the_own_index_of_the_run_it_repl
     assert (f"cleaner run: {out / 'index.sqlite'} is removed: the index of the run this one replaces, made without "
             f"--index (this run's is {shared})") in again.stderr.splitlines()
     assert not list(out.glob("index.sqlite*")) and len((out / "corpus.jsonl").read_text().splitlines()) == 5
+
+
+def test_an_input_changed_while_the_run_reads_it_stops_the_run_and_a_rerun_starts_over(scheduler, reference, tmp_path,
+                                                                                       monkeypatch):
+    """As with the local engine (test_run): a file cut short while the splits were read stops the run before dedup,
+    naming the file, with nothing kept of its state (its splits may hold records of two versions), and the same
+    command once the file is back gives the local engine's bytes."""
+    first = tmp_path / "first.jsonl"
+    whole = Path(reference[0][0]).read_bytes()
+    first.write_bytes(whole)
+    names = [str(first), *reference[0][1:]]
+    out = tmp_path / "out"
+    options = RunOptions(progress="quiet", engine="dask", scheduler=scheduler, split_bytes=20_000)
+    prepare = DaskRunner._prepare
+
+    def cutting(self, *args):
+        stats = prepare(self, *args)
+        first.write_bytes(whole[: len(whole) // 2])  # as if a writer truncated it while the workers read
+        return stats
+
+    monkeypatch.setattr(DaskRunner, "_prepare", cutting)
+    with pytest.raises(InputChangedError) as caught:
+        DaskRunner(Config.load(), names, out, options).run()
+    monkeypatch.undo()
+    assert (caught.value.filename, caught.value.strerror) == (str(first), (
+        f"changed while the run read it ({len(whole):,} bytes when it started, {len(whole) // 2:,} bytes now): the "
+        "records read from it may be too few or of two versions, so the run stops before deduplicating, and starts "
+        "over when run again"))
+    assert not (out / ".cleaner").exists() and not (out / "corpus.jsonl").exists()
+    first.write_bytes(whole)
+    proc = _dask(scheduler, *names, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert run_cli("run", *names, "--out", str(tmp_path / "local"), "--workers", "1", "-q").returncode == 0
+    assert _bytes(out, JSONL) == _bytes(tmp_path / "local", JSONL)  # the reference's, but for the file's name
