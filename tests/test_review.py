@@ -134,14 +134,15 @@ NOT_A_CLUSTERS_RECORD = "clusters.jsonl:1: not a clusters record of cleaner's"
     (lambda f: _first_record(f, "corpus", id="elsewhere"), "corpus.jsonl:1: 'elsewhere' is not among the run's raw records, so its edits cannot be shown"),
     (lambda f: _first_record(f, "corpus", lang_score="high"), f"{NOT_A_CORPUS_RECORD} (no 'lang_score' of the right type)"),
     (lambda f: _first_record(f, "rejects", similarity="high"), "rejects.jsonl:1: not a rejects record of cleaner's (no 'similarity' of the right type)"),
-    (lambda f: (f / "manifest.json").write_text("[]"), "manifest.json: not a record (a JSON list, not an object)"),
-    (lambda f: (f / "manifest.json").write_text('"str"'), "manifest.json: not a record (a JSON str, not an object)"),
+    (lambda f: (f / "manifest.json").write_text("[]"), "manifest.json: not a record (an array, not an object)"),
+    (lambda f: (f / "manifest.json").write_text('"str"'), "manifest.json: not a record (a string, not an object)"),
+    (lambda f: (f / "manifest.json").write_text("null"), "manifest.json: not a record (null, not an object)"),
     (lambda f: (f / "manifest.json").write_text("{cut"), "manifest.json: not JSON"),
     (lambda f: _manifest(f, outputs="x"), f"{NOT_A_MANIFEST} ('outputs' is not a list of files)"),
     (lambda f: _manifest(f, outputs=[5]), f"{NOT_A_MANIFEST} ('outputs' is not a list of files)"),
     (lambda f: _manifest(f, rules=5), f"{NOT_A_MANIFEST} ('rules' is not a list of [file, SHA-256] pairs)"),
     (lambda f: (f / "rejects.jsonl").write_bytes((f / "rejects.jsonl").read_bytes() + b"\xff\n"), "rejects.jsonl:4: not UTF-8 (byte 1 of the line)"),
-    (lambda f: (f / "clusters.jsonl").write_text("[1, 2]\n"), "clusters.jsonl:1: not a record (a JSON list, not an object)"),
+    (lambda f: (f / "clusters.jsonl").write_text("[1, 2]\n"), "clusters.jsonl:1: not a record (an array, not an object)"),
     (lambda f: (f / "rejects.jsonl").write_text('{"id": "zz", "stage": "read"}\n'), "rejects.jsonl:1: not a rejects record of cleaner's (no 'reason' of the right type)"),
     (lambda f: _first_record(f, "clusters", similarities=5), f"{NOT_A_CLUSTERS_RECORD} ('similarities' is not a list of [id, id, similarity])"),
     (lambda f: _first_record(f, "clusters", similarities=[["a"]]), f"{NOT_A_CLUSTERS_RECORD} ('similarities' is not a list of [id, id, similarity])"),
@@ -155,11 +156,17 @@ NOT_A_CLUSTERS_RECORD = "clusters.jsonl:1: not a clusters record of cleaner's"
     (lambda f: _damaged(f, "corpus.jsonl.gz", gzip.compress((f / "corpus.jsonl").read_bytes())[:500]), "corpus.jsonl.gz: unreadable (EOFError: Compressed file ended"),
     (lambda f: _damaged(f, "corpus.jsonl.zst", zstandard.ZstdCompressor().compress((f / "corpus.jsonl").read_bytes())[:500]), "corpus.jsonl.zst: unreadable (EOFError: zstd stream ended inside a frame"),
     (lambda f: _damaged(f, "corpus.parquet", b"PAR1 cut short"), "corpus.parquet: unreadable (ArrowInvalid"),
+    (lambda f: _manifest(f, outputs=[*json.loads((f / "manifest.json").read_text())["outputs"],  # a shard removed
+                                      {"file": "corpus-00002.jsonl"}]),
+     "run: missing corpus-00002.jsonl, which its manifest.json lists among the run's outputs"),  # was "missing corpus.jsonl"
+    (lambda f: (f / "corpus.jsonl").write_text((f / "corpus.jsonl").read_text() * 2),  # counted and listed twice
+     ": a second corpus record of "),
 ], ids=["edit-empty", "edit-float", "edit-negative", "edit-reversed", "edit-rule-int", "edit-kind-unknown", "edit-no-kind",
-        "edit-past-the-end", "edits-overlap", "no-raw", "lang-score-str", "similarity-str", "manifest-list", "manifest-str",
+        "edit-past-the-end", "edits-overlap", "no-raw", "lang-score-str", "similarity-str", "manifest-list", "manifest-str", "manifest-null",
         "manifest-not-json", "manifest-outputs-str", "manifest-outputs-int", "manifest-rules-int",
         "not-utf8", "not-an-object", "no-reason", "similarities-int", "similarity-pair", "similarity-str-in-cluster",
-        "members-int", "kept-in-index-str", "no-text", "report", "int-id", "gz-cut", "zst-cut", "parquet-cut"])
+        "members-int", "kept-in-index-str", "no-text", "report", "int-id", "gz-cut", "zst-cut", "parquet-cut",
+        "shard-gone", "corpus-twice"])
 def test_a_damaged_run_folder_is_one_line_naming_the_file_for_review_and_diff(run_dir, tmp_path, capsys, damage, says):
     """A run's outputs cut short, in another encoding or not written by cleaner gave a traceback (exit 1)
     from `review` and `diff` (found by a QA pass); each is one line naming the file and line, exit 2. So
@@ -186,6 +193,18 @@ def test_page_is_self_contained_and_data_cannot_break_out(run_dir, tmp_path, in_
     assert "{{" not in html.split('<script type="application/json" id="index">')[0]
     index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL).group(1))
     assert {d["id"] for d in index["docs"]} >= {SEED_000, PLANTED, "short", "hostile"}
+
+
+def test_the_rules_table_counts_the_kept_documents_as_the_report_does(run_dir):
+    """The Rules tab counted the dropped documents too (cleaned again for the page), and said so in a hint that
+    picking a rule replaced: beside report.json, generic.ticker's 3 documents were 2 (found by a QA pass). Each rule
+    now has both counts, the kept ones equal to the report's."""
+    html = render_review(load_run(run_dir), load_rules(Config.load()))
+    index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL).group(1))
+    report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))["rules"]
+    assert {r["id"]: {"docs": r["kept_docs"], "chars": r["kept_chars"]} for r in index["rules"] if r["kept_docs"]} == report
+    ticker = next(r for r in index["rules"] if r["id"] == "generic.ticker")
+    assert (ticker["docs"], ticker["kept_docs"]) == (3, 2)  # and the planted copy under seed 004's ticker, dropped
 
 
 def test_render_review_works_on_a_run_in_memory(run_dir):

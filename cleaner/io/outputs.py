@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .jsonl import open_jsonl
+from .records import json_type
 from .writers import parquet_record
 
 STATE = ".cleaner"
@@ -125,7 +126,7 @@ def parse_record(data: bytes, where: str) -> dict[str, Any]:
     except (json.JSONDecodeError, RecursionError) as exc:
         raise OutputError(f"{where}: not JSON ({getattr(exc, 'msg', 'nested too deeply')})") from None
     if not isinstance(record, dict):
-        raise OutputError(f"{where}: not a record (a JSON {type(record).__name__}, not an object)")
+        raise OutputError(f"{where}: not a record ({json_type(record)}, not an object)")
     return record
 
 

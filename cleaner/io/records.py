@@ -156,14 +156,17 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
 
 
 _JSON_TYPES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
-               list: "an array"}
-"""JSON's names of what a line that is no object holds (Python's `NoneType` and `str` named no JSON a user wrote)."""
+               list: "an array", dict: "an object"}
+
+
+def json_type(value: Any) -> str:
+    """JSON's name of what `value`, parsed from JSON, is (Python's `NoneType` and `str` name no JSON a user wrote)."""
+    return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def _record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...]) -> Item:
     if not isinstance(record, dict):
-        got = _JSON_TYPES.get(type(record), type(record).__name__)
-        return bad(None, f"{where}: a record must be a JSON object, got {got}", record)
+        return bad(None, f"{where}: a record must be a JSON object, got {json_type(record)}", record)
     raw = record
     if isinstance(record.get(config.text_field), bytes) or isinstance(record.get("html"), bytes):
         record, warnings = _decoded(record, config.text_field, config.encoding, where, warnings)

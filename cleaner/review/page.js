@@ -288,10 +288,11 @@ $("#flag-close").onclick = () => $("#flag").close();
 
 // ---- rules view: per rule, documents and characters, and every span it removed ----
 function drawRules() {
-  $("#rule-spans").innerHTML = `<p class="hint">Pick a rule to see every span it removed. Counts are over every document of this page; dropped documents are cleaned again.</p>`;
-  $("#rules-table").innerHTML = `<tr><th>rule</th><th>kind</th><th class="num">docs</th><th class="num">chars</th><th>description</th></tr>`
+  $("#rule-spans").innerHTML = `<p class="hint">Pick a rule to see every span it removed. The first counts are over every document of this page, dropped ones cleaned again; those of the kept documents alone are what report.json counts.</p>`;
+  $("#rules-table").innerHTML = `<tr><th>rule</th><th>kind</th><th class="num">docs</th><th class="num">chars</th>`
+    + `<th class="num" title="in the kept documents alone, as report.json counts">kept docs</th><th class="num" title="in the kept documents alone, as report.json counts">kept chars</th><th>description</th></tr>`
     + RULES.map((r, n) => `<tr data-r="${n}"><td><span class="swatch" style="--c:${r.color}"></span>${esc(r.id)}</td><td>${esc(r.kind)}</td>`
-      + `<td class="num">${fmt(r.docs)}</td><td class="num">${fmt(r.chars)}</td><td>${esc(r.description)}</td></tr>`).join("");
+      + `<td class="num">${fmt(r.docs)}</td><td class="num">${fmt(r.chars)}</td><td class="num">${fmt(r.kept_docs)}</td><td class="num">${fmt(r.kept_chars)}</td><td>${esc(r.description)}</td></tr>`).join("");
   $("#rules-table").onclick = e => { const tr = e.target.closest("tr[data-r]"); if (tr) whenParsed(() => showRuleSpans(+tr.dataset.r)); };
 }
 function showRuleSpans(r) {

@@ -31,13 +31,19 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
     entries = [recleaned(e, cleaner, learned) for e in run_entries(run)]
     fired: Counter[str] = Counter()
     docs_per_rule: Counter[str] = Counter()
+    kept_chars: Counter[str] = Counter()  # the kept documents' alone, as report.json counts them
+    kept_docs: Counter[str] = Counter()
     for entry in entries:
         chars = entry.rule_chars()
         fired.update(chars)
         docs_per_rule.update(chars.keys())
+        if not entry.rejected:
+            kept_chars.update(chars)
+            kept_docs.update(chars.keys())
     known = {rule.id: rule for rule in rules.rules}
     order = [r for r, _ in fired.most_common()] + [r.id for r in rules.rules if r.id not in fired]
-    rule_rows = [_rule_row(rule_id, n, known.get(rule_id), fired[rule_id], docs_per_rule[rule_id]) for n, rule_id in enumerate(order)]
+    rule_rows = [_rule_row(rule_id, n, known.get(rule_id), (fired[rule_id], docs_per_rule[rule_id]),
+                           (kept_chars[rule_id], kept_docs[rule_id])) for n, rule_id in enumerate(order)]
     position = {rule_id: n for n, rule_id in enumerate(order)}
     index = {
         "name": run.name,
@@ -58,14 +64,18 @@ def _edit_row(edit: dict[str, Any], position: dict[str, int]) -> list[Any]:
     return row + [edit["why"]] if edit.get("why") else row
 
 
-def _rule_row(rule_id: str, n: int, rule, chars: int, docs: int) -> dict[str, Any]:
+def _rule_row(rule_id: str, n: int, rule, every: tuple[int, int], kept: tuple[int, int]) -> dict[str, Any]:
+    """A rule's row: its colour and description, and the (characters, documents) it removed in every document of
+    the page (`every`) and in the kept ones alone (`kept`, what report.json counts)."""
     return {
         "id": rule_id,
         "kind": rule.kind if rule else BUILT_IN_RULES.get(rule_id, ("", ""))[0],
         "description": " ".join(rule.description.split()) if rule else BUILT_IN_RULES.get(rule_id, ("", "not in the loaded rule packs"))[1],
         "color": f"hsl({(n * 137.508) % 360:.0f} 80% 78%)",
-        "chars": chars,
-        "docs": docs,
+        "chars": every[0],
+        "docs": every[1],
+        "kept_chars": kept[0],
+        "kept_docs": kept[1],
         "pack": rule_pack_prefix(rule) if rule else None,
     }
 

@@ -59,17 +59,22 @@ def load_run(path: str | Path) -> Run:
         files = {name: output_files(folder, name) for name in RUN_OUTPUTS}
     except OutputError as exc:
         raise RunError(str(exc)) from None
-    missing = [f"{name}.jsonl" for name, paths in files.items() if not paths or not all(p.is_file() for p in paths)]
-    if missing and (folder / STATE).is_dir():
+    unwritten = [f"{name}.jsonl" for name, paths in files.items() if not paths]
+    lost = [p.name for paths in files.values() for p in paths if not p.is_file()]  # listed by the manifest
+    if (unwritten or lost) and (folder / STATE).is_dir():
         raise RunError(f"{folder}: a `cleaner run` that did not finish (its state is in {STATE}/); the same command "
                        "again goes on from where it stopped")
-    if missing:
-        raise RunError(f"{folder}: not a `cleaner run` output folder (missing {', '.join(missing)})")
+    if unwritten:
+        raise RunError(f"{folder}: not a `cleaner run` output folder (missing {', '.join(unwritten)})")
+    if lost:
+        raise RunError(f"{folder}: missing {', '.join(lost)}, which its manifest.json lists among the run's outputs")
     report_path = folder / "report.json"
     try:
         raw = {r["id"]: r["text"] for r in read_output(folder, "raw")}
+        seen: set[str] = set()
         return Run(
-            corpus=list(read_output(folder, "corpus", lambda record: edits_problem(record, raw.get(record["id"])))),
+            corpus=list(read_output(folder, "corpus", lambda record: once(record, seen)
+                                    or edits_problem(record, raw.get(record["id"])))),
             raw=raw,
             rejects=list(read_output(folder, "rejects")),
             clusters=list(read_output(folder, "clusters", cluster_problem)),
@@ -78,6 +83,15 @@ def load_run(path: str | Path) -> Run:
         )
     except OutputError as exc:
         raise RunError(str(exc)) from None
+
+
+def once(record: dict[str, Any], seen: set[str]) -> str | None:
+    """What is wrong with a corpus `record` whose id an earlier one had (`seen`, the ids so far): a run writes each
+    kept id once, so the file was added to (it was counted and listed twice)."""
+    if record["id"] in seen:
+        return f"a second corpus record of {record['id']!r} (a run writes each kept id once)"
+    seen.add(record["id"])
+    return None
 
 
 EDIT_KEYS = ("start", "end", "rule", "kind")
