@@ -109,7 +109,21 @@ def url_host(url: str) -> str | None:
         host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
     except ValueError:  # "http://[::1": an unclosed IPv6 bracket, a bad port
         return None
-    return host.removeprefix("www.") or None
+    return host_form(host) or None
+
+
+def host_form(host: str) -> str:
+    """A host name as cleaner compares hosts: without `www.` and a final dot (`www.x.com.` is `x.com`), and an
+    internationalised name in Unicode whichever way it was written (`xn--bcher-kva.de` is `bücher.de`)."""
+    labels = host.removeprefix("www.").rstrip(".").split(".")
+    return ".".join(_unicode_label(label) if label.startswith("xn--") else label for label in labels)
+
+
+def _unicode_label(label: str) -> str:
+    try:
+        return label.encode("ascii").decode("idna").lower()
+    except UnicodeError:  # not valid punycode: compared as written
+        return label
 
 
 URL_LIKE = re.compile(r"(?s).*://|[\w-]+(?:\.[\w-]+)+(?:[:/?#]|\.$)")
@@ -123,9 +137,7 @@ def source_host(source: str) -> str:
     placed, and how a rule's `sources` are read (`kinds.base.source_key`), so the two meet: a `source` of
     `https://quotidien.example/` was matched as itself, and the rules `rules suggest` made for it never fired."""
     key = source.strip().lower()
-    if URL_LIKE.match(key):
-        key = (url_host(key) or "").rstrip(".")
-    return key.removeprefix("www.")
+    return (url_host(key) or "") if URL_LIKE.match(key) else host_form(key)
 
 
 class Edit(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -75,14 +76,15 @@ def shipped_packs() -> list[Path]:
 
 
 def pack_files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
-    """Expand folders into their `.yaml`/`.yml` files (any case), sorted; keep files as given. A folder
-    without one is an error: its packs would be missing without a word; so is anything by a pack's name
-    that is not a regular file (a broken link, a FIFO), in a folder or given."""
+    """Expand folders into their `.yaml`/`.yml` files (any case), sorted, but for hidden ones (`.#a.yaml`, an
+    editor's lock or backup, as a shell's `*.yaml` leaves them out); keep files as given. A folder without one is an
+    error: its packs would be missing without a word; so is anything by a pack's name that is not a regular file (a
+    broken link, a FIFO), in a folder or given."""
     out: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.name[0] != ".")
             if not found:
                 raise RulePackError(str(path), "no rule pack in this folder (a pack is a .yaml or .yml file)")
             for p in found:
@@ -205,6 +207,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[tuple[Rule, int | None]]]:
+    text = unicodedata.normalize("NFC", text)  # as the rules read a text: a pattern saved decomposed never matched
     try:
         node, data = _parsed(text)
     except yaml.reader.ReaderError as exc:  # a character YAML refuses; its message is two lines, with an offset

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+import unicodedata
 
 import pytest
 from conftest import SEEDS, run_cli
 
-from cleaner import Config, Document, RulePackError, load_rules
+from cleaner import Config, Document, RulePackError, clean, load_rules
 from cleaner.checks import check_keep_against, check_rule
 from cleaner.packs import load_files, load_pack_text, pack_files
 
@@ -872,3 +873,83 @@ def test_check_says_a_remove_example_is_tidied_before_any_rule_sees_it(tmp_path,
     assert proc.stdout.splitlines()[:2] == [
         f"{path}:2: FAIL w.indented: remove example {n} is not touched: {text!r} (rules see it as 'Menu': lines are "
         "trimmed and blank runs folded before any rule runs)" for n, text in ((1, "    Menu"), (2, "Menu  "))]
+
+
+def _one_rule(body: str) -> str:
+    return ("rules:\n  - id: u.rule\n    description: a user's rule\n" + body
+            + "    examples: {remove: [Menu], keep: ['Le conseil municipal a voté mardi.']}\n")
+
+
+@pytest.mark.parametrize("text, field, says", [
+    ("rules:\n  - id: whitespace\n    kind: line\n    description: takes budget\n    phrases: [Menu]\n"
+     "    examples: {remove: [Menu], keep: ['Le budget.']}\n", "id",
+     "'whitespace' is the id of cleaner's own edits (whitespace, repeated): a rule's under it would be taken for them"),
+    ("rules:\n  - id: repeated\n    kind: line\n    description: takes budget\n    phrases: [Menu]\n"
+     "    examples: {remove: [Menu], keep: ['Le budget.']}\n", "id", "'repeated' is the id of cleaner's own edits"),
+    (_one_rule("    kind: line\n    phrases: [Menu]\n    sources: ['*.example.com']\n"), "sources",
+     "'*.example.com': a `sources` entry covers its host and every host below it already (no wildcard is read): "
+     "give 'example.com'"),
+    (_one_rule("    kind: line\n    phrases: [Menu]\n    sources: ['.example.com']\n"), "sources", "give 'example.com'"),
+    (_one_rule("    kind: line\n    phrases: [Menu]\n    sources: ['*']\n"), "sources",
+     "a rule without `sources` runs on every host"),
+    (_one_rule("    kind: doubled\n    min_chars: 100\n    max_chars: 10\n"), "max_chars",
+     "10 is under min_chars = 100: nothing is both, so the rule would never fire"),
+    (_one_rule("    kind: ticker\n    min_words: 10\n    max_words: 2\n"), "max_words", "2 is under min_words = 10"),
+    (_one_rule("    kind: line\n    phrases: [Menu]\n    requires: [\"\\u200b\"]\n"), "requires",
+     "'\\u200b' holds only characters the rules do not see"),
+    (_one_rule("    kind: regex\n    pattern: 'Accueil\\nContact'\n"), "pattern",
+     "with `scope: line` the pattern is tried on one line at a time, and every match of it holds a line break"),
+    (_one_rule("    kind: regex\n    pattern: '(?:Accueil\\n|Contact\\n)+Menu'\n"), "pattern", "holds a line break"),
+], ids=["id-whitespace", "id-repeated", "wildcard", "leading-dot", "star", "doubled-bounds", "ticker-bounds",
+        "requires-invisible", "line-pattern-newline", "line-pattern-newline-in-groups"])
+def test_a_rule_that_could_never_fire_or_passes_for_cleaners_own_edits_is_refused(text, field, says):
+    """Accepted before, found by a QA pass: a rule by the id of cleaner's own edits (its removals were credited to
+    the tidying, and `rules check` passed over them: a keep example it broke passed); and rules that could never
+    fire, found only by an example "not touched", with no word of why (none without examples)."""
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(text, "p.yaml")
+    assert f"field {field!r}" in str(err.value) and says in str(err.value), str(err.value)
+
+
+def test_a_line_pattern_may_hold_a_line_break_where_a_match_need_not():
+    for pattern in (r"[^\n]+ Menu", r"Menu(?:\n)?", r"(?:a\n|b)c", "(?x) Menu # a comment\n"):
+        load_pack_text(_one_rule(f"    kind: regex\n    pattern: {json.dumps(pattern)}\n"), "p.yaml")
+
+
+def test_a_pattern_saved_decomposed_matches_as_written_composed(tmp_path):
+    """A pack saved in NFD (an editor on macOS may write é as e and a combining accent) never matched: texts are
+    read in NFC and the pattern was not; `rules check` said only "not touched"."""
+    pack = tmp_path / "nfd.yaml"
+    pack.write_text(unicodedata.normalize("NFD", _one_rule("    kind: regex\n    pattern: '^Publicité$'\n")
+                                          .replace("remove: [Menu]", "remove: [Publicité]")), encoding="utf-8")
+    assert "e\u0301" in pack.read_text(encoding="utf-8")
+    (rule,) = load_files([pack]).rules
+    assert check_rule(rule) == []
+    assert clean("Publicité\n\nLe texte.", Config.load(rules_dirs=(str(pack),), default_rules=False)).text == "Le texte."
+
+
+def test_hidden_files_in_a_pack_folder_are_not_packs(tmp_path):
+    """An editor's backup (`.#a.yaml`) beside a pack was read as a second pack (a duplicate id), and its lock file, a
+    dangling link by the same name, stopped every command ("a broken symbolic link")."""
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(_one_rule("    kind: line\n    phrases: [Menu]\n"), encoding="utf-8")
+    (folder / ".~a.yaml").write_text(_one_rule("    kind: line\n    phrases: [Menu]\n"), encoding="utf-8")
+    (folder / ".#a.yaml").symlink_to("root@host.1234:1700000000")
+    assert pack_files([folder]) == [folder / "a.yaml"]
+    assert [r.id for r in load_files(pack_files([folder])).rules] == ["u.rule"]
+
+
+@pytest.mark.parametrize("url, source", [("https://quotidien.example./a1", "quotidien.example"),
+                                         ("https://www.quotidien.example./a1", "quotidien.example."),
+                                         ("https://xn--bcher-kva.de/a", "bücher.de"),
+                                         ("https://bücher.de/a", "xn--bcher-kva.de"),
+                                         ("https://news.XN--BCHER-KVA.de/a", "bücher.de")])
+def test_a_host_is_one_host_however_it_is_written(tmp_path, url, source):
+    """A document's host kept its final dot (`x.com.`, as a rule's `sources` did not), and an international host
+    written in ASCII (`xn--…`) was another than the same written in Unicode: the rule never fired (QA pass), those
+    `rules suggest` wrote for such a site included."""
+    pack = tmp_path / "p.yaml"
+    pack.write_text(_one_rule(f"    kind: line\n    phrases: [Menu]\n    sources: [{source}]\n"), encoding="utf-8")
+    config = Config.load(rules_dirs=(str(pack),), default_rules=False)
+    assert clean(Document(id="a", text="Menu\n\nLe texte.", url=url), config).text == "Le texte."

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import reprlib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -101,6 +102,16 @@ class Rule(BaseModel):
         its patterns may run on `re`, without a time limit (see `patterns.compile_fast`)."""
         return self.__dict__.get("_shipped", False)
 
+    @field_validator("id")
+    @classmethod
+    def _not_built_in(cls, value: str) -> str:
+        from ..edits import BUILT_IN_RULES
+
+        if value in BUILT_IN_RULES:
+            raise ValueError(f"{value!r} is the id of cleaner's own edits ({', '.join(BUILT_IN_RULES)}): a rule's "
+                             "under it would be taken for them, and `rules check` passes over them; choose another")
+        return value
+
     @field_validator("langs")
     @classmethod
     def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -123,9 +134,15 @@ class Rule(BaseModel):
     @field_validator("requires")
     @classmethod
     def _folded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from ..edits import HIDDEN
+
         if any(not v for v in value):
             raise ValueError("an empty string would make `requires` always true")
-        return tuple(unicodedata.normalize("NFC", v).casefold() for v in value)  # as the text is read (`edits.Composed`)
+        read = tuple(re.sub(f"[{HIDDEN}]+", "", unicodedata.normalize("NFC", v)).casefold() for v in value)
+        if blind := next((v for v, r in zip(value, read) if not r), None):  # the text is read without them
+            raise ValueError(f"{shown(blind)} holds only characters the rules do not see (`edits.HIDDEN`: zero-width "
+                             "spaces, soft hyphens, marks of direction): `requires` would never be met")
+        return read  # as the text is read (`edits.Composed`)
 
     @property
     def line_local(self) -> bool:
@@ -152,6 +169,11 @@ def source_key(source: str) -> str:
     from ..models import URL_LIKE, source_host
 
     key = source.strip().lower()
+    if key.startswith(("*", ".")):
+        host = key.lstrip("*.")
+        instead = f"give {host!r}" if host else "a rule without `sources` runs on every host"
+        raise ValueError(f"{shown(source)}: a `sources` entry covers its host and every host below it already (no "
+                         f"wildcard is read): {instead}")
     if URL_LIKE.match(key):
         parts = urlsplit(key if "://" in key else "//" + key)
         try:
@@ -170,6 +192,16 @@ def host_in(host: str | None, sources: tuple[str, ...]) -> bool:
     """True when `host` is one of `sources` or below one of them (`news.example.com` is in `example.com`)."""
     host = host or ""
     return any(host == s or host.endswith("." + s) for s in sources)
+
+
+def not_under(low: str) -> Callable[[type, int, ValidationInfo], int]:
+    """A validator of a rule's upper bound: not under its lower bound, the field `low` (validated before it), with
+    which no line could comply, so the rule would never fire."""
+    def check(cls: type, value: int, info: ValidationInfo) -> int:
+        if low in info.data and value < info.data[low]:
+            raise ValueError(f"{value} is under {low} = {info.data[low]}: nothing is both, so the rule would never fire")
+        return value
+    return check
 
 
 def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:

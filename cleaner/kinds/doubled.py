@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..view import Hit, View
-from .base import Context, Rule, line_hits, register
+from .base import Context, Rule, line_hits, not_under, register
 
 
 @register("doubled")
@@ -22,6 +22,7 @@ class DoubledRule(Rule):
     kind: Literal["doubled"]
     min_chars: int = Field(4, ge=1, strict=True)
     max_chars: int = Field(80, ge=1, strict=True)
+    _bounded = field_validator("max_chars")(not_under("min_chars"))
 
     @property
     def line_local(self) -> bool:

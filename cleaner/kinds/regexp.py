@@ -34,6 +34,14 @@ class RegexRule(Rule):
 
     _compiles = field_validator("pattern")(compiles)
 
+    @field_validator("pattern")
+    @classmethod
+    def _one_line(cls, pattern: str, info: ValidationInfo) -> str:
+        if info.data.get("scope", "line") == "line" and _needs_line_break(pattern):
+            raise ValueError("with `scope: line` the pattern is tried on one line at a time, and every match of it holds "
+                             "a line break: it could never match (to match across lines, give `scope: span`)")
+        return pattern
+
     @field_validator("tail_lines")
     @classmethod
     def _spans_only(cls, tail_lines: int | None, info: ValidationInfo) -> int | None:
@@ -62,6 +70,32 @@ class RegexRule(Rule):
         for line in view.lines if indexes is None else (view.lines[i] for i in indexes):
             if line.text and len(line.text) <= self.max_line_chars and call(self.compiled.fullmatch, line.text, ctx.timeout):
                 yield whole_lines(view, line.start, line.end)
+
+
+def _needs_line_break(pattern: str) -> bool:
+    """Whether every match of `pattern` holds a line break (`\\n`, or a newline written in it, outside a class or an
+    optional part), as `re` parses it; False when `re` cannot (`regex`'s own syntax), the check is then left out."""
+    try:
+        parsed = re._parser.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return _mandatory_break(parsed)
+
+
+def _mandatory_break(items) -> bool:
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL" and arg == 10:
+            return True
+        if name == "SUBPATTERN" and _mandatory_break(arg[-1]):
+            return True
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1 and _mandatory_break(arg[2]):
+            return True
+        if name == "ATOMIC_GROUP" and _mandatory_break(arg):
+            return True
+        if name == "BRANCH" and all(_mandatory_break(branch) for branch in arg[1]):
+            return True
+    return False
 
 
 def _tail_start(text: str, lines: int) -> int:

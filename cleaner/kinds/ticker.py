@@ -12,7 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..text import CLOSERS, FULL_STOPS, SENTENCE_BREAK, SOUTHEAST, width, word_count
 from ..view import Hit, View
-from .base import Context, Rule, register, shown_pattern, whole_lines
+from .base import Context, Rule, not_under, register, shown_pattern, whole_lines
 from .patterns import call, check_pattern, compile_fast
 
 Pattern = re.Pattern | regex.Pattern
@@ -60,6 +60,7 @@ class TickerRule(Rule):
     min_segments: int = Field(4, ge=2, strict=True)
     min_words: int = Field(3, ge=1, strict=True)
     max_words: int = Field(30, ge=1, strict=True)
+    _bounded = field_validator("max_words")(not_under("min_words"))
     min_headline_share: float = Field(0.9, gt=0, le=1, strict=True)
     list_marks: str = ""
     """Bullet characters: a line whose first character is one of them is never a ticker. Leave out the
