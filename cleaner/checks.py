@@ -31,9 +31,10 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
             failures.append(f"{rule.id}: remove example {n}: {'; '.join(out.warnings)}: {_short(spec.text)}")
         elif not fired:
             tidied = any(e.rule == WHITESPACE_RULE for e in out.edits)  # what no pattern can see: say so
-            failures.append(f"{rule.id}: remove example {n} is not touched: {_short(spec.text)}" + (
-                f" (rules see it as {_short(out.text)}: lines are trimmed and blank runs folded before any rule runs)"
-                if tidied else ""))
+            why = (f"rules see it as {_short(out.text)}: lines are trimmed and blank runs folded before any rule runs"
+                   if tidied else rule.why_untouched(spec.text))
+            failures.append(f"{rule.id}: remove example {n} is not touched: {_short(spec.text)}"
+                            + (f" ({why})" if why else ""))
         elif out.text != spec.clean.strip():
             failures.append(f"{rule.id}: remove example {n} leaves {_short(out.text)}, expected {_short(spec.clean)}")
         for name, value in spec.fields.items():

@@ -953,3 +953,18 @@ def test_a_host_is_one_host_however_it_is_written(tmp_path, url, source):
     pack.write_text(_one_rule(f"    kind: line\n    phrases: [Menu]\n    sources: [{source}]\n"), encoding="utf-8")
     config = Config.load(rules_dirs=(str(pack),), default_rules=False)
     assert clean(Document(id="a", text="Menu\n\nLe texte.", url=url), config).text == "Le texte."
+
+
+def test_check_says_an_extract_rule_caught_no_date(tmp_path, in_process):
+    """An extract rule whose `published` group caught what is no date leaves the match alone, and `rules check` said
+    only "not touched" (QA pass)."""
+    path = tmp_path / "d.yaml"
+    path.write_text("rules:\n  - id: d.date\n    kind: extract\n    description: a date line\n"
+                    "    pattern: '^Le (?P<published>\\d+ \\w+ \\d{4})$'\n"
+                    "    examples: {remove: ['Le 45 flubber 2020', 'Le 3 mars 2021'], keep: ['Le conseil a voté.']}\n",
+                    encoding="utf-8")
+    proc = in_process("rules", "check", "--alone", str(path))
+    assert proc.stdout.splitlines()[0] == (f"{path}:2: FAIL d.date: remove example 1 is not touched: 'Le 45 flubber "
+                                           "2020' (its `published` group caught '45 flubber 2020', which is no date "
+                                           "cleaner reads)")
+    assert "1 failures" in proc.stdout

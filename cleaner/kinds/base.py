@@ -157,6 +157,10 @@ class Rule(BaseModel):
             return False
         return host_in(ctx.host, self.sources) if self.sources else True
 
+    def why_untouched(self, text: str) -> str | None:
+        """Why the rule finds nothing in `text` where it nearly does, for `rules check` (None: nothing to say)."""
+        return None
+
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         """Yield the spans of `view.text` this rule removes or extracts, in order, not overlapping."""
         raise NotImplementedError

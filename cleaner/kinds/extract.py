@@ -13,7 +13,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from ..dates import to_iso
 from ..models import FIELDS
 from ..view import Hit, View
-from .base import Context, Rule, register
+from .base import Context, Rule, register, shown
 from .patterns import Flag, call, check_pattern, compile_fast
 
 
@@ -52,6 +52,17 @@ class ExtractRule(Rule):
     def compiled(self) -> re.Pattern | regex.Pattern:
         """The compiled pattern."""
         return compile_fast(self.pattern, self.flags, shipped=self.shipped)
+
+    def why_untouched(self, text: str) -> str | None:
+        """A match whose `published` group caught no date cleaner reads (the match is then left alone)."""
+        if "published" in self.compiled.groupindex:
+            try:
+                for m in call(self.compiled.finditer, text, 1.0):
+                    if m.group("published") and to_iso(" ".join(m.group("published").split())) is None:
+                        return f"its `published` group caught {shown(m.group('published'))}, which is no date cleaner reads"
+            except TimeoutError:
+                pass
+        return None
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         matches = call(self.compiled.finditer, view.text, ctx.timeout)
