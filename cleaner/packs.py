@@ -209,7 +209,9 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[tuple[Rule, int | None]]]:
     text = unicodedata.normalize("NFC", text)  # as the rules read a text: a pattern saved decomposed never matched
     try:
-        node, data = _parsed(text)
+        node, data = _parsed(text, name)
+    except RulePackError:  # a key given twice: a ValueError, but no YAML error
+        raise
     except yaml.reader.ReaderError as exc:  # a character YAML refuses; its message is two lines, with an offset
         line, column = _line_column(text, exc.position)
         raise RulePackError(name, f"YAML error: unacceptable character #x{exc.character:04x}: {exc.reason}",
@@ -223,7 +225,6 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
                             column=mark.column + 1 if mark else None) from None
     except (ValueError, RecursionError) as exc:  # YAML that Python will not hold: an integer of over 4,300 digits, deep nesting
         raise RulePackError(name, f"YAML error: {exc or 'nested too deeply'}") from None
-    _refuse_duplicate_keys(node, name)
     extra = [key for key in data if key not in ("rules", "description", "order")] if isinstance(data, dict) else []
     if extra:  # before the missing `rules:`, which a misspelt `rule:` leaves
         line = next((k.start_mark.line + 1 for k, _ in node.value if getattr(k, "value", None) == str(extra[0])), None)
@@ -239,12 +240,15 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
         return order, [(_build(item, name, line, i, shipped), line) for i, (item, line) in enumerate(located)]
 
 
-def _parsed(text: str) -> tuple[Any, Any]:
+def _parsed(text: str, name: str) -> tuple[Any, Any]:
     """The YAML text's node tree (lines and duplicate keys are read from it) and the data built from that tree, parsed
-    once (`yaml.compose` and then `yaml.load` parsed it twice)."""
+    once (`yaml.compose` and then `yaml.load` parsed it twice). Its keys are checked before the data is built: building
+    a mapping with a merge key (`<<: *r1`) puts the merged keys into its node, where a key the mapping overrides (as
+    YAML has it) was then refused as given twice."""
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()
+        _refuse_duplicate_keys(node, name)
         return node, None if node is None else loader.construct_document(node)
     finally:
         loader.dispose()

@@ -199,6 +199,20 @@ BAD_PACKS = {
         None,
         ":6:5: key 'phrases' given twice in one mapping",
     ),
+    "duplicate-key-beside-a-merge": (  # a merge key lets a key override the merged one, not one given twice
+        "rules:\n  - &r {id: t.m, kind: line, description: merged, phrases: [x], examples: {remove: [x], keep: [y]}}\n"
+        "  - <<: *r\n    id: t.m2\n    phrases: [z]\n    id: t.m3\n",
+        None,
+        None,
+        ":6:5: key 'id' given twice in one mapping",
+    ),
+    "duplicate-key-in-a-merged-mapping": (
+        "rules:\n  - &r {id: t.m, kind: line, description: merged, phrases: [x], phrases: [w], examples: {remove: [x], keep: [y]}}\n"
+        "  - <<: *r\n    id: t.m2\n",
+        None,
+        None,
+        ":2:65: key 'phrases' given twice in one mapping",
+    ),
     "control-character": (
         "rules:\n  - id: t.cc\n    kind: line\n    description: esc\n    phrases: [x]\n    examples: {remove: [x], keep: ['a\x1bb']}\n",
         None,
@@ -334,6 +348,32 @@ def test_a_pack_folder_refuses_a_broken_link_or_a_fifo_by_a_packs_name(tmp_path,
         pack_files([tmp_path])
     proc = in_process("rules", "check", "/dev/null")
     assert proc.returncode == 2 and proc.stderr == "cleaner: /dev/null: a character device, not a rule pack file\n"
+
+
+MERGED = """description: merge test
+rules:
+  - &r1
+    id: my.share
+    kind: line
+    description: share line
+    phrases: ["Partager sur Facebook"]
+    examples: {remove: ["Partager sur Facebook"], keep: ["Partager un repas en famille est agréable."]}
+  - <<: *r1
+    id: my.share2
+    phrases: ["Partager sur Twitter"]
+    examples: {remove: ["Partager sur Twitter"], keep: ["Partager un repas en famille est agréable."]}
+"""
+
+
+def test_a_key_that_overrides_a_merged_one_is_no_key_given_twice():
+    """`<<: *r1` then `id: my.share2` was "key 'id' given twice in one mapping": building the data puts the merged keys
+    into the mapping's node, and the keys were checked after. The explicit key wins, as YAML has it."""
+    first, second = load_pack_text(MERGED, "p.yaml")
+    assert (second.id, second.phrases, second.description) == ("my.share2", ("Partager sur Twitter",), "share line")
+    assert first.id == "my.share" and first.phrases == ("Partager sur Facebook",)
+    (third,) = load_pack_text("rules:\n  - <<: [{id: t.a, kind: line}, {id: t.b, description: two merged}]\n"
+                              "    phrases: [x]\n    examples: {remove: [x], keep: [y]}\n", "p.yaml")
+    assert (third.id, third.description) == ("t.a", "two merged")  # the first merged mapping wins, as YAML has it
 
 
 def test_a_yaml_error_is_one_line_with_the_line_and_column(tmp_path, in_process):
