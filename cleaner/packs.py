@@ -190,7 +190,8 @@ def _unique_ids(located: list[tuple[Rule, int | None]], name: str, seen: dict[st
     that defined it) holds already; the others' ids are added to it."""
     for rule, line in located:
         if rule.id in seen:
-            raise RulePackError(name, f"duplicate id, already defined in {seen[rule.id]}", rule.id, "id", line)
+            alias = f" ({line.alias} here is an alias of the rule at line {line.of})" if isinstance(line, _AliasLine) else ""
+            raise RulePackError(name, f"duplicate id, already defined in {seen[rule.id]}{alias}", rule.id, "id", line)
         seen[rule.id] = f"{name}:{line}" if line else name
 
 
@@ -234,7 +235,7 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
         raise RulePackError(name, f"order must be a whole number, got {shown(order)}", field="order")
-    lines = _item_lines(node)
+    lines = _item_lines(node, text)
     located = [(item, lines[i] if i < len(lines) else None) for i, item in enumerate(data["rules"])]
     with pack_budget():
         return order, [(_build(item, name, line, i, shipped), line) for i, (item, line) in enumerate(located)]
@@ -282,11 +283,54 @@ def _refuse_duplicate_keys(node: Any, name: str) -> None:
             todo.extend(node.value)
 
 
-def _item_lines(node: Any) -> list[int]:
+class _AliasLine(int):
+    """The line of a rule written as an alias (`- *r1`), with the alias and the line of the rule it repeats: its node is
+    the anchored rule's, which has that rule's line (a duplicate id by an alias named the first rule's line twice)."""
+
+    alias: str
+    of: int
+
+
+def _item_lines(node: Any, text: str) -> list[int]:
     for key, value in getattr(node, "value", []):
         if getattr(key, "value", None) == "rules" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
+            lines, end = [], value.start_mark.index
+            for item in value.value:
+                if item.start_mark.index < end:  # it stands before the end of the item before it: an alias
+                    return _alias_lines(text, [item.start_mark.line + 1 for item in value.value])
+                lines.append(item.start_mark.line + 1)
+                end = item.end_mark.index
+            return lines
     return []
+
+
+def _alias_lines(text: str, lines: list[int]) -> list[int]:
+    """`lines`, the node lines of the `rules:` items, with each alias item's line read from the YAML events (the nodes
+    keep no trace of an alias): read again, only for a pack with such an item."""
+    out, depth, at_key, after_rules, in_rules = [], 0, True, False, False
+    loader = _LOADER(text)
+    try:
+        while (event := loader.get_event()) is not None and not isinstance(event, yaml.StreamEndEvent):
+            if isinstance(event, yaml.NodeEvent):
+                if depth == 2 and in_rules:
+                    line = event.start_mark.line + 1
+                    if isinstance(event, yaml.AliasEvent) and len(out) < len(lines):
+                        line = _AliasLine(line)
+                        line.alias, line.of = f"*{event.anchor}", lines[len(out)]
+                    out.append(line)
+                elif depth == 1:  # a top-level key or its value
+                    if at_key:
+                        after_rules = isinstance(event, yaml.ScalarEvent) and event.value == "rules"
+                    else:
+                        in_rules = after_rules and isinstance(event, yaml.SequenceStartEvent)
+                    at_key = not at_key
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return out if len(out) == len(lines) else lines
 
 
 def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) -> Rule:

@@ -824,6 +824,20 @@ def test_a_duplicate_id_names_the_line_of_the_first(tmp_path):
         load_files(pack_files([tmp_path]))
 
 
+@pytest.mark.parametrize("text, says", [
+    (MERGED + "  - *r1\n", "p.yaml:13: rule 'my.share': field 'id': duplicate id, already defined in p.yaml:3 (*r1 here is an "
+     "alias of the rule at line 3)"),
+    ("rules: [&a {id: t.a, kind: line, description: flow, phrases: [x], examples: {remove: [x], keep: [y]}},  # *b\n"
+     "  *a]\n", "p.yaml:2: rule 't.a': field 'id': duplicate id, already defined in p.yaml:1 (*a here is an alias of the rule "
+     "at line 1)")], ids=["block", "flow"])
+def test_a_duplicate_rule_by_an_alias_is_named_at_the_aliass_line(text, says):
+    """`- *r1` repeating the rule at line 3 was "p.yaml:3: …already defined in p.yaml:3": an alias's node is the
+    anchored rule's, with its line, and the alias's own line was named nowhere."""
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(text, "p.yaml")
+    assert str(err.value) == says
+
+
 @pytest.mark.parametrize("body, field, got", [("requires: Publicité\n    phrases: [x]", "requires", "'Publicité'"),
                                               ("phrases: Publicité", "phrases", "'Publicité'"),
                                               ("langs: fr\n    phrases: [x]", "langs", "'fr'"),
