@@ -345,15 +345,17 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
         return KINDS[kind].model_validate(item, context={"shipped": shipped})
     except ValidationError as exc:
         found = exc.errors()
-        errors = [e for e in found if not _follows(e, found)]
+        errors = _of_the_branch_given([e for e in found if not _follows(e, found)])
         # of a union (an example: a string or a mapping), the error that is not "not a string"
         err = next((e for e in errors if e["type"] != "string_type"), errors[0])
         if err["type"] == "missing":  # misspelt (`patern`)? "'pattern': Field required" did not show the name written
             err = next((e for e in errors if e["type"] == "extra_forbidden"), err)
-        loc, nth = err["loc"], None
+        loc, nth = tuple(p for i, p in enumerate(err["loc"]) if not _is_branch(err["loc"], i)), None
         if loc and isinstance(loc[-1], int):  # `phrases.0`: the field, and its item 1, as the pack counts
             loc, nth = loc[:-1], loc[-1] + 1
-        field = ".".join(str(p) for p in loc) or None
+        # `examples.remove item 1 fields`, an item by its place as `phrases: item 1` (`examples.remove.0.fields` was 0-based)
+        field = "".join(f" item {p + 1}" if isinstance(p, int) else f" {p}" if i and isinstance(loc[i - 1], int)
+                        else f".{p}" if i else str(p) for i, p in enumerate(loc)) or None
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "tuple_type":  # "Input should be a valid tuple": a Python word for what a pack writes as a list
             msg = f"should be a list ([a, b], or an `- item` a line), got {shown(err['input'])}"
@@ -363,9 +365,32 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
             msg = said
         if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
             msg += f" (a {kind!r} rule takes: {', '.join(KINDS[kind].model_fields)})"
+        if err["loc"][-1:] == ("str",) and _is_branch(err["loc"], len(err["loc"]) - 1):  # a remove example, neither
+            msg = msg.replace("should be a valid string", "should be a string or a mapping of text, clean and fields", 1)
         if nth is not None:
             msg = f"item {nth} {msg}"
         raise RulePackError(name, msg, rule_id, field, line) from None
+
+
+def _is_branch(loc: tuple, i: int) -> bool:
+    """True if `loc[i]` names a union's branch, not a field: pydantic's location of an error in an item of
+    `tuple[str | RemoveExample, ...]` holds the type tried (`examples.remove.0.RemoveExample.fields`)."""
+    p = loc[i]
+    return (i > 0 and isinstance(loc[i - 1], int) and isinstance(p, str)
+            and (p[:1].isupper() or p in ("str", "int", "float", "bool") or "[" in p))
+
+
+def _of_the_branch_given(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of the errors of a union's branches (a remove example: a string or a mapping), those of the branch the value
+    given takes: a mapping's own error (`published: null` in its fields) was hidden by "should be a valid string", and
+    a list was "should be a valid dictionary or instance of RemoveExample"."""
+    given = {e["loc"][:-1]: isinstance(e["input"], dict) for e in errors
+             if e["loc"] and e["loc"][-1] == "str" and _is_branch(e["loc"], len(e["loc"]) - 1)}
+    if not given:
+        return errors
+    kept = [e for e in errors if not any(_is_branch(e["loc"], i) and e["loc"][:i] in given
+                                         and (e["loc"][i] == "str") == given[e["loc"][:i]] for i in range(len(e["loc"])))]
+    return kept or errors
 
 
 def _follows(err: dict[str, Any], errors: list[dict[str, Any]]) -> bool:

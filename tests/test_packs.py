@@ -108,14 +108,14 @@ BAD_PACKS = {
         "rules:\n  - id: t.ex\n    kind: line\n    description: typo\n    phrases: [x]\n"
         "    examples: {remove: [{text: x, cleen: ''}], keep: [y]}\n",
         "t.ex",
-        "examples.remove.0.RemoveExample.cleen",
+        "examples.remove item 1 cleen",
         "Extra inputs",
     ),
     "unknown-field-in-an-example": (
         "rules:\n  - id: t.ef\n    kind: line\n    description: typo\n    phrases: [x]\n"
         "    examples: {remove: [{text: x, fields: {titel: x}}], keep: [y]}\n",
         "t.ef",
-        "examples.remove.0.RemoveExample.fields",
+        "examples.remove item 1 fields",
         "'titel' is not a field",
     ),
     "blank-keep-example": (  # what a review flag on a lone line break once gave: a check that passes on nothing
@@ -906,6 +906,26 @@ def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_p
     assert failure.startswith("mysite.shape: keep example 1 is changed by shape: ")
     proc = in_process("rules", "check", str(pack))
     assert proc.returncode == 0 and "1 rules, 2 examples, 0 failures" in proc.stdout
+
+
+@pytest.mark.parametrize("remove, says", [
+    ("[{text: 'Par Jean', fields: {writer: Jean}}]",
+     "field 'examples.remove item 1 fields': 'writer' is not a field (fields: title, source, published, author, section)"),
+    ("[{text: 'Par Jean', fields: {author: Jean, published: null}}]",
+     "field 'examples.remove item 1 fields.published': should be a valid string, got None"),
+    ("[x, {text: 'Par Jean', clean: null}]", "field 'examples.remove item 2 clean': should be a valid string, got None"),
+    ("[{clean: ''}]", "field 'examples.remove item 1 text': Field required"),
+    ("[x, [a]]", "field 'examples.remove': item 2 should be a string or a mapping of text, clean and fields, got ['a']")],
+    ids=["unknown-field", "null-field", "null-clean", "no-text", "list"])
+def test_an_examples_error_is_placed_as_the_pack_writes_it(remove, says):
+    """`examples.remove.0.RemoveExample.fields` named a pydantic class and counted from 0; a mapping's own error
+    (`published: null`) was hidden by its other branch's "examples.remove.0.str: should be a valid string, got {…}",
+    and a list was "should be a valid dictionary or instance of RemoveExample"."""
+    pack = ("rules:\n  - id: t.ex\n    kind: extract\n    description: the byline\n    pattern: '^Par (?P<author>\\w+)$'\n"
+            f"    examples: {{remove: {remove}, keep: ['Le texte.']}}\n")
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(pack, "p.yaml")
+    assert str(err.value) == f"p.yaml:2: rule 't.ex': {says}"
 
 
 def test_a_misspelt_rules_key_is_named_at_its_line():
