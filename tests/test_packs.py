@@ -912,8 +912,8 @@ def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_p
     ("[{text: 'Par Jean', fields: {writer: Jean}}]",
      "field 'examples.remove item 1 fields': 'writer' is not a field (fields: title, source, published, author, section)"),
     ("[{text: 'Par Jean', fields: {author: Jean, published: null}}]",
-     "field 'examples.remove item 1 fields.published': should be a valid string, got None"),
-    ("[x, {text: 'Par Jean', clean: null}]", "field 'examples.remove item 2 clean': should be a valid string, got None"),
+     "field 'examples.remove item 1 fields.published': should be a valid string, got null"),
+    ("[x, {text: 'Par Jean', clean: null}]", "field 'examples.remove item 2 clean': should be a valid string, got null"),
     ("[{clean: ''}]", "field 'examples.remove item 1 text': Field required"),
     ("[x, [a]]", "field 'examples.remove': item 2 should be a string or a mapping of text, clean and fields, got ['a']")],
     ids=["unknown-field", "null-field", "null-clean", "no-text", "list"])
@@ -926,6 +926,22 @@ def test_an_examples_error_is_placed_as_the_pack_writes_it(remove, says):
     with pytest.raises(RulePackError) as err:
         load_pack_text(pack, "p.yaml")
     assert str(err.value) == f"p.yaml:2: rule 't.ex': {says}"
+
+
+@pytest.mark.parametrize("text, says", [
+    ("order: true\nrules:" + GOOD_RULE, "field 'order': order must be a whole number, got true"),
+    ("order: null\nrules:" + GOOD_RULE, "field 'order': order must be a whole number, got null"),
+    ("rules:" + GOOD_RULE.replace("kind: line", "kind: false"), "field 'kind': unknown kind false;"),
+    ("rules:" + GOOD_RULE.replace('keep: ["La', 'keep: [null, "La'), "keep example 1 is not a string but null:"),
+    ("rules:" + GOOD_RULE.replace('remove: ["Publicité"]', 'remove: [{text: Publicité, fields: {title: [true, null]}}]'),
+     "field 'examples.remove item 1 fields.title': should be a valid string, got [true, null]"),
+    ("true: 1\nrules:" + GOOD_RULE, "unknown top-level key true")],
+    ids=["order-true", "order-null", "kind-false", "keep-null", "nested", "top-level-key"])
+def test_a_boolean_or_null_given_is_said_as_yaml_writes_it(text, says):
+    """"order must be a whole number, got True", "got None": Python's words for what the pack writes `true`, `null`."""
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(text, "p.yaml")
+    assert says in str(err.value), str(err.value)
 
 
 def test_a_misspelt_rules_key_is_named_at_its_line():

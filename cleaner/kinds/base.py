@@ -216,12 +216,27 @@ def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
     return phrases
 
 
+class _YamlRepr(reprlib.Repr):
+    """`reprlib`'s repr with booleans and None as YAML writes them (`true`, `null`; "got True" was Python's word),
+    alone or in a list or mapping."""
+
+    def repr_bool(self, value: bool, level: int) -> str:
+        return "true" if value else "false"
+
+    def repr_NoneType(self, value: None, level: int) -> str:  # noqa: N802 (reprlib's name for it)
+        return "null"
+
+
+_REPR = _YamlRepr()
+
+
 def shown(value: Any, width: int = 80) -> str:
     """`value` as a message shows it: its repr, cut to `width` characters with its length when longer
     (a 2 MB phrase made a 2 MB error line); any other value's by `reprlib`, which stops early (YAML aliases
-    nest a list a billion items deep in a few lines, or in itself: its repr never ended)."""
+    nest a list a billion items deep in a few lines, or in itself: its repr never ended), its booleans and nulls
+    as YAML writes them."""
     if not isinstance(value, str):
-        text = reprlib.repr(value)
+        text = _REPR.repr(value)
         return text if len(text) <= width else f"{text[:width]}…"
     text = repr(value)
     return text if len(text) <= width else f"{text[:width]}… ({len(value):,} characters)"
