@@ -231,10 +231,11 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
         line = next((k.start_mark.line + 1 for k, _ in node.value if getattr(k, "value", None) == str(extra[0])), None)
         raise RulePackError(name, f"unknown top-level key {shown(extra[0])} (allowed: rules, description, order)", line=line)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise RulePackError(name, "a rule pack is a mapping with a `rules:` list", field="rules")
+        raise RulePackError(name, "a rule pack is a mapping with a `rules:` list", field="rules", line=_key_line(node, "rules"))
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
-        raise RulePackError(name, f"order must be a whole number, got {shown(order)}", field="order")
+        raise RulePackError(name, f"order must be a whole number, got {shown(order)}", field="order",
+                            line=_key_line(node, "order"))
     lines = _item_lines(node, text)
     located = [(item, lines[i] if i < len(lines) else None) for i, item in enumerate(data["rules"])]
     with pack_budget():
@@ -289,6 +290,14 @@ class _AliasLine(int):
 
     alias: str
     of: int
+
+
+def _key_line(node: Any, key: str) -> int | None:
+    """The line of the pack's top-level `key:`, if it has one: its value, read from the data built, has no line of its
+    own (`order: "5"` was named by the file alone, where a rule's field is named at its rule's line)."""
+    if isinstance(node, yaml.MappingNode):
+        return next((k.start_mark.line + 1 for k, _ in node.value if getattr(k, "value", None) == key), None)
+    return None
 
 
 def _item_lines(node: Any, text: str) -> list[int]:

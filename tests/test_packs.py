@@ -944,6 +944,19 @@ def test_a_boolean_or_null_given_is_said_as_yaml_writes_it(text, says):
     assert says in str(err.value), str(err.value)
 
 
+@pytest.mark.parametrize("text, says", [
+    ('description: mine\norder: "5"\nrules:' + GOOD_RULE, "p.yaml:2: field 'order': order must be a whole number, got '5'"),
+    ("rules:" + GOOD_RULE + "order: true\n", "p.yaml:7: field 'order': order must be a whole number, got true"),
+    ("description: mine\nrules: 5\n", "p.yaml:2: field 'rules': a rule pack is a mapping with a `rules:` list")],
+    ids=["order-string", "order-true", "rules-number"])
+def test_a_top_level_value_of_another_type_is_named_at_its_line(text, says):
+    """`order: "5"` was named by the file alone: the top-level values are checked on the data built from the YAML,
+    which has no lines, where a rule's field is named at its rule's line."""
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(text, "p.yaml")
+    assert str(err.value) == says
+
+
 def test_a_misspelt_rules_key_is_named_at_its_line():
     """`rule:` for `rules:` was "a rule pack is a mapping with a `rules:` list", the key written not named
     (it was, only once a `rules:` list stood beside it, and without its line)."""
