@@ -127,11 +127,14 @@ class Config(BaseModel):
     @field_validator("langs")
     @classmethod
     def _codes(cls, langs: tuple[str, ...]) -> tuple[str, ...]:
-        """Codes as `--langs` reads them: `FR` in a config file is `fr` (it was refused in the file, taken on the
-        command line), each once (`fr,FR` kept both, and a rejection said "not in fr,fr"); `["any"]` alone is no
-        filter, as `--langs any` is (it was refused as a code the backend never answers)."""
-        codes = tuple(dict.fromkeys(code.strip().lower() for code in langs))
-        return () if codes == ("any",) else codes
+        """Codes as `--langs` reads them, as a document's `lang` hint is read (`lang.hint_code`): `FR`, `fr-FR`, `fra`
+        and `fre` are `fr` (`fra` was refused, where a rule's `langs` took it), each once (`fr,FR` kept both, and a
+        rejection said "not in fr,fr"); one that names no language is kept as written, for `_check_langs` to refuse;
+        `["any"]` alone is no filter, as `--langs any` is (it was refused as a code the backend never answers)."""
+        from .lang import hint_code
+
+        codes = tuple(dict.fromkeys(hint_code(code) or code.strip() for code in langs))
+        return () if tuple(c.lower() for c in codes) == ("any",) else codes
 
     @field_validator("lang_backend")
     @classmethod
@@ -236,14 +239,13 @@ with no word of the value given, was `--min-chars -1`'s message)."""
 def _check_langs(config: Config, where: str) -> None:
     """Every code of `langs` is one the language backend may answer: one it never answers (a typo,
     `fre` for `fr`) would reject every document as `lang_not_allowed`."""
-    from .lang import hint_code, make_backend
+    from .lang import make_backend
 
     known = make_backend(config.lang_backend).codes()
     unknown = [code for code in config.langs if code not in known]
     if unknown:
         answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else
                    "ISO 639-1 codes such as 'fr', 'en', and none for a language without one")
-        answers += "".join(f"; {meant!r} for {code!r}" for code in unknown if (meant := hint_code(code)) in known and meant != code)
         why = f"{', '.join(map(repr, unknown))} is not a code the language backend {config.lang_backend!r} answers ({answers})"
         raise ConfigError(f"config{where}: langs: {why}", "langs", why)
 

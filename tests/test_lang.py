@@ -830,20 +830,22 @@ def test_the_input_lang_hint_survives_in_meta_where_the_language_found_is_anothe
     assert read(tmp_path / "again.jsonl") == expected
 
 
-def test_a_langs_code_in_another_spelling_is_refused_naming_the_code_meant():
-    """`--langs fra` (MasakhaNEWS's spelling), `nb` (which the taggers answer as `no`) or `fr-FR` were refused with
-    "ISO 639-3 for a language without one", which no backend answers now: the message names the code meant."""
+def test_a_langs_code_in_another_spelling_is_read_as_the_code_it_stands_for():
+    """`--langs fra` (MasakhaNEWS's spelling), `nb` (which the taggers answer as `no`) or `fr-FR` were refused (with
+    the code meant named, since session 30), where a rule's `langs` and a document's `lang` hint took them (QA pass):
+    they are read as a hint is; a code that names no language is refused as before, as written."""
     from cleaner.config import Config, ConfigError
 
-    for code, meant in (("fra", "fr"), ("nb", "no"), ("fr-FR", "fr"), ("eng", "en")):
-        with pytest.raises(ConfigError, match=re.escape(f"(ISO 639-1 codes such as 'fr', 'en', and none for a language "
-                                                        f"without one; '{meant}' for '{code.lower()}')")):
-            Config.load(langs=[code])
-    with pytest.raises(ConfigError, match=re.escape("'fra' is not a code the language backend 'lingua:fr,en' answers "
-                                                    "(it answers en, fr; 'fr' for 'fra')")):
-        Config.load(langs=["fra"], lang_backend="lingua:fr,en")
+    for code, meant in (("fra", "fr"), ("nb", "no"), ("fr-FR", "fr"), ("eng", "en"), ("FRE", "fr"), ("fr_CA", "fr")):
+        assert Config.load(langs=[code]).langs == (meant,)
+    assert Config.load(langs=["fra", "fr", "FR-be", "eng"]).langs == ("fr", "en")
+    with pytest.raises(ConfigError, match=re.escape("'fr' is not a code the language backend 'lingua:de,en' answers "
+                                                    "(it answers de, en)")):
+        Config.load(langs=["fra"], lang_backend="lingua:de,en")
     with pytest.raises(ConfigError, match=r"'war' is not a code .* without one\)$"):
         Config.load(langs=["war"])
+    with pytest.raises(ConfigError, match=r"'Frnch' is not a code"):  # as written
+        Config.load(langs=["Frnch"])
 
 
 def test_a_routers_length_at_the_end_of_a_cascade_is_the_routers():
