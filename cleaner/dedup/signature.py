@@ -163,7 +163,7 @@ class Signer:
         normal = normalise(text)
         split = words(normal)
         data = split.encode("utf-8")
-        exact = _exact(data if split is normal else normal.encode("utf-8"))
+        exact = _exact(data if split is normal else normal.encode("utf-8")) if normal else _bare(text)
         m = self.minhash_normal(data)
         return exact, None if m is None else m.hashvalues.astype(np.uint32, copy=False)
 
@@ -315,9 +315,19 @@ def _exact(normal: bytes) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
+def _bare(text: str) -> int:
+    """The exact hash of a text whose normal form is empty (no letter or digit: "!!!", "(...)"): of the text itself,
+    stripped, personalised so that it meets no normal form's. Hashed by their empty normal form, "!!!" and "«»" were
+    exact duplicates of each other."""
+    digest = hashlib.blake2b(text.strip().encode("utf-8", "surrogatepass"), digest_size=8, person=b"bare").digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
 def exact_hash(text: str) -> int:
-    """Signed 64-bit blake2b hash of the normal form (texts equal after `normalise` collide)."""
-    return _exact(normalise(text).encode("utf-8"))
+    """Signed 64-bit blake2b hash of the normal form (texts equal after `normalise` collide; one whose normal form is
+    empty, of itself: `_bare`)."""
+    normal = normalise(text)
+    return _exact(normal.encode("utf-8")) if normal else _bare(text)
 
 
 def estimate_jaccard(a: np.ndarray | None, b: np.ndarray | None) -> float:
