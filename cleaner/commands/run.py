@@ -69,12 +69,13 @@ def register(sub) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: every input record ends in DIR's corpus or rejects, exactly once."""
-    codes = tuple(x.strip().lower() for x in (args.langs or "").split(",") if x.strip())
+    codes = tuple(x.strip() for x in (args.langs or "").split(",") if x.strip())  # as written: `Config` reads them
     if args.langs is not None and not codes:  # an unset shell variable, most likely: not `any` without a word
         raise ConfigError("--langs is empty: give the languages to keep (fr,en), or any for all")
-    if "any" in codes and len(codes) > 1:  # said as a code the backend never answers, it read as a typo
+    anys = [c for c in codes if c.lower() == "any"]
+    if anys and len(codes) > 1:  # said as a code the backend never answers, it read as a typo
         raise ConfigError(f"--langs {args.langs}: any (keep every language) stands alone; give codes (fr,en) or any")
-    langs = None if args.langs is None else () if codes == ("any",) else codes  # any: no filter, over the config's
+    langs = None if args.langs is None else () if anys else codes  # any: no filter, over the config's
     config = config_from(
         args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
         min_lang_score=args.min_lang_score, lang_backend=args.lang_backend, learn_boilerplate=args.learn_boilerplate,
