@@ -1014,6 +1014,14 @@ def test_a_rule_that_could_never_fire_or_passes_for_cleaners_own_edits_is_refuse
     assert f"field {field!r}" in str(err.value) and says in str(err.value), str(err.value)
 
 
+def test_no_shipped_line_pattern_needs_a_line_break():
+    """The shipped packs are not put to this check at load (`re`'s parser, ~1 ms a pattern, at every start-up)."""
+    from cleaner.kinds.regexp import needs_line_break
+
+    line_rules = [r for r in SHIPPED.rules if r.kind == "regex" and r.scope == "line"]
+    assert len(line_rules) > 40 and not [r.id for r in line_rules if needs_line_break(r.pattern)]
+
+
 def test_a_line_pattern_may_hold_a_line_break_where_a_match_need_not():
     for pattern in (r"[^\n]+ Menu", r"Menu(?:\n)?", r"(?:a\n|b)c", "(?x) Menu # a comment\n"):
         load_pack_text(_one_rule(f"    kind: regex\n    pattern: {json.dumps(pattern)}\n"), "p.yaml")

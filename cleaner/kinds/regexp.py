@@ -37,7 +37,8 @@ class RegexRule(Rule):
     @field_validator("pattern")
     @classmethod
     def _one_line(cls, pattern: str, info: ValidationInfo) -> str:
-        if info.data.get("scope", "line") == "line" and _needs_line_break(pattern):
+        shipped = bool(info.context and info.context.get("shipped"))  # a test holds them to it: ~1 ms a pattern at start-up
+        if not shipped and info.data.get("scope", "line") == "line" and needs_line_break(pattern):
             raise ValueError("with `scope: line` the pattern is tried on one line at a time, and every match of it holds "
                              "a line break: it could never match (to match across lines, give `scope: span`)")
         return pattern
@@ -72,7 +73,7 @@ class RegexRule(Rule):
                 yield whole_lines(view, line.start, line.end)
 
 
-def _needs_line_break(pattern: str) -> bool:
+def needs_line_break(pattern: str) -> bool:
     """Whether every match of `pattern` holds a line break (`\\n`, or a newline written in it, outside a class or an
     optional part), as `re` parses it; False when `re` cannot (`regex`'s own syntax), the check is then left out."""
     try:
