@@ -190,7 +190,8 @@ def _unique_ids(located: list[tuple[Rule, int | None]], name: str, seen: dict[st
     that defined it) holds already; the others' ids are added to it."""
     for rule, line in located:
         if rule.id in seen:
-            alias = f" ({line.alias} here is an alias of the rule at line {line.of})" if isinstance(line, _AliasLine) else ""
+            alias = (f" ({line.alias} here is an alias of the rule at line {line.of})"
+                     if isinstance(line, _AliasLine) else "")
             raise RulePackError(name, f"duplicate id, already defined in {seen[rule.id]}{alias}", rule.id, "id", line)
         seen[rule.id] = f"{name}:{line}" if line else name
 
@@ -231,7 +232,8 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
         line = next((k.start_mark.line + 1 for k, _ in node.value if getattr(k, "value", None) == str(extra[0])), None)
         raise RulePackError(name, f"unknown top-level key {shown(extra[0])} (allowed: rules, description, order)", line=line)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise RulePackError(name, "a rule pack is a mapping with a `rules:` list", field="rules", line=_key_line(node, "rules"))
+        raise RulePackError(name, "a rule pack is a mapping with a `rules:` list", field="rules",
+                            line=_key_line(node, "rules"))
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
         raise RulePackError(name, f"order must be a whole number, got {shown(order)}", field="order",
@@ -362,7 +364,8 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
         loc, nth = tuple(p for i, p in enumerate(err["loc"]) if not _is_branch(err["loc"], i)), None
         if loc and isinstance(loc[-1], int):  # `phrases.0`: the field, and its item 1, as the pack counts
             loc, nth = loc[:-1], loc[-1] + 1
-        # `examples.remove item 1 fields`, an item by its place as `phrases: item 1` (`examples.remove.0.fields` was 0-based)
+        # `examples.remove item 1 fields`, an item by its place as `phrases: item 1` (`examples.remove.0.fields`
+        # was 0-based)
         field = "".join(f" item {p + 1}" if isinstance(p, int) else f" {p}" if i and isinstance(loc[i - 1], int)
                         else f".{p}" if i else str(p) for i, p in enumerate(loc)) or None
         msg = err["msg"].removeprefix("Value error, ")
@@ -375,7 +378,8 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
         if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
             msg += f" (a {kind!r} rule takes: {', '.join(KINDS[kind].model_fields)})"
         if err["loc"][-1:] == ("str",) and _is_branch(err["loc"], len(err["loc"]) - 1):  # a remove example, neither
-            msg = msg.replace("should be a valid string", "should be a string or a mapping of text, clean and fields", 1)
+            msg = msg.replace("should be a valid string",
+                              "should be a string or a mapping of text, clean and fields", 1)
         if nth is not None:
             msg = f"item {nth} {msg}"
         raise RulePackError(name, msg, rule_id, field, line) from None
@@ -398,7 +402,8 @@ def _of_the_branch_given(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not given:
         return errors
     kept = [e for e in errors if not any(_is_branch(e["loc"], i) and e["loc"][:i] in given
-                                         and (e["loc"][i] == "str") == given[e["loc"][:i]] for i in range(len(e["loc"])))]
+                                         and (e["loc"][i] == "str") == given[e["loc"][:i]]
+                                         for i in range(len(e["loc"])))]
     return kept or errors
 
 

@@ -203,7 +203,8 @@ def not_under(low: str) -> Callable[[type, int, ValidationInfo], int]:
     which no line could comply, so the rule would never fire."""
     def check(cls: type, value: int, info: ValidationInfo) -> int:
         if low in info.data and value < info.data[low]:
-            raise ValueError(f"{value} is under {low} = {info.data[low]}: nothing is both, so the rule would never fire")
+            raise ValueError(f"{value} is under {low} = {info.data[low]}: nothing is both, so the rule would "
+                             "never fire")
         return value
     return check
 

@@ -59,7 +59,8 @@ class ExtractRule(Rule):
             try:
                 for m in call(self.compiled.finditer, text, 1.0):
                     if m.group("published") and to_iso(" ".join(m.group("published").split())) is None:
-                        return f"its `published` group caught {shown(m.group('published'))}, which is no date cleaner reads"
+                        caught = shown(m.group("published"))
+                        return f"its `published` group caught {caught}, which is no date cleaner reads"
             except TimeoutError:
                 pass
         return None

@@ -37,10 +37,10 @@ class RegexRule(Rule):
     @field_validator("pattern")
     @classmethod
     def _one_line(cls, pattern: str, info: ValidationInfo) -> str:
-        shipped = bool(info.context and info.context.get("shipped"))  # a test holds them to it: ~1 ms a pattern at start-up
+        shipped = bool(info.context and info.context.get("shipped"))  # a test holds them to it: ~1 ms a pattern
         if not shipped and info.data.get("scope", "line") == "line" and needs_line_break(pattern):
-            raise ValueError("with `scope: line` the pattern is tried on one line at a time, and every match of it holds "
-                             "a line break: it could never match (to match across lines, give `scope: span`)")
+            raise ValueError("with `scope: line` the pattern is tried on one line at a time, and every match of it "
+                             "holds a line break: it could never match (to match across lines, give `scope: span`)")
         return pattern
 
     @field_validator("tail_lines")
