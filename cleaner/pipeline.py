@@ -221,8 +221,9 @@ class Pipeline(Closing):
         self._not_learning()
         return self._decided(prepared, add)[0]
 
-    def _decided(self, prepared: Iterable[Cleaned | Rejected], add: bool) -> tuple[RunResult, dict[str, Item]]:
-        """`deduplicate`, and what dedup read of each kept document (signed), by id."""
+    def _decided(self, prepared: Iterable[Cleaned | Rejected], add: bool,
+                 cite: bool = True) -> tuple[RunResult, dict[str, Item]]:
+        """`deduplicate`, and what dedup read of each kept document (signed), by id (`cite`: see `dedup_batch`)."""
         result = RunResult()
         survivors: list[Cleaned] = []
         where: list[int] = []  # each survivor's input position
@@ -235,7 +236,7 @@ class Pipeline(Closing):
                 where.append(n)
         twins = set(repeated([d.id for d in survivors]))  # copies of an id that tie are ordered as a run orders them
         items = [_item(d, self.dedup.signer, n in twins) for n, d in enumerate(survivors)]
-        batch = self.dedup.run(items, add=add)
+        batch = self.dedup.run(items, add=add, cite=cite)
         kept_items: dict[str, Item] = {}
         for pos, decision in zip(batch.positions, batch.decisions):
             doc = survivors[pos]
@@ -288,17 +289,23 @@ class Pipeline(Closing):
     def _taken(self, prepared: list[Cleaned | Rejected]) -> Generator[Cleaned | Rejected]:
         """One batch of `stream`: decided and added under the index's lock, which is held while its results
         are taken, so that no other batch decides meanwhile; the kept documents not taken when the consumer
-        stops (or the pipeline is closed) are taken out of the index again."""
-        with self.dedup.holding() as forget:
-            result, items = self._decided(prepared, add=True)
+        stops (or the pipeline is closed) are taken out of the index again, and only the duplicates taken cite
+        what they point to (`DedupIndex.cite`)."""
+        with self.dedup.holding() as settle:
+            result, items = self._decided(prepared, add=True, cite=False)
             untaken = dict(items)
+            cited: list[str] = []
             try:
                 for out in result.in_order:
                     if isinstance(out, Cleaned):
                         untaken.pop(out.id, None)
+                    elif out.dup_of:
+                        cited.append(out.dup_of)
                     yield out
             except GeneratorExit:
-                forget(untaken.values())  # on the thread that closes the stream, maybe not the one that decided it
+                pass  # the consumer stopped: the batch ends here, with what it took (rolled back, it would lose that)
+            finally:  # on the thread that closes the stream, maybe not the one that decided it
+                settle(untaken.values(), cited)
 
 
 _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author"}

@@ -79,7 +79,7 @@ from .models import Cleaned, Document
 from .packs import RuleSet, load_rules
 from .pipeline import dedup_detail, dedup_params, dedup_rejection, tagged
 from .progress import RunProgress
-from .report import Stats
+from .report import Stats, counted
 from .runstate import DASK_WORK, RunState, interrupted_run
 from .workers import BAD_INPUT, StrictStop, as_prepared, prepare_stream, spawn_pool, strict
 
@@ -289,10 +289,12 @@ def say_dangling(index: DedupIndex, progress: RunProgress) -> None:
     over on its inputs with other rules or gates) and did not keep them again, so those copies are in no corpus."""
     if gone := index.dangling_citations():
         shown = ", ".join(map(repr, gone[:5])) + (", ..." if len(gone) > 5 else "")
-        progress.log(f"warning: {len(gone):,} documents that other runs' (or service requests' or Pipeline calls') "
-                     f"duplicates point to (their dup_of: {shown}) were not kept again by this run and are no longer "
-                     f"in {index.path}: those copies are in no corpus; give them again (run the runs that rejected "
-                     "them again) to keep them")
+        one = len(gone) == 1
+        progress.log(f"warning: {counted(len(gone), 'document')} that other runs' (or service requests' or Pipeline "
+                     f"calls') duplicates point to (their dup_of: {shown}) {'was' if one else 'were'} not kept again by "
+                     f"this run and {'is' if one else 'are'} no longer in {index.path}: those copies are in no corpus; "
+                     f"give {'it' if one else 'them'} again (run the runs that rejected them again) to keep "
+                     f"{'it' if one else 'them'}")
 
 
 @contextmanager

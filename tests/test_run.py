@@ -540,9 +540,11 @@ def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_s
     gone = sorted({"n0", "n2"} - left)
     assert gone, left  # at least one of the two is gated out
     shown = ", ".join(map(repr, gone))
-    assert (f"warning: {len(gone)} documents that other runs' (or service requests' or Pipeline calls') duplicates "
-            f"point to (their dup_of: {shown}) were not kept again by this run and are no longer in {index}: those "
-            "copies are in no corpus; give them again (run the runs that rejected them again) to keep them"
+    one = len(gone) == 1
+    assert (f"warning: {len(gone)} document{'' if one else 's'} that other runs' (or service requests' or Pipeline "
+            f"calls') duplicates point to (their dup_of: {shown}) {'was' if one else 'were'} not kept again by this "
+            f"run and {'is' if one else 'are'} no longer in {index}: those copies are in no corpus; give "
+            f"{'it' if one else 'them'} again (run the runs that rejected them again) to keep {'it' if one else 'them'}"
             ) in again.stderr, again.stderr
     assert in_process("run", str(second), "--out", str(tmp_path / "b"), *local, "--restart").returncode == 0  # kept now
     assert {json.loads(x)["id"] for x in (tmp_path / "b" / "corpus.jsonl").read_text().splitlines()} == {
@@ -575,8 +577,33 @@ def test_a_run_started_over_says_so_of_what_a_pipeline_or_service_rejected_as_co
     left = {json.loads(x)["id"] for x in (tmp_path / "a" / "corpus.jsonl").read_text().splitlines()}
     gone = sorted({"n0", "n2"} - left)
     assert gone, left
-    assert (f"warning: {len(gone)} documents that other runs' (or service requests' or Pipeline calls') duplicates "
-            f"point to (their dup_of: {', '.join(map(repr, gone))}) were not kept again") in again.stderr, again.stderr
+    assert (f"warning: {len(gone)} document{'s' if len(gone) > 1 else ''} that other runs' (or service requests' or "
+            f"Pipeline calls') duplicates point to (their dup_of: {', '.join(map(repr, gone))})") in again.stderr, again.stderr
+
+
+def test_a_stream_cites_only_the_duplicates_it_delivered(tmp_path, in_process):
+    """A consumer of `Pipeline.stream` that stops after the first result never gets the batch's other duplicate, and
+    its kept documents are taken out of the index again; its citation stayed, so a run that later dropped what it
+    pointed to warned of a copy that no one had received (noticed in session 38)."""
+    from cleaner import Pipeline
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
+    index = tmp_path / "index.sqlite"
+    local = ("--index", str(index), "--workers", "1")
+    assert in_process("run", str(first), "--out", str(tmp_path / "a"), *local).returncode == 0
+    with Pipeline(Config.load(), index) as pipeline:
+        stream = pipeline.stream([Document(id=f"copy{k}", text=texts[k]) for k in (0, 2)])
+        taken = next(stream)
+        stream.close()
+    assert taken.id == "copy0" and taken.dup_of == "n0"
+    config = tmp_path / "none.toml"
+    config.write_text(f"min_chars = {max(map(len, texts)) + 1}\n", encoding="utf-8")  # the gate drops them all
+    again = in_process("run", str(first), "--out", str(tmp_path / "a"), *local, "--config", str(config))
+    assert again.returncode == 0, again.stderr
+    assert ("warning: 1 document that other runs' (or service requests' or Pipeline calls') duplicates point to "
+            "(their dup_of: 'n0') was not kept again") in again.stderr, again.stderr
 
 
 def test_changed_rules_start_over_unless_continued(news, tmp_path, in_process):

@@ -324,10 +324,11 @@ def _verify_pairs(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 1
 
 
 def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | None = None, add: bool = True,
-                max_pair_members: int = 50) -> BatchResult:
+                cite: bool = True, max_pair_members: int = 50) -> BatchResult:
     """Deduplicate `items` (Item, (id, text[, length[, published]]) tuples or mappings, or a batch
     already signed as columns, `Signed`) against `index`, then add the kept ones to it (unless
-    `add=False`). See the module docstring."""
+    `add=False`) and note what its duplicates point to (`DedupIndex.cite`, unless `cite=False`: a caller that
+    may not deliver them all cites those it did). See the module docstring."""
     params = index.params
     signer = signer or Signer(params)
     if signer.params != params:
@@ -451,7 +452,8 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
             index.add_many((ids[i], int(lengths[i]), published[i], int(exact[i]), held.signature(i),
                             keys[i] if has_sig[i] else ())
                            for i in order.tolist() if decisions[i].kept)
-            index.cite(d.dup_of for d in decisions if d.dup_of)
+            if cite:
+                index.cite(d.dup_of for d in decisions if d.dup_of)
 
     clusters = _clusters(batch.ids, held, decisions, rank, index_docs, max_pair_members)
     ranked = sorted(order.tolist(), key=ids.__getitem__)  # by id, then rank (the sort is stable)
@@ -560,11 +562,11 @@ class Deduplicator(Closing):
             if os.getpid() == pid:
                 self._lock.release()
 
-    def run(self, items: Iterable[Any], *, add: bool = True) -> BatchResult:
+    def run(self, items: Iterable[Any], *, add: bool = True, cite: bool = True) -> BatchResult:
         self.check_open()
         batch = items if isinstance(items, Signed) else _signed(items, self.signer)  # signing needs no lock
         with self._batch():
-            return dedup_batch(batch, self.index, signer=self.signer, add=add)
+            return dedup_batch(batch, self.index, signer=self.signer, add=add, cite=cite)
 
     def add(self, items: Iterable[Any]) -> int:
         """Put documents in the index as kept ones without deciding anything (their verdict came from
@@ -585,15 +587,24 @@ class Deduplicator(Closing):
                                         batch.signature(i), ()) for i in order)
 
     @contextmanager
-    def holding(self) -> Iterator[Callable[[Iterable[Any]], int]]:
+    def holding(self) -> Iterator[Callable[[Iterable[Any], Iterable[str]], None]]:
         """Hold the index for a batch decided and taken in steps (`Pipeline.stream`): other threads wait, other
         processes wait for the file's write lock (up to the index's timeout), and what is added and taken out
-        inside is one transaction, so a process killed meanwhile has added none of it. Yields `forget` as the
-        holder calls it, from whichever thread it is resumed or closed on."""
+        inside is one transaction, so a process killed meanwhile has added none of it. Yields `settle(untaken,
+        cited)`, which the holder calls from whichever thread it is resumed or closed on: the kept documents not
+        delivered are taken out again (`forget`), and the ids the delivered duplicates point to are cited."""
         self.check_open()
         pid = os.getpid()
+
+        def settle(untaken: Iterable[Any], cited: Iterable[str]) -> None:
+            if os.getpid() != pid:  # a forked process's batch is its parent's
+                return
+            if untaken := list(untaken):
+                self._forget(untaken)
+            self.index.cite(cited)
+
         with self._batch(), self.index.write_lock():
-            yield lambda items: self._forget(items) if os.getpid() == pid else 0  # a forked process's: the parent's batch
+            yield settle
 
     def forget(self, items: Iterable[Any]) -> int:
         """Take kept documents out of the index again (added by `run`, never delivered); returns how many."""
