@@ -253,9 +253,18 @@ class Pipeline(Closing):
         result.clusters = batch.clusters
         return result, kept_items
 
-    def index_kept(self, kept: Iterable[Cleaned]) -> int:
-        """Add documents that `deduplicate(..., add=False)` kept to the index, as `add=True` would have."""
-        return self.dedup.add(_item(d, self.dedup.signer) for d in kept)
+    def index_kept(self, delivered: Iterable[Cleaned | Rejected]) -> int:
+        """Add documents that `deduplicate(..., add=False)` kept to the index, as `add=True` would have; returns how
+        many. Its duplicates given with them (`in_order`, or the rejections delivered) cite what they point to, as
+        `add=True` does; other rejections are passed over."""
+        kept: list[Cleaned] = []
+        cites: list[str] = []
+        for out in delivered:
+            if isinstance(out, Cleaned):
+                kept.append(out)
+            elif out.dup_of:
+                cites.append(out.dup_of)
+        return self.dedup.add((_item(d, self.dedup.signer) for d in kept), cites)
 
     def stream(self, docs: Iterable[Document | Rejected | DocLike], batch_size: int = 1_000) -> Iterator[Cleaned | Rejected]:
         """Every stage over a stream, `batch_size` documents at a time, results out in input order as each

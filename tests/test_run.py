@@ -581,10 +581,12 @@ def test_a_run_started_over_says_so_of_what_a_pipeline_or_service_rejected_as_co
             f"Pipeline calls') duplicates point to (their dup_of: {', '.join(map(repr, gone))})") in again.stderr, again.stderr
 
 
-def test_a_stream_cites_only_the_duplicates_it_delivered(tmp_path, in_process):
+@pytest.mark.parametrize("caller", ["stream", "index_kept"])
+def test_the_duplicates_a_pipeline_delivered_cite_what_they_point_to(tmp_path, in_process, caller):
     """A consumer of `Pipeline.stream` that stops after the first result never gets the batch's other duplicate, and
     its kept documents are taken out of the index again; its citation stayed, so a run that later dropped what it
-    pointed to warned of a copy that no one had received (noticed in session 38)."""
+    pointed to warned of a copy that no one had received (noticed in session 38). `deduplicate(add=False)` and
+    `index_kept`, the two halves of `add=True`, noted none: given the delivered duplicates, `index_kept` notes theirs."""
     from cleaner import Pipeline
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
@@ -593,17 +595,24 @@ def test_a_stream_cites_only_the_duplicates_it_delivered(tmp_path, in_process):
     index = tmp_path / "index.sqlite"
     local = ("--index", str(index), "--workers", "1")
     assert in_process("run", str(first), "--out", str(tmp_path / "a"), *local).returncode == 0
+    copies = [Document(id=f"copy{k}", text=texts[k]) for k in (0, 2)]
     with Pipeline(Config.load(), index) as pipeline:
-        stream = pipeline.stream([Document(id=f"copy{k}", text=texts[k]) for k in (0, 2)])
-        taken = next(stream)
-        stream.close()
-    assert taken.id == "copy0" and taken.dup_of == "n0"
+        if caller == "stream":
+            stream = pipeline.stream(copies)
+            taken = next(stream)
+            stream.close()
+            assert taken.id == "copy0" and taken.dup_of == "n0"
+        else:
+            result = pipeline.deduplicate(pipeline.prepare_many(copies), add=False)
+            assert pipeline.index_kept(result.in_order) == 0  # both are duplicates
     config = tmp_path / "none.toml"
     config.write_text(f"min_chars = {max(map(len, texts)) + 1}\n", encoding="utf-8")  # the gate drops them all
     again = in_process("run", str(first), "--out", str(tmp_path / "a"), *local, "--config", str(config))
     assert again.returncode == 0, again.stderr
-    assert ("warning: 1 document that other runs' (or service requests' or Pipeline calls') duplicates point to "
-            "(their dup_of: 'n0') was not kept again") in again.stderr, again.stderr
+    said = ("1 document that other runs' (or service requests' or Pipeline calls') duplicates point to (their dup_of: "
+            "'n0') was not kept again" if caller == "stream" else "2 documents that other runs' (or service requests' "
+            "or Pipeline calls') duplicates point to (their dup_of: 'n0', 'n2') were not kept again")
+    assert f"warning: {said}" in again.stderr, again.stderr
 
 
 def test_changed_rules_start_over_unless_continued(news, tmp_path, in_process):

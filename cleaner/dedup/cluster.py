@@ -568,14 +568,15 @@ class Deduplicator(Closing):
         with self._batch():
             return dedup_batch(batch, self.index, signer=self.signer, add=add, cite=cite)
 
-    def add(self, items: Iterable[Any]) -> int:
+    def add(self, items: Iterable[Any], cites: Iterable[str] = ()) -> int:
         """Put documents in the index as kept ones without deciding anything (their verdict came from
-        `run(..., add=False)`), in the order `run` adds them; returns how many. An id the index holds
+        `run(..., add=False)`), in the order `run` adds them, and cite `cites` (the `dup_of` of that batch's
+        duplicates, `DedupIndex.cite`) in the same transaction; returns how many. An id the index holds
         already is a ValueError naming it, and nothing is added."""
         self.check_open()
         batch = _signed(items, self.signer)
         order = rank_order(batch).tolist()
-        with self._batch():
+        with self._batch(), self.index.write_lock():
             ids = list(batch.ids)
             there = list(dict.fromkeys(doc_id for doc_id in ids if self.index.contains(doc_id)))
             twice = sorted({ids[i] for i in repeated(ids)})
@@ -583,6 +584,7 @@ class Deduplicator(Closing):
                 named, what = (there, "in the index already") if there else (twice, "given more than once")
                 raise ValueError(f"{len(named)} of these ids {'are' if len(named) > 1 else 'is'} {what} "
                                  f"({', '.join(map(repr, named[:3]))}{', ...' if len(named) > 3 else ''}): nothing added")
+            self.index.cite(cites)
             return self.index.add_many((batch.ids[i], batch.lengths[i], batch.published[i], batch.exact[i],
                                         batch.signature(i), ()) for i in order)
 
