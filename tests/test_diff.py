@@ -99,13 +99,14 @@ def test_unified_is_a_real_patch_with_rules_in_hunk_headers(diff):
 
 
 def test_unified_applies_with_patch_whatever_breaks_a_line_inside_the_text(diff, tmp_path):
-    """Form feeds, NEL and the like are not line ends for `patch`: the diff splits at LF only (it split where
-    `str.splitlines` does, and `patch` refused it); an id holding a newline stays on its header. A text's U+2028
-    is read as LF, so the raw text the patch is of holds LF there: it applies without fuzz."""
+    """NEL, the file and group separators and the like are not line ends for `patch`: the diff splits at LF only (it
+    split where `str.splitlines` does, and `patch` refused it); an id holding a newline stays on its header. A text's
+    U+2028 is read as LF and its form feed as a blank line, so the raw text the patch is of holds LF there: it applies
+    without fuzz."""
     import shutil
     import subprocess
 
-    text = ("Partager sur Facebook\n\nLigne un\x0cpage deux.\n\nTexte\u2028suite\x85fin\x1cici.\n\n"
+    text = ("Partager sur Facebook\n\nLigne un\x0cpage deux.\n\nTexte\u2028suite\x85fin\x1cici\x1dlà\x1eenfin.\n\n"
             "Articles similaires\n\nUn titre ici\nUn autre titre ici")
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "f\nf", "text": text}) + "\n", encoding="utf-8")
@@ -113,7 +114,7 @@ def test_unified_applies_with_patch_whatever_breaks_a_line_inside_the_text(diff,
     assert code == 0 and '--- "f\\nf"\t(raw)\n+++ "f\\nf"\t(clean)\n' in out and "No newline" not in out.split("@@", 1)[1][:-60]
     record = json.loads(diff(str(src), "--format", "json")[1])
     if shutil.which("patch"):
-        raw = text.replace("\u2028", "\n")
+        raw = text.replace("\u2028", "\n").replace("\x0c", "\n\n")
         (tmp_path / "raw.txt").write_text(raw, encoding="utf-8", newline="")
         (tmp_path / "p.diff").write_text(out, encoding="utf-8", newline="")
         subprocess.run(["patch", "-s", "-F0", "-o", str(tmp_path / "out.txt"), str(tmp_path / "raw.txt"), str(tmp_path / "p.diff")],

@@ -1058,6 +1058,28 @@ def test_line_and_paragraph_separators_in_a_text_are_line_breaks_the_rules_see(t
                             "document 0: 1 paragraph separators (U+2029) read as a blank line")
 
 
+def test_form_feeds_and_vertical_tabs_in_a_text_are_line_breaks_the_rules_see(tmp_path):
+    """A form feed (a page break: pdftotext writes one a page) and a vertical tab (a word processor's line break
+    inside a paragraph) stayed inside a text's "line", as U+2029 and U+2028 did: the share bar before one was
+    kept, and the language tagger read the pages of a text as one paragraph. Read as a blank line and as LF,
+    flagged, in a `.txt` file and a text given to the API alike; a field keeps them."""
+    from cleaner import clean
+
+    text = ("Partager sur Facebook\x0bLe gouvernement a présenté mardi un projet de loi sur l’école publique."
+            "\x0cLe texte sera débattu au parlement la semaine prochaine, après un long travail.\x0c")
+    lines = ("Partager sur Facebook\nLe gouvernement a présenté mardi un projet de loi sur l’école publique.\n\n"
+             "Le texte sera débattu au parlement la semaine prochaine, après un long travail.")
+    src = tmp_path / "s.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": text, "source": "Le\x0cMonde"}) + "\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    doc, page = _read(src, tmp_path / "t.txt")
+    assert (doc.text, doc.source) == (lines + "\n\n", "Le\x0cMonde") and page.text == doc.text
+    assert doc.warnings == (f"{src}:1: 1 vertical tabs read as LF", f"{src}:1: 2 form feeds read as a blank line")
+    (out,) = clean([{"id": "x", "text": text}])
+    assert out.text == lines.split("\n", 1)[1] and [e.rule for e in out.edits] == ["fr.share-bar", "whitespace"]
+    assert out.warnings == ("document 0: 1 vertical tabs read as LF", "document 0: 2 form feeds read as a blank line")
+
+
 def test_records_before_a_tail_of_nul_bytes_are_read_not_lost_as_binary(tmp_path):
     """A JSONL file cut short by a crash, its tail NUL bytes (a preallocated block): over 5% of its first 4,096
     bytes were controls, and the file was one `binary content, not JSONL` rejection, its three good records

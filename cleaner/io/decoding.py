@@ -30,8 +30,12 @@ _BOM = "\ufeff"
 """U+FEFF inside a text: a byte order mark left where files were joined (`በ\\ufeffናይሮቢ`: 466 MasakhaNEWS
 texts hold 3,049, mid-word or mid-line), not a character of it; its other use, ZERO WIDTH NO-BREAK SPACE, is
 deprecated since Unicode 3.2 (U+2060 WORD JOINER took it over). Invisible, it hid a line from regex rules."""
-_SEPARATORS = (("\u2028", "line separators (U+2028)", "LF"), ("\u2029", "paragraph separators (U+2029)", "a blank line"))
-"""Unicode's line and paragraph separators, which `repair` makes line breaks (what to say of them, and what they become)."""
+_SEPARATORS = (("\u2028", "line separators (U+2028)", "LF", "\n"),
+               ("\u2029", "paragraph separators (U+2029)", "a blank line", "\n\n"),
+               ("\x0b", "vertical tabs", "LF", "\n"), ("\x0c", "form feeds", "a blank line", "\n\n"))
+"""Unicode's line and paragraph separators, a vertical tab (the line break a word processor writes inside a paragraph)
+and a form feed (a page break: pdftotext writes one a page), which `repair` makes line breaks: what to say of them,
+and what they become. Line rules saw none of them as a line's end (`Partager sur Facebook\u2028Le …`)."""
 _ESCAPED_BREAKS = re.compile(r"\\n(?:[ \xa0]*+\\n)*+")
 """A run of line breaks written as the two characters `\\n` (a scraper that escaped them twice)."""
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
@@ -203,18 +207,18 @@ def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True,
            marks: bool = True) -> tuple[str, tuple[str, ...]]:
     """`text` without NUL bytes and lone surrogates, with line breaks made of a lone CR (old Mac files) as
     LF, and (unless `mojibake` is false) mojibake undone by ftfy and (unless `escapes` is false) line
-    breaks written otherwise made line breaks: `\\n` (see `escaped_breaks`), U+2028 (LINE SEPARATOR) as LF and
-    U+2029 (PARAGRAPH SEPARATOR) as a blank line, so line rules see the lines; and (unless `marks` is false)
-    without U+FEFF (see `_BOM`); each repair flagged."""
+    breaks written otherwise made line breaks: `\\n` (see `escaped_breaks`), U+2028 (LINE SEPARATOR) and a vertical
+    tab as LF, U+2029 (PARAGRAPH SEPARATOR) and a form feed as a blank line (`_SEPARATORS`), so line rules see the
+    lines; and (unless `marks` is false) without U+FEFF (see `_BOM`); each repair flagged."""
     warnings: list[str] = []
     if "\r" in text and _LONE_CR.search(text):
         warnings.append(f"{where}: {len(_LONE_CR.findall(text))} line breaks made of a lone CR read as LF")
         text = _LONE_CR.sub("\n", text)
-    if escapes and not text.isascii() and ("\u2028" in text or "\u2029" in text):
-        for char, name, made in _SEPARATORS:
+    if escapes and ("\x0c" in text or "\x0b" in text or not text.isascii() and ("\u2028" in text or "\u2029" in text)):
+        for char, name, made, line_break in _SEPARATORS:
             if count := text.count(char):
                 warnings.append(f"{where}: {count} {name} read as {made}")
-        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+                text = text.replace(char, line_break)
     if escapes and "\\n" in text:
         text, count = escaped_breaks(text)
         if count:
