@@ -29,6 +29,17 @@ def test_keep_examples_survive_the_whole_rule_set():
     assert check_keep_against(SHIPPED.rules, SHIPPED.rules) == []
 
 
+def test_a_published_line_names_no_author_the_html_path_drops():
+    """`fr.published-line` spells out `html.NOT_AUTHORS` (a pattern cannot name a Python list): "par admin" was
+    lifted as the author where the HTML path's `page_author` drops it; the two lists stay one."""
+    from cleaner.html import NOT_AUTHORS
+    rule = next(r for r in SHIPPED.rules if r.id == "fr.published-line")
+    for name in NOT_AUTHORS:
+        assert name.replace(" ", "[^\\S\\n]++") in rule.pattern, name
+        text = f"Publié le 12 mars 2021 par {name.title()}"
+        assert clean(Document(id="x", text=text, lang="fr")).author is None, name
+
+
 GOOD_RULE = """
   - id: t.good
     kind: line
