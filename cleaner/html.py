@@ -375,10 +375,36 @@ outside the comments, where themes mark each comment's date so); a comment's is 
 
 
 def _published(tree: Any) -> str | None:
-    """The day of the page's first `<time>` marked as its post's date (`_PUBLISHED`), or None. trafilatura's
+    """The day of the `<time>` marked as the post's date (`_PUBLISHED`) that the post holds, or None. trafilatura's
     date (htmldate's) takes a date in an element of a "date" class before it: on a blog, the sidebar's
-    list of recent posts (`<span class="post-date">1 mai 2020</span>` for a post of 10 April 2019)."""
-    return next(filter(None, (given_date(time.get("datetime")) for time in tree.xpath(_PUBLISHED))), None)
+    list of recent posts (`<span class="post-date">1 mai 2020</span>` for a post of 10 April 2019). The sidebar may
+    mark its dates so too (`<time class="entry-date published">` in a recent-posts widget before the `<article>`):
+    a marked `<time>` in the page's frame (`_framed`: a sidebar, a widget, the links to the previous and next posts,
+    related posts) is none, and of the others, the first within an `<article>` or `<main>` comes before the first
+    outside them."""
+    times = [time for time in tree.xpath(_PUBLISHED) if not _framed(time)]
+    inside = [time for time in times if any(a.tag in ("article", "main") or a.get("role") == "main"
+                                            for a in time.iterancestors())]
+    return next(filter(None, (given_date(time.get("datetime")) for time in inside + times)), None)
+
+
+_FRAME_CLASS = re.compile(r"(?:^|[\s_-])(?:widget|sidebar|related|recent)(?:$|[\s_-])", re.IGNORECASE)
+"""A class or id of a page's frame: a sidebar, a widget (`widget widget_recent_entries`), related or recent posts."""
+
+
+def _framed(time: Any) -> bool:
+    """Whether a `<time>` is in the page's frame, not the post: in an `<aside>`, a `<nav>` (links to the previous
+    and next posts, each with its date), a `<footer>` that no `<article>` or `<main>` holds (the page's, not the post's
+    where themes put its date), or an element whose class or id is a sidebar's, a widget's or a list of related or
+    recent posts (`_FRAME_CLASS`; not `<body>`'s, whose classes say `no-sidebar` on a page without one)."""
+    for element in time.iterancestors():
+        if element.tag in ("body", "html"):
+            return False
+        if element.tag in ("aside", "nav") or _FRAME_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            return True
+        if element.tag == "footer" and not any(a.tag in ("article", "main") for a in element.iterancestors()):
+            return True
+    return False
 
 
 def _where(doc: Document) -> str:

@@ -469,6 +469,28 @@ def test_the_posts_own_marked_date_wins_over_a_sidebars_recent_posts():
     assert clean({"id": "p", "html": commented}).published != "2019-06-01"
 
 
+def test_a_sidebars_marked_date_before_the_article_does_not_date_the_post():
+    """A recent-posts widget may mark its dates as the post's (`<time class="entry-date published">`): one in an
+    `<aside>` before the `<article>` dated the post 2020-05-01, its own `<time>` saying 2019-04-10 (found by a QA
+    pass). A marked `<time>` in the page's frame (sidebar, widget, previous/next links, related posts, the page's
+    footer) is passed over, and one within the `<article>` or `<main>` comes first; the post's footer still counts."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    widget = ('<{tag} class="{cls}"><ul><li><a href="/a">Autre article</a> <time class="entry-date published" '
+              'datetime="2020-05-01T10:00:00+00:00">1 mai 2020</time></li></ul></{tag}>')
+    post = ('<article><time class="entry-date published" datetime="2019-04-10T10:00:00+00:00">10 avril 2019</time>'
+            f'{body}</article>')
+    page = '<html><head><title>Le plan de relance</title></head><body class="no-sidebar">{}</body></html>'
+    for tag, cls in (("aside", "widget recent-posts"), ("div", "widget widget_recent_entries"), ("nav", "navigation"),
+                     ("div", "related-posts"), ("section", "sidebar"), ("div", "x")):
+        assert clean({"id": "p", "html": page.format(widget.format(tag=tag, cls=cls) + post)}).published == "2019-04-10"
+    unmarked_post = post.replace("<article>", "<div>").replace("</article>", "</div>")
+    assert clean({"id": "p", "html": page.format(widget.format(tag="div", cls="x") + post)}).published == "2019-04-10"
+    assert clean({"id": "p", "html": page.format(unmarked_post + widget.format(tag="footer", cls="x"))}
+                 ).published == "2019-04-10"
+    in_footer = post.replace("<article><time", "<article><footer><time").replace("</time>", "</time></footer>", 1)
+    assert clean({"id": "p", "html": page.format(widget.format(tag="aside", cls="x") + in_footer)}).published == "2019-04-10"
+
+
 def test_a_year_the_article_quotes_is_not_its_date():
     """A page with no date in its markup got `published` 1 January of a year its text quotes (htmldate's extensive
     search takes the most frequent year): "depuis 1952 … l'expansion de 1999" came out 1999-01-01 (found by a QA
