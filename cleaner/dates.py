@@ -98,13 +98,35 @@ def to_iso(text: str) -> str | None:
     return _iso(year, month, day)
 
 
-_ISO_DAY = regex.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
+_WEEKDAY = regex.compile(
+    r"(?i:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+    r"\.?,?[^\S\n]+")
+"""A weekday before a date ("jeudi 12 mars 2021", "Fri, 12 Mar 2021"): not checked against the date, as RFC 2822
+readers do not check it either."""
+_TIMED = regex.compile(
+    r"(?P<date>.+?)(?:T|,?[^\S\n]+(?:(?i:at|à|a las|um|-)[^\S\n]+)?)"
+    r"(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
+    r"(?:[^\S\n]*(?P<half>(?i:[ap])\.?(?i:m)\.?))?"
+    r"(?:[^\S\n]*(?:Z|(?:UTC|GMT)?[+-](?P<zone>\d{1,2})(?::?(?P<zone_minute>\d{2}))?|UTC|GMT|[A-Z]{3,4}))?")
+"""A date followed by a time of day and maybe its zone: `2021-03-12T10:30:00+02:00`, `2021-03-12 10:30:00 +02`,
+`12/03/2021 10:30`, `March 12, 2021 at 10:30 AM`, `Fri, 12 Mar 2021 10:30:00 GMT` (RFC 2822, as RSS gives it)."""
 
 
 def given_date(text: str) -> str | None:
-    """A record's own `published` as the field holds it: a date `to_iso` reads, or an ISO 8601 date and
-    time as its day; None when it is neither."""
-    return to_iso(text) or ((day := _ISO_DAY.fullmatch(text)) and to_iso(day.group(1))) or None
+    """A record's own `published` as the field holds it: a date `to_iso` reads (after a weekday, if any), alone or
+    followed by a time of day and zone (`_TIMED`), as its day as written (the zone does not move it); None when it is
+    none of these, or when its time cannot be (`2021-03-12T25:99:00Z`)."""
+    text = text.strip()
+    text = text[weekday.end():] if (weekday := _WEEKDAY.match(text)) else text
+    if (timed := _TIMED.fullmatch(text)) and to_iso(timed.group("date")):
+        hour, minute, second = int(timed.group("hour")), int(timed.group("minute")), int(timed.group("second") or 0)
+        zone, zone_minute = int(timed.group("zone") or 0), int(timed.group("zone_minute") or 0)
+        if (not (1 <= hour <= 12 if timed.group("half") else hour <= 23) or minute > 59 or second > 60
+                or zone > 14 or zone_minute > 59):
+            return None
+        text = timed.group("date")
+    return to_iso(text)
 
 
 EARLIEST = dt.date(1800, 1, 1)

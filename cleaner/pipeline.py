@@ -326,7 +326,7 @@ def _with_given_fields(doc: Cleaned) -> Cleaned:
     and `title`, `published`, `author`, `section`, which the readers keep in `meta`), else the page's
     metadata that trafilatura found. A rule's value wins (on the French pages, trafilatura's author is
     often the site and its title carries " - Site"). A given `published` is taken as `dates.given_date`
-    reads it: the field is ISO 8601."""
+    reads it (RFC 2822, a date and time, a weekday before the date): the field is ISO 8601."""
     given = doc.document
     page = given.meta.get("extracted")
     page = page if isinstance(page, dict) else {}

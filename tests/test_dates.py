@@ -66,3 +66,48 @@ def test_a_placeholder_date_is_not_lifted_nor_taken_from_the_record():
     assert clean({"id": "a", "text": body.strip(), "published": "0001-01-01T00:00:00Z"}).published is None
     assert clean("Publié dans Le Matin le 31/12/1999" + body).published == "1999-12-31"
     assert to_iso("1 janvier 1800") == "1800-01-01" and to_iso("31/12/2099") == "2099-12-31"
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Fri, 12 Mar 2021 10:30:00 GMT", "2021-03-12"),  # RFC 2822, as RSS gives it
+    ("Fri, 12 Mar 2021 23:30:00 -0500", "2021-03-12"),  # the day as written, not moved by the zone
+    ("12/03/2021 10:30", "2021-03-12"),  # day first, as `to_iso` reads numbers
+    ("March 12, 2021 at 10:30 AM", "2021-03-12"),
+    ("12 mars 2021 à 10h30", "2021-03-12"),
+    ("2021-03-12T10:30:00 +02:00", "2021-03-12"),
+    ("2021-03-12T10:30:00+02", "2021-03-12"),
+    ("2021-03-12T10:30:00.123456+0200", "2021-03-12"),
+    ("2021-03-12 10:30:00", "2021-03-12"),
+    ("2021-03-12T10:30", "2021-03-12"),
+    ("jeudi 12 mars 2021", "2021-03-12"),  # a weekday is not checked (12 March 2021 was a Friday)
+    ("Thursday, March 11, 2021", "2021-03-11"),
+    ("mars 2021", "2021-03"),
+])
+def test_a_records_own_date_is_read_as_feeds_and_cms_write_it(text, iso):
+    """A record's `published` that was not strict ISO 8601 gave no field and went to `meta` without a word (on a
+    page, trafilatura's date took its place): RFC 2822, a date then a time, a weekday before the date (found by a
+    QA pass). `given_date` reads what `to_iso` reads, after a weekday and before a time of day and its zone."""
+    assert given_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["2021-03-12T25:99:00Z", "2021-03-12T24:00:00", "2021-03-12T10:60",
+                                  "2021-03-12T10:30:00+25:00", "March 12, 2021 at 13:30 PM", "2021-02-30T10:00:00Z",
+                                  "hier", "lundi", "2021", "12 mars 2021 10:30 heure de Paris"])
+def test_a_records_own_date_with_an_impossible_time_or_no_date_is_none(text):
+    """`2021-03-12T25:99:00Z` gave 2021-03-12: the time was not read. A time that cannot be makes the value no date,
+    as a value that reads as none (it stays in `meta`)."""
+    assert given_date(text) is None
+
+
+def test_a_records_own_date_written_otherwise_fills_the_field_and_beats_trafilaturas():
+    from cleaner import clean
+
+    body = "Le conseil municipal a voté mardi le budget de l'année prochaine, après un long débat sur les écoles."
+    out = clean({"id": "a", "text": body, "published": "Fri, 12 Mar 2021 10:30:00 GMT"})
+    assert out.published == "2021-03-12" and out.record()["meta"] == {"published": "Fri, 12 Mar 2021 10:30:00 GMT"}
+    page = ('<html><head><title>Budget</title><meta property="article:published_time" content="2020-01-05T10:00:00Z">'
+            f'</head><body><article><h1>Budget</h1><p>{body}</p><p>{body}</p></article></body></html>')
+    assert clean({"id": "p", "html": page}).published == "2020-01-05"
+    assert clean({"id": "p", "html": page, "published": "jeudi 12 mars 2021"}).published == "2021-03-12"
+    refused = clean({"id": "a", "text": body, "published": "2021-03-12T25:99:00Z"})
+    assert refused.published is None and refused.record()["meta"] == {"published": "2021-03-12T25:99:00Z"}
