@@ -15,6 +15,19 @@ FIELDS = ("title", "source", "published", "author", "section")
 FieldName = Literal["title", "source", "published", "author", "section"]
 
 
+def given_field(name: str, value: Any) -> str | None:
+    """What a record's own field `name` gives the field of that name: a `published` as `dates.given_date` reads it;
+    another text with its whitespace runs, line breaks included, as one space and none at its ends (`"  Mon
+    titre\\n"` → `"Mon titre"`: a field is one line); None for one that is then empty, or not a text."""
+    if not isinstance(value, str):
+        return None
+    if name == "published":
+        from .dates import given_date
+
+        return given_date(value)
+    return " ".join(value.split()) or None
+
+
 def without_surrogates(text: str) -> str:
     """`text` with each lone surrogate (a JSON escape, a file name that is not UTF-8) as U+FFFD."""
     try:

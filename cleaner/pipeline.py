@@ -18,7 +18,6 @@ from weakref import WeakSet
 
 from .closing import Closing
 from .config import Config
-from .dates import given_date
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak, repeated
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
@@ -27,7 +26,7 @@ from .html import extract_html, page_author, page_source, page_title
 from .io.decoding import decode_text
 from .io.records import bad, record_document, record_id, text_document
 from .lang import LangResult, Tagger, make_tagger
-from .models import FIELDS, Cleaned, Document, Rejected, without_surrogates
+from .models import FIELDS, Cleaned, Document, Rejected, given_field, without_surrogates
 from .packs import RuleSet
 from .text import visible_length
 
@@ -325,8 +324,9 @@ def _with_given_fields(doc: Cleaned) -> Cleaned:
     """Fields the rules did not find, filled from what the document came with: its record's own (`source`,
     and `title`, `published`, `author`, `section`, which the readers keep in `meta`), else the page's
     metadata that trafilatura found. A rule's value wins (on the French pages, trafilatura's author is
-    often the site and its title carries " - Site"). A given `published` is taken as `dates.given_date`
-    reads it (RFC 2822, a date and time, a weekday before the date): the field is ISO 8601."""
+    often the site and its title carries " - Site"). A given field is taken as `models.given_field` makes it: a
+    `published` as `dates.given_date` reads it (RFC 2822, a date and time, a weekday before the date), ISO 8601;
+    another trimmed, on one line; one that gives nothing is none."""
     given = doc.document
     page = given.meta.get("extracted")
     page = page if isinstance(page, dict) else {}
@@ -334,10 +334,8 @@ def _with_given_fields(doc: Cleaned) -> Cleaned:
     for name in FIELDS:
         if getattr(doc, name) is not None:
             continue
-        value = given.source if name == "source" else given.meta.get(name)
-        if name == "published" and isinstance(value, str):
-            value = given_date(value)
-        if not (isinstance(value, str) and value.strip()):
+        value = given_field(name, given.source if name == "source" else given.meta.get(name))
+        if value is None:
             value = page.get(_PAGE_FIELDS.get(name, ""))
             if name == "author" and isinstance(value, str):
                 value = page_author(value, page.get("sitename"))

@@ -384,6 +384,28 @@ def test_a_records_own_fields_fill_what_the_rules_did_not_find(tmp_path, in_proc
                                       "and in its 'meta', with other values: the field's value kept"]
 
 
+def test_a_records_own_fields_are_trimmed_and_one_left_empty_is_none(tmp_path, in_process):
+    """A record's own `title: "  Mon titre\\n"` and `author: "  Jean Dupont "` became the fields as given (found by a
+    QA pass). A given text field's whitespace runs, line breaks included, become one space and its ends go; one
+    left empty is no field. The value as given stays in `meta` (the field changed it), and a `clean` output read
+    again gives the same fields, without a warning."""
+    src, once, twice = tmp_path / "in.jsonl", tmp_path / "once.jsonl", tmp_path / "twice.jsonl"
+    plain = "Le conseil municipal a voté mardi le budget de la ville pour l'an prochain."
+    records = [{"id": "a", "title": "  Mon titre\n", "author": "  Jean Dupont ", "section": "\tMonde ",
+                "source": " Le Monde ", "text": plain},
+               {"id": "b", "title": "Le budget\nde la ville  ", "author": " \n ", "text": plain}]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    fields = ("title", "source", "author", "section")
+    for inp, out in ((src, once), (once, twice)):
+        assert in_process("clean", str(inp), "--out", str(out), "-q").returncode == 0
+        got = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+        assert [got["a"][f] for f in fields] == ["Mon titre", "Le Monde", "Jean Dupont", "Monde"]
+        assert [got["b"][f] for f in fields] == ["Le budget de la ville", None, None, None]
+        assert got["a"]["meta"]["title"] == "  Mon titre\n" and got["a"]["meta"]["source"] == " Le Monde "
+        assert got["b"]["meta"]["author"] == " \n "
+        assert "warnings" not in got["a"] and "warnings" not in got["b"], got
+
+
 def test_a_clean_output_read_again_keeps_a_published_that_gave_no_date_in_meta(tmp_path, in_process):
     """A `published` that reads as no date gives a null field and stays in `meta`; read again, the null field
     beat it and it was lost."""

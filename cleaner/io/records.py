@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
-from ..dates import given_date
-from ..models import Document, Rejected, holds_surrogates
+from ..models import FIELDS, Document, Rejected, given_field, holds_surrogates
 from .decoding import decode_html, decode_text, looks_binary, repair
 
 Item = Document | Rejected
@@ -226,10 +225,10 @@ def split_fields(record: Mapping[Any, Any], taken: set[str]) -> tuple[dict[str, 
 
 def _made_from(key: Any, field: Any, kept: Any) -> bool:
     """Whether a record's `field` is what `cleaner clean` makes of the value its `meta` keeps under the same
-    key, as in a `clean` output read again: null (the value gave no field: `"published": "yesterday"`) or,
-    for `published`, the value read as a date (`2024-01-02` of `2024-01-02T10:00:00Z`). The `meta` value is
-    the record's own, which the field would otherwise replace."""
-    return field is None or (key == "published" and isinstance(kept, str) and field == given_date(kept))
+    key, as in a `clean` output read again: null (the value gave no field: `"published": "yesterday"`) or
+    the field `models.given_field` makes of the value (`2024-01-02` of `2024-01-02T10:00:00Z`, `Mon titre` of
+    `"  Mon titre\\n"`). The `meta` value is the record's own, which the field would otherwise replace."""
+    return field is None or (key in FIELDS and field == given_field(key, kept))
 
 
 def record_id(value: Any, place: str, content: Any) -> str:
