@@ -330,15 +330,25 @@ _NOT_A_SITENAME = re.compile(r"copyright|\(c\)|©| \| ", re.IGNORECASE)
 """A copyright line ("Copyright (c) juin 2017") or a menu ("Parmi les récits | Acceuil | …") taken for a site name."""
 
 
+_URL = re.compile(r"(?i:https?)://[^\s/?#]+[^\s]*")
+"""A URL with a scheme, as a site name: `https://www.lejournal.fr`, `http://lejournal.fr/`."""
+
+
 def page_source(sitename: str | None, title: str | None, url: str | None) -> str | None:
     """trafilatura's `sitename`, else the host of the page's `url` (`models.url_host`, as trafilatura names a
     site that gives no name: "leparisien.fr"; of the archived page for a Wayback Machine copy). A site name is
     none when it is a platform's (`PLATFORM_SITENAMES`), a copyright line or a menu, the archive's host, the
     page's title (a "name" of over `SITE_NAME_WORDS` words equal to it), or a sentence of the title: a page that
     names no site gets the piece of its `<title>` that holds a dot (meant for "Slate.fr"), which may be a
-    sentence's period ("bagarre mais pas seulement." of "… forts : bagarre mais pas seulement.")."""
+    sentence's period ("bagarre mais pas seulement." of "… forts : bagarre mais pas seulement."), or a date (`12
+    mars 2021`, as `dates.given_date` reads one). A site name that is a URL (`https://www.lejournal.fr`) is its host
+    (`lejournal.fr`), the form a site that gives no name gets."""
     sitename = (sitename or "").strip()
     host = url_host(url) if url else None
+    if _URL.fullmatch(sitename):
+        sitename = url_host(sitename) or ""
+    elif given_date(sitename):
+        return host
     archived = ARCHIVED.match(url or "")
     if (not _letters(sitename) or sitename.casefold() in PLATFORM_SITENAMES or _NOT_A_SITENAME.search(sitename)
             or (archived and _letters(sitename) == _letters("web.archive.org"))

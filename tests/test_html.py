@@ -524,6 +524,25 @@ def test_a_sentence_of_the_title_taken_for_a_site_name_gives_way_to_the_pages_ho
     assert page_source(site, title, url) == source
 
 
+@pytest.mark.parametrize("site, source", [
+    ("https://www.lejournal.fr", "lejournal.fr"), ("http://lejournal.fr/", "lejournal.fr"),
+    ("12 mars 2021", "example.fr"), ("2021-03-12T10:00:00Z", "example.fr"), ("mars 2021", "example.fr"),
+    ("Le Journal", "Le Journal"), ("20 Minutes", "20 Minutes"), ("Mai 68", "Mai 68"), ("Slate.fr", "Slate.fr"),
+])
+def test_a_site_name_that_is_a_url_is_its_host_and_one_that_is_a_date_is_none(site, source):
+    """An `og:site_name` of "https://www.lejournal.fr" became the `source` as it was, and one of "12 mars 2021"
+    would have (found by a QA pass). A URL gives its host, the form of a site that gives no name; a date gives way
+    to the page's host."""
+    assert page_source(site, "Le plan de relance", "https://www.example.fr/a") == source
+
+
+def test_a_pages_url_site_name_gives_its_host_as_source():
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    page = ('<html><head><title>Le plan de relance</title><meta property="og:site_name" content="https://www.lejournal.fr">'
+            f'</head><body><article>{body}</article></body></html>')
+    assert clean({"id": "p", "html": page, "url": "https://autre.example/a"}).source == "lejournal.fr"
+
+
 def test_a_pages_date_does_not_depend_on_the_day_or_time_zone_of_the_run(tmp_path):
     """trafilatura lets htmldate accept dates up to the day of the run, in the machine's time zone: a page whose
     metadata says 2030-05-01 was dated by another `<time>` (2021-03-03) until that day came, so one page got
