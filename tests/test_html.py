@@ -543,6 +543,16 @@ def test_a_pages_url_site_name_gives_its_host_as_source():
     assert clean({"id": "p", "html": page, "url": "https://autre.example/a"}).source == "lejournal.fr"
 
 
+def test_authors_are_joined_as_their_origin_joins_them():
+    """The README's forms of several authors: trafilatura's joined by "; " (a name holding " et " stays one), a
+    rule's as the byline writes them; none is split into another form."""
+    assert page_author("Farce Ephèmère de Mâles Maladifs et Eclopés; Digital Wanderer", "Site") == \
+        "Farce Ephèmère de Mâles Maladifs et Eclopés; Digital Wanderer"
+    assert page_author("Hanah Anderson; Matt Daniels", None) == "Hanah Anderson; Matt Daniels"
+    body = "\n\nThe government on Tuesday unveiled a recovery plan for small businesses, to be debated in parliament."
+    assert clean("By John Smith, Jane Doe, and Bob Lee" + body).author == "John Smith, Jane Doe, and Bob Lee"
+
+
 def test_a_pages_date_does_not_depend_on_the_day_or_time_zone_of_the_run(tmp_path):
     """trafilatura lets htmldate accept dates up to the day of the run, in the machine's time zone: a page whose
     metadata says 2030-05-01 was dated by another `<time>` (2021-03-03) until that day came, so one page got
