@@ -100,7 +100,8 @@ def to_iso(text: str) -> str | None:
 
 _WEEKDAY = regex.compile(
     r"(?i:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+    r"|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo"
+    r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
     r"\.?,?[^\S\n]+")
 """A weekday before a date ("jeudi 12 mars 2021", "Fri, 12 Mar 2021"): not checked against the date, as RFC 2822
 readers do not check it either."""

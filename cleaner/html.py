@@ -410,7 +410,8 @@ def _framed(time: Any) -> bool:
     for element in time.iterancestors():
         if element.tag in ("body", "html"):
             return False
-        if element.tag in ("aside", "nav") or _FRAME_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if element.tag in ("aside", "nav") or _FRAME_CLASS.search(names):
             return True
         if element.tag == "footer" and not any(a.tag in ("article", "main") for a in element.iterancestors()):
             return True

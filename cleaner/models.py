@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from .dates import given_date
+
 FIELDS = ("title", "source", "published", "author", "section")
 """The metadata fields that `extract` rules may fill."""
 
@@ -22,8 +24,6 @@ def given_field(name: str, value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     if name == "published":
-        from .dates import given_date
-
         return given_date(value)
     return " ".join(value.split()) or None
 

@@ -488,7 +488,8 @@ def test_a_sidebars_marked_date_before_the_article_does_not_date_the_post():
     assert clean({"id": "p", "html": page.format(unmarked_post + widget.format(tag="footer", cls="x"))}
                  ).published == "2019-04-10"
     in_footer = post.replace("<article><time", "<article><footer><time").replace("</time>", "</time></footer>", 1)
-    assert clean({"id": "p", "html": page.format(widget.format(tag="aside", cls="x") + in_footer)}).published == "2019-04-10"
+    aside = widget.format(tag="aside", cls="x")
+    assert clean({"id": "p", "html": page.format(aside + in_footer)}).published == "2019-04-10"
 
 
 def test_a_year_the_article_quotes_is_not_its_date():
@@ -538,7 +539,8 @@ def test_a_site_name_that_is_a_url_is_its_host_and_one_that_is_a_date_is_none(si
 
 def test_a_pages_url_site_name_gives_its_host_as_source():
     body = ARTICLE.split("<article>")[1].split("</article>")[0]
-    page = ('<html><head><title>Le plan de relance</title><meta property="og:site_name" content="https://www.lejournal.fr">'
+    page = ('<html><head><title>Le plan de relance</title>'
+            '<meta property="og:site_name" content="https://www.lejournal.fr">'
             f'</head><body><article>{body}</article></body></html>')
     assert clean({"id": "p", "html": page, "url": "https://autre.example/a"}).source == "lejournal.fr"
 
