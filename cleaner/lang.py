@@ -22,7 +22,8 @@ without a 639-1 code (fastText's Alemannic `als` or Cebuano `ceb`, CLD2's Waray 
 cascade asks its next backend. A text without a letter gets `(None, None)` from every backend, never an
 exception, and so does a text mostly in scripts none of the backend's languages is written in (`mostly_foreign`:
 fastText guessed from hash collisions, Tamazight in Tifinagh as German at 0.99; CLD2, lingua and langdetect answer
-none by themselves).
+none by themselves). fastText's answer for a text mostly in scripts its language is not written in is no answer either
+(`in_its_script`: it called a Latin-script Igbo headline Korean).
 
 How a document is tagged (`Tagger.tag`; one of fewer than `MIN_LETTERS` letters, 3, has no language):
 
