@@ -980,11 +980,11 @@ def test_latin_letters_in_styled_forms_are_read_as_plain_ones(styled):
 
 
 IG_HEADLINE = "Chelsea v Bournemouth: Bournemouth akụnyela Chelsea ikputu ọnụ"
-IG_PARA = ("A ka nwereike ịzọpụta otu Chelsea na izu Premier League a? Ọ bụ ajụjụ ndị mmadụ kpụ n'ọnụ dịka otu Bournemouth "
-           "mere ka ala meghe ọnụ loo ha bụ Chelsea mgbe ha zutere onwe ha.")
+IG_PARA = ("A ka nwereike ịzọpụta otu Chelsea na izu Premier League a? Ọ bụ ajụjụ ndị mmadụ kpụ n'ọnụ dịka otu "
+           "Bournemouth mere ka ala meghe ọnụ loo ha bụ Chelsea mgbe ha zutere onwe ha.")
 SN_HEADLINE = "VaTsvangirai Voita Misangano kuMashonaland East"
-SN_PARA = ("Mutungamiri webato rinopikisa reMovement for Democratic Change VaMorgan Tsvangirai kutanga nemusi weChishanu "
-           "vachange vari mudunhu reMashonaland East kwemazuva matatu vachiita misangano nevatsigiri vavo.")
+SN_PARA = ("Mutungamiri webato rinopikisa reMovement for Democratic Change VaMorgan Tsvangirai kutanga nemusi "
+           "weChishanu vachange vari mudunhu reMashonaland East kwemazuva matatu vachiita misangano nevatsigiri vavo.")
 """Two MasakhaNEWS articles' headlines and first sentences (ibo-test-386, sna-dev-25)."""
 SR_LATIN = "Vlada Srbije je u utorak predstavila novi zakon o socijalnom stanovanju u Beogradu."
 SR_CYRILLIC = "Влада Србије је у уторак представила нови закон о социјалном становању у Београду."
@@ -1004,7 +1004,8 @@ def test_a_chunk_in_a_script_its_answer_is_not_written_in_gets_no_share():
 
 @pytest.mark.parametrize("code, text, written", [
     ("sr", SR_LATIN, True), ("sr", SR_CYRILLIC, True), ("bs", "Вијеће министара Босне и Херцеговине", True),
-    ("uz", "Ўзбекистон Республикаси пойтахти Тошкент", True), ("uz", "Oʻzbekiston Respublikasi poytaxti Toshkent", True),
+    ("uz", "Ўзбекистон Республикаси пойтахти Тошкент", True),
+    ("uz", "Oʻzbekiston Respublikasi poytaxti Toshkent", True),
     ("pa", "پنجابی زبان پاکستان وچ بولی جاندی اے", True), ("pa", "ਪੰਜਾਬੀ ਭਾਸ਼ਾ ਭਾਰਤ ਵਿੱਚ ਬੋਲੀ ਜਾਂਦੀ ਹੈ", True),
     ("ha", "Gwamnatin Najeriya ta sanar", True), ("ha", "غَوْمْنَتِنْ نَجِيرِيَ", True), ("ja", "東京は日本の首都です", True),
     ("ko", IG_HEADLINE, False), ("zh", SN_HEADLINE, False), ("ru", "Ilẹ̀ ń j'ẹ̀nìyàn ìyá ìyàwó gómìnà", False),
@@ -1017,7 +1018,8 @@ def test_an_answer_is_checked_against_every_script_its_language_is_written_in(co
 
 
 def test_serbian_is_read_in_either_of_its_scripts():
-    """fastText answers Serbian for Latin-script Serbian (0.34), which a check by CLDR's likely script alone would drop."""
+    """fastText answers Serbian for Latin-script Serbian (0.34), which a check by CLDR's likely script alone (Cyrillic)
+    would drop."""
     assert lang._language_scripts()["sr"] >= {"Latn", "Cyrl"}
     for text in (SR_LATIN, SR_CYRILLIC):
         assert FastTextBackend().detect(text)[0] == "sr"
