@@ -58,7 +58,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Protocol
@@ -179,7 +179,6 @@ def _foreign_letters(codes: frozenset[str]) -> tuple[re.Pattern[str], frozenset[
     common or inherited script is in all), and of every character beyond, with the set of those that are
     such letters (up to U+1FFFF: beyond are Han ideographs). A class of ranges up to U+FFFF is a table `re` reads
     at ~16 ns a character; `regex`'s script property took 80 µs on a 1,700-character French paragraph."""
-    import regex
     from babel.core import get_global
 
     likely = get_global("likely_subtags")
@@ -188,10 +187,7 @@ def _foreign_letters(codes: frozenset[str]) -> tuple[re.Pattern[str], frozenset[
         script = next((part for part in likely.get(code, "").split("_")[1:] if len(part) == 4), "Latn")
         scripts.update(_SCRIPT_PARTS.get(script, script).split())
     known = "".join(rf"\p{{sc={script}}}" for script in sorted(scripts))
-    points = np.arange(0x20000, dtype="<u4")
-    points[0xD800:0xE000] = ord(" ")  # surrogates are no characters
-    runs = [(m.start(), m.end() - 1)  # code points in order: a run of such letters is a range
-            for m in regex.finditer(rf"[\p{{L}}--[{known}]]+", points.tobytes().decode("utf-32-le"), flags=regex.V1)]
+    runs = _runs(rf"[\p{{L}}--[{known}]]+")
     bmp = "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in runs if first < 0x10000)  # U+FFFF is no letter
     astral = frozenset(chr(point) for first, last in runs if first >= 0x10000 for point in range(first, last + 1))
     return re.compile(f"[{bmp}\\U00010000-\\U0010ffff]"), astral
@@ -243,9 +239,10 @@ def _within(scripts: frozenset[str]) -> re.Pattern[str]:
     return re.compile(r"[\W\d_" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in ranges) + "]+")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _runs(pattern: str) -> list[tuple[int, int]]:
-    """The ranges of code points up to U+1FFFF that `regex` `pattern` (runs of a class) matches: first and last."""
+    """The ranges of code points up to U+1FFFF that `regex` `pattern` (runs of a class) matches, first and last: the
+    code points in order, so a run of them is a range."""
     import regex
 
     points = np.arange(0x20000, dtype="<u4")
