@@ -1034,50 +1034,32 @@ def test_many_objects_with_a_key_given_twice_are_said_once_each_and_read_in_one_
     assert said[:-1] == [["key 'text' given 2 times, with other values: the last kept"]] * 10_000
 
 
-def test_line_and_paragraph_separators_in_a_text_are_line_breaks_the_rules_see(tmp_path):
+@pytest.mark.parametrize(("line", "paragraph", "said"), [
+    ("\u2028", "\u2029", ("line separators (U+2028) read as LF", "paragraph separators (U+2029) read as a blank line")),
+    ("\x0b", "\x0c", ("vertical tabs read as LF", "form feeds read as a blank line"))])
+def test_line_and_paragraph_separators_in_a_text_are_line_breaks_the_rules_see(tmp_path, line, paragraph, said):
     """U+2028 and U+2029 stayed inside a text's "line", so a line rule did not see the noise behind one
     (`Partager sur Facebook\\u2028Le gouvernement…` kept its share bar; MasakhaNEWS has Amharic articles whose
     paragraphs are parted by two U+2028): read as LF and as a blank line, flagged, as a lone CR is, in a JSONL
-    text, a `.txt` file and a text given to the API alike; a field (`source`, an id) keeps them as they are."""
+    text, a `.txt` file and a text given to the API alike; a field (`source`, an id) keeps them as they are. So are
+    a vertical tab (a word processor's line break inside a paragraph) and a form feed (a page break: pdftotext
+    writes one a page; the language tagger read a text's pages as one paragraph)."""
     from cleaner import clean
 
-    text = ("Partager sur Facebook\u2028Le gouvernement a présenté mardi un projet de loi sur l’école publique."
-            "\u2029Le texte sera débattu au parlement la semaine prochaine, après un long travail.")
+    text = (f"Partager sur Facebook{line}Le gouvernement a présenté mardi un projet de loi sur l’école publique."
+            f"{paragraph}Le texte sera débattu au parlement la semaine prochaine, après un long travail.")
     lines = ("Partager sur Facebook\nLe gouvernement a présenté mardi un projet de loi sur l’école publique.\n\n"
              "Le texte sera débattu au parlement la semaine prochaine, après un long travail.")
     src = tmp_path / "s.jsonl"
-    src.write_text(json.dumps({"id": "a\u2028b", "text": text, "source": "Le\u2029Monde"}) + "\n", encoding="utf-8")
+    src.write_text(json.dumps({"id": f"a{line}b", "text": text, "source": f"Le{paragraph}Monde"}) + "\n",
+                   encoding="utf-8")
     (tmp_path / "t.txt").write_text(text, encoding="utf-8")
     doc, page = _read(src, tmp_path / "t.txt")
-    assert (doc.id, doc.text, doc.source, page.text) == ("a\u2028b", lines, "Le\u2029Monde", lines)
-    assert doc.warnings == (f"{src}:1: 1 line separators (U+2028) read as LF",
-                            f"{src}:1: 1 paragraph separators (U+2029) read as a blank line")
+    assert (doc.id, doc.text, doc.source, page.text) == (f"a{line}b", lines, f"Le{paragraph}Monde", lines)
+    assert doc.warnings == tuple(f"{src}:1: 1 {what}" for what in said)
     (out,) = clean([{"id": "x", "text": text}])
     assert out.text == lines.split("\n", 1)[1] and [e.rule for e in out.edits] == ["fr.share-bar"]
-    assert out.warnings == ("document 0: 1 line separators (U+2028) read as LF",
-                            "document 0: 1 paragraph separators (U+2029) read as a blank line")
-
-
-def test_form_feeds_and_vertical_tabs_in_a_text_are_line_breaks_the_rules_see(tmp_path):
-    """A form feed (a page break: pdftotext writes one a page) and a vertical tab (a word processor's line break
-    inside a paragraph) stayed inside a text's "line", as U+2029 and U+2028 did: the share bar before one was
-    kept, and the language tagger read the pages of a text as one paragraph. Read as a blank line and as LF,
-    flagged, in a `.txt` file and a text given to the API alike; a field keeps them."""
-    from cleaner import clean
-
-    text = ("Partager sur Facebook\x0bLe gouvernement a présenté mardi un projet de loi sur l’école publique."
-            "\x0cLe texte sera débattu au parlement la semaine prochaine, après un long travail.\x0c")
-    lines = ("Partager sur Facebook\nLe gouvernement a présenté mardi un projet de loi sur l’école publique.\n\n"
-             "Le texte sera débattu au parlement la semaine prochaine, après un long travail.")
-    src = tmp_path / "s.jsonl"
-    src.write_text(json.dumps({"id": "a", "text": text, "source": "Le\x0cMonde"}) + "\n", encoding="utf-8")
-    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
-    doc, page = _read(src, tmp_path / "t.txt")
-    assert (doc.text, doc.source) == (lines + "\n\n", "Le\x0cMonde") and page.text == doc.text
-    assert doc.warnings == (f"{src}:1: 1 vertical tabs read as LF", f"{src}:1: 2 form feeds read as a blank line")
-    (out,) = clean([{"id": "x", "text": text}])
-    assert out.text == lines.split("\n", 1)[1] and [e.rule for e in out.edits] == ["fr.share-bar", "whitespace"]
-    assert out.warnings == ("document 0: 1 vertical tabs read as LF", "document 0: 2 form feeds read as a blank line")
+    assert out.warnings == tuple(f"document 0: 1 {what}" for what in said)
 
 
 def test_records_before_a_tail_of_nul_bytes_are_read_not_lost_as_binary(tmp_path):

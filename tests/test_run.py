@@ -553,10 +553,13 @@ def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_s
     assert "warning" not in third.stderr, third.stderr  # told once
 
 
-@pytest.mark.parametrize("caller", ["pipeline", "service"])
+@pytest.mark.parametrize("caller", ["pipeline", "service", "stream", "index_kept"])
 def test_a_run_started_over_says_so_of_what_a_pipeline_or_service_rejected_as_copies(tmp_path, in_process, caller):
     """As above with the duplicates rejected by a Pipeline call or a service request into the same index: their
-    `dup_of` were not noted (only a run's were), and the run that took them out said nothing."""
+    `dup_of` were not noted (only a run's were), and the run that took them out said nothing. A consumer of
+    `Pipeline.stream` that stops after the first result never gets the batch's other duplicate: its citation stayed,
+    and the run warned of a copy no one had received (noticed in session 38). `deduplicate(add=False)` and
+    `index_kept`, the two halves of `add=True`, noted none: given the delivered duplicates, `index_kept` notes theirs."""
     from cleaner import Pipeline
     from cleaner.service.backend import Service
 
@@ -567,50 +570,25 @@ def test_a_run_started_over_says_so_of_what_a_pipeline_or_service_rejected_as_co
     local = ("--index", str(index), "--workers", "1")
     assert in_process("run", str(first), "--out", str(tmp_path / "a"), *local).returncode == 0
     copies = [Document(id=f"copy{k}", text=texts[k]) for k in (0, 2)]
-    with Pipeline(Config.load(), index) if caller == "pipeline" else Service(Config.load(), index) as backend:
-        verdicts = backend.run(copies).rejected if caller == "pipeline" else backend.submit(copies)
-        assert sorted(v.dup_of for v in verdicts) == ["n0", "n2"]
-    config = tmp_path / "short.toml"
-    config.write_text(f"min_chars = {sorted(map(len, texts))[2] + 1}\n", encoding="utf-8")
-    again = in_process("run", str(first), "--out", str(tmp_path / "a"), *local, "--config", str(config))
-    assert again.returncode == 0, again.stderr
-    left = {json.loads(x)["id"] for x in (tmp_path / "a" / "corpus.jsonl").read_text().splitlines()}
-    gone = sorted({"n0", "n2"} - left)
-    assert gone, left
-    assert (f"warning: {len(gone)} document{'s' if len(gone) > 1 else ''} that other runs' (or service requests' or "
-            f"Pipeline calls') duplicates point to (their dup_of: {', '.join(map(repr, gone))})") in again.stderr, again.stderr
-
-
-@pytest.mark.parametrize("caller", ["stream", "index_kept"])
-def test_the_duplicates_a_pipeline_delivered_cite_what_they_point_to(tmp_path, in_process, caller):
-    """A consumer of `Pipeline.stream` that stops after the first result never gets the batch's other duplicate, and
-    its kept documents are taken out of the index again; its citation stayed, so a run that later dropped what it
-    pointed to warned of a copy that no one had received (noticed in session 38). `deduplicate(add=False)` and
-    `index_kept`, the two halves of `add=True`, noted none: given the delivered duplicates, `index_kept` notes theirs."""
-    from cleaner import Pipeline
-
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    first = tmp_path / "first.jsonl"
-    first.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
-    index = tmp_path / "index.sqlite"
-    local = ("--index", str(index), "--workers", "1")
-    assert in_process("run", str(first), "--out", str(tmp_path / "a"), *local).returncode == 0
-    copies = [Document(id=f"copy{k}", text=texts[k]) for k in (0, 2)]
-    with Pipeline(Config.load(), index) as pipeline:
+    with Pipeline(Config.load(), index) if caller != "service" else Service(Config.load(), index) as backend:
         if caller == "stream":
-            stream = pipeline.stream(copies)
-            taken = next(stream)
+            stream = backend.stream(copies)
+            verdicts = [next(stream)]
             stream.close()
-            assert taken.id == "copy0" and taken.dup_of == "n0"
+        elif caller == "index_kept":
+            result = backend.deduplicate(backend.prepare_many(copies), add=False)
+            assert backend.index_kept(result.in_order) == 0  # both are duplicates
+            verdicts = result.rejected
         else:
-            result = pipeline.deduplicate(pipeline.prepare_many(copies), add=False)
-            assert pipeline.index_kept(result.in_order) == 0  # both are duplicates
+            verdicts = backend.run(copies).rejected if caller == "pipeline" else backend.submit(copies)
+        cited = sorted(v.dup_of for v in verdicts)
+        assert cited == (["n0"] if caller == "stream" else ["n0", "n2"])
     config = tmp_path / "none.toml"
     config.write_text(f"min_chars = {max(map(len, texts)) + 1}\n", encoding="utf-8")  # the gate drops them all
     again = in_process("run", str(first), "--out", str(tmp_path / "a"), *local, "--config", str(config))
     assert again.returncode == 0, again.stderr
-    said = ("1 document that other runs' (or service requests' or Pipeline calls') duplicates point to (their dup_of: "
-            "'n0') was not kept again" if caller == "stream" else "2 documents that other runs' (or service requests' "
+    said = (f"1 document that other runs' (or service requests' or Pipeline calls') duplicates point to (their dup_of: "
+            f"'n0') was not kept again" if caller == "stream" else "2 documents that other runs' (or service requests' "
             "or Pipeline calls') duplicates point to (their dup_of: 'n0', 'n2') were not kept again")
     assert f"warning: {said}" in again.stderr, again.stderr
 
