@@ -98,13 +98,22 @@ def to_iso(text: str) -> str | None:
     return _iso(year, month, day)
 
 
+WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday"
+            "|sunday|lunes|martes|miércoles|jueves|viernes|sábado|domingo")
+"""The names of the weekdays in French, English and Spanish, for a date that opens with one (`<<weekday>>`)."""
 _WEEKDAY = regex.compile(
-    r"(?i:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo"
-    r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
-    r"\.?,?[^\S\n]+")
+    rf"(?i:{WEEKDAYS}|miercoles|sabado|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?[^\S\n]+")
 """A weekday before a date ("jeudi 12 mars 2021", "Fri, 12 Mar 2021"): not checked against the date, as RFC 2822
 readers do not check it either."""
+TIME_PATTERN = (
+    r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"(?:[^\S\n]*+(?:à|a|at|a las|,|-)?[^\S\n]*+\d{1,2}[^\S\n]?[h:.][^\S\n]?\d{2}(?::\d{2})?(?:[^\S\n]?min)?"
+    r"(?:[^\S\n]*+(?i:am|pm|a\.m\.|p\.m\.))?)?"
+    r"(?:[^\S\n]++(?-i:UTC|GMT|CET|CEST|BST|EST|EDT|CST|CDT|PST|PDT|WAT|EAT|CAT|SAST|HNE|HAE)"
+    r"(?:[^\S\n]?[+-][^\S\n]?\d{1,2}(?::?\d{2})?)?)?"
+    r"(?:[^\S\n]*+\((?i:heure de Paris|heure locale|heure française|heure de Montréal|heure de l'Est|local time)\))?")
+"""What may follow a date on a dateline, or nothing (`<<time>>`): an ISO time (`T10:30:00+02:00`), a time of day
+(`à 10h30`, `at 10:30 AM`, `, 18.00`), a time zone (`CET`, `GMT+1`), "(heure de Paris)"."""
 _TIMED = regex.compile(
     r"(?P<date>.+?)(?:T|,?[^\S\n]+(?:(?i:at|à|a las|um|-)[^\S\n]+)?)"
     r"(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"

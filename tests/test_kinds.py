@@ -480,6 +480,24 @@ def test_the_date_macro_reads_month_names_in_any_case_without_ignorecase(line, i
     assert kept.published is None  # the rest of the pattern keeps its case
 
 
+@pytest.mark.parametrize("line, taken", [("Publié le Jeudi 12 mars 2021 à 10h30 CET", True),
+                                         ("Publié le friday 12 March 2021 at 10:30 AM (heure de Paris)", True),
+                                         ("Publié le 12 mars 2021T10:30:00+02:00", True),
+                                         ("Publié le 12 mars 2021", True),  # <<time>> may be nothing
+                                         ("Publié le 12 mars 2021 à 10h30 cet", False),  # a zone is in capitals
+                                         ("Publié le jourdi 12 mars 2021", False)])
+def test_the_weekday_and_time_macros_read_a_dateline_around_its_date(line, taken):
+    """`<<weekday>>` and `<<time>>` stand for what 15 and 11 shipped datelines spelt out around `<<date>>`: a
+    weekday's name, and a time, its zone, "(heure de Paris)", or nothing; in any case, as `<<date>>`."""
+    from cleaner.packs import load_pack_text
+
+    (rule,) = load_pack_text("rules:\n  - id: t.dateline\n    kind: extract\n    description: a dateline\n"
+                             "    pattern: '^Publié le (?:<<weekday>> )?(?P<published><<date>>)<<time>>$'\n"
+                             "    examples: {remove: ['Publié le 3 mars 2021'], keep: ['Un texte.']}\n", "t.yaml")
+    out = run_rules(Document(id="t", text=f"{line}\n\n{ARTICLE}"), [rule], Context())
+    assert (out.published, out.text) == (("2021-03-12", ARTICLE) if taken else (None, f"{line}\n\n{ARTICLE}"))
+
+
 @pytest.mark.parametrize("form", ["NFC", "NFD"])
 def test_a_requires_string_with_combining_accents_finds_its_text(form):
     """The rules read a text in NFC; a `requires` string written in NFD ("e" and a combining accent, as a
