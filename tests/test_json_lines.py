@@ -76,7 +76,8 @@ def test_clean_output_and_rejects_hold_one_line_per_record(source, tmp_path, suf
     assert proc.returncode == 0, proc.stderr
     kept = _one_line_each(_decoded(out))
     assert [r["id"] for r in kept] == ["a\u2028b", "e\u2029f", "g"]
-    assert kept[0]["source"] == "Le\u2029Monde" and kept[0]["meta"] == {"tag": "x\u2028y\x85z"}
+    assert kept[0]["source"] == "Le Monde"  # a field is one line: the record's value stays in meta
+    assert kept[0]["meta"] == {"source": "Le\u2029Monde", "tag": "x\u2028y\x85z"}
     assert "présenté\nmardi" in kept[0]["text"] and "texte\n\nsera débattu\x85au" in kept[0]["text"]  # a text's U+2028, U+2029 are line breaks
     assert kept[2]["meta"] == {"tag": "€ 学校"}
     (rejected,) = _one_line_each(_decoded(tmp_path / f"o.rejects{suffix}"))
@@ -112,8 +113,8 @@ def test_run_outputs_hold_one_line_per_record(runs, engine):
     out = runs[engine]
     corpus = _one_line_each((out / "corpus.jsonl").read_text(encoding="utf-8"))
     assert [r["id"] for r in corpus] == ["a\u2028b", "g"]
-    assert corpus[0]["cluster"] == "a\u2028b" and corpus[0]["source"] == "Le\u2029Monde"
-    assert corpus[0]["meta"] == {"tag": "x\u2028y\x85z"}
+    assert corpus[0]["cluster"] == "a\u2028b" and corpus[0]["source"] == "Le Monde"
+    assert corpus[0]["meta"] == {"source": "Le\u2029Monde", "tag": "x\u2028y\x85z"}
     raw = _one_line_each((out / "raw.jsonl").read_text(encoding="utf-8"))
     assert raw[0] == {"id": "a\u2028b", "text": TEXT.replace("\u2028", "\n").replace("\u2029", "\n\n")}  # read as line breaks
     rejects = _one_line_each((out / "rejects.jsonl").read_text(encoding="utf-8"))
@@ -137,7 +138,7 @@ def test_compressed_sharded_and_parquet_run_outputs_keep_the_characters(source, 
         _one_line_each(_decoded(path))
     corpus = list(read_output(out, "corpus"))
     assert corpus[0]["id"] == "a\u2028b" and corpus[0]["text"].count("\x85") == 1
-    assert corpus[0]["meta"] == {"tag": "x\u2028y\x85z"} and corpus[0]["source"] == "Le\u2029Monde"
+    assert corpus[0]["meta"] == {"source": "Le\u2029Monde", "tag": "x\u2028y\x85z"} and corpus[0]["source"] == "Le Monde"
     assert [r["id"] for r in read_output(out, "rejects")] == ["c\x85d", "e\u2029f"]
 
 
@@ -147,7 +148,7 @@ def test_diff_json_holds_one_line_per_document(source, runs):
                               capture_output=True, timeout=300, check=False)
         assert proc.returncode == 0, proc.stderr
         entries = _one_line_each(proc.stdout.decode("utf-8"))
-        assert entries[0]["id"] == "a\u2028b" and entries[0]["source"] == "Le\u2029Monde"
+        assert entries[0]["id"] == "a\u2028b" and entries[0]["source"] == "Le Monde"
         assert "c\x85d" in [e["id"] for e in entries]
 
 
