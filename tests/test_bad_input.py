@@ -495,6 +495,20 @@ def test_a_line_made_malformed_by_an_invalid_byte_says_so(tmp_path):
     assert isinstance(records[2], Document) and records[2].warnings == (f"{src}:3: invalid UTF-8 at byte 23, replaced with U+FFFD",)
 
 
+def test_a_line_of_a_utf8_file_opening_with_utf16s_mark_is_invalid_utf8(tmp_path):
+    """Bytes FF FE opening a line of a UTF-8 file were read as UTF-16's byte order mark, so the line was decoded as
+    UTF-16 and the detail named `invalid utf-16`, or nothing when the rest decoded (QA pass): a file's encoding is
+    told by its first bytes, so the line is UTF-8 with invalid bytes. A UTF-8 mark opening a line is still dropped."""
+    src = tmp_path / "s.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "Un."}\n\xff\xfe\x00garbage\n\xff\xfe{"id": "b", "text": "Deux."}\n'
+                    b'\xef\xbb\xbf{"id": "c", "text": "Trois."}\n')
+    records = list(read_inputs([src], Config.load()))
+    assert [r.detail for r in records[1:3]] == [
+        f"{src}:{n}: malformed JSON: Expecting value at column 1 (invalid UTF-8 at byte 0, replaced with U+FFFD)"
+        for n in (2, 3)]
+    assert [(r.id, r.warnings) for r in records[::3]] == [("a", ()), ("c", ())]
+
+
 def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binary(tmp_path):
     """`"Bonjour le monde\\u0000"` (a C string's end: one NUL in 17 characters, over the 5% share) was refused as
     `binary content`, where a longer text holding one is kept, the NUL removed and counted: a JSON string, a

@@ -50,11 +50,12 @@ BINARY_LEAST = 16
 them is kept, the NULs removed and counted (`repair`); a binary file's first 4,096 bytes hold hundreds."""
 
 
-def decode(data: bytes, where: str, codec: str | None = None) -> tuple[str, tuple[str, ...]]:
+def decode(data: bytes, where: str, codec: str | None = None, wide_marks: bool = True) -> tuple[str, tuple[str, ...]]:
     """Text of `data` in the Python codec `codec` (default UTF-8); a leading byte order mark (UTF-8, UTF-16 or
     UTF-32) wins over any codec, as browsers read it, and is dropped; invalid bytes become U+FFFD and are
-    flagged."""
-    codec = next((name for bom, name in _BOMS if data.startswith(bom)), None) or codec or "utf-8"
+    flagged. Without `wide_marks`, UTF-16's and UTF-32's marks are bytes as any other (a line inside a file)."""
+    codec = next((name for bom, name in _BOMS if data.startswith(bom) and (wide_marks or name == "utf-8")),
+                 None) or codec or "utf-8"
     skip = len(codecs.BOM_UTF8) if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
     errors = "cleaner-c1" if codec == "cp1252" else "strict"
     try:
@@ -65,23 +66,24 @@ def decode(data: bytes, where: str, codec: str | None = None) -> tuple[str, tupl
         return text, (f"{where}: invalid {name} at byte {skip + exc.start}, replaced with U+FFFD",)
 
 
-def decode_unlabelled(data: bytes, where: str, encoding: str = "utf-8") -> tuple[str, tuple[str, ...]]:
+def decode_unlabelled(data: bytes, where: str, encoding: str = "utf-8",
+                      wide_marks: bool = True) -> tuple[str, tuple[str, ...]]:
     """Text of bytes that do not say their encoding: as `decode` reads them in `encoding` (the config's), unless
     they are UTF-8 without a byte order mark: then as UTF-8, which a text in another encoding almost never is (a
     folder of cp1252 files and UTF-8 ones, read with `encoding = "cp1252"`: the UTF-8 ones came out as mojibake,
     and in GBK or Shift_JIS as other characters). UTF-8 with a few invalid bytes (a file cut inside a character,
     a stray byte: at most one for `MOSTLY_UTF8` characters of valid sequences) is UTF-8, the bytes flagged; a text
     in another encoding has hardly any valid sequence. Bytes that are all ASCII are read in `encoding`: ISO-2022's
-    are 7-bit."""
-    if encoding != "utf-8" and not data.isascii() and not data.startswith(_MARKS):
+    are 7-bit. `wide_marks` as `decode` takes it."""
+    if encoding != "utf-8" and not data.isascii() and not data.startswith(_MARKS if wide_marks else codecs.BOM_UTF8):
         text = data.decode("utf-8", "replace")
         bad = text.count("\ufffd") - data.count("\ufffd".encode())
         if not bad:
             return text, ()
         valid = len(text) - len(text.encode("ascii", "ignore")) - bad
         if bad * MOSTLY_UTF8 <= valid:
-            return decode(data, where, "utf-8")
-    return decode(data, where, encoding)
+            return decode(data, where, "utf-8", wide_marks)
+    return decode(data, where, encoding, wide_marks)
 
 
 MOSTLY_UTF8 = 10

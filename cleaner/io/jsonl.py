@@ -229,11 +229,12 @@ def _stem(where: str) -> str:
 
 def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | None = None) -> Item:
     """One JSONL line (in `codec`, the file's UTF-16 or UTF-32 or a marked UTF-8, else as `decode_unlabelled` reads it
-    in the config's `encoding`) as a document;
+    in the config's `encoding`, where bytes FF FE opening a line are no UTF-16 mark: the file's encoding is told by
+    its first bytes) as a document;
     `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`).
     Numbers JSON has not (`NaN`, `1e400`) are read, and flagged: no JSON output holds them, so they are written
     as null."""
-    line, warnings = decode(raw, where, codec) if codec else decode_unlabelled(raw, where, config.encoding)
+    line, warnings = decode(raw, where, codec) if codec else decode_unlabelled(raw, where, config.encoding, False)
     numbers: list[str] = []
     try:
         try:
