@@ -28,11 +28,11 @@ class DocumentIn(BaseModel):
     _given: tuple[str, ...] = PrivateAttr(())
     _unnamed: dict[str, Any] = PrivateAttr(default_factory=dict)
 
-    id: str | None = Field(None, pattern=r"\S", json_schema_extra={"type": ["string", "integer", "null"]},
-                           description="not blank; it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An "
-                                       "integer is taken as its decimal text, as the command line takes it. Without one "
-                                       "(or null), the document is named by its position in the body and a hash of its "
-                                       "text, `3:1a2b3c4d5e6f7a8b`, as the Python API names it")
+    id: Any = Field(None, json_schema_extra={"type": ["string", "integer", "null"]},
+                    description="it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An integer is taken "
+                                "as its decimal text, as the command line takes it. Without one (or null, blank, or a "
+                                "value of another type, which goes to `meta`), the document is named by its position in "
+                                "the body and a hash of its text, `3:1a2b3c4d5e6f7a8b`, as the Python API names it")
     text: Any = Field(None, json_schema_extra={"type": ["string", "null"]},
                       description="a string; another type is rejected as `bad_input`, as the command line rejects it")
     html: Any = Field(None, json_schema_extra={"type": ["string", "null"]}, description="as `text`")
@@ -47,10 +47,13 @@ class DocumentIn(BaseModel):
     @field_validator("id", mode="before")
     @classmethod
     def _integer_as_text(cls, value: Any) -> Any:
-        """An integer id (not a boolean) as its text, as a JSONL record's (`io.records.given_id`)."""
-        if isinstance(value, int):
-            return given_id(value) or value  # a boolean is no id: refused below, as no string
-        return value
+        """An integer id (not a boolean) as its text, as a JSONL record's (`io.records.given_id`); a string holding a
+        lone surrogate is refused (the store keys documents by id). Any other value that is no id (blank, a
+        boolean, a float, a list) stays, for `document` to read as the command line reads it: the whole batch was a
+        422 for a record `cleaner clean` keeps, named by its place (a QA pass)."""
+        if isinstance(value, str) and value != without_surrogates(value):
+            raise ValueError("the id holds a lone surrogate, which is no Unicode text")
+        return given_id(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @model_validator(mode="wrap")
     @classmethod
@@ -74,7 +77,7 @@ class DocumentIn(BaseModel):
         place in the body (0 for one document alone), which names it, and its messages, when it has no id."""
         values = {**self.__dict__, **(self.model_extra or {}), **self._unnamed}
         record = {key: values[key] for key in self._given}
-        where = f"document {position}" if self.id is None else f"document {self.id!r}"
+        where = f"document {position}" if given_id(self.id) is None else f"document {self.id!r}"
         return record_document(record, where, str(position), config.model_copy(update=_BODY_FIELDS),
                                tuple(f"{where}: {it}" for it in said))
 
