@@ -29,10 +29,11 @@ class DocumentIn(BaseModel):
     _unnamed: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     id: Any = Field(None, json_schema_extra={"type": ["string", "integer", "null"]},
-                    description="it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An integer is taken "
-                                "as its decimal text, as the command line takes it. Without one (or null, blank, or a "
-                                "value of another type, which goes to `meta`), the document is named by its position in "
-                                "the body and a hash of its text, `3:1a2b3c4d5e6f7a8b`, as the Python API names it")
+                    description="it may hold '/' (a URL): GET /v1/documents/{id} takes it as it is. An integer is "
+                                "taken as its decimal text, as the command line takes it. Without one (or null, "
+                                "blank, or a value of another type, which goes to `meta`), the document is named by "
+                                "its position in the body and a hash of its text, `3:1a2b3c4d5e6f7a8b`, as the "
+                                "Python API names it")
     text: Any = Field(None, json_schema_extra={"type": ["string", "null"]},
                       description="a string; another type is rejected as `bad_input`, as the command line rejects it")
     html: Any = Field(None, json_schema_extra={"type": ["string", "null"]}, description="as `text`")
