@@ -209,7 +209,8 @@ def test_an_id_that_is_no_id_names_the_document_by_its_place_on_every_path(serve
     from cleaner import clean
 
     records = [{"id": "ok-1", "text": "Bonjour à tous."}, {"id": 3.5, "text": "Salut."},
-               {"id": True, "text": "Hello."}, {"id": "  ", "text": "Un texte."}, {"id": [1], "text": "Un autre texte."}, {"id": 7, "text": "Sept."}]
+               {"id": True, "text": "Hello."}, {"id": "  ", "text": "Un texte."},
+               {"id": [1], "text": "Un autre texte."}, {"id": 7, "text": "Sept."}]
     path = tmp_path / "ids.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     assert in_process("clean", str(path), "--out", str(tmp_path / "out.jsonl"), "-q").returncode == 0
@@ -226,7 +227,8 @@ def test_an_id_that_is_no_id_names_the_document_by_its_place_on_every_path(serve
 
     hashes = [content_hash(r["text"]) for r in records]
     expected = [("ok-1", "Bonjour à tous.", None), (hashes[1], "Salut.", {"id": 3.5}),
-                (hashes[2], "Hello.", {"id": True}), (hashes[3], "Un texte.", None), (hashes[4], "Un autre texte.", {"id": [1]}), ("7", "Sept.", None)]
+                (hashes[2], "Hello.", {"id": True}), (hashes[3], "Un texte.", None),
+                (hashes[4], "Un autre texte.", {"id": [1]}), ("7", "Sept.", None)]
     for name, answers_of in (("cleaner clean", cli), ("the API", api), ("the service", service)):
         assert [seen(r) for r in answers_of] == expected, name
     assert [r["id"] for r in service][1:5] == [f"{n}:{hashes[n]}" for n in range(1, 5)]
