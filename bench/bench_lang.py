@@ -17,7 +17,14 @@ Evaluation data (nothing is downloaded):
 Each backend runs in a child process of its own, so its model loading time and peak RSS are its own.
 Prints a table and writes it into bench/RESULTS.md between `<!-- bench_lang -->` markers.
 
+`--mixed [N]` measures something else, and only prints: the `lang` and `langs` that `cleaner run`'s pipeline
+(default config) gives the clean text of MasakhaNEWS's articles (N spread over it, default all 20,168): how many `lang`s
+are the article's language, and the languages other than it in `langs`, by the best score of their chunks;
+`--show K` prints K such chunks a score band, seeded, to be read (a quote in English is right, a Yoruba headline
+called Catalan is not).
+
     python bench/bench_lang.py [--docs 300] [--backends 'NAME;NAME...'] [--no-write]
+    python bench/bench_lang.py --mixed [N] [--show K]
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -404,6 +412,65 @@ def corpus_docs(n: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]], l
     return labelled["en"] + labelled["fr"], sixteen, random.Random("speed").sample(everything, n)
 
 
+BANDS = (0.3, 0.5, 0.7, 0.9)
+"""Where the score bands of `--mixed` part."""
+
+
+def band(score: float) -> str:
+    """The band of `BANDS` that `score` is in: `<0.3`, `0.3-0.5`, ..., `≥0.9`."""
+    below = next((i for i, edge in enumerate(BANDS) if score < edge), len(BANDS))
+    if below == 0:
+        return f"<{BANDS[0]}"
+    return f"≥{BANDS[-1]}" if below == len(BANDS) else f"{BANDS[below - 1]}-{BANDS[below]}"
+
+
+def mixed(limit: int, show: int) -> str:
+    """`--mixed`: the languages `cleaner run` finds in MasakhaNEWS's clean articles (see the module doc)."""
+    from cleaner.api import pipeline_for
+    from cleaner.config import Config
+    from cleaner.models import Cleaned
+
+    pipe = pipeline_for(Config())
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh]
+    records = records[:: max(1, len(records) // limit)][:limit] if limit else records  # sorted by language
+    right, with_langs, other_docs = Counter(), 0, 0
+    pairs: Counter = Counter()
+    chunks_by_band: dict[str, list[str]] = {}
+    for start in range(0, len(records), 64):
+        batch = records[start:start + 64]
+        done = [(r, d) for r, d in zip(batch, pipe.prepare_many(batch, gates=False)) if isinstance(d, Cleaned)]
+        for (record, doc), found in zip(done, pipe.tagger.detections([d.text for _, d in done])):
+            own = MASAKHANEWS_ISO[record["lang"]]
+            right[own] += doc.lang == own
+            with_langs += doc.langs is not None
+            others = [code for code in doc.langs or () if code != own and (own, code) != ("pcm", "en")]
+            other_docs += bool(others)
+            chunks = pipe.tagger.chunks(doc.text)
+            for code in others:
+                pairs[own, code, band(max(score for _, lang, score in found if lang == code))] += 1
+                for (text, _), (_, lang, score) in zip(chunks, found):
+                    if lang == code:
+                        chunks_by_band.setdefault(band(score), []).append(
+                            f"  {record['id']} {code} {score:.2f}: {' '.join(text.split())[:110]}")
+    bands = [band(edge) for edge in (0.0, *BANDS)]
+    per_band = Counter()
+    for (_, _, where), n in pairs.items():
+        per_band[where] += n
+    lines = [f"{len(records):,} MasakhaNEWS articles, clean text tagged by the pipeline ({pipe.tagger.name}): "
+             f"`lang` right {sum(right.values()):,} (" + ", ".join(f"{c} {n}" for c, n in sorted(right.items())) + ")",
+             f"`langs` on {with_langs:,}; a language other than the article's (`en` is Nigerian Pidgin's) on "
+             f"{other_docs:,}, {sum(pairs.values()):,} (article, language) pairs; by their chunks' best score:",
+             "  " + ", ".join(f"{b} {per_band[b]:,}" for b in bands),
+             "most frequent (article's language, other language, band):",
+             *(f"  {own} {code} {where}: {n}" for (own, code, where), n in pairs.most_common(30))]
+    for where in bands if show else ():
+        found_here = chunks_by_band.get(where, [])
+        lines += [f"chunks {where} ({len(found_here):,}), {show} of them:",
+                  *random.Random(where).sample(found_here, min(show, len(found_here)))]
+    return "\n".join(lines)
+
+
 def run_one(name: str, n_docs: int) -> dict:
     """Measure one backend in this process (called in a child process by `main`)."""
     from cleaner.lang import make_tagger
@@ -450,7 +517,13 @@ def main() -> None:
                         help="backend names separated by ';'")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
+    parser.add_argument("--mixed", type=int, nargs="?", const=0, metavar="N",
+                        help="only print the other languages in the langs of N MasakhaNEWS articles (all)")
+    parser.add_argument("--show", type=int, default=0, metavar="K", help="with --mixed: K chunks a score band")
     args = parser.parse_args()
+    if args.mixed is not None:
+        print(mixed(args.mixed, args.show))
+        return
     if args.one:
         print(json.dumps(run_one(args.one, args.docs)))
         return

@@ -956,9 +956,14 @@ class Tagger:
 
     def tag_many(self, texts: list[str]) -> list[LangResult]:
         """`tag` of each text, their chunks detected in one batch (none for a text under `MIN_LETTERS` letters)."""
+        return [_result(found) for found in self.detections(texts)]
+
+    def detections(self, texts: list[str]) -> list[list[tuple[int, str | None, float | None]]]:
+        """What `tag_many` makes each text's result of: each chunk's letters, language and score; the chunks of all
+        texts detected in one batch."""
         chunked = [chunks if sum(n for _, n in chunks) >= MIN_LETTERS else [] for chunks in map(self.chunks, texts)]
         found = iter(detect_all(self.backend, [chunk for chunks in chunked for chunk, _ in chunks]))
-        return [_result([(n, *next(found)) for _, n in chunks]) for chunks in chunked]
+        return [[(n, *next(found)) for _, n in chunks] for chunks in chunked]
 
 
 def _bounded(paragraph: str, cap: int) -> Iterator[str]:
