@@ -448,8 +448,8 @@ def mixed(limit: int, show: int) -> str:
             other_docs += bool(others)
             chunks = pipe.tagger.chunks(doc.text)
             for code in others:
-                pairs[own, code, band(max(score for _, lang, score in found if lang == code))] += 1
-                for (text, _), (_, lang, score) in zip(chunks, found):
+                pairs[own, code, band(max(score for _, lang, score, _ in found if lang == code))] += 1
+                for (text, _), (_, lang, score, _) in zip(chunks, found):
                     if lang == code:
                         chunks_by_band.setdefault(band(score), []).append(
                             f"  {record['id']} {code} {score:.2f}: {' '.join(text.split())[:110]}")

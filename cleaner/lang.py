@@ -14,7 +14,7 @@ text; a `Tagger` splits a document into paragraphs and turns the backend's answe
 | `lingua-low`, `lingua-low:fr,...` | lingua's low-accuracy mode (trigrams only: faster, weaker on short text) |
 | `A>B` | cascade: ask A; when A has no answer or its score is under `CASCADE_THRESHOLD` (0.5; `A>B@0.8` to choose) and the text is shorter than `CASCADE_MAX_LETTERS` letters (40; `A>B@0.8/200` to choose, `/0` for no cap), ask B and take B's answer |
 | `A>lingua~k` | cascade whose lingua chooses only among the first `k` languages (2 to `LINGUA_BUDGET`) that A ranks highest for the text and lingua knows (A must rank: `fasttext`; with fewer than two such languages A's answer stands); `lingua-low~k` likewise. A process holds at most `LINGUA_BUDGET` (8) languages' models for these, unloading the least recently used when a text needs others (a batch's texts are read set of candidates by set), so the memory is bounded and the answer depends only on the text |
-| `A+B` | overrule: A reads every text and its sure answers stand (`cld2`: 90 % of the bytes, not English); B reads the others, and A's answer replaces B's where B has none, scores under 0.5, or does not know A's language. `+` binds loosest: `cld2+fasttext>lingua~5` is cld2, then the cascade |
+| `A+B` | overrule: A reads every text and its sure answers stand (`cld2`: 90 % of the bytes, not English); B reads the others, and A's answer replaces B's where B has none, scores under 0.5, or does not know A's language; B's answer where A has none and B scores under 0.5 is a `Guess`. `+` binds loosest: `cld2+fasttext>lingua~5` is cld2, then the cascade |
 | `A|B` | length router: texts under `ROUTE_CHARS` letters (`A|B@40` to choose) go to A, longer ones to B |
 
 Every backend answers ISO 639-1 codes (`fr`, `ar`, ...) or no language (`_iso`): an answer in a language
@@ -36,7 +36,11 @@ How a document is tagged (`Tagger.tag`; one of fewer than `MIN_LETTERS` letters,
    no verdict rests on three words and a long article costs a bounded number of calls.
 2. Each chunk is detected by the backend (the chunks of a batch of documents, `tag_many`, in one
    call where the backend reads batches); its weight is its number of letters (`str.isalpha`), so
-   digits, punctuation and spaces do not count.
+   digits, punctuation and spaces do not count. A `Guess` (an `Overrule`'s second backend under 0.5 where its
+   first has no answer) counts only when its language is one another chunk of the document is answered in
+   without guessing, or when every answer of the document is a guess; else its letters are in no language:
+   they count in `score`'s total, not in `langs`' shares (a fastText guess at 0.17 on a squad list made a Hausa
+   article English, and Yoruba headlines gave their articles shares of Catalan and Irish).
 3. `lang` is the language with the largest letter share; ties go to the language with the larger
    summed score, then to the smaller code (deterministic).
 4. `score` is the letter-weighted share of the text that the backend gave to `lang`, times its
@@ -793,9 +797,21 @@ class Overrule(Combination):
         known = self.second.codes()
         for i, (lang2, score2) in zip(asked, detect_all(self.second, [texts[i] for i in asked])):
             lang, _ = out[i]
-            if lang is None or not (lang2 is None or score2 is None or score2 < CASCADE_THRESHOLD or lang not in known):
+            doubtful = lang2 is None or score2 is None or score2 < CASCADE_THRESHOLD
+            if lang is None:
+                out[i] = Guess((lang2, score2)) if lang2 is not None and doubtful else (lang2, score2)
+            elif not (doubtful or lang not in known):
                 out[i] = (lang2, score2)
         return out
+
+
+class Guess(tuple):
+    """A detection an `Overrule` is not sure of: its first backend has no answer and its second scores under
+    `CASCADE_THRESHOLD`. A `Tagger` counts it only for a language another chunk of the document is answered in
+    (`_result`): on MasakhaNEWS such chunks, CLD2 silent, were fastText's guesses from names and hash collisions
+    (Yoruba headlines Catalan or Irish at 0.1-0.4, Igbo Vietnamese, a Hausa squad list English at 0.17)."""
+
+    __slots__ = ()
 
 
 class Router(Combination):
@@ -958,12 +974,12 @@ class Tagger:
         """`tag` of each text, their chunks detected in one batch (none for a text under `MIN_LETTERS` letters)."""
         return [_result(found) for found in self.detections(texts)]
 
-    def detections(self, texts: list[str]) -> list[list[tuple[int, str | None, float | None]]]:
-        """What `tag_many` makes each text's result of: each chunk's letters, language and score; the chunks of all
-        texts detected in one batch."""
+    def detections(self, texts: list[str]) -> list[list[tuple[int, str | None, float | None, bool]]]:
+        """What `tag_many` makes each text's result of: each chunk's letters, language, score and whether the
+        answer is a `Guess`; the chunks of all texts detected in one batch."""
         chunked = [chunks if sum(n for _, n in chunks) >= MIN_LETTERS else [] for chunks in map(self.chunks, texts)]
         found = iter(detect_all(self.backend, [chunk for chunks in chunked for chunk, _ in chunks]))
-        return [[(n, *next(found)) for _, n in chunks] for chunks in chunked]
+        return [[(n, *(d := next(found)), isinstance(d, Guess)) for _, n in chunks] for chunks in chunked]
 
 
 def _bounded(paragraph: str, cap: int) -> Iterator[str]:
@@ -991,16 +1007,18 @@ def _bounded(paragraph: str, cap: int) -> Iterator[str]:
         yield piece
 
 
-def _result(detected: list[tuple[int, str | None, float | None]]) -> LangResult:
-    """A document's `LangResult` from its chunks' letter counts and detections (see the module doc)."""
+def _result(detected: list[tuple[int, str | None, float | None, bool]]) -> LangResult:
+    """A document's `LangResult` from its chunks' letter counts, detections and whether each is a guess (see the
+    module doc)."""
     if not detected:
         return LangResult()
+    answered = {lang for _, lang, _, guess in detected if lang is not None and not guess}
     share: dict[str, int] = {}
     weighted: dict[str, float] = {}
     total = 0
-    for n, lang, score in detected:
+    for n, lang, score, guess in detected:
         total += n
-        if lang is None:
+        if lang is None or (guess and answered and lang not in answered):
             continue
         share[lang] = share.get(lang, 0) + n
         weighted[lang] = weighted.get(lang, 0.0) + n * (score or 0.0)

@@ -1002,6 +1002,61 @@ def test_a_chunk_in_a_script_its_answer_is_not_written_in_gets_no_share():
     assert mixed.lang == "en" and set(mixed.langs) == {"en", "sr"}
 
 
+HA_SQUAD = ("Koriya ta Kudu za ta je Gasar Cin Kofin Duniya da Son mai jinya\n\n"
+            "Koriya ta Kudu ta bayyana 'yan wasa 26 da za su buga mata Gasar Cin Kofin Duniya ciki har da Son Heung-min, "
+            "wanda ya ce ya warke daga jinya. 'Yan kwallon Koriya ta Kudu da za su buga Kofin Duniya: Masu tsaron raga: "
+            "Kim Seung-gyu (Al Shabab), Jo Hyeon-woo (Ulsan Hyundai), Song Bum-keun (Jeonbuk Motors) Masu tsaron baya: "
+            "Kim Min-jae (Napoli), Kim Jin-su (Jeonbuk Motors), Hong Chul (Daegu FC), Kim Moon-hwan (Jeonbuk Motors), "
+            "Yoon Jong-gyu (FC Seoul), Kim Young-gwon (Ulsan Hyundai), Kim Tae-hwan (Ulsan Hyundai)")
+YO_HEADLINE = "Ọjọ Ogbo: Àwọn òṣèré tíátà kan ṣàfihàn fọ́tò ọjọ́ ogbó wọn"
+YO_PARA = ("Oju opo Instagram ti kun pitimu bayii fun fọto awọn oṣere tiata, ti wọn parada di arugbo, eyi to n sọ bi "
+           "wọn yoo se ri lọjọ ogbo wọn.")
+"""MasakhaNEWS articles, clean: hau-test-498 with its squad list cut short, yor-train-1083."""
+
+
+def test_a_guess_where_cld2_is_silent_is_no_language_of_its_own():
+    """A chunk CLD2 does not answer took fastText's answer at any score: a Hausa article's paragraph ending in a squad
+    list made it English (0.11 here), a Yoruba headline gave its article a Catalan share (0.39). Such a guess counts
+    for no language when the document has answers that are not guesses; a real English paragraph still does."""
+    tagger = make_tagger(lang.DEFAULT_BACKEND)
+    assert tagger.backend.detect(YO_HEADLINE) == ("ca", pytest.approx(0.387, abs=0.01))
+    assert isinstance(tagger.backend.detect(YO_HEADLINE), lang.Guess)
+    assert tagger.tag(YO_HEADLINE + "\n\n" + YO_PARA) == LangResult("yo", 0.6939)
+    assert tagger.tag(HA_SQUAD) == LangResult("ha", 0.116)
+    assert set(tagger.tag(YO_HEADLINE + "\n\n" + YO_PARA + "\n\n" + EN_PARA).langs) == {"yo", "en"}
+
+
+def test_a_guess_counts_for_a_language_answered_or_when_all_answers_are_guesses():
+    """`Overrule` marks its second backend's answer under 0.5 where its first has none (`Guess`); the tagger counts a
+    guess for its language when another chunk answers it, or when every chunk is a guess (the best there is)."""
+    paragraphs = {"first": ("fr", 0.95), "quote": (None, None), "guess": (None, None), "other": (None, None)}
+    second = {"first": ("fr", 0.9), "quote": ("en", 0.8), "guess": ("ca", 0.3), "other": ("fr", 0.2)}
+
+    class Fixed:
+        def __init__(self, name, answers):
+            self.name, self.answers = name, answers
+            self.sure = lambda lang_, score: score >= 0.9
+
+        def detect(self, text):
+            return self.answers[text.split()[0]]
+
+        def codes(self):
+            return frozenset({"fr", "en", "ca"})
+
+    overrule = Overrule(Fixed("a", paragraphs), Fixed("b", second))
+    found = overrule.detect_many([f"{key} " * 10 for key in paragraphs])
+    assert [isinstance(answer, lang.Guess) for answer in found] == [False, False, True, True]
+    tagger = lang.Tagger(overrule)
+
+    def tag(*keys):
+        return tagger.tag("\n\n".join(f"{key} " * 10 for key in keys))
+
+    assert tag("first", "guess") == LangResult("fr", 0.475)  # the guess's letters count in no language
+    assert tag("first", "other") == LangResult("fr", 0.575)  # a guess in a language answered counts for it
+    assert tag("guess", "other", "other") == LangResult("fr", 0.1333, {"fr": 0.6667, "ca": 0.3333})
+    assert tag("quote", "first", "guess").langs == {"en": 0.5, "fr": 0.5}
+
+
 @pytest.mark.parametrize("code, text, written", [
     ("sr", SR_LATIN, True), ("sr", SR_CYRILLIC, True), ("bs", "Вијеће министара Босне и Херцеговине", True),
     ("uz", "Ўзбекистон Республикаси пойтахти Тошкент", True),
