@@ -817,9 +817,10 @@ class Overrule(Combination):
 
 class Guess(tuple):
     """A detection an `Overrule` is not sure of: its first backend has no answer and its second scores under
-    `CASCADE_THRESHOLD`. A `Tagger` counts it only for a language another chunk of the document is answered in
-    (`_result`): on MasakhaNEWS such chunks, CLD2 silent, were fastText's guesses from names and hash collisions
-    (Yoruba headlines Catalan or Irish at 0.1-0.4, Igbo Vietnamese, a Hausa squad list English at 0.17)."""
+    `CASCADE_THRESHOLD`. A `Tagger` counts it only for a language another chunk of the document is answered in, or
+    when all the document's answers are guesses (`_result`): on MasakhaNEWS such chunks, CLD2 silent, were fastText's
+    guesses from names and hash collisions (Yoruba headlines Catalan or Irish at 0.1-0.4, Igbo Vietnamese, a Hausa
+    squad list English at 0.17)."""
 
     __slots__ = ()
 
