@@ -15,7 +15,7 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 |---|---|
 | `bad_input` | binary content (a PDF served as a page), or markup lxml cannot parse |
 | `stub_page` | a redirect, error or login page: a short page saying "Moved Permanently", "404", ...; or whose main text has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer."), among its first `STUB_HEAD_LINES` lines when it is `STUB_MAX_CHARS` or longer; or shorter, under a title that is an HTTP error code ("404 | Glamour") |
-| `empty_extraction` | trafilatura finds no main text |
+| `empty_extraction` | trafilatura finds no main text, or a short one without a sentence (`_no_sentence`) |
 
 A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page;
 markup that is no page and does not open with a tag (`<<<>>`, bare text) is `bad_input`.
@@ -129,6 +129,9 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     notice = _notice_line(text) or _error_title(tree, text)
     if notice:
         return _reject(doc, "stub_page", f"{where}: redirect or error page: {notice!r}")
+    if _no_sentence(text):
+        shown = " ".join(text.split())[:120]
+        return _reject(doc, "empty_extraction", f"{where}: trafilatura's main text has no sentence: {shown!r}")
     extracted, fixed = _metadata(found, where)
     if published := _published(tree):
         extracted["date"] = published
@@ -211,6 +214,15 @@ def _error_title(tree: Any, text: str) -> str | None:
     if len(text) >= STUB_MAX_CHARS:
         return None
     return title if _ERROR_TITLE.match(title) or (_notice(title) and not _PROSE_LINE.search(text)) else None
+
+
+def _no_sentence(text: str) -> bool:
+    """Whether a short main text (under `STUB_PROSE_CHARS`) has no line with sentence punctuation (`has_sentence`):
+    a page with no prose, whose text is its title, dates, byline and share bar (an image-only comic, where
+    trafilatura fell back on the `<article>`'s text)."""
+    from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
+
+    return len(text) < STUB_PROSE_CHARS and not any(has_sentence(line.strip()) for line in text.splitlines())
 
 
 _PROSE_LINE = re.compile(r"^[^\S\n]*+\S+(?:[^\S\n]++\S+){7}", re.MULTILINE)

@@ -510,7 +510,7 @@ def test_a_line_of_a_utf8_file_opening_with_utf16s_mark_is_invalid_utf8(tmp_path
 
 
 def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binary(tmp_path):
-    """`"Bonjour le monde\\u0000"` (a C string's end: one NUL in 17 characters, over the 5% share) was refused as
+    """`"Bonjour le monde.\\u0000"` (a C string's end: one NUL in 18 characters, over the 5% share) was refused as
     `binary content`, where a longer text holding one is kept, the NUL removed and counted: a JSON string, a
     `.txt` or `.html` file, the Python API and the service now all keep it so. A binary file stays a rejection."""
     from fastapi.testclient import TestClient
@@ -518,7 +518,7 @@ def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binar
     from cleaner import clean
     from cleaner.service import Service, create_app
 
-    text = "Bonjour le monde\x00"
+    text = "Bonjour le monde.\x00"  # a sentence: a page's short text without one is no article
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "s.jsonl").write_text(json.dumps({"id": "j", "text": text}) + "\n", encoding="utf-8")
     (tmp_path / "in" / "t.txt").write_bytes(text.encode())
@@ -527,16 +527,16 @@ def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binar
     proc = run_cli("clean", str(tmp_path / "in"), "--out", str(tmp_path / "o.jsonl"), "-q")
     assert proc.returncode == 0, proc.stderr
     kept = {r["id"]: r for r in _records(tmp_path / "o.jsonl")}
-    assert {rid: r["text"] for rid, r in kept.items()} == dict.fromkeys(("h", "j", "t"), "Bonjour le monde")
+    assert {rid: r["text"] for rid, r in kept.items()} == dict.fromkeys(("h", "j", "t"), "Bonjour le monde.")
     assert kept["j"]["warnings"] == [f"{tmp_path / 'in' / 's.jsonl'}:1: 1 NUL characters removed"]
     assert kept["t"]["warnings"] == [f"{tmp_path / 'in' / 't.txt'}: 1 NUL characters removed"]
     assert kept["h"]["warnings"] == [f"{tmp_path / 'in' / 'h.html'}: html: 1 NUL characters removed"]
     (binary,) = _records(tmp_path / "o.rejects.jsonl")
     assert (binary["id"], binary["reason"], binary["detail"]) == ("b", "bad_input", f"{tmp_path / 'in' / 'b.txt'}: binary content, not text")
     (api,) = clean([{"id": "a", "text": text}])
-    assert (api.text, api.warnings) == ("Bonjour le monde", ("document 0: 1 NUL characters removed",))
+    assert (api.text, api.warnings) == ("Bonjour le monde.", ("document 0: 1 NUL characters removed",))
     with TestClient(create_app(Service(Config.load(), tmp_path / "index.sqlite"))) as c:
         answer, binary_answer = c.post("/v1/clean", json=[{"id": "s", "text": text}, {"id": "z", "text": "\x00\x01\x02\x03" * 8}]).json()
-    assert answer["status"] == "cleaned" and answer["record"]["text"] == "Bonjour le monde"
+    assert answer["status"] == "cleaned" and answer["record"]["text"] == "Bonjour le monde."
     assert answer["record"]["warnings"] == ["document 's': 1 NUL characters removed"]
     assert (binary_answer["reason"], binary_answer["detail"]) == ("bad_input", "document 'z': binary content, not text")

@@ -124,6 +124,29 @@ def test_a_long_missing_page_is_known_by_a_notice_among_its_first_lines():
     assert out.detail == "https://example.fr/a: redirect or error page: 'Oops, cette page n’existe pas !'"
 
 
+COMIC = ("<html><head><title>La violence des opprimé·e·s – Emma</title></head><body><article><header>"
+         "<h1>La violence des opprimé·e·s</h1><time class='entry-date published' datetime='2016-05-25'>25 mai 2016</time>"
+         "<span class='sep'> ~ </span><a class='author' href='/author/emma/'>Emma</a></header>"
+         "<div class='entry-content'><p><img src='case1.png'><img src='case2.png'></p>"
+         "<div class='sharedaddy'><h3>Partager :</h3><ul><li><a href='/t'>Twitter</a></li><li><a href='/f'>Facebook</a>"
+         "</li></ul><div class='likes'>WordPress: J'aime chargement…</div></div></div></article></body></html>")
+
+
+@pytest.mark.parametrize(("body", "kept"), [
+    (COMIC, False),  # fr-pages 05_25_la-violence-des-opprime%C2%B7e%C2%B7s_: an image-only comic
+    (COMIC.replace("<img src='case2.png'>", "<img src='case2.png'>Une planche sur la colère des femmes."), True),
+], ids=["comic", "comic-with-a-sentence"])
+def test_a_short_main_text_without_a_sentence_is_an_empty_extraction(body, kept):
+    """An image-only post (emmaclit.com's comics) gave as text its title, dates, byline and share bar on one line,
+    kept as an article; a short text with no sentence is no article. One sentence keeps it."""
+    out = extract_html(_doc(body, url="https://emmaclit.com/a"), CONFIG)
+    if kept:
+        assert isinstance(out, Document) and "colère" in out.text, out
+    else:
+        assert isinstance(out, Rejected) and out.reason == "empty_extraction", out
+        assert out.detail.startswith("https://emmaclit.com/a: trafilatura's main text has no sentence: \"La violence")
+
+
 def test_a_notice_line_deep_in_a_long_article_is_not_a_stub():
     """Past the first lines of a long text, a line such as "Page introuvable" is the article's (a heading)."""
     html = f"<html><head>{SCRIPT}</head><body><article>{TEASERS}<h2>Page introuvable</h2>{TEASERS}</article></body></html>"
