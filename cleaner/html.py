@@ -122,7 +122,9 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
                                          f"tag (starts {html.lstrip()[:12]!r})")
     text, warnings = repair((found.text if found else None) or "", where)
     if not text.strip():
-        return _reject(doc, "empty_extraction", f"{where}: trafilatura found no main text in {len(html):,} characters of HTML")
+        detail = (f"{cut}, and no main text is left above the cut ({len(html):,} characters of HTML)" if cut
+                  else f"trafilatura found no main text in {len(html):,} characters of HTML")
+        return _reject(doc, "empty_extraction", f"{where}: {detail}")
     if len(text) > config.max_doc_chars:
         detail = f"{where}: extracted text is {len(text):,} characters, over max_doc_chars={config.max_doc_chars:,}"
         return _reject(doc, "too_large", detail)
@@ -130,8 +132,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if notice:
         return _reject(doc, "stub_page", f"{where}: redirect or error page: {notice!r}")
     if _no_sentence(text):
-        shown = " ".join(text.split())[:120]
-        return _reject(doc, "empty_extraction", f"{where}: trafilatura's main text has no sentence: {shown!r}")
+        detail = f"{cut}, and the main text left above the cut" if cut else "trafilatura's main text"
+        return _reject(doc, "empty_extraction", f"{where}: {detail} has no sentence: {' '.join(text.split())[:120]!r}")
     extracted, fixed = _metadata(found, where)
     if published := _published(tree):
         extracted["date"] = published

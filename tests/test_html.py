@@ -299,6 +299,17 @@ def test_a_page_nested_deeper_than_libxml2s_256_levels_is_read_whole():
     assert out.warnings == ("p: HTML nested over 2,048 levels deep: what lies deeper is cut",)
 
 
+@pytest.mark.parametrize("levels", [5_000, 3_000])
+def test_a_page_whose_text_lies_below_the_depth_cut_says_so_in_its_rejection(levels):
+    """An article deeper than `DEEP_LEVELS` is cut away whole: the rejection said "trafilatura found no main text",
+    not that the cut took it."""
+    body = "<p>" + "Le gouvernement a présenté mardi son projet de loi de finances. " * 8 + "</p>"
+    out = extract_html(_doc("<html><body>" + "<div>" * levels + body + "</div>" * levels + "</body></html>"), CONFIG)
+    assert isinstance(out, Rejected) and out.reason == "empty_extraction", out
+    assert out.detail.startswith("p: HTML nested over 2,048 levels deep: what lies deeper is cut, and no main text is "
+                                 "left above the cut ("), out.detail
+
+
 def test_a_page_of_too_many_elements_is_too_large_not_a_stall():
     """trafilatura's time grows faster than a page: 200,000 paragraphs held a worker (or the service) for over
     three minutes. A page of more than `max_html_elements` elements is `too_large` before it reads it."""
