@@ -6,7 +6,8 @@ reports the chosen settings): `fast=True` (no fallback extractors: 37.6 against 
 569 pages with text), `include_comments=False` (comment sections are not the article; 24 % faster),
 `favor_precision=False` (precision mode drops 1.7 % of the text and 3 more pages; the rule packs take
 what is left, attributed), no deduplication across documents (it would depend on order). The metadata trafilatura finds goes to `meta["extracted"]` (see `EXTRACTED`; the date is the post's own
-marked `<time>` when it has one, `_published`); when the
+marked `<time>` when it has one, `_published`; the title, the page's `<title>` or `<h1>` when trafilatura's is
+only the site's name, `_title`); when the
 document has no URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
 
 A page that is not read is rejected, with the document's url (or id) in the detail:
@@ -135,6 +136,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         detail = f"{cut}, and the main text left above the cut" if cut else "trafilatura's main text"
         return _reject(doc, "empty_extraction", f"{where}: {detail} has no sentence: {' '.join(text.split())[:120]!r}")
     extracted, fixed = _metadata(found, where)
+    if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
+        extracted["title"] = title
     if published := _published(tree):
         extracted["date"] = published
     elif str(extracted.get("date", "")).endswith("-01-01"):
@@ -336,6 +339,17 @@ def page_title(title: str, sitename: str | None) -> str | None:
         if _letters(title) == _letters(sitename):
             return None
     return title or None
+
+
+def _title(tree: Any, extracted: dict[str, Any]) -> str | None:
+    """The text of the page's `<title>`, else of its first `<h1>`, when `page_title` leaves a title of it: for a page
+    whose `og:title`, which trafilatura takes first, is its site's name alone ("CLHEE") or a separator before it
+    (" | ARTE Radio"), which `page_title` makes no title."""
+    for element in (tree.find(".//title"), tree.find(".//h1")):
+        text = " ".join(" ".join(element.itertext()).split()) if element is not None else ""
+        if page_title(text, extracted.get("sitename")):
+            return text
+    return None
 
 
 PLATFORM_SITENAMES = frozenset({"wordpressdotcom", "wordpress", "blogger"})

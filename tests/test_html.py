@@ -466,6 +466,21 @@ def test_a_pages_wrong_author_and_site_name_are_tidied_on_the_way_to_the_fields(
     assert archived.source == "journaldusud.ma"
 
 
+@pytest.mark.parametrize(("og_title", "title_tag", "h1", "title"), [
+    ("Le Journal du Sud", "Les pluies reviennent sur le Souss &#8211; Le Journal du Sud", "Pluies",
+     "Les pluies reviennent sur le Souss"),
+    (" | Le Journal du Sud", "LES PLUIES REVIENNENT | Le Journal du Sud", "", "LES PLUIES REVIENNENT"),  # ARTE Radio's
+    ("Le Journal du Sud", "Le Journal du Sud", "Les pluies <em>reviennent</em>", "Les pluies reviennent"),
+])
+def test_an_og_title_that_is_the_site_name_gives_way_to_the_pages_title_or_h1(og_title, title_tag, h1, title):
+    """An `og:title` that is the site's name alone ("CLHEE") or an empty title before it (" | ARTE Radio") left 3
+    fr-pages pages without a title, where their `<title>` or `<h1>` has one."""
+    html = (ARTICLE.replace('content="Les pluies reviennent sur le Souss"', f'content="{og_title}"')
+            .replace("<title>Les pluies reviennent sur le Souss - Le Journal du Sud<", f"<title>{title_tag}<")
+            .replace("<h1>Les pluies reviennent sur le Souss</h1>", f"<h1>{h1}</h1>"))
+    assert clean({"id": "p", "html": html}).title == title
+
+
 def test_a_page_charset_is_read_as_browsers_read_its_label():
     """Charset labels are the WHATWG Encoding Standard's: `iso-8859-1` (the label of most old French pages)
     names windows-1252, so its curly quotes, apostrophes and ellipses are read as such; they were C1 controls
