@@ -25,6 +25,7 @@ markup that is no page and does not open with a tag (`<<<>>`, bare text) is `bad
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from html.entities import name2codepoint
 from typing import Any
@@ -142,7 +143,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         extracted["date"] = published
     elif str(extracted.get("date", "")).endswith("-01-01"):
         _drop_year_guess(extracted, html, doc.url)
-    warnings += fixed + ((f"{where}: {cut}",) if cut else ())
+    warnings += fixed + ((f"{where}: {cut}",) if cut else ()) + _collapsed(tree, text, where)
     update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
     if not doc.url and extracted.get("url"):
         update["url"] = extracted["url"]
@@ -182,6 +183,33 @@ def _load(html: str) -> tuple[Any, str | None]:
     if _stopped(deep):
         return tree, f"HTML nested over {DEEP_LEVELS:,} levels deep: what lies deeper is cut"
     return tree, None
+
+
+REPEAT_CHARS = 50
+"""trafilatura keeps one of adjacent identical paragraphs longer than this (its `MIN_DUPLICATE_LENGTH`), even
+with `deduplicate=False`."""
+
+
+def _collapsed(tree: Any, text: str, where: str) -> tuple[str, ...]:
+    """A warning when the page repeats a paragraph of over `REPEAT_CHARS` characters in consecutive `<p>` elements
+    and the main text holds it fewer times: trafilatura kept one of the adjacent copies, with no word (a page of one
+    paragraph, 50 MB long, came out as 719 characters)."""
+    lines = Counter(" ".join(line.split()) for line in text.splitlines())
+    page: Counter[str] = Counter()
+    repeated, previous = set(), None
+    for element in tree.iter("p"):
+        current = " ".join(" ".join(element.itertext()).split())
+        if len(current) > REPEAT_CHARS and current in lines:
+            page[current] += 1
+            if current == previous:
+                repeated.add(current)
+        previous = current
+    dropped = [paragraph for paragraph in page if paragraph in repeated and page[paragraph] > lines[paragraph]]
+    if not dropped:
+        return ()
+    first, more = dropped[0], f"; other paragraphs so: {len(dropped) - 1:,}" if len(dropped) > 1 else ""
+    return (f"{where}: the page repeats a paragraph in a row, {page[first]:,} copies, of which the main text holds "
+            f"{lines[first]:,} (trafilatura keeps one of adjacent copies{more}): {first[:60]!r}",)
 
 
 def _stopped(parser: Any) -> bool:

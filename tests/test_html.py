@@ -310,6 +310,20 @@ def test_a_page_whose_text_lies_below_the_depth_cut_says_so_in_its_rejection(lev
                                  "left above the cut ("), out.detail
 
 
+def test_a_paragraph_trafilatura_keeps_once_of_adjacent_copies_is_flagged():
+    """trafilatura keeps one of adjacent identical paragraphs (over 50 characters), even with `deduplicate=False`:
+    a page of one paragraph three times gave it once, with no edit and no warning. Copies apart stay, unflagged."""
+    same = "<p>Le gouvernement a présenté mardi son projet de loi de finances pour l'année prochaine.</p>"
+    other = "<p>L'opposition a dénoncé un texte injuste, qui ne répond pas aux besoins des ménages modestes.</p>"
+    out = extract_html(_doc(f"<html><body><article>{same * 3}</article></body></html>"), CONFIG)
+    assert out.text.count("Le gouvernement") == 1
+    assert out.warnings == ("p: the page repeats a paragraph in a row, 3 copies, of which the main text holds 1 "
+                            "(trafilatura keeps one of adjacent copies): 'Le gouvernement a présenté mardi son "
+                            "projet de loi de financ'",)
+    out = extract_html(_doc(f"<html><body><article>{same}{other}{same}{other}</article></body></html>"), CONFIG)
+    assert out.text.count("Le gouvernement") == 2 and out.warnings == ()
+
+
 def test_a_page_of_too_many_elements_is_too_large_not_a_stall():
     """trafilatura's time grows faster than a page: 200,000 paragraphs held a worker (or the service) for over
     three minutes. A page of more than `max_html_elements` elements is `too_large` before it reads it."""
