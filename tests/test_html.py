@@ -125,7 +125,8 @@ def test_a_long_missing_page_is_known_by_a_notice_among_its_first_lines():
 
 
 COMIC = ("<html><head><title>La violence des opprimé·e·s – Emma</title></head><body><article><header>"
-         "<h1>La violence des opprimé·e·s</h1><time class='entry-date published' datetime='2016-05-25'>25 mai 2016</time>"
+         "<h1>La violence des opprimé·e·s</h1>"
+         "<time class='entry-date published' datetime='2016-05-25'>25 mai 2016</time>"
          "<span class='sep'> ~ </span><a class='author' href='/author/emma/'>Emma</a></header>"
          "<div class='entry-content'><p><img src='case1.png'><img src='case2.png'></p>"
          "<div class='sharedaddy'><h3>Partager :</h3><ul><li><a href='/t'>Twitter</a></li><li><a href='/f'>Facebook</a>"
