@@ -311,12 +311,15 @@ def page_author(author: str, sitename: str | None) -> str | None:
     dangling tail go ("Publié par valerie à" → "valerie", "Une création de X" → "X", "France Inter avec" →
     "France Inter"), as do a month left from a date after a name of two words or more ("Matt Daniels April"),
     a name written twice ("X Y X Y"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
-    label, the site's own name, a single letter or a Twitter handle (trafilatura changes its "_" to spaces) is
-    no author; "Surname; First" pairs (four single words or more, as `citation_author` meta gives them) are
-    joined. Prose (two lower-case words besides `NAME_PARTICLES` after capitals: "Pour télécharger ce son") makes
-    the whole value suspect: None; a name written all in lower case ("valerie") is no prose."""
+    label, the site's own name, a single letter or a handle (trafilatura changes a Twitter handle's "_" to spaces,
+    and takes the digits off "enseignants-93", leaving "Enseignants-") is no author; "Surname; First" pairs (four
+    single words or more, as `citation_author` meta gives them) are joined. Prose (two lower-case words besides
+    `NAME_PARTICLES` after capitals: "Pour télécharger ce son") makes the whole value suspect: None; a name written
+    all in lower case ("valerie") is no prose."""
     names: list[str] = []
     for name in _glued_entities([part.strip() for part in author.split(";")]):
+        if name.endswith("-"):
+            continue  # a handle that trafilatura took the digits off ("enseignants-93" → "Enseignants-")
         name = _AUTHOR_TAIL.sub("", _CREDIT_LEAD.sub("", _AUTHOR_LEAD.sub("", name))).strip(" ,-")
         words = name.split()
         if name != name.lower() and sum(w[:1].islower() and w.casefold() not in NAME_PARTICLES

@@ -429,6 +429,8 @@ def test_a_weekday_or_a_form_label_is_no_author(found):
     ("@ Angebrk", "Twitter", None),  # the handle "_angebrk"
     ("@ Desracine E S", "Twitter", None),  # "desracine_e_s"
     ("L", "Contre-attaque(s)", None),
+    ("Enseignants-", "Le Plus", None),  # "Par enseignants-93": trafilatura takes a handle's digits off
+    ("Jean-Pierre Durand-; Marie Roux", None, "Marie Roux"),
     ("Pour télécharger ce son; Veuillez Dutilisation", "ARTE Radio", None),  # a cookie notice
     ("Renée Greusard; L'Obs", "L'Obs", "Renée Greusard"),
     ("Coline Clavaud-Mégevand; Anaïs Robert; La rédaction", "Cheek Magazine", "Coline Clavaud-Mégevand; Anaïs Robert"),
