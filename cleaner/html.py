@@ -185,21 +185,18 @@ def _load(html: str) -> tuple[Any, str | None]:
     return tree, None
 
 
-REPEAT_CHARS = 50
-"""trafilatura keeps one of adjacent identical paragraphs longer than this (its `MIN_DUPLICATE_LENGTH`), even
-with `deduplicate=False`."""
-
-
 def _collapsed(tree: Any, text: str, where: str) -> tuple[str, ...]:
-    """A warning when the page repeats a paragraph of over `REPEAT_CHARS` characters in consecutive `<p>` elements
-    and the main text holds it fewer times: trafilatura kept one of the adjacent copies, with no word (a page of one
-    paragraph, 50 MB long, came out as 719 characters)."""
+    """A warning when the page repeats a paragraph in consecutive `<p>` elements and the main text holds it fewer
+    times: trafilatura keeps one of adjacent copies longer than its `MIN_DUPLICATE_LENGTH`, even with
+    `deduplicate=False`, and says nothing (a page of one paragraph, 50 MB long, came out as 719 characters)."""
+    from trafilatura.settings import MIN_DUPLICATE_LENGTH
+
     lines = Counter(" ".join(line.split()) for line in text.splitlines())
     page: Counter[str] = Counter()
     repeated, previous = set(), None
     for element in tree.iter("p"):
         current = " ".join(" ".join(element.itertext()).split())
-        if len(current) > REPEAT_CHARS and current in lines:
+        if len(current) > MIN_DUPLICATE_LENGTH and current in lines:
             page[current] += 1
             if current == previous:
                 repeated.add(current)
