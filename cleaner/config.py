@@ -22,11 +22,27 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 class ConfigError(ValueError):
     """A configuration file or value that cannot be used; the message names the file and key. `key` is that key
-    and `why` the message without them, when one key is at fault (a flag that set it names itself instead)."""
+    and `why` the message without them, when one key is at fault (a flag that set it names itself instead).
+    `clashing` is the keys of values that contradict each other, and `named(flag)` that message naming each key a
+    flag gave by `flag(key)` (None: no flag gave it), and each the config file gave by key and file."""
 
-    def __init__(self, message: str, key: str | None = None, why: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, why: str | None = None, clashing: tuple[str, ...] = (),
+                 named: Callable[[Callable[[str], str | None]], str] | None = None) -> None:
         super().__init__(message)
-        self.key, self.why = key, why
+        self.key, self.why, self.clashing, self.named = key, why, clashing, named
+
+
+class _Clash(ValueError):
+    """Values of `keys` that contradict each other: `say(name)` is the message, `name(key)` naming a key and
+    `name(key, value)` a key and its value."""
+
+    def __init__(self, keys: tuple[str, ...], say: Callable[[Callable[..., str]], str]) -> None:
+        super().__init__(say(_plain))
+        self.keys, self.say = keys, say
+
+
+def _plain(key: str, value: str | None = None) -> str:
+    return key if value is None else f"{key} = {value}"
 
 
 class Config(BaseModel):
@@ -149,11 +165,13 @@ class Config(BaseModel):
         """Values that contradict each other are refused, naming both: each alone is valid, together they
         would reject every document or read every record wrong, without a word."""
         if self.min_chars > self.max_doc_chars:
-            raise ValueError(f"min_chars = {self.min_chars:,} is over max_doc_chars = {self.max_doc_chars:,}: every "
-                             "document would be rejected, too short or too large")
+            raise _Clash(("min_chars", "max_doc_chars"), lambda name: (
+                f"{name('min_chars', f'{self.min_chars:,}')} is over {name('max_doc_chars', f'{self.max_doc_chars:,}')}"
+                ": every document would be rejected, too short or too large"))
         if self.id_field == self.text_field:
-            raise ValueError(f"id_field and text_field are both {self.id_field!r}: every document would be named by "
-                             "its whole text; give the id and the text fields of their own")
+            raise _Clash(("id_field", "text_field"), lambda name: (
+                f"{name('id_field')} and {name('text_field')} are both {self.id_field!r}: every document would be "
+                "named by its whole text; give the id and the text fields of their own"))
         return self
 
     @classmethod
@@ -161,6 +179,7 @@ class Config(BaseModel):
         """Build the config from the shipped defaults, an optional TOML file and overrides; a `rules_dirs`
         override adds its packs after the file's (as `--rules` does), every other override replaces."""
         values: dict[str, Any] = _read_toml(resources.files("cleaner").joinpath("defaults.toml"), "defaults.toml")
+        given: dict[str, Any] = {}
         if file is not None:
             values.update(given := _read_toml(Path(file), str(file)))
             listed = given.get("rules_dirs", [])  # a string is not a list of them: refused below, as a tuple would be
@@ -173,7 +192,7 @@ class Config(BaseModel):
                 values["rules_dirs"] = given["rules_dirs"] = [str(found.get(p, p)) if isinstance(p, str) else p for p in listed]
         overrides = {k: v for k, v in overrides.items() if v is not None}
         added = overrides.get("rules_dirs")  # not a list (a string, a Path): refused below, not taken letter by letter
-        if file is not None and isinstance(added, (list, tuple)) and isinstance(given.get("rules_dirs"), list):
+        if isinstance(added, (list, tuple)) and isinstance(given.get("rules_dirs"), list):
             overrides["rules_dirs"] = (*given["rules_dirs"], *added)
         values.update(overrides)
         where = f" in {file}" if file else ""
@@ -181,9 +200,16 @@ class Config(BaseModel):
             config = cls(**values)
         except ValidationError as exc:
             err = exc.errors()[0]
+            if isinstance(clash := err.get("ctx", {}).get("error"), _Clash):
+                def named(flag: Callable[[str], str | None]) -> str:
+                    def name(key: str, value: str | None = None) -> str:
+                        if (gave := flag(key)) is not None:
+                            return gave if value is None else f"{gave} {value}"
+                        return _plain(key, value) + (f" (in {file})" if key in given else "")
+                    return clash.say(name)
+                raise ConfigError(f"config{where}: {clash}", clashing=clash.keys, named=named) from None
             key = ".".join(str(p) for p in err["loc"])
-            named = f"{key}: " if key else ""  # no key: values that contradict each other (`_consistent` names them)
-            raise ConfigError(f"config{where}: {named}{_said(err)}", key or None, _said(err)) from None
+            raise ConfigError(f"config{where}: {key}: {_said(err)}", key, _said(err)) from None
         if config.langs:
             _check_langs(config, where)
         return config

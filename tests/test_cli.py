@@ -877,6 +877,34 @@ def test_a_bound_and_any_among_codes_are_said_in_the_words_of_the_flags(tmp_path
         assert not out.exists()
 
 
+def test_values_that_contradict_each_other_are_named_by_the_flags_that_gave_them(tmp_path, in_process):
+    """`--min-chars 99999999999` said `config: min_chars = 99,999,999,999 is over max_doc_chars = ...`, and
+    `--id-field text` `config: id_field and text_field are both 'text'`, as if a config file had set them (found by
+    a QA pass): each value is named by where it came from, a flag by the flag, a config file's key by key and file.
+    Both from a config file, the message is the file's, as before."""
+    out = tmp_path / "out"
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('max_doc_chars = 100\ntext_field = "body"\n', encoding="utf-8")
+    both = tmp_path / "both.toml"
+    both.write_text("min_chars = 500\nmax_doc_chars = 100\n", encoding="utf-8")
+    too_large = "every document would be rejected, too short or too large"
+    one_field = "every document would be named by its whole text; give the id and the text fields of their own"
+    cases = [(["--min-chars", "99999999999"],
+              f"--min-chars 99,999,999,999 is over max_doc_chars = 20,000,000: {too_large}"),
+             (["--id-field", "text"], f"--id-field and text_field are both 'text': {one_field}"),
+             (["--id-field", "body", "--text-field", "body"],
+              f"--id-field and --text-field are both 'body': {one_field}"),
+             (["--config", str(cfg), "--min-chars", "500"],
+              f"--min-chars 500 is over max_doc_chars = 100 (in {cfg}): {too_large}"),
+             (["--config", str(cfg), "--id-field", "body"],
+              f"--id-field and text_field (in {cfg}) are both 'body': {one_field}"),
+             (["--config", str(both)], f"config in {both}: min_chars = 500 is over max_doc_chars = 100: {too_large}")]
+    for flags, said in cases:
+        proc = in_process("run", str(SEEDS), "--out", str(out), *flags)
+        assert (proc.returncode, proc.stderr) == (2, f"cleaner: {said}\n")
+        assert not out.exists()
+
+
 def test_clean_says_the_warc_records_that_are_not_documents_as_run_says_them(tmp_path, in_process):
     """`cleaner run` prints `skipped, not documents: warc request 3` (a WARC's requests, images, error pages), but
     `cleaner clean` said nothing of them: a WARC of 6 records read as "2 documents read", and one of requests alone

@@ -81,6 +81,8 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
     except ConfigError as exc:
         if exc.key is not None and extra.get(exc.key) is not None:  # the flag's value, not the file's, was refused
             raise ConfigError(f"{flag_of(exc.key)}: {exc.why}") from None
+        if exc.named and any(extra.get(key) is not None for key in exc.clashing):  # a flag's value among them
+            raise ConfigError(exc.named(lambda key: flag_of(key) if extra.get(key) is not None else None)) from None
         raise
 
 
