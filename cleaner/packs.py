@@ -223,6 +223,11 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
         problem = getattr(exc, "problem", None) or str(exc)
         if mark and text[mark.index : mark.index + 1] == "\t" and "tab" not in problem:
             problem += " (a tab: YAML indents with spaces only)"
+        if mark and (start := getattr(exc, "context_mark", None)) and start.index != mark.index and exc.context:
+            if text[mark.index :].strip():  # found where it is; what YAML was reading, which began before, said too
+                problem += f" ({exc.context} at {start.line + 1}:{start.column + 1})"
+            else:  # found at the end of the text (a quote never closed): named where what YAML was reading began
+                problem, mark = f"{exc.context}: {problem} (at {mark.line + 1}:{mark.column + 1})", start
         raise RulePackError(name, f"YAML error: {problem}", line=mark.line + 1 if mark else None,
                             column=mark.column + 1 if mark else None) from None
     except (ValueError, RecursionError) as exc:  # YAML that Python will not hold: an integer of over 4,300 digits, deep nesting

@@ -396,6 +396,25 @@ def test_a_yaml_error_is_one_line_with_the_line_and_column(tmp_path, in_process)
     assert f"{path}:6:38: YAML error: unacceptable character #x001b" in proc.stderr
 
 
+def test_a_yaml_error_found_at_the_end_of_a_pack_is_named_where_it_began(tmp_path, in_process):
+    """A quote never closed on line 6 of a 7-line pack was `bad.yaml:8:1: YAML error: found unexpected end of
+    stream`, past the end of the file (found by a QA pass): it is named at YAML's context mark, where the quoted
+    scalar began, for `rules check` and `--rules` alike. An error found mid-pack stays at its line, with the
+    context said after it."""
+    path = tmp_path / "bad.yaml"
+    path.write_text("rules:\n  - id: t.x\n    kind: regex\n    examples: {remove: [x], keep: [y]}\n"
+                    "    description: a quote never closed\n    pattern: 'x\n    order: 1\n", encoding="utf-8")
+    said = (f"cleaner: {path}:6:14: YAML error: while scanning a quoted scalar: found unexpected end of stream "
+            "(at 8:1)\n")
+    for args in (("rules", "check", "--alone", str(path)),
+                 ("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--rules", str(path))):
+        proc = in_process(*args)
+        assert (proc.returncode, proc.stderr) == (2, said)
+    with pytest.raises(RulePackError, match=r"^p\.yaml:4:4: YAML error: did not find expected '-' indicator \(while "
+                                            r"parsing a block collection at 2:3\)$"):
+        load_pack_text("rules:\n  - id: t.a\n    kind: line\n   phrases: [x]\n", "p.yaml")
+
+
 def test_a_pack_not_in_utf8_is_refused_at_its_line_and_column(tmp_path):
     path = tmp_path / "latin1.yaml"
     path.write_bytes(("rules:" + GOOD_RULE).encode("latin-1"))  # "Publicité": byte 0xe9
