@@ -186,11 +186,15 @@ def _handled(args: argparse.Namespace) -> int:
     from .config import ConfigError
     from .dedup.index import IndexBusyError, IndexMismatchError
     from .escapes import one_line
+    from .io.writers import stdout
     from .packs import RulePackError
     from .workers import StrictStop
 
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        if sys.stdout is not None:  # what it wrote and is still buffered, written here: a full disk said as above
+            stdout().flush()
+        return code
     except (RulePackError, ConfigError, IndexMismatchError, IndexBusyError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@ rejects exactly once, with a clear reason naming file and line or record; exit 0
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -457,6 +458,35 @@ def test_a_closed_stdout_given_as_an_output_is_one_line_before_anything_is_read(
                           timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert (proc.returncode, proc.stderr) == (2, "cleaner: -: stdout is closed\n"), proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [("clean", str(SEEDS / "000_60897166cff71104.txt"), "--out", "-"),
+                                     ("diff", str(SEEDS), "--limit", "1"), ("rules", "list"),
+                                     ("rules", "check", "--alone", str(ROOT / "rules" / "fr.yaml"))])
+def test_a_full_disk_on_stdout_is_named_as_stdout_by_every_command(command):
+    """`rules list > /dev/full` and `diff > /dev/full` said `cleaner: [Errno 28] No space left on device`, naming
+    nothing, where `clean --out -` said `cleaner: -: No space left on device` (found by a QA pass): every command
+    writing to stdout says it as `clean` does, exit 2."""
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        proc = subprocess.run([sys.executable, "-m", "cleaner", *command], stdout=full, stderr=subprocess.PIPE,
+                              text=True, cwd=ROOT, timeout=300, check=False)
+    assert (proc.returncode, proc.stderr) == (2, "cleaner: -: No space left on device\n")
+
+
+def test_a_full_disk_met_by_what_is_left_buffered_is_named_before_the_command_ends(monkeypatch, in_process):
+    """A command's last output, left in stdout's buffer, was written as Python exited: a full disk then was
+    Python's "Exception ignored" and exit 120. It is written before the command ends, and said as any write is."""
+
+    class Full(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BufferedWriter(Full()), encoding="utf-8"))
+    proc = in_process("rules", "check", "--alone", str(ROOT / "rules" / "ar.yaml"))  # a line, left in the buffer
+    assert (proc.returncode, proc.stderr) == (2, "cleaner: -: No space left on device\n")
 
 
 def test_the_summary_of_nothing_kept_says_no_language_not_an_empty_line():

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..config import ConfigError
 from ..io.names import real
 from ..io.readers import not_an_input
-from ..io.writers import can_be_written, stdout
+from ..io.writers import can_be_written, stdout, utf8_stream
 from ..manifest import other_packs
 from ..packs import load_rules
 from ..report import counted
@@ -55,8 +55,9 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(f"cleaner review: {warning}", file=sys.stderr)
     html = render_review(run, rules, config)
     if out is None:  # a closed pipe (`| head`) ends the command as it ends `clean --out -`
-        stdout().buffer.write(html.encode("utf-8"))
-        stdout().flush()
+        page = utf8_stream(stdout())
+        page.write(html)
+        page.flush()
     else:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)  # as `clean --out` does

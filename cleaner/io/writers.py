@@ -62,19 +62,40 @@ def can_be_written(target: Path) -> None:
 
 
 def stdout() -> TextIO:
-    """`sys.stdout`, for a command that writes to it; an OSError naming it ("-: stdout is closed", the CLI's one line
-    and exit 2) when the process was started with it closed (`>&-`: Python's `sys.stdout` is None), which every
-    command writing there met as an AttributeError's traceback."""
+    """`sys.stdout`, for a command that writes to it, an error in writing it (a full disk) naming it `-` as `clean
+    --out -` does (`rules list` and `diff` said `[Errno 28] No space left on device`, naming nothing); an OSError
+    naming it ("-: stdout is closed", the CLI's one line and exit 2) when the process was started with it closed
+    (`>&-`: Python's `sys.stdout` is None), which every command writing there met as an AttributeError's traceback."""
     if sys.stdout is None:
         raise OSError(errno.EBADF, "stdout is closed", "-")
-    return sys.stdout
+    return _Stdout(sys.stdout)
+
+
+class _Stdout:
+    """A text stream whose `write` and `flush` errors name it `-` (`stdout`); the rest is the stream's own."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise _named(exc, "-") from None
+
+    def flush(self) -> None:
+        with _naming("-"):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def utf8_stream(stream: TextIO) -> TextIO:
     """`stream` (stdout) set to take JSON lines, or other data a file would hold (a patch, a YAML pack): UTF-8
     whatever the locale (a Latin-1 one could not write Greek), a lone surrogate written as its JSON escape; a
     stream that cannot be set so (a `StringIO`) is left as it is."""
-    if isinstance(stream, io.TextIOWrapper):
+    if hasattr(stream, "reconfigure"):
         stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     return stream
 
@@ -83,7 +104,7 @@ def text_stream(stream: TextIO) -> TextIO:
     """`stream` (stdout) set to take text for a person, in the locale's encoding, what that cannot hold written
     as escapes (`\\u2501`), as stderr writes it: a Latin-1 locale ended `cleaner diff` at its first `━━` and
     `rules list` at its first `•` in a traceback; a stream that cannot be set so (a `StringIO`) is left as it is."""
-    if isinstance(stream, io.TextIOWrapper):
+    if hasattr(stream, "reconfigure"):
         stream.reconfigure(errors="backslashreplace")
     return stream
 
