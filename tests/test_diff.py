@@ -331,6 +331,19 @@ def test_bad_input_is_one_line_and_exit_2(diff, tmp_path):
     assert code == 2 and "not a `cleaner run` output folder" in err and err.count("\n") == 1
 
 
+def test_an_empty_folder_is_one_line_and_exit_2_as_a_missing_input_is(diff, tmp_path):
+    """`cleaner diff EMPTY/` showed a `bad_input` rejection as its diff and exited 0, where a missing path and a glob
+    that matches nothing are one line and exit 2 (found by a QA pass); a folder holding only empty folders is one
+    too. A folder holding a file is read as before."""
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    for name in (tmp_path / "empty", tmp_path / "empty" / "sub", tmp_path / "emp*"):
+        code, out, err = diff(str(name))
+        assert (code, out, err) == (2, "", f"cleaner diff: {name}: an empty folder, no file to read\n")
+    (tmp_path / "empty" / "sub" / "a.txt").write_text("Le conseil municipal a voté le budget.", encoding="utf-8")
+    code, out, _ = diff(str(tmp_path / "empty"))
+    assert code == 0 and "conseil" in out
+
+
 def test_piped_has_no_colour_unless_asked_and_only_sgr_codes_for_less_r(run_dir, in_process):
     piped = in_process("diff", str(run_dir), "--id", SEED_000)
     assert piped.returncode == 0 and "‹generic.ticker›" in piped.stdout and "\x1b" not in piped.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..api import pipeline_for
 from ..edits import WHITESPACE_RULE
 from ..engine import Cleaner
-from ..io.readers import expand
+from ..io.readers import EMPTY_FOLDER, expand, holds_nothing
 from ..io.writers import stdout
 from ..manifest import other_packs
 from ..models import Rejected
@@ -57,10 +57,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         learned = learned_in(run)  # dropped documents are cleaned again, as `cleaner review` shows them
         entries = (recleaned(entry, cleaner, learned) for entry in run_entries(run))
     else:
-        missing = [p for p in args.inputs
-                   if p != "-" and not any(isinstance(m, Rejected) or m.exists() or m.is_symlink() for m in expand(p))]
-        if missing:
-            return _fail(f"{missing[0]}: no such file or folder")
+        if unnamed := next(filter(None, map(_names_nothing, args.inputs)), None):
+            return _fail(unnamed)
         config = config_from(args, id_field=args.id_field, text_field=args.text_field)
         say_not_learning(config, "cleaner diff of an input (not a run folder)")
         if args.rule and args.rule != WHITESPACE_RULE and args.rule not in {r.id for r in pipeline_for(config).cleaner.rules.rules}:
@@ -76,6 +74,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if not shown:
         print("cleaner diff: no document matched", file=sys.stderr)
     return 0
+
+
+def _names_nothing(name: str) -> str | None:
+    """Why input `name` names nothing to show: no such path, a glob that matches nothing, or only folders holding
+    nothing; else None (stdin, files, or what is there but no file, shown as `clean` rejects it)."""
+    if name == "-":
+        return None
+    matches = expand(name)
+    if not any(isinstance(m, Rejected) or m.exists() or m.is_symlink() for m in matches):
+        return f"{name}: no such file or folder"
+    if all(isinstance(m, Path) and m.is_dir() and holds_nothing(m) for m in matches):
+        return f"{name}: {EMPTY_FOLDER}"
+    return None
 
 
 def _noting(entries: Iterable[Entry], seen: set[str | None]) -> Iterator[Entry]:

@@ -132,6 +132,9 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
     """The files under `folder` in sorted path order; a subfolder that cannot be listed, a link to a
     folder (not followed: it may loop) and an entry that is not a file (a broken link, a FIFO, which
     would block the read) are rejections, not left out, and so is a folder with nothing in it."""
+    if holds_nothing(folder):
+        yield bad(None, f"{name_text(folder)}: {EMPTY_FOLDER}")
+        return
     found: list[tuple[Path, Rejected | None]] = []
 
     def unlisted(exc: OSError) -> None:
@@ -144,8 +147,20 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
                      for f in folders if Path(root, f).is_symlink())
     for path, rejected in sorted(found, key=lambda entry: Path(name_text(entry[0]))):
         yield rejected or (path if path.is_file() else _not_a_file(path))
-    if not found:
-        yield bad(None, f"{name_text(folder)}: an empty folder, no file to read")
+
+
+EMPTY_FOLDER = "an empty folder, no file to read"
+"""Why a folder that `holds_nothing` is a rejection."""
+
+
+def holds_nothing(folder: Path) -> bool:
+    """Whether `folder` holds nothing to read or to reject, at any depth: no file, no link, no subfolder that cannot
+    be listed (each is a record or a rejection of `_folder`'s). It stops at the first thing found."""
+    unlisted: list[OSError] = []
+    for root, folders, files in os.walk(folder, onerror=unlisted.append):
+        if unlisted or files or any(Path(root, f).is_symlink() for f in folders):
+            return False
+    return not unlisted
 
 
 def _not_a_file(path: Path) -> Rejected:
