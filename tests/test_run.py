@@ -1448,6 +1448,12 @@ def test_the_same_inputs_index_and_rules_spelt_another_way_are_the_same_run(tmp_
     assert "holds a finished run whose inputs differ" in other.stderr  # one input fewer is another run
 
 
+def test_the_summary_says_one_worker_in_the_singular(tmp_path, in_process):
+    """The summary said `1 workers (local)` (found by a QA pass)."""
+    proc = in_process("run", str(SEEDS), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert proc.returncode == 0 and " 1 worker (local)\n" in proc.stderr, proc.stderr
+
+
 def _interrupted(src: Path, out: Path) -> None:
     """A run of `src` into `out` stopped once every record is prepared, before dedup."""
     from cleaner.manifest import fingerprint

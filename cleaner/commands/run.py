@@ -12,7 +12,7 @@ from ..config import ConfigError
 from ..dedup.index import check_index
 from ..io.writers import COMPRESSIONS, FORMATS
 from ..pipeline import dedup_params
-from ..report import run_lines
+from ..report import counted, run_lines
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
 from .common import (
@@ -128,7 +128,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         rate = (summary.stats.read - summary.resumed_from) / max(seconds, 1e-9)
         resumed = f", resumed after {summary.resumed_from:,} records" if summary.resumed_from else ""
         print(f"cleaner run -> {out}/ (see manifest.json): {seconds:.1f} s, {rate:,.0f} docs/s, "
-              f"{options.workers if not options.scheduler else 'cluster'} workers ({options.engine}){resumed}\n"
+              f"{counted(options.workers, 'worker') if not options.scheduler else 'cluster workers'} ({options.engine})"
+              f"{resumed}\n"
               + summary.stats.summary(run_lines(summary.report)), file=sys.stderr)
     if not args.quiet:
         say_unnamed("run", unnamed)
