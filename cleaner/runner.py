@@ -414,8 +414,12 @@ class Runner:
             if not changed or self.options.resume == "force-continue":
                 if changed:
                     self.progress.log(f"continuing an interrupted run although its {', '.join(changed)} changed")
-                done = len(state)
-                self.progress.log(f"resuming: {done:,} input records already done (stage {state.get('stage')})")
+                done, stage = len(state), state.get("stage")
+                if done or stage != "prepare":
+                    self.progress.log(f"resuming: {counted(done, 'input record')} already done (stage {stage})")
+                else:  # stopped as it started (a Ctrl-C while its workers started): there is nothing to go on with
+                    self.progress.log(f"{self.out}/ holds a run stopped before it had prepared an input record: "
+                                      "starting from the first")
                 return done
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over{keep}")

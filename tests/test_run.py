@@ -1454,6 +1454,21 @@ def test_the_summary_says_one_worker_in_the_singular(tmp_path, in_process):
     assert proc.returncode == 0 and " 1 worker (local)\n" in proc.stderr, proc.stderr
 
 
+def test_a_run_stopped_before_it_prepared_a_record_is_not_said_to_resume(tmp_path, in_process):
+    """A rerun after a Ctrl-C during start-up said `resuming: 0 input records already done (stage prepare)` (found
+    by a QA pass): it says the run stopped before it had prepared an input record, and starts from the first."""
+    from cleaner.manifest import fingerprint
+
+    out = tmp_path / "out"
+    runner = Runner(Config.load(), [str(SEEDS)], out, RunOptions(workers=1, progress="quiet"))
+    out.mkdir()
+    with RunState(out / STATE / "state.sqlite") as state:  # its state made, no record prepared
+        runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 0 and "resuming:" not in proc.stderr, proc.stderr
+    assert f"{out}/ holds a run stopped before it had prepared an input record: starting from the first" in proc.stderr
+
+
 def _interrupted(src: Path, out: Path) -> None:
     """A run of `src` into `out` stopped once every record is prepared, before dedup."""
     from cleaner.manifest import fingerprint
