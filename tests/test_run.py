@@ -1469,6 +1469,16 @@ def test_a_run_stopped_before_it_prepared_a_record_is_not_said_to_resume(tmp_pat
     assert f"{out}/ holds a run stopped before it had prepared an input record: starting from the first" in proc.stderr
 
 
+def test_a_resume_that_had_no_record_left_to_read_says_no_rate(tmp_path, in_process):
+    """A resume that had only dedup and writing left said `0 docs/s … resumed after 5 records`, a rate of nothing
+    read (found by a QA pass): it says no rate, and that every record was done before."""
+    _interrupted(SEEDS, tmp_path / "out")
+    proc = in_process("run", str(SEEDS), "--out", str(tmp_path / "out"), "--workers", "1")
+    line = next(line for line in proc.stderr.splitlines() if line.startswith("cleaner run -> "))
+    assert proc.returncode == 0 and "docs/s" not in line and line.endswith(" s, 1 worker (local), resumed with all 5 "
+                                                                           "records done"), line
+
+
 def _interrupted(src: Path, out: Path) -> None:
     """A run of `src` into `out` stopped once every record is prepared, before dedup."""
     from cleaner.manifest import fingerprint

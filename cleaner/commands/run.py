@@ -125,9 +125,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         summary = Runner(config, inputs, out, options).run()
     if not args.quiet and not summary.up_to_date:
         seconds = time.monotonic() - start
-        rate = (summary.stats.read - summary.resumed_from) / max(seconds, 1e-9)
-        resumed = f", resumed after {summary.resumed_from:,} records" if summary.resumed_from else ""
-        print(f"cleaner run -> {out}/ (see manifest.json): {seconds:.1f} s, {rate:,.0f} docs/s, "
+        new = summary.stats.read - summary.resumed_from  # the records this process read: no rate of none
+        rate = f"{new / max(seconds, 1e-9):,.0f} docs/s, " if new else ""
+        resumed, done = "", counted(summary.resumed_from, "record")
+        if summary.resumed_from:
+            resumed = f", resumed after {done}" if new else f", resumed with all {done} done"
+        print(f"cleaner run -> {out}/ (see manifest.json): {seconds:.1f} s, {rate}"
               f"{counted(options.workers, 'worker') if not options.scheduler else 'cluster workers'} ({options.engine})"
               f"{resumed}\n"
               + summary.stats.summary(run_lines(summary.report)), file=sys.stderr)
