@@ -74,7 +74,7 @@ def run(texts: Path, folder: Path, **config) -> dict:
     report = json.loads((folder / "report.json").read_text())
     removed = sum(n for r, n in rules.items() if r != WHITESPACE_RULE)
     return {"rules": rules, "docs": docs, "removed": removed, "repeated": rules[REPEATED_RULE],
-            "raw_chars": raw_chars, "kept": report["cleaned"], "read": report["read"], "edits": edits, "seconds": seconds,
+            "raw_chars": raw_chars, "kept": report["kept"], "read": report["read"], "edits": edits, "seconds": seconds,
             "folder": folder}
 
 

@@ -24,10 +24,11 @@ def summary_of(record: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class Stats:
-    """Counters that add up: `read == cleaned + rejected`, and per-rule figures sum to `removed_chars`."""
+    """Counters that add up: `read == kept + rejected`, and per-rule figures sum to `removed_chars`. `kept` counts
+    the documents cleaned and not dropped after (report.json's `kept`; it was `cleaned`, and held this count)."""
 
     read: int = 0
-    cleaned: int = 0
+    kept: int = 0
     raw_chars: int = 0
     clean_chars: int = 0
     rejected: Counter = field(default_factory=Counter)
@@ -58,7 +59,7 @@ class Stats:
     def add_summary(self, summary: dict[str, Any], raw_chars: int) -> None:
         """Count one kept document from its `summary_of` and its raw length."""
         self.read += 1
-        self.cleaned += 1
+        self.kept += 1
         self.langs[summary["lang"] or "unknown"] += 1
         self.raw_chars += raw_chars
         self.clean_chars += summary["chars"]
@@ -81,7 +82,7 @@ class Stats:
         """A JSON-ready summary."""
         return {
             "read": self.read,
-            "cleaned": self.cleaned,
+            "kept": self.kept,
             "rejected": dict(sorted(self.rejected.items())),
             "rejected_by_stage": dict(sorted(self.stages.items())),
             "langs": dict(sorted(self.langs.items())),
@@ -99,7 +100,7 @@ class Stats:
         rejected = sum(self.rejected.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.rejected.items()))
         lines = [
-            f"{counted(self.read, 'document')} read, {self.cleaned:,} kept, {rejected:,} rejected" + (f" ({reasons})" if reasons else ""),
+            f"{counted(self.read, 'document')} read, {self.kept:,} kept, {rejected:,} rejected" + (f" ({reasons})" if reasons else ""),
             f"removed {removed:,} of {self.raw_chars:,} characters{share}",
             "fields: " + ", ".join(f"{name} {self.fields[name]}" for name in FIELDS),
             "languages: " + (", ".join(f"{k} {v}" for k, v in self.langs.most_common()) or "none"),

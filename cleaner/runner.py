@@ -732,7 +732,7 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dic
     tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")
     tmp.replace(out / "report.json")
     write_manifest(out, fp, [f for name in OUTPUT_NAMES for f in parts[name][0]],
-                   {"read": stats.read, "kept": stats.cleaned, "rejected": stats.read - stats.cleaned})
+                   {"read": stats.read, "kept": stats.kept, "rejected": stats.read - stats.kept})
     return stats, report
 
 

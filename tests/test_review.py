@@ -207,6 +207,19 @@ def test_the_rules_table_counts_the_kept_documents_as_the_report_does(run_dir):
     assert (ticker["docs"], ticker["kept_docs"]) == (3, 2)  # and the planted copy under seed 004's ticker, dropped
 
 
+def test_a_run_folder_whose_report_says_cleaned_for_kept_is_reviewed_as_before(run_dir, tmp_path):
+    """report.json's `cleaned` held the kept count and is `kept` now; an older run folder's report, which holds
+    `cleaned`, is reviewed all the same, and the page is given `kept` from a new one."""
+    html = render_review(load_run(run_dir), load_rules(Config.load()))
+    index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL).group(1))
+    report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
+    assert index["report"]["kept"] == report["kept"] == len(load_run(run_dir).corpus)
+    older = shutil.copytree(run_dir, tmp_path / "older")
+    report["cleaned"] = report.pop("kept")
+    (older / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    assert render_review(load_run(older), load_rules(Config.load())).startswith("<!doctype html>")
+
+
 def test_render_review_works_on_a_run_in_memory(run_dir):
     run = load_run(run_dir)
     run.corpus = [r for r in run.corpus if r["id"] == SEED_000]

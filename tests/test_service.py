@@ -404,7 +404,7 @@ def test_clean_calls_are_counted_and_no_server_path_is_shown(server):
         assert [v["status"] for v in c.post("/v1/clean", json=texts).json()] == ["cleaned", "rejected"]
         after = c.get("/v1/stats").json()
     assert after["cleaned_since_start"]["read"] == before["cleaned_since_start"]["read"] + 2
-    assert after["cleaned_since_start"]["cleaned"] == before["cleaned_since_start"]["cleaned"] + 1
+    assert after["cleaned_since_start"]["kept"] == before["cleaned_since_start"]["kept"] + 1
     assert sum(after["cleaned_since_start"]["rejected"].values()) == sum(before["cleaned_since_start"]["rejected"].values()) + 1
     assert after["since_start"] == before["since_start"]  # /v1/documents' own counts
     assert "/" not in after["index"] and after["index"].endswith(".sqlite")
