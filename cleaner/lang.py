@@ -243,7 +243,8 @@ def _outside(scripts: frozenset[str]) -> tuple[re.Pattern[str], np.ndarray]:
     for script in sorted(scripts):
         for first, last in _runs(rf"\p{{sc={script}}}+"):
             inside[first:last + 1] = True
-    for first, last in _runs(r"[\p{L}&&[\p{sc=Zyyy}\p{sc=Zinh}]]+") + ([(0x20000, 0x3FFFF)] if "Hani" in scripts else []):
+    common = _runs(r"[\p{L}&&[\p{sc=Zyyy}\p{sc=Zinh}]]+")
+    for first, last in common + ([(0x20000, 0x3FFFF)] if "Hani" in scripts else []):
         inside[first:last + 1] = True
     letters = np.zeros(0x10000, dtype=bool)
     for first, last in _runs(r"\p{L}+"):

@@ -100,7 +100,8 @@ class Stats:
         rejected = sum(self.rejected.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.rejected.items()))
         lines = [
-            f"{counted(self.read, 'document')} read, {self.kept:,} kept, {rejected:,} rejected" + (f" ({reasons})" if reasons else ""),
+            f"{counted(self.read, 'document')} read, {self.kept:,} kept, {rejected:,} rejected"
+            + (f" ({reasons})" if reasons else ""),
             f"removed {removed:,} of {self.raw_chars:,} characters{share}",
             "fields: " + ", ".join(f"{name} {self.fields[name]}" for name in FIELDS),
             "languages: " + (", ".join(f"{k} {v}" for k, v in self.langs.most_common()) or "none"),

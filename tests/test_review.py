@@ -182,6 +182,11 @@ def test_a_damaged_run_folder_is_one_line_naming_the_file_for_review_and_diff(ru
         assert code == 2 and err.count("\n") == 1 and says in err and "Traceback" not in err, (command[0], err)
 
 
+def _page_index(html: str) -> dict:
+    """The review page's index: the JSON data its script reads."""
+    return json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL).group(1))
+
+
 def test_page_is_self_contained_and_data_cannot_break_out(run_dir, tmp_path, in_process):
     out = tmp_path / "pages" / "review.html"  # a folder that does not exist yet is made, as `clean --out` makes it
     proc = in_process("review", str(run_dir), "--out", str(out))
@@ -191,7 +196,7 @@ def test_page_is_self_contained_and_data_cannot_break_out(run_dir, tmp_path, in_
     assert not re.search(r"<(link|img|iframe)\b|\bsrc=|@import|url\(", html)
     assert html.count("<script") == 3 and html.count("</script>") == 3  # index, bodies, code: the hostile text stays data
     assert "{{" not in html.split('<script type="application/json" id="index">')[0]
-    index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL).group(1))
+    index = _page_index(html)
     assert {d["id"] for d in index["docs"]} >= {SEED_000, PLANTED, "short", "hostile"}
 
 
@@ -200,7 +205,7 @@ def test_the_rules_table_counts_the_kept_documents_as_the_report_does(run_dir):
     picking a rule replaced: beside report.json, generic.ticker's 3 documents were 2 (found by a QA pass). Each rule
     now has both counts, the kept ones equal to the report's."""
     html = render_review(load_run(run_dir), load_rules(Config.load()))
-    index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL).group(1))
+    index = _page_index(html)
     report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))["rules"]
     assert {r["id"]: {"docs": r["kept_docs"], "chars": r["kept_chars"]} for r in index["rules"] if r["kept_docs"]} == report
     ticker = next(r for r in index["rules"] if r["id"] == "generic.ticker")
@@ -211,7 +216,7 @@ def test_a_run_folder_whose_report_says_cleaned_for_kept_is_reviewed_as_before(r
     """report.json's `cleaned` held the kept count and is `kept` now; an older run folder's report, which holds
     `cleaned`, is reviewed all the same, and the page is given `kept` from a new one."""
     html = render_review(load_run(run_dir), load_rules(Config.load()))
-    index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL).group(1))
+    index = _page_index(html)
     report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
     assert index["report"]["kept"] == report["kept"] == len(load_run(run_dir).corpus)
     older = shutil.copytree(run_dir, tmp_path / "older")

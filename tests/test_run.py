@@ -587,8 +587,8 @@ def test_a_run_started_over_says_so_of_what_a_pipeline_or_service_rejected_as_co
     config.write_text(f"min_chars = {max(map(len, texts)) + 1}\n", encoding="utf-8")  # the gate drops them all
     again = in_process("run", str(first), "--out", str(tmp_path / "a"), *local, "--config", str(config))
     assert again.returncode == 0, again.stderr
-    said = (f"1 document that other runs' (or service requests' or Pipeline calls') duplicates point to (their dup_of: "
-            f"'n0') was not kept again" if caller == "stream" else "2 documents that other runs' (or service requests' "
+    said = ("1 document that other runs' (or service requests' or Pipeline calls') duplicates point to (their dup_of: "
+            "'n0') was not kept again" if caller == "stream" else "2 documents that other runs' (or service requests' "
             "or Pipeline calls') duplicates point to (their dup_of: 'n0', 'n2') were not kept again")
     assert f"warning: {said}" in again.stderr, again.stderr
 

@@ -156,7 +156,8 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
                 cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                            dashboard_address=None,
                                                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}))
-            client = stack.enter_context(Client(cluster))  # a Ctrl-C held meanwhile comes out above: the cluster is closed
+            # a Ctrl-C held meanwhile comes out above: the cluster is closed
+            client = stack.enter_context(Client(cluster))
             client.run(_quiet_closing_heartbeat)
             yield client
 

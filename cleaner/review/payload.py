@@ -47,7 +47,8 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
     position = {rule_id: n for n, rule_id in enumerate(order)}
     index = {
         "name": run.name,
-        "report": {k: run.report[k] for k in ("read", "kept", "rejected", "raw_chars", "clean_chars") if k in run.report},
+        "report": {k: run.report[k] for k in ("read", "kept", "rejected", "raw_chars", "clean_chars")
+                   if k in run.report},
         "fields": list(FIELDS),
         "rules": rule_rows,
         "docs": [_doc_row(entry, position) for entry in entries],
