@@ -21,7 +21,9 @@ shape left it (a page with no prose, where shape removes nothing).
 A unit is boilerplate of its source when it is in at least `min_docs` documents of the source and
 in at least a share `min_share` of them. Only documents that are not duplicates of each other are
 counted (the caller passes one document per group of copies), so the text of a syndicated article
-is counted once however many copies the dump holds.
+is counted once however many copies the dump holds. Copies are near-duplicates that are also the same
+once the units that pass both thresholds counted over every document are set aside (`rest_hash`):
+short pages under one long template are near-duplicates, and counted once the template was never learned.
 
 **Bounded memory, exact counts.** `LineCounts` keeps at most `max_keys` counters in a dict and
 spills them, summed, into a SQLite table when it is full; memory is O(`max_keys`) whatever the
@@ -40,6 +42,7 @@ from hashlib import blake2b
 from itertools import pairwise
 from typing import Any
 
+from .dedup.signature import exact_hash
 from .edits import replay
 from .kinds.ticker import TickerRule
 from .models import Edit
@@ -104,6 +107,14 @@ def headline_hashes(day: str, raw: str, timeout: float = 1.0) -> set[int]:
             if key:
                 out.add(unit_hash(day, key))
     return out
+
+
+def rest_hash(source: str, text: str, shared: frozenset[int]) -> int:
+    """The exact hash (`dedup.signature.exact_hash`) of `text` without the lines covered by a unit of `source`
+    in `shared`: what tells copies of an article from pages that share only a template."""
+    view = View(text, [])
+    gone = set(boilerplate_lines(source, view.keys, shared))
+    return exact_hash("\n".join(line.text for i, line in enumerate(view.lines) if i not in gone))
 
 
 def counted_text(record: dict[str, Any], raw: str, skip: frozenset[str]) -> str:

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from .boilerplate import LineCounts, counted_text, document_counts
+from .boilerplate import LineCounts, counted_text, document_counts, document_hashes, rest_hash
 from .config import Config, ConfigError
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
 from .dedup.index import DedupIndex, IndexMismatchError, batch_count, holds, refuse_other_file
@@ -485,7 +485,8 @@ class Runner:
     def _count(self, state: RunState) -> None:
         """Stage `count`: lines per source, through the edits of `shape` (see `boilerplate`); then `apply`."""
         with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
-            count_lines(state, dedup, state.line_counts(), shape_ids(self.rules.rules))
+            count_lines(state, dedup, state.line_counts(), shape_ids(self.rules.rules), self.config.repeated_min_docs,
+                        self.config.repeated_min_share)
         state.set(stage="apply", applied="-1")
 
     def _apply_chunk(self, state: RunState, rule: RepeatedRule, signer: Signer, tagger: Tagger) -> bool:
@@ -736,28 +737,36 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dic
     return stats, report
 
 
-def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: frozenset[str],
-                units: Callable = document_counts) -> set[int]:
+def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: frozenset[str], min_docs: int,
+                min_share: float, units: Callable = document_counts) -> set[int]:
     """Fill `counts` (emptied first) with `units(source, published, text, raw text)` (see
     `boilerplate.document_counts`; text: `counted_text` without the edits of the rules in `skip`) of the
     cleaned documents of `state`,
     one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
-    it; the one with the smallest id counts, copies of one id ordered as dedup orders them, by their
-    stored record: not by input position); return the `seq` of the documents counted.
+    it, and split by `boilerplate.rest_hash` over the units in `min_docs` and `min_share` of every document of
+    their source: pages that share only a template are no copies; the one with the smallest id counts, copies
+    of one id ordered as dedup orders them, by their stored record: not by input position); return the `seq` of
+    the documents counted.
 
     Copies on other sources do not matter: each source has counts of its own."""
+    counts.reset()
+    for seq, record, raw in all_cleaned(state):
+        if (source := Document(**raw).host) is not None:
+            counts.add(source, document_hashes(source, counted_text(record, raw["text"], skip)))
+    shared = frozenset(counts.frequent(min_docs, min_share))
     counts.reset()
     seqs, items = state.dedup_items(dedup.params)
     groups = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
     group_of = {int(seqs[pos]): (d.cluster or d.dup_of or d.id, d.id, int(items.exact[pos]), items.tiebreak.get(pos, b""))
                 for pos, d in zip(groups.positions, groups.decisions)}
     del seqs, items, groups
-    chosen: dict[tuple[str, str], tuple[str, int, bytes, int]] = {}
-    for seq, _, raw in all_cleaned(state, records=False):
+    chosen: dict[tuple[str, str, int], tuple[str, int, bytes, int]] = {}
+    for seq, record, raw in all_cleaned(state):
         source = Document(**raw).host
         if source is not None:
             group, *rank = group_of[seq]
-            chosen[source, group] = min(chosen.get((source, group), (*rank, seq)), (*rank, seq))
+            key = source, group, rest_hash(source, counted_text(record, raw["text"], skip), shared)
+            chosen[key] = min(chosen.get(key, (*rank, seq)), (*rank, seq))
     counted = {ranked[-1] for ranked in chosen.values()}
     del group_of, chosen
     for seq, record, raw in all_cleaned(state):

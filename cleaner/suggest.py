@@ -125,7 +125,8 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
         counts = state.line_counts()
         skip = shape_ids(loaded.rules)
         with Deduplicator(":memory:", dedup_params(config)) as dedup:
-            counted = count_lines(state, dedup, counts, skip, _units)
+            counted = count_lines(state, dedup, counts, skip, config.repeated_min_docs, config.repeated_min_share,
+                                  _units)
         frequent = counts.frequent(config.repeated_min_docs, config.repeated_min_share)
         found = _Survey(frozenset(frequent))
         for seq, record, raw in all_cleaned(state):
