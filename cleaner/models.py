@@ -99,9 +99,10 @@ class Document(BaseModel):
     @property
     def host(self) -> str | None:
         """The host of `url` (`url_host`: lower case, without `www.`, the archived page's for a Wayback
-        Machine copy; None when the URL does not parse), or `source` read by `source_host` when there is no URL."""
-        if self.url:
-            return url_host(self.url)
+        Machine copy), or `source` read by `source_host` when the URL names none (none given, a relative `/news/1`,
+        one that does not parse): a relative URL placed no document, so nothing was learned for it nor scoped."""
+        if self.url and (host := url_host(self.url)):
+            return host
         return (source_host(self.source) or None) if self.source else None
 
 

@@ -284,6 +284,14 @@ def test_sources_scope_matches_a_source_written_as_a_url_or_a_host(tmp_path):
     assert "Partager sur Facebook" in cleaner.clean(Document(id="o", text=text, source="https://autre.ma/")).text
 
 
+def test_sources_scope_matches_the_source_of_a_document_whose_url_names_no_host(tmp_path):
+    """A relative URL (`/societe/1`) named no host and overrode `source`: the site's scoped rules never fired."""
+    cleaner = _site_cleaner(tmp_path)
+    text = "Les pluies reviennent sur le Souss après trois ans de sécheresse.\nPartager sur Facebook"
+    doc = Document(id="r", text=text, url="/societe/pluies-souss", source="journaldusud.ma")
+    assert doc.host == "journaldusud.ma" and "Partager sur Facebook" not in cleaner.clean(doc).text
+
+
 def test_a_page_nested_deeper_than_libxml2s_256_levels_is_read_whole():
     """libxml2 stops at 256 levels of nesting and drops what lies deeper without a word: 600 paragraphs each
     in an unclosed `<font>` (old page builders write them) gave 253 of them, and an article 300 `<div>` deep

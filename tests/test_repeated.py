@@ -319,6 +319,20 @@ def test_short_pages_under_one_long_template_are_no_copies_of_each_other(tmp_pat
     assert all(rec["lang"] == "fr" for rec in corpus.values())
 
 
+def test_a_relative_url_leaves_the_source_field_as_the_source(tmp_path):
+    """A URL that names no host (`/news/3`: every English MasakhaNEWS record has one) overrode `source`, so the
+    documents had no source and nothing was learned for them (a QA pass found it)."""
+    footer = "Retrouvez toutes nos informations locales sur notre site"
+    docs = [{"id": f"r{i}", "source": "Le Quotidien", "url": f"/news/{i}", "text": p[0] + "\n" + footer}
+            for i, p in enumerate(_articles(6))]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    for d in docs:
+        assert _removed(corpus[d["id"]], d["text"]) == ["\n" + footer], d["id"]
+        assert {e["source"] for e in corpus[d["id"]]["edits"] if e["rule"] == REPEATED_RULE} == {"le quotidien"}
+
+
 def test_a_one_line_footer_in_a_script_without_spaces_is_learned(tmp_path):
     """A line counts on its own from `LONG_WORDS` words; a Chinese line was one "word" by spaces, so a site's
     one-line footer under every article (its neighbour, the article's last line, differs) was never learned.
