@@ -114,7 +114,8 @@ group 1 is the archived page's host."""
 def url_host(url: str) -> str | None:
     """The host of `url`, lower case and without `www.` (a URL without a scheme is read as one with it);
     for a Wayback Machine copy, the archived page's host, so a site's `sources:` scope and its learned
-    boilerplate cover its copies; None when it does not parse."""
+    boilerplate cover its copies; None when it does not parse or names no plausible host (`plausible_host`:
+    "N/A" was host `n`, "not available" a host, and the records holding them one source)."""
     from urllib.parse import urlsplit
 
     if archived := ARCHIVED.match(url):
@@ -123,7 +124,21 @@ def url_host(url: str) -> str | None:
         host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
     except ValueError:  # "http://[::1": an unclosed IPv6 bracket, a bad port
         return None
-    return host_form(host) or None
+    host = host_form(host)
+    return host if plausible_host(host) else None
+
+
+def plausible_host(host: str) -> bool:
+    """True for a host name with a dot and no space, `localhost` or an IP address."""
+    import ipaddress
+
+    if host == "localhost" or ("." in host and not any(c.isspace() for c in host)):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def host_form(host: str) -> str:

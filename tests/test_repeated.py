@@ -333,6 +333,23 @@ def test_a_relative_url_leaves_the_source_field_as_the_source(tmp_path):
         assert {e["source"] for e in corpus[d["id"]]["edits"] if e["rule"] == REPEATED_RULE} == {"le quotidien"}
 
 
+def test_a_placeholder_url_is_no_source(tmp_path):
+    """"N/A" read as a URL had host `n`, and "not available" (every Xhosa MasakhaNEWS record's) was a host, so
+    unrelated records pooled their counts as one source and lost a line they shared (a QA pass found it)."""
+    from cleaner.models import url_host
+
+    assert [url_host(u) for u in ("N/A", "n/a", "not available", "see website", "/news/1")] == [None] * 5
+    assert [url_host(u) for u in ("http://localhost:8000/", "http://[::1]/x", "x.com")] == ["localhost", "::1", "x.com"]
+    line = "Merci de votre lecture attentive et à bientôt."
+    docs = [{"id": f"n{i}", "url": ("N/A", "n/a", "not available")[i % 3], "text": p[0] + "\n" + line}
+            for i, p in enumerate(_articles(9))]  # 6 of "N/A" or "n/a": once one source, over `repeated_min_docs`
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    assert len(corpus) == 9 and all(line in rec["text"].split("\n") for rec in corpus.values())
+    assert Document(id="s", url="N/A", source="Le Quotidien").host == "le quotidien"
+
+
 def test_a_one_line_footer_in_a_script_without_spaces_is_learned(tmp_path):
     """A line counts on its own from `LONG_WORDS` words; a Chinese line was one "word" by spaces, so a site's
     one-line footer under every article (its neighbour, the article's last line, differs) was never learned.
