@@ -4,7 +4,9 @@ A document's *units* are the `line_key` of each line of at least `LONG_WORDS` wo
 run of two consecutive non-blank lines (so a short line, a menu item or a one-word label, counts
 only together with the line next to it). Each unit is hashed with the document's source (its URL
 host, or its `source` field; documents with neither are not counted) into a 64-bit key, and a
-document adds 1 to each of its distinct keys: counts are document frequencies.
+document adds 1 to each of its distinct keys: counts are document frequencies. The line its clean text opens
+with counts once more, as an opening (`OPENING`), and goes alone only where that is learned: a site's header
+opens most of its pages, a page's own title does not, though the other pages' lists of the day's stories hold it.
 
 **Headlines of the day.** A document with a `published` day also counts, for its source on that
 day, the headline segments of its ticker-like lines (any line of its *raw* text that splits into two
@@ -52,6 +54,8 @@ from .view import View
 LONG_WORDS = 3
 """A line of this many words (`text.word_count`: letters counted as words in Chinese, Japanese, Thai) counts on
 its own; a shorter one only in a run with its neighbour."""
+OPENING = "\x01"
+"""Marks the unit of the line a text opens with, counted as such beside its own (see `boilerplate_lines`)."""
 HEADLINES = TickerRule.model_construct(id="repeated", kind="ticker", description="headlines of the day",
                                        min_line_chars=40, min_segments=2)
 """The `ticker` kind read loosely (two segments, 40 characters): where headlines of the day are looked for."""
@@ -93,6 +97,12 @@ def document_hashes(source: str, text: str) -> set[int]:
     return {unit_hash(source, unit) for unit, _ in units(View(text, []).keys)}
 
 
+def opening_hash(source: str, text: str) -> set[int]:
+    """The key of the line `text` opens with, as an opening (`OPENING`), when that line counts on its own."""
+    first = next((key for key in View(text, []).keys if key is None or key), None)
+    return {unit_hash(source, OPENING + first)} if first and word_count(first) >= LONG_WORDS else set()
+
+
 def day_source(source: str, published: str | None) -> str | None:
     """The counting source of `source`'s headlines on the day of `published` (None without a day)."""
     return f"{source}\x02{published}" if published and len(published) == 10 else None
@@ -122,20 +132,25 @@ def counted_text(record: dict[str, Any], raw: str, skip: frozenset[str]) -> str:
     return replay(raw, [Edit(**e) for e in record["edits"] if e["rule"] not in skip])
 
 
-def document_counts(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:
-    """What one document adds to `LineCounts`: (counting source, unit keys) for its clean text and,
-    with a day, for the headlines of its raw text."""
+def document_counts(source: str, published: str | None, text: str, raw: str, clean: str) -> list[tuple[str, set[int]]]:
+    """What one document adds to `LineCounts`: (counting source, unit keys) for its counted `text` and the line
+    its `clean` text opens with (`opening_hash`), and, with a day, for the headlines of its raw text."""
     day = day_source(source, published)
-    return [(source, document_hashes(source, text))] + ([(day, headline_hashes(day, raw))] if day else [])
+    lines = document_hashes(source, text) | opening_hash(source, clean)
+    return [(source, lines)] + ([(day, headline_hashes(day, raw))] if day else [])
 
 
 def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[int], texts: list[str] | None = None,
                       published: str | None = None, timeout: float = 1.0) -> list[int]:
     """The indexes of the lines covered by a unit of `source` in `learned`, in order; with the lines'
-    `texts` and a `published` day, also the ticker lines and lists made of the day's headlines."""
+    `texts` and a `published` day, also the ticker lines and lists made of the day's headlines. The line a text
+    opens with goes alone only when it is learned as an opening (`OPENING`: a site's header): the page's own title,
+    a headline found in the lists of the day's stories of other pages, is not."""
     found: set[int] = set()
+    nonblank = [i for i, key in enumerate(keys) if key is None or key]
+    first = tuple(nonblank[:1])
     for unit, lines in units(keys):
-        if unit_hash(source, unit) in learned:
+        if unit_hash(source, unit) in learned and (lines != first or unit_hash(source, OPENING + unit) in learned):
             found.update(lines)
     day = day_source(source, published)
     if day and texts is not None:
@@ -145,7 +160,6 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
             if segments and sum(unit_hash(day, line_key(s) or "") in learned for s in segments) >= 0.8 * len(segments):
                 found.add(i)  # a ticker of the day's headlines
                 headline[i] = True
-        nonblank = [i for i, key in enumerate(keys) if key is None or key]
         # the line a text opens with, a headline but no ticker, is its own title, even with a teaser of the day's
         # headlines right under it: the two went as a list of them
         title = nonblank[0] if nonblank and nonblank[0] not in found else None

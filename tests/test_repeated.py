@@ -234,7 +234,7 @@ def test_the_copy_of_an_id_counted_does_not_depend_on_input_order(tmp_path):
                 Deduplicator(tmp_path / f"index-{k}.sqlite", dedup_params(config)) as dedup:
             state.add(0, prepare_many(list(order), config))
             count_lines(state, dedup, state.line_counts(), frozenset(), 5, 0.3,
-                        lambda source, published, text, raw: raws.append(raw) or [])
+                        lambda source, published, text, raw, clean: raws.append(raw) or [])
         counted.append(raws)
     assert counted[0] == counted[1] and len(counted[0]) == 1
 
@@ -545,6 +545,28 @@ def test_headlines_recurring_in_the_tickers_of_a_day(tmp_path):
             assert HEADLINES[(i + 4) % 12] not in lines
         else:
             assert not removed and lines[-1] == HEADLINES[(i + 8) % 12], i
+
+
+def test_a_pages_own_title_stays_though_other_pages_list_it_and_a_sites_header_goes(tmp_path):
+    """Each page opens with its own title, one of the day's stories that the other pages list under "Les titres
+    du jour": as a line of most pages it was learned and went from the top of the page it titles (a QA pass found
+    it). The line a text opens with goes alone only when it opens enough pages: a site's header still goes."""
+    articles = _articles(20)
+    heads = HEADLINES[:4]
+    header = "Le Journal de la Vallée, toute l'actualité de la région"
+    docs = [{"id": f"t{i}", "url": f"https://titres.example/{i}", "text": f"{heads[i % 4]}\n" + "\n".join(articles[i])
+             + "\n\nLes titres du jour\n" + "\n".join(h for h in heads if h != heads[i % 4])} for i in range(10)]
+    docs += [{"id": f"v{i}", "url": f"https://vallee.example/{i}", "text": f"{header}\n" + "\n".join(articles[10 + i])}
+             for i in range(10)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    for i, d in enumerate(docs):
+        lines = corpus[d["id"]]["text"].split("\n")
+        if i < 10:
+            assert lines[0] == heads[i % 4] and "Les titres du jour" not in lines, d["id"]
+        else:
+            assert header not in lines and lines[0] == articles[i][0], d["id"]
 
 
 def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_path):

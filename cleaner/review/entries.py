@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..api import pipeline_for
-from ..boilerplate import day_source, document_hashes, unit_hash
+from ..boilerplate import day_source, document_hashes, opening_hash, unit_hash
 from ..config import Config
 from ..engine import Cleaner, clean_more
 from ..io.readers import read_inputs
@@ -88,6 +88,8 @@ def learned_in(run: Run) -> frozenset[int]:
             if edit["rule"] == REPEATED_RULE and edit.get("source"):
                 span = raw[edit["start"] : edit["end"]]
                 learned |= document_hashes(edit["source"], span)
+                if not raw[: edit["start"]].strip():  # the line the text opens with (`boilerplate.OPENING`)
+                    learned |= opening_hash(edit["source"], span)
                 if day := day_source(edit["source"], record.get("published")):
                     learned |= {unit_hash(day, key) for key in View(span, []).keys if key}
     return frozenset(learned)
