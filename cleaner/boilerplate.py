@@ -10,7 +10,7 @@ opens most of its pages, a page's own title does not, though the other pages' li
 
 **Headlines of the day.** A document with a `published` day also counts, for its source on that
 day, the headline segments of its ticker-like lines (any line of its *raw* text that splits into two
-or more headlines, as the `ticker` kind reads them, so tickers the packs removed count too). A
+or more headlines, as the `ticker` kind reads them, so tickers the packs removed count too; `headline_key`). A
 headline that recurs in the tickers of enough documents of the same source and day is boilerplate
 there: a ticker-like line made mostly of such headlines, and two or more consecutive lines that are
 such headlines (a list of the day's stories), are removed; a lone headline line (the article's own
@@ -37,6 +37,7 @@ effect is one extra line called boilerplate.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -68,6 +69,17 @@ def _headlines(line: str, timeout: float) -> list[str]:
         return HEADLINES.segments(line, timeout) or []
     except TimeoutError:
         return []
+
+
+LABEL = re.compile(r".*:\s+(?=\S)")
+"""What a headline's key leaves out: all up to its last colon and the spaces after it (a ticker's label)."""
+
+
+def headline_key(headline: str) -> str | None:
+    """The `line_key` of a headline without what `LABEL` matches: a ticker's label ("À la une : ") sticks to its
+    first headline, which then matched the same headline nowhere else, and the ticker stayed on some pages."""
+    label = LABEL.match(headline)
+    return line_key(headline[label.end() :] if label else headline)
 
 
 def unit_hash(source: str, unit: str) -> int:
@@ -113,7 +125,7 @@ def headline_hashes(day: str, raw: str, timeout: float = 1.0) -> set[int]:
     out = set()
     for line in raw.split("\n"):
         for segment in _headlines(line, timeout):
-            key = line_key(segment)
+            key = headline_key(segment)
             if key:
                 out.add(unit_hash(day, key))
     return out
@@ -154,10 +166,11 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
             found.update(lines)
     day = day_source(source, published)
     if day and texts is not None:
-        headline = [bool(key) and unit_hash(day, key) in learned for key in keys]
+        headline = [bool(key) and unit_hash(day, headline_key(text) or "") in learned for key, text in zip(keys, texts)]
         for i, text in enumerate(texts):
             segments = None if headline[i] else _headlines(text, timeout)
-            if segments and sum(unit_hash(day, line_key(s) or "") in learned for s in segments) >= 0.8 * len(segments):
+            hits = sum(unit_hash(day, headline_key(s) or "") in learned for s in segments or ())
+            if segments and hits >= 0.8 * len(segments):
                 found.add(i)  # a ticker of the day's headlines
                 headline[i] = True
         # the line a text opens with, a headline but no ticker, is its own title, even with a teaser of the day's

@@ -569,6 +569,23 @@ def test_a_pages_own_title_stays_though_other_pages_list_it_and_a_sites_header_g
             assert header not in lines and lines[0] == articles[i][0], d["id"]
 
 
+def test_a_labelled_ticker_of_the_days_headlines_goes_from_every_page(tmp_path):
+    """"À la une : A | B | C | D": the label stuck to the first headline, so on the pages whose ticker opens with
+    a headline that opens few others' that one was not learned, 3 of 4 were under the 80 %, and the ticker stayed
+    (on 2 of 10 pages; a QA pass found it). A headline's key leaves out a label before a colon."""
+    articles, heads = _articles(10), HEADLINES[5:10]
+    docs = []
+    for i in range(10):
+        ticker = "À la une : " + " | ".join(h for h in heads if h != heads[i % 5])
+        text = f"{heads[i % 5]}\n{ticker}\n" + "\n".join(articles[i])
+        docs.append({"id": f"u{i}", "url": f"https://une.example/{i}", "published": "2023-03-01", "text": text})
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True, default_rules=False)
+    for i, d in enumerate(docs):
+        assert corpus[d["id"]]["text"].split("\n")[:2] == [heads[i % 5], articles[i][0]], d["id"]
+
+
 def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_path):
     """Stopped after the counts and the first chunk of removals (more than one chunk of documents):
     the rerun resumes at the next chunk, and its output is the uninterrupted run's, byte for byte."""

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..api import pipeline_for
-from ..boilerplate import day_source, document_hashes, opening_hash, unit_hash
+from ..boilerplate import day_source, document_hashes, headline_key, opening_hash, unit_hash
 from ..config import Config
 from ..engine import Cleaner, clean_more
 from ..io.readers import read_inputs
@@ -91,7 +91,7 @@ def learned_in(run: Run) -> frozenset[int]:
                 if not raw[: edit["start"]].strip():  # the line the text opens with (`boilerplate.OPENING`)
                     learned |= opening_hash(edit["source"], span)
                 if day := day_source(edit["source"], record.get("published")):
-                    learned |= {unit_hash(day, key) for key in View(span, []).keys if key}
+                    learned |= {unit_hash(day, key) for line in span.split("\n") if (key := headline_key(line))}
     return frozenset(learned)
 
 
