@@ -23,8 +23,8 @@ shape left it (a page with no prose, where shape removes nothing).
 A unit is boilerplate of its source when it is in at least `min_docs` documents of the source and
 in at least a share `min_share` of them. Only documents that are not duplicates of each other are
 counted (the caller passes one document per group of copies), so the text of a syndicated article
-is counted once however many copies the dump holds. Copies are near-duplicates that are also the same
-once the units that pass both thresholds counted over every document are set aside (`rest_hash`):
+is counted once however many copies the dump holds. Copies are near-duplicates that also hold the same
+sentences once the units that pass both thresholds counted over every document are set aside (`rest_hash`):
 short pages under one long template are near-duplicates, and counted once the template was never learned.
 
 **Bounded memory, exact counts.** `LineCounts` keeps at most `max_keys` counters in a dict and
@@ -49,7 +49,7 @@ from .dedup.signature import exact_hash
 from .edits import replay
 from .kinds.ticker import TickerRule
 from .models import Edit
-from .text import line_key, word_count
+from .text import ends_sentence, line_key, word_count
 from .view import View
 
 LONG_WORDS = 3
@@ -132,11 +132,13 @@ def headline_hashes(day: str, raw: str, timeout: float = 1.0) -> set[int]:
 
 
 def rest_hash(source: str, text: str, shared: frozenset[int]) -> int:
-    """The exact hash (`dedup.signature.exact_hash`) of `text` without the lines covered by a unit of `source`
-    in `shared`: what tells copies of an article from pages that share only a template."""
+    """The exact hash (`dedup.signature.exact_hash`) of the sentences of `text` (lines that `text.ends_sentence`)
+    not covered by a unit of `source` in `shared`: pages that share only a template differ there; copies of an
+    article, which may differ by a byline or a date (no sentence), do not."""
     view = View(text, [])
     gone = set(boilerplate_lines(source, view.keys, shared))
-    return exact_hash("\n".join(line.text for i, line in enumerate(view.lines) if i not in gone))
+    return exact_hash("\n".join(line.text for i, line in enumerate(view.lines)
+                                 if i not in gone and ends_sentence(line.text)))
 
 
 def counted_text(record: dict[str, Any], raw: str, skip: frozenset[str]) -> str:

@@ -319,6 +319,24 @@ def test_short_pages_under_one_long_template_are_no_copies_of_each_other(tmp_pat
     assert all(rec["lang"] == "fr" for rec in corpus.values())
 
 
+def test_copies_of_an_article_that_differ_by_a_byline_still_count_once(tmp_path):
+    """Ten copies of one article among 30 pages, each under a byline of its own: what tells copies apart once the
+    lines in many pages are set aside is their own sentences, not such a line, so the article is counted once
+    and keeps its text (it was learned in 10 of 30 pages and removed)."""
+    articles = _articles(21)
+    names = ["Jean", "Marie", "Paul", "Sophie", "Luc", "Anne", "Marc", "Julie", "Louis", "Emma"]
+    docs = [{"id": f"a{i}", "url": f"https://relais.example/{i}", "text": "\n\n".join(articles[i])} for i in range(20)]
+    copy_text = "\n\n".join(articles[20])
+    docs += [{"id": f"c{j}", "url": f"https://relais.example/c{j}", "text": f"Relayé par {name}\n\n{copy_text}"}
+             for j, name in enumerate(names)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    assert not any(e["rule"] == REPEATED_RULE for rec in corpus.values() for e in rec["edits"])
+    (copy,) = [rec for key, rec in corpus.items() if key.startswith("c")]
+    assert all(p in copy["text"] for p in articles[20])
+
+
 def test_a_relative_url_leaves_the_source_field_as_the_source(tmp_path):
     """A URL that names no host (`/news/3`: every English MasakhaNEWS record has one) overrode `source`, so the
     documents had no source and nothing was learned for them (a QA pass found it)."""
