@@ -779,9 +779,9 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     return counted
 
 
-def all_cleaned(state: RunState, records: bool = True) -> Iterator[tuple[int, dict[str, Any] | None, dict[str, Any]]]:
+def all_cleaned(state: RunState) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
     """(seq, record, raw document) of every cleaned record of `state`, a chunk at a time (see `RunState.cleaned`)."""
     after = -1
-    while chunk := state.cleaned(after, records=records):
+    while chunk := state.cleaned(after):
         yield from chunk
         after = chunk[-1][0]

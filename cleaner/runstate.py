@@ -172,13 +172,10 @@ class RunState(Closing):
                              ((start + k, *_row(p), p.place) for k, p in enumerate(rows)))
         self._db.execute("COMMIT")
 
-    def cleaned(self, after: int = -1, limit: int = 256,
-                records: bool = True) -> list[tuple[int, dict[str, Any] | None, dict[str, Any]]]:
-        """(seq, record, raw document) of the next `limit` cleaned records after `seq` `after` (record None
-        when `records` is False: only the raw documents are read and decoded)."""
-        column = "record" if records else "NULL"
-        return [(seq, record and unpack(record), unpack(raw)) for seq, record, raw in self._db.execute(
-            f"SELECT seq, {column}, raw FROM docs WHERE rejected = 0 AND seq > ? ORDER BY seq LIMIT ?", (after, limit))]
+    def cleaned(self, after: int = -1, limit: int = 256) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+        """(seq, record, raw document) of the next `limit` cleaned records after `seq` `after`."""
+        return [(seq, unpack(record), unpack(raw)) for seq, record, raw in self._db.execute(
+            "SELECT seq, record, raw FROM docs WHERE rejected = 0 AND seq > ? ORDER BY seq LIMIT ?", (after, limit))]
 
     @_full_disk_named
     def replace(self, rows: list[tuple[int, Prepared]], **values: str) -> None:

@@ -17,7 +17,6 @@ from ..io.readers import read_inputs
 from ..kinds import Context
 from ..kinds.repeated import REPEATED_RULE, RepeatedRule
 from ..models import Cleaned, Document, Rejected
-from ..view import View
 from .run import Run
 
 
