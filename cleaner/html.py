@@ -195,7 +195,7 @@ def _collapsed(tree: Any, text: str, where: str) -> tuple[str, ...]:
     page: Counter[str] = Counter()
     repeated, previous = set(), None
     for element in tree.iter("p"):
-        current = " ".join(" ".join(element.itertext()).split())
+        current = _element_text(element)
         if len(current) > MIN_DUPLICATE_LENGTH and current in lines:
             page[current] += 1
             if current == previous:
@@ -225,7 +225,7 @@ def _stub(html: str, tree: Any) -> str | None:
     heading = (tree.findtext(".//h1") if tree is not None else None) or ""
     if (_notice(title) or _notice(heading) or (len(visible) < STUB_PROSE_CHARS and STUB.search(visible[:200]))
             or _REFRESH.search(html)):
-        shown = _SPACE_BEFORE_MARK.sub("", " ".join(" ".join(tree.itertext()).split())) if tree is not None else visible
+        shown = _SPACE_BEFORE_MARK.sub("", _element_text(tree)) if tree is not None else visible
         return shown[:120] or title or "(meta refresh)"
     return None
 
@@ -244,6 +244,11 @@ def _error_title(tree: Any, text: str) -> str | None:
     if len(text) >= STUB_MAX_CHARS:
         return None
     return title if _ERROR_TITLE.match(title) or (_notice(title) and not _PROSE_LINE.search(text)) else None
+
+
+def _element_text(element: Any) -> str:
+    """The text of an lxml `element` and its descendants, each run of whitespace one space."""
+    return " ".join(" ".join(element.itertext()).split())
 
 
 def _no_sentence(text: str) -> bool:
@@ -374,7 +379,7 @@ def _title(tree: Any, extracted: dict[str, Any]) -> str | None:
     whose `og:title`, which trafilatura takes first, is its site's name alone ("CLHEE") or a separator before it
     (" | ARTE Radio"), which `page_title` makes no title."""
     for element in (tree.find(".//title"), tree.find(".//h1")):
-        text = " ".join(" ".join(element.itertext()).split()) if element is not None else ""
+        text = _element_text(element) if element is not None else ""
         if page_title(text, extracted.get("sitename")):
             return text
     return None
