@@ -60,6 +60,7 @@ import re
 import sys
 import threading
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -205,7 +206,7 @@ def _mostly_outside(text: str, scripts: frozenset[str]) -> bool:
     found = pattern.findall(text)
     if not found:
         return False
-    foreign = sum(ch < "\U00010000" or (ch.isalpha() and not (ch < "\U00040000" and inside[ord(ch)])) for ch in found)
+    foreign = sum(ch < "\U00010000" or (ch.isalpha() and not bisect_right(inside, ord(ch)) % 2) for ch in found)
     return 2 * foreign > _letters(text)
 
 
@@ -232,13 +233,16 @@ def _language_scripts() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=64)
-def _outside(scripts: frozenset[str]) -> tuple[re.Pattern[str], np.ndarray]:
+def _outside(scripts: frozenset[str]) -> tuple[re.Pattern[str], tuple[int, ...]]:
     """What `_mostly_outside` looks for: a `re` class of the letters up to U+FFFF in none of the Unicode `scripts` (a
-    letter of Unicode's common or inherited script is in all), and of every character beyond, with which code points up
-    to U+3FFFF are in them (beyond U+1FFFF, Han ideographs). `re` reads a class of ranges up to U+FFFF as a table: on
-    MasakhaNEWS's 25,041 non-ASCII paragraphs, `in_its_script(…, "en")` took 11 µs each where the `sub` of a class of
-    the scripts' own ranges (`re` tests its categories, then its ranges beyond U+FFFF, one by one) took 20. Built in ~5
-    ms from each script's ranges (`_runs`): `regex`'s set difference of the letters and the scripts took ~40."""
+    letter of Unicode's common or inherited script is in all), and of every character beyond; and the code points from
+    U+10000 to U+3FFFF that are in them (beyond U+1FFFF, Han ideographs), as the edges of their ranges (a code point is
+    in them when an odd number of edges are at or below it): 70 to 150 edges, ~4 kB, where an array of every code point
+    up to U+3FFFF kept 256 kB per set of scripts (a worker meets ~20 sets: 5.5 MB). `re` reads a class of ranges up to
+    U+FFFF as a table: on MasakhaNEWS's 25,041 non-ASCII paragraphs, `in_its_script(…, "en")` took 11 µs each where
+    the `sub` of a class of the scripts' own ranges (`re` tests its categories, then its ranges beyond U+FFFF, one by
+    one) took 20. Built in ~5 ms from each script's ranges (`_runs`): `regex`'s set difference of the letters and the
+    scripts took ~40."""
     inside = np.zeros(0x40000, dtype=bool)
     for script in sorted(scripts):
         for first, last in _runs(rf"\p{{sc={script}}}+"):
@@ -251,7 +255,8 @@ def _outside(scripts: frozenset[str]) -> tuple[re.Pattern[str], np.ndarray]:
         letters[first:last + 1] = True
     edges = np.flatnonzero(np.diff(letters & ~inside[:0x10000], prepend=False, append=False)).tolist()
     bmp = "".join(f"\\U{first:08x}-\\U{end - 1:08x}" for first, end in zip(edges[::2], edges[1::2]))
-    return re.compile(f"[{bmp}\\U00010000-\\U0010ffff]"), inside
+    astral = np.flatnonzero(np.diff(inside[0x10000:], prepend=False, append=False)) + 0x10000
+    return re.compile(f"[{bmp}\\U00010000-\\U0010ffff]"), tuple(astral.tolist())
 
 
 @cache

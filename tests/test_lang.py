@@ -1072,6 +1072,21 @@ def test_an_answer_is_checked_against_every_script_its_language_is_written_in(co
     assert lang.in_its_script(text, code) is written
 
 
+def test_letters_beyond_u_ffff_are_read_in_their_script_and_the_tables_stay_small():
+    """Adlam (U+1E900) is Fula's script and Han's extension B (U+20000) Chinese's; neither is English's or French's.
+    The tables the check keeps for each set of scripts are the edges of its ranges: every language's set (55) holds
+    under 1 MB between them, where an array of code points held 256 kB each (14 MB)."""
+    adlam, han = "𞤀𞤁𞤂𞤃 𞤄𞤅", "𠀀𠀁𠀂"
+    assert lang.in_its_script(adlam, "ff") and not lang.in_its_script(adlam, "en")
+    assert lang.in_its_script(han, "zh") and not lang.in_its_script(han, "fr")
+    code = ("import tracemalloc\nfrom cleaner import lang\nsets = set(lang._language_scripts().values())\n"
+            "lang._outside(next(iter(sets)))\ntracemalloc.start()\n"
+            "for scripts in sets: lang._outside(scripts)\nprint(len(sets), tracemalloc.get_traced_memory()[0])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    sets, held = map(int, proc.stdout.split())
+    assert sets > 50 and held < 1_000_000
+
+
 def test_serbian_is_read_in_either_of_its_scripts():
     """fastText answers Serbian for Latin-script Serbian (0.34), which a check by CLDR's likely script alone (Cyrillic)
     would drop."""
