@@ -31,6 +31,7 @@ from .api import pipeline_for
 from .config import Config
 from .dedup.signature import Signer
 from .io.jsonl import Line
+from .kinds.patterns import forget_compiled
 from .libc import libc
 from .models import Cleaned, Document, Rejected
 from .packs import RuleSet, hand_over, load_rules
@@ -325,6 +326,7 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
             lingua = (server.address, bytes(_SPAWN.current_process().authkey))
         handed = _handed(rules or load_rules(config), stack)
         pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua, handed))
+        forget_compiled()  # the workers clean: this process's memory is then dedup's
 
         def room() -> bool:
             return len(pending) < IN_FLIGHT * workers and held < IN_FLIGHT_BYTES * workers

@@ -102,3 +102,24 @@ def test_a_finished_run_whose_pack_was_made_invalid_says_so_and_changes_nothing(
     assert broken.returncode == 2 and f"{rules / 'mine.yaml'}:2" in broken.stderr and "unknown kind" in broken.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
+def test_a_process_whose_workers_clean_keeps_no_compiled_pattern():
+    """Checking the packs compiles their patterns (~7 MB); once a pool cleans, this process drops them, so a run's main
+    process holds dedup's memory and not theirs. Cleaning here again compiles them anew, to the same result."""
+    from cleaner import workers
+    from cleaner.config import Config
+    from cleaner.kinds import patterns
+    from cleaner.models import Document
+    from cleaner.packs import load_rules
+
+    config = Config.load(lang_backend="fasttext")
+    load_rules(config)
+    assert patterns._CACHE.held > 0
+    docs = [Document(id=f"d{k}", text=f"Publié dans Le Matin le 3 mars 2021\n\nLe conseil a voté le budget {k}.")
+            for k in range(100)]
+    pooled = list(workers.prepare_stream(iter(docs), config, workers=2, gates=False, sign=False))
+    assert patterns._CACHE.held == 0 and len(pooled) == 100
+    here = workers.prepare_many(docs[:1], config, gates=False, sign=False)
+    assert here[0].record == pooled[0].record and "Publié dans" not in here[0].record["text"]
+    assert patterns._CACHE.held > 0

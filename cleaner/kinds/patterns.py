@@ -73,6 +73,12 @@ class _Cache:
                 self._items.move_to_end(key)
             return item
 
+    def clear(self) -> None:
+        """Keep no pattern."""
+        with self._lock:
+            self._items.clear()
+            self.held = 0
+
     def put(self, key: tuple, compiled: re.Pattern | regex.Pattern, size: int) -> None:
         """Keep `compiled`, of `size`, dropping the least recently used patterns over either bound."""
         with self._lock:
@@ -106,6 +112,13 @@ def save_compiled() -> None:
 
 
 atexit.register(save_compiled)
+
+
+def forget_compiled() -> None:
+    """Drop the compiled patterns this process keeps for reuse (~7 MB for the shipped packs, checked at loading): for
+    a process that hands its rules to workers and cleans nothing itself. A pattern used later compiles again (from the
+    store, or anew where it holds none)."""
+    _CACHE.clear()
 
 
 class _Budget:
