@@ -1,6 +1,7 @@
 """The store of compiled patterns (`cleaner.kinds.compiled`): a process that finds the shipped packs' patterns stored
-compiles none of them, and cleans exactly as one that compiled them all; a store that cannot be read, written or
-trusted is passed over without a word; a refused pattern is never stored."""
+compiles none of them, and cleans exactly as one that compiled them all; it holds the store's index, not its records;
+a store or a record that cannot be read, written or trusted is passed over without a word; a refused pattern is never
+stored."""
 
 from __future__ import annotations
 
@@ -76,6 +77,20 @@ def _shipped():
     return load_files(shipped_packs(), len(shipped_packs()))
 
 
+def _stored(path) -> tuple[dict, dict]:
+    """The sizes and recipes of the store file at `path`, each intact record read (none when it is not a store)."""
+    file, sizes, recipes = compiled._File(path), {}, {}
+    for digest in file.digests():
+        if record := file.record(digest):
+            key, value = compiled.marshal.loads(record)
+            if key[0] == "size":
+                sizes[key[1]] = value
+            else:
+                recipes[key] = value
+    file.close()
+    return sizes, recipes
+
+
 @pytest.fixture(scope="module")
 def compiled_out():
     """What the shipped packs, every pattern compiled (no store), make of `TEXTS`."""
@@ -105,7 +120,7 @@ def test_a_process_that_finds_the_patterns_stored_compiles_none_and_cleans_the_s
         assert pattern == re._compiler.compile(pattern.pattern, pattern.flags)
 
 
-@pytest.mark.parametrize("damage", ["a byte flipped", "a folder"])
+@pytest.mark.parametrize("damage", ["a byte of its index flipped", "a folder"])
 def test_a_damaged_store_is_passed_over_and_written_anew(store, compiles, damage):
     _shipped()
     data = store.path.read_bytes()
@@ -113,7 +128,7 @@ def test_a_damaged_store_is_passed_over_and_written_anew(store, compiles, damage
         store.path.unlink()
         store.path.mkdir()
     else:
-        store.path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+        store.path.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
     store()
     compiles.update(re=0, regex=0)
     _shipped()
@@ -125,32 +140,104 @@ def test_a_damaged_store_is_passed_over_and_written_anew(store, compiles, damage
         assert compiles == {"re": 0, "regex": 0}
 
 
-@pytest.mark.parametrize("damage", ["a byte flipped", "cut short", "empty", "not a store", "not its layout"])
-def test_a_store_file_that_is_not_whole_reads_as_empty(tmp_path, damage):
+def _word_store(path) -> compiled.CompiledStore:
+    """A store at `path` of one pattern's size and recipe, saved."""
+    made = compiled.CompiledStore(path)
+    made.put_size(r"\bword\b", 9)
+    made.compile("re", r"\bword\b", 0, lambda: re._compiler.compile(r"\bword\b", 0))
+    made.save()
+    return made
+
+
+@pytest.mark.parametrize("damage", ["a byte of its head flipped", "a byte of its index flipped", "cut in its index",
+                                    "empty", "not a store", "the old format", "another format"])
+def test_a_store_file_that_is_not_whole_or_not_of_this_format_reads_as_empty(tmp_path, monkeypatch, damage):
     path = tmp_path / "patterns.bin"
-    compiled._write(path, {r"\bword\b": 9}, {("re", r"\bword\b", 0): b"recipe"})
-    assert compiled._read(path) == ({r"\bword\b": 9}, {("re", r"\bword\b", 0): b"recipe"})
+    _word_store(path)
+    sizes, recipes = _stored(path)
+    assert sizes == {r"\bword\b": 9} and list(recipes) == [("re", r"\bword\b", 0)]
     data = path.read_bytes()
-    if damage == "not its layout":  # whole, with its checksum, but not what a store holds
-        compiled._write(path, {r"\bword\b": "9"}, {})
+    if damage == "another format":  # whole, with its checksum, but of a format this code does not read
+        monkeypatch.setattr(compiled, "_FORMAT", compiled._FORMAT + 1)
+        _word_store(path.with_name("other.bin"))
+        monkeypatch.undo()
+        path.with_name("other.bin").replace(path)
+    elif damage == "the old format":  # a checksum of the body, then the body: (format, sizes, recipes) marshalled
+        body = compiled.marshal.dumps((1, sizes, {k: compiled.marshal.dumps(v) for k, v in recipes.items()}))
+        path.write_bytes(compiled.hashlib.blake2b(body, digest_size=16).digest() + body)
     else:
-        path.write_bytes({"a byte flipped": data[:-1] + bytes([data[-1] ^ 1]), "cut short": data[: len(data) // 2],
-                          "empty": b"", "not a store": b"\x00" * 16 + b"rules: []\n"}[damage])
-    assert compiled._read(path) == ({}, {})
+        path.write_bytes({"a byte of its head flipped": data[:20] + bytes([data[20] ^ 1]) + data[21:],
+                          "a byte of its index flipped": data[:40] + bytes([data[40] ^ 1]) + data[41:],
+                          "cut in its index": data[:40], "empty": b"",
+                          "not a store": b"\x00" * 16 + b"rules: []\n"}[damage])
+    assert _stored(path) == ({}, {})
+    fresh = compiled.CompiledStore(path)
+    assert fresh.size(r"\bword\b") is None
+    assert fresh.compile("re", r"\bword\b", 0, lambda: re._compiler.compile(r"\bword\b", 0)).search("a word")
+    fresh.save()  # written anew, whole
+    assert list(_stored(path)[1]) == [("re", r"\bword\b", 0)]
+
+
+def test_a_damaged_record_is_compiled_anew_the_others_replayed(store, compiles, compiled_out):
+    """A byte flipped in one recipe: that pattern alone is compiled again (its record's checksum fails), it cleans as
+    compiled patterns do, and the saved store holds it whole again."""
+    _cleaned(_shipped().rules)  # what compiles at its first use too
+    patterns.save_compiled()
+    file = compiled._File(store.path)
+    digest = next(d for d in file.digests() if file.length(d) > 1000)
+    key = compiled.marshal.loads(file.record(digest))[0]
+    _, offset, length, _ = file._entry(digest)
+    file.close()
+    data = bytearray(store.path.read_bytes())
+    data[offset + length - 3] ^= 1
+    store.path.write_bytes(data)
+    store()
+    compiles.update(re=0, regex=0)
+    assert _cleaned(_shipped().rules) == compiled_out
+    assert compiles[key[0]] == 1 and sum(compiles.values()) == 1
+    patterns.save_compiled()
+    assert _stored(store.path)[1][key][0] == key[1]
+    store()
+    compiles.update(re=0, regex=0)
+    _shipped()
+    assert compiles == {"re": 0, "regex": 0}
+
+
+def test_a_record_under_another_keys_digest_is_not_trusted(tmp_path, monkeypatch):
+    """Two keys of one digest (as if blake2b collided): the record holds its key, and the other key finds nothing."""
+    path = tmp_path / "patterns.bin"
+    _word_store(path)
+    digest, word = compiled._digest, ("size", r"\bword\b")
+    monkeypatch.setattr(compiled, "_digest", lambda key: digest(word if key[1] == r"\bother\b" else key))
+    other = compiled.CompiledStore(path)
+    assert other.size(r"\bother\b") is None and other.size(r"\bword\b") == 9
+
+
+def test_a_record_of_the_wrong_kind_is_not_trusted(tmp_path):
+    """Whole, with its checksums, but not what a store holds: a size not an int, a recipe not a tuple."""
+    path = tmp_path / "patterns.bin"
+    made = compiled.CompiledStore(path)
+    made._keep(("size", r"\bword\b"), "9")
+    made._keep(("re", r"\bword\b", 0), b"recipe")
+    made.save()
+    fresh = compiled.CompiledStore(path)
+    assert fresh.size(r"\bword\b") is None
+    assert fresh.compile("re", r"\bword\b", 0, lambda: re._compiler.compile(r"\bword\b", 0)).search("a word")
 
 
 def test_a_stored_pattern_the_engine_refuses_is_compiled_anew(store):
     first = patterns.check_pattern(r"Publi(?:é|e) dans \w+")
-    key = next(k for k in patterns.STORE._recipes if k[0] == "re")
-    patterns.STORE._recipes[key] = compiled.marshal.dumps((key[1], key[2], [1, 2, 3], 0, {}, ()))  # code _sre refuses
+    key = next(k for k, _ in map(compiled.marshal.loads, patterns.STORE._pending.values()) if k[0] == "re")
+    patterns.STORE._keep(key, (key[1], key[2], [1, 2, 3], 0, {}, ()))  # code _sre refuses
     patterns.save_compiled()
     store()
     again = patterns.check_pattern(r"Publi(?:é|e) dans \w+")
     assert again == first and again.search("Publié dans Libération")
     # the recipe made anew replaces the refused one in the bytes held too (they were counted twice: a store near
     # its bound then refused patterns it had room for)
-    held = patterns.STORE
-    assert held._held == compiled._held(held._sizes, held._recipes)
+    held = patterns.STORE._held
+    patterns.save_compiled()
+    assert compiled._File(store.path).held == held
 
 
 def test_an_unwritable_store_changes_nothing_and_says_nothing(tmp_path, monkeypatch, capfd):
@@ -174,7 +261,7 @@ def test_a_refused_pattern_is_refused_each_time_and_never_stored(store, tmp_path
         messages.append(str(caught.value))
         store()
     assert messages[0] == messages[1] and "(a+)+" in messages[0]
-    sizes, recipes = compiled._read(store.path) if store.path.exists() else ({}, {})
+    sizes, recipes = _stored(store.path)
     assert not any("(a+)+" in p for p in sizes) and not any("(a+)+" in k[1] for k in recipes)
 
 
@@ -191,9 +278,9 @@ def test_past_its_bound_a_store_keeps_what_this_process_used(store, monkeypatch)
     c.put_size(r"\bepsilon\b", 2)
     c.compile("re", r"\bepsilon\b", 0, lambda: re._compiler.compile(r"\bepsilon\b", 0))
     c.save()
-    monkeypatch.setattr(compiled, "MAX_BYTES", compiled._held(b._sizes, b._recipes))
+    monkeypatch.setattr(compiled, "MAX_BYTES", b._held)
     patterns.save_compiled()
-    sizes, recipes = compiled._read(store.path)
+    sizes, recipes = _stored(store.path)
     assert sorted(sizes) == [r"\bdelta\b", r"\bgamma\b"] and sorted(k[1] for k in recipes) == [r"\bdelta\b", r"\bgamma\b"]
 
 
@@ -232,7 +319,7 @@ def test_processes_at_once_leave_one_whole_store_where_the_environment_says(tmp_
         assert (code, err) == (0, ""), err
     (store_file,) = (tmp_path / "xdg" / "cleaner").iterdir()
     assert store_file.name.startswith("patterns-") and store_file.suffix == ".bin"
-    sizes, recipes = compiled._read(store_file)
+    sizes, recipes = _stored(store_file)
     assert len(sizes) > 100 and len(recipes) > 150
     assert [p.name for p in (tmp_path / "mine").iterdir()] == [store_file.name]
     assert not (tmp_path / "home").exists()  # neither ~/.cache (XDG_CACHE_HOME and CLEANER_CACHE_DIR were given)
@@ -249,7 +336,7 @@ def test_what_a_process_compiles_after_the_load_is_stored_at_its_exit(tmp_path):
                               capture_output=True, text=True, timeout=120)
         assert (done.returncode, done.stderr) == (0, ""), done.stderr
     (loaded,), (cleaned,) = (tmp_path / "load").iterdir(), (tmp_path / "clean").iterdir()
-    only_loaded, also_cleaned = compiled._read(loaded)[1], compiled._read(cleaned)[1]
+    only_loaded, also_cleaned = _stored(loaded)[1], _stored(cleaned)[1]
     assert set(only_loaded) < set(also_cleaned)
 
 
@@ -269,4 +356,42 @@ def test_where_the_compilers_are_laid_out_otherwise_every_pattern_is_compiled(st
     assert len(_shipped().rules) == len(load_rules(Config()).rules)
     assert compiles["re"] > 100 and compiles["regex"] > 50
     patterns.save_compiled()
-    assert compiled._read(store.path)[1] == {}
+    assert _stored(store.path)[1] == {}
+
+
+_FILL = """import random, sys
+from cleaner import Config, load_rules
+from cleaner.kinds import patterns
+load_rules(Config())
+rng = random.Random(1)
+for _ in range(int(sys.argv[1])):  # patterns of 20 kB, each of ~420 kB of code
+    patterns.check_pattern("".join(rng.choice("abcdefghij klmnop") for _ in range(20_000)))
+"""
+
+_HELD = """import tracemalloc
+tracemalloc.start()
+from cleaner import Config, load_rules
+load_rules(Config())
+from cleaner.kinds import compiled
+held = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(True, compiled.__file__)])
+print(sum(s.size for s in held.statistics("filename")))
+"""
+
+
+def test_a_process_holds_the_index_of_a_full_store_not_its_records(tmp_path):
+    """A store filled with ~11 MB of other, large patterns (as a service checking users' packs fills it), besides the
+    shipped packs': a process that loads the packs holds no more in `compiled` than one that finds an empty store
+    (which holds the patterns it compiles there: a recorder calls the C module). Reading the whole file, it held
+    11.4 MB more."""
+    fill = subprocess.run([sys.executable, "-c", _FILL, "24"], env=_env(CLEANER_CACHE_DIR=str(tmp_path / "full")),
+                          capture_output=True, text=True, timeout=300)
+    assert (fill.returncode, fill.stderr) == (0, ""), fill.stderr
+    (full,) = (tmp_path / "full").iterdir()
+    assert full.stat().st_size > 12_000_000
+    held = {}
+    for folder in ("empty", "full"):
+        done = subprocess.run([sys.executable, "-c", _HELD], env=_env(CLEANER_CACHE_DIR=str(tmp_path / folder)),
+                              capture_output=True, text=True, timeout=300)
+        assert (done.returncode, done.stderr) == (0, ""), done.stderr
+        held[folder] = int(done.stdout)
+    assert held["full"] - held["empty"] < 1_000_000, held
