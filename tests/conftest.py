@@ -6,9 +6,12 @@ import compileall
 import gzip
 import hashlib
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import warnings
 from collections.abc import Callable
@@ -18,6 +21,13 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+SESSION_CACHE = None if "CLEANER_CACHE_DIR" in os.environ else tempfile.mkdtemp(prefix="cleaner-tests-cache-")
+"""The store of compiled patterns of the session's tests and of the processes they start (set here, before any
+`cleaner` module reads it, and inherited by xdist's workers): they filled the developer's `~/.cache/cleaner` with
+test patterns. A `CLEANER_CACHE_DIR` given by the caller is kept."""
+if SESSION_CACHE is not None:
+    os.environ["CLEANER_CACHE_DIR"] = SESSION_CACHE
 
 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     # Started as a background job of a script (`pytest &`), which the shell runs with Ctrl-C ignored: the runs the
@@ -34,6 +44,11 @@ def pytest_configure(config: pytest.Config) -> None:
     hundred processes otherwise compiled cleaner's modules from source: ~0.18 s of CPU each."""
     if not hasattr(config, "workerinput"):
         compileall.compile_dir(ROOT / "cleaner", quiet=1)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SESSION_CACHE is not None and not hasattr(config, "workerinput"):
+        shutil.rmtree(SESSION_CACHE, ignore_errors=True)
 
 
 def masakhanews(langs: tuple[str, ...], per_lang: int) -> list[dict]:
