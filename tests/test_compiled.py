@@ -166,7 +166,7 @@ def test_a_store_file_that_is_not_whole_or_not_of_this_format_reads_as_empty(tmp
         body = compiled.marshal.dumps((1, sizes, {k: compiled.marshal.dumps(v) for k, v in recipes.items()}))
         path.write_bytes(compiled.hashlib.blake2b(body, digest_size=16).digest() + body)
     else:
-        path.write_bytes({"a byte of its head flipped": data[:20] + bytes([data[20] ^ 1]) + data[21:],
+        path.write_bytes({"a byte of its head flipped": data[:5] + bytes([data[5] ^ 1]) + data[6:],
                           "a byte of its index flipped": data[:40] + bytes([data[40] ^ 1]) + data[41:],
                           "cut in its index": data[:40], "empty": b"",
                           "not a store": b"\x00" * 16 + b"rules: []\n"}[damage])

@@ -14,8 +14,8 @@ cannot be read, written or trusted (its checksum) is passed over without a word,
 replay is compiled as if it had never been stored.
 
 A process holds the file's index, not its records: each key ((engine, pattern, flags), or a pattern's size) is found
-by a digest, in a sorted table of 32 bytes a record, and its record (the key itself beside the recipe, compared on
-reading: two keys of one digest are told apart) is read when first asked for, and checked against its own checksum
+by a digest, in a sorted table of 28 bytes a record, and its record (the key itself beside the recipe, compared on
+reading: two keys of one digest are told apart) is read when first asked for, and checked against its own CRC-32
 (a damaged one is compiled anew). The records are read with `os.pread` on a descriptor kept open, not `mmap`: a
 file another process puts in its place (whole, by a rename) leaves this one whole to read on, and a file cut short
 by hand gives a short read, not a SIGBUS. What a process makes stays in memory until it saves; saving reads the
@@ -34,6 +34,7 @@ import struct
 import sys
 import threading
 import weakref
+import zlib
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -43,14 +44,15 @@ import regex
 import regex._main as _regex_main
 
 _FORMAT = 2
-_HEAD = struct.Struct("<16sII")
-"""A store file's head: a checksum of the rest of the head and of the index, `_FORMAT`, the number of records."""
-_ENTRY = struct.Struct("<16sII8s")
-"""An entry of a store file's index: the digest of a record's key, where the record is, its length, its checksum."""
+_HEAD = struct.Struct("<III")
+"""A store file's head: the CRC-32 of the rest of the head and of the index, `_FORMAT`, the number of records."""
+_ENTRY = struct.Struct("<16sIII")
+"""An entry of a store file's index: the digest of a record's key, where the record is, its length, its CRC-32 (which
+tells damage; the key in the record tells two keys of one digest apart)."""
 _REFUSED = ()
 """What is stored in place of a recipe for the engine's refusal of a pattern."""
 MAX_BYTES = 16_000_000
-"""What a store may hold, in bytes of stored patterns and code: the shipped packs' come to ~1.5 MB. Past it, a process
+"""What a store may hold, in bytes of stored patterns and code: the shipped packs' come to ~2 MB. Past it, a process
 stores nothing more, and saving keeps only what this process used (a service checking users' packs compiles many)."""
 
 try:
@@ -206,18 +208,14 @@ def _digest(key: tuple) -> bytes:
     return hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
 
 
-def _checksum(data: bytes, size: int = 8) -> bytes:
-    return hashlib.blake2b(data, digest_size=size).digest()
-
-
 class _Made(dict):
     """Records made by this process and not yet saved, by digest: a source of records to `_write`, as a `_File` is."""
 
     def length(self, digest: bytes) -> int:
         return len(self[digest])
 
-    def take(self, digest: bytes) -> tuple[bytes, bytes]:
-        return self[digest], _checksum(self[digest])
+    def take(self, digest: bytes) -> tuple[bytes, int]:
+        return self[digest], zlib.crc32(self[digest])
 
 
 class _File:
@@ -232,19 +230,19 @@ class _File:
         with suppress(OSError):
             self._fd = os.open(path, os.O_RDONLY)
             self.close = weakref.finalize(self, os.close, self._fd)
-            self.close.atexit = False  # open for the save at exit (`atexit` runs finalizers made after it first)
+            self.close.atexit = False  # open for `patterns`' save at exit, which `atexit` would run after closing it
             with suppress(OSError, struct.error):
                 head = os.pread(self._fd, _HEAD.size, 0)
                 checksum, form, count = _HEAD.unpack(head)
                 held = os.fstat(self._fd).st_size - _HEAD.size - count * _ENTRY.size
                 if form == _FORMAT and held >= 0:
                     index = os.pread(self._fd, count * _ENTRY.size, _HEAD.size)
-                    if _checksum(head[16:] + index, 16) == checksum:
+                    if zlib.crc32(head[4:] + index) == checksum:
                         self._index, self.held = index, held
                         return
             self.close()  # not a store of this format, or not whole: passed over
 
-    def _entry(self, digest: bytes) -> tuple[bytes, int, int, bytes] | None:
+    def _entry(self, digest: bytes) -> tuple[bytes, int, int, int] | None:
         """(digest, offset, length, checksum) of the record stored under `digest` (the index is sorted by digest)."""
         count, size = len(self._index) // _ENTRY.size, _ENTRY.size
         at = bisect.bisect_left(range(count), digest, key=lambda n: self._index[n * size:n * size + 16])
@@ -262,24 +260,24 @@ class _File:
         entry = self._entry(digest)
         return entry[2] if entry else 0
 
-    def take(self, digest: bytes) -> tuple[bytes, bytes]:
+    def take(self, digest: bytes) -> tuple[bytes, int]:
         """The record under `digest` as stored, and its checksum (a copy of a damaged one stays known as damaged)."""
         _, offset, length, checksum = self._entry(digest)
         return os.pread(self._fd, length, offset).ljust(length, b"\0"), checksum
 
     def record(self, digest: bytes) -> bytes:
         """The record under `digest`; empty when there is none, or it is not intact."""
-        if digest in self:
+        if entry := self._entry(digest):
             with suppress(OSError):
-                record, checksum = self.take(digest)
-                if _checksum(record) == checksum:
+                record = os.pread(self._fd, entry[2], entry[1])
+                if zlib.crc32(record) == entry[3]:
                     return record
         return b""
 
 
 def _write(path: Path, records: dict[bytes, _File | _Made]) -> None:
     """Put a store file of `records` (digest → where its record is) in place of the one at `path` (`write_atomic`: a
-    reader sees the old file or the new one): its head (a checksum of the rest of the head and of the index,
+    reader sees the old file or the new one): its head (the CRC-32 of the rest of the head and of the index,
     `_FORMAT`, the number of records), the index (an `_ENTRY` a record, sorted by digest), then the records."""
     from ..io.writers import write_atomic  # at saving only: the writers are not needed to read the store
 
@@ -289,8 +287,8 @@ def _write(path: Path, records: dict[bytes, _File | _Made]) -> None:
         record, checksum = records[digest].take(digest)
         index += _ENTRY.pack(digest, len(data), len(record), checksum)
         data += record
-    data[16:start] = _HEAD.pack(b"", _FORMAT, len(records))[16:] + index
-    data[:16] = _checksum(data[16:start], 16)
+    data[4:start] = _HEAD.pack(0, _FORMAT, len(records))[4:] + index
+    data[:4] = zlib.crc32(data[4:start]).to_bytes(4, "little")
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, data)
 
