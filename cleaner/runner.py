@@ -31,7 +31,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
@@ -168,14 +168,6 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
                else f"whose kept documents are not in its index ({lost})" if lost
                else "whose report.json or an output its manifest lists is gone or changed")
         progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
-        if lost:
-            return None
-        if replaced_batches(out, fp, options):
-            progress.log(f"the documents that run kept are taken out of {options.index} first (its inputs are these): "
-                         "they are deduplicated again, not already_indexed")
-        elif options.index is not None and options.index.exists() and same_index(finished, fp):
-            progress.log(f"warning: that run added its kept documents to {options.index}; those given again are "
-                         "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
         return None
     if options.strict:
         refuse_bad_input(out, report)
@@ -214,11 +206,8 @@ def replaced_batches(out: Path, fp: dict[str, Any], options: RunOptions) -> list
     used another index (`same_index`)."""
     finished = read_manifest(out)
     if (options.index is None or not finished or not same_index(finished, fp) or not_to_continue(finished, fp)
-            or from_stdin(fp) or not options.index.exists()):
-        return []
-    made = {key: finished.get(key) for key in fp}
-    if not changes(made, fp) and options.resume != "restart" and index_lost(out, fp, finished, options):
-        return []  # the run is made again because the index no longer holds its documents (`already_done`)
+            or from_stdin(fp) or index_lost(out, fp, finished, options)):
+        return []  # index_lost: nothing of it to take out (gone, another file, or taken out by a start-over killed then)
     return [finished_batch(out, finished, fp)]
 
 
@@ -251,20 +240,31 @@ def index_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options:
     return f"{path} does not hold that run's batch: another index is in its place"
 
 
-def take_out_replaced(index_path: Path, params: DedupParams, fp: dict[str, Any], options: RunOptions,
-                      progress: RunProgress, replaced: Sequence[str], interrupted: dict[str, Any] | None) -> None:
-    """What a run of `fp` that starts over does first about a shared index: take out the documents of the
-    run it replaces, the finished one's batch (`replaced`), or the `interrupted` one's (its `fingerprint`,
-    the `batch` it named once it had decided, which may or may not have gone in, and whether it had
-    `added` them) when it used the same index, whatever its inputs: it wrote no corpus. In a transaction of its
+def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict[str, Any], options: RunOptions,
+                      progress: RunProgress, interrupted: dict[str, Any] | None) -> None:
+    """What a run of `fp` that starts over in `out` does first about a shared index: take out the documents of the
+    runs it replaces, the finished one's batch (`replaced_batches`, asked at every start-over: its manifest stays
+    until this run writes its outputs, so a start-over killed before its state said so asks again, and finds the
+    batch still in or already out), or the `interrupted` one's (its `fingerprint`, the `batch` it named once it had
+    decided, which may or may not have gone in, and whether it had `added` them) when it used the same index,
+    whatever its inputs: it wrote no corpus. In a transaction of its
     own, before this run names its batch, which may be the name the replaced run gave its own (`--restart`). It
     warns when the index cannot tell them: it has no batch of the finished run's name (a run `--continue`d after
     deciding added its documents under the name of its first fingerprint), or the batch came before documents were
-    numbered by it. A run's own index, which starting over removes, is refused first while another process has it
+    numbered by it; and when the finished run's documents stay (other inputs) that those given again are
+    already_indexed. A run's own index, which starting over removes, is refused first while another process has it
     open (`refuse_removal`)."""
     if options.index is None:
         refuse_removal(index_path)
+    replaced = replaced_batches(out, fp, options)
     batches = list(replaced)
+    if replaced:
+        progress.log(f"the documents that run kept are taken out of {index_path} first (its inputs are these): "
+                     "they are deduplicated again, not already_indexed")
+    elif (options.index is not None and (finished := read_manifest(out)) and same_index(finished, fp)
+          and not index_lost(out, fp, finished, options)):
+        progress.log(f"warning: that run added its kept documents to {index_path}; those given again are "
+                     "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
     if interrupted is not None and options.index is not None and same_index(interrupted["fingerprint"], fp):
         # whatever its inputs: it wrote no corpus, so documents it left in the index would be in none (a run of other
         # inputs into its folder left them, and every later batch rejected their copies as already_indexed)
@@ -383,13 +383,12 @@ class Runner:
         if fresh and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
         fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
-        replaced = replaced_batches(self.out, fp, self.options) if fresh else []
         # it starts over: refused before a state is made, which a rerun would take for an interrupted run's (not "already
         # complete"), while another process uses the index it removes
         if fresh and (own := replaced_own_index(self.out, self.options, [read_manifest(self.out)])):
             refuse_removal(own)
         with RunState(state_path) as state, self.progress:
-            done = self._resume_point(state, fp, resumable, replaced)
+            done = self._resume_point(state, fp, resumable)
             total = count_records(fp["inputs"]) if resumable else None
             self.progress.start_at(done, total)
             self._prepare(state, done, warm=total is not None and total - done >= WARM_LINGUA_AT)
@@ -398,7 +397,7 @@ class Runner:
         shutil.rmtree(self.out / STATE)
         return RunSummary(stats, report, done)
 
-    def _resume_point(self, state: RunState, fp: dict[str, Any], resumable: bool, replaced: Sequence[str] = ()) -> int:
+    def _resume_point(self, state: RunState, fp: dict[str, Any], resumable: bool) -> int:
         """How many input records are already prepared (0 when starting over, having first taken out of
         the shared index the documents of the run this one replaces, see `take_out_replaced`). A run
         interrupted under `--engine dask` is one to replace: this engine cannot go on with its work."""
@@ -428,7 +427,8 @@ class Runner:
                               "starting over")
         interrupted = interrupted_run(self.out / STATE)
         own = own_index_to_remove(self.out, self.options, interrupted)
-        take_out_replaced(self.index_path, dedup_params(self.config), fp, self.options, self.progress, replaced, interrupted)
+        take_out_replaced(self.out, self.index_path, dedup_params(self.config), fp, self.options, self.progress,
+                          interrupted)
         shutil.rmtree(self.out / STATE / DASK_WORK, ignore_errors=True)
         state.reset()
         if own is not None:

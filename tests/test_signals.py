@@ -305,3 +305,50 @@ def test_a_ctrl_c_while_a_process_is_spawned_leaves_no_process_behind():
     with pytest.raises(KeyboardInterrupt):
         process.start()
     assert not multiprocessing.active_children() and not _spawned(os.getpid(), started=False)
+
+
+# `cleaner ARGS` that SIGKILLs itself as `cleaner.runner.NAME` is called (`at` "call") or once it has returned ("return")
+_KILLED_AT = """
+import os, signal, sys
+from cleaner import runner
+
+at, name = sys.argv[1:3]
+real = getattr(runner, name)
+
+def killed(*args, **kwargs):
+    if at == "call":
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(runner, name, killed)
+from cleaner.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def killed_at(at: str, name: str, *args: str, cwd: Path = ROOT) -> None:
+    """`cleaner ARGS` killed by SIGKILL as `cleaner.runner.NAME` is called (`at` "call") or once it has returned."""
+    proc = subprocess.run([sys.executable, "-c", _KILLED_AT, at, name, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+
+
+@pytest.mark.parametrize("at", ["call", "return"])
+@pytest.mark.parametrize("again", [(), ("--min-chars", "10")])
+def test_a_start_over_killed_before_its_state_says_so_loses_no_document(tmp_path, at, again):
+    """A run that starts over on the same inputs into a shared index, killed once it had made its state file but before
+    it had taken the finished run's documents out of the index (found by a QA pass): its rerun, which went on from an
+    interrupted run that had not decided anything, took nothing out, and gave a corpus of none of them, every one
+    already_indexed against the run it replaced. Now every start-over asks what the finished run left in the index."""
+    src = tmp_path / "news.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in masakhanews(("fra", "eng"), 25)), "utf-8")
+    run = ("run", str(src), "--out", str(tmp_path / "out"), "--index", str(tmp_path / "index.sqlite"), "-q")
+    assert subprocess.run([sys.executable, "-m", "cleaner", *run], cwd=ROOT, timeout=120, check=False).returncode == 0
+    kept = (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8")
+    killed_at(at, "take_out_replaced", *run, "--min-chars", "10")
+    proc = subprocess.run([sys.executable, "-m", "cleaner", *run, *again], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8") == kept and len(kept.splitlines()) == 50
+

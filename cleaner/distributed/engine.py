@@ -68,7 +68,6 @@ from ..runner import (
     clear_outputs,
     own_index_to_remove,
     remove_replaced_index,
-    replaced_batches,
     say_dangling,
     take_out_replaced,
     write_clusters,
@@ -238,10 +237,9 @@ class DaskRunner:
         if fresh and (own := own_index_to_remove(self.out, self.options, None)) and own.exists():
             refuse_other_file(own)  # another program's database there: refused before a cluster starts (~7 s) for nothing
         self.batch = batch_name(self.out, fp)
-        replaced = replaced_batches(self.out, fp, self.options) if fresh else []
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
-                self._start(fp, replaced)
+                self._start(fp)
                 splits = self._timed("split", lambda: self._splits(client, files))
                 self.progress.start_at(0, count_records(fp["inputs"]))
                 read_stats = self._timed("prepare", lambda: self._prepare(client, splits))
@@ -290,7 +288,7 @@ class DaskRunner:
         self.metrics[f"{stage}_s"] = round(time.monotonic() - start, 3)
         return result
 
-    def _start(self, fp: dict[str, Any], replaced: list[str]) -> None:
+    def _start(self, fp: dict[str, Any]) -> None:
         """Keep the work of an interrupted run of the same fingerprint; otherwise start over, having first
         taken out of the shared index the documents of the run this one replaces (`runner.take_out_replaced`),
         which may be one interrupted under the local engine: this one cannot go on with its work."""
@@ -315,7 +313,7 @@ class DaskRunner:
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over{keep}")
         own = own_index_to_remove(self.out, self.options, interrupted)
-        take_out_replaced(self.index_path, self.params, fp, self.options, self.progress, replaced, interrupted)
+        take_out_replaced(self.out, self.index_path, self.params, fp, self.options, self.progress, interrupted)
         shutil.rmtree(self.out / STATE, ignore_errors=True)
         if own is not None:  # this run's own, or with --index another file, the replaced run's own (left stale)
             remove_replaced_index(self.out, own, self.options, self.progress)
