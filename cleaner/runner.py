@@ -245,7 +245,7 @@ def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict
     """What a run of `fp` that starts over in `out` does first about a shared index: take out the documents of the
     runs it replaces, the finished one's batch (`replaced_batches`, asked at every start-over: its manifest stays
     until this run writes its outputs, so a start-over killed before its state said so asks again, and finds the
-    batch still in or already out), or the `interrupted` one's (its `fingerprint`, the `batch` it named once it had
+    batch still in or already out), and the `interrupted` one's (its `fingerprint`, the `batch` it named once it had
     decided, which may or may not have gone in, and whether it had `added` them) when it used the same index,
     whatever its inputs: it wrote no corpus. In a transaction of its
     own, before this run names its batch, which may be the name the replaced run gave its own (`--restart`). It
@@ -268,7 +268,7 @@ def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict
     if interrupted is not None and options.index is not None and same_index(interrupted["fingerprint"], fp):
         # whatever its inputs: it wrote no corpus, so documents it left in the index would be in none (a run of other
         # inputs into its folder left them, and every later batch rejected their copies as already_indexed)
-        batches = [b for b in [interrupted["batch"]] if b]
+        batches += [b for b in [interrupted["batch"]] if b and b not in batches]  # beside the finished run's
         if interrupted["added"]:
             these = "it wrote no corpus" if not_to_continue(interrupted["fingerprint"], fp) else "its inputs are these"
             progress.log(f"the documents the interrupted run added to {index_path} are taken out first ({these})")

@@ -352,3 +352,21 @@ def test_a_start_over_killed_before_its_state_says_so_loses_no_document(tmp_path
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8") == kept and len(kept.splitlines()) == 50
 
+
+def test_a_start_over_takes_out_both_the_finished_run_and_an_interrupted_one(tmp_path):
+    """A finished run of inputs X, then one of inputs Y into its folder (the finished run's documents stay) killed once
+    it had named its batch, then X again: the start-over took out the interrupted run's batch in place of the finished
+    run's, not beside it, and X's documents all came out already_indexed against the run being replaced."""
+    rows = masakhanews(("fra", "eng", "hau"), 25)
+    x, y = tmp_path / "x.jsonl", tmp_path / "y.jsonl"
+    x.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[:50]), "utf-8")
+    y.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[50:]), "utf-8")
+    shared = ("--out", str(tmp_path / "out"), "--index", str(tmp_path / "index.sqlite"), "-q")
+    assert subprocess.run([sys.executable, "-m", "cleaner", "run", str(x), *shared], cwd=ROOT, timeout=120,
+                          check=False).returncode == 0
+    kept = (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8")
+    killed_at("call", "clear_outputs", "run", str(y), *shared)
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "run", str(x), *shared], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8") == kept and len(kept.splitlines()) == 50
