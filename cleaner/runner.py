@@ -61,7 +61,6 @@ from .libc import release_memory
 from .manifest import (
     MANIFEST,
     InputChangedError,
-    anchored,
     batch_name,
     changes,
     check_unchanged,
@@ -203,41 +202,45 @@ def replaced_batches(out: Path, fp: dict[str, Any], options: RunOptions) -> list
     (with other inputs, `out` may be a folder that takes one day's batch after another, each
     deduplicated against the ones before; stdin cannot be told to be the same: one day's batch piped after
     another's took the first out, and its copies were kept again); [] without a shared index, or when that run
-    used another index (`same_index`)."""
+    used another index (`holds_run`)."""
     finished = read_manifest(out)
-    if (options.index is None or not finished or not same_index(finished, fp) or not_to_continue(finished, fp)
-            or from_stdin(fp) or index_lost(out, fp, finished, options)):
-        return []  # index_lost: nothing of it to take out (gone, another file, or taken out by a start-over killed then)
+    if (options.index is None or not finished or not_to_continue(finished, fp) or from_stdin(fp)
+            or not holds_run(options.index, out, fp, finished)):
+        return []  # not held: another index, or taken out already by a start-over killed after it took them out
     return [finished_batch(out, finished, fp)]
-
-
-def same_index(made: dict[str, Any], fp: dict[str, Any]) -> bool:
-    """Whether the run of fingerprint `made` (finished or interrupted) used the shared index of a run of `fp`: only then
-    are its documents in it, to take out or warn of (a run switching to another index said it took them out of that
-    one, then warned that it could not tell them)."""
-    return same_path((anchored(made).get("options") or {}).get("index"), fp["options"]["index"])
 
 
 def index_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options: RunOptions) -> str | None:
     """Why the index of the finished run in `out` (its manifest `finished`, a run of fingerprint `fp`'s
     shape) no longer holds the documents that run kept: the file is gone, is not an index, or another is in
-    its place (`holds`: it has neither the run's batch nor its first kept id in a batch of as many documents,
-    which a run into a folder since moved has under the name of the folder's old path). None when it holds
-    them, when the run kept none, or when its corpus cannot be read."""
-    if not (kept := (finished.get("counts") or {}).get("kept")):
+    its place (`holds_run`). None when it holds them, or when the run kept none."""
+    if not (finished.get("counts") or {}).get("kept"):
         return None
     path = options.index or out / "index.sqlite"
     if not path.exists():
         return f"{path} is gone"
     try:
-        first = next(read_output(out, "corpus"), {}).get("id")
-        if holds(path, finished_batch(out, finished, fp), first, kept):
+        if holds_run(path, out, fp, finished):
             return None
-    except OutputError:
-        return None
     except IndexMismatchError:
         return f"{path} is not a dedup index"
     return f"{path} does not hold that run's batch: another index is in its place"
+
+
+def holds_run(path: Path, out: Path, fp: dict[str, Any], finished: dict[str, Any]) -> bool:
+    """Whether the index file at `path` holds the documents the finished run in `out` (its manifest `finished`, a run of
+    fingerprint `fp`'s shape) kept, wherever the file is now: the run's batch, or its first kept id in a batch of as many
+    documents, which a run into a folder since moved has under the name of the folder's old path (`holds`; its batch
+    name alone when its corpus cannot be read). Told by what the file holds, not by the path the run gave: an index
+    moved or copied since, or the run's own `DIR/index.sqlite` given as `--index`, is the one it added to (by its path,
+    a run started again into it took its documents for others', and gave a corpus of nothing but `already_indexed`).
+    False when there is no file; `IndexMismatchError` for one that is not an index."""
+    try:
+        first = next(read_output(out, "corpus"), {}).get("id")
+    except OutputError:
+        first = None
+    kept = (finished.get("counts") or {}).get("kept") or 0
+    return path.exists() and holds(path, finished_batch(out, finished, fp), first, kept)
 
 
 def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict[str, Any], options: RunOptions,
@@ -246,8 +249,8 @@ def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict
     runs it replaces, the finished one's batch (`replaced_batches`, asked at every start-over: its manifest stays
     until this run writes its outputs, so a start-over killed before its state said so asks again, and finds the
     batch still in or already out), and the `interrupted` one's (its `fingerprint`, the `batch` it named once it had
-    decided, which may or may not have gone in, and whether it had `added` them) when it used the same index,
-    whatever its inputs: it wrote no corpus. In a transaction of its
+    decided, which may or may not have gone in, and whether it had `added` them) when the index holds it, whatever
+    its inputs: it wrote no corpus. In a transaction of its
     own, before this run names its batch, which may be the name the replaced run gave its own (`--restart`). It
     warns when the index cannot tell them: it has no batch of the finished run's name (a run `--continue`d after
     deciding added its documents under the name of its first fingerprint), or the batch came before documents were
@@ -261,14 +264,14 @@ def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict
     if replaced:
         progress.log(f"the documents that run kept are taken out of {index_path} first (its inputs are these): "
                      "they are deduplicated again, not already_indexed")
-    elif (options.index is not None and (finished := read_manifest(out)) and same_index(finished, fp)
-          and not index_lost(out, fp, finished, options)):
+    elif options.index is not None and (finished := read_manifest(out)) and holds_run(options.index, out, fp, finished):
         progress.log(f"warning: that run added its kept documents to {index_path}; those given again are "
                      "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
-    if interrupted is not None and options.index is not None and same_index(interrupted["fingerprint"], fp):
+    if (interrupted is not None and options.index is not None and (left := interrupted["batch"])
+            and options.index.exists() and holds(options.index, left, None, 0)):
         # whatever its inputs: it wrote no corpus, so documents it left in the index would be in none (a run of other
         # inputs into its folder left them, and every later batch rejected their copies as already_indexed)
-        batches += [b for b in [interrupted["batch"]] if b and b not in batches]  # beside the finished run's
+        batches += [left] if left not in batches else []  # beside the finished run's
         if interrupted["added"]:
             these = "it wrote no corpus" if not_to_continue(interrupted["fingerprint"], fp) else "its inputs are these"
             progress.log(f"the documents the interrupted run added to {index_path} are taken out first ({these})")

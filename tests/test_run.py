@@ -730,6 +730,34 @@ def test_a_run_started_over_on_the_same_inputs_takes_the_earlier_ones_documents_
         assert len(dedup.index) == 4 and dedup.index.contains("o")
 
 
+
+@pytest.mark.parametrize("how", ["moved", "copied", "own"])
+def test_a_run_started_again_with_its_index_moved_copied_or_named_as_its_own_takes_its_documents_out(tmp_path,
+                                                                                                      in_process, how):
+    """The same run started again with its shared index moved or copied to another path, or a run made without
+    `--index` started again with its own `DIR/index.sqlite` as `--index` (found by a QA pass): the index was told to be
+    the one the run used by the path the run gave, so the run's documents were taken for another run's, and its corpus
+    was replaced by one of nothing but already_indexed, each pointing to itself, without a word. The index's contents
+    tell it now: it holds the run's batch."""
+    news = tmp_path / "news.jsonl"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    news.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
+    out, index = tmp_path / "out", tmp_path / "index.sqlite"
+    assert in_process("run", str(news), "--out", str(out), *(() if how == "own" else ("--index", str(index)))).returncode == 0
+    first = (out / "corpus.jsonl").read_bytes()
+    moved = out / "index.sqlite" if how == "own" else tmp_path / "elsewhere" / "index.sqlite"
+    if how != "own":
+        moved.parent.mkdir()
+        (shutil.move if how == "moved" else shutil.copy)(index, moved)
+    again = in_process("run", str(news), "--out", str(out), "--index", str(moved))
+    assert again.returncode == 0, again.stderr
+    assert f"the documents that run kept are taken out of {moved} first" in again.stderr
+    assert (out / "corpus.jsonl").read_bytes() == first and len(first.splitlines()) == len(texts)
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "o", "text": texts[0]}) + "\n", "utf-8")
+    third = in_process("run", str(other), "--out", str(out), "--index", str(moved))  # other inputs: its documents stay
+    assert f"warning: that run added its kept documents to {moved}" in third.stderr, third.stderr
+
 def test_a_run_made_before_cwd_was_recorded_is_found_and_replaced_by_its_batch(tmp_path, in_process, monkeypatch):
     """A finished run made before fingerprints held `cwd`: its batch was named from its fingerprint without it, and
     a run replacing it (other rules, same inputs, shared index) looked for a batch named with `cwd` null, took none
