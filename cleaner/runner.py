@@ -151,7 +151,9 @@ def from_stdin(fp: dict[str, Any]) -> bool:
 def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: RunProgress) -> RunSummary | None:
     """The summary of the finished run in `out` when it was made from the same fingerprint (and no
     restart is asked for, nor stdin read), its outputs are as written and its index holds its documents
-    (`index_lost`); None when there is work to do."""
+    (`index_lost`); None when there is work to do. Starting over on it is refused (`refuse_removal`) before it is said
+    to replace it, and before a state is made, which a rerun would take for an interrupted run's (not "already
+    complete"), when it would remove an index another process uses or other runs were given."""
     finished = read_manifest(out)
     if not finished:
         return None
@@ -166,6 +168,8 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
                else "(this run reads stdin, which cannot be compared with its inputs)" if from_stdin(fp)
                else f"whose kept documents are not in its index ({lost})" if lost
                else "whose report.json or an output its manifest lists is gone or changed")
+        if own := replaced_own_index(out, options, [finished]):  # refused before it is said to be replaced
+            refuse_removal(own)
         progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
         return None
     if options.strict:
@@ -386,10 +390,6 @@ class Runner:
         if fresh and (done := already_done(self.out, fp, self.options, self.progress)):
             return done
         fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
-        # it starts over: refused before a state is made, which a rerun would take for an interrupted run's (not "already
-        # complete"), while another process uses the index it removes
-        if fresh and (own := replaced_own_index(self.out, self.options, [read_manifest(self.out)])):
-            refuse_removal(own)
         with RunState(state_path) as state, self.progress:
             done = self._resume_point(state, fp, resumable)
             total = count_records(fp["inputs"]) if resumable else None

@@ -1565,7 +1565,8 @@ def test_a_run_does_not_start_over_by_removing_its_own_index_that_other_runs_wer
                                                                                                         in_process):
     """`run -o A`, then `run -o B --index A/index.sqlite` (a day's batch deduplicated against A's), then `run -o A` on
     other inputs: that run started over by removing A/index.sqlite, B's documents with it, and the next batch given
-    that index kept copies of them again (found by a QA pass). It is refused, naming the file, with nothing changed."""
+    that index kept copies of them again (found by a QA pass). It is refused, naming the file, with nothing changed,
+    and without saying first that it runs again and replaces the outputs (it did, found by a QA pass)."""
     a, b = tmp_path / "a", tmp_path / "b"
     other = tmp_path / "other.jsonl"
     other.write_text(json.dumps({"id": "o", "text": "Un autre texte, d'une autre source, sans copie ailleurs."}) + "\n",
@@ -1574,7 +1575,7 @@ def test_a_run_does_not_start_over_by_removing_its_own_index_that_other_runs_wer
     assert in_process("run", str(other), "--out", str(b), "--index", str(a / "index.sqlite"), "-q").returncode == 0
     before = {path.name: path.read_bytes() for path in a.iterdir()}
     for again in (["--restart"], ["--engine", "dask"], []):
-        proc = in_process("run", str(other), "--out", str(a), "--workers", "1", "-q", *again)
+        proc = in_process("run", str(other), "--out", str(a), "--workers", "1", *again)
         assert proc.returncode == 2 and proc.stderr == (
             f"cleaner: {a / 'index.sqlite'}: holds the documents of 1 other run given it as --index: starting over here "
             "would remove it, and later batches would no longer be deduplicated against them; give this run another "
