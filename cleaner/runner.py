@@ -31,7 +31,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
@@ -44,7 +44,7 @@ import numpy as np
 from .boilerplate import LineCounts, counted_text, document_counts, document_hashes, opening_hash, rest_hash
 from .config import Config, ConfigError
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
-from .dedup.index import DedupIndex, IndexMismatchError, batch_count, holds, refuse_other_file
+from .dedup.index import DedupIndex, IndexMismatchError, batch_count, dangling_of, holds, refuse_other_file
 from .dedup.signature import DedupParams, Signer
 from .engine import clean_more
 from .gates import gate
@@ -163,10 +163,12 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
                           "replace, not go on with; run again without --continue to replace them")
     report = None if changed or options.resume == "restart" or from_stdin(fp) else finished_report(out, finished)
     lost = None if report is None else index_lost(out, fp, finished, options)
-    if report is None or lost:
+    cited = [] if report is None or lost else cited_lost(out, fp, finished, options)
+    if report is None or lost or cited:
         why = (f"whose {_differ(changed)}" if changed else "(--restart)" if options.resume == "restart"
                else "(this run reads stdin, which cannot be compared with its inputs)" if from_stdin(fp)
                else f"whose kept documents are not in its index ({lost})" if lost
+               else f"whose duplicates point to documents no longer in its index ({_shown(cited)})" if cited
                else "whose report.json or an output its manifest lists is gone or changed")
         if own := replaced_own_index(out, options, [finished]):  # refused before it is said to be replaced
             refuse_removal(own)
@@ -231,13 +233,25 @@ def index_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options:
     return f"{path} does not hold that run's batch: another index is in its place"
 
 
+def cited_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options: RunOptions) -> list[str]:
+    """The ids that the duplicates of the finished run in `out` point to (their `dup_of`) and its index no longer holds
+    (`dangling_of`): another run took out the batch that kept them and did not keep them again, so those copies are in
+    no corpus, and the run is made again to keep them (it was "already complete", and `say_dangling`'s advice to run it
+    again did nothing)."""
+    try:
+        return dangling_of(options.index or out / "index.sqlite", finished_batch(out, finished, fp))
+    except IndexMismatchError:
+        return []
+
+
 def holds_run(path: Path, out: Path, fp: dict[str, Any], finished: dict[str, Any]) -> bool:
     """Whether the index file at `path` holds the documents the finished run in `out` (its manifest `finished`, a run of
-    fingerprint `fp`'s shape) kept, wherever the file is now: the run's batch, or its first kept id in a batch of as many
-    documents, which a run into a folder since moved has under the name of the folder's old path (`holds`; its batch
-    name alone when its corpus cannot be read). Told by what the file holds, not by the path the run gave: an index
-    moved or copied since, or the run's own `DIR/index.sqlite` given as `--index`, is the one it added to (by its path,
-    a run started again into it took its documents for others', and gave a corpus of nothing but `already_indexed`).
+    fingerprint `fp`'s shape) kept, wherever the file is now: the run's batch, or its first kept id in a batch of as
+    many documents, which a run into a folder since moved has under the name of the folder's old path (`holds`; its
+    batch name alone when its corpus cannot be read). Told by what the file holds, not by the path the run gave: an
+    index moved or copied since, or the run's own `DIR/index.sqlite` given as `--index`, is the one it added to (by its
+    path, a run started again into it took its documents for others', and gave a corpus of nothing but
+    `already_indexed`).
     False when there is no file; `IndexMismatchError` for one that is not an index."""
     try:
         first = next(read_output(out, "corpus"), {}).get("id")
@@ -295,13 +309,17 @@ def say_dangling(index: DedupIndex, progress: RunProgress) -> None:
     point to and the index no longer holds (`dangling_citations`): this run took out the run that kept them (starting
     over on its inputs with other rules or gates) and did not keep them again, so those copies are in no corpus."""
     if gone := index.dangling_citations():
-        shown = ", ".join(map(repr, gone[:5])) + (", ..." if len(gone) > 5 else "")
         one = len(gone) == 1
         progress.log(f"warning: {counted(len(gone), 'document')} that other runs' (or service requests' or Pipeline "
-                     f"calls') duplicates point to (their dup_of: {shown}) {'was' if one else 'were'} not kept again by "
-                     f"this run and {'is' if one else 'are'} no longer in {index.path}: those copies are in no corpus; "
-                     f"give {'it' if one else 'them'} again (run the runs that rejected them again) to keep "
+                     f"calls') duplicates point to (their dup_of: {_shown(gone)}) {'was' if one else 'were'} not kept "
+                     f"again by this run and {'is' if one else 'are'} no longer in {index.path}: those copies are in "
+                     f"no corpus; give {'it' if one else 'them'} again (run the runs that rejected them again) to keep "
                      f"{'it' if one else 'them'}")
+
+
+def _shown(ids: Sequence[str]) -> str:
+    """The first five of `ids`, quoted: `'n0', 'n2', ...`."""
+    return ", ".join(map(repr, ids[:5])) + (", ..." if len(ids) > 5 else "")
 
 
 @contextmanager

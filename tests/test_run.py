@@ -517,7 +517,8 @@ def test_a_run_of_other_inputs_over_an_interrupted_run_that_had_indexed_its_docu
 def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_says_so(tmp_path, in_process, engine):
     """Batch 1, then batch 2 (copies of two of batch 1's documents, rejected as their duplicates), then batch 1 again
     with a gate that drops those two: their documents left the shared index, and batch 2's rejects pointed at ids in
-    no corpus and no index, without a word (found by a QA pass). The run says which, once."""
+    no corpus and no index, without a word (found by a QA pass). The run says which, once; and batch 2 run again, as
+    the warning advises, is not "already complete" (it was, found by a QA pass: only --restart made it again)."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     first.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
@@ -546,7 +547,10 @@ def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_s
             f"run and {'is' if one else 'are'} no longer in {index}: those copies are in no corpus; give "
             f"{'it' if one else 'them'} again (run the runs that rejected them again) to keep {'it' if one else 'them'}"
             ) in again.stderr, again.stderr
-    assert in_process("run", str(second), "--out", str(tmp_path / "b"), *local, "--restart").returncode == 0  # kept now
+    rerun = in_process("run", str(second), "--out", str(tmp_path / "b"), *local)  # as the warning says: kept now
+    assert rerun.returncode == 0, rerun.stderr
+    assert (f"{tmp_path / 'b'}/ holds a finished run whose duplicates point to documents no longer in its index "
+            f"({shown}): running again") in rerun.stderr, rerun.stderr
     assert {json.loads(x)["id"] for x in (tmp_path / "b" / "corpus.jsonl").read_text().splitlines()} == {
         f"copy{k[1:]}" for k in gone}
     third = in_process("run", str(first), "--out", str(tmp_path / "c"), *local)
@@ -743,7 +747,8 @@ def test_a_run_started_again_with_its_index_moved_copied_or_named_as_its_own_tak
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     news.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
     out, index = tmp_path / "out", tmp_path / "index.sqlite"
-    assert in_process("run", str(news), "--out", str(out), *(() if how == "own" else ("--index", str(index)))).returncode == 0
+    shared = () if how == "own" else ("--index", str(index))
+    assert in_process("run", str(news), "--out", str(out), *shared).returncode == 0
     first = (out / "corpus.jsonl").read_bytes()
     moved = out / "index.sqlite" if how == "own" else tmp_path / "elsewhere" / "index.sqlite"
     if how != "own":

@@ -307,7 +307,7 @@ def test_a_ctrl_c_while_a_process_is_spawned_leaves_no_process_behind():
     assert not multiprocessing.active_children() and not _spawned(os.getpid(), started=False)
 
 
-# `cleaner ARGS` that SIGKILLs itself as `cleaner.runner.NAME` is called (`at` "call") or once it has returned ("return")
+# `cleaner ARGS` that SIGKILLs itself as `cleaner.runner.NAME` is called (`at` "call") or once it has returned
 _KILLED_AT = """
 import os, signal, sys
 from cleaner import runner

@@ -149,6 +149,17 @@ def holds(path: Path, batch: str, doc_id: str | None, count: int) -> bool:
                                     db.execute("SELECT count(*) FROM docs WHERE batch = ?", row).fetchone()[0] == count)
 
 
+def dangling_of(path: Path, batch: str) -> list[str]:
+    """The ids that the duplicates of the batch called `batch` point to (`DedupIndex.cite`) and the index file at
+    `path` no longer holds (`DedupIndex.dangling_citations`), sorted; read without changing it."""
+    with _read_only(path, lambda exc: f"{path}: not a dedup index ({exc})") as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cited'").fetchone():
+            return []
+        return [doc_id for (doc_id,) in db.execute(
+            "SELECT c.id FROM cited c JOIN batches b ON b.rowid = c.batch WHERE b.name = ? "
+            "AND NOT EXISTS (SELECT 1 FROM docs d WHERE d.id = c.id) ORDER BY c.id", (batch,))]
+
+
 def disk_full(exc: sqlite3.Error, path: str | Path) -> Exception:
     """SQLite's `database or disk is full` as the OSError it is, naming the file `path` (the CLI's one line and
     exit 2, not a traceback); any other error as it is."""
@@ -482,22 +493,26 @@ class DedupIndex(Closing):
             if not ids or "batch" not in self._columns("docs"):  # no batch ever added a document
                 return
             self._db.execute("CREATE TABLE IF NOT EXISTS cited (id TEXT NOT NULL, batch INTEGER NOT NULL, "
-                             "PRIMARY KEY (id, batch)) WITHOUT ROWID")
+                             "told INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (id, batch)) WITHOUT ROWID")
             other = f"batch IS NOT {int(batch)}" if batch else "batch IS NOT NULL"  # a run's cites a Pipeline's too
-            self._db.executemany(f"INSERT OR IGNORE INTO cited SELECT id, ? FROM docs WHERE id = ? AND {other}",
-                                 ((batch, doc_id) for doc_id in ids))
+            self._db.executemany(f"INSERT OR IGNORE INTO cited (id, batch) SELECT id, ? FROM docs WHERE id = ? "
+                                 f"AND {other}", ((batch, doc_id) for doc_id in ids))
 
     def dangling_citations(self) -> list[str]:
         """The ids that a batch's duplicates point to (`add_batch`'s `cites`) and the index no longer holds, sorted;
-        forgotten once told: a run that took out the batch that added them (started over with other rules or gates)
-        did not keep them again, so their copies in the citing batch's rejects are in no corpus."""
+        told once (marked `told`, and told again once back and gone again), and kept for `dangling_of`: a run that took
+        out the batch that added them (started over with other rules or gates) did not keep them again, so their
+        copies in the citing batch's rejects are in no corpus."""
         with self.write_lock():
             if not self._has_table("cited"):
                 return []
+            if "told" not in self._columns("cited"):  # noted by a cleaner that forgot them once told
+                self._db.execute("ALTER TABLE cited ADD COLUMN told INTEGER NOT NULL DEFAULT 0")
+            held = "EXISTS (SELECT 1 FROM docs d WHERE d.id = cited.id)"
+            self._db.execute(f"UPDATE cited SET told = 0 WHERE told AND {held}")
             gone = [doc_id for (doc_id,) in self._db.execute(
-                "SELECT DISTINCT id FROM cited c WHERE NOT EXISTS (SELECT 1 FROM docs d WHERE d.id = c.id) "
-                "ORDER BY id")]
-            self._db.executemany("DELETE FROM cited WHERE id = ?", ((doc_id,) for doc_id in gone))
+                f"SELECT DISTINCT id FROM cited WHERE NOT told AND NOT {held} ORDER BY id")]
+            self._db.execute(f"UPDATE cited SET told = 1 WHERE NOT told AND NOT {held}")
         return gone
 
     def _has_table(self, name: str) -> bool:
