@@ -148,6 +148,13 @@ BAD_PACKS = {
         "pattern",
         "compiles into about 1,002,000 items",
     ),
+    "braces-of-an-escape-are-no-count": (  # `\x{100001}` was "compiles into about 100,001 items": its braces a count
+        "rules:\n  - id: t.esc\n    kind: regex\n    description: escape\n    pattern: '\\x{100001}'\n"
+        "    examples: {remove: [a], keep: [b]}\n",
+        "t.esc",
+        "pattern",
+        "invalid pattern: incomplete escape \\x",
+    ),
     "count-over-the-limit-of-re": (  # `re` raised OverflowError: a traceback
         "rules:\n  - id: t.over\n    kind: regex\n    description: huge\n    pattern: 'x{0,5000000000}'\n    examples: {remove: [a], keep: [b]}\n",
         "t.over",

@@ -319,11 +319,20 @@ def scan_pattern(pattern: str) -> tuple[str | None, int]:
             size[-1] += last * (max(least, 1) - 1)
             i = end
             continue
-        end = i + 2 if c == "\\" else _class_end(pattern, i) if c == "[" else i + 1
+        end = _escape_end(pattern, i) if c == "\\" else _class_end(pattern, i) if c == "[" else i + 1
         last = 1
         size[-1] += 1
         i = end
     return None, sum(size)
+
+
+def _escape_end(pattern: str, i: int) -> int:
+    """Index just past the escape that starts at i: with its braces for `\\x{e9}`, `\\N{NAME}`, `\\p{Lu}`, `\\P{..}` and
+    `\\g{1}` (a `{100001}` after `\\x` is no count: it was read as one, and refused as a repeat)."""
+    if pattern[i + 1 : i + 2] in ("x", "N", "p", "P", "g") and pattern[i + 2 : i + 3] == "{" and (
+            (close := pattern.find("}", i + 3)) >= 0):
+        return close + 1
+    return i + 2
 
 
 def _class_end(pattern: str, i: int) -> int:
