@@ -681,6 +681,16 @@ def test_rules_list_shows_every_rule(in_process):
     assert listed == [r.id for r in SHIPPED.rules]
 
 
+def test_rules_list_escapes_what_a_terminal_would_act_on(tmp_path, in_process):
+    """A description's escape sequences and bidi overrides were printed raw, to act on the terminal; `diff` escapes
+    them (`escapes.one_line`), and so does `rules list`."""
+    path = tmp_path / "p.yaml"
+    path.write_text("rules:" + GOOD_RULE.replace("a good rule", '"esc \\e[31mRED\\e[0m and \\u202e bidi"'),
+                    encoding="utf-8")
+    proc = in_process("rules", "list", "--no-default-rules", "--rules", str(path))
+    assert "esc \\x1b[31mRED\\x1b[0m and \\u202e bidi" in proc.stdout and "\x1b" not in proc.stdout, proc.stdout
+
+
 def test_no_default_rules_and_extra_pack(tmp_path, in_process):
     path = tmp_path / "p.yaml"
     path.write_text("rules:" + GOOD_RULE, encoding="utf-8")

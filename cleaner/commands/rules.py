@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..checks import check_examples
 from ..config import Config, ConfigError
+from ..escapes import one_line
 from ..io.names import real
 from ..io.readers import not_an_input
 from ..io.writers import stdout, text_stream, utf8_stream, write_atomic
@@ -47,7 +48,7 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
         scope = ",".join(rule.langs) or "any"
         if rule.sources:
             scope += " @" + ",".join(rule.sources)
-        print(f"{rule.id:<34} {rule.kind:<9} {scope:<10} {' '.join(rule.description.split())}", file=out)
+        print(one_line(f"{rule.id:<34} {rule.kind:<9} {scope:<10} {' '.join(rule.description.split())}"), file=out)
     print(f"{len(ruleset.rules)} rules from {len(ruleset.files)} packs", file=sys.stderr)
     return 0
 
