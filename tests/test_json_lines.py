@@ -223,7 +223,7 @@ def test_rules_commands_write_under_a_latin1_locale(tmp_path):
     assert checked.returncode == 1, checked.stderr.decode("latin-1")
     assert checked.stdout.decode("latin-1") == (f"{pack}:2: FAIL t.news: remove example 1 is not touched: "
                                                 "'\\u0395\\u03b9\\u03b4\\u03ae\\u03c3\\u03b5\\u03b9\\u03c2 \\u03c3\\u03ae\\u03bc\\u03b5\\u03c1\\u03b1'\n"
-                                                "1 rules, 2 examples, 1 failures\n")
+                                                "1 rule, 2 examples, 1 failure\n")
     rng = random.Random(5)
     words = "le gouvernement a annoncé mardi que la banque centrale maintiendra son taux directeur".split()
     src = tmp_path / "s.jsonl"

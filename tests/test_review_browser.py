@@ -206,7 +206,7 @@ def test_flag_gives_a_keep_example_that_rules_check_runs(page, tmp_path):
     # The related list of seed 001 goes only because article text precedes it: alone it is kept, and the check passes.
     passed = _flag(page, SEED_001, "generic.related-list", tmp_path)
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    assert passed.stdout.startswith("1 rules, ") and passed.stdout.endswith(" 0 failures\n")
+    assert passed.stdout.startswith("1 rule, ") and passed.stdout.endswith(" 0 failures\n")
     # The ticker goes wherever it is: the check runs the new example and fails on it until the rule changes.
     failed = _flag(page, SEED_000, "generic.ticker", tmp_path)
     shipped = next(r for r in yaml.safe_load((ROOT / "rules" / "generic.yaml").read_text(encoding="utf-8"))["rules"]

@@ -13,6 +13,7 @@ from ..io.names import real
 from ..io.readers import not_an_input
 from ..io.writers import stdout, text_stream, utf8_stream, write_atomic
 from ..packs import load_files, load_rules, pack_files
+from ..report import counted
 from .common import a_file, config_args, config_from, input_args, pack_paths, worker_count
 
 
@@ -49,7 +50,7 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
         if rule.sources:
             scope += " @" + ",".join(rule.sources)
         print(one_line(f"{rule.id:<34} {rule.kind:<9} {scope:<10} {' '.join(rule.description.split())}"), file=out)
-    print(f"{len(ruleset.rules)} rules from {len(ruleset.files)} packs", file=sys.stderr)
+    print(f"{counted(len(ruleset.rules), 'rule')} from {counted(len(ruleset.files), 'pack')}", file=sys.stderr)
     return 0
 
 
@@ -70,7 +71,8 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
             failures.append(failure)
             print(f"{checked.places[rule.id]}: FAIL {failure}", file=out)
     examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in checked.rules)
-    print(f"{len(checked.rules)} rules, {examples} examples, {len(failures)} failures", file=out)
+    print(f"{counted(len(checked.rules), 'rule')}, {counted(examples, 'example')}, {counted(len(failures), 'failure')}",
+          file=out)
     return 1 if failures else 0
 
 

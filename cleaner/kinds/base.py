@@ -124,12 +124,12 @@ class Rule(BaseModel):
                                  "('fr'; 'fra', 'fre', 'fr-FR' are read as it); a language without one (Pidgin, 'pcm') "
                                  "cannot scope a rule: scope it with `requires` or `sources`")
             codes.append(code)
-        return tuple(codes)
+        return tuple(dict.fromkeys(codes))  # `[fra, FR-fr]` is `fr` once
 
     @field_validator("sources")
     @classmethod
     def _hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(source_key(v) for v in value)
+        return tuple(dict.fromkeys(source_key(v) for v in value))
 
     @field_validator("requires")
     @classmethod
