@@ -378,6 +378,11 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
             msg = f"should be a list ([a, b], or an `- item` a line), got {shown(err['input'])}"
         elif err["type"] == "too_short" and isinstance(err["input"], list | tuple):  # "Tuple should have … after validation"
             msg = f"should list at least {err['ctx']['min_length']} item(s), got {err['ctx']['actual_length']}"
+        elif err["type"] == "string_too_short":  # "String should have at least 3 characters", not the value given
+            msg = f"should be at least {err['ctx']['min_length']} characters long, got {shown(err['input'])}"
+        elif err["type"] == "string_pattern_mismatch" and err["loc"] == ("id",):  # the pattern alone, in regex
+            msg = (f"should be lower-case letters, digits, '.', '_' and '-', starting with a letter or a digit "
+                   f"('fr.read-also'), got {shown(err['input'])}")
         elif said := with_value(err, shown):
             msg = said
         if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:

@@ -155,6 +155,35 @@ BAD_PACKS = {
         "pattern",
         "invalid pattern: incomplete escape \\x",
     ),
+    "description-too-short": (  # "String should have at least 3 characters", without the value
+        "rules:\n  - id: t.d\n    kind: line\n    description: d\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        "t.d",
+        "description",
+        "should be at least 3 characters long, got 'd'",
+    ),
+    "id-with-a-capital-and-a-space": (  # "String should match pattern '^[a-z0-9][a-z0-9._-]*$'"
+        "rules:\n  - id: X A\n    kind: line\n    description: a rule\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        "X A",
+        "id",
+        "should be lower-case letters, digits, '.', '_' and '-', starting with a letter or a digit ('fr.read-also'), "
+        "got 'X A'",
+    ),
+    "a-date-for-a-string": (  # "got datetime.date(2021, 3, 4)"
+        "rules:\n  - id: t.d\n    kind: line\n    description: 2021-03-04\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        "t.d",
+        "description",
+        "should be a valid string, got 2021-03-04",
+    ),
+    "a-timestamp-for-a-string": (  # "got datetime.date...econds=7200)))": cut mid-repr
+        "rules:\n  - id: t.d\n    kind: line\n    description: 2021-03-04 10:11:12+02:00\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        "t.d",
+        "description",
+        "should be a valid string, got 2021-03-04T10:11:12+02:00",
+    ),
     "count-over-the-limit-of-re": (  # `re` raised OverflowError: a traceback
         "rules:\n  - id: t.over\n    kind: regex\n    description: huge\n    pattern: 'x{0,5000000000}'\n    examples: {remove: [a], keep: [b]}\n",
         "t.over",

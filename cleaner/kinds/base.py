@@ -7,6 +7,7 @@ import reprlib
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -218,14 +219,19 @@ def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class _YamlRepr(reprlib.Repr):
-    """`reprlib`'s repr with booleans and None as YAML writes them (`true`, `null`; "got True" was Python's word),
-    alone or in a list or mapping."""
+    """`reprlib`'s repr with booleans, None and dates as YAML writes them (`true`, `null`, `2021-03-04`; "got True"
+    was Python's word), alone or in a list or mapping."""
 
     def repr_bool(self, value: bool, level: int) -> str:
         return "true" if value else "false"
 
     def repr_NoneType(self, value: None, level: int) -> str:  # noqa: N802 (reprlib's name for it)
         return "null"
+
+    def repr_date(self, value: date, level: int) -> str:
+        return value.isoformat()
+
+    repr_datetime = repr_date  # "datetime.date(2021, 3, 4)" was a YAML date's, a timestamp's cut mid-repr
 
 
 _REPR = _YamlRepr()
