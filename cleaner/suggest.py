@@ -22,6 +22,7 @@ fails is left out and counted.
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -269,7 +270,7 @@ def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config
     taken = {r.id for r in shipped}  # with --rules, the suggestions a reviewer kept from an earlier run
     rules, dropped, numbers = [], [], defaultdict(int)
     for source, docs, rule in sorted(candidates, key=lambda c: (c[0], -c[1], c[2]["kind"], str(c[2]["remove"]))):
-        slug = regex.sub(r'[^a-z0-9.-]+', '-', source)
+        slug = _slug(source)
         numbers[slug] += 1  # counted per slug, not per source: two sources may give one slug ("Le Matin", "Le/Matin")
         while f"suggested.{slug}.{numbers[slug]:02d}" in taken:
             numbers[slug] += 1
@@ -284,6 +285,14 @@ def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config
         else:
             rules.append(accepted)
     return rules, dropped
+
+
+def _slug(source: str) -> str:
+    """`source` as the part of a rule id that names it: its accented letters without their accents (NFKD, combining
+    marks dropped, ß as ss: "Le Journal d'Été" was `le-journal-d-t-`, `bücher.de` `b-cher.de`), each run of other
+    characters one dash, none at either end; `source` for a name of none of those letters (Arabic script)."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", source.casefold()) if not unicodedata.combining(c))
+    return regex.sub(r"[^a-z0-9.]+", "-", bare).strip("-.") or "source"
 
 
 def _checked(entry: dict[str, Any], remove: list[Any], keeps: list[str], shipped: tuple[Rule, ...]) -> dict[str, Any] | str:

@@ -479,6 +479,20 @@ def test_suggested_ids_are_unique_when_two_sources_give_one_name(tmp_path, in_pr
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_suggested_ids_spell_a_source_without_its_accents(tmp_path, in_process):
+    """"Le Journal d'Été" gave `suggested.le-journal-d-t-.01`, `bücher.de` `suggested.b-cher.de.01` (QA pass)."""
+    rng = random.Random(4)
+    path = tmp_path / "accents.jsonl"
+    path.write_text("".join(
+        json.dumps({"id": f"{src}{k}", "source": src, "text": "Bloc de navigation propre au site\n\n"
+                    + "\n\n".join(_sentence(rng, 25) for _ in range(3))}, ensure_ascii=False) + "\n"
+        for k in range(6) for src in ("Le Journal d'Été", "bücher.de")), encoding="utf-8")
+    out = tmp_path / "suggested.yaml"
+    assert in_process("rules", "suggest", str(path), "--out", str(out)).returncode == 0
+    ids = [r["id"] for r in yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]]
+    assert ids == ["suggested.bucher.de.01", "suggested.le-journal-d-ete.01"], ids
+
+
 def test_suggest_takes_keep_examples_from_the_sentences_of_long_paragraphs(tmp_path, in_process):
     """A source whose paragraphs are all over 250 characters (no line key) gave no keep example, and every rule of
     it was left out, `no article sentence of this source to keep` (found by a QA pass): its sentences give them."""
