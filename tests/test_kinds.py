@@ -185,6 +185,55 @@ def test_extract_match_with_only_empty_groups_is_removed_whole():
     assert out.text == ARTICLE and out.author == "Jane Doe"
 
 
+def _extract(pattern: str, remove: str = "x"):
+    return _rule("rules:\n  - id: t.x\n    kind: extract\n    description: a field\n"
+                 f"    pattern: '{pattern}'\n    examples: {{remove: ['{remove}'], keep: ['Le texte.']}}\n")
+
+
+@pytest.mark.parametrize("pattern, group", [
+    ("^Rubrique : (?=(?P<section>\\p{Lu}\\p{Ll}+))", "section"),
+    ("(?<=^Auteur (?P<author>\\p{Lu}\\p{Ll}+) )Fin$", "author"),
+    ("Tag (?=(?P<section>\\w+ \\w+))", "section"),
+])
+def test_an_extract_group_in_a_look_around_is_refused(pattern, group):
+    """A group in a look-around is outside the match: "Sport" was removed though the match never held it (credited to
+    the rule, its hits overlapping, `rules check` and `clean` disagreeing), or the field left null without a word."""
+    from cleaner import RulePackError
+
+    with pytest.raises(RulePackError, match=f"field 'pattern': the group '{group}' is inside a look-around"):
+        _extract(pattern)
+
+
+def test_an_extract_group_outside_its_match_leaves_the_match_alone():
+    """Before a `\\K` a group is no part of the match, which alone goes: the match is left, and `rules check` says
+    why."""
+    from cleaner.checks import check_rule
+
+    rule = _extract("^Auteur (?P<author>\\p{Lu}\\p{Ll}+) \\KFin$", "Auteur Jean Fin")
+    out = run_rules(Document(id="t", text=f"Auteur Jean Fin\n{ARTICLE}"), [rule], Context())
+    assert out.text == f"Auteur Jean Fin\n{ARTICLE}" and out.author is None
+    assert check_rule(rule) == ["t.x: remove example 1 is not touched: 'Auteur Jean Fin' (its `author` group caught "
+                                "'Jean' outside the match, which alone is removed (a `\\K` after the group?))"]
+
+
+@pytest.mark.parametrize("pattern", ["^Rubrique : (?P<title>(?P<section>Culture) et loisirs)$",
+                                     "^Rubrique : (?P<title>La (?P<section>Culture) et loisirs)$"])
+def test_nested_extract_groups_fill_both_fields_and_the_match_goes(pattern):
+    """"Each named group fills its field": a group inside another (starting with it, or after) filled one of the two,
+    which one by where it started, and `rules check` and `clean` did not agree."""
+    from cleaner.checks import check_rule
+
+    title = pattern.split("<title>")[1].split("(?P")[0] + "Culture et loisirs"
+    out = run_rules(Document(id="t", text=f"Rubrique : {title}\n{ARTICLE}"), [_extract(pattern)], Context())
+    assert (out.text, out.title, out.section) == (ARTICLE, title, "Culture")
+    assert [e.field for e in out.edits if e.kind == "extract"] == (["title", "section"] if title[0] == "L" else
+                                                                  ["section", "title"])
+    remove = f"{{text: \"Rubrique : {title}\", fields: {{title: {title}, section: Culture}}}}"
+    rule = _rule("rules:\n  - id: t.x\n    kind: extract\n    description: a field\n"
+                 f"    pattern: '{pattern}'\n    examples: {{remove: [{remove}], keep: ['Le texte.']}}\n")
+    assert check_rule(rule) == []
+
+
 TAIL_RULE = {"id": "t.tail", "kind": "regex", "scope": "span", "tail_lines": 1, "description": "a last-line link",
              "pattern": r"(?<=\.\n)Watch: [^\n]*+", "examples": {"remove": ["x"], "keep": ["y"]}}
 

@@ -14,7 +14,7 @@ from ..dates import to_iso
 from ..models import FIELDS
 from ..view import Hit, View
 from .base import Context, Rule, register, shown
-from .patterns import Flag, call, check_pattern, compile_fast
+from .patterns import Flag, call, check_pattern, compile_fast, lookaround_group
 
 
 @register("extract")
@@ -23,10 +23,13 @@ class ExtractRule(Rule):
 
     The pattern runs over the whole text (`multiline` by default, so `^`/`$` are line ends and `\\A`/`\\Z`
     the text's). Each named group becomes an extract edit; the rest of the match is removed with it
-    (a match whose groups are all empty is removed whole). `published` must read as a date
-    (`cleaner.dates.to_iso`), or the match is left alone. With `single`, fields are lifted only from a
-    pattern that matches once: several matches are a list of teasers, each with its own byline, and
-    are removed whole, naming no field (a page's sidebar otherwise gave the article another's author).
+    (a match whose groups are all empty is removed whole). A group inside another fills its field too (the outer
+    one's edit is the first part of it outside the inner ones; the rest goes with the match). What is removed is
+    the match and nothing else, so a named group in a look-around is refused at load, and a match with a group
+    outside it (before a `\\K`) is left alone.
+    `published` must read as a date (`cleaner.dates.to_iso`), or the match is left alone. With `single`, fields
+    are lifted only from a pattern that matches once: several matches are a list of teasers, each with its own
+    byline, and are removed whole, naming no field (a page's sidebar otherwise gave the article another's author).
     """
 
     kind: Literal["extract"]
@@ -46,6 +49,10 @@ class ExtractRule(Rule):
         unknown = groups - set(FIELDS)
         if unknown:
             raise ValueError(f"group name {sorted(unknown)[0]!r} is not a field; use one of {', '.join(FIELDS)}")
+        if name := lookaround_group(pattern):
+            raise ValueError(f"the group {name!r} is inside a look-around, whose text is no part of the match: only "
+                             "the match is removed, so the field would hold text left in the document (or the match "
+                             f"go without it); take the group out of the look-around, `(?P<{name}>...)` in the match")
         return pattern
 
     @cached_property
@@ -54,16 +61,19 @@ class ExtractRule(Rule):
         return compile_fast(self.pattern, self.flags, shipped=self.shipped)
 
     def why_untouched(self, text: str) -> str | None:
-        """A match whose `published` group caught no date cleaner reads (the match is then left alone)."""
-        if "published" in self.compiled.groupindex:
-            try:
-                for m in call(self.compiled.finditer, text, 1.0):
-                    if m.group("published") and to_iso(" ".join(m.group("published").split())) is None:
-                        caught = shown(m.group("published"))
-                        return f"its `published` group caught {caught}, which is no date cleaner reads"
-            except TimeoutError:
-                pass
-        return None
+        """A match with a group outside it (before a `\\K`), or whose `published` group caught no date cleaner reads:
+        the match is then left alone."""
+        try:
+            for m in call(self.compiled.finditer, text, 1.0):
+                for name in self.compiled.groupindex:
+                    if _outside(m, name):
+                        return (f"its `{name}` group caught {shown(m.group(name))} outside the match, which alone is "
+                                "removed (a `\\K` after the group?)")
+                    if name == "published" and m.group(name) and to_iso(" ".join(m.group(name).split())) is None:
+                        return f"its `published` group caught {shown(m.group(name))}, which is no date cleaner reads"
+        except TimeoutError:
+            pass
+        return super().why_untouched(text)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         matches = call(self.compiled.finditer, view.text, ctx.timeout)
@@ -76,6 +86,8 @@ class ExtractRule(Rule):
                 start, end = m.span(name)
                 if start < 0 or start == end:
                     continue
+                if _outside(m, name):
+                    break
                 value = " ".join(m.group(name).split())
                 if name == "published":
                     value = to_iso(value)
@@ -83,7 +95,7 @@ class ExtractRule(Rule):
                         break
                 fields.append(Hit(start, end, name, value))
             else:
-                yield from _with_gaps(m.start(), _line_end(view.text, m), sorted(fields))
+                yield from _with_gaps(m.start(), _line_end(view.text, m), fields)
 
 
 def _line_end(text: str, m: re.Match | regex.Match) -> int:
@@ -92,15 +104,27 @@ def _line_end(text: str, m: re.Match | regex.Match) -> int:
     return end + 1 if (m.start() == 0 or text[m.start() - 1] == "\n") and text[end : end + 1] == "\n" else end
 
 
+def _outside(m: re.Match | regex.Match, name: str) -> bool:
+    """True when group `name` caught text outside match `m` (`\\K` starts a match after its groups)."""
+    start, end = m.span(name)
+    return start < end and (start < m.start() or end > m.end())
+
+
 def _with_gaps(start: int, end: int, fields: list[Hit]) -> Iterator[Hit]:
-    """The field hits of one match, and plain removals for the rest of the match around them."""
+    """The field hits of one match, each the first part of its group outside the groups inside it (innermost first:
+    a group of the very span of another has none, and fills no field), and plain removals for the rest of the
+    match, from `start` to `end`."""
+    cuts = sorted({start, end, *(h.start for h in fields), *(h.end for h in fields)})
+    pieces: dict[tuple[int, int], Hit] = {}
+    for hit in sorted(fields, key=lambda h: h.end - h.start):
+        free = next((p for p in zip(cuts, cuts[1:]) if hit.start <= p[0] and p[1] <= hit.end and p not in pieces), None)
+        if free:
+            pieces[free] = hit._replace(start=free[0], end=free[1])
     pos = start
-    for hit in fields:
-        if hit.start < pos:  # a group inside another: keep the outer one
-            continue
-        if hit.start > pos:
-            yield Hit(pos, hit.start)
-        yield hit
-        pos = hit.end
+    for a, b in sorted(pieces):
+        if a > pos:
+            yield Hit(pos, a)
+        yield pieces[a, b]
+        pos = b
     if end > pos:
         yield Hit(pos, end)

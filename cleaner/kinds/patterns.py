@@ -326,6 +326,27 @@ def scan_pattern(pattern: str) -> tuple[str | None, int]:
     return None, sum(size)
 
 
+_NAMED = re.compile(r"\(\?P?<(\w+)>|\(\?'(\w+)'")
+_LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+
+
+def lookaround_group(pattern: str) -> str | None:
+    """The name of the first named group of `pattern` that is inside a look-around (`(?=...)`, `(?<=...)`, `(?!...)`,
+    `(?<!...)`), or None."""
+    inside: list[bool] = []  # for each open group: whether it is, or is in, a look-around
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "(":
+            if inside and inside[-1] and (named := _NAMED.match(pattern, i)):
+                return named.group(1) or named.group(2)
+            inside.append(bool(inside and inside[-1]) or pattern.startswith(_LOOKAROUNDS, i))
+        elif c == ")" and inside:
+            inside.pop()
+        i = _escape_end(pattern, i) if c == "\\" else _class_end(pattern, i) if c == "[" else i + 1
+    return None
+
+
 def _escape_end(pattern: str, i: int) -> int:
     """Index just past the escape that starts at i: with its braces for `\\x{e9}`, `\\N{NAME}`, `\\p{Lu}`, `\\P{..}` and
     `\\g{1}` (a `{100001}` after `\\x` is no count: it was read as one, and refused as a repeat)."""
