@@ -1150,6 +1150,29 @@ def test_a_host_is_one_host_however_it_is_written(tmp_path, url, source):
     assert clean(Document(id="a", text="Menu\n\nLe texte.", url=url), config).text == "Le texte."
 
 
+NEVER_FIRED = {
+    "requires": ("kind: regex\n    requires: [lire]\n    pattern: 'Voir aussi'\n", "Voir aussi",
+                 "(it holds none of the rule's `requires` ('lire'): it is not tried)"),
+    "max_line_chars": ("kind: regex\n    max_line_chars: 10\n    pattern: 'Partagez sur .+'\n", "Partagez sur Facebook",
+                       "(it matches a line of 21 characters, over max_line_chars 10)"),
+    "prefilter": ("kind: ticker\n    separators: [' ≫ ']\n    prefilter: ' \\| '\n    min_line_chars: 20\n",
+                  "Un Premier Titre Ici ≫ Un Second Titre Là ≫ Un Troisième Titre Ici ≫ Le Dernier Titre Là",
+                  "(a line splits into 4 headlines on its separators, but its `prefilter` ' \\| ' matches it 0 times, "
+                  "under min_segments - 1 (3): the prefilter must match within every separator match)"),
+}
+
+
+@pytest.mark.parametrize("cause", NEVER_FIRED)
+def test_check_says_why_a_rule_never_fired(cause):
+    """A remove example holding none of `requires`, a line over `max_line_chars`, a ticker line its `prefilter` skips:
+    `rules check` said "not touched", with no word of why (QA pass)."""
+    params, text, why = NEVER_FIRED[cause]
+    (rule,) = load_pack_text(f"rules:\n  - id: t.never\n    description: never fires\n    {params}"
+                             f"    examples: {{remove: ['{text}'], keep: ['Le texte.']}}\n", "p.yaml")
+    (failure,) = check_rule(rule)
+    assert failure.startswith("t.never: remove example 1 is not touched: ") and failure.endswith(" " + why), failure
+
+
 def test_check_says_an_extract_rule_caught_no_date(tmp_path, in_process):
     """An extract rule whose `published` group caught what is no date leaves the match alone, and `rules check` said
     only "not touched" (QA pass)."""

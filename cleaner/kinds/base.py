@@ -159,7 +159,12 @@ class Rule(BaseModel):
         return host_in(ctx.host, self.sources) if self.sources else True
 
     def why_untouched(self, text: str) -> str | None:
-        """Why the rule finds nothing in `text` where it nearly does, for `rules check` (None: nothing to say)."""
+        """Why the rule finds nothing in `text` where it nearly does, for `rules check` (None: nothing to say): here,
+        a text that holds none of `requires`, on which the rule is not tried."""
+        from ..edits import Composed
+
+        if self.requires and not any(r in Composed(text).text.casefold() for r in self.requires):
+            return f"it holds none of the rule's `requires` ({', '.join(map(shown, self.requires))}): it is not tried"
         return None
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:

@@ -63,6 +63,8 @@ class ExtractRule(Rule):
     def why_untouched(self, text: str) -> str | None:
         """A match with a group outside it (before a `\\K`), or whose `published` group caught no date cleaner reads:
         the match is then left alone."""
+        if why := super().why_untouched(text):
+            return why
         try:
             for m in call(self.compiled.finditer, text, 1.0):
                 for name in self.compiled.groupindex:
@@ -73,7 +75,7 @@ class ExtractRule(Rule):
                         return f"its `published` group caught {shown(m.group(name))}, which is no date cleaner reads"
         except TimeoutError:
             pass
-        return super().why_untouched(text)
+        return None
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         matches = call(self.compiled.finditer, view.text, ctx.timeout)

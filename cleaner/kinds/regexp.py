@@ -60,6 +60,17 @@ class RegexRule(Rule):
         """With `scope: line`, each line is matched alone."""
         return self.scope == "line"
 
+    def why_untouched(self, text: str) -> str | None:
+        """Also, with `scope: line`, a line the pattern matches that is longer than `max_line_chars`."""
+        if (why := super().why_untouched(text)) or self.scope != "line":
+            return why
+        try:
+            long = next((line for line in map(str.strip, text.split("\n")) if len(line) > self.max_line_chars
+                         and call(self.compiled.fullmatch, line, 1.0)), None)
+        except TimeoutError:
+            return None
+        return long and f"it matches a line of {len(long):,} characters, over max_line_chars {self.max_line_chars}"
+
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if self.scope == "span":
             start = _tail_start(view.text, self.tail_lines) if self.tail_lines else 0

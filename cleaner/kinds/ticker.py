@@ -128,10 +128,16 @@ class TickerRule(Rule):
 
     def segments(self, line: str, timeout: float = 1.0) -> list[str] | None:
         """The segments of `line` when it is a ticker by this rule's parameters, else None."""
-        if len(line) < self.min_line_chars and width(line) < self.min_line_chars:
+        if not self._long_enough(line) or not self._enough_separators(line, timeout):
             return None
-        if not self._enough_separators(line, timeout):
-            return None
+        return self._split(line, timeout)
+
+    def _long_enough(self, line: str) -> bool:
+        """True when `line` has `min_line_chars`, by its length or its width."""
+        return len(line) >= self.min_line_chars or width(line) >= self.min_line_chars
+
+    def _split(self, line: str, timeout: float) -> list[str] | None:
+        """`segments` past its cheap tests (the line's length and `prefilter`)."""
         if (first := line.lstrip()[:1]) and first in self.list_marks:
             return None  # an item of a bulleted list
         counts: list[int] = []  # of each separator in one scan of all of them, made only for a line whose split passes
@@ -178,6 +184,22 @@ class TickerRule(Rule):
         if end.endswith(FULL_STOPS) or (end != segment and end.endswith(("！", "？"))):
             return False  # a sentence of Chinese, Japanese, Khmer or Myanmar, or a quoted exclamation or question
         return not (segment.endswith(".") and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
+
+    def why_untouched(self, text: str) -> str | None:
+        """Also a line that is a ticker by its separators, but that `prefilter` skips."""
+        if why := super().why_untouched(text):
+            return why
+        try:
+            for line in text.split("\n"):
+                if (self._long_enough(line) and not self._enough_separators(line, 1.0)
+                        and (found := self._split(line, 1.0))):
+                    times = len(call(self.compiled_prefilter.findall, line, 1.0))
+                    return (f"a line splits into {len(found)} headlines on its separators, but its `prefilter` "
+                            f"{shown_pattern(self.prefilter)} matches it {times} times, under min_segments - 1 "
+                            f"({self.min_segments - 1}): the prefilter must match within every separator match")
+        except TimeoutError:
+            pass
+        return None
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if not self._enough_separators(view.text, ctx.timeout):
