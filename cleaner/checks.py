@@ -10,7 +10,7 @@ like it, a run skips the rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .edits import WHITESPACE_RULE
 from .engine import run_rules
@@ -72,6 +72,16 @@ def check_examples(rule: Rule, all_rules: Iterable[Rule], timeout: float = 1.0) 
     """All of one rule's failures together: its own examples' (`check_rule`), then its keep examples' through
     `all_rules` (`check_keep_against`)."""
     return check_rule(rule, timeout) + check_keep_against([rule], all_rules, timeout)
+
+
+def pack_failures(rules: Iterable[Rule], places: dict[str, str], all_rules: Iterable[Rule],
+                  timeout: float = 1.0) -> Iterator[str]:
+    """The failures of each of `rules` (`check_examples` through `all_rules`), rule by rule, as `rules check` prints
+    them: at the rule's file and line (`places`, as `RuleSet.places`), `k.yaml:3: FAIL k.one: …`, as a load error is."""
+    everything = list(all_rules)
+    for rule in rules:
+        for failure in check_examples(rule, everything, timeout):
+            yield f"{places[rule.id]}: FAIL {failure}"
 
 
 def _short(text: str, width: int = 70) -> str:

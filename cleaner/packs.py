@@ -199,9 +199,16 @@ def _unique_ids(located: list[tuple[Rule, int | None]], name: str, seen: dict[st
 def load_pack_text(text: str, name: str) -> list[Rule]:
     """Parse and validate one pack's YAML text, its ids unique as `load_files` has them; `name` is used in error
     messages."""
-    located = _load_pack(text, name)[1]
-    _unique_ids(located, name, {})
-    return [rule for rule, _ in located]
+    return load_text(text, name).in_load_order()
+
+
+def load_text(text: str, name: str) -> RuleSet:
+    """One pack's YAML text loaded as `load_files` loads a file named `name` (the name its messages and `places`
+    use), without the file."""
+    located, places = _load_pack(text, name)[1], {}
+    _unique_ids(located, name, places)
+    ordered = sorted((rule for rule, _ in located), key=lambda r: type(r).phase)
+    return RuleSet(tuple(ordered), (name,), (hashlib.sha256(text.encode("utf-8")).hexdigest(),), places)
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..checks import check_examples
+from ..checks import pack_failures
 from ..config import Config, ConfigError
 from ..escapes import one_line
 from ..io.names import real
@@ -66,10 +66,9 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
               file=sys.stderr)
     everything = list(checked.rules) + [r for r in shipped if r.id not in {c.id for c in checked.rules}]
     failures = []
-    for rule in checked.in_load_order():  # each failure at its rule's file and line, as a load error is
-        for failure in check_examples(rule, everything):
-            failures.append(failure)
-            print(f"{checked.places[rule.id]}: FAIL {failure}", file=out)
+    for failure in pack_failures(checked.in_load_order(), checked.places, everything):
+        failures.append(failure)
+        print(failure, file=out)
     examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in checked.rules)
     print(f"{counted(len(checked.rules), 'rule')}, {counted(examples, 'example')}, {counted(len(failures), 'failure')}",
           file=out)

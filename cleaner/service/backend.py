@@ -19,11 +19,11 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from ..checks import check_examples
+from ..checks import pack_failures
 from ..closing import Closing
 from ..config import Config, ConfigError
 from ..models import Cleaned, Document, Rejected
-from ..packs import RulePackError, load_pack_text, shipped_packs
+from ..packs import RulePackError, load_text, shipped_packs
 from ..pipeline import Pipeline, RunResult
 from ..report import Stats
 from ..review.page import render_review
@@ -124,13 +124,12 @@ class Service(Closing):
         """Validate a pack and run its examples (keep examples also through the loaded rules unless
         `alone`). The pack is never added to the running rules."""
         try:
-            rules = load_pack_text(pack.pack, pack.name)
+            checked = load_text(pack.pack, pack.name)
         except RulePackError as exc:
             return RuleCheck(ok=False, error=str(exc))
-        ids = {r.id for r in rules}
-        timeout = self.config.regex_timeout
-        loaded = [] if pack.alone else [r for r in self.pipeline.cleaner.rules.rules if r.id not in ids]
-        failures = [f for rule in rules for f in check_examples(rule, [*rules, *loaded], timeout)]  # in the pack's order
+        rules = checked.in_load_order()
+        loaded = [] if pack.alone else [r for r in self.pipeline.cleaner.rules.rules if r.id not in checked.places]
+        failures = list(pack_failures(rules, checked.places, [*rules, *loaded], self.config.regex_timeout))
         examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in rules)
         return RuleCheck(ok=not failures, rules=len(rules), examples=examples, failures=failures)
 
