@@ -70,8 +70,9 @@ class RuleSet:
 
 
 def shipped_packs() -> list[Path]:
-    """The packs shipped with cleaner (the repo's `rules/`, installed as `cleaner.rulepacks`)."""
-    folder = Path(str(resources.files("cleaner.rulepacks")))
+    """The packs shipped with cleaner (the repo's `rules/`, installed as `cleaner.rulepacks`), by their real path: in
+    a checkout, `rules/fr.yaml`, the file a user edits (its messages named `cleaner/rulepacks/fr.yaml`, the link)."""
+    folder = Path(str(resources.files("cleaner.rulepacks"))).resolve()
     return sorted(folder.glob("*.yaml"))
 
 

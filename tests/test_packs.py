@@ -7,7 +7,7 @@ import time
 import unicodedata
 
 import pytest
-from conftest import SEEDS, run_cli
+from conftest import ROOT, SEEDS, run_cli
 
 from cleaner import Config, Document, RulePackError, clean, load_rules
 from cleaner.checks import check_keep_against, check_rule
@@ -750,6 +750,8 @@ def test_rules_check_notes_an_id_a_shipped_rule_has_which_clean_refuses(tmp_path
     assert proc.returncode == 0 and "note: generic.ticker has the id of a shipped rule: checked in its place" in proc.stderr
     proc = in_process("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--rules", str(path))
     assert proc.returncode == 2 and "rule 'generic.ticker': field 'id': duplicate id, already defined in" in proc.stderr
+    # in the shipped pack by the path a user edits, not by the link `cleaner/rulepacks` it is installed as
+    assert f"already defined in {ROOT / 'rules' / 'generic.yaml'}:" in proc.stderr
     assert "note:" not in in_process("rules", "check", "rules/generic.yaml").stderr
 
 
