@@ -12,6 +12,7 @@ import hashlib
 import os
 import stat
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,7 @@ from .config import Config, with_value
 from .io.names import loops, real
 from .kinds import KINDS, Rule
 from .kinds.base import shown
+from .kinds.shape import ShapeRule
 from .kinds.patterns import pack_budget, save_compiled
 
 
@@ -163,7 +165,19 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
     finally:
         save_compiled()  # the patterns checked, for the next process
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
+    _warn_unscoped_shapes(ordered)
     return RuleSet(tuple(ordered), tuple(str(p) for p in files), tuple(digests), seen)
+
+
+def _warn_unscoped_shapes(rules: list[Rule]) -> None:
+    """A warning when a user's `shape` rule without `sources` is loaded with another: it replaces none (only one with
+    `sources` replaces the unscoped ones, on its hosts), and all of them ran, one after the other, without a word."""
+    unscoped = [r for r in rules if isinstance(r, ShapeRule) and not r.sources]
+    if len(unscoped) > 1 and (mine := [r.id for r in unscoped if not r.shipped]):
+        others = ", ".join(r.id for r in unscoped if r.id not in mine)
+        warnings.warn(f"the shape rule {', '.join(mine)} has no `sources`, so it replaces no shape rule: {others} runs "
+                      "as well; give it `sources:` to replace the unscoped ones on those hosts, or load without the "
+                      "shipped packs (--no-default-rules) for it to run alone", UserWarning, stacklevel=2)
 
 
 def _read(path: Path) -> tuple[str, str]:

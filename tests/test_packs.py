@@ -11,7 +11,7 @@ from conftest import ROOT, SEEDS, run_cli
 
 from cleaner import Config, Document, RulePackError, clean, load_rules
 from cleaner.checks import check_keep_against, check_rule
-from cleaner.packs import load_files, load_pack_text, pack_files
+from cleaner.packs import load_files, load_pack_text, pack_files, shipped_packs
 
 SHIPPED = load_rules(Config.load())
 
@@ -753,6 +753,17 @@ def test_rules_check_notes_an_id_a_shipped_rule_has_which_clean_refuses(tmp_path
     # in the shipped pack by the path a user edits, not by the link `cleaner/rulepacks` it is installed as
     assert f"already defined in {ROOT / 'rules' / 'generic.yaml'}:" in proc.stderr
     assert "note:" not in in_process("rules", "check", "rules/generic.yaml").stderr
+
+
+def test_an_unscoped_shape_rule_of_a_users_pack_is_warned_of(tmp_path):
+    """A user's `shape` rule without `sources` replaces none: the shipped `shape` ran beside it without a word."""
+    path = tmp_path / "shape.yaml"
+    path.write_text("rules:\n  - id: mine.shape\n    kind: shape\n    description: my shape\n    block_lines: 50\n"
+                    "    examples: {remove: ['Accueil'], keep: ['Le conseil a voté le budget mardi soir.']}\n",
+                    encoding="utf-8")
+    with pytest.warns(UserWarning, match="the shape rule mine.shape has no `sources`, so it replaces no shape rule: "
+                                         "shape runs as well"):
+        load_files([*shipped_packs(), path], len(shipped_packs()))
 
 
 def test_a_pack_folder_reads_yaml_in_any_case_and_an_empty_one_is_an_error(tmp_path, in_process):
