@@ -356,3 +356,34 @@ def test_review_out_dash_with_stdout_closed_is_one_line(run_dir, tmp_path):
     proc = subprocess.run(["bash", "-c", f'"{sys.executable}" -m cleaner review "{run_dir}" --out - >&-'],
                           capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
     assert (proc.returncode, proc.stderr) == (2, "cleaner review: cannot write stdout: stdout is closed\n"), proc.stderr
+
+
+def _interrupted_over(out: Path, src: Path) -> None:
+    """A run of `src` into `out`, a folder holding a finished run, stopped once every record is prepared."""
+    from cleaner.io.outputs import STATE
+    from cleaner.manifest import fingerprint
+    from cleaner.runner import Runner, RunOptions
+    from cleaner.runstate import RunState
+
+    runner = Runner(Config.load(), [str(src)], out, RunOptions(workers=1, progress="quiet"))
+    with RunState(out / STATE / "state.sqlite") as state:
+        runner._prepare(state, runner._resume_point(state, fingerprint(runner.config, runner.inputs,
+                                                                       runner.options.output_options()), True))
+
+
+def test_a_run_interrupted_over_a_finished_one_is_not_reviewed_as_that_one(tmp_path, capsys):
+    """A run stopped in a folder holding a finished run leaves `.cleaner/` beside the finished run's outputs,
+    which it replaces once it finishes: `review` and `diff` showed the old run, exit 0."""
+    out = tmp_path / "s"
+    assert main(["run", str(SEEDS), "--out", str(out), "--quiet"]) == 0
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "n1", "text": "Un autre texte, assez long pour passer les portes."}) + "\n")
+    _interrupted_over(out, other)
+    assert (out / "corpus.jsonl").is_file() and (out / "manifest.json").is_file()
+    says = (f"{out}: a `cleaner run` that did not finish (its state is in .cleaner/; the outputs beside it are an "
+            "earlier run's, which it replaces when it finishes); the same command again goes on from where it stopped\n")
+    assert main(["review", str(out), "--out", str(tmp_path / "r.html")]) == 2
+    assert capsys.readouterr().err == f"cleaner review: {says}" and not (tmp_path / "r.html").exists()
+    assert main(["diff", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == f"cleaner diff: {says}"

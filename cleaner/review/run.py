@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..edits import replay
 from ..io.names import real
 from ..io.outputs import STATE, OutputError, output_files, parse_record, read_output
+from ..manifest import MANIFEST
 from ..models import Edit
 
 RUN_OUTPUTS = ("corpus", "rejects", "clusters", "raw")
@@ -59,11 +60,11 @@ def load_run(path: str | Path) -> Run:
         files = {name: output_files(folder, name) for name in RUN_OUTPUTS}
     except OutputError as exc:
         raise RunError(str(exc)) from None
+    if (folder / STATE).is_dir():
+        raise RunError(f"{folder}: a `cleaner run` that did not finish (its state is in {STATE}/"
+                       f"{_beside(folder, files)}); the same command again goes on from where it stopped")
     unwritten = [f"{name}.jsonl" for name, paths in files.items() if not paths]
     lost = [p.name for paths in files.values() for p in paths if not p.is_file()]  # listed by the manifest
-    if (unwritten or lost) and (folder / STATE).is_dir():
-        raise RunError(f"{folder}: a `cleaner run` that did not finish (its state is in {STATE}/); the same command "
-                       "again goes on from where it stopped")
     if unwritten:
         raise RunError(f"{folder}: not a `cleaner run` output folder (missing {', '.join(unwritten)})")
     if lost:
@@ -83,6 +84,14 @@ def load_run(path: str | Path) -> Run:
         )
     except OutputError as exc:
         raise RunError(str(exc)) from None
+
+
+def _beside(folder: Path, files: dict[str, list[Path]]) -> str:
+    """What the outputs beside an unfinished run's state are, for its message: a finished run's (its manifest is
+    there), which the run replaces when it finishes (`runner.clear_outputs`); the start of its own; or none."""
+    if (folder / MANIFEST).is_file():
+        return "; the outputs beside it are an earlier run's, which it replaces when it finishes"
+    return "; the outputs beside it are not whole" if any(files.values()) else ""
 
 
 def once(record: dict[str, Any], seen: set[str]) -> str | None:
