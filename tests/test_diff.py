@@ -456,3 +456,19 @@ def test_terminal_and_unified_formats_write_under_a_latin1_locale(tmp_path):
         subprocess.run(["patch", "-s", "-o", str(tmp_path / "out.txt"), str(tmp_path / "raw.txt"), str(tmp_path / "p.diff")], check=True)
         clean = run_cli("clean", str(src), "--out", "-", "--quiet")
         assert (tmp_path / "out.txt").read_text(encoding="utf-8") == json.loads(clean.stdout)["text"]
+
+
+@pytest.mark.parametrize("score", [None, "missing"])
+def test_a_language_without_a_score_is_shown_without_one(diff, run_dir, tmp_path, score):
+    """A corpus record may give `lang` with a null `lang_score` (or none): `_summary` formatted it as a number, a
+    traceback. It is shown without a score, as the page shows it."""
+    import shutil
+
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder)
+    first = json.loads((folder / "corpus.jsonl").read_text(encoding="utf-8").split("\n", 1)[0])
+    record = {k: v for k, v in first.items() if k != "lang_score"} if score == "missing" else {**first, "lang_score": None}
+    (folder / "corpus.jsonl").write_text(json.dumps(record) + "\n" + (folder / "corpus.jsonl").read_text(
+        encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
+    code, out, err = diff(str(folder), "--id", first["id"])
+    assert code == 0 and out.startswith(f"━━ {first['id']} {first['lang']} · kept · "), err

@@ -65,8 +65,9 @@ def _summary(entry: Entry) -> str:
     """Language (a kept document's), status, and what cleaning removed: for a dropped document, what its
     raw record cleans to now (`entries.recleaned`), or "not cleaned" when it never was (bad input)."""
     record = entry.record or {}
-    if record.get("lang"):
-        lang = f"{record['lang']} {record['lang_score']:.2f} · "
+    if record.get("lang"):  # a score may be null or missing (outputs allow it): the language alone, as the page says
+        score = record.get("lang_score")
+        lang = f"{record['lang']}{'' if score is None else f' {score:.2f}'} · "
     else:  # a dropped document was never tagged (or is cleaned again here, untagged)
         lang = "" if entry.rejected else "lang ? · "
     if entry.record is None:
