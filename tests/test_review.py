@@ -387,3 +387,16 @@ def test_a_run_interrupted_over_a_finished_one_is_not_reviewed_as_that_one(tmp_p
     assert main(["diff", str(out)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == f"cleaner diff: {says}"
+
+
+@pytest.mark.parametrize("name", [".cleaner", ".cleaner/review.html"])
+def test_review_refuses_an_out_in_the_place_of_the_run_state(run_dir, tmp_path, capsys, name):
+    """`review RUN --out RUN/.cleaner` wrote the page as a file named `.cleaner`, where a run keeps its state:
+    `run --out RUN --restart` then failed ("File exists"); a page inside `.cleaner/` made the run look unfinished."""
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder)
+    code = main(["review", str(folder), "--out", str(folder / name)])
+    assert code == 2 and capsys.readouterr().err == (
+        f"cleaner review: {folder / name}: is in the place of the run's state folder .cleaner/, which a run of "
+        f"this folder makes; give the page a path of its own, such as {folder / 'review.html'}\n")
+    assert not (folder / ".cleaner").exists()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..config import ConfigError
 from ..io.names import real
+from ..io.outputs import STATE
 from ..io.readers import not_an_input
 from ..io.writers import can_be_written, stdout, utf8_stream
 from ..manifest import other_packs
@@ -73,8 +74,12 @@ def cmd_review(args: argparse.Namespace) -> int:
 def _not_read(out: Path, run: Path, inputs: list[str]) -> None:
     """A ConfigError naming `out` when writing the page there would replace what `review` reads: a file
     of the run folder by a name a run writes (`runner.OUTPUT_FILE`, `runner.RUN_FILES`: its outputs in
-    any form, report, manifest, index), or one of the `inputs` (rule packs, config file)."""
-    target = Path(os.path.realpath(out))
+    any form, report, manifest, index) or its state folder (`STATE`) or a path inside it, or one of the
+    `inputs` (rule packs, config file)."""
+    target, state = Path(os.path.realpath(out)), real(run) / STATE
+    if target == state or state in target.parents:  # a file there broke the next run; one inside, an unfinished run
+        raise ConfigError(f"{out}: is in the place of the run's state folder {STATE}/, which a run of this folder "
+                          f"makes; give the page a path of its own, such as {run / 'review.html'}")
     if target.parent == real(run) and (OUTPUT_FILE.fullmatch(target.name) or target.name in RUN_FILES):
         raise ConfigError(f"{out}: is the run's own {target.name}, which the page would replace; give the page "
                           f"a path of its own, such as {run / 'review.html'}")
