@@ -472,3 +472,12 @@ def test_a_language_without_a_score_is_shown_without_one(diff, run_dir, tmp_path
         encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
     code, out, err = diff(str(folder), "--id", first["id"])
     assert code == 0 and out.startswith(f"━━ {first['id']} {first['lang']} · kept · "), err
+
+
+@pytest.mark.parametrize("limit", ["0", "-1"])
+def test_a_limit_under_1_is_refused_as_other_counts_are(limit):
+    """`--limit 0` printed "no document matched", exit 0, as though the filters had found nothing: refused as
+    `--shard-docs 0` is, by argparse, exit 2."""
+    proc = run_cli("diff", str(SEEDS), "--limit", limit)
+    assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.endswith(
+        f"cleaner diff: error: argument --limit: must be at least 1, got {limit}\n"), proc.stderr

@@ -18,7 +18,7 @@ from ..models import Rejected
 from ..review.diff import FORMATS, write
 from ..review.entries import Entry, input_entries, learned_in, recleaned, run_entries, select
 from ..review.run import RunError, is_run_dir, load_run
-from .common import config_args, config_from, input_args, say_not_learning
+from .common import at_least_one, config_args, config_from, input_args, say_not_learning
 
 
 def register(sub) -> None:
@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="inputs as for `clean` (cleaned again here), or one `cleaner run` output folder")
     p.add_argument("--id", action="append", default=[], dest="ids", metavar="ID", help="only this document; repeatable")
     p.add_argument("--rule", metavar="RULE", help="only documents this rule touched")
-    p.add_argument("--limit", type=int, metavar="N", help="at most N documents")
+    p.add_argument("--limit", type=at_least_one, metavar="N", help="at most N documents")
     p.add_argument("--format", choices=FORMATS, default="terminal", help="terminal (inline, marked), unified (diff -u) or json (JSON lines)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="ANSI colours (auto: only on a terminal)")
     p.add_argument("--full", action="store_true", help="do not shorten long removed spans (terminal format)")
@@ -40,8 +40,6 @@ def register(sub) -> None:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """`cleaner diff`: write the selected documents' diffs to stdout; exit 2 on a missing input or an `--id` it does not hold."""
-    if args.limit is not None and args.limit < 0:
-        return _fail(f"--limit must be 0 or more, got {args.limit}")
     out = stdout()  # closed: said before anything is read
     runs = [p for p in args.inputs if is_run_dir(p)]
     if runs and len(args.inputs) > 1:
