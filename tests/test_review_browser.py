@@ -600,3 +600,43 @@ def test_a_bidi_control_in_the_id_of_a_document_kept_by_an_earlier_run_reorders_
     lefts = page.evaluate(LEFTS, [kept.element_handle(), "earlier"])
     assert lefts == sorted(lefts) and len(set(lefts)) == len("earlier"), lefts
     page.close()
+
+
+def _resubmitted(browser, tmp_path: Path) -> Page:
+    """The page of run B, which holds again the id X that run A kept (a shared --index), with another text (an
+    `already_indexed` reject), and "copy", a near-copy of A's X."""
+    text = ("Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles et les routes "
+            "de la commune, qui attendent des travaux depuis longtemps.")
+    other = "Un tout autre texte sur la météo de demain, qui sera pluvieuse dans le nord et ensoleillée dans le sud."
+    for name, rows in (("a", [("X", text)]), ("b", [("X", other), ("copy", text + " Fin.")])):
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows))
+        assert main(["run", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / name), "--index",
+                     str(tmp_path / "index.sqlite"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "b"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    expect(page.locator("#spacer .row").first).to_be_visible()
+    return page
+
+
+def test_a_copy_of_a_document_an_earlier_run_kept_is_not_diffed_or_linked_to_this_runs_document_of_that_id(browser,
+                                                                                                         tmp_path):
+    """The cluster of a document an earlier run kept (`kept_in_index`) diffed it against this run's rejected
+    document of the same id, an unrelated text, and "duplicate of X" opened that document."""
+    page = _resubmitted(browser, tmp_path)
+    page.click("nav button[data-tab=clusters]")
+    card = page.locator(".cluster").first
+    expect(card.locator("h3")).to_have_text("kept: X (kept by an earlier run)")
+    expect(card.locator("h3 a.doclink")).to_have_count(0)
+    copy = card.locator("details", has_text="copy")
+    copy.locator("summary").click()
+    expect(copy).to_contain_text("one of the texts is not in this run")
+    page.evaluate("window.review.openById('copy')")
+    meta = page.locator("#doc .meta")
+    expect(meta).to_contain_text("duplicate of X (kept by an earlier run)")
+    expect(meta.locator("a.doclink")).to_have_count(0)
+    page.click("nav button[data-tab=rejects]")
+    row = page.locator("#rejects-table tr", has_text="copy")
+    expect(row.locator("td").nth(4)).to_have_text("X (kept by an earlier run)")
+    expect(row.locator("td").nth(4).locator("a")).to_have_count(0)
+    page.close()

@@ -191,10 +191,15 @@ function cleanText(i) {
   for (const [start, end] of eds) { out += raw.slice(pos, start); pos = Math.max(pos, end); }
   return out + raw.slice(pos);
 }
+// the ids an earlier run kept (a shared --index): not this run's document of the same id, when it has one
+const EARLIER = new Set(INDEX.clusters.filter(c => c.kept_in_index).map(c => c.kept));
+function keptLink(id) {  // a kept copy's id: a link, or the id of a document an earlier run kept, said so
+  return EARLIER.has(id) ? `<span class="docid">${esc(id)}</span> (kept by an earlier run)` : docLink(id);
+}
 function docLink(id) { return byId.has(id) ? `<a class="doclink" data-doc="${esc(id)}">${esc(id)}</a>` : `<span class="docid">${esc(id)}</span>`; }
 function dupStatus(d) {
-  if (d.dup_of) return `${esc(d.status)} of ${docLink(d.dup_of)}` + (d.similarity != null ? ` (similarity ${d.similarity.toFixed(3)})` : "");
-  const c = INDEX.clusters.find(c => c.kept === d.id);
+  if (d.dup_of) return `${esc(d.status)} of ${keptLink(d.dup_of)}` + (d.similarity != null ? ` (similarity ${d.similarity.toFixed(3)})` : "");
+  const c = INDEX.clusters.find(c => c.kept === d.id && !c.kept_in_index);
   if (c) return `kept copy of a cluster of ${c.members.length + 1}: ` + c.members.map(m => docLink(m.id)).join(", ");
   return d.status === "kept" ? "unique" : esc(d.status);
 }
@@ -333,7 +338,7 @@ function drawClusters() {
   const box = $("#tab-clusters");
   if (!INDEX.clusters.length) { box.innerHTML = `<p class="hint">No duplicates in this run.</p>`; return; }
   box.innerHTML = `<p>${plural(INDEX.clusters.length, "cluster")}. A diff shows the kept document's clean text (−) against the dropped copy's (+).</p>`
-    + INDEX.clusters.map((c, n) => `<div class="card cluster" data-c="${n}"><h3>kept: ${docLink(c.kept)}${c.kept_in_index ? " (kept by an earlier run)" : ""}</h3>`
+    + INDEX.clusters.map((c, n) => `<div class="card cluster" data-c="${n}"><h3>kept: ${keptLink(c.kept)}</h3>`
       + c.members.map((m, j) => `<details data-c="${n}" data-m="${j}"><summary>${m.status === "kept" ? "kept" : "dropped"}: ${docLink(m.id)} — ${esc(m.status)}`
         + (m.similarity != null ? ` · similarity ${m.similarity.toFixed(3)}` : "") + `</summary></details>`).join("") + `</div>`).join("");
   box.addEventListener("toggle", e => {
@@ -350,7 +355,7 @@ function drawRejects() {
   let shown = 0;
   const more = () => {
     $("#rejects-table").insertAdjacentHTML("beforeend", rows.slice(shown, shown + 500).map(r => `<tr><td>${r.id ? docLink(r.id) : "—"}</td><td>${esc(r.stage)}</td>`
-      + `<td>${esc(r.reason)}</td><td>${esc(r.detail || "")}</td><td>${r.dup_of ? docLink(r.dup_of) : ""}</td><td class="num">${r.similarity != null ? r.similarity.toFixed(3) : ""}</td></tr>`).join(""));
+      + `<td>${esc(r.reason)}</td><td>${esc(r.detail || "")}</td><td>${r.dup_of ? keptLink(r.dup_of) : ""}</td><td class="num">${r.similarity != null ? r.similarity.toFixed(3) : ""}</td></tr>`).join(""));
     shown += 500;
     box.querySelector("button.more")?.remove();
     if (shown < rows.length) { box.insertAdjacentHTML("beforeend", `<button class="more">show more</button>`); box.querySelector("button.more").onclick = more; }

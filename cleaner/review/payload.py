@@ -113,26 +113,28 @@ def _went_on(entry: Entry) -> bool:
 
 
 def _clusters(run: Run, by_id: dict[str, Entry]) -> list[dict[str, Any]]:
-    """Each duplicate group: kept id, every member's status and similarity to the kept one, and the diffs."""
+    """Each duplicate group: kept id, every member's status and similarity to the kept one, and the diffs. The
+    document an earlier run kept (`kept_in_index`) is not in this run, whatever this run's document of its id is
+    (one dropped as `already_indexed`, another text): that one is a member, diffed against nothing."""
     out = []
     for cluster in run.clusters:
-        kept = cluster["kept"]
+        kept, earlier = cluster["kept"], cluster.get("kept_in_index", False)
         sims = {}
         for a, b, s in cluster.get("similarities", []):
             if kept in (a, b):
                 sims[b if a == kept else a] = s
         members = []
         for member in cluster["members"]:
-            if member == kept:
+            if member == kept and not earlier:
                 continue
             entry = by_id.get(member)
             members.append({
                 "id": member,
                 "status": (entry.rejected or {}).get("reason", "kept") if entry else "not in this run",
                 "similarity": sims.get(member),
-                "diff": line_diff(_clean(by_id.get(kept)), _clean(entry)),
+                "diff": line_diff(None if earlier else _clean(by_id.get(kept)), _clean(entry)),
             })
-        out.append({"kept": kept, "kept_in_index": cluster.get("kept_in_index", False), "members": members})
+        out.append({"kept": kept, "kept_in_index": earlier, "members": members})
     return out
 
 
