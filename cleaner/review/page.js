@@ -198,10 +198,12 @@ function keptLink(id) {  // a kept copy's id: a link, or the id of a document an
 }
 function docLink(id) { return byId.has(id) ? `<a class="doclink" data-doc="${esc(id)}">${esc(id)}</a>` : `<span class="docid">${esc(id)}</span>`; }
 function dupStatus(d) {
+  if (d.status !== "kept" && d.stage !== "dedup") return "not looked for (dropped before deduplication)";
+  if (d.status === "already_indexed") return "already_indexed: an earlier run kept this id";  // its dup_of: its own id
   if (d.dup_of) return `${esc(d.status)} of ${keptLink(d.dup_of)}` + (d.similarity != null ? ` (similarity ${d.similarity.toFixed(3)})` : "");
   const c = INDEX.clusters.find(c => c.kept === d.id && !c.kept_in_index);
   if (c) return `kept copy of a cluster of ${c.members.length + 1}: ` + c.members.map(m => docLink(m.id)).join(", ");
-  return d.status === "kept" ? "unique" : esc(d.status);
+  return "unique";
 }
 function openDoc(i) {
   const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i), clean = cleanText(i);

@@ -82,7 +82,8 @@ def _rule_row(rule_id: str, n: int, rule, every: tuple[int, int], kept: tuple[in
 
 
 def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
-    """A list row: id, status (kept or reject reason), language, source, title, chars, rules, duplicate status."""
+    """A list row: id, status (kept or reject reason) and stage, language, source, title, chars, rules, duplicate
+    status."""
     record = entry.record or {}
     host = Document(id="-", url=record.get("url") or (entry.source or {}).get("url"), source=record.get("source")).host
     rejected = entry.rejected or {}
@@ -90,6 +91,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
     return {
         "id": entry.id or "",
         "status": rejected.get("reason", "kept"),
+        "stage": rejected.get("stage"),
         "lang": record.get("lang") or "",
         "score": record.get("lang_score"),
         "source": host or "",
