@@ -654,3 +654,11 @@ def test_the_duplicates_line_of_a_document_dedup_never_saw_or_an_already_indexed
     expect(meta).to_contain_text("duplicates: already_indexed: an earlier run kept this id")
     expect(meta.locator("a.doclink")).to_have_count(0)
     resubmitted.close()
+
+
+def test_a_reject_without_an_id_opens_from_the_rejects_tab(page):
+    """A malformed line has no id: its row in the Rejects tab showed "—", with no way to open what it was."""
+    page.click("nav button[data-tab=rejects]")
+    page.locator("#rejects-table tr", has_text="bad_input").locator("a.doclink").click()
+    expect(page.locator("#doc h2")).to_have_text("(no id)")
+    expect(page.locator("#raw-text")).to_have_text("{not json")

@@ -196,6 +196,9 @@ const EARLIER = new Set(INDEX.clusters.filter(c => c.kept_in_index).map(c => c.k
 function keptLink(id) {  // a kept copy's id: a link, or the id of a document an earlier run kept, said so
   return EARLIER.has(id) ? `<span class="docid">${esc(id)}</span> (kept by an earlier run)` : docLink(id);
 }
+function rowLink(i) {  // a link to the document in list row i, by its id or, for one without (bad input), as such
+  return `<a class="doclink" data-i="${i}">${DOCS[i].id ? esc(DOCS[i].id) : "(no id)"}</a>`;
+}
 function docLink(id) { return byId.has(id) ? `<a class="doclink" data-doc="${esc(id)}">${esc(id)}</a>` : `<span class="docid">${esc(id)}</span>`; }
 function dupStatus(d) {
   if (d.status !== "kept" && d.stage !== "dedup") return "not looked for (dropped before deduplication)";
@@ -211,7 +214,7 @@ function openDoc(i) {
   const fields = eds.filter(e => e[3] === 1).map(e => `<tr><th>${esc(e[4])}</th><td>${esc(e[5] ?? "")}</td><td><span class="swatch" style="--c:${RULES[e[2]].color}"></span>${esc(RULES[e[2]].id)}</td></tr>`).join("");
   const used = [...new Set(eds.map(e => e[2]))].filter(r => r !== WS);
   const removed = eds.reduce((n, e) => n + chars(i, e[1]) - chars(i, e[0]), 0);
-  $("#doc").innerHTML = `<h2>${esc(d.id)}</h2>`
+  $("#doc").innerHTML = `<h2>${d.id ? esc(d.id) : "(no id)"}</h2>`
     + `<p class="meta"><b class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</b>${d.detail ? ` — <span class="detail">${esc(d.detail)}</span>` : ""}`
     + (d.lang ? ` · language <b>${esc(d.lang)}</b>${d.score != null ? " (score " + d.score.toFixed(2) + ")" : ""}`
        : d.status === "kept" ? " · no language found" : "")  // a dropped document cleaned again is not tagged
@@ -237,7 +240,9 @@ function reveal(k) {  // scroll the list just enough to show row k (the arrow ke
 }
 function openById(id) { showTab("docs"); if (byId.has(id)) whenParsed(() => openDoc(byId.get(id))); }
 document.addEventListener("click", e => {
-  const link = e.target.closest("a.doclink"); if (link) openById(link.dataset.doc);
+  const link = e.target.closest("a.doclink");
+  if (link && link.dataset.i) { showTab("docs"); whenParsed(() => openDoc(+link.dataset.i)); }
+  else if (link) openById(link.dataset.doc);
   const flag = e.target.closest("button.flag"); if (flag) openFlag(+flag.dataset.i, +flag.dataset.k);
 });
 
@@ -356,7 +361,7 @@ function drawRejects() {
   box.innerHTML = `<table id="rejects-table"><tr><th>id</th><th>stage</th><th>reason</th><th>detail</th><th>duplicate of</th><th class="num">similarity</th></tr></table>`;
   let shown = 0;
   const more = () => {
-    $("#rejects-table").insertAdjacentHTML("beforeend", rows.slice(shown, shown + 500).map(r => `<tr><td>${r.id ? docLink(r.id) : "—"}</td><td>${esc(r.stage)}</td>`
+    $("#rejects-table").insertAdjacentHTML("beforeend", rows.slice(shown, shown + 500).map(r => `<tr><td>${rowLink(r.doc)}</td><td>${esc(r.stage)}</td>`
       + `<td>${esc(r.reason)}</td><td>${esc(r.detail || "")}</td><td>${r.dup_of ? keptLink(r.dup_of) : ""}</td><td class="num">${r.similarity != null ? r.similarity.toFixed(3) : ""}</td></tr>`).join(""));
     shown += 500;
     box.querySelector("button.more")?.remove();

@@ -53,7 +53,7 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         "rules": rule_rows,
         "docs": [_doc_row(entry, position) for entry in entries],
         "clusters": _clusters(run, {e.id: e for e in sorted(entries, key=_went_on) if e.id is not None}),
-        "rejects": [dict(e.rejected) for e in entries if e.rejected],
+        "rejects": [{**e.rejected, "doc": n} for n, e in enumerate(entries) if e.rejected],  # `doc`: its list row
     }
     bodies = [[entry.raw, [_edit_row(e, position) for e in entry.edits]] for entry in entries]
     return index, bodies
