@@ -662,3 +662,21 @@ def test_a_reject_without_an_id_opens_from_the_rejects_tab(page):
     page.locator("#rejects-table tr", has_text="bad_input").locator("a.doclink").click()
     expect(page.locator("#doc h2")).to_have_text("(no id)")
     expect(page.locator("#raw-text")).to_have_text("{not json")
+
+
+def test_a_search_of_two_letters_reads_the_texts(browser, tmp_path):
+    """A search under 3 characters read the ids, titles and sources alone: "ነው" ("is"), a word of Amharic, found
+    nothing, where a longer query finds its texts."""
+    page = _reviewed(browser, tmp_path, [
+        {"id": "am", "text": "ይህ በአዲስ አበባ የተካሄደ ስብሰባ ነው። ብዙ ሰዎች በስብሰባው ላይ ተገኝተው ስለ ከተማው የወደፊት እቅድ ተወያይተዋል።"},
+        {"id": "fr", "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."},
+    ])
+    rows = page.locator("#spacer .row")
+    expect(rows).to_have_count(2)
+    page.fill("#q", "ነው")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("am")
+    page.fill("#q", "un")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("fr")
+    page.close()

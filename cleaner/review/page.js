@@ -72,7 +72,7 @@ const SORTS = {
 function lowerTexts() { return state.lower || (state.lower = DOCS.map((_, i) => body(i)[0].toLowerCase())); }
 function applyFilters() {
   const rule = $("#f-rule").value, st = $("#f-status").value, lang = $("#f-lang").value, src = $("#f-source").value;
-  const q = $("#q").value.trim().toLowerCase(), texts = q.length >= 3 ? lowerTexts() : null;
+  const q = $("#q").value.trim().toLowerCase(), texts = q ? lowerTexts() : null;  // at any length: "ነው" is a word
   const view = [];
   DOCS.forEach((d, i) => {
     if (rule !== "" && !d.rules.includes(+rule)) return;
