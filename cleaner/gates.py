@@ -32,4 +32,5 @@ def _how_counted(text: str) -> str:
 
 
 def _reject(doc: Cleaned, reason: str, detail: str) -> Rejected:
-    return Rejected(id=doc.id, stage="gate", reason=reason, detail=detail, raw=doc.document.model_dump(exclude_defaults=True))
+    return Rejected(id=doc.id, stage="gate", reason=reason, detail=detail, lang=doc.lang, lang_score=doc.lang_score,
+                    raw=doc.document.model_dump(exclude_defaults=True))

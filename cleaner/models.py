@@ -259,6 +259,9 @@ class Rejected(BaseModel):
     detail: Unicode = ""
     dup_of: str | None = None
     similarity: float | None = None
+    lang: str | None = None
+    """The language the run found, for a document dropped after the language stage (by a gate)."""
+    lang_score: float | None = None
     raw: Any = None
 
     def record(self) -> dict[str, Any]:

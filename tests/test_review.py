@@ -400,3 +400,23 @@ def test_review_refuses_an_out_in_the_place_of_the_run_state(run_dir, tmp_path, 
         f"cleaner review: {folder / name}: is in the place of the run's state folder .cleaner/, which a run of "
         f"this folder makes; give the page a path of its own, such as {folder / 'review.html'}\n")
     assert not (folder / ".cleaner").exists()
+
+
+def test_a_document_a_gate_dropped_has_the_language_the_run_found(tmp_path):
+    """A document a gate dropped had no language in the review (its `lang` came from the record cleaned again,
+    untagged), so the language filter could not reach the 599 `lang_not_allowed` documents of a run with `--langs fr`.
+    Rejects after the language stage carry `lang` and `lang_score`, and the page's rows take them."""
+    from conftest import masakhanews
+
+    rows = masakhanews(("fra", "amh", "hau"), 3)
+    (tmp_path / "mk.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert main(["run", str(tmp_path / "mk.jsonl"), "--out", str(tmp_path / "run"), "--langs", "fr", "--quiet"]) == 0
+    rejects = [json.loads(line) for line in (tmp_path / "run" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    dropped = [r for r in rejects if r["reason"] == "lang_not_allowed"]
+    assert len(dropped) == 6 and {r["lang"] for r in dropped} == {"am", "ha"}
+    assert all(isinstance(r["lang_score"], float) and f"language {r['lang']} ({r['lang_score']:.2f})" in r["detail"]
+               for r in dropped)
+    index = _page_index(render_review(load_run(tmp_path / "run"), load_rules(Config.load()), Config.load()))
+    langs = {d["id"]: d["lang"] for d in index["docs"]}
+    assert {langs[r["id"]] for r in dropped} == {"am", "ha"}
+    assert main(["diff", str(tmp_path / "run"), "--id", dropped[0]["id"]]) == 0

@@ -71,7 +71,8 @@ REQUIRED = {
 writes every id as text: an input's `5` is `"5"`)."""
 OPTIONAL = {
     "corpus": {"lang": str, "lang_score": (int, float), "title": str, "source": str, "url": str},
-    "rejects": {"id": str, "detail": str, "dup_of": str, "similarity": (int, float)},
+    "rejects": {"id": str, "detail": str, "dup_of": str, "similarity": (int, float), "lang": str,
+                "lang_score": (int, float)},
 }
 """The types of fields an output's records may hold (or hold as null) that reading a run back relies on."""
 

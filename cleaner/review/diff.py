@@ -62,13 +62,14 @@ def _status(entry: Entry) -> str:
 
 
 def _summary(entry: Entry) -> str:
-    """Language (a kept document's), status, and what cleaning removed: for a dropped document, what its
-    raw record cleans to now (`entries.recleaned`), or "not cleaned" when it never was (bad input)."""
-    record = entry.record or {}
-    if record.get("lang"):  # a score may be null or missing (outputs allow it): the language alone, as the page says
-        score = record.get("lang_score")
-        lang = f"{record['lang']}{'' if score is None else f' {score:.2f}'} · "
-    else:  # a dropped document was never tagged (or is cleaned again here, untagged)
+    """Language (a kept document's, or the run's for one a gate dropped), status, and what cleaning removed: for a
+    dropped document, what its raw record cleans to now (`entries.recleaned`), or "not cleaned" when it never
+    was (bad input)."""
+    tagged = entry.rejected if (entry.rejected or {}).get("lang") else entry.record or {}
+    if tagged.get("lang"):  # a score may be null or missing (outputs allow it): the language alone, as the page says
+        score = tagged.get("lang_score")
+        lang = f"{tagged['lang']}{'' if score is None else f' {score:.2f}'} · "
+    else:  # a document dropped before the language stage was never tagged (cleaned again here, untagged)
         lang = "" if entry.rejected else "lang ? · "
     if entry.record is None:
         return f"{lang}{_status(entry)} · not cleaned ({len(entry.raw):,} chars)"

@@ -87,13 +87,14 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
     record = entry.record or {}
     host = Document(id="-", url=record.get("url") or (entry.source or {}).get("url"), source=record.get("source")).host
     rejected = entry.rejected or {}
+    tagged = rejected if rejected.get("lang") else record  # a gate's reject: the run's language, not the re-clean's
     removed = len(entry.raw) - len(record.get("text", entry.raw))
     return {
         "id": entry.id or "",
         "status": rejected.get("reason", "kept"),
         "stage": rejected.get("stage"),
-        "lang": record.get("lang") or "",
-        "score": record.get("lang_score"),
+        "lang": tagged.get("lang") or "",
+        "score": tagged.get("lang_score"),
         "source": host or "",
         "title": record.get("title") or "",
         "fields": {k: record[k] for k in FIELDS if record.get(k)},
