@@ -95,7 +95,7 @@ _REFRESH = re.compile(r"""<meta(?=[^>]+http-equiv\s*=\s*["']?refresh)[^>]+conten
 
 def extract_html(doc: Document, config: Config) -> Document | Rejected:
     """The document with `text` set to the main text of its `html` and `meta["extracted"]` to the
-    page's metadata (`html` is kept for the review); or a rejection saying why there is no text."""
+    page's metadata (`html` is kept, for the run's raw records); or a rejection saying why there is no text."""
     where = _where(doc)
     html = doc.html or ""
     if not html.replace("\ufeff", "").strip():

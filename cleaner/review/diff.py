@@ -72,7 +72,8 @@ def _summary(entry: Entry) -> str:
     else:  # a document dropped before the language stage was never tagged (cleaned again here, untagged)
         lang = "" if entry.rejected else "lang ? · "
     if entry.record is None:
-        return f"{lang}{_status(entry)} · not cleaned ({len(entry.raw):,} chars)"
+        what = "chars of HTML: no text was extracted" if entry.html else "chars"
+        return f"{lang}{_status(entry)} · not cleaned ({len(entry.raw):,} {what})"
     removed = len(entry.raw) - len(clean_text(entry))
     share = f" ({removed / len(entry.raw):.0%})" if entry.raw else ""
     again = ", cleaned again" if entry.rejected else ""

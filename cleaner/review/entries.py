@@ -44,11 +44,19 @@ class Entry:
             chars[edit["rule"]] += edit["end"] - edit["start"]
         return chars
 
+    @property
+    def html(self) -> bool:
+        """Whether `raw` is a page's HTML (`raw_text`): a page dropped before any text was extracted from it."""
+        source = self.source or {}
+        return not isinstance(source.get("text"), str) and isinstance(source.get("html"), str)
+
 
 def raw_text(raw: Any) -> str:
-    """The text of a rejects line's `raw` record: its `text`, or the raw line itself for unreadable input."""
+    """The text of a rejects line's `raw` record: its `text`; for a page dropped before its text was extracted
+    (`stub_page`, `empty_extraction`), its `html`, the markup cleaner judged (a meta refresh, a script's redirect
+    or an app's empty shell are in the markup alone); or the raw line itself for unreadable input."""
     if isinstance(raw, dict):
-        return raw.get("text") if isinstance(raw.get("text"), str) else ""
+        return next((raw[key] for key in ("text", "html") if isinstance(raw.get(key), str)), "")
     return raw if isinstance(raw, str) else ""
 
 

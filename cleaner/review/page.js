@@ -209,7 +209,7 @@ function dupStatus(d) {
   return "unique";
 }
 function openDoc(i) {
-  const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i), clean = cleanText(i);
+  const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i), clean = d.html ? "" : cleanText(i);
   state.selected = i;
   const fields = eds.filter(e => e[3] === 1).map(e => `<tr><th>${esc(e[4])}</th><td>${esc(e[5] ?? "")}</td><td><span class="swatch" style="--c:${RULES[e[2]].color}"></span>${esc(RULES[e[2]].id)}</td></tr>`).join("");
   const used = [...new Set(eds.map(e => e[2]))].filter(r => r !== WS);
@@ -218,7 +218,9 @@ function openDoc(i) {
     + `<p class="meta"><b class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</b>${d.detail ? ` — <span class="detail">${esc(d.detail)}</span>` : ""}`
     + (d.lang ? ` · language <b>${esc(d.lang)}</b>${d.score != null ? " (score " + d.score.toFixed(2) + ")" : ""}`
        : d.status === "kept" ? " · no language found" : "")  // a dropped document cleaned again is not tagged
-    + (d.source ? ` · source <b>${esc(d.source)}</b>` : "") + ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`
+    + (d.source ? ` · source <b>${esc(d.source)}</b>` : "")
+    + (d.html ? ` · the page's HTML, ${fmt(d.length)} characters: no text was extracted`
+       : ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`)
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
     + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>moved by</th></tr>${fields}</table>` : "")
     + `<div class="legend">${used.map(r => `<span class="lbl" style="--c:${RULES[r].color}">${esc(RULES[r].id)}</span>`).join("")}</div>`

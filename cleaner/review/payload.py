@@ -106,6 +106,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "similarity": rejected.get("similarity"),
         "detail": rejected.get("detail", ""),
         "recleaned": bool(entry.rejected and entry.record),
+        "html": entry.html,
     }
 
 
