@@ -481,3 +481,20 @@ def test_a_limit_under_1_is_refused_as_other_counts_are(limit):
     proc = run_cli("diff", str(SEEDS), "--limit", limit)
     assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.endswith(
         f"cleaner diff: error: argument --limit: must be at least 1, got {limit}\n"), proc.stderr
+
+
+def test_a_copy_of_a_document_an_earlier_run_kept_says_so_not_this_runs_document_of_that_id(diff, tmp_path):
+    """Run B holds again an id X that run A kept (a shared --index), with another text, and a near-copy of A's X:
+    "duplicate of X" named the X shown above it, an unrelated text, and the resubmitted X said "already_indexed of X"."""
+    text = ("Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles et les routes "
+            "de la commune, qui attendent des travaux depuis longtemps.")
+    other = "Un tout autre texte sur la météo de demain, qui sera pluvieuse dans le nord et ensoleillée dans le sud."
+    for name, rows in (("a", [("X", text)]), ("b", [("X", other), ("copy", text + " Fin.")])):
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows))
+        assert main(["run", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / name), "--index",
+                     str(tmp_path / "index.sqlite"), "--quiet"]) == 0
+    code, out, _ = diff(str(tmp_path / "b"))
+    headers = [line for line in out.splitlines() if line.startswith("━━ ")]
+    assert code == 0 and len(headers) == 2, out
+    assert headers[0].startswith("━━ X rejected: already_indexed (this id is already in the index")
+    assert headers[1].startswith("━━ copy rejected: duplicate of X (kept by an earlier run) (near-duplicate of X")

@@ -57,7 +57,10 @@ def _status(entry: Entry) -> str:
     if entry.rejected is None:
         return "kept"
     rej = entry.rejected
-    dup = f" of {rej['dup_of']}" if rej.get("dup_of") else ""
+    if rej["reason"] == "already_indexed" or not rej.get("dup_of"):  # an already_indexed one's dup_of is its own id
+        dup = ""
+    else:
+        dup = f" of {rej['dup_of']}{' (kept by an earlier run)' if entry.earlier else ''}"
     return f"rejected: {rej['reason']}{dup} ({rej.get('detail', '')})"
 
 

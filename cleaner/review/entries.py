@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -31,6 +31,9 @@ class Entry:
     rejected: dict[str, Any] | None = None
     source: dict[str, Any] | None = None
     """For a dropped document, its raw input record (a `Document`'s fields) when it could be read."""
+    earlier: bool = False
+    """For a duplicate, whether an earlier run kept the document it duplicates (a shared index): not this run's
+    document of that id, if it has one."""
 
     @property
     def edits(self) -> list[dict[str, Any]]:
@@ -62,12 +65,14 @@ def raw_text(raw: Any) -> str:
 
 def run_entries(run: Run) -> Iterator[Entry]:
     """The kept documents of a run, then its rejections, as entries."""
+    earlier = {cluster["kept"] for cluster in run.clusters if cluster.get("kept_in_index")}
     for record in run.corpus:
         yield Entry(record["id"], run.raw.get(record["id"], ""), record)
     for reject in run.rejects:
         raw = reject.get("raw")
         rejected = {k: v for k, v in reject.items() if k != "raw"}
-        yield Entry(reject.get("id"), raw_text(raw), None, rejected, raw if isinstance(raw, dict) else None)
+        yield Entry(reject.get("id"), raw_text(raw), None, rejected, raw if isinstance(raw, dict) else None,
+                    reject.get("dup_of") in earlier)
 
 
 def input_entries(inputs: Iterable[str], config: Config, input_format: str = "auto") -> Iterator[Entry]:
@@ -123,7 +128,7 @@ def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozense
     if learned and doc.host is not None:
         ctx = Context(lang=doc.lang, host=doc.host, timeout=cleaner.config.regex_timeout)
         out = clean_more(out, [RepeatedRule(learned, published=out.published)], ctx, cleaner.config.max_passes)
-    return Entry(entry.id, entry.raw, out.record(), entry.rejected, entry.source)
+    return replace(entry, record=out.record())
 
 
 def select(entries: Iterable[Entry], ids: Iterable[str] = (), rule: str | None = None, limit: int | None = None) -> Iterator[Entry]:
