@@ -260,7 +260,7 @@ class Rejected(BaseModel):
     dup_of: str | None = None
     similarity: float | None = None
     lang: str | None = None
-    """The language the run found, for a document dropped after the language stage (by a gate)."""
+    """The language the run found, for a document dropped after the language stage (by a gate or by dedup)."""
     lang_score: float | None = None
     raw: Any = None
 

@@ -244,7 +244,8 @@ class Pipeline(Closing):
                 result.kept.append(outcome)
                 kept_items[doc.id] = items[pos]
             else:
-                outcome = dedup_rejection(decision, doc.document.model_dump(exclude_defaults=True))
+                outcome = dedup_rejection(decision, doc.document.model_dump(exclude_defaults=True),
+                                          tagged={"lang": doc.lang, "lang_score": doc.lang_score})
                 result.rejected.append(outcome)
             result.in_order[where[pos]] = outcome
         result.kept.sort(key=_order)
@@ -374,8 +375,12 @@ def order_detail(status: str | None, detail: str) -> str:
     return _DEDUP_DETAIL["repeated_id"] if status == "repeated_id" else detail
 
 
-def dedup_rejection(decision: Decision, raw: Any, detail: str | None = None) -> Rejected:
+def dedup_rejection(decision: Decision, raw: Any, detail: str | None = None,
+                    tagged: dict[str, Any] | None = None) -> Rejected:
     """The rejection of a document that dedup did not keep; `raw` is its input record, `detail` what a run stored
-    (`dedup_detail` of the decision by default)."""
+    (`dedup_detail` of the decision by default), `tagged` its cleaned record, whose `lang` and `lang_score` it
+    carries (what the language stage found)."""
+    tagged = tagged or {}
     return Rejected(id=decision.id, stage="dedup", reason=decision.status, detail=detail or dedup_detail(decision),
-                    dup_of=decision.dup_of, similarity=decision.similarity, raw=raw)
+                    dup_of=decision.dup_of, similarity=decision.similarity, lang=tagged.get("lang"),
+                    lang_score=tagged.get("lang_score"), raw=raw)

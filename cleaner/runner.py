@@ -76,7 +76,7 @@ from .manifest import (
 )
 from .models import Cleaned, Document
 from .packs import RuleSet, load_rules
-from .pipeline import dedup_detail, dedup_params, dedup_rejection, tagged
+from .pipeline import dedup_detail, dedup_params, tagged
 from .progress import RunProgress
 from .report import Stats, counted
 from .runstate import DASK_WORK, RunState, interrupted_run
@@ -603,9 +603,7 @@ def write_part(state_path: Path, out: Path, options: RunOptions, name: str) -> P
         if name == "raw":
             return write_raw(out, options, state.kept_raw())
         if name == "rejects":
-            return write_rejects(out, options, (
-                record if decision is None else dedup_rejection(decision, document, detail).record()
-                for record, document, decision, detail in state.rejected()))
+            return write_rejects(out, options, state.rejected())
         return write_clusters(out, options, state.clusters())
 
 

@@ -30,7 +30,7 @@ from .dedup.cluster import Cluster, Decision, Signed, copy_tiebreak, repeated
 from .dedup.index import disk_full
 from .dedup.signature import DedupParams, band_keys_matrix
 from .io.names import real
-from .pipeline import order_detail
+from .pipeline import dedup_rejection, order_detail
 from .workers import Prepared
 
 STATE_VERSION = 4
@@ -279,23 +279,24 @@ class RunState(Closing):
                                        " WHERE x.status = 'kept' ORDER BY d.id"):
             yield unpack(raw)
 
-    def rejected(self) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Decision | None, str | None]]:
-        """Each rejection by (id, detail): (record, None, None, None) from the per-document stages, or
-        (None, raw document, decision, detail) from dedup."""
+    def rejected(self) -> Iterator[dict[str, Any]]:
+        """Each rejects record by (id, detail): the per-document stages' as stored, dedup's made of its raw document,
+        its decision and the language its cleaned record was tagged with (`dedup_rejection`)."""
         query = """
             SELECT * FROM (
                 SELECT id, detail, record AS blob, NULL AS status, NULL AS cluster, NULL AS dup_of, NULL AS similarity,
-                    0 AS dedup FROM docs WHERE rejected = 1
+                    0 AS dedup, NULL AS tagged FROM docs WHERE rejected = 1
                 UNION ALL
-                SELECT d.id, x.detail, d.raw, x.status, x.cluster, x.dup_of, x.similarity, 1 FROM docs d
+                SELECT d.id, x.detail, d.raw, x.status, x.cluster, x.dup_of, x.similarity, 1, d.record FROM docs d
                     JOIN decisions x USING (seq) WHERE x.status != 'kept')
             ORDER BY id IS NULL, id, CASE WHEN status = 'repeated_id' THEN ? ELSE detail END, blob"""  # `order_detail`
-        for doc_id, detail, blob, status, cluster, dup_of, similarity, dedup in self._db.execute(
+        for doc_id, detail, blob, status, cluster, dup_of, similarity, dedup, tagged in self._db.execute(
                 query, (order_detail("repeated_id", ""),)):
             if dedup:
-                yield None, unpack(blob), Decision(doc_id, status, cluster, dup_of, similarity), detail
+                decision = Decision(doc_id, status, cluster, dup_of, similarity)
+                yield dedup_rejection(decision, unpack(blob), detail, unpack(tagged)).record()
             else:
-                yield unpack(blob), None, None, None
+                yield unpack(blob)
 
     def clusters(self) -> Iterator[dict[str, Any]]:
         """The duplicate groups dedup found, in its order."""

@@ -283,7 +283,7 @@ def test_run_folder_mode_matches_recleaning_and_shows_rejects(diff, run_dir):
     assert records[PLANTED]["rejected"]["reason"] == "exact_duplicate" and records[PLANTED]["rejected"]["dup_of"] == SEED_000
     assert records["short"]["rejected"]["reason"] == "too_short" and records[None]["rejected"]["reason"] == "bad_input"
     _, out, _ = diff(str(run_dir), "--id", PLANTED)
-    assert out.startswith(f"━━ {PLANTED} rejected: exact_duplicate of {SEED_000} (same normalised clean text")
+    assert re.match(rf"━━ {PLANTED} fr [\d.]+ · rejected: exact_duplicate of {SEED_000} \(same normalised clean text", out)
     header = out.splitlines()[0]  # cleaned again, as the review shows it: what dedup compared, not "0 removed"
     assert header.endswith(", cleaned again") and " 0 of " not in header and "‹generic.ticker›" in out
     _, out, err = diff(str(run_dir), "--format", "unified", "--id", "short")  # no hunk: its status on stderr
@@ -496,5 +496,6 @@ def test_a_copy_of_a_document_an_earlier_run_kept_says_so_not_this_runs_document
     code, out, _ = diff(str(tmp_path / "b"))
     headers = [line for line in out.splitlines() if line.startswith("━━ ")]
     assert code == 0 and len(headers) == 2, out
-    assert headers[0].startswith("━━ X rejected: already_indexed (this id is already in the index")
-    assert headers[1].startswith("━━ copy rejected: duplicate of X (kept by an earlier run) (near-duplicate of X")
+    assert re.match(r"━━ X fr [\d.]+ · rejected: already_indexed \(this id is already in the index", headers[0])
+    assert re.match(r"━━ copy fr [\d.]+ · rejected: duplicate of X \(kept by an earlier run\) \(near-duplicate of X",
+                    headers[1])

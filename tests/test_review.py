@@ -420,3 +420,15 @@ def test_a_document_a_gate_dropped_has_the_language_the_run_found(tmp_path):
     langs = {d["id"]: d["lang"] for d in index["docs"]}
     assert {langs[r["id"]] for r in dropped} == {"am", "ha"}
     assert main(["diff", str(tmp_path / "run"), "--id", dropped[0]["id"]]) == 0
+
+
+def test_a_document_dedup_dropped_has_the_language_the_run_found(run_dir):
+    """Dedup runs after the language stage too: its rejects carry the `lang` and `lang_score` of the cleaned record
+    it compared, and the page's row takes them (it had none: the record cleaned again is not tagged)."""
+    run = load_run(run_dir)
+    planted = next(r for r in run.rejects if r.get("id") == PLANTED)
+    kept = next(r for r in run.corpus if r["id"] == SEED_000)
+    assert (planted["reason"], planted["lang"], planted["lang_score"]) == ("exact_duplicate", kept["lang"], kept["lang_score"])
+    index = _page_index(render_review(run, load_rules(Config.load()), Config.load()))
+    row = next(d for d in index["docs"] if d["id"] == PLANTED)
+    assert (row["lang"], row["score"]) == (kept["lang"], kept["lang_score"])

@@ -150,7 +150,7 @@ def test_clusters_view_shows_the_planted_duplicate(page, tmp_path):
     page.screenshot(path=str(tmp_path / "clusters.png"))
     card.locator("a.doclink", has_text=PLANTED).click()  # the dropped copy opens, with its removals recomputed
     expect(page.locator("#doc .meta")).to_contain_text(f"exact_duplicate of {SEED_000}")
-    expect(page.locator("#doc .meta")).not_to_contain_text("language")  # cleaned again, not tagged: no "language ?"
+    expect(page.locator("#doc .meta")).to_contain_text("language fr")  # the run's, from its rejects record: no "language ?"
     expect(page.locator('#raw-text mark[data-rule="generic.ticker"]').first).to_be_visible()
 
 
@@ -573,8 +573,8 @@ def test_a_bidi_control_in_a_reject_detail_reorders_that_detail_only(browser, tm
     page.evaluate("window.review.openById('zz-copy')")
     detail = page.locator("#doc .meta .detail")
     expect(detail).to_have_text(said["detail"])
-    lefts = page.evaluate(LEFTS, [detail.element_handle(), "characters"])
-    assert lefts == sorted(lefts) and len(set(lefts)) == len("characters"), lefts  # left to right, as written
+    lefts = page.evaluate(LEFTS, [detail.element_handle(), "language"])  # the text right after it
+    assert lefts == sorted(lefts) and len(set(lefts)) == len("language"), lefts  # left to right, as written
     page.close()
 
 

@@ -163,7 +163,7 @@ def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path)
             kept.append((doc_id, record_line(row["record"], decision.cluster), json.loads(row["summary"]),
                          unpack(row["raw"]), row["raw_chars"]))
         else:
-            record = dedup_rejection(decision, unpack(row["raw"])).record()
+            record = dedup_rejection(decision, unpack(row["raw"]), tagged=unpack(row["record"])).record()
             rejected.append(((False, doc_id, order_detail(decision.status, record["detail"]), row["raw"].hex()), record))
     kept.sort(key=lambda x: x[0])
     rejected.sort(key=lambda x: x[0])
