@@ -159,3 +159,18 @@ def damaged_index(tmp_path: Path, how: str) -> tuple[Path, list[dict]]:
         with sqlite3.connect(path) as db:
             db.execute("DROP TABLE bands")
     return path, records[400:]
+
+
+def resubmitted_runs(tmp_path: Path) -> Path:
+    """Run A keeps X into a shared index; run B, into the same index, holds X again with another text (an
+    `already_indexed` reject) and "copy", a near-copy of A's X. Gives B's folder."""
+    from cleaner.cli import main
+
+    text = ("Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles et les routes "
+            "de la commune, qui attendent des travaux depuis longtemps.")
+    other = "Un tout autre texte sur la météo de demain, qui sera pluvieuse dans le nord et ensoleillée dans le sud."
+    for name, rows in (("a", [("X", text)]), ("b", [("X", other), ("copy", text + " Fin.")])):
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows))
+        assert main(["run", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / name), "--index",
+                     str(tmp_path / "index.sqlite"), "--quiet"]) == 0
+    return tmp_path / "b"

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, resubmitted_runs, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_review import PLANTED, SEED_000, SEED_IDS, build_run
@@ -486,14 +486,7 @@ def test_a_limit_under_1_is_refused_as_other_counts_are(limit):
 def test_a_copy_of_a_document_an_earlier_run_kept_says_so_not_this_runs_document_of_that_id(diff, tmp_path):
     """Run B holds again an id X that run A kept (a shared --index), with another text, and a near-copy of A's X:
     "duplicate of X" named the X shown above it, an unrelated text, and the resubmitted X said "already_indexed of X"."""
-    text = ("Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles et les routes "
-            "de la commune, qui attendent des travaux depuis longtemps.")
-    other = "Un tout autre texte sur la météo de demain, qui sera pluvieuse dans le nord et ensoleillée dans le sud."
-    for name, rows in (("a", [("X", text)]), ("b", [("X", other), ("copy", text + " Fin.")])):
-        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows))
-        assert main(["run", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / name), "--index",
-                     str(tmp_path / "index.sqlite"), "--quiet"]) == 0
-    code, out, _ = diff(str(tmp_path / "b"))
+    code, out, _ = diff(str(resubmitted_runs(tmp_path)))
     headers = [line for line in out.splitlines() if line.startswith("━━ ")]
     assert code == 0 and len(headers) == 2, out
     assert re.match(r"━━ X fr [\d.]+ · rejected: already_indexed \(this id is already in the index", headers[0])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, resubmitted_runs
 from playwright.sync_api import Page, expect, sync_playwright
 from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
@@ -603,16 +603,8 @@ def test_a_bidi_control_in_the_id_of_a_document_kept_by_an_earlier_run_reorders_
 
 
 def _resubmitted(browser, tmp_path: Path) -> Page:
-    """The page of run B, which holds again the id X that run A kept (a shared --index), with another text (an
-    `already_indexed` reject), and "copy", a near-copy of A's X."""
-    text = ("Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles et les routes "
-            "de la commune, qui attendent des travaux depuis longtemps.")
-    other = "Un tout autre texte sur la météo de demain, qui sera pluvieuse dans le nord et ensoleillée dans le sud."
-    for name, rows in (("a", [("X", text)]), ("b", [("X", other), ("copy", text + " Fin.")])):
-        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows))
-        assert main(["run", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / name), "--index",
-                     str(tmp_path / "index.sqlite"), "--quiet"]) == 0
-    assert main(["review", str(tmp_path / "b"), "--out", str(tmp_path / "review.html")]) == 0
+    """The review page of run B (`resubmitted_runs`)."""
+    assert main(["review", str(resubmitted_runs(tmp_path)), "--out", str(tmp_path / "review.html")]) == 0
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
     expect(page.locator("#spacer .row").first).to_be_visible()
