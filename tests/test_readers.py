@@ -107,6 +107,24 @@ def test_a_cut_zst_file_says_so_as_a_cut_gz_does(tmp_path):
     assert [i.id for i in _read(frames)] == [f"z{i}" for i in range(2000)]
 
 
+def test_a_zst_file_broken_after_its_lines_keeps_them_as_a_gz_does(tmp_path):
+    """A .zst whose frame is followed by junk, or whose later frame is damaged, gives every line decompressed
+    before the fault, then one rejection naming the last: the lines of the 64 KB read that met the fault were
+    lost, and not one said (one frame of 2,000 lines and junk: none kept, nor any of the frame before a damaged one)."""
+    lines = [json.dumps({"id": f"z{i}", "text": f"Ligne {i}: {random.Random(i).random()}."}) for i in range(2000)]
+    pack = zstandard.ZstdCompressor().compress
+    frames = [pack(("\n".join(part) + "\n").encode()) for part in (lines[:1000], lines[1000:1500], lines[1500:])]
+    damaged = bytearray(frames[1])
+    damaged[4] = damaged[5] = 0xFF  # its frame header
+    for name, data, whole in (("junk", pack(("\n".join(lines) + "\n").encode()) + b"garbage!", 2000),
+                              ("damaged", frames[0] + bytes(damaged) + frames[2], 1000)):
+        path = tmp_path / f"{name}.jsonl.zst"
+        path.write_bytes(data)
+        *kept, last = _read(path)
+        assert [i.id for i in kept] == [f"z{i}" for i in range(whole)]
+        assert last.reason == "bad_input" and last.detail.startswith(f"{path}: unreadable after line {whole}: zstd")
+
+
 def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
     """A text file saved as "Unicode" (UTF-16 with its byte order mark, as Windows does) or UTF-32 is
     read as text, not refused as binary; a page's BOM wins over its `<meta charset>`."""

@@ -55,29 +55,36 @@ class Line:
 class ZstdFrames(io.RawIOBase):
     """The bytes of a zstd stream of one or more frames, read from `raw`; one that ends inside a frame
     raises EOFError, as gzip does (zstandard's own stream reader ends there without a word, so a cut
-    file lost its tail in silence)."""
+    file lost its tail in silence). A damaged frame, or junk after the last, raises its ZstdError once
+    what was decompressed before it is read: it was lost with the 64 KB read that met the fault."""
 
     def __init__(self, raw: BinaryIO) -> None:
         self._raw, self._frame, self._fed = raw, zstandard.ZstdDecompressor().decompressobj(), False
         self._out, self._at = b"", 0
+        self._error: zstandard.ZstdError | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
         while self._at == len(self._out):
+            if self._error is not None:
+                raise self._error
             data = self._raw.read(1 << 16)
             if not data:
                 if self._fed and not self._frame.eof:
                     raise EOFError("zstd stream ended inside a frame: truncated file")
                 return 0
             parts = []
-            while data:
-                if self._frame.eof:  # the next frame
-                    self._frame, self._fed = zstandard.ZstdDecompressor().decompressobj(), False
-                self._fed = True
-                parts.append(self._frame.decompress(data))
-                data = self._frame.unused_data if self._frame.eof else b""
+            try:
+                while data:
+                    if self._frame.eof:  # the next frame
+                        self._frame, self._fed = zstandard.ZstdDecompressor().decompressobj(), False
+                    self._fed = True
+                    parts.append(self._frame.decompress(data))
+                    data = self._frame.unused_data if self._frame.eof else b""
+            except zstandard.ZstdError as exc:
+                self._error = exc
             self._out, self._at = b"".join(parts), 0
         n = min(len(buffer), len(self._out) - self._at)
         buffer[:n] = self._out[self._at : self._at + n]
