@@ -857,6 +857,20 @@ def test_truncated_warc_is_rejected_naming_the_record(tmp_path, gz):
     assert str(path) in rejected[0].detail and "record" in rejected[0].detail and "truncated" in rejected[0].detail
 
 
+def test_junk_after_a_warcs_records_is_named_in_a_short_detail(tmp_path):
+    """Junk after the last record (2 MB of one byte, a tail of NUL bytes) is one rejection after the whole
+    records whose detail quotes the junk cut short: warcio's message quotes the whole "first line", and the
+    detail, its stderr line and rejects.jsonl took 2 MB (or hundreds of NULs)."""
+    for name, gz, tail in (("big.warc", False, b"Y" * 2_000_000), ("nul.warc.gz", True, bytes(512))):
+        path = tmp_path / name
+        write_warc(path, gz=gz)
+        path.write_bytes(path.read_bytes() + tail)
+        *kept, last = _read(path)
+        assert len(kept) == 3 and all(isinstance(i, Document) for i in kept)
+        assert last.detail.startswith(f"{path}: unreadable after record 7: Invalid WARC record, first line: '")
+        assert len(last.detail) < len(str(path)) + 200 and f"({len(tail):,} characters)" in last.detail
+
+
 def test_a_warc_cut_at_any_byte_loses_no_record_in_silence(tmp_path):
     """Cut anywhere, a WARC gives its whole records and a rejection for the one cut short, never a
     traceback: a header block cut short (no WARC-Target-URI yet, which warcio's parser trips on; an empty

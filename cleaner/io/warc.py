@@ -29,6 +29,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
 from ..config import Config
+from ..kinds.base import shown
 from ..models import Document
 from .decoding import decode
 from .files import html_document
@@ -98,13 +99,21 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
     except ArchiveLoadFailed as exc:
         if "non-chunked gzip" in str(exc) and size is not None:
             raise  # read again, as one stream
-        yield bad(None, f"{name}: unreadable after record {handled[0]}: {' '.join(str(exc).split())}")
+        yield bad(None, f"{name}: unreadable after record {handled[0]}: {_refusal(exc)}")
     except (OSError, EOFError, zlib.error, ValueError) as exc:
         yield bad(None, f"{name}: unreadable after record {handled[0]}: {exc}")
     except (AttributeError, TypeError, KeyError, IndexError) as exc:  # warcio's parser on a header block cut short
         done = handled[0]
         yield bad(None, f"{name}: unreadable after record {done}: record {done + 1} is damaged or cut short "
                         f"(warcio: {type(exc).__name__}: {exc})")
+
+
+def _refusal(exc: ArchiveLoadFailed) -> str:
+    """warcio's word on a stream it cannot read, on one line, the line it quotes (`Invalid WARC record, first
+    line: …`) shown cut (`shown`): junk after the last record, 2 MB of it or a tail of NUL bytes, made a detail
+    as long."""
+    said, quoted, line = str(exc).partition("first line: ")
+    return " ".join(said.split()) + (f" {quoted}{shown(line)}" if quoted else "")
 
 
 def _compressed_nothing(path: Path) -> bool:
