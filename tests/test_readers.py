@@ -488,6 +488,20 @@ def test_a_link_to_a_file_read_already_says_so(tmp_path):
         f"{tmp_path / 'b.txt'}: the same file as {tmp_path / 'a.txt'}, read already: read once"]
 
 
+def test_a_link_listed_before_its_file_is_the_rejection_not_the_file(tmp_path):
+    """In one folder (or glob), the file is read and a link to it is the rejection, whichever comes first in path
+    order: `a_copy.txt` -> `story.txt` kept the link, as `a_copy`, and rejected the file itself."""
+    folder = tmp_path / "sl"
+    folder.mkdir()
+    (folder / "story.txt").write_text("Le texte de l'histoire, assez long pour rester.", encoding="utf-8")
+    (folder / "a_copy.txt").symlink_to("story.txt")
+    for given in (folder, folder / "*.txt"):
+        items = _read(given)
+        assert [i.id for i in items if not isinstance(i, Rejected)] == ["story"]
+        assert [i.detail for i in items if isinstance(i, Rejected)] == [
+            f"{folder / 'a_copy.txt'}: the same file as {folder / 'story.txt'}, which is read instead: read once"]
+
+
 def test_input_format_overrides_the_extension(tmp_path):
     (tmp_path / "page.dat").write_text(PAGE.format(n=1, body="Corps."), encoding="utf-8")
     (doc,) = _read(tmp_path / "page.dat", fmt="html")

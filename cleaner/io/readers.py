@@ -85,7 +85,8 @@ def _one_document(path: Path, input_format: str) -> bool:
 def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | str]:
     """The files the inputs name, in reading order (`input_paths`), `"-"` for stdin, each file (and stdin) once:
     one that an earlier input named too (`data/*.jsonl data/a.jsonl`, `- -`), or a link to a file read already,
-    is a rejection saying so, not read again (every one of its records would be a `repeated_id`)."""
+    is a rejection saying so, not read again (every one of its records would be a `repeated_id`). Of the paths
+    one input lists to a file, the file itself is read, a link to it is the rejection, whatever their order."""
     seen: dict[Path, Path] = {}  # each file read, by its real path, as first named
     stdin = False
     for name in map(str, inputs):
@@ -93,15 +94,33 @@ def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | st
             yield bad(None, "<stdin>: named by an earlier input too ('-' again): read once") if stdin else name
             stdin = True
             continue
-        for source in input_paths(name):
-            if isinstance(source, Path) and (first := seen.get(real(source))) is not None:
+        found = [(source, real(source) if isinstance(source, Path) else None) for source in input_paths(name)]
+        read_as = _read_as(found)
+        for source, where in found:
+            if where is None:
+                yield source
+                continue
+            if (first := seen.get(where)) is not None:
                 why = (f"named by an earlier input too ({name_text(name)!r} again)" if first == source
                        else f"the same file as {name_text(first)}, read already")
-                yield bad(None, f"{name_text(source)}: {why}: read once")
+            elif read_as[where] != source:
+                why = f"the same file as {name_text(read_as[where])}, which is read instead"
+            else:
+                seen[where] = source
+                yield source
                 continue
-            if isinstance(source, Path):
-                seen[real(source)] = source
-            yield source
+            yield bad(None, f"{name_text(source)}: {why}: read once")
+
+
+def _read_as(found: list[tuple[Path | Rejected, Path | None]]) -> dict[Path, Path]:
+    """The path each file one input lists is read by, by its real path (`found`: each path and its real one): the
+    first that is not a link, else the first; so a link is not read in the place of the file it leads to, which
+    was then the rejection for coming after it in path order (`a_copy.txt` -> `story.txt`)."""
+    chosen: dict[Path, Path] = {}
+    for source, where in found:
+        if where is not None and (where not in chosen or (chosen[where].is_symlink() and not source.is_symlink())):
+            chosen[where] = source
+    return chosen
 
 
 def input_paths(name: str) -> Iterator[Path | Rejected]:
