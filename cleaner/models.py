@@ -202,6 +202,13 @@ class Edit(BaseModel):
         return self
 
 
+MADE = ("lang_score", "langs", "cluster", "edits", "warnings")
+"""The keys of an output record (`Cleaned.record`) that cleaning makes, not the record it was given: a corpus read
+again makes them anew (`io.records.split_fields`), and does not keep the old ones in `meta`."""
+ALWAYS_WRITTEN = ("id", "text", *FIELDS, "lang", "lang_score", "langs", "edits")
+"""The keys `Cleaned.record` always writes: a record that holds them all is an output of cleaner's."""
+
+
 class Cleaned(BaseModel):
     """A cleaned document: clean text, the fields lifted out of the noise, and every edit made."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
-from ..models import FIELDS, Document, Rejected, given_field, holds_surrogates
+from ..models import ALWAYS_WRITTEN, FIELDS, MADE, Document, Rejected, given_field, holds_surrogates
 from .decoding import decode_html, decode_text, looks_binary, repair
 
 Item = Document | Rejected
@@ -206,12 +206,16 @@ def _says_nothing(value: Any) -> bool:
 def split_fields(record: Mapping[Any, Any], taken: set[str]) -> tuple[dict[str, str], dict[str, Any], list[str]]:
     """A record's document fields (`DOC_KEYS` holding a string), its `meta`, and the keys the two parts of
     `meta` disagree on. `meta` holds every other field not in `taken`, a document field of another type
-    included (`"url": 5` is kept there, not dropped; a null one says nothing and goes). A `meta` field
+    included (`"url": 5` is kept there, not dropped; a null one says nothing and goes), but for what cleaning
+    made of an output of cleaner's read again (`models.MADE`: `edits`, `warnings`, ...), which it makes anew,
+    where old edits pointed into another text and, read once more, warned as a clash. A `meta` field
     that is a mapping is merged in, under the other fields (so a corpus record read again keeps one
     `meta`, not `meta.meta`): a key it shares with a field of the record, with another value, is one
     of the disagreements, unless the field is what cleaning made of the `meta` value (`_made_from`): then
     the `meta` value stays. A null `meta` goes; one of another type stays `meta`."""
     fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
+    if all(k in record for k in ALWAYS_WRITTEN):
+        taken = taken | set(MADE)
     meta = {k: v for k, v in record.items()
             if k not in taken and k not in fields and not (v is None and (k in DOC_KEYS or k == "meta"))}
     given, clashes = meta.get("meta"), []
