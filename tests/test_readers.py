@@ -465,7 +465,8 @@ def test_a_file_two_inputs_name_is_read_once(tmp_path):
     items = _read(tmp_path / "*.txt", tmp_path / "a.txt")
     assert [i.id for i in items if not isinstance(i, Rejected)] == ["a", "b"]
     assert [i.detail for i in items if isinstance(i, Rejected)] == [
-        f"{tmp_path / 'a.txt'}: named by an earlier input too ({str(tmp_path / 'a.txt')!r} again): read once"]
+        f"{tmp_path / 'a.txt'}: read for the earlier input {str(tmp_path / '*.txt')!r}, named again by "
+        f"{str(tmp_path / 'a.txt')!r}: read once"]
     for engine in ("local", "dask"):
         out = tmp_path / engine
         proc = run_cli("run", str(tmp_path / "*.txt"), str(tmp_path / "a.txt"), "--out", str(out), "--engine", engine,
@@ -486,6 +487,22 @@ def test_a_link_to_a_file_read_already_says_so(tmp_path):
     assert [i.id for i in items if not isinstance(i, Rejected)] == ["a"]
     assert [i.detail for i in items if isinstance(i, Rejected)] == [
         f"{tmp_path / 'b.txt'}: the same file as {tmp_path / 'a.txt'}, read already: read once"]
+
+
+def test_a_file_named_before_its_folder_is_said_the_right_way_round_with_its_id(tmp_path):
+    """`tx/sub/nested.txt tx/sub`: the file named first is read, and the rejection named the folder as the earlier
+    input (`named by an earlier input too ('tx/sub' again)`); it and a link's rejection had no id, where a broken
+    link's had its file's (`names.file_id`), as a file read gives its document."""
+    sub = tmp_path / "tx" / "sub"
+    sub.mkdir(parents=True)
+    (sub / "nested.txt").write_text("Un texte imbriqué, assez long pour rester dans le corpus.", encoding="utf-8")
+    (sub / "other.txt").symlink_to("nested.txt")
+    (sub / "broken.txt").symlink_to("nowhere.txt")
+    items = _read(sub / "nested.txt", sub)
+    assert [(i.id, isinstance(i, Rejected)) for i in items] == [
+        ("nested", False), ("broken", True), ("nested", True), ("other", True)]
+    assert items[2].detail == (f"{sub / 'nested.txt'}: read for the earlier input {str(sub / 'nested.txt')!r}, "
+                               f"named again by {str(sub)!r}: read once")
 
 
 def test_a_link_listed_before_its_file_is_the_rejection_not_the_file(tmp_path):
@@ -1051,7 +1068,7 @@ def test_ids_details_and_order_made_from_file_names_do_not_depend_on_the_locale(
         "\ufffdx", "\ue000"]
     assert ids[1:4] == [rid for rid in ids if rid.startswith("<urn:uuid:")]  # données.warc.gz's three documents
     assert rejects == [
-        {"stage": "read", "reason": "bad_input",
+        {"id": "lien é", "stage": "read", "reason": "bad_input",
          "detail": f"{folder / 'lien é.txt'}: the same file as {folder / 'café.txt'}, read already: read once"},
         {"id": "vidé", "stage": "read", "reason": "bad_input", "detail": f"{folder / 'vidé.txt'}: empty document"}]
 

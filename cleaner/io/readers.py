@@ -87,7 +87,7 @@ def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | st
     one that an earlier input named too (`data/*.jsonl data/a.jsonl`, `- -`), or a link to a file read already,
     is a rejection saying so, not read again (every one of its records would be a `repeated_id`). Of the paths
     one input lists to a file, the file itself is read, a link to it is the rejection, whatever their order."""
-    seen: dict[Path, Path] = {}  # each file read, by its real path, as first named
+    seen: dict[Path, tuple[Path, str]] = {}  # each file read, by its real path: as first named, and by which input
     stdin = False
     for name in map(str, inputs):
         if name == "-":  # read to its end once: named again, it was a second rejection, `holds no records`
@@ -100,16 +100,17 @@ def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | st
             if where is None:
                 yield source
                 continue
-            if (first := seen.get(where)) is not None:
-                why = (f"named by an earlier input too ({name_text(name)!r} again)" if first == source
-                       else f"the same file as {name_text(first)}, read already")
+            if where in seen:
+                first, earlier = seen[where]
+                why = (f"read for the earlier input {name_text(earlier)!r}, named again by {name_text(name)!r}"
+                       if first == source else f"the same file as {name_text(first)}, read already")
             elif read_as[where] != source:
                 why = f"the same file as {name_text(read_as[where])}, which is read instead"
             else:
-                seen[where] = source
+                seen[where] = source, name
                 yield source
                 continue
-            yield bad(None, f"{name_text(source)}: {why}: read once")
+            yield bad(file_id(source), f"{name_text(source)}: {why}: read once")
 
 
 def _read_as(found: list[tuple[Path | Rejected, Path | None]]) -> dict[Path, Path]:
