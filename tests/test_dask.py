@@ -155,19 +155,25 @@ def test_the_splits_of_a_jsonl_file_that_opens_with_utf8_s_mark_are_utf8_whateve
     assert [x.text for x in read_inputs([str(marked)], config, "auto")] == [x.text for x in read]
 
 
-def test_a_jsonl_file_of_blank_lines_or_binary_content_is_one_split_and_one_rejection(inputs, tmp_path):
+def test_a_jsonl_file_of_blank_lines_or_gzip_content_is_one_split_read_as_the_local_engine_reads_it(inputs, tmp_path):
     """Read in splits, a blank file gave no rejection at all (its input passed unnoticed) and a gzip file
-    named .jsonl one "malformed JSON" per line-like piece; whole, each is the local engine's one rejection."""
+    named .jsonl one "malformed JSON" per line-like piece; whole, each is what the local engine gives: one
+    rejection, and the gzip file's records, decompressed as its first bytes say, the first warned."""
     blank, zipped = tmp_path / "blank.jsonl", tmp_path / "zipped.jsonl"
     blank.write_bytes(codecs.BOM_UTF8 + b"\n \n\t\r\n" * 8_000)
     zipped.write_bytes(gzip.compress(inputs["first"].read_bytes(), mtime=0))
     config = Config.load()
-    for path, detail in ((blank, "holds no records"), (zipped, "binary content, not JSONL")):
+    texts = [getattr(x, "text", None) for x in read_inputs([str(inputs["first"])], config, "auto")]
+    for path in (blank, zipped):
         splits = split_file(file_splits([str(path)])[0], "auto", 20_000)
         assert len(splits) == 1 and path.stat().st_size > 20_000
         read = [x.model_dump() for x in read_split(splits[0], config, "auto", ReadStats())]
         assert read == [x.model_dump() for x in read_inputs([str(path)], config, "auto")]
-        assert [x["detail"] for x in read] == [f"{path}: {detail}"]
+        if path == blank:
+            assert [x["detail"] for x in read] == [f"{blank}: holds no records"]
+        else:
+            assert [x.get("text") for x in read] == texts and read[0]["warnings"][0] == (
+                f"{zipped}: named as uncompressed, but its content is gzip: read as its content is")
 
 
 def test_same_answer_as_the_local_engine(scheduler, reference, tmp_path):

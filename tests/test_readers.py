@@ -86,6 +86,24 @@ def test_jsonl_plain_gz_zst_and_html_records(tmp_path):
 
 
 
+def test_a_jsonl_file_whose_extension_belies_its_compression_is_read_as_its_content_is(tmp_path):
+    """A `.jsonl.gz` of plain text was one rejection (`Not a gzipped file`), a `.jsonl` of gzip or zstd one too
+    (`binary content, not JSONL`), every record lost: each is read as its first bytes say, as stdin is, its first
+    record warned, naming the file."""
+    data = "".join(json.dumps({"id": f"r{i}", "text": f"Texte {i}."}) + "\n" for i in range(3)).encode()
+    for name, content, named, found in (("plain.jsonl.gz", data, "gzip", "uncompressed"),
+                                        ("gz.jsonl", gzip.compress(data), "uncompressed", "gzip"),
+                                        ("zst.jsonl.gz", zstandard.ZstdCompressor().compress(data), "gzip", "zstd")):
+        path = tmp_path / name
+        path.write_bytes(content)
+        for lazy in (False, True):
+            items = list(read_inputs([str(path)], CONFIG, lazy=lazy))
+            docs = [i.parse(CONFIG) if lazy else i for i in items]
+            assert [d.id for d in docs] == ["r0", "r1", "r2"] and all(isinstance(d, Document) for d in docs)
+            assert [d.warnings for d in docs] == [
+                (f"{path}: named as {named}, but its content is {found}: read as its content is",), (), ()]
+
+
 def test_a_cut_zst_file_says_so_as_a_cut_gz_does(tmp_path):
     """A .zst that ends inside a frame (cut in the middle, or only its checksum lost) gives the lines
     before the cut and a rejection saying it is truncated; a file of several frames is read whole."""

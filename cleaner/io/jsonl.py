@@ -46,10 +46,12 @@ class Line:
     codec: str | None = None
     """The encoding of `raw` when it is not the config's `encoding`: the file's UTF-16 or UTF-32 (`utf-16-le`, ...),
     or UTF-8 in a file that opens with its byte order mark."""
+    warnings: tuple[str, ...] = ()
+    """What was wrong with the file that it was read despite (its first line carries it: `read_jsonl`'s `said`)."""
 
     def parse(self, config: Config) -> Item:
         """The document (or rejection) the line holds; see `parse_line`."""
-        return parse_line(self.raw, self.where, self.place, config, self.codec)
+        return parse_line(self.raw, self.where, self.place, config, self.codec, self.warnings)
 
 
 class ZstdFrames(io.RawIOBase):
@@ -96,44 +98,61 @@ class ZstdFrames(io.RawIOBase):
 def open_jsonl(path: Path) -> Iterator[BinaryIO]:
     """A binary stream of the file's lines, decompressed by its extension (`.gz`, `.zst`)."""
     with path.open("rb") as raw:
-        if path.name.lower().endswith(".gz"):
-            yield gzip.GzipFile(fileobj=raw)
-        elif path.name.lower().endswith(".zst"):
-            yield io.BufferedReader(ZstdFrames(raw), buffer_size=1 << 16)
-        else:
-            yield raw
+        yield _opened(raw, named_compression(path))
 
 
 GZIP_MAGIC, ZSTD_MAGIC = b"\x1f\x8b", b"\x28\xb5\x2f\xfd"
 
 
-def decompressed(fh: BinaryIO) -> BinaryIO:
-    """A stream with no name to tell its compression by (stdin), decompressed when it opens with gzip's or zstd's
-    magic bytes: `cat news.jsonl.gz | cleaner clean -` was one rejection, "binary content, not JSONL"."""
+def named_compression(path: Path) -> str | None:
+    """`gzip` or `zstd`, as the file's extension (`.gz`, `.zst`) says, or None."""
+    name = path.name.lower()
+    return "gzip" if name.endswith(".gz") else "zstd" if name.endswith(".zst") else None
+
+
+def found_compression(fh: BinaryIO) -> str | None:
+    """`gzip` or `zstd`, as the stream's first bytes (its magic bytes, peeked, left unread) say, or None."""
     start = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
-    if start.startswith(GZIP_MAGIC):
+    return "gzip" if start.startswith(GZIP_MAGIC) else "zstd" if start == ZSTD_MAGIC else None
+
+
+def _opened(fh: BinaryIO, compression: str | None) -> BinaryIO:
+    """`fh` decompressed as `compression` (`gzip`, `zstd`, None: as it is)."""
+    if compression == "gzip":
         return gzip.GzipFile(fileobj=fh)
-    if start == ZSTD_MAGIC:
+    if compression == "zstd":
         return io.BufferedReader(ZstdFrames(fh), buffer_size=1 << 16)
     return fh
 
 
+def decompressed(fh: BinaryIO) -> BinaryIO:
+    """A stream with no name to tell its compression by (stdin), decompressed when it opens with gzip's or zstd's
+    magic bytes: `cat news.jsonl.gz | cleaner clean -` was one rejection, "binary content, not JSONL"."""
+    return _opened(fh, found_compression(fh))
+
+
 def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[Item | Line]:
-    """Every record of a JSONL file (see `read_jsonl`)."""
+    """Every record of a JSONL file (see `read_jsonl`), decompressed as its first bytes say, as stdin is: one whose
+    extension says otherwise (`.jsonl.gz` of plain text, `.jsonl` of gzip) was one rejection, `Not a gzipped file`
+    or `binary content, not JSONL`; it is read, its first record warned."""
+    where = name_text(path)
     try:
-        with open_jsonl(path) as fh:
-            yield from read_jsonl(fh, name_text(path), config, lazy=lazy)
+        with path.open("rb") as raw:
+            found, named = found_compression(raw), named_compression(path)
+            said = () if found == named else ((f"{where}: named as {named or 'uncompressed'}, but its content is "
+                                               f"{found or 'uncompressed'}: read as its content is"),)
+            yield from read_jsonl(_opened(raw, found), where, config, lazy=lazy, said=said)
     except OSError as exc:
-        yield bad(None, f"{name_text(path)}: {exc.strerror or exc}")
+        yield bad(None, f"{where}: {exc.strerror or exc}")
 
 
 def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, lazy: bool = False,
-               marked: bool = False) -> Iterator[Item | Line]:
+               marked: bool = False, said: tuple[str, ...] = ()) -> Iterator[Item | Line]:
     """Every record of a JSONL stream; `where` names it in details (`where:line`). `first_line` is the
     number of lines before the stream's start, when it is a part of a file. With `lazy`, each line is
     a `Line` to parse later (over-long lines and broken streams are still rejections). A stream that opens
     with UTF-8's byte order mark (`marked`: a part of a file that does) is UTF-8 to its end, whatever the
-    config's `encoding`, as the mark says."""
+    config's `encoding`, as the mark says. `said`: warnings on the whole stream, which its first line carries."""
     stem = _stem(where)
     lineno = first_line
     try:
@@ -153,7 +172,8 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
                 size = len(raw) + _skip_line(fh, newline)
                 yield too_large(None, f"{where}:{lineno}", size, "bytes of JSON", config)
             elif not _blank(raw, codec if codec != "utf-8" else None, at_start=lineno == 1):
-                line = Line(raw, f"{where}:{lineno}", f"{stem}:{lineno}", codec)
+                line = Line(raw, f"{where}:{lineno}", f"{stem}:{lineno}", codec, said)
+                said = ()
                 yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
         yield bad(None, f"{where}: unreadable after line {lineno}: {exc}" if lineno else f"{where}: unreadable: {exc}")
@@ -234,14 +254,16 @@ def _stem(where: str) -> str:
     return Path(name).stem
 
 
-def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | None = None) -> Item:
+def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | None = None,
+               said: tuple[str, ...] = ()) -> Item:
     """One JSONL line (in `codec`, the file's UTF-16 or UTF-32 or a marked UTF-8, else as `decode_unlabelled` reads it
     in the config's `encoding`, where bytes FF FE opening a line are no UTF-16 mark: the file's encoding is told by
-    its first bytes) as a document;
+    its first bytes) as a document, warned of what `said` says first;
     `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`).
     Numbers JSON has not (`NaN`, `1e400`) are read, and flagged: no JSON output holds them, so they are written
     as null."""
     line, warnings = decode(raw, where, codec) if codec else decode_unlabelled(raw, where, config.encoding, False)
+    warnings = said + warnings
     numbers: list[str] = []
     try:
         try:
