@@ -145,12 +145,14 @@ class Config(BaseModel):
     def _codes(cls, langs: tuple[str, ...]) -> tuple[str, ...]:
         """Codes as `--langs` reads them, as a document's `lang` hint is read (`lang.hint_code`): `FR`, `fr-FR`, `fra`
         and `fre` are `fr` (`fra` was refused, where a rule's `langs` took it), each once (`fr,FR` kept both, and a
-        rejection said "not in fr,fr"); one that names no language is kept as written, for `_check_langs` to refuse;
+        rejection said "not in fr,fr"); one that names no language is kept as written, for `_unanswered` to refuse;
         `["any"]` alone is no filter, as `--langs any` is (it was refused as a code the backend never answers)."""
         from .lang import hint_code
 
         codes = tuple(dict.fromkeys(hint_code(code) or code.strip() for code in langs))
-        return () if tuple(c.lower() for c in codes) == ("any",) else codes
+        if "any" in (lowered := tuple(c.lower() for c in codes)) and len(codes) > 1:  # read as a code never answered
+            raise ValueError(f"any (keep every language) stands alone; give codes (fr,en) or any, got {list(langs)!r}")
+        return () if lowered == ("any",) else codes
 
     @field_validator("lang_backend")
     @classmethod
@@ -172,6 +174,8 @@ class Config(BaseModel):
             raise _Clash(("id_field", "text_field"), lambda name: (
                 f"{name('id_field')} and {name('text_field')} are both {self.id_field!r}: every document would be "
                 "named by its whole text; give the id and the text fields of their own"))
+        if self.langs and (why := _unanswered(self)):  # here, not in `load` alone: `Config(langs=["xx"])` was taken
+            raise _Unanswered(why)
         return self
 
     @classmethod
@@ -208,10 +212,10 @@ class Config(BaseModel):
                         return _plain(key, value) + (f" (in {file})" if key in given else "")
                     return clash.say(name)
                 raise ConfigError(f"config{where}: {clash}", clashing=clash.keys, named=named) from None
+            if isinstance(unanswered := err.get("ctx", {}).get("error"), _Unanswered):
+                raise ConfigError(f"config{where}: langs: {unanswered}", "langs", str(unanswered)) from None
             key = ".".join(str(p) for p in err["loc"])
             raise ConfigError(f"config{where}: {key}: {_said(err)}", key, _said(err)) from None
-        if config.langs:
-            _check_langs(config, where)
         return config
 
 
@@ -262,18 +266,22 @@ _BOUNDS = {"greater_than_equal": "at least", "greater_than": "over", "less_than_
 with no word of the value given, was `--min-chars -1`'s message)."""
 
 
-def _check_langs(config: Config, where: str) -> None:
-    """Every code of `langs` is one the language backend may answer: one it never answers (a typo,
+class _Unanswered(ValueError):
+    """A code of `langs` the language backend never answers (`_unanswered`)."""
+
+
+def _unanswered(config: Config) -> str | None:
+    """Why a code of `langs` is not one the language backend may answer, or None: one it never answers (a typo,
     `fre` for `fr`) would reject every document as `lang_not_allowed`."""
     from .lang import make_backend
 
     known = make_backend(config.lang_backend).codes()
     unknown = [code for code in config.langs if code not in known]
-    if unknown:
-        answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else
-                   "ISO 639-1 codes such as 'fr', 'en', and none for a language without one")
-        why = f"{', '.join(map(repr, unknown))} is not a code the language backend {config.lang_backend!r} answers ({answers})"
-        raise ConfigError(f"config{where}: langs: {why}", "langs", why)
+    if not unknown:
+        return None
+    answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else
+               "ISO 639-1 codes such as 'fr', 'en', and none for a language without one")
+    return f"{', '.join(map(repr, unknown))} is not a code the language backend {config.lang_backend!r} answers ({answers})"
 
 
 MAX_CONFIG_BYTES = 1 << 20

@@ -898,7 +898,10 @@ def make_backend(name: str) -> Backend:
             first, second = make_backend(head), None if shortlist else make_backend(tail)
             try:
                 if op == ">":
-                    threshold, _, cap = (param or "").partition("/")
+                    threshold, slash, cap = (param or "").partition("/")
+                    if param is not None and not (threshold.strip() and (cap.strip() or not slash)):
+                        raise ValueError(f"nothing {'before' if not threshold.strip() else 'after'} '/' in "
+                                         f"'@{param}' (a threshold, then '/' and a length cap: '@0.6/300')")
                     if second is None:
                         second = LinguaShortlist(_number(shortlist[2], int, "lingua~k's k"),
                                                  shortlist[1].lower() == "lingua-low")
@@ -908,11 +911,16 @@ def make_backend(name: str) -> Backend:
                 return Router(first, second, _number(param, int, "router length") if param else ROUTE_CHARS)
             except ValueError as exc:
                 raise ValueError(f"language backend {name!r}: {exc}") from None
+    if "@" in spec:  # said as an unknown backend, with no word of where '@' goes
+        raise ValueError(f"language backend {name!r}: '@' sets a cascade's threshold ('fasttext>cld2@0.6/300') or a "
+                         "router's length ('cld2|fasttext@40'), after the backend it asks second")
     if "~" in spec:
         raise ValueError(f"language backend {name!r}: '~k' (lingua among the k languages the backend before "
                          f"it ranks first) ends a cascade, as 'lingua~k' or 'lingua-low~k': 'fasttext>lingua~5'")
     base, colon, codes = spec.partition(":")
     base = base.strip().lower()  # `FASTTEXT` was refused, where codes are read in any case
+    if colon and {bool(c.strip()) for c in codes.split(",")} == {True, False}:  # `lingua:fr,,en`: a code left out?
+        raise ValueError(f"language backend {name!r}: an empty language code among {codes.strip()!r}")
     languages = tuple(c.strip().lower() for c in codes.split(",") if c.strip()) or None
     if base == "langdetect" and not codes:
         return LangdetectBackend()
@@ -935,6 +943,8 @@ def _number(text: str, kind: type[int | float], what: str) -> int | float:
     """`text` read as a number of `kind`, or a `ValueError` saying `what` it was to be ("could not convert string
     to float" named no part of the backend's name)."""
     try:
+        if not text.isascii():  # `int` reads other scripts' digits: `~１` was 1
+            raise ValueError
         return kind(text)
     except ValueError:
         raise ValueError(f"{what} must be {'a number' if kind is float else 'a whole number'}, got {text.strip()!r}") from None

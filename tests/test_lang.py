@@ -848,6 +848,27 @@ def test_a_langs_code_in_another_spelling_is_read_as_the_code_it_stands_for():
         Config.load(langs=["Frnch"])
 
 
+@pytest.mark.parametrize("options, message", [
+    ({"langs": ["xx"]}, "'xx' is not a code the language backend 'cld2+fasttext>lingua~5' answers"),
+    ({"langs": ["ha"], "lang_backend": "fasttext"}, "'ha' is not a code the language backend 'fasttext' answers"),
+    ({"langs": ["fr"], "lang_backend": "lingua:de,en"}, "'fr' is not a code the language backend 'lingua:de,en'"),
+    ({"langs": [""]}, "'' is not a code the language backend"),
+    ({"langs": ["any", "fr"]}, "any (keep every language) stands alone; give codes (fr,en) or any, got ['any', 'fr']"),
+])
+def test_a_config_built_directly_refuses_langs_as_loading_one_does(options, message):
+    """`Config(langs=["xx"])`, as the README builds a config, was taken, and every document then rejected as
+    `lang_not_allowed`: only `Config.load` checked the codes (found by a QA pass). `any` beside codes was refused by
+    `Config.load` as a code never answered, and taken by `Config(...)`, whose rejections then said "not in any,fr"."""
+    from pydantic import ValidationError
+
+    from cleaner.config import Config, ConfigError
+
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        Config(**options)
+    with pytest.raises(ConfigError, match=re.escape(f"config: langs: {message}")):
+        Config.load(**options)
+
+
 def test_a_routers_length_at_the_end_of_a_cascade_is_the_routers():
     """`>` binds looser than `|`, so the `@30` of `fasttext>cld2|langdetect@30` is the router's length: it was read as
     the cascade's threshold (refused as over 1, and `@1` accepted as a threshold of 1; found by a QA pass)."""
@@ -866,6 +887,14 @@ def test_a_routers_length_at_the_end_of_a_cascade_is_the_routers():
     ("fasttext+", "'fasttext+': a backend is missing after '+'"),
     ("fasttext++cld2", "'fasttext++cld2': a backend is missing after '+'"),
     ("> cld2", "'> cld2': a backend is missing before '>'"),
+    # found by a QA pass: taken as the defaults, `~１` as 1, or "unknown language backend" with no word of '@'
+    ("fasttext>cld2@/", "'fasttext>cld2@/': nothing before '/' in '@/' (a threshold, then '/' and a length cap"),
+    ("fasttext>cld2@/300", "nothing before '/' in '@/300'"),
+    ("fasttext>cld2@0.6/", "nothing after '/' in '@0.6/'"),
+    ("fasttext>lingua~１", "lingua~k's k must be a whole number, got '１'"),
+    ("fasttext>cld2@０.６", "cascade threshold must be a number, got '０.６'"),
+    ("fasttext@40", "'fasttext@40': '@' sets a cascade's threshold ('fasttext>cld2@0.6/300') or a router's length"),
+    ("lingua:fr,,en", "'lingua:fr,,en': an empty language code among 'fr,,en'"),
 ])
 def test_a_backend_name_with_a_bad_number_or_code_says_which(name, message):
     """A bad number in a backend's name said Python's words ("could not convert string to float: 'abc'", "invalid
