@@ -281,7 +281,8 @@ def _unanswered(config: Config) -> str | None:
         return None
     answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else
                "ISO 639-1 codes such as 'fr', 'en', and none for a language without one")
-    return f"{', '.join(map(repr, unknown))} is not a code the language backend {config.lang_backend!r} answers ({answers})"
+    return (f"{', '.join(map(repr, unknown))} is not a code the language backend {config.lang_backend!r} answers "
+            f"({answers})")
 
 
 MAX_CONFIG_BYTES = 1 << 20

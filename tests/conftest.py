@@ -166,8 +166,8 @@ def resubmitted_runs(tmp_path: Path) -> Path:
     `already_indexed` reject) and "copy", a near-copy of A's X. Gives B's folder."""
     from cleaner.cli import main
 
-    text = ("Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles et les routes "
-            "de la commune, qui attendent des travaux depuis longtemps.")
+    text = ("Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles et les "
+            "routes de la commune, qui attendent des travaux depuis longtemps.")
     other = "Un tout autre texte sur la météo de demain, qui sera pluvieuse dans le nord et ensoleillée dans le sud."
     for name, rows in (("a", [("X", text)]), ("b", [("X", other), ("copy", text + " Fin.")])):
         (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows))

@@ -201,7 +201,8 @@ def test_unified_of_dropped_documents_applies_with_patch_and_their_status_is_sai
             for name, text in raws.items():
                 (folder / name).write_text(text, encoding="utf-8", newline="")
             subprocess.run(["patch", "-s", "-p0"], input=out.encode(), cwd=folder, check=True)
-        assert code == 0 and re.search(r"cleaner diff: short: fr [\d.]+ · rejected: too_short \(", err) and "# short:" not in out
+        assert code == 0 and "# short:" not in out
+        assert re.search(r"cleaner diff: short: fr [\d.]+ · rejected: too_short \(", err)
         assert (f"# {PLANTED}: rejected: exact_duplicate of {SEED_000} " in out) == (PLANTED in ids or not ids)
         assert not ids or out.count("\n--- ") + out.startswith("--- ") == len(ids) - 1
     code, out, err = diff(str(run_dir), "--format", "unified")
@@ -283,7 +284,8 @@ def test_run_folder_mode_matches_recleaning_and_shows_rejects(diff, run_dir):
     assert records[PLANTED]["rejected"]["reason"] == "exact_duplicate" and records[PLANTED]["rejected"]["dup_of"] == SEED_000
     assert records["short"]["rejected"]["reason"] == "too_short" and records[None]["rejected"]["reason"] == "bad_input"
     _, out, _ = diff(str(run_dir), "--id", PLANTED)
-    assert re.match(rf"━━ {PLANTED} fr [\d.]+ · rejected: exact_duplicate of {SEED_000} \(same normalised clean text", out)
+    assert re.match(rf"━━ {PLANTED} fr [\d.]+ · rejected: exact_duplicate of {SEED_000} \(same normalised clean text",
+                    out)
     header = out.splitlines()[0]  # cleaned again, as the review shows it: what dedup compared, not "0 removed"
     assert header.endswith(", cleaned again") and " 0 of " not in header and "‹generic.ticker›" in out
     _, out, err = diff(str(run_dir), "--format", "unified", "--id", "short")  # no hunk: its status on stderr
@@ -467,7 +469,8 @@ def test_a_language_without_a_score_is_shown_without_one(diff, run_dir, tmp_path
     folder = tmp_path / "run"
     shutil.copytree(run_dir, folder)
     first = json.loads((folder / "corpus.jsonl").read_text(encoding="utf-8").split("\n", 1)[0])
-    record = {k: v for k, v in first.items() if k != "lang_score"} if score == "missing" else {**first, "lang_score": None}
+    record = ({k: v for k, v in first.items() if k != "lang_score"} if score == "missing"
+              else {**first, "lang_score": None})
     (folder / "corpus.jsonl").write_text(json.dumps(record) + "\n" + (folder / "corpus.jsonl").read_text(
         encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
     code, out, err = diff(str(folder), "--id", first["id"])
@@ -485,7 +488,8 @@ def test_a_limit_under_1_is_refused_as_other_counts_are(limit):
 
 def test_a_copy_of_a_document_an_earlier_run_kept_says_so_not_this_runs_document_of_that_id(diff, tmp_path):
     """Run B holds again an id X that run A kept (a shared --index), with another text, and a near-copy of A's X:
-    "duplicate of X" named the X shown above it, an unrelated text, and the resubmitted X said "already_indexed of X"."""
+    "duplicate of X" named the X shown above it, an unrelated text, and the resubmitted X said
+    "already_indexed of X"."""
     code, out, _ = diff(str(resubmitted_runs(tmp_path)))
     headers = [line for line in out.splitlines() if line.startswith("━━ ")]
     assert code == 0 and len(headers) == 2, out

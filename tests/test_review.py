@@ -381,7 +381,8 @@ def test_a_run_interrupted_over_a_finished_one_is_not_reviewed_as_that_one(tmp_p
     _interrupted_over(out, other)
     assert (out / "corpus.jsonl").is_file() and (out / "manifest.json").is_file()
     says = (f"{out}: a `cleaner run` that did not finish (its state is in .cleaner/; the outputs beside it are an "
-            "earlier run's, which it replaces when it finishes); the same command again goes on from where it stopped\n")
+            "earlier run's, which it replaces when it finishes); the same command again goes on from where it "
+            "stopped\n")
     assert main(["review", str(out), "--out", str(tmp_path / "r.html")]) == 2
     assert capsys.readouterr().err == f"cleaner review: {says}" and not (tmp_path / "r.html").exists()
     assert main(["diff", str(out)]) == 2
@@ -409,9 +410,11 @@ def test_a_document_a_gate_dropped_has_the_language_the_run_found(tmp_path):
     from conftest import masakhanews
 
     rows = masakhanews(("fra", "amh", "hau"), 3)
-    (tmp_path / "mk.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "mk.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                       encoding="utf-8")
     assert main(["run", str(tmp_path / "mk.jsonl"), "--out", str(tmp_path / "run"), "--langs", "fr", "--quiet"]) == 0
-    rejects = [json.loads(line) for line in (tmp_path / "run" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    rejects = [json.loads(line)
+               for line in (tmp_path / "run" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
     dropped = [r for r in rejects if r["reason"] == "lang_not_allowed"]
     assert len(dropped) == 6 and {r["lang"] for r in dropped} == {"am", "ha"}
     assert all(isinstance(r["lang_score"], float) and f"language {r['lang']} ({r['lang_score']:.2f})" in r["detail"]
@@ -428,7 +431,8 @@ def test_a_document_dedup_dropped_has_the_language_the_run_found(run_dir):
     run = load_run(run_dir)
     planted = next(r for r in run.rejects if r.get("id") == PLANTED)
     kept = next(r for r in run.corpus if r["id"] == SEED_000)
-    assert (planted["reason"], planted["lang"], planted["lang_score"]) == ("exact_duplicate", kept["lang"], kept["lang_score"])
+    assert (planted["reason"], planted["lang"], planted["lang_score"]) == ("exact_duplicate", kept["lang"],
+                                                                           kept["lang_score"])
     index = _page_index(render_review(run, load_rules(Config.load()), Config.load()))
     row = next(d for d in index["docs"] if d["id"] == PLANTED)
     assert (row["lang"], row["score"]) == (kept["lang"], kept["lang_score"])

@@ -150,7 +150,8 @@ def test_clusters_view_shows_the_planted_duplicate(page, tmp_path):
     page.screenshot(path=str(tmp_path / "clusters.png"))
     card.locator("a.doclink", has_text=PLANTED).click()  # the dropped copy opens, with its removals recomputed
     expect(page.locator("#doc .meta")).to_contain_text(f"exact_duplicate of {SEED_000}")
-    expect(page.locator("#doc .meta")).to_contain_text("language fr")  # the run's, from its rejects record: no "language ?"
+    # the run's, from its rejects record: no "language ?"
+    expect(page.locator("#doc .meta")).to_contain_text("language fr")
     expect(page.locator('#raw-text mark[data-rule="generic.ticker"]').first).to_be_visible()
 
 
@@ -661,7 +662,8 @@ def test_a_search_of_two_letters_reads_the_texts(browser, tmp_path):
     nothing, where a longer query finds its texts."""
     page = _reviewed(browser, tmp_path, [
         {"id": "am", "text": "ይህ በአዲስ አበባ የተካሄደ ስብሰባ ነው። ብዙ ሰዎች በስብሰባው ላይ ተገኝተው ስለ ከተማው የወደፊት እቅድ ተወያይተዋል።"},
-        {"id": "fr", "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."},
+        {"id": "fr",
+         "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."},
     ])
     rows = page.locator("#spacer .row")
     expect(rows).to_have_count(2)
@@ -678,15 +680,18 @@ def test_a_page_dropped_before_its_text_was_extracted_shows_its_html(browser, tm
     """A page rejected on the HTML path (`stub_page`, `empty_extraction`) has no text, only its HTML in rejects.jsonl:
     the review showed "0 of 0 characters removed" and empty panes. Its raw pane shows the HTML, as cleaner read it."""
     html = ("<html><head><title>301 Moved Permanently</title><meta http-equiv=\"refresh\" content=\"0; url=/new\">"
-            "</head><body><h1>Moved Permanently</h1><p>The document has moved <a href=\"/new\">here</a>.</p></body></html>")
+            "</head><body><h1>Moved Permanently</h1><p>The document has moved <a href=\"/new\">here</a>.</p>"
+            "</body></html>")
     page = _reviewed(browser, tmp_path, [
         {"id": "moved", "html": html},
-        {"id": "fr", "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."},
+        {"id": "fr",
+         "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."},
     ])
     expect(page.locator("#spacer .row")).to_have_count(2)
     page.evaluate("window.review.openById('moved')")
     expect(page.locator("#doc .meta")).to_contain_text("stub_page")
-    expect(page.locator("#doc .meta")).to_contain_text(f"the page's HTML, {len(html)} characters: no text was extracted")
+    expect(page.locator("#doc .meta")).to_contain_text(
+        f"the page's HTML, {len(html)} characters: no text was extracted")
     expect(page.locator("#raw-text")).to_have_text(html)
     expect(page.locator("#clean-text")).to_have_text("")
     page.close()
