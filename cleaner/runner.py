@@ -202,20 +202,6 @@ def finished_report(out: Path, finished: dict[str, Any]) -> dict[str, Any] | Non
         return None
 
 
-def replaced_batches(out: Path, fp: dict[str, Any], options: RunOptions) -> list[str]:
-    """The index batch of the finished run in `out` that a run of `fp` replaces, to be taken out of the
-    shared index before this run adds its own: only when that run read the same inputs the same way
-    (with other inputs, `out` may be a folder that takes one day's batch after another, each
-    deduplicated against the ones before; stdin cannot be told to be the same: one day's batch piped after
-    another's took the first out, and its copies were kept again); [] without a shared index, or when that run
-    used another index (`holds_run`)."""
-    finished = read_manifest(out)
-    if (options.index is None or not finished or not_to_continue(finished, fp) or from_stdin(fp)
-            or not holds_run(options.index, out, fp, finished)):
-        return []  # not held: another index, or taken out already by a start-over killed after it took them out
-    return [finished_batch(out, finished, fp)]
-
-
 def index_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options: RunOptions) -> str | None:
     """Why the index of the finished run in `out` (its manifest `finished`, a run of fingerprint `fp`'s
     shape) no longer holds the documents that run kept: the file is gone, is not an index, or another is in
@@ -264,25 +250,31 @@ def holds_run(path: Path, out: Path, fp: dict[str, Any], finished: dict[str, Any
 def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict[str, Any], options: RunOptions,
                       progress: RunProgress, interrupted: dict[str, Any] | None) -> None:
     """What a run of `fp` that starts over in `out` does first about a shared index: take out the documents of the
-    runs it replaces, the finished one's batch (`replaced_batches`, asked at every start-over: its manifest stays
-    until this run writes its outputs, so a start-over killed before its state said so asks again, and finds the
-    batch still in or already out), and the `interrupted` one's (its `fingerprint`, the `batch` it named once it had
-    decided, which may or may not have gone in, and whether it had `added` them) when the index holds it, whatever
-    its inputs: it wrote no corpus. In a transaction of its
-    own, before this run names its batch, which may be the name the replaced run gave its own (`--restart`). It
-    warns when the index cannot tell them: it has no batch of the finished run's name (a run `--continue`d after
-    deciding added its documents under the name of its first fingerprint), or the batch came before documents were
-    numbered by it; and when the finished run's documents stay (other inputs) that those given again are
-    already_indexed. A run's own index, which starting over removes, is refused first while another process has it
+    runs it replaces, the finished one's batch, and the `interrupted` one's (its `fingerprint`, the `batch` it named
+    once it had decided, which may or may not have gone in, and whether it had `added` them) when the index holds it,
+    whatever its inputs: it wrote no corpus. In a transaction of its own, before this run names its batch, which may
+    be the name the replaced run gave its own (`--restart`). It warns when the index cannot tell them: it has no
+    batch of the finished run's name (a run `--continue`d after deciding added its documents under the name of its
+    first fingerprint), or the batch came before documents were numbered by it; and when the finished run's documents
+    stay (other inputs) that those given again are already_indexed. A run's own index, which starting over removes, is refused first while another process has it
     open (`refuse_removal`)."""
     if options.index is None:
         refuse_removal(index_path)
-    replaced = replaced_batches(out, fp, options)
+    # The finished run's batch: asked at every start-over (its manifest stays until this run writes its outputs, so a
+    # start-over killed before its state said so asks again, and finds the batch still in or already out), and taken
+    # out only when that run read the same inputs the same way (with other inputs, `out` may be a folder that takes
+    # one day's batch after another, each deduplicated against the ones before; stdin cannot be told to be the same:
+    # one day's batch piped after another's took the first out, and its copies were kept again). The index is told by
+    # what it holds (`holds_run`), not by the path that run gave.
+    finished = read_manifest(out)
+    held = options.index is not None and bool(finished) and holds_run(options.index, out, fp, finished)
+    same = held and not (not_to_continue(finished, fp) or from_stdin(fp))
+    replaced = [finished_batch(out, finished, fp)] if same else []
     batches = list(replaced)
     if replaced:
         progress.log(f"the documents that run kept are taken out of {index_path} first (its inputs are these): "
                      "they are deduplicated again, not already_indexed")
-    elif options.index is not None and (finished := read_manifest(out)) and holds_run(options.index, out, fp, finished):
+    elif held:
         progress.log(f"warning: that run added its kept documents to {index_path}; those given again are "
                      "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
     if (interrupted is not None and options.index is not None and (left := interrupted["batch"])
