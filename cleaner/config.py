@@ -204,7 +204,8 @@ class Config(BaseModel):
             config = cls(**values)
         except ValidationError as exc:
             err = exc.errors()[0]
-            if isinstance(clash := err.get("ctx", {}).get("error"), _Clash):
+            raised = err.get("ctx", {}).get("error")  # a validator's own exception
+            if isinstance(clash := raised, _Clash):
                 def named(flag: Callable[[str], str | None]) -> str:
                     def name(key: str, value: str | None = None) -> str:
                         if (gave := flag(key)) is not None:
@@ -212,8 +213,8 @@ class Config(BaseModel):
                         return _plain(key, value) + (f" (in {file})" if key in given else "")
                     return clash.say(name)
                 raise ConfigError(f"config{where}: {clash}", clashing=clash.keys, named=named) from None
-            if isinstance(unanswered := err.get("ctx", {}).get("error"), _Unanswered):
-                raise ConfigError(f"config{where}: langs: {unanswered}", "langs", str(unanswered)) from None
+            if isinstance(raised, _Unanswered):
+                raise ConfigError(f"config{where}: langs: {raised}", "langs", str(raised)) from None
             key = ".".join(str(p) for p in err["loc"])
             raise ConfigError(f"config{where}: {key}: {_said(err)}", key, _said(err)) from None
         return config

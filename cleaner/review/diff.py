@@ -68,7 +68,7 @@ def _summary(entry: Entry) -> str:
     """Language (a kept document's, or the run's for one a gate or dedup dropped), status, and what cleaning
     removed: for a dropped document, what its raw record cleans to now (`entries.recleaned`), or "not cleaned"
     when it never was (bad input)."""
-    tagged = entry.rejected if (entry.rejected or {}).get("lang") else entry.record or {}
+    tagged = entry.tagged
     if tagged.get("lang"):  # a score may be null or missing (outputs allow it): the language alone, as the page says
         score = tagged.get("lang_score")
         lang = f"{tagged['lang']}{'' if score is None else f' {score:.2f}'} · "

@@ -48,6 +48,12 @@ class Entry:
         return chars
 
     @property
+    def tagged(self) -> dict[str, Any]:
+        """The record that holds the document's language: its rejection's when a gate or dedup dropped it (the run's
+        tagging; it is cleaned again here, untagged), else its output record ({} for none)."""
+        return self.rejected if (self.rejected or {}).get("lang") else self.record or {}
+
+    @property
     def html(self) -> bool:
         """Whether `raw` is a page's HTML (`raw_text`): a page dropped before any text was extracted from it."""
         source = self.source or {}

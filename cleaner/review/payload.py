@@ -87,7 +87,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
     record = entry.record or {}
     host = Document(id="-", url=record.get("url") or (entry.source or {}).get("url"), source=record.get("source")).host
     rejected = entry.rejected or {}
-    tagged = rejected if rejected.get("lang") else record  # dropped by a gate or dedup: the run's language
+    tagged = entry.tagged
     removed = len(entry.raw) - len(record.get("text", entry.raw))
     return {
         "id": entry.id or "",
