@@ -4,7 +4,7 @@ A document's *units* are the `line_key` of each line of at least `LONG_WORDS` wo
 run of two consecutive non-blank lines (so a short line, a menu item or a one-word label, counts
 only together with the line next to it). Each unit is hashed with the document's source (its URL
 host, or its `source` field; documents with neither are not counted) into a 64-bit key, and a
-document adds 1 to each of its distinct keys: counts are document frequencies. The line its clean text opens
+document adds 1 to each of its distinct keys: counts are document frequencies. The line its counted text opens
 with counts once more, as an opening (`OPENING`), and goes alone only where that is learned: a site's header
 opens most of its pages, a page's own title does not, though the other pages' lists of the day's stories hold it.
 
@@ -16,8 +16,8 @@ there: a ticker-like line made mostly of such headlines, and two or more consecu
 such headlines (a list of the day's stories), are removed; a lone headline line (the article's own
 title) is not.
 
-Lines are counted on the clean text with the `shape` kind's removals put back (`counted_text`): a
-menu that shape takes from most pages of a site is still learned, and then goes from the pages where
+Lines, and the opening, are counted on the clean text with the `shape` kind's removals put back (`counted_text`):
+a menu or a header that shape takes from most pages of a site is still learned, and then goes from the pages where
 shape left it (a page with no prose, where shape removes nothing).
 
 A unit is boilerplate of its source when it is in at least `min_docs` documents of the source and
@@ -109,6 +109,13 @@ def document_hashes(source: str, text: str) -> set[int]:
     return {unit_hash(source, unit) for unit, _ in units(View(text, []).keys)}
 
 
+def line_hashes(source: str, text: str) -> set[int]:
+    """The unit keys of a counted text of `source` (`document_hashes`) and the key of the line it opens with, as an
+    opening (`opening_hash`): counted as its other lines are, with `shape`'s removals put back, so a site's header
+    that `shape` takes from its pages with prose is learned as their opening, and goes from those without."""
+    return document_hashes(source, text) | opening_hash(source, text)
+
+
 def opening_hash(source: str, text: str) -> set[int]:
     """The key of the line `text` opens with, as an opening (`OPENING`), when that line counts on its own."""
     first = next((key for key in View(text, []).keys if key is None or key), None)
@@ -146,11 +153,11 @@ def counted_text(record: dict[str, Any], raw: str, skip: frozenset[str]) -> str:
     return replay(raw, [Edit(**e) for e in record["edits"] if e["rule"] not in skip])
 
 
-def document_counts(source: str, published: str | None, text: str, raw: str, clean: str) -> list[tuple[str, set[int]]]:
-    """What one document adds to `LineCounts`: (counting source, unit keys) for its counted `text` and the line
-    its `clean` text opens with (`opening_hash`), and, with a day, for the headlines of its raw text."""
+def document_counts(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:
+    """What one document adds to `LineCounts`: (counting source, unit keys) for its counted `text` (`line_hashes`),
+    and, with a day, for the headlines of its raw text."""
     day = day_source(source, published)
-    lines = document_hashes(source, text) | opening_hash(source, clean)
+    lines = line_hashes(source, text)
     return [(source, lines)] + ([(day, headline_hashes(day, raw))] if day else [])
 
 

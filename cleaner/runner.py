@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from .boilerplate import LineCounts, counted_text, document_counts, document_hashes, opening_hash, rest_hash
+from .boilerplate import LineCounts, counted_text, document_counts, line_hashes, rest_hash
 from .config import Config, ConfigError
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
 from .dedup.index import DedupIndex, IndexMismatchError, batch_count, dangling_of, holds, refuse_other_file
@@ -750,7 +750,7 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dic
 
 def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: frozenset[str], min_docs: int,
                 min_share: float, units: Callable = document_counts) -> set[int]:
-    """Fill `counts` (emptied first) with `units(source, published, text, raw text, clean text)` (see
+    """Fill `counts` (emptied first) with `units(source, published, text, raw text)` (see
     `boilerplate.document_counts`; text: `counted_text` without the edits of the rules in `skip`) of the
     cleaned documents of `state`,
     one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
@@ -763,8 +763,7 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     counts.reset()
     for seq, record, raw in all_cleaned(state):
         if (source := Document(**raw).host) is not None:
-            counts.add(source, document_hashes(source, counted_text(record, raw["text"], skip))
-                       | opening_hash(source, record["text"]))
+            counts.add(source, line_hashes(source, counted_text(record, raw["text"], skip)))
     shared = frozenset(counts.frequent(min_docs, min_share))
     counts.reset()
     seqs, items = state.dedup_items(dedup.params)
@@ -784,7 +783,7 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     for seq, record, raw in all_cleaned(state):
         if seq in counted:
             text = counted_text(record, raw["text"], skip)
-            for source, keys in units(Document(**raw).host, record["published"], text, raw["text"], record["text"]):
+            for source, keys in units(Document(**raw).host, record["published"], text, raw["text"]):
                 counts.add(source, keys)
     counts.spill()
     return counted

@@ -234,7 +234,7 @@ def test_the_copy_of_an_id_counted_does_not_depend_on_input_order(tmp_path):
                 Deduplicator(tmp_path / f"index-{k}.sqlite", dedup_params(config)) as dedup:
             state.add(0, prepare_many(list(order), config))
             count_lines(state, dedup, state.line_counts(), frozenset(), 5, 0.3,
-                        lambda source, published, text, raw, clean: raws.append(raw) or [])
+                        lambda source, published, text, raw: raws.append(raw) or [])
         counted.append(raws)
     assert counted[0] == counted[1] and len(counted[0]) == 1
 
@@ -599,6 +599,32 @@ def test_a_pages_own_title_stays_though_other_pages_list_it_and_a_sites_header_g
             assert lines[0] == heads[i % 4] and "Les titres du jour" not in lines, d["id"]
         else:
             assert header not in lines and lines[0] == articles[i][0], d["id"]
+
+
+def test_a_one_line_header_that_shape_takes_from_pages_with_prose_goes_from_those_without(tmp_path, in_process):
+    """A site's one-line header opens every page; `shape` takes it from the pages with prose and leaves it on the
+    galleries (no prose). It was counted as the opening of the clean text, which it opens on the galleries alone
+    (5 of 20: under the share), so it stayed there, and `rules suggest` proposed nothing (a QA pass found it). It is
+    counted as the opening of the text with `shape`'s removals put back, as the other lines are."""
+    header = "Accueil de vallee.example | Actualités | Sport | Nous contacter"
+    articles = _articles(15)
+    docs = [{"id": f"p{i:02d}", "url": f"https://vallee.example/{i}", "text": f"{header}\n\n" + "\n\n".join(a)}
+            for i, a in enumerate(articles)]
+    rng = random.Random(5)
+    docs += [{"id": f"g{i}", "url": f"https://vallee.example/galerie/{i}", "text": f"{header}\n\n" + "\n".join(
+        " ".join(rng.sample(_WORDS, 4)).capitalize() for _ in range(6))} for i in range(5)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    raw = {d["id"]: d["text"] for d in docs}
+    assert [i for i in corpus if i.startswith("g")] == [f"g{i}" for i in range(5)]
+    for doc_id, record in corpus.items():
+        assert header not in record["text"], doc_id
+        rule = "shape" if doc_id.startswith("p") else REPEATED_RULE
+        assert _removed(record, raw[doc_id], rule)[0].startswith(header), doc_id
+    out = tmp_path / "suggested.yaml"
+    assert in_process("rules", "suggest", str(path), "--out", str(out)).returncode == 0
+    assert header in out.read_text(encoding="utf-8")
 
 
 def test_a_labelled_ticker_of_the_days_headlines_goes_from_every_page(tmp_path):
