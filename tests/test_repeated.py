@@ -536,6 +536,18 @@ def test_suggest_refuses_an_out_that_is_an_input_or_no_file(tmp_path, in_process
     assert src.read_bytes() == before and sorted(p.name for p in tmp_path.rglob("*")) == ["a.jsonl", "in"]
 
 
+def test_suggest_counts_the_records_it_read_apart_from_those_it_could_not(tmp_path, in_process, synthetic):
+    """An input that cannot be read is one record not used, not one the rules were suggested from (the summary
+    said "0 rules suggested from 1 records")."""
+    path, docs, _ = synthetic
+    result = in_process("rules", "suggest", str(tmp_path / "nosuch.jsonl"), str(path), "--out", str(tmp_path / "s.yaml"))
+    lines = result.stderr.splitlines()
+    assert f"1 input record not used (first: {tmp_path / 'nosuch.jsonl'}: no such file or folder)" in lines
+    assert lines[-1].endswith(f"suggested from {len(docs)} records (0 left out) -> {tmp_path / 's.yaml'}"), lines
+    alone = in_process("rules", "suggest", str(tmp_path / "nosuch.jsonl"), "--out", str(tmp_path / "t.yaml"))
+    assert alone.stderr.splitlines()[-1] == f"0 rules suggested from 0 records (0 left out) -> {tmp_path / 't.yaml'}"
+
+
 def test_suggest_offers_no_strict_that_it_would_ignore(tmp_path, in_process):
     """`rules suggest --strict` was taken and ignored, exit 0, though its help said it stops (exit 3) at
     the first bad input: suggest reads every input first and names the records it could not use."""

@@ -109,7 +109,8 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
     for reason in found.dropped:
         print(f"left out {reason}", file=sys.stderr)
     if found.unread:
-        print(f"{len(found.unread):,} input records not used (first: {found.unread[0]})", file=sys.stderr)
-    print(f"{found.rules} rules suggested from {found.documents:,} records ({len(found.dropped)} left out) -> {args.out}",
-          file=sys.stderr)
+        print(f"{counted(len(found.unread), 'input record')} not used (first: {found.unread[0]})", file=sys.stderr)
+    used = found.documents - len(found.unread)
+    print(f"{counted(found.rules, 'rule')} suggested from {counted(used, 'record')} ({len(found.dropped)} left out) "
+          f"-> {args.out}", file=sys.stderr)
     return 0
