@@ -65,7 +65,7 @@ class _Anything(Convertor):
 register_url_convertor("anything", _Anything())
 
 from .backend import Service
-from .schemas import DocumentIn, DocumentsIn, RuleCheck, RulePackIn, Verdict
+from .schemas import OBJECT, DocumentsIn, RuleCheck, RulePackIn, Verdict, item_document
 
 log = logging.getLogger("cleaner.service")
 
@@ -135,10 +135,18 @@ def _service(request: Request) -> Service:
     return request.app.state.service
 
 
-def _one_or_many(request: Request, body: DocumentIn | list[DocumentIn], run) -> Verdict | list[Verdict]:
+def _without_kind(loc: list[Any]) -> list[Any]:
+    """A 422's `loc` without the tag pydantic puts in it for an item that is an object (`schemas.OBJECT`, after
+    `"one"` or the item's index in a batch), which names no part of the body: `["body", "batch", 3, "id"]`."""
+    at = {"one": 2, "batch": 3}.get(loc[1]) if loc[:1] == ["body"] and len(loc) > 1 else None
+    return loc[:at] + loc[at + 1:] if at is not None and loc[at:at + 1] == [OBJECT] else loc
+
+
+def _one_or_many(request: Request, body: Any, run) -> Verdict | list[Verdict]:
     docs = body if isinstance(body, list) else [body]
     config = _service(request).config
-    out = run([d.document(config, said, i) for i, (d, said) in enumerate(zip(docs, request.state.twice, strict=True))])
+    items = enumerate(zip(docs, request.state.twice, strict=True))
+    out = run([item_document(d, config, said, i) for i, (d, said) in items])
     return out if isinstance(body, list) else out[0]
 
 
@@ -236,7 +244,7 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
             msg = f"the body must be JSON, sent with Content-Type: application/json ({sent})"
             errors = [{"type": "content_type", "loc": ["header", "content-type"], "msg": msg}]
         else:
-            errors = jsonable_encoder(exc.errors())
+            errors = [{**e, "loc": _without_kind(e["loc"])} for e in jsonable_encoder(exc.errors())]
         return Response(json.dumps({"detail": errors}), status_code=422, media_type="application/json")
 
     @app.exception_handler(StarletteHTTPException)

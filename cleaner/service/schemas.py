@@ -1,8 +1,9 @@
 """What the service's endpoints take and give, as pydantic models (they make the OpenAPI schema).
 
-A document body is one JSON object or a JSON array of them; a field it does not name goes to `meta`, as
-a JSONL record's does on the command line (a typo such as `txt` for `text` leaves no text: a `bad_input`
-rejection saying so, as there).
+A document body is one item or a JSON array of them. An item is a JSON object, whose fields it does not name go
+to `meta`, as a JSONL record's do on the command line (a typo such as `txt` for `text` leaves no text: a
+`bad_input` rejection saying so, as there), or any other JSON value, taken as the Python API takes it: a string is
+a text, anything else a `bad_input` rejection of that item alone (`pipeline.as_document`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from ..config import Config
 from ..io.records import given_id, record_document
 from ..models import Document, Rejected, without_surrogates
+from ..pipeline import as_document
 
 _BODY_FIELDS = {"id_field": "id", "text_field": "text"}
 
@@ -87,11 +99,41 @@ def _shape(value: Any) -> str:
     return "batch" if isinstance(value, list) else "one"
 
 
+OBJECT = "object"
+"""The tag of an item that is a JSON object (read as a `DocumentIn`); `app` drops it from a 422's `loc`."""
+
+
+def _kind(value: Any) -> str:
+    """"other" for a value JSON gives that is no object; an object, or a body FastAPI did not read as JSON (sent as
+    a form: bytes), is validated as a `DocumentIn`, which refuses the second (a 422 saying to send JSON)."""
+    return "other" if value is None or isinstance(value, (str, int, float, list)) else OBJECT
+
+
+_OTHER = ("any other JSON value, taken as the Python API takes it: a string is a text, named by its position and hash "
+          "as a document without an id is; anything else is a `bad_input` rejection of this item alone, answered in "
+          "its place")
+
+
+def _item(not_types: list[str]) -> Any:
+    """An item of a body: a document's fields (an object), or any other JSON value but one of `not_types`, read by
+    `item_document` (a body alone is no array, which is a batch: the schema says so, a value matching one branch)."""
+    other = Annotated[Any, WithJsonSchema({"not": {"type": ["object", *not_types]}, "description": _OTHER})]
+    return Annotated[Annotated[DocumentIn, Tag(OBJECT)] | Annotated[other, Tag("other")], Discriminator(_kind)]
+
+
 DocumentsIn = Annotated[
-    Annotated[DocumentIn, Tag("one")] | Annotated[list[DocumentIn], Tag("batch")],
+    Annotated[_item(["array"]), Tag("one")] | Annotated[list[_item([])], Tag("batch")],
     Discriminator(_shape),
 ]
-"""One document, or a list of them (a batch): the body of `POST /v1/clean` and `POST /v1/documents`."""
+"""One item, or a list of them (a batch): the body of `POST /v1/clean` and `POST /v1/documents`."""
+
+
+def item_document(item: Any, config: Config, said: Iterable[str], position: int) -> Document | Rejected:
+    """The pipeline's `Document` of one item of a body at `position`, or the rejection that says why it cannot
+    be one: an object's by `DocumentIn.document`, any other value's as the Python API takes it (`as_document`)."""
+    if isinstance(item, DocumentIn):
+        return item.document(config, said, position)
+    return as_document(item, position, config)
 
 
 class Verdict(BaseModel):
@@ -103,7 +145,7 @@ class Verdict(BaseModel):
     id matched) say of what. `rejected`: dropped by a stage (`too_short`, `lang_not_allowed`, …).
     """
 
-    id: str | None
+    id: str | None = Field(None, description="absent for an item that is no document (`5`, `null`): nothing names it")
     status: Literal["cleaned", "kept", "duplicate", "rejected"]
     cluster: str | None = None
     reason: str | None = None
