@@ -1578,3 +1578,28 @@ def test_a_batch_item_that_is_no_object_is_answered_in_its_place_as_the_api_take
     assert [s["not"] for s in (one["oneOf"][1], batch["items"]["oneOf"][1])] == [
         {"type": ["object", "array"]}, {"type": ["object"]}]
     assert "any other JSON value" in one["oneOf"][1]["description"]
+
+
+def test_an_id_too_long_to_fetch_back_is_rejected_not_stored_and_never_quoted_whole(server):
+    """A document with an id of 200,000 characters was answered `kept`, but its `GET /v1/documents/{id}` got no
+    answer (uvicorn refuses a request line that long), and a 404 repeated a long id whole (found by a QA pass).
+    `POST /v1/documents` rejects an id over `MAX_ID_BYTES` in UTF-8 as `bad_input`, in its place, naming it cut
+    short; the longest it keeps, percent-encoded in the widest characters, is fetched back. `/v1/clean` stores
+    nothing: it cleans such a document still."""
+    from cleaner.kinds.base import shown
+    from cleaner.service.backend import MAX_ID_BYTES
+
+    long, widest = "I" * 200_000, "😀" * (MAX_ID_BYTES // 4)  # 4 bytes a character: 12 once percent-encoded
+    with server.client() as c:
+        answer = c.post("/v1/documents", json=[{"id": long, "text": fresh("long-id")},
+                                               {"id": widest, "text": fresh("widest-id")}]).json()
+        assert [(v["status"], v.get("reason")) for v in answer] == [("rejected", "bad_input"), ("kept", None)]
+        assert answer[0]["detail"] == (f"document {shown(long)}: the id is 200,000 bytes in UTF-8, over the "
+                                       f"{MAX_ID_BYTES:,} a stored document's may hold (GET /v1/documents/{{id}} "
+                                       "could not carry it)")
+        assert c.get(f"/v1/documents/{quote(widest, safe='')}").json()["record"]["id"] == widest
+        assert c.get(f"/v1/clusters/{quote(widest, safe='')}").json()["kept"] == widest
+        assert c.post("/v1/clean", json={"id": long, "text": fresh("long-id")}).json()["status"] == "cleaned"
+        for route in ("documents", "clusters"):
+            missing = c.get(f"/v1/{route}/{'J' * 10_000}")
+            assert missing.status_code == 404 and len(missing.text) < 300, missing.text[:300]

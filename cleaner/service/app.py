@@ -43,6 +43,7 @@ from starlette.types import Message
 
 from ..dedup.index import IndexBusyError, IndexMismatchError
 from ..io.jsonl import loads
+from ..kinds.base import shown
 from .auth import ApiKey
 from .limits import BodyLimit, within_doc_limit
 from .store import IndexGoneError
@@ -310,14 +311,14 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     def document(request: Request, doc_id: str) -> dict[str, Any]:
         found = _service(request).store.document(doc_id)
         if found is None:
-            raise HTTPException(404, f"no stored document with id {doc_id!r}")
+            raise HTTPException(404, f"no stored document with id {shown(doc_id)}")
         return found
 
     @app.get("/v1/clusters/{cluster_id:anything}", summary="A kept document and the duplicates linked to it")
     def cluster(request: Request, cluster_id: str) -> dict[str, Any]:
         found = _service(request).store.cluster(cluster_id)
         if found is None:
-            raise HTTPException(404, f"no cluster with id {cluster_id!r}")
+            raise HTTPException(404, f"no cluster with id {shown(cluster_id)}")
         return found
 
     @app.get("/v1/stats", summary="Index and store sizes, and counts since start (this process)")

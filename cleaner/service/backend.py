@@ -22,6 +22,7 @@ from typing import Any
 from ..checks import pack_failures
 from ..closing import Closing
 from ..config import Config, ConfigError
+from ..io.records import bad
 from ..models import Cleaned, Document, Rejected
 from ..packs import RulePackError, load_text, shipped_packs
 from ..pipeline import Pipeline, RunResult
@@ -29,6 +30,20 @@ from ..report import Stats
 from ..review.page import render_review
 from .schemas import RuleCheck, RulePackIn, Verdict
 from .store import DocumentStore
+
+MAX_ID_BYTES = 2_048
+"""The longest id, in UTF-8 bytes, of a document the service stores: `GET /v1/documents/{id}` must carry it,
+percent-encoded (3 characters a byte at most), in a request line uvicorn takes (h11 keeps 16 KB of a request's head
+that comes in parts) and a proxy passes (nginx: 8 KB). One of 200,000 characters was stored, its GET never answered."""
+
+
+def fetchable(item: Document | Rejected) -> Document | Rejected:
+    """`item`, or a `bad_input` rejection of a document whose id is over `MAX_ID_BYTES`: it could not be fetched."""
+    size = len(item.id.encode("utf-8")) if isinstance(item, Document) else 0
+    if size <= MAX_ID_BYTES:
+        return item
+    return bad(item.id, f"{item.where}: the id is {size:,} bytes in UTF-8, over the {MAX_ID_BYTES:,} a stored "
+                        "document's may hold (GET /v1/documents/{id} could not carry it)")
 
 
 def verdict(item: Cleaned | Rejected, kept: str = "kept") -> Verdict:
@@ -80,8 +95,9 @@ class Service(Closing):
 
     def submit(self, docs: list[Document | Rejected]) -> list[Verdict]:
         """Clean, tag, gate and deduplicate a batch against the index; keep and store the survivors.
-        Returns one verdict per input document, in input order."""
-        prepared = self.pipeline.prepare_many(docs)
+        A document whose id is too long to fetch back is rejected (`fetchable`). Returns one verdict per input
+        document, in input order."""
+        prepared = self.pipeline.prepare_many([fetchable(d) for d in docs])
         result: RunResult = self._on_index_thread(self._commit, prepared)
         with self._stats_lock:
             for item in result.in_order:

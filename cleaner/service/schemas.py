@@ -25,6 +25,7 @@ from pydantic import (
 
 from ..config import Config
 from ..io.records import given_id, record_document
+from ..kinds.base import shown
 from ..models import Document, Rejected, without_surrogates
 from ..pipeline import as_document
 
@@ -90,7 +91,7 @@ class DocumentIn(BaseModel):
         place in the body (0 for one document alone), which names it, and its messages, when it has no id."""
         values = {**self.__dict__, **(self.model_extra or {}), **self._unnamed}
         record = {key: values[key] for key in self._given}
-        where = f"document {position}" if given_id(self.id) is None else f"document {self.id!r}"
+        where = f"document {position}" if given_id(self.id) is None else f"document {shown(self.id)}"
         return record_document(record, where, str(position), config.model_copy(update=_BODY_FIELDS),
                                tuple(f"{where}: {it}" for it in said))
 
