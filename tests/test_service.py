@@ -1603,3 +1603,19 @@ def test_an_id_too_long_to_fetch_back_is_rejected_not_stored_and_never_quoted_wh
         for route in ("documents", "clusters"):
             missing = c.get(f"/v1/{route}/{'J' * 10_000}")
             assert missing.status_code == 404 and len(missing.text) < 300, missing.text[:300]
+
+
+def test_the_schema_says_a_verdict_field_without_a_value_is_absent_as_answers_leave_it_out(server):
+    """The OpenAPI description of `Verdict` said `similarity` was "null when only the id matched", but answers leave
+    out every field without a value: an `already_indexed` or `repeated_id` verdict has no `similarity` key at all
+    (found by a QA pass). The schema says so, and no field of the answer is null."""
+    text = fresh("absent-similarity")
+    with server.client() as c:
+        c.post("/v1/documents", json={"id": "absent-sim", "text": text})
+        twice = c.post("/v1/documents", json=[{"id": "absent-sim", "text": text},
+                                              {"id": "absent-rep", "text": text}, {"id": "absent-rep", "text": text}])
+        verdict = c.get("/openapi.json").json()["components"]["schemas"]["Verdict"]
+    for answer, reason in zip(twice.json()[::2], ("already_indexed", "repeated_id")):  # the second: a copy of the first
+        assert answer["reason"] == reason and "similarity" not in answer and None not in answer.values(), answer
+    said = " ".join(verdict["description"].split())
+    assert "null" not in said and "absent when only the id matched" in said, said

@@ -142,8 +142,9 @@ class Verdict(BaseModel):
 
     `kept`: stored, `cluster` is its own id, `record` its corpus record. `duplicate`: `reason` is
     `duplicate` (near copy), `exact_duplicate`, `already_indexed` (the id is in the index already) or
-    `repeated_id` (twice in one batch); `dup_of` and `similarity` (estimated Jaccard; null when only the
-    id matched) say of what. `rejected`: dropped by a stage (`too_short`, `lang_not_allowed`, …).
+    `repeated_id` (twice in one batch); `dup_of` and `similarity` (estimated Jaccard; absent when only the
+    id matched) say of what. `rejected`: dropped by a stage (`too_short`, `lang_not_allowed`, …). A field
+    without a value is left out of the answer.
     """
 
     id: str | None = Field(None, description="absent for an item that is no document (`5`, `null`): nothing names it")
