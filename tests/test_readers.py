@@ -221,6 +221,44 @@ def test_line_breaks_escaped_as_backslash_n_are_made_line_breaks(text, made, run
     assert escaped_breaks(text) == (made or text, runs)
 
 
+@pytest.mark.parametrize("text, made, count", [
+    ("L&#39;Assemblée a voté &quot;oui&quot; &amp; le Sénat aussi", "L'Assemblée a voté \"oui\" & le Sénat aussi", 4),
+    ("Il a dit&nbsp;: &laquo;&#xA0;non&#x2019;&raquo;", "Il a dit\xa0: «\xa0non’»", 5),
+    ("caf&eacute; cr&egrave;me", "café crème", 2),
+    ("AT&T et H&M, R&D; &notes &copy 2024", None, 0),  # no reference: no semicolon, or a word's own
+    ("&bogus; &#1; &#0; &#xD800; &#99999999;", None, 0),  # no character, a control character, a surrogate, too long
+    ("<p>L&#39;article</p>", None, 0), ("un avis <!-- caché --> l&#39;avis", None, 0),  # markup: its own references
+    ("a < b &amp; c > d", "a < b & c > d", 1),  # a comparison is no tag
+    ("&amp;#39; écrit deux fois", "&#39; écrit deux fois", 1),  # read once, as a browser shows it
+])
+def test_html_character_references_in_a_text_are_read_as_a_browser_shows_them(text, made, count):
+    """A scraper that kept a page's escapes leaves `&#39;` and `&quot;` in the text: a copy so written was never an
+    exact duplicate of the article (0.52-0.61 by MinHash) and, longer, was the copy kept (a QA pass found it)."""
+    from cleaner.io.decoding import unescaped_references
+
+    assert unescaped_references(text) == (made or text, count)
+
+
+def test_html_references_are_repaired_in_a_text_and_flagged_not_in_a_pages_html(tmp_path):
+    """The text is repaired and flagged, and a copy so written is an exact duplicate of the plain one; a page's
+    `html` is left to the parser (its references are markup's)."""
+    from cleaner import Pipeline
+
+    plain = "Le maire a annoncé l'ouverture d'une nouvelle école : « un grand jour » pour la ville, a-t-il dit."
+    escaped = plain.replace("'", "&#39;").replace("«", "&laquo;").replace("»", "&raquo;")
+    (tmp_path / "t.jsonl").write_text(json.dumps({"id": "a", "text": escaped}) + "\n"
+                                      + json.dumps({"id": "p", "html": f"<p>{escaped}</p>"}) + "\n", encoding="utf-8")
+    doc, page = _read(tmp_path / "t.jsonl")
+    assert doc.text == plain
+    assert doc.warnings == (f"{tmp_path / 't.jsonl'}:1: 4 HTML character references (such as &amp; or &#39;) read "
+                            "as the characters they stand for",)
+    assert page.html == f"<p>{escaped}</p>" and page.warnings == ()
+    with Pipeline() as pipeline:
+        result = pipeline.run([{"id": "escaped", "text": escaped}, {"id": "plain", "text": plain}])
+    assert [(r.id, getattr(r, "reason", "kept")) for r in result.in_order] == [("escaped", "kept"),
+                                                                                ("plain", "exact_duplicate")]
+
+
 def test_escaped_line_breaks_are_repaired_on_reading_and_flagged_so_rules_see_the_lines(tmp_path):
     """MasakhaNEWS fra-dev-43: the byline was glued to the reporter's title by a `\\n`; once repaired,
     `fr.byline` lifts the author. Only the text is repaired, not a page's HTML (its scripts hold `\\n`

@@ -8,6 +8,7 @@ naming where and what (for mojibake, ftfy's plan, which `ftfy.apply_plan` replay
 from __future__ import annotations
 
 import codecs
+import html
 import json
 import re
 
@@ -38,6 +39,11 @@ and a form feed (a page break: pdftotext writes one a page), which `repair` make
 and what they become. Line rules saw none of them as a line's end (`Partager sur Facebook\u2028Le …`)."""
 _ESCAPED_BREAKS = re.compile(r"\\n(?:[ \xa0]*+\\n)*+")
 """A run of line breaks written as the two characters `\\n` (a scraper that escaped them twice)."""
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+"""An HTML character reference, ended by its semicolon (`&amp;`, `&#39;`, `&#x2019;`): `&copy` and `&not` without
+one stay text (`&notes`)."""
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
+"""A tag or a comment: a text holding one is markup, whose references are its own."""
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
 _SENTENCE_END = ".!?\u2026\u0589\u06d4\u1362"  # . ! ? … and the Armenian, Arabic and Ethiopic full stops
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -206,12 +212,13 @@ _WEB_CODECS = {_squeezed(label): codec for codec, labels in _WEB_LABELS.items() 
 
 
 def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True,
-           marks: bool = True) -> tuple[str, tuple[str, ...]]:
+           marks: bool = True, references: bool = True) -> tuple[str, tuple[str, ...]]:
     """`text` without NUL bytes and lone surrogates, with line breaks made of a lone CR (old Mac files) as
     LF, and (unless `mojibake` is false) mojibake undone by ftfy and (unless `escapes` is false) line
     breaks written otherwise made line breaks: `\\n` (see `escaped_breaks`), U+2028 (LINE SEPARATOR) and a vertical
     tab as LF, U+2029 (PARAGRAPH SEPARATOR) and a form feed as a blank line (`_SEPARATORS`), so line rules see the
-    lines; and (unless `marks` is false) without U+FEFF (see `_BOM`); each repair flagged."""
+    lines; (unless `marks` is false) without U+FEFF (see `_BOM`); and (unless `references` is false: a page's
+    text as shown) with HTML character references read (`unescaped_references`); each repair flagged."""
     warnings: list[str] = []
     if "\r" in text and _LONE_CR.search(text):
         warnings.append(f"{where}: {len(_LONE_CR.findall(text))} line breaks made of a lone CR read as LF")
@@ -225,6 +232,11 @@ def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True,
         text, count = escaped_breaks(text)
         if count:
             warnings.append(f"{where}: {count} line breaks written as \\n made line breaks")
+    if references and "&" in text:
+        text, count = unescaped_references(text)
+        if count:
+            warnings.append(f"{where}: {count} HTML character references (such as &amp; or &#39;) read as the "
+                            "characters they stand for")
     if "\x00" in text:
         warnings.append(f"{where}: {text.count(chr(0))} NUL characters removed")
         text = text.replace("\x00", "")
@@ -244,6 +256,27 @@ def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True,
         warnings.append(f"{where}: mojibake repaired by ftfy ({plan})")
         text = fixed.text
     return text, tuple(warnings)
+
+
+def unescaped_references(text: str) -> tuple[str, int]:
+    """`text` with its HTML character references (`&#39;`, `&quot;`, `&amp;`, `&eacute;`: a scraper that kept a
+    page's escapes) read as the characters they stand for, as a browser shows them, and how many were read. A text
+    holding a tag is left (markup: give it as a record's `html`), and so is a reference to no character, or to a
+    control character (`&#1;`, `&#0;`)."""
+    if "&" not in text or ";" not in text or _TAG.search(text):
+        return text, 0
+    count = 0
+
+    def read(m: re.Match) -> str:
+        nonlocal count
+        made = html.unescape(m.group())
+        if made in ("", m.group()) or _CONTROL.search(made) or "\ufffd" in made:
+            return m.group()
+        count += 1
+        return made
+
+    made = _REFERENCE.sub(read, text)
+    return made, count
 
 
 def escaped_breaks(text: str) -> tuple[str, int]:

@@ -124,7 +124,8 @@ def text_document(
     if isinstance(html, str):  # the page is repaired, and flagged, as a text is, but for mojibake and U+FEFF: ftfy
         # undoes the one and `repair` drops the other in the text and metadata trafilatura extracts
         # (`html.extract_html`), a tenth of the page, in a worker; a page's leading U+FEFF is no repair to flag
-        fields["html"], fixed_html = repair(html, f"{where}: html", mojibake=False, escapes=False, marks=False)
+        fields["html"], fixed_html = repair(html, f"{where}: html", mojibake=False, escapes=False, marks=False,
+                                            references=False)
         fixed += fixed_html
     if not text.strip() and not (fields.get("html") or "").strip():
         return bad(rid, f"{where}: empty document", raw)
