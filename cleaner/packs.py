@@ -226,8 +226,32 @@ def load_text(text: str, name: str) -> RuleSet:
     return RuleSet(tuple(ordered), (name,), (hashlib.sha256(text.encode("utf-8")).hexdigest(),), places)
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it (several times faster: every worker loads the packs)."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader when PyYAML has it (several times faster: every worker loads the packs), with merge keys
+    read as YAML's spec has them whatever PyYAML's version: a mapping's own keys win over merged ones, and of a list
+    of merged mappings (`<<: [*a, *b]`) the first's keys win. PyYAML 6.0.4 let the last win: the same pack gave
+    its rule another id than under 6.0.3 (a fresh install's test suite failed; a QA pass found it)."""
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        """`node`'s merge keys replaced by the keys they merge, put before its own so that later keys win as the
+        mapping is built: a later merged mapping before an earlier one."""
+        merged, own = [], []
+        for key, value in node.value:
+            if key.tag != "tag:yaml.org,2002:merge":
+                if key.tag == "tag:yaml.org,2002:value":
+                    key.tag = "tag:yaml.org,2002:str"
+                own.append((key, value))
+                continue
+            sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for source in reversed(sources):
+                if not isinstance(source, yaml.MappingNode):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark,
+                        f"expected a mapping or list of mappings for merging, but found {source.id}", source.start_mark)
+                self.flatten_mapping(source)
+                merged.extend(source.value)
+        node.value = merged + own
+
 
 
 def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[tuple[Rule, int | None]]]:
@@ -276,7 +300,7 @@ def _parsed(text: str, name: str) -> tuple[Any, Any]:
     once (`yaml.compose` and then `yaml.load` parsed it twice). Its keys are checked before the data is built: building
     a mapping with a merge key (`<<: *r1`) puts the merged keys into its node, where a key the mapping overrides (as
     YAML has it) was then refused as given twice."""
-    loader = _LOADER(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         _refuse_duplicate_keys(node, name)
@@ -346,7 +370,7 @@ def _alias_lines(text: str, lines: list[int]) -> list[int]:
     """`lines`, the node lines of the `rules:` items, with each alias item's line read from the YAML events (the nodes
     keep no trace of an alias): read again, only for a pack with such an item."""
     out, depth, at_key, after_rules, in_rules = [], 0, True, False, False
-    loader = _LOADER(text)
+    loader = _Loader(text)
     try:
         while (event := loader.get_event()) is not None and not isinstance(event, yaml.StreamEndEvent):
             if isinstance(event, yaml.NodeEvent):
