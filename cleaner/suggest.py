@@ -44,6 +44,7 @@ from .kinds.shape import shape_ids
 from .models import Document
 from .packs import RulePackError, load_pack_text, load_rules
 from .pipeline import dedup_params
+from .report import counted
 from .runner import all_cleaned, count_lines
 from .runstate import RunState
 from .text import ends_sentence, line_key, word_count
@@ -108,6 +109,7 @@ class Suggestions:
     rules: int
     dropped: list[str]
     documents: int
+    """The input records the rules were suggested from: those cleaned (not `unread`)."""
     unread: list[str]
     """Why each input record that could not be cleaned was rejected."""
 
@@ -126,18 +128,19 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
         counts = state.line_counts()
         skip = shape_ids(loaded.rules)
         with Deduplicator(":memory:", dedup_params(config)) as dedup:
-            counted = count_lines(state, dedup, counts, skip, config.repeated_min_docs, config.repeated_min_share,
+            sampled = count_lines(state, dedup, counts, skip, config.repeated_min_docs, config.repeated_min_share,
                                   _units)
         frequent = counts.frequent(config.repeated_min_docs, config.repeated_min_share)
         found = _Survey(frozenset(frequent))
         for seq, record, raw in all_cleaned(state):
-            if seq in counted:
+            if seq in sampled:
                 found.add(Document(**raw).host, counted_text(record, raw["text"], skip))
     rules, dropped = _rules(found, frequent, config, loaded.rules)
-    header = (f"# suggested by `cleaner rules suggest` from {start:,} input records; review each rule: accept, edit or drop,\n"
-              "# then run `cleaner rules check` on this file.\n")
+    used = start - len(unread)
+    header = (f"# suggested by `cleaner rules suggest` from {counted(used, 'input record')}; review each rule: accept, "
+              "edit or drop,\n# then run `cleaner rules check` on this file.\n")
     pack = {"description": "rules suggested from what recurs in the corpus", "rules": rules}
-    return Suggestions(header + _yaml(pack), len(rules), dropped, start, unread)
+    return Suggestions(header + _yaml(pack), len(rules), dropped, used, unread)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -117,8 +117,9 @@ def not_blank(value: str | None, flag: str, give: str) -> None:
         raise ConfigError(f"{flag} is empty: {give}")
 
 
-UNWRITTEN = (".bz2", ".xz", ".lzma", ".lz4", ".zip", ".7z", ".br")
-"""Compressions cleaner neither writes nor reads: an output named so would be plain text under that name."""
+UNWRITTEN = (".bz2", ".xz", ".lzma", ".lz4", ".zip", ".7z", ".br", ".tar", ".tgz", ".tbz2", ".txz", ".rar")
+"""Compressions and archives cleaner neither writes nor reads: an output named so would be plain text under that
+name (`o.tgz` was written so; a QA pass found it)."""
 
 
 def a_file(out: str, flag: str) -> None:
