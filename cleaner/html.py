@@ -137,6 +137,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         detail = f"{cut}, and the main text left above the cut" if cut else "trafilatura's main text"
         return _reject(doc, "empty_extraction", f"{where}: {detail} has no sentence: {' '.join(text.split())[:120]!r}")
     extracted, fixed = _metadata(found, where)
+    if "author" in extracted and (author := _byline(tree, extracted.pop("author"))):
+        extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
         extracted["title"] = title
     if published := _published(tree):
@@ -438,11 +440,26 @@ def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
     return out, warnings
 
 
+_IN_COMMENTS = "ancestor::*[not(self::body or self::html) and (contains(@class, 'comment') or contains(@id, 'comment'))]"
+"""An XPath test: in the comments (`<div id="comments">`, `<li class="comment">`, a pingback's `<li id="comment-13">`)."""
+
+
+def _byline(tree: Any, author: str) -> str | None:
+    """trafilatura's `author`, or None when the page writes it in its comments alone: trafilatura takes an element of
+    class `author` for a byline, a comment's (`<a class="author">` in `<div class="card comment">`) or a pingback's
+    among them (the link "Blog post | Blog", made two names). A name the page also writes outside the comments (a
+    byline, a meta tag, JSON-LD) stays."""
+    whole = _letters(author)
+    inside = _letters(" ".join(tree.xpath(f"//text()[{_IN_COMMENTS}]")))
+    return author if whole not in inside or whole in _letters(
+        " ".join(tree.xpath(f"//text()[not({_IN_COMMENTS})] | //meta/@content"))) else None
+
+
 _PUBLISHED = (".//time[@datetime][starts-with(@class, 'entry-date')"
-              " or contains(concat(' ', normalize-space(@class), ' '), ' published ')"
-              " or (@pubdate and not(ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')]))]")
-"""A `<time>` marked as the post's own date (WordPress's `entry-date`, hAtom's `published`, HTML5's `pubdate`
-outside the comments, where themes mark each comment's date so); a comment's is not."""
+              " or contains(concat(' ', normalize-space(@class), ' '), ' published ') or @pubdate]"
+              f"[not({_IN_COMMENTS})]")
+"""A `<time>` marked as the post's own date (WordPress's `entry-date`, hAtom's `published`, HTML5's `pubdate`) outside
+the comments, where themes mark each comment's date the same ways; a comment's is not."""
 
 
 def _published(tree: Any) -> str | None:
