@@ -113,6 +113,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         stub = _stub(html, tree)
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
+        if tree is not None:
+            _fold_source_lines(tree)
         found = tree is not None and trafilatura.bare_extraction(
             tree, url=doc.url, fast=True, include_comments=False, with_metadata=True, deduplicate=False,
             date_extraction_params=_date_params(),
@@ -185,6 +187,24 @@ def _load(html: str) -> tuple[Any, str | None]:
     if _stopped(deep):
         return tree, f"HTML nested over {DEEP_LEVELS:,} levels deep: what lies deeper is cut"
     return tree, None
+
+
+_SOURCE_LINE = re.compile(r"[^\S\n]*\n\s*")
+"""A line break in the page's source, with the blanks around it."""
+
+
+def _fold_source_lines(tree: Any) -> None:
+    """Make each line break in the page's text one space, as a browser shows it (HTML whitespace is one space; a
+    `<br>` is the line break), except in `<pre>`, `<textarea>`, scripts and styles. trafilatura folds them in a `<p>`'s
+    own text but keeps them in an inline element's (`<a>En\nmai dernier</a>`, `<i>Une\nsalope`, a Word export's
+    `<span>`), which split sentences over lines of the main text, read "a paragraph a line"."""
+    for text in tree.xpath("//text()[contains(., '\n')][not(ancestor::pre or ancestor::textarea or ancestor::script"
+                           " or ancestor::style)]"):
+        folded, parent = _SOURCE_LINE.sub(" ", text), text.getparent()
+        if text.is_tail:
+            parent.tail = folded
+        else:
+            parent.text = folded
 
 
 def _collapsed(tree: Any, text: str, where: str) -> tuple[str, ...]:

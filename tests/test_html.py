@@ -749,3 +749,18 @@ def test_a_comments_date_marked_published_does_not_date_the_post():
             'datetime="2020-05-01T10:00:00">1 mai 2020</time></footer><p>Merci !</p></article></li></ol></section>'
             '</body></html>')
     assert clean({"id": "p", "html": page}).published == "2015-03-18"
+
+
+def test_a_line_break_in_the_pages_source_is_a_space_and_a_br_a_line_break():
+    """HTML whitespace is one space: trafilatura kept the source's line breaks inside inline elements (a Word export's
+    `<span>`, `<a>En\nmai dernier</a>`, `<i>Une\nsalope`: 9 kept fr-pages pages had 3 or more), splitting sentences
+    over lines of a text read "a paragraph a line" (found by a QA pass). A `<br>` stays a line break, `<pre>` as is."""
+    page = ('<html><head><title>Essai</title></head><body><article><div class="MsoNormal"><span>En\nmai dernier, je '
+            "m'insurgeais contre les marques de vêtements pour filles\nsystématiquement sous-taillées, alertée par ma "
+            'fille.</span></div><p>Une deuxième phrase, <i>assez\n  longue</i> pour être un paragraphe<br>\navec '
+            '<a href="/x">un retour\nà la ligne</a> dans le source.</p><pre>a\n  b</pre></article></body></html>')
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [
+        "En mai dernier, je m'insurgeais contre les marques de vêtements pour filles systématiquement sous-taillées, "
+        "alertée par ma fille.",
+        "Une deuxième phrase, assez longue pour être un paragraphe", "avec un retour à la ligne dans le source.",
+        "a", "  b"]
