@@ -143,6 +143,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
         extracted["title"] = title
+    elif whole := _uncut_title(tree, extracted, doc.url):
+        extracted["title"] = whole
     if published := _published(tree):
         extracted["date"] = published
     elif str(extracted.get("date", "")).endswith("-01-01"):
@@ -405,6 +407,23 @@ def _title(tree: Any, extracted: dict[str, Any]) -> str | None:
         if page_title(text, extracted.get("sitename")):
             return text
     return None
+
+
+def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str | None:
+    """The page's whole `<title>` when trafilatura's title is a piece of it cut at its only separator and the other
+    piece goes on in lower case, a sentence's rest and no site's name: without `og:title` or one `<h1>`, trafilatura
+    keeps a piece of "X <sep> Y", meant for "Title | Site" ("Économie" of "Économie : l’été prochain", "Élection 2024"
+    of "Élection 2024 - les résultats du premier tour"). A piece that is the site's name or its host's stays cut off."""
+    from trafilatura.metadata import examine_title_element
+
+    whole, *pieces = examine_title_element(tree)
+    if extracted.get("title") not in pieces:
+        return None
+    other = pieces[1] if extracted["title"] == pieces[0] else pieces[0]
+    known = (_letters(extracted.get("sitename") or ""), _letters(url_host(url or extracted.get("url") or "") or ""))
+    if not other[:1].islower() or any(name and (_letters(other) in name or name in _letters(other)) for name in known):
+        return None
+    return whole
 
 
 PLATFORM_SITENAMES = frozenset({"wordpressdotcom", "wordpress", "blogger"})

@@ -764,3 +764,18 @@ def test_a_line_break_in_the_pages_source_is_a_space_and_a_br_a_line_break():
         "alertée par ma fille.",
         "Une deuxième phrase, assez longue pour être un paragraphe", "avec un retour à la ligne dans le source.",
         "a", "  b"]
+
+
+@pytest.mark.parametrize(("title_tag", "url", "title"), [
+    ("Économie : l’été prochain", None, "Économie : l’été prochain"),
+    ("Élection 2024 - les résultats du premier tour", None, "Élection 2024 - les résultats du premier tour"),
+    ("Moi, ça va - Une heure de peine light", None, "Moi, ça va"),  # fr-pages: a site's name, in capitals
+    ("Les résultats - lemonde", "https://www.lemonde.fr/a", "Les résultats"),  # the host's name
+])
+def test_a_title_is_not_cut_at_its_only_separator_before_a_sentences_rest(title_tag, url, title):
+    """Without `og:title` or `<h1>`, trafilatura keeps the first piece of a `<title>` "X <sep> Y", meant for "Title |
+    Site": "Économie : l’été prochain" gave "Économie" (found by a QA pass). A piece that goes on in lower case is the
+    title's rest, unless it is the site's or its host's name."""
+    body = POST.split("</h1>")[1]
+    page = f"<html><head><title>{title_tag}</title></head><body><article>{body}</article></body></html>"
+    assert extract_html(_doc(page, url=url), CONFIG).meta["extracted"]["title"] == title
