@@ -717,12 +717,12 @@ POST = ARTICLE.split("<article>")[1].split("</article>")[0]
 
 @pytest.mark.parametrize("comments", [
     # fr-pages feminin-masculin-langue-francaise (usbeketrica): a comment's author link
-    '<div class="card comment" id="comment-4659"><a class="author" href="/auteur/celine-clara">CELINE CLARA</a>'
-    '<p>Merci pour cet article.</p></div>',
+    ('<div class="card comment" id="comment-4659"><a class="author" href="/auteur/celine-clara">CELINE CLARA</a>'
+     '<p>Merci pour cet article.</p></div>'),
     # fr-pages 02_23_profites-tu-privileges-masculins_: a pingback, which trafilatura split at its " | "
-    '<div id="pings"><h3>Trackbacks/Pingbacks</h3><ol class="pinglist"><li id="comment-13"><span class="author">'
-    '<a href="http://nhetic.example/farce">Farce Ephèmère de Mâles Maladifs et Eclopés | Digital Wanderer</a></span>'
-    '</li></ol></div><div class="widget"><a href="http://nhetic.example">Digital Wanderer</a></div>',
+    ('<div id="pings"><h3>Trackbacks/Pingbacks</h3><ol class="pinglist"><li id="comment-13"><span class="author">'
+     '<a href="http://nhetic.example/farce">Farce Ephèmère de Mâles Maladifs et Eclopés | Digital Wanderer</a></span>'
+     '</li></ol></div><div class="widget"><a href="http://nhetic.example">Digital Wanderer</a></div>'),
 ])
 def test_a_commenter_or_a_pingback_is_no_author(comments):
     """trafilatura took a comment's or a pingback's `class="author"` for the post's byline (2 fr-pages pages, one
@@ -760,8 +760,8 @@ def test_a_line_break_in_the_pages_source_is_a_space_and_a_br_a_line_break():
             'fille.</span></div><p>Une deuxième phrase, <i>assez\n  longue</i> pour être un paragraphe<br>\navec '
             '<a href="/x">un retour\nà la ligne</a> dans le source.</p><pre>a\n  b</pre></article></body></html>')
     assert extract_html(_doc(page), CONFIG).text.splitlines() == [
-        "En mai dernier, je m'insurgeais contre les marques de vêtements pour filles systématiquement sous-taillées, "
-        "alertée par ma fille.",
+        ("En mai dernier, je m'insurgeais contre les marques de vêtements pour filles systématiquement sous-taillées, "
+         "alertée par ma fille."),
         "Une deuxième phrase, assez longue pour être un paragraphe", "avec un retour à la ligne dans le source.",
         "a", "  b"]
 
