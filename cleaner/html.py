@@ -417,9 +417,9 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     from trafilatura.metadata import examine_title_element
 
     whole, *pieces = examine_title_element(tree)
-    if extracted.get("title") not in pieces:
+    if not (title := extracted.get("title")) or title not in pieces:
         return None
-    other = pieces[1] if extracted["title"] == pieces[0] else pieces[0]
+    other = pieces[1] if title == pieces[0] else pieces[0]
     known = (_letters(extracted.get("sitename") or ""), _letters(url_host(url or extracted.get("url") or "") or ""))
     if not other[:1].islower() or any(name and (_letters(other) in name or name in _letters(other)) for name in known):
         return None
