@@ -115,6 +115,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
         if tree is not None:
             _fold_source_lines(tree)
+        head_fixed = _repair_head(tree, where) if tree is not None else ()
         found = tree is not None and trafilatura.bare_extraction(
             tree, url=doc.url, fast=True, include_comments=False, with_metadata=True, deduplicate=False,
             date_extraction_params=_date_params(),
@@ -149,7 +150,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         extracted["date"] = published
     elif str(extracted.get("date", "")).endswith("-01-01"):
         _drop_year_guess(extracted, html, doc.url)
-    warnings += fixed + ((f"{where}: {cut}",) if cut else ()) + _collapsed(tree, text, where)
+    warnings += head_fixed + fixed + ((f"{where}: {cut}",) if cut else ()) + _collapsed(tree, text, where)
     update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
     if not doc.url and extracted.get("url"):
         update["url"] = extracted["url"]
@@ -462,6 +463,23 @@ def page_source(sitename: str | None, title: str | None, url: str | None) -> str
 
 def _letters(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _repair_head(tree: Any, where: str) -> tuple[str, ...]:
+    """Repair mojibake in the page's `<head>`, where trafilatura reads metadata (`<title>`, `<meta content>`, JSON-LD),
+    as `repair` does the main text, before trafilatura reads it: it trims a value's ends, and took the "©" of
+    "Ã©" off "Hélène DuprÃ©", leaving "DuprÃ", which ftfy cannot read back. The repairs' warnings."""
+    warnings: tuple[str, ...] = ()
+    for element in tree.xpath("//head//meta[@content] | //head//title | //script[@type='application/ld+json']"):
+        label = f"{where} {element.get('name') or element.get('property') or element.get('type') or element.tag}"
+        if element.tag == "meta":
+            value, fixed = repair(element.get("content"), label, escapes=False)
+            element.set("content", value)
+        else:
+            value, fixed = repair(element.text or "", label, escapes=False)
+            element.text = value
+        warnings += fixed
+    return warnings
 
 
 def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:

@@ -779,3 +779,15 @@ def test_a_title_is_not_cut_at_its_only_separator_before_a_sentences_rest(title_
     body = POST.split("</h1>")[1]
     page = f"<html><head><title>{title_tag}</title></head><body><article>{body}</article></body></html>"
     assert extract_html(_doc(page, url=url), CONFIG).meta["extracted"]["title"] == title
+
+
+def test_mojibake_in_a_meta_tag_is_repaired_before_trafilatura_trims_it():
+    """A UTF-8 page labelled Latin-1: trafilatura trimmed the "©" of "Ã©" off the author's "Hélène DuprÃ©", and the
+    repair after it gave "Hélène DuprÃ", under a warning saying the author was repaired (found by a QA pass). The
+    `<head>` is repaired before trafilatura reads it."""
+    page = ("<html><head><meta charset='iso-8859-1'><title>Été : économie</title><meta name='author' "
+            f"content='Hélène Dupré'></head><body><article>{POST}</article></body></html>")
+    doc, _ = decode_html(page.encode("utf-8"), "p.html")
+    out = extract_html(_doc(doc), CONFIG)
+    assert out.meta["extracted"]["author"] == "Hélène Dupré"
+    assert any(w.startswith("p author: mojibake repaired by ftfy") for w in out.warnings)
