@@ -340,6 +340,7 @@ def test_a_page_of_too_many_elements_is_too_large_not_a_stall():
     out = extract_html(_doc(html), Config.load(max_html_elements=1_000))
     assert isinstance(out, Rejected) and (out.reason, out.stage) == ("too_large", "extract")
     assert out.detail == "p: the page has 2,003 HTML elements, over max_html_elements=1,000"
+    assert out.raw == {"id": "p", "html": html}  # read whole: nothing lost, as the README says
     assert isinstance(extract_html(_doc(html), CONFIG), Document)  # the default, 100,000, reads it
 
 
