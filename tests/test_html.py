@@ -792,3 +792,27 @@ def test_mojibake_in_a_meta_tag_is_repaired_before_trafilatura_trims_it():
     out = extract_html(_doc(doc), CONFIG)
     assert out.meta["extracted"]["author"] == "Hélène Dupré"
     assert any(w.startswith("p author: mojibake repaired by ftfy") for w in out.warnings)
+
+
+def test_a_meta_charset_late_in_the_head_names_the_pages_encoding():
+    """A `<meta charset>` after the page's first 4,096 bytes (5 kB of scripts before it) was not looked for: the
+    Latin-1 page was read as UTF-8, "H\ufffdl\ufffdne Dupr\ufffd" (found by a QA pass). A browser that meets it in the
+    `<head>` reads the page again in its encoding; one in the `<body>` names nothing."""
+    script = "<script>var x = 1;</script>\n" * 200
+    page = f"<html><head>{script}<meta charset='iso-8859-1'><title>t</title></head><body><p>Hélène Dupré</p></body></html>"
+    text, warnings = decode_html(page.encode("latin-1"), "p")
+    assert "Hélène Dupré" in text and warnings == ()
+    late = page.replace("<meta charset='iso-8859-1'>", "").replace("<p>", "<meta charset='iso-8859-1'><p>")
+    assert "\ufffd" in decode_html(late.encode("latin-1"), "p")[0]
+
+
+def test_a_utf16_page_without_a_byte_order_mark_is_read_as_a_text_file_is(tmp_path):
+    """UTF-16 without a byte order mark (a Python `encode("utf-16-le")`): read as `.txt`, it was "binary content, not
+    HTML" as `.html` (found by a QA pass); a page is now read as a text file is when it says no charset."""
+    from cleaner.io.readers import read_inputs
+
+    page = f"<html><head><title>Un titre</title></head><body><article>{POST}</article></body></html>"
+    (tmp_path / "p.html").write_bytes(page.encode("utf-16-le"))
+    [doc] = read_inputs([tmp_path / "p.html"], CONFIG)
+    assert isinstance(doc, Document) and doc.html == page
+    assert "premières pluies de la saison" in extract_html(doc, CONFIG).text

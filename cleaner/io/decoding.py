@@ -125,17 +125,27 @@ def wide_codec(head: bytes) -> str | None:
 
 
 def decode_html(data: bytes, where: str, charset: str | None = None, fallback: str = "utf-8") -> tuple[str, tuple[str, ...]]:
-    """An HTML page's text: in the encoding the label `charset` names (HTTP's), else the one its `<meta
-    charset>` names, else `fallback` (the config's `encoding`); a label is read as browsers read it (see `web_codec`).
+    """An HTML page's text: in the encoding the label `charset` names (HTTP's), else the one a `<meta charset>` in
+    its `<head>` names (`_HEAD_END`), else as a `.txt` file is read (`decode_text`, with `fallback`, the config's
+    `encoding`: UTF-8, or UTF-16 without a byte order mark); a label is read as browsers read it (see `web_codec`).
     A `<meta>` that names UTF-16 means UTF-8, as the HTML standard reads it (a page whose `<meta>` can be
     read as ASCII is not in UTF-16)."""
     codec = web_codec(charset)
     if not codec:  # none given, or no label of the standard
-        found = _CHARSET.search(data[:4096])
+        head = _HEAD_END.search(data)
+        found = _CHARSET.search(data, 0, max(HEAD_LEAST, head.start() if head else 0))
         codec = web_codec(found.group(1).decode("ascii")) if found else None
         if codec and codec.startswith("utf-16"):
             codec = "utf-8"
-    return decode(data, where, codec) if codec else decode_unlabelled(data, where, fallback)
+    return decode(data, where, codec) if codec else decode_text(data, where, fallback)
+
+
+HEAD_LEAST = 4096
+"""How many bytes of a page a `<meta charset>` is looked for in, at least: all of its `<head>`, when that is longer."""
+_HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
+"""The end of a page's `<head>`. A browser that meets a `<meta charset>` there after its first bytes reads the page
+again in that encoding (the HTML standard's "change the encoding"): a page with 5 kB of scripts before it was read
+as UTF-8 ("H\ufffdl\ufffdne")."""
 
 
 def web_codec(label: str | None) -> str | None:
