@@ -114,7 +114,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
         if tree is not None:
-            _fold_source_lines(tree)
+            _as_shown(tree)
         head_fixed = _repair_head(tree, where) if tree is not None else ()
         found = tree is not None and trafilatura.bare_extraction(
             tree, url=doc.url, fast=True, include_comments=False, with_metadata=True, deduplicate=False,
@@ -176,7 +176,7 @@ def _load(html: str) -> tuple[Any, str | None]:
     import trafilatura
     from trafilatura.utils import HTML_PARSER
 
-    tree = trafilatura.load_html(html)
+    tree = trafilatura.load_html(html) if _MARKUP.search(html) else None  # bare text is no page
     if tree is None and _FRAGMENT.match(html):
         html = f"<html><body>{html}</body></html>"
         tree = trafilatura.load_html(html)
@@ -196,11 +196,15 @@ _SOURCE_LINE = re.compile(r"[^\S\n]*\n\s*")
 """A line break in the page's source, with the blanks around it."""
 
 
-def _fold_source_lines(tree: Any) -> None:
-    """Make each line break in the page's text one space, as a browser shows it (HTML whitespace is one space; a
-    `<br>` is the line break), except in `<pre>`, `<textarea>`, scripts and styles. trafilatura folds them in a `<p>`'s
-    own text but keeps them in an inline element's (`<a>En\nmai dernier</a>`, `<i>Une\nsalope`, a Word export's
-    `<span>`), which split sentences over lines of the main text, read "a paragraph a line"."""
+def _as_shown(tree: Any) -> None:
+    """The page's text as a browser shows it. An `<iframe>`'s content is none: it is markup for browsers without
+    frames, which the parser keeps as text ("<p><p>Le gouvernement…" came out as the main text). Each line break in
+    the text is one space (HTML whitespace is one space; a `<br>` is the line break), except in `<pre>`, `<textarea>`,
+    scripts and styles: trafilatura folds them in a `<p>`'s own text but keeps them in an inline element's (`<a>En\nmai
+    dernier</a>`, `<i>Une\nsalope`, a Word export's `<span>`), which split sentences over lines of the main text, read
+    "a paragraph a line"."""
+    for iframe in tree.iter("iframe"):
+        iframe.text = None
     for text in tree.xpath("//text()[contains(., '\n')][not(ancestor::pre or ancestor::textarea or ancestor::script"
                            " or ancestor::style)]"):
         folded, parent = _SOURCE_LINE.sub(" ", text), text.getparent()

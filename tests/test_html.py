@@ -816,3 +816,22 @@ def test_a_utf16_page_without_a_byte_order_mark_is_read_as_a_text_file_is(tmp_pa
     [doc] = read_inputs([tmp_path / "p.html"], CONFIG)
     assert isinstance(doc, Document) and doc.html == page
     assert "premières pluies de la saison" in extract_html(doc, CONFIG).text
+
+
+def test_an_iframes_fallback_markup_is_no_text():
+    """The parser keeps an `<iframe>`'s content, markup for browsers without frames, as text: a page whose only text
+    was there came out as "<p><p>Le gouvernement…" (found by a QA pass). A browser shows none of it, nor does cleaner."""
+    body = POST.split("</h1>")[1].split("<p>Partager")[0]
+    framed = f"<html><body><iframe src='x'>{body}</iframe></body></html>"
+    out = extract_html(_doc(framed), CONFIG)
+    assert isinstance(out, Rejected) and out.reason == "empty_extraction", out
+    out = extract_html(_doc(framed.replace("<iframe", f"<article>{body}</article><iframe")), CONFIG)
+    assert out.text.count("premières pluies") == 1 and "<p>" not in out.text
+
+
+def test_bare_text_of_any_length_is_bad_input():
+    """Text with no tag is no page: a short one was `bad_input`, as the module says, a longer one `empty_extraction`
+    (trafilatura parsed it as a `<span>`), found by a QA pass."""
+    out = extract_html(_doc("Just some text, not html at all. " * 20), CONFIG)
+    assert isinstance(out, Rejected) and out.reason == "bad_input", out
+    assert out.detail.endswith("neither a page nor a fragment that opens with a tag (starts 'Just some te')")
