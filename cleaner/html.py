@@ -465,8 +465,12 @@ def page_source(sitename: str | None, title: str | None, url: str | None) -> str
     return sitename
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+"""What `str.isalnum` is not: `\w` is it and the underscore."""
+
+
 def _letters(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def _repair_head(tree: Any, where: str) -> tuple[str, ...]:
@@ -501,8 +505,10 @@ def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
     return out, warnings
 
 
-_IN_COMMENTS = "ancestor::*[not(self::body or self::html) and (contains(@class, 'comment') or contains(@id, 'comment'))]"
-"""An XPath test: in the comments (`<div id="comments">`, `<li class="comment">`, a pingback's `<li id="comment-13">`)."""
+_COMMENT = "not(self::body or self::html) and (contains(@class, 'comment') or contains(@id, 'comment'))"
+"""An XPath test: the comments or a comment (`<div id="comments">`, `<li class="comment">`, a pingback's
+`<li id="comment-13">`)."""
+_IN_COMMENTS = f"ancestor::*[{_COMMENT}]"
 
 
 def _byline(tree: Any, author: str) -> str | None:
@@ -511,9 +517,12 @@ def _byline(tree: Any, author: str) -> str | None:
     among them (the link "Blog post | Blog", made two names). A name the page also writes outside the comments (a
     byline, a meta tag, JSON-LD) stays."""
     whole = _letters(author)
-    inside = _letters(" ".join(tree.xpath(f"//text()[{_IN_COMMENTS}]")))
-    return author if whole not in inside or whole in _letters(
-        " ".join(tree.xpath(f"//text()[not({_IN_COMMENTS})] | //meta/@content"))) else None
+    inside = _letters(" ".join(text for comments in tree.xpath(f"//*[{_COMMENT}][not({_IN_COMMENTS})]")
+                               for text in comments.itertext()))
+    if whole not in inside:
+        return author
+    page = _letters(" ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
+    return author if page.count(whole) > inside.count(whole) else None
 
 
 _PUBLISHED = (".//time[@datetime][starts-with(@class, 'entry-date')"
