@@ -200,8 +200,8 @@ def _as_shown(tree: Any) -> None:
     """The page's text as a browser shows it. An `<iframe>`'s content is none: it is markup for browsers without
     frames, which the parser keeps as text ("<p><p>Le gouvernement…" came out as the main text). Each line break in
     the text is one space (HTML whitespace is one space; a `<br>` is the line break), except in `<pre>`, `<textarea>`,
-    scripts and styles: trafilatura folds them in a `<p>`'s own text but keeps them in an inline element's (`<a>En\nmai
-    dernier</a>`, `<i>Une\nsalope`, a Word export's `<span>`), which split sentences over lines of the main text, read
+    scripts and styles: trafilatura folds them in a `<p>`'s own text but keeps them in an inline element's (`<a>En\\nmai
+    dernier</a>`, `<i>Une\\nsalope`, a Word export's `<span>`), which split sentences over lines of the main text, read
     "a paragraph a line"."""
     for iframe in tree.iter("iframe"):
         iframe.text = None
@@ -466,7 +466,7 @@ def page_source(sitename: str | None, title: str | None, url: str | None) -> str
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
-"""What `str.isalnum` is not: `\w` is it and the underscore."""
+"""What `str.isalnum` is not: `\\w` is it and the underscore."""
 
 
 def _letters(text: str) -> str:
