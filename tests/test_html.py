@@ -794,6 +794,17 @@ def test_mojibake_in_a_meta_tag_is_repaired_before_trafilatura_trims_it():
     assert any(w.startswith("p author: mojibake repaired by ftfy") for w in out.warnings)
 
 
+def test_character_references_in_json_ld_are_left_for_its_parser():
+    """France Culture writes `&quot;` in its JSON-LD's strings: read as a quote before trafilatura parsed it (the
+    `<head>` is repaired for mojibake first), the JSON no longer parsed and 8 fr-pages pages' authors changed. The
+    `<head>` keeps its references; trafilatura reads them in the values it takes."""
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+          '"headline": "&quot;Oui&quot; au projet", "author": {"@type": "Person", "name": "Claire Dubois"}}</script>')
+    out = extract_html(_doc(f"<html><head>{ld}</head><body><article>{POST}</article></body></html>"), CONFIG)
+    assert (out.meta["extracted"]["title"], out.meta["extracted"]["author"]) == ('"Oui" au projet', "Claire Dubois")
+    assert out.warnings == ()
+
+
 def test_a_meta_charset_late_in_the_head_names_the_pages_encoding():
     """A `<meta charset>` after the page's first 4,096 bytes (5 kB of scripts before it) was not looked for: the
     Latin-1 page was read as UTF-8, "H\ufffdl\ufffdne Dupr\ufffd" (found by a QA pass). A browser that meets it in the
