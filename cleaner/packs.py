@@ -235,13 +235,17 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     def flatten_mapping(self, node: yaml.MappingNode) -> None:
         """`node`'s merge keys replaced by the keys they merge, put before its own so that later keys win as the
         mapping is built: a later merged mapping before an earlier one."""
-        merged, own = [], []
+        merges, own = [], []
         for key, value in node.value:
-            if key.tag != "tag:yaml.org,2002:merge":
-                if key.tag == "tag:yaml.org,2002:value":
-                    key.tag = "tag:yaml.org,2002:str"
-                own.append((key, value))
+            if key.tag == "tag:yaml.org,2002:merge":
+                merges.append(value)
                 continue
+            if key.tag == "tag:yaml.org,2002:value":
+                key.tag = "tag:yaml.org,2002:str"
+            own.append((key, value))
+        node.value = own  # its merge keys gone before a merged mapping is flattened: one may be this one (`<<: *self`)
+        merged = []
+        for value in merges:
             sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
             for source in reversed(sources):
                 if not isinstance(source, yaml.MappingNode):
@@ -251,7 +255,6 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
                 self.flatten_mapping(source)
                 merged.extend(source.value)
         node.value = merged + own
-
 
 
 def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[tuple[Rule, int | None]]]:

@@ -421,6 +421,8 @@ def test_a_key_that_overrides_a_merged_one_is_no_key_given_twice():
     (third,) = load_pack_text("rules:\n  - <<: [{id: t.a, kind: line}, {id: t.b, description: two merged}]\n"
                               "    phrases: [x]\n    examples: {remove: [x], keep: [y]}\n", "p.yaml")
     assert (third.id, third.description) == ("t.a", "two merged")  # the first merged mapping wins, as YAML has it
+    with pytest.raises(RulePackError, match="field 'description': Field required"):  # not a RecursionError
+        load_pack_text("rules:\n  - &base\n    id: t.x\n    kind: line\n    phrases: [x]\n    <<: *base\n", "p.yaml")
 
 
 def test_a_yaml_error_is_one_line_with_the_line_and_column(tmp_path, in_process):
