@@ -230,6 +230,7 @@ def test_line_breaks_escaped_as_backslash_n_are_made_line_breaks(text, made, run
     ("<p>L&#39;article</p>", None, 0), ("un avis <!-- caché --> l&#39;avis", None, 0),  # markup: its own references
     ("a < b &amp; c > d", "a < b & c > d", 1),  # a comparison is no tag
     ("&amp;#39; écrit deux fois", "&#39; écrit deux fois", 1),  # read once, as a browser shows it
+    ("&notes; &copyright; &section;", None, 0),  # no name with its semicolon: not `&not` and "es;"
 ])
 def test_html_character_references_in_a_text_are_read_as_a_browser_shows_them(text, made, count):
     """A scraper that kept a page's escapes leaves `&#39;` and `&quot;` in the text: a copy so written was never an
@@ -253,6 +254,10 @@ def test_html_references_are_repaired_in_a_text_and_flagged_not_in_a_pages_html(
     assert doc.warnings == (f"{tmp_path / 't.jsonl'}:1: 4 HTML character references (such as &amp; or &#39;) read "
                             "as the characters they stand for",)
     assert page.html == f"<p>{escaped}</p>" and page.warnings == ()
+    record = {"id": "r", "text": "la fin.&#13;Partager sur Facebook&#x2028;Le"}
+    (tmp_path / "r.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (read,) = _read(tmp_path / "r.jsonl")  # read first, then a line break as the character itself would be
+    assert read.text == "la fin.\nPartager sur Facebook\nLe"
     with Pipeline() as pipeline:
         result = pipeline.run([{"id": "escaped", "text": escaped}, {"id": "plain", "text": plain}])
     assert [(r.id, getattr(r, "reason", "kept")) for r in result.in_order] == [("escaped", "kept"),

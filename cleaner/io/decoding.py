@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import html.entities
 import json
 import re
 
@@ -230,6 +231,11 @@ def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True,
     lines; (unless `marks` is false) without U+FEFF (see `_BOM`); and (unless `references` is false: a page's
     text as shown) with HTML character references read (`unescaped_references`); each repair flagged."""
     warnings: list[str] = []
+    if references and "&" in text:
+        text, count = unescaped_references(text)
+        if count:
+            warnings.append(f"{where}: {count} HTML character references (such as &amp; or &#39;) read as the "
+                            "characters they stand for")
     if "\r" in text and _LONE_CR.search(text):
         warnings.append(f"{where}: {len(_LONE_CR.findall(text))} line breaks made of a lone CR read as LF")
         text = _LONE_CR.sub("\n", text)
@@ -242,11 +248,6 @@ def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True,
         text, count = escaped_breaks(text)
         if count:
             warnings.append(f"{where}: {count} line breaks written as \\n made line breaks")
-    if references and "&" in text:
-        text, count = unescaped_references(text)
-        if count:
-            warnings.append(f"{where}: {count} HTML character references (such as &amp; or &#39;) read as the "
-                            "characters they stand for")
     if "\x00" in text:
         warnings.append(f"{where}: {text.count(chr(0))} NUL characters removed")
         text = text.replace("\x00", "")
@@ -272,16 +273,18 @@ def unescaped_references(text: str) -> tuple[str, int]:
     """`text` with its HTML character references (`&#39;`, `&quot;`, `&amp;`, `&eacute;`: a scraper that kept a
     page's escapes) read as the characters they stand for, as a browser shows them, and how many were read. A text
     holding a tag is left (markup: give it as a record's `html`), and so is a reference to no character, or to a
-    control character (`&#1;`, `&#0;`)."""
+    control character (`&#1;`, `&#0;`), and a name HTML knows only without its semicolon (`&notes;` is no `&not`
+    and "es;"). Read first in `repair`, so a `&#13;` or a `&#x2028;` is then a line break as the character is."""
     if "&" not in text or ";" not in text or _TAG.search(text):
         return text, 0
     count = 0
 
     def read(m: re.Match) -> str:
         nonlocal count
-        made = html.unescape(m.group())
-        if made in ("", m.group()) or _CONTROL.search(made) or "\ufffd" in made:
-            return m.group()
+        ref = m.group()
+        made = html.unescape(ref) if ref[1] == "#" or ref[1:] in html.entities.html5 else ref
+        if made in ("", ref) or _CONTROL.search(made) or "\ufffd" in made:
+            return ref
         count += 1
         return made
 
