@@ -16,9 +16,9 @@ there: a ticker-like line made mostly of such headlines, and two or more consecu
 such headlines (a list of the day's stories), are removed; a lone headline line (the article's own
 title) is not.
 
-Lines, and the opening, are counted on the clean text with the `shape` kind's removals put back (`counted_text`):
-a menu or a header that shape takes from most pages of a site is still learned, and then goes from the pages where
-shape left it (a page with no prose, where shape removes nothing).
+Lines are counted on the clean text with the `shape` kind's removals put back (`counted_text`), and the opening
+on it and on the clean text: a menu or a header that shape takes from most pages of a site is still learned, and
+then goes from the pages where shape left it (a page with no prose, where shape removes nothing).
 
 A unit is boilerplate of its source when it is in at least `min_docs` documents of the source and
 in at least a share `min_share` of them. Only documents that are not duplicates of each other are
@@ -109,11 +109,12 @@ def document_hashes(source: str, text: str) -> set[int]:
     return {unit_hash(source, unit) for unit, _ in units(View(text, []).keys)}
 
 
-def line_hashes(source: str, text: str) -> set[int]:
-    """The unit keys of a counted text of `source` (`document_hashes`) and the key of the line it opens with, as an
-    opening (`opening_hash`): counted as its other lines are, with `shape`'s removals put back, so a site's header
-    that `shape` takes from its pages with prose is learned as their opening, and goes from those without."""
-    return document_hashes(source, text) | opening_hash(source, text)
+def line_hashes(source: str, text: str, clean: str) -> set[int]:
+    """The unit keys of a counted text of `source` (`document_hashes`) and, as an opening (`opening_hash`), the line
+    it opens with and the line its `clean` text opens with: a site's header that `shape` takes from its pages with
+    prose opens their counted text, and is learned as the opening that goes from the pages without; a second header
+    line that `shape` leaves opens their clean text, where the header's removal leaves it first."""
+    return document_hashes(source, text) | opening_hash(source, text) | opening_hash(source, clean)
 
 
 def opening_hash(source: str, text: str) -> set[int]:
@@ -153,11 +154,11 @@ def counted_text(record: dict[str, Any], raw: str, skip: frozenset[str]) -> str:
     return replay(raw, [Edit(**e) for e in record["edits"] if e["rule"] not in skip])
 
 
-def document_counts(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:
-    """What one document adds to `LineCounts`: (counting source, unit keys) for its counted `text` (`line_hashes`),
-    and, with a day, for the headlines of its raw text."""
+def document_counts(source: str, published: str | None, text: str, raw: str, clean: str) -> list[tuple[str, set[int]]]:
+    """What one document adds to `LineCounts`: (counting source, unit keys) for its counted `text` and its `clean`
+    text (`line_hashes`), and, with a day, for the headlines of its raw text."""
     day = day_source(source, published)
-    lines = line_hashes(source, text)
+    lines = line_hashes(source, text, clean)
     return [(source, lines)] + ([(day, headline_hashes(day, raw))] if day else [])
 
 

@@ -750,7 +750,7 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dic
 
 def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: frozenset[str], min_docs: int,
                 min_share: float, units: Callable = document_counts) -> set[int]:
-    """Fill `counts` (emptied first) with `units(source, published, text, raw text)` (see
+    """Fill `counts` (emptied first) with `units(source, published, text, raw text, clean text)` (see
     `boilerplate.document_counts`; text: `counted_text` without the edits of the rules in `skip`) of the
     cleaned documents of `state`,
     one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
@@ -763,7 +763,7 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     counts.reset()
     for seq, record, raw in all_cleaned(state):
         if (source := Document(**raw).host) is not None:
-            counts.add(source, line_hashes(source, counted_text(record, raw["text"], skip)))
+            counts.add(source, line_hashes(source, counted_text(record, raw["text"], skip), record["text"]))
     shared = frozenset(counts.frequent(min_docs, min_share))
     counts.reset()
     seqs, items = state.dedup_items(dedup.params)
@@ -783,7 +783,7 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     for seq, record, raw in all_cleaned(state):
         if seq in counted:
             text = counted_text(record, raw["text"], skip)
-            for source, keys in units(Document(**raw).host, record["published"], text, raw["text"]):
+            for source, keys in units(Document(**raw).host, record["published"], text, raw["text"], record["text"]):
                 counts.add(source, keys)
     counts.spill()
     return counted

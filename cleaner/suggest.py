@@ -82,9 +82,9 @@ def _literal(text: str) -> str:
     return r"\s+".join(regex.escape(part, special_only=True) for part in regex.split(r"\s+", text))
 
 
-def _units(source: str, published: str | None, text: str, raw: str) -> list[tuple[str, set[int]]]:
+def _units(source: str, published: str | None, text: str, raw: str, clean: str) -> list[tuple[str, set[int]]]:
     """What `cleaner run` counts, and the shapes of the lines (counted with the source's lines)."""
-    (_, lines), *headlines = document_counts(source, published, text, raw)
+    (_, lines), *headlines = document_counts(source, published, text, raw, clean)
     shapes = {s for s in (shape(line) for line in text.split("\n")) if s}
     return [(source, lines | {unit_hash(source + SHAPE_SOURCE, line_key(s) or s) for s in shapes}), *headlines]
 
