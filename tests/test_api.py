@@ -469,7 +469,8 @@ def test_a_config_error_is_in_the_words_of_a_toml_file(tmp_path, in_process):
              ("rules_dirs = [5]\n", "rules_dirs item 1: should be a path (a string), got 5"),  # counted from 1: `.0`
              # a TOML date as TOML writes it, not `datetime.date(1979, 5, 27)` (a QA pass found it)
              ("min_chars = 1979-05-27\n", "min_chars: should be a valid integer, got 1979-05-27"),
-             ("langs = [[2021-03-04, 07:32:00]]\n", "langs item 1: should be a valid string, got [2021-03-04, 07:32:00]"),
+             ("langs = [[2021-03-04, 07:32:00]]\n",
+              "langs item 1: should be a valid string, got [2021-03-04, 07:32:00]"),
              ("min_char = 5\n", "min_char: not a config key (did you mean min_chars?)"),
              ("[cleaner]\nmin_chars = 5\n", f"cleaner: not a config key; the keys are {', '.join(Config.model_fields)}"))
     for text, says in cases:

@@ -690,7 +690,8 @@ def test_a_commands_help_says_what_it_does_as_the_list_of_commands_does(capsys, 
 
 
 @pytest.mark.parametrize("flags", [("--out", "o.jsonl.bz2"), ("--out", "o.jsonl", "--rejects", "r.JSONL.XZ"),
-                                   ("--out", "o.jsonl.zip"), ("--out", "o.tgz"), ("--out", "o.TAR"), ("--out", "o.rar")])
+                                   ("--out", "o.jsonl.zip"), ("--out", "o.tgz"), ("--out", "o.TAR"),
+                                   ("--out", "o.rar")])
 def test_an_output_named_for_a_compression_cleaner_does_not_write_is_refused(tmp_path, flags, in_process):
     """`--out o.jsonl.bz2` wrote plain JSONL under that name, which bzcat refused and cleaner itself rejected
     as an unsupported file type when given it back. Refused as `.parquet` is, exit 2, nothing read or written."""

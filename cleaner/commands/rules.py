@@ -110,6 +110,6 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
         print(f"left out {reason}", file=sys.stderr)
     if found.unread:
         print(f"{counted(len(found.unread), 'input record')} not used (first: {found.unread[0]})", file=sys.stderr)
-    print(f"{counted(found.rules, 'rule')} suggested from {counted(found.documents, 'record')} ({len(found.dropped)} left out) "
-          f"-> {args.out}", file=sys.stderr)
+    print(f"{counted(found.rules, 'rule')} suggested from {counted(found.documents, 'record')} "
+          f"({len(found.dropped)} left out) -> {args.out}", file=sys.stderr)
     return 0
