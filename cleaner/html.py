@@ -507,9 +507,17 @@ def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
     return out, warnings
 
 
-_COMMENT = "not(self::body or self::html) and (contains(@class, 'comment') or contains(@id, 'comment'))"
-"""An XPath test: the comments or a comment (`<div id="comments">`, `<li class="comment">`, a pingback's
-`<li id="comment-13">`)."""
+_COMMENT_CLASSES = ("comment", "comments", "commentlist", "comment-list", "comments-area", "comment-body",
+                    "comment-content", "pingback", "trackback", "pinglist")
+"""Class tokens of the comments or of a comment (WordPress's `comments-area`, `commentlist`, `comment-body`, a
+pingback's `pingback`): whole words of `@class`, not pieces of one, which article containers hold (`commentary` of an
+opinion piece, `comments-open`, `has-comment-count`)."""
+_COMMENT = ("not(self::body or self::html) and ("
+            + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')"
+                          for token in _COMMENT_CLASSES)
+            + " or @id = 'comments' or @id = 'pings' or starts-with(@id, 'comment-'))")
+"""An XPath test: an element that is the comments or a comment (`<div id="comments">`, `<li class="comment">`, a
+pingback's `<li id="comment-13">` in `<div id="pings">`), by a class token of `_COMMENT_CLASSES` or its id."""
 _IN_COMMENTS = f"ancestor::*[{_COMMENT}]"
 
 

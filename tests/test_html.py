@@ -752,6 +752,23 @@ def test_a_comments_date_marked_published_does_not_date_the_post():
     assert clean({"id": "p", "html": page}).published == "2015-03-18"
 
 
+@pytest.mark.parametrize("article", [
+    '<main><article class="post type-opinion commentary">{}</article></main>',  # an opinion piece
+    '<div id="page" class="single post-template comments-open"><article>{}</article></div><div id="comments"></div>',
+    '<main><article class="post has-comment-count">{}</article></main>',
+])
+def test_an_article_whose_class_only_holds_the_word_comment_is_no_comment(article):
+    """The comments test matched "comment" anywhere in a class, taking the article in `class="commentary"`,
+    `comments-open` or `has-comment-count` for a comment: its byline was a commenter's, no author, and its marked
+    `<time>` a comment's, no date (found by a QA pass). A class's whole words or the id say what is a comment."""
+    byline = ('<div class="byline">Par <span class="author">Jean Dupont</span>, '
+              '<time class="published" datetime="2024-03-12">12 mars 2024</time></div>')
+    page = ('<html><head><title>Remaniement</title></head><body>'
+            f'{article.format(byline + POST.split("</h1>")[1])}</body></html>')
+    out = clean({"id": "p", "html": page})
+    assert (out.author, out.published) == ("Jean Dupont", "2024-03-12")
+
+
 def test_a_line_break_in_the_pages_source_is_a_space_and_a_br_a_line_break():
     """HTML whitespace is one space: trafilatura kept the source's line breaks inside inline elements (a Word export's
     `<span>`, `<a>En\nmai dernier</a>`, `<i>Une\nsalope`: 9 kept fr-pages pages had 3 or more), splitting sentences
