@@ -416,9 +416,11 @@ def _title(tree: Any, extracted: dict[str, Any]) -> str | None:
 
 def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str | None:
     """The page's whole `<title>` when trafilatura's title is a piece of it cut at its only separator and the other
-    piece goes on in lower case, a sentence's rest and no site's name: without `og:title` or one `<h1>`, trafilatura
-    keeps a piece of "X <sep> Y", meant for "Title | Site" ("Économie" of "Économie : l’été prochain", "Élection 2024"
-    of "Élection 2024 - les résultats du premier tour"). A piece that is the site's name or its host's stays cut off."""
+    piece goes on in lower case over two words or more, a sentence's rest and no site's name: without `og:title` or one
+    `<h1>`, trafilatura keeps a piece of "X <sep> Y", meant for "Title | Site" ("Économie" of "Économie : l’été
+    prochain", "Élection 2024" of "Élection 2024 - les résultats du premier tour"). A piece that is the site's name or
+    its host's stays cut off, and so does one word in lower case, a site's or a section's name ("- seneweb", "-
+    politique") more likely than a sentence's rest."""
     from trafilatura.metadata import examine_title_element
 
     whole, *pieces = examine_title_element(tree)
@@ -426,7 +428,7 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
         return None
     other = pieces[1] if title == pieces[0] else pieces[0]
     known = (_letters(extracted.get("sitename") or ""), _letters(url_host(url or extracted.get("url") or "") or ""))
-    if not other[:1].islower() or any(name and (_letters(other) in name or name in _letters(other)) for name in known):
+    if not other[:1].islower() or len(other.split()) < 2 or any(name and (_letters(other) in name or name in _letters(other)) for name in known):
         return None
     return whole
 

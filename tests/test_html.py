@@ -789,6 +789,9 @@ def test_a_line_break_in_the_pages_source_is_a_space_and_a_br_a_line_break():
     ("Élection 2024 - les résultats du premier tour", None, "Élection 2024 - les résultats du premier tour"),
     ("Moi, ça va - Une heure de peine light", None, "Moi, ça va"),  # fr-pages: a site's name, in capitals
     ("Les résultats - lemonde", "https://www.lemonde.fr/a", "Les résultats"),  # the host's name
+    # one word in lower case: a site's or a section's name, not a sentence's rest (found by a QA pass)
+    ("Le président annonce un remaniement - seneweb", None, "Le président annonce un remaniement"),
+    ("Le président annonce un remaniement - politique", None, "Le président annonce un remaniement"),
 ])
 def test_a_title_is_not_cut_at_its_only_separator_before_a_sentences_rest(title_tag, url, title):
     """Without `og:title` or `<h1>`, trafilatura keeps the first piece of a `<title>` "X <sep> Y", meant for "Title |
