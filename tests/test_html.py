@@ -830,7 +830,8 @@ def test_a_meta_charset_late_in_the_head_names_the_pages_encoding():
     Latin-1 page was read as UTF-8, "H\ufffdl\ufffdne Dupr\ufffd" (found by a QA pass). A browser that meets it in the
     `<head>` reads the page again in its encoding; one in the `<body>` names nothing."""
     script = "<script>var x = 1;</script>\n" * 200
-    page = f"<html><head>{script}<meta charset='iso-8859-1'><title>t</title></head><body><p>Hélène Dupré</p></body></html>"
+    page = (f"<html><head>{script}<meta charset='iso-8859-1'><title>t</title></head>"
+            "<body><p>Hélène Dupré</p></body></html>")
     text, warnings = decode_html(page.encode("latin-1"), "p")
     assert "Hélène Dupré" in text and warnings == ()
     late = page.replace("<meta charset='iso-8859-1'>", "").replace("<p>", "<meta charset='iso-8859-1'><p>")
@@ -851,7 +852,8 @@ def test_a_utf16_page_without_a_byte_order_mark_is_read_as_a_text_file_is(tmp_pa
 
 def test_an_iframes_fallback_markup_is_no_text():
     """The parser keeps an `<iframe>`'s content, markup for browsers without frames, as text: a page whose only text
-    was there came out as "<p><p>Le gouvernement…" (found by a QA pass). A browser shows none of it, nor does cleaner."""
+    was there came out as "<p><p>Le gouvernement…" (found by a QA pass). A browser shows none of it, nor does
+    cleaner."""
     body = POST.split("</h1>")[1].split("<p>Partager")[0]
     framed = f"<html><body><iframe src='x'>{body}</iframe></body></html>"
     out = extract_html(_doc(framed), CONFIG)
