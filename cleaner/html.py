@@ -428,7 +428,8 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
         return None
     other = pieces[1] if title == pieces[0] else pieces[0]
     known = (_letters(extracted.get("sitename") or ""), _letters(url_host(url or extracted.get("url") or "") or ""))
-    if not other[:1].islower() or len(other.split()) < 2 or any(name and (_letters(other) in name or name in _letters(other)) for name in known):
+    if (not other[:1].islower() or len(other.split()) < 2
+            or any(name and (_letters(other) in name or name in _letters(other)) for name in known)):
         return None
     return whole
 
