@@ -480,8 +480,8 @@ def _repair_head(tree: Any, where: str) -> tuple[str, ...]:
     """Repair mojibake in the page's `<head>`, where trafilatura reads metadata (`<title>`, `<meta content>`, JSON-LD),
     as `repair` does the main text, before trafilatura reads it: it trims a value's ends, and took the "©" of
     "Ã©" off "Hélène DuprÃ©", leaving "DuprÃ", which ftfy cannot read back. Character references are left (JSON-LD's
-`&quot;` read as a quote would end its string): the fields trafilatura reads are repaired for them after. The repairs'
-warnings."""
+    `&quot;` read as a quote would end its string): the fields trafilatura reads are repaired for them after. The
+    repairs' warnings."""
     warnings: tuple[str, ...] = ()
     for element in tree.xpath("//head//meta[@content] | //head//title | //script[@type='application/ld+json']"):
         label = f"{where} {element.get('name') or element.get('property') or element.get('type') or element.tag}"

@@ -229,7 +229,7 @@ def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True,
     breaks written otherwise made line breaks: `\\n` (see `escaped_breaks`), U+2028 (LINE SEPARATOR) and a vertical
     tab as LF, U+2029 (PARAGRAPH SEPARATOR) and a form feed as a blank line (`_SEPARATORS`), so line rules see the
     lines; (unless `marks` is false) without U+FEFF (see `_BOM`); and (unless `references` is false: a page's
-    text as shown) with HTML character references read (`unescaped_references`); each repair flagged."""
+    markup) with HTML character references read (`unescaped_references`); each repair flagged."""
     warnings: list[str] = []
     if references and "&" in text:
         text, count = unescaped_references(text)
