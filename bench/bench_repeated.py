@@ -1,7 +1,8 @@
 """Learned boilerplate (`repeated`) on real pages: what it removes beside the shipped packs, and how often it is right.
 
 Extracts the 743 pages of ../shared/dev/fr-pages.jsonl.gz once (`extract_html`, cached in
-bench/.cache/fr-pages-text.jsonl: id, url, text), then runs `cleaner run` (one worker) over the
+bench/.cache/fr-pages-text-<digest>.jsonl: id, url, text; the digest is of the extraction's code and trafilatura's
+version, so a change to either extracts again), then runs `cleaner run` (one worker) over the
 extracted texts (after one untimed run that loads the models) with: the shipped packs alone; `repeated` alone (`--no-default-rules
 --learn-boilerplate`); both; and both for a grid of `repeated_min_docs` × `repeated_min_share`.
 Characters removed are counted over the extracted text of the kept documents, whitespace folding
@@ -16,6 +17,7 @@ verdict yet are printed for reading. Writes the tables into bench/RESULTS.md (se
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import tempfile
@@ -33,23 +35,31 @@ from cleaner.models import Rejected
 from cleaner.runner import Runner, RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "bench" / ".cache" / "fr-pages-text.jsonl"
 VERDICTS = ROOT / "bench" / "repeated_verdicts.json"
 GRID_DOCS = (3, 5, 10)
 GRID_SHARE = (0.1, 0.2, 0.3, 0.5)
 
 
 def extracted(pages: Path) -> Path:
-    """The extracted text of every page with one, as JSONL (cached)."""
-    if not CACHE.exists():
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
+    """The extracted text of every page with one, as JSONL (cached under a digest of what extracting depends on: a
+    cache of session 22's extraction outlived session 42's changes to the HTML path)."""
+    import trafilatura
+
+    import cleaner.html
+    import cleaner.io.decoding
+
+    code = b"".join(Path(m.__file__).read_bytes() for m in (cleaner.html, cleaner.io.decoding))
+    digest = hashlib.sha256(code + trafilatura.__version__.encode() + str(pages).encode()).hexdigest()[:12]
+    cache = ROOT / "bench" / ".cache" / f"fr-pages-text-{digest}.jsonl"
+    if not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
         config = Config.load()
-        with CACHE.open("w", encoding="utf-8") as out:
+        with cache.open("w", encoding="utf-8") as out:
             for item in read_inputs([pages], config):
                 doc = item if isinstance(item, Rejected) else extract_html(item, config)
                 if not isinstance(doc, Rejected):
                     out.write(json.dumps({"id": doc.id, "url": doc.url, "text": doc.text}, ensure_ascii=False) + "\n")
-    return CACHE
+    return cache
 
 
 def run(texts: Path, folder: Path, **config) -> dict:
