@@ -57,6 +57,23 @@ def fr_pages_docs(path: Path) -> list[Document]:
         return [Document(id=r["id"], text=r["text"]) for r in map(json.loads, fh) if r["text"].strip()]
 
 
+def extraction_cache(name: str, pages: Path) -> Path:
+    """Where a bench keeps what it extracted from the pages at `pages` (`name`, then a digest of the extraction's code,
+    trafilatura's version and `pages`, then the suffix of `name`): a change to any of them extracts again (a cache made
+    in session 22 outlived every change to the HTML path until session 42)."""
+    import hashlib
+
+    import trafilatura
+
+    import cleaner.html
+    import cleaner.io.decoding
+
+    code = b"".join(Path(m.__file__).read_bytes() for m in (cleaner.html, cleaner.io.decoding))
+    digest = hashlib.sha256(code + trafilatura.__version__.encode() + str(pages).encode()).hexdigest()[:12]
+    stem, _, suffix = name.partition(".")
+    return ROOT / "bench" / ".cache" / f"{stem}-{digest}.{suffix}"
+
+
 def measure(cleaner: Cleaner, docs: list[Document]) -> dict:
     for doc in docs[:200]:  # warm caches (compiled patterns, cached properties)
         cleaner.clean(doc)

@@ -17,7 +17,6 @@ verdict yet are printed for reading. Writes the tables into bench/RESULTS.md (se
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import tempfile
@@ -25,7 +24,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_clean import write_section
+from bench_clean import extraction_cache, write_section
 
 from cleaner.config import Config
 from cleaner.edits import REPEATED_RULE, WHITESPACE_RULE
@@ -41,16 +40,8 @@ GRID_SHARE = (0.1, 0.2, 0.3, 0.5)
 
 
 def extracted(pages: Path) -> Path:
-    """The extracted text of every page with one, as JSONL (cached under a digest of what extracting depends on: a
-    cache of session 22's extraction outlived session 42's changes to the HTML path)."""
-    import trafilatura
-
-    import cleaner.html
-    import cleaner.io.decoding
-
-    code = b"".join(Path(m.__file__).read_bytes() for m in (cleaner.html, cleaner.io.decoding))
-    digest = hashlib.sha256(code + trafilatura.__version__.encode() + str(pages).encode()).hexdigest()[:12]
-    cache = ROOT / "bench" / ".cache" / f"fr-pages-text-{digest}.jsonl"
+    """The extracted text of every page with one, as JSONL (cached: `bench_clean.extraction_cache`)."""
+    cache = extraction_cache("fr-pages-text.jsonl", pages)
     if not cache.exists():
         cache.parent.mkdir(parents=True, exist_ok=True)
         config = Config.load()

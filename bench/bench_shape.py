@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_clean import load_corpus, publish
+from bench_clean import extraction_cache, load_corpus, publish
 from inscriptis import get_text
 
 from cleaner import Cleaner, Document
@@ -42,17 +42,18 @@ from cleaner.kinds.shapefeatures import best_stoplist, line_features
 from cleaner.view import View
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "bench" / ".cache" / "fr-pages-shape.jsonl.gz"
 WORD = re.compile(r"\w+")
 TARGET = {"f1": 0.85, "recall": 0.95, "mb_s": 5.0}
 
 
 def pages(path: Path) -> list[dict]:
-    """Per page: id, the inscriptis dump and the reference text ("" when the HTML path rejects it)."""
-    if not CACHE.exists():
+    """Per page: id, the inscriptis dump and the reference text ("" when the HTML path rejects it); cached
+    (`bench_clean.extraction_cache`)."""
+    cache = extraction_cache("fr-pages-shape.jsonl.gz", path)
+    if not cache.exists():
         config = Config.load()
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
-        with gzip.open(path, "rt", encoding="utf-8") as src, gzip.open(CACHE, "wt", encoding="utf-8") as dst:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with gzip.open(path, "rt", encoding="utf-8") as src, gzip.open(cache, "wt", encoding="utf-8") as dst:
             for line in src:
                 record = json.loads(line)
                 html = record.get("html") or ""
@@ -60,7 +61,7 @@ def pages(path: Path) -> list[dict]:
                 ref = extract_html(Document(id=record["id"], html=html), config) if html.strip() else None
                 row = {"id": record["id"], "dump": dump, "ref": ref.text if isinstance(ref, Document) else ""}
                 dst.write(json.dumps(row, ensure_ascii=False) + "\n")
-    with gzip.open(CACHE, "rt", encoding="utf-8") as fh:
+    with gzip.open(cache, "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
 
 
