@@ -10,7 +10,6 @@ contradict each other (`min_chars` over `max_doc_chars`) are an error that names
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import difflib
 import tomllib
 from collections.abc import Callable
@@ -241,27 +240,17 @@ def _said(err: dict[str, Any]) -> str:
     """A validation error's message in the words of a TOML file, not pydantic's: a string where a list goes was
     "Input should be a valid tuple", a number for a path "Input is not a valid path for <class 'pathlib.Path'>", and
     a misspelt key "Extra inputs are not permitted" without the key meant, and none said the value given."""
+    from .kinds.base import shown  # the rule kinds' imports, on an error only
+
     if err["type"] == "tuple_type":
-        return f"should be a list ([\"a\", \"b\"]), got {_shown(err['input'])}"
+        return f"should be a list ([\"a\", \"b\"]), got {shown(err['input'])}"
     if err["type"] == "path_type":
-        return f"should be a path (a string), got {_shown(err['input'])}"
+        return f"should be a path (a string), got {shown(err['input'])}"
     if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
         meant = difflib.get_close_matches(str(err["loc"][0]), Config.model_fields, n=1)
         return "not a config key" + (f" (did you mean {meant[0]}?)" if meant else
                                      f"; the keys are {', '.join(Config.model_fields)}")
-    return with_value(err, _shown) or err["msg"].removeprefix("Value error, ")
-
-
-def _shown(value: Any) -> str:
-    """A value of a TOML file as the file writes it where Python's `repr` differs: a date or a time ISO
-    (`1979-05-27`, not `datetime.date(1979, 5, 27)`), also inside a list or a table."""
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return f"[{', '.join(map(_shown, value))}]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_shown(v)}" for k, v in value.items()) + "}"
-    return repr(value)
+    return with_value(err, shown) or err["msg"].removeprefix("Value error, ")
 
 
 def with_value(err: dict[str, Any], show: Callable[[Any], str]) -> str | None:

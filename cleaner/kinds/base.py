@@ -224,8 +224,8 @@ def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class _YamlRepr(reprlib.Repr):
-    """`reprlib`'s repr with booleans, None and dates as YAML writes them (`true`, `null`, `2021-03-04`; "got True"
-    was Python's word), alone or in a list or mapping."""
+    """`reprlib`'s repr with booleans, None, dates and times as YAML and TOML write them (`true`, `null`,
+    `2021-03-04`; "got True" was Python's word), alone or in a list or mapping."""
 
     def repr_bool(self, value: bool, level: int) -> str:
         return "true" if value else "false"
@@ -237,6 +237,7 @@ class _YamlRepr(reprlib.Repr):
         return value.isoformat()
 
     repr_datetime = repr_date  # "datetime.date(2021, 3, 4)" was a YAML date's, a timestamp's cut mid-repr
+    repr_time = repr_date  # a TOML file's local time (config errors show values so too)
 
 
 _REPR = _YamlRepr()
