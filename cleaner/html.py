@@ -32,7 +32,7 @@ from typing import Any
 
 from .config import Config
 from .dates import LATEST, given_date
-from .io.decoding import looks_binary, repair
+from .io.decoding import TAG, looks_binary, repair
 from .models import ARCHIVED, Document, Rejected, url_host
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
@@ -113,9 +113,10 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         stub = _stub(html, tree)
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
+        head_fixed: tuple[str, ...] = ()
         if tree is not None:
             _as_shown(tree)
-        head_fixed = _repair_head(tree, where) if tree is not None else ()
+            head_fixed = _repair_head(tree, where)
         found = tree is not None and trafilatura.bare_extraction(
             tree, url=doc.url, fast=True, include_comments=False, with_metadata=True, deduplicate=False,
             date_extraction_params=_date_params(),
@@ -176,7 +177,7 @@ def _load(html: str) -> tuple[Any, str | None]:
     import trafilatura
     from trafilatura.utils import HTML_PARSER
 
-    tree = trafilatura.load_html(html) if _MARKUP.search(html) else None  # bare text is no page
+    tree = trafilatura.load_html(html) if TAG.search(html) else None  # bare text is no page
     if tree is None and _FRAGMENT.match(html):
         html = f"<html><body>{html}</body></html>"
         tree = trafilatura.load_html(html)
@@ -385,8 +386,6 @@ def _glued_entities(names: list[str]) -> list[str]:
 SITE_NAME_WORDS = 5
 """The most words a site's name has ("★ ZINZIN ZINE ★", "C'est la vie, que veux-tu"); fr-pages has
 pages whose "site name" is their title."""
-_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>")
-"""An HTML tag in a page's title ("<em>Ouvrir la voix</em> : …"), not a "<" of a comparison."""
 
 
 def page_title(title: str, sitename: str | None) -> str | None:
@@ -394,7 +393,7 @@ def page_title(title: str, sitename: str | None) -> str | None:
     Slate Afrique", "TÊTU | 10 choses …", "Résumé de … - Crêpe Georgette"); a title that is the site's
     name alone is no title, and markup in it goes ("<em>Ouvrir la voix</em> : …"). A "site name" of
     over `SITE_NAME_WORDS` words is the page's title that trafilatura took for one: left alone."""
-    title = _MARKUP.sub("", title).strip() if "<" in title else title.strip()
+    title = TAG.sub("", title).strip() if "<" in title else title.strip()
     if sitename and _letters(sitename) and len(sitename.split()) <= SITE_NAME_WORDS:
         name = re.escape(sitename.strip())
         title = re.sub(rf"^{name}[^\S\n]+[-|–—:][^\S\n]+|[^\S\n]+[-|–—][^\S\n]+{name}$", "", title, flags=re.IGNORECASE).strip()

@@ -43,8 +43,9 @@ _ESCAPED_BREAKS = re.compile(r"\\n(?:[ \xa0]*+\\n)*+")
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 """An HTML character reference, ended by its semicolon (`&amp;`, `&#39;`, `&#x2019;`): `&copy` and `&not` without
 one stay text (`&notes`)."""
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
-"""A tag or a comment: a text holding one is markup, whose references are its own."""
+TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+"""An HTML tag (`<em>`, `<br/>`, `</my-widget>`), not a "<" of a comparison (`a < b`): a text holding one, or a
+comment, is markup, whose references are its own; a page's title holding one is cleaned of it."""
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
 _SENTENCE_END = ".!?\u2026\u0589\u06d4\u1362"  # . ! ? … and the Armenian, Arabic and Ethiopic full stops
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -275,7 +276,7 @@ def unescaped_references(text: str) -> tuple[str, int]:
     holding a tag is left (markup: give it as a record's `html`), and so is a reference to no character, or to a
     control character (`&#1;`, `&#0;`), and a name HTML knows only without its semicolon (`&notes;` is no `&not`
     and "es;"). Read first in `repair`, so a `&#13;` or a `&#x2028;` is then a line break as the character is."""
-    if "&" not in text or ";" not in text or _TAG.search(text):
+    if "&" not in text or ";" not in text or "<!--" in text or TAG.search(text):
         return text, 0
     count = 0
 
@@ -288,8 +289,7 @@ def unescaped_references(text: str) -> tuple[str, int]:
         count += 1
         return made
 
-    made = _REFERENCE.sub(read, text)
-    return made, count
+    return _REFERENCE.sub(read, text), count
 
 
 def escaped_breaks(text: str) -> tuple[str, int]:
