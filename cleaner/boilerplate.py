@@ -4,8 +4,9 @@ A document's *units* are the `line_key` of each line of at least `LONG_WORDS` wo
 run of two consecutive non-blank lines (so a short line, a menu item or a one-word label, counts
 only together with the line next to it). Each unit is hashed with the document's source (its URL
 host, or its `source` field; documents with neither are not counted) into a 64-bit key, and a
-document adds 1 to each of its distinct keys: counts are document frequencies. The line its counted text opens
-with counts once more, as an opening (`OPENING`), and goes alone only where that is learned: a site's header
+document adds 1 to each of its distinct keys: counts are document frequencies. The lines its counted text and its
+clean text open with count once more, as openings (`OPENING`), and a text's first line goes alone only where that is
+learned: a site's header
 opens most of its pages, a page's own title does not, though the other pages' lists of the day's stories hold it.
 
 **Headlines of the day.** A document with a `published` day also counts, for its source on that
