@@ -2,8 +2,8 @@
 
 A document body is one item or a JSON array of them. An item is a JSON object, whose fields it does not name go
 to `meta`, as a JSONL record's do on the command line (a typo such as `txt` for `text` leaves no text: a
-`bad_input` rejection saying so, as there), or any other JSON value, taken as the Python API takes it: a string is
-a text, anything else a `bad_input` rejection of that item alone (`pipeline.as_document`).
+`bad_input` rejection saying so, as there), or any other JSON value: a string is a text, as the Python API takes
+it (`pipeline.as_document`), anything else a `bad_input` rejection of that item alone, in JSON's words.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from ..config import Config
-from ..io.records import given_id, record_document
+from ..io.records import bad, given_id, json_type, record_document
 from ..kinds.base import shown
 from ..models import Document, Rejected, without_surrogates
 from ..pipeline import as_document
@@ -131,10 +131,13 @@ DocumentsIn = Annotated[
 
 def item_document(item: Any, config: Config, said: Iterable[str], position: int) -> Document | Rejected:
     """The pipeline's `Document` of one item of a body at `position`, or the rejection that says why it cannot
-    be one: an object's by `DocumentIn.document`, any other value's as the Python API takes it (`as_document`)."""
+    be one: an object's by `DocumentIn.document`, a string's as the Python API takes it (`as_document`); any other
+    value is no document, said in JSON's words (`a number`, `null`), not Python's."""
     if isinstance(item, DocumentIn):
         return item.document(config, said, position)
-    return as_document(item, position, config)
+    if isinstance(item, str):
+        return as_document(item, position, config)
+    return bad(None, f"document {position}: not a document ({json_type(item)}; give an object with a text, or a string)", item)
 
 
 class Verdict(BaseModel):
