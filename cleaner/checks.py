@@ -50,22 +50,36 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
 
 
 def check_keep_against(rules: Iterable[Rule], all_rules: Iterable[Rule], timeout: float = 1.0) -> list[str]:
-    """Failures of `rules`' keep examples when the whole of `all_rules` runs on them (for a rule scoped by
-    `sources`, what runs on its hosts' documents: their rules, and a `shape` rule tuned for them in place of
-    the unscoped one); one changed by its own rule alone is left to `check_rule`, which reports it (it was
-    counted twice)."""
-    everything = list(all_rules)
+    """Failures of `rules`' keep examples when the whole of `all_rules` runs on them as it runs on a document:
+    a rule scoped by `sources`, on its hosts' documents; any other, on a document without a host and on the
+    documents of each host a rule of `all_rules` is scoped to (a site's rules run there alone, and a `shape`
+    rule tuned for a site in place of the unscoped one, as `shape_scoped` has it). A rule that changes an
+    example only on some sites is named with them. One changed by its own rule alone is left to `check_rule`,
+    which reports it (it was counted twice)."""
+    rules, everything = list(rules), list(all_rules)
+    anywhere = (None, *sorted({host for r in (*everything, *rules) for host in r.sources}))
+    runs = {host: shape_scoped([r for r in everything if r.applies(Context(host=host))], host) for host in anywhere}
     failures = []
     for rule in rules:
-        runs = [shape_scoped([r for r in everything if r.applies(Context(host=host))], host) for host in rule.sources]
         for n, text in enumerate(rule.examples.keep, start=1):
-            culprits: set[str] = set()
-            for scoped in runs or [everything]:
-                out = run_rules(Document(id="example", text=text), scoped, Context(timeout=timeout))
-                culprits |= {e.rule for e in out.edits if e.rule != WHITESPACE_RULE}
-            if culprits and culprits != {rule.id}:
-                failures.append(f"{rule.id}: keep example {n} is changed by {', '.join(sorted(culprits))}: {_short(text)}")
+            culprits: dict[str, list[str | None]] = {}
+            for host in rule.sources or anywhere:
+                out = run_rules(Document(id="example", text=text), runs[host], Context(timeout=timeout))
+                for culprit in {e.rule for e in out.edits if e.rule != WHITESPACE_RULE}:
+                    culprits.setdefault(culprit, []).append(host)
+            if culprits.keys() - {rule.id}:
+                named = ", ".join(_where(culprit, culprits[culprit], rule) for culprit in sorted(culprits))
+                failures.append(f"{rule.id}: keep example {n} is changed by {named}: {_short(text)}")
     return failures
+
+
+def _where(culprit: str, hosts: list[str | None], rule: Rule) -> str:
+    """`culprit`, and the sites on whose documents it changed an example of `rule` when that is not on all that
+    `rule` was run for (a rule without `sources`: on a document without a host too)."""
+    if None in hosts or len(hosts) == len(rule.sources):
+        return culprit
+    shown = ", ".join(hosts[:3]) + (f" and {len(hosts) - 3} more" if len(hosts) > 3 else "")
+    return f"{culprit} (on {shown} documents)"
 
 
 def check_examples(rule: Rule, all_rules: Iterable[Rule], timeout: float = 1.0) -> list[str]:

@@ -1007,6 +1007,35 @@ def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_p
     assert proc.returncode == 0 and "1 rule, 2 examples, 0 failures" in proc.stdout
 
 
+def test_a_keep_example_is_checked_as_it_runs_on_each_site_and_a_site_rule_that_changes_it_is_named_with_its_sites(
+        tmp_path, in_process):
+    """A rule without `sources` had its keep examples run through every rule at once, site rules on no site and
+    every site's `shape` together, a mix no document meets, and a failure did not say that the rule that changed
+    the example runs on franceculture.fr's documents alone (a QA pass). Each site's rules now run as on that site's
+    documents, and a document without a host gets none of them; a rule that changed the example only on some sites
+    is named with them. Also: the same example under a rule scoped to franceculture.fr names no site (it runs there
+    only)."""
+    keep = ("Dans cette Histoire du poil, historiens, anthropologues et psychanalystes nous dépeignent des sujets "
+            "de tout poil.\nÀ découvrir")
+    pack = tmp_path / "s.yaml"
+    pack.write_text("rules:\n" + "".join(
+        f"  - id: s.{name}\n    kind: line\n    description: a test\n{scope}    phrases: [Zorglub zorg]\n"
+        f"    examples:\n      remove: [Zorglub zorg]\n      keep: [{json.dumps(text)}]\n"
+        for name, scope, text in (("nohost", "", keep), ("rf", "    sources: [franceculture.fr]\n", keep),
+                                  ("share", "", "Partager sur Facebook\n\nLe conseil a voté le budget."))),
+        encoding="utf-8")
+    proc = in_process("rules", "check", str(pack))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[:-1] == [
+        f"{pack}:2: FAIL s.nohost: keep example 1 is changed by radiofrance.sidebar-tabs (on franceculture.fr, "
+        "franceinter.fr, radiofrance.fr documents): 'Dans cette Histoire du poil, historiens, anthropologues et "
+        "psychanaly…'",
+        f"{pack}:9: FAIL s.rf: keep example 1 is changed by radiofrance.sidebar-tabs: 'Dans cette Histoire du "
+        "poil, historiens, anthropologues et psychanaly…'",
+        f"{pack}:17: FAIL s.share: keep example 1 is changed by fr.share-bar: 'Partager sur Facebook⏎⏎Le conseil a "
+        "voté le budget.'"]
+
+
 @pytest.mark.parametrize("remove, says", [
     ("[{text: 'Par Jean', fields: {writer: Jean}}]",
      "field 'examples.remove item 1 fields': 'writer' is not a field (fields: title, source, published, author, section)"),
