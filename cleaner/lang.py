@@ -73,6 +73,7 @@ import numpy as np
 from .ftz import FtzModel
 from .libc import release_memory
 from .models import without_surrogates
+from .text import INVISIBLE
 
 Detection = tuple[str | None, float | None]
 
@@ -967,8 +968,12 @@ class Tagger:
         """The chunks detected for `text`, with their letter counts (paragraphs grouped in order), in NFKC: the
         backends read composed letters (`e` and a combining accent made French English or Russian) and plain ones
         (French in mathematical bold letters, as styled posts write it, was Japanese, and in full-width ones
-        Kannada); URLs and e-mail addresses (`_ADDRESS`) are left out."""
+        Kannada); URLs and e-mail addresses (`_ADDRESS`) are left out, and so are invisible format characters
+        (`text.INVISIBLE`, as dedup and the gates leave them out: soft hyphens or zero-width spaces inside words
+        cut them in pieces, and Shona read as Esperanto, Kirundi as Swahili)."""
         text = unicodedata.normalize("NFKC", text)
+        if not text.isascii():
+            text = INVISIBLE.sub("", text)
         if "://" in text or "@" in text or "www." in text or "WWW." in text:
             text = _ADDRESS.sub(" ", text)
         out: list[tuple[str, int]] = []
