@@ -146,9 +146,12 @@ class Config(BaseModel):
         """Codes as `--langs` reads them, as a document's `lang` hint is read (`lang.hint_code`): `FR`, `fr-FR`, `fra`
         and `fre` are `fr` (`fra` was refused, where a rule's `langs` took it), each once (`fr,FR` kept both, and a
         rejection said "not in fr,fr"); one that names no language is kept as written, for `_unanswered` to refuse;
-        `["any"]` alone is no filter, as `--langs any` is (it was refused as a code the backend never answers)."""
+        `["any"]` alone is no filter, as `--langs any` is (it was refused as a code the backend never answers); an
+        empty code (`fr,,en`) is refused as one (`--langs` dropped it, a config file's was "'' is not a code")."""
         from .lang import hint_code
 
+        if not all(code.strip() for code in langs):
+            raise ValueError(f"an empty code in {','.join(langs)!r}: give codes (fr,en) or any")
         codes = tuple(dict.fromkeys(hint_code(code) or code.strip() for code in langs))
         if "any" in (lowered := tuple(c.lower() for c in codes)) and len(codes) > 1:  # read as a code never answered
             raise ValueError(f"any (keep every language) stands alone; give codes (fr,en) or any, got {list(langs)!r}")

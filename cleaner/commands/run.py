@@ -69,8 +69,8 @@ def register(sub) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: every input record ends in DIR's corpus or rejects, exactly once."""
-    codes = tuple(x.strip() for x in (args.langs or "").split(",") if x.strip())  # as written: `Config` reads them
-    if args.langs is not None and not codes:  # an unset shell variable, most likely: not `any` without a word
+    codes = tuple(x.strip() for x in (args.langs or "").split(","))  # as written: `Config` reads them (`fr,,en` too)
+    if args.langs is not None and not any(codes):  # an unset shell variable, most likely: not `any` without a word
         raise ConfigError("--langs is empty: give the languages to keep (fr,en), or any for all")
     anys = [c for c in codes if c.lower() == "any"]
     if anys and len(codes) > 1:  # said as a code the backend never answers, it read as a typo
