@@ -649,6 +649,24 @@ def test_the_duplicates_line_of_a_document_dedup_never_saw_or_an_already_indexed
     resubmitted.close()
 
 
+def test_an_already_indexed_document_outside_any_cluster_is_no_link_to_itself_in_the_rejects_tab(browser, tmp_path):
+    """A run that holds again an id an earlier run kept, and no copy of its text, has no cluster to say that id is
+    an earlier run's: the Rejects tab's "duplicate of" linked the `already_indexed` document to itself."""
+    text = "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "X", "text": text}) + "\n", encoding="utf-8")
+    for name in ("first", "second"):
+        assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / name), "--index",
+                     str(tmp_path / "index.sqlite"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "second"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    page.click("nav button[data-tab=rejects]")
+    row = page.locator("#rejects-table tr", has_text="already_indexed")
+    expect(row.locator("td").nth(4)).to_have_text("X (kept by an earlier run)")
+    expect(row.locator("td").nth(4).locator("a")).to_have_count(0)
+    page.close()
+
+
 def test_a_reject_without_an_id_opens_from_the_rejects_tab(page):
     """A malformed line has no id: its row in the Rejects tab showed "—", with no way to open what it was."""
     page.click("nav button[data-tab=rejects]")
