@@ -579,17 +579,28 @@ def test_a_bidi_control_in_a_reject_detail_reorders_that_detail_only(browser, tm
     page.close()
 
 
-def test_a_bidi_control_in_the_id_of_a_document_kept_by_an_earlier_run_reorders_that_id_only(browser, tmp_path):
-    """A document kept by an earlier run (a shared --index) is not in this run's page, so its id is shown
-    as text, not as a link: a U+202E in it reversed what followed (`(similarity 1.000)`, `(kept by an earlier run)`)."""
-    text = "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."
-    for name, doc_id in (("first", "rtl\u202eevil"), ("second", "zz-copy")):
-        (tmp_path / f"{name}.jsonl").write_text(json.dumps({"id": doc_id, "text": text}) + "\n", encoding="utf-8")
-        assert main(["run", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / name), "--index", str(tmp_path / "index.sqlite"), "--quiet"]) == 0
+EARLIER_TEXT = "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."
+
+
+def _second_run(browser, tmp_path: Path, first_id: str, second_id: str) -> Page:
+    """The review page of a run that holds `EARLIER_TEXT` as `second_id`, after one that kept it as `first_id`
+    into the same index."""
+    for name, doc_id in (("first", first_id), ("second", second_id)):
+        record = json.dumps({"id": doc_id, "text": EARLIER_TEXT}) + "\n"
+        (tmp_path / f"{name}.jsonl").write_text(record, encoding="utf-8")
+        assert main(["run", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / name), "--index",
+                     str(tmp_path / "index.sqlite"), "--quiet"]) == 0
     assert main(["review", str(tmp_path / "second"), "--out", str(tmp_path / "review.html")]) == 0
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
     expect(page.locator("#spacer .row").first).to_be_visible()
+    return page
+
+
+def test_a_bidi_control_in_the_id_of_a_document_kept_by_an_earlier_run_reorders_that_id_only(browser, tmp_path):
+    """A document kept by an earlier run (a shared --index) is not in this run's page, so its id is shown
+    as text, not as a link: a U+202E in it reversed what followed (`(similarity 1.000)`, `(kept by an earlier run)`)."""
+    page = _second_run(browser, tmp_path, "rtl\u202eevil", "zz-copy")
     page.evaluate("window.review.openById('zz-copy')")
     kept = page.locator("#doc .meta .docid")
     expect(kept).to_have_text("rtl\u202eevil")
@@ -635,6 +646,21 @@ def test_a_copy_of_a_document_an_earlier_run_kept_is_not_diffed_or_linked_to_thi
     page.close()
 
 
+@pytest.mark.parametrize("reviewed", [lambda browser, tmp_path: _second_run(browser, tmp_path, "X", "X-again"),
+                                      _resubmitted], ids=["copy-under-a-new-id", "id-held-again"])
+def test_the_document_an_earlier_run_kept_is_in_its_cluster_once_as_the_kept_one(browser, tmp_path, reviewed):
+    """A cluster whose kept document an earlier run kept listed that document twice: as the kept one, and as a
+    dropped member, "not in this run" or, when this run held its id again, this run's `already_indexed` document
+    (another text)."""
+    page = reviewed(browser, tmp_path)
+    page.click("nav button[data-tab=clusters]")
+    card = page.locator(".cluster")
+    expect(card.locator("h3")).to_have_text("kept: X (kept by an earlier run)")
+    expect(card.locator("summary")).to_have_count(1)  # the copy alone
+    expect(card.locator("summary")).not_to_contain_text(re.compile("not in this run|already_indexed"))
+    page.close()
+
+
 def test_the_duplicates_line_of_a_document_dedup_never_saw_or_an_already_indexed_one_says_so(browser, page,
                                                                                            tmp_path):
     """"duplicates:" repeated the reject reason of a document dropped before dedup ("duplicates: too_short"), and an
@@ -652,14 +678,7 @@ def test_the_duplicates_line_of_a_document_dedup_never_saw_or_an_already_indexed
 def test_an_already_indexed_document_outside_any_cluster_is_no_link_to_itself_in_the_rejects_tab(browser, tmp_path):
     """A run that holds again an id an earlier run kept, and no copy of its text, has no cluster to say that id is
     an earlier run's: the Rejects tab's "duplicate of" linked the `already_indexed` document to itself."""
-    text = "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."
-    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "X", "text": text}) + "\n", encoding="utf-8")
-    for name in ("first", "second"):
-        assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / name), "--index",
-                     str(tmp_path / "index.sqlite"), "--quiet"]) == 0
-    assert main(["review", str(tmp_path / "second"), "--out", str(tmp_path / "review.html")]) == 0
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto((tmp_path / "review.html").as_uri())
+    page = _second_run(browser, tmp_path, "X", "X")
     page.click("nav button[data-tab=rejects]")
     row = page.locator("#rejects-table tr", has_text="already_indexed")
     expect(row.locator("td").nth(4)).to_have_text("X (kept by an earlier run)")

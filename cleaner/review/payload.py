@@ -117,9 +117,10 @@ def _went_on(entry: Entry) -> bool:
 
 
 def _clusters(run: Run, by_id: dict[str, Entry]) -> list[dict[str, Any]]:
-    """Each duplicate group: kept id, every member's status and similarity to the kept one, and the diffs. The
-    document an earlier run kept (`kept_in_index`) is not in this run, whatever this run's document of its id is
-    (one dropped as `already_indexed`, another text): that one is a member, diffed against nothing."""
+    """Each duplicate group: kept id, every other member's status and similarity to the kept one, and the diffs.
+    The document an earlier run kept (`kept_in_index`) is not in this run, whatever this run's document of its id
+    is (one dropped as `already_indexed`, another text): it is the kept one alone, and its copies are diffed
+    against nothing."""
     out = []
     for cluster in run.clusters:
         kept, earlier = cluster["kept"], cluster.get("kept_in_index", False)
@@ -129,7 +130,7 @@ def _clusters(run: Run, by_id: dict[str, Entry]) -> list[dict[str, Any]]:
                 sims[b if a == kept else a] = s
         members = []
         for member in cluster["members"]:
-            if member == kept and not earlier:
+            if member == kept:
                 continue
             entry = by_id.get(member)
             members.append({
