@@ -694,6 +694,17 @@ def test_a_reject_without_an_id_opens_from_the_rejects_tab(page):
     expect(page.locator("#raw-text")).to_have_text("{not json")
 
 
+def test_a_document_without_an_id_is_said_so_in_the_list(page):
+    """A malformed line's row in the Documents list had a blank id cell, where the Rejects tab and its heading
+    said "(no id)"."""
+    page.select_option("#f-status", "bad_input")
+    row = page.locator("#spacer .row")
+    expect(row).to_have_count(1)
+    expect(row.locator("span").first).to_have_text("(no id)")
+    row.click()
+    expect(page.locator("#doc h2")).to_have_text("(no id)")
+
+
 def test_a_search_of_two_letters_reads_the_texts(browser, tmp_path):
     """A search under 3 characters read the ids, titles and sources alone: "ነው" ("is"), a word of Amharic, found
     nothing, where a longer query finds its texts."""

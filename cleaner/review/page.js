@@ -34,6 +34,7 @@ DOCS.forEach((d, i) => { if (d.status !== "repeated_id" || !byId.has(d.id)) byId
 const $ = sel => document.querySelector(sel);
 const esc = s => String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 const fmt = n => n.toLocaleString("en");
+const named = d => d.id || "(no id)";  // a document's id as the page says it: one without (a malformed line) as such
 const plural = (n, noun) => `${fmt(n)} ${noun}${n === 1 ? "" : "s"}`;  // "1 cluster", "2,000 clusters"
 const state = {view: [], sort: "id", dir: 1, selected: -1, lower: null};
 
@@ -98,8 +99,8 @@ function drawRows() {
   for (let k = first; k < last; k++) {
     const i = state.view[k], d = DOCS[i];
     const fired = d.rules.filter(r => r !== WS), names = fired.map(r => RULES[r].id).join(", ");
-    html += `<div class="row${i === state.selected ? " sel" : ""}" data-i="${i}" style="top:${k * ROW}px" title="${esc(d.title || d.id)}">`
-      + `<span>${esc(d.id)}</span><span class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</span><span>${esc(d.lang)}</span>`
+    html += `<div class="row${i === state.selected ? " sel" : ""}" data-i="${i}" style="top:${k * ROW}px" title="${esc(d.title || named(d))}">`
+      + `<span>${esc(named(d))}</span><span class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</span><span>${esc(d.lang)}</span>`
       + `<span class="num">${fmt(d.removed)}</span><span class="num" title="${esc(names)}">${fired.length}</span></div>`;
   }
   $("#spacer").innerHTML = html;
@@ -199,7 +200,7 @@ function keptLink(id) {  // a kept copy's id: a link, or the id of a document an
   return EARLIER.has(id) ? `<span class="docid">${esc(id)}</span> (kept by an earlier run)` : docLink(id);
 }
 function rowLink(i) {  // a link to the document in list row i, by its id or, for one without (bad input), as such
-  return `<a class="doclink" data-i="${i}">${DOCS[i].id ? esc(DOCS[i].id) : "(no id)"}</a>`;
+  return `<a class="doclink" data-i="${i}">${esc(named(DOCS[i]))}</a>`;
 }
 function docLink(id) { return byId.has(id) ? `<a class="doclink" data-doc="${esc(id)}">${esc(id)}</a>` : `<span class="docid">${esc(id)}</span>`; }
 function dupStatus(d) {
@@ -216,7 +217,7 @@ function openDoc(i) {
   const fields = eds.filter(e => e[3] === 1).map(e => `<tr><th>${esc(e[4])}</th><td>${esc(e[5] ?? "")}</td><td><span class="swatch" style="--c:${RULES[e[2]].color}"></span>${esc(RULES[e[2]].id)}</td></tr>`).join("");
   const used = [...new Set(eds.map(e => e[2]))].filter(r => r !== WS);
   const removed = eds.reduce((n, e) => n + chars(i, e[1]) - chars(i, e[0]), 0);
-  $("#doc").innerHTML = `<h2>${d.id ? esc(d.id) : "(no id)"}</h2>`
+  $("#doc").innerHTML = `<h2>${esc(named(d))}</h2>`
     + `<p class="meta"><b class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</b>${d.detail ? ` — <span class="detail">${esc(d.detail)}</span>` : ""}`
     + (d.lang ? ` · language <b>${esc(d.lang)}</b>${d.score != null ? " (score " + d.score.toFixed(2) + ")" : ""}`
        : d.status === "kept" ? " · no language found" : "")  // a dropped document cleaned again is not tagged
