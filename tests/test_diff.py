@@ -292,6 +292,20 @@ def test_run_folder_mode_matches_recleaning_and_shows_rejects(diff, run_dir):
     assert out == "" and re.match(r"cleaner diff: short: fr [\d.]+ · rejected: too_short", err)  # the gate's language
 
 
+def test_json_lines_of_a_run_all_have_the_same_keys_and_a_dropped_documents_language(diff, run_dir):
+    """A document a gate or dedup dropped had `lang` null, where its header gives the language the run found (its
+    rejection's), and a bad input line lacked `lang`, `raw_chars`, `clean_chars`, `rules` and `edits` (KeyError)."""
+    _, out, _ = diff(str(run_dir), "--format", "json")
+    records = {r["id"]: r for r in map(json.loads, out.splitlines())}
+    assert len({tuple(r) for r in records.values()}) == 1 and records[SEED_000]["rejected"] is None
+    for dropped in (PLANTED, "short"):
+        assert records[dropped]["lang"] == records[dropped]["rejected"]["lang"] == "fr"
+        assert records[dropped]["lang_score"] == records[dropped]["rejected"]["lang_score"] is not None
+    bad = records[None]
+    assert (bad["lang"], bad["lang_score"], bad["clean_chars"], bad["rules"], bad["edits"]) == (None, None, None, {}, [])
+    assert bad["raw_chars"] == len("{not json") and bad["title"] is None
+
+
 def test_a_run_that_did_not_finish_or_a_run_folder_among_inputs_is_exit_2(diff, run_dir, tmp_path):
     """An unfinished run folder holds only `.cleaner/`: it was read as an input folder, its state file a
     made-up document, exit 0. A run folder beside other inputs was read as files too."""

@@ -9,7 +9,8 @@ Three formats, one function each, all fed the same `Entry`s:
 - `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it, and
   `#` lines before it (which `patch` ignores) give a dropped document's status and the fields moved into
   metadata. A dropped document with no hunk has its status on stderr: `#` lines alone are not a patch.
-- `json`: one JSON line per document: fields, language, chars per rule and every edit with its text.
+- `json`: one JSON line per document, all with the same keys: fields, language, chars per rule and every edit
+  with its text.
 """
 
 from __future__ import annotations
@@ -212,17 +213,23 @@ def _range(start: int, stop: int) -> str:
 
 
 def as_json(entry: Entry) -> dict[str, Any]:
-    """A JSON-ready record: status, fields, language, chars per rule, and each edit with its raw text."""
-    record = entry.record or {}
-    out: dict[str, Any] = {"id": entry.id, "status": "kept" if entry.rejected is None else "rejected"}
-    if entry.rejected:
-        out["rejected"] = entry.rejected
-    if entry.record is not None:
-        out.update({name: record.get(name) for name in FIELDS})
-        out.update(lang=record.get("lang"), lang_score=record.get("lang_score"))
-        out.update(raw_chars=len(entry.raw), clean_chars=len(record.get("text", "")), rules=dict(entry.rule_chars()))
-        out["edits"] = [{**edit, "text": entry.raw[edit["start"] : edit["end"]]} for edit in entry.edits]
-    return out
+    """A JSON-ready record, every line with the same keys (a consumer's `r["lang"]` raised KeyError on bad input):
+    status, the rejection (null when kept), fields, language (the run's for a document a gate or dedup dropped, as
+    the terminal header says it: `Entry.tagged`), chars per rule, and each edit with its raw text. A document never
+    cleaned (bad input) has null fields and `clean_chars`, no rule and no edit."""
+    record, tagged = entry.record or {}, entry.tagged
+    return {
+        "id": entry.id,
+        "status": "kept" if entry.rejected is None else "rejected",
+        "rejected": entry.rejected,
+        **{name: record.get(name) for name in FIELDS},
+        "lang": tagged.get("lang"),
+        "lang_score": tagged.get("lang_score"),
+        "raw_chars": len(entry.raw),
+        "clean_chars": None if entry.record is None else len(clean_text(entry)),
+        "rules": dict(entry.rule_chars()),
+        "edits": [{**edit, "text": entry.raw[edit["start"] : edit["end"]]} for edit in entry.edits],
+    }
 
 
 def write_unified(entries: Iterable[Entry], stream: TextIO, notes: TextIO) -> int:
