@@ -639,9 +639,15 @@ def replaced_own_index(out: Path, options: RunOptions, replaced: Iterable[dict[s
     """`DIR/index.sqlite` when a run that starts over in `out` removes it: its own index (no `--index`), or with
     `--index` another file, the own index of a run it replaces (of the fingerprints `replaced`: the finished one, the
     interrupted one) made without `--index`: it was left there, stale, beside a report naming the other. None when
-    no run here made it as its own, or it is the `--index` file."""
+    no run here made it as its own, or it is the `--index` file. A run without `--index` that would remove the file
+    a replaced run was given as its `--index` is refused (an OSError naming it): an index once given is never removed
+    (it was, without a word)."""
     own = out / "index.sqlite"
     if options.index is None:
+        if any(fp and same_path((fp.get("options") or {}).get("index"), str(own)) for fp in replaced):
+            raise OSError(errno.EBUSY, "was given as --index to the run this one replaces: starting over here without "
+                                       "--index would remove it; give this run --index with that path to go on "
+                                       "deduplicating against it, or another --out", str(own))
         return own
     if not own.exists() or same_path(str(options.index), str(own)):
         return None

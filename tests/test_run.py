@@ -1566,6 +1566,45 @@ def test_a_run_with_a_shared_index_removes_the_own_index_of_the_run_it_replaces(
         assert len(dedup.index) == 5  # the index that run was given, left as it was
 
 
+def test_a_run_without_index_does_not_remove_the_file_the_run_it_replaces_was_given_as_its_index(tmp_path, in_process,
+                                                                                                 monkeypatch):
+    """`run -o DIR --index DIR/index.sqlite`, then `run -o DIR` on other inputs: the second run took the file for its
+    own index and replaced it, the first run's documents gone without a word (a QA pass), where the README says an
+    index once given as --index is never removed, whatever its name. It is refused, naming the file, with nothing
+    changed, finished or interrupted (SIGKILLed after its dedup); given --index again, the run goes on with it."""
+    out, other = tmp_path / "out", tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "o", "text": "Un autre texte, d'une autre source, sans copie ailleurs."}) + "\n",
+                     encoding="utf-8")
+    own = out / "index.sqlite"
+    refused = (f"cleaner: {own}: was given as --index to the run this one replaces: starting over here without --index "
+               "would remove it; give this run --index with that path to go on deduplicating against it, or another "
+               "--out\n")
+    assert in_process("run", str(SEEDS), "--out", str(out), "--index", str(own), "--workers", "1", "-q").returncode == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    for again in (["--restart"], ["--engine", "dask"], []):
+        proc = in_process("run", str(other), "--out", str(out), "--workers", "1", *again)
+        assert (proc.returncode, proc.stderr) == (2, refused)
+        assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    proc = in_process("run", str(other), "--out", str(out), "--index", str(own), "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    with Deduplicator(own, DedupParams()) as dedup:
+        assert len(dedup.index) == 6
+
+    def stopped(*args):
+        raise KeyboardInterrupt  # as a SIGKILL while writing would stop it, its documents added to the index
+
+    cut, cut_index = tmp_path / "cut", tmp_path / "cut" / "index.sqlite"  # no finished run there: an interrupted one
+    monkeypatch.setattr(runner, "write_corpus", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        Runner(Config.load(), [str(SEEDS)], cut, RunOptions(progress="quiet", index=cut_index)).run()
+    monkeypatch.undo()
+    assert not (cut / "manifest.json").exists()
+    with pytest.raises(OSError, match="was given as --index to the run this one replaces"):
+        Runner(Config.load(), [str(other)], cut, RunOptions(progress="quiet")).run()
+    with Deduplicator(cut_index, DedupParams()) as dedup:
+        assert len(dedup.index) == 5
+
+
 def test_a_run_does_not_start_over_by_removing_its_own_index_that_other_runs_were_given_as_their_index(tmp_path,
                                                                                                         in_process):
     """`run -o A`, then `run -o B --index A/index.sqlite` (a day's batch deduplicated against A's), then `run -o A` on
