@@ -140,7 +140,8 @@ def default_cleaner():
 
 def damaged_index(tmp_path: Path, how: str) -> tuple[Path, list[dict]]:
     """An index of 400 kept documents, then damaged `how` (`page`: its fourth page overwritten; `table`: its band
-    table dropped), and 400 other records to run against it."""
+    table dropped; `cut`: cut short after two pages, as a copy stopped half-way), and 400 other records to run
+    against it."""
     import random
     import sqlite3
 
@@ -155,6 +156,8 @@ def damaged_index(tmp_path: Path, how: str) -> tuple[Path, list[dict]]:
         with open(path, "r+b") as fh:
             fh.seek(4096 * 3)
             fh.write(b"\xff" * 4096)
+    elif how == "cut":
+        os.truncate(path, 8192)
     else:
         with sqlite3.connect(path) as db:
             db.execute("DROP TABLE bands")

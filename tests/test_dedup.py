@@ -734,6 +734,26 @@ def test_an_index_damaged_inside_is_refused_naming_it_not_a_traceback(tmp_path, 
     assert capsys.readouterr().err == f"cleaner: {message}\n"
 
 
+def test_an_index_cut_short_is_refused_when_opened_saying_it_is_damaged_and_what_to_do(tmp_path, capsys):
+    """An index cut short (a copy stopped half-way) was refused on opening in SQLite's words alone, `not usable as
+    a dedup index (database disk image is malformed)`, where one damaged inside, found later, said what to do (a QA
+    pass): refused when checked, when opened and by a run, in the same words as the latter."""
+    from cleaner.cli import main
+    from cleaner.dedup.index import check_index
+
+    path, later = damaged_index(tmp_path, "cut")
+    message = (f"{path}: not usable as a dedup index (database disk image is malformed): the file is damaged; run the "
+               "corpus again into a new index path, or restore the file from a copy")
+    for open_it in (lambda: check_index(path, DedupParams()), lambda: DedupIndex(path)):
+        with pytest.raises(IndexMismatchError) as caught:
+            open_it()
+        assert str(caught.value) == message
+    src = tmp_path / "later.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in later), encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "out"), "--index", str(path), "--workers", "1", "-q"]) == 2
+    assert capsys.readouterr().err == f"cleaner: {message}\n" and not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("content", [b"x", b"\n", b"SQLite format 2\x00"])
 def test_a_short_file_that_is_not_sqlite_is_refused_not_replaced_by_an_index(tmp_path, content):
     """SQLite opens a file shorter than its 100-byte header as an empty database: a one-byte file given to

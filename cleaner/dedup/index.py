@@ -127,7 +127,7 @@ def check_index(path: str | Path, params: DedupParams) -> None:
     _refuse_path(path)
     if not path.exists():
         return
-    with _read_only(path, lambda exc: f"{path}: not usable as a dedup index ({exc})") as db:
+    with _read_only(path, lambda exc: unusable(exc, path)) as db:
         if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
             _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
 
@@ -173,11 +173,18 @@ def damaged(exc: BaseException, path: str | Path) -> BaseException:
     image is malformed`; a table dropped) as the `IndexMismatchError` that names the file (the CLI's one line and exit
     2, where a run ended in a traceback and the service answered 500s); any other error as it is."""
     if isinstance(exc, sqlite3.DatabaseError) and (
-            exc.sqlite_errorcode in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+            getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
             or str(exc).startswith(("no such table", "no such column"))):
         return IndexMismatchError(f"{path}: not usable as a dedup index ({exc}): the file is damaged; run the corpus "
                                   "again into a new index path, or restore the file from a copy")
     return exc
+
+
+def unusable(exc: sqlite3.Error, path: str | Path) -> str:
+    """Why the file at `path` cannot be opened as an index: `damaged`'s words, which say what to do, for one cut
+    short or overwritten (it was SQLite's alone when met on opening, and the advice only when met later)."""
+    found = damaged(exc, path)
+    return str(found) if found is not exc else f"{path}: not usable as a dedup index ({exc})"
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -329,7 +336,7 @@ class DedupIndex(Closing):
             if _locked(exc):
                 raise _busy(self.path, timeout) from None
             if isinstance(exc, sqlite3.Error):
-                raise IndexMismatchError(f"{self.path}: not usable as a dedup index ({exc})") from None
+                raise IndexMismatchError(unusable(exc, self.path)) from None
             raise
 
     # -- set-up ---------------------------------------------------------------------------------
