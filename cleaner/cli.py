@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from importlib import import_module
 from types import FrameType
@@ -142,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)  # imports the commands' modules: a signal meanwhile is one line too
         if ours and args.command == "serve":  # `serve` leaves Ctrl-C and SIGTERM to its server's graceful stop
             _restore(handlers)
-        return _handled(args)
+        with warnings.catch_warnings():  # which restores `showwarning`
+            warnings.showwarning = _said(warnings.showwarning)
+            return _handled(args)
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: one line, the shell's code for it; a run keeps its state
         how = " by SIGTERM" if isinstance(exc, Terminated) else ""
         print(f"cleaner: interrupted{how}{_again(args) if args else ''}", file=sys.stderr)
@@ -151,6 +154,23 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr = stderr
         if ours:
             _restore(handlers)
+
+
+_OWN = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _said(show: Callable[..., None]) -> Callable[..., None]:
+    """`warnings.showwarning` that gives a warning of cleaner's own as one line, `cleaner: warning: …`, as its other
+    messages are (it was Python's, naming one of cleaner's files and showing its line of code); another library's
+    is left to `show`."""
+
+    def shown(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None,
+              line: str | None = None) -> None:
+        if not filename.startswith(_OWN):
+            return show(message, category, filename, lineno, file, line)
+        print(f"cleaner: warning: {message}", file=file or sys.stderr)
+
+    return shown
 
 
 def _is_open(fd: int) -> bool:

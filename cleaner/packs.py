@@ -13,6 +13,7 @@ import os
 import stat
 import unicodedata
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -154,8 +155,9 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
     try:
         for k, path in enumerate(files):
             if (key := real(path)) in given:  # its first id was "already defined" in itself
-                raise RulePackError(str(path), f"this pack is loaded twice (first as {given[key]}): give each pack once (a "
-                                    "folder or a file in it, not both; the shipped packs load unless --no-default-rules)")
+                first = "" if str(given[key]) == str(path) else f" (first as {given[key]})"  # not the same path twice
+                raise RulePackError(str(path), f"this pack is loaded twice{first}: give each pack once (a folder or a "
+                                    "file in it, not both; the shipped packs load unless --no-default-rules)")
             given[key] = path
             text, digest = _read(path)
             digests.append(digest)
@@ -165,19 +167,22 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
     finally:
         save_compiled()  # the patterns checked, for the next process
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
-    _warn_unscoped_shapes(ordered)
+    if said := unscoped_shapes(ordered, seen):
+        warnings.warn(said, UserWarning, stacklevel=2)
     return RuleSet(tuple(ordered), tuple(str(p) for p in files), tuple(digests), seen)
 
 
-def _warn_unscoped_shapes(rules: list[Rule]) -> None:
-    """A warning when a user's `shape` rule without `sources` is loaded with another: it replaces none (only one with
-    `sources` replaces the unscoped ones, on its hosts), and all of them ran, one after the other, without a word."""
+def unscoped_shapes(rules: Iterable[Rule], places: dict[str, str]) -> str | None:
+    """What to warn of when a user's `shape` rule without `sources` is loaded with another, at its place (`places`,
+    id -> file and line): it replaces none (only one with `sources` replaces the unscoped ones, on its hosts), and all
+    of them ran, one after the other, without a word."""
     unscoped = [r for r in rules if isinstance(r, ShapeRule) and not r.sources]
-    if len(unscoped) > 1 and (mine := [r.id for r in unscoped if not r.shipped]):
-        others = ", ".join(r.id for r in unscoped if r.id not in mine)
-        warnings.warn(f"the shape rule {', '.join(mine)} has no `sources`, so it replaces no shape rule: {others} runs "
-                      "as well; give it `sources:` to replace the unscoped ones on those hosts, or load without the "
-                      "shipped packs (--no-default-rules) for it to run alone", UserWarning, stacklevel=2)
+    if len(unscoped) < 2 or not (mine := [r.id for r in unscoped if not r.shipped]):
+        return None
+    others = ", ".join(r.id for r in unscoped if r.id not in mine)
+    return (f"{places[mine[0]]}: the shape rule {', '.join(mine)} has no `sources`, so it replaces no shape rule: "
+            f"{others} runs as well; give it `sources:` to replace the unscoped ones on those hosts, or load without "
+            "the shipped packs (--no-default-rules) for it to run alone")
 
 
 def _read(path: Path) -> tuple[str, str]:

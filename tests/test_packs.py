@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import unicodedata
 
@@ -533,10 +534,18 @@ def test_a_pack_folders_subfolders_are_not_read(tmp_path):
 
 
 def test_a_pack_given_twice_is_named_so_not_as_its_own_duplicate_ids(tmp_path):
-    """A folder and a file in it: "a.yaml:2: rule 't.good': duplicate id, already defined in a.yaml"."""
+    """A folder and a file in it: "a.yaml:2: rule 't.good': duplicate id, already defined in a.yaml". The path it was
+    first loaded by is named when it was another (a link); the same path was named again, "a.yaml: … (first as
+    a.yaml)" (a QA pass)."""
     (tmp_path / "a.yaml").write_text("rules:" + GOOD_RULE, encoding="utf-8")
-    with pytest.raises(RulePackError, match=r"a\.yaml: this pack is loaded twice \(first as .*a\.yaml\): give each pack once"):
+    with pytest.raises(RulePackError) as twice:
         load_files(pack_files([tmp_path, tmp_path / "a.yaml"]))
+    assert str(twice.value) == (f"{tmp_path / 'a.yaml'}: this pack is loaded twice: give each pack once (a folder or "
+                                "a file in it, not both; the shipped packs load unless --no-default-rules)")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "a.yaml")
+    with pytest.raises(RulePackError, match=re.escape(f"{tmp_path / 'link.yaml'}: this pack is loaded twice (first as "
+                                                      f"{tmp_path / 'a.yaml'}): give each pack once")):
+        load_files([tmp_path / "a.yaml", tmp_path / "link.yaml"])
 
 
 def test_error_names_the_line_of_the_rule(tmp_path):
@@ -757,15 +766,24 @@ def test_rules_check_notes_an_id_a_shipped_rule_has_which_clean_refuses(tmp_path
     assert "note:" not in in_process("rules", "check", "rules/generic.yaml").stderr
 
 
-def test_an_unscoped_shape_rule_of_a_users_pack_is_warned_of(tmp_path):
+def test_an_unscoped_shape_rule_of_a_users_pack_is_warned_of(tmp_path, in_process):
     """A user's `shape` rule without `sources` replaces none: the shipped `shape` ran beside it without a word."""
     path = tmp_path / "shape.yaml"
     path.write_text("rules:\n  - id: mine.shape\n    kind: shape\n    description: my shape\n    block_lines: 50\n"
                     "    examples: {remove: ['Accueil'], keep: ['Le conseil a voté le budget mardi soir.']}\n",
                     encoding="utf-8")
-    with pytest.warns(UserWarning, match="the shape rule mine.shape has no `sources`, so it replaces no shape rule: "
-                                         "shape runs as well"):
+    said = (f"{path}:2: the shape rule mine.shape has no `sources`, so it replaces no shape rule: shape runs as well; "
+            "give it `sources:` to replace the unscoped ones on those hosts, or load without the shipped packs "
+            "(--no-default-rules) for it to run alone")
+    with pytest.warns(UserWarning, match=re.escape(said)):
         load_files([*shipped_packs(), path], len(shipped_packs()))
+    # on the command line, one line as cleaner's other messages are, naming the pack's file and line (it was Python's
+    # warning, naming packs.py and showing its line of code), and a note of `rules check`, which said nothing (QA)
+    proc = in_process("rules", "list", "--rules", str(path))
+    assert proc.returncode == 0 and proc.stderr.splitlines()[0] == f"cleaner: warning: {said}", proc.stderr
+    proc = in_process("rules", "check", str(path))  # exit 1: its remove example is one no shape rule takes alone
+    assert proc.stderr == f"note: {said}\n", proc.stderr
+    assert "note:" not in in_process("rules", "check", str(path), "--alone").stderr
 
 
 def test_a_pack_folder_reads_yaml_in_any_case_and_an_empty_one_is_an_error(tmp_path, in_process):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from ..checks import pack_failures
@@ -12,7 +13,7 @@ from ..escapes import one_line
 from ..io.names import real
 from ..io.readers import not_an_input
 from ..io.writers import stdout, text_stream, utf8_stream, write_atomic
-from ..packs import load_files, load_rules, pack_files
+from ..packs import load_files, load_rules, pack_files, unscoped_shapes
 from ..report import counted
 from .common import a_file, config_args, config_from, input_args, pack_paths, worker_count
 
@@ -57,7 +58,9 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
 def cmd_rules_check(args: argparse.Namespace) -> int:
     """`cleaner rules check`: validate packs and run their examples; exit 1 if any example fails."""
     out = text_stream(stdout())  # closed: its failures were printed to nowhere
-    checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
+    with warnings.catch_warnings():  # what it warns of is said below, of the packs with the shipped ones
+        warnings.simplefilter("ignore")
+        checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
     shipped = () if args.alone else load_rules(Config.load()).rules
     shipped_ids = {r.id for r in shipped}
     for rule in (r for r in checked.rules if r.id in shipped_ids and r not in shipped):  # not a shipped rule as it is
@@ -65,6 +68,8 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
               "`clean` refuses two rules of one id: edit the shipped pack, or give the rule an id of its own",
               file=sys.stderr)
     everything = list(checked.rules) + [r for r in shipped if r.id not in {c.id for c in checked.rules}]
+    if said := unscoped_shapes(everything, checked.places):  # said where they run together, with the shipped ones
+        print(f"note: {said}", file=sys.stderr)
     failures = []
     for failure in pack_failures(checked.in_load_order(), checked.places, everything):
         failures.append(failure)
