@@ -430,6 +430,8 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "tuple_type":  # "Input should be a valid tuple": a Python word for what a pack writes as a list
             msg = f"should be a list ([a, b], or an `- item` a line), got {shown(err['input'])}"
+        elif err["type"] in ("model_type", "dict_type"):  # "a valid dictionary or instance of Examples": Python's words
+            msg = f"should be a mapping ({{a: b}}, or a `key: value` a line), got {shown(err['input'])}"
         elif err["type"] == "too_short" and isinstance(err["input"], list | tuple):  # "Tuple should have … after validation"
             msg = f"should list at least {err['ctx']['min_length']} item(s), got {err['ctx']['actual_length']}"
         elif err["type"] == "string_too_short":  # "String should have at least 3 characters", not the value given

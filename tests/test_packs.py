@@ -203,7 +203,27 @@ BAD_PACKS = {
         "    examples: {remove: [a], keep: [b]}\n",
         "t.tr",
         "markers",
-        "'...' is empty or too long once normalised",
+        "'...' is empty once normalised (case, accents and the punctuation at its edges set aside)",
+    ),
+    "examples-null": (  # "should be a valid dictionary or instance of Examples": Python's words (a QA pass)
+        "rules:\n  - id: t.ex\n    kind: line\n    description: null examples\n    phrases: [x]\n    examples:\n",
+        "t.ex",
+        "examples",
+        "should be a mapping ({a: b}, or a `key: value` a line), got null",
+    ),
+    "example-fields-not-a-mapping": (
+        "rules:\n  - id: t.ex\n    kind: line\n    description: fields\n    phrases: [x]\n"
+        "    examples: {remove: [{text: x, clean: '', fields: 3}], keep: [y]}\n",
+        "t.ex",
+        "examples.remove item 1 fields",
+        "should be a mapping ({a: b}, or a `key: value` a line), got 3",
+    ),
+    "phrase-too-long-to-compare": (  # said "empty or too long", not which (a QA pass)
+        "rules:\n  - id: t.long\n    kind: line\n    description: long\n    phrases: ['" + "mot " * 70 + "']\n"
+        "    examples: {remove: [a], keep: [b]}\n",
+        "t.long",
+        "phrases",
+        "is over 250 characters: no line that long is compared to phrases",
     ),
     "lang-that-is-no-code": (  # lower-cased only, it never matched a document's language
         "rules:\n  - id: t.lang\n    kind: line\n    description: scope\n    langs: [french]\n    phrases: [x]\n"

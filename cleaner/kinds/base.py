@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ..text import line_key
+from ..text import KEY_MAX_CHARS, line_key
 from ..view import Hit, View
 
 
@@ -216,10 +216,15 @@ def not_under(low: str) -> Callable[[type, int, ValidationInfo], int]:
 
 
 def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
-    """Validator for phrase lists: each phrase must have a non-empty `line_key`."""
+    """Validator for phrase lists: each phrase must have a non-empty `line_key`, said which it is: too long for one
+    (no line that long is compared), or nothing once normalised (punctuation alone: a line's edges are trimmed of it)."""
     for phrase in phrases:
+        if len(phrase) > KEY_MAX_CHARS:
+            raise ValueError(f"{shown(phrase)} is over {KEY_MAX_CHARS:,} characters: no line that long is compared to "
+                             "phrases")
         if not line_key(phrase):
-            raise ValueError(f"{shown(phrase)} is empty or too long once normalised")
+            raise ValueError(f"{shown(phrase)} is empty once normalised (case, accents and the punctuation at its "
+                             "edges set aside)")
     return phrases
 
 
