@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from html.entities import name2codepoint
 from typing import Any
@@ -126,7 +127,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if tree is None:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: neither a page nor a fragment that opens with a "
                                          f"tag (starts {html.lstrip()[:12]!r})")
-    text, warnings = repair((found.text if found else None) or "", where)
+    text, warnings = repair(_inline_joined(tree, found.text) if found else "", where)
     if not text.strip():
         detail = (f"{cut}, and no main text is left above the cut ({len(html):,} characters of HTML)" if cut
                   else f"trafilatura found no main text in {len(html):,} characters of HTML")
@@ -213,6 +214,64 @@ def _as_shown(tree: Any) -> None:
             parent.tail = folded
         else:
             parent.text = folded
+
+
+LINE_BREAKING = frozenset({
+    "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "details", "dialog", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hgroup", "hr", "legend", "li", "main", "menu", "nav", "ol", "option", "p", "pre", "section", "summary", "table",
+    "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul"})
+"""The elements a browser starts a line at and after (blocks, table cells, a `<br>`, a list's `<option>`s); the
+others are inline (`<b>`, `<a>`, `<span>`, `<sup>`, `<time>`...), whose text goes on the line it is in."""
+
+
+def _inline_joined(tree: Any, text: str | None) -> str:
+    """trafilatura's main text with the lines that only an inline element put apart joined, as a browser shows them.
+    Where nothing gives text enough (a short page, broken markup, no `<article>`), trafilatura's last resort is the
+    whole `<body>`'s text a text node a line, which `_as_shown` cannot fold: "Le gouvernement a\\nprésenté\\nson
+    budget." of `<p>Le gouvernement a <b>présenté</b> son budget.</p>`. When each line is a whole text node of the page,
+    in order (others, such as scripts', between them), two lines are joined unless a `LINE_BREAKING` element starts or
+    ends between their nodes: with a space where the page has whitespace between them, else with none
+    (`1<sup>er</sup>`). Other text (a paragraph of several text nodes) is left as it is."""
+    lines, body = (text or "").split("\n"), tree.find(".//body")
+    if len(lines) < 2 or body is None:
+        return text or ""
+    nodes, joined = _text_nodes(body), []
+    for line in lines:
+        gap = ""
+        for node, before in nodes:
+            gap = "\n" if "\n" in (gap, before) else gap or before
+            if node == line:
+                break
+        else:
+            return text or ""
+        joined.append(gap + line if joined else line)
+    return "".join(joined)
+
+
+def _text_nodes(body: Any) -> Iterator[tuple[str, str]]:
+    """The text nodes under `body` that hold more than whitespace, in order, each trimmed as trafilatura trims them
+    (its runs of whitespace one space), with what parts it from the node before: "\\n" when a `LINE_BREAKING` element
+    starts or ends between them, else " " when whitespace does, else ""."""
+    from lxml.etree import iterwalk
+
+    gap = ""
+    for event, element in iterwalk(body, events=("start", "end")):
+        if element.tag in LINE_BREAKING:
+            gap = "\n"
+        if event == "start":
+            raw = element.text if isinstance(element.tag, str) else None  # a comment's is not shown
+        else:
+            raw = element.tail if element is not body else None
+        if not raw:
+            continue
+        if raw[0].isspace():
+            gap = gap or " "
+        if trimmed := " ".join(raw.split()):
+            yield trimmed, gap
+            gap = ""
+        if raw[-1].isspace():
+            gap = gap or " "
 
 
 def _collapsed(tree: Any, text: str, where: str) -> tuple[str, ...]:
@@ -312,7 +371,9 @@ def _notice_line(text: str) -> str | None:
 def _notice(line: str) -> bool:
     """Whether a title or heading is an error or redirect notice: `STUB` phrases make at least 40 % of it
     ("403 Forbidden", "Page not found – Site"), where an article's title only mentions one ("Cloudflare :
-    une panne « Bad Gateway » paralyse des milliers de sites")."""
+    une panne « Bad Gateway » paralyse des milliers de sites"). A URL is where the notice sends, not words of it:
+    "Redirecting to https://www.lesinrocks.com/2017/01/08/actualite/…/." is a notice."""
+    line = _URL.sub("", line)
     found = sum(len(m.group()) for m in STUB.finditer(line))
     return found > 0 and found >= 0.4 * len(line.strip())
 

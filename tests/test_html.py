@@ -95,6 +95,9 @@ SCRIPT = "<script>" + "var x = 1; " * 300 + "</script>"  # a page's script: past
 
 @pytest.mark.parametrize(("body", "notice"), [
     ("<p>Redirecting to</p><p><a href='https://www.letemps.ch/x'>https://www.letemps.ch/sciences/x</a></p>", "Redirecting to"),
+    # Symfony's redirect page: its link is on the notice's line, where a browser shows it (15 fr-pages pages)
+    ("Redirecting to <a href='https://www.letemps.ch/x'>https://www.letemps.ch/sciences/x</a>.",
+     "Redirecting to https://www.letemps.ch/sciences/x."),
     ("<main><p>douxbidou.wordpress.com is no longer available.</p><p>The authors have deleted this site.</p></main>",
      "douxbidou.wordpress.com is no longer available."),
     ("<main><h1>Oups ! Cette page est introuvable.</h1><p>Il semblerait que rien n’ai été trouvé à cette adresse.</p></main>",
@@ -868,3 +871,34 @@ def test_bare_text_of_any_length_is_bad_input():
     out = extract_html(_doc("Just some text, not html at all. " * 20), CONFIG)
     assert isinstance(out, Rejected) and out.reason == "bad_input", out
     assert out.detail.endswith("neither a page nor a fragment that opens with a tag (starts 'Just some te')")
+
+
+SHORT = ('<html><head><title>Essai</title></head><body>{}<div>Les députés ont voté le texte dans la nuit après un '
+         'long débat animé.</div></body></html>')
+"""A short page without `<article>`, whose main text is trafilatura's last resort: the `<body>`'s text."""
+
+
+@pytest.mark.parametrize("tag", ["b", "strong", "em", "i", "a", "span", "code", "sub", "sup", "small", "mark", "abbr",
+                                 "q", "time", "u", "s", "cite", "font", "label"])
+def test_an_inline_element_on_a_short_page_does_not_break_a_line(tag):
+    """On a short page without `<article>`, trafilatura's text is its last resort, the `<body>`'s text a text node a
+    line: "Le gouvernement a\\nprésenté\\nson budget." (found by a QA pass). Only a block or a `<br>` breaks a line;
+    without whitespace between them, the pieces are one word (`1<sup>er</sup>`)."""
+    page = SHORT.format(f'<p>Le gouvernement a <{tag}>présenté</{tag}> son budget le 1<{tag}>er</{tag}> mai.</p>')
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [
+        "Le gouvernement a présenté son budget le 1er mai.",
+        "Les députés ont voté le texte dans la nuit après un long débat animé."]
+
+
+@pytest.mark.parametrize("markup", [
+    "<p>Le gouvernement a</p><p>présenté</p>", "<div>Le gouvernement a<div>présenté</div></div>",
+    "<ul><li>Le gouvernement a</li><li>présenté</li></ul>", "<h1>Le gouvernement a</h1><h2>présenté</h2>",
+    "<h3>Le gouvernement a</h3><h6>présenté</h6>", "<p>Le gouvernement a<br>présenté</p>",
+    "<table><tr><td>Le gouvernement a</td><td>présenté</td></tr></table>",
+    "<table><tr><th>Le gouvernement a</th></tr><tr><td>présenté</td></tr></table>",
+    "<p>Le <b>gouvernement</b> a<p>présenté",  # broken markup, as lxml reads it: <p>Le <b>…</b> a</p><p>présenté</p>
+    "<p>Le <b>gouvernement a<p>présenté",  # lxml: <p>Le <b>gouvernement a</b></p><p>présenté</p>
+])
+def test_a_block_or_a_br_on_a_short_page_still_breaks_a_line(markup):
+    assert extract_html(_doc(SHORT.format(markup)), CONFIG).text.splitlines() == [
+        "Le gouvernement a", "présenté", "Les députés ont voté le texte dans la nuit après un long débat animé."]
