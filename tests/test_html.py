@@ -841,6 +841,30 @@ def test_a_meta_charset_late_in_the_head_names_the_pages_encoding():
     assert "\ufffd" in decode_html(late.encode("latin-1"), "p")[0]
 
 
+def test_a_meta_charset_is_looked_for_as_browsers_prescan_a_page():
+    """Only a `<meta>` the page's parser reads names its encoding: one in a comment decided it (a UTF-8 Russian page
+    whose commented-out windows-1251 `<meta>` came before its own came out "Р‘СЋРґР¶РµС‚", no warning: found by a QA
+    pass), and so did one in a script's string, a `charset=` in another `<meta>`'s content, and a first `<meta>`
+    naming a label browsers know not hid a second; a `</head>` in a script's string ended the `<head>` there."""
+    body = "<title>Бюджет</title></head><body><p>Правительство представило бюджет.</p></body></html>"
+    for head in ('<!-- <meta http-equiv="Content-Type" content="text/html; charset=windows-1251"> -->',
+                 "<script>document.write('<meta charset=\"windows-1251\">');</script>",
+                 "<style>/* <meta charset=windows-1251> */</style>",
+                 '<meta name="description" content="Set charset=windows-1251 in your editor">',
+                 '<link title=\'<meta charset="windows-1251">\'>'):
+        text, warnings = decode_html(f"<html><head>{head}<meta charset='utf-8'>{body}".encode("utf-8"), "p")
+        assert "Правительство представило бюджет." in text and warnings == (), head
+    assert "Бюджет" in decode_html(f"<html><head>{head}{body}".encode("utf-8"), "p")[0]  # none: UTF-8
+    page = ('<html><head><script>document.write("</head>");</script>' + "<script>var x = 1;</script>\n" * 200
+            + "<meta charset='iso-8859-1'><title>t</title></head><body><p>Hélène Dupré</p></body></html>")
+    text, warnings = decode_html(page.encode("latin-1"), "p")
+    assert "Hélène Dupré" in text and warnings == ()
+    unknown = "<html><head><meta charset='x-unknown'><meta charset='iso-8859-1'></head><body><p>Hélène</p></body>"
+    assert "Hélène" in decode_html(unknown.encode("latin-1"), "p")[0]
+    http_equiv = '<meta http-equiv="content-type" content="text/html; charset=windows-1251">'
+    assert "Правительство" in decode_html(f"<html><head>{http_equiv}{body}".encode("cp1251"), "p")[0]
+
+
 def test_a_utf16_page_without_a_byte_order_mark_is_read_as_a_text_file_is(tmp_path):
     """UTF-16 without a byte order mark (a Python `encode("utf-16-le")`): read as `.txt`, it was "binary content, not
     HTML" as `.html` (found by a QA pass); a page is now read as a text file is when it says no charset."""

@@ -15,7 +15,6 @@ import re
 
 from ..models import without_surrogates
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _MOJIBAKE_HINT = re.compile(
     "[\xc2-\xf4][\x80-\xbf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d"
     "\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]"
@@ -128,26 +127,69 @@ def wide_codec(head: bytes) -> str | None:
 
 def decode_html(data: bytes, where: str, charset: str | None = None, fallback: str = "utf-8") -> tuple[str, tuple[str, ...]]:
     """An HTML page's text: in the encoding the label `charset` names (HTTP's), else the one a `<meta charset>` in
-    its `<head>` names (`_HEAD_END`), else as a `.txt` file is read (`decode_text`, with `fallback`, the config's
-    `encoding`: UTF-8, or UTF-16 without a byte order mark); a label is read as browsers read it (see `web_codec`).
-    A `<meta>` that names UTF-16 means UTF-8, as the HTML standard reads it (a page whose `<meta>` can be
-    read as ASCII is not in UTF-16)."""
-    codec = web_codec(charset)
-    if not codec:  # none given, or no label of the standard
-        head = _HEAD_END.search(data)
-        found = _CHARSET.search(data, 0, max(HEAD_LEAST, head.start() if head else 0))
-        codec = web_codec(found.group(1).decode("ascii")) if found else None
-        if codec and codec.startswith("utf-16"):
-            codec = "utf-8"
+    its `<head>` names (`meta_codec`), else as a `.txt` file is read (`decode_text`, with `fallback`, the config's
+    `encoding`: UTF-8, or UTF-16 without a byte order mark); a label is read as browsers read it (see `web_codec`)."""
+    codec = web_codec(charset) or meta_codec(data)
     return decode(data, where, codec) if codec else decode_text(data, where, fallback)
 
 
+def meta_codec(data: bytes) -> str | None:
+    """The codec of the first `<meta>` in a page's `<head>` (or in its first `HEAD_LEAST` bytes) that names an encoding
+    browsers know, by its `charset` or by the `content` of an `http-equiv="Content-Type"`, read as the HTML standard's
+    prescan reads it: not in a comment (`<!-- <meta charset="windows-1251"> -->` above the page's own `<meta>` made a
+    UTF-8 page mojibake), nor in another tag's attribute, nor in the text of a `<script>`, a `<style>` or a `<title>`
+    (`'<meta charset="…">'` in a script's string), where a browser's parser, which has the last word, reads no tag;
+    a `</head>` there ends no `<head>` either. UTF-16 means UTF-8 (a `<meta>` read as ASCII is not in UTF-16)."""
+    pos, end, late = 0, len(data), None
+    while pos < end and (tag := _MARKUP.search(data, pos, end)):
+        pos = tag.end()
+        name = (tag["name"] or b"").lower()
+        if name == (b"head" if tag["closing"] else b"body"):  # the <head> ends
+            if late:
+                return late
+            end = max(HEAD_LEAST, tag.start())
+        elif tag["closing"] or late:
+            continue
+        elif name == b"meta" and (codec := _meta_codec(tag["attributes"])):
+            codec = "utf-8" if codec.startswith("utf-16") else codec
+            if tag.start() < HEAD_LEAST:
+                return codec
+            late = codec  # in the <head> if it ends after it
+        elif name in _RAW_TEXT:
+            close = re.compile(rb"</" + name + rb"[\s/>]", re.IGNORECASE).search(data, pos)
+            pos = close.start() if close else end
+    return None
+
+
+def _meta_codec(attributes: bytes) -> str | None:
+    """The codec a `<meta>` of these `attributes` names (its `charset`, or its `content` with `http-equiv` saying
+    Content-Type; the first of a name given twice), None for none or an unknown one (the prescan looks on)."""
+    given: dict[bytes, bytes] = {}
+    for attribute in _ATTRIBUTE.finditer(attributes):
+        given.setdefault(attribute[1].lower(), next((v for v in attribute.groups()[1:] if v is not None), b""))
+    label = given.get(b"charset")
+    if label is None and given.get(b"http-equiv", b"").strip().lower() == b"content-type":
+        found = _CONTENT_CHARSET.search(given.get(b"content", b""))
+        label = found and next(v for v in found.groups() if v is not None)
+    return web_codec(label.decode("latin-1")) if label else None
+
+
 HEAD_LEAST = 4096
-"""How many bytes of a page a `<meta charset>` is looked for in, at least: all of its `<head>`, when that is longer."""
-_HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
-"""The end of a page's `<head>`. A browser that meets a `<meta charset>` there after its first bytes reads the page
-again in that encoding (the HTML standard's "change the encoding"): a page with 5 kB of scripts before it was read
-as UTF-8 ("H\ufffdl\ufffdne")."""
+"""How many bytes of a page a `<meta charset>` is looked for in, at least: all of its `<head>`, when that is longer. A
+browser that meets a `<meta charset>` there after its first bytes reads the page again in that encoding (the HTML
+standard's "change the encoding"): a page with 5 kB of scripts before it was read as UTF-8 ("H\ufffdl\ufffdne")."""
+_VALUE = rb"""(?:\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>]++)))?+"""
+_ATTRIBUTE = re.compile(rb"[\s/]*+([^\s/>][^\s/>=]*+)" + _VALUE)
+"""An attribute of a tag as the HTML standard's prescan reads it: its name, and its value, quoted or not."""
+_MARKUP = re.compile(rb"<!(?=--).*?(?:-->|\Z)|<(?P<closing>/?)(?P<name>[a-zA-Z][^\s/>]*+)(?P<attributes>(?:"
+                     + _ATTRIBUTE.pattern + rb")*+)[\s/]*+>?|<[!/?][^>]*+>?", re.DOTALL)
+"""What a page's bytes hold that is not text, as the prescan skips it: a comment (`<!-->` is one), a tag and its
+attributes (a `>` inside a quoted value ends nothing), `<!DOCTYPE …>`, `<?xml …?>`."""
+_CONTENT_CHARSET = re.compile(rb"""charset\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s;"']++))""", re.IGNORECASE)
+_RAW_TEXT = frozenset((b"script", b"style", b"title", b"textarea", b"xmp", b"iframe", b"noembed", b"noframes",
+                       b"noscript"))
+"""Elements whose content the parser reads as text up to their end tag, holding no tag (`noscript` in a browser that
+runs scripts)."""
 
 
 def web_codec(label: str | None) -> str | None:
