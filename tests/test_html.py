@@ -235,6 +235,25 @@ def test_mojibake_in_the_page_is_repaired_and_flagged():
     assert any("mojibake repaired by ftfy" in w for w in out.warnings)
 
 
+def test_mojibake_of_a_page_in_cyrillic_or_greek_is_repaired_and_flagged():
+    """UTF-8 Russian in a page whose `<meta>` says windows-1251 came out "РџСЂР°РІРёС‚РµР»СЊСЃС‚РІРѕ", kept without a warning
+    (found by a QA pass): the mark that sends a text to ftfy was cp1252's mojibake alone. Greek read as windows-1253
+    likewise; Russian as written, with « », ё, dashes and no-break spaces, is left as it is."""
+    from cleaner.io.decoding import repair
+
+    body = "Правительство представило вчера проект бюджета на следующий год, который предусматривает рост расходов."
+    page = ('<html><head><meta charset="windows-1251"><title>Бюджет</title></head><body><article>'
+            f"<p>{body}</p></article></body></html>")
+    doc, _ = decode_html(page.encode("utf-8"), "p.html")
+    out = extract_html(_doc(doc), CONFIG)
+    assert body in out.text and out.meta["extracted"]["title"] == "Бюджет"
+    assert "p: mojibake repaired by ftfy (encode sloppy-windows-1251, decode utf-8)" in out.warnings
+    greek = "Η κυβέρνηση παρουσίασε χθες το σχέδιο"
+    assert repair(greek.encode("utf-8").decode("cp1253", "replace"), "g")[0].startswith("Η κυβ")
+    russian = "В\xa0«Газпроме» её нет — СССР… Сёмин, «ВГТРК»: №\xa05 В «Сбербанке»."
+    assert repair(russian, "r") == (russian, ())
+
+
 def _site_cleaner(tmp_path) -> Cleaner:
     """A cleaner with one pack: a share line scoped to journaldusud.ma."""
     (tmp_path / "site.yaml").write_text(
