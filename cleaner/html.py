@@ -541,10 +541,13 @@ def _repair_head(tree: Any, where: str) -> tuple[str, ...]:
     as `repair` does the main text, before trafilatura reads it: it trims a value's ends, and took the "©" of
     "Ã©" off "Hélène DuprÃ©", leaving "DuprÃ", which ftfy cannot read back. Character references are left (JSON-LD's
     `&quot;` read as a quote would end its string): the fields trafilatura reads are repaired for them after. The
-    repairs' warnings."""
+    repairs' warnings, each naming its element (`<title>`, `<meta name="author">`): a field trafilatura took from
+    the `<body>` (a title from the `<h1>`) is repaired after, and said as the field (`title`), which was the same
+    words twice."""
     warnings: tuple[str, ...] = ()
     for element in tree.xpath("//head//meta[@content] | //head//title | //script[@type='application/ld+json']"):
-        label = f"{where} {element.get('name') or element.get('property') or element.get('type') or element.tag}"
+        key = next((key for key in ("name", "property", "type") if element.get(key)), None)
+        label = f"{where} <{element.tag}" + (f' {key}="{element.get(key)}">' if key else ">")
         if element.tag == "meta":
             value, fixed = repair(element.get("content"), label, escapes=False, references=False)
             element.set("content", value)

@@ -225,7 +225,22 @@ def test_mojibake_in_the_metadata_is_repaired_as_in_the_text():
     doc, warnings = decode_html(page.encode("utf-8"), "p.html")  # UTF-8 bytes that say they are Latin-1
     out = extract_html(_doc(doc), CONFIG)
     assert out.meta["extracted"]["title"] == "Budget voté à Lyon" and "Le budget voté à Lyon" in out.text
-    assert any("title: mojibake repaired by ftfy" in w for w in out.warnings)
+    assert any(w.startswith("p <title>: mojibake repaired by ftfy") for w in out.warnings)
+
+
+def test_a_title_repaired_in_the_head_and_in_the_body_is_said_as_each():
+    """The `<title>` is repaired before trafilatura reads the page, and the title it extracts from the `<h1>` after:
+    both were said as "title: mojibake repaired by ftfy (…)", the same words twice (found by a QA pass); the `<head>`'s
+    repair names its element."""
+    page = ('<html><head><meta charset="iso-8859-1"><title>Budget : l’opposition critique</title></head><body><article>'
+            "<h1>Budget : l’opposition critique</h1><p>Le budget voté à Lyon prévoit des écoles et des routes neuves "
+            "pour la ville.</p></article></body></html>")
+    doc, _ = decode_html(page.encode("utf-8"), "p.html")
+    out = extract_html(_doc(doc), CONFIG)
+    assert out.meta["extracted"]["title"] == "Budget : l’opposition critique"
+    said = [w.split(" (")[0] for w in out.warnings]
+    assert said == ["p: mojibake repaired by ftfy", "p <title>: mojibake repaired by ftfy",
+                    "p title: mojibake repaired by ftfy"]
 
 
 def test_mojibake_in_the_page_is_repaired_and_flagged():
@@ -833,7 +848,7 @@ def test_mojibake_in_a_meta_tag_is_repaired_before_trafilatura_trims_it():
     doc, _ = decode_html(page.encode("utf-8"), "p.html")
     out = extract_html(_doc(doc), CONFIG)
     assert out.meta["extracted"]["author"] == "Hélène Dupré"
-    assert any(w.startswith("p author: mojibake repaired by ftfy") for w in out.warnings)
+    assert any(w.startswith('p <meta name="author">: mojibake repaired by ftfy') for w in out.warnings)
 
 
 def test_character_references_in_json_ld_are_left_for_its_parser():

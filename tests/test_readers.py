@@ -833,7 +833,7 @@ def test_mojibake_in_a_page_is_repaired_in_what_trafilatura_extracts_not_in_the_
     assert out.text.startswith("Les élèves de l’école ont visité le musée")
     assert out.meta["extracted"]["title"] == "Budget voté à Lyon"
     assert [w.split(" (")[0] for w in out.warnings] == [f"{tmp_path}/m.html: mojibake repaired by ftfy",
-                                                        f"{tmp_path}/m.html title: mojibake repaired by ftfy"]
+                                                        f"{tmp_path}/m.html <title>: mojibake repaired by ftfy"]
 
 
 def test_lone_surrogates_in_url_source_or_meta_are_flagged(tmp_path):
