@@ -251,9 +251,9 @@ def test_mojibake_in_the_page_is_repaired_and_flagged():
 
 
 def test_mojibake_of_a_page_in_cyrillic_or_greek_is_repaired_and_flagged():
-    """UTF-8 Russian in a page whose `<meta>` says windows-1251 came out "РџСЂР°РІРёС‚РµР»СЊСЃС‚РІРѕ", kept without a warning
-    (found by a QA pass): the mark that sends a text to ftfy was cp1252's mojibake alone. Greek read as windows-1253
-    likewise; Russian as written, with « », ё, dashes and no-break spaces, is left as it is."""
+    """UTF-8 Russian in a page whose `<meta>` says windows-1251 came out "РџСЂР°РІРёС‚РµР»СЊСЃС‚РІРѕ", kept without a
+    warning (found by a QA pass): the mark that sends a text to ftfy was cp1252's mojibake alone. Greek read as
+    windows-1253 likewise; Russian as written, with « », ё, dashes and no-break spaces, is left as it is."""
     from cleaner.io.decoding import repair
 
     body = "Правительство представило вчера проект бюджета на следующий год, который предусматривает рост расходов."
