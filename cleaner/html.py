@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from html.entities import name2codepoint
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
 from .config import Config
 from .dates import LATEST, given_date
@@ -89,9 +90,9 @@ STUB_PROSE_CHARS = 300
 _TAG = re.compile(r"<[^>]*>")
 _FRAGMENT = re.compile(r"\ufeff?\s*(?:<!--.*?-->\s*)*<[a-zA-Z][^<>]*>", re.DOTALL)
 """Markup that opens with a tag (after blanks and comments): read as a page's body when it is not a page."""
-_REFRESH = re.compile(r"""<meta(?=[^>]+http-equiv\s*=\s*["']?refresh)[^>]+content\s*=\s*["']?[^"'>]*url\s*=""",
-                      re.IGNORECASE)
-"""A meta refresh that sends elsewhere (`content="0; url=/b"`), not one that reloads the page (`content="300"`)."""
+_REFRESH = re.compile(r"""\s*[\d.]+\s*[;,]?\s*(?:url\s*=\s*)?(?:(["'])(.*?)(?:\1|$)|(.*))""", re.IGNORECASE | re.DOTALL)
+"""A meta refresh's `content`, as a browser reads it: a delay, then the URL it goes to, if any (`0; url=/b`,
+`0;URL='/b'`, `5, /b`); a delay alone (`300`) reloads the page."""
 
 
 def extract_html(doc: Document, config: Config) -> Document | Rejected:
@@ -111,7 +112,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         if tree is not None and (elements := sum(1 for _ in tree.iter())) > config.max_html_elements:
             return _reject(doc, "too_large", f"{where}: the page has {elements:,} HTML elements, over "
                                              f"max_html_elements={config.max_html_elements:,}")
-        stub = _stub(html, tree)
+        stub = _stub(html, tree, doc.url)
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
         head_fixed: tuple[str, ...] = ()
@@ -303,8 +304,11 @@ def _stopped(parser: Any) -> bool:
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
-def _stub(html: str, tree: Any) -> str | None:
-    """The visible text of a short redirect or error page, or None for any other page."""
+def _stub(html: str, tree: Any, url: str | None) -> str | None:
+    """The visible text of a short redirect or error page, or None for any other page. A meta refresh to another page
+    (`_redirects`) makes one only under `STUB_PROSE_CHARS` of visible text, as a notice in the first words does: an
+    article with a refresh is still an article (a news site's that reloads it every half hour, a `<noscript>` one to
+    its version without scripts)."""
     if len(html) > 50 * STUB_MAX_CHARS:
         return None
     visible = " ".join((tree.text_content() if tree is not None else _TAG.sub(" ", html)).split())
@@ -312,11 +316,29 @@ def _stub(html: str, tree: Any) -> str | None:
         return None
     title = (tree.findtext(".//title") if tree is not None else None) or ""
     heading = (tree.findtext(".//h1") if tree is not None else None) or ""
-    if (_notice(title) or _notice(heading) or (len(visible) < STUB_PROSE_CHARS and STUB.search(visible[:200]))
-            or _REFRESH.search(html)):
+    if (_notice(title) or _notice(heading)
+            or (len(visible) < STUB_PROSE_CHARS and (STUB.search(visible[:200]) or _redirects(tree, url)))):
         shown = _SPACE_BEFORE_MARK.sub("", _element_text(tree)) if tree is not None else visible
         return shown[:120] or title or "(meta refresh)"
     return None
+
+
+def _redirects(tree: Any, url: str | None) -> bool:
+    """Whether the page's meta refresh, the first, as a browser follows it, sends to another page than the document's
+    `url`: its URL resolved against the page's `<base href>` and `url` is another (a fragment aside). A refresh with
+    no URL, or with the page's own (`url=/a` on /a), reloads the page. One in a comment is none (the parser drops
+    comments); one in `<noscript>` counts: cleaner reads a page as a browser without scripts does, and a short page
+    with one is a script redirect's fallback for such browsers."""
+    if tree is None:
+        return False
+    refresh = tree.xpath("//meta[translate(@http-equiv, 'REFSH', 'refsh') = 'refresh'][@content]")[:1]
+    if not refresh or not (read := _REFRESH.match(refresh[0].get("content"))):
+        return False
+    target = (read[2] if read[1] else read[3]).strip()
+    if not target:
+        return False
+    base = urljoin(url or "", (tree.xpath("//base/@href")[:1] or [""])[0].strip())
+    return urldefrag(urljoin(base, target)).url != urldefrag(url or "").url
 
 
 _ERROR_TITLE = re.compile(r"\A\s*(?:40[0134]|410|50[0234])\s*(?:[|·•:–—-]\s*(?=.{0,40}\Z)"

@@ -219,6 +219,33 @@ def test_a_page_that_reloads_itself_is_not_a_stub():
     assert isinstance(out, Document) and "Le conseil municipal" in out.text
 
 
+SHORT = "<p>Le conseil municipal a voté le budget de la ville après un long débat sur les transports.</p>"
+LONG = "".join(f"<p>{n}. Le conseil municipal a voté le budget de la ville après un long débat sur les transports "
+               "publics, les écoles et la rénovation des logements du centre.</p>" for n in range(12))
+
+
+@pytest.mark.parametrize(("head", "body", "stub"), [
+    ('<meta http-equiv="refresh" content="0; url=https://n.example/b">', SHORT, True),
+    ('<meta http-equiv="Refresh" content="0;URL=\'/b\'">', SHORT, True),
+    ('<noscript><meta http-equiv="refresh" content="0; url=/b"></noscript>', SHORT, True),  # a script redirect's
+    ('<base href="https://autre.example/"><meta http-equiv="refresh" content="0; url=a">', SHORT, True),
+    ('<meta http-equiv="refresh" content="1800; url=https://n.example/a">', SHORT, False),  # the page's own URL
+    ('<meta http-equiv="refresh" content="1800; URL=/a#haut">', SHORT, False),
+    ('<!-- <meta http-equiv="refresh" content="0; url=https://n.example/old"> -->', SHORT, False),
+    # a long article: an article whatever its refresh
+    ('<meta http-equiv="refresh" content="0; url=https://n.example/old">', LONG, False),
+    ('<noscript><meta http-equiv="refresh" content="0; url=https://n.example/a?nojs=1"></noscript>', LONG, False),
+])
+def test_a_meta_refresh_to_another_page_makes_a_short_page_a_stub(head, body, stub):
+    """A meta refresh redirects when it sends to another URL than the page's (resolved against `<base href>`), is no
+    comment, and the page is short: a long article with one, to itself, to its version without scripts in
+    `<noscript>` or commented out, was rejected as a stub quoting the article as the notice (QA)."""
+    html = f"<html><head><meta charset='utf-8'><title>Budget</title>{head}</head><body><article>{body}</article></body></html>"
+    out = extract_html(_doc(html, url="https://n.example/a"), CONFIG)
+    assert isinstance(out, Rejected if stub else Document), out
+    assert not stub or out.reason == "stub_page"
+
+
 def test_mojibake_in_the_metadata_is_repaired_as_in_the_text():
     page = ('<html><head><meta charset="iso-8859-1"><title>Budget voté à Lyon</title></head><body><article>'
             "<p>Le budget voté à Lyon prévoit des écoles et des routes neuves pour la ville.</p></article></body></html>")
