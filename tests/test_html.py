@@ -950,6 +950,19 @@ def test_an_iframes_fallback_markup_is_no_text():
     assert out.text.count("premières pluies") == 1 and "<p>" not in out.text
 
 
+@pytest.mark.parametrize("template", [
+    "<template><p>TEMPLATE TEXT that no browser shows in the page at all, whatever it runs.</p></template>",
+    "<template id='card'><div class='card'><h3>{{ story.title }}</h3><p>{{ story.summary }} Read more.</p></div></template>",
+])
+def test_a_templates_content_is_no_text(template):
+    """A `<template>` holds markup a script copies into the page; a browser never shows it as it is. trafilatura kept
+    its text, mid-article or after it (found by a QA pass); the text is the page as a browser shows it."""
+    body = POST.split("</h1>")[1].split("<p>Partager")[0]
+    first, rest = body.split("</p>", 1)
+    out = extract_html(_doc(f"<html><body><article>{first}</p>{template}{rest}</article></body></html>"), CONFIG)
+    assert "TEMPLATE" not in out.text and "story" not in out.text and "premières pluies" in out.text
+
+
 def test_bare_text_of_any_length_is_bad_input():
     """Text with no tag is no page: a short one was `bad_input`, as the module says, a longer one `empty_extraction`
     (trafilatura parsed it as a `<span>`), found by a QA pass."""
