@@ -118,6 +118,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         head_fixed: tuple[str, ...] = ()
         if tree is not None:
             _as_shown(tree)
+            _unbased(tree)
             head_fixed = _repair_head(tree, where)
         found = tree is not None and trafilatura.bare_extraction(
             tree, url=doc.url, fast=True, include_comments=False, with_metadata=True, deduplicate=False,
@@ -560,6 +561,14 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 def _letters(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
+
+
+def _unbased(tree: Any) -> None:
+    """The page without its `<base href>`, where its relative links resolve from, not its address: trafilatura's `url`
+    falls back to it after the canonical link, and it became the `url` of a page with neither a URL nor a canonical
+    link (`https://news.example.com/2024/` for an article, its host the `source`)."""
+    for base in tree.xpath("//base"):
+        base.drop_tree()
 
 
 def _repair_head(tree: Any, where: str) -> tuple[str, ...]:

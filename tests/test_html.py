@@ -63,6 +63,17 @@ def test_given_url_is_kept_and_meta_passes_through():
     assert out.url == "https://autre.ma/x" and out.meta["crawl"] == 3 and "extracted" in out.meta
 
 
+def test_a_base_href_is_not_the_pages_url():
+    """`<base href>` is where a page's relative links resolve from: trafilatura's url falls back to it, and a page with
+    no canonical link got it as its `url`, its host as `source` (found by a QA pass). The canonical link stays first."""
+    based = ARTICLE.replace('<link rel="canonical" href="https://www.journaldusud.ma/societe/pluies-souss">',
+                            '<base href="https://cdn.example.com/2021/">')
+    out = extract_html(_doc(based), CONFIG)
+    assert out.url is None and "url" not in out.meta["extracted"] and "premières pluies" in out.text
+    out = extract_html(_doc(ARTICLE.replace("</head>", '<base href="https://cdn.example.com/2021/"></head>')), CONFIG)
+    assert out.url == "https://www.journaldusud.ma/societe/pluies-souss"
+
+
 def test_extraction_is_deterministic():
     assert extract_html(_doc(ARTICLE), CONFIG) == extract_html(_doc(ARTICLE), CONFIG)
 
