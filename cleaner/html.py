@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from copy import deepcopy
 from functools import lru_cache
 from html.entities import name2codepoint
 from typing import Any
@@ -129,7 +130,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if tree is None:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: neither a page nor a fragment that opens with a "
                                          f"tag (starts {html.lstrip()[:12]!r})")
-    text, warnings = repair(_inline_joined(tree, found.text) if found else "", where)
+    text, warnings = repair(_blocks_parted(tree, _inline_joined(tree, found.text)) if found else "", where)
     if not text.strip():
         detail = (f"{cut}, and no main text is left above the cut ({len(html):,} characters of HTML)" if cut
                   else f"trafilatura found no main text in {len(html):,} characters of HTML")
@@ -253,6 +254,28 @@ def _inline_joined(tree: Any, text: str | None) -> str:
             return text or ""
         joined.append(gap + line if joined else line)
     return "".join(joined)
+
+
+def _blocks_parted(tree: Any, text: str) -> str:
+    """trafilatura's main text with the blocks of an `<article>` in or holding a `<noscript>` on lines of their own where
+    a line is the article's whole text. trafilatura's main extraction drops `<noscript>`, and with it paragraphs a
+    browser without scripts shows (a script app's article); finding too little, its last resort may take each
+    `<article>`'s text, cleaned as it cleans it (`basic_cleaning`: no scripts, footers, ...), as one line, its blocks
+    parted by a space (`block_text`): a line a paragraph comes back, as a browser shows them. Tried when the text has
+    no more lines than there are such articles; a line is an article's when it is that article's text with each break
+    a space. Articles without `<noscript>` are left: on fr-pages, parting theirs too made two image-only posts (title,
+    date, "Partager :" and share buttons) pass `_no_sentence` on a label's colon."""
+    articles, lines = tree.xpath("//article[not(ancestor::article)][.//noscript or ancestor::noscript]"), text.split("\n")
+    if not articles or len(lines) > len(articles):
+        return text
+    from trafilatura.baseline import basic_cleaning
+
+    shown: dict[str, str] = {}
+    for article in articles:
+        parted = "".join(gap + node if i else node
+                         for i, (node, gap) in enumerate(_text_nodes(basic_cleaning(deepcopy(article)))))
+        shown.setdefault(" ".join(parted.split()), parted)
+    return "\n".join(shown.get(line, line) for line in lines)
 
 
 def _text_nodes(body: Any) -> Iterator[tuple[str, str]]:

@@ -974,6 +974,18 @@ def test_a_templates_content_is_no_text(template):
     assert "TEMPLATE" not in out.text and "story" not in out.text and "premières pluies" in out.text
 
 
+@pytest.mark.parametrize("page", [
+    "<article>{0}<noscript>{1}{2}</noscript></article>",
+    "<div id='app'></div><noscript><article>{0}{1}{2}</article></noscript>",  # a script app's article
+])
+def test_paragraphs_in_noscript_stay_a_line_each(page):
+    """trafilatura drops `<noscript>`; finding too little, its last resort took the article's text on one line, its
+    paragraphs parted by spaces (found by a QA pass). They are a line each, as a browser without scripts shows them."""
+    paragraphs = [p + "</p>" for p in POST.split("</h1>")[1].split("<p>Partager")[0].split("</p>")[:3]]
+    out = extract_html(_doc(f"<html><body>{page.format(*paragraphs)}</body></html>"), CONFIG)
+    assert out.text.count("\n") == 2 and out.text.startswith("Les agriculteurs") and "prix du fourrage" in out.text
+
+
 def test_bare_text_of_any_length_is_bad_input():
     """Text with no tag is no page: a short one was `bad_input`, as the module says, a longer one `empty_extraction`
     (trafilatura parsed it as a `<span>`), found by a QA pass."""
