@@ -469,6 +469,20 @@ def test_a_glob_reads_each_file_once_and_follows_no_link_to_a_folder(tmp_path):
         f"{tmp_path}/loop/d/up: a link to a folder, not followed (give it as an input of its own)"]
 
 
+def test_a_link_to_a_folder_is_rejected_with_the_id_a_file_there_would_have(tmp_path):
+    """A link to a folder in a folder input, or met by a glob, was rejected as `(no id)`, while a broken link beside
+    it had the id a file there would have (`sub/broken` for `sub/broken.txt`): it has one too, its path below the folder or the glob's
+    fixed folder."""
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text("Un texte.", encoding="utf-8")
+    (tmp_path / "in" / "sub" / "self").symlink_to("..")
+    (tmp_path / "in" / "sub" / "broken.txt").symlink_to("nowhere.txt")
+    for name in ("in", "in/**/*.txt", "in/*/*"):
+        rejected = [(r.id, r.detail.rsplit(": ", 1)[-1]) for r in _read(tmp_path / name) if isinstance(r, Rejected)]
+        assert rejected == [("sub/broken", "a broken link"),
+                            ("sub/self", "a link to a folder, not followed (give it as an input of its own)")], name
+
+
 @pytest.mark.parametrize("engine", ["local", "dask"])
 def test_pages_of_one_name_in_the_subfolders_of_an_input_folder_are_documents_of_their_own(tmp_path, engine):
     """A mirrored site is `index.html` in every folder: a document's id was its file's stem, so of three articles

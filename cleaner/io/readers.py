@@ -163,8 +163,8 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
     depth = folder.depth if isinstance(folder, Listed) else len(folder.parts)  # a folder a glob lists: below the glob's
     for root, folders, files in os.walk(folder, onerror=unlisted):
         found.extend((listed(Path(root, f), depth), None) for f in files)
-        found.extend((listed(Path(root, f), depth), bad(None, f"{name_text(Path(root, f))}: a link to a folder, not followed (give it as an input of its own)"))
-                     for f in folders if Path(root, f).is_symlink())
+        links = (listed(Path(root, f), depth) for f in folders if Path(root, f).is_symlink())
+        found.extend((link, _link_to_folder(link)) for link in links)
     for path, rejected in sorted(found, key=lambda entry: Path(name_text(entry[0]))):
         yield rejected or (path if path.is_file() else _not_a_file(path))
 
@@ -181,6 +181,12 @@ def holds_nothing(folder: Path) -> bool:
         if unlisted or files or any(Path(root, f).is_symlink() for f in folders):
             return False
     return not unlisted
+
+
+def _link_to_folder(path: Path) -> Rejected:
+    """A link to a folder a folder or a glob lists, refused with the id a file there would have, as a broken link is
+    (it had none: `(no id)`)."""
+    return bad(file_id(path), f"{name_text(path)}: a link to a folder, not followed (give it as an input of its own)")
 
 
 def _not_a_file(path: Path) -> Rejected:
@@ -208,7 +214,7 @@ def expand(name: str) -> list[Path | Rejected]:
             out.append(listed(match, fixed))
         elif through not in links:
             links.add(through)
-            out.append(bad(None, f"{name_text(through)}: a link to a folder, not followed (give it as an input of its own)"))
+            out.append(_link_to_folder(listed(through, fixed)))
     return out or [Path(name)]
 
 
