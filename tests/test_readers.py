@@ -469,6 +469,51 @@ def test_a_glob_reads_each_file_once_and_follows_no_link_to_a_folder(tmp_path):
         f"{tmp_path}/loop/d/up: a link to a folder, not followed (give it as an input of its own)"]
 
 
+def test_a_recursive_glob_over_links_back_to_their_folder_ends_and_rejects_each_link_once(tmp_path):
+    """Python's glob follows links to folders under `**`: two links back to their folder (`d/x -> .`, `d/y -> .`)
+    made `'d/**/*.txt'` list `d/x/y/x/...` without end, and `clean` (which expands the inputs' globs before
+    reading, to check the output against them) hung. `**` does not enter such a link: it is one rejection, as in a
+    folder. Run as a process, so that a hang is a failure."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Un texte court.", encoding="utf-8")
+    (folder / "x").symlink_to(".")
+    (folder / "y").symlink_to(".")
+    for pattern, below in ((f"{folder}/**/*.txt", ""), (f"{folder}/**", ""), (f"{tmp_path}/*/**/*.txt", "d/")):
+        out = tmp_path / "out" / "o.jsonl"
+        proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", pattern, "--out", str(out), "--quiet"],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr[-500:]
+        assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == [f"{below}a"]
+        rejects = [json.loads(line) for line in out.with_name("o.rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert [(r["id"], r["detail"]) for r in rejects] == [
+            (f"{below}{name}", f"{folder}/{name}: a link to a folder, not followed (give it as an input of its own)")
+            for name in ("x", "y")], pattern
+
+
+def test_the_recursive_glob_lists_what_pythons_glob_lists_where_no_link_leads_to_a_folder(tmp_path, monkeypatch):
+    """`**` is expanded by cleaner (so as not to enter links to folders): elsewhere it matches what
+    `glob.glob(recursive=True)` does, hidden names, links to files and broken links included."""
+    import glob as globs
+
+    from cleaner.io.readers import _glob
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.jsonl", ".h.jsonl", "d/c.jsonl", "d/e/f.jsonl", "d/e/f/z.txt", "d/.x/g.jsonl", "d/e/.y.txt",
+                 "h[1]/q.txt"):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        Path(name).write_text("{}\n", encoding="utf-8")
+    Path("link.jsonl").symlink_to("d/c.jsonl")
+    Path("d/e/broken.txt").symlink_to("nowhere.txt")
+    for pattern in ("**", "**/", "**/*.jsonl", "d/**", "d/**/", "d/**/e/**", "d/**/**/*.txt", "**/.*", "d/.*/**",
+                    "*/**/*.txt", "h[[]1]/**", "a.jsonl/**", "**/f/**", "./**/*.txt", f"{tmp_path}/**/*.txt"):
+        assert sorted(map(os.path.normpath, _glob(pattern))) == sorted(
+            map(os.path.normpath, globs.glob(pattern, recursive=True))), pattern
+
+
 def test_a_link_to_a_folder_is_rejected_with_the_id_a_file_there_would_have(tmp_path):
     """A link to a folder in a folder input, or met by a glob, was rejected as `(no id)`, while a broken link beside
     it had the id a file there would have (`sub/broken` for `sub/broken.txt`): it has one too, its path below the folder or the glob's

@@ -198,8 +198,8 @@ def _not_a_file(path: Path) -> Rejected:
 def expand(name: str) -> list[Path | Rejected]:
     """The paths a glob matches, sorted (`**` crosses folders); a name that exists, or no glob, as is.
 
-    As in a folder, links to folders are not followed (they may loop): a match reached through one is
-    left out, and the link is a rejection of its own, once."""
+    As in a folder, links to folders are not followed (they may loop): `**` does not enter one (`_glob`), a match
+    another part reached through one is left out, and the link is a rejection of its own, once."""
     if not glob.has_magic(name) or Path(name).exists():
         return [Path(name)]
     prefix = name[: min(name.find(c) for c in "*?[" if c in name)]
@@ -207,7 +207,7 @@ def expand(name: str) -> list[Path | Rejected]:
     out: list[Path | Rejected] = []
     links: set[Path] = set()
     linked = functools.cache(lambda path: path.is_symlink() and path.is_dir())  # a folder is asked once, not per match
-    for match in map(Path, sorted(glob.glob(name, recursive=True), key=name_text)):
+    for match in map(Path, sorted(_glob(name), key=name_text)):
         through = next((Path(*match.parts[:k]) for k in range(fixed + 1, len(match.parts) + 1)
                         if linked(Path(*match.parts[:k]))), None)
         if through is None:
@@ -216,6 +216,45 @@ def expand(name: str) -> list[Path | Rejected]:
             links.add(through)
             out.append(_link_to_folder(listed(through, fixed)))
     return out or [Path(name)]
+
+
+def _glob(name: str) -> list[str]:
+    """What `glob.glob(name, recursive=True)` lists, but a `**` does not enter a link to a folder: it lists the link
+    (for `expand` to reject) and goes on. Python's glob entered such links, and two links back to their folder
+    (`d/x -> .`, `d/y -> .`) made `d/**/*.txt` list `d/x/y/x/...` without end: `run` hung before reading."""
+    parts = name.split(os.sep)
+    if "**" not in parts:
+        return glob.glob(name)
+    k = parts.index("**")
+    head, rest = os.sep.join(parts[:k]) or (os.sep if k else ""), os.sep.join(parts[k + 1:])  # `/**`: below the root
+    found: list[str] = []
+    for top in glob.glob(head) if head else [""]:
+        for path, link in _recursive(top, folders_only=k + 1 < len(parts)):
+            if not link and k + 1 < len(parts):  # a `**` before more parts stands for the folders they are matched in
+                found.extend(_glob(os.path.join(glob.escape(path), rest)))
+            elif path:  # `**` alone lists what is below the current folder, not the folder itself
+                found.append(path)
+    return found
+
+
+def _recursive(folder: str, folders_only: bool) -> Iterator[tuple[str, bool]]:
+    """What `**` matches from `folder` (`""`: the current one): it, and below it its folders and, unless
+    `folders_only`, its other entries, names starting with a dot left out as glob leaves them; each with whether
+    it is a link to a folder, which is matched but not entered (it may loop)."""
+    yield folder, False
+    try:
+        with os.scandir(folder or os.curdir) as listing:
+            entries = [entry for entry in listing if not entry.name.startswith(".")]
+    except OSError:  # not a folder, or not listable: glob lists nothing below it either
+        return
+    for entry in entries:
+        path = os.path.join(folder, entry.name)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _recursive(path, folders_only)
+        elif entry.is_symlink() and entry.is_dir():
+            yield path, True
+        elif not folders_only:
+            yield path, False
 
 
 def named_paths(names: Iterable[str]) -> Iterator[Path]:
