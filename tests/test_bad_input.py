@@ -525,6 +525,27 @@ def test_a_line_made_malformed_by_an_invalid_byte_says_so(tmp_path):
     assert isinstance(records[2], Document) and records[2].warnings == (f"{src}:3: invalid UTF-8 at byte 23, replaced with U+FFFD",)
 
 
+def test_a_record_rejected_for_want_of_a_text_names_the_invalid_byte_it_held(tmp_path):
+    """An invalid byte inside a JSON key (`"te\\xffxt"`) leaves the record without a `text`: the rejection said
+    only `no 'text' field`, and the warning naming the byte was lost with the record (a rejection carries no
+    warnings; QA pass). A record rejected for another reason names its invalid byte too, as a malformed line
+    does; on every path (a run's workers parse the lines)."""
+    src = tmp_path / "k.jsonl"
+    lines = [b'{"id": "k1", "te\xffxt": "x"}', b'{"id": "k2", "text": 5, "t": "\xff"}', b'[1, "\xff"]',
+             b'{"id": "k4", "text": " ", "t": "\xff"}', b'{"id": "k5", "text": "Un \xff texte."}']
+    src.write_bytes(b"".join(line + b"\n" for line in lines))
+    byte = [f"(invalid UTF-8 at byte {line.index(0xFF)}, replaced with U+FFFD)" for line in lines]
+    want = [f"{src}:1: no 'text' field {byte[0]}", f"{src}:2: 'text' is int, not a string {byte[1]}",
+            f"{src}:3: a record must be a JSON object, got an array {byte[2]}", f"{src}:4: empty document {byte[3]}"]
+    records = list(read_inputs([src], Config.load()))
+    assert [r.detail for r in records[:4]] == want
+    assert records[4].warnings == (f"{src}:5: {byte[4][1:-1]}",)  # kept, and warned
+    out = tmp_path / "o.jsonl"
+    proc = run_cli("run", str(src), "--out", str(out), "--workers", "2", "--quiet")
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert sorted(r["detail"] for r in _records(out / "rejects.jsonl")) == want
+
+
 def test_a_line_of_a_utf8_file_opening_with_utf16s_mark_is_invalid_utf8(tmp_path):
     """Bytes FF FE opening a line of a UTF-8 file were read as UTF-16's byte order mark, so the line was decoded as
     UTF-16 and the detail named `invalid utf-16`, or nothing when the rest decoded (QA pass): a file's encoding is

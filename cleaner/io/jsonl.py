@@ -30,7 +30,7 @@ from ..config import Config
 from . import decoding
 from .decoding import decode, decode_unlabelled, looks_binary
 from .names import name_text
-from .records import NESTED, Item, bad, record_document, too_large
+from .records import NESTED, Item, bad, record_document, too_large, warned
 
 JSON_BYTES_PER_CHAR = 6
 
@@ -398,8 +398,7 @@ def _numbers_taken(numbers: list[str]) -> str:
 def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...]) -> Item:
     """A malformed line's rejection; an invalid byte the decoding replaced is named, as what likely broke it
     (a stray byte outside a string gave only `Expecting value at column 1`)."""
-    if warnings:
-        why += f" ({'; '.join(warning.removeprefix(f'{where}: ') for warning in warnings)})"
+    why = warned(why, where, warnings)
     if why.startswith("Extra data") and re.search(r"[}\]]\s*\r\s*[{\[]", line):
         why += " (its records are parted by a lone CR, as old Mac files end lines: JSONL lines end in LF or CRLF)"
     return bad(None, f"{where}: malformed JSON: {why}", line.rstrip("\n"))

@@ -148,11 +148,25 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     cannot be written)."""
     if not deeper_than(record, MAX_DEPTH):
         try:
-            return _record_document(record, where, place, config, warnings)
+            return _warned(_record_document(record, where, place, config, warnings), where, warnings)
         except RecursionError:  # a deep value inside an object of another type, which `deeper_than` does not open
             pass
     rid = given_id(record.get(config.id_field)) if isinstance(record, dict) else None
-    return too_deep(rid, f"{where}: {NESTED} (over {MAX_DEPTH} levels)", record)
+    return too_deep(rid, warned(f"{where}: {NESTED} (over {MAX_DEPTH} levels)", where, warnings), record)
+
+
+def warned(detail: str, where: str, warnings: tuple[str, ...]) -> str:
+    """A rejection's `detail` followed by what reading the record at `where` warned of, in brackets: a rejection
+    carries no warnings, and one may be why it was made (an invalid byte in the key `"text"` left the record without
+    a text: it said only `no 'text' field`)."""
+    return f"{detail} ({'; '.join(w.removeprefix(f'{where}: ') for w in warnings)})" if warnings else detail
+
+
+def _warned(item: Item, where: str, warnings: tuple[str, ...]) -> Item:
+    """`item`, a `bad_input` rejection's detail `warned` of `warnings`."""
+    if isinstance(item, Rejected) and item.reason == "bad_input" and warnings:
+        return item.model_copy(update={"detail": warned(item.detail, where, warnings)})
+    return item
 
 
 _JSON_TYPES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
