@@ -756,7 +756,15 @@ def test_parquet_values_python_cannot_hold_are_read_not_a_traceback(tmp_path):
     pq.write_table(pa.table({"text": ["Un texte."], "at": pa.array([0], pa.timestamp("s", tz="Mars/Olympus"))}),
                    tmp_path / "z.parquet")
     (rejected,) = _read(tmp_path / "z.parquet")
-    assert rejected.detail.startswith(f"{tmp_path / 'z.parquet'}: unreadable Parquet after row 0: Cannot locate")
+    assert rejected.detail.startswith(f"{tmp_path / 'z.parquet'}: not a readable Parquet file: Cannot locate")
+
+
+def test_a_file_that_is_not_parquet_is_not_said_to_be_read_after_row_0(tmp_path):
+    """A `.parquet` file that is not Parquet was `unreadable Parquet after row 0: Parquet magic bytes not found`, as
+    if part of it had been read (QA pass): no row was, so it is not a readable Parquet file."""
+    (tmp_path / "x.parquet").write_bytes(b"PAR1 garbage")
+    (rejected,) = _read(tmp_path / "x.parquet")
+    assert rejected.detail.startswith(f"{tmp_path / 'x.parquet'}: not a readable Parquet file: Parquet magic bytes")
 
 
 def test_parquet_streams_rows_before_a_broken_row_group(tmp_path):

@@ -4,7 +4,7 @@ Columns map as JSONL fields do (`config.id_field`, `config.text_field` or `html`
 `lang`; the others go to `meta`), once read as `writers.parquet_record` reads a cleaner output's row
 (its JSON-text columns decoded), so a Parquet corpus read back gives what the JSONL corpus gives. A
 file without a text or html column, or with two columns of one name, is one `bad_input` rejection naming
-its columns and row count; an unreadable file is one rejection naming the last row read.
+its columns and row count; an unreadable file is one rejection naming the last row read, if any.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def read_parquet(path: Path, config: Config, batch_rows: int = BATCH_ROWS) -> It
                     for record in _rows(batch):
                         row += 1
                         yield record_document(parquet_record(record), f"{where}:row {row}", f"{stem}:{row}", config)
-    except (OSError, pa.ArrowException) as exc:
-        yield bad(None, f"{where}: unreadable Parquet after row {row}: {exc}")
+    except (OSError, pa.ArrowException) as exc:  # "after row 0" read as if part of the file was: none was
+        yield bad(None, f"{where}: unreadable Parquet after row {row}: {exc}" if row else
+                  f"{where}: not a readable Parquet file: {exc}")
 
 
 _UNHELD = (ValueError, OverflowError, KeyError)
