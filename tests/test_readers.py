@@ -585,7 +585,7 @@ def test_a_file_two_inputs_name_is_read_once(tmp_path):
     items = _read(tmp_path / "*.txt", tmp_path / "a.txt")
     assert [i.id for i in items if not isinstance(i, Rejected)] == ["a", "b"]
     assert [i.detail for i in items if isinstance(i, Rejected)] == [
-        f"{tmp_path / 'a.txt'}: read for the earlier input {str(tmp_path / '*.txt')!r}, named again by "
+        f"{tmp_path / 'a.txt'}: read for the input {str(tmp_path / '*.txt')!r}, also named by "
         f"{str(tmp_path / 'a.txt')!r}: read once"]
     for engine in ("local", "dask"):
         out = tmp_path / engine
@@ -596,6 +596,18 @@ def test_a_file_two_inputs_name_is_read_once(tmp_path):
         assert [json.loads(line)["detail"].endswith("read once") for line in (out / "rejects.jsonl").read_text().splitlines()] == [True]
         assert [f["path"] for f in json.loads((out / "manifest.json").read_text())["inputs"]] == [
             str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+
+
+def test_a_file_named_first_that_run_reads_second_is_not_said_to_be_named_after(tmp_path):
+    """`cleaner run a.txt '*.txt'` reads its inputs sorted, the glob first: the rejection of `a.txt` said it was
+    `read for the earlier input '…/*.txt', named again by '…/a.txt'`, though the user named it first (QA pass)."""
+    (tmp_path / "a.txt").write_text("Le texte a, assez long pour rester dans le corpus.", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("run", str(tmp_path / "a.txt"), str(tmp_path / "*.txt"), "--out", str(out), "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(line)["detail"] for line in (out / "rejects.jsonl").read_text().splitlines()] == [
+        f"{tmp_path / 'a.txt'}: read for the input {str(tmp_path / '*.txt')!r}, also named by "
+        f"{str(tmp_path / 'a.txt')!r}: read once"]
 
 
 def test_a_link_to_a_file_read_already_says_so(tmp_path):
@@ -621,8 +633,8 @@ def test_a_file_named_before_its_folder_is_said_the_right_way_round_with_its_id(
     items = _read(sub / "nested.txt", sub)
     assert [(i.id, isinstance(i, Rejected)) for i in items] == [
         ("nested", False), ("broken", True), ("nested", True), ("other", True)]
-    assert items[2].detail == (f"{sub / 'nested.txt'}: read for the earlier input {str(sub / 'nested.txt')!r}, "
-                               f"named again by {str(sub)!r}: read once")
+    assert items[2].detail == (f"{sub / 'nested.txt'}: read for the input {str(sub / 'nested.txt')!r}, "
+                               f"also named by {str(sub)!r}: read once")
 
 
 def test_a_link_listed_before_its_file_is_the_rejection_not_the_file(tmp_path):

@@ -85,7 +85,9 @@ def _one_document(path: Path, input_format: str) -> bool:
 def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | str]:
     """The files the inputs name, in reading order (`input_paths`), `"-"` for stdin, each file (and stdin) once:
     one that an earlier input named too (`data/*.jsonl data/a.jsonl`, `- -`), or a link to a file read already,
-    is a rejection saying so, not read again (every one of its records would be a `repeated_id`). Of the paths
+    is a rejection saying so, not read again (every one of its records would be a `repeated_id`); not that the
+    input was "earlier": `run` reads its inputs sorted, so the one named first on its command line may be the
+    rejection (`run data/a.jsonl 'data/*.jsonl'` reads the glob first). Of the paths
     one input lists to a file, the file itself is read, a link to it is the rejection, whatever their order."""
     seen: dict[Path, tuple[Path, str]] = {}  # each file read, by its real path: as first named, and by which input
     stdin = False
@@ -102,7 +104,7 @@ def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | st
                 continue
             if where in seen:
                 first, earlier = seen[where]
-                why = (f"read for the earlier input {name_text(earlier)!r}, named again by {name_text(name)!r}"
+                why = (f"read for the input {name_text(earlier)!r}, also named by {name_text(name)!r}"
                        if first == source else f"the same file as {name_text(first)}, read already")
             elif read_as[where] != source:
                 why = f"the same file as {name_text(read_as[where])}, which is read instead"
