@@ -868,6 +868,11 @@ SITE_PAGES = {
     "asiatiques-exotisees": (
         ["published on", "CRÉDITS", "Direction générale"],
         ["Une geisha au corps menu"], {"soundcloud.header", "soundcloud.credits"}),
+    # its blocks a line each (its text is read out of <noscript>): the header's date line is the header's, not
+    # generic.date-prefix's, which took it and left the uploader in the title and no author
+    "hors-serie-1-les-representations-lgbt-dans-la-litterature-jeunesse": (
+        ["published on", "La Voix des Plumes", "Genre"],
+        ["Cet épisode hors-série a été enregistré"], {"soundcloud.header", "soundcloud.credits"}),
     "blog_010117_le-racisme-est-un-systeme-de-privileges": (
         ["- 1 janv. 2017", "- Par thomas coutrot", "- Blog :", "Le Club est l'espace"],
         ["Le racisme est un système de privilèges\n(Intervention"], {"mediapart.post-header", "mediapart.club-disclaimer"}),
