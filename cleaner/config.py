@@ -151,7 +151,8 @@ class Config(BaseModel):
         from .lang import hint_code
 
         if not all(code.strip() for code in langs):
-            raise ValueError(f"an empty code in {','.join(langs)!r}: give codes (fr,en) or any")
+            given = f" in {','.join(langs)!r}" if len(langs) > 1 else ""  # `['']` alone: an empty code in ''
+            raise ValueError(f"an empty code{given}: give codes (fr,en) or any")
         codes = tuple(dict.fromkeys(hint_code(code) or code.strip() for code in langs))
         if "any" in (lowered := tuple(c.lower() for c in codes)) and len(codes) > 1:  # read as a code never answered
             raise ValueError(f"any (keep every language) stands alone; give codes (fr,en) or any, got {list(langs)!r}")

@@ -864,7 +864,7 @@ def test_a_langs_code_in_another_spelling_is_read_as_the_code_it_stands_for():
     ({"langs": ["xx"]}, "'xx' is not a code the language backend 'cld2+fasttext>lingua~5' answers"),
     ({"langs": ["ha"], "lang_backend": "fasttext"}, "'ha' is not a code the language backend 'fasttext' answers"),
     ({"langs": ["fr"], "lang_backend": "lingua:de,en"}, "'fr' is not a code the language backend 'lingua:de,en'"),
-    ({"langs": [""]}, "'' is not a code the language backend"),
+    ({"langs": [""]}, "an empty code: give codes (fr,en) or any"),  # it was "'' is not a code": a QA pass
     ({"langs": ["any", "fr"]}, "any (keep every language) stands alone; give codes (fr,en) or any, got ['any', 'fr']"),
 ])
 def test_a_config_built_directly_refuses_langs_as_loading_one_does(options, message):
