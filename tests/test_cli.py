@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT, SEEDS, made_id, run_cli
 
 from cleaner import replay
+from cleaner.io.outputs import read_records
 
 
 def _records(path):
@@ -724,6 +725,74 @@ def test_an_output_named_for_a_compression_cleaner_does_not_write_is_refused(tmp
     assert proc.stderr == (f"cleaner: {named}: cleaner does not write {named[named.rindex('.'):]} files; it would be "
                            "plain text under that name (cleaner clean compresses as .gz or .zst)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+@pytest.mark.parametrize("name, suffix, kind", [("o.zstd", ".zstd", "plain"), ("o.gzip", ".gzip", "plain"),
+                                                ("o.Z", ".Z", "plain"), ("o.snappy", ".snappy", "plain"),
+                                                ("o.bz", ".bz", "plain"), ("o.tar.gz", ".tar.gz", "gzip"),
+                                                ("o.jsonl.lz", ".lz", "plain"), ("o.TAR.zst", ".TAR.zst", "zstd")])
+def test_every_compression_or_archive_name_cleaner_does_not_write_is_refused(tmp_path, name, suffix, kind, in_process):
+    """`--out o.zstd` (`.gzip`, `.Z`, `.snappy`, `.bz`) wrote plain JSONL under a compressed name, exit 0, and
+    `o.tar.gz` gzip JSONL, not a tarball (found by a QA pass): the deny-list looked at the last suffix alone and
+    missed these. Every suffix cleaner does not write is refused, and one under the `.gz` or `.zst` it does."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
+    proc = in_process("clean", str(src), "--out", name, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == (f"cleaner: {name}: cleaner does not write {suffix} files; it would be {kind} text under "
+                           "that name (cleaner clean compresses as .gz or .zst)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_parquet_under_a_compression_is_refused_as_parquet_is_and_dotted_plain_names_are_written(tmp_path, in_process):
+    """`--out o.parquet.gz` wrote gzip JSONL, not Parquet (found by a QA pass): refused as `o.parquet` is. A plain name
+    with dots in it (`news.v1`, `2024.01.jsonl`, `a.tar.notes.jsonl`) is no compression's: written."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
+    proc = in_process("clean", str(src), "--out", "o.parquet.gz", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.startswith("cleaner: o.parquet.gz: cleaner clean writes JSONL"), proc.stderr
+    for name in ("news.v1", "2024.01.jsonl", "a.tar.notes.jsonl"):
+        assert in_process("clean", str(src), "--out", name, "-q", "--workers", "1", cwd=tmp_path).returncode == 0
+        assert _records(tmp_path / name)[0]["id"] == "a"
+
+
+def test_run_suggest_and_review_refuse_an_out_named_for_what_they_do_not_write(tmp_path, in_process):
+    """`run --out r.tar.gz` made a folder of that name, `rules suggest --out s.yaml.bz2` and `review --out p.html.gz`
+    wrote plain text under a compressed name, exit 0: each is refused as `clean --out o.bz2` is, nothing written."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
+    assert in_process("run", str(src), "--out", "run", "-q", "--workers", "1", cwd=tmp_path).returncode == 0
+    for argv, says in (
+        (("run", str(src), "--out", "r.tar.gz"), "cleaner: --out r.tar.gz: is the folder the run writes its files to, "
+         "which would look like a .tar.gz file; give it a plain name (--compression gz or zst compresses its files)\n"),
+        (("rules", "suggest", str(src), "--out", "s.yaml.bz2"), "cleaner: s.yaml.bz2: cleaner rules suggest does not "
+         "write .bz2 files; it would be plain text under that name (a rule pack is plain YAML; give it a .yaml name)\n"),
+        (("review", "run", "--out", "p.html.gz"), "cleaner review: p.html.gz: cleaner review does not write .gz files; "
+         "it would be plain text under that name (the page is plain HTML; give it a .html name)\n"),
+        (("review", "run", "--out", "p.zip"), "cleaner review: p.zip: cleaner review does not write .zip files; "
+         "it would be plain text under that name (the page is plain HTML; give it a .html name)\n"),
+    ):
+        proc = in_process(*argv, cwd=tmp_path)
+        assert (proc.returncode, proc.stderr) == (2, says)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "run"]
+
+
+def test_outputs_with_dots_in_their_names_have_rejects_files_of_their_own(tmp_path, in_process):
+    """`--out news.v1.gz` put its rejects in `news.rejects.jsonl.gz`, which `--out news.v2.gz` shared, and whose
+    clean without rejects removed it: news.v1's rejects gone without a word (found by a QA pass). Only a JSONL
+    suffix leaves OUT's name; the rest stays."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{bad\n{"id": "a", "text": ""}\n', encoding="utf-8")
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "b", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
+    for out, rejects in (("news.v1.gz", "news.v1.rejects.jsonl.gz"), ("2024.01.zst", "2024.01.rejects.jsonl.zst"),
+                         ("news.v1", "news.v1.rejects.jsonl"), ("o.ndjson", "o.rejects.jsonl")):
+        proc = in_process("clean", str(bad), "--out", out, "--workers", "1", cwd=tmp_path)
+        assert proc.returncode == 0 and f"rejects in {rejects}\n" in proc.stderr, proc.stderr
+    for out in ("news.v2.gz", "2024.02.zst", "news.v2"):
+        assert in_process("clean", str(good), "--out", out, "-q", "--workers", "1", cwd=tmp_path).returncode == 0
+    for rejects in ("news.v1.rejects.jsonl.gz", "2024.01.rejects.jsonl.zst", "news.v1.rejects.jsonl"):
+        assert [r["reason"] for _, r in read_records(tmp_path / rejects)] == ["bad_input", "bad_input"]
 
 
 def test_an_output_matched_by_an_input_glob_is_named_the_same_way_each_time(tmp_path):

@@ -18,7 +18,21 @@ from ..io.writers import JsonlWriter
 from ..packs import load_rules
 from ..report import Stats, skipped_lines
 from ..workers import default_workers, prepare_stream, strict
-from .common import a_file, config_args, config_from, input_args, say_not_learning, say_unnamed, unnamed_inputs, worker_count
+from .common import (
+    PACKED,
+    a_file,
+    config_args,
+    config_from,
+    input_args,
+    say_not_learning,
+    say_unnamed,
+    unnamed_inputs,
+    unwritten,
+    worker_count,
+)
+
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+"""The suffixes of OUT that its rejects file's name takes the place of (`o.jsonl` -> `o.rejects.jsonl`)."""
 
 
 def register(sub) -> None:
@@ -41,10 +55,13 @@ def register(sub) -> None:
 
 def default_rejects(out: str) -> str:
     """The rejects file beside OUT, compressed as OUT is: `o.jsonl` -> `o.rejects.jsonl`, `o.jsonl.gz` ->
-    `o.rejects.jsonl.gz` (the writers pick compression by the last suffix, `.gz` or `.zst`)."""
+    `o.rejects.jsonl.gz` (the writers pick compression by the last suffix, `.gz` or `.zst`). Only a JSONL suffix
+    goes from the name: the rest is OUT's own (`news.v1.gz` -> `news.v1.rejects.jsonl.gz`), as two outputs that
+    shared a rejects file (`news.v1.gz`, `news.v2.gz`) lost the first one's rejects to the second's clean."""
     path = Path(out)
-    packed = path.suffix if path.suffix.lower() in (".gz", ".zst") else ""
-    return str((path.with_suffix("") if packed else path).with_suffix("")) + ".rejects.jsonl" + packed
+    packed = path.suffix if path.suffix.lower() in PACKED else ""
+    bare = path.with_suffix("") if packed else path
+    return str(bare.with_suffix("") if bare.suffix.lower() in JSON_SUFFIXES else bare) + ".rejects.jsonl" + packed
 
 
 def streamed(out: str) -> bool:
@@ -60,18 +77,18 @@ def cmd_clean(args: argparse.Namespace) -> int:
     say_not_learning(config, "cleaner clean")
     rules = load_rules(config)  # every pack loaded and validated before any input is read
     pipeline_for(config, rules)  # and the language backend made (one that cannot be is refused now)
-    a_file(args.out, "--out")
-    if args.rejects is not None:
-        a_file(args.rejects, "--rejects")
+    for flag, path in (("--out", args.out), ("--rejects", args.rejects)):
+        if path is None:
+            continue
+        if (unwritten(path) or "").lower().startswith(".parquet"):  # `o.parquet.gz` too: a format `run` writes
+            raise ConfigError(f"{path}: cleaner clean writes JSONL (.jsonl, .jsonl.gz, .jsonl.zst); for Parquet, "
+                              "cleaner run --output-format parquet")
+        a_file(path, flag)
     if args.out == "-" == args.rejects:
         raise ConfigError("--out - and --rejects - would both write to stdout: give the rejects a file, or leave "
                           "--rejects out for one line a rejection on stderr")
     rejects_path = args.rejects or (None if streamed(args.out) else default_rejects(args.out))
     files = [path for path in (args.out, rejects_path) if path not in (None, "-")]
-    for path in files:
-        if path.lower().endswith(".parquet"):
-            raise ConfigError(f"{path}: cleaner clean writes JSONL (.jsonl, .jsonl.gz, .jsonl.zst); for Parquet, "
-                              "cleaner run --output-format parquet")
     if len(files) == 2 and real(rejects_path) == real(args.out):
         raise ConfigError(f"--rejects {rejects_path} is the output file itself: give the rejects a path of their own")
     for path in files:  # OUT first: a set named one or the other by the hash seed

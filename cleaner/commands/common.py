@@ -117,21 +117,49 @@ def not_blank(value: str | None, flag: str, give: str) -> None:
         raise ConfigError(f"{flag} is empty: {give}")
 
 
-UNWRITTEN = (".bz2", ".xz", ".lzma", ".lz4", ".zip", ".7z", ".br", ".tar", ".tgz", ".tbz2", ".txz", ".rar")
-"""Compressions and archives cleaner neither writes nor reads: an output named so would be plain text under that
-name (`o.tgz` was written so; a QA pass found it)."""
+PACKED = (".gz", ".zst")
+"""The compressions cleaner writes (JSONL outputs), and reads."""
+
+UNWRITTEN = frozenset({
+    ".bz2", ".bz", ".xz", ".lzma", ".lz", ".lz4", ".lzo", ".zstd", ".gzip", ".z", ".br", ".snappy", ".sz", ".zz",
+    ".zip", ".7z", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".rar", ".cpio",
+    ".parquet", ".pq", ".arrow", ".feather", ".orc", ".avro",
+})
+"""Compressions, archives and columnar formats cleaner does not write (lower case): an output named so would be plain
+text under that name (`o.tgz`, `o.zstd` and `o.Z` were written so; QA passes found them)."""
 
 
-def a_file(out: str, flag: str) -> None:
+def unwritten(out: str, packed: tuple[str, ...] = PACKED) -> str | None:
+    """The suffix of `out` that names what a command writing the compressions `packed` does not write: its last
+    (`o.bz2`, `o.zstd`, a `.gz` for a command that writes plain text), or its last two when the last is one of
+    `PACKED` (`o.tar.gz`, `o.parquet.gz`: gzip JSONL, not a tarball nor Parquet). None for a plain name, dots and all
+    (`news.v1`, `2024.01.jsonl`)."""
+    path = Path(out)
+    last = path.suffix.lower()
+    if last in PACKED and (inner := Path(path.stem).suffix).lower() in UNWRITTEN:
+        return inner + path.suffix
+    return path.suffix if last in UNWRITTEN or (last in PACKED and last not in packed) else None
+
+
+def not_packed(out: str, who: str, hint: str, packed: tuple[str, ...] = ()) -> None:
+    """A ConfigError when `out` is named for what `who`, which writes the compressions `packed`, does not write
+    (`unwritten`); `hint` says what it writes."""
+    if suffix := unwritten(out, packed):
+        last = Path(out).suffix.lower()
+        kind = {".gz": "gzip text", ".zst": "zstd text"}[last] if last in packed else "plain text"
+        raise ConfigError(f"{out}: {who} does not write {suffix} files; it would be {kind} under that name ({hint})")
+
+
+def a_file(out: str, flag: str, who: str = "cleaner", hint: str = "cleaner clean compresses as .gz or .zst",
+           packed: tuple[str, ...] = PACKED) -> None:
     """A ConfigError when `out` cannot name a file to write: empty, a folder (one that is there, or a
-    path ending with a slash, which would otherwise make a file of that name), or named for a compression
-    cleaner does not write (`o.jsonl.bz2` was written plain, and cleaner refused to read it back)."""
+    path ending with a slash, which would otherwise make a file of that name), or named for a compression,
+    archive or format `who` does not write (`not_packed`: `o.jsonl.bz2` was written plain, and cleaner refused to
+    read it back)."""
     not_blank(out, flag, "give a file to write, or - for stdout")
     if out != "-" and (out.endswith(("/", os.sep)) or Path(out).is_dir()):
         raise ConfigError(f"{out}: is a folder, not a file to write")
-    if (suffix := Path(out).suffix).lower() in UNWRITTEN:
-        raise ConfigError(f"{out}: cleaner does not write {suffix} files; it would be plain text under that name "
-                          "(cleaner clean compresses as .gz or .zst)")
+    not_packed(out, who, hint, packed)
 
 
 def unnamed_inputs(inputs: Iterable[str]) -> list[str]:

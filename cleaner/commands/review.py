@@ -17,7 +17,7 @@ from ..packs import load_rules
 from ..report import counted
 from ..review import RunError, load_run, render_review
 from ..runner import OUTPUT_FILE, RUN_FILES
-from .common import config_args, config_from, not_blank
+from .common import config_args, config_from, not_blank, not_packed
 
 
 def register(sub) -> None:
@@ -43,6 +43,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         not_blank(args.out, "--out", "give the HTML file to write, or leave --out out for review.html")
         if out is not None:
             _not_read(out, Path(args.run), [*rules.files, *([args.config] if args.config else [])])
+            not_packed(args.out, "cleaner review", "the page is plain HTML; give it a .html name")
             can_be_written(out)  # before the page is built: a folder, or a path below a file ("File exists" from mkdir)
         else:
             stdout()  # closed: said before the page is built

@@ -81,11 +81,9 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
 
 
 def not_a_loaded_pack(out: Path, config: Config) -> None:
-    """A ConfigError when `suggest` would write its pack over a file it cannot mean: a compressed name (the YAML
-    would be plain under it) or a pack the run loads. Suggestions are learned past the loaded packs' rules, so
-    `--rules R/ --out R/site.yaml` replaced the rules kept there with what was left to learn, near nothing."""
-    if out.suffix.lower() in (".gz", ".zst"):
-        raise ConfigError(f"--out {out}: a rule pack is plain YAML; give it a .yaml name")
+    """A ConfigError when `suggest` would write its pack over a pack the run loads. Suggestions are learned past the
+    loaded packs' rules, so `--rules R/ --out R/site.yaml` replaced the rules kept there with what was left to learn,
+    near nothing."""
     if real(out) in {real(f) for f in load_rules(config).files}:
         raise ConfigError(f"--out {out}: is a rule pack this command loads, whose rules the suggestions are learned "
                           "past: write them to another file and merge what you keep")
@@ -95,7 +93,7 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
     """`cleaner rules suggest`: a pack of rules learned from the inputs, every one passing `rules check`."""
     config = config_from(args, id_field=args.id_field, text_field=args.text_field,
                          repeated_min_docs=args.min_docs, repeated_min_share=args.min_share)
-    a_file(args.out, "--out")
+    a_file(args.out, "--out", "cleaner rules suggest", "a rule pack is plain YAML; give it a .yaml name", packed=())
     if args.out == "-":
         stdout()  # closed: said before anything is read
     else:

@@ -24,6 +24,7 @@ from .common import (
     positive,
     say_unnamed,
     unnamed_inputs,
+    unwritten,
     worker_count,
 )
 
@@ -95,6 +96,9 @@ def cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     not_blank(args.out, "--out", "give the folder the run writes its files to (. for this one)")
+    if suffix := unwritten(args.out, packed=()):  # `--out corpus.tar.gz` made a folder of that name
+        raise ConfigError(f"--out {args.out}: is the folder the run writes its files to, which would look like a "
+                          f"{suffix} file; give it a plain name (--compression gz or zst compresses its files)")
     not_blank(args.index, "--index", "give the index file, or leave --index out for a fresh DIR/index.sqlite")
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
