@@ -269,8 +269,22 @@ class Rejected(BaseModel):
     lang: str | None = None
     """The language the run found, for a document dropped after the language stage (by a gate or by dedup)."""
     lang_score: float | None = None
+    warnings: tuple[str, ...] = ()
+    """What reading it repaired or met (invalid UTF-8 replaced, NULs removed, ...), as a kept document carries them."""
     raw: Any = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _warnings_apart(cls, data: Any) -> Any:
+        """A document's warnings as the rejection's own, out of `raw`, which is the `Document` as read at a stage after
+        `read` (at `read`, the record as given, whose own `warnings` field stays): in `raw` they read as a field of the
+        record, and that record given back to cleaner carried them in `meta`, its document's warnings empty (QA)."""
+        raw = data.get("raw") if isinstance(data, dict) else None
+        if data.get("stage") == "read" or not isinstance(raw, dict) or "warnings" not in raw:
+            return data
+        return {**data, "raw": {k: v for k, v in raw.items() if k != "warnings"},
+                "warnings": (*data.get("warnings", ()), *raw["warnings"])}
+
     def record(self) -> dict[str, Any]:
-        """The JSON-ready rejects line."""
-        return self.model_dump(exclude_none=True)
+        """The JSON-ready rejects line (`warnings` when there are any, as in an output record)."""
+        return self.model_dump(exclude_none=True, exclude=None if self.warnings else {"warnings"})

@@ -591,3 +591,30 @@ def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binar
     assert answer["status"] == "cleaned" and answer["record"]["text"] == "Bonjour le monde."
     assert answer["record"]["warnings"] == ["document 's': 1 NUL characters removed"]
     assert (binary_answer["reason"], binary_answer["detail"]) == ("bad_input", "document 'z': binary content, not text")
+
+
+def test_a_rejections_warnings_are_its_own_and_its_raw_record_reads_back_as_the_same_document(tmp_path):
+    """A document dropped after reading carried what reading repaired as a `warnings` key of its raw record, which,
+    the raw record given back to `cleaner clean`, became `meta.warnings`, the document's own warnings empty (found by
+    a QA pass). They are the rejection's own `warnings`, and each raw record, read again, is the document it was. A
+    record rejected as read keeps its own fields as given, and names what reading met in its detail."""
+    src = tmp_path / "in.jsonl"
+    long = "Un texte assez long pour passer le filtre."
+    src.write_bytes(b"".join((json.dumps(r) + "\n").encode() for r in (
+        {"id": "m3", "text": long, "n": 1}, {"id": "m3c", "text": long, "n": 1},
+        {"id": "nul1", "text": "Bonjour le monde\x00 avec un NUL.", "meta": "a string"})) + b'{"id": "b1", "text": 5, "x": "caf\xe9"}\n')
+    proc = run_cli("run", str(src), "--out", str(tmp_path / "run"), "--min-chars", "40", "-q", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    rejects = {r["id"]: r for r in _records(tmp_path / "run" / "rejects.jsonl")}
+    assert {rid: r["stage"] for rid, r in rejects.items()} == {"b1": "read", "m3c": "dedup", "nul1": "gate"}
+    assert rejects["nul1"]["warnings"] == [f"{src}:3: 1 NUL characters removed"]
+    assert rejects["b1"]["detail"].endswith("(invalid UTF-8 at byte 33, replaced with U+FFFD)")
+    assert rejects["b1"]["raw"] == {"id": "b1", "text": 5, "x": "caf\ufffd"} and "warnings" not in rejects["m3c"]
+    assert not any("warnings" in r["raw"] for r in rejects.values())
+    again = tmp_path / "again.jsonl"
+    again.write_text("".join(json.dumps(rejects[rid]["raw"]) + "\n" for rid in ("m3c", "nul1")), encoding="utf-8")
+    for name, path in (("first", src), ("again", again)):
+        assert run_cli("clean", str(path), "--out", str(tmp_path / f"{name}.out.jsonl"), "-q", "--workers", "1").returncode == 0
+    first = {r["id"]: r for r in _records(tmp_path / "first.out.jsonl")}
+    for record in _records(tmp_path / "again.out.jsonl"):
+        assert record == {k: v for k, v in first[record["id"]].items() if k != "warnings"}
