@@ -286,5 +286,8 @@ class Rejected(BaseModel):
                 "warnings": (*data.get("warnings", ()), *raw["warnings"])}
 
     def record(self) -> dict[str, Any]:
-        """The JSON-ready rejects line (`warnings` when there are any, as in an output record)."""
-        return self.model_dump(exclude_none=True, exclude=None if self.warnings else {"warnings"})
+        """The JSON-ready rejects line: `warnings` when there are any, as in an output record, and `lang` and
+        `lang_score` for a document a gate or dedup dropped, null when the language stage found none."""
+        tagged = ("lang", "lang_score") if self.stage in ("gate", "dedup") else ()
+        record = self.model_dump(exclude=None if self.warnings else {"warnings"})
+        return {key: value for key, value in record.items() if value is not None or key in tagged}

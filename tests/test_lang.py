@@ -810,6 +810,22 @@ def test_langs_and_min_lang_score_reject_a_text_of_two_letters_as_having_no_lang
         assert [(r["id"], r["lang"]) for r in kept] == [("c", "fr")]
 
 
+def test_a_document_without_a_language_that_a_gate_or_dedup_dropped_says_so_in_its_reject(tmp_path, in_process):
+    """A reject of a document a gate or dedup dropped carries `lang` and `lang_score` (the README), but one the
+    language stage found no language for had neither key (found by a QA pass): they are there, null. A record
+    rejected as read never reached that stage, and has neither."""
+    src = tmp_path / "in.jsonl"
+    digits = "12345 67890 " * 5
+    src.write_text("".join(json.dumps(r) + "\n" for r in ({"id": "s1", "text": "ok"}, {"id": "s3", "text": digits},
+                                                            {"id": "s4", "text": digits}, {"id": "s5"})),
+                   encoding="utf-8")
+    proc = in_process("run", str(src), "--out", str(tmp_path / "run"), "--min-chars", "50", "-q")
+    assert proc.returncode == 0, proc.stderr
+    rejects = {r["id"]: r for r in map(json.loads, (tmp_path / "run" / "rejects.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert {rid: (r["stage"], r.get("lang", "absent"), r.get("lang_score", "absent")) for rid, r in rejects.items()} == {
+        "s1": ("gate", None, None), "s4": ("dedup", None, None), "s5": ("read", "absent", "absent")}
+
+
 def test_the_input_lang_hint_survives_in_meta_where_the_language_found_is_another(tmp_path, in_process):
     """A record's `lang` is a hint (it scopes the rule packs), and the output's `lang` is the language found:
     the hint was lost. It is kept as `meta.lang` when it is not the `lang` written (another language, or
