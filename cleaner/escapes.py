@@ -20,3 +20,9 @@ def one_line(text: str) -> str:
     """`text` on one line, for a header, a label or a message (`visible`, and its line feeds and carriage returns
     as `\\n` and `\\r`: an id holding one would break its line, or make one up)."""
     return visible(text).replace("\n", "\\n").replace("\r", "\\r")
+
+
+def shown_id(doc_id: str | None) -> str:
+    """A document's id as a header or a message says it (`one_line`), one without an id (a malformed line) as
+    `(no id)`, as the review page says it (page.js `named`): `cleaner diff` wrote `-`, which read as an id."""
+    return one_line(doc_id) if doc_id else "(no id)"

@@ -206,7 +206,7 @@ def test_unified_of_dropped_documents_applies_with_patch_and_their_status_is_sai
         assert (f"# {PLANTED}: rejected: exact_duplicate of {SEED_000} " in out) == (PLANTED in ids or not ids)
         assert not ids or out.count("\n--- ") + out.startswith("--- ") == len(ids) - 1
     code, out, err = diff(str(run_dir), "--format", "unified")
-    assert err.count("\n") == 2 and "cleaner diff: -: rejected: bad_input (" in err and "not cleaned" in err
+    assert err.count("\n") == 2 and "cleaner diff: (no id): rejected: bad_input (" in err and "not cleaned" in err
 
 
 def test_terminal_shows_control_characters_instead_of_sending_them(diff, tmp_path):
@@ -335,6 +335,19 @@ def test_a_link_loop_or_a_broken_link_is_shown_as_clean_rejects_it(diff, tmp_pat
     for name, what in (("a.txt", "a link loop"), ("broken.txt", "a broken link")):
         code, out, _ = diff(str(tmp_path / name))
         assert code == 0 and f"rejected: bad_input ({tmp_path / name}: {what})" in out, out
+
+
+def test_a_record_without_an_id_is_named_no_id_as_the_review_and_clean_name_it(diff, tmp_path):
+    """`cleaner diff` headed a record with no id (a malformed line) `━━ - rejected: …`, which read as an id `-`,
+    where the review page and `clean --out -` say `(no id)` (found by a QA pass); its no-hunk note too."""
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{bad\n{"id": "a", "text": ""}\n', encoding="utf-8")
+    assert main(["run", str(src), "--out", str(tmp_path / "run"), "--quiet", "--workers", "1"]) == 0
+    for args in ((str(src),), (str(tmp_path / "run"),)):
+        code, out, _ = diff(*args)
+        assert code == 0 and f"━━ (no id) rejected: bad_input ({src}:1: malformed JSON" in out and "━━ -" not in out, out
+        code, _, err = diff(*args, "--format", "unified")
+        assert code == 0 and f"cleaner diff: (no id): rejected: bad_input ({src}:1: malformed JSON" in err, err
 
 
 def test_bad_input_is_one_line_and_exit_2(diff, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..api import pipeline_for
 from ..config import ConfigError
-from ..escapes import one_line
+from ..escapes import one_line, shown_id
 from ..io.names import real
 from ..io.readers import not_an_input, read_inputs
 from ..io.records import ReadStats
@@ -108,7 +108,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 continue
             stats.add_rejected(result.record["reason"], result.record["stage"])
             if rejects is None:
-                print(f"cleaner: rejected {one_line(result.id) if result.id else '(no id)'}: {one_line(result.detail)}",
+                print(f"cleaner: rejected {shown_id(result.id)}: {one_line(result.detail)}",
                       file=sys.stderr)  # "-" read as stdin's name
             else:
                 rejects.write(result.record)

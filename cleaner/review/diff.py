@@ -22,7 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..edits import WHITESPACE_RULE
-from ..escapes import CONTROL, one_line, visible
+from ..escapes import CONTROL, one_line, shown_id, visible
 from ..io.writers import dumps, text_stream, utf8_stream
 from ..models import FIELDS
 from .entries import Entry
@@ -95,7 +95,7 @@ def terminal(entry: Entry, full: bool = False) -> Text:
     from rich.text import Text  # rich only for this format: every `cleaner` command imports this module
 
     out = Text()
-    out.append(f"━━ {one_line(entry.id or '-')} ", style="bold cyan")
+    out.append(f"━━ {shown_id(entry.id)} ", style="bold cyan")
     out.append(one_line(_summary(entry)) + "\n", style="cyan")
     extracts = [e for e in entry.edits if e["kind"] == "extract"]
     for edit in extracts:
@@ -157,7 +157,7 @@ def unified(entry: Entry, context: int = 3) -> str:
     groups = list(LineMatcher(raw_lines, clean_lines).get_grouped_opcodes(context))
     if not groups:
         return ""
-    rejected = "# " + one_line(f"{entry.id or '-'}: {_status(entry)}") + "\n" if entry.rejected else ""
+    rejected = f"# {shown_id(entry.id)}: {one_line(_status(entry))}\n" if entry.rejected else ""
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
@@ -240,7 +240,7 @@ def write_unified(entries: Iterable[Entry], stream: TextIO, notes: TextIO) -> in
         if patch := unified(entry):
             stream.write(patch)
         elif entry.rejected:
-            notes.write(f"cleaner diff: {one_line(entry.id or '-')}: {one_line(_summary(entry))} · no hunk\n")
+            notes.write(f"cleaner diff: {shown_id(entry.id)}: {one_line(_summary(entry))} · no hunk\n")
     return n
 
 
