@@ -61,6 +61,7 @@ from .libc import release_memory
 from .manifest import (
     MANIFEST,
     InputChangedError,
+    anchored,
     batch_name,
     changes,
     check_unchanged,
@@ -644,7 +645,7 @@ def replaced_own_index(out: Path, options: RunOptions, replaced: Iterable[dict[s
     (it was, without a word)."""
     own = out / "index.sqlite"
     if options.index is None:
-        if any(fp and same_path((fp.get("options") or {}).get("index"), str(own)) for fp in replaced):
+        if any(fp and same_path((anchored(fp).get("options") or {}).get("index"), str(own)) for fp in replaced):
             raise OSError(errno.EBUSY, "was given as --index to the run this one replaces: starting over here without "
                                        "--index would remove it; give this run --index with that path to go on "
                                        "deduplicating against it, or another --out", str(own))

@@ -1589,6 +1589,13 @@ def test_a_run_without_index_does_not_remove_the_file_the_run_it_replaces_was_gi
     assert proc.returncode == 0, proc.stderr
     with Deduplicator(own, DedupParams()) as dedup:
         assert len(dedup.index) == 6
+    # given relatively, from another folder than this run's (the fingerprint's paths are read from its own: a review)
+    rel, elsewhere = tmp_path / "rel", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert in_process("run", str(SEEDS), "--out", "rel", "--index", "rel/index.sqlite", "--workers", "1", "-q",
+                      cwd=tmp_path).returncode == 0
+    proc = in_process("run", str(other), "--out", str(rel), "--workers", "1", cwd=elsewhere)
+    assert (proc.returncode, proc.stderr) == (2, refused.replace(str(own), str(rel / "index.sqlite"))), proc.stderr
 
     def stopped(*args):
         raise KeyboardInterrupt  # as a SIGKILL while writing would stop it, its documents added to the index
