@@ -56,21 +56,52 @@ def check_keep_against(rules: Iterable[Rule], all_rules: Iterable[Rule], timeout
     rule tuned for a site in place of the unscoped one, as `shape_scoped` has it). A rule that changes an
     example only on some sites is named with them. One changed by its own rule alone is left to `check_rule`,
     which reports it (it was counted twice)."""
-    rules, everything = list(rules), list(all_rules)
-    anywhere = (None, *sorted({host for r in (*everything, *rules) for host in r.sources}))
-    runs = {host: shape_scoped([r for r in everything if r.applies(Context(host=host))], host) for host in anywhere}
-    failures = []
-    for rule in rules:
+    rules = list(rules)
+    sites = _Sites(all_rules, rules)
+    return [failure for rule in rules for failure in sites.keep_failures(rule, timeout)]
+
+
+class _Sites:
+    """What runs on a document without a host and on each host's documents, built once for a check of many rules
+    (it was built again for each rule), the hosts whose documents meet the same rules, run once for all of them, and
+    for each host the rules that run there and not on a document without a host (`extra`)."""
+
+    def __init__(self, all_rules: Iterable[Rule], rules: Iterable[Rule] = ()) -> None:
+        everything = list(all_rules)
+        self.anywhere = (None, *sorted({host for r in (*everything, *rules) for host in r.sources}))
+        self.runs = {host: shape_scoped([r for r in everything if r.applies(Context(host=host))], host)
+                     for host in self.anywhere}
+        nowhere = set(map(id, self.runs[None]))
+        self.extra = {host: [r for r in run if id(r) not in nowhere] for host, run in self.runs.items()}
+
+    def keep_failures(self, rule: Rule, timeout: float) -> list[str]:
+        """`check_keep_against` of one rule. An example that what runs without a host leaves alone is run on a
+        site's documents only when one of the site's own rules changes it alone: until the first edit, each other
+        rule reads the text it left alone without a host (so checking the shipped packs costs ~1.2 s, not one run
+        a site)."""
+        alike: dict[tuple[int, ...], list[str | None]] = {}
+        for host in rule.sources or self.anywhere:
+            alike.setdefault(tuple(map(id, self.runs[host])), []).append(host)
+        failures = []
         for n, text in enumerate(rule.examples.keep, start=1):
             culprits: dict[str, list[str | None]] = {}
-            for host in rule.sources or anywhere:
-                out = run_rules(Document(id="example", text=text), runs[host], Context(timeout=timeout))
-                for culprit in {e.rule for e in out.edits if e.rule != WHITESPACE_RULE}:
-                    culprits.setdefault(culprit, []).append(host)
+            for hosts in alike.values():
+                if None not in hosts and not rule.sources and not culprits and not self._changed(
+                        text, self.extra[hosts[0]], timeout):
+                    continue
+                for culprit in self._changed(text, self.runs[hosts[0]], timeout):
+                    culprits.setdefault(culprit, []).extend(hosts)
             if culprits.keys() - {rule.id}:
-                named = ", ".join(_where(culprit, culprits[culprit], rule) for culprit in sorted(culprits))
+                named = ", ".join(_where(culprit, sorted(culprits[culprit], key=lambda h: h or ""), rule)
+                                  for culprit in sorted(culprits))
                 failures.append(f"{rule.id}: keep example {n} is changed by {named}: {_short(text)}")
-    return failures
+        return failures
+
+    @staticmethod
+    def _changed(text: str, rules: list[Rule], timeout: float) -> set[str]:
+        """The rules of `rules` that edit `text` when they run on it (whitespace tidying apart)."""
+        out = run_rules(Document(id="example", text=text), rules, Context(timeout=timeout)) if rules else None
+        return {e.rule for e in out.edits if e.rule != WHITESPACE_RULE} if out else set()
 
 
 def _where(culprit: str, hosts: list[str | None], rule: Rule) -> str:
@@ -92,9 +123,10 @@ def pack_failures(rules: Iterable[Rule], places: dict[str, str], all_rules: Iter
                   timeout: float = 1.0) -> Iterator[str]:
     """The failures of each of `rules` (`check_examples` through `all_rules`), rule by rule, as `rules check` prints
     them: at the rule's file and line (`places`, as `RuleSet.places`), `k.yaml:3: FAIL k.one: …`, as a load error is."""
-    everything = list(all_rules)
+    rules = list(rules)
+    sites = _Sites(all_rules, rules)
     for rule in rules:
-        for failure in check_examples(rule, everything, timeout):
+        for failure in check_rule(rule, timeout) + sites.keep_failures(rule, timeout):
             yield f"{places[rule.id]}: FAIL {failure}"
 
 
