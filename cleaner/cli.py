@@ -156,17 +156,16 @@ def main(argv: list[str] | None = None) -> int:
             _restore(handlers)
 
 
-_OWN = os.path.dirname(os.path.abspath(__file__)) + os.sep
-
-
 def _said(show: Callable[..., None]) -> Callable[..., None]:
-    """`warnings.showwarning` that gives a warning of cleaner's own as one line, `cleaner: warning: …`, as its other
-    messages are (it was Python's, naming one of cleaner's files and showing its line of code); another library's
-    is left to `show`."""
+    """`warnings.showwarning` that gives a warning of cleaner's own (`config.CleanerWarning`) as one line, `cleaner:
+    warning: …`, as its other messages are (it was Python's, naming one of cleaner's files and showing its line of
+    code); another library's is left to `show`."""
 
     def shown(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None,
               line: str | None = None) -> None:
-        if not filename.startswith(_OWN):
+        from .config import CleanerWarning  # loaded by then: the warning is one of its
+
+        if not issubclass(category, CleanerWarning):
             return show(message, category, filename, lineno, file, line)
         print(f"cleaner: warning: {message}", file=file or sys.stderr)
 

@@ -11,13 +11,33 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import os
+import sys
 import tomllib
+import warnings
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class CleanerWarning(UserWarning):
+    """A warning of cleaner's own (a pack's `shape` rule that replaces none, `learn_boilerplate` given to a
+    `Pipeline`): the command line says it in one line, `cleaner: warning: …`."""
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(message: str) -> None:
+    """Warn of `message` as a `CleanerWarning` at the line of the first caller outside cleaner's package (a program
+    using the Python API is shown its own line, not one of cleaner's)."""
+    frame, level = sys._getframe(1), 2  # the caller of `warn`, as `warnings.warn` counts it
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, CleanerWarning, stacklevel=level)
 
 
 class ConfigError(ValueError):

@@ -12,7 +12,6 @@ import hashlib
 import os
 import stat
 import unicodedata
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -22,7 +21,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .config import Config, with_value
+from .config import Config, warn, with_value
 from .io.names import loops, real
 from .kinds import KINDS, Rule
 from .kinds.base import shown
@@ -168,21 +167,28 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
         save_compiled()  # the patterns checked, for the next process
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
     if said := unscoped_shapes(ordered, seen):
-        warnings.warn(said, UserWarning, stacklevel=2)
+        warn(said)
     return RuleSet(tuple(ordered), tuple(str(p) for p in files), tuple(digests), seen)
 
 
 def unscoped_shapes(rules: Iterable[Rule], places: dict[str, str]) -> str | None:
     """What to warn of when a user's `shape` rule without `sources` is loaded with another, at its place (`places`,
     id -> file and line): it replaces none (only one with `sources` replaces the unscoped ones, on its hosts), and all
-    of them ran, one after the other, without a word."""
+    of them ran, one after the other, without a word; the shipped one, when it is among them, leaves with
+    `--no-default-rules`."""
     unscoped = [r for r in rules if isinstance(r, ShapeRule) and not r.sources]
     if len(unscoped) < 2 or not (mine := [r.id for r in unscoped if not r.shipped]):
         return None
-    others = ", ".join(r.id for r in unscoped if r.id not in mine)
-    return (f"{places[mine[0]]}: the shape rule {', '.join(mine)} has no `sources`, so it replaces no shape rule: "
-            f"{others} runs as well; give it `sources:` to replace the unscoped ones on those hosts, or load without "
-            "the shipped packs (--no-default-rules) for it to run alone")
+    others = [r.id for r in unscoped if r.id not in mine]
+    if not others:  # the user's own, all of them (two of a pack, or the shipped packs given as a path)
+        return (f"{places[mine[0]]}: the shape rules {', '.join(mine)} have no `sources`, so none replaces another: "
+                "each runs, one after the other; give them `sources:` to scope each to its hosts, or keep one")
+    said = ("the shape rule {} has no `sources`, so it replaces" if len(mine) == 1 else
+            "the shape rules {} have no `sources`, so they replace").format(", ".join(mine))
+    them = "it" if len(mine) == 1 else "them"
+    return (f"{places[mine[0]]}: {said} no shape rule: {', '.join(others)} runs as well; give {them} `sources:` to "
+            f"replace the unscoped ones on those hosts, or load without the shipped packs (--no-default-rules) for "
+            f"{them} to run alone")
 
 
 def _read(path: Path) -> tuple[str, str]:

@@ -8,7 +8,6 @@ rejections, each sorted by id, so the output does not depend on input order.
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -17,7 +16,7 @@ from typing import Any
 from weakref import WeakSet
 
 from .closing import Closing
-from .config import Config
+from .config import Config, warn
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak, repeated
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
@@ -209,9 +208,8 @@ class Pipeline(Closing):
         (`cleaner run`), and a batch's or stream's results would depend on what else it held."""
         if self.config.learn_boilerplate and not self._learning_said:
             self._learning_said = True
-            warnings.warn("learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the "
-                          "whole corpus; Pipeline.run, stream and deduplicate clean each document with the rule packs "
-                          "alone", UserWarning, stacklevel=3)
+            warn("learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the whole corpus; "
+                 "Pipeline.run, stream and deduplicate clean each document with the rule packs alone")
 
     def deduplicate(self, prepared: Iterable[Cleaned | Rejected], add: bool = True) -> RunResult:
         """The dedup stage of `run` alone, over the results of `prepare` (so a caller can prepare

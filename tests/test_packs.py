@@ -12,6 +12,7 @@ from conftest import ROOT, SEEDS, run_cli
 
 from cleaner import Config, Document, RulePackError, clean, load_rules
 from cleaner.checks import check_keep_against, check_rule
+from cleaner.config import CleanerWarning
 from cleaner.packs import load_files, load_pack_text, pack_files, shipped_packs
 
 SHIPPED = load_rules(Config.load())
@@ -795,8 +796,9 @@ def test_an_unscoped_shape_rule_of_a_users_pack_is_warned_of(tmp_path, in_proces
     said = (f"{path}:2: the shape rule mine.shape has no `sources`, so it replaces no shape rule: shape runs as well; "
             "give it `sources:` to replace the unscoped ones on those hosts, or load without the shipped packs "
             "(--no-default-rules) for it to run alone")
-    with pytest.warns(UserWarning, match=re.escape(said)):
+    with pytest.warns(CleanerWarning, match=re.escape(said)) as caught:
         load_files([*shipped_packs(), path], len(shipped_packs()))
+    assert caught[0].filename == __file__  # the caller's line, not one of cleaner's (a review: packs.py's)
     # on the command line, one line as cleaner's other messages are, naming the pack's file and line (it was Python's
     # warning, naming packs.py and showing its line of code), and a note of `rules check`, which said nothing (QA)
     proc = in_process("rules", "list", "--rules", str(path))
@@ -804,6 +806,14 @@ def test_an_unscoped_shape_rule_of_a_users_pack_is_warned_of(tmp_path, in_proces
     proc = in_process("rules", "check", str(path))  # exit 1: its remove example is one no shape rule takes alone
     assert proc.stderr == f"note: {said}\n", proc.stderr
     assert "note:" not in in_process("rules", "check", str(path), "--alone").stderr
+    # two of the user's own without the shipped one: none replaces another, and no word of a shipped one (a review:
+    # "…no shape rule:  runs as well; … --no-default-rules", an empty list, even with --alone)
+    (tmp_path / "two.yaml").write_text(path.read_text(encoding="utf-8").replace("mine.shape", "mine.shape2"),
+                                       encoding="utf-8")
+    proc = in_process("rules", "check", str(tmp_path), "--alone")
+    assert proc.stderr == (f"note: {path}:2: the shape rules mine.shape, mine.shape2 have no `sources`, so none "
+                           "replaces another: each runs, one after the other; give them `sources:` to scope each to its "
+                           "hosts, or keep one\n"), proc.stderr
 
 
 def test_a_pack_folder_reads_yaml_in_any_case_and_an_empty_one_is_an_error(tmp_path, in_process):

@@ -18,6 +18,7 @@ import pytest
 from conftest import SEEDS, made_id, run_cli
 
 from cleaner import Cleaned, Config, Document
+from cleaner.config import CleanerWarning
 from cleaner.dedup.shingle import jaccard, shingles
 from cleaner.pipeline import Pipeline, as_document
 
@@ -697,7 +698,7 @@ def test_a_pipeline_says_once_that_it_does_not_learn_boilerplate():
         assert [str(w.message) for w in said] == [(
             "learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the whole corpus; "
             "Pipeline.run, stream and deduplicate clean each document with the rule packs alone")]
-        assert said[0].category is UserWarning
+        assert said[0].category is CleanerWarning and said[0].filename == __file__  # the caller's line, not cleaner's
     with Pipeline(Config.load()) as pipeline, warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         pipeline.run(docs)

@@ -70,9 +70,11 @@ def register(sub) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: every input record ends in DIR's corpus or rejects, exactly once."""
-    codes = tuple(x.strip() for x in (args.langs or "").split(","))  # as written: `Config` reads them (`fr,,en` too)
+    codes = tuple(x.strip() for x in (args.langs or "").split(","))  # as written: `Config` reads them
     if args.langs is not None and not any(codes):  # an unset shell variable, most likely: not `any` without a word
         raise ConfigError("--langs is empty: give the languages to keep (fr,en), or any for all")
+    if args.langs is not None and not all(codes):  # said first, as the user wrote it: `any,` is an empty code, not `any` among codes
+        raise ConfigError(f"--langs {args.langs!r}: an empty code: give codes (fr,en) or any")
     anys = [c for c in codes if c.lower() == "any"]
     if anys and len(codes) > 1:  # said as a code the backend never answers, it read as a typo
         raise ConfigError(f"--langs {args.langs}: any (keep every language) stands alone; give codes (fr,en) or any")
