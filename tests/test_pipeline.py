@@ -18,7 +18,7 @@ import pytest
 from conftest import SEEDS, made_id, run_cli
 
 from cleaner import Cleaned, Config, Document
-from cleaner.config import CleanerWarning
+from cleaner import CleanerWarning
 from cleaner.dedup.shingle import jaccard, shingles
 from cleaner.pipeline import Pipeline, as_document
 
