@@ -502,16 +502,87 @@ def test_the_recursive_glob_lists_what_pythons_glob_lists_where_no_link_leads_to
     from cleaner.io.readers import _glob
 
     monkeypatch.chdir(tmp_path)
+    _glob_tree()
+    for pattern in (*_GLOB_PATTERNS, f"{tmp_path}/**/*.txt"):
+        assert sorted(map(os.path.normpath, _glob(pattern))) == sorted(
+            map(os.path.normpath, globs.glob(pattern, recursive=True))), pattern
+
+
+_GLOB_PATTERNS = ("**", "**/", "**/*.jsonl", "d/**", "d/**/", "d/**/e/**", "d/**/**/*.txt", "**/.*", "d/.*/**",
+                  "*/**/*.txt", "h[[]1]/**", "a.jsonl/**", "**/f/**", "./**/*.txt")
+"""Globs `_glob` is compared on with Python's glob, in the tree `_glob_tree` makes."""
+
+
+def _glob_tree() -> None:
+    """Files, hidden ones, a link to a file and a broken link, in the current folder, for `_GLOB_PATTERNS`."""
     for name in ("a.jsonl", ".h.jsonl", "d/c.jsonl", "d/e/f.jsonl", "d/e/f/z.txt", "d/.x/g.jsonl", "d/e/.y.txt",
                  "h[1]/q.txt"):
         Path(name).parent.mkdir(parents=True, exist_ok=True)
         Path(name).write_text("{}\n", encoding="utf-8")
     Path("link.jsonl").symlink_to("d/c.jsonl")
     Path("d/e/broken.txt").symlink_to("nowhere.txt")
-    for pattern in ("**", "**/", "**/*.jsonl", "d/**", "d/**/", "d/**/e/**", "d/**/**/*.txt", "**/.*", "d/.*/**",
-                    "*/**/*.txt", "h[[]1]/**", "a.jsonl/**", "**/f/**", "./**/*.txt", f"{tmp_path}/**/*.txt"):
-        assert sorted(map(os.path.normpath, _glob(pattern))) == sorted(
-            map(os.path.normpath, globs.glob(pattern, recursive=True))), pattern
+
+
+def test_the_recursive_glob_lists_a_link_to_a_folder_where_pythons_glob_listed_something_through_it(
+        tmp_path, monkeypatch):
+    """`**` does not enter a link to a folder: it listed every one it met, for `expand` to reject, so a link whose
+    folder held nothing the glob matches (`latest -> 2024-05`, a venv) failed a `--strict` run that Python's glob,
+    following the link, had passed (QA). It lists the link where Python's glob listed something through it: the
+    same paths, each reached through a link given as that link (that has no links in it: a link in the folder a
+    link leads to is not entered, and is matched by its name as a file is)."""
+    import glob as globs
+
+    from cleaner.io.readers import _glob
+
+    monkeypatch.chdir(tmp_path)
+    _glob_tree()
+    for name in ("t/m.jsonl", "t/deep/n.txt", "t/.v/w.txt", "u/z.md", "u/sub/y.md"):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        Path(name).write_text("{}\n", encoding="utf-8")
+    for link, target in (("d/e/tot", "../../t"), ("d/tou", "../u"), ("tot", "t"), ("d/.hid", "../t"),
+                         ("h[1]/here.txt", "../t/deep"), ("u/file.md", "z.md")):
+        Path(link).symlink_to(target)
+    links = {Path(link) for link in ("d/e/tot", "d/tou", "tot", "d/.hid", "h[1]/here.txt")}
+
+    def through(path: str) -> Path:  # the link to a folder `path` is reached through, else `path`
+        parts = Path(os.path.relpath(path)).parts
+        return next((Path(*parts[:k]) for k in range(1, len(parts) + 1) if Path(*parts[:k]) in links), Path(path))
+
+    for pattern in (*_GLOB_PATTERNS, "**/*.md", "d/**/*.md", "**/n.txt", "d/**/deep/*", "**/*/", "d/**/*/",
+                    "*/**/*.md", "**/.v/*", "d/**/.h*/**", "**/here.txt", "**/m.jsonl/**", f"{tmp_path}/**/*.md"):
+        assert sorted({through(path) for path in _glob(pattern)}) == sorted(
+            {through(path) for path in globs.glob(pattern, recursive=True)}), pattern
+
+
+def test_a_recursive_glob_passes_over_a_link_to_a_folder_where_it_matches_nothing(tmp_path):
+    """A link to a folder under `**` failed a `--strict` run, as a rejection, even where the glob could match
+    nothing there (Python's glob, which followed it, had listed nothing: QA). It is a rejection where the folder
+    holds a match, and links back to their folder, not entered, end the walk."""
+    folder = tmp_path / "d"
+    (folder / "sub").mkdir(parents=True)
+    (tmp_path / "other").mkdir()
+    (folder / "a.jsonl").write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    (folder / "sub" / "b.jsonl").write_text('{"id": "b", "text": "y"}\n', encoding="utf-8")
+    (tmp_path / "other" / "x.js").write_text("hi\n", encoding="utf-8")
+    (folder / "linkother").symlink_to("../other")
+    (folder / "x").symlink_to(".")
+    (folder / "y").symlink_to(".")
+    out = tmp_path / "out" / "o.jsonl"
+    proc = run_cli("clean", f"{folder}/**/*.jsonl", "--out", str(out), "--strict", "--quiet")
+    assert proc.returncode == 3 and "(id x): " in proc.stderr, proc.stderr[-500:]  # x and y lead to d: a match
+    (folder / "x").unlink()
+    (folder / "y").unlink()
+    proc = run_cli("clean", f"{folder}/**/*.jsonl", "--out", str(out), "--strict", "--quiet")
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a", "b"]
+    from cleaner.io.readers import expand
+
+    (folder / "x").symlink_to(".")
+    (folder / "y").symlink_to(".")
+    assert expand(f"{folder}/**/deep") == [Path(f"{folder}/**/deep")]
+    assert expand(f"{tmp_path}/*/**/c.jsonl") == [Path(f"{tmp_path}/*/**/c.jsonl")]
+    assert [item.detail for item in expand(f"{folder}/**/*.js")] == [
+        f"{folder}/linkother: a link to a folder, not followed (give it as an input of its own)"]
 
 
 def test_a_link_to_a_folder_is_rejected_with_the_id_a_file_there_would_have(tmp_path):

@@ -201,7 +201,8 @@ def expand(name: str) -> list[Path | Rejected]:
     """The paths a glob matches, sorted (`**` crosses folders); a name that exists, or no glob, as is.
 
     As in a folder, links to folders are not followed (they may loop): `**` does not enter one (`_glob`), a match
-    another part reached through one is left out, and the link is a rejection of its own, once."""
+    another part reached through one is left out, and the link is a rejection of its own, once, where following it
+    would have matched something (Python's glob, which followed links, passed over one that matched nothing)."""
     if not glob.has_magic(name) or Path(name).exists():
         return [Path(name)]
     prefix = name[: min(name.find(c) for c in "*?[" if c in name)]
@@ -222,21 +223,37 @@ def expand(name: str) -> list[Path | Rejected]:
 
 def _glob(name: str) -> list[str]:
     """What `glob.glob(name, recursive=True)` lists, but a `**` does not enter a link to a folder: it lists the link
-    (for `expand` to reject) and goes on. Python's glob entered such links, and two links back to their folder
-    (`d/x -> .`, `d/y -> .`) made `d/**/*.txt` list `d/x/y/x/...` without end: `run` hung before reading."""
+    (for `expand` to reject) where glob, entering it, would have listed something, and goes on. Python's glob entered
+    such links, and two links back to their folder (`d/x -> .`, `d/y -> .`) made `d/**/*.txt` list `d/x/y/x/...`
+    without end: `run` hung before reading."""
     parts = name.split(os.sep)
     if "**" not in parts:
         return glob.glob(name)
     k = parts.index("**")
     head, rest = os.sep.join(parts[:k]) or (os.sep if k else ""), os.sep.join(parts[k + 1:])  # `/**`: below the root
+    more = k + 1 < len(parts)
     found: list[str] = []
     for top in glob.glob(head) if head else [""]:
-        for path, link in _recursive(top, folders_only=k + 1 < len(parts)):
-            if not link and k + 1 < len(parts):  # a `**` before more parts stands for the folders they are matched in
+        for path, link in _recursive(top, folders_only=more):
+            if not more:  # `**` alone lists what is below the current folder, not the folder itself
+                found.extend([path] if path else [])
+            elif not link:  # a `**` before more parts stands for the folders they are matched in
                 found.extend(_glob(os.path.join(glob.escape(path), rest)))
-            elif path:  # `**` alone lists what is below the current folder, not the folder itself
+            elif _holds_a_match(path, rest):  # `**` would have gone on in its folder
                 found.append(path)
     return found
+
+
+def _holds_a_match(link: str, rest: str) -> bool:
+    """Whether `**/rest` (the `**` that met `link`, a link to a folder, and the parts after it) matches the link or
+    anything in its folder: where glob.glob, following the link, listed something. The folder is walked without
+    entering the links in it (they may loop: the walk ends), each matched by its name as a file is; it stops at the
+    first match."""
+    pattern = os.path.join(glob.escape(link), "**", rest)
+    folders_only = rest.endswith(os.sep)  # as glob, a pattern ending in a separator matches folders only
+    below = (os.path.join(root, entry) for root, folders, files in os.walk(link)
+             for entry in (folders if folders_only else folders + files))
+    return _glob_matches(pattern, Path(link)) or any(_glob_matches(pattern, Path(path)) for path in below)
 
 
 def _recursive(folder: str, folders_only: bool) -> Iterator[tuple[str, bool]]:
