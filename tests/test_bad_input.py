@@ -546,6 +546,32 @@ def test_a_record_rejected_for_want_of_a_text_names_the_invalid_byte_it_held(tmp
     assert sorted(r["detail"] for r in _records(out / "rejects.jsonl")) == want
 
 
+def test_a_too_large_rejection_at_read_names_the_invalid_byte_it_held(tmp_path):
+    """Only a `bad_input` rejection named what reading warned of: one `too_large` at read said only its size, the
+    replaced byte lost (QA), where the README says a record rejected at read names it. A JSONL line, a `.txt` file
+    and the bytes given to the API alike."""
+    from cleaner.pipeline import as_document
+
+    config = Config.load().model_copy(update={"max_doc_chars": 20})
+    text = b"Un texte assez long pour d\xe9passer la limite."
+    line = b'{"id": "a", "text": "' + text + b'"}'
+    (tmp_path / "l.jsonl").write_bytes(line + b"\n")
+    (tmp_path / "t.txt").write_bytes(text)
+    size = f"document is {len(text.decode('utf-8', 'replace'))} characters, over max_doc_chars=20"
+    byte = "(invalid UTF-8 at byte {}, replaced with U+FFFD)"
+    want = [f"{tmp_path}/l.jsonl:1: {size} {byte.format(line.index(0xE9))}",
+            f"{tmp_path}/t.txt: {size} {byte.format(text.index(0xE9))}"]
+    items = list(read_inputs([tmp_path / "l.jsonl", tmp_path / "t.txt"], config))
+    assert [(item.reason, item.detail) for item in items] == [("too_large", detail) for detail in want]
+    assert as_document(text, 3, config).detail == f"document 3: {size} {byte.format(text.index(0xE9))}"
+    (tmp_path / "small.toml").write_text("max_doc_chars = 20\n", encoding="utf-8")
+    out = tmp_path / "out" / "o.jsonl"
+    proc = run_cli("clean", str(tmp_path / "l.jsonl"), "--config", str(tmp_path / "small.toml"), "--out", str(out),
+                   "--quiet")
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert [r["detail"] for r in _records(out.with_name("o.rejects.jsonl"))] == want[:1]
+
+
 def test_a_line_of_a_utf8_file_opening_with_utf16s_mark_is_invalid_utf8(tmp_path):
     """Bytes FF FE opening a line of a UTF-8 file were read as UTF-16's byte order mark, so the line was decoded as
     UTF-16 and the detail named `invalid utf-16`, or nothing when the rest decoded (QA pass): a file's encoding is

@@ -1440,7 +1440,8 @@ def test_a_text_in_utf16_or_utf32_without_a_byte_order_mark_is_read_as_jsonl_in_
     pq.write_table(pa.table({"id": ["p"], "text": [text.encode("utf-16-le")]}), tmp_path / "p.parquet")
     items = {item.id: item for item in _read(tmp_path)}
     assert [(items[c].text, items[c].warnings) for c in (*codecs_, "p")] == [(text, ())] * 5
-    assert items["bytes"].detail == f"{tmp_path / 'bytes.txt'}: binary content, not text"
+    assert items["bytes"].detail == (  # naming its first invalid byte, as every rejection at read names its warnings
+        f"{tmp_path / 'bytes.txt'}: binary content, not text (invalid UTF-8 at byte 128, replaced with U+FFFD)")
     assert (items["odd"].text, items["odd"].warnings) == (text + "\ufffd", (
         f"{tmp_path / 'odd.txt'}: invalid utf-16-le at byte {2 * len(text)}, replaced with U+FFFD",))
     assert (items["nul"].text, items["nul"].warnings) == (text, (f"{tmp_path / 'nul.txt'}: 1 NUL characters removed",))

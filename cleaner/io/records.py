@@ -110,7 +110,12 @@ def text_document(
 ) -> Item:
     """A document of plain text, checked (binary, empty, too large: its text, or an `html` field over
     `MAX_BYTES_PER_CHAR` x `max_doc_chars`) and repaired (see `decoding.repair`); `raw` is what a
-    `bad_input` rejection carries."""
+    `bad_input` rejection carries. A rejection names `warnings`, what reading met (see `warned`)."""
+    return _warned(_text_document(rid, text, where, config, warnings, raw, **fields), where, warnings)
+
+
+def _text_document(rid: str, text: str, where: str, config: Config, warnings: tuple[str, ...], raw: Any,
+                   **fields: Any) -> Item:
     if len(text) > config.max_doc_chars:
         return too_large(rid, where, len(text), "characters", config)
     html = fields.get("html")
@@ -148,7 +153,7 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     cannot be written)."""
     if not deeper_than(record, MAX_DEPTH):
         try:
-            return _warned(_record_document(record, where, place, config, warnings), where, warnings)
+            return _record_document(record, where, place, config, warnings)
         except RecursionError:  # a deep value inside an object of another type, which `deeper_than` does not open
             pass
     rid = given_id(record.get(config.id_field)) if isinstance(record, dict) else None
@@ -163,8 +168,8 @@ def warned(detail: str, where: str, warnings: tuple[str, ...]) -> str:
 
 
 def _warned(item: Item, where: str, warnings: tuple[str, ...]) -> Item:
-    """`item`, a `bad_input` rejection's detail `warned` of `warnings`."""
-    if isinstance(item, Rejected) and item.reason == "bad_input" and warnings:
+    """`item`, a rejection's detail `warned` of `warnings` (whatever its reason: a `too_large` one named none)."""
+    if isinstance(item, Rejected) and warnings:
         return item.model_copy(update={"detail": warned(item.detail, where, warnings)})
     return item
 
@@ -180,7 +185,8 @@ def json_type(value: Any) -> str:
 
 def _record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...]) -> Item:
     if not isinstance(record, dict):
-        return bad(None, f"{where}: a record must be a JSON object, got {json_type(record)}", record)
+        return _warned(bad(None, f"{where}: a record must be a JSON object, got {json_type(record)}", record), where,
+                       warnings)
     raw = record
     if isinstance(record.get(config.text_field), bytes) or isinstance(record.get("html"), bytes):
         record, warnings = _decoded(record, config.text_field, config.encoding, where, warnings)
@@ -190,7 +196,7 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
     rid = record_id(value, place, named_by)
     text = _text_field(text, html, rid, where, config, raw, given=config.text_field in record)
     if isinstance(text, Rejected):
-        return text
+        return _warned(text, where, warnings)  # with what decoding its bytes met
     taken = {config.text_field} | ({config.id_field} if rid == str(value) or _says_nothing(value) else set())
     fields, meta, clashes = split_fields(record, taken)
     if clashes:
