@@ -77,7 +77,7 @@ class _Sites:
     def keep_failures(self, rule: Rule, timeout: float) -> list[str]:
         """`check_keep_against` of one rule. An example that what runs without a host leaves alone is run on a
         site's documents only when one of the site's own rules changes it alone: until the first edit, each other
-        rule reads the text it left alone without a host (so checking the shipped packs costs ~1.2 s, not one run
+        rule reads the text it left alone without a host (so checking the shipped packs costs ~1 s, not one run
         a site)."""
         alike: dict[tuple[int, ...], list[str | None]] = {}
         for host in rule.sources or self.anywhere:
