@@ -280,7 +280,7 @@ class Rejected(BaseModel):
         `read` (at `read`, the record as given, whose own `warnings` field stays): in `raw` they read as a field of the
         record, and that record given back to cleaner carried them in `meta`, its document's warnings empty (QA)."""
         raw = data.get("raw") if isinstance(data, dict) else None
-        if data.get("stage") == "read" or not isinstance(raw, dict) or "warnings" not in raw:
+        if not isinstance(raw, dict) or data.get("stage") == "read" or "warnings" not in raw:
             return data
         return {**data, "raw": {k: v for k, v in raw.items() if k != "warnings"},
                 "warnings": (*data.get("warnings", ()), *raw["warnings"])}
