@@ -113,12 +113,13 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         if tree is not None and (elements := sum(1 for _ in tree.iter())) > config.max_html_elements:
             return _reject(doc, "too_large", f"{where}: the page has {elements:,} HTML elements, over "
                                              f"max_html_elements={config.max_html_elements:,}")
+        if tree is not None:
+            _as_shown(tree)
         stub = _stub(html, tree, doc.url)
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
         head_fixed: tuple[str, ...] = ()
         if tree is not None:
-            _as_shown(tree)
             _unbased(tree)
             head_fixed = _repair_head(tree, where)
         found = tree is not None and trafilatura.bare_extraction(
@@ -339,16 +340,24 @@ def _stub(html: str, tree: Any, url: str | None) -> str | None:
     its version without scripts)."""
     if len(html) > 50 * STUB_MAX_CHARS:
         return None
-    visible = " ".join((tree.text_content() if tree is not None else _TAG.sub(" ", html)).split())
+    visible = _shown_text(tree) if tree is not None else " ".join(_TAG.sub(" ", html).split())
     if len(visible) >= STUB_MAX_CHARS:
         return None
     title = (tree.findtext(".//title") if tree is not None else None) or ""
     heading = (tree.findtext(".//h1") if tree is not None else None) or ""
     if (_notice(title) or _notice(heading)
             or (len(visible) < STUB_PROSE_CHARS and (STUB.search(visible[:200]) or _redirects(tree, url)))):
-        shown = _SPACE_BEFORE_MARK.sub("", _element_text(tree)) if tree is not None else visible
+        shown = _SPACE_BEFORE_MARK.sub("", visible) if tree is not None else visible
         return shown[:120] or title or "(meta refresh)"
     return None
+
+
+def _shown_text(tree: Any) -> str:
+    """The page's text as `_as_shown` leaves it, each run of whitespace one space, without its scripts' and styles',
+    which a browser runs or applies and never shows (its `<title>` it shows, in the tab): a short redirect page with a
+    Google Tag Manager snippet of 334 characters was too long for a stub, and an error page's notice quoted its
+    JavaScript ("404 Not Found var a=1;window.dataLayer=[]; Not Found ...")."""
+    return " ".join(" ".join(tree.xpath("//text()[not(ancestor::script or ancestor::style)]")).split())
 
 
 def _redirects(tree: Any, url: str | None) -> bool:

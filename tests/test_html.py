@@ -84,6 +84,9 @@ def test_extraction_is_deterministic():
         ("Moved Permanently. Redirecting to /fr/article/x", "stub_page", "redirect or error page: 'Moved Permanently."),
         ("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found.</p></body></html>",
          "stub_page", "'404 Not Found Not Found The requested URL was not found.'"),  # blocks kept apart (they were glued)
+        ("<html><head><title>404 Not Found</title><script>var a=1;window.dataLayer=[];</script></head><body><h1>Not Found"
+         "</h1><p>The requested URL was not found.</p></body></html>",  # the notice quoted the script (QA)
+         "stub_page", "page: '404 Not Found Not Found The requested URL was not found.'"),
         ('<html><head><meta http-equiv="refresh" content="0; url=/b"></head><body></body></html>', "stub_page", "(meta refresh)"),
         ('<HTML><HEAD><TITLE>Moved Temporarily</TITLE></HEAD><BODY><H1>Moved Temporarily</H1>The document has moved '
          '<A HREF="http://x.example/a">here</A>.</BODY></HTML>', "stub_page", "Moved Temporarily The document has moved here.'"),  # Blogspot's 302
@@ -101,7 +104,9 @@ def test_pages_without_an_article_are_rejected_with_a_reason(html, reason, detai
     assert out.raw["html"] == html
 
 
-SCRIPT = "<script>" + "var x = 1; " * 300 + "</script>"  # a page's script: past the short-page test of the raw HTML
+SCRIPT = "<script>" + "var x = 1; " * 10_000 + "</script>"
+"""A page's script, past the raw HTML's length `_stub` reads (a script is no visible text): such a page is told by
+its main text."""
 
 
 @pytest.mark.parametrize(("body", "notice"), [
@@ -230,6 +235,11 @@ def test_a_page_that_reloads_itself_is_not_a_stub():
     assert isinstance(out, Document) and "Le conseil municipal" in out.text
 
 
+GTM = ("<script>(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime(),event:'gtm.js'});"
+       "var f=d.getElementsByTagName(s)[0],j=d.createElement(s),dl=l!='dataLayer'?'&l='+l:'';j.async=true;"
+       "j.src='https://www.googletagmanager.com/gtm.js?id='+i+dl;f.parentNode.insertBefore(j,f);})"
+       "(window,document,'script','dataLayer','GTM-XXXX');</script>")
+"""Google Tag Manager's snippet, 334 characters of script."""
 SHORT = "<p>Le conseil municipal a voté le budget de la ville après un long débat sur les transports.</p>"
 LONG = "".join(f"<p>{n}. Le conseil municipal a voté le budget de la ville après un long débat sur les transports "
                "publics, les écoles et la rénovation des logements du centre.</p>" for n in range(12))
@@ -239,6 +249,9 @@ LONG = "".join(f"<p>{n}. Le conseil municipal a voté le budget de la ville apr�
     ('<meta http-equiv="refresh" content="0; url=https://n.example/b">', SHORT, True),
     ('<meta http-equiv="Refresh" content="0;URL=\'/b\'">', SHORT, True),
     ('<noscript><meta http-equiv="refresh" content="0; url=/b"></noscript>', SHORT, True),  # a script redirect's
+    # scripts and styles a browser never shows: they made the redirect page long, and kept (QA)
+    (GTM + '<noscript><meta http-equiv="refresh" content="0; url=/b"></noscript>', SHORT, True),
+    ("<style>" + "p { margin: 0 } " * 30 + '</style><meta http-equiv="refresh" content="0; url=/b">', SHORT, True),
     ('<base href="https://autre.example/"><meta http-equiv="refresh" content="0; url=a">', SHORT, True),
     ('<meta http-equiv="refresh" content="1800; url=https://n.example/a">', SHORT, False),  # the page's own URL
     ('<meta http-equiv="refresh" content="1800; URL=/a#haut">', SHORT, False),
