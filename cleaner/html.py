@@ -206,14 +206,15 @@ def _as_shown(tree: Any) -> None:
     """The page's text as a browser shows it. An `<iframe>`'s content is none: it is markup for browsers without
     frames, which the parser keeps as text ("<p><p>Le gouvernement…" came out as the main text). A `<template>`'s is
     none either: markup a script copies into the page, never shown as it is ("{{ story.title }}"; trafilatura keeps
-    its text in the article as it keeps a `<font>`'s, or its last resort drops it). Each line break in
-    the text is one space (HTML whitespace is one space; a `<br>` is the line break), except in `<pre>`, `<textarea>`,
-    scripts and styles: trafilatura folds them in a `<p>`'s own text but keeps them in an inline element's (`<a>En\\nmai
-    dernier</a>`, `<i>Une\\nsalope`, a Word export's `<span>`), which split sentences over lines of the main text, read
-    "a paragraph a line"."""
+    its text in the article as it keeps a `<font>`'s, or its last resort drops it); but a declarative shadow root's is
+    (`shadowrootmode`, the older `shadowroot`): a browser shows it as its element's content (a web component's
+    article). Each line break in the text is one space (HTML whitespace is one space; a `<br>` is the line break),
+    except in `<pre>`, `<textarea>`, scripts and styles: trafilatura folds them in a `<p>`'s own text but keeps them in
+    an inline element's (`<a>En\\nmai dernier</a>`, `<i>Une\\nsalope`, a Word export's `<span>`), which split sentences
+    over lines of the main text, read "a paragraph a line"."""
     for iframe in tree.iter("iframe"):
         iframe.text = None
-    for template in tree.xpath("//template"):
+    for template in tree.xpath("//template[not(@shadowrootmode or @shadowroot)]"):
         template.clear(keep_tail=True)
     for text in tree.xpath("//text()[contains(., '\n')][not(ancestor::pre or ancestor::textarea or ancestor::script"
                            " or ancestor::style)]"):

@@ -987,6 +987,17 @@ def test_a_templates_content_is_no_text(template):
     assert "TEMPLATE" not in out.text and "story" not in out.text and "premières pluies" in out.text
 
 
+@pytest.mark.parametrize("attribute", ['shadowrootmode="open"', "shadowrootmode='closed'", "shadowRootMode=open",
+                                       'shadowroot="open"'])
+def test_a_declarative_shadow_roots_template_is_text(attribute):
+    """A `<template shadowrootmode>` is a web component's declarative shadow root, which a browser shows as the
+    element's content: its article was thrown away with the templates that are markup for scripts (QA)."""
+    body = POST.split("<p>Partager")[0]
+    out = extract_html(_doc(f"<html><body><main><news-article><template {attribute}><article>{body}</article>"
+                            "</template></news-article></main></body></html>"), CONFIG)
+    assert isinstance(out, Document) and "premières pluies" in out.text, out
+
+
 @pytest.mark.parametrize("page", [
     "<article>{0}<noscript>{1}{2}</noscript></article>",
     "<div id='app'></div><noscript><article>{0}{1}{2}</article></noscript>",  # a script app's article
