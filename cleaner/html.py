@@ -280,22 +280,31 @@ def _blocks_parted(tree: Any, text: str) -> str:
     return "\n".join(shown.get(line, line) for line in lines)
 
 
+CONTROLS = frozenset({"a", "button"})
+"""Inline elements that a page sets side by side as items of a menu or a share bar: where one ends and another starts
+with nothing between them (minified `<a>Accueil</a><a>Politique</a>`), the items are no word."""
+
+
 def _text_nodes(body: Any) -> Iterator[tuple[str, str]]:
     """The text nodes under `body` that hold more than whitespace, in order, each trimmed as trafilatura trims them
     (its runs of whitespace one space), with what parts it from the node before: "\\n" when a `LINE_BREAKING` element
-    starts or ends between them, else " " when whitespace does, else ""."""
+    starts or ends between them, or one of `CONTROLS` starts with nothing after another's end (joined, a menu read
+    "AccueilPolitiqueÉconomieSport" and a share bar "PartagerTweeterImprimer", which the rule packs took a word a
+    line), else " " when whitespace does, else ""."""
     from lxml.etree import iterwalk
 
-    gap = ""
+    gap, control_ended = "", False
     for event, element in iterwalk(body, events=("start", "end")):
-        if element.tag in LINE_BREAKING:
+        if element.tag in LINE_BREAKING or (control_ended and event == "start" and element.tag in CONTROLS):
             gap = "\n"
         if event == "start":
             raw = element.text if isinstance(element.tag, str) else None  # a comment's is not shown
         else:
+            control_ended = control_ended or element.tag in CONTROLS
             raw = element.tail if element is not body else None
         if not raw:
             continue
+        control_ended = False
         if raw[0].isspace():
             gap = gap or " "
         if trimmed := " ".join(raw.split()):

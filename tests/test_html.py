@@ -1035,6 +1035,22 @@ def test_an_inline_element_on_a_short_page_does_not_break_a_line(tag):
         "Les députés ont voté le texte dans la nuit après un long débat animé."]
 
 
+@pytest.mark.parametrize(("markup", "lines"), [
+    ("<a href='/'>Accueil</a><a href='/politique'>Politique</a><a href='/eco'><span>Économie</span></a>",
+     ["Accueil", "Politique", "Économie"]),
+    ("<div><a href='#'>Partager</a><button>Tweeter</button><span><a href='#'>Imprimer</a></span></div>",
+     ["Partager", "Tweeter", "Imprimer"]),
+    ("<p>Selon <a href='/lm'>Le Monde</a>, qui cite <a href='/a'>l'AFP</a> <a href='/b'>et Reuters</a>.</p>",
+     ["Selon Le Monde, qui cite l'AFP et Reuters."]),
+])
+def test_links_or_buttons_back_to_back_on_a_short_page_stay_apart(markup, lines):
+    """Where one link or button ends and another starts with nothing between them (a minified menu or share bar), the
+    items stay on lines of their own: joined, they were fake words, "AccueilPolitiqueÉconomieSport", and the packs no
+    longer took the share bar (QA). A link before punctuation, text or a space is joined as other inline elements are."""
+    assert extract_html(_doc(SHORT.format(markup)), CONFIG).text.splitlines() == [
+        *lines, "Les députés ont voté le texte dans la nuit après un long débat animé."]
+
+
 @pytest.mark.parametrize("markup", [
     "<p>Le gouvernement a</p><p>présenté</p>", "<div>Le gouvernement a<div>présenté</div></div>",
     "<ul><li>Le gouvernement a</li><li>présenté</li></ul>", "<h1>Le gouvernement a</h1><h2>présenté</h2>",
