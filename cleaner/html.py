@@ -74,17 +74,21 @@ STUB_MAX_CHARS = 2000
 """Pages with less visible text than this are stub candidates: `STUB` is tried on their title and the
 start of their text, before extraction."""
 
+_REDIRECT_NOTICES = (r"moved (?:permanently|temporarily)|the document has moved|redirecting to|object moved"
+                     r"|si votre navigateur n.est pas redirigé")
 STUB = re.compile(
-    r"moved (?:permanently|temporarily)|the document has moved|redirecting to|object moved"
-    r"|\b(?:error|erreur)\s*:?\s*[345]\d\d\b|\b[345]\d\d\s*[-:–]\s*(?:error|erreur)\b|\b404\b.{0,20}(?:not found|introuvable)"
+    _REDIRECT_NOTICES + r"|\b(?:error|erreur)\s*:?\s*[345]\d\d\b|\b[345]\d\d\s*[-:–]\s*(?:error|erreur)\b"
+    r"|\b404\b.{0,20}(?:not found|introuvable)"
     r"|page not found|page introuvable|page non trouvée|access denied|403 forbidden|service unavailable|bad gateway"
-    r"|gateway time-?out|\bHTTP [345]\d\d\b|si votre navigateur n.est pas redirigé"
+    r"|gateway time-?out|\bHTTP [345]\d\d\b"
     r"|is no longer available|the authors have deleted this site|page can.t be found|cette page est introuvable"
     r"|nothing was found at this location|rien n.ai?t? été trouvé à cette adresse|ce site est rendu privé par son propriétaire"
     r"|vous devez vous connecter pour continuer|informations de compte oubliées|you must log in to continue"
     r"|cette page n.existe pas|this page (?:doesn.t|does not) exist",
     re.IGNORECASE,
 )
+_REDIRECT_NOTICE = re.compile(_REDIRECT_NOTICES, re.IGNORECASE)
+"""The `STUB` phrases of a redirect notice, which names where it sends ("Redirecting to https://…")."""
 STUB_PROSE_CHARS = 300
 """A page with at least this much visible text is a stub only by its title or first heading: past it, a
 `STUB` phrase in its first words may be an article's ("Access denied: how the new visa rules hit students")."""
@@ -440,9 +444,12 @@ def _notice_line(text: str) -> str | None:
 def _notice(line: str) -> bool:
     """Whether a title or heading is an error or redirect notice: `STUB` phrases make at least 40 % of it
     ("403 Forbidden", "Page not found – Site"), where an article's title only mentions one ("Cloudflare :
-    une panne « Bad Gateway » paralyse des milliers de sites"). A URL is where the notice sends, not words of it:
-    "Redirecting to https://www.lesinrocks.com/2017/01/08/actualite/…/." is a notice."""
-    line = _URL.sub("", line)
+    une panne « Bad Gateway » paralyse des milliers de sites"). In a redirect notice, a URL is where it sends, not
+    words of it: "Redirecting to https://www.lesinrocks.com/2017/01/08/actualite/…/." is a notice. Elsewhere it
+    counts: an article's line quoting an error page ("Page introuvable : https://immatriculation.ants.gouv.fr/…") is
+    none."""
+    if _REDIRECT_NOTICE.search(line):
+        line = _URL.sub("", line)
     found = sum(len(m.group()) for m in STUB.finditer(line))
     return found > 0 and found >= 0.4 * len(line.strip())
 

@@ -174,6 +174,20 @@ def test_a_notice_line_deep_in_a_long_article_is_not_a_stub():
     assert isinstance(out, Document) and "Page introuvable" in out.text
 
 
+@pytest.mark.parametrize("rest", [TEASERS[:TEASERS.index("<p>Article préféré numéro 5 ")], TEASERS],
+                         ids=["short", "long"])
+def test_an_article_quoting_an_error_page_and_its_url_is_not_a_stub(rest):
+    """A URL is no word of a notice only in a redirect notice ("Redirecting to <URL>.", Symfony's): an article quoting
+    the error page a site showed, with its address, among its first lines was rejected as stub_page (QA)."""
+    quote = "Page introuvable : https://immatriculation.ants.gouv.fr/Services-associes/Ou-en-est-ma-demande"
+    html = (f"<html><head><title>Carte grise : le site de l'ANTS en panne</title></head><body><article><h1>Carte "
+            f"grise : le site de l'ANTS en panne</h1><p>Le site de l'ANTS affichait mardi matin ce message à des "
+            f"milliers d'usagers venus faire leur carte grise.</p><blockquote><p>{quote}</p></blockquote>{rest}"
+            "</article></body></html>")
+    out = extract_html(_doc(html), CONFIG)
+    assert isinstance(out, Document) and quote in out.text.splitlines(), out
+
+
 def test_a_short_article_that_mentions_a_notice_in_a_sentence_is_not_a_stub():
     text = ("Le ministère a corrigé mardi son site, dont la page introuvable avait fait rire les internautes, qui en "
             "ont partagé la capture d'écran des milliers de fois en une journée.")
