@@ -951,9 +951,9 @@ def test_a_meta_charset_is_looked_for_as_browsers_prescan_a_page():
                  "<style>/* <meta charset=windows-1251> */</style>",
                  '<meta name="description" content="Set charset=windows-1251 in your editor">',
                  '<link title=\'<meta charset="windows-1251">\'>'):
-        text, warnings = decode_html(f"<html><head>{head}<meta charset='utf-8'>{body}".encode("utf-8"), "p")
+        text, warnings = decode_html(f"<html><head>{head}<meta charset='utf-8'>{body}".encode(), "p")
         assert "Правительство представило бюджет." in text and warnings == (), head
-    assert "Бюджет" in decode_html(f"<html><head>{head}{body}".encode("utf-8"), "p")[0]  # none: UTF-8
+    assert "Бюджет" in decode_html(f"<html><head>{head}{body}".encode(), "p")[0]  # none: UTF-8
     page = ('<html><head><script>document.write("</head>");</script>' + "<script>var x = 1;</script>\n" * 200
             + "<meta charset='iso-8859-1'><title>t</title></head><body><p>Hélène Dupré</p></body></html>")
     text, warnings = decode_html(page.encode("latin-1"), "p")

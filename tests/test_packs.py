@@ -10,9 +10,8 @@ import unicodedata
 import pytest
 from conftest import ROOT, SEEDS, run_cli
 
-from cleaner import Config, Document, RulePackError, clean, load_rules
+from cleaner import CleanerWarning, Config, Document, RulePackError, clean, load_rules
 from cleaner.checks import check_keep_against, check_rule
-from cleaner import CleanerWarning
 from cleaner.packs import load_files, load_pack_text, pack_files, shipped_packs
 
 SHIPPED = load_rules(Config.load())

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, made_id, run_cli
 
-from cleaner import Cleaned, Config, Document
-from cleaner import CleanerWarning
+from cleaner import Cleaned, CleanerWarning, Config, Document
 from cleaner.dedup.shingle import jaccard, shingles
 from cleaner.pipeline import Pipeline, as_document
 
