@@ -1344,6 +1344,27 @@ def test_a_batch_of_more_documents_than_max_request_docs_is_413_naming_the_limit
         assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
+def test_a_dropped_documents_verdict_carries_its_warnings_and_language_as_a_runs_rejects_do(server):
+    """A duplicate's or a rejected document's verdict left out what reading repaired or met (a NUL removed, a key
+    given twice) and the language the run found, which `cleaner run`'s rejects and the Python API give (a QA pass
+    comparing them): they are the verdict's `warnings`, `lang` and `lang_score`."""
+    text = fresh("dropped-verdict")
+    copy = '{"id": "dropped-copy", "text": "x", "text": ' + json.dumps(text.replace(" ", " \u0000", 1)) + "}"
+    with server.client() as c:
+        kept = c.post("/v1/documents", json={"id": "dropped-kept", "text": text}).json()
+        dup = c.post("/v1/documents", content=copy, headers={"Content-Type": "application/json"}).json()
+        empty = c.post("/v1/documents", content='{"id": "dropped-empty", "text": "x", "text": " "}',
+                       headers={"Content-Type": "application/json"}).json()
+    assert kept["status"] == "kept" and "warnings" not in kept, kept
+    assert (dup["status"], dup["reason"], dup["dup_of"], dup["lang"]) == (
+        "duplicate", "exact_duplicate", "dropped-kept", kept["record"]["lang"]), dup
+    assert dup["lang_score"] == kept["record"]["lang_score"], dup
+    assert dup["warnings"] == ["document 'dropped-copy': key 'text' given 2 times, with other values: the last kept",
+                               "document 'dropped-copy': 1 NUL characters removed"], dup
+    assert (empty["status"], empty["reason"], empty["stage"]) == ("rejected", "bad_input", "read"), empty
+    assert "given 2 times" in empty["detail"] and "lang" not in empty, empty  # at read: in its detail, no language
+
+
 def test_a_config_that_learns_boilerplate_is_said_at_start_to_be_for_cleaner_run(tmp_path):
     """A config file shared with `cleaner run` that sets `learn_boilerplate = true` was taken by `serve` without
     a word, though the service cleans each document alone and learns nothing (found by a QA pass): a warning

@@ -50,10 +50,11 @@ def verdict(item: Cleaned | Rejected, kept: str = "kept") -> Verdict:
     """The API's answer for one pipeline result (`kept` names a surviving document's status)."""
     if isinstance(item, Cleaned):
         return Verdict(id=item.id, status=kept, cluster=item.cluster, record=item.record())
+    said = {"lang": item.lang, "lang_score": item.lang_score, "warnings": list(item.warnings) or None}  # as rejects
     if item.stage == "dedup":
         return Verdict(id=item.id, status="duplicate", reason=item.reason, detail=item.detail, cluster=item.dup_of,
-                       dup_of=item.dup_of, similarity=item.similarity)
-    return Verdict(id=item.id, status="rejected", reason=item.reason, stage=item.stage, detail=item.detail)
+                       dup_of=item.dup_of, similarity=item.similarity, **said)
+    return Verdict(id=item.id, status="rejected", reason=item.reason, stage=item.stage, detail=item.detail, **said)
 
 
 class Service(Closing):
