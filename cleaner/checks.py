@@ -10,6 +10,7 @@ like it, a run skips the rule.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 
 from .edits import WHITESPACE_RULE
@@ -36,7 +37,7 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
             failures.append(f"{rule.id}: remove example {n} is not touched: {_short(spec.text)}"
                             + (f" ({why})" if why else ""))
         elif out.text != spec.clean.strip():
-            failures.append(f"{rule.id}: remove example {n} leaves {_short(out.text)}, expected {_short(spec.clean)}")
+            failures.append(f"{rule.id}: remove example {n} leaves {', expected '.join(_apart(out.text, spec.clean))}")
         for name, value in spec.fields.items():
             if getattr(out, name, None) != value:
                 failures.append(f"{rule.id}: remove example {n} gives {name}={getattr(out, name, None)!r}, expected {value!r}")
@@ -45,7 +46,7 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
         if out.warnings:
             failures.append(f"{rule.id}: keep example {n}: {'; '.join(out.warnings)}: {_short(text)}")
         elif any(e.rule == rule.id for e in out.edits):
-            failures.append(f"{rule.id}: keep example {n} is changed: {_short(text)} -> {_short(out.text)}")
+            failures.append(f"{rule.id}: keep example {n} is changed: {' -> '.join(_apart(text, out.text))}")
     return failures
 
 
@@ -130,6 +131,14 @@ def pack_failures(rules: Iterable[Rule], places: dict[str, str], all_rules: Iter
             yield f"{places[rule.id]}: FAIL {failure}"
 
 
-def _short(text: str, width: int = 70) -> str:
-    text = text.replace("\n", "⏎")
+def _short(text: str, width: int = 70, start: int = 0) -> str:
+    text = ("…" if start else "") + text[start:].replace("\n", "⏎")
     return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def _apart(one: str, other: str, width: int = 70) -> tuple[str, str]:
+    """`_short` of two texts, each from a little before where they first differ when their openings are alike ("is
+    changed: 'Current Chancellor…' -> 'Current Chancellor…'": a removal at the end was not seen)."""
+    same = len(os.path.commonprefix([one, other]))
+    start = same - 20 if same > width - 20 else 0
+    return _short(one, width, start), _short(other, width, start)

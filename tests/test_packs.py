@@ -1059,6 +1059,24 @@ def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_p
     assert proc.returncode == 0 and "1 rule, 2 examples, 0 failures" in proc.stdout
 
 
+def test_a_failure_shows_the_texts_where_they_differ_not_two_alike_openings(tmp_path, in_process):
+    """A keep example changed at its end (a review page's ⚑ snippet: a newsletter rule took a sentence's end) was said
+    "is changed: 'Current Chancellor…' -> 'Current Chancellor…'", both cut at 70 characters, what was removed unseen
+    (a QA pass). Both texts are shown from a little before where they first differ; so is a remove example's."""
+    long = "Le gouvernement a présenté mardi son budget pour l'année prochaine, avec des hausses."
+    pack = tmp_path / "t.yaml"
+    pack.write_text("rules:\n  - id: t.tail\n    kind: regex\n    scope: span\n    description: a tail\n"
+                    "    pattern: ' Abonnez-vous\\.$'\n    examples:\n      remove:\n"
+                    f"        - text: {json.dumps(long + ' Abonnez-vous.')}\n"
+                    f"          clean: {json.dumps(long[:-1] + '!')}\n"
+                    f"      keep: [{json.dumps(long + ' Abonnez-vous.')}]\n", encoding="utf-8")
+    proc = in_process("rules", "check", str(pack), "--alone")
+    assert proc.stdout.splitlines()[:2] == [
+        f"{pack}:2: FAIL t.tail: remove example 1 leaves '…ne, avec des hausses.', expected '…ne, avec des hausses!'",
+        f"{pack}:2: FAIL t.tail: keep example 1 is changed: '…e, avec des hausses. Abonnez-vous.' -> '…e, avec des "
+        "hausses.'"], proc.stdout
+
+
 def test_a_keep_example_is_checked_as_it_runs_on_each_site_and_a_site_rule_that_changes_it_is_named_with_its_sites(
         tmp_path, in_process):
     """A rule without `sources` had its keep examples run through every rule at once, site rules on no site and
