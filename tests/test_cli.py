@@ -773,10 +773,16 @@ def test_run_suggest_and_review_refuse_an_out_named_for_what_they_do_not_write(t
          "it would be plain text under that name (the page is plain HTML; give it a .html name)\n"),
         (("review", "run", "--out", "p.zip"), "cleaner review: p.zip: cleaner review does not write .zip files; "
          "it would be plain text under that name (the page is plain HTML; give it a .html name)\n"),
+        # `clean`'s habit (a QA pass: `run --out mistake.jsonl` made a folder of that name, exit 0)
+        (("run", str(src), "--out", "mistake.jsonl"), "cleaner: --out mistake.jsonl: is the folder the run writes its "
+         "files to (corpus.jsonl and the others), which would look like a JSON file; give it a plain name, or cleaner "
+         "clean --out for one file\n"),
     ):
         proc = in_process(*argv, cwd=tmp_path)
         assert (proc.returncode, proc.stderr) == (2, says)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "run"]
+    (tmp_path / "run").rename(tmp_path / "old.jsonl")  # a run folder named so before: still run into
+    assert in_process("run", str(src), "--out", "old.jsonl", "-q", "--workers", "1", cwd=tmp_path).returncode == 0
 
 
 def test_outputs_with_dots_in_their_names_have_rejects_files_of_their_own(tmp_path, in_process):

@@ -19,6 +19,7 @@ from ..packs import load_rules
 from ..report import Stats, skipped_lines
 from ..workers import default_workers, prepare_stream, strict
 from .common import (
+    JSON_SUFFIXES,
     PACKED,
     a_file,
     config_args,
@@ -31,13 +32,10 @@ from .common import (
     worker_count,
 )
 
-JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
-"""The suffixes of OUT that its rejects file's name takes the place of (`o.jsonl` -> `o.rejects.jsonl`)."""
-
 
 def register(sub) -> None:
     """Add the `clean` parser."""
-    p = sub.add_parser("clean", help="clean documents: folders of .txt, JSONL files, or - for stdin")
+    p = sub.add_parser("clean", help="clean documents: JSONL, text, HTML, Parquet or WARC files, folders, or - for stdin")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="a file (.txt, .html, .jsonl/.ndjson, plain, .gz or .zst, .parquet, .warc/.wet, plain or .gz), "
                    "a folder (read recursively), a quoted glob ('dumps/**/*.jsonl'), or - (JSONL on stdin)")
     p.add_argument("--out", "-o", required=True, help="output JSONL file, or - for stdout")

@@ -120,6 +120,10 @@ def not_blank(value: str | None, flag: str, give: str) -> None:
 PACKED = (".gz", ".zst")
 """The compressions cleaner writes (JSONL outputs), and reads."""
 
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+"""The suffixes of a JSON lines file: OUT's that its rejects file's name takes the place of (`o.jsonl` ->
+`o.rejects.jsonl`), and that a run's folder is not given."""
+
 UNWRITTEN = frozenset({
     ".bz2", ".bz", ".xz", ".lzma", ".lz", ".lz4", ".lzo", ".zstd", ".gzip", ".z", ".br", ".snappy", ".sz", ".zz",
     ".zip", ".7z", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".rar", ".cpio",

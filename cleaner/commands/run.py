@@ -16,6 +16,7 @@ from ..report import counted, run_lines
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
 from .common import (
+    JSON_SUFFIXES,
     at_least_one,
     config_args,
     config_from,
@@ -49,7 +50,8 @@ def register(sub) -> None:
     p.add_argument("--workers", "-j", type=worker_count, help="worker processes (default: all cores); with --engine dask, "
                    "the LocalCluster's (refused with --scheduler: the cluster's workers are its own)")
     p.add_argument("--output-format", choices=FORMATS, default="jsonl", help="corpus and raw as JSONL (default) or Parquet")
-    p.add_argument("--compression", choices=COMPRESSIONS, default="none", help="compress JSONL outputs (gz or zst)")
+    p.add_argument("--compression", choices=COMPRESSIONS, default="none",
+                   help="compress JSONL outputs (gz or zst; default: none)")
     p.add_argument("--shard-docs", type=at_least_one, metavar="N", help="start a new output file every N records")
     again = p.add_mutually_exclusive_group()
     again.add_argument("--continue", dest="resume", action="store_const", const="force-continue", default="auto",
@@ -101,6 +103,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if suffix := unwritten(args.out, packed=()):  # `--out corpus.tar.gz` made a folder of that name
         raise ConfigError(f"--out {args.out}: is the folder the run writes its files to, which would look like a "
                           f"{suffix} file; give it a plain name (--compression gz or zst compresses its files)")
+    if Path(args.out).suffix.lower() in JSON_SUFFIXES and not Path(args.out).is_dir():  # `clean`'s habit: a folder
+        raise ConfigError(f"--out {args.out}: is the folder the run writes its files to (corpus.jsonl and the others), "
+                          "which would look like a JSON file; give it a plain name, or cleaner clean --out for one file")
     not_blank(args.index, "--index", "give the index file, or leave --index out for a fresh DIR/index.sqlite")
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,

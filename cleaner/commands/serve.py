@@ -27,7 +27,8 @@ def register(sub) -> None:
                    help="most documents in one request; a bigger batch gets 413 (default: the config's max_request_docs, 10000)")
     p.add_argument("--api-key",
                    help="require `Authorization: Bearer KEY` on every POST (default: $CLEANER_API_KEY; none: open)")
-    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+                   help="the least severe of the server's log lines shown (default: info)")
     p.add_argument("--shutdown-timeout", metavar="SECONDS", type=positive, default=10.0,
                    help="on SIGTERM or Ctrl-C, how long requests in flight may take before their connections are "
                         "closed and the process ends (a client that stalls mid-body kept the server up; default: 10)")
