@@ -8,14 +8,16 @@
 from importlib import import_module
 from typing import Any
 
-_HOMES = {"clean": "api", "CleanerWarning": "config", "Config": "config", "replay": "edits", "Cleaner": "engine",
-          "Cleaned": "models", "Document": "models", "Edit": "models", "Rejected": "models", "RulePackError": "packs",
-          "load_rules": "packs", "Pipeline": "pipeline"}
+_HOMES = {"clean": "api", "CleanerWarning": "config", "Config": "config", "ConfigError": "config",
+          "ForkedIndexError": "dedup.index", "IndexBusyError": "dedup.index", "IndexMismatchError": "dedup.index",
+          "replay": "edits", "Cleaner": "engine", "Cleaned": "models", "Document": "models", "Edit": "models",
+          "Rejected": "models", "RulePackError": "packs", "load_rules": "packs", "Pipeline": "pipeline"}
 """The module each public name comes from: imported when the name is first used (PEP 562), not with the package, so
 that `python -m cleaner` and the `cleaner` command load pydantic, numpy and the rest inside their Ctrl-C handling."""
 
-__all__ = ["Cleaned", "Cleaner", "CleanerWarning", "Config", "Document", "Edit", "Pipeline", "Rejected", "RulePackError",
-           "clean", "load_rules", "replay"]
+__all__ = ["Cleaned", "Cleaner", "CleanerWarning", "Config", "ConfigError", "Document", "Edit", "ForkedIndexError",
+           "IndexBusyError", "IndexMismatchError", "Pipeline", "Rejected", "RulePackError", "clean", "load_rules",
+           "replay"]
 __version__ = "0.1.0"
 
 

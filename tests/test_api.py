@@ -516,3 +516,16 @@ def test_pipelines_built_with_loaded_rules_apply_them_as_loaded(tmp_path):
         out = pipeline.prepare({"id": "a", "text": text})
         assert "Ligne marqueur" not in out.text and "t.marker" in {e.rule for e in out.edits}
     assert "t.marker" not in {r.id for r in Pipeline(config).cleaner.rules.rules}  # loading now reads the file as it is
+
+
+def test_every_public_name_and_each_error_the_readme_names_is_imported_from_the_package():
+    """`from cleaner import ConfigError` (and IndexBusyError, ForkedIndexError, IndexMismatchError, which the README
+    says the API raises, and CleanerWarning, which it warns with) failed: a program could not catch them without
+    knowing cleaner's modules (a QA pass)."""
+    import cleaner
+
+    for name in ("ConfigError", "IndexBusyError", "ForkedIndexError", "IndexMismatchError", "CleanerWarning"):
+        assert name in cleaner.__all__
+    for name in cleaner.__all__:
+        assert getattr(cleaner, name).__module__.startswith("cleaner."), name
+    assert issubclass(cleaner.IndexMismatchError, ValueError) and issubclass(cleaner.CleanerWarning, UserWarning)
