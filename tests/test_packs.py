@@ -1059,6 +1059,30 @@ def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_p
     assert proc.returncode == 0 and "1 rule, 2 examples, 0 failures" in proc.stdout
 
 
+def test_a_truncate_rules_untouched_example_says_which_condition_failed(tmp_path, in_process):
+    """A truncate rule's remove example "is not touched", with no reason, where regex, extract and ticker rules say
+    why: a QA pass's user spent longest of the hour finding that "À lire sur axellemag.be :" is a lead-in (a colon,
+    no capitalised word after the marker). It says which condition failed, for the first line opening with a marker."""
+    before = "Un paragraphe assez long pour qu'il y ait du texte avant le marqueur de la liste, bien au-delà."
+    cases = (f"{before}\nÀ lire sur axellemag.be :\n- Une journée à la mer",
+             f"{before}\nÀ lire sur le site de nos amis belges\n- Une journée à la mer",
+             "Court.\nÀ lire sur\n- Une journée à la mer",
+             f"{before}\nÀ lire sur\n" + " ".join(["Un paragraphe qui se lit comme de la prose et finit bien."] * 5))
+    pack = tmp_path / "t.yaml"
+    pack.write_text("rules:\n  - id: t.lire\n    kind: truncate\n    description: a related list\n"
+                    "    markers: [À lire sur]\n    examples:\n      remove: " + json.dumps(list(cases))
+                    + "\n      keep: [Le texte.]\n", encoding="utf-8")
+    out = in_process("rules", "check", str(pack), "--alone").stdout
+    whys = [line.rsplit(" (", 1)[1] for line in out.splitlines() if "is not touched" in line]
+    assert whys == [
+        "'À lire sur axellemag.be :' ends in a colon and no word after the marker is capitalised: it reads as the "
+        "article announcing its own list, not as a marker)",
+        "'À lire sur le site de nos amis belges' holds more than marker_extra_words = 3 words after the marker)",
+        "'À lire sur' has under min_before_chars = 80 characters of text before it)",
+        "what follows 'À lire sur' is no list: a line over max_line_chars = 250, or more than max_prose_lines = 1 of "
+        "prose)"], out
+
+
 def test_a_failure_shows_the_texts_where_they_differ_not_two_alike_openings(tmp_path, in_process):
     """A keep example changed at its end (a review page's ⚑ snippet: a newsletter rule took a sentence's end) was said
     "is changed: 'Current Chancellor…' -> 'Current Chancellor…'", both cut at 70 characters, what was removed unseen

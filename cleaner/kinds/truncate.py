@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from ..text import ends_sentence, line_key, width, word_count
 from ..view import Hit, View
-from .base import Context, Rule, keyable, register, whole_lines
+from .base import Context, Rule, keyable, register, shown, whole_lines
 
 
 @register("truncate")
@@ -53,6 +53,34 @@ class TruncateRule(Rule):
     def first_words(self) -> frozenset[str]:
         """The first word of each marker: a line starting with none of them is not a marker line."""
         return frozenset(k.split()[0] for k in self.keys)
+
+    def why_untouched(self, text: str) -> str | None:
+        """Also, the first line that opens with a marker, and which of the conditions above it fails (a lead-in,
+        too many words after the marker, too little text before, no list after): "is not touched" alone sent a user
+        looking for the lead-in rule in the table of kinds."""
+        if why := super().why_untouched(text):
+            return why
+        view = View(text, [])
+        for i, key in enumerate(view.keys):
+            if not key or not self._first_word(key):
+                continue
+            line = view.lines[i].text.strip()
+            if not self._is_marker(key, line):
+                after = [m for m in self.keys if key.startswith(m) and len(key) > len(m) and key[len(m)] in " :"]
+                if any(_lead_in(line, len(m.split())) for m in after):
+                    return (f"{shown(line)} ends in a colon and no word after the marker is capitalised: it reads "
+                            "as the article announcing its own list, not as a marker")
+                if after:
+                    return (f"{shown(line)} holds more than marker_extra_words = {self.marker_extra_words} words "
+                            "after the marker")
+                continue
+            if not self._article_before(view, i):
+                return (f"{shown(line)} has under min_before_chars = {self.min_before_chars} characters of text "
+                        "before it")
+            if not self._list_after(view, i):
+                return (f"what follows {shown(line)} is no list: a line over max_line_chars = "
+                        f"{self.max_line_chars}, or more than max_prose_lines = {self.max_prose_lines} of prose")
+        return None
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         lone = []
