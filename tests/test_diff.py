@@ -275,6 +275,18 @@ def test_filters_rule_id_limit(diff):
                                                "(`cleaner rules list` shows them)\n")
 
 
+def test_a_rule_a_run_folder_never_names_is_a_typo_said_exit_2(diff, run_dir):
+    """`diff RUNDIR --rule nosuch` said "no document matched", exit 0, where the same typo on inputs is exit 2 (a QA
+    pass): a rule in neither the loaded packs nor the run's report is refused; one of the packs that touched none of
+    the run's documents, or `whitespace`, still matches nothing without a word of error."""
+    code, out, err = diff(str(run_dir), "--rule", "no.such-rule")
+    assert (code, out, err) == (2, "", "cleaner diff: --rule 'no.such-rule': no such rule in the loaded packs nor in "
+                                       "the run's report (`cleaner rules list` shows the packs')\n")
+    for rule in ("es.share-bar", "whitespace"):
+        code, _, err = diff(str(run_dir), "--rule", rule, "--limit", "1")
+        assert code == 0, err
+
+
 def test_run_folder_mode_matches_recleaning_and_shows_rejects(diff, run_dir):
     _, from_run, _ = diff(str(run_dir), "--id", SEED_000)
     _, from_input, _ = diff(str(SEEDS), "--id", SEED_000)

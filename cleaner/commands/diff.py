@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..api import pipeline_for
-from ..edits import WHITESPACE_RULE
+from ..edits import REPEATED_RULE, WHITESPACE_RULE
 from ..engine import Cleaner
 from ..io.readers import EMPTY_FOLDER, expand, holds_nothing
 from ..io.writers import stdout
@@ -52,6 +52,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
         cleaner = Cleaner(config_from(args, id_field=args.id_field, text_field=args.text_field))  # no tagger, no index
         if warning := other_packs(Path(args.inputs[0]), cleaner.rules):
             print(f"cleaner diff: {warning}", file=sys.stderr)
+        known = {WHITESPACE_RULE, REPEATED_RULE, *(r.id for r in cleaner.rules.rules), *(run.report.get("rules") or {})}
+        if args.rule and args.rule not in known:  # a typo: it "matched no document", exit 0
+            return _fail(f"--rule {args.rule!r}: no such rule in the loaded packs nor in the run's report "
+                         "(`cleaner rules list` shows the packs')")
         learned = learned_in(run)  # dropped documents are cleaned again, as `cleaner review` shows them
         entries = (recleaned(entry, cleaner, learned) for entry in run_entries(run))
     else:
