@@ -7,6 +7,8 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from .report import per_second
+
 if TYPE_CHECKING:
     from rich.progress import Progress
 
@@ -51,7 +53,8 @@ class RunProgress:
             self._bar.update(self._task, completed=done, docs=done, mb=self.chars / 1e6, rate=self.rate)
         elif self.mode == "log" and time.monotonic() - self._last >= self.every:
             self._last = time.monotonic()
-            self.log(f"{self.docs:,} documents, {self.chars / 1e6:.1f} MB, {self.rate:,.0f} docs/s" + self._eta())
+            self.log(f"{self.docs:,} documents, {self.chars / 1e6:.1f} MB, {per_second(self.rate)} docs/s"
+                     + self._eta())
 
     def _eta(self) -> str:
         if not self.total or not self.docs:

@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, replace
@@ -92,6 +93,11 @@ RAW_FIELDS = ("id", "text", "url", "html")
 WRITE_POOL_AT = 20_000
 """Records from which a run with more than one worker writes its outputs on a pool (see `Runner._finish`):
 its processes take about a second to start, which the index's additions cover from about this many."""
+SAVE_DOCS, SAVE_CHARS, SAVE_SECONDS = 256, 16_000_000, 10.0
+"""Prepared records are saved to the run state (and counted by the progress) when this many have come, or this many
+characters of raw text, or this many seconds after the last save, whichever is first: saved by count alone, 256
+records of 2 MB were held in the main process (its memory grew to 680 MB), a run SIGKILLed after a minute of work on
+them resumed from the first record, and a log showed no progress line for 100 s (a QA pass)."""
 
 
 @dataclass(frozen=True)
@@ -431,8 +437,9 @@ class Runner:
                 if done or stage != "prepare":
                     self.progress.log(f"resuming: {counted(done, 'input record')} already done (stage {stage})")
                 else:  # stopped as it started (a Ctrl-C while its workers started): there is nothing to go on with
-                    self.progress.log(f"{self.out}/ holds a run stopped before it had prepared an input record: "
-                                      "starting from the first")
+                    self.progress.log(f"{self.out}/ holds a run stopped before it had saved a prepared record (every "
+                                      f"{SAVE_DOCS} records, {SAVE_CHARS // 1_000_000} M characters or "
+                                      f"{SAVE_SECONDS:.0f} s): starting from the first")
                 return done
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over{keep}")
@@ -460,20 +467,20 @@ class Runner:
             return
         items = islice(read_inputs(self.inputs, self.config, self.options.input_format, self.read_stats,
                                         lazy=True), done, None)
-        batch, start = [], done
+        batch, start, chars, saved = [], done, 0, time.monotonic()
         gates = not self.config.learn_boilerplate  # then the text left once the boilerplate is gone is gated (`_apply_chunk`)
         stream = prepare_stream(items, self.config, workers=self.options.workers, gates=gates, packed=True, warm=warm,
                                 rules=self.rules)
         for prepared in strict(stream) if self.options.strict else stream:
             batch.append(prepared)
-            if len(batch) >= 256:
+            chars += prepared.raw_chars
+            if len(batch) >= SAVE_DOCS or chars >= SAVE_CHARS or time.monotonic() - saved >= SAVE_SECONDS:
                 state.add(start, batch)
-                self.progress.update(len(batch), sum(p.raw_chars for p in batch))
-                start += len(batch)
-                batch = []
+                self.progress.update(len(batch), chars)
+                start, batch, chars, saved = start + len(batch), [], 0, time.monotonic()
         if batch:
             state.add(start, batch)
-            self.progress.update(len(batch), sum(p.raw_chars for p in batch))
+            self.progress.update(len(batch), chars)
         try:
             check_unchanged(json.loads(state.get("fingerprint") or "{}"))
         except InputChangedError:

@@ -317,6 +317,31 @@ def test_a_run_removes_what_a_kill_while_writing_left(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(kept)
 
 
+def test_prepared_records_are_saved_by_their_size_and_by_time_not_by_count_alone(tmp_path, monkeypatch):
+    """Prepared records were saved to the run state 256 at a time: 256 records of 2 MB were held in the main process
+    (680 MB), a run SIGKILLed after a minute of work on them resumed from the first, and a log showed no progress
+    for 100 s (a QA pass). They are saved once `SAVE_CHARS` characters of raw text have come, or `SAVE_SECONDS` after
+    the last save; the outputs are the same."""
+    src = tmp_path / "in.jsonl"
+    texts = [f"Article {k}. " + " ".join(f"mot{(k * 7919 + j) % 5003}" for j in range(100)) for k in range(7)]
+    src.write_text("".join(json.dumps({"id": f"d{k}", "text": t}) + "\n" for k, t in enumerate(texts)),
+                   encoding="utf-8")
+    reference = tmp_path / "reference"
+    Runner(Config.load(), [str(src)], reference, RunOptions(progress="quiet", workers=1)).run()
+    sizes: list[int] = []
+    add = RunState.add
+    monkeypatch.setattr(RunState, "add", lambda self, start, rows: (sizes.append(len(rows)), add(self, start, rows)))
+    for chars, seconds, saved in ((2 * len(texts[0]) + 10, 3600.0, [2, 2, 2, 1]), (10**9, 0.0, [1] * 7)):
+        monkeypatch.setattr(runner, "SAVE_CHARS", chars)
+        monkeypatch.setattr(runner, "SAVE_SECONDS", seconds)
+        sizes.clear()
+        out = tmp_path / f"out-{chars}"
+        Runner(Config.load(), [str(src)], out, RunOptions(progress="quiet", workers=1)).run()
+        assert sizes == saved
+        assert all((out / name).read_bytes() == (reference / name).read_bytes()
+                   for name in ("corpus.jsonl", "rejects.jsonl", "clusters.jsonl", "raw.jsonl"))
+
+
 def test_a_rerun_stopped_while_it_replaces_a_finished_runs_outputs_leaves_no_manifest(tmp_path, monkeypatch):
     """A folder with a manifest holds a finished run: a rerun with another config, stopped once it had
     begun writing, left the replaced run's manifest.json and report.json beside none of the outputs
@@ -1489,7 +1514,7 @@ def test_the_summary_says_one_worker_in_the_singular(tmp_path, in_process):
 
 def test_a_run_stopped_before_it_prepared_a_record_is_not_said_to_resume(tmp_path, in_process):
     """A rerun after a Ctrl-C during start-up said `resuming: 0 input records already done (stage prepare)` (found
-    by a QA pass): it says the run stopped before it had prepared an input record, and starts from the first."""
+    by a QA pass): it says the run stopped before it had saved a prepared record, and starts from the first."""
     from cleaner.manifest import fingerprint
 
     out = tmp_path / "out"
@@ -1499,7 +1524,17 @@ def test_a_run_stopped_before_it_prepared_a_record_is_not_said_to_resume(tmp_pat
         runner._resume_point(state, fingerprint(runner.config, runner.inputs, runner.options.output_options()), True)
     proc = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1")
     assert proc.returncode == 0 and "resuming:" not in proc.stderr, proc.stderr
-    assert f"{out}/ holds a run stopped before it had prepared an input record: starting from the first" in proc.stderr
+    assert (f"{out}/ holds a run stopped before it had saved a prepared record (every 256 records, 16 M characters or "
+            "10 s): starting from the first") in proc.stderr
+
+
+def test_a_rate_under_ten_a_second_is_said_with_two_figures_not_as_zero():
+    """A run of 2 MB documents ended `122.7 s, 0 docs/s` and its log lines said `0 docs/s` (a QA pass): under 10 a
+    second a rate has two figures; from 10, whole numbers as before."""
+    from cleaner.report import per_second
+
+    assert [per_second(r) for r in (50 / 122.7, 3.24, 9.4, 10.2, 1509.3, 0.0)] == ["0.41", "3.2", "9.4", "10",
+                                                                                  "1,509", "0"]
 
 
 def test_a_resume_that_had_no_record_left_to_read_says_no_rate(tmp_path, in_process):

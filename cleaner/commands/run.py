@@ -12,7 +12,7 @@ from ..config import ConfigError
 from ..dedup.index import check_index
 from ..io.writers import COMPRESSIONS, FORMATS
 from ..pipeline import dedup_params
-from ..report import counted, run_lines
+from ..report import counted, per_second, run_lines
 from ..runner import Runner, RunOptions
 from ..workers import default_workers
 from .common import (
@@ -137,7 +137,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet and not summary.up_to_date:
         seconds = time.monotonic() - start
         new = summary.stats.read - summary.resumed_from  # the records this process read: no rate of none
-        rate = f"{new / max(seconds, 1e-9):,.0f} docs/s, " if new else ""
+        rate = f"{per_second(new / max(seconds, 1e-9))} docs/s, " if new else ""
         resumed, done = "", counted(summary.resumed_from, "record")
         if summary.resumed_from:
             resumed = f", resumed after {done}" if new else f", resumed with all {done} done"
