@@ -37,7 +37,8 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
             failures.append(f"{rule.id}: remove example {n} is not touched: {_short(spec.text)}"
                             + (f" ({why})" if why else ""))
         elif out.text != spec.clean.strip():
-            failures.append(f"{rule.id}: remove example {n} leaves {', expected '.join(_apart(out.text, spec.clean))}")
+            failures.append(f"{rule.id}: remove example {n} leaves "
+                            f"{', expected '.join(_apart(out.text, spec.clean.strip()))}")
         for name, value in spec.fields.items():
             if getattr(out, name, None) != value:
                 failures.append(f"{rule.id}: remove example {n} gives {name}={getattr(out, name, None)!r}, expected {value!r}")
@@ -46,7 +47,8 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
         if out.warnings:
             failures.append(f"{rule.id}: keep example {n}: {'; '.join(out.warnings)}: {_short(text)}")
         elif any(e.rule == rule.id for e in out.edits):
-            failures.append(f"{rule.id}: keep example {n} is changed: {' -> '.join(_apart(text, out.text))}")
+            tidied = run_rules(Document(id="example", text=text), [], ctx).text  # as the rule read it
+            failures.append(f"{rule.id}: keep example {n} is changed: {' -> '.join(_apart(tidied, out.text))}")
     return failures
 
 
@@ -138,7 +140,8 @@ def _short(text: str, width: int = 70, start: int = 0) -> str:
 
 def _apart(one: str, other: str, width: int = 70) -> tuple[str, str]:
     """`_short` of two texts, each from a little before where they first differ when their openings are alike ("is
-    changed: 'Current Chancellor…' -> 'Current Chancellor…'": a removal at the end was not seen)."""
+    changed: 'Current Chancellor…' -> 'Current Chancellor…'": a removal at the end was not seen). A keep example is
+    shown as the rules read it, lines trimmed and blank runs folded, or they would differ there first."""
     same = len(os.path.commonprefix([one, other]))
     start = same - 20 if same > width - 20 else 0
     return _short(one, width, start), _short(other, width, start)

@@ -33,10 +33,10 @@ class RunProgress:
             from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                                 TextColumn("{task.fields[docs]:,} docs  {task.fields[mb]:.1f} MB  {task.fields[rate]:,.0f} docs/s"),
+                                 TextColumn("{task.fields[docs]:,} docs  {task.fields[mb]:.1f} MB  {task.fields[rate]} docs/s"),
                                  TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=None, transient=True)
             self._bar.start()
-            self._task = self._bar.add_task(self.label, total=self.total, docs=0, mb=0.0, rate=0.0)
+            self._task = self._bar.add_task(self.label, total=self.total, docs=0, mb=0.0, rate="0")
         return self
 
     @property
@@ -50,7 +50,7 @@ class RunProgress:
         self.chars += chars
         if self._bar is not None:
             done = self.before + self.docs
-            self._bar.update(self._task, completed=done, docs=done, mb=self.chars / 1e6, rate=self.rate)
+            self._bar.update(self._task, completed=done, docs=done, mb=self.chars / 1e6, rate=per_second(self.rate))
         elif self.mode == "log" and time.monotonic() - self._last >= self.every:
             self._last = time.monotonic()
             self.log(f"{self.docs:,} documents, {self.chars / 1e6:.1f} MB, {per_second(self.rate)} docs/s"

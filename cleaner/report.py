@@ -143,4 +143,4 @@ def counted(n: int, noun: str) -> str:
 def per_second(rate: float) -> str:
     """A rate as a summary or a log line says it: whole from 10 (`1,509`), two figures under it (`0.41`, `3.2`):
     a run of 2 MB documents said `0 docs/s` (a QA pass)."""
-    return f"{rate:,.0f}" if rate >= 10 else f"{rate:.2g}"
+    return f"{rate:,.0f}" if rate >= 10 else f"{rate:.2g}" if rate >= 0.01 or not rate else "under 0.01"

@@ -540,7 +540,7 @@ def test_a_record_rejected_for_want_of_a_text_names_the_invalid_byte_it_held(tmp
     records = list(read_inputs([src], Config.load()))
     assert [r.detail for r in records[:4]] == want
     assert records[4].warnings == (f"{src}:5: {byte[4][1:-1]}",)  # kept, and warned
-    out = tmp_path / "o.jsonl"
+    out = tmp_path / "run"  # a folder: `run --out o.jsonl` is refused, a JSON file's name
     proc = run_cli("run", str(src), "--out", str(out), "--workers", "2", "--quiet")
     assert proc.returncode == 0, proc.stderr[-500:]
     assert sorted(r["detail"] for r in _records(out / "rejects.jsonl")) == want

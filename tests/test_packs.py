@@ -1062,12 +1062,16 @@ def test_a_site_tuned_shape_rule_is_checked_against_what_runs_on_that_site(tmp_p
 def test_a_truncate_rules_untouched_example_says_which_condition_failed(tmp_path, in_process):
     """A truncate rule's remove example "is not touched", with no reason, where regex, extract and ticker rules say
     why: a QA pass's user spent longest of the hour finding that "À lire sur axellemag.be :" is a lead-in (a colon,
-    no capitalised word after the marker). It says which condition failed, for the first line opening with a marker."""
+    no capitalised word after the marker). It says which condition failed: of the last marker line the rule tried, else
+    of the first line that opens with a marker and is none."""
     before = "Un paragraphe assez long pour qu'il y ait du texte avant le marqueur de la liste, bien au-delà."
     cases = (f"{before}\nÀ lire sur axellemag.be :\n- Une journée à la mer",
              f"{before}\nÀ lire sur le site de nos amis belges\n- Une journée à la mer",
              "Court.\nÀ lire sur\n- Une journée à la mer",
-             f"{before}\nÀ lire sur\n" + " ".join(["Un paragraphe qui se lit comme de la prose et finit bien."] * 5))
+             f"{before}\nÀ lire sur\n" + " ".join(["Un paragraphe qui se lit comme de la prose et finit bien."] * 5),
+             # the line the rule tried, not a first line that opens with a marker's words (a review)
+             f"À lire sur la plage cet été, voici nos conseils.\n{before}\nÀ lire sur\n"
+             + " ".join(["Un paragraphe qui se lit comme de la prose et finit bien."] * 5))
     pack = tmp_path / "t.yaml"
     pack.write_text("rules:\n  - id: t.lire\n    kind: truncate\n    description: a related list\n"
                     "    markers: [À lire sur]\n    examples:\n      remove: " + json.dumps(list(cases))
@@ -1079,8 +1083,8 @@ def test_a_truncate_rules_untouched_example_says_which_condition_failed(tmp_path
         "article announcing its own list, not as a marker)",
         "'À lire sur le site de nos amis belges' holds more than marker_extra_words = 3 words after the marker)",
         "'À lire sur' has under min_before_chars = 80 characters of text before it)",
-        "what follows 'À lire sur' is no list: a line over max_line_chars = 250, or more than max_prose_lines = 1 of "
-        "prose)"], out
+        *["what follows 'À lire sur' is no list: a line over max_line_chars = 250, or more than max_prose_lines = 1 "
+          "of prose)"] * 2], out
 
 
 def test_a_failure_shows_the_texts_where_they_differ_not_two_alike_openings(tmp_path, in_process):
@@ -1088,13 +1092,16 @@ def test_a_failure_shows_the_texts_where_they_differ_not_two_alike_openings(tmp_
     "is changed: 'Current Chancellor…' -> 'Current Chancellor…'", both cut at 70 characters, what was removed unseen
     (a QA pass). Both texts are shown from a little before where they first differ; so is a remove example's."""
     long = "Le gouvernement a présenté mardi son budget pour l'année prochaine, avec des hausses."
+    keep = [long + " Abonnez-vous.", "Titre\n\n\n" + long + " Abonnez-vous."]
     pack = tmp_path / "t.yaml"
     pack.write_text("rules:\n  - id: t.tail\n    kind: regex\n    scope: span\n    description: a tail\n"
                     "    pattern: ' Abonnez-vous\\.$'\n    examples:\n      remove:\n"
                     f"        - text: {json.dumps(long + ' Abonnez-vous.')}\n"
                     f"          clean: {json.dumps(long[:-1] + '!')}\n"
-                    f"      keep: [{json.dumps(long + ' Abonnez-vous.')}]\n", encoding="utf-8")
+                    f"      keep: {json.dumps(keep)}\n", encoding="utf-8")
     proc = in_process("rules", "check", str(pack), "--alone")
+    # the second, whose blank lines the rules fold before they read it, is shown as they read it (a review)
+    assert proc.stdout.splitlines()[2] == proc.stdout.splitlines()[1].replace("keep example 1", "keep example 2")
     assert proc.stdout.splitlines()[:2] == [
         f"{pack}:2: FAIL t.tail: remove example 1 leaves '…ne, avec des hausses.', expected '…ne, avec des hausses!'",
         f"{pack}:2: FAIL t.tail: keep example 1 is changed: '…e, avec des hausses. Abonnez-vous.' -> '…e, avec des "

@@ -1533,8 +1533,12 @@ def test_a_rate_under_ten_a_second_is_said_with_two_figures_not_as_zero():
     second a rate has two figures; from 10, whole numbers as before."""
     from cleaner.report import per_second
 
-    assert [per_second(r) for r in (50 / 122.7, 3.24, 9.4, 10.2, 1509.3, 0.0)] == ["0.41", "3.2", "9.4", "10",
-                                                                                  "1,509", "0"]
+    assert [per_second(r) for r in (50 / 122.7, 3.24, 9.4, 10.2, 1509.3, 0.0, 1e-5)] == [
+        "0.41", "3.2", "9.4", "10", "1,509", "0", "under 0.01"]
+    with RunProgress("cleaner run", mode="bar") as progress:  # the terminal's bar says it so too (a review)
+        progress.update(1, 100)
+        rate = progress._bar.tasks[0].fields["rate"]
+        assert isinstance(rate, str) and rate.replace(",", "").replace(".", "").isdigit()
 
 
 def test_a_resume_that_had_no_record_left_to_read_says_no_rate(tmp_path, in_process):

@@ -103,7 +103,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if suffix := unwritten(args.out, packed=()):  # `--out corpus.tar.gz` made a folder of that name
         raise ConfigError(f"--out {args.out}: is the folder the run writes its files to, which would look like a "
                           f"{suffix} file; give it a plain name (--compression gz or zst compresses its files)")
-    if Path(args.out).suffix.lower() in JSON_SUFFIXES and not Path(args.out).is_dir():  # `clean`'s habit: a folder
+    if Path(args.out).suffix.lower() in JSON_SUFFIXES and not Path(args.out).exists():  # `clean`'s habit: a folder
         raise ConfigError(f"--out {args.out}: is the folder the run writes its files to (corpus.jsonl and the others), "
                           "which would look like a JSON file; give it a plain name, or cleaner clean --out for one file")
     not_blank(args.index, "--index", "give the index file, or leave --index out for a fresh DIR/index.sqlite")

@@ -55,12 +55,12 @@ class TruncateRule(Rule):
         return frozenset(k.split()[0] for k in self.keys)
 
     def why_untouched(self, text: str) -> str | None:
-        """Also, the first line that opens with a marker, and which of the conditions above it fails (a lead-in,
-        too many words after the marker, too little text before, no list after): "is not touched" alone sent a user
-        looking for the lead-in rule in the table of kinds."""
+        """Also, why the marker lines `find` tried failed: the last one it tried (too little text before it, or no list
+        after it), else the first line that opens with a marker and is none (a lead-in, too many words after the
+        marker). "is not touched" alone sent a user looking for the lead-in rule in the table of kinds."""
         if why := super().why_untouched(text):
             return why
-        view = View(text, [])
+        view, tried, near = View(text, []), None, None
         for i, key in enumerate(view.keys):
             if not key or not self._first_word(key):
                 continue
@@ -68,19 +68,18 @@ class TruncateRule(Rule):
             if not self._is_marker(key, line):
                 after = [m for m in self.keys if key.startswith(m) and len(key) > len(m) and key[len(m)] in " :"]
                 if any(_lead_in(line, len(m.split())) for m in after):
-                    return (f"{shown(line)} ends in a colon and no word after the marker is capitalised: it reads "
-                            "as the article announcing its own list, not as a marker")
-                if after:
-                    return (f"{shown(line)} holds more than marker_extra_words = {self.marker_extra_words} words "
-                            "after the marker")
-                continue
-            if not self._article_before(view, i):
-                return (f"{shown(line)} has under min_before_chars = {self.min_before_chars} characters of text "
-                        "before it")
-            if not self._list_after(view, i):
-                return (f"what follows {shown(line)} is no list: a line over max_line_chars = "
-                        f"{self.max_line_chars}, or more than max_prose_lines = {self.max_prose_lines} of prose")
-        return None
+                    near = near or (f"{shown(line)} ends in a colon and no word after the marker is capitalised: it "
+                                    "reads as the article announcing its own list, not as a marker")
+                elif after:
+                    near = near or (f"{shown(line)} holds more than marker_extra_words = {self.marker_extra_words} "
+                                    "words after the marker")
+            elif not self._article_before(view, i):
+                tried = (f"{shown(line)} has under min_before_chars = {self.min_before_chars} characters of text "
+                         "before it")
+            elif not self._list_after(view, i):
+                tried = (f"what follows {shown(line)} is no list: a line over max_line_chars = "
+                         f"{self.max_line_chars}, or more than max_prose_lines = {self.max_prose_lines} of prose")
+        return tried or near
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         lone = []
