@@ -263,15 +263,16 @@ def _inline_joined(tree: Any, text: str | None) -> str:
 
 
 def _blocks_parted(tree: Any, text: str) -> str:
-    """trafilatura's main text with the blocks of an `<article>` in or holding a `<noscript>` on lines of their own where
-    a line is the article's whole text. trafilatura's main extraction drops `<noscript>`, and with it paragraphs a
+    """trafilatura's main text with the blocks of an `<article>` in or holding a `<noscript>` on lines of their own
+    where a line is the article's whole text. trafilatura's main extraction drops `<noscript>`, and with it paragraphs a
     browser without scripts shows (a script app's article); finding too little, its last resort may take each
     `<article>`'s text, cleaned as it cleans it (`basic_cleaning`: no scripts, footers, ...), as one line, its blocks
     parted by a space (`block_text`): a line a paragraph comes back, as a browser shows them. Tried when the text has
     no more lines than there are such articles; a line is an article's when it is that article's text with each break
     a space. Articles without `<noscript>` are left: on fr-pages, parting theirs too made two image-only posts (title,
     date, "Partager :" and share buttons) pass `_no_sentence` on a label's colon."""
-    articles, lines = tree.xpath("//article[not(ancestor::article)][.//noscript or ancestor::noscript]"), text.split("\n")
+    articles = tree.xpath("//article[not(ancestor::article)][.//noscript or ancestor::noscript]")
+    lines = text.split("\n")
     if not articles or len(lines) > len(articles):
         return text
     from trafilatura.baseline import basic_cleaning

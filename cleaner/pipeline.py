@@ -208,8 +208,8 @@ class Pipeline(Closing):
         (`cleaner run`), and a batch's or stream's results would depend on what else it held."""
         if self.config.learn_boilerplate and not self._learning_said:
             self._learning_said = True
-            warn("learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the whole corpus; "
-                 "Pipeline.run, stream and deduplicate clean each document with the rule packs alone")
+            warn("learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the whole "
+                 "corpus; Pipeline.run, stream and deduplicate clean each document with the rule packs alone")
 
     def deduplicate(self, prepared: Iterable[Cleaned | Rejected], add: bool = True) -> RunResult:
         """The dedup stage of `run` alone, over the results of `prepare` (so a caller can prepare

@@ -33,7 +33,8 @@ class RunProgress:
             from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                                 TextColumn("{task.fields[docs]:,} docs  {task.fields[mb]:.1f} MB  {task.fields[rate]} docs/s"),
+                                 TextColumn("{task.fields[docs]:,} docs  {task.fields[mb]:.1f} MB  "
+                                            "{task.fields[rate]} docs/s"),
                                  TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=None, transient=True)
             self._bar.start()
             self._task = self._bar.add_task(self.label, total=self.total, docs=0, mb=0.0, rate="0")

@@ -35,7 +35,8 @@ from .common import (
 
 def register(sub) -> None:
     """Add the `clean` parser."""
-    p = sub.add_parser("clean", help="clean documents: JSONL, text, HTML, Parquet or WARC files, folders, or - for stdin")
+    p = sub.add_parser("clean",
+                       help="clean documents: JSONL, text, HTML, Parquet or WARC files, folders, or - for stdin")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="a file (.txt, .html, .jsonl/.ndjson, plain, .gz or .zst, .parquet, .warc/.wet, plain or .gz), "
                    "a folder (read recursively), a quoted glob ('dumps/**/*.jsonl'), or - (JSONL on stdin)")
     p.add_argument("--out", "-o", required=True, help="output JSONL file, or - for stdout")

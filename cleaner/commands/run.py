@@ -75,7 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     codes = tuple(x.strip() for x in (args.langs or "").split(","))  # as written: `Config` reads them
     if args.langs is not None and not any(codes):  # an unset shell variable, most likely: not `any` without a word
         raise ConfigError("--langs is empty: give the languages to keep (fr,en), or any for all")
-    if args.langs is not None and not all(codes):  # said first, as the user wrote it: `any,` is an empty code, not `any` among codes
+    if args.langs is not None and not all(codes):  # first, as written: `any,` is an empty code, not `any` among codes
         raise ConfigError(f"--langs {args.langs!r}: an empty code: give codes (fr,en) or any")
     anys = [c for c in codes if c.lower() == "any"]
     if anys and len(codes) > 1:  # said as a code the backend never answers, it read as a typo
@@ -104,8 +104,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--out {args.out}: is the folder the run writes its files to, which would look like a "
                           f"{suffix} file; give it a plain name (--compression gz or zst compresses its files)")
     if Path(args.out).suffix.lower() in JSON_SUFFIXES and not Path(args.out).exists():  # `clean`'s habit: a folder
-        raise ConfigError(f"--out {args.out}: is the folder the run writes its files to (corpus.jsonl and the others), "
-                          "which would look like a JSON file; give it a plain name, or cleaner clean --out for one file")
+        raise ConfigError(f"--out {args.out}: is the folder the run writes its files to (corpus.jsonl and the "
+                          "others), which would look like a JSON file; give it a plain name, or cleaner clean --out "
+                          "for one file")
     not_blank(args.index, "--index", "give the index file, or leave --index out for a fresh DIR/index.sqlite")
     options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,

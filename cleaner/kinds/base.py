@@ -217,7 +217,8 @@ def not_under(low: str) -> Callable[[type, int, ValidationInfo], int]:
 
 def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
     """Validator for phrase lists: each phrase must have a non-empty `line_key`, said which it is: too long for one
-    (no line that long is compared), or nothing once normalised (punctuation alone: a line's edges are trimmed of it)."""
+    (no line that long is compared), or nothing once normalised (punctuation alone: a line's edges are trimmed of
+    it)."""
     for phrase in phrases:
         if len(phrase) > KEY_MAX_CHARS:
             raise ValueError(f"{shown(phrase)} is over {KEY_MAX_CHARS:,} characters: no line that long is compared to "

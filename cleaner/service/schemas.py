@@ -137,7 +137,8 @@ def item_document(item: Any, config: Config, said: Iterable[str], position: int)
         return item.document(config, said, position)
     if isinstance(item, str):
         return as_document(item, position, config)
-    return bad(None, f"document {position}: not a document ({json_type(item)}; give an object with a text, or a string)", item)
+    return bad(None, f"document {position}: not a document ({json_type(item)}; give an object with a text, or a "
+                     "string)", item)
 
 
 class Verdict(BaseModel):
