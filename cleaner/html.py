@@ -355,7 +355,7 @@ def _stub(html: str, tree: Any, url: str | None) -> str | None:
     its version without scripts)."""
     if len(html) > 50 * STUB_MAX_CHARS:
         return None
-    visible = _shown_text(tree) if tree is not None else " ".join(_TAG.sub(" ", html).split())
+    visible = _element_text(tree) if tree is not None else " ".join(_TAG.sub(" ", html).split())
     if len(visible) >= STUB_MAX_CHARS:
         return None
     title = (tree.findtext(".//title") if tree is not None else None) or ""
@@ -365,14 +365,6 @@ def _stub(html: str, tree: Any, url: str | None) -> str | None:
         shown = _SPACE_BEFORE_MARK.sub("", visible) if tree is not None else visible
         return shown[:120] or title or "(meta refresh)"
     return None
-
-
-def _shown_text(tree: Any) -> str:
-    """The page's text as `_as_shown` leaves it, each run of whitespace one space, without its scripts' and styles',
-    which a browser runs or applies and never shows (its `<title>` it shows, in the tab): a short redirect page with a
-    Google Tag Manager snippet of 334 characters was too long for a stub, and an error page's notice quoted its
-    JavaScript ("404 Not Found var a=1;window.dataLayer=[]; Not Found ...")."""
-    return " ".join(" ".join(tree.xpath("//text()[not(ancestor::script or ancestor::style)]")).split())
 
 
 def _redirects(tree: Any, url: str | None) -> bool:
@@ -410,8 +402,11 @@ def _error_title(tree: Any, text: str) -> str | None:
 
 
 def _element_text(element: Any) -> str:
-    """The text of an lxml `element` and its descendants, each run of whitespace one space."""
-    return " ".join(" ".join(element.itertext()).split())
+    """The text of an lxml `element` (a page's tree too) and its descendants as a browser shows it, each run of
+    whitespace one space, without its scripts' and styles', which a browser runs or applies and never shows (its
+    `<title>` it shows, in the tab): a short redirect page with a Google Tag Manager snippet of 334 characters was
+    too long for a stub, and an error page's notice quoted its JavaScript ("404 Not Found var a=1;…")."""
+    return " ".join(" ".join(element.xpath(".//text()[not(ancestor::script or ancestor::style)]")).split())
 
 
 def _no_sentence(text: str) -> bool:
