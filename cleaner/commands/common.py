@@ -12,6 +12,7 @@ from typing import Any
 from ..config import Config, ConfigError
 from ..escapes import one_line
 from ..io.readers import FORMATS, input_sources
+from ..io.writers import COMPRESSIONS
 from ..models import Rejected
 
 
@@ -117,8 +118,8 @@ def not_blank(value: str | None, flag: str, give: str) -> None:
         raise ConfigError(f"{flag} is empty: {give}")
 
 
-PACKED = (".gz", ".zst")
-"""The compressions cleaner writes (JSONL outputs), and reads."""
+PACKED = tuple(f".{name}" for name in COMPRESSIONS if name != "none")
+"""The suffixes of the compressions cleaner writes (JSONL outputs), and reads: `.gz`, `.zst`."""
 
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 """The suffixes of a JSON lines file: OUT's that its rejects file's name takes the place of (`o.jsonl` ->
