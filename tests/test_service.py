@@ -538,6 +538,58 @@ def test_a_client_that_closes_after_its_request_gets_the_413_not_a_reset(server,
         "detail": "the request body is over the limit of 524,288 bytes (--max-body-mb)"}
 
 
+@pytest.mark.parametrize("path, headers, code, detail", [
+    ("/v1/clean", {}, 401, "missing or wrong API key: send `Authorization: Bearer <key>`"),
+    ("/v1/documnets", {"Authorization": f"Bearer {KEY}"}, 404, "Not Found"),
+    ("/v1/stats", {"Authorization": f"Bearer {KEY}"}, 405, "Method Not Allowed"),
+    ("/v1/clean", {"Authorization": f"Bearer {KEY}", "Content-Encoding": "gzip"}, 415,
+     "a body with Content-Encoding 'gzip' is not read: send it uncompressed"),
+    ("/v1/clean/", {"Authorization": f"Bearer {KEY}"}, 307, None)])
+def test_a_client_that_closes_after_its_request_gets_every_early_refusal_not_a_reset(keyed_server, path, headers, code,
+                                                                                     detail):
+    """Only the 413 was answered once the body was read: a 401, 404, 405, 415 or redirect, answered before the body
+    is read, reached urllib (`Connection: close`, the whole body sent before it reads) for a body of a few MB
+    (socket buffers), a broken pipe or a reset from 5 MB, the server's log saying it had answered (QA pass)."""
+    body = json.dumps({"id": "early", "text": "mot " * 2_500_000}).encode()  # 10 MB, under the 16 MB limit
+    request = urllib.request.Request(keyed_server.url + path, data=body,
+                                     headers={"Content-Type": "application/json", **headers})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    answer = refused.value.read()
+    assert refused.value.code == code and (detail is None or json.loads(answer) == {"detail": detail}), answer
+
+
+def test_a_body_that_never_ends_is_read_for_drain_seconds_then_answered(tmp_path, monkeypatch):
+    """The rest of a body is read before an early answer for `DRAIN_SECONDS` at most: a client that sends without
+    end does not hold its request, and the server, for ever."""
+    import asyncio
+
+    from cleaner.service import limits
+
+    monkeypatch.setattr(limits, "DRAIN_SECONDS", 0.5)
+    service = Service(Config.load(), tmp_path / "index.sqlite")
+    sent: list = []
+
+    async def receive():
+        await asyncio.sleep(0.001)
+        return {"type": "http.request", "body": b"a" * 65_536, "more_body": True}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/v1/clean", "raw_path": b"/v1/clean", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"x"), (b"content-type", b"application/json"), (b"connection", b"close"),
+                         (b"transfer-encoding", b"chunked")],
+             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+    start = time.monotonic()
+    try:
+        asyncio.run(create_app(service, api_key=KEY)(scope, receive, send))
+    finally:
+        service.close()
+    assert sent[0]["status"] == 401 and 0.5 <= time.monotonic() - start < 10
+
+
 def test_a_client_that_hangs_up_mid_body_is_a_log_line_not_a_trace(tmp_path, caplog):
     """A client that sends half a body and goes away was an internal error: its trace logged by the app and
     again by uvicorn ("Exception in ASGI application"), once per stalled client. Nothing is stored."""

@@ -45,7 +45,7 @@ from ..dedup.index import IndexBusyError, IndexMismatchError
 from ..io.jsonl import loads
 from ..kinds.base import shown
 from .auth import ApiKey
-from .limits import BodyLimit, within_doc_limit
+from .limits import BodyLimit, DrainUnread, within_doc_limit
 from .store import IndexGoneError
 
 
@@ -225,7 +225,8 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     app.state.stopped_by = None  # the signal that stopped the server (`_Server`)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     if api_key:
-        app.add_middleware(ApiKey, key=api_key)  # added last: runs first, before the body's size or bytes
+        app.add_middleware(ApiKey, key=api_key)  # added after BodyLimit: runs first, before the body's size or bytes
+    app.add_middleware(DrainUnread)  # added last: outside the others, it sees their early answers (401, 413) too
     # with a key, each POST declares the bearer scheme in the OpenAPI document, which gives Swagger UI its Authorize
     # button (its "Try it out" got a 401); the key is checked by `ApiKey` all the same: this reads nothing
     bearer = [Security(HTTPBearer(auto_error=False, description="the server's --api-key"))] if api_key else []

@@ -1,12 +1,14 @@
-"""The request limits: the body's size as ASGI middleware, and the documents in a batch (`within_doc_limit`).
+"""The request limits: the body's size as ASGI middleware, and the documents in a batch (`within_doc_limit`);
+and `DrainUnread`, which reads what is left of a body before an answer sent without it.
 
 A body over its limit is a JSON 413, said the same way whether its size was announced (`Content-Length`:
 refused before a byte is read) or found while reading (a chunked body: refused as soon as the bytes read
 pass the limit). FastAPI's own `max_body_size` answered the first case in plain text from a layer outside
 the app's exception handlers, and the second in JSON. A client that asked to close the connection after its
-request gets the answer once the rest of its body is read (`DRAIN_SECONDS` at most): uvicorn closes such a
-connection as soon as the answer is out, and a socket closed with bytes unread is reset, so a client still
-sending (Python's `urllib`, which sends the whole body before it reads) saw a broken pipe, never the 413."""
+request gets an answer sent before its whole body was read (that 413, and every early refusal: 401, 404, 405,
+415, a redirect) once the rest of its body is read (`DRAIN_SECONDS` at most): uvicorn closes such a connection
+as soon as the answer is out, and a socket closed with bytes unread is reset, so a client still sending
+(Python's `urllib`, which sends the whole body before it reads) saw a broken pipe, never the answer."""
 
 from __future__ import annotations
 
@@ -31,12 +33,8 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        length = headers.get(b"content-length", b"")
-        drains = _drains(scope["http_version"], headers)
-        if length.isdigit() and int(length) > self.max_bytes:
-            if drains:
-                await _drain(receive, {"type": "http.request", "more_body": True})
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_bytes:  # the body is read (`DrainUnread`) if the client closes
             await JSONResponse({"detail": self.detail}, status_code=413)(scope, receive, send)
             return
         read = 0
@@ -46,24 +44,54 @@ class BodyLimit:
             message = await receive()
             read += len(message.get("body", b""))
             if read > self.max_bytes:  # raised inside the route: the app's handler answers it as JSON
-                if drains:
-                    await _drain(receive, message)
                 raise HTTPException(413, self.detail)
             return message
 
         await self.app(scope, counted, send)
 
 
+class DrainUnread:
+    """`app.add_middleware(DrainUnread)`, added last (it must see every answer the others send): an answer that starts
+    while the request's body is not all read goes out once the rest is read, and thrown away, when the client closes
+    the connection after this request (`_drains`). Without it, such a client still sending a body of a few MB was
+    reset: a 401 for a missing key, a 404, 405, 415, 413 or redirect never reached Python's `urllib`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _drains(scope["http_version"], dict(scope["headers"])):
+            await self.app(scope, receive, send)
+            return
+        last: Message = {"type": "http.request", "more_body": True}  # the body's last message read: none yet
+
+        async def tracked() -> Message:
+            nonlocal last
+            last = await receive()
+            return last
+
+        async def answer(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await _drain(tracked, last)
+            await send(message)
+
+        await self.app(scope, tracked, answer)
+
+
 DRAIN_SECONDS = 30.0
-"""The longest a body over the limit is read, and thrown away, before the 413 goes to a client that closes."""
+"""The longest the rest of a body is read, and thrown away, before an answer goes to a client that closes: one that
+sends without end is answered (and reset) then."""
 
 
 def _drains(version: str, headers: dict[bytes, bytes]) -> bool:
-    """Whether a body over the limit is read before its 413: the client closes the connection after this request
-    (it says `close`, or speaks HTTP/1.0 without asking to keep it alive), and does not wait for an answer
-    before sending its body (`Expect: 100-continue`)."""
+    """Whether a body left unread is read before the answer: there is one (`Content-Length` over 0, or
+    `Transfer-Encoding`; a GET has none), the client closes the connection after this request (it says `close`, or
+    speaks HTTP/1.0 without asking to keep it alive), and does not wait for an answer before sending its body
+    (`Expect: 100-continue`)."""
     tokens = {token.strip() for token in headers.get(b"connection", b"").lower().split(b",")}
-    return b"expect" not in headers and (b"close" in tokens or (version == "1.0" and b"keep-alive" not in tokens))
+    body = headers.get(b"content-length", b"0").strip() not in (b"0", b"") or b"transfer-encoding" in headers
+    closes = b"close" in tokens or (version == "1.0" and b"keep-alive" not in tokens)
+    return body and closes and b"expect" not in headers
 
 
 async def _drain(receive: Receive, message: Message) -> None:
