@@ -1037,6 +1037,28 @@ def test_sigterm_stops_the_server_though_a_client_stalls_mid_body(tmp_path):
     assert "POST /v1/documents: closed at shutdown before its whole body came" in log and "Traceback" not in log, log
 
 
+def test_a_client_that_closes_gets_its_answer_at_shutdown_not_after_its_body(tmp_path):
+    """An answer to a client that closes waits for the rest of its body (`limits.DrainUnread`), but not past the
+    server's stop: a request stalled mid-body gets its 503 at once, and a 401 still reading the body goes then, where
+    the stop's cancel went out of the app as a trace and a plain-text 500."""
+    srv = Server(tmp_path / "index.sqlite", "--shutdown-timeout", "1", "--api-key", KEY)
+    head = (b"POST /v1/documents HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 10000000\r\n")
+    with socket.create_connection(("127.0.0.1", srv.port)) as keyed, \
+            socket.create_connection(("127.0.0.1", srv.port)) as keyless:
+        keyed.sendall(head + f"Authorization: Bearer {KEY}\r\n\r\n".encode() + b'{"id"')
+        keyless.sendall(head + b"\r\n" + b'{"id"')
+        time.sleep(0.5)
+        log = _stopped(srv, signal.SIGTERM)
+        answers = []
+        for sock in (keyed, keyless):
+            sock.settimeout(10)
+            answers.append(sock.recv(4096).decode())
+    assert answers[0].startswith("HTTP/1.1 503") and "before the whole body came" in answers[0], answers[0]
+    assert answers[1].startswith("HTTP/1.1 401") and "missing or wrong API key" in answers[1], answers[1]
+    assert "Traceback" not in log, log
+
+
 def test_ctrl_c_stops_the_server_with_status_0(tmp_path):
     """What the README says of Ctrl-C (SIGTERM's status is checked above): a graceful stop, exit 0, no trace."""
     srv = Server(tmp_path / "index.sqlite")

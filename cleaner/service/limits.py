@@ -70,8 +70,8 @@ class DrainUnread:
             last = await receive()
             return last
 
-        async def answer(message: Message) -> None:
-            if message["type"] == "http.response.start":
+        async def answer(message: Message) -> None:  # at once after the server's stop cancelled the request
+            if message["type"] == "http.response.start" and not asyncio.current_task().cancelling():
                 await _drain(tracked, last)
             await send(message)
 
@@ -96,8 +96,9 @@ def _drains(version: str, headers: dict[bytes, bytes]) -> bool:
 
 async def _drain(receive: Receive, message: Message) -> None:
     """Read what is left of the body after `message` (the last one read), throwing it away, for `DRAIN_SECONDS`
-    at most."""
-    with suppress(TimeoutError):
+    at most, or until the server's stop cancels the request (`--shutdown-timeout`): the answer goes then, where
+    the cancel went out of the app as a trace and a plain-text 500."""
+    with suppress(TimeoutError, asyncio.CancelledError):
         async with asyncio.timeout(DRAIN_SECONDS):
             while message["type"] == "http.request" and message.get("more_body", False):
                 message = await receive()
