@@ -4,10 +4,11 @@ A document's *units* are the `line_key` of each line of at least `LONG_WORDS` wo
 run of two consecutive non-blank lines (so a short line, a menu item or a one-word label, counts
 only together with the line next to it). Each unit is hashed with the document's source (its URL
 host, or its `source` field; documents with neither are not counted) into a 64-bit key, and a
-document adds 1 to each of its distinct keys: counts are document frequencies. The lines its counted text and its
-clean text open with count once more, as openings (`OPENING`), and a text's first line goes alone only where that is
-learned: a site's header
-opens most of its pages, a page's own title does not, though the other pages' lists of the day's stories hold it.
+document adds 1 to each of its distinct keys: counts are document frequencies. The units that cover the line its
+counted text and its clean text open with (that line, and its pair with the line under it) count once more, as
+openings (`OPENING`), and a text's first line goes only in a unit learned as such: a site's header opens most of its
+pages, a page's own title does not, though the other pages' lists of the day's stories hold it, with the headline
+under it.
 
 **Headlines of the day.** A document with a `published` day also counts, for its source on that
 day, the headline segments of its ticker-like lines (any line of its *raw* text that splits into two
@@ -57,7 +58,7 @@ LONG_WORDS = 3
 """A line of this many words (`text.word_count`: letters counted as words in Chinese, Japanese, Thai) counts on
 its own; a shorter one only in a run with its neighbour."""
 OPENING = "\x01"
-"""Marks the unit of the line a text opens with, counted as such beside its own (see `boilerplate_lines`)."""
+"""Marks a unit that covers the line a text opens with, counted as such beside its own (see `boilerplate_lines`)."""
 HEADLINES = TickerRule.model_construct(id="repeated", kind="ticker", description="headlines of the day",
                                        min_line_chars=40, min_segments=2)
 """The `ticker` kind read loosely (two segments, 40 characters): where headlines of the day are looked for."""
@@ -111,17 +112,20 @@ def document_hashes(source: str, text: str) -> set[int]:
 
 
 def line_hashes(source: str, text: str, clean: str) -> set[int]:
-    """The unit keys of a counted text of `source` (`document_hashes`) and, as an opening (`opening_hash`), the line
-    it opens with and the line its `clean` text opens with: a site's header that `shape` takes from its pages with
-    prose opens their counted text, and is learned as the opening that goes from the pages without; a second header
-    line that `shape` leaves opens their clean text, where the header's removal leaves it first."""
+    """The unit keys of a counted text of `source` (`document_hashes`) and, as openings (`opening_hash`), the units
+    that cover the line it opens with and the line its `clean` text opens with: a site's header that `shape` takes
+    from its pages with prose opens their counted text, and is learned as the opening that goes from the pages
+    without; a second header line that `shape` leaves opens their clean text, where the header's removal leaves it
+    first."""
     return document_hashes(source, text) | opening_hash(source, text) | opening_hash(source, clean)
 
 
 def opening_hash(source: str, text: str) -> set[int]:
-    """The key of the line `text` opens with, as an opening (`OPENING`), when that line counts on its own."""
-    first = next((key for key in View(text, []).keys if key is None or key), None)
-    return {unit_hash(source, OPENING + first)} if first and word_count(first) >= LONG_WORDS else set()
+    """The keys, as openings (`OPENING`), of the units that cover the line `text` opens with: that line when it
+    counts on its own, and its pair with the line under it (a short first line, a menu's, counts only so)."""
+    keys = View(text, []).keys
+    first = next((i for i, key in enumerate(keys) if key is None or key), None)
+    return {unit_hash(source, OPENING + unit) for unit, lines in units(keys) if lines[0] == first}
 
 
 def day_source(source: str, published: str | None) -> str | None:
@@ -167,13 +171,14 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
                       published: str | None = None, timeout: float = 1.0) -> list[int]:
     """The indexes of the lines covered by a unit of `source` in `learned`, in order; with the lines'
     `texts` and a `published` day, also the ticker lines and lists made of the day's headlines. The line a text
-    opens with goes alone only when it is learned as an opening (`OPENING`: a site's header): the page's own title,
-    a headline found in the lists of the day's stories of other pages, is not."""
+    opens with goes only in a unit learned as an opening too (`OPENING`: a site's header): the page's own title, a
+    headline found in the lists of the day's stories of other pages, is not, alone or with the headline under it
+    (those lists hold the pair too)."""
     found: set[int] = set()
     nonblank = [i for i, key in enumerate(keys) if key is None or key]
-    first = tuple(nonblank[:1])
-    for unit, lines in units(keys):
-        if unit_hash(source, unit) in learned and (lines != first or unit_hash(source, OPENING + unit) in learned):
+    opening = nonblank[0] if nonblank else None
+    for unit, lines in units(keys):  # a unit's first line is its lowest: the opening when it covers it
+        if unit_hash(source, unit) in learned and (lines[0] != opening or unit_hash(source, OPENING + unit) in learned):
             found.update(lines)
     day = day_source(source, published)
     if day and texts is not None:
@@ -186,7 +191,7 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
                 headline[i] = True
         # the line a text opens with, a headline but no ticker, is its own title, even with a teaser of the day's
         # headlines right under it: the two went as a list of them
-        title = nonblank[0] if nonblank and nonblank[0] not in found else None
+        title = opening if opening not in found else None
         for a, b in pairwise(nonblank):
             if headline[a] and headline[b]:  # a list of them; a lone one may be the article's title
                 found.update({a, b} - {title})

@@ -617,6 +617,35 @@ def test_a_pages_own_title_stays_though_other_pages_list_it_and_a_sites_header_g
             assert header not in lines and lines[0] == articles[i][0], d["id"]
 
 
+def test_a_pages_own_title_stays_with_the_headline_other_pages_list_under_it(tmp_path):
+    """Each page opens with its own title and, under it, a teaser of the next story; the other pages list the day's
+    stories in the same order, so the title and the headline under it are a pair of most pages' lists. The opening
+    alone was checked: the pair took the title from 9 of 12 pages (a QA pass found it). The title stays; the teaser,
+    a line of the lists, goes with them."""
+    articles, heads = _articles(12), HEADLINES[:4]
+    docs = [{"id": f"t{i:02d}", "url": f"https://titres.example/{i}",
+             "text": f"{heads[i % 4]}\n{heads[(i + 1) % 4]}\n\n" + "\n".join(articles[i])
+             + "\n\nLes titres du jour\n" + "\n".join(h for h in heads if h != heads[i % 4])} for i in range(12)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    for i, d in enumerate(docs):
+        lines = corpus[d["id"]]["text"].split("\n")
+        assert lines[:3] == [heads[i % 4], "", articles[i][0]] and "Les titres du jour" not in lines, d["id"]
+
+
+def test_the_line_a_text_opens_with_goes_in_a_pair_only_where_the_pair_is_learned_as_an_opening():
+    """A pair of lines that covers the line a text opens with is an opening too: learned as a pair of other pages'
+    lines, it leaves that line; learned as what pages open with, it takes it, a short first line too (a menu's)."""
+    from cleaner.boilerplate import boilerplate_lines, opening_hash
+    from cleaner.text import line_key
+
+    keys = [line_key(line) for line in (MENU[0], MENU[1], "", UNIQUE)]
+    pair = unit_hash(SITE_A, f"{keys[0]}\n{keys[1]}")
+    assert boilerplate_lines(SITE_A, keys, frozenset({pair})) == []
+    assert boilerplate_lines(SITE_A, keys, frozenset({pair}) | opening_hash(SITE_A, "\n".join(MENU))) == [0, 1]
+
+
 def test_a_one_line_header_that_shape_takes_from_pages_with_prose_goes_from_those_without(tmp_path, in_process):
     """A site's one-line header opens every page; `shape` takes it from the pages with prose and leaves it on the
     galleries (no prose). It was counted as the opening of the clean text, which it opens on the galleries alone
