@@ -137,6 +137,55 @@ def test_links_a_line_ending_with_a_colon_announces_stay(cleaner, gap):
     assert out.text == gap.join([PROSE, *ANNOUNCED])
 
 
+def test_addresses_are_urls_and_handles_with_no_other_link_like_token():
+    follow = line_features("Jama : @TheJamaJack ; https://linguerebi.example.com ;", "French")
+    assert follow.addresses == 2 and follow.described == 0  # a handle makes no described link
+    note = line_features("[1]https://www.example.com/watch?v=nnkSCpO4V1U", "French")
+    assert note.addresses == 1 and note.footnote
+    assert line_features("« Intouchables » : http://variety.example.com/2011/film/", "French").addresses == 1
+    assert line_features("Partager | Facebook | @lecourrier", "French").addresses == 0
+    assert line_features("RT @ecsdmed: #internes https://t.co/SW9NbBJw", "French").addresses == 0
+    assert not line_features("Accueil [12]", "French").footnote
+
+
+FOLLOW = [
+    "Vous pouvez suivre ces jeunes femmes engagées sur leurs blogs respectifs et sur Twitter :",
+    "Jama : @TheJamaJack ; https://linguerebi.example.com ;",
+    "Stella : @StellaClaudy ; www.stella.example.com ;",
+    "Kristelle : @Kristelle_El",
+]
+SHARE = "Partagez cet article avec vos amis et vos proches sur les réseaux sociaux :"
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["a-line-a-paragraph", "blank-lines"])
+def test_an_announced_list_may_give_handles(cleaner, gap):
+    """QA pass 4: under "… sur leurs blogs respectifs et sur Twitter :", the lines giving each one's @handle
+    and blog went as link lines: only URLs counted as the links such a line announces. A share bar under
+    such a line still goes (its `|` is no address)."""
+    text = gap.join([PROSE, *FOLLOW, MORE, SHARE, "Facebook | Twitter | @lecourrier", FOOTER])
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == gap.join([PROSE, *FOLLOW, MORE, SHARE])
+
+
+NOTES = [
+    "[1]https://www.example.com/watch?v=nnkSCpO4V1U",
+    "http://positivr.example.fr/jeux-paralympiques-spot-promotion/",
+    "[2] Ici quelques liens sur le racisme dans « Intouchables », qui a sauté aux yeux des américains, étrangement…",
+    "http://variety.example.com/2011/film/reviews/untouchable-1117946269/",
+    "http://next.example.fr/cinema/2011/11/14/intouchables-ben-si_774456",
+]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["a-line-a-paragraph", "blank-lines"])
+def test_a_footnotes_links_stay(cleaner, gap):
+    """QA pass 4: a footnote's URLs went unless its text ended with a colon: "[1]https://…" (the mark glued
+    to the URL) with another URL under it, and "[2] Ici quelques liens … étrangement…" above its URLs. A
+    bare URL under a "Source :" still goes."""
+    text = gap.join([PROSE, *NOTES, MORE, "Source :", "http://www.example.com/2016/03/article"])
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == gap.join([PROSE, *NOTES, MORE])
+
+
 LINK_LINE = "Version originale : https://www.example.com/2016/11/article"
 
 

@@ -47,8 +47,8 @@ class ShapeRule(Rule):
     `_list_blocks`), `short` (under `short_words` words, or few stopwords, mostly capitals or mostly
     numbers) or `neargood` (the rest, and short sentences; also a short line ending with a comma
     before prose, the short lines of a list that ends the text after prose ending with a colon, in a
-    list block or in the prose line's own block, and URL lines right under such prose, whatever their
-    link density). Then jusText's own context pass
+    list block or in the prose line's own block, and lines of URLs or `@handles` right under such
+    prose, or under a footnote's mark, whatever their link density). Then jusText's own context pass
     (`justext.core.revise_paragraph_classification`) decides the short and near-good lines by their
     nearest good or bad neighbours: between content they stay, between boilerplate they go; a heading
     (a short capitalised line alone in its block, or any such line in a text without blank lines,
@@ -223,17 +223,26 @@ class ShapeRule(Rule):
                 v.cf_class, v.reason = "neargood", "a list announced by the prose before it (ends with a colon)"
 
     def _announced_links(self, lines: list[Verdict | None]) -> None:
-        """Make `neargood` the lines of written-out URLs, bad by their links, right under a prose line
-        ending with a colon (and under each other): the links it announces ("… deux portails très
-        intéressants :" then "– Colonialisme : http://…"; a footnote's "Vous trouverez ici leurs
-        textes … :" then its URLs). A "Source :" or "Aide aux victimes … :" above a URL is no prose."""
-        announcing = False
+        """Make `neargood` the lines of written-out addresses (URLs, `@handles`), bad by their links, right
+        under a prose line ending with a colon (and under each other): the links it announces ("… deux
+        portails très intéressants :" then "– Colonialisme : http://…"; "… sur Twitter :" then "Jama :
+        @TheJamaJack ; https://…"); and a footnote's, in the line its mark starts ("[1]https://…") or right
+        under it ("[5] Ici quelques liens … étrangement…" then its URLs): the article's references. A
+        "Source :" or "Aide aux victimes … :" above a URL is no prose."""
+        reason = None  # why the addresses right under the line before stay, when it announces them
         for v in lines:
             if v is None:
                 continue
-            if announcing and v.features.urls and v.cf_class == "bad" and not v.features.copyright:
-                v.cf_class, v.reason = "neargood", "a link announced by the line before it (ends with a colon)"
-            announcing = (announcing and v.features.urls > 0) or (v.cf_class == "good" and v.text.endswith(":"))
+            f = v.features
+            own = "a footnote's link" if f.footnote else reason
+            if own and f.addresses and v.cf_class == "bad" and not f.copyright:
+                v.cf_class, v.reason = "neargood", own
+            if own and (f.addresses or f.footnote) and v.cf_class != "bad":
+                reason = own
+            elif v.cf_class == "good" and v.text.endswith(":"):
+                reason = "a link announced by the line before it (ends with a colon)"
+            else:
+                reason = None
 
     def _lead_ins(self, lines: list[Verdict | None]) -> None:
         """Make `neargood`, content that stays next to prose, a short line ending with a comma right

@@ -26,6 +26,8 @@ words as breadcrumb and menu separators (`»` and `›` count beyond the `«` an
 number after `#` is a number ("#1 Les pronoms"), not a tag: tags need a letter."""
 URL = re.compile(r"(?<!\S)(?:https?://|www\.)\S+")
 """A URL standing as a word: written out in the text, where a menu shows its links' anchors only."""
+FOOTNOTE = re.compile(r"\[\d{1,3}\]")
+"""A footnote's mark, at the start of a line: `[1]`, `[12] …`."""
 LINK_HINTS = ("://", "www", "|", ">", "#", "@", "»", "›")
 """A line holding none of these has no link-like token (a cheap test before the pattern)."""
 CAPITAL = regex.compile(r"\b\p{Lu}")
@@ -47,8 +49,10 @@ class LineFeatures:
     """The shape of one line: its words, and over its first `HEAD_CHARS` characters the share of
     stopwords, of capitalised words, of link-like tokens per word and of tokens starting with a
     digit; whether it has sentence punctuation (a sentence end, an inner sentence break, a colon at
-    the end) and a copyright sign; and, when URLs standing as words are its only link-like tokens,
-    how many it has (`urls`) and its words besides them (`described`: what its links are), else 0."""
+    the end) and a copyright sign; its words besides its URLs, when URLs standing as words are its
+    only link-like tokens (`described`: what its links are), else 0; how many URLs and `@handles` it
+    has, when they are its only link-like tokens (`addresses`), else 0; and whether a footnote's mark
+    starts it (`footnote`)."""
 
     words: int
     stopwords: float
@@ -57,8 +61,9 @@ class LineFeatures:
     links: float
     digits: float
     copyright: bool
-    urls: int = 0
     described: int = 0
+    addresses: int = 0
+    footnote: bool = False
 
     def describe(self) -> str:
         """The features as one short line, for the review."""
@@ -77,24 +82,47 @@ def link_share(text: str) -> float:
     head = text[:HEAD_CHARS]
     if not any(h in head for h in LINK_HINTS) or (text.startswith("|") and text.endswith("|")):
         return 0.0
+    return len(link_tokens(head)) / max(len(head.split()), 1)
+
+
+def link_tokens(head: str) -> list[str]:
+    """The link-like tokens in a line's head but the `»` and `›` that close a `«` or `‹` in it."""
     found = LINK.findall(head)
-    quotes = found.count("»") + found.count("›")
-    links = len(found) - quotes + max(0, quotes - head.count("«") - head.count("‹"))
-    return links / max(len(head.split()), 1)
+    opened = head.count("«") + head.count("‹")
+    if not opened:
+        return found
+    tokens = []
+    for token in found:
+        if token in ("»", "›") and opened:
+            opened -= 1
+        else:
+            tokens.append(token)
+    return tokens
 
 
-def written_links(text: str) -> tuple[int, int]:
-    """The URLs standing as words in a line's head and its words besides them (those holding a letter
-    or digit), when those URLs are its only link-like tokens; else (0, 0) ("– Un fil de conseils :
-    comment réagir … https://…" says what it links to, "RT @name: … https://…" and "Plan du site |
-    RSS | http://…" are widgets and menus)."""
+def described_words(text: str) -> int:
+    """The words besides the URLs standing as words in a line's head (those holding a letter or digit),
+    when those URLs are its only link-like tokens; else 0 ("– Un fil de conseils : comment réagir …
+    https://…" says what it links to, "RT @name: … https://…" and "Plan du site | RSS | http://…" are
+    widgets and menus)."""
     head = text[:HEAD_CHARS]
     if "://" not in head and "www." not in head:
-        return 0, 0
+        return 0
     urls = URL.findall(head)
     if not urls or len(LINK.findall(head)) != len(urls):
-        return 0, 0
-    return len(urls), sum(1 for word in URL.sub(" ", head).split() if WORD.search(word))
+        return 0
+    return sum(1 for word in URL.sub(" ", head).split() if WORD.search(word))
+
+
+def written_addresses(text: str) -> int:
+    """The URLs (written out anywhere: `[1]https://…` too) and `@handles` in a line's head, when they are
+    its only link-like tokens; else 0: "Jama : @TheJamaJack ; https://…" says where to find someone, a
+    menu's `|` or a tweet's `#tag` is no address."""
+    head = text[:HEAD_CHARS]
+    if "://" not in head and "www." not in head and "@" not in head:
+        return 0
+    tokens = link_tokens(head)
+    return len(tokens) if all(token[0] not in "|>»›#" for token in tokens) else 0
 
 
 def capital_share(text: str) -> float:
@@ -109,7 +137,6 @@ def line_features(text: str, stoplist_name: str) -> LineFeatures:
     rule the same lines again after each removal)."""
     stoplist = stoplist_words(stoplist_name)
     head = text[:HEAD_CHARS]
-    urls, described = written_links(text)
     tokens = WORD.findall(head.lower())
     n = len(tokens) or 1
     return LineFeatures(
@@ -120,8 +147,9 @@ def line_features(text: str, stoplist_name: str) -> LineFeatures:
         links=link_share(text),
         digits=len(DIGIT.findall(head)) / n if ANY_DIGIT.search(head) else 0.0,
         copyright="©" in text or "&copy" in text,
-        urls=urls,
-        described=described,
+        described=described_words(text),
+        addresses=written_addresses(text),
+        footnote=FOOTNOTE.match(text) is not None,
     )
 
 
