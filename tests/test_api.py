@@ -290,6 +290,19 @@ def test_an_id_that_is_not_a_string_or_an_integer_falls_back_to_the_position_and
     assert (unused.id, unused.document.meta) == (made, {"id": 3.5})  # an id field not used as the id is kept
 
 
+def test_a_numpy_integer_id_is_the_id_as_a_python_one_is():
+    """pandas' records hold NumPy integers: `np.int64(7)` was no id (not an `int`), so the document was named
+    `0:<hash>` and its id kept in `meta`; a NumPy boolean stays no id, as `True` is."""
+    import numpy as np
+
+    text = "Un texte assez long pour rester ici."
+    for value in (np.int64(7), np.int32(7), np.uint8(7)):
+        out = clean({"id": value, "text": text})
+        assert (out.id, out.document.meta) == ("7", {}), value
+    out = clean({"id": np.bool_(True), "text": text})
+    assert (out.id, out.document.meta) == (made_id(0, text), {"id": True})
+
+
 def test_an_html_field_that_is_not_a_page_says_what_it_is():
     """An `html` of another type is named as such; a blank one is an empty document, as an empty one is;
     NaN in a rejected record's raw is null, as JSON has no NaN."""

@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any
 
 from ..config import Config
@@ -265,8 +266,9 @@ def record_id(value: Any, place: str, content: Any) -> str:
 
 
 def given_id(value: Any) -> str | None:
-    """An id field's value as the id: an integer, or a string that is not blank; else None."""
-    if (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.strip()):
+    """An id field's value as the id: an integer (a NumPy one too, from a pandas record given to the API: `7` for
+    `np.int64(7)`, which was given a made id and kept in `meta`), or a string that is not blank; else None."""
+    if (isinstance(value, Integral) and not isinstance(value, bool)) or (isinstance(value, str) and value.strip()):
         return str(value)
     return None
 
