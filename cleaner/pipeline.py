@@ -23,7 +23,7 @@ from .engine import Cleaner
 from .gates import gate
 from .html import extract_html, page_author, page_source, page_title
 from .io.decoding import decode_text
-from .io.records import bad, record_document, record_id, text_document
+from .io.records import bad, empty, record_document, record_id, refused, text_document
 from .lang import LangResult, Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected, given_field, without_surrogates
 from .packs import RuleSet
@@ -36,9 +36,10 @@ ONE_DOCUMENT = (Document, str, bytes, bytearray, memoryview, Mapping)
 
 
 def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:
-    """A document from a `Document` (taken as given, but for lone surrogates in its text, which UTF-8 cannot
-    hold: replaced with U+FFFD and flagged), a mapping, a plain string, or the bytes of one (decoded as a
-    `.txt` file is, `io.decoding.decode_text`: UTF-8 or by its byte order mark, invalid bytes replaced and flagged).
+    """A document from a `Document` (one the caller built checked as a record is, then taken as given, unrepaired
+    but for lone surrogates in its text, which UTF-8 cannot hold: replaced with U+FFFD and flagged), a mapping, a
+    plain string, or the bytes of one (decoded as a `.txt` file is, `io.decoding.decode_text`: UTF-8 or by its byte
+    order mark, invalid bytes replaced and flagged).
 
     A mapping is taken in as the readers take a record (`io.records.record_document`: `id`/`text` by the
     config's field names, `url`, `source`, `html`, `lang` when strings, other fields and a `meta`
@@ -47,9 +48,9 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     is a `bad_input` or `too_large` rejection at stage `read` that names the document by its position
     (`document 3`), and NUL characters, lone surrogates and mojibake are repaired, each repair a warning."""
     where = f"document {index}"
-    if isinstance(doc, Document):
-        return _utf8_text(doc, where)
     config = config or Config.load()
+    if isinstance(doc, Document):  # one a reader made (`where` it was read) was checked then
+        return (doc.where is None and _refused(doc, where, config)) or _utf8_text(doc, where)
     if isinstance(doc, (bytes, bytearray, memoryview)):  # the bytes of a text: read as a .txt file is
         text, warnings = decode_text(bytes(doc), where, config.encoding)
         return text_document(record_id(None, str(index), text), text, where, config, warnings, raw=text)
@@ -58,6 +59,13 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     if not isinstance(doc, Mapping):  # None, a number, a list: not a document (a list of pairs is not taken for one)
         return bad(None, f"{where}: not a document ({type(doc).__name__}; give a mapping, a string or a Document)", doc)
     return record_document(dict(doc), where, str(index), config)
+
+
+def _refused(doc: Document, where: str, config: Config) -> Rejected | None:
+    """Why a `Document` the caller built is no document, as for a record read (`io.records.refused`, `empty`): an
+    empty, binary or oversized text was cleaned, or refused at stage `clean` without naming its position."""
+    raw = doc.model_dump(exclude_defaults=True)
+    return refused(doc.id, doc.text, doc.html, where, config, raw) or empty(doc.id, doc.text, doc.html, where, raw)
 
 
 def _utf8_text(doc: Document, where: str) -> Document:

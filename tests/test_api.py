@@ -316,13 +316,31 @@ def test_an_html_field_that_is_not_a_page_says_what_it_is():
 
 def test_oversized_document_is_a_rejection_not_an_exception():
     """A text is taken in as the command line reads one (`too_large` at `read`, naming the document by
-    its position); a `Document` built by the caller is taken as given, and the cleaner itself refuses it."""
-    out = clean("x" * 50, max_doc_chars=10)
-    assert isinstance(out, Rejected)
-    assert (out.reason, out.stage, out.detail) == ("too_large", "read", "document 0: document is 50 characters, over max_doc_chars=10")
-    out = clean(Document(id="d", text="x" * 50), max_doc_chars=10)
-    assert isinstance(out, Rejected)
-    assert (out.reason, out.stage) == ("bad_input", "clean") and "max_doc_chars=10" in out.detail
+    its position); so is a `Document` built by the caller (it was `bad_input` at `clean`, naming no position)."""
+    for doc in ("x" * 50, Document(id="d", text="x" * 50)):
+        out = clean(doc, max_doc_chars=10)
+        assert isinstance(out, Rejected)
+        assert (out.reason, out.stage, out.detail) == ("too_large", "read", "document 0: document is 50 characters, over max_doc_chars=10")
+
+
+def test_a_document_built_by_the_caller_is_checked_as_a_dict_is():
+    """An empty, blank, missing or binary text in a `Document` was cleaned into a `Cleaned` (kept by `run`), where a
+    dict holding it is a rejection naming its position; a page with only `html` is no empty document."""
+    from cleaner import Pipeline
+
+    docs = [Document(id="x", text=""), Document(id="s", text=" \n\t"), Document(id="w"),
+            Document(id="b", text="\x00\x01" * 50), Document(id="p", html="<p>" + "Un texte de page. " * 5 + "</p>")]
+    said = ["empty document"] * 3 + ["binary content, not text"]
+    for doc, why in zip(docs, said):
+        out, as_dict = clean(doc), clean({"id": doc.id, "text": doc.text})
+        assert isinstance(out, Rejected) and (out.id, out.stage, out.reason, out.detail) == (
+            doc.id, "read", "bad_input", f"document 0: {why}"), doc
+        assert (as_dict.stage, as_dict.reason, as_dict.detail) == (out.stage, out.reason, out.detail)
+        assert out.raw == doc.model_dump(exclude_defaults=True)
+    with Pipeline(Config.load()) as pipeline:
+        result = pipeline.run(docs)
+    assert [out.id for out in result.kept] == ["p"]
+    assert [out.detail for out in result.in_order[:4]] == [f"document {n}: {why}" for n, why in enumerate(said)]
 
 
 def test_config_is_frozen_layered_and_strict(tmp_path):

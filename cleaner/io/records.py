@@ -115,17 +115,30 @@ def text_document(
     return _warned(_text_document(rid, text, where, config, warnings, raw, **fields), where, warnings)
 
 
-def _text_document(rid: str, text: str, where: str, config: Config, warnings: tuple[str, ...], raw: Any,
-                   **fields: Any) -> Item:
+def refused(rid: str, text: str, html: Any, where: str, config: Config, raw: Any) -> Rejected | None:
+    """Why a text (and a page's `html`) is no document before it is repaired: over `max_doc_chars`, an `html` over
+    `MAX_BYTES_PER_CHAR` x `max_doc_chars`, binary; None when it may be one (`empty` is checked after repairs)."""
     if len(text) > config.max_doc_chars:
         return too_large(rid, where, len(text), "characters", config)
-    html = fields.get("html")
     if isinstance(html, str) and len(html) > MAX_BYTES_PER_CHAR * config.max_doc_chars:
         detail = (f"{where}: HTML of {len(html):,} characters, over {MAX_BYTES_PER_CHAR} x "
                   f"max_doc_chars={config.max_doc_chars:,}: not parsed")
         return Rejected(id=rid, stage="read", reason="too_large", detail=detail)
     if looks_binary(text):
         return bad(rid, f"{where}: binary content, not text", raw)
+    return None
+
+
+def empty(rid: str, text: str, html: Any, where: str, raw: Any) -> Rejected | None:
+    """The rejection of a document with neither a text nor an `html` that is not blank; None for one with either."""
+    return bad(rid, f"{where}: empty document", raw) if not text.strip() and not (html or "").strip() else None
+
+
+def _text_document(rid: str, text: str, where: str, config: Config, warnings: tuple[str, ...], raw: Any,
+                   **fields: Any) -> Item:
+    html = fields.get("html")
+    if (refusal := refused(rid, text, html, where, config, raw)) is not None:
+        return refusal
     text, fixed = repair(text, where)
     if isinstance(html, str):  # the page is repaired, and flagged, as a text is, but for mojibake and U+FEFF: ftfy
         # undoes the one and `repair` drops the other in the text and metadata trafilatura extracts
@@ -133,8 +146,8 @@ def _text_document(rid: str, text: str, where: str, config: Config, warnings: tu
         fields["html"], fixed_html = repair(html, f"{where}: html", mojibake=False, escapes=False, marks=False,
                                             references=False)
         fixed += fixed_html
-    if not text.strip() and not (fields.get("html") or "").strip():
-        return bad(rid, f"{where}: empty document", raw)
+    if (refusal := empty(rid, text, fields.get("html"), where, raw)) is not None:
+        return refusal
     doc = Document(id=rid, text=text, warnings=warnings + fixed, **fields).read_at(where)
     replaced = [key for key in ("url", "source", "lang", "meta") if fields.get(key) and getattr(doc, key) != fields[key]
                 and holds_surrogates(fields[key])]  # unequal, yet no surrogate: a NaN in meta
