@@ -320,7 +320,8 @@ def test_oversized_document_is_a_rejection_not_an_exception():
     for doc in ("x" * 50, Document(id="d", text="x" * 50)):
         out = clean(doc, max_doc_chars=10)
         assert isinstance(out, Rejected)
-        assert (out.reason, out.stage, out.detail) == ("too_large", "read", "document 0: document is 50 characters, over max_doc_chars=10")
+        assert (out.reason, out.stage, out.detail) == (
+            "too_large", "read", "document 0: document is 50 characters, over max_doc_chars=10")
 
 
 def test_a_document_built_by_the_caller_is_checked_as_a_dict_is():
