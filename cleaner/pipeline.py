@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakSet
 
+from pydantic import BaseModel
+
 from .closing import Closing
 from .config import Config, warn
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak, repeated
@@ -31,8 +33,9 @@ from .text import visible_length
 
 DocLike = Document | Mapping[str, Any] | str | bytes
 """What the API and the pipeline accept as a document."""
-ONE_DOCUMENT = (Document, str, bytes, bytearray, memoryview, Mapping)
-"""The types of a single document, though iterable (over its characters, bytes, keys or fields)."""
+ONE_DOCUMENT = (BaseModel, str, bytes, bytearray, memoryview, Mapping)
+"""The types of a single document, though iterable (over its characters, bytes, keys or fields): a `Document`, and
+any other pydantic model, such as a `Rejected` or `Cleaned` given back, which is one item, not one per field."""
 
 
 def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:

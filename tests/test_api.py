@@ -440,13 +440,24 @@ def test_one_document_given_where_a_batch_is_due_is_a_type_error_not_its_charact
 
     one = {"id": "a", "text": "Un texte."}
     with Pipeline(Config.load()) as pipeline:
-        for doc in (one, "Un texte.", b"Un texte.", Document(**one)):
+        for doc in (one, "Un texte.", b"Un texte.", Document(**one), clean(one), clean(5)):  # a Cleaned, a Rejected
             for use in (pipeline.run, pipeline.stream, pipeline.prepare_many):
                 with pytest.raises(TypeError, match=rf"^give an iterable of documents, not one {type(doc).__name__}: "
                                                     r"\[doc\] is a batch of one$"):
                     use(doc)
         assert len(pipeline.dedup.index) == 0
         assert [d.id for d in pipeline.run([one]).kept] == ["a"]
+
+
+def test_a_result_given_back_to_clean_is_one_item_not_one_per_field():
+    """A lone `Rejected` or `Cleaned` given to `clean` was iterated as a batch, its fields each a "not a document
+    (tuple; …)" rejection, ten of them in a generator; it is one item, as in a list of one."""
+    for result in (clean("Un texte assez long pour rester ici."), clean(5)):
+        kind = type(result).__name__
+        out = clean(result)
+        assert isinstance(out, Rejected) and out.detail == (
+            f"document 0: not a document ({kind}; give a mapping, a string or a Document)")
+        assert [o.detail for o in clean([result])] == [out.detail]
 
 
 def test_config_values_that_contradict_each_other_are_refused_naming_both(tmp_path, in_process):
