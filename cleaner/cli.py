@@ -220,7 +220,8 @@ def _handled(args: argparse.Namespace) -> int:
     except StrictStop as exc:  # it names a record: its id or file name may hold a line break or a terminal's control
         print(f"cleaner: {one_line(str(exc))}", file=sys.stderr)
         return 3
-    except BrokenPipeError:  # a pager or `head` closed stdout: not an error (stderr's reader gone is `_Stderr`'s)
+    except BrokenPipeError:  # a pager or `head` closed stdout, the command's output: not an error (a reader gone of
+        # the rejects alone, `clean --rejects -`, is `JsonlWriter(side=True)`'s to say, and stderr's `_Stderr`'s)
         return 0
     except BrokenProcessPool:  # a worker killed (`kill -9`, the out-of-memory killer): one line, not the pool's trace
         print(f"cleaner: a worker process died (killed, by the out-of-memory killer or a signal){_again(args)}",

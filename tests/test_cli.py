@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -283,6 +284,33 @@ def test_rejects_dash_writes_the_rejected_records_whole_to_stdout(tmp_path, in_p
                        ("--out", str(out), "--rejects", str(tmp_path)): f"{tmp_path}: is a folder, not a file to write"}.items():
         proc = in_process("clean", str(src), *args)
         assert (proc.returncode, proc.stdout, proc.stderr.count("\n")) == (2, "", 1) and says in proc.stderr, (args, proc.stderr)
+
+
+def test_a_reader_of_the_rejects_that_goes_loses_them_not_the_output(tmp_path):
+    """`clean --out o.jsonl --rejects - | head -1`: the closed pipe ended the command at once, exit 0 and not a word,
+    o.jsonl never written (an older one left in its place); the reader gone of stdout ended it as if stdout were its
+    output (found by a QA pass). The output is written whole; the rejections lost are said in one line, exit 2."""
+    src = tmp_path / "in.jsonl"
+    lines = []
+    for k in range(600):  # rejections enough to fill the pipe: some are written after the reader went
+        lines.append(json.dumps({"id": f"g{k}", "text": f"Le conseil municipal a voté le budget numéro {k}."}))
+        lines.append(json.dumps({"id": f"b{k}", "text": 5, "pad": "x" * 200}))
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    out.write_text("an older output\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", str(src), "--out", str(out), "--rejects", "-",
+                             "--workers", "1", "-q"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert json.loads(proc.stdout.readline())["id"] == "b0"
+    proc.stdout.close()  # as `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 2, err
+    assert [r["id"] for r in _records(out)] == [f"g{k}" for k in range(600)]
+    (said,) = err.splitlines()
+    found = re.fullmatch(rf"cleaner: --rejects -: the reader of stdout went \(a broken pipe\) after ([\d,]+) "
+                         rf"rejections?; the other ([\d,]+) were not written \({re.escape(str(out))} is whole\)", said)
+    assert found, said
+    written, lost = (int(n.replace(",", "")) for n in found.groups())
+    assert written + lost == 600 and lost > 0
 
 
 def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path, in_process):

@@ -16,7 +16,7 @@ from ..io.readers import not_an_input, read_inputs
 from ..io.records import ReadStats
 from ..io.writers import JsonlWriter
 from ..packs import load_rules
-from ..report import Stats, skipped_lines
+from ..report import Stats, counted, skipped_lines
 from ..workers import default_workers, prepare_stream, strict
 from .common import (
     JSON_SUFFIXES,
@@ -95,7 +95,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     # with no rejects file, every rejection is a line on stderr already
     unnamed = unnamed_inputs(args.inputs) if rejects_path is not None else []
     stats, read = Stats(), ReadStats()
-    rejects = None if rejects_path is None else JsonlWriter(rejects_path, keep_empty=False)
+    rejects = None if rejects_path is None else JsonlWriter(rejects_path, keep_empty=False, side=True)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
         stream = prepare_stream(read_inputs(args.inputs, config, args.input_format, read, lazy=True), config,
                                 workers=args.workers, gates=False, sign=False, live="-" in args.inputs,
@@ -116,4 +116,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
         rej = f", rejects in {'stdout' if rejects_path == '-' else rejects_path}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary(skipped_lines(read.as_dict()['skipped']))}", file=sys.stderr)
         say_unnamed("clean", unnamed)
-    return 0
+    return _lost(rejects, args.out)
+
+
+def _lost(rejects: JsonlWriter | None, out: str) -> int:
+    """The exit code once OUT is written: 0, or 2 when the reader of the rejects went (`--rejects - | head -1`), said
+    in one line: the output is whole, but the rejections given after it went are in no file, lost."""
+    if rejects is None or not rejects.lost:
+        return 0
+    shown = "stdout" if rejects.path == "-" else rejects.path
+    print(f"cleaner: --rejects {rejects.path}: the reader of {shown} went (a broken pipe) after "
+          f"{counted(rejects.count, 'rejection')}; the other {rejects.lost:,} were not written "
+          f"({'stdout' if out == '-' else out} is whole)", file=sys.stderr)
+    return 2

@@ -255,12 +255,20 @@ class JsonlWriter:
     got no record is not created, and one an earlier run left there is removed (it is not this run's).
     A lone surrogate (which UTF-8 cannot hold) is written as its JSON escape, so the line stays valid;
     so are U+0085, U+2028 and U+2029, so the line stays one (`json_line`).
+
+    A `side` output (`clean --rejects -`, beside the output file) whose reader goes (`| head -1`: a broken pipe) is
+    not the command's end, which is its main output's: the records given from then on go nowhere, counted in `lost`
+    for the command to say so. (The BrokenPipeError ended the command with exit 0, as a filter's reader going does,
+    and the output file was never written.)
     """
 
-    def __init__(self, path: str | Path, keep_empty: bool = True):
+    def __init__(self, path: str | Path, keep_empty: bool = True, side: bool = False):
         self.path = str(path)
         self.keep_empty = keep_empty
+        self.side = side
         self.count = 0
+        self.lost = 0
+        """Records of a `side` output not written: given after its reader went."""
         self._fh: TextIO | None = None
         self._tmp: str | None = None
         self._layers: list[Any] = []
@@ -293,13 +301,30 @@ class JsonlWriter:
 
     def _put(self, line: str) -> None:
         assert self._fh is not None
+        if self.lost:
+            self.lost += 1
+            return
         try:
             self._fh.write(line + "\n")
-        except OSError as exc:  # a full disk
-            raise _named(exc, self.path) from None
+            if self._tmp is None:  # stdout, a FIFO, a device: its reader gets each record as it is written
+                self._fh.flush()
+        except OSError as exc:  # a full disk, a reader gone
+            if not (self.side and isinstance(exc, BrokenPipeError)):
+                raise _named(exc, self.path) from None
+            self._nowhere()
+            self.lost = 1
+            return
         self.count += 1
-        if self.path == "-":  # a program reading our stdout gets each record as it is written
-            self._fh.flush()
+
+    def _nowhere(self) -> None:
+        """Put the null device on the descriptor written (stdout's, for `-`): what it holds buffered, and what Python
+        flushes at its exit, goes nowhere, without a second BrokenPipeError (as `cli._nowhere` does for stderr)."""
+        assert self._fh is not None
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, (self._layers[-1] if self._layers else self._fh).fileno())
+        finally:
+            os.close(null)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         assert self._fh is not None
