@@ -30,12 +30,16 @@ class RunProgress:
 
     def __enter__(self) -> RunProgress:
         if self.mode == "bar":  # rich only here: ~45 ms of imports that a run in a log or a pipe never uses
+            from rich.console import Console
             from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+            # on stderr, as every message of a run: rich's own console is stdout's, where `run … | head -1` ended the
+            # run at the reader's going (rich's exit 1, without a word) and `run … > log` took the bar's lines
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                                  TextColumn("{task.fields[docs]:,} docs  {task.fields[mb]:.1f} MB  "
                                             "{task.fields[rate]} docs/s"),
-                                 TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=None, transient=True)
+                                 TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), transient=True,
+                                 console=Console(stderr=True))
             self._bar.start()
             self._task = self._bar.add_task(self.label, total=self.total, docs=0, mb=0.0, rate="0")
         return self

@@ -858,6 +858,42 @@ def test_a_run_whose_stderr_reader_is_gone_ends_its_work(tmp_path):
     assert len((out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == 5 and (out / "manifest.json").exists()
 
 
+@pytest.mark.parametrize("reader", ["gone", "there"])
+def test_a_runs_bar_on_a_terminal_is_on_stderr_not_stdout(tmp_path, reader):
+    """On a terminal, a run's progress bar was drawn by rich's own console, stdout's: `cleaner run … | head -1` ended
+    with exit 1 and not a word at the reader's going (rich's way with a closed pipe), and `run … > log` took the bar's
+    lines (found by a review of what else writes to stdout). The bar is stderr's, as every other message of a run."""
+    import pty
+    import threading
+
+    main, terminal = pty.openpty()
+    shown: list[bytes] = []
+
+    def read() -> None:  # the terminal's reader, so that the bar is never blocked on a full terminal
+        try:
+            while chunk := os.read(main, 65536):
+                shown.append(chunk)
+        except OSError:  # the terminal's last writer gone
+            pass
+
+    reading = threading.Thread(target=read, daemon=True)
+    reading.start()
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "run", str(SEEDS), "--out", str(out), "--workers", "1"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=terminal)
+    os.close(terminal)
+    if reader == "gone":
+        proc.stdout.close()
+        written = b""
+    else:
+        written = proc.stdout.read()
+    assert proc.wait(timeout=300) == 0
+    reading.join(10)
+    os.close(main)
+    assert written == b"" and b"documents read" in b"".join(shown)
+    assert len((out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == 5 and (out / "manifest.json").exists()
+
+
 def test_what_a_killed_writer_left_goes_when_the_output_is_written_again(tmp_path, in_process):
     """A killed `cleaner clean` left its hidden temporaries (`.o.jsonl.9qz61ko5`, as large as the output) beside the
     output for ever (found by a QA pass). The next writer of that output removes those no live writer holds and that
