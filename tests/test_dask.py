@@ -515,6 +515,49 @@ def test_the_mirror_starts_over_when_the_index_file_is_another(tmp_path):
     assert sorted(ids) == [f"new-{k}" for k in range(5)]
 
 
+@pytest.mark.parametrize("how", ["withdraw_batch", "remove_many", "new file"])
+def test_the_mirror_starts_over_when_the_same_ids_come_back_under_the_same_numbers(tmp_path, how):
+    """A local --restart takes a run's documents out of a shared index and puts the same ids back, cleaned
+    otherwise, under the same numbers (so does a new index file of the same ids at the same path): the mirror,
+    which compared only the last id and the count it exported, kept the signatures of before, and a Dask run kept
+    copies of the new texts (49 of 50). It starts over when the index's stamp changed, and mirrors the index."""
+    import pyarrow.parquet as pq
+
+    from cleaner.dedup.index import DedupIndex
+    from cleaner.distributed.mirror import refresh
+    from cleaner.runstate import unpack
+
+    rng = np.random.default_rng(3)
+    params = DedupParams()
+
+    def rows():
+        return [(f"d{k:03d}", 100, None, int(rng.integers(1 << 62)),
+                 rng.integers(1 << 32, size=params.num_perm, dtype=np.uint32), ()) for k in range(5)]
+
+    def mirrored(index):
+        return {unpack(row["head"])[0]: row["sig"] for part in refresh(index)
+                for row in pq.read_table(part["docs"]).to_pylist()}
+
+    path = tmp_path / "ix.sqlite"
+    with DedupIndex(path, params) as index:
+        before = rows()
+        index.add_batch("run", before)
+        mirrored(index)
+        again = before[:4] + rows()[4:] if how == "remove_many" else rows()
+        if how == "withdraw_batch":
+            index.withdraw_batch("run")
+        elif how == "remove_many":
+            index.remove_many([(before[4][0], before[4][4])])  # a stream's documents taken back
+    if how == "new file":
+        for leftover in tmp_path.glob("ix.sqlite*"):
+            leftover.unlink()
+    with DedupIndex(path, params) as index:
+        index.add_many(again[4:] if how == "remove_many" else again)
+        numbers = dict(index.connection.execute("SELECT id, doc FROM docs"))
+        assert numbers == {f"d{k:03d}": k + 1 for k in range(5)}  # the same numbers as before
+        assert mirrored(index) == {row[0]: row[4].tobytes() for row in again}
+
+
 def test_a_run_resumed_with_another_split_size_reads_every_record_once(scheduler, reference, tmp_path, monkeypatch):
     """Parts are numbered by split: an interrupted run started again with another --split-mb took the
     parts of the first cut as those of the second, read some records twice and lost others, exit 0.

@@ -585,6 +585,31 @@ def test_a_batch_added_under_a_name_is_taken_out_whole_and_alone(tmp_path, artic
         assert left == {doc for (doc,) in index.connection.execute("SELECT doc FROM docs")}
 
 
+def test_the_stamp_changes_when_documents_are_taken_out_and_differs_between_index_files(tmp_path, articles):
+    """`stamp`, by which the Dask engine's mirror tells whether the documents it copied are still the index's: the
+    same while documents are only added, another once some are taken out (their numbers are given again), and
+    another in a new file at the same path; an index made without one (by an older cleaner) gets one, kept."""
+    signer = Signer(DedupParams())
+    rows = [(a["id"], len(a["text"]), None, *signer.sign(a["text"]), ()) for a in articles[:6]]
+    path = tmp_path / "i.sqlite"
+    with DedupIndex(path) as index:
+        first = index.stamp()
+        index.add_batch("a", rows[:3])
+        index.add_many(rows[3:5])
+        assert index.stamp() == first and index.withdraw_batch("none") == 0 and index.stamp() == first
+        assert index.withdraw_batch("a") == 3 and index.stamp() != first
+        second = index.stamp()
+        assert index.remove_many([(rows[5][0], rows[5][4])]) == 0 and index.stamp() == second  # not there
+        assert index.remove_many([(rows[4][0], rows[4][4])]) == 1 and index.stamp() != second
+        index.connection.execute("DELETE FROM meta WHERE key = 'stamp'")
+        made = index.stamp()
+        assert made not in (first, second) and index.stamp() == made
+    for leftover in tmp_path.glob("i.sqlite*"):
+        leftover.unlink()
+    with DedupIndex(path) as index:
+        assert index.stamp() != made
+
+
 def test_an_index_another_process_writes_opens_and_says_busy_when_a_write_waits_too_long(tmp_path):
     """Opening an existing index only reads it, so it opens while another process holds the write lock (a
     run deduplicating); a write that waits longer than `timeout` gets a message saying the index is busy,

@@ -34,6 +34,12 @@ whether its documents went in (`has_batch`), and a run that starts over on the s
 earlier run's documents out again (`withdraw_batch`); a finished run checks that its index still holds
 them (`holds`: the file may have been removed, or replaced by another). An index made before documents
 were numbered by batch gains the `docs.batch` column when a batch is first added; its earlier documents have none.
+
+Stamp: `meta.stamp`, a random token made anew whenever documents are taken out (`withdraw_batch`, `remove_many`),
+and another in every index file, tells a copy of the index (the Dask engine's mirror) whether the documents it
+copied are still those the index holds under their numbers: document numbers are given again once taken out (a
+local `--restart` put the same ids back under the same numbers, new signatures), and a new file at the same path
+numbers from 1. An index made without one gets one when first asked (`stamp`).
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ import ctypes
 import errno
 import os
 import sqlite3
+import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -551,6 +558,8 @@ class DedupIndex(Closing):
             self._db.execute("DELETE FROM batches WHERE rowid = ?", (number,))
             if self._has_table("cited"):
                 self._db.execute("DELETE FROM cited WHERE batch = ?", (number,))  # its duplicates go with it
+            if n:
+                self._new_stamp()
         return n
 
     def add_many(self, rows: Iterable[tuple], batch: int | None = None) -> int:
@@ -652,7 +661,21 @@ class DedupIndex(Closing):
                     self._delete_bands(owned)
                     owned.clear()
             self._delete_bands(owned)
+            if n:
+                self._new_stamp()
         return n
+
+    def stamp(self) -> str:
+        """The index's stamp (see the module docstring), made now for an index that has none."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        if row is None:
+            with self.write_lock():
+                self._db.execute("INSERT OR IGNORE INTO meta VALUES ('stamp', ?)", (uuid.uuid4().hex,))
+            return self.stamp()
+        return row[0]
+
+    def _new_stamp(self) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (uuid.uuid4().hex,))
 
     def _delete_bands(self, owned: list[tuple[int, np.ndarray]]) -> None:
         """Delete the band rows of (document number, signature) pairs, in key order: deleted a document at

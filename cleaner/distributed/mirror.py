@@ -4,21 +4,24 @@ The SQLite index (`DedupIndex`) stays the index of record: local runs, the servi
 add to it. Workers do not open it; they read its mirror, a folder next to it (`corpus.sqlite` →
 `corpus.keys/`), one pair of tables per export:
 
-    mirror.json         {"format": 1, "params": DedupParams.stored(), "upto": the last index doc exported,
-                         "last_id": its id, "count": the index docs exported,
+    mirror.json         {"format": 2, "params": DedupParams.stored(), "stamp": the index's (`DedupIndex.stamp`),
+                         "upto": the last index doc exported, "last_id": its id, "count": the index docs exported,
                          "parts": [{"keys": ..., "docs": ..., "first": doc, "last": doc}, ...]}
     keys-00000.parquet  key (int64), node (int64 = INDEX_NODE | doc): per indexed document its id hash,
                         exact hash and band keys, the rows a run's documents are shuffled against
     docs-00000.parquet  node, head (packed [id, published]), length, exact, sig: what a verdict task
                         needs of an index document its component holds
 
-Index documents are numbered in the order they were added, so `refresh` exports only the documents
-added since the last export (by any engine or the service) as one more pair, and starts the mirror over
-when its format or the parameters differ, the index file was replaced by another (the id of the last
-document it exported is not the index's document of that number), or documents it exported were taken
-out of the index since (`DedupIndex.withdraw_batch`: the index holds fewer of them than it exported).
-The Dask engine refreshes under the index's write lock, so the mirror it shuffles against is the index
-it commits to.
+Index documents are numbered in the order they were added, so `refresh` exports only the documents added
+since the last export (by any engine or the service) as one more pair, and starts the mirror over when its
+format or the parameters differ, or the index's stamp is not the one it was exported from
+(`DedupIndex.stamp`: documents were taken out since, whose numbers the next ones take again, or the index
+file was replaced by another). A mirror of format 1 knew no stamp, and held the documents of before a local
+`--restart` that put the same ids back under the same numbers: it is exported again. The id of the last
+document exported and the count up to it are checked too, for an index written by a cleaner older than
+stamps. The Dask engine refreshes under the index's write lock, so the mirror it shuffles against is the
+index it commits to.
+
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ from .parts import id_key
 from .shuffle import EXACT_TAG, ID_TAG, INDEX_NODE
 
 _CHUNK_DOCS = 100_000
-FORMAT = 1
-"""The mirror's layout version (a mirror of another version is exported again)."""
+FORMAT = 2
+"""The mirror's layout version (a mirror of another version is exported again); 2: the index's stamp."""
 
 
 def mirror_path(index_path: Path) -> Path:
@@ -55,11 +58,13 @@ def refresh(index: DedupIndex) -> list[dict]:
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
     db = index.connection
     last = db.execute("SELECT coalesce(max(doc), 0) FROM docs").fetchone()[0]
-    if (meta is None or meta.get("format") != FORMAT or meta["params"] != index.params.stored() or meta["upto"] > last
-            or meta.get("last_id") != _id_at(db, meta["upto"])  # another index file at this path: the last doc exported differs
-            or meta.get("count", 0) != _count_upto(db, meta["upto"])):  # or some it exported were taken out since
+    stamp = index.stamp()
+    if (meta is None or meta["format"] != FORMAT or meta["params"] != index.params.stored() or meta["stamp"] != stamp
+            or meta["upto"] > last or meta["last_id"] != _id_at(db, meta["upto"])  # another index file, or some it
+            or meta["count"] != _count_upto(db, meta["upto"])):  # exported taken out since, by a cleaner before stamps
         shutil.rmtree(folder, ignore_errors=True)
-        meta = {"format": FORMAT, "params": index.params.stored(), "upto": 0, "parts": []}
+        meta = {"format": FORMAT, "params": index.params.stored(), "stamp": stamp, "upto": 0, "last_id": None,
+                "count": 0, "parts": []}
     folder.mkdir(parents=True, exist_ok=True)
     while meta["upto"] < last:
         lo, hi = meta["upto"], min(last, meta["upto"] + _CHUNK_DOCS)
@@ -78,7 +83,7 @@ def refresh(index: DedupIndex) -> list[dict]:
             "length": pa.array([d[2] for d in docs], pa.int64()), "exact": pa.array([d[4] for d in docs], pa.int64()),
             "sig": pa.array([d[5] for d in docs], pa.binary())}))
         meta["parts"].append(part)
-        meta["upto"], meta["last_id"], meta["count"] = hi, _id_at(db, hi), meta.get("count", 0) + len(docs)
+        meta["upto"], meta["last_id"], meta["count"] = hi, _id_at(db, hi), meta["count"] + len(docs)
         write_atomic(meta_path, json.dumps(meta, indent=1).encode())
     return [{**part, "keys": folder / part["keys"], "docs": folder / part["docs"]} for part in meta["parts"]]
 
