@@ -558,6 +558,41 @@ def test_the_mirror_starts_over_when_the_same_ids_come_back_under_the_same_numbe
         assert mirrored(index) == {row[0]: row[4].tobytes() for row in again}
 
 
+def test_what_is_not_the_mirror_where_it_goes_is_refused_before_a_document_is_read(tmp_path, in_process):
+    """The mirror goes in `X.keys/` beside the index `X.sqlite`: a folder there that the Dask engine did not make was
+    removed with what it held (exit 0), and an index path ending in .keys, the mirror's own, stopped the run at
+    "File exists" once every split was prepared, its work folder left. Each is refused first: exit 2, one line."""
+    (tmp_path / "corp.keys").mkdir()
+    (tmp_path / "corp.keys" / "id_rsa").write_text("secret\n")
+    (tmp_path / "out3" / "index.keys").mkdir(parents=True)  # beside a run's own index
+    (tmp_path / "out3" / "index.keys" / "notes.txt").write_text("mine\n")
+    (tmp_path / "file.keys").write_text("a file\n")
+    (tmp_path / "json.keys").mkdir()
+    (tmp_path / "json.keys" / "mirror.json").write_text("[]")  # not the mirror's
+    cases = [(["--index", str(tmp_path / "corp.sqlite"), "--out", str(tmp_path / "out1")],
+              f"{tmp_path / 'corp.keys'}: a folder the Dask engine did not make (no mirror.json of its own)"),
+             (["--index", str(tmp_path / "corp2.keys"), "--out", str(tmp_path / "out2")],
+              f"{tmp_path / 'corp2.keys'}: an index path ending in .keys is the name of the folder where"),
+             (["--out", str(tmp_path / "out3")],
+              f"{tmp_path / 'out3' / 'index.keys'}: a folder the Dask engine did not make"),
+             (["--index", str(tmp_path / "file.sqlite"), "--out", str(tmp_path / "out4")],
+              f"{tmp_path / 'file.keys'}: not a folder, and the Dask engine keeps its copy of the index"),
+             (["--index", str(tmp_path / "json.sqlite"), "--out", str(tmp_path / "out5")],
+              f"{tmp_path / 'json.keys'}: a folder the Dask engine did not make")]
+    for args, message in cases:
+        proc = in_process("run", str(SEEDS), *args, "--engine", "dask", "--workers", "1", "-q")
+        assert proc.returncode == 2 and proc.stderr.startswith(f"cleaner: {message}"), proc.stderr
+        assert len(proc.stderr.splitlines()) == 1 and not (Path(args[-1]) / ".cleaner").exists()  # no split prepared
+    assert (tmp_path / "corp.keys" / "id_rsa").read_text() == "secret\n"
+    assert (tmp_path / "out3" / "index.keys" / "notes.txt").read_text() == "mine\n"
+    assert not list(tmp_path.glob("*.sqlite"))
+    (tmp_path / "empty.keys").mkdir()  # nothing to lose: the mirror's
+    proc = in_process("run", str(SEEDS), "--index", str(tmp_path / "empty.sqlite"), "--out", str(tmp_path / "out6"),
+                      "--engine", "dask", "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "empty.keys" / "mirror.json").read_text())["format"] == 2
+
+
 def test_a_run_resumed_with_another_split_size_reads_every_record_once(scheduler, reference, tmp_path, monkeypatch):
     """Parts are numbered by split: an interrupted run started again with another --split-mb took the
     parts of the first cut as those of the second, read some records twice and lost others, exit 0.

@@ -79,7 +79,7 @@ from ..runner import (
 from ..runstate import DASK_WORK, interrupted_run
 from ..workers import ctrl_c_held
 from . import parts
-from .mirror import index_rows, mirror_keys, mirror_path, refresh
+from .mirror import check_mirror, index_rows, mirror_keys, refresh, remove_mirror
 from .shuffle import INDEX_NODE, bucket_edges, components, write_buckets
 from .splits import UsageError, file_splits, split_file
 from .verdicts import decide
@@ -236,6 +236,7 @@ class DaskRunner:
         fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
         if fresh and (own := own_index_to_remove(self.out, self.options, None)) and own.exists():
             refuse_other_file(own)  # another program's database there: refused before a cluster starts (~7 s) for nothing
+        check_mirror(self.index_path)  # and what is not the index's mirror where it goes, or no place for one
         self.batch = batch_name(self.out, fp)
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
@@ -318,7 +319,7 @@ class DaskRunner:
         if own is not None:  # this run's own, or with --index another file, the replaced run's own (left stale)
             remove_replaced_index(self.out, own, self.options, self.progress)
         if self.options.index is None:
-            shutil.rmtree(mirror_path(self.index_path), ignore_errors=True)
+            remove_mirror(self.index_path)
         self.work.mkdir(parents=True)
         parts.mark_layout(self.work)
         stamp.write_text(json.dumps(fp, sort_keys=True))

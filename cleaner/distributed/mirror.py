@@ -22,6 +22,8 @@ document exported and the count up to it are checked too, for an index written b
 stamps. The Dask engine refreshes under the index's write lock, so the mirror it shuffles against is the
 index it commits to.
 
+The folder is the mirror's while it holds `mirror.json` (written before anything else goes in, removed
+last): a folder at that path without it, or a file, is not replaced but refused (`check_mirror`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..dedup.index import DedupIndex
+from ..dedup.index import DedupIndex, IndexMismatchError
 from ..io.writers import write_atomic
 from ..runstate import pack, unpack
 from .parts import id_key
@@ -41,11 +43,62 @@ from .shuffle import EXACT_TAG, ID_TAG, INDEX_NODE
 _CHUNK_DOCS = 100_000
 FORMAT = 2
 """The mirror's layout version (a mirror of another version is exported again); 2: the index's stamp."""
+MARKER = "mirror.json"
 
 
 def mirror_path(index_path: Path) -> Path:
     """The mirror folder of an index file."""
     return index_path.with_suffix(".keys")
+
+
+def check_mirror(index_path: Path) -> None:
+    """Refuse, before a run reads a document, an index whose mirror cannot be kept beside it: an index path that
+    is its own mirror's (`--index corp.keys`: the run prepared every split, then stopped at `File exists`), or
+    something other than a mirror where the mirror goes (`_read_meta`)."""
+    if index_path.suffix.lower() == ".keys":
+        raise IndexMismatchError(f"{index_path}: an index path ending in .keys is the name of the folder where the "
+                                 "Dask engine keeps its copy of the index; give the index another suffix (.sqlite)")
+    _read_meta(index_path)
+
+
+def _read_meta(index_path: Path) -> dict | None:
+    """The mirror's `mirror.json`; None when there is no mirror (nothing there, or an empty folder). Anything else
+    at its path is refused, never replaced: a folder of the user's there was removed with what it held."""
+    folder = mirror_path(index_path)
+    if not folder.is_dir():
+        if folder.exists() or folder.is_symlink():
+            raise IndexMismatchError(f"{folder}: not a folder, and the Dask engine keeps its copy of the index "
+                                     f"{index_path} there: move it, or give --index another name")
+        return None
+    try:
+        meta = json.loads((folder / MARKER).read_text())
+    except FileNotFoundError:
+        meta = None if not any(folder.iterdir()) else {}
+    except (OSError, ValueError):  # unreadable, or not JSON
+        meta = {}
+    if meta is not None and not (isinstance(meta, dict) and "format" in meta):
+        raise IndexMismatchError(f"{folder}: a folder the Dask engine did not make (no {MARKER} of its own), where it "
+                                 f"keeps its copy of the index {index_path}: move it, or give --index another name")
+    return meta
+
+
+def remove_mirror(index_path: Path) -> None:
+    """Remove the mirror of an index file that is removed (refusing what `_read_meta` refuses), its marker last."""
+    folder = mirror_path(index_path)
+    if _read_meta(index_path) is not None or folder.is_dir():
+        _clear(folder)
+        (folder / MARKER).unlink(missing_ok=True)
+        folder.rmdir()
+
+
+def _clear(folder: Path) -> None:
+    """Remove all but the marker from a mirror folder."""
+    for entry in folder.iterdir():
+        if entry.name != MARKER:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
 
 
 def refresh(index: DedupIndex) -> list[dict]:
@@ -54,18 +107,19 @@ def refresh(index: DedupIndex) -> list[dict]:
     import pyarrow as pa
 
     folder = mirror_path(Path(index.path))
-    meta_path = folder / "mirror.json"
-    meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
+    meta_path = folder / MARKER
+    meta = _read_meta(Path(index.path))
     db = index.connection
     last = db.execute("SELECT coalesce(max(doc), 0) FROM docs").fetchone()[0]
     stamp = index.stamp()
     if (meta is None or meta["format"] != FORMAT or meta["params"] != index.params.stored() or meta["stamp"] != stamp
             or meta["upto"] > last or meta["last_id"] != _id_at(db, meta["upto"])  # another index file, or some it
             or meta["count"] != _count_upto(db, meta["upto"])):  # exported taken out since, by a cleaner before stamps
-        shutil.rmtree(folder, ignore_errors=True)
         meta = {"format": FORMAT, "params": index.params.stored(), "stamp": stamp, "upto": 0, "last_id": None,
                 "count": 0, "parts": []}
-    folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(meta_path, json.dumps(meta, indent=1).encode())  # the marker first: a folder of the mirror's
+        _clear(folder)
     while meta["upto"] < last:
         lo, hi = meta["upto"], min(last, meta["upto"] + _CHUNK_DOCS)
         docs = db.execute("SELECT doc, id, length, published, exact, sig FROM docs WHERE doc > ? AND doc <= ?"
