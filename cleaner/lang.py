@@ -12,7 +12,7 @@ text; a `Tagger` splits a document into paragraphs and turns the backend's answe
 | `lingua` | lingua-language-detector, high-accuracy mode, all 75 of its languages |
 | `lingua:fr,en,...` | lingua restricted to the listed ISO 639-1 codes (faster, but it can only ever answer one of them) |
 | `lingua-low`, `lingua-low:fr,...` | lingua's low-accuracy mode (trigrams only: faster, weaker on short text) |
-| `A>B` | cascade: ask A; when A has no answer or its score is under `CASCADE_THRESHOLD` (0.5; `A>B@0.8` to choose) and the text is shorter than `CASCADE_MAX_LETTERS` letters (40; `A>B@0.8/200` to choose, `/0` for no cap), ask B and take B's answer |
+| `A>B` | cascade: ask A; when A has no answer or its score is under `CASCADE_THRESHOLD` (0.5; `A>B@0.8` to choose) and the text is shorter than `CASCADE_MAX_LETTERS` letters (100; `A>B@0.8/200` to choose, `/0` for no cap; a chunk counts its whole document's, `Part`), ask B and take B's answer |
 | `A>lingua~k` | cascade whose lingua chooses only among the first `k` languages (2 to `LINGUA_BUDGET`) that A ranks highest for the text and lingua knows (A must rank: `fasttext`; with fewer than two such languages A's answer stands); `lingua-low~k` likewise. A process holds at most `LINGUA_BUDGET` (8) languages' models for these, unloading the least recently used when a text needs others (a batch's texts are read set of candidates by set), so the memory is bounded and the answer depends only on the text |
 | `A+B` | overrule: A reads every text and its sure answers stand (`cld2`: 90 % of the bytes, not English); B reads the others, and A's answer replaces B's where B has none, scores under 0.5, or does not know A's language; B's answer where A has none and B scores under 0.5 is a `Guess`. `+` binds loosest: `cld2+fasttext>lingua~5` is cld2, then the cascade |
 | `A|B` | length router: texts under `ROUTE_CHARS` letters (`A|B@40` to choose) go to A, longer ones to B |
@@ -79,9 +79,16 @@ Detection = tuple[str | None, float | None]
 
 CASCADE_THRESHOLD = 0.5
 """Default score under which a cascade `A>B` asks B."""
-CASCADE_MAX_LETTERS = 40
-"""Default length (letters) from which a cascade keeps A's answer whatever its score (0: no cap). 40 is
-the Tagger's chunk size, so by default B only reads whole documents shorter than that."""
+CASCADE_MAX_LETTERS = 100
+"""Default length (letters) from which a cascade keeps A's answer whatever its score (0: no cap): the whole
+document's, when a `Tagger` reads it in chunks (`Part`), so B reads whole documents shorter than that (a headline,
+a sentence), never a paragraph of a longer one. Chosen by bench/bench_lang.py: at 40, the default's one sentence of
+240 wrong (58 letters, fastText English at 0.36) stayed wrong; at 100 every sentence is right and 9 more of 1,600
+MasakhaNEWS headlines (16 languages; 80 % of them are under 79 letters), none fewer in any language."""
+RANK_FLOOR = 0.01
+"""How likely, against its best, fastText must find a language for `FastTextBackend.ranked` to name it: a language it
+finds a hundred times less likely is none of lingua's candidates (`lingua~k`). Sure of Cebuano (0.99), a language
+without an ISO 639-1 code, fastText gave Tagalog 0.003, and lingua, choosing among such languages, said Tagalog."""
 MIN_LETTERS = 3
 """Fewest letters a document is given a language on: the backends guessed at one or two, each its own way (the
 default called `a` Basque, `ok` English and `é` Portuguese at 0.99)."""
@@ -159,6 +166,26 @@ def _letters(text: str) -> int:
 def _has_letters(text: str, n: int) -> bool:
     """Whether `text` has at least `n` letters (counting in a prefix first: a long text seldom needs more)."""
     return _letters(text[: 4 * n]) >= n or (len(text) > 4 * n and _letters(text) >= n)
+
+
+class Part(str):
+    """A chunk of a document a `Tagger` read in several chunks, with the document's letter count
+    (`document_letters`): a cascade's length cap and a router's length are the whole document's, so a
+    40-letter paragraph of an article is not read as a short text (`_is_long`)."""
+
+    document_letters: int
+
+
+def _part(chunk: str, document_letters: int) -> Part:
+    part = Part(chunk)
+    part.document_letters = document_letters
+    return part
+
+
+def _is_long(text: str, n: int) -> bool:
+    """Whether `text` has at least `n` letters, or is a `Part` of a document that has."""
+    whole = getattr(text, "document_letters", None)
+    return whole >= n if whole is not None else _has_letters(text, n)
 
 
 def mostly_foreign(text: str, codes: frozenset[str]) -> bool:
@@ -389,9 +416,12 @@ class FastTextBackend:
         return fasttext_codes()
 
     def ranked(self, text: str) -> list[str]:
-        """Every language fastText gives `text` a probability, most likely first (codes as `detect` answers them)."""
+        """The languages fastText finds at least `RANK_FLOOR` times as likely for `text` as its best, most likely
+        first (codes as `detect` answers them)."""
         line = self._line(text)
-        return [] if line is None else [code for label, _ in _fasttext_model().ranked(line) if (code := _iso(label))]
+        ranked = [] if line is None else _fasttext_model().ranked(line)
+        floor = ranked[0][1] * RANK_FLOOR if ranked else 0.0
+        return [code for label, p in ranked if p >= floor and (code := _iso(label))]
 
     def _line(self, text: str) -> str | None:
         """`text` as fastText is given it; None without a letter, or when most of its letters are in scripts none
@@ -750,9 +780,10 @@ class Combination:
 
 class Cascade(Combination):
     """Ask `first`; when it has no answer or scores under `threshold`, and the text has fewer than
-    `max_letters` letters (0: any length), ask `second` and keep its answer (or `first`'s when
-    `second` has none). The length cap keeps a slow second backend off long paragraphs, where the
-    first one's doubt usually means a language neither knows well, not a text too short to read.
+    `max_letters` letters (0: any length; a `Part`'s whole document counts), ask `second` and keep its answer
+    (or `first`'s when `second` has none). The length cap keeps a slow second backend off long paragraphs and
+    the paragraphs of long documents, where the first one's doubt usually means a language neither knows well,
+    not a text too short to read.
     A `LinguaShortlist` second chooses among the languages `first.ranked(text)` puts first."""
 
     def __init__(self, first: Backend, second: Backend | LinguaShortlist, threshold: float = CASCADE_THRESHOLD,
@@ -791,7 +822,7 @@ class Cascade(Combination):
         """Whether `second` is asked: `first` has no answer or scores under the threshold, on a text under the cap."""
         if lang is not None and score is not None and score >= self.threshold:
             return False
-        return not (self.max_letters and _has_letters(text, self.max_letters))
+        return not (self.max_letters and _is_long(text, self.max_letters))
 
 
 class Overrule(Combination):
@@ -833,7 +864,8 @@ class Guess(tuple):
 
 
 class Router(Combination):
-    """Texts with fewer than `max_letters` letters go to `short`, the others to `long`."""
+    """Texts with fewer than `max_letters` letters (a `Part`'s whole document counts) go to `short`, the others
+    to `long`."""
 
     def __init__(self, short: Backend, long: Backend, max_letters: int = ROUTE_CHARS) -> None:
         if max_letters < 1:
@@ -844,7 +876,7 @@ class Router(Combination):
 
     def detect_many(self, texts: list[str]) -> list[Detection]:
         """`detect` of each text, each backend reading its texts in one batch."""
-        long = [_has_letters(text, self.max_letters) for text in texts]
+        long = [_is_long(text, self.max_letters) for text in texts]
         answers = {True: iter(detect_all(self.long, [t for t, is_long in zip(texts, long) if is_long])),
                    False: iter(detect_all(self.short, [t for t, is_long in zip(texts, long) if not is_long]))}
         return [next(answers[is_long]) for is_long in long]
@@ -865,7 +897,7 @@ BACKENDS = ("langdetect", "fasttext", "cld2", "lingua", "lingua-low")
 DEFAULT_BACKEND = "cld2+fasttext>lingua~5"
 """The default, chosen by bench/bench_lang.py: CLD2 reads every text, and its sure answers stand (90 % of
 the bytes or more, not English); fastText reads the others, CLD2's answer replacing fastText's where
-fastText scores under 0.5 or does not know CLD2's language; for texts under 40 letters that fastText
+fastText scores under 0.5 or does not know CLD2's language; for documents under 100 letters that fastText
 scores under 0.5, lingua among the 5 languages fastText ranks first, within `LINGUA_BUDGET` (~320 MB,
 where all of lingua's languages take ~1 GB). See bench/RESULTS.md."""
 _SHORTLIST = re.compile(r"(lingua|lingua-low)\s*~\s*(.*)", re.IGNORECASE)
@@ -1010,7 +1042,11 @@ class Tagger:
         """What `tag_many` makes each text's result of: each chunk's letters, language, score and whether the
         answer is a `Guess`; the chunks of all texts detected in one batch."""
         chunked = [chunks if sum(n for _, n in chunks) >= MIN_LETTERS else [] for chunks in map(self.chunks, texts)]
-        found = iter(detect_all(self.backend, [chunk for chunks in chunked for chunk, _ in chunks]))
+        read: list[str] = []
+        for chunks in chunked:
+            letters = sum(n for _, n in chunks)
+            read.extend(chunk if len(chunks) == 1 else _part(chunk, letters) for chunk, _ in chunks)
+        found = iter(detect_all(self.backend, read))
         return [[(n, *(d := next(found)), isinstance(d, Guess)) for _, n in chunks] for chunks in chunked]
 
 

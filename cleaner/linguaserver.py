@@ -6,8 +6,8 @@ Latin-script language: about 1 GB and 7 s of CPU, in each process that asks. A s
 held (~320 MB). Either way a pool's workers share one server process (`start`) that holds the only
 lingua, loaded as texts need it (or, with `warm`, an unrestricted one at once, while the workers
 start); each worker `connect`s to it. The answers are lingua's own, so the output does not depend on
-where lingua runs. Only the few texts that reach lingua (by default: under 40 letters, and fastText
-unsure) travel.
+where lingua runs. Only the few texts that reach lingua (by default: documents under 100 letters, and
+fastText unsure) travel.
 """
 
 from __future__ import annotations
