@@ -665,20 +665,62 @@ _COMMENT = ("not(self::body or self::html) and ("
 """An XPath test: an element that is the comments or a comment (`<div id="comments">`, `<li class="comment">`, a
 pingback's `<li id="comment-13">` in `<div id="pings">`), by a class token of `_COMMENT_CLASSES` or its id."""
 _IN_COMMENTS = f"ancestor::*[{_COMMENT}]"
+_EXSLT = {"re": "http://exslt.org/regular-expressions"}
+_CITING = ("re:test(concat(@class, ' ', @id), '(^|[\\s_-])(bibliograph(y|ie)|books?|citations?|reviews?|products?"
+           "|related)($|[\\s_-])', 'i') and not(self::main or self::body or self::html or .//h1)")
+"""An XPath test: a block that names other people's works, where an element of class `author` is a cited author's
+(France Culture's `<span class="bibliography-content-book-text-authors">`), a reviewer's or a related post's: a
+word of its class or id (whole, or between hyphens or underscores) says a bibliography, a book, a citation, a review,
+a product or related posts. One that holds the page's `<h1>` or is its `<main>` is the page (a review's `<div
+class="review">`)."""
+_ASIDE = f"//*[({_COMMENT}) or ({_CITING})][not(ancestor::*[({_COMMENT}) or ({_CITING})])]"
+"""The outermost of a page's comment sections, comments and citing blocks (`_COMMENT`, `_CITING`)."""
 
 
 def _byline(tree: Any, author: str) -> str | None:
-    """trafilatura's `author`, or None when the page writes it in its comments alone: trafilatura takes an element of
-    class `author` for a byline, a comment's (`<a class="author">` in `<div class="card comment">`) or a pingback's
-    among them (the link "Blog post | Blog", made two names). A name the page also writes outside the comments (a
-    byline, a meta tag, JSON-LD) stays."""
+    """trafilatura's `author`, unless it took a name of the page's comments or citing blocks for the byline: it takes
+    an element of class `author`, a reader's comment's (`<a class="author">` in `<div class="card comment">`), a
+    pingback's (the link "Blog post | Blog", made two names) or a cited book's among them (15 France Culture episodes'
+    author was the first book's of their bibliography, not the producer's of their staff block).
+
+    A name the page writes in its comments alone is none: a post's author who also comments stays, written in a byline,
+    a meta tag or JSON-LD too. A name written in a citing block and not in the page's metadata gives way to the byline
+    trafilatura takes from the page without its comments and citing blocks, if any: the cited are named in the page's
+    prose too (a guest, a book's author), and the page's credits follow them (France Culture's staff block); comments
+    end a page, with only the site's footer and teasers after them (usbeketrica's "Usbek & Rica" cards)."""
+    from trafilatura.metadata import extract_author
+
     whole = _letters(author)
-    inside = _letters(" ".join(text for comments in tree.xpath(f"//*[{_COMMENT}][not({_IN_COMMENTS})]")
-                               for text in comments.itertext()))
-    if whole not in inside:
-        return author
-    page = _letters(" ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
-    return author if page.count(whole) > inside.count(whole) else None
+    comments = _written(tree.xpath(f"//*[{_COMMENT}][not({_IN_COMMENTS})]"))
+    if whole in comments:
+        page = _letters(" ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
+        return author if page.count(whole) > comments.count(whole) else None
+    if whole not in _written(tree.xpath(_ASIDE, namespaces=_EXSLT)) or _meta_author(tree):
+        return author  # trafilatura reads no element when the metadata names an author
+    page = deepcopy(tree)
+    for aside in page.xpath(_ASIDE, namespaces=_EXSLT):
+        aside.drop_tree()
+    return extract_author(page)
+
+
+def _written(elements: list[Any]) -> str:
+    """The letters and digits of the text of `elements`, lower-cased (`_letters`)."""
+    return _letters(" ".join(text for element in elements for text in element.itertext()))
+
+
+def _meta_author(tree: Any) -> str | None:
+    """The author trafilatura reads from the page's `<meta>` tags (a single word is none) and JSON-LD, before and
+    instead of any element's; JSON-LD it fails on is skipped, as trafilatura skips it (it catches any error there)."""
+    from trafilatura.metadata import examine_meta, extract_meta_json
+
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None
+    try:
+        found = extract_meta_json(tree, found)
+    except Exception:  # noqa: BLE001 - trafilatura's own guard around its JSON-LD reader
+        pass
+    return found.author
 
 
 _PUBLISHED = (".//time[@datetime][starts-with(@class, 'entry-date')"

@@ -840,6 +840,41 @@ def test_a_commenter_or_a_pingback_is_no_author(comments):
     assert extract_html(_doc(page), CONFIG).meta["extracted"]["author"] == "Celine Clara"
 
 
+BIBLIOGRAPHY = ('<div class="content-section-wrapper bibliography"><p class="bibliography-content-book-text">'
+                '<a class="bibliography-content-book-text-title">Sister outsider</a><span '
+                'class="bibliography-content-book-text-authors"><a>Audre Lorde</a></span></p></div>')
+STAFF = ('<div class="staff-block-staff"><div class="staff-block-staff-role">Production</div>'
+         '<div class="staff-block-staff-authors"><a>Charlotte Bienaimé</a></div></div>')
+
+
+@pytest.mark.parametrize("head, after, author", [
+    ("", STAFF, "Charlotte Bienaimé"),  # fr-pages grande-traversee-womens-power-…_ne-nous-liberez-pas…
+    ("", "", None),
+    ('<meta name="author" content="Audre Lorde">', STAFF, "Audre Lorde"),  # the page's metadata names her
+])
+def test_a_cited_books_author_is_no_byline(head, after, author):
+    """trafilatura took the first book's author of a France Culture episode's bibliography for its author (15
+    fr-pages pages: "Audre Lorde" on a 2016 episode, found by a QA pass), named in its prose too: a name written in a
+    bibliography's, a book's, a citation's, a review's, a product's or related posts' block gives way to the byline
+    trafilatura takes from the rest of the page (the staff block's producer), if any, unless the metadata names it."""
+    prose = '<p>Audre Lorde écrivait que les outils du maître ne détruiront jamais la maison du maître.</p>'
+    page = (f'<html><head><title>Ne nous libérez pas</title>{head}</head><body><article>'
+            f'{POST.replace("</h1>", "</h1>" + prose)}{BIBLIOGRAPHY}</article>{after}</body></html>')
+    assert clean({"id": "p", "html": page}).author == author
+
+
+@pytest.mark.parametrize("article", [
+    '<main><div class="review">{}</div></main>',  # a review's own byline: its block holds the <h1>
+    '<div class="post book-review">{}</div>',
+])
+def test_a_reviews_own_byline_stays(article):
+    """A block of a review or a book is a citing block only when it is not the page itself (it holds no `<h1>`)."""
+    byline = '<p class="byline">Par <span class="author">Jean Dupont</span></p>'
+    page = (f'<html><head><title>Critique</title></head><body>{article.format(POST + byline)}'
+            f'<div class="related-posts"><span class="author">Marie Curie</span></div></body></html>')
+    assert clean({"id": "p", "html": page}).author == "Jean Dupont"
+
+
 def test_a_comments_date_marked_published_does_not_date_the_post():
     """A comment's `<time class="published">` in its `<article class="comment-body">` dated the post (2020-05-01),
     over the post's `<time class="entry-date published">` in its header: "inside an `<article>`" came first. Any
