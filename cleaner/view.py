@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import cached_property
+from itertools import accumulate
 from typing import NamedTuple
 
+from .prefilter import folded
 from .text import line_key
 
 
@@ -76,27 +78,24 @@ class View:
 
     @cached_property
     def folded(self) -> str:
-        """The text case-folded, for `requires` tests."""
-        return self.text.casefold()
+        """The text as `requires` strings are looked for in it (`prefilter.folded`)."""
+        return folded(self.text)
 
     @cached_property
-    def line_starts(self) -> list[int]:
-        """The start offset of every line, for bisecting an offset to its line."""
-        return [line.start for line in self.lines]
+    def folded_line_starts(self) -> list[int]:
+        """The offset in `folded` where each line starts: its lines are the text's, their lengths may differ."""
+        return [0, *accumulate(len(piece) + 1 for piece in self.folded.split("\n")[:-1])]
 
-    def lines_holding(self, words: tuple[str, ...]) -> list[int] | None:
-        """Indexes of the lines whose case-folded text holds one of `words` (None: cannot tell cheaply)."""
-        folded = self.folded
-        if len(folded) != len(self.text):  # casefold changed lengths (ß, İ): offsets do not line up
-            return None
-        starts = self.line_starts
+    def lines_holding(self, words: tuple[str, ...]) -> list[int]:
+        """Indexes of the lines that hold one of `words` (`requires` strings) in `folded`."""
+        text, starts = self.folded, self.folded_line_starts
         found: set[int] = set()
         for word in words:
-            pos = folded.find(word)
+            pos = text.find(word)
             while pos >= 0:
                 i = bisect_right(starts, pos) - 1
                 found.add(i)
-                pos = folded.find(word, self.lines[i].end + 1)  # the next line
+                pos = text.find(word, starts[i + 1]) if i + 1 < len(starts) else -1  # the next line
         return sorted(found)
 
     @cached_property

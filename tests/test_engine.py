@@ -10,14 +10,15 @@ import unicodedata
 import pytest
 import yaml
 from conftest import FIXTURES, SEEDS, SHARED
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, Document
 from cleaner.edits import Composed, replay
 from cleaner.engine import _drops_whole_lines, _State
 from cleaner.models import Edit
-from cleaner.prefilter import Requires
+from cleaner.prefilter import Requires, folded
+from cleaner.view import View
 
 
 @pytest.mark.parametrize(
@@ -58,6 +59,50 @@ def test_present_across_finds_every_string_a_cut_can_make(words, text, spans):
     new = "".join(kept)
     before = requires.present(text.casefold())
     assert requires.present(new.casefold()) <= before | requires.present_across(new, cuts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.text(alphabet="abß ", min_size=1, max_size=5).map(folded).filter(str.strip), min_size=1, max_size=8),
+    st.lists(st.sampled_from(["a", "b", "A", "ß", " ", "\n", "\t", "\u00a0\u202f", "    ", " \t \u00a0 "]),
+             max_size=30).map("".join),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 6)), max_size=5),
+)
+@example(words={"a b"}, text="ab\u00a0 \t b", spans=[(1, 1)])  # "a" meets "b" 5 characters on, 1 once folded
+def test_present_across_finds_every_string_a_cut_can_make_whatever_its_spaces(words, text, spans):
+    """`requires` strings are looked for in the text with each run of spaces one space: the window around a cut
+    reaches as far as the runs of spaces in it need to hold the longest string once folded."""
+    requires = Requires(frozenset(words))
+    cuts, kept, pos, gone = [], [], 0, 0
+    for start, length in sorted(spans):
+        start = max(start, pos)
+        if start >= len(text):
+            break
+        end = min(start + length, len(text))
+        kept.append(text[pos:start])
+        cuts.append(start - gone)
+        gone += end - start
+        pos = end
+    kept.append(text[pos:])
+    new = "".join(kept)
+    assert requires.present(folded(new)) <= requires.present(folded(text)) | requires.present_across(new, cuts)
+
+
+def test_folded_makes_every_run_of_spaces_one_space_and_keeps_the_lines():
+    """Every character `\\s` takes but the line break is a space to `requires` (the prefilter tests a text for them
+    by a class of its own, for speed), and a run of them is one space."""
+    spaces = [c for c in map(chr, range(0x110000)) if c.isspace() and c != "\n"]
+    assert [folded(f"Lire{c}{c} Aussi") for c in spaces] == ["lire aussi"] * len(spaces)
+    assert folded("Straße  A\n \t\nB\u00a0 C") == "strasse a\n \nb c"
+
+
+def test_lines_holding_finds_the_lines_whatever_their_spaces_and_case():
+    """A `scope: line` rule is tried on the lines holding one of its `requires` strings: found in the folded text,
+    whose lines are the text's though shorter (runs of spaces) or longer ("ß" is "ss"); it gave up on a text where
+    case-folding changed lengths, and found no "lire aussi" in "Lire\\u00a0aussi"."""
+    view = View("STRASSE  Lire\u00a0aussi\nLire aussi\nRien\nGroße\tLire  AUSSI : x\nlire", [])
+    assert view.lines_holding(("lire aussi",)) == [0, 1, 3]
+    assert view.lines_holding(("lire",)) == [0, 1, 3, 4]
 
 
 def _texts() -> list[str]:

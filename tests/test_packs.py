@@ -869,6 +869,24 @@ def test_requires_changes_no_output():
         assert (fast.text, fast.edits) == (slow.text, slow.edits), text[:200]
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\t", "  ", " \u00a0 "],
+                         ids=["nbsp", "narrow-nbsp", "tab", "double", "mixed"])
+def test_requires_changes_no_output_whatever_spaces_the_text_writes(space):
+    """The sweep above on each rule's examples with every space written otherwise: a pattern's `[^\\S\\n]+` takes a
+    no-break space (French typesetting's "Lire aussi"), a tab or two spaces, and `requires` strings were looked for
+    as written, so 42 rules (`fr.read-also-glued`, `sw.byline`, `twitter.glued-buttons`, …) were not tried on them."""
+    from cleaner.engine import run_rules
+    from cleaner.kinds import Context, RemoveExample
+
+    for rule in (r for r in SHIPPED.rules if r.requires):
+        bare = rule.model_copy(update={"requires": ()})
+        examples = [e.text if isinstance(e, RemoveExample) else e for e in rule.examples.remove]
+        for text in examples + list(rule.examples.keep):
+            doc = Document(id=rule.id, text=text.replace(" ", space))
+            fast, slow = run_rules(doc, [rule], Context()), run_rules(doc, [bare], Context())
+            assert (fast.text, fast.edits) == (slow.text, slow.edits), f"{rule.id}: {doc.text[:200]!r}"
+
+
 SITE_PAGES = {
     # fr-pages id: (what the site's pack must take, what must stay, the rules that fire)
     "les-pieds-sur-terre_le-consentement": (
@@ -1316,6 +1334,21 @@ def test_check_says_why_a_rule_never_fired(cause):
                              f"    examples: {{remove: ['{text}'], keep: ['Le texte.']}}\n", "p.yaml")
     (failure,) = check_rule(rule)
     assert failure.startswith("t.never: remove example 1 is not touched: ") and failure.endswith(" " + why), failure
+
+
+def test_check_reads_requires_as_the_rules_do_whatever_spaces_an_example_writes():
+    """A remove example written with a no-break space or a tab where `requires` has a space was "not touched (it holds
+    none of the rule's `requires`)" though the pattern took it; it is removed now, and an example the pattern takes
+    without any of the strings is still named, so `rules check` still finds a `requires` that breaks its contract.
+    A `requires` string written with a no-break space or two spaces is read with one space, as the text is."""
+    pack = ("rules:\n  - id: t.see\n    kind: regex\n    description: see also\n    requires: [{requires}]\n"
+            "    pattern: 'Voir\\s*aussi\\b.*'\n    examples: {{remove: [{remove}], keep: ['Le texte.']}}\n")
+    remove = '"Voir\\u00a0aussi : X", "Voir\\taussi : X"'
+    (rule,) = load_pack_text(pack.format(requires='"voir\\u00a0 aussi"', remove=remove), "p.yaml")
+    assert rule.requires == ("voir aussi",) and check_rule(rule) == []
+    (rule,) = load_pack_text(pack.format(requires="voir aussi", remove="'Voiraussi : X'"), "p.yaml")
+    assert check_rule(rule) == ["t.see: remove example 1 is not touched: 'Voiraussi : X' "
+                                "(it holds none of the rule's `requires` ('voir aussi'): it is not tried)"]
 
 
 def test_check_says_an_extract_rule_caught_no_date(tmp_path, in_process):

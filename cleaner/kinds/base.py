@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from ..prefilter import folded
 from ..text import KEY_MAX_CHARS, line_key
 from ..view import Hit, View
 
@@ -84,8 +85,8 @@ class Rule(BaseModel):
     langs: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
-    """Strings (compared case-folded, in NFC) of which a text must hold at least one for the rule to be tried:
-    a cheap test that spares a costly pattern most documents."""
+    """Strings (compared case-folded, in NFC, each run of spaces one space: `prefilter.folded`) of which a text must
+    hold at least one for the rule to be tried: a cheap test that spares a costly pattern most documents."""
     examples: Examples
 
     phase: ClassVar[int] = 1
@@ -139,7 +140,7 @@ class Rule(BaseModel):
 
         if any(not v for v in value):
             raise ValueError("an empty string would make `requires` always true")
-        read = tuple(re.sub(f"[{HIDDEN}]+", "", unicodedata.normalize("NFC", v)).casefold() for v in value)
+        read = tuple(folded(re.sub(f"[{HIDDEN}]+", "", unicodedata.normalize("NFC", v))) for v in value)
         if blind := next((v for v, r in zip(value, read) if not r), None):  # the text is read without them
             raise ValueError(f"{shown(blind)} holds only characters the rules do not see (`edits.HIDDEN`: zero-width "
                              "spaces, soft hyphens, marks of direction): `requires` would never be met")
@@ -163,7 +164,7 @@ class Rule(BaseModel):
         a text that holds none of `requires`, on which the rule is not tried."""
         from ..edits import Composed
 
-        if self.requires and not any(r in Composed(text).text.casefold() for r in self.requires):
+        if self.requires and not any(r in folded(Composed(text).text) for r in self.requires):
             return f"it holds none of the rule's `requires` ({', '.join(map(shown, self.requires))}): it is not tried"
         return None
 
