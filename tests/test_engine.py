@@ -37,14 +37,8 @@ def test_drops_whole_lines(text, start, end, whole):
     assert _drops_whole_lines(text, start, end) is whole
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.sets(st.text(alphabet="abßs", min_size=1, max_size=4), min_size=1, max_size=8),
-    st.text(alphabet="abABßSs \n", max_size=60),
-    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 6)), max_size=5),
-)
-def test_present_across_finds_every_string_a_cut_can_make(words, text, spans):
-    requires = Requires(frozenset(words))
+def _cut(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """`text` without the (start, length) `spans` (clipped, overlaps merged), and the offsets in it where they were."""
     cuts, kept, pos, gone = [], [], 0, 0
     for start, length in sorted(spans):
         start = max(start, pos)
@@ -57,6 +51,18 @@ def test_present_across_finds_every_string_a_cut_can_make(words, text, spans):
         pos = end
     kept.append(text[pos:])
     new = "".join(kept)
+    return new, cuts
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.text(alphabet="abßs", min_size=1, max_size=4), min_size=1, max_size=8),
+    st.text(alphabet="abABßSs \n", max_size=60),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 6)), max_size=5),
+)
+def test_present_across_finds_every_string_a_cut_can_make(words, text, spans):
+    requires = Requires(frozenset(words))
+    new, cuts = _cut(text, spans)
     before = requires.present(text.casefold())
     assert requires.present(new.casefold()) <= before | requires.present_across(new, cuts)
 
@@ -73,18 +79,7 @@ def test_present_across_finds_every_string_a_cut_can_make_whatever_its_spaces(wo
     """`requires` strings are looked for in the text with each run of spaces one space: the window around a cut
     reaches as far as the runs of spaces in it need to hold the longest string once folded."""
     requires = Requires(frozenset(words))
-    cuts, kept, pos, gone = [], [], 0, 0
-    for start, length in sorted(spans):
-        start = max(start, pos)
-        if start >= len(text):
-            break
-        end = min(start + length, len(text))
-        kept.append(text[pos:start])
-        cuts.append(start - gone)
-        gone += end - start
-        pos = end
-    kept.append(text[pos:])
-    new = "".join(kept)
+    new, cuts = _cut(text, spans)
     assert requires.present(folded(new)) <= requires.present(folded(text)) | requires.present_across(new, cuts)
 
 
