@@ -313,6 +313,25 @@ def test_a_reader_of_the_rejects_that_goes_loses_them_not_the_output(tmp_path):
     assert written + lost == 600 and lost > 0
 
 
+def test_rules_check_read_by_head_still_exits_with_its_verdict(tmp_path):
+    """`rules check pack.yaml | head -1`: the closed pipe ended the check with exit 0, as a filter's reader going
+    does, though its examples failed (a QA pass): a check's exit code is its verdict, so it goes on without its
+    output, exit 1, not a word on stderr."""
+    lines = ["rules:"]
+    for k in range(300):  # failures enough to fill the pipe
+        lines += [f"  - id: t.never{k}", "    kind: regex", f"    description: matches nothing {k}",
+                  f"    pattern: 'zzz{k}'", "    examples:", f"      remove: ['nothing here {k}']",
+                  f"      keep: ['fine {k}']"]
+    pack = tmp_path / "never.yaml"
+    pack.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "rules", "check", str(pack), "--alone"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert "FAIL t.never0: remove example 1 is not touched" in proc.stdout.readline().decode()
+    proc.stdout.close()  # as `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 1 and err == ""
+
+
 def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path, in_process):
     """An output that is a folder, or below a file, or a rejects file that is the output itself: one line
     naming the path, exit 2, before any record is read; no file (visible or hidden) is left behind."""

@@ -6,13 +6,14 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
+from typing import TextIO
 
 from ..checks import pack_failures
 from ..config import Config, ConfigError
 from ..escapes import one_line
 from ..io.names import real
 from ..io.readers import not_an_input
-from ..io.writers import stdout, text_stream, utf8_stream, write_atomic
+from ..io.writers import nowhere, stdout, text_stream, utf8_stream, write_atomic
 from ..packs import load_files, load_rules, pack_files, unscoped_shapes
 from ..report import counted
 from .common import a_file, config_args, config_from, input_args, pack_paths, worker_count
@@ -71,13 +72,27 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     if said := unscoped_shapes(everything, checked.places):  # said where they run together, with the shipped ones
         print(f"note: {said}", file=sys.stderr)
     failures = []
+    shown = True  # until stdout's reader goes (`| head`): the check goes on, its verdict is the exit code still
     for failure in pack_failures(checked.in_load_order(), checked.places, everything):
         failures.append(failure)
-        print(failure, file=out)
+        shown = shown and _printed(failure, out)
     examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in checked.rules)
-    print(f"{counted(len(checked.rules), 'rule')}, {counted(examples, 'example')}, {counted(len(failures), 'failure')}",
-          file=out)
+    if shown:
+        _printed(f"{counted(len(checked.rules), 'rule')}, {counted(examples, 'example')}, "
+                 f"{counted(len(failures), 'failure')}", out)
     return 1 if failures else 0
+
+
+def _printed(line: str, out: TextIO) -> bool:
+    """Whether `line` went to `out`: False once its reader is gone (a broken pipe), the rest of the output then put on
+    the null device (`writers.nowhere`). `rules check | head -1` ended at the closed pipe with exit 0, as a filter's
+    reader going does, though an example failed: a check's exit code is its verdict."""
+    try:
+        print(line, file=out, flush=True)
+        return True
+    except BrokenPipeError:
+        nowhere(out)
+        return False
 
 
 def not_a_loaded_pack(out: Path, config: Config) -> None:

@@ -100,6 +100,16 @@ def utf8_stream(stream: TextIO) -> TextIO:
     return stream
 
 
+def nowhere(stream: Any) -> None:
+    """Put the null device on `stream`'s descriptor (stdout's, its reader gone): what it holds buffered, and what
+    Python flushes at its exit, goes nowhere, without a second BrokenPipeError (as `cli._nowhere` does for stderr)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, stream.fileno())
+    finally:
+        os.close(null)
+
+
 def text_stream(stream: TextIO) -> TextIO:
     """`stream` (stdout) set to take text for a person, in the locale's encoding, what that cannot hold written
     as escapes (`\\u2501`), as stderr writes it: a Latin-1 locale ended `cleaner diff` at its first `━━` and
@@ -317,14 +327,9 @@ class JsonlWriter:
         self.count += 1
 
     def _nowhere(self) -> None:
-        """Put the null device on the descriptor written (stdout's, for `-`): what it holds buffered, and what Python
-        flushes at its exit, goes nowhere, without a second BrokenPipeError (as `cli._nowhere` does for stderr)."""
+        """Put the null device on the descriptor written (stdout's, for `-`), as `nowhere` does."""
         assert self._fh is not None
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, (self._layers[-1] if self._layers else self._fh).fileno())
-        finally:
-            os.close(null)
+        nowhere(self._layers[-1] if self._layers else self._fh)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         assert self._fh is not None
