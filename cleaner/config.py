@@ -336,3 +336,5 @@ def _read_toml(path: Any, name: str) -> dict[str, Any]:
         raise ConfigError(f"config {name}: not UTF-8 text (byte {exc.start})") from None
     except ValueError as exc:  # valid TOML that Python will not hold: an integer of over 4,300 digits
         raise ConfigError(f"config {name}: {exc}") from None
+    except RecursionError:  # arrays or inline tables some 500 deep (`tomllib` reads them by recursion): a traceback
+        raise ConfigError(f"config {name}: nested too deeply (arrays or inline tables hundreds deep)") from None

@@ -445,6 +445,19 @@ def test_a_max_doc_chars_too_large_to_read_is_a_config_error(tmp_path, in_proces
     assert Config.load(cfg).max_doc_chars == 10**9
 
 
+@pytest.mark.parametrize("value", ["[" * 3_000 + "]" * 3_000, "{a = " * 3_000 + "1" + "}" * 3_000],
+                         ids=["arrays", "inline-tables"])
+def test_a_config_file_nested_too_deeply_is_one_line_naming_it(tmp_path, value, in_process):
+    """`langs = [[[…]]]` 500 deep ended `clean`, `diff` and `serve` in a traceback (RecursionError in tomllib, exit
+    1): a config error naming the file, exit 2, as a config file TOML cannot read."""
+    cfg = tmp_path / "d.toml"
+    cfg.write_text(f"langs = {value}\n", encoding="utf-8")
+    for command in (("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl")), ("diff", str(SEEDS))):
+        proc = in_process(*command, "--config", str(cfg))
+        assert (proc.returncode, proc.stderr) == (2, f"cleaner: config {cfg}: nested too deeply (arrays or inline "
+                                                     "tables hundreds deep)\n")
+
+
 def test_an_empty_rules_dirs_path_given_to_config_load_is_refused():
     """`Config.load(rules_dirs=[""])` (a path from an unset variable) loaded the packs of the working folder,
     where the same value in a config file, or `--rules ''`, is refused."""
