@@ -271,7 +271,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[tuple[Rule, int | None]]]:
     text = unicodedata.normalize("NFC", text)  # as the rules read a text: a pattern saved decomposed never matched
     try:
-        node, data = _parsed(text, name)
+        node, data = _parsed(text, name, shipped)
     except RulePackError:  # a key given twice: a ValueError, but no YAML error
         raise
     except yaml.reader.ReaderError as exc:  # a character YAML refuses; its message is two lines, with an offset
@@ -309,16 +309,40 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
         return order, [(_build(item, name, line, i, shipped), line) for i, (item, line) in enumerate(located)]
 
 
-def _parsed(text: str, name: str) -> tuple[Any, Any]:
+def _parsed(text: str, name: str, shipped: bool = False) -> tuple[Any, Any]:
     """The YAML text's node tree (lines and duplicate keys are read from it) and the data built from that tree, parsed
     once (`yaml.compose` and then `yaml.load` parsed it twice). Its keys are checked before the data is built: building
     a mapping with a merge key (`<<: *r1`) puts the merged keys into its node, where a key the mapping overrides (as
-    YAML has it) was then refused as given twice."""
+    YAML has it) was then refused as given twice. A pack not `shipped` is first read for its depth (`_not_too_deep`)."""
+    if not shipped:
+        _not_too_deep(text, name)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         _refuse_duplicate_keys(node, name)
         return node, None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+MAX_PACK_DEPTH = 1000
+"""A user's pack nested deeper (lists or mappings inside each other) is refused before its tree is built: libyaml
+builds it by recursion in C, which crashed the process, the service with it, at some 20,000 levels (a segmentation
+fault; fewer in a thread of a smaller stack). A rule pack is some five deep; the shipped packs, read by every command,
+are not read for it."""
+
+
+def _not_too_deep(text: str, name: str) -> None:
+    """A RulePackError at the first list or mapping of `text` nested over `MAX_PACK_DEPTH` deep, read from its YAML
+    events (libyaml reads them without recursion, in half the time building the tree takes)."""
+    loader, depth = _Loader(text), 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent) and (depth := depth + 1) > MAX_PACK_DEPTH:
+                mark = event.start_mark
+                raise RulePackError(name, f"YAML error: nested over {MAX_PACK_DEPTH:,} levels deep (a pack is some "
+                                    "five)", line=mark.line + 1, column=mark.column + 1)
+            depth -= isinstance(event, yaml.CollectionEndEvent)
     finally:
         loader.dispose()
 

@@ -588,6 +588,21 @@ def test_cli_bad_pack_exits_2_before_reading_any_document(tmp_path):
     assert proc.stderr.count("\n") == 1  # one message
 
 
+def test_a_pack_nested_too_deeply_is_one_line_naming_it_not_a_crash(tmp_path):
+    """A pack of lists 100,000 deep (200 KB) crashed `cleaner` in a segmentation fault: libyaml builds the tree by
+    recursion in C, and the service checking such a pack went down with it. Refused, naming the file, line and column
+    of the list that goes past `MAX_PACK_DEPTH`; one less deep is read as any other pack."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("rules: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    proc = run_cli("rules", "check", "--alone", str(path))
+    assert (proc.returncode, proc.stderr) == (2, f"cleaner: {path}:1:1007: YAML error: nested over 1,000 levels deep "
+                                                 "(a pack is some five)\n")
+    with pytest.raises(RulePackError, match=r"^p.yaml:2:1999: YAML error: nested over 1,000 levels deep"):
+        load_pack_text("rules:\n- " + "- " * 1_000 + "x\n", "p.yaml")  # block lists, one in another
+    with pytest.raises(RulePackError, match=r"^p.yaml:2: rule #1 is not a mapping"):
+        load_pack_text("rules:\n- " + "- " * 998 + "x\n", "p.yaml")  # 1,000 deep, with `rules` and its list
+
+
 def test_runtime_timeout_bounds_a_pattern_the_load_check_cannot_see(tmp_path):
     """`(a|aa)+$` has no nested quantifier but still backtracks exponentially: the time limit stops it."""
     path = tmp_path / "slow.yaml"

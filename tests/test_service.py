@@ -437,6 +437,16 @@ def test_rules_check_runs_examples_and_never_loads_the_pack(server):
         assert "test.read-also" not in {e["rule"] for e in cleaned["record"]["edits"]}
 
 
+def test_a_pack_nested_too_deeply_is_a_failed_check_not_a_crash(server):
+    """A pack of lists 100,000 deep took the service down (a segmentation fault in libyaml); it is a failed check
+    naming the pack's depth, and the service goes on."""
+    with server.client() as c:
+        deep = c.post("/v1/rules/check", json={"pack": "rules: " + "[" * 1_001 + "]" * 1_001, "name": "d.yaml"}).json()
+        assert deep == {"ok": False, "rules": 0, "examples": 0, "failures": [],
+                        "error": "d.yaml:1:1007: YAML error: nested over 1,000 levels deep (a pack is some five)"}
+        assert c.get("/healthz").status_code == 200
+
+
 def test_a_pack_name_that_is_blank_or_not_unicode_is_422(server):
     """A `name` holding a lone surrogate was a 500 (the answer that names it could not be sent), a blank
     one named nothing in the error (":2:1: YAML error"); both are a 422 at the field, as an `id` is
