@@ -787,6 +787,23 @@ def test_no_default_rules_and_extra_pack(tmp_path, in_process):
     assert [e["rule"] for e in record["edits"] if e["rule"] != "whitespace"] == ["t.good"]
 
 
+def test_default_rules_off_in_a_config_file_is_turned_back_on_by_the_flag(tmp_path, in_process):
+    """`default_rules = false` in a config file could not be undone for one command: `--no-default-rules` was the only
+    flag. `--default-rules` loads the shipped packs whatever the config says, as `--[no-]learn-boilerplate` does; the
+    last of the two flags given wins."""
+    config = tmp_path / "c.toml"
+    config.write_text("default_rules = false\n", encoding="utf-8")
+    shipped = len(SHIPPED.rules)
+    proc = in_process("rules", "list", "--config", str(config))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "0 rules from 0 packs\n")
+    proc = in_process("rules", "list", "--config", str(config), "--default-rules")
+    assert len(proc.stdout.splitlines()) == shipped and proc.stderr == f"{shipped} rules from 26 packs\n"
+    assert in_process("rules", "list", "--default-rules", "--no-default-rules").stderr == "0 rules from 0 packs\n"
+    for command in ("clean", "diff", "run", "review", "serve", "rules list", "rules suggest"):
+        usage = in_process(*command.split(), "--help").stdout
+        assert "--default-rules | --no-default-rules" in " ".join(usage.split()), command
+
+
 def test_rules_check_notes_an_id_a_shipped_rule_has_which_clean_refuses(tmp_path, in_process):
     """A pack that redefines a shipped rule (the review's ⚑ snippet does, to test a new keep example) is
     checked in its place, with a note that `clean` refuses it; the shipped packs checked again get none."""

@@ -17,10 +17,12 @@ from ..models import Rejected
 
 
 def config_args(p: argparse.ArgumentParser) -> None:
-    """Add `--config`, `--rules` and `--no-default-rules`."""
+    """Add `--config`, `--rules` and `--[no-]default-rules` (both ways: `default_rules = false` in a config file could
+    not be turned back on for one command)."""
     p.add_argument("--config", metavar="FILE", help="a TOML file of config values (see cleaner/defaults.toml)")
     p.add_argument("--rules", metavar="DIR", action="append", default=[], help="add the rule packs in DIR (or a .yaml file); repeatable")
-    p.add_argument("--no-default-rules", action="store_true", help="do not load the rule packs shipped with cleaner")
+    p.add_argument("--default-rules", action=argparse.BooleanOptionalAction, default=None,
+                   help="load the rule packs shipped with cleaner, or not (default from the config: default_rules, on)")
 
 
 def input_args(p: argparse.ArgumentParser, strict: bool = True) -> None:
@@ -76,7 +78,7 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
         return Config.load(
             args.config,
             rules_dirs=tuple(pack_paths(args.rules, "--rules")) or None,
-            default_rules=False if args.no_default_rules else None,
+            default_rules=args.default_rules,
             **extra,
         )
     except ConfigError as exc:
