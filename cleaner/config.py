@@ -99,8 +99,9 @@ class Config(BaseModel):
     """Documents whose `lang_score` is under this (or that have no language) are rejected as
     `lang_uncertain`; 0 keeps them all. A language the backend does not know gets a wrong code with a
     low score: this keeps it from passing `langs` as the language it was taken for."""
-    lang_backend: str = "cld2+fasttext>lingua~5"
-    """Language identifier: see `cleaner.lang.make_backend` for the names and combinations."""
+    lang_backend: str = Field("cld2+fasttext>lingua~5", validate_default=True)
+    """Language identifier: see `cleaner.lang.make_backend` for the names and combinations. Held by its backend's
+    name, in which its defaults are written out (`cld2+fasttext>lingua~5@0.5/100`, `CLD2` as `cld2`)."""
     num_perm: int = Field(128, ge=16, le=1024, strict=True)
     """MinHash permutations."""
     shingle_size: int = Field(3, ge=1, le=20, strict=True)
@@ -181,10 +182,13 @@ class Config(BaseModel):
     @field_validator("lang_backend")
     @classmethod
     def _known_backend(cls, name: str) -> str:
+        """The backend's own name (`make_backend(name).name`): another spelling of one backend (`CLD2`, ` cld2 `, the
+        default with its threshold and cap written out) is one config, where a finished run of one was run again,
+        "config differs", for the other; and a change of what a bare name does (the default's cap, 40 letters until
+        session 44) makes a run of the old one another config."""
         from .lang import make_backend  # a name it cannot build raises ValueError, naming the ones it knows
 
-        make_backend(name)
-        return name
+        return make_backend(name).name
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:

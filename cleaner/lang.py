@@ -922,7 +922,8 @@ def make_backend(name: str) -> Backend:
         if op in spec:
             head, _, tail = spec.rpartition(op) if op == ">" else spec.partition(op)
             param = None
-            if "@" in tail and (op == "|" or "|" not in tail):  # `a>b|c@30`: the router's length, not the cascade's
+            # `a>b|c@30`: the router's length, not the cascade's; of `a>b|c@30@0.5/100` (its name), the last '@''s
+            if "@" in tail and (op == "|" or "|" not in tail or tail.count("@") > 1):
                 tail, _, param = tail.rpartition("@")
                 if not param.strip():
                     raise ValueError(f"language backend {name!r}: nothing after '@' (a number, or no '@' for the "

@@ -499,7 +499,8 @@ def test_langs_the_backend_never_answers_are_a_config_error(tmp_path, in_process
     naming the code and the backend, exit 2; the codes are checked against the backend chosen."""
     out = tmp_path / "o"
     proc = in_process("run", str(SEEDS), "--out", str(out), "--langs", "fr,French")  # named as written
-    assert proc.returncode == 2 and "langs: 'French' is not a code the language backend 'cld2+fasttext>lingua~5' answers" in proc.stderr
+    assert proc.returncode == 2 and ("langs: 'French' is not a code the language backend "
+                                     "'cld2+fasttext>lingua~5@0.5/100' answers") in proc.stderr
     proc = in_process("run", str(SEEDS), "--out", str(out), "--langs", "fr", "--lang-backend", "lingua:de,en")
     assert proc.returncode == 2 and "'fr' is not a code the language backend 'lingua:de,en' answers (it answers de, en)" in proc.stderr
     assert not out.exists()

@@ -730,7 +730,7 @@ def test_a_shortlist_answers_no_code_the_backend_before_it_does_not():
     assert {"xh", "sn", "lg", "zu"} <= only
     assert not only & make_backend("fasttext>lingua~5").codes()
     assert not only & make_backend("fasttext>lingua-low~3").codes()
-    with pytest.raises(ConfigError, match="'xh' is not a code the language backend 'fasttext>lingua~5' answers"):
+    with pytest.raises(ConfigError, match="'xh' is not a code the language backend 'fasttext>lingua~5@0.5/100' answer"):
         Config.load(lang_backend="fasttext>lingua~5", langs=["xh"])
     assert Config.load(langs=["xh"]).langs == ("xh",)  # the default's CLD2 answers it
     xhosa = ("Imibutho ephantsi korhulumente equka iPrivate Security Industry Regulatory Authority (PSIRA) "
@@ -879,7 +879,7 @@ def test_a_langs_code_in_another_spelling_is_read_as_the_code_it_stands_for():
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"langs": ["xx"]}, "'xx' is not a code the language backend 'cld2+fasttext>lingua~5' answers"),
+    ({"langs": ["xx"]}, "'xx' is not a code the language backend 'cld2+fasttext>lingua~5@0.5/100' answers"),
     ({"langs": ["ha"], "lang_backend": "fasttext"}, "'ha' is not a code the language backend 'fasttext' answers"),
     ({"langs": ["fr"], "lang_backend": "lingua:de,en"}, "'fr' is not a code the language backend 'lingua:de,en'"),
     ({"langs": [""]}, "an empty code: give codes (fr,en) or any"),  # it was "'' is not a code": a QA pass
@@ -905,6 +905,20 @@ def test_a_routers_length_at_the_end_of_a_cascade_is_the_routers():
     assert make_backend("fasttext>cld2|langdetect@30").name == "fasttext>cld2|langdetect@30@0.5/100"
     assert make_backend("fasttext>langdetect|cld2@1").name == "fasttext>langdetect|cld2@1@0.5/100"
     assert make_backend("fasttext>lingua~5@0.6/300").name == "fasttext>lingua~5@0.6/300"
+
+
+@pytest.mark.parametrize("name", ["CLD2", "lingua:EN, fr", "cld2|fasttext>lingua", "fasttext>cld2|langdetect",
+                                  "fasttext>cld2|langdetect@30", "cld2>fasttext>lingua", "cld2+fasttext|lingua-low"])
+def test_a_backends_name_reads_back_as_the_same_backend(name):
+    """A config holds its backend by the backend's name (`Config._known_backend`), so the name must build the same
+    backend: a cascade whose second is a router, `fasttext>cld2|langdetect@30@0.5/100`, was refused, its router's
+    length read with the cascade's threshold ('langdetect@30': '@' sets a cascade's threshold...)."""
+    from cleaner.config import Config
+
+    named = make_backend(name).name
+    assert make_backend(named).name == named
+    config = Config.load(lang_backend=name)
+    assert config.lang_backend == named and Config(**config.model_dump()).lang_backend == named
 
 
 @pytest.mark.parametrize("name, message", [

@@ -1381,6 +1381,27 @@ def test_a_config_key_added_since_a_run_at_its_default_does_not_make_it_run_agai
     assert "whose config differs: running again" in in_process(*args, "--encoding", "latin-1").stderr
 
 
+def test_a_language_backend_spelt_another_way_is_the_same_config(tmp_path, in_process):
+    """`--lang-backend CLD2` (or ` cld2 `, or `lang_backend = " cld2 "` in a config file) after a run with `cld2` ran it
+    again, "config differs": the name was kept as typed, where `langs` and `encoding` are kept as read. It is kept as
+    the backend's name, the default's threshold and cap written out; a run made with the default's bare name when its
+    cap was 40 letters (before session 44) is of another config, and runs again."""
+    out, config = tmp_path / "out", tmp_path / "c.toml"
+    args = ("run", str(SEEDS), "--out", str(out), "--workers", "1")
+    assert in_process(*args, "--lang-backend", "cld2", "-q").returncode == 0
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["config"]["lang_backend"] == "cld2"
+    config.write_text('lang_backend = " cld2 "\n', encoding="utf-8")
+    for spelt in (("--lang-backend", "CLD2"), ("--lang-backend", " cld2 "), ("--config", str(config))):
+        assert "already complete" in in_process(*args, *spelt).stderr, spelt
+    assert in_process(*args, "--restart", "-q").returncode == 0  # the default backend
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["lang_backend"] == "cld2+fasttext>lingua~5@0.5/100"
+    assert "already complete" in in_process(*args, "--lang-backend", "cld2 + fasttext > lingua~5@0.5/100").stderr
+    manifest["config"]["lang_backend"] = "cld2+fasttext>lingua~5"  # as a run made before session 44 wrote it
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert "whose config differs: running again" in in_process(*args).stderr
+
+
 def test_a_config_key_the_run_does_not_read_does_not_make_a_finished_run_run_again(tmp_path, in_process):
     """`max_request_docs` (read by `cleaner serve` alone) was in the fingerprint a run keeps in its manifest, so a
     shared config file changed in it made a finished run run again; so did `repeated_min_docs` and
