@@ -275,10 +275,18 @@ def _said(err: dict[str, Any]) -> str:
     if err["type"] == "path_type":
         return f"should be a path (a string), got {shown(err['input'])}"
     if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
+        if (flag := str(err["loc"][0]).replace("-", "_")) in FLAG_ONLY:
+            return f"not a config key: a setting of one command, given as --{flag.replace('_', '-')}"
         meant = difflib.get_close_matches(str(err["loc"][0]), Config.model_fields, n=1)
         return "not a config key" + (f" (did you mean {meant[0]}?)" if meant else
                                      f"; the keys are {', '.join(Config.model_fields)}")
     return with_value(err, shown) or err["msg"].removeprefix("Value error, ")
+
+
+FLAG_ONLY = frozenset({"workers", "index", "input_format", "output_format", "compression", "shard_docs", "strict",
+                       "engine", "scheduler", "split_mb"})
+"""Settings of one command, given by its flag alone (README, "Keys without a flag"): a config file that names one is
+told the flag (it was "not a config key; the keys are …", as for a misspelt key)."""
 
 
 def with_value(err: dict[str, Any], show: Callable[[Any], str]) -> str | None:

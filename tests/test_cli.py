@@ -458,6 +458,22 @@ def test_a_config_file_nested_too_deeply_is_one_line_naming_it(tmp_path, value, 
                                                      "tables hundreds deep)\n")
 
 
+def test_a_flag_only_setting_in_a_config_file_is_told_its_flag(tmp_path, in_process):
+    """`workers = 2` or `index = …` in a config file was "not a config key; the keys are …", the list of the keys
+    without the flag that sets it; a misspelt key is still told the keys."""
+    cfg = tmp_path / "c.toml"
+    for line, flag in (("workers = 2", "--workers"), ('index = "i.sqlite"', "--index"),
+                       ("shard-docs = 5", "--shard-docs")):
+        cfg.write_text(line + "\n", encoding="utf-8")
+        proc = in_process("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--config", str(cfg))
+        key = line.split()[0]
+        assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {cfg}: {key}: not a config key: a setting of "
+                                                     f"one command, given as {flag}\n")
+    cfg.write_text("colour = 1\n", encoding="utf-8")
+    proc = in_process("diff", str(SEEDS), "--config", str(cfg))
+    assert "colour: not a config key; the keys are rules_dirs" in proc.stderr
+
+
 def test_an_empty_rules_dirs_path_given_to_config_load_is_refused():
     """`Config.load(rules_dirs=[""])` (a path from an unset variable) loaded the packs of the working folder,
     where the same value in a config file, or `--rules ''`, is refused."""
