@@ -185,6 +185,23 @@ def test_pages_of_real_sites(tmp_path):
         assert docs >= min_docs, (line, host, docs)
 
 
+def test_run_takes_the_learning_thresholds_as_flags(synthetic, tmp_path, in_process):
+    """`repeated_min_docs` and `repeated_min_share`, which `cleaner run --learn-boilerplate` reads, had flags on `rules
+    suggest` alone: `run` takes them too, by the same names, and refuses them without learning (they did nothing)."""
+    path, _, _ = synthetic
+    out = tmp_path / "run"
+    args = ("run", str(path), "--out", str(out), "-q", "-j", "1")
+    proc = in_process(*args, "--min-docs", "7")
+    assert (proc.returncode, proc.stderr) == (2, "cleaner: --min-docs needs --learn-boilerplate (or learn_boilerplate "
+                                                 "= true in the config)\n")
+    assert not out.exists()
+    assert in_process(*args, "--learn-boilerplate", "--min-share", "2").stderr == ("cleaner: --min-share: should be at "
+                                                                                   "most 1.0, got 2.0\n")
+    assert in_process(*args, "--learn-boilerplate", "--min-docs", "7", "--min-share", "0.5").returncode == 0
+    config = json.loads((out / "manifest.json").read_text())["config"]
+    assert (config["repeated_min_docs"], config["repeated_min_share"]) == (7, 0.5)
+
+
 def test_off_means_no_repeated_edits_and_the_fingerprint_differs(synthetic, tmp_path, in_process):
     path, _, _ = synthetic
     corpus = _run([path], tmp_path / "off", learn_boilerplate=False)

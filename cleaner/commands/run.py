@@ -45,6 +45,10 @@ def register(sub) -> None:
     p.add_argument("--learn-boilerplate", action=argparse.BooleanOptionalAction, default=None,
                    help="learn each source's repeated lines from the corpus and remove them as rule `repeated` "
                         "(default from the config: learn_boilerplate)")
+    p.add_argument("--min-docs", type=int, help="--learn-boilerplate: documents of one source a line must be in "
+                   "(default: repeated_min_docs, 5)")
+    p.add_argument("--min-share", type=float, help="--learn-boilerplate: share of a source's documents a line must be "
+                   "in (default: repeated_min_share, 0.3)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
     p.add_argument("--workers", "-j", type=worker_count, help="worker processes (default: all cores); with --engine dask, "
@@ -84,7 +88,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = config_from(
         args, id_field=args.id_field, text_field=args.text_field, min_chars=args.min_chars, langs=langs,
         min_lang_score=args.min_lang_score, lang_backend=args.lang_backend, learn_boilerplate=args.learn_boilerplate,
+        repeated_min_docs=args.min_docs, repeated_min_share=args.min_share,
     )
+    for flag, value in (("--min-docs", args.min_docs), ("--min-share", args.min_share)):
+        if value is not None and not config.learn_boilerplate:  # it would do nothing, without a word
+            print(f"cleaner: {flag} needs --learn-boilerplate (or learn_boilerplate = true in the config)",
+                  file=sys.stderr)
+            return 2
     not_blank(args.scheduler, "--scheduler", "give the address of a running scheduler (tcp://host:8786), or leave "
               "--scheduler out for a LocalCluster")
     for flag, value in (("--scheduler", args.scheduler), ("--split-mb", args.split_mb)):
