@@ -29,6 +29,7 @@ last): a folder at that path without it, or a file, is not replaced but refused 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,8 @@ from .shuffle import EXACT_TAG, ID_TAG, INDEX_NODE
 
 _CHUNK_DOCS = 100_000
 FORMAT = 2
+_PART = re.compile(r"\.?(?:keys|docs)-\d{5}\.parquet(?:\.\w+)?")
+"""The name of a part a mirror holds, or of its temporary file while written (`writers.write_atomic`)."""
 """The mirror's layout version (a mirror of another version is exported again); 2: the index's stamp."""
 MARKER = "mirror.json"
 
@@ -72,8 +75,10 @@ def _read_meta(index_path: Path) -> dict | None:
         return None
     try:
         meta = json.loads((folder / MARKER).read_text())
-    except FileNotFoundError:
-        meta = None if not any(folder.iterdir()) else {}
+    except FileNotFoundError:  # empty, or the parts of a run of the cleaner before markers came first, killed before
+        # it wrote its marker (format 0: exported again)
+        names = [entry.name for entry in folder.iterdir()]
+        meta = None if not names else {"format": 0} if all(_PART.fullmatch(name) for name in names) else {}
     except (OSError, ValueError):  # unreadable, or not JSON
         meta = {}
     if meta is not None and not (isinstance(meta, dict) and "format" in meta):
