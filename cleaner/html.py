@@ -672,9 +672,18 @@ _CITING = ("re:test(concat(@class, ' ', @id), '(^|[\\s_-])(bibliograph(y|ie)|boo
 (France Culture's `<span class="bibliography-content-book-text-authors">`), a reviewer's or a related post's: a
 word of its class or id (whole, or between hyphens or underscores) says a bibliography, a book, a citation, a review,
 a product or related posts. One that holds the page's `<h1>` or is its `<main>` is the page (a review's `<div
-class="review">`)."""
-_ASIDE = f"//*[({_COMMENT}) or ({_CITING})][not(ancestor::*[({_COMMENT}) or ({_CITING})])]"
-"""The outermost of a page's comment sections, comments and citing blocks (`_COMMENT`, `_CITING`)."""
+class="review">`), and so is one that holds half its text (`_asides`)."""
+
+
+def _asides(tree: Any) -> list[Any]:
+    """The outermost of a page's comment sections, comments and citing blocks (`_COMMENT`, `_CITING`), in order; a
+    citing block that holds half the page's text or more is the page itself, and none (a review's `<div
+    class="review-body">` or an `<div class="entry-content related">` under a `<header>` holding the `<h1>`: its
+    byline went with it, no author, found by a review)."""
+    half = len(_written([tree])) / 2
+    found = set(tree.xpath(f"//*[{_COMMENT}]"))
+    found.update(block for block in tree.xpath(f"//*[{_CITING}]", namespaces=_EXSLT) if len(_written([block])) < half)
+    return [e for e in tree.iter() if e in found and not any(a in found for a in e.iterancestors())]
 
 
 def _byline(tree: Any, author: str) -> str | None:
@@ -695,10 +704,10 @@ def _byline(tree: Any, author: str) -> str | None:
     if whole in comments:
         page = _letters(" ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
         return author if page.count(whole) > comments.count(whole) else None
-    if whole not in _written(tree.xpath(_ASIDE, namespaces=_EXSLT)) or _meta_author(tree):
+    if whole not in _written(_asides(tree)) or _meta_author(tree):
         return author  # trafilatura reads no element when the metadata names an author
     page = deepcopy(tree)
-    for aside in page.xpath(_ASIDE, namespaces=_EXSLT):
+    for aside in _asides(page):
         aside.drop_tree()
     return extract_author(page)
 

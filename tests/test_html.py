@@ -875,6 +875,17 @@ def test_a_reviews_own_byline_stays(article):
     assert clean({"id": "p", "html": page}).author == "Jean Dupont"
 
 
+@pytest.mark.parametrize("block", ["review-body", "product-review", "entry-content related"])
+def test_a_citing_blocks_name_on_the_body_that_holds_the_page_keeps_its_byline(block):
+    """A review's body (`<div class="review-body">`, its `<h1>` in a `<header>` above it) read as a citing block:
+    its byline went with it, no author (found by a review). A block holding half the page's text is the page."""
+    prose = "<p>" + "Le film de la semaine est une réussite éclatante, portée par des acteurs remarquables. " * 6 + "</p>"
+    page = (f'<html><head><title>Critique</title></head><body><header><h1>Critique : un film</h1></header>'
+            f'<div class="{block}"><p class="byline">Par <span class="author">Jean Dupont</span></p>{prose}</div>'
+            '<div class="related-posts"><span class="author">Marie Curie</span></div></body></html>')
+    assert clean({"id": "p", "html": page}).author == "Jean Dupont"
+
+
 def test_a_comments_date_marked_published_does_not_date_the_post():
     """A comment's `<time class="published">` in its `<article class="comment-body">` dated the post (2020-05-01),
     over the post's `<time class="entry-date published">` in its header: "inside an `<article>`" came first. Any
