@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import platform
+import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from cleaner import Cleaner, Document
 
@@ -42,36 +45,75 @@ def load_corpus(path: Path, n: int, with_lang: bool = False) -> list[Document]:
 
 
 def fr_pages_docs(path: Path) -> list[Document]:
-    """trafilatura's text of each French page (non-empty ones), cached after the first run."""
-    cache = ROOT / "bench" / ".cache" / "fr-pages-trafilatura.jsonl.gz"
-    if not cache.exists():
-        import trafilatura
+    """trafilatura's text of each French page (non-empty ones), cached after the first run (`cache_path`)."""
+    import trafilatura
 
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with gzip.open(path, "rt", encoding="utf-8") as src, gzip.open(cache, "wt", encoding="utf-8") as dst:
+    cache = cache_path("fr-pages-trafilatura.jsonl.gz", trafilatura.__version__.encode(), source_key(path))
+    if not cache.exists():
+        rows = []
+        with gzip.open(path, "rt", encoding="utf-8") as src:
             for line in src:
                 record = json.loads(line)
                 text = trafilatura.extract(record["html"]) if record["html"].strip() else None
-                dst.write(json.dumps({"id": record["id"], "text": text or ""}, ensure_ascii=False) + "\n")
+                rows.append(json.dumps({"id": record["id"], "text": text or ""}, ensure_ascii=False) + "\n")
+        if not any(json.loads(row)["text"].strip() for row in rows):
+            fail(f"no page of {path} has text trafilatura extracts")
+        store(cache, "".join(rows))
     with gzip.open(cache, "rt", encoding="utf-8") as fh:
         return [Document(id=r["id"], text=r["text"]) for r in map(json.loads, fh) if r["text"].strip()]
 
 
-def extraction_cache(name: str, pages: Path) -> Path:
-    """Where a bench keeps what it extracted from the pages at `pages` (`name`, then a digest of the extraction's code,
-    trafilatura's version and `pages`, then the suffix of `name`): a change to any of them extracts again (a cache made
-    in session 22 outlived every change to the HTML path until session 42)."""
-    import hashlib
+def require(*paths: Path) -> None:
+    """End the bench with one line naming the first of `paths` it cannot read (the shared data missing: it ended in
+    a traceback from gzip, or in a table of zeros where the reader made the file a reject)."""
+    for path in paths:
+        try:
+            path.open("rb").close()
+        except OSError as exc:
+            fail(f"cannot read {path}: {exc.strerror or exc}")
 
+
+def fail(message: str) -> NoReturn:
+    """End the bench with one line, the script's name first, and no traceback."""
+    raise SystemExit(f"{Path(sys.argv[0]).stem}: {message}")
+
+
+def source_key(path: Path) -> bytes:
+    """What a cache made from the file at `path` depends on: its path, size and modification time (a cache keyed on
+    the path alone was read again after the file changed, or came back after it had been missing)."""
+    require(path)
+    stat = path.stat()
+    return f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()
+
+
+def cache_path(name: str, *parts: bytes) -> Path:
+    """bench/.cache/`name` with a digest of `parts` before its suffix: a change to any of them makes another file."""
+    digest = hashlib.sha256(b"\0".join(parts)).hexdigest()[:12]
+    stem, _, suffix = name.partition(".")
+    return ROOT / "bench" / ".cache" / f"{stem}-{digest}.{suffix}"
+
+
+def store(cache: Path, text: str) -> None:
+    """Write `text` to `cache` whole or not at all (gzipped when its name says so): a run stopped halfway left a
+    cut file that later runs took for the extraction."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(cache.name + ".tmp")
+    data = text.encode("utf-8")
+    tmp.write_bytes(gzip.compress(data) if cache.suffix == ".gz" else data)
+    tmp.replace(cache)
+
+
+def extraction_cache(name: str, pages: Path) -> Path:
+    """Where a bench keeps what it extracted from the pages at `pages` (`cache_path` of the extraction's code,
+    trafilatura's version and `source_key(pages)`): a change to any of them extracts again (a cache made in session
+    22 outlived every change to the HTML path until session 42)."""
     import trafilatura
 
     import cleaner.html
     import cleaner.io.decoding
 
     code = b"".join(Path(m.__file__).read_bytes() for m in (cleaner.html, cleaner.io.decoding))
-    digest = hashlib.sha256(code + trafilatura.__version__.encode() + str(pages).encode()).hexdigest()[:12]
-    stem, _, suffix = name.partition(".")
-    return ROOT / "bench" / ".cache" / f"{stem}-{digest}.{suffix}"
+    return cache_path(name, code, trafilatura.__version__.encode(), source_key(pages))
 
 
 def measure(cleaner: Cleaner, docs: list[Document]) -> dict:
@@ -114,6 +156,7 @@ def main() -> None:
     parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "dev" / "fr-pages.jsonl.gz")
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
+    require(args.corpus, args.pages)
 
     cleaner = Cleaner()
     rules = len(cleaner.rules.rules)

@@ -1,8 +1,8 @@
 """Learned boilerplate (`repeated`) on real pages: what it removes beside the shipped packs, and how often it is right.
 
 Extracts the 743 pages of ../shared/dev/fr-pages.jsonl.gz once (`extract_html`, cached in
-bench/.cache/fr-pages-text-<digest>.jsonl: id, url, text; the digest is of the extraction's code and trafilatura's
-version, so a change to either extracts again), then runs `cleaner run` (one worker) over the
+bench/.cache/fr-pages-text-<digest>.jsonl: id, url, text; the digest is of the extraction's code, trafilatura's
+version and the pages file's path, size and time, so a change to any of them extracts again), then runs `cleaner run` (one worker) over the
 extracted texts (after one untimed run that loads the models) with: the shipped packs alone; `repeated` alone (`--no-default-rules
 --learn-boilerplate`); both; and both for a grid of `repeated_min_docs` × `repeated_min_share`.
 Characters removed are counted over the extracted text of the kept documents, whitespace folding
@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_clean import extraction_cache, write_section
+from bench_clean import extraction_cache, fail, store, write_section
 
 from cleaner.config import Config
 from cleaner.edits import REPEATED_RULE, WHITESPACE_RULE
@@ -40,16 +40,19 @@ GRID_SHARE = (0.1, 0.2, 0.3, 0.5)
 
 
 def extracted(pages: Path) -> Path:
-    """The extracted text of every page with one, as JSONL (cached: `bench_clean.extraction_cache`)."""
+    """The extracted text of every page with one, as JSONL (cached: `bench_clean.extraction_cache`, which names the
+    pages file's size and time). No text at all ends the bench: it ran on a table of zeros, and cached it."""
     cache = extraction_cache("fr-pages-text.jsonl", pages)
     if not cache.exists():
-        cache.parent.mkdir(parents=True, exist_ok=True)
         config = Config.load()
-        with cache.open("w", encoding="utf-8") as out:
-            for item in read_inputs([pages], config):
-                doc = item if isinstance(item, Rejected) else extract_html(item, config)
-                if not isinstance(doc, Rejected):
-                    out.write(json.dumps({"id": doc.id, "url": doc.url, "text": doc.text}, ensure_ascii=False) + "\n")
+        rows = []
+        for item in read_inputs([pages], config):
+            doc = item if isinstance(item, Rejected) else extract_html(item, config)
+            if not isinstance(doc, Rejected):
+                rows.append(json.dumps({"id": doc.id, "url": doc.url, "text": doc.text}, ensure_ascii=False) + "\n")
+        if not rows:
+            fail(f"no page of {pages} has text to extract")
+        store(cache, "".join(rows))
     return cache
 
 
