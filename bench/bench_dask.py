@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_clean import write_section
+from bench_clean import require, write_section
 from bench_dedup_peers import CACHE, ROOT, build_corpus, run_measured, tail
 from bench_run_scale import first_lines
 
@@ -99,6 +99,7 @@ def main() -> None:
         if not args.no_write:
             write_section("dask", body)
         return
+    require(args.corpus)
     source, _ = build_corpus(args.corpus, args.docs, 13, 0.25)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:

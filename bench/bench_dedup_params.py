@@ -13,7 +13,7 @@ its verdicts: a document called a duplicate of a document of the same original i
 precision = true / called, recall = true / (documents - originals). Writes the table to
 bench/RESULTS.md (section bench_dedup_params).
 
-    python bench/bench_dedup_params.py [--bases 3000] [--copied 0.4] [--seed 7]
+    python bench/bench_dedup_params.py [--bases 3000] [--copied 0.4] [--seed 7] [--corpus PATH]
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from cleaner.dedup import DedupIndex, DedupParams, dedup_batch, jaccard, shingles
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz"
 SENT = re.compile(r"(?<=[.!?።])\s+")
 FOOTERS = [
     "© 2022 BBC. All rights reserved. The BBC is not responsible for the content of external sites. Read about our approach to external linking.",
@@ -103,9 +102,9 @@ def make_copy(a: dict, rnd: random.Random, tickers: list[str], donors: list[dict
     return "+".join(sorted(kinds)), text
 
 
-def build(bases: int, copied: float, seed: int) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, str]]:
+def build(corpus: Path, bases: int, copied: float, seed: int) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, str]]:
     rnd = random.Random(seed)
-    articles = load_articles(CORPUS)
+    articles = load_articles(corpus)
     pool = distinct_pool(articles, bases, rnd)
     tickers = [" | ".join(headline(x) for x in rnd.sample(pool, 8)) for _ in range(6)]
     docs, group, kind = [], {}, {}
@@ -162,7 +161,7 @@ def score(docs, group, kind, params: DedupParams) -> dict:
 
 
 def main() -> None:
-    from bench_clean import write_section
+    from bench_clean import require, write_section
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bases", type=int, default=3000)
@@ -171,12 +170,14 @@ def main() -> None:
     ap.add_argument("--num-perm", type=int, nargs="+", default=[64, 128, 256])
     ap.add_argument("--shingle", type=int, nargs="+", default=[2, 3, 4, 5])
     ap.add_argument("--threshold", type=float, nargs="+", default=[0.4, 0.5, 0.6, 0.7, 0.8])
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     ap.add_argument("--raw", action="store_true", help="do not clean the texts first")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
+    require(args.corpus)
 
     t0 = time.perf_counter()
-    docs, group, kind = build(args.bases, args.copied, args.seed)
+    docs, group, kind = build(args.corpus, args.bases, args.copied, args.seed)
     if not args.raw:
         docs = clean_texts(docs)
     text_of = dict(docs)

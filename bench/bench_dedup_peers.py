@@ -498,6 +498,9 @@ def main() -> None:
     if bad:
         parser.error(f"unknown peer(s) {bad}; choose from {ALL_PEERS}")
 
+    from bench_clean import require
+
+    require(args.corpus)
     t0 = time.perf_counter()
     path, meta = build_corpus(args.corpus, args.docs, args.seed, args.dup_share)
     print(f"corpus {path} ({time.perf_counter() - t0:.0f} s): {meta['docs']:,} docs, {meta['text_mb']:.1f} MB text, "

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_clean import publish
+from bench_clean import fail, publish, require
 
 from cleaner import Cleaner
 from cleaner.config import Config
@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "dev" / "fr-pages.jsonl.gz")
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
+    require(args.pages)
     config = Config.load()
     cleaner = Cleaner(config)
 
@@ -53,6 +54,8 @@ def main() -> None:
             reasons[f"{out.reason} ({out.stage})"] += 1
         else:
             docs.append(out)
+    if not docs:
+        fail(f"no page of {args.pages} could be extracted ({reasons.total()} rejected)")
     attempted = len(docs) + sum(n for r, n in reasons.items() if "(extract)" in r)
 
     chars, touched, fields, agree = Counter(), Counter(), Counter(), Counter()

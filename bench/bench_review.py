@@ -13,7 +13,7 @@ article under seed 004's ticker (a duplicate once the ticker is gone). Then `cle
 
 Prints a table and writes it into bench/RESULTS.md between `<!-- bench_review -->` markers.
 
-    python bench/bench_review.py [--docs 10000] [--keep DIR]
+    python bench/bench_review.py [--docs 10000] [--corpus PATH] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz"
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -41,9 +40,9 @@ AFTER_FRAME = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r))
 """Resolves once the next frame has been rendered: what the user sees."""
 
 
-def build_input(n: int, path: Path) -> None:
-    """`n` records: MasakhaNEWS articles with seed noise on some, and planted copies."""
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+def build_input(corpus: Path, n: int, path: Path) -> None:
+    """`n` records: MasakhaNEWS articles (of `corpus`) with seed noise on some, and planted copies."""
+    with gzip.open(corpus, "rt", encoding="utf-8") as fh:
         articles = [json.loads(line) for line in fh]
     random.Random(0).shuffle(articles)
     seed_000, seed_004 = SEEDS[0].read_text(encoding="utf-8"), SEEDS[4].read_text(encoding="utf-8")
@@ -105,12 +104,16 @@ def measure(page_path: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     parser.add_argument("--keep", type=Path, help="build the run and page in DIR and keep them")
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
+    from bench_clean import require, write_section
+
+    require(args.corpus)
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-review-"))
     work.mkdir(parents=True, exist_ok=True)
-    build_input(args.docs, work / "in.jsonl")
+    build_input(args.corpus, args.docs, work / "in.jsonl")
     run_s = cli("run", str(work / "in.jsonl"), "--out", str(work / "run"), "--quiet")
     review_s = cli("review", str(work / "run"), "--out", str(work / "review.html"))
     kept = sum(1 for _ in (work / "run" / "corpus.jsonl").open(encoding="utf-8"))
@@ -143,8 +146,6 @@ def main() -> None:
     print(body)
     if not args.keep:
         shutil.rmtree(work)
-    from bench_clean import write_section
-
     if not args.no_write:
         write_section("bench_review", body)
 

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_clean import write_section
+from bench_clean import require, write_section
 from bench_dedup_peers import ROOT, build_corpus, run_measured, tail
 
 SCENARIOS = ("scale", "workers", "clean", "parquet", "warc", "resume")
@@ -150,6 +150,7 @@ def main() -> None:
     unknown = set(chosen) - set(SCENARIOS)
     if unknown:
         raise SystemExit(f"unknown scenario(s) {sorted(unknown)}; choose among {', '.join(SCENARIOS)}")
+    require(args.corpus, *([args.pages] if "warc" in chosen else []))
     source, _ = build_corpus(args.corpus, max(sizes), 13, 0.25)
     w = ["--workers", str(args.workers), "--quiet"]
     rows, notes = [], []

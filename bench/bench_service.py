@@ -18,6 +18,7 @@ the clock runs from the first request to the last answer. Both processes share t
 Prints a table and writes it into bench/RESULTS.md between `<!-- bench_service -->` markers.
 
     python bench/bench_service.py [--sizes 0 100000] [--clients 1 8 32] [--requests 400] [--docs 2000] [--warmup 100]
+    [--corpus PATH]
 """
 
 from __future__ import annotations
@@ -41,11 +42,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
-CORPUS = ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz"
 
 
-def read_corpus() -> list[dict]:
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+def read_corpus(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
 
 
@@ -148,10 +148,13 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=400, help="requests per endpoint and run (at least 4 per client)")
     ap.add_argument("--docs", type=int, default=2000, help="articles held out of the index and posted")
     ap.add_argument("--warmup", type=int, default=100, help="untimed /v1/clean requests after each server start")
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
+    from bench_clean import require, write_section
 
-    corpus = read_corpus()
+    require(args.corpus)
+    corpus = read_corpus(args.corpus)
     posted, rest = corpus[-args.docs:], corpus[: -args.docs]
     rows = []
     fills = []
@@ -200,8 +203,6 @@ def main() -> None:
     text = "\n".join(body)
     print("\n" + text)
     if not args.no_write:
-        from bench_clean import write_section
-
         write_section("bench_service", text)
 
 

@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_clean import extraction_cache, load_corpus, publish
+from bench_clean import extraction_cache, load_corpus, publish, require
 from inscriptis import get_text
 
 from cleaner import Cleaner, Document
@@ -149,6 +149,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
+    require(args.pages, args.corpus)
 
     rows = pages(args.pages)
     shape = next(r for r in Cleaner(Config.load()).rules.rules if isinstance(r, ShapeRule))

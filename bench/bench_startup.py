@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_clean import ROOT, publish
+from bench_clean import ROOT, publish, require
 
 WORKER = """
 import pickle, sys
@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
+    require(args.corpus)
 
     from cleaner.config import Config
     from cleaner.packs import load_rules
