@@ -1,7 +1,8 @@
 """`cleaner run` end to end against MinHash dedup peers, on a corpus with injected near-duplicates.
 
 Builds N documents (default 100,000) from ../shared/corpus/masakhanews.jsonl.gz (20,168 articles) with
-a fixed seed and writes them, with their ground truth, to bench/.cache/peers-N.jsonl:
+a fixed seed and writes them, with their ground truth, to bench/.cache/peers-N.jsonl (built again when the
+corpus file, its size or time, the seed or --dup-share change):
 
 * originals: the MasakhaNEWS articles (exact-duplicate texts dropped) and, to reach N, *spliced*
   originals: a headline line and 8-20 sentences, each drawn from a different article of one language
@@ -62,6 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
 VENVS = CACHE / "venvs"
 sys.path.insert(0, str(ROOT / "bench"))
+from bench_clean import require, source_key
 
 CORPUS_VERSION = 1  # bump when the corpus recipe changes (the cached file is rebuilt)
 ALL_PEERS = ("cleaner", "cleaner-fasttext", "cleaner-cld2", "datasketch", "datatrove", "text-dedup")
@@ -140,11 +142,16 @@ def mutate(rng: random.Random, text: str, donor: str, headlines: list[str]) -> t
 
 
 def build_corpus(src: Path, n: int, seed: int, dup_share: float) -> tuple[Path, dict]:
+    """The corpus of `n` documents built from `src`, cached in bench/.cache/peers-N.jsonl with its meta: rebuilt when
+    the recipe's version, the seed, the share of copies or `src` (its path, size and time) changed (the cache once
+    outlived a change of --corpus)."""
     path = CACHE / f"peers-{n}.jsonl"
     meta_path = CACHE / f"peers-{n}.meta.json"
+    source = source_key(src).decode()
     if path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
-        if meta.get("version") == CORPUS_VERSION and meta.get("seed") == seed and meta.get("dup_share") == dup_share:
+        if (meta.get("version"), meta.get("seed"), meta.get("dup_share"), meta.get("source")) == (
+                CORPUS_VERSION, seed, dup_share, source):
             return path, meta
     rng = random.Random(seed)
     articles = load_articles(src)
@@ -207,7 +214,7 @@ def build_corpus(src: Path, n: int, seed: int, dup_share: float) -> tuple[Path, 
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     tmp.replace(path)
-    meta = {"version": CORPUS_VERSION, "seed": seed, "dup_share": dup_share, "docs": len(records),
+    meta = {"version": CORPUS_VERSION, "seed": seed, "dup_share": dup_share, "source": source, "docs": len(records),
             "articles": min(n_orig, len(real)), "spliced": spliced, "copies": n_copies,
             "groups_with_copies": len({r["group"] for r in records if r["copy_of"]}),
             "text_mb": sum(len(r["text"].encode("utf-8")) for r in records) / 1e6,
@@ -497,8 +504,6 @@ def main() -> None:
     bad = [p for p in peers if p not in ALL_PEERS]
     if bad:
         parser.error(f"unknown peer(s) {bad}; choose from {ALL_PEERS}")
-
-    from bench_clean import require
 
     require(args.corpus)
     t0 = time.perf_counter()
