@@ -36,7 +36,9 @@ Peers are installed with pip on first use; an install that fails or takes longer
 Precision and recall are over duplicate verdicts (documents removed as duplicates). A verdict with a
 match is correct when the removed document and its match belong to the same injected group; for a peer
 that does not report the match (datatrove, text-dedup) a removed document is correct when it belongs
-to an injected group, at most size-1 per group (either member of a group may be the one kept).
+to an injected group. Either way a removed document counts once, a match to itself is wrong, and at most
+size-1 removals per group are correct (either member may be the one kept; a group that lost every copy
+has a false positive).
 Recall = correct verdicts / sum over groups of (size - 1). MB/s is of the UTF-8 bytes of the texts.
 
     python bench/bench_dedup_peers.py [--docs 100000] [--peers cleaner,cleaner-fasttext,cleaner-cld2,datasketch,datatrove,text-dedup]
@@ -470,23 +472,29 @@ def run_text_dedup(path: Path, work: Path, timeout: float, install_timeout: floa
 
 
 def score(verdicts: list[tuple[str, str | None]], group: dict[str, str], expected: int, sizes: Counter) -> dict:
-    correct, used = 0, Counter()
+    """Precision and recall of duplicate verdicts (removed document, its match or None). A removed document counts
+    once; a verdict is correct when the document belongs to an injected group and its match, if it names one, is
+    another member of that group; at most size - 1 of a group's removals are correct, the rest are false positives
+    (the group lost every copy). Before, a document removed twice counted twice, a match to itself was correct and
+    verdicts with a match had no cap: a tool that removed a whole group looked perfect."""
+    correct, used, removed = 0, Counter(), set()
     for doc, match in verdicts:
+        if doc in removed:
+            continue
+        removed.add(doc)
         g = group.get(doc)
-        if match is not None:
-            ok = g is not None and group.get(match) == g
-        else:
-            ok = g is not None and sizes[g] > 1 and used[g] < sizes[g] - 1
-            if ok:
-                used[g] += 1
+        ok = (g is not None and used[g] < sizes[g] - 1
+              and (match is None or (match != doc and group.get(match) == g)))
+        used[g] += ok
         correct += ok
-    return {"flagged": len(verdicts), "correct": correct,
-            "precision": correct / len(verdicts) if verdicts else float("nan"),
+    return {"flagged": len(removed), "correct": correct,
+            "precision": correct / len(removed) if removed else float("nan"),
             "recall": correct / expected if expected else float("nan")}
 
 
-def fmt(x: float, spec: str) -> str:
-    return "–" if x != x else format(x, spec)
+def fmt(x: float | None, spec: str) -> str:
+    """`x` formatted, or "–" where there is no figure (None, or NaN: nothing flagged, nothing to find)."""
+    return "–" if x is None or x != x else format(x, spec)
 
 
 def main() -> None:
@@ -587,7 +595,7 @@ output (`cleaner` also cleans and tags language). Peak RSS: the largest single p
 the summed tree sampled every 0.2 s; peak PSS: the tree's summed proportional set size, sampled with it (a page
 shared by several processes, such as a library's code, counts once in PSS and once per process in RSS). A verdict is correct when the removed document and its match belong to
 the same injected group; for tools that do not report the match (datatrove, text-dedup), when it belongs to
-an injected group, at most size - 1 per group. `datasketch` is a plain `MinHashLSH` loop on the raw text
+an injected group; a removed document counts once, and at most size - 1 per group are correct. `datasketch` is a plain `MinHashLSH` loop on the raw text
 (num_perm 128, threshold 0.5, 3-word shingles, insert when no candidate).
 
 {chr(10).join(notes) if notes else ''}

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_dedup_params import clean_texts, score
+from bench_dedup_peers import fmt
 
 from cleaner.dedup import DedupParams, jaccard, normalise, shingles
 from cleaner.dedup.cluster import Item
@@ -160,7 +161,7 @@ def main() -> None:
             chars = statistics.mean(len(text) for _, text in texts)
             rows.append((lang, v, len(texts), len(kind), chars, (js[len(js) // 20], statistics.median(js)), s,
                          sign_us if v == "v2" else None))
-            print(lang, v, f"P={s['precision']:.4f} R={s['recall']:.4f} missed={s['missed']}", flush=True)
+            print(lang, v, f"P={fmt(s['precision'], '.4f')} R={s['recall']:.4f} missed={s['missed']}", flush=True)
         for n in args.shingle:  # the default parameters' neighbours, letters as words, on the cleaned texts
             for threshold in args.threshold:
                 sweep.setdefault((n, threshold), {})[lang] = score(docs, group, kind, DedupParams(shingle_size=n,
@@ -184,14 +185,14 @@ def main() -> None:
     ]
     for lang, v, nd, nk, chars, (lo, med), s, us in rows:
         missed = ", ".join(f"{k} {m}" for k, m in sorted(s["missed"].items())) or "-"
-        lines.append(f"| {lang} | {v} | {nd:,} | {nk:,} | {chars:,.0f} | {lo:.2f} / {med:.2f} | {s['precision']:.4f} | "
+        lines.append(f"| {lang} | {v} | {nd:,} | {nk:,} | {chars:,.0f} | {lo:.2f} / {med:.2f} | {fmt(s['precision'], '.4f')} | "
                      f"{s['recall']:.4f} | {missed} | {'-' if us is None else f'{us:,.0f}'} |")
     lines += ["", "Shingle size (letters, in these scripts) and threshold, v2 on the cleaned texts (128 permutations; bands x "
               "rows from the threshold), precision / recall:", "",
               "| shingle | threshold | " + " | ".join(LANGS) + " |", "|---:|---:|" + "---:|" * len(LANGS)]
     for (n, threshold), by_lang in sweep.items():
         lines.append(f"| {n} | {threshold:.2f} | " + " | ".join(
-            f"{by_lang[lang]['precision']:.4f} / {by_lang[lang]['recall']:.4f}" for lang in LANGS) + " |")
+            f"{fmt(by_lang[lang]['precision'], '.4f')} / {by_lang[lang]['recall']:.4f}" for lang in LANGS) + " |")
     publish("bench_dedup_scripts", "\n".join(lines), not args.no_write)
 
 
