@@ -18,6 +18,7 @@ import json
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -71,6 +72,20 @@ def require(*paths: Path) -> None:
             path.open("rb").close()
         except OSError as exc:
             fail(f"cannot read {path}: {exc.strerror or exc}")
+
+
+def at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: an integer no smaller than `low` (0 runs or -5 documents crashed far from the option, or
+    ran on something else)."""
+    def integer(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return value
+    return integer
 
 
 def fail(message: str) -> NoReturn:

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_clean import require, write_section
+from bench_clean import at_least, fail, require, write_section
 from bench_dedup_peers import CACHE, ROOT, build_corpus, run_measured, tail
 from bench_run_scale import first_lines
 
@@ -86,7 +86,7 @@ def estimate(n: int, mb: float, m: dict, target: int = 100_000_000) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--docs", type=at_least(1), default=100_000)
     parser.add_argument("--split-mb", type=float, default=16)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     parser.add_argument("--no-write", action="store_true")
@@ -94,6 +94,8 @@ def main() -> None:
     args = parser.parse_args()
     saved = CACHE / f"dask-{args.docs}.json"
     if args.render:
+        if not saved.exists():
+            fail(f"no measurement of {args.docs:,} documents to render ({saved} is made by a run without --render)")
         body = render(args, **json.loads(saved.read_text()))
         print(body)
         if not args.no_write:

@@ -203,10 +203,10 @@ def on_defaults(rows: list[tuple[DedupParams, dict, bool]]) -> str:
 
 
 def main() -> None:
-    from bench_clean import require, write_section
+    from bench_clean import at_least, fail, require, write_section
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bases", type=int, default=3000)
+    ap.add_argument("--bases", type=at_least(8), default=3000, help="distinct articles (8 at least: the tickers draw 8)")
     ap.add_argument("--copied", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--num-perm", type=int, nargs="+", default=[64, 128, 256])
@@ -216,10 +216,14 @@ def main() -> None:
     ap.add_argument("--raw", action="store_true", help="do not clean the texts first")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
+    if not 0 < args.copied <= 1:
+        ap.error(f"--copied must be above 0 and at most 1, got {args.copied:g}")
     require(args.corpus)
 
     t0 = time.perf_counter()
     docs, group, kind = build(args.corpus, args.bases, args.copied, args.seed)
+    if not kind:
+        fail(f"no copy drawn among {args.bases:,} articles at --copied {args.copied:g}: nothing to score")
     if not args.raw:
         docs = clean_texts(docs)
     text_of = dict(docs)

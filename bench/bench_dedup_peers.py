@@ -65,7 +65,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
 VENVS = CACHE / "venvs"
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_clean import require, source_key
+from bench_clean import at_least, require, source_key
 
 CORPUS_VERSION = 1  # bump when the corpus recipe changes (the cached file is rebuilt)
 ALL_PEERS = ("cleaner", "cleaner-fasttext", "cleaner-cld2", "datasketch", "datatrove", "text-dedup")
@@ -499,7 +499,7 @@ def fmt(x: float | None, spec: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--docs", type=at_least(1), default=100_000)
     parser.add_argument("--peers", default=",".join(ALL_PEERS), help=f"comma-separated, from {','.join(ALL_PEERS)}")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     parser.add_argument("--seed", type=int, default=13)
@@ -512,6 +512,8 @@ def main() -> None:
     bad = [p for p in peers if p not in ALL_PEERS]
     if bad:
         parser.error(f"unknown peer(s) {bad}; choose from {ALL_PEERS}")
+    if not 0 <= args.dup_share < 1:
+        parser.error(f"--dup-share must be at least 0 and below 1 (some originals), got {args.dup_share:g}")
 
     require(args.corpus)
     t0 = time.perf_counter()

@@ -133,21 +133,26 @@ def v1_shingles(text: str, n: int) -> set[str]:
 
 
 def main() -> None:
-    from bench_clean import publish
+    from bench_clean import at_least, fail, publish
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--articles", type=int, default=300, help="originals per language")
+    ap.add_argument("--articles", type=at_least(6), default=300,
+                    help="originals per language (6 at least: the tickers draw 6)")
     ap.add_argument("--copied", type=float, default=0.4)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--shingle", type=int, nargs="+", default=[2, 3, 4, 5], help="shingle sizes of the sweep")
     ap.add_argument("--threshold", type=float, nargs="+", default=[0.4, 0.5, 0.6], help="thresholds of the sweep")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
+    if not 0 < args.copied <= 1:
+        ap.error(f"--copied must be above 0 and at most 1, got {args.copied:g}")
     params, signer = DedupParams(), Signer()
     rows = []
     sweep: dict[tuple[int, float], dict[str, dict]] = {}
     for lang in LANGS:
         raw, group, kind = build(lang, args.articles, args.copied, random.Random(f"{args.seed}{lang}"))
+        if not kind:
+            fail(f"no {lang} copy drawn among {args.articles:,} articles at --copied {args.copied:g}: nothing to score")
         docs = clean_texts(raw)
         t = time.process_time()
         for _, text in docs:

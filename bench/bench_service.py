@@ -142,16 +142,19 @@ def load(url: str, path: str, docs: list[dict], clients: int, requests: int, tag
 
 
 def main() -> None:
+    from bench_clean import at_least, require, write_section
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[0, 100_000])
-    ap.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
-    ap.add_argument("--requests", type=int, default=400, help="requests per endpoint and run (at least 4 per client)")
-    ap.add_argument("--docs", type=int, default=2000, help="articles held out of the index and posted")
-    ap.add_argument("--warmup", type=int, default=100, help="untimed /v1/clean requests after each server start")
+    ap.add_argument("--sizes", type=at_least(0), nargs="+", default=[0, 100_000])
+    ap.add_argument("--clients", type=at_least(1), nargs="+", default=[1, 8, 32])
+    ap.add_argument("--requests", type=at_least(1), default=400,
+                    help="requests per endpoint and run (at least 4 per client)")
+    ap.add_argument("--docs", type=at_least(1), default=2000, help="articles held out of the index and posted")
+    ap.add_argument("--warmup", type=at_least(0), default=100,
+                    help="untimed /v1/clean requests after each server start (0: none)")
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    from bench_clean import require, write_section
 
     require(args.corpus)
     corpus = read_corpus(args.corpus)
@@ -171,7 +174,8 @@ def main() -> None:
                 shutil.copy(base, run_index)
                 server = Server(run_index)
                 try:
-                    load(server.url, "/v1/clean", posted, 1, args.warmup, "warm")  # lazily loaded language models
+                    if args.warmup:
+                        load(server.url, "/v1/clean", posted, 1, args.warmup, "warm")  # lazily loaded language models
                     n = max(args.requests, 4 * clients)
                     for path in ("/v1/clean", "/v1/documents"):
                         res = load(server.url, path, posted, clients, n, f"c{clients}")

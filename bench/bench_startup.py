@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_clean import ROOT, publish, require
+from bench_clean import ROOT, at_least, publish, require
 
 WORKER = """
 import pickle, sys
@@ -66,7 +66,7 @@ def measure(args: list[str], runs: int, env: dict[str, str], stdin: bytes | None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=at_least(1), default=5)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz")
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     args = parser.parse_args()
