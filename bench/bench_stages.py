@@ -10,7 +10,8 @@ its signing) and packing (the row as a worker sends it). A second pass times eac
 (the ten costliest; their sum is the rules' share of cleaning). Last, `cleaner run --workers 2` on the
 same documents gives the main process's own CPU (reading, dedup, writing; its workers and lingua server
 apart: with one worker a run does the work in its main process), less that of the same run on the first
-256 of them (its start: imports, the pool, the report). CPU time (`time.process_time`, getrusage), not wall time: the machine may be shared.
+256 of them (its start: imports, the pool, the report; with 1,024 documents at least: on fewer, the
+difference is the noise of two runs). CPU time (`time.process_time`, getrusage), not wall time: the machine may be shared.
 
     python bench/bench_stages.py [--docs 20000] [--corpus PATH] [--no-write]
 """
@@ -144,6 +145,10 @@ FIXED_DOCS = 256
 """Documents of the run whose main process's CPU is taken as the fixed cost (more than a chunk: a smaller input
 is done in the main process, without the pool)."""
 
+MAIN_DOCS = 4 * FIXED_DOCS
+"""Documents the main process's figure needs: its CPU less the start's, over a few more documents than the start
+has, was the noise of two runs (300 documents gave -0.036 ms a document)."""
+
 
 def main_process(path: Path, out: Path) -> float:
     """CPU seconds of `cleaner run --workers 2`'s main process on `path`, writing into folder `out`."""
@@ -152,6 +157,15 @@ def main_process(path: Path, out: Path) -> float:
     if done.returncode:
         raise SystemExit(f"bench_stages: `cleaner run` failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])["cpu"]
+
+
+def main_figure(n: int, cpu: float) -> str:
+    """The main process's CPU ms per document beyond the start, or why there is none."""
+    if n < MAIN_DOCS:
+        return f"needs {MAIN_DOCS:,} documents at least"
+    if cpu <= 0:
+        return "not measurable: no more CPU than its start"
+    return f"{1e3 * cpu / (n - FIXED_DOCS):.3f}"
 
 
 def main() -> None:
@@ -174,7 +188,7 @@ def main() -> None:
         head = Path(tmp) / "head.jsonl"
         head.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:FIXED_DOCS]), encoding="utf-8")
         start_cpu = main_cpu = 0.0
-        if n > FIXED_DOCS:
+        if n >= MAIN_DOCS:
             start_cpu = main_process(head, Path(tmp) / "run-head")  # its start and end: imports, the pool, the report
             main_cpu = main_process(path, Path(tmp) / "run") - start_cpu
 
@@ -188,7 +202,8 @@ def main() -> None:
         "worker's stages are timed after a warm-up on the first 128 documents (imports, compiled patterns); "
         "the language stage includes the lingua model loads a one-worker run makes; the rules are timed in a "
         "pass of their own, less what a timing itself takes; the main process is `cleaner run --workers 2`'s (its workers and lingua server apart) "
-        f"on the same documents, less its CPU on the first {FIXED_DOCS} ({start_cpu:.2f} s: imports, starting the pool, "
+        f"on the same documents, less its CPU on the first {FIXED_DOCS} ("
+        + (f"{start_cpu:.2f} s" if n >= MAIN_DOCS else "not run here") + ": imports, starting the pool, "
         "the report).",
         "",
         "| stage | CPU ms per document |",
@@ -196,7 +211,7 @@ def main() -> None:
     ]
     lines += [f"| {name} | {value:.3f} |" for name, value in ms.items()]
     lines += [f"| **a worker's stages** | **{worker:.3f}** |", "| main process (`cleaner run --workers 2`: reading, dedup, writing) | "
-              + (f"{1e3 * main_cpu / (n - FIXED_DOCS):.3f} |" if n > FIXED_DOCS else f"needs over {FIXED_DOCS} documents |"), ""]
+              + main_figure(n, main_cpu) + " |", ""]
     total_rules = sum(rules.values())
     lines += [f"Rules: {1e6 * total_rules / n:.0f} µs per document in all (their share of clean); the ten costliest:", "",
               "| rule | µs per document |", "|---|---:|"]
