@@ -325,11 +325,12 @@ def _parsed(text: str, name: str, shipped: bool = False) -> tuple[Any, Any]:
         loader.dispose()
 
 
-MAX_PACK_DEPTH = 1000
+MAX_PACK_DEPTH = 500
 """A user's pack nested deeper (lists or mappings inside each other) is refused before its tree is built: libyaml
 builds it by recursion in C, which crashed the process, the service with it, at some 20,000 levels (a segmentation
 fault; fewer in a thread of a smaller stack). A rule pack is some five deep; the shipped packs, read by every command,
-are not read for it."""
+are not read for it. Under libyaml's own limit, where it has one (PyYAML 6.0.4's refuses 1,000 levels, "exceeded
+maximum nesting depth"), so the refusal says the same whatever PyYAML is installed."""
 
 
 def _not_too_deep(text: str, name: str) -> None:
@@ -339,12 +340,21 @@ def _not_too_deep(text: str, name: str) -> None:
     try:
         while (event := loader.get_event()) is not None:
             if isinstance(event, yaml.CollectionStartEvent) and (depth := depth + 1) > MAX_PACK_DEPTH:
-                mark = event.start_mark
-                raise RulePackError(name, f"YAML error: nested over {MAX_PACK_DEPTH:,} levels deep (a pack is some "
-                                    "five)", line=mark.line + 1, column=mark.column + 1)
+                raise _too_deep(name, event.start_mark)
             depth -= isinstance(event, yaml.CollectionEndEvent)
+    except yaml.MarkedYAMLError as exc:  # PyYAML 6.0.4's libyaml, reading ahead in `[[[…`, stops at 1,000 levels itself
+        if "maximum nesting depth" not in str(exc.problem) or exc.problem_mark is None:
+            raise
+        raise _too_deep(name, exc.problem_mark) from None
     finally:
         loader.dispose()
+
+
+def _too_deep(name: str, mark: Any) -> RulePackError:
+    """The refusal of a pack nested over `MAX_PACK_DEPTH` deep, at `mark`: where it went past, or where libyaml
+    stopped reading ahead (its own limit)."""
+    return RulePackError(name, f"YAML error: nested over {MAX_PACK_DEPTH:,} levels deep (a pack is some five)",
+                         line=mark.line + 1, column=mark.column + 1)
 
 
 def _line_column(text: str, position: int) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -177,3 +178,16 @@ def resubmitted_runs(tmp_path: Path) -> Path:
         assert main(["run", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / name), "--index",
                      str(tmp_path / "index.sqlite"), "--quiet"]) == 0
     return tmp_path / "b"
+
+
+def _libyaml_depth_limit() -> bool:
+    """Whether the installed PyYAML's libyaml refuses over 1,000 nested flow lists of its own (6.0.4 does)."""
+    try:
+        yaml.compose("[" * 1_001 + "]" * 1_001, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return True
+    return False
+
+
+DEEP_COLUMN = 1007 if _libyaml_depth_limit() else 507
+"""Where `rules: [[[…` is refused: at its 501st list, or where libyaml, reading ahead, stops at its 1,000th."""
