@@ -277,6 +277,8 @@ def _said(err: dict[str, Any]) -> str:
     if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
         if (flag := str(err["loc"][0]).replace("-", "_")) in FLAG_ONLY:
             return f"not a config key: a setting of one command, given as --{flag.replace('_', '-')}"
+        if flag in FLAG_KEYS:  # `min_share = 0.5`, the flag's name: it was "did you mean min_chars?"
+            return f"not a config key: --{flag.replace('_', '-')} is the flag of the key {FLAG_KEYS[flag]}"
         meant = difflib.get_close_matches(str(err["loc"][0]), Config.model_fields, n=1)
         return "not a config key" + (f" (did you mean {meant[0]}?)" if meant else
                                      f"; the keys are {', '.join(Config.model_fields)}")
@@ -284,9 +286,11 @@ def _said(err: dict[str, Any]) -> str:
 
 
 FLAG_ONLY = frozenset({"workers", "index", "input_format", "output_format", "compression", "shard_docs", "strict",
-                       "engine", "scheduler", "split_mb"})
+                       "engine", "scheduler", "split_mb", "quiet", "host", "port"})
 """Settings of one command, given by its flag alone (README, "Keys without a flag"): a config file that names one is
 told the flag (it was "not a config key; the keys are …", as for a misspelt key)."""
+FLAG_KEYS = {"min_docs": "repeated_min_docs", "min_share": "repeated_min_share"}
+"""Flags (`run --min-docs`) whose config key has another name: a config file that names the flag is told the key."""
 
 
 def with_value(err: dict[str, Any], show: Callable[[Any], str]) -> str | None:

@@ -677,13 +677,24 @@ class="review">`), and so is one that holds half its text (`_asides`)."""
 
 def _asides(tree: Any) -> list[Any]:
     """The outermost of a page's comment sections, comments and citing blocks (`_COMMENT`, `_CITING`), in order; a
-    citing block that holds half the page's text or more is the page itself, and none (a review's `<div
+    citing block that holds half the page's prose or more is the page itself, and none (a review's `<div
     class="review-body">` or an `<div class="entry-content related">` under a `<header>` holding the `<h1>`: its
-    byline went with it, no author, found by a review)."""
-    half = len(_written([tree])) / 2
+    byline went with it, no author, found by a review). Prose is the letters of its paragraphs, or of its text
+    shown when the page has none (`_prose`): an inline script, a menu or a footer made the page's text twice the
+    review's, which lost its byline again."""
+    paragraphs = bool(tree.xpath("//p"))
+    half = _prose(tree, paragraphs) / 2
     found = set(tree.xpath(f"//*[{_COMMENT}]"))
-    found.update(block for block in tree.xpath(f"//*[{_CITING}]", namespaces=_EXSLT) if len(_written([block])) < half)
+    found.update(block for block in tree.xpath(f"//*[{_CITING}]", namespaces=_EXSLT)
+                 if _prose(block, paragraphs) < half)
     return [e for e in tree.iter() if e in found and not any(a in found for a in e.iterancestors())]
+
+
+def _prose(element: Any, paragraphs: bool) -> int:
+    """How many letters the `<p>`s in `element` hold (`paragraphs`: the page has some), or its text shown."""
+    if paragraphs:
+        return len(_letters(" ".join(element.xpath(".//p//text()[not(ancestor::script or ancestor::style)]"))))
+    return len(_letters(_element_text(element)))
 
 
 def _byline(tree: Any, author: str) -> str | None:

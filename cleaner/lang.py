@@ -797,7 +797,7 @@ class Cascade(Combination):
             raise ValueError(f"cascade length cap must be 0 (none) or more letters, got {max_letters}")
         self.first, self.second, self.threshold, self.max_letters = first, second, threshold, max_letters
         self.parts = (first, second)
-        self.name = f"{first.name}>{second.name}@{threshold:g}/{max_letters}"
+        self.name = f"{first.name}>{second.name}@{threshold!r}/{max_letters}"  # `:g` made 0.9999999 1, another cascade
 
     def detect_many(self, texts: list[str]) -> list[Detection]:
         """`detect` of each text, `first` reading them in one batch, and `second` the ones it is asked."""

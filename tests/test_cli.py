@@ -469,6 +469,12 @@ def test_a_flag_only_setting_in_a_config_file_is_told_its_flag(tmp_path, in_proc
         key = line.split()[0]
         assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {cfg}: {key}: not a config key: a setting of "
                                                      f"one command, given as {flag}\n")
+    for line, said in (("min_share = 0.5", "--min-share is the flag of the key repeated_min_share"),
+                       ("min-docs = 3", "--min-docs is the flag of the key repeated_min_docs"),
+                       ("port = 8000", "a setting of one command, given as --port")):  # min_share: "min_chars?"
+        cfg.write_text(line + "\n", encoding="utf-8")
+        proc = in_process("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--config", str(cfg))
+        assert proc.stderr == f"cleaner: config in {cfg}: {line.split()[0]}: not a config key: {said}\n"
     cfg.write_text("colour = 1\n", encoding="utf-8")
     proc = in_process("diff", str(SEEDS), "--config", str(cfg))
     assert "colour: not a config key; the keys are rules_dirs" in proc.stderr

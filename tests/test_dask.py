@@ -593,13 +593,13 @@ def test_what_is_not_the_mirror_where_it_goes_is_refused_before_a_document_is_re
     assert json.loads((tmp_path / "empty.keys" / "mirror.json").read_text())["format"] == 2
     old = tmp_path / "old.keys"  # a run of the cleaner before markers came first, killed in its first part
     old.mkdir()
-    for name in ("keys-00000.parquet", "docs-00000.parquet", ".docs-00001.parquet.x1y2z3"):
+    for name in ("keys-00000.parquet", "docs-00000.parquet", ".docs-00001.parquet.x1y2z3", ".mirror.json.k3j2h1g0"):
         (old / name).write_bytes(b"PAR1")
     proc = in_process("run", str(SEEDS), "--index", str(tmp_path / "old.sqlite"), "--out", str(tmp_path / "out7"),
                       "--engine", "dask", "--workers", "1", "-q")
     assert proc.returncode == 0, proc.stderr  # the engine's own folder, exported again (it was refused as a user's)
     assert json.loads((old / "mirror.json").read_text())["format"] == 2
-    assert not (old / ".docs-00001.parquet.x1y2z3").exists()
+    assert not (old / ".docs-00001.parquet.x1y2z3").exists() and not (old / ".mirror.json.k3j2h1g0").exists()
 
 
 def test_a_run_resumed_with_another_split_size_reads_every_record_once(scheduler, reference, tmp_path, monkeypatch):

@@ -875,14 +875,20 @@ def test_a_reviews_own_byline_stays(article):
     assert clean({"id": "p", "html": page}).author == "Jean Dupont"
 
 
+SCRIPT = "<script>window.__STATE__ = {" + ",".join(f'"key{i}": "valeur numero {i}"' for i in range(80)) + "};</script>"
+NAV = "<nav><ul>" + "".join(f"<li><a href='/c{i}'>Rubrique numero {i}</a></li>" for i in range(40)) + "</ul></nav>"
+
+
+@pytest.mark.parametrize("head, after", [("", ""), (SCRIPT, ""), ("", NAV)], ids=["alone", "script", "menu"])
 @pytest.mark.parametrize("block", ["review-body", "product-review", "entry-content related"])
-def test_a_citing_blocks_name_on_the_body_that_holds_the_page_keeps_its_byline(block):
+def test_a_citing_blocks_name_on_the_body_that_holds_the_page_keeps_its_byline(block, head, after):
     """A review's body (`<div class="review-body">`, its `<h1>` in a `<header>` above it) read as a citing block:
-    its byline went with it, no author (found by a review). A block holding half the page's text is the page."""
+    its byline went with it, no author (found by a review). A block holding half the page's prose is the page, an
+    inline script or a menu besides (they made the page's text twice the review's: a second review)."""
     prose = "<p>" + "Le film de la semaine est une réussite éclatante, portée par des acteurs remarquables. " * 6 + "</p>"
-    page = (f'<html><head><title>Critique</title></head><body><header><h1>Critique : un film</h1></header>'
+    page = (f'<html><head><title>Critique</title>{head}</head><body><header><h1>Critique : un film</h1></header>'
             f'<div class="{block}"><p class="byline">Par <span class="author">Jean Dupont</span></p>{prose}</div>'
-            '<div class="related-posts"><span class="author">Marie Curie</span></div></body></html>')
+            f'<div class="related-posts"><span class="author">Marie Curie</span></div>{after}</body></html>')
     assert clean({"id": "p", "html": page}).author == "Jean Dupont"
 
 

@@ -1170,6 +1170,14 @@ def test_serbian_is_read_in_either_of_its_scripts():
         assert make_tagger(lang.DEFAULT_BACKEND).tag(text).lang == "sr"
 
 
+def test_a_cascades_threshold_is_named_as_given():
+    """The config holds a backend by its name: `@{threshold:g}` named 0.9999999 `1` and 0.1234567 `0.123457`, and
+    the run used that other threshold (a review)."""
+    for threshold in ("0.9999999", "0.1234567", "0.5", "1.0"):
+        name = make_backend(f"fasttext>lingua@{threshold}").name
+        assert name == f"fasttext>lingua@{threshold}/100" and make_backend(name).threshold == float(threshold)
+
+
 def test_a_cascades_length_cap_and_a_routers_length_are_the_whole_documents():
     """A paragraph of 60 letters inside a long article is not a short text: only a whole document under the cap
     goes to the cascade's second backend (asking it about such paragraphs changed 1,349 MasakhaNEWS articles'
