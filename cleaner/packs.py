@@ -342,7 +342,7 @@ def _not_too_deep(text: str, name: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent) and (depth := depth + 1) > MAX_PACK_DEPTH:
                 raise _too_deep(name, event.start_mark)
             depth -= isinstance(event, yaml.CollectionEndEvent)
-    except yaml.MarkedYAMLError as exc:  # PyYAML 6.0.4's libyaml, reading ahead in `[[[…`, stops at 1,000 levels itself
+    except yaml.MarkedYAMLError as exc:  # PyYAML 6.0.4's libyaml stops at 1,000 levels itself, reading `[[[…` ahead
         if "maximum nesting depth" not in str(exc.problem) or exc.problem_mark is None:
             raise
         raise _too_deep(name, exc.problem_mark) from None

@@ -910,7 +910,8 @@ def test_a_run_whose_stderr_reader_is_gone_ends_its_work(tmp_path):
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     proc.stderr.close()  # the reader gone before the first line
     assert proc.wait(timeout=300) == 0
-    assert len((out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == 5 and (out / "manifest.json").exists()
+    corpus = (out / "corpus.jsonl").read_text(encoding="utf-8")
+    assert len(corpus.splitlines()) == 5 and (out / "manifest.json").exists()
 
 
 @pytest.mark.parametrize("reader", ["gone", "there"])
@@ -946,7 +947,8 @@ def test_a_runs_bar_on_a_terminal_is_on_stderr_not_stdout(tmp_path, reader):
     reading.join(10)
     os.close(main)
     assert written == b"" and b"documents read" in b"".join(shown)
-    assert len((out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == 5 and (out / "manifest.json").exists()
+    corpus = (out / "corpus.jsonl").read_text(encoding="utf-8")
+    assert len(corpus.splitlines()) == 5 and (out / "manifest.json").exists()
 
 
 def test_what_a_killed_writer_left_goes_when_the_output_is_written_again(tmp_path, in_process):

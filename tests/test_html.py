@@ -885,7 +885,8 @@ def test_a_citing_blocks_name_on_the_body_that_holds_the_page_keeps_its_byline(b
     """A review's body (`<div class="review-body">`, its `<h1>` in a `<header>` above it) read as a citing block:
     its byline went with it, no author (found by a review). A block holding half the page's prose is the page, an
     inline script or a menu besides (they made the page's text twice the review's: a second review)."""
-    prose = "<p>" + "Le film de la semaine est une réussite éclatante, portée par des acteurs remarquables. " * 6 + "</p>"
+    prose = "<p>" + "Le film de la semaine est une réussite éclatante, portée par des acteurs remarquables. " * 6
+    prose += "</p>"
     page = (f'<html><head><title>Critique</title>{head}</head><body><header><h1>Critique : un film</h1></header>'
             f'<div class="{block}"><p class="byline">Par <span class="author">Jean Dupont</span></p>{prose}</div>'
             f'<div class="related-posts"><span class="author">Marie Curie</span></div>{after}</body></html>')

@@ -443,7 +443,8 @@ def test_a_pack_nested_too_deeply_is_a_failed_check_not_a_crash(server):
     with server.client() as c:
         deep = c.post("/v1/rules/check", json={"pack": "rules: " + "[" * 1_001 + "]" * 1_001, "name": "d.yaml"}).json()
         assert deep == {"ok": False, "rules": 0, "examples": 0, "failures": [],
-                        "error": f"d.yaml:1:{DEEP_COLUMN}: YAML error: nested over 500 levels deep (a pack is some five)"}
+                        "error": f"d.yaml:1:{DEEP_COLUMN}: YAML error: nested over 500 levels deep (a pack is some "
+                                 "five)"}
         assert c.get("/healthz").status_code == 200
 
 

@@ -170,7 +170,8 @@ def test_an_announced_list_may_give_handles(cleaner, gap):
 NOTES = [
     "[1]https://www.example.com/watch?v=nnkSCpO4V1U",
     "http://positivr.example.fr/jeux-paralympiques-spot-promotion/",
-    "[2] Ici quelques liens sur le racisme dans « Intouchables », qui a sauté aux yeux des américains, étrangement…",
+    "[2] Ici quelques liens sur le racisme dans « Intouchables », qui a sauté aux yeux des américains, "
+    "étrangement…",
     "http://variety.example.com/2011/film/reviews/untouchable-1117946269/",
     "http://next.example.fr/cinema/2011/11/14/intouchables-ben-si_774456",
 ]
