@@ -875,11 +875,14 @@ def test_a_reviews_own_byline_stays(article):
     assert clean({"id": "p", "html": page}).author == "Jean Dupont"
 
 
-SCRIPT = "<script>window.__STATE__ = {" + ",".join(f'"key{i}": "valeur numero {i}"' for i in range(80)) + "};</script>"
-NAV = "<nav><ul>" + "".join(f"<li><a href='/c{i}'>Rubrique numero {i}</a></li>" for i in range(40)) + "</ul></nav>"
+STATE_SCRIPT = ("<script>window.__STATE__ = {" + ",".join(f'"key{i}": "valeur numero {i}"' for i in range(80))
+                + "};</script>")
+RUBRIQUES = ("<nav><ul>" + "".join(f"<li><a href='/c{i}'>Rubrique numero {i}</a></li>" for i in range(40))
+             + "</ul></nav>")
 
 
-@pytest.mark.parametrize("head, after", [("", ""), (SCRIPT, ""), ("", NAV)], ids=["alone", "script", "menu"])
+@pytest.mark.parametrize("head, after", [("", ""), (STATE_SCRIPT, ""), ("", RUBRIQUES)],
+                         ids=["alone", "script", "menu"])
 @pytest.mark.parametrize("block", ["review-body", "product-review", "entry-content related"])
 def test_a_citing_blocks_name_on_the_body_that_holds_the_page_keeps_its_byline(block, head, after):
     """A review's body (`<div class="review-body">`, its `<h1>` in a `<header>` above it) read as a citing block:
