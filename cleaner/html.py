@@ -150,7 +150,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         detail = f"{cut}, and the main text left above the cut" if cut else "trafilatura's main text"
         return _reject(doc, "empty_extraction", f"{where}: {detail} has no sentence: {' '.join(text.split())[:120]!r}")
     extracted, fixed = _metadata(found, where)
-    if "author" in extracted and (author := _byline(tree, extracted.pop("author"))):
+    if "author" in extracted and (author := _byline(tree, extracted.pop("author"), text)):
         extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
         extracted["title"] = title
@@ -675,29 +675,20 @@ a product or related posts. One that holds the page's `<h1>` or is its `<main>` 
 class="review">`), and so is one that holds half its text (`_asides`)."""
 
 
-def _asides(tree: Any) -> list[Any]:
+def _asides(tree: Any, main: int) -> list[Any]:
     """The outermost of a page's comment sections, comments and citing blocks (`_COMMENT`, `_CITING`), in order; a
-    citing block that holds half the page's prose or more is the page itself, and none (a review's `<div
-    class="review-body">` or an `<div class="entry-content related">` under a `<header>` holding the `<h1>`: its
-    byline went with it, no author, found by a review). Prose is the letters of its paragraphs, or of its text
-    shown when the page has none (`_prose`): an inline script, a menu or a footer made the page's text twice the
-    review's, which lost its byline again."""
-    paragraphs = bool(tree.xpath("//p"))
-    half = _prose(tree, paragraphs) / 2
+    citing block whose text shown holds half as many letters as the page's main text (`main`, trafilatura's) or more
+    is the page itself, and none (a review's `<div class="review-body">` or an `<div class="entry-content related">`
+    under a `<header>` holding the `<h1>`: its byline went with it, no author, found by a review). Measured against
+    the page's whole text, an inline script or a menu made the review lose its byline again; against its `<p>`s, an
+    article written in `<br>` lines lost its byline to a bibliography's `<p>` (two more reviews)."""
     found = set(tree.xpath(f"//*[{_COMMENT}]"))
     found.update(block for block in tree.xpath(f"//*[{_CITING}]", namespaces=_EXSLT)
-                 if _prose(block, paragraphs) < half)
+                 if len(_letters(_element_text(block))) < main / 2)
     return [e for e in tree.iter() if e in found and not any(a in found for a in e.iterancestors())]
 
 
-def _prose(element: Any, paragraphs: bool) -> int:
-    """How many letters the `<p>`s in `element` hold (`paragraphs`: the page has some), or its text shown."""
-    if paragraphs:
-        return len(_letters(" ".join(element.xpath(".//p//text()[not(ancestor::script or ancestor::style)]"))))
-    return len(_letters(_element_text(element)))
-
-
-def _byline(tree: Any, author: str) -> str | None:
+def _byline(tree: Any, author: str, text: str) -> str | None:
     """trafilatura's `author`, unless it took a name of the page's comments or citing blocks for the byline: it takes
     an element of class `author`, a reader's comment's (`<a class="author">` in `<div class="card comment">`), a
     pingback's (the link "Blog post | Blog", made two names) or a cited book's among them (15 France Culture episodes'
@@ -707,7 +698,8 @@ def _byline(tree: Any, author: str) -> str | None:
     a meta tag or JSON-LD too. A name written in a citing block and not in the page's metadata gives way to the byline
     trafilatura takes from the page without its comments and citing blocks, if any: the cited are named in the page's
     prose too (a guest, a book's author), and the page's credits follow them (France Culture's staff block); comments
-    end a page, with only the site's footer and teasers after them (usbeketrica's "Usbek & Rica" cards)."""
+    end a page, with only the site's footer and teasers after them (usbeketrica's "Usbek & Rica" cards). `text` is the
+    page's main text, which a citing block that is the page itself holds (`_asides`)."""
     from trafilatura.metadata import extract_author
 
     whole = _letters(author)
@@ -715,10 +707,11 @@ def _byline(tree: Any, author: str) -> str | None:
     if whole in comments:
         page = _letters(" ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
         return author if page.count(whole) > comments.count(whole) else None
-    if whole not in _written(_asides(tree)) or _meta_author(tree):
+    main = len(_letters(text))  # the page's main text, trafilatura's
+    if whole not in _written(_asides(tree, main)) or _meta_author(tree):
         return author  # trafilatura reads no element when the metadata names an author
     page = deepcopy(tree)
-    for aside in _asides(page):
+    for aside in _asides(page, main):
         aside.drop_tree()
     return extract_author(page)
 

@@ -896,6 +896,19 @@ def test_a_citing_blocks_name_on_the_body_that_holds_the_page_keeps_its_byline(b
     assert clean({"id": "p", "html": page}).author == "Jean Dupont"
 
 
+def test_an_article_in_lines_keeps_its_byline_from_a_bibliography_in_paragraphs():
+    """An article written in `<br>` lines, with a short `<p>` lead, beside a bibliography written in `<p>`s: measured
+    by the page's paragraphs, the bibliography held half of them and was taken for the page, and its book's author
+    became the byline (a third review). Measured against the page's main text, it is a cited work."""
+    line = "Le gouvernement a annoncé mardi une série de mesures destinées à soutenir les agriculteurs touchés"
+    body = "<p>Chapô court.</p><div>" + "<br>".join(f"{line}, point {i}." for i in range(8)) + "</div>"
+    page = (f'<html lang="fr"><head><title>Mesures</title></head><body><header><h1>Les mesures</h1></header>'
+            f'<article>{body}</article><div class="bibliography"><span class="author">Victor Hugo</span>'
+            '<p>Les Misérables, roman paru en 1862.</p></div><div class="staff"><span class="author">Jean Dupont</span>'
+            '</div></body></html>')
+    assert clean({"id": "p", "html": page}).author == "Jean Dupont"
+
+
 def test_a_comments_date_marked_published_does_not_date_the_post():
     """A comment's `<time class="published">` in its `<article class="comment-body">` dated the post (2020-05-01),
     over the post's `<time class="entry-date published">` in its header: "inside an `<article>`" came first. Any
