@@ -904,8 +904,8 @@ def test_an_article_in_lines_keeps_its_byline_from_a_bibliography_in_paragraphs(
     body = "<p>Chapô court.</p><div>" + "<br>".join(f"{line}, point {i}." for i in range(8)) + "</div>"
     page = (f'<html lang="fr"><head><title>Mesures</title></head><body><header><h1>Les mesures</h1></header>'
             f'<article>{body}</article><div class="bibliography"><span class="author">Victor Hugo</span>'
-            '<p>Les Misérables, roman paru en 1862.</p></div><div class="staff"><span class="author">Jean Dupont</span>'
-            '</div></body></html>')
+            '<p>Les Misérables, roman paru en 1862.</p></div>'
+            '<div class="staff"><span class="author">Jean Dupont</span></div></body></html>')
     assert clean({"id": "p", "html": page}).author == "Jean Dupont"
 
 
