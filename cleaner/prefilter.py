@@ -9,9 +9,11 @@ from functools import lru_cache
 import ahocorasick
 import regex
 
-_SPACES = re.compile("[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-"""What `\\s` and `str.isspace` take but the space and the line break (a no-break space, a tab, …): written out,
-`re` tests a text for them in half the time `[^\\S\\n ]` takes."""
+from .text import OTHER_SPACES
+
+_SPACES = re.compile("[" + re.escape("".join(OTHER_SPACES)) + "]")
+"""What `\\s` and `str.isspace` take but the space and the line break (`text.OTHER_SPACES`: a no-break space, a tab,
+…): written out, `re` tests a text for them in half the time `[^\\S\\n ]` takes."""
 
 _RUN = regex.compile("[ " + _SPACES.pattern[1:] + "+")
 _RUN_BEFORE = regex.compile("(?r)[ " + _SPACES.pattern[1:] + "+")

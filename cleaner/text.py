@@ -112,12 +112,12 @@ INVISIBLE = regex.compile(r"\p{Cf}+")
 SPACE_RUN = re.compile(r"[^\S\n]{2,}")
 """A run of spaces (tabs, no-break spaces, …) inside a line, which `visible_length` counts as one."""
 
-_OTHER_SPACES = tuple("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+OTHER_SPACES = tuple("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
                       "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 """The characters `str.isspace` holds white space but the space and the line break (tabs, no-break spaces, …): when
 a text holds none of them, its runs of spaces are runs of the space alone, which `_SPACES_ONLY` finds many times
 faster than `SPACE_RUN` does."""
-_OTHER_ASCII_SPACES = tuple(c for c in _OTHER_SPACES if c.isascii())
+_OTHER_ASCII_SPACES = tuple(c for c in OTHER_SPACES if c.isascii())
 _SPACES_ONLY = re.compile("  +")
 
 
@@ -140,6 +140,6 @@ def _visible_length(text: str) -> int:
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
         text = INVISIBLE.sub("", text)
-    if any(space in text for space in (_OTHER_ASCII_SPACES if text.isascii() else _OTHER_SPACES)):
+    if any(space in text for space in (_OTHER_ASCII_SPACES if text.isascii() else OTHER_SPACES)):
         return len(text) - sum(len(run) - 1 for run in SPACE_RUN.findall(text))
     return len(text) - sum(len(run) - 1 for run in _SPACES_ONLY.findall(text)) if "  " in text else len(text)

@@ -121,7 +121,7 @@ def test_other_spaces_are_every_white_space_but_the_space_and_the_line_break():
     """The fast search's test is written out; it must hold what this Python calls white space."""
     import sys
 
-    from cleaner.text import _OTHER_ASCII_SPACES, _OTHER_SPACES
+    from cleaner.text import _OTHER_ASCII_SPACES, OTHER_SPACES
 
-    assert set(_OTHER_SPACES) == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()} - {" ", "\n"}
-    assert set(_OTHER_ASCII_SPACES) == {c for c in _OTHER_SPACES if c.isascii()}
+    assert set(OTHER_SPACES) == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()} - {" ", "\n"}
+    assert set(_OTHER_ASCII_SPACES) == {c for c in OTHER_SPACES if c.isascii()}
