@@ -43,10 +43,10 @@ from .shuffle import EXACT_TAG, ID_TAG, INDEX_NODE
 
 _CHUNK_DOCS = 100_000
 FORMAT = 2
+"""The mirror's layout version (a mirror of another version is exported again); 2: the index's stamp."""
 _PART = re.compile(r"\.?(?:keys|docs)-\d{5}\.parquet(?:\.\w+)?|\.mirror\.json\.\w+")
 """The name of a part a mirror holds, or of its temporary file or its marker's while written
 (`writers.write_atomic`)."""
-"""The mirror's layout version (a mirror of another version is exported again); 2: the index's stamp."""
 MARKER = "mirror.json"
 
 
