@@ -112,8 +112,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
             else:
                 rejects.write(result.record)
     if not args.quiet:
-        where = "stdout" if args.out == "-" else args.out
-        rej = f", rejects in {'stdout' if rejects_path == '-' else rejects_path}" if rejects and rejects.count else ""
+        where = _shown(args.out)
+        rej = f", rejects in {_shown(rejects_path)}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary(skipped_lines(read.as_dict()['skipped']))}", file=sys.stderr)
         say_unnamed("clean", unnamed)
     return _lost(rejects, args.out)
@@ -124,8 +124,12 @@ def _lost(rejects: JsonlWriter | None, out: str) -> int:
     in one line: the output is whole, but the rejections given after it went are in no file, lost."""
     if rejects is None or not rejects.lost:
         return 0
-    shown = "stdout" if rejects.path == "-" else rejects.path
-    print(f"cleaner: --rejects {rejects.path}: the reader of {shown} went (a broken pipe) after "
+    print(f"cleaner: --rejects {rejects.path}: the reader of {_shown(rejects.path)} went (a broken pipe) after "
           f"{counted(rejects.count, 'rejection')}; the other {rejects.lost:,} were not written "
-          f"({'stdout' if out == '-' else out} is whole)", file=sys.stderr)
+          f"({_shown(out)} is whole)", file=sys.stderr)
     return 2
+
+
+def _shown(path: str) -> str:
+    """An output's path as the summary says it: `-` is stdout."""
+    return "stdout" if path == "-" else path
