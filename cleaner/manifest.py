@@ -27,7 +27,7 @@ from .io.names import name_text, real
 from .io.outputs import OutputError, run_manifest
 from .io.readers import input_sources
 from .io.writers import OutputFile, sha256_of
-from .packs import RuleSet, file_digests
+from .packs import RuleSet, file_digests, shipped_packs
 
 MANIFEST = "manifest.json"
 
@@ -119,20 +119,32 @@ def pack_hashes(rules: RuleSet) -> list[list[str]]:
     return [[Path(f).name, digest] for f, digest in zip(rules.files, rules.digests, strict=True)]
 
 
-def other_packs(folder: Path, rules: RuleSet) -> str | None:
-    """When the finished run in `folder` was made with other rule packs than `rules`: a one-line warning
-    for a command that cleans its dropped documents again (`review`, `diff`), else None."""
-    made_with = (read_manifest(folder) or {}).get("rules")
+def other_packs(folder: Path, rules: RuleSet, config: Config) -> str | None:
+    """When the finished run in `folder` was made with other rule packs than `rules` (loaded by `config`): a one-line
+    warning for a command that cleans its dropped documents again (`review`, `diff`), else None. The shipped packs
+    switched on or off since the run are one difference, with the flag that undoes it (each of the twenty-odd packs
+    was listed, and only `--rules` or `--config` advised, for a run made with `--no-default-rules`)."""
+    manifest = read_manifest(folder) or {}
+    made_with = manifest.get("rules")
     if made_with is None or made_with == pack_hashes(rules):
         return None
     made, now = dict(made_with), dict(pack_hashes(rules))
+    differ, give = [], []
+    if (shipped_then := (manifest.get("config") or {}).get("default_rules", True)) != config.default_rules:
+        shipped = {path.name for path in shipped_packs()}
+        made, now = ({name: digest for name, digest in packs.items() if name not in shipped} for packs in (made, now))
+        differ.append(f"the shipped packs {'not loaded' if shipped_then else 'not in the run'}")
+        give.append("--default-rules" if shipped_then else "--no-default-rules")
 
     def how(name: str) -> str:
         return "changed" if name in made and name in now else "not loaded" if name in made else "not in the run"
 
-    differ = ", ".join(f"{name} {how(name)}" for name in sorted(made.keys() | now.keys()) if made.get(name) != now.get(name))
-    return (f"warning: {folder} was made with other rule packs ({differ}); its dropped documents are cleaned again "
-            "with the packs loaded now: give the run's --rules or --config to see what it removed")
+    packs = [f"{name} {how(name)}" for name in sorted(made.keys() | now.keys()) if made.get(name) != now.get(name)]
+    if packs:
+        differ += packs
+        give.append("the run's --rules or --config")
+    return (f"warning: {folder} was made with other rule packs ({', '.join(differ)}); its dropped documents are cleaned "
+            f"again with the packs loaded now: give {' and '.join(give)} to see what it removed")
 
 
 def batch_name(out: Path, fp: dict[str, Any]) -> str:

@@ -21,7 +21,7 @@ from conftest import ROOT, SEEDS, run_cli
 from cleaner import Config
 from cleaner.cli import main
 from cleaner.commands import review as review_command
-from cleaner.packs import load_pack_text, load_rules, shipped_packs
+from cleaner.packs import load_pack_text, load_rules
 from cleaner.review import RunError, load_run, render_review
 from cleaner.review.snippet import KEEP_ITEM, quoted, rule_pack_prefix
 
@@ -283,8 +283,22 @@ def test_a_run_made_with_other_packs_is_said_so_when_its_dropped_documents_are_c
     assert with_packs.returncode == 0 and "warning" not in with_packs.stderr, with_packs.stderr
     pack.write_text(pack.read_text(encoding="utf-8").replace("notre lettre", "la lettre"), encoding="utf-8")
     changed = in_process("diff", str(run), "--rules", str(pack.parent), "--no-default-rules").stderr
-    differ = sorted([f"{p.name} not loaded" for p in shipped_packs()] + ["mine.yaml changed"])
-    assert f"was made with other rule packs ({', '.join(differ)}); its dropped" in changed, changed
+    assert ("was made with other rule packs (the shipped packs not loaded, mine.yaml changed); its dropped documents are "
+            "cleaned again with the packs loaded now: give --default-rules and the run's --rules or --config") in changed, changed
+
+
+def test_a_run_made_without_the_shipped_packs_is_said_so_with_the_flag_that_undoes_it(tmp_path, in_process):
+    """review and diff of a run made with `--no-default-rules` listed each of the shipped packs "not in the run" and
+    advised the run's --rules or --config, which it had none of (found by a QA pass): the warning names the switch and
+    its flag, and with that flag says nothing."""
+    run = tmp_path / "run"
+    assert in_process("run", str(SEEDS), "--out", str(run), "-q", "--no-default-rules").returncode == 0
+    warning = (f"warning: {run} was made with other rule packs (the shipped packs not in the run); its dropped documents "
+               "are cleaned again with the packs loaded now: give --no-default-rules to see what it removed\n")
+    assert in_process("review", str(run), "--out", str(tmp_path / "r.html")).stderr.startswith(f"cleaner review: {warning}")
+    assert in_process("diff", str(run), "--limit", "1").stderr.startswith(f"cleaner diff: {warning}")
+    quiet = in_process("review", str(run), "--out", str(tmp_path / "r.html"), "--no-default-rules")
+    assert quiet.returncode == 0 and "warning" not in quiet.stderr, quiet.stderr
 
 
 @pytest.mark.parametrize("name", ["corpus.jsonl", "raw.jsonl", "rejects.jsonl.gz", "clusters-00002.parquet", "corpus.jsonl.zst",

@@ -50,7 +50,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         except RunError as exc:
             return _fail(str(exc))
         cleaner = Cleaner(config_from(args, id_field=args.id_field, text_field=args.text_field))  # no tagger, no index
-        if warning := other_packs(Path(args.inputs[0]), cleaner.rules):
+        if warning := other_packs(Path(args.inputs[0]), cleaner.rules, cleaner.config):
             print(f"cleaner diff: {warning}", file=sys.stderr)
         known = {WHITESPACE_RULE, REPEATED_RULE, *(r.id for r in cleaner.rules.rules), *(run.report.get("rules") or {})}
         if args.rule and args.rule not in known:  # a typo: it "matched no document", exit 0

@@ -53,7 +53,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cleaner review: cannot write {out or 'stdout'}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    if warning := other_packs(Path(args.run), rules):
+    if warning := other_packs(Path(args.run), rules, config):
         print(f"cleaner review: {warning}", file=sys.stderr)
     html = render_review(run, rules, config)
     if out is None:  # a closed pipe (`| head`) ends the command as it ends `clean --out -`
