@@ -724,6 +724,24 @@ def test_a_search_of_two_letters_reads_the_texts(browser, tmp_path):
     page.close()
 
 
+def test_a_search_for_a_host_as_a_url_spells_it_finds_its_source(browser, tmp_path):
+    """A source is its URL's host, lowercased and without "www.": `WWW.LeMonde.fr` pasted from an address bar found
+    nothing (found by a QA pass), where `lemonde.fr` found the page."""
+    page = _reviewed(browser, tmp_path, [
+        {"id": "lemonde-page", "url": "https://www.LeMonde.fr/a.html",
+         "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."},
+        {"id": "other-page", "url": "https://www.example.org/b.html",
+         "text": "The city council passed next year's budget on Tuesday after a long debate about its schools."},
+    ])
+    rows = page.locator("#spacer .row")
+    expect(rows).to_have_count(2)
+    for query in ("WWW.LeMonde.fr", "www.lemonde", "lemonde.fr"):
+        page.fill("#q", query)
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("lemonde-page")
+    page.close()
+
+
 def test_a_page_dropped_before_its_text_was_extracted_shows_its_html(browser, tmp_path):
     """A page rejected on the HTML path (`stub_page`, `empty_extraction`) has no text, only its HTML in rejects.jsonl:
     the review showed "0 of 0 characters removed" and empty panes. Its raw pane shows the HTML, as cleaner read it."""

@@ -74,13 +74,14 @@ function lowerTexts() { return state.lower || (state.lower = DOCS.map((_, i) => 
 function applyFilters() {
   const rule = $("#f-rule").value, st = $("#f-status").value, lang = $("#f-lang").value, src = $("#f-source").value;
   const q = $("#q").value.trim().toLowerCase(), texts = q ? lowerTexts() : null;  // at any length: "ነው" is a word
+  const host = q.replace(/^www\./, "");  // a source is its URL's host without "www.": a host pasted as a URL has it
   const view = [];
   DOCS.forEach((d, i) => {
     if (rule !== "" && !d.rules.includes(+rule)) return;
     if (st && d.status !== st) return;
     if (lang && d.lang !== lang) return;
     if (src && d.source !== src) return;
-    if (q && !(d.id.toLowerCase().includes(q) || d.title.toLowerCase().includes(q) || d.source.includes(q) || (texts && texts[i].includes(q)))) return;
+    if (q && !(d.id.toLowerCase().includes(q) || d.title.toLowerCase().includes(q) || d.source.includes(host) || (texts && texts[i].includes(q)))) return;
     view.push(i);
   });
   const cmp = SORTS[state.sort];
