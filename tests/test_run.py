@@ -1023,6 +1023,25 @@ def test_a_full_disk_is_an_oserror_naming_the_file_it_was_writing(tmp_path, monk
     assert not list((tmp_path / "out").iterdir())
 
 
+def test_a_file_size_limit_met_by_the_run_state_is_one_line_naming_it_not_a_traceback(tmp_path):
+    """Under `ulimit -f` (or a disk quota) SQLite's write fails with `disk I/O error` (`SQLITE_IOERR_WRITE`), not its
+    `disk is full`: the run ended in a 25-line traceback, exit 1 (found by a QA pass). It is the one line naming the
+    state file, exit 2, as a full disk is."""
+    import resource
+
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps({"id": f"d{k}", "text": f"Article {k}. " + " ".join(
+        f"mot{(k * 7919 + j) % 5003}" for j in range(400))}) + "\n" for k in range(300)), encoding="utf-8")
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
+
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "out"),
+                           "--workers", "1", "-q"], capture_output=True, text=True, preexec_fn=limited, cwd=ROOT)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith(f"cleaner: {tmp_path / 'out'}/") and "disk I/O error (SQLITE_IOERR_WRITE: a file size limit" in proc.stderr
+    assert proc.stderr.count("\n") == 1, proc.stderr
+
+
 def test_shard_numbers_past_99999_are_the_runs_own_files(tmp_path):
     """Shard 100,000 is `corpus-100000.jsonl` (`{:05d}`), which the patterns of a run's files took for five digits
     only: a rerun did not remove it and `review` did not read it (found by a QA pass)."""
