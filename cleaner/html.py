@@ -15,7 +15,7 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 | reason | when |
 |---|---|
 | `bad_input` | binary content (a PDF served as a page), or markup lxml cannot parse |
-| `stub_page` | a redirect, error or login page: a short page saying "Moved Permanently", "404", ...; or whose main text has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer."), among its first `STUB_HEAD_LINES` lines when it is `STUB_MAX_CHARS` or longer; or shorter, under a title that is an HTTP error code ("404 | Glamour") |
+| `stub_page` | a redirect, error, login or paywall page: a short page saying "Moved Permanently", "404", "Seite nicht gefunden" (`STUB_NOTICES`, by language), ...; or whose main text has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer."), among its first `STUB_HEAD_LINES` lines when it is `STUB_MAX_CHARS` or longer; or shorter, under a title that is an HTTP error code ("404 | Glamour") |
 | `empty_extraction` | trafilatura finds no main text, or a short one without a sentence (`_no_sentence`) |
 
 A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page;
@@ -76,15 +76,25 @@ start of their text, before extraction."""
 
 _REDIRECT_NOTICES = (r"moved (?:permanently|temporarily)|the document has moved|redirecting to|object moved"
                      r"|si votre navigateur n.est pas redirigé")
+STUB_NOTICES = {
+    "en": r"page not found|access denied|403 forbidden|service unavailable|bad gateway|gateway time-?out"
+          r"|is no longer available|the authors have deleted this site|page can.t be found|nothing was found at this location"
+          r"|you must log in to continue|this page (?:doesn.t|does not) exist|we couldn.t find (?:that|this|the) page"
+          r"|subscribe to continue reading|this article is for subscribers only",
+    "fr": r"page introuvable|page non trouvée|cette page est introuvable|rien n.ai?t? été trouvé à cette adresse"
+          r"|ce site est rendu privé par son propriétaire|vous devez vous connecter pour continuer"
+          r"|informations de compte oubliées|cette page n.existe pas",
+    "es": r"página no encontrada|no se (?:ha )?encontr(?:ó|ado) la página|esta página no existe|acceso denegado",
+    "de": r"seite nicht gefunden|diese seite existiert (?:leider )?nicht|zugriff verweigert",
+    "ar": r"الصفحة غير موجودة|الصفحة المطلوبة غير موجودة|لم يتم العثور على الصفحة|الصفحة غير متوفرة",
+}
+"""Error, login and paywall notices by language: English and French, Spanish and Arabic (rule packs' languages whose
+sites' wording is known; a QA pass found their 404 pages kept as articles) and German (found so too). A notice is
+what the page says when it holds no article; an article's line or title may quote one, which `_notice` tells apart.
+`STUB` joins them to the HTTP error codes' shapes."""
 STUB = re.compile(
     _REDIRECT_NOTICES + r"|\b(?:error|erreur)\s*:?\s*[345]\d\d\b|\b[345]\d\d\s*[-:–]\s*(?:error|erreur)\b"
-    r"|\b404\b.{0,20}(?:not found|introuvable)"
-    r"|page not found|page introuvable|page non trouvée|access denied|403 forbidden|service unavailable|bad gateway"
-    r"|gateway time-?out|\bHTTP [345]\d\d\b"
-    r"|is no longer available|the authors have deleted this site|page can.t be found|cette page est introuvable"
-    r"|nothing was found at this location|rien n.ai?t? été trouvé à cette adresse|ce site est rendu privé par son propriétaire"
-    r"|vous devez vous connecter pour continuer|informations de compte oubliées|you must log in to continue"
-    r"|cette page n.existe pas|this page (?:doesn.t|does not) exist",
+    r"|\b404\b.{0,20}(?:not found|introuvable)|\bHTTP [345]\d\d\b|" + "|".join(STUB_NOTICES.values()),
     re.IGNORECASE,
 )
 _REDIRECT_NOTICE = re.compile(_REDIRECT_NOTICES, re.IGNORECASE)

@@ -143,6 +143,49 @@ def test_a_long_missing_page_is_known_by_a_notice_among_its_first_lines():
     assert out.detail == "https://example.fr/a: redirect or error page: 'Oops, cette page n’existe pas !'"
 
 
+@pytest.mark.parametrize(("title", "heading", "notice"), [
+    ("Fehler", "Seite nicht gefunden", "Die von Ihnen aufgerufene Seite existiert leider nicht mehr."),
+    ("Error", "Página no encontrada", "Lo sentimos, la página que busca no existe o ha sido movida."),
+    ("خطأ", "الصفحة غير موجودة", "عذراً، الصفحة التي تبحث عنها غير موجودة أو تم نقلها."),
+    ("Error", "Sorry, we couldn't find that page", "The page you were looking for may have been moved or deleted."),
+    ("Subscribe to continue reading", "Subscribe to continue reading",
+     "This article is for subscribers only. Sign in or subscribe to read the full story."),
+], ids=["de", "es", "ar", "en", "paywall"])
+def test_a_short_error_or_paywall_page_in_another_language_is_a_stub(title, heading, notice):
+    """Error pages in German, Spanish and Arabic, an English one in other words, and a paywall were kept as
+    articles (QA): `STUB_NOTICES` had English and French notices only."""
+    html = f"<html><head><title>{title}</title></head><body><h1>{heading}</h1><p>{notice}</p></body></html>"
+    out = extract_html(_doc(html, url="https://example.org/a"), CONFIG)
+    assert isinstance(out, Rejected) and out.reason == "stub_page", out
+    assert heading in out.detail
+
+
+@pytest.mark.parametrize(("title", "heading"), [
+    ("Seite nicht gefunden | Tagesblatt", "Seite nicht gefunden"),
+    ("Página no encontrada - Diario Ejemplo", "Página no encontrada"),
+], ids=["de", "es"])
+def test_a_long_missing_page_in_another_language_is_known_by_its_notice(title, heading):
+    """A German or Spanish 404 page under a long menu, with teasers below its notice, was kept, teasers and all (QA)."""
+    menu = "".join(f"<a href='/c{k}'>Rubrik Nummer {k}</a> " for k in range(60))
+    html = (f"<html><head><title>{title}</title></head><body><nav>{menu}</nav><main><h1>{heading}</h1>"
+            f"<p>Die Seite existiert leider nicht mehr.</p>{TEASERS}</main></body></html>")
+    out = extract_html(_doc(html, url="https://example.org/a"), CONFIG)
+    assert isinstance(out, Rejected) and out.reason == "stub_page", out
+    assert out.detail == f"https://example.org/a: redirect or error page: {heading!r}"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Die Meldung „Seite nicht gefunden“ sahen am Dienstag Tausende Nutzer, als das Portal der Stadt ausfiel.",
+    "El mensaje «Página no encontrada» apareció el martes a miles de usuarios cuando cayó el portal del ayuntamiento.",
+    "Thousands of users saw a page not found message on Tuesday when the city's portal went down for hours.",
+], ids=["de", "es", "en"])
+def test_an_article_that_mentions_a_missing_page_in_a_sentence_is_kept(sentence):
+    html = (f"<html><head><title>Portal down</title></head><body><article><h1>Portal down</h1><p>{sentence}</p>"
+            f"{TEASERS}</article></body></html>")
+    out = extract_html(_doc(html), CONFIG)
+    assert isinstance(out, Document) and sentence in out.text, out
+
+
 COMIC = ("<html><head><title>La violence des opprimé·e·s – Emma</title></head><body><article><header>"
          "<h1>La violence des opprimé·e·s</h1>"
          "<time class='entry-date published' datetime='2016-05-25'>25 mai 2016</time>"
