@@ -160,7 +160,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         detail = f"{cut}, and the main text left above the cut" if cut else "trafilatura's main text"
         return _reject(doc, "empty_extraction", f"{where}: {detail} has no sentence: {' '.join(text.split())[:120]!r}")
     extracted, fixed = _metadata(found, where)
-    if "author" in extracted and (author := _byline(tree, extracted.pop("author"), text)):
+    if "author" in extracted and (author := _unhandled(tree, _byline(tree, extracted.pop("author"), text))):
         extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
         extracted["title"] = title
@@ -476,6 +476,13 @@ MONTHS = frozenset({
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
     "décembre", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december"})
+ROLES = frozenset({
+    "editor", "correspondent", "reporter", "journalist", "writer", "columnist", "contributor", "producer", "analyst",
+    "presenter", "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante", "chroniqueur",
+    "chroniqueuse", "envoyé", "envoyée", "corresponsal", "redactor", "redactora", "periodista", "editora", "enviado",
+    "enviada"})
+"""Words of a job title that a byline writes after the name and a comma ("By Sarah Mitchell, Political Editor"):
+trafilatura splits names on commas, and the title became a second author."""
 NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "les", "van", "von", "der", "den", "da", "di", "dos", "das",
                             "del", "della", "y", "e", "et", "and", "al", "el", "bin", "ben", "ibn"})
 """Lower-case words of names ("Marie Poinsot et Serge Weber", "Collectif le SEUM"); other lower-case words are prose."""
@@ -487,7 +494,8 @@ def page_author(author: str, sitename: str | None) -> str | None:
     "France Inter"), as do a month left from a date after a name of two words or more ("Matt Daniels April"),
     a name written twice ("X Y X Y"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
     label, the site's own name, a single letter or a handle (trafilatura changes a Twitter handle's "_" to spaces,
-    and takes the digits off "enseignants-93", leaving "Enseignants-") is no author; "Surname; First" pairs (four
+    and takes the digits off "enseignants-93", leaving "Enseignants-"; `_unhandled` finds the others) is no author,
+    nor a job title after a name (`ROLES`: "Sarah Mitchell; Political Editor"); "Surname; First" pairs (four
     single words or more, as `citation_author` meta gives them) are joined. Prose (two lower-case words besides
     `NAME_PARTICLES` after capitals: "Pour télécharger ce son") makes the whole value suspect: None; a name written
     all in lower case ("valerie") is no prose."""
@@ -507,6 +515,7 @@ def page_author(author: str, sitename: str | None) -> str | None:
             words = words[:half]
         name = " ".join(words)
         if (len(_letters(name)) < 2 or name.startswith("@") or name.casefold() in NOT_AUTHORS
+                or (names and any(word.casefold() in ROLES for word in words))
                 or _letters(name) == _letters(sitename or "") or any(_letters(n) == _letters(name) for n in names)):
             continue
         names.append(name)
@@ -724,6 +733,30 @@ def _byline(tree: Any, author: str, text: str) -> str | None:
     for aside in _asides(page, main):
         aside.drop_tree()
     return extract_author(page)
+
+
+_WEB_ADDRESS = re.compile(r"\S+://\S*")
+
+
+def _unhandled(tree: Any, author: str | None) -> str | None:
+    """trafilatura's `author` without the names it made of a user's handle: it turns "_" and "." into spaces, takes
+    digits off and capitalises, so a forum post's `user123` became "User" and a meta tag's `jane_doe42` "Jane Doe".
+    A name is a handle's when the page writes it only so: its words glued, or joined by "_", ".", "-", with "_" or
+    digits (`_handle`), never as the name itself (a byline "Jane Doe" beside the handle keeps it; so did the TED speaker
+"Yassmin Abdel-Magied", whose page's links write `yassmin_abdel_magied`)."""
+    if not author:
+        return None
+    page = _WEB_ADDRESS.sub(" ", " ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
+    return "; ".join(name for name in author.split("; ") if not _handle(name, page)) or None
+
+
+def _handle(name: str, page: str) -> bool:
+    """Whether `page` writes `name` only as a handle (see `_unhandled`)."""
+    words = [re.escape(word) for word in re.findall(r"[^\W\d_]+", name)]
+    if not words or re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)", page):
+        return False
+    glued = re.compile(r"(?<![\w.-])" + r"[._-]?".join(words) + r"[\w.-]*", re.IGNORECASE)
+    return any("_" in found or any(c.isdigit() for c in found) for found in glued.findall(page))
 
 
 def _written(elements: list[Any]) -> str:

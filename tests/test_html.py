@@ -626,6 +626,25 @@ def test_a_site_name_that_is_no_name_gives_way_to_the_pages_host(site, title, ur
     assert page_source(site, title, url) == source
 
 
+@pytest.mark.parametrize(("head", "byline", "author"), [
+    ("<meta name='author' content='jane_doe42'>", "", None),  # was "Jane Doe"
+    ("", "<div class='author'>user123</div>", None),  # a forum post's, was "User"
+    ("<meta name='author' content='jane_doe42'>", "<p class='byline'>By Jane Doe</p>", "Jane Doe"),
+    ("<meta name='author' content='Yassmin Abdel-Magied'>", "<a href='/speakers/yassmin_abdel_magied'>Talk</a>",
+     "Yassmin Abdel-Magied"),  # a TED page, its links written with the handle
+    ("<meta name='author' content='By SARAH MITCHELL, Political Editor'>", "", "SARAH MITCHELL"),
+    ("<meta name='author' content='Sarah Mitchell, Mark Jones'>", "", "Sarah Mitchell; Mark Jones"),
+], ids=["meta-handle", "forum-handle", "handle-and-name", "name-in-links", "job-title", "two-names"])
+def test_a_handle_or_a_job_title_is_no_author(head, byline, author):
+    """trafilatura makes a handle a name ("jane_doe42" → "Jane Doe") and a job title after a comma a second author
+    (QA): the handle goes when the page writes the name only so, the title when it follows a name."""
+    html = (f"<html><head><title>Budget approved</title>{head}</head><body><article>{byline}<p>The council voted on "
+            "Tuesday to approve a new budget that increases spending on public transport by twelve percent.</p><p>"
+            "Opposition members argued that the plan relies on optimistic revenue forecasts and could force tax "
+            "increases.</p></article></body></html>")
+    assert clean({"id": "p", "html": html}).author == author
+
+
 def test_a_pages_wrong_author_and_site_name_are_tidied_on_the_way_to_the_fields():
     html = ARTICLE.replace('content="Amina Berrada"', 'content="Une création de Amina Berrada Amina Berrada"').replace(
         'content="Le Journal du Sud"', 'content="Wordpressdotcom"')
