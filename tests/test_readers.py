@@ -1458,3 +1458,16 @@ def test_a_line_that_is_no_object_is_named_by_json_s_word_for_what_it_holds(tmp_
         "null", "a string", "a number", "a number", "a boolean", "an array"]
     proc = in_process("clean", str(src), "--out", "-", "-q")
     assert proc.stderr.splitlines()[0] == f"cleaner: rejected (no id): {src}:1: a record must be a JSON object, got null"
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("h.jsonl", '{"id": "c", "html": "\\ufeff"}\n{"id": "d", "html": "\\ufeff\\n "}\n'.encode()),
+    ("bom.html", codecs.BOM_UTF8), ("bomws.html", codecs.BOM_UTF8 + b"\n "),
+])
+def test_html_of_a_byte_order_mark_alone_is_an_empty_document_whatever_holds_it(tmp_path, name, data):
+    """A JSONL `html` of a byte order mark alone was `empty_extraction` ("empty page"), at extract; a page file of one
+    `bad_input` ("empty document"), at reading (QA): both are empty HTML, `bad_input` at reading."""
+    (tmp_path / name).write_bytes(data)
+    out = list(read_inputs([tmp_path / name], Config()))
+    assert out and all(isinstance(r, Rejected) and (r.stage, r.reason) == ("read", "bad_input")
+                       and r.detail.endswith("empty document") for r in out), out

@@ -130,8 +130,11 @@ def refused(rid: str, text: str, html: Any, where: str, config: Config, raw: Any
 
 
 def empty(rid: str, text: str, html: Any, where: str, raw: Any) -> Rejected | None:
-    """The rejection of a document with neither a text nor an `html` that is not blank; None for one with either."""
-    return bad(rid, f"{where}: empty document", raw) if not text.strip() and not (html or "").strip() else None
+    """The rejection of a document with neither a text nor an `html` that is not blank; None for one with either. An
+    `html` of byte order marks alone is blank, as a page file holding one is (the mark is dropped as it is read): a
+    JSONL `"html": "\\ufeff"` was an `empty_extraction` at extract, the file `bad_input` at reading (QA)."""
+    blank = not text.strip() and not (html or "").replace("\ufeff", "").strip()
+    return bad(rid, f"{where}: empty document", raw) if blank else None
 
 
 def _text_document(rid: str, text: str, where: str, config: Config, warnings: tuple[str, ...], raw: Any,
