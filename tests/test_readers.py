@@ -1471,3 +1471,16 @@ def test_html_of_a_byte_order_mark_alone_is_an_empty_document_whatever_holds_it(
     out = list(read_inputs([tmp_path / name], Config()))
     assert out and all(isinstance(r, Rejected) and (r.stage, r.reason) == ("read", "bad_input")
                        and r.detail.endswith("empty document") for r in out), out
+
+
+def test_a_gzip_compressed_html_page_is_read_decompressed_and_said(tmp_path):
+    """A page wget saved as the server sent it (`Content-Encoding: gzip`) was `binary content, not HTML` (QA): it is
+    read by its first bytes, as a JSONL file is, with a warning; one cut short is `bad_input` naming its gzip."""
+    page = b"<html><head><title>T</title></head><body><p>The council voted on Tuesday.</p></body></html>"
+    (tmp_path / "g.html").write_bytes(gzip.compress(page))
+    (tmp_path / "cut.html").write_bytes(gzip.compress(page)[:40])
+    read, cut = list(read_inputs([tmp_path / "g.html", tmp_path / "cut.html"], Config()))
+    assert isinstance(read, Document) and read.html == page.decode(), read
+    assert read.warnings == (f"{tmp_path / 'g.html'}: named as uncompressed, but its content is gzip: read as its "
+                             "content is",)
+    assert isinstance(cut, Rejected) and cut.reason == "bad_input" and "unreadable gzip content" in cut.detail, cut

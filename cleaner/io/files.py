@@ -8,12 +8,16 @@ being read.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import zstandard
+
 from ..config import Config
 from .decoding import decode_html, decode_text, looks_binary
+from .jsonl import decompressed, found_compression, misnamed
 from .names import file_id, name_text
 from .records import MAX_BYTES_PER_CHAR, Item, bad, text_document, too_large
 
@@ -31,9 +35,17 @@ def read_text(fh: BinaryIO, rid: str, where: str, config: Config) -> Item:
 
 
 def read_html(fh: BinaryIO, rid: str, where: str, config: Config) -> Item:
-    """One HTML page from a stream: a document with `html` set and no text yet (see `cleaner.html`)."""
-    data = _read_capped(fh, rid, where, config)
-    return html_document(data, rid, where, config) if isinstance(data, bytes) else data
+    """One HTML page from a stream: a document with `html` set and no text yet (see `cleaner.html`). A page compressed
+    with gzip or zstd (wget saves a page as the server sent it, `Content-Encoding: gzip`) is read decompressed, as a
+    JSONL file is, by its first bytes, with a warning: it was `binary content, not HTML`, its compression unsaid."""
+    found = found_compression(fh)
+    try:
+        data = _read_capped(decompressed(fh) if found else fh, rid, where, config)
+    except (EOFError, zlib.error, zstandard.ZstdError) as exc:
+        return bad(rid, f"{where}: unreadable {found} content: {exc}")
+    if not isinstance(data, bytes):
+        return data
+    return html_document(data, rid, where, config, warnings=misnamed(where, found, None))
 
 
 def html_document(data: bytes, rid: str, where: str, config: Config, charset: str | None = None,

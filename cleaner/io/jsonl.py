@@ -116,6 +116,14 @@ def found_compression(fh: BinaryIO) -> str | None:
     return "gzip" if start.startswith(GZIP_MAGIC) else "zstd" if start == ZSTD_MAGIC else None
 
 
+def misnamed(where: str, found: str | None, named: str | None) -> tuple[str, ...]:
+    """The warning for a file whose compression by its first bytes (`found`) is not the one its name says (`named`)."""
+    if found == named:
+        return ()
+    return (f"{where}: named as {named or 'uncompressed'}, but its content is {found or 'uncompressed'}: "
+            "read as its content is",)
+
+
 def _opened(fh: BinaryIO, compression: str | None) -> BinaryIO:
     """`fh` decompressed as `compression` (`gzip`, `zstd`, None: as it is)."""
     if compression == "gzip":
@@ -138,9 +146,8 @@ def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[
     where = name_text(path)
     try:
         with path.open("rb") as raw:
-            found, named = found_compression(raw), named_compression(path)
-            said = () if found == named else ((f"{where}: named as {named or 'uncompressed'}, but its content is "
-                                               f"{found or 'uncompressed'}: read as its content is"),)
+            found = found_compression(raw)
+            said = misnamed(where, found, named_compression(path))
             yield from read_jsonl(_opened(raw, found), where, config, lazy=lazy, said=said)
     except OSError as exc:
         yield bad(None, f"{where}: {exc.strerror or exc}")
