@@ -78,7 +78,8 @@ _REDIRECT_NOTICES = (r"moved (?:permanently|temporarily)|the document has moved|
                      r"|si votre navigateur n.est pas redirigé")
 STUB_NOTICES = {
     "en": r"page not found|access denied|403 forbidden|service unavailable|bad gateway|gateway time-?out"
-          r"|is no longer available|the authors have deleted this site|page can.t be found|nothing was found at this location"
+          r"|is no longer available|the authors have deleted this site|page can.t be found"
+          r"|nothing was found at this location"
           r"|you must log in to continue|this page (?:doesn.t|does not) exist|we couldn.t find (?:that|this|the) page"
           r"|subscribe to continue reading|this article is for subscribers only",
     "fr": r"page introuvable|page non trouvée|cette page est introuvable|rien n.ai?t? été trouvé à cette adresse"
