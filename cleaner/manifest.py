@@ -232,6 +232,23 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [key for key in new if key != "cwd" and not same(key)]
 
 
+def continued_over(was: dict[str, Any], fp: dict[str, Any], earlier: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What of an interrupted run's fingerprint `was` differs in `fp`, the run `--continue`d over it: each part that
+    changed as `was` had it (of the config, the keys that differ), over what an `earlier` continuation recorded (its
+    values, older, stand). The manifest holds it as `continued_from`: the corpus was made partly under those, and the
+    manifest named only the config it finished with (a `--min-chars 1500` corpus of shorter texts, said "complete")."""
+    over: dict[str, Any] = {}
+    for key in changes(was, fp):
+        if key == "config":
+            old, now = was.get("config") or {}, fp["config"]
+            over["config"] = {k: v for k, v in old.items() if k in now and now[k] != v}
+        else:
+            over[key] = was.get(key)
+    for key, value in (earlier or {}).items():
+        over[key] = {**over.get(key, {}), **value} if key == "config" else value
+    return over
+
+
 SIGNING = ("num_perm", "shingle_size")
 """The config keys a stored signature depends on: its length, and what its hashes are of."""
 
@@ -269,9 +286,12 @@ def refuse_to_continue(old: dict[str, Any], new: dict[str, Any]) -> None:
         raise ConfigError(f"--continue: {why}, so its work cannot be kept; run again without --continue to start over")
 
 
-def write_manifest(folder: Path, fp: dict[str, Any], outputs: list[OutputFile], counts: dict[str, Any]) -> None:
-    """Write `DIR/manifest.json` atomically."""
-    body = {**fp, "outputs": [asdict(o) for o in outputs], "counts": counts}
+def write_manifest(folder: Path, fp: dict[str, Any], outputs: list[OutputFile], counts: dict[str, Any],
+                   continued: dict[str, Any] | None = None) -> None:
+    """Write `DIR/manifest.json` atomically; with `continued_from` when the run was `--continue`d over other rules or
+    config (`continued_over`)."""
+    body = {**fp, "outputs": [asdict(o) for o in outputs], "counts": counts,
+            **({"continued_from": continued} if continued else {})}
     tmp = folder / f".{MANIFEST}.tmp"
     # a lone surrogate (a file name that is not UTF-8) as its JSON escape, as the JSONL writer does
     tmp.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")

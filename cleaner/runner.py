@@ -66,6 +66,7 @@ from .manifest import (
     batch_name,
     changes,
     check_unchanged,
+    continued_over,
     count_records,
     fingerprint,
     finished_batch,
@@ -433,6 +434,7 @@ class Runner:
             if not changed or self.options.resume == "force-continue":
                 if changed:
                     self.progress.log(f"continuing an interrupted run although its {', '.join(changed)} changed")
+                    state.set(continued=json.dumps(continued_over(was, fp, json.loads(state.get("continued") or "{}"))))
                 done, stage = len(state), state.get("stage")
                 if done or stage != "prepare":
                     self.progress.log(f"resuming: {counted(done, 'input record')} already done (stage {stage})")
@@ -581,7 +583,8 @@ class Runner:
             say_dangling(dedup.index, self.progress)
             index_size = len(dedup.index)
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}
-        return write_outputs(self.out, self.options, fp, parts, self.read_stats, index_size)
+        return write_outputs(self.out, self.options, fp, parts, self.read_stats, index_size,
+                             json.loads(state.get("continued") or "{}"))
 
     @staticmethod
     def _store(state: RunState, seqs: np.ndarray, result: BatchResult) -> None:
@@ -745,9 +748,10 @@ def write_clusters(out: Path, options: RunOptions, clusters: Iterable[dict[str, 
 
 
 def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dict[str, Part], read_stats: ReadStats,
-                  index_size: int) -> tuple[Stats, dict[str, Any]]:
+                  index_size: int, continued: dict[str, Any] | None = None) -> tuple[Stats, dict[str, Any]]:
     """The end of the write stage of every engine, once each of `OUTPUT_NAMES` is written (`parts`, by
-    name): report.json, then manifest.json (last: a folder with a manifest is a finished run)."""
+    name): report.json, then manifest.json (last: a folder with a manifest is a finished run), with what a
+    `--continue` changed (`continued_over`)."""
     stats = Stats()
     for name in OUTPUT_NAMES:
         stats.merge(parts[name][1])
@@ -758,7 +762,7 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dic
     tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")
     tmp.replace(out / "report.json")
     write_manifest(out, fp, [f for name in OUTPUT_NAMES for f in parts[name][0]],
-                   {"read": stats.read, "kept": stats.kept, "rejected": stats.read - stats.kept})
+                   {"read": stats.read, "kept": stats.kept, "rejected": stats.read - stats.kept}, continued)
     return stats, report
 
 

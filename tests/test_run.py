@@ -647,6 +647,34 @@ def test_changed_rules_start_over_unless_continued(news, tmp_path, in_process):
         state.set(fingerprint=json.dumps({**fp, "rules": [["old.yaml", "0"]]}), stage="prepare")
     kept = in_process("run", str(SEEDS), "--out", str(out), "--rules", str(pack), "--continue")
     assert kept.returncode == 0 and "although its rules changed" in kept.stderr
+    # the manifest named the rules it finished with alone, as if the corpus were theirs (found by a QA pass)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["continued_from"] == {"rules": [["old.yaml", "0"]]} and manifest["rules"] == fp["rules"]
+    assert "already complete" in in_process("run", str(SEEDS), "--out", str(out), "--rules", str(pack)).stderr
+
+
+def test_a_run_continued_over_another_config_says_in_its_manifest_what_it_was(tmp_path, in_process):
+    """A run killed after deciding, then `--continue`d with `--min-chars 1500`, wrote a corpus of shorter texts under a
+    manifest naming `min_chars = 1500` alone (found by a QA pass): the manifest's `continued_from` has the config
+    values the earlier work was done with, the first ones when continued twice; a run never continued has none."""
+    out = tmp_path / "out"
+    assert in_process("run", str(SEEDS), "--out", str(out), "-q").returncode == 0
+    plain = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "continued_from" not in plain
+    fp = {k: v for k, v in plain.items() if k not in ("outputs", "counts")}
+    with RunState(out / STATE / "state.sqlite") as state:  # interrupted, as with the defaults
+        state.set(fingerprint=json.dumps(fp), stage="prepare")
+    args = ("run", str(SEEDS), "--out", str(out), "--workers", "1", "--continue")
+    first = in_process(*args, "--min-chars", "1500", "--min-lang-score", "0.2")
+    assert first.returncode == 0 and "although its config changed" in first.stderr, first.stderr
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["continued_from"] == {
+        "config": {"min_chars": plain["config"]["min_chars"], "min_lang_score": plain["config"]["min_lang_score"]}}
+    assert "already complete" in in_process(*args[:-1], "--min-chars", "1500", "--min-lang-score", "0.2").stderr
+    from cleaner.manifest import continued_over
+
+    later = {**fp, "config": {**fp["config"], "min_chars": 2000}}  # continued again: the first values stand
+    assert continued_over({**fp, "config": {**fp["config"], "min_chars": 1500}}, later, {"config": {"min_chars": 1}}) == {
+        "config": {"min_chars": 1}}
 
 
 def test_continue_is_refused_when_the_inputs_changed(tmp_path, in_process):

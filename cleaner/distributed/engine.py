@@ -49,6 +49,7 @@ from ..manifest import (
     batch_name,
     changes,
     check_unchanged,
+    continued_over,
     count_records,
     fingerprint,
     not_to_continue,
@@ -88,6 +89,8 @@ DEDUP_CHUNK = 50_000
 """At most this many documents per verdict task (whole components: a larger one goes alone)."""
 MAX_BUCKETS = 256
 """Shuffle buckets: one per part and mirror table, up to this many (maps × buckets tasks in the graph)."""
+CONTINUED = "continued.json"
+"""In the work folder: what the `--continue`s of an interrupted run changed (`continued_over`), for the manifest."""
 
 
 def _not_all_exit(record: logging.LogRecord) -> bool:
@@ -258,7 +261,7 @@ class DaskRunner:
                     self.metrics["worker_peak_rss_mb"] = sorted(
                         round(kb / 1024, 1) for kb in client.run(_peak_rss_kb).values())
             stats, report = self._timed("write", lambda: write_outputs(
-                self.out, self.options, fp, self._write(pieces, clusters), read_stats, index_size))
+                self.out, self.options, fp, self._write(pieces, clusters), read_stats, index_size, self._continued()))
         shutil.rmtree(self.out / STATE)
         self.metrics["client_peak_rss_mb"] = round(_peak_rss_kb() / 1024, 1)
         return RunSummary(stats, report, 0, metrics=self.metrics)
@@ -282,6 +285,11 @@ class DaskRunner:
                 "raw": write_raw(out, o, (raw for _, _, raw, _ in _kept(pieces))),
                 "rejects": write_rejects(out, o, _rejected(p[1] for p in pieces)),
                 "clusters": write_clusters(out, o, clusters)}
+
+    def _continued(self) -> dict[str, Any]:
+        """What the `--continue`s of this run changed (`continued_over`), as the work folder holds it."""
+        path = self.work / CONTINUED
+        return json.loads(path.read_text()) if path.exists() else {}
 
     def _timed(self, stage: str, work: Any) -> Any:
         start = time.monotonic()
@@ -307,6 +315,9 @@ class DaskRunner:
             if changed and self.options.resume == "force-continue":
                 refuse_to_continue(was, fp)
             if not changed or self.options.resume == "force-continue":
+                if changed:  # said as the local engine says it, and kept for the manifest (`continued_over`)
+                    self.progress.log(f"continuing an interrupted run although its {', '.join(changed)} changed")
+                    write_atomic(self.work / CONTINUED, json.dumps(continued_over(was, fp, self._continued())).encode())
                 done = len(list(self.work.glob("prep-*.json")))
                 self.progress.log(f"resuming: {done:,} splits already prepared"
                                   + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))
