@@ -329,7 +329,8 @@ def test_a_link_loop_is_a_rejection_as_an_input_and_refused_as_an_output(tmp_pat
     """A link loop named as an input (or matched by a glob, beside good files) ended `clean` and `run` in a
     traceback (`Path.resolve` raises on one in Python 3.11), and so did one given as `--out` or `--rejects` (found
     by a QA pass). As an input it is a rejection naming it, in a folder too (it was "a broken link"); as an output,
-    one line and exit 2."""
+    one line and exit 2. A `**` glob that met one ended the command too (exit 2, nothing read: `DirEntry.is_dir`
+    raises on a loop), whatever the parts after it."""
     loop = tmp_path / "loop"
     loop.mkdir()
     (loop / "a.txt").symlink_to(loop / "b.txt")
@@ -337,12 +338,16 @@ def test_a_link_loop_is_a_rejection_as_an_input_and_refused_as_an_output(tmp_pat
     (loop / "ok.txt").write_text("Un texte assez long pour passer les portes du nettoyage.", encoding="utf-8")
     says = f"{loop / 'a.txt'}: a link loop"
     for command, out in (("clean", tmp_path / "c.jsonl"), ("run", tmp_path / "r")):
-        for given in ([str(loop / "a.txt")], [str(loop / "*.txt")], [str(loop)]):
+        for given in ([str(loop / "a.txt")], [str(loop / "*.txt")], [str(loop)], [str(loop / "**" / "*.txt")],
+                      [str(loop / "**")]):
             proc = in_process(command, *given, "--out", str(out), "-q")
             assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
             rejects = tmp_path / "c.rejects.jsonl" if command == "clean" else out / "rejects.jsonl"
             details = [r["detail"] for r in _records(rejects)]
             assert says in details and len(details) == (1 if given[0].endswith("a.txt") else 2), details
+        proc = in_process(command, str(loop / "**" / "ok.txt"), "--out", str(out), "-q")
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+        assert [r["id"] for r in _records(out if command == "clean" else out / "corpus.jsonl")] == ["ok"]
     for args in (["clean", str(loop / "ok.txt"), "--out", str(loop / "a.txt")],
                  ["clean", str(loop / "ok.txt"), "--out", str(tmp_path / "o.jsonl"), "--rejects", str(loop / "a.txt")],
                  ["run", str(loop / "ok.txt"), "--out", str(loop / "a.txt")]):
