@@ -722,6 +722,25 @@ def test_a_link_listed_before_its_file_is_the_rejection_not_the_file(tmp_path):
             f"{folder / 'a_copy.txt'}: the same file as {folder / 'story.txt'}, which is read instead: read once"]
 
 
+def test_a_file_and_a_link_to_it_named_apart_keep_the_file_in_clean_and_run_alike(tmp_path, in_process):
+    """`d/x.txt d/sub/link.txt`, two inputs: the file is read and the link is the rejection whatever their order.
+    `run`, which reads its inputs sorted (`d/sub/link.txt` first), kept the link's document, `link`, and rejected
+    the file itself, where `clean` kept `x` (found by a QA pass)."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "x.txt").write_text("Le texte de l'histoire, assez long pour rester.", encoding="utf-8")
+    (tmp_path / "sub" / "link.txt").symlink_to("../x.txt")
+    inputs = [str(tmp_path / "x.txt"), str(tmp_path / "sub" / "link.txt")]
+    says = f"{tmp_path / 'sub' / 'link.txt'}: the same file as {tmp_path / 'x.txt'}"
+    for given in (inputs, inputs[::-1]):
+        items = _read(*given)
+        assert [i.id for i in items if not isinstance(i, Rejected)] == ["x"], given
+        assert [i.detail.startswith(says) for i in items if isinstance(i, Rejected)] == [True], given
+    proc = in_process("run", *inputs, "--out", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    for name, ids in (("corpus.jsonl", ["x"]), ("rejects.jsonl", ["link"])):
+        assert [json.loads(line)["id"] for line in (tmp_path / "out" / name).read_text().splitlines()] == ids
+
+
 def test_a_corpus_read_again_makes_its_own_products_anew_not_meta(tmp_path, in_process):
     """A corpus record read again (`cleaner run` then `cleaner clean` of its corpus, twice): what cleaning made
     (`lang_score`, `langs`, `cluster`, `edits`, `warnings`) is made anew, not kept in `meta`, where old edits

@@ -87,18 +87,21 @@ def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | st
     one that an earlier input named too (`data/*.jsonl data/a.jsonl`, `- -`), or a link to a file read already,
     is a rejection saying so, not read again (every one of its records would be a `repeated_id`); not that the
     input was "earlier": `run` reads its inputs sorted, so the one named first on its command line may be the
-    rejection (`run data/a.jsonl 'data/*.jsonl'` reads the glob first). Of the paths
-    one input lists to a file, the file itself is read, a link to it is the rejection, whatever their order."""
+    rejection (`run data/a.jsonl 'data/*.jsonl'` reads the glob first). Of the paths the inputs list to a file,
+    the file itself is read, a link to it is the rejection, whatever their order and whichever input lists them:
+    `run`, reading `d/sub/link.txt` before `d/x.txt`, kept the link's document where `clean` kept the file's."""
+    names = list(map(str, inputs))
+    found = {name: [(source, real(source) if isinstance(source, Path) else None) for source in input_paths(name)]
+             for name in names if name != "-"}
+    read_as = _read_as([pair for pairs in found.values() for pair in pairs])
     seen: dict[Path, tuple[Path, str]] = {}  # each file read, by its real path: as first named, and by which input
     stdin = False
-    for name in map(str, inputs):
+    for name in names:
         if name == "-":  # read to its end once: named again, it was a second rejection, `holds no records`
             yield bad(None, "<stdin>: named by an earlier input too ('-' again): read once") if stdin else name
             stdin = True
             continue
-        found = [(source, real(source) if isinstance(source, Path) else None) for source in input_paths(name)]
-        read_as = _read_as(found)
-        for source, where in found:
+        for source, where in found[name]:
             if where is None:
                 yield source
                 continue
@@ -116,7 +119,7 @@ def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | st
 
 
 def _read_as(found: list[tuple[Path | Rejected, Path | None]]) -> dict[Path, Path]:
-    """The path each file one input lists is read by, by its real path (`found`: each path and its real one): the
+    """The path each file the inputs list is read by, by its real path (`found`: each path and its real one): the
     first that is not a link, else the first; so a link is not read in the place of the file it leads to, which
     was then the rejection for coming after it in path order (`a_copy.txt` -> `story.txt`)."""
     chosen: dict[Path, Path] = {}
