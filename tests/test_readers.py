@@ -1184,6 +1184,25 @@ def test_a_warc_cut_at_any_byte_loses_no_record_in_silence(tmp_path):
             assert data[cut:].lstrip(b"\r\n").startswith(b"WARC/1.0") or not data[cut:].strip(), cut
 
 
+def test_a_warc_record_without_an_id_is_named_by_its_place_not_by_the_path_as_typed(tmp_path, monkeypatch):
+    """A record without a WARC-Record-ID was named by its place as typed, `crawl.warc: record 1`, or
+    `/…/crawl.warc: record 1` when the file was named by its absolute path: two ids for one record, so a resumed run
+    and `--engine dask` could disagree. It is named as a JSONL line without an id is, by the file's stem, the
+    record's number and a hash of its block; and a record whose header block ends before its Content-Length named
+    its place twice (`crawl.warc: record 2 (crawl.warc: record 2): …`). Found by a QA pass."""
+    body = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+            b"<html><body><article><p>Un article assez long pour rester dans le corpus.</p></article></body></html>")
+    record = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://a.example/1\r\n"
+              b"Content-Type: application/http; msgtype=response\r\n"
+              b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(body), body))
+    (tmp_path / "crawl.warc").write_bytes(record + b"WARC/1.0\r\n")
+    monkeypatch.chdir(tmp_path)
+    first, cut = _read("crawl.warc")
+    assert [i.id for i in _read(tmp_path / "crawl.warc")] == [first.id, cut.id]
+    assert isinstance(first, Document) and first.id == made_id("crawl:1", body[body.index(b"<html>"):].decode())
+    assert cut.id == made_id("crawl:2", "") and cut.detail == "crawl.warc: record 2: truncated record (no Content-Length)"
+
+
 def test_cli_run_reads_quoted_globs_of_several_formats(tmp_path, in_process):
     write_warc(tmp_path / "crawl.warc.gz")
     (tmp_path / "x.jsonl").write_text(json.dumps({"id": "j", "text": "Un article en français."}) + "\n", encoding="utf-8")

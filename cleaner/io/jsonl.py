@@ -29,7 +29,7 @@ import zstandard
 from ..config import Config
 from . import decoding
 from .decoding import decode, decode_unlabelled, looks_binary
-from .names import name_text
+from .names import base_stem, name_text
 from .records import NESTED, Item, bad, record_document, too_large, warned
 
 JSON_BYTES_PER_CHAR = 6
@@ -160,7 +160,7 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
     a `Line` to parse later (over-long lines and broken streams are still rejections). A stream that opens
     with UTF-8's byte order mark (`marked`: a part of a file that does) is UTF-8 to its end, whatever the
     config's `encoding`, as the mark says. `said`: warnings on the whole stream, which its first line carries."""
-    stem = _stem(where)
+    stem = base_stem(where)
     lineno = first_line
     try:
         codec = wide_codec(fh) if first_line == 0 else None  # reads the first bytes: a broken stream may fail here
@@ -249,16 +249,6 @@ class WideLines:
         while at >= 0 and at % self._unit:
             at = self._buf.find(self._newline, at + 1)
         return at + self._unit if at >= 0 else -1
-
-
-def _stem(where: str) -> str:
-    """The file's name without its compression and format extensions, as a Parquet file's or a page's
-    stem: `news.2024-05-01` for `news.2024-05-01.jsonl.gz`."""
-    name = Path(where).name
-    for ext in (".gz", ".zst"):
-        if name.lower().endswith(ext):
-            name = name[: -len(ext)]
-    return Path(name).stem
 
 
 def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | None = None,

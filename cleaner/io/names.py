@@ -36,6 +36,17 @@ def name_stem(path: str | os.PathLike[str]) -> str:
     return PurePath(name_text(path)).stem
 
 
+def base_stem(name: str) -> str:
+    """A file's name (as `name_text` gives it) without its compression and format extensions, as a Parquet file's
+    or a page's stem: `news.2024-05-01` for `news.2024-05-01.jsonl.gz`, `crawl` for `crawl.warc.gz`; where a
+    record without an id of its own was, it names it (`records.record_id`)."""
+    name = PurePath(name).name
+    for ext in (".gz", ".zst"):
+        if name.lower().endswith(ext):
+            name = name[: -len(ext)]
+    return PurePath(name).stem
+
+
 class Listed(type(Path())):  # type: ignore[misc]  # Path's concrete class (PosixPath): Path itself cannot be subclassed
     """A file a folder or a glob lists, which knows how many of its leading parts name that folder or the glob's
     fixed folder (`depth`): what is below them names its document (`file_id`); or a file whose id another file

@@ -7,10 +7,11 @@
   page or not a 200) is skipped and counted in `ReadStats.skipped`, by type; a response whose block does not
   start with an HTTP status line (a page stored without its HTTP headers) is a `bad_input` rejection.
 
-The id is the WARC-Record-ID and the URL the WARC-Target-URI. A truncated record, or a file that ends
-inside a record, is a `bad_input` rejection naming the file and the record number (warcio itself stops
-silently there, so both are checked here); a document whose record is not followed by a blank line (a
-wrong Content-Length, which warcio only mentions on stderr) is kept, flagged.
+The id is the WARC-Record-ID (else `<file stem>:<record>:<hash>`, as for a JSONL line without one) and the URL
+the WARC-Target-URI. A truncated record, or a file that ends inside a record, is a `bad_input` rejection naming
+the file and the record number (warcio itself stops silently there, so both are checked here); a document whose
+record is not followed by a blank line (a wrong Content-Length, which warcio only mentions on stderr) is kept,
+flagged.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from ..kinds.base import shown
 from ..models import Document
 from .decoding import decode
 from .files import html_document
-from .names import name_text
-from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, text_document, too_large
+from .names import base_stem, name_text
+from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, record_id, text_document, too_large
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 UNREAD_ENCODINGS = ("br", "zstd", "compress", "x-compress")
@@ -77,6 +78,7 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
     already read to their end (counted there as it goes on); a broken stream ends in one rejection
     naming the last record read to its end (not the one it broke in)."""
     number, name = 0, name_text(path)
+    stem = base_stem(name)
     skip = handled[0]
     try:
         records = ArchiveIterator(fh)
@@ -88,7 +90,7 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
                 yield bad(None, f"{name}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
                 return
             where = f"{name}: record {number}"
-            item = _document(record, where, config, stats)
+            item = _document(record, where, f"{stem}:{number}", config, stats)
             handled[0] = number
             yield from _ended(item, records, where, record.length)
         number = max(number, skip)
@@ -126,16 +128,21 @@ def _compressed_nothing(path: Path) -> bool:
         return False
 
 
-def _document(record: ArcWarcRecord, where: str, config: Config, stats: ReadStats) -> Item | None:
-    """One record as a document, a rejection, or None when it is skipped (and counted)."""
-    rid = record.rec_headers.get_header("WARC-Record-ID") or where
+def _document(record: ArcWarcRecord, where: str, place: str, config: Config, stats: ReadStats) -> Item | None:
+    """One record as a document, a rejection, or None when it is skipped (and counted). One without a
+    WARC-Record-ID is named as a JSONL line without an id is (`records.record_id`): by its `place` (`crawl:3`, the
+    file's stem and the record's number) and its block as read (nothing, when it is not); it was named `where`,
+    the path as typed, so that one record had two ids, `crawl.warc: record 3` and `/data/crawl.warc: record 3`."""
+    given = record.rec_headers.get_header("WARC-Record-ID")
     url = record.rec_headers.get_header("WARC-Target-URI")
-    where = f"{where} ({url or rid})"
+    where = f"{where} ({url or given})" if url or given else where
     if record.length is None or not record.rec_headers.get_header("Content-Length", "").strip().isdigit():
-        return bad(rid, f"{where}: truncated record (no Content-Length)")  # a header block cut short ends in one
+        # a header block cut short ends in one
+        return bad(record_id(given, place, b""), f"{where}: truncated record (no Content-Length)")
     kind = _kind(record)
     too_long = record.length > MAX_BYTES_PER_CHAR * config.max_doc_chars
     raw = b"" if kind is None or too_long else record.raw_stream.read()
+    rid = record_id(given, place, raw)
     while record.raw_stream.read(1 << 20):  # what is not kept is read through, to see that it is all there
         pass
     if record.raw_stream.limit:
