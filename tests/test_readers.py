@@ -1159,6 +1159,36 @@ def test_junk_after_a_warcs_records_is_named_in_a_short_detail(tmp_path):
         assert len(last.detail) < len(str(path)) + 200 and f"({len(tail):,} characters)" in last.detail
 
 
+def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp_path):
+    """What a WARC reader said of a file it cannot read showed Python's internals (found by a QA pass): a line
+    warcio's ARC parser tried was quoted as the list of its words (`first line: '[\\'{"id":"a","text":"first\\',
+    …]'`), and a header block cut short as `warcio: AttributeError: 'NoneType' object has no attribute
+    'startswith'`. The line is quoted as the text it is; a file cut inside a header block ends inside that record,
+    as a file cut elsewhere does, gzipped or not; a whole header block without the WARC-Target-URI warcio needs is a
+    damaged record."""
+    (tmp_path / "j.jsonl").write_text('{"id":"a","text":"first file"}\n', encoding="utf-8")
+    (item,) = _read(tmp_path / "j.jsonl", fmt="warc")
+    assert item.detail == (f"{tmp_path / 'j.jsonl'}: unreadable after record 0: Unknown archive format, first line: "
+                           """'{"id":"a","text":"first file"}'""")
+    (tmp_path / "r.warc.gz").write_bytes(b"\x86\xc3\x9b")  # warcio reads it as Latin-1
+    (item,) = _read(tmp_path / "r.warc.gz")
+    assert item.detail.endswith(": unreadable after record 0: Unknown archive format, first line: '\\x86Ã\\x9b'")
+    for gz in (False, True):
+        path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+        write_warc(path, gz=gz)
+        whole = path.read_bytes()
+        warc = gzip.decompress(whole) if gz else whole
+        second = warc.index(b"WARC/1.0", 1)
+        cut = warc[: warc.index(b"WARC-Target-URI", second)]
+        path.write_bytes(gzip.compress(warc[:second]) + gzip.compress(cut[second:])[:-8] if gz else cut)
+        size, at = path.stat().st_size, len(gzip.compress(warc[:second])) if gz else second
+        assert _read(path)[-1].detail == f"{path}: ends inside record 2 (at byte {at:,} of {size:,}): truncated file"
+    path = tmp_path / "no_uri.warc"
+    path.write_bytes(warc.replace(b"WARC-Target-URI", b"X-Target-URI"))
+    assert _read(path)[-1].detail == (f"{path}: unreadable after record 1: record 2 is damaged: its header block "
+                                      "cannot be read (a response or request without a WARC-Target-URI?)")
+
+
 def test_a_warc_cut_at_any_byte_loses_no_record_in_silence(tmp_path):
     """Cut anywhere, a WARC gives its whole records and a rejection for the one cut short, never a
     traceback: a header block cut short (no WARC-Target-URI yet, which warcio's parser trips on; an empty

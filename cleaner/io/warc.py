@@ -16,6 +16,7 @@ flagged.
 
 from __future__ import annotations
 
+import ast
 import gzip
 import os
 import re
@@ -97,24 +98,50 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
         if size is None:  # one gzip stream: warcio takes a cut for its end, the stream does not
             fh.read()
         elif records.offset < size and not (number == 0 and _compressed_nothing(path)):
-            yield bad(None, f"{name}: ends inside record {number + 1} (at byte {records.offset:,} of {size:,}): truncated file")
+            yield bad(None, _ends_inside(name, number + 1, records.offset, size))
     except ArchiveLoadFailed as exc:
         if "non-chunked gzip" in str(exc) and size is not None:
             raise  # read again, as one stream
         yield bad(None, f"{name}: unreadable after record {handled[0]}: {_refusal(exc)}")
     except (OSError, EOFError, zlib.error, ValueError) as exc:
         yield bad(None, f"{name}: unreadable after record {handled[0]}: {exc}")
-    except (AttributeError, TypeError, KeyError, IndexError) as exc:  # warcio's parser on a header block cut short
+    except (AttributeError, TypeError, KeyError, IndexError):  # warcio's parser on a header block cut short, or
+        # without the WARC-Target-URI it needs: it said `warcio: AttributeError: 'NoneType' object has no attribute …`
         done = handled[0]
-        yield bad(None, f"{name}: unreadable after record {done}: record {done + 1} is damaged or cut short "
-                        f"(warcio: {type(exc).__name__}: {exc})")
+        if size is not None and _header_cut(path, records.offset):
+            yield bad(None, _ends_inside(name, done + 1, records.offset, size))
+        else:
+            yield bad(None, f"{name}: unreadable after record {done}: record {done + 1} is damaged: its header block "
+                            "cannot be read (a response or request without a WARC-Target-URI?)")
+
+
+def _ends_inside(name: str, number: int, offset: int, size: int) -> str:
+    """The detail of a file that ends inside record `number`, which starts at byte `offset` of its `size`."""
+    return f"{name}: ends inside record {number} (at byte {offset:,} of {size:,}): truncated file"
+
+
+def _header_cut(path: Path, offset: int) -> bool:
+    """Whether the header block at byte `offset` of `path` (a gzip member there decompressed) ends with the file,
+    before the blank line that ends a header block: a file cut there, not a record that is damaged."""
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        block = fh.read(1 << 16)
+    if block.startswith(b"\x1f\x8b"):
+        try:
+            block = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(block)
+        except zlib.error:
+            return False
+    return re.search(rb"\r?\n\r?\n", block) is None
 
 
 def _refusal(exc: ArchiveLoadFailed) -> str:
     """warcio's word on a stream it cannot read, on one line, the line it quotes (`Invalid WARC record, first
     line: …`) shown cut (`shown`): junk after the last record, 2 MB of it or a tail of NUL bytes, made a detail
-    as long."""
+    as long. A line its ARC parser tried is quoted as the list of its words (`['{"id":"a","text":"first', 'file"}']`,
+    a JSONL file read as WARC): it is quoted as the line they make."""
     said, quoted, line = str(exc).partition("first line: ")
+    if line.startswith("[") and line.endswith("]"):
+        line = " ".join(ast.literal_eval(line))
     return " ".join(said.split()) + (f" {quoted}{shown(line)}" if quoted else "")
 
 
