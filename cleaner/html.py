@@ -37,6 +37,7 @@ from .config import Config
 from .dates import LATEST, given_date
 from .io.decoding import TAG, looks_binary, repair
 from .models import ARCHIVED, Document, Rejected, url_host
+from .text import blank
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
 """The keys `extract_html` may set in `meta["extracted"]` (trafilatura's names; absent when not found)."""
@@ -147,7 +148,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: neither a page nor a fragment that opens with a "
                                          f"tag (starts {html.lstrip()[:12]!r})")
     text, warnings = repair(_blocks_parted(tree, _inline_joined(tree, found.text)) if found else "", where)
-    if not text.strip():
+    if blank(text):  # as a text read is, white space and invisible characters alone
         detail = (f"{cut}, and no main text is left above the cut ({len(html):,} characters of HTML)" if cut
                   else f"trafilatura found no main text in {len(html):,} characters of HTML")
         return _reject(doc, "empty_extraction", f"{where}: {detail}")

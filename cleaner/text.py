@@ -108,6 +108,17 @@ def width(line: str) -> int:
 INVISIBLE = regex.compile(r"\p{Cf}+")
 """Runs of format characters: zero-width spaces and joiners, soft hyphens, direction marks, word joiners."""
 
+_BLANK = regex.compile(r"[\s\x1c-\x1f\p{Cf}]*")
+"""White space (what `str.isspace` holds) and format characters, which show nothing."""
+
+
+def blank(text: str) -> bool:
+    """Whether `text` shows nothing: white space and invisible format characters (`INVISIBLE`) alone. A text of a
+    no-break space and a zero-width one passed `strip()`, read as a document; `clean` wrote it kept, emptied, and
+    `run` rejected it `too_short`, as `visible_length` counts no invisible character. It stops at the first
+    character that shows."""
+    return _BLANK.fullmatch(text) is not None
+
 
 SPACE_RUN = re.compile(r"[^\S\n]{2,}")
 """A run of spaces (tabs, no-break spaces, …) inside a line, which `visible_length` counts as one."""

@@ -517,6 +517,25 @@ def test_an_unreadable_file_of_any_format_is_a_rejection_not_the_end_of_the_run(
     assert len(_records(out)) + len(rejects) == 2  # a.txt, read as `fmt`, too
 
 
+def test_an_empty_document_names_what_reading_removed_and_shows_nothing_is_blank(tmp_path, in_process):
+    """An empty document said what reading warned of but not what it removed (found by a QA pass): three NULs were
+    a line's text (`empty document (invalid UTF-8 at byte 8, …)`), ten a file's (`empty document`). And a text of a
+    no-break space and a zero-width one was no empty document (`strip()` keeps U+200B): `clean` wrote it kept,
+    emptied, where `run` rejected it `too_short`. A text that shows nothing is blank, in both."""
+    src = tmp_path / "q.jsonl"
+    src.write_bytes(b'{"id":"q\xff","text":"\\u0000\\u0000\\u0000"}\n{"id":"z","text":"\\u00a0\\u200b"}\n')
+    nul = tmp_path / "nul10.txt"
+    nul.write_bytes(bytes(10))
+    want = {"q\ufffd": f"{src}:1: empty document (invalid UTF-8 at byte 8, replaced with U+FFFD; 3 NUL characters "
+                       "removed)",
+            "z": f"{src}:2: empty document", "nul10": f"{nul}: empty document (10 NUL characters removed)"}
+    assert {r.id: r.detail for r in read_inputs([src, nul], Config.load())} == want
+    for command, out, rejects in (("clean", "c.jsonl", "c.rejects.jsonl"), ("run", "r", "r/rejects.jsonl")):
+        proc = in_process(command, str(src), str(nul), "--out", str(tmp_path / out), "-q")
+        assert proc.returncode == 0, proc.stderr
+        assert {r["id"]: r["detail"] for r in _records(tmp_path / rejects)} == want, command
+
+
 def test_a_line_made_malformed_by_an_invalid_byte_says_so(tmp_path):
     """A byte that is not UTF-8 outside a JSON string (a stray byte before the record, or after it) made the
     line malformed, and the detail said only `Expecting value at column 1`, the byte itself shown as U+FFFD

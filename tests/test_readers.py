@@ -1230,7 +1230,7 @@ def test_a_warc_record_without_an_id_is_named_by_its_place_not_by_the_path_as_ty
     first, cut = _read("crawl.warc")
     assert [i.id for i in _read(tmp_path / "crawl.warc")] == [first.id, cut.id]
     assert isinstance(first, Document) and first.id == made_id("crawl:1", body[body.index(b"<html>"):].decode())
-    assert cut.id == made_id("crawl:2", "") and cut.detail == "crawl.warc: record 2: truncated record (no Content-Length)"
+    assert (cut.id, cut.detail) == (made_id("crawl:2", ""), "crawl.warc: record 2: truncated record (no Content-Length)")
 
 
 def test_cli_run_reads_quoted_globs_of_several_formats(tmp_path, in_process):
@@ -1486,7 +1486,8 @@ def test_a_byte_order_mark_inside_a_text_is_removed_and_counted_so_rules_see_the
     assert out.text == plain.split("\n", 1)[1] and [e.rule for e in out.edits] == ["fr.share-bar"]
     assert out.warnings == ("document 0: 2 byte order marks (U+FEFF) removed",)
     (only,) = clean(["\ufeff\ufeff \n"])
-    assert isinstance(only, Rejected) and only.detail == "document 0: empty document"
+    assert isinstance(only, Rejected)  # it named no removed mark: an empty document names what reading removed
+    assert only.detail == "document 0: empty document (2 byte order marks (U+FEFF) removed)"
 
 
 def test_a_text_in_utf16_or_utf32_without_a_byte_order_mark_is_read_as_jsonl_in_it_is(tmp_path):

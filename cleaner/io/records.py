@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config import Config
 from ..models import ALWAYS_WRITTEN, FIELDS, MADE, Document, Rejected, given_field, holds_surrogates
+from ..text import blank
 from .decoding import decode_html, decode_text, looks_binary, repair
 
 Item = Document | Rejected
@@ -111,8 +112,10 @@ def text_document(
 ) -> Item:
     """A document of plain text, checked (binary, empty, too large: its text, or an `html` field over
     `MAX_BYTES_PER_CHAR` x `max_doc_chars`) and repaired (see `decoding.repair`); `raw` is what a
-    `bad_input` rejection carries. A rejection names `warnings`, what reading met (see `warned`)."""
-    return _warned(_text_document(rid, text, where, config, warnings, raw, **fields), where, warnings)
+    `bad_input` rejection carries. A rejection names `warnings`, what reading met (see `warned`), and an empty
+    document what repairing removed too: `q.jsonl:1: empty document (3 NUL characters removed)`, where it said
+    nothing of the NULs that were its text."""
+    return _text_document(rid, text, where, config, warnings, raw, **fields)
 
 
 def refused(rid: str, text: str, html: Any, where: str, config: Config, raw: Any) -> Rejected | None:
@@ -130,18 +133,19 @@ def refused(rid: str, text: str, html: Any, where: str, config: Config, raw: Any
 
 
 def empty(rid: str, text: str, html: Any, where: str, raw: Any) -> Rejected | None:
-    """The rejection of a document with neither a text nor an `html` that is not blank; None for one with either. An
-    `html` of byte order marks alone is blank, as a page file holding one is (the mark is dropped as it is read): a
-    JSONL `"html": "\\ufeff"` was an `empty_extraction` at extract, the file `bad_input` at reading (QA)."""
-    blank = not text.strip() and not (html or "").replace("\ufeff", "").strip()
-    return bad(rid, f"{where}: empty document", raw) if blank else None
+    """The rejection of a document with neither a text that shows something (`text.blank`) nor an `html` that is not
+    blank; None for one with either. An `html` of byte order marks alone is blank, as a page file holding one is (the
+    mark is dropped as it is read): a JSONL `"html": "\\ufeff"` was an `empty_extraction` at extract, the file
+    `bad_input` at reading (QA)."""
+    nothing = blank(text) and not (html or "").replace("\ufeff", "").strip()
+    return bad(rid, f"{where}: empty document", raw) if nothing else None
 
 
 def _text_document(rid: str, text: str, where: str, config: Config, warnings: tuple[str, ...], raw: Any,
                    **fields: Any) -> Item:
     html = fields.get("html")
     if (refusal := refused(rid, text, html, where, config, raw)) is not None:
-        return refusal
+        return _warned(refusal, where, warnings)
     text, fixed = repair(text, where)
     if isinstance(html, str):  # the page is repaired, and flagged, as a text is, but for mojibake and U+FEFF: ftfy
         # undoes the one and `repair` drops the other in the text and metadata trafilatura extracts
@@ -150,7 +154,7 @@ def _text_document(rid: str, text: str, where: str, config: Config, warnings: tu
                                             references=False)
         fixed += fixed_html
     if (refusal := empty(rid, text, fields.get("html"), where, raw)) is not None:
-        return refusal
+        return _warned(refusal, where, warnings + fixed)
     doc = Document(id=rid, text=text, warnings=warnings + fixed, **fields).read_at(where)
     replaced = [key for key in ("url", "source", "lang", "meta") if fields.get(key) and getattr(doc, key) != fields[key]
                 and holds_surrogates(fields[key])]  # unequal, yet no surrogate: a NaN in meta
