@@ -1230,7 +1230,8 @@ def test_a_warc_record_without_an_id_is_named_by_its_place_not_by_the_path_as_ty
     first, cut = _read("crawl.warc")
     assert [i.id for i in _read(tmp_path / "crawl.warc")] == [first.id, cut.id]
     assert isinstance(first, Document) and first.id == made_id("crawl:1", body[body.index(b"<html>"):].decode())
-    assert (cut.id, cut.detail) == (made_id("crawl:2", ""), "crawl.warc: record 2: truncated record (no Content-Length)")
+    assert cut.id == made_id("crawl:2", "")
+    assert cut.detail == "crawl.warc: record 2: truncated record (no Content-Length)"
 
 
 def test_cli_run_reads_quoted_globs_of_several_formats(tmp_path, in_process):
