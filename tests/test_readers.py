@@ -1170,6 +1170,9 @@ def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp
     (item,) = _read(tmp_path / "j.jsonl", fmt="warc")
     assert item.detail == (f"{tmp_path / 'j.jsonl'}: unreadable after record 0: Unknown archive format, first line: "
                            """'{"id":"a","text":"first file"}'""")
+    for line in ("[1, 2]", "[foo]", "['a'", "[" * 5000 + "]" * 5000):  # a line of its own that opens and ends so
+        (tmp_path / "b.warc").write_text(line + "\n", encoding="utf-8")
+        assert _read(tmp_path / "b.warc")[0].detail.startswith(f"{tmp_path / 'b.warc'}: unreadable after record 0: ")
     (tmp_path / "r.warc.gz").write_bytes(b"\x86\xc3\x9b")  # warcio reads it as Latin-1
     (item,) = _read(tmp_path / "r.warc.gz")
     assert item.detail.endswith(": unreadable after record 0: Unknown archive format, first line: '\\x86Ã\\x9b'")

@@ -140,9 +140,16 @@ def _refusal(exc: ArchiveLoadFailed) -> str:
     as long. A line its ARC parser tried is quoted as the list of its words (`['{"id":"a","text":"first', 'file"}']`,
     a JSONL file read as WARC): it is quoted as the line they make."""
     said, quoted, line = str(exc).partition("first line: ")
-    if line.startswith("[") and line.endswith("]"):
-        line = " ".join(ast.literal_eval(line))
-    return " ".join(said.split()) + (f" {quoted}{shown(line)}" if quoted else "")
+    return " ".join(said.split()) + (f" {quoted}{shown(_words_joined(line))}" if quoted else "")
+
+
+def _words_joined(line: str) -> str:
+    """`line`, or the line it quotes as the list of its words (Python's repr of one: `['{"id":"a"', 'b"}']`)."""
+    try:
+        words = ast.literal_eval(line) if line.startswith("[") and line.endswith("]") else None
+    except (ValueError, SyntaxError, MemoryError, RecursionError):  # a line of its own that opens and ends so
+        return line
+    return " ".join(words) if isinstance(words, list) and all(isinstance(w, str) for w in words) else line
 
 
 def _compressed_nothing(path: Path) -> bool:
