@@ -1313,8 +1313,9 @@ def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batc
     proc = in_process(*args, "--continue")
     assert proc.returncode == 0, proc.stderr
     assert "although its config changed" in proc.stderr
-    finished = {k: v for k, v in json.loads((out / "manifest.json").read_text(encoding="utf-8")).items()
-                if k not in ("outputs", "counts")}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["continued_from"] == {"config": {"min_chars": 1}}
+    finished = {k: v for k, v in manifest.items() if k not in ("outputs", "counts", "continued_from")}
     with sqlite3.connect(index) as db:
         assert [name for (name,) in db.execute("SELECT name FROM batches")] == [batch_name(out, finished)]
     assert "already complete" in in_process(*args).stderr
