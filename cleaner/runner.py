@@ -156,12 +156,14 @@ def from_stdin(fp: dict[str, Any]) -> bool:
     return any(f.get("path") == "-" for f in fp["inputs"])
 
 
-def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: RunProgress) -> RunSummary | None:
+def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: RunProgress,
+                 load: Callable[[], object]) -> RunSummary | None:
     """The summary of the finished run in `out` when it was made from the same fingerprint (and no
     restart is asked for, nor stdin read), its outputs are as written and its index holds its documents
     (`index_lost`); None when there is work to do. Starting over on it is refused (`refuse_removal`) before it is said
     to replace it, and before a state is made, which a rerun would take for an interrupted run's (not "already
-    complete"), when it would remove an index another process uses or other runs were given."""
+    complete"), when it would remove an index another process uses or other runs were given; so is a bad pack (`load`
+    loads the packs), which said the outputs would be replaced and then stopped the run."""
     finished = read_manifest(out)
     if not finished:
         return None
@@ -180,6 +182,7 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
                else "whose report.json or an output its manifest lists is gone or changed")
         if own := replaced_own_index(out, options, [finished]):  # refused before it is said to be replaced
             refuse_removal(own)
+        load()
         progress.log(f"{out}/ holds a finished run {why}: running again, its outputs will be replaced")
         return None
     if options.strict:
@@ -405,7 +408,7 @@ class Runner:
         resumable = not from_stdin(fp)
         state_path = self.out / STATE / "state.sqlite"
         fresh = not state_path.exists() and not (self.out / STATE / DASK_WORK).exists()
-        if fresh and (done := already_done(self.out, fp, self.options, self.progress)):
+        if fresh and (done := already_done(self.out, fp, self.options, self.progress, lambda: self.rules)):
             return done
         fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
         with RunState(state_path) as state, self.progress:

@@ -788,6 +788,25 @@ def test_a_run_started_over_on_the_same_inputs_takes_the_earlier_ones_documents_
 
 
 
+def test_a_finished_run_whose_new_pack_is_bad_is_not_said_to_be_replaced(tmp_path, in_process):
+    """A pack added since the run finished, refused at load (found by a QA pass): the run said "running again, its
+    outputs will be replaced", then stopped on the pack, and kept them. The packs are loaded before that is said."""
+    news, packs, out = tmp_path / "news.jsonl", tmp_path / "packs", tmp_path / "out"
+    news.write_text(json.dumps({"id": "n", "text": sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")}) + "\n",
+                    encoding="utf-8")
+    packs.mkdir()
+    (packs / "ok.yaml").write_text("rules:\n  - id: a.x\n    kind: line\n    phrases: [Never in a seed]\n"
+                                   "    description: a line no seed has\n    examples: {remove: [Never in a seed], keep: [Never]}\n",
+                                   encoding="utf-8")
+    assert in_process("run", str(news), "--out", str(out), "--rules", str(packs)).returncode == 0
+    first = _bytes(out)
+    (packs / "catre.yaml").write_text("rules:\n  - id: b.x\n    kind: regex\n    pattern: '^(a+)+$'\n"
+                                      "    description: nested\n    examples: {remove: [a], keep: [b]}\n", encoding="utf-8")
+    again = in_process("run", str(news), "--out", str(out), "--rules", str(packs))
+    assert again.returncode == 2 and "catre.yaml:" in again.stderr and "rule 'b.x'" in again.stderr, again.stderr
+    assert "will be replaced" not in again.stderr and _bytes(out) == first
+
+
 @pytest.mark.parametrize("how", ["moved", "copied", "own"])
 def test_a_run_started_again_with_its_index_moved_copied_or_named_as_its_own_takes_its_documents_out(tmp_path,
                                                                                                       in_process, how):

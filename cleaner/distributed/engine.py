@@ -234,7 +234,7 @@ class DaskRunner:
     def _run(self, files: list) -> RunSummary:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         fresh = not (self.out / STATE).exists()  # no interrupted run to go on with
-        if fresh and (done := already_done(self.out, fp, self.options, self.progress)):
+        if fresh and (done := already_done(self.out, fp, self.options, self.progress, lambda: self.rules)):
             return done
         fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
         if fresh and (own := own_index_to_remove(self.out, self.options, None)) and own.exists():
