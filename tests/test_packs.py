@@ -1068,6 +1068,20 @@ def test_a_ticker_without_a_separator_that_separates_is_refused_at_load(separato
     assert str(err.value) == f"p.yaml:2: rule 't.sep': {says}"
 
 
+@pytest.mark.parametrize("kind, pattern", [("extract", "(?P<title>x*)"), ("regex\n    scope: span", "x*"),
+                                           ("extract", "^(?P<title>[^\\n]*)$")])
+def test_a_span_or_extract_pattern_that_matches_the_empty_string_is_refused_at_load(kind, pattern):
+    """Found by a QA pass: an extract `(?P<title>x*)` took the title 'x' and cut every x out of the words after it,
+    a span `x*` too; the ticker's separators were refused for it already, by the same check."""
+    pack = (f"rules:\n  - id: t.empty\n    kind: {kind}\n    description: empty\n    pattern: '{pattern}'\n"
+            "    examples: {remove: [x], keep: [y]}\n")
+    with pytest.raises(RulePackError) as err:
+        load_pack_text(pack, "p.yaml")
+    assert str(err.value) == (f"p.yaml:2: rule 't.empty': field 'pattern': the pattern '{pattern}' matches the empty "
+                              "string: it matches between any two characters, and cuts what else it can match (`x*`: "
+                              "an x) out of words")
+
+
 def test_an_empty_list_says_how_many_items_it_needs():
     """"Tuple should have at least 1 item after validation, not 0": pydantic's words, not the pack's."""
     pack = "rules:\n  - id: t.none\n    kind: line\n    description: none\n    phrases: []\n    examples: {remove: [x], keep: [y]}\n"

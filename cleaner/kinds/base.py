@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..prefilter import folded
@@ -267,6 +268,17 @@ def shown_pattern(pattern: str) -> str:
     (`'\\s*'` was shown `'\\\\s*'`, a pattern the pack does not hold); a line break shown `\\n` is one to a
     pattern too."""
     return shown(pattern).replace("\\\\", "\\")
+
+
+def refuse_empty_match(pattern: str, compiled: re.Pattern | regex.Pattern, what: str, harm: str) -> None:
+    """A ValueError naming `what` (and `pattern`) when `compiled` matches the empty string (`''`, `\\s*`, `x*`): it
+    matches at every position, which is never what a rule means."""
+    if compiled.match("") is not None:
+        raise ValueError(f"{what} {shown_pattern(pattern)} matches the empty string: {harm}")
+
+
+EMPTY_HARM = "it matches between any two characters, and cuts what else it can match (`x*`: an x) out of words"
+"""Why a `regex` (span) or `extract` pattern is refused when it matches the empty string."""
 
 
 KINDS: dict[str, type[Rule]] = {}

@@ -13,7 +13,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from ..dates import to_iso
 from ..models import FIELDS
 from ..view import Hit, View
-from .base import Context, Rule, register, shown
+from .base import EMPTY_HARM, Context, Rule, refuse_empty_match, register, shown
 from .patterns import Flag, call, check_pattern, compile_fast, lookaround_group
 
 
@@ -46,6 +46,7 @@ class ExtractRule(Rule):
         groups = set(compiled.groupindex)
         if not groups:
             raise ValueError(f"an extract pattern needs a named group: (?P<field>...) with field one of {FIELDS}")
+        refuse_empty_match(pattern, compiled, "the pattern", EMPTY_HARM)
         unknown = groups - set(FIELDS)
         if unknown:
             raise ValueError(f"group name {sorted(unknown)[0]!r} is not a field; use one of {', '.join(FIELDS)}")

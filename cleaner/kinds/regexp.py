@@ -11,8 +11,8 @@ import regex
 from pydantic import Field, ValidationInfo, field_validator
 
 from ..view import Hit, View
-from .base import Context, Rule, register, whole_lines
-from .patterns import Flag, call, compile_fast, compiles
+from .base import EMPTY_HARM, Context, Rule, refuse_empty_match, register, whole_lines
+from .patterns import Flag, call, check_pattern, compile_fast, compiles
 
 
 @register("regex")
@@ -41,6 +41,8 @@ class RegexRule(Rule):
         if not shipped and info.data.get("scope", "line") == "line" and needs_line_break(pattern):
             raise ValueError("with `scope: line` the pattern is tried on one line at a time, and every match of it "
                              "holds a line break: it could never match (to match across lines, give `scope: span`)")
+        if info.data.get("scope") == "span":  # a line rule's empty match is an empty line, which is no line to remove
+            refuse_empty_match(pattern, check_pattern(pattern, info.data.get("flags", ())), "the pattern", EMPTY_HARM)
         return pattern
 
     @field_validator("tail_lines")

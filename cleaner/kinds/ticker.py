@@ -12,7 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..text import CLOSERS, FULL_STOPS, SENTENCE_BREAK, SOUTHEAST, width, word_count
 from ..view import Hit, View
-from .base import Context, Rule, not_under, register, shown_pattern, whole_lines
+from .base import Context, Rule, not_under, refuse_empty_match, register, shown_pattern, whole_lines
 from .patterns import call, check_pattern, compile_fast
 
 Pattern = re.Pattern | regex.Pattern
@@ -78,9 +78,8 @@ class TickerRule(Rule):
             if compiled.groups:  # `split` keeps what a group captured as a segment; `_joined` counts by group
                 raise ValueError(f"the separator {shown_pattern(sep)} has a capturing group: make it non-capturing, "
                                  "`(?:...)`")
-            if compiled.match(""):  # `[]` joined to "", whose match has no group: a TypeError at the first document
-                raise ValueError(f"the separator {shown_pattern(sep)} matches the empty string: it would split a line "
-                                 "everywhere")
+            # `[]` joined to "", whose match has no group: a TypeError at the first document
+            refuse_empty_match(sep, compiled, "the separator", "it would split a line everywhere")
         check_pattern(_joined(separators))  # what `any_separator` compiles: all of them, whose sizes add up
         return separators
 
