@@ -14,6 +14,7 @@ import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -481,6 +482,8 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
                    f"('fr.read-also'), got {shown(err['input'])}")
         elif said := with_value(err, shown):
             msg = said
+        if err["type"] == "string_type" and (read := _YAML_TYPES.get(type(err["input"]))):
+            msg += f" (YAML read it as {read}: quote it)"
         if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
             msg += f" (a {kind!r} rule takes: {', '.join(KINDS[kind].model_fields)})"
         if err["loc"][-1:] == ("str",) and _is_branch(err["loc"], len(err["loc"]) - 1):  # a remove example, neither
@@ -489,6 +492,11 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
         if nth is not None:
             msg = f"item {nth} {msg}"
         raise RulePackError(name, msg, rule_id, field, line) from None
+
+
+_YAML_TYPES = {date: "a date", datetime: "a date and time", bool: "a boolean", int: "a number", float: "a number"}
+"""What YAML reads an unquoted `2021-03-04`, `yes`, `1.0` as, where a string was meant: said with the advice to quote it
+(`fields: {published: 2021-03-04}` was "should be a valid string, got 2021-03-04", which reads as one)."""
 
 
 def _is_branch(loc: tuple, i: int) -> bool:

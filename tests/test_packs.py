@@ -176,14 +176,29 @@ BAD_PACKS = {
         "    examples: {remove: [x], keep: [y]}\n",
         "t.d",
         "description",
-        "should be a valid string, got 2021-03-04",
+        "should be a valid string, got 2021-03-04 (YAML read it as a date: quote it)",
+    ),
+    "a-date-in-an-example-s-fields": (  # "should be a valid string, got 2021-03-04": what was written, it seemed
+        "rules:\n  - id: t.d\n    kind: extract\n    description: date\n    pattern: '^Le (?P<published>[-\\d]+)$'\n"
+        "    examples:\n      remove: [{text: Le 2021-03-04, clean: '', fields: {published: 2021-03-04}}]\n"
+        "      keep: [y]\n",
+        "t.d",
+        "examples.remove item 1 fields.published",
+        "should be a valid string, got 2021-03-04 (YAML read it as a date: quote it)",
+    ),
+    "yes-for-a-string": (
+        "rules:\n  - id: t.d\n    kind: line\n    description: yes\n    phrases: [x]\n"
+        "    examples: {remove: [x], keep: [y]}\n",
+        "t.d",
+        "description",
+        "should be a valid string, got true (YAML read it as a boolean: quote it)",
     ),
     "a-timestamp-for-a-string": (  # "got datetime.date...econds=7200)))": cut mid-repr
         "rules:\n  - id: t.d\n    kind: line\n    description: 2021-03-04 10:11:12+02:00\n    phrases: [x]\n"
         "    examples: {remove: [x], keep: [y]}\n",
         "t.d",
         "description",
-        "should be a valid string, got 2021-03-04T10:11:12+02:00",
+        "should be a valid string, got 2021-03-04T10:11:12+02:00 (YAML read it as a date and time: quote it)",
     ),
     "count-over-the-limit-of-re": (  # `re` raised OverflowError: a traceback
         "rules:\n  - id: t.over\n    kind: regex\n    description: huge\n    pattern: 'x{0,5000000000}'\n    examples: {remove: [a], keep: [b]}\n",
