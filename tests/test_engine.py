@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, Document
 from cleaner.edits import Composed, replay
-from cleaner.engine import _drops_whole_lines, _State
+from cleaner.engine import MAX_FIRINGS, _drops_whole_lines, _State, run_rules
+from cleaner.kinds import Context
 from cleaner.models import Edit
 from cleaner.prefilter import Requires, folded
 from cleaner.view import View
@@ -153,6 +154,38 @@ def test_a_line_that_a_cut_changed_is_tried_again():
     out = Cleaner().clean(Document(id="t", text=text))
     assert out.text == "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine."
     assert out.published == "2014-12-13" and "fr.share-bar" in {e.rule for e in out.edits}
+
+
+ARTICLE = "Le budget voté\n\n" + "\n\n".join(f"Paragraphe numéro {i} de l'article, une phrase." for i in range(100))
+"""A title line over 100 paragraphs, for a rule that takes the first line."""
+
+
+def _first_line_rule(kind: str, pattern: str) -> list:
+    from cleaner.packs import load_pack_text
+
+    return load_pack_text(yaml.safe_dump({"rules": [{"id": "t.first", "kind": kind, "description": "the first line",
+                                                     "pattern": pattern, **({"scope": "span"} if kind == "regex" else {}),
+                                                     "examples": {"remove": ["Le budget voté\nLe conseil."],
+                                                                  "keep": ["Le conseil a voté."]}}]}), "t.yaml")
+
+
+def test_an_extract_rule_takes_its_field_once_and_leaves_the_line_its_match_laid_bare():
+    """Found by a QA pass: `\\A(?P<title>[^\\n]{5,120})\\n` took the title, then was tried again at once on the
+    paragraph its removal laid bare, and again: with the title filled, each match was a plain removal, and 60 of the
+    100 paragraphs went, all to the rule. A match that would fill only fields filled already is left alone."""
+    out = run_rules(Document(id="t", text=ARTICLE), _first_line_rule("extract", "\\A(?P<title>[^\\n]{5,120})\\n"), Context())
+    assert out.title == "Le budget voté" and out.text == ARTICLE.split("\n\n", 1)[1]
+    assert [(e.kind, ARTICLE[e.start:e.end]) for e in out.edits if e.rule == "t.first"] == [
+        ("extract", "Le budget voté"), ("remove", "\n\n")]
+
+
+def test_a_rule_that_matches_whatever_line_it_laid_bare_changes_a_document_at_most_max_firings_times():
+    """A span rule that removes the first line, whatever it is, removed one after another, as many as 20 tries again
+    at once in each pass allowed (60 paragraphs): a rule changes a document `MAX_FIRINGS` times at most, more than
+    any shipped rule needs (noise stacks two deep in MasakhaNEWS and fr-pages)."""
+    out = run_rules(Document(id="t", text=ARTICLE), _first_line_rule("regex", "\\A[^\\n]{5,120}\\n+"), Context())
+    paragraphs = ARTICLE.split("\n\n")
+    assert out.text == "\n\n".join(paragraphs[MAX_FIRINGS:]) and MAX_FIRINGS == 3
 
 
 @pytest.mark.parametrize("hint", ["fr", "FR", "fr-FR", "fr_CA", "fra", "fre", "french", None])

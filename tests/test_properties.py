@@ -63,6 +63,8 @@ def test_edits_are_sorted_in_bounds_and_disjoint(raw):
 @PROPERTY
 @given(DOCS)
 @example('"Rishabh is stable and undergoing scans," BCCI secretary Jay Shah tweetedexternal-link.\n\xa0\uf900')
+@example("Abasuubuzi baggadde oluguudo\n\nBya Jesse Lwanga Mukono Abatuuze wamu n’abasuubuzi b’e Kikooza mu kibuga "
+         "Mukono, baggadde oluguudo.\nAuteur : Jean Dupont, Le Monde")  # an extract rule's match, the field filled by another
 def test_cleaning_is_idempotent(raw):
     once = CLEANER.clean(Document(id="p", text=raw))
     twice = CLEANER.clean(Document(id="p", text=once.text))
