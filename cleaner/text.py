@@ -15,13 +15,17 @@ _DROP = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 _TABLE = _QUOTES | _DASHES | _SPACES | _DROP
 _MARKS = regex.compile(r"\p{M}+")
 _EDGE = " -•·*|>:;.!…_=~#"
+_INSIDE_GUILLEMETS = re.compile(r"(?<=«)\s+|\s+(?=»)")
+"""The spaces French typography sets inside guillemets (`« Suivez-nous »`, often no-break ones), which a line written
+without them (`«Suivez-nous»`, or in “ ” quotes) does not hold: the same quotation."""
 
 KEY_MAX_CHARS = 250
 """Lines longer than this get no key: no phrase rule is that long, and it keeps huge lines cheap."""
 
 
 def line_key(line: str) -> str | None:
-    """Normalise a line for phrase matching: case, accents, quotes, dashes, NBSP and edge punctuation.
+    """Normalise a line for phrase matching: case, accents, quotes, dashes, NBSP, the spaces inside guillemets and
+    edge punctuation.
 
     `"  Cliquez ici pour lire l’Article depuis sa source. "` and `"cliquez ici pour lire l'article
     depuis sa source"` get the same key. Returns None for lines longer than `KEY_MAX_CHARS`.
@@ -33,6 +37,8 @@ def line_key(line: str) -> str | None:
 def _line_key(line: str) -> str:
     """`line_key` of a short line, cached: the rules ask for the same lines again after each removal,
     and a long line (a paragraph) is not worth holding as a cache key."""
+    if "«" in line or "»" in line:
+        line = _INSIDE_GUILLEMETS.sub("", line)
     text = line.translate(_TABLE)
     if not text.isascii():
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text))

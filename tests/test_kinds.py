@@ -173,6 +173,19 @@ def _rule(yaml_text: str):
     return load_pack_text(yaml_text, "test.yaml")[0]
 
 
+def test_a_phrase_in_guillemets_matches_the_quotation_however_its_quotes_are_spaced():
+    """Found by a QA pass: `« Suivez-nous »` (French spacing, often no-break) kept its inner spaces in its key, so
+    `«Suivez-nous»` and `“Suivez-nous”` were not touched. A bare `Suivez-nous` is still not the quotation (quotes
+    at a line's edges are not edge punctuation: a phrase would otherwise take an article's one-line quotations)."""
+    from cleaner.checks import check_rule
+
+    rule = _rule("rules:\n  - id: t.q\n    kind: line\n    description: a quoted prompt\n"
+                 "    phrases: ['« Suivez-nous »']\n    examples:\n"
+                 "      remove: ['« Suivez-nous »', '«Suivez-nous»', '«\u202fSuivez-nous\u00a0»', '“Suivez-nous”']\n"
+                 "      keep: [Suivez-nous, '« Suivez-nous » a-t-il dit.']\n")
+    assert check_rule(rule) == []
+
+
 def test_extract_match_with_only_empty_groups_is_removed_whole():
     rule = _rule(
         "rules:\n  - id: t.credit\n    kind: extract\n    description: optional author\n"
