@@ -10,7 +10,8 @@
 3. passes of step 2 repeat while one changes something (at most `max_passes`): each pass sees what a
    second run of the cleaner would see, so cleaning a clean text changes nothing. Within a pass, a
    rule that fired is tried again at once, for noise that stacks; over all passes a rule changes a
-   document at most `MAX_FIRINGS` times, and an `extract` rule fills no field twice; a
+   document at most `MAX_FIRINGS` times, and one that fired leaves alone an `extract` match that would
+   fill only fields filled already (`Context.filled`); a
    rule that found nothing is not tried again where it would find nothing again (the same text, or
    for a line-local rule the same lines less some), and `requires` strings are looked for across the
    cuts a change made, not in the whole text again.
@@ -76,7 +77,7 @@ class Cleaner:
 MAX_FIRINGS = 3
 """How many times one rule may change one document, over all its passes and its tries again at once. Noise stacks
 two deep at most in MasakhaNEWS and fr-pages (a rule changed none of 20,602 documents three times); a rule that
-matches whatever line its last removal laid bare (`\\A[^\\n]+\\n`) ate 60 paragraphs of an article under 20 tries
+matches whatever line its last removal laid bare (`\\A[^\\n]+\\n+`) ate 60 paragraphs of an article under 20 tries
 again at once in each of up to 3 passes."""
 LAST_PHASE = 4
 """Rules of this phase or later (`shape`) run once the named rules have finished their passes, on
@@ -143,9 +144,9 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
             if seen is not None and state.found_nothing(rule, seen):
                 continue
             while state.fired[id(rule)] < MAX_FIRINGS:  # again while it fires: stacked lines at the head need it
-                filled = state.fields.keys() if state.fired[id(rule)] else frozenset()  # see `Context.filled`
+                filled = frozenset(state.fields) if state.fired[id(rule)] else frozenset()  # see `Context.filled`
                 if ctx.filled != filled:
-                    ctx = replace(ctx, filled=frozenset(filled))
+                    ctx = replace(ctx, filled=filled)
                 try:
                     hits = list(rule.find(state.view, ctx))
                 except TimeoutError:
