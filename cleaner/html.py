@@ -239,6 +239,51 @@ def _as_shown(tree: Any) -> None:
             parent.tail = folded
         else:
             parent.text = folded
+    _paragraphs_closed(tree)
+    _untabled(tree)
+
+
+def _paragraphs_closed(tree: Any) -> None:
+    """The page with each block that libxml2 put in a `<p>` (`CLOSING_P`) moved out after it, as a browser closes a
+    paragraph where a block starts. libxml2 nests them through an unclosed inline element (`<p><font>A<p>B`, an old
+    page's layout; `<p>A <b>B<div>C`), and trafilatura gave a paragraph and all it holds as one line ("A B", "A BC"),
+    or the block's text after the paragraphs that follow it."""
+    last: dict[Any, Any] = {}
+    for block in tree.xpath("//p//*[" + " or ".join(f"self::{tag}" for tag in sorted(CLOSING_P)) + "]"):
+        if not (outer := block.xpath("ancestor::p")):
+            continue  # in a block moved out already
+        last.get(outer[0], outer[0]).addnext(block)  # after the outermost (in document order); its tail goes with it
+        last[outer[0]] = block
+
+
+_CELLS = "./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th"
+"""A table's own cells (in rows of its own, or of its `<thead>`, `<tbody>`, `<tfoot>`), not those of a table in them."""
+
+
+def _untabled(tree: Any) -> None:
+    """The page with its layout tables made blocks: a table of one cell, or one with a cell holding two paragraphs or
+    more, where an old page sets its article (`<td><font><b>Title</b><br><p>…<p>…`) or a page a boxed quote. trafilatura
+    gives a table a row a line, its cells between pipes ("| Title Paragraph 0 … Paragraph 1 … |"), which is no text a
+    browser shows. The table, its rows and a cell holding blocks become `<div>`s, and a cell holding none a `<p>` (as a
+    `<div>` of text beside the article's, trafilatura left it out). A data table's cells hold a value or a paragraph
+    each: it is left as it is."""
+    for table in tree.xpath("//table"):
+        cells = table.xpath(_CELLS)
+        if len(cells) > 1 and not any(sum(p.xpath("ancestor::table[1]")[0] is table for p in cell.iter("p")) > 1
+                                      for cell in cells):
+            continue
+        for element in (table, *table.xpath("./caption | ./thead | ./tbody | ./tfoot | ./tr | ./*/tr")):
+            element.tag = "div"
+        for cell in cells:
+            cell.tag = "div" if any(e.tag in CLOSING_P or e.tag == "table" for e in cell.iterdescendants()) else "p"
+
+
+CLOSING_P = frozenset({
+    "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr",
+    "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "ul"})
+"""The elements whose start closes an open `<p>` in a browser (HTML's parsing rules; not `<table>`, which a page in
+quirks mode sets in the paragraph)."""
 
 
 LINE_BREAKING = frozenset({

@@ -1208,3 +1208,45 @@ def test_links_or_buttons_back_to_back_on_a_short_page_stay_apart(markup, lines)
 def test_a_block_or_a_br_on_a_short_page_still_breaks_a_line(markup):
     assert extract_html(_doc(SHORT.format(markup)), CONFIG).text.splitlines() == [
         "Le gouvernement a", "présenté", "Les députés ont voté le texte dans la nuit après un long débat animé."]
+
+
+PARAGRAPHS = [p.split(">", 1)[1] for p in POST.split("</h1>")[1].split("<p>Partager")[0].split("</p>")[:3]]
+"""The three paragraphs of `ARTICLE`, as text."""
+
+
+@pytest.mark.parametrize("page", [
+    # an old layout (QA's broken/oldfont.html): the article in a one-cell table, in an unclosed <font>
+    "<table width=600><tr><td><font face='Verdana'><b>Les pluies reviennent</b><br><p>{0}<p>{1}<p>{2}</font></td></tr>"
+    "</table>",
+    # the article beside a menu, in a cell of paragraphs; the last row's cell is text alone
+    "<table><tr><td><a href='/'>Accueil</a></td><td><b>Les pluies reviennent</b><p>{0}<p>{1}</td></tr><tr><td></td>"
+    "<td>{2}</td></tr></table>",
+    # a boxed quote in a one-cell table (fr-pages 01_16_les-mythes-autour-du-viol-…)
+    "<article><h1>Les pluies reviennent</h1><p>{0}</p><table><tr><td>{1}</td></tr></table><p>{2}</p></article>",
+])
+def test_a_layout_table_gives_its_paragraphs_a_line_each(page):
+    """A layout table (one cell, or a cell of paragraphs) gave its article on one line between table pipes ("| Title
+    Paragraph 0 … Paragraph 1 … |", found by a QA pass): its paragraphs are a line each, as a browser shows them."""
+    lines = extract_html(_doc(f"<html><body>{page.format(*PARAGRAPHS)}</body></html>"), CONFIG).text.splitlines()
+    assert lines[-3:] == PARAGRAPHS and all("|" not in line for line in lines), lines
+
+
+def test_a_data_table_stays_a_row_a_line():
+    """A data table's cells hold a value or a paragraph each (a Word export's `<td><p>`): it is no layout table."""
+    table = ("<table><tr><th>Année</th><th>Pluie</th></tr><tr><td>2020</td><td><p>120 mm</p></td></tr>"
+             "<tr><td>2021</td><td><p>95 mm</p></td></tr></table>")
+    out = extract_html(_doc(f"<html><body><article><p>{PARAGRAPHS[0]}</p>{table}<p>{PARAGRAPHS[1]}</p></article>"
+                            "</body></html>"), CONFIG)
+    assert [line.strip() for line in out.text.splitlines()][1:-1] == [
+        "| Année | Pluie |", "|---|---|", "| 2020 | 120 mm |", "| 2021 | 95 mm |"], out.text
+
+
+@pytest.mark.parametrize("page", [
+    "<font face=arial><p>{0}<font size=2><p>{1}<p>{2}</font></font>",  # QA's broken/b.jsonl b3
+    "<font face=arial><p><font size=2>{0}<p><font size=2>{1}<p><font size=2>{2}</font></font></font>",  # oldfont2
+])
+def test_paragraphs_libxml2_nests_through_an_unclosed_inline_element_are_a_line_each(page):
+    """libxml2 nests a `<p>` in the one before through an unclosed `<font>`, and trafilatura gave them all as one line
+    (found by a QA pass); a browser closes a paragraph where the next starts."""
+    assert extract_html(_doc(f"<html><body>{page.format(*PARAGRAPHS)}</body></html>"), CONFIG).text.splitlines() == (
+        PARAGRAPHS)
