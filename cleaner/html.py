@@ -241,6 +241,58 @@ def _as_shown(tree: Any) -> None:
             parent.text = folded
     _paragraphs_closed(tree)
     _untabled(tree)
+    _inline_shown(tree)
+
+
+def _inline_shown(tree: Any) -> None:
+    """The page with the text of its inline elements that trafilatura drops or parts, as a browser shows it, in a
+    `<span>`: a `<label>`'s and an `<output>`'s ("Read the and the of the before…"); a `<math>` formula trafilatura
+    cannot write as TeX (`_tex`), whose text is the formula ("E=mc2"; its annotations, not shown, go); a `<q>` in a
+    line ("He said we will win\nand left": trafilatura takes it for a block, which one between paragraphs, a pull
+    quote, is); a `<button>` in a sentence, with words on both sides (one of a share bar, between others or at a line's
+    end, is left to go); a `<time>`'s ("The council met on and voted…"), which keeps the element, emptied, for the
+    page's date: its `datetime`, or its text as one (htmldate reads either the same way). An `<svg>`'s text is left
+    out: an icon's or a chart's labels, drawn, no words of the line."""
+    for element in list(tree.iter("label", "output", "q", "math", "button", "time")):
+        if ((element.tag == "math" and _tex(element)) or (element.tag == "button" and not _in_sentence(element))
+                or (element.tag == "q" and not _in_line(element))):
+            continue
+        if element.tag == "math":
+            for annotation in element.xpath(".//*[starts-with(local-name(), 'annotation')]"):
+                annotation.drop_tree()
+        if element.tag != "time":
+            element.tag = "span"
+            continue
+        if element.get("datetime") is None and element.text:
+            element.set("datetime", element.text)
+        shown = element.makeelement("span")
+        shown.text, element.text = element.text, None
+        shown.extend(element)
+        element.addprevious(shown)
+
+
+def _tex(math: Any) -> str:
+    """The TeX that trafilatura writes a `<math>` formula as (`recover_math`), or "" where it drops the formula."""
+    from trafilatura.htmlprocessing import TEX_ANNOTATION_XPATH
+
+    annotation = TEX_ANNOTATION_XPATH(math)
+    return ((annotation[0].text if annotation else math.get("alttext")) or "").strip()
+
+
+def _in_sentence(element: Any) -> bool:
+    """Whether an inline element has words on both sides in its block."""
+    return all(any(c.isalnum() for c in side) for side in _sides(element))
+
+
+def _in_line(element: Any) -> bool:
+    """Whether an inline element has text beside it in its block, on either side: in a line, not one of its own."""
+    return any(side.strip() for side in _sides(element))
+
+
+def _sides(element: Any) -> tuple[str, str]:
+    """The text just before an element in its parent and its tail."""
+    previous = element.getprevious()
+    return (element.getparent().text if previous is None else previous.tail) or "", element.tail or ""
 
 
 def _paragraphs_closed(tree: Any) -> None:
@@ -249,7 +301,7 @@ def _paragraphs_closed(tree: Any) -> None:
     page's layout; `<p>A <b>B<div>C`), and trafilatura gave a paragraph and all it holds as one line ("A B", "A BC"),
     or the block's text after the paragraphs that follow it."""
     last: dict[Any, Any] = {}
-    for block in tree.xpath("//p//*[" + " or ".join(f"self::{tag}" for tag in sorted(CLOSING_P)) + "]"):
+    for block in dict.fromkeys(block for p in tree.iter("p") for block in p.iterdescendants(*CLOSING_P)):
         if not (outer := block.xpath("ancestor::p")):
             continue  # in a block moved out already
         last.get(outer[0], outer[0]).addnext(block)  # after the outermost (in document order); its tail goes with it
@@ -267,7 +319,7 @@ def _untabled(tree: Any) -> None:
     browser shows. The table, its rows and a cell holding blocks become `<div>`s, and a cell holding none a `<p>` (as a
     `<div>` of text beside the article's, trafilatura left it out). A data table's cells hold a value or a paragraph
     each: it is left as it is."""
-    for table in tree.xpath("//table"):
+    for table in list(tree.iter("table")):
         cells = table.xpath(_CELLS)
         if len(cells) > 1 and not any(sum(p.xpath("ancestor::table[1]")[0] is table for p in cell.iter("p")) > 1
                                       for cell in cells):

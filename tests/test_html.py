@@ -1250,3 +1250,35 @@ def test_paragraphs_libxml2_nests_through_an_unclosed_inline_element_are_a_line_
     (found by a QA pass); a browser closes a paragraph where the next starts."""
     assert extract_html(_doc(f"<html><body>{page.format(*PARAGRAPHS)}</body></html>"), CONFIG).text.splitlines() == (
         PARAGRAPHS)
+
+
+@pytest.mark.parametrize(("markup", "line"), [
+    ("La séance a eu lieu le <time datetime='2021-03-14'>14 mars</time> et le texte a été voté.",
+     "La séance a eu lieu le 14 mars et le texte a été voté."),
+    ("La séance a eu lieu <time>dimanche</time> et le texte a été voté.",
+     "La séance a eu lieu dimanche et le texte a été voté."),
+    ("Lisez le <label>rapport complet</label> et la <output>synthèse</output> du <button>budget</button> ce mois-ci.",
+     "Lisez le rapport complet et la synthèse du budget ce mois-ci."),
+    ("La formule <math><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></math> est connue.",
+     "La formule E=mc2 est connue."),
+    ("Il a dit <q>nous allons gagner</q> et il est parti.", "Il a dit nous allons gagner et il est parti."),
+])
+def test_an_inline_element_keeps_its_text_on_its_line(markup, line):
+    """trafilatura drops `<time>`, `<label>`, `<output>`, `<math>` and `<button>` with their text, mid-sentence ("The
+    council met on and voted…"), and takes a `<q>` for a block ("He said we will win\\nand left"; found by a QA
+    pass): their text is on its line, as a browser shows it."""
+    out = extract_html(_doc(f"<html><body><article><p>{markup}</p>{POST.split('</h1>')[1]}</article></body></html>"),
+                       CONFIG)
+    assert out.text.splitlines()[0] == line, out.text
+
+
+def test_a_time_keeps_the_page_date_and_a_share_bar_button_and_a_pull_quote_are_as_before():
+    """A `<time>`'s text is shown and its date still read; a button that is no word of a sentence (a share bar's) goes,
+    and a `<q>` between paragraphs (a pull quote) stays a line of its own."""
+    page = (f"<html><body><article><p>Publié le <time datetime='2021-03-14'>14 mars 2021</time></p><p>{PARAGRAPHS[0]}"
+            f"</p><q>« Une citation mise en avant. »</q><p>{PARAGRAPHS[1]}</p><div><button>Partager</button> "
+            "<button>Imprimer</button></div></article></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert out.text.splitlines() == ["Publié le 14 mars 2021", PARAGRAPHS[0], "« Une citation mise en avant. »",
+                                     PARAGRAPHS[1]], out.text
+    assert out.meta["extracted"]["date"] == "2021-03-14"
