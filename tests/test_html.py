@@ -1282,3 +1282,24 @@ def test_a_time_keeps_the_page_date_and_a_share_bar_button_and_a_pull_quote_are_
     assert out.text.splitlines() == ["Publié le 14 mars 2021", PARAGRAPHS[0], "« Une citation mise en avant. »",
                                      PARAGRAPHS[1]], out.text
     assert out.meta["extracted"]["date"] == "2021-03-14"
+
+
+@pytest.mark.parametrize("markup", [
+    "<p>{0}<p>{1} <b>En gras<div><i>{2} <p>Suite.</p>",  # QA's broken/unclosed2.html: the text moved to the end
+    "<p>{0}<p>{1} <b>En gras<div>{2}</div></b><p>Suite.</p>",  # b5: "En grasLes éleveurs…"
+])
+def test_a_block_in_a_paragraph_through_an_unclosed_inline_element_closes_it(markup):
+    """libxml2 set the `<div>` in the paragraph, in the unclosed `<b>`: trafilatura gave its text after the paragraphs
+    that follow it, glued ("… estimates. over the summer … shares.Staff were hired"), or glued to the bold words (found
+    by a QA pass). A browser closes the paragraph where the block starts."""
+    page = f"<html><body><div class=content>{markup.format(*PARAGRAPHS)}</div></body></html>"
+    lines = extract_html(_doc(page), CONFIG).text.splitlines()
+    assert lines[:2] == [PARAGRAPHS[0], f"{PARAGRAPHS[1]} En gras"] and lines[2].startswith(PARAGRAPHS[2]), lines
+
+
+def test_text_beside_a_block_is_not_glued_to_it():
+    """trafilatura glued a `<div>`'s text to the block in it that follows ("Note:Doctors said…", found by a QA pass); a
+    browser shows them on two lines."""
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p><div><b>Note :</b><div>{PARAGRAPHS[1]}</div></div>"
+            f"<p>{PARAGRAPHS[2]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [PARAGRAPHS[0], "Note :", *PARAGRAPHS[1:]]
