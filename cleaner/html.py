@@ -33,6 +33,8 @@ from html.entities import name2codepoint
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
+import regex
+
 from .config import Config
 from .dates import LATEST, given_date
 from .io.decoding import TAG, looks_binary, repair
@@ -147,7 +149,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if tree is None:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: neither a page nor a fragment that opens with a "
                                          f"tag (starts {html.lstrip()[:12]!r})")
-    text, warnings = repair(_blocks_parted(tree, _unglued(tree, _inline_joined(tree, found.text))) if found else "", where)
+    shown = _blocks_parted(tree, _unglued(tree, _inline_joined(tree, found.text))) if found else ""
+    text, warnings = repair(shown, where)
     if blank(text):  # as a text read is, white space and invisible characters alone
         detail = (f"{cut}, and no main text is left above the cut ({len(html):,} characters of HTML)" if cut
                   else f"trafilatura found no main text in {len(html):,} characters of HTML")
@@ -372,31 +375,28 @@ def _inline_joined(tree: Any, text: str | None) -> str:
 
 
 GLUED_CHARS = 30
-"""How much of each of two blocks' texts (the end of one, the start of the next) is looked for glued in the main text."""
+"""How much of each of two blocks' texts (the end of one, the start of the next) is sought glued in the main text."""
+_GLUED = regex.compile(r"[\p{Ll}.:;!?…»)\"”]\p{Lu}")
+"""Two texts glued: a capital after a lower-case letter or a sentence's or a label's end ("Note:Doctors", "bold
+startStaff"). Other pieces glued may be a word a page sets in blocks side by side (a drop capital, "U" and "ne
+leçon"; "201" and "2)"), which a browser may show as one."""
 
 
 def _unglued(tree: Any, text: str) -> str:
-    """trafilatura's main text with a line break where it glued the texts of two blocks with nothing between them: the
-    end of a text node and the start of the next, which a `LINE_BREAKING` element parts in the page ("Note:Doctors
-    said…" of `<div><b>Note:</b><div>Doctors said…</div></div>`, found by a QA pass), as a browser shows them. Where it
-    joined them with a space, they are left: on fr-pages, parting those too split italic titles from their sentence
-    and gave two image-only posts lines that passed `_no_sentence`."""
+    """trafilatura's main text with a line break where it glued the texts of two blocks (`_GLUED`): the end of a text
+    node and the start of the next, which a `LINE_BREAKING` element parts in the page ("Note:Doctors said…" of
+    `<div><b>Note:</b><div>Doctors said…</div></div>`, found by a QA pass), as a browser shows them. Where it joined
+    them with a space, they are left: on fr-pages, parting those too split italic titles from their sentence and gave
+    two image-only posts lines that passed `_no_sentence`."""
     body, previous = tree.find(".//body"), ""
-    if body is None or not text:
+    if body is None or not (junctions := set(_GLUED.findall(text or ""))):
         return text
     for node, gap in _text_nodes(body):
-        if (gap == "\n" and previous and _sentence_break(previous[-1], node[0])
+        if (gap == "\n" and previous and previous[-1] + node[0] in junctions
                 and (glued := previous[-GLUED_CHARS:] + node[:GLUED_CHARS]) in text):
             text = text.replace(glued, f"{previous[-GLUED_CHARS:]}\n{node[:GLUED_CHARS]}")
         previous = node
     return text
-
-
-def _sentence_break(last: str, first: str) -> bool:
-    """Whether a text ending in `last` and one starting with `first` glued are two texts: a capital after a lower-case
-    letter or a sentence's or a label's end ("Note:Doctors", "bold startStaff"). Others may be a word a page sets in
-    blocks side by side (a drop capital, "U" and "ne leçon"; "201" and "2)"), which a browser may show as one."""
-    return first.isupper() and (last.islower() or last in ".:;!?…»)\"”")
 
 
 def _blocks_parted(tree: Any, text: str) -> str:
