@@ -114,6 +114,18 @@ TIME_PATTERN = (
     r"(?:[^\S\n]*+\((?i:heure de Paris|heure locale|heure française|heure de Montréal|heure de l'Est|local time)\))?")
 """What may follow a date on a dateline, or nothing (`<<time>>`): an ISO time (`T10:30:00+02:00`), a time of day
 (`à 10h30`, `at 10:30 AM`, `, 18.00`), a time zone (`CET`, `GMT+1`), "(heure de Paris)"."""
+PUBLISHED = "published|posted|publié|publie|mis en ligne|posté|publicado|publicada|نشر|نُشر"
+"""Words that mark a publication date on a byline, in French, English, Spanish and Arabic (see `PLACE_PATTERN`)."""
+UPDATED = ("updated|modified|mis à jour|mis a jour|mise à jour|modifié|modifie|actualisé|actualise|actualizado"
+           "|actualizada|modificado|تحديث|محدث")
+"""Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`)."""
+_BYLINE_SEP = r"[^\S\n]*+[,،|—–-][^\S\n]*+"
+PLACE_PATTERN = (rf"(?:[^\n]{{0,80}}?{_BYLINE_SEP}(?=(?i:{PUBLISHED}))"
+                 rf"|(?:(?!(?i:{UPDATED}))[^\n]){{0,80}}?{_BYLINE_SEP})")
+"""What may stand between a byline's name and its date (`<<place>>`): a place, role or agency, up to 80 characters,
+and the comma, bar or dash after it ("| Washington | ", ", corresponsal en Bruselas, "). Never an update stamp, whose
+date would be lifted as the publication date ("| Updated: Fri, 13 Mar 2021"), unless a publication word follows
+it ("| Updated: 13/03/2021 | Published: 12/03/2021")."""
 _TIMED = regex.compile(
     r"(?P<date>.+?)(?:T|,?[^\S\n]+(?:(?i:at|à|a las|um|-)[^\S\n]+)?)"
     r"(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"

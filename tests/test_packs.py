@@ -41,6 +41,26 @@ def test_a_published_line_names_no_author_the_html_path_drops():
         assert clean(Document(id="x", text=text, lang="fr")).author is None, name
 
 
+BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on Thursday, the governor said."}
+
+
+@pytest.mark.parametrize("lang, line, published", [
+    ("en", "By John Smith | Washington | March 12, 2021", "2021-03-12"),
+    ("en", "By John Smith, Washington, Friday, March 12, 2021", "2021-03-12"),
+    ("en", "By John Smith | 12/03/2021 | 13/03/2021", "2021-03-12"),
+    ("en", "By John Smith | Updated: March 13, 2021", None),
+    ("en", "By John Smith | Washington | Updated: Friday, March 13, 2021", None),
+    ("en", "By John Smith, Reuters | Last updated Fri, 13 Mar 2021", None),
+    ("en", "By John Smith | Updated: 13/03/2021 | Published: 12/03/2021", "2021-03-12"),
+])
+def test_a_byline_lifts_its_date_after_a_place_and_never_an_update_date(lang, line, published):
+    """`en.byline` removed a date after a place or role ("| Washington | March 12, 2021") with the rest of the line: it
+    was lost. `<<place>>` lets it lift it, and never an update stamp's, which it lifted as `published` ("| Updated:
+    March 13, 2021"); the line goes either way."""
+    out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY[lang]}", lang=lang))
+    assert (out.text, out.published) == (BYLINE_BODY[lang], published)
+
+
 GOOD_RULE = """
   - id: t.good
     kind: line
