@@ -41,7 +41,8 @@ def test_a_published_line_names_no_author_the_html_path_drops():
         assert clean(Document(id="x", text=text, lang="fr")).author is None, name
 
 
-BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on Thursday, the governor said."}
+BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on Thursday, the governor said.",
+               "fr": "Le conseil municipal a voté le budget jeudi soir, après un long débat sur les transports."}
 
 
 @pytest.mark.parametrize("lang, line, published", [
@@ -52,11 +53,16 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
     ("en", "By John Smith | Washington | Updated: Friday, March 13, 2021", None),
     ("en", "By John Smith, Reuters | Last updated Fri, 13 Mar 2021", None),
     ("en", "By John Smith | Updated: 13/03/2021 | Published: 12/03/2021", "2021-03-12"),
+    ("fr", "Par Jean Dupont, Paris, le 12 mars 2021", "2021-03-12"),
+    ("fr", "Par Jean Dupont | Paris | 12/03/2021", "2021-03-12"),
+    ("fr", "Par Jean Dupont | Paris | Mis à jour le jeudi, 13 mars 2021", None),
+    ("fr", "Propos recueillis par Jean Dupont, le 12 mars 2021", "2021-03-12"),
+    ("fr", "Propos recueillis par Jean Dupont, Paris, mis à jour le 13 mars 2021", None),
 ])
 def test_a_byline_lifts_its_date_after_a_place_and_never_an_update_date(lang, line, published):
-    """`en.byline` removed a date after a place or role ("| Washington | March 12, 2021") with the rest of the line: it
-    was lost. `<<place>>` lets it lift it, and never an update stamp's, which it lifted as `published` ("| Updated:
-    March 13, 2021"); the line goes either way."""
+    """`en.byline` and `fr.byline` removed a date after a place or role ("| Washington | March 12, 2021") with the rest
+    of the line, and `fr.byline-credit` any date: it was lost. `<<place>>` lets each lift it, and never an update
+    stamp's, which `en.byline` lifted as `published` ("| Updated: March 13, 2021"); the line goes either way."""
     out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY[lang]}", lang=lang))
     assert (out.text, out.published) == (BYLINE_BODY[lang], published)
 
