@@ -169,23 +169,35 @@ def _first_line_rule(kind: str, pattern: str) -> list:
                                                                   "keep": ["Le conseil a voté."]}}]}), "t.yaml")
 
 
-def test_an_extract_rule_takes_its_field_once_and_leaves_the_line_its_match_laid_bare():
-    """Found by a QA pass: `\\A(?P<title>[^\\n]{5,120})\\n` took the title, then was tried again at once on the
-    paragraph its removal laid bare, and again: with the title filled, each match was a plain removal, and 60 of the
-    100 paragraphs went, all to the rule. A match that would fill only fields filled already is left alone."""
-    out = run_rules(Document(id="t", text=ARTICLE), _first_line_rule("extract", "\\A(?P<title>[^\\n]{5,120})\\n"), Context())
-    assert out.title == "Le budget voté" and out.text == ARTICLE.split("\n\n", 1)[1]
-    assert [(e.kind, ARTICLE[e.start:e.end]) for e in out.edits if e.rule == "t.first"] == [
-        ("extract", "Le budget voté"), ("remove", "\n\n")]
-
-
-def test_a_rule_that_matches_whatever_line_it_laid_bare_changes_a_document_at_most_max_firings_times():
-    """A span rule that removes the first line, whatever it is, removed one after another, as many as 20 tries again
-    at once in each pass allowed (60 paragraphs): a rule changes a document `MAX_FIRINGS` times at most, more than
-    any shipped rule needs (noise stacks two deep in MasakhaNEWS and fr-pages)."""
-    out = run_rules(Document(id="t", text=ARTICLE), _first_line_rule("regex", "\\A[^\\n]{5,120}\\n+"), Context())
+@pytest.mark.parametrize(("kind", "pattern"), [("extract", "\\A(?P<title>[^\\n]{5,120})\\n"), ("regex", "\\A[^\\n]{5,120}\\n+")])
+def test_a_rule_that_takes_whatever_line_it_laid_bare_is_stopped_after_max_firings_with_a_warning(kind, pattern):
+    """Found by a QA pass: a rule that takes the first line, whatever it is (`\\A(?P<title>[^\\n]{5,120})\\n`: the title,
+    then each paragraph its removal laid bare, the title filled), was tried again at once up to 20 times in each pass
+    and ate 60 of the 100 paragraphs, without a word. A rule changes a document `MAX_FIRINGS` times at most; the one
+    that would change it again is stopped and the document warns of it, naming the rule."""
+    out = run_rules(Document(id="t", text=ARTICLE), _first_line_rule(kind, pattern), Context())
     paragraphs = ARTICLE.split("\n\n")
-    assert out.text == "\n\n".join(paragraphs[MAX_FIRINGS:]) and MAX_FIRINGS == 3
+    assert out.text == "\n\n".join(paragraphs[MAX_FIRINGS:]) and MAX_FIRINGS == 5
+    assert out.title == ("Le budget voté" if kind == "extract" else None)
+    assert [w for w in out.warnings if "t.first" in w] == [
+        f"rule 't.first': stopped after changing this document {MAX_FIRINGS} times, finding more each time (a pattern "
+        "that takes whatever its last removal laid bare would eat the text); what it found next stays"]
+
+
+@pytest.mark.parametrize("depth", [2, MAX_FIRINGS])
+def test_noise_stacked_at_the_head_goes_whole_and_cleaning_again_changes_nothing(depth):
+    """A review of session 45's first fix (an extract rule leaving a match whose fields were filled) found stacked
+    "Published" lines left after the first, and a second cleaning removing them; with a rule changing a document 3 times
+    at most, the fourth of four stacked "Description" lines stayed. Stacked up to `MAX_FIRINGS` deep, they all go, the
+    first one's date lifted, and cleaning the clean text changes nothing."""
+    body = "The council met on Monday and voted the budget for next year after a long debate about the city's schools."
+    for head, field in ((["Published: 1{} March 2021"], "published"), (["Description"], None)):
+        text = "\n".join(head[0].format(k) for k in range(depth)) + "\n\n" + body
+        once = Cleaner().clean(Document(id="t", text=text, lang="en" if field else "fr"))
+        assert once.text == body, (depth, once.text)
+        assert field is None or once.published == "2021-03-10"
+        again = Cleaner().clean(Document(id="t", text=once.text, lang="en" if field else "fr"))
+        assert again.text == once.text and again.edits == ()
 
 
 @pytest.mark.parametrize("hint", ["fr", "FR", "fr-FR", "fr_CA", "fra", "fre", "french", None])

@@ -65,6 +65,8 @@ def test_edits_are_sorted_in_bounds_and_disjoint(raw):
 @example('"Rishabh is stable and undergoing scans," BCCI secretary Jay Shah tweetedexternal-link.\n\xa0\uf900')
 @example("Abasuubuzi baggadde oluguudo\n\nBya Jesse Lwanga Mukono Abatuuze wamu n’abasuubuzi b’e Kikooza mu kibuga "
          "Mukono, baggadde oluguudo.\nAuteur : Jean Dupont, Le Monde")  # an extract rule's match, the field filled by another
+@example("Published: 10 March 2021\nPublished: 11 March 2021\n\nThe council met on Monday and voted.\n")  # stacked
+@example("Par Kerry Torrens - Nutritionniste Par Nicola Shubrook - nutritionniste agréée La nutritionniste dit.")
 def test_cleaning_is_idempotent(raw):
     once = CLEANER.clean(Document(id="p", text=raw))
     twice = CLEANER.clean(Document(id="p", text=once.text))

@@ -26,10 +26,6 @@ class Context:
     lang: str | None = None
     host: str | None = None
     timeout: float = 1.0
-    filled: frozenset[str] = frozenset()
-    """The fields filled so far, for a rule that changed the document already: a later match of an `extract` rule
-    that would fill none other is left alone (`ExtractRule.find`). Its first one fills them or goes as a plain
-    removal (another rule filled them first), as cleaning the clean text again would have it."""
 
 
 class RemoveExample(BaseModel):

@@ -30,8 +30,6 @@ class ExtractRule(Rule):
     `published` must read as a date (`cleaner.dates.to_iso`), or the match is left alone. With `single`, fields
     are lifted only from a pattern that matches once: several matches are a list of teasers, each with its own
     byline, and are removed whole, naming no field (a page's sidebar otherwise gave the article another's author).
-    Once the rule changed the document, a match that would fill only fields filled already is left alone
-    (`Context.filled`): `\\A(?P<title>[^\\n]+)\\n`, tried again on the line its removal laid bare, ate the article.
     """
 
     kind: Literal["extract"]
@@ -100,8 +98,6 @@ class ExtractRule(Rule):
                         break
                 fields.append(Hit(start, end, name, value))
             else:
-                if fields and ctx.filled.issuperset(h.field for h in fields):
-                    continue  # a later match, the title's place taken by the next line: the article, line by line
                 yield from _with_gaps(m.start(), _line_end(view.text, m), fields)
 
 
