@@ -232,11 +232,11 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [key for key in new if key != "cwd" and not same(key)]
 
 
-def continued_over(was: dict[str, Any], fp: dict[str, Any], earlier: dict[str, Any] | None = None) -> dict[str, Any]:
+def continued_over(was: dict[str, Any], fp: dict[str, Any]) -> dict[str, Any]:
     """What of an interrupted run's fingerprint `was` differs in `fp`, the run `--continue`d over it: each part that
-    changed as `was` had it (of the config, the keys that differ), over what an `earlier` continuation recorded (its
-    values, older, stand). The manifest holds it as `continued_from`: the corpus was made partly under those, and the
-    manifest named only the config it finished with (a `--min-chars 1500` corpus of shorter texts, said "complete")."""
+    changed as `was` had it (of the config, the keys that differ). The manifest lists one per continuation, in order, as
+    `continued_from`: the corpus was made partly under those, and the manifest named only the config it finished with
+    (a `--min-chars 1500` corpus of shorter texts, said "complete")."""
     over: dict[str, Any] = {}
     for key in changes(was, fp):
         if key == "config":
@@ -244,8 +244,6 @@ def continued_over(was: dict[str, Any], fp: dict[str, Any], earlier: dict[str, A
             over["config"] = {k: v for k, v in old.items() if k in now and now[k] != v}
         else:
             over[key] = was.get(key)
-    for key, value in (earlier or {}).items():
-        over[key] = {**over.get(key, {}), **value} if key == "config" else value
     return over
 
 
@@ -287,9 +285,9 @@ def refuse_to_continue(old: dict[str, Any], new: dict[str, Any]) -> None:
 
 
 def write_manifest(folder: Path, fp: dict[str, Any], outputs: list[OutputFile], counts: dict[str, Any],
-                   continued: dict[str, Any] | None = None) -> None:
+                   continued: list[dict[str, Any]] | None = None) -> None:
     """Write `DIR/manifest.json` atomically; with `continued_from` when the run was `--continue`d over other rules or
-    config (`continued_over`)."""
+    config (`continued_over`, one per continuation)."""
     body = {**fp, "outputs": [asdict(o) for o in outputs], "counts": counts,
             **({"continued_from": continued} if continued else {})}
     tmp = folder / f".{MANIFEST}.tmp"

@@ -437,7 +437,9 @@ class Runner:
             if not changed or self.options.resume == "force-continue":
                 if changed:
                     self.progress.log(f"continuing an interrupted run although its {', '.join(changed)} changed")
-                    state.set(continued=json.dumps(continued_over(was, fp, json.loads(state.get("continued") or "{}"))))
+                    earlier = json.loads(state.get("continued") or "[]")  # the work is now of this fingerprint too
+                    state.set(continued=json.dumps([*earlier, continued_over(was, fp)]),
+                              fingerprint=json.dumps(fp, sort_keys=True))
                 done, stage = len(state), state.get("stage")
                 if done or stage != "prepare":
                     self.progress.log(f"resuming: {counted(done, 'input record')} already done (stage {stage})")
@@ -587,7 +589,7 @@ class Runner:
             index_size = len(dedup.index)
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}
         return write_outputs(self.out, self.options, fp, parts, self.read_stats, index_size,
-                             json.loads(state.get("continued") or "{}"))
+                             json.loads(state.get("continued") or "[]"))
 
     @staticmethod
     def _store(state: RunState, seqs: np.ndarray, result: BatchResult) -> None:
@@ -751,7 +753,7 @@ def write_clusters(out: Path, options: RunOptions, clusters: Iterable[dict[str, 
 
 
 def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dict[str, Part], read_stats: ReadStats,
-                  index_size: int, continued: dict[str, Any] | None = None) -> tuple[Stats, dict[str, Any]]:
+                  index_size: int, continued: list[dict[str, Any]] | None = None) -> tuple[Stats, dict[str, Any]]:
     """The end of the write stage of every engine, once each of `OUTPUT_NAMES` is written (`parts`, by
     name): report.json, then manifest.json (last: a folder with a manifest is a finished run), with what a
     `--continue` changed (`continued_over`)."""

@@ -743,7 +743,7 @@ def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batc
     proc = run_cli(*args, "--continue")
     assert proc.returncode == 0 and "dedup already decided" in proc.stderr, proc.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert "although its config changed" in proc.stderr and manifest["continued_from"] == {"config": {"min_chars": 1}}
+    assert "although its config changed" in proc.stderr and manifest["continued_from"] == [{"config": {"min_chars": 1}}]
     finished = {k: v for k, v in manifest.items() if k not in ("outputs", "counts", "continued_from")}
     with sqlite3.connect(index) as db:
         assert [name for (name,) in db.execute("SELECT name FROM batches")] == [batch_name(out, finished)]

@@ -649,32 +649,47 @@ def test_changed_rules_start_over_unless_continued(news, tmp_path, in_process):
     assert kept.returncode == 0 and "although its rules changed" in kept.stderr
     # the manifest named the rules it finished with alone, as if the corpus were theirs (found by a QA pass)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["continued_from"] == {"rules": [["old.yaml", "0"]]} and manifest["rules"] == fp["rules"]
+    assert manifest["continued_from"] == [{"rules": [["old.yaml", "0"]]}] and manifest["rules"] == fp["rules"]
     assert "already complete" in in_process("run", str(SEEDS), "--out", str(out), "--rules", str(pack)).stderr
 
 
-def test_a_run_continued_over_another_config_says_in_its_manifest_what_it_was(tmp_path, in_process):
+def test_a_run_continued_over_another_config_says_in_its_manifest_what_it_was(tmp_path, in_process, monkeypatch):
     """A run killed after deciding, then `--continue`d with `--min-chars 1500`, wrote a corpus of shorter texts under a
-    manifest naming `min_chars = 1500` alone (found by a QA pass): the manifest's `continued_from` has the config
-    values the earlier work was done with, the first ones when continued twice; a run never continued has none."""
+    manifest naming `min_chars = 1500` alone (found by a QA pass): the manifest's `continued_from` lists, one per
+    continuation in order, the config values the work before it was done with; a run never continued has none. The
+    run state takes the new fingerprint, so continued again it names the values of the one before (a review found
+    the first fingerprint compared every time: the middle config was lost, and one back to the first named itself)."""
     out = tmp_path / "out"
     assert in_process("run", str(SEEDS), "--out", str(out), "-q").returncode == 0
     plain = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "continued_from" not in plain
     fp = {k: v for k, v in plain.items() if k not in ("outputs", "counts")}
+    args = ("run", str(SEEDS), "--out", str(out), "--workers", "1", "--continue")
     with RunState(out / STATE / "state.sqlite") as state:  # interrupted, as with the defaults
         state.set(fingerprint=json.dumps(fp), stage="prepare")
-    args = ("run", str(SEEDS), "--out", str(out), "--workers", "1", "--continue")
     first = in_process(*args, "--min-chars", "1500", "--min-lang-score", "0.2")
     assert first.returncode == 0 and "although its config changed" in first.stderr, first.stderr
-    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["continued_from"] == {
-        "config": {"min_chars": plain["config"]["min_chars"], "min_lang_score": plain["config"]["min_lang_score"]}}
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["continued_from"] == [
+        {"config": {"min_chars": plain["config"]["min_chars"], "min_lang_score": plain["config"]["min_lang_score"]}}]
     assert "already complete" in in_process(*args[:-1], "--min-chars", "1500", "--min-lang-score", "0.2").stderr
-    from cleaner.manifest import continued_over
+    with RunState(out / STATE / "state.sqlite") as state:  # interrupted again, as with the defaults
+        state.set(fingerprint=json.dumps(fp), stage="prepare")
 
-    later = {**fp, "config": {**fp["config"], "min_chars": 2000}}  # continued again: the first values stand
-    assert continued_over({**fp, "config": {**fp["config"], "min_chars": 1500}}, later, {"config": {"min_chars": 1}}) == {
-        "config": {"min_chars": 1}}
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt  # killed as it writes, continued with --min-chars 1500
+
+    monkeypatch.setattr(runner, "write_outputs", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        Runner(Config.load(min_chars=1500), [str(SEEDS)], out,
+               RunOptions(workers=1, progress="quiet", resume="force-continue")).run()
+    monkeypatch.undo()
+    with RunState(out / STATE / "state.sqlite") as state:
+        assert json.loads(state.get("fingerprint"))["config"]["min_chars"] == 1500
+        assert json.loads(state.get("continued")) == [{"config": {"min_chars": 1}}]
+    back = in_process(*args)  # back to the first config: the work was made under both
+    assert back.returncode == 0 and "although its config changed" in back.stderr, back.stderr
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["continued_from"] == [
+        {"config": {"min_chars": 1}}, {"config": {"min_chars": 1500}}]
 
 
 def test_continue_is_refused_when_the_inputs_changed(tmp_path, in_process):
@@ -1333,7 +1348,7 @@ def test_a_run_continued_after_its_documents_went_in_finishes_under_its_own_batc
     assert proc.returncode == 0, proc.stderr
     assert "although its config changed" in proc.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["continued_from"] == {"config": {"min_chars": 1}}
+    assert manifest["continued_from"] == [{"config": {"min_chars": 1}}]
     finished = {k: v for k, v in manifest.items() if k not in ("outputs", "counts", "continued_from")}
     with sqlite3.connect(index) as db:
         assert [name for (name,) in db.execute("SELECT name FROM batches")] == [batch_name(out, finished)]

@@ -286,10 +286,10 @@ class DaskRunner:
                 "rejects": write_rejects(out, o, _rejected(p[1] for p in pieces)),
                 "clusters": write_clusters(out, o, clusters)}
 
-    def _continued(self) -> dict[str, Any]:
-        """What the `--continue`s of this run changed (`continued_over`), as the work folder holds it."""
+    def _continued(self) -> list[dict[str, Any]]:
+        """What each `--continue` of this run changed (`continued_over`), as the work folder holds it."""
         path = self.work / CONTINUED
-        return json.loads(path.read_text()) if path.exists() else {}
+        return json.loads(path.read_text()) if path.exists() else []
 
     def _timed(self, stage: str, work: Any) -> Any:
         start = time.monotonic()
@@ -317,7 +317,9 @@ class DaskRunner:
             if not changed or self.options.resume == "force-continue":
                 if changed:  # said as the local engine says it, and kept for the manifest (`continued_over`)
                     self.progress.log(f"continuing an interrupted run although its {', '.join(changed)} changed")
-                    write_atomic(self.work / CONTINUED, json.dumps(continued_over(was, fp, self._continued())).encode())
+                    continued = [*self._continued(), continued_over(was, fp)]
+                    write_atomic(self.work / CONTINUED, json.dumps(continued).encode())
+                    stamp.write_text(json.dumps(fp, sort_keys=True))  # the work is now of this fingerprint too
                 done = len(list(self.work.glob("prep-*.json")))
                 self.progress.log(f"resuming: {done:,} splits already prepared"
                                   + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))
