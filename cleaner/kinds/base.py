@@ -270,10 +270,16 @@ def shown_pattern(pattern: str) -> str:
     return shown(pattern).replace("\\\\", "\\")
 
 
+EMPTY_PROBE = "Le conseil, a voté x.\n\n« Oui » 12 — fin !\n"
+"""A text of words, marks, a digit run and a blank line, in which a pattern must find no empty match
+(`refuse_empty_match`)."""
+
+
 def refuse_empty_match(pattern: str, compiled: re.Pattern | regex.Pattern, what: str, harm: str) -> None:
-    """A ValueError naming `what` (and `pattern`) when `compiled` matches the empty string (`''`, `\\s*`, `x*`): it
-    matches at every position, which is never what a rule means."""
-    if compiled.match("") is not None:
+    """A ValueError naming `what` (and `pattern`) when `compiled` matches the empty string (`''`, `\\s*`, `x*`), or
+    finds an empty match in `EMPTY_PROBE` (`\\bx*`, `(?<=\\w)x*`: the empty text alone let them through): it matches
+    between characters, which is never what a rule means."""
+    if compiled.match("") is not None or any(m.end() == m.start() for m in compiled.finditer(EMPTY_PROBE)):
         raise ValueError(f"{what} {shown_pattern(pattern)} matches the empty string: {harm}")
 
 
