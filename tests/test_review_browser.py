@@ -735,10 +735,12 @@ def test_a_search_for_a_host_as_a_url_spells_it_finds_its_source(browser, tmp_pa
     ])
     rows = page.locator("#spacer .row")
     expect(rows).to_have_count(2)
-    for query in ("WWW.LeMonde.fr", "www.lemonde", "lemonde.fr"):
+    for query in ("WWW.LeMonde.fr", "www.lemonde", "lemonde.fr", "https://www.lemonde.fr/a.html"):
         page.fill("#q", query)
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("lemonde-page")
+    page.fill("#q", "www.")  # no host: it matched every document (found by a review); no text holds it
+    expect(rows).to_have_count(0)
     page.close()
 
 

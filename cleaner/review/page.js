@@ -74,7 +74,8 @@ function lowerTexts() { return state.lower || (state.lower = DOCS.map((_, i) => 
 function applyFilters() {
   const rule = $("#f-rule").value, st = $("#f-status").value, lang = $("#f-lang").value, src = $("#f-source").value;
   const q = $("#q").value.trim().toLowerCase(), texts = q ? lowerTexts() : null;  // at any length: "ነው" is a word
-  const host = q.replace(/^www\./, "");  // a source is its URL's host without "www.": a host pasted as a URL has it
+  // a source is its URL's host without "www.": a host pasted with it, or a whole URL, finds it ("www." alone is no host)
+  const host = q.match(/^[a-z][a-z0-9+.-]*:\/\/(?:www\.)?([^\/?#:]+)/)?.[1] || q.replace(/^www\.(?=.)/, "");
   const view = [];
   DOCS.forEach((d, i) => {
     if (rule !== "" && !d.rules.includes(+rule)) return;
