@@ -43,6 +43,7 @@ def test_a_published_line_names_no_author_the_html_path_drops():
 
 BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on Thursday, the governor said.",
                "fr": "Le conseil municipal a voté le budget jeudi soir, après un long débat sur les transports.",
+               "es": "El Gobierno aprobó ayer la reforma de las pensiones tras un largo debate en el Congreso.",
                "ar": "تعيش المدينة على إيقاع الاستعدادات للمهرجان الذي ينطلق الأسبوع المقبل بمشاركة فرق عربية."}
 
 
@@ -59,13 +60,18 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
     ("fr", "Par Jean Dupont | Paris | Mis à jour le jeudi, 13 mars 2021", None),
     ("fr", "Propos recueillis par Jean Dupont, le 12 mars 2021", "2021-03-12"),
     ("fr", "Propos recueillis par Jean Dupont, Paris, mis à jour le 13 mars 2021", None),
+    ("es", "Por Juan Pérez | Madrid | jueves, 14 de marzo de 2024", "2024-03-14"),
+    ("es", "Por Juan Pérez | Actualizado: jueves, 15 de marzo de 2024", None),
+    ("es", "Por Juan Pérez | Madrid | Actualizado: jueves, 15 de marzo de 2024", None),
     ("ar", "كتب: أحمد منصور - الرباط - 12 مارس 2024", "2024-03-12"),
     ("ar", "كتب: أحمد منصور - الرباط - آخر تحديث: 13 مارس 2024", None),
 ])
 def test_a_byline_lifts_its_date_after_a_place_and_never_an_update_date(lang, line, published):
     """The en, fr and ar bylines removed a date after a place or role ("| Washington | March 12, 2021") with the rest
     of the line, and `fr.byline-credit` and `ar.byline` any date: it was lost. `<<place>>` lets each lift it, and never
-    an update stamp's, which `en.byline` lifted as `published` ("| Updated: March 13, 2021"); the line goes either way."""
+    an update stamp's, which `en.byline` lifted as `published` ("| Updated: March 13, 2021"), as `es.byline`, with its
+    own place piece, did after a weekday and a comma ("| Actualizado: jueves, 15 de marzo de 2024"); the line goes
+    either way."""
     out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY[lang]}", lang=lang))
     assert (out.text, out.published) == (BYLINE_BODY[lang], published)
 
