@@ -55,6 +55,8 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
     ("en", "By John Smith | Washington | Updated: Friday, March 13, 2021", None),
     ("en", "By John Smith, Reuters | Last updated Fri, 13 Mar 2021", None),
     ("en", "By John Smith | Updated: 13/03/2021 | Published: 12/03/2021", "2021-03-12"),
+    ("en", "Posted by Tom Jones | 12 March 2021", "2021-03-12"),
+    ("en", "Posted by Tom Jones | Updated: 13 March 2021", None),
     ("fr", "Par Jean Dupont, Paris, le 12 mars 2021", "2021-03-12"),
     ("fr", "Par Jean Dupont | Paris | 12/03/2021", "2021-03-12"),
     ("fr", "Par Jean Dupont | Paris | Mis à jour le jeudi, 13 mars 2021", None),
@@ -70,8 +72,8 @@ def test_a_byline_lifts_its_date_after_a_place_and_never_an_update_date(lang, li
     """The en, fr and ar bylines removed a date after a place or role ("| Washington | March 12, 2021") with the rest
     of the line, and `fr.byline-credit` and `ar.byline` any date: it was lost. `<<place>>` lets each lift it, and never
     an update stamp's, which `en.byline` lifted as `published` ("| Updated: March 13, 2021"), as `es.byline`, with its
-    own place piece, did after a weekday and a comma ("| Actualizado: jueves, 15 de marzo de 2024"); the line goes
-    either way."""
+    own place piece, did after a weekday and a comma ("| Actualizado: jueves, 15 de marzo de 2024"), and
+    `en.byline-credit`, "updated" among its publication words ("| Updated: 13 March 2021"); the line goes either way."""
     out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY[lang]}", lang=lang))
     assert (out.text, out.published) == (BYLINE_BODY[lang], published)
 
