@@ -99,10 +99,12 @@ def to_iso(text: str) -> str | None:
 
 
 WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday"
-            "|sunday|lunes|martes|miércoles|jueves|viernes|sábado|domingo")
-"""The names of the weekdays in French, English and Spanish, for a date that opens with one (`<<weekday>>`)."""
+            "|sunday|lunes|martes|miércoles|jueves|viernes|sábado|domingo"
+            "|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد")
+"""The names of the weekdays in French, English, Spanish and Arabic (with and without the hamza pages leave out),
+for a date that opens with one (`<<weekday>>`); an Arabic date was removed with its byline, not lifted."""
 _WEEKDAY = regex.compile(
-    rf"(?i:{WEEKDAYS}|miercoles|sabado|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?[^\S\n]+")
+    rf"(?i:{WEEKDAYS}|miercoles|sabado|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?[,،]?[^\S\n]+")
 """A weekday before a date ("jeudi 12 mars 2021", "Fri, 12 Mar 2021"): not checked against the date, as RFC 2822
 readers do not check it either."""
 TIME_PATTERN = (

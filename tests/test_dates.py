@@ -81,6 +81,7 @@ def test_a_placeholder_date_is_not_lifted_nor_taken_from_the_record():
     ("2021-03-12T10:30", "2021-03-12"),
     ("jeudi 12 mars 2021", "2021-03-12"),  # a weekday is not checked (12 March 2021 was a Friday)
     ("Thursday, March 11, 2021", "2021-03-11"),
+    ("الثلاثاء، 12 مارس 2024", "2024-03-12"),  # an Arabic weekday and comma (they were no weekday: no date)
     ("mars 2021", "2021-03"),
 ])
 def test_a_records_own_date_is_read_as_feeds_and_cms_write_it(text, iso):

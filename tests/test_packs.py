@@ -67,6 +67,8 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
     ("es", "Por Juan Pérez | Madrid | Actualizado: jueves, 15 de marzo de 2024", None),
     ("ar", "كتب: أحمد منصور - الرباط - 12 مارس 2024", "2024-03-12"),
     ("ar", "كتب: أحمد منصور - الرباط - آخر تحديث: 13 مارس 2024", None),
+    ("ar", "كتب: أحمد منصور - الرباط - الثلاثاء 12 مارس 2024", "2024-03-12"),
+    ("ar", "كتب: أحمد منصور - الرباط - آخر تحديث: الأربعاء، 13 مارس 2024", None),
 ])
 def test_a_byline_lifts_its_date_after_a_place_and_never_an_update_date(lang, line, published):
     """The en, fr and ar bylines removed a date after a place or role ("| Washington | March 12, 2021") with the rest
