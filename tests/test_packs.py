@@ -60,6 +60,8 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
     ("fr", "Par Jean Dupont, Paris, le 12 mars 2021", "2021-03-12"),
     ("fr", "Par Jean Dupont | Paris | 12/03/2021", "2021-03-12"),
     ("fr", "Par Jean Dupont | Paris | Mis à jour le jeudi, 13 mars 2021", None),
+    ("fr", "15 juillet 2015 | Par Mégane Ghorbani", "2015-07-15"),
+    ("fr", "jeudi 12 mars 2021 - Par Jean Dupont", "2021-03-12"),
     ("fr", "Propos recueillis par Jean Dupont, le 12 mars 2021", "2021-03-12"),
     ("fr", "Propos recueillis par Jean Dupont, Paris, mis à jour le 13 mars 2021", None),
     ("es", "Por Juan Pérez | Madrid | jueves, 14 de marzo de 2024", "2024-03-14"),
@@ -75,7 +77,8 @@ def test_a_byline_lifts_its_date_after_a_place_and_never_an_update_date(lang, li
     of the line, and `fr.byline-credit` and `ar.byline` any date: it was lost. `<<place>>` lets each lift it, and never
     an update stamp's, which `en.byline` lifted as `published` ("| Updated: March 13, 2021"), as `es.byline`, with its
     own place piece, did after a weekday and a comma ("| Actualizado: jueves, 15 de marzo de 2024"), and
-    `en.byline-credit`, "updated" among its publication words ("| Updated: 13 March 2021"); the line goes either way."""
+    `en.byline-credit`, "updated" among its publication words ("| Updated: 13 March 2021"); the line goes either way.
+    An Arabic weekday was no `<<weekday>>`, and `fr.byline` took no date before it ("15 juillet 2015 | Par …")."""
     out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY[lang]}", lang=lang))
     assert (out.text, out.published) == (BYLINE_BODY[lang], published)
 
