@@ -67,6 +67,8 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
     ("es", "Por Juan Pérez | Madrid | jueves, 14 de marzo de 2024", "2024-03-14"),
     ("es", "Por Juan Pérez | Actualizado: jueves, 15 de marzo de 2024", None),
     ("es", "Por Juan Pérez | Madrid | Actualizado: jueves, 15 de marzo de 2024", None),
+    ("es", "Por Juan Pérez | Actualizado | 15/03/2024", None),  # found by a review: the label swallowed as a place
+    ("es", "Por Juan Pérez - Actualizado - 15 de marzo de 2024", None),
     ("ar", "كتب: أحمد منصور - الرباط - 12 مارس 2024", "2024-03-12"),
     ("ar", "كتب: أحمد منصور - الرباط - آخر تحديث: 13 مارس 2024", None),
     ("ar", "كتب: أحمد منصور - الرباط - الثلاثاء 12 مارس 2024", "2024-03-12"),
