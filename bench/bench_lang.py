@@ -455,16 +455,15 @@ def mixed(limit: int, show: int) -> str:
     for start in range(0, len(records), 64):
         batch = records[start:start + 64]
         done = [(r, d) for r, d in zip(batch, pipe.prepare_many(batch, gates=False)) if isinstance(d, Cleaned)]
-        for (record, doc), found in zip(done, pipe.tagger.detections([d.text for _, d in done])):
+        for (record, doc), found in zip(done, pipe.tagger.readings([d.text for _, d in done])):
             own = MASAKHANEWS_ISO[record["lang"]]
             right[own] += doc.lang == own
             with_langs += doc.langs is not None
             others = [code for code in doc.langs or () if code != own and (own, code) != ("pcm", "en")]
             other_docs += bool(others)
-            chunks = pipe.tagger.chunks(doc.text)
             for code in others:
-                pairs[own, code, band(max(score for _, lang, score, _ in found if lang == code))] += 1
-                for (text, _), (_, lang, score, _) in zip(chunks, found):
+                pairs[own, code, band(max(score for _, _, lang, score, _ in found if lang == code))] += 1
+                for text, _, lang, score, _ in found:
                     if lang == code:
                         chunks_by_band.setdefault(band(score), []).append(
                             f"  {record['id']} {code} {score:.2f}: {' '.join(text.split())[:110]}")
