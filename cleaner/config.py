@@ -161,23 +161,28 @@ class Config(BaseModel):
 
         return tuple(source_key(source) for source in sources)
 
+    @field_validator("langs", mode="before")
+    @classmethod
+    def _listed(cls, langs: Any) -> Any:
+        """A string of codes read as `--langs` reads it, split at commas (`langs = "any"`, `"fr,en"`): the README's
+        "config `langs`, default `any`" was refused in a config file, "should be a list"."""
+        if not isinstance(langs, str):
+            return langs
+        _refuse_langs(langs.split(","), repr(langs))  # named as written: `'fr,'`
+        return langs.split(",")
+
     @field_validator("langs")
     @classmethod
     def _codes(cls, langs: tuple[str, ...]) -> tuple[str, ...]:
         """Codes as `--langs` reads them, as a document's `lang` hint is read (`lang.hint_code`): `FR`, `fr-FR`, `fra`
         and `fre` are `fr` (`fra` was refused, where a rule's `langs` took it), each once (`fr,FR` kept both, and a
         rejection said "not in fr,fr"); one that names no language is kept as written, for `_unanswered` to refuse;
-        `["any"]` alone is no filter, as `--langs any` is (it was refused as a code the backend never answers); an
-        empty code (`fr,,en`) is refused as one (`--langs` dropped it, a config file's was "'' is not a code")."""
+        `["any"]` alone is no filter, as `--langs any` is (it was refused as a code the backend never answers)."""
         from .lang import hint_code
 
-        if not all(code.strip() for code in langs):
-            given = f" in {','.join(langs)!r}" if len(langs) > 1 else ""  # `['']` alone: an empty code in ''
-            raise ValueError(f"an empty code{given}: give codes (fr,en) or any")
+        _refuse_langs(langs, repr(list(langs)))
         codes = tuple(dict.fromkeys(hint_code(code) or code.strip() for code in langs))
-        if "any" in (lowered := tuple(c.lower() for c in codes)) and len(codes) > 1:  # read as a code never answered
-            raise ValueError(f"any (keep every language) stands alone; give codes (fr,en) or any, got {list(langs)!r}")
-        return () if lowered == ("any",) else codes
+        return () if {c.lower() for c in codes} == {"any"} else codes
 
     @field_validator("lang_backend")
     @classmethod
@@ -262,6 +267,16 @@ def _reads_ascii(codec: str) -> bool:
                 and (b"\xff" + _ASCII.encode(codec)).decode(codec, "replace").endswith(_ASCII))
     except (UnicodeError, LookupError):
         return False
+
+
+def _refuse_langs(langs: list[str] | tuple[str, ...], given: str) -> None:
+    """Refuse `langs`, named as `given`, for an empty code (`fr,,en`: `--langs` dropped it, a config file's was "'' is
+    not a code"; a list was named `'fr,'`, a value never written) or `any` among codes (read as a code never
+    answered)."""
+    if not all(code.strip() for code in langs):
+        raise ValueError(f"an empty code{f' in {given}' if len(langs) > 1 else ''}: give codes (fr,en) or any")
+    if "any" in (lowered := {code.strip().lower() for code in langs}) and len(lowered) > 1:
+        raise ValueError(f"any (keep every language) stands alone; give codes (fr,en) or any, got {given}")
 
 
 def _said(err: dict[str, Any]) -> str:

@@ -506,9 +506,10 @@ def test_a_config_error_is_in_the_words_of_a_toml_file(tmp_path, in_process):
     """A string where a list goes (`langs = "fr"`) was "Input should be a valid tuple", a Python word no TOML file
     uses (a number for a path, "not a valid path for <class 'pathlib.Path'>"), and a misspelt key (`min_char`)
     "Extra inputs are not permitted", without the key meant; as a rule pack's errors are, they say "should be a
-    list", and name the closest key (or all of them, for none close)."""
+    list", and name the closest key (or all of them, for none close). (`langs = "fr"` is taken now, as `--langs fr`
+    is: `shape_off_sources` stands for a string where a list goes.)"""
     toml = tmp_path / "c.toml"
-    cases = (('langs = "fr"\n', """langs: should be a list (["a", "b"]), got 'fr'"""),
+    cases = (('shape_off_sources = "x.com"\n', """shape_off_sources: should be a list (["a", "b"]), got 'x.com'"""),
              ("rules_dirs = [5]\n", "rules_dirs item 1: should be a path (a string), got 5"),  # counted from 1: `.0`
              # a TOML date as TOML writes it, not `datetime.date(1979, 5, 27)` (a QA pass found it)
              ("min_chars = 1979-05-27\n", "min_chars: should be a valid integer, got 1979-05-27"),

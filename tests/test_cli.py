@@ -656,13 +656,32 @@ def test_an_empty_code_among_langs_is_refused_on_the_command_line_as_in_a_config
     cfg = tmp_path / "c.toml"
     cfg.write_text('langs = ["fr", ""]\n', encoding="utf-8")
     proc = in_process("run", str(SEEDS), "--out", str(out), "--config", str(cfg))
-    assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {cfg}: langs: an empty code in 'fr,': "
+    # the list as given: it was said 'fr,', a value never written (a QA pass)
+    assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {cfg}: langs: an empty code in ['fr', '']: "
                                                  "give codes (fr,en) or any\n")
     from cleaner import Config
 
-    with pytest.raises(ValueError, match="an empty code in 'fr,'"):
+    with pytest.raises(ValueError, match=re.escape("an empty code in ['fr', '']")):
         Config(langs=["fr", ""])
     assert not out.exists()
+
+
+def test_a_config_files_langs_may_be_written_as_the_flag_takes_them(tmp_path):
+    """The README says "config `langs`, default `any`", and a config file's `langs = "any"` was refused, "should be a
+    list" (a QA pass): a string is read as `--langs` reads it, `any` or codes split at commas, refused as written."""
+    from cleaner import Config
+    from cleaner.config import ConfigError
+
+    cfg = tmp_path / "c.toml"
+    for written, langs in (('"any"', ()), ('"fr,en"', ("fr", "en")), ('" FR, en "', ("fr", "en")), ('"fr"', ("fr",)),
+                           ('["fr", "en"]', ("fr", "en")), ('["any"]', ())):
+        cfg.write_text(f"langs = {written}\n", encoding="utf-8")
+        assert Config.load(cfg).langs == langs, written
+    for written, says in (('"fr,"', "an empty code in 'fr,'"), ('"any,fr"', "any (keep every language) stands alone; "
+                                                                           "give codes (fr,en) or any, got 'any,fr'")):
+        cfg.write_text(f"langs = {written}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=f"^config in .*: langs: {re.escape(says)}"):
+            Config.load(cfg)
 
 
 @pytest.mark.parametrize("command, flag, says", [
