@@ -862,7 +862,10 @@ def _byline(tree: Any, author: str, text: str) -> str | None:
     return extract_author(page)
 
 
-_WEB_ADDRESS = re.compile(r"\S+://\S*")
+_WEB_ADDRESS = re.compile(r"(?<!\S)\S*://\S*")
+"""A web or app address, the whole word holding "://" (`twitter://user?screen_name=jane_doe` of a meta tag, which
+`_URL`'s http(s) ones leave). Tried from a word's start only: `\\S+://` was tried from every character of a run
+without a space (a script's JSON, minified code), quadratic: a page of an 80,000-character run took 7 s."""
 
 
 def _unhandled(tree: Any, author: str | None) -> str | None:
