@@ -883,8 +883,8 @@ def _unhandled(tree: Any, author: str | None) -> str | None:
 def _handle(name: str, page: str) -> bool:
     """Whether `page` writes `name` only as a handle (see `_unhandled`)."""
     words = [re.escape(word) for word in re.findall(r"[^\W\d_]+", name)]
-    if not words or re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)", page):
-        return False
+    if not words or re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)", page, re.IGNORECASE):
+        return False  # in any case, as the handle is sought: a byline's "jean dupont" is trafilatura's "Jean Dupont"
     glued = re.compile(r"(?<![\w.-])" + r"[._-]?".join(words) + r"[\w.-]*", re.IGNORECASE)
     return any("_" in found or any(c.isdigit() for c in found) for found in glued.findall(page))
 

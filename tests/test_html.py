@@ -634,7 +634,8 @@ def test_a_site_name_that_is_no_name_gives_way_to_the_pages_host(site, title, ur
      "Yassmin Abdel-Magied"),  # a TED page, its links written with the handle
     ("<meta name='author' content='By SARAH MITCHELL, Political Editor'>", "", "SARAH MITCHELL"),
     ("<meta name='author' content='Sarah Mitchell, Mark Jones'>", "", "Sarah Mitchell; Mark Jones"),
-], ids=["meta-handle", "forum-handle", "handle-and-name", "name-in-links", "job-title", "two-names"])
+    ("", "<p class='byline'>By <span class='author'>jane doe</span></p><p>Follow @jane_doe</p>", "Jane Doe"),
+], ids=["meta-handle", "forum-handle", "handle-and-name", "name-in-links", "job-title", "two-names", "lower-case-name"])
 def test_a_handle_or_a_job_title_is_no_author(head, byline, author):
     """trafilatura makes a handle a name ("jane_doe42" → "Jane Doe") and a job title after a comma a second author
     (QA): the handle goes when the page writes the name only so, the title when it follows a name."""
