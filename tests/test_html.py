@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from conftest import ROOT, SHARED
@@ -1315,3 +1316,32 @@ def test_text_beside_a_block_is_not_glued_to_it():
     page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p><div><b>Note :</b><div>{PARAGRAPHS[1]}</div></div>"
             f"<p>{PARAGRAPHS[2]}</p></article></body></html>")
     assert extract_html(_doc(page), CONFIG).text.splitlines() == [PARAGRAPHS[0], "Note :", *PARAGRAPHS[1:]]
+
+
+class _Scanned(str):
+    """A text that counts the searches through it whole."""
+
+    scans = 0
+
+    def __contains__(self, part: object) -> bool:
+        type(self).scans += 1
+        return super().__contains__(part)
+
+    def replace(self, *args: Any) -> str:
+        type(self).scans += 1
+        return super().replace(*args)
+
+
+def test_blocks_glued_are_parted_in_one_pass_over_the_text():
+    """`_unglued` sought each pair of blocks in the whole text and replaced it there: a page of 20,000 pairs took 25 s
+    (a review). It goes over the text's junctions once, whatever the number of blocks."""
+    import trafilatura
+
+    from cleaner.html import _unglued
+
+    sentence = "Le maire a présenté le budget de la commune devant le conseil municipal."
+    page = ("<html><body><article>" + "".join(f"<div><b>Note {i} :</b><div>Lorem {i}. {sentence}</div></div>"
+                                              for i in range(1_000)) + "</article></body></html>")
+    text = "\n".join(f"Note {i} :Lorem {i}. {sentence}" for i in range(1_000))
+    assert _unglued(trafilatura.load_html(page), _Scanned(text)) == text.replace(":Lorem", ":\nLorem")
+    assert _Scanned.scans == 0
