@@ -299,16 +299,50 @@ def _sides(element: Any) -> tuple[str, str]:
 
 
 def _paragraphs_closed(tree: Any) -> None:
-    """The page with each block that libxml2 put in a `<p>` (`CLOSING_P`) moved out after it, as a browser closes a
-    paragraph where a block starts. libxml2 nests them through an unclosed inline element (`<p><font>A<p>B`, an old
-    page's layout; `<p>A <b>B<div>C`), and trafilatura gave a paragraph and all it holds as one line ("A B", "A BC"),
-    or the block's text after the paragraphs that follow it."""
-    last: dict[Any, Any] = {}
-    for block in dict.fromkeys(block for p in tree.iter("p") for block in p.iterdescendants(*CLOSING_P)):
-        if not (outer := block.xpath("ancestor::p")):
-            continue  # in a block moved out already
-        last.get(outer[0], outer[0]).addnext(block)  # after the outermost (in document order); its tail goes with it
-        last[outer[0]] = block
+    """The page with each `<p>` parted where a block that libxml2 put in it starts (`CLOSING_P`), as a browser closes
+    a paragraph there: the block, then what follows it in the paragraph, in a `<p>` of its own. libxml2 nests them
+    through an unclosed inline element (`<p><font>A<p>B`, an old page's layout; `<p>A <b>B<div>C`), and trafilatura
+    gave a paragraph and all it holds as one line ("A B", "A BC"), or the block's text after the paragraphs that follow
+    it. Moving the block alone left the text after it before it ("Intro A1. Fin" / "B1" / "A2 B2" of `<p>Intro <b>A1.
+    <div>B1</div>A2<div>B2</div></b> Fin</p>`; a review). A block in a table cell or another block of the paragraph
+    stays: a browser closes no paragraph there (it moved table cells' values out of their rows)."""
+    for paragraph in list(tree.iter("p")):
+        for block in reversed(_blocks_in_line(paragraph)):  # the last first: each piece after a block is moved once
+            _parted(paragraph, block)
+
+
+def _blocks_in_line(paragraph: Any) -> list[Any]:
+    """The `CLOSING_P` elements in a `<p>` with inline elements alone between them, in document order."""
+    found, pending = [], list(reversed(paragraph))
+    while pending:
+        element = pending.pop()
+        if element.tag in CLOSING_P:
+            found.append(element)
+        elif isinstance(element.tag, str) and element.tag not in LINE_BREAKING:
+            pending.extend(reversed(element))
+    return found
+
+
+def _parted(paragraph: Any, block: Any) -> None:
+    """`paragraph` closed at `block`: the block after it, then a `<p>` (with `paragraph`'s attributes) of what follows
+    the block in it, in copies of the inline elements that held it, as a browser reopens them (`<b>`, `<a>`)."""
+    rest, element, copies = None, block, 0
+    while element is not paragraph:
+        holder = element.getparent()
+        copy = holder.makeelement("p" if holder is paragraph else holder.tag, holder.attrib)
+        if rest is None:
+            copy.text = element.tail
+        else:
+            copy.append(rest)
+            rest.tail = element.tail
+        element.tail = None
+        copy.extend(list(element.itersiblings()))
+        rest, element, copies = copy, holder, copies + 1
+    paragraph.addnext(block)
+    block.addnext(rest)
+    rest.tail, paragraph.tail = paragraph.tail, None
+    if not "".join(rest.itertext()).strip() and sum(1 for _ in rest.iter()) == copies:
+        rest.drop_tree()  # nothing followed the block (its tail, the paragraph's, stays)
 
 
 _CELLS = "./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th"

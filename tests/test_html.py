@@ -1310,6 +1310,24 @@ def test_a_block_in_a_paragraph_through_an_unclosed_inline_element_closes_it(mar
     assert lines[:2] == [PARAGRAPHS[0], f"{PARAGRAPHS[1]} En gras"] and lines[2].startswith(PARAGRAPHS[2]), lines
 
 
+def test_what_follows_a_block_in_a_paragraph_comes_after_it_and_a_cells_block_stays_in_its_row():
+    """A block libxml2 set in a `<p>` was moved out alone: the text after it in the paragraph stayed before it
+    ("Intro A1. Fin du paragraphe." / "B1" / "A2 B2"), and a block in a table cell of the paragraph left its row (a
+    review). A browser closes the paragraph at the block, so what follows goes after it; in a table cell it closes
+    none."""
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p><p>Intro <b>A1. <div>B1</div>A2<div>B2</div></b> Fin du "
+            f"paragraphe.</p><p>{PARAGRAPHS[1]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [
+        PARAGRAPHS[0], "Intro A1.", "B1", "A2", "B2", "Fin du paragraphe.", PARAGRAPHS[1]]
+    table = ("<table><tr><td>Ligne un du tableau</td><td><div>Pour : douze élus.</div></td></tr><tr><td>Ligne deux du "
+             "tableau</td><td><div>Contre : trois élus.</div></td></tr></table>")
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p><p><font>Voici le tableau des votes.{table}Fin des votes."
+            f"</p><p>{PARAGRAPHS[1]}</p></article></body></html>")
+    lines = extract_html(_doc(page), CONFIG).text.splitlines()  # (trafilatura sets the table after the paragraph)
+    assert lines[-3].endswith("Ligne un du tableau Pour : douze élus."), lines
+    assert lines[-2] == "Ligne deux du tableau Contre : trois élus.", lines
+
+
 def test_text_beside_a_block_is_not_glued_to_it():
     """trafilatura glued a `<div>`'s text to the block in it that follows ("Note:Doctors said…", found by a QA pass); a
     browser shows them on two lines."""
