@@ -350,21 +350,29 @@ _CELLS = "./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th"
 
 
 def _untabled(tree: Any) -> None:
-    """The page with its layout tables made blocks: a table of one cell, or one with a cell holding two paragraphs or
-    more, where an old page sets its article (`<td><font><b>Title</b><br><p>…<p>…`) or a page a boxed quote. trafilatura
-    gives a table a row a line, its cells between pipes ("| Title Paragraph 0 … Paragraph 1 … |"), which is no text a
-    browser shows. The table, its rows and a cell holding blocks become `<div>`s, and a cell holding none a `<p>` (as a
-    `<div>` of text beside the article's, trafilatura left it out). A data table's cells hold a value or a paragraph
-    each: it is left as it is."""
+    """The page with its layout tables made blocks (`_laid_out`): where an old page sets its article
+    (`<td><font><b>Title</b><br><p>…<p>…`) or a page a boxed quote. trafilatura gives a table a row a line, its cells
+    between pipes ("| Title Paragraph 0 … Paragraph 1 … |"), which is no text a browser shows. The table, its rows and a cell holding
+    blocks become `<div>`s, and a cell holding none a `<p>` (as a `<div>` of text beside the article's, trafilatura
+    left it out). A data table is left as it is."""
     for table in list(tree.iter("table")):
-        cells = table.xpath(_CELLS)
-        if len(cells) > 1 and not any(sum(p.xpath("ancestor::table[1]")[0] is table for p in cell.iter("p")) > 1
-                                      for cell in cells):
+        if not _laid_out(table, cells := table.xpath(_CELLS)):
             continue
         for element in (table, *table.xpath("./caption | ./thead | ./tbody | ./tfoot | ./tr | ./*/tr")):
             element.tag = "div"
         for cell in cells:
             cell.tag = "div" if any(e.tag in CLOSING_P or e.tag == "table" for e in cell.iterdescendants()) else "p"
+
+
+def _laid_out(table: Any, cells: list[Any]) -> bool:
+    """Whether a table sets a page's blocks: it has one cell, or a cell holding two paragraphs or more and over half
+    its text (an article beside a menu). A data table's cells hold a value or a paragraph each, or a note of two
+    paragraphs among rows of values: with "a cell of two paragraphs" alone, such a table lost its rows (a review)."""
+    if len(cells) < 2:
+        return True
+    sizes = [len("".join(cell.itertext()).strip()) for cell in cells]
+    return any(2 * size > sum(sizes) and sum(p.xpath("ancestor::table[1]")[0] is table for p in cell.iter("p")) > 1
+               for cell, size in zip(cells, sizes))
 
 
 CLOSING_P = frozenset({

@@ -1254,6 +1254,18 @@ def test_a_data_table_stays_a_row_a_line():
         "| Année | Pluie |", "|---|---|", "| 2020 | 120 mm |", "| 2021 | 95 mm |"], out.text
 
 
+def test_a_data_table_with_a_note_of_two_paragraphs_stays_a_row_a_line():
+    """A cell holding two paragraphs made any table a layout table: a table of communes whose note cell held two lost
+    its rows, each cell a line (a review). A cell of paragraphs makes a layout table when it holds most of its text."""
+    rows = "".join(f"<tr><td>Commune {i}</td><td>{1000 + i} habitants</td><td>{3 * i} %</td></tr>" for i in range(5))
+    table = (f"<table><tr><th>Commune</th><th>Population</th><th>Hausse</th></tr>{rows}<tr><td>Note</td><td><p>"
+             "Chiffres de 2023.</p><p>Source : Insee.</p></td><td>-</td></tr></table>")
+    out = extract_html(_doc(f"<html><body><article><p>{PARAGRAPHS[0]}</p>{table}<p>{PARAGRAPHS[1]}</p></article>"
+                            "</body></html>"), CONFIG)
+    lines = [line.strip() for line in out.text.splitlines()]
+    assert "| Commune 0 | 1000 habitants | 0 % |" in lines and "| Note | Chiffres de 2023. Source : Insee. | - |" in lines
+
+
 @pytest.mark.parametrize("page", [
     "<font face=arial><p>{0}<font size=2><p>{1}<p>{2}</font></font>",  # QA's broken/b.jsonl b3
     "<font face=arial><p><font size=2>{0}<p><font size=2>{1}<p><font size=2>{2}</font></font></font>",  # oldfont2
