@@ -74,10 +74,11 @@ class Cleaner:
 
 MAX_FIRINGS = 5
 """How many times one rule may change one document, over all its passes and its tries again at once; one that would
-change it again is stopped, with a warning on the document. Noise stacks two deep at most in MasakhaNEWS and fr-pages
-(a rule changed none of 20,602 documents three times), and five deep stays idempotent; a rule that matches whatever
-line its last removal laid bare (`\\A(?P<title>[^\\n]+)\\n`) ate 60 paragraphs of an article under 20 tries again at
-once in each of up to 3 passes, without a word."""
+change it again is stopped, with a warning on the document when what it found is still there once every rule has run
+(another may have taken it). Noise stacks two deep at most in MasakhaNEWS and fr-pages (a rule changed none of 20,602
+documents three times), and five deep stays idempotent; a rule that matches whatever line its last removal laid bare
+(`\\A(?P<title>[^\\n]+)\\n`) ate 60 paragraphs of an article under 20 tries again at once in each of up to 3 passes,
+without a word."""
 LAST_PHASE = 4
 """Rules of this phase or later (`shape`) run once the named rules have finished their passes, on
 what they left; if they change anything, both run again."""
@@ -123,6 +124,15 @@ def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requir
         _passes(state, named, ctx, max_passes, requires)
         if not (last and _passes(state, last, ctx, max_passes, requires)):
             break
+    for rule in state.stopped:  # said where what it found next is still there (another rule may have taken it)
+        try:
+            left = any(True for _ in rule.find(state.view, ctx))
+        except TimeoutError:
+            left = True
+        if left:
+            state.warnings.append(f"rule {rule.id!r}: stopped after changing this document {MAX_FIRINGS} times, "
+                                  "finding more each time (a pattern that takes whatever its last removal laid bare "
+                                  "would eat the text); what it found next stays")
 
 
 def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires) -> bool:
@@ -151,10 +161,8 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
                 if not hits:
                     state.quiet[id(rule)] = (state.version, state.lines_version)
                 if hits and state.fired[id(rule)] == MAX_FIRINGS:
-                    state.warnings.append(f"rule {rule.id!r}: stopped after changing this document {MAX_FIRINGS} times, "
-                                          "finding more each time (a pattern that takes whatever its last removal laid "
-                                          "bare would eat the text); what it found next stays")
                     state.fired[id(rule)] += 1  # stopped: not tried again on this document
+                    state.stopped.append(rule)
                     break
                 if not state.apply(rule.id, hits):
                     break
@@ -176,9 +184,9 @@ class _State:
     """The raw text, what has been removed from it, and the view rules see; `version` counts the
     changes to the view's text, `lines_version` those that did more than drop or empty whole lines, and
     `quiet` holds, per rule, both counts when it last found nothing; `fired`, per rule, how many times it changed
-    the text (one more once it is stopped). `present` holds at least the `requires` strings the text holds (a string
-    a cut removed may stay: that only costs a rule a try), `cuts` the view offsets where the last change cut the
-    text."""
+    the text (one more once it is stopped), and `stopped` the rules stopped so. `present` holds at least the
+    `requires` strings the text holds (a string a cut removed may stay: that only costs a rule a try), `cuts` the
+    view offsets where the last change cut the text."""
 
     def __init__(self, raw: str, edits: tuple[Edit, ...] = ()):
         self.raw = raw
@@ -190,6 +198,7 @@ class _State:
         self.version = self.lines_version = 0
         self.quiet: dict[int, tuple[int, int]] = {}
         self.fired: Counter[int] = Counter()
+        self.stopped: list[Rule] = []
         self.present: frozenset[str] | None = None
         self.cuts: list[int] = []
 

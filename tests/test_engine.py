@@ -200,6 +200,16 @@ def test_noise_stacked_at_the_head_goes_whole_and_cleaning_again_changes_nothing
         assert again.text == once.text and again.edits == ()
 
 
+def test_a_rule_stopped_whose_next_find_another_rule_took_is_not_warned_of():
+    """Six stacked "Publié le" lines: `generic.date-prefix` is stopped after five, and `fr.published-line` takes the
+    sixth; the warning said of a clean text that what the stopped rule found next stayed (found by a review). It is
+    given only when that is so once every rule has run."""
+    body = "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine, après un long débat."
+    text = "\n".join(f"Publié le 1{k} mars 2021" for k in range(6)) + "\n\n" + body
+    out = Cleaner().clean(Document(id="t", text=text, lang="fr"))
+    assert out.text == body and not [w for w in out.warnings if "stopped" in w], out.warnings
+
+
 @pytest.mark.parametrize("hint", ["fr", "FR", "fr-FR", "fr_CA", "fra", "fre", "french", None])
 def test_a_language_hint_in_any_common_spelling_scopes_the_packs_as_its_code(hint):
     """A record's `lang` hint scopes the language packs. Spelled otherwise than a lower-case ISO 639-1 code
