@@ -1114,8 +1114,10 @@ class Tagger:
                            for line in lines_read]
 
     def _unsure(self, reading: tuple[str, int, str | None, float | None, bool]) -> bool:
-        """Whether a chunk's answer scores under `second_look`."""
-        return (reading[3] or 0.0) < second_look(self.backend, reading[2])
+        """Whether a chunk's answer scores under `second_look`, and is no `Guess`: a guess counts only where another
+        chunk answers its language, and its lines, read again, each keeping it, counted where one of them did (two
+        Xhosa articles became English at 0.20)."""
+        return not reading[4] and (reading[3] or 0.0) < second_look(self.backend, reading[2])
 
 
 def second_look(backend: Backend, lang: str | None) -> float:
