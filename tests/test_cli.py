@@ -717,6 +717,29 @@ def test_a_blank_flag_value_is_refused_not_read_as_not_given(tmp_path, capsys, c
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
+INPUT_EMPTY = "cleaner: an INPUT is empty: give a file, a folder, a glob or - for stdin (. for this folder)\n"
+
+
+@pytest.mark.parametrize("args, says", [
+    (("clean", "", "--out", "o.jsonl"), INPUT_EMPTY),
+    (("clean", "in.jsonl", " ", "--out", "o.jsonl"), INPUT_EMPTY),
+    (("run", "", "--out", "out"), INPUT_EMPTY),
+    (("diff", ""), INPUT_EMPTY),
+    (("rules", "suggest", "", "--out", "s.yaml"), INPUT_EMPTY),
+    (("review", "", "--out", "r.html"), "cleaner: DIR is empty: give a `cleaner run` output folder (. for this one)\n"),
+    (("diff", "in.jsonl", "--rule", ""), "cleaner: --rule is empty: give a rule's id (`cleaner rules list` shows "
+                                         "them), or leave --rule out for all\n"),
+])
+def test_a_blank_input_is_refused_not_read_as_the_current_folder(tmp_path, in_process, args, says):
+    """An empty INPUT (an unset shell variable) was `Path('')`, the current folder: `clean "" --out o.jsonl` cleaned
+    every file under it, exit 0, `diff ""` showed them all and `review ""` said `.: not a cleaner run output folder`;
+    `diff --rule ''` showed every document, as if no --rule were given. Each is one line, exit 2, nothing written."""
+    (tmp_path / "in.jsonl").write_text('{"id": "a", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
+    proc = in_process(*args, cwd=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", says)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
 def test_a_blank_api_key_in_the_environment_is_refused_not_read_as_none(tmp_path, monkeypatch, capsys):
     """`CLEANER_API_KEY=` (a key file or a secret that came out empty) served every POST open, without a word
     on loopback. It is refused as a blank `--api-key` is; `--api-key KEY` still takes precedence over it."""

@@ -25,6 +25,7 @@ from .common import (
     config_args,
     config_from,
     input_args,
+    inputs_named,
     say_not_learning,
     say_unnamed,
     unnamed_inputs,
@@ -72,6 +73,7 @@ def streamed(out: str) -> bool:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """`cleaner clean`: every input record to OUT (cleaned) or to the rejects file (with a reason)."""
+    inputs_named(args.inputs)
     config = config_from(args, id_field=args.id_field, text_field=args.text_field, lang_backend=args.lang_backend)
     say_not_learning(config, "cleaner clean")
     rules = load_rules(config)  # every pack loaded and validated before any input is read

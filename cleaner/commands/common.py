@@ -113,6 +113,13 @@ def pack_paths(values: list[str], flag: str) -> list[Path]:
     return [Path(v) for v in values]
 
 
+def inputs_named(inputs: Iterable[str]) -> None:
+    """A ConfigError for an INPUT given blank (an unset shell variable, most likely), which `Path` reads as the current
+    folder: `clean ""` cleaned every file under it, exit 0."""
+    for name in inputs:
+        not_blank(name, "an INPUT", "give a file, a folder, a glob or - for stdin (. for this folder)")
+
+
 def not_blank(value: str | None, flag: str, give: str) -> None:
     """A ConfigError saying `flag` is empty when it was given blank (an unset shell variable, most likely):
     read as not given, or as the current folder, it would change what the command does without a word."""

@@ -18,7 +18,7 @@ from ..models import Rejected
 from ..review.diff import FORMATS, write
 from ..review.entries import Entry, input_entries, learned_in, recleaned, run_entries, select
 from ..review.run import RunError, is_run_dir, load_run
-from .common import at_least_one, config_args, config_from, input_args, say_not_learning
+from .common import at_least_one, config_args, config_from, input_args, inputs_named, not_blank, say_not_learning
 
 
 def register(sub) -> None:
@@ -40,6 +40,8 @@ def register(sub) -> None:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """`cleaner diff`: write the selected documents' diffs to stdout; exit 2 on a missing input or an `--id` it does not hold."""
+    inputs_named(args.inputs)
+    not_blank(args.rule, "--rule", "give a rule's id (`cleaner rules list` shows them), or leave --rule out for all")
     out = stdout()  # closed: said before anything is read
     runs = [p for p in args.inputs if is_run_dir(p)]
     if runs and len(args.inputs) > 1:

@@ -16,7 +16,7 @@ from ..io.readers import not_an_input
 from ..io.writers import nowhere, stdout, text_stream, utf8_stream, write_atomic
 from ..packs import load_files, load_rules, pack_files, unscoped_shapes
 from ..report import counted
-from .common import a_file, config_args, config_from, input_args, pack_paths, worker_count
+from .common import a_file, config_args, config_from, input_args, inputs_named, pack_paths, worker_count
 
 
 def register(sub) -> None:
@@ -106,6 +106,7 @@ def not_a_loaded_pack(out: Path, config: Config) -> None:
 
 def cmd_rules_suggest(args: argparse.Namespace) -> int:
     """`cleaner rules suggest`: a pack of rules learned from the inputs, every one passing `rules check`."""
+    inputs_named(args.inputs)
     config = config_from(args, id_field=args.id_field, text_field=args.text_field,
                          repeated_min_docs=args.min_docs, repeated_min_share=args.min_share)
     a_file(args.out, "--out", "cleaner rules suggest", "a rule pack is plain YAML; give it a .yaml name", packed=())

@@ -21,6 +21,7 @@ from .common import (
     config_args,
     config_from,
     input_args,
+    inputs_named,
     not_blank,
     positive,
     say_unnamed,
@@ -76,6 +77,7 @@ def register(sub) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: every input record ends in DIR's corpus or rejects, exactly once."""
+    inputs_named(args.inputs)
     codes = tuple(x.strip() for x in (args.langs or "").split(","))  # as written: `Config` reads them
     if args.langs is not None and not any(codes):  # an unset shell variable, most likely: not `any` without a word
         raise ConfigError("--langs is empty: give the languages to keep (fr,en), or any for all")
