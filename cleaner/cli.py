@@ -26,15 +26,37 @@ by `build_parser`, not with this module: a Ctrl-C while they load (pydantic, num
 so) is then `main`'s one line, not a traceback."""
 
 
+_GIVEN = "_cleaner_given"
+"""The attribute of a namespace being parsed that holds each single-valued flag given so far (`_Once`), taken off
+before the namespace is returned."""
+
+
+class _Once(argparse._StoreAction):
+    """A flag of one value (argparse's `store`) given twice is bad usage, naming both values: argparse kept the last
+    without a word (`--config a.toml --config b.toml` dropped a.toml, `--langs fr --langs en` kept en alone), where
+    `--rules` and `diff --id` add up, so a repeated flag read as adding."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = vars(namespace).setdefault(_GIVEN, {})
+        if self.dest in given:
+            first, value = given[self.dest]
+            parser.error(f"argument {'/'.join(self.option_strings)}: given twice ({first} {value!r}, then "
+                         f"{option_string} {values!r}); it takes one value: give it once")
+        given[self.dest] = option_string, values
+        super().__call__(parser, namespace, values, option_string)
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose commands each refuse a flag they do not know with their own usage (argparse
     left it to `cleaner`'s, which lists the commands, not the command's flags), and whose `--help` opens
     with the line `cleaner --help` gives the command (it showed only the usage and the flags). A flag is
-    taken only as written in full: `clean --lang fr` was `--lang-backend fr`."""
+    taken only as written in full: `clean --lang fr` was `--lang-backend fr`; one of one value, only once (`_Once`)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
 
     def add_subparsers(self, **kwargs):
         commands = super().add_subparsers(**kwargs)
@@ -47,10 +69,38 @@ class _Parser(argparse.ArgumentParser):
         return commands
 
     def parse_known_args(self, args=None, namespace=None):
+        args = sys.argv[1:] if args is None else list(args)
+        if self._subparsers is not None:  # `cleaner` or `cleaner rules`: its flags come before its COMMAND
+            self._known_before_command(args)
         namespace, extra = super().parse_known_args(args, namespace)
+        vars(namespace).pop(_GIVEN, None)
         if extra and self._subparsers is None:  # a command's own parser, such as `cleaner run`'s
             self.error(f"unrecognized arguments: {' '.join(extra)}")
         return namespace, extra
+
+    def _known_before_command(self, args: list[str]) -> None:
+        """Refuse a flag before the COMMAND that this parser does not know, with this parser's usage: argparse said
+        `cleaner --bogus` lacked a COMMAND, naming no flag, and gave `cleaner rules --bogus list` `cleaner`'s usage.
+        These parsers' flags take no value (`--help`, `--version`), so the first word that is not a flag is the
+        COMMAND."""
+        for arg in args:
+            if arg == "--" or not arg.startswith("-") or arg == "-":
+                return
+            if arg.split("=", 1)[0] not in self._option_string_actions:
+                self.error(f"unrecognized arguments: {arg}")
+
+    def _print_message(self, message, file=None):
+        """`--help` and `--version` written to stdout as a command's output is (`io.writers.stdout`): a full disk
+        or a closed stdout (`sys.stdout` None, which argparse took for stderr) is `main`'s one line and exit 2, where
+        they said nothing, exit 0."""
+        if file is sys.stdout:
+            from .io.writers import stdout
+
+            out = stdout()
+            out.write(message)
+            out.flush()
+        else:
+            super()._print_message(message, file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGINT, _raising(KeyboardInterrupt))
         if ours and handlers[signal.SIGTERM] is signal.SIG_DFL:
             signal.signal(signal.SIGTERM, _raising(Terminated))
-        args = build_parser().parse_args(argv)  # imports the commands' modules: a signal meanwhile is one line too
+        try:
+            args = build_parser().parse_args(argv)  # imports the commands' modules: a signal meanwhile is one line too
+        except OSError as exc:  # `--help` or `--version` not written (`_Parser._print_message`)
+            return _not_written(exc)
         if ours and args.command == "serve":  # `serve` leaves Ctrl-C and SIGTERM to its server's graceful stop
             _restore(handlers)
         with warnings.catch_warnings():  # which restores `showwarning`
@@ -220,13 +273,20 @@ def _handled(args: argparse.Namespace) -> int:
     except StrictStop as exc:  # it names a record: its id or file name may hold a line break or a terminal's control
         print(f"cleaner: {one_line(str(exc))}", file=sys.stderr)
         return 3
-    except BrokenPipeError:  # a pager or `head` closed stdout, the command's output: not an error (a reader gone of
-        # the rejects alone, `clean --rejects -`, is `JsonlWriter(side=True)`'s to say, and stderr's `_Stderr`'s)
-        return 0
     except BrokenProcessPool:  # a worker killed (`kill -9`, the out-of-memory killer): one line, not the pool's trace
         print(f"cleaner: a worker process died (killed, by the out-of-memory killer or a signal){_again(args)}",
               file=sys.stderr)
         return 4
-    except OSError as exc:  # an output folder that is a file, a path not writable, a full disk
-        print(f"cleaner: {exc.filename}: {exc.strerror}" if exc.filename else f"cleaner: {exc}", file=sys.stderr)
-        return 2
+    except OSError as exc:
+        return _not_written(exc)
+
+
+def _not_written(exc: OSError) -> int:
+    """The exit code of an OSError a command stopped at, said in one line: 0 when a pager or `head` closed stdout, the
+    command's output, which is not an error (a reader gone of the rejects alone, `clean --rejects -`, is
+    `JsonlWriter(side=True)`'s to say, and stderr's `_Stderr`'s); else 2 (an output folder that is a file, a path not
+    writable, a full disk)."""
+    if isinstance(exc, BrokenPipeError):
+        return 0
+    print(f"cleaner: {exc.filename}: {exc.strerror}" if exc.filename else f"cleaner: {exc}", file=sys.stderr)
+    return 2

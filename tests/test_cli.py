@@ -791,10 +791,15 @@ def test_version_prints_the_packages_version(in_process):
     (["run", "--bogus", "IN", "--out", "OUT"], "cleaner run"),
     (["clean", "IN", "--bogus", "--out", "-"], "cleaner clean"),
     (["rules", "list", "--bogus"], "cleaner rules list"),
+    (["rules", "--bogus", "list"], "cleaner rules"),
+    (["--bogus"], "cleaner"),
+    (["--bogus", "run", "IN", "--out", "OUT"], "cleaner"),
 ])
 def test_an_unknown_flag_is_refused_with_the_usage_of_the_command_it_was_given_to(tmp_path, capsys, argv, command):
     """argparse left a flag a command does not know to the top-level parser: `cleaner run ... --bogus` showed
-    `usage: cleaner [-h] {clean,run,...}`, which lists the commands, not run's flags. Exit 2, nothing written."""
+    `usage: cleaner [-h] {clean,run,...}`, which lists the commands, not run's flags. Exit 2, nothing written.
+    Before a COMMAND too: `cleaner --bogus` said only that a COMMAND was missing, naming no flag, and `cleaner rules
+    --bogus list` showed `cleaner`'s usage (found by a QA pass)."""
     from cleaner.cli import main
 
     with pytest.raises(SystemExit) as stop:
@@ -804,6 +809,54 @@ def test_an_unknown_flag_is_refused_with_the_usage_of_the_command_it_was_given_t
     assert err.startswith(f"usage: {command} [-h]")
     assert err.endswith(f"{command}: error: unrecognized arguments: --bogus\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_prefix_of_a_top_level_flag_is_named_as_unknown(capsys):
+    """`cleaner --vers` said "the following arguments are required: COMMAND" (found by a QA pass): a flag is taken
+    only as written in full, and one that is not is named."""
+    from cleaner.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--vers"])
+    assert stop.value.code == 2 and capsys.readouterr().err.endswith("cleaner: error: unrecognized arguments: --vers\n")
+
+
+@pytest.mark.parametrize("argv, flag, first, then", [
+    (["run", "IN", "--out", "OUT", "--config", "a.toml", "--config", "b.toml"], "--config", "--config 'a.toml'",
+     "--config 'b.toml'"),
+    (["run", "IN", "--out", "OUT", "--langs", "fr", "--langs", "en"], "--langs", "--langs 'fr'", "--langs 'en'"),
+    (["clean", "IN", "-o", "a.jsonl", "--out", "b.jsonl"], "--out/-o", "-o 'a.jsonl'", "--out 'b.jsonl'"),
+    (["clean", "IN", "--out", "-", "-j", "1", "-j", "2"], "--workers/-j", "-j 1", "-j 2"),
+    (["diff", "IN", "--rule", "a", "--rule", "b"], "--rule", "--rule 'a'", "--rule 'b'"),
+    (["serve", "--port", "1", "--port", "PORT"], "--port", "--port 1", "--port PORT"),
+    (["rules", "list", "--config", "a.toml", "--config", "a.toml"], "--config", "--config 'a.toml'",
+     "--config 'a.toml'"),
+])
+def test_a_flag_of_one_value_given_twice_is_refused_naming_both(tmp_path, capsys, argv, flag, first, then):
+    """A flag of one value given twice was last-wins without a word: `run --config a.toml --config b.toml` dropped
+    a.toml and `--langs fr --langs en` kept en alone, where `--rules` and `diff --id` add up, so a repeated flag read
+    as adding (found by a QA pass). It is bad usage, exit 2, with the command's usage, nothing written."""
+    import socket
+
+    from cleaner.cli import main
+
+    with socket.create_server(("127.0.0.1", 0)) as taken, pytest.raises(SystemExit) as stop:  # a serve let by stops
+        port = str(taken.getsockname()[1])
+        main([str(tmp_path / a) if a in ("IN", "OUT") else port if a == "PORT" else a for a in argv])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.startswith(f"usage: cleaner {argv[0]}"), err
+    assert err.endswith(f"error: argument {flag}: given twice ({first}, then {then.replace('PORT', port)}); it "
+                        "takes one value: give it once\n"), err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_flags_that_add_up_still_do(tmp_path, capsys):
+    """`--rules` and `diff --id` are repeatable: each given adds (only single-valued flags are refused twice)."""
+    from cleaner.cli import build_parser
+
+    args = build_parser().parse_args(["diff", "IN", "--id", "a", "--id", "b", "--rules", "r1", "--rules", "r2"])
+    assert (args.ids, args.rules) == (["a", "b"], ["r1", "r2"])
+    assert not hasattr(args, "_cleaner_given")
 
 
 @pytest.mark.parametrize("argv, says", [
