@@ -480,6 +480,40 @@ def test_a_flag_only_setting_in_a_config_file_is_told_its_flag(tmp_path, in_proc
     assert "colour: not a config key; the keys are rules_dirs" in proc.stderr
 
 
+def _flags(parser):
+    """Every flag of `parser` and of its commands, by its first long name (`--out`, `--no-...` left out)."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                yield from _flags(command)
+        elif action.option_strings and not isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+            yield next(o for o in action.option_strings if o.startswith("--"))
+
+
+def test_every_flag_is_a_config_key_or_is_told_as_a_flag_in_a_config_file(tmp_path, in_process):
+    """`api_key`, `max_body_mb`, `log_level`, `shutdown_timeout`, `rejects`, `out` and `continue` in a config file
+    were "not a config key; the keys are …", as for a misspelt key, where the README says a flag's setting is told
+    its flag (found by a QA pass): `FLAG_ONLY` was a list kept by hand. Every flag of every command is a key, or is
+    told so, and each is said so in a config file."""
+    from cleaner.cli import build_parser
+    from cleaner.config import FLAG_KEYS, FLAG_ONLY, Config
+
+    flags = {flag[2:].replace("-", "_") for flag in _flags(build_parser())}
+    assert flags - set(Config.model_fields) - FLAG_ONLY - set(FLAG_KEYS) == set()
+    assert FLAG_ONLY | set(FLAG_KEYS) <= flags  # none left over from a flag that went
+    cfg = tmp_path / "c.toml"
+    for key in ("api_key", "max_body_mb", "log_level", "shutdown_timeout", "rejects", "out", "continue", "restart"):
+        cfg.write_text(f"{key} = 1\n", encoding="utf-8")
+        proc = in_process("rules", "list", "--config", str(cfg))
+        assert (proc.returncode, proc.stderr) == (2, f"cleaner: config in {cfg}: {key}: not a config key: a setting "
+                                                     f"of one command, given as --{key.replace('_', '-')}\n")
+    cfg.write_text('rules = ["r"]\n', encoding="utf-8")
+    assert in_process("rules", "list", "--config", str(cfg)).stderr.endswith(
+        "rules: not a config key: --rules is the flag of the key rules_dirs\n")
+
+
 def test_an_empty_rules_dirs_path_given_to_config_load_is_refused():
     """`Config.load(rules_dirs=[""])` (a path from an unset variable) loaded the packs of the working folder,
     where the same value in a config file, or `--rules ''`, is refused."""
