@@ -514,6 +514,28 @@ def test_every_flag_is_a_config_key_or_is_told_as_a_flag_in_a_config_file(tmp_pa
         "rules: not a config key: --rules is the flag of the key rules_dirs\n")
 
 
+def test_a_flag_over_a_config_key_says_its_default_comes_from_the_config():
+    """`run --help` said `--min-chars` defaulted to 1, `--langs` to any and `--min-lang-score` to 0, as if fixed,
+    where a config file sets them, as the other flags over a key say (found by a QA pass)."""
+    import argparse
+
+    from cleaner.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {a.option_strings[0]: a.help for a in commands.choices["run"]._actions if a.option_strings}
+    for flag, key in (("--min-chars", "min_chars"), ("--langs", "langs"), ("--min-lang-score", "min_lang_score")):
+        assert f"(default from the config: {key}, " in helps[flag], helps[flag]
+
+
+def test_rules_suggest_cleans_on_every_core_by_default_as_clean_and_run_do():
+    """`rules suggest --workers` defaulted to 1 where `clean` and `run` use every core, and the README said nothing
+    of it (found by a QA pass): nothing needed 1, as the suggestions are the same with any number of workers."""
+    from cleaner.cli import build_parser
+    from cleaner.workers import default_workers
+
+    assert build_parser().parse_args(["rules", "suggest", "in.jsonl", "--out", "s.yaml"]).workers == default_workers()
+
+
 def test_an_empty_rules_dirs_path_given_to_config_load_is_refused():
     """`Config.load(rules_dirs=[""])` (a path from an unset variable) loaded the packs of the working folder,
     where the same value in a config file, or `--rules ''`, is refused."""

@@ -16,6 +16,7 @@ from ..io.readers import not_an_input
 from ..io.writers import nowhere, stdout, text_stream, utf8_stream, write_atomic
 from ..packs import load_files, load_rules, pack_files, unscoped_shapes
 from ..report import counted
+from ..workers import default_workers
 from .common import a_file, config_args, config_from, input_args, inputs_named, pack_paths, worker_count
 
 
@@ -37,7 +38,8 @@ def register(sub) -> None:
     p.add_argument("--min-share", type=float, help="share of a source's documents a line must be in (default: repeated_min_share)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
-    p.add_argument("--workers", "-j", type=worker_count, default=1, help="worker processes for cleaning (default: 1)")
+    p.add_argument("--workers", "-j", type=worker_count, default=default_workers(),
+                   help="worker processes for cleaning (default: all cores); the suggestions are the same with any")
     config_args(p)
     input_args(p, strict=False)  # it reads every input before it suggests: nothing to stop
     p.set_defaults(handler=cmd_rules_suggest)

@@ -38,10 +38,13 @@ def register(sub) -> None:
     p.add_argument("--out", "-o", required=True, metavar="DIR",
                    help="output folder: corpus, raw, rejects, clusters, report.json, manifest.json")
     p.add_argument("--index", metavar="PATH", help="a persistent SQLite dedup index shared across runs (default: a fresh DIR/index.sqlite)")
-    p.add_argument("--min-chars", type=int, help="reject documents with less clean text (default: 1)")
-    p.add_argument("--langs", help="comma-separated ISO 639-1 languages to keep, or `any` (default)")
+    p.add_argument("--min-chars", type=int,
+                   help="reject documents with less clean text (default from the config: min_chars, 1)")
+    p.add_argument("--langs", help="comma-separated ISO 639-1 languages to keep, or `any` "
+                   "(default from the config: langs, any)")
     p.add_argument("--min-lang-score", type=float, metavar="S",
-                   help="reject documents whose lang_score is under S as lang_uncertain (default: 0, keep all)")
+                   help="reject documents whose lang_score is under S as lang_uncertain "
+                        "(default from the config: min_lang_score, 0: keep all)")
     p.add_argument("--lang-backend", help="language identifier (default from the config)")
     p.add_argument("--learn-boilerplate", action=argparse.BooleanOptionalAction, default=None,
                    help="learn each source's repeated lines from the corpus and remove them as rule `repeated` "
