@@ -13,6 +13,7 @@ fastText unsure) travel.
 from __future__ import annotations
 
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from multiprocessing.managers import BaseManager
 
@@ -78,11 +79,16 @@ def wanted(backend: str) -> bool:
 def start(ctx: BaseContext, initializer=None, warm: str | None = None) -> BaseManager:
     """Start the server process (`initializer` runs in it first, e.g. to die with this process), and
     with `warm` (a backend name) have it load that backend's lingua models at once; `shutdown()` it
-    when the pool is done."""
+    when the pool is done. A server killed as it starts (`kill -9`, the out-of-memory killer) is a
+    `BrokenProcessPool`, as a worker killed is (the CLI's one line, exit 4): it was the manager's EOFError, a
+    traceback, exit 1. One killed later is `connect`'s to meet: the workers run lingua themselves."""
     manager = _Manager(ctx=ctx)
-    manager.start(initializer)
-    if warm is not None:
-        manager.lingua().warm(warm)
+    try:
+        manager.start(initializer)
+        if warm is not None:
+            manager.lingua().warm(warm)
+    except (EOFError, ConnectionError) as exc:  # its pipe, or its socket, closed by its end
+        raise BrokenProcessPool(f"the lingua server process died as it started ({type(exc).__name__})") from None
     return manager
 
 

@@ -691,6 +691,35 @@ def test_a_lingua_server_whose_run_stopped_while_it_started_ends_in_silence():
         signal.signal(signal.SIGINT, handler)
 
 
+def test_a_lingua_server_killed_as_it_starts_is_a_broken_pool_not_an_eoferror():
+    """A lingua server killed before it said its address (`kill -9`, the out-of-memory killer) was the manager's
+    EOFError, a traceback and exit 1 (found by a QA pass): it is a `BrokenProcessPool`, as a worker killed is."""
+    import functools
+    import multiprocessing
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    with pytest.raises(BrokenProcessPool, match="^the lingua server process died as it started"):
+        linguaserver.start(multiprocessing.get_context("spawn"), functools.partial(os._exit, 9))
+
+
+def test_a_lingua_server_killed_as_it_starts_is_one_line_and_exit_4(tmp_path, monkeypatch, in_process):
+    """`clean -j2` whose lingua server was killed as it started ended in a traceback, exit 1, where a worker killed
+    is one line and exit 4 (README, exit codes; found by a QA pass)."""
+    import functools
+    import os
+
+    start = linguaserver.start
+    monkeypatch.setattr(linguaserver, "start", lambda ctx, initializer=None, warm=None:
+                        start(ctx, functools.partial(os._exit, 9), warm))
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": str(k), "text": f"Le texte numéro {k}."}) + "\n" for k in range(100)),
+                   encoding="utf-8")
+    proc = in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "-j", "2", "--lang-backend", "lingua")
+    assert (proc.returncode, proc.stderr) == (4, "cleaner: a worker process died (killed, by the out-of-memory killer "
+                                                 "or a signal)\n")
+
+
 def test_norwegian_is_one_code_whatever_the_backend():
     """lingua calls Norwegian Bokmål `nb`, CLD2, fastText and langdetect `no`: the default's shortlist dropped
     fastText's `no` as a language lingua does not know and answered Danish, and `fasttext>lingua` gave one
