@@ -118,16 +118,20 @@ TIME_PATTERN = (
 (`à 10h30`, `at 10:30 AM`, `, 18.00`), a time zone (`CET`, `GMT+1`), "(heure de Paris)"."""
 PUBLISHED = "published|posted|publié|publie|mis en ligne|posté|publicado|publicada|نشر|نُشر"
 """Words that mark a publication date on a byline, in French, English, Spanish and Arabic (see `PLACE_PATTERN`)."""
-UPDATED = ("updated|modified|mis à jour|mis a jour|mise à jour|modifié|modifie|actualisé|actualise|actualizado"
-           "|actualizada|modificado|تحديث|محدث")
-"""Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`)."""
+UPDATED = (r"update|modif|\bedit(?:ed)?\b|mis à jour|mis a jour|mise à jour|mise a jour|\bmaj\b|\bmàj\b|actualis"
+           r"|actualiz|تحديث|محدث|تعديل")
+"""Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`): stems, so that "Last
+update", "Dernière modification", "Última actualización" are read as "updated" is; "edit" and "MAJ" as words only
+("Business Editor", "Majorque" are places and roles)."""
 _BYLINE_SEP = r"[^\S\n]*+[,،|—–-][^\S\n]*+"
 PLACE_PATTERN = (rf"(?:[^\n]{{0,80}}?{_BYLINE_SEP}(?=(?i:{PUBLISHED}))"
-                 rf"|(?:(?!(?i:{UPDATED}))[^\n]){{0,80}}?{_BYLINE_SEP})")
+                 rf"|(?:(?!(?i:{UPDATED}))[^\n:：\d]){{0,80}}?{_BYLINE_SEP})")
 """What may stand between a byline's name and its date (`<<place>>`): a place, role or agency, up to 80 characters,
 and the comma, bar or dash after it ("| Washington | ", ", corresponsal en Bruselas, "). Never an update stamp, whose
 date would be lifted as the publication date ("| Updated: Fri, 13 Mar 2021"), unless a publication word follows
-it ("| Updated: 13/03/2021 | Published: 12/03/2021")."""
+it ("| Updated: 13/03/2021 | Published: 12/03/2021"): a place holds no update word, no colon (a label, "Last update:
+", "Born: ") and no digit (a date or time of its own), since the comma after a weekday or the dash after an unknown
+label ends a place as well as a place's own separator does ("| MAJ : jeudi, 13 mars 2021")."""
 _TIMED = regex.compile(
     r"(?P<date>.+?)(?:T|,?[^\S\n]+(?:(?i:at|à|a las|um|-)[^\S\n]+)?)"
     r"(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
