@@ -98,6 +98,23 @@ def test_a_byline_lifts_its_date_after_a_place_and_never_an_update_date(lang, li
 
 
 
+@pytest.mark.parametrize("text", [
+    "Le conseil municipal a voté le budget après un long débat, écrit-il.\n\nChronologie :\n"
+    "12 mars 2016 - Par Jean Dupont\n\nLa plainte a été déposée le lendemain.",
+    "Le conseil municipal a voté le budget après un long débat.\n\nLes tribunes publiées sur ce sujet :\n"
+    "3 mars 2021 – Par Marie Martin\n5 mars 2021 – Par Jean Dupont\n9 mars 2021 – Par Paul Durand\n\nLa suite.",
+    "Le conseil a voté.\n\n12 mars 2016 - Par Jean Dupont\n\nLa suite.",
+    "Chronologie :\n12 mars 2016 - Par Jean Dupont\n\nLa plainte a été déposée le lendemain.",
+])
+def test_a_dated_list_of_bylines_in_the_body_stays(text):
+    """`fr.byline` took a date opening the line before the bullet ("15 juillet 2015 | Par Mégane Ghorbani") anywhere,
+    and with it the bullet's form, which needs nothing after the name under a sentence: an article's own dated list
+    went, its first item's date and name lifted (found by a review). The date is read at the text's head only, and
+    not under a line ending with ":"."""
+    out = clean(Document(id="x", text=text, lang="fr"))
+    assert (out.text, out.author, out.published) == (text, None, None)
+
+
 GOOD_RULE = """
   - id: t.good
     kind: line
