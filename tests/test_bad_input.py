@@ -531,7 +531,7 @@ def test_an_empty_document_names_what_reading_removed_and_shows_nothing_is_blank
     nul.write_bytes(bytes(10))
     want = {"q\ufffd": f"{src}:1: empty document (invalid UTF-8 at byte 8, replaced with U+FFFD; 3 NUL characters "
                        "removed)",
-            "z": f"{src}:2: empty document", "nul10": f"{nul}: empty document (10 NUL characters removed)"}
+            "z": f"{src}:2: empty document (1 invisible character alone)", "nul10": f"{nul}: empty document (10 NUL characters removed)"}
     assert {r.id: r.detail for r in read_inputs([src, nul], Config.load())} == want
     for command, out, rejects in (("clean", "c.jsonl", "c.rejects.jsonl"), ("run", "r", "r/rejects.jsonl")):
         proc = in_process(command, str(src), str(nul), "--out", str(tmp_path / out), "-q")

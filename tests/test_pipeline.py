@@ -459,7 +459,8 @@ def test_bytes_are_the_text_of_one_document_decoded_as_a_file_is():
 
 def test_invisible_characters_neither_pass_min_chars_nor_win_the_keep_policy():
     """A run of zero-width spaces is no text: it passed `min_chars`, and a copy padded with them was kept
-    as the longest over the clean one."""
+    as the longest over the clean one. Since session 45 such a text is an empty document when it is read, as a
+    blank one is, in `clean` as in `run` (it was `too_short`, after cleaning)."""
     text = "Le conseil municipal a voté mardi le budget de la ville, après un long débat sur les transports publics."
     padded = text.replace(" ", " \u200b\u200b\u200b")
     with Pipeline(Config.load(min_chars=20)) as pipeline:
@@ -467,7 +468,7 @@ def test_invisible_characters_neither_pass_min_chars_nor_win_the_keep_policy():
                                {"id": "b-padded", "text": padded}])
     assert [d.id for d in result.kept] == ["a-clean"]
     reasons = {r.id: (r.reason, r.detail) for r in result.rejected}
-    assert reasons["zwsp"] == ("too_short", "0 characters of clean text, under min_chars=20 (invisible ones not counted)")
+    assert reasons["zwsp"] == ("bad_input", "document 0: empty document (50 invisible characters alone)")
     assert reasons["b-padded"] == ("exact_duplicate", "same normalised clean text as a-clean")
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config import Config
 from ..models import ALWAYS_WRITTEN, FIELDS, MADE, Document, Rejected, given_field, holds_surrogates
+from ..report import counted
 from ..text import blank
 from .decoding import decode_html, decode_text, looks_binary, repair
 
@@ -136,9 +137,12 @@ def empty(rid: str, text: str, html: Any, where: str, raw: Any) -> Rejected | No
     """The rejection of a document with neither a text that shows something (`text.blank`) nor an `html` that is not
     blank; None for one with either. An `html` of byte order marks alone is blank, as a page file holding one is (the
     mark is dropped as it is read): a JSONL `"html": "\\ufeff"` was an `empty_extraction` at extract, the file
-    `bad_input` at reading (QA)."""
-    nothing = blank(text) and not (html or "").replace("\ufeff", "").strip()
-    return bad(rid, f"{where}: empty document", raw) if nothing else None
+    `bad_input` at reading (QA). A text of invisible characters is said to be one: "empty" alone, of 50 zero-width
+    spaces, read as a mistake."""
+    if not blank(text) or (html or "").replace("\ufeff", "").strip():
+        return None
+    unseen = f" ({counted(len(text.strip()), 'invisible character')} alone)" if text.strip() else ""
+    return bad(rid, f"{where}: empty document{unseen}", raw)
 
 
 def _text_document(rid: str, text: str, where: str, config: Config, warnings: tuple[str, ...], raw: Any,
