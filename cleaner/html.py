@@ -352,9 +352,9 @@ _CELLS = "./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th"
 def _untabled(tree: Any) -> None:
     """The page with its layout tables made blocks (`_laid_out`): where an old page sets its article
     (`<td><font><b>Title</b><br><p>…<p>…`) or a page a boxed quote. trafilatura gives a table a row a line, its cells
-    between pipes ("| Title Paragraph 0 … Paragraph 1 … |"), which is no text a browser shows. The table, its rows and a cell holding
-    blocks become `<div>`s, and a cell holding none a `<p>` (as a `<div>` of text beside the article's, trafilatura
-    left it out). A data table is left as it is."""
+    between pipes ("| Title Paragraph 0 … Paragraph 1 … |"), which is no text a browser shows. The table, its rows and
+    a cell holding blocks become `<div>`s, and a cell holding none a `<p>` (as a `<div>` of text beside the
+    article's, trafilatura left it out). A data table is left as it is."""
     for table in list(tree.iter("table")):
         if not _laid_out(table, cells := table.xpath(_CELLS)):
             continue

@@ -143,8 +143,8 @@ def other_packs(folder: Path, rules: RuleSet, config: Config) -> str | None:
     if packs:
         differ += packs
         give.append("the run's --rules or --config")
-    return (f"warning: {folder} was made with other rule packs ({', '.join(differ)}); its dropped documents are cleaned "
-            f"again with the packs loaded now: give {' and '.join(give)} to see what it removed")
+    return (f"warning: {folder} was made with other rule packs ({', '.join(differ)}); its dropped documents are "
+            f"cleaned again with the packs loaded now: give {' and '.join(give)} to see what it removed")
 
 
 def batch_name(out: Path, fp: dict[str, Any]) -> str:

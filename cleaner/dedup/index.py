@@ -170,7 +170,8 @@ def dangling_of(path: Path, batch: str) -> list[str]:
 def disk_full(exc: sqlite3.Error, path: str | Path) -> Exception:
     """SQLite's `database or disk is full`, or its `disk I/O error`, as the OSError it is, naming the file `path` (the
     CLI's one line and exit 2, not a traceback); any other error as it is. SQLite says "full" for ENOSPC alone: a file
-    size limit (`ulimit -f`) or a disk quota reached is an I/O error to it (`SQLITE_IOERR_WRITE`), and was a traceback."""
+    size limit (`ulimit -f`) or a disk quota reached is an I/O error to it (`SQLITE_IOERR_WRITE`), and was a
+    traceback."""
     if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
         return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
     if (exc.sqlite_errorcode or 0) & 0xFF == sqlite3.SQLITE_IOERR:

@@ -74,7 +74,7 @@ function lowerTexts() { return state.lower || (state.lower = DOCS.map((_, i) => 
 function applyFilters() {
   const rule = $("#f-rule").value, st = $("#f-status").value, lang = $("#f-lang").value, src = $("#f-source").value;
   const q = $("#q").value.trim().toLowerCase(), texts = q ? lowerTexts() : null;  // at any length: "ነው" is a word
-  // a source is its URL's host without "www.": a host pasted with it, or a whole URL, finds it ("www." alone is no host)
+  // a source is its URL's host without "www.": a host pasted with it, or a whole URL, finds it ("www." alone is none)
   const host = q.match(/^[a-z][a-z0-9+.-]*:\/\/(?:www\.)?([^\/?#:]+)/)?.[1] || q.replace(/^www\.(?=.)/, "");
   const view = [];
   DOCS.forEach((d, i) => {
