@@ -125,13 +125,14 @@ update", "Dernière modification", "Última actualización" are read as "updated
 ("Business Editor", "Majorque" are places and roles)."""
 _BYLINE_SEP = r"[^\S\n]*+[,،|—–-][^\S\n]*+"
 PLACE_PATTERN = (rf"(?:[^\n]{{0,80}}?{_BYLINE_SEP}(?=(?i:{PUBLISHED}))"
-                 rf"|(?:(?!(?i:{UPDATED}))[^\n:：\d]){{0,80}}?{_BYLINE_SEP})")
+                 rf"|(?:(?!(?i:{UPDATED})|\d{{4}}|\d{{1,2}}[/.h]\d)[^\n:：]){{0,80}}?{_BYLINE_SEP})")
 """What may stand between a byline's name and its date (`<<place>>`): a place, role or agency, up to 80 characters,
 and the comma, bar or dash after it ("| Washington | ", ", corresponsal en Bruselas, "). Never an update stamp, whose
 date would be lifted as the publication date ("| Updated: Fri, 13 Mar 2021"), unless a publication word follows
 it ("| Updated: 13/03/2021 | Published: 12/03/2021"): a place holds no update word, no colon (a label, "Last update:
-", "Born: ") and no digit (a date or time of its own), since the comma after a weekday or the dash after an unknown
-label ends a place as well as a place's own separator does ("| MAJ : jeudi, 13 mars 2021")."""
+", "Born: ") and no date or time of its own (a year, `12/03`, `10h30`), since the comma after a weekday or the dash
+after an unknown label ends a place as well as a place's own separator does ("| MAJ : jeudi, 13 mars 2021"); a name's
+number stays a place's ("France 24", "20 Minutes", "Canal 13": any digit refused them, and the date after was lost)."""
 _TIMED = regex.compile(
     r"(?P<date>.+?)(?:T|,?[^\S\n]+(?:(?i:at|à|a las|um|-)[^\S\n]+)?)"
     r"(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"

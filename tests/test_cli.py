@@ -778,7 +778,7 @@ INPUT_EMPTY = "cleaner: an INPUT is empty: give a file, a folder, a glob or - fo
 
 @pytest.mark.parametrize("args, says", [
     (("clean", "", "--out", "o.jsonl"), INPUT_EMPTY),
-    (("clean", "in.jsonl", " ", "--out", "o.jsonl"), INPUT_EMPTY),
+    (("clean", "in.jsonl", "", "--out", "o.jsonl"), INPUT_EMPTY),
     (("run", "", "--out", "out"), INPUT_EMPTY),
     (("diff", ""), INPUT_EMPTY),
     (("rules", "suggest", "", "--out", "s.yaml"), INPUT_EMPTY),
@@ -794,6 +794,14 @@ def test_a_blank_input_is_refused_not_read_as_the_current_folder(tmp_path, in_pr
     proc = in_process(*args, cwd=tmp_path)
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", says)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_an_input_named_with_spaces_is_a_file_not_an_empty_input(tmp_path, in_process):
+    """A file may be named " ": only '' reads as the current folder, and a review found `clean ' '` refused as "empty",
+    where it read the file."""
+    (tmp_path / " ").write_text('{"id": "a", "text": "Un texte assez long pour rester ici."}\n', encoding="utf-8")
+    proc = in_process("clean", " ", "--input-format", "jsonl", "--out", "-", "-q", cwd=tmp_path)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["id"] == "a", proc.stderr
 
 
 def test_a_blank_api_key_in_the_environment_is_refused_not_read_as_none(tmp_path, monkeypatch, capsys):

@@ -62,6 +62,11 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
     ("en", "By John Smith | Edited: Fri, 13 Mar 2021", None),
     ("en", "By John Smith | Born: 1950 | Died, March 12, 2021", None),
     ("en", "By John Smith, Business Editor, March 12, 2021", "2021-03-12"),
+    # found by a review: any digit refused a place, and a name's number lost the date after it
+    ("en", "By John Smith | Channel 4 News | March 12, 2021", "2021-03-12"),
+    ("fr", "Par Jean Dupont | France 24 | le 12 mars 2021", "2021-03-12"),
+    ("fr", "Par Jean Dupont, Marseille (13), le 12 mars 2021", "2021-03-12"),
+    ("es", "Por Juan Pérez | Canal 13 | 12 de marzo de 2021", "2021-03-12"),
     ("en", "Posted by Tom Jones | 12 March 2021", "2021-03-12"),
     ("en", "Posted by Tom Jones | Updated: 13 March 2021", None),
     ("fr", "Par Jean Dupont, Paris, le 12 mars 2021", "2021-03-12"),

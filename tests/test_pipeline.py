@@ -469,6 +469,9 @@ def test_invisible_characters_neither_pass_min_chars_nor_win_the_keep_policy():
     assert [d.id for d in result.kept] == ["a-clean"]
     reasons = {r.id: (r.reason, r.detail) for r in result.rejected}
     assert reasons["zwsp"] == ("bad_input", "document 0: empty document (50 invisible characters alone)")
+    with Pipeline(Config.load()) as pipeline:  # white space between them is not counted among them (a review)
+        (spaced,) = pipeline.run([{"id": "z", "text": "\u200b\n\n\n\n\u200b"}]).rejected
+    assert spaced.detail == "document 0: empty document (2 invisible characters alone)"
     assert reasons["b-padded"] == ("exact_duplicate", "same normalised clean text as a-clean")
 
 

@@ -117,7 +117,8 @@ def inputs_named(inputs: Iterable[str]) -> None:
     """A ConfigError for an INPUT given blank (an unset shell variable, most likely), which `Path` reads as the current
     folder: `clean ""` cleaned every file under it, exit 0."""
     for name in inputs:
-        not_blank(name, "an INPUT", "give a file, a folder, a glob or - for stdin (. for this folder)")
+        if not name:  # a name of spaces is a file's (it was refused as empty); '' is none
+            not_blank(name, "an INPUT", "give a file, a folder, a glob or - for stdin (. for this folder)")
 
 
 def not_blank(value: str | None, flag: str, give: str) -> None:

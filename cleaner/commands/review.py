@@ -31,7 +31,8 @@ def register(sub) -> None:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """`cleaner review DIR --out FILE`: exit 2 with one line when DIR is not a run output."""
-    not_blank(args.run, "DIR", "give a `cleaner run` output folder (. for this one)")
+    if not args.run:  # a name of spaces is a folder's; '' is none
+        not_blank(args.run, "DIR", "give a `cleaner run` output folder (. for this one)")
     try:
         run = load_run(args.run)
     except RunError as exc:

@@ -141,7 +141,8 @@ def empty(rid: str, text: str, html: Any, where: str, raw: Any) -> Rejected | No
     spaces, read as a mistake."""
     if not blank(text) or (html or "").replace("\ufeff", "").strip():
         return None
-    unseen = f" ({counted(len(text.strip()), 'invisible character')} alone)" if text.strip() else ""
+    shown = sum(not c.isspace() for c in text)  # the invisible ones, white space apart
+    unseen = f" ({counted(shown, 'invisible character')} alone)" if shown else ""
     return bad(rid, f"{where}: empty document{unseen}", raw)
 
 
