@@ -1101,23 +1101,25 @@ class Tagger:
         """Read again, line by line (lines grouped as chunks are), each chunk of `read` of several lines whose answer
         is unsure (`_unsure`), all in one batch, and put their readings in place of the chunk's in `readings`: a
         title, a blank line, then French lines and English ones was one paragraph, one chunk, French at 0.74. A line
-        answered under `LINE_SURE`, or a `Guess`, keeps the chunk's answer."""
+        answered under `LINE_SURE`, or a `Guess`, keeps the chunk's answer, or none when that was a `Guess` (each line
+        keeping it, the guess counted where one sure line answered its language: two Xhosa articles became English);
+        with no line sure, the chunk's reading stands."""
         again = {i: groups for i, text in enumerate(read) if "\n" in text and self._unsure(readings[i][0])
                  and len(groups := self._grouped(text.split("\n"))) > 1}
         lines = [_part(group, getattr(read[i], "document_letters", readings[i][0][1]))
                  for i, groups in again.items() for group, _ in groups]
         found = iter(detect_all(self.backend, lines))
         for i, groups in again.items():
-            kept = readings[i][0][2:]
             lines_read = [(group, n, *(d := next(found)), isinstance(d, Guess)) for group, n in groups]
-            readings[i] = [line if (line[3] or 0.0) >= LINE_SURE and not line[4] else (*line[:2], *kept)
-                           for line in lines_read]
+            sure = [(line[3] or 0.0) >= LINE_SURE and not line[4] for line in lines_read]
+            if not any(sure):
+                continue  # the chunk's reading stands
+            kept = (None, None, False) if readings[i][0][4] else readings[i][0][2:]  # a guess is the whole chunk's
+            readings[i] = [line if ok else (*line[:2], *kept) for line, ok in zip(lines_read, sure)]
 
     def _unsure(self, reading: tuple[str, int, str | None, float | None, bool]) -> bool:
-        """Whether a chunk's answer scores under `second_look`, and is no `Guess`: a guess counts only where another
-        chunk answers its language, and its lines, read again, each keeping it, counted where one of them did (two
-        Xhosa articles became English at 0.20)."""
-        return not reading[4] and (reading[3] or 0.0) < second_look(self.backend, reading[2])
+        """Whether a chunk's answer scores under `second_look`."""
+        return (reading[3] or 0.0) < second_look(self.backend, reading[2])
 
 
 def second_look(backend: Backend, lang: str | None) -> float:

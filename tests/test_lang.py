@@ -149,6 +149,21 @@ def test_a_paragraph_of_lines_in_two_languages_under_a_title_gives_both(tagger):
     assert result == tagger.tag(text.replace("\n\n", "\n"))
 
 
+@pytest.mark.parametrize("doc_id", ["xho-test-53", "xho-train-897"])
+def test_a_guessed_paragraph_read_again_counts_its_sure_lines_alone(doc_id):
+    """A paragraph whose answer is a `Guess` (CLD2 overruled, English at 0.30) read again line by line: each line kept
+    the guess, which counted once one list line answered English at 0.81, and Xhosa articles became English (a
+    review); then not read again, and the sure Xhosa lines of another such paragraph were lost (xho-train-897
+    English). Its sure lines count, the others none, and with no sure line the paragraph's reading stands."""
+    import gzip
+
+    from conftest import SHARED
+
+    with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
+        text = next(json.loads(line)["text"] for line in fh if f'"id": "{doc_id}"' in line)
+    assert make_tagger("cld2+fasttext>lingua~5").tag(text).lang == "xh"
+
+
 def test_only_a_paragraph_of_lines_the_backend_is_unsure_of_is_read_again_line_by_line():
     """Reading every line cost 60 % more tagging CPU on MasakhaNEWS: a paragraph is read as one chunk, and again
     line by line (lines grouped as chunks are) only when its answer scores under `second_look`; a line's own answer
