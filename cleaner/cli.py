@@ -31,18 +31,34 @@ _GIVEN = "_cleaner_given"
 before the namespace is returned."""
 
 
+def _given_once(action: argparse.Action, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                option_string: str | None) -> None:
+    """Bad usage, naming both, when `action`'s flag was given before in this parse (`_Once`, `_OnceBoolean`)."""
+    given = vars(namespace).setdefault(_GIVEN, {})
+    if action.dest in given:
+        first, value = given[action.dest]
+        shown = (lambda flag, v: flag if v is None else f"{flag} {v!r}")
+        parser.error(f"argument {'/'.join(action.option_strings)}: given twice ({shown(first, value)}, then "
+                     f"{shown(option_string, values)}); it takes one value: give it once")
+    given[action.dest] = option_string, values
+
+
 class _Once(argparse._StoreAction):
     """A flag of one value (argparse's `store`) given twice is bad usage, naming both values: argparse kept the last
     without a word (`--config a.toml --config b.toml` dropped a.toml, `--langs fr --langs en` kept en alone), where
     `--rules` and `diff --id` add up, so a repeated flag read as adding."""
 
     def __call__(self, parser, namespace, values, option_string=None):
-        given = vars(namespace).setdefault(_GIVEN, {})
-        if self.dest in given:
-            first, value = given[self.dest]
-            parser.error(f"argument {'/'.join(self.option_strings)}: given twice ({first} {value!r}, then "
-                         f"{option_string} {values!r}); it takes one value: give it once")
-        given[self.dest] = option_string, values
+        _given_once(self, parser, namespace, values, option_string)
+        super().__call__(parser, namespace, values, option_string)
+
+
+class _OnceBoolean(argparse.BooleanOptionalAction):
+    """A switch given both ways, or twice (`--learn-boilerplate --no-learn-boilerplate`), is bad usage as a flag of
+    one value given twice is (`_Once`): argparse kept the last without a word (a review)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        _given_once(self, parser, namespace, None, option_string)
         super().__call__(parser, namespace, values, option_string)
 
 
@@ -50,13 +66,19 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose commands each refuse a flag they do not know with their own usage (argparse
     left it to `cleaner`'s, which lists the commands, not the command's flags), and whose `--help` opens
     with the line `cleaner --help` gives the command (it showed only the usage and the flags). A flag is
-    taken only as written in full: `clean --lang fr` was `--lang-backend fr`; one of one value, only once (`_Once`)."""
+    taken only as written in full: `clean --lang fr` was `--lang-backend fr`; one of one value, or a switch, only once
+    (`_Once`, `_OnceBoolean`)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
         self.register("action", None, _Once)
         self.register("action", "store", _Once)
+
+    def add_argument(self, *args, **kwargs):
+        if kwargs.get("action") is argparse.BooleanOptionalAction:
+            kwargs["action"] = _OnceBoolean
+        return super().add_argument(*args, **kwargs)
 
     def add_subparsers(self, **kwargs):
         commands = super().add_subparsers(**kwargs)

@@ -895,6 +895,11 @@ def test_a_prefix_of_a_top_level_flag_is_named_as_unknown(capsys):
     (["serve", "--port", "1", "--port", "PORT"], "--port", "--port 1", "--port PORT"),
     (["rules", "list", "--config", "a.toml", "--config", "a.toml"], "--config", "--config 'a.toml'",
      "--config 'a.toml'"),
+    # a switch given both ways kept the last without a word too (found by a review)
+    (["run", "IN", "--out", "OUT", "--learn-boilerplate", "--no-learn-boilerplate"],
+     "--learn-boilerplate/--no-learn-boilerplate", "--learn-boilerplate", "--no-learn-boilerplate"),
+    (["clean", "IN", "--out", "-", "--no-default-rules", "--default-rules"], "--default-rules/--no-default-rules",
+     "--no-default-rules", "--default-rules"),
 ])
 def test_a_flag_of_one_value_given_twice_is_refused_naming_both(tmp_path, capsys, argv, flag, first, then):
     """A flag of one value given twice was last-wins without a word: `run --config a.toml --config b.toml` dropped
