@@ -1103,7 +1103,8 @@ class Tagger:
         title, a blank line, then French lines and English ones was one paragraph, one chunk, French at 0.74. A line
         answered under `LINE_SURE`, or a `Guess`, keeps the chunk's answer, or none when that was a `Guess` (each line
         keeping it, the guess counted where one sure line answered its language: two Xhosa articles became English);
-        with no line sure, the chunk's reading stands."""
+        with no line sure, or a guess's sure lines under half its letters (one sure line of another language took the
+        document), the chunk's reading stands."""
         again = {i: groups for i, text in enumerate(read) if "\n" in text and self._unsure(readings[i][0])
                  and len(groups := self._grouped(text.split("\n"))) > 1}
         lines = [_part(group, getattr(read[i], "document_letters", readings[i][0][1]))
@@ -1112,8 +1113,9 @@ class Tagger:
         for i, groups in again.items():
             lines_read = [(group, n, *(d := next(found)), isinstance(d, Guess)) for group, n in groups]
             sure = [(line[3] or 0.0) >= LINE_SURE and not line[4] for line in lines_read]
-            if not any(sure):
-                continue  # the chunk's reading stands
+            held = sum(line[1] for line, ok in zip(lines_read, sure) if ok)
+            if not held or (readings[i][0][4] and 2 * held < readings[i][0][1]):
+                continue  # the chunk's reading stands: no line sure, or a guess's sure lines a minority of it
             kept = (None, None, False) if readings[i][0][4] else readings[i][0][2:]  # a guess is the whole chunk's
             readings[i] = [line if ok else (*line[:2], *kept) for line, ok in zip(lines_read, sure)]
 
