@@ -55,7 +55,8 @@ class _Once(argparse._StoreAction):
 
 class _OnceBoolean(argparse.BooleanOptionalAction):
     """A switch given both ways, or twice (`--learn-boilerplate --no-learn-boilerplate`), is bad usage as a flag of
-    one value given twice is (`_Once`): argparse kept the last without a word (a review)."""
+    one value given twice is (`_Once`): argparse kept the last without a word (a review). `_Parser.add_argument` puts
+    it in place of `BooleanOptionalAction`; a switch added to an argument group would keep argparse's (none is)."""
 
     def __call__(self, parser, namespace, values, option_string=None):
         _given_once(self, parser, namespace, None, option_string)
