@@ -884,8 +884,9 @@ def test_no_default_rules_and_extra_pack(tmp_path, in_process):
 
 def test_default_rules_off_in_a_config_file_is_turned_back_on_by_the_flag(tmp_path, in_process):
     """`default_rules = false` in a config file could not be undone for one command: `--no-default-rules` was the only
-    flag. `--default-rules` loads the shipped packs whatever the config says, as `--[no-]learn-boilerplate` does; the
-    last of the two flags given wins."""
+    flag. `--default-rules` loads the shipped packs whatever the config says, as `--[no-]learn-boilerplate` does. The
+    two flags given together were last-wins without a word; since session 45 a switch given both ways is refused, as
+    a flag of one value given twice is (a review)."""
     config = tmp_path / "c.toml"
     config.write_text("default_rules = false\n", encoding="utf-8")
     shipped = len(SHIPPED.rules)
@@ -893,7 +894,10 @@ def test_default_rules_off_in_a_config_file_is_turned_back_on_by_the_flag(tmp_pa
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "0 rules from 0 packs\n")
     proc = in_process("rules", "list", "--config", str(config), "--default-rules")
     assert len(proc.stdout.splitlines()) == shipped and proc.stderr == f"{shipped} rules from 26 packs\n"
-    assert in_process("rules", "list", "--default-rules", "--no-default-rules").stderr == "0 rules from 0 packs\n"
+    both = in_process("rules", "list", "--default-rules", "--no-default-rules")
+    assert both.returncode == 2 and both.stderr.endswith(
+        "error: argument --default-rules/--no-default-rules: given twice (--default-rules, then --no-default-rules); it "
+        "takes one value: give it once\n"), both.stderr
     for command in ("clean", "diff", "run", "review", "serve", "rules list", "rules suggest"):
         usage = in_process(*command.split(), "--help").stdout
         assert "--default-rules | --no-default-rules" in " ".join(usage.split()), command
