@@ -282,6 +282,7 @@ def _handled(args: argparse.Namespace) -> int:
     from .dedup.index import IndexBusyError, IndexMismatchError
     from .escapes import one_line
     from .io.writers import stdout
+    from .linguaserver import ServerDied
     from .packs import RulePackError
     from .workers import StrictStop
 
@@ -296,6 +297,9 @@ def _handled(args: argparse.Namespace) -> int:
     except StrictStop as exc:  # it names a record: its id or file name may hold a line break or a terminal's control
         print(f"cleaner: {one_line(str(exc))}", file=sys.stderr)
         return 3
+    except ServerDied as exc:  # a BrokenProcessPool too: it names the process that died
+        print(f"cleaner: {exc}{_again(args)}", file=sys.stderr)
+        return 4
     except BrokenProcessPool:  # a worker killed (`kill -9`, the out-of-memory killer): one line, not the pool's trace
         print(f"cleaner: a worker process died (killed, by the out-of-memory killer or a signal){_again(args)}",
               file=sys.stderr)

@@ -71,6 +71,10 @@ class _Manager(BaseManager):
 _Manager.register("lingua", callable=_served)
 
 
+class ServerDied(BrokenProcessPool):
+    """The lingua server a pool shares died as it started; the message says so (the CLI's one line, exit 4)."""
+
+
 def wanted(backend: str) -> bool:
     """Whether a language backend name involves lingua (so a pool should share one)."""
     return "lingua" in backend
@@ -87,8 +91,9 @@ def start(ctx: BaseContext, initializer=None, warm: str | None = None) -> BaseMa
         manager.start(initializer)
         if warm is not None:
             manager.lingua().warm(warm)
-    except (EOFError, ConnectionError) as exc:  # its pipe, or its socket, closed by its end
-        raise BrokenProcessPool(f"the lingua server process died as it started ({type(exc).__name__})") from None
+    except (EOFError, ConnectionError):  # its pipe, or its socket, closed by its end
+        raise ServerDied("the lingua server process died as it started (killed, by the out-of-memory killer or a "
+                         "signal)") from None
     return manager
 
 

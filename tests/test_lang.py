@@ -741,7 +741,8 @@ def test_a_lingua_server_killed_as_it_starts_is_a_broken_pool_not_an_eoferror():
 
 def test_a_lingua_server_killed_as_it_starts_is_one_line_and_exit_4(tmp_path, monkeypatch, in_process):
     """`clean -j2` whose lingua server was killed as it started ended in a traceback, exit 1, where a worker killed
-    is one line and exit 4 (README, exit codes; found by a QA pass)."""
+    is one line and exit 4 (README, exit codes; found by a QA pass). The line names the lingua server: it said a worker
+    had died (session 46)."""
     import functools
     import os
 
@@ -752,8 +753,8 @@ def test_a_lingua_server_killed_as_it_starts_is_one_line_and_exit_4(tmp_path, mo
     src.write_text("".join(json.dumps({"id": str(k), "text": f"Le texte numéro {k}."}) + "\n" for k in range(100)),
                    encoding="utf-8")
     proc = in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "-j", "2", "--lang-backend", "lingua")
-    assert (proc.returncode, proc.stderr) == (4, "cleaner: a worker process died (killed, by the out-of-memory killer "
-                                                 "or a signal)\n")
+    assert (proc.returncode, proc.stderr) == (4, "cleaner: the lingua server process died as it started (killed, by "
+                                                 "the out-of-memory killer or a signal)\n")
 
 
 def test_norwegian_is_one_code_whatever_the_backend():
