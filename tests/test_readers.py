@@ -1165,17 +1165,18 @@ def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp
     …]'`), and a header block cut short as `warcio: AttributeError: 'NoneType' object has no attribute
     'startswith'`. The line is quoted as the text it is; a file cut inside a header block ends inside that record,
     as a file cut elsewhere does, gzipped or not; a whole header block without the WARC-Target-URI warcio needs is a
-    damaged record."""
+    damaged record. A file with no record at all is "not a WARC file", as one read as ARC is: it read "unreadable
+    after record 0: Unknown archive format" (session 46)."""
     (tmp_path / "j.jsonl").write_text('{"id":"a","text":"first file"}\n', encoding="utf-8")
     (item,) = _read(tmp_path / "j.jsonl", fmt="warc")
-    assert item.detail == (f"{tmp_path / 'j.jsonl'}: unreadable after record 0: Unknown archive format, first line: "
-                           """'{"id":"a","text":"first file"}'""")
+    assert item.detail == (f"{tmp_path / 'j.jsonl'}: not a WARC file (its first line: "
+                           """'{"id":"a","text":"first file"}')""")
     for line in ("[1, 2]", "[foo]", "['a'", "[" * 5000 + "]" * 5000):  # a line of its own that opens and ends so
         (tmp_path / "b.warc").write_text(line + "\n", encoding="utf-8")
-        assert _read(tmp_path / "b.warc")[0].detail.startswith(f"{tmp_path / 'b.warc'}: unreadable after record 0: ")
+        assert _read(tmp_path / "b.warc")[0].detail.startswith(f"{tmp_path / 'b.warc'}: not a WARC file (its first line: ")
     (tmp_path / "r.warc.gz").write_bytes(b"\x86\xc3\x9b")  # warcio reads it as Latin-1
     (item,) = _read(tmp_path / "r.warc.gz")
-    assert item.detail.endswith(": unreadable after record 0: Unknown archive format, first line: '\\x86Ã\\x9b'")
+    assert item.detail.endswith(": not a WARC file (its first line: '\\x86Ã\\x9b')")
     for gz in (False, True):
         path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
         write_warc(path, gz=gz)

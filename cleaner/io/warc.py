@@ -102,7 +102,11 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
     except ArchiveLoadFailed as exc:
         if "non-chunked gzip" in str(exc) and size is not None:
             raise  # read again, as one stream
-        yield bad(None, f"{name}: unreadable after record {handled[0]}: {_refusal(exc)}")
+        said = _refusal(exc)
+        if handled[0] == 0 and said.startswith("Unknown archive format"):  # no record at all: "after record 0" misled
+            yield bad(None, f"{name}: not a WARC file ({said.replace('Unknown archive format, f', 'its f', 1)})")
+        else:
+            yield bad(None, f"{name}: unreadable after record {handled[0]}: {said}")
     except (OSError, EOFError, zlib.error, ValueError) as exc:
         yield bad(None, f"{name}: unreadable after record {handled[0]}: {exc}")
     except (AttributeError, TypeError, KeyError, IndexError):  # warcio's parser on a header block cut short, or
