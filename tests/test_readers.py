@@ -1173,7 +1173,8 @@ def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp
                            """'{"id":"a","text":"first file"}')""")
     for line in ("[1, 2]", "[foo]", "['a'", "[" * 5000 + "]" * 5000):  # a line of its own that opens and ends so
         (tmp_path / "b.warc").write_text(line + "\n", encoding="utf-8")
-        assert _read(tmp_path / "b.warc")[0].detail.startswith(f"{tmp_path / 'b.warc'}: not a WARC file (its first line: ")
+        detail = _read(tmp_path / "b.warc")[0].detail
+        assert detail.startswith(f"{tmp_path / 'b.warc'}: not a WARC file (its first line: ")
     (tmp_path / "r.warc.gz").write_bytes(b"\x86\xc3\x9b")  # warcio reads it as Latin-1
     (item,) = _read(tmp_path / "r.warc.gz")
     assert item.detail.endswith(": not a WARC file (its first line: '\\x86Ã\\x9b')")
