@@ -7,7 +7,7 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from .report import per_second
+from .report import counted, per_second
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -26,6 +26,8 @@ class RunProgress:
         self.before = 0
         """Documents a resumed run had done before this process (`start_at`): on the bar, not in the rate."""
         self.start = self._last = time.monotonic()
+        self._first: tuple[float, int] | None = None
+        """When the first documents came, and how many: the ETA's rate counts from there, not from a pool's start."""
         self._bar: Progress | None = None
 
     def __enter__(self) -> RunProgress:
@@ -53,18 +55,23 @@ class RunProgress:
         """Count `docs` more documents of `chars` raw characters."""
         self.docs += docs
         self.chars += chars
+        if self._first is None:
+            self._first = (time.monotonic(), self.docs)
         if self._bar is not None:
             done = self.before + self.docs
             self._bar.update(self._task, completed=done, docs=done, mb=self.chars / 1e6, rate=per_second(self.rate))
         elif self.mode == "log" and time.monotonic() - self._last >= self.every:
             self._last = time.monotonic()
-            self.log(f"{self.docs:,} documents, {self.chars / 1e6:.1f} MB, {per_second(self.rate)} docs/s"
+            self.log(f"{counted(self.docs, 'document')}, {self.chars / 1e6:.1f} MB, {per_second(self.rate)} docs/s"
                      + self._eta())
 
     def _eta(self) -> str:
-        if not self.total or not self.docs:
+        """The time left at the rate since the first documents came: counted from the run's start, the workers'
+        start (models loaded, the first batch's round trip) made the first line's ETA 10,665 s for a 58 s run."""
+        if not self.total or self._first is None or self.docs == self._first[1]:
             return ""
-        left = (self.total - self.docs) / self.rate
+        since, docs = self._first
+        left = (self.total - self.docs) * (time.monotonic() - since) / (self.docs - docs)
         return f", ETA {max(left, 0):,.0f} s"
 
     def start_at(self, docs: int, total: int | None) -> None:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyarrow.parquet as pq
 import pytest
@@ -907,12 +908,19 @@ def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path, in_pr
     assert again["parquet"] == again["jsonl"] and any('"meta": {' in line for line in again["jsonl"])
 
 
-def test_progress_lines_when_not_a_terminal(capsys):
+def test_progress_lines_when_not_a_terminal(capsys, monkeypatch):
+    """A line every `every` seconds; its ETA goes at the rate since the first documents came (the first line's, at
+    the pool's start, said ETA 10,665 s of a 58 s run), so the first line has none; one document is singular."""
+    now = [0.0]
+    monkeypatch.setattr("cleaner.progress.time", SimpleNamespace(monotonic=lambda: now[0]))
     with RunProgress("cleaner run", mode="log", every=0.0) as progress:
-        progress.start_at(0, 10)
-        progress.update(5, 500)
-    err = capsys.readouterr().err
-    assert "cleaner run: 5 documents, 0.0 MB" in err and "docs/s" in err and "ETA" in err
+        progress.start_at(0, 11)
+        now[0] = 30.0
+        progress.update(1, 100)  # the first document, 30 s after the start
+        now[0] = 31.0
+        progress.update(5, 500)  # 5 more a second later: 5 left, at 5 a second
+    assert capsys.readouterr().err.splitlines() == ["cleaner run: 1 document, 0.0 MB, 0.033 docs/s",
+                                                    "cleaner run: 6 documents, 0.0 MB, 0.19 docs/s, ETA 1 s"]
     with RunProgress("cleaner run", mode="quiet", every=0.0) as progress:
         progress.update(5, 500)
         progress.log("hello")
