@@ -50,7 +50,7 @@ from .dedup.signature import DedupParams, Signer
 from .engine import clean_more
 from .gates import gate
 from .io.names import loops, real
-from .io.outputs import STATE, OutputError, output_file_pattern, read_output
+from .io.outputs import STATE, OutputError, output_file_pattern, read_output, run_manifest
 from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput, can_be_written, sha256_of
@@ -164,8 +164,14 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
     to replace it, and before a state is made, which a rerun would take for an interrupted run's (not "already
     complete"), when it would remove an index another process uses or other runs were given; so is a bad pack (`load`
     loads the packs), which said the outputs would be replaced and then stopped the run."""
-    finished = read_manifest(out)
-    if not finished:
+    try:
+        finished = run_manifest(out)
+    except OutputError as exc:  # its outputs were replaced without a word, as if the folder held no run
+        load()
+        progress.log(f"{out}/ holds a run whose manifest cannot be read ({exc}): running again, its outputs will be "
+                     "replaced")
+        return None
+    if finished is None:
         return None
     changed = changes({k: finished.get(k) for k in fp}, fp)
     if options.resume == "force-continue" and "inputs" in changed:  # it replaced the finished corpus without a word

@@ -1060,6 +1060,23 @@ def test_a_finished_run_missing_an_output_is_run_again(tmp_path, damage):
     assert Runner(Config.load(), [str(SEEDS)], out, RunOptions(progress="quiet")).run().up_to_date
 
 
+@pytest.mark.parametrize("manifest", ["garbage\n", "{}\n"])
+def test_a_finished_run_whose_manifest_is_damaged_is_said_to_be_replaced(tmp_path, in_process, manifest):
+    """A run folder whose manifest.json is not one cleaner writes (not JSON, or `{}`) had its outputs replaced
+    without a word, as if it held no run (a QA pass): the run says why it runs again, as for a damaged report."""
+    out = tmp_path / "out"
+    assert in_process("run", str(SEEDS), "--out", str(out), "-q").returncode == 0
+    before = _bytes(out)
+    (out / "manifest.json").write_text(manifest, encoding="utf-8")
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1")
+    why = ("not JSON (Expecting value)" if manifest.startswith("g")
+           else "not a manifest of cleaner's ('outputs' is not a list of files)")
+    assert proc.returncode == 0 and proc.stderr.startswith(
+        f"cleaner run: {out}/ holds a run whose manifest cannot be read ({out / 'manifest.json'}: {why}): running "
+        "again, its outputs will be replaced\n"), proc.stderr
+    assert _bytes(out) == before
+
+
 def test_a_full_disk_is_an_oserror_naming_the_file_it_was_writing(tmp_path, monkeypatch):
     """A full disk while the run state, a JSONL output or a Parquet output is written is an OSError naming
     that file (the CLI's one line and exit 2), and leaves no temporary file: it was SQLite's `database or

@@ -52,7 +52,7 @@ def run_manifest(folder: Path) -> dict[str, Any] | None:
     except OSError as exc:
         raise OutputError(f"{path}: unreadable ({exc.strerror or exc})") from None
     manifest = parse_record(data, str(path))
-    outputs, rules = manifest.get("outputs", []), manifest.get("rules", [])
+    outputs, rules = manifest.get("outputs"), manifest.get("rules", [])  # every manifest cleaner writes lists them
     if not (isinstance(outputs, list) and all(isinstance(o, dict) and isinstance(o.get("file"), str) for o in outputs)):
         raise OutputError(f"{path}: not a manifest of cleaner's ('outputs' is not a list of files)")
     if not (isinstance(rules, list) and all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r)
