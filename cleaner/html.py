@@ -652,11 +652,14 @@ MONTHS = frozenset({
     "november", "december"})
 ROLES = frozenset({
     "editor", "correspondent", "reporter", "journalist", "writer", "columnist", "contributor", "producer", "analyst",
-    "presenter", "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante", "chroniqueur",
+    "presenter", "staff", "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante", "chroniqueur",
     "chroniqueuse", "envoyé", "envoyée", "corresponsal", "redactor", "redactora", "periodista", "editora", "enviado",
     "enviada"})
 """Words of a job title that a byline writes after the name and a comma ("By Sarah Mitchell, Political Editor"):
-trafilatura splits names on commas, and the title became a second author."""
+trafilatura splits names on commas, and the title became a second author; or alone ("Staff Writer")."""
+US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
+                      "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split())
+"""The US postal codes of the states and DC, which a byline's place may end with ("Jane Doe, Washington DC")."""
 NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "les", "van", "von", "der", "den", "da", "di", "dos", "das",
                             "del", "della", "y", "e", "et", "and", "al", "el", "bin", "ben", "ibn"})
 """Lower-case words of names ("Marie Poinsot et Serge Weber", "Collectif le SEUM"); other lower-case words are prose."""
@@ -669,7 +672,8 @@ def page_author(author: str, sitename: str | None) -> str | None:
     a name written twice ("X Y X Y"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
     label, the site's own name, a single letter or a handle (trafilatura changes a Twitter handle's "_" to spaces,
     and takes the digits off "enseignants-93", leaving "Enseignants-"; `_unhandled` finds the others) is no author,
-    nor a job title after a name (`ROLES`: "Sarah Mitchell; Political Editor"); "Surname; First" pairs (four
+    nor a job title, after a name or alone (`ROLES`: "Sarah Mitchell; Political Editor", "Staff Writer"), nor a
+    place after a name (`_byline_place`: "Jean Dupont; Paris"); "Surname; First" pairs (four
     single words or more, as `citation_author` meta gives them) are joined. Prose (two lower-case words besides
     `NAME_PARTICLES` after capitals: "Pour télécharger ce son") makes the whole value suspect: None; a name written
     all in lower case ("valerie") is no prose."""
@@ -689,13 +693,23 @@ def page_author(author: str, sitename: str | None) -> str | None:
             words = words[:half]
         name = " ".join(words)
         if (len(_letters(name)) < 2 or name.startswith("@") or name.casefold() in NOT_AUTHORS
-                or (names and any(word.casefold() in ROLES for word in words))
+                or any(word.casefold() in ROLES for word in words) or _byline_place(words, names)
                 or _letters(name) == _letters(sitename or "") or any(_letters(n) == _letters(name) for n in names)):
             continue
         names.append(name)
     if len(names) >= 4 and len(names) % 2 == 0 and all(" " not in n for n in names):
         names = [f"{first} {last}" for last, first in zip(names[::2], names[1::2])]
     return "; ".join(names) or None
+
+
+def _byline_place(words: list[str], names: list[str]) -> bool:
+    """Whether `words` after `names` are a byline's place, which trafilatura splits off at the comma as a second
+    author ("Jean Dupont, Paris", "Jane Doe, Washington DC"): a single word (and a US state's code) after a name of
+    two words or more. A co-author is written in full as the first name is ("Jean Dupont, Marie Curie"); single
+    words after a single word are names ("Agathe; Margot") or "Surname; First" pairs."""
+    if len(words) == 2 and words[1].replace(".", "") in US_STATES:
+        words = words[:1]
+    return len(words) == 1 and bool(names) and " " in names[-1]
 
 
 def _glued_entities(names: list[str]) -> list[str]:

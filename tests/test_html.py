@@ -647,6 +647,28 @@ def test_a_handle_or_a_job_title_is_no_author(head, byline, author):
     assert clean({"id": "p", "html": html}).author == author
 
 
+@pytest.mark.parametrize(("found", "author"), [
+    ("Jean Dupont; Paris", "Jean Dupont"),
+    ("Jean Dupont; Washington DC", "Jean Dupont"),
+    ("Jean Dupont; Marie Martin; Lyon", "Jean Dupont; Marie Martin"),
+    ("Political Editor", None),
+    ("Staff Writer", None),
+    ("Staff Reporter", None),
+    ("Envoyé Spécial", None),
+    # names that stay: a co-author in full, single words after a single word
+    ("Jean Dupont; Marie Curie", "Jean Dupont; Marie Curie"),
+    ("Pierre-Antoine; Alice Maruani", "Pierre-Antoine; Alice Maruani"),
+    ("Agathe; Margot", "Agathe; Margot"),
+])
+def test_a_bylines_place_or_a_job_title_alone_is_no_author(found, author):
+    """trafilatura splits a meta author at its commas: the place after a name became a second author ("Jean Dupont,
+    Paris"), and a job title alone was the author ("Staff Writer"), `ROLES` read only after a name (QA of session
+    46). A single word (and a US state's code) after a name of two words or more is a place; a role is no author."""
+    assert page_author(found, None) == author
+    html = ARTICLE.replace('content="Amina Berrada"', f'content="{found.replace("; ", ", ")}"')
+    assert clean({"id": "p", "html": html}).author == author
+
+
 def test_a_run_without_a_space_keeps_the_handle_check_linear(tmp_path):
     """The handle check takes web addresses out of the page's text (`_WEB_ADDRESS`); `\\S+://\\S*` was tried from
     each character of a run without a space, quadratic: a script's 80,000-character string took 7 s (a review). A run
