@@ -99,12 +99,12 @@ def to_iso(text: str) -> str | None:
 
 
 WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday"
-            "|sunday|lunes|martes|miércoles|jueves|viernes|sábado|domingo"
-            "|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد")
+            "|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lunes|martes|miércoles|miercoles|jueves|viernes"
+            "|sábado|sabado|domingo|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد")
 """The names of the weekdays in French, English, Spanish and Arabic (with and without the hamza pages leave out),
-for a date that opens with one (`<<weekday>>`); an Arabic date was removed with its byline, not lifted."""
-_WEEKDAY = regex.compile(
-    rf"(?i:{WEEKDAYS}|miercoles|sabado|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?[,،]?[^\S\n]+")
+and the English ones' short forms, for a date that opens with one (`<<weekday>>`, `_WEEKDAY`): an Arabic date, and
+The Guardian's "Fri 13 Mar 2015", were removed with their byline, not lifted."""
+_WEEKDAY = regex.compile(rf"(?i:{WEEKDAYS})\.?[,،]?[^\S\n]+")
 """A weekday before a date ("jeudi 12 mars 2021", "Fri, 12 Mar 2021"): not checked against the date, as RFC 2822
 readers do not check it either."""
 TIME_PATTERN = (
@@ -116,8 +116,11 @@ TIME_PATTERN = (
     r"(?:[^\S\n]*+\((?i:heure de Paris|heure locale|heure française|heure de Montréal|heure de l'Est|local time)\))?")
 """What may follow a date on a dateline, or nothing (`<<time>>`): an ISO time (`T10:30:00+02:00`), a time of day
 (`à 10h30`, `at 10:30 AM`, `, 18.00`), a time zone (`CET`, `GMT+1`), "(heure de Paris)"."""
-PUBLISHED = "published|posted|publié|publie|mis en ligne|posté|publicado|publicada|نشر|نُشر"
-"""Words that mark a publication date on a byline, in French, English, Spanish and Arabic (see `PLACE_PATTERN`)."""
+PUBLISHED = (r"published|first published|originally published|posted|date\b|publié|publie|parue?|première publication"
+             r"|mis en ligne|posté|publicado|publicada|نشر|نُشر")
+"""Words that mark a publication date on a byline, in French, English, Spanish and Arabic (see `PLACE_PATTERN`),
+among them labels ("Date:", "Date de publication :") and first-publication words ("First published", "Paru le",
+"Première publication le"), whose date was lost after a place."""
 UPDATED = (r"update|modif|\bedit(?:ed)?\b|mis à jour|mis a jour|mise à jour|mise a jour|\bmaj\b|\bmàj\b|actualis"
            r"|actualiz|تحديث|محدث|تعديل")
 """Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`): stems, so that "Last

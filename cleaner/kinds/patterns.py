@@ -30,14 +30,14 @@ from pydantic import ValidationInfo
 from ..dates import DATE_PATTERN, PLACE_PATTERN, TIME_PATTERN, WEEKDAYS
 from .compiled import CompiledStore, Refused, cache_dir, store_path
 
-MACROS = {"<<date>>": f"(?i:{DATE_PATTERN})", "<<weekday>>": f"(?i:{WEEKDAYS})", "<<time>>": f"(?i:{TIME_PATTERN})",
-          "<<place>>": PLACE_PATTERN}
+MACROS = {"<<date>>": f"(?i:{DATE_PATTERN})", "<<weekday>>": rf"(?i:(?:{WEEKDAYS})\.?)",
+          "<<time>>": f"(?i:{TIME_PATTERN})", "<<place>>": PLACE_PATTERN}
 """Named sub-patterns a rule may use: `<<date>>` is any date `cleaner.dates.to_iso` reads, in any case ("13
 Décembre 2014", "December 13, 2014"), whatever the rule's flags: without `ignorecase` it took lower-case
-month names only, and no English date. `<<weekday>>` is a weekday's name (`dates.WEEKDAYS`), `<<time>>` what may
-follow a date on a dateline, or nothing (`dates.TIME_PATTERN`: a time, its zone): 11 datelines spelt it out.
-`<<place>>` is what may stand between a byline's name and its date, never an update stamp (`dates.PLACE_PATTERN`):
-four byline rules would each have spelt it out in their own language."""
+month names only, and no English date. `<<weekday>>` is a weekday's name or short form and its dot
+(`dates.WEEKDAYS`: "Fri."), `<<time>>` what may follow a date on a dateline, or nothing (`dates.TIME_PATTERN`: a
+time, its zone): 11 datelines spelt it out. `<<place>>` is what may stand between a byline's name and its date,
+never an update stamp (`dates.PLACE_PATTERN`): four byline rules would each have spelt it out in their own language."""
 
 MAX_SIZE = 100_000
 """The largest size (see `scan_pattern`) a pattern may compile into: `regex` takes ~0.1 s and ~25 MB to
