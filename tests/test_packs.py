@@ -128,6 +128,23 @@ def test_a_byline_lifts_a_first_publication_date_a_labels_and_one_after_a_short_
     assert (out.text, out.author, out.published) == (BYLINE_BODY[lang], author, published)
 
 
+@pytest.mark.parametrize("lang, line, published", [
+    ("en", "By John Smith @jsmith | March 12, 2021", "2021-03-12"),
+    ("en", "By John Smith (@jsmith), March 12, 2021", "2021-03-12"),
+    ("en", "By John Smith @jsmith", None),
+    ("en", "By John Smith @john.smith | Reuters", None),
+    ("fr", "Par Jean Dupont (@jdupont), le 12 mars 2021", "2021-03-12"),
+    ("fr", "Par Jean Dupont @jdupont", None),
+])
+def test_a_handle_after_a_bylines_name_keeps_its_author_and_date(lang, line, published):
+    """A handle after the name ended the byline's name: `shape` took "By John Smith @jsmith | March 12, 2021" as
+    link-like tokens, lifting neither field, and "By John Smith (@jsmith), March 12, 2021" stayed (QA of session
+    46). The handle may follow the name now."""
+    out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY[lang]}", lang=lang))
+    author = "John Smith" if lang == "en" else "Jean Dupont"
+    assert (out.text, out.author, out.published) == (BYLINE_BODY[lang], author, published)
+
+
 
 @pytest.mark.parametrize("text", [
     "Le conseil municipal a voté le budget après un long débat, écrit-il.\n\nChronologie :\n"
