@@ -4,9 +4,11 @@ The inputs are cleaned with the loaded packs and counted as `cleaner run --learn
 counts them (`cleaner.boilerplate`: one document per group of copies, per source), plus the *shape*
 of each line holding a digit (dates become `<<date>>`, other numbers `\\d+`). Then, per source:
 
+- a boilerplate line that opens a run and, in most of the documents where it does, is followed by nothing but a
+  list of short lines to the end (the rest of the run among them: a related list whose headlines recur) becomes a
+  `truncate` rule, judged as generic.related-list judges its list (`TRUNCATE_LIST`);
 - each run of consecutive boilerplate lines found in at least `min_docs` documents becomes a
-  `block` rule (a `line` rule when it is one line; a `truncate` rule when, in most of its
-  documents, the line is followed by nothing but a list of short lines to the end);
+  `block` rule (a `line` rule when it is one line);
 - each boilerplate line of at least three words outside those runs becomes a `line` rule;
 - each shape found in at least `min_docs` documents (and `min_share` of them) in more than one
   wording becomes a `regex` rule ("Publié dans X le <date>" lines);
@@ -17,6 +19,11 @@ none). A line seen in one document
 only is never suggested (`min_docs` is at least 2). Every suggestion is checked as `cleaner rules
 check` would check it (its own examples, its keep example through the whole rule set); one that
 fails is left out and counted.
+
+A line that opens a page and that the run keeps there (`boilerplate.boilerplate_lines`: a page's own title, which
+the other pages list among the day's stories) is no `line` rule, nor a `block`'s first line: a rule matches
+anywhere, line 1 included, and took each page's title. Each rule's count is that of the documents where it fires
+(a second pass over them), and a rule that fires only inside what the source's `truncate` rules cut is left out.
 """
 
 from __future__ import annotations
@@ -39,8 +46,9 @@ from .config import Config
 from .dates import DATE_PATTERN
 from .dedup.cluster import Deduplicator
 from .io.readers import read_inputs
-from .kinds import Rule
+from .kinds import KINDS, Context, Rule
 from .kinds.shape import shape_ids
+from .kinds.truncate import TruncateRule
 from .models import Document
 from .packs import RulePackError, load_pack_text, load_rules
 from .pipeline import dedup_params
@@ -59,6 +67,13 @@ MAX_EXAMPLES = 3
 KEEP_CANDIDATES = 8
 TRUNCATE_SHARE = 0.8
 """A line becomes a `truncate` marker when in this share of its documents a list follows it to the end."""
+TRUNCATE_LIST = {"max_prose_lines": 1, "prose_words": 16}
+"""What a suggested `truncate` rule allows after its marker: prose is 16 words or more, as the shipped
+generic.related-list reads it (a teaser headline of 12 to 15 words ending in "?" is a teaser), and one such line, the
+kind's default (a site's headlines run longer: a list holding one of 12 words was no list, and its marker was
+suggested as a `line` rule)."""
+_LIST = TruncateRule.model_construct(id="suggested", kind="truncate", markers=("-",), **TRUNCATE_LIST)
+"""A suggested `truncate` rule's judgement of a list (`_is_list`)."""
 
 
 def shape(line: str) -> str | None:
@@ -99,6 +114,8 @@ class _Found:
     tails: int = 0
     """Documents where a list of short lines follows it to the end."""
     truncate_example: tuple[str, str] | None = None
+    learned_tails: list[frozenset[str]] = field(default_factory=list)
+    """For a marker: the lines after it where all are learned, a tail its blocks and lines take as well."""
 
 
 @dataclass
@@ -132,15 +149,22 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
                                   _units)
         frequent = counts.frequent(config.repeated_min_docs, config.repeated_min_share)
         found = _Survey(frozenset(frequent))
-        for seq, record, raw in all_cleaned(state):
-            if seq in sampled:
-                found.add(Document(**raw).host, counted_text(record, raw["text"], skip))
-    rules, dropped = _rules(found, frequent, config, loaded.rules)
+        for source, text in _counted(state, sampled, skip):
+            found.add(source, text)
+        candidates = _fired(_candidates(found, frequent, config), _counted(state, sampled, skip), config)
+    rules, dropped = _rules(found, candidates, loaded.rules)
     used = start - len(unread)
     header = (f"# suggested by `cleaner rules suggest` from {counted(used, 'input record')}; review each rule: accept, "
               "edit or drop,\n# then run `cleaner rules check` on this file.\n")
     pack = {"description": "rules suggested from what recurs in the corpus", "rules": rules}
     return Suggestions(header + _yaml(pack), len(rules), dropped, used, unread)
+
+
+def _counted(state: RunState, sampled: set[int], skip: frozenset[str]) -> Iterable[tuple[str, str]]:
+    """(source, counted text) of each document counted (`sampled`: one per group of copies)."""
+    for seq, record, raw in all_cleaned(state):
+        if seq in sampled:
+            yield Document(**raw).host, counted_text(record, raw["text"], skip)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -168,34 +192,39 @@ class _Survey:
         self.runs: dict[tuple[str, tuple[str, ...]], _Found] = defaultdict(_Found)
         self.lines: dict[tuple[str, str], _Found] = defaultdict(_Found)
         self.shapes: dict[tuple[str, str], _Found] = defaultdict(_Found)
+        self.markers: dict[tuple[str, str], _Found] = defaultdict(_Found)
+        """Each line that opens a run, with where a list follows it to the end."""
+        self.titles: set[tuple[str, str]] = set()
+        """The learned lines that open a page where the run keeps them (its title)."""
         self.keep: dict[str, list[str]] = defaultdict(list)
 
     def add(self, source: str, text: str) -> None:
         """Survey one document of `source`."""
         self.sources[source] += 1
         lines = text.split("\n")
-        keys = View(text, []).keys
+        view = View(text, [])
+        keys = view.keys
         marked = boilerplate_lines(source, keys, self.learned)
+        boiler = set(marked)
+        opening = next((i for i, key in enumerate(keys) if key is None or key), None)
+        if opening is not None and opening not in boiler and unit_hash(source, keys[opening] or "") in self.learned:
+            self.titles.add((source, keys[opening]))
         runs, seen = _runs(marked), set()
-        for n, run in enumerate(runs):
+        for run in runs:
             key = (source, tuple(keys[i] for i in run))
             found = self.runs[key]
             if key not in seen:
                 seen.add(key)
                 found.docs += 1
-                tail = [line for line in lines[run[-1] + 1:] if line.strip()]
-                before = next((line for line in reversed(lines[: run[0]]) if line.strip()), "")
-                if n == len(runs) - 1 and _is_list(tail) and len(before) >= 80:
-                    found.tails += 1
-                    example = (before + "\n" + lines[run[0]] + "\n" + "\n".join(tail), before)
-                    found.truncate_example = min(found.truncate_example or example, example)
             _example(found, tuple(lines[i].strip() for i in run if keys[i]))
+            if (source, "\0", keys[run[0]]) not in seen:
+                seen.add((source, "\0", keys[run[0]]))
+                self._marker(self.markers[source, keys[run[0]]], view, run[0], boiler)
             for i in run:
                 if keys[i] and word_count(keys[i]) >= LONG_WORDS and (source, keys[i]) not in seen:
                     seen.add((source, keys[i]))
                     self.lines[source, keys[i]].docs += 1
                     _example(self.lines[source, keys[i]], (lines[i].strip(),))
-        boiler = set(marked)
         for i, line in enumerate(lines):
             if i in boiler:
                 continue
@@ -210,6 +239,21 @@ class _Survey:
                 sentences = [line] if keys[i] is not None else _SENTENCE_START.split(line)
                 found_keep = {s.strip() for s in sentences if word_count(s) >= 12 and ends_sentence(s) and line_key(s)}
                 self.keep[source] = sorted({*self.keep[source], *found_keep})[:KEEP_CANDIDATES]
+
+    @staticmethod
+    def _marker(found: _Found, view: View, i: int, marked: set[int]) -> None:
+        """Count line `i`, which opens a run, as a `truncate` marker: where a list follows it to the end (the lines of
+        its run and of any run after it among them: a related list's headlines recur)."""
+        found.docs += 1
+        before = next((line.text for line in reversed(view.lines[:i]) if line.text.strip()), "")
+        if len(before) >= 80 and _is_list(view, i):
+            found.tails += 1
+            tail = "\n".join(line.text for line in view.lines[i + 1:] if line.text.strip())
+            example = (before + "\n" + view.lines[i].text + "\n" + tail, before)
+            found.truncate_example = min(found.truncate_example or example, example)
+            after = [j for j in range(i + 1, len(view.keys)) if view.keys[j] is None or view.keys[j]]
+            if all(j in marked for j in after):
+                found.learned_tails.append(frozenset(view.keys[j] for j in after))
 
 
 _SENTENCE_START = regex.compile(r"(?<=[.!?»”])[^\S\n]+(?=[«“\p{Lu}])")
@@ -228,9 +272,9 @@ def _runs(marked: list[int]) -> list[list[int]]:
     return runs
 
 
-def _is_list(tail: list[str]) -> bool:
-    """At least two lines, all short and none a sentence of prose: a list of teasers or links."""
-    return len(tail) >= 2 and all(len(t) <= 250 and not (word_count(t) >= 12 and ends_sentence(t)) for t in tail)
+def _is_list(view: View, i: int) -> bool:
+    """At least two lines after line `i`, which a suggested `truncate` rule takes for a list of teasers or links."""
+    return sum(bool(line.text.strip()) for line in view.lines[i + 1:]) >= 2 and _LIST._list_after(view, i)
 
 
 def _example(found: _Found, texts: tuple[str, ...]) -> None:
@@ -238,38 +282,92 @@ def _example(found: _Found, texts: tuple[str, ...]) -> None:
     found.texts = sorted({*found.texts, texts})[:MAX_EXAMPLES]
 
 
-def _rules(survey: _Survey, frequent: dict[int, tuple[int, int]], config: Config,
-           shipped: tuple[Rule, ...]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The suggested rules as pack entries, each checked against the loaded packs' rules (`shipped`); and what was
-    dropped, with why."""
+def _candidates(survey: _Survey, frequent: dict[int, tuple[int, int]],
+                config: Config) -> list[tuple[str, dict[str, Any]]]:
+    """(source, rule) of each rule to try: `truncate` markers first, then runs, lines and shapes (see the module
+    docstring)."""
     min_docs = config.repeated_min_docs
-    candidates: list[tuple[str, int, dict[str, Any]]] = []
+    candidates: list[tuple[str, dict[str, Any]]] = []
     covered: set[tuple[str, str]] = set()
+    markers: set[tuple[str, str]] = set()
+    for (source, key), found in sorted(survey.markers.items()):
+        # where learned lines, none a page's title, follow it to the end, a block and lines (a footer) read better
+        fixed = sum(not any((source, k) in survey.titles for k in tail) for tail in found.learned_tails)
+        if (found.docs >= min_docs and found.truncate_example and found.tails >= TRUNCATE_SHARE * found.docs
+                and fixed < TRUNCATE_SHARE * found.tails):
+            text, clean = found.truncate_example
+            markers.add((source, key))
+            candidates.append((source, {"kind": "truncate", "what": "marker line followed by a list to the end",
+                                        "markers": [text.split("\n")[1].strip()], **TRUNCATE_LIST,
+                                        "remove": [{"text": text, "clean": clean}]}))
+    runs: dict[tuple[str, tuple[str, ...]], list[tuple[str, ...]]] = defaultdict(list)
     for (source, keys), found in sorted(survey.runs.items()):
         if found.docs < min_docs:
             continue
         covered.update((source, k) for k in keys)
-        texts = found.texts[0]
-        if len(keys) == 1 and found.truncate_example and found.tails >= TRUNCATE_SHARE * found.docs:
-            text, clean = found.truncate_example
-            rule = {"kind": "truncate", "what": "marker line followed by a list to the end",
-                    "markers": [texts[0]], "remove": [{"text": text, "clean": clean}]}
-        elif len(keys) == 1:
-            rule = {"kind": "line", "what": "line", "phrases": [texts[0]], "remove": [t[0] for t in found.texts]}
+        cut = next((n for n, k in enumerate(keys) if (source, k) not in survey.titles), len(keys))
+        if keys[cut:] and (source, keys[0]) not in markers:  # a block from a page's title took it: it starts under it
+            runs[source, keys[cut:]] += [t[cut:] for t in found.texts if len(t) == len(keys)]
+    for (source, keys), texts in sorted(runs.items()):
+        texts = sorted(set(texts))[:MAX_EXAMPLES]
+        if not texts:
+            continue
+        if len(keys) == 1:
+            rule = {"kind": "line", "what": "line", "phrases": [texts[0][0]], "remove": [t[0] for t in texts]}
         else:
-            rule = {"kind": "block", "what": f"run of {len(keys)} lines", "lines": list(texts),
-                    "remove": ["\n".join(t) for t in found.texts if len(t) == len(keys)]}
-        candidates.append((source, found.docs, rule))
+            rule = {"kind": "block", "what": f"run of {len(keys)} lines", "lines": list(texts[0]),
+                    "remove": ["\n".join(t) for t in texts]}
+        candidates.append((source, rule))
+    taken = covered | markers | survey.titles
     for (source, key), found in sorted(survey.lines.items()):
         docs = frequent.get(unit_hash(source, key), (0, 0))[0]
-        if (source, key) not in covered and docs >= min_docs:
-            candidates.append((source, docs, {"kind": "line", "what": "line", "phrases": [found.texts[0][0]],
-                                              "remove": [t[0] for t in found.texts]}))
+        if (source, key) not in taken and docs >= min_docs:
+            candidates.append((source, {"kind": "line", "what": "line", "phrases": [found.texts[0][0]],
+                                        "remove": [t[0] for t in found.texts]}))
     for (source, form), found in sorted(survey.shapes.items()):
         if found.docs >= min_docs and len({line_key(t[0]) for t in found.texts}) > 1:
-            candidates.append((source, found.docs, {"kind": "regex", "what": "line shape", "flags": ["ignorecase"],
-                                                    "pattern": shape_pattern(found.texts[0][0]),
-                                                    "remove": [t[0] for t in found.texts]}))
+            candidates.append((source, {"kind": "regex", "what": "line shape", "flags": ["ignorecase"],
+                                        "pattern": shape_pattern(found.texts[0][0]),
+                                        "remove": [t[0] for t in found.texts]}))
+    return candidates
+
+
+def _fired(candidates: list[tuple[str, dict[str, Any]]], documents: Iterable[tuple[str, str]],
+           config: Config) -> list[tuple[str, int, dict[str, Any]]]:
+    """(source, documents where it fires, rule) of each candidate that fires in at least `min_docs` documents of its
+    source, outside what the source's `truncate` candidates cut there (a related list's recurring headlines)."""
+    built = [KINDS[rule["kind"]].model_validate({"id": "suggested", "description": rule["what"],
+                                                 "examples": {"remove": ["-"], "keep": ["-"]},
+                                                 **{k: v for k, v in rule.items() if k not in ("what", "remove")}})
+             for _, rule in candidates]
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for n, (source, _) in enumerate(candidates):
+        by_source[source].append(n)
+    fired, outside = [0] * len(candidates), [0] * len(candidates)
+    for source, text in documents:
+        view, ctx = View(text, []), Context(host=source, timeout=config.regex_timeout)
+        hits = {n: _hits(built[n], view, ctx) for n in by_source.get(source, ())}
+        cut = min((start for n, spans in hits.items() if built[n].kind == "truncate" for start, _ in spans),
+                  default=len(text))
+        for n, spans in hits.items():
+            fired[n] += bool(spans)
+            outside[n] += built[n].kind == "truncate" or any(start < cut for start, _ in spans)
+    return [(source, fired[n], rule) for n, (source, rule) in enumerate(candidates)
+            if fired[n] >= config.repeated_min_docs and outside[n]]
+
+
+def _hits(rule: Rule, view: View, ctx: Context) -> list[tuple[int, int]]:
+    """The spans `rule` finds in `view` (none when its pattern outlasts the time limit, as a run skips it)."""
+    try:
+        return [(hit.start, hit.end) for hit in rule.find(view, ctx)]
+    except TimeoutError:
+        return []
+
+
+def _rules(survey: _Survey, candidates: list[tuple[str, int, dict[str, Any]]],
+           shipped: tuple[Rule, ...]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The suggested rules as pack entries, each checked against the loaded packs' rules (`shipped`); and what was
+    dropped, with why."""
     taken = {r.id for r in shipped}  # with --rules, the suggestions a reviewer kept from an earlier run
     rules, dropped, numbers = [], [], defaultdict(int)
     for source, docs, rule in sorted(candidates, key=lambda c: (c[0], -c[1], c[2]["kind"], str(c[2]["remove"]))):

@@ -868,3 +868,57 @@ def test_suggest_refuses_an_out_that_is_a_loaded_pack_or_compressed(tmp_path, in
         proc = in_process("rules", "suggest", str(src), "--rules", str(packs), "--out", str(out))
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and says in proc.stderr, (out, proc.stderr)
     assert kept.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "packs"]
+
+
+def _suggested(tmp_path: Path, docs: list[dict], in_process) -> list[dict]:
+    """The rules `rules suggest` writes for `docs`, checked by `rules check`."""
+    path, out = tmp_path / "in.jsonl", tmp_path / "suggested.yaml"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    assert in_process("rules", "suggest", str(path), "--out", str(out)).returncode == 0
+    check = in_process("rules", "check", str(out))
+    assert check.returncode == 0, check.stdout + check.stderr
+    return yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]
+
+
+def test_suggest_leaves_each_pages_title_that_other_pages_list_and_cuts_the_list(tmp_path, in_process):
+    """Each page's title is in 4 other pages' list of the day's stories: `rules suggest` wrote a `line` rule for each
+    ("line in 5 of 12"), and each took its page's title, which `run --learn-boilerplate` keeps (a QA pass). No rule
+    takes a title now; the lists go with a `truncate` rule of their marker."""
+    articles, heads = _articles(12), HEADLINES[:12]
+    docs = [{"id": f"h{i:02d}", "url": f"https://journal.example/{i}", "text": f"{heads[i]}\n\n" + "\n\n".join(articles[i])
+             + "\n\nLes titres du jour\n" + "\n".join(heads[(i + k) % 12] for k in range(1, 5))} for i in range(12)]
+    (rule,) = _suggested(tmp_path, docs, in_process)
+    assert rule["kind"] == "truncate" and rule["markers"] == ["Les titres du jour"], rule
+    assert rule["description"].startswith("marker line followed by a list to the end in 12 of 12 documents"), rule
+
+
+def test_a_suggested_block_starts_under_the_line_that_opens_some_pages_and_counts_where_it_fires(tmp_path, in_process):
+    """A series' navigation is in 6 pages' text and opens 4 others, where the run keeps its first line (their title):
+    the block suggested from the 6 held that line, took it from the top of the 4 too, and said "in 6 of 10
+    documents" where it fired in 10 (fr-pages' antisexisme.net, a QA pass). It starts under that line now, and its
+    count is that of the documents where it fires."""
+    nav = ["Sommaire du dossier corps et société", "Le corps dans l'espace public", "Le regard porté sur les corps",
+           "La mode et les normes du corps", "Le sport et la performance des corps", "Le travail et la fatigue des corps"]
+    articles = _articles(10)
+    docs = [{"id": f"s{i}", "url": f"https://serie.example/{i}",
+             "text": ("\n\n".join(articles[i][:1]) + "\n\n" + "\n".join(nav) if i < 6 else "\n".join(nav))
+             + "\n\n" + "\n\n".join(articles[i][1:])} for i in range(10)]
+    rules = _suggested(tmp_path, docs, in_process)
+    blocks = [r for r in rules if r["kind"] == "block"]
+    assert [r["lines"] for r in blocks] == [nav[1:]], rules
+    assert blocks[0]["description"].startswith("run of 5 lines in 10 of 10 documents"), blocks
+
+
+def test_suggest_proposes_truncate_over_a_list_holding_long_question_headlines(tmp_path, in_process):
+    """A marker followed by 4 headlines unique to each page, some of them questions of 12 to 15 words: one such line
+    disqualified the list, and the marker was suggested as a `line` rule (a QA pass). A suggested `truncate` rule
+    judges its list as generic.related-list does (no prose under 16 words)."""
+    rng = random.Random(3)
+    docs = []
+    for i, paragraphs in enumerate(_articles(20)):
+        heads = [" ".join(rng.sample(_WORDS, 13)).capitalize() + " ?", " ".join(rng.sample(_WORDS, 6)).capitalize(),
+                 " ".join(rng.sample(_WORDS, 14)).capitalize() + " ?", " ".join(rng.sample(_WORDS, 5)).capitalize()]
+        docs.append({"id": f"q{i:02d}", "url": f"https://reco.example/{i}",
+                     "text": "\n\n".join(paragraphs) + "\n\nNos recommandations de la semaine\n" + "\n".join(heads)})
+    rules = _suggested(tmp_path, docs, in_process)
+    assert [(r["kind"], r.get("markers")) for r in rules] == [("truncate", ["Nos recommandations de la semaine"])], rules
