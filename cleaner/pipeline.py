@@ -204,7 +204,7 @@ class Pipeline(Closing):
             if isinstance(doc, Rejected):
                 return doc
         out = self.cleaner.clean(doc)
-        return out if isinstance(out, Rejected) else _with_given_fields(out)
+        return out if isinstance(out, Rejected) else with_given_fields(out)
 
     def run(self, docs: Iterable[Document | Rejected | DocLike], start: int = 0) -> RunResult:
         """One batch through every stage, deduplicated against (and added to) the index.
@@ -330,7 +330,7 @@ _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "au
 """Cleaned field ← the key of the page metadata that trafilatura found (`meta["extracted"]`)."""
 
 
-def _with_given_fields(doc: Cleaned) -> Cleaned:
+def with_given_fields(doc: Cleaned) -> Cleaned:
     """Fields the rules did not find, filled from what the document came with: its record's own (`source`,
     and `title`, `published`, `author`, `section`, which the readers keep in `meta`), else the page's
     metadata that trafilatura found. A rule's value wins (on the French pages, trafilatura's author is

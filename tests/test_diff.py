@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
 import pytest
-from conftest import SEEDS, resubmitted_runs, run_cli
+from conftest import SEEDS, SHARED, resubmitted_runs, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
 from cleaner.cli import main
 from cleaner.edits import replay
-from cleaner.models import Edit
+from cleaner.models import FIELDS, Edit
 from cleaner.review import load_run
 from cleaner.review.matcher import LineMatcher
 
@@ -535,3 +536,29 @@ def test_a_copy_of_a_document_an_earlier_run_kept_says_so_not_this_runs_document
     assert re.match(r"━━ X fr [\d.]+ · rejected: already_indexed \(this id is already in the index", headers[0])
     assert re.match(r"━━ copy fr [\d.]+ · rejected: duplicate of X \(kept by an earlier run\) \(near-duplicate of X",
                     headers[1])
+
+
+def test_a_dropped_document_cleaned_again_has_the_fields_it_came_with(diff, tmp_path):
+    """A document a gate or dedup dropped was cleaned again without the fields its record and its page gave
+    (`pipeline.with_given_fields`): a page dropped by `--langs` had a null title, author, date and site name, and an
+    exact copy of a record with its own `title` had none (found by a QA pass). It has what a run would have kept."""
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        page = json.loads(next(line for line in fh if '"01_02_impuissance-01_"' in line))
+    text = "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."
+    records = [page, *({"id": k, "title": " Le budget\nvoté ", "author": "M.A.", "published": "2 mars 2024",
+                        "text": text} for k in "ab")]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--langs", "fr", "--quiet"]) == 0
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "en"), "--langs", "en", "--quiet"]) == 0
+
+    def fields(*args: str) -> dict[str, tuple]:
+        out = diff(*args, "--format", "json")[1]
+        return {r["id"]: (r["rejected"] and r["rejected"]["reason"], *(r[k] for k in FIELDS))
+                for r in map(json.loads, out.splitlines())}
+
+    given, kept, dropped = (fields(str(tmp_path / name)) for name in ("in.jsonl", "run", "en"))
+    assert given["a"][1:] == given["b"][1:] == ("Le budget voté", None, "2024-03-02", "M.A.", None)
+    assert kept["b"] == ("exact_duplicate", *given["b"][1:]) and kept["a"] == given["a"]
+    assert dropped[page["id"]] == ("lang_not_allowed", *given[page["id"]][1:]) and kept[page["id"]] == given[page["id"]]
+    assert given[page["id"]][1:] == ("L’impuissance comme idéal de beauté des femmes – Introduction",
+                                      "Sexisme et Sciences humaines - Féminisme", "2016-01-02", "Antisexisme", None)

@@ -17,6 +17,7 @@ from ..io.readers import read_inputs
 from ..kinds import Context
 from ..kinds.repeated import REPEATED_RULE, RepeatedRule
 from ..models import Cleaned, Document, Rejected
+from ..pipeline import with_given_fields
 from .run import Run
 
 
@@ -118,9 +119,11 @@ AFTER_CLEANING = ("gate", "dedup")
 
 
 def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozenset()) -> Entry:
-    """A dropped entry with the record its raw record cleans to now (for duplicates: what dedup compared),
-    with the boilerplate its run `learned` (`learned_in`) removed as the run removed it. Only documents
-    dropped after cleaning (by a gate or by dedup) are cleaned again: bad input never was."""
+    """A dropped entry with the record its raw record cleans to now (for duplicates: what dedup compared), its
+    given fields filled as the run filled them (`pipeline.with_given_fields`: a page's title, author, date and site
+    name were none, and a headline of the day was not looked for without its date), with the boilerplate its run
+    `learned` (`learned_in`) removed as the run removed it. Only documents dropped after cleaning (by a gate or by
+    dedup) are cleaned again: bad input never was."""
     dropped_after_cleaning = (entry.rejected or {}).get("stage") in AFTER_CLEANING
     if entry.record is not None or not entry.raw or entry.source is None or not dropped_after_cleaning:
         return entry
@@ -131,6 +134,7 @@ def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozense
     out = cleaner.clean(doc)
     if not isinstance(out, Cleaned):
         return entry
+    out = with_given_fields(out)
     if learned and doc.host is not None:
         ctx = Context(lang=doc.lang, host=doc.host, timeout=cleaner.config.regex_timeout)
         out = clean_more(out, [RepeatedRule(learned, published=out.published)], ctx, cleaner.config.max_passes)
