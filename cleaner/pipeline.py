@@ -331,31 +331,39 @@ _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "au
 
 
 def with_given_fields(doc: Cleaned) -> Cleaned:
-    """Fields the rules did not find, filled from what the document came with: its record's own (`source`,
-    and `title`, `published`, `author`, `section`, which the readers keep in `meta`), else the page's
-    metadata that trafilatura found. A rule's value wins (on the French pages, trafilatura's author is
-    often the site and its title carries " - Site"). A given field is taken as `models.given_field` makes it: a
-    `published` as `dates.given_date` reads it (RFC 2822, a date and time, a weekday before the date), ISO 8601;
-    another trimmed, on one line; one that gives nothing is none."""
-    given = doc.document
-    page = given.meta.get("extracted")
-    page = page if isinstance(page, dict) else {}
-    missing = {}
-    for name in FIELDS:
-        if getattr(doc, name) is not None:
-            continue
-        value = given_field(name, given.source if name == "source" else given.meta.get(name))
-        if value is None:
-            value = page.get(_PAGE_FIELDS.get(name, ""))
-            if name == "author" and isinstance(value, str):
-                value = page_author(value, page.get("sitename"))
-            elif name == "title" and isinstance(value, str):
-                value = page_title(value, page.get("sitename"))
-            elif name == "source" and page and (value is None or isinstance(value, str)):
-                value = page_source(value, page.get("title"), given.url)
-        if value:
-            missing[name] = value
+    """Fields the rules did not find, filled from what the document came with (`given_fields`): a rule's value wins
+    (on the French pages, trafilatura's author is often the site and its title carries " - Site")."""
+    missing = {name: value for name, (value, _) in given_fields(doc.document).items() if getattr(doc, name) is None}
     return doc.model_copy(update=missing) if missing else doc
+
+
+def given_fields(doc: Document) -> dict[str, tuple[Any, str]]:
+    """The fields `doc` came with, each as (value, where from): its record's own (`source`, and `title`, `published`,
+    `author`, `section`, which the readers keep in `meta`), "record"; else the page's metadata that trafilatura found,
+    "page". A record's field is taken as `models.given_field` makes it: a `published` as `dates.given_date` reads it
+    (RFC 2822, a date and time, a weekday before the date), ISO 8601; another trimmed, on one line; one that gives
+    nothing is none."""
+    page = doc.meta.get("extracted")
+    page = page if isinstance(page, dict) else {}
+    given: dict[str, tuple[Any, str]] = {}
+    for name in FIELDS:
+        if (value := given_field(name, doc.source if name == "source" else doc.meta.get(name))) is not None:
+            given[name] = (value, "record")
+        elif value := _page_field(name, page, doc.url):
+            given[name] = (value, "page")
+    return given
+
+
+def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:
+    """The field `name` of the page metadata that trafilatura found (`meta["extracted"]`, {} for none)."""
+    value = page.get(_PAGE_FIELDS.get(name, ""))
+    if name == "author" and isinstance(value, str):
+        return page_author(value, page.get("sitename"))
+    if name == "title" and isinstance(value, str):
+        return page_title(value, page.get("sitename"))
+    if name == "source" and page and (value is None or isinstance(value, str)):
+        return page_source(value, page.get("title"), url)
+    return value
 
 
 def _item(doc: Cleaned, signer: Signer, twin: bool = False) -> Item:

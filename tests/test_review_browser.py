@@ -7,6 +7,7 @@ Each test saves a screenshot under its temporary folder. Without /usr/bin/chromi
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SEEDS, resubmitted_runs
+from conftest import ROOT, SEEDS, SHARED, resubmitted_runs
 from playwright.sync_api import Page, expect, sync_playwright
 from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
@@ -764,3 +765,34 @@ def test_a_page_dropped_before_its_text_was_extracted_shows_its_html(browser, tm
     expect(page.locator("#clean-text")).to_have_text("")
     page.close()
     assert main(["diff", str(tmp_path / "run"), "--id", "moved"]) == 0
+
+
+def test_a_document_shows_every_field_it_holds_and_where_each_came_from(browser, tmp_path):
+    """Only the fields a rule lifted were shown: a page's title, author, date and site name, found in its HTML, and
+    a record's own were nowhere but the title in the row's tooltip (found by a QA pass). Each field the record holds
+    is shown, with the rule that lifted it, `page` or `record`; and a dropped copy's title is searched too."""
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        html = json.loads(next(line for line in fh if '"01_02_impuissance-01_"' in line))
+    text = "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."
+    page = _reviewed(browser, tmp_path, [{**html, "id": "p1"}, {**html, "id": "p2"}, {
+        "id": "given", "title": " Le budget\nvoté ", "author": "M.A.", "url": "https://ville.example/budget",
+        "text": "Publié le 12/03/2021\n" + text}])
+    expect(page.locator("#spacer .row")).to_have_count(3)
+
+    def fields(doc_id: str) -> list[list[str]]:
+        page.evaluate(f"window.review.openById({doc_id!r})")
+        return page.evaluate("[...document.querySelectorAll('#doc .fields tr')]"
+                             ".map(tr => [...tr.cells].map(c => c.textContent))")
+
+    title = "L’impuissance comme idéal de beauté des femmes – Introduction"
+    for doc_id in ("p1", "p2"):  # p2: an exact copy, dropped, cleaned again
+        assert fields(doc_id) == [["field", "value", "from"], ["title", title, "page"],
+                                  ["source", "Sexisme et Sciences humaines - Féminisme", "page"],
+                                  ["published", "2016-01-02", "page"], ["author", "Antisexisme", "page"],
+                                  ["url", "https://antisexisme.net/2016/01/02/impuissance-01/", "page"]], doc_id
+    assert fields("given") == [["field", "value", "from"], ["title", "Le budget voté", "record"],
+                               ["published", "2021-03-12", "generic.date-prefix"], ["author", "M.A.", "record"],
+                               ["url", "https://ville.example/budget", "record"]]
+    page.fill("#q", "idéal de beauté des femmes – introduction")  # the title alone holds it, not the text
+    expect(page.locator("#spacer .row")).to_have_count(2)
+    page.close()

@@ -213,10 +213,16 @@ function dupStatus(d) {
   if (c) return `kept copy of a cluster of ${c.members.length + 1}: ` + c.members.map(m => docLink(m.id)).join(", ");
   return "unique";
 }
+// where a field came from (`payload._fields`): the rule that lifted it (its position), or what the document was given
+const GIVEN = {page: "the page's HTML (its metadata, as trafilatura read it)", record: "the input record's own field"};
+function fieldFrom(by) {
+  if (typeof by !== "number") return `<span title="${esc(GIVEN[by])}">${esc(by)}</span>`;
+  return `<span class="swatch" style="--c:${RULES[by].color}"></span>${esc(RULES[by].id)}`;
+}
 function openDoc(i) {
   const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i), clean = d.html ? "" : cleanText(i);
   state.selected = i;
-  const fields = eds.filter(e => e[3] === 1).map(e => `<tr><th>${esc(e[4])}</th><td>${esc(e[5] ?? "")}</td><td><span class="swatch" style="--c:${RULES[e[2]].color}"></span>${esc(RULES[e[2]].id)}</td></tr>`).join("");
+  const fields = d.fields.map(([name, value, by]) => `<tr><th>${esc(name)}</th><td>${esc(value)}</td><td>${fieldFrom(by)}</td></tr>`).join("");
   const used = [...new Set(eds.map(e => e[2]))].filter(r => r !== WS);
   const removed = eds.reduce((n, e) => n + chars(i, e[1]) - chars(i, e[0]), 0);
   $("#doc").innerHTML = `<h2>${esc(named(d))}</h2>`
@@ -227,7 +233,7 @@ function openDoc(i) {
     + (d.html ? ` · the page's HTML, ${fmt(d.length)} characters: no text was extracted`
        : ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`)
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
-    + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>moved by</th></tr>${fields}</table>` : "")
+    + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>from</th></tr>${fields}</table>` : "")
     + `<div class="legend">${used.map(r => `<span class="lbl" style="--c:${RULES[r].color}">${esc(RULES[r].id)}</span>`).join("")}</div>`
     + `<div class="panes"><div><h3>raw</h3><pre class="${textClass(raw)}" id="raw-text">`
     + P.map((p, n) => `<span class="part${lines(raw, p) ? " lines" : ""}" data-p="${n}">${n ? esc(raw.slice(p[0], p[1])) : marked(i, p)}</span>`).join("")

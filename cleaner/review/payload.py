@@ -16,6 +16,7 @@ from ..edits import BUILT_IN_RULES
 from ..engine import Cleaner
 from ..models import FIELDS, Document
 from ..packs import RuleSet
+from ..pipeline import given_fields
 from .entries import Entry, learned_in, recleaned, run_entries
 from .matcher import LineMatcher
 from .run import Run
@@ -97,7 +98,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "score": tagged.get("lang_score"),
         "source": host or "",
         "title": record.get("title") or "",
-        "fields": {k: record[k] for k in FIELDS if record.get(k)},
+        "fields": _fields(record, position),
         "removed": removed,
         "length": len(entry.raw),
         "rules": sorted(position[r] for r in entry.rule_chars()),
@@ -108,6 +109,24 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "recleaned": bool(entry.rejected and entry.record),
         "html": entry.html,
     }
+
+
+def _fields(record: dict[str, Any], position: dict[str, int]) -> list[list[Any]]:
+    """[name, value, from] of each field a cleaned `record` holds, its `url` last: from the rule that lifted it (its
+    position), else "page" or "record", the page's HTML or the input record (`pipeline.given_fields` of the document
+    as its record keeps it). A record's own field the same as the one found is not in its `meta`, and a page's `url`
+    becomes the document's only when it has none, so a value the page gives too is said to be the page's."""
+    lifted = {e.get("field"): position[e["rule"]] for e in record.get("edits", []) if e["kind"] == "extract"}
+    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    url, source = (value if isinstance(value, str) else None for value in (record.get("url"), meta.get("source")))
+    given = given_fields(Document.model_construct(url=url, source=source, meta=meta))
+    rows = []
+    for name in FIELDS:
+        if value := record.get(name):
+            by = lifted.get(name, given[name][1] if given.get(name, (None,))[0] == value else "record")
+            rows.append([name, value, by])
+    page = meta.get("extracted") if isinstance(meta.get("extracted"), dict) else {}
+    return rows + [["url", url, "page" if page.get("url") == url else "record"]] if url else rows
 
 
 def _went_on(entry: Entry) -> bool:
