@@ -796,3 +796,28 @@ def test_a_document_shows_every_field_it_holds_and_where_each_came_from(browser,
     page.fill("#q", "idéal de beauté des femmes – introduction")  # the title alone holds it, not the text
     expect(page.locator("#spacer .row")).to_have_count(2)
     page.close()
+
+
+def test_a_document_never_cleaned_says_so_not_that_nothing_was_removed(browser, tmp_path):
+    """A document rejected at reading (bad input; `too_large`, whose rejection keeps no record) was "0 of 0
+    characters removed", where `cleaner diff` says "not cleaned (0 chars)" (found by a QA pass on a page's HTML
+    over `max_doc_chars`). It says it was not cleaned, with the length of what it has, if anything."""
+    records = [{"id": "big", "text": "Le conseil municipal a voté le budget. " * 60},
+               {"id": "fr", "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat."}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records) + "{not json\n", encoding="utf-8")
+    (tmp_path / "c.toml").write_text("max_doc_chars = 2000\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--config", str(tmp_path / "c.toml"),
+                 "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    meta = page.locator("#doc .meta")
+    page.evaluate("window.review.openById('big')")
+    expect(meta).to_contain_text("too_large")
+    assert "over max_doc_chars=2,000 · not cleaned\nduplicates:" in meta.inner_text()  # no length: no record kept
+    page.locator("#spacer .row", has_text="(no id)").click()
+    expect(meta).to_contain_text("bad_input")
+    expect(meta).to_contain_text(f"· not cleaned ({len('{not json')} characters)")
+    page.evaluate("window.review.openById('fr')")
+    expect(meta).to_contain_text(f"0 of {len(records[1]['text'])} characters removed")
+    page.close()

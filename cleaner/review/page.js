@@ -231,6 +231,7 @@ function openDoc(i) {
        : d.status === "kept" ? " · no language found" : "")  // a dropped document cleaned again is not tagged
     + (d.source ? ` · source <b>${esc(d.source)}</b>` : "")
     + (d.html ? ` · the page's HTML, ${fmt(d.length)} characters: no text was extracted`
+       : d.status !== "kept" && !d.recleaned ? ` · not cleaned${d.length ? ` (${plural(d.length, "character")})` : ""}`
        : ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`)
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
     + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>from</th></tr>${fields}</table>` : "")
