@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from inspect import GEN_SUSPENDED, getgeneratorstate
 from itertools import islice
 from pathlib import Path
 from typing import Any
-from weakref import WeakSet
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
@@ -153,7 +154,7 @@ class Pipeline(Closing):
         self.cleaner = Cleaner(self.config, rules)
         self.tagger: Tagger = make_tagger(self.config.lang_backend)
         self.dedup = Deduplicator(index, dedup_params(self.config))
-        self._batches: WeakSet[Generator] = WeakSet()
+        self._batches: WeakKeyDictionary[Generator, _Held] = WeakKeyDictionary()
         """The batches of streams being taken (`_taken`), for `close` to end."""
         self._learning_said = False
 
@@ -227,7 +228,22 @@ class Pipeline(Closing):
         documents outside the index's write lock and hold it only for this step). With `add=False` the
         index is only read, and `index_kept` adds the kept documents later."""
         self._not_learning()
+        self._not_held()
         return self._decided(prepared, add)[0]
+
+    def _not_held(self) -> None:
+        """Refuse a batch on a thread where a stream of this pipeline holds the index with results not taken yet (its
+        consumer stopped on an error, as in a notebook cell, or decides inside its loop). The lock is this thread's:
+        the batch would not wait, but decide inside the stream's transaction, against texts the stream has not
+        delivered (they came back as what it duplicated, and left the index when the stream was closed: lost)."""
+        if not self.dedup.held_here():
+            return
+        for batch, held in list(self._batches.items()):
+            if held.left and getgeneratorstate(batch) == GEN_SUSPENDED:
+                raise RuntimeError(f"a stream of this pipeline holds the index on this thread, its batch of documents "
+                                   f"{held.first} to {held.last} half taken ({held.left} results left): close it "
+                                   "(stream.close(), or close the pipeline) or take it to its end first (waiting for "
+                                   "it here would wait for ever)")
 
     def _decided(self, prepared: Iterable[Cleaned | Rejected], add: bool,
                  cite: bool = True) -> tuple[RunResult, dict[str, Item]]:
@@ -266,6 +282,7 @@ class Pipeline(Closing):
         """Add documents that `deduplicate(..., add=False)` kept to the index, as `add=True` would have; returns how
         many. Its duplicates given with them (`in_order`, or the rejections delivered) cite what they point to, as
         `add=True` does; other rejections are passed over."""
+        self._not_held()
         kept: list[Cleaned] = []
         cites: list[str] = []
         for out in delivered:
@@ -297,24 +314,28 @@ class Pipeline(Closing):
         start = 0
         while True:
             self.dedup.check_open()
+            self._not_held()  # before the batch is read from the input, which a refused stream leaves as it was
             if not (batch := list(islice(it, batch_size))):
                 return
-            taken = self._taken(self.prepare_many(batch, start=start))
-            self._batches.add(taken)
+            held = _Held(start, start + len(batch) - 1)
+            taken = self._taken(self.prepare_many(batch, start=start), held)
+            self._batches[taken] = held
             yield from taken
             start += len(batch)
 
-    def _taken(self, prepared: list[Cleaned | Rejected]) -> Generator[Cleaned | Rejected]:
+    def _taken(self, prepared: list[Cleaned | Rejected], held: _Held) -> Generator[Cleaned | Rejected]:
         """One batch of `stream`: decided and added under the index's lock, which is held while its results
         are taken, so that no other batch decides meanwhile; the kept documents not taken when the consumer
         stops (or the pipeline is closed) are taken out of the index again, and only the duplicates taken cite
-        what they point to (`DedupIndex.cite`)."""
+        what they point to (`DedupIndex.cite`). `held.left` counts the results not taken yet (`_not_held`)."""
         with self.dedup.holding() as settle:
             result, items = self._decided(prepared, add=True, cite=False)
             untaken = dict(items)
             cited: list[str] = []
+            held.left = len(result.in_order)
             try:
                 for out in result.in_order:
+                    held.left -= 1  # counted as taken once handed out: the consumer has it when this yield is suspended
                     if isinstance(out, Cleaned):
                         untaken.pop(out.id, None)
                     elif out.dup_of:
@@ -324,6 +345,15 @@ class Pipeline(Closing):
                 pass  # the consumer stopped: the batch ends here, with what it took (rolled back, it would lose that)
             finally:  # on the thread that closes the stream, maybe not the one that decided it
                 settle(untaken.values(), cited)
+
+
+@dataclass
+class _Held:
+    """A stream's batch as it is taken: the input positions of its documents, and how many results are left."""
+
+    first: int
+    last: int
+    left: int = 0
 
 
 _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author"}

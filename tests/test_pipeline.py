@@ -642,6 +642,36 @@ def test_a_stream_batch_holds_the_index_while_it_is_taken(tmp_path):
     assert not set(kept["A"]) & set(kept["B"]) and len(kept["A"]) + len(kept["B"]) == 40
 
 
+def test_a_batch_on_the_thread_of_a_half_taken_stream_is_refused_and_loses_nothing(tmp_path):
+    """On the thread whose stream holds the index, its batch half taken (a consumer loop that raised in a notebook
+    cell), a `run`, `index_kept` or another stream cannot wait for it: they decided inside its transaction, so a text
+    the stream had not delivered rejected its copy as a duplicate and then left the index with the stream (found by a
+    QA pass). They are a `RuntimeError` naming the stream; closed, it frees the index and the run decides as new."""
+    a, b = {"id": "a", "text": SEED["000"]}, {"id": "b", "text": SEED["001"]}
+    copy = {"id": "a-copy", "text": SEED["000"]}
+    with Pipeline(Config.load(), index=tmp_path / "ix.sqlite") as pipeline:
+        stream = pipeline.stream([b, a], batch_size=10)
+        assert next(stream).id == "b"
+        refused = r"stream of this pipeline holds the index on this thread, its batch of documents 0 to 1 half taken"
+        with pytest.raises(RuntimeError, match=refused + r" \(1 results left\): close it"):
+            pipeline.run([copy])
+        with pytest.raises(RuntimeError, match=refused):
+            pipeline.index_kept(pipeline.deduplicate(pipeline.prepare_many([copy]), add=False).in_order)
+        later = iter([copy])
+        with pytest.raises(RuntimeError, match=refused):
+            next(pipeline.stream(later))
+        assert next(later) == copy  # not read from its input: given again, it is answered
+        assert next(stream).id == "a"  # the stream goes on, and taken to its last result it frees the index
+        assert [(r.id, r.reason, r.dup_of) for r in pipeline.run([copy]).rejected] == [("a-copy", "exact_duplicate", "a")]
+        stream.close()
+        assert pipeline.dedup.index.contains("a") and pipeline.dedup.index.contains("b")
+
+        stream = pipeline.stream([{"id": "c", "text": SEED["002"]}, {"id": "d", "text": SEED["003"]}])
+        next(stream)
+        stream.close()  # closed, it takes its untaken document out: the run keeps d
+        assert [r.id for r in pipeline.run([{"id": "d", "text": SEED["003"]}]).kept] == ["d"]
+
+
 def test_a_process_killed_while_a_stream_batch_is_taken_has_indexed_none_of_it(tmp_path):
     index = tmp_path / "ix.sqlite"
     script = ("import os, sys; from cleaner import Pipeline; from conftest import SEEDS\n"

@@ -511,6 +511,10 @@ class _BatchLock:
             self._owner = me
         self._depth += 1
 
+    def mine(self) -> bool:
+        """Whether this thread holds the lock (and would re-enter it, not wait)."""
+        return self._owner == threading.get_ident()
+
     def release(self) -> None:
         self._depth -= 1
         if not self._depth:
@@ -607,6 +611,10 @@ class Deduplicator(Closing):
 
         with self._batch(), self.index.write_lock():
             yield settle
+
+    def held_here(self) -> bool:
+        """Whether this thread holds the index (`holding`): a batch it decides now is decided inside that hold."""
+        return self._lock.mine()
 
     def forget(self, items: Iterable[Any]) -> int:
         """Take kept documents out of the index again (added by `run`, never delivered); returns how many."""
