@@ -8,14 +8,21 @@ from typing import Any, overload
 
 from .config import Config
 from .models import Cleaned, Rejected
-from .packs import RuleSet
+from .packs import RuleSet, file_stamps
 from .pipeline import ONE_DOCUMENT, DocLike, Pipeline, as_document, config_of
 
 
-@lru_cache(maxsize=8)
 def pipeline_for(config: Config, rules: RuleSet | None = None) -> Pipeline:
     """A `Pipeline` per config (and rule set: `load_rules(config)` by default), built once: rule packs loaded and
-    validated, language tagger ready."""
+    validated, language tagger ready. Without `rules`, once per state of the config's pack files (`file_stamps`): a
+    pack edited since, as in a notebook, is loaded again (checked again: a broken one is its `RulePackError`), where
+    an equal `Config` gave the pipeline of the packs as they were."""
+    return _pipeline(config, rules, None if rules is not None else file_stamps(config))
+
+
+@lru_cache(maxsize=8)
+def _pipeline(config: Config, rules: RuleSet | None, packs: tuple | None) -> Pipeline:
+    """`pipeline_for`'s pipelines, by config, rule set and the state of the packs (`packs`, a key alone)."""
     return Pipeline(config, rules=rules)
 
 

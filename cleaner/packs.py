@@ -135,6 +135,20 @@ def file_digests(config: Config) -> list[list[str]]:
     return [[path.name, hashlib.sha256(_read_bytes(path)).hexdigest()] for path in _config_packs(config)[0]]
 
 
+def file_stamps(config: Config) -> tuple[tuple[str, int, int, int], ...] | None:
+    """Each pack file `load_rules(config)` reads, by absolute path, with its size and change times as they are now: a
+    key that changes when a pack is edited, added or removed, or a relative folder names another from another working
+    folder (cheaper than `file_digests`: no pack is read). None when the rules are the ones handed over (`hand_over`),
+    whatever the files hold now."""
+    if config in _HANDED:
+        return None
+    stamps = []
+    for path in _config_packs(config)[0]:
+        found = path.stat()
+        stamps.append((os.path.abspath(path), found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+    return tuple(stamps)
+
+
 _HANDED: dict[Config, RuleSet] = {}
 
 

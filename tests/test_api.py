@@ -573,3 +573,34 @@ def test_every_public_name_and_each_error_the_readme_names_is_imported_from_the_
     for name in cleaner.__all__:
         assert getattr(cleaner, name).__module__.startswith("cleaner."), name
     assert issubclass(cleaner.IndexMismatchError, ValueError) and issubclass(cleaner.CleanerWarning, UserWarning)
+
+
+def _line_rule(name: str, phrase: str) -> str:
+    return (f"  - id: my.{name}\n    kind: line\n    description: a {name} line\n    phrases: [\"{phrase}\"]\n"
+            f"    examples: {{remove: [\"{phrase}\"], keep: [\"{phrase} is here in a sentence that goes on.\"]}}\n")
+
+
+def test_clean_reads_the_packs_as_they_are_now_not_as_an_equal_config_first_found_them(tmp_path, monkeypatch):
+    """`clean` kept one pipeline per equal `Config`, so a pack edited in a notebook, then loaded again, cleaned with
+    its old rules, and a broken one cleaned in silence (found by a QA pass): a load reads the packs as they are now."""
+    from cleaner.packs import RulePackError
+
+    text = "Le texte.\nFOO LINE\nBAR LINE\nLa suite."
+    pack = tmp_path / "packs" / "my.yaml"
+    pack.parent.mkdir()
+    pack.write_text("rules:\n" + _line_rule("foo", "FOO LINE"), encoding="utf-8")
+    load = lambda: Config.load(rules_dirs=(pack.parent,), default_rules=False)  # noqa: E731
+    assert clean(text, load()).text == "Le texte.\nBAR LINE\nLa suite."
+    pack.write_text(pack.read_text(encoding="utf-8") + _line_rule("bar", "BAR LINE"), encoding="utf-8")
+    assert clean(text, load()).text == "Le texte.\nLa suite."
+    pack.write_text("rules: [", encoding="utf-8")
+    with pytest.raises(RulePackError, match=r"my\.yaml"):
+        clean(text, load())
+
+    for name, phrase in (("one", "FOO LINE"), ("two", "BAR LINE")):  # `packs` is another folder in each
+        (tmp_path / name / "packs").mkdir(parents=True)
+        (tmp_path / name / "packs" / "my.yaml").write_text("rules:\n" + _line_rule(name, phrase), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "one")
+    assert clean(text, rules_dirs=(Path("packs"),), default_rules=False).text == "Le texte.\nBAR LINE\nLa suite."
+    monkeypatch.chdir(tmp_path / "two")
+    assert clean(text, rules_dirs=(Path("packs"),), default_rules=False).text == "Le texte.\nFOO LINE\nLa suite."
