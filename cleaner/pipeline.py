@@ -26,7 +26,7 @@ from .engine import Cleaner
 from .gates import gate
 from .html import extract_html, page_author, page_source, page_title
 from .io.decoding import decode_text
-from .io.records import bad, empty, record_document, record_id, refused, text_document
+from .io.records import bad, empty, jsonable, named_by, record_document, record_id, refused, text_document
 from .lang import LangResult, Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected, given_field, without_surrogates
 from .packs import RuleSet
@@ -40,10 +40,10 @@ any other pydantic model, such as a `Rejected` or `Cleaned` given back, which is
 
 
 def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> Document | Rejected:
-    """A document from a `Document` (one the caller built checked as a record is, then taken as given, unrepaired
-    but for lone surrogates in its text, which UTF-8 cannot hold: replaced with U+FFFD and flagged), a mapping, a
-    plain string, or the bytes of one (decoded as a `.txt` file is, `io.decoding.decode_text`: UTF-8 or by its byte
-    order mark, invalid bytes replaced and flagged).
+    """A document from a `Document` (one the caller built checked as a record is, its `meta` made JSON as a record's
+    is, then taken as given, unrepaired but for lone surrogates in its text, which UTF-8 cannot hold: replaced with
+    U+FFFD and flagged), a mapping, a plain string, or the bytes of one (decoded as a `.txt` file is,
+    `io.decoding.decode_text`: UTF-8 or by its byte order mark, invalid bytes replaced and flagged).
 
     A mapping is taken in as the readers take a record (`io.records.record_document`: `id`/`text` by the
     config's field names, `url`, `source`, `html`, `lang` when strings, other fields and a `meta`
@@ -54,7 +54,10 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     where = f"document {index}"
     config = config or Config.load()
     if isinstance(doc, Document):  # one a reader made (`where` it was read) was checked then
-        return (doc.where is None and _refused(doc, where, config)) or _utf8_text(doc, where)
+        if doc.where is not None:
+            return _utf8_text(doc, where)
+        doc = _as_record(doc, str(index))
+        return _refused(doc, where, config) or _utf8_text(doc, where)
     if isinstance(doc, (bytes, bytearray, memoryview)):  # the bytes of a text: read as a .txt file is
         text, warnings = decode_text(bytes(doc), where, config.encoding)
         return text_document(record_id(None, str(index), text), text, where, config, warnings, raw=text)
@@ -70,6 +73,16 @@ def _refused(doc: Document, where: str, config: Config) -> Rejected | None:
     empty, binary or oversized text was cleaned, or refused at stage `clean` without naming its position."""
     raw = doc.model_dump(exclude_defaults=True)
     return refused(doc.id, doc.text, doc.html, where, config, raw) or empty(doc.id, doc.text, doc.html, where, raw)
+
+
+def _as_record(doc: Document, place: str) -> Document:
+    """A `Document` the caller built, named and its `meta` made as a record's (`io.records.record_document`): a blank
+    id as `<place>:<hash>` (`record_id`), where every blank one was one id (a second text was a `repeated_id`, one of a
+    later batch `already_indexed`), and `meta` as JSON holds it (`jsonable`: a date as ISO 8601, a set as its text),
+    where a date made `run` raise, losing the batch, when two documents shared an id, and `clean` gave records no JSON
+    writer takes."""
+    update = {"id": record_id(doc.id, place, named_by(doc.text, doc.html)), "meta": jsonable(doc.meta)}
+    return doc if update == {"id": doc.id, "meta": doc.meta} else doc.model_copy(update=update)
 
 
 def _utf8_text(doc: Document, where: str) -> Document:

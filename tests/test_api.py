@@ -604,3 +604,39 @@ def test_clean_reads_the_packs_as_they_are_now_not_as_an_equal_config_first_foun
     assert clean(text, rules_dirs=(Path("packs"),), default_rules=False).text == "Le texte.\nBAR LINE\nLa suite."
     monkeypatch.chdir(tmp_path / "two")
     assert clean(text, rules_dirs=(Path("packs"),), default_rules=False).text == "Le texte.\nFOO LINE\nLa suite."
+
+
+def test_a_documents_meta_is_made_json_as_a_dicts_so_a_repeated_id_loses_no_batch():
+    """Two `Document`s of one id whose `meta` held a date made `Pipeline.run` raise (`Object of type date is not
+    JSON serializable`, the batch lost), and `clean` gave a record no JSON writer takes (found by a QA pass)."""
+    import datetime
+
+    from cleaner import Pipeline
+
+    text = "Le conseil municipal a voté le budget mardi soir à la mairie."
+    first = Document(id="a", text=text, meta={"when": datetime.date(2021, 3, 3), "tags": {"x"}})
+    second = Document(id="a", text="Une tout autre histoire sur le football africain hier au stade.",
+                      meta={"when": datetime.date(2021, 3, 4)})
+    given = Pipeline().run([first, second]).in_order
+    as_dicts = Pipeline().run([{"id": "a", "text": d.text, **d.meta} for d in (first, second)]).in_order
+    assert [(type(out).__name__, getattr(out, "reason", None)) for out in given] == [("Rejected", "repeated_id"),
+                                                                                    ("Cleaned", None)]
+    assert (given[0].raw, given[1].record()) == (as_dicts[0].raw, as_dicts[1].record())  # a dict's place aside
+    record = clean(first).record()
+    assert record["meta"] == {"when": "2021-03-03", "tags": "{'x'}"} and json.dumps(record)
+
+
+def test_a_document_with_a_blank_id_is_named_by_its_position_as_a_dict_is():
+    """A `Document` with a blank id kept `""`: every such document had one id, so a second text was a `repeated_id`
+    and one of a later batch `already_indexed` (found by a QA pass)."""
+    from cleaner import Pipeline
+
+    texts = ["Le conseil municipal a voté le budget mardi soir à la mairie de la ville.",
+             "Une tout autre histoire sur le football africain hier au stade de la ville.",
+             "Le prix du pain a encore augmenté ce mois-ci dans les boulangeries du quartier."]
+    pipeline = Pipeline()
+    first = pipeline.run([Document(id="", text=texts[0]), Document(id=" ", text=texts[1])]).in_order
+    assert [(type(out).__name__, out.id) for out in first] == [("Cleaned", made_id(0, texts[0])),
+                                                               ("Cleaned", made_id(1, texts[1]))]
+    assert [out.id for out in pipeline.run([Document(id="", text=texts[2])]).kept] == [made_id(0, texts[2])]
+    assert clean(Document(id="", text=texts[0])).id == clean({"id": "", "text": texts[0]}).id == made_id(0, texts[0])

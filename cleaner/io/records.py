@@ -218,8 +218,7 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
         record, warnings = _decoded(record, config.text_field, config.encoding, where, warnings)
     text, html = record.get(config.text_field), record.get("html")
     value = record.get(config.id_field)
-    named_by = text if isinstance(text, str) and text.strip() or html is None else html  # what the made id hashes
-    rid = record_id(value, place, named_by)
+    rid = record_id(value, place, named_by(text, html))
     text = _text_field(text, html, rid, where, config, raw, given=config.text_field in record)
     if isinstance(text, Rejected):
         return _warned(text, where, warnings)  # with what decoding its bytes met
@@ -288,6 +287,11 @@ def record_id(value: Any, place: str, content: Any) -> str:
     `3`, a position) and `content_hash(content)` of its text (or its `html`). The hash keeps a record of
     a later batch, found at the same place with another text, from being taken for one the index holds."""
     return given_id(value) or f"{place}:{content_hash(content)}"
+
+
+def named_by(text: Any, html: Any) -> Any:
+    """What the id made for a record without one hashes: its text, or its `html` when it has no text but a page."""
+    return text if isinstance(text, str) and text.strip() or html is None else html
 
 
 def given_id(value: Any) -> str | None:
