@@ -101,6 +101,17 @@ def batch_of(docs: Iterable[Any]) -> Iterable[Any]:
     return docs
 
 
+def _prepared(items: Iterable[Any], method: str) -> list[Cleaned | Rejected]:
+    """`items`, the results of `prepare` (each a `Cleaned` or a `Rejected`), as a list; one alone (`batch_of`), or a
+    document not prepared, is a `TypeError` saying what to give, where dedup failed on an attribute it lacked."""
+    items = list(batch_of(items))
+    for n, item in enumerate(items):
+        if not isinstance(item, (Cleaned, Rejected)):
+            raise TypeError(f"{method} takes what prepare_many gives (a Cleaned or a Rejected each), not a "
+                            f"{type(item).__name__} (item {n}): prepare_many(docs) first, or run(docs) for both")
+    return items
+
+
 def config_of(config: Config | None) -> Config:
     """`config`, or the defaults for None; anything else (a TOML file's path, a dict of values) is a
     `TypeError` that says how to make a `Config` of it, not an error from deep inside the rule loader."""
@@ -241,6 +252,7 @@ class Pipeline(Closing):
         documents outside the index's write lock and hold it only for this step). With `add=False` the
         index is only read, and `index_kept` adds the kept documents later."""
         self._not_learning()
+        prepared = _prepared(prepared, "deduplicate")
         self._not_held()
         return self._decided(prepared, add)[0]
 
@@ -295,6 +307,7 @@ class Pipeline(Closing):
         """Add documents that `deduplicate(..., add=False)` kept to the index, as `add=True` would have; returns how
         many. Its duplicates given with them (`in_order`, or the rejections delivered) cite what they point to, as
         `add=True` does; other rejections are passed over."""
+        delivered = _prepared(delivered, "index_kept")
         self._not_held()
         kept: list[Cleaned] = []
         cites: list[str] = []

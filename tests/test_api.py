@@ -640,3 +640,21 @@ def test_a_document_with_a_blank_id_is_named_by_its_position_as_a_dict_is():
                                                                ("Cleaned", made_id(1, texts[1]))]
     assert [out.id for out in pipeline.run([Document(id="", text=texts[2])]).kept] == [made_id(0, texts[2])]
     assert clean(Document(id="", text=texts[0])).id == clean({"id": "", "text": texts[0]}).id == made_id(0, texts[0])
+
+
+def test_deduplicate_and_index_kept_say_what_to_give_them():
+    """One prepared document alone, or documents not prepared, failed inside dedup (`'tuple' object has no attribute
+    'id'`, `'dict' object has no attribute 'id'`; found by a QA pass): a `TypeError` says what to give, as for `run`."""
+    from cleaner import Pipeline
+
+    text = "Le conseil municipal de Lyon a voté mardi soir le budget, après un long débat."
+    pipeline = Pipeline()
+    cleaned = pipeline.prepare(text)
+    for call in (pipeline.deduplicate, pipeline.index_kept):
+        with pytest.raises(TypeError, match=r"^give an iterable of documents, not one Cleaned: \[doc\] is a batch of one"):
+            call(cleaned)
+        with pytest.raises(TypeError, match=rf"^{call.__name__} takes what prepare_many gives \(a Cleaned or a Rejected "
+                                            r"each\), not a dict \(item 1\): prepare_many\(docs\) first, or run\(docs\)"):
+            call([cleaned, {"id": "a", "text": text}])
+    assert pipeline.index_kept(pipeline.deduplicate(iter([cleaned]), add=False).in_order) == 1
+    assert len(pipeline.dedup.index) == 1
