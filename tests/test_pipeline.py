@@ -662,7 +662,8 @@ def test_a_batch_on_the_thread_of_a_half_taken_stream_is_refused_and_loses_nothi
             next(pipeline.stream(later))
         assert next(later) == copy  # not read from its input: given again, it is answered
         assert next(stream).id == "a"  # the stream goes on, and taken to its last result it frees the index
-        assert [(r.id, r.reason, r.dup_of) for r in pipeline.run([copy]).rejected] == [("a-copy", "exact_duplicate", "a")]
+        rejected = pipeline.run([copy]).rejected
+        assert [(r.id, r.reason, r.dup_of) for r in rejected] == [("a-copy", "exact_duplicate", "a")]
         stream.close()
         assert pipeline.dedup.index.contains("a") and pipeline.dedup.index.contains("b")
 
