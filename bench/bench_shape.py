@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_clean import extraction_cache, load_corpus, publish, require
+from bench_clean import extraction_cache, load_corpus, publish, require, store
 from inscriptis import get_text
 
 from cleaner import Cleaner, Document
@@ -48,19 +48,20 @@ TARGET = {"f1": 0.85, "recall": 0.95, "mb_s": 5.0}
 
 def pages(path: Path) -> list[dict]:
     """Per page: id, the inscriptis dump and the reference text ("" when the HTML path rejects it); cached
-    (`bench_clean.extraction_cache`)."""
+    (`bench_clean.extraction_cache`, written by `bench_clean.store`)."""
     cache = extraction_cache("fr-pages-shape.jsonl.gz", path)
     if not cache.exists():
         config = Config.load()
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with gzip.open(path, "rt", encoding="utf-8") as src, gzip.open(cache, "wt", encoding="utf-8") as dst:
+        rows = []
+        with gzip.open(path, "rt", encoding="utf-8") as src:
             for line in src:
                 record = json.loads(line)
                 html = record.get("html") or ""
                 dump = get_text(html) if html.strip() else ""
                 ref = extract_html(Document(id=record["id"], html=html), config) if html.strip() else None
                 row = {"id": record["id"], "dump": dump, "ref": ref.text if isinstance(ref, Document) else ""}
-                dst.write(json.dumps(row, ensure_ascii=False) + "\n")
+                rows.append(json.dumps(row, ensure_ascii=False) + "\n")
+        store(cache, "".join(rows))  # whole or not at all: a stopped run left a cut cache that every later run read
     with gzip.open(cache, "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
 
