@@ -6,7 +6,8 @@ per request from C client threads (httpx2, keep-alive, one connection each) in a
 the clock runs from the first request to the last answer. Both processes share the machine's cores.
 
 - Documents: MasakhaNEWS articles (`../shared/corpus/masakhanews.jsonl.gz`, 16 languages, ~2.5 kB
-  each): the last `--docs` of the file are posted, the others go into the pre-filled index.
+  each): `--docs` of them spread over the file (every k-th: it is sorted by language) are posted, the others go
+  into the pre-filled index.
 - Pre-filled index (built once, then copied for every server, so each run starts from the same
   index): the other MasakhaNEWS articles through `Deduplicator.run` (real signatures), topped up
   with random signatures through `DedupIndex.add_many` to the size asked for (a random signature
@@ -24,7 +25,6 @@ Prints a table and writes it into bench/RESULTS.md between `<!-- bench_service -
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import shutil
@@ -42,11 +42,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
-
-
-def read_corpus(path: Path) -> list[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
 
 
 def fill_index(path: Path, size: int, real: list[dict]) -> dict:
@@ -142,7 +137,7 @@ def load(url: str, path: str, docs: list[dict], clients: int, requests: int, tag
 
 
 def main() -> None:
-    from bench_clean import at_least, require, write_section
+    from bench_clean import at_least, corpus_lines, spread, write_section
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=at_least(0), nargs="+", default=[0, 100_000])
@@ -156,9 +151,10 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
 
-    require(args.corpus)
-    corpus = read_corpus(args.corpus)
-    posted, rest = corpus[-args.docs:], corpus[: -args.docs]
+    corpus = [json.loads(line) for line in corpus_lines(args.corpus)]
+    posted = spread(corpus, args.docs)  # every k-th: the file is sorted by language, its last 2,000 are Yoruba
+    held, languages = {d["id"] for d in posted}, len({d["lang"] for d in posted})
+    rest = [d for d in corpus if d["id"] not in held]
     rows = []
     fills = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -190,7 +186,8 @@ def main() -> None:
         f"filled in {f['seconds']:.1f} s" for f in fills if f["documents"])
     intro = (
         "One `cleaner serve` process (one uvicorn worker) on loopback, clients in a second process on the same "
-        f"2-core machine; one MasakhaNEWS article (16 languages, ~2.5 kB) per request, {args.requests} requests "
+        f"2-core machine; one MasakhaNEWS article per request ({len(posted):,} articles in {languages} languages, "
+        f"~2.5 kB each, every k-th of the file), {args.requests} requests "
         f"per row (at least 4 per client), after {args.warmup} untimed warm-up requests per server. `/v1/clean` "
         "cleans and tags; `/v1/documents` also gates, deduplicates against the index and stores the kept article "
         f"(each article under a fresh id). Index: {fill_note or 'empty'}.")

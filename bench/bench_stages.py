@@ -19,7 +19,6 @@ difference is the noise of two runs). CPU time (`time.process_time`, getrusage),
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from bench_clean import ROOT, publish
+from bench_clean import ROOT, corpus_lines, publish, spread, stride
 
 from cleaner.api import pipeline_for
 from cleaner.config import Config
@@ -61,16 +60,11 @@ print(json.dumps({"cpu": own.ru_utime + own.ru_stime}))
 
 
 def sample(corpus: Path, n: int, out: Path) -> tuple[int, int]:
-    """Write every k-th line of `corpus` to `out`, n lines at most (k = lines // n); (lines written, k)."""
-    try:
-        with gzip.open(corpus, "rt", encoding="utf-8") as fh:
-            lines = fh.readlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SystemExit(f"bench_stages: cannot read {corpus} as gzipped JSONL: {exc}") from None
-    step = max(1, len(lines) // n)
-    chosen = lines[::step][:n]
+    """Write every k-th line of `corpus` to `out`, n lines at most (`bench_clean.spread`); (lines written, k)."""
+    lines = corpus_lines(corpus)
+    chosen = spread(lines, n)
     out.write_text("".join(chosen), encoding="utf-8")
-    return len(chosen), step
+    return len(chosen), stride(len(lines), n)
 
 
 def read(path: Path, config: Config) -> list:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import gzip
 import os
 import pickle
 import resource
@@ -33,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_clean import ROOT, at_least, publish, require
+from bench_clean import ROOT, at_least, corpus_lines, publish, require, spread
 
 WORKER = """
 import pickle, sys
@@ -80,9 +79,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cleaner-bench-startup-") as tmp:
         folder = Path(tmp)
         (folder / "rules.pkl").write_bytes(pickle.dumps(load_rules(Config.load())))
-        with gzip.open(args.corpus, "rb") as fh:
-            lines = [line for _, line in zip(range(20_000), fh)][::313][:64]  # every language of the sorted file
-        (folder / "chunk.jsonl").write_bytes(b"".join(lines))
+        (folder / "chunk.jsonl").write_text("".join(spread(corpus_lines(args.corpus), 64)), encoding="utf-8")
         worker = [python, "-c", WORKER]
         out = folder / "out"
         run = [python, "-m", "cleaner", "run", "seeds", "--out", str(out), "--workers", "1", "-q"]
