@@ -23,14 +23,13 @@ are the article's language, and the languages other than it in `langs`, by the b
 `--show K` prints K such chunks a score band, seeded, to be read (a quote in English is right, a Yoruba headline
 called Catalan is not).
 
-    python bench/bench_lang.py [--docs 300] [--backends 'NAME;NAME...'] [--no-write]
-    python bench/bench_lang.py --mixed [N] [--show K]
+    python bench/bench_lang.py [--docs 300] [--backends 'NAME;NAME...'] [--corpus PATH] [--no-write]
+    python bench/bench_lang.py --mixed [N] [--show K] [--corpus PATH]
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import re
@@ -43,6 +42,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_clean import at_least, corpus_lines, require, spread
 
 LANGS = ("fr", "en", "ar", "es", "de", "it", "pt", "nl")
 CORPUS = ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz"
@@ -397,32 +398,28 @@ PER_LANG_HEADLINES = 100
 """MasakhaNEWS headlines per language in the 16-language set of short texts."""
 
 
-def headlines() -> list[tuple[str, str]]:
+def headlines(corpus: Path) -> list[tuple[str, str]]:
     """`PER_LANG_HEADLINES` MasakhaNEWS headlines of each of its 16 languages (an article's first line), seeded: real
     short texts (80 % of them under 79 letters), labelled, in languages the hand-written sets do not have."""
     by_lang: dict[str, list[str]] = {}
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            by_lang.setdefault(record["lang"], []).append(record["text"].split("\n", 1)[0].strip())
+    for record in map(json.loads, corpus_lines(corpus)):
+        by_lang.setdefault(record["lang"], []).append(record["text"].split("\n", 1)[0].strip())
     return [(text, MASAKHANEWS_ISO[lang]) for lang in sorted(by_lang)
             for text in random.Random(f"headline-{lang}").sample(by_lang[lang], PER_LANG_HEADLINES)]
 
 
-def corpus_docs(n: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
+def corpus_docs(corpus: Path, n: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
     """(labelled eng/fra docs for accuracy, `PER_LANG_DOCS` labelled docs of each of the 16 languages,
     a seeded all-language sample for speed)."""
     labelled: dict[str, list[tuple[str, str]]] = {"en": [], "fr": []}
     by_lang: dict[str, list[tuple[str, str]]] = {}
     everything: list[str] = []
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            everything.append(record["text"])
-            by_lang.setdefault(record["lang"], []).append((record["text"], MASAKHANEWS_ISO[record["lang"]]))
-            code = {"eng": "en", "fra": "fr"}.get(record["lang"])
-            if code and len(labelled[code]) < n // 2:
-                labelled[code].append((record["text"], code))
+    for record in map(json.loads, corpus_lines(corpus)):
+        everything.append(record["text"])
+        by_lang.setdefault(record["lang"], []).append((record["text"], MASAKHANEWS_ISO[record["lang"]]))
+        code = {"eng": "en", "fra": "fr"}.get(record["lang"])
+        if code and len(labelled[code]) < n // 2:
+            labelled[code].append((record["text"], code))
     sixteen = [doc for lang in sorted(by_lang) for doc in random.Random(f"lang-{lang}").sample(by_lang[lang], PER_LANG_DOCS)]
     return labelled["en"] + labelled["fr"], sixteen, random.Random("speed").sample(everything, n)
 
@@ -439,16 +436,15 @@ def band(score: float) -> str:
     return f"≥{BANDS[-1]}" if below == len(BANDS) else f"{BANDS[below - 1]}-{BANDS[below]}"
 
 
-def mixed(limit: int, show: int) -> str:
+def mixed(corpus: Path, limit: int, show: int) -> str:
     """`--mixed`: the languages `cleaner run` finds in MasakhaNEWS's clean articles (see the module doc)."""
     from cleaner.api import pipeline_for
     from cleaner.config import Config
     from cleaner.models import Cleaned
 
     pipe = pipeline_for(Config())
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh]
-    records = records[:: max(1, len(records) // limit)][:limit] if limit else records  # sorted by language
+    records = [json.loads(line) for line in corpus_lines(corpus)]
+    records = spread(records, limit) if limit else records
     right, with_langs, other_docs = Counter(), 0, 0
     pairs: Counter = Counter()
     chunks_by_band: dict[str, list[str]] = {}
@@ -485,7 +481,7 @@ def mixed(limit: int, show: int) -> str:
     return "\n".join(lines)
 
 
-def run_one(name: str, n_docs: int) -> dict:
+def run_one(name: str, n_docs: int, corpus: Path) -> dict:
     """Measure one backend in this process (called in a child process by `main`)."""
     from cleaner.lang import make_tagger
 
@@ -503,9 +499,9 @@ def run_one(name: str, n_docs: int) -> dict:
         for (_, lang), hit in zip(items, hits):
             per.setdefault(lang, []).append(hit)
         out["per_lang"][set_name] = {lang: sum(v) / len(v) for lang, v in per.items()}
-    labelled, sixteen, sample = corpus_docs(n_docs)
+    labelled, sixteen, sample = corpus_docs(corpus, n_docs)
     out["acc"]["news docs (en, fr)"] = sum(tagger.tag(t).lang == lang for t, lang in labelled) / len(labelled)
-    titles = headlines()
+    titles = headlines(corpus)
     out["acc"]["news headlines (16 langs)"] = sum(tagger.tag(t).lang == lang for t, lang in titles) / len(titles)
     hits = [(lang, tagger.tag(t).lang == lang) for t, lang in sixteen]
     out["acc"]["news docs (16 langs)"] = sum(hit for _, hit in hits) / len(hits)
@@ -528,27 +524,31 @@ def run_one(name: str, n_docs: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=300, help="news documents for accuracy and for speed")
+    parser.add_argument("--docs", type=at_least(2), default=300,
+                        help="news documents for speed, half of them English and half French for accuracy (2 at least)")
     parser.add_argument("--backends", default=";".join(DEFAULT_BACKENDS),
                         help="backend names separated by ';'")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
     parser.add_argument("--mixed", type=int, nargs="?", const=0, metavar="N",
                         help="only print the other languages in the langs of N MasakhaNEWS articles (all)")
     parser.add_argument("--show", type=int, default=0, metavar="K", help="with --mixed: K chunks a score band")
     args = parser.parse_args()
+    require(args.corpus)
     if args.mixed is not None:
-        print(mixed(args.mixed, args.show))
+        print(mixed(args.corpus, args.mixed, args.show))
         return
     if args.one:
-        print(json.dumps(run_one(args.one, args.docs)))
+        print(json.dumps(run_one(args.one, args.docs, args.corpus)))
         return
 
+    corpus_lines(args.corpus)  # a file gzip cannot read ends the bench here, in one line, not once per backend
     names = [n for n in args.backends.split(";") if n.strip()]
     results = []
     for name in names:
-        proc = subprocess.run([sys.executable, __file__, "--one", name, "--docs", str(args.docs)],
-                              capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, __file__, "--one", name, "--docs", str(args.docs),
+                               "--corpus", str(args.corpus)], capture_output=True, text=True)
         if proc.returncode != 0:
             print(f"{name}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
             continue
