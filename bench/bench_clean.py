@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from cleaner import Cleaner, Document
+from cleaner.dedup import DedupParams
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -105,6 +106,15 @@ def at_least(low: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
         return value
     return integer
+
+
+def dedup_params(parser: argparse.ArgumentParser, **values) -> DedupParams:
+    """`DedupParams(**values)`, or the bench ended by `parser` with the reason: an impossible num_perm or threshold
+    ended in a traceback, in bench_dedup_params after the corpus was built."""
+    try:
+        return DedupParams(**values)
+    except ValueError as exc:
+        parser.error(str(exc))
 
 
 def fail(message: str) -> NoReturn:

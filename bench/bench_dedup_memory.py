@@ -100,18 +100,21 @@ def child(kind: str, n: int, num_perm: int, threshold: float) -> dict:
 
 
 def main() -> None:
+    from bench_clean import at_least, dedup_params, write_section
+
+    from cleaner.dedup import DedupParams
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--sizes", type=at_least(1), nargs="+", default=[100_000, 1_000_000])
     ap.add_argument("--num-perm", type=int, default=None)
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    from cleaner.dedup import DedupParams
-
     defaults = DedupParams()
-    num_perm = args.num_perm or defaults.num_perm
-    threshold = args.threshold or defaults.threshold
+    num_perm = defaults.num_perm if args.num_perm is None else args.num_perm  # `or` made --threshold 0 the default
+    threshold = defaults.threshold if args.threshold is None else args.threshold
+    dedup_params(ap, num_perm=num_perm, threshold=threshold)
     if args.child:
         print(json.dumps(child(args.child[0], int(args.child[1]), num_perm, threshold)))
         return
@@ -138,8 +141,6 @@ def main() -> None:
         lines.append(f"| {name} | {r['n']:,} | {r['bands']} x {r['rows']} | {r['per_doc']:,.0f} B | {r['peak_per_doc']:,.0f} B | "
                      f"{r['after_query_per_doc']:,.0f} B | {r['insert_docs_s']:,.0f} | {r['query_ms']:.3f} | {file_b} |")
     if not args.no_write:
-        from bench_clean import write_section
-
         write_section("bench_dedup_memory", "\n".join(lines))
     print("\n".join(lines))
 

@@ -19,7 +19,6 @@ bench/RESULTS.md (section bench_dedup_params).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import re
@@ -45,8 +44,9 @@ FOOTERS = [
 
 
 def load_articles(path: Path, min_chars: int = 300) -> list[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return [r for r in map(json.loads, fh) if len(r["text"]) >= min_chars]
+    from bench_clean import corpus_lines
+
+    return [r for r in map(json.loads, corpus_lines(path)) if len(r["text"]) >= min_chars]
 
 
 def distinct_pool(articles: list[dict], n: int, rnd: random.Random) -> list[dict]:
@@ -203,7 +203,7 @@ def on_defaults(rows: list[tuple[DedupParams, dict, bool]]) -> str:
 
 
 def main() -> None:
-    from bench_clean import at_least, fail, require, write_section
+    from bench_clean import at_least, dedup_params, fail, require, write_section
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bases", type=at_least(8), default=3000, help="distinct articles (8 at least: the tickers draw 8)")
@@ -218,6 +218,10 @@ def main() -> None:
     args = ap.parse_args()
     if not 0 < args.copied <= 1:
         ap.error(f"--copied must be above 0 and at most 1, got {args.copied:g}")
+    for num_perm in args.num_perm:  # every point of the grid, before the corpus is built
+        for n in args.shingle:
+            for th in args.threshold:
+                dedup_params(ap, num_perm=num_perm, shingle_size=n, threshold=th)
     require(args.corpus)
 
     t0 = time.perf_counter()

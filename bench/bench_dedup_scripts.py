@@ -133,7 +133,7 @@ def v1_shingles(text: str, n: int) -> set[str]:
 
 
 def main() -> None:
-    from bench_clean import at_least, fail, publish
+    from bench_clean import at_least, dedup_params, fail, publish
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=at_least(6), default=300,
@@ -146,6 +146,7 @@ def main() -> None:
     args = ap.parse_args()
     if not 0 < args.copied <= 1:
         ap.error(f"--copied must be above 0 and at most 1, got {args.copied:g}")
+    sweep_params = {(n, th): dedup_params(ap, shingle_size=n, threshold=th) for n in args.shingle for th in args.threshold}
     params, signer = DedupParams(), Signer()
     rows = []
     sweep: dict[tuple[int, float], dict[str, dict]] = {}
@@ -167,10 +168,8 @@ def main() -> None:
             rows.append((lang, v, len(texts), len(kind), chars, (js[len(js) // 20], statistics.median(js)), s,
                          sign_us if v == "v2" else None))
             print(lang, v, f"P={fmt(s['precision'], '.4f')} R={s['recall']:.4f} missed={s['missed']}", flush=True)
-        for n in args.shingle:  # the default parameters' neighbours, letters as words, on the cleaned texts
-            for threshold in args.threshold:
-                sweep.setdefault((n, threshold), {})[lang] = score(docs, group, kind, DedupParams(shingle_size=n,
-                                                                                                  threshold=threshold))
+        for point, sweep_point in sweep_params.items():  # the defaults' neighbours, letters as words, cleaned texts
+            sweep.setdefault(point, {})[lang] = score(docs, group, kind, sweep_point)
     lines = [
         "## Near-duplicates in scripts without spaces (`python bench/bench_dedup_scripts.py`)",
         "",
