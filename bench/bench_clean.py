@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import json
 import platform
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -117,6 +118,24 @@ def dedup_params(parser: argparse.ArgumentParser, **values) -> DedupParams:
         parser.error(str(exc))
 
 
+def command(parser: argparse.ArgumentParser, args: argparse.Namespace, *names: str) -> str:
+    """The command line of this run for a table's heading: the script and each option of `names` (those that shape
+    the table) not at its default (headings said the bare command over a table other options had made)."""
+    parts = [f"python bench/{parser.prog}"]
+    for name in names:
+        value = getattr(args, name)
+        if value == parser.get_default(name):
+            continue
+        option = f"--{name.replace('_', '-')}"
+        if isinstance(value, bool):
+            parts.append(option)
+        else:
+            values = value if isinstance(value, list) else [value]
+            shown = (f"{v:g}" if isinstance(v, float) else shlex.quote(str(v)) for v in values)
+            parts.append(" ".join([option, *shown]))
+    return " ".join(parts)
+
+
 def fail(message: str) -> NoReturn:
     """End the bench with one line, the script's name first, and no traceback."""
     raise SystemExit(f"{Path(sys.argv[0]).stem}: {message}")
@@ -215,7 +234,7 @@ def main() -> None:
         ("fr-pages, trafilatura text (noisy French pages), language unknown", pages),
     ]
     lines = [
-        "## Cleaning throughput, rule engine alone, one core (`python bench/bench_clean.py`)",
+        f"## Cleaning throughput, rule engine alone, one core (`{command(parser, args, 'docs', 'corpus', 'pages')}`)",
         "",
         f"{rules} rules loaded; {platform.python_implementation()} {platform.python_version()} on {platform.machine()}; "
         f"target {TARGET_MB_S:g} MB/s per core.",

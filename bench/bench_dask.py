@@ -96,7 +96,10 @@ def main() -> None:
     if args.render:
         if not saved.exists():
             fail(f"no measurement of {args.docs:,} documents to render ({saved} is made by a run without --render)")
-        body = render(args, **json.loads(saved.read_text()))
+        measured = json.loads(saved.read_text())
+        if "split_mb" not in measured:
+            fail(f"{saved} does not say the --split-mb it was measured with: run without --render")
+        body = render(args.docs, **measured)
         print(body)
         if not args.no_write:
             write_section("dask", body)
@@ -122,16 +125,17 @@ def main() -> None:
         metrics = json.loads(log.split("METRICS ", 1)[1].splitlines()[0])
         same = all((local / f).read_bytes() == (dask / f).read_bytes() for f in OUTPUTS)
         print(f"dask: {md['seconds']:.0f} s, tree {md['tree_rss_mb']:.0f} MB, {metrics}; same answer: {same}", flush=True)
-    saved.write_text(json.dumps({"mb": mb, "ml": ml, "md": md, "metrics": metrics, "same": same}))
-    body = render(args, mb, ml, md, metrics, same)
+    measured = {"split_mb": args.split_mb, "mb": mb, "ml": ml, "md": md, "metrics": metrics, "same": same}
+    saved.write_text(json.dumps(measured))
+    body = render(args.docs, args.split_mb, mb, ml, md, metrics, same)
     print(body)
     if not args.no_write:
         write_section("dask", body)
 
 
-def render(args: argparse.Namespace, mb: float, ml: dict, md: dict, metrics: dict, same: bool) -> str:
-    """The RESULTS.md section from the measurements."""
-    n = args.docs
+def render(n: int, split_mb: float, mb: float, ml: dict, md: dict, metrics: dict, same: bool) -> str:
+    """The RESULTS.md section from the measurements of `n` documents, split at `split_mb` (saved with them: --render
+    took it from its own command line)."""
     table = ["| engine | seconds | docs/s | peak RSS per worker (MB) | peak RSS, client/main (MB) | peak RSS, tree (MB) | shuffle |",
              "|---|---:|---:|---:|---:|---:|---:|",
              (f"| local, 2 worker processes | {ml['seconds']:.0f} | {n / ml['seconds']:.0f} | – | {ml['maxrss_mb']:.0f} "
@@ -143,7 +147,7 @@ def render(args: argparse.Namespace, mb: float, ml: dict, md: dict, metrics: dic
             "the machine had other work, so the figures are slower than on an idle machine, and the two runs may "
             "not have seen the same load")
     stages = ", ".join(f"{k[:-2]} {v:.1f} s" for k, v in metrics.items() if k.endswith("_s"))
-    body = (f"## Dask engine against the local engine (`python bench/bench_dask.py --docs {n} --split-mb {args.split_mb:g}`)\n\n"
+    body = (f"## Dask engine against the local engine (`python bench/bench_dask.py --docs {n} --split-mb {split_mb:g}`)\n\n"
             f"The first {n:,} documents of the peers corpus ({mb:.0f} MB of JSONL, one file), {os.cpu_count()} cores "
             f"(5-minute load average {ml['load']:.1f} at the end of the local run, {md['load']:.1f} at the end of the "
             f"Dask run: {busy}). Same answer: {'yes, byte-identical corpus, raw, rejects, clusters and report' if same else '**NO**'}.\n\n"

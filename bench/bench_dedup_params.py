@@ -164,18 +164,6 @@ def score(docs, group, kind, params: DedupParams) -> dict:
             "called": called, "true": true, "should": should, "seconds": seconds, "missed": missed_by_kind}
 
 
-def command(ap: argparse.ArgumentParser, args: argparse.Namespace) -> str:
-    """The command line of this run: every option that shapes the table and is not at its default (the heading said
-    the bare command over a table another sweep had made)."""
-    parts = ["python bench/bench_dedup_params.py"]
-    for name in ("bases", "copied", "seed", "num_perm", "shingle", "threshold", "corpus"):
-        value = getattr(args, name)
-        if value != ap.get_default(name):
-            shown = " ".join(f"{v:g}" for v in value) if isinstance(value, list) else str(value)
-            parts.append(f"--{name.replace('_', '-')} {shown}")
-    return " ".join(parts + ["--raw"] * args.raw)
-
-
 def on_defaults(rows: list[tuple[DedupParams, dict, bool]]) -> str:
     """What this sweep says of the shipped defaults, from its own figures: the defaults' row, the best recall
     without a false positive at their num_perm, and their shingle size and threshold at the other num_perms
@@ -203,7 +191,7 @@ def on_defaults(rows: list[tuple[DedupParams, dict, bool]]) -> str:
 
 
 def main() -> None:
-    from bench_clean import at_least, dedup_params, fail, require, write_section
+    from bench_clean import at_least, command, dedup_params, fail, require, write_section
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bases", type=at_least(8), default=3000, help="distinct articles (8 at least: the tickers draw 8)")
@@ -249,8 +237,9 @@ def main() -> None:
                 print(f"num_perm={num_perm:4} shingle={n} threshold={th:.2f} bands={p.bands:3}x{p.rows:<3} "
                       f"P={fmt(s['precision'], '.4f')} R={s['recall']:.4f} {s['seconds']:.1f}s {'ok' if ok else ''} "
                       f"missed={s['missed']}", flush=True)
+    options = ("bases", "copied", "seed", "num_perm", "shingle", "threshold", "corpus", "raw")
     lines = [
-        f"## Dedup parameters (`{command(ap, args)}`)",
+        f"## Dedup parameters (`{command(ap, args, *options)}`)",
         "",
         f"{len(docs):,} documents from masakhanews (16 languages): {args.bases:,} distinct articles, "
         f"{len(kind):,} injected near-copies of {len(set(group[c] for c in kind)):,} of them (one or two of: sentence "

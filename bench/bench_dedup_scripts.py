@@ -133,7 +133,7 @@ def v1_shingles(text: str, n: int) -> set[str]:
 
 
 def main() -> None:
-    from bench_clean import at_least, dedup_params, fail, publish
+    from bench_clean import at_least, command, dedup_params, fail, publish
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=at_least(6), default=300,
@@ -171,7 +171,8 @@ def main() -> None:
         for point, sweep_point in sweep_params.items():  # the defaults' neighbours, letters as words, cleaned texts
             sweep.setdefault(point, {})[lang] = score(docs, group, kind, sweep_point)
     lines = [
-        "## Near-duplicates in scripts without spaces (`python bench/bench_dedup_scripts.py`)",
+        "## Near-duplicates in scripts without spaces "
+        f"(`{command(ap, args, 'articles', 'copied', 'seed', 'shingle', 'threshold')}`)",
         "",
         f"Per language: {args.articles} articles spliced from the sentences of fixtures/scripts/ (a headline and 6-14 "
         "sentences, no two sharing more than three), injected copies of 40 % of them (one or two of: a sentence "

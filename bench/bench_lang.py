@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_clean import at_least, corpus_lines, require, spread
+from bench_clean import at_least, command, corpus_lines, require, spread
 
 LANGS = ("fr", "en", "ar", "es", "de", "it", "pt", "nl")
 CORPUS = ROOT.parent / "shared" / "corpus" / "masakhanews.jsonl.gz"
@@ -625,7 +625,7 @@ def main() -> None:
     else:
         change = ""
     body = "\n".join([
-        "## Language tagging (`python bench/bench_lang.py`)",
+        f"## Language tagging (`{command(parser, args, 'docs', 'backends', 'corpus')}`)",
         "",
         f"Accuracy of `Tagger.tag(text).lang` per evaluation set ({counts} items; news docs "
         f"{args.docs // 2} eng + {args.docs // 2} fra MasakhaNEWS articles), and documents per second "

@@ -137,7 +137,7 @@ def load(url: str, path: str, docs: list[dict], clients: int, requests: int, tag
 
 
 def main() -> None:
-    from bench_clean import at_least, corpus_lines, spread, write_section
+    from bench_clean import at_least, command, corpus_lines, spread, write_section
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=at_least(0), nargs="+", default=[0, 100_000])
@@ -192,7 +192,7 @@ def main() -> None:
         "cleans and tags; `/v1/documents` also gates, deduplicates against the index and stores the kept article "
         f"(each article under a fresh id). Index: {fill_note or 'empty'}.")
     body = [
-        "## HTTP service (`python bench/bench_service.py`)",
+        f"## HTTP service (`{command(ap, args, 'sizes', 'clients', 'requests', 'docs', 'warmup', 'corpus')}`)",
         "",
         intro,
         "",

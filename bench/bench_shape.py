@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_clean import at_least, extraction_cache, load_corpus, publish, require, store
+from bench_clean import at_least, command, extraction_cache, load_corpus, publish, require, store
 from inscriptis import get_text
 
 from cleaner import Cleaner, Document
@@ -173,7 +173,7 @@ def main() -> None:
         "oracle": "shape alone, ceiling: prose lines + every other line found in the reference",
     }
     lines = [
-        "## Shape on full-page text dumps of fr-pages (`python bench/bench_shape.py`)",
+        f"## Shape on full-page text dumps of fr-pages (`{command(parser, args, 'pages', 'corpus', 'docs')}`)",
         "",
         (
             f"{len(rows)} pages; {with_dump} give an inscriptis dump ({mb:.1f} MB), {with_ref} a reference (the HTML "

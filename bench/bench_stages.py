@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from bench_clean import ROOT, corpus_lines, publish, spread, stride
+from bench_clean import ROOT, command, corpus_lines, publish, spread, stride
 
 from cleaner.api import pipeline_for
 from cleaner.config import Config
@@ -189,7 +189,7 @@ def main() -> None:
     ms = {name: 1e3 * seconds / n for name, seconds in stages.items()}
     worker = sum(ms.values())
     lines = [
-        "## Where a run's CPU goes, stage by stage (`python bench/bench_stages.py`)",
+        f"## Where a run's CPU goes, stage by stage (`{command(parser, args, 'docs', 'corpus')}`)",
         "",
         f"{n:,} MasakhaNEWS documents (" + ("the first" if step == 1 else f"one in {step:,}") + " of the file, which is "
         f"sorted by language), one process, `{config.lang_backend}`; CPU ms per document (the rules' figures in µs). The "
