@@ -67,7 +67,7 @@ def estimate(n: int, mb: float, m: dict, target: int = 100_000_000) -> str:
         f"in a candidate component. Worker time is a stage's wall time × the 2 workers.\n\n"
         f"For {target:,} documents of the same kind (the parallel stages divided over N workers, the client stages "
         f"as measured):\n\n" + "\n".join(rows) + "\n\n"
-        f"Input: about {input_gb:,.0f} GB of JSONL, {splits:,} splits with `--split-mb 256`. Memory: a worker holds "
+        f"Input: about {input_gb:,.0f} GB of text, {splits:,} splits with `--split-mb 256`. Memory: a worker holds "
         f"the rule packs and the language models ({min(m['worker_peak_rss_mb']):,.0f}–"
         f"{max(m['worker_peak_rss_mb']):,.0f} MB peak here, where lingua loaded for short texts), "
         f"one split's rows in flight while preparing, and one bucket while reducing: {target * shuffle_per_doc / 1e9:,.0f} GB of "
@@ -148,7 +148,7 @@ def render(n: int, split_mb: float, mb: float, ml: dict, md: dict, metrics: dict
             "not have seen the same load")
     stages = ", ".join(f"{k[:-2]} {v:.1f} s" for k, v in metrics.items() if k.endswith("_s"))
     body = (f"## Dask engine against the local engine (`python bench/bench_dask.py --docs {n} --split-mb {split_mb:g}`)\n\n"
-            f"The first {n:,} documents of the peers corpus ({mb:.0f} MB of JSONL, one file), {os.cpu_count()} cores "
+            f"The first {n:,} documents of the peers corpus ({mb:.0f} MB of text, one JSONL file), {os.cpu_count()} cores "
             f"(5-minute load average {ml['load']:.1f} at the end of the local run, {md['load']:.1f} at the end of the "
             f"Dask run: {busy}). Same answer: {'yes, byte-identical corpus, raw, rejects, clusters and report' if same else '**NO**'}.\n\n"
             + "\n".join(table) + "\n\n"

@@ -108,6 +108,11 @@ def build(corpus: Path, bases: int, copied: float, seed: int) -> tuple[list[tupl
     rnd = random.Random(seed)
     articles = load_articles(corpus)
     pool = distinct_pool(articles, bases, rnd)
+    if len(pool) < bases:  # it went on with the smaller pool under a heading that gave `bases`
+        from bench_clean import fail
+
+        fail(f"--bases {bases:,}: {corpus} has {len(articles):,} articles of 300 characters or more, "
+             f"{len(pool):,} of them distinct among the {min(len(articles), int(bases * 1.3)):,} drawn")
     tickers = [" | ".join(headline(x) for x in rnd.sample(pool, 8)) for _ in range(6)]
     docs, group, kind = [], {}, {}
     for a in pool:
