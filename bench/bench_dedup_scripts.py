@@ -168,9 +168,9 @@ def main() -> None:
             print(lang, v, f"P={fmt(s['precision'], '.4f')} R={s['recall']:.4f} missed={s['missed']}", flush=True)
         for point, sweep_point in sweep_params.items():  # the defaults' neighbours, letters as words, cleaned texts
             sweep.setdefault(point, {})[lang] = score(docs, group, kind, sweep_point)
+    options = ("articles", "copied", "seed", "shingle", "threshold")
     lines = [
-        "## Near-duplicates in scripts without spaces "
-        f"(`{command(ap, args, 'articles', 'copied', 'seed', 'shingle', 'threshold')}`)",
+        f"## Near-duplicates in scripts without spaces (`{command(ap, args, *options)}`)",
         "",
         f"Per language: {args.articles} articles spliced from the sentences of fixtures/scripts/ (a headline and 6-14 "
         "sentences, no two sharing more than three), injected copies of 40 % of them (one or two of: a sentence "

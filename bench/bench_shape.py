@@ -199,8 +199,10 @@ def main() -> None:
             f"| fr-pages dumps ({with_dump} pages, {mb:.1f} MB) | {mb / timing['off']:.2f} MB/s "
             f"| {mb / timing['on']:.2f} MB/s | {mb / timing['shape']:.1f} MB/s |"
         ),
-        f"| MasakhaNEWS ({len(articles):,} clean articles, {languages} languages) | {news_off:.2f} MB/s "
-        f"| {news_on:.2f} MB/s | |",
+        (
+            f"| MasakhaNEWS ({len(articles):,} clean articles, {languages} languages) | {news_off:.2f} MB/s "
+            f"| {news_on:.2f} MB/s | |"
+        ),
     ]
     body = "\n".join(lines)
     publish("bench_shape", body, write=not args.no_write)
