@@ -20,7 +20,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -329,6 +329,55 @@ def test_an_id_kept_after_being_a_duplicate_is_no_longer_linked_as_one(server):
         assert [d["id"] for d in c.get("/v1/clusters/rl1").json()["duplicates"]] == ["rl2"]
         assert c.post("/v1/documents", json={"id": "rl2", "text": own}).json()["status"] == "kept"
         assert c.get("/v1/clusters/rl1").json()["duplicates"] == []
+
+
+def _review_clusters(html: str) -> dict[str, list[tuple[str, set[str]]]]:
+    """The review page's clusters: each kept id's members, with the kinds of line their diff holds (" " alone: the
+    copy's clean text is the kept one's)."""
+    index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL)[1])
+    return {c["kept"]: [(m["id"], {kind for kind, _ in m["diff"]}) for m in c["members"]] for c in index["clusters"]}
+
+
+def test_an_id_posted_again_as_a_copy_of_another_document_stays_linked_to_both(server):
+    """`dupX` posted as a copy of `K1`, then as a copy of `K2`: the cluster of `K1` listed it, then nothing (its one
+    link, keyed by its id, was replaced, its text with it), and the review showed it under `K2` alone. Each answer's
+    link stays, with the text posted then, and the review diffs each cluster against the copy posted into it."""
+    first, second = fresh("twice-linked-1", 80), fresh("twice-linked-2", 80)
+    with server.client() as c:
+        for doc_id, text in (("tl-K1", first), ("tl-K2", second)):
+            assert c.post("/v1/documents", json={"id": doc_id, "text": text}).json()["status"] == "kept"
+        assert c.post("/v1/documents", json={"id": "tl-dupX", "text": first}).json()["dup_of"] == "tl-K1"
+        assert c.post("/v1/documents", json={"id": "tl-dupX", "text": second}).json()["dup_of"] == "tl-K2"
+        for kept in ("tl-K1", "tl-K2"):
+            assert c.get(f"/v1/clusters/{kept}").json()["duplicates"] == [
+                {"id": "tl-dupX", "reason": "exact_duplicate", "similarity": 1.0}]
+        clusters = _review_clusters(c.get("/review", params={"limit": 50}).text)
+    assert clusters["tl-K1"] == clusters["tl-K2"] == [("tl-dupX", {" "})]
+
+
+def test_a_store_whose_links_are_keyed_by_id_alone_keeps_them_and_links_an_id_to_two_clusters(tmp_path):
+    """A store made before a duplicate's links were keyed by (id, cluster) is given that key when the service opens
+    it, its links kept: it went on replacing an id's one link."""
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    from cleaner import Pipeline
+
+    index, first, second = tmp_path / "index.sqlite", fresh("old-store-1", 80), fresh("old-store-2", 80)
+    with Pipeline(Config.load(), index=index) as pipeline:
+        assert len(pipeline.run([{"id": "K1", "text": first}, {"id": "K2", "text": second}]).kept) == 2
+    with closing(sqlite3.connect(index)) as db, db:
+        db.execute("CREATE TABLE service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, reason TEXT NOT NULL,"
+                   " similarity REAL, added REAL NOT NULL, raw TEXT)")
+        db.execute("CREATE INDEX service_duplicates_cluster ON service_duplicates (cluster)")
+        db.execute("INSERT INTO service_duplicates VALUES ('dupX', 'K1', 'exact_duplicate', 1.0, 0, ?)",
+                   (json.dumps({"id": "dupX", "text": first}),))
+    with TestClient(create_app(Service(Config.load(), index))) as c:
+        assert c.post("/v1/documents", json={"id": "dupX", "text": second}).json()["dup_of"] == "K2"
+        assert [[d["id"] for d in c.get(f"/v1/clusters/{k}").json()["duplicates"]] for k in ("K1", "K2")] == [
+            ["dupX"], ["dupX"]]
+        assert c.get("/v1/stats").json()["duplicate_links"] == 2
 
 
 def test_the_cluster_of_a_document_a_run_kept_is_found_with_or_without_links(tmp_path):

@@ -53,7 +53,7 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         "fields": list(FIELDS),
         "rules": rule_rows,
         "docs": [_doc_row(entry, position) for entry in entries],
-        "clusters": _clusters(run, {e.id: e for e in sorted(entries, key=_went_on) if e.id is not None}),
+        "clusters": _clusters(run, entries),
         "rejects": [{**e.rejected, "doc": n} for n, e in enumerate(entries) if e.rejected],  # `doc`: its list row
     }
     bodies = [[entry.raw, [_edit_row(e, position) for e in entry.edits]] for entry in entries]
@@ -135,11 +135,14 @@ def _went_on(entry: Entry) -> bool:
     return (entry.rejected or {}).get("reason") != "repeated_id"
 
 
-def _clusters(run: Run, by_id: dict[str, Entry]) -> list[dict[str, Any]]:
+def _clusters(run: Run, entries: list[Entry]) -> list[dict[str, Any]]:
     """Each duplicate group: kept id, every other member's status and similarity to the kept one, and the diffs.
     The document an earlier run kept (`kept_in_index`) is not in this run, whatever this run's document of its id
     is (one dropped as `already_indexed`, another text): it is the kept one alone, and its copies are diffed
-    against nothing."""
+    against nothing. A member is the copy of its id dropped as this group's (the service links an id posted again
+    as another's copy to both: the last copy was diffed in each), or else the one of its id that went on."""
+    by_id = {e.id: e for e in sorted(entries, key=_went_on) if e.id is not None}
+    linked = {(e.id, e.rejected.get("dup_of")): e for e in entries if e.rejected}
     out = []
     for cluster in run.clusters:
         kept, earlier = cluster["kept"], cluster.get("kept_in_index", False)
@@ -151,7 +154,7 @@ def _clusters(run: Run, by_id: dict[str, Entry]) -> list[dict[str, Any]]:
         for member in cluster["members"]:
             if member == kept:
                 continue
-            entry = by_id.get(member)
+            entry = linked.get((member, kept)) or by_id.get(member)
             members.append({
                 "id": member,
                 "status": (entry.rejected or {}).get("reason", "kept") if entry else "not in this run",

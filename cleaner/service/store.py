@@ -27,10 +27,42 @@ from ..review.run import Run
 _SCHEMA = (
     ("CREATE TABLE IF NOT EXISTS service_documents (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
      " record TEXT NOT NULL, raw TEXT NOT NULL, added REAL NOT NULL)"),
-    ("CREATE TABLE IF NOT EXISTS service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL,"
-     " reason TEXT NOT NULL, similarity REAL, added REAL NOT NULL, raw TEXT)"),
+    ("CREATE TABLE IF NOT EXISTS service_duplicates (id TEXT NOT NULL, cluster TEXT NOT NULL,"
+     " reason TEXT NOT NULL, similarity REAL, added REAL NOT NULL, raw TEXT, PRIMARY KEY (id, cluster))"),
     "CREATE INDEX IF NOT EXISTS service_duplicates_cluster ON service_duplicates (cluster)",
 )
+"""A duplicate link per id and cluster: an id posted again as a copy of another document is linked to both, each
+link with the text posted then (keyed by id alone, the second link replaced the first, and its text)."""
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    for statement in _SCHEMA:
+        db.execute(statement)
+
+
+def _linked_by_id_alone(db: sqlite3.Connection) -> bool:
+    columns = db.execute("PRAGMA table_info(service_duplicates)")
+    return any(name == "cluster" and not pk for _, name, _, _, _, pk in columns)
+
+
+def _link_by_cluster(db: sqlite3.Connection) -> None:
+    """Give a store made when a duplicate had one link, keyed by its id alone, the key (id, cluster), its links
+    kept, in one transaction (another server on the file may do it first)."""
+    if not _linked_by_id_alone(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if _linked_by_id_alone(db):
+            columns = ", ".join(row[1] for row in db.execute("PRAGMA table_info(service_duplicates)"))
+            db.execute("DROP INDEX IF EXISTS service_duplicates_cluster")
+            db.execute("ALTER TABLE service_duplicates RENAME TO service_duplicates_by_id")
+            _create_tables(db)
+            db.execute(f"INSERT INTO service_duplicates ({columns}) SELECT {columns} FROM service_duplicates_by_id")
+            db.execute("DROP TABLE service_duplicates_by_id")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _dumps(obj: Any) -> str:
@@ -61,8 +93,8 @@ class DocumentStore:
         self.path = path
         self._writer = writer
         self._file = _identity(path)
-        for statement in _SCHEMA:
-            writer.execute(statement)
+        _link_by_cluster(writer)
+        _create_tables(writer)
 
     def check_file(self) -> None:
         """Raise `IndexGoneError` if the file at `path` is no longer the one the store was opened on."""
