@@ -730,6 +730,24 @@ def test_an_index_another_process_holds_too_long_is_a_503_saying_so(tmp_path):
         holder.close()
 
 
+def test_a_422_loc_names_the_field_not_pydantic_s_tags(tmp_path):
+    """A document alone's 422 said `["body", "one", "id"]`: "one" is the tag pydantic gave the body's shape, no part
+    of the body (found by a QA pass). It names the field, `["body", "id"]`; a batch's keeps "batch" and the index, as
+    the README has it; a pack check's unknown key named "one" is that key."""
+    from fastapi.testclient import TestClient
+
+    def loc(path: str, body: bytes) -> list:
+        r = c.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert r.status_code == 422, r.text
+        return r.json()["detail"][0]["loc"]
+
+    with TestClient(create_app(Service(Config.load(), tmp_path / "index.sqlite"))) as c:
+        for path in ("/v1/clean", "/v1/documents"):
+            assert loc(path, b'{"id": "\\ud800", "text": "y"}') == ["body", "id"]
+            assert loc(path, b'[{"id": "a", "text": "y"}, {"id": "\\ud800", "text": "y"}]') == ["body", "batch", 1, "id"]
+        assert loc("/v1/rules/check", b'{"pack": "rules: []", "one": 1}') == ["body", "one"]
+
+
 def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
     """A lone surrogate (valid JSON, not UTF-8) in a field fails validation; the 422 that echoes it back
     crashed rendering as UTF-8 (a 500). A body in UTF-16 or UTF-32 is not UTF-8 (it was read). A URL that does not parse is a document without a host. A record
@@ -742,7 +760,7 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
     with TestClient(app, raise_server_exceptions=False) as c:
         r = c.post("/v1/documents", content=b'{"id": "s\\ud800", "text": "un texte"}',
                    headers={"Content-Type": "application/json"})
-        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "one", "id"], r.text
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "id"], r.text
         r = c.post("/v1/clean", content='{"id": "b", "text": "café"}'.encode("utf-8-sig"), headers={"Content-Type": "application/json"})
         assert r.status_code == 200 and r.json()["record"]["text"] == "café", r.text  # a UTF-8 byte order mark is skipped
         r = c.post("/v1/documents", json={"id": "u", "text": "Un texte à l'adresse cassée.", "url": "http://[::1"})

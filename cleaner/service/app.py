@@ -137,10 +137,12 @@ def _service(request: Request) -> Service:
 
 
 def _without_kind(loc: list[Any]) -> list[Any]:
-    """A 422's `loc` without the tag pydantic puts in it for an item that is an object (`schemas.OBJECT`, after
-    `"one"` or the item's index in a batch), which names no part of the body: `["body", "batch", 3, "id"]`."""
-    at = {"one": 2, "batch": 3}.get(loc[1]) if loc[:1] == ["body"] and len(loc) > 1 else None
-    return loc[:at] + loc[at + 1:] if at is not None and loc[at:at + 1] == [OBJECT] else loc
+    """A 422's `loc` without the tags pydantic puts in it, which name no part of the body: an item's that is an object
+    (`schemas.OBJECT`), and before it a document alone's, `"one"`, whose fields are the body's: `["body", "id"]` (it
+    was `["body", "one", "id"]`); in a batch, `"batch"` and the item's index stay: `["body", "batch", 3, "id"]`."""
+    if loc[:3] == ["body", "one", OBJECT]:
+        return ["body", *loc[3:]]
+    return loc[:3] + loc[4:] if loc[:2] == ["body", "batch"] and loc[3:4] == [OBJECT] else loc
 
 
 def _one_or_many(request: Request, body: Any, run) -> Verdict | list[Verdict]:
