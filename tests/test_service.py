@@ -540,6 +540,22 @@ def test_bad_requests_get_clear_answers(server):
             assert "Traceback" not in r.text
 
 
+def test_malformed_json_is_said_with_its_place_in_the_message(server):
+    """FastAPI's 422 of malformed JSON said "JSON decode error" with its words in `ctx`, cut before the place ("Invalid
+    control character at"), the place in `loc` alone, and an empty `input` (found by a QA pass). The message says why
+    and where, a raw control character named as the JSONL reader names one; `loc` keeps the offset."""
+    with server.client() as c:
+        for body, loc, msg in (
+                ('{"id":"ct","text":"Bon\tjour"}', 22, "a raw tab inside a string at line 1, column 23 (character 22 "
+                                                      "of the body, from 0), where JSON writes an escape"),
+                ('{"id": "ct",\n "text": "é\x01"}', 24, "a raw U+0001 inside a string at line 2, column 12 (character "
+                                                        "24 of the body, from 0), where JSON writes an escape"),
+                ('{"id":', 6, "Expecting value at line 1, column 7 (character 6 of the body, from 0)")):
+            r = c.post("/v1/clean", content=body.encode(), headers={"Content-Type": "application/json"})
+            assert r.status_code == 422 and r.json() == {"detail": [{"type": "json_invalid", "loc": ["body", loc],
+                                                                     "msg": f"JSON decode error: {msg}"}]}, r.text
+
+
 def test_a_bad_query_parameter_is_named_not_taken_for_a_body_without_json(server):
     """`GET /review?limit=0` was answered "the body must be JSON, sent with Content-Type: application/json"
     (a GET has neither): the 422 names the parameter (found by a QA pass)."""

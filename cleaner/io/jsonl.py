@@ -322,15 +322,19 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, 
 _LENIENT = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float, strict=False)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*+"', re.DOTALL)
 _CONTROLS = re.compile(r"[\x00-\x1f]")
-_CONTROL_NAMES = {"\t": "tab", "\r": "CR", "\x0c": "form feed", "\x08": "backspace"}
+_CONTROL_NAMES = {"\t": "tab", "\r": "CR", "\n": "line feed", "\x0c": "form feed", "\x08": "backspace"}
+
+
+def control_name(char: str) -> str:
+    """A control character as a message names it: `tab`, `CR`, or its code point, `U+0001`."""
+    return _CONTROL_NAMES.get(char, f"U+{ord(char):04X}")
 
 
 def _raw_controls(line: str, colno: int) -> str:
     """What a lenient reading of `line` took as it is: its raw control characters inside strings (JSON escapes
     them, `\\t`), the first at column `colno`."""
     count = sum(len(_CONTROLS.findall(m[0])) for m in _STRING.finditer(line))
-    first = line[colno - 1]
-    name = _CONTROL_NAMES.get(first, f"U+{ord(first):04X}")
+    name = control_name(line[colno - 1])
     more = f" ({count} in all)" if count > 1 else ""
     return f"a raw {name} inside a JSON string at column {colno}{more}, where JSON writes an escape: read as it is"
 

@@ -42,7 +42,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Message
 
 from ..dedup.index import IndexBusyError, IndexMismatchError
-from ..io.jsonl import loads
+from ..io.jsonl import control_name, loads
 from ..kinds.base import shown
 from .auth import ApiKey
 from .limits import BodyLimit, DrainUnread, within_doc_limit
@@ -143,6 +143,23 @@ def _without_kind(loc: list[Any]) -> list[Any]:
     if loc[:3] == ["body", "one", OBJECT]:
         return ["body", *loc[3:]]
     return loc[:3] + loc[4:] if loc[:2] == ["body", "batch"] and loc[3:4] == [OBJECT] else loc
+
+
+def _json_invalid(loc: list[Any], why: str) -> Response:
+    """The 422 of a body that is no JSON the service reads, saying why."""
+    body = json.dumps({"detail": [{"type": "json_invalid", "loc": loc, "msg": f"JSON decode error: {why}"}]})
+    return Response(body, status_code=422, media_type="application/json")
+
+
+def _malformed(error: dict[str, Any], text: str) -> str:
+    """Why FastAPI's 422 of malformed JSON (`text`, the body read) was given, with the place: its message held the
+    place in `loc` alone, cut before it ("Invalid control character at"), and an empty `input`; a control character
+    is named (`a raw tab`), as the JSONL reader names one."""
+    failed = json.JSONDecodeError(error["ctx"]["error"], text, error["loc"][1])
+    place = f"at line {failed.lineno}, column {failed.colno} (character {failed.pos} of the body, from 0)"
+    if failed.msg == "Invalid control character at":
+        return f"a raw {control_name(text[failed.pos])} inside a string {place}, where JSON writes an escape"
+    return f"{failed.msg.removesuffix(' at')} {place}"
 
 
 def _one_or_many(request: Request, body: Any, run) -> Verdict | list[Verdict]:
@@ -247,6 +264,9 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
             sent = f"this one was {kind!r}" if kind else "none was given"
             msg = f"the body must be JSON, sent with Content-Type: application/json ({sent})"
             errors = [{"type": "content_type", "loc": ["header", "content-type"], "msg": msg}]
+        elif [e["type"] for e in exc.errors()] == ["json_invalid"]:  # FastAPI's, for a `json.JSONDecodeError`
+            (error,) = exc.errors()
+            return _json_invalid(list(error["loc"]), _malformed(error, exc.body))
         else:
             errors = [{**e, "loc": _without_kind(e["loc"])} for e in jsonable_encoder(exc.errors())]
         return Response(json.dumps({"detail": errors}), status_code=422, media_type="application/json")
@@ -266,8 +286,7 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
             why = "nested too deeply"
         except ValueError as err:  # a number Python will not hold, or JSON that is not
             why = str(err)
-        body = json.dumps({"detail": [{"type": "json_invalid", "loc": ["body"], "msg": f"JSON decode error: {why}"}]})
-        return Response(body, status_code=422, media_type="application/json")
+        return _json_invalid(["body"], why)
 
     @app.exception_handler(IndexBusyError)
     async def index_busy(request: Request, exc: IndexBusyError) -> JSONResponse:
