@@ -293,6 +293,10 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
         line, column = _line_column(text, exc.position)
         raise RulePackError(name, f"YAML error: unacceptable character #x{exc.character:04x}: {exc.reason}",
                             line=line, column=column) from None
+    except UnicodeEncodeError as exc:  # a lone surrogate (a service's `"\ud800"`), which libyaml, read in UTF-8, met
+        line, column = _line_column(text, exc.start)  # as "'utf-8' codec can't encode character '\ud800' in position 8"
+        raise RulePackError(name, f"YAML error: unacceptable character #x{ord(text[exc.start]):04x}: a lone surrogate, "
+                                  "which is no Unicode text", line=line, column=column) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

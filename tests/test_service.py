@@ -508,6 +508,31 @@ def test_a_pack_name_that_is_blank_or_not_unicode_is_422(server):
             assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "name"], r.text
 
 
+def test_a_pack_holding_a_lone_surrogate_is_a_failed_check_at_its_place(server):
+    """A lone surrogate in a pack's text (`"\\ud800"`, valid JSON) was "YAML error: 'utf-8' codec can't encode character
+    '\\ud800' in position 8: surrogates not allowed", libyaml's reading in UTF-8 (found by a QA pass): it is named
+    at its line and column, as YAML names a character it refuses."""
+    with server.client() as c:
+        for pack, at in ((b'"rules: [\\ud800]"', "1:9"), (b'"rules:\\n  - id: x\\udcff\\n"', "2:10")):
+            r = c.post("/v1/rules/check", content=b'{"pack": ' + pack + b', "name": "s.yaml"}',
+                       headers={"content-type": "application/json"})
+            assert r.status_code == 200 and r.json() == {
+                "ok": False, "rules": 0, "examples": 0, "failures": [],
+                "error": f"s.yaml:{at}: YAML error: unacceptable character #x{'d800' if at == '1:9' else 'dcff'}: a lone "
+                         "surrogate, which is no Unicode text"}, r.text
+
+
+def test_a_pack_check_s_alone_is_a_json_boolean(server):
+    """`"alone": "yes"` was taken for true, `"no"` and `0` for false (pydantic's lax reading; found by a QA pass), where
+    the pack and its name must be strings: it is a JSON boolean, or a 422 naming it."""
+    with server.client() as c:
+        for alone in ("yes", "no", "true", 1, 0):
+            r = c.post("/v1/rules/check", json={"pack": "rules: []", "alone": alone})
+            assert r.status_code == 422 and [e["loc"] for e in r.json()["detail"]] == [["body", "alone"]], r.text
+        for alone in (True, False):
+            assert c.post("/v1/rules/check", json={"pack": "rules: []", "alone": alone}).json()["ok"] is True
+
+
 # -- bad requests ---------------------------------------------------------------------------------
 
 def test_bad_requests_get_clear_answers(server):

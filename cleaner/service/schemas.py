@@ -174,7 +174,8 @@ class RulePackIn(BaseModel):
 
     pack: str = Field(description="the YAML text of one rule pack")
     name: str = Field("pack.yaml", pattern=r"\S", description="not blank")
-    alone: bool = Field(False, description="run keep examples through this pack only, not also the service's rules")
+    alone: bool = Field(False, strict=True,  # a JSON boolean: pydantic took "yes", "on", "1" and 1 for true, "no" for false
+                        description="run keep examples through this pack only, not also the service's rules")
 
 
 class RuleCheck(BaseModel):
