@@ -186,8 +186,9 @@ def test_json_python_cannot_hold_is_a_rejection_naming_the_line(tmp_path):
     assert [(r["meta"]["x"], r["meta"]["y"]) for r in kept] == [(None, None)]  # valid JSON, not NaN
     details = sorted(r["detail"] for r in rejects)
     assert len(details) == 3 and all(d.startswith(f"{src}:") for d in details), details
-    # Python's words ended in "use sys.set_int_max_str_digits() to increase the limit", which no file's writer can follow
-    assert details[0] == f"{src}:1: malformed JSON: a number of 5,000 digits: over the 4,300 a JSON number may have here"
+    # Python's words ended in "use sys.set_int_max_str_digits() to increase the limit": no file's writer can
+    digits = f"{src}:1: malformed JSON: a number of 5,000 digits: over the 4,300 a JSON number may have here"
+    assert details[0] == digits
     assert details[1:] == [f"{src}:2: malformed JSON: nested too deeply", f"{src}:3: malformed JSON: nested too deeply"]
 
 

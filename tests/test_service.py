@@ -513,13 +513,14 @@ def test_a_pack_holding_a_lone_surrogate_is_a_failed_check_at_its_place(server):
     '\\ud800' in position 8: surrogates not allowed", libyaml's reading in UTF-8 (found by a QA pass): it is named
     at its line and column, as YAML names a character it refuses."""
     with server.client() as c:
-        for pack, at in ((b'"rules: [\\ud800]"', "1:9"), (b'"rules:\\n  - id: x\\udcff\\n"', "2:10")):
+        for pack, at, code in ((b'"rules: [\\ud800]"', "1:9", "d800"),
+                               (b'"rules:\\n  - id: x\\udcff\\n"', "2:10", "dcff")):
             r = c.post("/v1/rules/check", content=b'{"pack": ' + pack + b', "name": "s.yaml"}',
                        headers={"content-type": "application/json"})
             assert r.status_code == 200 and r.json() == {
                 "ok": False, "rules": 0, "examples": 0, "failures": [],
-                "error": f"s.yaml:{at}: YAML error: unacceptable character #x{'d800' if at == '1:9' else 'dcff'}: a lone "
-                         "surrogate, which is no Unicode text"}, r.text
+                "error": f"s.yaml:{at}: YAML error: unacceptable character #x{code}: a lone surrogate, which is no "
+                         "Unicode text"}, r.text
 
 
 def test_a_pack_check_s_alone_is_a_json_boolean(server):
@@ -570,11 +571,12 @@ def test_malformed_json_is_said_with_its_place_in_the_message(server):
     control character at"), the place in `loc` alone, and an empty `input` (found by a QA pass). The message says why
     and where, a raw control character named as the JSONL reader names one; `loc` keeps the offset."""
     with server.client() as c:
+        escape = "where JSON writes an escape"
         for body, loc, msg in (
-                ('{"id":"ct","text":"Bon\tjour"}', 22, "a raw tab inside a string at line 1, column 23 (character 22 "
-                                                      "of the body, from 0), where JSON writes an escape"),
-                ('{"id": "ct",\n "text": "é\x01"}', 24, "a raw U+0001 inside a string at line 2, column 12 (character "
-                                                        "24 of the body, from 0), where JSON writes an escape"),
+                ('{"id":"ct","text":"Bon\tjour"}', 22,
+                 f"a raw tab inside a string at line 1, column 23 (character 22 of the body, from 0), {escape}"),
+                ('{"id": "ct",\n "text": "é\x01"}', 24,
+                 f"a raw U+0001 inside a string at line 2, column 12 (character 24 of the body, from 0), {escape}"),
                 ('{"id":', 6, "Expecting value at line 1, column 7 (character 6 of the body, from 0)")):
             r = c.post("/v1/clean", content=body.encode(), headers={"Content-Type": "application/json"})
             assert r.status_code == 422 and r.json() == {"detail": [{"type": "json_invalid", "loc": ["body", loc],
@@ -785,7 +787,8 @@ def test_a_422_loc_names_the_field_not_pydantic_s_tags(tmp_path):
     with TestClient(create_app(Service(Config.load(), tmp_path / "index.sqlite"))) as c:
         for path in ("/v1/clean", "/v1/documents"):
             assert loc(path, b'{"id": "\\ud800", "text": "y"}') == ["body", "id"]
-            assert loc(path, b'[{"id": "a", "text": "y"}, {"id": "\\ud800", "text": "y"}]') == ["body", "batch", 1, "id"]
+            batch = b'[{"id": "a", "text": "y"}, {"id": "\\ud800", "text": "y"}]'
+            assert loc(path, batch) == ["body", "batch", 1, "id"]
         assert loc("/v1/rules/check", b'{"pack": "rules: []", "one": 1}') == ["body", "one"]
 
 
@@ -809,7 +812,7 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
         utf16 = '{"id": "a", "text": "café"}'.encode("utf-16")  # Python's json took UTF-16 and UTF-32; RFC 8259 says UTF-8
         for body, why in ((b'{"id": "a", "text": "caf\xe9"}', "not UTF-8 (byte 24)"), (b"[" * 100_000, "nested too deeply"),
                           (utf16, "not UTF-8 (byte 0)"), ('{"id": "a"}'.encode("utf-32"), "not UTF-8 (byte 0)"),
-                          (b'{"id": "a", "n": ' + b"1" * 5_000 + b"}",  # it told the client to call set_int_max_str_digits()
+                          (b'{"id": "a", "n": ' + b"1" * 5_000 + b"}",  # it said to call set_int_max_str_digits()
                            "JSON decode error: a number of 5,000 digits: over the 4,300 a JSON number may have here")):
             r = c.post("/v1/clean", content=body, headers={"Content-Type": "application/json"})  # FastAPI's answer: a bare 400
             assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body"] and why in r.json()["detail"][0]["msg"], r.text

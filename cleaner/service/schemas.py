@@ -174,7 +174,7 @@ class RulePackIn(BaseModel):
 
     pack: str = Field(description="the YAML text of one rule pack")
     name: str = Field("pack.yaml", pattern=r"\S", description="not blank")
-    alone: bool = Field(False, strict=True,  # a JSON boolean: pydantic took "yes", "on", "1" and 1 for true, "no" for false
+    alone: bool = Field(False, strict=True,  # a JSON boolean: pydantic took "yes", "on" and 1 for true, "no" false
                         description="run keep examples through this pack only, not also the service's rules")
 
 
