@@ -47,6 +47,29 @@ def pytest_configure(config: pytest.Config) -> None:
         compileall.compile_dir(ROOT / "cleaner", quiet=1)
 
 
+LEFT_ALONE = frozenset({".pytest_cache", ".hypothesis", "__pycache__"})
+"""What a test run may add to the checkout's top folder: pytest's and hypothesis's own caches."""
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_ROOT_BEFORE] = set(os.listdir(ROOT))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when its tests left files in the checkout's top folder: a test that wrote `b.jsonl` and the
+    service's default `cleaner-index.sqlite` there (through relative paths) had them committed with other work."""
+    if hasattr(session.config, "workerinput") or _ROOT_BEFORE not in session.config.stash:
+        return
+    left = sorted(set(os.listdir(ROOT)) - session.config.stash[_ROOT_BEFORE] - LEFT_ALONE)
+    if left:
+        print(f"\nthe tests left files in {ROOT}: {', '.join(left)} (a test wrote through a relative path)",
+              file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_ROOT_BEFORE = pytest.StashKey[set]()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if SESSION_CACHE is not None and not hasattr(config, "workerinput"):
         shutil.rmtree(SESSION_CACHE, ignore_errors=True)
