@@ -22,6 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .escapes import too_many_digits
+
 
 class CleanerWarning(UserWarning):
     """A warning of cleaner's own (a pack's `shape` rule that replaces none, `learn_boilerplate` given to a
@@ -369,6 +371,6 @@ def _read_toml(path: Any, name: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"config {name}: not UTF-8 text (byte {exc.start})") from None
     except ValueError as exc:  # valid TOML that Python will not hold: an integer of over 4,300 digits
-        raise ConfigError(f"config {name}: {exc}") from None
+        raise ConfigError(f"config {name}: {too_many_digits(exc, 'a TOML integer') or exc}") from None
     except RecursionError:  # arrays or inline tables some 500 deep (`tomllib` reads them by recursion): a traceback
         raise ConfigError(f"config {name}: nested too deeply (arrays or inline tables hundreds deep)") from None

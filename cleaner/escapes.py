@@ -26,3 +26,18 @@ def shown_id(doc_id: str | None) -> str:
     """A document's id as a header or a message says it (`one_line`), one without an id (a malformed line) as
     `(no id)`, as the review page says it (page.js `named`): `cleaner diff` wrote `-`, which read as an id."""
     return one_line(doc_id) if doc_id else "(no id)"
+
+
+_DIGITS_OVER = re.compile(r"Exceeds the limit \((\d+) digits\) for integer string conversion: value has (\d+) digits")
+"""Python's words for a number of more digits than it makes an integer of (`sys.set_int_max_str_digits`), which end
+in advice to raise that limit: no sender of a body or writer of a file can follow it."""
+
+
+def too_many_digits(exc: ValueError, what: str) -> str | None:
+    """Python's refusal of a number of over 4,300 digits (`exc`) in the input's terms, `what` being what the input
+    calls it ("a JSON number": `a number of 5,000 digits: over the 4,300 a JSON number may have here`); None for
+    another ValueError."""
+    if not (over := _DIGITS_OVER.match(str(exc))):
+        return None
+    limit, digits = map(int, over.groups())
+    return f"a number of {digits:,} digits: over the {limit:,} {what} may have here"

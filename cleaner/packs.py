@@ -23,6 +23,7 @@ import yaml
 from pydantic import ValidationError
 
 from .config import Config, warn, with_value
+from .escapes import too_many_digits
 from .io.names import loops, real
 from .kinds import KINDS, Rule
 from .kinds.base import shown
@@ -310,7 +311,8 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
         raise RulePackError(name, f"YAML error: {problem}", line=mark.line + 1 if mark else None,
                             column=mark.column + 1 if mark else None) from None
     except (ValueError, RecursionError) as exc:  # YAML that Python will not hold: an integer of over 4,300 digits, deep nesting
-        raise RulePackError(name, f"YAML error: {exc or 'nested too deeply'}") from None
+        said = isinstance(exc, ValueError) and too_many_digits(exc, "a YAML integer")
+        raise RulePackError(name, f"YAML error: {said or exc or 'nested too deeply'}") from None
     extra = [key for key in data if key not in ("rules", "description", "order")] if isinstance(data, dict) else []
     if extra:  # before the missing `rules:`, which a misspelt `rule:` leaves
         line = next((k.start_mark.line + 1 for k, _ in node.value if getattr(k, "value", None) == str(extra[0])), None)

@@ -29,6 +29,7 @@ import zstandard
 from ..config import Config
 from . import decoding
 from .decoding import decode, decode_unlabelled, looks_binary
+from ..escapes import too_many_digits
 from .names import base_stem, name_text
 from .records import NESTED, Item, bad, record_document, too_large, warned
 
@@ -318,9 +319,6 @@ def _taken(text: str, refused: str) -> float:
     return float(text)
 
 
-_DIGITS_OVER = re.compile(r"Exceeds the limit \((\d+) digits\) for integer string conversion: value has (\d+) digits")
-"""Python's words for a number of more digits than it makes an integer of (`sys.set_int_max_str_digits`), which end
-in advice to raise that limit: no sender of a body or writer of a file can follow it."""
 _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float)
 _LENIENT = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float, strict=False)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*+"', re.DOTALL)
@@ -350,16 +348,15 @@ def loads(text: str, strict: bool = True, numbers: list[str] | None = None) -> t
     characters (a tab) inside strings, as `json.loads(text, strict=False)` does. A number JSON has not (`NaN`,
     `Infinity`, `-Infinity`, or past a float's range, `1e400`), which `json.loads` reads, is a ValueError naming it,
     as RFC 8259 has it; given a `numbers` list, it is read as Python's float instead, and noted there as written. So is
-    a number of over 4,300 digits, which Python will not make an integer of, in the input's terms (`_DIGITS_OVER`)."""
+    a number of over 4,300 digits, which Python will not make an integer of, in the input's terms (`escapes.too_many_digits`)."""
     _FOUND.twice = found = []
     _FOUND.numbers = numbers
     try:
         value = (_DECODER if strict else _LENIENT).decode(text)
     except ValueError as exc:
-        if not (over := _DIGITS_OVER.match(str(exc))):
+        if not (said := too_many_digits(exc, "a JSON number")):
             raise
-        limit, digits = map(int, over.groups())
-        raise ValueError(f"a number of {digits:,} digits: over the {limit:,} a JSON number may have here") from None
+        raise ValueError(said) from None
     records = value if isinstance(value, list) else [value]
     said: list[list[str]] = [[] for _ in records]
     if not found:  # every line of a file: nothing more to do
