@@ -38,7 +38,7 @@ class RunProgress:
             # on stderr, as every message of a run: rich's own console is stdout's, where `run … | head -1` ended the
             # run at the reader's going (rich's exit 1, without a word) and `run … > log` took the bar's lines
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                                 TextColumn("{task.fields[docs]:,} docs  {task.fields[mb]:.1f} MB  "
+                                 TextColumn("{task.fields[docs]:,} docs  {task.fields[mb]:.1f} M chars  "
                                             "{task.fields[rate]} docs/s"),
                                  TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), transient=True,
                                  console=Console(stderr=True))
@@ -62,17 +62,19 @@ class RunProgress:
             self._bar.update(self._task, completed=done, docs=done, mb=self.chars / 1e6, rate=per_second(self.rate))
         elif self.mode == "log" and time.monotonic() - self._last >= self.every:
             self._last = time.monotonic()
-            self.log(f"{counted(self.docs, 'document')}, {self.chars / 1e6:.1f} MB, {per_second(self.rate)} docs/s"
-                     + self._eta())
+            pace = self._pace()
+            eta = f", ETA {max((self.total - self.docs) / pace, 0):,.0f} s" if pace and self.total else ""
+            self.log(f"{counted(self.docs, 'document')}, {self.chars / 1e6:.1f} M characters, "
+                     f"{per_second(pace or self.rate)} docs/s{eta}")
 
-    def _eta(self) -> str:
-        """The time left at the rate since the first documents came: counted from the run's start, the workers'
-        start (models loaded, the first batch's round trip) made the first line's ETA 10,665 s for a 58 s run."""
-        if not self.total or self._first is None or self.docs == self._first[1]:
-            return ""
+    def _pace(self) -> float | None:
+        """Documents per second since the first documents came (None before more came), the line's rate and its
+        ETA's: counted from the run's start, the workers' start (models loaded, the first batch's round trip) made the
+        first line's ETA 10,665 s for a 58 s run."""
+        if self._first is None or self.docs == self._first[1]:
+            return None
         since, docs = self._first
-        left = (self.total - self.docs) * (time.monotonic() - since) / (self.docs - docs)
-        return f", ETA {max(left, 0):,.0f} s"
+        return (self.docs - docs) / max(time.monotonic() - since, 1e-9)
 
     def start_at(self, docs: int, total: int | None) -> None:
         """Set the total, with `docs` of it already done (a resumed run): the rate counts only new work."""

@@ -909,8 +909,9 @@ def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path, in_pr
 
 
 def test_progress_lines_when_not_a_terminal(capsys, monkeypatch):
-    """A line every `every` seconds; its ETA goes at the rate since the first documents came (the first line's, at
-    the pool's start, said ETA 10,665 s of a 58 s run), so the first line has none; one document is singular."""
+    """A line every `every` seconds; its rate and ETA go at the rate since the first documents came (the first
+    line's, at the pool's start, said ETA 10,665 s of a 58 s run; a review found the rate beside it counted from the
+    start), so the first line has no ETA; one document is singular; the size is of characters, not bytes ("MB")."""
     now = [0.0]
     monkeypatch.setattr("cleaner.progress.time", SimpleNamespace(monotonic=lambda: now[0]))
     with RunProgress("cleaner run", mode="log", every=0.0) as progress:
@@ -919,8 +920,8 @@ def test_progress_lines_when_not_a_terminal(capsys, monkeypatch):
         progress.update(1, 100)  # the first document, 30 s after the start
         now[0] = 31.0
         progress.update(5, 500)  # 5 more a second later: 5 left, at 5 a second
-    assert capsys.readouterr().err.splitlines() == ["cleaner run: 1 document, 0.0 MB, 0.033 docs/s",
-                                                    "cleaner run: 6 documents, 0.0 MB, 0.19 docs/s, ETA 1 s"]
+    assert capsys.readouterr().err.splitlines() == ["cleaner run: 1 document, 0.0 M characters, 0.033 docs/s",
+                                                    "cleaner run: 6 documents, 0.0 M characters, 5 docs/s, ETA 1 s"]
     with RunProgress("cleaner run", mode="quiet", every=0.0) as progress:
         progress.update(5, 500)
         progress.log("hello")
