@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from functools import lru_cache
 from html.entities import name2codepoint
@@ -123,8 +124,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         return _reject(doc, "empty_extraction", f"{where}: empty page")
     if looks_binary(html) or html.lstrip().startswith("%PDF-"):
         return _reject(doc, "bad_input", f"{where}: binary content, not HTML (starts {html.lstrip()[:8]!r})")
-    import trafilatura  # ~25 MB with lxml: imported by the processes that meet HTML, not by every one
-    from lxml.etree import LxmlError
+    from lxml.etree import LxmlError  # lxml and trafilatura (~25 MB): imported by the processes that meet HTML
 
     try:
         tree, cut = _load(html)
@@ -140,10 +140,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         if tree is not None:
             _unbased(tree)
             head_fixed = _repair_head(tree, where)
-        found = tree is not None and trafilatura.bare_extraction(
-            tree, url=doc.url, fast=True, include_comments=False, with_metadata=True, deduplicate=False,
-            date_extraction_params=_date_params(),
-        )
+        found = tree is not None and _extracted(tree, doc.url)
     except (LxmlError, ValueError, RecursionError) as exc:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: {exc}")
     if tree is None:
@@ -180,6 +177,73 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if not doc.url and extracted.get("url"):
         update["url"] = extracted["url"]
     return doc.model_copy(update=update)
+
+
+def _extracted(tree: Any, url: str | None) -> Any:
+    """trafilatura's reading of the page (its `Document`, or None), with the format characters it dropped put back
+    (`_shielded`) in the main text and the metadata of `EXTRACTED`."""
+    import trafilatura
+
+    with _shielded(tree) as back:
+        found = trafilatura.bare_extraction(
+            tree, url=url, fast=True, include_comments=False, with_metadata=True, deduplicate=False,
+            date_extraction_params=_date_params(),
+        )
+    for key in ("text", *EXTRACTED) if found and back else ():
+        setattr(found, key, _unshielded(getattr(found, key, None), back))
+    return found
+
+
+def _unshielded(value: Any, back: dict[int, str]) -> Any:
+    """`value` (a text, a list of them, or another value) with the format characters `back` puts back, without the
+    lines then blank (`blank`: a page's `<p>&#8203;</p>`), which trafilatura drops once it has dropped the characters;
+    None for a text that is such a line alone."""
+    if isinstance(value, list):
+        return [item for item in (_unshielded(item, back) for item in value) if item is not None]
+    if not isinstance(value, str):
+        return value
+    return "\n".join(line for line in value.translate(back).split("\n") if not blank(line)) or None
+
+
+SHIELDS = "".join(map(chr, range(0x2801, 0x2900)))
+"""What stands for a page's format characters while trafilatura reads it (`_shielded`): Braille patterns, printable
+(trafilatura keeps them), one character each as the one they stand for (its measures of text length stay), and no
+letter, digit, space or punctuation, as that one is none (its tests of those answer the same); NFC leaves them."""
+_SHIELDED = regex.compile(r"[\p{Cf}\u2801-\u28ff]")
+"""A format character (`\\p{Cf}`), or one of `SHIELDS` a page holds."""
+
+
+@contextmanager
+def _shielded(tree: Any) -> Iterator[dict[int, str]]:
+    """The page, while the block runs, with each format character of its text and `<meta content>` (ZERO WIDTH JOINER
+    and NON-JOINER, direction marks, soft hyphens, zero-width spaces, U+FEFF...) one of `SHIELDS` that the page does not
+    hold, a distinct one for each; and the table that puts them back (`str.translate`), empty when it holds none.
+    trafilatura drops every character that is not printable (`remove_control_characters`), and the main text of a
+    Persian page wrote "می\\u200cخواهم" as "میخواهم", a word misspelled; an emoji family came out
+    four emoji, and a right-to-left mark went from an Arabic quote in a French line. A text keeps them, and so does a
+    page's now; U+FEFF is then removed and flagged by `repair`, as in a text."""
+    held = [(element, key, value) for element in tree.iter()
+            for key, value in (("text", element.text), ("tail", element.tail),
+                               ("content", element.get("content") if element.tag == "meta" else None))
+            if value and _SHIELDED.search(value)]
+    found = {char for _, _, value in held for char in _SHIELDED.findall(value)}
+    free = (shield for shield in SHIELDS if shield not in found)
+    shields = str.maketrans(dict(zip(sorted(found.difference(SHIELDS)), free)))
+    for element, key, value in held if shields else ():
+        _put(element, key, value.translate(shields))
+    try:
+        yield {ord(shield): chr(char) for char, shield in shields.items()}
+    finally:
+        for element, key, value in held if shields else ():
+            _put(element, key, value)
+
+
+def _put(element: Any, key: str, value: str) -> None:
+    """Set an element's `text`, `tail` or attribute `key` to `value`."""
+    if key in ("text", "tail"):
+        setattr(element, key, value)
+    else:
+        element.set(key, value)
 
 
 _SPACE_BEFORE_MARK = re.compile(r" (?=[.,)])")

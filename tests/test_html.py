@@ -1397,3 +1397,36 @@ def test_blocks_glued_are_parted_in_one_pass_over_the_text():
     text = "\n".join(f"Note {i} :Lorem {i}. {sentence}" for i in range(1_000))
     assert _unglued(trafilatura.load_html(page), _Scanned(text)) == text.replace(":Lorem", ":\nLorem")
     assert _Scanned.scans == 0
+
+
+FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"
+PERSIAN = ("من می\u200cخواهم به خانه بروم و کتاب بخوانم. این یک جمله طولانی فارسی است که باید حفظ شود.\n"
+           f"خانواده {FAMILY} به سفر رفت، و ما یک هفته بسیار خوب را با هم در کنار دریا گذراندیم.\n"
+           "او گفت \u200fقال\u200f و رفت؛ کلمه\u00adای با خط تیره نرم، و یک \u2801 بریل.")
+
+
+def test_format_characters_are_kept_where_the_page_has_them():
+    """trafilatura drops every character that is not printable: ZERO WIDTH NON-JOINER (written as the character or as
+    `&zwnj;`) went from "می\\u200cخواهم", misspelled, an emoji family became four emoji, and a right-to-left mark and a soft
+    hyphen went too, in the text and the title; a text keeps them all, and so does a page's, a Braille pattern of the
+    page (what stands for them while trafilatura reads it) as it is."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in PERSIAN.replace("\u200c", "&zwnj;", 1).split("\n"))
+    page = (f'<html><head><meta property="og:title" content="می\u200cخواهم {FAMILY}"></head>'
+            f"<body><article>{paragraphs}</article></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert out.text == PERSIAN and out.meta["extracted"]["title"] == f"می\u200cخواهم {FAMILY}"
+    assert clean({"html": page}).text == clean(PERSIAN).text == PERSIAN
+
+
+def test_a_paragraph_of_format_characters_alone_is_no_line():
+    """trafilatura drops a line that is blank once its format characters are gone (`<p>&#8203;</p>`): kept, they made
+    it a line again, where the page shows nothing."""
+    page = ARTICLE.replace("<p>Partager", "<p>&#8203;</p><p> \u200e </p><p>Partager")
+    assert extract_html(_doc(page), CONFIG).text == extract_html(_doc(ARTICLE), CONFIG).text
+
+
+def test_a_byte_order_mark_in_a_page_is_removed_and_flagged_as_in_a_text():
+    """U+FEFF in a page's text went without a word (trafilatura drops it), where a text's is removed and flagged."""
+    out = extract_html(_doc(ARTICLE.replace("premières pluies", "premières\ufeff pluies")), CONFIG)
+    assert "premières pluies" in out.text
+    assert "p: 1 byte order marks (U+FEFF) removed" in out.warnings
