@@ -9,6 +9,8 @@ import json
 import os
 import random
 import re
+import sys
+import types
 import zlib
 from pathlib import Path
 
@@ -194,6 +196,34 @@ def test_jsonl_in_utf16_or_utf32_is_read_line_by_line(tmp_path):
     items = _read(tmp_path / "be.jsonl", config=config)
     assert [(type(i).__name__, i.reason if isinstance(i, Rejected) else "") for i in items] == [("Rejected", "too_large")] * 3
     assert "be.jsonl:5:" in items[2].detail
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_an_over_long_utf16_or_utf32_jsonl_line_is_skipped_whole_as_in_utf8(tmp_path, monkeypatch, codec):
+    """A UTF-16 or UTF-32 line longer than a document of `max_doc_chars` could be is skipped unread, one `too_large`
+    naming its line, as in UTF-8: the limit never fired (asked a byte more than it, the line reader, which cuts at a
+    character, gave exactly it), so the line was cut into pieces of the limit's size, each a malformed line, and
+    each later line was numbered past its place (a 3-line file read as 5 records; an id-less record's id took the
+    wrong line); plain, compressed, on stdin, read lazily (`cleaner run`'s workers parse the lines) or not."""
+    text = "Le gouvernement a présenté mercredi son projet de budget pour l'année prochaine."
+    lines = [json.dumps({"id": "a", "text": text}), json.dumps({"id": "big", "text": "mot " * 5000}),
+             json.dumps({"text": text + " Encore une phrase."})]
+    data = ("\n".join(lines) + "\n").encode(codec)
+    config = CONFIG.model_copy(update={"max_doc_chars": 1000})
+    (tmp_path / "w.jsonl").write_bytes(data)
+    (tmp_path / "w.jsonl.gz").write_bytes(gzip.compress(data))
+    (tmp_path / "w.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(data))
+    size = (len(lines[1]) + 1) * (4 if "32" in codec else 2)  # ASCII, its line feed too; no byte order mark
+    files = [(str(tmp_path / f), str(tmp_path / f), "w") for f in ("w.jsonl", "w.jsonl.gz", "w.jsonl.zst")]
+    for name, where, stem in [*files, ("-", "<stdin>", "<stdin>")]:
+        for lazy in (False, True):
+            monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BufferedReader(io.BytesIO(data))))
+            items = [i.parse(config) if lazy and not isinstance(i, Rejected) else i
+                     for i in read_inputs([name], config, lazy=lazy)]
+            assert [(type(i).__name__, getattr(i, "reason", None)) for i in items] == [
+                ("Document", None), ("Rejected", "too_large"), ("Document", None)], (name, lazy)
+            assert items[1].detail == f"{where}:2: document is {size:,} bytes of JSON, over max_doc_chars=1,000"
+            assert items[2].id == made_id(f"{stem}:3", text + " Encore une phrase.")
 
 
 @pytest.mark.parametrize("text, made, runs", [

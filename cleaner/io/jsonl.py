@@ -174,7 +174,8 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
             codec = "utf-8"
         newline = "\n".encode(codec or "utf-8")
         limit = len(newline) * JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
-        while raw := fh.readline(limit + 1):
+        # a character more than the limit: `WideLines` cuts at a character's start, so `limit + 1` bytes were `limit`
+        while raw := fh.readline(limit + len(newline)):
             lineno += 1
             if len(raw) > limit and not raw.endswith(newline):
                 size = len(raw) + _skip_line(fh, newline)
