@@ -1483,6 +1483,27 @@ def test_records_before_a_tail_of_nul_bytes_are_read_not_lost_as_binary(tmp_path
     assert item.detail == f"{tmp_path / 'p.parquet'}: binary content, not JSONL"
 
 
+def test_a_file_of_nul_bytes_is_binary_on_every_path_not_utf32_text(tmp_path, monkeypatch):
+    """A file of NUL bytes (a block a crash left) read as JSONL is one `binary content, not JSONL`, as it is in a
+    `.txt` or `.html` file: `json.detect_encoding` calls four NULs UTF-32-BE, and the file was read as UTF-32 text,
+    a malformed line of all its NULs, its raw 1.5 times its size (a 9 MB gzip of 2 GB of them took 4 GB of memory and
+    wrote 3.2 GB of rejects); compressed or on stdin too."""
+    data = bytes(100_000)
+    (tmp_path / "z.jsonl").write_bytes(data)
+    (tmp_path / "z.jsonl.gz").write_bytes(gzip.compress(data))
+    (tmp_path / "z.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(data))
+    (tmp_path / "z.txt").write_bytes(data)
+    (tmp_path / "z.html").write_bytes(data)
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BufferedReader(io.BytesIO(gzip.compress(data)))))
+    for name, where, kind in [(str(tmp_path / f"z.{ext}"), str(tmp_path / f"z.{ext}"), kind)
+                              for ext, kind in (("jsonl", "JSONL"), ("jsonl.gz", "JSONL"), ("jsonl.zst", "JSONL"),
+                                                ("txt", "text"), ("html", "HTML"))] + [("-", "<stdin>", "JSONL")]:
+        (item,) = _read(name)
+        assert isinstance(item, Rejected) and (item.reason, item.detail) == (
+            "bad_input", f"{where}: binary content, not {kind}"), name
+        assert len(json.dumps(item.raw)) < 100, name
+
+
 def test_a_record_source_the_rules_replace_survives_in_meta():
     """A record's own `source` is a document field, not `meta`: when a rule lifted another source out of the text
     (`Publié dans Finances news le ...`), the record's value was gone without a trace, where a record's `title` or

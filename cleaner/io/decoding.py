@@ -126,9 +126,10 @@ def decode_text(data: bytes, where: str, codec: str = "utf-8") -> tuple[str, tup
 def wide_codec(head: bytes) -> str | None:
     """`utf-16-le`, `utf-16-be`, `utf-32-le` or `utf-32-be` for a text whose first 4 bytes `head` are in that
     encoding (told by where its zero bytes are, as `json.detect_encoding` tells them, or by its byte order mark:
-    the first character must be ASCII when there is none), None for UTF-8."""
+    the first character must be ASCII when there is none), None for UTF-8, and for NUL bytes, which it calls UTF-32-BE:
+    a file of NULs (a block a crash left) was read as UTF-32 text, one malformed JSONL line of NULs, not binary."""
     codec = json.detect_encoding(head)
-    if codec.startswith("utf-8"):
+    if codec.startswith("utf-8") or not any(head):
         return None
     if codec in ("utf-16", "utf-32"):  # a byte order mark: little-endian's starts with FF FE
         codec += "-le" if head.startswith(codecs.BOM_UTF16_LE) else "-be"
