@@ -74,6 +74,16 @@ def _drop_year_guess(extracted: dict[str, Any], html: str, url: str | None) -> N
             del extracted["date"]
 
 
+def _date(tree: Any, extracted: dict[str, Any], html: str, url: str | None) -> None:
+    """`extracted`'s date made the page's publication date. The publication date its metadata states stands (it is
+    trafilatura's first choice); without one, the post's marked `<time>` wins (`_published`); else a year's guess
+    goes (`_drop_year_guess`)."""
+    if not _stated_published(tree) and (marked := _published(tree)):
+        extracted["date"] = marked
+    elif str(extracted.get("date", "")).endswith("-01-01"):
+        _drop_year_guess(extracted, html, url)
+
+
 STUB_MAX_CHARS = 2000
 """Pages with less visible text than this are stub candidates: `STUB` is tried on their title and the
 start of their text, before extraction."""
@@ -168,10 +178,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         extracted["title"] = title
     elif whole := _uncut_title(tree, extracted, doc.url):
         extracted["title"] = whole
-    if published := _published(tree):
-        extracted["date"] = published
-    elif str(extracted.get("date", "")).endswith("-01-01"):
-        _drop_year_guess(extracted, html, doc.url)
+    _date(tree, extracted, html, doc.url)
     warnings += head_fixed + fixed + ((f"{where}: {cut}",) if cut else ()) + _collapsed(tree, text, where)
     update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
     if not doc.url and extracted.get("url"):
@@ -1034,11 +1041,14 @@ def _meta_author(tree: Any) -> str | None:
     return found.author
 
 
-_PUBLISHED = (".//time[@datetime][starts-with(@class, 'entry-date')"
-              " or contains(concat(' ', normalize-space(@class), ' '), ' published ') or @pubdate]"
-              f"[not({_IN_COMMENTS})]")
+_MARKED_PUBLISHED = "contains(concat(' ', normalize-space(@class), ' '), ' published ') or @pubdate"
+_MARKED_UPDATED = "re:test(@class, '(^|[\\s_-])(updated?|modified|last-?mod)($|[\\s_-])', 'i')"
+_PUBLISHED = (f".//time[@datetime][starts-with(@class, 'entry-date') or {_MARKED_PUBLISHED}]"
+              f"[{_MARKED_PUBLISHED} or not({_MARKED_UPDATED})][not({_IN_COMMENTS})]")
 """A `<time>` marked as the post's own date (WordPress's `entry-date`, hAtom's `published`, HTML5's `pubdate`) outside
-the comments, where themes mark each comment's date the same ways; a comment's is not."""
+the comments, where themes mark each comment's date the same ways; a comment's is not. One marked as the post's update
+is not either (`entry-date updated`, `entry-date-modified`: a QA pass found it dating posts of 2024-02-05 to their
+update of 2024-10-06), unless it is marked published too (`entry-date published updated`, a post never updated)."""
 
 
 def _published(tree: Any) -> str | None:
@@ -1049,10 +1059,27 @@ def _published(tree: Any) -> str | None:
     a marked `<time>` in the page's frame (`_framed`: a sidebar, a widget, the links to the previous and next posts,
     related posts) is none, and of the others, the first within an `<article>` or `<main>` comes before the first
     outside them."""
-    times = [time for time in tree.xpath(_PUBLISHED) if not _framed(time)]
+    times = [time for time in tree.xpath(_PUBLISHED, namespaces=_EXSLT) if not _framed(time)]
     inside = [time for time in times if any(a.tag in ("article", "main") or a.get("role") == "main"
                                             for a in time.iterancestors())]
     return next(filter(None, (given_date(time.get("datetime")) for time in inside + times)), None)
+
+
+def _stated_published(tree: Any) -> set[str]:
+    """The days the page states as its publication's: in the `<meta>` tags htmldate reads as such
+    (`article:published_time`, `DC.date`, `itemprop="datePublished"`, ...) and JSON-LD's `datePublished`."""
+    from htmldate.core import DATE_ATTRIBUTES, ITEMPROP_ATTRS_ORIGINAL
+    from htmldate.extractors import JSON_PUBLISHED
+
+    published: set[str] = set()
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
+        if (day := given_date(meta.get("content") or meta.get("datetime") or "")) and (
+                key in DATE_ATTRIBUTES or key in ITEMPROP_ATTRS_ORIGINAL):
+            published.add(day)
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        published.update(filter(None, (given_date(m[1]) for m in JSON_PUBLISHED.finditer(script.text or ""))))
+    return published
 
 
 _FRAME_CLASS = re.compile(r"(?:^|[\s_-])(?:widget|sidebar|related|recent)(?:$|[\s_-])", re.IGNORECASE)

@@ -766,6 +766,31 @@ def test_a_sidebars_marked_date_before_the_article_does_not_date_the_post():
     assert clean({"id": "p", "html": page.format(aside + in_footer)}).published == "2019-04-10"
 
 
+def test_a_time_marked_as_the_posts_update_does_not_date_it():
+    """A `<time class="entry-date updated">` (a tagDiv theme's) or `"entry-date-modified"` dated the post to its update,
+    2024-10-06, over its `article:published_time` or JSON-LD `datePublished` of 2024-02-05, which trafilatura had
+    given, in `meta.extracted` too; so did an update's `<time>` before the post's `"entry-date published"` one (found
+    by a QA pass). A `<time>` marked updated is not the post's date, unless it is marked published too (a post never
+    updated); the publication date the metadata states stands over a marked one."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    page = '<html><head><title>Le plan de relance</title>{}</head><body><article>{}{}</article></body></html>'
+    updated = '<div>Par Jean Dupont <time class="{}" datetime="2024-10-06T10:00:00+00:00">6 octobre 2024</time></div>'
+    stated = ('<meta property="article:published_time" content="2024-02-05T10:00:00+00:00">'
+              '<meta property="article:modified_time" content="2024-10-06T10:00:00+00:00">',
+              '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-02-05T10:00:00+00:00",'
+              ' "dateModified": "2024-10-06T10:00:00+00:00"}</script>')
+    for head in stated:
+        for marked in ("entry-date updated td-module-date", "entry-date-modified", "entry-date published"):
+            html = page.format(head, updated.format(marked), body)
+            assert clean({"id": "p", "html": html}).published == "2024-02-05"
+            assert extract_html(Document(id="p", html=html), CONFIG).meta["extracted"]["date"] == "2024-02-05"
+    published = '<time class="entry-date published" datetime="2024-02-05T10:00:00+00:00">5 février 2024</time>'
+    assert clean({"id": "p", "html": page.format("", updated.format("entry-date updated") + published, body)}
+                 ).published == "2024-02-05"
+    assert clean({"id": "p", "html": page.format("", updated.format("entry-date published updated"), body)}
+                 ).published == "2024-10-06"
+
+
 def test_a_year_the_article_quotes_is_not_its_date():
     """A page with no date in its markup got `published` 1 January of a year its text quotes (htmldate's extensive
     search takes the most frequent year): "depuis 1952 … l'expansion de 1999" came out 1999-01-01 (found by a QA
