@@ -6,7 +6,8 @@ reports the chosen settings): `fast=True` (no fallback extractors: 37.6 against 
 569 pages with text), `include_comments=False` (comment sections are not the article; 24 % faster),
 `favor_precision=False` (precision mode drops 1.7 % of the text and 3 more pages; the rule packs take
 what is left, attributed), no deduplication across documents (it would depend on order). The metadata trafilatura finds goes to `meta["extracted"]` (see `EXTRACTED`; the date is the post's own
-marked `<time>` when it has one, `_published`; the title, the page's `<title>` or `<h1>` when trafilatura's is
+marked `<time>` when it has one and the metadata states no publication date, and none when it is the update's,
+`_date`; the title, the page's `<title>` or `<h1>` when trafilatura's is
 only the site's name, `_title`); when the
 document has no URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
 
@@ -76,10 +77,15 @@ def _drop_year_guess(extracted: dict[str, Any], html: str, url: str | None) -> N
 
 def _date(tree: Any, extracted: dict[str, Any], html: str, url: str | None) -> None:
     """`extracted`'s date made the page's publication date. The publication date its metadata states stands (it is
-    trafilatura's first choice); without one, the post's marked `<time>` wins (`_published`); else a year's guess
-    goes (`_drop_year_guess`)."""
-    if not _stated_published(tree) and (marked := _published(tree)):
+    trafilatura's first choice); without one, the post's marked `<time>` wins (`_published`), and a date that is the
+    page's update's (`_stated_dates`: htmldate falls back on `article:modified_time`, JSON-LD's `dateModified` or a
+    "Last updated" `<time>`) is none, as an update stamp's is none in the text; else a year's guess goes
+    (`_drop_year_guess`)."""
+    published, updated = _stated_dates(tree)
+    if not published and (marked := _published(tree)):
         extracted["date"] = marked
+    elif not published and extracted.get("date") in updated:
+        del extracted["date"]
     elif str(extracted.get("date", "")).endswith("-01-01"):
         _drop_year_guess(extracted, html, url)
 
@@ -1065,21 +1071,30 @@ def _published(tree: Any) -> str | None:
     return next(filter(None, (given_date(time.get("datetime")) for time in inside + times)), None)
 
 
-def _stated_published(tree: Any) -> set[str]:
-    """The days the page states as its publication's: in the `<meta>` tags htmldate reads as such
-    (`article:published_time`, `DC.date`, `itemprop="datePublished"`, ...) and JSON-LD's `datePublished`."""
-    from htmldate.core import DATE_ATTRIBUTES, ITEMPROP_ATTRS_ORIGINAL
-    from htmldate.extractors import JSON_PUBLISHED
+def _stated_dates(tree: Any) -> tuple[set[str], set[str]]:
+    """The days the page states as its publication's and as its update's: in the `<meta>` tags htmldate reads as
+    either (`article:published_time`, `DC.date`, `itemprop="datePublished"`, ...; `article:modified_time`,
+    `og:updated_time`, ...) and JSON-LD's `datePublished` and `dateModified`; and, for an update, a `<time>` marked
+    so and not as published (`_MARKED_UPDATED`)."""
+    from htmldate.core import (DATE_ATTRIBUTES, ITEMPROP_ATTRS_MODIFIED, ITEMPROP_ATTRS_ORIGINAL, NAME_MODIFIED,
+                               PROPERTY_MODIFIED)
+    from htmldate.extractors import JSON_MODIFIED, JSON_PUBLISHED
 
     published: set[str] = set()
+    updated: set[str] = set()
     for meta in tree.iter("meta"):
         key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
-        if (day := given_date(meta.get("content") or meta.get("datetime") or "")) and (
-                key in DATE_ATTRIBUTES or key in ITEMPROP_ATTRS_ORIGINAL):
+        if not (day := given_date(meta.get("content") or meta.get("datetime") or "")):
+            continue
+        if key in DATE_ATTRIBUTES or key in ITEMPROP_ATTRS_ORIGINAL:
             published.add(day)
+        elif key in NAME_MODIFIED or key in PROPERTY_MODIFIED or key in ITEMPROP_ATTRS_MODIFIED:
+            updated.add(day)
     for script in tree.xpath("//script[@type='application/ld+json']"):
         published.update(filter(None, (given_date(m[1]) for m in JSON_PUBLISHED.finditer(script.text or ""))))
-    return published
+        updated.update(filter(None, (given_date(m[1]) for m in JSON_MODIFIED.finditer(script.text or ""))))
+    marked = tree.xpath(f"//time[{_MARKED_UPDATED} and not({_MARKED_PUBLISHED})]/@datetime", namespaces=_EXSLT)
+    return published, updated | set(filter(None, map(given_date, marked)))
 
 
 _FRAME_CLASS = re.compile(r"(?:^|[\s_-])(?:widget|sidebar|related|recent)(?:$|[\s_-])", re.IGNORECASE)

@@ -791,6 +791,25 @@ def test_a_time_marked_as_the_posts_update_does_not_date_it():
                  ).published == "2024-10-06"
 
 
+def test_a_pages_update_date_alone_is_no_publication_date():
+    """trafilatura (htmldate) falls back on the update's date when a page states no publication date: JSON-LD's
+    `dateModified` alone, `article:modified_time` alone or a `<time>` marked as the update gave `published`
+    2024-10-05 (found by a QA pass). Such a date is none; one the page states as its publication stands."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    page = '<html><head><title>Le plan de relance</title>{}</head><body><article>{}{}</article></body></html>'
+    for head, marked in (
+            ('<script type="application/ld+json">{"@type": "NewsArticle", "dateModified": "2024-10-05T10:00:00Z"}'
+             '</script>', ""),
+            ('<meta property="og:updated_time" content="2024-10-05T10:00:00+00:00">'
+             '<meta property="article:modified_time" content="2024-10-05T10:00:00+00:00">', ""),
+            ("", '<time class="entry-date-modified" datetime="2024-10-05">5 octobre 2024</time>')):
+        doc = extract_html(Document(id="p", html=page.format(head, marked, body)), CONFIG)
+        assert "date" not in doc.meta["extracted"]
+        stated = head + '<meta property="article:published_time" content="2024-10-05T08:00:00+00:00">'
+        doc = extract_html(Document(id="p", html=page.format(stated, marked, body)), CONFIG)
+        assert doc.meta["extracted"]["date"] == "2024-10-05"
+
+
 def test_a_year_the_article_quotes_is_not_its_date():
     """A page with no date in its markup got `published` 1 January of a year its text quotes (htmldate's extensive
     search takes the most frequent year): "depuis 1952 … l'expansion de 1999" came out 1999-01-01 (found by a QA
