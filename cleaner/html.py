@@ -805,15 +805,22 @@ SITE_NAME_WORDS = 5
 pages whose "site name" is their title."""
 
 
+TITLE_SEPARATORS = r"[-|–—«»·•~/]|::"
+"""What joins a site's name to a page's title, blanks around it ("X | Site", "X « Site", "Site » X", "X :: Site"):
+the separators of CMS and SEO plugins' title templates (Yoast offers « » · • ~ besides the dashes and the bar).
+Before the title a colon joins it too ("TÊTU : …"); after it, a colon starts a title's own second part."""
+
+
 def page_title(title: str, sitename: str | None) -> str | None:
-    """trafilatura's `title`, without the site's name that pages join to it ("Pourquoi le noir … |
-    Slate Afrique", "TÊTU | 10 choses …", "Résumé de … - Crêpe Georgette"); a title that is the site's
+    """trafilatura's `title`, without the site's name that pages join to it (`TITLE_SEPARATORS`: "Pourquoi le
+    noir … | Slate Afrique", "TÊTU | 10 choses …", "Résumé de … - Crêpe Georgette"); a title that is the site's
     name alone is no title, and markup in it goes ("<em>Ouvrir la voix</em> : …"). A "site name" of
     over `SITE_NAME_WORDS` words is the page's title that trafilatura took for one: left alone."""
     title = TAG.sub("", title).strip() if "<" in title else title.strip()
     if sitename and _letters(sitename) and len(sitename.split()) <= SITE_NAME_WORDS:
         name = re.escape(sitename.strip())
-        title = re.sub(rf"^{name}[^\S\n]+[-|–—:][^\S\n]+|[^\S\n]+[-|–—][^\S\n]+{name}$", "", title, flags=re.IGNORECASE).strip()
+        title = re.sub(rf"^{name}[^\S\n]+(?:{TITLE_SEPARATORS}|:)[^\S\n]+|[^\S\n]+(?:{TITLE_SEPARATORS})[^\S\n]+{name}$",
+                       "", title, flags=re.IGNORECASE).strip()
         if _letters(title) == _letters(sitename):
             return None
     return title or None

@@ -564,6 +564,27 @@ def test_trafilaturas_title_loses_the_sites_name_and_markup(found, site, title):
     assert page_title(found, site) == title
 
 
+@pytest.mark.parametrize("found, title", [
+    ("Council approves budget « Metro Daily", "Council approves budget"),
+    ("Council approves budget · Metro Daily", "Council approves budget"),
+    ("Council approves budget • Metro Daily", "Council approves budget"),
+    ("Metro Daily » Council approves budget", "Council approves budget"),
+    ("Council approves budget :: Metro Daily", "Council approves budget"),
+    ("Council approves budget / Metro Daily", "Council approves budget"),
+    ("Council approves budget ~ Metro Daily", "Council approves budget"),
+    ("Le budget « choc » · Metro Daily", "Le budget « choc »"),
+    # the site's name quoted, a section between, a colon before the name, a slash in a word: the title's own
+    ("Il lance « Metro Daily »", "Il lance « Metro Daily »"),
+    ("Council approves budget | Politics | Metro Daily", "Council approves budget | Politics"),
+    ("Le bilan : Metro Daily", "Le bilan : Metro Daily"),
+    ("Budget 2024/Metro Daily", "Budget 2024/Metro Daily"),
+])
+def test_the_sites_name_goes_after_any_separator_a_title_template_joins_it_with(found, title):
+    """The site's name stayed after «, ·, •, ::, / and ~ and before » ("Council approves budget « Metro Daily"; found
+    by a QA pass): Yoast and other title templates offer them besides the dashes and the bar."""
+    assert page_title(found, "Metro Daily") == title
+
+
 @pytest.mark.parametrize("found", ["Samedi", "Mercredi", "Nom", "Sunday", "  ", "Par "])
 def test_a_weekday_or_a_form_label_is_no_author(found):
     """Words trafilatura took for an author on the dev pages, from a date line or a comment form."""
