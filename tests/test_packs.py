@@ -163,6 +163,22 @@ def test_a_dated_list_of_bylines_in_the_body_stays(text):
     assert (out.text, out.author, out.published) == (text, None, None)
 
 
+@pytest.mark.parametrize("line, author", [
+    ("De notre envoyé spécial à Kiev, Pierre Martin", "Pierre Martin"),
+    ("Pierre Martin, envoyé spécial à Kiev", "Pierre Martin"),
+    ("De notre correspondante à Washington, Marie Martin", "Marie Martin"),
+    ("Par Pierre Martin, envoyé spécial à Kiev", "Pierre Martin"),
+])
+def test_a_correspondents_byline_without_par_gives_the_author(line, author):
+    """A correspondent's byline written without "Par" stayed in the text, no author (found by a QA pass); an article's
+    sentence naming one stays."""
+    head = "Le budget est voté\n"
+    out = clean(Document(id="x", text=f"{head}{line}\n{BYLINE_BODY['fr']}", lang="fr"))
+    assert (out.text, out.author) == (f"{head}{BYLINE_BODY['fr']}", author)
+    sentence = f"{head}Pierre Martin, envoyé spécial à Kiev depuis mars, raconte la vie sous les bombes.\n{BYLINE_BODY['fr']}"
+    assert clean(Document(id="x", text=sentence, lang="fr")).text == sentence
+
+
 GOOD_RULE = """
   - id: t.good
     kind: line
