@@ -731,9 +731,11 @@ ROLES = frozenset({
     "editor", "correspondent", "reporter", "journalist", "writer", "columnist", "contributor", "producer", "analyst",
     "presenter", "staff", "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante", "chroniqueur",
     "chroniqueuse", "envoyé", "envoyée", "corresponsal", "redactor", "redactora", "periodista", "editora", "enviado",
-    "enviada"})
+    "enviada", "desk", "newsdesk", "newsroom", "rédaction", "redacción"})
 """Words of a job title that a byline writes after the name and a comma ("By Sarah Mitchell, Political Editor"):
-trafilatura splits names on commas, and the title became a second author; or alone ("Staff Writer")."""
+trafilatura splits names on commas, and the title became a second author; or alone ("Staff Writer"); and of a desk's
+name, which names no person ("News Desk", "Newsroom", "Rédaction Web": a QA pass found `<meta name="author"
+content="News Desk">` the author)."""
 US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
                       "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split())
 """The US postal codes of the states and DC, which a byline's place may end with ("Jane Doe, Washington DC")."""

@@ -690,6 +690,18 @@ def test_a_bylines_place_or_a_job_title_alone_is_no_author(found, author):
     assert clean({"id": "p", "html": html}).author == author
 
 
+@pytest.mark.parametrize("found, author", [
+    ("News Desk", None), ("Newsroom", None), ("Rédaction Web", None), ("Metro Desk", None),
+    ("Jane Doe; News Desk", "Jane Doe"), ("Jane Doe", "Jane Doe"),
+])
+def test_a_desks_name_is_no_author(found, author):
+    """`<meta name="author" content="News Desk">` gave the author "News Desk" (found by a QA pass): a desk names no
+    person, as "La rédaction" names none."""
+    assert page_author(found, None) == author
+    html = ARTICLE.replace('content="Amina Berrada"', f'content="{found.replace("; ", ", ")}"')
+    assert clean({"id": "p", "html": html}).author == author
+
+
 def test_a_run_without_a_space_keeps_the_handle_check_linear(tmp_path):
     """The handle check takes web addresses out of the page's text (`_WEB_ADDRESS`); `\\S+://\\S*` was tried from
     each character of a run without a space, quadratic: a script's 80,000-character string took 7 s (a review). A run
