@@ -120,7 +120,8 @@ PUBLISHED = (r"published|first published|originally published|posted|date\b|publ
              r"|mis en ligne|posté|publicado|publicada|نشر|نُشر")
 """Words that mark a publication date on a byline, in French, English, Spanish and Arabic (see `PLACE_PATTERN`),
 among them labels ("Date:", "Date de publication :") and first-publication words ("First published", "Paru le",
-"Première publication le"), whose date was lost after a place."""
+"Première publication le"), whose date was lost after a place. The rules take these at a text's head only: under a
+sentence "Paru le" is a book's release, and its line a reference that stays."""
 UPDATED = (r"update|modif|\bedit(?:ed)?\b|mis à jour|mis a jour|mise à jour|mise a jour|\bmaj\b|\bmàj\b|actualis"
            r"|actualiz|تحديث|محدث|تعديل")
 """Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`): stems, so that "Last

@@ -128,6 +128,27 @@ def test_a_byline_lifts_a_first_publication_date_a_labels_and_one_after_a_short_
     assert (out.text, out.author, out.published) == (BYLINE_BODY[lang], author, published)
 
 
+@pytest.mark.parametrize("lang, line", [
+    ("fr", "Par Victor Hugo, paru le 3 avril 1862"),
+    ("en", "By Jane Austen | First published January 28, 1813 | Penguin Classics"),
+    ("en", "By Jane Austen, originally published January 28, 1813, Penguin Classics"),
+    ("en", "Written by Jane Austen | First published January 28, 1813"),
+    ("fr", "Par Jean Dupont, paru le 12 mars 2021, Éditions Gallimard, 320 pages, 22 euros"),
+    ("fr", "Écrit par Jean Dupont | Paru le 12 mars 2021 | Gallimard"),
+    ("fr", "Par Jean Dupont | Première publication le 12 mars 2021"),
+    ("en", "By Jane Austen | Published January 28, 1813 | Penguin Classics, 480 pages, £8.99"),
+    ("fr", "Par Jean Dupont, publié le 12 mars 2021, Éditions Gallimard, 320 pages, 22 euros"),
+])
+def test_a_book_reference_in_the_body_stays_and_gives_no_field(lang, line):
+    """Between two paragraphs, a book's reference is no byline (found by a review of session 46): "Paru le" and
+    "first/originally published" are a book's release words, and a date alone made a byline under a sentence, so the
+    line went and the book's author and date became the article's. They count at the text's head only; a line naming
+    a publisher, pages or a price is a citation anywhere (with "Published", or "Écrit par", it went before too)."""
+    text = f"{BYLINE_BODY[lang]}\n\n{line}\n\n{BYLINE_BODY[lang]}"
+    out = clean(Document(id="x", text=text, lang=lang))
+    assert (out.text, out.author, out.published) == (text, None, None)
+
+
 @pytest.mark.parametrize("lang, line, published", [
     ("en", "By John Smith @jsmith | March 12, 2021", "2021-03-12"),
     ("en", "By John Smith (@jsmith), March 12, 2021", "2021-03-12"),
