@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from inspect import GEN_SUSPENDED, getgeneratorstate
+from inspect import GEN_CLOSED, GEN_SUSPENDED, getgeneratorstate
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -331,23 +331,17 @@ class Pipeline(Closing):
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self._not_learning()
-        return self._stream(iter(batch_of(docs)), batch_size)
+        return _Stream(self, iter(batch_of(docs)), batch_size)
 
-    def _stream(self, it: Iterator[Document | Rejected | DocLike], batch_size: int) -> Generator[Cleaned | Rejected]:
-        """`stream`'s batches, each taken through `_taken`. Read on after the pipeline's `close` (which ends the batch
-        being taken), a stream not at its end raises the closed pipeline's `RuntimeError`: it ended in silence, as if
-        its whole input had been answered."""
-        start = 0
-        while True:
-            self.dedup.check_open()
-            self._not_held()  # before the batch is read from the input, which a refused stream leaves as it was
-            if not (batch := list(islice(it, batch_size))):
-                return
-            held = _Held(start, start + len(batch) - 1)
-            taken = self._taken(self.prepare_many(batch, start=start), held)
+    def _stream(self, it: Iterator[Document | Rejected | DocLike], batch_size: int,
+                held: _Held) -> Generator[Cleaned | Rejected]:
+        """`stream`'s batches, each taken through `_taken` as `held` (one for the stream, each batch in turn), once
+        `_Stream` found the index free for it."""
+        while batch := list(islice(it, batch_size)):
+            held.first, held.last = held.last + 1, held.last + len(batch)
+            taken = self._taken(self.prepare_many(batch, start=held.first), held)
             self._batches[taken] = held
             yield from taken
-            start += len(batch)
 
     def _taken(self, prepared: list[Cleaned | Rejected], held: _Held) -> Generator[Cleaned | Rejected]:
         """One batch of `stream`: decided and added under the index's lock, which is held while its results
@@ -370,12 +364,39 @@ class Pipeline(Closing):
             except GeneratorExit:
                 pass  # the consumer stopped: the batch ends here, with what it took (rolled back, it would lose that)
             finally:  # on the thread that closes the stream, maybe not the one that decided it
+                held.left = 0  # the batch has ended: none of it is left to take, and the stream's next batch is due
                 settle(untaken.values(), cited)
+
+
+class _Stream(Iterator[Cleaned | Rejected]):
+    """What `Pipeline.stream` gives: the results of `Pipeline._stream`, batch by batch. Not that generator itself, which
+    a raise ends for good: a next batch refused (`Pipeline._not_held`, a closed pipeline) is refused here, before it
+    is read from the input, and leaves the stream as it was, to be read on once the index is free (the generator
+    ended in silence, as if its whole input had been answered: a `for` loop over it got nothing, and no error)."""
+
+    def __init__(self, pipeline: Pipeline, it: Iterator[Document | Rejected | DocLike], batch_size: int):
+        self._pipeline = pipeline
+        self._held = _Held(0, -1)
+        """The batch being taken (none yet): when none of it is left, the next is read from the input."""
+        self._results = pipeline._stream(it, batch_size, self._held)
+        """Its results: the generator holds no reference to this stream, so that dropping the stream closes it at once,
+        and the rest of the batch it was taking leaves the index."""
+
+    def __next__(self) -> Cleaned | Rejected:
+        if not self._held.left and getgeneratorstate(self._results) != GEN_CLOSED:
+            self._pipeline.dedup.check_open()
+            self._pipeline._not_held()
+        return next(self._results)
+
+    def close(self) -> None:
+        """Stop the stream: what was taken of its batch stays in the index, the rest leaves it (`Pipeline._taken`)."""
+        self._results.close()
 
 
 @dataclass
 class _Held:
-    """A stream's batch as it is taken: the input positions of its documents, and how many results are left."""
+    """A stream's batch as it is taken (one for the stream, each batch in turn): the input positions of its documents,
+    and how many results are left."""
 
     first: int
     last: int

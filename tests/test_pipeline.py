@@ -673,6 +673,29 @@ def test_a_batch_on_the_thread_of_a_half_taken_stream_is_refused_and_loses_nothi
         assert [r.id for r in pipeline.run([{"id": "d", "text": SEED["003"]}]).kept] == ["d"]
 
 
+def test_a_stream_refused_its_next_batch_is_answered_once_the_index_is_free(tmp_path):
+    """A stream refused a batch (another stream of the pipeline half taken on this thread) ended there for good,
+    though the message asked to close the other first: read again, it gave nothing and no error, its whole input
+    unanswered (found by a review of session 46). Its first batch and a later one alike: refused, it has read nothing
+    from its input, and answers all of it once the other is closed; so does a stream of a closed pipeline, each read."""
+    docs = [{"id": f"d{n}", "text": SEED[f"00{n}"]} for n in range(4)]
+    with Pipeline(Config.load(), index=tmp_path / "ix.sqlite") as pipeline:
+        first = pipeline.stream(docs[:2], batch_size=1)
+        assert next(first).id == "d0"  # its batch taken to its end: its next is due
+        half = pipeline.stream(docs[2:], batch_size=10)
+        assert next(half).id == "d2"
+        later = pipeline.stream([{"id": "e", "text": SEED["004"]}])
+        for refused in (first, later, first, later):
+            with pytest.raises(RuntimeError, match=r"its batch of documents 0 to 1 half taken \(1 results left\)"):
+                next(refused)
+        half.close()
+        assert [out.id for out in first] == ["d1"] and [out.id for out in later] == ["e"]
+        unread = pipeline.stream([{"id": "f", "text": "Un texte de plus."}])
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match=r"^the dedup index was closed"):
+            next(unread)
+
+
 def test_a_process_killed_while_a_stream_batch_is_taken_has_indexed_none_of_it(tmp_path):
     index = tmp_path / "ix.sqlite"
     script = ("import os, sys; from cleaner import Pipeline; from conftest import SEEDS\n"
