@@ -45,7 +45,7 @@ import numpy as np
 from .boilerplate import LineCounts, counted_text, document_counts, line_hashes, rest_hash
 from .config import Config, ConfigError
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
-from .dedup.index import DedupIndex, IndexMismatchError, batch_count, dangling_of, holds, refuse_other_file
+from .dedup.index import DedupIndex, IndexMismatchError, batch_count, dangling_of, holder, refuse_other_file
 from .dedup.signature import DedupParams, Signer
 from .engine import clean_more
 from .gates import gate
@@ -241,40 +241,50 @@ def cited_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options:
     (`dangling_of`): another run took out the batch that kept them and did not keep them again, so those copies are in
     no corpus, and the run is made again to keep them (it was "already complete", and `say_dangling`'s advice to run it
     again did nothing)."""
+    path = options.index or out / "index.sqlite"
     try:
-        return dangling_of(options.index or out / "index.sqlite", finished_batch(out, finished, fp))
+        return dangling_of(path, replaced_batch(path, out, fp, finished) or "")
     except IndexMismatchError:
         return []
 
 
 def holds_run(path: Path, out: Path, fp: dict[str, Any], finished: dict[str, Any]) -> bool:
     """Whether the index file at `path` holds the documents the finished run in `out` (its manifest `finished`, a run of
-    fingerprint `fp`'s shape) kept, wherever the file is now: the run's batch, or its first kept id in a batch of as
-    many documents, which a run into a folder since moved has under the name of the folder's old path (`holds`; its
-    batch name alone when its corpus cannot be read). Told by what the file holds, not by the path the run gave: an
-    index moved or copied since, or the run's own `DIR/index.sqlite` given as `--index`, is the one it added to (by its
-    path, a run started again into it took its documents for others', and gave a corpus of nothing but
-    `already_indexed`).
+    fingerprint `fp`'s shape) kept, wherever the file is now (`replaced_batch`). Told by what the file holds, not by the
+    path the run gave: an index moved or copied since, or the run's own `DIR/index.sqlite` given as `--index`, is the
+    one it added to (by its path, a run started again into it took its documents for others', and gave a corpus of
+    nothing but `already_indexed`).
     False when there is no file; `IndexMismatchError` for one that is not an index."""
+    return path.exists() and replaced_batch(path, out, fp, finished) is not None
+
+
+def replaced_batch(path: Path, out: Path, fp: dict[str, Any], finished: dict[str, Any]) -> str | None:
+    """The name of the batch by which the index file at `path` holds the documents the finished run in `out` (its
+    manifest `finished`, a run of fingerprint `fp`'s shape) kept (`holder`): the run's batch name (`finished_batch`),
+    or that of the batch of its first kept id and as many documents, which a run into a folder since moved has under
+    the name of the folder's old path (its batch name alone when its corpus cannot be read); "" when the file holds them
+    but no batch added them (an older cleaner did); None when it holds none. The manifest does not name the batch: the
+    name is of the folder's path, and the manifest is the same bytes whatever the folder (and engine, and worker count)
+    made it. `IndexMismatchError` for a file that is not an index."""
     try:
         first = next(read_output(out, "corpus"), {}).get("id")
     except OutputError:
         first = None
     kept = (finished.get("counts") or {}).get("kept") or 0
-    return path.exists() and holds(path, finished_batch(out, finished, fp), first, kept)
+    return holder(path, finished_batch(out, finished, fp), first, kept)
 
 
 def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict[str, Any], options: RunOptions,
                       progress: RunProgress, interrupted: dict[str, Any] | None) -> None:
     """What a run of `fp` that starts over in `out` does first about a shared index: take out the documents of the
-    runs it replaces, the finished one's batch, and the `interrupted` one's (its `fingerprint`, the `batch` it named
-    once it had decided, which may or may not have gone in, and whether it had `added` them) when the index holds it,
-    whatever its inputs: it wrote no corpus. In a transaction of its own, before this run names its batch, which may
-    be the name the replaced run gave its own (`--restart`). It warns when the index cannot tell them: it has no
-    batch of the finished run's name (a run `--continue`d after deciding added its documents under the name of its
-    first fingerprint), or the batch came before documents were numbered by it; and when the finished run's documents
-    stay (other inputs) that those given again are already_indexed. A run's own index, which starting over removes, is refused first while another process has it
-    open (`refuse_removal`)."""
+    runs it replaces, the finished one's batch (`replaced_batch`, wherever the folder and the index are now), and the
+    `interrupted` one's (its `fingerprint`, the `batch` it named once it had decided, which may or may not have gone
+    in, and whether it had `added` them) when the index holds it, whatever its inputs: it wrote no corpus. In a
+    transaction of its own, before this run names its batch, which may be the name the replaced run gave its own
+    (`--restart`). Each is said once done: it warns when the index cannot tell the finished run's documents (added by
+    no batch, or by one that did not number its documents: an older cleaner), and when they stay (other inputs) that
+    those given again are already_indexed. A run's own index, which starting over removes, is refused first while
+    another process has it open (`refuse_removal`)."""
     if options.index is None:
         refuse_removal(index_path)
     # The finished run's batch: asked at every start-over (its manifest stays until this run writes its outputs, so a
@@ -282,35 +292,35 @@ def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict
     # out only when that run read the same inputs the same way (with other inputs, `out` may be a folder that takes
     # one day's batch after another, each deduplicated against the ones before; stdin cannot be told to be the same:
     # one day's batch piped after another's took the first out, and its copies were kept again). The index is told by
-    # what it holds (`holds_run`), not by the path that run gave.
+    # what it holds (`replaced_batch`), not by the path that run gave.
     finished = read_manifest(out)
-    held = options.index is not None and bool(finished) and holds_run(options.index, out, fp, finished)
-    same = held and not (not_to_continue(finished, fp) or from_stdin(fp))
-    replaced = [finished_batch(out, finished, fp)] if same else []
-    batches = list(replaced)
-    if replaced:
-        progress.log(f"the documents that run kept are taken out of {index_path} first (its inputs are these): "
-                     "they are deduplicated again, not already_indexed")
-    elif held:
+    found = (replaced_batch(options.index, out, fp, finished)
+             if options.index is not None and finished and options.index.exists() else None)
+    same = found is not None and not (not_to_continue(finished, fp) or from_stdin(fp))
+    if found is not None and not same:
         progress.log(f"warning: that run added its kept documents to {index_path}; those given again are "
                      "already_indexed now, in rejects.jsonl, not in the new corpus.jsonl")
-    if (interrupted is not None and options.index is not None and (left := interrupted["batch"])
-            and options.index.exists() and holds(options.index, left, None, 0)):
+    batches = [found] if same and found else []
+    left = None
+    if (interrupted is not None and options.index is not None and (named := interrupted["batch"])
+            and options.index.exists() and holder(options.index, named, None, 0) is not None):
         # whatever its inputs: it wrote no corpus, so documents it left in the index would be in none (a run of other
         # inputs into its folder left them, and every later batch rejected their copies as already_indexed)
+        left = named
         batches += [left] if left not in batches else []  # beside the finished run's
-        if interrupted["added"]:
-            these = "it wrote no corpus" if not_to_continue(interrupted["fingerprint"], fp) else "its inputs are these"
-            progress.log(f"the documents the interrupted run added to {index_path} are taken out first ({these})")
-    if not batches:
-        return
-    with DedupIndex(index_path, params) as index:
-        unnamed = any(name in replaced and not index.has_batch(name) for name in batches)
-        taken = [index.withdraw_batch(name) for name in batches]
-    if unnamed or None in taken:
-        progress.log(f"warning: {index_path} cannot tell which documents the run this one replaces added (added by an "
-                     "older cleaner, or under another name by a run continued after other rules decided it): those "
-                     "given again are already_indexed")
+    taken: dict[str, int | None] = {}
+    if batches:
+        with DedupIndex(index_path, params) as index:
+            taken = {name: index.withdraw_batch(name) for name in batches}
+    if same and found and taken[found] is not None:
+        progress.log(f"the documents that run kept are taken out of {index_path} first (its inputs are these): "
+                     "they are deduplicated again, not already_indexed")
+    if left and interrupted and interrupted["added"]:
+        these = "it wrote no corpus" if not_to_continue(interrupted["fingerprint"], fp) else "its inputs are these"
+        progress.log(f"the documents the interrupted run added to {index_path} are taken out first ({these})")
+    if (same and not found) or None in taken.values():
+        progress.log(f"warning: {index_path} cannot tell which documents the run this one replaces added (an older "
+                     "cleaner added them): those given again are already_indexed")
 
 
 def say_dangling(index: DedupIndex, progress: RunProgress) -> None:

@@ -796,3 +796,17 @@ def test_an_input_changed_while_the_run_reads_it_stops_the_run_and_a_rerun_start
     assert proc.returncode == 0, proc.stderr
     assert run_cli("run", *names, "--out", str(tmp_path / "local"), "--workers", "1", "-q").returncode == 0
     assert _bytes(out, JSONL) == _bytes(tmp_path / "local", JSONL)  # the reference's, but for the file's name
+
+
+def test_a_dask_run_started_again_in_its_folder_moved_takes_its_documents_out(scheduler, tmp_path):
+    """As on the local engine: a finished run's folder moved, then the run started again in it with a shared `--index`,
+    looked for its batch under the new folder's name, took none out, and gave a corpus of nothing but
+    already_indexed. The batch is found by what the index holds, and taken out."""
+    out, index, moved = tmp_path / "day1", tmp_path / "corpus.sqlite", tmp_path / "archive"
+    dask = ("--index", str(index), "--engine", "dask", "--scheduler", scheduler)
+    assert run_cli("run", str(SEEDS), "--out", str(out), *dask).returncode == 0
+    first = (out / "corpus.jsonl").read_bytes()
+    out.rename(moved)
+    again = run_cli("run", str(SEEDS), "--out", str(moved), *dask, "--restart")
+    assert again.returncode == 0 and f"taken out of {index} first" in again.stderr, again.stderr
+    assert "warning:" not in again.stderr and (moved / "corpus.jsonl").read_bytes() == first and first

@@ -480,19 +480,31 @@ def test_resumed_after_its_documents_went_into_the_index_it_writes_what_it_decid
     assert _bytes(tmp_path / "a", names) == _bytes(reference, names)
 
 
-def test_a_restart_whose_earlier_batch_the_index_does_not_hold_says_its_documents_stay(tmp_path, in_process):
-    """The finished run's batch is not in the index under the name its manifest gives (a run continued
-    after other rules decided it names its batch by its first fingerprint): the rerun cannot take its
-    documents out, and says so instead of claiming it did."""
+def test_a_restart_whose_earlier_batch_the_index_holds_under_another_name_takes_it_out_and_by_none_says_they_stay(
+        tmp_path, in_process):
+    """The finished run's batch is not in the index under the name its folder's path gives. Under another name, a batch
+    of as many documents that holds its first kept id is the run's (its folder moved, found by a QA pass: this test
+    held that the rerun could not take it out, and its corpus became one of nothing but already_indexed), taken out.
+    Documents no batch added (by a cleaner older than batches) the rerun cannot take out, and says so instead of
+    claiming it did."""
     import sqlite3
 
     out, index = tmp_path / "out", tmp_path / "index.sqlite"
     assert in_process("run", str(SEEDS), "--out", str(out), "--index", str(index)).returncode == 0
+    first = (out / "corpus.jsonl").read_bytes()
     with sqlite3.connect(index) as db:
         db.execute("UPDATE batches SET name = 'another'")
     again = in_process("run", str(SEEDS), "--out", str(out), "--index", str(index), "--restart")
     assert again.returncode == 0, again.stderr
-    assert f"warning: {index} cannot tell which documents the run this one replaces added" in again.stderr
+    assert f"taken out of {index} first" in again.stderr and "warning:" not in again.stderr, again.stderr
+    assert (out / "corpus.jsonl").read_bytes() == first
+    with sqlite3.connect(index) as db:
+        db.execute("DELETE FROM batches")
+        db.execute("UPDATE docs SET batch = NULL")
+    again = in_process("run", str(SEEDS), "--out", str(out), "--index", str(index), "--restart")
+    assert again.returncode == 0, again.stderr
+    assert f"warning: {index} cannot tell which documents the run this one replaces added (an older cleaner added " \
+        "them)" in again.stderr and "taken out" not in again.stderr, again.stderr
     reasons = {json.loads(line)["reason"] for line in (out / "rejects.jsonl").read_text().splitlines()}
     assert reasons == {"already_indexed"}
 
@@ -850,6 +862,37 @@ def test_a_run_started_again_with_its_index_moved_copied_or_named_as_its_own_tak
     other.write_text(json.dumps({"id": "o", "text": texts[0]}) + "\n", "utf-8")
     third = in_process("run", str(other), "--out", str(out), "--index", str(moved))  # other inputs: its documents stay
     assert f"warning: that run added its kept documents to {moved}" in third.stderr, third.stderr
+
+@pytest.mark.parametrize("how", ["moved", "copied"])
+def test_a_run_started_again_in_its_folder_moved_or_copied_takes_its_documents_out(tmp_path, in_process, how):
+    """A finished run's folder moved (or copied with its index to new paths), then the run started again in it with a
+    shared `--index` (found by a QA pass on 104 MasakhaNEWS articles): its batch, named after the folder's old path,
+    was looked for under the name of the new one, none was taken out, and the corpus was replaced by one of nothing but
+    already_indexed, each pointing to itself, under a message that they were taken out and a warning naming other
+    causes. The batch is found by what the index holds, as a finished run's check of its index finds it (its first
+    kept id, in a batch of as many documents), and taken out."""
+    news = tmp_path / "news.jsonl"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    news.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
+    out, index = tmp_path / "day1", tmp_path / "index.sqlite"
+    assert in_process("run", str(news), "--out", str(out), "--index", str(index), "-q").returncode == 0
+    first = (out / "corpus.jsonl").read_bytes()
+    archive = tmp_path / "archive" / "day1"
+    archive.parent.mkdir()
+    if how == "copied":
+        shutil.copytree(out, archive)
+        index = Path(shutil.copy(index, archive.parent / "index.sqlite"))
+    else:
+        out.rename(archive)
+    again = in_process("run", str(news), "--out", str(archive), "--index", str(index),
+                       *(("--min-chars", "5") if how == "copied" else ("--restart",)))
+    assert again.returncode == 0, again.stderr
+    assert f"the documents that run kept are taken out of {index} first" in again.stderr
+    assert "warning:" not in again.stderr, again.stderr
+    assert (archive / "corpus.jsonl").read_bytes() == first and len(first.splitlines()) == len(texts)
+    with Deduplicator(index, DedupParams()) as dedup:
+        assert len(dedup.index) == len(texts)
+
 
 def test_a_run_made_before_cwd_was_recorded_is_found_and_replaced_by_its_batch(tmp_path, in_process, monkeypatch):
     """A finished run made before fingerprints held `cwd`: its batch was named from its fingerprint without it, and

@@ -139,21 +139,25 @@ def check_index(path: str | Path, params: DedupParams) -> None:
             _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
 
 
-def holds(path: Path, batch: str, doc_id: str | None, count: int) -> bool:
-    """Whether the index file at `path` holds a run's documents: the batch called `batch` (`DedupIndex.add_batch`),
-    or the document `doc_id` added by no batch (by a cleaner older than batches, or by the Python API) or by a
-    batch of `count` documents (the run's, under another name: its folder moved). Read without changing it (an
-    empty file holds none); `IndexMismatchError` for a file that is not an index."""
+def holder(path: Path, batch: str, doc_id: str | None, count: int) -> str | None:
+    """The name of the batch by which the index file at `path` holds a run's documents: `batch`
+    (`DedupIndex.add_batch`), or that of the batch of `count` documents that added the document `doc_id` (the run's,
+    under another name: its folder moved); "" when no batch added `doc_id` (a cleaner older than batches did, or the
+    Python API): it holds them, but cannot tell them. None when it holds none. Read without changing it (an empty file
+    holds none); `IndexMismatchError` for a file that is not an index."""
     with _read_only(path, lambda exc: f"{path}: not a dedup index ({exc})") as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "batches" in tables and db.execute("SELECT 1 FROM batches WHERE name = ?", (batch,)).fetchone():
-            return True
+            return batch
         if "docs" not in tables:
-            return False
+            return None
         numbered = "batch" in {row[1] for row in db.execute("PRAGMA table_info(docs)")}
         row = db.execute(f"SELECT {'batch' if numbered else 'NULL'} FROM docs WHERE id = ?", (doc_id,)).fetchone()
-        return row is not None and (row[0] is None or  # a scan of the documents, on this path alone
-                                    db.execute("SELECT count(*) FROM docs WHERE batch = ?", row).fetchone()[0] == count)
+        if row is None or row[0] is None:
+            return None if row is None else ""  # a scan of the documents below, on this path alone
+        if db.execute("SELECT count(*) FROM docs WHERE batch = ?", row).fetchone()[0] != count:
+            return None
+        return (db.execute("SELECT name FROM batches WHERE rowid = ?", row).fetchone() or ("",))[0]
 
 
 def dangling_of(path: Path, batch: str) -> list[str]:
