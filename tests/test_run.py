@@ -528,6 +528,36 @@ def test_an_interrupted_run_that_had_indexed_its_documents_started_over_takes_th
     assert _bytes(tmp_path / "a", names) == _bytes(reference, names)
 
 
+@pytest.mark.parametrize("again", ["resumed", "restarted"])
+def test_an_interrupted_run_whose_folder_moved_finishes_under_its_new_folder_s_batch_name(news, reference, tmp_path,
+                                                                                         in_process, again):
+    """Killed after the index took its documents in, its folder then moved (checked with a finished run's folder moved,
+    whose batch was lost): the state names the batch it decided, so a resumed run renames it after the new folder and a
+    restarted one takes it out; either gives the uninterrupted run's outputs, and is complete when run again."""
+    import sqlite3
+
+    from cleaner.manifest import batch_name
+
+    index, out, moved = tmp_path / "shared.sqlite", tmp_path / "a", tmp_path / "b"
+    runner, fp = _decided(news, out, index)
+    with RunState(out / STATE / "state.sqlite") as state, Deduplicator(index, DedupParams()) as dedup:
+        state.set(batch=batch_name(out, fp), stage="indexed")
+        dedup.index.add_batch(batch_name(out, fp), ((*row, ()) for row in state.kept_rows()))
+    out.rename(moved)
+    args = ("run", str(news), "--out", str(moved), "--index", str(index), "--workers", "1")
+    proc = in_process(*args, *(("--restart",) if again == "restarted" else ()))
+    assert proc.returncode == 0, proc.stderr
+    assert (f"the documents the interrupted run added to {index} are taken out first" in proc.stderr) \
+        == (again == "restarted") and "warning:" not in proc.stderr, proc.stderr
+    names = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")
+    assert _bytes(moved, names) == _bytes(reference, names)
+    manifest = json.loads((moved / "manifest.json").read_text(encoding="utf-8"))
+    finished = {k: v for k, v in manifest.items() if k not in ("outputs", "counts")}
+    with sqlite3.connect(index) as db:
+        assert [name for (name,) in db.execute("SELECT name FROM batches")] == [batch_name(moved, finished)]
+    assert "already complete" in in_process(*args).stderr
+
+
 def test_a_run_of_other_inputs_over_an_interrupted_run_that_had_indexed_its_documents_takes_them_out(news, tmp_path,
                                                                                                        in_process):
     """Killed after the index took its documents in, then replaced by a run of other inputs into its folder (the next
