@@ -380,6 +380,32 @@ def test_a_store_whose_links_are_keyed_by_id_alone_keeps_them_and_links_an_id_to
         assert c.get("/v1/stats").json()["duplicate_links"] == 2
 
 
+def test_an_old_store_locked_by_another_process_is_the_busy_index_not_a_traceback(tmp_path):
+    """Giving an old store its new key takes the write lock: held by another process (a long `cleaner run --index`)
+    past the wait, the service ended in sqlite3's "database is locked" traceback, exit 1 (a review), where a busy
+    index is one line, exit 2."""
+    import sqlite3
+
+    from cleaner import Pipeline
+    from cleaner.dedup.index import IndexBusyError
+    from cleaner.service.store import DocumentStore
+
+    index = tmp_path / "index.sqlite"
+    with Pipeline(Config.load(), index=index) as pipeline:
+        assert len(pipeline.run([{"id": "K1", "text": fresh("locked-store", 80)}]).kept) == 1
+    with closing(sqlite3.connect(index)) as db, db:
+        db.execute("CREATE TABLE service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, reason TEXT NOT NULL,"
+                   " similarity REAL, added REAL NOT NULL, raw TEXT)")
+    holder = sqlite3.connect(index, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(IndexBusyError, match="busy: another process has held the index's write lock for over 0.2 s"):
+            DocumentStore(str(index), sqlite3.connect(index, timeout=0.2, isolation_level=None), timeout=0.2)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
 def test_the_cluster_of_a_document_a_run_kept_is_found_with_or_without_links(tmp_path):
     """A document `cleaner run` kept is in the index, not in the service's store: its cluster answered
     200 while the service linked a copy to it and 404 once that link was gone (found by a QA pass)."""

@@ -301,7 +301,8 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _busy(path: str, timeout: float) -> IndexBusyError:
+def busy(path: str, timeout: float) -> IndexBusyError:
+    """The error of a writer that waited `timeout` seconds for another connection's write lock on the index at `path`."""
     return IndexBusyError(path, f"busy: another process has held the index's write lock for over {timeout:g} s "
                                 "(a run deduplicating or adding its documents, or a service storing some; or, in this "
                                 "process, another Pipeline over this file with a stream half taken); try again when it is done")
@@ -349,8 +350,8 @@ class DedupIndex(Closing):
         except BaseException as exc:  # a file it cannot use, or one of other parameters: not left open
             if self._db is not None:
                 self._db.close()
-            if _locked(exc):
-                raise _busy(self.path, timeout) from None
+            if is_locked(exc):
+                raise busy(self.path, timeout) from None
             if isinstance(exc, sqlite3.Error):
                 raise IndexMismatchError(unusable(exc, self.path)) from None
             raise
@@ -408,8 +409,8 @@ class DedupIndex(Closing):
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            if _locked(exc):
-                raise _busy(self.path, self.timeout) from None
+            if is_locked(exc):
+                raise busy(self.path, self.timeout) from None
             raise
         self._in_tx = True
         pid = os.getpid()
@@ -704,6 +705,6 @@ class DedupIndex(Closing):
             self._db.close()
 
 
-def _locked(exc: BaseException) -> bool:
+def is_locked(exc: BaseException) -> bool:
     """An SQLite error that says another connection holds the lock."""
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))

@@ -69,8 +69,9 @@ class Service(Closing):
         self._index_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cleaner-index")
         try:
             self.pipeline: Pipeline = self._on_index_thread(Pipeline, config, index)
-            self.store: DocumentStore = self._on_index_thread(
-                DocumentStore, self.index_path, self.pipeline.dedup.index.connection)
+            index = self.pipeline.dedup.index
+            self.store: DocumentStore = self._on_index_thread(DocumentStore, self.index_path, index.connection,
+                                                              index.timeout)
         except BaseException:
             self._index_thread.shutdown()
             raise

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from typing import Any
 
+from ..dedup.index import busy, is_locked
 from ..pipeline import RunResult
 from ..review.run import Run
 
@@ -89,11 +90,16 @@ def _identity(path: str) -> tuple[int, int] | None:
 class DocumentStore:
     """Kept documents and duplicate links in the index file at `path`; `writer` is the index's connection."""
 
-    def __init__(self, path: str, writer: sqlite3.Connection) -> None:
+    def __init__(self, path: str, writer: sqlite3.Connection, timeout: float = 60.0) -> None:
         self.path = path
         self._writer = writer
         self._file = _identity(path)
-        _link_by_cluster(writer)
+        try:
+            _link_by_cluster(writer)
+        except sqlite3.OperationalError as exc:  # another process's write lock held past `timeout`: a traceback, exit 1
+            if not is_locked(exc):
+                raise
+            raise busy(path, timeout) from None
         _create_tables(writer)
 
     def check_file(self) -> None:
