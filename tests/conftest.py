@@ -47,27 +47,40 @@ def pytest_configure(config: pytest.Config) -> None:
         compileall.compile_dir(ROOT / "cleaner", quiet=1)
 
 
-LEFT_ALONE = frozenset({".pytest_cache", ".hypothesis", "__pycache__"})
-"""What a test run may add to the checkout's top folder: pytest's and hypothesis's own caches."""
+def _untracked() -> dict[str, int] | None:
+    """The checkout's files git neither tracks nor ignores, each with its modification time (None outside a git
+    checkout, or without git): what a test that wrote through a relative path leaves, and a commit may take in."""
+    try:
+        listed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "-z", "--untracked-files=all"],
+                                capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    names = [entry[3:].decode("utf-8", "surrogateescape") for entry in listed.split(b"\0") if entry.startswith(b"?? ")]
+    return {name: (ROOT / name).stat().st_mtime_ns for name in names if (ROOT / name).is_file()}
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config.stash[_ROOT_BEFORE] = set(os.listdir(ROOT))
+    session.config.stash[_UNTRACKED] = _untracked()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run when its tests left files in the checkout's top folder: a test that wrote `b.jsonl` and the
-    service's default `cleaner-index.sqlite` there (through relative paths) had them committed with other work."""
-    if hasattr(session.config, "workerinput") or _ROOT_BEFORE not in session.config.stash:
+    """Fail the run when its tests wrote files in the checkout that git neither tracks nor ignores (new, or written
+    again): a test that wrote `b.jsonl` and the service's default `cleaner-index.sqlite` in the top folder, through
+    relative paths, had them committed with other work. What pytest was told to write there (`--junitxml`) and a
+    dot-file in the top folder (a tool's own: `.coverage`) are not counted."""
+    before = session.config.stash.get(_UNTRACKED, None)
+    if hasattr(session.config, "workerinput") or before is None or (after := _untracked()) is None:
         return
-    left = sorted(set(os.listdir(ROOT)) - session.config.stash[_ROOT_BEFORE] - LEFT_ALONE)
+    asked = {os.path.relpath(path, ROOT) for path in (session.config.getoption("xmlpath", None),) if path}
+    left = sorted(name for name, mtime in after.items() if before.get(name) != mtime
+                  and name not in asked and not name.startswith("."))
     if left:
-        print(f"\nthe tests left files in {ROOT}: {', '.join(left)} (a test wrote through a relative path)",
-              file=sys.stderr)
+        print(f"\nthe tests wrote files git does not track in {ROOT}: {', '.join(left)} (a test wrote through a "
+              "relative path?)", file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-_ROOT_BEFORE = pytest.StashKey[set]()
+_UNTRACKED = pytest.StashKey[dict | None]()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
