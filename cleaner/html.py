@@ -230,7 +230,8 @@ _SHIELDED = regex.compile(r"[\p{Cf}\u2801-\u28ff]")
 def _shielded(tree: Any) -> Iterator[dict[int, str]]:
     """The page, while the block runs, with each format character of its text and `<meta content>` (ZERO WIDTH JOINER
     and NON-JOINER, direction marks, soft hyphens, zero-width spaces, U+FEFF...) one of `SHIELDS` that the page does not
-    hold, a distinct one for each; and the table that puts them back (`str.translate`), empty when it holds none.
+    hold, a distinct one for each while they last (a page holding nearly all 255 loses the format characters past
+    them, as every page did before); and the table that puts them back (`str.translate`), empty when it holds none.
     trafilatura drops every character that is not printable (`remove_control_characters`), and the main text of a
     Persian page wrote "می\\u200cخواهم" as "میخواهم", a word misspelled; an emoji family came out
     four emoji, and a right-to-left mark went from an Arabic quote in a French line. A text keeps them, and so does a
