@@ -27,8 +27,8 @@ from .escapes import too_many_digits
 from .io.names import loops, real
 from .kinds import KINDS, Rule
 from .kinds.base import shown
-from .kinds.shape import ShapeRule
 from .kinds.patterns import pack_budget, save_compiled
+from .kinds.shape import ShapeRule
 
 
 class RulePackError(ValueError):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import damaged_index
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import damaged_index
 
 from cleaner.dedup import (
     DedupIndex,

@@ -27,9 +27,9 @@ from typing import Any, BinaryIO
 import zstandard
 
 from ..config import Config
+from ..escapes import too_many_digits
 from . import decoding
 from .decoding import decode, decode_unlabelled, looks_binary
-from ..escapes import too_many_digits
 from .names import base_stem, name_text
 from .records import NESTED, Item, bad, record_document, too_large, warned
 
