@@ -390,20 +390,23 @@ def test_an_old_store_locked_by_another_process_is_the_busy_index_not_a_tracebac
     from cleaner.dedup.index import IndexBusyError
     from cleaner.service.store import DocumentStore
 
-    index = tmp_path / "index.sqlite"
-    with Pipeline(Config.load(), index=index) as pipeline:
-        assert len(pipeline.run([{"id": "K1", "text": fresh("locked-store", 80)}]).kept) == 1
-    with closing(sqlite3.connect(index)) as db, db:
-        db.execute("CREATE TABLE service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, reason TEXT NOT NULL,"
-                   " similarity REAL, added REAL NOT NULL, raw TEXT)")
-    holder = sqlite3.connect(index, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        with pytest.raises(IndexBusyError, match="busy: another process has held the index's write lock for over 0.2 s"):
-            DocumentStore(str(index), sqlite3.connect(index, timeout=0.2, isolation_level=None), timeout=0.2)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+    for old in (True, False):  # an old store given its key; an index a run made, the store's tables made (a review)
+        index = tmp_path / f"index-{old}.sqlite"
+        with Pipeline(Config.load(), index=index) as pipeline:
+            assert len(pipeline.run([{"id": "K1", "text": fresh("locked-store", 80)}]).kept) == 1
+        with closing(sqlite3.connect(index)) as db, db:
+            if old:
+                db.execute("CREATE TABLE service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, reason TEXT NOT"
+                           " NULL, similarity REAL, added REAL NOT NULL, raw TEXT)")
+        holder = sqlite3.connect(index, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(IndexBusyError, match="busy: another process has held the index's write lock for over "
+                                                     "0.2 s"):
+                DocumentStore(str(index), sqlite3.connect(index, timeout=0.2, isolation_level=None), timeout=0.2)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
 
 
 def test_the_cluster_of_a_document_a_run_kept_is_found_with_or_without_links(tmp_path):

@@ -96,11 +96,11 @@ class DocumentStore:
         self._file = _identity(path)
         try:
             _link_by_cluster(writer)
+            _create_tables(writer)
         except sqlite3.OperationalError as exc:  # another process's write lock held past `timeout`: a traceback, exit 1
             if not is_locked(exc):
                 raise
             raise busy(path, timeout) from None
-        _create_tables(writer)
 
     def check_file(self) -> None:
         """Raise `IndexGoneError` if the file at `path` is no longer the one the store was opened on."""
