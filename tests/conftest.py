@@ -47,15 +47,23 @@ def pytest_configure(config: pytest.Config) -> None:
         compileall.compile_dir(ROOT / "cleaner", quiet=1)
 
 
+CACHES = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")
+"""Folders of caches a test run writes in the checkout, among the files git ignores, not counted (`_untracked`)."""
+
+
 def _untracked() -> dict[str, int] | None:
-    """The checkout's files git neither tracks nor ignores, each with its modification time (None outside a git
-    checkout, or without git): what a test that wrote through a relative path leaves, and a commit may take in."""
+    """The checkout's files git does not track, ignored ones too (`out/`, the service's `cleaner-index.sqlite`) but
+    for caches (`CACHES`, `*.egg-info`, `bench/.cache`), each with its modification time (None outside a git checkout,
+    or without git): what a test that wrote through a relative path leaves, and a commit may take in."""
     try:
-        listed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "-z", "--untracked-files=all"],
-                                capture_output=True, check=True).stdout
+        listed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "-z", "--untracked-files=all",
+                                 "--ignored"], capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    names = [entry[3:].decode("utf-8", "surrogateescape") for entry in listed.split(b"\0") if entry.startswith(b"?? ")]
+    names = [entry[3:].decode("utf-8", "surrogateescape") for entry in listed.split(b"\0")
+             if entry[:3] in (b"?? ", b"!! ")]
+    names = [name for name in names if not name.startswith("bench/.cache/")
+             and not any(part in CACHES or part.endswith(".egg-info") for part in name.split("/"))]
     return {name: (ROOT / name).stat().st_mtime_ns for name in names if (ROOT / name).is_file()}
 
 
@@ -64,10 +72,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run when its tests wrote files in the checkout that git neither tracks nor ignores (new, or written
-    again): a test that wrote `b.jsonl` and the service's default `cleaner-index.sqlite` in the top folder, through
-    relative paths, had them committed with other work. What pytest was told to write there (`--junitxml`) and a
-    dot-file in the top folder (a tool's own: `.coverage`) are not counted."""
+    """Fail the run when its tests wrote files in the checkout that git does not track (new, or written again;
+    `_untracked`): a test that wrote `b.jsonl` and the service's default `cleaner-index.sqlite` in the top folder,
+    through relative paths, had them committed with other work. What pytest was told to write there (`--junitxml`) and
+    a dot-file in the top folder (a tool's own: `.coverage`) are not counted."""
     before = session.config.stash.get(_UNTRACKED, None)
     if hasattr(session.config, "workerinput") or before is None or (after := _untracked()) is None:
         return
