@@ -145,7 +145,7 @@ class RunSummary:
     """Dask engine: seconds per stage, shuffle bytes, peak memory per worker."""
 
 
-def _differ(changed: list[str]) -> str:
+def differ(changed: list[str]) -> str:
     """"config differs", "inputs differ", "inputs, config differ"."""
     plural = len(changed) > 1 or changed[0].endswith("s")
     return f"{', '.join(changed)} {'differ' if plural else 'differs'}"
@@ -181,7 +181,7 @@ def already_done(out: Path, fp: dict[str, Any], options: RunOptions, progress: R
     lost = None if report is None else index_lost(out, fp, finished, options)
     cited = [] if report is None or lost else cited_lost(out, fp, finished, options)
     if report is None or lost or cited:
-        why = (f"whose {_differ(changed)}" if changed else "(--restart)" if options.resume == "restart"
+        why = (f"whose {differ(changed)}" if changed else "(--restart)" if options.resume == "restart"
                else "(this run reads stdin, which cannot be compared with its inputs)" if from_stdin(fp)
                else f"whose kept documents are not in its index ({lost})" if lost
                else f"whose duplicates point to documents no longer in its index ({_shown(cited)})" if cited
@@ -465,7 +465,7 @@ class Runner:
                                       f"{SAVE_SECONDS:.0f} s): starting from the first")
                 return done
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
-            self.progress.log(f"{self.out}/ holds an interrupted run whose {_differ(changed)}; starting over{keep}")
+            self.progress.log(f"{self.out}/ holds an interrupted run whose {differ(changed)}; starting over{keep}")
         elif old is not None and self.options.resume != "restart":
             self.progress.log(f"{self.out}/ holds an interrupted run, which this run cannot go on with (it reads stdin); "
                               "starting over")

@@ -67,6 +67,7 @@ from ..runner import (
     already_done,
     claimed,
     clear_outputs,
+    differ,
     own_index_to_remove,
     remove_replaced_index,
     say_dangling,
@@ -325,7 +326,7 @@ class DaskRunner:
                                   + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))
                 return
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
-            self.progress.log(f"{self.out}/ holds an interrupted run whose {', '.join(changed)} differ; starting over{keep}")
+            self.progress.log(f"{self.out}/ holds an interrupted run whose {differ(changed)}; starting over{keep}")
         own = own_index_to_remove(self.out, self.options, interrupted)
         take_out_replaced(self.out, self.index_path, self.params, fp, self.options, self.progress, interrupted)
         shutil.rmtree(self.out / STATE, ignore_errors=True)
