@@ -347,7 +347,12 @@ class Pipeline(Closing):
         """One batch of `stream`: decided and added under the index's lock, which is held while its results
         are taken, so that no other batch decides meanwhile; the kept documents not taken when the consumer
         stops (or the pipeline is closed) are taken out of the index again, and only the duplicates taken cite
-        what they point to (`DedupIndex.cite`). `held.left` counts the results not taken yet (`_not_held`)."""
+        what they point to (`DedupIndex.cite`). `held.left` counts the results not taken yet (`_not_held`).
+
+        The last result is handed out once the batch is settled (committed, the lock released): no hold outlives its
+        batch, so holds never nest on a thread (nested, they shared one transaction, and whichever ended first
+        committed the other's: a `run` after the stream's last result was undone with it, and closing one stream
+        committed another's half-taken batch)."""
         with self.dedup.holding() as settle:
             result, items = self._decided(prepared, add=True, cite=False)
             untaken = dict(items)
@@ -360,12 +365,15 @@ class Pipeline(Closing):
                         untaken.pop(out.id, None)
                     elif out.dup_of:
                         cited.append(out.dup_of)
+                    if not held.left:
+                        break
                     yield out
             except GeneratorExit:
-                pass  # the consumer stopped: the batch ends here, with what it took (rolled back, it would lose that)
+                return  # the consumer stopped: the batch ends here, with what it took (rolled back, it would lose that)
             finally:  # on the thread that closes the stream, maybe not the one that decided it
                 held.left = 0  # the batch has ended: none of it is left to take, and the stream's next batch is due
                 settle(untaken.values(), cited)
+        yield out
 
 
 class _Stream(Iterator[Cleaned | Rejected]):
