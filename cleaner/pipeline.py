@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from inspect import GEN_CLOSED, GEN_SUSPENDED, getgeneratorstate
-from itertools import islice
+from inspect import GEN_SUSPENDED, getgeneratorstate
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -333,16 +332,6 @@ class Pipeline(Closing):
         self._not_learning()
         return _Stream(self, iter(batch_of(docs)), batch_size)
 
-    def _stream(self, it: Iterator[Document | Rejected | DocLike], batch_size: int,
-                held: _Held) -> Generator[Cleaned | Rejected]:
-        """`stream`'s batches, each taken through `_taken` as `held` (one for the stream, each batch in turn), once
-        `_Stream` found the index free for it."""
-        while batch := list(islice(it, batch_size)):
-            held.first, held.last = held.last + 1, held.last + len(batch)
-            taken = self._taken(self.prepare_many(batch, start=held.first), held)
-            self._batches[taken] = held
-            yield from taken
-
     def _taken(self, prepared: list[Cleaned | Rejected], held: _Held) -> Generator[Cleaned | Rejected]:
         """One batch of `stream`: decided and added under the index's lock, which is held while its results
         are taken, so that no other batch decides meanwhile; the kept documents not taken when the consumer
@@ -377,28 +366,70 @@ class Pipeline(Closing):
 
 
 class _Stream(Iterator[Cleaned | Rejected]):
-    """What `Pipeline.stream` gives: the results of `Pipeline._stream`, batch by batch. Not that generator itself, which
-    a raise ends for good: a next batch refused (`Pipeline._not_held`, a closed pipeline) is refused here, before it
-    is read from the input, and leaves the stream as it was, to be read on once the index is free (the generator
-    ended in silence, as if its whole input had been answered: a `for` loop over it got nothing, and no error)."""
+    """What `Pipeline.stream` gives: its input read a batch at a time, each batch taken through `Pipeline._taken`. A
+    batch read from the input is kept here until it is decided: an error before that (the index busy, or closed; a
+    next batch refused by `Pipeline._not_held` before it is read) leaves the stream as it was, to be read on (the
+    stream was one generator, which a raise ended for good: the batch read and the rest of the input were never
+    answered, and read again it gave nothing and no error)."""
 
     def __init__(self, pipeline: Pipeline, it: Iterator[Document | Rejected | DocLike], batch_size: int):
         self._pipeline = pipeline
+        self._it = it
+        self._size = batch_size
         self._held = _Held(0, -1)
         """The batch being taken (none yet): when none of it is left, the next is read from the input."""
-        self._results = pipeline._stream(it, batch_size, self._held)
-        """Its results: the generator holds no reference to this stream, so that dropping the stream closes it at once,
-        and the rest of the batch it was taking leaves the index."""
+        self._read: list[Document | Rejected | DocLike] = []
+        """The next batch as read from the input, until it is decided."""
+        self._error: Exception | None = None
+        """What the input raised, once the documents it gave before are answered."""
+        self._results: Generator[Cleaned | Rejected] | None = None
+        """The results of the batch being taken: the generator holds no reference to this stream, so that dropping the
+        stream closes it at once, and the rest of the batch it was taking leaves the index."""
+        self._ended = False
 
     def __next__(self) -> Cleaned | Rejected:
-        if not self._held.left and getgeneratorstate(self._results) != GEN_CLOSED:
-            self._pipeline.dedup.check_open()
-            self._pipeline._not_held()
-        return next(self._results)
+        if self._results and (out := next(self._results, None)) is not None:
+            return out
+        return self._next_batch()
+
+    def _next_batch(self) -> Cleaned | Rejected:
+        """The first result of the next batch, read from the input and decided; the input's error once the documents
+        read before it are answered (and then the stream has ended, as its input has)."""
+        if self._ended:
+            raise StopIteration
+        self._pipeline.dedup.check_open()
+        self._pipeline._not_held()
+        self._fill()
+        if not self._read:
+            self._ended = True
+            error, self._error = self._error, None
+            if error is not None:
+                raise error
+            raise StopIteration
+        first = self._held.last + 1
+        taken = self._pipeline._taken(self._pipeline.prepare_many(self._read, start=first), self._held)
+        self._pipeline._batches[taken] = self._held
+        out = next(taken)  # decided: the batch is the consumer's now, taken or given again after a stop
+        self._held.first, self._held.last = first, first + len(self._read) - 1
+        self._results, self._read = taken, []
+        return out
+
+    def _fill(self) -> None:
+        """Read the input up to a batch, one document at a time: an error from it stops the reading, kept for after
+        the documents read before it are answered (read by `islice`, they were lost)."""
+        while self._error is None and len(self._read) < self._size:
+            try:
+                self._read.append(next(self._it))
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - the input's, raised in its turn (`_next_batch`)
+                self._error = exc
 
     def close(self) -> None:
         """Stop the stream: what was taken of its batch stays in the index, the rest leaves it (`Pipeline._taken`)."""
-        self._results.close()
+        self._ended = True
+        if self._results:
+            self._results.close()
 
 
 @dataclass
