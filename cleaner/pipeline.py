@@ -8,6 +8,7 @@ rejections, each sorted by id, so the output does not depend on input order.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from inspect import GEN_SUSPENDED, getgeneratorstate
@@ -370,7 +371,7 @@ class _Stream(Iterator[Cleaned | Rejected]):
     batch read from the input is kept here until it is decided: an error before that (the index busy, or closed; a
     next batch refused by `Pipeline._not_held` before it is read) leaves the stream as it was, to be read on (the
     stream was one generator, which a raise ended for good: the batch read and the rest of the input were never
-    answered, and read again it gave nothing and no error)."""
+    answered, and read again it gave nothing and no error). One thread reads it at a time: another waits its turn."""
 
     def __init__(self, pipeline: Pipeline, it: Iterator[Document | Rejected | DocLike], batch_size: int):
         self._pipeline = pipeline
@@ -386,11 +387,13 @@ class _Stream(Iterator[Cleaned | Rejected]):
         """The results of the batch being taken: the generator holds no reference to this stream, so that dropping the
         stream closes it at once, and the rest of the batch it was taking leaves the index."""
         self._ended = False
+        self._turn = threading.RLock()
 
     def __next__(self) -> Cleaned | Rejected:
-        if self._results and (out := next(self._results, None)) is not None:
-            return out
-        return self._next_batch()
+        with self._turn:
+            if self._results and (out := next(self._results, None)) is not None:
+                return out
+            return self._next_batch()
 
     def _next_batch(self) -> Cleaned | Rejected:
         """The first result of the next batch, read from the input and decided; the input's error once the documents

@@ -169,6 +169,38 @@ def test_a_stream_whose_input_raises_answers_what_it_read_before_the_error(tmp_p
         assert len(pipeline.dedup.index) == 3
 
 
+def test_a_stream_read_on_two_threads_gives_each_its_turn(tmp_path):
+    """Two threads reading one stream got `ValueError: generator already executing` when one was inside it (found by
+    a QA pass); the second waits for its turn."""
+    import threading
+    import time
+
+    from cleaner import Pipeline
+
+    docs = _distinct_docs(12)
+
+    def slow():
+        for doc in docs:
+            time.sleep(0.01)  # the input of a reader, which keeps one thread inside the stream
+            yield doc
+
+    with Pipeline(Config.load(), index=tmp_path / "index.sqlite") as pipeline:
+        stream, taken, errors = pipeline.stream(slow(), batch_size=3), [[], []], []
+
+        def read(into: list) -> None:
+            try:
+                into.extend(out.id for out in stream)
+            except Exception as exc:  # noqa: BLE001 - the failure the test reports
+                errors.append(exc)
+
+        threads = [threading.Thread(target=read, args=(into,)) for into in taken]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert errors == [] and sorted(taken[0] + taken[1]) == sorted(doc["id"] for doc in docs)
+
+
 def _distinct_docs(n: int) -> list[dict]:
     """`n` documents with nothing in common, each kept by dedup."""
     import random
