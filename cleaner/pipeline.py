@@ -366,6 +366,11 @@ class Pipeline(Closing):
         yield out
 
 
+_TURN_POLL = 0.05
+"""How often a thread waiting for its turn at a stream looks whether it holds the index itself (`_Stream.__next__`):
+then the thread inside may be waiting for it, and waiting on would wait for ever (a review): it is refused instead."""
+
+
 class _Stream(Iterator[Cleaned | Rejected]):
     """What `Pipeline.stream` gives: its input read a batch at a time, each batch taken through `Pipeline._taken`. A
     batch read from the input is kept here until it is decided: an error before that (the index busy, or closed; a
@@ -390,10 +395,15 @@ class _Stream(Iterator[Cleaned | Rejected]):
         self._turn = threading.RLock()
 
     def __next__(self) -> Cleaned | Rejected:
-        with self._turn:
+        while not self._turn.acquire(timeout=_TURN_POLL):
+            if self._pipeline.dedup.held_here():  # the reader inside may wait for this thread's half-taken batch
+                self._pipeline._not_held()
+        try:
             if self._results and (out := next(self._results, None)) is not None:
                 return out
             return self._next_batch()
+        finally:
+            self._turn.release()
 
     def _next_batch(self) -> Cleaned | Rejected:
         """The first result of the next batch, read from the input and decided; the input's error once the documents

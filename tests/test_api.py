@@ -201,6 +201,34 @@ def test_a_stream_read_on_two_threads_gives_each_its_turn(tmp_path):
     assert errors == [] and sorted(taken[0] + taken[1]) == sorted(doc["id"] for doc in docs)
 
 
+def test_a_thread_holding_a_half_taken_batch_is_refused_a_stream_another_thread_is_inside(tmp_path):
+    """A thread inside stream X waits for the index, which this thread holds with stream Y's batch half taken: waiting
+    for its turn at X, this thread waited for ever (a review of the turn's lock); it is refused, as a batch on the
+    thread of a half-taken stream is, and X goes on once Y is closed."""
+    import threading
+
+    from cleaner import Pipeline
+
+    docs = _distinct_docs(8)
+    with Pipeline(Config.load(), index=tmp_path / "index.sqlite") as pipeline:
+        y, x = pipeline.stream(docs[:4], batch_size=4), pipeline.stream(docs[4:], batch_size=4)
+        assert next(y).id == "d0"  # this thread holds the index, y's batch half taken
+        inside: list = []
+        reader = threading.Thread(target=lambda: inside.extend(out.id for out in x))  # waits for the index inside x
+        reader.start()
+        reader.join(0.5)
+        assert reader.is_alive()
+        rescue = threading.Timer(20, y.close)  # were this thread to wait for its turn, the wait would end here
+        rescue.start()
+        with pytest.raises(RuntimeError, match="a stream of this pipeline holds the index on this thread"):
+            next(x)  # on this thread, which holds y's half-taken batch, which the reader inside x waits for
+        assert rescue.is_alive()
+        rescue.cancel()
+        y.close()
+        reader.join(60)
+    assert inside == ["d4", "d5", "d6", "d7"]
+
+
 def _distinct_docs(n: int) -> list[dict]:
     """`n` documents with nothing in common, each kept by dedup."""
     import random
