@@ -200,6 +200,19 @@ def test_a_correspondents_byline_without_par_gives_the_author(line, author):
     assert clean(Document(id="x", text=sentence, lang="fr")).text == sentence
 
 
+@pytest.mark.parametrize("line", [
+    "Florence Aubenas, envoyée spéciale en Irak enlevée il y a cent jours",
+    "Jean Martin, correspondant à Paris pendant trente ans",
+    "Mort de Jean Martin, envoyé spécial à Kiev",
+])
+def test_a_headline_naming_a_correspondent_stays_with_no_author(line):
+    """`fr.byline-correspondent` took a headline over the text for a byline, its head for the author (found by a
+    review): the place took anything up to a punctuation mark, the name any capitalised words with "de" among them."""
+    text = f"{line}\n\n{BYLINE_BODY['fr']}"
+    out = clean(Document(id="x", text=text, lang="fr"))
+    assert (out.text, out.author) == (text, None)
+
+
 GOOD_RULE = """
   - id: t.good
     kind: line
