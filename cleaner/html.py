@@ -808,10 +808,12 @@ SITE_NAME_WORDS = 5
 pages whose "site name" is their title."""
 
 
-TITLE_SEPARATORS = r"[-|–—«»·•~/]|::"
+TITLE_SEPARATORS = r"[-|–—«»·•~]|::"
 """What joins a site's name to a page's title, blanks around it ("X | Site", "X « Site", "Site » X", "X :: Site"):
 the separators of CMS and SEO plugins' title templates (Yoast offers « » · • ~ besides the dashes and the bar).
-Before the title a colon joins it too ("TÊTU : …"); after it, a colon starts a title's own second part."""
+Before the title a colon joins it too ("TÊTU : …"); after it, a colon starts a title's own second part. A slash is
+none: no template offers it, and titles pair words with it ("Vrai / Faux" on a site named "Faux" lost its last word,
+found by a review)."""
 
 
 def page_title(title: str, sitename: str | None) -> str | None:
