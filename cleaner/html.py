@@ -1067,6 +1067,10 @@ _PUBLISHED = (f".//time[@datetime][starts-with(@class, 'entry-date') or {_MARKED
 the comments, where themes mark each comment's date the same ways; a comment's is not. One marked as the post's update
 is not either (`entry-date updated`, `entry-date-modified`: a QA pass found it dating posts of 2024-02-05 to their
 update of 2024-10-06), unless it is marked published too (`entry-date published updated`, a post never updated)."""
+_UPDATED = f"//time[@datetime][{_MARKED_UPDATED} and not({_MARKED_PUBLISHED})][not({_IN_COMMENTS})]"
+"""A `<time>` marked as an update and not as published, outside the comments: a comment's `<time class="comment-date
+updated">` is no update of the page's, nor, in its frame (`_framed`), a sidebar's `<time class="updated">` of another
+post, whose day took the post's date when it was the same (a review)."""
 
 
 def _published(tree: Any) -> str | None:
@@ -1087,7 +1091,7 @@ def _stated_dates(tree: Any) -> tuple[set[str], set[str]]:
     """The days the page states as its publication's and as its update's: in the `<meta>` tags htmldate reads as
     either (`article:published_time`, `DC.date`, `itemprop="datePublished"`, ...; `article:modified_time`,
     `og:updated_time`, ...) and JSON-LD's `datePublished` and `dateModified`; and, for an update, a `<time>` marked
-    so and not as published (`_MARKED_UPDATED`)."""
+    so and not as published, outside its frame and its comments (`_UPDATED`)."""
     from htmldate.core import (DATE_ATTRIBUTES, ITEMPROP_ATTRS_MODIFIED, ITEMPROP_ATTRS_ORIGINAL, NAME_MODIFIED,
                                PROPERTY_MODIFIED)
     from htmldate.extractors import JSON_MODIFIED, JSON_PUBLISHED
@@ -1105,7 +1109,7 @@ def _stated_dates(tree: Any) -> tuple[set[str], set[str]]:
     for script in tree.xpath("//script[@type='application/ld+json']"):
         published.update(filter(None, (given_date(m[1]) for m in JSON_PUBLISHED.finditer(script.text or ""))))
         updated.update(filter(None, (given_date(m[1]) for m in JSON_MODIFIED.finditer(script.text or ""))))
-    marked = tree.xpath(f"//time[{_MARKED_UPDATED} and not({_MARKED_PUBLISHED})]/@datetime", namespaces=_EXSLT)
+    marked = [time.get("datetime") for time in tree.xpath(_UPDATED, namespaces=_EXSLT) if not _framed(time)]
     return published, updated | set(filter(None, map(given_date, marked)))
 
 

@@ -851,6 +851,22 @@ def test_a_pages_update_date_alone_is_no_publication_date():
         assert doc.meta["extracted"]["date"] == "2024-10-05"
 
 
+def test_an_update_in_the_pages_frame_or_comments_is_not_the_pages():
+    """A sidebar's `<time class="updated">` of another post or a comment's `<time class="comment-date updated">` on the
+    day of a page that states no publication date took the page's date, 2024-10-05 from its URL (found by a review):
+    they were read as the page's update, which is no publication date. The page's own stays one."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    page = '<html><head><title>Le plan de relance</title></head><body><article>{}{}</article>{}</body></html>'
+    updated = '<time class="{}" datetime="2024-10-05T09:00:00Z">5 octobre</time>'
+    url = "https://ex.ma/2024/10/05/pluies-souss"
+    comment = f'<div class="comment">{updated.format("comment-date updated")}<p>Merci</p></div>'
+    for aside in (f'<aside class="sidebar"><a href="/x">Autre</a> {updated.format("updated")}</aside>',
+                  f'<div class="widget"><a href="/x">Autre</a> {updated.format("updated")}</div>',
+                  f'<div id="comments">{comment}</div>'):
+        assert clean({"id": "p", "html": page.format("", body, aside), "url": url}).published == "2024-10-05"
+    assert clean({"id": "p", "html": page.format(updated.format("updated"), body, ""), "url": url}).published is None
+
+
 def test_a_year_the_article_quotes_is_not_its_date():
     """A page with no date in its markup got `published` 1 January of a year its text quotes (htmldate's extensive
     search takes the most frequent year): "depuis 1952 … l'expansion de 1999" came out 1999-01-01 (found by a QA
