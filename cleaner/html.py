@@ -78,13 +78,13 @@ def _drop_year_guess(extracted: dict[str, Any], html: str, url: str | None) -> N
 def _date(tree: Any, extracted: dict[str, Any], html: str, url: str | None) -> None:
     """`extracted`'s date made the page's publication date. The publication date its metadata states stands (it is
     trafilatura's first choice); without one, the post's marked `<time>` wins (`_published`), and a date that is the
-    page's update's (`_stated_dates`: htmldate falls back on `article:modified_time`, JSON-LD's `dateModified` or a
-    "Last updated" `<time>`) is none, as an update stamp's is none in the text; else a year's guess goes
-    (`_drop_year_guess`)."""
-    published, updated = _stated_dates(tree)
+    page's update's and that no `<meta>` gives as a date (`_stated_dates`: htmldate falls back on
+    `article:modified_time`, JSON-LD's `dateModified` or a "Last updated" `<time>`) is none, as an update stamp's is
+    none in the text; else a year's guess goes (`_drop_year_guess`)."""
+    published, dated, updated = _stated_dates(tree)
     if not published and (marked := _published(tree)):
         extracted["date"] = marked
-    elif not published and extracted.get("date") in updated:
+    elif not dated and extracted.get("date") in updated:
         del extracted["date"]
     elif str(extracted.get("date", "")).endswith("-01-01"):
         _drop_year_guess(extracted, html, url)
@@ -1087,30 +1087,52 @@ def _published(tree: Any) -> str | None:
     return next(filter(None, (given_date(time.get("datetime")) for time in inside + times)), None)
 
 
-def _stated_dates(tree: Any) -> tuple[set[str], set[str]]:
-    """The days the page states as its publication's and as its update's: in the `<meta>` tags htmldate reads as
-    either (`article:published_time`, `DC.date`, `itemprop="datePublished"`, ...; `article:modified_time`,
-    `og:updated_time`, ...) and JSON-LD's `datePublished` and `dateModified`; and, for an update, a `<time>` marked
-    so and not as published, outside its frame and its comments (`_UPDATED`)."""
+PUBLISHED_NAMES = frozenset({
+    "article:published_time", "og:article:published_time", "article:published", "og:article:published",
+    "article.published", "article:published_date", "article:publicationdate", "article:post_date", "og:published_time",
+    "og:publish_date", "og:pubdate", "og:datepublished", "datepublished", "rnews:datepublished", "date_published",
+    "published_date", "published-date", "published_time", "publisheddate", "publish_date", "publish-date",
+    "publishdate", "publish_time", "publication_date", "pubdate", "bt:pubdate", "rbpubdate", "parsely-pub-date",
+    "dc.date.issued", "dcterms.issued", "dc.date.publication", "citation_publication_date", "citation_date",
+    "sailthru.date", "dateposted", "originalpublicationdate", "dcsext.articlefirstpublished",
+    "shareaholic:article_published_time", "mediator_published_time", "vr:published_time", "twt-published-at",
+    "cxenseparse:recs:publishtime", "og:question:published_time", "field-name-post-date", "article_date_original"})
+"""The `<meta>` names (`name`, `property` or `itemprop`, lower-cased) that state a page's publication date and
+nothing else, which a marked `<time>` gives way to (`_date`). htmldate's `DATE_ATTRIBUTES` hold looser ones too: the
+page's generation time (`gentime`, `timestamp`), a creation's (`created`, `dcterms.created`), any date (`date`,
+`DC.date`, `meta`), a video's release (`release_date`, also among htmldate's update names); counted as a stated
+publication, `<meta name="gentime" content="2024-11-20">` dated a post of `<time class="entry-date published">`
+2024-02-05 to the day it was served (a review)."""
+
+
+def _stated_dates(tree: Any) -> tuple[set[str], set[str], set[str]]:
+    """The days the page states as its publication's (`PUBLISHED_NAMES`, JSON-LD's `datePublished`), as any date of
+    its (those and the other `<meta>` names htmldate reads as a publication's: `DATE_ATTRIBUTES`, `itemprop=
+    "dateCreated"`), and as its update's: the `<meta>` names htmldate reads as such (`article:modified_time`,
+    `og:updated_time`, ...), JSON-LD's `dateModified` and a `<time>` marked so outside the page's frame and comments
+    (`_UPDATED`)."""
     from htmldate.core import (DATE_ATTRIBUTES, ITEMPROP_ATTRS_MODIFIED, ITEMPROP_ATTRS_ORIGINAL, NAME_MODIFIED,
                                PROPERTY_MODIFIED)
     from htmldate.extractors import JSON_MODIFIED, JSON_PUBLISHED
 
     published: set[str] = set()
+    dated: set[str] = set()
     updated: set[str] = set()
     for meta in tree.iter("meta"):
         key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
         if not (day := given_date(meta.get("content") or meta.get("datetime") or "")):
             continue
-        if key in DATE_ATTRIBUTES or key in ITEMPROP_ATTRS_ORIGINAL:
+        if key in PUBLISHED_NAMES:
             published.add(day)
+        if key in DATE_ATTRIBUTES or key in ITEMPROP_ATTRS_ORIGINAL:
+            dated.add(day)
         elif key in NAME_MODIFIED or key in PROPERTY_MODIFIED or key in ITEMPROP_ATTRS_MODIFIED:
             updated.add(day)
     for script in tree.xpath("//script[@type='application/ld+json']"):
         published.update(filter(None, (given_date(m[1]) for m in JSON_PUBLISHED.finditer(script.text or ""))))
         updated.update(filter(None, (given_date(m[1]) for m in JSON_MODIFIED.finditer(script.text or ""))))
     marked = [time.get("datetime") for time in tree.xpath(_UPDATED, namespaces=_EXSLT) if not _framed(time)]
-    return published, updated | set(filter(None, map(given_date, marked)))
+    return published, dated | published, updated | set(filter(None, map(given_date, marked)))
 
 
 _FRAME_CLASS = re.compile(r"(?:^|[\s_-])(?:widget|sidebar|related|recent)(?:$|[\s_-])", re.IGNORECASE)

@@ -867,6 +867,34 @@ def test_an_update_in_the_pages_frame_or_comments_is_not_the_pages():
     assert clean({"id": "p", "html": page.format(updated.format("updated"), body, ""), "url": url}).published is None
 
 
+@pytest.mark.parametrize("name", ["gentime", "timestamp", "date", "created", "DC.date"])
+def test_a_loose_meta_date_does_not_stand_over_a_marked_published_time(name):
+    """Any `<meta>` name htmldate reads as a publication date stood over the post's `<time class="entry-date
+    published">` of 2024-02-05: a page's generation time (`gentime`, `timestamp`) or a bare `date` of 2024-11-20 dated
+    it (found by a review). Only a name that says publication stands (`html.PUBLISHED_NAMES`); a loose one still keeps
+    a date that is also the update's."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    page = '<html><head><title>Le plan de relance</title>{}</head><body><article>{}{}</article></body></html>'
+    marked = '<time class="entry-date published" datetime="2024-02-05T10:00:00Z">5 février 2024</time>'
+    loose = f'<meta name="{name}" content="2024-11-20T10:00:00Z">'
+    doc = extract_html(Document(id="p", html=page.format(loose, marked, body)), CONFIG)
+    assert doc.meta["extracted"]["date"] == "2024-02-05"
+    assert clean({"id": "p", "html": page.format(loose, marked, body)}).published == "2024-02-05"
+    modified = '<meta property="article:modified_time" content="2024-11-20T10:00:00Z">'
+    assert clean({"id": "p", "html": page.format(loose + modified, "", body)}).published == "2024-11-20"
+
+
+@pytest.mark.parametrize("meta", ['<meta name="DC.date.issued" content="2024-11-20">',
+                                  '<meta name="publish-date" content="2024-11-20">',
+                                  '<meta itemprop="datePublished" content="2024-11-20">'])
+def test_a_meta_publication_date_stands_over_a_marked_time(meta):
+    """A name that says publication is the page's stated date, as trafilatura's first choice (kept as a guard)."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    marked = '<time class="entry-date published" datetime="2024-02-05T10:00:00Z">5 février 2024</time>'
+    html = f'<html><head><title>Le plan</title>{meta}</head><body><article>{marked}{body}</article></body></html>'
+    assert clean({"id": "p", "html": html}).published == "2024-11-20"
+
+
 def test_a_year_the_article_quotes_is_not_its_date():
     """A page with no date in its markup got `published` 1 January of a year its text quotes (htmldate's extensive
     search takes the most frequent year): "depuis 1952 … l'expansion de 1999" came out 1999-01-01 (found by a QA
