@@ -240,38 +240,70 @@ def cited_lost(out: Path, fp: dict[str, Any], finished: dict[str, Any], options:
     """The ids that the duplicates of the finished run in `out` point to (their `dup_of`) and its index no longer holds
     (`dangling_of`): another run took out the batch that kept them and did not keep them again, so those copies are in
     no corpus, and the run is made again to keep them (it was "already complete", and `say_dangling`'s advice to run it
-    again did nothing)."""
+    again did nothing). Of its own batch only: another run's of the same ids (`replaced_batch`) has its own."""
     path = options.index or out / "index.sqlite"
     try:
-        return dangling_of(path, replaced_batch(path, out, fp, finished) or "")
+        return dangling_of(path, replaced_batch(path, out, fp, finished)[0] or "")
     except IndexMismatchError:
         return []
 
 
 def holds_run(path: Path, out: Path, fp: dict[str, Any], finished: dict[str, Any]) -> bool:
     """Whether the index file at `path` holds the documents the finished run in `out` (its manifest `finished`, a run of
-    fingerprint `fp`'s shape) kept, wherever the file is now (`replaced_batch`). Told by what the file holds, not by the
-    path the run gave: an index moved or copied since, or the run's own `DIR/index.sqlite` given as `--index`, is the
-    one it added to (by its path, a run started again into it took its documents for others', and gave a corpus of
-    nothing but `already_indexed`).
+    fingerprint `fp`'s shape) kept, wherever the file is now (`replaced_batch`; not in another run's batch of the same
+    ids: a run whose batch another run took out was "already complete" by the other's). Told by what the file holds,
+    not by the path the run gave: an index moved or copied since, or the run's own `DIR/index.sqlite` given as
+    `--index`, is the one it added to (by its path, a run started again into it took its documents for others', and
+    gave a corpus of nothing but `already_indexed`).
     False when there is no file; `IndexMismatchError` for one that is not an index."""
-    return path.exists() and replaced_batch(path, out, fp, finished) is not None
+    return path.exists() and replaced_batch(path, out, fp, finished)[0] is not None
 
 
-def replaced_batch(path: Path, out: Path, fp: dict[str, Any], finished: dict[str, Any]) -> str | None:
+def replaced_batch(path: Path, out: Path, fp: dict[str, Any],
+                   finished: dict[str, Any]) -> tuple[str | None, str | None]:
     """The name of the batch by which the index file at `path` holds the documents the finished run in `out` (its
-    manifest `finished`, a run of fingerprint `fp`'s shape) kept (`holder`): the run's batch name (`finished_batch`),
-    or that of the batch of its first kept id and as many documents, which a run into a folder since moved has under
-    the name of the folder's old path (its batch name alone when its corpus cannot be read); "" when the file holds them
-    but no batch added them (an older cleaner did); None when it holds none. The manifest does not name the batch: the
-    name is of the folder's path, and the manifest is the same bytes whatever the folder (and engine, and worker count)
-    made it. `IndexMismatchError` for a file that is not an index."""
+    manifest `finished`, a run of fingerprint `fp`'s shape) kept (`holder`), and None: the run's batch name
+    (`finished_batch`), or that of the batch that added every id the run kept and no other document, which a run into
+    a folder since moved has under the name of the folder's old path (its batch name alone when its corpus cannot be
+    read). ("", None) when the file holds them but cannot tell them: no batch added them, or a batch that did not
+    record its folder (an older cleaner did); (None, None) when it holds none. (None, folder) when that batch is
+    another run's, whose `folder` holds it still (`other_run`): a run of other texts under the same ids, or the
+    folder this one was copied from, is not this run's to take out (a restart took it, and the other run's rerun was
+    "already complete" by this one's batch). The manifest does not name the batch: the name is of the folder's path,
+    and the manifest is the same bytes whatever the folder (and engine, and worker count) made it.
+    `IndexMismatchError` for a file that is not an index."""
+    own = finished_batch(out, finished, fp)
+    held = holder(path, own, partial(kept_ids, out))
+    if held is None:
+        return None, None
+    if theirs := other_run(held, path, out, fp):
+        return None, theirs
+    return held[0] if held[0] == own or held[1] else "", None
+
+
+def kept_ids(out: Path) -> list[str]:
+    """The ids of the documents the finished run in `out` kept (its corpus), read in full: asked only when its index
+    does not hold its batch under its name (a restart, a folder moved); none when the corpus cannot be read."""
     try:
-        first = next(read_output(out, "corpus"), {}).get("id")
+        return [record["id"] for record in read_output(out, "corpus")]
     except OutputError:
-        first = None
-    kept = (finished.get("counts") or {}).get("kept") or 0
-    return holder(path, finished_batch(out, finished, fp), first, kept)
+        return []
+
+
+def other_run(held: tuple[str, str | None], path: Path, out: Path, fp: dict[str, Any]) -> str | None:
+    """The folder of the other finished run whose batch `held` (its name and folder, `holder`) the index file at
+    `path` holds, when that folder is not `out`, still holds the run that named the batch (its manifest names it, for
+    a run of `fp`'s shape) and `path` is that run's index; None when the batch may be the run in `out`'s: its folder
+    is gone or holds another run since (moved), or the other run's index is another file (a folder copied with its
+    index: the copy holds the batch as the original's file does)."""
+    name, folder = held
+    if not folder or real(folder) == real(out):
+        return None
+    theirs = read_manifest(Path(folder))
+    if theirs is None or finished_batch(Path(folder), theirs, fp) != name:
+        return None
+    index = (anchored(theirs).get("options") or {}).get("index") or str(Path(folder) / "index.sqlite")
+    return folder if same_path(index, str(path)) else None
 
 
 def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict[str, Any], options: RunOptions,
@@ -282,9 +314,10 @@ def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict
     in, and whether it had `added` them) when the index holds it, whatever its inputs: it wrote no corpus. In a
     transaction of its own, before this run names its batch, which may be the name the replaced run gave its own
     (`--restart`). Each is said once done: it warns when the index cannot tell the finished run's documents (added by
-    no batch, or by one that did not number its documents: an older cleaner), and when they stay (other inputs) that
-    those given again are already_indexed. A run's own index, which starting over removes, is refused first while
-    another process has it open (`refuse_removal`)."""
+    no batch, or by one that did not number its documents or record its folder: an older cleaner), when they are
+    another run's batch (which stays), and when they stay (other inputs) that those given again are already_indexed.
+    A run's own index, which starting over removes, is refused first while another process has it open
+    (`refuse_removal`)."""
     if options.index is None:
         refuse_removal(index_path)
     # The finished run's batch: asked at every start-over (its manifest stays until this run writes its outputs, so a
@@ -294,8 +327,11 @@ def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict
     # one day's batch piped after another's took the first out, and its copies were kept again). The index is told by
     # what it holds (`replaced_batch`), not by the path that run gave.
     finished = read_manifest(out)
-    found = (replaced_batch(options.index, out, fp, finished)
-             if options.index is not None and finished and options.index.exists() else None)
+    found, theirs = (replaced_batch(options.index, out, fp, finished)
+                     if options.index is not None and finished and options.index.exists() else (None, None))
+    if theirs:
+        progress.log(f"warning: {index_path} holds the ids that run kept in the batch of another run, the one in "
+                     f"{theirs}/: it stays, and those given again are already_indexed")
     same = found is not None and not (not_to_continue(finished, fp) or from_stdin(fp))
     if found is not None and not same:
         progress.log(f"warning: that run added its kept documents to {index_path}; those given again are "
@@ -303,7 +339,7 @@ def take_out_replaced(out: Path, index_path: Path, params: DedupParams, fp: dict
     batches = [found] if same and found else []
     left = None
     if (interrupted is not None and options.index is not None and (named := interrupted["batch"])
-            and options.index.exists() and holder(options.index, named, None, 0) is not None):
+            and options.index.exists() and holder(options.index, named, list) is not None):
         # whatever its inputs: it wrote no corpus, so documents it left in the index would be in none (a run of other
         # inputs into its folder left them, and every later batch rejected their copies as already_indexed)
         left = named
@@ -598,8 +634,10 @@ class Runner:
                     args = (state.path, self.out, self.options, name)
                     written.append(pool.submit(write_part, *args).result if pool else partial(write_part, *args))
                 if stage == "dedup":
-                    dedup.index.add_batch(batch, ((*row, ()) for row in state.kept_rows()), state.dup_targets())
-                dedup.index.rename_batch(batch, final)  # decided, then `--continue`d with other rules or config
+                    dedup.index.add_batch(batch, ((*row, ()) for row in state.kept_rows()), state.dup_targets(),
+                                          self.out)
+                # decided, then `--continue`d with other rules or config (or resumed in its folder moved)
+                dedup.index.rename_batch(batch, final, self.out)
             state.set(stage="indexed", batch=final)
             say_dangling(dedup.index, self.progress)
             index_size = len(dedup.index)

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -893,14 +894,16 @@ def test_a_run_started_again_with_its_index_moved_copied_or_named_as_its_own_tak
     third = in_process("run", str(other), "--out", str(out), "--index", str(moved))  # other inputs: its documents stay
     assert f"warning: that run added its kept documents to {moved}" in third.stderr, third.stderr
 
+
 @pytest.mark.parametrize("how", ["moved", "copied"])
 def test_a_run_started_again_in_its_folder_moved_or_copied_takes_its_documents_out(tmp_path, in_process, how):
     """A finished run's folder moved (or copied with its index to new paths), then the run started again in it with a
     shared `--index` (found by a QA pass on 104 MasakhaNEWS articles): its batch, named after the folder's old path,
     was looked for under the name of the new one, none was taken out, and the corpus was replaced by one of nothing but
     already_indexed, each pointing to itself, under a message that they were taken out and a warning naming other
-    causes. The batch is found by what the index holds, as a finished run's check of its index finds it (its first
-    kept id, in a batch of as many documents), and taken out."""
+    causes. The batch is found by what the index holds, as a finished run's check of its index finds it (the batch of
+    every id it kept and no other, added in a folder that no longer holds that run, or whose run's index is another
+    file: copied with it), and taken out."""
     news = tmp_path / "news.jsonl"
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     news.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
@@ -922,6 +925,63 @@ def test_a_run_started_again_in_its_folder_moved_or_copied_takes_its_documents_o
     assert (archive / "corpus.jsonl").read_bytes() == first and len(first.splitlines()) == len(texts)
     with Deduplicator(index, DedupParams()) as dedup:
         assert len(dedup.index) == len(texts)
+
+
+def _seed_news(path: Path, texts: list[str]) -> Path:
+    """`texts` as a JSONL file at `path`, of ids "0", "1", ..."""
+    path.write_text("".join(json.dumps({"id": str(k), "text": t}) + "\n" for k, t in enumerate(texts)), "utf-8")
+    return path
+
+
+def test_a_restart_does_not_take_out_another_runs_batch_of_the_same_ids(tmp_path, in_process):
+    """Two days of other texts under the same ids "0", "1" (a review): day 1 run into a shared index, day 2 into its
+    own folder and index, then started again with the shared index. A batch of the same ids and count was taken for
+    day 2's (its folder moved), and day 1's was taken out: the index held day 2's alone, and day 1's rerun was "already
+    complete" by it. The batch is day 1's: its folder holds the run that named it, with this index; it stays, and
+    the restart warns. Nor is day 1 "already complete" by day 2's batch when its own was taken out."""
+    import sqlite3
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))[:4]]
+    day1, day2 = _seed_news(tmp_path / "day1.jsonl", texts[:2]), _seed_news(tmp_path / "day2.jsonl", texts[2:])
+    a, b, shared = tmp_path / "a", tmp_path / "b", tmp_path / "shared.sqlite"
+    assert in_process("run", str(day1), "--out", str(a), "--index", str(shared), "-q").returncode == 0
+    assert in_process("run", str(day2), "--out", str(b), "-q").returncode == 0
+    with closing(sqlite3.connect(shared)) as db:
+        (a_batch,) = db.execute("SELECT name FROM batches").fetchone()
+        held = db.execute("SELECT id FROM docs").fetchall()
+    again = in_process("run", str(day2), "--out", str(b), "--index", str(shared), "--restart")
+    assert again.returncode == 0, again.stderr
+    assert f"warning: {shared} holds the ids that run kept in the batch of another run, the one in " \
+        f"{os.path.realpath(a)}/: it stays" in again.stderr and "taken out" not in again.stderr, again.stderr
+    with closing(sqlite3.connect(shared)) as db:
+        assert db.execute("SELECT d.id, b.name FROM docs d JOIN batches b ON b.rowid = d.batch").fetchall() == \
+            [(doc_id, a_batch) for (doc_id,) in held]
+    assert "already complete" in in_process("run", str(day1), "--out", str(a), "--index", str(shared)).stderr
+    with Deduplicator(shared, DedupParams()) as dedup:  # as the restart did
+        dedup.index.withdraw_batch(a_batch)
+    assert in_process("run", str(day2), "--out", str(b), "--index", str(shared), "--restart").returncode == 0
+    rerun = in_process("run", str(day1), "--out", str(a), "--index", str(shared))
+    assert f"({shared} does not hold that run's batch" in rerun.stderr, rerun.stderr
+    assert "already complete" not in rerun.stderr
+
+
+def test_a_copy_of_a_run_folder_started_again_leaves_the_originals_batch_in_the_shared_index(tmp_path, in_process):
+    """A finished run's folder copied, its copy started again with the same shared `--index` (a review): the batch of
+    the same ids, named after the original's path, was taken for the copy's and taken out, though the original
+    still holds the run that added it (its rerun was no longer complete). It stays, and the copy warns, naming the
+    original; its documents given again are already_indexed, as before session 46."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    news, out, copy, index = _seed_news(tmp_path / "news.jsonl", texts), tmp_path / "day1", tmp_path / "copy", \
+        tmp_path / "index.sqlite"
+    assert in_process("run", str(news), "--out", str(out), "--index", str(index), "-q").returncode == 0
+    shutil.copytree(out, copy)
+    again = in_process("run", str(news), "--out", str(copy), "--index", str(index), "--restart")
+    assert again.returncode == 0, again.stderr
+    assert f"in the batch of another run, the one in {os.path.realpath(out)}/: it stays" in again.stderr, again.stderr
+    assert "taken out" not in again.stderr
+    reasons = {json.loads(line)["reason"] for line in (copy / "rejects.jsonl").read_text().splitlines()}
+    assert reasons == {"already_indexed"}
+    assert "already complete" in in_process("run", str(news), "--out", str(out), "--index", str(index)).stderr
 
 
 def test_a_run_made_before_cwd_was_recorded_is_found_and_replaced_by_its_batch(tmp_path, in_process, monkeypatch):

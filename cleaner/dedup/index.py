@@ -32,7 +32,9 @@ Batches: a run adds its documents under a name of its own (`add_batch`: the name
 transaction, and each document says which batch added it), so that when it is resumed it can tell
 whether its documents went in (`has_batch`), and a run that starts over on the same inputs can take the
 earlier run's documents out again (`withdraw_batch`); a finished run checks that its index still holds
-them (`holds`: the file may have been removed, or replaced by another). An index made before documents
+them (`holder`: the file may have been removed, or replaced by another). Each batch records the real path of the run
+folder that added it, of which its name is a hash, so that a run started again in its folder moved tells its batch
+from another run's of the same ids. An index made before documents
 were numbered by batch gains the `docs.batch` column when a batch is first added; its earlier documents have none.
 
 Stamp: `meta.stamp`, a random token made anew whenever documents are taken out (`withdraw_batch`, `remove_many`),
@@ -139,25 +141,34 @@ def check_index(path: str | Path, params: DedupParams) -> None:
             _check_params(dict(db.execute("SELECT key, value FROM meta")), params, path)
 
 
-def holder(path: Path, batch: str, doc_id: str | None, count: int) -> str | None:
-    """The name of the batch by which the index file at `path` holds a run's documents: `batch`
-    (`DedupIndex.add_batch`), or that of the batch of `count` documents that added the document `doc_id` (the run's,
-    under another name: its folder moved); "" when no batch added `doc_id` (a cleaner older than batches did, or the
-    Python API): it holds them, but cannot tell them. None when it holds none. Read without changing it (an empty file
-    holds none); `IndexMismatchError` for a file that is not an index."""
+def holder(path: Path, batch: str, kept: Callable[[], list[str]]) -> tuple[str, str | None] | None:
+    """The batch by which the index file at `path` holds a run's documents, as its name and the real path of the run
+    folder that added it (`DedupIndex.add_batch`; None when not recorded: added before cleaner recorded it): the batch
+    called `batch`, or the batch that added every id of those the run kept (`kept`, read only then) and no other
+    document: the run's under another name when its folder moved, or another run's of the same ids
+    (`runner.replaced_batch` tells them). ("", None) when no batch added its first id (a cleaner older than batches
+    did, or the Python API): it holds them, but cannot tell them. None when it holds none. Read without changing it
+    (an empty file holds none); `IndexMismatchError` for a file that is not an index."""
     with _read_only(path, lambda exc: f"{path}: not a dedup index ({exc})") as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "batches" in tables and db.execute("SELECT 1 FROM batches WHERE name = ?", (batch,)).fetchone():
-            return batch
-        if "docs" not in tables:
+        folder = "folder" if "batches" in tables and "folder" in _table_columns(db, "batches") else "NULL"
+        if "batches" in tables and (row := db.execute(f"SELECT name, {folder} FROM batches WHERE name = ?",
+                                                      (batch,)).fetchone()):
+            return row
+        ids = kept()
+        if "docs" not in tables or not ids:
             return None
-        numbered = "batch" in {row[1] for row in db.execute("PRAGMA table_info(docs)")}
-        row = db.execute(f"SELECT {'batch' if numbered else 'NULL'} FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        numbered = "batch" in _table_columns(db, "docs")
+        row = db.execute(f"SELECT {'batch' if numbered else 'NULL'} FROM docs WHERE id = ?", (ids[0],)).fetchone()
         if row is None or row[0] is None:
-            return None if row is None else ""  # a scan of the documents below, on this path alone
-        if db.execute("SELECT count(*) FROM docs WHERE batch = ?", row).fetchone()[0] != count:
+            return None if row is None else ("", None)  # a scan of the documents below, on this path alone
+        if {doc_id for (doc_id,) in db.execute("SELECT id FROM docs WHERE batch = ?", row)} != set(ids):
             return None
-        return (db.execute("SELECT name FROM batches WHERE rowid = ?", row).fetchone() or ("",))[0]
+        return db.execute(f"SELECT name, {folder} FROM batches WHERE rowid = ?", row).fetchone() or ("", None)
+
+
+def _table_columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
 
 
 def dangling_of(path: Path, batch: str) -> list[str]:
@@ -456,7 +467,7 @@ class DedupIndex(Closing):
         return None if row is None else row[0]
 
     def _columns(self, table: str) -> set[str]:
-        return {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+        return _table_columns(self._db, table)
 
     def contains(self, doc_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (doc_id,)).fetchone() is not None
@@ -495,16 +506,21 @@ class DedupIndex(Closing):
         return IndexedDoc(id=row[0], length=row[1], published=row[2], exact=row[3], signature=sig)
 
     # -- writes ---------------------------------------------------------------------------------
-    def add_batch(self, name: str, rows: Iterable[tuple], cites: Iterable[str] = ()) -> int:
+    def add_batch(self, name: str, rows: Iterable[tuple], cites: Iterable[str] = (), folder: Path | None = None) -> int:
         """`add_many` of a run's kept documents under the batch name `name`, stored with them in one
         transaction (`has_batch`, `withdraw_batch`), and the ids its duplicates point to (`cites`, their `dup_of`):
-        those of documents other batches added are noted, for `dangling_citations`."""
+        those of documents other batches added are noted, for `dangling_citations`. The real path of the run's
+        `folder` is stored with the name, which is a hash of it (`manifest.batch_name`): a run started again in its
+        folder moved tells its batch from another run's of the same ids by it (`holder`)."""
         with self.write_lock():
-            self._db.execute("CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, numbered INTEGER)")
-            for table, column in (("docs", "batch"), ("batches", "numbered")):  # an index made before batches were numbered
+            self._db.execute("CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, numbered INTEGER, "
+                             "folder TEXT)")
+            for table, column, kind in (("docs", "batch", "INTEGER"), ("batches", "numbered", "INTEGER"),
+                                        ("batches", "folder", "TEXT")):  # made before they were numbered, or named
                 if column not in self._columns(table):
-                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER")
-            self._db.execute("INSERT OR IGNORE INTO batches (name, numbered) VALUES (?, 1)", (name,))
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            self._db.execute("INSERT OR IGNORE INTO batches (name, numbered, folder) VALUES (?, 1, ?)",
+                             (name, folder and str(real(folder))))
             number = self._batch_number(name)
             self.cite(cites, number)
             return self.add_many(rows, number)
@@ -543,12 +559,14 @@ class DedupIndex(Closing):
         found = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
         return found is not None
 
-    def rename_batch(self, name: str, new: str) -> None:
-        """Give the batch called `name`, when there is one, the name `new` (a run `--continue`d with other rules
-        or config after it added its documents is known by the fingerprint it finished with)."""
+    def rename_batch(self, name: str, new: str, folder: Path) -> None:
+        """Give the batch called `name`, when there is one, the name `new` and the run folder `folder` (a run
+        `--continue`d with other rules or config after it added its documents is known by the fingerprint it finished
+        with, one resumed in its folder moved by the new path)."""
         if name != new and self.has_batch(name):
             with self.write_lock():
-                self._db.execute("UPDATE OR IGNORE batches SET name = ? WHERE name = ?", (new, name))
+                self._db.execute("UPDATE OR IGNORE batches SET name = ?, folder = ? WHERE name = ?",
+                                 (new, str(real(folder)), name))
 
     def withdraw_batch(self, name: str) -> int | None:
         """Take out the documents the batch called `name` added (`add_batch`), and its name: how many were

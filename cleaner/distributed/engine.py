@@ -381,8 +381,9 @@ class DaskRunner:
                     cites = (d.dup_of for verdicts in decisions.values() for d in verdicts.values() if d.dup_of)
                     rows = (row for k, path in enumerate(part_paths)
                             for row in parts.kept_rows(path, decisions.get(k, {})))
-                    self._timed("index_add", lambda: dedup.index.add_batch(batch, rows, cites))
-                dedup.index.rename_batch(batch, self.batch)  # decided, then `--continue`d: the finishing run's name
+                    self._timed("index_add", lambda: dedup.index.add_batch(batch, rows, cites, self.out))
+                # decided, then `--continue`d: the finishing run's name (resumed in its folder moved: the new path)
+                dedup.index.rename_batch(batch, self.batch, self.out)
             say_dangling(dedup.index, self.progress)
             (self.work / "indexed").touch()
             named.write_text(self.batch)  # renamed, if it was not yet (`runstate.interrupted_run` reads it)
