@@ -585,6 +585,20 @@ def test_a_batch_added_under_a_name_is_taken_out_whole_and_alone(tmp_path, artic
         assert left == {doc for (doc,) in index.connection.execute("SELECT doc FROM docs")}
 
 
+def test_a_batch_an_older_cleaner_added_is_renamed_with_its_folder(tmp_path, articles):
+    """A batch added before batches named their folder, renamed by this cleaner (a run `--continue`d with other rules,
+    or resumed in its folder moved), failed: "no such column: folder", the index said to be damaged (a review)."""
+    signer = Signer(DedupParams())
+    rows = [(a["id"], len(a["text"]), None, *signer.sign(a["text"]), ()) for a in articles[:3]]
+    with DedupIndex(tmp_path / "i.sqlite") as index:
+        index.add_batch("old", rows)
+        index.connection.execute("ALTER TABLE batches DROP COLUMN folder")  # as the cleaner before it made the table
+        index.rename_batch("old", "new", tmp_path / "run")
+        assert index.connection.execute("SELECT name, folder FROM batches").fetchall() == [
+            ("new", str((tmp_path / "run").resolve()))]
+        assert index.withdraw_batch("new") == 3
+
+
 def test_the_stamp_changes_when_documents_are_taken_out_and_differs_between_index_files(tmp_path, articles):
     """`stamp`, by which the Dask engine's mirror tells whether the documents it copied are still the index's: the
     same while documents are only added, another once some are taken out (their numbers are given again), and

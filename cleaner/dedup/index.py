@@ -513,17 +513,21 @@ class DedupIndex(Closing):
         `folder` is stored with the name, which is a hash of it (`manifest.batch_name`): a run started again in its
         folder moved tells its batch from another run's of the same ids by it (`holder`)."""
         with self.write_lock():
-            self._db.execute("CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, numbered INTEGER, "
-                             "folder TEXT)")
-            for table, column, kind in (("docs", "batch", "INTEGER"), ("batches", "numbered", "INTEGER"),
-                                        ("batches", "folder", "TEXT")):  # made before they were numbered, or named
-                if column not in self._columns(table):
-                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            self._batch_columns()
             self._db.execute("INSERT OR IGNORE INTO batches (name, numbered, folder) VALUES (?, 1, ?)",
                              (name, folder and str(real(folder))))
             number = self._batch_number(name)
             self.cite(cites, number)
             return self.add_many(rows, number)
+
+    def _batch_columns(self) -> None:
+        """The batches table, and the columns an index made before documents were numbered by batch, or batches
+        named their folder, lacks (under the write lock)."""
+        self._db.execute("CREATE TABLE IF NOT EXISTS batches (name TEXT PRIMARY KEY, numbered INTEGER, folder TEXT)")
+        for table, column, kind in (("docs", "batch", "INTEGER"), ("batches", "numbered", "INTEGER"),
+                                    ("batches", "folder", "TEXT")):
+            if column not in self._columns(table):
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def cite(self, ids: Iterable[str], batch: int = 0) -> None:
         """Note the ids that the duplicates of the batch numbered `batch` point to (their `dup_of`; 0: no batch's, a
@@ -565,6 +569,7 @@ class DedupIndex(Closing):
         with, one resumed in its folder moved by the new path)."""
         if name != new and self.has_batch(name):
             with self.write_lock():
+                self._batch_columns()  # a batch an older cleaner added, resumed by this one (a review: "no such column")
                 self._db.execute("UPDATE OR IGNORE batches SET name = ?, folder = ? WHERE name = ?",
                                  (new, str(real(folder)), name))
 
