@@ -399,6 +399,8 @@ class _Stream(Iterator[Cleaned | Rejected]):
             if self._pipeline.dedup.held_here():  # the reader inside may wait for this thread's half-taken batch
                 self._pipeline._not_held()
         try:
+            if self._ended and self._results:  # closed on another thread while this one was inside
+                self._results.close()
             if self._results and (out := next(self._results, None)) is not None:
                 return out
             return self._next_batch()
@@ -420,7 +422,10 @@ class _Stream(Iterator[Cleaned | Rejected]):
                 raise error
             raise StopIteration
         first = self._held.last + 1
-        taken = self._pipeline._taken(self._pipeline.prepare_many(self._read, start=first), self._held)
+        prepared = self._pipeline.prepare_many(self._read, start=first)
+        if self._ended:  # closed on another thread while this one read the input or cleaned: not decided
+            raise StopIteration
+        taken = self._pipeline._taken(prepared, self._held)
         self._pipeline._batches[taken] = self._held
         out = next(taken)  # decided: the batch is the consumer's now, taken or given again after a stop
         self._held.first, self._held.last = first, first + len(self._read) - 1
@@ -436,13 +441,21 @@ class _Stream(Iterator[Cleaned | Rejected]):
             except StopIteration:
                 return
             except Exception as exc:  # noqa: BLE001 - the input's, raised in its turn (`_next_batch`)
-                self._error = exc
+                # without this frame, which holds the stream: kept, it made a cycle, and a stream dropped held the
+                # index until the garbage collector came (a review)
+                self._error = exc.with_traceback(exc.__traceback__.tb_next if exc.__traceback__ else None)
 
     def close(self) -> None:
-        """Stop the stream: what was taken of its batch stays in the index, the rest leaves it (`Pipeline._taken`)."""
+        """Stop the stream: what was taken of its batch stays in the index, the rest leaves it (`Pipeline._taken`). A
+        thread inside it (reading the input, cleaning, deciding) ends it at its next step: it decided its next batch and
+        handed out its results after `close` returned (a review); a batch decided meanwhile gives that one result."""
         self._ended = True
-        if self._results:
-            self._results.close()
+        if self._turn.acquire(blocking=False):
+            try:
+                if self._results:
+                    self._results.close()
+            finally:
+                self._turn.release()
 
 
 @dataclass

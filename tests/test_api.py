@@ -229,6 +229,60 @@ def test_a_thread_holding_a_half_taken_batch_is_refused_a_stream_another_thread_
     assert inside == ["d4", "d5", "d6", "d7"]
 
 
+def test_a_stream_whose_input_raised_frees_the_index_once_dropped(tmp_path):
+    """The input's error was kept with the frame that read it, which holds the stream: a cycle, so a stream dropped
+    with its batch half taken held the index until the garbage collector came (a review): `run` was refused."""
+    import gc
+
+    from cleaner import Pipeline
+
+    docs = _distinct_docs(4)
+
+    def failing():
+        yield from docs[:3]
+        raise OSError("the feed broke")
+
+    gc.disable()
+    try:
+        with Pipeline(Config.load(), index=tmp_path / "index.sqlite") as pipeline:
+            stream = pipeline.stream(failing(), batch_size=10)
+            assert next(stream).id == "d0"
+            del stream
+            assert [out.id for out in pipeline.run([docs[3]]).kept] == ["d3"]
+    finally:
+        gc.enable()
+
+
+def test_a_stream_closed_while_another_thread_reads_its_input_decides_nothing_more(tmp_path):
+    """Closed on one thread while another read the input for its next batch, a stream decided that batch and handed
+    out its results after `close` returned (a review); it ends there, the batch not decided, the index as close left
+    it."""
+    import threading
+
+    from cleaner import Pipeline
+
+    docs, reading, go = _distinct_docs(8), threading.Event(), threading.Event()
+
+    def slow():
+        yield from docs[:4]
+        reading.set()
+        go.wait(30)  # the next batch is being read when the stream is closed
+        yield from docs[4:]
+
+    with Pipeline(Config.load(), index=tmp_path / "index.sqlite") as pipeline:
+        stream = pipeline.stream(slow(), batch_size=4)
+        first = [next(stream).id for _ in range(4)]
+        after: list = []
+        reader = threading.Thread(target=lambda: after.extend(out.id for out in stream))
+        reader.start()
+        assert reading.wait(30)
+        stream.close()
+        go.set()
+        reader.join(60)
+        assert first == ["d0", "d1", "d2", "d3"] and after == []
+        assert sorted(doc for (doc,) in pipeline.dedup.index.connection.execute("SELECT id FROM docs")) == first
+
+
 def _distinct_docs(n: int) -> list[dict]:
     """`n` documents with nothing in common, each kept by dedup."""
     import random
