@@ -213,6 +213,40 @@ def test_a_headline_naming_a_correspondent_stays_with_no_author(line):
     assert (out.text, out.author) == (text, None)
 
 
+@pytest.mark.parametrize("line, author", [
+    ("De notre correspondant en Amérique latine, Pierre Martin", "Pierre Martin"),
+    ("De notre correspondant en Arabie saoudite, Pierre Martin", "Pierre Martin"),
+    ("De notre correspondant aux Émirats arabes unis, Pierre Martin", "Pierre Martin"),
+    ("De notre correspondant en République tchèque, Pierre Martin", "Pierre Martin"),
+    ("De notre correspondant en Europe centrale, Pierre Martin", "Pierre Martin"),
+    ("De notre correspondant en République démocratique du Congo, Pierre Martin", "Pierre Martin"),
+    ("Jean Martin, correspondant aux Nations unies", "Jean Martin"),
+    ("De notre envoyé spécial à Kiev et à Moscou, Pierre Martin", "Pierre Martin"),
+    ("De notre envoyé spécial en Irak et en Syrie, Pierre Martin", "Pierre Martin"),
+    ("Marc Sémo, envoyé spécial à Bruxelles et à Strasbourg", "Marc Sémo"),
+    ("Anne de La Tour du Pin, correspondante à Rome", "Anne de La Tour du Pin"),
+])
+def test_a_correspondents_byline_with_a_lower_case_word_two_places_or_two_particles_gives_the_author(line, author):
+    """The fix of headlines taken as bylines went too far (found by its review): a place was capitalised words only,
+    one place, and a name's particles came before its last word only, so these bylines stayed, no author."""
+    out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY['fr']}", lang="fr"))
+    assert (out.text, out.author) == (BYLINE_BODY["fr"], author)
+
+
+@pytest.mark.parametrize("line", [
+    "Florence Aubenas, envoyée spéciale en Irak Libérée",
+    "Jean Martin, envoyé spécial à Kiev Enlevé",
+    "Portrait Jean Martin, envoyé spécial à Kiev",
+    "De notre envoyé spécial à Kiev, Portrait Jean Martin",
+])
+def test_a_title_case_headline_naming_a_correspondent_stays_with_no_author(line):
+    """A headline in title case went as a byline (found by a review): a participle was taken for a place's second word,
+    a headline's first word for a name's."""
+    text = f"{line}\n\n{BYLINE_BODY['fr']}"
+    out = clean(Document(id="x", text=text, lang="fr"))
+    assert (out.text, out.author) == (text, None)
+
+
 GOOD_RULE = """
   - id: t.good
     kind: line
