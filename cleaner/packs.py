@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,7 @@ class RuleSet:
 def shipped_packs() -> list[Path]:
     """The packs shipped with cleaner (the repo's `rules/`, installed as `cleaner.rulepacks`), by their real path: in
     a checkout, `rules/fr.yaml`, the file a user edits (its messages named `cleaner/rulepacks/fr.yaml`, the link)."""
-    folder = Path(str(resources.files("cleaner.rulepacks"))).resolve()
-    return sorted(folder.glob("*.yaml"))
+    return sorted(Path(_shipped_folder()).glob("*.yaml"))
 
 
 def pack_files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
@@ -137,17 +137,36 @@ def file_digests(config: Config) -> list[list[str]]:
 
 
 def file_stamps(config: Config) -> tuple[tuple[str, int, int, int], ...] | None:
-    """Each pack file `load_rules(config)` reads, by absolute path, with its size and change times as they are now: a
-    key that changes when a pack is edited, added or removed, or a relative folder names another from another working
-    folder (cheaper than `file_digests`: no pack is read). None when the rules are the ones handed over (`hand_over`),
-    whatever the files hold now."""
+    """Each pack file `load_rules(config)` may read, by absolute path, with its size and change times as they are now:
+    a key that changes when a pack is edited, added or removed, or a relative folder names another from another
+    working folder (cheaper than `file_digests`: no pack is read; read with `os.scandir`, not `pack_files`' paths,
+    ~0.07 ms for the shipped packs against 0.18, at each `clean()` call). A folder or file that cannot be read is
+    `pack_files`' error. None when the rules are the ones handed over (`hand_over`), whatever the files hold now."""
     if config in _HANDED:
         return None
-    stamps = []
-    for path in _config_packs(config)[0]:
-        found = path.stat()
-        stamps.append((os.path.abspath(path), found.st_size, found.st_mtime_ns, found.st_ctime_ns))
-    return tuple(stamps)
+    stamps: list[tuple[str, int, int, int]] = []
+    try:
+        folders = [_shipped_folder()] if config.default_rules else []
+        for where in folders + [os.path.abspath(path) for path in config.rules_dirs]:
+            if not os.path.isdir(where):
+                found = os.stat(where)
+                stamps.append((where, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+                continue
+            with os.scandir(where) as entries:
+                for entry in entries:
+                    if entry.name.lower().endswith((".yaml", ".yml")) and entry.name[0] != ".":
+                        found = entry.stat()
+                        stamps.append((entry.path, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+    except OSError:
+        _config_packs(config)  # says which, as loading would
+        raise
+    return tuple(sorted(stamps))
+
+
+@lru_cache(maxsize=1)
+def _shipped_folder() -> str:
+    """The real path of the folder of the shipped packs (`shipped_packs`)."""
+    return str(Path(str(resources.files("cleaner.rulepacks"))).resolve())
 
 
 _HANDED: dict[Config, RuleSet] = {}
