@@ -952,6 +952,20 @@ def test_a_shipped_pattern_takes_time_in_a_texts_length_not_its_square(rule, lon
         assert time.process_time() - start < 5.0, name
 
 
+BYLINE_PREFIXES = {"fr.byline": "(?:[Pp]ar|PAR)", "en.byline": "(?:By|BY)", "fr.byline-credit": "(?i:propos recueillis",
+                   "en.byline-credit": "(?i:written by"}
+
+
+@pytest.mark.parametrize("rule_id", BYLINE_PREFIXES)
+def test_a_byline_rule_looks_for_citation_words_only_after_its_prefix(rule_id):
+    """The lookaheads that scan the rest of a line for a book's words ("Éditions", "ISBN", "Penguin", "paru le") and
+    the text-head lookbehind of a credit run after the rule's prefix ("Par", "By", "Written by"): put before it (session
+    46), every line of every text paid for them, and the byline rules took 2-5x their time (a performance review)."""
+    pattern = next(r.pattern for r in SHIPPED.rules if r.id == rule_id)
+    head = pattern[:pattern.index(BYLINE_PREFIXES[rule_id])]
+    assert "[^\\n]*?" not in head and ("credit" not in rule_id or "(?<=\\A" not in head), head
+
+
 def test_catastrophic_example_is_refused_before_it_can_run(tmp_path):
     """Refused by the load check that reads the pattern (a nested unbounded repeat), not by running it: the
     pack's examples pass on the pattern, so only that check can refuse it."""
