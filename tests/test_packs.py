@@ -225,10 +225,18 @@ def test_a_headline_naming_a_correspondent_stays_with_no_author(line):
     ("De notre envoyé spécial en Irak et en Syrie, Pierre Martin", "Pierre Martin"),
     ("Marc Sémo, envoyé spécial à Bruxelles et à Strasbourg", "Marc Sémo"),
     ("Anne de La Tour du Pin, correspondante à Rome", "Anne de La Tour du Pin"),
+    # a place's word ending as a participle does ("San José"): any such word was refused (a review)
+    ("De notre correspondant à San José, Pierre Martin", "Pierre Martin"),
+    ("Pierre Martin, correspondant à San José", "Pierre Martin"),
+    ("De notre correspondante à Santa Fé, Anne Dupont", "Anne Dupont"),
+    ("De notre envoyé spécial à Saint André, Paul Durand", "Paul Durand"),
+    ("Pierre Martin, envoyé spécial en Papouasie Nouvelle-Guinée", "Pierre Martin"),
 ])
 def test_a_correspondents_byline_with_a_lower_case_word_two_places_or_two_particles_gives_the_author(line, author):
     """The fix of headlines taken as bylines went too far (found by its review): a place was capitalised words only,
-    one place, and a name's particles came before its last word only, so these bylines stayed, no author."""
+    one place, and a name's particles came before its last word only, so these bylines stayed, no author; and then a
+    place's word ending as a participle ("San José", "Nouvelle-Guinée") was refused: only a headline's participles
+    are."""
     out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY['fr']}", lang="fr"))
     assert (out.text, out.author) == (BYLINE_BODY["fr"], author)
 
@@ -238,6 +246,10 @@ def test_a_correspondents_byline_with_a_lower_case_word_two_places_or_two_partic
     "Jean Martin, envoyé spécial à Kiev Enlevé",
     "Portrait Jean Martin, envoyé spécial à Kiev",
     "De notre envoyé spécial à Kiev, Portrait Jean Martin",
+    # a headline's opener in capitals, another opener, a participle opening it (a review: the list was of one case)
+    "PORTRAIT Jean Martin, envoyé spécial à Kiev",
+    "Nécrologie Jean Martin, correspondant à Rome",
+    "Libérée Florence Aubenas, envoyée spéciale en Irak",
 ])
 def test_a_title_case_headline_naming_a_correspondent_stays_with_no_author(line):
     """A headline in title case went as a byline (found by a review): a participle was taken for a place's second word,
