@@ -77,7 +77,17 @@ class RuleSet:
 def shipped_packs() -> list[Path]:
     """The packs shipped with cleaner (the repo's `rules/`, installed as `cleaner.rulepacks`), by their real path: in
     a checkout, `rules/fr.yaml`, the file a user edits (its messages named `cleaner/rulepacks/fr.yaml`, the link)."""
-    return sorted(Path(_shipped_folder()).glob("*.yaml"))
+    return sorted(path for path in Path(_shipped_folder()).iterdir() if _shipped_name(path.name))
+
+
+def _shipped_name(name: str) -> bool:
+    """Whether a file of the shipped packs' folder is a pack (as `*.yaml` globs them: hidden ones too)."""
+    return name.endswith(".yaml")
+
+
+def _pack_name(name: str) -> bool:
+    """Whether a file of a `rules_dirs` folder is a pack: `.yaml`/`.yml` (any case), not hidden (`pack_files`)."""
+    return name.lower().endswith((".yaml", ".yml")) and name[0] != "."
 
 
 def pack_files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
@@ -89,7 +99,7 @@ def pack_files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.name[0] != ".")
+            found = sorted(p for p in path.iterdir() if _pack_name(p.name))
             if not found:
                 raise RulePackError(str(path), "no rule pack in this folder (a pack is a .yaml or .yml file)")
             for p in found:
@@ -146,15 +156,15 @@ def file_stamps(config: Config) -> tuple[tuple[str, int, int, int], ...] | None:
         return None
     stamps: list[tuple[str, int, int, int]] = []
     try:
-        folders = [_shipped_folder()] if config.default_rules else []
-        for where in folders + [os.path.abspath(path) for path in config.rules_dirs]:
+        folders = [(_shipped_folder(), _shipped_name)] if config.default_rules else []
+        for where, is_pack in folders + [(os.path.abspath(path), _pack_name) for path in config.rules_dirs]:
             if not os.path.isdir(where):
                 found = os.stat(where)
                 stamps.append((where, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
                 continue
             with os.scandir(where) as entries:
                 for entry in entries:
-                    if entry.name.lower().endswith((".yaml", ".yml")) and entry.name[0] != ".":
+                    if is_pack(entry.name):
                         found = entry.stat()
                         stamps.append((entry.path, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
     except OSError:

@@ -758,6 +758,21 @@ def _line_rule(name: str, phrase: str) -> str:
             f"    examples: {{remove: [\"{phrase}\"], keep: [\"{phrase} is here in a sentence that goes on.\"]}}\n")
 
 
+def test_the_pack_files_stamped_are_the_ones_loaded(tmp_path, monkeypatch):
+    """`clean()`'s key of the packs' state (`packs.file_stamps`) names the files loading reads, no more, no less: it
+    filtered the shipped folder as a `rules_dirs` folder is filtered, so an edit of a hidden pack there, which
+    `*.yaml` loads, went unseen (a review)."""
+    from cleaner import packs
+
+    for name in ("a.yaml", ".hidden.yaml", "c.YML", "d.yml", "e.txt"):
+        (tmp_path / name).write_text("rules: []\n", encoding="utf-8")
+    monkeypatch.setattr(packs, "_shipped_folder", lambda: str(tmp_path))
+    for config in (Config.load(), Config.load(rules_dirs=(tmp_path,), default_rules=False)):
+        loaded = [str(path) for path in packs._config_packs(config)[0]]
+        assert sorted(stamp[0] for stamp in packs.file_stamps(config)) == sorted(loaded), config.default_rules
+    assert [Path(p).name for p in sorted(packs.shipped_packs())] == [".hidden.yaml", "a.yaml"]
+
+
 def test_clean_reads_the_packs_as_they_are_now_not_as_an_equal_config_first_found_them(tmp_path, monkeypatch):
     """`clean` kept one pipeline per equal `Config`, so a pack edited in a notebook, then loaded again, cleaned with
     its old rules, and a broken one cleaned in silence (found by a QA pass): a load reads the packs as they are now."""
