@@ -430,6 +430,8 @@ class _Stream(Iterator[Cleaned | Rejected]):
         out = next(taken)  # decided: the batch is the consumer's now, taken or given again after a stop
         self._held.first, self._held.last = first, first + len(self._read) - 1
         self._results, self._read = taken, []
+        if self._ended:  # closed on another thread while this one decided: that one result, the batch then ended
+            taken.close()
         return out
 
     def _fill(self) -> None:
@@ -448,7 +450,8 @@ class _Stream(Iterator[Cleaned | Rejected]):
     def close(self) -> None:
         """Stop the stream: what was taken of its batch stays in the index, the rest leaves it (`Pipeline._taken`). A
         thread inside it (reading the input, cleaning, deciding) ends it at its next step: it decided its next batch and
-        handed out its results after `close` returned (a review); a batch decided meanwhile gives that one result."""
+        handed out its results after `close` returned (a review); a batch decided meanwhile gives that one result and
+        ends at once, freeing the index (it held it until the stream was read again)."""
         self._ended = True
         if self._turn.acquire(blocking=False):
             try:

@@ -283,6 +283,36 @@ def test_a_stream_closed_while_another_thread_reads_its_input_decides_nothing_mo
         assert sorted(doc for (doc,) in pipeline.dedup.index.connection.execute("SELECT id FROM docs")) == first
 
 
+def test_a_stream_closed_while_another_thread_decides_its_batch_frees_the_index(tmp_path, monkeypatch):
+    """Closed while another thread decided its next batch, a stream gave that thread the batch's first result and
+    held the index with the rest until it was read again: another thread's `run` waited (a review); the batch ends
+    there, the result given counted as taken."""
+    import threading
+
+    from cleaner import Pipeline
+
+    docs, deciding, closed = _distinct_docs(5), threading.Event(), threading.Event()
+    decided = Pipeline._decided
+
+    def slow(self, *args, **kwargs):
+        deciding.set()
+        closed.wait(30)
+        return decided(self, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "_decided", slow)
+    with Pipeline(Config.load(), index=tmp_path / "index.sqlite") as pipeline:
+        stream, got = pipeline.stream(docs[:4], batch_size=4), []
+        reader = threading.Thread(target=lambda: got.append(next(stream).id))
+        reader.start()
+        assert deciding.wait(30)
+        stream.close()
+        closed.set()
+        reader.join(60)
+        monkeypatch.setattr(Pipeline, "_decided", decided)
+        assert got == ["d0"] and [out.id for out in _within(30, pipeline.run, [docs[4]]).kept] == ["d4"]
+        assert sorted(doc for (doc,) in pipeline.dedup.index.connection.execute("SELECT id FROM docs")) == ["d0", "d4"]
+
+
 def _distinct_docs(n: int) -> list[dict]:
     """`n` documents with nothing in common, each kept by dedup."""
     import random
