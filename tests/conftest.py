@@ -52,13 +52,12 @@ CACHES = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_c
 
 
 def _untracked() -> dict[str, int] | None:
-    """The checkout's files git does not track, each with its modification time, and those it ignores (`out/`, the
-    service's `cleaner-index.sqlite`) but for caches (`CACHES`, `*.egg-info`, `bench/.cache`), a folder of them as the
-    folder (git does not walk it: a virtualenv's 60,000 files took 1.5 s), by its own time, which a file added or
-    removed in it changes (None outside a git checkout, or without git): what a test that wrote through a relative
-    path leaves, and a commit may take in."""
+    """The checkout's files git does not track, ignored ones too (`out/`, the service's `cleaner-index.sqlite`), each
+    with its modification time, but for caches (`CACHES`, `*.egg-info`, `bench/.cache`) and virtualenvs, which are
+    not walked (a virtualenv's 60,000 files took 1.5 s); None outside a git checkout, or without git: what a test that
+    wrote through a relative path leaves, and a commit may take in."""
     names = []
-    for ignored in ("no", "traditional"):
+    for ignored in ("no", "traditional"):  # ignored folders as folders: walked here, but for caches and virtualenvs
         try:
             listed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "-z", f"--ignored={ignored}",
                                      "--untracked-files=" + ("all" if ignored == "no" else "normal")],
@@ -67,9 +66,26 @@ def _untracked() -> dict[str, int] | None:
             return None
         names += [entry[3:].decode("utf-8", "surrogateescape") for entry in listed.split(b"\0")
                   if entry[:3] == (b"?? " if ignored == "no" else b"!! ")]
-    names = [name for name in names if not name.startswith("bench/.cache/")
-             and not any(part in CACHES or part.endswith(".egg-info") for part in name.rstrip("/").split("/"))]
-    return {name: (ROOT / name).stat().st_mtime_ns for name in names if (ROOT / name).exists()}
+    found: dict[str, int] = {}
+    for name in names:
+        path = ROOT / name
+        if _cache(name) or (path / "pyvenv.cfg").exists():
+            continue
+        if path.is_file():
+            found[name] = path.stat().st_mtime_ns
+        for folder, subfolders, files in os.walk(path) if path.is_dir() else ():
+            subfolders[:] = [sub for sub in subfolders if not _cache(sub) and not os.path.exists(
+                os.path.join(folder, sub, "pyvenv.cfg"))]
+            for file in files:
+                full = os.path.join(folder, file)
+                found[os.path.relpath(full, ROOT)] = os.stat(full).st_mtime_ns
+    return found
+
+
+def _cache(name: str) -> bool:
+    """Whether the path `name` (relative to the checkout) is in a cache a test run writes (`CACHES`)."""
+    return name.startswith("bench/.cache") or any(part in CACHES or part.endswith(".egg-info")
+                                                  for part in name.rstrip("/").split("/"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
