@@ -250,6 +250,11 @@ def test_a_correspondents_byline_with_a_lower_case_word_two_places_or_two_partic
     "PORTRAIT Jean Martin, envoyé spécial à Kiev",
     "Nécrologie Jean Martin, correspondant à Rome",
     "Libérée Florence Aubenas, envoyée spéciale en Irak",
+    # a participle of no list after a place, and one in capitals (a review: the closed list let them through)
+    "Jean Martin, correspondant à Gaza Capturé",
+    "Jean Martin, envoyé spécial à Kiev Décoré",
+    "Jean Martin, envoyé spécial à Kiev LIBÉRÉE",
+    "De notre envoyé spécial à Kiev LIBÉRÉ, Jean Martin",
 ])
 def test_a_title_case_headline_naming_a_correspondent_stays_with_no_author(line):
     """A headline in title case went as a byline (found by a review): a participle was taken for a place's second word,
