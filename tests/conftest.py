@@ -53,9 +53,9 @@ CACHES = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_c
 
 def _untracked() -> dict[str, int] | None:
     """The checkout's files git does not track, ignored ones too (`out/`, the service's `cleaner-index.sqlite`), each
-    with its modification time, but for caches (`CACHES`, `*.egg-info`, `bench/.cache`) and virtualenvs, which are
-    not walked (a virtualenv's 60,000 files took 1.5 s); None outside a git checkout, or without git: what a test that
-    wrote through a relative path leaves, and a commit may take in."""
+    with its modification time (a link's own), but for caches (`CACHES`, `*.egg-info`, `bench/.cache`) and ignored
+    virtualenvs, which are not walked (a virtualenv's 60,000 files took 1.5 s), nor is a linked folder; None outside a
+    git checkout, or without git: what a test that wrote through a relative path leaves, and a commit may take in."""
     names = []
     for ignored in ("no", "traditional"):  # ignored folders as folders: walked here, but for caches and virtualenvs
         try:
@@ -71,20 +71,22 @@ def _untracked() -> dict[str, int] | None:
         path = ROOT / name
         if _cache(name) or (path / "pyvenv.cfg").exists():
             continue
-        if path.is_file():
-            found[name] = path.stat().st_mtime_ns
-        for folder, subfolders, files in os.walk(path) if path.is_dir() else ():
+        walked = os.walk(path) if path.is_dir() and not path.is_symlink() else [("", [], [str(path)])]
+        for folder, subfolders, files in walked:  # a link is itself, not what it names: a link to /usr was walked
             subfolders[:] = [sub for sub in subfolders if not _cache(sub) and not os.path.exists(
                 os.path.join(folder, sub, "pyvenv.cfg"))]
             for file in files:
                 full = os.path.join(folder, file)
-                found[os.path.relpath(full, ROOT)] = os.stat(full).st_mtime_ns
+                try:
+                    found[os.path.relpath(full, ROOT)] = os.lstat(full).st_mtime_ns
+                except FileNotFoundError:  # gone since git listed it (a journal file)
+                    pass
     return found
 
 
 def _cache(name: str) -> bool:
     """Whether the path `name` (relative to the checkout) is in a cache a test run writes (`CACHES`)."""
-    return name.startswith("bench/.cache") or any(part in CACHES or part.endswith(".egg-info")
+    return name.startswith("bench/.cache/") or any(part in CACHES or part.endswith(".egg-info")
                                                   for part in name.rstrip("/").split("/"))
 
 
