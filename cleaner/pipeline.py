@@ -406,6 +406,16 @@ class _Stream(Iterator[Cleaned | Rejected]):
             return self._next_batch()
         finally:
             self._turn.release()
+            if self._ended:  # a `close` that came while this thread was inside: done here if nobody else is
+                self._end_results()
+
+    def _end_results(self) -> None:
+        """Close the batch being taken, when no thread is inside the stream (one that is ends it when it leaves)."""
+        if self._results and self._turn.acquire(blocking=False):
+            try:
+                self._results.close()
+            finally:
+                self._turn.release()
 
     def _next_batch(self) -> Cleaned | Rejected:
         """The first result of the next batch, read from the input and decided; the input's error once the documents
@@ -453,12 +463,7 @@ class _Stream(Iterator[Cleaned | Rejected]):
         handed out its results after `close` returned (a review); a batch decided meanwhile gives that one result and
         ends at once, freeing the index (it held it until the stream was read again)."""
         self._ended = True
-        if self._turn.acquire(blocking=False):
-            try:
-                if self._results:
-                    self._results.close()
-            finally:
-                self._turn.release()
+        self._end_results()
 
 
 @dataclass

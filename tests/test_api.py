@@ -313,6 +313,40 @@ def test_a_stream_closed_while_another_thread_decides_its_batch_frees_the_index(
         assert sorted(doc for (doc,) in pipeline.dedup.index.connection.execute("SELECT id FROM docs")) == ["d0", "d4"]
 
 
+def test_a_stream_closed_as_its_reader_leaves_frees_the_index(tmp_path):
+    """`close` on one thread just as the reader left its step (past its look at the stream's end, before it let the
+    stream go): neither closed the batch, which held the index until the stream was read again (a review); the reader
+    ends it as it leaves."""
+    import threading
+
+    from cleaner import Pipeline
+
+    docs = _distinct_docs(5)
+    with Pipeline(Config.load(), index=tmp_path / "index.sqlite") as pipeline:
+        stream = pipeline.stream(docs[:4], batch_size=4)
+        turn, releasing, closed = stream._turn, threading.Event(), threading.Event()
+
+        class Gate:  # the stream's lock, its release paused once on the reader's thread
+            def acquire(self, *args, **kwargs):
+                return turn.acquire(*args, **kwargs)
+
+            def release(self):
+                if threading.current_thread().name == "reader" and not releasing.is_set():
+                    releasing.set()
+                    closed.wait(10)
+                turn.release()
+
+        stream._turn = Gate()
+        got: list = []
+        reader = threading.Thread(target=lambda: got.append(next(stream).id), name="reader")
+        reader.start()
+        assert releasing.wait(30)
+        stream.close()
+        closed.set()
+        reader.join(30)
+        assert got == ["d0"] and [out.id for out in _within(30, pipeline.run, [docs[4]]).kept] == ["d4"]
+
+
 def _distinct_docs(n: int) -> list[dict]:
     """`n` documents with nothing in common, each kept by dedup."""
     import random
