@@ -147,8 +147,10 @@ def render(n: int, split_mb: float, mb: float, ml: dict, md: dict, metrics: dict
             "the machine had other work, so the figures are slower than on an idle machine, and the two runs may "
             "not have seen the same load")
     stages = ", ".join(f"{k[:-2]} {v:.1f} s" for k, v in metrics.items() if k.endswith("_s"))
-    body = (f"## Dask engine against the local engine (`python bench/bench_dask.py --docs {n} --split-mb {split_mb:g}`)\n\n"
-            f"The first {n:,} documents of the peers corpus ({mb:.0f} MB of text, one JSONL file), {os.cpu_count()} cores "
+    command = f"python bench/bench_dask.py --docs {n} --split-mb {split_mb:g}"
+    body = (f"## Dask engine against the local engine (`{command}`)\n\n"
+            f"The first {n:,} documents of the peers corpus ({mb:.0f} MB of text, one JSONL file), {os.cpu_count()} "
+            "cores "
             f"(5-minute load average {ml['load']:.1f} at the end of the local run, {md['load']:.1f} at the end of the "
             f"Dask run: {busy}). Same answer: {'yes, byte-identical corpus, raw, rejects, clusters and report' if same else '**NO**'}.\n\n"
             + "\n".join(table) + "\n\n"

@@ -146,7 +146,8 @@ def main() -> None:
     args = ap.parse_args()
     if not 0 < args.copied <= 1:
         ap.error(f"--copied must be above 0 and at most 1, got {args.copied:g}")
-    sweep_params = {(n, th): dedup_params(ap, shingle_size=n, threshold=th) for n in args.shingle for th in args.threshold}
+    sweep_params = {(n, th): dedup_params(ap, shingle_size=n, threshold=th)
+                    for n in args.shingle for th in args.threshold}
     params, signer = DedupParams(), Signer()
     rows = []
     sweep: dict[tuple[int, float], dict[str, dict]] = {}

@@ -824,8 +824,8 @@ def page_title(title: str, sitename: str | None) -> str | None:
     title = TAG.sub("", title).strip() if "<" in title else title.strip()
     if sitename and _letters(sitename) and len(sitename.split()) <= SITE_NAME_WORDS:
         name = re.escape(sitename.strip())
-        title = re.sub(rf"^{name}[^\S\n]+(?:{TITLE_SEPARATORS}|:)[^\S\n]+|[^\S\n]+(?:{TITLE_SEPARATORS})[^\S\n]+{name}$",
-                       "", title, flags=re.IGNORECASE).strip()
+        joined = rf"^{name}[^\S\n]+(?:{TITLE_SEPARATORS}|:)[^\S\n]+|[^\S\n]+(?:{TITLE_SEPARATORS})[^\S\n]+{name}$"
+        title = re.sub(joined, "", title, flags=re.IGNORECASE).strip()
         if _letters(title) == _letters(sitename):
             return None
     return title or None

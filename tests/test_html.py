@@ -818,8 +818,8 @@ def test_a_time_marked_as_the_posts_update_does_not_date_it():
     updated = '<div>Par Jean Dupont <time class="{}" datetime="2024-10-06T10:00:00+00:00">6 octobre 2024</time></div>'
     stated = ('<meta property="article:published_time" content="2024-02-05T10:00:00+00:00">'
               '<meta property="article:modified_time" content="2024-10-06T10:00:00+00:00">',
-              '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-02-05T10:00:00+00:00",'
-              ' "dateModified": "2024-10-06T10:00:00+00:00"}</script>')
+              '<script type="application/ld+json">{"@type": "NewsArticle", '
+              '"datePublished": "2024-02-05T10:00:00+00:00", "dateModified": "2024-10-06T10:00:00+00:00"}</script>')
     for head in stated:
         for marked in ("entry-date updated td-module-date", "entry-date-modified", "entry-date published"):
             html = page.format(head, updated.format(marked), body)
@@ -1536,9 +1536,9 @@ PERSIAN = ("من می\u200cخواهم به خانه بروم و کتاب بخو�
 
 def test_format_characters_are_kept_where_the_page_has_them():
     """trafilatura drops every character that is not printable: ZERO WIDTH NON-JOINER (written as the character or as
-    `&zwnj;`) went from "می\\u200cخواهم", misspelled, an emoji family became four emoji, and a right-to-left mark and a soft
-    hyphen went too, in the text and the title; a text keeps them all, and so does a page's, a Braille pattern of the
-    page (what stands for them while trafilatura reads it) as it is."""
+    `&zwnj;`) went from "می\\u200cخواهم", misspelled, an emoji family became four emoji, and a right-to-left mark and
+    a soft hyphen went too, in the text and the title; a text keeps them all, and so does a page's, a Braille pattern
+    of the page (what stands for them while trafilatura reads it) as it is."""
     paragraphs = "".join(f"<p>{line}</p>" for line in PERSIAN.replace("\u200c", "&zwnj;", 1).split("\n"))
     page = (f'<html><head><meta property="og:title" content="می\u200cخواهم {FAMILY}"></head>'
             f"<body><article>{paragraphs}</article></body></html>")

@@ -196,7 +196,8 @@ def test_a_correspondents_byline_without_par_gives_the_author(line, author):
     head = "Le budget est voté\n"
     out = clean(Document(id="x", text=f"{head}{line}\n{BYLINE_BODY['fr']}", lang="fr"))
     assert (out.text, out.author) == (f"{head}{BYLINE_BODY['fr']}", author)
-    sentence = f"{head}Pierre Martin, envoyé spécial à Kiev depuis mars, raconte la vie sous les bombes.\n{BYLINE_BODY['fr']}"
+    sentence = (f"{head}Pierre Martin, envoyé spécial à Kiev depuis mars, raconte la vie sous les bombes.\n"
+                f"{BYLINE_BODY['fr']}")
     assert clean(Document(id="x", text=sentence, lang="fr")).text == sentence
 
 

@@ -885,8 +885,9 @@ def test_suggest_leaves_each_pages_title_that_other_pages_list_and_cuts_the_list
     ("line in 5 of 12"), and each took its page's title, which `run --learn-boilerplate` keeps (a QA pass). No rule
     takes a title now; the lists go with a `truncate` rule of their marker."""
     articles, heads = _articles(12), HEADLINES[:12]
-    docs = [{"id": f"h{i:02d}", "url": f"https://journal.example/{i}", "text": f"{heads[i]}\n\n" + "\n\n".join(articles[i])
-             + "\n\nLes titres du jour\n" + "\n".join(heads[(i + k) % 12] for k in range(1, 5))} for i in range(12)]
+    docs = [{"id": f"h{i:02d}", "url": f"https://journal.example/{i}",
+             "text": f"{heads[i]}\n\n" + "\n\n".join(articles[i]) + "\n\nLes titres du jour\n"
+             + "\n".join(heads[(i + k) % 12] for k in range(1, 5))} for i in range(12)]
     (rule,) = _suggested(tmp_path, docs, in_process)
     assert rule["kind"] == "truncate" and rule["markers"] == ["Les titres du jour"], rule
     assert rule["description"].startswith("marker line followed by a list to the end in 12 of 12 documents"), rule
@@ -898,7 +899,8 @@ def test_a_suggested_block_starts_under_the_line_that_opens_some_pages_and_count
     documents" where it fired in 10 (fr-pages' antisexisme.net, a QA pass). It starts under that line now, and its
     count is that of the documents where it fires."""
     nav = ["Sommaire du dossier corps et société", "Le corps dans l'espace public", "Le regard porté sur les corps",
-           "La mode et les normes du corps", "Le sport et la performance des corps", "Le travail et la fatigue des corps"]
+           "La mode et les normes du corps", "Le sport et la performance des corps",
+           "Le travail et la fatigue des corps"]
     articles = _articles(10)
     docs = [{"id": f"s{i}", "url": f"https://serie.example/{i}",
              "text": ("\n\n".join(articles[i][:1]) + "\n\n" + "\n".join(nav) if i < 6 else "\n".join(nav))
@@ -921,4 +923,5 @@ def test_suggest_proposes_truncate_over_a_list_holding_long_question_headlines(t
         docs.append({"id": f"q{i:02d}", "url": f"https://reco.example/{i}",
                      "text": "\n\n".join(paragraphs) + "\n\nNos recommandations de la semaine\n" + "\n".join(heads)})
     rules = _suggested(tmp_path, docs, in_process)
-    assert [(r["kind"], r.get("markers")) for r in rules] == [("truncate", ["Nos recommandations de la semaine"])], rules
+    assert [(r["kind"], r.get("markers")) for r in rules] == [("truncate", ["Nos recommandations de la semaine"])], \
+        rules

@@ -806,8 +806,8 @@ def test_a_document_never_cleaned_says_so_not_that_nothing_was_removed(browser, 
                {"id": "fr", "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat."}]
     (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records) + "{not json\n", encoding="utf-8")
     (tmp_path / "c.toml").write_text("max_doc_chars = 2000\n", encoding="utf-8")
-    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--config", str(tmp_path / "c.toml"),
-                 "--quiet"]) == 0
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"),
+                 "--config", str(tmp_path / "c.toml"), "--quiet"]) == 0
     assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
@@ -826,8 +826,9 @@ def test_a_document_never_cleaned_says_so_not_that_nothing_was_removed(browser, 
 def test_a_pages_html_keeps_its_carriage_returns(browser, tmp_path):
     """The raw pane is set through innerHTML, whose parser turns CR LF and a lone CR into LF: a page's HTML pane held
     25,314 characters where its header counted 25,435 (found by a QA pass). The pane holds the HTML as given."""
-    html = ("<html>\r\n<head><title>301 Moved Permanently</title>\r\n<meta http-equiv=\"refresh\" content=\"0; url=/new\">"
-            "</head>\r\n<body><h1>Moved Permanently</h1></body>\r\n</html>\r\n")
+    html = ("<html>\r\n<head><title>301 Moved Permanently</title>\r\n"
+            "<meta http-equiv=\"refresh\" content=\"0; url=/new\"></head>\r\n"
+            "<body><h1>Moved Permanently</h1></body>\r\n</html>\r\n")
     page = _reviewed(browser, tmp_path, [{"id": "moved", "html": html}])
     page.evaluate("window.review.openById('moved')")
     expect(page.locator("#doc .meta")).to_contain_text(f"the page's HTML, {len(html)} characters")

@@ -396,8 +396,8 @@ def test_an_old_store_locked_by_another_process_is_the_busy_index_not_a_tracebac
             assert len(pipeline.run([{"id": "K1", "text": fresh("locked-store", 80)}]).kept) == 1
         with closing(sqlite3.connect(index)) as db, db:
             if old:
-                db.execute("CREATE TABLE service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, reason TEXT NOT"
-                           " NULL, similarity REAL, added REAL NOT NULL, raw TEXT)")
+                db.execute("CREATE TABLE service_duplicates (id TEXT PRIMARY KEY, cluster TEXT NOT NULL, "
+                           "reason TEXT NOT NULL, similarity REAL, added REAL NOT NULL, raw TEXT)")
         holder = sqlite3.connect(index, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:

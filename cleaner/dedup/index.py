@@ -313,7 +313,8 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def busy(path: str, timeout: float) -> IndexBusyError:
-    """The error of a writer that waited `timeout` seconds for another connection's write lock on the index at `path`."""
+    """The error of a writer that waited `timeout` seconds for another connection's write lock on the index at
+    `path`."""
     return IndexBusyError(path, f"busy: another process has held the index's write lock for over {timeout:g} s "
                                 "(a run deduplicating or adding its documents, or a service storing some; or, in this "
                                 "process, another Pipeline over this file with a stream half taken); try again when it is done")
@@ -569,7 +570,7 @@ class DedupIndex(Closing):
         with, one resumed in its folder moved by the new path)."""
         if name != new and self.has_batch(name):
             with self.write_lock():
-                self._batch_columns()  # a batch an older cleaner added, resumed by this one (a review: "no such column")
+                self._batch_columns()  # a batch an older cleaner added, resumed by this one ("no such column")
                 self._db.execute("UPDATE OR IGNORE batches SET name = ?, folder = ? WHERE name = ?",
                                  (new, str(real(folder)), name))
 

@@ -349,7 +349,8 @@ def loads(text: str, strict: bool = True, numbers: list[str] | None = None) -> t
     characters (a tab) inside strings, as `json.loads(text, strict=False)` does. A number JSON has not (`NaN`,
     `Infinity`, `-Infinity`, or past a float's range, `1e400`), which `json.loads` reads, is a ValueError naming it,
     as RFC 8259 has it; given a `numbers` list, it is read as Python's float instead, and noted there as written. So is
-    a number of over 4,300 digits, which Python will not make an integer of, in the input's terms (`escapes.too_many_digits`)."""
+    a number of over 4,300 digits, which Python will not make an integer of, in the input's terms
+    (`escapes.too_many_digits`)."""
     _FOUND.twice = found = []
     _FOUND.numbers = numbers
     try:
