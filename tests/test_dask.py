@@ -292,20 +292,25 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
     assert _bytes(out) == _bytes(local)
 
 
-def test_an_interrupted_run_of_another_config_is_said_as_the_local_engine_says_it(scheduler, reference, tmp_path):
-    """Started again with another config, an interrupted run "whose config differ" (a QA pass): the Dask engine's
-    line spelt its own; it says it as the local engine does (`runner.differ`)."""
-    names, _ = reference
-    out = tmp_path / "out"
+def _killed_preparing(scheduler: str, names: list[str], out: Path, splits: int) -> list[str]:
+    """A Dask run of `names` into `out` killed (SIGKILL) once `splits` splits are prepared; its command."""
     cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask",
            "--scheduler", scheduler, "--split-mb", "0.02", "-q"]
     proc = subprocess.Popen(cmd, cwd=ROOT)
     work = out / ".cleaner" / "dask"
     deadline = time.monotonic() + 60
-    while not list(work.glob("prep-*.json")) and time.monotonic() < deadline:
+    while len(list(work.glob("prep-*.json"))) < splits and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    return cmd
+
+
+def test_an_interrupted_run_of_another_config_is_said_as_the_local_engine_says_it(scheduler, reference, tmp_path):
+    """Started again with another config, an interrupted run "whose config differ" (a QA pass): the Dask engine's
+    line spelt its own; it says it as the local engine does (`runner.differ`)."""
+    out = tmp_path / "out"
+    cmd = _killed_preparing(scheduler, reference[0], out, 1)
     again = run_cli(*cmd[3:-1], "--min-chars", "3")
     assert again.returncode == 0, again.stderr
     assert f"{out}/ holds an interrupted run whose config differs; starting over" in again.stderr, again.stderr
@@ -318,15 +323,8 @@ def test_a_run_interrupted_under_an_older_cleaner_starts_over(scheduler, referen
 
     names, local = reference
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask",
-           "--scheduler", scheduler, "--split-mb", "0.02", "-q"]
-    proc = subprocess.Popen(cmd, cwd=ROOT)
+    cmd = _killed_preparing(scheduler, names, out, 30)  # most splits, repeated ids among them
     work = out / ".cleaner" / "dask"
-    deadline = time.monotonic() + 60
-    while len(list(work.glob("prep-*.json"))) < 30 and time.monotonic() < deadline:  # most splits, repeated ids among them
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
     assert not (work / "decided.pkl").exists()
     for part in work.glob("prep-*.parquet"):  # as the older cleaner wrote them
         pq.write_table(pq.read_table(part).drop_columns(["place"]), part)
