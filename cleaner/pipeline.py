@@ -483,20 +483,22 @@ _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "au
 def with_given_fields(doc: Cleaned) -> Cleaned:
     """Fields the rules did not find, filled from what the document came with (`given_fields`): a rule's value wins
     (on the French pages, trafilatura's author is often the site and its title carries " - Site")."""
-    missing = {name: value for name, (value, _) in given_fields(doc.document).items() if getattr(doc, name) is None}
+    names = [name for name in FIELDS if getattr(doc, name) is None]
+    missing = {name: value for name, (value, _) in given_fields(doc.document, names).items()} if names else {}
     return doc.model_copy(update=missing) if missing else doc
 
 
-def given_fields(doc: Document) -> dict[str, tuple[Any, str]]:
+def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tuple[Any, str]]:
     """The fields `doc` came with, each as (value, where from): its record's own (`source`, and `title`, `published`,
     `author`, `section`, which the readers keep in `meta`), "record"; else the page's metadata that trafilatura found,
     "page". A record's field is taken as `models.given_field` makes it: a `published` as `dates.given_date` reads it
     (RFC 2822, a date and time, a weekday before the date), ISO 8601; another trimmed, on one line; one that gives
-    nothing is none."""
+    nothing is none. Only the fields `names` are looked for (`with_given_fields`: those the rules did not find; the
+    page's author and title are tidied by regexes, on every document of the HTML path)."""
     page = doc.meta.get("extracted")
     page = page if isinstance(page, dict) else {}
     given: dict[str, tuple[Any, str]] = {}
-    for name in FIELDS:
+    for name in names:
         if (value := given_field(name, doc.source if name == "source" else doc.meta.get(name))) is not None:
             given[name] = (value, "record")
         elif value := _page_field(name, page, doc.url):
