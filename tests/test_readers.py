@@ -1103,6 +1103,26 @@ def test_a_records_html_is_capped_as_an_html_file_is(tmp_path):
     assert api.detail == f"document 0: HTML of {len(page)} characters, over 4 x max_doc_chars=100: not parsed"
 
 
+def test_a_records_html_beside_its_text_is_kept_in_meta_unread(tmp_path):
+    """A record with a text and an `html`: the text is cleaned, and the page, never parsed, is neither capped (a
+    90-character text was `too_large` for a page of 607 beside it) nor dropped (it left no trace in the output: a QA
+    pass found both); it goes to `meta` as any other field. A blank text still gives way to the page."""
+    from cleaner import clean
+
+    config = Config.load(max_doc_chars=100)
+    page = "<html><head><title>Le Titre</title></head><body><p>" + "w" * 600 + "</p></body></html>"
+    text = "Un texte propre et assez long pour le test."
+    (tmp_path / "f.jsonl").write_text(json.dumps({"id": "f", "text": text, "html": page, "x": 1}) + "\n",
+                                      encoding="utf-8")
+    (item,) = _read(tmp_path / "f.jsonl", config=config)
+    assert isinstance(item, Document) and item.html is None and item.meta == {"x": 1, "html": page}
+    api = clean({"id": "f", "text": text, "html": page}, config)
+    assert not isinstance(api, Rejected) and api.document.text == text and api.document.meta == {"html": page}
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b", "text": " ", "html": page}) + "\n", encoding="utf-8")
+    (blank,) = _read(tmp_path / "b.jsonl", config=config)
+    assert isinstance(blank, Rejected) and blank.reason == "too_large"
+
+
 def test_a_file_of_records_that_gives_none_is_a_rejection(tmp_path):
     """An empty JSONL file, one of blank lines, a Parquet file of no rows and an empty WARC each give a
     rejection naming the file; a WARC whose records are all skipped (counted) gives none, nor does a

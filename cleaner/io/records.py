@@ -121,10 +121,12 @@ def text_document(
 
 def refused(rid: str, text: str, html: Any, where: str, config: Config, raw: Any) -> Rejected | None:
     """Why a text (and a page's `html`) is no document before it is repaired: over `max_doc_chars`, an `html` over
-    `MAX_BYTES_PER_CHAR` x `max_doc_chars`, binary; None when it may be one (`empty` is checked after repairs)."""
+    `MAX_BYTES_PER_CHAR` x `max_doc_chars` that is to be extracted (the text is blank: a text of 90 characters was
+    refused for a page beside it that is never parsed), binary; None when it may be one (`empty` is checked after
+    repairs)."""
     if len(text) > config.max_doc_chars:
         return too_large(rid, where, len(text), "characters", config)
-    if isinstance(html, str) and len(html) > MAX_BYTES_PER_CHAR * config.max_doc_chars:
+    if isinstance(html, str) and not text.strip() and len(html) > MAX_BYTES_PER_CHAR * config.max_doc_chars:
         detail = (f"{where}: HTML of {len(html):,} characters, over {MAX_BYTES_PER_CHAR} x "
                   f"max_doc_chars={config.max_doc_chars:,}: not parsed")
         return Rejected(id=rid, stage="read", reason="too_large", detail=detail)
@@ -172,7 +174,7 @@ def _text_document(rid: str, text: str, where: str, config: Config, warnings: tu
 def record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...] = ()) -> Item:
     """A mapping of fields as a document: `config.id_field` (else an id made from `place`, see
     `record_id`), `config.text_field` (or `html` alone, to be extracted later), `url`, `source`, `lang`;
-    every other field goes to `meta` (see `split_fields`), an id field that is not used as the id too
+    every other field goes to `meta` (`html` too beside a text that is not blank, which is cleaned instead) (see `split_fields`), an id field that is not used as the id too
     (`3.5`, `[1, 2]`; not a null or blank one). A text or `html` in bytes (a Parquet binary column) is
     decoded, `html` by its `<meta charset>`, as a page file is; invalid bytes are flagged. A record nested
     over `MAX_DEPTH` levels is a `bad_input` rejection carrying its JSON text (or nothing, when even that
@@ -224,6 +226,8 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
         return _warned(text, where, warnings)  # with what decoding its bytes met
     taken = {config.text_field} | ({config.id_field} if rid == str(value) or _says_nothing(value) else set())
     fields, meta, clashes = split_fields(record, taken)
+    if text.strip() and "html" in fields:  # the text is cleaned and the page never read: kept as any other field
+        meta = {**meta, "html": fields.pop("html")}  # is, not dropped in silence (QA)
     if clashes:
         warnings = (*warnings, f"{where}: meta: {', '.join(map(repr, clashes))} given both as a field of the record "
                                "and in its 'meta', with other values: the field's value kept")
