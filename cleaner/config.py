@@ -337,8 +337,10 @@ class _Unanswered(ValueError):
 
 def _unanswered(config: Config) -> str | None:
     """Why a code of `langs` is not one the language backend may answer, or None: one it never answers (a typo,
-    `fre` for `fr`) would reject every document as `lang_not_allowed`."""
-    from .lang import make_backend
+    `fre` for `fr`) would reject every document as `lang_not_allowed`. A code another single backend answers is a
+    language this one does not know, and the message names those that do (`am` for `langdetect` read as if the code
+    were malformed: a QA pass found it)."""
+    from .lang import BACKENDS, make_backend
 
     known = make_backend(config.lang_backend).codes()
     unknown = [code for code in config.langs if code not in known]
@@ -346,8 +348,14 @@ def _unanswered(config: Config) -> str | None:
         return None
     answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else
                "ISO 639-1 codes such as 'fr', 'en', and none for a language without one")
-    return (f"{', '.join(map(repr, unknown))} is not a code the language backend {config.lang_backend!r} answers "
-            f"({answers})")
+    backend = f"the language backend {config.lang_backend!r}"
+    others = {code: [name for name in BACKENDS if code in make_backend(name).codes()] for code in unknown}
+    said = [f"{code!r} is not a code {backend} answers (it does not know that language: {', '.join(others[code])} "
+            f"{'do' if len(others[code]) > 1 else 'does'})" for code in unknown if others[code] and len(known) > 20]
+    if nowhere := [code for code in unknown if not others[code] or len(known) <= 20]:
+        said.append(f"{', '.join(map(repr, nowhere))} {'are not codes' if len(nowhere) > 1 else 'is not a code'} "
+                    f"{backend} answers ({answers})")
+    return "; ".join(said)
 
 
 MAX_CONFIG_BYTES = 1 << 20

@@ -18,7 +18,7 @@ def gate(doc: Cleaned, config: Config) -> Rejected | None:
         found = f"language {doc.lang} scored {doc.lang_score:g}" if doc.lang else "no language found"
         return _reject(doc, "lang_uncertain", f"{found}, under min_lang_score={config.min_lang_score:g}")
     if config.langs and doc.lang not in config.langs:
-        score = f" ({doc.lang_score:.2f})" if doc.lang_score is not None else ""
+        score = f" ({doc.lang_score:g})" if doc.lang_score is not None else ""
         return _reject(doc, "lang_not_allowed", f"language {doc.lang or 'unknown'}{score} not in {','.join(config.langs)}")
     return None
 

@@ -73,6 +73,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+import regex
 
 from .ftz import FtzModel
 from .libc import release_memory
@@ -96,6 +97,11 @@ without an ISO 639-1 code, fastText gave Tagalog 0.003, and lingua, choosing amo
 MIN_LETTERS = 3
 """Fewest letters a document is given a language on: the backends guessed at one or two, each its own way (the
 default called `a` Basque, `ok` English and `é` Portuguese at 0.99)."""
+_FLOOR = regex.compile(r"(?:[^\p{L}\u249c-\u24e9\U0001f110-\U0001f149]*+[\p{L}\u249c-\u24e9\U0001f110-\U0001f149]){%d}"
+                       % MIN_LETTERS)
+"""`MIN_LETTERS` letters of the text as written, before NFKC, which makes letters of symbols (`™` is `TM`, `㎞` is
+`km`, `Ⅻ` is `XII`): a text of them alone was French, German or Polish, and passed `--langs` (a QA pass found it).
+Enclosed letters (`Ⓐ`, `⒜`, `🄰`) count: a post styled in them is read as plain letters."""
 ROUTE_CHARS = 50
 """Default letter count under which a router `A|B` asks A."""
 TARGET_LANGS = ("fr", "en", "ar", "es", "de", "it", "pt", "nl")
@@ -315,8 +321,6 @@ def _outside(scripts: frozenset[str]) -> tuple[re.Pattern[str], tuple[int, ...]]
 def _runs(pattern: str) -> list[tuple[int, int]]:
     """The ranges of code points up to U+1FFFF that `regex` `pattern` (runs of a class) matches, first and last: the
     code points in order, so a run of them is a range."""
-    import regex
-
     points = np.arange(0x20000, dtype="<u4")
     points[0xD800:0xE000] = ord(" ")  # surrogates are no characters
     found = regex.finditer(pattern, points.tobytes().decode("utf-32-le"), flags=regex.V1)
@@ -1038,7 +1042,7 @@ class Tagger:
         text = unicodedata.normalize("NFKC", text)
         if not text.isascii():
             text = INVISIBLE.sub("", text)
-        if "://" in text or "@" in text or "www." in text or "WWW." in text:
+        if "://" in text or "@" in text or "ww." in text or "WW." in text:  # `Www.`, as a phone writes it, too
             text = _ADDRESS.sub(" ", text)
         paragraphs = _PARAGRAPH_SPLIT.split(text)
         if len(paragraphs) == 1:  # no blank line: a paragraph a line (trafilatura's output, a plain dump)
@@ -1084,7 +1088,8 @@ class Tagger:
         """Each chunk each text is read in, with its letters, language, score and whether the answer is a `Guess`:
         the chunks of all texts detected in one batch, then the lines of those of several lines whose answer is unsure
         in one more, their answers in place of the chunk's (`_look_again`)."""
-        chunked = [chunks if sum(n for _, n in chunks) >= MIN_LETTERS else [] for chunks in map(self.chunks, texts)]
+        chunked = [chunks if sum(n for _, n in chunks) >= MIN_LETTERS and _FLOOR.match(text) else []
+                   for text, chunks in zip(texts, map(self.chunks, texts))]
         read: list[str] = []
         for chunks in chunked:
             letters = sum(n for _, n in chunks)

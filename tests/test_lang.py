@@ -780,11 +780,47 @@ def test_urls_and_email_addresses_are_in_no_language(name):
     tagger = make_tagger(name)
     for text in ("https://example.com/foo/bar?x=1&y=2", "http://www.lemonde.fr/politique/article/2024/01/01/x",
                  "www.example.org\n\ncontact@example.com", "mailto:jean.dupont@example.fr",
-                 "HTTPS://EXAMPLE.COM/ABOUT-US"):
+                 "HTTPS://EXAMPLE.COM/ABOUT-US", "Www.LeMonde.fr/politique/budget"):
         assert tagger.tag(text) == LangResult(), (name, text)
     cited = FR_PARA + (" Source : https://haifischgeweint.wordpress.com/2012/05/22/"
                        "whites-who-oppose-racism-heres-how-to-stop-doing-it-wrong/")
     assert tagger.tag(cited) == tagger.tag(FR_PARA + " Source : ")
+
+
+@pytest.mark.parametrize("name", [*BACKENDS, lang.DEFAULT_BACKEND])
+def test_symbols_nfkc_makes_letters_of_are_no_letters(name):
+    """NFKC, which the backends read, makes letters of symbols (`™` `TM`, `㎞` `km`, `Ⅻ` `XII`): a text of them alone
+    was French, German or Polish, and passed `--langs` (a QA pass). The floor of `MIN_LETTERS` letters counts the
+    text as written (enclosed letters, a styled post's, are letters: see the test of styled forms); a text with
+    letters of its own keeps its language."""
+    tagger = make_tagger(name)
+    for text in ("™ ™ ® ©", "10 ㎞, 5 ㎏, 3 ㎖", "Ⅻ Ⅻ", "ab ™", "℃ ℉ №"):
+        assert tagger.tag(text) == LangResult(), (name, text)
+    assert tagger.tag(FR_PARA + " ™").lang == "fr"
+
+
+def test_a_lang_not_allowed_detail_gives_the_score_unrounded():
+    """The `lang_not_allowed` detail rounded a score of 0.9973 to `(1.00)`, a certainty the record contradicts, where
+    `lang_uncertain`'s gives the score as the record does (a QA pass)."""
+    from cleaner import Config, clean
+    from cleaner.gates import gate
+
+    doc = next(iter(clean([{"id": "b", "text": "Bonjour tout le monde"}])))
+    assert gate(doc, Config.load(langs="en")).detail == "language fr (0.9895) not in en"
+
+
+def test_a_langs_code_the_backend_does_not_know_names_those_that_do():
+    """`--langs am` with langdetect said `'am' is not a code …` with a hint of ISO 639-1 codes, as if it were
+    malformed: it is a language langdetect does not know, and fastText and CLD2 do. Codes no backend knows are
+    named together, in one clause."""
+    from cleaner.config import Config, ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        Config.load(langs="am,xx,yy", lang_backend="langdetect")
+    assert str(err.value).endswith(
+        "'am' is not a code the language backend 'langdetect' answers (it does not know that language: fasttext, "
+        "cld2 do); 'xx', 'yy' are not codes the language backend 'langdetect' answers (ISO 639-1 codes such as 'fr', "
+        "'en', and none for a language without one)")
 
 
 def test_a_lang_uncertain_detail_gives_the_score_the_gate_compared():
