@@ -107,15 +107,33 @@ The Guardian's "Fri 13 Mar 2015", were removed with their byline, not lifted."""
 _WEEKDAY = regex.compile(rf"(?i:{WEEKDAYS})\.?[,،]?[^\S\n]+")
 """A weekday before a date ("jeudi 12 mars 2021", "Fri, 12 Mar 2021"): not checked against the date, as RFC 2822
 readers do not check it either."""
-TIME_PATTERN = (
-    r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-    r"(?:[^\S\n]*+(?:à|a|at|a las|,|-)?[^\S\n]*+\d{1,2}[^\S\n]?[h:.][^\S\n]?\d{2}(?::\d{2})?(?:[^\S\n]?min)?"
-    r"(?:[^\S\n]*+(?i:am|pm|a\.m\.|p\.m\.))?)?"
-    r"(?:[^\S\n]++(?-i:UTC|GMT|CET|CEST|BST|EST|EDT|CST|CDT|PST|PDT|WAT|EAT|CAT|SAST|HNE|HAE)"
-    r"(?:[^\S\n]?[+-][^\S\n]?\d{1,2}(?::?\d{2})?)?)?"
-    r"(?:[^\S\n]*+\((?i:heure de Paris|heure locale|heure française|heure de Montréal|heure de l'Est|local time)\))?")
+_ZONES = "UTC|UT|GMT|CET|CEST|EET|EEST|BST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|WAT|EAT|CAT|SAST|MSK|IST|JST|AEST|AEDT|HNE|HAE"
+_LOCAL = "heure de Paris|heure locale|heure française|heure de Montréal|heure de l'Est|local time"
+
+
+def _time(named: bool) -> str:
+    """`TIME_PATTERN`, or with `named` the same with its numbers as groups for `given_date` to check (a macro's
+    groups would be fields of the rules), so that a record's date is read as the rules read theirs."""
+    def group(name: str, body: str) -> str:
+        return f"(?P<{name}>{body})" if named else f"(?:{body})"
+
+    hour, minute, second = group("hour", r"\d{1,2}"), group("minute", r"\d{2}"), group("second", r"\d{2}")
+    zone, zone_minute = group("zone", r"\d{1,2}"), group("zone_minute", r"\d{2}")
+    half, clock = group("half", r"am|pm|a\.m\.|p\.m\."), rf"{minute}(?::{second}(?:[.,]\d+)?)?"
+    return (
+        rf"(?:T{hour}:{clock}(?:[^\S\n]?(?:Z|[+-]{zone}(?::?{zone_minute})?))?"
+        rf"|[^\S\n]*+(?:à|a|at|a las|um|vers|,|-|•|·)?[^\S\n]*+{hour}"
+        rf"(?:[^\S\n]?[h:.][^\S\n]?{clock}(?:[^\S\n]?min)?|[^\S\n]?h\b)(?:[^\S\n]*+{half})?"
+        rf"(?:[^\S\n]++(?-i:ET|CT|MT|PT)\b)?)?"
+        rf"(?:[^\S\n]++(?:(?-i:{_ZONES})(?:[^\S\n]?[+-][^\S\n]?{zone}(?::?{zone_minute})?)?"
+        rf"|[+-]{zone}:?{zone_minute}))?"
+        rf"(?:[^\S\n]*+\((?:{_LOCAL})\)|[^\S\n]++(?:{_LOCAL}))?")
+
+
+TIME_PATTERN = _time(named=False)
 """What may follow a date on a dateline, or nothing (`<<time>>`): an ISO time (`T10:30:00+02:00`), a time of day
-(`à 10h30`, `at 10:30 AM`, `, 18.00`), a time zone (`CET`, `GMT+1`), "(heure de Paris)"."""
+(`à 10h30`, `at 10:30 AM`, `, 18.00`, `• 5:04pm`, `vers 14h`, an hour alone as French writes it), a time zone (`CET`,
+`GMT+1`, `-0500`; the US's `ET`, `PT` after a time only), "heure de Paris" with or without its brackets."""
 PUBLISHED = (r"published|first published|originally published|posted|date\b|publié|publie|parue?|première publication"
              r"|mis en ligne|posté|publicado|publicada|نشر|نُشر")
 """Words that mark a publication date on a byline, in French, English, Spanish and Arabic (see `PLACE_PATTERN`),
@@ -137,23 +155,20 @@ it ("| Updated: 13/03/2021 | Published: 12/03/2021"): a place holds no update wo
 ", "Born: ") and no date or time of its own (a year, `12/03`, `10h30`), since the comma after a weekday or the dash
 after an unknown label ends a place as well as a place's own separator does ("| MAJ : jeudi, 13 mars 2021"); a name's
 number stays a place's ("France 24", "20 Minutes", "Canal 13": any digit refused them, and the date after was lost)."""
-_TIMED = regex.compile(
-    r"(?P<date>.+?)(?:T|,?[^\S\n]+(?:(?i:at|à|a las|um|-)[^\S\n]+)?)"
-    r"(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?"
-    r"(?:[^\S\n]*(?P<half>(?i:[ap])\.?(?i:m)\.?))?"
-    r"(?:[^\S\n]*(?:Z|(?:UTC|GMT)?[+-](?P<zone>\d{1,2})(?::?(?P<zone_minute>\d{2}))?|UTC|GMT|[A-Z]{3,4}))?")
-"""A date followed by a time of day and maybe its zone: `2021-03-12T10:30:00+02:00`, `2021-03-12 10:30:00 +02`,
-`12/03/2021 10:30`, `March 12, 2021 at 10:30 AM`, `Fri, 12 Mar 2021 10:30:00 GMT` (RFC 2822, as RSS gives it)."""
+_TIMED = regex.compile(rf"(?P<date>.+?)(?i:{_time(named=True)})")
+"""A date and what may follow it on a dateline (`TIME_PATTERN`, its numbers as groups): `2021-03-12T10:30:00+02:00`,
+`12 mars 2021 à 14 h 05 (heure de Paris)`, `March 12, 2021 at 10:30 AM ET`, `Fri, 12 Mar 2021 10:30:00 GMT` (RFC 2822,
+as RSS gives it)."""
 
 
 def given_date(text: str) -> str | None:
     """A record's own `published` as the field holds it: a date `to_iso` reads (after a weekday, if any), alone or
-    followed by a time of day and zone (`_TIMED`), as its day as written (the zone does not move it); None when it is
-    none of these, or when its time cannot be (`2021-03-12T25:99:00Z`)."""
+    followed by what the rules' `<<time>>` takes (`_TIMED`), as its day as written (the zone does not move it); None
+    when it is none of these, or when its time cannot be (`2021-03-12T25:99:00Z`)."""
     text = text.strip()
     text = text[weekday.end():] if (weekday := _WEEKDAY.match(text)) else text
     if (timed := _TIMED.fullmatch(text)) and to_iso(timed.group("date")):
-        hour, minute, second = int(timed.group("hour")), int(timed.group("minute")), int(timed.group("second") or 0)
+        hour, minute, second = (int(timed.group(name) or 0) for name in ("hour", "minute", "second"))
         zone, zone_minute = int(timed.group("zone") or 0), int(timed.group("zone_minute") or 0)
         if (not (1 <= hour <= 12 if timed.group("half") else hour <= 23) or minute > 59 or second > 60
                 or zone > 14 or zone_minute > 59):

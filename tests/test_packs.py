@@ -167,6 +167,36 @@ def test_a_handle_after_a_bylines_name_keeps_its_author_and_date(lang, line, pub
 
 
 
+@pytest.mark.parametrize("lang, line", [
+    ("en", "By John Smith | March 12, 2024 at 5:04 PM ET"),
+    ("en", "By John Smith | Published March 12, 2024 5:04 p.m. ET"),
+    ("en", "By John Smith | 12 March 2024 • 5:04pm"),
+    ("fr", "Par Jean Dupont | 12 mars 2024 à 14h"),
+    ("fr", "Par Jean Dupont | 12 mars 2024 à 14h05 heure de Paris"),
+    ("fr", "Par Jean Dupont | le 12 mars 2024 vers 14h"),
+])
+def test_a_bylines_date_with_a_time_the_macro_did_not_read_is_lifted(lang, line):
+    """A time `<<time>>` could not read (a US zone "ET", an hour alone "14h", "• 5:04pm", "vers 14h", "heure de
+    Paris" without brackets) left the byline's date to the head's fallback, which removed it with the rest of the
+    line: the date was lost (QA of session 47)."""
+    out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY[lang]}", lang=lang))
+    author = "John Smith" if lang == "en" else "Jean Dupont"
+    assert (out.text, out.author, out.published) == (BYLINE_BODY[lang], author, "2024-03-12")
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("en", "Published March 12, 2024 5:04 PM ET"),
+    ("en", "Published March 12, 2024 5:04 PM PT"),
+    ("fr", "Publié le 12 mars 2024 à 14h05 ET"),
+    ("fr", "Publié le 12 mars 2024 à 14h"),
+])
+def test_a_date_line_takes_its_us_time_zone_and_an_hour_alone(lang, line):
+    """"ET" after the time was read as a new sentence and left as the text's first line; "à 14h" left the line
+    whole (QA of session 47)."""
+    out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY[lang]}", lang=lang))
+    assert (out.text, out.published) == (BYLINE_BODY[lang], "2024-03-12")
+
+
 @pytest.mark.parametrize("text", [
     "Le conseil municipal a voté le budget après un long débat, écrit-il.\n\nChronologie :\n"
     "12 mars 2016 - Par Jean Dupont\n\nLa plainte a été déposée le lendemain.",
