@@ -197,6 +197,20 @@ def test_a_date_line_takes_its_us_time_zone_and_an_hour_alone(lang, line):
     assert (out.text, out.published) == (BYLINE_BODY[lang], "2024-03-12")
 
 
+@pytest.mark.parametrize("lang, head, author", [
+    ("fr", "Par Jean Dupont\nPublié le 12 mars 2024 à 14h05", "Jean Dupont"),
+    ("fr", "Par Jean Dupont et Marie Martin\nPublié le 12 mars 2024 à 14h05", "Jean Dupont et Marie Martin"),
+    ("fr", "Par Jean Dupont\nMis à jour le 12 mars 2024 à 14h05", "Jean Dupont"),
+    ("en", "By John Smith and Jane Doe\nPublished March 12, 2024", "John Smith and Jane Doe"),
+    ("en", "By John Smith\nUpdated March 12, 2024\nPublished March 12, 2024", "John Smith"),
+])
+def test_a_byline_above_a_date_line_is_the_author_not_the_title(lang, head, author):
+    """`generic.date-prefix` took the line above the date line as the title, a byline too: "Par Jean Dupont" was the
+    title and no author was lifted (QA of session 47). A byline is no title, as `generic.section-title` says."""
+    out = clean(Document(id="x", text=f"{head}\n\n{BYLINE_BODY[lang]}", lang=lang))
+    assert (out.text, out.title, out.author, out.published) == (BYLINE_BODY[lang], None, author, "2024-03-12")
+
+
 @pytest.mark.parametrize("text", [
     "Le conseil municipal a voté le budget après un long débat, écrit-il.\n\nChronologie :\n"
     "12 mars 2016 - Par Jean Dupont\n\nLa plainte a été déposée le lendemain.",
