@@ -211,6 +211,22 @@ def test_a_byline_above_a_date_line_is_the_author_not_the_title(lang, head, auth
     assert (out.text, out.title, out.author, out.published) == (BYLINE_BODY[lang], None, author, "2024-03-12")
 
 
+@pytest.mark.parametrize("line, author", [
+    ("Publié dans Le Monde le 12 mars 2024 | Mis à jour le 13 mars 2024", None),
+    ("Publié dans Le Monde le 12 mars 2024 à 14h05, mis à jour le 13 mars 2024 à 09h00", None),
+    ("Publié dans Le Monde le 12 mars 2024 à 14h05 Mis à jour le 13 mars 2024", None),
+    ("Publié dans Le Monde, le 12 mars 2024", None),
+    ("Publié dans Le Monde le mardi 12 mars 2024", None),
+    ("Publié dans Le Monde le 12 mars 2024 par Jean Dupont", "Jean Dupont"),
+])
+def test_a_published_in_line_ends_its_source_at_the_first_date(line, author):
+    """The source ran to the last " le <date>" of the line: "Le Monde le 12 mars 2024 | Mis à jour", and the update
+    date was lifted as the publication date; a comma after the source stayed in it; a weekday or an author after the
+    date left the line whole (QA of session 47)."""
+    out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY['fr']}", lang="fr"))
+    assert (out.text, out.source, out.published, out.author) == (BYLINE_BODY["fr"], "Le Monde", "2024-03-12", author)
+
+
 @pytest.mark.parametrize("text", [
     "Le conseil municipal a voté le budget après un long débat, écrit-il.\n\nChronologie :\n"
     "12 mars 2016 - Par Jean Dupont\n\nLa plainte a été déposée le lendemain.",
