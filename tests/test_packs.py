@@ -211,6 +211,25 @@ def test_a_byline_above_a_date_line_is_the_author_not_the_title(lang, head, auth
     assert (out.text, out.title, out.author, out.published) == (BYLINE_BODY[lang], None, author, "2024-03-12")
 
 
+@pytest.mark.parametrize("line, author, published", [
+    ("Publié le 12 mars 2024 par Jean Dupont, Marie Martin et Paul Durand",
+     "Jean Dupont, Marie Martin et Paul Durand", "2024-03-12"),
+    ("Publié le 12 mars 2024 à 14h05 par Jean Dupont et Marie Martin (avec AFP)", "Jean Dupont et Marie Martin",
+     "2024-03-12"),
+    ("Par Jean Dupont et Marie Martin avec AFP", "Jean Dupont et Marie Martin", None),
+    ("Par Jean Dupont avec AFP", "Jean Dupont", None),
+    ("Par Jean Dupont avec AFP | Publié le 12 mars 2024", "Jean Dupont", "2024-03-12"),
+])
+def test_a_french_byline_with_a_list_of_names_or_an_agency_is_lifted(line, author, published):
+    """A comma list of names after "Publié le … par", and "avec AFP" after the names without a comma or bracket
+    before it, left the line whole and lifted nothing (QA of session 47). A name list that goes on as a sentence
+    stays."""
+    out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY['fr']}", lang="fr"))
+    assert (out.text, out.author, out.published) == (BYLINE_BODY["fr"], author, published)
+    kept = f"Publié le 12 mars 2024 par Jean Dupont, qui l'a signé\n\n{BYLINE_BODY['fr']}"
+    assert clean(Document(id="x", text=kept, lang="fr")).text == kept
+
+
 @pytest.mark.parametrize("line, author", [
     ("Publié dans Le Monde le 12 mars 2024 | Mis à jour le 13 mars 2024", None),
     ("Publié dans Le Monde le 12 mars 2024 à 14h05, mis à jour le 13 mars 2024 à 09h00", None),
