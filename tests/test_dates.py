@@ -117,6 +117,16 @@ def test_a_records_own_date_is_read_as_the_rules_read_a_dates_time(text, iso):
     assert given_date(text) == iso
 
 
+@pytest.mark.parametrize("text, iso", [("2021-03-12 10:30:00 +02", "2021-03-12"), ("2024-01-02 10:00:00 AKST", "2024-01-02"),
+                                       ("Tue, 02 Jan 2024 10:00:00 Z", "2024-01-02")])
+def test_a_records_own_date_keeps_the_zones_a_rule_would_not_take(text, iso):
+    """A record's field is read whole, so a zone of any capitals, `Z` or an offset of hours alone is read there, as
+    before the two patterns were one (a review found the one definition had dropped them), though no rule's
+    `<<time>>` takes them: on a line they would take the words and numbers after a date."""
+    assert given_date(text) == iso
+    assert not regex.fullmatch(f"(?i:{DATE_PATTERN})(?i:{TIME_PATTERN})", text)
+
+
 def test_a_records_own_date_written_otherwise_fills_the_field_and_beats_trafilaturas():
     from cleaner import clean
 
