@@ -1193,6 +1193,14 @@ def test_an_output_that_is_a_stream_keeps_no_rejects_file_beside_it(tmp_path):
     assert proc.stderr == f"cleaner: rejected e: {src}:1: empty document\n"
     assert [json.loads(line)["id"] for line in written.splitlines()] == ["c"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "in.jsonl"]
+    for out in ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"):  # stdout sent to a file: links to a regular file
+        with open(tmp_path / "o.jsonl", "wb") as fh:
+            proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "--out", out, "--quiet"],
+                                  stdout=fh, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+        assert proc.returncode == 0 and proc.stderr == f"cleaner: rejected e: {src}:1: empty document\n", (out, proc)
+        assert [json.loads(line)["id"] for line in (tmp_path / "o.jsonl").read_text().splitlines()] == ["c"]
+        assert not os.path.exists(out + ".rejects.jsonl") and sorted(p.name for p in tmp_path.iterdir()) == [
+            "fifo", "in.jsonl", "o.jsonl"]
 
 
 def test_an_input_that_names_no_file_is_said_on_stderr_as_run_says_it(tmp_path, in_process):

@@ -66,9 +66,14 @@ def default_rejects(out: str) -> str:
 
 def streamed(out: str) -> bool:
     """Whether OUT is a stream with nowhere beside it for a rejects file: stdout (`-`), or a device, FIFO or socket
-    (`/dev/stdout`, `/dev/null`), which put the default rejects file in /dev (`/dev/null.rejects.jsonl`). Its
-    rejections are then one line each on stderr, as for `-`."""
-    return out == "-" or (os.path.exists(out) and not os.path.isfile(out))
+    (`/dev/stdout`, `/dev/null`), which put the default rejects file in /dev (`/dev/null.rejects.jsonl`), or a name
+    in /dev or /proc (`/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1` of a stdout sent to a file are links to that
+    regular file: the rejects went to `/dev/stdout.rejects.jsonl`, a QA pass found). Its rejections are then one
+    line each on stderr, as for `-`."""
+    if out == "-" or (os.path.exists(out) and not os.path.isfile(out)):
+        return True
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(out)))
+    return folder == "/dev" or folder.startswith("/proc/")
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
