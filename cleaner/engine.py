@@ -155,8 +155,9 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
             while True:  # again while it fires: stacked lines at the head need it
                 try:
                     hits = list(rule.find(state.view, ctx))
-                except TimeoutError:
+                except TimeoutError:  # skipped for the rest of the document: tried again, it warned again each pass
                     state.warnings.append(f"rule {rule.id!r}: pattern stopped after {ctx.timeout:g}s on this document; rule skipped")
+                    state.fired[id(rule)] = MAX_FIRINGS + 1
                     break
                 if not hits:
                     state.quiet[id(rule)] = (state.version, state.lines_version)
@@ -184,7 +185,8 @@ class _State:
     """The raw text, what has been removed from it, and the view rules see; `version` counts the
     changes to the view's text, `lines_version` those that did more than drop or empty whole lines, and
     `quiet` holds, per rule, both counts when it last found nothing; `fired`, per rule, how many times it changed
-    the text (one more once it is stopped), and `stopped` the rules stopped so. `present` holds at least the
+    the text (`MAX_FIRINGS` + 1 once it is stopped, or skipped over its time limit), and `stopped` the rules stopped
+    after `MAX_FIRINGS`. `present` holds at least the
     `requires` strings the text holds (a string a cut removed may stay: that only costs a rule a try), `cuts` the
     view offsets where the last change cut the text."""
 

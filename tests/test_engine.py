@@ -210,6 +210,21 @@ def test_a_rule_stopped_whose_next_find_another_rule_took_is_not_warned_of():
     assert out.text == body and not [w for w in out.warnings if "stopped" in w], out.warnings
 
 
+def test_a_rule_over_its_time_limit_is_skipped_for_the_rest_of_the_document_and_warned_of_once():
+    """A rule stopped by `regex_timeout` was tried again in each later pass (another rule changed the text), each try
+    another wait of the whole limit, and the document listed the same warning once per pass (found by a QA pass)."""
+    from cleaner.packs import load_pack_text
+
+    rules = load_pack_text(yaml.safe_dump({"rules": [
+        {"id": "t.alt", "kind": "regex", "description": "backtracks", "scope": "span", "pattern": "(?:a|aa)+$",
+         "examples": {"remove": ["aaa"], "keep": ["aab"]}},
+        {"id": "t.drop", "kind": "regex", "description": "a line", "pattern": "Partager", "scope": "line",
+         "examples": {"remove": ["Partager"], "keep": ["Le conseil."]}}]}), "t.yaml")
+    out = run_rules(Document(id="x", text="Partager\n" + "a" * 50_000 + "b"), rules, Context(timeout=0.2))
+    assert out.text == "a" * 50_000 + "b" and "t.drop" in {e.rule for e in out.edits}
+    assert out.warnings == ("rule 't.alt': pattern stopped after 0.2s on this document; rule skipped",)
+
+
 @pytest.mark.parametrize("hint", ["fr", "FR", "fr-FR", "fr_CA", "fra", "fre", "french", None])
 def test_a_language_hint_in_any_common_spelling_scopes_the_packs_as_its_code(hint):
     """A record's `lang` hint scopes the language packs. Spelled otherwise than a lower-case ISO 639-1 code
