@@ -562,3 +562,35 @@ def test_a_dropped_document_cleaned_again_has_the_fields_it_came_with(diff, tmp_
     assert dropped[page["id"]] == ("lang_not_allowed", *given[page["id"]][1:]) and kept[page["id"]] == given[page["id"]]
     assert given[page["id"]][1:] == ("L’impuissance comme idéal de beauté des femmes – Introduction",
                                       "Sexisme et Sciences humaines - Féminisme", "2016-01-02", "Antisexisme", None)
+
+
+SLOW_PACK = ("rules:\n  - id: t.alt\n    kind: regex\n    description: backtracks\n    scope: span\n"
+             "    pattern: '(?:a|aa)+$'\n    examples: {remove: [aaa], keep: [aab]}\n")
+"""A user's rule whose pattern `regex_timeout` stops on a long run of `a`s."""
+
+
+def test_every_format_says_what_reading_repaired_and_which_rule_was_stopped_as_clean_does(diff, tmp_path, capsys):
+    """A rule skipped over its time limit and a repaired input were in `clean`'s `warnings` alone: `diff` showed
+    `0 of 50,020 chars removed` and the repaired text without a word, and its JSON had no `warnings` (a QA pass).
+    Each format gives them in `clean`'s words: the terminal after the header, unified in `#` lines (on stderr for a
+    document with no hunk), JSON as `warnings`."""
+    (tmp_path / "bad.txt").write_bytes(b"Texte caf\xe9 invalide.\nBack to top\n")
+    (tmp_path / "slow.jsonl").write_text(json.dumps({"id": "slow", "text": "Un texte.\n" + "a" * 50_000 + "b"}) + "\n",
+                                         encoding="utf-8")
+    (tmp_path / "slow.yaml").write_text(SLOW_PACK, encoding="utf-8")
+    (tmp_path / "to.toml").write_text("regex_timeout = 0.2\n", encoding="utf-8")
+    args = ("--rules", str(tmp_path / "slow.yaml"), "--config", str(tmp_path / "to.toml"))
+    for name in ("bad.txt", "slow.jsonl"):
+        src = str(tmp_path / name)
+        assert main(["clean", src, *args, "--out", "-", "--quiet"]) == 0
+        (warning,) = json.loads(capsys.readouterr().out)["warnings"]
+        assert "U+FFFD" in warning if name == "bad.txt" else "rule 't.alt': pattern stopped after 0.2s" in warning
+        code, out, _ = diff(src, *args)
+        assert code == 0 and out.split("\n")[1] == f"  warning: {warning}", out[:300]
+        code, out, _ = diff(src, *args, "--format", "json")
+        assert code == 0 and json.loads(out)["warnings"] == [warning]
+        code, out, err = diff(src, *args, "--format", "unified")
+        if name == "bad.txt":  # a hunk: `#` lines before the patch, which `patch` passes over
+            assert code == 0 and out.startswith(f"# warning: {warning}\n--- bad\t(raw)\n") and err == ""
+        else:  # cleaning changed nothing: no patch, the warning on stderr
+            assert (code, out, err) == (0, "", f"cleaner diff: slow: warning: {warning}\n")

@@ -3,14 +3,16 @@
 Three formats, one function each, all fed the same `Entry`s:
 
 - `terminal`: the raw text inline, removed spans as `[-text-]‹rule›` (red, struck through when in
-  colour), extracted spans as `[-text-]→field‹rule›`, the fields listed as moves into metadata;
+  colour), extracted spans as `[-text-]→field‹rule›`, the warnings (what reading repaired, a rule stopped)
+  under the header, the fields listed as moves into metadata;
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
   says the same thing without colour (piped, or `--color never`).
 - `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it, and
-  `#` lines before it (which `patch` ignores) give a dropped document's status and the fields moved into
-  metadata. A dropped document with no hunk has its status on stderr: `#` lines alone are not a patch.
-- `json`: one JSON line per document, all with the same keys: fields, language, chars per rule and every edit
-  with its text.
+  `#` lines before it (which `patch` ignores) give a dropped document's status, its warnings and the fields moved
+  into metadata. A document with no hunk has its status (when dropped) and warnings on stderr: `#` lines alone are not
+  a patch.
+- `json`: one JSON line per document, all with the same keys: fields, language, chars per rule, every edit
+  with its text, and the warnings.
 """
 
 from __future__ import annotations
@@ -91,12 +93,14 @@ def _elided(piece: str, full: bool) -> str:
 
 
 def terminal(entry: Entry, full: bool = False) -> Text:
-    """One document as a rich `Text`: header, fields moved into metadata, rules, the marked raw text."""
+    """One document as a rich `Text`: header, warnings, fields moved into metadata, rules, the marked raw text."""
     from rich.text import Text  # rich only for this format: every `cleaner` command imports this module
 
     out = Text()
     out.append(f"━━ {shown_id(entry.id)} ", style="bold cyan")
     out.append(one_line(_summary(entry)) + "\n", style="cyan")
+    for warning in entry.warnings:
+        out.append(f"  warning: {one_line(warning)}\n", style="red")
     extracts = [e for e in entry.edits if e["kind"] == "extract"]
     for edit in extracts:
         out.append(f"  {edit['field']:<9} ← ", style="yellow")
@@ -148,7 +152,7 @@ def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: 
 
 def unified(entry: Entry, context: int = 3) -> str:
     """A `diff -u` of the raw lines against the clean lines; each hunk header names its rules, and `#` lines
-    before the `---` header give a dropped document's status and the moves. A document cleaning left
+    before the `---` header give a dropped document's status, its warnings and the moves. A document cleaning left
     unchanged (or never cleaned) gives "", as in `diff -u`: `patch` refuses a header without a hunk, or `#`
     lines alone."""
     if entry.record is None:
@@ -158,12 +162,13 @@ def unified(entry: Entry, context: int = 3) -> str:
     if not groups:
         return ""
     rejected = f"# {shown_id(entry.id)}: {one_line(_status(entry))}\n" if entry.rejected else ""
+    warnings = [f"# warning: {one_line(warning)}\n" for warning in entry.warnings]
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
     moves = [f"# {e['field']} ← {e.get('value')!r} ‹{one_line(e['rule'])}›\n" for e in entry.edits if e["kind"] == "extract"]
     name = _patch_name(entry.id or "-")  # a tab ends it, as in `diff -u`: `patch` reads a name up to a tab, or else a space
-    out = [rejected, *moves, f"--- {name}\t(raw)\n", f"+++ {name}\t(clean)\n"]
+    out = [rejected, *warnings, *moves, f"--- {name}\t(raw)\n", f"+++ {name}\t(clean)\n"]
     for group in groups:
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
         lo, hi = starts[i1], starts[i2]
@@ -215,8 +220,8 @@ def _range(start: int, stop: int) -> str:
 def as_json(entry: Entry) -> dict[str, Any]:
     """A JSON-ready record, every line with the same keys (a consumer's `r["lang"]` raised KeyError on bad input):
     status, the rejection (null when kept), fields, language (the run's for a document a gate or dedup dropped, as
-    the terminal header says it: `Entry.tagged`), chars per rule, and each edit with its raw text. A document never
-    cleaned (bad input) has null fields and `clean_chars`, no rule and no edit."""
+    the terminal header says it: `Entry.tagged`), chars per rule, each edit with its raw text, and the warnings. A
+    document never cleaned (bad input) has null fields and `clean_chars`, no rule and no edit."""
     record, tagged = entry.record or {}, entry.tagged
     return {
         "id": entry.id,
@@ -229,18 +234,21 @@ def as_json(entry: Entry) -> dict[str, Any]:
         "clean_chars": None if entry.record is None else len(clean_text(entry)),
         "rules": dict(entry.rule_chars()),
         "edits": [{**edit, "text": entry.raw[edit["start"] : edit["end"]]} for edit in entry.edits],
+        "warnings": entry.warnings,
     }
 
 
 def write_unified(entries: Iterable[Entry], stream: TextIO, notes: TextIO) -> int:
-    """Write `unified` for each entry, so `stream` is a patch (or empty); a dropped document with no hunk
-    gets its status line on `notes` instead, with what cleaning removed. Returns the count."""
+    """Write `unified` for each entry, so `stream` is a patch (or empty); a document with no hunk gets its status
+    line (when dropped, with what cleaning removed) and its warnings on `notes` instead. Returns the count."""
     n = 0
     for n, entry in enumerate(entries, start=1):
         if patch := unified(entry):
             stream.write(patch)
-        elif entry.rejected:
+            continue
+        if entry.rejected:
             notes.write(f"cleaner diff: {shown_id(entry.id)}: {one_line(_summary(entry))} · no hunk\n")
+        notes.writelines(f"cleaner diff: {shown_id(entry.id)}: warning: {one_line(w)}\n" for w in entry.warnings)
     return n
 
 

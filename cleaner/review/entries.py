@@ -49,6 +49,13 @@ class Entry:
         return chars
 
     @property
+    def warnings(self) -> list[str]:
+        """What reading repaired and cleaning stopped, in `clean`'s words: a dropped document's rejection's own (its
+        reading's), then its record's (a kept one's, or a dropped one's cleaned again), each once."""
+        given = [*(self.rejected or {}).get("warnings", ()), *(self.record or {}).get("warnings", ())]
+        return list(dict.fromkeys(given))
+
+    @property
     def tagged(self) -> dict[str, Any]:
         """The record that holds the document's language: its rejection's when a gate or dedup dropped it (the run's
         tagging; it is cleaned again here, untagged), else its output record ({} for none)."""
