@@ -594,3 +594,15 @@ def test_every_format_says_what_reading_repaired_and_which_rule_was_stopped_as_c
             assert code == 0 and out.startswith(f"# warning: {warning}\n--- bad\t(raw)\n") and err == ""
         else:  # cleaning changed nothing: no patch, the warning on stderr
             assert (code, out, err) == (0, "", f"cleaner diff: slow: warning: {warning}\n")
+
+
+def test_a_hunk_of_whitespace_alone_names_the_whitespace_rule(diff, tmp_path):
+    """Hunk headers name the rules behind each hunk, but `whitespace` was left out of them: a hunk of trimmed lines or
+    folded blank lines had a bare `@@ -1,5 +1,3 @@` (57 of 146 hunks on a sample, a QA pass). It is named when it is
+    the only rule behind a hunk; beside another, it is the blank lines that rule left, and the rule is named alone."""
+    src = tmp_path / "ws.jsonl"
+    src.write_text(json.dumps({"id": "ws", "text": "Line one   \n\n\n\nLine two"}) + "\n", encoding="utf-8")
+    code, out, _ = diff(str(src), "--format", "unified")
+    assert code == 0 and re.findall(r"(?m)^@@ .*$", out) == ["@@ -1,5 +1,3 @@ whitespace"], out
+    code, out, _ = diff(str(SEEDS), "--format", "unified", "--id", SEED_001)
+    assert code == 0 and re.findall(r"(?m)^@@ .*$", out)[0].endswith("@@ generic.section-title")

@@ -7,7 +7,8 @@ Three formats, one function each, all fed the same `Entry`s:
   under the header, the fields listed as moves into metadata;
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
   says the same thing without colour (piped, or `--color never`).
-- `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it, and
+- `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it (`whitespace`
+  when it is the only one), and
   `#` lines before it (which `patch` ignores) give a dropped document's status, its warnings and the fields moved
   into metadata. A document with no hunk has its status (when dropped) and warnings on stderr: `#` lines alone are not
   a patch.
@@ -172,7 +173,7 @@ def unified(entry: Entry, context: int = 3) -> str:
     for group in groups:
         i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
         lo, hi = starts[i1], starts[i2]
-        rules = sorted({one_line(e["rule"]) for e in entry.edits if e["start"] < hi and e["end"] > lo and e["rule"] != WHITESPACE_RULE})
+        rules = _hunk_rules([e["rule"] for e in entry.edits if e["start"] < hi and e["end"] > lo])
         out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@ {' '.join(rules)}".rstrip() + "\n")
         for tag, a1, a2, b1, b2 in group:
             if tag == "equal":
@@ -181,6 +182,13 @@ def unified(entry: Entry, context: int = 3) -> str:
             out.extend(_line("-", line) for line in raw_lines[a1:a2])
             out.extend(_line("+", line) for line in clean_lines[b1:b2])
     return "".join(out)
+
+
+def _hunk_rules(rules: list[str]) -> list[str]:
+    """The rules a hunk header names: those behind its edits, `whitespace` only when it is the one (a hunk of trimmed
+    lines or folded blank lines named none; beside a rule, it is the blank lines that rule's removal left)."""
+    named = {one_line(rule) for rule in rules}
+    return sorted(named - {WHITESPACE_RULE} or named)
 
 
 _QUOTED = re.compile(rf'^"|[\t\n\r]|{CONTROL.pattern}')
