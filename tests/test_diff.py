@@ -606,3 +606,27 @@ def test_a_hunk_of_whitespace_alone_names_the_whitespace_rule(diff, tmp_path):
     assert code == 0 and re.findall(r"(?m)^@@ .*$", out) == ["@@ -1,5 +1,3 @@ whitespace"], out
     code, out, _ = diff(str(SEEDS), "--format", "unified", "--id", SEED_001)
     assert code == 0 and re.findall(r"(?m)^@@ .*$", out)[0].endswith("@@ generic.section-title")
+
+
+def test_terminal_shows_the_fields_the_record_or_the_page_gave_marked_as_given(diff, tmp_path):
+    """Only fields a rule lifted were listed: a record's own title and date, a page's title, author and site name were
+    nowhere in the terminal format, as they were nowhere in the review before it showed where each field came from
+    (a QA pass). They are listed after the moves, each with where it came from, as the review's fields table says it."""
+    records = [{"id": "p1", "text": "Un texte simple.", "published": "2024-01-02T10:00:00Z", "title": "  Mon titre\n",
+                "url": "https://example.org/a"},
+               {"id": "p9", "title": "T", "text": "Publié dans Le Matin le 3 mars 2021\nLe texte de l'article."}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    code, out, _ = diff(str(src))
+    first, second = _docs(out)
+    assert code == 0 and first.split("\n")[1:4] == [
+        "  title     = 'Mon titre'  (given by the record)", "  published = '2024-01-02'  (given by the record)",
+        "  url       = 'https://example.org/a'  (given by the record)"]
+    assert second.split("\n")[1:4] == ["  source    ← 'Le Matin'  ‹fr.published-in›",
+                                       "  published ← '2021-03-03'  ‹fr.published-in›",
+                                       "  title     = 'T'  (given by the record)"]
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        page = next(line for line in fh if '"01_02_impuissance-01_"' in line)
+    (tmp_path / "page.jsonl").write_text(page, encoding="utf-8")
+    code, out, _ = diff(str(tmp_path / "page.jsonl"))
+    assert code == 0 and "  author    = 'Antisexisme'  (given by the page)\n" in out, out[:600]

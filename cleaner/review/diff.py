@@ -4,7 +4,7 @@ Three formats, one function each, all fed the same `Entry`s:
 
 - `terminal`: the raw text inline, removed spans as `[-text-]‹rule›` (red, struck through when in
   colour), extracted spans as `[-text-]→field‹rule›`, the warnings (what reading repaired, a rule stopped)
-  under the header, the fields listed as moves into metadata;
+  under the header, the fields listed as moves into metadata, then those the record or the page gave;
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
   says the same thing without colour (piped, or `--color never`).
 - `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it (`whitespace`
@@ -28,7 +28,7 @@ from ..edits import WHITESPACE_RULE
 from ..escapes import CONTROL, one_line, shown_id, visible
 from ..io.writers import dumps, text_stream, utf8_stream
 from ..models import FIELDS
-from .entries import Entry
+from .entries import Entry, field_origins
 from .matcher import LineMatcher
 
 if TYPE_CHECKING:
@@ -94,7 +94,8 @@ def _elided(piece: str, full: bool) -> str:
 
 
 def terminal(entry: Entry, full: bool = False) -> Text:
-    """One document as a rich `Text`: header, warnings, fields moved into metadata, rules, the marked raw text."""
+    """One document as a rich `Text`: header, warnings, fields moved into metadata and given, rules, the marked raw
+    text."""
     from rich.text import Text  # rich only for this format: every `cleaner` command imports this module
 
     out = Text()
@@ -107,6 +108,11 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         out.append(f"  {edit['field']:<9} ← ", style="yellow")
         out.append(repr(edit.get("value")), style="bold yellow")
         out.append(f"  ‹{one_line(edit['rule'])}›\n", style="magenta")
+    for name, value, by, lifted in field_origins(entry.record or {}):  # as the review's fields say where they came from
+        if not lifted:
+            out.append(f"  {name:<9} = ", style="yellow")
+            out.append(repr(value), style="bold yellow")
+            out.append(f"  (given by the {by})\n", style="magenta")
     rules = [(rule, n) for rule, n in entry.rule_chars().most_common() if rule != WHITESPACE_RULE]
     if rules:
         out.append("  rules: " + " · ".join(f"{one_line(rule)} {n:,}" for rule, n in rules) + "\n", style="magenta")

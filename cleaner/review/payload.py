@@ -16,8 +16,7 @@ from ..edits import BUILT_IN_RULES
 from ..engine import Cleaner
 from ..models import FIELDS, Document
 from ..packs import RuleSet
-from ..pipeline import given_fields
-from .entries import Entry, learned_in, recleaned, run_entries
+from .entries import Entry, field_origins, learned_in, recleaned, run_entries
 from .matcher import LineMatcher
 from .run import Run
 from .snippet import rule_pack_prefix
@@ -112,21 +111,9 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
 
 
 def _fields(record: dict[str, Any], position: dict[str, int]) -> list[list[Any]]:
-    """[name, value, from] of each field a cleaned `record` holds, its `url` last: from the rule that lifted it (its
-    position), else "page" or "record", the page's HTML or the input record (`pipeline.given_fields` of the document
-    as its record keeps it). A record's own field the same as the one found is not in its `meta`, and a page's `url`
-    becomes the document's only when it has none, so a value the page gives too is said to be the page's."""
-    lifted = {e.get("field"): position[e["rule"]] for e in record.get("edits", []) if e["kind"] == "extract"}
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-    url, source = (value if isinstance(value, str) else None for value in (record.get("url"), meta.get("source")))
-    given = given_fields(Document.model_construct(url=url, source=source, meta=meta))
-    rows = []
-    for name in FIELDS:
-        if value := record.get(name):
-            by = lifted.get(name, given[name][1] if given.get(name, (None,))[0] == value else "record")
-            rows.append([name, value, by])
-    page = meta.get("extracted") if isinstance(meta.get("extracted"), dict) else {}
-    return rows + [["url", url, "page" if page.get("url") == url else "record"]] if url else rows
+    """[name, value, from] of each field a cleaned `record` holds (`entries.field_origins`), "from" being the position
+    of the rule that lifted it, or "page" or "record"."""
+    return [[name, value, position[by] if lifted else by] for name, value, by, lifted in field_origins(record)]
 
 
 def _went_on(entry: Entry) -> bool:
