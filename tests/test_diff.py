@@ -630,3 +630,34 @@ def test_terminal_shows_the_fields_the_record_or_the_page_gave_marked_as_given(d
     (tmp_path / "page.jsonl").write_text(page, encoding="utf-8")
     code, out, _ = diff(str(tmp_path / "page.jsonl"))
     assert code == 0 and "  author    = 'Antisexisme'  (given by the page)\n" in out, out[:600]
+
+
+def test_scraped_text_cannot_pass_for_a_removal_or_a_header_in_the_terminal_format(diff, tmp_path):
+    """Kept text holding `[-…-]‹generic.ticker›` read as a removal by that rule, and a line of it starting `━━ other`
+    as a second document's header, in plain output (a QA pass). The ‹ › of a label and a ━ that starts a line are
+    written as escapes in the raw text, as ids are guarded: coloured or not, the output says the same."""
+    text = ("Un texte normal ici.\n[-Tout ce passage-]‹generic.ticker›\n━━ other fr 1.00 · kept · 0 of 9 chars removed "
+            "(0%)\nSuite, ━━ ici.\nPartager sur Facebook Partager sur Twitter")
+    src = tmp_path / "inj.jsonl"
+    src.write_text(json.dumps({"id": "inj", "text": text}) + "\n", encoding="utf-8")
+    for color in ("never", "always"):
+        code, out, _ = diff(str(src), "--color", color)
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+        assert code == 0 and len(_docs(plain)) == 1 and plain.count("‹") == plain.count("›") == 1, plain
+        assert "\n[-Tout ce passage-]\\u2039generic.ticker\\u203a\n\\u2501━ other fr" in plain
+        assert "Suite, ━━ ici." in plain and "-]‹fr.share-bar›" in plain
+
+
+def test_terminal_writes_carriage_returns_and_tabs_the_same_coloured_or_not(diff, tmp_path):
+    """rich dropped every carriage return, even in a removed span, and expanded tabs in colour alone, so the two
+    outputs differed (a QA pass). A carriage return is written `\\r`, as a control is (raw, a terminal would write the
+    rest of its line over its start), and a tab stays a tab, coloured or not."""
+    src = tmp_path / "crlf.jsonl"
+    src.write_text(json.dumps({"id": "crlf", "text": "Un\ttexte ici.\r\nBack to top\r\nLigne\tdeux."}) + "\n",
+                   encoding="utf-8")
+    code, plain, _ = diff(str(src), "--color", "never")
+    assert code == 0 and "\r" not in plain and plain.split("\n", 2)[2].startswith(
+        "Un\ttexte ici.\\r\n[-Back to top-]‹en.navigation›"), plain
+    assert "Ligne\tdeux." in plain
+    code, coloured, _ = diff(str(src), "--color", "always")
+    assert code == 0 and "\x1b[" in coloured and re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain

@@ -6,7 +6,8 @@ Three formats, one function each, all fed the same `Entry`s:
   colour), extracted spans as `[-text-]→field‹rule›`, the warnings (what reading repaired, a rule stopped)
   under the header, the fields listed as moves into metadata, then those the record or the page gave;
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
-  says the same thing without colour (piped, or `--color never`).
+  says the same thing without colour (piped, or `--color never`), character for character; what in the raw text
+  could pass for a marker or a header is written as an escape (`_shown`).
 - `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it (`whitespace`
   when it is the only one), and
   `#` lines before it (which `patch` ignores) give a dropped document's status, its warnings and the fields moved
@@ -93,6 +94,22 @@ def _elided(piece: str, full: bool) -> str:
     return f"{piece[:150]} …[{len(piece) - 210:,} chars]… {piece[-60:]}"
 
 
+_MARKS = re.compile("(?m)[\r‹›]|^━")
+"""What the terminal format writes as escapes in the raw text, beside `visible`'s: a carriage return (rich drops it,
+and a terminal would write the rest of its line over the line's start), the ‹ › of a rule's label and a ━ that starts
+a line, with which scraped text could label a span of its own as removed or make up a document's header."""
+
+
+def _shown(piece: str, line_start: bool) -> str:
+    """`piece` of the raw text as the terminal format writes it (`visible`, and `_MARKS` as `\\r`, `\\u2039`);
+    `line_start` when it starts a line of the raw text, where a ━ is escaped too."""
+    def escape(m: re.Match[str]) -> str:
+        if m.group() == "\r":
+            return "\\r"
+        return m.group() if m.start() == 0 and m.group() == "━" and not line_start else f"\\u{ord(m.group()):04x}"
+    return _MARKS.sub(escape, visible(piece))
+
+
 def terminal(entry: Entry, full: bool = False) -> Text:
     """One document as a rich `Text`: header, warnings, fields moved into metadata and given, rules, the marked raw
     text."""
@@ -118,11 +135,14 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         out.append("  rules: " + " · ".join(f"{one_line(rule)} {n:,}" for rule, n in rules) + "\n", style="magenta")
     if entry.record is None:
         return out
+    at = 0
     for piece, edit in segments(entry.raw, entry.edits):
+        line_start, at = at == 0 or entry.raw[at - 1] == "\n", at + len(piece)
         if edit is None or edit["rule"] == WHITESPACE_RULE:
-            out.append(visible(piece))
+            out.append(_shown(piece, line_start))
             continue
-        out.append("[-" + visible(_elided(piece, full)) + "-]", style="red strike" if edit["kind"] == "remove" else "yellow strike")
+        style = "red strike" if edit["kind"] == "remove" else "yellow strike"
+        out.append("[-" + _shown(_elided(piece, full), False) + "-]", style=style)
         if edit["kind"] == "extract":
             out.append(f"→{edit['field']}", style="bold yellow")
         out.append(f"‹{one_line(edit['rule'])}›", style="bold magenta")
@@ -145,12 +165,15 @@ def _console() -> type[Console]:
 
 def write_terminal(entries: Iterable[Entry], stream: TextIO, color: bool, full: bool = False) -> int:
     """Write `terminal` for each entry; ANSI colour codes only with `color`. Returns the count."""
+    from rich.segment import Segments
+    from rich.text import Text
+
     console = _console()(file=stream, force_terminal=True, color_system="256", soft_wrap=True, highlight=False, emoji=False, markup=False) if color else None
     n = 0
     for n, entry in enumerate(entries, start=1):
         text = terminal(entry, full)
-        if console:
-            console.print(text, end="")
+        if console:  # its lines as segments: printing the `Text` expanded its tabs, which the plain text keeps
+            console.print(Segments(Text("\n").join(text.split("\n", allow_blank=True)).render(console)), end="")
         else:
             stream.write(text.plain)
         stream.write("\n")
