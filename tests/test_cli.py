@@ -785,11 +785,14 @@ INPUT_EMPTY = "cleaner: an INPUT is empty: give a file, a folder, a glob or - fo
     (("review", "", "--out", "r.html"), "cleaner: DIR is empty: give a `cleaner run` output folder (. for this one)\n"),
     (("diff", "in.jsonl", "--rule", ""), "cleaner: --rule is empty: give a rule's id (`cleaner rules list` shows "
                                          "them), or leave --rule out for all\n"),
+    (("diff", "in.jsonl", "--id", "a", "--id", ""), "cleaner: --id is empty: give a document's id, or leave --id out "
+                                                  "for all\n"),
 ])
 def test_a_blank_input_is_refused_not_read_as_the_current_folder(tmp_path, in_process, args, says):
     """An empty INPUT (an unset shell variable) was `Path('')`, the current folder: `clean "" --out o.jsonl` cleaned
     every file under it, exit 0, `diff ""` showed them all and `review ""` said `.: not a cleaner run output folder`;
-    `diff --rule ''` showed every document, as if no --rule were given. Each is one line, exit 2, nothing written."""
+    `diff --rule ''` showed every document, as if no --rule were given, and `diff --id ''` said `no such document`, as
+    of a typo (no document has a blank id). Each is one line, exit 2, nothing written."""
     (tmp_path / "in.jsonl").write_text('{"id": "a", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
     proc = in_process(*args, cwd=tmp_path)
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", says)

@@ -42,6 +42,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """`cleaner diff`: write the selected documents' diffs to stdout; exit 2 on a missing input or an `--id` it does not hold."""
     inputs_named(args.inputs)
     not_blank(args.rule, "--rule", "give a rule's id (`cleaner rules list` shows them), or leave --rule out for all")
+    for doc_id in args.ids:  # no document has a blank id: reading gives a record with one an id of its own
+        not_blank(doc_id, "--id", "give a document's id, or leave --id out for all")
     out = stdout()  # closed: said before anything is read
     runs = [p for p in args.inputs if is_run_dir(p)]
     if runs and len(args.inputs) > 1:
