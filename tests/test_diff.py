@@ -661,3 +661,17 @@ def test_terminal_writes_carriage_returns_and_tabs_the_same_coloured_or_not(diff
     assert "Ligne\tdeux." in plain
     code, coloured, _ = diff(str(src), "--color", "always")
     assert code == 0 and "\x1b[" in coloured and re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+def test_the_share_removed_never_reads_as_none_or_all_when_it_is_not(diff, tmp_path):
+    """`13 of 3,912 chars removed (0%)` read as nothing removed (a QA pass), and 480 of 482 as `100%`, everything:
+    a share that rounds to 0% or 100% but is not is `<1%` or `>99%`."""
+    records = [{"id": "some", "text": "Le conseil municipal a voté le budget. " * 100 + "\nBack to top"},
+               {"id": "most", "text": "\n".join(["Back to top"] * 40) + "\nOk"},
+               {"id": "none", "text": "Le conseil municipal a voté le budget."}]
+    src = tmp_path / "share.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    code, out, _ = diff(str(src))
+    headers = [line.split(" · ", 2)[2] for line in out.splitlines() if line.startswith("━━ ")]
+    assert code == 0 and headers == ["13 of 3,912 chars removed (<1%)", "480 of 482 chars removed (>99%)",
+                                     "0 of 38 chars removed (0%)"], headers
