@@ -427,6 +427,30 @@ def test_a_line_that_a_sentence_ending_with_a_colon_announces_is_no_ticker():
     assert run_rules(Document(id="t", text=related), [TICKER], Context()).text == f"{ARTICLE}\nÀ lire aussi :\n{ARTICLE}"
 
 
+def test_ticker_refuses_a_list_its_own_label_opens_and_a_full_stop_ends():
+    """MasakhaNEWS hau-test-124 (and its English version): "Civilian representatives: Royal Navy reserves • … •
+    Cadets at the rear: mounted police." went as a ticker, 10 of its 11 segments headline-like, 0.91 of them
+    against `min_headline_share` 0.9. A label opening the line and a full stop ending it make it the article's own
+    list; a rubric opening a ticker's first headline ("Inflation : …", whose last headline ends with no full stop)
+    does not, nor a full stop alone."""
+    items = ["Royal Navy reserves", "Royal Marines band members", "His Majesty's Coastguard officers",
+             "Metropolitan Police officers", "London Fire Brigade crews", "The Prison Service staff",
+             "London Ambulance Service crews", "The British Red Cross", "St John Ambulance volunteers",
+             "Royal Voluntary Service members", "Cadets at the rear: mounted police."]
+    line = "Civilian representatives: " + " • ".join(items)
+    assert not TICKER.is_ticker(line)
+    assert not TICKER.is_ticker(line.replace("police.", "police.”"))  # a quote closed after the full stop
+    assert TICKER.is_ticker(line.removesuffix("."))  # no sentence ends it: headlines
+    assert TICKER.is_ticker(line.removeprefix("Civilian representatives: "))  # no label opens it
+    assert TICKER.is_ticker(" | ".join([*HEADLINES, *HEADLINES[:4]]))  # a rubric opens the first headline
+    hausa = ("Wakilan farar hula: Sojin ruwa • Sojin ruwa na masarauta • Hukumar masu tsaron teku • Rundunar 'yan "
+             "sanda • Rundunar 'yan kwana-kwana • Hukumar gidajen yari • Hukumar motocin daukar marasa lafiya • "
+             "Kungiyar agaji ta Red Cross • Motocin daukar marasa lafiya na St John • Ma'aikatan sa-kai na Masarauta • "
+             "Matasan sojojin da aka bai wa horo da ke baya: 'Yan sanda masu hawa doki.")
+    text = f"{ARTICLE}\n{hausa}\n{ARTICLE}"
+    assert run_rules(Document(id="t", text=text), [TICKER], Context()).text == text
+
+
 def test_ticker_refuses_an_enumeration_with_loose_spaces_after_its_commas():
     # MasakhaNEWS xho-train-173: double spaces after some of the commas
     line = ",  ".join(f"Radio Station Number {n} on {800 + n}" for n in range(12))

@@ -38,8 +38,11 @@ class TickerRule(Rule):
     segments must, and none may be longer than `max_words` (a list glued after a paragraph is not a
     ticker). An ordinary paragraph has long sentence-shaped segments (or none), so it never qualifies.
     A line that starts with one of `list_marks` is an item of a list (`■ Best Actor Name – Film Name –
-    Film …`), never a ticker. In a line mostly of Thai, Lao, Khmer or Myanmar, a separator that may be spaces
-    alone does not separate: those scripts put spaces between phrases and sentences.
+    Film …`), never a ticker, nor is a line whose first segment holds a label's colon and that a full stop
+    closes (`Civilian representatives: Royal Navy reserves • … • Cadets at the rear: mounted police.`): the
+    article's own list, which it introduces and ends as a sentence. In a line mostly of Thai, Lao, Khmer or
+    Myanmar, a separator that may be spaces alone does not separate: those scripts put spaces between phrases and
+    sentences.
     """
 
     kind: Literal["ticker"]
@@ -152,7 +155,7 @@ class TickerRule(Rule):
             if counts[n] < self.min_segments - 1:
                 continue
             headlines = sum(self._headline(s) for s in segments)
-            if headlines >= self.min_headline_share * len(segments):
+            if headlines >= self.min_headline_share * len(segments) and not _enumeration(segments):
                 return segments
         return None
 
@@ -217,6 +220,19 @@ class TickerRule(Rule):
 def _joined(separators: tuple[str, ...]) -> str:
     """The separators as one pattern, one group each."""
     return "|".join(f"({sep})" for sep in separators)
+
+
+def _enumeration(segments: list[str]) -> bool:
+    """True when a label opens the first segment and a full stop ends the last: the article's own list, written as
+    a sentence. A ticker's first headline may have a rubric ("Inflation : …"), but its last ends with no full stop;
+    of 10 items and their label, the closing sentence alone fell short of `min_headline_share`."""
+    end = segments[-1].rstrip(CLOSERS)
+    return _LABEL.search(segments[0]) is not None and (
+        end.endswith(FULL_STOPS) or (end.endswith(".") and not end.endswith("...")))
+
+
+_LABEL = re.compile(r"[:：]\s")
+"""A label's colon, with the first item after it."""
 
 
 def _clauses_joined(segments: list[str]) -> list[str]:
