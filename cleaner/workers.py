@@ -217,7 +217,8 @@ run would leave both behind; spawned workers are this process's children and die
 class _Pool(ProcessPoolExecutor):
     """A process pool whose `with` block, left early (Ctrl-C, SIGTERM, an error, `--strict`, a consumer that
     stopped reading), drops the work not yet handed to a worker, where it ran every chunk queued (up to
-    `IN_FLIGHT` per worker) to the end first: a Ctrl-C took seconds more to end the command."""
+    `IN_FLIGHT` per worker) to the end first: a Ctrl-C took seconds more to end the command. It kills the
+    workers too (`_end_workers`)."""
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
         """`ProcessPoolExecutor.submit`, which may start a worker and the pool's thread: a Ctrl-C meanwhile left
@@ -228,7 +229,20 @@ class _Pool(ProcessPoolExecutor):
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         with ctrl_c_held():  # a second Ctrl-C comes once the pool is shut: cut short, its threads hung the exit
+            if kind is not None:
+                self._end_workers()
             self.shutdown(wait=True, cancel_futures=kind is not None)
+
+    def _end_workers(self) -> None:
+        """Kill the workers, whose work is dropped, and close this process's end of the pipe they send results on.
+
+        A worker killed while it sent a result larger than the pipe (a SIGTERM to the process group, the out-of-memory
+        killer) left half a message, which the pool's thread waited for the rest of: for good, since this process
+        holds that pipe's writing end too. `shutdown` joined the thread, and the command hung with its folder locked.
+        Once every writing end is closed the read meets the pipe's end: the pool finds its workers dead and shuts."""
+        for process in list(self._processes.values()):
+            process.kill()
+        self._result_queue._writer.close()  # what spawns a worker needs it: none is spawned once the block is left
 
 
 class _InMemory:
@@ -273,7 +287,7 @@ def _read_in_memory(handed: Any) -> Any:
 def spawn_pool(workers: int, initializer: Any = init_child, *initargs: Any) -> ProcessPoolExecutor:
     """A pool of `workers` spawned processes that die with this one: each runs `initializer(this
     process's pid, *initargs)` first (`init_child`, or a function that calls it). Its `with` block, left
-    early, cancels the work not yet handed to a worker."""
+    early, cancels the work not yet handed to a worker and kills the workers."""
     return _Pool(workers, mp_context=_SPAWN, initializer=initializer, initargs=(os.getpid(), *initargs))
 
 

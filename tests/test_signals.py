@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -186,6 +187,46 @@ def test_a_pool_that_ends_normally_runs_all_its_work(tmp_path):
         for k in range(6):
             pool.submit(_note, str(ran), k)
     assert sorted(map(int, ran.read_text().split())) == list(range(6))
+
+
+
+def _half_a_result() -> None:
+    """A task of a pool: send half a result larger than a pipe holds, then die, as a worker killed while it sent one
+    does (a SIGTERM to the process group, the out-of-memory killer)."""
+    frame = sys._getframe()
+    while frame.f_code.co_name != "_process_worker":  # the pool's loop in the worker, which holds its result queue
+        frame = frame.f_back
+    os.write(frame.f_locals["result_queue"]._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 1000)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+_LEFT_WITH_HALF_A_RESULT = """
+import multiprocessing, sys, time
+sys.path.insert(0, {tests!r})
+from test_signals import _half_a_result
+from cleaner.workers import spawn_pool
+
+try:
+    with spawn_pool(2) as pool:
+        pool.submit(_half_a_result)
+        while multiprocessing.active_children():  # the worker sends half its result, and dies
+            time.sleep(0.05)
+        raise KeyboardInterrupt  # the command's SIGTERM, a moment after its workers': the block is left
+except KeyboardInterrupt:
+    print("left")
+"""
+
+
+def test_a_pool_left_early_ends_though_a_worker_died_sending_a_result():
+    """`cleaner run` hung for good after a SIGTERM to its process group (a QA pass, once): a worker killed while it
+    sent a result left half a message in the pipe, which the pool's thread waited for the rest of (this process holds
+    the pipe's writing end too), and the pool's shutdown joined that thread, with the run's folder locked. A pool
+    left early now kills its workers and closes its end of that pipe: the thread reads the end of it, and the block is
+    left at once."""
+    code = _LEFT_WITH_HALF_A_RESULT.format(tests=str(ROOT / "tests"))
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "left\n", "")
 
 
 _CTRL_C_IN_A_DEL = """
