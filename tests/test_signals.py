@@ -81,14 +81,16 @@ def _spawned(pid: int, started: bool = True) -> list[int]:
     return found
 
 
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("args", [
     ("run", "--out", "{tmp}/out", "--workers", "2"),  # the lingua server starts first, then the workers
     ("clean", "--out", "{tmp}/o.jsonl", "--workers", "2", "--lang-backend", "fasttext"),  # the pool's workers alone
 ])
-def test_ctrl_c_while_the_pool_starts_is_the_commands_one_line(articles, tmp_path, args):
+def test_ctrl_c_while_the_pool_starts_is_the_commands_one_line(articles, tmp_path, args, sig):
     """A terminal's Ctrl-C reaches the whole process group: the processes the command had just spawned,
     still importing before they could set Ctrl-C aside, each printed a KeyboardInterrupt traceback under
-    the command's line. Now they start with it blocked, and only the command's line is printed."""
+    the command's line. Now they start with it blocked, and only the command's line is printed. A SIGTERM to the
+    group (a container stopped) kills them as they unblock it, and the command says its line and exits 143."""
     cmd = [sys.executable, "-m", "cleaner", args[0], str(articles), *(a.format(tmp=tmp_path) for a in args[1:]), "-q"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
@@ -96,10 +98,11 @@ def test_ctrl_c_while_the_pool_starts_is_the_commands_one_line(articles, tmp_pat
     while not _spawned(proc.pid):
         assert proc.poll() is None and time.monotonic() < deadline, "the command never started a process"
         time.sleep(0.005)
-    os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: the spawned process has only begun to import
+    os.killpg(proc.pid, getattr(signal, sig))  # as a terminal sends it: the spawned process has only begun to import
     _, err = proc.communicate(timeout=120)
     again = " (run the same command again to go on from where it stopped)" if args[0] == "run" else ""
-    assert (proc.returncode, err) == (130, f"cleaner: interrupted{again}\n")
+    how = " by SIGTERM" if sig == "SIGTERM" else ""
+    assert (proc.returncode, err) == ({"SIGINT": 130, "SIGTERM": 143}[sig], f"cleaner: interrupted{how}{again}\n")
 
 
 def test_a_command_killed_while_its_workers_start_leaves_them_nothing_to_print(articles, tmp_path):
