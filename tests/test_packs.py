@@ -1638,8 +1638,18 @@ def _one_rule(body: str) -> str:
     (_one_rule("    kind: regex\n    pattern: 'Accueil\\nContact'\n"), "pattern",
      "with `scope: line` the pattern is tried on one line at a time, and every match of it holds a line break"),
     (_one_rule("    kind: regex\n    pattern: '(?:Accueil\\n|Contact\\n)+Menu'\n"), "pattern", "holds a line break"),
+    (_one_rule("    kind: regex\n    pattern: '\\p{Lu}\\w+[\\n]Contact'\n"), "pattern", "holds a line break"),
+    (_one_rule("    kind: regex\n    scope: span\n    pattern: \"Partager\\u200b sur Facebook\"\n"), "pattern",
+     "every match of the pattern holds U+200B ZERO WIDTH SPACE, and rules read a text without it"),
+    (_one_rule("    kind: regex\n    pattern: '\\p{Lu}\\w+[\\x{200e}\\x{200f}]'\n"), "pattern", "U+200E LEFT-TO-RIGHT MARK"),
+    (_one_rule("    kind: extract\n    pattern: '^Par (?P<author>\\w+)(?:\\xad| \\N{SOFT HYPHEN})$'\n"), "pattern",
+     "U+00AD SOFT HYPHEN"),
+    (_one_rule("    kind: thread\n    pattern: '(?=\\ufeff)\\w+'\n"), "pattern", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    (_one_rule("    kind: ticker\n    separators: ['\\s\\u2060\\s']\n"), "separators", "U+2060 WORD JOINER"),
 ], ids=["id-whitespace", "id-repeated", "wildcard", "leading-dot", "star", "doubled-bounds", "ticker-bounds",
-        "requires-invisible", "line-pattern-newline", "line-pattern-newline-in-groups"])
+        "requires-invisible", "line-pattern-newline", "line-pattern-newline-in-groups",
+        "line-pattern-newline-with-property", "pattern-invisible",
+        "pattern-invisible-class", "extract-invisible", "thread-invisible-look-ahead", "ticker-invisible"])
 def test_a_rule_that_could_never_fire_or_passes_for_cleaners_own_edits_is_refused(text, field, says):
     """Accepted before, found by a QA pass: a rule by the id of cleaner's own edits (its removals were credited to
     the tidying, and `rules check` passed over them: a keep example it broke passed); and rules that could never
@@ -1659,6 +1669,14 @@ def test_no_shipped_line_pattern_needs_a_line_break():
 
 def test_a_line_pattern_may_hold_a_line_break_where_a_match_need_not():
     for pattern in (r"[^\n]+ Menu", r"Menu(?:\n)?", r"(?:a\n|b)c", "(?x) Menu # a comment\n"):
+        load_pack_text(_one_rule(f"    kind: regex\n    pattern: {json.dumps(pattern)}\n"), "p.yaml")
+
+
+def test_a_pattern_may_hold_an_invisible_character_where_a_match_need_not():
+    """Only a character of `edits.HIDDEN` that every match holds is refused: one in a class of others, optional, in
+    one alternative or a negative look-around takes nothing away."""
+    for pattern in (r"Partager[\u200b ]sur", "Partager\u200b?sur", r"(?:Par\xadtager|Partager) sur",
+                    r"(?!\u200e)\p{Lu}\w+", r"[^\u200b]+ Menu", r"Menu\\u200b"):
         load_pack_text(_one_rule(f"    kind: regex\n    pattern: {json.dumps(pattern)}\n"), "p.yaml")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import re
 import threading
+import unicodedata
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ import regex
 from pydantic import ValidationInfo
 
 from ..dates import DATE_PATTERN, PLACE_PATTERN, TIME_PATTERN, WEEKDAYS
+from ..edits import HIDDEN
 from .compiled import CompiledStore, Refused, cache_dir, store_path
 
 MACROS = {"<<date>>": f"(?i:{DATE_PATTERN})", "<<weekday>>": rf"(?i:(?:{WEEKDAYS})\.?)",
@@ -244,7 +246,8 @@ def compile_fast(pattern: str, flags: tuple[Flag, ...] = (), *, shipped: bool = 
 
 def _checked(pattern: str, line: bool) -> tuple[str, int]:
     """(`pattern` with its macros expanded (and wrapped in a line's spaces with `line`), its size), or a
-    ValueError for an unknown macro, a nested unbounded repeat or a size over `MAX_SIZE`."""
+    ValueError for an unknown macro, a character of `edits.HIDDEN` that every match holds (no text the rules read
+    has one), a nested unbounded repeat or a size over `MAX_SIZE`."""
     for name, body in MACROS.items():
         pattern = pattern.replace(name, body)
     size = STORE.size(pattern)
@@ -252,6 +255,10 @@ def _checked(pattern: str, line: bool) -> tuple[str, int]:
         unknown = regex.search(r"<<\w+>>", pattern)
         if unknown:
             raise ValueError(f"unknown macro {unknown.group()} (known: {', '.join(MACROS)})")
+        if _MAY_HIDE.search(pattern) and (hidden := mandatory_char(pattern, _HIDDEN_CHARS)):
+            raise ValueError(f"every match of the pattern holds U+{ord(hidden):04X} {unicodedata.name(hidden, '')}, "
+                             "and rules read a text without it (`edits.HIDDEN`: zero-width spaces, soft hyphens, marks "
+                             "of direction): it could never match; take it out of the pattern")
         nested, size = scan_pattern(pattern)
         if nested:
             raise ValueError(
@@ -267,6 +274,68 @@ def _checked(pattern: str, line: bool) -> tuple[str, int]:
             "gigabytes; lower the count, or count from 0 or 1 (`x{1,n}`): only the least count is copied"
         )
     return (r"[^\S\n]*+(?:" + pattern + r")[^\S\n]*+" if line else pattern), size
+
+
+_HIDDEN_CHARS = re.sub("(.)-(.)", lambda m: "".join(map(chr, range(ord(m[1]), ord(m[2]) + 1))), HIDDEN)
+_MAY_HIDE = re.compile(rf"[{HIDDEN}]|\\[uUxN0-7]")
+"""A pattern that may hold a character of `edits.HIDDEN`: one written as itself or by an escape (`mandatory_char`
+parses only those, ~1 ms a pattern)."""
+
+_REGEX_ONLY = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:[pP](?:\{[^}]*\}|[A-Za-z])|x\{([0-9a-fA-F]{1,6})\})")
+"""A `regex` escape `re` cannot parse that `mandatory_char` reads: a property (`\\p{Lu}`), a `\\x{200b}`."""
+
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+def mandatory_char(pattern: str, chars: str) -> str | None:
+    """The first of `chars` that every match of `pattern` holds (written in it, or a class of nothing else, outside an
+    optional part, an alternative without it and a negative look-around), as `re` parses it; None when there is none,
+    or `re` cannot parse it (`regex`'s own syntax but for properties and `\\x{...}`: the check is then left out)."""
+    def as_re(m: re.Match) -> str:
+        return m.group(1) + (f"\\U{int(m.group(2), 16):08x}" if m.group(2) else "\\w")  # `re` refuses a code too high
+    try:
+        parsed = re._parser.parse(_REGEX_ONLY.sub(as_re, pattern))
+    except (re.error, RecursionError, OverflowError):
+        return None
+    return _mandatory(parsed, frozenset(map(ord, chars)))
+
+
+def _mandatory(items, codes: frozenset[int]) -> str | None:
+    """`mandatory_char` on a parsed sequence (`re._parser`'s items)."""
+    for op, arg in items:
+        name, found = str(op), None
+        if name == "LITERAL" and arg in codes:
+            found = chr(arg)
+        elif name == "IN":
+            found = _class_of(arg, codes)
+        elif name == "SUBPATTERN":
+            found = _mandatory(arg[-1], codes)
+        elif name in _REPEATS and arg[0] >= 1:
+            found = _mandatory(arg[2], codes)
+        elif name == "ATOMIC_GROUP":
+            found = _mandatory(arg, codes)
+        elif name == "ASSERT":  # a look-around must match too
+            found = _mandatory(arg[1], codes)
+        elif name == "BRANCH":
+            branches = [_mandatory(branch, codes) for branch in arg[1]]
+            found = branches[0] if all(branches) else None
+        if found:
+            return found
+    return None
+
+
+def _class_of(items, codes: frozenset[int]) -> str | None:
+    """The first character of a parsed class (`[...]`) when it holds characters of `codes` alone, else None."""
+    first = None
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL" and arg in codes:
+            first = first or chr(arg)
+        elif name == "RANGE" and arg[1] - arg[0] < len(codes) and all(c in codes for c in range(arg[0], arg[1] + 1)):
+            first = first or chr(arg[0])
+        else:
+            return None
+    return first
 
 
 def _bits(flags: tuple[Flag, ...], table: dict) -> int:

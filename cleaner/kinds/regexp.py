@@ -12,7 +12,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from ..view import Hit, View
 from .base import EMPTY_HARM, Context, Rule, refuse_empty_match, register, whole_lines
-from .patterns import Flag, call, check_pattern, compile_fast, compiles
+from .patterns import Flag, call, check_pattern, compile_fast, compiles, mandatory_char
 
 
 @register("regex")
@@ -87,29 +87,9 @@ class RegexRule(Rule):
 
 
 def needs_line_break(pattern: str) -> bool:
-    """Whether every match of `pattern` holds a line break (`\\n`, or a newline written in it, outside a class or an
-    optional part), as `re` parses it; False when `re` cannot (`regex`'s own syntax), the check is then left out."""
-    try:
-        parsed = re._parser.parse(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return False
-    return _mandatory_break(parsed)
-
-
-def _mandatory_break(items) -> bool:
-    for op, arg in items:
-        name = str(op)
-        if name == "LITERAL" and arg == 10:
-            return True
-        if name == "SUBPATTERN" and _mandatory_break(arg[-1]):
-            return True
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and arg[0] >= 1 and _mandatory_break(arg[2]):
-            return True
-        if name == "ATOMIC_GROUP" and _mandatory_break(arg):
-            return True
-        if name == "BRANCH" and all(_mandatory_break(branch) for branch in arg[1]):
-            return True
-    return False
+    """Whether every match of `pattern` holds a line break (`\\n`, or a newline written in it, outside a class of
+    other characters or an optional part: `patterns.mandatory_char`)."""
+    return mandatory_char(pattern, "\n") is not None
 
 
 def _tail_start(text: str, lines: int) -> int:
