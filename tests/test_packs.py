@@ -1646,10 +1646,20 @@ def _one_rule(body: str) -> str:
      "U+00AD SOFT HYPHEN"),
     (_one_rule("    kind: thread\n    pattern: '(?=\\ufeff)\\w+'\n"), "pattern", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
     (_one_rule("    kind: ticker\n    separators: ['\\s\\u2060\\s']\n"), "separators", "U+2060 WORD JOINER"),
+    (_one_rule("    kind: line\n    phrases: [\"Accueil\\nContact\"]\n"), "phrases",
+     "'Accueil\\nContact' holds a line break, but each line of a text is compared alone: it would match the one line "
+     "'Accueil Contact', never the lines written; give each line its own phrase, or a `block` rule for lines that "
+     "follow each other (`lines: ['Accueil', 'Contact']`)"),
+    (_one_rule("    kind: block\n    lines: [\"Accueil\\r\\nContact\", Sport]\n"), "lines",
+     "give each line its own item of `lines`, in order (['Accueil', 'Contact'])"),
+    (_one_rule("    kind: truncate\n    markers: [\"Voir\\u2028aussi\"]\n"), "markers",
+     "it would match the one line 'Voir aussi', never the lines written; a marker is one line: give the line the list "
+     "starts at ('Voir')"),
 ], ids=["id-whitespace", "id-repeated", "wildcard", "leading-dot", "star", "doubled-bounds", "ticker-bounds",
         "requires-invisible", "line-pattern-newline", "line-pattern-newline-in-groups",
         "line-pattern-newline-with-property", "pattern-invisible",
-        "pattern-invisible-class", "extract-invisible", "thread-invisible-look-ahead", "ticker-invisible"])
+        "pattern-invisible-class", "extract-invisible", "thread-invisible-look-ahead", "ticker-invisible", "line-phrase-newline",
+        "block-line-newline", "truncate-marker-newline"])
 def test_a_rule_that_could_never_fire_or_passes_for_cleaners_own_edits_is_refused(text, field, says):
     """Accepted before, found by a QA pass: a rule by the id of cleaner's own edits (its removals were credited to
     the tidying, and `rules check` passed over them: a keep example it broke passed); and rules that could never

@@ -217,11 +217,17 @@ def not_under(low: str) -> Callable[[type, int, ValidationInfo], int]:
     return check
 
 
-def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
-    """Validator for phrase lists: each phrase must have a non-empty `line_key`, said which it is: too long for one
-    (no line that long is compared), or nothing once normalised (punctuation alone: a line's edges are trimmed of
-    it)."""
+def keyable(cls: type, phrases: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+    """Validator for phrase lists: each phrase must be one line (each line of a text is compared alone: one holding a
+    line break matched the one line of its words, never the lines written), and have a non-empty `line_key`, said
+    which it is: too long for one (no line that long is compared), or nothing once normalised (punctuation alone: a
+    line's edges are trimmed of it)."""
     for phrase in phrases:
+        if any(c in phrase for c in LINE_BREAKS):
+            lines = [line.strip() for line in phrase.splitlines() if line.strip()]
+            raise ValueError(f"{shown(phrase)} holds a line break, but each line of a text is compared alone: it would "
+                             f"match the one line {shown(' '.join(phrase.split()))}, never the lines written; "
+                             + _ONE_LINE[info.field_name].format(shown(lines[0] if lines else phrase), shown(lines)))
         if len(phrase) > KEY_MAX_CHARS:
             raise ValueError(f"{shown(phrase)} is over {KEY_MAX_CHARS:,} characters: no line that long is compared to "
                              "phrases")
@@ -229,6 +235,16 @@ def keyable(cls: type, phrases: tuple[str, ...]) -> tuple[str, ...]:
             raise ValueError(f"{shown(phrase)} is empty once normalised (case, accents and the punctuation at its "
                              "edges set aside)")
     return phrases
+
+
+LINE_BREAKS = "\n\r\x0b\x0c\u2028\u2029"
+"""What a text's reading makes a line break (a pack's `\r` too): a phrase holding one is no line."""
+
+_ONE_LINE = {"phrases": "give each line its own phrase, or a `block` rule for lines that follow each other "
+                        "(`lines: {1}`)",
+             "lines": "give each line its own item of `lines`, in order ({1})",
+             "markers": "a marker is one line: give the line the list starts at ({0})"}
+"""What to write instead of a phrase holding a line break, by field: `line`'s, `block`'s, `truncate`'s."""
 
 
 class _YamlRepr(reprlib.Repr):
