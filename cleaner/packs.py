@@ -236,6 +236,20 @@ def unscoped_shapes(rules: Iterable[Rule], places: dict[str, str]) -> str | None
             f"{them} to run alone")
 
 
+def check_notes(rules: Iterable[Rule], loaded: Iterable[Rule], places: dict[str, str]) -> list[str]:
+    """What `rules check` notes of a pack's `rules` (at their `places`) checked with the `loaded` ones (the shipped
+    packs, the service's rules): a rule with the id of a loaded one and not that rule, which it is checked in place of,
+    and `unscoped_shapes` of them together. The CLI printed them and the service left them out."""
+    rules, loaded = list(rules), list(loaded)
+    loaded_ids, mine = {r.id for r in loaded}, {r.id for r in rules}
+    notes = [f"{rule.id} has the id of a shipped rule: checked in its place (the review's ⚑ snippet); `clean` refuses "
+             "two rules of one id: edit the shipped pack, or give the rule an id of its own"
+             for rule in rules if rule.id in loaded_ids and rule not in loaded]  # not a shipped rule as it is
+    if said := unscoped_shapes([*rules, *(r for r in loaded if r.id not in mine)], places):  # where they run together
+        notes.append(said)
+    return notes
+
+
 def _read(path: Path) -> tuple[str, str]:
     """The pack's text, its line ends made `\n` (as `read_text` makes them), and the SHA-256 of its bytes."""
     data = _read_bytes(path)

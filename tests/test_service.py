@@ -504,7 +504,7 @@ def test_rules_check_runs_examples_and_never_loads_the_pack(server):
     with server.client() as c:
         before = c.get("/v1/rules").json()["rules"]
         good = c.post("/v1/rules/check", json={"pack": PACK.format(keep="Il faut lire aussi le rapport complet.")}).json()
-        assert good == {"ok": True, "rules": 1, "examples": 2, "error": None, "failures": []}
+        assert good == {"ok": True, "rules": 1, "examples": 2, "error": None, "failures": [], "notes": []}
         bad = c.post("/v1/rules/check", json={"pack": PACK.format(keep="Lire aussi")}).json()
         assert bad["ok"] is False and bad["failures"][0].startswith("pack.yaml:2: FAIL test.read-also: keep example 1")
         # at the rule's line, as `rules check` prints a failure (the README said so; the service left out the place)
@@ -515,12 +515,41 @@ def test_rules_check_runs_examples_and_never_loads_the_pack(server):
         assert "test.read-also" not in {e["rule"] for e in cleaned["record"]["edits"]}
 
 
+NOTED = """\
+rules:
+  - id: fr.photo-credit
+    kind: line
+    description: a credit line of my own
+    phrases: ["Crédit photo maison"]
+    examples: {remove: ["Crédit photo maison"], keep: ["Le conseil municipal a voté mardi le budget."]}
+  - id: my.shape
+    kind: shape
+    description: my own shape rule
+    examples: {remove: ["Accueil | Contact | Plan du site"], keep: ["Le conseil municipal a voté mardi le budget."]}
+"""
+
+
+def test_rules_check_answers_the_notes_rules_check_prints(server, tmp_path, in_process):
+    """A rule by a shipped rule's id, and an unscoped shape rule that replaces none: the CLI noted them, the service
+    answered ok with no word of either (found by a QA pass). Its notes are the CLI's, but for the prefix."""
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(NOTED, encoding="utf-8")
+    cli = in_process("rules", "check", str(pack))
+    with server.client() as c:
+        answer = c.post("/v1/rules/check", json={"pack": NOTED, "name": str(pack)}).json()
+        alone = c.post("/v1/rules/check", json={"pack": NOTED, "name": str(pack), "alone": True}).json()
+    assert [n.split(": ", 1)[0] for n in answer["notes"]] == ["fr.photo-credit has the id of a shipped rule", f"{pack}:7"]
+    assert ["note: " + n for n in answer["notes"]] == [line for line in cli.stderr.splitlines() if line.startswith("note")]
+    assert "the shape rule my.shape has no `sources`, so it replaces no shape rule" in answer["notes"][1]
+    assert alone["notes"] == []
+
+
 def test_a_pack_nested_too_deeply_is_a_failed_check_not_a_crash(server):
     """A pack of lists 100,000 deep took the service down (a segmentation fault in libyaml); it is a failed check
     naming the pack's depth, and the service goes on."""
     with server.client() as c:
         deep = c.post("/v1/rules/check", json={"pack": "rules: " + "[" * 1_001 + "]" * 1_001, "name": "d.yaml"}).json()
-        assert deep == {"ok": False, "rules": 0, "examples": 0, "failures": [],
+        assert deep == {"ok": False, "rules": 0, "examples": 0, "failures": [], "notes": [],
                         "error": f"d.yaml:1:{DEEP_COLUMN}: YAML error: nested over 500 levels deep (a pack is some "
                                  "five)"}
         assert c.get("/healthz").status_code == 200
@@ -547,7 +576,7 @@ def test_a_pack_holding_a_lone_surrogate_is_a_failed_check_at_its_place(server):
             r = c.post("/v1/rules/check", content=b'{"pack": ' + pack + b', "name": "s.yaml"}',
                        headers={"content-type": "application/json"})
             assert r.status_code == 200 and r.json() == {
-                "ok": False, "rules": 0, "examples": 0, "failures": [],
+                "ok": False, "rules": 0, "examples": 0, "failures": [], "notes": [],
                 "error": f"s.yaml:{at}: YAML error: unacceptable character #x{code}: a lone surrogate, which is no "
                          "Unicode text"}, r.text
 
@@ -1625,7 +1654,7 @@ def test_rules_check_names_a_duplicate_id_at_its_line_as_the_command_line_does(s
     assert (cli.returncode, cli.stderr) == (2, f"cleaner: {said}\n")
     with server.client() as c:
         answer = c.post("/v1/rules/check", json={"pack": text, "name": str(pack)}).json()
-    assert answer == {"ok": False, "rules": 0, "examples": 0, "error": said, "failures": []}
+    assert answer == {"ok": False, "rules": 0, "examples": 0, "error": said, "failures": [], "notes": []}
 
 
 def test_the_docs_page_loads_everything_from_the_service_itself(server):

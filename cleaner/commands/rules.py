@@ -14,7 +14,7 @@ from ..escapes import one_line
 from ..io.names import real
 from ..io.readers import not_an_input
 from ..io.writers import nowhere, stdout, text_stream, utf8_stream, write_atomic
-from ..packs import load_files, load_rules, pack_files, unscoped_shapes
+from ..packs import check_notes, load_files, load_rules, pack_files
 from ..report import counted
 from ..workers import default_workers
 from .common import a_file, config_args, config_from, input_args, inputs_named, pack_paths, worker_count
@@ -65,14 +65,9 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore")
         checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
     shipped = () if args.alone else load_rules(Config.load()).rules
-    shipped_ids = {r.id for r in shipped}
-    for rule in (r for r in checked.rules if r.id in shipped_ids and r not in shipped):  # not a shipped rule as it is
-        print(f"note: {rule.id} has the id of a shipped rule: checked in its place (the review's ⚑ snippet); "
-              "`clean` refuses two rules of one id: edit the shipped pack, or give the rule an id of its own",
-              file=sys.stderr)
+    for note in check_notes(checked.rules, shipped, checked.places):
+        print(f"note: {note}", file=sys.stderr)
     everything = list(checked.rules) + [r for r in shipped if r.id not in {c.id for c in checked.rules}]
-    if said := unscoped_shapes(everything, checked.places):  # said where they run together, with the shipped ones
-        print(f"note: {said}", file=sys.stderr)
     failures = []
     shown = True  # until stdout's reader goes (`| head`): the check goes on, its verdict is the exit code still
     for failure in pack_failures(checked.in_load_order(), checked.places, everything):

@@ -24,7 +24,7 @@ from ..closing import Closing
 from ..config import Config, ConfigError
 from ..io.records import bad
 from ..models import Cleaned, Document, Rejected
-from ..packs import RulePackError, load_text, shipped_packs
+from ..packs import RulePackError, check_notes, load_text, shipped_packs
 from ..pipeline import Pipeline, RunResult
 from ..report import Stats
 from ..review.page import render_review
@@ -146,10 +146,12 @@ class Service(Closing):
         except RulePackError as exc:
             return RuleCheck(ok=False, error=str(exc))
         rules = checked.in_load_order()
-        loaded = [] if pack.alone else [r for r in self.pipeline.cleaner.rules.rules if r.id not in checked.places]
-        failures = list(pack_failures(rules, checked.places, [*rules, *loaded], self.config.regex_timeout))
+        loaded = [] if pack.alone else self.pipeline.cleaner.rules.rules
+        others = [r for r in loaded if r.id not in checked.places]
+        failures = list(pack_failures(rules, checked.places, [*rules, *others], self.config.regex_timeout))
         examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in rules)
-        return RuleCheck(ok=not failures, rules=len(rules), examples=examples, failures=failures)
+        return RuleCheck(ok=not failures, rules=len(rules), examples=examples, failures=failures,
+                         notes=check_notes(rules, loaded, checked.places))
 
     def review(self, limit: int) -> str:
         """The review page (see `cleaner review`) over the last `limit` documents the service kept."""

@@ -186,3 +186,5 @@ class RuleCheck(BaseModel):
     examples: int = 0
     error: str | None = None
     failures: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="what `rules check` notes beside failures: a rule with "
+                             "the id of a loaded one, an unscoped shape rule that replaces none")
