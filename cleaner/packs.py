@@ -12,16 +12,16 @@ import hashlib
 import os
 import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .config import Config, warn, with_value
 from .escapes import too_many_digits
@@ -527,10 +527,7 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
         loc, nth = tuple(p for i, p in enumerate(err["loc"]) if not _is_branch(err["loc"], i)), None
         if loc and isinstance(loc[-1], int):  # `phrases.0`: the field, and its item 1, as the pack counts
             loc, nth = loc[:-1], loc[-1] + 1
-        # `examples.remove item 1 fields`, an item by its place as `phrases: item 1` (`examples.remove.0.fields`
-        # was 0-based)
-        field = "".join(f" item {p + 1}" if isinstance(p, int) else f" {p}" if i and isinstance(loc[i - 1], int)
-                        else f".{p}" if i else str(p) for i, p in enumerate(loc)) or None
+        field = _field_name(loc)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "tuple_type":  # "Input should be a valid tuple": a Python word for what a pack writes as a list
             msg = f"should be a list ([a, b], or an `- item` a line), got {shown(err['input'])}"
@@ -547,14 +544,39 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
             msg = said
         if err["type"] == "string_type" and (read := _YAML_TYPES.get(type(err["input"]))):
             msg += f" (YAML read it as {read}: quote it)"
-        if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
-            msg += f" (a {kind!r} rule takes: {', '.join(KINDS[kind].model_fields)})"
+        if err["type"] == "extra_forbidden":  # in an example's mapping too (`cleaned:`): the keys it takes
+            where = f"a {kind!r} rule" if len(loc) == 1 else repr(_field_name(loc[:-1]))
+            msg += f" ({where} takes: {', '.join(_model_at(KINDS[kind], loc).model_fields)})"
         if err["loc"][-1:] == ("str",) and _is_branch(err["loc"], len(err["loc"]) - 1):  # a remove example, neither
             msg = msg.replace("should be a valid string",
                               "should be a string or a mapping of text, clean and fields", 1)
         if nth is not None:
             msg = f"item {nth} {msg}"
         raise RulePackError(name, msg, rule_id, field, line) from None
+
+
+def _field_name(loc: tuple) -> str | None:
+    """A field's location as a message names it: `examples.remove item 1 fields`, an item by its place as `phrases:
+    item 1` (`examples.remove.0.fields` was 0-based)."""
+    return "".join(f" item {p + 1}" if isinstance(p, int) else f" {p}" if i and isinstance(loc[i - 1], int)
+                   else f".{p}" if i else str(p) for i, p in enumerate(loc)) or None
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
+    """The model whose mapping holds the last key of `loc` (without union branches): a rule's kind for `pattern`, a
+    remove example's for `examples.remove.0.cleaned`."""
+    for p in loc[:-1]:
+        if isinstance(p, str) and p in model.model_fields:
+            model = next(_models(model.model_fields[p].annotation), model)
+    return model
+
+
+def _models(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models in a field's type (`RemoveExample` in `tuple[str | RemoveExample, ...]`)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _models(arg)
 
 
 _YAML_TYPES = {date: "a date", datetime: "a date and time", bool: "a boolean", int: "a number", float: "a number"}
