@@ -47,8 +47,7 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
         if out.warnings:
             failures.append(f"{rule.id}: keep example {n}: {'; '.join(out.warnings)}: {_short(text)}")
         elif any(e.rule == rule.id for e in out.edits):
-            tidied = run_rules(Document(id="example", text=text), [], ctx).text  # as the rule read it
-            failures.append(f"{rule.id}: keep example {n} is changed: {' -> '.join(_apart(tidied, out.text))}")
+            failures.append(f"{rule.id}: keep example {n} is changed: {' -> '.join(_apart(_as_read(text), out.text))}")
     return failures
 
 
@@ -88,23 +87,31 @@ class _Sites:
         failures = []
         for n, text in enumerate(rule.examples.keep, start=1):
             culprits: dict[str, list[str | None]] = {}
+            changed = None  # what the first run that another rule edited made of it
             for hosts in alike.values():
                 if None not in hosts and not rule.sources and not culprits and not self._changed(
-                        text, self.extra[hosts[0]], timeout):
+                        text, self.extra[hosts[0]], timeout)[0]:
                     continue
-                for culprit in self._changed(text, self.runs[hosts[0]], timeout):
+                edited, out = self._changed(text, self.runs[hosts[0]], timeout)
+                for culprit in edited:
                     culprits.setdefault(culprit, []).extend(hosts)
-            if culprits.keys() - {rule.id}:
+                if changed is None and edited - {rule.id}:
+                    changed = out
+            if changed is not None:
                 named = ", ".join(_where(culprit, sorted(culprits[culprit], key=lambda h: h or ""), rule)
                                   for culprit in sorted(culprits))
-                failures.append(f"{rule.id}: keep example {n} is changed by {named}: {_short(text)}")
+                failures.append(f"{rule.id}: keep example {n} is changed by {named}: "
+                                f"{' -> '.join(_apart(_as_read(text), changed))}")
         return failures
 
     @staticmethod
-    def _changed(text: str, rules: list[Rule], timeout: float) -> set[str]:
-        """The rules of `rules` that edit `text` when they run on it (whitespace tidying apart)."""
-        out = run_rules(Document(id="example", text=text), rules, Context(timeout=timeout)) if rules else None
-        return {e.rule for e in out.edits if e.rule != WHITESPACE_RULE} if out else set()
+    def _changed(text: str, rules: list[Rule], timeout: float) -> tuple[set[str], str]:
+        """The rules of `rules` that edit `text` when they run on it (whitespace tidying apart), and what they make
+        of it."""
+        if not rules:
+            return set(), text
+        out = run_rules(Document(id="example", text=text), rules, Context(timeout=timeout))
+        return {e.rule for e in out.edits if e.rule != WHITESPACE_RULE}, out.text
 
 
 def _where(culprit: str, hosts: list[str | None], rule: Rule) -> str:
@@ -133,6 +140,11 @@ def pack_failures(rules: Iterable[Rule], places: dict[str, str], all_rules: Iter
             yield f"{places[rule.id]}: FAIL {failure}"
 
 
+def _as_read(text: str) -> str:
+    """`text` as the rules read it: lines trimmed and blank runs folded (by no rule but the tidying)."""
+    return run_rules(Document(id="example", text=text), [], Context()).text
+
+
 def _short(text: str, width: int = 70, start: int = 0) -> str:
     text = ("…" if start else "") + text[start:].replace("\n", "⏎")
     return repr(text if len(text) <= width else text[: width - 1] + "…")
@@ -140,8 +152,9 @@ def _short(text: str, width: int = 70, start: int = 0) -> str:
 
 def _apart(one: str, other: str, width: int = 70) -> tuple[str, str]:
     """`_short` of two texts, each from a little before where they first differ when their openings are alike ("is
-    changed: 'Current Chancellor…' -> 'Current Chancellor…'": a removal at the end was not seen). A keep example is
-    shown as the rules read it, lines trimmed and blank runs folded, or they would differ there first."""
+    changed: 'Current Chancellor…' -> 'Current Chancellor…'", by the rule or by another: a removal at the end was not
+    seen). A keep example is shown as the rules read it, lines trimmed and blank runs folded, or they would differ
+    there first."""
     same = len(os.path.commonprefix([one, other]))
     start = same - 20 if same > width - 20 else 0
     return _short(one, width, start), _short(other, width, start)

@@ -843,7 +843,8 @@ def test_check_names_each_failure_at_its_rule_in_file_order(tmp_path, in_process
     proc = in_process("rules", "check", str(path))
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
-        f"{path}:2: FAIL k.one: keep example 1 is changed by fr.share-bar: 'Partager sur Facebook⏎⏎Le conseil municipal a voté mardi le budget.'",
+        f"{path}:2: FAIL k.one: keep example 1 is changed by fr.share-bar: 'Partager sur Facebook⏎⏎Le conseil municipal a "
+        "voté mardi le budget.' -> 'Le conseil municipal a voté mardi le budget.'",
         f"{path}:9: FAIL k.two: remove example 1 is not touched: 'Mis en ligne 2021-03-04'",
         "2 rules, 4 examples, 2 failures"]
 
@@ -1522,7 +1523,9 @@ def test_a_keep_example_is_checked_as_it_runs_on_each_site_and_a_site_rule_that_
     the example runs on franceculture.fr's documents alone (a QA pass). Each site's rules now run as on that site's
     documents, and a document without a host gets none of them; a rule that changed the example only on some sites
     is named with them. Also: the same example under a rule scoped to franceculture.fr names no site (it runs there
-    only)."""
+    only). Each failure shows the example and what was made of it from a little before where they differ, as a rule's
+    own keep example does: it showed the example's first 70 characters alone, and the change at its end could not be
+    seen (a QA pass)."""
     keep = ("Dans cette Histoire du poil, historiens, anthropologues et psychanalystes nous dépeignent des sujets "
             "de tout poil.\nÀ découvrir")
     pack = tmp_path / "s.yaml"
@@ -1536,12 +1539,11 @@ def test_a_keep_example_is_checked_as_it_runs_on_each_site_and_a_site_rule_that_
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[:-1] == [
         f"{pack}:2: FAIL s.nohost: keep example 1 is changed by radiofrance.sidebar-tabs (on franceculture.fr, "
-        "franceinter.fr, radiofrance.fr documents): 'Dans cette Histoire du poil, historiens, anthropologues et "
-        "psychanaly…'",
-        f"{pack}:9: FAIL s.rf: keep example 1 is changed by radiofrance.sidebar-tabs: 'Dans cette Histoire du "
-        "poil, historiens, anthropologues et psychanaly…'",
+        "franceinter.fr, radiofrance.fr documents): '…sujets de tout poil.⏎À découvrir' -> '…sujets de tout poil.'",
+        f"{pack}:9: FAIL s.rf: keep example 1 is changed by radiofrance.sidebar-tabs: '…sujets de tout poil.⏎À "
+        "découvrir' -> '…sujets de tout poil.'",
         f"{pack}:17: FAIL s.share: keep example 1 is changed by fr.share-bar: 'Partager sur Facebook⏎⏎Le conseil a "
-        "voté le budget.'"]
+        "voté le budget.' -> 'Le conseil a voté le budget.'"]
 
 
 @pytest.mark.parametrize("remove, says", [
