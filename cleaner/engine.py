@@ -118,8 +118,7 @@ def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requir
     """The named rules' passes, then the last phase's (`shape`) on what they left; again while that
     changes something (at most `max_passes` rounds)."""
     requires = requires or requires_for(frozenset(w for rule in rules for w in rule.requires))
-    named = [r for r in rules if type(r).phase < LAST_PHASE]
-    last = [r for r in rules if type(r).phase >= LAST_PHASE]
+    named, last = _phases(rules)
     for _ in range(max_passes):
         _passes(state, named, ctx, max_passes, requires)
         if not (last and _passes(state, last, ctx, max_passes, requires)):
@@ -133,6 +132,20 @@ def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requir
             state.warnings.append(f"rule {rule.id!r}: stopped after changing this document {MAX_FIRINGS} times, "
                                   "finding more each time (a pattern that takes whatever its last removal laid bare "
                                   "would eat the text); what it found next stays")
+
+
+_PHASES: dict[int, tuple[list[Rule], list[Rule], list[Rule]]] = {}
+
+
+def _phases(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
+    """`rules` split into the named rules and the last phase's, once per rule list (the scoped lists are kept)."""
+    got = _PHASES.get(id(rules))
+    if got is None or got[0] is not rules:
+        if len(_PHASES) > 4096:
+            _PHASES.clear()
+        got = _PHASES[id(rules)] = (rules, [r for r in rules if type(r).phase < LAST_PHASE],
+                                    [r for r in rules if type(r).phase >= LAST_PHASE])
+    return got[1], got[2]
 
 
 def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires) -> bool:
@@ -153,6 +166,7 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
             if (seen is not None and state.found_nothing(rule, seen)) or state.fired[id(rule)] > MAX_FIRINGS:
                 continue
             while True:  # again while it fires: stacked lines at the head need it
+                state.view.present = state.present
                 try:
                     hits = list(rule.find(state.view, ctx))
                 except TimeoutError:  # skipped for the rest of the document: tried again, it warned again each pass
@@ -165,7 +179,7 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
                     state.fired[id(rule)] += 1  # stopped: not tried again on this document
                     state.stopped.append(rule)
                     break
-                if not state.apply(rule.id, hits):
+                if not hits or not state.apply(rule.id, hits):
                     break
                 state.fired[id(rule)] += 1
                 changed = changed_any = True

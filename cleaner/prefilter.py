@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 import ahocorasick
 import regex
@@ -51,7 +52,7 @@ class Requires:
         """The strings that occur in `text` (as `folded` gives it), overlapping ones included."""
         if self.automaton is None:
             return frozenset()
-        return frozenset(word for _, word in self.automaton.iter(text))
+        return frozenset(map(itemgetter(1), self.automaton.iter(text)))
 
     def present_across(self, text: str, cuts: list[int]) -> frozenset[str]:
         """The strings that occur in `folded(text)` across one of the offsets `cuts` (sorted): the only

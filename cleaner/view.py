@@ -35,6 +35,9 @@ class Hit(NamedTuple):
 class View:
     """The visible text after the removals so far, with the kept raw segments behind it."""
 
+    present: frozenset[str] | None = None
+    """When set (by the engine): at least the `requires` strings `folded` holds, so `lines_holding` skips the others."""
+
     def __init__(self, raw: str, removed: list[tuple[int, int]]):
         kept: list[tuple[int, int]] = []
         pos = 0
@@ -90,7 +93,10 @@ class View:
         """Indexes of the lines that hold one of `words` (`requires` strings) in `folded`."""
         text, starts = self.folded, self.folded_line_starts
         found: set[int] = set()
+        present = self.present
         for word in words:
+            if present is not None and word not in present:
+                continue  # not in the text: `present` holds at least every `requires` string it holds
             pos = text.find(word)
             while pos >= 0:
                 i = bisect_right(starts, pos) - 1

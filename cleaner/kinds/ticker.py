@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cached_property
+from itertools import islice
 from typing import Literal
 
 import regex
@@ -122,7 +123,10 @@ class TickerRule(Rule):
 
     def _enough_separators(self, text: str, timeout: float) -> bool:
         pre = self.compiled_prefilter
-        return pre is None or len(call(pre.findall, text, timeout)) >= self.min_segments - 1
+        if pre is None:
+            return True
+        need = self.min_segments - 1  # stop at that many matches: a long text may hold thousands
+        return need <= 0 or next(islice(call(pre.finditer, text, timeout), need - 1, None), None) is not None
 
     def is_ticker(self, line: str, timeout: float = 1.0) -> bool:
         """True when `line` is a ticker by this rule's parameters."""
