@@ -97,8 +97,9 @@ without an ISO 639-1 code, fastText gave Tagalog 0.003, and lingua, choosing amo
 MIN_LETTERS = 3
 """Fewest letters a document is given a language on: the backends guessed at one or two, each its own way (the
 default called `a` Basque, `ok` English and `é` Portuguese at 0.99)."""
-_FLOOR = regex.compile(r"(?:[^\p{L}\u249c-\u24e9\U0001f110-\U0001f149]*+[\p{L}\u249c-\u24e9\U0001f110-\U0001f149]){%d}"
-                       % MIN_LETTERS)
+_ENCLOSED = r"\u249c-\u24e9\U0001f110-\U0001f129\U0001f130-\U0001f149"
+"""Enclosed Latin letters, parenthesized, circled and squared (`⒜`, `Ⓐ`, `🄰`; not `🄫` or `🄭`, which are symbols)."""
+_FLOOR = regex.compile(rf"(?:[^\p{{L}}{_ENCLOSED}]*+[\p{{L}}{_ENCLOSED}]){{{MIN_LETTERS}}}")
 """`MIN_LETTERS` letters of the text as written, before NFKC, which makes letters of symbols (`™` is `TM`, `㎞` is
 `km`, `Ⅻ` is `XII`): a text of them alone was French, German or Polish, and passed `--langs` (a QA pass found it).
 Enclosed letters (`Ⓐ`, `⒜`, `🄰`) count: a post styled in them is read as plain letters."""

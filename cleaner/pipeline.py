@@ -26,7 +26,7 @@ from .engine import Cleaner
 from .gates import gate
 from .html import extract_html, page_author, page_source, page_title
 from .io.decoding import decode_text
-from .io.records import bad, empty, jsonable, named_by, record_document, record_id, refused, text_document
+from .io.records import bad, clashing, empty, jsonable, named_by, record_document, record_id, refused, text_document
 from .lang import LangResult, Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected, given_field, without_surrogates
 from .packs import RuleSet
@@ -56,7 +56,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
     if isinstance(doc, Document):  # one a reader made (`where` it was read) was checked then
         if doc.where is not None:
             return _utf8_text(doc, where)
-        doc = _as_record(doc, str(index))
+        doc = _as_record(doc, str(index), where)
         return _refused(doc, where, config) or _utf8_text(doc, where)
     if isinstance(doc, (bytes, bytearray, memoryview)):  # the bytes of a text: read as a .txt file is
         text, warnings = decode_text(bytes(doc), where, config.encoding)
@@ -75,13 +75,18 @@ def _refused(doc: Document, where: str, config: Config) -> Rejected | None:
     return refused(doc.id, doc.text, doc.html, where, config, raw) or empty(doc.id, doc.text, doc.html, where, raw)
 
 
-def _as_record(doc: Document, place: str) -> Document:
+def _as_record(doc: Document, place: str, where: str) -> Document:
     """A `Document` the caller built, named and its `meta` made as a record's (`io.records.record_document`): a blank
     id as `<place>:<hash>` (`record_id`), where every blank one was one id (a second text was a `repeated_id`, one of a
     later batch `already_indexed`), and `meta` as JSON holds it (`jsonable`: a date as ISO 8601, a set as its text),
     where a date made `run` raise, losing the batch, when two documents shared an id, and `clean` gave records no JSON
-    writer takes."""
+    writer takes; an `html` beside a text that is not blank, never read, in `meta` (`io.records.PAGE_FIELDS`: it was
+    dropped without a trace), over a `meta.html` of another value with a warning."""
     update = {"id": record_id(doc.id, place, named_by(doc.text, doc.html)), "meta": jsonable(doc.meta)}
+    if doc.html is not None and doc.text.strip():
+        if update["meta"].get("html", doc.html) != doc.html:
+            update["warnings"] = (*doc.warnings, clashing(where, ["html"]))
+        update |= {"html": None, "meta": {**update["meta"], "html": doc.html}}
     return doc if update == {"id": doc.id, "meta": doc.meta} else doc.model_copy(update=update)
 
 

@@ -794,7 +794,7 @@ def test_symbols_nfkc_makes_letters_of_are_no_letters(name):
     text as written (enclosed letters, a styled post's, are letters: see the test of styled forms); a text with
     letters of its own keeps its language."""
     tagger = make_tagger(name)
-    for text in ("™ ™ ® ©", "10 ㎞, 5 ㎏, 3 ㎖", "Ⅻ Ⅻ", "ab ™", "℃ ℉ №"):
+    for text in ("™ ™ ® ©", "10 ㎞, 5 ㎏, 3 ㎖", "Ⅻ Ⅻ", "ab ™", "℃ ℉ №", "🄫 🄬 🄭"):  # the last: enclosed symbols
         assert tagger.tag(text) == LangResult(), (name, text)
     assert tagger.tag(FR_PARA + " ™").lang == "fr"
 

@@ -1118,6 +1118,14 @@ def test_a_records_html_beside_its_text_is_kept_in_meta_unread(tmp_path):
     assert isinstance(item, Document) and item.html is None and item.meta == {"x": 1, "html": page}
     api = clean({"id": "f", "text": text, "html": page}, config)
     assert not isinstance(api, Rejected) and api.document.text == text and api.document.meta == {"html": page}
+    made = clean(Document(id="d", text=text, html=page), config)  # a Document the caller built: the same (a review)
+    assert made.document.html is None and made.document.meta == {"html": page} and not made.warnings
+    for doc in ({"id": "m", "text": text, "html": page, "meta": {"html": "other"}},
+                Document(id="m", text=text, html=page, meta={"html": "other"})):  # the field wins, warned, as any does
+        made = clean(doc, config)
+        assert made.document.meta == {"html": page} and made.warnings == (
+            "document 0: meta: 'html' given both as a field of the record and in its 'meta', with other values: the "
+            "field's value kept",)
     (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b", "text": " ", "html": page}) + "\n", encoding="utf-8")
     (blank,) = _read(tmp_path / "b.jsonl", config=config)
     assert isinstance(blank, Rejected) and blank.reason == "too_large"

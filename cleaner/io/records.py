@@ -26,6 +26,8 @@ from .decoding import decode_html, decode_text, looks_binary, repair
 Item = Document | Rejected
 
 DOC_KEYS = ("url", "source", "html", "lang")
+PAGE_FIELDS = ("url", "source", "lang")
+"""`DOC_KEYS` but `html`: a record's fields beside a text that is not blank, which is cleaned, its page never read."""
 """Record fields that become `Document` fields of the same name (when they are strings)."""
 
 
@@ -225,12 +227,11 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
     if isinstance(text, Rejected):
         return _warned(text, where, warnings)  # with what decoding its bytes met
     taken = {config.text_field} | ({config.id_field} if rid == str(value) or _says_nothing(value) else set())
-    fields, meta, clashes = split_fields(record, taken)
-    if text.strip() and "html" in fields:  # the text is cleaned and the page never read: kept as any other field
-        meta = {**meta, "html": fields.pop("html")}  # is, not dropped in silence (QA)
+    # beside a text that is not blank, cleaned, the page is never read: kept as any other field is, not dropped in
+    # silence (a QA pass), and checked against a `meta.html` as any other is
+    fields, meta, clashes = split_fields(record, taken, PAGE_FIELDS if text.strip() else DOC_KEYS)
     if clashes:
-        warnings = (*warnings, f"{where}: meta: {', '.join(map(repr, clashes))} given both as a field of the record "
-                               "and in its 'meta', with other values: the field's value kept")
+        warnings = (*warnings, clashing(where, clashes))
     return text_document(rid, text, where, config, warnings, raw, meta=meta, **fields)
 
 
@@ -253,8 +254,16 @@ def _says_nothing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def split_fields(record: Mapping[Any, Any], taken: set[str]) -> tuple[dict[str, str], dict[str, Any], list[str]]:
-    """A record's document fields (`DOC_KEYS` holding a string), its `meta`, and the keys the two parts of
+def clashing(where: str, keys: list[str]) -> str:
+    """The warning of `keys` given both as fields of a record and in its `meta`, with other values."""
+    return (f"{where}: meta: {', '.join(map(repr, keys))} given both as a field of the record and in its 'meta', with "
+            "other values: the field's value kept")
+
+
+def split_fields(record: Mapping[Any, Any], taken: set[str], keys: tuple[str, ...] = DOC_KEYS,
+                 ) -> tuple[dict[str, str], dict[str, Any], list[str]]:
+    """A record's document fields (`keys` holding a string: `DOC_KEYS`, or `PAGE_FIELDS` for a record whose text is
+    cleaned, its `html` to `meta`), its `meta`, and the keys the two parts of
     `meta` disagree on. `meta` holds every other field not in `taken`, a document field of another type
     included (`"url": 5` is kept there, not dropped; a null one says nothing and goes), but for what cleaning
     made of an output of cleaner's read again (`models.MADE`: `edits`, `warnings`, ...), which it makes anew,
@@ -263,7 +272,7 @@ def split_fields(record: Mapping[Any, Any], taken: set[str]) -> tuple[dict[str, 
     `meta`, not `meta.meta`): a key it shares with a field of the record, with another value, is one
     of the disagreements, unless the field is what cleaning made of the `meta` value (`_made_from`): then
     the `meta` value stays. A null `meta` goes; one of another type stays `meta`."""
-    fields = {k: v for k, v in record.items() if k in DOC_KEYS and isinstance(v, str)}
+    fields = {k: v for k, v in record.items() if k in keys and isinstance(v, str)}
     if all(k in record for k in ALWAYS_WRITTEN):
         taken = taken | set(MADE)
     meta = {k: v for k, v in record.items()
