@@ -120,15 +120,17 @@ def _time(named: bool) -> str:
     hour, minute, second = group("hour", r"\d{1,2}"), group("minute", r"\d{2}"), group("second", r"\d{2}")
     zone, zone_minute = group("zone", r"\d{1,2}"), group("zone_minute", r"\d{2}")
     half, clock = group("half", r"am|pm|a\.m\.|p\.m\."), rf"{minute}(?::{second}(?:[.,]\d+)?)?"
-    # a record's field is read whole (`given_date`), so any zone of capitals, `Z` and `+02` are safe there; on a
-    # rule's line they would take the words and numbers after a date
+    # a record's field is read whole (`given_date`), so any zone of capitals, `Z`, `+02` and a zone glued to a time
+    # (`10:30:00+02:00`, as str(datetime) writes it) are safe there; on a rule's line they would take the words and
+    # numbers after a date. Glued to a date they would read its day as an offset ("2021-03-12": "2021-03", "-12")
     zones, offset = (r"[A-Z]{1,5}", rf"(?::?{zone_minute})?") if named else (_ZONES, rf":?{zone_minute}")
+    space = r"(?(hour)[^\S\n]*+|[^\S\n]++)" if named else r"[^\S\n]++"
     return (
         rf"(?:T{hour}:{clock}(?:[^\S\n]?(?:Z|[+-]{zone}(?::?{zone_minute})?))?"
         rf"|[^\S\n]*+(?:à|a|at|a las|um|vers|,|-|•|·)?[^\S\n]*+{hour}"
         rf"(?:[^\S\n]?[h:.][^\S\n]?{clock}(?:[^\S\n]?min)?|[^\S\n]?h\b)(?:[^\S\n]*+{half})?"
         rf"(?:[^\S\n]++(?-i:ET|CT|MT|PT)\b)?)?"
-        rf"(?:[^\S\n]++(?:(?-i:{zones})(?:[^\S\n]?[+-][^\S\n]?{zone}(?::?{zone_minute})?)?"
+        rf"(?:{space}(?:(?-i:{zones})(?:[^\S\n]?[+-][^\S\n]?{zone}(?::?{zone_minute})?)?"
         rf"|[+-]{zone}{offset}))?"
         rf"(?:[^\S\n]*+\((?:{_LOCAL})\)|[^\S\n]++(?:{_LOCAL}))?")
 
