@@ -203,12 +203,30 @@ def test_a_date_line_takes_its_us_time_zone_and_an_hour_alone(lang, line):
     ("fr", "Par Jean Dupont\nMis à jour le 12 mars 2024 à 14h05", "Jean Dupont"),
     ("en", "By John Smith and Jane Doe\nPublished March 12, 2024", "John Smith and Jane Doe"),
     ("en", "By John Smith\nUpdated March 12, 2024\nPublished March 12, 2024", "John Smith"),
+    ("en", "Posted by John Smith\nPublished March 12, 2024", "John Smith"),
+    ("en", "By John Smith, Jane Doe and Ann Lee\nPublished March 12, 2024", "John Smith, Jane Doe and Ann Lee"),
+    ("en", "By John Smith, BBC News\nPublished March 12, 2024", "John Smith"),
 ])
 def test_a_byline_above_a_date_line_is_the_author_not_the_title(lang, head, author):
     """`generic.date-prefix` took the line above the date line as the title, a byline too: "Par Jean Dupont" was the
     title and no author was lifted (QA of session 47). A byline is no title, as `generic.section-title` says."""
     out = clean(Document(id="x", text=f"{head}\n\n{BYLINE_BODY[lang]}", lang=lang))
     assert (out.text, out.title, out.author, out.published) == (BYLINE_BODY[lang], None, author, "2024-03-12")
+
+
+@pytest.mark.parametrize("lang, title, date", [
+    ("en", "By Royal Appointment: The Queen's Favourite Shops", "Published on 12 March 2024"),
+    ("en", "BY THE NUMBERS", "Published: 12 March 2024"),
+    ("en", "By Design, Apple Wins Again", "Published on 12 March 2024"),
+    ("en", "By Order Of The Court", "Published on 12 March 2024"),
+    ("fr", "Par Monts Et Par Vaux", "Publié le 12 mars 2024"),
+])
+def test_a_title_opening_with_by_or_par_above_a_date_line_is_the_title(lang, title, date):
+    """The byline check of `generic.date-prefix` refused any "By"/"Par" and a capital as the title, so these kept
+    their title and date lines and lifted nothing (a review of session 47). A byline is a name as the byline rules
+    read one: 2 to 4 capitalised words or an "and"/"et" list, no colon."""
+    out = clean(Document(id="x", text=f"{title}\n{date}\n\n{BYLINE_BODY[lang]}", lang=lang))
+    assert (out.text, out.title, out.author, out.published) == (BYLINE_BODY[lang], title, None, "2024-03-12")
 
 
 @pytest.mark.parametrize("line, author, published", [
