@@ -248,6 +248,21 @@ def test_a_french_byline_with_a_list_of_names_or_an_agency_is_lifted(line, autho
     assert clean(Document(id="x", text=kept, lang="fr")).text == kept
 
 
+@pytest.mark.parametrize("text", [
+    "The bank said customers should ignore any SMS that says Click here to read your new account statement, as it is "
+    "a phishing attempt. Call the bank instead.",
+    "Experts warn that messages saying Click here to download the vaccine certificate are fake.",
+    "The scam is simple. Click here to read your statement, the message says, and the link installs malware.",
+])
+def test_an_english_sentence_quoting_a_read_or_download_prompt_stays(text):
+    """`pcm.media-prompt` (no `langs`: MasakhaNEWS's Pidgin is tagged English) took "Click here to read|download" to
+    the stop wherever it stood, and cut these sentences after "says" (a review of session 47). Such a prompt is a
+    sentence of its own now, or the text's last words; the Pidgin ones stay removed."""
+    assert clean(Document(id="x", text=text, lang="en")).text == text
+    pidgin = "Dem also dey give Astrazeneca vaccine to pipo. Click here to read how to register for Covid -19 vaccine ."
+    assert clean(Document(id="x", text=pidgin, lang="en")).text == "Dem also dey give Astrazeneca vaccine to pipo."
+
+
 @pytest.mark.parametrize("line, author", [
     ("Publié dans Le Monde le 12 mars 2024 | Mis à jour le 13 mars 2024", None),
     ("Publié dans Le Monde le 12 mars 2024 à 14h05, mis à jour le 13 mars 2024 à 09h00", None),
