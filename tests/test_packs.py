@@ -263,6 +263,16 @@ def test_an_english_sentence_quoting_a_read_or_download_prompt_stays(text):
     assert clean(Document(id="x", text=pidgin, lang="en")).text == "Dem also dey give Astrazeneca vaccine to pipo."
 
 
+def test_isolezwes_follow_call_goes_alone_and_an_entry_naming_its_handle_stays():
+    """`xh.follow-call` took "Silandele …@ilisolezwe" and any 160 characters after it: a competition's entry was
+    removed whole and the sentence after a call went with it (a review of session 47)."""
+    entry = ("Silandele ku-Twitter @ilisolezwe uze usixelele igama lemvumi oyithandayo ukuze uphumelele amatikiti "
+             "amabini ekonsathini.")
+    assert clean(Document(id="x", text=entry, lang="xh")).text == entry
+    call = "Silandele kuTwitter ku: @ilisolezwe. Amatikiti afumaneka eComputicket ngeR150."
+    assert clean(Document(id="x", text=call, lang="xh")).text == "Amatikiti afumaneka eComputicket ngeR150."
+
+
 @pytest.mark.parametrize("line, author", [
     ("Publié dans Le Monde le 12 mars 2024 | Mis à jour le 13 mars 2024", None),
     ("Publié dans Le Monde le 12 mars 2024 à 14h05, mis à jour le 13 mars 2024 à 09h00", None),
