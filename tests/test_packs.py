@@ -263,6 +263,24 @@ def test_an_english_sentence_quoting_a_read_or_download_prompt_stays(text):
     assert clean(Document(id="x", text=pidgin, lang="en")).text == "Dem also dey give Astrazeneca vaccine to pipo."
 
 
+@pytest.mark.parametrize("line", [
+    "Publié le 12 mars 2024 par Jean Dupont, Paris",
+    "Publié le 12 mars 2024 par Jean Dupont, Le Monde",
+    "Publié le 12 mars 2024 par Jean Dupont, Directeur De La Publication",
+    "Publié le 12 mars 2024 par Gallimard, Le Seuil et Actes Sud.",
+    "Par Jean Dupont avec AFP, le président a annoncé de nouvelles mesures",
+])
+def test_a_place_role_outlet_or_sentence_after_a_french_name_is_no_author(line):
+    """The comma list of `fr.published-line` took any capitalised words after a comma, and its stop ("Jean Dupont,
+    Paris", "Gallimard, Le Seuil et Actes Sud."), and `fr.byline`'s "avec AFP" the sentence after it (a review of
+    session 47). A list ends with "et <Name>", and an agency ends the line or comes before a date."""
+    text = f"{line}\n\n{BYLINE_BODY['fr']}"
+    out = clean(Document(id="x", text=text, lang="fr"))
+    assert (out.text, out.author) == (text, None)
+    dotted = clean(Document(id="x", text=f"Publié le 12 mars 2024 par Jean Dupont.\n\n{BYLINE_BODY['fr']}", lang="fr"))
+    assert (dotted.text, dotted.author) == (BYLINE_BODY["fr"], "Jean Dupont")
+
+
 def test_isolezwes_follow_call_goes_alone_and_an_entry_naming_its_handle_stays():
     """`xh.follow-call` took "Silandele …@ilisolezwe" and any 160 characters after it: a competition's entry was
     removed whole and the sentence after a call went with it (a review of session 47)."""
