@@ -119,12 +119,15 @@ def _time(named: bool) -> str:
 
     hour, minute, second = group("hour", r"\d{1,2}"), group("minute", r"\d{2}"), group("second", r"\d{2}")
     zone, zone_minute = group("zone", r"\d{1,2}"), group("zone_minute", r"\d{2}")
-    half, clock = group("half", r"am|pm|a\.m\.|p\.m\."), rf"{minute}(?::{second}(?:[.,]\d+)?)?"
+    # a field's `a.m` may lack its last dot (it ends the field), as the one definition before it read it
+    half = group("half", r"am|pm|a\.m\.?|p\.m\.?" if named else r"am|pm|a\.m\.|p\.m\.")
+    clock = rf"{minute}(?::{second}(?:[.,]\d+)?)?"
     # a record's field is read whole (`given_date`), so any zone of capitals, `Z`, `+02` and a zone glued to a time
     # (`10:30:00+02:00`, as str(datetime) writes it) are safe there; on a rule's line they would take the words and
-    # numbers after a date. Glued to a date they would read its day as an offset ("2021-03-12": "2021-03", "-12")
+    # numbers after a date. A zone follows a time only there: after a date alone it read "12 March 2021 AB" and
+    # "2021-03-12 -5" as dates, and glued to a date its day as an offset ("2021-03-12": "2021-03", "-12")
     zones, offset = (r"[A-Z]{1,5}", rf"(?::?{zone_minute})?") if named else (_ZONES, rf":?{zone_minute}")
-    space = r"(?(hour)[^\S\n]*+|[^\S\n]++)" if named else r"[^\S\n]++"
+    space = r"(?(hour)[^\S\n]*+|(?!))" if named else r"[^\S\n]++"
     return (
         rf"(?:T{hour}:{clock}(?:[^\S\n]?(?:Z|[+-]{zone}(?::?{zone_minute})?))?"
         rf"|[^\S\n]*+(?:à|a|at|a las|um|vers|,|-|•|·)?[^\S\n]*+{hour}"

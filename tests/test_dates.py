@@ -141,6 +141,14 @@ def test_a_records_own_date_keeps_a_zone_glued_to_its_time(text):
     assert clean({"id": "a", "text": body, "published": text}).published == "2021-03-12"
 
 
+def test_a_records_own_date_reads_a_zone_after_a_time_only_and_an_a_m_without_its_last_dot():
+    """The one definition read a zone after a date alone in a record's field ("12 March 2021 AB", "2021-03-12 -5"
+    were dates: the pattern before wanted a time first) and no `a.m` without its last dot, which ends a field (a
+    review of session 47)."""
+    assert given_date("March 12, 2021 at 10:30 a.m") == given_date("March 12, 2021 at 10:30 p.m.") == "2021-03-12"
+    assert given_date("12 March 2021 AB") is None and given_date("2021-03-12 -5") is None
+
+
 def test_a_records_own_date_written_otherwise_fills_the_field_and_beats_trafilaturas():
     from cleaner import clean
 
