@@ -1856,3 +1856,13 @@ def test_check_says_an_extract_rule_caught_no_date(tmp_path, in_process):
                                            "2020' (its `published` group caught '45 flubber 2020', which is no date "
                                            "cleaner reads)")
     assert proc.stdout.endswith("1 failure\n")
+
+
+def test_a_video_articles_headline_stays_and_a_watch_link_between_paragraphs_goes():
+    """`en.media-link` took the headline of BBC video articles, the text's first line over a blank line
+    ("Watch: Belfast Giants see off …", eng-test-647, -221, -800), for a link: it saw one line at a time."""
+    body = "Belfast Giants secured their fifth straight victory with a 6-3 win over Glasgow Clan at the SSE Arena."
+    text = f"Watch: Belfast Giants see off Glasgow Clan in nine-goal thriller\n\n{body}"
+    assert clean(Document(id="x", text=text, lang="en")).text == text
+    linked = f"{body}\nWatch: Belfast Giants see off Glasgow Clan in nine-goal thriller\n{BYLINE_BODY['en']}"
+    assert clean(Document(id="x", text=linked, lang="en")).text == f"{body}\n{BYLINE_BODY['en']}"
