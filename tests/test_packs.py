@@ -1866,3 +1866,20 @@ def test_a_video_articles_headline_stays_and_a_watch_link_between_paragraphs_goe
     assert clean(Document(id="x", text=text, lang="en")).text == text
     linked = f"{body}\nWatch: Belfast Giants see off Glasgow Clan in nine-goal thriller\n{BYLINE_BODY['en']}"
     assert clean(Document(id="x", text=linked, lang="en")).text == f"{body}\n{BYLINE_BODY['en']}"
+
+
+@pytest.mark.parametrize("box", [
+    "Make Sense of Food Prices\nFind out why food prices are also on the rise.\nWatch now on BBC iPlayer (UK only).",
+    "OnlyFans Uncovered\nOnlyFans is the British website that's been credited with changing sex work forever. "
+    "The BBC has been invited inside its offices to meet its stars and bosses.\nWatch now on BBC iPlayer(UK Only)",
+    "Secret World of Trading Nudes\nMonika Plaha investigates the disturbing online trade in sexually explicit images "
+    "and video of women, often taken and posted on social media without their consent.\nWatch on BBC iPlayer (UK Only)",
+])
+def test_bbcs_iplayer_promo_box_goes_whole(box):
+    """`en.media-promo` took the box's button alone and left its title and blurb (eng-test-32, -148, -924, -874); a
+    paragraph over the button, with no title line above it, stays."""
+    text = f"{BYLINE_BODY['en']}\n{box}"
+    assert clean(Document(id="x", text=text, lang="en")).text == BYLINE_BODY["en"]
+    blurb = box.split("\n")[1]
+    assert clean(Document(id="x", text=f"{BYLINE_BODY['en']}\n{blurb}\nWatch now on BBC iPlayer (UK only).",
+                          lang="en")).text == f"{BYLINE_BODY['en']}\n{blurb}"
