@@ -1883,3 +1883,18 @@ def test_bbcs_iplayer_promo_box_goes_whole(box):
     blurb = box.split("\n")[1]
     assert clean(Document(id="x", text=f"{BYLINE_BODY['en']}\n{blurb}\nWatch now on BBC iPlayer (UK only).",
                           lang="en")).text == f"{BYLINE_BODY['en']}\n{blurb}"
+
+
+@pytest.mark.parametrize("line", [
+    "Celebrity stylist Lisa Farrall shares top tips on textured hair",
+    "Watch emotional scenes as Australia's border opens",
+    'Is flexitarianism "half-hearted" vegetarianism',
+    'Gambling "completely took over my life"',
+    "Paul Njoroge says his family died because of Boeing's \"negligence\"",
+    "South Asia Correspondent Rajini Vaidyanathan meets one family struggling to get fuel in Sri Lanka",
+])
+def test_a_related_video_headline_ending_a_text_goes(line):
+    """`en.trailing-headline` left these (MasakhaNEWS eng-dev-132, -464, eng-test-141, -39, -73, eng-dev-103): "on"
+    and "as" were no English words to it, "Is" was not "is", a closing quote ended only sentences, 15 words were
+    too many."""
+    assert clean(Document(id="x", text=f"{BYLINE_BODY['en']}\n{line}", lang="en")).text == BYLINE_BODY["en"]
