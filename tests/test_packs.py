@@ -1898,3 +1898,27 @@ def test_a_related_video_headline_ending_a_text_goes(line):
     and "as" were no English words to it, "Is" was not "is", a closing quote ended only sentences, 15 words were
     too many."""
     assert clean(Document(id="x", text=f"{BYLINE_BODY['en']}\n{line}", lang="en")).text == BYLINE_BODY["en"]
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("Sign up to My Sport to follow snooker news on the BBC app.", "en.newsletter-call"),
+    ("You can use our interactive tool to find out which unions are on strike at your local ambulance service:",
+     "en.widget-notice"),
+    ("Check out our full rundown of all the December and January strikes.", "en.read-more-link"),
+    ("New Tech Economy is a series exploring how technological innovation is set to shape the new emerging economic "
+     "landscape.", "en.series-note"),
+    ("Bibliography\nBBC World Cup icons series", "en.series-note"),
+    ("You can read more about Strep A here.", "en.read-more-link"),
+    ("Read the match report here.", "en.read-more-link"),
+    ("Read Orla's report here.", "en.read-more-link"),
+    ("Live updates on this story here.", "en.read-more-link"),
+    ("We've got the latest from Kyiv and elsewhere in Ukraine here.", "en.read-more-link"),
+    ("Read more about what happened here.", "en.read-more-link"),
+])
+def test_bbcs_recurring_promo_and_link_lines_go(line, rule):
+    """BBC's promo and link lines that recur in MasakhaNEWS English and no rule took (a QA read); "Read more about
+    … here." went only without its stop."""
+    text = f"{BYLINE_BODY['en']}\n{line}\nThe bank's next meeting is in March."
+    out = clean(Document(id="x", text=text, lang="en"))
+    assert out.text == f"{BYLINE_BODY['en']}\nThe bank's next meeting is in March."
+    assert rule in {e.rule for e in out.edits}
