@@ -184,8 +184,8 @@ def test_a_damaged_record_is_compiled_anew_the_others_replayed(store, compiles, 
     _cleaned(_shipped().rules)  # what compiles at its first use too
     patterns.save_compiled()
     file = compiled._File(store.path)
-    digest = next(d for d in file.digests() if file.length(d) > 1000)
-    key = compiled.marshal.loads(file.record(digest))[0]
+    digest, key = next((d, key) for d in file.digests() if file.length(d) > 1000  # a compiled pattern's, not a size's
+                       and (key := compiled.marshal.loads(file.record(d))[0])[0] in compiles)
     _, offset, length, _ = file._entry(digest)
     file.close()
     data = bytearray(store.path.read_bytes())
