@@ -107,7 +107,8 @@ The Guardian's "Fri 13 Mar 2015", were removed with their byline, not lifted."""
 _WEEKDAY = regex.compile(rf"(?i:{WEEKDAYS})\.?[,،]?[^\S\n]+")
 """A weekday before a date ("jeudi 12 mars 2021", "Fri, 12 Mar 2021"): not checked against the date, as RFC 2822
 readers do not check it either."""
-_ZONES = "UTC|UT|GMT|CET|CEST|EET|EEST|BST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|WAT|EAT|CAT|SAST|MSK|IST|JST|AEST|AEDT|HNE|HAE"
+_ZONES = ("UTC|UT|GMT|CET|CEST|EET|EEST|BST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|WAT|EAT|CAT|SAST|MSK|IST|JST|AEST|AEDT"
+          "|HNE|HAE")
 _LOCAL = "heure de Paris|heure locale|heure française|heure de Montréal|heure de l'Est|local time"
 
 
