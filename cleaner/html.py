@@ -17,7 +17,7 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 |---|---|
 | `bad_input` | binary content (a PDF served as a page), or markup lxml cannot parse |
 | `stub_page` | a redirect, error, login or paywall page: a short page saying "Moved Permanently", "404", "Seite nicht gefunden" (`STUB_NOTICES`, by language), ...; or whose main text has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer."), among its first `STUB_HEAD_LINES` lines when it is `STUB_MAX_CHARS` or longer; or shorter, under a title that is an HTTP error code ("404 | Glamour") |
-| `empty_extraction` | trafilatura finds no main text, or a short one without a sentence (`_no_sentence`) |
+| `empty_extraction` | trafilatura finds no main text, or a short one without a sentence (`_no_sentence`), before the rule packs clean it or after (`no_article`, which `pipeline.Pipeline` asks) |
 
 A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page;
 markup that is no page and does not open with a tag (`<<<>>`, bare text) is `bad_input`.
@@ -40,7 +40,8 @@ import regex
 from .config import Config
 from .dates import LATEST, given_date
 from .io.decoding import TAG, looks_binary, repair
-from .models import ARCHIVED, Document, Rejected, url_host
+from .models import ARCHIVED, Cleaned, Document, Rejected, url_host
+from .report import summary_of
 from .text import blank
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
@@ -669,6 +670,23 @@ def _element_text(element: Any) -> str:
     `<title>` it shows, in the tab): a short redirect page with a Google Tag Manager snippet of 334 characters was
     too long for a stub, and an error page's notice quoted its JavaScript ("404 Not Found var a=1;…")."""
     return " ".join(" ".join(element.xpath(".//text()[not(ancestor::script or ancestor::style)]")).split())
+
+
+def no_article(page: Document, out: Cleaned) -> Rejected | None:
+    """The rejection of a page whose main text holds no sentence once the rule packs have cleaned it (`_no_sentence`
+    of the clean text), as `extract_html` rejects one whose main text holds none before: trafilatura found a site's
+    frame and no article, and a sentence of the frame let it pass (TED's menu, "please turn JavaScript on.", over a
+    talk whose transcript the page does not hold: `ted.site-menu` took 1,510 of its 1,527 characters, and the
+    speaker's name was kept as a document). `page` is the document as read, which the rejection carries."""
+    if not _no_sentence(out.text):
+        return None
+    removed = len(out.document.text) - len(out.text)
+    rules = sorted(summary_of(out.record())["rules"].items(), key=lambda rule: -rule[1])
+    named = ", ".join(f"{rule} {chars:,}" for rule, chars in rules[:3]) + (", ..." if len(rules) > 3 else "")
+    return _reject(page, "empty_extraction", f"{_where(page)}: trafilatura's main text has no sentence once the rule "
+                                             f"packs have cleaned it (they removed {removed:,} of its "
+                                             f"{len(out.document.text):,} characters: {named}): "
+                                             f"{' '.join(out.text.split())[:120]!r}")
 
 
 def _no_sentence(text: str) -> bool:

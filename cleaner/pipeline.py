@@ -24,7 +24,7 @@ from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak,
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
 from .gates import gate
-from .html import extract_html, page_author, page_source, page_title
+from .html import extract_html, no_article, page_author, page_source, page_title
 from .io.decoding import decode_text
 from .io.records import bad, clashing, empty, jsonable, named_by, record_document, record_id, refused, text_document
 from .lang import LangResult, Tagger, make_tagger
@@ -229,12 +229,15 @@ class Pipeline(Closing):
         doc = as_document(doc, position, self.config)
         if isinstance(doc, Rejected):
             return doc
+        page = None
         if doc.html and not doc.text.strip():
-            doc = extract_html(doc, self.config)
+            page, doc = doc, extract_html(doc, self.config)
             if isinstance(doc, Rejected):
                 return doc
         out = self.cleaner.clean(doc)
-        return out if isinstance(out, Rejected) else with_given_fields(out)
+        if isinstance(out, Rejected):
+            return out
+        return (page and no_article(page, out)) or with_given_fields(out)
 
     def run(self, docs: Iterable[Document | Rejected | DocLike], start: int = 0) -> RunResult:
         """One batch through every stage, deduplicated against (and added to) the index.

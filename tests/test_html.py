@@ -211,6 +211,35 @@ def test_a_short_main_text_without_a_sentence_is_an_empty_extraction(body, kept)
         assert out.detail.startswith("https://emmaclit.com/a: trafilatura's main text has no sentence: \"La violence")
 
 
+TED_MENU = ("You have JavaScript disabled", "For the best experience, please turn JavaScript on. Here's how", "Menu",
+            "Watch", "TED Talks", "Browse the library of TED talks and speakers", "About", "Our organization",
+            "Sign in", "Search:")
+
+
+def test_a_page_whose_clean_text_holds_no_sentence_is_an_empty_extraction(tmp_path):
+    """fr-pages kimberle_crenshaw_the_urgency_of_intersectionality: TED's menu and the speaker's name, no transcript;
+    the menu's "please turn JavaScript on." let the page pass, and `ted.site-menu` left the name alone, kept as a
+    document (QA). The clean text is judged too, in `run`, `clean` and the service alike (`Pipeline`); a text record
+    is the user's own text, kept as it is."""
+    html = ("<html><head><title>Jackson Katz | TED Talk</title></head><body><div class='main'>"
+            + "".join(f"<p>{item}</p>" for item in TED_MENU) + "<p>Jackson Katz</p></div></body></html>")
+    page = {"id": "t", "html": html, "url": "https://www.ted.com/talks/jackson_katz"}
+    out = clean(page)
+    assert isinstance(out, Rejected) and (out.stage, out.reason) == ("extract", "empty_extraction"), out
+    assert out.detail == ("document 0 (https://www.ted.com/talks/jackson_katz): trafilatura's main text has no "
+                          "sentence once the rule packs have cleaned it (they removed 197 of its 209 characters: "
+                          "ted.site-menu 197): 'Jackson Katz'")
+    assert out.raw == page  # the page as read, which `cleaner clean` reads again
+    assert clean({"id": "t", "text": "Jackson Katz"}).text == "Jackson Katz"
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text(json.dumps(page) + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "cleaner", "run", str(pages), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    rejected = json.loads((tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8"))
+    assert rejected["reason"] == "empty_extraction" and rejected["detail"].endswith("'Jackson Katz'")
+
+
 def test_a_notice_line_deep_in_a_long_article_is_not_a_stub():
     """Past the first lines of a long text, a line such as "Page introuvable" is the article's (a heading)."""
     html = f"<html><head>{SCRIPT}</head><body><article>{TEASERS}<h2>Page introuvable</h2>{TEASERS}</article></body></html>"
