@@ -156,6 +156,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         head_fixed: tuple[str, ...] = ()
         if tree is not None:
             _unbased(tree)
+            _first_og_url(tree)
             head_fixed = _repair_head(tree, where)
         found = tree is not None and _extracted(tree, doc.url)
     except (LxmlError, ValueError, RecursionError) as exc:
@@ -928,6 +929,14 @@ def _unbased(tree: Any) -> None:
     link (`https://news.example.com/2024/` for an article, its host the `source`)."""
     for base in tree.xpath("//base"):
         base.drop_tree()
+
+
+def _first_og_url(tree: Any) -> None:
+    """The page without its `og:url` tags after the first that says one: trafilatura takes the last, which is no page's
+    when a player or a widget writes its own after the page's (onf.ca's film page `…/film/x/` got the `url` of its
+    embedded player, `…/film/x/embed/player/`; found by a QA pass)."""
+    for meta in tree.xpath("//head/meta[@property='og:url'][normalize-space(@content)]")[1:]:
+        meta.drop_tree()
 
 
 def _repair_head(tree: Any, where: str) -> tuple[str, ...]:

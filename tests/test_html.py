@@ -75,6 +75,16 @@ def test_a_base_href_is_not_the_pages_url():
     assert out.url == "https://www.journaldusud.ma/societe/pluies-souss"
 
 
+def test_a_players_og_url_after_the_pages_is_not_the_pages_url():
+    """fr-pages sexy_inc_nos_enfants_sous_influence_ (onf.ca) has two `og:url` tags, the film page's then its embedded
+    player's; trafilatura takes the last, and the player's was the document's `url` (found by a QA pass)."""
+    page = ARTICLE.replace('<link rel="canonical" href="https://www.journaldusud.ma/societe/pluies-souss">',
+                           '<meta property="og:url" content="https://www.onf.ca/film/sexy_inc/">'
+                           '<meta property="og:url" content="https://www.onf.ca/film/sexy_inc/embed/player/">')
+    out = extract_html(_doc(page), CONFIG)
+    assert out.url == out.meta["extracted"]["url"] == "https://www.onf.ca/film/sexy_inc/"
+
+
 def test_extraction_is_deterministic():
     assert extract_html(_doc(ARTICLE), CONFIG) == extract_html(_doc(ARTICLE), CONFIG)
 
