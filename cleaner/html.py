@@ -861,8 +861,16 @@ def _title(tree: Any, extracted: dict[str, Any]) -> str | None:
     return None
 
 
+_CUT_MARK = r"[^\S\n]*(?:\([^\S\n]*(?:\.{3}|…)[^\S\n]*\)|\[[^\S\n]*(?:\.{3}|…)[^\S\n]*\]|\.{3}|…)"
+"""A mark that says a title is cut short: SPIP's "(...)" (its `og:title` of a long title), "[...]", "…", "..."."""
+_CUT_END = re.compile(_CUT_MARK + r"[^\S\n]*\Z")
+_CUT_START = re.compile(_CUT_MARK)
+
+
 def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str | None:
-    """The page's whole `<title>` when trafilatura's title is a piece of it cut at its only separator and the other
+    """The page's whole title where trafilatura's is cut: cut short (`_unshortened`), or at a separator, as follows.
+
+    The page's whole `<title>` when trafilatura's title is a piece of it cut at its only separator and the other
     piece goes on in lower case over two words or more, a sentence's rest and no site's name: without `og:title` or one
     `<h1>`, trafilatura keeps a piece of "X <sep> Y", meant for "Title | Site" ("Économie" of "Économie : l’été
     prochain", "Élection 2024" of "Élection 2024 - les résultats du premier tour"). A piece that is the site's name or
@@ -870,8 +878,10 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     politique") more likely than a sentence's rest."""
     from trafilatura.metadata import examine_title_element
 
+    if (title := extracted.get("title")) and (whole := _unshortened(tree, title, extracted.get("sitename"))):
+        return whole
     whole, *pieces = examine_title_element(tree)
-    if not (title := extracted.get("title")) or title not in pieces:
+    if not title or title not in pieces:
         return None
     other = pieces[1] if title == pieces[0] else pieces[0]
     known = (_letters(extracted.get("sitename") or ""), _letters(url_host(url or extracted.get("url") or "") or ""))
@@ -879,6 +889,32 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
             or any(name and (_letters(other) in name or name in _letters(other)) for name in known)):
         return None
     return whole
+
+
+def _unshortened(tree: Any, title: str, sitename: str | None) -> str | None:
+    """The text of the page's first `<h1>`, else of its `<title>`, that holds the whole of a `title` cut short
+    (`_CUT_MARK` at its end): one that starts with the title's words and does not go on with a cut mark (what it adds
+    may be no word: " ?"). SPIP cuts a long title in its `og:title`, which trafilatura takes first: "Camp d’été
+    décolonial : qui a peur de la non-mixité et de l’antiracisme politique (...)", whose `<h1>` and `<title>` end
+    "… politique ?" (found by a QA pass). A title the page writes with its mark is whole: "Well, actually…" of the
+    `<title>` "Well, actually… - Alicen Grey" stays."""
+    if not (cut := _CUT_END.search(title)) or len(title[:cut.start()].split()) < 2:
+        return None
+    stem = _letters(title[:cut.start()])
+    for element in (*tree.iter("h1"), tree.find(".//title")):
+        text = _element_text(element) if element is not None else ""
+        if _letters(text).startswith(stem) and not _CUT_START.match(_after(text, len(stem))):
+            return text
+    return None
+
+
+def _after(text: str, letters: int) -> str:
+    """What follows the first `letters` letters and digits of `text` (as `_letters` counts them)."""
+    for at, char in enumerate(text):
+        if letters <= 0:
+            return text[at:]
+        letters -= len(_letters(char))
+    return ""
 
 
 PLATFORM_SITENAMES = frozenset({"wordpressdotcom", "wordpress", "blogger"})

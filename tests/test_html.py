@@ -1238,6 +1238,29 @@ def test_a_title_is_not_cut_at_its_only_separator_before_a_sentences_rest(title_
     assert extract_html(_doc(page, url=url), CONFIG).meta["extracted"]["title"] == title
 
 
+@pytest.mark.parametrize(("og_title", "h1", "title_tag", "title"), [
+    # fr-pages article_camp-d-ete: SPIP's og:title of a long title, cut with "(...)"
+    ("Camp d’été décolonial : qui a peur de l’antiracisme politique&nbsp;(...)",
+     "Camp d’été décolonial&nbsp;: qui a peur de l’antiracisme politique&nbsp;?",
+     "Camp d'été décolonial : qui a peur de l'antiracisme politique ?",
+     "Camp d’été décolonial : qui a peur de l’antiracisme politique ?"),
+    ("Le gouvernement présente son budget [...]", "Le gouvernement présente son budget pour 2025", "Budget",
+     "Le gouvernement présente son budget pour 2025"),
+    ("Le gouvernement présente…", "Un autre titre", "Le gouvernement présente son budget",
+     "Le gouvernement présente son budget"),  # the <title>'s, the site's name aside
+    ("Et après…", "Et après…", "Et après…", "Et après…"),  # the page writes it so: no cut
+    # fr-pages not-all-men-well-actually-2d491d53dec4: the <title> writes the "…", the site's name after it
+    ("Not All Men? Well, actually…", "Un autre titre", "Not All Men? Well, actually…", "Not All Men? Well, actually…"),
+])
+def test_a_title_cut_short_is_the_pages_whole_one(og_title, h1, title_tag, title):
+    """trafilatura takes `og:title` first, which SPIP cuts with "(...)" when a title is long, while the page's `<h1>`
+    and `<title>` hold the whole (found by a QA pass): the first of them that starts with its words and is not cut."""
+    page = (f"<html><head><title>{title_tag} - Le Site</title><meta property='og:title' content='{og_title}'>"
+            f"<meta property='og:site_name' content='Le Site'></head><body><article><h1>{h1}</h1>"
+            f"{POST.split('</h1>')[1]}</article></body></html>")
+    assert clean({"id": "p", "html": page}).title == title
+
+
 def test_mojibake_in_a_meta_tag_is_repaired_before_trafilatura_trims_it():
     """A UTF-8 page labelled Latin-1: trafilatura trimmed the "©" of "Ã©" off the author's "Hélène DuprÃ©", and the
     repair after it gave "Hélène DuprÃ", under a warning saying the author was repaired (found by a QA pass). The
