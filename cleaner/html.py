@@ -180,7 +180,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         detail = f"{cut}, and the main text left above the cut" if cut else "trafilatura's main text"
         return _reject(doc, "empty_extraction", f"{where}: {detail} has no sentence: {' '.join(text.split())[:120]!r}")
     extracted, fixed = _metadata(found, where)
-    if "author" in extracted and (author := _unhandled(tree, _byline(tree, extracted.pop("author"), text))):
+    if author := _author(tree, extracted, text):
         extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
         extracted["title"] = title
@@ -1047,6 +1047,33 @@ def _asides(tree: Any, main: int) -> list[Any]:
     return [e for e in tree.iter() if e in found and not any(a in found for a in e.iterancestors())]
 
 
+def _author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
+    """trafilatura's author, taken out of `extracted`, less the names of comments, citing blocks (`_byline`) and handles
+    (`_unhandled`); when `page_author` makes none of it (the site's name, a desk's), the name the page marks up as its
+    author's (`_marked_author`), if any: trafilatura reads no element when a `<meta>` names an author, and
+    cheekmagazine.fr's `<meta name="author" content="Cheek Magazine">` hid its `<h2 itemprop="name"
+    rel="author">Corentin Béchade</h2>` (found by a QA pass)."""
+    author = _unhandled(tree, _byline(tree, extracted.pop("author"), text)) if "author" in extracted else None
+    if author and not page_author(author, extracted.get("sitename")):
+        return _marked_author(tree, extracted.get("sitename")) or author
+    return author
+
+
+_MARKED_AUTHOR = ("//*[@rel='author' or (@itemprop='name' and ancestor::*[@itemscope][1]"
+                  f"[re:test(@itemtype, '/Person/?$')])][not({_IN_COMMENTS})]")
+"""An element marked as the author's name: `rel="author"`, or a Person's `itemprop="name"` (schema.org's or
+data-vocabulary.org's microdata), outside the comments, where a commenter's is marked so."""
+
+
+def _marked_author(tree: Any, sitename: str | None) -> str | None:
+    """The text of the first element marked as the author's name (`_MARKED_AUTHOR`) that `page_author` takes for one:
+    not a link's "View all posts", the site's name or a desk's."""
+    for element in tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT):
+        if page_author(name := _element_text(element), sitename):
+            return name
+    return None
+
+
 def _byline(tree: Any, author: str, text: str) -> str | None:
     """trafilatura's `author`, unless it took a name of the page's comments or citing blocks for the byline: it takes
     an element of class `author`, a reader's comment's (`<a class="author">` in `<div class="card comment">`), a
@@ -1090,7 +1117,25 @@ def _unhandled(tree: Any, author: str | None) -> str | None:
     if not author:
         return None
     page = _WEB_ADDRESS.sub(" ", " ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
-    return "; ".join(name for name in author.split("; ") if not _handle(name, page)) or None
+    return "; ".join(_dotted(name, page) for name in author.split("; ") if not _handle(name, page)) or None
+
+
+_SHORT_WORD = regex.compile(r"(?<!\w)\p{L}{1,2}(?!\w)")
+"""A word of one or two letters in a name: an initial or an abbreviation ("M", "Pf", "J", "Jr")."""
+
+
+def _dotted(name: str, page: str) -> str:
+    """`name` with the dots trafilatura took off its initials (it turns "." into a space, for handles: "M. Pf." of a
+    JSON-LD author was "M Pf"), put back as the page writes the name, a dot after words of one or two letters
+    (`_SHORT_WORD`) and one at least before its last word: a longer word's dot is a handle's ("jane.doe"), and one
+    after the last word alone may end the sentence ("… selon Jean Xu.")."""
+    if not _SHORT_WORD.search(name):
+        return name
+    words = [re.escape(word) + (r"\.?" if _SHORT_WORD.fullmatch(word) else "") for word in name.split()]
+    for written in re.finditer(r"(?<![\w.])" + r"\s*".join(words) + r"(?!\w)", page):
+        if "." in written[0].rstrip("."):
+            return " ".join(written[0].split())
+    return name
 
 
 def _handle(name: str, page: str) -> bool:

@@ -760,6 +760,41 @@ def test_a_run_without_a_space_keeps_the_handle_check_linear(tmp_path):
     assert json.loads(proc.stdout)["author"] == "Amina Berrada", proc.stderr
 
 
+@pytest.mark.parametrize(("marked", "author"), [
+    # fr-pages glossaire-feminisme-termes_ (cheekmagazine.fr): the byline in microdata, a site-wide link after it
+    ('<section class="hidden" itemscope itemtype="http://data-vocabulary.org/Person"><h2 itemprop="name" rel="author">'
+     'Corentin Béchade</h2><span itemprop="affiliation">Cheek Magazine</span></section>'
+     '<a class="hidden" href="https://plus.google.com/1?rel=author" rel="author">Julia Tissier</a>', "Corentin Béchade"),
+    ('<div itemscope itemtype="https://schema.org/Person"><span itemprop="name">Jean Dupont</span></div>', "Jean Dupont"),
+    ('<div id="comments"><div class="comment"><a rel="author" href="/u/marc">Marc Petit</a></div></div>', None),
+    ('<div itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Le Groupe</span></div>', None),
+])
+def test_the_author_a_page_marks_up_stands_for_the_site_named_as_author(marked, author):
+    """trafilatura reads no element when a `<meta name="author">` names one, and Cheek Magazine's names the site, which
+    is no author: the byline the page marks up (`rel="author"`, a Person's `itemprop="name"`), not a commenter's, is
+    the author (found by a QA pass)."""
+    page = ARTICLE.replace('content="Amina Berrada"', 'content="Le Journal du Sud"').replace(
+        "<footer>", f"{marked}<footer>")
+    assert clean({"id": "p", "html": page}).author == author
+
+
+@pytest.mark.parametrize(("json_ld", "sentence", "author"), [
+    ('"M. Pf."', "", "M. Pf."),  # fr-pages les-jeunes-noirs-ou-arabes-… (Le Parisien): the JSON-LD alone writes it
+    ('["J. Dupont"]', "", "J. Dupont"),
+    ('"Jean Xu"', "Un entretien avec Jean Xu.", "Jean Xu"),  # a sentence's period, not the name's
+    ('"jane.doe"', "", "Jane Doe"),  # a longer word's dot is no initial's
+])
+def test_an_authors_initials_keep_their_dots(json_ld, sentence, author):
+    """trafilatura turns "." into a space in an author's name, for handles (`jane.doe`): Le Parisien's JSON-LD author
+    "M. Pf." was "M Pf" (found by a QA pass). A short word's dot comes back where the page writes the name so."""
+    page = ARTICLE.replace('<meta name="author" content="Amina Berrada">',
+                           '<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+                           f'"NewsArticle", "author": {{"@type": "Person", "name": {json_ld}}}}}</script>').replace(
+        "<p>Partager sur Facebook</p>", f"<p>{sentence}</p>")
+    out = clean({"id": "p", "html": page})
+    assert out.author == out.document.meta["extracted"]["author"] == author
+
+
 def test_a_pages_wrong_author_and_site_name_are_tidied_on_the_way_to_the_fields():
     html = ARTICLE.replace('content="Amina Berrada"', 'content="Une création de Amina Berrada Amina Berrada"').replace(
         'content="Le Journal du Sud"', 'content="Wordpressdotcom"')
