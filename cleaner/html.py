@@ -15,7 +15,7 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 
 | reason | when |
 |---|---|
-| `bad_input` | binary content (a PDF served as a page), or markup lxml cannot parse |
+| `bad_input` | binary content (a PDF served as a page), markup lxml cannot parse, or a page trafilatura cannot read (nested too deep for its recursion: `FLAT_LEVELS` is meant to leave none) |
 | `stub_page` | a redirect, error, login or paywall page: a short page saying "Moved Permanently", "404", "Seite nicht gefunden" (`STUB_NOTICES`, by language), ...; or whose main text has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer."), among its first `STUB_HEAD_LINES` lines when it is `STUB_MAX_CHARS` or longer; or shorter, under a title that is an HTTP error code ("404 | Glamour") |
 | `empty_extraction` | trafilatura finds no main text, or a short one without a sentence (`_no_sentence`), before the rule packs clean it or after (`no_article`, which `pipeline.Pipeline` asks) |
 
@@ -144,7 +144,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     from lxml.etree import LxmlError  # lxml and trafilatura (~25 MB): imported by the processes that meet HTML
 
     try:
-        tree, cut = _load(html)
+        tree, flat = _load(html)
         if tree is not None and (elements := sum(1 for _ in tree.iter())) > config.max_html_elements:
             return _reject(doc, "too_large", f"{where}: the page has {elements:,} HTML elements, over "
                                              f"max_html_elements={config.max_html_elements:,}")
@@ -159,17 +159,19 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _first_og_url(tree)
             head_fixed = _repair_head(tree, where)
         found = tree is not None and _extracted(tree, doc.url)
-    except (LxmlError, ValueError, RecursionError) as exc:
+    except (LxmlError, ValueError) as exc:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: {exc}")
+    except RecursionError as exc:  # FLAT_LEVELS is meant to leave none: the page was parsed, and is not read
+        return _reject(doc, "bad_input", f"{where}: HTML parsed but not read: its elements nest too deep for "
+                                         f"trafilatura, which reads some by recursion ({exc})")
     if tree is None:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: neither a page nor a fragment that opens with a "
                                          f"tag (starts {html.lstrip()[:12]!r})")
     shown = _blocks_parted(tree, _unglued(tree, _inline_joined(tree, found.text))) if found else ""
     text, warnings = repair(shown, where)
     if blank(text):  # as a text read is, white space and invisible characters alone
-        detail = (f"{cut}, and no main text is left above the cut ({len(html):,} characters of HTML)" if cut
-                  else f"trafilatura found no main text in {len(html):,} characters of HTML")
-        return _reject(doc, "empty_extraction", f"{where}: {detail}")
+        return _reject(doc, "empty_extraction", f"{where}: trafilatura found no main text in {len(html):,} characters "
+                                                f"of HTML")
     if len(text) > config.max_doc_chars:
         detail = f"{where}: extracted text is {len(text):,} characters, over max_doc_chars={config.max_doc_chars:,}"
         return _reject(doc, "too_large", detail)
@@ -177,8 +179,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if notice:
         return _reject(doc, "stub_page", f"{where}: redirect or error page: {notice!r}")
     if _no_sentence(text):
-        detail = f"{cut}, and the main text left above the cut" if cut else "trafilatura's main text"
-        return _reject(doc, "empty_extraction", f"{where}: {detail} has no sentence: {' '.join(text.split())[:120]!r}")
+        detail = f"{where}: trafilatura's main text has no sentence: {' '.join(text.split())[:120]!r}"
+        return _reject(doc, "empty_extraction", detail)
     extracted, fixed = _metadata(found, where)
     if author := _author(tree, extracted, text):
         extracted["author"] = author
@@ -187,7 +189,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     elif whole := _uncut_title(tree, extracted, doc.url):
         extracted["title"] = whole
     _date(tree, extracted, html, doc.url)
-    warnings += head_fixed + fixed + ((f"{where}: {cut}",) if cut else ()) + _collapsed(tree, text, where)
+    warnings += head_fixed + fixed + ((f"{where}: {flat}",) if flat else ()) + _collapsed(tree, text, where)
     update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
     if not doc.url and extracted.get("url"):
         update["url"] = extracted["url"]
@@ -268,16 +270,20 @@ _SPACE_BEFORE_MARK = re.compile(r" (?=[.,)])")
 document has moved here.", not "…PermanentlyThe document…")."""
 
 
-DEEP_LEVELS = 2048
-"""How deep a page's elements may nest (libxml2's limit with `huge_tree`; 256 without it)."""
+FLAT_LEVELS = 256
+"""How deep a page's elements nest as cleaner reads them (libxml2's own limit): an element deeper is set beside the one
+before it at this level, its text kept in order (`_Flattening`). trafilatura reads some elements by recursion, two
+calls a level for `<del>` in a list item, and a page of `<ol><li>` 600 deep (1,200 levels) passed Python's recursion
+limit (1,000 calls): the whole page was rejected. 256 levels leave half the limit to spare."""
 
 
 def _load(html: str) -> tuple[Any, str | None]:
     """The page's tree as trafilatura parses it (markup that opens with a tag but is no page, as a page's
-    body: trafilatura refuses markup without "html" in its start that parses to one element), and what cut
-    it short, if anything. libxml2 stops at 256 levels of nesting and drops what lies deeper in silence (600
-    unclosed `<font>` paragraphs gave 253; 300 nested `<div>`, no text): a page it stopped on is parsed again
-    with `huge_tree`, as deep as `DEEP_LEVELS`."""
+    body: trafilatura refuses markup without "html" in its start that parses to one element), and a warning when
+    its elements nest over `FLAT_LEVELS` deep, if they do. libxml2 stops at 256 levels of nesting and drops what
+    lies deeper in silence (600 unclosed `<font>` paragraphs gave 253; 300 nested `<div>`, no text): a page it
+    stopped on is parsed again into a tree built as `_Flattening` says, which libxml2 sets no limit on (with
+    `huge_tree`, it stopped at 2,048 levels, and what followed the deep part was lost too, shallow or not)."""
     import trafilatura
     from trafilatura.utils import HTML_PARSER
 
@@ -289,12 +295,76 @@ def _load(html: str) -> tuple[Any, str | None]:
         return tree, None
     from lxml.html import HTMLParser, fromstring
 
+    flattening = _Flattening()
     deep = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
-                      remove_pis=True, huge_tree=True)  # trafilatura's parser, with huge_tree
+                      remove_pis=True, huge_tree=True, target=flattening)  # trafilatura's parser, with huge_tree
     tree = fromstring(html.encode("utf-8", "surrogatepass"), parser=deep)
-    if _stopped(deep):
-        return tree, f"HTML nested over {DEEP_LEVELS:,} levels deep: what lies deeper is cut"
-    return tree, None
+    return tree, flattening.said()
+
+
+TABLE_PARTS = frozenset({"table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th"})
+"""The elements of a table, which `_Flattening` makes `<div>`s out of it: set beside the one before, a `<td>` is no
+table's cell (in a `<td>`, trafilatura dropped it, and the text of 300 nested tables with it)."""
+
+
+_LXML_NAME = re.compile(r"[^&<>/\"'{}\s\x00-\x1f\ud800-\udfff\ufffe\uffff]+")
+"""A tag's or an attribute's name that lxml's API makes (libxml2's parser makes others: `<a<`, `<p bad"attr=1>`)."""
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""A character lxml's API puts in no text (libxml2's parser does): control characters, which trafilatura drops, and
+those XML has not."""
+
+
+class _Flattening:
+    """An lxml parser target that builds the page's tree as libxml2 does, but for elements that would nest over
+    `FLAT_LEVELS` deep: each is set at that level, after the one before it there, which it closes (Chrome's way), so
+    that what it holds and what follows it, at any depth, keep their places in the text. Built in Python, the tree
+    takes twice libxml2's time (0.8 s for 100,000 elements): only a page libxml2 stopped on is built so. lxml's API
+    makes no element of a name it refuses, nor puts control characters in a text (`_LXML_NAME`, `_NOT_XML`), where
+    libxml2 does: such an element's text goes to the one holding it, and the characters go."""
+
+    def __init__(self) -> None:
+        from lxml.etree import TreeBuilder
+        from lxml.html import HTMLParser
+
+        self.builder = TreeBuilder(parser=HTMLParser())  # lxml.html's elements, as a parsed page's
+        self.open: list[str | None] = []  # the page's open elements' tags, None for one closed at the level already
+        self.depth = 0  # how many of them are open in the tree
+        self.level = 0  # where the one open in the tree at the level is in `open`, when one is
+        self.flat: Counter[str] = Counter()  # the tags of the elements set at the level, not in the one before
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        if not _LXML_NAME.fullmatch(tag):
+            self.open.append(None)  # an element lxml's API makes none of, where libxml2 does (`<a<`): its text stays
+            return
+        if self.depth == FLAT_LEVELS:
+            self.builder.end(self.open[self.level])
+            self.open[self.level], self.depth = None, self.depth - 1
+            self.flat[tag] += 1
+            tag = "div" if tag in TABLE_PARTS else tag  # a table's part out of its table, a block
+        self.builder.start(tag, {name: _NOT_XML.sub("", value) for name, value in attrib.items()
+                                 if _LXML_NAME.fullmatch(name)})
+        self.open.append(tag)
+        self.depth += 1
+        self.level = len(self.open) - 1
+
+    def end(self, tag: str) -> None:
+        if built := self.open.pop():
+            self.builder.end(built)
+            self.depth -= 1
+
+    def data(self, data: str) -> None:
+        self.builder.data(_NOT_XML.sub("", data))
+
+    def close(self) -> Any:
+        return self.builder.close()
+
+    def said(self) -> str | None:
+        """The warning that the page's elements were set so, naming the kinds most often; None when none was."""
+        if not self.flat:
+            return None
+        kinds = ", ".join(f"<{tag}>" for tag, _ in self.flat.most_common(3))
+        return (f"HTML nested over {FLAT_LEVELS:,} levels deep: the {self.flat.total():,} elements deeper ({kinds}"
+                f"{', ...' if len(self.flat) > 3 else ''}) are set side by side at that level, their text kept")
 
 
 _SOURCE_LINE = re.compile(r"[^\S\n]*\n\s*")

@@ -480,28 +480,71 @@ def test_sources_scope_matches_the_source_of_a_document_whose_url_names_no_host(
 def test_a_page_nested_deeper_than_libxml2s_256_levels_is_read_whole():
     """libxml2 stops at 256 levels of nesting and drops what lies deeper without a word: 600 paragraphs each
     in an unclosed `<font>` (old page builders write them) gave 253 of them, and an article 300 `<div>` deep
-    gave no text at all (`empty_extraction`). Such a page is parsed again with `huge_tree` (2,048 levels);
-    one deeper still is kept, cut there, with a warning saying so."""
+    gave no text at all (`empty_extraction`). Such a page is parsed again, its elements deeper than 256 levels set
+    side by side at that level, with a warning saying so (it said nothing at 600 levels and cut the page at 2,048:
+    nesting over 256 levels is now flattened, as trafilatura's recursion cannot read much deeper)."""
     para = "<font><p>Paragraphe numéro {} du texte de l'article, assez long pour compter.</p>"
     out = extract_html(_doc("<html><body>" + "".join(para.format(i) for i in range(600)) + "</body></html>"), CONFIG)
-    assert out.text.count("Paragraphe numéro") == 600 and "Paragraphe numéro 599 " in out.text and out.warnings == ()
+    assert out.text.count("Paragraphe numéro") == 600 and "Paragraphe numéro 599 " in out.text
+    assert out.warnings == (("p: HTML nested over 256 levels deep: the 347 elements deeper (<p>) are set side by side "
+                             "at that level, their text kept"),)
     deep = "<html><body>" + "<div>" * 300 + "<p>Le texte de l'article au fond de trois cents div, assez long pour compter.</p>"
     out = extract_html(_doc(deep + "</div>" * 300 + "</body></html>"), CONFIG)
     assert isinstance(out, Document) and "au fond de trois cents div" in out.text
     out = extract_html(_doc("".join(para.format(i) for i in range(3000))), CONFIG)  # a fragment, read as a page's body
-    assert 2000 < out.text.count("Paragraphe numéro") < 3000
-    assert out.warnings == ("p: HTML nested over 2,048 levels deep: what lies deeper is cut",)
+    assert out.text.count("Paragraphe numéro") == 3000 and "Paragraphe numéro 2999 " in out.text
 
 
-@pytest.mark.parametrize("levels", [5_000, 3_000])
-def test_a_page_whose_text_lies_below_the_depth_cut_says_so_in_its_rejection(levels):
-    """An article deeper than `DEEP_LEVELS` is cut away whole: the rejection said "trafilatura found no main text",
-    not that the cut took it."""
-    body = "<p>" + "Le gouvernement a présenté mardi son projet de loi de finances. " * 8 + "</p>"
-    out = extract_html(_doc("<html><body>" + "<div>" * levels + body + "</div>" * levels + "</body></html>"), CONFIG)
-    assert isinstance(out, Rejected) and out.reason == "empty_extraction", out
-    assert out.detail.startswith("p: HTML nested over 2,048 levels deep: what lies deeper is cut, and no main text is "
-                                 "left above the cut ("), out.detail
+PARAGRAPH = "<p>Le conseil municipal a voté {} le budget de l'année prochaine, après un long débat.</p>"
+
+
+def _deep_page(middle: str) -> str:
+    """An article of three paragraphs, `middle`, then two more."""
+    days = [PARAGRAPH.format(day) for day in ("lundi", "mardi", "jeudi", "vendredi", "samedi")]
+    article = f"{''.join(days[:3])}{middle}{''.join(days[3:])}"
+    return f"<html><head><title>T</title></head><body><article>{article}</article></body></html>"
+
+
+@pytest.mark.parametrize("middle, kinds", [
+    ("<ol><li>" * 600 + "Le point au fond de la liste." + "</li></ol>" * 600, "<li>, <ol>"),
+    ("<ul><li>" * 600 + "Le point au fond de la liste." + "</li></ul>" * 600, "<li>, <ul>"),
+    ("<dl><dd>" * 600 + "Le point au fond de la liste." + "</dd></dl>" * 600, "<dd>, <dl>"),
+    ("<pre>" + "<code>" * 1000 + "x = 1" + "</code>" * 1000 + "</pre>", "<code>"),
+    ("<ul><li>" + "<del>" * 500 + "Le point barré." + "</del>" * 500 + "</li></ul>", "<del>"),
+    ("<table><tr><td>" * 300 + "Le point au fond des tables." + "</td></tr></table>" * 300, "<tr>, <td>, <table>"),
+], ids=["ol", "ul", "dl", "code", "del", "table"])
+def test_a_page_nested_too_deep_for_trafilatura_keeps_its_text_with_a_warning(middle, kinds):
+    """trafilatura reads lists, code and a list item's `<del>` by recursion: nested 500 to 600 deep (about 1,000
+    levels of elements), they passed Python's recursion limit and the whole page was rejected, `bad_input` "HTML not
+    parsed: maximum recursion depth exceeded". Set side by side past 256 levels, they are read, text and all (a
+    table's parts so set become blocks: a `<td>` in a `<td>` was dropped, its text with it)."""
+    out = extract_html(_doc(_deep_page(middle)), CONFIG)
+    assert isinstance(out, Document), out
+    assert all(day in out.text for day in ("lundi", "mardi", "jeudi", "vendredi", "samedi"))
+    assert ("x = 1" if "code" in kinds else "Le point") in out.text
+    assert len(out.warnings) == 1 and f"elements deeper ({kinds}) are set side by side at that level" in out.warnings[0]
+
+
+@pytest.mark.parametrize("levels", [2_100, 5_000])
+def test_what_follows_a_part_nested_over_2048_levels_deep_is_kept(levels):
+    """libxml2 stopped at 2,048 levels even with `huge_tree`, and dropped the rest of the page, its shallow
+    paragraphs after the deep part too, under a warning that said only what lay deeper was cut; an article whose text
+    lay below the cut was rejected. Set side by side at 256 levels, the deep part and what follows it are kept."""
+    out = extract_html(_doc(_deep_page("<div>" * levels + PARAGRAPH.format("mercredi") + "</div>" * levels)), CONFIG)
+    assert [line.split()[5] for line in out.text.splitlines()] == ["lundi", "mardi", "jeudi", "mercredi", "vendredi",
+                                                                    "samedi"]
+    assert out.warnings == ((f"p: HTML nested over 256 levels deep: the {levels - 256 + 4:,} elements deeper (<div>, "
+                             f"<p>) are set side by side at that level, their text kept"),)
+
+
+def test_a_page_trafilatura_cannot_read_for_its_depth_is_not_said_unparsed(monkeypatch):
+    """A page past trafilatura's recursion was rejected as "HTML not parsed", when it was parsed: flattened to
+    `FLAT_LEVELS`, none is known to be; one that still were would be said so."""
+    monkeypatch.setattr("cleaner.html.FLAT_LEVELS", 5_000)
+    out = extract_html(_doc(_deep_page("<ol><li>" * 600 + "Le point." + "</li></ol>" * 600)), CONFIG)
+    assert isinstance(out, Rejected) and out.reason == "bad_input", out
+    assert out.detail.startswith("p: HTML parsed but not read: its elements nest too deep for trafilatura, which reads "
+                                 "some by recursion (maximum recursion depth exceeded"), out.detail
 
 
 def test_a_paragraph_trafilatura_keeps_once_of_adjacent_copies_is_flagged():
