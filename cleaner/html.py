@@ -148,8 +148,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         if tree is not None and (elements := sum(1 for _ in tree.iter())) > config.max_html_elements:
             return _reject(doc, "too_large", f"{where}: the page has {elements:,} HTML elements, over "
                                              f"max_html_elements={config.max_html_elements:,}")
-        if tree is not None:
-            _as_shown(tree)
+        crowded = _as_shown(tree) if tree is not None else None
         stub = _stub(html, tree, doc.url)
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
@@ -189,7 +188,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     elif whole := _uncut_title(tree, extracted, doc.url):
         extracted["title"] = whole
     _date(tree, extracted, html, doc.url)
-    warnings += head_fixed + fixed + ((f"{where}: {flat}",) if flat else ()) + _collapsed(tree, text, where)
+    notes = tuple(f"{where}: {note}" for note in (flat, crowded) if note)
+    warnings += head_fixed + fixed + notes + _collapsed(tree, text, where)
     update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
     if not doc.url and extracted.get("url"):
         update["url"] = extracted["url"]
@@ -371,7 +371,7 @@ _SOURCE_LINE = re.compile(r"[^\S\n]*\n\s*")
 """A line break in the page's source, with the blanks around it."""
 
 
-def _as_shown(tree: Any) -> None:
+def _as_shown(tree: Any) -> str | None:
     """The page's text as a browser shows it. An `<iframe>`'s content is none: it is markup for browsers without
     frames, which the parser keeps as text ("<p><p>Le gouvernement…" came out as the main text). A `<template>`'s is
     none either: markup a script copies into the page, never shown as it is ("{{ story.title }}"; trafilatura keeps
@@ -380,7 +380,7 @@ def _as_shown(tree: Any) -> None:
     article). Each line break in the text is one space (HTML whitespace is one space; a `<br>` is the line break),
     except in `<pre>`, `<textarea>`, scripts and styles: trafilatura folds them in a `<p>`'s own text but keeps them in
     an inline element's (`<a>En\\nmai dernier</a>`, `<i>Une\\nsalope`, a Word export's `<span>`), which split sentences
-    over lines of the main text, read "a paragraph a line"."""
+    over lines of the main text, read "a paragraph a line". The warning of `_uncrowded`, if any."""
     for iframe in tree.iter("iframe"):
         iframe.text = None
     for template in tree.xpath("//template[not(@shadowrootmode or @shadowroot)]"):
@@ -395,6 +395,60 @@ def _as_shown(tree: Any) -> None:
     _paragraphs_closed(tree)
     _untabled(tree)
     _inline_shown(tree)
+    return _uncrowded(tree)
+
+
+CROWD = 1_000
+"""How many `CROWDING` elements side by side in one element are read as they are. trafilatura's and htmldate's searches
+of the text in elements (`//p//text()`) and trafilatura's removal of elements one by one (each adds its tail to the text
+before it, which grows) take a time that grows as the square of them: a `<p>` of 24,000 `<span>x</span>` took 33 s,
+20,000 `<time>` 56 s, and `max_html_elements` does not bound it (a `<pre>` of code highlighted token by token holds
+thousands). fr-pages's most crowded element holds 99 (and 240 inline elements with `<style>`s)."""
+CROWDING = frozenset({
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "nobr", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var"})
+"""Inline elements that only format or link the text they hold, which a browser shows in its line as it is (a
+`<label>`, a `<q>`... are made `<span>`s before, `_inline_shown`), and `<time>`, which that makes empty (its text is
+in a `<span>` before it): in a crowd, its date goes."""
+
+
+def _uncrowded(tree: Any) -> str | None:
+    """The page with the tags of the `CROWDING` elements dropped, their text and what they hold left in place (a
+    `<time>`'s date goes), in each element holding over `CROWD` of them side by side; and a warning naming the most
+    crowded, when one is."""
+    crowded: dict[Any, int] = {}
+    for parent in tree.iter():
+        while len(parent) > CROWD and (count := sum(child.tag in CROWDING for child in parent)) > CROWD:
+            crowded[parent] = max(count, crowded.get(parent, 0))
+            _uncrowd(parent)  # again, for those its children held (`<b><span>x</span></b>`)
+    if not crowded:
+        return None
+    parent, count = max(crowded.items(), key=lambda found: found[1])
+    return (f"<{parent.tag}> holds {count:,} inline elements side by side, over {CROWD:,}: their tags are dropped, "
+            f"their text kept" + (f" (in {len(crowded) - 1:,} other elements too)" if len(crowded) > 1 else ""))
+
+
+def _uncrowd(parent: Any) -> None:
+    """`parent` with the tags of its `CROWDING` children dropped, in one pass (lxml's `drop_tag` seeks each child's
+    place and adds its text to the text before it, which grows: each costs as much as the children and text before)."""
+    kept: list[Any] = []
+    texts: list[tuple[Any, list[str]]] = [(None, [parent.text or ""])]  # each kept child and the text after it
+    for child in list(parent):
+        if child.tag not in CROWDING:
+            kept.append(child)
+            texts.append((child, [child.tail or ""]))
+            continue
+        texts[-1][1].append(child.text or "")
+        if len(child):
+            kept.extend(child)
+            texts.append((child[-1], [child[-1].tail or ""]))
+        texts[-1][1].append(child.tail or "")
+    parent[:] = kept
+    for element, pieces in texts:
+        if element is None:
+            parent.text = "".join(pieces) or None
+        else:
+            element.tail = "".join(pieces) or None
 
 
 def _inline_shown(tree: Any) -> None:
