@@ -1121,6 +1121,42 @@ def test_fr_published_ins_source_checks_for_a_date_only_where_le_can_start():
     assert f"{guard}[^\\n]" not in pattern and f"{guard}(?:[^\\S\\n]|,)){{2,100}}+" in pattern
 
 
+def _own_runs(rule, size: int):
+    """Each line of `rule`'s remove examples repeated to `size` characters, alone and then followed by its example
+    (which holds what a run of lines must end with: "WordPress:", "Dans la playlist", a "Publié le" line)."""
+    for text in (example if isinstance(example, str) else example.text for example in rule.examples.remove):
+        for line in dict.fromkeys(filter(str.strip, text.split("\n"))):
+            run = "Un début.\n" + (line + "\n") * (size // (len(line) + 1))
+            yield run
+            yield run + "Une fin.\n\n" + text
+
+
+SPANNING = [r for r in SHIPPED.rules if hasattr(r, "pattern") and not getattr(r, "line_local", False)]
+
+
+@pytest.mark.parametrize("rule", SPANNING, ids=lambda r: r.id)
+def test_a_shipped_pattern_takes_time_in_the_length_of_a_run_of_its_own_lines_not_its_square(rule):
+    """A pattern that matches a run of lines ending with a label ("* Twitter" lines, then "WordPress:") read a run
+    without the label again from each of its lines: 80,000 characters of them took 4 s with no time limit (session 47),
+    and the runs above, of spaces or letters, never hold its lines. Each line of a rule's examples, repeated to 16,000
+    and 32,000 characters, must take less than 3 times as long at twice the length (linear: 2; square: 4) where the
+    longer takes 30 ms or more (below that, noise decides); the best of 3 tries when the first is over."""
+    from cleaner.kinds.base import Context
+    from cleaner.view import View
+
+    def seconds(text: str, tries: int = 1) -> float:
+        took = []
+        for _ in range(tries):
+            start = time.process_time()
+            list(rule.find(View(text, []), Context(lang=(rule.langs or ("fr",))[0], timeout=3600)))
+            took.append(time.process_time() - start)
+        return min(took)
+
+    for short, long in zip(_own_runs(rule, 16_000), _own_runs(rule, 32_000)):
+        if (took := seconds(long)) >= 0.03 and took >= 3 * seconds(short):
+            assert seconds(long, 3) < 3 * seconds(short, 3), long[10:70]
+
+
 BYLINE_PREFIXES = {"fr.byline": "(?:[Pp]ar|PAR)", "en.byline": "(?:By|BY)", "fr.byline-credit": "(?i:propos recueillis",
                    "en.byline-credit": "(?i:written by"}
 

@@ -7,8 +7,8 @@ load, a group that holds an unbounded quantifier and is itself repeated without 
 `(\\w+\\s?)*`) is refused unless made possessive or atomic; at run time every match of a user's
 pattern has a time limit (`Config.regex_timeout`). A shipped pattern that `re` can read runs on `re`,
 faster and without the limit (`compile_fast`): `tests/test_packs.py` runs each over long runs of
-spaces, letters and line breaks, where a pattern that rescans a run from each of its characters takes
-time in the square of the run.
+spaces, letters and line breaks, and over runs of its own examples' lines, where a pattern that rescans a run
+from each of its characters or lines takes time in the square of the run.
 """
 
 from __future__ import annotations
