@@ -10,6 +10,7 @@ from cleaner import Config, Document
 from cleaner.engine import run_rules
 from cleaner.kinds import Context
 from cleaner.packs import load_rules
+from cleaner.view import View
 
 RULES = load_rules(Config.load())
 TICKER = RULES.by_id("generic.ticker")
@@ -125,6 +126,24 @@ def test_truncate_never_mid_sentence():
     text = ARTICLE + " Il faut lire aussi le rapport annexe.\nRelated articles are listed in the annex of the report."
     out = run_rules(Document(id="t", text=text), [RELATED], Context())
     assert out.text == text
+
+
+def test_a_truncate_rule_checks_a_line_in_a_time_that_does_not_grow_with_its_markers():
+    """A line opening with a marker's first word was tried against every marker (45% of the time of 100,000 short
+    lines under generic.related-list): with 2,000 markers it must take well under 100 times what 20 take."""
+    import time
+
+    from cleaner.kinds.truncate import TruncateRule
+
+    def seconds(markers: int) -> float:
+        rule = TruncateRule(id="t.markers", kind="truncate", description="markers",
+                            markers=[f"lire {n}" for n in range(markers)], examples={"remove": ["x"], "keep": ["y"]})
+        view = View("lire plus loin que tout\n" * 2_000, [])
+        start = time.process_time()
+        list(rule.find(view, Context()))
+        return time.process_time() - start
+
+    assert seconds(2_000) < 10 * seconds(20) + 0.05
 
 
 def test_truncate_needs_article_before_the_marker():
