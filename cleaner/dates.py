@@ -123,19 +123,23 @@ def _time(named: bool) -> str:
     # a field's `a.m` may lack its last dot (it ends the field), as the one definition before it read it
     half = group("half", r"am|pm|a\.m\.?|p\.m\.?" if named else r"am|pm|a\.m\.|p\.m\.")
     clock = rf"{minute}(?::{second}(?:[.,]\d+)?)?"
-    # a record's field is read whole (`given_date`), so any zone of capitals, `Z`, `+02` and a zone glued to a time
-    # (`10:30:00+02:00`, as str(datetime) writes it) are safe there; on a rule's line they would take the words and
-    # numbers after a date. A zone follows a time only there: after a date alone it read "12 March 2021 AB" and
-    # "2021-03-12 -5" as dates, and glued to a date its day as an offset ("2021-03-12": "2021-03", "-12")
-    zones, offset = (r"[A-Z]{1,5}", rf"(?::?{zone_minute})?") if named else (_ZONES, rf":?{zone_minute}")
-    space = r"(?(hour)[^\S\n]*+|(?!))" if named else r"[^\S\n]++"
+    # a record's field is read whole (`given_date`), so after a time any zone of capitals, `Z`, `+02` and a zone glued
+    # to it (`10:30:00+02:00`, as str(datetime) writes it) are safe there; on a rule's line they would take the words
+    # and numbers after a date. After a date alone, only a known zone or a whole offset, spaced: "12 March 2021 AB" and
+    # "2021-03-12 -5" were dates, and glued to a date an offset reads its day ("2021-03-12": "2021-03", "-12")
+    with_offset = rf"(?:[^\S\n]?[+-][^\S\n]?{zone}(?::?{zone_minute})?)?"
+    if named:
+        after_time = rf"[^\S\n]*+(?:(?-i:[A-Z]{{1,5}}){with_offset}|[+-]{zone}(?::?{zone_minute})?)"
+        after_date = r"[^\S\n]++(?:(?-i:" + _ZONES + r")(?:[^\S\n]?[+-]\d{1,2}(?::?\d{2})?)?|[+-](?:0\d|1[0-4]):?[0-5]\d)"
+        zoned = rf"(?:(?(hour){after_time}|{after_date}))?"
+    else:
+        zoned = rf"(?:[^\S\n]++(?:(?-i:{_ZONES}){with_offset}|[+-]{zone}:?{zone_minute}))?"
     return (
         rf"(?:T{hour}:{clock}(?:[^\S\n]?(?:Z|[+-]{zone}(?::?{zone_minute})?))?"
         rf"|[^\S\n]*+(?:à|a|at|a las|um|vers|,|-|•|·)?[^\S\n]*+{hour}"
         rf"(?:[^\S\n]?[h:.][^\S\n]?{clock}(?:[^\S\n]?min)?|[^\S\n]?h\b)(?:[^\S\n]*+{half})?"
         rf"(?:[^\S\n]++(?-i:ET|CT|MT|PT)\b)?)?"
-        rf"(?:{space}(?:(?-i:{zones})(?:[^\S\n]?[+-][^\S\n]?{zone}(?::?{zone_minute})?)?"
-        rf"|[+-]{zone}{offset}))?"
+        + zoned +
         rf"(?:[^\S\n]*+\((?:{_LOCAL})\)|[^\S\n]++(?:{_LOCAL}))?")
 
 

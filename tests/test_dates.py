@@ -147,6 +147,8 @@ def test_a_records_own_date_reads_a_zone_after_a_time_only_and_an_a_m_without_it
     review of session 47)."""
     assert given_date("March 12, 2021 at 10:30 a.m") == given_date("March 12, 2021 at 10:30 p.m.") == "2021-03-12"
     assert given_date("12 March 2021 AB") is None and given_date("2021-03-12 -5") is None
+    for zoned in ("2021-03-12 UTC", "2021-03-12 +0200", "2021-03-12 +02:00", "2021-03-12 GMT+1"):  # known, whole
+        assert given_date(zoned) == "2021-03-12", zoned  # (a review: refusing any zone after a date lost these)
 
 
 def test_a_records_own_date_written_otherwise_fills_the_field_and_beats_trafilaturas():

@@ -315,3 +315,24 @@ def test_a_scope_scans_for_its_own_rules_requires_strings_only():
             doc = Document(id="t", text=text, lang=lang)
             ctx = Context(lang=lang, timeout=cleaner.config.regex_timeout)
             assert cleaner.clean(doc) == run_rules(doc, rules, ctx, cleaner.config.max_passes, requires_for(everything))
+
+
+def test_a_rule_list_is_split_by_phase_as_it_is_and_not_kept():
+    """A cache of the phase split keyed by a list's id kept every list the engine was given alive (`rules check` and
+    the service's checks make one a rule: each held its compiled pattern, ~12 MB a check in a review's test) and split
+    a list changed in place as it was before (the rule added never ran). A cleaner's own scoped lists are split once."""
+    import sys
+
+    from cleaner.engine import run_rules
+    from cleaner.kinds import Context
+    from cleaner.packs import load_pack_text
+
+    (rule,) = load_pack_text("rules:\n  - id: u.menu\n    kind: line\n    description: a menu\n    phrases: [Menu]\n"
+                             "    examples: {remove: [Menu], keep: ['Le conseil a voté.']}\n", "p.yaml")
+    doc = Document(id="d", text="Le conseil a voté.\nMenu")
+    rules: list = []
+    held = sys.getrefcount(rules)
+    assert run_rules(doc, rules, Context()).text == "Le conseil a voté.\nMenu"
+    assert sys.getrefcount(rules) == held
+    rules.append(rule)
+    assert run_rules(doc, rules, Context()).text == "Le conseil a voté."

@@ -26,9 +26,9 @@ from .decoding import decode_html, decode_text, looks_binary, repair
 Item = Document | Rejected
 
 DOC_KEYS = ("url", "source", "html", "lang")
+"""Record fields that become `Document` fields of the same name (when they are strings)."""
 PAGE_FIELDS = ("url", "source", "lang")
 """`DOC_KEYS` but `html`: a record's fields beside a text that is not blank, which is cleaned, its page never read."""
-"""Record fields that become `Document` fields of the same name (when they are strings)."""
 
 
 @dataclass

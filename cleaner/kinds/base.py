@@ -219,11 +219,12 @@ def not_under(low: str) -> Callable[[type, int, ValidationInfo], int]:
 
 def keyable(cls: type, phrases: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
     """Validator for phrase lists: each phrase must be one line (each line of a text is compared alone: one holding a
-    line break matched the one line of its words, never the lines written), and have a non-empty `line_key`, said
+    line break matched the one line of its words, never the lines written; one at its ends, as YAML's folded `>`
+    writes, is none), and have a non-empty `line_key`, said
     which it is: too long for one (no line that long is compared), or nothing once normalised (punctuation alone: a
     line's edges are trimmed of it)."""
     for phrase in phrases:
-        if any(c in phrase for c in LINE_BREAKS):
+        if any(c in phrase.strip() for c in LINE_BREAKS):  # not at its ends: YAML's `>` ends a phrase with one
             lines = [line.strip() for line in phrase.splitlines() if line.strip()]
             raise ValueError(f"{shown(phrase)} holds a line break, but each line of a text is compared alone: it would "
                              f"match the one line {shown(' '.join(phrase.split()))}, never the lines written; "

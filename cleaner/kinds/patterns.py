@@ -284,13 +284,20 @@ parses only those, ~1 ms a pattern)."""
 _REGEX_ONLY = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:[pP](?:\{[^}]*\}|[A-Za-z])|x\{([0-9a-fA-F]{1,6})\})")
 """A `regex` escape `re` cannot parse that `mandatory_char` reads: a property (`\\p{Lu}`), a `\\x{200b}`."""
 
+_FUZZY = re.compile(r"\{[^\S\n]*[eids][^\S\n]*(?:[<>]=?|=|[,:}])")
+"""`regex`'s fuzzy matching (`{e<=1}`, `{i,d}`, `{e}`), under which a character written may be left out."""
+
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 
 def mandatory_char(pattern: str, chars: str) -> str | None:
     """The first of `chars` that every match of `pattern` holds (written in it, or a class of nothing else, outside an
     optional part, an alternative without it and a negative look-around), as `re` parses it; None when there is none,
-    or `re` cannot parse it (`regex`'s own syntax but for properties and `\\x{...}`: the check is then left out)."""
+    or `re` cannot parse it (`regex`'s own syntax but for properties and `\\x{...}`: the check is then left out), or it
+    is fuzzy (`(?:\u200b){e<=1}`, which `re` reads as literal text, and `regex` lets match without the character)."""
+    if _FUZZY.search(pattern):
+        return None
+
     def as_re(m: re.Match) -> str:
         return m.group(1) + (f"\\U{int(m.group(2), 16):08x}" if m.group(2) else "\\w")  # `re` refuses a code too high
     try:
