@@ -1949,6 +1949,22 @@ def test_a_related_video_headline_ending_a_text_goes(line):
     assert clean(Document(id="x", text=f"{BYLINE_BODY['en']}\n{line}", lang="en")).text == BYLINE_BODY["en"]
 
 
+@pytest.mark.parametrize("line", [
+    "On en reparlera dans notre prochain numéro",
+    "Tu as encore le temps de t'inscrire au débat",
+    "Cet article a été initialement publié sur le site The Conversation",
+    "Ele fala como as crianças brincam no parque",
+    'Union leader Mick Lynch called the offer "an insult"',
+])
+def test_a_romance_last_line_or_a_reported_quote_is_no_trailing_headline(line):
+    """With "on" and "as" read in any case as English words, `en.trailing-headline` took French and Portuguese last
+    lines ("On", "as", "The Conversation") from texts with no language hint (the HTML path), and a last sentence that
+    lost its stop after a reporting verb and its quote. Only the line's first word is read in any case now, and "on"
+    or "as" count only on a line without a French, Spanish, Portuguese or Italian function word."""
+    text = f"Le maire a présenté son budget mardi soir.\n{line}"
+    assert clean(Document(id="x", text=text)).text == text
+
+
 @pytest.mark.parametrize("line, rule", [
     ("Sign up to My Sport to follow snooker news on the BBC app.", "en.newsletter-call"),
     ("You can use our interactive tool to find out which unions are on strike at your local ambulance service:",
