@@ -811,15 +811,22 @@ def _element_text(element: Any) -> str:
     return " ".join(" ".join(texts).split())
 
 
+NO_ARTICLE_REMOVED = 0.5
+"""The share of a main text the rule packs (or the learned boilerplate) must remove for `no_article` to reject what is
+left without a sentence: TED's menu, arte radio's page end and Facebook's related pages removed 90 % to 100 %."""
+
+
 def no_article(page: Document, out: Cleaned) -> Rejected | None:
     """The rejection of a page whose main text holds no sentence once the rule packs have cleaned it (`_no_sentence`
     of the clean text), as `extract_html` rejects one whose main text holds none before: trafilatura found a site's
     frame and no article, and a sentence of the frame let it pass (TED's menu, "please turn JavaScript on.", over a
     talk whose transcript the page does not hold: `ted.site-menu` took 1,510 of its 1,527 characters, and the
-    speaker's name was kept as a document). `page` is the document as read, which the rejection carries."""
-    if not _no_sentence(out.text):
-        return None
+    speaker's name was kept as a document). Only when the rules removed most of it (`NO_ARTICLE_REMOVED`): a poem, a
+    one-line brief or a headline-only page has no sentence either, and losing its share line left it one. `page` is
+    the document as read, which the rejection carries."""
     removed = len(out.document.text) - len(out.text)
+    if removed < NO_ARTICLE_REMOVED * len(out.document.text) or not _no_sentence(out.text):
+        return None
     rules = sorted(summary_of(out.record())["rules"].items(), key=lambda rule: -rule[1])
     named = ", ".join(f"{rule} {chars:,}" for rule, chars in rules[:3]) + (", ..." if len(rules) > 3 else "")
     return _reject(page, "empty_extraction", f"{_where(page)}: trafilatura's main text has no sentence once the rule "

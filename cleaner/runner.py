@@ -49,6 +49,7 @@ from .dedup.index import DedupIndex, IndexMismatchError, batch_count, dangling_o
 from .dedup.signature import DedupParams, Signer
 from .engine import clean_more
 from .gates import gate
+from .html import no_article
 from .io.names import loops, real
 from .io.outputs import STATE, OutputError, output_file_pattern, read_output, run_manifest
 from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
@@ -574,7 +575,8 @@ class Runner:
         language of what is left again, and gate every document of the chunk (stage `prepare` does not, with
         `learn_boilerplate`): its language was the boilerplate's (an English cookie banner over short French
         texts made them English, and `--langs fr` dropped them). What changed is stored, signed again, with
-        the new `applied`, in one transaction; False when no document is left."""
+        the new `applied`, in one transaction; False when no document is left. A page the learned lines changed is
+        checked again for an article (`html.no_article`), as the pipeline checks one after the rule packs."""
         chunk = state.cleaned(int(state.get("applied") or -1))
         if not chunk:
             return False
@@ -594,7 +596,7 @@ class Runner:
             docs[k] = tagged(docs[k], found)
         rows = []
         for k, ((seq, _, _), doc) in enumerate(zip(chunk, docs)):
-            dropped = gate(doc, self.config)
+            dropped = (k in changed and doc.document.html and no_article(doc.document, doc)) or gate(doc, self.config)
             if dropped is not None or k in changed:
                 rows.append((seq, as_prepared(dropped or doc, signer)))
         state.replace(rows, applied=str(chunk[-1][0]))

@@ -251,6 +251,51 @@ def test_a_page_whose_clean_text_holds_no_sentence_is_an_empty_extraction(tmp_pa
     assert rejected["reason"] == "empty_extraction" and rejected["detail"].endswith("'Jackson Katz'")
 
 
+def _article(lang: str, title: str, paragraphs: list[str], share: str) -> dict[str, str]:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return {"id": lang, "url": "https://example.org/a", "html": (
+        f"<html lang='{lang}'><head><title>{title}</title></head><body><nav><a href='/'>Accueil</a></nav><article>"
+        f"<h1>{title}</h1>{body}<p>{share}</p></article><footer>© 2024</footer></body></html>")}
+
+
+@pytest.mark.parametrize("page", [
+    _article("hi", "दिल्ली में बारिश", ["दिल्ली में आज भारी बारिश हुई और कई इलाकों में पानी भर गया।",
+                                   "मौसम विभाग ने कल के लिए भी चेतावनी जारी की है।"], "Partager :"),
+    _article("ar", "هل ستمطر غدا", ["هل ستمطر غدا في القاهرة؟", "يتساءل الكثيرون عن الطقس هذا الأسبوع؟"], "Share this:"),
+    _article("ja", "東京で大雨", ["気象庁は「大雨に警戒してください。」"], "Share this:"),
+    _article("fr", "Automne", ["Les sanglots longs", "Des violons", "De l'automne", "Blessent mon cœur",
+                               "D'une langueur", "Monotone"], "Partager :"),
+    _article("en", "PM resigns after vote", ["Prime Minister resigns after losing confidence vote in parliament"],
+             "Share this:"),
+], ids=["hindi", "arabic", "japanese", "poem", "brief"])
+def test_a_short_article_the_rules_barely_touched_is_kept_without_a_latin_stop(page):
+    """A Hindi article ending in ।, an Arabic one of questions (؟), a Japanese quote (「…。」), a poem and a one-line
+    brief were rejected once their share line was gone (QA): the sentence test knew no ।, ؟ or 」, and a poem or a
+    brief has no stop. The clean text is judged only when the rules removed most of the page."""
+    out = clean(page)
+    assert not isinstance(out, Rejected), out
+    assert page["html"].split("<p>")[1].split("</p>")[0] in out.text
+
+
+def test_a_page_left_without_an_article_by_the_learned_boilerplate_is_an_empty_extraction(tmp_path):
+    """With `--learn-boilerplate`, a page whose learned lines were all it had but a name was kept ('Marie Dupont' twice):
+    the no-article check ran after the rule packs only, not after the learned lines went."""
+    thanks = "La rédaction du Petit Journal vous remercie chaleureusement de votre fidélité."
+    pages = [_article("fr", f"Article {n} du jour", [f"Le conseil municipal a voté le budget numéro {n} hier soir "
+                                                      f"après un long débat sur les écoles et les routes {n}."], thanks)
+             | {"id": f"p{n}", "url": f"https://example.org/a{n}"} for n in range(8)]
+    pages.append(_article("fr", "Marie Dupont", ["Marie Dupont"], thanks) | {"id": "empty"})
+    path = tmp_path / "pages.jsonl"
+    path.write_text("".join(json.dumps(page) + "\n" for page in pages), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "cleaner", "run", str(path), "--out", str(tmp_path / "out"),
+                          "--learn-boilerplate"], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    rejected = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text("utf-8").splitlines()]
+    empty = [r for r in rejected if r["reason"] == "empty_extraction"]
+    assert [r["id"] for r in empty] == ["empty"] and "(they removed 79 of its 104 characters: repeated 79)" in \
+        empty[0]["detail"], rejected
+
+
 def test_a_notice_line_deep_in_a_long_article_is_not_a_stub():
     """Past the first lines of a long text, a line such as "Page introuvable" is the article's (a heading)."""
     html = f"<html><head>{SCRIPT}</head><body><article>{TEASERS}<h2>Page introuvable</h2>{TEASERS}</article></body></html>"
