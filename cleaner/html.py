@@ -1273,11 +1273,12 @@ def _dotted(name: str, page: str) -> str:
     """`name` with the dots trafilatura took off its initials (it turns "." into a space, for handles: "M. Pf." of a
     JSON-LD author was "M Pf"), put back as the page writes the name, a dot after words of one or two letters
     (`_SHORT_WORD`) and one at least before its last word: a longer word's dot is a handle's ("jane.doe"), and one
-    after the last word alone may end the sentence ("… selon Jean Xu.")."""
+    after the last word alone may end the sentence ("… selon Jean Xu."). Its words are apart on the page: a dot glued
+    to the next word is a handle's too ("Li.Na" made the author "Li Na" `Li.Na`)."""
     if not _SHORT_WORD.search(name):
         return name
     words = [re.escape(word) + (r"\.?" if _SHORT_WORD.fullmatch(word) else "") for word in name.split()]
-    for written in re.finditer(r"(?<![\w.])" + r"\s*".join(words) + r"(?!\w)", page):
+    for written in re.finditer(r"(?<![\w.])" + r"\s+".join(words) + r"(?!\w)", page):
         if "." in written[0].rstrip("."):
             return " ".join(written[0].split())
     return name

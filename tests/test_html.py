@@ -909,6 +909,7 @@ def test_the_author_a_page_marks_up_stands_for_the_site_named_as_author(marked, 
     ('["J. Dupont"]', "", "J. Dupont"),
     ('"Jean Xu"', "Un entretien avec Jean Xu.", "Jean Xu"),  # a sentence's period, not the name's
     ('"jane.doe"', "", "Jane Doe"),  # a longer word's dot is no initial's
+    ('"Li Na"', "Li Na était là. Puis Li.Na a écrit.", "Li Na"),  # a dot glued to a word is a handle's (a review)
 ])
 def test_an_authors_initials_keep_their_dots(json_ld, sentence, author):
     """trafilatura turns "." into a space in an author's name, for handles (`jane.doe`): Le Parisien's JSON-LD author
