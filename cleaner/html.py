@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import deepcopy
 from functools import lru_cache
+from itertools import islice
 from html.entities import name2codepoint
 from typing import Any
 from urllib.parse import urldefrag, urljoin
@@ -1036,17 +1037,22 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     return whole
 
 
+UNCUT_H1S = 3
+"""How many of a page's `<h1>` `_unshortened` tries."""
+
+
 def _unshortened(tree: Any, title: str, sitename: str | None) -> str | None:
     """The text of the page's first `<h1>`, else of its `<title>`, that holds the whole of a `title` cut short
     (`_CUT_MARK` at its end): one that starts with the title's words and does not go on with a cut mark (what it adds
     may be no word: " ?"). SPIP cuts a long title in its `og:title`, which trafilatura takes first: "Camp d’été
     décolonial : qui a peur de la non-mixité et de l’antiracisme politique (...)", whose `<h1>` and `<title>` end
     "… politique ?" (found by a QA pass). A title the page writes with its mark is whole: "Well, actually…" of the
-    `<title>` "Well, actually… - Alicen Grey" stays."""
+    `<title>` "Well, actually… - Alicen Grey" stays. Only the first `UNCUT_H1S` `<h1>` are tried: a real page has one,
+    and 300 repeating a cut title of 4,000 characters took 2.3 s."""
     if not (cut := _CUT_END.search(title)) or len(title[:cut.start()].split()) < 2:
         return None
     stem = _letters(title[:cut.start()])
-    for element in (*tree.iter("h1"), tree.find(".//title")):
+    for element in (*islice(tree.iter("h1"), UNCUT_H1S), tree.find(".//title")):
         text = _element_text(element) if element is not None else ""
         if _letters(text).startswith(stem) and not _CUT_START.match(_after(text, len(stem))):
             return text
@@ -1054,11 +1060,12 @@ def _unshortened(tree: Any, title: str, sitename: str | None) -> str | None:
 
 
 def _after(text: str, letters: int) -> str:
-    """What follows the first `letters` letters and digits of `text` (as `_letters` counts them)."""
+    """What follows the first `letters` letters and digits of `text` (as `_letters` counts them: `str.isalnum` of
+    the casefolded text, which a character may lengthen, "ß" to "ss"), with no pattern run per character."""
     for at, char in enumerate(text):
         if letters <= 0:
             return text[at:]
-        letters -= len(_letters(char))
+        letters -= sum(folded.isalnum() for folded in char.casefold())
     return ""
 
 
