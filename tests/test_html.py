@@ -261,7 +261,8 @@ def _article(lang: str, title: str, paragraphs: list[str], share: str) -> dict[s
 @pytest.mark.parametrize("page", [
     _article("hi", "दिल्ली में बारिश", ["दिल्ली में आज भारी बारिश हुई और कई इलाकों में पानी भर गया।",
                                    "मौसम विभाग ने कल के लिए भी चेतावनी जारी की है।"], "Partager :"),
-    _article("ar", "هل ستمطر غدا", ["هل ستمطر غدا في القاهرة؟", "يتساءل الكثيرون عن الطقس هذا الأسبوع؟"], "Share this:"),
+    _article("ar", "هل ستمطر غدا", ["هل ستمطر غدا في القاهرة؟", "يتساءل الكثيرون عن الطقس هذا الأسبوع؟"],
+             "Share this:"),
     _article("ja", "東京で大雨", ["気象庁は「大雨に警戒してください。」"], "Share this:"),
     _article("fr", "Automne", ["Les sanglots longs", "Des violons", "De l'automne", "Blessent mon cœur",
                                "D'une langueur", "Monotone"], "Partager :"),
@@ -278,8 +279,8 @@ def test_a_short_article_the_rules_barely_touched_is_kept_without_a_latin_stop(p
 
 
 def test_a_page_left_without_an_article_by_the_learned_boilerplate_is_an_empty_extraction(tmp_path):
-    """With `--learn-boilerplate`, a page whose learned lines were all it had but a name was kept ('Marie Dupont' twice):
-    the no-article check ran after the rule packs only, not after the learned lines went."""
+    """With `--learn-boilerplate`, a page whose learned lines were all it had but a name was kept ('Marie Dupont'
+    twice): the no-article check ran after the rule packs only, not after the learned lines went."""
     thanks = "La rédaction du Petit Journal vous remercie chaleureusement de votre fidélité."
     pages = [_article("fr", f"Article {n} du jour", [f"Le conseil municipal a voté le budget numéro {n} hier soir "
                                                       f"après un long débat sur les écoles et les routes {n}."], thanks)
