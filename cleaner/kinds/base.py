@@ -324,6 +324,19 @@ def line_hits(view: View, indexes: Any) -> Iterator[Hit]:
         yield whole_lines(view, line.start, line.end)
 
 
+def run_hits(view: View, found: list[int]) -> Iterator[Hit]:
+    """One hit for each run of the lines `found` (sorted indexes), the blank lines between them included: a hit a
+    line would overlap the one before it where the last line goes, with the line break before it, and be dropped."""
+    lines, k = view.lines, 0
+    while k < len(found):
+        first = last = found[k]
+        k += 1
+        while k < len(found) and all(not lines[i].text.strip() for i in range(last + 1, found[k])):
+            last = found[k]
+            k += 1
+        yield whole_lines(view, lines[first].start, lines[last].end)
+
+
 def whole_lines(view: View, start: int, end: int) -> Hit:
     """A hit for lines from `start` to `end` with one newline (after them, or before the last line)."""
     if view.text[end : end + 1] == "\n":

@@ -9,7 +9,7 @@ from typing import ClassVar
 from ..boilerplate import boilerplate_lines
 from ..edits import REPEATED_RULE
 from ..view import Hit, View
-from .base import Context, whole_lines
+from .base import Context, run_hits
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,5 @@ class RepeatedRule:
             return
         lines = view.lines
         found = boilerplate_lines(ctx.host, view.keys, self.learned, [line.text for line in lines], self.published, ctx.timeout)
-        k = 0
-        while k < len(found):
-            first = last = found[k]
-            k += 1
-            while k < len(found) and all(not lines[i].text.strip() for i in range(last + 1, found[k])):
-                last = found[k]
-                k += 1
-            hit = whole_lines(view, lines[first].start, lines[last].end)
+        for hit in run_hits(view, found):
             yield hit._replace(source=ctx.host)
