@@ -693,3 +693,94 @@ def test_edits_on_the_text_without_invisible_characters_are_edits_on_the_raw_tex
             assert unicodedata.normalize("NFC", kept) == unicodedata.normalize("NFC", replay(composed.text, edits))
 
     check()
+
+
+PULL_QUOTE = RULES.by_id("generic.pull-quote")
+SAID = ("Le harcèlement en ligne démarre très vite. Par exemple, retweeter, liker ou favoriser une publication "
+        "diffamatoire, violente ou critique sur le corps d’une femme, sur les prises de position d’une minorité, "
+        "c’est une forme de cyberharcèlement.")
+QUOTED = ("« Retweeter, liker ou favoriser une publication diffamatoire, violente ou critique sur le corps d’une "
+          "femme, c’est une forme de cyberharcèlement »")
+
+
+def _pull_quotes_cleaned(*lines: str) -> str:
+    return run_rules(Document(id="t", text="\n".join(lines)), [PULL_QUOTE], Context()).text
+
+
+@pytest.mark.parametrize("attribution", [
+    "Johanna Benamrouche, Féministe contre le cyberharcèlement",
+    "- Ketsia Mutombo, militante afroféministe",
+    "Tina Lawson",
+])
+def test_a_pull_quote_and_the_name_under_it_go_and_the_paragraph_stays(attribution):
+    """StreetPress's pull quote leaves out words of the sentence it repeats (the runs of 6 words hold all of it)."""
+    assert _pull_quotes_cleaned("Le cyberharcèlement est fulgurant", SAID, QUOTED, attribution, ARTICLE) == (
+        f"Le cyberharcèlement est fulgurant\n{SAID}\n{ARTICLE}")
+
+
+@pytest.mark.parametrize("quote", [
+    ("« Quand un mec me dit qu’il adore les femmes asiatiques, j’entends qu’on est interchangeables » - Grace Ly, "
+     "militante"),
+    "Quand un mec me dit qu’il adore les femmes asiatiques, j’entends qu’on est interchangeables\" - Grace Ly",
+    "“Quand un mec me dit qu’il adore les femmes asiatiques, j’entends qu’on est interchangeables.”",
+])
+def test_a_pull_quote_goes_with_the_attribution_on_its_line_or_without_one(quote):
+    said = ("« Quand un mec me dit qu’il adore les femmes asiatiques, j’entends qu’on est interchangeables. Mais je ne "
+            "suis pas un putain de vase Ming ! », confie Grace Ly, 38 ans, blogueuse.")
+    assert _pull_quotes_cleaned(ARTICLE, quote, said) == f"{ARTICLE}\n{said}"
+
+
+@pytest.mark.parametrize("lines", [
+    # a quotation the text says once
+    [ARTICLE, QUOTED, ARTICLE],
+    # the headline, which the first paragraph repeats
+    [QUOTED, SAID],
+    # two copies of one line: neither is the longer
+    [ARTICLE, QUOTED, "Johanna Benamrouche, Féministe", QUOTED],
+    # a line without quotation marks: as often a heading that the paragraph under it repeats
+    ["Le cyberharcèlement", "Retweeter, liker ou favoriser une publication diffamatoire, violente ou critique", SAID],
+    # a quotation that goes on with the paragraph before it, which left it open
+    [ARTICLE, f"She said: \"{ARTICLE}", "\"He holds himself to the highest standards and never received a complaint.\"",
+     "He holds himself to the highest standards and never received a complaint, the spokesperson added later."],
+    # a quoted heading whose words the paragraph holds only in part (fr-pages 143124556873_message-…)
+    [ARTICLE, "« C’est sympa de dire à une femme qu’elle est belle »",
+     ("Attention, ça veut pas dire qu’on peut jamais dire à une femme qu’elle est belle ! ça veut juste dire qu’il faut "
+      "s’assurer qu’elle est dans un moment où elle peut apprécier un compliment.")],
+    # a quotation followed by more than a name: a reference
+    [ARTICLE, "« Sylvia Rivera, la première star trans », Révolution Permanente, 9 août 2016. Disponible en ligne.",
+     "↑ [3] « Sylvia Rivera, la première star trans », Révolution Permanente, 9 août 2016. Disponible en ligne"],
+], ids=["said-once", "headline", "two-copies", "no-quotation-marks", "quotation-going-on", "in-part", "reference"])
+def test_a_line_that_is_no_pull_quote_stays(lines):
+    assert _pull_quotes_cleaned(*lines) == "\n".join(lines)
+
+
+def test_the_name_under_a_pull_quote_goes_only_when_it_reads_as_one():
+    """A sentence under the pull quote is the article's; a short line the text holds again is the name's."""
+    sentence = "Il rit."
+    assert _pull_quotes_cleaned(ARTICLE, SAID, QUOTED, sentence) == f"{ARTICLE}\n{SAID}\n{sentence}"
+    again = "Johanna, militante"
+    cleaned = _pull_quotes_cleaned(ARTICLE, SAID, QUOTED, again, ARTICLE, again)
+    assert cleaned == f"{ARTICLE}\n{SAID}\n{ARTICLE}\n{again}"
+
+
+def test_pull_quotes_take_time_in_the_texts_length():
+    """Each line's runs of words are hashed once: no quotation is compared with every line. A 1 MB text of short lines
+    (3,000 pull quotes, each with a name under it; then 30,000 copies of one quotation, which each look for) takes a
+    fraction of a second; the bound is loose enough for a loaded machine."""
+    import random
+    import time
+
+    rng = random.Random(1)
+    words = [f"mot{k}" for k in range(5000)]
+
+    def said(n):
+        return " ".join(rng.choice(words) for _ in range(n))
+
+    quotes = [said(10) for _ in range(3000)]
+    pulled = "Titre\n" + "\n".join(f"Il a dit que {q} et {said(8)}.\n« {q} »\nJean Dupont, maire" for q in quotes)
+    copies = "Titre\n" + "\n".join(["« un deux trois quatre cinq six sept »", "Jean Dupont, maire"] * 15000)
+    for text, pulls in ((pulled, 6000), (copies, 0)):
+        start = time.process_time()
+        cleaned = run_rules(Document(id="t", text=text), [PULL_QUOTE], Context()).text
+        assert time.process_time() - start < 5.0
+        assert cleaned.count("\n") == text.count("\n") - pulls

@@ -1,0 +1,143 @@
+"""`pullquote`: a short quotation set apart from the article that says it (a pull quote), and its attribution."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Literal
+
+import regex
+from pydantic import Field
+
+from ..text import ends_sentence
+from ..view import Hit, Line, View
+from .base import Context, Rule, register, run_hits
+
+WORDS = re.compile(r"[^\W_]+")
+"""A text's words, as the copies are compared: case, punctuation, quotes and ellipses set aside."""
+QUOTATION = re.compile("[«“„\"‹‘'].*[»”\"›’'][.!?…]*", re.DOTALL)
+"""A line that is a quotation: a quotation mark opens it, one closes it (a full stop may follow)."""
+_NAME = (r"\p{Lu}[\p{L}\p{M}'’.-]*+(?:[^\S\n]++(?:(?:de|du|des|da|di|del|van|von|le|la|al|el|ben|bin|dos)[^\S\n]++)?"
+         r"\p{Lu}[\p{L}\p{M}'’.-]*+){1,3}")
+_ROLE = r"(?:[^\S\n]*+,[^\S\n]*+[^\n]*?)?(?<![.!?:;»\"”])"
+ATTRIBUTION = regex.compile(rf"(?:[-–—][^\S\n]*+)?{_NAME}{_ROLE}")
+"""A line that names who spoke: a name of two to four capitalised words, and, after a comma, a role ("Ketsia Mutombo,
+militante afroféministe", "- Grace Ly"); no sentence ends it."""
+GLUED = regex.compile(rf"(?<=[»”\"])[^\S\n]*+[-–—][^\S\n]++{_NAME}{_ROLE}\Z")
+"""An attribution written on the quotation's line, after its closing mark (`« … » - Grace Ly, militante`)."""
+OPENING = re.compile("\n[«“„\"‹‘']")
+CLOSING = tuple(re.compile(f"{mark}[^\\S\\n]*[-–—]") for mark in "»”\"")
+"""Where `QUOTATION` (after the first line) or `GLUED` may match: a line's opening quotation mark, a closing one and
+a dash. Scans of the text with `re`, each for a pattern that starts with one character, which `re` finds quickly
+(one pattern for the three closing marks took twice as long as these three): most texts hold neither."""
+FEW_QUOTES = 8
+"""With up to this many quotations in a text, each is first looked for by its words (`said_again`); with more, the
+runs of every line are hashed at once, in a time that grows with the text alone."""
+
+
+@register("pullquote")
+class PullQuoteRule(Rule):
+    """Removes a pull quote: a short line (at most `max_chars`) that a quotation mark opens, or that ends in a
+    closing mark and an attribution (`… » - Name, role`), whose words (case, punctuation and quotes set aside) lie,
+    for at least `min_share` of them, in runs of `min_words` or more that a longer line of the same text holds: the
+    article says it, the page's layout repeats it. The line right after it goes too when it names who spoke (see
+    `ATTRIBUTION`), or is a short line the text holds again (the same name under every pull quote). The first line
+    of a text stays: a headline that the article's first paragraph repeats is no pull quote. A sentence the text
+    says once never goes, nor either of two copies of one line (neither is the longer), nor a quotation that goes on
+    from the paragraph before it, which left it open (`left_open`).
+
+    Runs with the extractions, after every truncation and comment thread is cut: a comment quoting the article is
+    gone by then. Each line's runs are hashed once, so the time grows with the text's length."""
+
+    kind: Literal["pullquote"]
+    max_chars: int = Field(300, ge=1, strict=True)
+    min_words: int = Field(6, ge=2, strict=True)
+    min_share: float = Field(0.8, gt=0, le=1, strict=True)
+    max_attribution_chars: int = Field(80, ge=1, strict=True)
+
+    phase = 3
+
+    def quotes(self, view: View) -> dict[int, list[str]]:
+        """The lines that may be pull quotes, by index: the words of their quotation. A few scans of the text find the
+        lines a quotation mark opens or an attribution ends; the line breaks before each are counted from the last."""
+        text = view.text
+        shaped = sorted(m.end() for pattern in (OPENING, *CLOSING) for m in pattern.finditer(text))
+        if not shaped:
+            return {}
+        lines, found, i, last = view.lines, {}, 0, 0
+        first = next((k for k, line in enumerate(lines) if line.text), len(lines))
+        for at in shaped:
+            i, last = i + text.count("\n", last, at), at
+            line = lines[i].text
+            if i in found or i <= first or len(line) > self.max_chars:
+                continue
+            glued = GLUED.search(line)
+            if glued or QUOTATION.fullmatch(line):
+                words = WORDS.findall((line[: glued.start()] if glued else line).casefold())
+                if len(words) >= self.min_words and not left_open(lines, i):
+                    found[i] = words
+        return found
+
+    def said_again(self, words: list[str], folded: str) -> bool:
+        """False when the quotation's words that the text (`folded`) holds twice cannot make the runs `find` needs: a
+        necessary condition (each word of a run is in another line too), as cheap as a search of the text a word, which
+        most quotations, said once, fail."""
+        twice = {word: folded.count(word) > 1 for word in set(words)}
+        return self.covers(words, lambda run: all(twice[word] for word in run))
+
+    def covers(self, words: list[str], found: Callable[[tuple[str, ...]], bool]) -> bool:
+        """True when the runs of `min_words` of `words` that are `found` hold at least `min_share` of them."""
+        n, covered = self.min_words, [False] * len(words)
+        for p, run in enumerate(zip(*(words[k:] for k in range(n)))):
+            if found(run):
+                covered[p : p + n] = [True] * n
+        return sum(covered) >= self.min_share * len(words)
+
+    def find(self, view: View, ctx: Context) -> Iterator[Hit]:
+        quotes = self.quotes(view)
+        if 0 < len(quotes) <= FEW_QUOTES:
+            folded = view.text.casefold()
+            quotes = {i: words for i, words in quotes.items() if self.said_again(words, folded)}
+        if not quotes:
+            return iter(())
+        lines = view.lines
+        counts = {i: len(WORDS.findall(lines[i].text)) for i in quotes}
+        longest = self.longest_runs(lines, min(counts.values()))
+        gone, keys = [], None
+        for i, words in quotes.items():
+            if self.covers(words, lambda run, more=counts[i]: longest.get(run, 0) > more):
+                keys = keys or Counter(view.keys)
+                gone += [i, *self.attribution(view, i, keys)]
+        return run_hits(view, sorted(set(gone)))
+
+    def longest_runs(self, lines: list[Line], fewest: int) -> dict[tuple[str, ...], int]:
+        """Each run of `min_words` words of a line of more than `fewest` words, with the most words of a line holding
+        it: each line is read once."""
+        longest: dict[tuple[str, ...], int] = {}
+        for line in lines:
+            words = WORDS.findall(line.text.casefold()) if len(line.text) > fewest else ()
+            if len(words) > fewest:
+                for run in zip(*(words[k:] for k in range(self.min_words))):
+                    if longest.get(run, 0) < len(words):
+                        longest[run] = len(words)
+        return longest
+
+    def attribution(self, view: View, i: int, keys: Counter[str | None]) -> list[int]:
+        """The line after line `i` when it names who spoke, or is a short line the text holds again (`keys`: how many
+        times the text holds each line key)."""
+        lines = view.lines
+        j = next((j for j in range(i + 1, len(lines)) if lines[j].text), None)
+        if j is None or len(text := lines[j].text) > self.max_attribution_chars:
+            return []
+        if ATTRIBUTION.fullmatch(text) or (keys[view.keys[j]] > 1 and not ends_sentence(text)):
+            return [j]
+        return []
+
+
+def left_open(lines: list[Line], i: int) -> bool:
+    """True when the line before line `i` leaves a quotation open: line `i` goes on with it (a quotation of several
+    paragraphs opens each, and closes the last)."""
+    j = next((j for j in range(i - 1, -1, -1) if lines[j].text), None)
+    text = lines[j].text if j is not None else ""
+    return text.count('"') % 2 == 1 or text.count("«") > text.count("»") or text.count("“") > text.count("”")
