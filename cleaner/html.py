@@ -321,7 +321,11 @@ class _Flattening:
     that what it holds and what follows it, at any depth, keep their places in the text. Built in Python, the tree
     takes twice libxml2's time (0.8 s for 100,000 elements): only a page libxml2 stopped on is built so. lxml's API
     makes no element of a name it refuses, nor puts control characters in a text (`_LXML_NAME`, `_NOT_XML`), where
-    libxml2 does: such an element's text goes to the one holding it, and the characters go."""
+    libxml2 does: such an element's text goes to the one holding it, and the characters go. What follows the page's
+    `</html>` (a script, "Page générée en 0.02 s", what follows a stray `</html>`) libxml2 puts in a second `<html>`,
+    beside the first in its tree (trafilatura reads the first); a tree builder holds one root, and gave the last (a
+    review: the page's text was lost): the first stays open to the end, and what follows goes in it after its `<body>`,
+    its text in the same order."""
 
     def __init__(self) -> None:
         from lxml.etree import TreeBuilder
@@ -334,8 +338,8 @@ class _Flattening:
         self.flat: Counter[str] = Counter()  # the tags of the elements set at the level, not in the one before
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if not _LXML_NAME.fullmatch(tag):
-            self.open.append(None)  # an element lxml's API makes none of, where libxml2 does (`<a<`): its text stays
+        if not _LXML_NAME.fullmatch(tag) or (not self.open and self.depth):
+            self.open.append(None)  # one lxml's API makes none of (`<a<`), or a second root: what it holds stays
             return
         if self.depth == FLAT_LEVELS:
             self.builder.end(self.open[self.level])
@@ -349,14 +353,17 @@ class _Flattening:
         self.level = len(self.open) - 1
 
     def end(self, tag: str) -> None:
-        if built := self.open.pop():
+        if (built := self.open.pop()) and self.open:  # the root is closed at the end (`close`)
             self.builder.end(built)
             self.depth -= 1
 
     def data(self, data: str) -> None:
-        self.builder.data(_NOT_XML.sub("", data))
+        if self.open:  # not the blanks between the roots, which libxml2 puts in neither
+            self.builder.data(_NOT_XML.sub("", data))
 
     def close(self) -> Any:
+        if self.depth:
+            self.builder.end("html")
         return self.builder.close()
 
     def said(self) -> str | None:

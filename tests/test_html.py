@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -582,6 +583,58 @@ def test_what_follows_a_part_nested_over_2048_levels_deep_is_kept(levels):
                                                                     "samedi"]
     assert out.warnings == ((f"p: HTML nested over 256 levels deep: the {levels - 256 + 4:,} elements deeper (<div>, "
                              f"<p>) are set side by side at that level, their text kept"),)
+
+
+@pytest.mark.parametrize("after", ["\n<script>ga('send', 'pageview');</script>", "\n<p>Page générée en 0.02 s</p>",
+                                   "</body></html> x", "\n<!-- cached -->\n"])
+def test_what_follows_the_html_end_of_a_deep_page_leaves_its_text(after):
+    """libxml2 gives what follows a page's `</html>` a second `<html>`, which its tree sets beside the first; the tree
+    of a page nested too deep took that one (a tree builder keeps the last root): the article was lost, the page an
+    `empty_extraction`, or its main text "Page générée en 0.02 s" (a review). The page's own root holds it all."""
+    out = extract_html(_doc(_deep_page("<div>" * 300 + PARAGRAPH.format("mercredi") + "</div>" * 300) + after), CONFIG)
+    assert isinstance(out, Document), out
+    assert [line.split()[5] for line in out.text.splitlines()] == ["lundi", "mardi", "jeudi", "mercredi", "vendredi",
+                                                                    "samedi"]
+    assert out.meta["extracted"]["title"] == "T" and len(out.warnings) == 1
+
+
+FUZZ_TAGS = ("p div span b script style br a i table tr td th tbody li ul ol dl dd dt pre code font head body html "
+             "title meta select option form h1 center noscript textarea iframe template svg math object frameset frame "
+             "caption colgroup col thead").split()
+FUZZ_MARKUP = ("</html>", "</body>", "</body></html>\n", "<html lang=de>", "<body class=x>", "<!--c-->", "<?pi?>",
+               "<![CDATA[x]]>", "&amp;", "&bogus;", "<a<", '<p bad"attr=1>', "<br/>")
+
+
+def _random_page(rng: random.Random, tokens: int) -> str:
+    """Random tags, ends, odd markup (a stray `</html>` or `</body>`, after which libxml2 opens a second root) and
+    words, with more of them after the page's `</html>` half the time."""
+    def markup(count: int) -> str:
+        return "".join(f"<{rng.choice(FUZZ_TAGS)}{rng.choice(['', ' class=x', ' hidden'])}>" if (r := rng.random()) < .4
+                       else f"</{rng.choice(FUZZ_TAGS)}>" if r < .6 else rng.choice(FUZZ_MARKUP) if r < .7
+                       else rng.choice(["w", "  ", "\n", "x y", "é"]) for _ in range(count))
+    tail = "</body></html>\n" + markup(rng.randint(1, 30)) if rng.random() < .5 else ""
+    return rng.choice(["", "<html><body>", "<html><head><title>T</title></head><body>"]) + markup(tokens) + tail
+
+
+@pytest.mark.parametrize("levels", [256, 3, 8])
+def test_a_page_built_by_flattening_holds_the_text_libxml2s_tree_does(monkeypatch, levels):
+    """`_Flattening` builds the tree libxml2 does, but for the elements over `FLAT_LEVELS` deep, which keep their text
+    in its place: on 400 random pages (`_random_page`), and at 3 and 8 levels, which flatten most, the text is that of
+    every root of libxml2's tree, in order (what follows a second root's start went in none: a review found the page's
+    text gone)."""
+    from lxml.etree import fromstring
+    from lxml.html import HTMLParser
+
+    from cleaner.html import _Flattening
+
+    monkeypatch.setattr("cleaner.html.FLAT_LEVELS", levels)
+    rng, options = random.Random(levels), {"collect_ids": False, "default_doctype": False, "encoding": "utf-8",
+                                           "remove_comments": True, "remove_pis": True, "huge_tree": True}
+    for _ in range(400):
+        page = _random_page(rng, rng.randint(5, 300)).encode()
+        built, libxml2s = (fromstring(page, parser=HTMLParser(target=_Flattening(), **options)),
+                           fromstring(page, parser=HTMLParser(**options)))
+        assert "".join(built.xpath("//text()")) == "".join(libxml2s.xpath("//text()")), page
 
 
 def test_a_page_trafilatura_cannot_read_for_its_depth_is_not_said_unparsed(monkeypatch):
