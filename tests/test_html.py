@@ -665,6 +665,24 @@ def test_a_paragraph_of_thousands_of_inline_elements_is_read_in_time_its_text_ke
     assert len(out.warnings) == 1 and out.warnings[0].startswith("p: <p> holds ") and said in out.warnings[0]
 
 
+def test_each_crowded_element_of_a_page_loses_its_inline_tags():
+    """The walk for crowded elements ended at the first whose first child was an inline one (lxml's `iter()` had
+    that child, which `_uncrowd` moved, for its next): a second `<p>` of 20,000 `<span>`s kept them and took 34 s (a
+    review). Each is read: a later one, one in an element that is not, one crowded again by the inline elements
+    its inline children held."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _uncrowded
+
+    spans = "<span>x</span> " * 1_001
+    page = fromstring(f"<html><body><div><p>{spans}</p><p>{'<span>z</span> ' * 1_500}</p><p><b>{spans}</b> y</p>"
+                      f"<p>{spans}<i>{spans}</i></p></div></body></html>")
+    assert _uncrowded(page) == ("<p> holds 1,500 inline elements side by side, over 1,000: their tags are dropped, "
+                                "their text kept (in 3 other elements too)")
+    assert [len(p) for p in page.iter("p")] == [0, 0, 1, 0] and len(page.find(".//b")) == 0
+    assert page.findtext(".//p[2]") == "z " * 1_500 and page.find(".//p[4]").text == "x " * 2_002
+
+
 def test_a_paragraph_of_a_thousand_inline_elements_is_read_as_it_is():
     """`CROWD` elements side by side, and no more, are left as they are: fr-pages's most crowded element holds 99."""
     out = extract_html(_doc(_deep_page("<p>" + "<span>x</span> " * 1_000 + "</p>")), CONFIG)
