@@ -145,7 +145,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     from lxml.etree import LxmlError  # lxml and trafilatura (~25 MB): imported by the processes that meet HTML
 
     try:
-        tree, flat = _load(html)
+        tree, flat = _load(html, config.max_html_elements)
         if tree is not None and (elements := sum(1 for _ in tree.iter())) > config.max_html_elements:
             return _reject(doc, "too_large", f"{where}: the page has {elements:,} HTML elements, over "
                                              f"max_html_elements={config.max_html_elements:,}")
@@ -278,13 +278,15 @@ calls a level for `<del>` in a list item, and a page of `<ol><li>` 600 deep (1,2
 limit (1,000 calls): the whole page was rejected. 256 levels leave half the limit to spare."""
 
 
-def _load(html: str) -> tuple[Any, str | None]:
+def _load(html: str, most: int) -> tuple[Any, str | None]:
     """The page's tree as trafilatura parses it (markup that opens with a tag but is no page, as a page's
     body: trafilatura refuses markup without "html" in its start that parses to one element), and a warning when
     its elements nest over `FLAT_LEVELS` deep, if they do. libxml2 stops at 256 levels of nesting and drops what
     lies deeper in silence (600 unclosed `<font>` paragraphs gave 253; 300 nested `<div>`, no text): a page it
     stopped on is parsed again into a tree built as `_Flattening` says, which libxml2 sets no limit on (with
-    `huge_tree`, it stopped at 2,048 levels, and what followed the deep part was lost too, shallow or not)."""
+    `huge_tree`, it stopped at 2,048 levels, and what followed the deep part was lost too, shallow or not). That tree
+    is built no further than the element past `most`, which makes the page `too_large` (`max_html_elements`): built
+    whole first, 3,900,000 nested `<div>` (20 MB of HTML) took 16.5 s and 721 MB to be rejected (a review)."""
     import trafilatura
     from trafilatura.utils import HTML_PARSER
 
@@ -296,10 +298,13 @@ def _load(html: str) -> tuple[Any, str | None]:
         return tree, None
     from lxml.html import HTMLParser, fromstring
 
-    flattening = _Flattening()
+    flattening = _Flattening(most)
     deep = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
                       remove_pis=True, huge_tree=True, target=flattening)  # trafilatura's parser, with huge_tree
-    tree = fromstring(html.encode("utf-8", "surrogatepass"), parser=deep)
+    try:
+        tree = fromstring(html.encode("utf-8", "surrogatepass"), parser=deep)
+    except _TooMany:  # its tree, of one element too many, is rejected as a page parsed whole would be
+        tree = flattening.cut
     return tree, flattening.said()
 
 
@@ -315,6 +320,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 those XML has not."""
 
 
+class _TooMany(Exception):
+    """`_Flattening` built an element past the most it may (`_load`)."""
+
+
 class _Flattening:
     """An lxml parser target that builds the page's tree as libxml2 does, but for elements that would nest over
     `FLAT_LEVELS` deep: each is set at that level, after the one before it there, which it closes (Chrome's way), so
@@ -327,11 +336,13 @@ class _Flattening:
     review: the page's text was lost): the first stays open to the end, and what follows goes in it after its `<body>`,
     its text in the same order."""
 
-    def __init__(self) -> None:
+    def __init__(self, most: int) -> None:
         from lxml.etree import TreeBuilder
         from lxml.html import HTMLParser
 
         self.builder = TreeBuilder(parser=HTMLParser())  # lxml.html's elements, as a parsed page's
+        self.most, self.built = most, 0  # how many elements the tree may hold, and holds
+        self.cut: Any = None  # the tree, once it holds one element more (`_TooMany`)
         self.open: list[str | None] = []  # the page's open elements' tags, None for one closed at the level already
         self.depth = 0  # how many of them are open in the tree
         self.level = 0  # where the one open in the tree at the level is in `open`, when one is
@@ -346,11 +357,15 @@ class _Flattening:
             self.open[self.level], self.depth = None, self.depth - 1
             self.flat[tag] += 1
             tag = "div" if tag in TABLE_PARTS else tag  # a table's part out of its table, a block
-        self.builder.start(tag, {name: _NOT_XML.sub("", value) for name, value in attrib.items()
-                                 if _LXML_NAME.fullmatch(name)})
+        element = self.builder.start(tag, {name: _NOT_XML.sub("", value) for name, value in attrib.items()
+                                           if _LXML_NAME.fullmatch(name)})
         self.open.append(tag)
         self.depth += 1
         self.level = len(self.open) - 1
+        self.built += 1
+        if self.built > self.most:
+            self.cut = element.getroottree().getroot()
+            raise _TooMany
 
     def end(self, tag: str) -> None:
         if (built := self.open.pop()) and self.open:  # the root is closed at the end (`close`)
@@ -362,6 +377,8 @@ class _Flattening:
             self.builder.data(_NOT_XML.sub("", data))
 
     def close(self) -> Any:
+        if self.cut is not None:  # lxml closes a target an exception stopped too: its tree stays as it was cut
+            return self.cut
         if self.depth:
             self.builder.end("html")
         return self.builder.close()
