@@ -556,11 +556,13 @@ def _blocks_in_line(paragraph: Any) -> list[Any]:
 
 def _parted(paragraph: Any, block: Any) -> None:
     """`paragraph` closed at `block`: the block after it, then a `<p>` (with `paragraph`'s attributes) of what follows
-    the block in it, in copies of the inline elements that held it, as a browser reopens them (`<b>`, `<a>`)."""
+    the block in it, in copies of the inline elements that held it, as a browser reopens them (`<b>`, `<a>`); a
+    `<span>` for one of a name lxml's API makes none of (`<a<b>`: the page was `bad_input` "Invalid tag name")."""
     rest, element, copies = None, block, 0
     while element is not paragraph:
         holder = element.getparent()
-        copy = holder.makeelement("p" if holder is paragraph else holder.tag, holder.attrib)
+        tag = "p" if holder is paragraph else holder.tag if _LXML_NAME.fullmatch(holder.tag) else "span"
+        copy = holder.makeelement(tag, holder.attrib)
         if rest is None:
             copy.text = element.tail
         else:

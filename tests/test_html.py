@@ -1810,6 +1810,17 @@ def test_what_follows_a_block_in_a_paragraph_comes_after_it_and_a_cells_block_st
     assert lines[-2] == "Ligne deux du tableau Contre : trois élus.", lines
 
 
+def test_a_block_in_a_paragraph_through_an_element_of_an_odd_name_closes_it():
+    """libxml2 makes an element of a name lxml's API refuses (`<a<b>`, a typo): the paragraph closed at a block in it
+    made a copy of it for the text after the block, and the page was `bad_input` "HTML not parsed: Invalid tag name
+    'a<b'" (a review). The copy is a `<span>` (trafilatura leaves the space after an unknown element's text, as
+    after `<foo>`'s)."""
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p><p>Un texte <a<b>lien <div>bloc</div> suite du paragraphe.</p>"
+            f"<p>{PARAGRAPHS[1]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [
+        PARAGRAPHS[0], "Un texte lien ", "bloc", "suite du paragraphe.", PARAGRAPHS[1]]
+
+
 def test_text_beside_a_block_is_not_glued_to_it():
     """trafilatura glued a `<div>`'s text to the block in it that follows ("Note:Doctors said…", found by a QA pass); a
     browser shows them on two lines."""
