@@ -451,8 +451,9 @@ def _uncrowded(tree: Any) -> str | None:
     if not crowded:
         return None
     parent, count = max(crowded.items(), key=lambda found: found[1])
+    others = f" (in {counted(len(crowded) - 1, 'other element')} too)" if len(crowded) > 1 else ""
     return (f"<{parent.tag}> holds {count:,} inline elements side by side, over {CROWD:,}: their tags are dropped, "
-            f"their text kept" + (f" (in {counted(len(crowded) - 1, 'other element')} too)" if len(crowded) > 1 else ""))
+            f"their text kept{others}")
 
 
 def _uncrowd(parent: Any) -> None:
