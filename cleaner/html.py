@@ -1297,8 +1297,9 @@ def _unhandled(tree: Any, author: str | None) -> str | None:
 "Yassmin Abdel-Magied", whose page's links write `yassmin_abdel_magied`)."""
     if not author:
         return None
-    page = _WEB_ADDRESS.sub(" ", " ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
-    return "; ".join(_dotted(name, page) for name in author.split("; ") if not _handle(name, page)) or None
+    written = " ".join([*tree.itertext(), *tree.xpath("//meta/@content")])
+    page = _WEB_ADDRESS.sub(" ", written)
+    return "; ".join(_dotted(name, written) for name in author.split("; ") if not _handle(name, page)) or None
 
 
 _SHORT_WORD = regex.compile(r"(?<!\w)\p{L}{1,2}(?!\w)")
@@ -1310,7 +1311,8 @@ def _dotted(name: str, page: str) -> str:
     JSON-LD author was "M Pf"), put back as the page writes the name, a dot after words of one or two letters
     (`_SHORT_WORD`) and one at least before its last word: a longer word's dot is a handle's ("jane.doe"), and one
     after the last word alone may end the sentence ("… selon Jean Xu."). Its words are apart on the page: a dot glued
-    to the next word is a handle's too ("Li.Na" made the author "Li Na" `Li.Na`)."""
+    to the next word is a handle's too ("Li.Na" made the author "Li Na" `Li.Na`). `page` keeps its web addresses: a
+    minified JSON-LD's `{"@context":"https://schema.org",…"name":"M.` is one word with one (it stayed "M Pf")."""
     if not _SHORT_WORD.search(name):
         return name
     words = [re.escape(word) + (r"\.?" if _SHORT_WORD.fullmatch(word) else "") for word in name.split()]

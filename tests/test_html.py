@@ -1005,6 +1005,15 @@ def test_an_authors_initials_keep_their_dots(json_ld, sentence, author):
     assert out.author == out.document.meta["extracted"]["author"] == author
 
 
+def test_an_authors_initials_keep_their_dots_in_minified_json_ld():
+    """A minified JSON-LD is one word from its `@context`'s address to the name's first space: the web addresses taken
+    out of the page for handles (`_unhandled`) took "M." with it, and the author stayed "M Pf" (found by a review)."""
+    page = ARTICLE.replace('<meta name="author" content="Amina Berrada">',
+                           '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+                           '"author":{"@type":"Person","name":"M. Pf."}}</script>')
+    assert clean({"id": "p", "html": page}).author == "M. Pf."
+
+
 def test_a_pages_wrong_author_and_site_name_are_tidied_on_the_way_to_the_fields():
     html = ARTICLE.replace('content="Amina Berrada"', 'content="Une création de Amina Berrada Amina Berrada"').replace(
         'content="Le Journal du Sud"', 'content="Wordpressdotcom"')
