@@ -1053,39 +1053,67 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     politique") more likely than a sentence's rest."""
     from trafilatura.metadata import examine_title_element
 
-    if (title := extracted.get("title")) and (whole := _unshortened(tree, title, extracted.get("sitename"))):
+    title = extracted.get("title")
+    known = (_letters(extracted.get("sitename") or ""), _letters(url_host(url or extracted.get("url") or "") or ""))
+    if title and (whole := _unshortened(tree, title, known)):
         return whole
     whole, *pieces = examine_title_element(tree)
     if not title or title not in pieces:
         return None
-    other = pieces[1] if title == pieces[0] else pieces[0]
-    known = (_letters(extracted.get("sitename") or ""), _letters(url_host(url or extracted.get("url") or "") or ""))
-    if (not other[:1].islower() or len(other.split()) < 2
-            or any(name and (_letters(other) in name or name in _letters(other)) for name in known)):
-        return None
-    return whole
+    return None if _site_like(pieces[1] if title == pieces[0] else pieces[0], known) else whole
+
+
+def _site_like(piece: str, known: tuple[str, ...]) -> bool:
+    """Whether `piece`, cut off a title at a separator, is a site's or a section's name rather than the title's rest:
+    not in lower case over two words or more, or holding the site's name or its host's (`known`, as `_letters`
+    writes them), or held by one (see `_uncut_title`)."""
+    return (not piece[:1].islower() or len(piece.split()) < 2
+            or any(name and (_letters(piece) in name or name in _letters(piece)) for name in known))
 
 
 UNCUT_H1S = 3
 """How many of a page's `<h1>` `_unshortened` tries."""
+_IN_ARTICLE = ("boolean(ancestor::article or ancestor::main or ancestor::*[@role='main' or @itemprop='articleBody'"
+               " or re:test(@itemtype, '(Article|BlogPosting)/?$')])")
+"""An XPath test: an element in the page's article (`<article>`, `<main>`, schema.org's `articleBody` or
+`NewsArticle`, ...), where its own `<h1>` is, not a sidebar's or a teaser's."""
 
 
-def _unshortened(tree: Any, title: str, sitename: str | None) -> str | None:
-    """The text of the page's first `<h1>`, else of its `<title>`, that holds the whole of a `title` cut short
-    (`_CUT_MARK` at its end): one that starts with the title's words and does not go on with a cut mark (what it adds
-    may be no word: " ?"). SPIP cuts a long title in its `og:title`, which trafilatura takes first: "Camp d’été
-    décolonial : qui a peur de la non-mixité et de l’antiracisme politique (...)", whose `<h1>` and `<title>` end
-    "… politique ?" (found by a QA pass). A title the page writes with its mark is whole: "Well, actually…" of the
-    `<title>` "Well, actually… - Alicen Grey" stays. Only the first `UNCUT_H1S` `<h1>` are tried: a real page has one,
-    and 300 repeating a cut title of 4,000 characters took 2.3 s."""
-    if not (cut := _CUT_END.search(title)) or len(title[:cut.start()].split()) < 2:
+def _unshortened(tree: Any, title: str, known: tuple[str, ...]) -> str | None:
+    """The text of the page's first `<h1>` in its article (`_IN_ARTICLE`), else of its first other `<h1>`, else of its
+    `<title>`, that holds the whole of a `title` cut short (`_CUT_MARK` at its end): one that starts with the title's
+    words and goes on without a cut mark (what it adds may be no word: " ?") by as many words as the title has at most,
+    what a cut takes, before a separator and a site's name (`_site_like`, which goes: `known` are the site's and its
+    host's names). SPIP cuts a long title in its `og:title`, which trafilatura takes first: "Camp d’été décolonial :
+    qui a peur de la non-mixité et de l’antiracisme politique (...)", whose `<h1>` and `<title>` end "… politique ?"
+    (found by a QA pass). A review found the whole `<title>` "… qui a peur de tout ? | Le blog de Paul" taken with its
+    site's name, and a sidebar's `<h1>` "Les 10 meilleurs films de la décennie selon nos lecteurs" for the cut title
+    "Les 10 meilleurs…". A title the page writes with its mark is whole: "Well, actually…" of the `<title>` "Well,
+    actually… - Alicen Grey" stays. Only the first `UNCUT_H1S` `<h1>` are tried: a real page has one, and 300
+    repeating a cut title of 4,000 characters took 2.3 s."""
+    if not (cut := _CUT_END.search(title)) or len(words := title[:cut.start()].split()) < 2:
         return None
     stem = _letters(title[:cut.start()])
-    for element in (*islice(tree.iter("h1"), UNCUT_H1S), tree.find(".//title")):
+    h1s = sorted(islice(tree.iter("h1"), UNCUT_H1S), key=lambda h1: not h1.xpath(_IN_ARTICLE, namespaces=_EXSLT))
+    for element in (*h1s, tree.find(".//title")):
         text = _element_text(element) if element is not None else ""
-        if _letters(text).startswith(stem) and not _CUT_START.match(_after(text, len(stem))):
-            return text
+        if not _letters(text).startswith(stem):
+            continue
+        after = _after(text, len(stem))
+        rest = _unsited(after, known)
+        if not _CUT_START.match(rest) and len(rest.split()) <= len(words):
+            return (text[:len(text) - len(after)] + rest).strip()
     return None
+
+
+def _unsited(rest: str, known: tuple[str, ...]) -> str:
+    """`rest` of a title without its end from the first separator before a piece that is a site's name
+    (`_site_like`): "de tout ? | Le blog de Paul" is "de tout ?"."""
+    parts = re.split(rf"([^\S\n]+(?:{TITLE_SEPARATORS})[^\S\n]+)", rest)
+    for at in range(1, len(parts), 2):
+        if _site_like(parts[at + 1], known):
+            return "".join(parts[:at])
+    return rest
 
 
 def _after(text: str, letters: int) -> str:

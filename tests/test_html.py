@@ -1515,6 +1515,26 @@ def test_a_title_cut_short_is_the_pages_whole_one(og_title, h1, title_tag, title
     assert clean({"id": "p", "html": page}).title == title
 
 
+@pytest.mark.parametrize(("og_title", "title_tag", "before", "h1", "title"), [
+    # the <title>'s site name goes, named nowhere else
+    ("Camp d’été : qui a peur (...)", "Camp d’été : qui a peur de tout ? | Le blog de Paul", "", "",
+     "Camp d’été : qui a peur de tout ?"),
+    # a sidebar's <h1> that starts so goes on too far: the cut title stays
+    ("Les 10 meilleurs…", "Les 10 meilleurs…", "<h1>Les 10 meilleurs films de la décennie selon nos lecteurs</h1>", "",
+     "Les 10 meilleurs…"),
+    # the article's <h1> before a sidebar's
+    ("Les 10 meilleurs…", "Les 10 meilleurs…", "<aside><h1>Les 10 meilleurs films</h1></aside>",
+     "<h1>Les 10 meilleurs romans de 2024</h1>", "Les 10 meilleurs romans de 2024"),
+])
+def test_a_cut_title_is_whole_by_what_a_cut_takes_in_the_pages_article(og_title, title_tag, before, h1, title):
+    """A cut title's whole runs past it by as many words as it has at most, without the site's name after a separator,
+    and is sought in the article's `<h1>` first: a review found the whole `<title>` taken with its site's name where
+    the page names no site, and a sidebar's `<h1>` that starts with the 3 words of "Les 10 meilleurs…"."""
+    page = (f"<html><head><title>{title_tag}</title><meta property='og:title' content='{og_title}'></head><body>"
+            f"{before}<article>{h1}{POST.split('</h1>')[1]}</article></body></html>")
+    assert clean({"id": "p", "html": page}).title == title
+
+
 def test_a_cut_title_is_sought_in_a_pages_first_h1s_alone_and_in_linear_time():
     """300 `<h1>` repeating a cut title of 4,000 characters took 2.3 s (a review): each was read a character at a
     time through a pattern. The first `UNCUT_H1S` alone are tried, each character counted without one."""
@@ -1523,9 +1543,9 @@ def test_a_cut_title_is_sought_in_a_pages_first_h1s_alone_and_in_linear_time():
     stem = "Mot " * 1000
     page = f"<html><head><title>x</title></head><body>{f'<h1>{stem}(...)</h1>' * 300}</body></html>"
     started = time.monotonic()
-    assert _unshortened(fromstring(page), f"{stem}(...)", None) is None
+    assert _unshortened(fromstring(page), f"{stem}(...)", ()) is None
     assert time.monotonic() - started < 0.1
-    assert _unshortened(fromstring(f"<html><body><h1>{stem}</h1></body></html>"), f"{stem}(...)", None) == stem.strip()
+    assert _unshortened(fromstring(f"<html><body><h1>{stem}</h1></body></html>"), f"{stem}(...)", ()) == stem.strip()
 
 def test_mojibake_in_a_meta_tag_is_repaired_before_trafilatura_trims_it():
     """A UTF-8 page labelled Latin-1: trafilatura trimmed the "©" of "Ã©" off the author's "Hélène DuprÃ©", and the
