@@ -1934,6 +1934,20 @@ def test_bbcs_iplayer_promo_box_goes_whole(box):
                           lang="en")).text == f"{BYLINE_BODY['en']}\n{blurb}"
 
 
+@pytest.mark.parametrize(("title", "blurb"), [
+    ("Rishi Sunak", "The prime minister said on Tuesday that the government would not change course on the policy."),
+    ("Make Sense of Food Prices", "Food prices rose again in September, the fastest rise in 40 years. Bread, milk and "
+                                  "cheese led the rise. Shops expect more of it."),
+])
+def test_a_name_or_a_paragraph_over_the_iplayer_button_is_no_promo_box(title, blurb):
+    """`en.media-promo-box` took any line of 2 to 8 capitalised words for the box's title and any line under it for its
+    blurb: a person's name as a subheading lost the paragraph under it (a review). A name alone is no title, and a
+    blurb is 180 characters and two sentences at most; the button alone goes (`en.media-promo`). These are no keep
+    examples: the button under them is another rule's to take."""
+    text = f"{BYLINE_BODY['en']}\n{title}\n{blurb}\nWatch now on BBC iPlayer (UK only)."
+    assert clean(Document(id="x", text=text, lang="en")).text == f"{BYLINE_BODY['en']}\n{title}\n{blurb}"
+
+
 @pytest.mark.parametrize("line", [
     "Celebrity stylist Lisa Farrall shares top tips on textured hair",
     "Watch emotional scenes as Australia's border opens",
