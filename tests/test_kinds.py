@@ -713,9 +713,18 @@ def _pull_quotes_cleaned(*lines: str) -> str:
     "Tina Lawson",
 ])
 def test_a_pull_quote_and_the_name_under_it_go_and_the_paragraph_stays(attribution):
-    """StreetPress's pull quote leaves out words of the sentence it repeats (the runs of 6 words hold all of it)."""
-    assert _pull_quotes_cleaned("Le cyberharcèlement est fulgurant", SAID, QUOTED, attribution, ARTICLE) == (
-        f"Le cyberharcèlement est fulgurant\n{SAID}\n{ARTICLE}")
+    """StreetPress's pull quote leaves out words of the sentence it repeats (the runs of 6 words hold all of it). A bare
+    name goes as the text names that person elsewhere (here in the title)."""
+    title = "Le cyberharcèlement est fulgurant, témoigne Tina Lawson"
+    assert _pull_quotes_cleaned(title, SAID, QUOTED, attribution, ARTICLE) == f"{title}\n{SAID}\n{ARTICLE}"
+
+
+@pytest.mark.parametrize("heading", ["What Happens Next", "New York", "Le Vote De Vendredi"])
+def test_a_title_case_heading_under_a_pull_quote_is_no_name(heading):
+    """A bare name that the text names nowhere else is a subheading: it stays (the pull quote goes)."""
+    said = "“We will not close the library while I am the mayor of this town,” she said, to applause."
+    quote = "“We will not close the library while I am the mayor of this town”"
+    assert _pull_quotes_cleaned(ARTICLE, quote, heading, said) == f"{ARTICLE}\n{heading}\n{said}"
 
 
 @pytest.mark.parametrize("quote", [
@@ -749,15 +758,44 @@ def test_a_pull_quote_goes_with_the_attribution_on_its_line_or_without_one(quote
     # a quotation followed by more than a name: a reference
     [ARTICLE, "« Sylvia Rivera, la première star trans », Révolution Permanente, 9 août 2016. Disponible en ligne.",
      "↑ [3] « Sylvia Rivera, la première star trans », Révolution Permanente, 9 août 2016. Disponible en ligne"],
-], ids=["said-once", "headline", "two-copies", "no-quotation-marks", "quotation-going-on", "in-part", "reference"])
+    # a question that the conclusion asks again, without quotation marks (fr-pages 1507336-oui-on-peut-porter-le-…)
+    [ARTICLE, "\"Peuvent-elles être des nôtres, celles qui ne luttent pas contre leur religion comme nous autres ?\"",
+     "Pour accepter que la réponse à cette question soit oui, il faut du temps.", ARTICLE,
+     "Peuvent-elles être des nôtres celles qui ne luttent pas contre leur religion comme nous autres ? Oui, je le "
+     "crois."],
+    # an interview's question, which the answer repeats
+    [ARTICLE, "“Do you think the government will ever fix the housing crisis in this country?”",
+     "Do you think the government will ever fix the housing crisis in this country? No, I don't, and nobody will."],
+    # a quotation the conclusion, the text's last line, repeats on purpose
+    [ARTICLE, "As she told the crowd, “we will not be silenced by anyone in this country, not today and not tomorrow”.",
+     "Her words still ring out.", "“We will not be silenced by anyone in this country, not today and not tomorrow.”"],
+    # slogans, a law's article and a line of dialogue that the paragraph right above them quotes
+    [ARTICLE, "Ils scandaient « non à la réforme des retraites et au passage en force », « nous ne lâcherons rien "
+     "jusqu'au retrait du texte » tout l'après-midi.", "« Non à la réforme des retraites et au passage en force »",
+     "« Nous ne lâcherons rien jusqu'au retrait du texte »", "La manifestation s'est terminée à 18 heures."],
+    [ARTICLE, "Article 1 of the law reads: “All citizens have the right to free public education until the age of "
+     "eighteen”, and it has never been changed.",
+     "“All citizens have the right to free public education until the age of eighteen”", "Critics say it is not."],
+    [ARTICLE, "“Where are you going so late at night with the car keys?” asked his mother.",
+     "“Where are you going so late at night with the car keys?”", "“Out,” he said."],
+    # a poem's refrain and an epigraph, which a longer line holds without quotation marks
+    ["The River", "“And the river runs down to the sea, my love, forever”", "the willow bends, the swallow sings,",
+     "“And the river runs down to the sea, my love, forever”", "the winter comes with silver wings,",
+     "And the river runs down to the sea, my love, forever and forever more, amen."],
+    ["The Essay", "“The only thing we have to fear is fear itself”",
+     "When Roosevelt said the only thing we have to fear is fear itself, in 1933, the banks were closed."],
+], ids=["said-once", "headline", "two-copies", "no-quotation-marks", "quotation-going-on", "in-part", "reference",
+        "question-asked-again", "interview-question", "conclusion", "slogans", "law", "dialogue", "refrain",
+        "epigraph"])
 def test_a_line_that_is_no_pull_quote_stays(lines):
     assert _pull_quotes_cleaned(*lines) == "\n".join(lines)
 
 
 def test_the_name_under_a_pull_quote_goes_only_when_it_reads_as_one():
-    """A sentence under the pull quote is the article's; a short line the text holds again is the name's."""
-    sentence = "Il rit."
-    assert _pull_quotes_cleaned(ARTICLE, SAID, QUOTED, sentence) == f"{ARTICLE}\n{SAID}\n{sentence}"
+    """A sentence under the pull quote is the article's (the pull quote goes as the article quotes it); a short line the
+    text holds again is the name's."""
+    sentence, quoting = "Il rit.", f"{QUOTED}, a-t-elle dit devant les députés."
+    assert _pull_quotes_cleaned(ARTICLE, QUOTED, sentence, quoting) == f"{ARTICLE}\n{sentence}\n{quoting}"
     again = "Johanna, militante"
     cleaned = _pull_quotes_cleaned(ARTICLE, SAID, QUOTED, again, ARTICLE, again)
     assert cleaned == f"{ARTICLE}\n{SAID}\n{ARTICLE}\n{again}"

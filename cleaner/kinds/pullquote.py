@@ -20,10 +20,11 @@ QUOTATION = re.compile("[«“„\"‹‘'].*[»”\"›’'][.!?…]*", re.DOTA
 """A line that is a quotation: a quotation mark opens it, one closes it (a full stop may follow)."""
 _NAME = (r"\p{Lu}[\p{L}\p{M}'’.-]*+(?:[^\S\n]++(?:(?:de|du|des|da|di|del|van|von|le|la|al|el|ben|bin|dos)[^\S\n]++)?"
          r"\p{Lu}[\p{L}\p{M}'’.-]*+){1,3}")
-_ROLE = r"(?:[^\S\n]*+,[^\S\n]*+[^\n]*?)?(?<![.!?:;»\"”])"
-ATTRIBUTION = regex.compile(rf"(?:[-–—][^\S\n]*+)?{_NAME}{_ROLE}")
+_ROLE = r"(?P<role>[^\S\n]*+,[^\S\n]*+[^\n]*?)?(?<![.!?:;»\"”])"
+ATTRIBUTION = regex.compile(rf"(?P<dash>[-–—][^\S\n]*+)?(?P<name>{_NAME}){_ROLE}")
 """A line that names who spoke: a name of two to four capitalised words, and, after a comma, a role ("Ketsia Mutombo,
-militante afroféministe", "- Grace Ly"); no sentence ends it."""
+militante afroféministe", "- Grace Ly"); no sentence ends it. A bare name, without a dash or a role, counts only when
+the text names that person elsewhere: a title-case subheading ("What Happens Next", "New York") reads as one too."""
 GLUED = regex.compile(rf"(?<=[»”\"])[^\S\n]*+[-–—][^\S\n]++{_NAME}{_ROLE}\Z")
 """An attribution written on the quotation's line, after its closing mark (`« … » - Grace Ly, militante`)."""
 OPENING = re.compile("\n[«“„\"‹‘']")
@@ -31,6 +32,9 @@ CLOSING = tuple(re.compile(f"{mark}[^\\S\\n]*[-–—]") for mark in "»”\"")
 """Where `QUOTATION` (after the first line) or `GLUED` may match: a line's opening quotation mark, a closing one and
 a dash. Scans of the text with `re`, each for a pattern that starts with one character, which `re` finds quickly
 (one pattern for the three closing marks took twice as long as these three): most texts hold neither."""
+QUOTED_SPAN = re.compile("«[^»]*»?|“[^”]*”?|„[^“”]*[“”]?|‹[^›]*›?|\"[^\"]*\"?")
+"""What a line holds inside quotation marks: from an opening mark to its closing one (or the line's end, where a
+quotation of several paragraphs goes on); another kind of mark may stand inside (« … “Enculé” … »)."""
 FEW_QUOTES = 8
 """With up to this many quotations in a text, each is first looked for by its words (`said_again`); with more, the
 runs of every line are hashed at once, in a time that grows with the text alone."""
@@ -41,8 +45,10 @@ class PullQuoteRule(Rule):
     """Removes a pull quote: a short line (at most `max_chars`) that a quotation mark opens, or that ends in a
     closing mark and an attribution (`… » - Name, role`), whose words (case, punctuation and quotes set aside) lie,
     for at least `min_share` of them, in runs of `min_words` or more that a longer line of the same text holds: the
-    article says it, the page's layout repeats it. The line right after it goes too when it names who spoke (see
-    `ATTRIBUTION`), or is a short line the text holds again (the same name under every pull quote). The first line
+    article says it, the page's layout repeats it. That alone is no proof (an interview's question that the answer
+    repeats, a poem's refrain): the line goes only when a name follows it (see `ATTRIBUTION`, or a short line the text
+    holds again: the same name under every pull quote), which goes too, or when a longer line quotes its words
+    (`quoted_again`). The first line
     of a text stays: a headline that the article's first paragraph repeats is no pull quote. A sentence the text
     says once never goes, nor either of two copies of one line (neither is the longer), nor a quotation that goes on
     from the paragraph before it, which left it open (`left_open`).
@@ -89,7 +95,7 @@ class PullQuoteRule(Rule):
     def covers(self, words: list[str], found: Callable[[tuple[str, ...]], bool]) -> bool:
         """True when the runs of `min_words` of `words` that are `found` hold at least `min_share` of them."""
         n, covered = self.min_words, [False] * len(words)
-        for p, run in enumerate(zip(*(words[k:] for k in range(n)))):
+        for p, run in enumerate(self.word_runs(words)):
             if found(run):
                 covered[p : p + n] = [True] * n
         return sum(covered) >= self.min_share * len(words)
@@ -103,36 +109,70 @@ class PullQuoteRule(Rule):
             return iter(())
         lines = view.lines
         counts = {i: len(WORDS.findall(lines[i].text)) for i in quotes}
-        longest = self.longest_runs(lines, min(counts.values()))
+        sizes, holding = self.runs(lines, min(counts.values()))
         gone, keys = [], None
+
+        def quoting(i: int) -> int | None:
+            """The line before quotation `i` and the quotations right above it: the paragraph they may belong to."""
+            return next((j for j in range(i - 1, -1, -1) if lines[j].text and j not in quotes), None)
+
         for i, words in quotes.items():
-            if self.covers(words, lambda run, more=counts[i]: longest.get(run, 0) > more):
+            longer: set[int] = set()
+
+            def held(run: tuple[str, ...], more: int = counts[i], longer: set[int] = longer) -> bool:
+                found = [j for j in holding.get(run, ()) if sizes[j] > more]
+                longer.update(found)
+                return bool(found)
+
+            if self.covers(words, held):
                 keys = keys or Counter(view.keys)
-                gone += [i, *self.attribution(view, i, keys)]
+                named = self.attribution(view, i, keys)
+                if named or GLUED.search(lines[i].text) or self.quoted_again(lines, i, words, longer - {quoting(i)}):
+                    gone += [i, *named]
         return run_hits(view, sorted(set(gone)))
 
-    def longest_runs(self, lines: list[Line], fewest: int) -> dict[tuple[str, ...], int]:
-        """Each run of `min_words` words of a line of more than `fewest` words, with the most words of a line holding
-        it: each line is read once."""
-        longest: dict[tuple[str, ...], int] = {}
-        for line in lines:
+    def runs(self, lines: list[Line], fewest: int) -> tuple[dict[int, int], dict[tuple[str, ...], list[int]]]:
+        """The lines of more than `fewest` words (by index: their number of words), and the lines holding each of their
+        runs of `min_words` words: each line is read once."""
+        sizes: dict[int, int] = {}
+        holding: dict[tuple[str, ...], list[int]] = {}
+        for j, line in enumerate(lines):
             words = WORDS.findall(line.text.casefold()) if len(line.text) > fewest else ()
             if len(words) > fewest:
-                for run in zip(*(words[k:] for k in range(self.min_words))):
-                    if longest.get(run, 0) < len(words):
-                        longest[run] = len(words)
-        return longest
+                sizes[j] = len(words)
+                for run in set(self.word_runs(words)):
+                    holding.setdefault(run, []).append(j)
+        return sizes, holding
+
+    def quoted_again(self, lines: list[Line], i: int, words: list[str], longer: set[int]) -> bool:
+        """True when one of the `longer` lines quotes the quotation's words (inside quotation marks: the article quotes
+        a person, the pull quote repeats the quotation), and a line follows it. `find` leaves out the paragraph right
+        above it (and above the quotations right above it): its block quotation (a law's article, slogans, a line of
+        dialogue); the text's last line is a conclusion that quotes the article again."""
+        if all(not line.text for line in lines[i + 1 :]):
+            return False
+        for j in longer:
+            quoted = {run for span in QUOTED_SPAN.findall(lines[j].text.casefold())
+                      for run in self.word_runs(WORDS.findall(span))}
+            if self.covers(words, quoted.__contains__):
+                return True
+        return False
+
+    def word_runs(self, words: list[str]) -> Iterator[tuple[str, ...]]:
+        """The runs of `min_words` words of `words`."""
+        return zip(*(words[k:] for k in range(self.min_words)))
 
     def attribution(self, view: View, i: int, keys: Counter[str | None]) -> list[int]:
-        """The line after line `i` when it names who spoke, or is a short line the text holds again (`keys`: how many
-        times the text holds each line key)."""
+        """The line after line `i` when it names who spoke (a bare name only when the text names that person again), or
+        is a short line the text holds again (`keys`: how many times the text holds each line key)."""
         lines = view.lines
         j = next((j for j in range(i + 1, len(lines)) if lines[j].text), None)
         if j is None or len(text := lines[j].text) > self.max_attribution_chars:
             return []
-        if ATTRIBUTION.fullmatch(text) or (keys[view.keys[j]] > 1 and not ends_sentence(text)):
+        named = ATTRIBUTION.fullmatch(text)
+        if named and (named["dash"] or named["role"] or view.text.count(named["name"]) > 1):
             return [j]
-        return []
+        return [j] if keys[view.keys[j]] > 1 and not ends_sentence(text) else []
 
 
 def left_open(lines: list[Line], i: int) -> bool:
