@@ -332,9 +332,9 @@ class _Flattening:
     makes no element of a name it refuses, nor puts control characters in a text (`_LXML_NAME`, `_NOT_XML`), where
     libxml2 does: such an element's text goes to the one holding it, and the characters go. What follows the page's
     `</html>` (a script, "Page générée en 0.02 s", what follows a stray `</html>`) libxml2 puts in a second `<html>`,
-    beside the first in its tree (trafilatura reads the first); a tree builder holds one root, and gave the last (a
-    review: the page's text was lost): the first stays open to the end, and what follows goes in it after its `<body>`,
-    its text in the same order."""
+    beside the first in its tree, and trafilatura reads the first; a tree builder holds one root, and gave the last (a
+    review: the page's text was lost), then the first with the second's content in it (another: a deep page kept text
+    a shallow one drops). The first is the tree, and what follows it goes, as trafilatura reads a shallow page."""
 
     def __init__(self, most: int) -> None:
         from lxml.etree import TreeBuilder
@@ -347,10 +347,11 @@ class _Flattening:
         self.depth = 0  # how many of them are open in the tree
         self.level = 0  # where the one open in the tree at the level is in `open`, when one is
         self.flat: Counter[str] = Counter()  # the tags of the elements set at the level, not in the one before
+        self.after = False  # whether the root was closed: what follows it is a second root's, which goes
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if not _LXML_NAME.fullmatch(tag) or (not self.open and self.depth):
-            self.open.append(None)  # one lxml's API makes none of (`<a<`), or a second root: what it holds stays
+        if not _LXML_NAME.fullmatch(tag) or self.after:
+            self.open.append(None)  # one lxml's API makes none of (`<a<`): what it holds stays; or after the root
             return
         if self.depth == FLAT_LEVELS:
             self.builder.end(self.open[self.level])
@@ -368,12 +369,14 @@ class _Flattening:
             raise _TooMany
 
     def end(self, tag: str) -> None:
-        if (built := self.open.pop()) and self.open:  # the root is closed at the end (`close`)
+        built = self.open.pop()
+        if built and self.open:  # the root is closed at the end (`close`)
             self.builder.end(built)
             self.depth -= 1
+        self.after = self.after or not self.open
 
     def data(self, data: str) -> None:
-        if self.open:  # not the blanks between the roots, which libxml2 puts in neither
+        if self.open and not self.after:  # nor the blanks between the roots, which libxml2 puts in neither
             self.builder.data(_NOT_XML.sub("", data))
 
     def close(self) -> Any:

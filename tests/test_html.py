@@ -586,16 +586,40 @@ def test_what_follows_a_part_nested_over_2048_levels_deep_is_kept(levels):
 
 
 @pytest.mark.parametrize("after", ["\n<script>ga('send', 'pageview');</script>", "\n<p>Page générée en 0.02 s</p>",
-                                   "</body></html> x", "\n<!-- cached -->\n"])
-def test_what_follows_the_html_end_of_a_deep_page_leaves_its_text(after):
-    """libxml2 gives what follows a page's `</html>` a second `<html>`, which its tree sets beside the first; the tree
-    of a page nested too deep took that one (a tree builder keeps the last root): the article was lost, the page an
-    `empty_extraction`, or its main text "Page générée en 0.02 s" (a review). The page's own root holds it all."""
-    out = extract_html(_doc(_deep_page("<div>" * 300 + PARAGRAPH.format("mercredi") + "</div>" * 300) + after), CONFIG)
-    assert isinstance(out, Document), out
+                                   "</body></html> x", "\n<!-- cached -->\n",
+                                   "<p>Page générée en 0.02 s</p>"])
+def test_what_follows_the_html_end_of_a_deep_page_goes_as_on_a_shallow_page(after):
+    """libxml2 gives what follows a page's `</html>` a second `<html>`, which its tree sets beside the first, and
+    trafilatura reads the first; the tree of a page nested too deep took the second (a tree builder keeps the last
+    root): the article was lost, the page an `empty_extraction`, or its main text "Page générée en 0.02 s" (a review);
+    then the first with the second's content in it, which a shallow page drops (another). Its text is the shallow
+    page's."""
+    def extracted(levels: int) -> Document:
+        return extract_html(_doc(_deep_page("<div>" * levels + PARAGRAPH.format("mercredi") + "</div>" * levels)
+                                 + after), CONFIG)
+
+    out, shallow = extracted(300), extracted(3)
+    assert isinstance(out, Document) and isinstance(shallow, Document), (out, shallow)
+    assert out.text == shallow.text and "générée" not in out.text
     assert [line.split()[5] for line in out.text.splitlines()] == ["lundi", "mardi", "jeudi", "mercredi", "vendredi",
                                                                     "samedi"]
     assert out.meta["extracted"]["title"] == "T" and len(out.warnings) == 1
+
+
+@pytest.mark.parametrize("after", ["<p>Page générée en 0.02 s</p>",
+                                   f"</html><html><body>{PARAGRAPH.format('dimanche')}</body></html>"])
+def test_a_second_root_of_a_deep_page_without_an_article_goes_as_on_a_shallow_page(after):
+    """Without an `<article>`, trafilatura reads what a page's tree holds: a deep page's took the second root's text
+    (a review), which libxml2 sets beside the first and a shallow page's reading drops."""
+    def extracted(levels: int) -> Document:
+        days = "".join(PARAGRAPH.format(day) for day in ("lundi", "mardi", "jeudi"))
+        return extract_html(_doc(f"<html><body>{'<div>' * levels}{days}{'</div>' * levels}</body></html>{after}"),
+                            CONFIG)
+
+    out, shallow = extracted(300), extracted(3)
+    assert isinstance(out, Document) and isinstance(shallow, Document), (out, shallow)
+    assert out.text == shallow.text and [line.split()[5] for line in out.text.splitlines()] == ["lundi", "mardi",
+                                                                                               "jeudi"]
 
 
 FUZZ_TAGS = ("p div span b script style br a i table tr td th tbody li ul ol dl dd dt pre code font head body html "
@@ -620,8 +644,8 @@ def _random_page(rng: random.Random, tokens: int) -> str:
 def test_a_page_built_by_flattening_holds_the_text_libxml2s_tree_does(monkeypatch, levels):
     """`_Flattening` builds the tree libxml2 does, but for the elements over `FLAT_LEVELS` deep, which keep their text
     in its place: on 400 random pages (`_random_page`), and at 3 and 8 levels, which flatten most, the text is that of
-    every root of libxml2's tree, in order (what follows a second root's start went in none: a review found the page's
-    text gone)."""
+    the first root of libxml2's tree, which trafilatura reads (a second root's went in none, then in the first: reviews
+    found the page's text gone, then text a shallow page drops)."""
     from lxml.etree import fromstring
     from lxml.html import HTMLParser
 
@@ -634,7 +658,7 @@ def test_a_page_built_by_flattening_holds_the_text_libxml2s_tree_does(monkeypatc
         page = _random_page(rng, rng.randint(5, 300)).encode()
         built, libxml2s = (fromstring(page, parser=HTMLParser(target=_Flattening(100_000), **options)),
                            fromstring(page, parser=HTMLParser(**options)))
-        assert "".join(built.xpath("//text()")) == "".join(libxml2s.xpath("//text()")), page
+        assert "".join(built.xpath("//text()")) == "".join(libxml2s.getroottree().getroot().xpath(".//text()")), page
 
 
 def test_a_page_trafilatura_cannot_read_for_its_depth_is_not_said_unparsed(monkeypatch):
