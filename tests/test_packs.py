@@ -1935,17 +1935,29 @@ def test_bbcs_iplayer_promo_box_goes_whole(box):
 
 
 @pytest.mark.parametrize(("title", "blurb"), [
-    ("Rishi Sunak", "The prime minister said on Tuesday that the government would not change course on the policy."),
+    ("Rishi Sunak", "The prime minister said on Tuesday that the government would not change course on the policy, "
+                    "despite pressure from his own MPs and a warning from the Bank of England about what it costs."),
     ("Make Sense of Food Prices", "Food prices rose again in September, the fastest rise in 40 years. Bread, milk and "
                                   "cheese led the rise. Shops expect more of it."),
 ])
 def test_a_name_or_a_paragraph_over_the_iplayer_button_is_no_promo_box(title, blurb):
     """`en.media-promo-box` took any line of 2 to 8 capitalised words for the box's title and any line under it for its
-    blurb: a person's name as a subheading lost the paragraph under it (a review). A name alone is no title, and a
-    blurb is 180 characters and two sentences at most; the button alone goes (`en.media-promo`). These are no keep
-    examples: the button under them is another rule's to take."""
+    blurb: a person's name as a subheading lost the paragraph under it (a review). A blurb is 180 characters and two
+    sentences at most, which a paragraph is not; the button alone goes (`en.media-promo`). (A name alone was no title
+    for a while, and a programme's two-word title was none either: see below.) These are no keep examples: the button
+    under them is another rule's to take."""
     text = f"{BYLINE_BODY['en']}\n{title}\n{blurb}\nWatch now on BBC iPlayer (UK only)."
     assert clean(Document(id="x", text=text, lang="en")).text == f"{BYLINE_BODY['en']}\n{title}\n{blurb}"
+
+
+@pytest.mark.parametrize("box", [
+    "Question Time\nFiona Bruce hosts the topical debate from Leeds.\nWatch on BBC iPlayer",
+    "Dragons Den\nFive new entrepreneurs pitch their ideas to the Dragons.\nWatch now on BBC iPlayer",
+])
+def test_a_two_word_programme_title_heads_an_iplayer_promo_box(box):
+    """`en.media-promo-box` refused any two capitalised words as a person's name, and left these boxes whole (a
+    review): the blurb's bound keeps a paragraph under a name, not the title's shape."""
+    assert clean(Document(id="x", text=f"{BYLINE_BODY['en']}\n{box}", lang="en")).text == BYLINE_BODY["en"]
 
 
 @pytest.mark.parametrize("line", [
