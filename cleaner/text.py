@@ -48,10 +48,12 @@ def _line_key(line: str) -> str:
 FULL_STOPS = ("。", "．", "｡", "។", "៕", "။")
 """Full stops of Chinese and Japanese (。, and ． ｡ in Japanese written with ，．), Khmer (។ ៕) and Myanmar (။);
 Thai ends a sentence with a space."""
-SENTENCE_END = ".!?»\"”)！？؟۔।॥」』“" + "".join(FULL_STOPS)
-"""What ends a sentence's line: Latin and CJK stops, Arabic's ؟, Urdu's ۔, Devanagari's । ॥, and the quotes that
-close one (Japanese 」』, German “ of „…“): an article in Hindi or Arabic had no sentence to `html._no_sentence` and
-was rejected as no article."""
+STOPS = ".!?！？؟۔।॥։።" + "".join(FULL_STOPS)
+"""The marks that end a sentence: Latin and CJK stops, Arabic's ؟, Urdu's ۔, Devanagari's । ॥, Armenian's ։ and
+Ethiopic's ። (Amharic, Tigrinya)."""
+SENTENCE_END = STOPS + "»\"”)」』“"
+"""What ends a sentence's line: a stop, or a quote that closes one (Japanese 」』, German “ of „…“): an article in
+Hindi or Arabic had no sentence to `html._no_sentence` and was rejected as no article."""
 SENTENCE_BREAK = regex.compile(r"\p{Ll}{2}[.!?][^\S\n]+\p{Lu}|(?:[。！？｡]|．(?![0-9０-９]))[」』）”’]*(?=[^\s。！？．｡」』）”’])")
 """The end of one sentence and the start of the next, inside a line (in Chinese and Japanese, a full stop,
 not a decimal point, with the quotes or brackets it closes, and more text right after it)."""

@@ -252,6 +252,16 @@ def test_a_page_whose_clean_text_holds_no_sentence_is_an_empty_extraction(tmp_pa
     assert rejected["reason"] == "empty_extraction" and rejected["detail"].endswith("'Jackson Katz'")
 
 
+def test_an_amharic_page_whose_sentences_end_in_the_ethiopic_stop_is_an_article():
+    """`text.SENTENCE_END` lacked Ethiopic's ። (which `io.decoding` had, in a copy of its own): a page in Amharic or
+    Tigrinya whose lines end so had no sentence and was an `empty_extraction`. The stops are one definition now."""
+    sentence = "የኢትዮጵያ መንግሥት ዛሬ በአዲስ አበባ ስለ አዲሱ የኢኮኖሚ ፖሊሲ መግለጫ ሰጥቷል።"
+    html = (f"<html><head><title>ዜና</title></head><body><article><h1>ዜና</h1><p>{sentence}</p><p>{sentence[:-1]} "
+            f"በማለት ተናግረዋል።</p></article></body></html>")
+    out = clean({"id": "t", "html": html})
+    assert not isinstance(out, Rejected) and out.text.endswith("ተናግረዋል።"), out
+
+
 def _article(lang: str, title: str, paragraphs: list[str], share: str) -> dict[str, str]:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return {"id": lang, "url": "https://example.org/a", "html": (

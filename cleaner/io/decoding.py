@@ -14,6 +14,7 @@ import json
 import re
 
 from ..models import without_surrogates
+from ..text import STOPS
 
 _MOJIBAKE_HINT = re.compile(
     "[\xc2-\xf4][\x80-\xbf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d"
@@ -56,7 +57,7 @@ TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 """An HTML tag (`<em>`, `<br/>`, `</my-widget>`), not a "<" of a comparison (`a < b`): a text holding one, or a
 comment, is markup, whose references are its own; a page's title holding one is cleaned of it."""
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
-_SENTENCE_END = ".!?\u2026\u0589\u06d4\u1362"  # . ! ? … and the Armenian, Arabic and Ethiopic full stops
+_SENTENCE_END = STOPS + "…"  # a stop or an ellipsis
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 BINARY_SHARE = 0.05
 """Share of control characters (NUL and the like, not line breaks) in a text's first 4,096 characters
