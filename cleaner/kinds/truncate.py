@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import cached_property
-from itertools import pairwise
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -61,40 +60,52 @@ class TruncateRule(Rule):
         if why := super().why_untouched(text):
             return why
         view, tried, near = View(text, []), None, None
+        for i, listed in self._markers(view):
+            line = shown(view.lines[i].text.strip())
+            if listed is None:
+                tried = f"{line} has under min_before_chars = {self.min_before_chars} characters of text before it"
+            elif not listed:
+                tried = (f"what follows {line} is no list: a line over max_line_chars = {self.max_line_chars}, or more "
+                         f"than max_prose_lines = {self.max_prose_lines} of prose")
         for i, key in enumerate(view.keys):
-            if not key or not self._first_word(key):
+            if not key or not self._first_word(key) or self._is_marker(key, view.lines[i].text.strip()):
                 continue
             line = view.lines[i].text.strip()
-            if not self._is_marker(key, line):
-                after = [m for m in self.keys if key.startswith(m) and len(key) > len(m) and key[len(m)] in " :"]
-                if any(_lead_in(line, len(m.split())) for m in after):
-                    near = near or (f"{shown(line)} ends in a colon and no word after the marker is capitalised: it "
-                                    "reads as the article announcing its own list, not as a marker")
-                elif after:
-                    near = near or (f"{shown(line)} holds more than marker_extra_words = {self.marker_extra_words} "
-                                    "words after the marker")
-            elif not self._article_before(view, i):
-                tried = (f"{shown(line)} has under min_before_chars = {self.min_before_chars} characters of text "
-                         "before it")
-            elif not self._list_after(view, i):
-                tried = (f"what follows {shown(line)} is no list: a line over max_line_chars = "
-                         f"{self.max_line_chars}, or more than max_prose_lines = {self.max_prose_lines} of prose")
+            after = [m for m in self.keys if key.startswith(m) and len(key) > len(m) and key[len(m)] in " :"]
+            if any(_lead_in(line, len(m.split())) for m in after):
+                near = near or (f"{shown(line)} ends in a colon and no word after the marker is capitalised: it "
+                                "reads as the article announcing its own list, not as a marker")
+            elif after:
+                near = near or (f"{shown(line)} holds more than marker_extra_words = {self.marker_extra_words} "
+                                "words after the marker")
         return tried or near
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         lone = []
-        for i, key in enumerate(view.keys):
-            if not key or not self._first_word(key) or not self._is_marker(key, view.lines[i].text):
-                continue
-            if not self._article_before(view, i):
-                continue
-            if self._list_after(view, i):
+        for i, listed in self._markers(view):
+            if listed:
                 yield from (whole_lines(view, view.lines[j].start, view.lines[j].end) for j in lone)
                 yield Hit(view.lines[i].start, len(view.text))
                 return
-            if self.drop_lone_marker and key in self.keys:
+            if listed is not None and self.drop_lone_marker and view.keys[i] in self.keys:
                 lone.append(i)
         yield from (whole_lines(view, view.lines[j].start, view.lines[j].end) for j in lone)
+
+    def _markers(self, view: View) -> Iterator[tuple[int, bool | None]]:
+        """Each marker line of `view` (its index), with whether a list follows it (None: it has under
+        `min_before_chars` of text before it). What stands before and after the lines is read once, from the first
+        marker line with text enough before it: read for each marker line, a run of them took time in the square of
+        its length (64,000 characters of "関連記事" lines, 67 s)."""
+        start = lists = None
+        for i, key in enumerate(view.keys):
+            if not key or not self._first_word(key) or not self._is_marker(key, view.lines[i].text):
+                continue
+            start = self._article_start(view) if start is None else start
+            if i < start:
+                yield i, None
+                continue
+            lists = lists or self._lists_after(view, i)
+            yield i, lists[i]
 
     def _first_word(self, key: str) -> bool:
         """Whether `key` starts with a marker's first word: the word before its first space, or before a colon
@@ -115,21 +126,69 @@ class TruncateRule(Rule):
             for end, char in enumerate(key) if char in " :"
         )
 
-    def _article_before(self, view: View, i: int) -> bool:
-        """At least `min_before_chars` of text before line `i` (a wide letter counting two, `text.width`)."""
-        before = view.text[: view.lines[i].start].strip()
+    def _article_start(self, view: View) -> int:
+        """The first line with at least `min_before_chars` of text before it (a wide letter counting two, `text.width`),
+        else the number of lines: each line after it has that text before it, and more. The text before a line,
+        stripped, runs from the first non-blank line's first letter to the end of the last one before it."""
+        if self._enough(""):
+            return 0
+        head = None
+        for i, line in enumerate(view.lines):
+            if line.text.strip():
+                head = line.start + len(line.text) - len(line.text.lstrip()) if head is None else head
+                if self._enough(view.text[head : line.start + len(line.text.rstrip())]):
+                    return i + 1
+        return len(view.lines)
+
+    def _enough(self, before: str) -> bool:
+        """Whether `before` (stripped) is `min_before_chars` of text, a wide letter counting two."""
         return len(before) >= self.min_before_chars or width(before) >= self.min_before_chars
 
     def _list_after(self, view: View, i: int) -> bool:
-        prose = 0
-        for text in _unwrapped(line.text.strip() for line in view.lines[i + 1 :]):
-            if len(text) > self.max_line_chars:
-                return False
-            if word_count(text) >= self.prose_words and ends_sentence(text):
-                prose += 1
-                if prose > self.max_prose_lines:
-                    return False
-        return True
+        """Whether what follows line `i` is list-like (see the class)."""
+        return self._lists_after(view, i)[i]
+
+    def _lists_after(self, view: View, first: int) -> list[bool]:
+        """For each line from line `first` on, whether what follows it is list-like (False before it): from the end of
+        the text, block by block (lines between blank ones), what each block's end holds adding to what the blocks
+        after it do."""
+        texts = [line.text.strip() for line in view.lines[first:]]
+        lists = [False] * len(texts)
+        long, prose, end = False, 0, len(texts)  # over the blocks after the one at hand
+        while end > 0:
+            start = end
+            while start > 0 and texts[start - 1]:
+                start -= 1
+            ends = self._ends(texts[start:end])
+            for k in range(start, end):
+                after_long, after_prose = ends[k - start + 1]
+                lists[k] = not (after_long or long) and after_prose + prose <= self.max_prose_lines
+            long, prose, end = long or ends[0][0], prose + ends[0][1], start - 1
+            if end >= 0:  # a blank line, before the blocks read so far
+                lists[end] = not long and prose <= self.max_prose_lines
+        return [False] * first + lists
+
+    def _ends(self, block: list[str]) -> list[tuple[bool, int]]:
+        """For each end of `block` (non-blank lines, stripped) from its k-th line, the empty one last: whether it holds
+        a line over `max_line_chars`, and how many of prose. A hard-wrapped block is judged whole, as one line: it
+        shows by a line that does not end a sentence followed by one starting in lower case (a wrap also falls before
+        names, so one such break is enough)."""
+        ends = [(False, 0)]
+        wrapped, chars, long, prose = False, -1, False, 0
+        for k in range(len(block) - 1, -1, -1):
+            text = block[k]
+            wrapped = wrapped or (k + 1 < len(block) and block[k + 1][:1].islower() and not ends_sentence(text))
+            chars += len(text) + 1
+            long, prose = long or len(text) > self.max_line_chars, prose + self._prose(text)
+            if not wrapped:
+                ends.append((long, prose))
+            else:  # one line; longer than the limit, it is so with every line above it
+                ends.append((True, 0) if chars > self.max_line_chars else (False, self._prose(" ".join(block[k:]))))
+        return ends[::-1]
+
+    def _prose(self, text: str) -> int:
+        """1 for a line of prose: `prose_words` words or more, ending like a sentence (not a teaser's ellipsis)."""
+        return int(word_count(text) >= self.prose_words and ends_sentence(text))
 
 
 def _lead_in(line: str, marker_words: int) -> bool:
@@ -137,19 +196,3 @@ def _lead_in(line: str, marker_words: int) -> bool:
     capitalised: the article announcing its own list, not a marker naming a source or section."""
     words = [w for w in line.split() if any(c.isalnum() for c in w)]  # no bullet, no spaced colon
     return line.rstrip().endswith(":") and not any(w[:1].isupper() for w in words[marker_words:])
-
-
-def _unwrapped(lines: Iterable[str]) -> Iterator[str]:
-    """`lines` (stripped), each hard-wrapped block joined into one line. A block (lines between blank
-    ones) is hard-wrapped when one of its lines goes on in the next: it does not end a sentence and the
-    next starts with a lower-case letter (a wrap also falls before names, so one such break is enough)."""
-    block: list[str] = []
-    for text in (*lines, ""):
-        if text:
-            block.append(text)
-            continue
-        if any(b[:1].islower() and not ends_sentence(a) for a, b in pairwise(block)):
-            yield " ".join(block)
-        else:
-            yield from block
-        block = []
