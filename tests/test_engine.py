@@ -342,7 +342,7 @@ def test_the_whitespace_pass_reads_a_text_only_when_a_rule_changed_it(monkeypatc
     """It ran at the start and after each round of passes, and read a text no rule changed three times (1,000,000 short
     lines: 3.5 s of 30, session 47): on the text it left it finds nothing. A rule that changes the text has it read
     again, to the same output."""
-    import cleaner.engine as engine
+    from cleaner import engine
 
     read = []
     monkeypatch.setattr(engine, "whitespace_spans", lambda text: read.append(text) or whitespace_spans(text))

@@ -152,7 +152,7 @@ def test_a_truncate_rule_reads_each_line_after_a_run_of_marker_lines_once(marker
     too: 64,000 characters of "Articles similaires" lines above the article's prose took 1.3 s, of "関連記事" lines
     over a minute (session 47). The lines are read once per view, with the same cuts (the run goes, the prose
     stays)."""
-    import cleaner.kinds.truncate as truncate
+    from cleaner.kinds import truncate
 
     counted = []
     monkeypatch.setattr(truncate, "word_count", lambda line: counted.append(line) or len(line.split()))
