@@ -4,7 +4,8 @@ Reads ../shared/dev/fr-pages.jsonl.gz (743 French pages) with `read_inputs`, ext
 `cleaner.html.extract_html` (timed: pages/s of extraction, one core), then cleans the extracted text
 with the shipped packs (`Cleaner.clean`, the URL host from the canonical link scoping `sources:`).
 Reports pages rejected by reason, characters removed per rule over the extracted text, the share of
-pages a rule touched, and how the fields `extract` rules fill compare with trafilatura's metadata.
+pages a rule touched, how many pages the rules leave without a sentence (`html.no_article`, which a run rejects),
+and how the fields `extract` rules fill compare with trafilatura's metadata.
 Prints the tables and writes them into bench/RESULTS.md between `<!-- bench_html -->` markers.
 
     python bench/bench_html.py [--pages PATH]
@@ -22,7 +23,7 @@ from bench_clean import fail, publish, require
 from cleaner import Cleaner
 from cleaner.config import Config
 from cleaner.edits import WHITESPACE_RULE
-from cleaner.html import extract_html
+from cleaner.html import extract_html, no_article
 from cleaner.io.readers import read_inputs
 from cleaner.models import Rejected
 
@@ -41,7 +42,7 @@ def main() -> None:
     cleaner = Cleaner(config)
 
     reasons: Counter = Counter()
-    docs, seconds, html_mb = [], 0.0, 0.0
+    docs, pages, seconds, html_mb = [], [], 0.0, 0.0
     for item in read_inputs([args.pages], config):
         if isinstance(item, Rejected):
             reasons[f"{item.reason} ({item.stage}: {item.detail.split(': ', 1)[-1][:30]})"] += 1
@@ -54,14 +55,17 @@ def main() -> None:
             reasons[f"{out.reason} ({out.stage})"] += 1
         else:
             docs.append(out)
+            pages.append(item)
     if not docs:
         fail(f"no page of {args.pages} could be extracted ({reasons.total()} rejected)")
     attempted = len(docs) + sum(n for r, n in reasons.items() if "(extract)" in r)
 
     chars, touched, fields, agree = Counter(), Counter(), Counter(), Counter()
     extracted_chars = sum(len(d.text) for d in docs)
-    for doc in docs:
+    no_articles = 0
+    for doc, page in zip(docs, pages):
         cleaned = cleaner.clean(doc)
+        no_articles += no_article(page, cleaned) is not None
         rules = {e.rule for e in cleaned.edits if e.rule != WHITESPACE_RULE}
         touched.update(rules)
         touched["(any rule)"] += bool(rules)
@@ -83,7 +87,8 @@ def main() -> None:
         (f"{reasons.total() + n} pages read; {n} extracted; extraction {attempted / seconds:.1f} pages/s "
          f"({html_mb / seconds:.2f} MB/s of HTML, one core, trafilatura `fast=True`, `include_comments=False`, with metadata)."),
         (f"The rules remove **{removed:,} of {extracted_chars:,} extracted characters ({removed / max(1, extracted_chars):.1%})**"
-         f" besides whitespace, and touch **{touched['(any rule)']} of {n} pages ({touched['(any rule)'] / max(1, n):.0%})**."),
+         f" besides whitespace, and touch **{touched['(any rule)']} of {n} pages ({touched['(any rule)'] / max(1, n):.0%})**;"
+         f" they leave {no_articles} without a sentence, which a run rejects as `empty_extraction` (`html.no_article`)."),
         "",
         "| pages rejected, by reason | pages |",
         "|---|---:|",
