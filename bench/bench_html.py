@@ -87,8 +87,9 @@ def main() -> None:
         (f"{reasons.total() + n} pages read; {n} extracted; extraction {attempted / seconds:.1f} pages/s "
          f"({html_mb / seconds:.2f} MB/s of HTML, one core, trafilatura `fast=True`, `include_comments=False`, with metadata)."),
         (f"The rules remove **{removed:,} of {extracted_chars:,} extracted characters ({removed / max(1, extracted_chars):.1%})**"
-         f" besides whitespace, and touch **{touched['(any rule)']} of {n} pages ({touched['(any rule)'] / max(1, n):.0%})**;"
-         f" they leave {no_articles} without a sentence, which a run rejects as `empty_extraction` (`html.no_article`)."),
+         f" besides whitespace, and touch **{touched['(any rule)']} of {n} pages"
+         f" ({touched['(any rule)'] / max(1, n):.0%})**; they leave {no_articles} without a sentence, which a run"
+         " rejects as `empty_extraction` (`html.no_article`)."),
         "",
         "| pages rejected, by reason | pages |",
         "|---|---:|",

@@ -130,7 +130,8 @@ def _time(named: bool) -> str:
     with_offset = rf"(?:[^\S\n]?[+-][^\S\n]?{zone}(?::?{zone_minute})?)?"
     if named:
         after_time = rf"[^\S\n]*+(?:(?-i:[A-Z]{{1,5}}){with_offset}|[+-]{zone}(?::?{zone_minute})?)"
-        after_date = r"[^\S\n]++(?:(?-i:" + _ZONES + r")(?:[^\S\n]?[+-]\d{1,2}(?::?\d{2})?)?|[+-](?:0\d|1[0-4]):?[0-5]\d)"
+        after_date = (r"[^\S\n]++(?:(?-i:" + _ZONES + r")(?:[^\S\n]?[+-]\d{1,2}(?::?\d{2})?)?"
+                      r"|[+-](?:0\d|1[0-4]):?[0-5]\d)")
         zoned = rf"(?:(?(hour){after_time}|{after_date}))?"
     else:
         zoned = rf"(?:[^\S\n]++(?:(?-i:{_ZONES}){with_offset}|[+-]{zone}:?{zone_minute}))?"
@@ -184,8 +185,9 @@ def given_date(text: str) -> str | None:
     """A record's own `published` as the field holds it: a date `to_iso` reads (after a weekday, if any), alone or
     followed by what the rules' `<<time>>` takes (`_TIMED`), as its day as written (the zone does not move it); None
     when it is none of these, or when its time cannot be (`2021-03-12T25:99:00Z`). A date alone is read first, and
-    a text over `GIVEN_MAX_CHARS`, or without a digit, is none: with every part of `<<time>>` optional, `_TIMED` tried each split of any
-    text, and the HTML path, which asks this of every date a page states, took 0.74 ms more a page."""
+    a text over `GIVEN_MAX_CHARS`, or without a digit, is none: with every part of `<<time>>` optional, `_TIMED`
+    tried each split of any text, and the HTML path, which asks this of every date a page states, took 0.74 ms more
+    a page."""
     text = text.strip()
     text = text[weekday.end():] if (weekday := _WEEKDAY.match(text)) else text
     if len(text) > GIVEN_MAX_CHARS or not _DIGIT.search(text):  # every date `to_iso` reads has a digit

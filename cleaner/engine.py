@@ -68,7 +68,8 @@ class Cleaner:
             ctx = Context(lang=lang, host=host)
             scoped = [r for r in self.rules.rules if r.applies(ctx)]
             scoped = shape_scoped(scoped, host, self.config.shape, self.config.shape_off_sources)
-            self._scope_cache[key] = _Scoped(scoped), requires_for(frozenset(w for rule in scoped for w in rule.requires))
+            requires = requires_for(frozenset(w for rule in scoped for w in rule.requires))
+            self._scope_cache[key] = _Scoped(scoped), requires
         return self._scope_cache[key]
 
 

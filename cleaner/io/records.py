@@ -177,8 +177,9 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     """A mapping of fields as a document: `config.id_field` (else an id made from `place`, see
     `record_id`), `config.text_field` (or `html` alone, to be extracted later), `url`, `source`, `lang`;
     every other field goes to `meta` (see `split_fields`; `html` too beside a text that is not blank, which is
-    cleaned instead), an id field that is not used as the id too (`3.5`, `[1, 2]`; not a null or blank one). A text or `html` in bytes (a Parquet binary column) is
-    decoded, `html` by its `<meta charset>`, as a page file is; invalid bytes are flagged. A record nested
+    cleaned instead), an id field that is not used as the id too (`3.5`, `[1, 2]`; not a null or blank one). A text
+    or `html` in bytes (a Parquet binary column) is decoded, `html` by its `<meta charset>`, as a page file is;
+    invalid bytes are flagged. A record nested
     over `MAX_DEPTH` levels is a `bad_input` rejection carrying its JSON text (or nothing, when even that
     cannot be written)."""
     if not deeper_than(record, MAX_DEPTH):

@@ -51,8 +51,8 @@ class ShapeRule(Rule):
     list block or in the prose line's own block, and lines of URLs or `@handles` right under such
     prose, or under a footnote's mark, whatever their link density). Then jusText's own context pass
     (`justext.core.revise_paragraph_classification`, as `context_pass` gives it) decides the short and
-    near-good lines by their nearest good or bad neighbours: between content they stay, between boilerplate they go; a heading
-    (a short capitalised line alone in its block, or any such line in a text without blank lines,
+    near-good lines by their nearest good or bad neighbours: between content they stay, between boilerplate they go; a
+    heading (a short capitalised line alone in its block, or any such line in a text without blank lines,
     where each line is a paragraph; a colon or closing bracket at its end is no sentence's end right
     before prose) followed by content within `max_heading_distance` characters stays. The ends
     of the text count as boilerplate, as in jusText, but only in a text with both prose and a line
