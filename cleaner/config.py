@@ -349,7 +349,8 @@ def _unanswered(config: Config) -> str | None:
     answers = (f"it answers {', '.join(sorted(known))}" if len(known) <= 20 else
                "ISO 639-1 codes such as 'fr', 'en', and none for a language without one")
     backend = f"the language backend {config.lang_backend!r}"
-    others = {code: [name for name in BACKENDS if code in make_backend(name).codes()] for code in unknown}
+    answered = {name: make_backend(name).codes() for name in BACKENDS}  # each backend made once, not once a code
+    others = {code: [name for name, codes in answered.items() if code in codes] for code in unknown}
     said = [f"{code!r} is not a code {backend} answers (it does not know that language: {', '.join(others[code])} "
             f"{'do' if len(others[code]) > 1 else 'does'})" for code in unknown if others[code] and len(known) > 20]
     if nowhere := [code for code in unknown if not others[code] or len(known) <= 20]:
