@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
 from multiprocessing import reduction
+from multiprocessing.connection import wait as connection_wait
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any
 
@@ -218,7 +219,52 @@ class _Pool(ProcessPoolExecutor):
     """A process pool whose `with` block, left early (Ctrl-C, SIGTERM, an error, `--strict`, a consumer that
     stopped reading), drops the work not yet handed to a worker, where it ran every chunk queued (up to
     `IN_FLIGHT` per worker) to the end first: a Ctrl-C took seconds more to end the command. It kills the
-    workers too (`_end_workers`)."""
+    workers too (`_end_workers`). A watchdog thread breaks the pool when a worker is killed (`_watch`)."""
+
+    _watchdog: tuple[threading.Thread, int, int] | None = None
+    """The watchdog thread, and the pipe it is woken through (read end, write end), once a worker is spawned."""
+
+    def _spawn_process(self) -> None:
+        """`ProcessPoolExecutor._spawn_process`, the watchdog told of the new worker (started with the first)."""
+        super()._spawn_process()
+        if self._watchdog is None:
+            wake, waker = os.pipe()
+            thread = threading.Thread(target=self._watch, args=(wake, dict(self._processes)), daemon=True,
+                                      name="cleaner-pool-watchdog")
+            self._watchdog = (thread, wake, waker)
+            thread.start()
+        else:
+            os.write(self._watchdog[2], b"+")
+
+    def _watch(self, wake: int, processes: dict[int, Any]) -> None:
+        """Until the pool shuts: when a worker dies (killed by a signal or the out-of-memory killer; a worker ends on
+        its own only when the pool shuts), break the pool at once.
+
+        A worker killed while it sent a result left half a message in the result pipe, which the pool's own thread
+        waited for the rest of for good (the other workers and this process hold the pipe's writing end): the
+        results never came, and `cleaner run` hung with its folder locked. Marked broken, its workers killed and its
+        end of the pipe closed (`_end_workers`), the pool's thread reads the end of the pipe and fails every pending
+        result with `BrokenProcessPool`, as for a worker killed between two results."""
+        while True:
+            if wake not in connection_wait([wake, *(process.sentinel for process in processes.values())]):
+                break
+            if os.read(wake, 1) == b".":
+                return
+            with self._shutdown_lock:
+                processes = dict(self._processes or {})
+        with self._shutdown_lock:
+            if not self._shutdown_thread:
+                self._broken = "a worker process died"
+                self._end_workers()
+
+    def _stop_watchdog(self) -> None:
+        if self._watchdog is not None:
+            thread, wake, waker = self._watchdog
+            os.write(waker, b".")
+            thread.join()
+            os.close(wake)
+            os.close(waker)
+            self._watchdog = None
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
         """`ProcessPoolExecutor.submit`, which may start a worker and the pool's thread: a Ctrl-C meanwhile left
@@ -229,9 +275,15 @@ class _Pool(ProcessPoolExecutor):
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         with ctrl_c_held():  # a second Ctrl-C comes once the pool is shut: cut short, its threads hung the exit
+            self._stop_watchdog()
             if kind is not None:
                 self._end_workers()
             self.shutdown(wait=True, cancel_futures=kind is not None)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """`ProcessPoolExecutor.shutdown`, the watchdog stopped first: the workers it ends are no deaths to break on."""
+        self._stop_watchdog()
+        super().shutdown(wait, cancel_futures=cancel_futures)
 
     def _end_workers(self) -> None:
         """Kill the workers, whose work is dropped, and close this process's end of the pipe they send results on.

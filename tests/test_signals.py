@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,20 @@ def test_a_pool_left_early_ends_though_a_worker_died_sending_a_result():
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           check=False)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "left\n", "")
+
+
+def test_a_worker_killed_while_it_sent_a_result_breaks_the_pool():
+    """A worker killed alone while it sent a result (the out-of-memory killer's pick) left half a message, which the
+    pool's thread waited for the rest of for good: `future.result()` never returned, and `cleaner run` hung with its
+    folder locked. The pool's watchdog now sees a worker die, kills the others and closes this process's end of the
+    pipe: the pool is broken (`BrokenProcessPool`, the CLI's one line and exit 4), at once."""
+    with spawn_pool(2) as pool:
+        future = pool.submit(_half_a_result)
+        with pytest.raises(BrokenProcessPool):
+            future.result(timeout=30)
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(_note, "unused", 0)
+    assert not multiprocessing.active_children()
 
 
 _CTRL_C_IN_A_DEL = """
