@@ -115,13 +115,22 @@ def prepare_many(items: list[Document | Rejected | Line], config: Config, gates:
 def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
     """The stored form of a document after the per-document stages (signed when `signer` is given)."""
     if isinstance(out, Rejected):
-        return Prepared(out.id, True, out.detail, out.record(), problem=out.detail if out.reason in BAD_INPUT else None)
+        return Prepared(out.id, True, out.detail, out.record(), raw_chars=_raw_length(out.raw),
+                        problem=out.detail if out.reason in BAD_INPUT else None)
     record = out.record()
     record.pop("cluster", None)
     exact, signature = signer.sign(out.text) if signer else (None, None)
     return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
                     visible_length(out.text), out.published, exact, None if signature is None else signature.tobytes(),
                     out.warnings[0] if out.warnings else None, summary_of(record), place=out.document.where)
+
+
+def _raw_length(raw: Any) -> int:
+    """The characters of a rejected record's raw text, which a run's progress counts as it counts a kept one's: its
+    `text` (its `html` without one), or the line itself when it could not be read as a record."""
+    if isinstance(raw, dict):
+        raw = raw.get("text") or raw.get("html")
+    return len(raw) if isinstance(raw, str) else 0
 
 
 def _prepare_chunk(chunk: list[Document | Rejected | Line], config: Config, gates: bool, sign: bool,

@@ -29,10 +29,11 @@ from cleaner import Config, runner
 from cleaner.dedup.cluster import Deduplicator, dedup_batch
 from cleaner.dedup.signature import DedupParams
 from cleaner.io.writers import dumps
-from cleaner.models import Cleaned, Document, Edit
+from cleaner.models import Cleaned, Document, Edit, Rejected
 from cleaner.progress import RunProgress
 from cleaner.runner import STATE, Runner, RunOptions
 from cleaner.runstate import RunState, pack, record_line
+from cleaner.workers import prepare_many
 
 pytestmark = pytest.mark.slow
 OUTPUTS = ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json")
@@ -1039,6 +1040,17 @@ def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path, in_pr
                           "--workers", "1", "-q").returncode == 0
         again[name] = (tmp_path / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     assert again["parquet"] == again["jsonl"] and any('"meta": {' in line for line in again["jsonl"])
+
+
+def test_a_rejected_records_raw_text_counts_in_the_runs_progress():
+    """The progress line counts the raw characters of every record read, a rejected one's too (they counted none: a
+    QA pass's run of `--langs fr,en` over Amharic news said `512 documents, 0.0 M characters`); the summary's "removed
+    X of Y characters" stays the kept documents'."""
+    text = "The government presented its budget this morning, and the opposition answered at once."
+    line = '{"id": "b", "text": "Un'
+    broken = Rejected(id=None, stage="read", reason="bad_input", detail="t.jsonl:1: malformed JSON", raw=line)
+    gated, unread = prepare_many([Document(id="a", text=text), broken], Config.load(langs=("fr",)))
+    assert (gated.rejected, gated.raw_chars, unread.rejected, unread.raw_chars) == (True, len(text), True, len(line))
 
 
 def test_progress_lines_when_not_a_terminal(capsys, monkeypatch):
