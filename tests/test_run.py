@@ -1127,6 +1127,15 @@ def test_a_stored_record_becomes_the_corpus_line_of_the_record_with_its_cluster(
     assert record_line(pack(cleaned.record()), cluster) == want
 
 
+def test_an_index_written_as_a_folder_still_to_be_made_is_refused(news, tmp_path, in_process):
+    """`--index new/` made an index FILE called `new` (`Path` drops the slash), where a folder that exists is refused:
+    a later `mkdir new` or `--index new/x.sqlite` failed (a QA pass)."""
+    proc = in_process("run", str(news), "--out", str(tmp_path / "out"), "--index", f"{tmp_path}/new/", "-q")
+    assert proc.returncode == 2 and proc.stderr == (f"cleaner: {tmp_path}/new/: not usable as a dedup index (a folder: "
+                                                 "give the path of an index file)\n")
+    assert not (tmp_path / "new").exists() and not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("engine", ["local", "dask"])
 def test_another_programs_index_sqlite_in_the_output_folder_is_refused_not_replaced(tmp_path, in_process, engine):
     """The run's own index is `DIR/index.sqlite`, replaced at each fresh run; a database of another program

@@ -954,6 +954,9 @@ def test_a_bad_rule_pack_or_index_stops_the_start_with_a_message(tmp_path, in_pr
     folder.mkdir()
     r = run_cli("serve", "--index", str(folder), "--port", str(_free_port()))
     assert r.returncode == 2 and r.stderr == f"cleaner: {folder}: not usable as a dedup index (a folder: give the path of an index file)\n"
+    r = run_cli("serve", "--index", f"{tmp_path}/new/", "--port", str(_free_port()))  # a folder still to be made
+    assert r.returncode == 2 and r.stderr == f"cleaner: {tmp_path}/new/: not usable as a dedup index (a folder: give the path of an index file)\n"
+    assert not (tmp_path / "new").exists()
     # numbers that passed the checks and crashed later, and a port in use (uvicorn's exit 3, the code of --strict)
     for args, says in ((("--max-body-mb", "nan"), "--max-body-mb: must be above 0"), (("--max-body-mb", "inf"), "at most 1000000"),
                        (("--port", "70000"), "--port: must be 0 to 65535")):

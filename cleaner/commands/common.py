@@ -128,6 +128,14 @@ def not_blank(value: str | None, flag: str, give: str) -> None:
         raise ConfigError(f"{flag} is empty: {give}")
 
 
+def index_file(value: str) -> Path:
+    """The index file `value` names; a ConfigError for a path written as a folder (`new/`), which `Path` reads as the
+    file `new`: an index file of that name was made, where a folder that exists is refused."""
+    if value.endswith(("/", os.sep)):
+        raise ConfigError(f"{value}: not usable as a dedup index (a folder: give the path of an index file)")
+    return Path(value)
+
+
 PACKED = tuple(f".{name}" for name in COMPRESSIONS if name != "none")
 """The suffixes of the compressions cleaner writes (JSONL outputs), and reads: `.gz`, `.zst`."""
 

@@ -20,6 +20,7 @@ from .common import (
     at_least_one,
     config_args,
     config_from,
+    index_file,
     input_args,
     inputs_named,
     not_blank,
@@ -123,7 +124,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                           "others), which would look like a JSON file; give it a plain name, or cleaner clean --out "
                           "for one file")
     not_blank(args.index, "--index", "give the index file, or leave --index out for a fresh DIR/index.sqlite")
-    options = RunOptions(index=Path(args.index) if args.index else None, input_format=args.input_format,
+    options = RunOptions(index=index_file(args.index) if args.index else None, input_format=args.input_format,
                          output_format=args.output_format,
                          compression=args.compression, shard_docs=args.shard_docs,
                          workers=args.workers or default_workers(),

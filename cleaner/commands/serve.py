@@ -8,9 +8,9 @@ import os
 import socket
 import sys
 import warnings
-from pathlib import Path
 
-from .common import at_least_one, config_args, config_from, not_blank, port, positive, say_not_learning
+from .common import (at_least_one, config_args, config_from, index_file, not_blank, port, positive,
+                     say_not_learning)
 
 DEFAULT_INDEX = "cleaner-index.sqlite"
 
@@ -66,7 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = config_from(args, max_request_docs=args.max_request_docs)
     say_not_learning(config, "the service")
     warnings.filterwarnings("ignore", "learn_boilerplate is for")  # the Pipeline's own, at the first request
-    service = Service(config, Path(args.index))
+    service = Service(config, index_file(args.index))
     app = create_app(service, max_body_bytes=int(args.max_body_mb * 1024 * 1024), api_key=api_key)
     started = serve(app, host=args.host, port=args.port, log_level=args.log_level,
                     timeout_graceful_shutdown=args.shutdown_timeout)
