@@ -122,7 +122,7 @@ def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
     exact, signature = signer.sign(out.text) if signer else (None, None)
     return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
                     visible_length(out.text), out.published, exact, None if signature is None else signature.tobytes(),
-                    out.warnings[0] if out.warnings else None, summary_of(record), place=out.document.where)
+                    out.document.warnings[0] if out.document.warnings else None, summary_of(record), place=out.document.where)
 
 
 def _raw_length(raw: Any) -> int:

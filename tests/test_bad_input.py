@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES, ROOT, SEEDS, run_cli
 
 from cleaner import Pipeline
@@ -167,6 +168,26 @@ def test_strict_stops_at_the_first_bad_input(command, bad, says, tmp_path, in_pr
     (folder / bad).unlink()
     proc = in_process(command, str(folder), "--out", str(out), "--strict", "--workers", "1")
     assert proc.returncode == 0, proc.stderr  # sound input: --strict changes nothing
+
+
+@pytest.mark.parametrize("command", ["clean", "run"])
+def test_strict_does_not_stop_at_a_rule_skipped_on_its_time_limit(command, tmp_path, in_process):
+    """`--strict` stops at bad input: a record unreadable, too large, empty or repaired on reading. It stopped at any
+    warning of a kept record, a rule skipped on `regex_timeout` too (the rule's trouble, not the input's)."""
+    pack = tmp_path / "slow.yaml"
+    pack.write_text(yaml.safe_dump({"rules": [
+        {"id": "t.alt", "kind": "regex", "description": "backtracks", "scope": "span", "pattern": "(?:a|aa)+$",
+         "examples": {"remove": ["aaa"], "keep": ["aab"]}}]}), encoding="utf-8")
+    (tmp_path / "c.toml").write_text("regex_timeout = 0.2\n", encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Un article sans défaut, assez long.\n" + "a" * 50_000 + "b"}) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / ("out" if command == "run" else "out.jsonl")
+    proc = in_process(command, str(src), "--out", str(out), "--strict", "--workers", "1", "--rules", str(pack),
+                      "--config", str(tmp_path / "c.toml"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    (kept,) = _records(out / "corpus.jsonl" if command == "run" else out)
+    assert kept["warnings"] == ["rule 't.alt': pattern stopped after 0.2s on this document; rule skipped"]
 
 
 def test_json_python_cannot_hold_is_a_rejection_naming_the_line(tmp_path):
