@@ -479,6 +479,20 @@ def test_folders_recursive_sorted_and_globs(tmp_path):
     assert missing.reason == "bad_input" and missing.detail.endswith("*.warc.gz: no file matches")
 
 
+def test_a_folder_leaves_out_names_starting_with_a_dot_as_a_glob_does(tmp_path):
+    """A folder read every entry, a glob none starting with a dot: `.ipynb_checkpoints/story.txt` was kept and the
+    user's `story` rejected as its `exact_duplicate`, `.git/HEAD` and macOS's `._story.txt` were rejections (found
+    by a QA pass). A hidden file named as an input is read; a folder holding hidden entries alone is empty."""
+    story = "Un article de presse assez long pour être gardé tel quel."
+    for rel in ("story.txt", ".ipynb_checkpoints/story.txt", "._story.txt", ".git/HEAD", "sub/.hidden.txt"):
+        (tmp_path / "hid" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "hid" / rel).write_text(story, encoding="utf-8")
+    assert [i.id for i in _read(tmp_path / "hid")] == [i.id for i in _read(tmp_path / "hid" / "**" / "*.txt")] == ["story"]
+    assert [i.id for i in _read(tmp_path / "hid" / "sub" / ".hidden.txt")] == [".hidden"]
+    (rejected,) = _read(tmp_path / "hid" / "sub")
+    assert rejected.detail == f"{tmp_path / 'hid' / 'sub'}: an empty folder, no file to read"
+
+
 def test_a_glob_reads_each_file_once_and_follows_no_link_to_a_folder(tmp_path):
     """`data/**` matches folders and the files in them: each file is read once. As in a folder, a link
     to a folder is not followed (it may loop): a match reached through one is left out and the link is

@@ -1,7 +1,7 @@
 """Reading inputs into `Document`s; a record that cannot be read becomes a `Rejected`, never an exception.
 
-An input is a file, a folder (read recursively, files in sorted path order), a glob (expanded here,
-sorted, so a quoted `'dumps/*.warc.gz'` works), or `-` (stdin). Each file is read by its extension,
+An input is a file, a folder (read recursively, files in sorted path order, names starting with a dot left out), a
+glob (expanded here, sorted, so a quoted `'dumps/*.warc.gz'` works), or `-` (stdin). Each file is read by its extension,
 or by `input_format` when it is not `auto`:
 
 | format | extensions | one document is |
@@ -24,7 +24,7 @@ import glob
 import io
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -154,9 +154,10 @@ def input_paths(name: str) -> Iterator[Path | Rejected]:
 
 
 def _folder(folder: Path) -> Iterator[Path | Rejected]:
-    """The files under `folder` in sorted path order; a subfolder that cannot be listed, a link to a
-    folder (not followed: it may loop) and an entry that is not a file (a broken link, a FIFO, which
-    would block the read) are rejections, not left out, and so is a folder with nothing in it."""
+    """The files under `folder` in sorted path order, those whose names (or a folder's on their path) start with a
+    dot left out as a glob leaves them (`_walk`); a subfolder that cannot be listed, a link to a folder (not followed:
+    it may loop) and an entry that is not a file (a broken link, a FIFO, which would block the read) are rejections,
+    not left out, and so is a folder with nothing else in it."""
     if holds_nothing(folder):
         yield bad(None, f"{name_text(folder)}: {EMPTY_FOLDER}")
         return
@@ -166,7 +167,7 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
         found.append((Path(exc.filename), bad(None, f"{name_text(exc.filename)}: folder not read: {exc.strerror}")))
 
     depth = folder.depth if isinstance(folder, Listed) else len(folder.parts)  # a folder a glob lists: below the glob's
-    for root, folders, files in os.walk(folder, onerror=unlisted):
+    for root, folders, files in _walk(folder, unlisted):
         found.extend((listed(Path(root, f), depth), None) for f in files)
         links = (listed(Path(root, f), depth) for f in folders if Path(root, f).is_symlink())
         found.extend((link, _link_to_folder(link)) for link in links)
@@ -182,10 +183,19 @@ def holds_nothing(folder: Path) -> bool:
     """Whether `folder` holds nothing to read or to reject, at any depth: no file, no link, no subfolder that cannot
     be listed (each is a record or a rejection of `_folder`'s). It stops at the first thing found."""
     unlisted: list[OSError] = []
-    for root, folders, files in os.walk(folder, onerror=unlisted.append):
+    for root, folders, files in _walk(folder, unlisted.append):
         if unlisted or files or any(Path(root, f).is_symlink() for f in folders):
             return False
     return not unlisted
+
+
+def _walk(folder: Path, onerror: Callable[[OSError], None]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk(folder)` without the entries whose names start with a dot, files and folders, as a glob leaves them
+    out: a folder read `.ipynb_checkpoints/story.txt`, whose copy made the user's `story` its `exact_duplicate`, and
+    `.git/HEAD` or macOS's `._story.txt` were rejections, where `'d/**/*.txt'` read `story` alone."""
+    for root, folders, files in os.walk(folder, onerror=onerror):
+        folders[:] = [name for name in folders if not name.startswith(".")]  # in place: os.walk does not enter them
+        yield root, folders, [name for name in files if not name.startswith(".")]
 
 
 def _link_to_folder(path: Path) -> Rejected:
