@@ -143,7 +143,11 @@ class Config(BaseModel):
     @classmethod
     def _codec(cls, name: str) -> str:
         """A Python text codec that writes ASCII as ASCII (JSONL's structure and line ends), by its codec name
-        (`latin-1` is `iso8859-1`, `windows-1252` is `cp1252`)."""
+        (`windows-1252` is `cp1252`); one the WHATWG Encoding Standard reads as windows-1252 (`latin-1`, `iso-8859-1`,
+        `ascii`) is `cp1252`, as a page's charset label is (`decoding.web_codec`): Python's latin-1 read the ’ “ ” …
+        of a Windows file as C1 controls, without a word."""
+        from .io.decoding import web_codec  # loaded only for a config that names an encoding
+
         try:
             info = codecs.lookup(name)
         except LookupError:
@@ -154,7 +158,7 @@ class Config(BaseModel):
         if not getattr(info, "_is_text_encoding", True) or escapes or not _reads_ascii(info.name):
             raise ValueError(f"{name!r} is not a text encoding that reads and writes ASCII as ASCII, as JSONL needs; a file "
                              "in UTF-16 or UTF-32 is read by its byte order mark or its zero bytes without this setting")
-        return info.name
+        return "cp1252" if web_codec(info.name) == "cp1252" else info.name
 
     @field_validator("shape_off_sources")
     @classmethod
