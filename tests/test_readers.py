@@ -1241,6 +1241,37 @@ def test_junk_after_a_warcs_records_is_named_in_a_short_detail(tmp_path):
         assert len(last.detail) < len(str(path)) + 200 and f"({len(tail):,} characters)" in last.detail
 
 
+def test_a_damaged_gzip_member_of_a_warc_is_one_rejection_naming_it_and_the_records_after_it_are_read(tmp_path):
+    """One damaged byte in a `.warc.gz` of a gzip member a record lost every record after it, in one rejection
+    naming the record before it and quoting the next member's compressed bytes as a "first line" (found by a QA
+    pass). The damaged member is the rejection, named with its record and byte, and reading goes on from the next
+    member, whichever byte of the member is damaged; a gzip magic number inside compressed bytes is no member."""
+    path = tmp_path / "crawl.warc.gz"
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for n in range(8):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = PAGE.format(n=n, body=f"Article {n} : le conseil municipal a voté le budget.").encode()
+            w.write_record(w.create_warc_record(f"https://example.fr/{n}", "response", payload=io.BytesIO(body),
+                                                http_headers=headers))
+    whole = path.read_bytes()
+    starts = [k for k in range(len(whole)) if whole.startswith(b"\x1f\x8b\x08", k)]
+    fourth, fifth = starts[3], starts[4]
+    for at in (fourth + 12, (fourth + fifth) // 2, fifth - 8, fifth - 1):  # deflate's start, middle, end; the CRC
+        damaged = bytearray(whole)
+        damaged[at] ^= 0xFF
+        path.write_bytes(damaged)
+        items = _read(path)
+        kept = [i.url for i in items if isinstance(i, Document)]
+        assert kept == [f"https://example.fr/{n}" for n in range(8) if n != 3], at
+        (rejected,) = [i for i in items if isinstance(i, Rejected)]
+        assert rejected.detail.startswith(f"{path}: record 4 is damaged: its gzip member, at byte {fourth:,}, does "
+                                          "not read ("), at
+        assert rejected.detail.endswith(f"); read on from the next member, at byte {fifth:,}") and items[3] is rejected
+    path.write_bytes(whole[:fourth + 20] + b"\x1f\x8b\x08" + whole[fourth + 23:])  # a magic number, then no member
+    assert _read(path)[3].detail.endswith(f"read on from the next member, at byte {fifth:,}")
+
+
 def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp_path):
     """What a WARC reader said of a file it cannot read showed Python's internals (found by a QA pass): a line
     warcio's ARC parser tried was quoted as the list of its words (`first line: '[\\'{"id":"a","text":"first\\',

@@ -9,7 +9,8 @@
 
 The id is the WARC-Record-ID (else `<file stem>:<record>:<hash>`, as for a JSONL line without one) and the URL
 the WARC-Target-URI. A truncated record, or a file that ends inside a record, is a `bad_input` rejection naming
-the file and the record number (warcio itself stops silently there, so both are checked here); a document whose
+the file and the record number (warcio itself stops silently there, so both are checked here); so is a damaged gzip
+member of a file of a member a record, and the records after it are read from the next member; a document whose
 record is not followed by a blank line (a wrong Content-Length, which warcio only mentions on stderr) is kept,
 flagged.
 """
@@ -21,7 +22,7 @@ import gzip
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -55,7 +56,10 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
         return
     try:
         with fh:
-            yield from _read(fh, os.fstat(fh.fileno()).st_size, path, config, stats, handled)
+            at: int | None = 0  # where reading goes on: past a damaged gzip member, at the next one (`_read`)
+            while at is not None:
+                fh.seek(at)
+                at = yield from _read(fh, os.fstat(fh.fileno()).st_size, path, config, stats, handled, handled[0] + 1)
     except ArchiveLoadFailed:  # `_read` lets through only warcio's refusal of one gzip stream
         with gzip.open(path) as fh:
             yield from _read(_Pieces(fh), None, path, config, stats, handled)
@@ -74,17 +78,23 @@ class _Pieces:
         return self._fh.read1(size) if size >= 0 else self._fh.read()
 
 
-def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: ReadStats, handled: list[int]) -> Iterator[Item]:
-    """The documents of the stream `fh` of `size` bytes (None: not known), past the `handled[0]` records
-    already read to their end (counted there as it goes on); a broken stream ends in one rejection
-    naming the last record read to its end (not the one it broke in)."""
-    number, name = 0, name_text(path)
+def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: ReadStats, handled: list[int],
+          first: int = 1) -> Generator[Item, None, int | None]:
+    """The documents of the stream `fh` of `size` bytes (None: not known), its first record numbered `first`, past
+    the `handled[0]` records already read to their end (counted there as it goes on); a broken stream ends in one
+    rejection naming the last record read to its end (not the one it broke in). In a file of a gzip member a record,
+    a damaged member is one rejection naming its record and byte, and the offset of the next member is returned to go
+    on from (`_next_member`): the records after it were lost, in a rejection quoting the next member's compressed
+    bytes as a "first line"."""
+    number, name = first - 1, name_text(path)
     stem = base_stem(name)
     skip = handled[0]
+    begun: int | None = None  # where the record numbered `number` starts
     try:
         records = ArchiveIterator(fh)
         records.INC_RECORD = ""  # warcio's word on a wrong Content-Length: 3 lines on stderr, no file named (`_ended`)
-        for number, record in enumerate(records, start=1):
+        for number, record in enumerate(records, start=first):
+            begun = records.offset
             if number <= skip:
                 continue
             if record.format != "warc":  # warcio reads a line of five words as an ARC header
@@ -99,29 +109,75 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
             fh.read()
         elif records.offset < size and not (number == 0 and _compressed_nothing(path)):
             yield bad(None, _ends_inside(name, number + 1, records.offset, size))
+        return None
     except ArchiveLoadFailed as exc:
-        if "non-chunked gzip" in str(exc) and size is not None:
+        if "non-chunked gzip" in str(exc) and size is not None and first == 1:
             raise  # read again, as one stream
         said = _refusal(exc)
         if handled[0] == 0 and said.startswith("Unknown archive format"):  # no record at all: "after record 0" misled
-            yield bad(None, f"{name}: not a WARC file ({said.replace('Unknown archive format, f', 'its f', 1)})")
+            detail = f"{name}: not a WARC file ({said.replace('Unknown archive format, f', 'its f', 1)})"
         else:
-            yield bad(None, f"{name}: unreadable after record {handled[0]}: {said}")
+            detail = f"{name}: unreadable after record {handled[0]}: {said}"
     except (OSError, EOFError, zlib.error, ValueError) as exc:
-        yield bad(None, f"{name}: unreadable after record {handled[0]}: {exc}")
+        said = str(exc)
+        detail = f"{name}: unreadable after record {handled[0]}: {said}"
     except (AttributeError, TypeError, KeyError, IndexError):  # warcio's parser on a header block cut short, or
         # without the WARC-Target-URI it needs: it said `warcio: AttributeError: 'NoneType' object has no attribute …`
         done = handled[0]
+        said = "its header block cannot be read (a response or request without a WARC-Target-URI?)"
         if size is not None and _header_cut(path, records.offset):
-            yield bad(None, _ends_inside(name, done + 1, records.offset, size))
+            detail = _ends_inside(name, done + 1, records.offset, size)
         else:
-            yield bad(None, f"{name}: unreadable after record {done}: record {done + 1} is damaged: its header block "
-                            "cannot be read (a response or request without a WARC-Target-URI?)")
+            detail = f"{name}: unreadable after record {done}: record {done + 1} is damaged: {said}"
+    if size is not None and (resume := _next_member(path, records.offset)) is not None:
+        damaged = number if begun == records.offset else number + 1  # it broke in its record, or in the next one's
+        handled[0] = damaged
+        yield bad(None, f"{name}: record {damaged} is damaged: its gzip member, at byte {records.offset:,}, does not "
+                        f"read ({said}); read on from the next member, at byte {resume:,}")
+        return resume
+    yield bad(None, detail)
+    return None
 
 
 def _ends_inside(name: str, number: int, offset: int, size: int) -> str:
     """The detail of a file that ends inside record `number`, which starts at byte `offset` of its `size`."""
     return f"{name}: ends inside record {number} (at byte {offset:,} of {size:,}): truncated file"
+
+
+def _next_member(path: Path, after: int) -> int | None:
+    """The byte offset of the first gzip member past byte `after` of `path` that opens a WARC record (`_opens_a_record`:
+    the gzip magic number alone is found by chance in compressed bytes), where reading goes on past a damaged member;
+    None when there is none, or when `path` is not gzip (a plain WARC's damage is read as it was)."""
+    with path.open("rb") as fh:
+        if fh.read(2) != GZIP_MAGIC[:2]:
+            return None
+        at = after + 1
+        while True:
+            fh.seek(at)
+            block = fh.read(1 << 20)
+            if len(block) < len(GZIP_MAGIC):
+                return None
+            found = block.find(GZIP_MAGIC)
+            if found < 0:
+                at += len(block) - len(GZIP_MAGIC) + 1  # a magic number across two blocks is found whole
+                continue
+            at += found
+            fh.seek(at)
+            if _opens_a_record(fh.read(1 << 16)):
+                return at
+            at += 1
+
+
+GZIP_MAGIC = b"\x1f\x8b\x08"
+"""The first bytes of a gzip member (its magic number and deflate's method)."""
+
+
+def _opens_a_record(member: bytes) -> bool:
+    """Whether the bytes `member` start a gzip member that opens a WARC record (`WARC/1.0`, `WARC/1.1`)."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(member, 5) == b"WARC/"
+    except zlib.error:
+        return False
 
 
 def _header_cut(path: Path, offset: int) -> bool:
