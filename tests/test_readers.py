@@ -1073,8 +1073,10 @@ def test_lone_surrogates_in_url_source_or_meta_are_flagged(tmp_path):
 def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
     """A body whose gzip or chunked encoding ends early, or a record the crawler marked `WARC-Truncated`,
     is kept with a warning naming the record (warcio gave the cut page as whole, without a word); a gzip
-    encoding that does not decode, or a brotli one, is a rejection saying so (it was 'binary content');
-    whole bodies, raw deflate and a chunked header on a body stored de-chunked read as before."""
+    encoding that does not decode, or a brotli one, is a rejection saying so (it was 'binary content'), but a body
+    that reads as text is read as it is, flagged: one stored decoded under its gzip header (a WARC written from
+    `requests`) was that rejection (found by a QA pass); whole bodies, raw deflate and a chunked header on a body
+    stored de-chunked read as before."""
     import zlib
 
     page = ("<html><head><title>T</title></head><body><article>" + "".join(
@@ -1087,7 +1089,8 @@ def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
     cases = {"gzip": (gzip.compress(page), "gzip"), "gzip-cut": (gzip.compress(page)[: len(gzip.compress(page)) // 2], "gzip"),
              "gzip-broken": (b"\x1f\x8b" + b"garbage" * 50, "gzip"), "deflate": (zlib.compress(page)[2:-4], "deflate"),
              "chunked": (chunked(page), None), "chunked-cut": (chunked(page)[:2000], None), "stored-dechunked": (page, None),
-             "truncated": (page[:700], ""), "br": (bytes(range(256)) * 4, "br")}
+             "truncated": (page[:700], ""), "br": (bytes(range(256)) * 4, "br"), "gzip-stored-plain": (page, "gzip"),
+             "deflate-stored-plain": (page, "deflate")}
     path = tmp_path / "k.warc.gz"
     with open(path, "wb") as fh:
         w = WARCWriter(fh, gzip=True)
@@ -1106,6 +1109,12 @@ def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
     assert page.decode().startswith(items["chunked-cut"].html) and len(items["chunked-cut"].html) < len(page)
     assert items["truncated"].warnings[0].endswith("the crawler cut this record short (WARC-Truncated: length)")
     assert isinstance(items["gzip-broken"], Rejected) and items["gzip-broken"].detail.endswith("its gzip Content-Encoding does not decode")
+    for encoding in ("gzip", "deflate"):  # a body stored decoded under its header (`requests`), as warcio reads it
+        name = f"{encoding}-stored-plain"
+        assert items[name].html == page.decode() and items[name].warnings == (
+            f"{path}: record {list(cases).index(name) + 1} (https://x.example/{name}): "
+            f"its {encoding} Content-Encoding does not decode, but its body reads as text, not compressed (a crawler "
+            "that stored it decoded): read as it is",)
     assert items["br"].detail.endswith(
         "(https://x.example/br): its br Content-Encoding is not read (gzip and deflate are)")
 

@@ -34,7 +34,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from ..config import Config
 from ..kinds.base import shown
 from ..models import Document
-from .decoding import decode
+from .decoding import decode, looks_binary
 from .files import html_document
 from .names import base_stem, name_text
 from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, record_id, text_document, too_large
@@ -284,9 +284,11 @@ def _ended(item: Item | None, records: ArchiveIterator, where: str, length: int)
 
 def _body(raw: bytes, headers: StatusAndHeaders | None) -> tuple[bytes, tuple[str, ...] | str]:
     """An HTTP body as its headers say to read it (de-chunked, then gunzipped or inflated), with what was
-    wrong that it was kept despite (a chunked or compressed body that ends early: the page cut short),
-    or what makes it unreadable (a string: a broken gzip, an encoding of `UNREAD_ENCODINGS`). warcio's own
-    reading gives up without a word: a cut body came out as a whole page, a broken one as binary."""
+    wrong that it was kept despite (a chunked or compressed body that ends early: the page cut short; a body said
+    compressed that does not decode but reads as text, no gzip magic number and hardly a control character: stored
+    decoded, as a WARC written from `requests` holds it, it is read as it is, where it was `bad_input`), or what
+    makes it unreadable (a string: a broken gzip, an encoding of `UNREAD_ENCODINGS`). warcio's own reading gives up
+    without a word: a cut body came out as a whole page, a broken one as binary."""
     if headers is None:
         return raw, ()
     problems: tuple[str, ...] = ()
@@ -306,7 +308,10 @@ def _body(raw: bytes, headers: StatusAndHeaders | None) -> tuple[bytes, tuple[st
             if not inflate.eof:
                 problems += (f"{encoding} body ends early: the page is cut short",)
             return out, problems
-        return raw, f"its {encoding} Content-Encoding does not decode"
+        if raw.startswith(GZIP_MAGIC[:2]) or looks_binary(raw[:4096].decode("latin-1"), least=1):  # compressed, broken
+            return raw, f"its {encoding} Content-Encoding does not decode"
+        return raw, (*problems, f"its {encoding} Content-Encoding does not decode, but its body reads as text, not "
+                                "compressed (a crawler that stored it decoded): read as it is")
     if encoding in UNREAD_ENCODINGS:
         return raw, f"its {encoding} Content-Encoding is not read (gzip and deflate are)"
     return raw, problems
