@@ -1037,20 +1037,24 @@ def test_run_suggest_and_review_refuse_an_out_named_for_what_they_do_not_write(t
 
 def test_outputs_with_dots_in_their_names_have_rejects_files_of_their_own(tmp_path, in_process):
     """`--out news.v1.gz` put its rejects in `news.rejects.jsonl.gz`, which `--out news.v2.gz` shared, and whose
-    clean without rejects removed it: news.v1's rejects gone without a word (found by a QA pass). Only a JSONL
-    suffix leaves OUT's name; the rest stays."""
+    clean without rejects removed it: news.v1's rejects gone without a word (found by a QA pass). So did `--out o`,
+    `o.json`, `o.ndjson` and `o.jsonl`, all `o.rejects.jsonl` (found by a QA pass). Only `.jsonl` leaves OUT's
+    name; any other OUT keeps its whole name before `-rejects.jsonl`."""
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{bad\n{"id": "a", "text": ""}\n', encoding="utf-8")
     good = tmp_path / "good.jsonl"
     good.write_text('{"id": "b", "text": "Un texte assez long pour rester."}\n', encoding="utf-8")
-    for out, rejects in (("news.v1.gz", "news.v1.rejects.jsonl.gz"), ("2024.01.zst", "2024.01.rejects.jsonl.zst"),
-                         ("news.v1", "news.v1.rejects.jsonl"), ("o.ndjson", "o.rejects.jsonl")):
+    made = {"news.v1.gz": "news.v1-rejects.jsonl.gz", "2024.01.zst": "2024.01-rejects.jsonl.zst",
+            "news.v1": "news.v1-rejects.jsonl", "o": "o-rejects.jsonl", "o.json": "o.json-rejects.jsonl",
+            "o.ndjson": "o.ndjson-rejects.jsonl", "o.jsonl": "o.rejects.jsonl", "o.gz": "o-rejects.jsonl.gz",
+            "o.jsonl.gz": "o.rejects.jsonl.gz", "news.v1.jsonl": "news.v1.rejects.jsonl"}
+    for out, rejects in made.items():
         proc = in_process("clean", str(bad), "--out", out, "--workers", "1", cwd=tmp_path)
         assert proc.returncode == 0 and f"rejects in {rejects}\n" in proc.stderr, proc.stderr
     for out in ("news.v2.gz", "2024.02.zst", "news.v2"):
         assert in_process("clean", str(good), "--out", out, "-q", "--workers", "1", cwd=tmp_path).returncode == 0
-    for rejects in ("news.v1.rejects.jsonl.gz", "2024.01.rejects.jsonl.zst", "news.v1.rejects.jsonl"):
-        assert [r["reason"] for _, r in read_records(tmp_path / rejects)] == ["bad_input", "bad_input"]
+    for rejects in made.values():  # each OUT's own, none removed by another's clean
+        assert [r["reason"] for _, r in read_records(tmp_path / rejects)] == ["bad_input", "bad_input"], rejects
 
 
 def test_an_output_matched_by_an_input_glob_is_named_the_same_way_each_time(tmp_path):

@@ -19,7 +19,6 @@ from ..packs import load_rules
 from ..report import Stats, counted, skipped_lines
 from ..workers import default_workers, prepare_stream, strict
 from .common import (
-    JSON_SUFFIXES,
     PACKED,
     a_file,
     config_args,
@@ -55,13 +54,17 @@ def register(sub) -> None:
 
 def default_rejects(out: str) -> str:
     """The rejects file beside OUT, compressed as OUT is: `o.jsonl` -> `o.rejects.jsonl`, `o.jsonl.gz` ->
-    `o.rejects.jsonl.gz` (the writers pick compression by the last suffix, `.gz` or `.zst`). Only a JSONL suffix
-    goes from the name: the rest is OUT's own (`news.v1.gz` -> `news.v1.rejects.jsonl.gz`), as two outputs that
-    shared a rejects file (`news.v1.gz`, `news.v2.gz`) lost the first one's rejects to the second's clean."""
+    `o.rejects.jsonl.gz` (the writers pick compression by the last suffix, `.gz` or `.zst`). Only `.jsonl` goes
+    from the name, and any other OUT keeps its whole name before `-rejects.jsonl` (`o` -> `o-rejects.jsonl`,
+    `o.json` -> `o.json-rejects.jsonl`, `news.v1.gz` -> `news.v1-rejects.jsonl.gz`), so that no two OUTs share a
+    rejects file: one whose clean wrote no rejects removed the other's (`news.v1.gz` and `news.v2.gz` did; `o`,
+    `o.json`, `o.ndjson` and `o.jsonl` did, all `o.rejects.jsonl`)."""
     path = Path(out)
     packed = path.suffix if path.suffix.lower() in PACKED else ""
     bare = path.with_suffix("") if packed else path
-    return str(bare.with_suffix("") if bare.suffix.lower() in JSON_SUFFIXES else bare) + ".rejects.jsonl" + packed
+    if bare.suffix.lower() == ".jsonl":
+        return str(bare.with_suffix("")) + ".rejects.jsonl" + packed
+    return str(bare) + "-rejects.jsonl" + packed
 
 
 def streamed(out: str) -> bool:

@@ -140,8 +140,7 @@ PACKED = tuple(f".{name}" for name in COMPRESSIONS if name != "none")
 """The suffixes of the compressions cleaner writes (JSONL outputs), and reads: `.gz`, `.zst`."""
 
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
-"""The suffixes of a JSON lines file: OUT's that its rejects file's name takes the place of (`o.jsonl` ->
-`o.rejects.jsonl`), and that a run's folder is not given."""
+"""The suffixes of a JSON lines file, which a run's folder is not given."""
 
 UNWRITTEN = frozenset({
     ".bz2", ".bz", ".xz", ".lzma", ".lz", ".lz4", ".lzo", ".zstd", ".gzip", ".z", ".br", ".snappy", ".sz", ".zz",
