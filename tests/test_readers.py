@@ -830,6 +830,25 @@ def test_input_format_overrides_the_extension(tmp_path):
     assert "unsupported file type" in rej.detail
 
 
+def test_a_parquet_row_is_named_alike_read_as_input_and_as_an_output(tmp_path):
+    """A row was `a.parquet:row 2` read as input and `a.parquet: row 2` read back as an output (found by a QA pass)."""
+    from cleaner.io.outputs import read_records
+
+    path = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["Un texte.", ""]}), path)
+    assert [where for where, _ in read_records(path)] == [f"{path}:row 1", f"{path}:row 2"]
+    assert _read(path)[1].detail.startswith(f"{path}:row 2: ")
+
+
+def test_an_unsupported_file_is_rejected_with_its_whole_name_as_its_id(tmp_path):
+    """`a.jsonl.bz2` and `a.jsonl.xz` were both rejected with the id `a.jsonl` (found by a QA pass)."""
+    for name in ("d/sub/a.jsonl.bz2", "d/sub/a.jsonl.xz", "b.jsonl.xz"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"BZh91AY")
+    assert [r.id for r in _read(tmp_path / "d", tmp_path / "b.jsonl.xz")] == ["sub/a.jsonl.bz2", "sub/a.jsonl.xz",
+                                                                              "b.jsonl.xz"]
+
+
 def test_a_made_id_names_the_file_as_every_format_does(tmp_path):
     """The place in a made id is the file's name without its compression and format extensions, for
     JSONL as for Parquet: a dated dump keeps its date (`news.2024-05-01:1:<hash>`)."""
@@ -1117,6 +1136,24 @@ def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
             "that stored it decoded): read as it is",)
     assert items["br"].detail.endswith(
         "(https://x.example/br): its br Content-Encoding is not read (gzip and deflate are)")
+
+
+def test_a_warc_response_without_a_content_type_is_read_when_its_body_starts_as_a_page(tmp_path):
+    """A 200 response without a Content-Type was skipped as `warc response no type` (found by a QA pass): its body is
+    sniffed as browsers sniff it, a page read as one, flagged; anything else is skipped as before."""
+    path = tmp_path / "u.warc.gz"
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for name, body in (("page", b"\n <!DOCTYPE html>" + PAGE.format(n=1, body="Un article sans type.").encode()),
+                           ("image", b"\x89PNG\r\n\x1a\n" + bytes(100)), ("text", b"<paragraph> pas une page")):
+            headers = StatusAndHeaders("200 OK", [("Server", "x")], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(f"https://x.example/{name}", "response", payload=io.BytesIO(body),
+                                                http_headers=headers))
+    stats = ReadStats()
+    (page,) = _read(path, stats=stats)
+    assert "Un article sans type." in page.html and page.warnings == (
+        f"{path}: record 1 (https://x.example/page): no Content-Type, but its body starts as an HTML page: read as one",)
+    assert stats.as_dict()["skipped"] == {"warc response no type": 2}
 
 
 def test_a_records_html_is_capped_as_an_html_file_is(tmp_path):

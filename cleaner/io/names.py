@@ -76,6 +76,12 @@ def file_id(path: str | os.PathLike[str]) -> str:
     return "/".join([*folders, PurePath(name).stem])
 
 
+def whole_name_id(path: str | os.PathLike[str]) -> str:
+    """`file_id` with the file's whole name, extensions and all: the id of a file no reader takes, so that
+    `a.jsonl.bz2` and `a.jsonl.xz` are not two `a.jsonl`."""
+    return str(PurePath(file_id(path)).with_name(PurePath(name_text(path)).name))
+
+
 def distinct_ids(files: list[Path]) -> list[Path]:
     """`files` (each read as one document), those whose `file_id` another of them shares given one of their own:
     files of one folder keep their extension (`a/x.txt` and `a/x.html`, not two `a/x`), and files of other folders

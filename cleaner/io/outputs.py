@@ -105,7 +105,7 @@ def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             for batch in pq.ParquetFile(path).iter_batches():
                 for row in batch.to_pylist():
                     n += 1
-                    yield f"{path}: row {n}", parquet_record(row)
+                    yield f"{path}:row {n}", parquet_record(row)  # as a row read as input is named
             return
         with open_jsonl(path) as fh:
             for n, line in enumerate(fh, start=1):

@@ -32,7 +32,7 @@ from ..config import Config, ConfigError
 from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import Line, decompressed, read_jsonl, read_jsonl_file
-from .names import Listed, distinct_ids, file_id, listed, loops, name_text, real
+from .names import Listed, distinct_ids, file_id, listed, loops, name_text, real, whole_name_id
 from .records import Item, ReadStats, bad
 
 FORMATS = ("auto", "txt", "html", "jsonl", "parquet", "warc")
@@ -368,7 +368,7 @@ def read_file(path: Path, config: Config, input_format: str = "auto", stats: Rea
     fmt = format_of(path) if input_format == "auto" else input_format
     if fmt is None:
         known = ", ".join(EXTENSIONS)
-        yield bad(file_id(path), f"{name_text(path)}: unsupported file type (expected {known})")
+        yield bad(whole_name_id(path), f"{name_text(path)}: unsupported file type (expected {known})")
         return
     stats.files[fmt] += 1
     if fmt == "txt":

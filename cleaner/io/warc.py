@@ -244,17 +244,20 @@ def _document(record: ArcWarcRecord, where: str, place: str, config: Config, sta
     if kind is None:
         if (line := _not_a_status_line(record)) is not None:
             return bad(rid, f"{where}: not an HTTP response: its block starts {line[:40]!r}, not a status line")
-        stats.skip(f"warc {record.rec_type}" + _what(record))
-        return None
+        return _skipped(record, stats)
     if too_long:
         return too_large(rid, where, record.length, "bytes", config)
-    body, problems = _body(raw, record.http_headers if kind == "html" else None)
+    body, problems = _body(raw, record.http_headers if kind != "text" else None)
+    if kind == "untyped":
+        if isinstance(problems, str) or not _STARTS_AS_HTML.match(body):
+            return _skipped(record, stats)
+        problems = (*problems, "no Content-Type, but its body starts as an HTML page: read as one")
     if isinstance(problems, str):
         return bad(rid, f"{where}: {problems}")
     if cut := record.rec_headers.get_header("WARC-Truncated"):
         problems += (f"the crawler cut this record short (WARC-Truncated: {cut})",)
     flagged = tuple(f"{where}: {problem}" for problem in problems)
-    if kind == "html":
+    if kind != "text":
         charset = _charset(record.http_headers.get_header("Content-Type", ""))
         return html_document(body, rid, where, config, charset, flagged, url=url)
     text, warnings = decode(body, where)
@@ -348,13 +351,26 @@ def _charset(content_type: str) -> str | None:
 
 
 def _kind(record: ArcWarcRecord) -> str | None:
-    """`html` for a 200 HTML response, `text` for a WET conversion, None for anything else."""
+    """`html` for a 200 HTML response, `untyped` for a 200 response without a Content-Type (a page when its body
+    starts as one, `_STARTS_AS_HTML`; it was skipped as `warc response no type`), `text` for a WET conversion, None
+    for anything else."""
     if record.rec_type == "conversion":
         return "text"
     if record.rec_type == "response" and record.http_headers and record.http_headers.get_statuscode() == "200":
         mime = record.http_headers.get_header("Content-Type", "").split(";")[0].strip().lower()
-        return "html" if mime in HTML_TYPES else None
+        return "html" if mime in HTML_TYPES else None if mime else "untyped"
     return None
+
+
+_STARTS_AS_HTML = re.compile(rb"(?:\xef\xbb\xbf)?[\t\n\x0c\r ]*<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|"
+                             rb"style|title|b|body|br|p|!--)[ >]", re.IGNORECASE)
+"""The first bytes of a body the WHATWG MIME Sniffing Standard takes for HTML (`<!DOCTYPE html `, `<html>`, `<p>`,
+...: a tag of its list after white space, then a space or `>`), a UTF-8 byte order mark before them allowed."""
+
+
+def _skipped(record: ArcWarcRecord, stats: ReadStats) -> None:
+    """None, for a record that is skipped, counted in `stats` by its type (and a response by its status or MIME type)."""
+    stats.skip(f"warc {record.rec_type}" + _what(record))
 
 
 def _not_a_status_line(record: ArcWarcRecord) -> str | None:
