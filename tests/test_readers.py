@@ -497,7 +497,8 @@ def test_a_folder_leaves_out_names_starting_with_a_dot_as_a_glob_does(tmp_path):
     for rel in ("story.txt", ".ipynb_checkpoints/story.txt", "._story.txt", ".git/HEAD", "sub/.hidden.txt"):
         (tmp_path / "hid" / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "hid" / rel).write_text(story, encoding="utf-8")
-    assert [i.id for i in _read(tmp_path / "hid")] == [i.id for i in _read(tmp_path / "hid" / "**" / "*.txt")] == ["story"]
+    assert [i.id for i in _read(tmp_path / "hid")] == ["story"]
+    assert [i.id for i in _read(tmp_path / "hid" / "**" / "*.txt")] == ["story"]
     assert [i.id for i in _read(tmp_path / "hid" / "sub" / ".hidden.txt")] == [".hidden"]
     (rejected,) = _read(tmp_path / "hid" / "sub")
     assert rejected.detail == f"{tmp_path / 'hid' / 'sub'}: an empty folder, no file to read"
@@ -1152,7 +1153,8 @@ def test_a_warc_response_without_a_content_type_is_read_when_its_body_starts_as_
     stats = ReadStats()
     (page,) = _read(path, stats=stats)
     assert "Un article sans type." in page.html and page.warnings == (
-        f"{path}: record 1 (https://x.example/page): no Content-Type, but its body starts as an HTML page: read as one",)
+        f"{path}: record 1 (https://x.example/page): no Content-Type, but its body starts as an HTML page: read as "
+        "one",)
     assert stats.as_dict()["skipped"] == {"warc response no type": 2}
 
 

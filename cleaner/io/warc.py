@@ -362,14 +362,14 @@ def _kind(record: ArcWarcRecord) -> str | None:
     return None
 
 
-_STARTS_AS_HTML = re.compile(rb"(?:\xef\xbb\xbf)?[\t\n\x0c\r ]*<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|"
-                             rb"style|title|b|body|br|p|!--)[ >]", re.IGNORECASE)
+_STARTS_AS_HTML = re.compile(rb"(?:\xef\xbb\xbf)?[\t\n\x0c\r ]*<(?:!doctype html|html|head|script|iframe|h1|div|"
+                             rb"font|table|a|style|title|b|body|br|p|!--)[ >]", re.IGNORECASE)
 """The first bytes of a body the WHATWG MIME Sniffing Standard takes for HTML (`<!DOCTYPE html `, `<html>`, `<p>`,
 ...: a tag of its list after white space, then a space or `>`), a UTF-8 byte order mark before them allowed."""
 
 
 def _skipped(record: ArcWarcRecord, stats: ReadStats) -> None:
-    """None, for a record that is skipped, counted in `stats` by its type (and a response by its status or MIME type)."""
+    """None, for a skipped record, counted in `stats` by its type (and a response by its status or MIME type)."""
     stats.skip(f"warc {record.rec_type}" + _what(record))
 
 
