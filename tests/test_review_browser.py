@@ -695,6 +695,15 @@ def test_a_reject_without_an_id_opens_from_the_rejects_tab(page):
     expect(page.locator("#raw-text")).to_have_text("{not json")
 
 
+def test_a_document_never_cleaned_has_an_empty_clean_pane(page):
+    """A malformed line is rejected before cleaning: its header said "not cleaned", but its CLEAN pane showed its raw
+    text as if cleaning had left it untouched (found by a QA pass). The pane is empty, as for a page's HTML."""
+    page.locator("#spacer .row", has_text="(no id)").click()
+    expect(page.locator("#doc .meta")).to_contain_text("· not cleaned (")
+    expect(page.locator("#raw-text")).to_have_text("{not json")
+    expect(page.locator("#clean-text")).to_have_text("")
+
+
 def test_a_document_without_an_id_is_said_so_in_the_list(page):
     """A malformed line's row in the Documents list had a blank id cell, where the Rejects tab and its heading
     said "(no id)"."""

@@ -221,8 +221,11 @@ function fieldFrom(by) {
   if (typeof by !== "number") return `<span title="${esc(GIVEN[by])}">${esc(by)}</span>`;
   return `<span class="swatch" style="--c:${RULES[by].color}"></span>${esc(RULES[by].id)}`;
 }
+// a document rejected before cleaning (bad input, too large): its raw text is no clean text, as a page's HTML is none
+const uncleaned = d => d.status !== "kept" && !d.recleaned;
 function openDoc(i) {
-  const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i), clean = d.html ? "" : cleanText(i);
+  const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i);
+  const clean = d.html || uncleaned(d) ? "" : cleanText(i);
   state.selected = i;
   const fields = d.fields.map(([name, value, by]) => `<tr><th>${esc(name)}</th><td>${esc(value)}</td><td>${fieldFrom(by)}</td></tr>`).join("");
   const used = [...new Set(eds.map(e => e[2]))].filter(r => r !== WS);
@@ -233,7 +236,7 @@ function openDoc(i) {
        : d.status === "kept" ? " · no language found" : "")  // a dropped document cleaned again is not tagged
     + (d.source ? ` · source <b>${esc(d.source)}</b>` : "")
     + (d.html ? ` · the page's HTML, ${fmt(d.length)} characters: no text was extracted`
-       : d.status !== "kept" && !d.recleaned ? ` · not cleaned${d.length ? ` (${plural(d.length, "character")})` : ""}`
+       : uncleaned(d) ? ` · not cleaned${d.length ? ` (${plural(d.length, "character")})` : ""}`
        : ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`)
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
     + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>from</th></tr>${fields}</table>` : "")
