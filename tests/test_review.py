@@ -104,14 +104,20 @@ def _first_record(folder: Path, name: str, **fields) -> None:
     path.write_text(json.dumps({**json.loads(first), **fields}) + "\n" + rest, encoding="utf-8")
 
 
+def _given(folder: Path, name: str, **fields) -> None:
+    """Give the run folder's JSON file `name` (its manifest, its report) these `fields`."""
+    data = json.loads((folder / name).read_text(encoding="utf-8"))
+    (folder / name).write_text(json.dumps({**data, **fields}), encoding="utf-8")
+
+
 def _manifest(folder: Path, **fields) -> None:
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    (folder / "manifest.json").write_text(json.dumps({**manifest, **fields}), encoding="utf-8")
+    _given(folder, "manifest.json", **fields)
 
 
 NOT_A_CORPUS_RECORD = "corpus.jsonl:1: not a corpus record of cleaner's"
 NOT_A_MANIFEST = "manifest.json: not a manifest of cleaner's"
 NOT_A_CLUSTERS_RECORD = "clusters.jsonl:1: not a clusters record of cleaner's"
+NOT_A_REPORT = "report.json: not a report of cleaner's"
 
 
 @pytest.mark.parametrize("damage, says", [
@@ -151,6 +157,12 @@ NOT_A_CLUSTERS_RECORD = "clusters.jsonl:1: not a clusters record of cleaner's"
     (lambda f: _first_record(f, "clusters", kept_in_index="yes"), f"{NOT_A_CLUSTERS_RECORD} ('kept_in_index' is not true or false)"),
     (lambda f: (f / "corpus.jsonl").write_text('{"id": "zz", "edits": []}\n'), "corpus.jsonl:1: not a corpus record of cleaner's (no 'text' of the right type)"),
     (lambda f: (f / "report.json").write_text("[1"), "report.json: not JSON"),
+    (lambda f: _given(f, "report.json", rules=5), f"{NOT_A_REPORT} ('rules' is not an object)"),
+    (lambda f: _given(f, "report.json", raw_chars="x"), f"{NOT_A_REPORT} ('raw_chars' is not a count)"),
+    (lambda f: _given(f, "report.json", clean_chars=None), f"{NOT_A_REPORT} ('clean_chars' is not a count)"),
+    (lambda f: _given(f, "report.json", kept=True), f"{NOT_A_REPORT} ('kept' is not a count)"),
+    (lambda f: _given(f, "report.json", raw_chars=100, clean_chars=500),  # it said "-400 of 100 characters removed"
+     f"{NOT_A_REPORT} ('clean_chars' is missing or over 'raw_chars')"),
     (lambda f: (_first_record(f, "raw", id=5), _first_record(f, "corpus", id=5)),  # a run writes ids as text
      "raw.jsonl:1: not a raw record of cleaner's (no 'id' of the right type)"),
     (lambda f: _damaged(f, "corpus.jsonl.gz", gzip.compress((f / "corpus.jsonl").read_bytes())[:500]), "corpus.jsonl.gz: unreadable (EOFError: Compressed file ended"),
@@ -165,7 +177,9 @@ NOT_A_CLUSTERS_RECORD = "clusters.jsonl:1: not a clusters record of cleaner's"
         "edit-past-the-end", "edits-overlap", "no-raw", "lang-score-str", "similarity-str", "manifest-list", "manifest-str", "manifest-null",
         "manifest-not-json", "manifest-outputs-str", "manifest-outputs-int", "manifest-rules-int",
         "not-utf8", "not-an-object", "no-reason", "similarities-int", "similarity-pair", "similarity-str-in-cluster",
-        "members-int", "kept-in-index-str", "no-text", "report", "int-id", "gz-cut", "zst-cut", "parquet-cut",
+        "members-int", "kept-in-index-str", "no-text", "report", "report-rules-int", "report-raw-chars-str",
+        "report-clean-chars-null", "report-kept-bool", "report-clean-over-raw", "int-id", "gz-cut", "zst-cut",
+        "parquet-cut",
         "shard-gone", "corpus-twice"])
 def test_a_damaged_run_folder_is_one_line_naming_the_file_for_review_and_diff(run_dir, tmp_path, capsys, damage, says):
     """A run's outputs cut short, in another encoding or not written by cleaner gave a traceback (exit 1)

@@ -69,7 +69,6 @@ def load_run(path: str | Path) -> Run:
         raise RunError(f"{folder}: not a `cleaner run` output folder (missing {', '.join(unwritten)})")
     if lost:
         raise RunError(f"{folder}: missing {', '.join(lost)}, which its manifest.json lists among the run's outputs")
-    report_path = folder / "report.json"
     try:
         raw = {r["id"]: r["text"] for r in read_output(folder, "raw")}
         seen: set[str] = set()
@@ -79,11 +78,45 @@ def load_run(path: str | Path) -> Run:
             raw=raw,
             rejects=list(read_output(folder, "rejects")),
             clusters=list(read_output(folder, "clusters", cluster_problem)),
-            report=parse_record(report_path.read_bytes(), str(report_path)) if report_path.is_file() else {},
+            report=read_report(folder),
             name=real(folder).name,
         )
     except OutputError as exc:
         raise RunError(str(exc)) from None
+
+
+REPORT_COUNTS = ("read", "kept", "raw_chars", "clean_chars")
+"""The counts of `report.json` the review reads (the page's summary says the characters removed from the raw ones)."""
+
+
+def read_report(folder: Path) -> dict[str, Any]:
+    """`folder/report.json`, or {} when there is none; `OutputError` naming it when it is not JSON, not an object, or
+    holds a field the review and `diff` read of another type (`report_problem`)."""
+    path = folder / "report.json"
+    if not path.is_file():
+        return {}
+    report = parse_record(path.read_bytes(), str(path))
+    if problem := report_problem(report):
+        raise OutputError(f"{path}: not a report of cleaner's ({problem})")
+    return report
+
+
+def report_problem(report: dict[str, Any]) -> str | None:
+    """What makes the fields of `report` that are read impossible to use (None when nothing does): a count of
+    `REPORT_COUNTS` that is not a whole number from 0, `clean_chars` missing or over `raw_chars`, `rules` not an
+    object. Such a report gave `diff --rule` a traceback and the page `NaN of x characters removed`."""
+    if key := next((k for k in REPORT_COUNTS if k in report and not _count(report[k])), None):
+        return f"{key!r} is not a count"
+    if "raw_chars" in report and not 0 <= report.get("clean_chars", -1) <= report["raw_chars"]:
+        return "'clean_chars' is missing or over 'raw_chars'"
+    if not isinstance(report.get("rules", {}), dict):
+        return "'rules' is not an object"
+    return None
+
+
+def _count(value: Any) -> bool:
+    """Whether `value` is a whole number from 0 (true and false are none)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _beside(folder: Path, files: dict[str, list[Path]]) -> str:
