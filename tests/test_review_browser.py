@@ -695,6 +695,50 @@ def test_a_reject_without_an_id_opens_from_the_rejects_tab(page):
     expect(page.locator("#raw-text")).to_have_text("{not json")
 
 
+def _focused(page: Page) -> str:
+    """The element that has the keyboard focus, as `tag.class "the start of its text"`."""
+    return page.evaluate("(e => `${e.tagName.toLowerCase()}.${e.className} ${JSON.stringify(e.textContent.slice(0, 60))}`)"
+                         "(document.activeElement)")
+
+
+def _tab_to(page: Page, selector: str) -> str:
+    """Press Tab, past the tab buttons after the focused one; the text of the element it focuses next, which must
+    match `selector`."""
+    page.keyboard.press("Tab")
+    while page.evaluate("document.activeElement.matches('nav button')"):
+        page.keyboard.press("Tab")
+    assert page.evaluate(f"document.activeElement.matches({json.dumps(selector)})"), _focused(page)
+    return page.evaluate("document.activeElement.textContent")
+
+
+def test_links_to_documents_and_the_rules_are_reached_by_tab_and_opened_with_enter(page, tmp_path):
+    """Every link to a document (Rejects ids, cluster members, a rule's spans, a duplicate's kept copy) was an `<a>`
+    without href, and the Rules table's rows took clicks alone: none could be reached by Tab (found by a QA pass).
+    Tab reaches each and Enter opens it."""
+    page.click("nav button[data-tab=rejects]")
+    doc_id = _tab_to(page, "#rejects-table a.doclink")
+    page.keyboard.press("Enter")
+    expect(page.locator("#doc h2")).to_have_text(doc_id)
+    page.click("nav button[data-tab=clusters]")
+    assert _tab_to(page, ".cluster h3 a.doclink") == SEED_000
+    page.keyboard.press("Enter")
+    expect(page.locator("#doc h2")).to_have_text(SEED_000)
+    page.click("nav button[data-tab=rules]")
+    rule = _tab_to(page, "#rules-table button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#rule-spans h3")).to_contain_text(f"{rule}: ")
+    page.locator("#rules-table button").last.focus()
+    doc_id = _tab_to(page, "#rule-spans a.doclink")  # the first span's document
+    page.screenshot(path=str(tmp_path / "rule-span-focused.png"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#doc h2")).to_have_text(doc_id)
+    page.evaluate(f"window.review.openById({json.dumps(PLANTED)})")
+    page.locator("#doc .meta a.doclink").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#doc h2")).to_have_text(SEED_000)
+    assert page.evaluate("location.hash") == ""  # the href "#" is not followed
+
+
 def test_a_document_never_cleaned_has_an_empty_clean_pane(page):
     """A malformed line is rejected before cleaning: its header said "not cleaned", but its CLEAN pane showed its raw
     text as if cleaning had left it untouched (found by a QA pass). The pane is empty, as for a page's HTML."""

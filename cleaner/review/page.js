@@ -203,10 +203,13 @@ const EARLIER = new Set([...INDEX.clusters.filter(c => c.kept_in_index).map(c =>
 function keptLink(id) {  // a kept copy's id: a link, or the id of a document an earlier run kept, said so
   return EARLIER.has(id) ? `<span class="docid">${esc(id)}</span> (kept by an earlier run)` : docLink(id);
 }
+// a link to a document has an href, so Tab reaches it and Enter opens it; the page's click handler opens the document
 function rowLink(i) {  // a link to the document in list row i, by its id or, for one without (bad input), as such
-  return `<a class="doclink" data-i="${i}">${esc(named(DOCS[i]))}</a>`;
+  return `<a class="doclink" href="#" data-i="${i}">${esc(named(DOCS[i]))}</a>`;
 }
-function docLink(id) { return byId.has(id) ? `<a class="doclink" data-doc="${esc(id)}">${esc(id)}</a>` : `<span class="docid">${esc(id)}</span>`; }
+function docLink(id) {
+  return byId.has(id) ? `<a class="doclink" href="#" data-doc="${esc(id)}">${esc(id)}</a>` : `<span class="docid">${esc(id)}</span>`;
+}
 function dupStatus(d) {
   if (d.status !== "kept" && d.stage !== "dedup") return "not looked for (dropped before deduplication)";
   if (d.status === "already_indexed") return "already_indexed: an earlier run kept this id";  // its dup_of: its own id
@@ -260,6 +263,7 @@ function reveal(k) {  // scroll the list just enough to show row k (the arrow ke
 function openById(id) { showTab("docs"); if (byId.has(id)) whenParsed(() => openDoc(byId.get(id))); }
 document.addEventListener("click", e => {
   const link = e.target.closest("a.doclink");
+  if (link) e.preventDefault();  // its href is "#": the page stays where it is
   if (link && link.dataset.i) { showTab("docs"); whenParsed(() => openDoc(+link.dataset.i)); }
   else if (link) openById(link.dataset.doc);
   const flag = e.target.closest("button.flag"); if (flag) openFlag(+flag.dataset.i, +flag.dataset.k);
@@ -322,7 +326,7 @@ function drawRules() {
   $("#rule-spans").innerHTML = `<p class="hint">Pick a rule to see every span it removed. The first counts are over every document of this page, dropped ones cleaned again; those of the kept documents alone are what report.json counts.</p>`;
   $("#rules-table").innerHTML = `<tr><th>rule</th><th>kind</th><th class="num">docs</th><th class="num">chars</th>`
     + `<th class="num" title="in the kept documents alone, as report.json counts">kept docs</th><th class="num" title="in the kept documents alone, as report.json counts">kept chars</th><th>description</th></tr>`
-    + RULES.map((r, n) => `<tr data-r="${n}"><td><span class="swatch" style="--c:${r.color}"></span>${esc(r.id)}</td><td>${esc(r.kind)}</td>`
+    + RULES.map((r, n) => `<tr data-r="${n}"><td><span class="swatch" style="--c:${r.color}"></span><button class="pick">${esc(r.id)}</button></td><td>${esc(r.kind)}</td>`
       + `<td class="num">${fmt(r.docs)}</td><td class="num">${fmt(r.chars)}</td><td class="num">${fmt(r.kept_docs)}</td><td class="num">${fmt(r.kept_chars)}</td><td>${esc(r.description)}</td></tr>`).join("");
   $("#rules-table").onclick = e => { const tr = e.target.closest("tr[data-r]"); if (tr) whenParsed(() => showRuleSpans(+tr.dataset.r)); };
 }
