@@ -192,6 +192,23 @@ def test_rules_and_rejects_views(page, tmp_path):
     page.screenshot(path=str(tmp_path / "rejects.png"))
 
 
+@pytest.mark.parametrize("width", [1100, 1500])
+def test_the_rules_descriptions_are_in_view_and_wrapped(browser, review_page, tmp_path, width):
+    """The Rules tab's description column was cut off at 1,500 pixels (a table of 833 in a pane of 811) and out of view
+    at 1,100 (found by a QA pass). The table fits its pane, each description wrapped within it in a few lines."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(review_page.as_uri())
+    page.click("nav button[data-tab=rules]")
+    pane = page.locator(".rules-list")
+    assert pane.evaluate("p => p.scrollWidth <= p.clientWidth")  # nothing to scroll to
+    box = pane.bounding_box()
+    description = page.locator("#rules-table td", has_text="a headline ticker").bounding_box()
+    page.screenshot(path=str(tmp_path / f"rules-{width}.png"))
+    assert box["x"] <= description["x"] and description["x"] + description["width"] <= box["x"] + box["width"]
+    assert description["width"] >= 400 and description["height"] <= 60, description  # two lines of 13 px type
+    page.close()
+
+
 def _flag(page: Page, doc_id: str, rule: str, tmp_path: Path) -> subprocess.CompletedProcess:
     _open(page, doc_id)
     page.locator("#raw-text .lbl", has_text=rule).first.locator("button.flag").click()
@@ -697,8 +714,8 @@ def test_a_reject_without_an_id_opens_from_the_rejects_tab(page):
 
 def _focused(page: Page) -> str:
     """The element that has the keyboard focus, as `tag.class "the start of its text"`."""
-    return page.evaluate("(e => `${e.tagName.toLowerCase()}.${e.className} ${JSON.stringify(e.textContent.slice(0, 60))}`)"
-                         "(document.activeElement)")
+    return page.evaluate("(e => `${e.tagName.toLowerCase()}.${e.className} "
+                         "${JSON.stringify(e.textContent.slice(0, 60))}`)(document.activeElement)")
 
 
 def _tab_to(page: Page, selector: str) -> str:

@@ -208,7 +208,8 @@ function rowLink(i) {  // a link to the document in list row i, by its id or, fo
   return `<a class="doclink" href="#" data-i="${i}">${esc(named(DOCS[i]))}</a>`;
 }
 function docLink(id) {
-  return byId.has(id) ? `<a class="doclink" href="#" data-doc="${esc(id)}">${esc(id)}</a>` : `<span class="docid">${esc(id)}</span>`;
+  if (!byId.has(id)) return `<span class="docid">${esc(id)}</span>`;
+  return `<a class="doclink" href="#" data-doc="${esc(id)}">${esc(id)}</a>`;
 }
 function dupStatus(d) {
   if (d.status !== "kept" && d.stage !== "dedup") return "not looked for (dropped before deduplication)";
@@ -324,14 +325,21 @@ $("#flag-close").onclick = () => $("#flag").close();
 // ---- rules view: per rule, documents and characters, and every span it removed ----
 function drawRules() {
   $("#rule-spans").innerHTML = `<p class="hint">Pick a rule to see every span it removed. The first counts are over every document of this page, dropped ones cleaned again; those of the kept documents alone are what report.json counts.</p>`;
-  $("#rules-table").innerHTML = `<tr><th>rule</th><th>kind</th><th class="num">docs</th><th class="num">chars</th>`
-    + `<th class="num" title="in the kept documents alone, as report.json counts">kept docs</th><th class="num" title="in the kept documents alone, as report.json counts">kept chars</th><th>description</th></tr>`
-    + RULES.map((r, n) => `<tr data-r="${n}"><td><span class="swatch" style="--c:${r.color}"></span><button class="pick">${esc(r.id)}</button></td><td>${esc(r.kind)}</td>`
-      + `<td class="num">${fmt(r.docs)}</td><td class="num">${fmt(r.chars)}</td><td class="num">${fmt(r.kept_docs)}</td><td class="num">${fmt(r.kept_chars)}</td><td>${esc(r.description)}</td></tr>`).join("");
-  $("#rules-table").onclick = e => { const tr = e.target.closest("tr[data-r]"); if (tr) whenParsed(() => showRuleSpans(+tr.dataset.r)); };
+  // each rule a tbody: its counts, then its description below them, wrapped to the table's width (page.css)
+  const kept = `class="num" title="in the kept documents alone, as report.json counts"`;
+  $("#rules-table").innerHTML = `<thead><tr><th>rule</th><th>kind</th><th class="num">docs</th>`
+    + `<th class="num">chars</th><th ${kept}>kept docs</th><th ${kept}>kept chars</th></tr></thead>`
+    + RULES.map((r, n) => `<tbody data-r="${n}"><tr><td><span class="swatch" style="--c:${r.color}"></span>`
+      + `<button class="pick">${esc(r.id)}</button></td><td>${esc(r.kind)}</td>`
+      + [r.docs, r.chars, r.kept_docs, r.kept_chars].map(count => `<td class="num">${fmt(count)}</td>`).join("")
+      + `</tr><tr class="desc"><td colspan="6"><div>${esc(r.description)}</div></td></tr></tbody>`).join("");
+  $("#rules-table").onclick = e => {
+    const rule = e.target.closest("tbody[data-r]");
+    if (rule) whenParsed(() => showRuleSpans(+rule.dataset.r));
+  };
 }
 function showRuleSpans(r) {
-  for (const tr of document.querySelectorAll("#rules-table tr")) tr.classList.toggle("sel", tr.dataset.r === String(r));
+  for (const row of document.querySelectorAll("#rules-table tbody")) row.classList.toggle("sel", +row.dataset.r === r);
   const spans = [];
   DOCS.forEach((_, i) => edits(i).forEach((e, k) => { if (e[2] === r) spans.push([i, k]); }));
   const box = $("#rule-spans"), rule = RULES[r];
