@@ -295,10 +295,10 @@ rules:
 """A pack of one rule removing inline advert markers such as `[pub ici] `."""
 
 
-def _reviewed_with_pub_pack(tmp_path: Path, record: dict) -> None:
-    """`record` run into `tmp_path/run` with `PUB_PACK`, and reviewed into `tmp_path/review.html`."""
-    pack = tmp_path / "pub.yaml"
-    pack.write_text(PUB_PACK, encoding="utf-8")
+def _reviewed_with_pack(tmp_path: Path, record: dict, rules: str = PUB_PACK) -> None:
+    """`record` run into `tmp_path/run` with the pack `rules` (`PUB_PACK`), and reviewed into `tmp_path/review.html`."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(rules, encoding="utf-8")
     (tmp_path / "in.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
     assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
@@ -327,13 +327,42 @@ def test_learned_boilerplate_labels_carry_no_flag_that_can_only_say_no(browser, 
     page.close()
 
 
+EVIL_PACK = """description: lines to remove
+rules:
+  - id: x.evil
+    kind: regex
+    description: removes EVIL lines
+    flags: [multiline]
+    pattern: '^EVIL[^\\n]*\\n?'
+    examples:
+      remove: ["EVIL a"]
+      keep: ["a normal sentence here."]
+"""
+"""A pack of one rule removing each line that starts with EVIL, its line break too."""
+
+
+def test_a_blank_span_going_on_from_one_of_its_rule_has_no_label_of_its_own(browser, tmp_path):
+    """In a CR LF text, `^EVIL[^\\n]*\\n?` takes "EVIL a" and, past whitespace's CR, the LF: the raw pane showed two
+    x.evil labels, the second over nothing visible (found by a QA pass). The LF goes under the first label."""
+    text = "Le conseil municipal a voté le budget.\r\nEVIL a\r\nLe maire a salué un vote historique.\r\n\r\nEVIL b"
+    _reviewed_with_pack(tmp_path, {"id": "crlf", "text": text}, EVIL_PACK)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    page.evaluate("window.review.openById('crlf')")
+    marks = page.locator('#raw-text mark[data-rule="x.evil"]')
+    assert marks.all_text_contents() == ["EVIL a", "\n", "\nEVIL b"]  # the CR between is whitespace's
+    expect(page.locator("#raw-text .lbl", has_text="x.evil")).to_have_count(2)
+    page.screenshot(path=str(tmp_path / "crlf.png"))
+    page.close()
+
+
 def test_a_bidi_control_in_a_span_reorders_that_span_only(browser, tmp_path):
     """A U+202E (RLO) in a removed span reversed the kept text after it to the line's end (`le budget`
     read `tegdub el`), and one in an id did the same to the flag dialog's sentence: each element showing
     such text is isolated (`unicode-bidi: isolate`), the control shown raw, acting inside it only."""
     text = ("Le conseil municipal a voté [pub \u202eici] le budget de l'année prochaine, après un long débat.\n\n"
             "Le maire a salué un vote historique pour la commune et ses habitants.")
-    _reviewed_with_pub_pack(tmp_path, {"id": "x\u202eyz", "text": text})
+    _reviewed_with_pack(tmp_path, {"id": "x\u202eyz", "text": text})
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
     expect(page.locator("#spacer .row").first).to_be_visible()
@@ -355,7 +384,7 @@ def test_characters_beyond_u_ffff_before_a_span_leave_its_highlight_on_the_chara
     (found by a QA pass). The offsets and counts the page shows (flag, tooltip, rule spans) stay the run's."""
     text = ("Le conseil 😀 municipal a voté [pub 𝕏 ici] le budget de l'année prochaine 🎉, après un long débat.\n\n"
             "Le maire a salué 👍👍 un vote historique [pub là] pour la commune et ses habitants.")
-    _reviewed_with_pub_pack(tmp_path, {"id": "emoji", "text": text})
+    _reviewed_with_pack(tmp_path, {"id": "emoji", "text": text})
     record = json.loads((tmp_path / "run" / "corpus.jsonl").read_text(encoding="utf-8"))
     spans = [e for e in record["edits"] if e["rule"] == "test.pub"]
     assert [text[e["start"] : e["end"]] for e in spans] == ["[pub 𝕏 ici] ", "[pub là] "]
@@ -385,7 +414,7 @@ def test_a_long_span_shortened_in_the_rules_tab_is_cut_between_characters(browse
     emoji at the cut was split into a stray half (shown as "�"), and the count of characters left out was in units."""
     advert = "[pub " + "x" * 294 + "😀" * 10 + "y" * 200 + "]"  # the 300th character is the first emoji
     text = f"Le conseil municipal a voté {advert} le budget de l'année prochaine, après un long débat."
-    _reviewed_with_pub_pack(tmp_path, {"id": "long", "text": text})
+    _reviewed_with_pack(tmp_path, {"id": "long", "text": text})
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
     page.click("nav button[data-tab=rules]")

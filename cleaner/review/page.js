@@ -167,16 +167,31 @@ function lineMark(raw, at) {  // the mark to put before a label at `at`: "" unle
   const m = LETTER.exec(raw);
   return !m || m[0] === "\n" ? "" : `<span class="to-${RTL.test(m[0]) ? "rtl" : "ltr"}"></span>`;
 }
+// A blank span that goes on from one of the same rule and kind past whitespace spans alone is that span's removal
+// (`^EVIL.*\n?` on a CR LF line took "EVIL a" and, past whitespace's CR, the LF): its own label stood over nothing.
+function goesOn(raw, eds, k) {
+  const [start, end, r, kind, field] = eds[k];
+  if (raw.slice(start, end).trim()) return false;
+  let j = k - 1, at = start;
+  while (j >= 0 && eds[j][2] === WS && eds[j][1] === at) at = eds[j--][0];
+  return j >= 0 && eds[j][1] === at && eds[j][2] === r && eds[j][3] === kind && eds[j][4] === field;
+}
+function label(i, k) {  // the label before edit k: its rule (and the field it fills), with a flag for a packed rule
+  const [, , r, kind, field] = edits(i)[k], rule = RULES[r];
+  const flag = `<button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong" `
+    + `aria-label="flag ${esc(rule.id)} removal as wrong">⚑</button>`;
+  const name = esc(rule.id) + (kind ? " → " + esc(field) : "");
+  return `<span class="lbl" style="--c:${rule.color}">${name}${rule.pack ? flag : ""}</span>`;
+}
 function marked(i, [from, to, first, last]) {
   const [raw, eds] = body(i);
   let html = "", pos = from;
   for (let k = first; k < last; k++) {
-    const [start, end, r, kind, field] = eds[k];
+    const [start, end, r, kind] = eds[k];
     html += esc(raw.slice(pos, start));
     const text = esc(raw.slice(start, end)), rule = RULES[r];
     if (r === WS) html += `<span class="ws" title="whitespace">${text}</span>`;
-    else html += lineMark(raw, start) + `<span class="lbl" style="--c:${rule.color}">${esc(rule.id)}${kind ? " → " + esc(field) : ""}`
-      + (rule.pack ? `<button class="flag" data-i="${i}" data-k="${k}" title="flag this removal as wrong" aria-label="flag ${esc(rule.id)} removal as wrong">⚑</button>` : "") + `</span>`
+    else html += (goesOn(raw, eds, k) ? "" : lineMark(raw, start) + label(i, k))
       + `<mark class="e${kind ? " x" : ""}" data-i="${i}" data-k="${k}" data-rule="${esc(rule.id)}" tabindex="0" style="--c:${rule.color}">${text}</mark>`;
     pos = Math.max(pos, end);
   }
