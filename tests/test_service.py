@@ -1078,6 +1078,86 @@ def test_health_checks_answer_while_every_request_thread_is_busy(tmp_path):
     assert len(answers) == 44 and all(r.status_code == 200 for r in answers)
 
 
+@contextmanager
+def _served(service: Service) -> Iterator[str]:
+    """`service`'s app on a uvicorn server in this process (a thread), on a free loopback port: its URL. For a test
+    that sets what no flag of `cleaner serve` sets (the index's timeout)."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=_free_port(),
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(60)
+
+
+def test_reads_answer_and_queued_writes_fail_by_the_index_timeout_from_their_arrival(tmp_path):
+    """A QA pass held the index's lock and sent 42 posts: each waited for it on one of the 40 threads that also
+    answer reads, so `/v1/stats`, `/v1/documents/{id}` and even `/v1/rules` hung until the lock was gone; and the
+    posts queued for the index waited the index's timeout each in turn (the 45th ~45 minutes), then were stored
+    though their clients had given up. Now a post waiting for the index holds no thread, reads answer at once, every
+    queued post is a 503 by the index's timeout (here 4 s) from when it was queued, and none of them is stored."""
+    import sqlite3
+
+    service = Service(Config.load(), tmp_path / "index.sqlite")
+    service.pipeline.dedup.index.timeout = 4.0
+    service.clean([as_doc({"id": "warm", "text": fresh("warm")})])  # its first cleaning loads what it needs
+    holder = sqlite3.connect(tmp_path / "index.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # held for the whole test: every post waits for it
+    answers: dict[int, tuple[int | str, float]] = {}
+
+    def post(k: int) -> None:
+        start = time.monotonic()
+        try:
+            r = client.post("/v1/documents", json={"id": f"late{k}", "text": fresh(f"late {k}")})
+            answers[k] = (r.status_code, time.monotonic() - start)
+        except httpx2.TransportError as exc:
+            answers[k] = (repr(exc), time.monotonic() - start)
+
+    # one client for all (a client each made its TLS context while the server, in this process, wanted the GIL)
+    with _served(service) as url, httpx2.Client(base_url=url, timeout=15) as client:
+        try:
+            posters = [threading.Thread(target=post, args=(k,)) for k in range(45)]
+            for poster in posters:
+                poster.start()
+            time.sleep(2)
+            for path in ("/v1/stats", "/v1/documents/late0", "/v1/clusters/late0", "/v1/rules"):
+                start = time.monotonic()
+                assert client.get(path).status_code in (200, 404), path
+                assert time.monotonic() - start < 1, path
+            for poster in posters:
+                poster.join(30)
+        finally:  # before the server stops, which waits for the posts still at work
+            holder.execute("ROLLBACK")
+            holder.close()
+    assert sorted(answers) == list(range(45)) and {code for code, _ in answers.values()} == {503}, answers
+    assert max(took for _, took in answers.values()) < 4 + 4, answers
+    with closing(sqlite3.connect(tmp_path / "index.sqlite")) as db:
+        assert db.execute("SELECT count(*) FROM service_documents").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM docs").fetchone() == (0,)
+
+
+def test_a_batch_whose_time_for_the_index_ran_out_in_the_queue_is_a_busy_index_and_not_stored(tmp_path):
+    """A batch waits for the index its timeout from when it is queued, its turn included: one queued behind longer
+    work than that is refused when its turn comes, lock free or not, and not stored (its client has had its 503;
+    the QA pass found such batches stored once the lock was freed)."""
+    from cleaner.dedup.index import IndexBusyError
+
+    with Service(Config.load(), tmp_path / "index.sqlite") as service:
+        service.pipeline.dedup.index.timeout = 0.5
+        service._index_thread.submit(time.sleep, 1.5)  # the index thread busy past the batch's time
+        with pytest.raises(IndexBusyError):
+            service.submit([as_doc({"id": "queued-out", "text": ARTICLE})])
+        assert service.store.document("queued-out") is None
+
+
 # -- concurrency and persistence ------------------------------------------------------------------
 
 def test_eight_clients_posting_the_same_new_document_keep_exactly_one(server):

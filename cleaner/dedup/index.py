@@ -413,18 +413,14 @@ class DedupIndex(Closing):
                 "multiprocessing's 'spawn'")
 
     @contextmanager
-    def write_lock(self) -> Iterator[DedupIndex]:
-        """Hold the file's write lock: lookups and additions inside are one atomic batch."""
+    def write_lock(self, wait: float | None = None) -> Iterator[DedupIndex]:
+        """Hold the file's write lock: lookups and additions inside are one atomic batch. Another connection's lock
+        is waited for `wait` seconds (default: the index's `timeout`), then `IndexBusyError`."""
         self.check_fork()
         if self._in_tx:
             yield self
             return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if is_locked(exc):
-                raise busy(self.path, self.timeout) from None
-            raise
+        self._begin(wait)
         self._in_tx = True
         pid = os.getpid()
         try:
@@ -441,6 +437,27 @@ class DedupIndex(Closing):
             raise damaged(disk_full(exc, self.path), self.path) from None
         finally:
             self._in_tx = False
+
+    def _begin(self, wait: float | None) -> None:
+        """Take the write lock, waiting for another connection's up to the connection's busy timeout (the index's
+        `timeout`), or `wait` seconds when given (the busy timeout for this once)."""
+        if wait is None:
+            self._take()
+            return
+        before = self._db.execute("PRAGMA busy_timeout").fetchone()[0]
+        self._db.execute(f"PRAGMA busy_timeout = {max(0, round(wait * 1000))}")
+        try:
+            self._take()
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {before}")
+
+    def _take(self) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if is_locked(exc):
+                raise busy(self.path, self.timeout) from None
+            raise
 
     @property
     def connection(self) -> sqlite3.Connection:

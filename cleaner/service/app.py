@@ -44,6 +44,7 @@ from starlette.types import Message
 from ..dedup.index import IndexBusyError, IndexMismatchError
 from ..io.jsonl import control_name, loads
 from ..kinds.base import shown
+from ..models import Document, Rejected
 from .auth import ApiKey
 from .limits import BodyLimit, DrainUnread, within_doc_limit
 from .store import IndexGoneError
@@ -162,11 +163,16 @@ def _malformed(error: dict[str, Any], text: str) -> str:
     return f"{failed.msg.removesuffix(' at')} {place}"
 
 
-def _one_or_many(request: Request, body: Any, run) -> Verdict | list[Verdict]:
+def _documents(request: Request, body: Any) -> list[Document | Rejected]:
+    """The documents of a body, one or a batch, as the service takes them."""
     docs = body if isinstance(body, list) else [body]
     config = _service(request).config
     items = enumerate(zip(docs, request.state.twice, strict=True))
-    out = run([item_document(d, config, said, i) for i, (d, said) in items])
+    return [item_document(d, config, said, i) for i, (d, said) in items]
+
+
+def _as_sent(body: Any, out: list[Verdict]) -> Verdict | list[Verdict]:
+    """The verdicts of a body's documents: a list for a batch, one for a document alone."""
     return out if isinstance(body, list) else out[0]
 
 
@@ -321,34 +327,37 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
               summary="Clean one document or a batch (no state kept)")
     def clean(request: Request, body: Annotated[DocumentsIn, Body()]) -> Any:
         """Clean text, fields, edits and language of each document, as `cleaner clean` gives them."""
-        return _one_or_many(request, body, _service(request).clean)
+        return _as_sent(body, _service(request).clean(_documents(request, body)))
 
     @app.post("/v1/documents", response_model=Verdict | list[Verdict], response_model_exclude_none=True, dependencies=bearer,
               summary="Clean, gate and deduplicate one document or a batch; keep the survivors")
-    def documents(request: Request, body: Annotated[DocumentsIn, Body()]) -> Any:
+    async def documents(request: Request, body: Annotated[DocumentsIn, Body()]) -> Any:
         """`kept` (stored, with its cluster), `duplicate` (with `dup_of` and `similarity`) or `rejected` (with a reason)."""
-        return _one_or_many(request, body, _service(request).submit)
+        # on the event loop, which waits for the index on no thread: posts queued for a busy index held the pool of
+        # 40 threads the reads shared, and hung them
+        return _as_sent(body, await _service(request).submit_async(_documents(request, body)))
 
+    # the reads: on asyncio's threads, as /readyz, not the pool of 40 that requests being cleaned may all hold
     @app.get("/v1/documents/{doc_id:anything}", summary="A stored document: corpus record and raw text")
-    def document(request: Request, doc_id: str) -> dict[str, Any]:
-        found = _service(request).store.document(doc_id)
+    async def document(request: Request, doc_id: str) -> dict[str, Any]:
+        found = await asyncio.to_thread(_service(request).store.document, doc_id)
         if found is None:
             raise HTTPException(404, f"no stored document with id {shown(doc_id)}")
         return found
 
     @app.get("/v1/clusters/{cluster_id:anything}", summary="A kept document and the duplicates linked to it")
-    def cluster(request: Request, cluster_id: str) -> dict[str, Any]:
-        found = _service(request).store.cluster(cluster_id)
+    async def cluster(request: Request, cluster_id: str) -> dict[str, Any]:
+        found = await asyncio.to_thread(_service(request).store.cluster, cluster_id)
         if found is None:
             raise HTTPException(404, f"no cluster with id {shown(cluster_id)}")
         return found
 
     @app.get("/v1/stats", summary="Index and store sizes, and counts since start (this process)")
-    def stats(request: Request) -> dict[str, Any]:
-        return _service(request).stats()
+    async def stats(request: Request) -> dict[str, Any]:
+        return await asyncio.to_thread(_service(request).stats)
 
     @app.get("/v1/rules", summary="The loaded rules, in run order")
-    def rules(request: Request) -> dict[str, Any]:
+    async def rules(request: Request) -> dict[str, Any]:  # the loaded rules listed: no file read, no thread needed
         return _service(request).rules()
 
     @app.post("/v1/rules/check", response_model=RuleCheck, dependencies=bearer,

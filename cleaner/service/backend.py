@@ -8,20 +8,27 @@ check-and-add, and the store's inserts, as one `BEGIN IMMEDIATE` transaction, so
 - in one process, batches are deduplicated one after the other (the single thread is the lock);
 - across processes sharing the index file (several servers, or `cleaner run` beside the service),
   SQLite's write lock serialises them the same way; a killed process leaves whole batches or nothing.
+
+A batch waits for the index (its turn on that thread, then another process's lock) the index's timeout at most
+from when it is queued, then gets `IndexBusyError`, nothing of it stored; `submit_async` waits on no thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from threading import Lock
 from typing import Any
 
+from anyio import to_thread
+
 from ..checks import pack_failures
 from ..closing import Closing
 from ..config import Config, ConfigError
+from ..dedup.index import busy
 from ..io.records import bad
 from ..models import Cleaned, Document, Rejected
 from ..packs import RulePackError, check_notes, load_text, shipped_packs
@@ -98,17 +105,39 @@ class Service(Closing):
     def submit(self, docs: list[Document | Rejected]) -> list[Verdict]:
         """Clean, tag, gate and deduplicate a batch against the index; keep and store the survivors.
         A document whose id is too long to fetch back is rejected (`fetchable`). Returns one verdict per input
-        document, in input order."""
-        prepared = self.pipeline.prepare_many([fetchable(d) for d in docs])
-        result: RunResult = self._on_index_thread(self._commit, prepared)
+        document, in input order. The index is waited for as `_queue` says: `IndexBusyError` past its timeout."""
+        return self._answer(self._queue(self._prepare(docs)).result())
+
+    async def submit_async(self, docs: list[Document | Rejected]) -> list[Verdict]:
+        """`submit` for an event loop: cleaning and answering on a worker thread (anyio's, a server's request
+        threads), the wait for the index on none, so batches queued for a busy index hold no thread that reads
+        and other requests need."""
+        prepared = await to_thread.run_sync(self._prepare, docs)
+        return await to_thread.run_sync(self._answer, await asyncio.wrap_future(self._queue(prepared)))
+
+    def _prepare(self, docs: list[Document | Rejected]) -> list[Cleaned | Rejected]:
+        """A batch cleaned, tagged and gated, for `_queue`."""
+        return self.pipeline.prepare_many([fetchable(d) for d in docs])
+
+    def _queue(self, prepared: list[Cleaned | Rejected]) -> Future[RunResult]:
+        """Queue a prepared batch for the index thread's check-and-add. It waits for the index the index's timeout
+        from now, its turn in the queue included (each batch waited its own in turn, so the Kth of a queue behind a
+        lock another process held waited K timeouts): past it, `IndexBusyError`, and nothing stored."""
+        return self._index_thread.submit(self._commit, prepared, time.monotonic() + self.pipeline.dedup.index.timeout)
+
+    def _answer(self, result: RunResult) -> list[Verdict]:
+        """The verdicts of a committed batch, in input order, counted in the stats."""
         with self._stats_lock:
             for item in result.in_order:
                 self._stats.add(item)
         return [verdict(item) for item in result.in_order]
 
-    def _commit(self, prepared: list[Cleaned | Rejected]) -> RunResult:
+    def _commit(self, prepared: list[Cleaned | Rejected], deadline: float) -> RunResult:
         index = self.pipeline.dedup.index
-        with index.write_lock():  # dedup_batch's own lock nests inside: one transaction with the store
+        left = deadline - time.monotonic()
+        if left <= 0:  # its time ran out in the queue: refused now, not stored later
+            raise busy(index.path, index.timeout)
+        with index.write_lock(left):  # dedup_batch's own lock nests inside: one transaction with the store
             self.store.check_file()  # not "kept" into a file removed since it was opened
             result = self.pipeline.deduplicate(prepared)
             self.store.add(result)
