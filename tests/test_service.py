@@ -438,6 +438,21 @@ def test_copies_of_one_id_in_a_batch_get_their_own_verdicts_in_input_order(serve
     assert short_first[1]["record"]["text"] == other  # the keep policy keeps the longer copy
 
 
+def test_a_repeated_id_is_answered_in_the_cluster_its_first_copy_went_to(server):
+    """Two copies of `r1` copying a stored document: the first a duplicate of it, the second `repeated_id` named the
+    cluster `r1`, which was never kept (its GET a 404; found by a QA pass). It names the first copy's cluster: the
+    stored document's, or the id's own when the first copy was kept."""
+    copied, own = fresh("repeated-copied"), fresh("repeated-own")
+    with server.client() as c:
+        assert c.post("/v1/documents", json={"id": "rep-stored", "text": copied}).json()["status"] == "kept"
+        as_copy = c.post("/v1/documents", json=[{"id": "rep-r1", "text": copied}, {"id": "rep-r1", "text": copied}])
+        as_kept = c.post("/v1/documents", json=[{"id": "rep-r2", "text": own}, {"id": "rep-r2", "text": own}])
+        for verdicts, cluster in ((as_copy.json(), "rep-stored"), (as_kept.json(), "rep-r2")):
+            went, repeated = sorted(verdicts, key=lambda v: v.get("reason") == "repeated_id")
+            assert repeated["reason"] == "repeated_id" and went["cluster"] == repeated["cluster"] == cluster, verdicts
+            assert c.get(f"/v1/clusters/{cluster}").status_code == 200
+
+
 def test_review_page_over_what_the_service_holds(server):
     """`GET /review`: the `cleaner review` page over the stored documents, with a duplicate in its cluster."""
     other = ("La compagnie ferroviaire a annoncé jeudi la réouverture de la ligne entre les deux villes du nord, "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from threading import Lock
@@ -53,15 +53,25 @@ def fetchable(item: Document | Rejected) -> Document | Rejected:
                         "document's may hold (GET /v1/documents/{id} could not carry it)")
 
 
-def verdict(item: Cleaned | Rejected, kept: str = "kept") -> Verdict:
-    """The API's answer for one pipeline result (`kept` names a surviving document's status)."""
+def verdict(item: Cleaned | Rejected, kept: str = "kept", clusters: Mapping[str, str] | None = None) -> Verdict:
+    """The API's answer for one pipeline result (`kept` names a surviving document's status; `clusters`, the batch's
+    `clusters_of_ids`, a `repeated_id` copy's cluster)."""
     if isinstance(item, Cleaned):
         return Verdict(id=item.id, status=kept, cluster=item.cluster, record=item.record())
     said = {"lang": item.lang, "lang_score": item.lang_score, "warnings": list(item.warnings) or None}  # as rejects
     if item.stage == "dedup":
-        return Verdict(id=item.id, status="duplicate", reason=item.reason, detail=item.detail, cluster=item.dup_of,
+        cluster = (clusters or {}).get(item.id) if item.reason == "repeated_id" else item.dup_of
+        return Verdict(id=item.id, status="duplicate", reason=item.reason, detail=item.detail, cluster=cluster,
                        dup_of=item.dup_of, similarity=item.similarity, **said)
     return Verdict(id=item.id, status="rejected", reason=item.reason, stage=item.stage, detail=item.detail, **said)
+
+
+def clusters_of_ids(items: list[Cleaned | Rejected]) -> dict[str, str]:
+    """The cluster of each id's copy that went on to dedup: its own id when kept, the kept document's it copies
+    otherwise. A `repeated_id` copy is answered in it: it named a cluster of its own id, never kept when the first
+    copy was a duplicate (its GET a 404)."""
+    return {item.id: item.cluster if isinstance(item, Cleaned) else item.dup_of for item in items
+            if isinstance(item, Cleaned) or (item.stage == "dedup" and item.reason != "repeated_id")}
 
 
 class Service(Closing):
@@ -130,7 +140,8 @@ class Service(Closing):
         with self._stats_lock:
             for item in result.in_order:
                 self._stats.add(item)
-        return [verdict(item) for item in result.in_order]
+        clusters = clusters_of_ids(result.in_order)
+        return [verdict(item, clusters=clusters) for item in result.in_order]
 
     def _commit(self, prepared: list[Cleaned | Rejected], deadline: float) -> RunResult:
         index = self.pipeline.dedup.index
