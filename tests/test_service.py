@@ -1026,6 +1026,15 @@ def test_api_key_guards_every_write_and_leaves_reads_open(keyed_server):
         assert c.get("/v1/stats").status_code == 200
 
 
+def test_a_method_no_route_takes_is_405_without_the_key_too(keyed_server):
+    """`DELETE /v1/stats` on a keyed server was a 401: the key was asked of every write method before the request was
+    routed. A request no route takes is answered as without a key; the routes' writes still need it."""
+    with keyed_server.client() as c:
+        for method, path in (("DELETE", "/v1/stats"), ("PUT", "/v1/documents"), ("PATCH", "/v1/rules")):
+            assert c.request(method, path).status_code == 405, (method, path)
+        assert c.post("/v1/documents", json={"id": "k405", "text": ARTICLE}).status_code == 401
+
+
 def test_a_body_without_the_key_is_401_whatever_its_size(tmp_path):
     """The key is checked before the body's size: a client without it got 413, and so learned the limit."""
     from fastapi.testclient import TestClient

@@ -1,7 +1,8 @@
 """API-key access as ASGI middleware: with a key set, every write (POST) needs `Authorization: Bearer <key>`.
 
 Checked before the body is read or parsed, so a client without the key learns nothing about the
-request it sent. The comparison is constant-time (`hmac.compare_digest`). Reads stay open.
+request it sent. The comparison is constant-time (`hmac.compare_digest`). Reads stay open, and so does a request
+no route takes (`DELETE /v1/stats`, an unknown path), answered 405 or 404 as with the key: it was a 401.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hmac
 
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -24,7 +26,7 @@ class ApiKey:
         self._key = key.strip().encode()  # a header cannot carry the whitespace around it (a key file's line end)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in WRITE_METHODS:
+        if scope["type"] == "http" and scope["method"] in WRITE_METHODS and _routed(scope):
             scheme, _, token = dict(scope["headers"]).get(b"authorization", b"").partition(b" ")
             if scheme.lower() != b"bearer" or not hmac.compare_digest(token.strip(), self._key):
                 response = JSONResponse({"detail": "missing or wrong API key: send `Authorization: Bearer <key>`"},
@@ -32,3 +34,8 @@ class ApiKey:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _routed(scope: Scope) -> bool:
+    """Whether a route of the app takes the request, its path and method."""
+    return any(route.matches(scope)[0] is Match.FULL for route in scope["app"].routes)
