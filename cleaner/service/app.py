@@ -211,6 +211,9 @@ def serve(app: FastAPI, **options: Any) -> bool:
     return server.started
 
 
+ReviewLimit = Annotated[int, Query(ge=1, le=100_000)]
+"""`/review`'s `limit`: the last kept documents it shows."""
+
 MAX_BODY_BYTES = 16 * 1024 * 1024
 """The default request-body limit (`--max-body-mb 16`)."""
 
@@ -367,9 +370,18 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         return _service(request).check_rules(body)
 
     @app.get("/review", response_class=HTMLResponse, summary="The review page over what the service holds")
-    def review(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000) -> HTMLResponse:
+    def review(request: Request, limit: ReviewLimit = 10_000) -> HTMLResponse:
         """The last `limit` kept documents, their duplicates and clusters, as the `cleaner review` page."""
         return HTMLResponse(_service(request).review(limit))
+
+    @app.head("/review", response_class=HTMLResponse, include_in_schema=False)
+    async def review_head(request: Request, limit: ReviewLimit = 10_000) -> Response:  # `limit` checked as GET's
+        """GET's status and type without building the page, seconds for thousands of documents, for a body thrown
+        away; no Content-Length, which only the page gives."""
+        _service(request).store.check_file()  # an index removed under the server: GET's 503
+        response = HTMLResponse()
+        del response.headers["content-length"]
+        return response
 
     @app.get("/healthz", summary="The process is up")
     async def healthz() -> dict[str, str]:  # on the event loop: a plain `def` queued behind 40 requests being cleaned
@@ -392,7 +404,8 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     # HEAD on every GET route, the docs page's too (HTTP has a GET resource answer it; health checkers and `curl -I`
     # send it): it was a 405. Routes of their own, left out of the OpenAPI document, where HEAD was an operation of
     # the same id as GET's (ids must be unique)
-    for route in [r for r in app.routes if isinstance(r, APIRoute) and "GET" in r.methods]:
+    headed = {r.path for r in app.routes if isinstance(r, APIRoute) and "HEAD" in r.methods}  # /review's own
+    for route in [r for r in app.routes if isinstance(r, APIRoute) and "GET" in r.methods and r.path not in headed]:
         app.add_api_route(route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
                           response_class=route.response_class, dependencies=route.dependencies)
     return app
