@@ -639,6 +639,16 @@ def test_bad_requests_get_clear_answers(server):
             assert "Traceback" not in r.text
 
 
+def test_an_empty_body_is_said_to_be_empty(server):
+    """An empty body was a 422 "Field required" at `["body"]`, which did not say the body was empty."""
+    with server.client() as c:
+        for path in ("/v1/documents", "/v1/clean", "/v1/rules/check"):
+            for headers in ({"content-type": "application/json"}, {}):
+                answer = c.post(path, content=b"", headers=headers)
+                said = {"type": "missing", "loc": ["body"], "msg": "empty body: send the request's JSON in it"}
+                assert answer.status_code == 422 and answer.json()["detail"] == [said], answer.text
+
+
 def test_malformed_json_is_said_with_its_place_in_the_message(server):
     """FastAPI's 422 of malformed JSON said "JSON decode error" with its words in `ctx`, cut before the place ("Invalid
     control character at"), the place in `loc` alone, and an empty `input` (found by a QA pass). The message says why

@@ -265,11 +265,15 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         is valid JSON), which FastAPI's UTF-8 rendering fails on, turning a bad body into a 500. A body sent
         as another content type (`curl -d` sends a form), or with none, is said to be that, not "a valid
         dictionary": FastAPI reads a body as JSON only when its type is `application/json` or
-        `application/*+json`; a query parameter's error (`/review?limit=0`) is said as it is."""
+        `application/*+json`; a query parameter's error (`/review?limit=0`) is said as it is. An empty body is said to
+        be empty, whatever its type (it was "Field required")."""
         kind = request.headers.get("content-type")
         media = (kind or "").partition(";")[0].strip().lower()
         body = any("body" in e["loc"][:1] for e in exc.errors())
-        if body and media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        as_json = media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+        if body and not await request.body():
+            errors = [{"type": "missing", "loc": ["body"], "msg": "empty body: send the request's JSON in it"}]
+        elif body and not as_json:
             sent = f"this one was {kind!r}" if kind else "none was given"
             msg = f"the body must be JSON, sent with Content-Type: application/json ({sent})"
             errors = [{"type": "content_type", "loc": ["header", "content-type"], "msg": msg}]
