@@ -8,6 +8,7 @@ rejections, each sorted by id, so the output does not depend on input order.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from weakref import WeakKeyDictionary
 from pydantic import BaseModel
 
 from .closing import Closing
-from .config import Config, warn
+from .config import Config, ConfigError, warn
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak, repeated
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
@@ -128,6 +129,19 @@ def config_of(config: Config | None) -> Config:
     return config
 
 
+def index_path(index: str | os.PathLike[str] | None) -> str | os.PathLike[str]:
+    """The index file `Pipeline(index=...)` names: None is an index in memory, as leaving `index` out is; a value that
+    is no path (`5`) is a `TypeError`, and a blank path a `ConfigError`, as `--index ''` is (taken as text, they made
+    index files named `None` and `5` in the working folder, and `""` was the folder `.`)."""
+    if index is None:
+        return ":memory:"
+    if not isinstance(index, (str, os.PathLike)):
+        raise TypeError(f"index must be the path of an index file (a str or a Path) or None, not {type(index).__name__}")
+    if not os.fspath(index).strip():
+        raise ConfigError("index is empty: give the index file, or leave index out (or None) for one in memory")
+    return index
+
+
 def tagged(doc: Cleaned, found: LangResult) -> Cleaned:
     """`doc` with `lang`, `lang_score` and `langs` set from what the tagger `found` in its clean text."""
     return doc.model_copy(update={"lang": found.lang, "lang_score": found.score, "langs": found.langs})
@@ -174,12 +188,15 @@ def _order(item: Cleaned | Rejected) -> tuple:
 class Pipeline(Closing):
     """A pipeline built from `config`: a `Cleaner`, a language `Tagger` and a `Deduplicator` over an index file.
 
-    `index` is the SQLite file that dedup reads and adds to (":memory:" for none that lasts); `rules`, rule packs
-    loaded already (`cleaner.packs.load_rules(config)`, which is what they are by default).
+    `index` is the SQLite file that dedup reads and adds to (":memory:", the default, or None, for none that lasts;
+    `index_path`); `rules`, rule packs loaded already (`cleaner.packs.load_rules(config)`, which is what they are by
+    default).
     """
 
-    def __init__(self, config: Config | None = None, index: str | Path = ":memory:", *, rules: RuleSet | None = None):
+    def __init__(self, config: Config | None = None, index: str | os.PathLike[str] | None = ":memory:", *,
+                 rules: RuleSet | None = None):
         self.config = config_of(config)
+        index = index_path(index)  # before the packs are loaded: refused at once
         self.cleaner = Cleaner(self.config, rules)
         self.tagger: Tagger = make_tagger(self.config.lang_backend)
         self.dedup = Deduplicator(index, dedup_params(self.config))

@@ -70,6 +70,30 @@ def test_a_folder_given_as_the_index_is_named_a_folder(tmp_path):
         Pipeline(Config.load(), index=tmp_path)
 
 
+def test_an_index_that_is_none_or_no_path_makes_no_file_and_a_blank_one_is_refused(tmp_path, monkeypatch):
+    """`Pipeline(index=None)` made a lasting index file named `None` in the working folder, so the next run rejected
+    every document as `already_indexed`; `index=5` made `5`, and `index=""` said `.: not usable as a dedup index`
+    (a QA pass). None is what leaving `index` out is, an index in memory; a path in a folder not there yet makes
+    its folders, as `cleaner run --index` does."""
+    from cleaner import Pipeline
+
+    monkeypatch.chdir(tmp_path)
+    doc = {"id": "a1", "text": "Le gouvernement a présenté son budget ce matin."}
+    for _ in range(2):
+        with Pipeline(Config.load(), index=None) as pipeline:
+            assert [d.id for d in pipeline.run([doc]).kept] == ["a1"]
+    for given, kind in ((5, "int"), (b"x.sqlite", "bytes")):
+        with pytest.raises(TypeError, match=rf"^index must be the path of an index file \(a str or a Path\) or None, "
+                                            rf"not {kind}$"):
+            Pipeline(Config.load(), index=given)
+    for blank in ("", " "):
+        with pytest.raises(ConfigError, match=r"^index is empty: give the index file, or leave index out \(or None\)"):
+            Pipeline(Config.load(), index=blank)
+    assert list(tmp_path.iterdir()) == []
+    with Pipeline(Config.load(), index=tmp_path / "new" / "x.sqlite") as pipeline:
+        assert pipeline.run([doc]).kept and (tmp_path / "new" / "x.sqlite").is_file()
+
+
 def test_a_closed_pipeline_says_so():
     from cleaner import Pipeline
 

@@ -338,7 +338,7 @@ class DedupIndex(Closing):
     def __init__(self, path: str | Path, params: DedupParams | None = None, *, cache_mb: int = 16,
                  timeout: float = 60.0) -> None:
         self.params = params or DedupParams()
-        self.path = str(path)
+        self.path = os.fspath(path)  # None or a number is a TypeError: as text, it named a file `None` or `5`
         self.timeout = timeout
         self._file = self.path if self.path == ":memory:" else os.path.realpath(self.path)
         self._held_at_fork = False
