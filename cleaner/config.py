@@ -226,8 +226,9 @@ class Config(BaseModel):
         if file is not None:
             values.update(given := _read_toml(Path(file), str(file)))
             listed = given.get("rules_dirs", [])  # a string is not a list of them: refused below, as a tuple would be
-            if isinstance(listed, list):  # a relative path is the config file's neighbour, wherever cleaner runs
-                found = {p: Path(file).parent / p for p in listed if isinstance(p, str) and p.strip()}  # blank: refused
+            if isinstance(listed, list):  # a relative path is the config file's neighbour, wherever cleaner runs: made
+                # absolute, as the file's folder from the working folder now (`chdir` later made it another folder's)
+                found = {p: Path(file).absolute().parent / p for p in listed if isinstance(p, str) and p.strip()}
                 for written, path in found.items():  # named here, where the file that names it is known
                     if not path.exists():
                         raise ConfigError(f"config in {file}: rules_dirs: {written}: no such rule pack file or folder"

@@ -680,7 +680,22 @@ def test_a_config_files_relative_rules_dirs_are_beside_the_file_wherever_cleaner
     config.write_text('rules_dirs = ["packs", "' + str(tmp_path / "elsewhere") + '"]\n', encoding="utf-8")
     monkeypatch.chdir(elsewhere)
     assert Config.load(config).rules_dirs == (project / "packs", elsewhere)
-    assert Config.load(Path("..") / "project" / "cleaner.toml").rules_dirs[0].resolve() == project / "packs"
+    relative = Config.load(Path("..") / "project" / "cleaner.toml")
+    assert relative.rules_dirs[0].is_absolute() and relative.rules_dirs[0].resolve() == project / "packs"
+
+
+def test_a_config_files_relative_rules_dirs_still_name_its_folder_after_a_chdir(tmp_path, monkeypatch):
+    """A config loaded from `cf/c.toml` held `cf/my_rules`, relative to the working folder at load: after `os.chdir`
+    the rule packs were another folder's, or none (a QA pass). A path of the file is made absolute when it is read."""
+    project = tmp_path / "project"
+    (project / "cf" / "my_rules").mkdir(parents=True)
+    (project / "cf" / "my_rules" / "mine.yaml").write_text("rules:\n" + _line_rule("promo", "PROMO: x"), encoding="utf-8")
+    (project / "cf" / "c.toml").write_text('rules_dirs = ["my_rules"]\n', encoding="utf-8")
+    monkeypatch.chdir(project)
+    config = Config.load(Path("cf") / "c.toml")
+    assert config.rules_dirs == (project / "cf" / "my_rules",)
+    monkeypatch.chdir(tmp_path)
+    assert [e.rule for e in clean("PROMO: x\nBonjour le monde ici.", config).edits] == ["my.promo"]
 
 
 def test_a_document_with_lone_surrogates_in_its_text_is_kept_flagged_not_an_error_that_ends_the_stream():
