@@ -15,7 +15,7 @@ import os
 import sys
 import tomllib
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -239,9 +239,21 @@ class Config(BaseModel):
         if isinstance(added, (list, tuple)) and isinstance(given.get("rules_dirs"), list):
             overrides["rules_dirs"] = (*given["rules_dirs"], *added)
         values.update(overrides)
+        return cls._checked(values, file, given)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Config:
+        """A copy, with `update`'s values checked as `Config.load`'s are, its errors as a `ConfigError` (pydantic's
+        copy took any value unchecked: `langs` of `FR` rejected every document, a list of them was unhashable,
+        `min_chars=-5` was taken). Every value of a `Config` is immutable: `deep` copies nothing more."""
+        return self._checked({**dict(self), **update}) if update else super().model_copy(deep=deep)
+
+    @classmethod
+    def _checked(cls, values: dict[str, Any], file: str | Path | None = None, given: Collection[str] = ()) -> Config:
+        """The config of `values`, or the `ConfigError` that names the key at fault (and `file`, the config file
+        that gave the keys `given`)."""
         where = f" in {file}" if file else ""
         try:
-            config = cls(**values)
+            return cls(**values)
         except ValidationError as exc:
             err = exc.errors()[0]
             raised = err.get("ctx", {}).get("error")  # a validator's own exception
@@ -259,7 +271,6 @@ class Config(BaseModel):
             named = "".join(f" item {p + 1}" if isinstance(p, int) else f".{p}" if i else p
                             for i, p in enumerate(err["loc"]))  # `langs item 1`, counted as a reader does (`langs.0`)
             raise ConfigError(f"config{where}: {named}: {_said(err)}", key, _said(err)) from None
-        return config
 
 
 _ASCII = "\n{}\":,[]\\ az09~+-"

@@ -649,6 +649,24 @@ def test_config_is_frozen_layered_and_strict(tmp_path):
             Config.load(user)
 
 
+def test_a_config_copied_with_updates_is_checked_as_a_loaded_one_is():
+    """`Config.model_copy(update=...)` took any value unchecked (a QA pass): `langs=("FR",)` rejected every document
+    as `lang_not_allowed`, `["fr"]` made the config unhashable (a TypeError out of `clean`), and `min_chars=-5` and
+    `max_doc_chars="x"` were taken. A copy's values are read and refused as `Config.load`'s are."""
+    config = Config.load()
+    assert config.model_copy(update={"langs": ("FR",)}).langs == ("fr",)
+    copied = config.model_copy(update={"langs": ["fr"]})
+    assert copied.langs == ("fr",) and copied == Config.load(langs=["fr"]) and hash(copied) == hash(Config.load(langs="fr"))
+    assert clean("Le gouvernement a présenté son budget ce matin.", copied).lang == "fr"
+    for update, said in (({"min_chars": -5}, r"min_chars: should be at least 0, got -5"),
+                         ({"max_doc_chars": "x"}, r"max_doc_chars: should be a valid integer, got 'x'"),
+                         ({"min_chars": 100, "max_doc_chars": 50}, r"min_chars = 100 is over max_doc_chars = 50"),
+                         ({"min_char": 5}, r"min_char: not a config key \(did you mean min_chars\?\)")):
+        with pytest.raises(ConfigError, match=rf"^config: {said}"):
+            config.model_copy(update=update)
+    assert config.model_copy() == config and config.model_copy(update={}) == config
+
+
 def test_scopes_langs_and_sources(tmp_path):
     from cleaner import Cleaner
     from cleaner.packs import load_files
