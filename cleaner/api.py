@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, overload
 
-from .config import Config
+from .config import Config, config_of
 from .models import Cleaned, Rejected
 from .packs import RuleSet, file_stamps
-from .pipeline import ONE_DOCUMENT, DocLike, Pipeline, as_document, config_of
+from .pipeline import ONE_DOCUMENT, DocLike, Pipeline, as_document
 
 
 def pipeline_for(config: Config, rules: RuleSet | None = None) -> Pipeline:

@@ -273,6 +273,17 @@ class Config(BaseModel):
             raise ConfigError(f"config{where}: {named}: {_said(err)}", key, _said(err)) from None
 
 
+def config_of(config: Config | None) -> Config:
+    """`config`, or the defaults for None; anything else (a TOML file's path, a dict of values) is a
+    `TypeError` that says how to make a `Config` of it, not an error from deep inside the rule loader."""
+    if config is None:
+        return Config.load()
+    if not isinstance(config, Config):
+        make = f"Config.load({str(config)!r})" if isinstance(config, (str, Path)) else "Config.load(**values)"
+        raise TypeError(f"config must be a Config, not {type(config).__name__}: {make} makes one")
+    return config
+
+
 _ASCII = "\n{}\":,[]\\ az09~+-"
 """Every character of JSON's structure and some of text: `~` and `+` are escapes in HZ and UTF-7."""
 

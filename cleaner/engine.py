@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .config import Config
+from .config import Config, config_of
 from .edits import WHITESPACE_RULE, Composed, replay, whitespace_spans
 from .kinds import Context, Rule
 from .kinds.shape import shape_scoped
@@ -36,15 +36,20 @@ from .view import Hit, View
 
 
 class Cleaner:
-    """A loaded rule set and the config it runs with; `clean` is safe to call from many threads."""
+    """A loaded rule set and the config it runs with (`config_of`: a `Config`, or None for the defaults); `clean` is
+    safe to call from many threads."""
 
     def __init__(self, config: Config | None = None, rules: RuleSet | None = None):
-        self.config = config or Config.load()
+        self.config = config_of(config)
         self.rules = rules if rules is not None else load_rules(self.config)
         self._scope_cache: dict[tuple[str | None, str | None], tuple[list[Rule], Requires]] = {}
 
     def clean(self, doc: Document) -> Cleaned | Rejected:
-        """Clean one document, or reject it (`bad_input`) when it is over `max_doc_chars`."""
+        """Run the rule packs over one `Document` (no language, no page extraction: `cleaner.clean` takes a dict or a
+        string and does those too), or reject it (`bad_input`) when it is over `max_doc_chars`."""
+        if not isinstance(doc, Document):  # a dict or a string ended in an AttributeError on `.text` (a QA pass)
+            raise TypeError(f"Cleaner.clean takes a Document, not {type(doc).__name__}: clean(doc, config) takes a "
+                            "dict, a string or bytes, or Document(id=..., text=...) makes one")
         if len(doc.text) > self.config.max_doc_chars:
             return Rejected(
                 id=doc.id,

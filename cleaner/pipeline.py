@@ -13,14 +13,13 @@ import threading
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from inspect import GEN_SUSPENDED, getgeneratorstate
-from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
 from .closing import Closing
-from .config import Config, ConfigError, warn
+from .config import Config, ConfigError, config_of, warn
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak, repeated
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
@@ -116,17 +115,6 @@ def _prepared(items: Iterable[Any], method: str) -> list[Cleaned | Rejected]:
             raise TypeError(f"{method} takes what prepare_many gives (a Cleaned or a Rejected each), not a "
                             f"{type(item).__name__} (item {n}): prepare_many(docs) first, or run(docs) for both")
     return items
-
-
-def config_of(config: Config | None) -> Config:
-    """`config`, or the defaults for None; anything else (a TOML file's path, a dict of values) is a
-    `TypeError` that says how to make a `Config` of it, not an error from deep inside the rule loader."""
-    if config is None:
-        return Config.load()
-    if not isinstance(config, Config):
-        make = f"Config.load({str(config)!r})" if isinstance(config, (str, Path)) else "Config.load(**values)"
-        raise TypeError(f"config must be a Config, not {type(config).__name__}: {make} makes one")
-    return config
 
 
 def index_path(index: str | os.PathLike[str] | None) -> str | os.PathLike[str]:

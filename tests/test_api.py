@@ -62,6 +62,24 @@ def test_a_config_that_is_not_a_config_says_how_to_make_one():
                 use("Un texte.", given) if use is clean else use(given)
 
 
+def test_a_cleaner_checks_its_config_and_says_what_document_it_takes():
+    """`Cleaner`, a public name, took what it was given: `Cleaner({"min_chars": 5})` ended in "unhashable type",
+    `Cleaner("my.toml")` in an AttributeError, `Cleaner({})` ran with the defaults, and `.clean` of a dict or a string
+    in "'dict' object has no attribute 'text'" (a QA pass)."""
+    from cleaner import Cleaner
+
+    for given, kind, make in (("my.toml", "str", "Config.load('my.toml')"), ({"min_chars": 5}, "dict", "Config.load(**values)"),
+                              ({}, "dict", "Config.load(**values)")):
+        with pytest.raises(TypeError, match=rf"^config must be a Config, not {kind}: {re.escape(make)} makes one$"):
+            Cleaner(given)
+    cleaner = Cleaner(None)
+    assert cleaner.config == Config.load()
+    for doc, kind in (({"id": "a", "text": "Bonjour."}, "dict"), ("Bonjour.", "str")):
+        with pytest.raises(TypeError, match=rf"^Cleaner.clean takes a Document, not {kind}: clean\(doc, config\) takes"):
+            cleaner.clean(doc)
+    assert isinstance(cleaner.clean(Document(id="a", text="Bonjour.")), Cleaned)
+
+
 def test_a_folder_given_as_the_index_is_named_a_folder(tmp_path):
     from cleaner import Pipeline
     from cleaner.dedup.index import IndexMismatchError
