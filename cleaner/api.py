@@ -38,6 +38,7 @@ def clean(doc, config=None, **overrides):
     Like `cleaner clean`: the rule packs, then the language of the clean text; no gates, no dedup.
     `config` defaults to `Config.load(**overrides)`, the same object the CLI builds from its flags
     (give one or the other: `Config.load(file, **overrides)` makes a config from both).
+    A config with `learn_boilerplate` is warned of once (a `CleanerWarning`): each document is cleaned alone.
     Returns a `Cleaned`, or a `Rejected` saying why there is nothing to clean (an empty, binary or
     oversized text, or no document at all, such as `None`: see `as_document`); for an iterable, an
     iterator of them.
@@ -47,6 +48,7 @@ def clean(doc, config=None, **overrides):
                         "Config.load(file, **overrides) makes one config of a file and overrides")
     config = config_of(config) if config is not None else Config.load(**overrides)
     pipeline = pipeline_for(config)
+    pipeline.not_learning()  # as `cleaner clean` warns: learning takes the whole corpus
     if isinstance(doc, ONE_DOCUMENT) or not isinstance(doc, Iterable):
         return pipeline.prepare(as_document(doc, 0, config), gates=False)
     return (pipeline.prepare(as_document(d, i, config), gates=False) for i, d in enumerate(doc))

@@ -249,22 +249,23 @@ class Pipeline(Closing):
 
         Documents given without an id are named by their position, counted from `start`, and a hash
         of their text (`as_document`)."""
-        self._not_learning()
+        self.not_learning()
         return self.deduplicate(self.prepare_many(docs, start=start))
 
-    def _not_learning(self) -> None:
-        """Warn, once per pipeline, that `learn_boilerplate` is not applied here: it takes the whole corpus
-        (`cleaner run`), and a batch's or stream's results would depend on what else it held."""
+    def not_learning(self) -> None:
+        """Warn, once per pipeline, that `learn_boilerplate` is not applied here (`clean`, which shares one pipeline per
+        config, or `run`, `stream`, `deduplicate`): it takes the whole corpus (`cleaner run`), and a batch's or stream's
+        results would depend on what else it held."""
         if self.config.learn_boilerplate and not self._learning_said:
             self._learning_said = True
             warn("learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the whole "
-                 "corpus; Pipeline.run, stream and deduplicate clean each document with the rule packs alone")
+                 "corpus; clean(), Pipeline.run, stream and deduplicate clean each document with the rule packs alone")
 
     def deduplicate(self, prepared: Iterable[Cleaned | Rejected], add: bool = True) -> RunResult:
         """The dedup stage of `run` alone, over the results of `prepare` (so a caller can prepare
         documents outside the index's write lock and hold it only for this step). With `add=False` the
         index is only read, and `index_kept` adds the kept documents later."""
-        self._not_learning()
+        self.not_learning()
         prepared = _prepared(prepared, "deduplicate")
         self._not_held()
         return self._decided(prepared, add)[0]
@@ -343,7 +344,7 @@ class Pipeline(Closing):
             raise TypeError(f"batch_size must be a whole number, got {batch_size!r}")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-        self._not_learning()
+        self.not_learning()
         return _Stream(self, iter(batch_of(docs)), batch_size)
 
     def _taken(self, prepared: list[Cleaned | Rejected], held: _Held) -> Generator[Cleaned | Rejected]:

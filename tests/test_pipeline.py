@@ -776,10 +776,30 @@ def test_a_pipeline_says_once_that_it_does_not_learn_boilerplate():
             use(pipeline)
         assert [str(w.message) for w in said] == [(
             "learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the whole corpus; "
-            "Pipeline.run, stream and deduplicate clean each document with the rule packs alone")]
+            "clean(), Pipeline.run, stream and deduplicate clean each document with the rule packs alone")]
         assert said[0].category is CleanerWarning and said[0].filename == __file__  # the caller's line, not cleaner's
     with Pipeline(Config.load()) as pipeline, warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         pipeline.run(docs)
         list(pipeline.stream(docs))
     assert said == []
+
+
+def test_clean_says_once_that_it_does_not_learn_boilerplate():
+    """`clean()` with `learn_boilerplate` said nothing, where `cleaner clean` warns at its start and a `Pipeline`'s run
+    and stream warn (a QA pass): it warns as they do, once per config (whose pipeline it keeps), at the caller's line."""
+    import warnings
+
+    from cleaner import api, clean
+
+    api._pipeline.cache_clear()  # a pipeline another test made for an equal config has said it already
+    config = Config.load(learn_boilerplate=True)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        clean(SEED["000"], Config.load())
+        clean(SEED["000"], config)
+        list(clean([SEED["000"]], config))
+    assert [(str(w.message), w.category, w.filename) for w in said] == [(
+        "learn_boilerplate is for `cleaner run`, which learns each source's boilerplate from the whole corpus; "
+        "clean(), Pipeline.run, stream and deduplicate clean each document with the rule packs alone",
+        CleanerWarning, __file__)]
