@@ -26,7 +26,8 @@ from .engine import Cleaner
 from .gates import gate
 from .html import extract_html, no_article, page_author, page_source, page_title
 from .io.decoding import decode_text
-from .io.records import bad, clashing, empty, jsonable, named_by, record_document, record_id, refused, text_document
+from .io.records import (bad, clashing, empty, jsonable, named_by, record_document, record_id, refused, text_document,
+                         unheld_numbers)
 from .lang import LangResult, Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected, given_field, without_surrogates
 from .packs import RuleSet
@@ -47,7 +48,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
 
     A mapping is taken in as the readers take a record (`io.records.record_document`: `id`/`text` by the
     config's field names, `url`, `source`, `html`, `lang` when strings, other fields and a `meta`
-    mapping into `meta`). A mapping without an id, or a string, is given `<index>:<hash of its text>`
+    mapping into `meta`; a NaN or an infinity in it written as null and flagged, as a JSONL line's, `unheld_numbers`). A mapping without an id, or a string, is given `<index>:<hash of its text>`
     (`io.records.record_id`). A missing, empty, binary or oversized text, or one that is not a string,
     is a `bad_input` or `too_large` rejection at stage `read` that names the document by its position
     (`document 3`), and NUL characters, lone surrogates and mojibake are repaired, each repair a warning."""
@@ -65,7 +66,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
         return text_document(record_id(None, str(index), doc), doc, where, config, raw=doc)
     if not isinstance(doc, Mapping):  # None, a number, a list: not a document (a list of pairs is not taken for one)
         return bad(None, f"{where}: not a document ({type(doc).__name__}; give a mapping, a string or a Document)", doc)
-    return record_document(dict(doc), where, str(index), config)
+    return record_document(dict(doc), where, str(index), config, unheld_numbers(doc, where))
 
 
 def _refused(doc: Document, where: str, config: Config) -> Rejected | None:
@@ -78,15 +79,18 @@ def _refused(doc: Document, where: str, config: Config) -> Rejected | None:
 def _as_record(doc: Document, place: str, where: str) -> Document:
     """A `Document` the caller built, named and its `meta` made as a record's (`io.records.record_document`): a blank
     id as `<place>:<hash>` (`record_id`), where every blank one was one id (a second text was a `repeated_id`, one of a
-    later batch `already_indexed`), and `meta` as JSON holds it (`jsonable`: a date as ISO 8601, a set as its text),
-    where a date made `run` raise, losing the batch, when two documents shared an id, and `clean` gave records no JSON
+    later batch `already_indexed`), and `meta` as JSON holds it (`jsonable`: a date as ISO 8601, a set as its text, a
+    NaN as null, flagged as a JSONL line's is: `unheld_numbers`), where a date made `run` raise, losing the batch, when two documents shared an id, and `clean` gave records no JSON
     writer takes; an `html` beside a text that is not blank, never read, in `meta` (`io.records.PAGE_FIELDS`: it was
     dropped without a trace), over a `meta.html` of another value with a warning."""
     update = {"id": record_id(doc.id, place, named_by(doc.text, doc.html)), "meta": jsonable(doc.meta)}
+    warnings = unheld_numbers(doc.meta, where)
     if doc.html is not None and doc.text.strip():
         if update["meta"].get("html", doc.html) != doc.html:
-            update["warnings"] = (*doc.warnings, clashing(where, ["html"]))
+            warnings += (clashing(where, ["html"]),)
         update |= {"html": None, "meta": {**update["meta"], "html": doc.html}}
+    if warnings:
+        update["warnings"] = (*doc.warnings, *warnings)
     return doc if update == {"id": doc.id, "meta": doc.meta} else doc.model_copy(update=update)
 
 

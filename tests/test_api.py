@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pydantic
 import pytest
-from conftest import SEEDS, made_id
+from conftest import SEEDS, made_id, run_cli
 
 from cleaner import Cleaned, Config, Document, Rejected, clean, replay
 from cleaner.config import ConfigError
@@ -956,6 +956,29 @@ def test_a_documents_meta_is_made_json_as_a_dicts_so_a_repeated_id_loses_no_batc
     assert (given[0].raw, given[1].record()) == (as_dicts[0].raw, as_dicts[1].record())  # a dict's place aside
     record = clean(first).record()
     assert record["meta"] == {"when": "2021-03-03", "tags": "{'x'}"} and json.dumps(record)
+
+
+def test_a_number_json_has_not_is_flagged_and_an_object_written_without_its_address(tmp_path):
+    """A NaN in a dict or a `Document`'s `meta` given to the API became null without a word, where `cleaner clean`
+    flags it (`1 number JSON has not (NaN): written as null`), and an `object()` was written as its text, `<object
+    object at 0x7f1b…>`, an address that changed from run to run (a QA pass): flagged as the CLI flags it, and
+    written as its type's name."""
+    from cleaner import Pipeline
+
+    text = "Le conseil municipal a voté le budget mardi soir à la mairie."
+    (tmp_path / "n.jsonl").write_text(json.dumps({"id": "a", "text": text, "x": float("nan")}) + "\n", encoding="utf-8")
+    cli = run_cli("clean", "n.jsonl", "--out", "-", cwd=tmp_path)
+    assert json.loads(cli.stdout)["warnings"] == ["n.jsonl:1: 1 number JSON has not (NaN): written as null"]
+    for given in ({"id": "a", "text": text, "x": float("nan"), "meta": {"y": [float("inf"), -float("inf")]}},
+                  Document(id="a", text=text, meta={"x": float("nan"), "y": [float("inf"), -float("inf")]})):
+        for out in (clean(given), Pipeline().run([given]).kept[0]):
+            assert out.warnings == ("document 0: 3 numbers JSON has not (NaN, Infinity, -Infinity): written as null",)
+            assert out.record()["meta"] == {"x": None, "y": [None, None]}
+    for given in ({"text": text, "o": object(), "meta": {"f": lambda: 1}},
+                  Document(id="a", text=text, meta={"o": object(), "f": lambda: 1})):
+        assert clean(given).record()["meta"] == {"o": "<object>", "f": "<function>"}
+    assert clean({"text": "", "o": object()}).raw == {"text": "", "o": "<object>"}
+    assert clean({"text": text, "meta": {"u": "<a at 0x1>", "n": 1.5}}).document.meta == {"u": "<a at 0x1>", "n": 1.5}
 
 
 def test_a_document_with_a_blank_id_is_named_by_its_position_as_a_dict_is():

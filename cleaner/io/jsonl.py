@@ -31,7 +31,7 @@ from ..escapes import too_many_digits
 from . import decoding
 from .decoding import decode, decode_unlabelled, looks_binary
 from .names import base_stem, name_text
-from .records import NESTED, Item, bad, record_document, too_large, warned
+from .records import NESTED, Item, bad, numbers_taken, record_document, too_large, warned
 
 JSON_BYTES_PER_CHAR = 6
 
@@ -280,7 +280,7 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     except RecursionError:
         return _malformed(line, where, NESTED, warnings)
     if numbers:
-        warnings += (f"{where}: {_numbers_taken(numbers)}",)
+        warnings += (f"{where}: {numbers_taken(numbers)}",)
     return record_document(record, where, place, config, warnings + tuple(f"{where}: {it}" for it in sum(said, [])))
 
 
@@ -396,13 +396,6 @@ def _owners(records: list[Any]) -> dict[int, int]:
 def _merged(lines: list[str]) -> list[str]:
     """`lines` with a warning said for several nested objects said once, with their count (`(in 3 objects)`)."""
     return [line if n == 1 else f"{line} (in {n} objects)" for line, n in Counter(lines).items()]
-
-
-def _numbers_taken(numbers: list[str]) -> str:
-    """The warning for the numbers JSON has not that a line held (`loads`), the first three named."""
-    shown = list(dict.fromkeys(numbers))
-    named = ", ".join(shown[:3]) + (", ..." if len(shown) > 3 else "")
-    return f"{len(numbers)} number{'s' if len(numbers) > 1 else ''} JSON has not ({named}): written as null"
 
 
 def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...]) -> Item:

@@ -11,6 +11,7 @@ import decimal
 import hashlib
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -339,11 +340,39 @@ def _text_field(text: Any, html: Any, rid: str | None, where: str, config: Confi
     return text or ""
 
 
+def numbers_taken(numbers: list[str]) -> str:
+    """The warning for the numbers JSON has not that a record held (`jsonl.loads`, `unheld_numbers`), the first three
+    named."""
+    shown = list(dict.fromkeys(numbers))
+    named = ", ".join(shown[:3]) + (", ..." if len(shown) > 3 else "")
+    return f"{len(numbers)} number{'s' if len(numbers) > 1 else ''} JSON has not ({named}): written as null"
+
+
+def unheld_numbers(value: Any, where: str) -> tuple[str, ...]:
+    """The warning a JSONL line's numbers JSON has not get (`numbers_taken`), for the NaNs and infinities a Python
+    value holds (a dict, or a `Document`'s `meta`, given to the API), which `jsonable` writes as null; () for none.
+    Named as JSON writers write them (`NaN`, `Infinity`); a value nested over `MAX_DEPTH` levels, which is refused
+    whole, is not walked on."""
+    numbers: list[str] = []
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            return ()
+        if isinstance(item, float) and not math.isfinite(item):
+            numbers.append("NaN" if math.isnan(item) else "Infinity" if item > 0 else "-Infinity")
+        elif isinstance(item, Mapping | list | tuple):
+            todo.extend((v, depth + 1) for v in reversed(list(item.values() if isinstance(item, Mapping) else item)))
+    return (f"{where}: {numbers_taken(numbers)}",) if numbers else ()
+
+
 def jsonable(value: Any) -> Any:
     """A value as JSON can hold it: dates as ISO 8601, durations as seconds, decimals as strings, bytes
     as UTF-8 text, NaN and infinities (which Python's JSON reads and Parquet holds, but JSON has not) as
     None, NumPy scalars and arrays (pandas' records) as Python's, anything else (a UUID, which a Parquet
-    `uuid` column gives) as its text: a value JSON has no form for ended the run in a traceback."""
+    `uuid` column gives) as its text: a value JSON has no form for ended the run in a traceback. A text that is
+    Python's default, with a memory address (`<object object at 0x7f…>`), is its type's name (`<object>`): the
+    address changed from run to run."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
@@ -362,4 +391,9 @@ def jsonable(value: Any) -> Any:
         return value
     if type(value).__module__ == "numpy":
         return jsonable(value.tolist())
-    return str(value)
+    text = str(value)
+    return f"<{type(value).__name__}>" if _ADDRESSED.fullmatch(text) else text
+
+
+_ADDRESSED = re.compile(r"<.* at 0x[0-9a-fA-F]+>", re.DOTALL)
+"""Python's default text of an object, which names its memory address (`<object object at 0x7f1b…>`)."""
