@@ -48,7 +48,8 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
 
     A mapping is taken in as the readers take a record (`io.records.record_document`: `id`/`text` by the
     config's field names, `url`, `source`, `html`, `lang` when strings, other fields and a `meta`
-    mapping into `meta`; a NaN or an infinity in it written as null and flagged, as a JSONL line's, `unheld_numbers`). A mapping without an id, or a string, is given `<index>:<hash of its text>`
+    mapping into `meta`; a NaN or an infinity in it written as null and flagged, as a JSONL line's,
+    `unheld_numbers`). A mapping without an id, or a string, is given `<index>:<hash of its text>`
     (`io.records.record_id`). A missing, empty, binary or oversized text, or one that is not a string,
     is a `bad_input` or `too_large` rejection at stage `read` that names the document by its position
     (`document 3`), and NUL characters, lone surrogates and mojibake are repaired, each repair a warning."""
@@ -80,9 +81,10 @@ def _as_record(doc: Document, place: str, where: str) -> Document:
     """A `Document` the caller built, named and its `meta` made as a record's (`io.records.record_document`): a blank
     id as `<place>:<hash>` (`record_id`), where every blank one was one id (a second text was a `repeated_id`, one of a
     later batch `already_indexed`), and `meta` as JSON holds it (`jsonable`: a date as ISO 8601, a set as its text, a
-    NaN as null, flagged as a JSONL line's is: `unheld_numbers`), where a date made `run` raise, losing the batch, when two documents shared an id, and `clean` gave records no JSON
-    writer takes; an `html` beside a text that is not blank, never read, in `meta` (`io.records.PAGE_FIELDS`: it was
-    dropped without a trace), over a `meta.html` of another value with a warning."""
+    NaN as null, flagged as a JSONL line's is: `unheld_numbers`), where a date made `run` raise, losing the batch,
+    when two documents shared an id, and `clean` gave records no JSON writer takes; an `html` beside a text that is
+    not blank, never read, in `meta` (`io.records.PAGE_FIELDS`: it was dropped without a trace), over a `meta.html`
+    of another value with a warning."""
     update = {"id": record_id(doc.id, place, named_by(doc.text, doc.html)), "meta": jsonable(doc.meta)}
     warnings = unheld_numbers(doc.meta, where)
     if doc.html is not None and doc.text.strip():
@@ -128,7 +130,8 @@ def index_path(index: str | os.PathLike[str] | None) -> str | os.PathLike[str]:
     if index is None:
         return ":memory:"
     if not isinstance(index, (str, os.PathLike)):
-        raise TypeError(f"index must be the path of an index file (a str or a Path) or None, not {type(index).__name__}")
+        raise TypeError(f"index must be the path of an index file (a str or a Path) or None, "
+                        f"not {type(index).__name__}")
     if not os.fspath(index).strip():
         raise ConfigError("index is empty: give the index file, or leave index out (or None) for one in memory")
     return index

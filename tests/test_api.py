@@ -68,14 +68,15 @@ def test_a_cleaner_checks_its_config_and_says_what_document_it_takes():
     in "'dict' object has no attribute 'text'" (a QA pass)."""
     from cleaner import Cleaner
 
-    for given, kind, make in (("my.toml", "str", "Config.load('my.toml')"), ({"min_chars": 5}, "dict", "Config.load(**values)"),
-                              ({}, "dict", "Config.load(**values)")):
+    values = "Config.load(**values)"
+    for given, kind, make in (("my.toml", "str", "Config.load('my.toml')"), ({"min_chars": 5}, "dict", values),
+                              ({}, "dict", values)):
         with pytest.raises(TypeError, match=rf"^config must be a Config, not {kind}: {re.escape(make)} makes one$"):
             Cleaner(given)
     cleaner = Cleaner(None)
     assert cleaner.config == Config.load()
     for doc, kind in (({"id": "a", "text": "Bonjour."}, "dict"), ("Bonjour.", "str")):
-        with pytest.raises(TypeError, match=rf"^Cleaner.clean takes a Document, not {kind}: clean\(doc, config\) takes"):
+        with pytest.raises(TypeError, match=rf"^Cleaner.clean takes a Document, not {kind}: clean\(doc, config\)"):
             cleaner.clean(doc)
     assert isinstance(cleaner.clean(Document(id="a", text="Bonjour.")), Cleaned)
 
@@ -674,7 +675,8 @@ def test_a_config_copied_with_updates_is_checked_as_a_loaded_one_is():
     config = Config.load()
     assert config.model_copy(update={"langs": ("FR",)}).langs == ("fr",)
     copied = config.model_copy(update={"langs": ["fr"]})
-    assert copied.langs == ("fr",) and copied == Config.load(langs=["fr"]) and hash(copied) == hash(Config.load(langs="fr"))
+    assert copied.langs == ("fr",) and copied == Config.load(langs=["fr"])
+    assert hash(copied) == hash(Config.load(langs="fr"))
     assert clean("Le gouvernement a présenté son budget ce matin.", copied).lang == "fr"
     for update, said in (({"min_chars": -5}, r"min_chars: should be at least 0, got -5"),
                          ({"max_doc_chars": "x"}, r"max_doc_chars: should be a valid integer, got 'x'"),
@@ -725,7 +727,8 @@ def test_a_config_files_relative_rules_dirs_still_name_its_folder_after_a_chdir(
     the rule packs were another folder's, or none (a QA pass). A path of the file is made absolute when it is read."""
     project = tmp_path / "project"
     (project / "cf" / "my_rules").mkdir(parents=True)
-    (project / "cf" / "my_rules" / "mine.yaml").write_text("rules:\n" + _line_rule("promo", "PROMO: x"), encoding="utf-8")
+    pack = "rules:\n" + _line_rule("promo", "PROMO: x")
+    (project / "cf" / "my_rules" / "mine.yaml").write_text(pack, encoding="utf-8")
     (project / "cf" / "c.toml").write_text('rules_dirs = ["my_rules"]\n', encoding="utf-8")
     monkeypatch.chdir(project)
     config = Config.load(Path("cf") / "c.toml")

@@ -787,7 +787,8 @@ def test_a_pipeline_says_once_that_it_does_not_learn_boilerplate():
 
 def test_clean_says_once_that_it_does_not_learn_boilerplate():
     """`clean()` with `learn_boilerplate` said nothing, where `cleaner clean` warns at its start and a `Pipeline`'s run
-    and stream warn (a QA pass): it warns as they do, once per config (whose pipeline it keeps), at the caller's line."""
+    and stream warn (a QA pass): it warns as they do, once per config (whose pipeline it keeps), at the caller's
+    line."""
     import warnings
 
     from cleaner import api, clean
