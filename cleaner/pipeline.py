@@ -26,16 +26,16 @@ from .engine import Cleaner
 from .gates import gate
 from .html import extract_html, no_article, page_author, page_source, page_title
 from .io.decoding import decode_text
-from .io.records import (bad, clashing, empty, jsonable, named_by, record_document, record_id, refused, text_document,
-                         unheld_numbers)
+from .io.records import (BYTES, bad, clashing, empty, jsonable, named_by, record_document, record_id, refused,
+                         text_document, unheld_numbers)
 from .lang import LangResult, Tagger, make_tagger
 from .models import FIELDS, Cleaned, Document, Rejected, given_field, without_surrogates
 from .packs import RuleSet
 from .text import visible_length
 
-DocLike = Document | Mapping[str, Any] | str | bytes
+DocLike = Document | Mapping[str, Any] | str | bytes | bytearray | memoryview
 """What the API and the pipeline accept as a document."""
-ONE_DOCUMENT = (BaseModel, str, bytes, bytearray, memoryview, Mapping)
+ONE_DOCUMENT = (BaseModel, str, *BYTES, Mapping)
 """The types of a single document, though iterable (over its characters, bytes, keys or fields): a `Document`, and
 any other pydantic model, such as a `Rejected` or `Cleaned` given back, which is one item, not one per field."""
 
@@ -60,7 +60,7 @@ def as_document(doc: DocLike, index: int = 0, config: Config | None = None) -> D
             return _utf8_text(doc, where)
         doc = _as_record(doc, str(index), where)
         return _refused(doc, where, config) or _utf8_text(doc, where)
-    if isinstance(doc, (bytes, bytearray, memoryview)):  # the bytes of a text: read as a .txt file is
+    if isinstance(doc, BYTES):  # the bytes of a text: read as a .txt file is
         text, warnings = decode_text(bytes(doc), where, config.encoding)
         return text_document(record_id(None, str(index), text), text, where, config, warnings, raw=text)
     if isinstance(doc, str):
@@ -339,20 +339,21 @@ class Pipeline(Closing):
                 cites.append(out.dup_of)
         return self.dedup.add((_item(d, self.dedup.signer) for d in kept), cites)
 
-    def stream(self, docs: Iterable[Document | Rejected | DocLike], batch_size: int = 1_000) -> Iterator[Cleaned | Rejected]:
+    def stream(self, docs: Iterable[Document | Rejected | DocLike], batch_size: int = 1_000) -> Stream:
         """Every stage over a stream, `batch_size` documents at a time, results out in input order as each
         batch is done (as `in_order`: copies of one id are told apart by position).
 
         Within a batch the keep policy decides; across batches the earlier batch wins (its documents
         are in the index by then), as in a service. Memory holds one batch. A batch holds the index's lock
         from its decision until it has been taken (`_taken`): a consumer that stops in the middle of a
-        batch (`break`, an error, `close()`) leaves the rest of it out of the index, to be given again."""
+        batch (`break`, an error, `close()`, the end of its `with`) leaves the rest of it out of the index, to be given
+        again."""
         if isinstance(batch_size, bool) or not isinstance(batch_size, int):
             raise TypeError(f"batch_size must be a whole number, got {batch_size!r}")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.not_learning()
-        return _Stream(self, iter(batch_of(docs)), batch_size)
+        return Stream(self, iter(batch_of(docs)), batch_size)
 
     def _taken(self, prepared: list[Cleaned | Rejected], held: _Held) -> Generator[Cleaned | Rejected]:
         """One batch of `stream`: decided and added under the index's lock, which is held while its results
@@ -388,16 +389,17 @@ class Pipeline(Closing):
 
 
 _TURN_POLL = 0.05
-"""How often a thread waiting for its turn at a stream looks whether it holds the index itself (`_Stream.__next__`):
+"""How often a thread waiting for its turn at a stream looks whether it holds the index itself (`Stream.__next__`):
 then the thread inside may be waiting for it, and waiting on would wait for ever (a review): it is refused instead."""
 
 
-class _Stream(Iterator[Cleaned | Rejected]):
-    """What `Pipeline.stream` gives: its input read a batch at a time, each batch taken through `Pipeline._taken`. A
-    batch read from the input is kept here until it is decided: an error before that (the index busy, or closed; a
-    next batch refused by `Pipeline._not_held` before it is read) leaves the stream as it was, to be read on (the
-    stream was one generator, which a raise ended for good: the batch read and the rest of the input were never
-    answered, and read again it gave nothing and no error). One thread reads it at a time: another waits its turn."""
+class Stream(Closing, Iterator[Cleaned | Rejected]):
+    """What `Pipeline.stream` gives, an iterator that `close()` (or the end of its `with`) stops: its input read a
+    batch at a time, each batch taken through `Pipeline._taken`. A batch read from the input is kept here until it
+    is decided: an error before that (the index busy, or closed; a next batch refused by `Pipeline._not_held` before
+    it is read) leaves the stream as it was, to be read on (the stream was one generator, which a raise ended for
+    good: the batch read and the rest of the input were never answered, and read again it gave nothing and no
+    error). One thread reads it at a time: another waits its turn."""
 
     def __init__(self, pipeline: Pipeline, it: Iterator[Document | Rejected | DocLike], batch_size: int):
         self._pipeline = pipeline

@@ -124,6 +124,43 @@ def test_a_closed_pipeline_says_so():
             use()
 
 
+def test_a_dicts_text_in_a_bytearray_or_a_memoryview_is_read_as_bytes_are():
+    """A dict's `text` in bytes was decoded, in a `bytearray` refused (`'text' is bytearray, not a string`), though a
+    `bytearray` alone is one document (a QA pass); `DocLike`, the type hint, left both out."""
+    import typing
+
+    from cleaner.pipeline import DocLike
+
+    text = "Le conseil municipal a voté le budget mardi soir à la mairie.".encode()
+    for data in (bytearray(text), memoryview(text), bytearray(b"caf\xe9 au lait ce matin.")):
+        assert clean({"id": "a", "text": data}) == clean({"id": "a", "text": bytes(data)})
+        assert clean({"id": "a", "html": data}) == clean({"id": "a", "html": bytes(data)})
+    assert clean({"id": "a", "text": bytearray(b"caf\xe9.")}).warnings == (
+        "document 0 text: invalid UTF-8 at byte 3, replaced with U+FFFD",)
+    assert {bytes, bytearray, memoryview} <= set(typing.get_args(DocLike))
+
+
+def test_a_stream_is_closed_at_the_end_of_its_with(tmp_path):
+    """`Pipeline.stream` was typed an `Iterator`, which has no `close()`, though the README tells its reader to close
+    a stream it stops reading (a QA pass): it is a `Stream`, closed by `close()` or at the end of its `with`, which
+    takes what was not taken out of the index."""
+    import typing
+
+    from cleaner import Pipeline
+    from cleaner.pipeline import Stream
+
+    assert typing.get_type_hints(Pipeline.stream)["return"] is Stream
+    docs = _distinct_docs(10)
+    with Pipeline(Config.load(), index=tmp_path / "index.sqlite") as pipeline:
+        with pipeline.stream(docs, batch_size=5) as stream:
+            assert isinstance(stream, Stream)
+            taken = [next(stream) for _ in range(3)]
+        assert list(stream) == []
+        assert len(pipeline.dedup.index) == 3 and all(pipeline.dedup.index.contains(out.id) for out in taken)
+        again = pipeline.run(docs).in_order  # the rest of the batch left the index: not `already_indexed`
+        assert [getattr(out, "reason", None) == "already_indexed" for out in again] == [True] * 3 + [False] * 7
+
+
 def test_a_stream_read_after_its_pipeline_closed_says_so(tmp_path):
     """A stream made in a `with` and read after it gave nothing, and one half taken in it gave nothing more: no
     error, as if every document had been answered. Read on before its end, it raises the closed pipeline's

@@ -30,6 +30,8 @@ DOC_KEYS = ("url", "source", "html", "lang")
 """Record fields that become `Document` fields of the same name (when they are strings)."""
 PAGE_FIELDS = ("url", "source", "lang")
 """`DOC_KEYS` but `html`: a record's fields beside a text that is not blank, which is cleaned, its page never read."""
+BYTES = (bytes, bytearray, memoryview)
+"""The types of the bytes of a text (or a page), decoded as a `.txt` file's (or a page file's) are."""
 
 
 @dataclass
@@ -220,7 +222,7 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
         return _warned(bad(None, f"{where}: a record must be a JSON object, got {json_type(record)}", record), where,
                        warnings)
     raw = record
-    if isinstance(record.get(config.text_field), bytes) or isinstance(record.get("html"), bytes):
+    if isinstance(record.get(config.text_field), BYTES) or isinstance(record.get("html"), BYTES):
         record, warnings = _decoded(record, config.text_field, config.encoding, where, warnings)
     text, html = record.get(config.text_field), record.get("html")
     value = record.get(config.id_field)
@@ -239,14 +241,15 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
 
 def _decoded(record: dict[str, Any], text_key: str, encoding: str, where: str,
              warnings: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """`record` with its text and `html` in bytes decoded (in `encoding`, the config's; `html` by its `<meta
-    charset>` first), and `warnings` with any invalid bytes flagged."""
+    """`record` with its text and `html` in bytes (`BYTES`: a `bytearray` was `'text' is bytearray, not a string`)
+    decoded (in `encoding`, the config's; `html` by its `<meta charset>` first), and `warnings` with any invalid bytes
+    flagged."""
     record = dict(record)
-    if isinstance(record.get(text_key), bytes):
-        record[text_key], flagged = decode_text(record[text_key], f"{where} {text_key}", encoding)
+    if isinstance(record.get(text_key), BYTES):
+        record[text_key], flagged = decode_text(bytes(record[text_key]), f"{where} {text_key}", encoding)
         warnings += flagged
-    if isinstance(record.get("html"), bytes):
-        record["html"], flagged = decode_html(record["html"], f"{where} html", fallback=encoding)
+    if isinstance(record.get("html"), BYTES):
+        record["html"], flagged = decode_html(bytes(record["html"]), f"{where} html", fallback=encoding)
         warnings += flagged
     return record, warnings
 
@@ -385,8 +388,8 @@ def jsonable(value: Any) -> Any:
         return value.total_seconds()
     if isinstance(value, decimal.Decimal):
         return str(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
+    if isinstance(value, BYTES):
+        return bytes(value).decode("utf-8", errors="replace")
     if value is None or isinstance(value, str | int | float):
         return value
     if type(value).__module__ == "numpy":
