@@ -234,6 +234,7 @@ def test_an_over_long_utf16_or_utf32_jsonl_line_is_skipped_whole_as_in_utf8(tmp_
     ('Federer tok\\n"I dey so glad', 'Federer tok\n"I dey so glad', 1),
     ("keessa bahu hin barbaadne’’\\n\\n‘‘Achiin", "keessa bahu hin barbaadne’’\n\n‘‘Achiin", 1),
     ("ደጋፊ።\\n''ቲኬት", "ደጋፊ።\n''ቲኬት", 1),
+    ('ብሏል፡፡"\\nቲኬት', 'ብሏል፡፡"\nቲኬት', 1),  # a quote closing a sentence ended in two word spaces, a stop
     ("97kcal/402kj\\n• 3,6g de protéines", "97kcal/402kj\n• 3,6g de protéines", 1),
     ("ushahidi wa ufisadi.  \\n \\nlakini", "ushahidi wa ufisadi.  \n\nlakini", 1),
     ("chake. Embed\\n\\nshare\\n\\n\\nNyaya Ina Michael", "chake. Embed\n\nshare\n\n\nNyaya Ina Michael", 2),  # a word between two runs

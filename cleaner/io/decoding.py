@@ -57,7 +57,7 @@ TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 """An HTML tag (`<em>`, `<br/>`, `</my-widget>`), not a "<" of a comparison (`a < b`): a text holding one, or a
 comment, is markup, whose references are its own; a page's title holding one is cleaned of it."""
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
-_SENTENCE_END = STOPS + "…"  # a stop or an ellipsis
+_SENTENCE_END = (*STOPS, "…")  # a stop or an ellipsis
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 BINARY_SHARE = 0.05
 """Share of control characters (NUL and the like, not line breaks) in a text's first 4,096 characters
@@ -382,8 +382,7 @@ def _code_like(text: str, start: int, end: int) -> bool:
         return True  # a path: C:\Users\nina
     if before and before in _QUOTES:  # a closing quote follows a word or a sentence's end
         opened = len(text[:start].rstrip(_QUOTES))
-        ahead = text[opened - 1] if opened else " "
-        if not (ahead.isalnum() or ahead in _SENTENCE_END):
+        if not ((opened and text[opened - 1].isalnum()) or text.endswith(_SENTENCE_END, 0, opened)):
             return True
     if after and after in _QUOTES:  # an opening quote comes before a word
         closed = len(text) - len(text[end:].lstrip(_QUOTES))
