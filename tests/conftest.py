@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -171,6 +172,20 @@ def at_once(call: Callable[[], Any], threads: int) -> tuple[list[Any], list[Base
     for thread in started:
         thread.join()
     return results, errors
+
+
+def linear_time(run: Callable[[Any], Any], short: Any, long: Any) -> bool:
+    """Whether `run(long)`, on twice as much as `run(short)`, takes less than 3 times as long (linear: 2; square: 4),
+    or under 30 ms (below that, noise decides); the best of 3 tries when the first is over."""
+    def seconds(arg: Any, tries: int = 1) -> float:
+        took = []
+        for _ in range(tries):
+            start = time.process_time()
+            run(arg)
+            took.append(time.process_time() - start)
+        return min(took)
+
+    return (took := seconds(long)) < 0.03 or took < 3 * seconds(short) or seconds(long, 3) < 3 * seconds(short, 3)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import time
 import unicodedata
 
 import pytest
-from conftest import DEEP_COLUMN, ROOT, SEEDS, run_cli
+from conftest import DEEP_COLUMN, ROOT, SEEDS, linear_time, run_cli
 
 from cleaner import CleanerWarning, Config, Document, RulePackError, clean, load_rules
 from cleaner.checks import check_keep_against, check_rule
@@ -1159,22 +1159,15 @@ def test_a_shipped_rule_of_another_kind_takes_time_in_the_length_of_a_run_of_its
 
 def _time_grows_as_the_length_of_its_own_runs(rule) -> None:
     """Fails when a run of each line of `rule`'s remove examples takes it 3 times as long or more at 32,000 characters
-    as at 16,000 (linear: 2; square: 4), where the longer takes 30 ms or more; the best of 3 tries when the first is
-    over."""
+    as at 16,000 (`linear_time`)."""
     from cleaner.kinds.base import Context
     from cleaner.view import View
 
-    def seconds(text: str, tries: int = 1) -> float:
-        took = []
-        for _ in range(tries):
-            start = time.process_time()
-            list(rule.find(View(text, []), Context(lang=(rule.langs or ("fr",))[0], timeout=3600)))
-            took.append(time.process_time() - start)
-        return min(took)
+    def find(text: str) -> None:
+        list(rule.find(View(text, []), Context(lang=(rule.langs or ("fr",))[0], timeout=3600)))
 
     for short, long in zip(_own_runs(rule, 16_000), _own_runs(rule, 32_000)):
-        if (took := seconds(long)) >= 0.03 and took >= 3 * seconds(short):
-            assert seconds(long, 3) < 3 * seconds(short, 3), long[10:70]
+        assert linear_time(find, short, long), long[10:70]
 
 
 BYLINE_PREFIXES = {"fr.byline": "(?:[Pp]ar|PAR)", "en.byline": "(?:By|BY)", "fr.byline-credit": "(?i:propos recueillis",

@@ -144,10 +144,6 @@ class TruncateRule(Rule):
         """Whether `before` (stripped) is `min_before_chars` of text, a wide letter counting two."""
         return len(before) >= self.min_before_chars or width(before) >= self.min_before_chars
 
-    def _list_after(self, view: View, i: int) -> bool:
-        """Whether what follows line `i` is list-like (see the class)."""
-        return self._lists_after(view, i)[i]
-
     def _lists_after(self, view: View, first: int) -> list[bool]:
         """For each line from line `first` on, whether what follows it is list-like (False before it): from the end of
         the text, block by block (lines between blank ones), what each block's end holds adding to what the blocks
