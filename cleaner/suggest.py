@@ -6,7 +6,8 @@ of each line holding a digit (dates become `<<date>>`, other numbers `\\d+`). Th
 
 - a boilerplate line that opens a run and, in most of the documents where it does, is followed by nothing but a
   list of short lines to the end (the rest of the run among them: a related list whose headlines recur) becomes a
-  `truncate` rule, judged as generic.related-list judges its list (`TRUNCATE_LIST`);
+  `truncate` rule, judged as generic.related-list judges its list (`TRUNCATE_LIST`), with `min_before_chars` of text
+  before it anywhere, as the kind reads it;
 - each run of consecutive boilerplate lines found in at least `min_docs` documents becomes a
   `block` rule (a `line` rule when it is one line);
 - each boilerplate line of at least three words outside those runs becomes a `line` rule;
@@ -74,7 +75,7 @@ generic.related-list reads it (a teaser headline of 12 to 15 words ending in "?"
 kind's default (a site's headlines run longer: a list holding one of 12 words was no list, and its marker was
 suggested as a `line` rule)."""
 _LIST = TruncateRule.model_construct(id="suggested", kind="truncate", markers=("-",), **TRUNCATE_LIST)
-"""A suggested `truncate` rule's judgement of a list (`_After`)."""
+"""A suggested `truncate` rule's judgement of a list and of the text before its marker (`_After`)."""
 
 
 def shape(line: str) -> str | None:
@@ -249,8 +250,8 @@ class _Survey:
         found.docs += 1
         if after.cut(i):
             found.tails += 1
-            example = after.example(i)
-            found.truncate_example = min(found.truncate_example or example, example)
+            if example := after.example(i):
+                found.truncate_example = min(found.truncate_example or example, example)
             if (tail := after.learned_tail(i)) is not None:
                 found.learned_tails.append(tail)
 
@@ -262,25 +263,31 @@ class _After:
 
     def __init__(self, view: View, marked: set[int]):
         self.view, self.texts = view, [line.text.strip() for line in view.lines]
-        self.lists = _LIST._lists_after(view, 0)
+        self.start, self.lists = _LIST._article_start(view), _LIST._lists_after(view, 0)
         self.nonblank = [i for i, text in enumerate(self.texts) if text]
         self.keyed = [i for i, key in enumerate(view.keys) if key is None or key]
         self.unmarked = max((i for i in self.keyed if i not in marked), default=-1)
         """The last line with a key (or too long for one) that is not boilerplate."""
 
     def cut(self, i: int) -> bool:
-        """Whether a suggested `truncate` rule is counted to cut at line `i`: a line of 80 characters just before it,
-        and a list of at least two lines after it."""
-        first = bisect_left(self.nonblank, i)
-        return (first > 0 and len(self.texts[self.nonblank[first - 1]]) >= 80 and self.lists[i]
-                and len(self.nonblank) - first - 1 >= 2)
+        """Whether a suggested `truncate` rule cuts at line `i`: `min_before_chars` of text before it (anywhere, as
+        the kind reads it), and a list of at least two lines after it."""
+        return i >= self.start and self.lists[i] and len(self.nonblank) - bisect_right(self.nonblank, i) >= 2
 
-    def example(self, i: int) -> tuple[str, str]:
-        """A `remove` example of a cut at line `i` (its text, and what is left of it): the line before it, the marker
-        and the rest."""
+    def example(self, i: int) -> tuple[str, str] | None:
+        """A `remove` example of a cut at line `i` (its text, and what is left of it): the marker and the rest under
+        the last sentences before it that make `min_before_chars` (a paragraph above a short line was all taken);
+        None where what stands before it makes too little once blank lines are gone."""
         first = bisect_left(self.nonblank, i)
-        before = self.texts[self.nonblank[first - 1]]
-        return "\n".join([before, *(self.texts[j] for j in self.nonblank[first:])]), before
+        lines: list[str] = []
+        for k in range(first - 1, -1, -1):
+            sentences = _SENTENCE_START.split(self.texts[self.nonblank[k]])
+            for n in range(len(sentences) - 1, -1, -1):
+                before = "\n".join([" ".join(sentences[n:]), *lines])
+                if _LIST._enough(before):
+                    return "\n".join([before, *(self.texts[j] for j in self.nonblank[first:])]), before
+            lines.insert(0, self.texts[self.nonblank[k]])
+        return None
 
     def learned_tail(self, i: int) -> frozenset[str] | None:
         """The keys of the lines after line `i` when all are boilerplate, else None."""

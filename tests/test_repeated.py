@@ -943,3 +943,20 @@ def test_suggest_surveys_a_page_of_many_learned_lines_in_time_linear_in_its_leng
 
     assert linear_time(lambda text: _Survey(learned).add(source, text), page(300), page(600))
 
+
+def test_suggest_proposes_truncate_over_a_list_under_a_short_line(tmp_path, in_process):
+    """A related list under a short "Dernière modification" line at the end of each page: the marker was counted as
+    one only where the line just above it was 80 characters, and was suggested as a `line` rule, its list left in
+    place (a QA pass). The text before it counts, anywhere, as for the `truncate` kind (`min_before_chars`), and the
+    rule's example holds the sentences before it that make enough."""
+    rng = random.Random(5)
+    docs = [{"id": f"m{i:02d}", "url": f"https://modif.example/{i}",
+             "text": "\n\n".join(paragraphs) + f"\n\nDernière modification : {1 + i}/03/2021\n\nÀ lire sur Modif\n"
+             + "\n".join(" ".join(rng.sample(_WORDS, 7)).capitalize() for _ in range(5))}
+            for i, paragraphs in enumerate(_articles(20))]
+    rules = _suggested(tmp_path, docs, in_process)
+    assert [(r["kind"], r.get("markers")) for r in rules] == [("regex", None), ("truncate", ["À lire sur Modif"])], \
+        rules  # the date line's shape, a `regex`
+    (example,) = rules[1]["examples"]["remove"]
+    before, line = example["clean"].rsplit("\n", 1)
+    assert line.startswith("Dernière modification : ") and "\n" not in before and len(before) < 400, example
