@@ -10,8 +10,9 @@ like it, a run skips the rule.
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from .edits import WHITESPACE_RULE
 from .engine import run_rules
@@ -69,12 +70,31 @@ class _Sites:
     for each host the rules that run there and not on a document without a host (`extra`)."""
 
     def __init__(self, all_rules: Iterable[Rule], rules: Iterable[Rule] = ()) -> None:
-        everything = list(all_rules)
-        self.anywhere = (None, *sorted({host for r in (*everything, *rules) for host in r.sources}))
-        self.runs = {host: shape_scoped([r for r in everything if r.applies(Context(host=host))], host)
-                     for host in self.anywhere}
+        self.everything = list(all_rules)
+        self.anywhere = (None, *sorted({host for r in (*self.everything, *rules) for host in r.sources}))
+        self.runs = {host: self._run_at(host) for host in self.anywhere}
+        self.extra = self._extra(self.anywhere)
+
+    def _run_at(self, host: str | None) -> list[Rule]:
+        """What runs on the documents of `host` (None: without a host)."""
+        return shape_scoped([r for r in self.everything if r.applies(Context(host=host))], host)
+
+    def _extra(self, hosts: Iterable[str | None]) -> dict[str | None, list[Rule]]:
+        """For each of `hosts`, the rules that run on its documents and not on one without a host."""
         nowhere = set(map(id, self.runs[None]))
-        self.extra = {host: [r for r in run if id(r) not in nowhere] for host, run in self.runs.items()}
+        return {host: [r for r in self.runs[host] if id(r) not in nowhere] for host in hosts}
+
+    def joined(self, rule: Rule) -> _Sites:
+        """These sites with `rule` first among their rules, as `_Sites([rule, *all_rules], [rule])` has them, made
+        again only where `rule` runs: made whole for each rule `rules suggest` checked (~25 ms, for up to 8 keep
+        examples a rule), they took half its time."""
+        sites = copy.copy(self)
+        sites.everything = [rule, *self.everything]
+        sites.anywhere = (None, *sorted({*self.anywhere[1:], *rule.sources}))
+        changed = [host for host in sites.anywhere if host not in self.runs or rule.applies(Context(host=host))]
+        sites.runs = {**self.runs, **{host: sites._run_at(host) for host in changed}}
+        sites.extra = sites._extra(sites.anywhere) if None in changed else {**self.extra, **sites._extra(changed)}
+        return sites
 
     def keep_failures(self, rule: Rule, timeout: float) -> list[str]:
         """`check_keep_against` of one rule. An example that what runs without a host leaves alone is run on a
@@ -127,6 +147,14 @@ def check_examples(rule: Rule, all_rules: Iterable[Rule], timeout: float = 1.0) 
     """All of one rule's failures together: its own examples' (`check_rule`), then its keep examples' through
     `all_rules` (`check_keep_against`)."""
     return check_rule(rule, timeout) + check_keep_against([rule], all_rules, timeout)
+
+
+def joining_checker(all_rules: Iterable[Rule], timeout: float = 1.0) -> Callable[[Rule], list[str]]:
+    """`check_examples` of a rule through itself and `all_rules` (`check_examples(rule, [rule, *all_rules])`), for
+    many rules that would each join `all_rules`: what runs on each site is made once, then again only where the rule
+    runs (`_Sites.joined`)."""
+    sites = _Sites(all_rules)
+    return lambda rule: check_rule(rule, timeout) + sites.joined(rule).keep_failures(rule, timeout)
 
 
 def pack_failures(rules: Iterable[Rule], places: dict[str, str], all_rules: Iterable[Rule],

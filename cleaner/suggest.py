@@ -33,7 +33,7 @@ import tempfile
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -43,7 +43,7 @@ import regex
 import yaml
 
 from .boilerplate import LONG_WORDS, boilerplate_lines, counted_text, document_counts, unit_hash
-from .checks import check_examples
+from .checks import joining_checker
 from .config import Config
 from .dates import DATE_PATTERN
 from .dedup.cluster import Deduplicator
@@ -404,7 +404,7 @@ def _rules(survey: _Survey, candidates: list[tuple[str, int, dict[str, Any]]],
     """The suggested rules as pack entries, each checked against the loaded packs' rules (`shipped`); and what was
     dropped, with why."""
     taken = {r.id for r in shipped}  # with --rules, the suggestions a reviewer kept from an earlier run
-    rules, dropped, numbers = [], [], defaultdict(int)
+    rules, dropped, numbers, check = [], [], defaultdict(int), joining_checker(shipped)
     for source, docs, rule in sorted(candidates, key=lambda c: (c[0], -c[1], c[2]["kind"], str(c[2]["remove"]))):
         slug = _slug(source)
         numbers[slug] += 1  # counted per slug, not per source: two sources may give one slug ("Le Matin", "Le/Matin")
@@ -415,7 +415,8 @@ def _rules(survey: _Survey, candidates: list[tuple[str, int, dict[str, Any]]],
                  "description": f"{rule['what']} in {docs} of {survey.sources[source]} documents of {source} (suggested)",
                  "sources": [source],
                  **{k: v for k, v in rule.items() if k not in ("kind", "what", "remove")}}
-        accepted = _checked(entry, rule["remove"], survey.keep[source] or sorted(k for ks in survey.keep.values() for k in ks)[:KEEP_CANDIDATES], shipped)
+        keeps = survey.keep[source] or sorted(k for ks in survey.keep.values() for k in ks)[:KEEP_CANDIDATES]
+        accepted = _checked(entry, rule["remove"], keeps, check)
         if isinstance(accepted, str):
             dropped.append(f"{rule_id}: {accepted}")
         else:
@@ -431,8 +432,10 @@ def _slug(source: str) -> str:
     return regex.sub(r"[^a-z0-9.]+", "-", bare).strip("-.") or "source"
 
 
-def _checked(entry: dict[str, Any], remove: list[Any], keeps: list[str], shipped: tuple[Rule, ...]) -> dict[str, Any] | str:
-    """`entry` with examples that pass `cleaner rules check`, or why no keep example could be found."""
+def _checked(entry: dict[str, Any], remove: list[Any], keeps: list[str],
+             check: Callable[[Rule], list[str]]) -> dict[str, Any] | str:
+    """`entry` with examples that pass `cleaner rules check` (`check`: through the loaded packs' rules), or why no
+    keep example could be found."""
     failure = "no article sentence of this source to keep"
     for keep in keeps:
         full = {**entry, "examples": {"remove": remove, "keep": [keep]}}
@@ -440,7 +443,7 @@ def _checked(entry: dict[str, Any], remove: list[Any], keeps: list[str], shipped
             (rule,) = load_pack_text(_yaml({"rules": [full]}), "suggested.yaml")
         except RulePackError as exc:
             return str(exc)
-        failures = check_examples(rule, [rule, *shipped])
+        failures = check(rule)
         if not failures:
             return full
         failure = failures[0]

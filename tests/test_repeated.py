@@ -960,3 +960,17 @@ def test_suggest_proposes_truncate_over_a_list_under_a_short_line(tmp_path, in_p
     (example,) = rules[1]["examples"]["remove"]
     before, line = example["clean"].rsplit("\n", 1)
     assert line.startswith("Dernière modification : ") and "\n" not in before and len(before) < 400, example
+
+
+def test_suggest_makes_what_runs_on_each_site_once(tmp_path, in_process, monkeypatch):
+    """Each suggested rule's keep examples were checked through what runs on each site of the loaded packs, made again
+    for each rule and keep example tried (~25 ms each: 37 s of 67 on 1,000 pages, a QA pass). It is made once a run,
+    then joined by each rule where it runs (`checks._Sites.joined`)."""
+    from cleaner import checks
+
+    made, make = [], checks._Sites.__init__
+    monkeypatch.setattr(checks._Sites, "__init__", lambda self, *args: made.append(1) or make(self, *args))
+    src, out = tmp_path / "in.jsonl", tmp_path / "suggested.yaml"
+    _prose_pages(src, "once.example", ["Bloc de navigation propre au site", "Mentions légales et conditions du site"])
+    assert in_process("rules", "suggest", str(src), "--out", str(out)).returncode == 0
+    assert len(yaml.safe_load(out.read_text(encoding="utf-8"))["rules"]) == 2 and len(made) == 1, made
