@@ -266,12 +266,12 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         as another content type (`curl -d` sends a form), or with none, is said to be that, not "a valid
         dictionary": FastAPI reads a body as JSON only when its type is `application/json` or
         `application/*+json`; a query parameter's error (`/review?limit=0`) is said as it is. An empty body is said to
-        be empty, whatever its type (it was "Field required")."""
+        be empty, whatever its type, as is one of white space alone (it was "Field required")."""
         kind = request.headers.get("content-type")
         media = (kind or "").partition(";")[0].strip().lower()
         body = any("body" in e["loc"][:1] for e in exc.errors())
         as_json = media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
-        if body and not await request.body():
+        if body and not (await request.body()).strip():
             errors = [{"type": "missing", "loc": ["body"], "msg": "empty body: send the request's JSON in it"}]
         elif body and not as_json:
             sent = f"this one was {kind!r}" if kind else "none was given"
@@ -364,7 +364,7 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         return await asyncio.to_thread(_service(request).stats)
 
     @app.get("/v1/rules", summary="The loaded rules, in run order")
-    async def rules(request: Request) -> dict[str, Any]:  # the loaded rules listed: no file read, no thread needed
+    async def rules(request: Request) -> dict[str, Any]:  # the loaded rules and a listing of the packs' folder: quick
         return _service(request).rules()
 
     @app.post("/v1/rules/check", response_model=RuleCheck, dependencies=bearer,
@@ -381,8 +381,9 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
     @app.head("/review", response_class=HTMLResponse, include_in_schema=False)
     async def review_head(request: Request, limit: ReviewLimit = 10_000) -> Response:  # `limit` checked as GET's
         """GET's status and type without building the page, seconds for thousands of documents, for a body thrown
-        away; no Content-Length, which only the page gives."""
-        _service(request).store.check_file()  # an index removed under the server: GET's 503
+        away; no Content-Length, which only the page gives. The index is read as GET reads it: one removed or damaged
+        under the server is GET's 503."""
+        await asyncio.to_thread(_service(request).store.counts)
         response = HTMLResponse()
         del response.headers["content-length"]
         return response

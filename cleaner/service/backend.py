@@ -28,7 +28,7 @@ from anyio import to_thread
 from ..checks import pack_failures
 from ..closing import Closing
 from ..config import Config, ConfigError
-from ..dedup.index import busy
+from ..dedup.index import IndexBusyError, busy
 from ..io.records import bad
 from ..models import Cleaned, Document, Rejected
 from ..packs import RulePackError, check_notes, load_text, shipped_packs
@@ -146,12 +146,18 @@ class Service(Closing):
     def _commit(self, prepared: list[Cleaned | Rejected], deadline: float) -> RunResult:
         index = self.pipeline.dedup.index
         left = deadline - time.monotonic()
-        if left <= 0:  # its time ran out in the queue: refused now, not stored later
-            raise busy(index.path, index.timeout)
-        with index.write_lock(left):  # dedup_batch's own lock nests inside: one transaction with the store
-            self.store.check_file()  # not "kept" into a file removed since it was opened
-            result = self.pipeline.deduplicate(prepared)
-            self.store.add(result)
+        try:
+            if left <= 0:  # its time ran out in the queue: refused now, not stored later
+                raise busy(index.path, index.timeout)
+            with index.write_lock(left):  # dedup_batch's own lock nests inside: one transaction with the store
+                self.store.check_file()  # not "kept" into a file removed since it was opened
+                result = self.pipeline.deduplicate(prepared)
+                self.store.add(result)
+        except IndexBusyError:  # the wait was for this service's own batches as much as for another process's lock
+            raise IndexBusyError(index.path, f"busy: the batch waited over {index.timeout:g} s for the index, behind "
+                                 "the batches this service took before it or another process's write lock (a run "
+                                 "deduplicating or adding its documents, or another service storing some); try again "
+                                 "when it is done") from None
         return result
 
     def stats(self) -> dict[str, Any]:
