@@ -12,6 +12,8 @@ import time
 from typing import Any
 
 import pytest
+import regex
+import yaml
 from conftest import ROOT, SHARED
 
 from cleaner.api import clean
@@ -1002,6 +1004,54 @@ def test_a_desks_name_is_no_author(found, author):
     assert page_author(found, None) == author
     html = ARTICLE.replace('content="Amina Berrada"', f'content="{found.replace("; ", ", ")}"')
     assert clean({"id": "p", "html": html}).author == author
+
+
+@pytest.mark.parametrize("lead, name", [
+    ("Por", "Ana María López"), ("بقلم", "محمد علي"), ("بقلم:", "محمد علي"), ("Daga", "Ana María López"),
+    ("Na", "Ana María López"), ("Waxaa qoray", "Ana María López"),
+    ("Láti ọwọ́", "Ana María López"), ("Oleh", "Ana María López"), ("Door", "Ana María López"),
+    ("Di", "Ana María López"), ("Av", "Ana María López"),
+])
+@pytest.mark.parametrize("markup", ['<meta name="author" content="{}">', '<span class="author">{}</span>'])
+def test_a_bylines_lead_in_another_language_is_no_part_of_the_author(lead, name, markup):
+    """A page's author tag or byline element gave "Por Ana María López", "بقلم محمد علي", "Daga …" (found by a QA
+    pass on pages in other languages than French): the leads the packs' byline rules take from a text go here too."""
+    tag = markup.format(f"{lead} {name}")
+    html = ARTICLE.replace('<meta name="author" content="Amina Berrada">', tag if "meta" in tag else "").replace(
+        "<h1>", f"{tag if 'span' in tag else ''}<h1>")
+    assert clean({"id": "p", "html": html}).author == name
+
+
+@pytest.mark.parametrize("found", ["Na Li", "Di Maio", "Oleh Sentsov", "Von Miller", "Av", "Na", "Por", "بقلم"])
+def test_a_lead_that_may_start_a_name_goes_only_before_a_name(found):
+    """"Na", "Di", "Oleh", "Von" are leads before a name ("Na Ana María López"), and names' words too: before one
+    word, or alone, they are the author's."""
+    assert page_author(found, None) == found
+
+
+def _byline_leads() -> list[tuple[str, str, str]]:
+    """(rule id, lead, author) of each example of the packs' byline rules whose author a lead of words alone precedes
+    on its line (not a date, a place, a sentence, an abbreviation's letters)."""
+    found = []
+    for path in sorted((ROOT / "rules").glob("*.yaml")):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            if rule.get("kind") != "extract" or not {"byline", "credit"} & set(rule["id"].split(".")[1].split("-")):
+                continue
+            for example in rule.get("examples", {}).get("remove", []):
+                author = example.get("fields", {}).get("author") if isinstance(example, dict) else None
+                line = next((line for line in example["text"].split("\n") if author and author in line), "")
+                lead = line[:line.find(author)].lstrip("-–—•|* ") if line else ""
+                if regex.fullmatch(r"[\p{L}\p{M}]+(?: [\p{L}\p{M}]+){0,2} ?:? ?", lead):
+                    found.append((rule["id"], lead, author))
+    return found
+
+
+def test_the_leads_of_the_packs_byline_rules_are_a_pages_too():
+    """`html.AUTHOR_LEADS` and `NAME_LEADS` hold the leads the packs' byline rules take from a text: a page's author
+    written with one is the same author."""
+    leads = _byline_leads()
+    assert {rule.split(".")[0] for rule, _, _ in leads} >= {"ar", "en", "es", "fr", "ha", "lg", "rn", "sw"}
+    assert [(rule, lead + author) for rule, lead, author in leads if page_author(lead + author, None) != author] == []
 
 
 def test_a_run_without_a_space_keeps_the_handle_check_linear(tmp_path):
