@@ -910,8 +910,8 @@ def _notice(line: str) -> bool:
 
 
 AUTHOR_LEADS = {
-    "fr": ("par", "publié par", "posté par", "écrit par", "rédigé par", "propos recueillis par", "entretien réalisé par",
-           "repéré par", "voir tous les articles par", "auteur", "auteure", "autrice"),
+    "fr": ("par", "publié par", "posté par", "écrit par", "rédigé par", "propos recueillis par",
+           "entretien réalisé par", "repéré par", "voir tous les articles par", "auteur", "auteure", "autrice"),
     "en": ("by", "posted by", "written by", "words by", "view all posts by", "author"),
     "es": ("por",),
     "ar": ("بقلم", "كتب", "كتبت", "حاوره", "حاورته", "أجرى الحوار"),
