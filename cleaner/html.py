@@ -930,11 +930,17 @@ NAME_LEADS = {"sw": ("na",), "rn": ("na",), "id": ("oleh",), "nl": ("door",), "d
 """Leads that also start names ("Na Li", "Di Maio", "Oleh Sentsov", "Von Miller"): `sw.byline`'s and
 `rn.byline`'s, and those of languages without a pack that a QA pass found in authors ("Oleh …", "Door …", "Di …",
 "Av …"); dropped only before two words or more, the first a capital."""
-_AUTHOR_LEAD = regex.compile(
-    r"^(?i:" + "|".join(sorted(map(regex.escape, {lead for leads in AUTHOR_LEADS.values() for lead in leads}),
-                               key=len, reverse=True))
-    + r")\s*[:：]?\s+|^(?i:" + "|".join(sorted({lead for leads in NAME_LEADS.values() for lead in leads}))
-    + r")\s+(?=[\p{Lu}\p{Lt}]\S*\s+\S)")
+
+
+def _any_lead(leads: dict[str, tuple[str, ...]]) -> str:
+    """A pattern of any of `leads`, in any case, the longest first ("auteure" before "auteur")."""
+    words = sorted({regex.escape(lead) for by_language in leads.values() for lead in by_language},
+                   key=lambda word: (-len(word), word))
+    return "(?i:" + "|".join(words) + ")"
+
+
+_AUTHOR_LEAD = regex.compile(rf"^{_any_lead(AUTHOR_LEADS)}\s*[:：]?\s+"
+                             rf"|^{_any_lead(NAME_LEADS)}\s+(?=[\p{{Lu}}\p{{Lt}}]\S*\s+\S)")
 _CREDIT_LEAD = re.compile(r"^(?i:une?|an?)\s+[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?\s+(?:de\s+|d['’]|par\s+|by\s+)")
 """A programme's credit before the name: "Un documentaire d'…", "Une création de …", "A film by …"."""
 _AUTHOR_TAIL = re.compile(r"(?:^|\s+)(?:à|le|la|les|on|at|the|avec|with|et|and)$", re.IGNORECASE)
