@@ -1079,11 +1079,11 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     """The page's whole title where trafilatura's is cut: cut short (`_unshortened`), or at a separator, as follows.
 
     The page's whole `<title>` when trafilatura's title is a piece of it cut at its only separator and the other
-    piece goes on in lower case over two words or more, a sentence's rest and no site's name: without `og:title` or one
-    `<h1>`, trafilatura keeps a piece of "X <sep> Y", meant for "Title | Site" ("Économie" of "Économie : l’été
-    prochain", "Élection 2024" of "Élection 2024 - les résultats du premier tour"). A piece that is the site's name or
-    its host's stays cut off, and so does one word in lower case, a site's or a section's name ("- seneweb", "-
-    politique") more likely than a sentence's rest."""
+    piece is a sentence's rest, no site's name (`_site_like`): without `og:title` or one `<h1>`, trafilatura keeps a
+    piece of "X <sep> Y", meant for "Title | Site" ("Économie" of "Économie : l’été prochain", "Élection 2024" of
+    "Élection 2024 - les résultats du premier tour", "حرب أوكرانيا" of "حرب أوكرانيا - روسيا تقصف كييف مجددا الليلة").
+    A piece that is the site's name or its host's stays cut off, and so does one word, a site's or a section's name
+    ("- seneweb", "- politique") more likely than a sentence's rest."""
     from trafilatura.metadata import examine_title_element
 
     title = extracted.get("title")
@@ -1096,11 +1096,18 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     return None if _site_like(pieces[1] if title == pieces[0] else pieces[0], known) else whole
 
 
+_CAPITALISED = regex.compile(r"\P{L}*+[\p{Lu}\p{Lt}]")
+"""A text whose first letter is a capital (digits, signs and punctuation before it aside)."""
+
+
 def _site_like(piece: str, known: tuple[str, ...]) -> bool:
     """Whether `piece`, cut off a title at a separator, is a site's or a section's name rather than the title's rest:
-    not in lower case over two words or more, or holding the site's name or its host's (`known`, as `_letters`
-    writes them), or held by one (see `_uncut_title`)."""
-    return (not piece[:1].islower() or len(piece.split()) < 2
+    one word; or up to `SITE_NAME_WORDS` words, the first letter a capital ("BBC News Swahili"); or holding the site's
+    name or its host's (`known`, as `_letters` writes them), or held by one (see `_uncut_title`). More words than a
+    name has are a sentence's, and so are words in lower case, or in a script without case (Arabic, Ethiopic), where
+    nothing tells a name: `str.islower` is false for every letter there, and such a title was always cut (a QA pass)."""
+    words = len(piece.split())
+    return (words < 2 or (words <= SITE_NAME_WORDS and bool(_CAPITALISED.match(piece)))
             or any(name and (_letters(piece) in name or name in _letters(piece)) for name in known))
 
 

@@ -1578,11 +1578,22 @@ def test_a_line_break_in_the_pages_source_is_a_space_and_a_br_a_line_break():
     # one word in lower case: a site's or a section's name, not a sentence's rest (found by a QA pass)
     ("Le président annonce un remaniement - seneweb", None, "Le président annonce un remaniement"),
     ("Le président annonce un remaniement - politique", None, "Le président annonce un remaniement"),
+    # a script without case, and a Latin rest longer than a name, starting with one (found by a QA pass: cut)
+    ("حرب أوكرانيا - روسيا تقصف كييف مجددا الليلة", None, "حرب أوكرانيا - روسيا تقصف كييف مجددا الليلة"),
+    ("ቶክዮ ኦሎምፒክ፡ የሰሜን ኮሪያ ቴሌቪዥን - ውድድሮችን ማሳየት ጀመረ", None, "ቶክዮ ኦሎምፒክ፡ የሰሜን ኮሪያ ቴሌቪዥን - ውድድሮችን ማሳየት ጀመረ"),
+    ("Vita vya Ukraine - Urusi yashambulia Kyiv tena usiku wa kuamkia leo", None,
+     "Vita vya Ukraine - Urusi yashambulia Kyiv tena usiku wa kuamkia leo"),
+    # a site's name stays cut off in those scripts too: a capital first, one word, the host's
+    ("ቶክዮ ኦሎምፒክ - ውድድሮችን ማሳየት ጀመረ - BBC News አማርኛ", None, "ቶክዮ ኦሎምፒክ - ውድድሮችን ማሳየት ጀመረ"),
+    ("Zelensky: Ukraine haitakubali kushindwa | BBC News Swahili", None, "Zelensky: Ukraine haitakubali kushindwa"),
+    ("الحكومة تعلن خطة الميزانية - الجزيرة", None, "الحكومة تعلن خطة الميزانية"),
+    ("Vita vya Ukraine - mwananchi co tz", "https://www.mwananchi.co.tz/a", "Vita vya Ukraine"),
 ])
 def test_a_title_is_not_cut_at_its_only_separator_before_a_sentences_rest(title_tag, url, title):
     """Without `og:title` or `<h1>`, trafilatura keeps the first piece of a `<title>` "X <sep> Y", meant for "Title |
-    Site": "Économie : l’été prochain" gave "Économie" (found by a QA pass). A piece that goes on in lower case is the
-    title's rest, unless it is the site's or its host's name."""
+    Site": "Économie : l’été prochain" gave "Économie" (found by a QA pass). A piece that goes on in lower case, in a
+    script without case, or longer than a site's name is the title's rest, unless it is the site's or its host's
+    name."""
     body = POST.split("</h1>")[1]
     page = f"<html><head><title>{title_tag}</title></head><body><article>{body}</article></body></html>"
     assert extract_html(_doc(page, url=url), CONFIG).meta["extracted"]["title"] == title
