@@ -5,11 +5,11 @@ measurement on ../shared/dev/fr-pages.jsonl.gz (text only, one core, while choos
 reports the chosen settings): `fast=True` (no fallback extractors: 37.6 against 30.3 pages/s, the same
 569 pages with text), `include_comments=False` (comment sections are not the article; 24 % faster),
 `favor_precision=False` (precision mode drops 1.7 % of the text and 3 more pages; the rule packs take
-what is left, attributed), no deduplication across documents (it would depend on order). The metadata trafilatura finds goes to `meta["extracted"]` (see `EXTRACTED`; the date is the post's own
-marked `<time>` when it has one and the metadata states no publication date, and none when it is the update's,
-`_date`; the title, the page's `<title>` or `<h1>` when trafilatura's is
-only the site's name, `_title`); when the
-document has no URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
+what is left, attributed), no deduplication across documents (it would depend on order). The metadata trafilatura
+finds goes to `meta["extracted"]` (see `EXTRACTED`; the date is the post's own marked `<time>` when it has one and the
+metadata states no publication date, and none when it is the update's, `_date`; the title, the page's `<title>` or
+`<h1>` when trafilatura's is only the site's name, `_title`), with the language and section the page states
+(`STATED`); when the document has no URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
 
 A page that is not read is rejected, with the document's url (or id) in the detail:
 
@@ -25,6 +25,7 @@ markup that is no page and does not open with a tag (`<<<>>`, bare text) is `bad
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -41,12 +42,15 @@ import regex
 from .config import Config
 from .dates import LATEST, given_date
 from .io.decoding import TAG, looks_binary, repair
-from .models import ARCHIVED, Cleaned, Document, Rejected, url_host
+from .models import ARCHIVED, Cleaned, Document, Rejected, given_field, url_host
 from .report import counted, summary_of
 from .text import blank
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
-"""The keys `extract_html` may set in `meta["extracted"]` (trafilatura's names; absent when not found)."""
+"""The keys `extract_html` may set in `meta["extracted"]` from trafilatura (its names; absent when not found)."""
+STATED = ("language", "section")
+"""The keys `extract_html` may set in `meta["extracted"]` from what the page states of itself and trafilatura does not
+keep (`_stated`; absent when not stated)."""
 
 LATEST_PAGE_DATE = LATEST.isoformat()
 """The latest date a page's date may be (htmldate's `max_date`). trafilatura's default is the day of the run, in
@@ -182,6 +186,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         detail = f"{where}: trafilatura's main text has no sentence: {' '.join(text.split())[:120]!r}"
         return _reject(doc, "empty_extraction", detail)
     extracted, fixed = _metadata(found, where)
+    extracted.update(_stated(tree))
     if author := _author(tree, extracted, text):
         extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
@@ -1244,6 +1249,35 @@ def _repair_head(tree: Any, where: str) -> tuple[str, ...]:
             element.text = value
         warnings += fixed
     return warnings
+
+
+def _stated(tree: Any) -> dict[str, str]:
+    """What the page states of itself (`STATED`): its language, `<html lang>` else JSON-LD's `inLanguage` ("sw",
+    "en-GB"), kept beside the language the text is tagged with, which it does not change; its section,
+    `article:section` else JSON-LD's `articleSection` (the first of a list). trafilatura keeps neither: it reads
+    `article:section` as a category only when the page links none (found by a QA pass)."""
+    stated = {"language": [*tree.getroottree().getroot().xpath("@lang"), *_json_ld(tree, "inLanguage")],
+              "section": [*tree.xpath("//meta[@property='article:section' or @name='article:section']/@content"),
+                          *_json_ld(tree, "articleSection")]}
+    found = {key: next(filter(None, (given_field(key, value) for value in values)), None)
+             for key, values in stated.items()}
+    return {key: value for key, value in found.items() if value}
+
+
+def _json_ld(tree: Any, key: str) -> Iterator[Any]:
+    """The values of `key` in the page's JSON-LD, in the page's order, the items of a list one by one; a script that is
+    no JSON is skipped, as trafilatura skips it."""
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            nodes = [json.loads(script.text or "")]
+        except (ValueError, RecursionError):
+            continue
+        while nodes:
+            node = nodes.pop()
+            if isinstance(node, dict) and key in node:
+                yield from node[key] if isinstance(node[key], list) else [node[key]]
+            if isinstance(node, (dict, list)):
+                nodes.extend(reversed(list(node.values()) if isinstance(node, dict) else node))
 
 
 def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:

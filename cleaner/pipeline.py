@@ -499,8 +499,8 @@ class _Held:
     left: int = 0
 
 
-_PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author"}
-"""Cleaned field ← the key of the page metadata that trafilatura found (`meta["extracted"]`)."""
+_PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author", "section": "section"}
+"""Cleaned field ← the key of the page metadata that trafilatura found or the page states (`meta["extracted"]`)."""
 
 
 def with_given_fields(doc: Cleaned) -> Cleaned:
@@ -513,11 +513,11 @@ def with_given_fields(doc: Cleaned) -> Cleaned:
 
 def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tuple[Any, str]]:
     """The fields `doc` came with, each as (value, where from): its record's own (`source`, and `title`, `published`,
-    `author`, `section`, which the readers keep in `meta`), "record"; else the page's metadata that trafilatura found,
-    "page". A record's field is taken as `models.given_field` makes it: a `published` as `dates.given_date` reads it
-    (RFC 2822, a date and time, a weekday before the date), ISO 8601; another trimmed, on one line; one that gives
-    nothing is none. Only the fields `names` are looked for (`with_given_fields`: those the rules did not find; the
-    page's author and title are tidied by regexes, on every document of the HTML path)."""
+    `author`, `section`, which the readers keep in `meta`), "record"; else the page's metadata that trafilatura found or
+    the page states (`html.STATED`), "page". A record's field is taken as `models.given_field` makes it: a `published`
+    as `dates.given_date` reads it (RFC 2822, a date and time, a weekday before the date), ISO 8601; another trimmed,
+    on one line; one that gives nothing is none. Only the fields `names` are looked for (`with_given_fields`: those the
+    rules did not find; the page's author and title are tidied by regexes, on every document of the HTML path)."""
     page = doc.meta.get("extracted")
     page = page if isinstance(page, dict) else {}
     given: dict[str, tuple[Any, str]] = {}
@@ -530,7 +530,8 @@ def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tupl
 
 
 def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:
-    """The field `name` of the page metadata that trafilatura found (`meta["extracted"]`, {} for none)."""
+    """The field `name` of the page metadata that trafilatura found or the page states (`meta["extracted"]`, {} for
+    none)."""
     value = page.get(_PAGE_FIELDS.get(name, ""))
     if name == "author" and isinstance(value, str):
         return page_author(value, page.get("sitename"))

@@ -89,6 +89,44 @@ def test_a_players_og_url_after_the_pages_is_not_the_pages_url():
     assert out.url == out.meta["extracted"]["url"] == "https://www.onf.ca/film/sexy_inc/"
 
 
+JSON_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": "WebPage", '
+           '"inLanguage": "fr-MA"}, {"@type": "NewsArticle", "articleSection": ["Société", "Climat"]}]}</script>')
+
+
+@pytest.mark.parametrize(("head", "language", "section"), [
+    ('<meta property="article:section" content="Société">', "fr", "Société"),  # ARTICLE's <html lang="fr">
+    (JSON_LD, "fr", "Société"),  # <html lang> first
+    (JSON_LD.replace('["Société", "Climat"]', '"Société"'), "fr", "Société"),  # a section as a text
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "articleSection": </script>', "fr", None),
+    ("", "fr", None),
+])
+def test_the_language_and_section_a_page_states_are_kept(head, language, section):
+    """`<html lang>`, JSON-LD's `inLanguage`, `article:section` and JSON-LD's `articleSection` went nowhere (found by a
+    QA pass): they are `meta.extracted`'s `language` and `section`, and the section fills `section`."""
+    extracted = extract_html(_doc(ARTICLE.replace("</head>", f"{head}</head>")), CONFIG).meta["extracted"]
+    assert (extracted.get("language"), extracted.get("section")) == (language, section)
+    without_lang = ARTICLE.replace(' lang="fr"', "").replace("</head>", f"{JSON_LD}</head>")
+    assert extract_html(_doc(without_lang), CONFIG).meta["extracted"]["language"] == "fr-MA"
+
+
+SPORTS = ("<p>Local team wins the cup after twenty years of waiting, and the town celebrates all night long.</p><p>The "
+          "mayor said the parade would take place on Sunday, and that schools would close early on Monday.</p>")
+
+
+@pytest.mark.parametrize(("lead", "given", "section"), [
+    ("", {}, "Local news"),  # the page's
+    ("<p>Sports</p>", {}, "Sports"),  # a rule's (generic.section-title) wins
+    ("", {"section": "Mine"}, "Mine"),  # and the record's own
+])
+def test_a_pages_stated_section_fills_the_field_after_the_rules_and_the_record(lead, given, section):
+    """The page's section fills `section` as its title and date fill theirs: after a rule's and the record's own. The
+    language it states is kept beside the one the text is tagged with, which it does not change."""
+    page = (f'<html lang="de"><head><title>Cup</title><meta property="article:section" content="Local news"></head>'
+            f"<body><article>{lead}{SPORTS}</article></body></html>")
+    out = clean({"id": "p", "html": page, **given})
+    assert out.section == section and out.lang == "en" and out.record()["meta"]["extracted"]["language"] == "de"
+
+
 def test_extraction_is_deterministic():
     assert extract_html(_doc(ARTICLE), CONFIG) == extract_html(_doc(ARTICLE), CONFIG)
 
