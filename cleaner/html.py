@@ -185,8 +185,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if _no_sentence(text):
         detail = f"{where}: trafilatura's main text has no sentence: {' '.join(text.split())[:120]!r}"
         return _reject(doc, "empty_extraction", detail)
-    extracted, fixed = _metadata(found, where)
-    extracted.update(_stated(tree))
+    extracted, fixed = _metadata({**{key: getattr(found, key, None) for key in EXTRACTED}, **_stated(tree)}, where)
     if author := _author(tree, extracted, text):
         extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
@@ -1254,11 +1253,14 @@ def _repair_head(tree: Any, where: str) -> tuple[str, ...]:
 def _stated(tree: Any) -> dict[str, str]:
     """What the page states of itself (`STATED`): its language, `<html lang>` else JSON-LD's `inLanguage` ("sw",
     "en-GB"), kept beside the language the text is tagged with, which it does not change; its section,
-    `article:section` else JSON-LD's `articleSection` (the first of a list). trafilatura keeps neither: it reads
-    `article:section` as a category only when the page links none (found by a QA pass)."""
+    `article:section` else JSON-LD's `articleSection` (the first of a list, or of a text of them between commas, as
+    Yoast writes a post's categories: "Articles,Posts"; a `<meta>` names one, commas and all). trafilatura keeps
+    neither: it reads `article:section` as a category only when the page links none (found by a QA pass)."""
+    sections = (part for value in _json_ld(tree, "articleSection")
+                for part in (value.split(",") if isinstance(value, str) else [value]))
     stated = {"language": [*tree.getroottree().getroot().xpath("@lang"), *_json_ld(tree, "inLanguage")],
               "section": [*tree.xpath("//meta[@property='article:section' or @name='article:section']/@content"),
-                          *_json_ld(tree, "articleSection")]}
+                          *sections]}
     found = {key: next(filter(None, (given_field(key, value) for value in values)), None)
              for key, values in stated.items()}
     return {key: value for key, value in found.items() if value}
@@ -1280,10 +1282,10 @@ def _json_ld(tree: Any, key: str) -> Iterator[Any]:
                 nodes.extend(reversed(list(node.values()) if isinstance(node, dict) else node))
 
 
-def _metadata(found: Any, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """trafilatura's metadata that is there, by the names of `EXTRACTED`, its texts repaired as the main
-    text is (mojibake of a page in another charset than it says); and the repairs' warnings."""
-    values = {key: getattr(found, key, None) for key in EXTRACTED}
+def _metadata(values: dict[str, Any], where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The page's metadata that is there (trafilatura's, by the names of `EXTRACTED`, and `STATED`), its texts repaired
+    as the main text is (mojibake of a page in another charset than it says, character references JSON-LD holds); and
+    the repairs' warnings."""
     out, warnings = {}, ()
     for key, value in values.items():
         if value in (None, "", []):

@@ -96,7 +96,10 @@ JSON_LD = ('<script type="application/ld+json">{"@context": "https://schema.org"
 @pytest.mark.parametrize(("head", "language", "section"), [
     ('<meta property="article:section" content="Société">', "fr", "Société"),  # ARTICLE's <html lang="fr">
     (JSON_LD, "fr", "Société"),  # <html lang> first
-    (JSON_LD.replace('["Société", "Climat"]', '"Société"'), "fr", "Société"),  # a section as a text
+    # Yoast's categories in a text, between commas, a character reference as JSON-LD holds it (fr-pages)
+    (JSON_LD.replace('["Société", "Climat"]', '"Société &amp; Climat,Posts"'), "fr", "Société & Climat"),
+    ('<meta property="article:section" content="Féminités, Rapports au corps">', "fr",
+     "Féminités, Rapports au corps"),  # a <meta> names one section, comma and all (fr-pages)
     ('<script type="application/ld+json">{"@type": "NewsArticle", "articleSection": </script>', "fr", None),
     ("", "fr", None),
 ])
