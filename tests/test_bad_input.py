@@ -417,7 +417,7 @@ def test_nothing_to_read_is_a_rejection_saying_so_from_a_folder_or_stdin_as_from
     assert proc.returncode == 0, proc.stderr
     assert [r["id"] for r in _records(out)] == ["b"]
     assert [r["detail"] for r in _records(tmp_path / "out.rejects.jsonl")] == [
-        f"{tmp_path / 'empty'}: an empty folder, no file to read", f"{tmp_path / 'bom-only.jsonl'}: holds no records"]
+        f"{tmp_path / 'empty'}: an empty folder, no file to read (names starting with a dot are left out)", f"{tmp_path / 'bom-only.jsonl'}: holds no records"]
     assert run_cli("clean", str(tmp_path / "bom.jsonl"), "--out", str(tmp_path / "s.jsonl"), "--strict").returncode == 0
     for given in ("", "\n\n  \n"):
         proc = run_cli("clean", "-", "--out", "-", "--quiet", stdin=given)

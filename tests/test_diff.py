@@ -380,7 +380,7 @@ def test_an_empty_folder_is_one_line_and_exit_2_as_a_missing_input_is(diff, tmp_
     (tmp_path / "empty" / "sub").mkdir(parents=True)
     for name in (tmp_path / "empty", tmp_path / "empty" / "sub", tmp_path / "emp*"):
         code, out, err = diff(str(name))
-        assert (code, out, err) == (2, "", f"cleaner diff: {name}: an empty folder, no file to read\n")
+        assert (code, out, err) == (2, "", f"cleaner diff: {name}: an empty folder, no file to read (names starting with a dot are left out)\n")
     (tmp_path / "empty" / "sub" / "a.txt").write_text("Le conseil municipal a voté le budget.", encoding="utf-8")
     code, out, _ = diff(str(tmp_path / "empty"))
     assert code == 0 and "conseil" in out

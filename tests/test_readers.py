@@ -502,7 +502,7 @@ def test_a_folder_leaves_out_names_starting_with_a_dot_as_a_glob_does(tmp_path):
     assert [i.id for i in _read(tmp_path / "hid" / "**" / "*.txt")] == ["story"]
     assert [i.id for i in _read(tmp_path / "hid" / "sub" / ".hidden.txt")] == [".hidden"]
     (rejected,) = _read(tmp_path / "hid" / "sub")
-    assert rejected.detail == f"{tmp_path / 'hid' / 'sub'}: an empty folder, no file to read"
+    assert rejected.detail == f"{tmp_path / 'hid' / 'sub'}: an empty folder, no file to read (names starting with a dot are left out)"
 
 
 def test_a_glob_reads_each_file_once_and_follows_no_link_to_a_folder(tmp_path):
@@ -1157,6 +1157,11 @@ def test_a_warc_response_without_a_content_type_is_read_when_its_body_starts_as_
         f"{path}: record 1 (https://x.example/page): no Content-Type, but its body starts as an HTML page: read as "
         "one",)
     assert stats.as_dict()["skipped"] == {"warc response no type": 2}
+    # one too large to be read is skipped as before, unread: it was a `too_large` rejection (a review), which stops
+    # --strict, for 3 MB of an image
+    stats = ReadStats()
+    assert _read(path, stats=stats, config=Config.load(max_doc_chars=10)) == []
+    assert stats.as_dict()["skipped"] == {"warc response no type": 3}
 
 
 def test_a_records_html_is_capped_as_an_html_file_is(tmp_path):

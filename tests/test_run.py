@@ -1130,10 +1130,11 @@ def test_a_stored_record_becomes_the_corpus_line_of_the_record_with_its_cluster(
 def test_an_index_written_as_a_folder_still_to_be_made_is_refused(news, tmp_path, in_process):
     """`--index new/` made an index FILE called `new` (`Path` drops the slash), where a folder that exists is refused:
     a later `mkdir new` or `--index new/x.sqlite` failed (a QA pass)."""
-    proc = in_process("run", str(news), "--out", str(tmp_path / "out"), "--index", f"{tmp_path}/new/", "-q")
-    assert proc.returncode == 2 and proc.stderr == (f"cleaner: {tmp_path}/new/: not usable as a dedup index (a folder: "
-                                                 "give the path of an index file)\n")
-    assert not (tmp_path / "new").exists() and not (tmp_path / "out").exists()
+    for written in ("new/", "new/.", "new/.."):  # `new/.` was the same file `new` (a review)
+        proc = in_process("run", str(news), "--out", str(tmp_path / "out"), "--index", f"{tmp_path}/{written}", "-q")
+        assert proc.returncode == 2 and proc.stderr == (f"cleaner: {tmp_path}/{written}: not usable as a dedup index "
+                                                        "(a folder: give the path of an index file)\n")
+        assert not (tmp_path / "new").exists() and not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])

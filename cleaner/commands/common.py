@@ -129,9 +129,9 @@ def not_blank(value: str | None, flag: str, give: str) -> None:
 
 
 def index_file(value: str) -> Path:
-    """The index file `value` names; a ConfigError for a path written as a folder (`new/`), which `Path` reads as the
-    file `new`: an index file of that name was made, where a folder that exists is refused."""
-    if value.endswith(("/", os.sep)):
+    """The index file `value` names; a ConfigError for a path written as a folder (`new/`, `new/.`), which `Path` reads
+    as the file `new`: an index file of that name was made, where a folder that exists is refused."""
+    if os.path.basename(value) in ("", ".", ".."):
         raise ConfigError(f"{value}: not usable as a dedup index (a folder: give the path of an index file)")
     return Path(value)
 

@@ -175,7 +175,7 @@ def _folder(folder: Path) -> Iterator[Path | Rejected]:
         yield rejected or (path if path.is_file() else _not_a_file(path))
 
 
-EMPTY_FOLDER = "an empty folder, no file to read"
+EMPTY_FOLDER = "an empty folder, no file to read (names starting with a dot are left out)"
 """Why a folder that `holds_nothing` is a rejection."""
 
 

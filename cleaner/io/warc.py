@@ -235,6 +235,8 @@ def _document(record: ArcWarcRecord, where: str, place: str, config: Config, sta
         return bad(record_id(given, place, b""), f"{where}: truncated record (no Content-Length)")
     kind = _kind(record)
     too_long = record.length > MAX_BYTES_PER_CHAR * config.max_doc_chars
+    if kind == "untyped" and too_long:  # no type, and too large to be sniffed whole: skipped as it was, not read
+        kind = None
     raw = b"" if kind is None or too_long else record.raw_stream.read()
     rid = record_id(given, place, raw)
     while record.raw_stream.read(1 << 20):  # what is not kept is read through, to see that it is all there
