@@ -120,9 +120,10 @@ def as_prepared(out: Cleaned | Rejected, signer: Signer | None) -> Prepared:
     record = out.record()
     record.pop("cluster", None)
     exact, signature = signer.sign(out.text) if signer else (None, None)
+    read = out.document.warnings  # what reading repaired: what --strict stops at, not a rule's trouble
     return Prepared(out.id, False, "", record, out.document.model_dump(exclude_defaults=True), len(out.document.text),
                     visible_length(out.text), out.published, exact, None if signature is None else signature.tobytes(),
-                    out.document.warnings[0] if out.document.warnings else None, summary_of(record), place=out.document.where)
+                    read[0] if read else None, summary_of(record), place=out.document.where)
 
 
 def _raw_length(raw: Any) -> int:

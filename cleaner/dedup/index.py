@@ -13,8 +13,8 @@ whether its members arrive together or in different runs.
 Memory: nothing is held per document in the process. Lookups go through SQLite's B-trees; what the
 process holds is SQLite's page cache, bounded by `cache_mb` (default 16 MB, whatever the number of
 documents: that bound is 16 bytes per document at 1 million; bench/bench_dedup_memory.py measures the process's
-whole growth, 52 bytes per document at 1 million, and the file, ~1,090 bytes per document). Memory-mapped I/O stays off, so file pages are not
-counted in the process's RSS.
+whole growth, 52 bytes per document at 1 million, and the file, ~1,090 bytes per document). Memory-mapped I/O stays
+off, so file pages are not counted in the process's RSS.
 
 Parameters: the `meta` table holds the schema version and `DedupParams.stored()`. Opening an
 index with other parameters raises `IndexMismatchError` naming every key that differs.
