@@ -933,7 +933,8 @@ NAME_LEADS = {"sw": ("na",), "rn": ("na",), "id": ("oleh",), "nl": ("door",), "d
               "sv": ("av",)}
 """Leads that also start names ("Na Li", "Di Maio", "Oleh Sentsov", "Von Miller"): `sw.byline`'s and
 `rn.byline`'s, and those of languages without a pack that a QA pass found in authors ("Oleh …", "Door …", "Di …",
-"Av …"); dropped only before two words or more, the first a capital."""
+"Av …"); dropped only on a page that states its language to be theirs (a review found "Di Maio Luigi" made "Maio
+Luigi" on any page), before two words or more, the first a capital."""
 
 
 def _any_lead(leads: dict[str, tuple[str, ...]]) -> str:
@@ -943,8 +944,9 @@ def _any_lead(leads: dict[str, tuple[str, ...]]) -> str:
     return "(?i:" + "|".join(words) + ")"
 
 
-_AUTHOR_LEAD = regex.compile(rf"^{_any_lead(AUTHOR_LEADS)}\s*[:：]?\s+"
-                             rf"|^{_any_lead(NAME_LEADS)}\s+(?=[\p{{Lu}}\p{{Lt}}]\S*\s+\S)")
+_AUTHOR_LEAD = regex.compile(rf"^{_any_lead(AUTHOR_LEADS)}\s*[:：]?\s+")
+_NAME_LEAD = {language: regex.compile(rf"^{_any_lead({language: leads})}\s+(?=[\p{{Lu}}\p{{Lt}}]\S*\s+\S)")
+              for language, leads in NAME_LEADS.items()}
 _CREDIT_LEAD = re.compile(r"^(?i:une?|an?)\s+[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?\s+(?:de\s+|d['’]|par\s+|by\s+)")
 """A programme's credit before the name: "Un documentaire d'…", "Une création de …", "A film by …"."""
 _AUTHOR_TAIL = re.compile(r"(?:^|\s+)(?:à|le|la|les|on|at|the|avec|with|et|and)$", re.IGNORECASE)
@@ -976,7 +978,7 @@ NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "les", "van", "von", 
 """Lower-case words of names ("Marie Poinsot et Serge Weber", "Collectif le SEUM"); other lower-case words are prose."""
 
 
-def page_author(author: str, sitename: str | None) -> str | None:
+def page_author(author: str, sitename: str | None, language: str | None = None) -> str | None:
     """trafilatura's `author` (names joined by "; "), tidied name by name: a byline's or a credit's lead and a
     dangling tail go ("Publié par valerie à" → "valerie", "Une création de X" → "X", "France Inter avec" →
     "France Inter"), as do a month left from a date after a name of two words or more ("Matt Daniels April"),
@@ -992,7 +994,10 @@ def page_author(author: str, sitename: str | None) -> str | None:
     for name in _glued_entities([part.strip() for part in author.split(";")]):
         if name.endswith("-"):
             continue  # a handle that trafilatura took the digits off ("enseignants-93" → "Enseignants-")
-        name = _AUTHOR_TAIL.sub("", _CREDIT_LEAD.sub("", _AUTHOR_LEAD.sub("", name))).strip(" ,-")
+        name = _AUTHOR_LEAD.sub("", name)
+        if lead := _NAME_LEAD.get((language or "").partition("-")[0].casefold()):
+            name = lead.sub("", name)
+        name = _AUTHOR_TAIL.sub("", _CREDIT_LEAD.sub("", name)).strip(" ,-")
         words = name.split()
         if name != name.lower() and sum(w[:1].islower() and w.casefold() not in NAME_PARTICLES
                                         and not re.match(r"[dl]['’]", w) for w in words) >= 2:
@@ -1102,16 +1107,24 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
 
 _CAPITALISED = regex.compile(r"\P{L}*+[\p{Lu}\p{Lt}]")
 """A text whose first letter is a capital (digits, signs and punctuation before it aside)."""
+_CASELESS = regex.compile(r"\P{L}*+\p{Lo}")
+"""A text whose first letter has no case (Arabic, Ethiopic, Hebrew, CJK ...)."""
+CASELESS_SITE_WORDS = 2
+"""Words a site's name in a script without case may have ("الشرق الأوسط", "الجزيرة نت"): a headline's rest of three
+words ("ውድድሮችን ማሳየት ጀመረ") is as common as a name of three ("سكاي نيوز عربية", which stays unless the page names
+its site)."""
 
 
 def _site_like(piece: str, known: tuple[str, ...]) -> bool:
     """Whether `piece`, cut off a title at a separator, is a site's or a section's name rather than the title's rest:
     one word; or up to `SITE_NAME_WORDS` words, the first letter a capital ("BBC News Swahili"); or holding the site's
-    name or its host's (`known`, as `_letters` writes them), or held by one (see `_uncut_title`). More words than a
-    name has are a sentence's, and so are words in lower case, or in a script without case (Arabic, Ethiopic), where
-    nothing tells a name: `str.islower` is false for every letter there, and such a title was always cut (a QA pass)."""
+    name or its host's (`known`, as `_letters` writes them), or held by one (see `_uncut_title`); in a script without
+    case (Arabic, Ethiopic), where nothing tells a name, up to `CASELESS_SITE_WORDS` words. More words than a name has
+    are a sentence's, and so are words in lower case (`str.islower` is false for every caseless letter: such a title
+    was always cut, a QA pass found)."""
     words = len(piece.split())
     return (words < 2 or (words <= SITE_NAME_WORDS and bool(_CAPITALISED.match(piece)))
+            or (words <= CASELESS_SITE_WORDS and bool(_CASELESS.match(piece)))
             or any(name and (_letters(piece) in name or name in _letters(piece)) for name in known))
 
 
@@ -1259,11 +1272,30 @@ def _stated(tree: Any) -> dict[str, str]:
     sections = (part for value in _json_ld(tree, "articleSection")
                 for part in (value.split(",") if isinstance(value, str) else [value]))
     stated = {"language": [*tree.getroottree().getroot().xpath("@lang"), *_json_ld(tree, "inLanguage")],
-              "section": [*tree.xpath("//meta[@property='article:section' or @name='article:section']/@content"),
-                          *sections]}
+              "section": map(_named_section, [
+                  *tree.xpath("//meta[@property='article:section' or @name='article:section']/@content"), *sections])}
     found = {key: next(filter(None, (given_field(key, value) for value in values)), None)
              for key, values in stated.items()}
     return {key: value for key, value in found.items() if value}
+
+
+NO_SECTIONS = frozenset({"article", "articles", "post", "posts", "uncategorized", "non classé", "sans catégorie",
+                         "general", "général", "blog"})
+"""Categories a CMS gives every post by default (WordPress's "Uncategorized", Yoast's "Articles,Posts"): no section."""
+SECTION_CHARS = 60
+"""A stated section longer than this is a list or a description, not a section's name."""
+
+
+def _named_section(value: Any) -> Any:
+    """A stated section as a name, or None: the first of "video|actu"; not a path ("/societe/"), a slug
+    ("nos_vies_intimes"), a CMS's default category (`NO_SECTIONS`) or a text over `SECTION_CHARS` (a review found
+    each on fr-pages)."""
+    if not isinstance(value, str):
+        return value
+    name = value.split("|")[0].strip()
+    if "/" in name or "_" in name or len(name) > SECTION_CHARS or name.casefold() in NO_SECTIONS:
+        return None
+    return name
 
 
 def _json_ld(tree: Any, key: str) -> Iterator[Any]:
@@ -1339,8 +1371,8 @@ def _author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
     cheekmagazine.fr's `<meta name="author" content="Cheek Magazine">` hid its `<h2 itemprop="name"
     rel="author">Corentin Béchade</h2>` (found by a QA pass)."""
     author = _unhandled(tree, _byline(tree, extracted.pop("author"), text)) if "author" in extracted else None
-    if author and not page_author(author, extracted.get("sitename")):
-        return _marked_author(tree, extracted.get("sitename")) or author
+    if author and not page_author(author, extracted.get("sitename"), extracted.get("language")):
+        return _marked_author(tree, extracted.get("sitename"), extracted.get("language")) or author
     return author
 
 
@@ -1350,11 +1382,11 @@ _MARKED_AUTHOR = ("//*[@rel='author' or (@itemprop='name' and ancestor::*[@items
 data-vocabulary.org's microdata), outside the comments, where a commenter's is marked so."""
 
 
-def _marked_author(tree: Any, sitename: str | None) -> str | None:
+def _marked_author(tree: Any, sitename: str | None, language: str | None) -> str | None:
     """The text of the first element marked as the author's name (`_MARKED_AUTHOR`) that `page_author` takes for one:
     not a link's "View all posts", the site's name or a desk's."""
     for element in tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT):
-        if page_author(name := _element_text(element), sitename):
+        if page_author(name := _element_text(element), sitename, language):
             return name
     return None
 

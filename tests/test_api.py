@@ -1019,6 +1019,10 @@ def test_a_number_json_has_not_is_flagged_and_an_object_written_without_its_addr
         assert clean(given).record()["meta"] == {"o": "<object>", "f": "<function>"}
     assert clean({"text": "", "o": object()}).raw == {"text": "", "o": "<object>"}
     assert clean({"text": text, "meta": {"u": "<a at 0x1>", "n": 1.5}}).document.meta == {"u": "<a at 0x1>", "n": 1.5}
+    # in a set or as a key too, and a set in one order whatever the hash seed (a review: its text's order changed)
+    meta = {"s": {object(), "b", "a", 2}, "k": {object(): 1}, "f": frozenset({"z", "y"})}
+    assert clean({"text": text, "meta": meta}).record()["meta"] == {
+        "s": [2, "<object>", "a", "b"], "k": {"<object>": 1}, "f": ["y", "z"]}
 
 
 def test_a_document_with_a_blank_id_is_named_by_its_position_as_a_dict_is():

@@ -375,13 +375,16 @@ def jsonable(value: Any) -> Any:
     None, NumPy scalars and arrays (pandas' records) as Python's, anything else (a UUID, which a Parquet
     `uuid` column gives) as its text: a value JSON has no form for ended the run in a traceback. A text that is
     Python's default, with a memory address (`<object object at 0x7f…>`), is its type's name (`<object>`): the
-    address changed from run to run."""
+    address changed from run to run; so is a dict's key. A set is a list in a fixed order (its text's order changed
+    with the hash seed)."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {k if isinstance(k, str) else _text(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=lambda v: (type(v).__name__, repr(v)))
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, dt.timedelta):
@@ -394,6 +397,11 @@ def jsonable(value: Any) -> Any:
         return value
     if type(value).__module__ == "numpy":
         return jsonable(value.tolist())
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    """`str(value)`, or its type's name where that would name its memory address (`_ADDRESSED`)."""
     text = str(value)
     return f"<{type(value).__name__}>" if _ADDRESSED.fullmatch(text) else text
 
