@@ -5,6 +5,7 @@ auth, limits, errors, and a bounded load test."""
 from __future__ import annotations
 
 import gzip
+import asyncio
 import json
 import os
 import random
@@ -1133,6 +1134,30 @@ def _served(service: Service) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(60)
+
+
+def test_a_posted_batch_is_made_into_documents_off_the_event_loop(tmp_path, monkeypatch):
+    """`POST /v1/documents` made its body's documents on the event loop: a body of 3,000 held it 10 s, every other
+    request waiting (a review). They are made on the worker thread that cleans them."""
+    from fastapi.testclient import TestClient
+
+    import cleaner.service.app as app_module
+
+    on_loop: list[bool] = []
+    made = app_module.item_document
+
+    def item_document(*args):
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:  # no loop runs in this thread
+            on_loop.append(False)
+        return made(*args)
+
+    monkeypatch.setattr(app_module, "item_document", item_document)
+    with TestClient(create_app(Service(Config.load(), tmp_path / "index.sqlite"))) as c:
+        r = c.post("/v1/documents", json=[{"id": f"d{k}", "text": fresh(f"off-loop-{k}")} for k in range(3)])
+    assert r.status_code == 200 and on_loop == [False] * 3
 
 
 def test_reads_answer_and_queued_writes_fail_by_the_index_timeout_from_their_arrival(tmp_path):

@@ -24,6 +24,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 from types import FrameType
 from typing import Annotated, Any, NoReturn
 
@@ -342,7 +343,7 @@ def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_ke
         """`kept` (stored, with its cluster), `duplicate` (with `dup_of` and `similarity`) or `rejected` (with a reason)."""
         # on the event loop, which waits for the index on no thread: posts queued for a busy index held the pool of
         # 40 threads the reads shared, and hung them
-        return _as_sent(body, await _service(request).submit_async(_documents(request, body)))
+        return _as_sent(body, await _service(request).submit_async(partial(_documents, request, body)))
 
     # the reads: on asyncio's threads, as /readyz, not the pool of 40 that requests being cleaned may all hold
     @app.get("/v1/documents/{doc_id:anything}", summary="A stored document: corpus record and raw text")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from threading import Lock
@@ -118,11 +118,12 @@ class Service(Closing):
         document, in input order. The index is waited for as `_queue` says: `IndexBusyError` past its timeout."""
         return self._answer(self._queue(self._prepare(docs)).result())
 
-    async def submit_async(self, docs: list[Document | Rejected]) -> list[Verdict]:
-        """`submit` for an event loop: cleaning and answering on a worker thread (anyio's, a server's request
-        threads), the wait for the index on none, so batches queued for a busy index hold no thread that reads
-        and other requests need."""
-        prepared = await to_thread.run_sync(self._prepare, docs)
+    async def submit_async(self, documents: Callable[[], list[Document | Rejected]]) -> list[Verdict]:
+        """`submit` for an event loop, of the batch `documents()` makes: making, cleaning and answering on a worker
+        thread (anyio's, a server's request threads), the wait for the index on none, so batches queued for a busy
+        index hold no thread that reads and other requests need. (The documents made on the loop held it 10 s for a
+        body of 3,000, every other request waiting: a review.)"""
+        prepared = await to_thread.run_sync(lambda: self._prepare(documents()))
         return await to_thread.run_sync(self._answer, await asyncio.wrap_future(self._queue(prepared)))
 
     def _prepare(self, docs: list[Document | Rejected]) -> list[Cleaned | Rejected]:
