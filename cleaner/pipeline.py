@@ -155,6 +155,8 @@ _DEDUP_DETAIL = {
     "repeated_id": "this id appears more than once in the input; only the copy ranked first by the keep policy"
                    " goes on to dedup (its own verdict says whether it was kept)",
 }
+_MEASURED = "near-duplicate of {dup_of} (Jaccard {similarity:.3f} of their shingles, verified exactly)"
+"""The detail of a `duplicate` whose similarity is exact (`Decision.exact_similarity`)."""
 _REPEATED_AT = ("this id appears more than once in the input (this copy at {}); only the copy ranked first by the keep"
                 " policy, at {}, goes on to dedup (its own verdict says whether it was kept)")
 """The detail of a `repeated_id` whose copies' places are known (`Decision.places`)."""
@@ -559,7 +561,8 @@ def dedup_detail(decision: Decision) -> str:
     """The `detail` of the rejection of a document that dedup did not keep."""
     if decision.places is not None:
         return _REPEATED_AT.format(*decision.places)
-    return _DEDUP_DETAIL[decision.status].format(dup_of=decision.dup_of, similarity=decision.similarity or 1.0)
+    template = _MEASURED if decision.exact_similarity else _DEDUP_DETAIL[decision.status]
+    return template.format(dup_of=decision.dup_of, similarity=decision.similarity or 1.0)
 
 
 def order_detail(status: str | None, detail: str) -> str:

@@ -228,17 +228,30 @@ class RunState(Closing):
         def load(rows: np.ndarray) -> np.ndarray:
             """The signatures of the given rows of the batch (zeros for a row with none)."""
             out = np.zeros((len(rows), params.num_perm), dtype=np.uint32)
-            wanted = seqs[rows].tolist()
-            at = dict(zip(wanted, range(len(wanted))))
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                for seq, sig in self._db.execute(f"SELECT seq, sig FROM docs WHERE seq IN ({','.join('?' * len(chunk))})"
-                                                 " AND sig IS NOT NULL", chunk):
-                    out[at[seq]] = np.frombuffer(sig, dtype=np.uint32)
+            for k, sig in self._column("sig", seqs[rows].tolist()):
+                if sig is not None:
+                    out[k] = np.frombuffer(sig, dtype=np.uint32)
+            return out
+
+        def texts(rows: list[int]) -> list[str | None]:
+            """The clean texts of the given rows of the batch (the texts that were signed)."""
+            out: list[str | None] = [None] * len(rows)
+            for k, record in self._column("record", seqs[rows].tolist()):
+                out[k] = unpack(record)["text"]
             return out
 
         empty = np.zeros((0, params.num_perm), dtype=np.uint32)
-        return seqs, Signed(ids, lengths, published, exact, empty, has_sig, ties, places, keys=keys, load=load)
+        return seqs, Signed(ids, lengths, published, exact, empty, has_sig, ties, places, keys=keys, load=load,
+                            texts=texts)
+
+    def _column(self, column: str, wanted: list[int]) -> Iterator[tuple[int, Any]]:
+        """(k, `column` of the record whose `seq` is `wanted[k]`) for each of those stored, 500 at a time."""
+        at = dict(zip(wanted, range(len(wanted))))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for seq, value in self._db.execute(f"SELECT seq, {column} FROM docs WHERE seq IN "
+                                               f"({','.join('?' * len(chunk))})", chunk):
+                yield at[seq], value
 
     @_full_disk_named
     def store_decisions(self, decisions: Iterable[tuple[int, Decision, str]], clusters: Iterable[Cluster]) -> None:

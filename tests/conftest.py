@@ -121,6 +121,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(SESSION_CACHE, ignore_errors=True)
 
 
+def footer_articles(n: int) -> list[tuple[str, str]]:
+    """`n` short articles (id, text), each a distinct 30-word stretch of MasakhaNEWS English and the same 55-word
+    footer: every pair shares a true Jaccard of 0.4-0.46, under the dedup threshold, and many are LSH candidates."""
+    words = " ".join(a["text"] for a in masakhanews(("eng",), 200)).split()
+    footer = ("About us: The Daily Courier is an independent news organisation founded in 1998 and based in "
+              "Nairobi. We cover politics, business, sport and culture across East Africa. Our journalism is funded "
+              "by readers like you. Support us today with a monthly contribution and get exclusive newsletters, "
+              "podcasts and events.")
+    assert len(words) >= 30 * n
+    return [(f"b{k:04d}", " ".join(words[30 * k : 30 * k + 30]) + "\n\n" + footer) for k in range(n)]
+
+
 def masakhanews(langs: tuple[str, ...], per_lang: int) -> list[dict]:
     """The first `per_lang` articles of each of `langs` (fra, eng, hau, ...) of ../shared's MasakhaNEWS, in file order."""
     rows: list[dict] = []

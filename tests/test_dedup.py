@@ -8,10 +8,11 @@ import random
 import re
 import tracemalloc
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import damaged_index
+from conftest import damaged_index, footer_articles
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +31,7 @@ from cleaner.dedup import (
     normalise,
     shingles,
 )
-from cleaner.dedup.cluster import _buckets, _signed
+from cleaner.dedup.cluster import _buckets, sign_items, sure_above
 from cleaner.dedup.shingle import tokens, words
 from cleaner.dedup.signature import KNOWN_BANDS, band_keys, band_keys_matrix
 from cleaner.text import SPACELESS, SPACELESS_BLOCKS
@@ -429,9 +430,10 @@ def test_buckets_give_every_pair_sharing_a_key_once(n, bands, values, small, rnd
 @given(st.lists(st.lists(st.sampled_from("abcdefgh"), min_size=3, max_size=9), min_size=1, max_size=40))
 def test_near_duplicates_are_the_greedy_choice_over_every_pair(texts):
     """Against a plain reading of the policy that compares every pair: in rank order, an item with a
-    text of its own is a duplicate of the most similar better-ranked *kept* item that shares a band key
-    and passes the threshold (ties to the better-ranked), else kept. Tiny vocabularies make buckets
-    crowded and chains common."""
+    text of its own is a duplicate of the first better-ranked *kept* item, by estimate (ties to the better-ranked),
+    that shares a band key and is estimated at least `sure_above`, or at least the threshold with an exact Jaccard
+    (then its similarity) at least the threshold too; else kept. Tiny vocabularies make buckets crowded and chains
+    common."""
     signer = Signer()
     items = [(f"d{k:02d}", " ".join(words)) for k, words in enumerate(texts)]
     res = dedup_batch(items, DedupIndex(":memory:")).by_id()
@@ -446,13 +448,66 @@ def test_near_duplicates_are_the_greedy_choice_over_every_pair(texts):
         keys = band_keys(sig, signer.params.bands, signer.params.rows)
         found = [(estimate_jaccard(sig, other), r, other_id) for r, (other_id, other) in enumerate(kept)
                  if set(zip(range(len(keys)), keys)) & set(zip(range(len(keys)), band_keys(other, signer.params.bands, signer.params.rows)))]
-        found = [f for f in found if f[0] >= signer.params.threshold]
-        if found:
-            sim, _, other_id = min(found, key=lambda f: (-f[0], f[1]))
-            assert (res[doc_id].status, res[doc_id].dup_of, res[doc_id].similarity) == ("duplicate", other_id, round(sim, 4))
+        found = [f for f in sorted(found, key=lambda f: (-f[0], f[1])) if f[0] >= signer.params.threshold]
+        texts = dict(items)
+        for sim, _, other_id in found:
+            if sim < sure_above(signer.params):
+                sim = jaccard(shingles(text), shingles(texts[other_id]))
+            if sim >= signer.params.threshold:
+                assert (res[doc_id].status, res[doc_id].dup_of, res[doc_id].similarity) == ("duplicate", other_id,
+                                                                                             round(sim, 4))
+                break
         else:
             assert res[doc_id].status == "kept"
             kept.append((doc_id, sig))
+
+
+def test_documents_sharing_a_long_footer_are_no_duplicates_by_a_lucky_estimate():
+    """Each of these documents is compared with every kept one, at a true Jaccard of 0.4-0.46: on the estimate
+    alone (SD 0.044), one comparison in a few hundred came out at 0.5 or more, and a quarter of 1,000 such
+    documents were called duplicates (56 of these 300). A near-threshold estimate is now checked against the exact
+    Jaccard of the two texts, which the duplicate then reports (and its detail says so); the batch's verdicts do
+    not depend on its order."""
+    items = footer_articles(300)
+    texts = dict(items)
+    res = dedup_batch(items, DedupIndex(":memory:"))
+    duplicates = [d for d in res.decisions if d.status == "duplicate"]
+    exact = {d.id: jaccard(shingles(texts[d.id]), shingles(texts[d.dup_of])) for d in duplicates}
+    assert all(j >= 0.5 for j in exact.values()), sorted(exact.values())[:5]
+    assert all(d.similarity == round(exact[d.id], 4) for d in duplicates if d.exact_similarity)
+    assert res.counts["kept"] >= 290
+    assert dedup_batch(items[::-1], DedupIndex(":memory:")).to_json() == res.to_json()
+
+
+def test_a_duplicate_verified_exactly_says_so_in_its_detail():
+    from cleaner.pipeline import dedup_detail
+    from cleaner.dedup import Decision
+
+    estimated = Decision("a", "duplicate", cluster="b", dup_of="b", similarity=0.7031)
+    measured = Decision("a", "duplicate", cluster="b", dup_of="b", similarity=0.5217, exact_similarity=True)
+    assert dedup_detail(estimated) == "near-duplicate of b (estimated Jaccard 0.703)"
+    assert dedup_detail(measured) == "near-duplicate of b (Jaccard 0.522 of their shingles, verified exactly)"
+
+
+def test_index_candidates_are_compared_without_an_object_each(monkeypatch):
+    """An item is compared with all of its index candidates at once, from their stacked signatures: with an
+    `IndexedDoc` and a comparison each, 500 items against an index of 8,000 documents that all share bands took
+    44 ms an item. The verdicts are those of the estimates one at a time."""
+    from cleaner.dedup import index as index_module
+
+    items = footer_articles(320)
+    index = DedupIndex(":memory:")
+    dedup_batch(items[:300], index)
+    made = []
+    monkeypatch.setattr(index_module, "IndexedDoc", lambda **kw: made.append(kw) or SimpleNamespace(**kw))
+    res = dedup_batch(items[300:], index, add=False)
+    assert made == []
+    signer = Signer()
+    for doc_id, text in items[300:]:
+        sig = signer.signature(text)
+        best = max((estimate_jaccard(sig, doc.signature) for doc in index.candidates(band_keys(sig, 25, 5))),
+                   default=0.0)
+        assert best < 0.5 or res.by_id()[doc_id].status == "duplicate"
 
 
 def test_verdicts_do_not_depend_on_which_buckets_count_as_large(articles, monkeypatch):
@@ -486,7 +541,7 @@ def test_a_large_cluster_of_near_copies_costs_memory_in_proportion_to_its_size()
         for _ in range(6):
             copy[rnd.randrange(len(copy))] = f"x{rnd.randrange(10**6)}"
         items.append((f"d{k:05d}", " ".join(copy)))
-    batch = _signed(items, Signer())
+    batch = sign_items(items, Signer())
     tracemalloc.start()
     try:
         res = dedup_batch(batch, DedupIndex(":memory:"))

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 import pyarrow.parquet as pq
 import pytest
 import zstandard
-from conftest import ROOT, SEEDS, masakhanews, run_cli
+from conftest import ROOT, SEEDS, footer_articles, masakhanews, run_cli
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -1725,6 +1725,27 @@ def test_workers_with_a_scheduler_is_refused_as_the_dask_only_flags_are(tmp_path
                            "--scheduler; the cluster at --scheduler runs the workers started for it (dask worker "
                            "--nworkers N)\n")
     assert not out.exists()
+
+
+def test_a_run_checks_near_threshold_pairs_against_their_clean_texts(tmp_path, in_process):
+    """The run's dedup holds no text: it reads the clean texts of its near-threshold pairs back from its state, so
+    documents sharing only a long footer are kept (56 of these 300 were `duplicate`s by a lucky estimate), and a
+    duplicate verified exactly says so."""
+    from cleaner import clean
+    from cleaner.dedup import jaccard, shingles
+
+    docs = [{"id": doc_id, "text": text} for doc_id, text in footer_articles(300)]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    assert in_process("run", str(src), "--out", str(tmp_path / "out"), "-q").returncode == 0
+    texts = {c.id: c.text for c in clean(docs)}
+    rejects = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").open()]
+    assert len(rejects) < 10
+    for r in rejects:
+        true = jaccard(shingles(texts[r["id"]]), shingles(texts[r["dup_of"]]))
+        assert true >= 0.5
+        if "verified exactly" in r["detail"]:
+            assert r["similarity"] == round(true, 4)
 
 
 def test_the_printed_summary_shows_the_reports_dedup_index_and_skipped_records(tmp_path, in_process):

@@ -16,10 +16,15 @@ Steps (every one independent of input order):
    representative). A representative whose hash is in the index is an `exact_duplicate` of that
    document.
 5. Near duplicates, greedy in rank order: a representative's candidates are index documents and
-   better-ranked *kept* representatives sharing an LSH band key. A candidate counts only if the
-   estimated Jaccard of the two signatures is at least `threshold` (verification). With verified
-   candidates the item is a `duplicate` of the most similar one (ties: index first, then rank);
-   with none it is `kept`.
+   better-ranked *kept* representatives sharing an LSH band key, taken by the estimated Jaccard of the
+   two signatures, most similar first (ties: index first, then rank). A candidate estimated below
+   `threshold` is dropped; one estimated at least `sure_above` is similar; one in between, a near-threshold
+   pair, is verified by the exact Jaccard of the two texts' shingle sets when both texts are at hand
+   (`Signed.texts`: the batch's own documents; an index document has no text, and its estimate decides).
+   The item is a `duplicate` of the first candidate that is similar (`similarity`: the exact Jaccard when
+   verified exactly, else the estimate); with none it is `kept`. Without the exact check, a document
+   compared with hundreds of kept ones that share a long footer with it (true Jaccard 0.4-0.46) found one
+   whose estimate was lucky: a quarter of 1,000 such documents were called duplicates.
    Greedy assignment rather than connected components: a document is only ever called a duplicate of
    a kept document it is itself similar to. In a chain A~B~C where A and C are not similar, B is
    dropped as a copy of A and C is kept, instead of C being dropped for resembling a dropped B.
@@ -30,20 +35,22 @@ Steps (every one independent of input order):
 
 Every kept document's `cluster` is its own id; a duplicate's `cluster` is the id of the kept document
 it copies. `clusters` lists each group with at least one duplicate in this batch: the kept id (which
-may be a document of an earlier batch), its members, and the pairwise estimated similarities among
-members (all pairs up to `max_pair_members` members, beyond that each member against the kept one).
+may be a document of an earlier batch), its members, and the pairwise similarities among members (all
+pairs up to `max_pair_members` members, beyond that each member against the kept one): a member against
+the kept one, its verdict's `similarity`; two members, their estimate.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
@@ -51,8 +58,8 @@ from typing import Any, Literal
 import numpy as np
 
 from ..closing import Closing
-from .index import DedupIndex, IndexedDoc
-from .signature import DedupParams, Signer, band_keys_matrix, estimate_jaccard
+from .index import DedupIndex
+from .signature import DedupParams, Signer, band_keys_matrix, estimate_jaccard, exact_jaccards
 
 Status = Literal["kept", "exact_duplicate", "duplicate", "already_indexed", "repeated_id"]
 
@@ -98,6 +105,9 @@ class Decision:
     places: tuple[str, str] | None = None
     """For a `repeated_id`: where this copy and the copy that went on to dedup were read, when both are known
     and tell them apart."""
+    exact_similarity: bool = False
+    """For a `duplicate`: `similarity` is the exact Jaccard of the two texts' shingle sets (a near-threshold pair,
+    verified), not the estimate from their signatures."""
 
     @property
     def kept(self) -> bool:
@@ -161,6 +171,9 @@ class Signed:
     load: Callable[[np.ndarray], np.ndarray] | None = None
     """When given, `signatures` holds no rows and `load(rows)` reads the signatures of the given rows
     (sorted numbers): dedup then reads only those it compares, and `keys` must be given."""
+    texts: Callable[[list[int]], list[str | None]] | None = None
+    """When given, `texts(rows)` reads the clean texts of the given rows (None for one not at hand): the texts
+    that were signed. Dedup reads those of the rows in near-threshold pairs only (`sure_above`)."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -217,8 +230,8 @@ def _as_item(obj: Any) -> Item:
     return Item(*obj)
 
 
-def _signed(items: Iterable[Any], signer: Signer) -> Signed:
-    """`items` as columns, signed by `signer` where they were not signed already."""
+def sign_items(items: Iterable[Any], signer: Signer) -> Signed:
+    """`items` as columns, signed by `signer` where they were not signed already, with their texts (those given)."""
     batch = [_as_item(x) for x in items]
     signed = [it.signed or signer.sign(it.text) for it in batch]
     has_sig = np.array([s is not None for _, s in signed], dtype=bool)
@@ -231,7 +244,8 @@ def _signed(items: Iterable[Any], signer: Signer) -> Signed:
     return Signed(ids, [len(it.text) if it.length is None else int(it.length) for it in batch],
                   [it.published for it in batch], [e for e, _ in signed], sigs, has_sig,
                   {i: batch[i].tiebreak or batch[i].text.encode("utf-8", "surrogatepass") for i in twins},
-                  {i: batch[i].place for i in twins if batch[i].place})
+                  {i: batch[i].place for i in twins if batch[i].place},
+                  texts=lambda rows: [batch[i].text or None for i in rows])
 
 
 def rank_order(batch: Signed) -> np.ndarray:
@@ -261,8 +275,19 @@ def repeated(ids: list[str]) -> list[int]:
     return [i for i, doc_id in enumerate(ids) if counts[doc_id] > 1]
 
 
-_BLOCK = 4_096
-"""Items whose index candidates are looked up, and their signatures read, at a time."""
+SURE_SDS = 4
+"""How many standard deviations of the estimate above the threshold an estimated Jaccard must be for a pair to
+count as similar without its exact Jaccard (`sure_above`)."""
+
+
+def sure_above(params: DedupParams) -> float:
+    """The estimated Jaccard from which a pair counts as similar unchecked: `SURE_SDS` standard deviations of the
+    estimate at the threshold t, sqrt(t(1 - t) / num_perm), above it (0.677 at the defaults). A document compared
+    with hundreds of kept ones just below the threshold needs a margin that a comparison crosses by chance too seldom
+    to matter even then: at a true Jaccard of 0.45 the estimate reaches 0.677 once in 7 million comparisons (0.633,
+    three deviations, once in 40,000), at 0.49 once in 90,000."""
+    t = params.threshold
+    return t + SURE_SDS * math.sqrt(t * (1 - t) / params.num_perm)
 
 
 SMALL_BUCKET = 16
@@ -299,18 +324,97 @@ def _buckets(keys: np.ndarray, rows: np.ndarray, small: int) -> tuple[np.ndarray
 
 
 class _Kept:
-    """The kept rows of a batch in large LSH buckets, by (band, key): what step 5b looks them up in."""
+    """The kept rows of a batch (of `n` rows) in large LSH buckets, by (band, key): what step 5c looks them up in.
+    Each bucket's rows are an array (grown by doubling), so a lookup costs no Python step per row."""
 
-    def __init__(self) -> None:
-        self.table: dict[tuple[int, int], list[int]] = {}
+    def __init__(self, n: int) -> None:
+        self.table: dict[tuple[int, int], np.ndarray] = {}
+        self.sizes: dict[tuple[int, int], int] = {}
+        self.seen = np.zeros(n, dtype=bool)  # all False between lookups
 
-    def candidates(self, buckets: list[tuple[int, int]]) -> set[int]:
-        """The kept rows in any of these buckets."""
-        return {row for bucket in buckets for row in self.table.get(bucket, ())}
+    def candidates(self, buckets: list[tuple[int, int]]) -> np.ndarray:
+        """The kept rows in any of these buckets, each once (a row is in many of them: no sort to find which)."""
+        found = [np.empty(0, dtype=np.int64)]
+        for bucket in buckets:
+            if bucket in self.table:
+                rows = self.table[bucket][: self.sizes[bucket]]
+                found.append(rows := rows[~self.seen[rows]])
+                self.seen[rows] = True
+        out = np.concatenate(found)
+        self.seen[out] = False
+        return out
 
     def add(self, row: int, buckets: list[tuple[int, int]]) -> None:
         for bucket in buckets:
-            self.table.setdefault(bucket, []).append(row)
+            rows, n = self.table.get(bucket, np.empty(0, dtype=np.int64)), self.sizes.get(bucket, 0)
+            if n == len(rows):
+                rows = self.table[bucket] = np.concatenate((rows, np.empty(max(8, n), dtype=np.int64)))
+            rows[n] = row
+            self.sizes[bucket] = n + 1
+
+
+class _ShingleSets:
+    """The shingle sets of the rows in near-threshold pairs, read through `Signed.texts` as they are needed and
+    kept, the last `_SET_VALUES` values' worth read: a kept document is compared with many."""
+
+    def __init__(self, texts: Callable[[list[int]], list[str | None]] | None, signer: Signer) -> None:
+        self.texts, self.signer = texts, signer
+        self.sets: dict[int, np.ndarray | None] = {}
+        self.values = 0
+
+    def exact(self, i: int, others: list[int]) -> list[float | None]:
+        """The exact Jaccard of row `i` with each of `others` (None where a text is not at hand)."""
+        if self.texts is None:
+            return [None] * len(others)
+        self._read([i, *others])
+        mine, known = self.sets[i], [o for o in others if self.sets[o] is not None]
+        if mine is None or not known:
+            return [None] * len(others)
+        sims = dict(zip(known, exact_jaccards(mine, [self.sets[o] for o in known]).tolist()))
+        return [sims.get(o) for o in others]
+
+    def _read(self, rows: list[int]) -> None:
+        """Hold the sets of `rows`: those not held are read, and the first read, not among `rows`, let go past the
+        bound."""
+        todo = list(dict.fromkeys(row for row in rows if row not in self.sets))
+        for row, text in zip(todo, self.texts(todo) if todo else ()):
+            found = self.sets[row] = None if text is None else self.signer.shingle_set(text)
+            self.values += 0 if found is None else len(found)
+        if self.values > _SET_VALUES:
+            wanted = set(rows)
+            for row in [row for row in self.sets if row not in wanted]:
+                dropped = self.sets.pop(row)
+                self.values -= 0 if dropped is None else len(dropped)
+                if self.values <= _SET_VALUES:
+                    break
+
+
+_SET_VALUES = 1 << 23
+"""Shingle hashes `_ShingleSets` keeps (32 MB): a few thousand news articles' sets."""
+
+
+def _first_similar(i: int, found: list[tuple[float, int, Any]], threshold: float, sure: float,
+                   sets: _ShingleSets) -> tuple[float, int, Any, bool] | None:
+    """The first of `found` ((estimate, tie, candidate), in order, none estimated below `threshold`) similar to
+    row `i`, as (similarity, tie, candidate, whether the similarity is exact) (see step 5): the texts of the
+    near-threshold ones are read at the first of them."""
+    exact: dict[int, float | None] | None = None
+    for sim, tie, other in found:
+        if sim < sure and tie >= 0:  # a near-threshold pair of batch rows
+            if exact is None:
+                unsure = list(dict.fromkeys(f[2] for f in found if f[0] < sure and f[1] >= 0))
+                exact = dict(zip(unsure, sets.exact(i, unsure)))
+            if (value := exact[other]) is not None:
+                if value >= threshold:
+                    return value, tie, other, True
+                continue
+        return sim, tie, other, False
+    return None
+
+
+def _estimates(sigs: np.ndarray, sig: np.ndarray) -> np.ndarray:
+    """The estimated Jaccard of `sig` with each row of `sigs` (`estimate_jaccard`, one pass over them all)."""
+    return np.count_nonzero(sigs == sig, axis=1) / len(sig)
 
 
 def _verify_pairs(sigs: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 1_024) -> np.ndarray:
@@ -334,7 +438,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     if signer.params != params:
         raise ValueError("the signer's parameters differ from the index's")
     threshold = params.threshold
-    batch = items if isinstance(items, Signed) else _signed(items, signer)
+    batch = items if isinstance(items, Signed) else sign_items(items, signer)
     if batch.signatures.shape[1:] != (params.num_perm,):
         raise ValueError(f"signatures have {batch.signatures.shape[1:]} values, the index uses {params.num_perm}")
     n = len(batch)
@@ -351,7 +455,6 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
     rank[order] = np.arange(n)
 
     decisions: list[Decision | None] = [None] * n
-    index_docs: dict[str, IndexedDoc] = {}
     with index.write_lock():
         looked_up = not index.is_empty()  # an empty index (a first run) has nothing to look up
         # 3. ids
@@ -386,7 +489,6 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
         for i in reps:
             hit = index.find_exact(int(exact[i])) if looked_up else None
             if hit is not None:
-                index_docs[hit.id] = hit
                 hits.append(i)
                 decisions[i] = Decision(ids[i], "exact_duplicate", cluster=hit.id, dup_of=hit.id, similarity=1.0)
             elif has_sig[i]:
@@ -399,20 +501,19 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
         a, b, big = _buckets(keys, np.array(near, dtype=np.int64), SMALL_BUCKET)
         exact_rows = np.array(hits + followers + follows, dtype=np.int64)
         held = _Held(batch, np.arange(n) if add else np.concatenate((a, b, np.array(list(big), np.int64), exact_rows)))
-        # 5a. verified neighbours in the index
-        neighbours: dict[int, list[tuple[float, int, str]]] = {}  # (sim, tie, id), for items that have any
-        for start in range(0, len(near) if looked_up else 0, _BLOCK):
-            found = [(i, docs) for i in near[start : start + _BLOCK] if (docs := index.candidates(keys[i].tolist()))]
-            held.read([i for i, _ in found])
-            for i, docs in found:
-                for doc in docs:
-                    sim = estimate_jaccard(held.signature(i), doc.signature)
-                    if sim >= threshold:
-                        index_docs[doc.id] = doc
-                        neighbours.setdefault(i, []).append((sim, -1, doc.id))
-                if i not in neighbours:
-                    held.forget(i)
-        # 5b. verified neighbours within the batch, better-ranked side only: the pairs of small buckets at
+        # 5a. neighbours in the index (estimated at least `threshold`), all of an item's candidates at once
+        neighbours: dict[int, list[tuple[float, int, Any]]] = {}  # (sim, tie, id or row), for items that have any
+        for i in near if looked_up else ():
+            doc_ids, sigs = index.candidate_signatures(keys[i].tolist())
+            if not doc_ids:
+                continue
+            held.read([i])
+            sims = _estimates(sigs, held.signature(i))
+            for k in np.flatnonzero(sims >= threshold).tolist():
+                neighbours.setdefault(i, []).append((float(sims[k]), -1, doc_ids[k]))
+            if i not in neighbours:
+                held.forget(i)
+        # 5b. neighbours within the batch, better-ranked side only: the pairs of small buckets at
         # once; in a large bucket (a story copied hundreds of times), the kept members, looked up as the
         # greedy pass reaches each item, so k copies cost k lookups, not k^2 pairs
         if len(a):
@@ -423,30 +524,33 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
             for x, y, r, sim in zip(hi.tolist(), lo.tolist(), rank[hi].tolist(), sims.tolist()):
                 neighbours.setdefault(y, []).append((sim, r, x))
         del a, b
-        # 5c. greedy in rank order (`near` is)
-        kept = _Kept()
+        # 5c. greedy in rank order (`near` is), each item's candidates most similar first
+        kept = _Kept(n)
+        sets, sure = _ShingleSets(batch.texts, signer), sure_above(params)
         for i in near:
             found = [f for f in neighbours.get(i, ()) if f[1] < 0 or decisions[f[2]].kept]
-            if i in big and (others := sorted(kept.candidates(big[i]))):
-                sims = (held.matrix[held.at(np.array(others, dtype=np.int64))] == held.signature(i)).mean(axis=1)
-                found += [(sim, int(rank[o]), o) for o, sim in zip(others, sims.tolist()) if sim >= threshold]
-            best = min(found, default=None, key=lambda f: (-f[0], f[1]))
+            if i in big and len(others := kept.candidates(big[i])):
+                sims = _estimates(held.matrix[held.at(others)], held.signature(i))
+                close = sims >= threshold
+                found += zip(sims[close].tolist(), rank[others[close]].tolist(), others[close].tolist())
+            best = _first_similar(i, sorted(found, key=lambda f: (-f[0], f[1])), threshold, sure, sets)
             if best is None:
                 decisions[i] = Decision(ids[i], "kept", cluster=ids[i])
                 if i in big:
                     kept.add(i, big[i])
             else:
-                sim, tie, other = best
+                sim, tie, other, measured = best
                 target = other if tie < 0 else ids[other]
-                decisions[i] = Decision(ids[i], "duplicate", cluster=target, dup_of=target, similarity=round(sim, 4))
-        del neighbours, kept, big
+                decisions[i] = Decision(ids[i], "duplicate", cluster=target, dup_of=target, similarity=round(sim, 4),
+                                        exact_similarity=measured)
+        del neighbours, kept, big, sets
         # 6. exact followers
         for i, head in zip(followers, follows):
             rep = decisions[head]
             if rep.kept:
                 decisions[i] = Decision(ids[i], "exact_duplicate", cluster=rep.id, dup_of=rep.id, similarity=1.0)
             else:
-                decisions[i] = Decision(ids[i], rep.status, cluster=rep.cluster, dup_of=rep.dup_of, similarity=rep.similarity)
+                decisions[i] = replace(rep, id=ids[i])
         # 7. add kept
         if add:
             index.add_many((ids[i], int(lengths[i]), published[i], int(exact[i]), held.signature(i),
@@ -455,7 +559,7 @@ def dedup_batch(items: Iterable[Any], index: DedupIndex, *, signer: Signer | Non
             if cite:
                 index.cite(d.dup_of for d in decisions if d.dup_of)
 
-    clusters = _clusters(batch.ids, held, decisions, rank, index_docs, max_pair_members)
+    clusters = _clusters(batch.ids, held, decisions, rank, max_pair_members)
     ranked = sorted(order.tolist(), key=ids.__getitem__)  # by id, then rank (the sort is stable)
     counts: dict[str, int] = {}
     for d in decisions:
@@ -470,7 +574,7 @@ def _places(batch: Signed, copy: int, first: int) -> tuple[str, str] | None:
 
 
 def _clusters(batch_ids: list[str], held: _Held, decisions: list[Decision], rank: np.ndarray,
-              index_docs: dict[str, IndexedDoc], max_pair_members: int) -> tuple[Cluster, ...]:
+              max_pair_members: int) -> tuple[Cluster, ...]:
     pos = {batch_ids[i]: i for i in range(len(batch_ids)) if decisions[i].kept}
     groups: dict[str, list[int]] = {}
     for i, d in enumerate(decisions):
@@ -480,14 +584,14 @@ def _clusters(batch_ids: list[str], held: _Held, decisions: list[Decision], rank
     for kept_id in sorted(groups):
         members = sorted(groups[kept_id], key=rank.__getitem__)
         in_index = kept_id not in pos
-        kept_sig = index_docs[kept_id].signature if in_index else held.signature(pos[kept_id])
         ids = [kept_id] + [batch_ids[i] for i in members]
-        sigs = [kept_sig] + [held.signature(i) for i in members]
         if len(ids) <= max_pair_members:
             pairs = list(combinations(range(len(ids)), 2))
         else:
             pairs = [(0, k) for k in range(1, len(ids))]
-        sims = tuple((ids[x], ids[y], round(estimate_jaccard(sigs[x], sigs[y]), 4)) for x, y in pairs)
+        sigs = [None] + [held.signature(i) for i in members]  # the kept one's is never compared
+        sims = tuple((ids[x], ids[y], decisions[members[y - 1]].similarity if x == 0
+                      else round(estimate_jaccard(sigs[x], sigs[y]), 4)) for x, y in pairs)
         out.append(Cluster(id=kept_id, kept=kept_id, kept_in_index=in_index, members=tuple(ids), similarities=sims))
     return tuple(out)
 
@@ -568,7 +672,7 @@ class Deduplicator(Closing):
 
     def run(self, items: Iterable[Any], *, add: bool = True, cite: bool = True) -> BatchResult:
         self.check_open()
-        batch = items if isinstance(items, Signed) else _signed(items, self.signer)  # signing needs no lock
+        batch = items if isinstance(items, Signed) else sign_items(items, self.signer)  # signing needs no lock
         with self._batch():
             return dedup_batch(batch, self.index, signer=self.signer, add=add, cite=cite)
 
@@ -578,7 +682,7 @@ class Deduplicator(Closing):
         duplicates, `DedupIndex.cite`) in the same transaction; returns how many. An id the index holds
         already is a ValueError naming it, and nothing is added."""
         self.check_open()
-        batch = _signed(items, self.signer)
+        batch = sign_items(items, self.signer)
         order = rank_order(batch).tolist()
         with self._batch(), self.index.write_lock():
             ids = list(batch.ids)
@@ -623,7 +727,7 @@ class Deduplicator(Closing):
             return self._forget(items)
 
     def _forget(self, items: Iterable[Any]) -> int:
-        batch = _signed(items, self.signer)
+        batch = sign_items(items, self.signer)
         return self.index.remove_many((batch.ids[i], batch.signature(i)) for i in range(len(batch)))
 
     def close(self) -> None:

@@ -7,8 +7,9 @@ them by estimated Jaccard) and one 8-byte key per LSH band in a `WITHOUT ROWID` 
 
 Why signatures are stored: a near-copy arriving in a later batch must be *verified* against the
 earlier document before it is called a duplicate, and the earlier text is gone. Estimated Jaccard
-from the two signatures is the same test used inside a batch, so a pair gets the same verdict
-whether its members arrive together or in different runs.
+from the two signatures is the test; inside a batch a near-threshold estimate is also checked against
+the exact Jaccard of the two texts (`cluster.sure_above`), which an index document cannot give, so such
+a pair may be called a duplicate across runs and not within one.
 
 Memory: nothing is held per document in the process. Lookups go through SQLite's B-trees; what the
 process holds is SQLite's page cache, bounded by `cache_mb` (default 16 MB, whatever the number of
@@ -499,21 +500,32 @@ class DedupIndex(Closing):
 
     def candidates(self, keys: Sequence[int]) -> list[IndexedDoc]:
         """Kept documents sharing at least one band key (unverified LSH candidates), by id."""
+        out = [self._doc(row) for row in self._rows("id, length, published, exact, sig", self._sharing(keys))]
+        return sorted(out, key=lambda d: d.id)
+
+    def candidate_signatures(self, keys: Sequence[int]) -> tuple[list[str], np.ndarray]:
+        """The ids, sorted, and the signatures (stacked in that order, num_perm columns) of the kept documents
+        sharing at least one band key: what `candidates` gives, with no object per document."""
+        rows = sorted(self._rows("id, sig", self._sharing(keys)))
+        sigs = np.frombuffer(b"".join(sig for _, sig in rows), dtype=np.uint32).reshape(len(rows), self.params.num_perm)
+        return [doc_id for doc_id, _ in rows], sigs
+
+    def _sharing(self, keys: Sequence[int]) -> list[int]:
+        """The numbers of the kept documents sharing at least one of these band keys, sorted."""
         docs: set[int] = set()
         for i in range(0, len(keys), _IN_CHUNK):
             chunk = list(keys[i : i + _IN_CHUNK])
             marks = ",".join("?" * len(chunk))
             docs.update(r[0] for r in self._db.execute(f"SELECT doc FROM bands WHERE key IN ({marks})", chunk))
-        if not docs:
-            return []
-        out = []
-        ids = sorted(docs)
-        for i in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[i : i + _IN_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            out.extend(self._doc(r) for r in self._db.execute(
-                f"SELECT id, length, published, exact, sig FROM docs WHERE doc IN ({marks})", chunk))
-        return sorted(out, key=lambda d: d.id)
+        return sorted(docs)
+
+    def _rows(self, columns: str, docs: list[int]) -> list[tuple]:
+        """These columns of the documents numbered `docs`."""
+        out: list[tuple] = []
+        for i in range(0, len(docs), _IN_CHUNK):
+            chunk = docs[i : i + _IN_CHUNK]
+            out += self._db.execute(f"SELECT {columns} FROM docs WHERE doc IN ({','.join('?' * len(chunk))})", chunk)
+        return out
 
     def query(self, signature: np.ndarray) -> list[str]:
         """Ids of kept documents that share an LSH band with `signature` (candidates, not verified)."""

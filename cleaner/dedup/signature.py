@@ -140,6 +140,10 @@ class Signer:
         halves = h.view(np.uint32).reshape(-1, 2)  # the high and the low 32 bits of each, xored
         return np.bitwise_xor(halves[:, 0], halves[:, 1])
 
+    def shingle_set(self, text: str) -> np.ndarray:
+        """The distinct shingle hashes of `text`, sorted: the set its signature samples (`exact_jaccards`)."""
+        return np.unique(self.shingle_hashes(normalise(text)))
+
     def minhash_normal(self, normal: str | bytes) -> MinHash | None:
         hv = self.shingle_hashes(normal)
         if hv.size == 0:
@@ -335,3 +339,13 @@ def estimate_jaccard(a: np.ndarray | None, b: np.ndarray | None) -> float:
     if a is None or b is None:
         return 1.0 if a is None and b is None else 0.0
     return float(np.count_nonzero(a == b)) / len(a)
+
+
+def exact_jaccards(a: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """The Jaccard similarity of the set `a` with each of `others` (at least one; `Signer.shingle_set`s, none
+    empty), in one pass over them all rather than one per set."""
+    sizes = np.array([len(b) for b in others], dtype=np.int64)
+    values = np.concatenate(others)
+    shared = a[np.minimum(np.searchsorted(a, values), len(a) - 1)] == values  # `a` is sorted
+    common = np.add.reduceat(shared, np.r_[0, np.cumsum(sizes)[:-1]], dtype=np.int64)
+    return common / (len(a) + sizes - common)

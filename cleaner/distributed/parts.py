@@ -38,9 +38,10 @@ NODE_BITS = 32
 POSITION = (1 << NODE_BITS) - 1
 """The position bits of a node number."""
 
-LAYOUT = 2
-"""The layout of a run's parts and saved verdicts (2: they hold each record's place); a run interrupted with work
-of another layout starts over, as this engine cannot read it."""
+LAYOUT = 3
+"""The layout of a run's parts and saved verdicts (2: they hold each record's place; 3: a verdict says whether its
+similarity is exact, `Decision.exact_similarity`); a run interrupted with work of another layout starts over, as this
+engine cannot read it."""
 
 
 def mark_layout(work: Path) -> None:
@@ -136,6 +137,12 @@ def load_copies(path: Path, positions: list[int]) -> dict[int, tuple[bytes, str]
     engine reads them, by position; one read of the part."""
     table = pq.read_table(path, columns=["pos", "record", "raw", "place"], filters=[("pos", "in", positions)])
     return {row["pos"]: (tiebreak(row["record"], row["raw"]), row["place"] or "") for row in table.to_pylist()}
+
+
+def load_texts(path: Path, positions: list[int]) -> dict[int, str]:
+    """The clean texts (the texts that were signed) of the records at `positions` of a part, by position; one read."""
+    table = pq.read_table(path, columns=["pos", "record"], filters=[("pos", "in", positions)])
+    return {row["pos"]: unpack(row["record"])["text"] for row in table.to_pylist()}
 
 
 def kept_rows(path: Path, decisions: dict[int, Decision]) -> Iterator[tuple]:

@@ -5,19 +5,21 @@ copies of an id, the other documents of an exact text, every LSH candidate, and 
 of them shares an id, a text or a band with. So the local engine's `dedup_batch` over the component's
 documents, against an in-memory index holding only the component's index documents, gives exactly the
 verdicts and clusters it gives over the whole corpus against the whole index: verification by estimated
-Jaccard, exact groups, repeated and already-indexed ids, the keep policy and the clusters.
+Jaccard, and by exact Jaccard of the texts for near-threshold pairs (read from the parts, as the local engine
+reads them from its run state), exact groups, repeated and already-indexed ids, the keep policy and the clusters.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from ..dedup.cluster import Decision, Item, dedup_batch, repeated
+from ..dedup.cluster import Decision, Item, dedup_batch, repeated, sign_items
 from ..dedup.index import DedupIndex
-from ..dedup.signature import DedupParams
-from .parts import NODE_BITS, POSITION, load_copies
+from ..dedup.signature import DedupParams, Signer
+from .parts import NODE_BITS, POSITION, load_copies, load_texts
 
 
 def decide(nodes: list[int], params: DedupParams, items: list[list[tuple[int, Item]]],
@@ -37,8 +39,24 @@ def decide(nodes: list[int], params: DedupParams, items: list[list[tuple[int, It
         for pos, (tie, place) in load_copies(part_paths[k], positions).items():
             node = (k << NODE_BITS) | pos
             found[node] = replace(found[node], tiebreak=tie, place=place)
+    batch = replace(sign_items([found[node] for node in run_nodes], Signer(params)),
+                    texts=_texts(run_nodes, part_paths))
     with DedupIndex(":memory:", params) as index:
         index.add_many(row for rows in index_rows for node, row in rows.items() if node in wanted)
-        result = dedup_batch([found[node] for node in run_nodes], index, add=False)
+        result = dedup_batch(batch, index, add=False)
     verdicts = [(run_nodes[pos], decision) for pos, decision in zip(result.positions, result.decisions)]
     return verdicts, [asdict(c) for c in result.clusters]
+
+
+def _texts(nodes: list[int], part_paths: list[Path]) -> Callable[[list[int]], list[str | None]]:
+    """`Signed.texts` of a batch of these nodes: their clean texts, read from their parts, one read per part."""
+
+    def texts(rows: list[int]) -> list[str | None]:
+        by_part: dict[int, list[int]] = {}
+        for row in rows:
+            by_part.setdefault(nodes[row] >> NODE_BITS, []).append(nodes[row] & POSITION)
+        read = {(k << NODE_BITS) | pos: text for k, positions in by_part.items()
+                for pos, text in load_texts(part_paths[k], positions).items()}
+        return [read.get(nodes[row]) for row in rows]
+
+    return texts

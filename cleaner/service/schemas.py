@@ -153,8 +153,9 @@ class Verdict(BaseModel):
 
     `kept`: stored, `cluster` is its own id, `record` its corpus record. `duplicate`: `reason` is
     `duplicate` (near copy), `exact_duplicate`, `already_indexed` (the id is in the index already) or
-    `repeated_id` (twice in one batch); `dup_of` and `similarity` (estimated Jaccard; absent when only the
-    id matched) say of what. `rejected`: dropped by a stage (`too_short`, `lang_not_allowed`, …). A document
+    `repeated_id` (twice in one batch); `dup_of` and `similarity` (estimated Jaccard, or exact for a near-threshold
+    pair within one request; absent when only the id matched) say of what. `rejected`: dropped by a stage
+    (`too_short`, `lang_not_allowed`, …). A document
     dropped after the language stage carries `lang` and `lang_score`, and a dropped one what reading repaired or met
     in `warnings` (a kept one's are in its record), as a run's rejects do. A field without a value is left out of the
     answer.
