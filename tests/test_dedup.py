@@ -479,6 +479,17 @@ def test_documents_sharing_a_long_footer_are_no_duplicates_by_a_lucky_estimate()
     assert dedup_batch(items[::-1], DedupIndex(":memory:")).to_json() == res.to_json()
 
 
+def test_the_shingle_sets_let_go_past_their_bound_change_no_verdict(monkeypatch):
+    """`_ShingleSets` keeps the sets it read up to `_SET_VALUES` values, the least recently used let go first: a bound
+    that holds one item's sets alone reads them again and again, and gives the same verdicts (a review)."""
+    from cleaner.dedup import cluster
+
+    items = footer_articles(120)
+    held = dedup_batch(items, DedupIndex(":memory:")).to_json()
+    monkeypatch.setattr(cluster, "_SET_VALUES", 50)
+    assert dedup_batch(items, DedupIndex(":memory:")).to_json() == held
+
+
 def test_a_duplicate_verified_exactly_says_so_in_its_detail():
     from cleaner.pipeline import dedup_detail
     from cleaner.dedup import Decision

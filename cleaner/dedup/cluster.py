@@ -355,7 +355,7 @@ class _Kept:
 
 class _ShingleSets:
     """The shingle sets of the rows in near-threshold pairs, read through `Signed.texts` as they are needed and
-    kept, the last `_SET_VALUES` values' worth read: a kept document is compared with many."""
+    kept, the `_SET_VALUES` values' worth last used: a kept document is compared with many."""
 
     def __init__(self, texts: Callable[[list[int]], list[str | None]] | None, signer: Signer) -> None:
         self.texts, self.signer = texts, signer
@@ -374,8 +374,12 @@ class _ShingleSets:
         return [sims.get(o) for o in others]
 
     def _read(self, rows: list[int]) -> None:
-        """Hold the sets of `rows`: those not held are read, and the first read, not among `rows`, let go past the
-        bound."""
+        """Hold the sets of `rows`: those not held are read, and past the bound the least recently used, not among
+        `rows`, let go (the best-ranked kept documents are compared most: let go first, they were read again and
+        again). One item's sets are all held at once, whatever the bound."""
+        for row in rows:
+            if row in self.sets:
+                self.sets[row] = self.sets.pop(row)  # used now: last to go
         todo = list(dict.fromkeys(row for row in rows if row not in self.sets))
         for row, text in zip(todo, self.texts(todo) if todo else ()):
             found = self.sets[row] = None if text is None else self.signer.shingle_set(text)
