@@ -1326,6 +1326,70 @@ def test_a_damaged_gzip_member_of_a_warc_is_one_rejection_naming_it_and_the_reco
     assert _read(path)[3].detail.endswith(f"read on from the next member, at byte {fifth:,}")
 
 
+def _page_members(letters):
+    """4 HTML responses of `letters` random letters each (3,500 compress to ~2 KB), the gzip member of each."""
+    chars = random.Random(letters)
+    members = []
+    for n in range(4):
+        body = PAGE.format(n=n, body="".join(chars.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(letters)))
+        out = io.BytesIO()
+        w = WARCWriter(out, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record(f"https://ex.org/{n}", "response", payload=io.BytesIO(body.encode()),
+                                            http_headers=headers))
+        members.append(out.getvalue())
+    return members
+
+
+def _ending_at(member, at):
+    """`member`, a gzip header's extra field (2 bytes of length, then as many zeros) making it end `at` bytes past a
+    16 KB block of warcio's reading, when the file holds it first."""
+    pad = (at - len(member) - 2) % (1 << 14)
+    return member[:3] + bytes([member[3] | 0x04]) + member[4:10] + pad.to_bytes(2, "little") + bytes(pad) + member[10:]
+
+
+@pytest.mark.parametrize("letters", [3_500, 170_000])  # a body of ~2 KB and of ~100 KB compressed
+def test_a_damaged_gzip_member_of_a_real_page_is_named_and_the_records_after_it_are_read(tmp_path, capfd, letters):
+    """A member damaged past the first 16 KB block warcio reads of it (a real page, or a small one across a block's
+    end) lost every record after it (found by a QA pass): warcio wrote `Error -3 while decompressing data: incorrect
+    data check` on stderr (no file named, once a block), gave nothing more of it, and read the rest of the file into
+    the dead decompressor, so the record was `truncated` and the file ended there. The member is the rejection, with
+    its record and byte, the records after it are read from the next member, and nothing of warcio's reaches stderr;
+    when no member follows (the last one is damaged), the rejection says what was read before it."""
+    path = tmp_path / "big.warc.gz"
+    first, second, *rest = _page_members(letters)
+    first = _ending_at(first, -1000)  # the second starts 1,000 bytes before a block's end
+    for fraction in (0.1, 0.5, 0.9):  # deflate's data (its end damaged may decode, running into the next member)
+        at = int(len(second) * fraction)
+        for damage in (b"\xff" * 16, bytes([second[at] ^ 0x01])):
+            path.write_bytes(b"".join((first, second[:at], damage, second[at + len(damage) :], *rest)))
+            items = _read(path)
+            where = (fraction, len(damage))
+            assert [i.url for i in items if isinstance(i, Document)] == [f"https://ex.org/{n}" for n in (0, 2, 3)], where
+            assert items[1].detail.startswith(f"{path}: record 2 is damaged: its gzip member, at byte {len(first):,}, "
+                                              "does not read ("), where
+            assert items[1].detail.endswith(f"); read on from the next member, at byte {len(first + second):,}"), where
+    last = rest[-1]
+    path.write_bytes(b"".join((first, second, rest[0], last[: len(last) // 2], b"\xff" * 16, last[len(last) // 2 + 16 :])))
+    *kept, unread = _read(path)
+    assert len(kept) == 3 and unread.detail.startswith(f"{path}: unreadable after record 3: "), unread.detail
+    assert "decompressing" not in capfd.readouterr().err
+
+
+def test_a_page_read_whole_whose_gzip_member_then_does_not_read_is_rejected_not_kept_as_well(tmp_path):
+    """A member whose CRC is damaged, its last block (warcio reads 16 KB at a time) holding only its end: the page
+    was read whole before the error, and was kept as well as rejected as `record 2 is damaged`; its record is
+    rejected only, as it is when its CRC is in the block its page ends in."""
+    first, second, *rest = _page_members(60_000)
+    first = _ending_at(first, 8 - len(second))  # the second ends 8 bytes into a block: its CRC and length
+    damaged = second[:-6] + bytes([second[-6] ^ 0xFF]) + second[-5:]  # its CRC, 8 bytes from its end
+    path = tmp_path / "crc.warc.gz"
+    path.write_bytes(b"".join((first, damaged, *rest)))
+    items = _read(path)
+    assert [i.url for i in items if isinstance(i, Document)] == ["https://ex.org/0", "https://ex.org/2", "https://ex.org/3"]
+    assert items[1].detail.startswith(f"{path}: record 2 is damaged: its gzip member, at byte {len(first):,}, ")
+
+
 def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp_path):
     """What a WARC reader said of a file it cannot read showed Python's internals (found by a QA pass): a line
     warcio's ARC parser tried was quoted as the list of its words (`first line: '[\\'{"id":"a","text":"first\\',

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
@@ -65,6 +66,26 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
             yield from _read(_Pieces(fh), None, path, config, stats, handled)
 
 
+class _DamagedMember(zlib.error):
+    """A gzip member of a WARC that stops decompressing after its first block (`_MemberReader`)."""
+
+
+class _MemberReader(DecompressingBufferedReader):
+    """warcio's reader of a WARC's gzip members, but a member that stops decompressing after its first block (a
+    damaged page past its first 16 KB) raises `_DamagedMember`: warcio's wrote the error on stderr (`Error -3 while
+    decompressing data: incorrect data check`, naming no file, once a block), gave nothing more and fed the rest of
+    the file into the dead decompressor, so that every record after it was lost in silence."""
+
+    def _decompress(self, data: bytes) -> bytes:
+        """`data` decompressed; warcio's own reading on a first block (one that does not decompress is not gzip)."""
+        if self.decompressor is None or not data or not self.num_block_read:
+            return super()._decompress(data)
+        try:
+            return self.decompressor.decompress(data)
+        except zlib.error as exc:
+            raise _DamagedMember(*exc.args) from None
+
+
 class _Pieces:
     """A gzip stream whose `read(n)` gives what one step of decompression has (`read1`), not `n` bytes:
     `GzipFile.read(n)` gathers them first, and on a file cut short it raised before handing over what it
@@ -93,6 +114,7 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
     try:
         records = ArchiveIterator(fh)
         records.INC_RECORD = ""  # warcio's word on a wrong Content-Length: 3 lines on stderr, no file named (`_ended`)
+        records.reader = _MemberReader(records.fh, block_size=records.reader.block_size)
         for number, record in enumerate(records, start=first):
             begun = records.offset
             if number <= skip:
@@ -270,10 +292,14 @@ def _ended(item: Item | None, records: ArchiveIterator, where: str, length: int)
     """`item` (nothing for None), once `records` has read past the blank lines that end its record. When
     none follows, its Content-Length was wrong: warcio skips the next line and goes on, and the page came
     out cut short (or with the start of the next record) with no word but warcio's on stderr; it is
-    flagged. A stream that breaks there raises once the item is given (it was read whole)."""
+    flagged. A stream that breaks there raises once the item is given (it was read whole), but a gzip member that
+    does not read to its end (its CRC) is its record's damage: the item is not given, as it is not when the member
+    ends in the block its page does (`_document` raises)."""
     errors = records.err_count
     try:
         records.read_to_end()
+    except _DamagedMember:
+        raise
     except (OSError, EOFError, zlib.error, ValueError):
         if item is not None:
             yield item
