@@ -41,7 +41,7 @@ import regex
 
 from .config import Config
 from .dates import LATEST, given_date
-from .io.decoding import TAG, looks_binary, repair
+from .io.decoding import TAG, not_html, repair
 from .models import ARCHIVED, Cleaned, Document, Rejected, given_field, url_host
 from .report import counted, summary_of
 from .text import blank
@@ -144,8 +144,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     html = doc.html or ""
     if not html.replace("\ufeff", "").strip():
         return _reject(doc, "empty_extraction", f"{where}: empty page")
-    if looks_binary(html) or html.lstrip().startswith("%PDF-"):
-        return _reject(doc, "bad_input", f"{where}: binary content, not HTML (starts {html.lstrip()[:8]!r})")
+    if problem := not_html(html):
+        return _reject(doc, "bad_input", f"{where}: {problem}")
     from lxml.etree import LxmlError  # lxml and trafilatura (~25 MB): imported by the processes that meet HTML
 
     try:

@@ -130,6 +130,20 @@ def test_a_page_without_a_url_that_is_not_extracted_is_named_by_its_file_and_lin
                                  "with a tag (starts '<<<<>>>><div')"}
 
 
+def test_a_pdf_as_an_html_file_or_an_html_field_is_said_alike(tmp_path, in_process):
+    """The same PDF bytes as an `.html` file and as a JSONL `html` field were `binary content, not HTML` and
+    `binary content, not HTML (starts '%PDF-1.4')` (a QA pass): both quote how they start. The file is rejected
+    as it is read (its bytes are decoded there), the field at extraction."""
+    pdf = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + "".join(map(chr, range(32))) * 40
+    src = tmp_path / "pages.jsonl"
+    src.write_text(json.dumps({"id": "pf", "html": pdf}) + "\n", encoding="utf-8")
+    (tmp_path / "doc.pdf.html").write_bytes(pdf.encode("latin-1"))
+    out = tmp_path / "out"
+    assert in_process("run", str(src), str(tmp_path / "doc.pdf.html"), "--out", str(out), "-q").returncode == 0
+    details = {r["id"]: (r["stage"], r["detail"]) for r in _records(out / "rejects.jsonl")}
+    said = "binary content, not HTML (starts '%PDF-1.4')"
+    assert details == {"pf": ("extract", f"{src}:1: {said}"), "doc.pdf": ("read", f"{tmp_path / 'doc.pdf.html'}: {said}")}
+
 def test_a_warc_page_not_extracted_is_named_by_its_record_and_url_once(tmp_path, in_process):
     """A WARC reader's place names the record's URL already: the extraction's rejection names it once."""
     from warcio.statusandheaders import StatusAndHeaders

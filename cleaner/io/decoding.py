@@ -397,3 +397,13 @@ def looks_binary(text: str, least: int = BINARY_LEAST) -> bool:
     head = text[:4096]
     found = len(_CONTROL.findall(head)) if head else 0
     return found >= least and found > BINARY_SHARE * len(head)
+
+
+def not_html(html: str) -> str | None:
+    """Why `html` is no page, quoting how it starts (`binary content, not HTML (starts '%PDF-1.4')`): it reads as
+    binary (`looks_binary`) or opens as a PDF; None for a page. An `.html` file's reading and an `html` field's
+    extraction both say it, so that the same bytes get the same detail."""
+    start = html.lstrip()
+    if looks_binary(html) or start.startswith("%PDF-"):
+        return f"binary content, not HTML (starts {start[:8]!r})"
+    return None

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 import zstandard
 
 from ..config import Config
-from .decoding import decode_html, decode_text, looks_binary
+from .decoding import decode_html, decode_text, not_html
 from .jsonl import decompressed, found_compression, misnamed
 from .names import file_id, name_text
 from .records import MAX_BYTES_PER_CHAR, Item, bad, text_document, too_large
@@ -54,8 +54,8 @@ def html_document(data: bytes, rid: str, where: str, config: Config, charset: st
     how the bytes came) and the decoding's; binary or empty pages are rejected."""
     html, decoded = decode_html(data, where, charset, config.encoding)
     warnings += decoded
-    if looks_binary(html):
-        return bad(rid, f"{where}: binary content, not HTML")
+    if problem := not_html(html):
+        return bad(rid, f"{where}: {problem}")
     if not html.strip():
         return bad(rid, f"{where}: empty document")
     return text_document(rid, "", where, config, warnings, html=html, **fields)
