@@ -95,6 +95,7 @@ def test_an_index_that_is_none_or_no_path_makes_no_file_and_a_blank_one_is_refus
     (a QA pass). None is what leaving `index` out is, an index in memory; a path in a folder not there yet makes
     its folders, as `cleaner run --index` does."""
     from cleaner import Pipeline
+    from cleaner.dedup.index import IndexMismatchError
 
     monkeypatch.chdir(tmp_path)
     doc = {"id": "a1", "text": "Le gouvernement a présenté son budget ce matin."}
@@ -108,6 +109,10 @@ def test_an_index_that_is_none_or_no_path_makes_no_file_and_a_blank_one_is_refus
     for blank in ("", " "):
         with pytest.raises(ConfigError, match=r"^index is empty: give the index file, or leave index out \(or None\)"):
             Pipeline(Config.load(), index=blank)
+    assert list(tmp_path.iterdir()) == []
+    for folder in ("new/", "new/."):  # written as a folder, refused as `--index new/` is (it made a file `new`)
+        with pytest.raises(IndexMismatchError, match=rf"^{re.escape(folder)}: not usable as a dedup index \(a folder"):
+            Pipeline(Config.load(), index=folder)
     assert list(tmp_path.iterdir()) == []
     with Pipeline(Config.load(), index=tmp_path / "new" / "x.sqlite") as pipeline:
         assert pipeline.run([doc]).kept and (tmp_path / "new" / "x.sqlite").is_file()

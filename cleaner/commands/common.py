@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, ConfigError
+from ..dedup.index import refuse_written_folder
 from ..escapes import one_line
 from ..io.readers import FORMATS, input_sources
 from ..io.writers import COMPRESSIONS
@@ -129,10 +130,9 @@ def not_blank(value: str | None, flag: str, give: str) -> None:
 
 
 def index_file(value: str) -> Path:
-    """The index file `value` names; a ConfigError for a path written as a folder (`new/`, `new/.`), which `Path` reads
-    as the file `new`: an index file of that name was made, where a folder that exists is refused."""
-    if os.path.basename(value) in ("", ".", ".."):
-        raise ConfigError(f"{value}: not usable as a dedup index (a folder: give the path of an index file)")
+    """The index file `--index` names, refused at once when written as a folder (`dedup.index.refuse_written_folder`:
+    the `Path` made of it has lost the slash that says so)."""
+    refuse_written_folder(value)
     return Path(value)
 
 

@@ -255,6 +255,14 @@ def _refuse_path(path: Path) -> None:
     raise IndexMismatchError(f"{path}: not usable as a dedup index ({why})")
 
 
+def refuse_written_folder(path: str | os.PathLike[str]) -> None:
+    """Refuse a path written as a folder's (`new/`, `new/.`, `new/..`), before `Path` reads it as the file `new` (an
+    index file of that name was made, where a folder that exists is refused, `_refuse_path`)."""
+    if os.path.basename(os.fspath(path)) in ("", ".", ".."):
+        raise IndexMismatchError(f"{os.fspath(path)}: not usable as a dedup index (a folder: give the path of an index "
+                                 "file)")
+
+
 def _create(path: Path) -> None:
     """Create the index file when it is not there, empty (a fresh index), with the permissions the umask gives
     a new file: SQLite creates it 0644 whatever the umask (0664 for every other output under umask 002, so a
@@ -345,6 +353,7 @@ class DedupIndex(Closing):
         self._held_at_fork = False
         self.check_fork()
         if self.path != ":memory:":
+            refuse_written_folder(self.path)
             _refuse_path(Path(self.path))
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             _create(Path(self.path))
