@@ -80,8 +80,8 @@ def _refused(doc: Document, where: str, config: Config) -> Rejected | None:
 def _as_record(doc: Document, place: str, where: str) -> Document:
     """A `Document` the caller built, named and its `meta` made as a record's (`io.records.record_document`): a blank
     id as `<place>:<hash>` (`record_id`), where every blank one was one id (a second text was a `repeated_id`, one of a
-    later batch `already_indexed`), and `meta` as JSON holds it (`jsonable`: a date as ISO 8601, a set as a sorted list, a
-    NaN as null, flagged as a JSONL line's is: `unheld_numbers`), where a date made `run` raise, losing the batch,
+    later batch `already_indexed`), and `meta` as JSON holds it (`jsonable`: a date as ISO 8601, a set as a sorted
+    list, a NaN as null, flagged as a JSONL line's is: `unheld_numbers`), where a date made `run` raise, losing the batch,
     when two documents shared an id, and `clean` gave records no JSON writer takes; an `html` beside a text that is
     not blank, never read, in `meta` (`io.records.PAGE_FIELDS`: it was dropped without a trace), over a `meta.html`
     of another value with a warning."""

@@ -1014,6 +1014,8 @@ def test_a_number_json_has_not_is_flagged_and_an_object_written_without_its_addr
     (tmp_path / "n.jsonl").write_text(json.dumps({"id": "a", "text": text, "x": float("nan")}) + "\n", encoding="utf-8")
     cli = run_cli("clean", "n.jsonl", "--out", "-", cwd=tmp_path)
     assert json.loads(cli.stdout)["warnings"] == ["n.jsonl:1: 1 number JSON has not (NaN): written as null"]
+    in_a_set = clean({"id": "a", "text": text, "meta": {"s": {float("nan"), 1.0}}})  # a set is walked as jsonable walks it
+    assert in_a_set.warnings == ("document 0: 1 number JSON has not (NaN): written as null",)
     for given in ({"id": "a", "text": text, "x": float("nan"), "meta": {"y": [float("inf"), -float("inf")]}},
                   Document(id="a", text=text, meta={"x": float("nan"), "y": [float("inf"), -float("inf")]})):
         for out in (clean(given), Pipeline().run([given]).kept[0]):

@@ -364,7 +364,7 @@ def unheld_numbers(value: Any, where: str) -> tuple[str, ...]:
             return ()
         if isinstance(item, float) and not math.isfinite(item):
             numbers.append("NaN" if math.isnan(item) else "Infinity" if item > 0 else "-Infinity")
-        elif isinstance(item, Mapping | list | tuple):
+        elif isinstance(item, Mapping | list | tuple | set | frozenset):  # what `jsonable` walks
             todo.extend((v, depth + 1) for v in reversed(list(item.values() if isinstance(item, Mapping) else item)))
     return (f"{where}: {numbers_taken(numbers)}",) if numbers else ()
 
