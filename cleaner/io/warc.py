@@ -37,6 +37,7 @@ from ..kinds.base import shown
 from ..models import Document
 from .decoding import decode, looks_binary
 from .files import html_document
+from .jsonl import GZIP_MAGIC
 from .names import base_stem, name_text
 from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, record_id, text_document, too_large
 
@@ -171,17 +172,17 @@ def _next_member(path: Path, after: int) -> int | None:
     the gzip magic number alone is found by chance in compressed bytes), where reading goes on past a damaged member;
     None when there is none, or when `path` is not gzip (a plain WARC's damage is read as it was)."""
     with path.open("rb") as fh:
-        if fh.read(2) != GZIP_MAGIC[:2]:
+        if fh.read(2) != GZIP_MAGIC:
             return None
         at = after + 1
         while True:
             fh.seek(at)
             block = fh.read(1 << 20)
-            if len(block) < len(GZIP_MAGIC):
+            if len(block) < len(GZIP_MEMBER):
                 return None
-            found = block.find(GZIP_MAGIC)
+            found = block.find(GZIP_MEMBER)
             if found < 0:
-                at += len(block) - len(GZIP_MAGIC) + 1  # a magic number across two blocks is found whole
+                at += len(block) - len(GZIP_MEMBER) + 1  # a magic number across two blocks is found whole
                 continue
             at += found
             fh.seek(at)
@@ -190,8 +191,8 @@ def _next_member(path: Path, after: int) -> int | None:
             at += 1
 
 
-GZIP_MAGIC = b"\x1f\x8b\x08"
-"""The first bytes of a gzip member (its magic number and deflate's method)."""
+GZIP_MEMBER = GZIP_MAGIC + b"\x08"
+"""The first bytes of a gzip member: its magic number (`jsonl.GZIP_MAGIC`) and deflate's method."""
 
 
 def _opens_a_record(member: bytes) -> bool:
@@ -208,7 +209,7 @@ def _header_cut(path: Path, offset: int) -> bool:
     with path.open("rb") as fh:
         fh.seek(offset)
         block = fh.read(1 << 16)
-    if block.startswith(b"\x1f\x8b"):
+    if block.startswith(GZIP_MAGIC):
         try:
             block = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(block)
         except zlib.error:
@@ -339,7 +340,7 @@ def _body(raw: bytes, headers: StatusAndHeaders | None) -> tuple[bytes, tuple[st
             if not inflate.eof:
                 problems += (f"{encoding} body ends early: the page is cut short",)
             return out, problems
-        if raw.startswith(GZIP_MAGIC[:2]) or looks_binary(raw[:4096].decode("latin-1"), least=1):  # compressed, broken
+        if raw.startswith(GZIP_MAGIC) or looks_binary(raw[:4096].decode("latin-1"), least=1):  # compressed, broken
             return raw, f"its {encoding} Content-Encoding does not decode"
         return raw, (*problems, f"its {encoding} Content-Encoding does not decode, but its body reads as text, not "
                                 "compressed (a crawler that stored it decoded): read as it is")
