@@ -995,7 +995,7 @@ def page_author(author: str, sitename: str | None, language: str | None = None) 
         if name.endswith("-"):
             continue  # a handle that trafilatura took the digits off ("enseignants-93" → "Enseignants-")
         name = _AUTHOR_LEAD.sub("", name)
-        if lead := _NAME_LEAD.get((language or "").partition("-")[0].casefold()):
+        if lead := _NAME_LEAD.get(re.split(r"[-_]", language or "")[0].casefold()):
             name = lead.sub("", name)
         name = _AUTHOR_TAIL.sub("", _CREDIT_LEAD.sub("", name)).strip(" ,-")
         words = name.split()

@@ -1057,12 +1057,13 @@ def test_a_desks_name_is_no_author(found, author):
     ("Por", "Ana María López", "es"), ("بقلم", "محمد علي", "ar"), ("بقلم:", "محمد علي", "ar"),
     ("Daga", "Ana María López", "ha"), ("Na", "Ana María López", "sw"), ("Waxaa qoray", "Ana María López", "so"),
     ("Láti ọwọ́", "Ana María López", "yo"), ("Oleh", "Ana María López", "id"), ("Door", "Ana María López", "nl-BE"),
-    ("Di", "Ana María López", "it"), ("Av", "Ana María López", "sv"),
+    ("Di", "Ana María López", "it"), ("Av", "Ana María López", "sv"), ("Di", "Ana María López", "it_IT"),
 ])
 @pytest.mark.parametrize("markup", ['<meta name="author" content="{}">', '<span class="author">{}</span>'])
 def test_a_bylines_lead_in_another_language_is_no_part_of_the_author(lead, name, language, markup):
     """A page's author tag or byline element gave "Por Ana María López", "بقلم محمد علي", "Daga …" (found by a QA
-    pass on pages in other languages than French): the leads the packs' byline rules take from a text go here too."""
+    pass on pages in other languages than French): the leads the packs' byline rules take from a text go here too,
+    whether the page writes its region after "-" or after "_" ("it_IT", as some CMSs do)."""
     tag = markup.format(f"{lead} {name}")
     html = ARTICLE.replace('<meta name="author" content="Amina Berrada">', tag if "meta" in tag else "").replace(
         "<h1>", f"{tag if 'span' in tag else ''}<h1>").replace('<html lang="fr">', f'<html lang="{language}">')
