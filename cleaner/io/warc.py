@@ -195,12 +195,18 @@ GZIP_MEMBER = GZIP_MAGIC + b"\x08"
 """The first bytes of a gzip member: its magic number (`jsonl.GZIP_MAGIC`) and deflate's method."""
 
 
+def _inflated(member: bytes, limit: int = 0) -> bytes | None:
+    """What the gzip member that the bytes `member` start decompresses to (its first `limit` bytes; all when 0), or
+    None when they start none that can be read."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(member, limit)
+    except zlib.error:
+        return None
+
+
 def _opens_a_record(member: bytes) -> bool:
     """Whether the bytes `member` start a gzip member that opens a WARC record (`WARC/1.0`, `WARC/1.1`)."""
-    try:
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(member, 5) == b"WARC/"
-    except zlib.error:
-        return False
+    return _inflated(member, 5) == b"WARC/"
 
 
 def _header_cut(path: Path, offset: int) -> bool:
@@ -209,11 +215,8 @@ def _header_cut(path: Path, offset: int) -> bool:
     with path.open("rb") as fh:
         fh.seek(offset)
         block = fh.read(1 << 16)
-    if block.startswith(GZIP_MAGIC):
-        try:
-            block = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(block)
-        except zlib.error:
-            return False
+    if block.startswith(GZIP_MAGIC) and (block := _inflated(block)) is None:
+        return False
     return re.search(rb"\r?\n\r?\n", block) is None
 
 
