@@ -1008,6 +1008,22 @@ def test_a_warc_record_with_a_wrong_content_length_is_flagged_not_kept_in_silenc
     assert capsys.readouterr().err == ""
 
 
+def test_a_warc_target_uri_with_spaces_is_read_percent_encoded_under_a_warning_not_on_stderr(tmp_path, capfd, caplog):
+    """warcio percent-encodes the spaces of a WARC-Target-URI and logs it (`Replacing spaces in invalid
+    WARC-Target-URI: …` on stderr, once for the request and once for the response, naming no file), and the
+    document's url came out rewritten with no word on it (found by a QA pass): the rewrite is a warning on the
+    document, and nothing of warcio's reaches stderr or the log."""
+    path = tmp_path / "crawl.warc"
+    write_warc(path, gz=False)
+    path.write_bytes(path.read_bytes().replace(b"https://example.fr/b", b"https://example.fr/un article"))
+    pages = [i for i in _read(path) if isinstance(i, Document)]
+    assert [p.url for p in pages] == ["https://www.example.fr/a", "https://example.fr/un%20article",
+                                      "https://example.fr/c"]
+    assert pages[1].warnings == (f"{path}: record 3 (https://example.fr/un%20article): its WARC-Target-URI holds "
+                                 "spaces, read percent-encoded as its url: 'https://example.fr/un article'",)
+    assert not pages[0].warnings and not caplog.records and capfd.readouterr().err == ""
+
+
 def test_a_warc_gzipped_as_one_stream_is_read(tmp_path):
     """`gzip crawl.warc` makes one gzip stream, not a member per record: warcio refuses it (every record
     was lost, in one rejection holding warcio's 12-line message); it is read as one stream, with the same

@@ -29,7 +29,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
-from warcio.recordloader import ArcWarcRecord
+from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders
 
 from ..config import Config
@@ -87,6 +87,35 @@ class _MemberReader(DecompressingBufferedReader):
             raise _DamagedMember(*exc.args) from None
 
 
+class _Loader(ArcWarcRecordLoader):
+    """warcio's record parser, but a WARC-Target-URI holding spaces, which it percent-encodes, logging so on stderr
+    (`Replacing spaces in invalid WARC-Target-URI: …`, naming no file), is percent-encoded here and kept as given in
+    `spaced` (None for a record whose URI holds none), for its document to say so (`_document`)."""
+
+    spaced: str | None = None
+
+    def _ensure_target_uri_format(self, rec_headers: StatusAndHeaders) -> str | None:
+        """The record's WARC-Target-URI, as warcio gives it."""
+        uri = rec_headers.get_header("WARC-Target-URI")
+        self.spaced = uri if uri and " " in uri else None
+        if self.spaced:
+            rec_headers.replace_header("WARC-Target-URI", uri.replace(" ", "%20"))
+        return super()._ensure_target_uri_format(rec_headers)
+
+
+class _Records(ArchiveIterator):
+    """warcio's reading of a WARC, with all it writes on stderr (naming no file) made data: a wrong Content-Length
+    (`INC_RECORD`, counted in `err_count`: `_ended`), a member that stops decompressing (`_MemberReader` raises),
+    a WARC-Target-URI it percent-encodes (`_Loader`); its digest checks, which log too, are left off."""
+
+    INC_RECORD = ""
+
+    def __init__(self, fh: BinaryIO | _Pieces) -> None:
+        super().__init__(fh)
+        self.reader = _MemberReader(self.fh, block_size=self.reader.block_size)
+        self.loader = _Loader(verify_http=False, arc2warc=False)  # ArchiveIterator's own
+
+
 class _Pieces:
     """A gzip stream whose `read(n)` gives what one step of decompression has (`read1`), not `n` bytes:
     `GzipFile.read(n)` gathers them first, and on a file cut short it raised before handing over what it
@@ -113,9 +142,7 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
     skip = handled[0]
     begun: int | None = None  # where the record numbered `number` starts
     try:
-        records = ArchiveIterator(fh)
-        records.INC_RECORD = ""  # warcio's word on a wrong Content-Length: 3 lines on stderr, no file named (`_ended`)
-        records.reader = _MemberReader(records.fh, block_size=records.reader.block_size)
+        records = _Records(fh)
         for number, record in enumerate(records, start=first):
             begun = records.offset
             if number <= skip:
@@ -124,7 +151,7 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
                 yield bad(None, f"{name}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
                 return
             where = f"{name}: record {number}"
-            item = _document(record, where, f"{stem}:{number}", config, stats)
+            item = _document(record, records.loader.spaced, where, f"{stem}:{number}", config, stats)
             handled[0] = number
             yield from _ended(item, records, where, record.length)
         number = max(number, skip)
@@ -248,8 +275,10 @@ def _compressed_nothing(path: Path) -> bool:
         return False
 
 
-def _document(record: ArcWarcRecord, where: str, place: str, config: Config, stats: ReadStats) -> Item | None:
-    """One record as a document, a rejection, or None when it is skipped (and counted). One without a
+def _document(record: ArcWarcRecord, spaced: str | None, where: str, place: str, config: Config,
+              stats: ReadStats) -> Item | None:
+    """One record as a document, a rejection, or None when it is skipped (and counted); a document whose
+    WARC-Target-URI was `spaced`, holding spaces, says it was percent-encoded (`_Loader`). One without a
     WARC-Record-ID is named as a JSONL line without an id is (`records.record_id`): by its `place` (`crawl:3`, the
     file's stem and the record's number) and its block as read (nothing, when it is not); it was named `where`,
     the path as typed, so that one record had two ids, `crawl.warc: record 3` and `/data/crawl.warc: record 3`."""
@@ -284,6 +313,8 @@ def _document(record: ArcWarcRecord, where: str, place: str, config: Config, sta
         return bad(rid, f"{where}: {problems}")
     if cut := record.rec_headers.get_header("WARC-Truncated"):
         problems += (f"the crawler cut this record short (WARC-Truncated: {cut})",)
+    if spaced:
+        problems += (f"its WARC-Target-URI holds spaces, read percent-encoded as its url: {spaced!r}",)
     flagged = tuple(f"{where}: {problem}" for problem in problems)
     if kind != "text":
         charset = _charset(record.http_headers.get_header("Content-Type", ""))
