@@ -1406,6 +1406,28 @@ def test_a_page_read_whole_whose_gzip_member_then_does_not_read_is_rejected_not_
     assert items[1].detail.startswith(f"{path}: record 2 is damaged: its gzip member, at byte {len(first):,}, ")
 
 
+def test_a_gzip_member_that_runs_on_into_the_next_ones_is_its_records_damage_not_a_crash(tmp_path, monkeypatch):
+    """A member whose deflate data, damaged, does not end ran on into the next members (a byte deleted near a
+    member's end, found by a QA fuzzing pass): its page was kept, flagged for its Content-Length, warcio's offset of
+    the next record fell before it (negative), and seeking there ended the run (`cleaner: [Errno 22] Invalid
+    argument`, nothing written). The record is the rejection, at its own member, and the records after it are read;
+    an OSError of the file past warcio is a rejection naming it, not the end of the run."""
+    first, second, *rest = _page_members(3_500)
+    record = zlib.decompress(second, 16 + zlib.MAX_WBITS)
+    inflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    deflate = inflate.compress(record[:-40]) + inflate.flush(zlib.Z_SYNC_FLUSH)
+    runs_on = second[:10] + deflate + b"\x00\xff\xff\x00\x00"  # a stored block of 65,535 bytes: the next members
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(b"".join((first, runs_on, *rest)))
+    items = _read(path)
+    assert [i.url for i in items if isinstance(i, Document)] == [f"https://ex.org/{n}" for n in (0, 2, 3)]
+    assert items[1].detail == (f"{path}: record 2 is damaged: its gzip member, at byte {len(first):,}, does not read "
+                               f"(it runs on past its record); read on from the next member, at byte "
+                               f"{len(first + runs_on):,}")
+    monkeypatch.setattr("cleaner.io.warc._next_member", lambda *_: -1)  # a seek before the file's start
+    assert _read(path)[-1].detail == f"{path}: unreadable after record 2: Invalid argument"
+
+
 def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp_path):
     """What a WARC reader said of a file it cannot read showed Python's internals (found by a QA pass): a line
     warcio's ARC parser tried was quoted as the list of its words (`first line: '[\\'{"id":"a","text":"first\\',

@@ -22,7 +22,8 @@ import gzip
 import os
 import re
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -65,6 +66,8 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
     except ArchiveLoadFailed:  # `_read` lets through only warcio's refusal of one gzip stream
         with gzip.open(path) as fh:
             yield from _read(_Pieces(fh), None, path, config, stats, handled)
+    except OSError as exc:  # a seek or a read of the file itself, past warcio (it ended the run: `cleaner: [Errno 22]`)
+        yield bad(None, f"{name_text(path)}: unreadable after record {handled[0]}: {exc.strerror or exc}")
 
 
 class _DamagedMember(zlib.error):
@@ -153,7 +156,7 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
             where = f"{name}: record {number}"
             item = _document(record, records.loader.spaced, where, f"{stem}:{number}", config, stats)
             handled[0] = number
-            yield from _ended(item, records, where, record.length)
+            yield from _ended(item, records, where, record.length, partial(_of_members, path, size, number))
         number = max(number, skip)
         if size is None:  # one gzip stream: warcio takes a cut for its end, the stream does not
             fh.read()
@@ -175,18 +178,26 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
         # without the WARC-Target-URI it needs: it said `warcio: AttributeError: 'NoneType' object has no attribute …`
         done = handled[0]
         said = "its header block cannot be read (a response or request without a WARC-Target-URI?)"
-        if size is not None and _header_cut(path, records.offset):
-            detail = _ends_inside(name, done + 1, records.offset, size)
+        if size is not None and _header_cut(path, _damage_start(records.offset, begun)):
+            detail = _ends_inside(name, done + 1, _damage_start(records.offset, begun), size)
         else:
             detail = f"{name}: unreadable after record {done}: record {done + 1} is damaged: {said}"
-    if size is not None and (resume := _next_member(path, records.offset)) is not None:
-        damaged = number if begun == records.offset else number + 1  # it broke in its record, or in the next one's
+    start = _damage_start(records.offset, begun)
+    if size is not None and (resume := _next_member(path, start)) is not None:
+        damaged = number if begun == start else number + 1  # it broke in its record, or in the next one's
         handled[0] = damaged
-        yield bad(None, f"{name}: record {damaged} is damaged: its gzip member, at byte {records.offset:,}, does not "
+        yield bad(None, f"{name}: record {damaged} is damaged: its gzip member, at byte {start:,}, does not "
                         f"read ({said}); read on from the next member, at byte {resume:,}")
         return resume
     yield bad(None, detail)
     return None
+
+
+def _damage_start(offset: int, begun: int | None) -> int:
+    """Where the record that broke at warcio's `offset` starts, the last record read starting at `begun`: `offset`,
+    but `begun` when `offset` is not past it (a member that ran on into the next ones, decompressing more than the
+    file holds, gave an `offset` before it, negative even)."""
+    return offset if begun is None or offset > begun else begun
 
 
 def _ends_inside(name: str, number: int, offset: int, size: int) -> str:
@@ -197,9 +208,10 @@ def _ends_inside(name: str, number: int, offset: int, size: int) -> str:
 def _next_member(path: Path, after: int) -> int | None:
     """The byte offset of the first gzip member past byte `after` of `path` that opens a WARC record (`_opens_a_record`:
     the gzip magic number alone is found by chance in compressed bytes), where reading goes on past a damaged member;
-    None when there is none, or when `path` is not gzip (a plain WARC's damage is read as it was)."""
+    None when there is none, when `path` is not gzip (a plain WARC's damage is read as it was), or when `after` is
+    negative (no offset in the file: `_damage_start`)."""
     with path.open("rb") as fh:
-        if fh.read(2) != GZIP_MAGIC:
+        if after < 0 or fh.read(2) != GZIP_MAGIC:
             return None
         at = after + 1
         while True:
@@ -323,13 +335,16 @@ def _document(record: ArcWarcRecord, spaced: str | None, where: str, place: str,
     return text_document(rid, text, where, config, flagged + warnings, url=url)
 
 
-def _ended(item: Item | None, records: ArchiveIterator, where: str, length: int) -> Iterator[Item]:
+def _ended(item: Item | None, records: ArchiveIterator, where: str, length: int,
+           of_members: Callable[[], bool]) -> Iterator[Item]:
     """`item` (nothing for None), once `records` has read past the blank lines that end its record. When
     none follows, its Content-Length was wrong: warcio skips the next line and goes on, and the page came
     out cut short (or with the start of the next record) with no word but warcio's on stderr; it is
     flagged. A stream that breaks there raises once the item is given (it was read whole), but a gzip member that
     does not read to its end (its CRC) is its record's damage: the item is not given, as it is not when the member
-    ends in the block its page does (`_document` raises)."""
+    ends in the block its page does (`_document` raises), nor when its member runs on past its record, no blank line
+    after it, in a file `of_members` (damaged data that decompressed on into the next members: the page was kept,
+    flagged for its Content-Length, and warcio's offset of the next record fell before it)."""
     errors = records.err_count
     try:
         records.read_to_end()
@@ -339,6 +354,9 @@ def _ended(item: Item | None, records: ArchiveIterator, where: str, length: int)
         if item is not None:
             yield item
         raise
+    if records.err_count > errors and _runs_on(records) and of_members():
+        records.offset = records.member_info[0]  # its record's start: warcio's offset past it is no place in the file
+        raise _DamagedMember("it runs on past its record")
     if isinstance(item, Document) and records.err_count > errors:
         problem = (f"{where} ({item.url or item.id}): no blank line after its Content-Length of {length:,} bytes, "
                    "so that is wrong: the document may be cut short or run into what follows, and the line after "
@@ -346,6 +364,19 @@ def _ended(item: Item | None, records: ArchiveIterator, where: str, length: int)
         item = item.model_copy(update={"warnings": (*item.warnings, problem)})
     if item is not None:
         yield item
+
+
+def _runs_on(records: ArchiveIterator) -> bool:
+    """Whether the gzip member `records` read its record from has not ended with it (a file of one gzip stream, or
+    a damaged member)."""
+    return records.reader.decompressor is not None and not records.reader.decompressor.eof
+
+
+def _of_members(path: Path, size: int | None, number: int) -> bool:
+    """Whether `path`, read (its `size` known) up to its record `number`, is a file of a gzip member a record, not of
+    one gzip stream: a member ended before that record (warcio refuses a second record in one member), or a member
+    after the first opens a WARC record."""
+    return size is not None and (number > 1 or _next_member(path, 0) is not None)
 
 
 def _body(raw: bytes, headers: StatusAndHeaders | None) -> tuple[bytes, tuple[str, ...] | str]:
