@@ -540,7 +540,7 @@ def test_a_copy_of_a_document_an_earlier_run_kept_says_so_not_this_runs_document
 
 def test_a_dropped_document_cleaned_again_has_the_fields_it_came_with(diff, tmp_path):
     """A document a gate or dedup dropped was cleaned again without the fields its record and its page gave
-    (`pipeline.with_given_fields`): a page dropped by `--langs` had a null title, author, date and site name, and an
+    (`given.with_given_fields`): a page dropped by `--langs` had a null title, author, date and site name, and an
     exact copy of a record with its own `title` had none (found by a QA pass). It has what a run would have kept."""
     with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
         page = json.loads(next(line for line in fh if '"01_02_impuissance-01_"' in line))

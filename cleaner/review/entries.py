@@ -13,11 +13,11 @@ from ..api import pipeline_for
 from ..boilerplate import day_source, document_hashes, headline_key, opening_hash, unit_hash
 from ..config import Config
 from ..engine import Cleaner, clean_more
+from ..given import given_fields, with_given_fields
 from ..io.readers import read_inputs
 from ..kinds import Context
 from ..kinds.repeated import REPEATED_RULE, RepeatedRule
 from ..models import FIELDS, Cleaned, Document, Rejected
-from ..pipeline import given_fields, with_given_fields
 from .run import Run
 
 
@@ -105,7 +105,7 @@ def input_entries(inputs: Iterable[str], config: Config, input_format: str = "au
 
 def field_origins(record: dict[str, Any]) -> list[tuple[str, Any, str, bool]]:
     """(name, value, from, lifted) of each field a cleaned `record` holds, its `url` last: from the id of the rule that
-    lifted it (`lifted` true), else "page" or "record", the page's HTML or the input record (`pipeline.given_fields`
+    lifted it (`lifted` true), else "page" or "record", the page's HTML or the input record (`given.given_fields`
     of the document as its record keeps it). A record's own field the same as the one found is not in its `meta`, and
     a page's `url` becomes the document's only when it has none, so a value the page gives too is said to be the
     page's."""
@@ -146,7 +146,7 @@ AFTER_CLEANING = ("gate", "dedup")
 
 def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozenset()) -> Entry:
     """A dropped entry with the record its raw record cleans to now (for duplicates: what dedup compared), its
-    given fields filled as the run filled them (`pipeline.with_given_fields`: a page's title, author, date and site
+    given fields filled as the run filled them (`given.with_given_fields`: a page's title, author, date and site
     name were none, and a headline of the day was not looked for without its date), with the boilerplate its run
     `learned` (`learned_in`) removed as the run removed it. Only documents dropped after cleaning (by a gate or by
     dedup) are cleaned again: bad input never was."""

@@ -1,0 +1,52 @@
+"""The fields a document came with: its record's own, else its page's metadata (what trafilatura found or the page
+states), as the rules' values are filled in where they found none, and as a rule may know the document's author."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .html import page_author, page_source, page_title
+from .models import FIELDS, Cleaned, Document, given_field
+
+_PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author", "section": "section"}
+"""Cleaned field ← the key of the page metadata that trafilatura found or the page states (`meta["extracted"]`)."""
+
+
+def with_given_fields(doc: Cleaned) -> Cleaned:
+    """Fields the rules did not find, filled from what the document came with (`given_fields`): a rule's value wins
+    (on the French pages, trafilatura's author is often the site and its title carries " - Site")."""
+    names = [name for name in FIELDS if getattr(doc, name) is None]
+    missing = {name: value for name, (value, _) in given_fields(doc.document, names).items()} if names else {}
+    return doc.model_copy(update=missing) if missing else doc
+
+
+def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tuple[Any, str]]:
+    """The fields `doc` came with, each as (value, where from): its record's own (`source`, and `title`, `published`,
+    `author`, `section`, which the readers keep in `meta`), "record"; else the page's metadata that trafilatura found or
+    the page states (`html.STATED`), "page". A record's field is taken as `models.given_field` makes it: a `published`
+    as `dates.given_date` reads it (RFC 2822, a date and time, a weekday before the date), ISO 8601; another trimmed,
+    on one line; one that gives nothing is none. Only the fields `names` are looked for (`with_given_fields`: those the
+    rules did not find; the page's author and title are tidied by regexes, on every document of the HTML path)."""
+    page = doc.meta.get("extracted")
+    page = page if isinstance(page, dict) else {}
+    given: dict[str, tuple[Any, str]] = {}
+    for name in names:
+        if (value := given_field(name, doc.source if name == "source" else doc.meta.get(name))) is not None:
+            given[name] = (value, "record")
+        elif value := _page_field(name, page, doc.url):
+            given[name] = (value, "page")
+    return given
+
+
+def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:
+    """The field `name` of the page metadata that trafilatura found or the page states (`meta["extracted"]`, {} for
+    none)."""
+    value = page.get(_PAGE_FIELDS.get(name, ""))
+    if name == "author" and isinstance(value, str):
+        return page_author(value, page.get("sitename"), page.get("language"))
+    if name == "title" and isinstance(value, str):
+        return page_title(value, page.get("sitename"))
+    if name == "source" and page and (value is None or isinstance(value, str)):
+        return page_source(value, page.get("title"), url)
+    return value
