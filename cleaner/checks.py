@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from .edits import WHITESPACE_RULE
 from .engine import run_rules
@@ -27,7 +28,7 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
     failures = []
     for n, example in enumerate(rule.examples.remove, start=1):
         spec = example if isinstance(example, RemoveExample) else RemoveExample(text=example)
-        out = run_rules(Document(id="example", text=spec.text), [rule], ctx)
+        out = run_rules(Document(id="example", text=spec.text), [rule], replace(ctx, author=spec.author))
         fired = any(e.rule == rule.id for e in out.edits)
         if out.warnings:
             failures.append(f"{rule.id}: remove example {n}: {'; '.join(out.warnings)}: {_short(spec.text)}")

@@ -26,6 +26,7 @@ from collections import Counter
 
 from .config import Config, config_of
 from .edits import WHITESPACE_RULE, Composed, replay, whitespace_spans
+from .given import given_author
 from .kinds import Context, Rule
 from .kinds.shape import shape_scoped
 from .lang import hint_code
@@ -58,7 +59,8 @@ class Cleaner:
                 detail=f"document is {len(doc.text):,} characters, over max_doc_chars={self.config.max_doc_chars:,}",
                 raw=doc.model_dump(exclude_defaults=True),
             )
-        ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout)
+        ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout,
+                      author=given_author(doc))
         rules, requires = self._scoped(ctx.lang, ctx.host)
         return run_rules(doc, rules, ctx, self.config.max_passes, requires)
 

@@ -39,6 +39,11 @@ def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tupl
     return given
 
 
+def given_author(doc: Document) -> str | None:
+    """The author `doc` came with (`given_fields`), which a rule may read (`kinds.Context.author`)."""
+    return given_fields(doc, ("author",)).get("author", (None, ""))[0]
+
+
 def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:
     """The field `name` of the page metadata that trafilatura found or the page states (`meta["extracted"]`, {} for
     none)."""

@@ -549,7 +549,7 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
             msg += f" ({where} takes: {', '.join(_model_at(KINDS[kind], loc).model_fields)})"
         if err["loc"][-1:] == ("str",) and _is_branch(err["loc"], len(err["loc"]) - 1):  # a remove example, neither
             msg = msg.replace("should be a valid string",
-                              "should be a string or a mapping of text, clean and fields", 1)
+                              "should be a string or a mapping of text, clean, fields and author", 1)
         if nth is not None:
             msg = f"item {nth} {msg}"
         raise RulePackError(name, msg, rule_id, field, line) from None

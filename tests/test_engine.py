@@ -13,7 +13,7 @@ from conftest import FIXTURES, SEEDS, SHARED
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cleaner import Cleaner, Document
+from cleaner import Cleaner, Document, clean
 from cleaner.edits import Composed, replay, whitespace_spans
 from cleaner.engine import MAX_FIRINGS, _drops_whole_lines, _State, run_rules
 from cleaner.kinds import Context
@@ -352,3 +352,12 @@ def test_the_whitespace_pass_reads_a_text_only_when_a_rule_changed_it(monkeypatc
     read.clear()
     out = cleaner.clean(Document(id="b", text=f"{text}\n\nPublicité - La suite après cette publicité\n\n{text}", lang="fr"))
     assert out.text == f"{text}\n\n{text}" and 1 < len(read) < 4
+
+
+def test_a_records_own_author_is_what_a_rule_knows_of_it():
+    """`Context.author` is the author the document came with, a record's too: its signature line goes, mid-text the
+    name stays."""
+    text = "Le conseil a voté le budget mardi, après trois heures de débat.\nJean Dupont\n"
+    assert clean({"id": "a", "text": text, "author": "Jean Dupont"}).text.endswith("débat.")
+    kept = "Jean Dupont\nLe conseil a voté le budget mardi, après trois heures de débat.\n" + "Une ligne.\n" * 5
+    assert clean({"id": "b", "text": kept, "author": "Jean Dupont"}).text.startswith("Jean Dupont")

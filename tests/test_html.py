@@ -2092,3 +2092,28 @@ def test_a_byte_order_mark_in_a_page_is_removed_and_flagged_as_in_a_text():
     out = extract_html(_doc(ARTICLE.replace("premières pluies", "premières\ufeff pluies")), CONFIG)
     assert "premières pluies" in out.text
     assert "p: 1 byte order marks (U+FEFF) removed" in out.warnings
+
+
+@pytest.mark.parametrize(("after", "gone"), [
+    ("", True),  # fr-pages 50935_gender-marketing-… (Slate): "Sophie Gourion" ends the post
+    ("<p>Traduction : Martin Dufresne, pour TRADFEM.</p>", True),  # a translator's credit under it
+    ("<p>Cet article a été initialement publié sur le site d’Usbek et Rica.</p>", True),
+    ("".join(f"<p>Note {n} : une note de bas de page sur les sources de l’enquête.</p>" for n in range(4)), False),
+])
+def test_the_authors_signature_ending_a_page_goes_and_the_author_stays(after, gone):
+    """A line that is the page's author alone, last or over a short note, is the article's signature (11 fr-pages
+    pages kept it, found by a QA pass): `generic.author-signature` takes it; the author stays in `author`."""
+    page = ARTICLE.replace("<p>Partager sur Facebook</p>",
+                           f"<p><em><strong>amina berrada</strong></em></p>{after}")
+    out = clean({"id": "p", "html": page})
+    assert out.author == "Amina Berrada"
+    assert ("amina berrada" not in out.text) is gone
+    assert any(e.rule == "generic.author-signature" for e in out.edits) is gone
+
+
+def test_a_name_ending_a_page_stays_where_no_author_is_known():
+    """Without an author the document came with, a name alone ending the text is no signature it can tell."""
+    page = ARTICLE.replace('<meta name="author" content="Amina Berrada">', "").replace(
+        "<p>Partager sur Facebook</p>", "<p>Amina Berrada</p>")
+    out = clean({"id": "p", "html": page})
+    assert out.author is None and out.text.endswith("Amina Berrada")

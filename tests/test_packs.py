@@ -1691,9 +1691,10 @@ def test_a_keep_example_is_checked_as_it_runs_on_each_site_and_a_site_rule_that_
      "field 'examples.remove item 1 fields.published': should be a valid string, got null"),
     ("[x, {text: 'Par Jean', clean: null}]", "field 'examples.remove item 2 clean': should be a valid string, got null"),
     ("[{clean: ''}]", "field 'examples.remove item 1 text': Field required"),
-    ("[x, [a]]", "field 'examples.remove': item 2 should be a string or a mapping of text, clean and fields, got ['a']"),
+    ("[x, [a]]", "field 'examples.remove': item 2 should be a string or a mapping of text, clean, fields and author, "
+     "got ['a']"),
     ("[x, {text: 'Par Jean', cleaned: ''}]", "field 'examples.remove item 2 cleaned': Extra inputs are not permitted "
-     "('examples.remove item 2' takes: text, clean, fields)")],
+     "('examples.remove item 2' takes: text, clean, fields, author)")],
     ids=["unknown-field", "null-field", "null-clean", "no-text", "list", "unknown-key"])
 def test_an_examples_error_is_placed_as_the_pack_writes_it(remove, says):
     """`examples.remove.0.RemoveExample.fields` named a pydantic class and counted from 0; a mapping's own error

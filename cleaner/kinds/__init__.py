@@ -1,7 +1,7 @@
 """Rule kinds, one small class each, registered by name in `KINDS`."""
 
 from . import (  # noqa: F401 - registers the kinds
-    block, doubled, extract, line, pullquote, regexp, shape, thread, ticker, truncate)
+    block, doubled, extract, line, pullquote, regexp, shape, signature, thread, ticker, truncate)
 from .base import KINDS, Context, Examples, RemoveExample, Rule
 
 __all__ = ["KINDS", "Context", "Examples", "RemoveExample", "Rule"]

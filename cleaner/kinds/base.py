@@ -26,6 +26,8 @@ class Context:
     lang: str | None = None
     host: str | None = None
     timeout: float = 1.0
+    author: str | None = None
+    """The author the document came with (its record's, else its page's: `given.given_fields`), not a rule's."""
 
 
 class RemoveExample(BaseModel):
@@ -36,6 +38,8 @@ class RemoveExample(BaseModel):
     text: str
     clean: str = ""
     fields: dict[str, str] = Field(default_factory=dict)
+    author: str | None = None
+    """The author the example's document came with (`Context.author`), for a rule that reads it."""
 
     @field_validator("fields")
     @classmethod
