@@ -1428,6 +1428,25 @@ def test_a_gzip_member_that_runs_on_into_the_next_ones_is_its_records_damage_not
     assert _read(path)[-1].detail == f"{path}: unreadable after record 2: Invalid argument"
 
 
+def test_a_damaged_first_gzip_member_read_as_arc_is_its_records_damage_not_the_whole_file(tmp_path):
+    """A damaged first member whose raw bytes hold a line of five words before their first newline (warcio reads a
+    member that does not decompress as it is, and such a line as an ARC header) lost the whole file as `not a WARC
+    file (record 1 reads as ARC, not read)`, the members after it unread (found by a QA fuzzing pass). It is its
+    record's damage, and the records after it are read; a file of gzip members none of which opens a WARC record is
+    still no WARC file."""
+    first, *rest = _page_members(3_500)
+    named = first[:3] + bytes([first[3] | 0x08]) + first[4:10] + b"x 1 2 3 4\n\0" + first[10:]  # FNAME: the line
+    damaged = named[:-8] + bytes([named[-8] ^ 0xFF]) + named[-7:]  # its CRC
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(b"".join((damaged, *rest)))
+    items = _read(path)
+    assert [i.url for i in items if isinstance(i, Document)] == [f"https://ex.org/{n}" for n in (1, 2, 3)]
+    assert items[0].detail == (f"{path}: record 1 is damaged: its gzip member, at byte 0, does not read (it reads as "
+                               f"ARC, not WARC); read on from the next member, at byte {len(damaged):,}")
+    path.write_bytes(gzip.compress(b"hello this is not a warc\n") + gzip.compress(b"nor is this\n"))
+    assert [i.detail for i in _read(path)] == [f"{path}: not a WARC file (record 1 reads as ARC, not read)"]
+
+
 def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp_path):
     """What a WARC reader said of a file it cannot read showed Python's internals (found by a QA pass): a line
     warcio's ARC parser tried was quoted as the list of its words (`first line: '[\\'{"id":"a","text":"first\\',

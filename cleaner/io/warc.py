@@ -151,6 +151,8 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
             if number <= skip:
                 continue
             if record.format != "warc":  # warcio reads a line of five words as an ARC header
+                if size is not None and _next_member(path, begun) is not None:  # a damaged member, which warcio
+                    raise ArchiveLoadFailed(f"it reads as {record.format.upper()}, not WARC")  # read raw: go on
                 yield bad(None, f"{name}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
                 return
             where = f"{name}: record {number}"
