@@ -1335,11 +1335,18 @@ def test_a_damaged_gzip_member_of_a_warc_is_one_rejection_naming_it_and_the_reco
         kept = [i.url for i in items if isinstance(i, Document)]
         assert kept == [f"https://example.fr/{n}" for n in range(8) if n != 3], at
         (rejected,) = [i for i in items if isinstance(i, Rejected)]
-        assert rejected.detail.startswith(f"{path}: record 4 is damaged: its gzip member, at byte {fourth:,}, does "
-                                          "not read ("), at
+        assert rejected.detail.startswith(_damaged_member(path, 4, fourth)), at
         assert rejected.detail.endswith(f"); read on from the next member, at byte {fifth:,}") and items[3] is rejected
     path.write_bytes(whole[:fourth + 20] + b"\x1f\x8b\x08" + whole[fourth + 23:])  # a magic number, then no member
     assert _read(path)[3].detail.endswith(f"read on from the next member, at byte {fifth:,}")
+
+
+def _damaged_member(path, number, at):
+    """The starts of the rejection of record `number`'s damaged member, at byte `at`: its end found (a damaged
+    trailer, or deflate data that still end), or not, the records it held then a least."""
+    where = f"its gzip member, at byte {at:,}, does not read ("
+    return (f"{path}: record {number} is damaged: {where}",
+            f"{path}: record {number} and what follows up to the next member are damaged: {where}")
 
 
 def _page_members(letters):
@@ -1382,8 +1389,7 @@ def test_a_damaged_gzip_member_of_a_real_page_is_named_and_the_records_after_it_
             items = _read(path)
             where = (fraction, len(damage))
             assert [i.url for i in items if isinstance(i, Document)] == [f"https://ex.org/{n}" for n in (0, 2, 3)], where
-            assert items[1].detail.startswith(f"{path}: record 2 is damaged: its gzip member, at byte {len(first):,}, "
-                                              "does not read ("), where
+            assert items[1].detail.startswith(_damaged_member(path, 2, len(first))), where
             assert items[1].detail.endswith(f"); read on from the next member, at byte {len(first + second):,}"), where
     last = rest[-1]
     path.write_bytes(b"".join((first, second, rest[0], last[: len(last) // 2], b"\xff" * 16, last[len(last) // 2 + 16 :])))
@@ -1421,9 +1427,8 @@ def test_a_gzip_member_that_runs_on_into_the_next_ones_is_its_records_damage_not
     path.write_bytes(b"".join((first, runs_on, *rest)))
     items = _read(path)
     assert [i.url for i in items if isinstance(i, Document)] == [f"https://ex.org/{n}" for n in (0, 2, 3)]
-    assert items[1].detail == (f"{path}: record 2 is damaged: its gzip member, at byte {len(first):,}, does not read "
-                               f"(it runs on past its record); read on from the next member, at byte "
-                               f"{len(first + runs_on):,}")
+    assert items[1].detail == (f"{_damaged_member(path, 2, len(first))[1]}it runs on past its record); read on from "
+                               f"the next member, at byte {len(first + runs_on):,}")
     monkeypatch.setattr("cleaner.io.warc._next_member", lambda *_: -1)  # a seek before the file's start
     assert _read(path)[-1].detail == f"{path}: unreadable after record 2: Invalid argument"
 
@@ -1445,6 +1450,31 @@ def test_a_damaged_first_gzip_member_read_as_arc_is_its_records_damage_not_the_w
                                f"ARC, not WARC); read on from the next member, at byte {len(damaged):,}")
     path.write_bytes(gzip.compress(b"hello this is not a warc\n") + gzip.compress(b"nor is this\n"))
     assert [i.detail for i in _read(path)] == [f"{path}: not a WARC file (record 1 reads as ARC, not read)"]
+
+
+def test_one_damaged_stretch_over_two_gzip_members_is_both_records_and_the_next_keep_their_numbers(tmp_path):
+    """Damage over a member's end and the next one's header (a QA fuzzing pass) was one rejection naming the first
+    record alone: the second was lost uncounted, and the records after it were numbered one too low, in the ids of
+    records without a WARC-Record-ID too (`crawl:3:…` for record 4). Where each damaged member ends is found from
+    where the one before does (their deflate data inflated): their records are named and counted, and when a member
+    does not read to its end (a header damaged too), what follows it up to the next member counts as one record, the
+    least it may hold, said so."""
+    members = [gzip.compress(re.sub(rb"WARC-Record-ID: [^\r]*\r\n", b"", gzip.decompress(member)))
+               for member in _page_members(3_500)]
+    first, second, third, fourth = members
+    crc_damaged = second[:-8] + bytes([second[-8] ^ 0xFF]) + second[-7:]
+    unknown_flag = third[:3] + bytes([third[3] | 0x20]) + third[4:]  # a reserved flag bit: zlib refuses the member
+    at, resume = len(first), len(first + second + third)
+    path = tmp_path / "crawl.warc.gz"
+    for middle, says in (((crc_damaged, unknown_flag), "records 2-3 are damaged: their gzip members"),
+                         ((second[:-8] + bytes(8), bytes(12) + third[12:]),  # its trailer, then the next header
+                          "records 2-3 and what follows up to the next member are damaged: their gzip members")):
+        path.write_bytes(b"".join((first, *middle, fourth)))
+        items = _read(path)
+        assert [i.id.rsplit(":", 1)[0] for i in items if isinstance(i, Document)] == ["crawl:1", "crawl:4"], says
+        (rejected,) = [i for i in items if isinstance(i, Rejected)]
+        assert rejected.detail.startswith(f"{path}: {says}, from byte {at:,}, do not read ("), rejected.detail
+        assert rejected.detail.endswith(f"; read on from the next member, at byte {resume:,}")
 
 
 def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp_path):

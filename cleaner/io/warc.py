@@ -9,10 +9,10 @@
 
 The id is the WARC-Record-ID (else `<file stem>:<record>:<hash>`, as for a JSONL line without one) and the URL
 the WARC-Target-URI. A truncated record, or a file that ends inside a record, is a `bad_input` rejection naming
-the file and the record number (warcio itself stops silently there, so both are checked here); so is a damaged gzip
-member of a file of a member a record, and the records after it are read from the next member; a document whose
-record is not followed by a blank line (a wrong Content-Length, which warcio only mentions on stderr) is kept,
-flagged.
+the file and the record number (warcio itself stops silently there, so both are checked here); so are damaged gzip
+members of a file of a member a record, naming the records they held, and the records after them are read from the
+next member that reads; a document whose record is not followed by a blank line (a wrong Content-Length, which
+warcio only mentions on stderr) is kept, flagged.
 """
 
 from __future__ import annotations
@@ -137,9 +137,10 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
     """The documents of the stream `fh` of `size` bytes (None: not known), its first record numbered `first`, past
     the `handled[0]` records already read to their end (counted there as it goes on); a broken stream ends in one
     rejection naming the last record read to its end (not the one it broke in). In a file of a gzip member a record,
-    a damaged member is one rejection naming its record and byte, and the offset of the next member is returned to go
-    on from (`_next_member`): the records after it were lost, in a rejection quoting the next member's compressed
-    bytes as a "first line"."""
+    a damaged member, and those after it up to the next member that reads (`_next_member`), are one rejection naming
+    their records (`_members`: the records after them keep their numbers) and first byte, and the offset of that
+    member is returned to go on from: the records after it were lost, in a rejection quoting the next member's
+    compressed bytes as a "first line"."""
     number, name = first - 1, name_text(path)
     stem = base_stem(name)
     skip = handled[0]
@@ -151,8 +152,10 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
             if number <= skip:
                 continue
             if record.format != "warc":  # warcio reads a line of five words as an ARC header
-                if size is not None and _next_member(path, begun) is not None:  # a damaged member, which warcio
-                    raise ArchiveLoadFailed(f"it reads as {record.format.upper()}, not WARC")  # read raw: go on
+                # in a file of gzip members, a later one opening a WARC record: the raw bytes of a damaged member
+                # (warcio reads one that does not decompress as it is), its record's damage, read on past
+                if size is not None and _next_member(path, begun) is not None:
+                    raise ArchiveLoadFailed(f"it reads as {record.format.upper()}, not WARC")
                 yield bad(None, f"{name}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
                 return
             where = f"{name}: record {number}"
@@ -187,9 +190,10 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
     start = _damage_start(records.offset, begun)
     if size is not None and (resume := _next_member(path, start)) is not None:
         damaged = number if begun == start else number + 1  # it broke in its record, or in the next one's
-        handled[0] = damaged
-        yield bad(None, f"{name}: record {damaged} is damaged: its gzip member, at byte {start:,}, does not "
-                        f"read ({said}); read on from the next member, at byte {resume:,}")
+        count, known = _members(path, start, resume)
+        handled[0] = damaged + count - 1
+        yield bad(None, f"{name}: {_damaged(damaged, count, known, start)} ({said}); read on from the next member, "
+                        f"at byte {resume:,}")
         return resume
     yield bad(None, detail)
     return None
@@ -230,6 +234,71 @@ def _next_member(path: Path, after: int) -> int | None:
             if _opens_a_record(fh.read(1 << 16)):
                 return at
             at += 1
+
+
+def _members(path: Path, start: int, stop: int) -> tuple[int, bool]:
+    """How many gzip members of `path` lie from byte `start` to byte `stop`, each found where the one before ends
+    (`_member_end`), and whether that is all of them: when one does not read, it and what follows it up to `stop`
+    count as one record, the least they may hold."""
+    count = 0
+    with path.open("rb") as fh:
+        while start < stop and (end := _member_end(fh, start, stop)) is not None:
+            count, start = count + 1, end
+    return (count, True) if count and start == stop else (count + 1, False)
+
+
+def _member_end(fh: BinaryIO, at: int, stop: int) -> int | None:
+    """Where the gzip member at byte `at` of `fh` ends: past its header (`_skip_gzip_header`), its deflate data
+    inflated to their end, and its trailer, its CRC (not checked: a member whose CRC is damaged ends there all the
+    same) and its length, found in the next 64 bytes (bytes put in or taken out before it; a next member's trailer
+    lies further, as it holds a header block), else 8 bytes on (the trailer itself damaged). What they inflate to must end as a WARC record does, with a blank line (damaged deflate
+    data may seem to end early); None when it does not end so by byte `stop` (a header or deflate data damaged)."""
+    fh.seek(at)
+    if not _skip_gzip_header(fh):
+        return None
+    inflate, data, read, length, tail = zlib.decompressobj(-zlib.MAX_WBITS), b"", fh.tell(), 0, b""
+    while not inflate.eof:
+        if not data:
+            if not (data := fh.read(max(0, min(1 << 16, stop - read)))):
+                return None
+            read += len(data)
+        try:
+            out = inflate.decompress(data, 1 << 20)  # 1 MB at a time, not kept
+        except zlib.error:
+            return None
+        length, tail, data = length + len(out), (tail + out[-4:])[-4:], inflate.unconsumed_tail
+    end = read - len(inflate.unused_data)
+    fh.seek(end)
+    found = fh.read(max(0, min(64, stop - end))).find((length % (1 << 32)).to_bytes(4, "little"))
+    end += found + 4 if found >= 0 else 8
+    return end if end <= stop and tail == b"\r\n\r\n" else None
+
+
+def _skip_gzip_header(fh: BinaryIO) -> bool:
+    """Whether `fh` is at a gzip member's header (RFC 1952: 10 bytes, then the optional fields its flags say it
+    holds), read past it when it is."""
+    head = fh.read(10)
+    if len(head) < 10 or not head.startswith(GZIP_MEMBER):
+        return False
+    if head[3] & 0x04:  # FEXTRA: its length, then as many bytes
+        fh.seek(int.from_bytes(fh.read(2), "little"), os.SEEK_CUR)
+    for flag in (0x08, 0x10):  # FNAME, FCOMMENT: ended by a zero byte
+        while head[3] & flag and fh.read(1) not in (b"\0", b""):
+            pass
+    if head[3] & 0x02:  # FHCRC
+        fh.seek(2, os.SEEK_CUR)
+    return True
+
+
+def _damaged(first: int, count: int, known: bool, start: int) -> str:
+    """What `count` damaged gzip members from byte `start` are (`_members`; `known`: all of them, else the least
+    they are, and what follows them), their records numbered from `first`."""
+    if count == 1 and known:
+        return f"record {first} is damaged: its gzip member, at byte {start:,}, does not read"
+    records = f"record {first}" if count == 1 else f"records {first}-{first + count - 1}"
+    follows = "" if known else " and what follows up to the next member"
+    members = "its gzip member, at byte" if count == 1 else "their gzip members, from byte"
+    return f"{records}{follows} are damaged: {members} {start:,}, {'does' if count == 1 else 'do'} not read"
 
 
 GZIP_MEMBER = GZIP_MAGIC + b"\x08"
