@@ -251,8 +251,9 @@ def _member_end(fh: BinaryIO, at: int, stop: int) -> int | None:
     """Where the gzip member at byte `at` of `fh` ends: past its header (`_skip_gzip_header`), its deflate data
     inflated to their end, and its trailer, its CRC (not checked: a member whose CRC is damaged ends there all the
     same) and its length, found in the next 64 bytes (bytes put in or taken out before it; a next member's trailer
-    lies further, as it holds a header block), else 8 bytes on (the trailer itself damaged). What they inflate to must end as a WARC record does, with a blank line (damaged deflate
-    data may seem to end early); None when it does not end so by byte `stop` (a header or deflate data damaged)."""
+    lies further, as it holds a header block), else 8 bytes on (the trailer itself damaged). What they inflate to
+    must end as a WARC record does, with a blank line (damaged deflate data may seem to end early); None when it does
+    not end so by byte `stop` (a header or deflate data damaged)."""
     fh.seek(at)
     if not _skip_gzip_header(fh):
         return None
