@@ -145,6 +145,70 @@ def test_a_zst_file_broken_after_its_lines_keeps_them_as_a_gz_does(tmp_path):
         assert last.reason == "bad_input" and last.detail.startswith(f"{path}: unreadable after line {whole}: zstd")
 
 
+def _damaged_member(packed: bytes) -> bytes:
+    """A gzip member or zstd frame with a bit of its check (the CRC, the checksum: its last 4 bytes) flipped."""
+    return packed[:-5] + bytes([packed[-5] ^ 1]) + packed[-4:]
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16"])
+def test_the_lines_of_a_gz_member_whose_check_fails_are_rejected_not_kept(tmp_path, codec):
+    """A gzip member's check (its CRC) is read at its end, once its lines were given: a file whose member fails it kept
+    them as sound documents (one flipped bit made each `"id"` key of a member `"ui"`, 20 documents kept under made ids),
+    the one word of it `unreadable after line 20`. The file is decompressed once before it is read: the lines of the
+    damaged member are rejected, each carrying its text, the lines before it kept, in the workers' lazy reading too.
+    (A UTF-16 file is read 64 KB at a time: the lines are long, that the first member's be given.)"""
+    lines = [json.dumps({"id": f"r{i}", "text": f"Ligne numéro {i}. " + "Un texte. " * 800}) + "\n" for i in range(30)]
+    parts = ["".join(lines[k:k + 10]).encode(codec if k == 0 else codec.replace("16", "16-le")) for k in (0, 10, 20)]
+    packed = [gzip.compress(part, mtime=0) for part in parts]
+    path = tmp_path / "d.jsonl.gz"
+    path.write_bytes(packed[0] + _damaged_member(packed[1]) + packed[2])
+    for lazy in (False, True):
+        items = list(read_inputs([str(path)], CONFIG, lazy=lazy))
+        assert [(i.parse(CONFIG) if lazy else i).id for i in items[:10]] == [f"r{i}" for i in range(10)]
+        *damaged, last = items[10:]
+        assert damaged and [(d.reason, d.detail, d.raw) for d in damaged] == [
+            ("bad_input", f"{path}:{n + 1}: read from a gzip member whose check fails (Error -3 while decompressing "
+             "data: incorrect data check): it may be altered, so it is not kept", lines[n].rstrip("\n"))
+            for n in range(10, 10 + len(damaged))]
+        assert last.detail.startswith(f"{path}: unreadable after line {10 + len(damaged)}: CRC check failed")
+        assert last.detail.endswith(f"(lines 11-{10 + len(damaged)} were read from that damaged gzip member, and "
+                                    "rejected)")
+
+
+def test_the_lines_of_a_zst_frame_whose_checksum_fails_are_rejected_not_kept(tmp_path):
+    """A zstd frame written with its checksum is checked at its end, as a gzip member is: a frame larger than a read
+    (64 KB) gave its first lines as sound before its checksum failed. They are rejected; the frame before is kept."""
+    rng = random.Random(3)
+    lines = [json.dumps({"id": f"z{i}", "text": " ".join(rng.choice(["un", "été", "à", "Genève", "vote"])
+                                                          for _ in range(40))}) for i in range(3000)]
+    pack = zstandard.ZstdCompressor(write_checksum=True).compress
+    path = tmp_path / "d.jsonl.zst"
+    frames = [pack(("\n".join(part) + "\n").encode()) for part in (lines[:100], lines[100:])]
+    path.write_bytes(frames[0] + _damaged_member(frames[1]))
+    items = _read(path)
+    assert [i.id for i in items if isinstance(i, Document)] == [f"z{i}" for i in range(100)]
+    *damaged, last = items[100:]
+    assert damaged and all(d.detail.startswith(f"{path}:{n}: read from a zstd frame whose check fails")
+                           for n, d in enumerate(damaged, 101))
+    assert last.detail.endswith(f"(lines 101-{100 + len(damaged)} were read from that damaged zstd frame, and "
+                                "rejected)")
+
+
+def test_a_gz_member_whose_check_fails_on_stdin_says_its_lines_may_be_altered():
+    """stdin cannot be read twice: the lines of a member whose check fails were given before it; the rejection that
+    ends the stream says they may be altered (it read as if every line before was sound)."""
+    from cleaner.io.jsonl import decompressed, read_jsonl
+
+    data = "".join(json.dumps({"id": f"r{i}", "text": "Un texte."}) + "\n" for i in range(5)).encode()
+    *kept, last = read_jsonl(decompressed(io.BufferedReader(io.BytesIO(_damaged_member(gzip.compress(data))))),
+                             "<stdin>", CONFIG)
+    assert [d.id for d in kept] == [f"r{i}" for i in range(5)]
+    assert last.detail.startswith("<stdin>: unreadable after line 5: CRC check failed")
+    assert last.detail.endswith("(the lines read from the gzip member it broke in may be altered, its check being at "
+                                "its end: a stream is read once, so they were kept; give it as a file to have them "
+                                "rejected)")
+
+
 def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
     """A text file saved as "Unicode" (UTF-16 with its byte order mark, as Windows does) or UTF-32 is
     read as text, not refused as binary; a page's BOM wins over its `<meta charset>`."""

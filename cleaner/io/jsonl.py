@@ -4,7 +4,9 @@ UTF-8, or UTF-16 or UTF-32 when the stream's first bytes say so (a byte order ma
 of its first character, as `json.detect_encoding` reads them: a Windows "Unicode" export). Blank lines
 are skipped; a bad line is a rejection naming file and line; a line longer than a document of
 `max_doc_chars` could be (6 bytes a character, JSON's `\\uXXXX`) is skipped unread as `too_large`;
-a stream that breaks (truncated `.gz`/`.zst`) ends in one rejection naming the last line read.
+a stream that breaks (truncated `.gz`/`.zst`) ends in one rejection naming the last line read. A file's gzip member or
+zstd frame whose check fails (a bit flipped) is found before its lines are read (`damaged_part`): they are rejected,
+each, not kept as sound (the check is made at the member's end, after its lines were given).
 """
 
 from __future__ import annotations
@@ -63,8 +65,10 @@ class ZstdFrames(io.RawIOBase):
 
     def __init__(self, raw: BinaryIO) -> None:
         self._raw, self._frame, self._fed = raw, zstandard.ZstdDecompressor().decompressobj(), False
-        self._out, self._at = b"", 0
+        self._out, self._at, self._made = b"", 0, 0
         self._error: zstandard.ZstdError | None = None
+        self.frame_start = 0
+        """Where the frame being read starts in the decompressed stream (`_zstd_damage`)."""
 
     def readable(self) -> bool:
         return True
@@ -83,12 +87,14 @@ class ZstdFrames(io.RawIOBase):
                 while data:
                     if self._frame.eof:  # the next frame
                         self._frame, self._fed = zstandard.ZstdDecompressor().decompressobj(), False
+                        self.frame_start = self._made + sum(map(len, parts))
                     self._fed = True
                     parts.append(self._frame.decompress(data))
                     data = self._frame.unused_data if self._frame.eof else b""
             except zstandard.ZstdError as exc:
                 self._error = exc
             self._out, self._at = b"".join(parts), 0
+            self._made += len(self._out)
         n = min(len(buffer), len(self._out) - self._at)
         buffer[:n] = self._out[self._at : self._at + n]
         self._at += n
@@ -140,33 +146,96 @@ def decompressed(fh: BinaryIO) -> BinaryIO:
     return _opened(fh, found_compression(fh))
 
 
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A file's gzip member or zstd frame whose check fails (`damaged_part`): a line that reaches past `start`, where
+    it starts in the decompressed stream, may hold bytes it altered."""
+
+    start: int
+    part: str
+    """`gzip member` or `zstd frame`."""
+    why: str
+
+
+def damaged_part(fh: BinaryIO, compression: str | None) -> Damage | None:
+    """The first gzip member or zstd frame of a file (a seekable stream) whose check fails, found by decompressing it
+    once, what it holds not kept (gzip inflates at hundreds of MB/s, cleaning reads a few), the file sought back to its
+    start; None when every one reads (one cut short is no damage: what it gave was decompressed as written). A member's
+    check (its CRC and length, a zstd frame's checksum) is read at its end: a bit flipped in it kept its lines, altered,
+    as sound documents, the one word of it a rejection `unreadable after line N` once they were given."""
+    try:
+        return _gzip_damage(fh) if compression == "gzip" else _zstd_damage(fh) if compression == "zstd" else None
+    finally:
+        fh.seek(0)
+
+
+_GZIP_WBITS = 16 + zlib.MAX_WBITS
+
+
+def _gzip_damage(fh: BinaryIO) -> Damage | None:
+    """`damaged_part` of a gzip stream: its members inflated one by one (the zero bytes between two skipped, as `gzip`
+    skips them), a MB of output at a time, to the first that fails."""
+    member, start, made, data = zlib.decompressobj(_GZIP_WBITS), 0, 0, b""
+    try:
+        while data or (data := fh.read(1 << 20)):
+            if member.eof:
+                if not (data := data.lstrip(b"\0")):
+                    continue
+                member, start = zlib.decompressobj(_GZIP_WBITS), made
+            made += len(member.decompress(data, 1 << 20))
+            data = member.unconsumed_tail or member.unused_data
+    except zlib.error as exc:
+        return Damage(start, "gzip member", str(exc))
+    return None
+
+
+def _zstd_damage(fh: BinaryIO) -> Damage | None:
+    """`damaged_part` of a zstd stream: its frames decompressed (`ZstdFrames`) to the first that fails. A frame holds a
+    checksum only if written with one (`zstd` writes it; zstandard's `ZstdCompressor` when told, `write_checksum=True`):
+    a bit flipped in a frame without is seen only when it breaks the frame's structure, by zstd as here."""
+    frames = ZstdFrames(fh)
+    try:
+        while frames.read(1 << 20):
+            pass
+    except zstandard.ZstdError as exc:
+        return Damage(frames.frame_start, "zstd frame", str(exc))
+    except EOFError:  # cut short: what it gave was decompressed as written
+        pass
+    return None
+
+
 def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[Item | Line]:
     """Every record of a JSONL file (see `read_jsonl`), decompressed as its first bytes say, as stdin is: one whose
     extension says otherwise (`.jsonl.gz` of plain text, `.jsonl` of gzip) was one rejection, `Not a gzipped file`
-    or `binary content, not JSONL`; it is read, its first record warned."""
+    or `binary content, not JSONL`; it is read, its first record warned. A compressed file is decompressed once before
+    (`damaged_part`), to reject the lines of a member whose check fails."""
     where = name_text(path)
     try:
         with path.open("rb") as raw:
             found = found_compression(raw)
             said = misnamed(where, found, named_compression(path))
-            yield from read_jsonl(_opened(raw, found), where, config, lazy=lazy, said=said)
+            damage = damaged_part(raw, found)
+            yield from read_jsonl(_opened(raw, found), where, config, lazy=lazy, said=said, damage=damage)
     except OSError as exc:
         yield bad(None, f"{where}: {exc.strerror or exc}")
 
 
 def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, lazy: bool = False,
-               marked: bool = False, said: tuple[str, ...] = ()) -> Iterator[Item | Line]:
+               marked: bool = False, said: tuple[str, ...] = (), damage: Damage | None = None) -> Iterator[Item | Line]:
     """Every record of a JSONL stream; `where` names it in details (`where:line`). `first_line` is the
     number of lines before the stream's start, when it is a part of a file. With `lazy`, each line is
-    a `Line` to parse later (over-long lines and broken streams are still rejections). A stream that opens
-    with UTF-8's byte order mark (`marked`: a part of a file that does) is UTF-8 to its end, whatever the
-    config's `encoding`, as the mark says. `said`: warnings on the whole stream, which its first line carries."""
+    a `Line` to parse later (over-long lines, broken streams and damaged lines are still rejections). A stream that
+    opens with UTF-8's byte order mark (`marked`: a part of a file that does) is UTF-8 to its end, whatever the
+    config's `encoding`, as the mark says. `said`: warnings on the whole stream, which its first line carries.
+    `damage`: the damaged member of a compressed file (`damaged_part`), whose lines are rejected (`_damaged_line`)."""
     stem = base_stem(where)
     lineno = first_line
+    end, first_damaged = 0, 0  # the bytes read; the first line rejected as `damage`'s
     try:
         codec = wide_codec(fh) if first_line == 0 else None  # reads the first bytes: a broken stream may fail here
         if codec is not None:
             fh = WideLines(fh, codec)
+            end = fh.dropped
         elif first_line == 0 and binary_start(fh):
             yield bad(None, f"{where}: binary content, not JSONL")  # a Parquet file read as JSONL: one rejection, not one per "line"
             return
@@ -177,15 +246,47 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
         # a character more than the limit: `WideLines` cuts at a character's start, so `limit + 1` bytes were `limit`
         while raw := fh.readline(limit + len(newline)):
             lineno += 1
+            end += len(raw)
             if len(raw) > limit and not raw.endswith(newline):
                 size = len(raw) + _skip_line(fh, newline)
+                end += size - len(raw)
                 yield too_large(None, f"{where}:{lineno}", size, "bytes of JSON", config)
-            elif not _blank(raw, codec if codec != "utf-8" else None, at_start=lineno == 1):
+            elif _blank(raw, codec if codec != "utf-8" else None, at_start=lineno == 1):
+                continue
+            elif damage is not None and end > damage.start:
+                first_damaged = first_damaged or lineno
+                yield _damaged_line(raw, f"{where}:{lineno}", config, codec, damage, said)
+                said = ()
+            else:
                 line = Line(raw, f"{where}:{lineno}", f"{stem}:{lineno}", codec, said)
                 said = ()
                 yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
-        yield bad(None, f"{where}: unreadable after line {lineno}: {exc}" if lineno else f"{where}: unreadable: {exc}")
+        yield bad(None, _broken(where, lineno, exc, damage, first_damaged))
+
+
+def _damaged_line(raw: bytes, where: str, config: Config, codec: str | None, damage: Damage,
+                  said: tuple[str, ...]) -> Item:
+    """The rejection of a line read from a damaged member (`damage`), carrying it as text: where in the member its
+    bytes were altered is not known, and deflate carries an altered byte on (a flipped bit made each `"id"` key of a
+    member's lines `"ui"`), so a line kept could hold another's id, or altered text, as a document."""
+    text, _ = _decoded(raw, where, codec, config)
+    why = f"read from a {damage.part} whose check fails ({damage.why}): it may be altered, so it is not kept"
+    return bad(None, f"{where}: {warned(why, where, said)}", text.rstrip("\n"))
+
+
+def _broken(where: str, lineno: int, exc: Exception, damage: Damage | None, first_damaged: int) -> str:
+    """The detail of a stream that breaks after line `lineno`, saying which lines were read from a damaged member,
+    rejected (`first_damaged` on), or, for one read once (stdin), that those read from the member may be altered."""
+    said = f"{where}: unreadable after line {lineno}: {exc}" if lineno else f"{where}: unreadable: {exc}"
+    if first_damaged:
+        lines = f"line {lineno} was" if first_damaged == lineno else f"lines {first_damaged}-{lineno} were"
+        return f"{said} ({lines} read from that damaged {damage.part}, and rejected)"
+    if damage is None and lineno and isinstance(exc, (zlib.error, zstandard.ZstdError, gzip.BadGzipFile)):
+        part = "zstd frame" if isinstance(exc, zstandard.ZstdError) else "gzip member"
+        return (f"{said} (the lines read from the {part} it broke in may be altered, its check being at its end: "
+                "a stream is read once, so they were kept; give it as a file to have them rejected)")
+    return said
 
 
 def _blank(raw: bytes, codec: str | None, at_start: bool) -> bool:
@@ -226,8 +327,9 @@ class WideLines:
         self._buf = bytearray()
         self._eof = False
         bom = "\ufeff".encode(codec)
-        if fh.peek(len(bom))[: len(bom)] == bom:
-            fh.read(len(bom))
+        self.dropped = len(bom) if fh.peek(len(bom))[: len(bom)] == bom else 0
+        """The bytes of the byte order mark dropped at the stream's start."""
+        fh.read(self.dropped)
 
     def readline(self, size: int = -1) -> bytes:
         searched = 0
@@ -261,7 +363,7 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`).
     Numbers JSON has not (`NaN`, `1e400`) are read, and flagged: no JSON output holds them, so they are written
     as null."""
-    line, warnings = decode(raw, where, codec) if codec else decode_unlabelled(raw, where, config.encoding, False)
+    line, warnings = _decoded(raw, where, codec, config)
     warnings = said + warnings
     numbers: list[str] = []
     try:
@@ -282,6 +384,11 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     if numbers:
         warnings += (f"{where}: {numbers_taken(numbers)}",)
     return record_document(record, where, place, config, warnings + tuple(f"{where}: {it}" for it in sum(said, [])))
+
+
+def _decoded(raw: bytes, where: str, codec: str | None, config: Config) -> tuple[str, tuple[str, ...]]:
+    """A line's text (in `codec`, else as `parse_line` reads it) and what decoding it warned of."""
+    return decode(raw, where, codec) if codec else decode_unlabelled(raw, where, config.encoding, False)
 
 
 _FOUND = threading.local()
