@@ -145,7 +145,7 @@ def test_a_zst_file_broken_after_its_lines_keeps_them_as_a_gz_does(tmp_path):
         assert last.reason == "bad_input" and last.detail.startswith(f"{path}: unreadable after line {whole}: zstd")
 
 
-def _damaged_member(packed: bytes) -> bytes:
+def _check_flipped(packed: bytes) -> bytes:
     """A gzip member or zstd frame with a bit of its check (the CRC, the checksum: its last 4 bytes) flipped."""
     return packed[:-5] + bytes([packed[-5] ^ 1]) + packed[-4:]
 
@@ -161,7 +161,7 @@ def test_the_lines_of_a_gz_member_whose_check_fails_are_rejected_not_kept(tmp_pa
     parts = ["".join(lines[k:k + 10]).encode(codec if k == 0 else codec.replace("16", "16-le")) for k in (0, 10, 20)]
     packed = [gzip.compress(part, mtime=0) for part in parts]
     path = tmp_path / "d.jsonl.gz"
-    path.write_bytes(packed[0] + _damaged_member(packed[1]) + packed[2])
+    path.write_bytes(packed[0] + _check_flipped(packed[1]) + packed[2])
     for lazy in (False, True):
         items = list(read_inputs([str(path)], CONFIG, lazy=lazy))
         assert [(i.parse(CONFIG) if lazy else i).id for i in items[:10]] == [f"r{i}" for i in range(10)]
@@ -184,7 +184,7 @@ def test_the_lines_of_a_zst_frame_whose_checksum_fails_are_rejected_not_kept(tmp
     pack = zstandard.ZstdCompressor(write_checksum=True).compress
     path = tmp_path / "d.jsonl.zst"
     frames = [pack(("\n".join(part) + "\n").encode()) for part in (lines[:100], lines[100:])]
-    path.write_bytes(frames[0] + _damaged_member(frames[1]))
+    path.write_bytes(frames[0] + _check_flipped(frames[1]))
     items = _read(path)
     assert [i.id for i in items if isinstance(i, Document)] == [f"z{i}" for i in range(100)]
     *damaged, last = items[100:]
@@ -200,7 +200,7 @@ def test_a_gz_member_whose_check_fails_on_stdin_says_its_lines_may_be_altered():
     from cleaner.io.jsonl import decompressed, read_jsonl
 
     data = "".join(json.dumps({"id": f"r{i}", "text": "Un texte."}) + "\n" for i in range(5)).encode()
-    *kept, last = read_jsonl(decompressed(io.BufferedReader(io.BytesIO(_damaged_member(gzip.compress(data))))),
+    *kept, last = read_jsonl(decompressed(io.BufferedReader(io.BytesIO(_check_flipped(gzip.compress(data))))),
                              "<stdin>", CONFIG)
     assert [d.id for d in kept] == [f"r{i}" for i in range(5)]
     assert last.detail.startswith("<stdin>: unreadable after line 5: CRC check failed")
