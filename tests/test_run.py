@@ -1018,7 +1018,8 @@ def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path, in_pr
     assert [o["file"] for o in shards] == [f"corpus-{k:05d}.jsonl.zst" for k in range(len(shards))]
     assert all(o["records"] == 100 for o in shards[:-1]) and sum(o["records"] for o in shards) == len(reference_corpus)
     lines = []
-    for o in shards:
+    for o in shards:  # each with its checksum: a bit flipped in a shard is seen when it is read again
+        assert zstandard.get_frame_parameters((out / o["file"]).read_bytes()).has_checksum
         lines += zstandard.ZstdDecompressor().stream_reader((out / o["file"]).open("rb")).read().decode().splitlines()
     assert lines == reference_corpus
     out = tmp_path / "gz"

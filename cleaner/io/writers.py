@@ -252,7 +252,8 @@ def _compressed(raw: BinaryIO, compression: str) -> BinaryIO:
     if compression == "zst":
         import zstandard
 
-        return zstandard.ZstdCompressor(level=6).stream_writer(raw, closefd=False)
+        # with its checksum, so that a file damaged later is seen when it is read again (`jsonl.damaged_part`)
+        return zstandard.ZstdCompressor(level=6, write_checksum=True).stream_writer(raw, closefd=False)
     return raw
 
 
