@@ -3,7 +3,7 @@
 1. **Splits** (`splits`): one task per input file cuts plain JSONL files into line-aligned ranges.
 2. **Prepare**: a Dask bag with one partition per split reads it and runs the per-document stages
    (`workers.prepare_many`) into the split's part (`parts`), with the rule set the client loaded and
-   fingerprinted, scattered to every worker (which then needs no rule pack file).
+   fingerprinted, a task of the graph (a worker then needs no rule pack file, and one lost is recomputable).
 3. **Dedup**: every part and every key table of the index mirror (`mirror`) is cut into buckets by key,
    one task each writing one file in bucket order to the work folder; then one task per bucket reads its
    rows from every file and finds the candidate edges (`shuffle`). These are plain futures: a graph of
@@ -339,13 +339,16 @@ class DaskRunner:
         stamp.write_text(json.dumps(fp, sort_keys=True))
 
     def _prepare(self, client: Any, splits: list) -> ReadStats:
+        import dask
         import dask.bag as db
         from distributed import as_completed
 
         if not splits:
             return ReadStats()
         bag = db.from_sequence(list(enumerate(splits)), npartitions=len(splits))
-        rules = client.scatter(self.rules, broadcast=True)  # one copy a worker, where each task's arguments held one
+        # a task of the graph: one copy a worker, where each task's arguments held one, and made again from the graph
+        # when every worker holding it is lost (scattered, it could not be: the run ended, "lost dependencies")
+        rules = dask.delayed(self.rules, traverse=False)
         done = bag.starmap(parts.prepare_split, config=self.config, input_format=self.options.input_format,
                            work=self.work, rules=rules).to_delayed()
         stats, summaries = ReadStats(), []
