@@ -280,6 +280,7 @@ def _handled(args: argparse.Namespace) -> int:
 
     from .config import ConfigError
     from .dedup.index import IndexBusyError, IndexMismatchError
+    from .distributed.splits import ClusterLost
     from .escapes import one_line
     from .io.writers import stdout
     from .linguaserver import ServerDied
@@ -297,7 +298,7 @@ def _handled(args: argparse.Namespace) -> int:
     except StrictStop as exc:  # it names a record: its id or file name may hold a line break or a terminal's control
         print(f"cleaner: {one_line(str(exc))}", file=sys.stderr)
         return 3
-    except ServerDied as exc:  # a BrokenProcessPool too: it names the process that died
+    except (ServerDied, ClusterLost) as exc:  # each names what died (ServerDied, a BrokenProcessPool, caught first)
         print(f"cleaner: {exc}{_again(args)}", file=sys.stderr)
         return 4
     except BrokenProcessPool:  # a worker killed (`kill -9`, the out-of-memory killer): one line, not the pool's trace

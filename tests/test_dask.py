@@ -709,6 +709,42 @@ def test_a_relative_rule_pack_folder_is_read_by_the_client_with_a_scheduler(sche
     assert ["mine.yaml", hashlib.sha256(pack.read_bytes()).hexdigest()] in manifest["rules"]
 
 
+def test_a_worker_lost_during_a_broadcast_does_not_stop_the_run(tmp_path, monkeypatch, in_process):
+    """A run broadcasts to its LocalCluster's workers for what it is worth (their log filter, their peak memory): a
+    worker lost meanwhile failed the broadcast, and the run stopped at `cleaner: in <TCP (closed) Scheduler Broadcast
+    ...>: Stream is closed`, exit 2, nothing written (a QA pass). Every broadcast made to fail so here."""
+    import distributed.scheduler
+    from distributed.comm import CommClosedError
+
+    async def lost(comm, **msg):
+        raise CommClosedError(f"in {comm}: Stream is closed")
+
+    monkeypatch.setattr(distributed.scheduler, "send_recv", lost)  # the scheduler's broadcasts alone use it
+    out = tmp_path / "out"
+    proc = in_process("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert in_process("run", str(SEEDS), "--out", str(tmp_path / "local"), "-q").returncode == 0
+    assert _bytes(out) == _bytes(tmp_path / "local")
+
+
+def test_a_connection_lost_mid_run_says_so_and_that_the_run_goes_on_when_run_again(scheduler, tmp_path, monkeypatch,
+                                                                                  in_process):
+    """A worker or the scheduler lost where Dask cannot go on without it is a failed run, exit 4, as a local worker
+    killed is: its CommClosedError, an OSError, was said as a path's error with the usage error's exit 2."""
+    from distributed.comm import CommClosedError
+
+    def lost(*args):
+        raise CommClosedError("in <TCP (closed) ConnectionPool.gather local=tcp://127.0.0.1:1>: Stream is closed")
+
+    monkeypatch.setattr(DaskRunner, "_dedup", lost)
+    proc = in_process("run", str(SEEDS), "--out", str(tmp_path / "out"), "--engine", "dask", "--scheduler", scheduler,
+                      "-q")
+    assert proc.returncode == 4, proc.stderr
+    assert proc.stderr == ("cleaner: the Dask run lost a worker or its scheduler: in <TCP (closed) ConnectionPool.gather "
+                           "local=tcp://127.0.0.1:1>: Stream is closed (run the same command again to go on from where "
+                           "it stopped)\n")
+
+
 def test_ctrl_c_during_a_gather_leaves_no_traceback_of_its_waits(caplog):
     """Ctrl-C (or SIGTERM) while the client gathers (a run's finish stage): each future the gather waited on
     left an asyncio task ending in `AllExit`, which asyncio logged once collected, "Task exception was never

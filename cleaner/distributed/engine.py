@@ -83,7 +83,7 @@ from ..workers import ctrl_c_held
 from . import parts
 from .mirror import check_mirror, index_rows, mirror_keys, refresh, remove_mirror
 from .shuffle import INDEX_NODE, bucket_edges, components, write_buckets
-from .splits import UsageError, file_splits, split_file
+from .splits import ClusterLost, UsageError, file_splits, split_file
 from .verdicts import decide
 
 DEDUP_CHUNK = 50_000
@@ -143,16 +143,14 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     logging.getLogger("asyncio").addFilter(_not_all_exit)  # for good: the tasks are collected after the client closes
     logging.getLogger("tornado.application").addFilter(_not_sync_cancel)
 
-    if scheduler:
-        _check_scheduler(scheduler)
-        try:
-            client = Client(scheduler)
-        except (OSError, ValueError) as exc:  # gone since it answered
-            raise UsageError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
-        with client:
-            yield client
-    else:
-        with ExitStack() as stack:
+    with ExitStack() as stack:
+        if scheduler:
+            _check_scheduler(scheduler)
+            try:
+                client = stack.enter_context(Client(scheduler))
+            except (OSError, ValueError) as exc:  # gone since it answered
+                raise UsageError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
+        else:
             with ctrl_c_held():  # the cluster's loop thread and worker processes start with it blocked: the run's to handle
                 # no dashboard; the scheduler's HTTP server (health, metrics) on a free port: it took 8787, the
                 # dashboard's, or warned "Port 8787 is already in use" when another run or a user's dashboard had it
@@ -161,8 +159,28 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
                                                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}))
             # a Ctrl-C held meanwhile comes out above: the cluster is closed
             client = stack.enter_context(Client(cluster))
-            client.run(_quiet_closing_heartbeat)
+            _broadcast(client, _quiet_closing_heartbeat)
+        with _lost_said():
             yield client
+
+
+def _broadcast(client: Any, function: Any) -> dict[str, Any]:
+    """`function` run on each worker, by address, for what it is worth: a worker lost meanwhile is left out (its
+    broadcast's "Stream is closed" stopped the run, exit 2)."""
+    return client.run(function, on_error="ignore")
+
+
+@contextmanager
+def _lost_said() -> Iterator[None]:
+    """A connection to a worker or the scheduler lost mid-run (an OSError, which the CLI said as a path's, exit 2), or
+    futures Dask cancelled for it, as a `ClusterLost`."""
+    from distributed.client import FutureCancelledError
+    from distributed.comm import CommClosedError
+
+    try:
+        yield
+    except (CommClosedError, FutureCancelledError) as exc:
+        raise ClusterLost(f"the Dask run lost a worker or its scheduler: {exc}") from None
 
 
 def _check_scheduler(address: str) -> None:
@@ -260,7 +278,7 @@ class DaskRunner:
                     [decisions.get(k, {}) for k in range(len(part_paths))], work=self.work)))
                 if self.options.scheduler is None:
                     self.metrics["worker_peak_rss_mb"] = sorted(
-                        round(kb / 1024, 1) for kb in client.run(_peak_rss_kb).values())
+                        round(kb / 1024, 1) for kb in _broadcast(client, _peak_rss_kb).values())
             stats, report = self._timed("write", lambda: write_outputs(
                 self.out, self.options, fp, self._write(pieces, clusters), read_stats, index_size, self._continued()))
         shutil.rmtree(self.out / STATE)

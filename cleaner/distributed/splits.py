@@ -49,6 +49,10 @@ class UsageError(ValueError):
     """A Dask run that cannot start as asked (stdin as an input, no scheduler at the address)."""
 
 
+class ClusterLost(Exception):
+    """A Dask run that lost a worker or its scheduler where Dask cannot go on without it (the CLI's line, exit 4)."""
+
+
 def file_splits(inputs: list[str], input_format: str = "auto") -> list[Split]:
     """One split per input file, in reading order (stdin cannot be split: give a file), each file named as
     `read_inputs` names it (`input_format` tells which files are named by their paths)."""
