@@ -488,17 +488,36 @@ def test_a_local_cluster_without_an_address(tmp_path, in_process):
 
 
 def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch, in_process):
-    """Each a message and exit 2; in this process but for the scheduler that is not there, which the run's own
-    process waits for (the connect timeout read from its environment)."""
+    """Each a message and exit 2, with no `--out` folder made (a run refused for its scheduler left one, empty); in
+    this process but for the scheduler that is not there, which the run's own process waits for (the connect timeout
+    read from its environment). A refused connection is said at once (it waited the connect timeout, 30 s, then said
+    "no answer within 30 s"), a port out of range and a scheme no cluster listens on at once too (a wait of 30 s then
+    "Timed out trying to connect"; "not enough values to unpack")."""
+    import socket
+
     monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
     proc = run_cli("run", str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "out"))
     assert proc.returncode == 2 and "scheduler at tcp://127.0.0.1:9: " in proc.stderr, proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
+    closed = socket.socket()  # bound, not listening: its port refuses
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    start = time.monotonic()
+    proc = in_process("run", str(SEEDS), "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}",
+                      "--out", str(tmp_path / "out"))
+    closed.close()
+    assert proc.returncode == 2 and time.monotonic() - start < 10, proc.stderr
+    assert proc.stderr == (f"cleaner: cannot connect to the Dask scheduler at tcp://127.0.0.1:{port}: nothing listens "
+                           f"at port {port} of 127.0.0.1 (connection refused)\n")
     learn = tmp_path / "learn.toml"  # the key in a config, not the flag: the message named only the flag
     learn.write_text("learn_boilerplate = true\n", encoding="utf-8")
     cases = [
         (["-", "--engine", "dask"], "stdin"),
         ([str(SEEDS), "--engine", "dask", "--scheduler", "sched"], "scheduler at sched: missing port number"),
+        ([str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:99999"],
+         "scheduler at tcp://127.0.0.1:99999: port 99999 is out of range (1-65535)"),
+        ([str(SEEDS), "--engine", "dask", "--scheduler", "inproc://x"],
+         "inproc://x: a Dask scheduler's address is tcp://host:port (or tls://, ws://, wss://), not inproc://"),
         ([str(SEEDS), "--scheduler", "tcp://127.0.0.1:9"], "--scheduler needs --engine dask"),
         ([str(SEEDS), "--engine", "dask", "--strict"], "--strict stops at the first bad input"),
         ([str(SEEDS), "--engine", "dask", "--learn-boilerplate"], "--learn-boilerplate (learn_boilerplate in a config) counts lines"),
@@ -510,7 +529,7 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch, in_process):
     for args, message in cases:
         proc = in_process("run", *args, "--out", str(tmp_path / "out"))
         assert proc.returncode == 2 and message in proc.stderr, proc.stderr
-        assert "Traceback" not in proc.stderr
+        assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
 
 
 def test_the_mirror_starts_over_when_the_index_file_is_another(tmp_path):

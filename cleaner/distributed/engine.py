@@ -144,8 +144,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     logging.getLogger("tornado.application").addFilter(_not_sync_cancel)
 
     with ExitStack() as stack:
-        if scheduler:
-            _check_scheduler(scheduler)
+        if scheduler:  # checked by `_check_scheduler` first
             try:
                 client = stack.enter_context(Client(scheduler))
             except (OSError, ValueError) as exc:  # gone since it answered
@@ -186,16 +185,20 @@ def _lost_said() -> Iterator[None]:
 def _check_scheduler(address: str) -> None:
     """A UsageError unless a Dask scheduler answers at `address` within distributed.comm.timeouts.connect
     (30 s by default). The client waited forever on a server that waits for a request (a web server), and
-    gave a traceback for a Dask worker or a server of another protocol."""
+    gave a traceback for a Dask worker or a server of another protocol, and said a refused connection as "no
+    answer" after the timeout."""
     import asyncio
 
     import dask
     from dask.utils import parse_timedelta
     from distributed.comm import connect
 
+    host, port = _scheduler_place(address)
     timeout = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), "s")
 
     async def identity() -> Any:
+        _, probe = await asyncio.open_connection(host, port)  # refused at once, where connect tries to its timeout
+        probe.close()
         comm = await connect(address, timeout=timeout)  # its handshake has no time limit
         try:
             await comm.write({"op": "identity"})
@@ -205,9 +208,12 @@ def _check_scheduler(address: str) -> None:
 
     try:
         answer = asyncio.run(asyncio.wait_for(identity(), timeout))
+    except ConnectionRefusedError:
+        raise UsageError(f"cannot connect to the Dask scheduler at {address}: nothing listens at port {port} of "
+                         f"{host} (connection refused)") from None
     except TimeoutError:  # no answer: a web server waits for a request
         raise UsageError(f"cannot connect to the Dask scheduler at {address}: no answer within {timeout:g} s") from None
-    except (OSError, ValueError) as exc:  # nothing listening, or not an address
+    except (OSError, ValueError) as exc:  # a host unknown, or not an address
         raise UsageError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
     except Exception:  # noqa: BLE001 - the bytes of another protocol read as a Dask message: any error
         raise UsageError(f"{address} does not answer in Dask's protocol: it is not a Dask scheduler") from None
@@ -215,6 +221,29 @@ def _check_scheduler(address: str) -> None:
         what = answer.get("type") if isinstance(answer, dict) else None
         raise UsageError(f"{address} is a Dask {what or 'server'}, not a scheduler: give the address the scheduler "
                          "prints (Scheduler at: tcp://...)")
+
+
+SCHEMES = ("tcp", "tls", "ws", "wss")
+"""The schemes of a scheduler's address that another process reaches (`inproc` is a process's own)."""
+
+
+def _scheduler_place(address: str) -> tuple[str, int]:
+    """The host and port of a scheduler's address; a UsageError for another scheme, no port or one out of range (it
+    waited 30 s for `tcp://host:99999`, and `inproc://x` said "not enough values to unpack")."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, place = parse_address(address, strict=False)
+    if scheme not in SCHEMES:
+        others = ", ".join(f"{s}://" for s in SCHEMES[1:])
+        raise UsageError(f"{address}: a Dask scheduler's address is {SCHEMES[0]}://host:port (or {others}), not "
+                         f"{scheme}://")
+    try:
+        host, port = parse_host_port(place)
+    except ValueError as exc:
+        raise UsageError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
+    if not 0 < port < 1 << 16:
+        raise UsageError(f"cannot connect to the Dask scheduler at {address}: port {port} is out of range (1-65535)")
+    return host, port
 
 
 class DaskRunner:
@@ -247,6 +276,8 @@ class DaskRunner:
                 raise UsageError(f"with --scheduler, give absolute paths: the cluster's workers do not run in this folder "
                                  f"({', '.join(relative)})")
         files = file_splits(self.inputs, self.options.input_format)
+        if self.options.scheduler:  # before `--out` is made: a run refused leaves no folder
+            _check_scheduler(self.options.scheduler)
         with claimed(self.out, self.inputs, self.options):
             return self._run(files)
 
