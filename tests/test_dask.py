@@ -275,6 +275,8 @@ def test_a_run_stopped_after_indexing_is_started_over_by_the_other_engine(schedu
 
 
 def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
+    """SIGKILLed as it prepares its splits, run again: it goes on from its prepared splits, to the same bytes, and its
+    summary says it resumed, as the local engine's does."""
     names, local = reference
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask",
@@ -290,6 +292,10 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
     assert again.returncode == 0, again.stderr
     assert "resuming:" in again.stderr
     assert _bytes(out) == _bytes(local)
+    # as the local engine says it (its summary said nothing of the resumption, and its rate counted every record); the
+    # cluster's workers went on with the splits they had when the run was killed: those prepared are known then
+    done = re.search(r"\(dask\), resumed after ([\d,]+) records\n([\d,]+) documents read", again.stderr)
+    assert done and 0 < int(done[1].replace(",", "")) < int(done[2].replace(",", "")), again.stderr
 
 
 def _killed_preparing(scheduler: str, names: list[str], out: Path, splits: int) -> list[str]:

@@ -293,7 +293,7 @@ class DaskRunner:
         self.batch = batch_name(self.out, fp)
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
-                self._start(fp)
+                resumed = self._start(fp)
                 splits = self._timed("split", lambda: self._splits(client, files))
                 self.progress.start_at(0, count_records(fp["inputs"]))
                 read_stats = self._timed("prepare", lambda: self._prepare(client, splits))
@@ -314,7 +314,7 @@ class DaskRunner:
                 self.out, self.options, fp, self._write(pieces, clusters), read_stats, index_size, self._continued()))
         shutil.rmtree(self.out / STATE)
         self.metrics["client_peak_rss_mb"] = round(_peak_rss_kb() / 1024, 1)
-        return RunSummary(stats, report, 0, metrics=self.metrics)
+        return RunSummary(stats, report, resumed, metrics=self.metrics)
 
     def _splits(self, client: Any, files: list) -> list:
         """The input files cut into splits, or the interrupted run's splits when resuming: its parts are
@@ -347,10 +347,11 @@ class DaskRunner:
         self.metrics[f"{stage}_s"] = round(time.monotonic() - start, 3)
         return result
 
-    def _start(self, fp: dict[str, Any]) -> None:
+    def _start(self, fp: dict[str, Any]) -> int:
         """Keep the work of an interrupted run of the same fingerprint; otherwise start over, having first
         taken out of the shared index the documents of the run this one replaces (`runner.take_out_replaced`),
-        which may be one interrupted under the local engine: this one cannot go on with its work."""
+        which may be one interrupted under the local engine: this one cannot go on with its work. How many input
+        records are already prepared (0 when starting over), as the local engine's `_resume_point`."""
         stamp = self.work / "fingerprint.json"
         interrupted = interrupted_run(self.out / STATE)
         if not stamp.exists() and interrupted is not None:
@@ -370,10 +371,10 @@ class DaskRunner:
                     continued = [*self._continued(), continued_over(was, fp)]
                     write_atomic(self.work / CONTINUED, json.dumps(continued).encode())
                     stamp.write_text(json.dumps(fp, sort_keys=True))  # the work is now of this fingerprint too
-                done = len(list(self.work.glob("prep-*.json")))
-                self.progress.log(f"resuming: {done:,} splits already prepared"
+                done = [json.loads(path.read_text())["records"] for path in self.work.glob("prep-*.json")]
+                self.progress.log(f"resuming: {len(done):,} splits already prepared"
                                   + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))
-                return
+                return sum(done)
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {differ(changed)}; starting over{keep}")
         own = own_index_to_remove(self.out, self.options, interrupted)
@@ -386,6 +387,7 @@ class DaskRunner:
         self.work.mkdir(parents=True)
         parts.mark_layout(self.work)
         stamp.write_text(json.dumps(fp, sort_keys=True))
+        return 0
 
     def _prepare(self, client: Any, splits: list) -> ReadStats:
         import dask
