@@ -180,7 +180,11 @@ class RunResult:
 
 
 def _order(item: Cleaned | Rejected) -> tuple:
-    return (item.id is None, item.id or "", isinstance(item, Rejected), getattr(item, "detail", ""))
+    """Where a batch's result goes among its results (`RunResult.results`): by id, as the rejects file is ordered."""
+    if isinstance(item, Cleaned):
+        return False, item.id, False, ""
+    idless = item.record() if item.id is None else None
+    return item.id is None, item.id or "", True, order_detail(item.reason, item.detail, idless)
 
 
 class Pipeline(Closing):
@@ -523,9 +527,13 @@ def dedup_detail(decision: Decision) -> str:
     return template.format(dup_of=decision.dup_of, similarity=decision.similarity or 1.0)
 
 
-def order_detail(status: str | None, detail: str) -> str:
-    """What a rejection is ordered by after its id in the rejects file: its detail, but for a `repeated_id` its detail
-    without the places it names, which follow the input's order (the file's order must not)."""
+def order_detail(status: str | None, detail: str, idless: dict[str, Any] | None = None) -> str:
+    """What a rejection is ordered by after its id in the rejects file, without the places that follow the input's
+    order (the file's order must not): its detail, but for a `repeated_id` its detail without the places it names,
+    and for `idless`, the record of a rejection without an id (a malformed line), whose detail starts with its file
+    and line, its reason, its raw record and then its detail, as JSON text."""
+    if idless is not None:
+        return json.dumps([idless["reason"], idless.get("raw"), detail])
     return _DEDUP_DETAIL["repeated_id"] if status == "repeated_id" else detail
 
 

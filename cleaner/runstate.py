@@ -293,8 +293,8 @@ class RunState(Closing):
             yield unpack(raw)
 
     def rejected(self) -> Iterator[dict[str, Any]]:
-        """Each rejects record by (id, detail): the per-document stages' as stored, dedup's made of its raw document,
-        its decision and the language its cleaned record was tagged with (`dedup_rejection`)."""
+        """Each rejects record by id and `order_detail`: the per-document stages' as stored, dedup's made of its raw
+        document, its decision and the language its cleaned record was tagged with (`dedup_rejection`)."""
         query = """
             SELECT * FROM (
                 SELECT id, detail, record AS blob, NULL AS status, NULL AS cluster, NULL AS dup_of, NULL AS similarity,
@@ -302,9 +302,9 @@ class RunState(Closing):
                 UNION ALL
                 SELECT d.id, x.detail, d.raw, x.status, x.cluster, x.dup_of, x.similarity, 1, d.record FROM docs d
                     JOIN decisions x USING (seq) WHERE x.status != 'kept')
-            ORDER BY id IS NULL, id, CASE WHEN status = 'repeated_id' THEN ? ELSE detail END, blob"""  # `order_detail`
-        for doc_id, detail, blob, status, cluster, dup_of, similarity, dedup, tagged in self._db.execute(
-                query, (order_detail("repeated_id", ""),)):
+            ORDER BY id IS NULL, id, order_detail(id, status, detail, blob), blob"""
+        self._db.create_function("order_detail", 4, _order_detail, deterministic=True)
+        for doc_id, detail, blob, status, cluster, dup_of, similarity, dedup, tagged in self._db.execute(query):
             if dedup:
                 decision = Decision(doc_id, status, cluster, dup_of, similarity)
                 yield dedup_rejection(decision, unpack(blob), detail, unpack(tagged)).record()
@@ -315,6 +315,12 @@ class RunState(Closing):
         """The duplicate groups dedup found, in its order."""
         for (text,) in self._db.execute("SELECT cluster FROM clusters ORDER BY pos"):
             yield json.loads(text)
+
+
+def _order_detail(doc_id: str | None, status: str | None, detail: str, blob: bytes) -> str:
+    """`order_detail` of a rejects row of `RunState.rejected` (`blob`, the stored record of one without an id, is
+    decoded for that alone)."""
+    return order_detail(status, detail, None if doc_id is not None else unpack(blob))
 
 
 DASK_WORK = "dask"

@@ -138,6 +138,26 @@ def test_run_output_does_not_depend_on_input_order(tmp_path):
     assert outputs[0] == outputs[1] == outputs[2]
 
 
+def test_rejects_without_an_id_are_not_ordered_by_where_they_were_read(tmp_path, in_process):
+    """Two lines that give no record (malformed, an array) have no id, and their details start with their file and
+    line: the rejects file was ordered by those, so shuffled input swapped them (a QA pass). They are ordered by
+    reason and raw record; the Python API orders its rejections the same way."""
+    good = [json.dumps({"id": k, "text": SEED[k]}, ensure_ascii=False) for k in ("000", "002")]
+    rejects = []
+    for k, lines in enumerate(([good[0], "not json at all", good[1], "[1, 2]"],
+                               ["[1, 2]", good[1], "not json at all", good[0]])):
+        path = tmp_path / f"in-{k}.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out = tmp_path / f"out-{k}"
+        assert in_process("run", str(path), "--out", str(out), "-q").returncode == 0
+        place = re.compile(re.escape(str(path)) + r":\d+")
+        rejects.append(place.sub("<place>", (out / "rejects.jsonl").read_text(encoding="utf-8")))
+    assert rejects[0] == rejects[1] and rejects[0].count("<place>") == 2
+    with Pipeline(Config.load()) as pipeline:
+        orders = [[r.raw for r in pipeline.run(items).rejected] for items in ([5, [1, 2]], [[1, 2], 5])]
+    assert orders[0] == orders[1]
+
+
 def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_path):
     """Copies of one id that tie on the whole keep policy (same clean length, date and normal form) are
     told apart by their stored records: whichever comes first, the same copy is kept, byte for byte,
@@ -435,8 +455,9 @@ def test_an_item_that_is_no_document_is_a_rejection_not_the_whole_batch_lost():
             with pytest.raises(TypeError, match=f"batch_size must be a whole number, got {odd!r}"):
                 pipeline.stream([text], batch_size=odd)
     assert [d.id for d in result.kept] == ["a"]
+    # by reason and raw record (5, the list, then None, which carries none), not by the position its detail names
     assert [r.detail for r in result.rejected] == [f"document {n}: not a document ({kind}; give a mapping, a string or a Document)"
-                                                   for n, kind in ((1, "NoneType"), (2, "int"), (3, "list"))]
+                                                   for n, kind in ((2, "int"), (3, "list"), (1, "NoneType"))]
     assert [getattr(out, "reason", "kept") for out in clean([None, text])] == ["bad_input", "kept"]
     assert clean(memoryview(text.encode())) == clean(text.encode())  # one document, not one per byte
 

@@ -163,7 +163,9 @@ def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path)
     for row in pq.read_table(path, columns=["pos", "rejected", "head", "record", "raw", "raw_chars", "summary"]).to_pylist():
         doc_id, detail, _ = unpack(row["head"])
         if row["rejected"]:
-            rejected.append(((doc_id is None, doc_id or "", detail, row["record"].hex()), unpack(row["record"])))
+            record = unpack(row["record"])
+            order = order_detail(None, detail, record if doc_id is None else None)
+            rejected.append(((doc_id is None, doc_id or "", order, row["record"].hex()), record))
             continue
         decision = decisions.get(row["pos"]) or Decision(doc_id, "kept", cluster=doc_id)
         if decision.kept:
