@@ -24,7 +24,8 @@ class RunProgress:
         self.mode = mode or ("bar" if sys.stderr.isatty() else "log")
         self.docs = self.chars = 0
         self.before = 0
-        """Documents a resumed run had done before this process (`start_at`): on the bar, not in the rate."""
+        """Documents a resumed run had done before this process (`start_at`): on the bar and the line, not in the
+        rate."""
         self.start = self._last = time.monotonic()
         self._first: tuple[float, int] | None = None
         """When the first documents came, and how many: the ETA's rate counts from there, not from a pool's start."""
@@ -48,7 +49,7 @@ class RunProgress:
 
     @property
     def rate(self) -> float:
-        """Documents per second so far."""
+        """Documents per second so far (the bar's rate)."""
         return self.docs / max(time.monotonic() - self.start, 1e-9)
 
     def update(self, docs: int, chars: int) -> None:
@@ -57,20 +58,20 @@ class RunProgress:
         self.chars += chars
         if self._first is None:
             self._first = (time.monotonic(), self.docs)
+        done = self.before + self.docs
         if self._bar is not None:
-            done = self.before + self.docs
             self._bar.update(self._task, completed=done, docs=done, mb=self.chars / 1e6, rate=per_second(self.rate))
         elif self.mode == "log" and time.monotonic() - self._last >= self.every:
             self._last = time.monotonic()
             pace = self._pace()
+            rate = f", {per_second(pace)} docs/s" if pace else ""
             eta = f", ETA {max((self.total - self.docs) / pace, 0):,.0f} s" if pace and self.total else ""
-            self.log(f"{counted(self.docs, 'document')}, {self.chars / 1e6:.1f} M characters, "
-                     f"{per_second(pace or self.rate)} docs/s{eta}")
+            self.log(f"{counted(done, 'document')}, {self.chars / 1e6:.1f} M characters{rate}{eta}")
 
     def _pace(self) -> float | None:
         """Documents per second since the first documents came (None before more came), the line's rate and its
         ETA's: counted from the run's start, the workers' start (models loaded, the first batch's round trip) made the
-        first line's ETA 10,665 s for a 58 s run."""
+        first line's ETA 10,665 s for a 58 s run, and its rate 0.059 docs/s (then 150); a line before has neither."""
         if self._first is None or self.docs == self._first[1]:
             return None
         since, docs = self._first

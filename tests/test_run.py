@@ -1057,7 +1057,8 @@ def test_a_rejected_records_raw_text_counts_in_the_runs_progress():
 def test_progress_lines_when_not_a_terminal(capsys, monkeypatch):
     """A line every `every` seconds; its rate and ETA go at the rate since the first documents came (the first
     line's, at the pool's start, said ETA 10,665 s of a 58 s run; a review found the rate beside it counted from the
-    start), so the first line has no ETA; one document is singular; the size is of characters, not bytes ("MB")."""
+    start, and a QA pass that it said `0.059 docs/s`, then 150), so the first line has neither; one document is
+    singular; the size is of characters, not bytes ("MB")."""
     now = [0.0]
     monkeypatch.setattr("cleaner.progress.time", SimpleNamespace(monotonic=lambda: now[0]))
     with RunProgress("cleaner run", mode="log", every=0.0) as progress:
@@ -1066,7 +1067,7 @@ def test_progress_lines_when_not_a_terminal(capsys, monkeypatch):
         progress.update(1, 100)  # the first document, 30 s after the start
         now[0] = 31.0
         progress.update(5, 500)  # 5 more a second later: 5 left, at 5 a second
-    assert capsys.readouterr().err.splitlines() == ["cleaner run: 1 document, 0.0 M characters, 0.033 docs/s",
+    assert capsys.readouterr().err.splitlines() == ["cleaner run: 1 document, 0.0 M characters",
                                                     "cleaner run: 6 documents, 0.0 M characters, 5 docs/s, ETA 1 s"]
     with RunProgress("cleaner run", mode="quiet", every=0.0) as progress:
         progress.update(5, 500)
@@ -1074,12 +1075,25 @@ def test_progress_lines_when_not_a_terminal(capsys, monkeypatch):
     assert capsys.readouterr().err == ""
 
 
-def test_a_resumed_runs_bar_counts_from_what_was_done():
+def test_a_resumed_runs_bar_and_lines_count_from_what_was_done(capsys, monkeypatch):
+    """The bar counts from where the run stopped, and so does the log line (it counted this session's documents alone:
+    `resuming: 769 input records already done`, then `512 documents`, a QA pass); the rate and the ETA count only the
+    new work."""
     with RunProgress("cleaner run", mode="bar") as progress:
         progress.start_at(500, 1000)
         progress.update(10, 100)
         task = progress._bar.tasks[0]
         assert (task.completed, task.total, task.fields["docs"]) == (510, 1000, 510)  # was 10 of 1000: the bar went back
+    capsys.readouterr()  # what the bar left
+    now = [0.0]
+    monkeypatch.setattr("cleaner.progress.time", SimpleNamespace(monotonic=lambda: now[0]))
+    with RunProgress("cleaner run", mode="log", every=0.0) as progress:
+        progress.start_at(500, 1000)
+        progress.update(10, 100)
+        now[0] = 1.0
+        progress.update(10, 100)
+    assert capsys.readouterr().err.splitlines() == ["cleaner run: 510 documents, 0.0 M characters",
+                                                    "cleaner run: 520 documents, 0.0 M characters, 10 docs/s, ETA 48 s"]
 
 
 def test_clean_with_workers_keeps_input_order(news, tmp_path):
