@@ -96,7 +96,7 @@ class Stats:
     def summary(self, more: Iterable[str] = ()) -> str:
         """A short plain-text summary of what was removed, for the terminal; `more` lines go before the rule table."""
         removed = self.raw_chars - self.clean_chars
-        share = f" ({removed / self.raw_chars:.1%})" if self.raw_chars else ""
+        share = f" ({share_of(removed, self.raw_chars)})" if self.raw_chars else ""
         rejected = sum(self.rejected.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.rejected.items()))
         lines = [
@@ -138,6 +138,16 @@ def skipped_lines(skipped: dict[str, int]) -> list[str]:
 def counted(n: int, noun: str) -> str:
     """`n` `noun`s, in the singular for one: `1 document`, `2,000 documents`."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def share_of(part: int, whole: int) -> str:
+    """`part` of `whole` as a whole percentage, but `<1%` and `>99%` where rounding would say none or all: `1 of 2,530
+    chars removed (0%)` read as nothing removed (`cleaner diff`), and so did a run's `removed 11 of 110,923 characters
+    (0.0%)`."""
+    share = f"{part / whole:.0%}"
+    if share == "0%" and part:
+        return "<1%"
+    return ">99%" if share == "100%" and part < whole else share
 
 
 def per_second(rate: float) -> str:

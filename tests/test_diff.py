@@ -675,3 +675,14 @@ def test_the_share_removed_never_reads_as_none_or_all_when_it_is_not(diff, tmp_p
     headers = [line.split(" · ", 2)[2] for line in out.splitlines() if line.startswith("━━ ")]
     assert code == 0 and headers == ["13 of 3,912 chars removed (<1%)", "480 of 482 chars removed (>99%)",
                                      "0 of 38 chars removed (0%)"], headers
+
+
+def test_a_runs_summary_says_the_share_removed_as_diff_says_it():
+    """A run's summary said `removed 11 of 110,923 characters (0.0%)`, nothing removed (a QA pass): it says the share
+    as `cleaner diff` does."""
+    from cleaner.report import Stats
+
+    said = [Stats(raw_chars=raw, clean_chars=clean).summary().splitlines()[1] for raw, clean in
+            ((110_923, 110_912), (482, 2), (200, 150))]
+    assert said == ["removed 11 of 110,923 characters (<1%)", "removed 480 of 482 characters (>99%)",
+                    "removed 50 of 200 characters (25%)"]

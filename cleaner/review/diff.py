@@ -29,6 +29,7 @@ from ..edits import WHITESPACE_RULE
 from ..escapes import CONTROL, one_line, shown_id, visible
 from ..io.writers import dumps, text_stream, utf8_stream
 from ..models import FIELDS
+from ..report import share_of
 from .entries import Entry, field_origins
 from .matcher import LineMatcher
 
@@ -83,18 +84,9 @@ def _summary(entry: Entry) -> str:
         what = "chars of HTML: no text was extracted" if entry.html else "chars"
         return f"{lang}{_status(entry)} · not cleaned ({len(entry.raw):,} {what})"
     removed = len(entry.raw) - len(clean_text(entry))
-    share = f" ({_share(removed, len(entry.raw))})" if entry.raw else ""
+    share = f" ({share_of(removed, len(entry.raw))})" if entry.raw else ""
     again = ", cleaned again" if entry.rejected else ""
     return f"{lang}{_status(entry)} · {removed:,} of {len(entry.raw):,} chars removed{share}{again}"
-
-
-def _share(part: int, whole: int) -> str:
-    """`part` of `whole` as a whole percentage, but `<1%` and `>99%` where rounding would say none or all: `1 of 2,530
-    chars removed (0%)` read as nothing removed."""
-    share = f"{part / whole:.0%}"
-    if share == "0%" and part:
-        return "<1%"
-    return ">99%" if share == "100%" and part < whole else share
 
 
 def _elided(piece: str, full: bool) -> str:
