@@ -22,8 +22,9 @@ without a 639-1 code (fastText's Alemannic `als` or Cebuano `ceb`, CLD2's Waray 
 cascade asks its next backend. A text without a letter gets `(None, None)` from every backend, never an
 exception, and so does a text mostly in scripts none of the backend's languages is written in (`mostly_foreign`:
 fastText guessed from hash collisions, Tamazight in Tifinagh as German at 0.99; CLD2, lingua and langdetect answer
-none by themselves). fastText's answer for a text mostly in scripts its language is not written in is no answer either
-(`in_its_script`: it called a Latin-script Igbo headline Korean).
+none by themselves). Any backend's answer for a text mostly in scripts its language is not written in is no answer
+either (`in_its_script`, checked in `detect_all`: fastText called a Latin-script Igbo headline Korean, lingua Amharic
+with a few Latin words English).
 
 How a document is tagged (`Tagger.tag`; one of fewer than `MIN_LETTERS` letters, 3, has no language):
 
@@ -427,10 +428,10 @@ class FastTextBackend:
         self.max_chars = max_chars
 
     def detect(self, text: str) -> Detection:
-        return self.detect_many([text])[0]
+        return detect_all(self, [text])[0]
 
     def detect_many(self, texts: list[str]) -> list[Detection]:
-        """`detect` of each text, in one batch."""
+        """fastText's answer for each text, in one batch (`detect_all` checks its script)."""
         lines = [self._line(text) for text in texts]
         found = iter(_fasttext_model().best([line for line in lines if line is not None]))
         out: list[Detection] = []
@@ -440,7 +441,7 @@ class FastTextBackend:
             else:
                 label, score = next(found)
                 code = _iso(label)
-                out.append((code, min(1.0, score)) if code and in_its_script(line, code) else (None, None))
+                out.append((code, min(1.0, score)) if code else (None, None))
         return out
 
     def codes(self) -> frozenset[str]:
@@ -696,7 +697,7 @@ class LinguaShortlist:
         answers = _ask_lingua("shortlists", requests) if asked else []
         for (i, _, _), answer in zip(asked, answers):
             out[i] = tuple(answer)
-        return out
+        return _checked([text for text, _ in items], out)
 
     def codes(self) -> frozenset[str]:
         return lingua_codes()
@@ -919,9 +920,18 @@ class Router(Combination):
 
 
 def detect_all(backend: Backend, texts: list[str]) -> list[Detection]:
-    """`backend.detect` of each text; in one batch when the backend reads batches (`detect_many`)."""
+    """`backend.detect` of each text; in one batch when the backend reads batches (`detect_many`). A single
+    backend's answers are checked here (`_checked`), a combination's in its parts."""
     many = getattr(backend, "detect_many", None)
-    return many(texts) if many is not None else [backend.detect(text) for text in texts]
+    found = many(texts) if many is not None else [backend.detect(text) for text in texts]
+    return found if isinstance(backend, Combination) else _checked(texts, found)
+
+
+def _checked(texts: list[str], found: list[Detection]) -> list[Detection]:
+    """Each answer `found` for its text, or no answer where the text is mostly in scripts the language is not
+    written in (`in_its_script`): fastText called a Latin-script Igbo headline Korean, and lingua Amharic articles
+    with a few Latin words English (0.57, "FAO ... PHEM"), Slovak or Latin, with the whole text's weight."""
+    return [(None, None) if d[0] is not None and not in_its_script(text, d[0]) else d for text, d in zip(texts, found)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1365,3 +1365,20 @@ def test_the_default_tags_a_whole_sentence_fasttext_doubts_with_lingua_and_an_ar
     shortlist.among_many = lambda items: asked.extend(items) or among_many(items)
     article = tagger.tag("\n\n".join([FR_PARA, sentence, FR_PARA]))
     assert article.lang == "fr" and asked == []
+
+
+AM_PARA = ("የኢትዮጵያ መንግሥት በአዲስ አበባ ከተማ አዲስ የትምህርት ፖሊሲ ይፋ አድርጓል። ሚኒስትሩ እንደገለጹት ፖሊሲው በሚቀጥለው ዓመት "
+           "ተግባራዊ ይሆናል።")
+
+
+@pytest.mark.parametrize("name", ["lingua-low:en,sk,lt", f"lingua:{EIGHT}", "langdetect"])
+def test_an_answer_of_any_backend_in_another_script_than_the_text_is_no_answer(name):
+    """lingua, which knows no language written in Ge'ez, called Amharic with a few Latin letters Lithuanian (` BBC`)
+    or Slovak (` (COVID-19)`), with the whole text's weight; a MasakhaNEWS article whose only Latin words were
+    "FAO Public health Emergency Management PHEM" was English at 0.57 and passed `--langs en --min-lang-score 0.5`.
+    Only fastText's answers were checked against the text's script: now every backend's are (`detect_all`)."""
+    tagger = make_tagger(name)
+    for tail in ("", " BBC", " (COVID-19)", " FAO Public health Emergency Management PHEM"):
+        assert tagger.tag(AM_PARA + tail) == LangResult(), tail
+    assert tagger.tag(AM_PARA + "\n\n" + EN_PARA).lang == "en"  # a paragraph in the answer's script is still read
+
