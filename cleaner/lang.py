@@ -644,11 +644,12 @@ class LinguaBackend:
                  preload: bool = False) -> None:
         if languages is not None:
             known = lingua_codes()
-            unknown = [code for code in dict.fromkeys(languages) if _iso(code) not in known]  # as given: `tw`, not `ak`
+            # read as `--langs` and a hint are (`en-GB`, `fra`, `fr_CA`); named as given: `tw`, not `ak`
+            unknown = [code for code in dict.fromkeys(languages) if hint_code(code) not in known]
             if unknown:
                 raise ValueError(f"lingua does not know the language code(s) {unknown}; "
                                  f"use ISO 639-1 codes among {sorted(known)}")
-            languages = tuple(sorted(set(map(_iso, languages))))  # `nb` is `no`, as lingua's answers are read
+            languages = tuple(sorted(set(map(hint_code, languages))))  # `nb` is `no`, as lingua's answers are read
             if len(languages) < 2:  # `lingua:fr,fr` too: lingua of one language called every text French
                 raise ValueError(f"lingua needs at least two languages to choose from, got {list(languages)}")
         self.languages = languages

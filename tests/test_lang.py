@@ -1382,3 +1382,9 @@ def test_an_answer_of_any_backend_in_another_script_than_the_text_is_no_answer(n
         assert tagger.tag(AM_PARA + tail) == LangResult(), tail
     assert tagger.tag(AM_PARA + "\n\n" + EN_PARA).lang == "en"  # a paragraph in the answer's script is still read
 
+
+@pytest.mark.parametrize("name", ["lingua:fr,en-GB", "lingua:fra,eng", "lingua-low:fr_CA,EN", "lingua:FR-fr,en"])
+def test_lingua_reads_its_language_codes_as_langs_does(name):
+    """`--langs en-GB`, `fra` and `fr_CA` were taken, but `--lang-backend lingua:fr,en-GB` was refused ("lingua does
+    not know the language code(s) ['en-gb']"): its codes were read as a backend's answers, not as a hint."""
+    assert make_backend(name).name == ("lingua-low" if "low" in name else "lingua") + ":en,fr"
