@@ -664,12 +664,12 @@ def test_overrule_asks_the_second_only_where_the_first_is_not_sure_and_keeps_the
         def codes(self):
             return self._codes
 
-    cld = Fixed("a", {"sure": ("fr", 0.95), "doubt": ("fr", 0.8), "none": (None, None), "unknown": ("ti", 0.8),
+    cld = Fixed("a", {"sure": ("fr", 0.95), "doubt": ("fr", 0.8), "none": (None, None), "ሓበሬታ": ("ti", 0.8),
                       "silent": (None, None)}, {"fr", "ti", "en"}, sure=True)
-    fast = Fixed("b", {"doubt": ("en", 0.3), "none": ("en", 0.7), "unknown": ("am", 0.99), "silent": ("en", 0.2),
+    fast = Fixed("b", {"doubt": ("en", 0.3), "none": ("en", 0.7), "ሓበሬታ": ("am", 0.99), "silent": ("en", 0.2),
                        "sure": ("en", 0.99)}, {"en", "am", "fr"})
     overrule = Overrule(cld, fast)
-    texts = ["sure", "doubt", "none", "unknown", "silent"]
+    texts = ["sure", "doubt", "none", "ሓበሬታ", "silent"]  # a Tigrinya word: answers are checked against its script
     assert overrule.detect_many(texts) == [("fr", 0.95), ("fr", 0.8), ("en", 0.7), ("ti", 0.8), ("en", 0.2)]
     assert fast.asked == texts[1:]  # a sure answer spares the second backend
     assert [overrule.detect(t) for t in texts] == overrule.detect_many(texts)
