@@ -933,9 +933,8 @@ def _checked(backend: Backend | LinguaShortlist, texts: list[str], found: list[D
     is not written in (`in_its_script`): fastText called a Latin-script Igbo headline Korean, and lingua Amharic
     articles with a few Latin words English (0.57, "FAO ... PHEM"), Slovak or Latin, with the whole text's weight.
     An Amharic answer of a backend that does not know Tigrinya is Tigrinya on a text with its letters (`_tigrinya`)."""
-    knows_tigrinya = "ti" in backend.codes()
-    return [(None, None) if d[0] is not None and not in_its_script(text, d[0])
-            else d if knows_tigrinya else _tigrinya(text, d) for text, d in zip(texts, found)]
+    return [(None, None) if d[0] is not None and not in_its_script(text, d[0]) else _tigrinya(backend, text, d)
+            for text, d in zip(texts, found)]
 
 
 TIGRINYA_LETTERS = frozenset("ኣቐቑቒቓቕቖቘቚቛቝኰኲኴኵኺዀዃዅሖቈቊቍጐጒጕ")
@@ -944,11 +943,13 @@ of its 409 articles) and 8 letters in 8 of the 564 Amharic ones; the others (the
 `ቈ` rows, `ሖ`) are in most Tigrinya articles and in one Amharic article at most, once."""
 
 
-def _tigrinya(text: str, found: Detection) -> Detection:
-    """An Amharic answer `found` as Tigrinya when `text` holds a letter of `TIGRINYA_LETTERS`: fastText's small model
-    has no Tigrinya and called 314 of MasakhaNEWS's 409 Tigrinya headlines Amharic (0.97 for one), CLD2 silent
-    under 40 letters."""
-    return ("ti", found[1]) if found[0] == "am" and not TIGRINYA_LETTERS.isdisjoint(text) else found
+def _tigrinya(backend: Backend | LinguaShortlist, text: str, found: Detection) -> Detection:
+    """`backend`'s Amharic answer `found` as Tigrinya when `text` holds a letter of `TIGRINYA_LETTERS` and `backend`
+    does not know Tigrinya: fastText's small model called 314 of MasakhaNEWS's 409 Tigrinya headlines Amharic (0.97
+    for one), CLD2 silent under 40 letters."""
+    if found[0] == "am" and not TIGRINYA_LETTERS.isdisjoint(text) and "ti" not in backend.codes():
+        return "ti", found[1]
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -598,7 +598,7 @@ def test_cld2_reads_languages_fasttext_cannot(code):
     gives CLD2's answer."""
     text = AFRICAN[code]
     assert Cld2Backend().detect(text)[0] == code
-    assert FastTextBackend().detect(text)[0] != code
+    assert FastTextBackend().detect_many([text])[0][0] != code  # its model's answer (Tigrinya's letters aside)
     assert make_tagger("cld2+fasttext").tag(text).lang == code
 
 
