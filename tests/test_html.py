@@ -2117,3 +2117,87 @@ def test_a_name_ending_a_page_stays_where_no_author_is_known():
         "<p>Partager sur Facebook</p>", "<p>Amina Berrada</p>")
     out = clean({"id": "p", "html": page})
     assert out.author is None and out.text.endswith("Amina Berrada")
+
+
+SLATE_LEAD = "Stylo ou brosse à dents «pour elle», le marketing genré se développe dans les domaines les plus farfelus."
+SLATE = f"""<html lang="fr"><head><title>Marketing genré et sexisme | Slate.fr</title></head><body><article>
+<div class="article-header grid-container"><div class="row"><div class="article-header__inner col-sm-10">
+<div class="article-header__breadcrumb"><a href="/life/">Life</a></div>
+<h1 class="article-header__title">Marketing genré et sexisme: le top 10 des produits «pour femmes»</h1>
+<span class="article-header__reading-time">Temps de lecture : 11 min</span>
+<p class="article-header__infos article-infos"><a class="author" href="/source/46455">Sophie Gourion</a> —
+<time datetime="2012-03-08 06:02:00">8 mars 2012 à 6h02</time></p>
+<h2 class="article-header__chapo">{SLATE_LEAD}</h2>
+</div></div></div>
+<div class="article-content row"><div class="content-left col-md-8"><div class="field field-name-body">
+<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>
+<blockquote><p><em>«Tu es femme noire française, c’est ton pays, mais toi tu n’es nulle part.»</em></p></blockquote>
+<div class="aside_blockquote">
+<p>Tu es femme noire française, c’est ton pays, mais toi tu n’es nulle part.</p>
+<p>Anna</p>
+</div><p>{PARAGRAPHS[2]}</p>
+</div></div></div></article></body></html>"""
+"""A Slate article (fr-pages 50935_gender-marketing-… and 93729_etre-invisible-en-france, shortened): its lead in
+the page's header, a quotation in a `<blockquote>` and the pull quote that repeats it, set aside, with its name."""
+LEPLUS_LEAD = ("LE PLUS. \"J'ai été violée à 55 ans et je n'ai pas crié\". C'est le témoignage publié par Beverly "
+               "Donofrio, en réponse aux stéréotypes qui pèsent sur les victimes d'agressions sexuelles.")
+LEPLUS = f"""<html lang="fr"><body><div id="cad"><article class="infos"><header><h1 itemprop="name">Une victime de
+viol qui ne se débat pas, ça ne veut pas dire qu'elle consent</h1></header><div class="details-infos"><span
+class="date-post"><time datetime="2013-08-23T18:57:24">Publié le 23-08-2013 à 18h57</time></span></div>
+<div class="txt-infos"><div class="perso" itemprop="author" itemscope itemtype="http://schema.org/Person">Par <a
+rel="author" href="/Muriel-Salmona"><strong itemprop="name">Muriel-Salmona</strong></a><br><span class="fonction"
+itemprop="description">Psychiatre</span></div><h2 itemprop="headline">{LEPLUS_LEAD.replace('"J', '<a href="/s">"J')
+.replace('crié"', 'crié"</a>')}</h2><p class="parrain">Édité par <a href="/sb">sebastienbillard</a></p></div>
+<aside class="bottom-tools"><header>Partager</header></aside>
+<div class="obs-article-body" itemprop="articleBody"><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>
+<p>{PARAGRAPHS[2]}</p></div></article></div></body></html>"""
+"""A leplus.nouvelobs.com article (fr-pages 925105-une-victime-de-viol-…, shortened): its lead an `<h2>` marked as
+schema.org's `headline` under the title, which is the `<h1>`."""
+
+
+@pytest.mark.parametrize("page, lead", [(SLATE, SLATE_LEAD), (LEPLUS, LEPLUS_LEAD)])
+def test_the_lead_trafilatura_drops_with_the_pages_header_is_put_back_before_the_article(page, lead):
+    """trafilatura dropped an article's lead (its "chapô") with the page's header, and it was in the description alone
+    (found by a QA pass: 34 of 37 Slate pages, 5 of 5 leplus.nouvelobs.com pages): it is the text's first line, before
+    the first paragraph, as the page shows it."""
+    lines = extract_html(_doc(page), CONFIG).text.splitlines()
+    assert lines.index(lead) == lines.index(PARAGRAPHS[0]) - 1 and lines.count(lead) == 1, lines
+
+
+def test_a_lead_goes_after_the_lines_the_page_shows_before_it():
+    """A lead goes where the page shows it: after the title, date and byline that the text starts with (Mediapart's
+    blogs, fr-pages blog_010117_le-racisme-est-un-systeme-de-privileges, shortened), before the post."""
+    import trafilatura
+
+    from cleaner.html import _led
+
+    lead = "Pour l'antiracisme politique, le racisme n'est pas un système de préjugés mais de privilèges."
+    header = ["Le racisme est un système de privilèges", "- 1 janv. 2017", "- Par thomas coutrot"]
+    page = (f"<html><body><div class='sub-header-article'><h1 class='title'>{header[0]}</h1><ul class='info'><li>"
+            f"{header[1][2:]}</li><li>Par <a rel='author' href='/tc'>thomas coutrot</a></li></ul>"
+            f"<div class='introduction'>{lead}</div></div><div class='content-article'>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></body></html>")
+    assert _led(trafilatura.load_html(page), "\n".join(header + PARAGRAPHS)).split("\n") == [*header, lead, *PARAGRAPHS]
+
+
+@pytest.mark.parametrize("header", [
+    # the lead the text already holds (fr-pages 131849_jouets-genre-enfants: the article quotes it)
+    f"<h2 class='article-header__chapo'>{PARAGRAPHS[0]}</h2>",
+    # no sentence: a line of a programme's header (France Culture's "heading-zone-serie-intro")
+    "<div class='heading-zone-serie-intro'>À retrouver dans l'émission LSD, La série documentaire par Perrine Kervran"
+    "</div>",
+    # two blocks: the Guardian's standfirst and its promotion (fr-pages 2015_mar_13_white-people-expats-…)
+    "<div class='content__standfirst'><p>Surely any person going to work outside their country is an expatriate? But "
+    "no, the word exclusively applies to white people.</p><ul><li><a href='/r'>Join our community</a> of global "
+    "development professionals.</li></ul></div>",
+    # teasers: a list of other articles' leads, each in its link, or two of them
+    "<a href='/a'><p class='teaser-text-chapo'>Quand les intéressé.e.s nous racontent la transphobie au quotidien.</p>"
+    "</a>",
+    "<p class='teaser-chapo'>Quand les intéressé.e.s nous racontent la transphobie au quotidien.</p>"
+    "<p class='teaser-chapo'>Quand les intéressé.e.s nous racontent le militantisme transgenre en France.</p>",
+])
+def test_what_is_no_lead_or_is_in_the_text_already_is_not_put_before_it(header):
+    """A lead is one paragraph of prose that the text does not hold, one on the page before the article."""
+    page = SLATE.replace(f'<h2 class="article-header__chapo">{SLATE_LEAD}</h2>', header)
+    without = [line for line in extract_html(_doc(SLATE), CONFIG).text.splitlines() if line != SLATE_LEAD]
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == without

@@ -1392,9 +1392,12 @@ SITE_PAGES = {
     "hors-serie-1-les-representations-lgbt-dans-la-litterature-jeunesse": (
         ["published on", "La Voix des Plumes", "Genre"],
         ["Cet épisode hors-série a été enregistré"], {"soundcloud.header", "soundcloud.credits"}),
+    # the post's lead (its `introduction`) under the header, which the page shows between the byline and the post
     "blog_010117_le-racisme-est-un-systeme-de-privileges": (
         ["- 1 janv. 2017", "- Par thomas coutrot", "- Blog :", "Le Club est l'espace"],
-        ["Le racisme est un système de privilèges\n(Intervention"], {"mediapart.post-header", "mediapart.club-disclaimer"}),
+        ["Le racisme est un système de privilèges\nPour l'antiracisme politique,",
+         "la piste à privilégier.\n(Intervention"],
+        {"mediapart.post-header", "mediapart.club-disclaimer"}),
     "status_794846120396591104": (
         ["réponses de plus", "Nouvelle conversation", "Fin de la conversation", "surcapacité"],
         ["- voilà fin du thread!"], {"twitter.more-replies", "twitter.thread-chrome", "twitter.glued-buttons"}),
