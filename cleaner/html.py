@@ -162,6 +162,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _unbased(tree)
             _first_og_url(tree)
             head_fixed = _repair_head(tree, where)
+            _pull_quotes_dropped(tree)
         found = tree is not None and _extracted(tree, doc.url)
     except (LxmlError, ValueError) as exc:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: {exc}")
@@ -829,6 +830,29 @@ def _collapsed(tree: Any, text: str, where: str) -> tuple[str, ...]:
     first, more = dropped[0], f"; other paragraphs so: {len(dropped) - 1:,}" if len(dropped) > 1 else ""
     return (f"{where}: the page repeats a paragraph in a row, {page[first]:,} copies, of which the main text holds "
             f"{lines[first]:,} (trafilatura keeps one of adjacent copies{more}): {first[:60]!r}",)
+
+
+PULL_QUOTE_CHARS = 500
+"""The most text a pull quote holds, its name with it: a block of a pull quote's class that holds more is no pull quote
+(fr-pages's longest holds 268 characters)."""
+PULL_QUOTE_CLASS = re.compile(r"(?:^|[\s_-])(?:(?:pull|aside)[_-]?(?:block)?quote|exergue)(?:$|[\s_-])", re.IGNORECASE)
+"""A class that says its element is a pull quote: a word of it (whole, or between hyphens or underscores) "pullquote",
+"pull-quote", "asidequote", "aside_blockquote", in any case, or French "exergue"."""
+
+
+def _pull_quotes_dropped(tree: Any) -> None:
+    """The page without its pull quotes: a line the layout repeats from the article, set aside in large type, with the
+    name of who said it under it, which trafilatura kept as lines of the text, the quotation marks the page draws left
+    out (Slate's `<div class="aside_blockquote">`: "Tu es femme noire française, … où je suis?", then "Anna"; found by
+    a QA pass). `generic.pull-quote` takes a quoted line that the article says again, and left these. A pull quote is
+    an element whose class says so (`PULL_QUOTE_CLASS`: `aside_blockquote`, Vice's `article__pull-quote`, WordPress's
+    `wp-block-pullquote`, Al Jazeera's `pullQuote`, a French blog's `exergue`) of at most `PULL_QUOTE_CHARS`. On
+    fr-pages, 43 on 23 pages, each read: Slate's 38 on 19 pages, Vice's 3, Al Jazeera's (not in the text) and a blog's;
+    41 repeat or reword a sentence of the article, one quotes a paper the article quotes elsewhere. The text of 22
+    pages is 5,674 characters shorter; no other line changed but for a blank at a line's start."""
+    for element in tree.xpath("//body//*[@class]"):
+        if PULL_QUOTE_CLASS.search(element.get("class")) and len(_element_text(element)) <= PULL_QUOTE_CHARS:
+            element.drop_tree()
 
 
 def _stopped(parser: Any) -> bool:
