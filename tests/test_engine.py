@@ -18,6 +18,7 @@ from cleaner.edits import Composed, replay, whitespace_spans
 from cleaner.engine import MAX_FIRINGS, _drops_whole_lines, _State, run_rules
 from cleaner.kinds import Context
 from cleaner.models import Edit
+from cleaner.packs import RuleSet
 from cleaner.prefilter import Requires, folded
 from cleaner.view import View
 
@@ -237,6 +238,47 @@ def test_a_language_hint_in_any_common_spelling_scopes_the_packs_as_its_code(hin
     assert "fr.newsletter-call" in {e.rule for e in out.edits}
     english = Cleaner().clean(Document(id="e", text=text, lang="eng"))
     assert "Inscrivez-vous" in english.text  # a French pack does not run on a text said to be English
+
+
+def _english_menu_rule() -> RuleSet:
+    from cleaner.packs import load_text
+
+    return load_text(yaml.safe_dump({"rules": [{
+        "id": "t.en-menu", "kind": "line", "langs": ["en"], "description": "an English site's menu word",
+        "phrases": ["Page suivante"], "examples": {"remove": ["Page suivante"], "keep": ["The next page."]}}]}), "t.yaml")
+
+
+PAGE_TEXT = "Le conseil municipal a voté mardi le budget.\nPage suivante\nLa suite du budget."
+
+
+@pytest.mark.parametrize(("lang", "stated", "removed"), [
+    (None, "fr", False), (None, "fr-FR", False), (None, "FR_ca", False), (None, "en-GB", True),
+    (None, None, True), (None, "français", True), (None, ["fr"], True),  # none, junk or no text: no hint
+    ("en", "fr", True), ("fr", "en", False),  # the record's own `lang` wins
+    ("xx", "fr", False),  # a record's `lang` that names no language is as none
+])
+def test_a_pages_stated_language_scopes_the_packs_when_the_record_gives_none(lang, stated, removed):
+    """A rule scoped `langs: [en]` removed "Page suivante" from a page stating `<html lang="fr">` (a QA pass): only the
+    record's `lang` scoped the packs. The language a page states (`meta.extracted.language`) is the hint when the
+    record names none, read as a `lang` hint is (`fr-FR` is `fr`; one that names no language scopes nothing)."""
+    extracted = {"extracted": {"language": stated}} if stated is not None else {}
+    cleaner = Cleaner(rules=_english_menu_rule())
+    out = cleaner.clean(Document(id="p", text=PAGE_TEXT, lang=lang, meta=extracted))
+    assert ("Page suivante" not in out.text) is removed, out.text
+
+
+def test_an_html_page_stating_another_language_is_not_cleaned_by_an_english_rule():
+    """The QA pass's page, end to end: `<html lang="fr">` and an English rule; the page's `<h2>Page suivante</h2>`
+    stays, and the same page stating `en` loses it."""
+    from cleaner.pipeline import Pipeline
+
+    para = "<p>Le conseil municipal a voté mardi le budget de l'année prochaine, avec des hausses pour les écoles.</p>"
+    page = f'<html lang="{{}}"><head><title>Budget</title></head><body><article>{para}<h2>Page suivante</h2>{para}'
+    with Pipeline(rules=_english_menu_rule()) as pipeline:
+        french, english = (pipeline.prepare({"id": code, "html": page.format(code) + "</article></body></html>"}, gates=False)
+                           for code in ("fr", "en"))
+    assert "Page suivante" in french.text and french.edits == ()
+    assert "Page suivante" not in english.text and {e.rule for e in english.edits} == {"t.en-menu"}
 
 
 @pytest.mark.parametrize("hint, code", [("ibo", "ig"), ("hau", "ha"), ("orm", "om"), ("run", "rn"), ("amh", "am"),
