@@ -6,6 +6,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -43,6 +44,22 @@ def replay(raw: str, edits: Iterable[Edit | Mapping[str, Any]]) -> str:
         pos = edit.end
     out.append(raw[pos:])
     return "".join(out)
+
+
+def removed_by_rules(edits: Iterable[Edit], length: int) -> str:
+    """Which rules removed how much of a text of `length` characters, most first, for the `too_short` detail and the
+    warning on a text the rules emptied: "rule g.all removed 44 of 44 characters", "rules a.x (1,100), b.y (100) and
+    2 more removed 1,234 of 1,240 characters"; '' when none removed any (the whitespace pass is no rule's)."""
+    removed: Counter[str] = Counter()
+    for edit in edits:
+        if edit.rule != WHITESPACE_RULE:
+            removed[edit.rule] += edit.end - edit.start
+    if not removed:
+        return ""
+    named = [f"{rule} ({chars:,})" for rule, chars in removed.most_common(2)] if len(removed) > 1 else list(removed)
+    named += [f"{len(removed) - 2} more"] if len(removed) > 2 else []
+    rules = f"rules {', '.join(named[:-1])} and {named[-1]}" if len(named) > 1 else f"rule {named[0]}"
+    return f"{rules} removed {sum(removed.values()):,} of {length:,} characters"
 
 
 def whitespace_spans(text: str) -> list[tuple[int, int]]:

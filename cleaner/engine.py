@@ -25,13 +25,14 @@ from __future__ import annotations
 from collections import Counter
 
 from .config import Config, config_of
-from .edits import WHITESPACE_RULE, Composed, replay, whitespace_spans
+from .edits import WHITESPACE_RULE, Composed, removed_by_rules, replay, whitespace_spans
 from .given import given_author, given_lang
 from .kinds import Context, Rule
 from .kinds.shape import shape_scoped
 from .models import Cleaned, Document, Edit, Rejected
 from .packs import RuleSet, load_rules
 from .prefilter import Requires, requires_for
+from .text import blank
 from .view import Hit, View
 
 
@@ -61,7 +62,7 @@ class Cleaner:
         ctx = Context(lang=given_lang(doc), host=doc.host, timeout=self.config.regex_timeout,
                       author=given_author(doc))
         rules, requires = self._scoped(ctx.lang, ctx.host)
-        return run_rules(doc, rules, ctx, self.config.max_passes, requires)
+        return _emptied(doc.text, run_rules(doc, rules, ctx, self.config.max_passes, requires))
 
     def _scoped(self, lang: str | None, host: str | None) -> tuple[list[Rule], Requires]:
         """The rules that apply to a document of `lang` from `host`, and their `requires` strings, scanned for
@@ -117,8 +118,18 @@ def clean_more(cleaned: Cleaned, rules: list[Rule], ctx: Context, max_passes: in
     if state.view.text != cleaned.text:
         raise ValueError(f"{cleaned.id}: the edits do not replay to the clean text")
     _run(state, rules, ctx, max_passes, None)
-    return cleaned.model_copy(update={"text": state.view.text, "edits": tuple(sorted(state.edits, key=lambda e: e.start)),
-                                      "warnings": cleaned.warnings + tuple(state.warnings)})
+    return _emptied(cleaned.text, cleaned.model_copy(update={
+        "text": state.view.text, "edits": tuple(sorted(state.edits, key=lambda e: e.start)),
+        "warnings": cleaned.warnings + tuple(state.warnings)}))
+
+
+def _emptied(before: str, out: Cleaned) -> Cleaned:
+    """`out`, warned of when its text showed something `before` the rules and nothing after (`blank`), the warning
+    naming the rules that removed it (`removed_by_rules`): `clean` kept a text a rule (`.+` dotall) emptied without a
+    word (a QA pass). Not in `run_rules`: a rule's remove example is emptied on purpose."""
+    if not blank(out.text) or blank(before) or not (removed := removed_by_rules(out.edits, len(out.document.text))):
+        return out
+    return out.model_copy(update={"warnings": (*out.warnings, f"the rules left no text: {removed}")})
 
 
 def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires | None) -> None:

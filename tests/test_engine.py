@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, Document, clean
 from cleaner.edits import Composed, replay, whitespace_spans
-from cleaner.engine import MAX_FIRINGS, _drops_whole_lines, _State, run_rules
+from cleaner.engine import MAX_FIRINGS, _drops_whole_lines, _State, clean_more, run_rules
 from cleaner.kinds import Context
 from cleaner.models import Edit
 from cleaner.packs import RuleSet
@@ -279,6 +279,42 @@ def test_an_html_page_stating_another_language_is_not_cleaned_by_an_english_rule
                            for code in ("fr", "en"))
     assert "Page suivante" in french.text and french.edits == ()
     assert "Page suivante" not in english.text and {e.rule for e in english.edits} == {"t.en-menu"}
+
+
+def _removing_rules(*patterns: str) -> RuleSet:
+    """A pack of one span rule per pattern, `t.r0`, `t.r1`…"""
+    from cleaner.packs import load_text
+
+    return load_text(yaml.safe_dump({"rules": [
+        {"id": f"t.r{n}", "kind": "regex", "description": "removes its pattern", "scope": "span", "flags": ["dotall"],
+         "pattern": pattern, "examples": {"remove": ["xxxx"], "keep": ["Le texte normal."]}}
+        for n, pattern in enumerate(patterns)]}), "t.yaml")
+
+
+def test_a_text_the_rules_empty_is_warned_of_naming_the_rules_that_removed_it():
+    """A rule `.+` dotall emptied every text, and `cleaner clean` kept it, "text": "", without a word (a QA pass): the
+    document's `warnings` say the rules left no text, and which removed it, by characters, most first."""
+    text = "Le conseil municipal a voté mardi le budget."
+    out = Cleaner(rules=_removing_rules(".+")).clean(Document(id="x", text=text))
+    assert out.text == "" and out.warnings == ("the rules left no text: rule t.r0 removed 44 of 44 characters",)
+    three = _removing_rules("Le conseil", "municipal a voté mardi", "le budget[.]")
+    out = Cleaner(rules=three).clean(Document(id="x", text=text))
+    assert out.warnings == ("the rules left no text: rules t.r1 (22), t.r0 (10) and 1 more removed 42 of 44 characters",)
+    kept = Cleaner(rules=three).clean(Document(id="x", text=text + " Les écoles y gagnent."))
+    assert kept.text == "Les écoles y gagnent." and kept.warnings == ()
+
+
+def test_a_text_learned_boilerplate_empties_is_warned_of_and_one_already_empty_not_again():
+    """`clean_more` (the learned boilerplate of `cleaner run`, the review) warns as `run_rules` does, only when it
+    is what emptied the text."""
+    text = "Le conseil municipal a voté mardi le budget."
+    budget, everything = _removing_rules("budget", ".+").rules
+    first = run_rules(Document(id="x", text=text), [budget], Context())
+    assert first.text == "Le conseil municipal a voté mardi le ." and first.warnings == ()
+    out = clean_more(first, [everything], Context())
+    assert out.text == "" and out.warnings == (
+        "the rules left no text: rules t.r1 (38) and t.r0 (6) removed 44 of 44 characters",)
+    assert clean_more(out, [everything], Context()).warnings == out.warnings
 
 
 @pytest.mark.parametrize("hint, code", [("ibo", "ig"), ("hau", "ha"), ("orm", "om"), ("run", "rn"), ("amh", "am"),

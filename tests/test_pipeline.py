@@ -512,6 +512,50 @@ def test_accents_written_as_separate_marks_neither_pass_min_chars_nor_win_the_ke
     assert [(r.id, r.reason) for r in result.rejected] == [("b-nfd", "exact_duplicate")]
 
 
+EVERYTHING = """rules:
+  - id: mine.everything
+    kind: regex
+    description: removes everything
+    scope: span
+    flags: [dotall]
+    pattern: '.+'
+    examples: {remove: ["aaaa"], keep: ["Le texte normal."]}
+"""
+
+
+def test_a_document_the_rules_empty_is_too_short_naming_the_rule_in_clean_and_run(tmp_path, in_process):
+    """A pack that removes everything (`.+` dotall): `cleaner run` rejected the text `too_short`, "0 characters of clean
+    text, under min_chars=1", naming no rule, and `cleaner clean` kept it, "text": "", without a word (a QA pass).
+    The detail names the rules that removed the text, as the API's and the service's do (the gate is theirs); `clean`
+    keeps the record, and its `warnings` say which rules emptied it."""
+    (tmp_path / "mine.yaml").write_text(EVERYTHING, encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": "Le conseil municipal a voté mardi le budget."}) + "\n", encoding="utf-8")
+    rules = ("--rules", str(tmp_path / "mine.yaml"))
+    run = in_process("run", str(src), "--out", str(tmp_path / "r"), *rules, "-q")
+    assert run.returncode == 0, run.stderr
+    (reject,) = [json.loads(line) for line in (tmp_path / "r" / "rejects.jsonl").open()]
+    assert (reject["reason"], reject["detail"]) == (
+        "too_short", "0 characters of clean text, under min_chars=1; rule mine.everything removed 44 of 44 characters")
+    clean = in_process("clean", str(src), "--out", str(tmp_path / "c.jsonl"), *rules)
+    (record,) = [json.loads(line) for line in (tmp_path / "c.jsonl").open()]
+    assert record["text"] == "" and record["warnings"] == [
+        "the rules left no text: rule mine.everything removed 44 of 44 characters"]
+    assert "1 document carries warnings" in clean.stderr
+
+
+def test_a_too_short_detail_names_the_rules_that_removed_most_of_the_text():
+    """Of several rules, the two that removed most are named with what each removed; none when no rule removed any."""
+    text = ("Partager sur Facebook\nLe conseil a voté.\nPartager sur Twitter\n"
+            "Inscrivez-vous à notre newsletter pour recevoir nos articles.\nLire aussi : le budget")
+    with Pipeline(Config.load(min_chars=40)) as pipeline:
+        (short,) = pipeline.run([{"id": "s", "text": text, "lang": "fr"}]).rejected
+        (bare,) = pipeline.run([{"id": "b", "text": "Le conseil a voté."}]).rejected
+    assert short.detail == ("18 characters of clean text, under min_chars=40; rules fr.newsletter-call (62), "
+                            "fr.share-bar (43) and 1 more removed 128 of 146 characters")
+    assert bare.detail == "18 characters of clean text, under min_chars=40"
+
+
 def test_spaces_doubled_neither_pass_min_chars_nor_win_the_keep_policy():
     """A copy with every space tripled (a scrape's padding) was longer, so it was kept over the clean text (found by
     a QA pass); a run of spaces inside a line counts as one, as a blank line between paragraphs is one line."""
