@@ -1858,6 +1858,39 @@ def test_a_file_of_nul_bytes_is_binary_on_every_path_not_utf32_text(tmp_path, mo
         assert len(json.dumps(item.raw)) < 100, name
 
 
+_LOOKS_HTML = "<stdin>: looks like HTML, not JSONL: use --input-format html to read it as one page"
+_LOOKS_WARC = ("<stdin>: looks like WARC, not JSONL: warc cannot be read from stdin; give the file (.warc, .warc.gz) "
+               "as an input")
+
+
+@pytest.mark.parametrize("fmt", ["auto", "jsonl"])
+def test_a_page_or_a_warc_file_on_stdin_is_one_rejection_saying_so_not_one_per_line(tmp_path, monkeypatch, fmt):
+    """`cleaner clean - < page.html` gave one `malformed JSON: Expecting value at column 1` per line (481 for one page),
+    and `zcat w.warc.gz | cleaner clean -` the same (a QA pass): stdin has no name to tell its format by, so a stream
+    that opens (decompressed, after blanks, a byte order mark, comments) as an HTML page or a WARC file is one
+    rejection saying what to do. A JSONL stream whose first line is malformed is still read line by line."""
+    write_warc(tmp_path / "w.warc.gz")
+    page = PAGE.format(n=1, body="Corps.").replace("><", ">\n<")
+    streams = {
+        "<!DOCTYPE html>\n" + page: _LOOKS_HTML,
+        "\ufeff \n<!-- saved -->\n<!--[if IE]><p>old</p><![endif]-->\n" + page: _LOOKS_HTML,
+        '<?xml version="1.0"?>\n<HTML lang="fr">\n<p>Un.</p>\n': _LOOKS_HTML,
+        "<body>\n<p>Un.</p>\n": _LOOKS_HTML,
+    }
+    cases = [(text.encode(), detail) for text, detail in streams.items()]
+    cases += [(gzip.compress(cases[0][0]), _LOOKS_HTML), ((tmp_path / "w.warc.gz").read_bytes(), _LOOKS_WARC),
+              (gzip.decompress((tmp_path / "w.warc.gz").read_bytes()), _LOOKS_WARC)]
+    for data, detail in cases:
+        monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BufferedReader(io.BytesIO(data))))
+        assert [(item.reason, item.detail) for item in _read("-", fmt=fmt)] == [("bad_input", detail)], data[:40]
+    record = json.dumps({"id": "a", "text": "Un texte."})
+    for first in ("<header>Un.</header>", "<p>Un.</p>", "<htmlish>", "WAR", "oops"):
+        data = f"{first}\n{record}\n".encode()
+        monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BufferedReader(io.BytesIO(data))))
+        bad, doc = _read("-", fmt=fmt)
+        assert bad.detail.startswith("<stdin>:1: malformed JSON") and doc.id == "a", first
+
+
 def test_a_record_source_the_rules_replace_survives_in_meta():
     """A record's own `source` is a document field, not `meta`: when a rule lifted another source out of the text
     (`Publié dans Finances news le ...`), the record's value was gone without a trace, where a record's `title` or

@@ -221,13 +221,16 @@ def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[
 
 
 def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, lazy: bool = False,
-               marked: bool = False, said: tuple[str, ...] = (), damage: Damage | None = None) -> Iterator[Item | Line]:
+               marked: bool = False, said: tuple[str, ...] = (), damage: Damage | None = None,
+               unnamed: bool = False) -> Iterator[Item | Line]:
     """Every record of a JSONL stream; `where` names it in details (`where:line`). `first_line` is the
     number of lines before the stream's start, when it is a part of a file. With `lazy`, each line is
     a `Line` to parse later (over-long lines, broken streams and damaged lines are still rejections). A stream that
     opens with UTF-8's byte order mark (`marked`: a part of a file that does) is UTF-8 to its end, whatever the
     config's `encoding`, as the mark says. `said`: warnings on the whole stream, which its first line carries.
-    `damage`: the damaged member of a compressed file (`damaged_part`), whose lines are rejected (`_damaged_line`)."""
+    `damage`: the damaged member of a compressed file (`damaged_part`), whose lines are rejected (`_damaged_line`).
+    `unnamed`: a stream with no name to tell its format by (stdin), one rejection when it opens as another
+    (`other_format`)."""
     stem = base_stem(where)
     lineno = first_line
     end, first_damaged = 0, 0  # the bytes read; the first line rejected as `damage`'s
@@ -238,6 +241,9 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
             end = fh.dropped
         elif first_line == 0 and binary_start(fh):
             yield bad(None, f"{where}: binary content, not JSONL")  # a Parquet file read as JSONL: one rejection, not one per "line"
+            return
+        elif unnamed and (other := other_format(fh)):
+            yield bad(None, f"{where}: {other}")  # a page piped to `-` was a "malformed JSON" rejection per line
             return
         elif marked or (first_line == 0 and hasattr(fh, "peek") and fh.peek(3)[:3] == codecs.BOM_UTF8):
             codec = "utf-8"
@@ -307,6 +313,22 @@ def binary_start(fh: BinaryIO) -> bool:
     head = fh.peek(4096)[:4096]
     return (looks_binary(head.decode("latin-1"), least=1)
             and head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1] not in (b"{", b"["))
+
+
+_PAGE = re.compile(rb"(?:\s|<!--.*?-->|<\?xml[^>]*+>)*+<(?:!doctype\s+html|html|head|body)[\s>/]", re.I | re.S)
+"""How an HTML page opens: a doctype, `<html>`, `<head>` or `<body>`, after blanks, comments and an XML declaration."""
+
+
+def other_format(fh: BinaryIO) -> str | None:
+    """What a stream with no name (stdin) holds instead of JSONL, told by its first bytes (peeked, left unread), which
+    open an HTML page (`_PAGE`) or a WARC file, said with what to do; None for any other (a JSONL stream whose first
+    line is malformed is read line by line)."""
+    head = fh.peek(4096)[:4096].removeprefix(codecs.BOM_UTF8) if hasattr(fh, "peek") else b""
+    if head.lstrip().startswith(b"WARC/"):
+        return "looks like WARC, not JSONL: warc cannot be read from stdin; give the file (.warc, .warc.gz) as an input"
+    if _PAGE.match(head):
+        return "looks like HTML, not JSONL: use --input-format html to read it as one page"
+    return None
 
 
 def wide_codec(fh: BinaryIO) -> str | None:

@@ -12,8 +12,9 @@ or by `input_format` when it is not `auto`:
 | `parquet` | `.parquet` | a row, read batch by batch |
 | `warc` | `.warc`, `.wet`, with `.gz` | an HTML response or a WET conversion record |
 
-stdin is JSONL, or one `txt`/`html` document with `input_format`. The order is deterministic: inputs
-as given, folder and glob entries sorted, records in file order.
+stdin is JSONL (a page or a WARC file there one rejection saying so: `jsonl.other_format`), or one `txt`/`html`
+document with `input_format`. The order is deterministic: inputs as given, folder and glob entries sorted, records in
+file order.
 """
 
 from __future__ import annotations
@@ -416,8 +417,8 @@ def _stdin_bytes() -> BinaryIO:
 def _read_stdin(config: Config, input_format: str, stats: ReadStats, lazy: bool) -> Iterator[Item | Line]:
     stats.files[input_format if input_format != "auto" else "jsonl"] += 1
     if input_format in ("auto", "jsonl"):
-        yield from _rejected_if_empty(read_jsonl(decompressed(_stdin_bytes()), "<stdin>", config, lazy=lazy), "<stdin>",
-                                      stats)
+        records = read_jsonl(decompressed(_stdin_bytes()), "<stdin>", config, lazy=lazy, unnamed=True)
+        yield from _rejected_if_empty(records, "<stdin>", stats)
     elif input_format == "txt":
         yield read_text(_stdin_bytes(), "stdin", "<stdin>", config)
     elif input_format == "html":
