@@ -844,6 +844,31 @@ echo $?
     assert proc.stdout.strip() == "143" and err == "cleaner: interrupted by SIGTERM\n", (proc.stdout, err)
 
 
+@pytest.mark.parametrize("command", [("clean", "-", "--out", "o.jsonl"), ("run", "-", "--out", "out")])
+def test_stdin_on_a_terminal_is_said_to_be_read_with_how_to_end_it(tmp_path, command):
+    """`cleaner clean -` with stdin on a terminal waited without a word, and `run -`'s bar showed "0 docs", as if it
+    hung (a QA pass): it is read as a pipe is, to its end, so one line on stderr says so and how to end it, before
+    anything is typed. A pipe, a file or a closed stdin says nothing (`test_a_closed_stdin_is_read_as_empty_...`)."""
+    import pty
+
+    main, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", *command, "-j", "1", "-q"], cwd=tmp_path, stdin=terminal,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    os.close(terminal)
+    try:
+        assert select.select([proc.stderr], [], [], 60)[0], "nothing said while stdin waits on the terminal"
+        assert proc.stderr.readline() == b"cleaner: reading JSONL from stdin (Ctrl-D to end)\n"
+        record = {"id": "a", "text": "Le conseil municipal a voté le budget après un long débat."}
+        os.write(main, json.dumps(record).encode() + b"\n\x04")  # a line typed, then Ctrl-D
+        assert proc.wait(timeout=120) == 0 and proc.stderr.read() == b""
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(main)
+    corpus = tmp_path / ("o.jsonl" if command[0] == "clean" else "out/corpus.jsonl")
+    assert [r["id"] for r in _records(corpus)] == ["a"]
+
+
 def test_version_prints_the_packages_version(in_process):
     """`cleaner --version` said "the following arguments are required: command", exit 2; a new user's first
     question about an install is which version it is."""

@@ -415,13 +415,23 @@ def _stdin_bytes() -> BinaryIO:
 
 
 def _read_stdin(config: Config, input_format: str, stats: ReadStats, lazy: bool) -> Iterator[Item | Line]:
+    """stdin's records: JSONL (`auto`, `jsonl`) or one `txt` or `html` document."""
     stats.files[input_format if input_format != "auto" else "jsonl"] += 1
-    if input_format in ("auto", "jsonl"):
-        records = read_jsonl(decompressed(_stdin_bytes()), "<stdin>", config, lazy=lazy, unnamed=True)
-        yield from _rejected_if_empty(records, "<stdin>", stats)
-    elif input_format == "txt":
-        yield read_text(_stdin_bytes(), "stdin", "<stdin>", config)
-    elif input_format == "html":
-        yield read_html(_stdin_bytes(), "stdin", "<stdin>", config)
-    else:
+    if input_format in ("parquet", "warc"):
         yield bad(None, f"<stdin>: {input_format} cannot be read from stdin (jsonl, txt and html can); give a file")
+        return
+    fh = _stdin_bytes()
+    jsonl = input_format in ("auto", "jsonl")
+    _said_at_a_terminal(fh, "JSONL" if jsonl else f"one {input_format} document")
+    if jsonl:
+        records = read_jsonl(decompressed(fh), "<stdin>", config, lazy=lazy, unnamed=True)
+        yield from _rejected_if_empty(records, "<stdin>", stats)
+    else:
+        yield (read_text if input_format == "txt" else read_html)(fh, "stdin", "<stdin>", config)
+
+
+def _said_at_a_terminal(fh: BinaryIO, what: str) -> None:
+    """One line on stderr when stdin is a terminal, read to its end as a pipe is: `cleaner clean -` waited for the
+    typing without a word, and `run -`'s bar showed "0 docs", as if it hung (a QA pass)."""
+    if fh.isatty():
+        print(f"cleaner: reading {what} from stdin (Ctrl-D to end)", file=sys.stderr, flush=True)
