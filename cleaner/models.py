@@ -161,11 +161,12 @@ its scheme)."""
 
 
 def source_host(source: str) -> str:
-    """A `source` as a host: stripped and lower case, without `www.`; for one that reads as a URL (`URL_LIKE`:
-    `https://X.com/`, `x.com.`), its host by `url_host` without a final dot. How a document without a URL is
-    placed, and how a rule's `sources` are read (`kinds.base.source_key`), so the two meet: a `source` of
-    `https://quotidien.example/` was matched as itself, and the rules `rules suggest` made for it never fired."""
-    key = source.strip().lower()
+    """A `source` as a host: stripped and lower case, each run of spaces one space (`Le  Matin` is `le matin`: a rule's
+    `Le Matin` missed it), without `www.`; for one that reads as a URL (`URL_LIKE`: `https://X.com/`, `x.com.`), its
+    host by `url_host` without a final dot. How a document without a URL is placed, and how a rule's `sources` are
+    read (`kinds.base.source_key`), so the two meet: a `source` of `https://quotidien.example/` was matched as itself,
+    and the rules `rules suggest` made for it never fired."""
+    key = " ".join(source.split()).lower()
     return (url_host(key) or "") if URL_LIKE.match(key) else host_form(key)
 
 

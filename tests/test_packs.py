@@ -1889,6 +1889,26 @@ def test_a_host_is_one_host_however_it_is_written(tmp_path, url, source):
     assert clean(Document(id="a", text="Menu\n\nLe texte.", url=url), config).text == "Le texte."
 
 
+
+@pytest.mark.parametrize("rule_source, source", [("Le Matin", "le  matin"), ("Le  Matin", "Le Matin"),
+                                                 ("Le Matin", "Le\u00a0Matin")])
+def test_a_source_is_one_source_however_its_spaces_run(tmp_path, rule_source, source):
+    """A rule scoped `sources: ["Le Matin"]` missed a record whose `source` is "le  matin" (QA pass): a source is read
+    as a host is, each run of spaces one space, on both sides."""
+    pack = tmp_path / "p.yaml"
+    pack.write_text(_one_rule(f"    kind: line\n    phrases: [Menu]\n    sources: ['{rule_source}']\n"), encoding="utf-8")
+    config = Config.load(rules_dirs=(str(pack),), default_rules=False)
+    assert clean(Document(id="a", text="Menu\n\nLe texte.", source=source), config).text == "Le texte."
+
+
+@pytest.mark.parametrize("given, says", [('""', "an empty string"), ('"  "', "a blank string"),
+                                         ('"\\t"', "a blank string")])
+def test_requires_of_spaces_alone_is_refused_as_an_empty_one_is(given, says):
+    """`requires: ["  "]` was taken (QA pass), where `""` was refused: folded to one space, which every text of two
+    words holds, it made `requires` always true as well."""
+    with pytest.raises(RulePackError, match=f"field 'requires': {says} would make `requires` always true"):
+        load_pack_text(_one_rule(f"    kind: line\n    phrases: [Menu]\n    requires: [{given}]\n"), "p.yaml")
+
 NEVER_FIRED = {
     "requires": ("kind: regex\n    requires: [lire]\n    pattern: 'Voir aussi'\n", "Voir aussi",
                  "(it holds none of the rule's `requires` ('lire'): it is not tried)"),

@@ -143,8 +143,8 @@ class Rule(BaseModel):
     def _folded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         from ..edits import HIDDEN
 
-        if any(not v for v in value):
-            raise ValueError("an empty string would make `requires` always true")
+        if (blank := next((v for v in value if not v.strip()), None)) is not None:  # `"  "` folds to a space
+            raise ValueError(f"{'a blank' if blank else 'an empty'} string would make `requires` always true")
         read = tuple(folded(re.sub(f"[{HIDDEN}]+", "", unicodedata.normalize("NFC", v))) for v in value)
         if blind := next((v for v, r in zip(value, read) if not r), None):  # the text is read without them
             raise ValueError(f"{shown(blind)} holds only characters the rules do not see (`edits.HIDDEN`: zero-width "
