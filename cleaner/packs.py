@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -344,6 +345,8 @@ def _load_pack(text: str, name: str, shipped: bool = False) -> tuple[int, list[t
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
+        if mark and problem.startswith("found unknown escape character"):  # libyaml's names none
+            problem = _unknown_escape(text, mark.index)
         if mark and text[mark.index : mark.index + 1] == "\t" and "tab" not in problem:
             problem += " (a tab: YAML indents with spaces only)"
         if mark and (start := getattr(exc, "context_mark", None)) and start.index != mark.index and exc.context:
@@ -515,6 +518,7 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
     if not isinstance(kind, str) or kind not in KINDS:
         msg = "missing" if kind is None else f"unknown kind {shown(kind)}"
         raise RulePackError(name, f"{msg}; known kinds: {', '.join(sorted(KINDS))}", rule_id, "kind", line)
+    _no_control(item, name, rule_id, line)
     try:
         return KINDS[kind].model_validate(item, context={"shipped": shipped})
     except ValidationError as exc:
@@ -553,6 +557,48 @@ def _build(item: Any, name: str, line: int | None, index: int, shipped: bool) ->
         if nth is not None:
             msg = f"item {nth} {msg}"
         raise RulePackError(name, msg, rule_id, field, line) from None
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""A C0 control character but a tab and a line break: no text the rules read holds one (a reader makes a vertical tab
+or a form feed a line break, `io.decoding.repair`)."""
+
+_YAML_ESCAPES = {"\x00": ("\\0", "a null"), "\x07": ("\\a", "a bell"), "\x08": ("\\b", "a backspace"),
+                 "\x0b": ("\\v", "a vertical tab"), "\x0c": ("\\f", "a form feed"), "\x1b": ("\\e", "an escape")}
+"""The controls YAML's double quotes make of an escape a pattern means otherwise (`\\b`, a word boundary): the escape
+and what YAML reads it as."""
+
+_SINGLE_QUOTES = "write the pattern in single quotes"
+
+
+def _no_control(item: dict, name: str, rule_id: str, line: int | None) -> None:
+    """A RulePackError for a string of the rule's parameters (its description and examples aside) holding a `_CONTROL`
+    character: `pattern: "\\bZorglub\\b"` in double quotes held two backspaces, and the rule loaded and never matched."""
+    for field, value in item.items():
+        if field in ("description", "examples"):
+            continue
+        items = value if isinstance(value, list) else [value]
+        for nth, text in enumerate(items, start=1):
+            if isinstance(text, str) and (found := _CONTROL.search(text)):
+                char = found.group()
+                msg = (f"holds U+{ord(char):04X}, a control character no text the rules read holds: "
+                       + (f"YAML's double quotes read `{_YAML_ESCAPES[char][0]}` as {_YAML_ESCAPES[char][1]}: "
+                          f"{_SINGLE_QUOTES if field == 'pattern' else 'write it in single quotes'} "
+                          f"('{_as_escapes(text)}')" if char in _YAML_ESCAPES else "take it out"))
+                raise RulePackError(name, f"item {nth} {msg}" if isinstance(value, list) else msg, rule_id, field, line)
+
+
+def _as_escapes(text: str) -> str:
+    """`text` single-quoted as YAML reads it, each control of `_YAML_ESCAPES` as the escape that made it."""
+    return "".join(_YAML_ESCAPES.get(c, (c,))[0] for c in text).replace("'", "''")
+
+
+def _unknown_escape(text: str, index: int) -> str:
+    """libyaml's "found unknown escape character" at `index` (its backslash; the character after it for PyYAML's
+    own reader), said with the escape and what to do."""
+    escape = "\\" + text[index + (text[index] == "\\") :][:1]
+    return (f"found unknown escape character `{escape}`: YAML's double quotes read a backslash as an escape and know "
+            f"no `{escape}`: {_SINGLE_QUOTES} ('{escape}' is read as written)")
 
 
 def _field_name(loc: tuple) -> str | None:

@@ -1909,6 +1909,32 @@ def test_requires_of_spaces_alone_is_refused_as_an_empty_one_is(given, says):
     with pytest.raises(RulePackError, match=f"field 'requires': {says} would make `requires` always true"):
         load_pack_text(_one_rule(f"    kind: line\n    phrases: [Menu]\n    requires: [{given}]\n"), "p.yaml")
 
+
+@pytest.mark.parametrize("params, field, says", [
+    ('kind: regex\n    scope: span\n    pattern: "\\bMenu\\b"\n', "field 'pattern': holds U+0008",
+     "YAML's double quotes read `\\b` as a backspace: write the pattern in single quotes ('\\bMenu\\b')"),
+    ('kind: line\n    phrases: [Menu, "Menu\\a"]\n', "field 'phrases': item 2 holds U+0007",
+     "YAML's double quotes read `\\a` as a bell: write it in single quotes ('Menu\\a')"),
+    ('kind: line\n    phrases: [Menu]\n    requires: ["\\bmenu"]\n', "field 'requires': item 1 holds U+0008",
+     "as a backspace"),
+    ('kind: truncate\n    markers: ["Voir\\x01aussi"]\n', "field 'markers': item 1 holds U+0001", "take it out")])
+def test_a_control_character_in_a_rule_is_refused_naming_the_escape(params, field, says):
+    """`pattern: "\bZorglub\b"` in YAML's double quotes is two backspaces: the rule loaded and never matched, and
+    `rules check` said "not touched" with no reason (QA pass). A control character no text holds is refused, naming
+    the rule, the field and the escape that made it."""
+    with pytest.raises(RulePackError) as caught:
+        load_pack_text(_one_rule("    " + params), "p.yaml")
+    assert f"rule 'u.rule': {field}, a control character no text the rules read holds: " in str(caught.value)
+    assert says in str(caught.value)
+
+
+def test_an_unknown_escape_in_double_quotes_is_named_with_the_advice():
+    r"""`pattern: "QA \d+"` was refused as "found unknown escape character", without the escape nor what to do."""
+    with pytest.raises(RulePackError, match=re.escape(
+            "p.yaml:5:20: YAML error: found unknown escape character `\\d`: YAML's double quotes read a backslash as an "
+            "escape and know no `\\d`: write the pattern in single quotes ('\\d' is read as written)")):
+        load_pack_text(_one_rule('    kind: regex\n    pattern: "Menu \\d+"\n'), "p.yaml")
+
 NEVER_FIRED = {
     "requires": ("kind: regex\n    requires: [lire]\n    pattern: 'Voir aussi'\n", "Voir aussi",
                  "(it holds none of the rule's `requires` ('lire'): it is not tried)"),
