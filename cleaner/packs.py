@@ -573,7 +573,7 @@ _SINGLE_QUOTES = "write the pattern in single quotes"
 
 def _no_control(item: dict, name: str, rule_id: str, line: int | None) -> None:
     """A RulePackError for a string of the rule's parameters (its description and examples aside) holding a `_CONTROL`
-    character: `pattern: "\\bZorglub\\b"` in double quotes held two backspaces, and the rule loaded and never matched."""
+    character: `pattern: "\\bZorglub\\b"` in double quotes held two backspaces; the rule loaded and never matched."""
     for field, value in item.items():
         if field in ("description", "examples"):
             continue

@@ -332,6 +332,24 @@ def test_rules_check_read_by_head_still_exits_with_its_verdict(tmp_path):
     assert proc.wait(timeout=300) == 1 and err == ""
 
 
+def test_rules_check_takes_a_config_as_the_service_does(tmp_path, in_process, monkeypatch):
+    """`rules check` had no `--config`: it ran examples with a 1 s regex time limit through the shipped packs, where
+    `POST /v1/rules/check` takes the config's `regex_timeout` and rules, so a pack could pass in one and fail in the
+    other (QA pass)."""
+    import cleaner.commands.rules as rules_command
+
+    timeouts, failures = [], rules_command.pack_failures
+    monkeypatch.setattr(rules_command, "pack_failures", lambda *args: timeouts.append(args[3]) or failures(*args))
+    rule = ("rules:\n  - id: t.{0}\n    kind: line\n    description: a {0} rule\n    phrases: ['{1}']\n"
+            "    examples: {{remove: ['{1}'], keep: ['{2}']}}\n")
+    (tmp_path / "theirs.yaml").write_text(rule.format("theirs", "Menu du jour", "Le texte."), encoding="utf-8")
+    (mine := tmp_path / "mine.yaml").write_text(rule.format("mine", "Partager", "Menu du jour"), encoding="utf-8")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('regex_timeout = 7.5\ndefault_rules = false\nrules_dirs = ["theirs.yaml"]\n', encoding="utf-8")
+    proc = in_process("rules", "check", str(mine), "--config", str(cfg))
+    assert (proc.returncode, timeouts) == (1, [7.5]), proc.stderr
+    assert f"{mine}:2: FAIL t.mine: keep example 1 is changed by t.theirs" in proc.stdout
+
 def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path, in_process):
     """An output that is a folder, or below a file, or a rejects file that is the output itself: one line
     naming the path, exit 2, before any record is read; no file (visible or hidden) is left behind."""

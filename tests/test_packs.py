@@ -1896,7 +1896,8 @@ def test_a_source_is_one_source_however_its_spaces_run(tmp_path, rule_source, so
     """A rule scoped `sources: ["Le Matin"]` missed a record whose `source` is "le  matin" (QA pass): a source is read
     as a host is, each run of spaces one space, on both sides."""
     pack = tmp_path / "p.yaml"
-    pack.write_text(_one_rule(f"    kind: line\n    phrases: [Menu]\n    sources: ['{rule_source}']\n"), encoding="utf-8")
+    pack.write_text(_one_rule(f"    kind: line\n    phrases: [Menu]\n    sources: ['{rule_source}']\n"),
+                    encoding="utf-8")
     config = Config.load(rules_dirs=(str(pack),), default_rules=False)
     assert clean(Document(id="a", text="Menu\n\nLe texte.", source=source), config).text == "Le texte."
 
@@ -1931,8 +1932,8 @@ def test_a_control_character_in_a_rule_is_refused_naming_the_escape(params, fiel
 def test_an_unknown_escape_in_double_quotes_is_named_with_the_advice():
     r"""`pattern: "QA \d+"` was refused as "found unknown escape character", without the escape nor what to do."""
     with pytest.raises(RulePackError, match=re.escape(
-            "p.yaml:5:20: YAML error: found unknown escape character `\\d`: YAML's double quotes read a backslash as an "
-            "escape and know no `\\d`: write the pattern in single quotes ('\\d' is read as written)")):
+            "p.yaml:5:20: YAML error: found unknown escape character `\\d`: YAML's double quotes read a backslash as "
+            "an escape and know no `\\d`: write the pattern in single quotes ('\\d' is read as written)")):
         load_pack_text(_one_rule('    kind: regex\n    pattern: "Menu \\d+"\n'), "p.yaml")
 
 NEVER_FIRED = {

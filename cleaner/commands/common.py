@@ -17,10 +17,15 @@ from ..io.writers import COMPRESSIONS
 from ..models import Rejected
 
 
+def config_file_arg(p: argparse.ArgumentParser) -> None:
+    """Add `--config`, alone for a command given its packs otherwise (`rules check`)."""
+    p.add_argument("--config", metavar="FILE", help="a TOML file of config values (see cleaner/defaults.toml)")
+
+
 def config_args(p: argparse.ArgumentParser) -> None:
     """Add `--config`, `--rules` and `--[no-]default-rules` (both ways: `default_rules = false` in a config file could
     not be turned back on for one command)."""
-    p.add_argument("--config", metavar="FILE", help="a TOML file of config values (see cleaner/defaults.toml)")
+    config_file_arg(p)
     p.add_argument("--rules", metavar="DIR", action="append", default=[], help="add the rule packs in DIR (or a .yaml file); repeatable")
     p.add_argument("--default-rules", action=argparse.BooleanOptionalAction, default=None,
                    help="load the rule packs shipped with cleaner, or not (default from the config: default_rules, on)")
@@ -67,8 +72,9 @@ worker_count = _checked(int, lambda x: 1 <= x <= 1024, "1 to 1024")
 
 
 def config_from(args: argparse.Namespace, **extra) -> Config:
-    """The `Config` of the config flags plus `extra` overrides, each a flag's value (None means: not given;
-    `--rules` packs come after the config file's, see `Config.load`). A value refused is named by its flag."""
+    """The `Config` of the config flags (`--config` alone for a command of `config_file_arg`) plus `extra` overrides,
+    each a flag's value (None means: not given; `--rules` packs come after the config file's, see `Config.load`). A
+    value refused is named by its flag."""
     not_blank(args.config, "--config", "give a TOML file of config values, or leave --config out")
     for key in ("id_field", "text_field"):
         not_blank(extra.get(key), flag_of(key), "give the name of a JSONL field, or leave the flag out")
@@ -78,8 +84,8 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
     try:
         return Config.load(
             args.config,
-            rules_dirs=tuple(pack_paths(args.rules, "--rules")) or None,
-            default_rules=args.default_rules,
+            rules_dirs=tuple(pack_paths(getattr(args, "rules", []), "--rules")) or None,
+            default_rules=getattr(args, "default_rules", None),
             **extra,
         )
     except ConfigError as exc:

@@ -17,7 +17,8 @@ from ..io.writers import nowhere, stdout, text_stream, utf8_stream, write_atomic
 from ..packs import check_notes, load_files, load_rules, pack_files
 from ..report import counted
 from ..workers import default_workers
-from .common import a_file, config_args, config_from, input_args, inputs_named, pack_paths, worker_count
+from .common import (a_file, config_args, config_file_arg, config_from, input_args, inputs_named, pack_paths,
+                     worker_count)
 
 
 def register(sub) -> None:
@@ -30,6 +31,7 @@ def register(sub) -> None:
     p = rules.add_parser("check", help="validate rule packs and run their examples")
     p.add_argument("packs", nargs="+", metavar="DIR", help="a folder of packs or a .yaml file")
     p.add_argument("--alone", action="store_true", help="do not also run keep examples through the shipped packs")
+    config_file_arg(p)
     p.set_defaults(handler=cmd_rules_check)
     p = rules.add_parser("suggest", help="propose rules from what recurs in a corpus, for review")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="as for `clean`")
@@ -59,18 +61,20 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    """`cleaner rules check`: validate packs and run their examples; exit 1 if any example fails."""
+    """`cleaner rules check`: validate packs and run their examples, with the config's `regex_timeout`, through the
+    config's rules unless `--alone` (as the service checks a pack); exit 1 if any example fails."""
     out = text_stream(stdout())  # closed: its failures were printed to nowhere
+    config = config_from(args)
     with warnings.catch_warnings():  # what it warns of is said below, of the packs with the shipped ones
         warnings.simplefilter("ignore")
         checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
-    shipped = () if args.alone else load_rules(Config.load()).rules
+    shipped = () if args.alone else load_rules(config).rules
     for note in check_notes(checked.rules, shipped, checked.places):
         print(f"note: {note}", file=sys.stderr)
     everything = list(checked.rules) + [r for r in shipped if r.id not in {c.id for c in checked.rules}]
     failures = []
     shown = True  # until stdout's reader goes (`| head`): the check goes on, its verdict is the exit code still
-    for failure in pack_failures(checked.in_load_order(), checked.places, everything):
+    for failure in pack_failures(checked.in_load_order(), checked.places, everything, config.regex_timeout):
         failures.append(failure)
         shown = shown and _printed(failure, out)
     examples = sum(len(r.examples.remove) + len(r.examples.keep) for r in checked.rules)
