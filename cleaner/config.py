@@ -76,6 +76,9 @@ class Config(BaseModel):
     """Extra rule-pack folders (or single .yaml files), loaded after the shipped packs."""
     default_rules: bool = Field(True, strict=True)
     """Load the packs shipped with cleaner."""
+    disabled_rules: tuple[str, ...] = ()
+    """Ids of loaded rules not to run (a shipped rule a user's own, of another id, replaces): each must be a loaded
+    rule's (`packs.load_files`), which keeps its id."""
     id_field: str = "id"
     text_field: str = "text"
     encoding: str = "utf-8"
@@ -130,6 +133,14 @@ class Config(BaseModel):
         if isinstance(paths, (list, tuple)) and any(isinstance(p, str) and not p.strip() for p in paths):
             raise ValueError("an empty path: give a folder of rule packs or a .yaml file")
         return paths
+
+    @field_validator("disabled_rules")
+    @classmethod
+    def _ids(cls, ids: tuple[str, ...]) -> tuple[str, ...]:
+        """Each id once; a blank one (an unset shell variable) is refused: it names no rule."""
+        if not all(rule_id.strip() for rule_id in ids):
+            raise ValueError("an empty id: give the id of a loaded rule (`cleaner rules list` names them)")
+        return tuple(dict.fromkeys(ids))
 
     @field_validator("id_field", "text_field")
     @classmethod
@@ -219,8 +230,8 @@ class Config(BaseModel):
 
     @classmethod
     def load(cls, file: str | Path | None = None, **overrides: Any) -> Config:
-        """Build the config from the shipped defaults, an optional TOML file and overrides; a `rules_dirs`
-        override adds its packs after the file's (as `--rules` does), every other override replaces."""
+        """Build the config from the shipped defaults, an optional TOML file and overrides; a `rules_dirs` or
+        `disabled_rules` override adds to the file's (as `--rules` and `--disable-rule` do), every other replaces."""
         values: dict[str, Any] = _read_toml(resources.files("cleaner").joinpath("defaults.toml"), "defaults.toml")
         given: dict[str, Any] = {}
         if file is not None:
@@ -235,9 +246,9 @@ class Config(BaseModel):
                                           + ("" if Path(written).is_absolute() else f" (looked for {path})"))
                 values["rules_dirs"] = given["rules_dirs"] = [str(found.get(p, p)) if isinstance(p, str) else p for p in listed]
         overrides = {k: v for k, v in overrides.items() if v is not None}
-        added = overrides.get("rules_dirs")  # not a list (a string, a Path): refused below, not taken letter by letter
-        if isinstance(added, (list, tuple)) and isinstance(given.get("rules_dirs"), list):
-            overrides["rules_dirs"] = (*given["rules_dirs"], *added)
+        for key in ADDED:  # not a list (a string, a Path): refused below, not taken letter by letter
+            if isinstance(added := overrides.get(key), (list, tuple)) and isinstance(given.get(key), list):
+                overrides[key] = (*given[key], *added)
         values.update(overrides)
         return cls._checked(values, file, given)
 
@@ -271,6 +282,10 @@ class Config(BaseModel):
             named = "".join(f" item {p + 1}" if isinstance(p, int) else f".{p}" if i else p
                             for i, p in enumerate(err["loc"]))  # `langs item 1`, counted as a reader does (`langs.0`)
             raise ConfigError(f"config{where}: {named}: {_said(err)}", key, _said(err)) from None
+
+
+ADDED = ("rules_dirs", "disabled_rules")
+"""The keys an override of `Config.load` adds to a config file's list of, not replaces."""
 
 
 def config_of(config: Config | None) -> Config:
@@ -336,7 +351,8 @@ FLAG_ONLY = frozenset({"workers", "index", "input_format", "output_format", "com
 """Settings of one command, given by its flag alone (README, "Keys without a flag"): a config file that names one is
 told the flag (it was "not a config key; the keys are …", as for a misspelt key). Every flag of every command is a
 key, one of these, or one of `FLAG_KEYS` (a test holds it so: `--out`, `--api-key` and others were missing)."""
-FLAG_KEYS = {"min_docs": "repeated_min_docs", "min_share": "repeated_min_share", "rules": "rules_dirs"}
+FLAG_KEYS = {"min_docs": "repeated_min_docs", "min_share": "repeated_min_share", "rules": "rules_dirs",
+             "disable_rule": "disabled_rules"}
 """Flags (`run --min-docs`) whose config key has another name: a config file that names the flag is told the key."""
 
 

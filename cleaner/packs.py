@@ -24,7 +24,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .config import Config, warn, with_value
+from .config import Config, ConfigError, warn, with_value
 from .escapes import too_many_digits
 from .io.names import loops, real
 from .kinds import KINDS, Rule
@@ -61,11 +61,13 @@ class RuleSet:
     places: dict[str, str]
     """Each rule's id -> the file and line that define it (`rules/fr.yaml:395`), in load order: file by file, as
     each file lists its rules."""
+    disabled: tuple[Rule, ...] = ()
+    """The rules loaded and validated but not run (`Config.disabled_rules`), in load order; not in `rules`."""
 
     def in_load_order(self) -> list[Rule]:
         """The rules file by file, as each file lists them (`rules` is in run order: by phase first)."""
         by_id = {rule.id: rule for rule in self.rules}
-        return [by_id[rule_id] for rule_id in self.places]
+        return [by_id[rule_id] for rule_id in self.places if rule_id in by_id]  # not a disabled one
 
     def by_id(self, rule_id: str) -> Rule:
         """The rule with that id."""
@@ -132,7 +134,7 @@ def load_rules(config: Config) -> RuleSet:
     its parent handed over for `config` (`hand_over`)."""
     if (handed := _HANDED.get(config)) is not None:
         return handed
-    return load_files(*_config_packs(config))
+    return load_files(*_config_packs(config), disabled=config.disabled_rules)
 
 
 def _config_packs(config: Config) -> tuple[list[Path], int]:
@@ -190,9 +192,10 @@ def hand_over(config: Config, rules: RuleSet) -> None:
     _HANDED[config] = rules
 
 
-def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
-    """Load and validate the given pack files, each once, into one rule set; ids must be unique across them. The
-    first `shipped` files are packs shipped with cleaner (`Rule.shipped`)."""
+def load_files(files: list[Path], shipped: int = 0, disabled: tuple[str, ...] = ()) -> RuleSet:
+    """Load and validate the given pack files, each once, into one rule set; ids must be unique across them, those
+    of the `disabled` rules (`Config.disabled_rules`) too, which are set apart. The first `shipped` files are packs
+    shipped with cleaner (`Rule.shipped`)."""
     rules: list[tuple[int, Rule]] = []
     seen: dict[str, str] = {}  # id -> the file and line that defined it
     given: dict[Path, Path] = {}
@@ -211,10 +214,15 @@ def load_files(files: list[Path], shipped: int = 0) -> RuleSet:
             rules.extend((order, rule) for rule, _ in located)
     finally:
         save_compiled()  # the patterns checked, for the next process
-    ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0]))]  # stable: load order on ties
-    if said := unscoped_shapes(ordered, seen):
+    if unknown := [rule_id for rule_id in disabled if rule_id not in seen]:
+        raise ConfigError(f"disabled_rules (--disable-rule): no loaded rule has the id {', '.join(map(repr, unknown))} "
+                          "(`cleaner rules list` names them)")
+    off = [rule for _, rule in rules if rule.id in disabled]
+    # stable: load order on ties
+    ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0])) if rule.id not in disabled]
+    if said := unscoped_shapes(ordered, seen):  # of the rules that run: a disabled `shape` replaces none
         warn(said)
-    return RuleSet(tuple(ordered), tuple(str(p) for p in files), tuple(digests), seen)
+    return RuleSet(tuple(ordered), tuple(str(p) for p in files), tuple(digests), seen, tuple(off))
 
 
 def unscoped_shapes(rules: Iterable[Rule], places: dict[str, str]) -> str | None:

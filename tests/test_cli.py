@@ -350,6 +350,33 @@ def test_rules_check_takes_a_config_as_the_service_does(tmp_path, in_process, mo
     assert (proc.returncode, timeouts) == (1, [7.5]), proc.stderr
     assert f"{mine}:2: FAIL t.mine: keep example 1 is changed by t.theirs" in proc.stdout
 
+def test_a_loaded_rule_is_disabled_by_its_id(tmp_path, in_process):
+    """A shipped rule could be switched off only with every shipped pack (`--no-default-rules`) or by editing it:
+    `disabled_rules` (and `--disable-rule ID`, added to it) leaves it out of a run, `rules list` shows it as disabled,
+    an id no loaded rule has is refused, naming it, and a disabled rule keeps its id (a fix is a rule of another)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Publié dans Le Matin le 3 mars 2021\n\nLe texte."}) + "\n",
+                   encoding="utf-8")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('disabled_rules = ["fr.published-in"]\n', encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert in_process("clean", str(src), "-o", str(out), "--config", str(cfg), "-q").returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["text"] == "Publié dans Le Matin le 3 mars 2021\n\nLe texte."
+    listed = in_process("rules", "list", "--config", str(cfg), "--disable-rule", "generic.email-line")
+    assert listed.stderr.endswith(" (2 disabled)\n")
+    assert [line.split()[:4] for line in listed.stdout.splitlines()[-2:]] == [
+        ["fr.published-in", "extract", "fr", "[disabled]"], ["generic.email-line", "regex", "any", "[disabled]"]]
+    assert not any(line.startswith("fr.published-in ") for line in listed.stdout.splitlines()[:-2])
+    unknown = in_process("rules", "list", "--disable-rule", "fr.nope")
+    assert (unknown.returncode, unknown.stderr) == (2, "cleaner: disabled_rules (--disable-rule): no loaded rule has "
+                                                       "the id 'fr.nope' (`cleaner rules list` names them)\n")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("rules:\n  - id: fr.published-in\n    kind: line\n    description: a fix\n    phrases: [Menu]\n"
+                    "    examples: {remove: [Menu], keep: ['Le texte.']}\n", encoding="utf-8")
+    again = in_process("rules", "list", "--config", str(cfg), "--rules", str(mine))
+    assert again.returncode == 2 and "duplicate id, already defined in" in again.stderr
+
+
 def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path, in_process):
     """An output that is a folder, or below a file, or a rejects file that is the output itself: one line
     naming the path, exit 2, before any record is read; no file (visible or hidden) is left behind."""

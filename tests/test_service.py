@@ -251,6 +251,20 @@ def test_the_body_id_and_text_are_read_as_such_whatever_the_config_names_a_file_
         assert null["detail"] == "document 'n': 'text' is null"
 
 
+def test_the_service_runs_without_the_disabled_rules_and_names_them(tmp_path):
+    """A shipped rule could not be switched off but by dropping every shipped pack: `disabled_rules` does it through
+    the config, and `GET /v1/rules` names the rules it leaves out."""
+    from fastapi.testclient import TestClient
+
+    config = Config.load(disabled_rules=["fr.published-in"])
+    with TestClient(create_app(Service(config, tmp_path / "index.sqlite"))) as c:
+        rules = c.get("/v1/rules").json()
+        assert rules["disabled"] == ["fr.published-in"]
+        assert "fr.published-in" not in {r["id"] for r in rules["rules"]}
+        text = "Publié dans Le Matin le 3 mars 2021\n\n" + ARTICLE
+        assert c.post("/v1/clean", json={"id": "p", "text": text}).json()["record"]["text"] == text
+
+
 def test_a_trailing_slash_on_a_post_route_is_redirected_as_on_every_route(tmp_path):
     """`POST /v1/documents/` was a 405: the GET route's id, which took every character, took none too, where
     `/v1/clean/` was redirected to `/v1/clean` (found by a QA pass). No id is empty."""

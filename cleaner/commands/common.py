@@ -23,12 +23,14 @@ def config_file_arg(p: argparse.ArgumentParser) -> None:
 
 
 def config_args(p: argparse.ArgumentParser) -> None:
-    """Add `--config`, `--rules` and `--[no-]default-rules` (both ways: `default_rules = false` in a config file could
-    not be turned back on for one command)."""
+    """Add `--config`, `--rules`, `--[no-]default-rules` (both ways: `default_rules = false` in a config file could
+    not be turned back on for one command) and `--disable-rule`."""
     config_file_arg(p)
     p.add_argument("--rules", metavar="DIR", action="append", default=[], help="add the rule packs in DIR (or a .yaml file); repeatable")
     p.add_argument("--default-rules", action=argparse.BooleanOptionalAction, default=None,
                    help="load the rule packs shipped with cleaner, or not (default from the config: default_rules, on)")
+    p.add_argument("--disable-rule", metavar="ID", action="append", default=[],
+                   help="do not run the loaded rule ID (added to the config's disabled_rules); repeatable")
 
 
 def input_args(p: argparse.ArgumentParser, strict: bool = True) -> None:
@@ -78,6 +80,8 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
     not_blank(args.config, "--config", "give a TOML file of config values, or leave --config out")
     for key in ("id_field", "text_field"):
         not_blank(extra.get(key), flag_of(key), "give the name of a JSONL field, or leave the flag out")
+    for rule_id in getattr(args, "disable_rule", []):
+        not_blank(rule_id, "--disable-rule", "give the id of a loaded rule (`cleaner rules list` names them)")
     if (encoding := getattr(args, "encoding", None)) is not None:
         not_blank(encoding, "--encoding", "give an encoding (cp1252, latin-1), or leave --encoding out for utf-8")
         extra["encoding"] = encoding
@@ -86,6 +90,7 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
             args.config,
             rules_dirs=tuple(pack_paths(getattr(args, "rules", []), "--rules")) or None,
             default_rules=getattr(args, "default_rules", None),
+            disabled_rules=tuple(getattr(args, "disable_rule", [])) or None,
             **extra,
         )
     except ConfigError as exc:

@@ -14,6 +14,7 @@ from ..escapes import one_line
 from ..io.names import real
 from ..io.readers import not_an_input
 from ..io.writers import nowhere, stdout, text_stream, utf8_stream, write_atomic
+from ..kinds import Rule
 from ..packs import check_notes, load_files, load_rules, pack_files
 from ..report import counted
 from ..workers import default_workers
@@ -48,16 +49,25 @@ def register(sub) -> None:
 
 
 def cmd_rules_list(args: argparse.Namespace) -> int:
-    """`cleaner rules list`: id, kind, scope and description of each loaded rule, in run order."""
+    """`cleaner rules list`: id, kind, scope and description of each loaded rule, in run order, then of each disabled
+    one (`disabled_rules`), its description led by `[disabled]`."""
     out = text_stream(stdout())  # closed: `print` to it wrote nothing, exit 0
     ruleset = load_rules(config_from(args))
     for rule in ruleset.rules:
-        scope = ",".join(rule.langs) or "any"
-        if rule.sources:
-            scope += " @" + ",".join(rule.sources)
-        print(one_line(f"{rule.id:<34} {rule.kind:<9} {scope:<10} {' '.join(rule.description.split())}"), file=out)
-    print(f"{counted(len(ruleset.rules), 'rule')} from {counted(len(ruleset.files), 'pack')}", file=sys.stderr)
+        print(_listed(rule), file=out)
+    for rule in ruleset.disabled:
+        print(_listed(rule, "[disabled] "), file=out)
+    disabled = f" ({len(ruleset.disabled)} disabled)" if ruleset.disabled else ""
+    print(f"{counted(len(ruleset.rules), 'rule')} from {counted(len(ruleset.files), 'pack')}{disabled}", file=sys.stderr)
     return 0
+
+
+def _listed(rule: Rule, lead: str = "") -> str:
+    """`rule`'s line of `rules list`: id, kind, scope (languages, @hosts) and description, led by `lead`."""
+    scope = ",".join(rule.langs) or "any"
+    if rule.sources:
+        scope += " @" + ",".join(rule.sources)
+    return one_line(f"{rule.id:<34} {rule.kind:<9} {scope:<10} {lead}{' '.join(rule.description.split())}")
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:

@@ -175,14 +175,15 @@ class Service(Closing):
         }
 
     def rules(self) -> dict[str, Any]:
-        """The loaded rules, in run order, and the pack files they came from (by name: a client is not
-        told the server's folders)."""
+        """The loaded rules, in run order, the ids of those the config disables (`disabled_rules`), and the pack files
+        they came from (by name: a client is not told the server's folders)."""
         ruleset = self.pipeline.cleaner.rules
         shipped = set(shipped_packs())
         return {
             "files": [f"shipped/{Path(f).name}" if Path(f) in shipped else Path(f).name for f in ruleset.files],
             "rules": [{"id": r.id, "kind": r.kind, "description": " ".join(r.description.split()),
                        "langs": list(r.langs), "sources": list(r.sources)} for r in ruleset.rules],
+            "disabled": [r.id for r in ruleset.disabled],
         }
 
     def check_rules(self, pack: RulePackIn) -> RuleCheck:
