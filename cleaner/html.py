@@ -193,6 +193,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         extracted["title"] = title
     elif whole := _uncut_title(tree, extracted, doc.url):
         extracted["title"] = whole
+    if unsited := _publisher_unsited(tree, extracted, doc.url or extracted.get("url")):
+        extracted["title"] = unsited
     _date(tree, extracted, html, doc.url)
     notes = tuple(f"{where}: {note}" for note in (flat, crowded) if note)
     warnings += head_fixed + fixed + notes + _collapsed(tree, text, where)
@@ -1146,12 +1148,17 @@ def page_title(title: str, sitename: str | None) -> str | None:
     over `SITE_NAME_WORDS` words is the page's title that trafilatura took for one: left alone."""
     title = TAG.sub("", title).strip() if "<" in title else title.strip()
     if sitename and _letters(sitename) and len(sitename.split()) <= SITE_NAME_WORDS:
-        name = re.escape(sitename.strip())
-        joined = rf"^{name}[^\S\n]+(?:{TITLE_SEPARATORS}|:)[^\S\n]+|[^\S\n]+(?:{TITLE_SEPARATORS})[^\S\n]+{name}$"
-        title = re.sub(joined, "", title, flags=re.IGNORECASE).strip()
+        title = _unnamed(title, sitename)
         if _letters(title) == _letters(sitename):
             return None
     return title or None
+
+
+def _unnamed(title: str, name: str) -> str:
+    """`title` without a site's `name` joined to its start or its end (`TITLE_SEPARATORS`), trimmed."""
+    name = re.escape(name.strip())
+    joined = rf"^{name}[^\S\n]+(?:{TITLE_SEPARATORS}|:)[^\S\n]+|[^\S\n]+(?:{TITLE_SEPARATORS})[^\S\n]+{name}$"
+    return re.sub(joined, "", title, flags=re.IGNORECASE).strip()
 
 
 def _title(tree: Any, extracted: dict[str, Any]) -> str | None:
@@ -1162,6 +1169,22 @@ def _title(tree: Any, extracted: dict[str, Any]) -> str | None:
         text = _element_text(element) if element is not None else ""
         if page_title(text, extracted.get("sitename")):
             return text
+    return None
+
+
+def _publisher_unsited(tree: Any, extracted: dict[str, Any], url: str | None) -> str | None:
+    """trafilatura's title without the site's name that the page's JSON-LD gives its publisher (`publisher.name`),
+    joined to it as `page_title` strips a site's name, where trafilatura's site name is none (`page_source` passes it
+    over): trafilatura took a sentence of the title for the name, and the real one stayed ("… dit Mr Vrais Combats. -
+    C'est la vie, que veux-tu", found by a QA pass). None when the title does not start or end with that name, or
+    when what is left is trafilatura's site name alone (`page_title` would leave no title)."""
+    title, sitename = extracted.get("title"), (extracted.get("sitename") or "").strip()
+    if not title or not sitename or page_source(sitename, title, url) == sitename:
+        return None
+    for publisher in _json_ld(tree, "publisher"):
+        if isinstance(publisher, dict) and isinstance(name := publisher.get("name"), str) and _letters(name):
+            unsited = _unnamed(title, name)
+            return unsited if unsited != title.strip() and page_title(unsited, sitename) else None
     return None
 
 

@@ -1381,6 +1381,34 @@ def test_a_sentence_of_the_title_taken_for_a_site_name_gives_way_to_the_pages_ho
     assert page_source(site, title, url) == source
 
 
+_BLOG_POST = """<html><head><title>{title}</title><meta property="og:title" content="{title}">
+<script type="application/ld+json">{{"@context": "schema.org", "@type": "NewsArticle", "headline": "{title}",
+"publisher": {{"@type": "Organization", "name": "C'est la vie, que veux-tu", "url": "http://blog.example.fr/"}}}}
+</script></head><body><article><h1>{title}</h1>{body}</article></body></html>"""
+
+
+@pytest.mark.parametrize("title_tag, title", [
+    # fr-pages 403 (bahouaismaisbon.canalblog.com): trafilatura's site name is the sentence, its source the host
+    ("&quot;Va mener les vrais combats ailleurs&quot; dit Mr Vrais Combats. - C'est la vie, que veux-tu",
+     '"Va mener les vrais combats ailleurs" dit Mr Vrais Combats.'),
+    # the publisher's name inside the title is the title's (fr-pages 364 and 515 hold theirs so)
+    ("&quot;Va mener les vrais combats ailleurs&quot; dit Mr Vrais Combats. - Ce que C'est la vie, que veux-tu en dit",
+     '"Va mener les vrais combats ailleurs" dit Mr Vrais Combats. - Ce que C\'est la vie, que veux-tu en dit'),
+])
+def test_the_name_a_page_gives_its_publisher_leaves_a_title_whose_site_name_was_a_sentence(title_tag, title):
+    """trafilatura took a sentence of the title for the site's name, which `page_source` passes over for the host,
+    and `page_title` stripped that "name", not the real one: the title kept " - C'est la vie, que veux-tu", the name
+    the page's JSON-LD gives its publisher (found by a QA pass)."""
+    body = "".join(f"<p>{p}</p>" for p in [
+        "Dans l'expérience des féministes qui ont pour habitude de communiquer sur les réseaux sociaux, une phrase "
+        "revient sans cesse dans la bouche de ceux qui veulent les faire taire.",
+        "Elle sert à dire que le sujet abordé n'est pas digne d'intérêt, et qu'il existerait ailleurs des combats "
+        "plus importants que celui-là, que l'on serait bien en peine de nommer."])
+    out = clean({"id": "p", "html": _BLOG_POST.format(title=title_tag, body=body),
+                 "url": "http://blog.example.fr/archives/2016/10/02/1.html"})
+    assert (out.title, out.source) == (title, "blog.example.fr")
+
+
 @pytest.mark.parametrize("site, source", [
     ("https://www.lejournal.fr", "lejournal.fr"), ("http://lejournal.fr/", "lejournal.fr"),
     ("12 mars 2021", "example.fr"), ("2021-03-12T10:00:00Z", "example.fr"), ("mars 2021", "example.fr"),
