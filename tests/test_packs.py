@@ -1406,6 +1406,10 @@ SITE_PAGES = {
             ["Peggy Reeves Sanday.\nantisexisme.net"], {"generic.php-warning", "fr.latest-links"}),
     "2_": (["Derniers liens", "Born Sexy Yesterday", "Pop Culture Detective"],
            ["les hommes asiatiques n’existent quasiment[…]\nKiffe ta race"], {"fr.latest-links"}),
+    # a repost's credit heading the text (it was its first line)
+    "2017_06_24_francoise-verges-politologue-comment-le-capitalisme-gere-t-il-le-ventre-des-femmes-racisees_": (
+        ["Un article du site Alternative libertaire"], ["Françoise Vergès revient dans cette interview"],
+        {"fr.repost-credit"}),
 }
 
 
