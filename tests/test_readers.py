@@ -1516,6 +1516,42 @@ def test_a_damaged_first_gzip_member_read_as_arc_is_its_records_damage_not_the_w
     assert [i.detail for i in _read(path)] == [f"{path}: not a WARC file (record 1 reads as ARC, not read)"]
 
 
+def test_a_file_of_gzip_members_is_searched_for_a_warc_one_reading_each_byte_once_and_arc_ones_not_to_the_end(
+        tmp_path, monkeypatch):
+    """The search for the next member that opens a WARC record read 1 MB and 64 KB again at each gzip magic number it
+    found, and past a record read as ARC (a damaged member read raw) it searched the whole file: a `.warc.gz` of
+    10,000 ARC members (35 MB) took 1 s to refuse as no WARC file, not 0.04 s (a review). Each byte is read once (the
+    64 KB past each MB twice), and past a record read as ARC only the next few members are looked at."""
+    from cleaner.io.warc import _next_member
+
+    noise = random.Random(2)
+    arc = [gzip.compress(f"http://x.fr/{n} 1.2.3.4 20200101000000 text/html 4000\n".encode() + noise.randbytes(4000)
+                         + b"\n", compresslevel=1) for n in range(500)]  # 2 MB
+    path = tmp_path / "arc.warc.gz"
+    path.write_bytes(b"".join((*arc, _page_members(3_500)[0])))
+    read = _bytes_read(monkeypatch)
+    assert _next_member(path, 0) == sum(map(len, arc))
+    assert sum(read) < path.stat().st_size * 1.1
+    read.clear()
+    assert [i.detail for i in _read(path)] == [f"{path}: not a WARC file (record 1 reads as ARC, not read)"]
+    assert sum(read) < path.stat().st_size * 2 / 3
+
+
+def _bytes_read(monkeypatch):
+    """A list of the lengths of what is read from then on from the files `Path.open` opens."""
+    lengths = []
+    opened = Path.open
+
+    def counting(self, *args, **kwargs):
+        fh = opened(self, *args, **kwargs)
+        read = fh.read
+        fh.read = lambda *size: lengths.append(len(data := read(*size))) or data
+        return fh
+
+    monkeypatch.setattr(Path, "open", counting)
+    return lengths
+
+
 def test_one_damaged_stretch_over_two_gzip_members_is_both_records_and_the_next_keep_their_numbers(tmp_path):
     """Damage over a member's end and the next one's header (a QA fuzzing pass) was one rejection naming the first
     record alone: the second was lost uncounted, and the records after it were numbered one too low, in the ids of

@@ -24,6 +24,7 @@ import re
 import zlib
 from collections.abc import Callable, Generator, Iterator
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -43,6 +44,9 @@ from .names import base_stem, name_text
 from .records import MAX_BYTES_PER_CHAR, Item, ReadStats, bad, record_id, text_document, too_large
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+ARC_LOOKED_AHEAD = 4
+"""How many gzip magic numbers past a record read as ARC are looked at for a member opening a WARC record (its
+member damaged, read raw): a file of ARC members is refused without reading it all (10,000 took 1 s)."""
 UNREAD_ENCODINGS = ("br", "zstd", "compress", "x-compress")
 """Content-Encodings that compress a body but are not decoded here: such a page was `binary content, not HTML`."""
 
@@ -152,9 +156,9 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
             if number <= skip:
                 continue
             if record.format != "warc":  # warcio reads a line of five words as an ARC header
-                # in a file of gzip members, a later one opening a WARC record: the raw bytes of a damaged member
-                # (warcio reads one that does not decompress as it is), its record's damage, read on past
-                if size is not None and _next_member(path, begun) is not None:
+                # in a file of gzip members, one of the next few opening a WARC record: the raw bytes of a damaged
+                # member (warcio reads one that does not decompress as it is), its record's damage, read on past
+                if size is not None and _next_member(path, begun, ARC_LOOKED_AHEAD) is not None:
                     raise ArchiveLoadFailed(f"it reads as {record.format.upper()}, not WARC")
                 yield bad(None, f"{name}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
                 return
@@ -211,29 +215,32 @@ def _ends_inside(name: str, number: int, offset: int, size: int) -> str:
     return f"{name}: ends inside record {number} (at byte {offset:,} of {size:,}): truncated file"
 
 
-def _next_member(path: Path, after: int) -> int | None:
+def _next_member(path: Path, after: int, looked_at: int | None = None) -> int | None:
     """The byte offset of the first gzip member past byte `after` of `path` that opens a WARC record (`_opens_a_record`:
-    the gzip magic number alone is found by chance in compressed bytes), where reading goes on past a damaged member;
-    None when there is none, when `path` is not gzip (a plain WARC's damage is read as it was), or when `after` is
-    negative (no offset in the file: `_damage_start`)."""
+    the gzip magic number alone is found by chance in compressed bytes), among the first `looked_at` magic numbers
+    (all when None), where reading goes on past a damaged member; None when there is none, when `path` is not gzip (a
+    plain WARC's damage is read as it was), or when `after` is negative (no offset in the file: `_damage_start`)."""
     with path.open("rb") as fh:
         if after < 0 or fh.read(2) != GZIP_MAGIC:
             return None
-        at = after + 1
-        while True:
-            fh.seek(at)
-            block = fh.read(1 << 20)
-            if len(block) < len(GZIP_MEMBER):
-                return None
-            found = block.find(GZIP_MEMBER)
-            if found < 0:
-                at += len(block) - len(GZIP_MEMBER) + 1  # a magic number across two blocks is found whole
-                continue
-            at += found
-            fh.seek(at)
-            if _opens_a_record(fh.read(1 << 16)):
-                return at
-            at += 1
+        found = islice(_magic_numbers(fh, after + 1), looked_at)
+        return next((at for at, member in found if _opens_a_record(member)), None)
+
+
+def _magic_numbers(fh: BinaryIO, at: int) -> Iterator[tuple[int, bytes]]:
+    """Each gzip magic number (`GZIP_MEMBER`) of `fh` from byte `at` on, its offset and the 64 KB it starts: the
+    file read once, 1 MB at a time with the next 64 KB (a magic number across two blocks is found whole)."""
+    step = 1 << 20
+    while True:
+        fh.seek(at)
+        block = fh.read(step + (1 << 16))
+        found = block.find(GZIP_MEMBER, 0, step + len(GZIP_MEMBER) - 1)
+        while found >= 0:
+            yield at + found, block[found : found + (1 << 16)]
+            found = block.find(GZIP_MEMBER, found + 1, step + len(GZIP_MEMBER) - 1)
+        if len(block) <= step:
+            return
+        at += step
 
 
 def _members(path: Path, start: int, stop: int) -> tuple[int, bool]:
