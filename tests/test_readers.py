@@ -1379,7 +1379,10 @@ def test_a_damaged_gzip_member_of_a_warc_is_one_rejection_naming_it_and_the_reco
     """One damaged byte in a `.warc.gz` of a gzip member a record lost every record after it, in one rejection
     naming the record before it and quoting the next member's compressed bytes as a "first line" (found by a QA
     pass). The damaged member is the rejection, named with its record and byte, and reading goes on from the next
-    member, whichever byte of the member is damaged; a gzip magic number inside compressed bytes is no member."""
+    member, whichever byte of the member is damaged; a gzip magic number inside compressed bytes is no member, but
+    what lies past it is not known to be the same member, and is said so. A member whose deflate data do not read,
+    no magic number past its start before the next member, was said to be its record `and what follows up to the
+    next member` (a review: 30 of 120 fuzzed variants of a crawl)."""
     path = tmp_path / "crawl.warc.gz"
     with open(path, "wb") as fh:
         w = WARCWriter(fh, gzip=True)
@@ -1402,15 +1405,15 @@ def test_a_damaged_gzip_member_of_a_warc_is_one_rejection_naming_it_and_the_reco
         assert rejected.detail.startswith(_damaged_member(path, 4, fourth)), at
         assert rejected.detail.endswith(f"); read on from the next member, at byte {fifth:,}") and items[3] is rejected
     path.write_bytes(whole[:fourth + 20] + b"\x1f\x8b\x08" + whole[fourth + 23:])  # a magic number, then no member
-    assert _read(path)[3].detail.endswith(f"read on from the next member, at byte {fifth:,}")
+    said = _read(path)[3].detail
+    assert said.startswith(f"{path}: record 4 and what follows up to the next member are damaged: its gzip member, "
+                           f"at byte {fourth:,}, does not read ("), said
+    assert said.endswith(f"read on from the next member, at byte {fifth:,}")
 
 
 def _damaged_member(path, number, at):
-    """The starts of the rejection of record `number`'s damaged member, at byte `at`: its end found (a damaged
-    trailer, or deflate data that still end), or not, the records it held then a least."""
-    where = f"its gzip member, at byte {at:,}, does not read ("
-    return (f"{path}: record {number} is damaged: {where}",
-            f"{path}: record {number} and what follows up to the next member are damaged: {where}")
+    """The start of the rejection of record `number`'s damaged member, at byte `at`, up to what warcio said."""
+    return f"{path}: record {number} is damaged: its gzip member, at byte {at:,}, does not read ("
 
 
 def _page_members(letters):
@@ -1491,8 +1494,8 @@ def test_a_gzip_member_that_runs_on_into_the_next_ones_is_its_records_damage_not
     path.write_bytes(b"".join((first, runs_on, *rest)))
     items = _read(path)
     assert [i.url for i in items if isinstance(i, Document)] == [f"https://ex.org/{n}" for n in (0, 2, 3)]
-    assert items[1].detail == (f"{_damaged_member(path, 2, len(first))[1]}it runs on past its record); read on from "
-                               f"the next member, at byte {len(first + runs_on):,}")
+    assert items[1].detail == (f"{_damaged_member(path, 2, len(first))}it runs on past its record); read on from the "
+                               f"next member, at byte {len(first + runs_on):,}")
     monkeypatch.setattr("cleaner.io.warc._next_member", lambda *_: -1)  # a seek before the file's start
     assert _read(path)[-1].detail == f"{path}: unreadable after record 2: Invalid argument"
 
@@ -1556,9 +1559,9 @@ def test_one_damaged_stretch_over_two_gzip_members_is_both_records_and_the_next_
     """Damage over a member's end and the next one's header (a QA fuzzing pass) was one rejection naming the first
     record alone: the second was lost uncounted, and the records after it were numbered one too low, in the ids of
     records without a WARC-Record-ID too (`crawl:3:…` for record 4). Where each damaged member ends is found from
-    where the one before does (their deflate data inflated): their records are named and counted, and when a member
-    does not read to its end (a header damaged too), what follows it up to the next member counts as one record, the
-    least it may hold, said so."""
+    where the one before does (their deflate data inflated): their records are named and counted; a member that does
+    not read to its end (a header damaged too) is one record, but when a gzip magic number lies past its start before
+    the next member, what follows it up to that member counts as one record, the least it may hold, said so."""
     members = [gzip.compress(re.sub(rb"WARC-Record-ID: [^\r]*\r\n", b"", gzip.decompress(member)))
                for member in _page_members(3_500)]
     first, second, third, fourth = members
@@ -1566,8 +1569,11 @@ def test_one_damaged_stretch_over_two_gzip_members_is_both_records_and_the_next_
     unknown_flag = third[:3] + bytes([third[3] | 0x20]) + third[4:]  # a reserved flag bit: zlib refuses the member
     at, resume = len(first), len(first + second + third)
     path = tmp_path / "crawl.warc.gz"
+    no_trailer, no_header = second[:-8] + bytes(8), bytes(12) + third[12:]  # its trailer, then the next header
+    a_magic_number = no_header[:100] + b"\x1f\x8b\x08" + no_header[103:]
     for middle, says in (((crc_damaged, unknown_flag), "records 2-3 are damaged: their gzip members"),
-                         ((second[:-8] + bytes(8), bytes(12) + third[12:]),  # its trailer, then the next header
+                         ((no_trailer, no_header), "records 2-3 are damaged: their gzip members"),
+                         ((no_trailer, a_magic_number),
                           "records 2-3 and what follows up to the next member are damaged: their gzip members")):
         path.write_bytes(b"".join((first, *middle, fourth)))
         items = _read(path)

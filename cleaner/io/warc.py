@@ -244,14 +244,17 @@ def _magic_numbers(fh: BinaryIO, at: int) -> Iterator[tuple[int, bytes]]:
 
 
 def _members(path: Path, start: int, stop: int) -> tuple[int, bool]:
-    """How many gzip members of `path` lie from byte `start` to byte `stop`, each found where the one before ends
-    (`_member_end`), and whether that is all of them: when one does not read, it and what follows it up to `stop`
-    count as one record, the least they may hold."""
+    """How many gzip members of `path` lie from byte `start` to byte `stop` (the next member that reads), each found
+    where the one before ends (`_member_end`), and whether that is all of them: one that does not read is one member
+    when no gzip magic number lies past its start before `stop`, else it and what follows it up to `stop` count as one
+    record, the least they may hold."""
     count = 0
     with path.open("rb") as fh:
         while start < stop and (end := _member_end(fh, start, stop)) is not None:
             count, start = count + 1, end
-    return (count, True) if count and start == stop else (count + 1, False)
+        if count and start == stop:
+            return count, True
+        return count + 1, next((at for at, _ in _magic_numbers(fh, start + 1)), None) == stop
 
 
 def _member_end(fh: BinaryIO, at: int, stop: int) -> int | None:
