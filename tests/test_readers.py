@@ -146,8 +146,10 @@ def test_a_zst_file_broken_after_its_lines_keeps_them_as_a_gz_does(tmp_path):
 
 
 def _check_flipped(packed: bytes) -> bytes:
-    """A gzip member or zstd frame with a bit of its check (the CRC, the checksum: its last 4 bytes) flipped."""
-    return packed[:-5] + bytes([packed[-5] ^ 1]) + packed[-4:]
+    """A gzip member or zstd frame with a bit of its check flipped: a gzip member's CRC (the 4 bytes before its length),
+    a zstd frame's checksum (its last 4 bytes)."""
+    at = len(packed) - (1 if packed.startswith(b"\x28\xb5\x2f\xfd") else 5)
+    return packed[:at] + bytes([packed[at] ^ 1]) + packed[at + 1:]
 
 
 @pytest.mark.parametrize("codec", ["utf-8", "utf-16"])
@@ -188,7 +190,8 @@ def test_the_lines_of_a_zst_frame_whose_checksum_fails_are_rejected_not_kept(tmp
     items = _read(path)
     assert [i.id for i in items if isinstance(i, Document)] == [f"z{i}" for i in range(100)]
     *damaged, last = items[100:]
-    assert damaged and all(d.detail.startswith(f"{path}:{n}: read from a zstd frame whose check fails")
+    assert damaged and all(d.detail.startswith(f"{path}:{n}: read from a zstd frame whose check fails (zstd "
+                                               "decompressor error: Restored data doesn't match checksum)")
                            for n, d in enumerate(damaged, 101))
     assert last.detail.endswith(f"(lines 101-{100 + len(damaged)} were read from that damaged zstd frame, and "
                                 "rejected)")
