@@ -152,34 +152,59 @@ def _check_flipped(packed: bytes) -> bytes:
     return packed[:at] + bytes([packed[at] ^ 1]) + packed[at + 1:]
 
 
+def _numbered(first: int, last: int) -> str:
+    """JSONL lines of short records `r<first>` to `r<last - 1>`."""
+    return "".join(json.dumps({"id": f"r{i}", "text": f"Un texte numéro {i}."}) + "\n" for i in range(first, last))
+
+
 @pytest.mark.parametrize("codec", ["utf-8", "utf-16"])
 def test_the_lines_of_a_gz_member_whose_check_fails_are_rejected_not_kept(tmp_path, codec):
     """A gzip member's check (its CRC) is read at its end, once its lines were given: a file whose member fails it kept
     them as sound documents (one flipped bit made each `"id"` key of a member `"ui"`, 20 documents kept under made ids),
     the one word of it `unreadable after line 20`. The file is decompressed once before it is read: the lines of the
-    damaged member are rejected, each carrying its text, the lines before it kept, in the workers' lazy reading too.
-    (A UTF-16 file is read 64 KB at a time: the lines are long, that the first member's be given.)"""
+    damaged member are rejected, each carrying its text, the lines before it kept, in the workers' lazy reading too."""
     lines = [json.dumps({"id": f"r{i}", "text": f"Ligne numéro {i}. " + "Un texte. " * 800}) + "\n" for i in range(30)]
     parts = ["".join(lines[k:k + 10]).encode(codec if k == 0 else codec.replace("16", "16-le")) for k in (0, 10, 20)]
     packed = [gzip.compress(part, mtime=0) for part in parts]
     path = tmp_path / "d.jsonl.gz"
     path.write_bytes(packed[0] + _check_flipped(packed[1]) + packed[2])
+    crc = zlib.crc32(parts[1])
+    failed = f"CRC check failed {hex(crc ^ 1 << 24)} != {hex(crc)}"  # the CRC's last byte, bit 0 flipped
     for lazy in (False, True):
         items = list(read_inputs([str(path)], CONFIG, lazy=lazy))
         assert [(i.parse(CONFIG) if lazy else i).id for i in items[:10]] == [f"r{i}" for i in range(10)]
         *damaged, last = items[10:]
-        assert damaged and [(d.reason, d.detail, d.raw) for d in damaged] == [
-            ("bad_input", f"{path}:{n + 1}: read from a gzip member whose check fails (Error -3 while decompressing "
-             "data: incorrect data check): it may be altered, so it is not kept", lines[n].rstrip("\n"))
-            for n in range(10, 10 + len(damaged))]
-        assert last.detail.startswith(f"{path}: unreadable after line {10 + len(damaged)}: CRC check failed")
-        assert last.detail.endswith(f"(lines 11-{10 + len(damaged)} were read from that damaged gzip member, and "
-                                    "rejected)")
+        assert [(d.reason, d.detail, d.raw) for d in damaged] == [
+            ("bad_input", f"{path}:{n + 1}: read from a gzip member whose check fails ({failed}): it may be altered, "
+             "so it is not kept", lines[n].rstrip("\n")) for n in range(10, 20)]
+        assert last.detail == (f"{path}: unreadable after line 20: {failed} (lines 11-20 were read from that damaged "
+                               "gzip member, and rejected)")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-32-be"])
+def test_the_lines_of_a_wide_gz_file_before_a_damaged_member_are_kept(tmp_path, codec):
+    """A UTF-16 or UTF-32 file is read in blocks of 64 KB: one asked of gzip read on through the members to the damaged
+    one, which raised, and what it gathered was thrown away: 3 members of 10 short lines, the third's CRC flipped, gave
+    one rejection, `unreadable: CRC check failed`, the 20 sound lines lost with it, and the rejection of a line too
+    large was lost too. A block now stops at a member's end: the sound lines are kept, the damaged member's rejected."""
+    config = CONFIG.model_copy(update={"max_doc_chars": 100})
+    text = ["\ufeff" + _numbered(0, 10), _numbered(10, 19) + json.dumps({"id": "r19", "text": "x" * 200}) + "\n",
+            _numbered(20, 30)]
+    packed = [gzip.compress(part.encode(codec)) for part in text]
+    path = tmp_path / "d.jsonl.gz"
+    path.write_bytes(packed[0] + packed[1] + _check_flipped(packed[2]))
+    *items, last = _read(path, config=config)
+    assert [i.id for i in items[:19]] == [f"r{i}" for i in range(19)]
+    assert [i.reason for i in items[19:]] == ["too_large"] + ["bad_input"] * 10
+    assert all("read from a gzip member whose check fails (CRC check failed" in i.detail for i in items[20:])
+    assert last.detail.startswith(f"{path}: unreadable after line 30: CRC check failed")
+    assert last.detail.endswith("(lines 21-30 were read from that damaged gzip member, and rejected)")
 
 
 def test_the_lines_of_a_zst_frame_whose_checksum_fails_are_rejected_not_kept(tmp_path):
     """A zstd frame written with its checksum is checked at its end, as a gzip member is: a frame larger than a read
-    (64 KB) gave its first lines as sound before its checksum failed. They are rejected; the frame before is kept."""
+    (64 KB) gave its first lines as sound before its checksum failed. They are rejected; the frame before is kept; the
+    lines of the 64 KB read that met the checksum were lost, and the rejection ending the file says so."""
     rng = random.Random(3)
     lines = [json.dumps({"id": f"z{i}", "text": " ".join(rng.choice(["un", "été", "à", "Genève", "vote"])
                                                           for _ in range(40))}) for i in range(3000)]
@@ -194,17 +219,84 @@ def test_the_lines_of_a_zst_frame_whose_checksum_fails_are_rejected_not_kept(tmp
                                                "decompressor error: Restored data doesn't match checksum)")
                            for n, d in enumerate(damaged, 101))
     assert last.detail.endswith(f"(lines 101-{100 + len(damaged)} were read from that damaged zstd frame, and "
-                                "rejected)")
+                                "rejected; any more of it was lost unread)")
 
 
-def test_a_gz_member_whose_check_fails_on_stdin_says_its_lines_may_be_altered():
+def test_the_lines_of_a_small_zst_frame_whose_checksum_fails_are_said_lost(tmp_path):
+    """Frames smaller than a read are decompressed in one go, and the damaged one's lines were lost with the error:
+    3 frames of 10 lines, the third's checksum flipped, kept 20 and said nothing of lines 21-30. They are said lost."""
+    pack = zstandard.ZstdCompressor(write_checksum=True).compress
+    frames = [pack(_numbered(k, k + 10).encode()) for k in (0, 10, 20)]
+    path = tmp_path / "d.jsonl.zst"
+    path.write_bytes(frames[0] + frames[1] + _check_flipped(frames[2]))
+    *items, last = _read(path)
+    assert [i.id for i in items] == [f"r{i}" for i in range(20)]
+    assert last.detail == (f"{path}: unreadable after line 20: zstd decompressor error: Restored data doesn't match "
+                           "checksum (lines from 21 on were lost unread; that damaged zstd frame starts at byte "
+                           f"{len(_numbered(0, 20).encode()):,} of the decompressed data)")
+
+
+def test_a_gz_file_is_judged_damaged_as_gzip_reads_it(tmp_path):
+    """The first pass refused, as zlib does, what Python's gzip takes and reads whole: a reserved flag bit in a member's
+    header, a wrong header CRC (FHCRC); every line of a sound file was rejected, the two sound members after the first
+    too. It reads a header as gzip does (the data's CRC is checked all the same), and zero bytes between members."""
+    packed = [gzip.compress(_numbered(k, k + 10).encode()) for k in (0, 10, 20)]
+    first = packed[0]
+    header_crc = first[:3] + bytes([first[3] | 0x02]) + first[4:10] + b"\0\0" + first[10:]
+    for name, head in (("reserved", first[:3] + bytes([first[3] | 0x20]) + first[4:]), ("fhcrc", header_crc)):
+        path = tmp_path / f"{name}.jsonl.gz"
+        path.write_bytes(head + packed[1] + bytes(100) + packed[2])
+        assert [i.id for i in _read(path)] == [f"r{i}" for i in range(30)], name
+
+
+def test_only_the_lines_inside_a_damaged_member_are_rejected():
+    """`Damage` has an end: a line past it is read as it is, not rejected with the member's (a line that holds bytes
+    of it, at either end, is)."""
+    from cleaner.io.jsonl import Damage, read_jsonl
+
+    data = _numbered(0, 6).encode()
+    ends = [len(_numbered(0, n).encode()) for n in range(7)]
+    damage = Damage(ends[2] + 1, ends[4] - 1, "gzip member", "CRC check failed")
+    items = list(read_jsonl(io.BufferedReader(io.BytesIO(data)), "d.jsonl", CONFIG, find_damage=lambda: damage))
+    assert [i.reason if isinstance(i, Rejected) else i.id for i in items] == ["r0", "r1"] + ["bad_input"] * 2 + [
+        "r4", "r5"]
+
+
+def test_a_gzip_bomb_of_nuls_is_binary_before_it_is_decompressed_whole(tmp_path, monkeypatch):
+    """A file found binary by its first bytes is not decompressed first to find a damaged member: a 2 MB gzip of 2 GB
+    of NUL bytes was rejected in no time, then took 5 s (`damaged_part` ran before the binary check)."""
+    from cleaner.io import jsonl
+
+    passes = []
+    monkeypatch.setattr(jsonl, "damaged_part", lambda *args: passes.append(args))
+    path = tmp_path / "nul.jsonl.gz"
+    path.write_bytes(gzip.compress(bytes(1 << 20)))
+    assert [i.detail for i in _read(path)] == [f"{path}: binary content, not JSONL"]
+    assert passes == []
+
+
+def test_junk_after_sound_members_is_not_said_to_alter_their_lines(tmp_path, monkeypatch):
+    """Junk after the last gzip member or zstd frame breaks the stream between two, not inside one: no line is said
+    to be maybe altered (a file's rejection said so, `give it as a file …`, as did stdin's, whose members' checks
+    passed)."""
+    data = _numbered(0, 5).encode()
+    for name, packed in (("x.jsonl.gz", gzip.compress(data) + b"x"), ("junk.jsonl.gz", gzip.compress(data) + b"junk"),
+                         ("junk.jsonl.zst", zstandard.ZstdCompressor(write_checksum=True).compress(data) + b"junk")):
+        path = tmp_path / name
+        path.write_bytes(packed)
+        monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BufferedReader(io.BytesIO(packed))))
+        for where, items in ((str(path), _read(path)), ("<stdin>", _read("-"))):
+            assert [i.id for i in items[:5]] == [f"r{i}" for i in range(5)], name
+            assert re.fullmatch(rf"{re.escape(where)}: unreadable after line 5: [^()]*(\(b'(x|ju)'\))?",
+                                items[5].detail), items[5].detail
+
+
+def test_a_gz_member_whose_check_fails_on_stdin_says_its_lines_may_be_altered(monkeypatch):
     """stdin cannot be read twice: the lines of a member whose check fails were given before it; the rejection that
     ends the stream says they may be altered (it read as if every line before was sound)."""
-    from cleaner.io.jsonl import decompressed, read_jsonl
-
-    data = "".join(json.dumps({"id": f"r{i}", "text": "Un texte."}) + "\n" for i in range(5)).encode()
-    *kept, last = read_jsonl(decompressed(io.BufferedReader(io.BytesIO(_check_flipped(gzip.compress(data))))),
-                             "<stdin>", CONFIG)
+    data = gzip.compress(_numbered(0, 5).encode())
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BufferedReader(io.BytesIO(_check_flipped(data)))))
+    *kept, last = _read("-")
     assert [d.id for d in kept] == [f"r{i}" for i in range(5)]
     assert last.detail.startswith("<stdin>: unreadable after line 5: CRC check failed")
     assert last.detail.endswith("(the lines read from the gzip member it broke in may be altered, its check being at "

@@ -17,10 +17,11 @@ import io
 import json
 import math
 import re
+import struct
 import threading
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,10 +149,12 @@ def decompressed(fh: BinaryIO) -> BinaryIO:
 
 @dataclass(frozen=True, slots=True)
 class Damage:
-    """A file's gzip member or zstd frame whose check fails (`damaged_part`): a line that reaches past `start`, where
-    it starts in the decompressed stream, may hold bytes it altered."""
+    """A file's gzip member or zstd frame whose check fails (`damaged_part`): a line holding bytes from `start`, where
+    it starts in the decompressed stream, to `end`, where it ends, may hold bytes it altered."""
 
     start: int
+    end: int | None
+    """None when not known: the member's data broke (a zstd frame's, or deflate's), and the stream with it."""
     part: str
     """`gzip member` or `zstd frame`."""
     why: str
@@ -159,34 +162,70 @@ class Damage:
 
 def damaged_part(fh: BinaryIO, compression: str | None) -> Damage | None:
     """The first gzip member or zstd frame of a file (a seekable stream) whose check fails, found by decompressing it
-    once, what it holds not kept (gzip inflates at hundreds of MB/s, cleaning reads a few), the file sought back to its
-    start; None when every one reads (one cut short is no damage: what it gave was decompressed as written). A member's
-    check (its CRC and length, a zstd frame's checksum) is read at its end: a bit flipped in it kept its lines, altered,
-    as sound documents, the one word of it a rejection `unreadable after line N` once they were given."""
+    once, what it holds not kept (gzip inflates at hundreds of MB/s, cleaning reads a few), the file sought back to
+    where it was (a stream decompressing it reads on unaltered); None when every one reads (one cut short is no damage:
+    what it gave was decompressed as written, nor junk after the last: the reader says both). A member's check (its CRC
+    and length, a zstd frame's checksum) is read at its end: a bit flipped in it kept its lines, altered, as sound
+    documents, the one word of it a rejection `unreadable after line N` once they were given."""
+    at = fh.tell()
+    fh.seek(0)
     try:
         return _gzip_damage(fh) if compression == "gzip" else _zstd_damage(fh) if compression == "zstd" else None
     finally:
-        fh.seek(0)
-
-
-_GZIP_WBITS = 16 + zlib.MAX_WBITS
+        fh.seek(at)
 
 
 def _gzip_damage(fh: BinaryIO) -> Damage | None:
-    """`damaged_part` of a gzip stream: its members inflated one by one (the zero bytes between two skipped, as `gzip`
-    skips them), a MB of output at a time, to the first that fails."""
-    member, start, made, data = zlib.decompressobj(_GZIP_WBITS), 0, 0, b""
+    """`damaged_part` of a gzip stream, judged as `gzip.GzipFile` reads it: each member's header read by its function
+    (it takes reserved flag bits and a wrong header CRC, which zlib refuses), its deflate data inflated, checked against
+    its trailer; the zero bytes between two members skipped, as `gzip` skips them."""
+    made = 0
     try:
-        while data or (data := fh.read(1 << 20)):
-            if member.eof:
-                if not (data := data.lstrip(b"\0")):
-                    continue
-                member, start = zlib.decompressobj(_GZIP_WBITS), made
-            made += len(member.decompress(data, 1 << 20))
-            data = member.unconsumed_tail or member.unused_data
-    except zlib.error as exc:
-        return Damage(start, "gzip member", str(exc))
+        while gzip._read_gzip_header(fh) is not None:  # noqa: SLF001 - the header as GzipFile reads it
+            try:
+                size, crc = _inflated(fh)
+            except zlib.error as exc:
+                return Damage(made, None, "gzip member", str(exc))
+            if why := _trailer_fault(fh.read(8), size, crc):
+                return Damage(made, made + size, "gzip member", why)
+            made += size
+            _past_zeros(fh)
+    except (EOFError, gzip.BadGzipFile):  # cut short, or junk after the members: the reader says it, when it meets it
+        pass
     return None
+
+
+def _inflated(fh: BinaryIO) -> tuple[int, int]:
+    """The size and CRC-32 of a gzip member's deflate data, read from `fh` (left where it ends), inflated a MB of output
+    at a time (a gzip bomb is not held whole); EOFError for data cut short."""
+    member, size, crc = zlib.decompressobj(-zlib.MAX_WBITS), 0, 0
+    while not member.eof:
+        data = member.unconsumed_tail or fh.read(1 << 20)
+        out = member.decompress(data, 1 << 20)
+        if not (data or out):
+            raise EOFError("cut short")
+        size, crc = size + len(out), zlib.crc32(out, crc)
+    fh.seek(-len(member.unused_data), 1)
+    return size, crc
+
+
+def _trailer_fault(trailer: bytes, size: int, crc: int) -> str | None:
+    """What is wrong with a gzip member of `size` bytes and CRC `crc` by its `trailer` (its 8 bytes), in GzipFile's
+    words; None when it is sound. EOFError for a trailer cut short."""
+    if len(trailer) < 8:
+        raise EOFError("cut short")
+    told, told_size = struct.unpack("<II", trailer)
+    if told != crc:
+        return f"CRC check failed {hex(told)} != {hex(crc)}"
+    return "Incorrect length of data produced" if told_size != size & 0xFFFFFFFF else None
+
+
+def _past_zeros(fh: BinaryIO) -> None:
+    """`fh` read past the zero bytes that may pad a gzip file after a member."""
+    while chunk := fh.read(1 << 16):
+        if rest := chunk.lstrip(b"\0"):
+            fh.seek(-len(rest), 1)
+            return
 
 
 def _zstd_damage(fh: BinaryIO) -> Damage | None:
@@ -197,8 +236,8 @@ def _zstd_damage(fh: BinaryIO) -> Damage | None:
     try:
         while frames.read(1 << 20):
             pass
-    except zstandard.ZstdError as exc:
-        return Damage(frames.frame_start, "zstd frame", str(exc))
+    except zstandard.ZstdError as exc:  # junk after the frames is no frame's damage: the reader says it
+        return None if _between(exc) else Damage(frames.frame_start, None, "zstd frame", str(exc))
     except EOFError:  # cut short: what it gave was decompressed as written
         pass
     return None
@@ -207,33 +246,34 @@ def _zstd_damage(fh: BinaryIO) -> Damage | None:
 def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[Item | Line]:
     """Every record of a JSONL file (see `read_jsonl`), decompressed as its first bytes say, as stdin is: one whose
     extension says otherwise (`.jsonl.gz` of plain text, `.jsonl` of gzip) was one rejection, `Not a gzipped file`
-    or `binary content, not JSONL`; it is read, its first record warned. A compressed file is decompressed once before
-    (`damaged_part`), to reject the lines of a member whose check fails."""
+    or `binary content, not JSONL`; it is read, its first record warned. A compressed file read line by line is
+    decompressed once before (`damaged_part`), to reject the lines of a member whose check fails."""
     where = name_text(path)
     try:
         with path.open("rb") as raw:
             found = found_compression(raw)
             said = misnamed(where, found, named_compression(path))
-            damage = damaged_part(raw, found)
-            yield from read_jsonl(_opened(raw, found), where, config, lazy=lazy, said=said, damage=damage)
+            yield from read_jsonl(_opened(raw, found), where, config, lazy=lazy, said=said,
+                                  find_damage=lambda: damaged_part(raw, found))
     except OSError as exc:
         yield bad(None, f"{where}: {exc.strerror or exc}")
 
 
 def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, lazy: bool = False,
-               marked: bool = False, said: tuple[str, ...] = (), damage: Damage | None = None,
+               marked: bool = False, said: tuple[str, ...] = (), find_damage: Callable[[], Damage | None] | None = None,
                unnamed: bool = False) -> Iterator[Item | Line]:
     """Every record of a JSONL stream; `where` names it in details (`where:line`). `first_line` is the
     number of lines before the stream's start, when it is a part of a file. With `lazy`, each line is
     a `Line` to parse later (over-long lines, broken streams and damaged lines are still rejections). A stream that
     opens with UTF-8's byte order mark (`marked`: a part of a file that does) is UTF-8 to its end, whatever the
     config's `encoding`, as the mark says. `said`: warnings on the whole stream, which its first line carries.
-    `damage`: the damaged member of a compressed file (`damaged_part`), whose lines are rejected (`_damaged_line`).
+    `find_damage`: the damaged member of a compressed file (`damaged_part`), whose lines are rejected (`_damaged_line`),
+    asked once the stream is found to be read line by line (a gzip bomb of NULs is binary at once, not inflated first).
     `unnamed`: a stream with no name to tell its format by (stdin), one rejection when it opens as another
-    (`other_format`)."""
+    (`other_format`); read once, its broken member's lines were given before its check failed (`_broken`)."""
     stem = base_stem(where)
     lineno = first_line
-    end, first_damaged = 0, 0  # the bytes read; the first line rejected as `damage`'s
+    end, first_damaged, damage = 0, 0, None  # the bytes read; the first line rejected as `damage`'s
     try:
         codec = wide_codec(fh) if first_line == 0 else None  # reads the first bytes: a broken stream may fail here
         if codec is not None:
@@ -247,6 +287,7 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
             return
         elif marked or (first_line == 0 and hasattr(fh, "peek") and fh.peek(3)[:3] == codecs.BOM_UTF8):
             codec = "utf-8"
+        damage = find_damage() if find_damage is not None else None
         newline = "\n".encode(codec or "utf-8")
         limit = len(newline) * JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
         # a character more than the limit: `WideLines` cuts at a character's start, so `limit + 1` bytes were `limit`
@@ -259,7 +300,7 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
                 yield too_large(None, f"{where}:{lineno}", size, "bytes of JSON", config)
             elif _blank(raw, codec if codec != "utf-8" else None, at_start=lineno == 1):
                 continue
-            elif damage is not None and end > damage.start:
+            elif _altered(damage, end - len(raw), end):
                 first_damaged = first_damaged or lineno
                 yield _damaged_line(raw, f"{where}:{lineno}", config, codec, damage, said)
                 said = ()
@@ -268,7 +309,12 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
                 said = ()
                 yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
-        yield bad(None, _broken(where, lineno, exc, damage, first_damaged))
+        yield bad(None, _broken(where, lineno, exc, unnamed, _damage_fate(damage, lineno, first_damaged, end)))
+
+
+def _altered(damage: Damage | None, start: int, end: int) -> bool:
+    """Whether the bytes from `start` to `end` of the decompressed stream (a line's) hold some of `damage`'s member."""
+    return damage is not None and end > damage.start and (damage.end is None or start < damage.end)
 
 
 def _damaged_line(raw: bytes, where: str, config: Config, codec: str | None, damage: Damage,
@@ -281,18 +327,40 @@ def _damaged_line(raw: bytes, where: str, config: Config, codec: str | None, dam
     return bad(None, f"{where}: {warned(why, where, said)}", text.rstrip("\n"))
 
 
-def _broken(where: str, lineno: int, exc: Exception, damage: Damage | None, first_damaged: int) -> str:
-    """The detail of a stream that breaks after line `lineno`, saying which lines were read from a damaged member,
-    rejected (`first_damaged` on), or, for one read once (stdin), that those read from the member may be altered."""
+def _broken(where: str, lineno: int, exc: Exception, unnamed: bool, fate: str) -> str:
+    """The detail of a stream that breaks after line `lineno`, saying what became of a damaged member's lines (`fate`),
+    or, for one read once (stdin) that breaks inside a member, that those read from the member may be altered."""
     said = f"{where}: unreadable after line {lineno}: {exc}" if lineno else f"{where}: unreadable: {exc}"
-    if first_damaged:
-        lines = f"line {lineno} was" if first_damaged == lineno else f"lines {first_damaged}-{lineno} were"
-        return f"{said} ({lines} read from that damaged {damage.part}, and rejected)"
-    if damage is None and lineno and isinstance(exc, (zlib.error, zstandard.ZstdError, gzip.BadGzipFile)):
+    if fate:
+        return f"{said} ({fate})"
+    broke_inside = isinstance(exc, (zlib.error, zstandard.ZstdError, gzip.BadGzipFile)) and not _between(exc)
+    if unnamed and lineno and broke_inside:
         part = "zstd frame" if isinstance(exc, zstandard.ZstdError) else "gzip member"
         return (f"{said} (the lines read from the {part} it broke in may be altered, its check being at its end: "
                 "a stream is read once, so they were kept; give it as a file to have them rejected)")
     return said
+
+
+def _between(exc: Exception) -> bool:
+    """Whether a decompression error was met between gzip members or zstd frames (junk after the last, a header
+    refused), not inside one whose lines were given."""
+    return str(exc).startswith(("Not a gzipped file", "Unknown compression method")) or (
+        "Unknown frame descriptor" in str(exc))
+
+
+def _damage_fate(damage: Damage | None, lineno: int, first_damaged: int, end: int) -> str:
+    """What became of the lines of `damage`'s member, for the rejection that ends the stream after line `lineno`:
+    those read (`first_damaged` on) were rejected, and what was not read of it (`end`: the bytes read) was lost;
+    "" for no damage."""
+    if damage is None:
+        return ""
+    lost = damage.end is None or end < damage.end
+    if not first_damaged:
+        return (f"lines from {lineno + 1} on were lost unread; that damaged {damage.part} starts at byte "
+                f"{damage.start:,} of the decompressed data") if lost else ""
+    lines = f"line {lineno} was" if first_damaged == lineno else f"lines {first_damaged}-{lineno} were"
+    rest = "; any more of it was lost unread" if lost else ""
+    return f"{lines} read from that damaged {damage.part}, and rejected{rest}"
 
 
 def _blank(raw: bytes, codec: str | None, at_start: bool) -> bool:
@@ -360,7 +428,7 @@ class WideLines:
                 end = len(self._buf)
                 break
             searched = len(self._buf) - len(self._buf) % self._unit
-            data = self._fh.read(1 << 16)
+            data = self._fh.read1(1 << 16)  # not past a member's end: a damaged one raises, losing what read gathered
             self._eof = not data
             self._buf += data
         if 0 <= size < end:
