@@ -304,6 +304,24 @@ def test_a_gz_member_whose_check_fails_on_stdin_says_its_lines_may_be_altered(mo
                                 "rejected)")
 
 
+def test_a_zst_file_is_decompressed_first_only_when_a_frame_holds_a_checksum(tmp_path):
+    """A zstd frame without a checksum cannot be checked: decompressing the file first found only broken structure,
+    which the reader finds too, at the cost of a second decompression. The first pass walks the frames' headers and
+    runs only when one holds a checksum (a skippable frame or one without a checksum before it)."""
+    from cleaner.io.jsonl import damaged_part
+
+    plain = zstandard.ZstdCompressor().compress(_numbered(0, 2000).encode())
+    broken = plain[:len(plain) // 2] + bytes(64) + plain[len(plain) // 2 + 64:]
+    summed = _check_flipped(zstandard.ZstdCompressor(write_checksum=True).compress(_numbered(0, 10).encode()))
+    skippable = (0x184D2A50).to_bytes(4, "little") + (3).to_bytes(4, "little") + b"abc"
+    checksum = "zstd decompressor error: Restored data doesn't match checksum"
+    for data, found in ((broken, None), (skippable + plain + summed, checksum)):
+        with io.BytesIO(data) as fh:
+            fh.seek(7)
+            damage = damaged_part(fh, "zstd")
+            assert (damage and damage.why, fh.tell()) == (found, 7)
+
+
 def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
     """A text file saved as "Unicode" (UTF-16 with its byte order mark, as Windows does) or UTF-32 is
     read as text, not refused as binary; a page's BOM wins over its `<meta charset>`."""

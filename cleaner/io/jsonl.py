@@ -229,9 +229,13 @@ def _past_zeros(fh: BinaryIO) -> None:
 
 
 def _zstd_damage(fh: BinaryIO) -> Damage | None:
-    """`damaged_part` of a zstd stream: its frames decompressed (`ZstdFrames`) to the first that fails. A frame holds a
-    checksum only if written with one (`zstd` writes it; zstandard's `ZstdCompressor` when told, `write_checksum=True`):
-    a bit flipped in a frame without is seen only when it breaks the frame's structure, by zstd as here."""
+    """`damaged_part` of a zstd stream: its frames decompressed (`ZstdFrames`) to the first that fails, when one holds
+    a checksum (`_checksummed`). A frame holds one only if written with it (`zstd` writes it; zstandard's
+    `ZstdCompressor` when told, `write_checksum=True`): a bit flipped in a frame without is seen only when it breaks the
+    frame's structure, which the reader sees as well, so a file of such frames is not decompressed twice."""
+    if not _checksummed(fh):
+        return None
+    fh.seek(0)
     frames = ZstdFrames(fh)
     try:
         while frames.read(1 << 20):
@@ -241,6 +245,49 @@ def _zstd_damage(fh: BinaryIO) -> Damage | None:
     except EOFError:  # cut short: what it gave was decompressed as written
         pass
     return None
+
+
+_SKIPPABLE = range(0x184D2A50, 0x184D2A60)
+"""The magic numbers of zstd's skippable frames (a 4-byte size follows, then what they hold)."""
+
+
+def _checksummed(fh: BinaryIO) -> bool:
+    """Whether a frame of a zstd stream holds a checksum (its header's Content_Checksum_flag), found by walking the
+    frames' headers and their blocks' (RFC 8878), nothing decompressed; False at the first bytes that are no frame
+    (junk, a cut), which the reader meets before any frame after them."""
+    while len(magic := fh.read(4)) == 4:
+        if int.from_bytes(magic, "little") in _SKIPPABLE:
+            fh.seek(int.from_bytes(fh.read(4), "little"), 1)
+            continue
+        descriptor = fh.read(1)
+        if magic != ZSTD_MAGIC or not descriptor:
+            return False
+        if descriptor[0] & 0x04:
+            return True
+        fh.seek(_header_rest(descriptor[0]), 1)
+        if not _past_blocks(fh):
+            return False
+    return False
+
+
+def _header_rest(descriptor: int) -> int:
+    """The bytes of a zstd frame's header after its descriptor byte: window descriptor, dictionary id, content size."""
+    single = descriptor >> 5 & 1
+    return 1 - single + (0, 1, 2, 4)[descriptor & 3] + (single, 2, 4, 8)[descriptor >> 6]
+
+
+def _past_blocks(fh: BinaryIO) -> bool:
+    """`fh` read past a zstd frame's blocks, by their 3-byte headers, to its last; False for a reserved block type or a
+    frame cut short."""
+    while len(head := fh.read(3)) == 3:
+        header = int.from_bytes(head, "little")
+        kind = header >> 1 & 3
+        if kind == 3:
+            return False
+        fh.seek(1 if kind == 1 else header >> 3, 1)  # an RLE block holds one byte
+        if header & 1:
+            return True
+    return False
 
 
 def read_jsonl_file(path: Path, config: Config, lazy: bool = False) -> Iterator[Item | Line]:
