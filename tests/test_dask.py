@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, SEEDS, masakhanews, run_cli
+from conftest import ROOT, SEEDS, footer_articles, masakhanews, run_cli
 from distributed import Client, LocalCluster
 
 from cleaner import Config, runner
@@ -124,6 +124,31 @@ def test_the_shuffle_files_give_each_bucket_its_rows_and_the_edges_of_its_shared
             by_key.setdefault(k, set()).add(n)
         linked = {(min(ns), n) for ns in by_key.values() if any(x < INDEX_NODE for x in ns) for n in ns if n != min(ns)}
         assert set(map(tuple, edges.tolist())) == linked
+
+
+def test_a_chunk_reads_the_texts_of_its_near_threshold_pairs_once_a_part(tmp_path, monkeypatch):
+    """A verdict task reads the clean texts its exact checks need from each part in one read: it read them one check at
+    a time, and 1,470 reads of a 25 MB part (12 ms each, a row group decompressed every time) were 17 of the 21 s a
+    chunk of 4,100 documents took to decide. The verdicts are those of the documents' own texts."""
+    from cleaner.dedup import DedupIndex, dedup_batch
+    from cleaner.distributed import parts, verdicts
+    from cleaner.packs import load_rules
+    from cleaner.pipeline import dedup_params
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in footer_articles(300)))
+    config = Config()
+    params, path = dedup_params(config), parts.part_path(tmp_path, 0)
+    parts.prepare_split(0, file_splits([str(src)])[0], config, "auto", tmp_path, load_rules(config))
+    nodes = sorted(set(parts.part_keys(0, path, params.num_perm, params.bands, params.rows)[1].tolist()))
+    reads = []
+    monkeypatch.setattr(verdicts, "load_texts", lambda *args: reads.append(args[1]) or parts.load_texts(*args))
+    items = parts.load_items(0, path, [node & parts.POSITION for node in nodes])
+    decisions, _ = verdicts.decide(nodes, params, [items], [], [path])
+    assert len(reads) == 1 and len(reads[0]) > 200
+    texts = parts.load_texts(path, [node & parts.POSITION for node in nodes])
+    alone = dedup_batch([(item.id, texts[node & parts.POSITION]) for node, item in items], DedupIndex(":memory:"))
+    assert {d.id: d for _, d in decisions} == alone.by_id()
 
 
 def test_a_utf16_jsonl_file_is_one_split(inputs, tmp_path):

@@ -7,6 +7,7 @@ import json
 import random
 import re
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -488,6 +489,29 @@ def test_the_shingle_sets_let_go_past_their_bound_change_no_verdict(monkeypatch)
     held = dedup_batch(items, DedupIndex(":memory:")).to_json()
     monkeypatch.setattr(cluster, "_SET_VALUES", 50)
     assert dedup_batch(items, DedupIndex(":memory:")).to_json() == held
+
+
+def test_the_texts_of_the_checks_to_come_are_read_at_once(monkeypatch):
+    """Dedup reads the texts of near-threshold pairs for the checks to come in one read, not one read a check: a Dask
+    chunk of 4,100 documents made 1,470 reads of its part (Parquet, 12 ms each), 17 of the 21 s it took to decide. A
+    read holds about `_SET_VALUES` // 2 characters of texts at most (beyond a check's own); no verdict changes."""
+    from cleaner.dedup import cluster
+
+    items = footer_articles(300)
+    batch = sign_items(items, Signer())
+    reads: list[list[int]] = []
+
+    def texts(rows: list[int]) -> list[str | None]:
+        reads.append(rows)
+        return batch.texts(rows)
+
+    held = dedup_batch(items, DedupIndex(":memory:")).to_json()
+    assert dedup_batch(replace(batch, texts=texts), DedupIndex(":memory:")).to_json() == held
+    assert len(reads) == 1 and len(reads[0]) > 200
+    monkeypatch.setattr(cluster, "_SET_VALUES", 20 * max(len(text) for _, text in items))  # 10 texts a read
+    reads.clear()
+    assert dedup_batch(replace(batch, texts=texts), DedupIndex(":memory:")).to_json() == held
+    assert len(reads) > 10 and all(sum(batch.lengths[row] for row in rows) <= cluster._SET_VALUES // 2 for rows in reads)
 
 
 def test_a_duplicate_verified_exactly_says_so_in_its_detail():
