@@ -7,6 +7,7 @@ import contextlib
 import gzip
 import hashlib
 import json
+import logging
 import os
 import random
 import re
@@ -299,9 +300,11 @@ def test_a_run_stopped_after_indexing_is_started_over_by_the_other_engine(schedu
     assert f"holds a run interrupted under --engine {first}" in proc.stderr
 
 
-def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
+def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path, monkeypatch, in_process):
     """SIGKILLed as it prepares its splits, run again: it goes on from its prepared splits, to the same bytes, and its
-    summary says it resumed, as the local engine's does."""
+    summary and progress say it resumed, as the local engine's do."""
+    from cleaner.progress import RunProgress
+
     names, local = reference
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask",
@@ -313,7 +316,14 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert (out / ".cleaner" / "dask" / "fingerprint.json").exists() and not (out / "manifest.json").exists()
-    again = run_cli(*cmd[3:-1])
+    started, new = [], []
+
+    def noted(method, docs_given):  # the documents given to `method`, each call's, noted in `docs_given`
+        return lambda progress, docs, then: docs_given.append(docs) or method(progress, docs, then)
+
+    monkeypatch.setattr(RunProgress, "start_at", noted(RunProgress.start_at, started))
+    monkeypatch.setattr(RunProgress, "update", noted(RunProgress.update, new))
+    again = in_process(*cmd[3:-1])
     assert again.returncode == 0, again.stderr
     assert "resuming:" in again.stderr
     assert _bytes(out) == _bytes(local)
@@ -321,6 +331,9 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path):
     # cluster's workers went on with the splits they had when the run was killed: those prepared are known then
     done = re.search(r"\(dask\), resumed after ([\d,]+) records\n([\d,]+) documents read", again.stderr)
     assert done and 0 < int(done[1].replace(",", "")) < int(done[2].replace(",", "")), again.stderr
+    # the progress starts at the resumed records, and counts only the others (it started at 0, and counted every split,
+    # the resumed ones as new work: "1,001 documents, ... 67 docs/s" for 312 documents prepared)
+    assert started == [int(done[1].replace(",", ""))] and started[0] + sum(new) == int(done[2].replace(",", ""))
 
 
 def _killed_preparing(scheduler: str, names: list[str], out: Path, splits: int) -> list[str]:
@@ -447,6 +460,25 @@ def test_a_heartbeat_in_flight_when_the_cluster_closes_prints_no_traceback():
     assert proc.stderr == "", proc.stderr
 
 
+def test_a_worker_restarted_by_its_nanny_drops_the_closing_heartbeat_message_too():
+    """The log filter of a run's LocalCluster workers (`_not_closing_heartbeat`) was sent to the workers alive at the
+    start: one killed mid-run, which its nanny restarts, printed the message again."""
+    from cleaner.distributed import engine
+
+    def quiet(dask_worker) -> bool:
+        return any(getattr(f, "func", None) is engine._not_closing_heartbeat
+                   for f in logging.getLogger("distributed.worker").filters)
+
+    with engine.dask_client(None, 1) as client:
+        [killed] = client.run(os.getpid).values()
+        os.kill(killed, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while killed in (pids := client.run(os.getpid, on_error="ignore")).values() or not pids:
+            assert time.monotonic() < deadline, "the worker was not restarted"
+            time.sleep(0.1)
+        assert list(client.run(quiet).values()) == [True]
+
+
 def test_a_ctrl_c_held_while_the_cluster_starts_closes_it(monkeypatch):
     """A Ctrl-C during the LocalCluster's start is held until it has started, and comes out then: the
     cluster made just before must be closed, not left with its worker processes to the end of the run."""
@@ -561,6 +593,47 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch, in_process):
         proc = in_process("run", *args, "--out", str(tmp_path / "out"))
         assert proc.returncode == 2 and message in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_finished_run_is_confirmed_without_its_scheduler_which_is_asked_before_work(tmp_path, in_process):
+    """Run again, a finished run is "already complete" with no scheduler to reach (it needed one: exit 2, after the 30 s
+    connect timeout for a web server at the address); a run with work to do asks it before it changes anything."""
+    out, refused = tmp_path / "out", "tcp://127.0.0.1:1"
+    assert in_process("run", str(SEEDS), "--out", str(out), "-q").returncode == 0
+    made = _bytes(out)
+    dask = ("run", str(SEEDS), "--out", str(out), "--engine", "dask", "--scheduler", refused)
+    proc = in_process(*dask)
+    assert proc.returncode == 0 and "is already complete for these inputs" in proc.stderr, proc.stderr
+    proc = in_process(*dask, "--min-chars", "3")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.endswith(f"cleaner: cannot connect to the Dask scheduler at {refused}: nothing listens at port "
+                                "1 of 127.0.0.1 (connection refused)\n"), proc.stderr
+    assert _bytes(out) == made and not (out / ".cleaner").exists()
+
+
+def test_a_host_whose_addresses_all_refuse_is_said_as_a_refused_connection(monkeypatch):
+    """A host that resolves to several addresses, each refusing: asyncio raises a plain OSError("Multiple exceptions:
+    [Errno 111] Connect call failed ...", for each), which was said as it is, not as the refusal it is."""
+    import socket
+
+    from cleaner.distributed.engine import _check_scheduler
+    from cleaner.distributed.splits import UsageError
+
+    closed = socket.socket()  # bound, not listening: its port refuses (on 127.0.0.2 too, where nothing is bound)
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    resolve = socket.getaddrinfo
+
+    def twice(host, *args, **kwargs):
+        if host != "twice.invalid":
+            return resolve(host, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port)) for ip in ("127.0.0.1", "127.0.0.2")]
+
+    monkeypatch.setattr(socket, "getaddrinfo", twice)
+    with closed, pytest.raises(UsageError) as caught:
+        _check_scheduler(f"tcp://twice.invalid:{port}")
+    assert str(caught.value) == (f"cannot connect to the Dask scheduler at tcp://twice.invalid:{port}: nothing listens "
+                                 f"at port {port} of twice.invalid (connection refused)")
 
 
 def test_the_mirror_starts_over_when_the_index_file_is_another(tmp_path):
@@ -793,6 +866,35 @@ def test_a_connection_lost_mid_run_says_so_and_that_the_run_goes_on_when_run_aga
     assert proc.stderr == ("cleaner: the Dask run lost a worker or its scheduler: in <TCP (closed) ConnectionPool.gather "
                            "local=tcp://127.0.0.1:1>: Stream is closed (run the same command again to go on from where "
                            "it stopped)\n")
+
+
+def test_a_scheduler_killed_mid_run_is_one_line_and_exit_4(tmp_path):
+    """`kill -9` of an external scheduler while the run waits on its tasks: the client printed the 35-line traceback of
+    its reconnection, cancelled as it closed, and the run's line went on to a second, Dask's advice (a QA pass). No
+    worker: the run waits on its first tasks."""
+    log = tmp_path / "scheduler.log"
+    with open(log, "w") as stderr:
+        sched = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                  "--port", "0", "--dashboard-address", "127.0.0.1:0"], stderr=stderr)
+    out = tmp_path / "out"
+    try:
+        deadline = time.monotonic() + 60
+        while not (address := re.search(r"at:\s+(tcp://\S+)", log.read_text())) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert address, log.read_text()
+        run = subprocess.Popen([sys.executable, "-m", "cleaner", "run", str(SEEDS), "--out", str(out), "--engine",
+                                "dask", "--scheduler", address[1], "-q"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        while not (out / ".cleaner" / "dask" / "fingerprint.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1)  # its first tasks sent
+    finally:
+        sched.kill()
+        sched.wait()
+    _, said = run.communicate(timeout=120)
+    assert run.returncode == 4, said
+    assert re.fullmatch(r"cleaner: the Dask run lost a worker or its scheduler: split_file-\w+ cancelled for reason: "
+                        r"scheduler-connection-lost\. \(run the same command again to go on from where it stopped\)\n",
+                        said), said
 
 
 def test_ctrl_c_during_a_gather_leaves_no_traceback_of_its_waits(caplog):

@@ -23,20 +23,24 @@ verdicts (adding to the index only what is missing).
 
 from __future__ import annotations
 
+import errno
 import heapq
 import json
 import logging
 import os
 import pickle
+import re
 import resource
 import shutil
 import time
 from bisect import bisect_left
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
+
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from ..config import Config
 from ..dedup.cluster import Decision, Deduplicator
@@ -117,6 +121,16 @@ def _not_sync_cancel(record: logging.LogRecord) -> bool:
     return not (code.co_name == "cancel" and code.co_filename.endswith(os.path.join("distributed", "utils.py")))
 
 
+def _not_reconnect(record: logging.LogRecord) -> bool:
+    """False for what the client logs of its reconnection to a scheduler lost mid-run, which the run says in its own
+    line (`_lost_said`): "Failed to reconnect to scheduler after 30.00 seconds", and the traceback of each of its
+    coroutines cancelled as it closes (35 lines for a `kill -9` of an external scheduler, a QA pass)."""
+    import asyncio
+
+    cancelled = record.exc_info is not None and isinstance(record.exc_info[1], asyncio.CancelledError)
+    return not (cancelled or record.funcName == "_reconnect")
+
+
 _HEARTBEAT_FAILED = "Failed to communicate with scheduler during heartbeat."
 
 
@@ -130,9 +144,23 @@ def _not_closing_heartbeat(worker: Any, record: logging.LogRecord) -> bool:
     return not (closing and record.msg == _HEARTBEAT_FAILED)
 
 
-def _quiet_closing_heartbeat(dask_worker: Any) -> None:
-    """Run on each worker of a run's own LocalCluster (`client.run`): its log filtered by `_not_closing_heartbeat`."""
-    logging.getLogger("distributed.worker").addFilter(partial(_not_closing_heartbeat, dask_worker))
+class _QuietClosingHeartbeat(WorkerPlugin):
+    """On each worker of a run's own LocalCluster, and each one its nanny restarts (a `client.run` at the start reached
+    only the workers alive then): the worker's log filtered by `_not_closing_heartbeat`."""
+
+    name = "cleaner-quiet-closing-heartbeat"
+
+    def setup(self, worker: Any) -> None:
+        logging.getLogger("distributed.worker").addFilter(partial(_not_closing_heartbeat, worker))
+
+
+def _quiet_workers(client: Any) -> None:
+    """`_QuietClosingHeartbeat` registered with the client's cluster, for what it is worth: a worker lost as it is sent
+    is left out, as by `_broadcast` (the scheduler holds the plugin already, for that worker restarted)."""
+    from distributed.comm import CommClosedError
+
+    with suppress(CommClosedError):
+        client.register_plugin(_QuietClosingHeartbeat())
 
 
 @contextmanager
@@ -142,6 +170,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
 
     logging.getLogger("asyncio").addFilter(_not_all_exit)  # for good: the tasks are collected after the client closes
     logging.getLogger("tornado.application").addFilter(_not_sync_cancel)
+    logging.getLogger("distributed.client").addFilter(_not_reconnect)  # for good: logged as the client closes
 
     with ExitStack() as stack:
         if scheduler:  # checked by `_check_scheduler` first
@@ -158,7 +187,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
                                                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}))
             # a Ctrl-C held meanwhile comes out above: the cluster is closed
             client = stack.enter_context(Client(cluster))
-            _broadcast(client, _quiet_closing_heartbeat)
+            _quiet_workers(client)
         with _lost_said():
             yield client
 
@@ -171,15 +200,16 @@ def _broadcast(client: Any, function: Any) -> dict[str, Any]:
 
 @contextmanager
 def _lost_said() -> Iterator[None]:
-    """A connection to a worker or the scheduler lost mid-run (an OSError, which the CLI said as a path's, exit 2), or
-    futures Dask cancelled for it, as a `ClusterLost`."""
-    from distributed.client import FutureCancelledError
+    """A connection to a worker or the scheduler lost mid-run (an OSError, which the CLI said as a path's, exit 2),
+    futures Dask cancelled for it, or the client closed for it (a traceback), as a `ClusterLost`."""
+    from distributed.client import ClosedClientError, FutureCancelledError
     from distributed.comm import CommClosedError
 
     try:
         yield
-    except (CommClosedError, FutureCancelledError) as exc:
-        raise ClusterLost(f"the Dask run lost a worker or its scheduler: {exc}") from None
+    except (CommClosedError, FutureCancelledError, ClosedClientError) as exc:  # closed: no scheduler to reconnect to
+        first = str(exc).partition("\n")[0]  # a cancelled future's second line is Dask's advice to re-run the work
+        raise ClusterLost(f"the Dask run lost a worker or its scheduler: {first}") from None
 
 
 def _check_scheduler(address: str) -> None:
@@ -208,19 +238,28 @@ def _check_scheduler(address: str) -> None:
 
     try:
         answer = asyncio.run(asyncio.wait_for(identity(), timeout))
-    except ConnectionRefusedError:
-        raise UsageError(f"cannot connect to the Dask scheduler at {address}: nothing listens at port {port} of "
-                         f"{host} (connection refused)") from None
-    except TimeoutError:  # no answer: a web server waits for a request
+    except TimeoutError:  # no answer: a web server waits for a request (caught before the OSError it is)
         raise UsageError(f"cannot connect to the Dask scheduler at {address}: no answer within {timeout:g} s") from None
-    except (OSError, ValueError) as exc:  # a host unknown, or not an address
-        raise UsageError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
+    except (OSError, ValueError) as exc:  # refused, a host unknown, or not an address
+        why = f"nothing listens at port {port} of {host} (connection refused)" if _refused(exc) else exc
+        raise UsageError(f"cannot connect to the Dask scheduler at {address}: {why}") from None
     except Exception:  # noqa: BLE001 - the bytes of another protocol read as a Dask message: any error
         raise UsageError(f"{address} does not answer in Dask's protocol: it is not a Dask scheduler") from None
     if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
         what = answer.get("type") if isinstance(answer, dict) else None
         raise UsageError(f"{address} is a Dask {what or 'server'}, not a scheduler: give the address the scheduler "
                          "prints (Scheduler at: tcp://...)")
+
+
+def _refused(exc: Exception) -> bool:
+    """Whether `exc` is a refused connection: to a host of several addresses, each refused, asyncio's plain
+    OSError("Multiple exceptions: [Errno 111] Connect call failed ('::1', 1, 0, 0), [Errno 111] …")."""
+    if not isinstance(exc, OSError):
+        return False
+    if exc.errno == errno.ECONNREFUSED:
+        return True
+    said = re.findall(r"\[Errno (\d+)\]", str(exc)) if str(exc).startswith("Multiple exceptions: ") else []
+    return bool(said) and all(int(n) == errno.ECONNREFUSED for n in said)
 
 
 SCHEMES = ("tcp", "tls", "ws", "wss")
@@ -276,16 +315,26 @@ class DaskRunner:
                 raise UsageError(f"with --scheduler, give absolute paths: the cluster's workers do not run in this folder "
                                  f"({', '.join(relative)})")
         files = file_splits(self.inputs, self.options.input_format)
-        if self.options.scheduler:  # before `--out` is made: a run refused leaves no folder
-            _check_scheduler(self.options.scheduler)
+        if self.options.scheduler:  # the address's form now; whether a scheduler answers once there is work to do
+            _scheduler_place(self.options.scheduler)
+        new = not self.out.exists()  # no finished run to confirm: the scheduler is asked before `--out` is made
+        if new:  # a run refused leaves no folder
+            self._probe_scheduler()
         with claimed(self.out, self.inputs, self.options):
-            return self._run(files)
+            return self._run(files, checked=new)
 
-    def _run(self, files: list) -> RunSummary:
+    def _probe_scheduler(self) -> None:
+        """`_check_scheduler` of the run's scheduler, if it is given one."""
+        if self.options.scheduler:
+            _check_scheduler(self.options.scheduler)
+
+    def _run(self, files: list, checked: bool) -> RunSummary:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())
         fresh = not (self.out / STATE).exists()  # no interrupted run to go on with
         if fresh and (done := already_done(self.out, fp, self.options, self.progress, lambda: self.rules)):
-            return done
+            return done  # said without a scheduler: it needed one, and a web server at its address cost 30 s
+        if not checked:
+            self._probe_scheduler()
         fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
         if fresh and (own := own_index_to_remove(self.out, self.options, None)) and own.exists():
             refuse_other_file(own)  # another program's database there: refused before a cluster starts (~7 s) for nothing
@@ -293,10 +342,11 @@ class DaskRunner:
         self.batch = batch_name(self.out, fp)
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
-                resumed = self._start(fp)
+                prepared = self._start(fp)
+                resumed = sum(prepared.values())
                 splits = self._timed("split", lambda: self._splits(client, files))
-                self.progress.start_at(0, count_records(fp["inputs"]))
-                read_stats = self._timed("prepare", lambda: self._prepare(client, splits))
+                self.progress.start_at(resumed, count_records(fp["inputs"]))  # the rate counts only this run's work
+                read_stats = self._timed("prepare", lambda: self._prepare(client, splits, prepared))
                 try:
                     check_unchanged(fp)
                 except InputChangedError:  # its splits may hold records of two versions: a rerun starts over
@@ -347,11 +397,12 @@ class DaskRunner:
         self.metrics[f"{stage}_s"] = round(time.monotonic() - start, 3)
         return result
 
-    def _start(self, fp: dict[str, Any]) -> int:
+    def _start(self, fp: dict[str, Any]) -> dict[int, int]:
         """Keep the work of an interrupted run of the same fingerprint; otherwise start over, having first
         taken out of the shared index the documents of the run this one replaces (`runner.take_out_replaced`),
-        which may be one interrupted under the local engine: this one cannot go on with its work. How many input
-        records are already prepared (0 when starting over), as the local engine's `_resume_point`."""
+        which may be one interrupted under the local engine: this one cannot go on with its work. The records of each
+        split already prepared, by split number (none when starting over): their sum is the local engine's
+        `_resume_point`."""
         stamp = self.work / "fingerprint.json"
         interrupted = interrupted_run(self.out / STATE)
         if not stamp.exists() and interrupted is not None:
@@ -371,10 +422,10 @@ class DaskRunner:
                     continued = [*self._continued(), continued_over(was, fp)]
                     write_atomic(self.work / CONTINUED, json.dumps(continued).encode())
                     stamp.write_text(json.dumps(fp, sort_keys=True))  # the work is now of this fingerprint too
-                done = [json.loads(path.read_text())["records"] for path in self.work.glob("prep-*.json")]
+                done = parts.prepared(self.work)
                 self.progress.log(f"resuming: {len(done):,} splits already prepared"
                                   + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))
-                return sum(done)
+                return done
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
             self.progress.log(f"{self.out}/ holds an interrupted run whose {differ(changed)}; starting over{keep}")
         own = own_index_to_remove(self.out, self.options, interrupted)
@@ -387,9 +438,11 @@ class DaskRunner:
         self.work.mkdir(parents=True)
         parts.mark_layout(self.work)
         stamp.write_text(json.dumps(fp, sort_keys=True))
-        return 0
+        return {}
 
-    def _prepare(self, client: Any, splits: list) -> ReadStats:
+    def _prepare(self, client: Any, splits: list, prepared: dict[int, int]) -> ReadStats:
+        """Every split prepared into its part (those in `prepared`, by an interrupted run, kept and not counted in the
+        progress: `start_at` counted them); the read counts of them all."""
         import dask
         import dask.bag as db
         from distributed import as_completed
@@ -403,10 +456,13 @@ class DaskRunner:
         done = bag.starmap(parts.prepare_split, config=self.config, input_format=self.options.input_format,
                            work=self.work, rules=rules).to_delayed()
         stats, summaries = ReadStats(), []
-        for future in as_completed(client.compute(done)):
+        futures = client.compute(done)
+        new = {future.key for k, future in enumerate(futures) if k not in prepared}
+        for future in as_completed(futures):
             for s in future.result():
                 summaries.append(s)
-                self.progress.update(s["records"], s["chars"])
+                if future.key in new:
+                    self.progress.update(s["records"], s["chars"])
                 read = ReadStats.from_dict(s["read"])
                 stats.files.update(read.files)
                 stats.skipped.update(read.skipped)

@@ -65,6 +65,12 @@ def part_path(work: Path, k: int) -> Path:
     return work / f"prep-{k:05d}.parquet"
 
 
+def prepared(work: Path) -> dict[int, int]:
+    """The records of each split already prepared (its summary written by `prepare_split`), by split number."""
+    return {int(path.stem.removeprefix("prep-")): json.loads(path.read_text())["records"]
+            for path in work.glob("prep-*.json")}
+
+
 def id_key(doc_id: str) -> int:
     """A signed 64-bit hash of an id (documents with the same id share it)."""
     digest = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8, person=b"cleaner-id").digest()
