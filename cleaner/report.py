@@ -96,7 +96,7 @@ class Stats:
     def summary(self, more: Iterable[str] = ()) -> str:
         """A short plain-text summary of what was removed, for the terminal; `more` lines go before the rule table."""
         removed = self.raw_chars - self.clean_chars
-        share = f" ({share_of(removed, self.raw_chars)})" if self.raw_chars else ""
+        share = f" ({share_of(removed, self.raw_chars, 1)})" if self.raw_chars else ""
         rejected = sum(self.rejected.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.rejected.items()))
         lines = [
@@ -140,14 +140,17 @@ def counted(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def share_of(part: int, whole: int) -> str:
-    """`part` of `whole` as a whole percentage, but `<1%` and `>99%` where rounding would say none or all: `1 of 2,530
-    chars removed (0%)` read as nothing removed (`cleaner diff`), and so did a run's `removed 11 of 110,923 characters
-    (0.0%)`."""
-    share = f"{part / whole:.0%}"
-    if share == "0%" and part:
-        return "<1%"
-    return ">99%" if share == "100%" and part < whole else share
+def share_of(part: int, whole: int, decimals: int = 0) -> str:
+    """`part` of `whole` as a percentage with `decimals` decimals, but `<1%` and `>99%` (`<0.1%` and `>99.9%` with one
+    decimal) where rounding would say none or all: `1 of 2,530 chars removed (0%)` read as nothing removed (`cleaner
+    diff`), and so did a run's `removed 11 of 110,923 characters (0.0%)`. A run's summary says one decimal: whole
+    percents said fr-pages' 1.4% as `1%` and MasakhaNEWS's 0.5% as `<1%`."""
+    said = f"{part / whole:.{decimals}%}"
+    if part and said == f"{0:.{decimals}%}":
+        return f"<{10 ** -decimals:.{decimals}f}%"
+    if part < whole and said == f"{1:.{decimals}%}":
+        return f">{100 - 10 ** -decimals:.{decimals}f}%"
+    return said
 
 
 def per_second(rate: float) -> str:

@@ -677,12 +677,15 @@ def test_the_share_removed_never_reads_as_none_or_all_when_it_is_not(diff, tmp_p
                                      "0 of 38 chars removed (0%)"], headers
 
 
-def test_a_runs_summary_says_the_share_removed_as_diff_says_it():
-    """A run's summary said `removed 11 of 110,923 characters (0.0%)`, nothing removed (a QA pass): it says the share
-    as `cleaner diff` does."""
+def test_a_runs_summary_says_the_share_removed_to_a_tenth_of_a_percent():
+    """A run's summary said `removed 11 of 110,923 characters (0.0%)`, nothing removed (a QA pass), then in whole
+    percents as `cleaner diff` does, fr-pages' 1.4% as `(1%)` and MasakhaNEWS's 0.5% as `(<1%)` (a review): it says
+    one decimal, and `<0.1%` or `>99.9%` where that would round to none or all."""
     from cleaner.report import Stats
 
     said = [Stats(raw_chars=raw, clean_chars=clean).summary().splitlines()[1] for raw, clean in
-            ((110_923, 110_912), (482, 2), (200, 150))]
-    assert said == ["removed 11 of 110,923 characters (<1%)", "removed 480 of 482 characters (>99%)",
-                    "removed 50 of 200 characters (25%)"]
+            ((110_923, 110_912), (100_000, 99_999), (482, 2), (100_000, 1), (1_000, 986), (2_000, 1_990), (200, 150))]
+    assert said == ["removed 11 of 110,923 characters (<0.1%)", "removed 1 of 100,000 characters (<0.1%)",
+                    "removed 480 of 482 characters (99.6%)", "removed 99,999 of 100,000 characters (>99.9%)",
+                    "removed 14 of 1,000 characters (1.4%)", "removed 10 of 2,000 characters (0.5%)",
+                    "removed 50 of 200 characters (25.0%)"]
