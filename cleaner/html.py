@@ -848,19 +848,38 @@ PULL_QUOTE_CLASS = _class_words(r"(?:pull|aside)[_-]?(?:block)?quote", "exergue"
 "pull-quote", "asidequote", "aside_blockquote", in any case, or French "exergue"."""
 
 
+PULL_QUOTE_BLOCKS = frozenset({"div", "aside", "figure", "blockquote", "section", "p"})
+"""The elements a pull quote is: a block set aside. An inline one of its class is the article's words (a French
+site's `<span class="exergue">` in a sentence, as it is bold; WordPress themes' `<span class="pullquote-right">`, which
+a script copies into an aside, the sentence keeping it)."""
+
+
 def _pull_quotes_dropped(tree: Any) -> None:
     """The page without its pull quotes: a line the layout repeats from the article, set aside in large type, with the
     name of who said it under it, which trafilatura kept as lines of the text, the quotation marks the page draws left
     out (Slate's `<div class="aside_blockquote">`: "Tu es femme noire française, … où je suis?", then "Anna"; found by
     a QA pass). `generic.pull-quote` takes a quoted line that the article says again, and left these. A pull quote is
-    an element whose class says so (`PULL_QUOTE_CLASS`: `aside_blockquote`, Vice's `article__pull-quote`, WordPress's
-    `wp-block-pullquote`, Al Jazeera's `pullQuote`, a French blog's `exergue`) of at most `PULL_QUOTE_CHARS`. On
-    fr-pages, 43 on 23 pages, each read: Slate's 38 on 19 pages, Vice's 3, Al Jazeera's (not in the text) and a blog's;
-    41 repeat or reword a sentence of the article, one quotes a paper the article quotes elsewhere. The text of 22
-    pages is 5,674 characters shorter; no other line changed but for a blank at a line's start."""
+    a block (`PULL_QUOTE_BLOCKS`) of its own (`_set_aside`) whose class says so (`PULL_QUOTE_CLASS`:
+    `aside_blockquote`, Vice's `article__pull-quote`, WordPress's `wp-block-pullquote`, Al Jazeera's `pullQuote`, a
+    French blog's `exergue`) of at most `PULL_QUOTE_CHARS`. On fr-pages, 43 on 23 pages, each read: Slate's 38 on 19
+    pages, Vice's 3, Al Jazeera's (not in the text) and a blog's; 41 repeat or reword a sentence of the article, one
+    quotes a paper the article quotes elsewhere. The text of 22 pages is 5,674 characters shorter; no other line
+    changed but for a blank at a line's start. An inline element of such a class took its words out of a sentence
+    ("Le ministre a dit que devant les élus.", a review); kept, it changes no fr-pages text."""
     for element in tree.xpath("//body//*[@class]"):
-        if PULL_QUOTE_CLASS.search(element.get("class")) and len(_element_text(element)) <= PULL_QUOTE_CHARS:
+        if (element.tag in PULL_QUOTE_BLOCKS and PULL_QUOTE_CLASS.search(element.get("class"))
+                and len(_element_text(element)) <= PULL_QUOTE_CHARS and _set_aside(element)):
             element.drop_tree()
+
+
+def _set_aside(element: Any) -> bool:
+    """Whether a block stands apart from the text around it: its parent is a block but a paragraph (not a `<p>` or an
+    inline element: a `<span>`), with no text right before or after it."""
+    parent, previous = element.getparent(), element.getprevious()
+    if parent.tag == "p" or (parent.tag not in LINE_BREAKING and parent.tag != "body"):
+        return False
+    before = previous.tail if previous is not None else parent.text
+    return not (before or "").strip() and not (element.tail or "").strip()
 
 
 def _stopped(parser: Any) -> bool:

@@ -2261,3 +2261,20 @@ def test_a_long_block_of_a_pull_quotes_class_is_no_pull_quote():
     page = ("<html><body><div class='aside-quote-layout'><article>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 2)
             + "</article></div></body></html>")
     assert extract_html(_doc(page), CONFIG).text.splitlines() == PARAGRAPHS * 2
+
+
+@pytest.mark.parametrize("paragraph, shown", [
+    ("<p>Le ministre a dit que <span class='exergue'>la situation est grave et exige une réponse rapide</span> devant "
+     "les élus.</p>", "Le ministre a dit que la situation est grave et exige une réponse rapide devant les élus."),
+    # WordPress themes: a script copies the span into an aside, the sentence keeps it
+    ("<p>Elle explique que <span class='pullquote-right'>nous avons tout perdu en une seule nuit de tempête</span>, "
+     "avant de repartir.</p>", "Elle explique que nous avons tout perdu en une seule nuit de tempête, avant de repartir."),
+    ("<div>Elle explique que <div class='pullquote'>nous avons tout perdu en une seule nuit</div> avant de repartir."
+     "</div>", "nous avons tout perdu en une seule nuit"),
+])
+def test_an_inline_element_of_a_pull_quotes_class_is_the_articles_words(paragraph, shown):
+    """Only a block set aside is a pull quote: an inline element of a pull quote's class inside a sentence took its
+    words out of it ("Le ministre a dit que devant les élus.", a review), as did a block with text around it."""
+    page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{paragraph}<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>"
+    text = extract_html(_doc(page + "</article></body></html>"), CONFIG).text
+    assert shown in text, text
