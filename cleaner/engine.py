@@ -26,9 +26,10 @@ from collections import Counter
 
 from .config import Config, config_of
 from .edits import WHITESPACE_RULE, Composed, removed_by_rules, replay, whitespace_spans
-from .given import given_author, given_lang
+from .given import given_author
 from .kinds import Context, Rule
 from .kinds.shape import shape_scoped
+from .lang import hint_code
 from .models import Cleaned, Document, Edit, Rejected
 from .packs import RuleSet, load_rules
 from .prefilter import Requires, requires_for
@@ -59,7 +60,7 @@ class Cleaner:
                 detail=f"document is {len(doc.text):,} characters, over max_doc_chars={self.config.max_doc_chars:,}",
                 raw=doc.model_dump(exclude_defaults=True),
             )
-        ctx = Context(lang=given_lang(doc), host=doc.host, timeout=self.config.regex_timeout,
+        ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout,
                       author=given_author(doc))
         rules, requires = self._scoped(ctx.lang, ctx.host)
         return _emptied(doc.text, run_rules(doc, rules, ctx, self.config.max_passes, requires))

@@ -1,6 +1,5 @@
 """The fields a document came with: its record's own, else its page's metadata (what trafilatura found or the page
-states), as the rules' values are filled in where they found none, and as a rule may know the document's author
-and language (`given_lang`: the language its rules are scoped by)."""
+states), as the rules' values are filled in where they found none, and as a rule may know the document's author."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from .html import page_author, page_source, page_title
-from .lang import hint_code
 from .models import FIELDS, Cleaned, Document, given_field
 
 _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author", "section": "section"}
@@ -43,14 +41,6 @@ def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tupl
 def given_author(doc: Document) -> str | None:
     """The author `doc` came with (`given_fields`), which a rule may read (`kinds.Context.author`)."""
     return given_fields(doc, ("author",)).get("author", (None, ""))[0]
-
-
-def given_lang(doc: Document) -> str | None:
-    """The language that scopes `doc`'s rules (`lang.hint_code`): its record's `lang` hint, else the language its page
-    states (`html.STATED`: `<html lang>` or `inLanguage`); None when neither names one (the page's was passed over, and
-    a rule scoped `langs: [en]` took "Page suivante" off a page stating `fr`: a QA pass)."""
-    stated = _page(doc).get("language")
-    return hint_code(doc.lang) or hint_code(stated if isinstance(stated, str) else None)
 
 
 def _page(doc: Document) -> dict[str, Any]:
