@@ -403,3 +403,23 @@ def test_a_records_own_author_is_what_a_rule_knows_of_it():
     kept = "Jean Dupont\nLe conseil a voté le budget mardi, après trois heures de débat.\n" + "Une ligne.\n" * 5
     assert clean({"id": "b", "text": kept, "author": "Jean Dupont"}).text.startswith("Jean Dupont")
 
+
+ARTICLE_END = "Le conseil a voté le budget mardi, après trois heures de débat."
+
+
+@pytest.mark.parametrize("text", [
+    # an interview: the author's name is a speaker's label, followed by a question and another name alone
+    f"{ARTICLE_END}\nSophie Gourion\nEt vous, que ferez-vous demain ?\nJean Dupont\nJe continuerai le combat.",
+    f"{ARTICLE_END}\nSophie Gourion\nEt vous, que ferez-vous demain ?",
+    f"{ARTICLE_END}\nSophie Gourion\nJean Dupont\nMerci.",
+    # a list of names: the author's a bulleted item, or after a line ending with ":"
+    f"{ARTICLE_END}\nLe jury réunissait :\n- Claire Levenson\n- Sophie Gourion",
+    f"{ARTICLE_END}\n• Sophie Gourion",
+    f"{ARTICLE_END}\nLe jury réunissait :\nSophie Gourion",
+])
+def test_the_authors_name_in_an_interview_or_a_list_is_no_signature(text):
+    """The author's name ending a text is the article's when it is a speaker's label (a question or another name
+    alone follows it) or a list's item (a bullet before it, or after a line ending with ":" or written as an item):
+    `generic.author-signature` took "Sophie Gourion" from both (a review)."""
+    out = clean({"id": "a", "text": text, "author": "Sophie Gourion"})
+    assert out.text == text and out.edits == (), out.edits
