@@ -723,13 +723,26 @@ def _class_words(*words: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|[\s_-])(?:" + "|".join(words) + r")(?:$|[\s_-])", re.IGNORECASE)
 
 
-LEAD_CLASSES = ("chapo", "chapeau", "standfirst", "lede", "lead", "intro", "introduction")
+LEAD_CLASSES = ("chapo", "chapeau", "standfirst", "lede")
 """The words of a class that name an article's lead, the paragraph under its title (French "chapô", English
 "standfirst", "lede"), whole or between hyphens and underscores (Slate's `article-header__chapo`)."""
-LEAD_CLASS = _class_words(*LEAD_CLASSES)
-"""A class holding a word of `LEAD_CLASSES`, in any case."""
+LOOSE_LEAD_CLASSES = ("lead", "intro", "introduction")
+"""Words of a class that name a lead (Mediapart's blogs' `introduction`) and as often something else: a featured
+teaser (`lead-story`), a notice ("This article is also available in English…"). A lead so marked is taken only right
+under the title (`_heads`) and saying the article's words (`_says_the_article`)."""
+LEAD_CLASS = _class_words(*LEAD_CLASSES, *LOOSE_LEAD_CLASSES)
+"""A class holding a word of `LEAD_CLASSES` or `LOOSE_LEAD_CLASSES`, in any case."""
+_LEAD_CLASS = _class_words(*LEAD_CLASSES)
 LEAD_CHARS = 700
 """The longest a lead is: a paragraph of a few sentences (fr-pages's longest holds 450 characters)."""
+LEAD_LEVELS = 4
+"""How far above a lead the title may be: the element holding both is at most so many levels above it (Slate's and
+Mediapart's 1, leplus's 2, Sciences et Avenir's 4)."""
+LEAD_SHARED_WORDS = 0.25
+"""The least share of a loosely marked lead's words (of four letters or more) that the page's text holds: fr-pages'
+6 Mediapart leads 0.41 to 0.85, the notice above 0.12."""
+_TEASER_CLASS = _class_words("teaser", "promo")
+"""A class of a teaser of another article, or of a block around teasers."""
 _BEFORE = "preceding::text()[not(parent::script or parent::style)]"
 """The page's text before an element, in document order, but its scripts' and styles'."""
 
@@ -737,20 +750,22 @@ _BEFORE = "preceding::text()[not(parent::script or parent::style)]"
 def _led(tree: Any, text: str) -> str:
     """trafilatura's main text with the article's lead where the page shows it: trafilatura drops it with the page's
     header (found by a QA pass: Slate's `<h2 class="article-header__chapo">`, leplus.nouvelobs.com's `<h2
-    itemprop="headline">`), and it was left in the description. A lead is an element marked so (`_marked_leads`), one
-    paragraph of prose (`_lead_like`) that the text does not hold, before most of the text in the page: it goes after
-    the text's first lines that the page shows before it (a title, a byline), if any. Of two leads or more, a list's,
-    none goes. The elements are tried in document order, and the first after most of the text ends the search (those
-    after it are too). On fr-pages 54 pages gain theirs (11,669 characters, each read; no other line changes): 33
-    Slate pages (of the 37 with one, 2 hold it, one is empty and one ends with "...", as a teaser's cut summary does:
-    let in, one of France Culture went in too), 5 of leplus, 8 of Cheek (`chapeau`), 6 of Mediapart's blogs
-    (`introduction`, after their title and byline lines), Sciences et Avenir's `article-chapo` and CNRS Le journal's
-    `billet-chapo`. The Guardian's two standfirsts and Al Jazeera's stay out: two without a sentence's end, one with a
-    promotion as a second block."""
-    lines, letters = text.split("\n"), _letters(text)
+    itemprop="headline">`), and it was left in the description. A lead is an element marked so in the article's header
+    (`_marked_leads`), one paragraph of prose (`_lead_like`) that the text does not hold, before most of the text in the
+    page: it goes after the text's first lines that the page shows before it (a title, a byline), if any. Of two leads
+    or more, a list's, none goes. The elements are tried in document order, and the first after most of the text ends
+    the search (those after it are too). On fr-pages 54 pages gain theirs (11,669 characters, each read; no other line
+    changes): 33 Slate pages (of the 37 with one, 2 hold it, one is empty and one ends with "...", as a teaser's cut
+    summary does: let in, one of France Culture went in too), 5 of leplus, 8 of Cheek (`chapeau`), 6 of Mediapart's
+    blogs (`introduction`, after their title and byline lines), Sciences et Avenir's `article-chapo` and CNRS Le
+    journal's `billet-chapo`. The Guardian's two standfirsts and Al Jazeera's stay out: two without a sentence's end,
+    one with a promotion as a second block."""
+    lines, letters, words = text.split("\n"), _letters(text), _words(text)
     leads: dict[str, int] = {}
     for element in _marked_leads(tree):
-        if not _lead_like(lead := _shown_lines(element)) or _letters(lead) in letters:
+        lead = _shown_lines(element)
+        if (not _lead_like(lead) or _letters(lead) in letters
+                or not (_strictly_marked(element) or _says_the_article(lead, words))):
             continue
         before = _letters("".join(element.xpath(_BEFORE)))
         at = next((i for i, line in enumerate(lines) if _letters(line) not in before), len(lines))
@@ -765,14 +780,46 @@ def _led(tree: Any, text: str) -> str:
     return "\n".join([*lines[:at], lead, *lines[at:]])
 
 
-def _marked_leads(tree: Any) -> list[Any]:
-    """The page's elements marked as a lead, in document order: by a word of their class (`LEAD_CLASS`), or as
-    schema.org's `headline` where it is no `<h1>` (the title is: leplus.nouvelobs.com's `<h2 itemprop="headline">`
-    under it); not in a link, where a teaser's is. Sought in Python: an XPath regular expression calls into it for
-    each element (20,000 classed `<span>`s took 0.2 s)."""
-    return [element for element in tree.xpath("//body//*[@class or @itemprop='headline']")
+def _marked_leads(tree: Any) -> Iterator[Any]:
+    """The page's elements marked as a lead in the article's header (`_heads`), in document order: by a word of their
+    class (`LEAD_CLASS`), or as schema.org's `headline` where it is no `<h1>` (the title is: leplus.nouvelobs.com's
+    `<h2 itemprop="headline">` under it). Sought in Python: an XPath regular expression calls into it for each element
+    (20,000 classed `<span>`s took 0.2 s)."""
+    titled = {parent for title in tree.iter("h1") for parent in title.iterancestors()}
+    return (element for element in tree.xpath("//body//*[@class or @itemprop='headline']")
             if (element.get("itemprop") == "headline" or LEAD_CLASS.search(element.get("class", "")))
-            and element.tag != "h1" and not element.xpath("ancestor::a")]
+            and element.tag != "h1" and _heads(element, titled))
+
+
+def _strictly_marked(element: Any) -> bool:
+    """Whether an element is marked as a lead by a word that names one alone (`LEAD_CLASSES`) or as a `headline`."""
+    return element.get("itemprop") == "headline" or bool(_LEAD_CLASS.search(element.get("class", "")))
+
+
+def _heads(element: Any, titled: set[Any]) -> bool:
+    """Whether an element is in the article's header: under the title (an element at most `LEAD_LEVELS` above it, not
+    `<body>`, holds an `<h1>`: is of `titled`) or in a `<header>`, or, marked strictly (`_strictly_marked`), in an
+    `<article>` (CNRS Le journal's `billet-chapo`, far from its title); never in a link (a teaser's summary), a list
+    item, a teaser (`_TEASER_CLASS`) or the page's frame (`_framed`: a sidebar, related posts): a review found a
+    featured teaser (`<div class="lead-story">` over the article's header) put first."""
+    around = list(element.iterancestors())
+    if (_framed(element) or _TEASER_CLASS.search(element.get("class", ""))
+            or any(parent.tag in ("a", "li") or _TEASER_CLASS.search(parent.get("class", "")) for parent in around)):
+        return False
+    near = [parent for parent in around[:LEAD_LEVELS] if parent.tag not in ("body", "html")]
+    return (any(parent.tag == "header" or parent in titled for parent in near)
+            or (_strictly_marked(element) and any(parent.tag in ("header", "article") for parent in around)))
+
+
+def _says_the_article(lead: str, words: set[str]) -> bool:
+    """Whether at least `LEAD_SHARED_WORDS` of a lead's words (`_words`) are of the text's `words`."""
+    own = _words(lead)
+    return len(own & words) >= LEAD_SHARED_WORDS * len(own)
+
+
+def _words(text: str) -> set[str]:
+    """The words of four letters or more of `text`, case folded."""
+    return {word.casefold() for word in re.findall(r"\w{4,}", text)}
 
 
 def _lead_like(lead: str) -> bool:
@@ -1704,18 +1751,18 @@ _FRAME_CLASS = _class_words("widget", "sidebar", "related", "recent")
 """A class or id of a page's frame: a sidebar, a widget (`widget widget_recent_entries`), related or recent posts."""
 
 
-def _framed(time: Any) -> bool:
-    """Whether a `<time>` is in the page's frame, not the post: in an `<aside>`, a `<nav>` (links to the previous
-    and next posts, each with its date), a `<footer>` that no `<article>` or `<main>` holds (the page's, not the post's
-    where themes put its date), or an element whose class or id is a sidebar's, a widget's or a list of related or
-    recent posts (`_FRAME_CLASS`; not `<body>`'s, whose classes say `no-sidebar` on a page without one)."""
-    for element in time.iterancestors():
-        if element.tag in ("body", "html"):
+def _framed(element: Any) -> bool:
+    """Whether an element (a `<time>`, a lead) is in the page's frame, not the post: in an `<aside>`, a `<nav>` (links
+    to the previous and next posts, each with its date), a `<footer>` that no `<article>` or `<main>` holds (the page's,
+    not the post's where themes put its date), or an element whose class or id is a sidebar's, a widget's or a list of
+    related or recent posts (`_FRAME_CLASS`; not `<body>`'s, whose classes say `no-sidebar` on a page without one)."""
+    for parent in element.iterancestors():
+        if parent.tag in ("body", "html"):
             return False
-        names = f"{element.get('class', '')} {element.get('id', '')}"
-        if element.tag in ("aside", "nav") or _FRAME_CLASS.search(names):
+        names = f"{parent.get('class', '')} {parent.get('id', '')}"
+        if parent.tag in ("aside", "nav") or _FRAME_CLASS.search(names):
             return True
-        if element.tag == "footer" and not any(a.tag in ("article", "main") for a in element.iterancestors()):
+        if parent.tag == "footer" and not any(a.tag in ("article", "main") for a in parent.iterancestors()):
             return True
     return False
 

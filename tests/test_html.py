@@ -2231,6 +2231,40 @@ def test_what_is_no_lead_or_is_in_the_text_already_is_not_put_before_it(header):
     assert extract_html(_doc(page), CONFIG).text.splitlines() == without
 
 
+@pytest.mark.parametrize("before, header", [
+    # a featured teaser over the article's header, by a loose word of its class
+    ("<div class='lead-story'><p>Autre article : les pêcheurs bretons manifestent contre les quotas imposés par "
+     "Bruxelles cette semaine.</p></div>", ""),
+    # a notice under the title, by a loose word, that says none of the article's words
+    ("", "<p class='intro'>This article is also available in English for our international readers today.</p>"),
+    # a lead's class in the page's frame or a teaser's
+    ("<aside><p class='article-chapo'>Les pêcheurs bretons manifestent contre les quotas imposés par Bruxelles.</p>"
+     "</aside>", ""),
+    ("<div class='teaser'><p class='chapo'>Les pêcheurs bretons manifestent contre les quotas imposés par Bruxelles."
+     "</p></div>", ""),
+])
+def test_a_lead_is_sought_in_the_articles_header_only(before, header):
+    """A lead is the element marked so in the article's header: under its title or in its `<header>`, and for the
+    loose words `lead`, `intro` and `introduction`, which teasers and notices bear too, right under the title and saying
+    the article's words (a review found a `lead-story` teaser and an English notice put first)."""
+    title = "<h1>Les pluies reviennent sur le Souss</h1>"
+    page = (f"<html><body>{before}<header>{title}{header}</header><article>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == PARAGRAPHS
+
+
+@pytest.mark.parametrize("lead", [
+    "<p class='intro'>Après trois années de sécheresse, les premières pluies de la saison remplissent les barrages.</p>",
+    "<p class='chapo'>Face à la sécheresse historique, Rabat promet des aides rapides aux éleveurs les plus touchés.</p>",
+])
+def test_a_lead_under_the_title_is_put_back(lead):
+    """A lead right under the title goes before the article, by a loose word of its class when it says the article's
+    words."""
+    page = (f"<html><body><header><h1>Les pluies reviennent sur le Souss</h1>{lead}</header><article>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [lead.split(">")[1].split("<")[0], *PARAGRAPHS]
+
+
 def test_a_pull_quote_set_aside_is_no_line_of_the_text():
     """A pull quote is a line the page's layout repeats from the article, set aside: Slate's `<div
     class="aside_blockquote">` came out as the quotation without its quotation marks, then the name "Anna" a line
