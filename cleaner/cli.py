@@ -14,6 +14,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable
+from functools import partial
 from importlib import import_module
 from types import FrameType
 from typing import Any
@@ -284,7 +285,8 @@ def _handled(args: argparse.Namespace) -> int:
     from .escapes import one_line
     from .io.writers import stdout
     from .linguaserver import ServerDied
-    from .packs import RulePackError
+    from .commands.common import disabled_by
+    from .packs import RulePackError, UnknownRulesError
     from .workers import StrictStop
 
     try:
@@ -292,6 +294,9 @@ def _handled(args: argparse.Namespace) -> int:
         if sys.stdout is not None:  # what it wrote and is still buffered, written here: a full disk said as above
             stdout().flush()
         return code
+    except UnknownRulesError as exc:
+        print(f"cleaner: {exc.said(partial(disabled_by, args))}", file=sys.stderr)
+        return 2
     except (RulePackError, ConfigError, IndexMismatchError, IndexBusyError) as exc:
         print(f"cleaner: {exc}", file=sys.stderr)
         return 2

@@ -15,12 +15,12 @@ import os
 import sys
 import tomllib
 import warnings
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .escapes import too_many_digits
 
@@ -67,6 +67,23 @@ def _plain(key: str, value: str | None = None) -> str:
     return key if value is None else f"{key} = {value}"
 
 
+def _to_disable(rule_id: str) -> str:
+    """`rule_id` of `disabled_rules`, refused when it can name no loaded rule: blank (an unset shell variable), or one
+    of cleaner's own edits (`edits.BUILT_IN_RULES`), which no pack defines and no id switches off."""
+    from .edits import REPEATED_RULE, WHITESPACE_RULE
+
+    if not rule_id.strip():
+        raise ValueError("an empty id: give the id of a loaded rule (`cleaner rules list` names them)")
+    if rule_id == REPEATED_RULE:
+        raise ValueError(f"{rule_id!r} is the boilerplate `cleaner run` learns from the corpus, no rule of the packs: "
+                         "it is learned only with --learn-boilerplate (learn_boilerplate = true); leave that out, or "
+                         "give --no-learn-boilerplate")
+    if rule_id == WHITESPACE_RULE:
+        raise ValueError(f"{rule_id!r} is cleaner's own tidying (lines trimmed, blank lines folded), no rule of the "
+                         "packs: it cannot be switched off")
+    return rule_id
+
+
 class Config(BaseModel):
     """Everything a run depends on. Build it with `Config.load`; it cannot be changed afterwards."""
 
@@ -76,7 +93,7 @@ class Config(BaseModel):
     """Extra rule-pack folders (or single .yaml files), loaded after the shipped packs."""
     default_rules: bool = Field(True, strict=True)
     """Load the packs shipped with cleaner."""
-    disabled_rules: tuple[str, ...] = ()
+    disabled_rules: tuple[Annotated[str, AfterValidator(_to_disable)], ...] = ()
     """Ids of loaded rules not to run (a shipped rule a user's own, of another id, replaces): each must be a loaded
     rule's (`packs.load_files`), which keeps its id."""
     id_field: str = "id"
@@ -137,10 +154,8 @@ class Config(BaseModel):
     @field_validator("disabled_rules")
     @classmethod
     def _ids(cls, ids: tuple[str, ...]) -> tuple[str, ...]:
-        """Each id once; a blank one (an unset shell variable) is refused: it names no rule."""
-        if not all(rule_id.strip() for rule_id in ids):
-            raise ValueError("an empty id: give the id of a loaded rule (`cleaner rules list` names them)")
-        return tuple(dict.fromkeys(ids))
+        """Each id once, sorted: the same rules disabled in another order are the same config (and fingerprint)."""
+        return tuple(sorted(set(ids)))
 
     @field_validator("id_field", "text_field")
     @classmethod
@@ -259,10 +274,12 @@ class Config(BaseModel):
         return self._checked({**dict(self), **update}) if update else super().model_copy(deep=deep)
 
     @classmethod
-    def _checked(cls, values: dict[str, Any], file: str | Path | None = None, given: Collection[str] = ()) -> Config:
+    def _checked(cls, values: dict[str, Any], file: str | Path | None = None,
+                 given: Mapping[str, Any] | None = None) -> Config:
         """The config of `values`, or the `ConfigError` that names the key at fault (and `file`, the config file
-        that gave the keys `given`)."""
-        where = f" in {file}" if file else ""
+        that gave the values `given`); an item an override added to the file's list of an `ADDED` key is the
+        override's, not the file's (`key` that key alone, which a flag that gave it names)."""
+        where, given = f" in {file}" if file else "", given or {}
         try:
             return cls(**values)
         except ValidationError as exc:
@@ -278,6 +295,8 @@ class Config(BaseModel):
                 raise ConfigError(f"config{where}: {clash}", clashing=clash.keys, named=named) from None
             if isinstance(raised, _Unanswered):
                 raise ConfigError(f"config{where}: langs: {raised}", "langs", str(raised)) from None
+            if _added(err["loc"], given):
+                raise ConfigError(f"config: {err['loc'][0]}: {_said(err)}", err["loc"][0], _said(err)) from None
             key = ".".join(str(p) for p in err["loc"])
             named = "".join(f" item {p + 1}" if isinstance(p, int) else f".{p}" if i else p
                             for i, p in enumerate(err["loc"]))  # `langs item 1`, counted as a reader does (`langs.0`)
@@ -286,6 +305,14 @@ class Config(BaseModel):
 
 ADDED = ("rules_dirs", "disabled_rules")
 """The keys an override of `Config.load` adds to a config file's list of, not replaces."""
+
+
+def _added(loc: tuple, given: Mapping[str, Any]) -> bool:
+    """Whether the error at `loc` is of an item of an `ADDED` key's list past the config file's own (`given`): one
+    an override added (`Config.load`)."""
+    listed = given.get(loc[0])
+    return loc[0] in ADDED and len(loc) > 1 and isinstance(loc[1], int) and loc[1] >= (
+        len(listed) if isinstance(listed, list) else 0)
 
 
 def config_of(config: Config | None) -> Config:

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -46,6 +46,22 @@ class RulePackError(ValueError):
         if field:
             parts.append(f"field {field!r}")
         super().__init__(": ".join(parts) + ": " + message)
+
+
+class UnknownRulesError(ConfigError):
+    """Ids of `disabled_rules` (`ids`) that no loaded rule has; `said(origin)` names where each came from."""
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self.ids = ids
+        super().__init__(self.said(lambda _: "disabled_rules"), "disabled_rules")
+
+    def said(self, origin: Callable[[str], str]) -> str:
+        """The message, the ids grouped by `origin(id)` (`--disable-rule`, `disabled_rules in c.toml`)."""
+        by: dict[str, list[str]] = {}
+        for rule_id in self.ids:
+            by.setdefault(origin(rule_id), []).append(rule_id)
+        return "; ".join(f"{where}: no loaded rule has the id {', '.join(map(repr, ids))}"
+                         for where, ids in by.items()) + " (`cleaner rules list` names them)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -215,8 +231,7 @@ def load_files(files: list[Path], shipped: int = 0, disabled: tuple[str, ...] = 
     finally:
         save_compiled()  # the patterns checked, for the next process
     if unknown := [rule_id for rule_id in disabled if rule_id not in seen]:
-        raise ConfigError(f"disabled_rules (--disable-rule): no loaded rule has the id {', '.join(map(repr, unknown))} "
-                          "(`cleaner rules list` names them)")
+        raise UnknownRulesError(tuple(unknown))
     off = [rule for _, rule in rules if rule.id in disabled]
     # stable: load order on ties
     ordered = [rule for _, rule in sorted(rules, key=lambda r: (type(r[1]).phase, r[0])) if rule.id not in disabled]

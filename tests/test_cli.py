@@ -350,6 +350,7 @@ def test_rules_check_takes_a_config_as_the_service_does(tmp_path, in_process, mo
     assert (proc.returncode, timeouts) == (1, [7.5]), proc.stderr
     assert f"{mine}:2: FAIL t.mine: keep example 1 is changed by t.theirs" in proc.stdout
 
+
 def test_a_loaded_rule_is_disabled_by_its_id(tmp_path, in_process):
     """A shipped rule could be switched off only with every shipped pack (`--no-default-rules`) or by editing it:
     `disabled_rules` (and `--disable-rule ID`, added to it) leaves it out of a run, `rules list` shows it as disabled,
@@ -368,13 +369,55 @@ def test_a_loaded_rule_is_disabled_by_its_id(tmp_path, in_process):
         ["fr.published-in", "extract", "fr", "[disabled]"], ["generic.email-line", "regex", "any", "[disabled]"]]
     assert not any(line.startswith("fr.published-in ") for line in listed.stdout.splitlines()[:-2])
     unknown = in_process("rules", "list", "--disable-rule", "fr.nope")
-    assert (unknown.returncode, unknown.stderr) == (2, "cleaner: disabled_rules (--disable-rule): no loaded rule has "
+    assert (unknown.returncode, unknown.stderr) == (2, "cleaner: --disable-rule: no loaded rule has "
                                                        "the id 'fr.nope' (`cleaner rules list` names them)\n")
     mine = tmp_path / "mine.yaml"
     mine.write_text("rules:\n  - id: fr.published-in\n    kind: line\n    description: a fix\n    phrases: [Menu]\n"
                     "    examples: {remove: [Menu], keep: ['Le texte.']}\n", encoding="utf-8")
     again = in_process("rules", "list", "--config", str(cfg), "--rules", str(mine))
     assert again.returncode == 2 and "duplicate id, already defined in" in again.stderr
+
+
+def test_an_unknown_disabled_id_is_named_where_it_was_given(tmp_path, in_process):
+    """An id no loaded rule has was "disabled_rules (--disable-rule): …", whether the config file or the flag gave it
+    (a review): each is named by what gave it, the config file by its path."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('disabled_rules = ["fr.published-in", "fr.gone"]\n', encoding="utf-8")
+    both = in_process("rules", "list", "--config", str(cfg), "--disable-rule", "fr.nope")
+    assert (both.returncode, both.stderr) == (2, f"cleaner: disabled_rules in {cfg}: no loaded rule has the id 'fr.gone'; "
+                                                 "--disable-rule: no loaded rule has the id 'fr.nope' (`cleaner rules list` "
+                                                 "names them)\n")
+
+
+@pytest.mark.parametrize("rule_id, said", [
+    ("repeated", "'repeated' is the boilerplate `cleaner run` learns from the corpus, no rule of the packs: it is learned "
+                 "only with --learn-boilerplate (learn_boilerplate = true); leave that out, or give --no-learn-boilerplate"),
+    ("whitespace", "'whitespace' is cleaner's own tidying (lines trimmed, blank lines folded), no rule of the packs: it "
+                   "cannot be switched off"),
+    (" ", "an empty id: give the id of a loaded rule (`cleaner rules list` names them)")])
+def test_an_id_no_pack_can_hold_is_refused_as_what_it_is(tmp_path, in_process, rule_id, said):
+    """`--disable-rule repeated` and `--disable-rule whitespace` were "no loaded rule has the id": they are cleaner's
+    own edits, said so with what to do; a blank id is refused by the config alone (it was checked before too), named
+    by the flag or the file that gave it."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('disabled_rules = ["fr.published-in"]\n', encoding="utf-8")
+    flag = in_process("rules", "list", "--config", str(cfg), "--disable-rule", rule_id)
+    assert (flag.returncode, flag.stderr) == (2, f"cleaner: --disable-rule: {said}\n")
+    cfg.write_text(f'disabled_rules = ["fr.published-in", "{rule_id}"]\n', encoding="utf-8")
+    listed = in_process("rules", "list", "--config", str(cfg), "--disable-rule", "generic.email-line")
+    assert (listed.returncode, listed.stderr) == (2, f"cleaner: config in {cfg}: disabled_rules item 2: {said}\n")
+
+
+def test_the_disabled_ids_in_another_order_are_the_same_run(tmp_path, in_process):
+    """Two `--disable-rule` flags swapped made a finished run "a finished run whose config differs: running again"
+    (a review): the ids are one set, sorted."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Le conseil municipal a voté le budget."}) + "\n", encoding="utf-8")
+    ids = ["generic.email-line", "fr.published-in"]
+    run = ("run", str(src), "--out", str(tmp_path / "out"))
+    assert in_process(*run, *(f for i in ids for f in ("--disable-rule", i))).returncode == 0
+    again = in_process(*run, *(f for i in reversed(ids) for f in ("--disable-rule", i)))
+    assert again.returncode == 0 and "already complete" in again.stderr and "differs" not in again.stderr, again.stderr
 
 
 def test_outputs_that_cannot_be_written_are_refused_before_reading(tmp_path, in_process):

@@ -80,8 +80,7 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
     not_blank(args.config, "--config", "give a TOML file of config values, or leave --config out")
     for key in ("id_field", "text_field"):
         not_blank(extra.get(key), flag_of(key), "give the name of a JSONL field, or leave the flag out")
-    for rule_id in getattr(args, "disable_rule", []):
-        not_blank(rule_id, "--disable-rule", "give the id of a loaded rule (`cleaner rules list` names them)")
+    extra["disabled_rules"] = tuple(getattr(args, "disable_rule", [])) or None
     if (encoding := getattr(args, "encoding", None)) is not None:
         not_blank(encoding, "--encoding", "give an encoding (cp1252, latin-1), or leave --encoding out for utf-8")
         extra["encoding"] = encoding
@@ -90,7 +89,6 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
             args.config,
             rules_dirs=tuple(pack_paths(getattr(args, "rules", []), "--rules")) or None,
             default_rules=getattr(args, "default_rules", None),
-            disabled_rules=tuple(getattr(args, "disable_rule", [])) or None,
             **extra,
         )
     except ConfigError as exc:
@@ -101,7 +99,14 @@ def config_from(args: argparse.Namespace, **extra) -> Config:
         raise
 
 
-_FLAGS = {"repeated_min_docs": "--min-docs", "repeated_min_share": "--min-share"}
+def disabled_by(args: argparse.Namespace, rule_id: str) -> str:
+    """What gave the disabled id `rule_id`: its `--disable-rule` flag, else the `--config` file's `disabled_rules`."""
+    if rule_id in getattr(args, "disable_rule", ()) or not getattr(args, "config", None):
+        return "--disable-rule"
+    return f"disabled_rules in {args.config}"
+
+
+_FLAGS = {"repeated_min_docs": "--min-docs", "repeated_min_share": "--min-share", "disabled_rules": "--disable-rule"}
 
 
 def flag_of(key: str) -> str:
