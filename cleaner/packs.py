@@ -588,8 +588,9 @@ or a form feed a line break, `io.decoding.repair`)."""
 
 _YAML_ESCAPES = {"\x00": ("\\0", "a null"), "\x07": ("\\a", "a bell"), "\x08": ("\\b", "a backspace"),
                  "\x0b": ("\\v", "a vertical tab"), "\x0c": ("\\f", "a form feed"), "\x1b": ("\\e", "an escape")}
-"""The controls YAML's double quotes make of an escape a pattern means otherwise (`\\b`, a word boundary): the escape
-and what YAML reads it as."""
+"""The controls YAML's double quotes make of an escape of their own: the escape and what the control is. Only `\\b`
+means another thing single-quoted (a word boundary); `\\a` `\\f` `\\v` `\\0` would match the same control, `\\e` is
+no regex."""
 
 _SINGLE_QUOTES = "write the pattern in single quotes"
 
@@ -603,11 +604,12 @@ def _no_control(item: dict, name: str, rule_id: str, line: int | None) -> None:
         items = value if isinstance(value, list) else [value]
         for nth, text in enumerate(items, start=1):
             if isinstance(text, str) and (found := _CONTROL.search(text)):
-                char = found.group()
-                msg = (f"holds U+{ord(char):04X}, a control character no text the rules read holds: "
-                       + (f"YAML's double quotes read `{_YAML_ESCAPES[char][0]}` as {_YAML_ESCAPES[char][1]}: "
-                          f"{_SINGLE_QUOTES if field == 'pattern' else 'write it in single quotes'} "
-                          f"('{_as_escapes(text)}')" if char in _YAML_ESCAPES else "take it out"))
+                char, code = found.group(), f"U+{ord(found.group()):04X}"
+                named = f" ({_YAML_ESCAPES[char][1]})" if char in _YAML_ESCAPES else ""
+                advice = (f"{_SINGLE_QUOTES if field == 'pattern' else 'write it in single quotes'} "
+                          f"('{_as_escapes(text)}')" if char == "\b" else "take it out")
+                msg = (f"holds {code}, a control character no text the rules read holds: an escape that YAML read as "
+                       f"{code}{named}: {advice}")
                 raise RulePackError(name, f"item {nth} {msg}" if isinstance(value, list) else msg, rule_id, field, line)
 
 

@@ -1921,20 +1921,25 @@ def test_requires_of_spaces_alone_is_refused_as_an_empty_one_is(given, says):
 
 @pytest.mark.parametrize("params, field, says", [
     ('kind: regex\n    scope: span\n    pattern: "\\bMenu\\b"\n', "field 'pattern': holds U+0008",
-     "YAML's double quotes read `\\b` as a backspace: write the pattern in single quotes ('\\bMenu\\b')"),
+     "an escape that YAML read as U+0008 (a backspace): write the pattern in single quotes ('\\bMenu\\b')"),
     ('kind: line\n    phrases: [Menu, "Menu\\a"]\n', "field 'phrases': item 2 holds U+0007",
-     "YAML's double quotes read `\\a` as a bell: write it in single quotes ('Menu\\a')"),
+     "an escape that YAML read as U+0007 (a bell): take it out"),
     ('kind: line\n    phrases: [Menu]\n    requires: ["\\bmenu"]\n', "field 'requires': item 1 holds U+0008",
-     "as a backspace"),
-    ('kind: truncate\n    markers: ["Voir\\x01aussi"]\n', "field 'markers': item 1 holds U+0001", "take it out")])
+     "an escape that YAML read as U+0008 (a backspace): write it in single quotes ('\\bmenu')"),
+    ('kind: regex\n    pattern: "a\\x0bb"\n', "field 'pattern': holds U+000B",
+     "an escape that YAML read as U+000B (a vertical tab): take it out"),
+    ('kind: regex\n    pattern: "a\\eb"\n', "field 'pattern': holds U+001B", "an escape that YAML read as U+001B (an "
+     "escape): take it out"),
+    ('kind: truncate\n    markers: ["Voir\\x01aussi"]\n', "field 'markers': item 1 holds U+0001",
+     "an escape that YAML read as U+0001: take it out")])
 def test_a_control_character_in_a_rule_is_refused_naming_the_escape(params, field, says):
     """`pattern: "\bZorglub\b"` in YAML's double quotes is two backspaces: the rule loaded and never matched, and
     `rules check` said "not touched" with no reason (QA pass). A control character no text holds is refused, naming
-    the rule, the field and the escape that made it."""
+    the rule, the field and the control the escape made; single quotes are advised for `\b` alone: `"a\x0bb"` was said
+    to be a `\v` the user never wrote, `'\v'` matches the same control (so never), and `'\e'` is no regex (a review)."""
     with pytest.raises(RulePackError) as caught:
         load_pack_text(_one_rule("    " + params), "p.yaml")
-    assert f"rule 'u.rule': {field}, a control character no text the rules read holds: " in str(caught.value)
-    assert says in str(caught.value)
+    assert f"rule 'u.rule': {field}, a control character no text the rules read holds: {says}" in str(caught.value)
 
 
 def test_an_unknown_escape_in_double_quotes_is_named_with_the_advice():
