@@ -265,13 +265,20 @@ def check_notes(rules: Iterable[Rule], loaded: Iterable[Rule], places: dict[str,
     packs, the service's rules): a rule with the id of a loaded one and not that rule, which it is checked in place of,
     and `unscoped_shapes` of them together. The CLI printed them and the service left them out."""
     rules, loaded = list(rules), list(loaded)
-    loaded_ids, mine = {r.id for r in loaded}, {r.id for r in rules}
-    notes = [f"{rule.id} has the id of a shipped rule: checked in its place (the review's ⚑ snippet); `clean` refuses "
-             "two rules of one id: edit the shipped pack, or give the rule an id of its own"
-             for rule in rules if rule.id in loaded_ids and rule not in loaded]  # not a shipped rule as it is
+    by_id, mine = {r.id: r for r in loaded}, {r.id for r in rules}
+    notes = [_same_id(rule.id, by_id[rule.id].shipped)
+             for rule in rules if rule.id in by_id and rule not in loaded]  # not a loaded rule as it is
     if said := unscoped_shapes([*rules, *(r for r in loaded if r.id not in mine)], places):  # where they run together
         notes.append(said)
     return notes
+
+
+def _same_id(rule_id: str, shipped: bool) -> str:
+    """`check_notes`' note of a checked rule of `rule_id`, the id of a loaded rule (a `shipped` one, or one of the
+    config's own packs: it was said to be a shipped rule's)."""
+    what, pack = ("a shipped rule", "the shipped pack") if shipped else ("a loaded rule", "its pack")
+    return (f"{rule_id} has the id of {what}: checked in its place (the review's ⚑ snippet); `clean` refuses two rules "
+            f"of one id: edit {pack}, or give the rule an id of its own")
 
 
 def _read(path: Path) -> tuple[str, str]:

@@ -1278,6 +1278,19 @@ def test_rules_check_notes_an_id_a_shipped_rule_has_which_clean_refuses(tmp_path
     assert "note:" not in in_process("rules", "check", "rules/generic.yaml").stderr
 
 
+def test_rules_check_notes_an_id_a_rule_of_the_configs_packs_has_as_a_loaded_rules(tmp_path, in_process):
+    """`rules check --config` of a rule with the id of a rule of one of the config's own packs said it had "the id of
+    a shipped rule" and to "edit the shipped pack" (a review): it is a loaded rule's, whose pack is to edit."""
+    theirs, mine = tmp_path / "theirs.yaml", tmp_path / "mine.yaml"
+    theirs.write_text("rules:" + GOOD_RULE, encoding="utf-8")
+    mine.write_text("rules:" + GOOD_RULE.replace("description: ", "description: mine, "), encoding="utf-8")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('rules_dirs = ["theirs.yaml"]\n', encoding="utf-8")
+    proc = in_process("rules", "check", str(mine), "--config", str(cfg))
+    assert ("note: t.good has the id of a loaded rule: checked in its place (the review's ⚑ snippet); `clean` refuses "
+            "two rules of one id: edit its pack, or give the rule an id of its own\n") in proc.stderr, proc.stderr
+
+
 def test_an_unscoped_shape_rule_of_a_users_pack_is_warned_of(tmp_path, in_process):
     """A user's `shape` rule without `sources` replaces none: the shipped `shape` ran beside it without a word."""
     path = tmp_path / "shape.yaml"
