@@ -2023,7 +2023,8 @@ def test_a_page_or_a_warc_file_on_stdin_is_one_rejection_saying_so_not_one_per_l
     """`cleaner clean - < page.html` gave one `malformed JSON: Expecting value at column 1` per line (481 for one page),
     and `zcat w.warc.gz | cleaner clean -` the same (a QA pass): stdin has no name to tell its format by, so a stream
     that opens (decompressed, after blanks, a byte order mark, comments) as an HTML page or a WARC file is one
-    rejection saying what to do. A JSONL stream whose first line is malformed is still read line by line."""
+    rejection saying what to do. A JSONL stream whose first line is malformed is still read line by line, as is one
+    that opens as a page or a WARC but holds a line that opens as a record in its first 4 KB (a review)."""
     write_warc(tmp_path / "w.warc.gz")
     page = PAGE.format(n=1, body="Corps.").replace("><", ">\n<")
     streams = {
@@ -2031,6 +2032,7 @@ def test_a_page_or_a_warc_file_on_stdin_is_one_rejection_saying_so_not_one_per_l
         "\ufeff \n<!-- saved -->\n<!--[if IE]><p>old</p><![endif]-->\n" + page: _LOOKS_HTML,
         '<?xml version="1.0"?>\n<HTML lang="fr">\n<p>Un.</p>\n': _LOOKS_HTML,
         "<body>\n<p>Un.</p>\n": _LOOKS_HTML,
+        '<html>\n<script type="application/ld+json">\n{\n  "@context": "https://schema.org"\n}\n</script>\n': _LOOKS_HTML,
     }
     cases = [(text.encode(), detail) for text, detail in streams.items()]
     cases += [(gzip.compress(cases[0][0]), _LOOKS_HTML), ((tmp_path / "w.warc.gz").read_bytes(), _LOOKS_WARC),
@@ -2039,7 +2041,8 @@ def test_a_page_or_a_warc_file_on_stdin_is_one_rejection_saying_so_not_one_per_l
         monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BufferedReader(io.BytesIO(data))))
         assert [(item.reason, item.detail) for item in _read("-", fmt=fmt)] == [("bad_input", detail)], data[:40]
     record = json.dumps({"id": "a", "text": "Un texte."})
-    for first in ("<header>Un.</header>", "<p>Un.</p>", "<htmlish>", "WAR", "oops"):
+    for first in ("<header>Un.</header>", "<p>Un.</p>", "<htmlish>", "WAR", "oops", "<html>", "<!DOCTYPE html>",
+                  "WARC/1.0"):  # a page's or a WARC's start and then records: they were lost in one rejection
         data = f"{first}\n{record}\n".encode()
         monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BufferedReader(io.BytesIO(data))))
         bad, doc = _read("-", fmt=fmt)

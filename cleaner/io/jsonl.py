@@ -434,11 +434,18 @@ _PAGE = re.compile(rb"(?:\s|<!--.*?-->|<\?xml[^>]*+>)*+<(?:!doctype\s+html|html|
 """How an HTML page opens: a doctype, `<html>`, `<head>` or `<body>`, after blanks, comments and an XML declaration."""
 
 
+_RECORD_LINE = re.compile(rb'^[ \t\r]*\{[ \t]*"', re.M)
+"""A line that opens as a JSON record: `{` and a key (a pretty-printed JSON-LD block's lone `{` is none)."""
+
+
 def other_format(fh: BinaryIO) -> str | None:
     """What a stream with no name (stdin) holds instead of JSONL, told by its first bytes (peeked, left unread), which
-    open an HTML page (`_PAGE`) or a WARC file, said with what to do; None for any other (a JSONL stream whose first
-    line is malformed is read line by line)."""
+    open an HTML page (`_PAGE`) or a WARC file, said with what to do, and hold no line that opens as a record
+    (`_RECORD_LINE`: `<html>` and then records was one rejection, the records lost); None for any other (a JSONL
+    stream whose first line is malformed is read line by line)."""
     head = fh.peek(4096)[:4096].removeprefix(codecs.BOM_UTF8) if hasattr(fh, "peek") else b""
+    if _RECORD_LINE.search(head):
+        return None
     if head.lstrip().startswith(b"WARC/"):
         return "looks like WARC, not JSONL: warc cannot be read from stdin; give the file (.warc, .warc.gz) as an input"
     if _PAGE.match(head):
