@@ -932,11 +932,19 @@ echo $?
     assert proc.stdout.strip() == "143" and err == "cleaner: interrupted by SIGTERM\n", (proc.stdout, err)
 
 
-@pytest.mark.parametrize("command", [("clean", "-", "--out", "o.jsonl"), ("run", "-", "--out", "out")])
-def test_stdin_on_a_terminal_is_said_to_be_read_with_how_to_end_it(tmp_path, command):
+_TYPED = "Le conseil municipal a voté le budget après un long débat."
+
+
+@pytest.mark.parametrize("command, said, typed, doc_id", [
+    (("clean", "-", "--out", "o.jsonl"), "JSONL", json.dumps({"id": "a", "text": _TYPED}), "a"),
+    (("run", "-", "--out", "out"), "JSONL", json.dumps({"id": "a", "text": _TYPED}), "a"),
+    (("clean", "-", "--out", "o.jsonl", "--input-format", "txt"), "one txt document", _TYPED, "stdin"),
+    (("clean", "-", "--out", "o.jsonl", "--input-format", "html"), "one html document", f"<p>{_TYPED}</p>", "stdin")])
+def test_stdin_on_a_terminal_is_said_to_be_read_with_how_to_end_it(tmp_path, command, said, typed, doc_id):
     """`cleaner clean -` with stdin on a terminal waited without a word, and `run -`'s bar showed "0 docs", as if it
     hung (a QA pass): it is read as a pipe is, to its end, so one line on stderr says so and how to end it, before
-    anything is typed. A pipe, a file or a closed stdin says nothing (`test_a_closed_stdin_is_read_as_empty_...`)."""
+    anything is typed. A pipe, a file or a closed stdin says nothing (`test_a_closed_stdin_is_read_as_empty_...`).
+    One Ctrl-D after a line ends a `txt` or `html` document as it ends JSONL (it waited for a second: a review)."""
     import pty
 
     main, terminal = pty.openpty()
@@ -945,16 +953,15 @@ def test_stdin_on_a_terminal_is_said_to_be_read_with_how_to_end_it(tmp_path, com
     os.close(terminal)
     try:
         assert select.select([proc.stderr], [], [], 60)[0], "nothing said while stdin waits on the terminal"
-        assert proc.stderr.readline() == b"cleaner: reading JSONL from stdin (Ctrl-D to end)\n"
-        record = {"id": "a", "text": "Le conseil municipal a voté le budget après un long débat."}
-        os.write(main, json.dumps(record).encode() + b"\n\x04")  # a line typed, then Ctrl-D
-        assert proc.wait(timeout=120) == 0 and proc.stderr.read() == b""
+        assert proc.stderr.readline() == f"cleaner: reading {said} from stdin (Ctrl-D to end)\n".encode()
+        os.write(main, typed.encode() + b"\n\x04")  # a line typed, then Ctrl-D
+        assert proc.wait(timeout=60) == 0 and proc.stderr.read() == b""
     finally:
         proc.kill()
         proc.wait()
         os.close(main)
     corpus = tmp_path / ("o.jsonl" if command[0] == "clean" else "out/corpus.jsonl")
-    assert [r["id"] for r in _records(corpus)] == ["a"]
+    assert [r["id"] for r in _records(corpus)] == [doc_id]
 
 
 def test_version_prints_the_packages_version(in_process):

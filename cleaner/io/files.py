@@ -80,10 +80,12 @@ def _read_capped(fh: BinaryIO, rid: str, where: str, config: Config) -> bytes | 
 
 
 def _read_up_to(fh: BinaryIO, n: int) -> bytes:
-    """Up to `n` bytes of `fh`, 64 KB at a time: one `read(n)` reserves all `n` bytes first (4 GB a file for
-    `max_doc_chars = 10^9`: a MemoryError where memory is short)."""
+    """Up to `n` bytes of `fh`, up to 64 KB at a time: one `read(n)` reserves all `n` bytes first (4 GB a file for
+    `max_doc_chars = 10^9`: a MemoryError where memory is short). Each is one `read1`, which gives what one read of the
+    stream gives: `read` reads on to its size, so on a terminal the Ctrl-D after a line ended that read, and the next
+    one waited for a second Ctrl-D, where JSONL's reading of lines ends at the first."""
     parts: list[bytes] = []
-    while n > 0 and (part := fh.read(min(n, 1 << 16))):
+    while n > 0 and (part := fh.read1(min(n, 1 << 16))):
         parts.append(part)
         n -= len(part)
     return b"".join(parts)
