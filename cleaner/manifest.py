@@ -120,14 +120,30 @@ def pack_hashes(rules: RuleSet) -> list[list[str]]:
 
 
 def other_packs(folder: Path, rules: RuleSet, config: Config) -> str | None:
-    """When the finished run in `folder` was made with other rule packs than `rules` (loaded by `config`): a one-line
-    warning for a command that cleans its dropped documents again (`review`, `diff`), else None. The shipped packs
-    switched on or off since the run are one difference, with the flag that undoes it (each of the twenty-odd packs
-    was listed, and only `--rules` or `--config` advised, for a run made with `--no-default-rules`)."""
+    """When the finished run in `folder` was made with other rules than `rules` (loaded by `config`): other packs
+    (`_other_packs`) or other disabled rules (`_other_disabled`: review and diff ran a rule the run disabled, without
+    a word), a one-line warning for a command that cleans its dropped documents again (`review`, `diff`), with the
+    flags that load the run's rules; else None."""
     manifest = read_manifest(folder) or {}
-    made_with = manifest.get("rules")
-    if made_with is None or made_with == pack_hashes(rules):
+    if manifest.get("rules") is None:
         return None
+    (packs, give), (switched, also, leave) = _other_packs(manifest, rules, config), _other_disabled(manifest, config)
+    if not packs and not switched:
+        return None
+    what = "rule packs" if packs else "rules"
+    do = " and ".join(([f"give {' and '.join(give + also)}"] if give + also else []) + leave)
+    return (f"warning: {folder} was made with other {what} ({', '.join(packs + switched)}); its dropped documents are "
+            f"cleaned again with the {what.split()[-1]} loaded now: {do} to see what it removed")
+
+
+def _other_packs(manifest: dict[str, Any], rules: RuleSet, config: Config) -> tuple[list[str], list[str]]:
+    """How the packs of the run of `manifest` differ from `rules` (each pack, and how), and the flags that load the
+    run's. The shipped packs switched on or off since the run are one difference, with the flag that undoes it (each
+    of the twenty-odd packs was listed, and only `--rules` or `--config` advised, for a run made with
+    `--no-default-rules`)."""
+    made_with = manifest["rules"]
+    if made_with == pack_hashes(rules):
+        return [], []
     made, now = dict(made_with), dict(pack_hashes(rules))
     differ, give = [], []
     if (shipped_then := (manifest.get("config") or {}).get("default_rules", True)) != config.default_rules:
@@ -143,8 +159,16 @@ def other_packs(folder: Path, rules: RuleSet, config: Config) -> str | None:
     if packs:
         differ += packs
         give.append("the run's --rules or --config")
-    return (f"warning: {folder} was made with other rule packs ({', '.join(differ)}); its dropped documents are "
-            f"cleaned again with the packs loaded now: give {' and '.join(give)} to see what it removed")
+    return differ, give
+
+
+def _other_disabled(manifest: dict[str, Any], config: Config) -> tuple[list[str], list[str], list[str]]:
+    """How the rules the run of `manifest` disabled (`disabled_rules`, none in a manifest made before it) differ from
+    `config`'s: each rule, and how; the flags that disable the rules it disabled; the advice to run those it ran."""
+    then, now = set((manifest.get("config") or {}).get("disabled_rules") or ()), set(config.disabled_rules)
+    off, on = sorted(then - now), sorted(now - then)
+    return ([f"{rule_id} disabled in the run" for rule_id in off] + [f"{rule_id} disabled now" for rule_id in on],
+            [f"--disable-rule {rule_id}" for rule_id in off], [f"do not disable {', '.join(on)}"] if on else [])
 
 
 def batch_name(out: Path, fp: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from ..io.readers import EMPTY_FOLDER, expand, holds_nothing
 from ..io.writers import stdout
 from ..manifest import other_packs
 from ..models import Rejected
+from ..packs import RuleSet
 from ..review.diff import FORMATS, write
 from ..review.entries import Entry, input_entries, learned_in, recleaned, run_entries, select
 from ..review.run import RunError, is_run_dir, load_run
@@ -56,7 +57,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         cleaner = Cleaner(config_from(args, id_field=args.id_field, text_field=args.text_field))  # no tagger, no index
         if warning := other_packs(Path(args.inputs[0]), cleaner.rules, cleaner.config):
             print(f"cleaner diff: {warning}", file=sys.stderr)
-        known = {WHITESPACE_RULE, REPEATED_RULE, *(r.id for r in cleaner.rules.rules), *(run.report.get("rules") or {})}
+        known = {WHITESPACE_RULE, REPEATED_RULE, *(r.id for r in (*cleaner.rules.rules, *cleaner.rules.disabled)),
+                 *(run.report.get("rules") or {})}  # a disabled rule: the run may have applied it
         if args.rule and args.rule not in known:  # a typo: it "matched no document", exit 0
             return _fail(f"--rule {args.rule!r}: no such rule in the loaded packs nor in the run's report "
                          "(`cleaner rules list` shows the packs')")
@@ -67,8 +69,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
             return _fail(unnamed)
         config = config_from(args, id_field=args.id_field, text_field=args.text_field)
         say_not_learning(config, "cleaner diff of an input (not a run folder)")
-        if args.rule and args.rule != WHITESPACE_RULE and args.rule not in {r.id for r in pipeline_for(config).cleaner.rules.rules}:
-            return _fail(f"--rule {args.rule!r}: no such rule in the loaded packs (`cleaner rules list` shows them)")
+        if args.rule and (refused := _not_run(args.rule, pipeline_for(config).cleaner.rules)):
+            return _fail(f"--rule {args.rule!r}: {refused}")
         entries = input_entries(args.inputs, config, args.input_format)
     color = args.color == "always" or (args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR"))
     seen: set[str | None] = set()
@@ -80,6 +82,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if not shown:
         print("cleaner diff: no document matched", file=sys.stderr)
     return 0
+
+
+def _not_run(rule_id: str, rules: RuleSet) -> str | None:
+    """Why rule `rule_id` removes nothing from an input cleaned with `rules`: no loaded rule has its id, or the config
+    disables it (it was "no such rule in the loaded packs", which `rules list` shows `[disabled]`); else None."""
+    if rule_id in {r.id for r in rules.disabled}:
+        return "that rule is disabled (disabled_rules, --disable-rule), so it removes nothing here"
+    if rule_id != WHITESPACE_RULE and rule_id not in {r.id for r in rules.rules}:
+        return "no such rule in the loaded packs (`cleaner rules list` shows them)"
+    return None
 
 
 def _names_nothing(name: str) -> str | None:

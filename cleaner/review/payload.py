@@ -40,7 +40,7 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         if not entry.rejected:
             kept_chars.update(chars)
             kept_docs.update(chars.keys())
-    known = {rule.id: rule for rule in rules.rules}
+    known = {rule.id: rule for rule in (*rules.rules, *rules.disabled)}  # a disabled one the run may have applied
     order = [r for r, _ in fired.most_common()] + [r.id for r in rules.rules if r.id not in fired]
     rule_rows = [_rule_row(rule_id, n, known.get(rule_id), (fired[rule_id], docs_per_rule[rule_id]),
                            (kept_chars[rule_id], kept_docs[rule_id])) for n, rule_id in enumerate(order)]
