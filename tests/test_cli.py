@@ -384,16 +384,17 @@ def test_an_unknown_disabled_id_is_named_where_it_was_given(tmp_path, in_process
     cfg = tmp_path / "c.toml"
     cfg.write_text('disabled_rules = ["fr.published-in", "fr.gone"]\n', encoding="utf-8")
     both = in_process("rules", "list", "--config", str(cfg), "--disable-rule", "fr.nope")
-    assert (both.returncode, both.stderr) == (2, f"cleaner: disabled_rules in {cfg}: no loaded rule has the id 'fr.gone'; "
-                                                 "--disable-rule: no loaded rule has the id 'fr.nope' (`cleaner rules list` "
-                                                 "names them)\n")
+    assert (both.returncode, both.stderr) == (2, f"cleaner: disabled_rules in {cfg}: no loaded rule has the id "
+                                                 "'fr.gone'; --disable-rule: no loaded rule has the id 'fr.nope' "
+                                                 "(`cleaner rules list` names them)\n")
 
 
 @pytest.mark.parametrize("rule_id, said", [
-    ("repeated", "'repeated' is the boilerplate `cleaner run` learns from the corpus, no rule of the packs: it is learned "
-                 "only with --learn-boilerplate (learn_boilerplate = true); leave that out, or give --no-learn-boilerplate"),
-    ("whitespace", "'whitespace' is cleaner's own tidying (lines trimmed, blank lines folded), no rule of the packs: it "
-                   "cannot be switched off"),
+    ("repeated", "'repeated' is the boilerplate `cleaner run` learns from the corpus, no rule of the packs: it is "
+                 "learned only with --learn-boilerplate (learn_boilerplate = true); leave that out, or give "
+                 "--no-learn-boilerplate"),
+    ("whitespace", "'whitespace' is cleaner's own tidying (lines trimmed, blank lines folded), no rule of the packs: "
+                   "it cannot be switched off"),
     (" ", "an empty id: give the id of a loaded rule (`cleaner rules list` names them)")])
 def test_an_id_no_pack_can_hold_is_refused_as_what_it_is(tmp_path, in_process, rule_id, said):
     """`--disable-rule repeated` and `--disable-rule whitespace` were "no loaded rule has the id": they are cleaner's

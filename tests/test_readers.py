@@ -2032,7 +2032,8 @@ def test_a_page_or_a_warc_file_on_stdin_is_one_rejection_saying_so_not_one_per_l
         "\ufeff \n<!-- saved -->\n<!--[if IE]><p>old</p><![endif]-->\n" + page: _LOOKS_HTML,
         '<?xml version="1.0"?>\n<HTML lang="fr">\n<p>Un.</p>\n': _LOOKS_HTML,
         "<body>\n<p>Un.</p>\n": _LOOKS_HTML,
-        '<html>\n<script type="application/ld+json">\n{\n  "@context": "https://schema.org"\n}\n</script>\n': _LOOKS_HTML,
+        '<html>\n<script type="application/ld+json">\n{\n  "@context": "https://schema.org"\n}\n</script>\n':
+            _LOOKS_HTML,
     }
     cases = [(text.encode(), detail) for text, detail in streams.items()]
     cases += [(gzip.compress(cases[0][0]), _LOOKS_HTML), ((tmp_path / "w.warc.gz").read_bytes(), _LOOKS_WARC),

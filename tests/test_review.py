@@ -301,7 +301,8 @@ def test_a_run_made_with_other_packs_is_said_so_when_its_dropped_documents_are_c
             "cleaned again with the packs loaded now: give --default-rules and the run's --rules or --config") in changed, changed
 
 
-def test_a_run_made_with_other_disabled_rules_is_said_so_and_a_disabled_rule_keeps_its_description(tmp_path, in_process):
+def test_a_run_made_with_other_disabled_rules_is_said_so_and_a_disabled_rule_keeps_its_description(tmp_path,
+                                                                                                   in_process):
     """review and diff compared a run's packs, never its `disabled_rules`: a run made with `--disable-rule X` was
     reviewed with X run on its dropped documents, without a word, and a run that ran X, reviewed with X disabled,
     described X as "not in the loaded rule packs"; `diff --rule X --disable-rule X` of an input said "no such rule in
@@ -311,16 +312,17 @@ def test_a_run_made_with_other_disabled_rules_is_said_so_and_a_disabled_rule_kee
     pack.parent.mkdir()
     pack.write_text("rules:\n  - id: mine.promo\n    kind: line\n    description: a promo line\n"
                     "    phrases: [Abonnez-vous à notre lettre]\n"
-                    "    examples: {remove: [Abonnez-vous à notre lettre], keep: [Abonnez-vous, dit-il.]}\n", encoding="utf-8")
+                    "    examples: {remove: [Abonnez-vous à notre lettre], keep: [Abonnez-vous, dit-il.]}\n",
+                    encoding="utf-8")
     body = "Le conseil municipal a voté mardi le budget de la ville pour l'année prochaine, après un long débat."
-    (src := tmp_path / "in.jsonl").write_text("".join(json.dumps({"id": i, "text": f"Abonnez-vous à notre lettre\n{body}{tail}"})
-                                                      + "\n" for i, tail in (("a", ""), ("b", " Et encore."))), encoding="utf-8")
+    records = ({"id": i, "text": f"Abonnez-vous à notre lettre\n{body}{tail}"} for i, tail in (("a", ""), ("b", " Et.")))
+    (src := tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     rules, off = ("--rules", str(pack.parent)), ("--disable-rule", "mine.promo")
     made_off, made_on = tmp_path / "off", tmp_path / "on"
     assert in_process("run", str(src), "--out", str(made_off), *rules, *off).returncode == 0
     assert in_process("run", str(src), "--out", str(made_on), *rules).returncode == 0
-    said = (f"warning: {made_off} was made with other rules (mine.promo disabled in the run); its dropped documents are "
-            "cleaned again with the rules loaded now: give --disable-rule mine.promo to see what it removed\n")
+    said = (f"warning: {made_off} was made with other rules (mine.promo disabled in the run); its dropped documents "
+            "are cleaned again with the rules loaded now: give --disable-rule mine.promo to see what it removed\n")
     review = in_process("review", str(made_off), "--out", str(tmp_path / "r.html"), *rules)
     assert review.returncode == 0 and review.stderr.startswith(f"cleaner review: {said}"), review.stderr
     assert in_process("diff", str(made_off), *rules).stderr.startswith(f"cleaner diff: {said}")
