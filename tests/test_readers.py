@@ -249,6 +249,36 @@ def test_a_gz_file_is_judged_damaged_as_gzip_reads_it(tmp_path):
         assert [i.id for i in _read(path)] == [f"r{i}" for i in range(30)], name
 
 
+class _Counted(io.BytesIO):
+    """A file that counts the bytes read from it (`read_bytes`)."""
+
+    read_bytes = 0
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def test_a_gz_file_of_many_members_is_read_once_to_be_checked():
+    """The first pass over a .gz read a MB ahead for each member, and sought back over what it did not use: a file of
+    one member a line (`gzip.open(path, "ab")` a record) of 20,000 lines took 5 s of CPU to check, not 0.2 s, and
+    60,000 took 46 s. The file is read once (its members across the MBs read ahead, zeros between two), its damage
+    found."""
+    from cleaner.io.jsonl import damaged_part
+
+    rng = random.Random(5)
+    lines = [json.dumps({"id": f"r{i}", "text": rng.randbytes(150).hex()}) + "\n" for i in range(6000)]
+    members = [gzip.compress(line.encode(), mtime=0) for line in lines]
+    data = b"".join(members[:3000]) + bytes(5000) + b"".join(members[3000:-1]) + _check_flipped(members[-1])
+    assert len(data) > 1 << 20
+    with _Counted(data) as fh:
+        damage = damaged_part(fh, "gzip")
+        assert fh.read_bytes <= 1.1 * len(data)
+    assert (damage.start, damage.end) == (len("".join(lines[:-1])), len("".join(lines)))
+    assert damage.why.startswith("CRC check failed")
+
+
 def test_only_the_lines_inside_a_damaged_member_are_rejected():
     """`Damage` has an end: a line past it is read as it is, not rejected with the member's (a line that holds bytes
     of it, at either end, is)."""

@@ -178,34 +178,78 @@ def damaged_part(fh: BinaryIO, compression: str | None) -> Damage | None:
 def _gzip_damage(fh: BinaryIO) -> Damage | None:
     """`damaged_part` of a gzip stream, judged as `gzip.GzipFile` reads it: each member's header read by its function
     (it takes reserved flag bits and a wrong header CRC, which zlib refuses), its deflate data inflated, checked against
-    its trailer; the zero bytes between two members skipped, as `gzip` skips them."""
-    made = 0
+    its trailer; the zero bytes between two members skipped, as `gzip` skips them. The file is read once (`_Ahead`)."""
+    ahead, made = _Ahead(fh), 0
     try:
-        while gzip._read_gzip_header(fh) is not None:  # noqa: SLF001 - the header as GzipFile reads it
+        while gzip._read_gzip_header(ahead) is not None:  # noqa: SLF001 - the header as GzipFile reads it
             try:
-                size, crc = _inflated(fh)
+                size, crc = _inflated(ahead)
             except zlib.error as exc:
                 return Damage(made, None, "gzip member", str(exc))
-            if why := _trailer_fault(fh.read(8), size, crc):
+            if why := _trailer_fault(ahead.read(8), size, crc):
                 return Damage(made, made + size, "gzip member", why)
             made += size
-            _past_zeros(fh)
+            ahead.skip_zeros()
     except (EOFError, gzip.BadGzipFile):  # cut short, or junk after the members: the reader says it, when it meets it
         pass
     return None
 
 
-def _inflated(fh: BinaryIO) -> tuple[int, int]:
+_ZEROS = re.compile(rb"\0*")
+
+
+class _Ahead:
+    """A stream read a MB ahead, for `_gzip_damage` to parse gzip members from: what inflating a member was given past
+    its end is put back (`back`), as `gzip` puts it back, not sought back over in the file (a MB read again for each
+    member made a file of one member a line, as `gzip.open(path, "ab")` writes it, 20 times slower to check)."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh, self._buf, self._at = fh, b"", 0
+
+    def read(self, size: int) -> bytes:
+        """Up to `size` bytes, fewer only at the stream's end: a file's `read`, for `gzip._read_gzip_header`."""
+        if self._at + size > len(self._buf):
+            self._buf, self._at = self._buf[self._at :] + self._fh.read(max(size, 1 << 20)), 0
+        data = self._buf[self._at : self._at + size]
+        self._at += len(data)
+        return data
+
+    def chunk(self) -> memoryview:
+        """The next bytes for a decompressor, at most 16 KB (the input it leaves unused is copied); empty at the end."""
+        self._fill()
+        data = memoryview(self._buf)[self._at : self._at + (1 << 14)]
+        self._at += len(data)
+        return data
+
+    def back(self, size: int) -> None:
+        """The last `size` bytes of the last `chunk` put back, to be read again."""
+        self._at -= size
+
+    def skip_zeros(self) -> None:
+        """Read past the zero bytes that may pad a gzip file after a member."""
+        while self._fill():
+            self._at = _ZEROS.match(self._buf, self._at).end()
+            if self._at < len(self._buf):
+                return
+
+    def _fill(self) -> bool:
+        """The next MB of the stream read when all before it was; False at the stream's end."""
+        if self._at == len(self._buf):
+            self._buf, self._at = self._fh.read(1 << 20), 0
+        return self._at < len(self._buf)
+
+
+def _inflated(fh: _Ahead) -> tuple[int, int]:
     """The size and CRC-32 of a gzip member's deflate data, read from `fh` (left where it ends), inflated a MB of output
     at a time (a gzip bomb is not held whole); EOFError for data cut short."""
     member, size, crc = zlib.decompressobj(-zlib.MAX_WBITS), 0, 0
     while not member.eof:
-        data = member.unconsumed_tail or fh.read(1 << 20)
+        data = member.unconsumed_tail or fh.chunk()
         out = member.decompress(data, 1 << 20)
         if not (data or out):
             raise EOFError("cut short")
         size, crc = size + len(out), zlib.crc32(out, crc)
-    fh.seek(-len(member.unused_data), 1)
+    fh.back(len(member.unused_data))
     return size, crc
 
 
@@ -218,14 +262,6 @@ def _trailer_fault(trailer: bytes, size: int, crc: int) -> str | None:
     if told != crc:
         return f"CRC check failed {hex(told)} != {hex(crc)}"
     return "Incorrect length of data produced" if told_size != size & 0xFFFFFFFF else None
-
-
-def _past_zeros(fh: BinaryIO) -> None:
-    """`fh` read past the zero bytes that may pad a gzip file after a member."""
-    while chunk := fh.read(1 << 16):
-        if rest := chunk.lstrip(b"\0"):
-            fh.seek(-len(rest), 1)
-            return
 
 
 def _zstd_damage(fh: BinaryIO) -> Damage | None:
