@@ -334,22 +334,46 @@ def test_a_gz_member_whose_check_fails_on_stdin_says_its_lines_may_be_altered(mo
                                 "rejected)")
 
 
-def test_a_zst_file_is_decompressed_first_only_when_a_frame_holds_a_checksum(tmp_path):
+def _block_broken(frame: bytes, n: int) -> bytes:
+    """A zstd frame whose block `n` (from 0) has the reserved block type: the frame breaks there, the blocks before it
+    sound."""
+    at = zstandard.frame_header_size(frame)
+    for _ in range(n):
+        head = int.from_bytes(frame[at:at + 3], "little")
+        at += 3 + (1 if head >> 1 & 3 == 1 else head >> 3)  # an RLE block holds one byte
+    return frame[:at] + bytes([frame[at] | 0x06]) + frame[at + 1:]
+
+
+def test_a_zst_file_is_decompressed_first_only_when_a_frame_holds_a_checksum(tmp_path, monkeypatch):
     """A zstd frame without a checksum cannot be checked: decompressing the file first found only broken structure,
     which the reader finds too, at the cost of a second decompression. The first pass walks the frames' headers and
-    runs only when one holds a checksum (a skippable frame or one without a checksum before it)."""
-    from cleaner.io.jsonl import damaged_part
+    runs only when one holds a checksum (a skippable frame or one without a checksum before it). A .zst that opens
+    with a skippable frame (`pzstd` writes one) is zstd: it was `binary content, not JSONL`."""
+    from cleaner.io import jsonl
 
-    plain = zstandard.ZstdCompressor().compress(_numbered(0, 2000).encode())
-    broken = plain[:len(plain) // 2] + bytes(64) + plain[len(plain) // 2 + 64:]
-    summed = _check_flipped(zstandard.ZstdCompressor(write_checksum=True).compress(_numbered(0, 10).encode()))
+    class Counted(jsonl.ZstdFrames):
+        def __init__(self, raw):
+            passes.append(raw)
+            super().__init__(raw)
+
+    monkeypatch.setattr(jsonl, "ZstdFrames", Counted)
+    rng = random.Random(7)
+    text = "".join(json.dumps({"id": f"r{i}", "text": rng.randbytes(100).hex()}) + "\n" for i in range(3000))
+    plain = zstandard.ZstdCompressor().compress(text.encode())
+    broken = _block_broken(plain, 3)
+    summed = _check_flipped(zstandard.ZstdCompressor(write_checksum=True).compress(_numbered(3000, 3010).encode()))
     skippable = (0x184D2A50).to_bytes(4, "little") + (3).to_bytes(4, "little") + b"abc"
-    checksum = "zstd decompressor error: Restored data doesn't match checksum"
-    for data, found in ((broken, None), (skippable + plain + summed, checksum)):
-        with io.BytesIO(data) as fh:
-            fh.seek(7)
-            damage = damaged_part(fh, "zstd")
-            assert (damage and damage.why, fh.tell()) == (found, 7)
+    lost = ("zstd decompressor error: Restored data doesn't match checksum (lines from 3001 on were lost unread; that "
+            f"damaged zstd frame starts at byte {len(text):,} of the decompressed data)")
+    for name, data, kept, ending, read in (("broken", broken, 1000, "zstd decompressor error: ", 1),
+                                           ("skippable", skippable + plain + summed, 3000, lost, 2)):
+        path = tmp_path / f"{name}.jsonl.zst"
+        path.write_bytes(data)
+        passes = []
+        *items, last = _read(path)
+        assert len(items) >= kept and [i.id for i in items] == [f"r{i}" for i in range(len(items))], name
+        assert last.detail.startswith(f"{path}: unreadable after line {len(items)}: {ending}"), last.detail
+        assert len(passes) == read, name
 
 
 def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):

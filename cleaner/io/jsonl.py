@@ -110,6 +110,9 @@ def open_jsonl(path: Path) -> Iterator[BinaryIO]:
 
 
 GZIP_MAGIC, ZSTD_MAGIC = b"\x1f\x8b", b"\x28\xb5\x2f\xfd"
+_SKIPPABLE = range(0x184D2A50, 0x184D2A60)
+"""The magic numbers of zstd's skippable frames (a 4-byte size follows, then what they hold): a zstd stream may open
+with one (`pzstd` writes one before its frames)."""
 
 
 def named_compression(path: Path) -> str | None:
@@ -119,9 +122,12 @@ def named_compression(path: Path) -> str | None:
 
 
 def found_compression(fh: BinaryIO) -> str | None:
-    """`gzip` or `zstd`, as the stream's first bytes (its magic bytes, peeked, left unread) say, or None."""
+    """`gzip` or `zstd`, as the stream's first bytes (its magic bytes, a zstd frame's or a skippable frame's, peeked,
+    left unread) say, or None."""
     start = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
-    return "gzip" if start.startswith(GZIP_MAGIC) else "zstd" if start == ZSTD_MAGIC else None
+    if start.startswith(GZIP_MAGIC):
+        return "gzip"
+    return "zstd" if start == ZSTD_MAGIC or int.from_bytes(start, "little") in _SKIPPABLE else None
 
 
 def misnamed(where: str, found: str | None, named: str | None) -> tuple[str, ...]:
@@ -281,10 +287,6 @@ def _zstd_damage(fh: BinaryIO) -> Damage | None:
     except EOFError:  # cut short: what it gave was decompressed as written
         pass
     return None
-
-
-_SKIPPABLE = range(0x184D2A50, 0x184D2A60)
-"""The magic numbers of zstd's skippable frames (a 4-byte size follows, then what they hold)."""
 
 
 def _checksummed(fh: BinaryIO) -> bool:
