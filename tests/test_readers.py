@@ -376,6 +376,20 @@ def test_a_zst_file_is_decompressed_first_only_when_a_frame_holds_a_checksum(tmp
         assert len(passes) == read, name
 
 
+def test_the_lines_kept_from_a_zst_frame_without_checksum_that_breaks_are_said_maybe_altered(tmp_path):
+    """A .zst none of whose frames holds a checksum is not checked before it is read: the lines of a frame read before
+    it breaks are kept (a first pass rejected them), and the rejection that ends the file says they may be altered."""
+    rng = random.Random(7)
+    text = "".join(json.dumps({"id": f"r{i}", "text": rng.randbytes(100).hex()}) + "\n" for i in range(3000))
+    path = tmp_path / "broken.jsonl.zst"
+    path.write_bytes(_block_broken(zstandard.ZstdCompressor().compress(text.encode()), 3))
+    *items, last = _read(path)
+    assert items and [i.id for i in items] == [f"r{i}" for i in range(len(items))]
+    assert last.detail == (f"{path}: unreadable after line {len(items)}: zstd decompressor error: Data corruption "
+                           "detected (the lines read from the zstd frame it broke in may be altered, it holding no "
+                           "checksum to check them by: they were kept)")
+
+
 def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
     """A text file saved as "Unicode" (UTF-16 with its byte order mark, as Windows does) or UTF-32 is
     read as text, not refused as binary; a page's BOM wins over its `<meta charset>`."""

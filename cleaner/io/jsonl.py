@@ -414,16 +414,19 @@ def _damaged_line(raw: bytes, where: str, config: Config, codec: str | None, dam
 
 def _broken(where: str, lineno: int, exc: Exception, unnamed: bool, fate: str) -> str:
     """The detail of a stream that breaks after line `lineno`, saying what became of a damaged member's lines (`fate`),
-    or, for one read once (stdin) that breaks inside a member, that those read from the member may be altered."""
+    or, for one that breaks inside a member unchecked, that those read from the member were kept and may be altered:
+    stdin's (read once), or a file's zstd frame without a checksum (`_zstd_damage` does not check such a file)."""
     said = f"{where}: unreadable after line {lineno}: {exc}" if lineno else f"{where}: unreadable: {exc}"
     if fate:
         return f"{said} ({fate})"
-    broke_inside = isinstance(exc, (zlib.error, zstandard.ZstdError, gzip.BadGzipFile)) and not _between(exc)
-    if unnamed and lineno and broke_inside:
-        part = "zstd frame" if isinstance(exc, zstandard.ZstdError) else "gzip member"
-        return (f"{said} (the lines read from the {part} it broke in may be altered, its check being at its end: "
-                "a stream is read once, so they were kept; give it as a file to have them rejected)")
-    return said
+    zstd = isinstance(exc, zstandard.ZstdError)
+    broke_inside = (zstd or isinstance(exc, (zlib.error, gzip.BadGzipFile))) and not _between(exc)
+    if not (lineno and broke_inside and (unnamed or zstd)):
+        return said
+    part = "zstd frame" if zstd else "gzip member"
+    why = ("its check being at its end: a stream is read once, so they were kept; give it as a file to have them "
+           "rejected") if unnamed else "it holding no checksum to check them by: they were kept"
+    return f"{said} (the lines read from the {part} it broke in may be altered, {why})"
 
 
 def _between(exc: Exception) -> bool:
