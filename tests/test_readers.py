@@ -390,6 +390,21 @@ def test_the_lines_kept_from_a_zst_frame_without_checksum_that_breaks_are_said_m
                            "checksum to check them by: they were kept)")
 
 
+def test_the_library_messages_of_a_break_between_members_are_the_ones_told_by():
+    """Junk after a gzip member or zstd frame is told from a break inside one by the libraries' words (`_between`):
+    each provoked with the library, as the reader meets it, so a Python or zstandard that words it otherwise fails
+    here, not in a rejection saying sound lines may be altered."""
+    from cleaner.io.jsonl import _between, _opened
+
+    member, frame = gzip.compress(b"{}\n"), zstandard.ZstdCompressor().compress(b"{}\n")
+    for data, compression, words in ((member + b"junk", "gzip", "Not a gzipped file (b'ju')"),
+                                     (member + member[:2] + b"\x07" + bytes(7), "gzip", "Unknown compression method"),
+                                     (frame + b"junk", "zstd", "Unknown frame descriptor")):
+        with pytest.raises((OSError, zstandard.ZstdError)) as caught:
+            _opened(io.BytesIO(data), compression).read()
+        assert words in str(caught.value) and _between(caught.value), caught.value
+
+
 def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
     """A text file saved as "Unicode" (UTF-16 with its byte order mark, as Windows does) or UTF-32 is
     read as text, not refused as binary; a page's BOM wins over its `<meta charset>`."""
