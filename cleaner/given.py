@@ -44,7 +44,8 @@ def given_author(doc: Document) -> str | None:
 
 
 def _page(doc: Document) -> dict[str, Any]:
-    """The page metadata `doc` came with, that trafilatura found or the page states (`meta["extracted"]`), {} for none."""
+    """The page metadata `doc` came with, that trafilatura found or the page states (`meta["extracted"]`), {} for
+    none."""
     page = doc.meta.get("extracted")
     return page if isinstance(page, dict) else {}
 

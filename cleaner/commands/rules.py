@@ -58,7 +58,8 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
     for rule in ruleset.disabled:
         print(_listed(rule, "[disabled] "), file=out)
     disabled = f" ({len(ruleset.disabled)} disabled)" if ruleset.disabled else ""
-    print(f"{counted(len(ruleset.rules), 'rule')} from {counted(len(ruleset.files), 'pack')}{disabled}", file=sys.stderr)
+    print(f"{counted(len(ruleset.rules), 'rule')} from {counted(len(ruleset.files), 'pack')}{disabled}",
+          file=sys.stderr)
     return 0
 
 
