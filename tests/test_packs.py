@@ -1946,7 +1946,7 @@ def test_requires_of_spaces_alone_is_refused_as_an_empty_one_is(given, says):
     ('kind: truncate\n    markers: ["Voir\\x01aussi"]\n', "field 'markers': item 1 holds U+0001",
      "an escape that YAML read as U+0001: take it out")])
 def test_a_control_character_in_a_rule_is_refused_naming_the_escape(params, field, says):
-    """`pattern: "\bZorglub\b"` in YAML's double quotes is two backspaces: the rule loaded and never matched, and
+    r"""`pattern: "\bZorglub\b"` in YAML's double quotes is two backspaces: the rule loaded and never matched, and
     `rules check` said "not touched" with no reason (QA pass). A control character no text holds is refused, naming
     the rule, the field and the control the escape made; single quotes are advised for `\b` alone: `"a\x0bb"` was said
     to be a `\v` the user never wrote, `'\v'` matches the same control (so never), and `'\e'` is no regex (a review)."""
