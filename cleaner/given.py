@@ -28,7 +28,8 @@ def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tupl
     as `dates.given_date` reads it (RFC 2822, a date and time, a weekday before the date), ISO 8601; another trimmed,
     on one line; one that gives nothing is none. Only the fields `names` are looked for (`with_given_fields`: those the
     rules did not find; the page's author and title are tidied by regexes, on every document of the HTML path)."""
-    page = _page(doc)
+    page = doc.meta.get("extracted")
+    page = page if isinstance(page, dict) else {}
     given: dict[str, tuple[Any, str]] = {}
     for name in names:
         if (value := given_field(name, doc.source if name == "source" else doc.meta.get(name))) is not None:
@@ -41,13 +42,6 @@ def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tupl
 def given_author(doc: Document) -> str | None:
     """The author `doc` came with (`given_fields`), which a rule may read (`kinds.Context.author`)."""
     return given_fields(doc, ("author",)).get("author", (None, ""))[0]
-
-
-def _page(doc: Document) -> dict[str, Any]:
-    """The page metadata `doc` came with, that trafilatura found or the page states (`meta["extracted"]`), {} for
-    none."""
-    page = doc.meta.get("extracted")
-    return page if isinstance(page, dict) else {}
 
 
 def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:
