@@ -801,9 +801,13 @@ def test_a_pull_quote_goes_with_the_attribution_on_its_line_or_without_one(quote
      "And the river runs down to the sea, my love, forever and forever more, amen."],
     ["The Essay", "“The only thing we have to fear is fear itself”",
      "When Roosevelt said the only thing we have to fear is fear itself, in 1933, the banks were closed."],
+    # a quoted subheading that the paragraph right under it quotes and develops (fr-pages la-psychophobie-interiorisee)
+    [ARTICLE, "« Je suis autiste mais ça ne me définit pas »",
+     "Cela peut même être « je suis autiste, mais ça ne me définit pas, ce n’est pas ce qui est important chez moi. Je "
+     "sais faire la cuisine. » Et autres variantes.", "Une précision de contexte."],
 ], ids=["said-once", "headline", "two-copies", "no-quotation-marks", "quotation-going-on", "in-part", "reference",
         "question-asked-again", "interview-question", "conclusion", "slogans", "law", "dialogue", "refrain",
-        "epigraph"])
+        "epigraph", "subheading"])
 def test_a_line_that_is_no_pull_quote_stays(lines):
     assert _pull_quotes_cleaned(*lines) == "\n".join(lines)
 

@@ -32,6 +32,8 @@ CLOSING = tuple(re.compile(f"{mark}[^\\S\\n]*[-–—]") for mark in "»”\"")
 """Where `QUOTATION` (after the first line) or `GLUED` may match: a line's opening quotation mark, a closing one and
 a dash. Scans of the text with `re`, each for a pattern that starts with one character, which `re` finds quickly
 (one pattern for the three closing marks took twice as long as these three): most texts hold neither."""
+CLOSING_MARKS = "»”\"›’' \u00a0\u202f"
+"""The closing quotation marks (and spaces) after a quotation's last word: its own stop, if any, is before them."""
 QUOTED_SPAN = re.compile("«[^»]*»?|“[^”]*”?|„[^“”]*[“”]?|‹[^›]*›?|\"[^\"]*\"?")
 """What a line holds inside quotation marks: from an opening mark to its closing one (or the line's end, where a
 quotation of several paragraphs goes on); another kind of mark may stand inside (« … “Enculé” … »)."""
@@ -44,7 +46,8 @@ class PullQuoteRule(Rule):
     for at least `min_share` of them, in runs of `min_words` or more that a longer line of the same text holds: the
     article says it, the page's layout repeats it. That alone is no proof (an interview's question that the answer
     repeats, a poem's refrain): the line goes only when a name follows it (see `ATTRIBUTION`, or a short line the text
-    holds again: the same name under every pull quote), which goes too, or when a longer line quotes its words
+    holds again: the same name under every pull quote), which goes too, or when a longer line that is not the paragraph
+    right above it, nor, for words that end no sentence (a heading's), the one right below it, quotes its words
     (`quoted_again`). The first line
     of a text stays: a headline that the article's first paragraph repeats is no pull quote. A sentence the text
     says once never goes, nor either of two copies of one line (neither is the longer), nor a quotation that goes on
@@ -101,9 +104,13 @@ class PullQuoteRule(Rule):
         sizes, holding = self.runs(lines, min(counts.values()), wanted)
         gone, keys = [], None
 
-        def quoting(i: int) -> int | None:
-            """The line before quotation `i` and the quotations right above it: the paragraph they may belong to."""
-            return next((j for j in range(i - 1, -1, -1) if lines[j].text and j not in quotes), None)
+        def around(i: int) -> set[int | None]:
+            """The paragraph right above quotation `i` (past the quotations right above it), which it may belong to,
+            and, when it ends no sentence (a heading's shape), the one right below it, which it may head."""
+            above = next((j for j in range(i - 1, -1, -1) if lines[j].text and j not in quotes), None)
+            if ends_sentence(lines[i].text.rstrip(CLOSING_MARKS)):
+                return {above}
+            return {above, next((j for j in range(i + 1, len(lines)) if lines[j].text and j not in quotes), None)}
 
         for i, words in quotes.items():
             longer: set[int] = set()
@@ -116,7 +123,7 @@ class PullQuoteRule(Rule):
             if self.covers(words, held):
                 keys = keys or Counter(view.keys)
                 named = self.attribution(view, i, keys)
-                if named or GLUED.search(lines[i].text) or self.quoted_again(lines, i, words, longer - {quoting(i)}):
+                if named or GLUED.search(lines[i].text) or self.quoted_again(lines, i, words, longer - around(i)):
                     gone += [i, *named]
         return run_hits(view, sorted(set(gone)))
 
@@ -141,8 +148,10 @@ class PullQuoteRule(Rule):
     def quoted_again(self, lines: list[Line], i: int, words: list[str], longer: set[int]) -> bool:
         """True when one of the `longer` lines quotes the quotation's words (inside quotation marks: the article quotes
         a person, the pull quote repeats the quotation), and a line follows it. `find` leaves out the paragraph right
-        above it (and above the quotations right above it): its block quotation (a law's article, slogans, a line of
-        dialogue); the text's last line is a conclusion that quotes the article again."""
+        above it (past the quotations right above it), which holds its block quotation (a law's article, slogans, a
+        line of dialogue), and, when its words end no sentence, the one right below it, which develops it as its
+        heading (« Je suis autiste mais ça ne me définit pas » over "Cela peut même être « je suis autiste, mais ça
+        ne me définit pas, … »"); the text's last line is a conclusion that quotes the article again."""
         if all(not line.text for line in lines[i + 1 :]):
             return False
         for j in longer:
