@@ -933,3 +933,27 @@ def test_a_pages_html_keeps_its_carriage_returns(browser, tmp_path):
     expect(page.locator("#doc .meta")).to_contain_text(f"the page's HTML, {len(html)} characters")
     assert page.locator("#raw-text").text_content() == html
     page.close()
+
+
+def test_a_documents_warnings_are_shown_in_its_view_and_marked_in_its_row(browser, tmp_path):
+    """What reading repaired (invalid UTF-8, replaced with U+FFFD) was in the run's record and said by `cleaner diff`,
+    but nowhere on the review page (found by a QA pass). The document says it, and its row carries a mark."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.txt").write_bytes(b"Le gouvernement a pr\xe9sent\xc3\xa9 un budget ambitieux pour l ann\xc3\xa9e "
+                                            b"prochaine avec beaucoup de mots et encore des mots.\n")
+    (tmp_path / "in" / "y.txt").write_text("Le conseil municipal a vot\u00e9 le budget de l'ann\u00e9e prochaine, apr\u00e8s "
+                                           "un long d\u00e9bat.\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    said = f"{tmp_path / 'in' / 'x.txt'}: invalid UTF-8 at byte 20, replaced with U+FFFD"
+    expect(page.locator("#spacer .row", has_text="x").locator(".warn")).to_have_attribute("title", said)
+    expect(page.locator("#spacer .row", has_text="y").locator(".warn")).to_have_count(0)
+    _open(page, "x")
+    expect(page.locator("#doc .warnings li")).to_have_text([f"⚠ {said}"])
+    page.screenshot(path=str(tmp_path / "warnings.png"))
+    _open(page, "y")
+    expect(page.locator("#doc .warnings")).to_have_count(0)
+    page.close()
+

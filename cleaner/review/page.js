@@ -96,6 +96,8 @@ function applyFilters() {
   $("#list").scrollTop = 0;
   drawRows();
 }
+// a mark before the id of a document whose reading repaired its text or whose cleaning skipped a rule, saying what
+const warned = d => d.warnings.length ? `<span class="warn" title="${esc(d.warnings.join("\n"))}">⚠</span> ` : "";
 function drawRows() {
   const list = $("#list"), first = Math.max(0, Math.floor(list.scrollTop / ROW) - 5);
   const last = Math.min(state.view.length, first + Math.ceil(list.clientHeight / ROW) + 10);
@@ -104,7 +106,7 @@ function drawRows() {
     const i = state.view[k], d = DOCS[i];
     const fired = d.rules.filter(r => r !== WS), names = fired.map(r => RULES[r].id).join(", ");
     html += `<div class="row${i === state.selected ? " sel" : ""}" data-i="${i}" style="top:${k * ROW}px" title="${esc(d.title || named(d))}">`
-      + `<span>${esc(named(d))}</span><span class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</span><span>${esc(d.lang)}</span>`
+      + `<span>${warned(d)}${esc(named(d))}</span><span class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</span><span>${esc(d.lang)}</span>`
       + `<span class="num">${fmt(d.removed)}</span><span class="num" title="${esc(names)}">${fired.length}</span></div>`;
   }
   $("#spacer").innerHTML = html;
@@ -258,6 +260,7 @@ function openDoc(i) {
        : uncleaned(d) ? ` · not cleaned${d.length ? ` (${plural(d.length, "character")})` : ""}`
        : ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`)
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
+    + (d.warnings.length ? `<ul class="warnings">${d.warnings.map(w => `<li>⚠ ${esc(w)}</li>`).join("")}</ul>` : "")
     + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>from</th></tr>${fields}</table>` : "")
     + `<div class="legend">${used.map(r => `<span class="lbl" style="--c:${RULES[r].color}">${esc(RULES[r].id)}</span>`).join("")}</div>`
     + `<div class="panes"><div><h3>raw</h3><pre class="${textClass(raw)}" id="raw-text">`

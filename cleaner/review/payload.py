@@ -83,7 +83,7 @@ def _rule_row(rule_id: str, n: int, rule, every: tuple[int, int], kept: tuple[in
 
 def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
     """A list row: id, status (kept or reject reason) and stage, language, source, title, chars, rules, duplicate
-    status."""
+    status, and the warnings of its reading and cleaning (`Entry.warnings`)."""
     record = entry.record or {}
     host = Document(id="-", url=record.get("url") or (entry.source or {}).get("url"), source=record.get("source")).host
     rejected = entry.rejected or {}
@@ -107,6 +107,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "detail": rejected.get("detail", ""),
         "recleaned": bool(entry.rejected and entry.record),
         "html": entry.html,
+        "warnings": entry.warnings,
     }
 
 
