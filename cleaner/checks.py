@@ -2,8 +2,10 @@
 
 Each rule alone: a `remove` example given as a string must be removed entirely; one given as a
 mapping must leave exactly its `clean` text and fill its `fields`; a `keep` example must get no edit
-from the rule. Then every `keep` example goes through the whole rule set (a site's rule's, through
-what runs on that site), because a keep example is a promise that article text survives the cleaner,
+from the rule. An example given as a mapping may name the `author` its document came with, which a
+`signature` rule reads: without it, such a rule removes nothing, and its keep example tests nothing.
+Then every `keep` example goes through the whole rule set (a site's rule's, through what runs on that
+site), with its author, because a keep example is a promise that article text survives the cleaner,
 not just one rule. An example on which a pattern is stopped by the time limit fails too: on a document
 like it, a run skips the rule.
 """
@@ -17,7 +19,7 @@ from dataclasses import replace
 
 from .edits import WHITESPACE_RULE
 from .engine import run_rules
-from .kinds import Context, RemoveExample, Rule
+from .kinds import Context, KeepExample, RemoveExample, Rule
 from .kinds.shape import shape_scoped
 from .models import Document
 
@@ -27,7 +29,7 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
     ctx = Context(timeout=timeout)
     failures = []
     for n, example in enumerate(rule.examples.remove, start=1):
-        spec = example if isinstance(example, RemoveExample) else RemoveExample(text=example)
+        spec = RemoveExample.of(example)
         out = run_rules(Document(id="example", text=spec.text), [rule], replace(ctx, author=spec.author))
         fired = any(e.rule == rule.id for e in out.edits)
         if out.warnings:
@@ -44,12 +46,13 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
         for name, value in spec.fields.items():
             if getattr(out, name, None) != value:
                 failures.append(f"{rule.id}: remove example {n} gives {name}={getattr(out, name, None)!r}, expected {value!r}")
-    for n, text in enumerate(rule.examples.keep, start=1):
-        out = run_rules(Document(id="example", text=text), [rule], ctx)
+    for n, keep in enumerate(map(KeepExample.of, rule.examples.keep), start=1):
+        out = run_rules(Document(id="example", text=keep.text), [rule], replace(ctx, author=keep.author))
         if out.warnings:
-            failures.append(f"{rule.id}: keep example {n}: {'; '.join(out.warnings)}: {_short(text)}")
+            failures.append(f"{rule.id}: keep example {n}: {'; '.join(out.warnings)}: {_short(keep.text)}")
         elif any(e.rule == rule.id for e in out.edits):
-            failures.append(f"{rule.id}: keep example {n} is changed: {' -> '.join(_apart(_as_read(text), out.text))}")
+            apart = _apart(_as_read(keep.text), out.text)
+            failures.append(f"{rule.id}: keep example {n} is changed: {' -> '.join(apart)}")
     return failures
 
 
@@ -106,14 +109,14 @@ class _Sites:
         for host in rule.sources or self.anywhere:
             alike.setdefault(tuple(map(id, self.runs[host])), []).append(host)
         failures = []
-        for n, text in enumerate(rule.examples.keep, start=1):
+        for n, keep in enumerate(map(KeepExample.of, rule.examples.keep), start=1):
             culprits: dict[str, list[str | None]] = {}
             changed = None  # what the first run that another rule edited made of it
             for hosts in alike.values():
                 if None not in hosts and not rule.sources and not culprits and not self._changed(
-                        text, self.extra[hosts[0]], timeout)[0]:
+                        keep, self.extra[hosts[0]], timeout)[0]:
                     continue
-                edited, out = self._changed(text, self.runs[hosts[0]], timeout)
+                edited, out = self._changed(keep, self.runs[hosts[0]], timeout)
                 for culprit in edited:
                     culprits.setdefault(culprit, []).extend(hosts)
                 if changed is None and edited - {rule.id}:
@@ -122,16 +125,16 @@ class _Sites:
                 named = ", ".join(_where(culprit, sorted(culprits[culprit], key=lambda h: h or ""), rule)
                                   for culprit in sorted(culprits))
                 failures.append(f"{rule.id}: keep example {n} is changed by {named}: "
-                                f"{' -> '.join(_apart(_as_read(text), changed))}")
+                                f"{' -> '.join(_apart(_as_read(keep.text), changed))}")
         return failures
 
     @staticmethod
-    def _changed(text: str, rules: list[Rule], timeout: float) -> tuple[set[str], str]:
-        """The rules of `rules` that edit `text` when they run on it (whitespace tidying apart), and what they make
-        of it."""
+    def _changed(keep: KeepExample, rules: list[Rule], timeout: float) -> tuple[set[str], str]:
+        """The rules of `rules` that edit `keep`'s text when they run on it, with its author (whitespace tidying
+        apart), and what they make of it."""
         if not rules:
-            return set(), text
-        out = run_rules(Document(id="example", text=text), rules, Context(timeout=timeout))
+            return set(), keep.text
+        out = run_rules(Document(id="example", text=keep.text), rules, Context(timeout=timeout, author=keep.author))
         return {e.rule for e in out.edits if e.rule != WHITESPACE_RULE}, out.text
 
 

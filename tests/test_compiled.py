@@ -16,7 +16,7 @@ from conftest import ROOT, SEEDS, at_once
 
 from cleaner import Config, Document, RulePackError
 from cleaner.engine import run_rules
-from cleaner.kinds import Context, RemoveExample, compiled, patterns
+from cleaner.kinds import Context, KeepExample, RemoveExample, compiled, patterns
 from cleaner.packs import load_files, load_rules, shipped_packs
 
 
@@ -58,7 +58,7 @@ def _texts() -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     for rule in load_rules(Config()).rules:
         texts += [e.text if isinstance(e, RemoveExample) else e for e in rule.examples.remove]
-        texts += list(rule.examples.keep)
+        texts += [KeepExample.of(e).text for e in rule.examples.keep]
     return texts
 
 

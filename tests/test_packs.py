@@ -26,6 +26,37 @@ def test_rule_examples(rule):
     assert check_rule(rule) == []
 
 
+SIGNATURE_PACK = """rules:
+  - id: t.sig
+    kind: signature
+    description: the author's name ending the text
+    examples:
+      remove: [{text: "Le texte.\\nSophie Gourion", author: Sophie Gourion, clean: Le texte.}]
+      keep:
+        - "Merci.\\nSophie Gourion"
+        - {text: "Merci à nos invités.\\nSophie Gourion", author: Sophie Gourion}
+"""
+
+
+def test_a_keep_example_with_an_author_is_run_with_it():
+    """A keep example was a string alone, run with no author, so a `signature` rule, which removes nothing without
+    one, passed it whatever the text (a flagged signature's example could not fail). A keep example given as a
+    mapping names the author, which the rule alone and the whole rule set are run with."""
+    (rule,) = load_pack_text(SIGNATURE_PACK, "sig.yaml")
+    changed = "keep example 2 is changed: 'Merci à nos invités.⏎Sophie Gourion' -> 'Merci à nos invités.'"
+    assert check_rule(rule) == [f"t.sig: {changed}"]
+    assert check_keep_against([rule], SHIPPED.rules) == [f"t.sig: {changed.replace('changed', 'changed by generic.author-signature')}"]
+
+
+def test_the_shipped_signature_rules_keep_examples_name_an_author():
+    """Without the document's author a `signature` rule removes nothing: a keep example without one tests nothing
+    (generic.author-signature's two did not)."""
+    from cleaner.kinds import KeepExample
+
+    signatures = [r for r in SHIPPED.rules if r.kind == "signature"]
+    assert signatures and all(KeepExample.of(keep).author for r in signatures for keep in r.examples.keep)
+
+
 def test_keep_examples_survive_the_whole_rule_set():
     assert check_keep_against(SHIPPED.rules, SHIPPED.rules) == []
 
@@ -634,12 +665,12 @@ BAD_PACKS = {
         "sources",
         "'' is empty",
     ),
-    "keep-example-as-a-mapping": (  # "Tuple should have at least 1 item after validation, not 0"
+    "keep-example-as-a-mapping-of-a-remove-examples-keys": (  # a keep example's mapping has its text and author
         "rules:\n  - id: t.km\n    kind: line\n    description: keep\n    phrases: [x]\n"
-        "    examples: {remove: [x], keep: [{text: y}]}\n",
+        "    examples: {remove: [x], keep: [{text: y, clean: y}]}\n",
         "t.km",
-        "examples.keep",
-        "keep example 1 is not a string but {'text': 'y'}: a keep example is the text itself",
+        "examples.keep item 1 clean",
+        "Extra inputs are not permitted ('examples.keep item 1' takes: text, author)",
     ),
     "duplicate-key": (
         "rules:\n  - id: t.dk\n    kind: line\n    description: twice\n    phrases: [x]\n    phrases: [z]\n"
@@ -1348,13 +1379,13 @@ def _soundness_texts() -> list[str]:
     import yaml
     from conftest import FIXTURES, masakhanews
 
-    from cleaner.kinds import RemoveExample
+    from cleaner.kinds import KeepExample, RemoveExample
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     texts += [yaml.safe_load(p.read_text(encoding="utf-8"))["text"] for p in sorted((FIXTURES / "cases").glob("*/*.yaml"))]
     for rule in SHIPPED.rules:
         texts += [e.text if isinstance(e, RemoveExample) else e for e in rule.examples.remove]
-        texts += list(rule.examples.keep)
+        texts += [KeepExample.of(e).text for e in rule.examples.keep]
     langs = ("amh", "eng", "fra", "hau", "ibo", "lin", "lug", "orm", "pcm", "run", "sna", "som", "swa", "tir", "xho", "yor")
     return texts + [record["text"] for record in masakhanews(langs, 120)]
 
@@ -1381,12 +1412,12 @@ def test_requires_changes_no_output_whatever_spaces_the_text_writes(space):
     no-break space (French typesetting's "Lire aussi"), a tab or two spaces, and `requires` strings were looked for
     as written, so 42 rules (`fr.read-also-glued`, `sw.byline`, `twitter.glued-buttons`, …) were not tried on them."""
     from cleaner.engine import run_rules
-    from cleaner.kinds import Context, RemoveExample
+    from cleaner.kinds import Context, KeepExample, RemoveExample
 
     for rule in (r for r in SHIPPED.rules if r.requires):
         bare = rule.model_copy(update={"requires": ()})
         examples = [e.text if isinstance(e, RemoveExample) else e for e in rule.examples.remove]
-        for text in examples + list(rule.examples.keep):
+        for text in examples + [KeepExample.of(e).text for e in rule.examples.keep]:
             doc = Document(id=rule.id, text=text.replace(" ", space))
             fast, slow = run_rules(doc, [rule], Context()), run_rules(doc, [bare], Context())
             assert (fast.text, fast.edits) == (slow.text, slow.edits), f"{rule.id}: {doc.text[:200]!r}"
@@ -1718,7 +1749,7 @@ def test_a_keep_example_is_checked_as_it_runs_on_each_site_and_a_site_rule_that_
     ("[x, [a]]", "field 'examples.remove': item 2 should be a string or a mapping of text, clean, fields and author, "
      "got ['a']"),
     ("[x, {text: 'Par Jean', cleaned: ''}]", "field 'examples.remove item 2 cleaned': Extra inputs are not permitted "
-     "('examples.remove item 2' takes: text, clean, fields, author)")],
+     "('examples.remove item 2' takes: text, author, clean, fields)")],
     ids=["unknown-field", "null-field", "null-clean", "no-text", "list", "unknown-key"])
 def test_an_examples_error_is_placed_as_the_pack_writes_it(remove, says):
     """`examples.remove.0.RemoveExample.fields` named a pydantic class and counted from 0; a mapping's own error

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, Document, replay
-from cleaner.kinds import RemoveExample
+from cleaner.kinds import KeepExample, RemoveExample
 
 CLEANER = Cleaner()
 
@@ -23,7 +23,7 @@ NOISE = sorted(
         for rule in CLEANER.rules.rules
         for ex in rule.examples.remove
     }
-    | {keep for rule in CLEANER.rules.rules for keep in rule.examples.keep}
+    | {KeepExample.of(keep).text for rule in CLEANER.rules.rules for keep in rule.examples.keep}
 )
 """Every example text of the shipped packs: noise the rules fire on, and article text they must keep."""
 

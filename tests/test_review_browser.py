@@ -957,3 +957,19 @@ def test_a_documents_warnings_are_shown_in_its_view_and_marked_in_its_row(browse
     expect(page.locator("#doc .warnings")).to_have_count(0)
     page.close()
 
+
+def test_flagging_a_signature_removal_gives_a_keep_example_with_the_documents_author(browser, tmp_path):
+    """A `signature` rule reads the document's author and removes nothing without it: the flag's keep example, a
+    string, was run without one and passed at once, whatever the rule did (found by a QA pass). It names the author
+    the document came with, so the check fails while the rule still removes the line."""
+    text = "Quand on vous dit que la vérité sort de la bouche des enfants, il faut les écouter.\nSophie Gourion"
+    page = _reviewed(browser, tmp_path, [{"id": "sig", "author": "Sophie Gourion", "text": text}])
+    checked = _flag(page, "sig", "generic.author-signature", tmp_path)
+    snippet = (tmp_path / "flagged-generic.author-signature.yaml").read_text(encoding="utf-8")
+    assert snippet.endswith(f'    - {{text: "{text[:-15]}\\nSophie Gourion", author: "Sophie Gourion"}}\n'), snippet
+    shipped = next(r for r in yaml.safe_load((ROOT / "rules" / "generic.yaml").read_text(encoding="utf-8"))["rules"]
+                   if r["id"] == "generic.author-signature")
+    flagged = len(shipped["examples"]["keep"]) + 1
+    assert checked.returncode == 1 and f"generic.author-signature: keep example {flagged} is changed" in checked.stdout, (
+        checked.stdout + checked.stderr)
+    page.close()

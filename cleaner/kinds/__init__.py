@@ -2,6 +2,6 @@
 
 from . import (  # noqa: F401 - registers the kinds
     block, doubled, extract, line, pullquote, regexp, shape, signature, thread, ticker, truncate)
-from .base import KINDS, Context, Examples, RemoveExample, Rule
+from .base import KINDS, Context, Examples, KeepExample, RemoveExample, Rule
 
-__all__ = ["KINDS", "Context", "Examples", "RemoveExample", "Rule"]
+__all__ = ["KINDS", "Context", "Examples", "KeepExample", "RemoveExample", "Rule"]

@@ -30,16 +30,26 @@ class Context:
     """The author the document came with (its record's, else its page's: `given.given_fields`), not a rule's."""
 
 
-class RemoveExample(BaseModel):
-    """A `remove` example with an exact expectation: the clean text and the fields."""
+class KeepExample(BaseModel):
+    """An example given as a mapping: its text and the author its document came with."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: str
-    clean: str = ""
-    fields: dict[str, str] = Field(default_factory=dict)
     author: str | None = None
     """The author the example's document came with (`Context.author`), for a rule that reads it."""
+
+    @classmethod
+    def of(cls, example: str | KeepExample) -> KeepExample:
+        """`example` as this mapping: one given as a string is its text alone."""
+        return example if isinstance(example, cls) else cls(text=example)
+
+
+class RemoveExample(KeepExample):
+    """A `remove` example with an exact expectation: the clean text and the fields."""
+
+    clean: str = ""
+    fields: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("fields")
     @classmethod
@@ -53,27 +63,28 @@ class RemoveExample(BaseModel):
 
 
 class Examples(BaseModel):
-    """`remove`: texts the rule must clean (a string must go entirely); `keep`: texts it must not touch."""
+    """`remove`: texts the rule must clean (a string must go entirely); `keep`: texts it must not touch. Either may be
+    a mapping, with the author its document came with (`KeepExample`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     remove: tuple[str | RemoveExample, ...] = Field(min_length=1)
-    keep: tuple[str, ...] = Field(min_length=1)
+    keep: tuple[str | KeepExample, ...] = Field(min_length=1)
 
     @field_validator("keep", mode="before")
     @classmethod
     def _strings(cls, keep: Any) -> Any:
         if isinstance(keep, list | tuple):
-            other = next(((n, x) for n, x in enumerate(keep, start=1) if not isinstance(x, str)), None)
+            other = next(((n, x) for n, x in enumerate(keep, start=1) if not isinstance(x, str | dict)), None)
             if other:
-                raise ValueError(f"keep example {other[0]} is not a string but {shown(other[1])}: a keep example is the "
-                                 "text itself (only a remove example may be a mapping, of `text`, `clean` and `fields`)")
+                raise ValueError(f"keep example {other[0]} is not a string but {shown(other[1])}: a keep example is "
+                                 "the text itself, or a mapping of `text` and `author`")
         return keep
 
     @field_validator("keep")
     @classmethod
-    def _not_blank(cls, keep: tuple[str, ...]) -> tuple[str, ...]:
-        blank = [n for n, text in enumerate(keep, start=1) if not text.strip()]
+    def _not_blank(cls, keep: tuple[str | KeepExample, ...]) -> tuple[str | KeepExample, ...]:
+        blank = [n for n, example in enumerate(keep, start=1) if not KeepExample.of(example).text.strip()]
         if blank:
             raise ValueError(f"keep example {blank[0]} is blank: it tests nothing (there is nothing in it for a rule to remove)")
         return keep

@@ -1,7 +1,8 @@
 """The YAML a reviewer copies when a removal was wrong: the rule as a pack, with one more `keep` example.
 
 `rule_pack_prefix` gives a one-rule pack that ends in its `keep:` list, so appending one line
-`    - "<text>"` (the text as a JSON string, which YAML reads as a double-quoted scalar) adds the
+`    - "<text>"` (the text as a JSON string, which YAML reads as a double-quoted scalar), or
+`    - {text: "<text>", author: "<author>"}` for a rule that reads the document's author, adds the
 new example; the review page does that in the browser.
 `cleaner rules check FILE` then runs the rule's examples, the new one included.
 """
@@ -24,7 +25,14 @@ def rule_pack_prefix(rule: Rule) -> str:
     examples = data.pop("examples")
     data["examples"] = {"remove": examples["remove"]}
     text = yaml.safe_dump({"rules": [data]}, allow_unicode=True, sort_keys=False, width=1000)
-    return text + "    keep:\n" + "".join(KEEP_ITEM + quoted(keep) + "\n" for keep in examples["keep"])
+    return text + "    keep:\n" + "".join(KEEP_ITEM + keep_item(keep) + "\n" for keep in examples["keep"])
+
+
+def keep_item(keep: str | dict[str, str]) -> str:
+    """A keep example on one line: its text `quoted`, or a mapping's keys and `quoted` values in braces."""
+    if isinstance(keep, str):
+        return quoted(keep)
+    return "{" + ", ".join(f"{key}: {quoted(value)}" for key, value in keep.items()) + "}"
 
 
 def quoted(text: str) -> str:
