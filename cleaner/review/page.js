@@ -1,12 +1,15 @@
 "use strict";
-// The review page. INDEX is small and parsed at once. The bodies (raw texts and edits) come after this
-// script in chunks of INDEX.chunk documents, each parsed the first time one of its documents is needed.
+// The review page. INDEX is small and parsed at once: it holds no text. The bodies (raw texts and edits) and the
+// clusters' diffs come after this script in chunks of INDEX.chunk documents or clusters, each parsed the first time
+// one of its items is needed (the diffs of 1,200 near-duplicate pairs were 6.9 MB of the index, parsed before paint).
 const INDEX = JSON.parse(document.getElementById("index").textContent);
-const CHUNKS = [];
-function body(i) {
-  const c = Math.floor(i / INDEX.chunk);
-  return (CHUNKS[c] || (CHUNKS[c] = JSON.parse(document.getElementById("bodies-" + c).textContent).map(inUnits)))[i % INDEX.chunk];
+const CHUNKS = {bodies: [], diffs: []};
+function chunked(name, i, parse = rows => rows) {  // item i of the chunks `name`, its chunk parsed the first time
+  const c = Math.floor(i / INDEX.chunk), parsed = CHUNKS[name];
+  parsed[c] ||= parse(JSON.parse(document.getElementById(`${name}-${c}`).textContent));
+  return parsed[c][i % INDEX.chunk];
 }
+function body(i) { return chunked("bodies", i, rows => rows.map(inUnits)); }
 // A run's offsets count characters (code points, as Python does); a JavaScript string counts UTF-16 units, two for a
 // character beyond U+FFFF (an emoji, 𝕏), so each one before a span moved its highlight a character to the left. The
 // edits of a text holding such characters are turned into units as their chunk is parsed; `chars` turns one back.
@@ -24,7 +27,7 @@ function below(list, test) {  // how many items of `list` from its start pass `t
   return lo;
 }
 function chars(i, unit) { return unit - below(body(i)[2], p => p < unit); }  // a text offset in characters, as the run wrote it
-function whenParsed(fn) {  // the bodies follow this script: act on them once the whole page is parsed
+function whenParsed(fn) {  // the bodies and diffs follow this script: act on them once the whole page is parsed
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn, {once: true}); else fn();
 }
 const RULES = INDEX.rules, DOCS = INDEX.docs, ROW = 26, WS = RULES.findIndex(r => r.id === "whitespace");
@@ -405,7 +408,10 @@ function drawClusters() {
         + (m.similarity != null ? ` · similarity ${m.similarity.toFixed(3)}` : "") + `</summary></details>`).join("") + `</div>`).join("");
   box.addEventListener("toggle", e => {
     const det = e.target;
-    if (det.open && !det.dataset.drawn) { det.dataset.drawn = "1"; det.insertAdjacentHTML("beforeend", diffHtml(INDEX.clusters[+det.dataset.c].members[+det.dataset.m].diff)); }
+    if (det.open && !det.dataset.drawn) {
+      det.dataset.drawn = "1";
+      whenParsed(() => det.insertAdjacentHTML("beforeend", diffHtml(chunked("diffs", +det.dataset.c)[+det.dataset.m])));
+    }
   }, true);
 }
 

@@ -15,7 +15,8 @@ from .payload import payload
 from .run import Run
 
 CHUNK = 256
-"""Documents per embedded bodies chunk: opening a document parses its chunk alone."""
+"""Documents per embedded bodies chunk, clusters per diffs chunk: opening a document or a diff parses its chunk
+alone."""
 
 
 def render_review(run: Run, rules: RuleSet, config: Config | None = None) -> str:
@@ -28,10 +29,10 @@ def render_review(run: Run, rules: RuleSet, config: Config | None = None) -> str
       diff of a duplicate against its kept copy (default `Config.load()`).
 
     Returns the page text (UTF-8 when written). The list is virtualised, each document is drawn when
-    opened, and the texts sit after the code in chunks parsed on demand, so a run of 10,000 documents
-    paints its list before the texts are even parsed.
+    opened, and the texts and the clusters' diffs sit after the code in chunks parsed on demand, so a run
+    of 10,000 documents paints its list before the texts are even parsed.
     """
-    index, bodies = payload(run, rules, Cleaner(config or Config.load(), rules))
+    index, bodies, diffs = payload(run, rules, Cleaner(config or Config.load(), rules))
     index["chunk"] = CHUNK
     assets = resources.files("cleaner.review")
     parts = {
@@ -39,13 +40,17 @@ def render_review(run: Run, rules: RuleSet, config: Config | None = None) -> str
         "css": (assets / "page.css").read_text(encoding="utf-8"),
         "js": (assets / "page.js").read_text(encoding="utf-8"),
         "index": _script_json(index),
-        "bodies": "\n".join(
-            f'<script type="application/json" id="bodies-{n}">{_script_json(bodies[start : start + CHUNK])}</script>'
-            for n, start in enumerate(range(0, len(bodies), CHUNK))
-        ),
+        "bodies": _chunks("bodies", bodies),
+        "diffs": _chunks("diffs", diffs),
     }
     template = (assets / "page.html").read_text(encoding="utf-8")
     return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], template)  # one pass: data never re-scanned
+
+
+def _chunks(name: str, rows: list[Any]) -> str:
+    """`rows` as JSON scripts of `CHUNK` rows each, `name-0`, `name-1`…, which the page parses when it needs one."""
+    return "\n".join(f'<script type="application/json" id="{name}-{n}">{_script_json(rows[at : at + CHUNK])}</script>'
+                     for n, at in enumerate(range(0, len(rows), CHUNK)))
 
 
 def _script_json(data: Any) -> str:
