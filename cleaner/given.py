@@ -21,15 +21,15 @@ def with_given_fields(doc: Cleaned) -> Cleaned:
     return doc.model_copy(update=missing) if missing else doc
 
 
-def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tuple[Any, str]]:
+def given_fields(doc: Document, names: Iterable[str] = FIELDS, page: dict[str, Any] | None = None,
+                 ) -> dict[str, tuple[Any, str]]:
     """The fields `doc` came with, each as (value, where from): its record's own (`source`, and `title`, `published`,
-    `author`, `section`, which the readers keep in `meta`), "record"; else the page's metadata that trafilatura found or
-    the page states (`html.STATED`), "page". A record's field is taken as `models.given_field` makes it: a `published`
-    as `dates.given_date` reads it (RFC 2822, a date and time, a weekday before the date), ISO 8601; another trimmed,
-    on one line; one that gives nothing is none. Only the fields `names` are looked for (`with_given_fields`: those the
+    `author`, `section`, which the readers keep in `meta`), "record"; else its page's metadata (`page`, by default
+    `page_metadata`), "page". A record's field is taken as `models.given_field` makes it: a `published` as
+    `dates.given_date` reads it (RFC 2822, a date and time, a weekday before the date), ISO 8601; another trimmed, on
+    one line; one that gives nothing is none. Only the fields `names` are looked for (`with_given_fields`: those the
     rules did not find; the page's author and title are tidied by regexes, on every document of the HTML path)."""
-    page = doc.meta.get("extracted")
-    page = page if isinstance(page, dict) else {}
+    page = page_metadata(doc) if page is None else page
     given: dict[str, tuple[Any, str]] = {}
     for name in names:
         if (value := given_field(name, doc.source if name == "source" else doc.meta.get(name))) is not None:
@@ -37,6 +37,14 @@ def given_fields(doc: Document, names: Iterable[str] = FIELDS) -> dict[str, tupl
         elif value := _page_field(name, page, doc.url):
             given[name] = (value, "page")
     return given
+
+
+def page_metadata(doc: Document) -> dict[str, Any]:
+    """The metadata of a page (a document with `html`) that trafilatura found or the page states, which
+    `html.extract_html` puts in `meta["extracted"]`; {} for a text: a text record's own `extracted` is a field of the
+    record as any other, kept in `meta`, not read (its `date: "hier"` or `section: ["a", "b"]` became the field)."""
+    page = doc.meta.get("extracted") if doc.html else None
+    return page if isinstance(page, dict) else {}
 
 
 def given_author(doc: Document) -> str | None:

@@ -427,6 +427,27 @@ def test_a_records_own_fields_are_trimmed_and_one_left_empty_is_none(tmp_path, i
         assert "warnings" not in got["a"] and "warnings" not in got["b"], got
 
 
+def test_a_text_records_own_extracted_is_no_page_metadata(tmp_path, in_process):
+    """A text record's own `extracted` was read as a page's metadata (`html.extract_html` puts it there), unchecked:
+    `published: "hier"`, `12345`, `"2021-13-45"`, `section: ["a", "b"]` became the fields, `{"foo": "bar"}` gave
+    `source` its URL's host, and its `author` fed `generic.author-signature`, which took the text's last line (a QA
+    pass). It is a field of the record as any other: kept in `meta` as given, giving no field."""
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    plain = "Le procès s'ouvre lundi à Lyon. La défense plaide l'acquittement et conteste les faits reprochés."
+    extracted = [{"author": "Jean Dupont", "date": "hier", "title": "Mon titre", "section": ["a", "b"]},
+                 {"date": 12345, "section": {"x": 1}, "sitename": None}, {"foo": "bar"}, {"date": "2021-13-45"}]
+    records = [{"id": "a", "text": plain + "\nJean Dupont", "extracted": extracted[0]},
+               {"id": "b", "text": plain, "extracted": extracted[1]},
+               {"id": "c", "text": plain, "url": "https://www.lemonde.fr/a", "extracted": extracted[2]},
+               {"id": "d", "text": plain, "meta": {"extracted": extracted[3]}}]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert in_process("clean", str(src), "--out", str(out), "-q").returncode == 0
+    got = _records(out)
+    assert [[r[f] for f in ("title", "source", "published", "author", "section")] for r in got] == [[None] * 5] * 4
+    assert [r["meta"]["extracted"] for r in got] == extracted
+    assert got[0]["text"].endswith("\nJean Dupont"), got[0]["text"]
+
+
 def test_a_clean_output_read_again_keeps_a_published_that_gave_no_date_in_meta(tmp_path, in_process):
     """A `published` that reads as no date gives a null field and stays in `meta`; read again, the null field
     beat it and it was lost."""

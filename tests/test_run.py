@@ -1008,6 +1008,23 @@ def test_a_run_made_before_cwd_was_recorded_is_found_and_replaced_by_its_batch(t
     assert (out / "corpus.jsonl").read_bytes() == first and len(first.splitlines()) == 3
 
 
+def test_a_parquet_corpus_takes_a_records_own_extracted_of_any_type(tmp_path, in_process):
+    """A text record's own `extracted` gave the fields `published: 12345` and `section: {"x": 1}`, which the Parquet
+    corpus's string columns refused: the run ended in pyarrow's ArrowTypeError (a QA pass). It gives no field, and
+    stays in `meta` as given."""
+    src, out = tmp_path / "in.jsonl", tmp_path / "run"
+    texts = ["Le procès s'ouvre lundi à Lyon. La défense plaide l'acquittement et conteste les faits reprochés.",
+             "Autre texte, sur un autre sujet entièrement, écrit pour le test de sortie Parquet."]
+    extracted = [{"date": 12345, "section": {"x": 1}}, {"date": "2021-01-02", "section": "Monde", "title": ["T"]}]
+    src.write_text("".join(json.dumps({"id": f"p{k}", "text": t, "extracted": e}, ensure_ascii=False) + "\n"
+                           for k, (t, e) in enumerate(zip(texts, extracted))), encoding="utf-8")
+    proc = in_process("run", str(src), "--out", str(out), "--output-format", "parquet", "--min-chars", "5", "-q")
+    assert proc.returncode == 0, proc.stderr
+    rows = pq.read_table(out / "corpus.parquet").to_pylist()
+    assert [[r[f] for f in ("title", "published", "section")] for r in rows] == [[None] * 3] * 2
+    assert [json.loads(r["meta"])["extracted"] for r in rows] == extracted
+
+
 def test_compressed_sharded_and_parquet_outputs(news, reference, tmp_path, in_process):
     reference_corpus = (reference / "corpus.jsonl").read_text().splitlines()
     out = tmp_path / "zst"

@@ -106,19 +106,19 @@ def input_entries(inputs: Iterable[str], config: Config, input_format: str = "au
 def field_origins(record: dict[str, Any]) -> list[tuple[str, Any, str, bool]]:
     """(name, value, from, lifted) of each field a cleaned `record` holds, its `url` last: from the id of the rule that
     lifted it (`lifted` true), else "page" or "record", the page's HTML or the input record (`given.given_fields`
-    of the document as its record keeps it). A record's own field the same as the one found is not in its `meta`, and
-    a page's `url` becomes the document's only when it has none, so a value the page gives too is said to be the
-    page's."""
+    of the document as its record keeps it, its `meta.extracted` the page's metadata: a record holds no `html`). A
+    record's own field the same as the one found is not in its `meta`, and a page's `url` becomes the document's only
+    when it has none, so a value the page gives too is said to be the page's."""
     lifted = {e.get("field"): e["rule"] for e in record.get("edits", []) if e["kind"] == "extract"}
     meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
     url, source = (value if isinstance(value, str) else None for value in (record.get("url"), meta.get("source")))
-    given = given_fields(Document.model_construct(url=url, source=source, meta=meta))
+    page = meta.get("extracted") if isinstance(meta.get("extracted"), dict) else {}
+    given = given_fields(Document.model_construct(url=url, source=source, meta=meta), page=page)
     rows = []
     for name in FIELDS:
         if value := record.get(name):
             by = lifted.get(name, given[name][1] if given.get(name, (None,))[0] == value else "record")
             rows.append((name, value, by, name in lifted))
-    page = meta.get("extracted") if isinstance(meta.get("extracted"), dict) else {}
     return rows + [("url", url, "page" if page.get("url") == url else "record", False)] if url else rows
 
 
