@@ -25,16 +25,17 @@ def given_fields(doc: Document, names: Iterable[str] = FIELDS, page: dict[str, A
                  ) -> dict[str, tuple[Any, str]]:
     """The fields `doc` came with, each as (value, where from): its record's own (`source`, and `title`, `published`,
     `author`, `section`, which the readers keep in `meta`), "record"; else its page's metadata (`page`, by default
-    `page_metadata`), "page". A record's field is taken as `models.given_field` makes it: a `published` as
-    `dates.given_date` reads it (RFC 2822, a date and time, a weekday before the date), ISO 8601; another trimmed, on
-    one line; one that gives nothing is none. Only the fields `names` are looked for (`with_given_fields`: those the
-    rules did not find; the page's author and title are tidied by regexes, on every document of the HTML path)."""
+    `page_metadata`), "page". Each is taken as `models.given_field` makes it, a page's as a record's, so that a field
+    is a text or none: a `published` as `dates.given_date` reads it (RFC 2822, a date and time, a weekday before the
+    date), ISO 8601; another trimmed, on one line; one that gives nothing (no date, a number, a list) is none. Only the
+    fields `names` are looked for (`with_given_fields`: those the rules did not find; the page's author and title are
+    tidied by regexes, on every document of the HTML path)."""
     page = page_metadata(doc) if page is None else page
     given: dict[str, tuple[Any, str]] = {}
     for name in names:
         if (value := given_field(name, doc.source if name == "source" else doc.meta.get(name))) is not None:
             given[name] = (value, "record")
-        elif value := _page_field(name, page, doc.url):
+        elif value := given_field(name, _page_field(name, page, doc.url)):
             given[name] = (value, "page")
     return given
 

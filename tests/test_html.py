@@ -19,6 +19,7 @@ from conftest import ROOT, SHARED
 from cleaner.api import clean
 from cleaner.config import Config
 from cleaner.engine import Cleaner
+from cleaner.given import given_fields
 from cleaner.html import _element_text, _unshortened, extract_html, page_author, page_source, page_title
 from cleaner.io.decoding import decode_html
 from cleaner.models import Document, Rejected
@@ -134,6 +135,19 @@ def test_a_pages_stated_section_fills_the_field_after_the_rules_and_the_record(l
             f"<body><article>{lead}{SPORTS}</article></body></html>")
     out = clean({"id": "p", "html": page, **given})
     assert out.section == section and out.lang == "en" and out.record()["meta"]["extracted"]["language"] == "de"
+
+
+def test_a_pages_metadata_gives_its_fields_as_a_records_own_would():
+    """A page's metadata became the fields unchecked (`with_given_fields` fills them without pydantic's checks): a
+    `date` or `section` of another type than a text was written as it was, which a Parquet output refused, ending the
+    run in a traceback (a QA pass, through a text record's own `extracted`). A page's fields are checked as a record's
+    own are (`models.given_field`): a date that reads as none, a number or a list gives no field, a title is one
+    line."""
+    meta = {"extracted": {"date": 12345, "section": ["a"], "title": "  Le\n titre ", "author": 5,
+                          "sitename": "Le Monde"}}
+    doc = Document(id="p", text="Le texte.", html="<p>Le texte.</p>", meta=meta)
+    assert given_fields(doc) == {"title": ("Le titre", "page"), "source": ("Le Monde", "page")}
+    assert given_fields(doc.model_copy(update={"meta": {"extracted": {"date": "2021-13-45"}}}), ("published",)) == {}
 
 
 def test_extraction_is_deterministic():
