@@ -1767,19 +1767,24 @@ _FRAME_CLASS = _class_words("widget", "sidebar", "related", "recent")
 
 
 def _framed(element: Any) -> bool:
-    """Whether an element (a `<time>`, a lead) is in the page's frame, not the post: in an `<aside>`, a `<nav>` (links
-    to the previous and next posts, each with its date), a `<footer>` that no `<article>` or `<main>` holds (the page's,
+    """Whether an element (a `<time>`, a lead) is in the page's frame, not the post (`_frame`)."""
+    return _frame(element) is not None
+
+
+def _frame(element: Any) -> Any:
+    """The innermost of an element's ancestors that is the page's frame, or None: an `<aside>`, a `<nav>` (links to
+    the previous and next posts, each with its date), a `<footer>` that no `<article>` or `<main>` holds (the page's,
     not the post's where themes put its date), or an element whose class or id is a sidebar's, a widget's or a list of
     related or recent posts (`_FRAME_CLASS`; not `<body>`'s, whose classes say `no-sidebar` on a page without one)."""
     for parent in element.iterancestors():
         if parent.tag in ("body", "html"):
-            return False
+            return None
         names = f"{parent.get('class', '')} {parent.get('id', '')}"
         if parent.tag in ("aside", "nav") or _FRAME_CLASS.search(names):
-            return True
+            return parent
         if parent.tag == "footer" and not any(a.tag in ("article", "main") for a in parent.iterancestors()):
-            return True
-    return False
+            return parent
+    return None
 
 
 def _where(doc: Document) -> str:
