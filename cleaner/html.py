@@ -1565,27 +1565,47 @@ def _asides(tree: Any, main: int) -> list[Any]:
 
 def _author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
     """trafilatura's author, taken out of `extracted`, less the names of comments, citing blocks (`_byline`) and handles
-    (`_unhandled`); when `page_author` makes none of it (the site's name, a desk's), the name the page marks up as its
-    author's (`_marked_author`), if any: trafilatura reads no element when a `<meta>` names an author, and
-    cheekmagazine.fr's `<meta name="author" content="Cheek Magazine">` hid its `<h2 itemprop="name"
-    rel="author">Corentin Béchade</h2>` (found by a QA pass)."""
+    (`_unhandled`); when there is none, or `page_author` makes none of it (the site's name, a desk's), the name the page
+    marks up as its author's (`_marked_author`), if any: trafilatura reads no element when a `<meta>` names an author,
+    and cheekmagazine.fr's `<meta name="author" content="Cheek Magazine">` hid its `<h2 itemprop="name"
+    rel="author">Corentin Béchade</h2>`; nor does it read `itemprop="author"`, and jesuisfeministe.com's post had no
+    author, its `<a itemprop="author">Scarlotta Harlott</a>` left as the signature ending the text (both found by QA
+    passes)."""
     author = _unhandled(tree, _byline(tree, extracted.pop("author"), text)) if "author" in extracted else None
-    if author and not page_author(author, extracted.get("sitename"), extracted.get("language")):
-        return _marked_author(tree, extracted.get("sitename"), extracted.get("language")) or author
+    if not author or not page_author(author, extracted.get("sitename"), extracted.get("language")):
+        return _marked_author(tree, extracted, text) or author
     return author
 
 
-_MARKED_AUTHOR = ("//*[@rel='author' or (@itemprop='name' and ancestor::*[@itemscope][1]"
-                  f"[re:test(@itemtype, '/Person/?$')])][not({_IN_COMMENTS})]")
-"""An element marked as the author's name: `rel="author"`, or a Person's `itemprop="name"` (schema.org's or
-data-vocabulary.org's microdata), outside the comments, where a commenter's is marked so."""
+_AUTHOR_PROP = "contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')"
+_MARKED_AUTHOR = (f"//*[@rel='author' or ({_AUTHOR_PROP} and not(@itemscope)) or (@itemprop='name' and ancestor::*"
+                  f"[@itemscope][1][re:test(@itemtype, '/Person/?$') or ({_AUTHOR_PROP} and not(@itemtype))])]")
+"""An element marked as the author's name: `rel="author"`, schema.org's `itemprop="author"` written as text, or the
+`itemprop="name"` of a Person (schema.org's or data-vocabulary.org's microdata) or of an `itemprop="author"` item of
+no type."""
+_HANDLE = re.compile(r"\A\S*[_\d]\S*\Z")
+"""A name of one word with "_" or a digit: a user's handle ("tan_pmp", "enseignants-93"), which trafilatura would have
+made a name of (`_unhandled`, `page_author`), as the page marks it up."""
 
 
-def _marked_author(tree: Any, sitename: str | None, language: str | None) -> str | None:
-    """The text of the first element marked as the author's name (`_MARKED_AUTHOR`) that `page_author` takes for one:
-    not a link's "View all posts", the site's name or a desk's."""
-    for element in tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT):
-        if page_author(name := _element_text(element), sitename, language):
+def _marked_author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
+    """The text of the first element marked as the author's name (`_MARKED_AUTHOR`) that `page_author` takes for one
+    (not a link's "View all posts", the site's name or a desk's) and that is no handle (`_HANDLE`), outside the page's
+    comments and citing blocks (`_asides`: a commenter's, a cited book's, a review's author) and its frame (`_frame`: a
+    sidebar's, related posts'), unless that frame holds the article (`text`, its main text's longest line): a theme's
+    layout wraps the post with its sidebar (jesuisfeministe.com's `<div class="two_columns_75_25
+    background_color_sidebar">`). On fr-pages, Mediapart's `<div class="col-right aside-region">` of other posts'
+    bylines is such a frame."""
+    marked = tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT)
+    asides = set(_asides(tree, len(_letters(text)))) if marked else set()
+    article = _letters(max(text.splitlines(), key=len))
+    for element in marked:
+        frame = _frame(element)
+        if (any(parent in asides for parent in element.iterancestors())
+                or frame is not None and article not in _letters(_element_text(frame))):
+            continue
+        name = _element_text(element)
+        if not _HANDLE.match(name) and page_author(name, extracted.get("sitename"), extracted.get("language")):
             return name
     return None
 

@@ -1161,6 +1161,44 @@ def test_the_author_a_page_marks_up_stands_for_the_site_named_as_author(marked, 
     assert clean({"id": "p", "html": page}).author == author
 
 
+UNSIGNED = ARTICLE.replace('<meta name="author" content="Amina Berrada">', "")
+"""`ARTICLE` without the `<meta>` that names its author: trafilatura finds none."""
+
+
+@pytest.mark.parametrize("byline", [
+    # fr-pages 09_19_vos-preferences-sexuelles-sentent-elles-bon-le-racisme_ (jesuisfeministe.com)
+    '<div class="qode-post-info-author">by <a itemprop="author" href="/author/nickifrost/">Scarlotta Harlott</a></div>',
+    '<p>Par <span itemprop="author" itemscope><span itemprop="name">Scarlotta Harlott</span></span></p>',
+    ('<p itemprop="author" itemscope itemtype="https://schema.org/Person">Par <span itemprop="name">Scarlotta Harlott'
+     '</span>, <span itemprop="jobTitle">militante</span></p>'),
+])
+def test_the_author_a_page_marks_up_in_a_layout_of_a_sidebars_class_is_the_author(byline):
+    """A theme's layout wraps the post with its sidebar in an element of a sidebar's class (jesuisfeministe.com's
+    `two_columns_75_25 background_color_sidebar`), which trafilatura passes over to find the author: the post had
+    none, and its signature stayed as the text's last line (found by a QA pass). The author the post marks up is the
+    author, not the sidebar's before it, and the signature goes."""
+    sidebar = '<aside class="sidebar"><a itemprop="author" href="/u/marc">Marc Petit</a></aside>'
+    page = UNSIGNED.replace("<article>", f'<div class="two_columns_75_25 background_color_sidebar">{sidebar}<article>'
+                            ).replace("</article>", "</article></div>").replace("<h1>", f"{byline}<h1>").replace(
+        "<p>Partager sur Facebook</p>", "<p>Scarlotta Harlott.</p>")
+    out = clean({"id": "p", "html": page})
+    assert out.author == "Scarlotta Harlott" and "Scarlotta" not in out.text
+
+
+@pytest.mark.parametrize("marked", [
+    '<div class="sidebar"><article><a itemprop="author" href="/u/marc">Marc Petit</a></article></div>',
+    '<div class="related-posts"><article><span itemprop="author">Marc Petit</span></article></div>',
+    '<div id="comments"><div class="comment"><span itemprop="author">Marc Petit</span></div></div>',
+    '<div class="reviews"><div itemprop="review" itemscope><span itemprop="author">Marc Petit</span></div></div>',
+    '<div class="entry-meta">Par <a rel="author" href="/author/marc_petit/">marc_petit</a></div>',
+])
+def test_an_author_marked_up_in_the_pages_frame_comments_or_citing_blocks_is_none(marked):
+    """A sidebar's or related posts' byline, a commenter's, a review's or a handle is not the page's author (trafilatura
+    passes over an element of class `sidebar`, and the page marks it up as an author)."""
+    page = UNSIGNED.replace("<footer>", f"{marked}<footer>")
+    assert clean({"id": "p", "html": page}).author is None
+
+
 @pytest.mark.parametrize(("json_ld", "sentence", "author"), [
     ('"M. Pf."', "", "M. Pf."),  # fr-pages les-jeunes-noirs-ou-arabes-… (Le Parisien): the JSON-LD alone writes it
     ('["J. Dupont"]', "", "J. Dupont"),
