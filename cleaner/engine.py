@@ -26,7 +26,7 @@ from collections import Counter
 
 from .config import Config, config_of
 from .edits import WHITESPACE_RULE, Composed, removed_by_rules, replay, whitespace_spans
-from .given import given_author
+from .given import given_author, with_given_fields
 from .kinds import Context, Rule
 from .kinds.shape import shape_scoped
 from .lang import hint_code
@@ -48,7 +48,8 @@ class Cleaner:
 
     def clean(self, doc: Document) -> Cleaned | Rejected:
         """Run the rule packs over one `Document` (no language, no page extraction: `cleaner.clean` takes a dict or a
-        string and does those too), or reject it (`bad_input`) when it is over `max_doc_chars`."""
+        string and does those too), the fields they did not find filled from what it came with
+        (`given.with_given_fields`), or reject it (`bad_input`) when it is over `max_doc_chars`."""
         if not isinstance(doc, Document):  # a dict or a string ended in an AttributeError on `.text` (a QA pass)
             raise TypeError(f"Cleaner.clean takes a Document, not {type(doc).__name__}: clean(doc, config) takes a "
                             "dict, a string or bytes, or Document(id=..., text=...) makes one")
@@ -63,7 +64,7 @@ class Cleaner:
         ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout,
                       author=given_author(doc))
         rules, requires = self._scoped(ctx.lang, ctx.host)
-        return _emptied(doc.text, run_rules(doc, rules, ctx, self.config.max_passes, requires))
+        return with_given_fields(_emptied(doc.text, run_rules(doc, rules, ctx, self.config.max_passes, requires)))
 
     def _scoped(self, lang: str | None, host: str | None) -> tuple[list[Rule], Requires]:
         """The rules that apply to a document of `lang` from `host`, and their `requires` strings, scanned for

@@ -24,7 +24,6 @@ from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak,
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
 from .gates import gate
-from .given import with_given_fields
 from .html import extract_html, no_article
 from .io.decoding import decode_text
 from .io.records import (BYTES, bad, clashing, empty, jsonable, named_by, record_document, record_id, refused,
@@ -256,7 +255,7 @@ class Pipeline(Closing):
         out = self.cleaner.clean(doc)
         if isinstance(out, Rejected):
             return out
-        return (page and no_article(page, out)) or with_given_fields(out)
+        return (page and no_article(page, out)) or out
 
     def run(self, docs: Iterable[Document | Rejected | DocLike], start: int = 0) -> RunResult:
         """One batch through every stage, deduplicated against (and added to) the index.

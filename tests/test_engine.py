@@ -404,6 +404,16 @@ def test_a_records_own_author_is_what_a_rule_knows_of_it():
     assert clean({"id": "b", "text": kept, "author": "Jean Dupont"}).text.startswith("Jean Dupont")
 
 
+def test_a_cleaner_gives_the_fields_the_document_came_with_as_clean_does():
+    """`Cleaner.clean` fills the fields the rules did not find from the document's own, as `clean` does: the signature
+    line went by the record's author, and the author was left empty, the name lost (a QA pass)."""
+    doc = Document(id="a", text="Le conseil a voté le budget mardi, après trois heures de débat.\n\nSophie Gourion",
+                   meta={"author": "Sophie Gourion"})
+    out = Cleaner().clean(doc)
+    assert out.text.endswith("débat.") and out.author == "Sophie Gourion"
+    assert out.record() == clean(doc).record() | {"lang": None, "lang_score": None}
+
+
 ARTICLE_END = "Le conseil a voté le budget mardi, après trois heures de débat."
 
 

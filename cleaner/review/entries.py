@@ -13,7 +13,7 @@ from ..api import pipeline_for
 from ..boilerplate import day_source, document_hashes, headline_key, opening_hash, unit_hash
 from ..config import Config
 from ..engine import Cleaner, clean_more
-from ..given import given_fields, with_given_fields
+from ..given import given_fields
 from ..io.readers import read_inputs
 from ..kinds import Context
 from ..kinds.repeated import REPEATED_RULE, RepeatedRule
@@ -160,7 +160,6 @@ def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozense
     out = cleaner.clean(doc)
     if not isinstance(out, Cleaned):
         return entry
-    out = with_given_fields(out)
     if learned and doc.host is not None:
         ctx = Context(lang=doc.lang, host=doc.host, timeout=cleaner.config.regex_timeout)
         out = clean_more(out, [RepeatedRule(learned, published=out.published)], ctx, cleaner.config.max_passes)
