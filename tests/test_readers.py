@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
-from conftest import made_id, masakhanews, run_cli
+from conftest import SEEDS, made_id, masakhanews, run_cli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -1100,6 +1100,23 @@ def test_a_parquet_row_is_named_alike_read_as_input_and_as_an_output(tmp_path):
     pq.write_table(pa.table({"id": ["a", "b"], "text": ["Un texte.", ""]}), path)
     assert [where for where, _ in read_records(path)] == [f"{path}:row 1", f"{path}:row 2"]
     assert _read(path)[1].detail.startswith(f"{path}:row 2: ")
+
+
+def test_a_null_field_is_not_given_and_stays_out_of_meta_in_jsonl_and_parquet(tmp_path):
+    """A record's null `title`, `published`, `author` or `section` says nothing, as a null `source` or `url` does: it
+    stood in `meta` as null, beside the field a rule found (seed 003's `meta.author: null` by `author: "M.A."`, from a
+    Parquet file's mostly null columns: a QA pass)."""
+    from cleaner import clean
+
+    text = (SEEDS / "003_1b9d8ba135d1c973.txt").read_text(encoding="utf-8")
+    nulls = dict.fromkeys(("title", "published", "author", "section", "source", "url", "lang"))
+    (tmp_path / "n.jsonl").write_text(json.dumps({"id": "a", "text": text, **nulls}) + "\n", encoding="utf-8")
+    pq.write_table(pa.table({"id": ["a"], "text": [text], **{k: pa.array([None], pa.string()) for k in nulls}}),
+                   tmp_path / "n.parquet")
+    for doc in _read(tmp_path / "n.jsonl", tmp_path / "n.parquet"):
+        assert doc.meta == {}, doc.meta
+        record = clean(doc).record()
+        assert (record["published"], record["author"], "meta" in record) == ("2022-05", "M.A.", False)
 
 
 def test_an_unsupported_file_is_rejected_with_its_whole_name_as_its_id(tmp_path):

@@ -270,7 +270,9 @@ def split_fields(record: Mapping[Any, Any], taken: set[str], keys: tuple[str, ..
     """A record's document fields (`keys` holding a string: `DOC_KEYS`, or `PAGE_FIELDS` for a record whose text is
     cleaned, its `html` to `meta`), its `meta`, and the keys the two parts of
     `meta` disagree on. `meta` holds every other field not in `taken`, a document field of another type
-    included (`"url": 5` is kept there, not dropped; a null one says nothing and goes), but for what cleaning
+    included (`"url": 5` is kept there, not dropped; a null one says nothing and goes, as a null `title`,
+    `published`, `author` or `section` does, which gives no field: kept, it stood in the output's `meta` beside the
+    field a rule found), but for what cleaning
     made of an output of cleaner's read again (`models.MADE`: `edits`, `warnings`, ...), which it makes anew,
     where old edits pointed into another text and, read once more, warned as a clash. A `meta` field
     that is a mapping is merged in, under the other fields (so a corpus record read again keeps one
@@ -281,7 +283,7 @@ def split_fields(record: Mapping[Any, Any], taken: set[str], keys: tuple[str, ..
     if all(k in record for k in ALWAYS_WRITTEN):
         taken = taken | set(MADE)
     meta = {k: v for k, v in record.items()
-            if k not in taken and k not in fields and not (v is None and (k in DOC_KEYS or k == "meta"))}
+            if k not in taken and k not in fields and not (v is None and k in (*DOC_KEYS, *FIELDS, "meta"))}
     given, clashes = meta.get("meta"), []
     if isinstance(given, Mapping):
         del meta["meta"]
