@@ -20,7 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
 from .escapes import too_many_digits
 
@@ -142,6 +143,8 @@ class Config(BaseModel):
     """Hosts (and their subdomains) whose documents `shape` rules leave alone."""
     max_request_docs: int = Field(10_000, ge=1, le=1_000_000_000, strict=True)
     """`cleaner serve`: the most documents one request may hold; a batch of more is a 413 naming this limit."""
+    _disabled_in: dict[str, str] = PrivateAttr(default_factory=dict)
+    """Each id of `disabled_rules` the config file gave -> that file (`disabled_by`); not a value of the config."""
 
     @field_validator("rules_dirs", mode="before")
     @classmethod
@@ -265,7 +268,14 @@ class Config(BaseModel):
             if isinstance(added := overrides.get(key), (list, tuple)) and isinstance(given.get(key), list):
                 overrides[key] = (*given[key], *added)
         values.update(overrides)
-        return cls._checked(values, file, given)
+        config = cls._checked(values, file, given)
+        config._disabled_in = {rule_id: str(file) for rule_id in given.get("disabled_rules", ())}  # strings: checked
+        return config
+
+    def disabled_by(self, rule_id: str) -> str:
+        """What gave the disabled id `rule_id`, as an error names it: `disabled_rules in c.toml` for the config file's
+        (`load`), else `disabled_rules`."""
+        return f"disabled_rules in {self._disabled_in[rule_id]}" if rule_id in self._disabled_in else "disabled_rules"
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Config:
         """A copy, with `update`'s values checked as `Config.load`'s are, its errors as a `ConfigError` (pydantic's

@@ -51,9 +51,9 @@ class RulePackError(ValueError):
 class UnknownRulesError(ConfigError):
     """Ids of `disabled_rules` (`ids`) that no loaded rule has; `said(origin)` names where each came from."""
 
-    def __init__(self, ids: tuple[str, ...]) -> None:
+    def __init__(self, ids: tuple[str, ...], origin: Callable[[str], str] = lambda _: "disabled_rules") -> None:
         self.ids = ids
-        super().__init__(self.said(lambda _: "disabled_rules"), "disabled_rules")
+        super().__init__(self.said(origin), "disabled_rules")
 
     def said(self, origin: Callable[[str], str]) -> str:
         """The message, the ids grouped by `origin(id)` (`--disable-rule`, `disabled_rules in c.toml`)."""
@@ -150,7 +150,10 @@ def load_rules(config: Config) -> RuleSet:
     its parent handed over for `config` (`hand_over`)."""
     if (handed := _HANDED.get(config)) is not None:
         return handed
-    return load_files(*_config_packs(config), disabled=config.disabled_rules)
+    try:
+        return load_files(*_config_packs(config), disabled=config.disabled_rules)
+    except UnknownRulesError as exc:  # named here, where what gave each id is known: the config file's by its name
+        raise UnknownRulesError(exc.ids, config.disabled_by) from None
 
 
 def _config_packs(config: Config) -> tuple[list[Path], int]:

@@ -729,6 +729,18 @@ def test_a_config_copied_with_updates_is_checked_as_a_loaded_one_is():
     assert config.model_copy() == config and config.model_copy(update={}) == config
 
 
+def test_an_unknown_disabled_id_of_a_config_file_is_named_by_the_file_in_python(tmp_path):
+    """`clean()` with a config whose file disables an id no loaded rule has said "disabled_rules: ...", the file left
+    to guess (a QA pass): it is named as the command line names it, and an id an override added is the key's."""
+    from cleaner.packs import UnknownRulesError
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('disabled_rules = ["fr.nope"]\n', encoding="utf-8")
+    with pytest.raises(UnknownRulesError, match=re.escape(f"disabled_rules in {cfg}: no loaded rule has the id "
+                                                          "'fr.nope'; disabled_rules: no loaded rule has the id 'x.y' ")):
+        clean("Un texte.", Config.load(cfg, disabled_rules=["x.y"]))
+
+
 def test_scopes_langs_and_sources(tmp_path):
     from cleaner import Cleaner
     from cleaner.packs import load_files
