@@ -452,7 +452,10 @@ class Runner:
         return load_rules(self.config)
 
     def run(self) -> RunSummary:
-        """Run, resume or confirm the run; return its summary."""
+        """Run, resume or confirm the run; return its summary. The packs are loaded first when `out` is to be made: a
+        run refused at them leaves no folder (a finished run is confirmed without loading them)."""
+        if not self.out.exists():
+            self.rules  # noqa: B018 - loaded and cached, or the error
         with claimed(self.out, self.inputs, self.options):
             return self._run()
 

@@ -1745,6 +1745,19 @@ def test_a_run_found_already_complete_leaves_its_folder_as_it_was(tmp_path, in_p
         assert not [p for p in tmp_path.rglob("*.sqlite-*")]
 
 
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_run_refused_at_its_rule_packs_makes_no_output_folder(tmp_path, in_process, engine):
+    """An unknown `--disable-rule` id or a broken `--rules` pack was refused, exit 2, once `--out` was made, which was
+    left empty (a QA pass): the packs are loaded before, as a bad config value is refused before."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules: [\n", encoding="utf-8")
+    for flags in (["--disable-rule", "fr.nope"], ["--rules", str(bad)]):
+        out = tmp_path / "out"
+        proc = in_process("run", str(SEEDS), "--out", str(out), "--engine", engine, "-q", *flags)
+        assert proc.returncode == 2 and proc.stderr.startswith("cleaner: "), proc.stderr
+        assert not out.exists()
+
+
 @pytest.mark.parametrize("flag", ["--workers", "-j"])
 def test_workers_with_a_scheduler_is_refused_as_the_dask_only_flags_are(tmp_path, in_process, flag):
     """`--workers N --engine dask --scheduler ADDR` ran on the cluster's own workers, N ignored without a word (it

@@ -319,6 +319,7 @@ class DaskRunner:
             _scheduler_place(self.options.scheduler)
         new = not self.out.exists()  # no finished run to confirm: the scheduler is asked before `--out` is made
         if new:  # a run refused leaves no folder
+            self.rules  # noqa: B018 - loaded and cached, or the error
             self._probe_scheduler()
         with claimed(self.out, self.inputs, self.options):
             return self._run(files, checked=new)
