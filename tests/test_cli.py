@@ -389,6 +389,20 @@ def test_an_unknown_disabled_id_is_named_where_it_was_given(tmp_path, in_process
                                                  "(`cleaner rules list` names them)\n")
 
 
+def test_rules_check_alone_refuses_an_unknown_disabled_id_as_without(tmp_path, in_process):
+    """`rules check --alone --config c.toml` passed, exit 0, a config whose `disabled_rules` no loaded rule has, which
+    without `--alone` is refused (a QA pass): the config's rules are loaded either way."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('disabled_rules = ["fr.nope"]\n', encoding="utf-8")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("rules:\n  - id: t.menu\n    kind: line\n    description: a menu\n    phrases: [Menu]\n"
+                    "    examples: {remove: [Menu], keep: ['Le texte.']}\n", encoding="utf-8")
+    for alone in ([], ["--alone"]):
+        proc = in_process("rules", "check", str(mine), "--config", str(cfg), *alone)
+        assert (proc.returncode, proc.stderr) == (2, f"cleaner: disabled_rules in {cfg}: no loaded rule has the id "
+                                                     "'fr.nope' (`cleaner rules list` names them)\n"), alone
+
+
 @pytest.mark.parametrize("rule_id, said", [
     ("repeated", "'repeated' is the boilerplate `cleaner run` learns from the corpus, no rule of the packs: it is "
                  "learned only with --learn-boilerplate (learn_boilerplate = true); leave that out, or give "

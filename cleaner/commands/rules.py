@@ -79,7 +79,8 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():  # what it warns of is said below, of the packs with the shipped ones
         warnings.simplefilter("ignore")
         checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
-    shipped = () if args.alone else load_rules(config).rules
+    loaded = load_rules(config)  # --alone too: the config's disabled ids are checked (an unknown one is refused)
+    shipped = () if args.alone else loaded.rules
     for note in check_notes(checked.rules, shipped, checked.places):
         print(f"note: {note}", file=sys.stderr)
     everything = list(checked.rules) + [r for r in shipped if r.id not in {c.id for c in checked.rules}]
