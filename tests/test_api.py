@@ -736,8 +736,8 @@ def test_an_unknown_disabled_id_of_a_config_file_is_named_by_the_file_in_python(
 
     cfg = tmp_path / "c.toml"
     cfg.write_text('disabled_rules = ["fr.nope"]\n', encoding="utf-8")
-    with pytest.raises(UnknownRulesError, match=re.escape(f"disabled_rules in {cfg}: no loaded rule has the id "
-                                                          "'fr.nope'; disabled_rules: no loaded rule has the id 'x.y' ")):
+    said = f"disabled_rules in {cfg}: no loaded rule has the id 'fr.nope'; disabled_rules: no loaded rule has the id "
+    with pytest.raises(UnknownRulesError, match=re.escape(f"{said}'x.y' ")):
         clean("Un texte.", Config.load(cfg, disabled_rules=["x.y"]))
 
 
