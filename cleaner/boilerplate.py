@@ -6,9 +6,9 @@ only together with the line next to it). Each unit is hashed with the document's
 host, or its `source` field; documents with neither are not counted) into a 64-bit key, and a
 document adds 1 to each of its distinct keys: counts are document frequencies. The units that cover the line its
 counted text and its clean text open with (that line, and its pair with the line under it) count once more, as
-openings (`OPENING`), and a text's first line goes only in a unit learned as such: a site's header opens most of its
+openings (`OPENING`), and a page's own title goes only in a unit learned as such: a site's header opens most of its
 pages, a page's own title does not, though the other pages' lists of the day's stories hold it, with the headline
-under it.
+under it. The title is a text's first line, or the first under the header where one opens it (`title_line`).
 
 **Headlines of the day.** A document with a `published` day also counts, for its source on that
 day, the headline segments of its ticker-like lines (any line of its *raw* text that splits into two
@@ -167,18 +167,33 @@ def document_counts(source: str, published: str | None, text: str, raw: str, cle
     return [(source, lines)] + ([(day, headline_hashes(day, raw))] if day else [])
 
 
+def title_line(source: str, keys: list[str | None], learned: frozenset[int]) -> int | None:
+    """The index of the line that stands first under a site's header (the line a text opens with when a unit
+    learned as an opening covers it, `OPENING`, and each line under it learned in a pair with the one above), or of
+    the first non-blank line where no header opens the text: its own title (None when there is none)."""
+    nonblank = [i for i, key in enumerate(keys) if key is None or key]
+    if not nonblank or not any(unit_hash(source, OPENING + unit) in learned
+                               for unit, lines in units(keys) if lines[0] == nonblank[0]):
+        return nonblank[0] if nonblank else None
+    for above, i in pairwise(nonblank):
+        if keys[above] is None or keys[i] is None or unit_hash(source, f"{keys[above]}\n{keys[i]}") not in learned:
+            return i
+    return None
+
+
 def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[int], texts: list[str] | None = None,
                       published: str | None = None, timeout: float = 1.0) -> list[int]:
     """The indexes of the lines covered by a unit of `source` in `learned`, in order; with the lines'
-    `texts` and a `published` day, also the ticker lines and lists made of the day's headlines. The line a text
-    opens with goes only in a unit learned as an opening too (`OPENING`: a site's header): the page's own title, a
-    headline found in the lists of the day's stories of other pages, is not, alone or with the headline under it
-    (those lists hold the pair too)."""
+    `texts` and a `published` day, also the ticker lines and lists made of the day's headlines. The page's own title
+    (`title_line`: the line a text opens with, or the first under a site's header) goes only in a unit learned as an
+    opening (a site's header): a headline found in the lists of the day's stories of other pages is not, alone or
+    with the headline under it (those lists hold the pair too)."""
     found: set[int] = set()
     nonblank = [i for i, key in enumerate(keys) if key is None or key]
-    opening = nonblank[0] if nonblank else None
-    for unit, lines in units(keys):  # a unit's first line is its lowest: the opening when it covers it
-        if unit_hash(source, unit) in learned and (lines[0] != opening or unit_hash(source, OPENING + unit) in learned):
+    opening = title_line(source, keys, learned)
+    for unit, lines in units(keys):
+        if unit_hash(source, unit) in learned and (opening not in lines
+                                                   or unit_hash(source, OPENING + unit) in learned):
             found.update(lines)
     day = day_source(source, published)
     if day and texts is not None:
@@ -189,7 +204,7 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
             if segments and hits >= 0.8 * len(segments):
                 found.add(i)  # a ticker of the day's headlines
                 headline[i] = True
-        # the line a text opens with, a headline but no ticker, is its own title, even with a teaser of the day's
+        # the title, a headline but no ticker, is the page's own, even with a teaser of the day's
         # headlines right under it: the two went as a list of them
         title = opening if opening not in found else None
         for a, b in pairwise(nonblank):

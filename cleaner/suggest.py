@@ -21,8 +21,9 @@ only is never suggested (`min_docs` is at least 2). Every suggestion is checked 
 check` would check it (its own examples, its keep example through the whole rule set); one that
 fails is left out and counted.
 
-A line that opens a page and that the run keeps there (`boilerplate.boilerplate_lines`: a page's own title, which
-the other pages list among the day's stories) is no `line` rule, nor a `block`'s first line: a rule matches
+A line that titles a page (it opens it, or stands first under a site's header) and that the run keeps there
+(`boilerplate.boilerplate_lines`: a page's own title, which the other pages list among the day's stories) is no
+`line` rule, nor a `block`'s first line: a rule matches
 anywhere, line 1 included, and took each page's title. Each rule's count is that of the documents where it fires
 (a second pass over them), and a rule that fires only inside what the source's `truncate` rules cut is left out.
 """
@@ -42,7 +43,7 @@ from typing import Any
 import regex
 import yaml
 
-from .boilerplate import LONG_WORDS, boilerplate_lines, counted_text, document_counts, unit_hash
+from .boilerplate import LONG_WORDS, boilerplate_lines, counted_text, document_counts, title_line, unit_hash
 from .checks import joining_checker
 from .config import Config
 from .dates import DATE_PATTERN
@@ -197,7 +198,7 @@ class _Survey:
         self.markers: dict[tuple[str, str], _Found] = defaultdict(_Found)
         """Each line that opens a run, with where a list follows it to the end."""
         self.titles: set[tuple[str, str]] = set()
-        """The learned lines that open a page where the run keeps them (its title)."""
+        """The learned lines that title a page (`title_line`: under a site's header if any) where the run keeps them."""
         self.keep: dict[str, list[str]] = defaultdict(list)
 
     def add(self, source: str, text: str) -> None:
@@ -208,9 +209,9 @@ class _Survey:
         keys = view.keys
         marked = boilerplate_lines(source, keys, self.learned)
         boiler = set(marked)
-        opening = next((i for i, key in enumerate(keys) if key is None or key), None)
-        if opening is not None and opening not in boiler and unit_hash(source, keys[opening] or "") in self.learned:
-            self.titles.add((source, keys[opening]))
+        title = title_line(source, keys, self.learned)
+        if title is not None and title not in boiler and unit_hash(source, keys[title] or "") in self.learned:
+            self.titles.add((source, keys[title]))
         runs, seen, after = _runs(marked), set(), None
         for run in runs:
             key = (source, tuple(keys[i] for i in run))

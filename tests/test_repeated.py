@@ -634,6 +634,27 @@ def test_a_pages_own_title_stays_though_other_pages_list_it_and_a_sites_header_g
             assert header not in lines and lines[0] == articles[i][0], d["id"]
 
 
+def _titled_under_a_header(n: int = 12) -> list[dict]:
+    """`n` pages under a two-line site header, each with its own title, its article and a list of four other pages'
+    titles."""
+    header = "Le Quotidien du Soir\nVotre journal indépendant depuis toujours"
+    return [{"id": f"h{i:02d}", "url": f"https://soir.example/{i}",
+             "text": f"{header}\n\n{HEADLINES[i]}\n\n" + "\n\n".join(paragraphs) + "\n\nLes titres du jour\n"
+             + "\n".join(HEADLINES[(i + k) % n] for k in range(1, 5))} for i, paragraphs in enumerate(_articles(n))]
+
+
+def test_a_pages_own_title_under_a_sites_header_stays(tmp_path):
+    """The header opens every page and goes; the title under it, listed by other pages, went too (a QA pass): only the
+    first line was kept as the title. The first line under the header is."""
+    docs = _titled_under_a_header()
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    for i, d in enumerate(docs):
+        lines = corpus[d["id"]]["text"].split("\n")
+        assert lines[0] == HEADLINES[i] and "Le Quotidien du Soir" not in lines, d["id"]
+
+
 def test_a_pages_own_title_stays_with_the_headline_other_pages_list_under_it(tmp_path):
     """Each page opens with its own title and, under it, a teaser of the next story; the other pages list the day's
     stories in the same order, so the title and the headline under it are a pair of most pages' lists. The opening
@@ -891,6 +912,14 @@ def test_suggest_leaves_each_pages_title_that_other_pages_list_and_cuts_the_list
     (rule,) = _suggested(tmp_path, docs, in_process)
     assert rule["kind"] == "truncate" and rule["markers"] == ["Les titres du jour"], rule
     assert rule["description"].startswith("marker line followed by a list to the end in 12 of 12 documents"), rule
+
+
+def test_suggest_leaves_each_pages_title_under_a_sites_header(tmp_path, in_process):
+    """Under a site's header, each page's title (in other pages' lists) got a `line` rule of its own (a QA pass)."""
+    rules = _suggested(tmp_path, _titled_under_a_header(), in_process)
+    assert [(r["kind"], r.get("lines"), r.get("markers")) for r in rules] == [
+        ("block", ["Le Quotidien du Soir", "Votre journal indépendant depuis toujours"], None),
+        ("truncate", None, ["Les titres du jour"])], rules
 
 
 def test_a_suggested_block_starts_under_the_line_that_opens_some_pages_and_counts_where_it_fires(tmp_path, in_process):
