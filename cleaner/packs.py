@@ -229,7 +229,7 @@ def load_files(files: list[Path], shipped: int = 0, disabled: tuple[str, ...] = 
             text, digest = _read(path)
             digests.append(digest)
             order, located = _load_pack(text, str(path), k < shipped)
-            _unique_ids(located, str(path), seen)
+            _unique_ids(located, str(path), seen, disabled)
             rules.extend((order, rule) for rule, _ in located)
     finally:
         save_compiled()  # the patterns checked, for the next process
@@ -304,15 +304,33 @@ def _read_bytes(path: Path) -> bytes:
         raise RulePackError(str(path), exc.strerror or str(exc)) from None
 
 
-def _unique_ids(located: list[tuple[Rule, int | None]], name: str, seen: dict[str, str]) -> None:
+def _unique_ids(located: list[tuple[Rule, int | None]], name: str, seen: dict[str, str],
+                disabled: tuple[str, ...] = ()) -> None:
     """A RulePackError at the line of the first rule of pack `name` whose id `seen` (id -> the file and line
-    that defined it) holds already; the others' ids are added to it."""
+    that defined it) holds already (`_duplicate`); the others' ids are added to it."""
     for rule, line in located:
         if rule.id in seen:
             alias = (f" ({line.alias} here is an alias of the rule at line {line.of})"
                      if isinstance(line, _AliasLine) else "")
-            raise RulePackError(name, f"duplicate id, already defined in {seen[rule.id]}{alias}", rule.id, "id", line)
+            raise RulePackError(name, _duplicate(seen[rule.id], rule.id in disabled) + alias, rule.id, "id", line)
         seen[rule.id] = f"{name}:{line}" if line else name
+
+
+def _duplicate(place: str, disabled: bool) -> str:
+    """Why a rule's id is refused: a rule at `place` has it, one that is `disabled` (`disabled_rules`) too, which was
+    not said: the run seemed to refuse an id that no rule it ran had."""
+    said = " (disabled: a disabled rule keeps its id; give yours another)" if disabled else ""
+    return f"duplicate id, already defined in {place}{said}"
+
+
+def refuse_disabled_ids(rules: Iterable[Rule], places: dict[str, str], loaded: RuleSet) -> None:
+    """A RulePackError, as `load_files` raises it, at the first of `rules` (at their `places`) that has the id of a rule
+    `loaded` disables and is not that rule: `rules check` passed such a pack, checked with the rules that run, and a
+    run with the same config refused it."""
+    off = {rule.id: rule for rule in loaded.disabled}
+    for rule in rules:
+        if rule.id in off and rule != off[rule.id]:
+            raise RulePackError(places[rule.id], _duplicate(loaded.places[rule.id], True), rule.id, "id")
 
 
 def load_pack_text(text: str, name: str) -> list[Rule]:

@@ -1309,6 +1309,24 @@ def test_rules_check_notes_an_id_a_shipped_rule_has_which_clean_refuses(tmp_path
     assert "note:" not in in_process("rules", "check", "rules/generic.yaml").stderr
 
 
+def test_rules_check_refuses_as_the_run_does_the_id_of_a_rule_the_config_disables(tmp_path, in_process):
+    """A disabled rule keeps its id: `clean` refused a pack's rule of that id, saying "duplicate id" of a rule it did
+    not run, and `rules check` with the same config passed the pack (a QA pass). Both refuse it and say why; the
+    shipped packs checked with that config pass."""
+    path, config = tmp_path / "shadow.yaml", tmp_path / "c.toml"
+    path.write_text("rules:" + GOOD_RULE.replace("t.good", "generic.ticker"), encoding="utf-8")
+    config.write_text('disabled_rules = ["generic.ticker"]\n', encoding="utf-8")
+    said = (f"{path}:2: rule 'generic.ticker': field 'id': duplicate id, already defined in "
+            f"{ROOT / 'rules' / 'generic.yaml'}:")
+    disabled = " (disabled: a disabled rule keeps its id; give yours another)\n"
+    proc = in_process("clean", str(SEEDS), "--out", str(tmp_path / "o.jsonl"), "--rules", str(path), "--config",
+                      str(config))
+    assert proc.returncode == 2 and said in proc.stderr and proc.stderr.endswith(disabled), proc.stderr
+    check = in_process("rules", "check", "--config", str(config), str(path))
+    assert (check.returncode, check.stderr) == (2, proc.stderr), check.stderr
+    assert in_process("rules", "check", "--config", str(config), "rules/generic.yaml").returncode == 0
+
+
 def test_rules_check_notes_an_id_a_rule_of_the_configs_packs_has_as_a_loaded_rules(tmp_path, in_process):
     """`rules check --config` of a rule with the id of a rule of one of the config's own packs said it had "the id of
     a shipped rule" and to "edit the shipped pack" (a review): it is a loaded rule's, whose pack is to edit."""

@@ -15,7 +15,7 @@ from ..io.names import real
 from ..io.readers import not_an_input
 from ..io.writers import nowhere, stdout, text_stream, utf8_stream, write_atomic
 from ..kinds import Rule
-from ..packs import check_notes, load_files, load_rules, pack_files
+from ..packs import check_notes, load_files, load_rules, pack_files, refuse_disabled_ids
 from ..report import counted
 from ..workers import default_workers
 from .common import (a_file, config_args, config_file_arg, config_from, input_args, inputs_named, pack_paths,
@@ -80,6 +80,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore")
         checked = load_files(pack_files(pack_paths(args.packs, "rules check: a pack path")))
     loaded = load_rules(config)  # --alone too: the config's disabled ids are checked (an unknown one is refused)
+    refuse_disabled_ids(checked.in_load_order(), checked.places, loaded)
     shipped = () if args.alone else loaded.rules
     for note in check_notes(checked.rules, shipped, checked.places):
         print(f"note: {note}", file=sys.stderr)
