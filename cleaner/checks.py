@@ -37,7 +37,7 @@ def check_rule(rule: Rule, timeout: float = 1.0) -> list[str]:
         elif not fired:
             tidied = any(e.rule == WHITESPACE_RULE for e in out.edits)  # what no pattern can see: say so
             why = (f"rules see it as {_short(out.text)}: lines are trimmed and blank runs folded before any rule runs"
-                   if tidied else rule.why_untouched(spec.text))
+                   if tidied else rule.why_untouched(spec.text, spec.author))
             failures.append(f"{rule.id}: remove example {n} is not touched: {_short(spec.text)}"
                             + (f" ({why})" if why else ""))
         elif out.text != spec.clean.strip():

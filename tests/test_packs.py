@@ -2020,16 +2020,28 @@ NEVER_FIRED = {
                   "Un Premier Titre Ici ≫ Un Second Titre Là ≫ Un Troisième Titre Ici ≫ Le Dernier Titre Là",
                   "(a line splits into 4 headlines on its separators, but its `prefilter` ' \\| ' matches it 0 times, "
                   "under min_segments - 1 (3): the prefilter must match within every separator match)"),
+    "min_line_chars": ("kind: ticker\n    separators: [' ≫ ']\n",
+                       "Un Premier Titre Ici ≫ Un Second Titre Là ≫ Un Troisième Titre Ici ≫ "
+                       "Le Dernier Titre Là",
+                       "(a line splits into 4 headlines on its separators, but has 88 characters, under "
+                       "min_line_chars = 150)"),
+    "min_before_chars": ("kind: thread\n    pattern: '\\w+ dit :'\n",
+                         "Un article bref.\nAnne dit :\nBien vu.\nLuc dit :\nPas d'accord.\nEve dit :\nMoi non plus.",
+                         "(its comments start under 16 characters of text, fewer than min_before_chars = 200)"),
+    "author": ("kind: signature\n", "Un article bref.\nJean Dupont",
+               "(it has no author, and the rule removes only the line of the document's author: give it as "
+               "{text, author})"),
 }
 
 
 @pytest.mark.parametrize("cause", NEVER_FIRED)
 def test_check_says_why_a_rule_never_fired(cause):
     """A remove example holding none of `requires`, a line over `max_line_chars`, a ticker line its `prefilter` skips:
-    `rules check` said "not touched", with no word of why (QA pass)."""
+    `rules check` said "not touched", with no word of why (QA pass); nor did it of a ticker line under
+    `min_line_chars`, of comments under too little text for a thread, of a signature without its author (session 50)."""
     params, text, why = NEVER_FIRED[cause]
     (rule,) = load_pack_text(f"rules:\n  - id: t.never\n    description: never fires\n    {params}"
-                             f"    examples: {{remove: ['{text}'], keep: ['Le texte.']}}\n", "p.yaml")
+                             f"    examples: {{remove: [{json.dumps(text)}], keep: ['Le texte.']}}\n", "p.yaml")
     (failure,) = check_rule(rule)
     assert failure.startswith("t.never: remove example 1 is not touched: ") and failure.endswith(" " + why), failure
 

@@ -175,9 +175,9 @@ class Rule(BaseModel):
             return False
         return host_in(ctx.host, self.sources) if self.sources else True
 
-    def why_untouched(self, text: str) -> str | None:
-        """Why the rule finds nothing in `text` where it nearly does, for `rules check` (None: nothing to say): here,
-        a text that holds none of `requires`, on which the rule is not tried."""
+    def why_untouched(self, text: str, author: str | None = None) -> str | None:
+        """Why the rule finds nothing in `text` (a document by `author`, if known) where it nearly does, for `rules
+        check` (None: nothing to say): here, a text that holds none of `requires`, on which the rule is not tried."""
         from ..edits import Composed
 
         if self.requires and not any(r in folded(Composed(text).text) for r in self.requires):

@@ -61,10 +61,10 @@ class ExtractRule(Rule):
         """The compiled pattern."""
         return compile_fast(self.pattern, self.flags, shipped=self.shipped)
 
-    def why_untouched(self, text: str) -> str | None:
+    def why_untouched(self, text: str, author: str | None = None) -> str | None:
         """A match with a group outside it (before a `\\K`), or whose `published` group caught no date cleaner reads:
         the match is then left alone."""
-        if why := super().why_untouched(text):
+        if why := super().why_untouched(text, author):
             return why
         try:
             for m in call(self.compiled.finditer, text, 1.0):

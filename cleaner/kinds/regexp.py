@@ -62,9 +62,9 @@ class RegexRule(Rule):
         """With `scope: line`, each line is matched alone."""
         return self.scope == "line"
 
-    def why_untouched(self, text: str) -> str | None:
+    def why_untouched(self, text: str, author: str | None = None) -> str | None:
         """Also, with `scope: line`, a line the pattern matches that is longer than `max_line_chars`."""
-        if (why := super().why_untouched(text)) or self.scope != "line":
+        if (why := super().why_untouched(text, author)) or self.scope != "line":
             return why
         try:
             long = next((line for line in map(str.strip, text.split("\n")) if len(line) > self.max_line_chars

@@ -44,6 +44,15 @@ class SignatureRule(Rule):
             return iter(())
         return line_hits(view, [last])
 
+    def why_untouched(self, text: str, author: str | None = None) -> str | None:
+        """Also, an example without an author: the rule removes the line of the document's own author alone."""
+        if why := super().why_untouched(text, author):
+            return why
+        if not author:
+            return ("it has no author, and the rule removes only the line of the document's author: give it as "
+                    "{text, author}")
+        return None
+
 
 def _in_text(view: View, at: int, note: list[str]) -> bool:
     """Whether the author's name on line `at` is the article's, not a signature: written as a list item, or after a

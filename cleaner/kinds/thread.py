@@ -47,8 +47,28 @@ class ThreadRule(Rule):
         return compile_fast(line, (*self.flags, "multiline"), shipped=self.shipped)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        starts = [m.start() for m in call(self.compiled.finditer, view.text, ctx.timeout)]
-        for k in range(len(starts) - self.min_lines + 1):
-            if starts[k + 1] - starts[k] <= self.max_gap_chars and len(view.text[: starts[k]].strip()) >= self.min_before_chars:
-                yield whole_lines(view, starts[k], len(view.text))
+        for start in self._starts(view.text, ctx.timeout):
+            if len(view.text[:start].strip()) >= self.min_before_chars:
+                yield whole_lines(view, start, len(view.text))
                 return
+
+    def _starts(self, text: str, timeout: float) -> Iterator[int]:
+        """Where a thread may start in `text`: each matched line followed by `min_lines - 1` more, the next one within
+        `max_gap_chars`."""
+        starts = [m.start() for m in call(self.compiled.finditer, text, timeout)]
+        for k in range(len(starts) - self.min_lines + 1):
+            if starts[k + 1] - starts[k] <= self.max_gap_chars:
+                yield starts[k]
+
+    def why_untouched(self, text: str, author: str | None = None) -> str | None:
+        """Also, comments that would start a thread but with under `min_before_chars` of text before them."""
+        if why := super().why_untouched(text, author):
+            return why
+        try:
+            start = next(self._starts(text, 1.0), None)
+        except TimeoutError:
+            return None
+        if start is None:
+            return None
+        return (f"its comments start under {len(text[:start].strip())} characters of text, fewer than "
+                f"min_before_chars = {self.min_before_chars}")

@@ -191,12 +191,15 @@ class TickerRule(Rule):
             return False  # a sentence of Chinese, Japanese, Khmer or Myanmar, or a quoted exclamation or question
         return not (segment.endswith(".") and not segment.endswith("...")) and not SENTENCE_BREAK.search(segment)
 
-    def why_untouched(self, text: str) -> str | None:
-        """Also a line that is a ticker by its separators, but that `prefilter` skips."""
-        if why := super().why_untouched(text):
+    def why_untouched(self, text: str, author: str | None = None) -> str | None:
+        """Also a line that is a ticker by its separators, but under `min_line_chars` or that `prefilter` skips."""
+        if why := super().why_untouched(text, author):
             return why
         try:
             for line in text.split("\n"):
+                if not self._long_enough(line) and (found := self._split(line, 1.0)):
+                    return (f"a line splits into {len(found)} headlines on its separators, but has {len(line)} "
+                            f"characters, under min_line_chars = {self.min_line_chars}")
                 if (self._long_enough(line) and not self._enough_separators(line, 1.0)
                         and (found := self._split(line, 1.0))):
                     times = len(call(self.compiled_prefilter.findall, line, 1.0))

@@ -53,11 +53,11 @@ class TruncateRule(Rule):
         """The first word of each marker: a line starting with none of them is not a marker line."""
         return frozenset(k.split()[0] for k in self.keys)
 
-    def why_untouched(self, text: str) -> str | None:
+    def why_untouched(self, text: str, author: str | None = None) -> str | None:
         """Also, why the marker lines `find` tried failed: the last one it tried (too little text before it, or no list
         after it), else the first line that opens with a marker and is none (a lead-in, too many words after the
         marker). "is not touched" alone sent a user looking for the lead-in rule in the table of kinds."""
-        if why := super().why_untouched(text):
+        if why := super().why_untouched(text, author):
             return why
         view, tried, near = View(text, []), None, None
         for i, listed in self._markers(view):
