@@ -7,7 +7,8 @@ of each line holding a digit (dates become `<<date>>`, other numbers `\\d+`). Th
 - a boilerplate line that opens a run and, in most of the documents where it does, is followed by nothing but a
   list of short lines to the end (the rest of the run among them: a related list whose headlines recur) becomes a
   `truncate` rule, judged as generic.related-list judges its list (`TRUNCATE_LIST`), with `min_before_chars` of text
-  before it anywhere, as the kind reads it;
+  before it anywhere, as the kind reads it; not where the same learned lines follow it on most pages (a footer), nor
+  where its list opens with another such line in most of them (a byline above a list's heading: a `line`);
 - each run of consecutive boilerplate lines found in at least `min_docs` documents becomes a
   `block` rule (a `line` rule when it is one line);
 - each boilerplate line of at least three words outside those runs becomes a `line` rule;
@@ -33,7 +34,7 @@ from __future__ import annotations
 import tempfile
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -117,8 +118,12 @@ class _Found:
     tails: int = 0
     """Documents where a list of short lines follows it to the end."""
     truncate_example: tuple[str, str] | None = None
+    nested: int = 0
+    """For a marker: documents where the list after it opens with a learned line that is a marker too (a byline above
+    a related list's heading): the inner one is the marker, this one a line."""
     learned_tails: list[frozenset[str]] = field(default_factory=list)
-    """For a marker: the lines after it where all are learned, a tail its blocks and lines take as well."""
+    """For a marker: the lines after it where all are learned, a tail its blocks and lines take as well where it is
+    the same on most pages (a footer)."""
 
 
 @dataclass
@@ -255,6 +260,7 @@ class _Survey:
                 found.truncate_example = min(found.truncate_example or example, example)
             if (tail := after.learned_tail(i)) is not None:
                 found.learned_tails.append(tail)
+            found.nested += after.nests(i)
 
 
 class _After:
@@ -267,8 +273,16 @@ class _After:
         self.start, self.lists = _LIST._article_start(view), _LIST._lists_after(view, 0)
         self.nonblank = [i for i, text in enumerate(self.texts) if text]
         self.keyed = [i for i, key in enumerate(view.keys) if key is None or key]
+        self.marked = marked
         self.unmarked = max((i for i in self.keyed if i not in marked), default=-1)
         """The last line with a key (or too long for one) that is not boilerplate."""
+
+    def nests(self, i: int) -> bool:
+        """Whether the list after line `i` opens with a boilerplate line that opens a run of them (`_runs`), where a cut
+        could start as well."""
+        k = bisect_right(self.keyed, i)
+        return (k < len(self.keyed) and (j := self.keyed[k]) in self.marked and j - 1 not in self.marked
+                and self.cut(j))
 
     def cut(self, i: int) -> bool:
         """Whether a suggested `truncate` rule cuts at line `i`: `min_before_chars` of text before it (anywhere, as
@@ -327,10 +341,11 @@ def _candidates(survey: _Survey, frequent: dict[int, tuple[int, int]],
     covered: set[tuple[str, str]] = set()
     markers: set[tuple[str, str]] = set()
     for (source, key), found in sorted(survey.markers.items()):
-        # where learned lines, none a page's title, follow it to the end, a block and lines (a footer) read better
-        fixed = sum(not any((source, k) in survey.titles for k in tail) for tail in found.learned_tails)
+        # where the same learned lines follow it to the end, a block and lines (a footer) read better; a related list
+        # drawn from a pool (its headlines learned, or pages' titles) differs from page to page
+        fixed = max(Counter(found.learned_tails).values(), default=0)
         if (found.docs >= min_docs and found.truncate_example and found.tails >= TRUNCATE_SHARE * found.docs
-                and fixed < TRUNCATE_SHARE * found.tails):
+                and fixed < TRUNCATE_SHARE * found.tails and found.nested < TRUNCATE_SHARE * found.tails):
             text, clean = found.truncate_example  # the lines before the marker, the marker and its list
             markers.add((source, key))
             candidates.append((source, {"kind": "truncate", "what": "marker line followed by a list to the end",
@@ -371,7 +386,9 @@ def _candidates(survey: _Survey, frequent: dict[int, tuple[int, int]],
 def _fired(candidates: list[tuple[str, dict[str, Any]]], documents: Iterable[tuple[str, str]],
            config: Config) -> list[tuple[str, int, dict[str, Any]]]:
     """(source, documents where it fires, rule) of each candidate that fires in at least `min_docs` documents of its
-    source, outside what the source's `truncate` candidates cut there (a related list's recurring headlines)."""
+    source, outside what the source's other `truncate` candidates cut there (a related list's recurring headlines, a
+    marker under another: each was counted outside, and both were suggested); of two cuts at one place, the first
+    candidate's."""
     built = [KINDS[rule["kind"]].model_validate({"id": "suggested", "description": rule["what"],
                                                  "examples": {"remove": ["-"], "keep": ["-"]},
                                                  **{k: v for k, v in rule.items() if k not in ("what", "remove")}})
@@ -383,11 +400,11 @@ def _fired(candidates: list[tuple[str, dict[str, Any]]], documents: Iterable[tup
     for source, text in documents:
         view, ctx = View(text, []), Context(host=source, timeout=config.regex_timeout)
         hits = {n: _hits(built[n], view, ctx) for n in by_source.get(source, ())}
-        cut = min((start for n, spans in hits.items() if built[n].kind == "truncate" for start, _ in spans),
-                  default=len(text))
+        cuts = sorted((spans[0][0], n) for n, spans in hits.items() if built[n].kind == "truncate" and spans)
         for n, spans in hits.items():
             fired[n] += bool(spans)
-            outside[n] += built[n].kind == "truncate" or any(start < cut for start, _ in spans)
+            cut = next((c for c in cuts if c[1] != n), (len(text), n))  # the first cut of another truncate
+            outside[n] += any((start, n) < cut for start, _ in spans)
     return [(source, fired[n], rule) for n, (source, rule) in enumerate(candidates)
             if fired[n] >= config.repeated_min_docs and outside[n]]
 

@@ -956,6 +956,27 @@ def test_suggest_proposes_truncate_over_a_list_holding_long_question_headlines(t
         rules
 
 
+def _bylined_lists(pool: int) -> list[dict]:
+    """20 pages, each a byline, then a related list's heading and five headlines drawn from a `pool` of them."""
+    rng = random.Random(7)
+    heads = [" ".join(rng.sample(_WORDS, 7)).capitalize() for _ in range(pool)]
+    return [{"id": f"l{i:02d}", "url": f"https://lectures.example/{i}",
+             "text": "\n\n".join(paragraphs) + "\n\nÉcrit par la rédaction du Quotidien du Soir\n\n"
+             + "Nos autres lectures du jour\n" + "\n".join(rng.sample(heads, 5))}
+            for i, paragraphs in enumerate(_articles(20))]
+
+
+@pytest.mark.parametrize("pool", [8, 60])
+def test_suggest_cuts_a_related_list_at_its_heading_and_leaves_the_byline_above_it_a_line(pool, tmp_path, in_process):
+    """A related list drawn from a small pool, its headlines learned, got a `line` rule for each (the list, all learned
+    lines, was read as a footer: a QA pass); from a large pool, under a byline, two `truncate` rules, the byline one
+    and the heading's that fires only inside its cut. One truncate at the heading now, and the byline a `line`."""
+    rules = _suggested(tmp_path, _bylined_lists(pool), in_process)
+    assert [(r["kind"], r.get("phrases"), r.get("markers")) for r in rules] == [
+        ("line", ["Écrit par la rédaction du Quotidien du Soir"], None),
+        ("truncate", None, ["Nos autres lectures du jour"])], rules
+
+
 def test_suggest_surveys_a_page_of_many_learned_lines_in_time_linear_in_its_length():
     """Each line that opens a run of learned lines is tried as a `truncate` marker: what follows it was read from it
     to the end, for each, and a page of 2,000 learned lines, each above a line of its own, took `rules suggest` 12 s,
