@@ -23,6 +23,7 @@ Every span is recorded as an `Edit` in raw-text offsets; `replay(raw, edits)` gi
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from .config import Config, config_of
 from .edits import WHITESPACE_RULE, Composed, removed_by_rules, replay, whitespace_spans
@@ -33,7 +34,7 @@ from .lang import hint_code
 from .models import Cleaned, Document, Edit, Rejected
 from .packs import RuleSet, load_rules
 from .prefilter import Requires, requires_for
-from .text import blank
+from .text import blank, line_key
 from .view import Hit, View
 
 
@@ -89,7 +90,7 @@ change it again is stopped, with a warning on the document when what it found is
 documents three times), and five deep stays idempotent; a rule that matches whatever line its last removal laid bare
 (`\\A(?P<title>[^\\n]+)\\n`) ate 60 paragraphs of an article under 20 tries again at once in each of up to 3 passes,
 without a word."""
-LAST_PHASE = 4
+LAST_PHASE = 5
 """Rules of this phase or later (`shape`) run once the named rules have finished their passes, on
 what they left; if they change anything, both run again."""
 
@@ -145,7 +146,7 @@ def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requir
             break
     for rule in state.stopped:  # said where what it found next is still there (another rule may have taken it)
         try:
-            left = any(True for _ in rule.find(state.view, ctx))
+            left = any(True for _ in rule.find(state.view, rule_context(ctx, state.fields)))
         except TimeoutError:
             left = True
         if left:
@@ -193,7 +194,7 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
             while True:  # again while it fires: stacked lines at the head need it
                 state.view.present = state.present
                 try:
-                    hits = list(rule.find(state.view, ctx))
+                    hits = list(rule.find(state.view, rule_context(ctx, state.fields)))
                 except TimeoutError:  # skipped for the rest of the document: tried again, it warned again each pass
                     state.warnings.append(f"rule {rule.id!r}: pattern stopped after {ctx.timeout:g}s on this document; rule skipped")
                     state.fired[id(rule)] = MAX_FIRINGS + 1
@@ -214,6 +215,16 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
         if not changed:
             break
     return changed_any
+
+
+def rule_context(ctx: Context, fields: dict[str, str]) -> Context:
+    """`ctx` as a rule sees it once rules filled `fields`: without its author where a rule lifted another, which
+    is then the document's (`given.with_given_fields`), so the name it came with signs nothing (a record's "John
+    Doe" ending the text went as a signature, `author` being the byline's "Jane Smith")."""
+    lifted = fields.get("author")
+    if ctx.author and lifted and line_key(lifted) != line_key(ctx.author):
+        return replace(ctx, author=None)
+    return ctx
 
 
 class _State:

@@ -426,6 +426,15 @@ ARTICLE_END = "Le conseil a voté le budget mardi, après trois heures de débat
     f"{ARTICLE_END}\nLe jury réunissait :\n- Claire Levenson\n- Sophie Gourion",
     f"{ARTICLE_END}\n• Sophie Gourion",
     f"{ARTICLE_END}\nLe jury réunissait :\nSophie Gourion",
+    # a list of names without bullets or a colon, a tribune's signatories (a QA pass: the last name went)
+    f"{ARTICLE_END}\nLe jury réunissait trois personnalités.\nClaire Levenson\nSophie Gourion",
+    f"{ARTICLE_END}\nLes signataires\nMarie Curie\nPaul Langevin\nSophie Gourion",
+    # the interviewee's label: after a question, before the answer, or written with a colon (a QA pass)
+    f"{ARTICLE_END}\nJean Dupont\nQue ferez-vous demain ?\nSophie Gourion\nJe continuerai le combat.",
+    f"{ARTICLE_END}\nSophie Gourion :\nJe continuerai le combat.",
+    # the interviewer's label, the other speaker's a word alone or a name with a particle (a QA pass)
+    f"{ARTICLE_END}\nSophie Gourion\nMerci beaucoup.\nMadonna\nMerci à vous.",
+    f"{ARTICLE_END}\nSophie Gourion\nMerci beaucoup.\nCharles de Gaulle\nMerci à vous.",
 ])
 def test_the_authors_name_in_an_interview_or_a_list_is_no_signature(text):
     """The author's name ending a text is the article's when it is a speaker's label (a question or another name
@@ -433,3 +442,51 @@ def test_the_authors_name_in_an_interview_or_a_list_is_no_signature(text):
     `generic.author-signature` took "Sophie Gourion" from both (a review)."""
     out = clean({"id": "a", "text": text, "author": "Sophie Gourion"})
     assert out.text == text and out.edits == (), out.edits
+
+
+@pytest.mark.parametrize("text", [
+    f"Titre\n\n{ARTICLE_END}\nJean Dupont\nLa défense plaide l'acquittement.\nJean Dupont",
+    "Titre\n\nUn.\nJean Dupont\nDeux.\nJean Dupont\nTrois.\nJean Dupont",
+    f"Entretien\n\nJean Dupont\nQue ferez-vous ?\nMadonna\nJe chanterai.\nJean Dupont\nMerci.\nMadonna\nMerci à vous.",
+])
+def test_the_authors_name_alone_on_two_lines_is_no_signature(text):
+    """A name alone on two lines is a label of the text's (an interviewer's): `generic.author-signature` took the last,
+    then, tried again and in a second run, the one before it, each in turn laid bare as the last (a QA pass)."""
+    out = clean({"id": "a", "text": text, "author": "Jean Dupont"})
+    assert out.text == text and out.edits == (), out.edits
+
+
+@pytest.mark.parametrize("text", [
+    "Jean Dupont\n\nIl a été élu maire dimanche avec 54 % des voix.",
+    "Jean Dupont",
+])
+def test_a_name_with_no_article_above_it_is_no_signature(text):
+    """A signature ends the article it signs: a headline naming the author went as one (a QA pass), as did a text
+    of the name alone."""
+    out = clean({"id": "a", "text": text, "author": "Jean Dupont", "lang": "fr"})
+    assert out.text == text and out.edits == (), out.edits
+
+
+@pytest.mark.parametrize("author", [
+    "Le ministre a démenti.",
+    "le ministre de l'Intérieur a démenti toutes les accusations",
+])
+def test_an_author_that_is_no_name_signs_nothing(author):
+    """A signature is a short name: an author field holding a sentence took the text's last line equal to it (a QA
+    pass)."""
+    text = f"Titre\n\n{ARTICLE_END}\n{author}"
+    out = clean({"id": "a", "text": text, "author": author, "lang": "fr"})
+    assert out.text == text and out.edits == (), out.edits
+
+
+BYLINE_TEXT = ("Council to close library\n\nBy Jane Smith, BBC News\nThe council voted on Monday to close the library, "
+               "citing rising energy costs and falling visitor numbers across the county.")
+
+
+def test_the_records_author_is_no_signature_where_a_rule_lifts_another():
+    """The document's author is a rule's where one lifts it (`with_given_fields`): the record's "John Doe" ending the
+    text went as a signature, `author` being the byline's "Jane Smith" (a QA pass); the byline's name still goes."""
+    other = clean({"id": "a", "text": f"{BYLINE_TEXT}\nJohn Doe", "author": "John Doe", "lang": "en"})
+    assert (other.text.splitlines()[-1], other.author) == ("John Doe", "Jane Smith")
+    same = clean({"id": "b", "text": f"{BYLINE_TEXT}\nJane Smith", "author": "Jane Smith", "lang": "en"})
+    assert (same.text.endswith("county."), same.author) == (True, "Jane Smith")

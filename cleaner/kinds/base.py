@@ -106,7 +106,7 @@ class Rule(BaseModel):
     examples: Examples
 
     phase: ClassVar[int] = 1
-    """Rules run by phase (removals 1, truncation 2, extraction 3, shape 4), then in pack order."""
+    """Rules run by phase (removals 1, truncation 2, extraction 3, signature 4, shape 5), then in pack order."""
 
     @model_validator(mode="after")
     def _mark_shipped(self, info: ValidationInfo) -> Rule:

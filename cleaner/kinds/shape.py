@@ -75,7 +75,7 @@ class ShapeRule(Rule):
     heading_words: int = Field(15, ge=1, strict=True)
     max_heading_distance: int = Field(200, ge=0, strict=True)
 
-    phase = 4
+    phase = 5
 
     def classify(self, features: LineFeatures) -> tuple[str, str]:
         """jusText's context-free class of a line from its features, and the reason for it."""

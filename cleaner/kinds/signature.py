@@ -15,34 +15,52 @@ from .base import Context, Rule, line_hits, register
 
 LIST_ITEM = re.compile(r"\s*(?:[-–—•·*▪◦‣]|\d{1,3}[.)])\s")
 """A line written as a list item: a bullet, a dash or a number before its text ("- Claire Levenson")."""
-NAME_LINE = regex.compile(r"\s*\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*){1,3}\s*")
-"""A line of a name alone, as a dialogue's speaker label is: two to four words, each capitalised ("Jean Dupont")."""
+NAME_WORD = r"(?:[dl]['’])?\p{Lu}[\p{L}\p{M}'’.-]*"
+NAME_LINE = regex.compile(rf"\s*{NAME_WORD}(?:\s+(?:(?:de|du|des|la|le|van|von|der|den|da|di|dos|del|ben|ibn|al|el)\s+)"
+                          rf"{{0,2}}{NAME_WORD}){{0,3}}\s*:?\s*")
+"""A line of a name alone, as a dialogue's speaker label (maybe with a colon) or a list's item is: one to four
+capitalised words, with particles between them ("Madonna", "Jean Dupont", "Charles de Gaulle", "Valéry Giscard
+d'Estaing")."""
+NAME_MAX_WORDS = 6
+"""The most words an author a signature names has ("Maria de la Luz García"): a longer one is no name."""
+SENTENCE_END = regex.compile(r"\w\w[.!?…]\s*\Z")
+"""An author that ends as a sentence does ("Le ministre a démenti."), no name; an initial's stop is one's ("J.")."""
 
 
 @register("signature")
 class SignatureRule(Rule):
-    """Removes the last line equal to the document's own author (`Context.author`, compared by `line_key`: case,
+    """Removes the one line equal to the document's own author (`Context.author`, compared by `line_key`: case,
     accents, spaces and edge punctuation set aside) when at most `max_note_lines` lines of at most `max_note_chars`
-    follow it (an author's biography, a translator's credit); nothing where the author is not known, nor where the
-    line is a list's item or a dialogue's speaker label (`_in_text`)."""
+    follow it (an author's biography, a translator's credit) and text stands above it (the article it signs: a
+    headline naming the author stays); nothing where the author is not known or is no name (`_a_name`),
+    where the name stands alone on two lines (a speaker's label: taking the last, a run took the one before next, each
+    in turn), nor where the line is a list's item or a dialogue's speaker label (`_in_text`)."""
 
     kind: Literal["signature"]
     max_note_lines: int = Field(3, ge=0, strict=True)
     max_note_chars: int = Field(300, ge=1, strict=True)
 
-    phase = 3
-    """After the truncations, which may leave the signature last."""
+    phase = 4
+    """After the truncations, which may leave the signature last, and the extractions: a rule's author is the
+    document's (`engine.rule_context`)."""
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        author = line_key(ctx.author) if ctx.author else None
+        author = line_key(ctx.author) if ctx.author and _a_name(ctx.author) else None
         if not author or author not in view.key_set:
             return iter(())
-        last = max(i for i, key in enumerate(view.keys) if key == author)
-        note = [line.text for line in view.lines[last + 1:] if line.text.strip()]
-        if (len(note) > self.max_note_lines or any(len(text) > self.max_note_chars for text in note)
-                or _in_text(view, last, note)):
+        found = [i for i, key in enumerate(view.keys) if key == author]
+        at = found[0]
+        note = [line.text for line in view.lines[at + 1:] if line.text.strip()]
+        if (len(found) > 1 or len(note) > self.max_note_lines or any(len(text) > self.max_note_chars for text in note)
+                or not any(line.text.strip() for line in view.lines[:at]) or _in_text(view, at, note)):
             return iter(())
-        return line_hits(view, [last])
+        return line_hits(view, [at])
+
+
+def _a_name(author: str) -> bool:
+    """Whether `author` can be a name a signature writes: at most `NAME_MAX_WORDS` words, not a sentence (an author
+    field holding a sentence took the text's last one)."""
+    return len(author.split()) <= NAME_MAX_WORDS and not SENTENCE_END.search(author)
 
     def why_untouched(self, text: str, author: str | None = None) -> str | None:
         """Also, an example without an author: the rule removes the line of the document's own author alone."""
@@ -56,9 +74,16 @@ class SignatureRule(Rule):
 
 def _in_text(view: View, at: int, note: list[str]) -> bool:
     """Whether the author's name on line `at` is the article's, not a signature: written as a list item, or after a
-    line ending with ":" or written as one (a list of names: `line_key` sets the bullet aside, and "- Sophie Gourion"
-    ending a jury's list went); or a speaker's label, another name alone or a question following it (an interview:
-    "Sophie Gourion / Et vous, que ferez-vous demain ? / Jean Dupont / Je continuerai le combat." lost its label)."""
-    before = next((line.text.rstrip() for line in reversed(view.lines[:at]) if line.text.strip()), "")
-    return (bool(LIST_ITEM.match(view.lines[at].text) or LIST_ITEM.match(before)) or before.endswith(":")
+    line ending with ":", written as one or another name alone (a list of names: `line_key` sets the bullet aside, and
+    "- Sophie Gourion" ending a jury's list went, so did "Constance Desloire" under "Claire Levenson"); or a speaker's
+    label: written with a colon, between another's question under their label and its answer, or with another name
+    alone or a question following it (an interview: "Sophie Gourion / Et vous, que ferez-vous demain ? / Jean Dupont /
+    Je continuerai le combat." lost its label, and so did "Jean Dupont / Que ferez-vous demain ? / Sophie Gourion /
+    Je continuerai…")."""
+    own = view.lines[at].text.rstrip()
+    previous = (line.text.rstrip() for line in reversed(view.lines[:at]) if line.text.strip())
+    before = next(previous, "")
+    return (bool(LIST_ITEM.match(own) or LIST_ITEM.match(before)) or before.endswith(":") or own.endswith(":")
+            or bool(NAME_LINE.fullmatch(before))
+            or (before.endswith("?") and bool(note) and bool(NAME_LINE.fullmatch(next(previous, ""))))
             or any(NAME_LINE.fullmatch(text) or text.rstrip().endswith("?") for text in note))
