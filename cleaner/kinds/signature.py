@@ -56,12 +56,6 @@ class SignatureRule(Rule):
             return iter(())
         return line_hits(view, [at])
 
-
-def _a_name(author: str) -> bool:
-    """Whether `author` can be a name a signature writes: at most `NAME_MAX_WORDS` words, not a sentence (an author
-    field holding a sentence took the text's last one)."""
-    return len(author.split()) <= NAME_MAX_WORDS and not SENTENCE_END.search(author)
-
     def why_untouched(self, text: str, author: str | None = None) -> str | None:
         """Also, an example without an author: the rule removes the line of the document's own author alone."""
         if why := super().why_untouched(text, author):
@@ -70,6 +64,12 @@ def _a_name(author: str) -> bool:
             return ("it has no author, and the rule removes only the line of the document's author: give it as "
                     "{text, author}")
         return None
+
+
+def _a_name(author: str) -> bool:
+    """Whether `author` can be a name a signature writes: at most `NAME_MAX_WORDS` words, not a sentence (an author
+    field holding a sentence took the text's last one)."""
+    return len(author.split()) <= NAME_MAX_WORDS and not SENTENCE_END.search(author)
 
 
 def _in_text(view: View, at: int, note: list[str]) -> bool:
