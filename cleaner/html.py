@@ -717,7 +717,9 @@ def _shown_lines(element: Any) -> str:
     return "".join(gap + node if i else node for i, (node, gap) in enumerate(_text_nodes(element)))
 
 
-_LOWER_CLASS = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+"""An XPath expression of an attribute (`@class`), lower-cased."""
+_LOWER_CLASS = _LOWER.format("@class")
 
 
 def _classed(tree: Any, pieces: tuple[str, ...], also: str = "") -> list[Any]:
@@ -1550,21 +1552,40 @@ a product or related posts. One that holds the page's `<h1>` or is its `<main>` 
 class="review">`), and so is one that holds half its text (`_asides`)."""
 
 
-def _asides(tree: Any, main: int) -> list[Any]:
-    """The outermost of a page's comment sections, comments and citing blocks (`_COMMENT`, `_CITING`), in order; a
-    citing block whose text shown holds half as many letters as the page's main text (`main`, trafilatura's) or more
-    is the page itself, and none (a review's `<div class="review-body">` or an `<div class="entry-content related">`
-    under a `<header>` holding the `<h1>`: its byline went with it, no author, found by a review). Measured against
-    the page's whole text, an inline script or a menu made the review lose its byline again; against its `<p>`s, an
-    article written in `<br>` lines lost its byline to a bibliography's `<p>` (two more reviews)."""
+def _asides(tree: Any, text: str) -> list[Any]:
+    """The outermost of a page's comment sections, comments, citing blocks (`_COMMENT`, `_CITING`) and frames that do
+    not hold its article (`_off_frames`), in order; a citing block whose text shown holds half as many letters as the
+    page's main text (`text`, trafilatura's) or more is the page itself, and none (a review's `<div
+    class="review-body">` or an `<div class="entry-content related">` under a `<header>` holding the `<h1>`: its
+    byline went with it, no author, found by a review). Measured against the page's whole text, an inline script or a
+    menu made the review lose its byline again; against its `<p>`s, an article written in `<br>` lines lost its byline
+    to a bibliography's `<p>` (two more reviews)."""
+    main = len(_letters(text))
     found = set(tree.xpath(f"//*[{_COMMENT}]"))
     found.update(block for block in tree.xpath(f"//*[{_CITING}]", namespaces=_EXSLT)
                  if len(_letters(_element_text(block))) < main / 2)
+    found.update(_off_frames(tree, text))
     return [e for e in tree.iter() if e in found and not any(a in found for a in e.iterancestors())]
 
 
+def _off_frames(tree: Any, text: str) -> list[Any]:
+    """The page's frames (`_is_frame`: a sidebar, a widget, related posts) that do not hold its article (`text`, its
+    main text's longest line), the outermost of them: a theme's layout may wrap the post with its sidebar in one
+    (jesuisfeministe.com's `<div class="two_columns_75_25 background_color_sidebar">`). On fr-pages, Mediapart's `<div
+    class="col-right aside-region">` of other posts' bylines is such a frame, and so is Contre-attaque(s)'s `<aside
+    class="aside secondary">` of the same section's articles and their authors, in the article's `<header>`."""
+    article = _letters(max(text.splitlines(), key=len))
+    off: list[Any] = []
+    for frame in _classed(tree, FRAME_WORDS, f"self::aside or self::nav or self::footer or {_FRAME_ID}"):
+        if (_is_frame(frame) and not any(parent in off for parent in frame.iterancestors())
+                and article not in _letters(_element_text(frame))):
+            off.append(frame)
+    return off
+
+
 def _author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
-    """trafilatura's author, taken out of `extracted`, less the names of comments, citing blocks (`_byline`) and handles
+    """trafilatura's author, taken out of `extracted`, less the names of comments, citing blocks, frames (`_byline`) and
+    handles
     (`_unhandled`); when there is none, or `page_author` makes none of it (the site's name, a desk's), the name the page
     marks up as its author's (`_marked_author`), if any: trafilatura reads no element when a `<meta>` names an author,
     and cheekmagazine.fr's `<meta name="author" content="Cheek Magazine">` hid its `<h2 itemprop="name"
@@ -1591,18 +1612,12 @@ made a name of (`_unhandled`, `page_author`), as the page marks it up."""
 def _marked_author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
     """The text of the first element marked as the author's name (`_MARKED_AUTHOR`) that `page_author` takes for one
     (not a link's "View all posts", the site's name or a desk's) and that is no handle (`_HANDLE`), outside the page's
-    comments and citing blocks (`_asides`: a commenter's, a cited book's, a review's author) and its frame (`_frame`: a
-    sidebar's, related posts'), unless that frame holds the article (`text`, its main text's longest line): a theme's
-    layout wraps the post with its sidebar (jesuisfeministe.com's `<div class="two_columns_75_25
-    background_color_sidebar">`). On fr-pages, Mediapart's `<div class="col-right aside-region">` of other posts'
-    bylines is such a frame."""
+    comments, citing blocks and frames that do not hold the article (`_asides`: a commenter's, a cited book's, a
+    review's author, a sidebar's, related posts')."""
     marked = tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT)
-    asides = set(_asides(tree, len(_letters(text)))) if marked else set()
-    article = _letters(max(text.splitlines(), key=len))
+    asides = set(_asides(tree, text)) if marked else set()
     for element in marked:
-        frame = _frame(element)
-        if (any(parent in asides for parent in element.iterancestors())
-                or frame is not None and article not in _letters(_element_text(frame))):
+        if any(parent in asides for parent in element.iterancestors()):
             continue
         name = _element_text(element)
         if not _HANDLE.match(name) and page_author(name, extracted.get("sitename"), extracted.get("language")):
@@ -1611,17 +1626,19 @@ def _marked_author(tree: Any, extracted: dict[str, Any], text: str) -> str | Non
 
 
 def _byline(tree: Any, author: str, text: str) -> str | None:
-    """trafilatura's `author`, unless it took a name of the page's comments or citing blocks for the byline: it takes
-    an element of class `author`, a reader's comment's (`<a class="author">` in `<div class="card comment">`), a
+    """trafilatura's `author`, unless it took a name of the page's comments, citing blocks or frames for the byline: it
+    takes an element of class `author`, a reader's comment's (`<a class="author">` in `<div class="card comment">`), a
     pingback's (the link "Blog post | Blog", made two names) or a cited book's among them (15 France Culture episodes'
-    author was the first book's of their bibliography, not the producer's of their staff block).
+    author was the first book's of their bibliography, not the producer's of their staff block), a teaser's in the
+    page's frame (Contre-attaque(s)'s "Dans la même rubrique" in an `<aside>`, on a page that names no author).
 
     A name the page writes in its comments alone is none: a post's author who also comments stays, written in a byline,
-    a meta tag or JSON-LD too. A name written in a citing block and not in the page's metadata gives way to the byline
-    trafilatura takes from the page without its comments and citing blocks, if any: the cited are named in the page's
-    prose too (a guest, a book's author), and the page's credits follow them (France Culture's staff block); comments
-    end a page, with only the site's footer and teasers after them (usbeketrica's "Usbek & Rica" cards). `text` is the
-    page's main text, which a citing block that is the page itself holds (`_asides`)."""
+    a meta tag or JSON-LD too. A name written in a citing block or a frame (`_asides`) and not in the page's metadata
+    gives way to the byline trafilatura takes from the page without its comments, citing blocks and frames, if any: the
+    cited are named in the page's prose too (a guest, a book's author), and the page's credits follow them (France
+    Culture's staff block); comments end a page, with only the site's footer and teasers after them (usbeketrica's
+    "Usbek & Rica" cards). `text` is the page's main text, which a citing block that is the page itself holds and a
+    frame that holds the article holds (`_asides`)."""
     from trafilatura.metadata import extract_author
 
     whole = _letters(author)
@@ -1629,11 +1646,10 @@ def _byline(tree: Any, author: str, text: str) -> str | None:
     if whole in comments:
         page = _letters(" ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
         return author if page.count(whole) > comments.count(whole) else None
-    main = len(_letters(text))  # the page's main text, trafilatura's
-    if whole not in _written(_asides(tree, main)) or _meta_author(tree):
+    if whole not in _written(_asides(tree, text)) or _meta_author(tree):
         return author  # trafilatura reads no element when the metadata names an author
     page = deepcopy(tree)
-    for aside in _asides(page, main):
+    for aside in _asides(page, text):
         aside.drop_tree()
     return extract_author(page)
 
@@ -1782,29 +1798,33 @@ def _stated_dates(tree: Any) -> tuple[set[str], set[str], set[str]]:
     return published, dated | published, updated | set(filter(None, map(given_date, marked)))
 
 
-_FRAME_CLASS = _class_words("widget", "sidebar", "related", "recent")
-"""A class or id of a page's frame: a sidebar, a widget (`widget widget_recent_entries`), related or recent posts."""
+FRAME_WORDS = ("widget", "sidebar", "related", "recent")
+"""The words of a class or id of a page's frame: a sidebar, a widget (`widget widget_recent_entries`), related or
+recent posts."""
+_FRAME_CLASS = _class_words(*FRAME_WORDS)
+_FRAME_ID = " or ".join(f"contains({_LOWER.format('@id')}, '{word}')" for word in FRAME_WORDS)
+"""An XPath test: an id holding a piece of `FRAME_WORDS`, in any case (`_off_frames` seeks frames so)."""
 
 
 def _framed(element: Any) -> bool:
-    """Whether an element (a `<time>`, a lead) is in the page's frame, not the post (`_frame`)."""
-    return _frame(element) is not None
-
-
-def _frame(element: Any) -> Any:
-    """The innermost of an element's ancestors that is the page's frame, or None: an `<aside>`, a `<nav>` (links to
-    the previous and next posts, each with its date), a `<footer>` that no `<article>` or `<main>` holds (the page's,
-    not the post's where themes put its date), or an element whose class or id is a sidebar's, a widget's or a list of
-    related or recent posts (`_FRAME_CLASS`; not `<body>`'s, whose classes say `no-sidebar` on a page without one)."""
+    """Whether an element (a `<time>`, a lead) is in the page's frame, not the post: one of its ancestors below
+    `<body>` is a frame (`_is_frame`)."""
     for parent in element.iterancestors():
         if parent.tag in ("body", "html"):
-            return None
-        names = f"{parent.get('class', '')} {parent.get('id', '')}"
-        if parent.tag in ("aside", "nav") or _FRAME_CLASS.search(names):
-            return parent
-        if parent.tag == "footer" and not any(a.tag in ("article", "main") for a in parent.iterancestors()):
-            return parent
-    return None
+            return False
+        if _is_frame(parent):
+            return True
+    return False
+
+
+def _is_frame(element: Any) -> bool:
+    """Whether an element is a frame of the page: an `<aside>`, a `<nav>` (links to the previous and next posts, each
+    with its date), a `<footer>` that no `<article>` or `<main>` holds (the page's, not the post's where themes put its
+    date), or an element whose class or id is a sidebar's, a widget's or a list of related or recent posts
+    (`_FRAME_CLASS`; not `<body>`'s, whose classes say `no-sidebar` on a page without one: none is sought there)."""
+    if element.tag in ("aside", "nav") or _FRAME_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        return True
+    return element.tag == "footer" and not any(a.tag in ("article", "main") for a in element.iterancestors())
 
 
 def _where(doc: Document) -> str:

@@ -1199,6 +1199,25 @@ def test_an_author_marked_up_in_the_pages_frame_comments_or_citing_blocks_is_non
     assert clean({"id": "p", "html": page}).author is None
 
 
+RUBRIQUE = ('<aside class="aside secondary" id="aside"><h3>Dans la même rubrique</h3><div class="publication">'
+            '<a href="/a">Paroles de militantes</a><span class="authors"><span class="vcard author">Sihame Assbague'
+            '</span></span></div></aside>')
+"""Contre-attaque(s)'s list of the section's other articles and their authors, in the article's header."""
+
+
+@pytest.mark.parametrize(("byline", "author"), [
+    ("", None),  # fr-pages article_paroles-de-175: the article names no author
+    ('<p class="byline">Par <span class="author">Sihame Assbague</span></p>', "Sihame Assbague"),
+])
+def test_a_teasers_author_in_the_pages_frame_is_no_byline(byline, author):
+    """trafilatura took the author of a teaser in the `<aside>` of the article's header ("Dans la même rubrique") for
+    the page's (found by a QA pass): a name written in the page's frame gives way to the byline trafilatura takes from
+    the rest of the page, if any, as a citing block's does."""
+    page = UNSIGNED.replace("<h1>Les pluies reviennent sur le Souss</h1>",
+                            f"<header><h1>Les pluies reviennent sur le Souss</h1>{RUBRIQUE}</header>{byline}")
+    assert clean({"id": "p", "html": page}).author == author
+
+
 @pytest.mark.parametrize(("json_ld", "sentence", "author"), [
     ('"M. Pf."', "", "M. Pf."),  # fr-pages les-jeunes-noirs-ou-arabes-… (Le Parisien): the JSON-LD alone writes it
     ('["J. Dupont"]', "", "J. Dupont"),
