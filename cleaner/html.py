@@ -736,14 +736,15 @@ def _class_words(*words: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|[\s_-])(?:" + "|".join(words) + r")(?:$|[\s_-])", re.IGNORECASE)
 
 
-LEAD_CLASSES = ("chapo", "chapeau", "standfirst", "lede")
+LEAD_CLASSES = ("chapo", "chapeau", "standfirst", "lede", "dek")
 """The words of a class that name an article's lead, the paragraph under its title (French "chapô", English
-"standfirst", "lede"), whole or between hyphens and underscores (Slate's `article-header__chapo`)."""
+"standfirst", "lede", "dek"), whole or between hyphens and underscores (Slate's `article-header__chapo`, Vice's
+`article-heading-v2__header-dek-wrapper`)."""
 LOOSE_LEAD_CLASSES = ("lead", "intro", "introduction")
 """Words of a class that name a lead (Mediapart's blogs' `introduction`) and as often something else: a featured
 teaser (`lead-story`), a notice ("This article is also available in English…"). A lead so marked is taken only right
 under the title (`_heads`) and saying the article's words (`_says_the_article`)."""
-LEAD_PIECES = ("chapo", "chapeau", "standfirst", "lede", "lead", "intro")
+LEAD_PIECES = ("chapo", "chapeau", "standfirst", "lede", "dek", "lead", "intro")
 """Pieces of the words of `LEAD_CLASS`, which a class must hold to be tried (`_classed`)."""
 LEAD_CLASS = _class_words(*LEAD_CLASSES, *LOOSE_LEAD_CLASSES)
 """A class holding a word of `LEAD_CLASSES` or `LOOSE_LEAD_CLASSES`, in any case."""
@@ -777,12 +778,13 @@ def _led(tree: Any, text: str) -> str:
     one with a promotion as a second block."""
     lines, letters, words = text.split("\n"), _letters(text), _words(text)
     leads: dict[str, int] = {}
-    for element in _marked_leads(tree):
+    for marked in _marked_leads(tree):
+        element = _lead_block(marked)
         lead = _shown_lines(element)
         if lead in leads:  # the same lead again: the page's text before it was read once (N copies took N² time)
             continue
         if (not _lead_like(lead) or _letters(lead) in letters
-                or not (_strictly_marked(element) or _says_the_article(lead, words))):
+                or not (_strictly_marked(marked) or _says_the_article(lead, words))):
             continue
         before = _letters("".join(element.xpath(_BEFORE)))
         at = next((i for i, line in enumerate(lines) if _letters(line) not in before), len(lines))
@@ -806,6 +808,22 @@ def _marked_leads(tree: Any) -> Iterator[Any]:
     return (element for element in _classed(tree, LEAD_PIECES, "@itemprop='headline'")
             if (element.get("itemprop") == "headline" or LEAD_CLASS.search(element.get("class", "")))
             and element.tag != "h1" and _heads(element, titled))
+
+
+_LEAD_BLOCKS = "./p | ./h2 | ./h3 | ./h4 | ./h5 | ./h6"
+
+
+def _lead_block(element: Any) -> Any:
+    """The element marked as a lead, or its only paragraph or heading when the rest of it holds no sentence: a wrapper
+    of the lead, the byline, the date and share buttons (Vice's `<div class="article-heading-v2__header-dek-wrapper">`
+    around an `<h2>`, found by a QA pass), whose text of several lines is no lead. A promotion after the lead ("Join
+    our community of global development professionals.", the Guardian's) ends as a sentence does: none is taken."""
+    blocks = element.xpath(_LEAD_BLOCKS)
+    if len(blocks) != 1:
+        return element
+    lead = _shown_lines(blocks[0])
+    rest = [line for line in _shown_lines(element).split("\n") if line != lead]
+    return element if any(ends_sentence(line) for line in rest) else blocks[0]
 
 
 def _strictly_marked(element: Any) -> bool:

@@ -2336,6 +2336,27 @@ def test_a_lead_under_the_title_is_put_back(lead):
     assert extract_html(_doc(page), CONFIG).text.splitlines() == [lead.split(">")[1].split("<")[0], *PARAGRAPHS]
 
 
+VICE_LEAD = "Clandestinité, appartements-dortoirs et clients violents : avec Hua et Aiying, marcheuses de Belleville."
+
+
+@pytest.mark.parametrize("dek", [
+    # fr-pages (Vice France): the lead in a wrapper with the byline, the date and share buttons
+    f'<div class="article-heading-v2__header-dek-wrapper"><span class="lazy-vice-ad"></span><h2 class="size--3">'
+    f'{VICE_LEAD}</h2><div class="article-heading-v2__contributions"><span class="contributor__by">par </span>'
+    f'<a class="contributor__link" href="/fr/contributor/julie-maury">Julie Maury</a><div>20 Janvier 2016, 6:00am'
+    f'</div><a href="#">Partager</a> <a href="#">Tweet</a></div></div>',
+    f'<div class="dek">{VICE_LEAD}</div>',  # the Huffington Post's
+])
+def test_a_dek_under_the_title_is_the_lead(dek):
+    """Vice France's lead, an `<h2>` in a `<div>` of class `…-dek-wrapper` with the byline and the date, was lost, in
+    the description alone (found by a QA pass, 4 fr-pages pages): "dek" names a lead, and of a wrapper whose other
+    lines are no sentence, the lead is its paragraph or heading."""
+    page = (f"<html><body><article><div class='article-heading-v2'><h1>La vie d’une prostituée chinoise à Paris</h1>"
+            f"{dek}</div><div class='article__body'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+            + "</div></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines()[-4:] == [VICE_LEAD, *PARAGRAPHS]
+
+
 def test_a_pull_quote_set_aside_is_no_line_of_the_text():
     """A pull quote is a line the page's layout repeats from the article, set aside: Slate's `<div
     class="aside_blockquote">` came out as the quotation without its quotation marks, then the name "Anna" a line
