@@ -25,6 +25,7 @@ markup that is no page and does not open with a tag (`<<<>>`, bare text) is `bad
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -496,7 +497,8 @@ def _inline_shown(tree: Any) -> None:
     line ("He said we will win\nand left": trafilatura takes it for a block, which one between paragraphs, a pull
     quote, is); a `<button>` in a sentence, with words on both sides (one of a share bar, between others or at a line's
     end, is left to go); a `<time>`'s ("The council met on and voted…"), which keeps the element, emptied, for the
-    page's date: its `datetime`, or its text as one (htmldate reads either the same way). An `<svg>`'s text is left
+    page's date: its `datetime`, or its text as one (htmldate reads either the same way), or the day it shows where its
+    `datetime` is that day's in UTC (`_shown_day`). An `<svg>`'s text is left
     out: an icon's or a chart's labels, drawn, no words of the line."""
     for element in list(tree.iter("label", "output", "q", "math", "button", "time")):
         if ((element.tag == "math" and _tex(element)) or (element.tag == "button" and not _in_sentence(element))
@@ -508,12 +510,31 @@ def _inline_shown(tree: Any) -> None:
         if element.tag != "time":
             element.tag = "span"
             continue
-        if element.get("datetime") is None and element.text:
-            element.set("datetime", element.text)
+        if element.text and (day := _shown_day(element)):
+            element.set("datetime", day)
         shown = element.makeelement("span")
         shown.text, element.text = element.text, None
         shown.extend(element)
         element.addprevious(shown)
+
+
+_UTC_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]00:?00)\Z")
+"""A `datetime` that is a time in UTC (`2016-04-30T22:29:17Z`)."""
+
+
+def _shown_day(time: Any) -> str | None:
+    """The `datetime` a `<time>` with text is given, or None where its own stands: its text when it has none, and the
+    day its text shows (`dates.given_date`) when its own is a time in UTC (`_UTC_TIME`) a day from it, the page's day
+    in its own time zone. fr-pages' `<time pubdate datetime="2016-04-30T22:29:17Z">
+    dimanche 1er mai 2016</time>` dated a post of 1 May to 30 April (a QA pass). Only a UTC time is read so: a text
+    is read as a date in 42 µs, and a page may hold thousands of `<time>`s."""
+    stated = time.get("datetime")
+    if stated is None:
+        return time.text
+    if not _UTC_TIME.match(stated.strip()) or not (shown := given_date(time.text)):
+        return None
+    utc = dt.date.fromisoformat(stated.strip()[:10])
+    return shown if len(shown) == 10 and abs(dt.date.fromisoformat(shown) - utc).days == 1 else None
 
 
 def _tex(math: Any) -> str:

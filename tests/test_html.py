@@ -1538,18 +1538,37 @@ def test_a_time_marked_pubdate_dates_the_post_and_a_comments_does_not():
             f'{body}<footer>L’équipe / <time pubdate="pubdate" datetime="2016-04-30T22:29:17Z">dimanche 1er mai 2016'
             '</time></footer></article>')
     page = '<html><head><title>Camp d’été décolonial</title></head><body>{}</body></html>'
-    assert clean({"id": "p", "html": page.format(post)}).published == "2016-04-30"
+    assert clean({"id": "p", "html": page.format(post)}).published == "2016-05-01"
     comments = ('<aside id="recent-comments"><p>Merci pour ce texte.</p>'
                 '<time pubdate datetime="2017-02-03T10:00:00+01:00">3 février 2017</time></aside>')
-    assert clean({"id": "p", "html": page.format(comments + post)}).published == "2016-04-30"
+    assert clean({"id": "p", "html": page.format(comments + post)}).published == "2016-05-01"
+
+
+@pytest.mark.parametrize(("stated", "shown", "published"), [
+    ("2016-04-30T22:29:17Z", "dimanche 1er mai 2016", "2016-05-01"),  # fr-pages article_camp-d-ete, a QA pass
+    ("2015-08-31T22:00:00+00:00", "mardi 1er septembre 2015", "2015-09-01"),
+    ("2016-05-01T03:00:00Z", "30 avril 2016", "2016-04-30"),  # a zone behind UTC's
+    ("2016-04-30T22:29:17Z", "30 avril 2016", "2016-04-30"),
+    ("2016-04-30T22:29:17Z", "2 mai 2016", "2016-04-30"),  # two days apart: no time zone's shift
+    ("2016-04-30T22:29:17+02:00", "1er mai 2016", "2016-04-30"),  # the page's own zone stated
+    ("2016-04-30T22:29:17Z", "il y a deux jours", "2016-04-30"),
+])
+def test_a_time_in_utc_dates_the_post_to_the_day_it_shows(stated, shown, published):
+    """A `<time>` whose `datetime` is a time in UTC and whose text shows the day after or before it is the page's day in
+    its own time zone: `<time pubdate datetime="2016-04-30T22:29:17Z">dimanche 1er mai 2016</time>` dated the post to
+    30 April (found by a QA pass, 2 fr-pages pages)."""
+    page = UNSIGNED.replace('<meta property="article:published_time" content="2021-03-14T08:00:00+00:00">', "").replace(
+        "<h1>", f'<p class="meta"><time pubdate datetime="{stated}">{shown}</time></p><h1>')
+    assert clean({"id": "p", "html": page}).published == published
 
 
 def test_the_fr_page_dated_from_its_first_sentence_gets_its_pubdate():
     """The page itself (fr-pages article_camp-d-ete): htmldate gave 2004-03-15, the law its first sentence
-    recalls; its `<time pubdate datetime="2016-04-30T22:29:17Z">` is the post's date."""
+    recalls; its `<time pubdate datetime="2016-04-30T22:29:17Z">dimanche 1er mai 2016</time>` is the post's date, the
+    day it shows."""
     with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
         record = next(r for r in map(json.loads, fh) if r["id"].startswith("article_camp-d-ete"))
-    assert clean({"id": record["id"], "html": record["html"]}).published == "2016-04-30"
+    assert clean({"id": record["id"], "html": record["html"]}).published == "2016-05-01"
 
 
 MENU = "".join(f"<li><a href='/r{k}'>RUBRIQUE {k}</a></li>" for k in range(12))
