@@ -277,6 +277,12 @@ class Config(BaseModel):
         (`load`), else `disabled_rules`."""
         return f"disabled_rules in {self._disabled_in[rule_id]}" if rule_id in self._disabled_in else "disabled_rules"
 
+    def __eq__(self, other: object) -> bool:
+        """Equal values are one config, whatever file gave them (`disabled_by`'s names are no value of it): pydantic's
+        `==` compared them too, and a config loaded from `./c.toml` was another than `c.toml`'s, its pipeline built
+        and its packs loaded again (`api.pipeline_for`). The hash, pydantic's, is of the values alone."""
+        return dict(self) == dict(other) if isinstance(other, Config) else NotImplemented
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Config:
         """A copy, with `update`'s values checked as `Config.load`'s are, its errors as a `ConfigError` (pydantic's
         copy took any value unchecked: `langs` of `FR` rejected every document, a list of them was unhashable,

@@ -741,6 +741,21 @@ def test_an_unknown_disabled_id_of_a_config_file_is_named_by_the_file_in_python(
         clean("Un texte.", Config.load(cfg, disabled_rules=["x.y"]))
 
 
+def test_a_config_is_its_values_whatever_file_gave_them(tmp_path, monkeypatch):
+    """The file a config's disabled ids came from (`disabled_by`) took part in `==` (a review): `Config.load` of
+    `c.toml` and of `./c.toml`, or the same values given as keywords, were other configs, and `pipeline_for` built
+    and loaded the packs again for each. They are one config, and one pipeline; the file is still named."""
+    from cleaner.api import pipeline_for
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.toml").write_text('disabled_rules = ["generic.email-line"]\n', encoding="utf-8")
+    here, there, given = Config.load("c.toml"), Config.load("./c.toml"), Config(disabled_rules=("generic.email-line",))
+    assert here == there == given and hash(here) == hash(given) and here != Config.load()
+    assert pipeline_for(here) is pipeline_for(there) is pipeline_for(given)
+    assert (here.disabled_by("generic.email-line"), given.disabled_by("generic.email-line")) == (
+        "disabled_rules in c.toml", "disabled_rules")
+
+
 def test_scopes_langs_and_sources(tmp_path):
     from cleaner import Cleaner
     from cleaner.packs import load_files
