@@ -286,8 +286,13 @@ class Config(BaseModel):
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Config:
         """A copy, with `update`'s values checked as `Config.load`'s are, its errors as a `ConfigError` (pydantic's
         copy took any value unchecked: `langs` of `FR` rejected every document, a list of them was unhashable,
-        `min_chars=-5` was taken). Every value of a `Config` is immutable: `deep` copies nothing more."""
-        return self._checked({**dict(self), **update}) if update else super().model_copy(deep=deep)
+        `min_chars=-5` was taken), and the files that gave the ids still disabled (`disabled_by`). Every value of a
+        `Config` is immutable: `deep` copies nothing more."""
+        if not update:
+            return super().model_copy(deep=deep)
+        copied = self._checked({**dict(self), **update})
+        copied._disabled_in = {i: file for i, file in self._disabled_in.items() if i in copied.disabled_rules}
+        return copied
 
     @classmethod
     def _checked(cls, values: dict[str, Any], file: str | Path | None = None,

@@ -756,6 +756,21 @@ def test_a_config_is_its_values_whatever_file_gave_them(tmp_path, monkeypatch):
         "disabled_rules in c.toml", "disabled_rules")
 
 
+def test_a_config_copied_with_updates_keeps_the_file_of_each_id_still_disabled(tmp_path):
+    """`model_copy(update=...)` of a loaded config lost the files its disabled ids came from (a review): `clean()` said
+    "disabled_rules: no loaded rule has the id ...", the file left to guess. Each id still disabled keeps its file."""
+    from cleaner.packs import UnknownRulesError
+
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('disabled_rules = ["fr.nope", "fr.gone"]\n', encoding="utf-8")
+    copied = Config.load(cfg).model_copy(update={"min_chars": 2})
+    with pytest.raises(UnknownRulesError, match=re.escape(f"disabled_rules in {cfg}: no loaded rule has the id")):
+        clean("Un texte.", copied)
+    fewer = copied.model_copy(update={"disabled_rules": ("fr.nope", "x.y")})
+    assert [fewer.disabled_by(i) for i in ("fr.nope", "fr.gone", "x.y")] == [
+        f"disabled_rules in {cfg}", "disabled_rules", "disabled_rules"]
+
+
 def test_scopes_langs_and_sources(tmp_path):
     from cleaner import Cleaner
     from cleaner.packs import load_files
