@@ -973,3 +973,20 @@ def test_flagging_a_signature_removal_gives_a_keep_example_with_the_documents_au
     assert checked.returncode == 1 and f"generic.author-signature: keep example {flagged} is changed" in checked.stdout, (
         checked.stdout + checked.stderr)
     page.close()
+
+
+def test_flagging_a_signature_removal_gives_the_author_it_read_where_a_rule_lifted_one(browser, tmp_path):
+    """The flag took the author from the author field alone, and only when the record or page gave it: where a byline
+    rule lifted the same name, in any case, the keep example had no author and passed at once (a review). It gives the
+    author the rule read, the record's (`engine.rule_context` keeps it where the lifted one is the same name)."""
+    texts = ["The city council approved the new budget on Tuesday after a long debate about schools and roads.",
+             "Heavy rain flooded several streets in the old town overnight, and firefighters pumped out cellars."]
+    bylines = {"same": "Jane Doe", "case": "JANE DOE"}
+    page = _reviewed(browser, tmp_path, [{"id": name, "author": "Jane Doe", "text": f"By {byline}\n\n{text}\nJane Doe"}
+                                         for (name, byline), text in zip(bylines.items(), texts)])
+    for doc_id, text in zip(("same", "case"), texts):
+        checked = _flag(page, doc_id, "generic.author-signature", tmp_path)
+        snippet = (tmp_path / "flagged-generic.author-signature.yaml").read_text(encoding="utf-8")
+        assert snippet.endswith(f'    - {{text: "{text}\\nJane Doe", author: "Jane Doe"}}\n'), snippet
+        assert checked.returncode == 1 and "generic.author-signature: keep example" in checked.stdout, checked.stdout
+    page.close()

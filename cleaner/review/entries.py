@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ..api import pipeline_for
 from ..boilerplate import day_source, document_hashes, headline_key, opening_hash, unit_hash
 from ..config import Config
-from ..engine import Cleaner, clean_more
+from ..engine import Cleaner, clean_more, rule_context
 from ..given import given_fields
 from ..io.readers import read_inputs
 from ..kinds import Context
@@ -109,17 +109,53 @@ def field_origins(record: dict[str, Any]) -> list[tuple[str, Any, str, bool]]:
     of the document as its record keeps it, its `meta.extracted` the page's metadata: a record holds no `html`). A
     record's own field the same as the one found is not in its `meta`, and a page's `url` becomes the document's only
     when it has none, so a value the page gives too is said to be the page's."""
-    lifted = {e.get("field"): e["rule"] for e in record.get("edits", []) if e["kind"] == "extract"}
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-    url, source = (value if isinstance(value, str) else None for value in (record.get("url"), meta.get("source")))
-    page = meta.get("extracted") if isinstance(meta.get("extracted"), dict) else {}
-    given = given_fields(Document.model_construct(url=url, source=source, meta=meta), page=page)
+    lifted, given = _lifted(record), _given(record)
+    url, page = _url(record), _page(record)
     rows = []
     for name in FIELDS:
         if value := record.get(name):
             by = lifted.get(name, given[name][1] if given.get(name, (None,))[0] == value else "record")
             rows.append((name, value, by, name in lifted))
     return rows + [("url", url, "page" if page.get("url") == url else "record", False)] if url else rows
+
+
+def rules_author(record: dict[str, Any]) -> str | None:
+    """The author the rules read in the document of a cleaned `record` (`kinds.Context.author`, which a flag's keep
+    example of a `signature` rule must give): the one it came with, hidden where a rule lifted another
+    (`engine.rule_context`). A record's own author the same as the lifted one is not in its `meta`: a lifted author
+    that no record's own contradicts is taken as the one it came with."""
+    author = record.get("author")
+    if "author" not in _lifted(record):
+        return author  # the given one, filled in (`given.with_given_fields`)
+    own = _given(record).get("author", (None, ""))
+    came = own[0] if own[1] == "record" else author
+    return rule_context(Context(author=came), {"author": author}).author
+
+
+def _lifted(record: dict[str, Any]) -> dict[str, str]:
+    """Each field a rule lifted in a cleaned `record` -> that rule's id."""
+    return {e.get("field"): e["rule"] for e in record.get("edits", []) if e["kind"] == "extract"}
+
+
+def _given(record: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+    """`given.given_fields` of the document as a cleaned `record` keeps it, its `meta.extracted` the page's metadata (a
+    record holds no `html`)."""
+    meta = _meta(record)
+    source = meta.get("source") if isinstance(meta.get("source"), str) else None
+    return given_fields(Document.model_construct(url=_url(record), source=source, meta=meta), page=_page(record))
+
+
+def _meta(record: dict[str, Any]) -> dict[str, Any]:
+    return record.get("meta") if isinstance(record.get("meta"), dict) else {}
+
+
+def _page(record: dict[str, Any]) -> dict[str, Any]:
+    page = _meta(record).get("extracted")
+    return page if isinstance(page, dict) else {}
+
+
+def _url(record: dict[str, Any]) -> str | None:
+    return record.get("url") if isinstance(record.get("url"), str) else None
 
 
 def learned_in(run: Run) -> frozenset[int]:

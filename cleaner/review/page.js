@@ -324,20 +324,17 @@ function ruleRun(raw, E, k) {  // a span of whitespace alone: with the same rule
   }
   return [start, end];
 }
-// the author a document came with, which a `signature` rule reads (`kinds.Context.author`): its field given by the
-// record or the page, not one a rule lifted
-const givenAuthor = d => d.fields.find(([name, , by]) => name === "author" && typeof by !== "number")?.[1] ?? null;
 function keepItem(text, author) {  // a keep example, as `snippet.keep_item` writes one: with the author if it is given
   return author === null ? yamlQuoted(text) : `{text: ${yamlQuoted(text)}, author: ${yamlQuoted(author)}}`;
 }
 function openFlag(i, k) {
-  const [raw] = body(i), E = edits(i), r = E[k][2], rule = RULES[r], d = DOCS[i], by = givenAuthor(d);
+  const [raw] = body(i), E = edits(i), r = E[k][2], rule = RULES[r], d = DOCS[i];
   const [start, end] = ruleRun(raw, E, k);  // a lone line break's label flags the line it went with
   const text = flaggedText(raw, start, end), from = chars(i, start), to = chars(i, end);
   $("#flag-what").innerHTML = `<b>${esc(rule.id)}</b> removed characters ${from}–${to} of <b>${esc(d.id)}</b>; the keep example is the lines it took them from.`;
   $("#snippet").value = `# flagged in review: ${rule.id} should not remove this text of ${yamlQuoted(d.id)} (raw ${from}-${to})\n`
     + `# run: cleaner rules check THIS_FILE   then add the last keep example to ${rule.id} in its pack\n`
-    + rule.pack + "    - " + keepItem(text, rule.kind === "signature" ? by : null) + "\n";
+    + rule.pack + "    - " + keepItem(text, rule.kind === "signature" ? d.author : null) + "\n";
   $("#copied").textContent = "";
   $("#flag").showModal();
   $("#snippet").scrollTop = $("#snippet").scrollHeight;  // the new example is last

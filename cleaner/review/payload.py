@@ -19,7 +19,7 @@ from ..edits import BUILT_IN_RULES
 from ..engine import Cleaner
 from ..models import FIELDS, Document
 from ..packs import RuleSet
-from .entries import Entry, field_origins, learned_in, recleaned, run_entries
+from .entries import Entry, field_origins, learned_in, recleaned, rules_author, run_entries
 from .matcher import LineMatcher
 from .run import Run
 from .snippet import rule_pack_prefix
@@ -88,7 +88,8 @@ def _rule_row(rule_id: str, n: int, rule, every: tuple[int, int], kept: tuple[in
 
 def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
     """A list row: id, status (kept or reject reason) and stage, language, source, title, chars, rules, duplicate
-    status, and the warnings of its reading and cleaning (`Entry.warnings`)."""
+    status, the warnings of its reading and cleaning (`Entry.warnings`), and the author the rules read
+    (`entries.rules_author`), which a flag's keep example of a `signature` rule gives."""
     record = entry.record or {}
     host = Document(id="-", url=record.get("url") or (entry.source or {}).get("url"), source=record.get("source")).host
     rejected = entry.rejected or {}
@@ -113,6 +114,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "recleaned": bool(entry.rejected and entry.record),
         "html": entry.html,
         "warnings": entry.warnings,
+        "author": rules_author(record),
     }
 
 
