@@ -265,6 +265,26 @@ def test_the_service_runs_without_the_disabled_rules_and_names_them(tmp_path):
         assert c.post("/v1/clean", json={"id": "p", "text": text}).json()["record"]["text"] == text
 
 
+def test_rules_check_refuses_a_rule_of_a_disabled_rules_id_as_the_command_line_does(tmp_path, in_process):
+    """`rules check --config` refuses a pack's rule of the id of a rule the config disables, as a run with that config
+    does, where `POST /v1/rules/check` passed it (a review): the service refuses it too, `alone` or not, in the same
+    words."""
+    from fastapi.testclient import TestClient
+
+    cfg, pack = tmp_path / "c.toml", tmp_path / "mine.yaml"
+    cfg.write_text('disabled_rules = ["fr.published-in"]\n', encoding="utf-8")
+    text = ("rules:\n  - id: fr.published-in\n    kind: line\n    description: a fix\n    phrases: [Menu]\n"
+            "    examples: {remove: [Menu], keep: ['Le texte.']}\n")
+    pack.write_text(text, encoding="utf-8")
+    cli = in_process("rules", "check", "--config", str(cfg), str(pack))
+    said = cli.stderr.removeprefix("cleaner: ").removesuffix("\n")
+    assert cli.returncode == 2 and "(disabled: a disabled rule keeps its id; give yours another)" in said, cli.stderr
+    with TestClient(create_app(Service(Config.load(cfg), tmp_path / "index.sqlite"))) as c:
+        for alone in (False, True):
+            answer = c.post("/v1/rules/check", json={"pack": text, "name": str(pack), "alone": alone}).json()
+            assert answer == {"ok": False, "rules": 0, "examples": 0, "error": said, "failures": [], "notes": []}
+
+
 def test_a_trailing_slash_on_a_post_route_is_redirected_as_on_every_route(tmp_path):
     """`POST /v1/documents/` was a 405: the GET route's id, which took every character, took none too, where
     `/v1/clean/` was redirected to `/v1/clean` (found by a QA pass). No id is empty."""

@@ -31,7 +31,7 @@ from ..config import Config, ConfigError
 from ..dedup.index import IndexBusyError, busy
 from ..io.records import bad
 from ..models import Cleaned, Document, Rejected
-from ..packs import RulePackError, check_notes, load_text, shipped_packs
+from ..packs import RulePackError, check_notes, load_text, refuse_disabled_ids, shipped_packs
 from ..pipeline import Pipeline, RunResult
 from ..report import Stats
 from ..review.page import render_review
@@ -188,9 +188,11 @@ class Service(Closing):
 
     def check_rules(self, pack: RulePackIn) -> RuleCheck:
         """Validate a pack and run its examples (keep examples also through the loaded rules unless
-        `alone`). The pack is never added to the running rules."""
+        `alone`); a rule of the id of one the config disables is refused, `alone` too, as `rules check` refuses it.
+        The pack is never added to the running rules."""
         try:
             checked = load_text(pack.pack, pack.name)
+            refuse_disabled_ids(checked.in_load_order(), checked.places, self.pipeline.cleaner.rules)
         except RulePackError as exc:
             return RuleCheck(ok=False, error=str(exc))
         rules = checked.in_load_order()
