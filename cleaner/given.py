@@ -30,7 +30,7 @@ def given_fields(doc: Document, names: Iterable[str] = FIELDS, page: dict[str, A
     date), ISO 8601; another trimmed, on one line; one that gives nothing (no date, a number, a list) is none. Only the
     fields `names` are looked for (`with_given_fields`: those the rules did not find; the page's author and title are
     tidied by regexes, on every document of the HTML path)."""
-    page = page_metadata(doc) if page is None else page
+    page = page_metadata(doc.meta, bool(doc.html)) if page is None else page
     given: dict[str, tuple[Any, str]] = {}
     for name in names:
         if (value := given_field(name, doc.source if name == "source" else doc.meta.get(name))) is not None:
@@ -40,11 +40,12 @@ def given_fields(doc: Document, names: Iterable[str] = FIELDS, page: dict[str, A
     return given
 
 
-def page_metadata(doc: Document) -> dict[str, Any]:
+def page_metadata(meta: dict[str, Any], html: bool) -> dict[str, Any]:
     """The metadata of a page (a document with `html`) that trafilatura found or the page states, which
-    `html.extract_html` puts in `meta["extracted"]`; {} for a text: a text record's own `extracted` is a field of the
-    record as any other, kept in `meta`, not read (its `date: "hier"` or `section: ["a", "b"]` became the field)."""
-    page = doc.meta.get("extracted") if doc.html else None
+    `html.extract_html` puts in its `meta["extracted"]`; {} for a text (`html` false): a text record's own `extracted`
+    is a field of the record as any other, kept in `meta`, not read (its `date: "hier"` or `section: ["a", "b"]`
+    became the field, and the review said its title came from a page)."""
+    page = meta.get("extracted") if html else None
     return page if isinstance(page, dict) else {}
 
 

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 import zstandard
-from conftest import ROOT, SEEDS, run_cli
+from conftest import ROOT, SEEDS, SHARED, run_cli
 
 from cleaner import Config
 from cleaner.cli import main
 from cleaner.commands import review as review_command
+from cleaner.engine import Cleaner
 from cleaner.packs import load_pack_text, load_rules
 from cleaner.review import RunError, load_run, render_review
+from cleaner.review.entries import field_origins, input_entries, recleaned, run_entries
 from cleaner.review.snippet import KEEP_ITEM, quoted, rule_pack_prefix
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
@@ -515,3 +517,26 @@ def test_a_document_dedup_dropped_has_the_language_the_run_found(run_dir):
     index = _page_index(render_review(run, load_rules(Config.load()), Config.load()))
     row = next(d for d in index["docs"] if d["id"] == PLANTED)
     assert (row["lang"], row["score"]) == (kept["lang"], kept["lang_score"])
+
+
+def test_a_text_records_own_extracted_is_said_to_give_nothing_a_page_gave(tmp_path, in_process):
+    """The run reads `meta.extracted` as a page's metadata only for a page (`given.page_metadata`), but the review
+    and `cleaner diff` read it for every record: a text record's own title, author and url, the same in its own
+    `extracted`, were said to come from the page (a review). Only a page's (its raw record holds `html`) is."""
+    url = "https://www.lemonde.fr/a"
+    given = {"title": "Mon titre", "author": "Jean Dupont", "url": url}
+    text = "Le conseil municipal a voté mardi le budget de la ville. La séance a duré jusqu'à minuit passé."
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        page = json.loads(next(line for line in fh if '"01_02_impuissance-01_"' in line))
+    records = [{"id": "a", "text": text, **given, "extracted": {**given, "sitename": "Le Monde"}},
+               {**page, "id": "p1"}, {**page, "id": "p2"}]  # p2: an exact copy of p1, dropped, cleaned again
+    src, out = tmp_path / "in.jsonl", tmp_path / "run"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert in_process("run", str(src), "--out", str(out), "-q").returncode == 0
+    run, cleaner = load_run(out), Cleaner(Config())
+    ran = {e.id: field_origins(recleaned(e, cleaner)) for e in run_entries(run)}
+    cleaned = {e.id: field_origins(e) for e in input_entries([str(src)], Config())}
+    for origins in (ran, cleaned):
+        assert origins["a"] == [(name, value, "record", False) for name, value in given.items()], origins["a"]
+        assert ("author", "Antisexisme", "page", False) in origins["p1"], origins["p1"]
+    assert ran["p2"] == ran["p1"]

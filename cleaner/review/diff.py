@@ -126,7 +126,7 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         out.append(f"  {edit['field']:<9} ← ", style="yellow")
         out.append(repr(edit.get("value")), style="bold yellow")
         out.append(f"  ‹{one_line(edit['rule'])}›\n", style="magenta")
-    for name, value, by, lifted in field_origins(entry.record or {}):  # as the review's fields say where they came from
+    for name, value, by, lifted in field_origins(entry):  # as the review's fields say where they came from
         if not lifted:
             out.append(f"  {name:<9} = ", style="yellow")
             out.append(repr(value), style="bold yellow")

@@ -13,7 +13,7 @@ from ..api import pipeline_for
 from ..boilerplate import day_source, document_hashes, headline_key, opening_hash, unit_hash
 from ..config import Config
 from ..engine import Cleaner, clean_more, rule_context
-from ..given import given_fields
+from ..given import given_fields, page_metadata
 from ..io.readers import read_inputs
 from ..kinds import Context
 from ..kinds.repeated import REPEATED_RULE, RepeatedRule
@@ -35,6 +35,9 @@ class Entry:
     earlier: bool = False
     """For a duplicate, whether an earlier run kept the document it duplicates (a shared index): not this run's
     document of that id, if it has one."""
+    page: bool = False
+    """Whether the cleaned document was a page (its raw record held `html`): its `meta.extracted` is then its page's
+    metadata (`given.page_metadata`)."""
 
     @property
     def edits(self) -> list[dict[str, Any]]:
@@ -81,7 +84,7 @@ def run_entries(run: Run) -> Iterator[Entry]:
     """The kept documents of a run, then its rejections, as entries."""
     earlier = {cluster["kept"] for cluster in run.clusters if cluster.get("kept_in_index")}
     for record in run.corpus:
-        yield Entry(record["id"], run.raw.get(record["id"], ""), record)
+        yield Entry(record["id"], run.raw.get(record["id"], ""), record, page=record["id"] in run.pages)
     for reject in run.rejects:
         raw = reject.get("raw")
         rejected = {k: v for k, v in reject.items() if k != "raw"}
@@ -100,17 +103,17 @@ def input_entries(inputs: Iterable[str], config: Config, input_format: str = "au
             raw = record.pop("raw", None)
             yield Entry(result.id, raw_text(raw), None, record, raw if isinstance(raw, dict) else None)
         else:
-            yield Entry(result.id, result.document.text, result.record())
+            yield Entry(result.id, result.document.text, result.record(), page=bool(result.document.html))
 
 
-def field_origins(record: dict[str, Any]) -> list[tuple[str, Any, str, bool]]:
-    """(name, value, from, lifted) of each field a cleaned `record` holds, its `url` last: from the id of the rule that
-    lifted it (`lifted` true), else "page" or "record", the page's HTML or the input record (`given.given_fields`
-    of the document as its record keeps it, its `meta.extracted` the page's metadata: a record holds no `html`). A
-    record's own field the same as the one found is not in its `meta`, and a page's `url` becomes the document's only
-    when it has none, so a value the page gives too is said to be the page's."""
-    lifted, given = _lifted(record), _given(record)
-    url, page = _url(record), _page(record)
+def field_origins(entry: Entry) -> list[tuple[str, Any, str, bool]]:
+    """(name, value, from, lifted) of each field the cleaned record of `entry` holds, its `url` last: from the id of
+    the rule that lifted it (`lifted` true), else "page" or "record", the page's HTML or the input record (`_given`).
+    A record's own field the same as the one found is not in its `meta`, and a page's `url` becomes the document's
+    only when it has none, so a value the page gives too is said to be the page's."""
+    record = entry.record or {}
+    lifted, given = _lifted(record), _given(entry)
+    url, page = _url(record), _page(entry)
     rows = []
     for name in FIELDS:
         if value := record.get(name):
@@ -119,15 +122,16 @@ def field_origins(record: dict[str, Any]) -> list[tuple[str, Any, str, bool]]:
     return rows + [("url", url, "page" if page.get("url") == url else "record", False)] if url else rows
 
 
-def rules_author(record: dict[str, Any]) -> str | None:
-    """The author the rules read in the document of a cleaned `record` (`kinds.Context.author`, which a flag's keep
-    example of a `signature` rule must give): the one it came with, hidden where a rule lifted another
+def rules_author(entry: Entry) -> str | None:
+    """The author the rules read in the document of the cleaned record of `entry` (`kinds.Context.author`, which a
+    flag's keep example of a `signature` rule must give): the one it came with, hidden where a rule lifted another
     (`engine.rule_context`). A record's own author the same as the lifted one is not in its `meta`: a lifted author
     that no record's own contradicts is taken as the one it came with."""
+    record = entry.record or {}
     author = record.get("author")
     if "author" not in _lifted(record):
         return author  # the given one, filled in (`given.with_given_fields`)
-    own = _given(record).get("author", (None, ""))
+    own = _given(entry).get("author", (None, ""))
     came = own[0] if own[1] == "record" else author
     return rule_context(Context(author=came), {"author": author}).author
 
@@ -137,21 +141,22 @@ def _lifted(record: dict[str, Any]) -> dict[str, str]:
     return {e.get("field"): e["rule"] for e in record.get("edits", []) if e["kind"] == "extract"}
 
 
-def _given(record: dict[str, Any]) -> dict[str, tuple[Any, str]]:
-    """`given.given_fields` of the document as a cleaned `record` keeps it, its `meta.extracted` the page's metadata (a
-    record holds no `html`)."""
+def _given(entry: Entry) -> dict[str, tuple[Any, str]]:
+    """`given.given_fields` of the document as the cleaned record of `entry` keeps it, its `meta.extracted` the page's
+    metadata when the entry is a page's (`_page`: a record holds no `html`)."""
+    record = entry.record or {}
     meta = _meta(record)
     source = meta.get("source") if isinstance(meta.get("source"), str) else None
-    return given_fields(Document.model_construct(url=_url(record), source=source, meta=meta), page=_page(record))
+    return given_fields(Document.model_construct(url=_url(record), source=source, meta=meta), page=_page(entry))
 
 
 def _meta(record: dict[str, Any]) -> dict[str, Any]:
     return record.get("meta") if isinstance(record.get("meta"), dict) else {}
 
 
-def _page(record: dict[str, Any]) -> dict[str, Any]:
-    page = _meta(record).get("extracted")
-    return page if isinstance(page, dict) else {}
+def _page(entry: Entry) -> dict[str, Any]:
+    """The page metadata of the cleaned record of `entry` (`given.page_metadata`): {} unless the entry is a page's."""
+    return page_metadata(_meta(entry.record or {}), entry.page)
 
 
 def _url(record: dict[str, Any]) -> str | None:
@@ -199,7 +204,7 @@ def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozense
     if learned and doc.host is not None:
         ctx = Context(lang=doc.lang, host=doc.host, timeout=cleaner.config.regex_timeout)
         out = clean_more(out, [RepeatedRule(learned, published=out.published)], ctx, cleaner.config.max_passes)
-    return replace(entry, record=out.record())
+    return replace(entry, record=out.record(), page=bool(doc.html))
 
 
 def select(entries: Iterable[Entry], ids: Iterable[str] = (), rule: str | None = None, limit: int | None = None) -> Iterator[Entry]:

@@ -103,7 +103,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "score": tagged.get("lang_score"),
         "source": host or "",
         "title": record.get("title") or "",
-        "fields": _fields(record, position),
+        "fields": _fields(entry, position),
         "removed": removed,
         "length": len(entry.raw),
         "rules": sorted(position[r] for r in entry.rule_chars()),
@@ -114,14 +114,14 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "recleaned": bool(entry.rejected and entry.record),
         "html": entry.html,
         "warnings": entry.warnings,
-        "author": rules_author(record),
+        "author": rules_author(entry),
     }
 
 
-def _fields(record: dict[str, Any], position: dict[str, int]) -> list[list[Any]]:
-    """[name, value, from] of each field a cleaned `record` holds (`entries.field_origins`), "from" being the position
-    of the rule that lifted it, or "page" or "record"."""
-    return [[name, value, position[by] if lifted else by] for name, value, by, lifted in field_origins(record)]
+def _fields(entry: Entry, position: dict[str, int]) -> list[list[Any]]:
+    """[name, value, from] of each field the cleaned record of `entry` holds (`entries.field_origins`), "from" being
+    the position of the rule that lifted it, or "page" or "record"."""
+    return [[name, value, position[by] if lifted else by] for name, value, by, lifted in field_origins(entry)]
 
 
 def _went_on(entry: Entry) -> bool:

@@ -32,6 +32,9 @@ class Run:
 
     corpus: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, str] = field(default_factory=dict)
+    pages: frozenset[str] = frozenset()
+    """The ids of the kept documents that were pages: their raw record holds `html` (their `meta.extracted` is their
+    page's metadata, a text record's own is not)."""
     rejects: list[dict[str, Any]] = field(default_factory=list)
     clusters: list[dict[str, Any]] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
@@ -70,12 +73,14 @@ def load_run(path: str | Path) -> Run:
     if lost:
         raise RunError(f"{folder}: missing {', '.join(lost)}, which its manifest.json lists among the run's outputs")
     try:
-        raw = {r["id"]: r["text"] for r in read_output(folder, "raw")}
+        raws = list(read_output(folder, "raw"))
+        raw = {r["id"]: r["text"] for r in raws}
         seen: set[str] = set()
         return Run(
             corpus=list(read_output(folder, "corpus", lambda record: once(record, seen)
                                     or edits_problem(record, raw.get(record["id"])))),
             raw=raw,
+            pages=frozenset(r["id"] for r in raws if isinstance(r.get("html"), str)),
             rejects=list(read_output(folder, "rejects")),
             clusters=list(read_output(folder, "clusters", cluster_problem)),
             report=read_report(folder),

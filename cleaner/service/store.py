@@ -151,9 +151,10 @@ class DocumentStore:
         with closing(self._read()) as db:
             rows = db.execute("SELECT record, raw FROM (SELECT seq, record, raw FROM service_documents"
                               " ORDER BY seq DESC LIMIT ?) ORDER BY seq", (limit,)).fetchall()
-            for record, raw in rows:
-                run.corpus.append(json.loads(record))
-                run.raw[run.corpus[-1]["id"]] = json.loads(raw).get("text", "")
+            raws = [json.loads(raw) for _, raw in rows]
+            run.corpus = [json.loads(record) for record, _ in rows]
+            run.raw = {record["id"]: raw.get("text", "") for record, raw in zip(run.corpus, raws)}
+            run.pages = frozenset(r["id"] for r, raw in zip(run.corpus, raws) if isinstance(raw.get("html"), str))
             kept = list(run.raw)
             groups: dict[str, list[tuple[str, float]]] = {}
             for start in range(0, len(kept), 500):
