@@ -805,9 +805,14 @@ def test_a_pull_quote_goes_with_the_attribution_on_its_line_or_without_one(quote
     [ARTICLE, "« Je suis autiste mais ça ne me définit pas »",
      "Cela peut même être « je suis autiste, mais ça ne me définit pas, ce n’est pas ce qui est important chez moi. Je "
      "sais faire la cuisine. » Et autres variantes.", "Une précision de contexte."],
+    # the price of the subheading above: a real pull quote without a stop, right above the paragraph that quotes it,
+    # has its shape and stays (both quote the words from their quotation's start, a review)
+    [ARTICLE, "« On nous traite comme des chiens dans ce centre de rétention »",
+     "Karim raconte : « On nous traite comme des chiens dans ce centre de rétention, personne ne nous écoute. » Le "
+     "préfet dément.", "Une autre phrase."],
 ], ids=["said-once", "headline", "two-copies", "no-quotation-marks", "quotation-going-on", "in-part", "reference",
         "question-asked-again", "interview-question", "conclusion", "slogans", "law", "dialogue", "refrain",
-        "epigraph", "subheading"])
+        "epigraph", "subheading", "pull-quote-over-its-paragraph"])
 def test_a_line_that_is_no_pull_quote_stays(lines):
     assert _pull_quotes_cleaned(*lines) == "\n".join(lines)
 
