@@ -73,14 +73,18 @@ def load_run(path: str | Path) -> Run:
     if lost:
         raise RunError(f"{folder}: missing {', '.join(lost)}, which its manifest.json lists among the run's outputs")
     try:
-        raws = list(read_output(folder, "raw"))
-        raw = {r["id"]: r["text"] for r in raws}
+        raw: dict[str, str] = {}
+        pages: set[str] = set()
+        for record in read_output(folder, "raw"):  # one pass: a page's raw record holds its HTML, not kept
+            raw[record["id"]] = record["text"]
+            if isinstance(record.get("html"), str):
+                pages.add(record["id"])
         seen: set[str] = set()
         return Run(
             corpus=list(read_output(folder, "corpus", lambda record: once(record, seen)
                                     or edits_problem(record, raw.get(record["id"])))),
             raw=raw,
-            pages=frozenset(r["id"] for r in raws if isinstance(r.get("html"), str)),
+            pages=frozenset(pages),
             rejects=list(read_output(folder, "rejects")),
             clusters=list(read_output(folder, "clusters", cluster_problem)),
             report=read_report(folder),
