@@ -198,11 +198,31 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         extracted["title"] = unsited
     _date(tree, extracted, html, doc.url)
     notes = tuple(f"{where}: {note}" for note in (flat, crowded) if note)
-    warnings += head_fixed + fixed + notes + _collapsed(tree, text, where)
-    update: dict[str, Any] = {"text": text, "meta": {**doc.meta, "extracted": extracted}, "warnings": doc.warnings + warnings}
+    meta, kept = _with_page_metadata(doc.meta, extracted, where)
+    warnings += head_fixed + fixed + notes + _collapsed(tree, text, where) + kept
+    update: dict[str, Any] = {"text": text, "meta": meta, "warnings": doc.warnings + warnings}
     if not doc.url and extracted.get("url"):
         update["url"] = extracted["url"]
     return doc.model_copy(update=update)
+
+
+RECORD_EXTRACTED = "record_extracted"
+"""Where `extract_html` keeps a page record's own `extracted` field that is not the page's metadata, which
+`meta["extracted"]` holds (`record_extracted_2`, ... when the record has that key too)."""
+
+
+def _with_page_metadata(meta: dict[str, Any], extracted: dict[str, Any], where: str,
+                        ) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`meta` with the page's metadata as `extracted`, and a warning when the record's own `extracted`, another,
+    is kept under `RECORD_EXTRACTED` (it was replaced without a word, found by a QA pass); one equal to the page's
+    (a record of the page read again) is the page's."""
+    own = meta.get("extracted", extracted)
+    if own == extracted:
+        return {**meta, "extracted": extracted}, ()
+    keys = (RECORD_EXTRACTED, *(f"{RECORD_EXTRACTED}_{n}" for n in range(2, len(meta) + 2)))
+    key = next(key for key in keys if key not in meta)
+    return {**meta, key: own, "extracted": extracted}, (
+        f"{where}: meta: the record's own 'extracted' is kept as {key!r}: 'extracted' holds the page's metadata",)
 
 
 def _extracted(tree: Any, url: str | None) -> Any:

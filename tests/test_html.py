@@ -150,6 +150,22 @@ def test_a_pages_metadata_gives_its_fields_as_a_records_own_would():
     assert given_fields(doc.model_copy(update={"meta": {"extracted": {"date": "2021-13-45"}}}), ("published",)) == {}
 
 
+def test_a_page_records_own_extracted_is_kept_beside_the_pages_metadata():
+    """A page record's own `extracted` was replaced by the page's metadata without a word (a QA pass): it is kept as
+    `record_extracted` (numbered when the record has that key too), with a warning naming it; `extracted` is the
+    page's, which the fields are filled from. One equal to the page's, a record of the page read again, is silent."""
+    own = {"date": "hier", "author": ["bad"]}
+    out = clean({"id": "p", "html": ARTICLE, "extracted": own, "record_extracted": 1})
+    meta = out.record()["meta"]
+    assert meta["record_extracted_2"] == own and meta["record_extracted"] == 1
+    assert meta["extracted"]["date"] == "2021-03-14" and out.published == "2021-03-14"
+    assert [w for w in out.warnings if "record_extracted_2" in w] == ["document 0: meta: the record's own 'extracted' "
+                                                                      "is kept as 'record_extracted_2': 'extracted' "
+                                                                      "holds the page's metadata"]
+    again = clean({"id": "p", "html": ARTICLE, "extracted": meta["extracted"]})
+    assert "record_extracted" not in again.record()["meta"] and not any("'extracted'" in w for w in again.warnings)
+
+
 def test_extraction_is_deterministic():
     assert extract_html(_doc(ARTICLE), CONFIG) == extract_html(_doc(ARTICLE), CONFIG)
 
