@@ -164,6 +164,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _first_og_url(tree)
             head_fixed = _repair_head(tree, where)
             _pull_quotes_dropped(tree)
+            _captions_and_players_dropped(tree)
         found = tree is not None and _extracted(tree, doc.url)
     except (LxmlError, ValueError) as exc:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: {exc}")
@@ -1001,6 +1002,37 @@ def _set_aside(element: Any) -> bool:
         return False
     before = previous.tail if previous is not None else parent.text
     return not (before or "").strip() and not (element.tail or "").strip()
+
+
+CAPTION_CLASS = _class_words("l[eé]gende")
+"""A class that says its element is a picture's caption in French: a word of it (whole, or between hyphens or
+underscores) "legende" or "légende" (Cheek's `<p class="legende">`, `image-legende`), in any case. trafilatura drops
+the elements whose class holds "caption" only."""
+CAPTION_CHARS = 300
+"""The most text a caption holds: an element of a caption's class that holds more is no caption (fr-pages's longest
+holds 133 characters)."""
+PLAYER_CLASS = re.compile(r"(?:^|\s)player-inline(?:$|\s)", re.IGNORECASE)
+"""A class that says its element is an inline player, an episode's, set in an article: a name of it "player-inline",
+whole. Not "player" (ARTE Radio's site-wide `<section class="player">`, whose labels "Dans la playlist" / "Le son a bien
+été ajouté à la liste de lecture" `arte.radio-page-end` reads to find the page's end: dropped, it left the end on 7
+fr-pages pages), nor a word between hyphens (France Culture's `<h1 class="… player-title">` is the page's title)."""
+PLAYER_CHARS = 500
+"""The most text an inline player holds (its label, buttons, duration; fr-pages's longest holds 224 characters): an
+element of a player's class that holds more holds an article too, a transcript."""
+SET_ASIDE_CLASSES = ((CAPTION_CLASS, CAPTION_CHARS), (PLAYER_CLASS, PLAYER_CHARS))
+"""The classes of `_captions_and_players_dropped`, each with the most text an element of it holds."""
+
+
+def _captions_and_players_dropped(tree: Any) -> None:
+    """The page without its pictures' captions and its players (`SET_ASIDE_CLASSES`), which trafilatura kept as lines
+    of the text (found by a QA pass): Cheek's `<p class="legende">Stéphanie Pahud</p>` under a photo, France Inter's
+    `<article class="player-inline">`, an episode's label "DANS QUEL MONDE ON VIT - mix lectures mères porteuses
+    Nicole" and its duration. On fr-pages this changed the text of 4 pages, each read: 3 Cheek pages' 5 captions and
+    France Inter's player."""
+    for element in _classed(tree, ("gende", "player-inline")):
+        if any(pattern.search(element.get("class")) and len(_element_text(element)) <= most
+               for pattern, most in SET_ASIDE_CLASSES) and _set_aside(element):
+            element.drop_tree()
 
 
 def _stopped(parser: Any) -> bool:

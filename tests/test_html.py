@@ -2439,3 +2439,42 @@ def test_an_inline_element_of_a_pull_quotes_class_is_the_articles_words(paragrap
     page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{paragraph}<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>"
     text = extract_html(_doc(page + "</article></body></html>"), CONFIG).text
     assert shown in text, text
+
+
+@pytest.mark.parametrize("aside", [
+    # fr-pages debarrasser-mot-feminisme (Cheek): a photo's caption, trafilatura dropping only a "caption" class
+    "<p class='legende'>Stéphanie Pahud</p>",
+    "<p><img src='/p.jpg' alt=''></p><p class='p1 Légende'>Daria Marx © QM</p>",
+    "<div class='image-legende'>Nos espaces urbains sont souvent construits par et pour des hommes.</div>",
+    # fr-pages dans-quel-monde-on-vit (France Inter): an episode's player, its duration and label
+    "<article class='player-inline'><div class='player-inline-container'><span>1 min</span><h3>DANS QUEL MONDE ON VIT "
+    "- mix lectures mères porteuses Nicole</h3></div></article>",
+    "<div class='player-inline'><button>Écouter</button><span>28 min</span><div class='player-inline-title'>Rencontre "
+    "avec Diata</div></div>",
+])
+def test_a_captions_or_players_block_is_no_line_of_the_text(aside):
+    """A picture's caption of a French class (`legende`, `légende`) and an inline player (`player-inline`) came out as
+    lines of the text (found by a QA pass): they go before extraction, as pull quotes do."""
+    page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{aside}<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></article>"
+    assert extract_html(_doc(page + "</body></html>"), CONFIG).text.splitlines() == PARAGRAPHS
+
+
+@pytest.mark.parametrize("block", [
+    # a class that holds the word in another one, or no inline player's name: France Culture's title and episode
+    # cards, a site-wide player (ARTE Radio's, whose labels `arte.radio-page-end` reads)
+    "<p class='legendes-urbaines'>{}</p>",
+    "<h3 class='cover-episodes__title u-cover-title player-title'>{}</h3>",
+    "<p class='podcast-list__serie player-playlist-element'>{}</p>",
+    "<section class='player'><p>{}</p></section>",
+    # an inline element in a sentence, and a block that holds more than a caption or a player (a transcript)
+    "<p>La photo <span class='legende'>montre</span> ceci : {}</p>",
+    "<div class='player-inline'>" + "<p>{}</p>" * 6 + "</div>",
+])
+def test_a_block_of_a_caption_or_player_class_that_is_the_articles_stays(block):
+    """Only a block set aside, of a caption's or inline player's class and as short as one, goes: a class holding the
+    word within another, `player-title`, `player`, an inline element in a sentence and a long block are the
+    article's."""
+    line = "Le collectif a tenu sa première réunion publique à Saint-Denis devant une salle comble et attentive."
+    page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{block.format(*[line] * 12)}<p>{PARAGRAPHS[1]}</p>"
+    text = extract_html(_doc(page + f"<p>{PARAGRAPHS[2]}</p></article></body></html>"), CONFIG).text
+    assert line in text, text
