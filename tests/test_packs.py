@@ -245,6 +245,13 @@ def test_a_byline_above_a_date_line_is_the_author_not_the_title(lang, head, auth
     assert (out.text, out.title, out.author, out.published) == (BYLINE_BODY[lang], None, author, "2024-03-12")
 
 
+def test_a_first_line_of_a_date_and_a_time_alone_is_the_publication_date():
+    """usbeketrica.com's stamp above its title, "04/07/2017 17:00", stayed the text's first line (fr-pages, a QA pass):
+    no label says it is the publication date, and `generic.date-time-line` takes it as the text's first line alone."""
+    out = clean(Document(id="x", text=f"04/07/2017 17:00\n{BYLINE_BODY['fr']}", lang="fr"))
+    assert (out.text, out.published) == (BYLINE_BODY["fr"], "2017-07-04")
+
+
 @pytest.mark.parametrize("lang, title, date", [
     ("en", "By Royal Appointment: The Queen's Favourite Shops", "Published on 12 March 2024"),
     ("en", "BY THE NUMBERS", "Published: 12 March 2024"),
