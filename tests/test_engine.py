@@ -479,6 +479,15 @@ def test_an_author_that_is_no_name_signs_nothing(author):
     assert out.text == text and out.edits == (), out.edits
 
 
+@pytest.mark.parametrize("author", ["John Smith Jr.", "jean dupont.", "Maria de la Luz García y Pérez"])
+def test_an_author_with_an_abbreviations_stop_or_seven_words_is_a_name(author):
+    """A name may end with a stop ("Jr.", a field's "jean dupont.") and hold seven words: each was read as no name, a
+    sentence or too long, and signed nothing (a review); a sentence mixes capitalised and lower-case words."""
+    name = author.rstrip(".") if author.islower() else author
+    out = clean({"id": "a", "text": f"Titre\n\n{ARTICLE_END}\n{name}", "author": author, "lang": "fr"})
+    assert out.text.endswith(ARTICLE_END), out.text
+
+
 BYLINE_TEXT = ("Council to close library\n\nBy Jane Smith, BBC News\nThe council voted on Monday to close the library, "
                "citing rising energy costs and falling visitor numbers across the county.")
 

@@ -15,33 +15,41 @@ from .base import Context, Rule, line_hits, register
 
 LIST_ITEM = re.compile(r"\s*(?:[-–—•·*▪◦‣]|\d{1,3}[.)])\s")
 """A line written as a list item: a bullet, a dash or a number before its text ("- Claire Levenson")."""
-NAME_WORD = r"(?:[dl]['’])?\p{Lu}[\p{L}\p{M}'’.-]*"
-NAME_LINE = regex.compile(rf"\s*{NAME_WORD}(?:\s+(?:(?:de|du|des|la|le|van|von|der|den|da|di|dos|del|ben|ibn|al|el)\s+)"
-                          rf"{{0,2}}{NAME_WORD}){{0,3}}\s*:?\s*")
-"""A line of a name alone, as a dialogue's speaker label (maybe with a colon) or a list's item is: one to four
-capitalised words, with particles between them ("Madonna", "Jean Dupont", "Charles de Gaulle", "Valéry Giscard
-d'Estaing")."""
-NAME_MAX_WORDS = 6
-"""The most words an author a signature names has ("Maria de la Luz García"): a longer one is no name."""
-SENTENCE_END = regex.compile(r"\w\w[.!?…]\s*\Z")
-"""An author that ends as a sentence does ("Le ministre a démenti."), no name; an initial's stop is one's ("J.")."""
+PARTICLES = frozenset("de du des la le van von der den da di do dos das del della ben bin ibn al el y e zu ter".split())
+"""The small words between a name's capitalised ones ("Charles de Gaulle", "García y Pérez")."""
+NAME_WORD = r"(?:[dl]['’])?\p{Lu}(?:['’]\p{Lu})?(?:\p{Ll}[\p{L}\p{M}'’-]*|\p{Ll}?\.)"
+"""A capitalised word of a name: a capital and small letters ("Dupont", "Jean-Claude", "d'Estaing", "O'Brien"), or
+an initial or an abbreviation with its stop ("J.", "Jr."); no word in capitals ("AFP"), nor a letter alone ("À")."""
+_NAME = rf"\s*{NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(PARTICLES))})\s+){{0,2}}{NAME_WORD}){{%s,3}}\s*:?\s*"
+NAME_LINE = regex.compile(_NAME % 1)
+"""A line of another name alone, as a list's item or a dialogue's speaker label (maybe with a colon) is: two to four
+capitalised words (`NAME_WORD`), with particles between them ("Jean Dupont", "Charles de Gaulle", "Valéry Giscard
+d'Estaing"); a word alone ("Paris", "Historien", "Cordialement") or a sentence's end ("Merci.") is none."""
+LABEL_LINE = regex.compile(_NAME % 0)
+"""A speaker's label, as `NAME_LINE` or of one word ("Madonna"): read where an interview's shape holds only, a question
+or the author's words before it and its answer after it (a word alone ending a signature is a place or a title)."""
+WORD_INITIAL = regex.compile(r"(?:[dl]['’](?=\p{L}))?\P{L}*(\p{L})")
+"""A word's first letter, after an elided particle ("d'Estaing") and marks ("(AFP)")."""
+NAME_MAX_WORDS = 8
+"""The most words an author a signature names has ("Maria de la Luz García y Pérez"): a longer one is no name."""
 
 
 @register("signature")
 class SignatureRule(Rule):
-    """Removes the one line equal to the document's own author (`Context.author`, compared by `line_key`: case,
+    """Removes the last line equal to the document's own author (`Context.author`, compared by `line_key`: case,
     accents, spaces and edge punctuation set aside) when at most `max_note_lines` lines of at most `max_note_chars`
     follow it (an author's biography, a translator's credit) and text stands above it (the article it signs: a
-    headline naming the author stays); nothing where the author is not known or is no name (`_a_name`),
-    where the name stands alone on two lines (a speaker's label: taking the last, a run took the one before next, each
-    in turn), nor where the line is a list's item or a dialogue's speaker label (`_in_text`)."""
+    headline naming the author stays); nothing where the author is not known or is no name (`_a_name`), where the
+    line is a list's item or a dialogue's speaker label (`_in_text`), nor where the name's line before it would sign
+    the text once it is gone (a speaker's label: taking the last, a run took the one before next, each in turn; a
+    byline alone over the text stays, and the signature goes)."""
 
     kind: Literal["signature"]
     max_note_lines: int = Field(3, ge=0, strict=True)
     max_note_chars: int = Field(300, ge=1, strict=True)
 
     phase = 4
-    """After the truncations, which may leave the signature last, and the extractions: a rule's author is the
+    """After the truncations, which may leave the signature last, and the extractions: the author a rule lifted is the
     document's (`engine.rule_context`)."""
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
@@ -49,12 +57,16 @@ class SignatureRule(Rule):
         if not author or author not in view.key_set:
             return iter(())
         found = [i for i, key in enumerate(view.keys) if key == author]
-        at = found[0]
-        note = [line.text for line in view.lines[at + 1:] if line.text.strip()]
-        if (len(found) > 1 or len(note) > self.max_note_lines or any(len(text) > self.max_note_chars for text in note)
-                or not any(line.text.strip() for line in view.lines[:at]) or _in_text(view, at, note)):
+        if not self._signs(view, found[-1]) or (len(found) > 1 and self._signs(view, found[-2], gone=found[-1])):
             return iter(())
-        return line_hits(view, [at])
+        return line_hits(view, [found[-1]])
+
+    def _signs(self, view: View, at: int, gone: int | None = None) -> bool:
+        """Whether the author's name on line `at` signs the text, line `gone` set aside: text above it, at most
+        `max_note_lines` lines of at most `max_note_chars` under it, and not the text's own (`_in_text`)."""
+        note = [line.text for i, line in enumerate(view.lines[at + 1:], at + 1) if i != gone and line.text.strip()]
+        return (len(note) <= self.max_note_lines and all(len(text) <= self.max_note_chars for text in note)
+                and any(line.text.strip() for line in view.lines[:at]) and not _in_text(view, at, note))
 
     def why_untouched(self, text: str, author: str | None = None) -> str | None:
         """Also, an example without an author: the rule removes the line of the document's own author alone."""
@@ -67,23 +79,29 @@ class SignatureRule(Rule):
 
 
 def _a_name(author: str) -> bool:
-    """Whether `author` can be a name a signature writes: at most `NAME_MAX_WORDS` words, not a sentence (an author
-    field holding a sentence took the text's last one)."""
-    return len(author.split()) <= NAME_MAX_WORDS and not SENTENCE_END.search(author)
+    """Whether `author` can be a name a signature writes: at most `NAME_MAX_WORDS` words, all capitalised or all in
+    lower case, particles aside ("John Smith Jr.", "Maria de la Luz García y Pérez", "annabelle laurent"); words of
+    both are a sentence, its verb in lower case ("Le ministre a démenti."), as an author field took from the
+    text."""
+    words = author.split()
+    initials = {match[1].isupper() for word in words if word not in PARTICLES and (match := WORD_INITIAL.match(word))}
+    return len(words) <= NAME_MAX_WORDS and len(initials) <= 1
 
 
 def _in_text(view: View, at: int, note: list[str]) -> bool:
     """Whether the author's name on line `at` is the article's, not a signature: written as a list item, or after a
-    line ending with ":", written as one or another name alone (a list of names: `line_key` sets the bullet aside, and
-    "- Sophie Gourion" ending a jury's list went, so did "Constance Desloire" under "Claire Levenson"); or a speaker's
-    label: written with a colon, between another's question under their label and its answer, or with another name
-    alone or a question following it (an interview: "Sophie Gourion / Et vous, que ferez-vous demain ? / Jean Dupont /
+    line ending with ":", written as one or another name alone (`NAME_LINE`: a list of names; `line_key` sets the
+    bullet aside, and "- Sophie Gourion" ending a jury's list went, so did "Constance Desloire" under "Claire
+    Levenson"); or a speaker's label: written with a colon, between another's question under their label
+    (`LABEL_LINE`) and its answer, with another name alone or a question following it, or a label between the
+    author's words and their answer (an interview: "Sophie Gourion / Et vous, que ferez-vous demain ? / Jean Dupont /
     Je continuerai le combat." lost its label, and so did "Jean Dupont / Que ferez-vous demain ? / Sophie Gourion /
-    Je continuerai…")."""
+    Je continuerai…" and "Sophie Gourion / Merci beaucoup. / Madonna / Merci à vous.")."""
     own = view.lines[at].text.rstrip()
     previous = (line.text.rstrip() for line in reversed(view.lines[:at]) if line.text.strip())
     before = next(previous, "")
     return (bool(LIST_ITEM.match(own) or LIST_ITEM.match(before)) or before.endswith(":") or own.endswith(":")
             or bool(NAME_LINE.fullmatch(before))
-            or (before.endswith("?") and bool(note) and bool(NAME_LINE.fullmatch(next(previous, ""))))
-            or any(NAME_LINE.fullmatch(text) or text.rstrip().endswith("?") for text in note))
+            or (before.endswith("?") and bool(note) and bool(LABEL_LINE.fullmatch(next(previous, ""))))
+            or any(NAME_LINE.fullmatch(text) or text.rstrip().endswith("?") for text in note)
+            or any(LABEL_LINE.fullmatch(text) for text in note[1:-1]))
