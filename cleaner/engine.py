@@ -5,7 +5,7 @@
    noise line whatever invisible characters it holds; the edits are taken back to the raw text, and the
    clean text is the raw text less them;
 1. whitespace: lines trimmed, blank runs folded (so rules see tidy lines, whatever the line endings);
-2. the rules, by phase (removals, truncation, extraction) and pack order, each on the text the rules
+2. the rules, by phase (removals, truncation, extraction, signature) and pack order, each on the text the rules
    before it left, then whitespace again (removals leave blank lines behind);
 3. passes of step 2 repeat while one changes something (at most `max_passes`): each pass sees what a
    second run of the cleaner would see, so cleaning a clean text changes nothing. Within a pass, a
@@ -34,7 +34,7 @@ from .lang import hint_code
 from .models import Cleaned, Document, Edit, Rejected
 from .packs import RuleSet, load_rules
 from .prefilter import Requires, requires_for
-from .text import blank, line_key
+from .text import blank
 from .view import Hit, View
 
 
@@ -146,7 +146,7 @@ def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requir
             break
     for rule in state.stopped:  # said where what it found next is still there (another rule may have taken it)
         try:
-            left = any(True for _ in rule.find(state.view, rule_context(ctx, state.fields)))
+            left = any(True for _ in rule.find(state.view, state.context(ctx)))
         except TimeoutError:
             left = True
         if left:
@@ -194,7 +194,7 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
             while True:  # again while it fires: stacked lines at the head need it
                 state.view.present = state.present
                 try:
-                    hits = list(rule.find(state.view, rule_context(ctx, state.fields)))
+                    hits = list(rule.find(state.view, state.context(ctx)))
                 except TimeoutError:  # skipped for the rest of the document: tried again, it warned again each pass
                     state.warnings.append(f"rule {rule.id!r}: pattern stopped after {ctx.timeout:g}s on this document; rule skipped")
                     state.fired[id(rule)] = MAX_FIRINGS + 1
@@ -218,13 +218,12 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
 
 
 def rule_context(ctx: Context, fields: dict[str, str]) -> Context:
-    """`ctx` as a rule sees it once rules filled `fields`: without its author where a rule lifted another, which
-    is then the document's (`given.with_given_fields`), so the name it came with signs nothing (a record's "John
-    Doe" ending the text went as a signature, `author` being the byline's "Jane Smith")."""
+    """`ctx` as a rule sees it once rules filled `fields`: with the author a rule lifted, which is then the document's
+    (`given.with_given_fields`), so it signs the text and the name the document came with does not (a record's "John
+    Doe" ending the text went as a signature, `author` being the byline's "Jane Smith"; "Jane Smith" ending it
+    stayed)."""
     lifted = fields.get("author")
-    if ctx.author and lifted and line_key(lifted) != line_key(ctx.author):
-        return replace(ctx, author=None)
-    return ctx
+    return replace(ctx, author=lifted) if lifted and lifted != ctx.author else ctx
 
 
 class _State:
@@ -251,11 +250,20 @@ class _State:
         self.cuts: list[int] = []
         self.tidied: int | None = None
         """The `version` of the text `tidy` last left: it would find nothing more to do in it."""
+        self._context: tuple[Context, str | None, Context] | None = None
 
     def found_nothing(self, rule: Rule, seen: tuple[int, int]) -> bool:
         """True when `rule`, which last found nothing at the counts `seen`, would find nothing now: the
         text is the same, or (line-local rules) has the same non-empty lines less some."""
         return seen[0] == self.version or (seen[1] == self.lines_version and getattr(rule, "line_local", False))
+
+    def context(self, ctx: Context) -> Context:
+        """`rule_context(ctx, self.fields)`, made again only when the author a rule lifted changed (each rule's try
+        asks for it)."""
+        lifted = self.fields.get("author")
+        if self._context is None or self._context[0] is not ctx or self._context[1] != lifted:
+            self._context = (ctx, lifted, rule_context(ctx, self.fields))
+        return self._context[2]
 
     def tidy(self) -> bool:
         """Trim the lines and fold the blank ones (`whitespace_spans`); False when nothing changed. Not on a text it

@@ -499,3 +499,21 @@ def test_the_records_author_is_no_signature_where_a_rule_lifts_another():
     assert (other.text.splitlines()[-1], other.author) == ("John Doe", "Jane Smith")
     same = clean({"id": "b", "text": f"{BYLINE_TEXT}\nJane Smith", "author": "Jane Smith", "lang": "en"})
     assert (same.text.endswith("county."), same.author) == (True, "Jane Smith")
+
+
+def test_the_author_a_rule_lifts_signs_the_text():
+    """The author a rule lifts is the document's (`rule_context`): "Jane Smith" ending a text whose byline names her
+    stayed where the record had no author (a review); `author` keeps the name."""
+    out = clean({"id": "a", "text": f"{BYLINE_TEXT}\nJane Smith", "lang": "en"})
+    assert (out.text.endswith("county."), out.author) == (True, "Jane Smith")
+
+
+def test_a_rules_context_is_made_again_only_when_a_rule_lifts_an_author(monkeypatch):
+    """Each rule's try asked for the context (`rule_context`), comparing the authors' `line_key` each time (a
+    review): the state makes it once, and again when the lifted author changes."""
+    from cleaner import engine
+
+    made = []
+    monkeypatch.setattr(engine, "rule_context", lambda ctx, fields: made.append(fields.get("author")) or ctx)
+    Cleaner().clean(Document(id="a", text=f"{BYLINE_TEXT}\nJane Smith", lang="en", meta={"author": "John Doe"}))
+    assert made == [None, "Jane Smith"]

@@ -27,7 +27,8 @@ class Context:
     host: str | None = None
     timeout: float = 1.0
     author: str | None = None
-    """The author the document came with (its record's, else its page's: `given.given_fields`), not a rule's."""
+    """The document's author: the one a rule lifted, once one has (`engine.rule_context`), else the one it came with
+    (its record's, else its page's: `given.given_fields`)."""
 
 
 class KeepExample(BaseModel):
