@@ -34,7 +34,7 @@ from .lang import hint_code
 from .models import Cleaned, Document, Edit, Rejected
 from .packs import RuleSet, load_rules
 from .prefilter import Requires, requires_for
-from .text import blank
+from .text import blank, line_key
 from .view import Hit, View
 
 
@@ -221,9 +221,11 @@ def rule_context(ctx: Context, fields: dict[str, str]) -> Context:
     """`ctx` as a rule sees it once rules filled `fields`: with the author a rule lifted, which is then the document's
     (`given.with_given_fields`), so it signs the text and the name the document came with does not (a record's "John
     Doe" ending the text went as a signature, `author` being the byline's "Jane Smith"; "Jane Smith" ending it
-    stayed)."""
+    stayed); the one it came with where both are the same name (`line_key`), as its record writes it."""
     lifted = fields.get("author")
-    return replace(ctx, author=lifted) if lifted and lifted != ctx.author else ctx
+    if lifted and (not ctx.author or line_key(lifted) != line_key(ctx.author)):
+        return replace(ctx, author=lifted)
+    return ctx
 
 
 class _State:

@@ -990,3 +990,16 @@ def test_flagging_a_signature_removal_gives_the_author_it_read_where_a_rule_lift
         assert snippet.endswith(f'    - {{text: "{text}\\nJane Doe", author: "Jane Doe"}}\n'), snippet
         assert checked.returncode == 1 and "generic.author-signature: keep example" in checked.stdout, checked.stdout
     page.close()
+
+
+def test_flagging_a_signature_removal_gives_the_author_a_rule_lifted_over_another(browser, tmp_path):
+    """Where a rule lifts another name than the record's, that one signs the text (`engine.rule_context`) and is the
+    flag's keep example's author: the record's "John Doe" hid it, and the example, naming nobody, passed at once."""
+    text = "The city council approved the new budget on Tuesday after a long debate about schools and roads."
+    record = {"id": "other", "author": "John Doe", "text": f"By Jane Smith\n\n{text}\nJane Smith"}
+    page = _reviewed(browser, tmp_path, [record])
+    checked = _flag(page, "other", "generic.author-signature", tmp_path)
+    snippet = (tmp_path / "flagged-generic.author-signature.yaml").read_text(encoding="utf-8")
+    assert snippet.endswith(f'    - {{text: "{text}\\nJane Smith", author: "Jane Smith"}}\n'), snippet
+    assert checked.returncode == 1 and "generic.author-signature: keep example" in checked.stdout, checked.stdout
+    page.close()

@@ -124,9 +124,9 @@ def field_origins(entry: Entry) -> list[tuple[str, Any, str, bool]]:
 
 def rules_author(entry: Entry) -> str | None:
     """The author the rules read in the document of the cleaned record of `entry` (`kinds.Context.author`, which a
-    flag's keep example of a `signature` rule must give): the one it came with, hidden where a rule lifted another
-    (`engine.rule_context`). A record's own author the same as the lifted one is not in its `meta`: a lifted author
-    that no record's own contradicts is taken as the one it came with."""
+    flag's keep example of a `signature` rule must give): the one it came with, or the one a rule lifted where it
+    names another (`engine.rule_context`). A record's own author the same as the lifted one is not in its `meta`: a
+    lifted author that no record's own contradicts is taken as the one it came with."""
     record = entry.record or {}
     author = record.get("author")
     if "author" not in _lifted(record):
