@@ -1685,10 +1685,10 @@ def _author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
     and cheekmagazine.fr's `<meta name="author" content="Cheek Magazine">` hid its `<h2 itemprop="name"
     rel="author">Corentin Béchade</h2>`; nor does it read `itemprop="author"`, and jesuisfeministe.com's post had no
     author, its `<a itemprop="author">Scarlotta Harlott</a>` left as the signature ending the text (both found by QA
-    passes)."""
+    passes); else the byline trafilatura reads from the page's elements without that meta (`_element_author`)."""
     author = _unhandled(tree, _byline(tree, extracted.pop("author"), text)) if "author" in extracted else None
     if not author or not page_author(author, extracted.get("sitename"), extracted.get("language")):
-        return _marked_author(tree, extracted, text) or author
+        return _marked_author(tree, extracted, text) or _element_author(tree, extracted, text) or author
     return author
 
 
@@ -1733,8 +1733,6 @@ def _byline(tree: Any, author: str, text: str) -> str | None:
     Culture's staff block); comments end a page, with only the site's footer and teasers after them (usbeketrica's
     "Usbek & Rica" cards). `text` is the page's main text, which a citing block that is the page itself holds and a
     frame that holds the article holds (`_asides`)."""
-    from trafilatura.metadata import extract_author
-
     whole = _letters(author)
     comments = _written(tree.xpath(f"//*[{_COMMENT}][not({_IN_COMMENTS})]"))
     if whole in comments:
@@ -1742,6 +1740,28 @@ def _byline(tree: Any, author: str, text: str) -> str | None:
         return author if page.count(whole) > comments.count(whole) else None
     if whole not in _written(_asides(tree, text)) or _meta_author(tree):
         return author  # trafilatura reads no element when the metadata names an author
+    return _unframed_author(tree, text)
+
+
+def _element_author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
+    """The byline trafilatura reads from the page's elements outside its comments, citing blocks and frames
+    (`_unframed_author`), less handles (`_unhandled`), if `page_author` takes it, on a page whose `<meta>` or JSON-LD
+    author (`_meta_author`) `page_author` makes none of: trafilatura reads no element then, and Slate's "Repéré par"
+    pages, `<meta name="author" content="Slate.fr">`, lost their `<a class="author">Vincent Manilève</a>` (a QA pass,
+    3 of fr-pages' 4 Slate pages). A byline naming that meta's author again is none (L'Obs's `<div
+    class="ObsArticle-author">Par <span>L'Obs</span> <time>Publié le…`, read "Par L'Obs Publié le")."""
+    sitename, language = extracted.get("sitename"), extracted.get("language")
+    if not (meta := _meta_author(tree)) or page_author(meta, sitename, language):
+        return None
+    name = _unhandled(tree, _unframed_author(tree, text))
+    return name if name and page_author(name, sitename, language) and _letters(meta) not in _letters(name) else None
+
+
+def _unframed_author(tree: Any, text: str) -> str | None:
+    """The author trafilatura reads from the page's elements (`extract_author`) once its comments, citing blocks and
+    frames (`_asides`; `text` is its main text) are gone."""
+    from trafilatura.metadata import extract_author
+
     page = deepcopy(tree)
     for aside in _asides(page, text):
         aside.drop_tree()

@@ -1177,6 +1177,23 @@ def test_the_author_a_page_marks_up_stands_for_the_site_named_as_author(marked, 
     assert clean({"id": "p", "html": page}).author == author
 
 
+@pytest.mark.parametrize(("byline", "author"), [
+    # fr-pages 113763_comedies-romantiques… (Slate): `<meta name="author" content="Slate.fr">`
+    ('<p>Repéré par <a class="author" href="/source/1/vincent-manileve">Vincent Manilève</a></p>', "Vincent Manilève"),
+    ('<p>Par <span class="author">Le Journal du Sud</span></p>', None),
+    # fr-pages 20141204.OBS7030_les-juifs-et-l-argent… (L'Obs): the byline names the site, `<time>` after it is passed
+    ('<div class="article-author"><p>Par <span>Le Journal du Sud</span></p> Publié le 4 mars</div>', None),
+    ('<aside class="sidebar"><p>Par <a class="author" href="/u/marc">Marc Petit</a></p></aside>', None),
+])
+def test_the_byline_stands_for_the_site_named_as_author(byline, author):
+    """trafilatura reads no element when a `<meta name="author">` names one, and Slate's names the site, which is no
+    author: the byline trafilatura reads without it (`<a class="author">`) is the author, not a sidebar's nor the site's
+    name again (found by a QA pass)."""
+    page = ARTICLE.replace('content="Amina Berrada"', 'content="Le Journal du Sud"').replace(
+        "<h1>", f"{byline}<h1>")
+    assert clean({"id": "p", "html": page}).author == author
+
+
 UNSIGNED = ARTICLE.replace('<meta name="author" content="Amina Berrada">', "")
 """`ARTICLE` without the `<meta>` that names its author: trafilatura finds none."""
 
