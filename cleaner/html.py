@@ -651,14 +651,21 @@ def _untabled(tree: Any) -> None:
 
 
 def _laid_out(table: Any, cells: list[Any]) -> bool:
-    """Whether a table sets a page's blocks: it has one cell, or a cell holding two paragraphs or more and over half
-    its text (an article beside a menu). A data table's cells hold a value or a paragraph each, or a note of two
+    """Whether a table sets a page's blocks: it has one cell, a cell holding two blocks or more (paragraphs, headings)
+    and over half its text (an article beside a menu), or every cell with text holds two blocks or more, the others
+    empty or images alone (a QA pass: six rows of an image beside an `<h3>` and a `<p>` were "|  | Ambitieuse =
+    Ecrasante Cette une du Time… |"). A data table's cells hold a value or a paragraph each, or a note of two
     paragraphs among rows of values: with "a cell of two paragraphs" alone, such a table lost its rows (a review)."""
     if len(cells) < 2:
         return True
     sizes = [len("".join(cell.itertext()).strip()) for cell in cells]
-    return any(2 * size > sum(sizes) and sum(p.xpath("ancestor::table[1]")[0] is table for p in cell.iter("p")) > 1
-               for cell, size in zip(cells, sizes))
+    blocks = [sum(b.xpath("ancestor::table[1]")[0] is table for b in cell.iter(*TABLE_BLOCKS)) for cell in cells]
+    return (any(2 * size > sum(sizes) and count > 1 for count, size in zip(blocks, sizes))
+            or (any(sizes) and all(count > 1 for count, size in zip(blocks, sizes) if size)))
+
+
+TABLE_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
+"""The blocks a layout table's cell sets (`_laid_out`): paragraphs and headings."""
 
 
 CLOSING_P = frozenset({

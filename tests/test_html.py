@@ -2068,6 +2068,21 @@ def test_a_layout_table_gives_its_paragraphs_a_line_each(page):
     assert lines[-3:] == PARAGRAPHS and all("|" not in line for line in lines), lines
 
 
+def test_a_table_of_images_beside_headed_paragraphs_is_a_layout_table():
+    """Rows of an image beside a heading and its paragraph (fr-pages 10_18_je-ne-suis-pas-misogyne-mais_) were read as a
+    data table, "|  | Ambitieuse = Ecrasante Cette une du Time… |" (a QA pass): a heading counts as a block, and a table
+    whose cells with text hold two blocks or more, the others images alone, is laid out; a row of a name beside an
+    image stays a data table's."""
+    rows = "".join(f"<tr><td><img src='{i}.jpg'></td><td><h3>Titre {i}</h3><p>{p}</p></td></tr>"
+                   for i, p in enumerate(PARAGRAPHS))
+    page = f"<html><body><article><h1>Les pluies</h1><table>{rows}</table></article></body></html>"
+    lines = extract_html(_doc(page), CONFIG).text.splitlines()
+    assert lines[1:] == ["Titre 0", PARAGRAPHS[0], "Titre 1", PARAGRAPHS[1], "Titre 2", PARAGRAPHS[2]], lines
+    names = "<table><tr><td><img src='a.jpg'></td><td>Amina</td></tr><tr><td><img src='b.jpg'></td><td>Marc</td></tr>"
+    page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{names}</table><p>{PARAGRAPHS[1]}</p></article></body></html>"
+    assert "|  | Amina |" in extract_html(_doc(page), CONFIG).text
+
+
 def test_a_data_table_stays_a_row_a_line():
     """A data table's cells hold a value or a paragraph each (a Word export's `<td><p>`): it is no layout table."""
     table = ("<table><tr><th>Année</th><th>Pluie</th></tr><tr><td>2020</td><td><p>120 mm</p></td></tr>"
