@@ -165,6 +165,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             head_fixed = _repair_head(tree, where)
             _pull_quotes_dropped(tree)
             _captions_and_players_dropped(tree)
+            _buttons_dropped(tree)
         found = tree is not None and _extracted(tree, doc.url)
     except (LxmlError, ValueError) as exc:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: {exc}")
@@ -999,6 +1000,19 @@ def _pull_quotes_dropped(tree: Any) -> None:
         if (element.tag in PULL_QUOTE_BLOCKS and PULL_QUOTE_CLASS.search(element.get("class"))
                 and len(_element_text(element)) <= PULL_QUOTE_CHARS and _set_aside(element)):
             element.drop_tree()
+
+
+def _buttons_dropped(tree: Any) -> None:
+    """The page without the elements it marks as buttons (`role="button"`) that stand alone, as trafilatura drops a
+    `<button>`: a control's label, no words of the article (Everyday Feminism's `<h3 role="button">Click for the
+    Transcript</h3>` that opens the transcript under it, kept as a line; a QA pass). One in a sentence, with words on
+    both sides (`_in_sentence`), stays, as a `<button>` does (`_inline_shown`), and so does one holding blocks
+    (`CLOSING_P`), more than a label. A link marked so is left to trafilatura, which weighs a block's links: dropped,
+    Facebook's `<a role="button">Connexion</a> ou <a role="button">Créer un compte</a>` left "ou" lines, their block
+    no longer of links."""
+    for button in tree.xpath("//body//*[@role='button'][not(self::a)]"):
+        if not _in_sentence(button) and not any(e.tag in CLOSING_P for e in button.iterdescendants()):
+            button.drop_tree()
 
 
 def _set_aside(element: Any) -> bool:

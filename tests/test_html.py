@@ -2116,6 +2116,17 @@ def test_paragraphs_libxml2_nests_through_an_unclosed_inline_element_are_a_line_
         PARAGRAPHS)
 
 
+def test_an_element_marked_as_a_button_that_stands_alone_goes():
+    """Everyday Feminism's `<h3 role="button">Click for the Transcript</h3>` (fr-pages 09_white-passing-poc-privilege)
+    was kept as a line of the text (a QA pass): a standalone element marked as a button goes, as a `<button>` does; one
+    in a sentence stays, and so does one holding blocks."""
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p><h3 role='button' aria-expanded='false'>Click for the "
+            f"Transcript</h3><div>{PARAGRAPHS[1]}</div><p>Lisez le <a role='button' href='#'>rapport</a> du mois.</p>"
+            f"<div role='button'><p>{PARAGRAPHS[2]}</p></div></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [
+        PARAGRAPHS[0], PARAGRAPHS[1], "Lisez le rapport du mois.", PARAGRAPHS[2]]
+
+
 @pytest.mark.parametrize(("markup", "line"), [
     ("La séance a eu lieu le <time datetime='2021-03-14'>14 mars</time> et le texte a été voté.",
      "La séance a eu lieu le 14 mars et le texte a été voté."),
