@@ -550,6 +550,14 @@ def test_a_local_cluster_without_an_address(tmp_path, in_process):
     assert _bytes(out) == _bytes(tmp_path / "local")
 
 
+def test_one_record_in_one_split_is_said_in_the_singular(scheduler, tmp_path):
+    """It said "prepared 2,882 records in 1 splits" (a QA pass)."""
+    seed = sorted(SEEDS.iterdir())[0]
+    proc = run_cli("run", str(seed), "--out", str(tmp_path / "out"), "--engine", "dask", "--scheduler", scheduler)
+    assert proc.returncode == 0, proc.stderr
+    assert "cleaner run: prepared 1 record in 1 split\n" in proc.stderr, proc.stderr
+
+
 def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch, in_process):
     """Each a message and exit 2, with no `--out` folder made (a run refused for its scheduler left one, empty); in
     this process but for the scheduler that is not there, which the run's own process waits for (the connect timeout

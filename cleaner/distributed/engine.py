@@ -63,6 +63,7 @@ from ..manifest import (
 from ..packs import RuleSet, load_rules
 from ..pipeline import dedup_params
 from ..progress import RunProgress
+from ..report import counted
 from ..runner import (
     STATE,
     Part,
@@ -469,7 +470,7 @@ class DaskRunner:
                 stats.skipped.update(read.skipped)
         self.metrics["documents"] = sum(s["records"] for s in summaries)
         self.metrics["splits"] = len(splits)
-        self.progress.log(f"prepared {self.metrics['documents']:,} records in {len(splits):,} splits")
+        self.progress.log(f"prepared {counted(self.metrics['documents'], 'record')} in {counted(len(splits), 'split')}")
         return stats
 
     def _dedup(self, client: Any, part_paths: list[Path]) -> tuple[dict[int, dict[int, Decision]], list, int]:
