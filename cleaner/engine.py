@@ -22,8 +22,10 @@ Every span is recorded as an `Edit` in raw-text offsets; `replay(raw, edits)` gi
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import replace
+from itertools import takewhile
 
 from .config import Config, config_of
 from .edits import WHITESPACE_RULE, Composed, removed_by_rules, replay, whitespace_spans
@@ -62,10 +64,40 @@ class Cleaner:
                 detail=f"document is {len(doc.text):,} characters, over max_doc_chars={self.config.max_doc_chars:,}",
                 raw=doc.model_dump(exclude_defaults=True),
             )
+        return with_given_fields(_emptied(doc.text, self._run(doc)))
+
+    def clean_learned(self, cleaned: Cleaned, learned: Rule) -> Cleaned:
+        """`cleaned` (what `clean` made of its document) less the lines `learned` (the boilerplate a run learned, a
+        `RepeatedRule`) takes from its clean text; where it takes some, the document cleaned again as a text that never
+        had them (`_lines_taken`: a rule that looks at the top finds the byline a learned menu sat above), until it
+        takes no more (at most `max_passes` rounds). Costs one `clean_more` on a document it takes nothing from."""
+        doc, out, lines = cleaned.document, cleaned, []
+        ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout)
+        for _ in range(self.config.max_passes):
+            taken = [e for e in clean_more(out, [learned], ctx, self.config.max_passes).edits if e.rule == learned.id]
+            if (more := _lines_taken(doc.text, taken)) == lines:
+                break
+            lines = more
+            out = self._without(doc, [Edit(start=a, end=b, rule=learned.id, source=taken[0].source) for a, b in lines])
+        return cleaned if out is cleaned else with_given_fields(_emptied(cleaned.text, out))
+
+    def _run(self, doc: Document) -> Cleaned:
+        """`run_rules` of the rules that apply to `doc`, in the context it gives them."""
         ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout,
                       author=given_author(doc))
         rules, requires = self._scoped(ctx.lang, ctx.host)
-        return with_given_fields(_emptied(doc.text, run_rules(doc, rules, ctx, self.config.max_passes, requires)))
+        return run_rules(doc, rules, ctx, self.config.max_passes, requires)
+
+    def _without(self, doc: Document, taken: list[Edit]) -> Cleaned:
+        """`doc` cleaned as a text without the spans of `taken` (sorted edits): `_run` on the text less them, its
+        edits taken back to `doc`'s text (`View.raw_spans`: one across a span of `taken` goes in pieces, the
+        first lifting its field), with `taken`."""
+        view = View(doc.text, [(e.start, e.end) for e in taken])
+        out = self._run(doc.model_copy(update={"text": view.text}))
+        edits = [edit.model_copy(update={"start": start, "end": end} if n == 0 else
+                                 {"start": start, "end": end, "kind": "remove", "field": None, "value": None})
+                 for edit in out.edits for n, (start, end) in enumerate(view.raw_spans(edit.start, edit.end))]
+        return out.model_copy(update={"edits": tuple(sorted([*edits, *taken], key=lambda e: e.start)), "document": doc})
 
     def _scoped(self, lang: str | None, host: str | None) -> tuple[list[Rule], Requires]:
         """The rules that apply to a document of `lang` from `host`, and their `requires` strings, scanned for
@@ -81,6 +113,42 @@ class Cleaner:
             requires = requires_for(frozenset(w for rule in scoped for w in rule.requires))
             self._scope_cache[key] = _Scoped(scoped), requires
         return self._scope_cache[key]
+
+
+def _lines_taken(raw: str, taken: list[Edit]) -> list[tuple[int, int]]:
+    """What a text without the lines `taken` (sorted edits of `raw`, made on the clean text) lacks of `raw`: each line
+    of `raw` whose every visible character they cover, whole with its line break (else a blank line would part its
+    neighbours; the last line with the one above it where they took that), and of another line what they cover but
+    its line break (a line break they took with the blank lines above a footer, a line's whose text a rule had taken,
+    joined that line to the next, and the rules found neither); merged, in order."""
+    spans: list[tuple[int, int]] = []
+    starts, ends = [e.start for e in taken], [e.end for e in taken]
+    pos = 0
+    while (i := bisect_right(ends, pos)) < len(taken):  # the next line a span reaches into
+        start = raw.rfind("\n", 0, max(starts[i], pos)) + 1
+        end = raw.find("\n", start)
+        end = len(raw) if end < 0 else end
+        inside = [(max(a, start), min(b, end)) for a, b in takewhile(lambda span: span[0] < end or span[0] == start,
+                                                                     zip(starts[i:], ends[i:]))]
+        cuts = [start, *(x for span in inside for x in span), end]
+        if inside and not any(raw[a:b].strip() for a, b in zip(cuts[::2], cuts[1::2])):
+            above = end == len(raw) and _taken_at(start - 1, starts, ends)  # the last line, taken with the break above
+            inside = [(start - above, min(end + 1, len(raw)))]
+        spans.extend((a, b) for a, b in inside if b > a)
+        pos = end + 1
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and merged[-1][1] >= a:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _taken_at(pos: int, starts: list[int], ends: list[int]) -> bool:
+    """Whether offset `pos` is in one of the sorted spans of `starts` and `ends`."""
+    i = bisect_right(ends, pos)
+    return pos >= 0 and i < len(starts) and starts[i] <= pos
 
 
 MAX_FIRINGS = 5

@@ -47,7 +47,7 @@ from .config import Config, ConfigError
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
 from .dedup.index import DedupIndex, IndexMismatchError, batch_count, dangling_of, holder, refuse_other_file
 from .dedup.signature import DedupParams, Signer
-from .engine import clean_more
+from .engine import Cleaner
 from .gates import gate
 from .html import no_article
 from .io.names import loops, real
@@ -55,7 +55,6 @@ from .io.outputs import STATE, OutputError, output_file_pattern, read_output, ru
 from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
 from .io.records import ReadStats
 from .io.writers import OutputFile, ShardedOutput, can_be_written, sha256_of
-from .kinds import Context
 from .kinds.repeated import RepeatedRule
 from .kinds.shape import shape_ids
 from .lang import Tagger, make_tagger
@@ -562,7 +561,8 @@ class Runner:
             return
         rule = RepeatedRule(frozenset(state.line_counts().frequent(self.config.repeated_min_docs, self.config.repeated_min_share)))
         signer, tagger = Signer(dedup_params(self.config)), make_tagger(self.config.lang_backend)
-        while self._apply_chunk(state, rule, signer, tagger):
+        cleaner = Cleaner(self.config, self.rules)
+        while self._apply_chunk(state, cleaner, rule, signer, tagger):
             pass
         state.set(stage="dedup")
 
@@ -573,8 +573,10 @@ class Runner:
                         self.config.repeated_min_share)
         state.set(stage="apply", applied="-1")
 
-    def _apply_chunk(self, state: RunState, rule: RepeatedRule, signer: Signer, tagger: Tagger) -> bool:
-        """Remove the learned boilerplate from the next chunk of cleaned documents after `applied`, tag the
+    def _apply_chunk(self, state: RunState, cleaner: Cleaner, rule: RepeatedRule, signer: Signer,
+                     tagger: Tagger) -> bool:
+        """Remove the learned boilerplate from the next chunk of cleaned documents after `applied`
+        (`Cleaner.clean_learned`: the rules run again on a document it took lines from), tag the
         language of what is left again, and gate every document of the chunk (stage `prepare` does not, with
         `learn_boilerplate`): its language was the boilerplate's (an English cookie banner over short French
         texts made them English, and `--langs fr` dropped them). What changed is stored, signed again, with
@@ -589,9 +591,8 @@ class Runner:
             doc = Document(**raw)
             cleaned = Cleaned(**record, document=doc)
             if doc.host is not None:  # else no source: nothing learned for it
-                ctx = Context(lang=cleaned.lang, host=doc.host, timeout=self.config.regex_timeout)
-                out = clean_more(cleaned, [replace(rule, published=cleaned.published)], ctx, self.config.max_passes)
-                if out.edits != cleaned.edits:
+                out = cleaner.clean_learned(cleaned, replace(rule, published=cleaned.published))
+                if out is not cleaned:
                     changed[len(docs)] = None
                     cleaned = out
             docs.append(cleaned)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, Document, clean
 from cleaner.edits import Composed, replay, whitespace_spans
-from cleaner.engine import MAX_FIRINGS, _drops_whole_lines, _State, clean_more, run_rules
+from cleaner.engine import MAX_FIRINGS, _drops_whole_lines, _lines_taken, _State, clean_more, run_rules
 from cleaner.kinds import Context
 from cleaner.models import Edit
 from cleaner.packs import RuleSet
@@ -37,6 +37,26 @@ from cleaner.view import View
 )
 def test_drops_whole_lines(text, start, end, whole):
     assert _drops_whole_lines(text, start, end) is whole
+
+
+@pytest.mark.parametrize(
+    "raw, taken, left",
+    [
+        ("A\nMENU\nB", [(2, 7)], "A\nB"),  # a line with its line break
+        ("M1\n\nM2\nBody", [(0, 7)], "Body"),  # lines and the blank line between them
+        ("Body.\nFOOT", [(5, 10)], "Body."),  # the last line, with the line break above it it was taken with
+        ("Body.\nFOOT", [(6, 10)], "Body.\n"),
+        ("  MENU  \nB", [(2, 6), (8, 9)], "B"),  # the spaces around it (`whitespace`'s) too: no blank line is left
+        ("Par X - MENU\nB", [(8, 13)], "Par X - \nB"),  # what is left of a line a rule had cut keeps its line break
+        # the line break of a line a rule emptied, taken with the blank lines above a footer, joined it to the next
+        ("x\nPlease ways:\nIf you\n\nFOOT", [(14, 15), (22, 27)], "x\nPlease ways:\nIf you\n"),
+    ],
+)
+def test_the_lines_taken_are_whole_lines_and_join_none(raw, taken, left):
+    """`Cleaner.clean_learned` cleans the text without what the learned lines took (`_lines_taken`) again: lines of
+    the raw text, not the raw spans behind the clean text's lines, which can end another line or start in one."""
+    spans = _lines_taken(raw, [Edit(start=a, end=b, rule="repeated") for a, b in taken])
+    assert View(raw, spans).text == left
 
 
 @pytest.mark.parametrize("space", [" ", "\u00a0", "\t"])

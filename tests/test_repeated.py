@@ -20,10 +20,11 @@ import yaml
 from conftest import FIXTURES, SHARED, linear_time, run_cli
 
 from cleaner import clean
-from cleaner.boilerplate import LineCounts, document_hashes, unit_hash
+from cleaner.boilerplate import LineCounts, document_hashes, opening_hash, unit_hash
 from cleaner.config import Config, ConfigError
 from cleaner.dedup.signature import Signer
 from cleaner.edits import REPEATED_RULE
+from cleaner.engine import Cleaner
 from cleaner.kinds.repeated import RepeatedRule
 from cleaner.lang import make_tagger
 from cleaner.manifest import fingerprint
@@ -280,6 +281,72 @@ def test_the_review_cleans_dropped_copies_with_what_the_run_learned(tmp_path, in
     assert member["status"] == "exact_duplicate" and all(op == " " for op, _ in diffs[0][0]), member
     removed = {d["id"]: d["removed"] for d in index["docs"]}
     assert removed[member["id"]] == removed[cluster["kept"]] > 0
+
+
+MENU_LINE = "Home News Sport Business Contact us today"
+NAMES = ["Nicola Shubrook", "Zaria Gorvett", "Kerry Torrens", "Juan Martinez"]
+
+
+def _bylined(n: int = 8) -> list[dict]:
+    """`n` French articles of one site, each under the site's menu line: a headline of its own, then a byline glued
+    to the first sentence (one that opens with a capital), which `fr.byline-glued` takes only from the text's first
+    paragraph under its headline."""
+    articles = [paragraphs for paragraphs in _articles(2 * n) if paragraphs[0][0].isupper()][:n]
+    return [{"id": f"d{i}", "lang": "fra", "url": f"https://daily.example/a/{i}",
+             "text": f"{MENU_LINE}\n\nLe dossier numéro {i} du jour\n\nPar {NAMES[i % 4]} - nutritionniste agréée "
+                     + "\n\n".join(paragraphs)}
+            for i, paragraphs in enumerate(articles)]
+
+
+@pytest.fixture(scope="module")
+def bylined(tmp_path_factory) -> tuple[Path, list[dict]]:
+    """A `--learn-boilerplate` run of `_bylined` and an exact copy of its first article (dropped by dedup)."""
+    docs = _bylined()
+    docs.append({**docs[0], "id": "copy", "url": "https://daily.example/b/0"})
+    out = tmp_path_factory.mktemp("bylined") / "run"
+    path = out.parent / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    _run([path], out, learn_boilerplate=True)
+    return out, docs
+
+
+def test_a_byline_under_a_learned_menu_goes_as_from_a_text_that_never_had_the_menu(bylined):
+    """The menu line above each headline is learned: the rules run again on the text without it, so the byline under
+    the headline goes and gives the author, as from the same text with no menu line (a QA pass: `repeated` alone ran
+    on the clean text, and `fr.byline-glued`, which looks under the text's first line, never saw it there)."""
+    out, docs = bylined
+    corpus = {json.loads(line)["id"]: json.loads(line) for line in (out / "corpus.jsonl").open(encoding="utf-8")}
+    assert len(corpus) == len(docs) - 1  # the copy or its article
+    for i, doc in enumerate(docs[:-1]):
+        record = corpus.get(doc["id"], corpus.get("copy"))
+        alone = clean({**doc, "text": doc["text"].split("\n\n", 1)[1]})
+        assert (record["text"], record["author"]) == (alone.text, alone.author) == (alone.text, NAMES[i % 4])
+        assert _removed(record, doc["text"]) == [MENU_LINE + "\n"]
+        lifted = [e for e in record["edits"] if e["kind"] == "extract"]
+        assert [(e["rule"], doc["text"][e["start"] : e["end"]]) for e in lifted] == [("fr.byline-glued", NAMES[i % 4])]
+
+
+def test_the_review_cleans_a_dropped_copy_again_as_the_run_cleaned_the_article(bylined):
+    """`recleaned`, which shows a dropped document's removals, takes the learned menu and runs the rules again as the
+    run does: the copy's byline goes and gives the author, as it did from the article it copies."""
+    from cleaner.review.entries import learned_in, recleaned, run_entries
+
+    out, docs = bylined
+    run = load_run(out)
+    (kept, dropped) = sorted((e for e in run_entries(run) if e.id in ("d0", "copy")), key=lambda e: e.record is None)
+    record, kept = recleaned(dropped, Cleaner(), learned_in(run)).record, kept.record
+    assert (record["text"], record["author"]) == (kept["text"], kept["author"]) == (kept["text"], NAMES[0])
+
+
+def test_clean_learned_leaves_a_document_it_takes_nothing_from_as_it_is():
+    doc = Document(id="x", lang="fra", url="https://daily.example/a/x", text=_bylined(1)[0]["text"])
+    cleaner = Cleaner()
+    cleaned = cleaner.clean(doc)
+    elsewhere = RepeatedRule(frozenset(document_hashes("other.example", MENU_LINE)))
+    assert cleaner.clean_learned(cleaned, elsewhere) is cleaned
+    taken = cleaner.clean_learned(cleaned, RepeatedRule(frozenset(document_hashes(doc.host, MENU_LINE))
+                                                        | opening_hash(doc.host, MENU_LINE)))
+    assert taken.author == NAMES[0] and not taken.text.startswith(MENU_LINE)
 
 
 def test_a_document_left_too_short_is_rejected_by_the_gate_and_counted_once(tmp_path):
@@ -762,7 +829,8 @@ def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_
         runner._prepare(state, 0)
         runner._count(state)
         rule = RepeatedRule(frozenset(state.line_counts().frequent(config.repeated_min_docs, config.repeated_min_share)))
-        assert runner._apply_chunk(state, rule, Signer(dedup_params(config)), make_tagger(config.lang_backend))
+        cleaner = Cleaner(config, runner.rules)
+        assert runner._apply_chunk(state, cleaner, rule, Signer(dedup_params(config)), make_tagger(config.lang_backend))
         assert 0 <= int(state.get("applied")) < len(docs) - 1
     proc = run_cli("run", str(path), "--out", str(out), "--learn-boilerplate", "--workers", "1")
     assert proc.returncode == 0, proc.stderr

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ..api import pipeline_for
 from ..boilerplate import day_source, document_hashes, headline_key, opening_hash, unit_hash
 from ..config import Config
-from ..engine import Cleaner, clean_more, rule_context
+from ..engine import Cleaner, rule_context
 from ..given import given_fields, page_metadata
 from ..io.readers import read_inputs
 from ..kinds import Context
@@ -189,8 +189,8 @@ def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozense
     """A dropped entry with the record its raw record cleans to now (for duplicates: what dedup compared), its
     given fields filled as the run filled them (`given.with_given_fields`: a page's title, author, date and site
     name were none, and a headline of the day was not looked for without its date), with the boilerplate its run
-    `learned` (`learned_in`) removed as the run removed it. Only documents dropped after cleaning (by a gate or by
-    dedup) are cleaned again: bad input never was."""
+    `learned` (`learned_in`) removed as the run removed it (`Cleaner.clean_learned`). Only documents dropped after
+    cleaning (by a gate or by dedup) are cleaned again: bad input never was."""
     dropped_after_cleaning = (entry.rejected or {}).get("stage") in AFTER_CLEANING
     if entry.record is not None or not entry.raw or entry.source is None or not dropped_after_cleaning:
         return entry
@@ -202,8 +202,7 @@ def recleaned(entry: Entry, cleaner: Cleaner, learned: frozenset[int] = frozense
     if not isinstance(out, Cleaned):
         return entry
     if learned and doc.host is not None:
-        ctx = Context(lang=doc.lang, host=doc.host, timeout=cleaner.config.regex_timeout)
-        out = clean_more(out, [RepeatedRule(learned, published=out.published)], ctx, cleaner.config.max_passes)
+        out = cleaner.clean_learned(out, RepeatedRule(learned, published=out.published))
     return replace(entry, record=out.record(), page=bool(doc.html))
 
 
