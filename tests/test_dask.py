@@ -325,7 +325,8 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path, 
     monkeypatch.setattr(RunProgress, "update", noted(RunProgress.update, new))
     again = in_process(*cmd[3:-1])
     assert again.returncode == 0, again.stderr
-    assert "resuming:" in again.stderr
+    said = re.search(r"resuming: ([\d,]+) (splits?) already prepared", again.stderr)  # "1 splits" before
+    assert said and (said[2] == "split") == (said[1] == "1"), again.stderr
     assert _bytes(out) == _bytes(local)
     # as the local engine says it (its summary said nothing of the resumption, and its rate counted every record); the
     # cluster's workers went on with the splits they had when the run was killed: those prepared are known then

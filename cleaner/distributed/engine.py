@@ -425,7 +425,7 @@ class DaskRunner:
                     write_atomic(self.work / CONTINUED, json.dumps(continued).encode())
                     stamp.write_text(json.dumps(fp, sort_keys=True))  # the work is now of this fingerprint too
                 done = parts.prepared(self.work)
-                self.progress.log(f"resuming: {len(done):,} splits already prepared"
+                self.progress.log(f"resuming: {counted(len(done), 'split')} already prepared"
                                   + (", dedup already decided" if (self.work / "decided.pkl").exists() else ""))
                 return done
             keep = "" if not_to_continue(was, fp) else " (--continue to keep its work)"
