@@ -435,6 +435,8 @@ def test_a_cleaner_gives_the_fields_the_document_came_with_as_clean_does():
 
 
 ARTICLE_END = "Le conseil a voté le budget mardi, après trois heures de débat."
+INTERVIEW = ("Sophie Gourion\nEt vous, que ferez-vous demain ?\nMadonna\nJe continuerai le combat.\nSophie Gourion\n"
+             "Merci beaucoup.")
 
 
 @pytest.mark.parametrize("text", [
@@ -449,12 +451,17 @@ ARTICLE_END = "Le conseil a voté le budget mardi, après trois heures de débat
     # a list of names without bullets or a colon, a tribune's signatories (a QA pass: the last name went)
     f"{ARTICLE_END}\nLe jury réunissait trois personnalités.\nClaire Levenson\nSophie Gourion",
     f"{ARTICLE_END}\nLes signataires\nMarie Curie\nPaul Langevin\nSophie Gourion",
+    # French "Prénom NOM" lists (a review)
+    f"{ARTICLE_END}\nClaire LEVENSON\nSophie GOURION",
+    f"{ARTICLE_END}\nLe jury :\nClaire LEVENSON\nSophie GOURION",
     # the interviewee's label: after a question, before the answer, or written with a colon (a QA pass)
     f"{ARTICLE_END}\nJean Dupont\nQue ferez-vous demain ?\nSophie Gourion\nJe continuerai le combat.",
     f"{ARTICLE_END}\nSophie Gourion :\nJe continuerai le combat.",
     # the interviewer's label, the other speaker's a word alone or a name with a particle (a QA pass)
     f"{ARTICLE_END}\nSophie Gourion\nMerci beaucoup.\nMadonna\nMerci à vous.",
     f"{ARTICLE_END}\nSophie Gourion\nMerci beaucoup.\nCharles de Gaulle\nMerci à vous.",
+    # the interviewer's last label, the other speaker's label and answer above it (a review)
+    f"{ARTICLE_END}\n{INTERVIEW}",
 ])
 def test_the_authors_name_in_an_interview_or_a_list_is_no_signature(text):
     """The author's name ending a text is the article's when it is a speaker's label (a question or another name
@@ -462,6 +469,13 @@ def test_the_authors_name_in_an_interview_or_a_list_is_no_signature(text):
     `generic.author-signature` took "Sophie Gourion" from both (a review)."""
     out = clean({"id": "a", "text": text, "author": "Sophie Gourion"})
     assert out.text == text and out.edits == (), out.edits
+
+
+def test_the_interviewers_last_label_stays_where_a_byline_names_the_author():
+    """The author fr.byline lifts is the interviewer's: their last label, under the other's label and answer, went as a
+    signature (a review)."""
+    out = clean({"id": "a", "text": f"Par Sophie Gourion\n\n{ARTICLE_END}\n{INTERVIEW}", "lang": "fr"})
+    assert (out.text, out.author) == (f"{ARTICLE_END}\n{INTERVIEW}", "Sophie Gourion")
 
 
 @pytest.mark.parametrize("text", [
@@ -497,6 +511,16 @@ def test_an_author_that_is_no_name_signs_nothing(author):
     text = f"Titre\n\n{ARTICLE_END}\n{author}"
     out = clean({"id": "a", "text": text, "author": author, "lang": "fr"})
     assert out.text == text and out.edits == (), out.edits
+
+
+@pytest.mark.parametrize("author", [
+    "Jean Dupont, journaliste", "Jean Dupont et Marie Curie", "Mohamed ould Abdel Aziz",
+])
+def test_an_author_with_a_role_two_names_or_a_particle_is_a_name(author):
+    """A role after a comma, names joined by "et", a particle as "ould" made the author field a sentence, and its
+    signature stayed (a review)."""
+    out = clean({"id": "a", "text": f"Titre\n\n{ARTICLE_END}\n{author}", "author": author, "lang": "fr"})
+    assert out.text.endswith(ARTICLE_END), out.text
 
 
 @pytest.mark.parametrize("author", ["John Smith Jr.", "jean dupont.", "Maria de la Luz García y Pérez"])

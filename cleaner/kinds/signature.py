@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Literal
 
 import regex
@@ -15,12 +16,23 @@ from .base import Context, Rule, line_hits, register
 
 LIST_ITEM = re.compile(r"\s*(?:[-–—•·*▪◦‣]|\d{1,3}[.)])\s")
 """A line written as a list item: a bullet, a dash or a number before its text ("- Claire Levenson")."""
-PARTICLES = frozenset("de du des la le van von der den da di do dos das del della ben bin ibn al el y e zu ter".split())
-"""The small words between a name's capitalised ones ("Charles de Gaulle", "García y Pérez")."""
+PARTICLES = frozenset(
+    "de du des la le van von der den da di do dos das del della ben bin bint ibn ould dit al el y e zu ter".split())
+"""The small words between a name's capitalised ones ("Charles de Gaulle", "García y Pérez", "Mohamed ould Abdel
+Aziz")."""
+JOINERS = frozenset("et and & und".split())
+"""The words joining an author field's names ("Jean Dupont et Marie Curie")."""
 NAME_WORD = r"(?:[dl]['’])?\p{Lu}(?:['’]\p{Lu})?(?:\p{Ll}[\p{L}\p{M}'’-]*|\p{Ll}?\.)"
 """A capitalised word of a name: a capital and small letters ("Dupont", "Jean-Claude", "d'Estaing", "O'Brien"), or
-an initial or an abbreviation with its stop ("J.", "Jr."); no word in capitals ("AFP"), nor a letter alone ("À")."""
-_NAME = rf"\s*{NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(PARTICLES))})\s+){{0,2}}{NAME_WORD}){{%s,3}}\s*:?\s*"
+an initial or an abbreviation with its stop ("J.", "Jr."); no word in capitals ("AFP"), nor a letter alone ("À").
+After the first, a word in capitals is one too (`SURNAME_CAPS`), and a credit's word is none (`CREDIT_WORDS`)."""
+CREDIT_WORDS = ("AFP", "AP", "DR", "EPA", "Getty", "Photo", "Photos", "Reuters", "Sipa", "Source", "Crédit", "Credit")
+"""The words of a photo's credit or an agency's name, no name's ("Photo AFP", "Photo DR")."""
+SURNAME_CAPS = r"\p{Lu}{2,}[\p{Lu}'’-]*"
+"""A name word in capitals, as French writes a surname after the first name ("Claire LEVENSON")."""
+_NOT_CREDIT = rf"(?!(?i:{'|'.join(CREDIT_WORDS)})(?![\p{{L}}'’-]))"
+_NAME = (rf"\s*{_NOT_CREDIT}{NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(PARTICLES))})\s+){{0,2}}{_NOT_CREDIT}"
+         rf"(?:{NAME_WORD}|{SURNAME_CAPS})){{%s,3}}\s*:?\s*")
 NAME_LINE = regex.compile(_NAME % 1)
 """A line of another name alone, as a list's item or a dialogue's speaker label (maybe with a colon) is: two to four
 capitalised words (`NAME_WORD`), with particles between them ("Jean Dupont", "Charles de Gaulle", "Valéry Giscard
@@ -79,12 +91,14 @@ class SignatureRule(Rule):
 
 
 def _a_name(author: str) -> bool:
-    """Whether `author` can be a name a signature writes: at most `NAME_MAX_WORDS` words, all capitalised or all in
-    lower case, particles aside ("John Smith Jr.", "Maria de la Luz García y Pérez", "annabelle laurent"); words of
+    """Whether `author` can be a name a signature writes: before its first comma (a role: "Jean Dupont,
+    journaliste"), at most `NAME_MAX_WORDS` words, all capitalised or all in lower case, particles and joiners aside
+    ("John Smith Jr.", "Maria de la Luz García y Pérez", "annabelle laurent", "Jean Dupont et Marie Curie"); words of
     both are a sentence, its verb in lower case ("Le ministre a démenti."), as an author field took from the
     text."""
-    words = author.split()
-    initials = {match[1].isupper() for word in words if word not in PARTICLES and (match := WORD_INITIAL.match(word))}
+    words = author.split(",", 1)[0].split()
+    initials = {match[1].isupper() for word in words
+                if word not in PARTICLES and word not in JOINERS and (match := WORD_INITIAL.match(word))}
     return len(words) <= NAME_MAX_WORDS and len(initials) <= 1
 
 
@@ -93,15 +107,17 @@ def _in_text(view: View, at: int, note: list[str]) -> bool:
     line ending with ":", written as one or another name alone (`NAME_LINE`: a list of names; `line_key` sets the
     bullet aside, and "- Sophie Gourion" ending a jury's list went, so did "Constance Desloire" under "Claire
     Levenson"); or a speaker's label: written with a colon, between another's question under their label
-    (`LABEL_LINE`) and its answer, with another name alone or a question following it, or a label between the
-    author's words and their answer (an interview: "Sophie Gourion / Et vous, que ferez-vous demain ? / Jean Dupont /
-    Je continuerai le combat." lost its label, and so did "Jean Dupont / Que ferez-vous demain ? / Sophie Gourion /
-    Je continuerai…" and "Sophie Gourion / Merci beaucoup. / Madonna / Merci à vous.")."""
+    (`LABEL_LINE`) and its answer, or under another speaker's label and answer with text above them, another name alone
+    or a question following it, or a label between the author's words and their answer (an interview: "Sophie
+    Gourion / Et vous, que ferez-vous demain ? / Jean Dupont / Je continuerai le combat." lost its label, and so did
+    "Jean Dupont / Que ferez-vous demain ? / Sophie Gourion / Je continuerai…", "Sophie Gourion / Merci beaucoup. /
+    Madonna / Merci à vous." and "… / Madonna / Je continuerai le combat. / Sophie Gourion / Merci beaucoup.")."""
     own = view.lines[at].text.rstrip()
-    previous = (line.text.rstrip() for line in reversed(view.lines[:at]) if line.text.strip())
-    before = next(previous, "")
+    previous = list(islice((line.text.rstrip() for line in reversed(view.lines[:at]) if line.text.strip()), 3))
+    before, label, over = previous + [""] * (3 - len(previous))
     return (bool(LIST_ITEM.match(own) or LIST_ITEM.match(before)) or before.endswith(":") or own.endswith(":")
             or bool(NAME_LINE.fullmatch(before))
-            or (before.endswith("?") and bool(note) and bool(LABEL_LINE.fullmatch(next(previous, ""))))
+            or (bool(note) and bool(LABEL_LINE.fullmatch(label))
+                and (before.endswith("?") or (bool(over) and line_key(label) != line_key(own))))
             or any(NAME_LINE.fullmatch(text) or text.rstrip().endswith("?") for text in note)
             or any(LABEL_LINE.fullmatch(text) for text in note[1:-1]))
