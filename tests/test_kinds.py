@@ -312,6 +312,36 @@ def test_tail_lines_needs_a_span_rule_and_a_line(change, error):
         load_pack_text(yaml.safe_dump({"rules": [{**TAIL_RULE, **change}]}, allow_unicode=True), "test.yaml")
 
 
+LINE_START_RULE = {"id": "t.starts", "kind": "regex", "scope": "span", "line_starts": True, "description": "labels",
+                   "pattern": r"(?:Watch|Lire): [^\n]*+(?:\nLire: [^\n]*+)?", "examples": {"remove": ["x"], "keep": ["y"]}}
+
+
+@pytest.mark.parametrize("shipped", [True, False], ids=["re", "regex"])
+@pytest.mark.parametrize("tail", [None, 5], ids=["whole", "tail"])
+def test_a_line_starts_rule_finds_what_a_search_finds_at_line_starts(shipped, tail):
+    """`line_starts: true` tries the pattern at each line's start alone (from the tail's, with `tail_lines`): what a
+    search finds there, not inside a line ("… Watch: x" stays), nor twice where a match spans two lines."""
+    from cleaner.kinds import KINDS
+
+    spec = {**LINE_START_RULE, **({"tail_lines": tail} if tail else {})}
+    starts = KINDS["regex"].model_validate(spec, context={"shipped": shipped})
+    text = f"Watch: a\n{ARTICLE} Watch: not this\nLire: b\nLire: c\n{ARTICLE}\nWatch: d\n"
+    found = [(h.start, h.end) for h in starts.find(View(text, []), Context())]
+    whole = [(text.index("Watch: a"), text.index("Watch: a") + 8)] if not tail else []
+    lire = text.index("Lire: b")
+    assert found == [*whole, (lire, lire + 15), (text.index("Watch: d"), text.index("Watch: d") + 8)]
+
+
+def test_line_starts_needs_a_span_rule():
+    import yaml
+
+    from cleaner import RulePackError
+    from cleaner.packs import load_pack_text
+
+    with pytest.raises(RulePackError, match=r"field 'line_starts': `line_starts` needs `scope: span`"):
+        load_pack_text(yaml.safe_dump({"rules": [{**LINE_START_RULE, "scope": "line"}]}), "test.yaml")
+
+
 def test_truncate_can_drop_a_lone_marker_before_prose():
     rule = _rule(
         "rules:\n  - id: t.rel\n    kind: truncate\n    description: related\n    markers: [À lire aussi]\n"

@@ -1149,6 +1149,24 @@ def test_a_shipped_pattern_takes_time_in_a_texts_length_not_its_square(rule, lon
         assert time.process_time() - start < 5.0, name
 
 
+LISTS = ("Tags : " + "ab   , " * 13 + "cd.", "Étiquettes\n" + "ab   , " * 13 + "cd.", "Un texte.\n" + "Paris , " * 20 + "cd.")
+"""Short lines of list items whose spaces a pattern may split many ways before a separator, ending as no list does: the
+items of `fr.tags`, not possessive, made it try each split, 4x its time an item (11 s for 13 items, minutes for 14 under
+a bare label; a performance review), which the long runs of one unit above never showed."""
+
+
+@pytest.mark.parametrize("rule", SHIPPED.rules, ids=lambda r: r.id)
+def test_a_shipped_pattern_takes_no_time_exponential_in_a_lists_items(rule):
+    """Each rule on `LISTS` takes no time to speak of (~0.2 s at most here; 11 s and more before)."""
+    from cleaner.kinds.base import Context
+    from cleaner.view import View
+
+    for text in LISTS:
+        start = time.process_time()
+        list(rule.find(View(text, []), Context(lang="fr", timeout=3600)))
+        assert time.process_time() - start < 5.0, text
+
+
 def test_fr_published_ins_source_checks_for_a_date_only_where_le_can_start():
     """The source ran to the first " le <date>" with the date's check before every character, and took 5x its time
     on lines of near-dates ("publié dans Le Monde le 12 Le Monde le 12 …", a review of session 47); the check runs
