@@ -45,7 +45,8 @@ def test_a_keep_example_with_an_author_is_run_with_it():
     (rule,) = load_pack_text(SIGNATURE_PACK, "sig.yaml")
     changed = "keep example 2 is changed: 'Merci à nos invités.⏎Sophie Gourion' -> 'Merci à nos invités.'"
     assert check_rule(rule) == [f"t.sig: {changed}"]
-    assert check_keep_against([rule], SHIPPED.rules) == [f"t.sig: {changed.replace('changed', 'changed by generic.author-signature')}"]
+    by_shipped = changed.replace("changed", "changed by generic.author-signature")
+    assert check_keep_against([rule], SHIPPED.rules) == [f"t.sig: {by_shipped}"]
 
 
 def test_the_shipped_signature_rules_keep_examples_name_an_author():

@@ -939,10 +939,10 @@ def test_a_documents_warnings_are_shown_in_its_view_and_marked_in_its_row(browse
     """What reading repaired (invalid UTF-8, replaced with U+FFFD) was in the run's record and said by `cleaner diff`,
     but nowhere on the review page (found by a QA pass). The document says it, and its row carries a mark."""
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "x.txt").write_bytes(b"Le gouvernement a pr\xe9sent\xc3\xa9 un budget ambitieux pour l ann\xc3\xa9e "
-                                            b"prochaine avec beaucoup de mots et encore des mots.\n")
-    (tmp_path / "in" / "y.txt").write_text("Le conseil municipal a vot\u00e9 le budget de l'ann\u00e9e prochaine, apr\u00e8s "
-                                           "un long d\u00e9bat.\n", encoding="utf-8")
+    (tmp_path / "in" / "x.txt").write_bytes(b"Le gouvernement a pr\xe9sent\xc3\xa9 un budget ambitieux pour "
+                                            b"l ann\xc3\xa9e prochaine avec beaucoup de mots et encore des mots.\n")
+    (tmp_path / "in" / "y.txt").write_text("Le conseil municipal a vot\u00e9 le budget de l'ann\u00e9e prochaine, "
+                                           "apr\u00e8s un long d\u00e9bat.\n", encoding="utf-8")
     assert main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
     assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
     page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -970,8 +970,8 @@ def test_flagging_a_signature_removal_gives_a_keep_example_with_the_documents_au
     shipped = next(r for r in yaml.safe_load((ROOT / "rules" / "generic.yaml").read_text(encoding="utf-8"))["rules"]
                    if r["id"] == "generic.author-signature")
     flagged = len(shipped["examples"]["keep"]) + 1
-    assert checked.returncode == 1 and f"generic.author-signature: keep example {flagged} is changed" in checked.stdout, (
-        checked.stdout + checked.stderr)
+    said = f"generic.author-signature: keep example {flagged} is changed"
+    assert checked.returncode == 1 and said in checked.stdout, checked.stdout + checked.stderr
     page.close()
 
 

@@ -370,8 +370,8 @@ def _review_clusters(html: str) -> dict[str, list[tuple[str, set[str]]]]:
     """The review page's clusters: each kept id's members, with the kinds of line their diff holds (" " alone: the
     copy's clean text is the kept one's)."""
     index = json.loads(re.search(r'<script type="application/json" id="index">(.*?)</script>', html, re.DOTALL)[1])
-    diffs = [d for chunk in re.findall(r'<script type="application/json" id="diffs-\d+">(.*?)</script>', html, re.DOTALL)
-             for d in json.loads(chunk)]
+    chunks = re.findall(r'<script type="application/json" id="diffs-\d+">(.*?)</script>', html, re.DOTALL)
+    diffs = [d for chunk in chunks for d in json.loads(chunk)]
     return {c["kept"]: [(m["id"], {kind for kind, _ in diff}) for m, diff in zip(c["members"], lines, strict=True)]
             for c, lines in zip(index["clusters"], diffs, strict=True)}
 

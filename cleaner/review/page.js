@@ -110,7 +110,8 @@ function drawRows() {
     const i = state.view[k], d = DOCS[i];
     const fired = d.rules.filter(r => r !== WS), names = fired.map(r => RULES[r].id).join(", ");
     html += `<div class="row${i === state.selected ? " sel" : ""}" data-i="${i}" style="top:${k * ROW}px" title="${esc(d.title || named(d))}">`
-      + `<span>${warned(d)}${esc(named(d))}</span><span class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</span><span>${esc(d.lang)}</span>`
+      + `<span>${warned(d)}${esc(named(d))}</span>`
+      + `<span class="st ${d.status === "kept" ? "kept" : "rej"}">${esc(d.status)}</span><span>${esc(d.lang)}</span>`
       + `<span class="num">${fmt(d.removed)}</span><span class="num" title="${esc(names)}">${fired.length}</span></div>`;
   }
   $("#spacer").innerHTML = html;
