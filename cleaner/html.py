@@ -553,10 +553,10 @@ def _shown_day(time: Any) -> str | None:
     stated = time.get("datetime")
     if stated is None:
         return time.text
-    if not _UTC_TIME.match(stated.strip()) or not (shown := given_date(time.text)):
+    if not _UTC_TIME.match(stated.strip()) or not (shown := given_date(time.text)) or len(shown) != 10:
         return None
-    utc = dt.date.fromisoformat(stated.strip()[:10])
-    return shown if len(shown) == 10 and abs(dt.date.fromisoformat(shown) - utc).days == 1 else None
+    utc = given_date(stated)  # none for a day no calendar has: WordPress's empty `0000-00-00T00:00:00+00:00`
+    return shown if utc and abs(dt.date.fromisoformat(shown) - dt.date.fromisoformat(utc)).days == 1 else None
 
 
 def _tex(math: Any) -> str:

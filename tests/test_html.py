@@ -1595,6 +1595,15 @@ def test_a_time_in_utc_dates_the_post_to_the_day_it_shows(stated, shown, publish
     assert clean({"id": "p", "html": page}).published == published
 
 
+@pytest.mark.parametrize("stated", ["0000-00-00T00:00:00+00:00", "2016-02-30T22:00:00Z"])
+def test_a_time_in_utc_of_a_day_no_calendar_has_leaves_the_page_read(stated):
+    """WordPress writes an empty date `0000-00-00T00:00:00+00:00`; read as a day to compare with the day shown, it
+    raised, and the page was rejected ("HTML not parsed: year 0 is out of range", found by a review)."""
+    page = UNSIGNED.replace("<h1>", f'<p class="meta"><time datetime="{stated}">1er mars 2016</time></p><h1>')
+    out = extract_html(_doc(page), CONFIG)
+    assert isinstance(out, Document) and "premières pluies" in out.text
+
+
 def test_the_fr_page_dated_from_its_first_sentence_gets_its_pubdate():
     """The page itself (fr-pages article_camp-d-ete): htmldate gave 2004-03-15, the law its first sentence
     recalls; its `<time pubdate datetime="2016-04-30T22:29:17Z">dimanche 1er mai 2016</time>` is the post's date, the
