@@ -1684,16 +1684,19 @@ def _asides(tree: Any, text: str) -> list[Any]:
 
 
 def _off_frames(tree: Any, text: str) -> list[Any]:
-    """The page's frames (`_is_frame`: a sidebar, a widget, related posts) that do not hold its article (`text`, its
-    main text's longest line), the outermost of them: a theme's layout may wrap the post with its sidebar in one
+    """The page's frames (`_is_frame`: a sidebar, a widget, related posts) that do not hold its article, the outermost
+    of them: one holds it when it shows half as many letters as the page's main text (`text`, trafilatura's) or more,
+    as a citing block that is the page does (`_asides`). A theme's layout may wrap the post with its sidebar in one
     (jesuisfeministe.com's `<div class="two_columns_75_25 background_color_sidebar">`). On fr-pages, Mediapart's `<div
     class="col-right aside-region">` of other posts' bylines is such a frame, and so is Contre-attaque(s)'s `<aside
-    class="aside secondary">` of the same section's articles and their authors, in the article's `<header>`."""
-    article = _letters(max(text.splitlines(), key=len))
+    class="aside secondary">` of the same section's articles and their authors, in the article's `<header>`. Sought
+    by the text's longest line, a sidebar that repeats the article's first paragraph held it, and its author was the
+    page's, and a layout whose text `repair` changed (mojibake, entities escaped twice) held none (a review)."""
+    main = len(_letters(text))
     off: list[Any] = []
     for frame in tree.xpath(_FRAMES):
         if (_is_frame(frame) and not any(parent in off for parent in frame.iterancestors())
-                and article not in _written([frame])):
+                and len(_letters(_element_text(frame))) < main / 2):
             off.append(frame)
     return off
 

@@ -1210,12 +1210,36 @@ def test_the_author_a_page_marks_up_in_a_layout_of_a_sidebars_class_is_the_autho
     `two_columns_75_25 background_color_sidebar`), which trafilatura passes over to find the author: the post had
     none, and its signature stayed as the text's last line (found by a QA pass). The author the post marks up is the
     author, not the sidebar's before it, and the signature goes."""
-    sidebar = '<aside class="sidebar"><a itemprop="author" href="/u/marc">Marc Petit</a></aside>'
-    page = UNSIGNED.replace("<article>", f'<div class="two_columns_75_25 background_color_sidebar">{sidebar}<article>'
-                            ).replace("</article>", "</article></div>").replace("<h1>", f"{byline}<h1>").replace(
-        "<p>Partager sur Facebook</p>", "<p>Scarlotta Harlott.</p>")
+    page = _in_layout(byline, SIDEBAR).replace("<p>Partager sur Facebook</p>", "<p>Scarlotta Harlott.</p>")
     out = clean({"id": "p", "html": page})
     assert out.author == "Scarlotta Harlott" and "Scarlotta" not in out.text
+
+
+SIDEBAR = '<aside class="sidebar"><a itemprop="author" href="/u/marc">Marc Petit</a></aside>'
+FIRST = "Les agriculteurs de la région"
+
+
+def _in_layout(byline: str, sidebar: str) -> str:
+    """`UNSIGNED` with `byline` before its title, wrapped with `sidebar` in jesuisfeministe.com's layout of a sidebar's
+    class."""
+    return UNSIGNED.replace("<article>", f'<div class="two_columns_75_25 background_color_sidebar">{sidebar}<article>'
+                            ).replace("</article>", "</article></div>").replace("<h1>", f"{byline}<h1>")
+
+
+@pytest.mark.parametrize(("sidebar", "first"), [
+    pytest.param(SIDEBAR.replace("</aside>", f"<p>{FIRST} ont accueilli avec soulagement les premières pluies de la "
+                                             "saison, après trois années de sécheresse qui ont vidé les barrages.</p>"
+                                             "</aside>"), FIRST, id="excerpt"),
+    pytest.param(SIDEBAR, "Les agriculteurs de la rÃ©gion", id="mojibake"),  # `repair` mends the main text alone
+    pytest.param(SIDEBAR, "Les agriculteurs de la r&amp;eacute;gion", id="escaped-twice"),
+])
+def test_a_frame_holds_the_article_by_the_share_of_its_text_not_its_longest_line(sidebar, first):
+    """A frame held the article when it held the main text's longest line: a sidebar repeating the first paragraph
+    did, and its marked author was the page's; a layout holding the post whose longest line `repair` changed held
+    none, and the post's byline went with it (a review). A frame holds it when it shows half its letters or more."""
+    byline = '<div class="post-info">by <a itemprop="author" href="/author/sh/">Scarlotta Harlott</a></div>'
+    page = _in_layout(byline, sidebar).replace(FIRST, first)
+    assert clean({"id": "p", "html": page}).author == "Scarlotta Harlott"
 
 
 @pytest.mark.parametrize("marked", [
