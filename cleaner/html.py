@@ -1689,13 +1689,15 @@ def _off_frames(tree: Any, text: str) -> list[Any]:
     as a citing block that is the page does (`_asides`). A theme's layout may wrap the post with its sidebar in one
     (jesuisfeministe.com's `<div class="two_columns_75_25 background_color_sidebar">`). On fr-pages, Mediapart's `<div
     class="col-right aside-region">` of other posts' bylines is such a frame, and so is Contre-attaque(s)'s `<aside
-    class="aside secondary">` of the same section's articles and their authors, in the article's `<header>`. Sought
+    class="aside secondary">` of the same section's articles and their authors, in the article's `<header>`. A
+`<footer>` is one when it is the page's (`_page_footer`), not the post's byline in no `<article>`. Sought
     by the text's longest line, a sidebar that repeats the article's first paragraph held it, and its author was the
     page's, and a layout whose text `repair` changed (mojibake, entities escaped twice) held none (a review)."""
     main = len(_letters(text))
     off: list[Any] = []
     for frame in tree.xpath(_FRAMES):
-        if (_is_frame(frame) and not any(parent in off for parent in frame.iterancestors())
+        if (_is_frame(frame) and (frame.tag != "footer" or _page_footer(frame))
+                and not any(parent in off for parent in frame.iterancestors())
                 and len(_letters(_element_text(frame))) < main / 2):
             off.append(frame)
     return off
@@ -1966,6 +1968,13 @@ def _is_frame(element: Any) -> bool:
     if element.tag in ("aside", "nav") or _FRAME_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
         return True
     return element.tag == "footer" and not any(a.tag in ("article", "main") for a in element.iterancestors())
+
+
+def _page_footer(footer: Any) -> bool:
+    """Whether a `<footer>` is the page's: a child of `<body>`, or marked as the page's information (`role=
+    "contentinfo"`, WordPress's `<footer id="colophon">` in a wrapper). A post's own in no `<article>` (`<div
+    class="post">…<footer class="entry-meta">Publié par <span class="author">…`) is no frame of bylines (a review)."""
+    return footer.getparent().tag == "body" or footer.get("role") == "contentinfo"
 
 
 def _where(doc: Document) -> str:

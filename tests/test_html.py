@@ -1256,6 +1256,23 @@ def test_an_author_marked_up_in_the_pages_frame_comments_or_citing_blocks_is_non
     assert clean({"id": "p", "html": page}).author is None
 
 
+@pytest.mark.parametrize(("page", "author"), [
+    pytest.param(UNSIGNED.replace("<article>", '<div class="post">').replace(
+        "</article>", '<footer class="entry-meta">Publié par <span class="author">Julie Roy</span></footer></div>'),
+     "Julie Roy", id="posts-footer"),
+    pytest.param(UNSIGNED.replace("<footer>©", '<footer>Site de <span class="author">Julie Roy</span> ©'), None,
+                 id="bodys-footer"),
+    pytest.param(UNSIGNED.replace("<footer>©", '<div id="page"><footer role="contentinfo">Site de <span class="author">'
+                                               'Julie Roy</span> ©').replace("</footer>", "</footer></div>"), None,
+                 id="contentinfo"),
+])
+def test_a_byline_in_the_posts_footer_is_the_author_and_one_in_the_pages_is_none(page, author):
+    """A `<footer>` in no `<article>` is the page's frame for its dates; for bylines, only the page's own is (a child
+    of `<body>`, or `role="contentinfo"`): a post's `<footer class="entry-meta">` in a `<div class="post">` lost its
+    byline when every such footer was (a review)."""
+    assert clean({"id": "p", "html": page}).author == author
+
+
 RUBRIQUE = ('<aside class="aside secondary" id="aside"><h3>Dans la même rubrique</h3><div class="publication">'
             '<a href="/a">Paroles de militantes</a><span class="authors"><span class="vcard author">Sihame Assbague'
             '</span></span></div></aside>')
