@@ -1731,7 +1731,8 @@ made a name of (`_unhandled`, `page_author`), as the page marks it up."""
 
 def _marked_author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
     """The text of the first element marked as the author's name (`_MARKED_AUTHOR`) that `page_author` takes for one
-    (not a link's "View all posts", the site's name or a desk's) and that is no handle (`_HANDLE`), outside the page's
+    (not a link's "View all posts", the site's name or a desk's) and that is no handle (`_HANDLE`, read on the name
+    `page_author` gives, without a lead: "by jane_doe42" got through, found by a review), outside the page's
     comments, citing blocks and frames that do not hold the article (`_asides`: a commenter's, a cited book's, a
     review's author, a sidebar's, related posts')."""
     marked = tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT)
@@ -1740,7 +1741,8 @@ def _marked_author(tree: Any, extracted: dict[str, Any], text: str) -> str | Non
         if any(parent in asides for parent in element.iterancestors()):
             continue
         name = _element_text(element)
-        if not _HANDLE.match(name) and page_author(name, extracted.get("sitename"), extracted.get("language")):
+        author = page_author(name, extracted.get("sitename"), extracted.get("language"))
+        if author and not _HANDLE.match(author):
             return name
     return None
 
