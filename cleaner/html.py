@@ -532,7 +532,7 @@ def _inline_shown(tree: Any) -> None:
         if element.tag != "time":
             element.tag = "span"
             continue
-        if element.text and (day := _shown_day(element)):
+        if day := _shown_day(element):
             element.set("datetime", day)
         shown = element.makeelement("span")
         shown.text, element.text = element.text, None
@@ -540,8 +540,11 @@ def _inline_shown(tree: Any) -> None:
         element.addprevious(shown)
 
 
-_UTC_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]00:?00)\Z")
-"""A `datetime` that is a time in UTC (`2016-04-30T22:29:17Z`)."""
+_UTC_TIME = re.compile(r"\d{4}-\d\d-\d\d[Tt](\d\d):\d\d(?::\d\d(?:\.\d+)?)?(?:[Zz]|[+-]00:?00)\Z")
+"""A `datetime` that is a time in UTC (`2016-04-30T22:29:17Z`), its hour caught."""
+ZONES = (-12, 14)
+"""The least and the most hours the world's time zones are ahead of UTC: a time in UTC is the next day in one from
+10:00 on (24 - 14), and the day before in one before 12:00."""
 
 
 def _shown_day(time: Any) -> str | None:
@@ -549,14 +552,19 @@ def _shown_day(time: Any) -> str | None:
     day its text shows (`dates.given_date`) when its own is a time in UTC (`_UTC_TIME`) a day from it, the page's day
     in its own time zone. fr-pages' `<time pubdate datetime="2016-04-30T22:29:17Z">
     dimanche 1er mai 2016</time>` dated a post of 1 May to 30 April (a QA pass). Only a UTC time is read so: a text
-    is read as a date in 42 µs, and a page may hold thousands of `<time>`s."""
+    is read as a date in 42 µs, and a page may hold thousands of `<time>`s. Its text is all it shows (`_element_text`,
+    `<span>dimanche</span> 1er mai 2016`); a day a time zone cannot explain is none (`ZONES`: 03:00 on 30 April is 1
+    May nowhere, a review)."""
     stated = time.get("datetime")
     if stated is None:
-        return time.text
-    if not _UTC_TIME.match(stated.strip()) or not (shown := given_date(time.text)) or len(shown) != 10:
+        return _element_text(time) or None
+    utc = _UTC_TIME.match(stated.strip())
+    if not utc or not (shown := given_date(_element_text(time))) or len(shown) != 10:
         return None
-    utc = given_date(stated)  # none for a day no calendar has: WordPress's empty `0000-00-00T00:00:00+00:00`
-    return shown if utc and abs(dt.date.fromisoformat(shown) - dt.date.fromisoformat(utc)).days == 1 else None
+    day = given_date(stated)  # none for a day no calendar has: WordPress's empty `0000-00-00T00:00:00+00:00`
+    shift = (dt.date.fromisoformat(shown) - dt.date.fromisoformat(day)).days if day else 0
+    hour = int(utc[1])
+    return shown if (shift == 1 and hour >= 24 - ZONES[1]) or (shift == -1 and hour < -ZONES[0]) else None
 
 
 def _tex(math: Any) -> str:
@@ -1703,14 +1711,15 @@ def _outermost(tree: Any, found: set[Any]) -> list[Any]:
 
 
 def _off_frames(tree: Any, text: str) -> list[Any]:
-    """The page's frames (`_is_frame`: a sidebar, a widget, related posts) that do not hold its article: one holds it when it shows half as many letters as the page's main text (`text`, trafilatura's) or more,
-    as a citing block that is the page does (`_asides`). A theme's layout may wrap the post with its sidebar in one
-    (jesuisfeministe.com's `<div class="two_columns_75_25 background_color_sidebar">`). On fr-pages, Mediapart's `<div
-    class="col-right aside-region">` of other posts' bylines is such a frame, and so is Contre-attaque(s)'s `<aside
-    class="aside secondary">` of the same section's articles and their authors, in the article's `<header>`. A
-`<footer>` is one when it is the page's (`_page_footer`), not the post's byline in no `<article>`. Sought
-    by the text's longest line, a sidebar that repeats the article's first paragraph held it, and its author was the
-    page's, and a layout whose text `repair` changed (mojibake, entities escaped twice) held none (a review)."""
+    """The page's frames (`_is_frame`: a sidebar, a widget, related posts) that do not hold its article: one holds it
+    when it shows half as many letters as the page's main text (`text`, trafilatura's) or more, as a citing block that
+    is the page does (`_asides`). A theme's layout may wrap the post with its sidebar in one (jesuisfeministe.com's
+    `<div class="two_columns_75_25 background_color_sidebar">`). On fr-pages, Mediapart's `<div class="col-right
+    aside-region">` of other posts' bylines is such a frame, and so is Contre-attaque(s)'s `<aside class="aside
+    secondary">` of the same section's articles and their authors, in the article's `<header>`. A `<footer>` is one when
+    it is the page's (`_page_footer`), not the post's byline in no `<article>`. Sought by the text's longest line, a
+    sidebar that repeats the article's first paragraph held it, and its author was the page's, and a layout whose text
+    `repair` changed (mojibake, entities escaped twice) held none (a review)."""
     frames = [frame for frame in tree.xpath(_FRAMES)
               if _is_frame(frame) and (frame.tag != "footer" or _page_footer(frame))]
     main = len(_letters(text))

@@ -1638,6 +1638,12 @@ def test_a_time_marked_pubdate_dates_the_post_and_a_comments_does_not():
     ("2016-04-30T22:29:17Z", "2 mai 2016", "2016-04-30"),  # two days apart: no time zone's shift
     ("2016-04-30T22:29:17+02:00", "1er mai 2016", "2016-04-30"),  # the page's own zone stated
     ("2016-04-30T22:29:17Z", "il y a deux jours", "2016-04-30"),
+    ("2016-04-30T03:00:00Z", "1er mai 2016", "2016-04-30"),  # 1 May nowhere: 14 hours ahead at most (a review)
+    ("2016-04-30T10:00:00Z", "1er mai 2016", "2016-05-01"),  # Kiribati's
+    ("2016-05-01T12:00:00Z", "30 avril 2016", "2016-05-01"),  # 30 April nowhere: 12 hours behind at most
+    ("2016-05-01T11:59:00Z", "30 avril 2016", "2016-04-30"),
+    ("2016-04-30t22:29:17z", "1er mai 2016", "2016-05-01"),  # in lower case
+    ("2016-04-30T22:29:17Z", "<span>dimanche</span> 1er mai 2016", "2016-05-01"),  # the text of its elements too
 ])
 def test_a_time_in_utc_dates_the_post_to_the_day_it_shows(stated, shown, published):
     """A `<time>` whose `datetime` is a time in UTC and whose text shows the day after or before it is the page's day in
