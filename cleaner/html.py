@@ -877,8 +877,8 @@ def _lead_block(element: Any) -> Any:
     blocks = element.xpath(_LEAD_BLOCKS)
     if len(blocks) != 1:
         return element
-    lead = _shown_lines(blocks[0])
-    rest = [line for line in _shown_lines(element).split("\n") if line != lead]
+    lead = set(_shown_lines(blocks[0]).split("\n"))  # an `<h2>` with a `<br>` is lines
+    rest = [line for line in _shown_lines(element).split("\n") if line not in lead]
     return element if any(ends_sentence(line) for line in rest) else blocks[0]
 
 

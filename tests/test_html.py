@@ -20,7 +20,7 @@ from cleaner.api import clean
 from cleaner.config import Config
 from cleaner.engine import Cleaner
 from cleaner.given import given_fields
-from cleaner.html import _element_text, _unshortened, extract_html, page_author, page_source, page_title
+from cleaner.html import _element_text, _lead_block, _unshortened, extract_html, page_author, page_source, page_title
 from cleaner.io.decoding import decode_html
 from cleaner.models import Document, Rejected
 
@@ -2501,6 +2501,17 @@ def test_a_dek_under_the_title_is_the_lead(dek):
             f"{dek}</div><div class='article__body'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
             + "</div></article></body></html>")
     assert extract_html(_doc(page), CONFIG).text.splitlines()[-4:] == [VICE_LEAD, *PARAGRAPHS]
+
+
+def test_a_dek_wrappers_heading_of_several_lines_is_its_lead_block():
+    """The wrapper's heading is its lead block when the rest of it holds no sentence: each line of the wrapper was
+    compared with the heading's text, which an `<h2>` with a `<br>` writes in two lines, so its own lines counted as
+    the rest's sentences and the wrapper was taken (a review)."""
+    from lxml.html import fromstring
+
+    wrapper = fromstring(f'<div class="dek-wrapper"><h2>Première ligne du chapô.<br>{VICE_LEAD}</h2>'
+                         '<div class="contributions">par <a href="/fr/contributor/jm">Julie Maury</a></div></div>')
+    assert _lead_block(wrapper).tag == "h2"
 
 
 def test_a_pull_quote_set_aside_is_no_line_of_the_text():
