@@ -1250,6 +1250,7 @@ def test_a_frame_holds_the_article_by_the_share_of_its_text_not_its_longest_line
     '<div class="reviews"><div itemprop="review" itemscope><span itemprop="author">Marc Petit</span></div></div>',
     '<div class="entry-meta">Par <a rel="author" href="/author/marc_petit/">marc_petit</a></div>',
     '<p class="meta"><span itemprop="author">by jane_doe42</span></p>',  # a handle after a lead (a review)
+    '<div class="SIDEBAR"><a itemprop="author" href="/u/marc">Marc Petit</a></div>',  # in capitals (a review)
 ])
 def test_an_author_marked_up_in_the_pages_frame_comments_or_citing_blocks_is_none(marked):
     """A sidebar's or related posts' byline, a commenter's, a review's or a handle is not the page's author (trafilatura
