@@ -1305,6 +1305,15 @@ def test_a_teasers_author_in_the_pages_frame_is_no_byline(byline, author):
     assert clean({"id": "p", "html": page}).author == author
 
 
+def test_the_fr_pages_teaser_aside_longer_than_half_its_short_article_holds_no_article():
+    """The page itself (fr-pages article_paroles-de-175): its `<aside>` of the section's articles and authors shows more
+    than half as many letters as its short article, and a frame counted as holding the article by that alone gave the
+    page a teaser's author; it holds none of the article's lines."""
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        record = next(r for r in map(json.loads, fh) if r["id"].startswith("article_paroles-de-175"))
+    assert clean({"id": record["id"], "html": record["html"]}).author is None
+
+
 @pytest.mark.parametrize(("json_ld", "sentence", "author"), [
     ('"M. Pf."', "", "M. Pf."),  # fr-pages les-jeunes-noirs-ou-arabes-… (Le Parisien): the JSON-LD alone writes it
     ('["J. Dupont"]', "", "J. Dupont"),
