@@ -25,7 +25,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import replace
-from itertools import takewhile
 
 from .config import Config, config_of
 from .edits import WHITESPACE_RULE, Composed, removed_by_rules, replay, whitespace_spans
@@ -128,8 +127,10 @@ def _lines_taken(raw: str, taken: list[Edit]) -> list[tuple[int, int]]:
         start = raw.rfind("\n", 0, max(starts[i], pos)) + 1
         end = raw.find("\n", start)
         end = len(raw) if end < 0 else end
-        inside = [(max(a, start), min(b, end)) for a, b in takewhile(lambda span: span[0] < end or span[0] == start,
-                                                                     zip(starts[i:], ends[i:]))]
+        j = i
+        while j < len(taken) and (starts[j] < end or starts[j] == start):  # the spans in the line (slices of them all
+            j += 1  # from `i` on, per line, took 2.1 s for 32,000 spans)
+        inside = [(max(a, start), min(b, end)) for a, b in zip(starts[i:j], ends[i:j])]
         cuts = [start, *(x for span in inside for x in span), end]
         if inside and not any(raw[a:b].strip() for a, b in zip(cuts[::2], cuts[1::2])):
             above = end == len(raw) and _taken_at(start - 1, starts, ends)  # the last line, taken with the break above
