@@ -71,7 +71,7 @@ class Cleaner:
         had them (`_lines_taken`: a rule that looks at the top finds the byline a learned menu sat above), until it
         takes no more (at most `max_passes` rounds). Costs one `clean_more` on a document it takes nothing from."""
         doc, out, lines = cleaned.document, cleaned, []
-        ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout)
+        ctx = self._context(doc)
         for _ in range(self.config.max_passes):
             taken = [e for e in clean_more(out, [learned], ctx, self.config.max_passes).edits if e.rule == learned.id]
             if (more := _lines_taken(doc.text, taken)) == lines:
@@ -80,10 +80,14 @@ class Cleaner:
             out = self._without(doc, [Edit(start=a, end=b, rule=learned.id, source=taken[0].source) for a, b in lines])
         return cleaned if out is cleaned else with_given_fields(_emptied(cleaned.text, out))
 
+    def _context(self, doc: Document) -> Context:
+        """The context `doc`'s rules run in: its language, host and given author, and the config's regex timeout."""
+        return Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout,
+                       author=given_author(doc))
+
     def _run(self, doc: Document) -> Cleaned:
         """`run_rules` of the rules that apply to `doc`, in the context it gives them."""
-        ctx = Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout,
-                      author=given_author(doc))
+        ctx = self._context(doc)
         rules, requires = self._scoped(ctx.lang, ctx.host)
         return run_rules(doc, rules, ctx, self.config.max_passes, requires)
 
