@@ -69,15 +69,23 @@ class Cleaner:
         """`cleaned` (what `clean` made of its document) less the lines `learned` (the boilerplate a run learned, a
         `RepeatedRule`) takes from its clean text; where it takes some, the document cleaned again as a text that never
         had them (`_lines_taken`: a rule that looks at the top finds the byline a learned menu sat above), until it
-        takes no more (at most `max_passes` rounds). Costs one `clean_more` on a document it takes nothing from."""
+        takes no more (at most `max_passes` rounds). A round that would keep a character the round before and the
+        learned lines removed (a byline a rule cut off the learned line glued to it, which no rule finds alone) is not
+        taken: that round's `clean_more` is the result. Costs one `clean_more` on a document it takes nothing from."""
         doc, out, lines = cleaned.document, cleaned, []
         ctx = self._context(doc)
         for _ in range(self.config.max_passes):
-            taken = [e for e in clean_more(out, [learned], ctx, self.config.max_passes).edits if e.rule == learned.id]
-            if (more := _lines_taken(doc.text, taken)) == lines:
+            more = clean_more(out, [learned], ctx, self.config.max_passes)
+            taken = [e for e in more.edits if e.rule == learned.id]
+            if (now := _lines_taken(doc.text, taken)) == lines:
                 break
-            lines = more
-            out = self._without(doc, [Edit(start=a, end=b, rule=learned.id, source=taken[0].source) for a, b in lines])
+            lines = now
+            again = self._without(doc, [Edit(start=a, end=b, rule=learned.id, source=taken[0].source)
+                                        for a, b in lines])
+            if not _removes_all(again.edits, more.edits):
+                out = more
+                break
+            out = again
         return cleaned if out is cleaned else with_given_fields(_emptied(cleaned.text, out))
 
     def _context(self, doc: Document) -> Context:
@@ -148,6 +156,19 @@ def _lines_taken(raw: str, taken: list[Edit]) -> list[tuple[int, int]]:
         else:
             merged.append((a, b))
     return merged
+
+
+def _removes_all(edits: tuple[Edit, ...], before: tuple[Edit, ...]) -> bool:
+    """Whether the sorted `edits` remove every character the sorted edits `before` removed (of the same raw text)."""
+    merged: list[list[int]] = []
+    for edit in edits:
+        if merged and merged[-1][1] >= edit.start:
+            merged[-1][1] = max(merged[-1][1], edit.end)
+        else:
+            merged.append([edit.start, edit.end])
+    starts = [a for a, _ in merged]
+    return all((i := bisect_right(starts, e.start) - 1) >= 0 and merged[i][1] >= e.end
+               for e in before if e.end > e.start)
 
 
 def _taken_at(pos: int, starts: list[int], ends: list[int]) -> bool:

@@ -349,6 +349,22 @@ def test_clean_learned_leaves_a_document_it_takes_nothing_from_as_it_is():
     assert taken.author == NAMES[0] and not taken.text.startswith(MENU_LINE)
 
 
+def test_a_byline_a_rule_cut_off_a_learned_line_goes_with_its_author():
+    """A learned line glued under a byline is a whole line of the clean text only because `fr.byline-glued` cut the
+    byline off it: the text without that line had a bare byline no rule takes, so 'Par Zaria Gorvett *' stayed and the
+    author was lost (a review). A cleaning again that would keep what the first cleaning removed is not taken."""
+    learned = "Cet article a été réalisé en partenariat avec la rédaction régionale du journal."
+    text = f"Le titre du jour\n\nPar Zaria Gorvett * {learned}\n\nLe corps de l'article commence ici avec une phrase."
+    doc = Document(id="x", lang="fra", url="https://d.example/a", text=text)
+    cleaner = Cleaner()
+    out = cleaner.clean_learned(cleaner.clean(doc), RepeatedRule(frozenset(document_hashes(doc.host, learned))))
+    assert (out.text, out.author) == ("Le titre du jour\n\nLe corps de l'article commence ici avec une phrase.",
+                                      "Zaria Gorvett")
+    assert [(e.rule, text[e.start : e.end]) for e in out.edits if e.rule != "whitespace"] == [
+        ("fr.byline-glued", "Par "), ("fr.byline-glued", "Zaria Gorvett"), ("fr.byline-glued", " * "),
+        ("repeated", learned + "\n")]
+
+
 def test_a_document_left_too_short_is_rejected_by_the_gate_and_counted_once(tmp_path):
     docs = [{"id": f"d{i}", "url": f"https://menu.example/{i}", "text": "\n".join(MENU) + "\n\n" + paragraphs[0]}
             for i, paragraphs in enumerate(_articles(6))]
