@@ -71,9 +71,10 @@ def main() -> None:
         touched["(any rule)"] += bool(rules)
         for e in cleaned.edits:
             chars[e.rule] += e.end - e.start
-        meta = doc.meta["extracted"]
+        # a rule's value where one lifted it: `clean` fills the others from the page (`with_given_fields`)
+        meta, lifted = doc.meta["extracted"], {e.field for e in cleaned.edits if e.field}
         for name, key in FIELD_KEYS.items():
-            rule_value, meta_value = getattr(cleaned, name), meta.get(key)
+            rule_value, meta_value = getattr(cleaned, name) if name in lifted else None, meta.get(key)
             fields[(name, "rule")] += rule_value is not None
             fields[(name, "trafilatura")] += meta_value is not None
             fields[(name, "both")] += rule_value is not None and meta_value is not None
