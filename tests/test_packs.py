@@ -1555,7 +1555,7 @@ def test_a_rule_parameter_of_another_type_is_refused_not_converted(field, value,
 @pytest.mark.parametrize("body, field, takes", [
     ("kind: regex\n    description: typo\n    patern: 'Publicité'\n    examples: {remove: [x], keep: [y]}", "patern",
      (" (a 'regex' rule takes: id, kind, description, langs, sources, requires, examples, flags, scope, tail_lines, "
-      "max_line_chars, pattern)")),
+      "line_starts, max_line_chars, pattern)")),
     ("kind: line\n    descripton: typo\n    phrases: [x]\n    examples: {remove: [x], keep: [y]}", "descripton",
      " (a 'line' rule takes: id, kind, description, langs, sources, requires, examples, phrases)"),
     ("kind: line\n    description: typo\n    phrases: [x]\n    examples: {remove: [x], kep: [y]}", "examples.kep",
