@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 
 from .config import Config, config_of
@@ -149,23 +150,23 @@ def _lines_taken(raw: str, taken: list[Edit]) -> list[tuple[int, int]]:
             inside = [(start - above, min(end + 1, len(raw)))]
         spans.extend((a, b) for a, b in inside if b > a)
         pos = end + 1
-    merged: list[tuple[int, int]] = []
+    return _joined(spans)
+
+
+def _joined(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted by their start, those that overlap or touch made one."""
+    joined: list[tuple[int, int]] = []
     for a, b in spans:
-        if merged and merged[-1][1] >= a:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        if joined and joined[-1][1] >= a:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], b))
         else:
-            merged.append((a, b))
-    return merged
+            joined.append((a, b))
+    return joined
 
 
 def _removes_all(edits: tuple[Edit, ...], before: tuple[Edit, ...]) -> bool:
     """Whether the sorted `edits` remove every character the sorted edits `before` removed (of the same raw text)."""
-    merged: list[list[int]] = []
-    for edit in edits:
-        if merged and merged[-1][1] >= edit.start:
-            merged[-1][1] = max(merged[-1][1], edit.end)
-        else:
-            merged.append([edit.start, edit.end])
+    merged = _joined((edit.start, edit.end) for edit in edits)
     starts = [a for a, _ in merged]
     return all((i := bisect_right(starts, e.start) - 1) >= 0 and merged[i][1] >= e.end
                for e in before if e.end > e.start)
