@@ -1057,11 +1057,10 @@ PLAYER_CHARS = 500
 element of a player's class that holds more holds an article too, a transcript."""
 SET_ASIDE_CLASSES = ((CAPTION_CLASS, CAPTION_CHARS), (PLAYER_CLASS, PLAYER_CHARS))
 """The classes of `_captions_and_players_dropped`, each with the most text an element of it holds."""
-_CAPTIONS_AND_PLAYERS = ("//body//*[contains(@class, 'egende') or contains(@class, 'égende') or "
-                         "contains(@class, 'layer-inline')]")
-"""The elements that may be captions or inline players (`SET_ASIDE_CLASSES` tells): a class holding their words but the
-first letter, in either case ("Légende"), as XPath's `contains()` seeks it (as `_FRAMES`: `_classed`, lower-casing
-by `translate()`, took 4.7 ms a page of fr-pages, this 1.3)."""
+SET_ASIDE_PIECES = ("legende", "légende", "player-inline")
+"""What the class of a caption or an inline player holds, sought by `_classed` (`SET_ASIDE_CLASSES` tells which are
+one): in any case, as the leads' and pull quotes' (an XPath of its own, `contains()` on the words but their first
+letter, missed `class="LEGENDE"`)."""
 
 
 def _captions_and_players_dropped(tree: Any) -> None:
@@ -1070,7 +1069,7 @@ def _captions_and_players_dropped(tree: Any) -> None:
     `<article class="player-inline">`, an episode's label "DANS QUEL MONDE ON VIT - mix lectures mères porteuses
     Nicole" and its duration. On fr-pages this changed the text of 4 pages, each read: 3 Cheek pages' 5 captions and
     France Inter's player."""
-    for element in tree.xpath(_CAPTIONS_AND_PLAYERS):
+    for element in _classed(tree, SET_ASIDE_PIECES):
         if any(pattern.search(element.get("class")) and len(_element_text(element)) <= most
                for pattern, most in SET_ASIDE_CLASSES) and _set_aside(element):
             element.drop_tree()

@@ -2578,6 +2578,7 @@ def test_an_inline_element_of_a_pull_quotes_class_is_the_articles_words(paragrap
     "<p class='legende'>Stéphanie Pahud</p>",
     "<p><img src='/p.jpg' alt=''></p><p class='p1 Légende'>Daria Marx © QM</p>",
     "<div class='image-legende'>Nos espaces urbains sont souvent construits par et pour des hommes.</div>",
+    "<p class='LEGENDE'>Manifestation place de la République, le 8 mars.</p>",  # in capitals: the XPath missed it
     # fr-pages dans-quel-monde-on-vit (France Inter): an episode's player, its duration and label
     "<article class='player-inline'><div class='player-inline-container'><span>1 min</span><h3>DANS QUEL MONDE ON VIT "
     "- mix lectures mères porteuses Nicole</h3></div></article>",
