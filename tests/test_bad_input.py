@@ -669,17 +669,17 @@ def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binar
     assert proc.returncode == 0, proc.stderr
     kept = {r["id"]: r for r in _records(tmp_path / "o.jsonl")}
     assert {rid: r["text"] for rid, r in kept.items()} == dict.fromkeys(("h", "j", "t"), "Bonjour le monde.")
-    assert kept["j"]["warnings"] == [f"{tmp_path / 'in' / 's.jsonl'}:1: 1 NUL characters removed"]
-    assert kept["t"]["warnings"] == [f"{tmp_path / 'in' / 't.txt'}: 1 NUL characters removed"]
-    assert kept["h"]["warnings"] == [f"{tmp_path / 'in' / 'h.html'}: html: 1 NUL characters removed"]
+    assert kept["j"]["warnings"] == [f"{tmp_path / 'in' / 's.jsonl'}:1: 1 NUL character removed"]
+    assert kept["t"]["warnings"] == [f"{tmp_path / 'in' / 't.txt'}: 1 NUL character removed"]
+    assert kept["h"]["warnings"] == [f"{tmp_path / 'in' / 'h.html'}: html: 1 NUL character removed"]
     (binary,) = _records(tmp_path / "o.rejects.jsonl")
     assert (binary["id"], binary["reason"], binary["detail"]) == ("b", "bad_input", f"{tmp_path / 'in' / 'b.txt'}: binary content, not text")
     (api,) = clean([{"id": "a", "text": text}])
-    assert (api.text, api.warnings) == ("Bonjour le monde.", ("document 0: 1 NUL characters removed",))
+    assert (api.text, api.warnings) == ("Bonjour le monde.", ("document 0: 1 NUL character removed",))
     with TestClient(create_app(Service(Config.load(), tmp_path / "index.sqlite"))) as c:
         answer, binary_answer = c.post("/v1/clean", json=[{"id": "s", "text": text}, {"id": "z", "text": "\x00\x01\x02\x03" * 8}]).json()
     assert answer["status"] == "cleaned" and answer["record"]["text"] == "Bonjour le monde."
-    assert answer["record"]["warnings"] == ["document 's': 1 NUL characters removed"]
+    assert answer["record"]["warnings"] == ["document 's': 1 NUL character removed"]
     assert (binary_answer["reason"], binary_answer["detail"]) == ("bad_input", "document 'z': binary content, not text")
 
 
@@ -697,7 +697,7 @@ def test_a_rejections_warnings_are_its_own_and_its_raw_record_reads_back_as_the_
     assert proc.returncode == 0, proc.stderr
     rejects = {r["id"]: r for r in _records(tmp_path / "run" / "rejects.jsonl")}
     assert {rid: r["stage"] for rid, r in rejects.items()} == {"b1": "read", "m3c": "dedup", "nul1": "gate"}
-    assert rejects["nul1"]["warnings"] == [f"{src}:3: 1 NUL characters removed"]
+    assert rejects["nul1"]["warnings"] == [f"{src}:3: 1 NUL character removed"]
     assert rejects["b1"]["detail"].endswith("(invalid UTF-8 at byte 33, replaced with U+FFFD)")
     assert rejects["b1"]["raw"] == {"id": "b1", "text": 5, "x": "caf\ufffd"} and "warnings" not in rejects["m3c"]
     assert not any("warnings" in r["raw"] for r in rejects.values())

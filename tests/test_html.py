@@ -2346,7 +2346,7 @@ def test_a_byte_order_mark_in_a_page_is_removed_and_flagged_as_in_a_text():
     """U+FEFF in a page's text went without a word (trafilatura drops it), where a text's is removed and flagged."""
     out = extract_html(_doc(ARTICLE.replace("premières pluies", "premières\ufeff pluies")), CONFIG)
     assert "premières pluies" in out.text
-    assert "p: 1 byte order marks (U+FEFF) removed" in out.warnings
+    assert "p: 1 byte order mark (U+FEFF) removed" in out.warnings
 
 
 @pytest.mark.parametrize(("after", "gone"), [

@@ -134,7 +134,7 @@ def test_run_output_does_not_depend_on_input_order(tmp_path):
         rejects = [{k: place.sub("<place>", v) if k == "detail" else v for k, v in r.items() if k != "detail" or r["reason"] != "bad_input"}
                    for r in _records(out / "rejects.jsonl")]
         outputs[-1].append(json.dumps(rejects, sort_keys=True))
-        assert '"warnings": ["<place>: 1 NUL characters removed"]' in outputs[-1][0]
+        assert '"warnings": ["<place>: 1 NUL character removed"]' in outputs[-1][0]
     assert outputs[0] == outputs[1] == outputs[2]
 
 

@@ -574,6 +574,20 @@ def test_escaped_line_breaks_are_repaired_on_reading_and_flagged_so_rules_see_th
     assert "Par John Sudworth" not in out.text  # the reporter's title stays: BBC News Afrique's form, not a byline
 
 
+def test_a_repair_made_once_is_said_in_the_singular(tmp_path):
+    """A QA pass read `1 byte order marks (U+FEFF) removed` and `1 line breaks written as \\n made line breaks` in
+    records' warnings: each repair's count agrees with its noun."""
+    text = "L&#39;avis du maire.\\nLe conseil a voté.\rPuis il est parti.\x00\u2028Fin\ufeff de la séance."
+    (tmp_path / "t.jsonl").write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    (doc,) = _read(tmp_path / "t.jsonl")
+    assert doc.text == "L'avis du maire.\nLe conseil a voté.\nPuis il est parti.\nFin de la séance."
+    assert [warning.split(": ", 1)[1] for warning in doc.warnings] == [
+        "1 HTML character reference (such as &amp; or &#39;) read as the character it stands for",
+        "1 line break made of a lone CR read as LF", "1 line separator (U+2028) read as LF",
+        "1 line break written as \\n made a line break", "1 NUL character removed",
+        "1 byte order mark (U+FEFF) removed"]
+
+
 def test_raw_control_characters_inside_jsonl_strings_are_read_as_they_are_flagged(tmp_path):
     """A raw tab or CR inside a JSON string is invalid JSON (`\\t`), and the whole record was a rejection,
     `malformed JSON: Invalid control character`: a scraper that writes its lines by hand loses every record
@@ -1351,7 +1365,7 @@ def test_nul_and_lone_surrogates_in_a_records_html_are_flagged(tmp_path):
     (tmp_path / "h.jsonl").write_text(json.dumps({"id": "h", "html": page}) + "\n", encoding="utf-8")
     (item,) = _read(tmp_path / "h.jsonl")
     assert "\x00" not in item.html and "\ufffd" in item.html
-    assert item.warnings == (f"{tmp_path / 'h.jsonl'}:1: html: 1 NUL characters removed",
+    assert item.warnings == (f"{tmp_path / 'h.jsonl'}:1: html: 1 NUL character removed",
                              f"{tmp_path / 'h.jsonl'}:1: html: lone surrogate escapes replaced with U+FFFD")
 
 
@@ -2047,8 +2061,8 @@ def test_many_objects_with_a_key_given_twice_are_said_once_each_and_read_in_one_
 
 
 @pytest.mark.parametrize(("line", "paragraph", "said"), [
-    ("\u2028", "\u2029", ("line separators (U+2028) read as LF", "paragraph separators (U+2029) read as a blank line")),
-    ("\x0b", "\x0c", ("vertical tabs read as LF", "form feeds read as a blank line"))])
+    ("\u2028", "\u2029", ("line separator (U+2028) read as LF", "paragraph separator (U+2029) read as a blank line")),
+    ("\x0b", "\x0c", ("vertical tab read as LF", "form feed read as a blank line"))])
 def test_line_and_paragraph_separators_in_a_text_are_line_breaks_the_rules_see(tmp_path, line, paragraph, said):
     """U+2028 and U+2029 stayed inside a text's "line", so a line rule did not see the noise behind one
     (`Partager sur Facebook\\u2028Le gouvernement…` kept its share bar; MasakhaNEWS has Amharic articles whose
@@ -2216,7 +2230,7 @@ def test_a_text_in_utf16_or_utf32_without_a_byte_order_mark_is_read_as_jsonl_in_
         f"{tmp_path / 'bytes.txt'}: binary content, not text (invalid UTF-8 at byte 128, replaced with U+FFFD)")
     assert (items["odd"].text, items["odd"].warnings) == (text + "\ufffd", (
         f"{tmp_path / 'odd.txt'}: invalid utf-16-le at byte {2 * len(text)}, replaced with U+FFFD",))
-    assert (items["nul"].text, items["nul"].warnings) == (text, (f"{tmp_path / 'nul.txt'}: 1 NUL characters removed",))
+    assert (items["nul"].text, items["nul"].warnings) == (text, (f"{tmp_path / 'nul.txt'}: 1 NUL character removed",))
     (out,) = clean([text.encode("utf-16-be")])
     assert (out.text, out.warnings) == (text, ())
 

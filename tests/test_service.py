@@ -187,7 +187,7 @@ def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(se
     expected = {
         "empty": ("bad_input", "read", "empty document"),
         "blank": ("bad_input", "read", "empty document"),
-        "nul": ("Le conseil municipal a voté le budget mardi soir.", "fr", ["1 NUL characters removed"]),
+        "nul": ("Le conseil municipal a voté le budget mardi soir.", "fr", ["1 NUL character removed"]),
         "mojibake": ("Le conseil municipal a voté le budget mardi soir.", "fr",
                      ["mojibake repaired by ftfy (encode latin-1, decode utf-8)"]),
         "binary": ("bad_input", "read", "binary content, not text"),
@@ -198,9 +198,9 @@ def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(se
     }
     for name, answers_of in (("cleaner clean", cli), ("the API", api), ("the service", service)):
         assert {rid: seen(r) for rid, r in answers_of.items()} == expected, name
-    assert cli["nul"]["warnings"] == [f"{path}:3: 1 NUL characters removed"]
-    assert api["nul"]["warnings"] == ["document 2: 1 NUL characters removed"]
-    assert service["nul"]["warnings"] == ["document 'nul': 1 NUL characters removed"]
+    assert cli["nul"]["warnings"] == [f"{path}:3: 1 NUL character removed"]
+    assert api["nul"]["warnings"] == ["document 2: 1 NUL character removed"]
+    assert service["nul"]["warnings"] == ["document 'nul': 1 NUL character removed"]
 
 
 def test_an_id_that_is_no_id_names_the_document_by_its_place_on_every_path(server, tmp_path, in_process):
@@ -1798,7 +1798,7 @@ def test_a_dropped_documents_verdict_carries_its_warnings_and_language_as_a_runs
         "duplicate", "exact_duplicate", "dropped-kept", kept["record"]["lang"]), dup
     assert dup["lang_score"] == kept["record"]["lang_score"], dup
     assert dup["warnings"] == ["document 'dropped-copy': key 'text' given 2 times, with other values: the last kept",
-                               "document 'dropped-copy': 1 NUL characters removed"], dup
+                               "document 'dropped-copy': 1 NUL character removed"], dup
     assert (empty["status"], empty["reason"], empty["stage"]) == ("rejected", "bad_input", "read"), empty
     assert "given 2 times" in empty["detail"] and "lang" not in empty, empty  # at read: in its detail, no language
 

@@ -14,6 +14,7 @@ import json
 import re
 
 from ..models import without_surrogates
+from ..report import counted
 from ..text import STOPS
 
 _MOJIBAKE_HINT = re.compile(
@@ -42,9 +43,9 @@ _BOM = "\ufeff"
 """U+FEFF inside a text: a byte order mark left where files were joined (`በ\\ufeffናይሮቢ`: 466 MasakhaNEWS
 texts hold 3,049, mid-word or mid-line), not a character of it; its other use, ZERO WIDTH NO-BREAK SPACE, is
 deprecated since Unicode 3.2 (U+2060 WORD JOINER took it over). Invisible, it hid a line from regex rules."""
-_SEPARATORS = (("\u2028", "line separators (U+2028)", "LF", "\n"),
-               ("\u2029", "paragraph separators (U+2029)", "a blank line", "\n\n"),
-               ("\x0b", "vertical tabs", "LF", "\n"), ("\x0c", "form feeds", "a blank line", "\n\n"))
+_SEPARATORS = (("\u2028", "line separator", " (U+2028)", "LF", "\n"),
+               ("\u2029", "paragraph separator", " (U+2029)", "a blank line", "\n\n"),
+               ("\x0b", "vertical tab", "", "LF", "\n"), ("\x0c", "form feed", "", "a blank line", "\n\n"))
 """Unicode's line and paragraph separators, a vertical tab (the line break a word processor writes inside a paragraph)
 and a form feed (a page break: pdftotext writes one a page), which `repair` makes line breaks: what to say of them,
 and what they become. Line rules saw none of them as a line's end (`Partager sur Facebook\u2028Le …`)."""
@@ -289,25 +290,27 @@ def repair(text: str, where: str, mojibake: bool = True, escapes: bool = True,
     if references and "&" in text:
         text, count = unescaped_references(text)
         if count:
-            warnings.append(f"{where}: {count} HTML character references (such as &amp; or &#39;) read as the "
-                            "characters they stand for")
+            said = "the characters they stand" if count > 1 else "the character it stands"
+            warnings.append(f"{where}: {counted(count, 'HTML character reference')} (such as &amp; or &#39;) read as "
+                            f"{said} for")
     if "\r" in text and _LONE_CR.search(text):
-        warnings.append(f"{where}: {len(_LONE_CR.findall(text))} line breaks made of a lone CR read as LF")
+        warnings.append(f"{where}: {counted(len(_LONE_CR.findall(text)), 'line break')} made of a lone CR read as LF")
         text = _LONE_CR.sub("\n", text)
     if escapes and ("\x0c" in text or "\x0b" in text or not text.isascii() and ("\u2028" in text or "\u2029" in text)):
-        for char, name, made, line_break in _SEPARATORS:
+        for char, name, code, made, line_break in _SEPARATORS:
             if count := text.count(char):
-                warnings.append(f"{where}: {count} {name} read as {made}")
+                warnings.append(f"{where}: {counted(count, name)}{code} read as {made}")
                 text = text.replace(char, line_break)
     if escapes and "\\n" in text:
         text, count = escaped_breaks(text)
         if count:
-            warnings.append(f"{where}: {count} line breaks written as \\n made line breaks")
+            became = "line breaks" if count > 1 else "a line break"
+            warnings.append(f"{where}: {counted(count, 'line break')} written as \\n made {became}")
     if "\x00" in text:
-        warnings.append(f"{where}: {text.count(chr(0))} NUL characters removed")
+        warnings.append(f"{where}: {counted(text.count(chr(0)), 'NUL character')} removed")
         text = text.replace("\x00", "")
     if marks and not text.isascii() and _BOM in text:
-        warnings.append(f"{where}: {text.count(_BOM)} byte order marks (U+FEFF) removed")
+        warnings.append(f"{where}: {counted(text.count(_BOM), 'byte order mark')} (U+FEFF) removed")
         text = text.replace(_BOM, "")
     if (valid := without_surrogates(text)) != text:
         text = valid
