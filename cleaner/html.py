@@ -166,6 +166,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _pull_quotes_dropped(tree)
             _captions_and_players_dropped(tree)
             _buttons_dropped(tree)
+            _articles_joined(tree)
         found = tree is not None and _extracted(tree, doc.url)
     except (LxmlError, ValueError) as exc:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: {exc}")
@@ -1073,6 +1074,39 @@ def _captions_and_players_dropped(tree: Any) -> None:
         if any(pattern.search(element.get("class")) and len(_element_text(element)) <= most
                for pattern, most in SET_ASIDE_CLASSES) and _set_aside(element):
             element.drop_tree()
+
+
+PROSE_PARAGRAPHS = 2
+"""How many paragraphs of prose (`PROSE_CHARS`) an `<article>` holds at least to be a part of the text, not a teaser's
+card (a headline and a line of summary): `_articles_joined`."""
+PROSE_CHARS = 100
+"""The fewest characters of a paragraph of prose (fr-pages's Franceinfo chapters' shortest first three: 203, 578)."""
+
+
+def _articles_joined(tree: Any) -> None:
+    """The page with its first `<article>` and the `<article>` elements beside it (its siblings) that hold prose
+    (`_prose`) set in one `<article>`, when the first holds prose too: trafilatura reads the first `<article>` alone,
+    and a page that splits its text over several lost the rest in silence (found by a QA pass: Franceinfo's "GRAND
+    FORMAT" on medical fatphobia, its intro kept, 939 of ~18,000 characters, its four chapters lost). The parts become
+    `<div>` elements, and what lies between them goes in with them, in its place. Teasers' cards beside an article
+    (a headline and a line of summary each) hold no prose and stay out; so do the articles beside another than the
+    first (a blog's related posts, whole, under its own)."""
+    first = next(tree.iter("article"), None)
+    parts = [first, *filter(_prose, first.itersiblings("article"))] if first is not None and _prose(first) else []
+    if len(parts) < 2:
+        return
+    parent, last = first.getparent(), parts[-1]
+    joined = parent.makeelement("article", {})
+    parent.insert(parent.index(first), joined)
+    joined.extend(parent[parent.index(first):parent.index(last) + 1])
+    joined.tail, last.tail = last.tail, None
+    for part in parts:
+        part.tag = "div"
+
+
+def _prose(article: Any) -> bool:
+    """Whether an `<article>` holds `PROSE_PARAGRAPHS` paragraphs of `PROSE_CHARS` or more."""
+    return sum(len(_element_text(p)) >= PROSE_CHARS for p in article.iter("p")) >= PROSE_PARAGRAPHS
 
 
 def _stopped(parser: Any) -> bool:

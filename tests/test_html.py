@@ -2611,3 +2611,27 @@ def test_a_block_of_a_caption_or_player_class_that_is_the_articles_stays(block):
     page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{block.format(*[line] * 12)}<p>{PARAGRAPHS[1]}</p>"
     text = extract_html(_doc(page + f"<p>{PARAGRAPHS[2]}</p></article></body></html>"), CONFIG).text
     assert line in text, text
+
+
+def test_an_article_split_over_sibling_articles_is_read_whole():
+    """A page that splits its text over sibling `<article>` elements lost all but the first (found by a QA pass:
+    fr-pages's Franceinfo "GRAND FORMAT" on medical fatphobia kept its intro, 939 of ~18,000 characters): trafilatura
+    reads the first `<article>` alone. Its siblings that hold prose are read with it, in order."""
+    parts = "".join(f"<article><{h}>{title}</{h}><div><p>{PARAGRAPHS[i]}</p><p>{PARAGRAPHS[i + 1]}</p></div></article>"
+                    for h, title, i in (("h1", "Titre", 0), ("h2", "Chapitre 2", 1)))
+    text = extract_html(_doc(f"<html><body><section>{parts}</section></body></html>"), CONFIG).text
+    assert text.splitlines() == ["Titre", PARAGRAPHS[0], PARAGRAPHS[1], "Chapitre 2", PARAGRAPHS[1], PARAGRAPHS[2]]
+
+
+@pytest.mark.parametrize("beside", [
+    # teasers' cards beside the article: a headline and a line of summary each
+    "<article><h3><a href='/a'>Un autre article</a></h3><p>{0}</p></article>" * 3,
+    # a blog's related posts, whole, beside one another but not beside the page's article (fr-pages's tumblr)
+    "<aside><div class='related-posts'>" + "<article><h3>Un autre billet</h3><p>{1}</p><p>{1}</p></article>" * 2
+    + "</div></aside>",
+])
+def test_articles_that_hold_no_prose_or_are_beside_another_stay_out(beside):
+    """Only sibling articles of prose beside the first are read with it: teasers' cards and related posts stay out."""
+    article = "<article><h1>Titre</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>"
+    page = f"<html><body><main>{article}{beside.format(PARAGRAPHS[0][:90], PARAGRAPHS[1])}</main></body></html>"
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == ["Titre", *PARAGRAPHS]
