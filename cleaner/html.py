@@ -1092,9 +1092,10 @@ def _articles_joined(tree: Any) -> None:
     (a headline and a line of summary each) hold no prose and stay out; so do the articles beside another than the
     first (a blog's related posts, whole, under its own)."""
     first = next(tree.iter("article"), None)
-    parts = [first, *filter(_prose, first.itersiblings("article"))] if first is not None and _prose(first) else []
-    if len(parts) < 2:
+    parts = [*filter(_prose, first.itersiblings("article"))] if first is not None else []
+    if not parts or not _prose(first):
         return
+    parts.insert(0, first)
     parent, last = first.getparent(), parts[-1]
     joined = parent.makeelement("article", {})
     parent.insert(parent.index(first), joined)
