@@ -325,7 +325,10 @@ def _load(html: str, most: int) -> tuple[Any, str | None]:
     if tree is None and _FRAGMENT.match(html):
         html = f"<html><body>{html}</body></html>"
         tree = trafilatura.load_html(html)
-    if tree is None or not _stopped(HTML_PARSER):
+    if tree is None:
+        return None, None
+    if not _stopped(HTML_PARSER):
+        _strays_joined(tree, list(tree.itersiblings()))
         return tree, None
     from lxml.html import HTMLParser, fromstring
 
@@ -337,6 +340,25 @@ def _load(html: str, most: int) -> tuple[Any, str | None]:
     except _TooMany:  # its tree, of one element too many, is rejected as a page parsed whole would be
         tree = flattening.cut
     return tree, flattening.said()
+
+
+def _strays_joined(tree: Any, strays: list[Any]) -> None:
+    """Put what follows the page's `</html>` in its `<body>`, as a browser does: libxml2 puts it in a second `<html>`
+    (one of `strays`, beside the page's in its tree; `_Flattening` gives it as one too), which trafilatura does not
+    read, and an article after a stray `</html>` (a header include's `</body></html>`) was lost, its page's text the
+    header's menu (a QA pass). A stray's `<head>` and `<body>` are taken apart there, their content kept in order; one
+    holding nothing but blanks (the line break after `</html>`) is left, and a page without a `<body>` gets none."""
+    body = tree.find("body")
+    for stray in strays:
+        if not len(stray) and blank(stray.text or ""):
+            continue
+        if body is None:
+            body = tree.makeelement("body")
+            tree.append(body)
+        body.append(stray)
+        for part in stray.xpath("head|body"):
+            part.drop_tag()
+        stray.drop_tag()
 
 
 TABLE_PARTS = frozenset({"table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th"})
@@ -363,9 +385,10 @@ class _Flattening:
     makes no element of a name it refuses, nor puts control characters in a text (`_LXML_NAME`, `_NOT_XML`), where
     libxml2 does: such an element's text goes to the one holding it, and the characters go. What follows the page's
     `</html>` (a script, "Page générée en 0.02 s", what follows a stray `</html>`) libxml2 puts in a second `<html>`,
-    beside the first in its tree, and trafilatura reads the first; a tree builder holds one root, and gave the last (a
-    review: the page's text was lost), then the first with the second's content in it (another: a deep page kept text
-    a shallow one drops). The first is the tree, and what follows it goes, as trafilatura reads a shallow page."""
+    beside the first in its tree; a tree builder holds one root, and gave the last (a review: the page's text was
+    lost), then the first with the second's content in it (another: a deep page kept text a shallow one dropped). It
+    is built in an `<html>` of its own at the root's end (`strays`), which `_strays_joined` puts in the page's
+    `<body>`, as it does a shallow page's second root: the `<html>`, `<head>` and `<body>` that open it are none."""
 
     def __init__(self, most: int) -> None:
         from lxml.etree import TreeBuilder
@@ -378,11 +401,11 @@ class _Flattening:
         self.depth = 0  # how many of them are open in the tree
         self.level = 0  # where the one open in the tree at the level is in `open`, when one is
         self.flat: Counter[str] = Counter()  # the tags of the elements set at the level, not in the one before
-        self.after = False  # whether the root was closed: what follows it is a second root's, which goes
+        self.strays: Any = None  # where what follows the root's end is built, once it ended
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if not _LXML_NAME.fullmatch(tag) or self.after:
-            self.open.append(None)  # one lxml's API makes none of (`<a<`): what it holds stays; or after the root
+        if not _LXML_NAME.fullmatch(tag) or (self.strays is not None and tag in ("html", "head", "body")):
+            self.open.append(None)  # one lxml's API makes none of (`<a<`), or a second root's: what it holds stays
             return
         if self.depth == FLAT_LEVELS:
             self.builder.end(self.open[self.level])
@@ -404,18 +427,24 @@ class _Flattening:
         if built and self.open:  # the root is closed at the end (`close`)
             self.builder.end(built)
             self.depth -= 1
-        self.after = self.after or not self.open
+        elif built:  # the root's end: what follows goes in `strays`, at the level of its `<body>`
+            self.strays = self.builder.start("html", {})
+            self.depth += 1
 
     def data(self, data: str) -> None:
-        if self.open and not self.after:  # nor the blanks between the roots, which libxml2 puts in neither
+        if self.open:  # not the blanks between the roots, which libxml2 puts in neither
             self.builder.data(_NOT_XML.sub("", data))
 
     def close(self) -> Any:
         if self.cut is not None:  # lxml closes a target an exception stopped too: its tree stays as it was cut
             return self.cut
-        if self.depth:
+        for _ in range(self.depth):  # the root and `strays`, both `<html>`
             self.builder.end("html")
-        return self.builder.close()
+        tree = self.builder.close()
+        if self.strays is not None:  # the root's last element
+            tree.remove(self.strays)
+            _strays_joined(tree, [self.strays])
+        return tree
 
     def said(self) -> str | None:
         """The warning that the page's elements were set so, naming the kinds most often; None when none was."""

@@ -688,13 +688,13 @@ def test_what_follows_a_part_nested_over_2048_levels_deep_is_kept(levels):
 
 @pytest.mark.parametrize("after", ["\n<script>ga('send', 'pageview');</script>", "\n<p>Page générée en 0.02 s</p>",
                                    "</body></html> x", "\n<!-- cached -->\n",
-                                   "<p>Page générée en 0.02 s</p>"])
+                                   "<p>Page générée en 0.02 s</p>", "\n \n"])
 def test_what_follows_the_html_end_of_a_deep_page_goes_as_on_a_shallow_page(after):
-    """libxml2 gives what follows a page's `</html>` a second `<html>`, which its tree sets beside the first, and
-    trafilatura reads the first; the tree of a page nested too deep took the second (a tree builder keeps the last
-    root): the article was lost, the page an `empty_extraction`, or its main text "Page générée en 0.02 s" (a review);
-    then the first with the second's content in it, which a shallow page drops (another). Its text is the shallow
-    page's."""
+    """libxml2 gives what follows a page's `</html>` a second `<html>`, which its tree sets beside the first; the tree
+    of a page nested too deep took the second (a tree builder keeps the last root): the article was lost, the page an
+    `empty_extraction`, or its main text "Page générée en 0.02 s" (a review); then the first with the second's content
+    in it, which a shallow page dropped (another). Both put it in the page's `<body>` (`_strays_joined`), outside the
+    `<article>`: the text is the shallow page's, the article's alone."""
     def extracted(levels: int) -> Document:
         return extract_html(_doc(_deep_page("<div>" * levels + PARAGRAPH.format("mercredi") + "</div>" * levels)
                                  + after), CONFIG)
@@ -707,11 +707,12 @@ def test_what_follows_the_html_end_of_a_deep_page_goes_as_on_a_shallow_page(afte
     assert out.meta["extracted"]["title"] == "T" and len(out.warnings) == 1
 
 
-@pytest.mark.parametrize("after", ["<p>Page générée en 0.02 s</p>",
+@pytest.mark.parametrize("after", [f"<div>{PARAGRAPH.format('dimanche')}</div>",
                                    f"</html><html><body>{PARAGRAPH.format('dimanche')}</body></html>"])
-def test_a_second_root_of_a_deep_page_without_an_article_goes_as_on_a_shallow_page(after):
+def test_a_second_root_of_a_deep_page_without_an_article_is_read_as_on_a_shallow_page(after):
     """Without an `<article>`, trafilatura reads what a page's tree holds: a deep page's took the second root's text
-    (a review), which libxml2 sets beside the first and a shallow page's reading drops."""
+    (a review), which libxml2 sets beside the first and a shallow page's reading dropped. Both read it after the
+    page's, in its `<body>`, as a browser shows it (`_strays_joined`)."""
     def extracted(levels: int) -> Document:
         days = "".join(PARAGRAPH.format(day) for day in ("lundi", "mardi", "jeudi"))
         return extract_html(_doc(f"<html><body>{'<div>' * levels}{days}{'</div>' * levels}</body></html>{after}"),
@@ -720,7 +721,37 @@ def test_a_second_root_of_a_deep_page_without_an_article_goes_as_on_a_shallow_pa
     out, shallow = extracted(300), extracted(3)
     assert isinstance(out, Document) and isinstance(shallow, Document), (out, shallow)
     assert out.text == shallow.text and [line.split()[5] for line in out.text.splitlines()] == ["lundi", "mardi",
-                                                                                               "jeudi"]
+                                                                                               "jeudi", "dimanche"]
+
+
+STRAY_HEADER = ('<html><head><title>Special Guest | Vents contraires</title></head><body><ul><li><a href="/">Accueil'
+                '</a></li><li><a href="/theatre">Théâtre</a></li><li><a href="/musique">Musique</a></li></ul>'
+                '</body></html>\n')
+"""A page's header include, which ends the page (ventscontraires.net's, in fr-pages)."""
+
+
+@pytest.mark.parametrize("levels", [3, 300])
+def test_an_article_after_a_stray_html_end_is_read_as_a_browser_shows_it(levels):
+    """A header include that ends `</body></html>` before the article (ventscontraires.net, a QA pass): libxml2 puts
+    what follows in a second `<html>`, which trafilatura does not read, and the page's text was the header's menu, its
+    article of 178,000 characters lost. A browser shows it in the page's `<body>`, and so it is read, shallow or
+    deep."""
+    days = "".join(PARAGRAPH.format(day) for day in ("lundi", "mardi", "jeudi"))
+    page = f"{STRAY_HEADER}<div>{'<div>' * levels}<article><h1>Special Guest</h1>{days}</article>{'</div>' * levels}"
+    out = extract_html(_doc(page + "</div><script>x = 1;</script></body></html>"), CONFIG)
+    assert isinstance(out, Document), out
+    assert [line.split()[5] for line in out.text.splitlines() if line.startswith("Le ")] == ["lundi", "mardi", "jeudi"]
+    assert "Accueil" not in out.text
+
+
+@pytest.mark.parametrize("after", ["<script>ga('send', 'pageview');</script>", "<!-- cached 2024-01-02 -->", "\n  \n",
+                                   "<style>p { color: red }</style>\n<!-- x -->\n"])
+def test_junk_after_the_html_end_changes_nothing(after):
+    """What follows a page's `</html>` goes in its `<body>` (`_strays_joined`); a script, a style, a comment or blanks
+    there change neither its text nor its metadata."""
+    page = _deep_page("")
+    out, alone = extract_html(_doc(page + after), CONFIG), extract_html(_doc(page), CONFIG)
+    assert isinstance(out, Document) and (out.text, out.meta, out.warnings) == (alone.text, alone.meta, alone.warnings)
 
 
 FUZZ_TAGS = ("p div span b script style br a i table tr td th tbody li ul ol dl dd dt pre code font head body html "
@@ -745,12 +776,12 @@ def _random_page(rng: random.Random, tokens: int) -> str:
 def test_a_page_built_by_flattening_holds_the_text_libxml2s_tree_does(monkeypatch, levels):
     """`_Flattening` builds the tree libxml2 does, but for the elements over `FLAT_LEVELS` deep, which keep their text
     in its place: on 400 random pages (`_random_page`), and at 3 and 8 levels, which flatten most, the text is that of
-    the first root of libxml2's tree, which trafilatura reads (a second root's went in none, then in the first: reviews
-    found the page's text gone, then text a shallow page drops)."""
+    libxml2's tree, its later roots' content in the first's `<body>` (`_strays_joined`: a second root's went in none,
+    then in the first: reviews found the page's text gone, then text a shallow page dropped)."""
     from lxml.etree import fromstring
     from lxml.html import HTMLParser
 
-    from cleaner.html import _Flattening
+    from cleaner.html import _Flattening, _strays_joined
 
     monkeypatch.setattr("cleaner.html.FLAT_LEVELS", levels)
     rng, options = random.Random(levels), {"collect_ids": False, "default_doctype": False, "encoding": "utf-8",
@@ -758,8 +789,9 @@ def test_a_page_built_by_flattening_holds_the_text_libxml2s_tree_does(monkeypatc
     for _ in range(400):
         page = _random_page(rng, rng.randint(5, 300)).encode()
         built, libxml2s = (fromstring(page, parser=HTMLParser(target=_Flattening(100_000), **options)),
-                           fromstring(page, parser=HTMLParser(**options)))
-        assert "".join(built.xpath("//text()")) == "".join(libxml2s.getroottree().getroot().xpath(".//text()")), page
+                           fromstring(page, parser=HTMLParser(**options)).getroottree().getroot())
+        _strays_joined(libxml2s, list(libxml2s.itersiblings()))
+        assert "".join(built.xpath("//text()")) == "".join(libxml2s.xpath(".//text()")), page
 
 
 def test_a_page_trafilatura_cannot_read_for_its_depth_is_not_said_unparsed(monkeypatch):
