@@ -2063,9 +2063,10 @@ def _stated_dates(tree: Any) -> tuple[set[str], set[str], set[str]]:
     return published, dated | published, updated | set(filter(None, map(given_date, marked)))
 
 
-FRAME_WORDS = ("widget", "sidebar", "related", "recent")
+FRAME_WORDS = ("widget", "sidebar", "related", "recent", "secondary")
 """The words of a class or id of a page's frame: a sidebar, a widget (`widget widget_recent_entries`), related or
-recent posts."""
+recent posts, a secondary column (WordPress's `<div id="secondary">` sidebar; Al Jazeera's `<div
+class="articleOpinion-secondary col-secondary">`, whose list of most read opinions gave its page another's author)."""
 _FRAME_CLASS = _class_words(*FRAME_WORDS)
 _FRAMES = "//body//*[self::aside or self::nav or self::footer or @class or @id]"
 """The elements that may be frames (`_is_frame` tells): `<aside>`, `<nav>`, `<footer>`, and those of a class or id,

@@ -1337,6 +1337,25 @@ def test_a_teasers_author_in_the_pages_frame_is_no_byline(byline, author):
     assert clean({"id": "p", "html": page}).author == author
 
 
+MOST_READ = ('<div class="articleOpinion-secondary col-secondary"><div class="opinionHighlightList">'
+             '<a href="/opinions/x">Mexican drug cartels are worse than ISIL</a> '
+             '<span class="opinionHighlightList-author">by <a href="/profiles/musa">Musa al-Gharbi</a></span>'
+             '</div></div>')
+"""Al Jazeera America's list of most read opinions and their authors, in the page's secondary column."""
+
+
+@pytest.mark.parametrize(("byline", "author"), [
+    ("", None),  # fr-pages 2014_4_volunter-tourism…: its byline is of a class trafilatura does not read
+    ('<p class="byline">Par <span class="author">Rafia Zakaria</span></p>', "Rafia Zakaria"),
+])
+def test_a_teasers_author_in_a_secondary_column_is_no_byline(byline, author):
+    """trafilatura took the author of the first of Al Jazeera America's most read opinions, in its `<div
+    class="articleOpinion-secondary col-secondary">`, for the page's (a QA pass): a secondary column is the page's
+    frame, as a sidebar is."""
+    page = UNSIGNED.replace("</article>", f"</article>{MOST_READ}").replace("<h1>", f"{byline}<h1>")
+    assert clean({"id": "p", "html": page}).author == author
+
+
 def test_the_fr_pages_teaser_aside_longer_than_half_its_short_article_holds_no_article():
     """The page itself (fr-pages article_paroles-de-175): its `<aside>` of the section's articles and authors shows more
     than half as many letters as its short article, and a frame counted as holding the article by that alone gave the
