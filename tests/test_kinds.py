@@ -386,6 +386,14 @@ MARKERS_AFTER_A_SPACE = [
     ("lg.wire-credit", "lg", "Bonna bateekebwa mu kalantiini okumala ssabbiiti bbiri.", "URN", ""),
     ("om.video-credits", "om", "Marii biyyaalessaa Itoophiyaafi kaan irrattis gaafanneerra.", "Viidiyoon: Eliyaas Muluugeetaafi Yaadataa Birhaanuu", ""),
     ("sw.social-call", "sw", "Nini maoni yako kuhusu hili?", "Sema nasi kwenye ukurasa wa Facebook, BBCSwahili.", ""),
+    ("ig.related-label", "ig", "Ụlọọrụ MMM mechara kụsasịa n’afọ 2019.", "Akụkọ ndị yitere nke a:", ""),
+    ("ig.media-prompt", "ig", "Mkparịtaụka a ga-amalite na BBC News Igbo Facebook.", "Pịa aka ebe a, ka i gaa. ",
+     "Kwa ọnwa atọ, BBC Igbo na-eme ya."),
+    ("ig.said-teaser", "ig", "Achalla sị na ha nwere ihe jikọrọ ha na Naịjirịa.",
+     "Lee ihe Nnia Nwodo kwuru maka atụmatụ referendum ahụ:", ""),
+    ("ha.gallery-rights", "ha", "Sai dai azumin na bana ya zo ne cikin dokar kulle.",
+     "Dukkan hotunan mallakar Getty Images ne", ""),
+    ("sw.related-label", "sw", "TPLF wanasonga mbele kuelekea Addis Ababa.", "Pia uanweza kusoma:", ""),
 ]
 
 
