@@ -1498,6 +1498,22 @@ SITE_PAGES = {
     "2017_06_24_francoise-verges-politologue-comment-le-capitalisme-gere-t-il-le-ventre-des-femmes-racisees_": (
         ["Un article du site Alternative libertaire"], ["Françoise Vergès revient dans cette interview"],
         {"fr.repost-credit"}),
+    # the sidebar's bibliography and nameless guests, with none of page-end's tabs above them (a QA pass)
+    "la-grande-table-2eme-partie_mobiliser-fanon?xtmc=fanon&xtnp=1&xtcr=15": (
+        ["Bibliographie", "Roberto BeneduceEditions Karthala", "- Médecin, psychiatre et anthropologue"],
+        ["Pour écouter la première partie de l'émission avec le compositeur Max Richter, cliquez-ici."],
+        {"radiofrance.sidebar-bibliography"}),
+    "la-grande-table-2eme-partie_la-lutte-contre-les-stereotypes-favorise-t-elle-vraiment": (
+        ["- Philosophe de la pensée féministe"], ["-Run the world , Beyonce\nPour réécouter la première partie"],
+        {"radiofrance.guests-without-names"}),
+    "les-nuits-de-france-culture_angela-davis-pour-detruire-les-racines-du-racisme-il-faut": (
+        ["- Militante américaine communiste"], ["- Archive INA-Radio France"], {"radiofrance.guests-without-names"}),
+    "lsd-la-serie-documentaire_masculins-est-ce-ainsi-que-les-hommes-se-vivent-24-combattre-les-heros-construction-"
+    "deconstruction": (["Bibliographie", "Olivia GazaléRobert Laffont, 2017"],
+                       ["Une série documentaire de Juliette Boutillier"], {"radiofrance.sidebar-bibliography"}),
+    # the programme's own reading list, its heading the sidebar's word: it stays
+    "lsd-la-serie-documentaire_place-aux-gros-14-tous-grossophobes": (
+        [], ["Bibliographie\nObésités : Le poids des mots"], set()),
 }
 
 
