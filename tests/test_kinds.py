@@ -114,10 +114,11 @@ def test_truncate_never_at_the_articles_own_lead_in_to_its_list(lead_in):
     assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == text
 
 
-@pytest.mark.parametrize("marker", ["More from the World Cup:", "À voir également sur Le HuffPost:", "More from Reuters:"])
+@pytest.mark.parametrize("marker", ["More from the World Cup:", "À voir également sur Le HuffPost:",
+                                    "More from Reuters:", "Voir aussi sur axellemag.be :", "Read more on bbc.co.uk:"])
 def test_truncate_on_a_marker_that_names_a_section_or_site(marker):
-    """A marker's extra words that name something (capitalised) keep it a marker, colon or not (MasakhaNEWS
-    eng-dev-258, a fr-pages HuffPost page)."""
+    """A marker's extra words that name something (capitalised, or a site's name in lower case) keep it a marker, colon
+    or not (MasakhaNEWS eng-dev-258, a fr-pages HuffPost page; "À lire sur axellemag.be :" was read as a lead-in)."""
     text = f"{ARTICLE}\n{marker}\nMarkets rally\nOil prices fall"
     assert run_rules(Document(id="t", text=text), [RELATED], Context()).text == ARTICLE
 

@@ -1722,11 +1722,12 @@ def test_sites_made_once_and_joined_by_a_rule_are_those_made_for_it(sources):
 
 def test_a_truncate_rules_untouched_example_says_which_condition_failed(tmp_path, in_process):
     """A truncate rule's remove example "is not touched", with no reason, where regex, extract and ticker rules say
-    why: a QA pass's user spent longest of the hour finding that "À lire sur axellemag.be :" is a lead-in (a colon,
-    no capitalised word after the marker). It says which condition failed: of the last marker line the rule tried, else
-    of the first line that opens with a marker and is none."""
+    why: a QA pass's user spent longest of the hour finding that "À lire sur axellemag.be :" was a lead-in (a colon,
+    no capitalised word after the marker; a site's name now names something, as a capital does). It says which
+    condition failed: of the last marker line the rule tried, else of the first line that opens with a marker and is
+    none."""
     before = "Un paragraphe assez long pour qu'il y ait du texte avant le marqueur de la liste, bien au-delà."
-    cases = (f"{before}\nÀ lire sur axellemag.be :\n- Une journée à la mer",
+    cases = (f"{before}\nÀ lire sur ce sujet :\n- Une journée à la mer",
              f"{before}\nÀ lire sur le site de nos amis belges\n- Une journée à la mer",
              "Court.\nÀ lire sur\n- Une journée à la mer",
              f"{before}\nÀ lire sur\n" + " ".join(["Un paragraphe qui se lit comme de la prose et finit bien."] * 5),
@@ -1740,8 +1741,8 @@ def test_a_truncate_rules_untouched_example_says_which_condition_failed(tmp_path
     out = in_process("rules", "check", str(pack), "--alone").stdout
     whys = [line.rsplit(" (", 1)[1] for line in out.splitlines() if "is not touched" in line]
     assert whys == [
-        "'À lire sur axellemag.be :' ends in a colon and no word after the marker is capitalised: it reads as the "
-        "article announcing its own list, not as a marker)",
+        "'À lire sur ce sujet :' ends in a colon and no word after the marker is capitalised nor a site's name: it "
+        "reads as the article announcing its own list, not as a marker)",
         "'À lire sur le site de nos amis belges' holds more than marker_extra_words = 3 words after the marker)",
         "'À lire sur' has under min_before_chars = 80 characters of text before it)",
         *["what follows 'À lire sur' is no list: a line over max_line_chars = 250, or more than max_prose_lines = 1 "

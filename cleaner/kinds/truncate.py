@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Literal
@@ -73,8 +74,8 @@ class TruncateRule(Rule):
             line = view.lines[i].text.strip()
             after = [m for m in self.keys if key.startswith(m) and len(key) > len(m) and key[len(m)] in " :"]
             if any(_lead_in(line, len(m.split())) for m in after):
-                near = near or (f"{shown(line)} ends in a colon and no word after the marker is capitalised: it "
-                                "reads as the article announcing its own list, not as a marker")
+                near = near or (f"{shown(line)} ends in a colon and no word after the marker is capitalised nor a "
+                                "site's name: it reads as the article announcing its own list, not as a marker")
             elif after:
                 near = near or (f"{shown(line)} holds more than marker_extra_words = {self.marker_extra_words} "
                                 "words after the marker")
@@ -187,8 +188,13 @@ class TruncateRule(Rule):
         return int(word_count(text) >= self.prose_words and ends_sentence(text))
 
 
+SITE = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}:?")
+"""A site's name as a word, `axellemag.be` (its colon glued or not): a dot before letters, so no number nor "etc."."""
+
+
 def _lead_in(line: str, marker_words: int) -> bool:
-    """Whether `line`, a marker and more words, ends in a colon with none of the words after the marker's
-    capitalised: the article announcing its own list, not a marker naming a source or section."""
+    """Whether `line`, a marker and more words, ends in a colon with none of the words after the marker a name
+    (capitalised, or a site's, "À lire sur axellemag.be :"): the article announcing its own list, not a marker naming
+    a source or section."""
     words = [w for w in line.split() if any(c.isalnum() for c in w)]  # no bullet, no spaced colon
-    return line.rstrip().endswith(":") and not any(w[:1].isupper() for w in words[marker_words:])
+    return line.rstrip().endswith(":") and not any(w[:1].isupper() or SITE.fullmatch(w) for w in words[marker_words:])
