@@ -2205,6 +2205,46 @@ def test_a_romance_last_line_or_a_reported_quote_is_no_trailing_headline(line):
     assert clean(Document(id="x", text=text)).text == text
 
 
+@pytest.mark.parametrize("noise, rule", [
+    ("À lire sur axellemag.be :\n- Une journée avec Anita, femme de ménage à l’ULB\n- Karen Messing dévoile les "
+     "souffrances invisibles au travail", "generic.related-list"),
+    ("Sur le même sujet : « Les filles, grandes oubliées des loisirs publics »", "fr.read-also-inline"),
+    ("Ce texte est paru dans la newsletter hebdomadaire de Titiou Lecoq. Pour vous abonner c'est ici. Pour la lire en "
+     "entier:", "fr.newsletter-call"),
+    ("Pour écouter nos podcasts, rendez-vous sur le site de Cheek Magazine, SoundCloud et iTunes.",
+     "fr.newsletter-call"),
+    ("Commentaires\nConnectez-vous, rejoignez la communauté\ndu journal CNRS", "fr.comments-header"),
+    ("Les points de vue, les opinions et les analyses publiés dans cette rubrique n’engagent que leur auteur. "
+     "Ils ne sauraient constituer une quelconque position du CNRS.", "fr.opinion-disclaimer"),
+])
+def test_fr_pages_related_links_promos_and_disclaimers_go(noise, rule):
+    """Noise a QA pass over fr-pages found left at the end of French pages (axellemag.be, CNRS Le journal, slate.fr,
+    Cheek): a related list whose marker names its site in lower case, a related title in quotes, a newsletter's and
+    a podcast's calls, a comment prompt over two lines and a disclaimer."""
+    body = "Le ministre a présenté son plan mardi devant les députés, qui l'ont accueilli avec scepticisme."
+    out = clean(Document(id="x", text=f"{body}\n{noise}", lang="fr"))
+    assert out.text == body
+    assert rule in {e.rule for e in out.edits}
+
+
+SPIP_BODY = "Le collectif rappelle que la pénalisation des clients met en danger les travailleuses du sexe."
+COLUMN_BODY = "Rafia Zakaria is an attorney and the author of a book on Pakistan."
+
+
+@pytest.mark.parametrize("text, lang, rule, kept", [
+    (f"Accueil du site > Nos luttes > Travail sexuel : pourquoi pénaliser les clients est une (...)\n{SPIP_BODY}",
+     "fr", "fr.breadcrumb", SPIP_BODY),
+    (f"{COLUMN_BODY}\nThe views expressed in this article are the author's own and do not necessarily reflect Al "
+     "Jazeera America's editorial policy.", "en", "en.opinion-disclaimer", COLUMN_BODY),
+])
+def test_a_spip_breadcrumb_and_an_english_disclaimer_go(text, lang, rule, kept):
+    """SPIP's "Accueil du site > …" breadcrumb, its last step cut short with "(...)", opening the text, and an
+    opinion column's disclaimer in English (fr-pages 714 and 390, a QA pass)."""
+    out = clean(Document(id="x", text=text, lang=lang))
+    assert out.text == kept
+    assert rule in {e.rule for e in out.edits}
+
+
 @pytest.mark.parametrize("line, rule", [
     ("Sign up to My Sport to follow snooker news on the BBC app.", "en.newsletter-call"),
     ("You can use our interactive tool to find out which unions are on strike at your local ambulance service:",
