@@ -2607,6 +2607,22 @@ def test_a_long_block_of_a_pull_quotes_class_is_no_pull_quote():
     assert extract_html(_doc(page), CONFIG).text.splitlines() == PARAGRAPHS * 2
 
 
+def test_the_lines_a_page_marks_as_headings_are_in_its_metadata():
+    """`meta["extracted"]["headings"]`: the lines of the text in an `<h2>` to `<h4>`, or in a paragraph that is one
+    `<strong>` alone (AWID's, fr-pages 637), which the rules may read (`Context.headings`); not an `<h5>` (Sciences et
+    Avenir's pull quote, fr-pages 518), a bold paragraph in a `<blockquote>`, nor bold words in a sentence."""
+    page = (f"<html><body><article><h1>Titre</h1><p>{PARAGRAPHS[0]}</p><h3>«Ce fut pour nous l'effet d'une bombe»</h3>"
+            f"<p>{PARAGRAPHS[1]}</p><p><strong>« Ne nous libérez pas, on s’en charge »</strong></p>"
+            "<h5>Il est très difficile de se libérer des stéréotypes\" - Françoise Héritier</h5>"
+            "<blockquote><p><b>« Une citation en gras »</b></p></blockquote>"
+            f"<p>Un texte <strong>en gras</strong> dans une phrase.</p><p>{PARAGRAPHS[2]}</p></article></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert "« Une citation en gras »" in out.text.splitlines() and "Françoise Héritier" in out.text
+    assert out.meta["extracted"]["headings"] == ["«Ce fut pour nous l'effet d'une bombe»",
+                                                 "« Ne nous libérez pas, on s’en charge »"]
+    assert "headings" not in extract_html(_doc(ARTICLE), CONFIG).meta["extracted"]
+
+
 @pytest.mark.parametrize("paragraph, shown", [
     ("<p>Le ministre a dit que <span class='exergue'>la situation est grave et exige une réponse rapide</span> devant "
      "les élus.</p>", "Le ministre a dit que la situation est grave et exige une réponse rapide devant les élus."),
