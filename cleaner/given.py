@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .html import page_author, page_source, page_title
+from .html import HEADINGS, page_author, page_source, page_title
 from .models import FIELDS, Cleaned, Document, given_field
+from .text import line_key
 
 _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author", "section": "section"}
 """Cleaned field ← the key of the page metadata that trafilatura found or the page states (`meta["extracted"]`)."""
@@ -52,6 +53,15 @@ def page_metadata(meta: dict[str, Any], html: bool) -> dict[str, Any]:
 def given_author(doc: Document) -> str | None:
     """The author `doc` came with (`given_fields`), which a rule may read (`kinds.Context.author`)."""
     return given_fields(doc, ("author",)).get("author", (None, ""))[0]
+
+
+def page_headings(doc: Document) -> frozenset[str]:
+    """The `line_key` of each line `doc`'s page marks as a heading (`html.HEADINGS` of its `page_metadata`), which a
+    rule may read (`kinds.Context.headings`); none for a text."""
+    headings = page_metadata(doc.meta, bool(doc.html)).get(HEADINGS)
+    if not isinstance(headings, list):
+        return frozenset()
+    return frozenset(key for line in headings if isinstance(line, str) and (key := line_key(line)))
 
 
 def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:

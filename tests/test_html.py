@@ -2623,6 +2623,21 @@ def test_the_lines_a_page_marks_as_headings_are_in_its_metadata():
     assert "headings" not in extract_html(_doc(ARTICLE), CONFIG).meta["extracted"]
 
 
+def test_a_quoted_heading_stays_where_its_page_marks_it():
+    """fr-pages 346 (Slate): `<h3>«Ce fut pour nous l'effet d'une bombe»</h3>`, a photo's caption and a lead-in, then
+    the paragraph quoting it; `generic.pull-quote` took the heading for a pull quote. The page's mark keeps it; the
+    same text as a text record loses it, as before: its own `extracted` is no page's metadata."""
+    heading = "«Ce fut pour nous l'effet d'une bombe»"
+    page = (f"<html><body><article><h1>La méthode Karman</h1><p>{PARAGRAPHS[0]}</p><h3>{heading}</h3>"
+            "<p>Des militantes du MLAC en 1973.</p><p>Au printemps, une brochure circule dans les facultés.</p>"
+            f"<p>{heading}, se souvient Jeanne, qui avait alors vingt-cinq ans.</p><p>{PARAGRAPHS[2]}</p>"
+            "</article></body></html>")
+    out = clean({"id": "p", "html": page}, CONFIG)
+    assert heading in out.text.splitlines(), out.text
+    text = clean({"id": "t", "text": out.document.text, "extracted": {"headings": [heading]}}, CONFIG)
+    assert text.text.splitlines() == [line for line in out.text.splitlines() if line != heading]
+
+
 @pytest.mark.parametrize("paragraph, shown", [
     ("<p>Le ministre a dit que <span class='exergue'>la situation est grave et exige une réponse rapide</span> devant "
      "les élus.</p>", "Le ministre a dit que la situation est grave et exige une réponse rapide devant les élus."),

@@ -10,6 +10,7 @@ from cleaner import Config, Document
 from cleaner.engine import run_rules
 from cleaner.kinds import Context
 from cleaner.packs import load_rules
+from cleaner.text import line_key
 from cleaner.view import View
 
 RULES = load_rules(Config.load())
@@ -854,6 +855,20 @@ def test_a_pull_quote_goes_with_the_attribution_on_its_line_or_without_one(quote
         "epigraph", "subheading", "pull-quote-over-its-paragraph"])
 def test_a_line_that_is_no_pull_quote_stays(lines):
     assert _pull_quotes_cleaned(*lines) == "\n".join(lines)
+
+
+def test_a_quotation_its_page_marks_as_a_heading_stays():
+    """Slate's `<h3>` subheadings are quotations that a paragraph of their part says again, past a photo's caption or
+    a lead-in (fr-pages 346, 359, 377: 8 on 6 pages): read as text alone, one is a pull quote; a line the page marks
+    as a heading (`Context.headings`) stays, and a pull quote it does not mark still goes."""
+    heading = "«Ce fut pour nous l'effet d'une bombe»"
+    lines = [ARTICLE, heading, "Des militantes du MLAC en 1973.", "Au printemps, une brochure circule.",
+             "«Ce fut pour nous l'effet d'une bombe», se souvient Jeanne, qui avait alors vingt-cinq ans.", SAID,
+             QUOTED, "Johanna Benamrouche, Féministe contre le cyberharcèlement", ARTICLE]
+    headed = Context(headings=frozenset({line_key(heading)}))
+    cleaned = run_rules(Document(id="t", text="\n".join(lines)), [PULL_QUOTE], headed).text
+    assert cleaned == "\n".join(lines[:6] + [ARTICLE])
+    assert heading not in _pull_quotes_cleaned(*lines).splitlines()
 
 
 def test_the_name_under_a_pull_quote_goes_only_when_it_reads_as_one():

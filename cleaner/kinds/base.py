@@ -29,6 +29,8 @@ class Context:
     author: str | None = None
     """The document's author: the one a rule lifted, once one has (`engine.rule_context`), else the one it came with
     (its record's, else its page's: `given.given_fields`)."""
+    headings: frozenset[str] = frozenset()
+    """The `line_key` of each line the document's page marks as a heading (`given.page_headings`); none for a text."""
 
 
 class KeepExample(BaseModel):

@@ -10,7 +10,7 @@ from typing import Literal
 import regex
 from pydantic import Field
 
-from ..text import ends_sentence
+from ..text import ends_sentence, line_key
 from ..view import Hit, Line, View
 from .base import Context, Rule, register, run_hits
 
@@ -48,10 +48,11 @@ class PullQuoteRule(Rule):
     repeats, a poem's refrain): the line goes only when a name follows it (see `ATTRIBUTION`, or a short line the text
     holds again: the same name under every pull quote), which goes too, or when a longer line that is not the paragraph
     right above it, nor, for words that end no sentence (a heading's), the one right below it, quotes its words
-    (`quoted_again`). The first line
-    of a text stays: a headline that the article's first paragraph repeats is no pull quote. A sentence the text
-    says once never goes, nor either of two copies of one line (neither is the longer), nor a quotation that goes on
-    from the paragraph before it, which left it open (`left_open`).
+    (`quoted_again`). The first line of a text stays: a headline that the article's first paragraph repeats is no pull
+    quote; so does a line its page marks as a heading (`Context.headings`: Slate's `<h3>«Ce fut pour nous l'effet d'une
+    bombe»</h3>`, which a paragraph quotes under a caption). A sentence the text says once never goes, nor either of
+    two copies of one line (neither is the longer), nor a quotation that goes on from the paragraph before it, which
+    left it open (`left_open`).
 
     Runs with the extractions, after every truncation and comment thread is cut: a comment quoting the article is
     gone by then. Each line is read once, and only the quotations' runs are looked for, so the time grows with the
@@ -65,9 +66,10 @@ class PullQuoteRule(Rule):
 
     phase = 3
 
-    def quotes(self, view: View) -> dict[int, list[str]]:
-        """The lines that may be pull quotes, by index: the words of their quotation. A few scans of the text find the
-        lines a quotation mark opens or an attribution ends; the line breaks before each are counted from the last."""
+    def quotes(self, view: View, headings: frozenset[str]) -> dict[int, list[str]]:
+        """The lines that may be pull quotes, by index: the words of their quotation; not a line the page marks as a
+        heading (`headings`, line keys: `Context.headings`). A few scans of the text find the lines a quotation mark
+        opens or an attribution ends; the line breaks before each are counted from the last."""
         text = view.text
         shaped = sorted(m.end() for pattern in (OPENING, *CLOSING) for m in pattern.finditer(text))
         if not shaped:
@@ -77,7 +79,7 @@ class PullQuoteRule(Rule):
         for at in shaped:
             i, last = i + text.count("\n", last, at), at
             line = lines[i].text
-            if i in found or i <= first or len(line) > self.max_chars:
+            if i in found or i <= first or len(line) > self.max_chars or (headings and line_key(line) in headings):
                 continue
             glued = GLUED.search(line)
             if glued or QUOTATION.fullmatch(line):
@@ -95,7 +97,7 @@ class PullQuoteRule(Rule):
         return sum(covered) >= self.min_share * len(words)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        quotes = self.quotes(view)
+        quotes = self.quotes(view, ctx.headings)
         if not quotes:
             return iter(())
         lines = view.lines
