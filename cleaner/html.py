@@ -168,6 +168,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _first_og_url(tree)
             head_fixed = _repair_head(tree, where)
             _pull_quotes_dropped(tree)
+            _repeated_quotes_dropped(tree)
             _captions_and_players_dropped(tree)
             _buttons_dropped(tree)
             _articles_joined(tree)
@@ -1071,6 +1072,75 @@ def _pull_quotes_dropped(tree: Any) -> None:
         if (element.tag in PULL_QUOTE_BLOCKS and PULL_QUOTE_CLASS.search(element.get("class"))
                 and len(_element_text(element)) <= PULL_QUOTE_CHARS and _set_aside(element)):
             element.drop_tree()
+
+
+QUOTE_CLASS = _class_words("citation")
+"""A class that says its element is a quotation: a word of it (whole, or between hyphens or underscores) "citation"
+(CNRS Le journal's `<div class="citation left">`), in any case."""
+REPEATED_QUOTE_SHARE = 0.8
+"""The least share of a quotation block's word pairs that another paragraph of its article holds for the block to be a
+pull quote (`_repeated_quotes_dropped`): fr-pages's lowest is 0.88, CNRS Le journal's "Les femmes ont moins d’emprise
+sur la ville et les innovations apportées ne compensent pas ces inégalités." over "les femmes ont moins d’emprise sur
+la ville que les hommes, …, et les innovations apportées à la ville ne compensent pas, loin de là, ces inégalités"."""
+REPEATED_QUOTE_WORDS = 6
+"""The fewest words a pull quote that no class names holds: a shorter block (a post's title in an embed, "Conférences
+gesticulées") that a paragraph holds again is no sign of a pull quote."""
+_WORD = re.compile(r"[^\W_]+")
+"""A text's words, as a quotation and a paragraph are compared (as the `pullquote` kind compares a pull quote's copies):
+case, punctuation, quotes and spaces set aside."""
+
+
+def _repeated_quotes_dropped(tree: Any) -> None:
+    """The page without the pull quotes that no class names (`_pull_quotes_dropped`): a quotation block shaped as one
+    (`_quote_shaped`) whose words another paragraph of its article (its `<article>`, else the page) says again
+    (`_said_again`): a pull quote repeats the article's text, a quotation is not written twice. trafilatura kept them
+    as lines (found by a QA pass): Cheek's `<blockquote><p>“<em>Le genre est un sujet tabou, …</em>”</p>` over the
+    answer that says it, and CNRS Le journal's `<div class="citation left">`, a line a few words, its first one lost.
+    A block holding another is their wrapper (`<div class="wrapper-citation">` around the quotation and its paragraph),
+    no quotation. Neither those blocks' paragraphs count, nor the comments', whose replies quote each other and the
+    article."""
+    blocks = dict.fromkeys([*tree.iter("blockquote"), *_classed(tree, ("citation",))])
+    shaped = dict.fromkeys(element for element in blocks if _quote_shaped(element))
+    quotes = [quote for quote in shaped if not any(inner in shaped for inner in quote.iterdescendants())]
+    quoted = {inner for quote in quotes for inner in quote.iter()}
+    paragraphs: dict[Any, list[set[tuple[str, str]]]] = {}
+    for quote in quotes:
+        article = next((a for a in quote.iterancestors() if a.tag in ("article", "body")), quote.getroottree())
+        if article not in paragraphs:
+            paragraphs[article] = [_word_pairs(_element_text(p)) for p in article.xpath(f".//p[not({_IN_COMMENTS})]")
+                                   if p not in quoted]
+        if _said_again(_word_pairs(_element_text(quote)), paragraphs[article]):
+            quote.drop_tree()
+
+
+_TEXT_BEFORE = "preceding::text()[normalize-space()][not(parent::script or parent::style)][1]"
+"""The last text before an element that is shown: its scripts' and styles' aside."""
+
+
+def _quote_shaped(element: Any) -> bool:
+    """Whether an element may be a pull quote that no class names: a `<blockquote>` or a block of a quotation's class
+    (`QUOTE_CLASS`) of `REPEATED_QUOTE_WORDS` to `PULL_QUOTE_CHARS`, set aside (`_set_aside`), outside the comments,
+    and that no text before it introduces with a colon (a blog's erratum on fr-pages, "J’ai écrit :" over the sentence
+    of the article it corrects)."""
+    if element.tag != "blockquote" and not (element.tag in PULL_QUOTE_BLOCKS
+                                            and QUOTE_CLASS.search(element.get("class", ""))):
+        return False
+    text = _element_text(element)
+    if len(_WORD.findall(text)) < REPEATED_QUOTE_WORDS or len(text) > PULL_QUOTE_CHARS or not _set_aside(element):
+        return False
+    before = element.xpath(_TEXT_BEFORE)
+    return not (before and before[0].rstrip().endswith(":")) and not element.xpath(_IN_COMMENTS)
+
+
+def _word_pairs(text: str) -> set[tuple[str, str]]:
+    """The pairs of consecutive words of `text` (`_WORD`), case folded."""
+    words = _WORD.findall(text.casefold())
+    return set(zip(words, words[1:]))
+
+
+def _said_again(pairs: set[tuple[str, str]], paragraphs: list[set[tuple[str, str]]]) -> bool:
+    """Whether one of `paragraphs` holds at least `REPEATED_QUOTE_SHARE` of a quotation's word `pairs`."""
+    return any(len(pairs & paragraph) >= REPEATED_QUOTE_SHARE * len(pairs) for paragraph in paragraphs)
 
 
 def _buttons_dropped(tree: Any) -> None:

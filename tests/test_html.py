@@ -2717,3 +2717,50 @@ def test_articles_that_hold_no_prose_or_are_beside_another_stay_out(beside):
     article = "<article><h1>Titre</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>"
     page = f"<html><body><main>{article}{beside.format(PARAGRAPHS[0][:90], PARAGRAPHS[1])}</main></body></html>"
     assert extract_html(_doc(page), CONFIG).text.splitlines() == ["Titre", *PARAGRAPHS]
+
+
+ANSWER = ("Je me suis rendu compte que les gens ne savaient pas vraiment ce que c’était. C’est un sujet tabou, dès "
+          "qu’on en parle, ça explose, ça touche les gens dans leur essence. On voulait simplement en parler.")
+"""An interview's answer (fr-pages `lea-domenach-…`, Cheek), which the pull quotes of
+`test_a_quotation_block_the_article_says_again_is_a_pull_quote` repeat or reword."""
+
+
+@pytest.mark.parametrize("quote", [
+    # Cheek's: quoted, reworded ("Le genre est un sujet tabou" where the answer says "C’est un sujet tabou")
+    "<blockquote><p>“<em>Le genre est un sujet tabou, dès qu’on en parle, ça explose, ça touche les gens dans leur "
+    "essence.</em>”</p></blockquote>",
+    "<blockquote><p>C’est un sujet tabou, dès qu’on en parle, ça explose, ça touche les gens.</p></blockquote>",
+    # CNRS Le journal's: a line a few words, beside the paragraph that says it
+    "<div class='citation left'>Les gens ne savaient pas<br>vraiment ce que<br>c’était: un sujet<br>tabou.</div>",
+])
+def test_a_quotation_block_the_article_says_again_is_a_pull_quote(quote):
+    """A `<blockquote>` or a block of class `citation`, set aside, whose words another paragraph of the article says
+    again is a pull quote that no class names: trafilatura kept it as a line of the text, a line a few words for CNRS
+    Le journal's, the first lost (found by a QA pass, fr-pages' Cheek and CNRS Le journal pages). It goes."""
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p><div class='wrapper-citation'>{quote}<div><p>{ANSWER}</p>"
+            f"</div></div><p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [PARAGRAPHS[0], ANSWER, *PARAGRAPHS[1:]]
+
+
+@pytest.mark.parametrize("before, quote, after", [
+    # a quotation the article does not say again
+    ("", "<blockquote><p>Nous ne sommes pas nés femmes, nous le devenons à force de gestes répétés.</p></blockquote>",
+     ""),
+    # introduced by the text before it: an erratum quoting the article's own sentence (fr-pages, a blog)
+    ("<p>J’ai écrit :</p>", "<blockquote><p>C’est un sujet tabou, dès qu’on en parle, ça explose.</p></blockquote>",
+     ""),
+    # too short to tell a pull quote by, or said again only by a comment
+    ("", "<blockquote><p>Un sujet tabou.</p></blockquote>", ""),
+    ("", "<blockquote><p>Nous ne sommes pas nés femmes, nous le devenons à force de gestes répétés.</p></blockquote>",
+     "<div id='comments'><div class='comment'><p>Vous écrivez : nous ne sommes pas nés femmes, nous le devenons à "
+     "force de gestes répétés. Je ne suis pas d’accord.</p></div></div>"),
+])
+def test_a_quotation_block_said_once_stays(before, quote, after):
+    """A quotation block that no other paragraph of the article says again, one the text introduces with a colon,
+    one too short, or one a comment repeats, is the article's: it stays."""
+    from lxml.html import fromstring
+
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p>{before}{quote}<p>{ANSWER}</p><p>{PARAGRAPHS[1]}</p>"
+            f"<p>{PARAGRAPHS[2]}</p>{after}</article></body></html>")
+    text = extract_html(_doc(page), CONFIG).text
+    assert _element_text(fromstring(quote)) in text.splitlines(), text
