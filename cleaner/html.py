@@ -167,6 +167,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _unbased(tree)
             _first_og_url(tree)
             head_fixed = _repair_head(tree, where)
+            _popups_dropped(tree)
             _pull_quotes_dropped(tree)
             _repeated_quotes_dropped(tree)
             _captions_and_players_dropped(tree)
@@ -1141,6 +1142,39 @@ def _word_pairs(text: str) -> set[tuple[str, str]]:
 def _said_again(pairs: set[tuple[str, str]], paragraphs: list[set[tuple[str, str]]]) -> bool:
     """Whether one of `paragraphs` holds at least `REPEATED_QUOTE_SHARE` of a quotation's word `pairs`."""
     return any(len(pairs & paragraph) >= REPEATED_QUOTE_SHARE * len(pairs) for paragraph in paragraphs)
+
+
+_CLOSES = re.compile(r"close[_-]+(.+)|(.+?)__close")
+"""A class token of a control that closes something, naming it: `close-definition`, `close_tooltip`, BEM's
+`tooltip__close` (not `quote-close`, a closing quotation mark's)."""
+
+
+def _popups_dropped(tree: Any) -> None:
+    """The page without its pop-ups, which a browser shows on a click, apart from the text: an inline element holding
+    the control that closes it, whose class names it (`_popup`). trafilatura glued them into the sentence (found by a
+    QA pass: CNRS Le journal's glossary, "sous l’angle du genreFermerConcept utilisé en sciences sociales…" of `<span
+    class='mot-definition'>genre</span><span class='definition'><span class='close-definition'>Fermer</span>Concept
+    …</span>`)."""
+    for control in _classed(tree, ("close",)):
+        if (popup := _popup(control)) is not None:
+            popup.drop_tree()
+
+
+def _popup(control: Any) -> Any | None:
+    """The inline element a control closes: the nearest of its ancestors in its line whose class the control's names
+    (`_CLOSES`; hyphens, underscores and case aside), or None."""
+    names = {_unhyphened(m[1] or m[2]) for m in map(_CLOSES.fullmatch, control.get("class", "").lower().split()) if m}
+    for parent in control.iterancestors():
+        if parent.tag in LINE_BREAKING or parent.tag == "body":
+            return None
+        if names & {_unhyphened(token) for token in parent.get("class", "").lower().split()}:
+            return parent
+    return None
+
+
+def _unhyphened(name: str) -> str:
+    """A class name without its hyphens and underscores (`pop-in` is `popin`)."""
+    return re.sub(r"[_-]+", "", name)
 
 
 def _buttons_dropped(tree: Any) -> None:

@@ -2764,3 +2764,19 @@ def test_a_quotation_block_said_once_stays(before, quote, after):
             f"<p>{PARAGRAPHS[2]}</p>{after}</article></body></html>")
     text = extract_html(_doc(page), CONFIG).text
     assert _element_text(fromstring(quote)) in text.splitlines(), text
+
+
+def test_a_popup_definition_is_no_words_of_the_sentence():
+    """A glossary's pop-up, an inline element holding the control that closes it (`close-definition` in `<span
+    class='definition'>`), was glued into its sentence: "sous l’angle du genreFermerConcept utilisé …" (found by a QA
+    pass, fr-pages' CNRS Le journal page). It goes; an element holding a control that does not name it stays."""
+    popup = ("<span class='mot-definition'>genre</span><span class='definition'><span class='close-definition' "
+             "title='Fermer'>Fermer</span >Concept utilisé en sciences sociales pour désigner les différences non "
+             "biologiques entre les femmes et les hommes.</span>")
+    kept = "<span class='quote'>« les mêmes droits<span class='quote-close'> »</span></span>"
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p><p>Nous préconisons une évaluation des politiques publiques "
+            f"sous l’angle du {popup}. Elle vise {kept} pour tous.</p><p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>"
+            "</article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines()[1] == (
+        "Nous préconisons une évaluation des politiques publiques sous l’angle du genre. Elle vise « les mêmes "
+        "droits » pour tous.")
