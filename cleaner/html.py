@@ -1156,7 +1156,7 @@ def _popups_dropped(tree: Any) -> None:
     class='mot-definition'>genre</span><span class='definition'><span class='close-definition'>Fermer</span>Concept
     …</span>`)."""
     for control in _classed(tree, ("close",)):
-        if (popup := _popup(control)) is not None:
+        if (popup := _popup(control)) is not None and popup.getparent() is not None:  # not gone with another control
             popup.drop_tree()
 
 

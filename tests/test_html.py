@@ -2769,14 +2769,17 @@ def test_a_quotation_block_said_once_stays(before, quote, after):
 def test_a_popup_definition_is_no_words_of_the_sentence():
     """A glossary's pop-up, an inline element holding the control that closes it (`close-definition` in `<span
     class='definition'>`), was glued into its sentence: "sous l’angle du genreFermerConcept utilisé …" (found by a QA
-    pass, fr-pages' CNRS Le journal page). It goes; an element holding a control that does not name it stays."""
+    pass, fr-pages' CNRS Le journal page). It goes, once when two controls close it (dropping it again failed); an
+    element holding a control that does not name it stays."""
     popup = ("<span class='mot-definition'>genre</span><span class='definition'><span class='close-definition' "
              "title='Fermer'>Fermer</span >Concept utilisé en sciences sociales pour désigner les différences non "
              "biologiques entre les femmes et les hommes.</span>")
-    kept = "<span class='quote'>« les mêmes droits<span class='quote-close'> »</span></span>"
+    closed_twice = ("<span class='definition'><button class='definition__close'>×</button><span "
+                    "class='close-definition'>Fermer</span>Processus par lequel un groupe obtient du pouvoir.</span>")
+    kept = "<span class='quote'>«\u00a0les mêmes droits<span class='quote-close'>\u00a0»</span></span>"
     page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p><p>Nous préconisons une évaluation des politiques publiques "
-            f"sous l’angle du {popup}. Elle vise {kept} pour tous.</p><p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>"
-            "</article></body></html>")
+            f"sous l’angle du {popup}. Elle vise {kept} et l’empowerment{closed_twice} pour tous.</p>"
+            f"<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></article></body></html>")
     assert extract_html(_doc(page), CONFIG).text.splitlines()[1] == (
         "Nous préconisons une évaluation des politiques publiques sous l’angle du genre. Elle vise « les mêmes "
-        "droits » pour tous.")
+        "droits » et l’empowerment pour tous.")
