@@ -46,7 +46,7 @@ from .dates import LATEST, given_date
 from .io.decoding import TAG, not_html, repair
 from .models import ARCHIVED, Cleaned, Document, Rejected, given_field, url_host
 from .report import counted, summary_of
-from .text import blank, ends_sentence, line_key
+from .text import WORDS, blank, ends_sentence, line_key
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
 """The keys `extract_html` may set in `meta["extracted"]` from trafilatura (its names; absent when not found)."""
@@ -1086,9 +1086,6 @@ la ville que les hommes, …, et les innovations apportées à la ville ne compe
 REPEATED_QUOTE_WORDS = 6
 """The fewest words a pull quote that no class names holds: a shorter block (a post's title in an embed, "Conférences
 gesticulées") that a paragraph holds again is no sign of a pull quote."""
-_WORD = re.compile(r"[^\W_]+")
-"""A text's words, as a quotation and a paragraph are compared (as the `pullquote` kind compares a pull quote's copies):
-case, punctuation, quotes and spaces set aside."""
 
 
 def _repeated_quotes_dropped(tree: Any) -> None:
@@ -1127,15 +1124,15 @@ def _quote_shaped(element: Any) -> bool:
                                             and QUOTE_CLASS.search(element.get("class", ""))):
         return False
     text = _element_text(element)
-    if len(_WORD.findall(text)) < REPEATED_QUOTE_WORDS or len(text) > PULL_QUOTE_CHARS or not _set_aside(element):
+    if len(WORDS.findall(text)) < REPEATED_QUOTE_WORDS or len(text) > PULL_QUOTE_CHARS or not _set_aside(element):
         return False
     before = element.xpath(_TEXT_BEFORE)
     return not (before and before[0].rstrip().endswith(":")) and not element.xpath(_IN_COMMENTS)
 
 
 def _word_pairs(text: str) -> set[tuple[str, str]]:
-    """The pairs of consecutive words of `text` (`_WORD`), case folded."""
-    words = _WORD.findall(text.casefold())
+    """The pairs of consecutive words of `text` (`WORDS`), case folded."""
+    words = WORDS.findall(text.casefold())
     return set(zip(words, words[1:]))
 
 

@@ -132,6 +132,10 @@ def blank(text: str) -> bool:
     return _BLANK.fullmatch(text) is not None
 
 
+WORDS = re.compile(r"[^\W_]+")
+"""A text's words, as copies of a text are compared (a pull quote and the paragraph saying it again): case,
+punctuation, quotes and ellipses set aside."""
+
 SPACE_RUN = re.compile(r"[^\S\n]{2,}")
 """A run of spaces (tabs, no-break spaces, …) inside a line, which `visible_length` counts as one."""
 

@@ -10,12 +10,10 @@ from typing import Literal
 import regex
 from pydantic import Field
 
-from ..text import ends_sentence, line_key
+from ..text import WORDS, ends_sentence, line_key
 from ..view import Hit, Line, View
 from .base import Context, Rule, register, run_hits
 
-WORDS = re.compile(r"[^\W_]+")
-"""A text's words, as the copies are compared: case, punctuation, quotes and ellipses set aside."""
 QUOTATION = re.compile("[«“„\"‹‘'].*[»”\"›’'][.!?…]*", re.DOTALL)
 """A line that is a quotation: a quotation mark opens it, one closes it (a full stop may follow)."""
 _NAME = (r"\p{Lu}[\p{L}\p{M}'’.-]*+(?:[^\S\n]++(?:(?:de|du|des|da|di|del|van|von|le|la|al|el|ben|bin|dos)[^\S\n]++)?"
