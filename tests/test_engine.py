@@ -549,6 +549,32 @@ def test_an_author_with_an_abbreviations_stop_or_seven_words_is_a_name(author):
     assert out.text.endswith(ARTICLE_END), out.text
 
 
+BIO = "Sociologue et militant du Front Uni des Immigrations et des Quartiers Populaires."
+
+
+@pytest.mark.parametrize("author, signed", [
+    ("Said Bouamama", "Said Bouamama"), ("Bouamama Said", "Said Bouamama"), ("Said Bouamama", "Bouamama Said"),
+    ("Jean Paul Dupont", "Dupont Jean Paul"),
+])
+def test_a_signature_writes_the_authors_words_in_either_order(author, signed):
+    """A Mediapart post signed "Said Bouamama" over its author's biography, its byline "Par Bouamama Said": the
+    signature matched the name in the same word order only, and stayed (a QA pass, fr-pages 609)."""
+    out = clean({"id": "a", "text": f"Titre\n\n{ARTICLE_END}\n{signed}\n{BIO}", "author": author, "lang": "fr"})
+    assert out.text.endswith(f"{ARTICLE_END}\n{BIO}"), out.text
+
+
+@pytest.mark.parametrize("author, line", [
+    ("Jean Dupont", "Jean"), ("Jean Dupont", "Dupont Jean Dupont"),
+    ("Jean Paul Dupont Martin", "Martin Dupont Paul Jean"),
+])
+def test_a_name_of_other_words_or_of_over_three_words_reordered_signs_nothing(author, line):
+    """Only the author's own words, two or three, may stand in another order: another set of words, or four words
+    reordered, is no signature."""
+    text = f"Titre\n\n{ARTICLE_END}\n{line}"
+    out = clean({"id": "a", "text": text, "author": author, "lang": "fr"})
+    assert out.text == text and out.edits == (), out.edits
+
+
 BYLINE_TEXT = ("Council to close library\n\nBy Jane Smith, BBC News\nThe council voted on Monday to close the library, "
                "citing rising energy costs and falling visitor numbers across the county.")
 

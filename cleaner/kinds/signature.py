@@ -44,14 +44,17 @@ WORD_INITIAL = regex.compile(r"(?:[dl]['’](?=\p{L}))?\P{L}*(\p{L})")
 """A word's first letter, after an elided particle ("d'Estaing") and marks ("(AFP)")."""
 NAME_MAX_WORDS = 8
 """The most words an author a signature names has ("Maria de la Luz García y Pérez"): a longer one is no name."""
+REORDERED_MAX_WORDS = 3
+"""The most words of a name a signature may write in another order than the author field's: Mediapart's byline "Par
+Bouamama Said" over a post signed "Said Bouamama" (a QA pass)."""
 
 
 @register("signature")
 class SignatureRule(Rule):
     """Removes the last line equal to the document's own author (`Context.author`, compared by `line_key`: case,
-    accents, spaces and edge punctuation set aside) when at most `max_note_lines` lines of at most `max_note_chars`
-    follow it (an author's biography, a translator's credit) and text stands above it (the article it signs: a
-    headline naming the author stays); nothing where the author is not known or is no name (`_a_name`), where the
+    accents, spaces and edge punctuation set aside; two or three words in any order, `_same_name`) when at most
+    `max_note_lines` lines of at most `max_note_chars` follow it (an author's biography, a translator's credit) and
+    text stands above it (the article it signs: a headline naming the author stays); nothing where the author is not known or is no name (`_a_name`), where the
     line is a list's item or a dialogue's speaker label (`_in_text`), nor where the name's line before it would sign
     the text once it is gone (a speaker's label: taking the last, a run took the one before next, each in turn; a
     byline alone over the text stays, and the signature goes)."""
@@ -66,9 +69,11 @@ class SignatureRule(Rule):
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         author = line_key(ctx.author) if ctx.author and _a_name(ctx.author) else None
-        if not author or author not in view.key_set:
+        if not author:
             return iter(())
-        found = [i for i, key in enumerate(view.keys) if key == author]
+        found = [i for i, key in enumerate(view.keys) if _same_name(key, author)]
+        if not found:
+            return iter(())
         if not self._signs(view, found[-1]) or (len(found) > 1 and self._signs(view, found[-2], gone=found[-1])):
             return iter(())
         return line_hits(view, [found[-1]])
@@ -100,6 +105,17 @@ def _a_name(author: str) -> bool:
     initials = {match[1].isupper() for word in words
                 if word not in PARTICLES and word not in JOINERS and (match := WORD_INITIAL.match(word))}
     return len(words) <= NAME_MAX_WORDS and len(initials) <= 1
+
+
+def _same_name(key: str | None, author: str) -> bool:
+    """Whether line key `key` writes the author's key `author`: the same, or, for a name of two to
+    `REORDERED_MAX_WORDS` words, the same words in another order ("Said Bouamama" for "Bouamama Said")."""
+    if key == author:
+        return True
+    if not key or len(key) != len(author):
+        return False
+    words = author.split()
+    return 2 <= len(words) <= REORDERED_MAX_WORDS and sorted(key.split()) == sorted(words)
 
 
 def _in_text(view: View, at: int, note: list[str]) -> bool:
