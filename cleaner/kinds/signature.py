@@ -53,11 +53,11 @@ Bouamama Said" over a post signed "Said Bouamama" (a QA pass)."""
 class SignatureRule(Rule):
     """Removes the last line equal to the document's own author (`Context.author`, compared by `line_key`: case,
     accents, spaces and edge punctuation set aside; two or three words in any order, `_same_name`) when at most
-    `max_note_lines` lines of at most `max_note_chars` follow it (an author's biography, a translator's credit) and
-    text stands above it (the article it signs: a headline naming the author stays); nothing where the author is not known or is no name (`_a_name`), where the
-    line is a list's item or a dialogue's speaker label (`_in_text`), nor where the name's line before it would sign
-    the text once it is gone (a speaker's label: taking the last, a run took the one before next, each in turn; a
-    byline alone over the text stays, and the signature goes)."""
+    `max_note_lines` lines of at most `max_note_chars` follow it (an author's biography, a translator's credit) and text
+    stands above it (the article it signs: a headline naming the author stays); nothing where the author is not known or
+    is no name (`_a_name`), where the line is a list's item or a dialogue's speaker label (`_in_text`), nor where the
+    name's line before it would sign the text once it is gone (a speaker's label: taking the last, a run took the one
+    before next, each in turn; a byline alone over the text stays, and the signature goes)."""
 
     kind: Literal["signature"]
     max_note_lines: int = Field(3, ge=0, strict=True)
