@@ -2190,11 +2190,15 @@ def _stated_dates(tree: Any) -> tuple[set[str], set[str], set[str]]:
     return published, dated | published, updated | set(filter(None, map(given_date, marked)))
 
 
-FRAME_WORDS = ("widget", "sidebar", "related", "recent", "secondary")
+FRAME_WORDS = ("widget", "sidebar", "related", "recent")
 """The words of a class or id of a page's frame: a sidebar, a widget (`widget widget_recent_entries`), related or
-recent posts, a secondary column (WordPress's `<div id="secondary">` sidebar; Al Jazeera's `<div
-class="articleOpinion-secondary col-secondary">`, whose list of most read opinions gave its page another's author)."""
-_FRAME_CLASS = _class_words(*FRAME_WORDS)
+recent posts."""
+SECONDARY_COLUMN = r"(?:^|\s)(?:col(?:umn)?[_-])?secondary(?:$|\s)"
+"""A secondary column's class or id, a frame too: a whole word (WordPress's `<div id="secondary">` sidebar) or a
+column's (Al Jazeera's `<div class="articleOpinion-secondary col-secondary">`, whose list of most read opinions gave
+its page another's author). Not "secondary" between hyphens anywhere, as `FRAME_WORDS` are: Bootstrap's colours
+(`text-secondary`, `btn-secondary`, `badge-secondary`) and `secondary-meta` mark bylines (a review)."""
+_FRAME_CLASS = re.compile(f"{_class_words(*FRAME_WORDS).pattern}|{SECONDARY_COLUMN}", re.IGNORECASE)
 _FRAMES = "//body//*[self::aside or self::nav or self::footer or @class or @id]"
 """The elements that may be frames (`_is_frame` tells): `<aside>`, `<nav>`, `<footer>`, and those of a class or id,
 whose words `_FRAME_CLASS` reads in any case. XPath's `contains()` sought the words but their first letter ("idebar"),
@@ -2216,8 +2220,9 @@ def _framed(element: Any) -> bool:
 def _is_frame(element: Any) -> bool:
     """Whether an element is a frame of the page: an `<aside>`, a `<nav>` (links to the previous and next posts, each
     with its date), a `<footer>` that no `<article>` or `<main>` holds (the page's, not the post's where themes put its
-    date), or an element whose class or id is a sidebar's, a widget's or a list of related or recent posts
-    (`_FRAME_CLASS`; not `<body>`'s, whose classes say `no-sidebar` on a page without one: none is sought there)."""
+    date), or an element whose class or id is a sidebar's, a widget's, a list of related or recent posts or a
+    secondary column (`_FRAME_CLASS`; not `<body>`'s, whose classes say `no-sidebar` on a page without one: none is
+    sought there)."""
     if element.tag in ("aside", "nav") or _FRAME_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
         return True
     return element.tag == "footer" and not any(a.tag in ("article", "main") for a in element.iterancestors())

@@ -1356,6 +1356,22 @@ def test_a_teasers_author_in_a_secondary_column_is_no_byline(byline, author):
     assert clean({"id": "p", "html": page}).author == author
 
 
+@pytest.mark.parametrize("byline", [
+    '<p class="byline text-secondary small">Par <span class="author">Rafia Zakaria</span></p>',
+    '<div class="text-secondary"><span class="byline">Par <a rel="author" class="author" href="/a/rz">Rafia Zakaria</a>'
+    '</span></div>',
+    '<div class="entry-meta secondary-meta"><span class="author vcard">Par <a class="url fn n" href="/a/rz">Rafia '
+    'Zakaria</a></span></div>',
+    '<p class="byline btn-secondary badge-secondary bg-secondary">Par <span class="author">Rafia Zakaria</span></p>',
+])
+def test_a_byline_of_a_secondary_colour_or_meta_class_is_no_frame(byline):
+    """A secondary column is a frame (above), but "secondary" between hyphens marked bylines a frame too, and their
+    authors were lost (a review): Bootstrap's colours (`text-secondary`, `btn-secondary`) and `secondary-meta` are a
+    byline's classes, no column's."""
+    page = UNSIGNED.replace("</article>", f"</article>{MOST_READ}").replace("<h1>", f"{byline}<h1>")
+    assert clean({"id": "p", "html": page}).author == "Rafia Zakaria"
+
+
 def test_the_fr_pages_teaser_aside_longer_than_half_its_short_article_holds_no_article():
     """The page itself (fr-pages article_paroles-de-175): its `<aside>` of the section's articles and authors shows more
     than half as many letters as its short article, and a frame counted as holding the article by that alone gave the
