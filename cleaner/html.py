@@ -1246,9 +1246,11 @@ def _articles_joined(tree: Any) -> None:
     FORMAT" on medical fatphobia, its intro kept, 939 of ~18,000 characters, its four chapters lost). The parts become
     `<div>` elements, and what lies between them goes in with them, in its place. Teasers' cards beside an article
     (a headline and a line of summary each) hold no prose and stay out; so do the articles beside another than the
-    first (a blog's related posts, whole, under its own)."""
+    first (a blog's related posts, whole, under its own), and posts of their own (`_own_post`: a blog's home page of
+    whole posts, a listing's excerpts, which a review found joined)."""
     first = next(tree.iter("article"), None)
-    parts = [*filter(_prose, first.itersiblings("article"))] if first is not None else []
+    siblings = first.itersiblings("article") if first is not None else ()
+    parts = [sibling for sibling in siblings if _prose(sibling) and not _own_post(sibling)]
     if not parts or not _prose(first):
         return
     parts.insert(0, first)
@@ -1264,6 +1266,26 @@ def _articles_joined(tree: Any) -> None:
 def _prose(article: Any) -> bool:
     """Whether an `<article>` holds `PROSE_PARAGRAPHS` paragraphs of `PROSE_CHARS` or more."""
     return sum(len(_element_text(p)) >= PROSE_CHARS for p in article.iter("p")) >= PROSE_PARAGRAPHS
+
+
+POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|type-post|post-\d+)(?:$|\s)")
+"""A class of a post's `<article>` (WordPress's `post-1234 post type-post hentry`): one of a blog's home page."""
+POST_PARTS = ("descendant::time or descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+              "/descendant::a[@href] or descendant::*[@rel='author']")
+"""What an `<article>` of a post of its own holds (an XPath test): its date, a heading linking to it (a listing's
+card), its author's link."""
+BYLINE_CLASS = _class_words("byline", "author")
+"""A class of a byline (`<p class="byline">`, `<span class="author vcard">`)."""
+
+
+def _own_post(article: Any) -> bool:
+    """Whether an `<article>` is a post of its own, not a part of another's text: its class is a post's
+    (`POST_CLASS`), or it holds its date, its title linking to it, or its byline (`POST_PARTS`, `BYLINE_CLASS`). A
+    blog's home page of whole posts and a listing of excerpts with their "Read more" were joined in one text (a
+    review); Franceinfo's chapters (fr-pages's GRAND FORMAT) hold none of these, a plain `<h2>` and prose."""
+    if POST_CLASS.search(article.get("class") or "") or article.xpath(POST_PARTS):
+        return True
+    return any(BYLINE_CLASS.search(element.get("class")) for element in article.xpath(".//*[@class]"))
 
 
 def _stopped(parser: Any) -> bool:

@@ -2735,6 +2735,30 @@ def test_articles_that_hold_no_prose_or_are_beside_another_stay_out(beside):
     assert extract_html(_doc(page), CONFIG).text.splitlines() == ["Titre", *PARAGRAPHS]
 
 
+@pytest.mark.parametrize(("first", "post"), [
+    # a blog's home page of whole posts, WordPress's default: each its own title and date
+    ("<article><h2>Billet 1</h2><p>Publié le <time datetime='2023-01-10'>10/01/2023</time></p>",
+     "<article><h2>Billet {0}</h2><p class='meta'>Publié le <time datetime='2023-02-10'>10/02/2023</time> par X</p>"),
+    # a listing's excerpts: a title linking to the post, and its "Lire la suite"
+    ("<article class='excerpt'><h2><a href='/p1'>Billet 1</a></h2>",
+     "<article class='excerpt'><h2><a href='/p{0}'>Billet {0}</a></h2>"),
+    # a post's class, or a byline of its own
+    ("<article class='post-11 post type-post hentry'><h2>Billet 1</h2>",
+     "<article class='post-1{0} post type-post hentry'><h2>Billet {0}</h2>"),
+    ("<article><h2>Billet 1</h2>", "<article><h2>Billet {0}</h2><p class='byline'>Par Auteur {0}</p>"),
+    ("<article><h2>Billet 1</h2>", "<article><h2>Billet {0}</h2><p>Par <a rel='author' href='/a'>Auteur {0}</a></p>"),
+])
+def test_sibling_articles_that_are_posts_of_their_own_stay_out(first, post):
+    """A blog's home page of whole posts and a listing of excerpts were joined in one text, each post's after the
+    first's (a review): a sibling with its own date, title linking to it, post class or byline is a post, no part of
+    the first's text, which trafilatura reads alone."""
+    prose = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    posts = "".join(post.format(i) + f"{prose}<a href='/p{i}'>Lire la suite</a></article>" for i in range(2, 6))
+    page = f"<html><body><main>{first}{prose}</article>{posts}</main></body></html>"
+    text = extract_html(_doc(page), CONFIG).text
+    assert "Billet 2" not in text and text.count(PARAGRAPHS[0]) == 1, text
+
+
 ANSWER = ("Je me suis rendu compte que les gens ne savaient pas vraiment ce que c’était. C’est un sujet tabou, dès "
           "qu’on en parle, ça explose, ça touche les gens dans leur essence. On voulait simplement en parler.")
 """An interview's answer (fr-pages `lea-domenach-…`, Cheek), which the pull quotes of
