@@ -350,15 +350,23 @@ def _load(html: str, most: int) -> tuple[Any, str | None]:
     return tree, flattening.said()
 
 
+SECOND_PAGE = "boolean(head[title or meta])"
+"""A stray `<html>` that is a page of its own (an XPath test): its `<head>` names it (`<title>`, `<meta>`). A second
+document written after the first (an article page followed by `<html><head><title>Erreur 404…`) is no leftover of an
+include, and joined, its article was read as the page's or after it (a review); an include's content after its
+`</body></html>` comes with no `<head>`."""
+
+
 def _strays_joined(tree: Any, strays: list[Any]) -> None:
     """Put what follows the page's `</html>` in its `<body>`, as a browser does: libxml2 puts it in a second `<html>`
     (one of `strays`, beside the page's in its tree; `_Flattening` gives it as one too), which trafilatura does not
     read, and an article after a stray `</html>` (a header include's `</body></html>`) was lost, its page's text the
     header's menu (a QA pass). A stray's `<head>` and `<body>` are taken apart there, their content kept in order; one
-    holding nothing but blanks (the line break after `</html>`) is left, and a page without a `<body>` gets none."""
+    holding nothing but blanks (the line break after `</html>`) is left, and so is another page (`SECOND_PAGE`); a
+    page without a `<body>` gets none."""
     body = tree.find("body")
     for stray in strays:
-        if not len(stray) and blank(stray.text or ""):
+        if (not len(stray) and blank(stray.text or "")) or stray.xpath(SECOND_PAGE):
             continue
         if body is None:
             body = tree.makeelement("body")
@@ -396,7 +404,8 @@ class _Flattening:
     beside the first in its tree; a tree builder holds one root, and gave the last (a review: the page's text was
     lost), then the first with the second's content in it (another: a deep page kept text a shallow one dropped). It
     is built in an `<html>` of its own at the root's end (`strays`), which `_strays_joined` puts in the page's
-    `<body>`, as it does a shallow page's second root: the `<html>`, `<head>` and `<body>` that open it are none."""
+    `<body>`, as it does a shallow page's second root: the `<html>` and `<body>` that open it are none, its `<head>` is
+    kept, which tells another page (`SECOND_PAGE`)."""
 
     def __init__(self, most: int) -> None:
         from lxml.etree import TreeBuilder
@@ -412,7 +421,7 @@ class _Flattening:
         self.strays: Any = None  # where what follows the root's end is built, once it ended
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if not _LXML_NAME.fullmatch(tag) or (self.strays is not None and tag in ("html", "head", "body")):
+        if not _LXML_NAME.fullmatch(tag) or (self.strays is not None and tag in ("html", "body")):
             self.open.append(None)  # one lxml's API makes none of (`<a<`), or a second root's: what it holds stays
             return
         if self.depth == FLAT_LEVELS:

@@ -744,6 +744,20 @@ def test_an_article_after_a_stray_html_end_is_read_as_a_browser_shows_it(levels)
     assert "Accueil" not in out.text
 
 
+@pytest.mark.parametrize("levels", [0, 300])
+@pytest.mark.parametrize("head", ["<title>Erreur 404 - page introuvable</title>",
+                                  '<meta charset="utf-8"><meta name="author" content="Pirate Auteur">'])
+def test_a_second_page_after_the_html_end_is_not_read(levels, head):
+    """A second document written after the page (`<html><head><title>…`) is no leftover of an include, as what
+    follows a stray `</html>` is (above): joined in the page's `<body>`, its article was read after the page's, or
+    instead of it on a deep page (a review). One whose `<head>` names it stays out, shallow or deep."""
+    prose = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = f"<html><head><title>T</title></head><body>{'<div>' * levels}<article>{prose}</article>{'</div>' * levels}"
+    other = f"<html><head>{head}</head><body><article><h1>Un tout autre article</h1>{prose.replace('Les ', 'Des ')}"
+    out = extract_html(_doc(f"{page}</body></html>\n{other}</article></body></html>"), CONFIG)
+    assert isinstance(out, Document) and out.text.splitlines() == PARAGRAPHS, out
+
+
 @pytest.mark.parametrize("after", ["<script>ga('send', 'pageview');</script>", "<!-- cached 2024-01-02 -->", "\n  \n",
                                    "<style>p { color: red }</style>\n<!-- x -->\n"])
 def test_junk_after_the_html_end_changes_nothing(after):
