@@ -500,6 +500,7 @@ def _as_shown(tree: Any) -> str | None:
     _paragraphs_closed(tree)
     _untabled(tree)
     _inline_shown(tree)
+    _divs_as_paragraphs(tree)
     return _uncrowded(tree)
 
 
@@ -739,6 +740,78 @@ LINE_BREAKING = frozenset({
     "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul"})
 """The elements a browser starts a line at and after (blocks, table cells, a `<br>`, a list's `<option>`s); the
 others are inline (`<b>`, `<a>`, `<span>`, `<sup>`, `<time>`...), whose text goes on the line it is in."""
+
+
+def _divs_as_paragraphs(tree: Any) -> None:
+    """The page with the text of each `<div>` of its body that holds text and no block that does (`_text_divs`) in a
+    `<p>` of the `<div>`, where such `<div>`s and `<p>`s side by side, two or more of them sentences, are a run of
+    paragraphs (`_prose_run`). trafilatura reads a `<div>` only where the frame it chose has too little text in `<p>`s,
+    and lost such paragraphs in silence otherwise, fast or not (four `<div class="prose-first">`, "Lately, Hollywood…",
+    a Facebook note's `<div class="_1mf _1mj">` in a post; found by a QA pass). Its filters judge them then as
+    paragraphs: one in a frame's element (menu, footer, share bar...) still goes. A `<div>` of a few words in the run
+    is one too ("big bisous", a list's "- une interview…"): a blog written in `<div>`s, which trafilatura read whole,
+    its sentences alone made `<p>`s, lost the others. One with no other beside it (a cookie notice beside its buttons,
+    a caption, a login form's "Mot de passe oublié ?") is left as it was; and the `<div>` stays, for the metadata
+    trafilatura seeks by its class (a byline's `<div class="entry-meta">`, whose author went when it was a `<p>`)."""
+    runs: dict[Any, dict[Any, Any]] = {}  # a parent → its children that are or wrap a text `<div>` → that `<div>`
+    for div in _text_divs(tree):
+        block = _wrapped(div)
+        runs.setdefault(block.getparent(), {})[block] = div
+    for parent, blocks in runs.items():
+        if _prose_run(parent, blocks):
+            for div in blocks.values():
+                paragraph = div.makeelement("p")
+                paragraph.text, div.text = div.text, None
+                paragraph.extend(div)
+                div.append(paragraph)
+
+
+def _text_divs(tree: Any) -> list[Any]:
+    """The `<div>`s of the page's body that hold a text of letters or digits and no block that holds one (a block
+    being one of `DIV_BLOCKS`: a `<br>` is none), in order. A block without text may be in it: an empty `<div>`, as a
+    Word export ends a paragraph, or a picture's after a Blogger post's paragraph (whose text was lost without it:
+    trafilatura read the post's `<div>`s only while none was a `<p>`)."""
+    body = tree.find(".//body")
+    nearest: dict[Any, None] = {}  # the block nearest each text, in order
+    for element in body.iter() if body is not None else ():
+        shown = isinstance(element.tag, str) and element.tag not in ("script", "style")  # a comment's is not
+        for holder, text in ((element, element.text if shown else None), (element.getparent(), element.tail)):
+            if text and element is not body and _ALNUM.search(text):
+                while holder.tag not in DIV_BLOCKS and holder is not body:
+                    holder = holder.getparent()
+                nearest[holder] = None
+    holding: set[Any] = set()  # the elements holding one
+    for block in nearest:
+        for ancestor in block.iterancestors():
+            if ancestor in holding:
+                break
+            holding.add(ancestor)
+    return [block for block in nearest if block.tag == "div" and block not in holding]
+
+
+DIV_BLOCKS = tuple(LINE_BREAKING - {"br"})
+"""The blocks a `<div>` of `_text_divs` holds none of with text: the elements a line breaks at, but a `<br>`, which a
+paragraph holds."""
+_ALNUM = re.compile(r"[^\W_]")
+"""A letter or a digit."""
+
+
+def _wrapped(div: Any) -> Any:
+    """The outermost `<div>` that holds `div` and no other letter or digit (a wrapper, or a paragraph's block with a
+    separator, "****"), or `div`."""
+    while (parent := div.getparent()).tag == "div" and not any(
+            text is not div and _ALNUM.search(text) for text in _shown_texts(parent, {div})):
+        div = parent
+    return div
+
+
+def _prose_run(parent: Any, blocks: dict[Any, Any]) -> bool:
+    """Whether `parent`'s `<p>` children and `blocks` (each with the text `<div>` it is or holds) are a run of
+    paragraphs: two or more of them sentences (`has_sentence`)."""
+    from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
+
+    texts = (_element_text(blocks.get(child, child)) for child in parent if child in blocks or child.tag == "p")
+    return sum(map(has_sentence, texts)) > 1
 
 
 def _inline_joined(tree: Any, text: str | None) -> str:

@@ -2837,3 +2837,44 @@ def test_a_popup_definition_is_no_words_of_the_sentence():
     assert extract_html(_doc(page), CONFIG).text.splitlines()[1] == (
         "Nous préconisons une évaluation des politiques publiques sous l’angle du genre. Elle vise « les mêmes "
         "droits » et l’empowerment pour tous.")
+
+
+PROSE = ["Le collectif a tenu sa première réunion publique à Saint-Denis devant une salle comble et attentive.",
+         "Les habitantes du quartier ont raconté leurs démarches auprès de la mairie, restées sans réponse depuis "
+         "deux ans.",
+         "Edit du 14 avril : la mairie a depuis répondu, et une rencontre est prévue le mois prochain."]
+"""Three paragraphs a page writes in `<div>`s, not in `<p>`s."""
+
+
+@pytest.mark.parametrize("divs", [
+    # fr-pages 03_film-dialogue_: an intro of four <div class="prose-first">, beside the article's <p>s
+    "<div class='body-container'><div class='prose-first'>{0}</div><div class='prose-first'>{1}</div>"
+    "<div class='prose-first'>{2}</div></div>",
+    # 04_30_les-comparaisons-…: a Facebook note's paragraphs in wrappers, one beside a separator, and an edit
+    "<div><div><div class='_1mf _1mj'>{0}</div></div><div></div><div><div class='_1mf _1mj'>{1}</div>"
+    "<div class='_1mf _1mj'>****</div></div></div><div><strong>Edit du 14 avril :</strong>{2}</div>",
+])
+def test_paragraphs_written_in_divs_are_the_articles(divs):
+    """Paragraphs a page writes in `<div>`s with no `<p>` were lost in silence where the article's `<p>`s gave
+    trafilatura text enough (found by a QA pass): a run of them, two sentences or more, is read as paragraphs."""
+    page = (f"<html><body><article><h1>Les pluies reviennent</h1>{divs.format(*PROSE)}"
+            f"{''.join(f'<p>{p}</p>' for p in PARAGRAPHS * 2)}</article></body></html>")
+    text = extract_html(_doc(page.replace("Edit du 14 avril : ", "")), CONFIG).text
+    assert all(line in text for line in PROSE[:2]) and PROSE[2].split(": ")[1] in text, text
+
+
+def test_a_div_of_text_alone_or_a_run_without_sentences_stays_out():
+    """A `<div>` of text with no other beside it (a cookie notice beside its buttons, a caption) and `<div>`s of a few
+    words side by side (a menu, a date) are left to trafilatura as they were: out of the text; and a byline's `<div>`
+    among the article's paragraphs keeps its class, which trafilatura reads the author by."""
+    page = ("<html><body><div class='notice'><div>Ce site utilise des cookies pour mesurer son audience et vous "
+            "proposer des contenus adaptés.</div><div><a href='/ok'>OK</a></div></div><article><h1>Les pluies</h1>"
+            "<div class='date'><div>jan</div><div>02</div><div>2017</div></div><div><div>Accueil</div><div>Contact"
+            "</div></div><div class='entry-meta'><span class='byline'>par <span class='author vcard'><a class='url fn"
+            " n' href='/a'>Amina Berrada</a></span></span></div><figure><img src='a.jpg'><div>Une photo de la plaine "
+            f"du Souss, prise en mars.</div></figure>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS * 2)}</article>"
+            "</body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert out.text.splitlines() == ["Les pluies", *PARAGRAPHS * 2], out.text
+    assert out.meta["extracted"]["author"].endswith("Amina Berrada")
+
