@@ -172,6 +172,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _repeated_quotes_dropped(tree)
             _captions_and_players_dropped(tree)
             _buttons_dropped(tree)
+            _spans_unclassed(tree)
             _articles_joined(tree)
         found = tree is not None and _extracted(tree, doc.url)
     except (LxmlError, ValueError) as exc:
@@ -1267,6 +1268,27 @@ def _buttons_dropped(tree: Any) -> None:
     for button in tree.xpath("//body//*[@role='button'][not(self::a)]"):
         if not _in_sentence(button) and not any(e.tag in CLOSING_P for e in button.iterdescendants()):
             button.drop_tree()
+
+
+def _spans_unclassed(tree: Any) -> None:
+    """The page without the class and id of each `<span>` in a paragraph holding a sentence (`has_sentence`) that
+    trafilatura would discard for them (the first of its `OVERALL_DISCARD_XPATH`: a class holding "widget", "meta",
+    "share-"...), as words of the paragraph: an over-blog post's paragraphs in `<span class="yui3-widget
+    yui3-inputwidget yui3-htmleditorwidget">`, its editor's, lost 40 % of the article (found by a QA pass). A hidden
+    one (the second's `display:none`, `aria-hidden`, a class "hidden") is left to go, and so is one of a few words, a
+    byline's `<span class="author">` (which trafilatura's metadata reads by its class) or a date's."""
+    spans = tree.xpath("//body//p//span[@class or @id]")
+    if not spans:
+        return
+    from trafilatura.xpaths import OVERALL_DISCARD_XPATH
+
+    from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
+
+    discarded, hidden = (set(xpath(tree)) for xpath in OVERALL_DISCARD_XPATH)
+    for span in discarded.intersection(spans).difference(hidden):
+        if has_sentence(_element_text(span)):
+            span.attrib.pop("class", None)
+            span.attrib.pop("id", None)
 
 
 def _set_aside(element: Any) -> bool:

@@ -2878,3 +2878,15 @@ def test_a_div_of_text_alone_or_a_run_without_sentences_stays_out():
     assert out.text.splitlines() == ["Les pluies", *PARAGRAPHS * 2], out.text
     assert out.meta["extracted"]["author"].endswith("Amina Berrada")
 
+
+def test_a_span_of_a_widgets_class_in_a_paragraph_keeps_its_sentences():
+    """An over-blog post's paragraphs in `<span class="yui3-widget … yui3-htmleditorwidget">` were discarded for their
+    class, 40 % of the article (fr-pages 06_comprendre-le-colorblind-ness, found by a QA pass): a `<span>` of
+    sentences in a paragraph is its words, whatever its class; a hidden one still goes, and so does a few words'."""
+    widget = ("<p><span class='yui3-widget yui3-inputwidget yui3-htmleditorwidget'><span class='yui3-htmleditorwidget"
+              f"-content'>{PROSE[0]}<br>{PROSE[1]}</span></span></p>")
+    hidden = f"<p>{PROSE[2]} <span class='share-widget hidden'>Une phrase cachée.</span></p>"
+    page = (f"<html><body><article><h1>Les pluies</h1><p>{PARAGRAPHS[0]}</p>{widget}<p>{PARAGRAPHS[1]} <span class="
+            f"'meta-widget'>Partager</span></p>{hidden}<p>{PARAGRAPHS[2]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [
+        "Les pluies", PARAGRAPHS[0], PROSE[0], PROSE[1], PARAGRAPHS[1], PROSE[2], PARAGRAPHS[2]]
