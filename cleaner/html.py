@@ -501,8 +501,9 @@ def _as_shown(tree: Any) -> str | None:
     _paragraphs_closed(tree)
     _untabled(tree)
     _inline_shown(tree)
-    _divs_as_paragraphs(tree)
-    return _uncrowded(tree)
+    crowded = _uncrowded(tree)
+    _divs_as_paragraphs(tree)  # after: a crowd's thousands of inline elements are walked no more
+    return crowded
 
 
 CROWD = 1_000
