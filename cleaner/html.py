@@ -1278,16 +1278,16 @@ def _spans_unclassed(tree: Any) -> None:
     yui3-inputwidget yui3-htmleditorwidget">`, its editor's, lost 40 % of the article (found by a QA pass). A hidden
     one (the second's `display:none`, `aria-hidden`, a class "hidden") is left to go, and so is one of a few words, a
     byline's `<span class="author">` (which trafilatura's metadata reads by its class) or a date's."""
-    spans = tree.xpath("//body//p//span[@class or @id]")
+    from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
+
+    spans = [span for span in tree.xpath("//body//p//span[@class or @id]") if has_sentence(_element_text(span))]
     if not spans:
         return
     from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
-    from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
-
-    discarded, hidden = (set(xpath(tree)) for xpath in OVERALL_DISCARD_XPATH)
-    for span in discarded.intersection(spans).difference(hidden):
-        if has_sentence(_element_text(span)):
+    for span in spans:  # sought in its parent: in the whole page, 17 ms a fr-pages page
+        discarded, hidden = (xpath(span.getparent()) for xpath in OVERALL_DISCARD_XPATH)
+        if span in discarded and span not in hidden:
             span.attrib.pop("class", None)
             span.attrib.pop("id", None)
 
