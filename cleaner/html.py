@@ -791,7 +791,7 @@ def _text_divs(tree: Any) -> list[Any]:
     return [block for block in nearest if block.tag == "div" and block not in holding]
 
 
-DIV_BLOCKS = tuple(LINE_BREAKING - {"br"})
+DIV_BLOCKS = LINE_BREAKING - {"br"}
 """The blocks a `<div>` of `_text_divs` holds none of with text: the elements a line breaks at, but a `<br>`, which a
 paragraph holds."""
 _ALNUM = re.compile(r"[^\W_]")
