@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import re
 
 from conftest import ROOT
 
 from cleaner.cli import build_parser
+from cleaner.config import Config
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -58,3 +61,42 @@ def test_the_layout_names_every_module_of_the_package():
              if p.suffix == ".py" or p.is_dir() and (p / "__init__.py").exists()}
     # rulepacks/ is the link to rules/, which has its own line
     assert {name for name in named if not re.search(rf"(?<![\w.]){re.escape(name)}", layout)} == {"rulepacks/"}
+
+
+def _section(heading: str) -> str:
+    """The README's `## heading` section, up to the next `## ` heading."""
+    start = README.index(f"\n## {heading}\n")
+    return README[start:README.index("\n## ", start + 1)]
+
+
+def test_the_manifest_options_the_readme_lists_are_those_a_run_writes(tmp_path, in_process):
+    (tmp_path / "in.jsonl").write_text('{"id": "a", "text": "Un texte assez long pour être gardé."}\n')
+    assert in_process("run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "-q", "--workers", "1",
+                      "--lang-backend", "fasttext").returncode == 0
+    written = json.loads((tmp_path / "run" / "manifest.json").read_text())["options"]
+    listed = re.search(r"`options` \(([^)]*)\)", _section("The corpus pipeline: `cleaner run`")).group(1)
+    assert re.findall(r"`(\w+)`", listed) == list(written)
+
+
+def test_what_the_readme_says_of_a_number_in_a_clean_body_is_what_the_service_answers(tmp_path):
+    from starlette.testclient import TestClient
+
+    from cleaner.service import Service, create_app
+    row = next(line for line in _section("The service: `cleaner serve`").splitlines()
+               if line.startswith("| `POST /v1/clean` |"))
+    with TestClient(create_app(Service(Config(), tmp_path / "index.sqlite"))) as client:
+        named = client.post("/v1/clean", json={"id": 5, "text": "Un texte assez long pour être gardé."}).json()
+        not_text, not_document = (client.post("/v1/clean", json=body).json()["detail"] for body in ({"text": 5}, 5))
+    assert named["id"] == "5" and '`"id": 5` as `"5"`' in row
+    assert not_text in row and not_document in row
+
+
+def test_the_classes_the_run_and_serve_sections_call_are_imported_there():
+    for heading in ("The corpus pipeline: `cleaner run`", "The service: `cleaner serve`"):
+        text = _section(heading)
+        imported = {name.strip(): module for module, names in re.findall(r"`from ([\w.]+) import ([\w, ]+)`", text)
+                    for name in names.split(",")}
+        called = set(re.findall(r"(?<![\w.])([A-Z]\w+)\.\w+\(", text))
+        assert called - set(imported) == set(), heading
+        for name, module in imported.items():
+            assert hasattr(importlib.import_module(module), name), f"from {module} import {name}"
