@@ -6,11 +6,13 @@ import argparse
 import importlib
 import json
 import re
+import shutil
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT, run_cli
 
 from cleaner.cli import build_parser
 from cleaner.config import Config
+from cleaner.io.records import jsonable
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -64,9 +66,59 @@ def test_the_layout_names_every_module_of_the_package():
 
 
 def _section(heading: str) -> str:
-    """The README's `## heading` section, up to the next `## ` heading."""
-    start = README.index(f"\n## {heading}\n")
-    return README[start:README.index("\n## ", start + 1)]
+    """The README's section under the line `heading`, to the next heading of its level or a higher one (a line of a
+    code block, a shell comment, is none)."""
+    start = README.index(f"\n{heading}\n") + len(heading) + 2
+    level, fenced, at = len(heading.split()[0]), False, start
+    for line in README[start:].splitlines(keepends=True):
+        fenced = fenced != line.startswith("```")
+        if not fenced and re.match(r"#{1,%d} " % level, line):
+            return README[start:at]
+        at += len(line)
+    return README[start:]
+
+
+def test_the_python_api_example_runs_as_written(tmp_path, monkeypatch):
+    """The example named a config file, a pack folder and rows it never made: it ended in a traceback."""
+    monkeypatch.chdir(tmp_path)
+    section = _section("### Python API")
+    start = section.index("```python\n") + len("```python\n")
+    exec(compile(section[start:section.index("```", start)], "README.md", "exec"), {})
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_readme_writes_a_set_in_meta_as_the_code_does():
+    """The README said a set in `meta` is written as its text; `jsonable` writes a sorted list."""
+    said = re.findall(r"a set as ([^,;:)]+)", README)
+    assert said and set(said) == {"a sorted list"}, said
+    assert jsonable({"y", "x"}) == ["x", "y"]
+
+
+def test_the_quick_start_says_the_ci_script_installs_chromium():
+    """`.ci/run` installs Chromium before the command the Quick start calls the same as it."""
+    assert "chromium" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "Chromium" in _section("## Quick start")
+
+
+def test_the_bad_input_folder_readme_is_named_as_a_case(tmp_path):
+    """`fixtures/bad-input/README.md` is rejected as any file cleaner does not read, where the README said the
+    folder holds one file per case."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "bad-input" / "README.md", folder)
+    proc = run_cli("clean", str(folder), "--out", str(tmp_path / "o.jsonl"), "--quiet")
+    rejects = (tmp_path / "o.rejects.jsonl").read_text(encoding="utf-8")
+    assert proc.returncode == 0 and "README.md: unsupported file type" in rejects, proc.stderr
+    assert re.search(r"`README\.md`[^|]*`unsupported file type`", _section("### Bad input is data"))
+
+
+def test_the_strict_example_is_what_strict_prints(tmp_path):
+    """The README's `--strict` example, on the shipped `malformed.jsonl`, said `column 22`."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(FIXTURES / "bad-input" / "malformed.jsonl", tmp_path / "in")
+    proc = run_cli("clean", "in/", "--out", "o.jsonl", "--strict", "--quiet", cwd=tmp_path)
+    assert proc.returncode == 3
+    assert " ".join(proc.stderr.split()) in " ".join(_section("### Bad input is data").split()), proc.stderr
 
 
 def test_the_manifest_options_the_readme_lists_are_those_a_run_writes(tmp_path, in_process):
@@ -74,7 +126,7 @@ def test_the_manifest_options_the_readme_lists_are_those_a_run_writes(tmp_path, 
     assert in_process("run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "-q", "--workers", "1",
                       "--lang-backend", "fasttext").returncode == 0
     written = json.loads((tmp_path / "run" / "manifest.json").read_text())["options"]
-    listed = re.search(r"`options` \(([^)]*)\)", _section("The corpus pipeline: `cleaner run`")).group(1)
+    listed = re.search(r"`options` \(([^)]*)\)", _section("## The corpus pipeline: `cleaner run`")).group(1)
     assert re.findall(r"`(\w+)`", listed) == list(written)
 
 
@@ -82,7 +134,7 @@ def test_what_the_readme_says_of_a_number_in_a_clean_body_is_what_the_service_an
     from starlette.testclient import TestClient
 
     from cleaner.service import Service, create_app
-    row = next(line for line in _section("The service: `cleaner serve`").splitlines()
+    row = next(line for line in _section("## The service: `cleaner serve`").splitlines()
                if line.startswith("| `POST /v1/clean` |"))
     with TestClient(create_app(Service(Config(), tmp_path / "index.sqlite"))) as client:
         named = client.post("/v1/clean", json={"id": 5, "text": "Un texte assez long pour être gardé."}).json()
@@ -92,7 +144,7 @@ def test_what_the_readme_says_of_a_number_in_a_clean_body_is_what_the_service_an
 
 
 def test_the_classes_the_run_and_serve_sections_call_are_imported_there():
-    for heading in ("The corpus pipeline: `cleaner run`", "The service: `cleaner serve`"):
+    for heading in ("## The corpus pipeline: `cleaner run`", "## The service: `cleaner serve`"):
         text = _section(heading)
         imported = {name.strip(): module for module, names in re.findall(r"`from ([\w.]+) import ([\w, ]+)`", text)
                     for name in names.split(",")}
