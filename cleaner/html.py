@@ -1228,6 +1228,17 @@ def _said_again(pairs: set[tuple[str, str]], paragraphs: list[set[tuple[str, str
 _CLOSES = re.compile(r"close[_-]+(.+)|(.+?)__close")
 """A class token of a control that closes something, naming it: `close-definition`, `close_tooltip`, BEM's
 `tooltip__close` (not `quote-close`, a closing quotation mark's)."""
+NOT_POPUPS = frozenset({"quote", "quotes", "icon", "btn", "button", "link"})
+"""What a `_CLOSES` token names that is no pop-up (hyphens and underscores aside): CSS's `close-quote`, a closing
+quotation mark; an icon's, a button's or a link's own parts (`close-icon`, `close-btn`), which a review found taking the
+words of a sentence with them."""
+CLOSE_LABEL = re.compile(r"[×✕✖xX]|fermer|close|schlie(?:ß|ss)en|cerrar|chiudi", re.IGNORECASE)
+"""The text of a control that closes a pop-up, whole: a cross, or "close" in a few languages."""
+CONTROL_CHARS = 20
+"""The most text a control holds that its markup marks as one (`role="button"`, an `aria-label`, a `title`): a label."""
+POPUP_WORDS = 6
+"""The fewest words a pop-up holds besides its control (`WORDS`): a definition, a note; CNRS Le journal's hold 17 and
+25."""
 
 
 def _popups_dropped(tree: Any) -> None:
@@ -1243,14 +1254,29 @@ def _popups_dropped(tree: Any) -> None:
 
 def _popup(control: Any) -> Any | None:
     """The inline element a control closes: the nearest of its ancestors in its line whose class the control's names
-    (`_CLOSES`; hyphens, underscores and case aside), or None."""
-    names = {_unhyphened(m[1] or m[2]) for m in map(_CLOSES.fullmatch, control.get("class", "").lower().split()) if m}
+    (`_CLOSES`; hyphens, underscores and case aside; not one of `NOT_POPUPS`), when the control looks like one
+    (`_closing`) and the element holds `POPUP_WORDS` besides it; or None."""
+    tokens = map(_CLOSES.fullmatch, control.get("class", "").lower().split())
+    names = {_unhyphened(m[1] or m[2]) for m in tokens if m} - NOT_POPUPS
+    if not names or not _closing(control):
+        return None
     for parent in control.iterancestors():
         if parent.tag in LINE_BREAKING or parent.tag == "body":
             return None
         if names & {_unhyphened(token) for token in parent.get("class", "").lower().split()}:
-            return parent
+            besides = len(WORDS.findall(_element_text(parent))) - len(WORDS.findall(_element_text(control)))
+            return parent if besides >= POPUP_WORDS else None
     return None
+
+
+def _closing(control: Any) -> bool:
+    """Whether an element looks like a control that closes: its text a close label (`CLOSE_LABEL`), or a short one
+    (`CONTROL_CHARS`) that its markup marks as a control (a `<button>`, `role="button"`, an `aria-label`, a `title`)."""
+    text = _element_text(control)
+    if CLOSE_LABEL.fullmatch(text):
+        return True
+    marked = control.tag == "button" or control.get("role") == "button"
+    return (marked or bool(control.get("aria-label") or control.get("title"))) and len(text) <= CONTROL_CHARS
 
 
 def _unhyphened(name: str) -> str:

@@ -2839,6 +2839,30 @@ def test_a_popup_definition_is_no_words_of_the_sentence():
         "droits » et l’empowerment pour tous.")
 
 
+@pytest.mark.parametrize("paragraph, shown", [
+    ("<p>Le maire a dit <q class='quote'><span class='open-quote'>«</span> nous tiendrons nos promesses<span "
+     "class='close-quote'>»</span></q> devant les élus.</p>", "Le maire a dit « nous tiendrons nos promesses» devant "
+     "les élus."),
+    ("<p>Cliquez sur <span class='btn'>le bouton<span class='close-btn'>x</span></span> pour fermer.</p>",
+     "Cliquez sur le boutonx pour fermer."),
+    ("<p>Le texte dit <a class='icon link'>ceci<i class='close-icon'></i></a> et cela aussi.</p>",
+     "Le texte dit ceci et cela aussi."),
+    # a control that looks like none (a closing mark), and a "pop-up" of a few words besides its control
+    ("<p>Elle vise <span class='droits'>les mêmes droits<span class='close-droits'>»</span></span> pour tous.</p>",
+     "Elle vise les mêmes droits» pour tous."),
+    ("<p>Elle vise <span class='note'>les mêmes droits<span class='close-note'>Fermer</span></span> pour tous.</p>",
+     "Elle vise les mêmes droitsFermer pour tous."),
+])
+def test_an_element_holding_a_close_control_that_is_no_popups_stays(paragraph, shown):
+    """A `close-X` token drops the element X only when X is no quotation mark, icon, button or link (`NOT_POPUPS`),
+    the control looks like one (a close label, or a short text marked as a control) and the pop-up holds more than a
+    few words besides it: a quotation, a button's label and a link's words were taken out of their sentence ("Le
+    maire a dit devant les élus.", a review)."""
+    page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{paragraph}<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>"
+    text = extract_html(_doc(page + "</article></body></html>"), CONFIG).text
+    assert shown in text.splitlines(), text
+
+
 PROSE = ["Le collectif a tenu sa première réunion publique à Saint-Denis devant une salle comble et attentive.",
          "Les habitantes du quartier ont raconté leurs démarches auprès de la mairie, restées sans réponse depuis "
          "deux ans.",
