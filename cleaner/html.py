@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -1175,43 +1176,55 @@ gesticulées") that a paragraph holds again is no sign of a pull quote."""
 def _repeated_quotes_dropped(tree: Any) -> None:
     """The page without the pull quotes that no class names (`_pull_quotes_dropped`): a quotation block shaped as one
     (`_quote_shaped`) whose words another paragraph of its article (its `<article>`, else the page) says again
-    (`_said_again`): a pull quote repeats the article's text, a quotation is not written twice. trafilatura kept them
+    (`_repeated`): a pull quote repeats the article's text, a quotation is not written twice. trafilatura kept them
     as lines (found by a QA pass): Cheek's `<blockquote><p>“<em>Le genre est un sujet tabou, …</em>”</p>` over the
     answer that says it, and CNRS Le journal's `<div class="citation left">`, a line a few words, its first one lost.
     A block holding another is their wrapper (`<div class="wrapper-citation">` around the quotation and its paragraph),
     no quotation. Neither those blocks' paragraphs count, nor the comments', whose replies quote each other and the
     article."""
     blocks = dict.fromkeys([*tree.iter("blockquote"), *_classed(tree, ("citation",))])
-    shaped = dict.fromkeys(element for element in blocks if _quote_shaped(element))
+    shaped = dict.fromkeys(element for element in blocks if _quote_shaped(element, blocks))
     quotes = [quote for quote in shaped if not any(inner in shaped for inner in quote.iterdescendants())]
     quoted = {inner for quote in quotes for inner in quote.iter()}
-    paragraphs: dict[Any, list[set[tuple[str, str]]]] = {}
+    paragraphs: dict[Any, _Paragraphs] = {}
     for quote in quotes:
         article = next((a for a in quote.iterancestors() if a.tag in ("article", "body")), quote.getroottree())
         if article not in paragraphs:
-            paragraphs[article] = [_word_pairs(_element_text(p)) for p in article.xpath(f".//p[not({_IN_COMMENTS})]")
-                                   if p not in quoted]
-        if _said_again(_word_pairs(_element_text(quote)), paragraphs[article]):
+            paragraphs[article] = _Paragraphs([_element_text(p) for p in article.xpath(f".//p[not({_IN_COMMENTS})]")
+                                               if p not in quoted])
+        if _repeated(_word_pairs(_element_text(quote)), _text_before(quote), paragraphs[article]):
             quote.drop_tree()
 
 
-_TEXT_BEFORE = "preceding::text()[normalize-space()][not(parent::script or parent::style)][1]"
-"""The last text before an element that is shown: its scripts' and styles' aside."""
-
-
-def _quote_shaped(element: Any) -> bool:
+def _quote_shaped(element: Any, blocks: dict[Any, None]) -> bool:
     """Whether an element may be a pull quote that no class names: a `<blockquote>` or a block of a quotation's class
-    (`QUOTE_CLASS`) of `REPEATED_QUOTE_WORDS` to `PULL_QUOTE_CHARS`, set aside (`_set_aside`), outside the comments,
-    and that no text before it introduces with a colon (a blog's erratum on fr-pages, "J’ai écrit :" over the sentence
-    of the article it corrects)."""
+    (`QUOTE_CLASS`) of `REPEATED_QUOTE_WORDS` to `PULL_QUOTE_CHARS`, set aside (`_set_aside`) alone, as pull quotes
+    are: not beside another of `blocks` (a run of quotations the text lists, "Voici ce qu'ils ont dit" over two), nor
+    in a list item or the comments."""
     if element.tag != "blockquote" and not (element.tag in PULL_QUOTE_BLOCKS
                                             and QUOTE_CLASS.search(element.get("class", ""))):
         return False
     text = _element_text(element)
     if len(WORDS.findall(text)) < REPEATED_QUOTE_WORDS or len(text) > PULL_QUOTE_CHARS or not _set_aside(element):
         return False
-    before = element.xpath(_TEXT_BEFORE)
-    return not (before and before[0].rstrip().endswith(":")) and not element.xpath(_IN_COMMENTS)
+    if element.getprevious() in blocks or element.getnext() in blocks:
+        return False
+    return not any(a.tag == "li" for a in element.iterancestors()) and not element.xpath(_IN_COMMENTS)
+
+
+def _text_before(element: Any) -> str:
+    """The text a browser shows right before an element (`_element_text`): its nearest previous sibling's that shows
+    any, or the text after that sibling, else its parent's own, else the text before its parent. Walked: a
+    `preceding::text()` search a block took time as the square of the page's blocks (6.4 s for 4,000, a review)."""
+    node = element
+    while (parent := node.getparent()) is not None:
+        for sibling in node.itersiblings(preceding=True):
+            if text := " ".join((sibling.tail or "").split()) or _element_text(sibling):
+                return text
+        if text := " ".join((parent.text or "").split()):
+            return text
+        node = parent
+    return ""
 
 
 def _word_pairs(text: str) -> set[tuple[str, str]]:
@@ -1220,9 +1233,50 @@ def _word_pairs(text: str) -> set[tuple[str, str]]:
     return set(zip(words, words[1:]))
 
 
-def _said_again(pairs: set[tuple[str, str]], paragraphs: list[set[tuple[str, str]]]) -> bool:
-    """Whether one of `paragraphs` holds at least `REPEATED_QUOTE_SHARE` of a quotation's word `pairs`."""
-    return any(len(pairs & paragraph) >= REPEATED_QUOTE_SHARE * len(pairs) for paragraph in paragraphs)
+def _says(pairs: set[tuple[str, str]], quotation: set[tuple[str, str]]) -> bool:
+    """Whether a text's word `pairs` hold at least `REPEATED_QUOTE_SHARE` of a quotation's."""
+    return len(pairs & quotation) >= REPEATED_QUOTE_SHARE * len(quotation)
+
+
+class _Paragraphs:
+    """An article's paragraphs, with the paragraphs that hold each pair of words: a quotation is compared with the few
+    that hold its rarest pairs, not with each (its time grew as the square of the page's blocks, a review)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts, self.pairs = texts, [_word_pairs(text) for text in texts]
+        self.holding: dict[tuple[str, str], list[int]] = {}
+        for n, pairs in enumerate(self.pairs):
+            for pair in pairs:
+                self.holding.setdefault(pair, []).append(n)
+
+    def saying(self, quotation: set[tuple[str, str]]) -> list[str]:
+        """The paragraphs that hold a quotation's word pairs (`_says`): each holds one of its pairs that fewest
+        paragraphs hold, as many as it may miss and one more."""
+        misses = len(quotation) - math.ceil(REPEATED_QUOTE_SHARE * len(quotation))
+        rarest = sorted(quotation, key=lambda pair: len(self.holding.get(pair, ())))[:misses + 1]
+        found = sorted({n for pair in rarest for n in self.holding.get(pair, ())})
+        return [self.texts[n] for n in found if _says(self.pairs[n], quotation)]
+
+
+def _repeated(quotation: set[tuple[str, str]], before: str, paragraphs: _Paragraphs) -> bool:
+    """Whether a quotation block (its word pairs) is a pull quote: paragraphs of its article say it again, none
+    marking it as a quotation (`_marked`), and the text right `before` it does not introduce it, ending with a colon
+    (a blog's erratum on fr-pages, "J’ai écrit :" over the sentence of the article it corrects) or saying it first (a
+    law's article under its paraphrase, an interview's question quoting it)."""
+    if before.endswith(":") or _says(_word_pairs(before), quotation):
+        return False
+    saying = paragraphs.saying(quotation)
+    return bool(saying) and not any(_marked(text, quotation) for text in saying)
+
+
+def _marked(paragraph: str, quotation: set[tuple[str, str]]) -> bool:
+    """Whether a paragraph holds a quotation's words, no more, in quotation marks (`QUOTED_SPAN`): it quotes the block
+    to discuss it (« Demain, dès l'aube, … » under the poem's verse), where a pull quote repeats the article's
+    sentence, or a part of a longer quotation."""
+    from .kinds.pullquote import QUOTED_SPAN  # with the rule packs: loaded where they run
+
+    spans = (_word_pairs(span) for span in QUOTED_SPAN.findall(paragraph))
+    return any(_says(span, quotation) and _says(quotation, span) for span in spans)
 
 
 _CLOSES = re.compile(r"close[_-]+(.+)|(.+?)__close")
