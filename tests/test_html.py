@@ -2653,6 +2653,18 @@ def test_the_lines_a_page_marks_as_headings_are_in_its_metadata():
     assert "headings" not in extract_html(_doc(ARTICLE), CONFIG).meta["extracted"]
 
 
+def test_the_headings_in_the_metadata_are_trimmed():
+    """fr-pages 01_31_10-choses-ignorez-seropositifs-2017's `<h3>&nbsp;» Indétectable » : …</h3>` was stored with the
+    blank that opens its line of the text, " » Indétectable » : …" (23 headings of fr-pages so, a review)."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _headings
+
+    heading = "» Indétectable » : Le traitement les rend non-transmissibles !"
+    tree = fromstring(f"<html><body><h3>&nbsp;{heading}</h3><p>{PARAGRAPHS[0]}</p></body></html>")
+    assert _headings(tree, f" {heading}\n{PARAGRAPHS[0]}") == [heading]
+
+
 def test_a_quoted_heading_stays_where_its_page_marks_it():
     """fr-pages 346 (Slate): `<h3>«Ce fut pour nous l'effet d'une bombe»</h3>`, a photo's caption and a lead-in, then
     the paragraph quoting it; `generic.pull-quote` took the heading for a pull quote. The page's mark keeps it; the
