@@ -154,6 +154,8 @@ def share_of(part: int, whole: int, decimals: int = 0) -> str:
 
 
 def per_second(rate: float) -> str:
-    """A rate as a summary or a log line says it: whole from 10 (`1,509`), two figures under it (`0.41`, `3.2`):
-    a run of 2 MB documents said `0 docs/s` (a QA pass)."""
-    return f"{rate:,.0f}" if rate >= 10 else f"{rate:.2g}" if rate >= 0.01 or not rate else "under 0.01"
+    """A rate as a summary or a log line says it: whole from 10 (`1,509`), two figures under it (`0.41`, `3.2`, `2.0`,
+    which said `2`): a run of 2 MB documents said `0 docs/s` (a QA pass)."""
+    if rate >= 10 or not rate:
+        return f"{rate:,.0f}"
+    return f"{rate:#.2g}".removesuffix(".") if rate >= 0.01 else "under 0.01"  # 9.96 is `10.`: from 10, whole

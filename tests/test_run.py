@@ -1085,7 +1085,7 @@ def test_progress_lines_when_not_a_terminal(capsys, monkeypatch):
         now[0] = 31.0
         progress.update(5, 500)  # 5 more a second later: 5 left, at 5 a second
     assert capsys.readouterr().err.splitlines() == ["cleaner run: 1 document, 0.0 M characters",
-                                                    "cleaner run: 6 documents, 0.0 M characters, 5 docs/s, ETA 1 s"]
+                                                    "cleaner run: 6 documents, 0.0 M characters, 5.0 docs/s, ETA 1 s"]
     with RunProgress("cleaner run", mode="quiet", every=0.0) as progress:
         progress.update(5, 500)
         progress.log("hello")
@@ -1880,11 +1880,11 @@ def test_a_run_stopped_before_it_prepared_a_record_is_not_said_to_resume(tmp_pat
 
 def test_a_rate_under_ten_a_second_is_said_with_two_figures_not_as_zero():
     """A run of 2 MB documents ended `122.7 s, 0 docs/s` and its log lines said `0 docs/s` (a QA pass): under 10 a
-    second a rate has two figures; from 10, whole numbers as before."""
+    second a rate has two figures (2.0 said `2`, a QA pass); from 10, whole numbers as before."""
     from cleaner.report import per_second
 
-    assert [per_second(r) for r in (50 / 122.7, 3.24, 9.4, 10.2, 1509.3, 0.0, 1e-5)] == [
-        "0.41", "3.2", "9.4", "10", "1,509", "0", "under 0.01"]
+    assert [per_second(r) for r in (50 / 122.7, 3.24, 9.4, 10.2, 1509.3, 0.0, 1e-5, 2.0, 0.1, 9.96)] == [
+        "0.41", "3.2", "9.4", "10", "1,509", "0", "under 0.01", "2.0", "0.10", "10"]
     with RunProgress("cleaner run", mode="bar") as progress:  # the terminal's bar says it so too (a review)
         progress.update(1, 100)
         rate = progress._bar.tasks[0].fields["rate"]
