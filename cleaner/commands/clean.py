@@ -131,11 +131,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 def _lost(rejects: JsonlWriter | None, out: str) -> int:
     """The exit code once OUT is written: 0, or 2 when the reader of the rejects went (`--rejects - | head -1`), said
-    in one line: the output is whole, but the rejections given after it went are in no file, lost."""
+    in one line: the output is whole, but the rejections given after it went are in no file, lost. Those written went
+    to the pipe, not all to the reader (`head -1` read one of 193: the rest sat in the pipe's buffer)."""
     if rejects is None or not rejects.lost:
         return 0
     print(f"cleaner: --rejects {rejects.path}: the reader of {_shown(rejects.path)} went (a broken pipe) after "
-          f"{counted(rejects.count, 'rejection')}; the other {rejects.lost:,} were not written "
+          f"{counted(rejects.count, 'rejection')} had been written to the pipe (it may have read fewer); the other "
+          f"{rejects.lost:,} were not written "
           f"({_shown(out)} is whole)", file=sys.stderr)
     return 2
 
