@@ -2104,6 +2104,17 @@ def test_records_before_a_tail_of_nul_bytes_are_read_not_lost_as_binary(tmp_path
     assert item.detail == f"{tmp_path / 'p.parquet'}: binary content, not JSONL"
 
 
+def test_a_line_cut_short_is_malformed_at_its_end_not_at_column_1(tmp_path):
+    """`{"id": "broken", "text": ` and its line feed was `malformed JSON: Expecting value at column 1`: the line was
+    parsed with its line feed, and the place fell on the line after it. It is the column past the line's last
+    character; the rejection's raw line is as before."""
+    src = tmp_path / "m.jsonl"
+    src.write_bytes(b'{"id": "broken", "text": \n{"id": "b", "text": "Le conseil a vot\xc3\xa9 le budget."}\n')
+    cut, kept = _read(src)
+    assert cut.detail == f"{src}:1: malformed JSON: Expecting value at column 26"
+    assert cut.raw == '{"id": "broken", "text": ' and kept.id == "b"
+
+
 def test_a_file_of_nul_bytes_is_binary_on_every_path_not_utf32_text(tmp_path, monkeypatch):
     """A file of NUL bytes (a block a crash left) read as JSONL is one `binary content, not JSONL`, as it is in a
     `.txt` or `.html` file: `json.detect_encoding` calls four NULs UTF-32-BE, and the file was read as UTF-32 text,

@@ -547,9 +547,10 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     its first bytes) as a document, warned of what `said` says first;
     `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`).
     Numbers JSON has not (`NaN`, `1e400`) are read, and flagged: no JSON output holds them, so they are written
-    as null."""
+    as null. The line is parsed without its line feed: a line cut short was said malformed `at column 1`, of the
+    line after it."""
     line, warnings = _decoded(raw, where, codec, config)
-    warnings = said + warnings
+    line, warnings = line.removesuffix("\n"), said + warnings
     numbers: list[str] = []
     try:
         try:
@@ -696,7 +697,7 @@ def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...]) -> It
     why = warned(why, where, warnings)
     if why.startswith("Extra data") and re.search(r"[}\]]\s*\r\s*[{\[]", line):
         why += " (its records are parted by a lone CR, as old Mac files end lines: JSONL lines end in LF or CRLF)"
-    return bad(None, f"{where}: malformed JSON: {why}", line.rstrip("\n"))
+    return bad(None, f"{where}: malformed JSON: {why}", line)
 
 
 def _skip_line(fh: BinaryIO, newline: bytes) -> int:
