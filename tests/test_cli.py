@@ -845,6 +845,22 @@ def test_a_config_files_langs_may_be_written_as_the_flag_takes_them(tmp_path):
             Config.load(cfg)
 
 
+def test_the_shipped_defaults_say_langs_as_the_docs_do(tmp_path):
+    """cleaner/defaults.toml said `langs = []` where the README and `run --help` say the default is `any`: a user
+    copying the file could not tell `[]` keeps every language (a QA pass). It says `any`; the file copied as a config
+    file is the defaults, as are the embedded ones."""
+    import tomllib
+    from importlib import resources
+
+    from cleaner import Config
+
+    shipped = resources.files("cleaner").joinpath("defaults.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(shipped)["langs"] == "any"
+    copy = tmp_path / "c.toml"
+    copy.write_text(shipped, encoding="utf-8")
+    assert Config.load(copy) == Config.load() == Config()
+
+
 @pytest.mark.parametrize("command, flag, says", [
     ("run", ("--index", ""), "--index is empty: give the index file, or leave --index out for a fresh DIR/index.sqlite"),
     ("serve", ("--index", ""), "--index is empty: give the index file, or leave --index out for ./cleaner-index.sqlite"),
