@@ -22,7 +22,10 @@ class RunProgress:
     def __init__(self, label: str, total: int | None = None, mode: str | None = None, every: float = 10.0):
         self.label, self.total, self.every = label, total, every
         self.mode = mode or ("bar" if sys.stderr.isatty() else "log")
-        self.docs = self.chars = 0
+        self.docs = 0
+        self.chars = 0
+        """Raw characters of the documents on the bar and the line, a resumed run's done before this process too
+        (`start_at`)."""
         self.before = 0
         """Documents a resumed run had done before this process (`start_at`): on the bar and the line, not in the
         rate."""
@@ -77,11 +80,13 @@ class RunProgress:
         since, docs = self._first
         return (self.docs - docs) / max(time.monotonic() - since, 1e-9)
 
-    def start_at(self, docs: int, total: int | None) -> None:
-        """Set the total, with `docs` of it already done (a resumed run): the rate counts only new work."""
-        self.before = docs
-        if self._bar is not None:
-            self._bar.reset(self._task, total=total, completed=docs, docs=docs, mb=0.0, rate=0.0)  # no speed sample
+    def start_at(self, docs: int, total: int | None, chars: int = 0) -> None:
+        """Set the total, with `docs` of it already done (a resumed run), of `chars` raw characters: the rate counts
+        only new work, the characters those documents' too (they counted this process's alone, beside every document
+        done: `1,024 documents, 1.3 M characters` where a run that never stopped said 2.6 M)."""
+        self.before, self.chars = docs, chars
+        if self._bar is not None:  # no speed sample
+            self._bar.reset(self._task, total=total, completed=docs, docs=docs, mb=chars / 1e6, rate=0.0)
         self.total = None if total is None else total - docs
 
     def log(self, message: str) -> None:

@@ -469,7 +469,7 @@ class Runner:
         with RunState(state_path) as state, self.progress:
             done = self._resume_point(state, fp, resumable)
             total = count_records(fp["inputs"]) if resumable else None
-            self.progress.start_at(done, total)
+            self.progress.start_at(done, total, state.raw_chars())
             self._prepare(state, done, warm=total is not None and total - done >= WARM_LINGUA_AT)
             self._learn(state)
             stats, report = self._finish(state, fp)

@@ -164,6 +164,10 @@ class RunState(Closing):
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
+    def raw_chars(self) -> int:
+        """The raw characters of the records stored (a resumed run's progress counts them)."""
+        return self._db.execute("SELECT coalesce(sum(raw_chars), 0) FROM docs").fetchone()[0]
+
     @_full_disk_named
     def add(self, start: int, rows: list[Prepared]) -> None:
         """Store prepared records `start`, `start + 1`, ... in one transaction."""

@@ -1094,23 +1094,42 @@ def test_progress_lines_when_not_a_terminal(capsys, monkeypatch):
 
 def test_a_resumed_runs_bar_and_lines_count_from_what_was_done(capsys, monkeypatch):
     """The bar counts from where the run stopped, and so does the log line (it counted this session's documents alone:
-    `resuming: 769 input records already done`, then `512 documents`, a QA pass); the rate and the ETA count only the
-    new work."""
+    `resuming: 769 input records already done`, then `512 documents`, a QA pass), and so do the characters (they
+    counted this session's alone: `1,024 documents, 1.3 M characters` where a run that never stopped said 2.6 M); the
+    rate and the ETA count only the new work."""
     with RunProgress("cleaner run", mode="bar") as progress:
-        progress.start_at(500, 1000)
-        progress.update(10, 100)
+        progress.start_at(500, 1000, 1_300_000)
+        progress.update(10, 100_000)
         task = progress._bar.tasks[0]
         assert (task.completed, task.total, task.fields["docs"]) == (510, 1000, 510)  # was 10 of 1000: the bar went back
+        assert task.fields["mb"] == 1.4
     capsys.readouterr()  # what the bar left
     now = [0.0]
     monkeypatch.setattr("cleaner.progress.time", SimpleNamespace(monotonic=lambda: now[0]))
     with RunProgress("cleaner run", mode="log", every=0.0) as progress:
-        progress.start_at(500, 1000)
-        progress.update(10, 100)
+        progress.start_at(500, 1000, 1_300_000)
+        progress.update(10, 100_000)
         now[0] = 1.0
-        progress.update(10, 100)
-    assert capsys.readouterr().err.splitlines() == ["cleaner run: 510 documents, 0.0 M characters",
-                                                    "cleaner run: 520 documents, 0.0 M characters, 10 docs/s, ETA 48 s"]
+        progress.update(10, 100_000)
+    assert capsys.readouterr().err.splitlines() == ["cleaner run: 510 documents, 1.4 M characters",
+                                                    "cleaner run: 520 documents, 1.5 M characters, 10 docs/s, ETA 48 s"]
+
+
+def test_a_resumed_run_starts_its_progress_at_the_characters_it_had_done(tmp_path, in_process, monkeypatch):
+    """A resumed run's progress starts at the raw characters of the records its state holds, the characters a run
+    that never stopped counted for them (it started at none, beside the documents done)."""
+    started, counted = [], []
+    start_at, update = RunProgress.start_at, RunProgress.update
+    monkeypatch.setattr(RunProgress, "start_at", lambda progress, docs, total, chars=0: started.append((docs, chars))
+                        or start_at(progress, docs, total, chars))
+    monkeypatch.setattr(RunProgress, "update", lambda progress, docs, chars: counted.append(chars)
+                        or update(progress, docs, chars))
+    assert in_process("run", str(SEEDS), "--out", str(tmp_path / "whole"), "--workers", "1", "-q").returncode == 0
+    whole = sum(counted)
+    _interrupted(SEEDS, tmp_path / "out")
+    started.clear()
+    assert in_process("run", str(SEEDS), "--out", str(tmp_path / "out"), "--workers", "1", "-q").returncode == 0
+    assert whole > 0 and started == [(5, whole)]
 
 
 def test_clean_with_workers_keeps_input_order(news, tmp_path):
