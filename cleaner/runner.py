@@ -516,6 +516,7 @@ class Runner:
         state.reset()
         if own is not None:
             remove_replaced_index(self.out, own, self.options, self.progress)
+        clear_outputs(self.out)  # left, a run that stopped now left a finished run's, its index gone
         state.set(fingerprint=json.dumps(fp, sort_keys=True), stage="prepare")
         return 0
 

@@ -1421,6 +1421,23 @@ def test_strict_on_a_finished_run_that_met_bad_input_stops(tmp_path, in_process)
     assert complete.returncode == 0 and "already complete" in complete.stderr, complete.stderr
 
 
+def test_a_restart_that_stops_leaves_no_finished_runs_outputs(tmp_path, in_process):
+    """`run --restart --strict` over a finished run, stopped at bad input (exit 3), left that run's corpus, report and
+    manifest, which said it finished, its index.sqlite removed (a QA pass): the outputs go as the restart begins, with
+    the index; a rerun makes them again."""
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Le conseil municipal a voté le budget de la ville."}\n{"id": "b", broken\n',
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    assert in_process("run", str(src), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    made = _bytes(out)
+    stopped = in_process("run", str(src), "--out", str(out), "--workers", "1", "--strict", "--restart", "-q")
+    assert stopped.returncode == 3, stopped.stderr
+    assert [path.name for path in out.iterdir() if path.name != STATE] == []
+    assert in_process("run", str(src), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    assert _bytes(out) == made
+
+
 def test_a_finished_run_whose_output_was_cut_short_runs_again(tmp_path, in_process):
     """"Already complete" checked that the manifest's outputs exist, not that they hold what was written: a
     corpus cut short (`head corpus.jsonl > x; mv x corpus.jsonl`) stayed so with "nothing to do". Each output's
