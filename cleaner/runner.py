@@ -377,6 +377,29 @@ def _shown(ids: Sequence[str]) -> str:
     return ", ".join(map(repr, ids[:5])) + (", ..." if len(ids) > 5 else "")
 
 
+def first_missing(path: Path) -> Path | None:
+    """The outermost folder of `path` that is not there (`path` or a parent), which a run into it makes; None when
+    `path` is there."""
+    if path.exists():
+        return None
+    while not path.parent.exists():
+        path = path.parent
+    return path
+
+
+def drop_unsaved(out: Path, made: Path | None) -> None:
+    """After a `--strict` stop: the run state in `out` removed when it holds no prepared record, and the folders the run
+    made with it (`made`, `first_missing`). It held nothing to go on with: the folder was left half made, and a rerun
+    said it held a run "stopped before it had saved a prepared record"."""
+    path = out / STATE / "state.sqlite"
+    if not path.exists():
+        return
+    with RunState(path, readonly=True) as state:
+        if len(state):
+            return
+    shutil.rmtree(made or out / STATE)
+
+
 @contextmanager
 def claimed(out: Path, inputs: Iterable[str], options: RunOptions = RunOptions()) -> Iterator[None]:
     """`out` made (a folder), and held by this process alone while the block runs: a second run into it
@@ -452,11 +475,17 @@ class Runner:
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary. The packs are loaded first when `out` is to be made: a
-        run refused at them leaves no folder (a finished run is confirmed without loading them)."""
-        if not self.out.exists():
+        run refused at them leaves no folder (a finished run is confirmed without loading them). A `--strict` stop
+        before a record was saved leaves no state (`drop_unsaved`)."""
+        made = first_missing(self.out)
+        if made is not None:
             self.rules  # noqa: B018 - loaded and cached, or the error
         with claimed(self.out, self.inputs, self.options):
-            return self._run()
+            try:
+                return self._run()
+            except StrictStop:
+                drop_unsaved(self.out, made)
+                raise
 
     def _run(self) -> RunSummary:
         fp = fingerprint(self.config, self.inputs, self.options.output_options())

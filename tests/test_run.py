@@ -1438,6 +1438,24 @@ def test_a_restart_that_stops_leaves_no_finished_runs_outputs(tmp_path, in_proce
     assert _bytes(out) == made
 
 
+def test_a_strict_stop_before_a_record_is_saved_leaves_no_folder_it_made(tmp_path, in_process):
+    """`run nosuch.jsonl --out out/new --strict` (exit 3) left out/new/.cleaner/state.sqlite, and the next run said
+    the folder held a run "stopped before it had saved a prepared record" (a QA pass): the folders the run made are
+    removed, as a run refused at a bad pack leaves none; a folder that was there stays, without the state, and a rerun
+    into it runs from the first record without that word."""
+    new = tmp_path / "out" / "new"
+    proc = in_process("run", "nosuch.jsonl", "--out", str(new), "--workers", "1", "--strict", cwd=tmp_path)
+    assert proc.returncode == 3 and "nosuch.jsonl: no such file or folder" in proc.stderr, proc.stderr
+    assert list(tmp_path.iterdir()) == []
+    there = tmp_path / "there"
+    there.mkdir()
+    args = ("run", "nosuch.jsonl", "--out", str(there), "--workers", "1")
+    assert in_process(*args, "--strict", cwd=tmp_path).returncode == 3
+    assert list(there.iterdir()) == []
+    again = in_process(*args, cwd=tmp_path)
+    assert again.returncode == 0 and "stopped before" not in again.stderr, again.stderr
+
+
 def test_a_finished_run_whose_output_was_cut_short_runs_again(tmp_path, in_process):
     """"Already complete" checked that the manifest's outputs exist, not that they hold what was written: a
     corpus cut short (`head corpus.jsonl > x; mv x corpus.jsonl`) stayed so with "nothing to do". Each output's
