@@ -1670,6 +1670,13 @@ NOT_AUTHORS = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "nom", "name", "admin", "administrator", "administrateur", "auteur", "author", "par", "by", "la rédaction"})
 """Names trafilatura takes for an author on some pages (a date line's weekday, a comment form's label)."""
+LINK_LABEL_WORDS = frozenset({
+    "view", "see", "all", "more", "other", "posts", "articles", "stories", "archive", "archives", "profile", "follow",
+    "of", "the", "his", "her", "their", "voir", "tous", "toutes", "plus", "autres", "publications", "profil", "suivre",
+    "ses", "d", "l"})
+"""Words of the label of a link to an author's page, which themes mark `rel="author"` and trafilatura takes for the
+author: WordPress's "View Archive", "Voir les archives", "View all" (of "View all of Jane Smith’s posts.", cut at
+the name's link), "All posts", "Voir le profil", "Follow" (found by a QA pass on CMS templates)."""
 MONTHS = frozenset({
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
     "décembre", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -1697,8 +1704,9 @@ def page_author(author: str, sitename: str | None, language: str | None = None) 
     dangling tail go ("Publié par valerie à" → "valerie", "Une création de X" → "X", "France Inter avec" →
     "France Inter"), as do a month left from a date after a name of two words or more ("Matt Daniels April"),
     a name written twice ("X Y X Y"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
-    label, the site's own name, a single letter or a handle (trafilatura changes a Twitter handle's "_" to spaces,
-    and takes the digits off "enseignants-93", leaving "Enseignants-"; `_unhandled` finds the others) is no author,
+    label, a link's label (`_link_label`: "View Archive"), the site's own name, a single letter or a handle
+    (trafilatura changes a Twitter handle's "_" to spaces, and takes the digits off "enseignants-93", leaving
+    "Enseignants-"; `_unhandled` finds the others) is no author,
     nor a job title, after a name or alone (`ROLES`: "Sarah Mitchell; Political Editor", "Staff Writer"), nor a
     place after a name (`_byline_place`: "Jean Dupont; Paris"); "Surname; First" pairs (four
     single words or more, as `citation_author` meta gives them) are joined. Prose (two lower-case words besides
@@ -1723,7 +1731,7 @@ def page_author(author: str, sitename: str | None, language: str | None = None) 
         if half and words[:half] == words[half:]:
             words = words[:half]
         name = " ".join(words)
-        if (len(_letters(name)) < 2 or name.startswith("@") or name.casefold() in NOT_AUTHORS
+        if (len(_letters(name)) < 2 or name.startswith("@") or name.casefold() in NOT_AUTHORS or _link_label(name)
                 or any(word.casefold() in ROLES for word in words) or _byline_place(words, names)
                 or _letters(name) == _letters(sitename or "") or any(_letters(n) == _letters(name) for n in names)):
             continue
@@ -1731,6 +1739,14 @@ def page_author(author: str, sitename: str | None, language: str | None = None) 
     if len(names) >= 4 and len(names) % 2 == 0 and all(" " not in n for n in names):
         names = [f"{first} {last}" for last, first in zip(names[::2], names[1::2])]
     return "; ".join(names) or None
+
+
+def _link_label(name: str) -> bool:
+    """Whether `name` is a link's label (`LINK_LABEL_WORDS`, `NAME_PARTICLES` between them: "Voir les archives"),
+    no name."""
+    words = re.findall(r"[^\W\d_]+", name.casefold())
+    return (any(word in LINK_LABEL_WORDS for word in words)
+            and all(word in LINK_LABEL_WORDS or word in NAME_PARTICLES for word in words))
 
 
 def _byline_place(words: list[str], names: list[str]) -> bool:
@@ -2167,12 +2183,14 @@ def _author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
     and cheekmagazine.fr's `<meta name="author" content="Cheek Magazine">` hid its `<h2 itemprop="name"
     rel="author">Corentin Béchade</h2>`; nor does it read `itemprop="author"`, and jesuisfeministe.com's post had no
     author, its `<a itemprop="author">Scarlotta Harlott</a>` left as the signature ending the text (both found by QA
-    passes); else the byline trafilatura reads from the page's elements without that meta (`_element_author`). The
-    page's comments, citing blocks and frames (`_asides`) are sought once, if any of these asks for them."""
+    passes); else the byline trafilatura reads from the page's elements without that meta (`_element_author`), or
+    without the author's links labelled with no name (`_unlabelled_author`: "View Archive"). The page's comments,
+    citing blocks and frames (`_asides`) are sought once, if any of these asks for them."""
     asides = cache(partial(_asides, tree, text))
     author = _unhandled(tree, _byline(tree, extracted.pop("author"), asides)) if "author" in extracted else None
     if not author or not page_author(author, extracted.get("sitename"), extracted.get("language")):
-        return _marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides) or author
+        return (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides)
+                or _unlabelled_author(tree, extracted, asides) or author)
     return author
 
 
@@ -2189,10 +2207,10 @@ made a name of (`_unhandled`, `page_author`), as the page marks it up."""
 
 def _marked_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
     """The text of the first element marked as the author's name (`_MARKED_AUTHOR`) that `page_author` takes for one
-    (not a link's "View all posts", the site's name or a desk's) and that is no handle (`_HANDLE`, read on the name
-    `page_author` gives, without a lead: "by jane_doe42" got through, found by a review), outside the page's
-    comments, citing blocks and frames that do not hold the article (`_asides`: a commenter's, a cited book's, a
-    review's author, a sidebar's, related posts')."""
+    (not a link's "View all posts" or "View Archive", the site's name or a desk's) and that is no handle (`_HANDLE`,
+    read on the name `page_author` gives, without a lead: "by jane_doe42" got through, found by a review), outside
+    the page's comments, citing blocks and frames that do not hold the article (`_asides`: a commenter's, a cited
+    book's, a review's author, a sidebar's, related posts')."""
     marked = tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT)
     off = set(asides()) if marked else set()
     for element in marked:
@@ -2240,6 +2258,23 @@ def _element_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], l
         return None
     name = _unhandled(tree, _unframed_author(tree, asides))
     return name if name and page_author(name, sitename, language) and _letters(meta) not in _letters(name) else None
+
+
+def _unlabelled_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
+    """The byline trafilatura reads from the page's elements without the ones marked as the author's
+    (`_MARKED_AUTHOR`) whose label names no one (`_link_label`, as trafilatura reads it: "View all" of "View all of
+    Jane Smith’s posts."), nor its comments, citing blocks and frames (`_unframed_author`), less handles, if
+    `page_author` takes it: twentytwenty's author box `<a class="author-link" rel="author">View Archive</a>`, which
+    trafilatura reads before the byline "By Jane Smith" (found by a QA pass on CMS templates). None on a page without
+    such a link."""
+    from trafilatura.metadata import normalize_authors
+
+    labels = [element for element in tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT)
+              if _link_label(normalize_authors(None, _element_text(element)) or "")]
+    if not labels:
+        return None
+    name = _unhandled(tree, _unframed_author(tree, lambda: [*asides(), *labels]))
+    return name if name and page_author(name, extracted.get("sitename"), extracted.get("language")) else None
 
 
 def _unframed_author(tree: Any, asides: Callable[[], list[Any]]) -> str | None:

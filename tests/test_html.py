@@ -1129,6 +1129,35 @@ def test_a_desks_name_is_no_author(found, author):
     assert clean({"id": "p", "html": html}).author == author
 
 
+@pytest.mark.parametrize("found, author", [
+    ("View Archive", None), ("View all", None), ("Voir les archives", None), ("All posts", None), ("More posts", None),
+    ("Follow", None), ("Voir le profil", None), ("Author archive", None), ("VIEW ARCHIVE", None),
+    ("Plus d'articles", None), ("Jane Smith; View Archive", "Jane Smith"), ("Thomas More", "Thomas More"),
+])
+def test_an_author_links_label_is_no_author(found, author):
+    """WordPress themes mark their link to the author's page `rel="author"`, and trafilatura took its label for the
+    author: twentytwenty's "View Archive", twentytwentyone's "View all of Jane Smith’s posts." cut to "View all",
+    French "Voir les archives" (found by a QA pass on CMS templates). A label's words name no one."""
+    assert page_author(found, None) == author
+
+
+@pytest.mark.parametrize("byline, link, author", [
+    # twentytwenty: the author box's link after the post, its byline before it
+    ('<p class="byline">By Jane Smith</p>', 'View Archive <span aria-hidden="true">&rarr;</span>', "Jane Smith"),
+    # twentytwentyone: trafilatura cuts the label at "of"
+    ('<p class="byline">By Jane Smith</p>', "View all of Jane Smith&#8217;s posts.", "Jane Smith"),
+    ('<p class="byline">Par Marie Dupont</p>', "Voir les archives", "Marie Dupont"),
+    ("", "Voir les archives", None),  # no byline: no author
+])
+def test_the_byline_is_the_author_where_trafilatura_took_an_author_links_label(byline, link, author):
+    """trafilatura reads a `rel="author"` link before a byline: the author was the author box's "View Archive" although
+    "By Jane Smith" is in the byline (found by a QA pass on CMS templates). The byline it reads without that link is the
+    author, or none."""
+    box = f'<div class="author-bio"><a class="author-link" href="/author/js/" rel="author">{link}</a></div>'
+    page = UNSIGNED.replace("<article><h1>", f"<article>{byline}<h1>").replace("</article>", f"{box}</article>")
+    assert clean({"id": "p", "html": page}).author == author
+
+
 @pytest.mark.parametrize("lead, name, language", [
     ("Por", "Ana María López", "es"), ("بقلم", "محمد علي", "ar"), ("بقلم:", "محمد علي", "ar"),
     ("Daga", "Ana María López", "ha"), ("Na", "Ana María López", "sw"), ("Waxaa qoray", "Ana María López", "so"),
