@@ -1844,7 +1844,10 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     piece of "X <sep> Y", meant for "Title | Site" ("Économie" of "Économie : l’été prochain", "Élection 2024" of
     "Élection 2024 - les résultats du premier tour", "حرب أوكرانيا" of "حرب أوكرانيا - روسيا تقصف كييف مجددا الليلة").
     A piece that is the site's name or its host's stays cut off, and so does one word, a site's or a section's name
-    ("- seneweb", "- politique") more likely than a sentence's rest."""
+    ("- seneweb", "- politique") more likely than a sentence's rest. A title the page's meta tags or JSON-LD state
+    (`_head_metadata`: `og:title`, which trafilatura takes first) is no piece cut: Substack's `<title>` "Council
+    approves budget - by Jane Smith" under its `og:title` "Council approves budget" was the title (found by a QA
+    pass on CMS templates)."""
     from trafilatura.metadata import examine_title_element
 
     title = extracted.get("title")
@@ -1852,7 +1855,7 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     if title and (whole := _unshortened(tree, title, known)):
         return whole
     whole, *pieces = examine_title_element(tree)
-    if not title or title not in pieces:
+    if not title or title not in pieces or _letters(title) == _letters(_head_metadata(tree).title or ""):
         return None
     return None if _site_like(pieces[1] if title == pieces[0] else pieces[0], known) else whole
 
@@ -2343,8 +2346,15 @@ def _written(elements: list[Any]) -> str:
 
 
 def _meta_author(tree: Any) -> str | None:
-    """The author trafilatura reads from the page's `<meta>` tags (a single word is none) and JSON-LD, before and
-    instead of any element's; JSON-LD it fails on is skipped, as trafilatura skips it (it catches any error there)."""
+    """The author trafilatura reads from the page's `<meta>` tags and JSON-LD (`_head_metadata`), before and instead
+    of any element's."""
+    return _head_metadata(tree).author
+
+
+def _head_metadata(tree: Any) -> Any:
+    """The metadata trafilatura reads from the page's `<meta>` tags (`og:title`, ...; a single word's author is none)
+    and JSON-LD, before and instead of its elements' (`<title>`, `<h1>`, bylines); JSON-LD it fails on is skipped, as
+    trafilatura skips it (it catches any error there)."""
     from trafilatura.metadata import examine_meta, extract_meta_json
 
     found = examine_meta(tree)
@@ -2354,7 +2364,7 @@ def _meta_author(tree: Any) -> str | None:
         found = extract_meta_json(tree, found)
     except Exception:  # noqa: BLE001 - trafilatura's own guard around its JSON-LD reader
         pass
-    return found.author
+    return found
 
 
 _MARKED_PUBLISHED = "contains(concat(' ', normalize-space(@class), ' '), ' published ') or @pubdate"

@@ -2005,6 +2005,22 @@ def test_a_title_is_not_cut_at_its_only_separator_before_a_sentences_rest(title_
     assert extract_html(_doc(page, url=url), CONFIG).meta["extracted"]["title"] == title
 
 
+@pytest.mark.parametrize("head", [
+    '<meta property="og:title" content="Council approves budget">',
+    '<meta name="title" content="Council approves budget">',
+    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+     '"headline": "Council approves budget"}</script>'),
+])
+def test_a_title_the_pages_metadata_states_is_not_taken_for_a_piece_cut_off_its_title_tag(head):
+    """Substack's `<title>` "Council approves budget - by Jane Smith" under its `og:title` "Council approves budget"
+    gave the title "Council approves budget - by Jane Smith" (found by a QA pass on CMS templates): trafilatura took
+    the `og:title`, no piece it cut off the `<title>`, and the whole `<title>` replaced it."""
+    body = POST.split("</h1>")[1]
+    page = (f"<html><head><title>Council approves budget - by Jane Smith</title>{head}</head>"
+            f"<body><article>{body}</article></body></html>")
+    assert extract_html(_doc(page), CONFIG).meta["extracted"]["title"] == "Council approves budget"
+
+
 @pytest.mark.parametrize(("og_title", "h1", "title_tag", "title"), [
     # fr-pages article_camp-d-ete: SPIP's og:title of a long title, cut with "(...)"
     ("Camp d’été décolonial : qui a peur de l’antiracisme politique&nbsp;(...)",
