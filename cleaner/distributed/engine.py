@@ -345,9 +345,10 @@ class DaskRunner:
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
                 prepared = self._start(fp)
-                resumed = sum(prepared.values())
+                resumed = sum(s["records"] for s in prepared.values())
                 splits = self._timed("split", lambda: self._splits(client, files))
-                self.progress.start_at(resumed, count_records(fp["inputs"]))  # the rate counts only this run's work
+                # the rate counts only this run's work; the characters, as the documents, start at the resumed splits'
+                self.progress.start_at(resumed, count_records(fp["inputs"]), sum(s["chars"] for s in prepared.values()))
                 read_stats = self._timed("prepare", lambda: self._prepare(client, splits, prepared))
                 try:
                     check_unchanged(fp)
@@ -399,12 +400,12 @@ class DaskRunner:
         self.metrics[f"{stage}_s"] = round(time.monotonic() - start, 3)
         return result
 
-    def _start(self, fp: dict[str, Any]) -> dict[int, int]:
+    def _start(self, fp: dict[str, Any]) -> dict[int, dict[str, Any]]:
         """Keep the work of an interrupted run of the same fingerprint; otherwise start over, having first
         taken out of the shared index the documents of the run this one replaces (`runner.take_out_replaced`),
-        which may be one interrupted under the local engine: this one cannot go on with its work. The records of each
-        split already prepared, by split number (none when starting over): their sum is the local engine's
-        `_resume_point`."""
+        which may be one interrupted under the local engine: this one cannot go on with its work. The summary of each
+        split already prepared (`parts.prepared`), by split number (none when starting over): the sum of their records
+        is the local engine's `_resume_point`."""
         stamp = self.work / "fingerprint.json"
         interrupted = interrupted_run(self.out / STATE)
         if not stamp.exists() and interrupted is not None:
@@ -442,7 +443,7 @@ class DaskRunner:
         stamp.write_text(json.dumps(fp, sort_keys=True))
         return {}
 
-    def _prepare(self, client: Any, splits: list, prepared: dict[int, int]) -> ReadStats:
+    def _prepare(self, client: Any, splits: list, prepared: dict[int, dict[str, Any]]) -> ReadStats:
         """Every split prepared into its part (those in `prepared`, by an interrupted run, kept and not counted in the
         progress: `start_at` counted them); the read counts of them all."""
         import dask

@@ -65,10 +65,10 @@ def part_path(work: Path, k: int) -> Path:
     return work / f"prep-{k:05d}.parquet"
 
 
-def prepared(work: Path) -> dict[int, int]:
-    """The records of each split already prepared (its summary written by `prepare_split`), by split number."""
-    return {int(path.stem.removeprefix("prep-")): json.loads(path.read_text())["records"]
-            for path in work.glob("prep-*.json")}
+def prepared(work: Path) -> dict[int, dict[str, Any]]:
+    """The summary `prepare_split` wrote of each split already prepared (its records, raw characters and read counts),
+    by split number."""
+    return {int(path.stem.removeprefix("prep-")): json.loads(path.read_text()) for path in work.glob("prep-*.json")}
 
 
 def id_key(doc_id: str) -> int:
