@@ -573,7 +573,8 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch, in_process):
     this process but for the scheduler that is not there, which the run's own process waits for (the connect timeout
     read from its environment). A refused connection is said at once (it waited the connect timeout, 30 s, then said
     "no answer within 30 s"), a port out of range and a scheme no cluster listens on at once too (a wait of 30 s then
-    "Timed out trying to connect"; "not enough values to unpack")."""
+    "Timed out trying to connect"; "not enough values to unpack"), and a port that is not a number as the other
+    messages say a port (it was Python's "invalid literal for int() with base 10: 'bar'")."""
     import socket
 
     monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
@@ -595,6 +596,8 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, monkeypatch, in_process):
     cases = [
         (["-", "--engine", "dask"], "stdin"),
         ([str(SEEDS), "--engine", "dask", "--scheduler", "sched"], "scheduler at sched: missing port number"),
+        ([str(SEEDS), "--engine", "dask", "--scheduler", "foo:bar"],  # said "invalid literal for int() with base 10"
+         "cleaner: cannot connect to the Dask scheduler at foo:bar: port 'bar' is not a number\n"),
         ([str(SEEDS), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:99999"],
          "scheduler at tcp://127.0.0.1:99999: port 99999 is out of range (1-65535)"),
         ([str(SEEDS), "--engine", "dask", "--scheduler", "inproc://x"],

@@ -268,8 +268,9 @@ SCHEMES = ("tcp", "tls", "ws", "wss")
 
 
 def _scheduler_place(address: str) -> tuple[str, int]:
-    """The host and port of a scheduler's address; a UsageError for another scheme, no port or one out of range (it
-    waited 30 s for `tcp://host:99999`, and `inproc://x` said "not enough values to unpack")."""
+    """The host and port of a scheduler's address; a UsageError for another scheme, no port, one that is not a number
+    or one out of range (it waited 30 s for `tcp://host:99999`, `inproc://x` said "not enough values to unpack", and
+    `foo:bar` "invalid literal for int() with base 10: 'bar'")."""
     from distributed.comm.addressing import parse_address, parse_host_port
 
     scheme, place = parse_address(address, strict=False)
@@ -279,8 +280,9 @@ def _scheduler_place(address: str) -> tuple[str, int]:
                          f"{scheme}://")
     try:
         host, port = parse_host_port(place)
-    except ValueError as exc:
-        raise UsageError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
+    except ValueError as exc:  # the port is what follows the last colon, of `host:port` and `[ipv6]:port` alike
+        why = f"port {place.rpartition(':')[2]!r} is not a number" if str(exc).startswith("invalid literal") else exc
+        raise UsageError(f"cannot connect to the Dask scheduler at {address}: {why}") from None
     if not 0 < port < 1 << 16:
         raise UsageError(f"cannot connect to the Dask scheduler at {address}: port {port} is out of range (1-65535)")
     return host, port
