@@ -346,6 +346,23 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path, 
     assert 0 < chars and chars + sum(c for _, c in new) == every_split[0]
 
 
+def test_a_restart_that_stops_leaves_no_finished_runs_outputs(scheduler, tmp_path, monkeypatch):
+    """A Dask `--restart` over a finished run, stopped as it prepares (a Ctrl-C), left that run's corpus, report and
+    manifest, which said it finished, its index.sqlite removed: the outputs go as the restart begins, with the index,
+    as the local engine's do (`test_run.test_a_restart_that_stops_leaves_no_finished_runs_outputs`)."""
+    out = tmp_path / "out"
+    assert run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", "-q").returncode == 0
+
+    def stopped(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(DaskRunner, "_prepare", stopped)
+    options = RunOptions(resume="restart", progress="quiet", engine="dask", scheduler=scheduler)
+    with pytest.raises(KeyboardInterrupt):
+        DaskRunner(Config.load(), [str(SEEDS)], out, options).run()
+    assert [path.name for path in out.iterdir() if path.name != runner.STATE] == []
+
+
 def _killed_preparing(scheduler: str, names: list[str], out: Path, splits: int) -> list[str]:
     """A Dask run of `names` into `out` killed (SIGKILL) once `splits` splits are prepared; its command."""
     cmd = [sys.executable, "-m", "cleaner", "run", *names, "--out", str(out), "--engine", "dask",

@@ -440,6 +440,7 @@ class DaskRunner:
             remove_replaced_index(self.out, own, self.options, self.progress)
         if self.options.index is None:
             remove_mirror(self.index_path)
+        clear_outputs(self.out)  # left, a run that stopped now left a finished run's, its index gone (`Runner`'s too)
         self.work.mkdir(parents=True)
         parts.mark_layout(self.work)
         stamp.write_text(json.dumps(fp, sort_keys=True))
