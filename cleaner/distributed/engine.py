@@ -135,33 +135,45 @@ def _not_reconnect(record: logging.LogRecord) -> bool:
 _HEARTBEAT_FAILED = "Failed to communicate with scheduler during heartbeat."
 
 
-def _not_closing_heartbeat(worker: Any, record: logging.LogRecord) -> bool:
-    """False for a worker's "Failed to communicate with scheduler during heartbeat." once it is closing: a worker
-    that closes its connections with a heartbeat in flight fails it (CommClosedError), and the run's own worker
-    printed that 30-line traceback under a run that had ended well (one run in 6-16 here, with `-q` too)."""
+def _not_closing_noise(worker: Any, record: logging.LogRecord) -> bool:
+    """False for what a worker logs of its own closing, once it is closing: "Failed to communicate with scheduler during
+    heartbeat." (a worker that closes its connections with a heartbeat in flight fails it, and the run's own worker
+    printed that 30-line traceback under a run that had ended well, one run in 6-16 here, with `-q` too), and "Async
+    instruction for <Task …> ended with CancelledError" for each task it was running (two above the line of a run
+    stopped by Ctrl-C, a QA pass)."""
     from distributed.core import Status
 
     closing = worker.status in (Status.closing, Status.closing_gracefully, Status.closed)
-    return not (closing and record.msg == _HEARTBEAT_FAILED)
+    said = record.getMessage()
+    cancelled = said.startswith("Async instruction for ") and said.endswith(" ended with CancelledError")
+    return not (closing and (record.msg == _HEARTBEAT_FAILED or cancelled))
 
 
-class _QuietClosingHeartbeat(WorkerPlugin):
+def _not_killing_at_close(record: logging.LogRecord) -> bool:
+    """False for a nanny's "Worker process still alive after 4.0 seconds, killing": a worker still running a task
+    when the run's LocalCluster closes (a Ctrl-C) is the run's to end, and that line came twice above the run's own."""
+    return not record.getMessage().startswith("Worker process still alive after ")
+
+
+class _QuietClosingWorker(WorkerPlugin):
     """On each worker of a run's own LocalCluster, and each one its nanny restarts (a `client.run` at the start reached
-    only the workers alive then): the worker's log filtered by `_not_closing_heartbeat`."""
+    only the workers alive then): the worker's log filtered by `_not_closing_noise`."""
 
-    name = "cleaner-quiet-closing-heartbeat"
+    name = "cleaner-quiet-closing-worker"
 
     def setup(self, worker: Any) -> None:
-        logging.getLogger("distributed.worker").addFilter(partial(_not_closing_heartbeat, worker))
+        said = partial(_not_closing_noise, worker)
+        for name in ("distributed.worker", "distributed.worker.state_machine"):  # a logger's filter is its own alone
+            logging.getLogger(name).addFilter(said)
 
 
 def _quiet_workers(client: Any) -> None:
-    """`_QuietClosingHeartbeat` registered with the client's cluster, for what it is worth: a worker lost as it is sent
+    """`_QuietClosingWorker` registered with the client's cluster, for what it is worth: a worker lost as it is sent
     is left out, as by `_broadcast` (the scheduler holds the plugin already, for that worker restarted)."""
     from distributed.comm import CommClosedError
 
     with suppress(CommClosedError):
-        client.register_plugin(_QuietClosingHeartbeat())
+        client.register_plugin(_QuietClosingWorker())
 
 
 @contextmanager
@@ -172,6 +184,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     logging.getLogger("asyncio").addFilter(_not_all_exit)  # for good: the tasks are collected after the client closes
     logging.getLogger("tornado.application").addFilter(_not_sync_cancel)
     logging.getLogger("distributed.client").addFilter(_not_reconnect)  # for good: logged as the client closes
+    logging.getLogger("distributed.nanny").addFilter(_not_killing_at_close)  # a LocalCluster's nannies run here
 
     with ExitStack() as stack:
         if scheduler:  # checked by `_check_scheduler` first
