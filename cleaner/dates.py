@@ -159,16 +159,17 @@ UPDATED = (r"update|modif|\bedit(?:ed)?\b|mis à jour|mis a jour|mise à jour|mi
 """Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`): stems, so that "Last
 update", "Dernière modification", "Última actualización" are read as "updated" is; "edit" and "MAJ" as words only
 ("Business Editor", "Majorque" are places and roles)."""
-_BYLINE_SEP = r"[^\S\n]*+[,،|—–-][^\S\n]*+"
+_BYLINE_SEP = r"[^\S\n]*+[,،|—–·•-][^\S\n]*+"
 PLACE_PATTERN = (rf"(?:[^\n]{{0,80}}?{_BYLINE_SEP}(?=(?i:{PUBLISHED}))"
                  rf"|(?:(?!(?i:{UPDATED})|\d{{4}}|\d{{1,2}}[/.h]\d)[^\n:：]){{0,80}}?{_BYLINE_SEP})")
-"""What may stand between a byline's name and its date (`<<place>>`): a place, role or agency, up to 80 characters,
-and the comma, bar or dash after it ("| Washington | ", ", corresponsal en Bruselas, "). Never an update stamp, whose
-date would be lifted as the publication date ("| Updated: Fri, 13 Mar 2021"), unless a publication word follows
-it ("| Updated: 13/03/2021 | Published: 12/03/2021"): a place holds no update word, no colon (a label, "Last update:
-", "Born: ") and no date or time of its own (a year, `12/03`, `10h30`), since the comma after a weekday or the dash
-after an unknown label ends a place as well as a place's own separator does ("| MAJ : jeudi, 13 mars 2021"); a name's
-number stays a place's ("France 24", "20 Minutes", "Canal 13": any digit refused them, and the date after was lost)."""
+"""What may stand between a byline's name and its date (`<<place>>`): a place, role or agency, up to 80 characters, and
+the comma, bar, dash, middle dot or bullet after it ("| Washington | ", "· Washington · ", ", corresponsal en
+Bruselas, "). Never an update stamp, whose date would be lifted as the publication date ("| Updated: Fri, 13 Mar
+2021"), unless a publication word follows it ("| Updated: 13/03/2021 | Published: 12/03/2021"): a place holds no
+update word, no colon (a label, "Last update: ", "Born: ") and no date or time of its own (a year, `12/03`, `10h30`),
+since the comma after a weekday or the dash after an unknown label ends a place as well as a place's own separator
+does ("| MAJ : jeudi, 13 mars 2021"); a name's number stays a place's ("France 24", "20 Minutes", "Canal 13": any
+digit refused them, and the date after was lost)."""
 _TIMED = regex.compile(rf"(?P<date>.+?)(?i:{_time(named=True)})")
 """A date and what may follow it on a dateline (`TIME_PATTERN`, its numbers as groups): `2021-03-12T10:30:00+02:00`,
 `12 mars 2021 à 14 h 05 (heure de Paris)`, `March 12, 2021 at 10:30 AM ET`, `Fri, 12 Mar 2021 10:30:00 GMT` (RFC 2822,

@@ -160,6 +160,29 @@ def test_a_byline_lifts_a_first_publication_date_a_labels_and_one_after_a_short_
     assert (out.text, out.author, out.published) == (BYLINE_BODY[lang], author, published)
 
 
+@pytest.mark.parametrize("lang, line, author, published, rule", [
+    ("fr", "Par Marie Dupont · Publié le 12 mars 2024 à 08h15 · Mis à jour le 13 mars 2024 à 10h02", "Marie Dupont",
+     "2024-03-12", "fr.byline"),
+    ("fr", "Par Marie Dupont · Publié le 12 mars 2024 à 08h15", "Marie Dupont", "2024-03-12", "fr.byline"),
+    ("fr", "Par Marie Dupont • 12 mars 2024", "Marie Dupont", "2024-03-12", "fr.byline"),
+    ("fr", "12 mars 2024 · Par Marie Dupont", "Marie Dupont", "2024-03-12", "fr.byline"),
+    ("fr", "Publié le 12 mars 2024 à 08h15 · Mis à jour le 13 mars 2024 à 10h02", None, "2024-03-12",
+     "fr.published-line"),
+    ("fr", "Mis à jour le 13 mars 2024 · Publié le 12 mars 2024", None, "2024-03-12", "generic.date-prefix"),
+    ("fr", "Propos recueillis par Marie Dupont · 12 mars 2024", "Marie Dupont", "2024-03-12", "fr.byline-credit"),
+    ("en", "By Jane Smith · March 12, 2024", "Jane Smith", "2024-03-12", "en.byline"),
+    ("en", "By Jane Smith • Washington • March 12, 2024", "Jane Smith", "2024-03-12", "en.byline"),
+    ("en", "Posted by Jane Smith · March 12, 2024", "Jane Smith", "2024-03-12", "en.byline-credit"),
+])
+def test_a_byline_or_date_line_separated_by_a_middle_dot_or_a_bullet_is_read(lang, line, author, published, rule):
+    """CMS templates (Ghost, WordPress themes) part a byline's name, dates and place with "·" or "•": the rules'
+    separator classes and `<<place>>`'s held "," "|" and dashes only, so such a line stayed in the text and gave no
+    author nor date (a QA pass on pages built like common CMS templates)."""
+    out = clean(Document(id="x", text=f"{line}\n\n{BYLINE_BODY[lang]}", lang=lang))
+    assert (out.text, out.author, out.published) == (BYLINE_BODY[lang], author, published)
+    assert rule in {e.rule for e in out.edits}
+
+
 @pytest.mark.parametrize("lang, line", [
     ("fr", "Par Victor Hugo, paru le 3 avril 1862"),
     ("en", "By Jane Austen | First published January 28, 1813 | Penguin Classics"),
@@ -238,6 +261,7 @@ def test_a_date_line_takes_its_us_time_zone_and_an_hour_alone(lang, line):
     ("en", "Posted by John Smith\nPublished March 12, 2024", "John Smith"),
     ("en", "By John Smith, Jane Doe and Ann Lee\nPublished March 12, 2024", "John Smith, Jane Doe and Ann Lee"),
     ("en", "By John Smith, BBC News\nPublished March 12, 2024", "John Smith"),
+    ("en", "By John Smith · BBC News\nPublished March 12, 2024", "John Smith"),
 ])
 def test_a_byline_above_a_date_line_is_the_author_not_the_title(lang, head, author):
     """`generic.date-prefix` took the line above the date line as the title, a byline too: "Par Jean Dupont" was the
@@ -2269,3 +2293,4 @@ def test_bbcs_recurring_promo_and_link_lines_go(line, rule):
     out = clean(Document(id="x", text=text, lang="en"))
     assert out.text == f"{BYLINE_BODY['en']}\nThe bank's next meeting is in March."
     assert rule in {e.rule for e in out.edits}
+
