@@ -2294,3 +2294,34 @@ def test_bbcs_recurring_promo_and_link_lines_go(line, rule):
     assert out.text == f"{BYLINE_BODY['en']}\nThe bank's next meeting is in March."
     assert rule in {e.rule for e in out.edits}
 
+
+GHOST_BODY = ("The council will also consider a proposal to extend the tram line towards the university campus, "
+              "the mayor said.")
+
+
+@pytest.mark.parametrize("noise, rule", [
+    ("Want more stories like this? Subscribe to The Valley Letter and get every issue in your inbox.",
+     "en.newsletter-call"),
+    ("Sign up for The Valley Letter\nLocal news you can trust, delivered every Friday morning.\nNo spam. Unsubscribe "
+     "anytime.", "en.signup-card"),
+    ("No spam. Unsubscribe anytime.", "en.signup-card"),
+    ("Subscribe to: Post Comments (Atom)", "en.newsletter"),
+    ("Subscribe to:\nPost Comments (Atom)", "en.newsletter"),
+])
+def test_ghosts_subscription_cards_and_bloggers_feed_link_go(noise, rule):
+    """A Ghost post's callout and sign-up card, its form gone, and Blogger's comment feed link under every post were
+    kept (a QA pass on pages built like common CMS templates): no rule named a call that ends in "your inbox", the
+    card's pitch between its heading and its "No spam. Unsubscribe anytime.", nor the feed link."""
+    out = clean(Document(id="x", text=f"{BYLINE_BODY['en']}\n{noise}\n{GHOST_BODY}", lang="en"))
+    assert out.text == f"{BYLINE_BODY['en']}\n{GHOST_BODY}"
+    assert rule in {e.rule for e in out.edits}
+
+
+@pytest.mark.parametrize("noise", ["Inscription à : Publier les commentaires (Atom)",
+                                   "Inscription à :\nPublier les commentaires (Atom)"])
+def test_bloggers_french_feed_link_ending_a_post_goes(noise):
+    """Blogger's "Inscription à : Publier les commentaires (Atom)" ended every French Blogger post (a QA pass on pages
+    built like common CMS templates), its label on the line above when the page breaks it."""
+    out = clean(Document(id="x", text=f"{BYLINE_BODY['fr']}\n{noise}", lang="fr"))
+    assert out.text == BYLINE_BODY["fr"]
+    assert "fr.newsletter" in {e.rule for e in out.edits}
