@@ -2104,15 +2104,18 @@ def test_records_before_a_tail_of_nul_bytes_are_read_not_lost_as_binary(tmp_path
     assert item.detail == f"{tmp_path / 'p.parquet'}: binary content, not JSONL"
 
 
-def test_a_line_cut_short_is_malformed_at_its_end_not_at_column_1(tmp_path):
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_line_cut_short_is_malformed_at_its_end_not_at_column_1(tmp_path, end):
     """`{"id": "broken", "text": ` and its line feed was `malformed JSON: Expecting value at column 1`: the line was
     parsed with its line feed, and the place fell on the line after it. It is the column past the line's last
-    character; the rejection's raw line is as before."""
+    character, a CRLF line's too (its CR was counted: column 27, a review); the rejection's raw line is as before,
+    as read but for its line feed."""
     src = tmp_path / "m.jsonl"
-    src.write_bytes(b'{"id": "broken", "text": \n{"id": "b", "text": "Le conseil a vot\xc3\xa9 le budget."}\n')
+    src.write_bytes(f'{{"id": "broken", "text": {end}{{"id": "b", "text": "Le conseil a voté le budget."}}{end}'
+                    .encode())
     cut, kept = _read(src)
     assert cut.detail == f"{src}:1: malformed JSON: Expecting value at column 26"
-    assert cut.raw == '{"id": "broken", "text": ' and kept.id == "b"
+    assert cut.raw == '{"id": "broken", "text": ' + end.removesuffix("\n") and kept.id == "b"
 
 
 def test_a_file_of_nul_bytes_is_binary_on_every_path_not_utf32_text(tmp_path, monkeypatch):

@@ -547,20 +547,21 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     its first bytes) as a document, warned of what `said` says first;
     `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`).
     Numbers JSON has not (`NaN`, `1e400`) are read, and flagged: no JSON output holds them, so they are written
-    as null. The line is parsed without its line feed: a line cut short was said malformed `at column 1`, of the
-    line after it."""
-    line, warnings = _decoded(raw, where, codec, config)
-    line, warnings = line.removesuffix("\n"), said + warnings
+    as null. The line is parsed without its line break (LF or CRLF): a line cut short was said malformed `at column
+    1`, of the line after it, and a CRLF line's column counted its CR; a rejection's raw line keeps the CR."""
+    read, warnings = _decoded(raw, where, codec, config)
+    line, warnings = read.removesuffix("\n"), said + warnings
+    text = line.removesuffix("\r") if read.endswith("\r\n") else line
     numbers: list[str] = []
     try:
         try:
-            record, said = loads(line, numbers=numbers)
+            record, said = loads(text, numbers=numbers)
         except json.JSONDecodeError as exc:
             if not exc.msg.startswith("Invalid control character"):
                 raise
             numbers.clear()
-            record, said = loads(line, strict=False, numbers=numbers)
-            warnings += (f"{where}: {_raw_controls(line, exc.colno)}",)
+            record, said = loads(text, strict=False, numbers=numbers)
+            warnings += (f"{where}: {_raw_controls(text, exc.colno)}",)
     except json.JSONDecodeError as exc:
         return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}", warnings)
     except ValueError as exc:  # valid JSON that Python will not hold: a number of more than 4,300 digits
