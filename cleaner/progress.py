@@ -47,7 +47,7 @@ class RunProgress:
                                  TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), transient=True,
                                  console=Console(stderr=True))
             self._bar.start()
-            self._task = self._bar.add_task(self.label, total=self.total, docs=0, mb=0.0, rate="0")
+            self._task = self._bar.add_task(self.label, total=self.total, docs=0, mb=0.0, rate=per_second(0))
         return self
 
     @property
@@ -86,7 +86,7 @@ class RunProgress:
         done: `1,024 documents, 1.3 M characters` where a run that never stopped said 2.6 M)."""
         self.before, self.chars = docs, chars
         if self._bar is not None:  # no speed sample
-            self._bar.reset(self._task, total=total, completed=docs, docs=docs, mb=chars / 1e6, rate=0.0)
+            self._bar.reset(self._task, total=total, completed=docs, docs=docs, mb=chars / 1e6, rate=per_second(0))
         self.total = None if total is None else total - docs
 
     def log(self, message: str) -> None:

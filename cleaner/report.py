@@ -155,7 +155,8 @@ def share_of(part: int, whole: int, decimals: int = 0) -> str:
 
 def per_second(rate: float) -> str:
     """A rate as a summary or a log line says it: whole from 10 (`1,509`), two figures under it (`0.41`, `3.2`, `2.0`,
-    which said `2`): a run of 2 MB documents said `0 docs/s` (a QA pass)."""
-    if rate >= 10 or not rate:
+    which said `2`): a run of 2 MB documents said `0 docs/s` (a QA pass). One that is not finite is said as Python
+    says it (`inf`, `nan`: NaN was `under 0.01`)."""
+    if rate >= 10 or not rate > 0:  # NaN too
         return f"{rate:,.0f}"
     return f"{rate:#.2g}".removesuffix(".") if rate >= 0.01 else "under 0.01"  # 9.96 is `10.`: from 10, whole

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import os
 import random
 import shutil
@@ -1943,6 +1944,18 @@ def test_a_rate_under_ten_a_second_is_said_with_two_figures_not_as_zero():
         progress.update(1, 100)
         rate = progress._bar.tasks[0].fields["rate"]
         assert isinstance(rate, str) and rate.replace(",", "").replace(".", "").isdigit()
+
+
+def test_a_resumed_bar_and_a_rate_not_finite_are_said_as_others_are():
+    """A resumed run's bar said `0.0 docs/s` where a fresh one says `0` (`start_at` gave the rate as a float), and a
+    NaN rate was `under 0.01` (a review): a rate that is not finite is said as Python says it."""
+    from cleaner.report import per_second
+
+    assert [per_second(r) for r in (math.nan, math.inf)] == ["nan", "inf"]
+    with RunProgress("cleaner run", mode="bar") as progress:
+        fresh = progress._bar.tasks[0].fields["rate"]
+        progress.start_at(500, 1000, 1_300_000)
+        assert progress._bar.tasks[0].fields["rate"] == fresh == "0"
 
 
 def test_a_resume_that_had_no_record_left_to_read_says_no_rate(tmp_path, in_process):
