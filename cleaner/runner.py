@@ -388,16 +388,26 @@ def first_missing(path: Path) -> Path | None:
 
 
 def drop_unsaved(out: Path, made: Path | None) -> None:
-    """After a `--strict` stop: the run state in `out` removed when it holds no prepared record, and the folders the run
-    made with it (`made`, `first_missing`). It held nothing to go on with: the folder was left half made, and a rerun
-    said it held a run "stopped before it had saved a prepared record"."""
-    path = out / STATE / "state.sqlite"
-    if not path.exists():
-        return
-    with RunState(path, readonly=True) as state:
-        if len(state):
-            return
-    shutil.rmtree(made or out / STATE)
+    """After a run in `out` stopped (an error, `--strict`, Ctrl-C) before it saved a prepared record (`unsaved`): the
+    folders the run made (`made`, `first_missing`), or its run state. It held nothing to go on with: the folder was left
+    half made, and a rerun said it held a run "stopped before it had saved a prepared record"."""
+    if unsaved(out / STATE) and (gone := made or out / STATE).exists():
+        shutil.rmtree(gone)
+
+
+def unsaved(folder: Path) -> bool:
+    """Whether the run state in `folder` (`DIR/.cleaner/`) holds nothing to go on with: no state, or one still
+    preparing that holds no record, and no work of a run under `--engine dask`. A state SQLite cannot read is kept
+    (the run's own error names it)."""
+    if (folder / DASK_WORK).exists():
+        return False
+    if not (path := folder / "state.sqlite").exists():
+        return True
+    try:
+        with RunState(path, readonly=True) as state:
+            return not len(state) and state.get("stage") in (None, "prepare")
+    except (OSError, sqlite3.Error):
+        return False
 
 
 @contextmanager
@@ -475,15 +485,15 @@ class Runner:
 
     def run(self) -> RunSummary:
         """Run, resume or confirm the run; return its summary. The packs are loaded first when `out` is to be made: a
-        run refused at them leaves no folder (a finished run is confirmed without loading them). A `--strict` stop
-        before a record was saved leaves no state (`drop_unsaved`)."""
+        run refused at them leaves no folder (a finished run is confirmed without loading them). A run stopped before a
+        record was saved, by an error, `--strict` or Ctrl-C, leaves no state (`drop_unsaved`)."""
         made = first_missing(self.out)
         if made is not None:
             self.rules  # noqa: B018 - loaded and cached, or the error
         with claimed(self.out, self.inputs, self.options):
             try:
                 return self._run()
-            except StrictStop:
+            except BaseException:
                 drop_unsaved(self.out, made)
                 raise
 
@@ -527,7 +537,7 @@ class Runner:
                 done, stage = len(state), state.get("stage")
                 if done or stage != "prepare":
                     self.progress.log(f"resuming: {counted(done, 'input record')} already done (stage {stage})")
-                else:  # stopped as it started (a Ctrl-C while its workers started): there is nothing to go on with
+                else:  # killed as it started (a stop it saw left no state, `drop_unsaved`): nothing to go on with
                     self.progress.log(f"{self.out}/ holds a run stopped before it had saved a prepared record (every "
                                       f"{SAVE_DOCS} records, {SAVE_CHARS // 1_000_000} M characters or "
                                       f"{SAVE_SECONDS:.0f} s): starting from the first")

@@ -1457,6 +1457,33 @@ def test_a_strict_stop_before_a_record_is_saved_leaves_no_folder_it_made(tmp_pat
     assert again.returncode == 0 and "stopped before" not in again.stderr, again.stderr
 
 
+@pytest.mark.parametrize("stop, code", [(OSError(28, "No space left on device"), 2), (KeyboardInterrupt(), 130)])
+def test_a_run_stopped_before_a_record_is_saved_leaves_no_state_whatever_stopped_it(tmp_path, in_process, monkeypatch,
+                                                                                     stop, code):
+    """A full disk at the first save (any error) or a Ctrl-C before a record was saved left the empty state, and the
+    folder the run made: the next run said it held a run "stopped before it had saved a prepared record" (a review;
+    a `--strict` stop alone removed them). Every stop does now. A run that starts over on a finished one has removed
+    that run's outputs as it began, so the folder holds what the run does not write alone."""
+    there = tmp_path / "there"
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "n1", "text": "Le conseil municipal a voté le budget de la ville."}) + "\n")
+    assert in_process("run", str(other), "--out", str(there), "--workers", "1", "-q").returncode == 0
+    (there / "notes.txt").write_text("mine")
+    new = tmp_path / "out" / "new"
+
+    def stopped(state: RunState, start: int, rows: list) -> None:
+        raise stop
+
+    with monkeypatch.context() as patched:
+        patched.setattr(RunState, "add", stopped)
+        for out in (new, there):
+            proc = in_process("run", str(SEEDS), "--out", str(out), "--workers", "1", "-q")
+            assert proc.returncode == code, proc.stderr
+    assert not (tmp_path / "out").exists() and [p.name for p in there.iterdir()] == ["notes.txt"]
+    again = in_process("run", str(SEEDS), "--out", str(there), "--workers", "1")
+    assert again.returncode == 0 and "stopped before" not in again.stderr, again.stderr
+
+
 def test_a_finished_run_whose_output_was_cut_short_runs_again(tmp_path, in_process):
     """"Already complete" checked that the manifest's outputs exist, not that they hold what was written: a
     corpus cut short (`head corpus.jsonl > x; mv x corpus.jsonl`) stayed so with "nothing to do". Each output's
