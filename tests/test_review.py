@@ -453,22 +453,31 @@ def _interrupted_over(out: Path, src: Path) -> None:
 
 
 def test_a_run_interrupted_over_a_finished_one_is_not_reviewed_as_that_one(tmp_path, capsys):
-    """A run stopped in a folder holding a finished run leaves `.cleaner/` beside the finished run's outputs,
-    which it replaces once it finishes: `review` and `diff` showed the old run, exit 0."""
+    """A run stopped in a folder holding a finished run left `.cleaner/` beside the finished run's outputs: `review`
+    and `diff` showed the old run, exit 0. A run that starts over removes them as it begins, so its state is alone;
+    beside a state left with a manifest (a run killed once it had written its outputs, before removing its state), the
+    line said the outputs were "an earlier run's, which it replaces when it finishes" (a review): it says they were
+    left as the run stopped."""
     out = tmp_path / "s"
     assert main(["run", str(SEEDS), "--out", str(out), "--quiet"]) == 0
     other = tmp_path / "other.jsonl"
     other.write_text(json.dumps({"id": "n1", "text": "Un autre texte, assez long pour passer les portes."}) + "\n")
-    _interrupted_over(out, other)
-    assert (out / "corpus.jsonl").is_file() and (out / "manifest.json").is_file()
-    says = (f"{out}: a `cleaner run` that did not finish (its state is in .cleaner/; the outputs beside it are an "
-            "earlier run's, which it replaces when it finishes); the same command again goes on from where it "
-            "stopped\n")
-    assert main(["review", str(out), "--out", str(tmp_path / "r.html")]) == 2
-    assert capsys.readouterr().err == f"cleaner review: {says}" and not (tmp_path / "r.html").exists()
-    assert main(["diff", str(out)]) == 2
-    captured = capsys.readouterr()
-    assert captured.out == "" and captured.err == f"cleaner diff: {says}"
+    stopped = tmp_path / "stopped"
+    shutil.copytree(out, stopped)
+    _interrupted_over(stopped, other)
+    assert [path.name for path in stopped.iterdir()] == [".cleaner"]
+    killed = tmp_path / "killed"
+    shutil.copytree(out, killed)
+    shutil.copytree(stopped / ".cleaner", killed / ".cleaner")
+    for folder, beside in [(stopped, ""), (killed, "; the outputs beside it, with their manifest, were left as it was "
+                                                   "stopped (an earlier run's, or its own), and go as it goes on")]:
+        says = (f"{folder}: a `cleaner run` that did not finish (its state is in .cleaner/{beside}); the same command "
+                "again goes on from where it stopped\n")
+        assert main(["review", str(folder), "--out", str(tmp_path / "r.html")]) == 2
+        assert capsys.readouterr().err == f"cleaner review: {says}" and not (tmp_path / "r.html").exists()
+        assert main(["diff", str(folder)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err == f"cleaner diff: {says}"
 
 
 @pytest.mark.parametrize("name", [".cleaner", ".cleaner/review.html"])

@@ -129,10 +129,13 @@ def _count(value: Any) -> bool:
 
 
 def _beside(folder: Path, files: dict[str, list[Path]]) -> str:
-    """What the outputs beside an unfinished run's state are, for its message: a finished run's (its manifest is
-    there), which the run replaces when it finishes (`runner.clear_outputs`); the start of its own; or none."""
+    """What the outputs beside an unfinished run's state are, for its message: with a manifest, left as it was stopped,
+    an earlier run's (a run that starts over removes them as it begins: stopped before then) or its own (stopped once
+    written, its state not yet removed), which go as it goes on (`runner.clear_outputs`); the start of its own; or
+    none."""
     if (folder / MANIFEST).is_file():
-        return "; the outputs beside it are an earlier run's, which it replaces when it finishes"
+        return ("; the outputs beside it, with their manifest, were left as it was stopped (an earlier run's, or its "
+                "own), and go as it goes on")
     return "; the outputs beside it are not whole" if any(files.values()) else ""
 
 
