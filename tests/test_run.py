@@ -1400,16 +1400,21 @@ def test_the_same_inputs_in_another_order_are_the_same_run(tmp_path, in_process)
     assert inputs[0] == inputs[1] and [Path(f["path"]) for f in inputs[0]] == [a, b]
 
 
+def _finished_with_bad_input(tmp_path: Path, in_process) -> tuple[Path, Path, dict[str, bytes]]:
+    """A run of one good record and one malformed line, finished without `--strict`: its input, its folder and the
+    bytes of its outputs."""
+    src, out = tmp_path / "in.jsonl", tmp_path / "out"
+    src.write_text('{"id": "a", "text": "Le conseil municipal a voté le budget de la ville."}\n{"id": "b", broken\n',
+                   encoding="utf-8")
+    assert in_process("run", str(src), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    return src, out, _bytes(out)
+
+
 def test_strict_on_a_finished_run_that_met_bad_input_stops(tmp_path, in_process):
     """A finished run made without `--strict` that rejected bad input, run again with `--strict`, said "already
     complete" with exit 0, so a check with `--strict` passed on unsound inputs. It now stops (exit 3) saying what
     the run met; a finished run of sound inputs is still complete with `--strict`."""
-    src = tmp_path / "in.jsonl"
-    src.write_text('{"id": "a", "text": "Le conseil municipal a voté le budget de la ville."}\n{"id": "b", broken\n',
-                   encoding="utf-8")
-    out = tmp_path / "out"
-    assert in_process("run", str(src), "--out", str(out), "--workers", "1", "-q").returncode == 0
-    made = _bytes(out)
+    src, out, made = _finished_with_bad_input(tmp_path, in_process)
     again = in_process("run", str(src), "--out", str(out), "--workers", "1", "--strict")
     assert again.returncode == 3, again.stderr
     assert again.stderr.strip() == (f"cleaner: --strict: {out}/ holds a finished run of these inputs, made without "
@@ -1426,12 +1431,7 @@ def test_a_restart_that_stops_leaves_no_finished_runs_outputs(tmp_path, in_proce
     """`run --restart --strict` over a finished run, stopped at bad input (exit 3), left that run's corpus, report and
     manifest, which said it finished, its index.sqlite removed (a QA pass): the outputs go as the restart begins, with
     the index; a rerun makes them again."""
-    src = tmp_path / "in.jsonl"
-    src.write_text('{"id": "a", "text": "Le conseil municipal a voté le budget de la ville."}\n{"id": "b", broken\n',
-                   encoding="utf-8")
-    out = tmp_path / "out"
-    assert in_process("run", str(src), "--out", str(out), "--workers", "1", "-q").returncode == 0
-    made = _bytes(out)
+    src, out, made = _finished_with_bad_input(tmp_path, in_process)
     stopped = in_process("run", str(src), "--out", str(out), "--workers", "1", "--strict", "--restart", "-q")
     assert stopped.returncode == 3, stopped.stderr
     assert [path.name for path in out.iterdir() if path.name != STATE] == []
