@@ -3028,3 +3028,21 @@ def test_a_span_of_a_widgets_class_in_a_paragraph_keeps_its_sentences():
             f"'meta-widget'>Partager</span></p>{hidden}<p>{PARAGRAPHS[2]}</p></article></body></html>")
     assert extract_html(_doc(page), CONFIG).text.splitlines() == [
         "Les pluies", PARAGRAPHS[0], PROSE[0], PROSE[1], PARAGRAPHS[1], PROSE[2], PARAGRAPHS[2]]
+
+
+def test_spans_of_paragraphs_are_unclassed_in_linear_time():
+    """Each span's parent was searched with trafilatura's two XPaths, and the span sought in the lists they gave: a
+    `<p>` of 999 `<span class="widget-i">` took 9.6 s; and `//body//p//span` took 6.4 s on 20,000 paragraphs, libxml2
+    merging each one's spans (a review). The spans are still unclassed, but a hidden one."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _spans_unclassed
+
+    widgets = "".join(f"<span class='widget-{i}'>{PROSE[0]}</span> " for i in range(999))
+    paragraphs = f"<p>{PROSE[1]} <span class='date'>14 avril</span></p>" * 20_000
+    hidden = f"<p><span class='widget hidden'>{PROSE[2]}</span></p>"
+    tree = fromstring(f"<html><body><article><p>{widgets}</p>{paragraphs}{hidden}</article></body></html>")
+    started = time.process_time()  # CPU time: the guard is against work growing as a square, not a loaded machine
+    _spans_unclassed(tree)
+    assert time.process_time() - started < 1.5
+    assert [span.get("class") for span in tree.iter("span")] == [None] * 999 + ["date"] * 20_000 + ["widget hidden"]
