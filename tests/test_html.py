@@ -3046,3 +3046,21 @@ def test_spans_of_paragraphs_are_unclassed_in_linear_time():
     _spans_unclassed(tree)
     assert time.process_time() - started < 1.5
     assert [span.get("class") for span in tree.iter("span")] == [None] * 999 + ["date"] * 20_000 + ["widget hidden"]
+
+
+def test_sibling_divs_of_text_are_made_paragraphs_in_linear_time():
+    """Whether a text `<div>`'s parent holds other text was asked by listing the parent's whole text, for each `<div>`:
+    20,000 `<div>`s side by side took 11.4 s (a review). Their texts are now walked as asked for, nearest first: each
+    is a paragraph, in a wrapper that holds another text too; an empty `<div>` and a separator beside one are none."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _divs_as_paragraphs
+
+    divs = "".join(f"<div>{PROSE[i % 3]} Numéro {i}.</div>" for i in range(20_000))
+    tree = fromstring(f"<html><body><div>{divs}<div></div><div><div>{PROSE[0]}</div><div>****</div></div></div>"
+                      "</body></html>")
+    started = time.process_time()  # CPU time: the guard is against work growing as a square, not a loaded machine
+    _divs_as_paragraphs(tree)
+    assert time.process_time() - started < 2
+    paragraphs = [p.getparent() for p in tree.iter("p")]
+    assert len(paragraphs) == 20_001 and paragraphs[-1].text is None and paragraphs[-1].getnext().text == "****"
