@@ -31,7 +31,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from copy import deepcopy
 from functools import cache, lru_cache, partial
@@ -847,11 +847,16 @@ def _texts_beside(element: Any) -> Iterator[str]:
 
 def _prose_run(parent: Any, blocks: dict[Any, Any]) -> bool:
     """Whether `parent`'s `<p>` children and `blocks` (each with the text `<div>` it is or holds) are a run of
-    paragraphs: two or more of them sentences (`has_sentence`)."""
+    paragraphs: two or more of them sentences (`has_sentence`), one a `<p>` of the page's or two of prose
+    (`_prose_texts`). `<div>`s of sentences alone were a run: a footer's "Copyright © 2023 Le Journal. All rights
+    reserved." and "Toute reproduction est interdite sans autorisation." were read into the text (a review)."""
     from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
 
-    texts = (_element_text(blocks.get(child, child)) for child in parent if child in blocks or child.tag == "p")
-    return sum(map(has_sentence, texts)) > 1
+    texts = ((child in blocks, _element_text(blocks.get(child, child)))
+             for child in parent if child in blocks or child.tag == "p")
+    sentences = [(made, text) for made, text in texts if has_sentence(text)]
+    return len(sentences) > 1 and (not all(made for made, _ in sentences)
+                                   or _prose_texts(text for _, text in sentences))
 
 
 def _inline_joined(tree: Any, text: str | None) -> str:
@@ -1496,7 +1501,8 @@ def _in_page(tree: Any, classed: list[Any], pieces: tuple[str, ...]) -> list[Any
 
 PROSE_PARAGRAPHS = 2
 """How many paragraphs of prose (`PROSE_CHARS`) an `<article>` holds at least to be a part of the text, not a teaser's
-card (a headline and a line of summary): `_articles_joined`."""
+card (a headline and a line of summary): `_articles_joined`; and a run of `<div>`s with no `<p>`, not a footer's lines
+(`_prose_run`)."""
 PROSE_CHARS = 100
 """The fewest characters of a paragraph of prose (fr-pages's Franceinfo chapters' shortest first three: 203, 578)."""
 
@@ -1527,7 +1533,12 @@ def _articles_joined(tree: Any) -> None:
 
 def _prose(article: Any) -> bool:
     """Whether an `<article>` holds `PROSE_PARAGRAPHS` paragraphs of `PROSE_CHARS` or more."""
-    return sum(len(_element_text(p)) >= PROSE_CHARS for p in article.iter("p")) >= PROSE_PARAGRAPHS
+    return _prose_texts(map(_element_text, article.iter("p")))
+
+
+def _prose_texts(texts: Iterable[str]) -> bool:
+    """Whether `PROSE_PARAGRAPHS` of `texts` or more are of `PROSE_CHARS` or more."""
+    return sum(len(text) >= PROSE_CHARS for text in texts) >= PROSE_PARAGRAPHS
 
 
 POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|type-post|post-\d+)(?:$|\s)")

@@ -3031,6 +3031,23 @@ def test_a_div_of_text_alone_or_a_run_without_sentences_stays_out():
     assert out.meta["extracted"]["author"].endswith("Amina Berrada")
 
 
+COPYRIGHT = ("<div class='copyright'><div>Copyright © 2023 Le Journal. All rights reserved.</div><div>Toute "
+             "reproduction est interdite sans autorisation.</div></div>")
+"""A footer of two `<div>`s of sentences, which no frame's class names."""
+
+
+@pytest.mark.parametrize("page", [
+    f"<div class='wrap'>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</div>{COPYRIGHT}",
+    f"<div class='wrap'>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}{COPYRIGHT}</div>",
+])
+def test_a_footers_divs_of_sentences_beside_the_article_stay_out(page):
+    """Two `<div>`s of sentences under one parent, with no `<p>`, were a run of paragraphs: a footer's "Copyright ©
+    2023 Le Journal. All rights reserved." and "Toute reproduction …" beside the article's `<p>`s or after them were
+    read into the text (a review). A run with no `<p>` of the page's is one only with two paragraphs of prose."""
+    out = extract_html(_doc(f"<html><body>{page}</body></html>"), CONFIG)
+    assert out.text.splitlines() == PARAGRAPHS, out.text
+
+
 def test_a_span_of_a_widgets_class_in_a_paragraph_keeps_its_sentences():
     """An over-blog post's paragraphs in `<span class="yui3-widget … yui3-htmleditorwidget">` were discarded for their
     class, 40 % of the article (fr-pages 06_comprendre-le-colorblind-ness, found by a QA pass): a `<span>` of
