@@ -1544,21 +1544,25 @@ def _prose_texts(texts: Iterable[str]) -> bool:
 POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|type-post|post-\d+)(?:$|\s)")
 """A class of a post's `<article>` (WordPress's `post-1234 post type-post hentry`): one of a blog's home page."""
 POST_PARTS = ("descendant::time or descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-              "/descendant::a[@href] or descendant::*[@rel='author']")
+              "/descendant::a[@href and not(starts-with(@href, '#'))] or descendant::*[@rel='author']")
 """What an `<article>` of a post of its own holds (an XPath test): its date, a heading linking to it (a listing's
-card), its author's link."""
-BYLINE_CLASS = _class_words("byline", "author")
-"""A class of a byline (`<p class="byline">`, `<span class="author vcard">`)."""
+card; a link to a place in the page, a long read's chapter's `<a href="#c2">` to itself, is none), its author's link."""
+BYLINE_CLASS = re.compile(r"(?:^|\s)(?:byline|author)(?:$|\s)", re.IGNORECASE)
+"""A class of a byline (`<p class="byline">`, `<span class="author vcard">`): the word whole, as `POST_CLASS`'s (a
+quotation's `<cite class="quote-author">` is none)."""
+_UNQUOTED_CLASSED = ".//*[@class][not(ancestor-or-self::blockquote or ancestor-or-self::cite)]"
+"""The elements of a class in an element, but a quotation's (an XPath): a quotation's author is not the article's."""
 
 
 def _own_post(article: Any) -> bool:
     """Whether an `<article>` is a post of its own, not a part of another's text: its class is a post's
     (`POST_CLASS`), or it holds its date, its title linking to it, or its byline (`POST_PARTS`, `BYLINE_CLASS`). A
     blog's home page of whole posts and a listing of excerpts with their "Read more" were joined in one text (a
-    review); Franceinfo's chapters (fr-pages's GRAND FORMAT) hold none of these, a plain `<h2>` and prose."""
+    review); Franceinfo's chapters (fr-pages's GRAND FORMAT) hold none of these, a plain `<h2>` and prose; nor do a
+    long read's chapters whose headings link to themselves or that quote someone (a review found both left out)."""
     if POST_CLASS.search(article.get("class") or "") or article.xpath(POST_PARTS):
         return True
-    return any(BYLINE_CLASS.search(element.get("class")) for element in article.xpath(".//*[@class]"))
+    return any(BYLINE_CLASS.search(element.get("class")) for element in article.xpath(_UNQUOTED_CLASSED))
 
 
 def _stopped(parser: Any) -> bool:

@@ -2806,6 +2806,23 @@ def test_an_article_split_over_sibling_articles_is_read_whole():
     assert text.splitlines() == ["Titre", PARAGRAPHS[0], PARAGRAPHS[1], "Chapitre 2", PARAGRAPHS[1], PARAGRAPHS[2]]
 
 
+@pytest.mark.parametrize("chapter", [
+    "<article id='c2'><h2><a href='#c2'>Chapitre 2</a></h2>",  # a heading linking to its own chapter
+    "<article><h2>Chapitre 2</h2><blockquote>« Une phrase citée. »<cite class='quote-author'>Simone</cite>"
+    "</blockquote>",
+    "<article><h2>Chapitre 2</h2><p>« Une phrase citée. » <span class='author-quote'>Simone</span></p>",
+])
+def test_a_long_reads_chapters_that_link_to_themselves_or_quote_someone_are_read_whole(chapter):
+    """A sibling `<article>` whose heading links to itself (`<a href="#c2">`) or that holds a quotation's author
+    (`<cite class="quote-author">`) was taken for a post of its own, a listing's card or a byline, and its chapter
+    lost (a review): a link to a place in the page and a class holding "author" between hyphens, or a quotation's, are
+    no post's."""
+    parts = (f"<article><h1>Titre</h1><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></article>{chapter}"
+             f"<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></article>")
+    text = extract_html(_doc(f"<html><body><section>{parts}</section></body></html>"), CONFIG).text
+    assert "Chapitre 2" in text.splitlines() and text.splitlines()[-1] == PARAGRAPHS[2], text
+
+
 @pytest.mark.parametrize("beside", [
     # teasers' cards beside the article: a headline and a line of summary each
     "<article><h3><a href='/a'>Un autre article</a></h3><p>{0}</p></article>" * 3,
