@@ -1763,11 +1763,12 @@ NOT_AUTHORS = frozenset({
 """Names trafilatura takes for an author on some pages (a date line's weekday, a comment form's label)."""
 LINK_LABEL_WORDS = frozenset({
     "view", "see", "all", "more", "other", "posts", "articles", "stories", "archive", "archives", "profile", "follow",
-    "of", "the", "his", "her", "their", "voir", "tous", "toutes", "plus", "autres", "publications", "profil", "suivre",
-    "ses", "d", "l"})
+    "read", "of", "the", "his", "her", "their", "voir", "tous", "toutes", "plus", "autres", "publications", "profil",
+    "suivre", "lire", "suite", "ses", "d", "l"})
 """Words of the label of a link to an author's page, which themes mark `rel="author"` and trafilatura takes for the
 author: WordPress's "View Archive", "Voir les archives", "View all" (of "View all of Jane Smith’s posts.", cut at
-the name's link), "All posts", "Voir le profil", "Follow" (found by a QA pass on CMS templates)."""
+the name's link), "All posts", "Voir le profil", "Follow" (found by a QA pass on CMS templates), "Read more", "Lire la
+suite" (a review)."""
 MONTHS = frozenset({
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
     "décembre", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -1789,13 +1790,26 @@ NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "les", "van", "von", 
 """Lower-case words of names ("Marie Poinsot et Serge Weber", "Collectif le SEUM"); other lower-case words are prose."""
 
 
+LINK_LABEL_FILLERS = frozenset({"of", "the", "his", "her", "their", "ses", "d", "l"})
+"""The `LINK_LABEL_WORDS` that no label opens with, and a name may ("The Economist"): `_LINK_LABEL_LEAD`."""
+_LABEL_OPENER, _LABEL_WORD = ("|".join(sorted(words)) for words in (LINK_LABEL_WORDS - LINK_LABEL_FILLERS,
+                                                                      LINK_LABEL_WORDS | NAME_PARTICLES | {"by"}))
+_LINK_LABEL_LEAD = regex.compile(rf"^(?i:{_LABEL_OPENER})(?:\s+|['’])(?i:(?:{_LABEL_WORD})(?:\s+|['’]))*"
+                                 r"(?=[\p{Lu}\p{Lt}])")
+"""A link's label before the name it holds ("Follow Jane Smith", "Plus d'articles de Marie Dupont", "Profil de …"):
+a label's word, then its words, particles and "by", before a capital (a review found such labels the author)."""
+_LINK_LABEL_TAIL = re.compile(r"['’]s\s+(?i:posts|articles|stories|archive)\W*$")
+"""A link's label after the name it holds: "Jane Smith's posts"."""
+
+
 @lru_cache(maxsize=1024)
 def page_author(author: str, sitename: str | None, language: str | None = None) -> str | None:
     """trafilatura's `author` (names joined by "; "), tidied name by name: a byline's or a credit's lead and a
     dangling tail go ("Publié par valerie à" → "valerie", "Une création de X" → "X", "France Inter avec" →
     "France Inter"), as do a month left from a date after a name of two words or more ("Matt Daniels April"),
     a name written twice ("X Y X Y"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
-    label, a link's label (`_link_label`: "View Archive"), the site's own name, a single letter or a handle
+    label, a link's label (`_link_label`: "View Archive"; one holding the name loses its words: "Follow Jane Smith",
+    `_LINK_LABEL_LEAD`, `_LINK_LABEL_TAIL`), the site's own name, a single letter or a handle
     (trafilatura changes a Twitter handle's "_" to spaces, and takes the digits off "enseignants-93", leaving
     "Enseignants-"; `_unhandled` finds the others) is no author,
     nor a job title, after a name or alone (`ROLES`: "Sarah Mitchell; Political Editor", "Staff Writer"), nor a
@@ -1808,7 +1822,7 @@ def page_author(author: str, sitename: str | None, language: str | None = None) 
     for name in _glued_entities([part.strip() for part in author.split(";")]):
         if name.endswith("-"):
             continue  # a handle that trafilatura took the digits off ("enseignants-93" → "Enseignants-")
-        name = _AUTHOR_LEAD.sub("", name)
+        name = _AUTHOR_LEAD.sub("", _LINK_LABEL_TAIL.sub("", _LINK_LABEL_LEAD.sub("", name)))
         if lead := _NAME_LEAD.get(re.split(r"[-_]", language or "")[0].casefold()):
             name = lead.sub("", name)
         name = _AUTHOR_TAIL.sub("", _CREDIT_LEAD.sub("", name)).strip(" ,-")

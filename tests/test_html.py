@@ -1147,11 +1147,20 @@ def test_a_desks_name_is_no_author(found, author):
     ("View Archive", None), ("View all", None), ("Voir les archives", None), ("All posts", None), ("More posts", None),
     ("Follow", None), ("Voir le profil", None), ("Author archive", None), ("VIEW ARCHIVE", None),
     ("Plus d'articles", None), ("Jane Smith; View Archive", "Jane Smith"), ("Thomas More", "Thomas More"),
+    ("Read more", None), ("Lire la suite", None),
+    # a label holding the name: its words go
+    ("Follow Jane Smith", "Jane Smith"), ("Plus d'articles de Marie Dupont", "Marie Dupont"),
+    ("Articles de Marie Dupont", "Marie Dupont"), ("Profil de Marie Dupont", "Marie Dupont"),
+    ("Suivre Marie Dupont", "Marie Dupont"), ("Jane Smith's posts", "Jane Smith"),
+    ("More posts by Jane Smith", "Jane Smith"),
+    ("The Economist", "The Economist"), ("Le Monde", "Le Monde"),
 ])
 def test_an_author_links_label_is_no_author(found, author):
     """WordPress themes mark their link to the author's page `rel="author"`, and trafilatura took its label for the
     author: twentytwenty's "View Archive", twentytwentyone's "View all of Jane Smith’s posts." cut to "View all",
-    French "Voir les archives" (found by a QA pass on CMS templates). A label's words name no one."""
+    French "Voir les archives" (found by a QA pass on CMS templates). A label's words name no one; a label holding
+    the name ("Follow Jane Smith", "Plus d'articles de Marie Dupont") was the author whole (a review): it is the
+    name."""
     assert page_author(found, None) == author
 
 
@@ -1162,6 +1171,8 @@ def test_an_author_links_label_is_no_author(found, author):
     ('<p class="byline">By Jane Smith</p>', "View all of Jane Smith&#8217;s posts.", "Jane Smith"),
     ('<p class="byline">Par Marie Dupont</p>', "Voir les archives", "Marie Dupont"),
     ("", "Voir les archives", None),  # no byline: no author
+    ('<p class="byline">By Jane Smith</p>', "Follow Jane Smith", "Jane Smith"),  # a label holding the name
+    ("", "Plus d'articles de Marie Dupont", "Marie Dupont"),
 ])
 def test_the_byline_is_the_author_where_trafilatura_took_an_author_links_label(byline, link, author):
     """trafilatura reads a `rel="author"` link before a byline: the author was the author box's "View Archive" although
