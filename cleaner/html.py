@@ -789,7 +789,7 @@ def _divs_as_paragraphs(tree: Any) -> None:
     for parent, blocks in runs.items():
         if _prose_run(parent, blocks):
             for div in blocks.values():
-                paragraph = div.makeelement("p")
+                paragraph = div.makeelement("p", {MADE_PARAGRAPH: ""})
                 paragraph.text, div.text = div.text, None
                 paragraph.extend(div)
                 div.append(paragraph)
@@ -818,6 +818,9 @@ def _text_divs(tree: Any) -> list[Any]:
     return [block for block in nearest if block.tag == "div" and block not in holding]
 
 
+MADE_PARAGRAPH = "data-cleaner-div"
+"""The attribute of a `<p>` that `_divs_as_paragraphs` made of a `<div>`'s text: no heading of the page's (`HEADING`),
+as a caption's `<div class="p1"><b>Photo prise en juin 2014 …</b></div>` would be (a review)."""
 DIV_BLOCKS = LINE_BREAKING - {"br"}
 """The blocks a `<div>` of `_text_divs` holds none of with text: the elements a line breaks at, but a `<br>`, which a
 paragraph holds."""
@@ -1151,12 +1154,14 @@ def _collapsed(tree: Any, text: str, where: str) -> tuple[str, ...]:
 
 
 HEADING = ("//body//h2 | //body//h3 | //body//h4"
-           " | //body//p[strong or b][normalize-space() = normalize-space(strong | b)][not(ancestor::blockquote)]")
+           " | //body//p[strong or b][normalize-space() = normalize-space(strong | b)][not(ancestor::blockquote)]"
+           f"[not(@{MADE_PARAGRAPH})]")
 """An XPath of the elements that head a part of the page: an `<h2>` to `<h4>` (an `<h1>` is its title, which the
 text's first line is; Sciences et Avenir set a pull quote in an `<h5>`), or a paragraph that is one `<strong>` or
 `<b>` alone (AWID's `<p><strong>« Ne nous libérez pas, on s’en charge »</strong></p>`), not in a `<blockquote>`,
-where pages set pull quotes. Of fr-pages's 6 such paragraphs that are a quotation of 6 words or more, 5 head a part
-of their article and one is a podcast's credit line; none is a pull quote."""
+where pages set pull quotes, nor one made of a `<div>` (`MADE_PARAGRAPH`). Of fr-pages's 6 such paragraphs that are a
+quotation of 6 words or more, 5 head a part of their article and one is a podcast's credit line; none is a pull
+quote."""
 
 
 def _headings(tree: Any, text: str) -> list[str]:

@@ -2723,6 +2723,17 @@ def test_the_lines_a_page_marks_as_headings_are_in_its_metadata():
     assert "headings" not in extract_html(_doc(ARTICLE), CONFIG).meta["extracted"]
 
 
+def test_a_bold_div_made_a_paragraph_is_no_heading():
+    """A caption `<div class="p1"><b>…</b></div>` among the article's `<p>`s, which the `<div>` step makes a `<p>` of
+    a `<b>` alone, was a heading in the metadata (fr-pages 06_je-mapelle-fatou-ca-vous-pose-un, a review): the page
+    marks no heading there."""
+    caption = "Photo prise en juin 2014 lors du tournage du clip de la chanteuse, article => ICI"
+    page = (f"<html><body><article><h1>Titre</h1><div class='p1'><b>{caption}</b></div>"
+            f"{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</article></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert caption in out.text.splitlines() and "headings" not in out.meta["extracted"], out.meta["extracted"]
+
+
 def test_the_headings_in_the_metadata_are_trimmed():
     """fr-pages 01_31_10-choses-ignorez-seropositifs-2017's `<h3>&nbsp;» Indétectable » : …</h3>` was stored with the
     blank that opens its line of the text, " » Indétectable » : …" (23 headings of fr-pages so, a review)."""
