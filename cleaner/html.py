@@ -196,11 +196,12 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         detail = f"{where}: trafilatura's main text has no sentence: {' '.join(text.split())[:120]!r}"
         return _reject(doc, "empty_extraction", detail)
     extracted, fixed = _metadata({**{key: getattr(found, key, None) for key in EXTRACTED}, **_stated(tree)}, where)
-    if author := _author(tree, extracted, text):
+    head = cache(partial(_head_metadata, tree))  # read once a page, if at all
+    if author := _author(tree, extracted, text, head):
         extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
         extracted["title"] = title
-    elif whole := _uncut_title(tree, extracted, doc.url):
+    elif whole := _uncut_title(tree, extracted, doc.url, head):
         extracted["title"] = whole
     if unsited := _publisher_unsited(tree, extracted, doc.url or extracted.get("url")):
         extracted["title"] = unsited
@@ -1946,7 +1947,7 @@ _CUT_END = re.compile(_CUT_MARK + r"[^\S\n]*\Z")
 _CUT_START = re.compile(_CUT_MARK)
 
 
-def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str | None:
+def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None, head: Callable[[], Any]) -> str | None:
     """The page's whole title where trafilatura's is cut: cut short (`_unshortened`), or at a separator, as follows.
 
     The page's whole `<title>` when trafilatura's title is a piece of it cut at its only separator and the other
@@ -1955,7 +1956,7 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     "Élection 2024 - les résultats du premier tour", "حرب أوكرانيا" of "حرب أوكرانيا - روسيا تقصف كييف مجددا الليلة").
     A piece that is the site's name or its host's stays cut off, and so does one word, a site's or a section's name
     ("- seneweb", "- politique") more likely than a sentence's rest. A title the page's meta tags or JSON-LD state
-    (`_head_metadata`: `og:title`, which trafilatura takes first) is no piece cut: Substack's `<title>` "Council
+    (`head`, `_head_metadata`: `og:title`, which trafilatura takes first) is no piece cut: Substack's `<title>` "Council
     approves budget - by Jane Smith" under its `og:title` "Council approves budget" was the title (found by a QA
     pass on CMS templates)."""
     from trafilatura.metadata import examine_title_element
@@ -1965,7 +1966,7 @@ def _uncut_title(tree: Any, extracted: dict[str, Any], url: str | None) -> str |
     if title and (whole := _unshortened(tree, title, known)):
         return whole
     whole, *pieces = examine_title_element(tree)
-    if not title or title not in pieces or _letters(title) == _letters(_head_metadata(tree).title or ""):
+    if not title or title not in pieces or _letters(title) == _letters(head().title or ""):
         return None
     return None if _site_like(pieces[1] if title == pieces[0] else pieces[0], known) else whole
 
@@ -2288,7 +2289,7 @@ def _letter_counts(elements: list[Any]) -> dict[Any, int]:
     return counts
 
 
-def _author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
+def _author(tree: Any, extracted: dict[str, Any], text: str, head: Callable[[], Any]) -> str | None:
     """trafilatura's author, taken out of `extracted`, less the names of comments, citing blocks, frames (`_byline`) and
     handles
     (`_unhandled`); when there is none, or `page_author` makes none of it (the site's name, a desk's), the name the page
@@ -2298,11 +2299,12 @@ def _author(tree: Any, extracted: dict[str, Any], text: str) -> str | None:
     author, its `<a itemprop="author">Scarlotta Harlott</a>` left as the signature ending the text (both found by QA
     passes); else the byline trafilatura reads from the page's elements without that meta (`_element_author`), or
     without the author's links labelled with no name (`_unlabelled_author`: "View Archive"). The page's comments,
-    citing blocks and frames (`_asides`) are sought once, if any of these asks for them."""
+    citing blocks and frames (`_asides`) are sought once, if any of these asks for them; `head` gives the metadata
+    trafilatura reads from the page's head (`_head_metadata`)."""
     asides = cache(partial(_asides, tree, text))
-    author = _unhandled(tree, _byline(tree, extracted.pop("author"), asides)) if "author" in extracted else None
+    author = _unhandled(tree, _byline(tree, extracted.pop("author"), asides, head)) if "author" in extracted else None
     if not author or not page_author(author, extracted.get("sitename"), extracted.get("language")):
-        return (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides)
+        return (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides, head)
                 or _unlabelled_author(tree, extracted, asides) or author)
     return author
 
@@ -2336,7 +2338,7 @@ def _marked_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], li
     return None
 
 
-def _byline(tree: Any, author: str, asides: Callable[[], list[Any]]) -> str | None:
+def _byline(tree: Any, author: str, asides: Callable[[], list[Any]], head: Callable[[], Any]) -> str | None:
     """trafilatura's `author`, unless it took a name of the page's comments, citing blocks or frames for the byline: it
     takes an element of class `author`, a reader's comment's (`<a class="author">` in `<div class="card comment">`), a
     pingback's (the link "Blog post | Blog", made two names) or a cited book's among them (15 France Culture episodes'
@@ -2348,26 +2350,27 @@ def _byline(tree: Any, author: str, asides: Callable[[], list[Any]]) -> str | No
     gives way to the byline trafilatura takes from the page without its comments, citing blocks and frames, if any: the
     cited are named in the page's prose too (a guest, a book's author), and the page's credits follow them (France
     Culture's staff block); comments end a page, with only the site's footer and teasers after them (usbeketrica's
-    "Usbek & Rica" cards). `asides` gives those (`_asides`)."""
+    "Usbek & Rica" cards). `asides` gives those (`_asides`), `head` the page's metadata (`_head_metadata`)."""
     whole = _letters(author)
     comments = _written(tree.xpath(f"//*[{_COMMENT}][not({_IN_COMMENTS})]"))
     if whole in comments:
         page = _letters(" ".join([*tree.itertext(), *tree.xpath("//meta/@content")]))
         return author if page.count(whole) > comments.count(whole) else None
-    if whole not in _written(asides()) or _meta_author(tree):
+    if whole not in _written(asides()) or head().author:
         return author  # trafilatura reads no element when the metadata names an author
     return _unframed_author(tree, asides)
 
 
-def _element_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
+def _element_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]],
+                    head: Callable[[], Any]) -> str | None:
     """The byline trafilatura reads from the page's elements outside its comments, citing blocks and frames
     (`_unframed_author`), less handles (`_unhandled`), if `page_author` takes it, on a page whose `<meta>` or JSON-LD
-    author (`_meta_author`) `page_author` makes none of: trafilatura reads no element then, and Slate's "Repéré par"
-    pages, `<meta name="author" content="Slate.fr">`, lost their `<a class="author">Vincent Manilève</a>` (a QA pass,
-    3 of fr-pages' 4 Slate pages). A byline naming that meta's author again is none (L'Obs's `<div
+    author (`head`: `_head_metadata`) `page_author` makes none of: trafilatura reads no element then, and Slate's
+    "Repéré par" pages, `<meta name="author" content="Slate.fr">`, lost their `<a class="author">Vincent Manilève</a>`
+    (a QA pass, 3 of fr-pages' 4 Slate pages). A byline naming that meta's author again is none (L'Obs's `<div
     class="ObsArticle-author">Par <span>L'Obs</span> <time>Publié le…`, read "Par L'Obs Publié le")."""
     sitename, language = extracted.get("sitename"), extracted.get("language")
-    if not (meta := _meta_author(tree)) or page_author(meta, sitename, language):
+    if not (meta := head().author) or page_author(meta, sitename, language):
         return None
     name = _unhandled(tree, _unframed_author(tree, asides))
     return name if name and page_author(name, sitename, language) and _letters(meta) not in _letters(name) else None
@@ -2455,16 +2458,11 @@ def _written(elements: list[Any]) -> str:
     return _letters(" ".join(text for element in elements for text in element.itertext()))
 
 
-def _meta_author(tree: Any) -> str | None:
-    """The author trafilatura reads from the page's `<meta>` tags and JSON-LD (`_head_metadata`), before and instead
-    of any element's."""
-    return _head_metadata(tree).author
-
-
 def _head_metadata(tree: Any) -> Any:
     """The metadata trafilatura reads from the page's `<meta>` tags (`og:title`, ...; a single word's author is none)
     and JSON-LD, before and instead of its elements' (`<title>`, `<h1>`, bylines); JSON-LD it fails on is skipped, as
-    trafilatura skips it (it catches any error there)."""
+    trafilatura skips it (it catches any error there). Read once a page, when first asked (`extract_html` passes it
+    on): the author's and the title's steps read it up to three times (a review)."""
     from trafilatura.metadata import examine_meta, extract_meta_json
 
     found = examine_meta(tree)

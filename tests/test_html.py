@@ -2723,6 +2723,24 @@ def test_the_lines_a_page_marks_as_headings_are_in_its_metadata():
     assert "headings" not in extract_html(_doc(ARTICLE), CONFIG).meta["extracted"]
 
 
+def test_the_metadata_of_the_pages_head_is_read_once(monkeypatch):
+    """The author's steps (`_byline`, `_element_author`) and the title's (`_uncut_title`) each read the metadata of the
+    page's `<meta>` tags and JSON-LD again (`_head_metadata`: trafilatura's `examine_meta` and JSON-LD parse), up to
+    three times a page (a review): it is read once."""
+    import cleaner.html
+
+    reads = []
+    head_metadata = cleaner.html._head_metadata
+    monkeypatch.setattr(cleaner.html, "_head_metadata", lambda tree: reads.append(tree) or head_metadata(tree))
+    page = ("<html><head><title>Économie : le conseil vote le budget</title><meta name='author' content='Le Journal'>"
+            "<meta property='og:site_name' content='Le Journal'></head><body><article><h1>Économie</h1><p class="
+            f"'byline'>Par <a class='author'>Jean Dupont</a></p>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}"
+            "</article></body></html>")
+    extracted = extract_html(_doc(page), CONFIG).meta["extracted"]
+    assert (extracted["author"], extracted["title"]) == ("Jean Dupont", "Économie : le conseil vote le budget")
+    assert len(reads) == 1
+
+
 def test_a_bold_div_made_a_paragraph_is_no_heading():
     """A caption `<div class="p1"><b>…</b></div>` among the article's `<p>`s, which the `<div>` step makes a `<p>` of
     a `<b>` alone, was a heading in the metadata (fr-pages 06_je-mapelle-fatou-ca-vous-pose-un, a review): the page
