@@ -3154,6 +3154,24 @@ def test_sibling_divs_of_text_are_made_paragraphs_in_linear_time():
     assert len(paragraphs) == 20_001 and paragraphs[-1].text is None and paragraphs[-1].getnext().text == "****"
 
 
+def test_the_elements_dropped_by_class_are_told_in_the_page_in_linear_time():
+    """Whether a step before dropped an element was told by walking all its ancestors, for each of the four steps:
+    30,000 paragraphs of the four steps' classes 240 elements deep took 9.7 s of CPU (a review); each element on the
+    way up is told once now (0.6 s here)."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _classed_dropped
+
+    classes = "close-x quote-x citation-x legende-x"
+    inner = "".join(f"<p class='{classes}'>mot {i}</p>" for i in range(30_000))
+    tree = fromstring(f"<html><body><article><p>Le texte.</p>{'<div>' * 240}{inner}{'</div>' * 240}</article></body>"
+                      "</html>")
+    started = time.process_time()
+    _classed_dropped(tree)
+    assert time.process_time() - started < 3
+    assert tree.find(".//p").text == "Le texte." and len(tree.findall(".//p")) == 1  # the captions went
+
+
 def test_the_elements_dropped_by_class_are_sought_once():
     """Pop-ups, pull quotes, quotations and captions were each sought by a search of the page's classes, four in a
     row: 5 % of the extraction's time on fr-pages (a review). One search serves the four steps now, which take little
