@@ -1810,7 +1810,9 @@ NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "les", "van", "von", 
 
 LINK_LABEL_FILLERS = frozenset({"of", "the", "his", "her", "their", "ses", "d", "l"})
 """The `LINK_LABEL_WORDS` that no label opens with, and a name may ("The Economist"): `_LINK_LABEL_LEAD`."""
-_LABEL_OPENER, _LABEL_WORD = ("|".join(sorted(words)) for words in (LINK_LABEL_WORDS - LINK_LABEL_FILLERS,
+LINK_LABEL_OPENERS = LINK_LABEL_WORDS - LINK_LABEL_FILLERS
+"""The words that make a label of the others: a name of fillers and particles alone ("L'Her") is none."""
+_LABEL_OPENER, _LABEL_WORD = ("|".join(sorted(words)) for words in (LINK_LABEL_OPENERS,
                                                                       LINK_LABEL_WORDS | NAME_PARTICLES | {"by"}))
 _LINK_LABEL_LEAD = regex.compile(rf"^(?i:{_LABEL_OPENER})(?:\s+|['’])(?i:(?:{_LABEL_WORD})(?:\s+|['’]))*"
                                  r"(?=[\p{Lu}\p{Lt}])")
@@ -1865,10 +1867,10 @@ def page_author(author: str, sitename: str | None, language: str | None = None) 
 
 
 def _link_label(name: str) -> bool:
-    """Whether `name` is a link's label (`LINK_LABEL_WORDS`, `NAME_PARTICLES` between them: "Voir les archives"),
-    no name."""
+    """Whether `name` is a link's label (`LINK_LABEL_WORDS`, one of them `LINK_LABEL_OPENERS`, `NAME_PARTICLES` between
+    them: "Voir les archives"), no name."""
     words = re.findall(r"[^\W\d_]+", name.casefold())
-    return (any(word in LINK_LABEL_WORDS for word in words)
+    return (any(word in LINK_LABEL_OPENERS for word in words)
             and all(word in LINK_LABEL_WORDS or word in NAME_PARTICLES for word in words))
 
 

@@ -1154,6 +1154,7 @@ def test_a_desks_name_is_no_author(found, author):
     ("Suivre Marie Dupont", "Marie Dupont"), ("Jane Smith's posts", "Jane Smith"),
     ("More posts by Jane Smith", "Jane Smith"),
     ("The Economist", "The Economist"), ("Le Monde", "Le Monde"),
+    ("L'Her", "L'Her"),  # a surname of a label's fillers alone ("l", "her") labels nothing
 ])
 def test_an_author_links_label_is_no_author(found, author):
     """WordPress themes mark their link to the author's page `rel="author"`, and trafilatura took its label for the
