@@ -152,3 +152,11 @@ def test_the_classes_the_run_and_serve_sections_call_are_imported_there():
         assert called - set(imported) == set(), heading
         for name, module in imported.items():
             assert hasattr(importlib.import_module(module), name), f"from {module} import {name}"
+
+
+def test_the_readme_pack_example_loads_beside_the_shipped_packs(tmp_path):
+    """The example reused the shipped id `fr.published-in`: copied as a pack, it stopped `clean` as a duplicate id."""
+    from cleaner.packs import load_rules
+    start = README.index("```yaml\n", README.index("is refused, not read as the current folder.")) + len("```yaml\n")
+    (tmp_path / "mine.yaml").write_text(README[start:README.index("```", start)], encoding="utf-8")
+    assert len(load_rules(Config(rules_dirs=(tmp_path,))).rules) > len(load_rules(Config()).rules)
