@@ -160,3 +160,80 @@ def test_the_readme_pack_example_loads_beside_the_shipped_packs(tmp_path):
     start = README.index("```yaml\n", README.index("is refused, not read as the current folder.")) + len("```yaml\n")
     (tmp_path / "mine.yaml").write_text(README[start:README.index("```", start)], encoding="utf-8")
     assert len(load_rules(Config(rules_dirs=(tmp_path,))).rules) > len(load_rules(Config()).rules)
+
+
+RESULTS = (ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8")
+
+
+def _results(name: str) -> str:
+    """The section of bench/RESULTS.md its script writes between `<!-- name -->` and `<!-- /name -->`."""
+    return RESULTS[RESULTS.index(f"<!-- {name} -->"):RESULTS.index(f"<!-- /{name} -->")]
+
+
+def _columns(table: str, *columns: int) -> list[tuple[str, ...]]:
+    """The given columns (0 the first) of a Markdown table's rows, the header and its rule apart."""
+    rows = [line.strip("|").split("|") for line in table.splitlines() if line.startswith("|")][2:]
+    return [tuple(row[c].strip() for c in columns) for row in rows]
+
+
+def test_the_cleaning_table_is_the_one_bench_results_holds():
+    """The Benchmarks' table gave session 47's 6.0 / 8.8 / 2.3 MB/s where RESULTS.md and the prose gave 4.2 / 6.3 /
+    1.7."""
+    section = _section("## Benchmarks")
+    start = section.index("| input | MB/s | docs/s |", section.index("**Cleaning**"))
+    readme = _columns(section[start:section.index("\n\n", start)], 1, 2)
+    assert readme == _columns(_results("bench_clean"), 4, 5)
+
+
+def test_the_shape_throughput_is_the_one_bench_results_holds():
+    """"Shape" gave 6.18 MB/s for the engine on articles with shape on, the Benchmarks 4.13."""
+    section = _section("### Shape")
+    said = re.findall(r"(\d+\.\d+) MB/s", section[section.index("Throughput ("):])
+    measured = re.findall(r"(\d+\.\d+) MB/s", _results("bench_shape").split("Throughput, CPU time")[1])
+    assert said and set(said) <= set(measured), said
+
+
+def test_the_learned_boilerplate_sample_is_the_one_bench_results_holds():
+    """The README read an old run's sample, 46 of 50 lines noise, where the current run's 5 lines are article text."""
+    noise, article = re.search(r"\*\*(\d+) noise\*\*, (\d+) article text", _results("bench_repeated")).groups()
+    section = _section("### Learned boilerplate: `--learn-boilerplate` and `cleaner rules suggest`")
+    assert re.findall(r"(\d+) were noise, (\d+) article text", section) == [(noise, article)]
+
+
+def test_the_two_workers_ratio_is_the_one_bench_results_holds():
+    """The README said 2 workers against 1 met its 1.8× target, "about 1.8-1.9×"; the bench's run gave 1.57×."""
+    found = re.search(r"2 workers run ([\d.]+)x as fast as one \(target ([\d.]+)x", _results("run-scale"))
+    ratio, target = found.groups()
+    said = next(line for line in _section("## Benchmarks").splitlines() if line.startswith("Two workers against one"))
+    assert f"{ratio}×" in said and (("not met" in said) == (float(ratio) < float(target))), said
+
+
+def test_the_pattern_sizes_the_readme_gives_are_the_shipped_packs(monkeypatch):
+    """The README gave ~18,000 for fr.yaml's patterns, measured at 70,970 by the pack's own budget."""
+    from cleaner.kinds import patterns
+    from cleaner.packs import load_files, shipped_packs
+    budgets: list = []
+
+    class Counted(patterns._Budget):
+        def __init__(self) -> None:
+            super().__init__()
+            budgets.append(self)
+
+    monkeypatch.setattr(patterns, "_Budget", Counted)
+    load_files(shipped_packs())
+    assert len(budgets) == len(shipped_packs())
+    sizes = {path.name: budget.total for path, budget in zip(shipped_packs(), budgets)}
+    said = re.search(r"`fr\.yaml`, `generic\.yaml` and `en\.yaml`, come to ~([\d,]+), ~([\d,]+) and\s+~([\d,]+), "
+                     r"all of them to ~([\d,]+)\)", _section("### Patterns")).groups()
+    measured = [sizes["fr.yaml"], sizes["generic.yaml"], sizes["en.yaml"], sum(sizes.values())]
+    assert all(abs(int(s.replace(",", "")) - m) < 0.05 * m for s, m in zip(said, measured)), (said, measured)
+    assert max(sizes, key=sizes.get) == "fr.yaml"
+
+
+def test_the_rule_counts_the_readme_gives_for_now_are_the_shipped_packs():
+    """It said `requires` keeps "80 rules above 10 MB/s", where 223 rules run at 4.2 MB/s (bench_clean)."""
+    from cleaner.packs import load_rules
+    shipped = len(load_rules(Config()).rules) + len(load_rules(Config()).disabled)
+    assert re.findall(r"(\d+) ship now", README) == [str(shipped)]
+    best = max(float(mb) for (mb,) in _columns(_results("bench_clean"), 4))
+    assert all(float(mb) <= best for mb in re.findall(r"\d+ rules above ([\d.]+) MB/s", README))

@@ -48,12 +48,12 @@ largest shipped pattern (`generic.comment-thread`, as the whole lines it runs as
 
 CACHE_SIZE = 5 * MAX_SIZE
 """The summed size of the compiled patterns kept for reuse (see `_Cache`): all the shipped packs' come to
-about 110,000 (each pattern checked, and compiled again by `regex` where `re` cannot read it), and five
+about 320,000 (each pattern checked, and compiled again by `regex` where `re` cannot read it), and five
 user patterns at `MAX_SIZE` (~25 MB each with `regex`) fill it: ~125 MB at most."""
 
 PACK_SIZE = 5 * MAX_SIZE
 """The summed size of one pack's patterns (see `pack_budget`): the largest shipped pack, fr.yaml, comes to about
-18,000, and all of them together to about 49,000; a pack at the bound compiles to ~130 MB with `regex`."""
+71,000, and all of them together to about 152,000; a pack at the bound compiles to ~130 MB with `regex`."""
 
 Flag = Literal["ignorecase", "multiline", "dotall"]
 _FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
