@@ -237,3 +237,9 @@ def test_the_rule_counts_the_readme_gives_for_now_are_the_shipped_packs():
     assert re.findall(r"(\d+) ship now", README) == [str(shipped)]
     best = max(float(mb) for (mb,) in _columns(_results("bench_clean"), 4))
     assert all(float(mb) <= best for mb in re.findall(r"\d+ rules above ([\d.]+) MB/s", README))
+
+
+def test_the_tests_section_names_every_test_file():
+    """It named 29 of the 32: test_docs.py, test_json_lines.py and test_signals.py were not there."""
+    section = _section("## Tests")
+    assert {p.name for p in (ROOT / "tests").glob("test_*.py") if f"`tests/{p.name}`" not in section} == set()
