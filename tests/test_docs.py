@@ -243,3 +243,36 @@ def test_the_tests_section_names_every_test_file():
     """It named 29 of the 32: test_docs.py, test_json_lines.py and test_signals.py were not there."""
     section = _section("## Tests")
     assert {p.name for p in (ROOT / "tests").glob("test_*.py") if f"`tests/{p.name}`" not in section} == set()
+
+
+def test_every_shipped_rule_the_readme_names_is_a_shipped_rule():
+    """It named `pcm.refresh- prompt`, an id cut in two."""
+    from cleaner.packs import load_rules, shipped_packs
+    ids = set(load_rules(Config()).places)
+    packs = "|".join(path.stem for path in shipped_packs())
+    named = set(re.findall(rf"`((?:{packs})\.[a-z0-9._-]*)[^`]*`", README))
+    assert {name for name in named if name not in ids and not name.endswith((".yaml", ".yml"))} == set()
+
+
+def test_the_readme_names_every_shipped_pack_order_but_the_default():
+    """It named `generic.yaml`'s order 10 and not `soundcloud.yaml`'s 5, which runs before it."""
+    import yaml
+
+    from cleaner.packs import shipped_packs
+    orders = {path.name: yaml.safe_load(path.read_text(encoding="utf-8")).get("order") for path in shipped_packs()}
+    said = dict(re.findall(r"`(\w+\.yaml)` (?:has )?(\d+)", _section("### Kinds")))
+    assert {name: str(order) for name, order in orders.items() if order is not None} == said
+
+
+def test_the_ticker_row_names_every_mark_its_default_separators_split_on():
+    """The row gave ` - ` alone; the separators split on `–` and `—` too."""
+    from cleaner.kinds.ticker import TickerRule
+    row = next(line for line in README.splitlines() if line.startswith("| `ticker` |"))
+    marks = "".join(re.findall(r"\[([^\]^\\]+)\]", "".join(TickerRule.model_fields["separators"].default)))
+    assert marks and [mark for mark in marks if f"` {mark} `".replace("|", "\\|") not in row] == []
+
+
+def test_the_readme_says_rules_list_shows_the_rules_under_the_shipped_packs():
+    """"`cleaner rules list` shows them all" stood 150 lines on, after the pull quote's costs."""
+    section = _section("## Rule packs")
+    assert section.index("`cleaner rules list` shows them all") < section.index("`generic.php-warning`")
