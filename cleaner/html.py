@@ -171,6 +171,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _classed_dropped(tree)
             _buttons_dropped(tree)
             _spans_unclassed(tree)
+            _link_paragraphs_unlinked(tree)
             _articles_joined(tree)
         found = tree is not None and _extracted(tree, doc.url)
     except (LxmlError, ValueError) as exc:
@@ -1430,6 +1431,69 @@ def _spans_unclassed(tree: Any) -> None:
         if span in discarded and span not in hidden:
             span.attrib.pop("class", None)
             span.attrib.pop("id", None)
+
+
+def _link_paragraphs_unlinked(tree: Any) -> None:
+    """The page without the link of each paragraph that is one link and reads as prose (`_link_prose`) standing between
+    prose paragraphs (`_between_prose`), its text kept: trafilatura drops a `<p>` whose single link holds over 100
+    characters and 90 % of its text, and a short `<p>` mostly a link (its `link_density_test`), so a post citing its
+    sources in linked sentences lost them in silence ("Deuxième jour.", "La défense de Sony … à cet égard :" over the
+    quotation it introduces; 15 paragraphs of a cafaitgenre.org post, found by a QA pass). Link lists stay links:
+    related articles as runs of such paragraphs, a "Lire aussi" link after the article, a title without a sentence's
+    end. Decided before any link goes, so that one dropped makes no prose neighbour of another."""
+    found = ((paragraph, _link_prose(paragraph)) for paragraph in tree.xpath("//body//p[.//a]"))
+    links = {paragraph: link for paragraph, link in found if link is not None}
+    for link in [link for paragraph, link in links.items() if _between_prose(paragraph, links)]:
+        link.drop_tag()
+
+
+def _link_prose(paragraph: Any) -> Any | None:
+    """The link of a `<p>` that is one link (`_sole_link`) and reads as prose (`_prose_like`), else None."""
+    text = _element_text(paragraph)
+    return _sole_link(paragraph, text) if _prose_like(text) else None
+
+
+def _prose_like(text: str) -> bool:
+    """Whether a paragraph's `text` reads as prose: it has sentence punctuation (`has_sentence`: a sentence's end or a
+    colon ending it) or `PROSE_CHARS` or more (a blog ending its paragraphs with "…")."""
+    from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
+
+    return len(text) >= PROSE_CHARS or has_sentence(text)
+
+
+def _sole_link(paragraph: Any, text: str) -> Any | None:
+    """The one `<a>` of `paragraph` if its text is all the letters and digits of the paragraph's, `text`, else None."""
+    links = list(islice(paragraph.iter("a"), 2))
+    return links[0] if len(links) == 1 and len(_letters(_element_text(links[0]))) == len(_letters(text)) else None
+
+
+LINK_PARAGRAPH_RUN = 2
+"""The most paragraphs that are one link each (`_link_paragraphs_unlinked`) side by side between prose: two linked
+examples in a row ("Ici, une invitée …" / "Ici, un Youtuber …") are the article's; more are a list of links."""
+PROSE_NEIGHBOURS = frozenset({"p", "blockquote"})
+"""The blocks that are prose beside a paragraph of one link when they hold a sentence (`_between_prose`): a `<div>`
+holds a share bar's "Partager :" as well."""
+
+
+def _between_prose(paragraph: Any, links: dict[Any, Any]) -> bool:
+    """Whether `paragraph`, one of `links` (paragraphs of one link that read as prose), stands in a run of at most
+    `LINK_PARAGRAPH_RUN` of them between two prose blocks (`PROSE_NEIGHBOURS` that read as prose, not one link each),
+    pictures aside: a sibling showing no letter or digit (a picture's `<p>`) or holding an image (its caption's
+    `<div class="wp-caption">`)."""
+    run = 1
+    for siblings in (paragraph.itersiblings(preceding=True), paragraph.itersiblings()):
+        for sibling in siblings:
+            if sibling in links:
+                run += 1
+                if run > LINK_PARAGRAPH_RUN:  # a list: walked no further (a run of 20,000 took 19 s)
+                    return False
+            elif _ALNUM.search(text := _element_text(sibling)) and next(sibling.iter("img"), None) is None:
+                break
+        else:
+            return False
+        if sibling.tag not in PROSE_NEIGHBOURS or not _prose_like(text) or _sole_link(sibling, text) is not None:
+            return False
+    return True
 
 
 SPANS_IN_PARAGRAPHS = "//body//span[@class or @id][ancestor::p]"
