@@ -2376,14 +2376,15 @@ def _author(tree: Any, extracted: dict[str, Any], text: str, head: Callable[[], 
     rel="author">Corentin Béchade</h2>`; nor does it read `itemprop="author"`, and jesuisfeministe.com's post had no
     author, its `<a itemprop="author">Scarlotta Harlott</a>` left as the signature ending the text (both found by QA
     passes); else the byline trafilatura reads from the page's elements without that meta (`_element_author`), or
-    without the author's links labelled with no name (`_unlabelled_author`: "View Archive"). The page's comments,
-    citing blocks and frames (`_asides`) are sought once, if any of these asks for them; `head` gives the metadata
-    trafilatura reads from the page's head (`_head_metadata`)."""
+    without the author's links labelled with no name (`_unlabelled_author`: "View Archive"), or of its element of the
+    French class word `auteur` (`_auteur_author`: TÊTU's `post_auteur_infos`). The page's comments, citing blocks and
+    frames (`_asides`) are sought once, if any of these asks for them; `head` gives the metadata trafilatura reads
+    from the page's head (`_head_metadata`)."""
     asides = cache(partial(_asides, tree, text))
     author = _unhandled(tree, _byline(tree, extracted.pop("author"), asides, head)) if "author" in extracted else None
     if not author or not page_author(author, extracted.get("sitename"), extracted.get("language")):
         return (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides, head)
-                or _unlabelled_author(tree, extracted, asides) or author)
+                or _unlabelled_author(tree, extracted, asides) or _auteur_author(tree, extracted, asides) or author)
     return author
 
 
@@ -2471,16 +2472,48 @@ def _unlabelled_author(tree: Any, extracted: dict[str, Any], asides: Callable[[]
     return name if name and page_author(name, extracted.get("sitename"), extracted.get("language")) else None
 
 
-def _unframed_author(tree: Any, asides: Callable[[], list[Any]]) -> str | None:
-    """The author trafilatura reads from the page's elements (`extract_author`) once its comments, citing blocks and
-    frames (`asides`, sought in `tree`: its copy's are the elements at their places) are gone."""
+def _auteur_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
+    """The byline trafilatura would read from an element whose class has the French word `auteur` (`_AUTEUR`), as it
+    reads one of class `author`, outside the page's comments, citing blocks and frames (`_unframed_author`), less
+    handles, if `page_author` takes it: TÊTU's `<span class="post_auteur_infos">par <a href="…/author/jpatinier/">Jérémy
+    Patinier</a> le 31 janvier 2017</span>`, with no meta author and no `rel="author"`, gave no author (a QA pass).
+    None on a page without such an element."""
+    if not tree.xpath(_AUTEUR, namespaces=_EXSLT):
+        return None
+    name = _unhandled(tree, _unframed_author(tree, asides, _auteur_byline))
+    return name if name and page_author(name, extracted.get("sitename"), extracted.get("language")) else None
+
+
+_AUTEUR = "//*[re:test(@class, '(^|[\\s_-])auteur($|[\\s_-])', 'i')]"
+"""An element whose class has the word `auteur`, whole or between hyphens or underscores (`post_auteur_infos`,
+`date-auteur`), not within another (a commenter's `comment-author-ghbauteur`) nor `auteurs` (a list of a site's
+authors)."""
+
+
+def _auteur_byline(page: Any) -> str | None:
+    """The byline trafilatura's `extract_author` reads from `page` (a copy, pruned), its XPaths `_AUTEUR`'s: the
+    first such element's text of under 120 characters, normalised as its author's (a lead kept, `page_author`'s)."""
+    from lxml.etree import XPath
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.metadata import extract_metainfo, normalize_authors
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
+
+    byline = extract_metainfo(prune_unwanted_nodes(page, AUTHOR_DISCARD_XPATHS),
+                              [XPath(_AUTEUR, namespaces=_EXSLT)], len_limit=120)
+    return normalize_authors(None, byline) if byline else None
+
+
+def _unframed_author(tree: Any, asides: Callable[[], list[Any]], read: Callable[[Any], str | None] | None = None,
+                     ) -> str | None:
+    """The author trafilatura reads from the page's elements (`extract_author`, or `read`) once its comments, citing
+    blocks and frames (`asides`, sought in `tree`: its copy's are the elements at their places) are gone."""
     from trafilatura.metadata import extract_author
 
     off = set(asides())
     page = deepcopy(tree)
     for aside in [copy for element, copy in zip(tree.iter(), page.iter()) if element in off]:
         aside.drop_tree()
-    return extract_author(page)
+    return (read or extract_author)(page)
 
 
 _WEB_ADDRESS = re.compile(r"(?<!\S)\S*://\S*")

@@ -1299,6 +1299,27 @@ UNSIGNED = ARTICLE.replace('<meta name="author" content="Amina Berrada">', "")
 """`ARTICLE` without the `<meta>` that names its author: trafilatura finds none."""
 
 
+@pytest.mark.parametrize(("byline", "author"), [
+    # fr-pages 01_31_10-choses-ignorez-seropositifs-2017_ (TÊTU)
+    ('<span class="post_auteur_infos">par <a href="https://tetu.com/author/jpatinier/">Jérémy Patinier</a> le 31 '
+     'janvier 2017</span>', "Jérémy Patinier"),
+    # fr-pages une-ville-faite-pour-les-garcons (CNRS Le journal)
+    ('<div class="date-auteur">21.03.2014 , par Yves Raibaud</div>', "Yves Raibaud"),
+    # a comment's byline, a list of the site's authors, a sidebar's byline
+    ('<div class="comment"><p class="auteur">Marc Petit</p></div>', None),
+    ('<ul class="auteurs"><li>Marc Petit</li></ul>', None),
+    ('<aside class="sidebar"><p class="auteur">Par Marc Petit</p></aside>', None),
+])
+def test_a_byline_of_a_french_class_names_the_author(byline, author):
+    """trafilatura reads an element of class `author`, not `auteur`: TÊTU's `<span class="post_auteur_infos">`, with no
+    meta author and no `rel="author"`, gave none (found by a QA pass). The class word `auteur` (whole, or between
+    hyphens or underscores) is read as `author` is, outside the comments and the page's frames. The byline is outside
+    the article, as theirs: no rule lifts it from the text."""
+    page = UNSIGNED.replace("<article>", f"<div class='entry-meta'>{byline}</div><article>")
+    out = extract_html(_doc(page), CONFIG)
+    assert page_author(out.meta["extracted"].get("author", ""), None) == author
+
+
 @pytest.mark.parametrize("byline", [
     # fr-pages 09_19_vos-preferences-sexuelles-sentent-elles-bon-le-racisme_ (jesuisfeministe.com)
     '<div class="qode-post-info-author">by <a itemprop="author" href="/author/nickifrost/">Scarlotta Harlott</a></div>',
