@@ -2325,3 +2325,40 @@ def test_bloggers_french_feed_link_ending_a_post_goes(noise):
     out = clean(Document(id="x", text=f"{BYLINE_BODY['fr']}\n{noise}", lang="fr"))
     assert out.text == BYLINE_BODY["fr"]
     assert "fr.newsletter" in {e.rule for e in out.edits}
+
+
+@pytest.mark.parametrize("head, first", [
+    ("Par John Sudworth\nCorrespondant pour l'Amérique du Nord Il y a dix jours,", "Il y a dix jours,"),
+    ("Par Steve Rosenberg\nRédacteur en chef de BBC Russie, Pskov, dans l'ouest de la Russie Dans le village,",
+     "Dans le village,"),
+    ("Par John Sudworth\nCorrespondant pour l'Amérique du Nord\n\nIl y a dix jours,", "Il y a dix jours,"),
+])
+def test_a_reporters_title_under_a_french_byline_goes_with_it(head, first):
+    """MasakhaNEWS fra-dev-43 and fra-dev-117: `fr.byline` took "Par <Name>" and left the reporter's title on the
+    next line glued to the first sentence ("Correspondant pour l'Amérique du Nord Il y a dix jours, …", a QA pass)."""
+    body = "la ville a fermé ses écoles."
+    out = clean(Document(id="x", text=f"Un titre\n\n{head} {body}", lang="fr"))
+    assert (out.text, out.author) == (f"Un titre\n\n{first} {body}", head[4:head.index("\n")])
+
+
+@pytest.mark.parametrize("line", [
+    "Le correspondant du journal a été expulsé hier.",
+    "Correspondant pendant vingt ans, il a couvert trois guerres. Il raconte.",
+])
+def test_a_sentence_under_a_french_byline_is_no_reporters_title(line):
+    """`fr.byline-role` takes a title that opens with a trade and holds no sentence mark: an article's first
+    sentence under the byline stays."""
+    out = clean(Document(id="x", text=f"Un titre\n\nPar Jean Dupont\n{line}", lang="fr"))
+    assert (out.text, out.author) == (f"Un titre\n\n{line}", "Jean Dupont")
+
+
+def test_a_bbc_byline_with_a_handle_after_a_dash_and_a_place_after_the_service_is_lifted():
+    """MasakhaNEWS fra-test-420, "André Biernath - @andre_biernath⏎BBC News Brésil à Londres C'est …": the place
+    after the service left `fr.bbc-byline` unmatched, `shape` took the byline line as noise (no author) and the
+    service and place stayed glued to the first sentence (a QA pass)."""
+    text = ("Quel est le régime alimentaire d'un footballeur ?\n\nAndré Biernath - @andre_biernath\n"
+            "BBC News Brésil à Londres C'est une erreur de penser que les joueurs mangent ce qu'ils veulent.")
+    out = clean(Document(id="x", text=text, lang="fr"))
+    assert (out.text, out.author) == ("Quel est le régime alimentaire d'un footballeur ?\n\n"
+                                      "C'est une erreur de penser que les joueurs mangent ce qu'ils veulent.",
+                                      "André Biernath")
