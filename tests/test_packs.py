@@ -2362,3 +2362,24 @@ def test_a_bbc_byline_with_a_handle_after_a_dash_and_a_place_after_the_service_i
     assert (out.text, out.author) == ("Quel est le régime alimentaire d'un footballeur ?\n\n"
                                       "C'est une erreur de penser que les joueurs mangent ce qu'ils veulent.",
                                       "André Biernath")
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("en", "Published 12 March 2021 · Updated 13 March 2021"),
+    ("en", "Published 12 March 2021 | Updated 13 March 2021"),
+    ("en", "Published: 12 March 2021, updated: 13 March 2021"),
+    ("fr", "Publié le 12 mars 2021 · Mis à jour le 13 mars 2021"),
+])
+def test_a_date_line_with_an_update_stamp_after_the_publication_date_is_lifted(lang, line):
+    """`generic.date-prefix` read an update stamp only before the publication date: "Published … · Updated …", the
+    common order, stayed as the text's first line and lifted nothing (a QA pass)."""
+    out = clean(Document(id="x", text=f"{line}\n{BYLINE_BODY[lang]}", lang=lang))
+    assert (out.text, out.published) == (BYLINE_BODY[lang], "2021-03-12")
+
+
+@pytest.mark.parametrize("lang, date", [("en", "Published 12 March 2021"), ("en", "Published: 12 March 2021")])
+def test_a_date_line_under_a_headline_and_a_blank_line_is_lifted(lang, date):
+    """Headline, blank line, text is MasakhaNEWS's layout: a date line under the headline was lifted only with no
+    blank line between them (a QA pass); the headline is the title, as it is without the blank line."""
+    out = clean(Document(id="x", text=f"Council passes budget\n\n{date}\n{BYLINE_BODY[lang]}", lang=lang))
+    assert (out.text, out.title, out.published) == (BYLINE_BODY[lang], "Council passes budget", "2021-03-12")
