@@ -2383,3 +2383,33 @@ def test_a_date_line_under_a_headline_and_a_blank_line_is_lifted(lang, date):
     blank line between them (a QA pass); the headline is the title, as it is without the blank line."""
     out = clean(Document(id="x", text=f"Council passes budget\n\n{date}\n{BYLINE_BODY[lang]}", lang=lang))
     assert (out.text, out.title, out.published) == (BYLINE_BODY[lang], "Council passes budget", "2021-03-12")
+
+
+@pytest.mark.parametrize("lang, text, clean_text", [
+    ("fr", "Il a développé des symptômes de grippe. Autres articles sur le coronavirus: C'est alors qu'il s'est isolé.",
+     "Il a développé des symptômes de grippe. C'est alors qu'il s'est isolé."),
+    ("fr", "Il a joué en Tunisie. Autres articles de BBC Afrique: CHAN-CAMEROUN 2020: les poules constituées",
+     "Il a joué en Tunisie. CHAN-CAMEROUN 2020: les poules constituées"),
+    ("fr", "Une idée qui roule Autres épisodes de Questions d'Argent: ·Mariage somptueux pour Instagram !",
+     "Une idée qui roule ·Mariage somptueux pour Instagram !"),
+    ("fr", "Ils affirment que c’est possible. D'autres épisodes de Questions d'Argent :",
+     "Ils affirment que c’est possible."),
+    ("en", "The manifesto was repeatedly referenced.\nRead more from Chris.\nMr Sunak has backed fracking.",
+     "The manifesto was repeatedly referenced.\nMr Sunak has backed fracking."),
+])
+def test_a_related_boxs_label_left_in_the_text_goes(lang, text, clean_text):
+    """Labels of BBC's related boxes stayed, glued to their teasers or ending the text: "Autres articles sur le
+    coronavirus:", "D'autres épisodes de Questions d'Argent :" (MasakhaNEWS fra-dev-79, fra-dev-108, fra-dev-50,
+    fra-test-12), and English "Read more from Chris." alone on its line (eng-test-487; a QA pass)."""
+    out = clean(Document(id="x", text=text, lang=lang))
+    assert out.text == clean_text
+
+
+@pytest.mark.parametrize("text", [
+    "Le juge a cité d'autres articles de loi : le 12 et le 14.",
+    "Autres articles de presse, autres temps : en 1990, le journal tirait à 400 000 exemplaires.",
+])
+def test_the_words_of_a_related_label_in_a_sentence_stay(text):
+    """`fr.related-label` wants the label at a line's start or after a sentence's end, its colon followed by no
+    lower-case word."""
+    assert clean(Document(id="x", text=text, lang="fr")).text == text
