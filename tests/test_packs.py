@@ -2413,3 +2413,12 @@ def test_the_words_of_a_related_label_in_a_sentence_stay(text):
     """`fr.related-label` wants the label at a line's start or after a sentence's end, its colon followed by no
     lower-case word."""
     assert clean(Document(id="x", text=text, lang="fr")).text == text
+
+
+def test_a_caption_under_sur_la_photo_ending_in_its_credit_goes():
+    """fr-pages' deuxiemepage.fr interview kept its caption line, "Sur la photo: Coumba, …, Crédit Laure_Salmona."
+    (a QA pass): `fr.photo-credit` read a "Crédit" only after a "•", "/", "|" or a stop, and with a colon."""
+    caption = ("Sur la photo: Coumba, Johanna, Wissale et Ketsia, une partie des membres du collectif, "
+               "Crédit Laure_Salmona.")
+    out = clean(Document(id="x", text=f"{BYLINE_BODY['fr']}\n{caption}\n{BYLINE_BODY['fr']}", lang="fr"))
+    assert out.text == f"{BYLINE_BODY['fr']}\n{BYLINE_BODY['fr']}"
