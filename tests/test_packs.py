@@ -167,7 +167,7 @@ def test_a_byline_lifts_a_first_publication_date_a_labels_and_one_after_a_short_
     ("fr", "Par Marie Dupont • 12 mars 2024", "Marie Dupont", "2024-03-12", "fr.byline"),
     ("fr", "12 mars 2024 · Par Marie Dupont", "Marie Dupont", "2024-03-12", "fr.byline"),
     ("fr", "Publié le 12 mars 2024 à 08h15 · Mis à jour le 13 mars 2024 à 10h02", None, "2024-03-12",
-     "fr.published-line"),
+     "generic.date-prefix"),
     ("fr", "Mis à jour le 13 mars 2024 · Publié le 12 mars 2024", None, "2024-03-12", "generic.date-prefix"),
     ("fr", "Propos recueillis par Marie Dupont · 12 mars 2024", "Marie Dupont", "2024-03-12", "fr.byline-credit"),
     ("en", "By Jane Smith · March 12, 2024", "Jane Smith", "2024-03-12", "en.byline"),
