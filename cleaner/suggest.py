@@ -162,8 +162,8 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
         candidates = _fired(_candidates(found, frequent, config), _counted(state, sampled, skip), config)
     rules, dropped = _rules(found, candidates, loaded.rules)
     used = start - len(unread)
-    header = (f"# suggested by `cleaner rules suggest` from {counted(used, 'input record')}; review each rule: accept, "
-              "edit or drop,\n# then run `cleaner rules check` on this file.\n")
+    header = (f"# suggested by `cleaner rules suggest` from {counted(used, 'cleaned record')} of {start:,} read; "
+              "review each rule: accept, edit or drop,\n# then run `cleaner rules check` on this file.\n")
     pack = {"description": "rules suggested from what recurs in the corpus", "rules": rules}
     return Suggestions(header + _yaml(pack), len(rules), dropped, used, unread)
 
