@@ -24,9 +24,10 @@ fails is left out and counted.
 
 A line that titles a page (it opens it, or stands first under a site's header) and that the run keeps there
 (`boilerplate.boilerplate_lines`: a page's own title, which the other pages list among the day's stories) is no
-`line` rule, nor a `block`'s first line: a rule matches
-anywhere, line 1 included, and took each page's title. Each rule's count is that of the documents where it fires
-(a second pass over them), and a rule that fires only inside what the source's `truncate` rules cut is left out.
+`line` rule, nor a `block`'s first line, and the shape of a line that titles a page (each page's "Revue de presse du
+<date>"; not a label's value, "Dernière modification : <date>") is no `regex` rule: a rule matches anywhere, line 1
+included, and took each page's title. Each rule's count is that of the documents where it fires (a second pass over
+them), and a rule that fires only inside what the source's `truncate` rules cut is left out.
 """
 
 from __future__ import annotations
@@ -85,6 +86,12 @@ def shape(line: str) -> str | None:
     if not any(c.isdigit() for c in line):
         return None
     return _NUMBER.sub("<n>", _DATE.sub("<<date>>", line.strip()))
+
+
+def _labelled(line: str) -> bool:
+    """Whether `line` is a label and its value, a colon before its first digit ("Dernière modification : <date> à
+    10:05", a page's field at its top, not its title)."""
+    return ":" in _NUMBER.split(line, 1)[0]
 
 
 def shape_pattern(line: str) -> str:
@@ -203,7 +210,9 @@ class _Survey:
         self.markers: dict[tuple[str, str], _Found] = defaultdict(_Found)
         """Each line that opens a run, with where a list follows it to the end."""
         self.titles: set[tuple[str, str]] = set()
-        """The learned lines that title a page (`title_line`: under a site's header if any) where the run keeps them."""
+        """The learned lines that title a page (`title_line`: under a site's header if any) where the run keeps them,
+        and the shapes (`shape`) of the lines that title a page but for a label's value (`_labelled`): "Revue de
+        presse du <<date>>" titled each page, and its `regex` took every title."""
         self.keep: dict[str, list[str]] = defaultdict(list)
 
     def add(self, source: str, text: str) -> None:
@@ -215,8 +224,11 @@ class _Survey:
         marked = boilerplate_lines(source, keys, self.learned)
         boiler = set(marked)
         title = title_line(source, keys, self.learned)
-        if title is not None and title not in boiler and unit_hash(source, keys[title] or "") in self.learned:
-            self.titles.add((source, keys[title]))
+        if title is not None and title not in boiler:
+            if unit_hash(source, keys[title] or "") in self.learned:
+                self.titles.add((source, keys[title]))
+            if keys[title] is not None and (form := shape(lines[title])) and not _labelled(lines[title]):
+                self.titles.add((source, form))
         runs, seen, after = _runs(marked), set(), None
         for run in runs:
             key = (source, tuple(keys[i] for i in run))
@@ -376,7 +388,8 @@ def _candidates(survey: _Survey, frequent: dict[int, tuple[int, int]],
             candidates.append((source, {"kind": "line", "what": "line", "phrases": [found.texts[0][0]],
                                         "remove": [t[0] for t in found.texts]}))
     for (source, form), found in sorted(survey.shapes.items()):
-        if found.docs >= min_docs and len({line_key(t[0]) for t in found.texts}) > 1:
+        wordings = len({line_key(t[0]) for t in found.texts})
+        if found.docs >= min_docs and wordings > 1 and (source, form) not in survey.titles:
             candidates.append((source, {"kind": "regex", "what": "line shape", "flags": ["ignorecase"],
                                         "pattern": shape_pattern(found.texts[0][0]),
                                         "remove": [t[0] for t in found.texts]}))

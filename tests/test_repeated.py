@@ -1009,6 +1009,16 @@ def test_suggest_leaves_each_pages_title_under_a_sites_header(tmp_path, in_proce
         ("truncate", None, ["Les titres du jour"])], rules
 
 
+def test_suggest_leaves_each_pages_dated_title_that_the_run_keeps(tmp_path, in_process):
+    """12 pages titled "Revue de presse du N mars 2021": `rules suggest` made their shape a `regex` rule, which took
+    every page's title where `run --learn-boilerplate` keeps them (a QA pass). A label's value at a page's top
+    ("Dernière modification : <date>") is still one (`test_suggest_proposes_checked_rules_from_what_recurs`)."""
+    articles = _articles(12)
+    docs = [{"id": f"r{i:02d}", "url": f"https://revue.example/{i}",
+             "text": f"Revue de presse du {i + 1} mars 2021\n\n" + "\n\n".join(articles[i])} for i in range(12)]
+    assert _suggested(tmp_path, docs, in_process) == []
+
+
 def test_a_suggested_block_starts_under_the_line_that_opens_some_pages_and_counts_where_it_fires(tmp_path, in_process):
     """A series' navigation is in 6 pages' text and opens 4 others, where the run keeps its first line (their title):
     the block suggested from the 6 held that line, took it from the top of the 4 too, and said "in 6 of 10
