@@ -2,7 +2,8 @@
 
 A document's *units* are the `line_key` of each line of at least `LONG_WORDS` words, and of each
 run of two consecutive non-blank lines (so a short line, a menu item or a one-word label, counts
-only together with the line next to it). Each unit is hashed with the document's source (its URL
+only together with the line next to it); a line that holds a quotation has no unit, and breaks runs
+(`learning_keys`: article text a running story repeats). Each unit is hashed with the document's source (its URL
 host, or its `source` field; documents with neither are not counted) into a 64-bit key, and a
 document adds 1 to each of its distinct keys: counts are document frequencies. The units that cover the line its
 counted text and its clean text open with (that line, and its pair with the line under it) count once more, as
@@ -84,6 +85,26 @@ def headline_key(headline: str) -> str | None:
     return line_key(headline[label.end() :] if label else headline)
 
 
+QUOTATION = re.compile(r'“[^”\n]*”|«[^»\n]*»|"[^"\n]*"|„[^“”\n]*[“”]')
+"""A pair of quotation marks and what they hold (`is_quotation`)."""
+QUOTED_WORDS = 4
+"""A pair of quotation marks inside a line holding this many words makes it a quotation."""
+
+
+def is_quotation(line: str) -> bool:
+    """Whether `line` holds a quotation: it opens with a quotation mark and holds its closing one, or a pair of them
+    holds `QUOTED_WORDS` words or more. Such a line is article text a running story repeats (a president's words in
+    100 of 300 pages went as boilerplate), never learned; menus and footers do not quote."""
+    start = len(line) - len(line.lstrip())
+    return any(m.start() == start or word_count(m.group()[1:-1]) >= QUOTED_WORDS for m in QUOTATION.finditer(line))
+
+
+def learning_keys(view: View) -> list[str | None]:
+    """The `line_key` of each line of `view` as learning reads them: a line that holds a quotation (`is_quotation`)
+    has none, as a line too long for one: never boilerplate, and it breaks runs."""
+    return [None if key and is_quotation(line.text) else key for key, line in zip(view.keys, view.lines)]
+
+
 def unit_hash(source: str, unit: str) -> int:
     """The signed 64-bit key of a unit of `source` (the source's own key when `unit` is empty)."""
     digest = blake2b(f"{source}\x00{unit}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
@@ -108,7 +129,7 @@ def units(keys: list[str | None]) -> Iterator[tuple[str, tuple[int, ...]]]:
 
 def document_hashes(source: str, text: str) -> set[int]:
     """The distinct unit keys a document of `source` adds to the counts."""
-    return {unit_hash(source, unit) for unit, _ in units(View(text, []).keys)}
+    return {unit_hash(source, unit) for unit, _ in units(learning_keys(View(text, [])))}
 
 
 def line_hashes(source: str, text: str, clean: str) -> set[int]:
@@ -123,7 +144,7 @@ def line_hashes(source: str, text: str, clean: str) -> set[int]:
 def opening_hash(source: str, text: str) -> set[int]:
     """The keys, as openings (`OPENING`), of the units that cover the line `text` opens with: that line when it
     counts on its own, and its pair with the line under it (a short first line, a menu's, counts only so)."""
-    keys = View(text, []).keys
+    keys = learning_keys(View(text, []))
     first = next((i for i, key in enumerate(keys) if key is None or key), None)
     return {unit_hash(source, OPENING + unit) for unit, lines in units(keys) if lines[0] == first}
 
@@ -149,7 +170,7 @@ def rest_hash(source: str, text: str, shared: frozenset[int]) -> int:
     not covered by a unit of `source` in `shared`: pages that share only a template differ there; copies of an
     article, which may differ by a byline or a date (no sentence), do not."""
     view = View(text, [])
-    gone = set(boilerplate_lines(source, view.keys, shared))
+    gone = set(boilerplate_lines(source, learning_keys(view), shared))
     return exact_hash("\n".join(line.text for i, line in enumerate(view.lines)
                                  if i not in gone and ends_sentence(line.text)))
 

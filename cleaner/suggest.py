@@ -45,7 +45,8 @@ from typing import Any
 import regex
 import yaml
 
-from .boilerplate import LONG_WORDS, boilerplate_lines, counted_text, document_counts, title_line, unit_hash
+from .boilerplate import (LONG_WORDS, boilerplate_lines, counted_text, document_counts, learning_keys, title_line,
+                          unit_hash)
 from .checks import joining_checker
 from .config import Config
 from .dates import DATE_PATTERN
@@ -220,7 +221,7 @@ class _Survey:
         self.sources[source] += 1
         lines = text.split("\n")
         view = View(text, [])
-        keys = view.keys
+        keys = learning_keys(view)
         marked = boilerplate_lines(source, keys, self.learned)
         boiler = set(marked)
         title = title_line(source, keys, self.learned)

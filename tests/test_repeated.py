@@ -20,7 +20,7 @@ import yaml
 from conftest import FIXTURES, SHARED, linear_time, run_cli
 
 from cleaner import clean
-from cleaner.boilerplate import LineCounts, document_hashes, opening_hash, unit_hash
+from cleaner.boilerplate import LineCounts, document_hashes, is_quotation, opening_hash, unit_hash
 from cleaner.config import Config, ConfigError
 from cleaner.dedup.signature import Signer
 from cleaner.edits import REPEATED_RULE
@@ -482,6 +482,36 @@ def test_a_one_line_footer_in_a_script_without_spaces_is_learned(tmp_path):
     raw = {d["id"]: d["text"] for d in docs}
     assert sorted(corpus) == sorted(raw)
     assert all([s.strip() for s in _removed(rec, raw[i])] == [footer] and not rec["text"].endswith(footer) for i, rec in corpus.items())
+
+
+QUOTES = ["“Nous ne céderons rien sur les droits de chacun”, a déclaré le président de la région.",
+          "Le ministre a répété « nous tiendrons nos engagements envers tous » devant la presse."]
+
+
+def test_a_recurring_quotation_is_article_text_neither_learned_nor_suggested(tmp_path, in_process):
+    """A running story quotes the same words in 6 of 12 pages: the line went as `repeated` from all 6, and `rules
+    suggest` made it a `line` rule (a QA pass). A line that opens with a quotation mark and holds its closing one, or
+    quotes 4 words or more, is never learned; the site's footer beside it still goes."""
+    articles = _articles(12)
+    docs = [{"id": f"q{i:02d}", "url": f"https://citations.example/{i}",
+             "text": "\n\n".join([articles[i][0], *(QUOTES if i < 6 else []), *articles[i][1:], FOOTER])}
+            for i in range(12)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    raw = {d["id"]: d["text"] for d in docs}
+    assert all([s.strip() for s in _removed(rec, raw[i])] == [FOOTER] for i, rec in corpus.items()), corpus
+    assert sum(all(q in rec["text"] for q in QUOTES) for rec in corpus.values()) == 6
+    rules = _suggested(tmp_path, docs, in_process)
+    assert [(r["kind"], r.get("phrases")) for r in rules] == [("line", [FOOTER])], rules
+
+
+@pytest.mark.parametrize("line, quotation", [
+    ("“Hatizoregi kurwira kodzero,” akadaro Mutungamiri.", True), ("« Lire aussi » : la suite", True),
+    ("Il a dit « nous tiendrons nos engagements » hier.", True), ('Accueil | "Sport" | Culture | Économie', False),
+    ("Suivez « Le Monde » sur Facebook et Twitter", False), ("Follow us on Facebook, Twitter and YouTube", False)])
+def test_a_quotation_is_a_line_that_opens_with_one_or_quotes_four_words(line, quotation):
+    assert is_quotation(line) is quotation
 
 
 def test_counts_are_exact_whatever_the_memory_bound():

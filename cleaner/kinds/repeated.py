@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..boilerplate import boilerplate_lines
+from ..boilerplate import boilerplate_lines, learning_keys
 from ..edits import REPEATED_RULE
 from ..view import Hit, View
 from .base import Context, run_hits
@@ -39,6 +39,7 @@ class RepeatedRule:
         if not self.learned or ctx.host is None:
             return
         lines = view.lines
-        found = boilerplate_lines(ctx.host, view.keys, self.learned, [line.text for line in lines], self.published, ctx.timeout)
+        found = boilerplate_lines(ctx.host, learning_keys(view), self.learned, [line.text for line in lines],
+                                  self.published, ctx.timeout)
         for hit in run_hits(view, found):
             yield hit._replace(source=ctx.host)
