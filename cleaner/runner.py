@@ -607,7 +607,8 @@ class Runner:
         state.set(stage="dedup")
 
     def _count(self, state: RunState) -> None:
-        """Stage `count`: lines per source, through the edits of `shape` (see `boilerplate`); then `apply`."""
+        """Stage `count`: lines per source, through the edits of `shape` and those that take whole lines (see
+        `boilerplate`); then `apply`."""
         with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
             count_lines(state, dedup, state.line_counts(), shape_ids(self.rules.rules), self.config.repeated_min_docs,
                         self.config.repeated_min_share)
@@ -874,7 +875,8 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dic
 def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: frozenset[str], min_docs: int,
                 min_share: float, units: Callable = document_counts) -> set[int]:
     """Fill `counts` (emptied first) with `units(source, published, text, raw text, clean text)` (see
-    `boilerplate.document_counts`; text: `counted_text` without the edits of the rules in `skip`) of the
+    `boilerplate.document_counts`; text: `counted_text`, without the edits of the rules in `skip` and those that take
+    whole lines) of the
     cleaned documents of `state`,
     one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
     it, and split by `boilerplate.rest_hash` over the units in `min_docs` and `min_share` of every document of

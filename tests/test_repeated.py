@@ -484,6 +484,24 @@ def test_a_one_line_footer_in_a_script_without_spaces_is_learned(tmp_path):
     assert all([s.strip() for s in _removed(rec, raw[i])] == [footer] and not rec["text"].endswith(footer) for i, rec in corpus.items())
 
 
+def test_a_footer_a_rule_takes_from_most_pages_is_learned_and_goes_from_the_others(tmp_path):
+    """`en.trailing-headline` takes a site's footer from the 9 of 12 pages it ends: only the `shape` kind's removals
+    were put back for counting, so the footer was in 3 counted pages, too few, and stayed on those (a QA pass: 7 of
+    300). A line any rule took whole still counts; the rule keeps its removals, `repeated` takes the others."""
+    footer, articles = "Follow us on Facebook, Twitter and YouTube for more news", _articles(12)
+    docs = [{"id": f"f{i:02d}", "url": f"https://suivez.example/{i}",
+             "text": "\n\n".join([*articles[i], footer, *([f"Le dossier {i} sera publié la semaine prochaine."]
+                                                           if i >= 9 else [])])} for i in range(12)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    raw = {d["id"]: d["text"] for d in docs}
+    assert not any(footer in rec["text"] for rec in corpus.values()), corpus
+    assert {i: [s.strip() for s in _removed(rec, raw[i])] for i, rec in corpus.items() if i >= "f09"} == {
+        i: [footer] for i in ("f09", "f10", "f11")}
+    assert all(_removed(corpus[f"f{i:02d}"], raw[f"f{i:02d}"], "en.trailing-headline") for i in range(9))
+
+
 QUOTES = ["“Nous ne céderons rien sur les droits de chacun”, a déclaré le président de la région.",
           "Le ministre a répété « nous tiendrons nos engagements envers tous » devant la presse."]
 
