@@ -880,9 +880,10 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     cleaned documents of `state`,
     one per source and group of copies (grouped by dedup against `dedup`'s index, adding nothing to
     it, and split by `boilerplate.rest_hash` over the units in `min_docs` and `min_share` of every document of
-    their source: pages that share only a template are no copies; the one with the smallest id counts, copies
-    of one id ordered as dedup orders them, by their stored record: not by input position); return the `seq` of
-    the documents counted.
+    their source: pages that share only a template are no copies; the copy dedup keeps counts, else the one with
+    the smallest id, copies of one id ordered as dedup orders them, by their stored record: not by input position: a
+    suggested rule's count is then that of the documents kept where it fires); return the `seq` of the documents
+    counted.
 
     Copies on other sources do not matter: each source has counts of its own."""
     counts.reset()
@@ -893,7 +894,8 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     counts.reset()
     seqs, items = state.dedup_items(dedup.params)
     groups = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
-    group_of = {int(seqs[pos]): (d.cluster or d.dup_of or d.id, d.id, int(items.exact[pos]), items.tiebreak.get(pos, b""))
+    group_of = {int(seqs[pos]): (d.cluster or d.dup_of or d.id, not d.kept, d.id, int(items.exact[pos]),
+                                 items.tiebreak.get(pos, b""))
                 for pos, d in zip(groups.positions, groups.decisions)}
     del seqs, items, groups
     chosen: dict[tuple[str, str, int], tuple[str, int, bytes, int]] = {}

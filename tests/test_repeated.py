@@ -1067,6 +1067,18 @@ def test_suggest_leaves_each_pages_dated_title_that_the_run_keeps(tmp_path, in_p
     assert _suggested(tmp_path, docs, in_process) == []
 
 
+def test_a_suggested_rule_counts_the_copy_dedup_keeps(tmp_path, in_process):
+    """Of two copies of an article, the one with the smaller id counted for both, and the longer one dedup keeps holds
+    the site's blurb: the rule said "line in 6 of 12 documents" where it fired on 7 kept ones (a QA pass: 99 and 100).
+    The copy dedup keeps counts now."""
+    blurb, articles = "Abonnez-vous à notre lettre pour recevoir chaque matin nos meilleurs articles", _articles(12)
+    docs = [{"id": f"p{i:02d}", "url": f"https://lettre.example/{i}",
+             "text": "\n\n".join([*articles[i], *([blurb] if i < 6 else [])])} for i in range(12)]
+    docs.append({**docs[6], "id": "p06b", "text": docs[6]["text"] + "\n\n" + blurb})
+    rules = _suggested(tmp_path, docs, in_process)
+    assert [r["description"] for r in rules] == ["line in 7 of 12 documents of lettre.example (suggested)"], rules
+
+
 def test_a_suggested_block_starts_under_the_line_that_opens_some_pages_and_counts_where_it_fires(tmp_path, in_process):
     """A series' navigation is in 6 pages' text and opens 4 others, where the run keeps its first line (their title):
     the block suggested from the 6 held that line, took it from the top of the 4 too, and said "in 6 of 10
