@@ -176,12 +176,15 @@ def rest_hash(source: str, text: str, shared: frozenset[int]) -> int:
                                  if i not in gone and ends_sentence(line.text)))
 
 
-def counted_text(record: dict[str, Any], raw: str, skip: frozenset[str]) -> str:
-    """The text of an output `record` (of raw text `raw`) without the edits of the rules in `skip` nor those that take
-    whole lines (`takes_whole_lines`), whatever their rule: a line a rule took from a page is still one of the page's
-    lines (a footer `en.trailing-headline` took from 293 of 300 pages was learned from 7, too few, and stayed there)."""
+def counted_text(record: dict[str, Any], raw: str, skip: frozenset[str], whole_lines: bool = True) -> str:
+    """The text of an output `record` (of raw text `raw`) without the edits of the rules in `skip`, nor, with
+    `whole_lines`, those that take whole lines (`takes_whole_lines`), whatever their rule: a line a rule took from a
+    page is still one of the page's lines (a footer `en.trailing-headline` took from 293 of 300 pages was learned from
+    7, too few, and stayed there). Without, the lines the rules took stay out, as `rules suggest` reads a page: a rule
+    is suggested for what the loaded rules leave."""
     edits = [Edit(**e) for e in record["edits"]]
-    return replay(raw, [e for e in edits if e.rule not in skip and not takes_whole_lines(raw, e.start, e.end)])
+    return replay(raw, [e for e in edits if e.rule not in skip
+                        and not (whole_lines and takes_whole_lines(raw, e.start, e.end))])
 
 
 def takes_whole_lines(raw: str, start: int, end: int) -> bool:

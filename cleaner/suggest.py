@@ -177,10 +177,11 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
 
 
 def _counted(state: RunState, sampled: set[int], skip: frozenset[str]) -> Iterable[tuple[str, str]]:
-    """(source, counted text) of each document counted (`sampled`: one per group of copies)."""
+    """(source, text) of each document counted (`sampled`: one per group of copies): its counted text but for the
+    lines the loaded rules took (`counted_text`), which they take already."""
     for seq, record, raw in all_cleaned(state):
         if seq in sampled:
-            yield Document(**raw).host, counted_text(record, raw["text"], skip)
+            yield Document(**raw).host, counted_text(record, raw["text"], skip, whole_lines=False)
 
 
 class _Dumper(yaml.SafeDumper):
