@@ -231,10 +231,11 @@ def test_the_pattern_sizes_the_readme_gives_are_the_shipped_packs(monkeypatch):
 
 
 def test_the_rule_counts_the_readme_gives_for_now_are_the_shipped_packs():
-    """It said `requires` keeps "80 rules above 10 MB/s", where 223 rules run at 4.2 MB/s (bench_clean)."""
+    """It said `requires` keeps "80 rules above 10 MB/s", where 223 rules run at 4.2 MB/s (bench_clean). A count of the
+    rules that "ship now" must be the packs' (the Benchmarks section gave one, stale at the next rule added: gone)."""
     from cleaner.packs import load_rules
     shipped = len(load_rules(Config()).rules) + len(load_rules(Config()).disabled)
-    assert re.findall(r"(\d+) ship now", README) == [str(shipped)]
+    assert {n for n in re.findall(r"(\d+) ship now", README) if n != str(shipped)} == set(), "README: rules that ship now"
     best = max(float(mb) for (mb,) in _columns(_results("bench_clean"), 4))
     assert all(float(mb) <= best for mb in re.findall(r"\d+ rules above ([\d.]+) MB/s", README))
 
