@@ -1022,6 +1022,17 @@ def test_a_link_to_a_file_read_already_says_so(tmp_path):
         f"{tmp_path / 'b.txt'}: the same file as {tmp_path / 'a.txt'}, read already: read once"]
 
 
+def test_a_hard_link_to_a_file_read_already_says_so(tmp_path):
+    """A hard link is the file it links (its device and inode), as a symbolic link is: `a.jsonl a_hard.jsonl`
+    read record `a` twice, as two files (found by a QA pass)."""
+    (tmp_path / "a.jsonl").write_text('{"id":"a","text":"Le texte a, assez long pour rester."}\n', encoding="utf-8")
+    os.link(tmp_path / "a.jsonl", tmp_path / "a_hard.jsonl")
+    items = _read(tmp_path / "a.jsonl", tmp_path / "a_hard.jsonl")
+    assert [i.id for i in items if not isinstance(i, Rejected)] == ["a"]
+    assert [i.detail for i in items if isinstance(i, Rejected)] == [
+        f"{tmp_path / 'a_hard.jsonl'}: the same file as {tmp_path / 'a.jsonl'}, read already: read once"]
+
+
 def test_a_file_named_before_its_folder_is_said_the_right_way_round_with_its_id(tmp_path):
     """`tx/sub/nested.txt tx/sub`: the file named first is read, and the rejection named the folder as the earlier
     input (`named by an earlier input too ('tx/sub' again)`); it and a link's rejection had no id, where a broken

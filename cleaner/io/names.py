@@ -15,6 +15,20 @@ def real(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.realpath(path))
 
 
+Identity = Path | tuple[int, int]
+"""What makes a path one file (`identity`)."""
+
+
+def identity(path: str | os.PathLike[str]) -> Identity:
+    """What makes `path` one file: its device and inode, so that a hard link to a file is that file, as a symbolic
+    link is by its `real` path (the identity of a file that cannot be read: a link loop, a file removed)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return real(path)
+    return found.st_dev, found.st_ino
+
+
 def loops(path: str | os.PathLike[str]) -> bool:
     """Whether `path` is a link that leads back to itself (a loop), not to a file or to nothing."""
     try:

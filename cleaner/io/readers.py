@@ -33,7 +33,7 @@ from ..config import Config, ConfigError
 from ..models import Rejected
 from .files import read_html, read_path, read_text
 from .jsonl import Line, decompressed, read_jsonl, read_jsonl_file
-from .names import Listed, distinct_ids, file_id, listed, loops, name_text, real, whole_name_id
+from .names import Identity, Listed, distinct_ids, file_id, identity, listed, loops, name_text, real, whole_name_id
 from .records import Item, ReadStats, bad
 
 FORMATS = ("auto", "txt", "html", "jsonl", "parquet", "warc")
@@ -92,10 +92,10 @@ def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | st
     the file itself is read, a link to it is the rejection, whatever their order and whichever input lists them:
     `run`, reading `d/sub/link.txt` before `d/x.txt`, kept the link's document where `clean` kept the file's."""
     names = list(map(str, inputs))
-    found = {name: [(source, real(source) if isinstance(source, Path) else None) for source in input_paths(name)]
+    found = {name: [(source, identity(source) if isinstance(source, Path) else None) for source in input_paths(name)]
              for name in names if name != "-"}
     read_as = _read_as([pair for pairs in found.values() for pair in pairs])
-    seen: dict[Path, tuple[Path, str]] = {}  # each file read, by its real path: as first named, and by which input
+    seen: dict[Identity, tuple[Path, str]] = {}  # each file read, by its `identity`: as first named, and by which input
     stdin = False
     for name in names:
         if name == "-":  # read to its end once: named again, it was a second rejection, `holds no records`
@@ -119,11 +119,11 @@ def input_sources(inputs: Iterable[str | Path]) -> Iterator[Path | Rejected | st
             yield bad(file_id(source), f"{name_text(source)}: {why}: read once")
 
 
-def _read_as(found: list[tuple[Path | Rejected, Path | None]]) -> dict[Path, Path]:
-    """The path each file the inputs list is read by, by its real path (`found`: each path and its real one): the
+def _read_as(found: list[tuple[Path | Rejected, Identity | None]]) -> dict[Identity, Path]:
+    """The path each file the inputs list is read by, by its `identity` (`found`: each path and its identity): the
     first that is not a link, else the first; so a link is not read in the place of the file it leads to, which
     was then the rejection for coming after it in path order (`a_copy.txt` -> `story.txt`)."""
-    chosen: dict[Path, Path] = {}
+    chosen: dict[Identity, Path] = {}
     for source, where in found:
         if where is not None and (where not in chosen or (chosen[where].is_symlink() and not source.is_symlink())):
             chosen[where] = source
@@ -345,8 +345,8 @@ def not_an_input(out: Path, inputs: list[str]) -> None:
     if (held := input_folder_holding(out, inputs)) is not None:
         raise ConfigError(f"{out}: is inside the input folder {held}, where it would be read as input; "
                           "give an output outside the inputs")
-    target = real(out)
-    if any(real(path) == target for path in named_paths(inputs)):
+    target = identity(out)
+    if any(identity(path) == target for path in named_paths(inputs)):
         raise ConfigError(f"{out}: is an input; give the output a path of its own")
     if (pattern := glob_matching(out, inputs)) is not None:
         raise ConfigError(f"{out}: the input glob {pattern} matches it, so the same command run again would read "
