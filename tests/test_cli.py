@@ -219,11 +219,12 @@ def test_bad_records_go_to_rejects_with_file_and_line(tmp_path, in_process):
 
 def test_records_parted_by_a_lone_cr_say_so():
     """JSONL lines end in LF (or CRLF): records parted by a lone CR (old Mac files) are one line, one
-    rejection, whose detail says why."""
+    rejection, whose detail says why and how many lone CRs the line holds (it said nothing of the records joined)."""
     proc = run_cli("clean", "-", "--out", "-", stdin='{"id": "a", "text": "x"}\r{"id": "b", "text": "y"}\r')
     assert proc.returncode == 0 and proc.stdout == ""
-    assert ("cleaner: rejected (no id): <stdin>:1: malformed JSON: Extra data at column 26 (its records are parted by a lone "
-            "CR, as old Mac files end lines: JSONL lines end in LF or CRLF)") in proc.stderr.splitlines()
+    assert ("cleaner: rejected (no id): <stdin>:1: malformed JSON: Extra data at column 26 (the line holds 2 lone-CR "
+            "line breaks, so it may be several records joined: its records are parted by a lone CR, as old Mac files "
+            "end lines: JSONL lines end in LF or CRLF)") in proc.stderr.splitlines()
 
 
 def test_every_input_record_ends_up_exactly_once(tmp_path, in_process):

@@ -1967,6 +1967,14 @@ def test_a_parquet_file_with_two_columns_of_one_name_is_refused_not_read_with_on
 
 
 
+def test_a_parquet_file_of_one_row_without_a_text_column_says_1_row(tmp_path):
+    """The rows not read are counted in the singular for one: it said `1 rows not read` (found by a QA pass)."""
+    pq.write_table(pa.Table.from_arrays([pa.array(["a"]), pa.array(["Texte."])], names=["doc_id", "body"]),
+                   tmp_path / "w.parquet")
+    (rej,) = _read(tmp_path / "w.parquet")
+    assert rej.detail == f"{tmp_path / 'w.parquet'}: no 'text' or 'html' column (columns: doc_id, body); 1 row not read"
+
+
 def test_ids_details_and_order_made_from_file_names_do_not_depend_on_the_locale(tmp_path):
     """Under a Latin-1 locale, file names were read in Latin-1: `café.txt` gave the id `cafÃ©` (and details
     naming `cafÃ©.txt`) where a UTF-8 machine gives `café`, and a Parquet file of such a name was not found

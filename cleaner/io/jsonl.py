@@ -31,6 +31,7 @@ import zstandard
 
 from ..config import Config
 from ..escapes import too_many_digits
+from ..report import counted
 from . import decoding
 from .decoding import decode, decode_unlabelled, looks_binary
 from .names import base_stem, name_text
@@ -697,7 +698,9 @@ def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...]) -> It
     (a stray byte outside a string gave only `Expecting value at column 1`)."""
     why = warned(why, where, warnings)
     if why.startswith("Extra data") and re.search(r"[}\]]\s*\r\s*[{\[]", line):
-        why += " (its records are parted by a lone CR, as old Mac files end lines: JSONL lines end in LF or CRLF)"
+        breaks = counted(len(re.findall(r"\r(?!\n)", line)), "lone-CR line break")
+        why += (f" (the line holds {breaks}, so it may be several records joined: its records are parted by a lone "
+                "CR, as old Mac files end lines: JSONL lines end in LF or CRLF)")
     return bad(None, f"{where}: malformed JSON: {why}", line)
 
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..config import Config
+from ..report import counted
 from .names import name_stem, name_text
 from .records import Item, bad, record_document
 from .writers import parquet_record
@@ -37,11 +38,11 @@ def read_parquet(path: Path, config: Config, batch_rows: int = BATCH_ROWS) -> It
             columns = pf.schema_arrow.names
             if config.text_field not in columns and "html" not in columns:
                 yield bad(None, f"{where}: no {config.text_field!r} or 'html' column (columns: {', '.join(columns)}); "
-                          f"{pf.metadata.num_rows:,} rows not read")
+                          f"{counted(pf.metadata.num_rows, 'row')} not read")
                 return
             if twice := sorted({name for name in columns if columns.count(name) > 1}):  # a row holds one value a name
                 yield bad(None, f"{where}: more than one column named {', '.join(map(repr, twice))}; "
-                          f"{pf.metadata.num_rows:,} rows not read")
+                          f"{counted(pf.metadata.num_rows, 'row')} not read")
                 return
             for group in range(pf.num_row_groups):  # one row group at a time: pyarrow would read ahead
                 for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
