@@ -1409,6 +1409,19 @@ def test_lone_surrogates_in_url_source_or_meta_are_flagged(tmp_path):
         f"{tmp_path / 's.jsonl'}:1: {key}: lone surrogate escapes replaced with U+FFFD" for key in ("url", "meta"))
 
 
+def test_lone_surrogates_in_an_id_or_a_field_meta_holds_are_flagged_by_its_name(tmp_path):
+    """A `title` (or author, published, section) was flagged as `meta`, which the output has none of, and an id not
+    at all: `a\\ud800` and `a\\udc00` both became `a\ufffd`, and `run` dropped one as a repeated id with nothing
+    saying why (found by a QA pass)."""
+    lines = ['{"id": "s", "text": "Un texte.", "title": "t\\udce9", "k": "\\ud800"}',
+             '{"id": "a\\ud800", "text": "Un texte."}']
+    (tmp_path / "s.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, second = _read(tmp_path / "s.jsonl")
+    said = "lone surrogate escapes replaced with U+FFFD"
+    assert first.warnings == tuple(f"{tmp_path / 's.jsonl'}:1: {key}: {said}" for key in ("title", "meta"))
+    assert second.id == "a\ufffd" and second.warnings == (f"{tmp_path / 's.jsonl'}:2: id: {said}",)
+
+
 def test_a_warc_body_cut_short_or_broken_says_so(tmp_path):
     """A body whose gzip or chunked encoding ends early, or a record the crawler marked `WARC-Truncated`,
     is kept with a warning naming the record (warcio gave the cut page as whole, without a word); a gzip

@@ -168,12 +168,21 @@ def _text_document(rid: str, text: str, where: str, config: Config, warnings: tu
     if (refusal := empty(rid, text, fields.get("html"), where, raw)) is not None:
         return _warned(refusal, where, warnings + fixed)
     doc = Document(id=rid, text=text, warnings=warnings + fixed, **fields).read_at(where)
-    replaced = [key for key in ("url", "source", "lang", "meta") if fields.get(key) and getattr(doc, key) != fields[key]
-                and holds_surrogates(fields[key])]  # unequal, yet no surrogate: a NaN in meta
-    if replaced:  # the model made them UTF-8 (`models.Unicode`, `_valid_meta`): say so, as for the text
+    if replaced := _surrogates_replaced({"id": rid, **fields}):  # the model made them UTF-8 (`models.Unicode`,
+        # `_valid_meta`): say so, as for the text
         doc = doc.model_copy(update={"warnings": doc.warnings + tuple(
             f"{where}: {key}: lone surrogate escapes replaced with U+FFFD" for key in replaced)})
     return doc
+
+
+def _surrogates_replaced(fields: dict[str, Any]) -> list[str]:
+    """The names of a document's `fields` (its id, `url`, `source`, `lang`, `meta`) that hold a lone surrogate, which
+    the model replaces: a field `meta` holds that becomes one of the document's (`title`, `author`, `published`,
+    `section`) by its own name, where it was said `meta`, which the output has none of."""
+    named = [key for key in ("id", "url", "source", "lang") if holds_surrogates(fields.get(key))]
+    meta = fields.get("meta") or {}
+    held = [key if key in FIELDS else "meta" for key, value in meta.items() if holds_surrogates({key: value})]
+    return named + list(dict.fromkeys(held))
 
 
 def record_document(record: Any, where: str, place: str, config: Config, warnings: tuple[str, ...] = ()) -> Item:
