@@ -899,8 +899,8 @@ def test_an_index_another_process_holds_too_long_is_a_503_saying_so(tmp_path):
 
 def test_a_422_loc_names_the_field_not_pydantic_s_tags(tmp_path):
     """A document alone's 422 said `["body", "one", "id"]`: "one" is the tag pydantic gave the body's shape, no part
-    of the body (found by a QA pass). It names the field, `["body", "id"]`; a batch's keeps "batch" and the index, as
-    the README has it; a pack check's unknown key named "one" is that key."""
+    of the body (found by a QA pass). It names the field; a pack check's unknown key named "one" is that key. (An id
+    holding a lone surrogate, the 422 of a document's field this tested, is now a rejection in its place.)"""
     from fastapi.testclient import TestClient
 
     def loc(path: str, body: bytes) -> list:
@@ -909,16 +909,11 @@ def test_a_422_loc_names_the_field_not_pydantic_s_tags(tmp_path):
         return r.json()["detail"][0]["loc"]
 
     with TestClient(create_app(Service(Config.load(), tmp_path / "index.sqlite"))) as c:
-        for path in ("/v1/clean", "/v1/documents"):
-            assert loc(path, b'{"id": "\\ud800", "text": "y"}') == ["body", "id"]
-            batch = b'[{"id": "a", "text": "y"}, {"id": "\\ud800", "text": "y"}]'
-            assert loc(path, batch) == ["body", "batch", 1, "id"]
         assert loc("/v1/rules/check", b'{"pack": "rules: []", "one": 1}') == ["body", "one"]
 
 
 def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
-    """A lone surrogate (valid JSON, not UTF-8) in a field fails validation; the 422 that echoes it back
-    crashed rendering as UTF-8 (a 500). A body in UTF-16 or UTF-32 is not UTF-8 (it was read). A URL that does not parse is a document without a host. A record
+    """A body in UTF-16 or UTF-32 is not UTF-8 (it was read). A URL that does not parse is a document without a host. A record
     JSON reads but that is nested too deeply to copy (600 levels), or for pydantic to send back (300: a
     500 after the batch was stored, so a retry found it `already_indexed` and never got its verdicts), is
     a `bad_input` rejection, and the rest of its batch is answered."""
@@ -926,9 +921,6 @@ def test_bad_bodies_the_validator_echoes_are_422_not_500(tmp_path):
 
     app = create_app(Service(Config.load(), tmp_path / "index.sqlite"))
     with TestClient(app, raise_server_exceptions=False) as c:
-        r = c.post("/v1/documents", content=b'{"id": "s\\ud800", "text": "un texte"}',
-                   headers={"Content-Type": "application/json"})
-        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "id"], r.text
         r = c.post("/v1/clean", content='{"id": "b", "text": "café"}'.encode("utf-8-sig"), headers={"Content-Type": "application/json"})
         assert r.status_code == 200 and r.json()["record"]["text"] == "café", r.text  # a UTF-8 byte order mark is skipped
         r = c.post("/v1/documents", json={"id": "u", "text": "Un texte à l'adresse cassée.", "url": "http://[::1"})
@@ -979,6 +971,25 @@ def test_a_field_whose_name_holds_a_lone_surrogate_goes_to_meta_flagged_as_on_th
         batch = f'[{{"id": "ok", "text": "Un autre texte à garder ici."}}, {line}]'
         r = c.post("/v1/documents", content=batch.encode(), headers={"Content-Type": "application/json"})
         assert r.status_code == 200 and [(a["id"], a["status"]) for a in r.json()] == [("ok", "kept"), ("s4", "kept")], r.text
+
+def test_an_id_holding_a_lone_surrogate_is_rejected_in_its_place_not_a_422_of_the_batch(tmp_path):
+    """The store keys documents by id, so an id holding a lone surrogate is refused (made U+FFFD, `a\\ud800` and
+    `a\\udc00` would be one document); it was a 422 for the whole batch, where any other bad item is a `bad_input`
+    rejection in its place (found by a QA pass)."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(Service(Config.load(), tmp_path / "index.sqlite"))
+    batch = b'[{"id": "ok", "text": "Un autre texte \xc3\xa0 garder ici."}, {"id": "s\\ud800", "text": "un texte"}]'
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for path in ("/v1/documents", "/v1/clean"):
+            r = c.post(path, content=batch, headers={"Content-Type": "application/json"})
+            assert r.status_code == 200, r.text
+            ok, refused = r.json()
+            assert ok["id"] == "ok" and ok["status"] in ("kept", "cleaned")
+            assert (refused["status"], refused["reason"], refused["detail"]) == (
+                "rejected", "bad_input", "document 1: its id holds a lone surrogate, which is no Unicode text "
+                "(documents are stored by id)")
+
 
 def test_numbers_json_has_not_are_a_422_whose_answer_is_json(tmp_path):
     """`NaN`, `Infinity` and a number past a float's range (`1e400`) are no JSON (RFC 8259), yet the body was

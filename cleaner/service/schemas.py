@@ -68,12 +68,10 @@ class DocumentIn(BaseModel):
     @field_validator("id", mode="before")
     @classmethod
     def _integer_as_text(cls, value: Any) -> Any:
-        """An integer id (not a boolean) as its text, as a JSONL record's (`io.records.given_id`); a string holding a
-        lone surrogate is refused (the store keys documents by id). Any other value that is no id (blank, a
-        boolean, a float, a list) stays, for `document` to read as the command line reads it: the whole batch was a
-        422 for a record `cleaner clean` keeps, named by its place (a QA pass)."""
-        if isinstance(value, str) and value != without_surrogates(value):
-            raise ValueError("the id holds a lone surrogate, which is no Unicode text")
+        """An integer id (not a boolean) as its text, as a JSONL record's (`io.records.given_id`). Any other value
+        stays, for `document` to read as the command line reads it (blank, a boolean, a float, a list: the whole
+        batch was a 422 for a record `cleaner clean` keeps, named by its place, a QA pass) or to reject (a string
+        holding a lone surrogate: the whole batch was a 422 for it)."""
         return given_id(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @model_validator(mode="wrap")
@@ -98,6 +96,10 @@ class DocumentIn(BaseModel):
         place in the body (0 for one document alone), which names it, and its messages, when it has no id."""
         values = {**self.__dict__, **(self.model_extra or {}), **self._unnamed}
         record = {key: values[key] for key in self._given}
+        if isinstance(self.id, str) and self.id != without_surrogates(self.id):  # the store keys documents by id:
+            # replaced with U+FFFD, as the command line does, `a\ud800` and `a\udc00` would be one document
+            return bad(None, f"document {position}: its id holds a lone surrogate, which is no Unicode text (documents "
+                             "are stored by id)", record)
         where = f"document {position}" if given_id(self.id) is None else f"document {shown(self.id)}"
         return record_document(record, where, str(position), _body_config(config),
                                tuple(f"{where}: {it}" for it in said))
