@@ -143,6 +143,31 @@ def test_what_the_readme_says_of_a_number_in_a_clean_body_is_what_the_service_an
     assert not_text in row and not_document in row
 
 
+def test_a_null_text_beside_an_html_is_the_page_on_every_surface_as_the_readme_says(tmp_path):
+    """A null `text` counts as absent: beside an `html` the page is read, on the command line, the API and the
+    service alike; alone it is `'text' is null`. The service's table said a null `text` was a `bad_input` rejection,
+    whatever stood beside it (found by a QA pass)."""
+    from starlette.testclient import TestClient
+
+    from cleaner.api import clean
+    from cleaner.service import Service, create_app
+    row = next(line for line in _section("## The service: `cleaner serve`").splitlines()
+               if line.startswith("| a `text` or `html` that is not a string"))
+    assert "a null `text` without an `html`" in row and '`"text": null` beside an `html` is that page' in row
+    page = "<html><body><article><p>" + "Le conseil municipal a voté le budget de la ville hier soir. " * 4
+    records = [{"id": "p", "text": None, "html": page + "</p></article></body></html>"}, {"id": "n", "text": None}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    proc = run_cli("clean", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "out.jsonl"))
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(x)["id"] for x in (tmp_path / "out.jsonl").read_text().splitlines()] == ["p"]
+    assert [json.loads(x)["detail"] for x in (tmp_path / "out.rejects.jsonl").read_text().splitlines()] == [
+        f"{tmp_path / 'in.jsonl'}:2: 'text' is null"]
+    assert [getattr(out, "detail", out.id) for out in clean(records)] == ["p", "document 1: 'text' is null"]
+    with TestClient(create_app(Service(Config(), tmp_path / "index.sqlite"))) as client:
+        answers = client.post("/v1/clean", json=records).json()
+    assert [a.get("detail", a["status"]) for a in answers] == ["cleaned", "document 'n': 'text' is null"]
+
+
 def test_the_classes_the_run_and_serve_sections_call_are_imported_there():
     for heading in ("## The corpus pipeline: `cleaner run`", "## The service: `cleaner serve`"):
         text = _section(heading)

@@ -343,7 +343,7 @@ def content_hash(content: Any) -> str:
 def _text_field(text: Any, html: Any, rid: str | None, where: str, config: Config, raw: Any, *, given: bool) -> str | Rejected:
     """A record's text as a string (empty when it has only `html`), or the `bad_input` rejection saying
     why it has none (every entry point comes through `record_document`); `given`: the record has the
-    text field, if only as a null."""
+    text field, if only as a null, which counts as absent (beside an `html`, the page is read)."""
     none = f"{config.text_field!r} is null" if given else f"no {config.text_field!r} field"
     if text is None and html is not None and not isinstance(html, str):
         return bad(rid, f"{where}: {none}, and 'html' is {type(html).__name__}, not a string", raw)
