@@ -106,6 +106,25 @@ def test_a_jsonl_file_whose_extension_belies_its_compression_is_read_as_its_cont
                 (f"{path}: named as {named}, but its content is {found}: read as its content is",), (), ()]
 
 
+def test_a_small_damaged_or_cut_zst_file_says_what_became_of_its_lines(tmp_path):
+    """A .zst under 64 KB is decompressed on its first read, which raised before the damage was looked for: a flipped
+    bit said only `unreadable: … doesn't match checksum`, where the README promises the lines lost; and a cut in its
+    first block, of which zstd decompresses nothing, said only `truncated file` for every line lost (a QA pass)."""
+    data = "".join(json.dumps({"id": f"z{i}", "text": f"Ligne numéro {i}."}) + "\n" for i in range(5)).encode()
+    packed = bytearray(zstandard.ZstdCompressor(write_checksum=True).compress(data))
+    (tmp_path / "t.jsonl.zst").write_bytes(packed[:-10])
+    packed[len(packed) // 2] ^= 0x01
+    (tmp_path / "s.jsonl.zst").write_bytes(packed)
+    (cut,) = _read(tmp_path / "t.jsonl.zst")
+    assert cut.detail == (f"{tmp_path / 't.jsonl.zst'}: unreadable: zstd stream ended inside a frame: truncated file "
+                          "(nothing of it decompressed: zstd decompresses a block, of up to 128 KB, whole, and the cut "
+                          "is in its first)")
+    (flipped,) = _read(tmp_path / "s.jsonl.zst")
+    assert flipped.detail.startswith(f"{tmp_path / 's.jsonl.zst'}: unreadable: zstd decompressor error: ")
+    assert flipped.detail.endswith("(lines from 1 on were lost unread; that damaged zstd frame starts at byte 0 of the "
+                                   "decompressed data)")
+
+
 def test_a_cut_zst_file_says_so_as_a_cut_gz_does(tmp_path):
     """A .zst that ends inside a frame (cut in the middle, or only its checksum lost) gives the lines
     before the cut and a rejection saying it is truncated; a file of several frames is read whole."""
@@ -119,7 +138,10 @@ def test_a_cut_zst_file_says_so_as_a_cut_gz_does(tmp_path):
         *kept, last = items
         assert all(not isinstance(i, Rejected) for i in kept) and [i.id for i in kept] == [f"z{i}" for i in range(len(kept))]
         where = f"unreadable after line {len(kept)}" if kept else "unreadable"  # not "after line 0"
-        assert last.reason == "bad_input" and last.detail == f"{path}: {where}: zstd stream ended inside a frame: truncated file"
+        nothing = "" if kept else (" (nothing of it decompressed: zstd decompresses a block, of up to 128 KB, whole, "
+                                   "and the cut is in its first)")
+        assert last.reason == "bad_input" and last.detail == (
+            f"{path}: {where}: zstd stream ended inside a frame: truncated file{nothing}")
     frames = tmp_path / "frames.jsonl.zst"
     half = len(lines) // 2
     frames.write_bytes(b"".join(zstandard.ZstdCompressor().compress(("\n".join(part) + "\n").encode("utf-8"))

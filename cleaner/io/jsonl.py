@@ -82,7 +82,9 @@ class ZstdFrames(io.RawIOBase):
             data = self._raw.read(1 << 16)
             if not data:
                 if self._fed and not self._frame.eof:
-                    raise EOFError("zstd stream ended inside a frame: truncated file")
+                    raise EOFError("zstd stream ended inside a frame: truncated file" + ("" if self._made else (
+                        " (nothing of it decompressed: zstd decompresses a block, of up to 128 KB, whole, and the cut "
+                        "is in its first)")))
                 return 0
             parts = []
             try:
@@ -360,6 +362,7 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
     stem = base_stem(where)
     lineno = first_line
     end, first_damaged, damage = 0, 0, None  # the bytes read; the first line rejected as `damage`'s
+    looked = find_damage is None  # whether `damage` was looked for
     try:
         codec = wide_codec(fh) if first_line == 0 else None  # reads the first bytes: a broken stream may fail here
         if codec is not None:
@@ -373,7 +376,7 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
             return
         elif marked or (first_line == 0 and hasattr(fh, "peek") and fh.peek(3)[:3] == codecs.BOM_UTF8):
             codec = "utf-8"
-        damage = find_damage() if find_damage is not None else None
+        damage, looked = find_damage() if find_damage is not None else None, True
         newline = "\n".encode(codec or "utf-8")
         limit = len(newline) * JSON_BYTES_PER_CHAR * config.max_doc_chars + 4096
         # a character more than the limit: `WideLines` cuts at a character's start, so `limit + 1` bytes were `limit`
@@ -395,6 +398,8 @@ def read_jsonl(fh: BinaryIO, where: str, config: Config, first_line: int = 0, la
                 said = ()
                 yield line if lazy else line.parse(config)
     except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
+        if not looked:  # it broke on the first bytes read (a zstd stream under 64 KB is decompressed at once)
+            damage = find_damage()
         yield bad(None, _broken(where, lineno, exc, unnamed, _damage_fate(damage, lineno, first_damaged, end)))
 
 
