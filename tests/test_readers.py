@@ -1886,9 +1886,56 @@ def test_a_damaged_warc_or_a_file_that_is_none_is_said_without_pythons_words(tmp
         size, at = path.stat().st_size, len(gzip.compress(warc[:second])) if gz else second
         assert _read(path)[-1].detail == f"{path}: ends inside record 2 (at byte {at:,} of {size:,}): truncated file"
     path = tmp_path / "no_uri.warc"
-    path.write_bytes(warc.replace(b"WARC-Target-URI", b"X-Target-URI"))
-    assert _read(path)[-1].detail == (f"{path}: unreadable after record 1: record 2 is damaged: its header block "
-                                      "cannot be read (a response or request without a WARC-Target-URI?)")
+    path.write_bytes(broken := warc.replace(b"WARC-Target-URI", b"X-Target-URI"))
+    second = broken.index(b"WARC/1.0", 1)  # each damaged record is one rejection: reading goes on at the next
+    third = broken.index(b"WARC/1.0", second + 1)
+    assert _read(path)[0].detail == (f"{path}: record 2 is damaged: its header block cannot be read (a response or "
+                                     "request without a WARC-Target-URI?); read on from the next WARC header, at byte "
+                                     f"{third:,} ({third - second} bytes skipped)")
+
+
+def _page_record(n, extra=0):
+    """A WARC response record of a page numbered `n`, its Content-Length `extra` bytes over its block's."""
+    body = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><article><p>Article numero "
+            + str(n).encode() + b", assez long pour rester dans le corpus du jour.</p></article></body></html>")
+    return (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:r%d>\r\nWARC-Target-URI: https://a.fr/%d\r\n"
+            b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n"
+            % (n, n, len(body) + extra, body))
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_damage_in_a_plain_warc_loses_only_itself_reading_on_from_the_next_header(tmp_path, gz):
+    """In a `.warc`, or a `.warc.gz` of one gzip stream, junk between records, or a Content-Length too long (by 300
+    bytes, or past the file's end), lost every record after it: junk said `unreadable after record 1: Invalid WARC
+    record, …`, a page kept with the next record's headers in it was flagged for nothing but a lone CR, and one past
+    the end was `truncated record: 1,5xx of 100,xxx bytes`, the records its bytes held lost, counted nowhere (a QA
+    pass). Reading goes on from the next WARC header, the bytes skipped counted; a block that holds a record's end and
+    the next one's header, its Content-Length proven wrong, is cut there, flagged."""
+    records = [_page_record(n) for n in range(1, 6)]
+    cases = {"junk": records[:1] + [b"junk line one\r\njunk line two\r\n"] + records[1:],
+             "long300": records[:1] + [_page_record(2, 300)] + records[2:],
+             "huge": records[:1] + [_page_record(2, 100_000)] + records[2:]}
+    for name, parts in cases.items():
+        data = b"".join(parts)
+        path = tmp_path / f"{name}.warc{'.gz' if gz else ''}"
+        path.write_bytes(gzip.compress(data) if gz else data)
+        items = _read(path)
+        kept = [i for i in items if isinstance(i, Document)]
+        assert [i.id for i in kept] == [f"<urn:r{n}>" for n in range(1, 6)], (name, items)
+        assert all("WARC/1.0" not in i.html for i in kept)
+        if name == "junk":
+            (rej,) = [i for i in items if isinstance(i, Rejected)]
+            at, resume = len(records[0]), len(records[0]) + 30
+            assert rej.detail == (f"{path}: unreadable at byte {at:,}, after record 1: Invalid WARC record, first line: "
+                                  f"'junk line one\\r\\n'; read on from the next WARC header, at byte {resume:,} "
+                                  "(30 bytes skipped)")
+        else:
+            length = int(re.search(rb"Content-Length: (\d+)", parts[1])[1])
+            assert len(items) == 5 and kept[1].warnings == (
+                f"{path}: record 2 (https://a.fr/2): no blank line after its Content-Length of "
+                f"{length:,} bytes, so that is wrong: its block "
+                f"holds the end of the record and the next one's header, at byte {len(records[0]) + len(parts[1]):,}: "
+                "it was cut there, and the next record read from there",)
 
 
 def test_a_warc_cut_at_any_byte_loses_no_record_in_silence(tmp_path):

@@ -11,8 +11,10 @@ The id is the WARC-Record-ID (else `<file stem>:<record>:<hash>`, as for a JSONL
 the WARC-Target-URI. A truncated record, or a file that ends inside a record, is a `bad_input` rejection naming
 the file and the record number (warcio itself stops silently there, so both are checked here); so are damaged gzip
 members of a file of a member a record, naming the records they held, and the records after them are read from the
-next member that reads; a document whose record is not followed by a blank line (a wrong Content-Length, which
-warcio only mentions on stderr) is kept, flagged.
+next member that reads; in plain data (a `.warc`, or one gzip stream's), junk or a damaged header block is one rejection,
+the records after it read from the next WARC header. A document whose record is not followed by a blank line (a wrong
+Content-Length, which warcio only mentions on stderr) is kept, flagged; in plain data, cut where its block holds the end
+of the record and the next one's header, which is read from there (`_Watched`).
 """
 
 from __future__ import annotations
@@ -26,17 +28,19 @@ from collections.abc import Callable, Generator, Iterator
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders
 
 from ..config import Config
 from ..kinds.base import shown
 from ..models import Document
+from ..report import counted
 from .decoding import decode, looks_binary
 from .files import html_document
 from .jsonl import GZIP_MAGIC
@@ -63,15 +67,24 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
         return
     try:
         with fh:
-            at: int | None = 0  # where reading goes on: past a damaged gzip member, at the next one (`_read`)
-            while at is not None:
-                fh.seek(at)
-                at = yield from _read(fh, os.fstat(fh.fileno()).st_size, path, config, stats, handled, handled[0] + 1)
+            yield from _resumed(fh, fh, os.fstat(fh.fileno()).st_size, path, config, stats, handled)
     except ArchiveLoadFailed:  # `_read` lets through only warcio's refusal of one gzip stream
         with gzip.open(path) as fh:
-            yield from _read(_Pieces(fh), None, path, config, stats, handled)
+            yield from _resumed(fh, _Pieces(fh), None, path, config, stats, handled)
     except OSError as exc:  # a seek or a read of the file itself, past warcio (it ended the run: `cleaner: [Errno 22]`)
         yield bad(None, f"{name_text(path)}: unreadable after record {handled[0]}: {exc.strerror or exc}")
+
+
+def _resumed(fh: BinaryIO, stream: BinaryIO | _Pieces, size: int | None, path: Path, config: Config, stats: ReadStats,
+             handled: list[int]) -> Iterator[Item]:
+    """The documents `_read` gives of `stream`, read from `fh` (the file, or its one gzip stream when `size` is None),
+    read on from where it stops past damage: the next gzip member that reads, or the next WARC header (`_read`)."""
+    at: int | None = 0
+    first = 1  # the records before `handled[0]` are read again, not given, when one gzip stream is read anew
+    while at is not None:
+        fh.seek(at)
+        at = yield from _read(stream, size, path, config, stats, handled, first)
+        first = handled[0] + 1
 
 
 class _DamagedMember(zlib.error):
@@ -135,6 +148,102 @@ class _Pieces:
         """Up to `size` bytes (all that is left when negative); b"" at the end."""
         return self._fh.read1(size) if size >= 0 else self._fh.read()
 
+    def tell(self) -> int:
+        """Where reading is in the decompressed data: warcio's offsets are theirs, as reading goes on from one."""
+        return self._fh.tell()
+
+
+_BOUNDARY = re.compile(rb"\r\n\r\nWARC/1\.[01]\r\n")
+"""The end of a WARC record and the header line of the next."""
+
+
+class _Watched:
+    """A record's block as `_document` reads it (warcio's `LimitReader`), in plain data (a `.warc`, or one gzip
+    stream's data), cut where it holds the end of a record and the next one's header (`_BOUNDARY`) when its
+    Content-Length is wrong (`wrong`: no blank line after it, or the data end before it): a Content-Length too long
+    read the next records as its page, or lost them, and every record after them, when it ran past the file's end.
+    `cut`: where the next record starts in the data, once cut there."""
+
+    def __init__(self, stream: Any, at: int, wrong: Callable[[], bool]) -> None:
+        self._stream, self._at, self._wrong = stream, at, wrong  # `at`: where the next byte read is in the data
+        self._tail, self._looked = b"", False
+        self.cut: int | None = None
+
+    @property
+    def limit(self) -> int:
+        """The bytes of the block not read (none once cut)."""
+        return 0 if self.cut is not None else self._stream.limit
+
+    def read(self, size: int | None = None) -> bytes:
+        """Up to `size` bytes of the block (all when None), none past a cut."""
+        if self.cut is not None:
+            return b""
+        data = self._stream.read(size)
+        seen = self._tail + data
+        if not self._looked and (found := _BOUNDARY.search(seen)):
+            self._looked = True  # looked at once: a block holding a WARC file holds many, its Content-Length right
+            if self._wrong():
+                self.cut = self._at - len(self._tail) + found.start() + 4
+                data = data[: max(found.start() - len(self._tail), 0)]
+        self._tail, self._at = seen[-len(_BOUNDARY.pattern):], self._at + len(data)
+        return data
+
+
+def _watched(record: ArcWarcRecord, records: ArchiveIterator, path: Path, size: int | None) -> _Watched | None:
+    """`record`'s block made a `_Watched` one when read from plain data (not a gzip member a record, whose damage is
+    found by its members) and of a Content-Length, None otherwise."""
+    if records.reader.decompressor is not None or not isinstance(record.raw_stream, LimitReader):  # or no length
+        return None
+    at = records.fh.tell() - records.reader.rem_length()  # what warcio's reader has given: the block's start, past
+    # its HTTP headers
+    end = at + record.raw_stream.limit
+    record.raw_stream = _Watched(record.raw_stream, at, lambda: not _ends_a_record(path, size, end))
+    return record.raw_stream
+
+
+def _data(path: Path, size: int | None) -> BinaryIO:
+    """The data of `path` opened again: the file, or its one gzip stream when `size` is None (not known)."""
+    return path.open("rb") if size is not None else gzip.open(path)
+
+
+def _ends_a_record(path: Path, size: int | None, end: int) -> bool:
+    """Whether the data of `path` (`_data`) at byte `end`, where a record's block ends by its Content-Length, end there
+    or go on with blank lines and the next record's header, as a record's must: not when the Content-Length is wrong
+    (a block 300 bytes too long ended on the blank line after the next record's header block, and warcio read its
+    page as a record)."""
+    try:
+        with _data(path, size) as fh:
+            fh.seek(end - 1)
+            tail = fh.read(64)
+    except (OSError, EOFError, zlib.error):  # one gzip stream cut short before `end`
+        return False
+    rest = tail[1:].lstrip(b"\r\n")
+    return bool(tail) and (rest.startswith(b"WARC/") or (not rest and len(tail) < 64))
+
+
+_HEADER = re.compile(rb"\nWARC/1\.[01]\r?\n")
+"""A WARC header line (`WARC/1.0`, `WARC/1.1`) at a line's start, the line break before it."""
+
+
+def _next_header(path: Path, size: int | None, after: int) -> int | None:
+    """Where the first WARC header line at a line's start past byte `after` of the data of `path` (`_data`) is, found
+    1 MB at a time: where reading goes on past damage in plain data. None when there is none, when `path` is a file
+    of gzip members (`_next_member` finds theirs), or when its one gzip stream breaks before one."""
+    try:
+        with _data(path, size) as fh:
+            if size is not None and fh.read(2) == GZIP_MAGIC:
+                return None
+            fh.seek(after)
+            at, carry = after, b""
+            while block := fh.read(1 << 20):
+                data = carry + block
+                if found := _HEADER.search(data):
+                    return at - len(carry) + found.start() + 1
+                carry, at = data[-len(_HEADER.pattern):], at + len(block)
+    except (OSError, EOFError, zlib.error):
+        pass
+    return None
+
 
 def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: ReadStats, handled: list[int],
           first: int = 1) -> Generator[Item, None, int | None]:
@@ -163,8 +272,14 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
                 yield bad(None, f"{name}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
                 return
             where = f"{name}: record {number}"
+            watched = _watched(record, records, path, size)
             item = _document(record, records.loader.spaced, where, f"{stem}:{number}", config, stats)
             handled[0] = number
+            if watched is not None and watched.cut is not None:  # read on from the record its block ran into
+                yield from _flagged(item, where, record.length, f"its block holds the end of the record and the next "
+                                    f"one's header, at byte {watched.cut:,}: it was cut there, and the next record "
+                                    "read from there")
+                return watched.cut
             yield from _ended(item, records, where, record.length, partial(_of_members, path, size, number))
         number = max(number, skip)
         if size is None:  # one gzip stream: warcio takes a cut for its end, the stream does not
@@ -173,20 +288,24 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
             yield bad(None, _ends_inside(name, number + 1, records.offset, size))
         return None
     except ArchiveLoadFailed as exc:
-        if "non-chunked gzip" in str(exc) and size is not None and first == 1:
-            raise  # read again, as one stream
+        if size is not None and first == 1 and ("non-chunked gzip" in str(exc) or (
+                records.reader.decompressor is not None and not _of_members(path, size, number))):
+            raise  # read again, as one stream (damage after its first record, before warcio refused it, too)
         said = _refusal(exc)
+        parsed = f"unreadable at byte {_damage_start(records.offset, begun):,}" + (
+            f", after record {handled[0]}: {said}" if handled[0] else f": {said}")
         if handled[0] == 0 and said.startswith("Unknown archive format"):  # no record at all: "after record 0" misled
             detail = f"{name}: not a WARC file ({said.replace('Unknown archive format, f', 'its f', 1)})"
         else:
             detail = f"{name}: unreadable after record {handled[0]}: {said}"
     except (OSError, EOFError, zlib.error, ValueError) as exc:
-        said = str(exc)
+        said, parsed = str(exc), None  # the data's own error: reading on would meet it again
         detail = f"{name}: unreadable after record {handled[0]}: {said}"
     except (AttributeError, TypeError, KeyError, IndexError):  # warcio's parser on a header block cut short, or
         # without the WARC-Target-URI it needs: it said `warcio: AttributeError: 'NoneType' object has no attribute …`
         done = handled[0]
         said = "its header block cannot be read (a response or request without a WARC-Target-URI?)"
+        parsed = f"record {done + 1} is damaged: {said}"
         if size is not None and _header_cut(path, _damage_start(records.offset, begun)):
             detail = _ends_inside(name, done + 1, _damage_start(records.offset, begun), size)
         else:
@@ -198,6 +317,11 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
         handled[0] = damaged + count - 1
         yield bad(None, f"{name}: {_damaged(damaged, count, known, start)} ({said}); read on from the next member, "
                         f"at byte {resume:,}")
+        return resume
+    if parsed is not None and (resume := _next_header(path, size, start)) is not None:
+        yield bad(None, f"{name}: {parsed}; read on from the next WARC header, at byte {resume:,} "
+                        f"({counted(resume - start, 'byte')} skipped)")
+        handled[0] += parsed.startswith("record")  # a record whose header block is damaged is one of them
         return resume
     yield bad(None, detail)
     return None
@@ -439,10 +563,19 @@ def _ended(item: Item | None, records: ArchiveIterator, where: str, length: int,
     if records.err_count > errors and _runs_on(records) and of_members():
         records.offset = records.member_info[0]  # its record's start: warcio's offset past it is no place in the file
         raise _DamagedMember("it runs on past its record")
-    if isinstance(item, Document) and records.err_count > errors:
-        problem = (f"{where} ({item.url or item.id}): no blank line after its Content-Length of {length:,} bytes, "
-                   "so that is wrong: the document may be cut short or run into what follows, and the line after "
-                   "it was skipped")
+    if records.err_count > errors:
+        yield from _flagged(item, where, length, "the document may be cut short or run into what follows, and the "
+                                                 "line after it was skipped")
+    elif item is not None:
+        yield item
+
+
+def _flagged(item: Item | None, where: str, length: int, what: str) -> Iterator[Item]:
+    """`item` (nothing for None), a document flagged for its record's wrong Content-Length of `length` bytes, saying
+    `what` came of it."""
+    if isinstance(item, Document):
+        problem = (f"{where} ({item.url or item.id}): no blank line after its Content-Length of {length:,} bytes, so "
+                   f"that is wrong: {what}")
         item = item.model_copy(update={"warnings": (*item.warnings, problem)})
     if item is not None:
         yield item
