@@ -11,8 +11,8 @@ The id is the WARC-Record-ID (else `<file stem>:<record>:<hash>`, as for a JSONL
 the WARC-Target-URI. A truncated record, or a file that ends inside a record, is a `bad_input` rejection naming
 the file and the record number (warcio itself stops silently there, so both are checked here); so are damaged gzip
 members of a file of a member a record, naming the records they held, and the records after them are read from the
-next member that reads; in plain data (a `.warc`, or one gzip stream's), junk or a damaged header block is one rejection,
-the records after it read from the next WARC header. A document whose record is not followed by a blank line (a wrong
+next member that reads; in plain data (a `.warc`, or one gzip stream's), junk or a damaged header block is one
+rejection, the records after it read from the next WARC header. A document whose record is not followed by a blank line (a wrong
 Content-Length, which warcio only mentions on stderr) is kept, flagged; in plain data, cut where its block holds the end
 of the record and the next one's header, which is read from there (`_Watched`).
 """
