@@ -443,6 +443,21 @@ def test_input_format_reads_inputs_as_clean_reads_them(tmp_path, in_process):
     assert named.returncode == 0 and json.loads(named.stdout)["edits"] == shown["edits"], named.stderr
 
 
+def test_lang_backend_tags_inputs_as_clean_tags_them(diff):
+    """`diff` cleans inputs with "the same Config and Pipeline as `cleaner clean`", but had no `--lang-backend` (a QA
+    pass): its languages were the default backend's whatever `clean` was given. It takes `clean`'s option."""
+    from cleaner import Config, clean
+
+    code, out, err = diff(str(SEEDS), "--lang-backend", "fasttext", "--format", "json")
+    assert code == 0, err
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]  # in the order of the records
+    expected = [d.lang_score for d in clean(texts, Config.load(lang_backend="fasttext"))]
+    assert [json.loads(line)["lang_score"] for line in out.splitlines()] == expected
+    assert expected != [d.lang_score for d in clean(texts)]  # the default tags otherwise
+    code, _, err = diff(str(SEEDS), "--lang-backend", "nope")
+    assert code == 2 and "unknown language backend 'nope'" in err
+
+
 def test_an_id_the_input_does_not_hold_is_said_exit_2(diff, run_dir):
     """`--id nope` exited 0 saying only "no document matched", as a filter that matched nothing (found by a QA
     pass): a typo in an id reads as a document cleaning left alone. The diffs of the ids found come first; an

@@ -57,6 +57,17 @@ def test_the_command_line_summary_names_every_flag_of_every_command():
     assert {name: opts for name, opts in missing.items() if opts} == {}
 
 
+def test_the_diff_and_review_sections_name_every_flag_of_their_command():
+    """`cleaner diff`'s usage block left out `--disable-rule`, and `cleaner review`'s section named `--rules`/`--config`
+    alone (a QA pass): each names every flag its command's --help shows."""
+    commands = _commands(build_parser())
+    said = {"cleaner diff": _block("### `cleaner diff`"), "cleaner review": _section("### `cleaner review`")}
+    said = {name: re.sub(r"--\[no-\]([\w-]+)", r"--\1 --no-\1", text) for name, text in said.items()}
+    missing = {name: [opt for opt in sorted(commands[name]) if not re.search(rf"(?<![\w-]){opt}(?![\w-])", text)]
+               for name, text in said.items()}
+    assert missing == {"cleaner diff": [], "cleaner review": []}
+
+
 def test_the_layout_names_every_module_of_the_package():
     layout = _block("## Layout")
     named = {p.name + "/" if p.is_dir() else p.name for p in (ROOT / "cleaner").iterdir()

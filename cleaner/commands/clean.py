@@ -25,6 +25,7 @@ from .common import (
     config_from,
     input_args,
     inputs_named,
+    lang_backend_arg,
     say_not_learning,
     say_unnamed,
     unnamed_inputs,
@@ -44,7 +45,7 @@ def register(sub) -> None:
                    "o.jsonl.gz -> o.rejects.jsonl.gz; when OUT is -, one line a rejection on stderr)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
-    p.add_argument("--lang-backend", help="language identifier (default from the config)")
+    lang_backend_arg(p)
     p.add_argument("--workers", "-j", type=worker_count, default=default_workers(), help="worker processes (default: all cores); output order stays the input order")
     p.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     config_args(p)

@@ -33,6 +33,11 @@ def config_args(p: argparse.ArgumentParser) -> None:
                    help="do not run the loaded rule ID (added to the config's disabled_rules); repeatable")
 
 
+def lang_backend_arg(p: argparse.ArgumentParser) -> None:
+    """Add `--lang-backend`, for a command that tags languages (`clean`, `run`, `diff` of inputs)."""
+    p.add_argument("--lang-backend", metavar="NAME", help="language identifier (default from the config)")
+
+
 def input_args(p: argparse.ArgumentParser, strict: bool = True) -> None:
     """Add `--input-format`, `--encoding` and, for a command that can stop at bad input, `--strict`."""
     p.add_argument(

@@ -19,7 +19,16 @@ from ..packs import RuleSet
 from ..review.diff import FORMATS, write
 from ..review.entries import Entry, input_entries, learned_in, recleaned, run_entries, select
 from ..review.run import RunError, is_run_dir, load_run
-from .common import at_least_one, config_args, config_from, input_args, inputs_named, not_blank, say_not_learning
+from .common import (
+    at_least_one,
+    config_args,
+    config_from,
+    input_args,
+    inputs_named,
+    lang_backend_arg,
+    not_blank,
+    say_not_learning,
+)
 
 
 def register(sub) -> None:
@@ -34,6 +43,7 @@ def register(sub) -> None:
     p.add_argument("--full", action="store_true", help="do not shorten long removed spans (terminal format)")
     p.add_argument("--id-field", help="the JSONL field holding the id (default: id)")
     p.add_argument("--text-field", help="the JSONL field holding the text (default: text)")
+    lang_backend_arg(p)  # for inputs, as `clean` tags them; a run folder's languages are the run's
     config_args(p)
     input_args(p, strict=False)  # for inputs, as `clean` reads them; a run folder's documents are read as the run wrote them
     p.set_defaults(handler=cmd_diff)
@@ -67,7 +77,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     else:
         if unnamed := next(filter(None, map(_names_nothing, args.inputs)), None):
             return _fail(unnamed)
-        config = config_from(args, id_field=args.id_field, text_field=args.text_field)
+        config = config_from(args, id_field=args.id_field, text_field=args.text_field, lang_backend=args.lang_backend)
         say_not_learning(config, "cleaner diff of an input (not a run folder)")
         if args.rule and (refused := _not_run(args.rule, pipeline_for(config).cleaner.rules)):
             return _fail(f"--rule {args.rule!r}: {refused}")

@@ -23,6 +23,7 @@ from .common import (
     index_file,
     input_args,
     inputs_named,
+    lang_backend_arg,
     not_blank,
     positive,
     say_unnamed,
@@ -46,7 +47,7 @@ def register(sub) -> None:
     p.add_argument("--min-lang-score", type=float, metavar="S",
                    help="reject documents whose lang_score is under S as lang_uncertain "
                         "(default from the config: min_lang_score, 0: keep all)")
-    p.add_argument("--lang-backend", help="language identifier (default from the config)")
+    lang_backend_arg(p)
     p.add_argument("--learn-boilerplate", action=argparse.BooleanOptionalAction, default=None,
                    help="learn each source's repeated lines from the corpus and remove them as rule `repeated` "
                         "(default from the config: learn_boilerplate)")
