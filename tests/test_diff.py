@@ -458,6 +458,24 @@ def test_lang_backend_tags_inputs_as_clean_tags_them(diff):
     assert code == 2 and "unknown language backend 'nope'" in err
 
 
+PDF = "%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n" + "".join(chr(k % 9) if k % 3 else "x" for k in range(3_000))
+"""A PDF's head as a page's `html` holds it: binary content, not HTML."""
+
+
+def test_a_page_whose_html_is_binary_or_empty_is_said_so_not_html_from_which_nothing_was_extracted(diff, tmp_path):
+    """A record whose `html` holds a PDF or nothing was "not cleaned (2,636,260 chars of HTML: no text was extracted)",
+    "0 chars of HTML" (a QA pass): it says what it holds, "binary content, not HTML" with its size, or "empty HTML"."""
+    records = [{"id": "pdf", "html": PDF}, {"id": "empty", "html": ""}, {"id": "blank", "html": " \n "},
+               {"id": "menu", "html": "<html><body><div>menu</div></body></html>"}]
+    src = tmp_path / "pages.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    code, out, _ = diff(str(src))
+    said = [line.rsplit(" · ", 1)[1] for line in out.splitlines() if line.startswith("━━ ")]
+    assert code == 0 and said == [f"not cleaned (binary content, not HTML: {len(PDF.replace(chr(0), '')):,} chars)",
+                                  "not cleaned (empty HTML)", "not cleaned (empty HTML)",
+                                  "not cleaned (41 chars of HTML: no text was extracted)"], said
+
+
 def test_an_id_the_input_does_not_hold_is_said_exit_2(diff, run_dir):
     """`--id nope` exited 0 saying only "no document matched", as a filter that matched nothing (found by a QA
     pass): a typo in an id reads as a document cleaning left alone. The diffs of the ids found come first; an

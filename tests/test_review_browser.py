@@ -935,6 +935,24 @@ def test_a_pages_html_keeps_its_carriage_returns(browser, tmp_path):
     page.close()
 
 
+def test_a_page_whose_html_is_binary_or_empty_says_so_and_shows_none_of_it(browser, tmp_path):
+    """A record whose `html` held a PDF was "the page's HTML, 2,636,260 characters" after its detail "binary content,
+    not HTML", its megabytes of PDF in the raw pane, and an empty one "the page's HTML, 0 characters" (a QA pass). It
+    says what it holds, with its size, and the page carries none of a PDF's bytes."""
+    pdf = "%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n" + "stream x\x01\x02\x03 qzendqz\n" * 40_000  # 1.1 MB
+    page = _reviewed(browser, tmp_path, [{"id": "pdf", "html": pdf}, {"id": "empty", "html": ""}])
+    assert "qzendqz" not in (tmp_path / "review.html").read_text(encoding="utf-8")
+    meta = page.locator("#doc .meta")
+    page.evaluate("window.review.openById('pdf')")
+    expect(meta).to_contain_text("binary content, not HTML")
+    expect(meta).to_contain_text(f"· not cleaned: binary content, not HTML ({len(pdf):,} characters, not shown)")
+    expect(page.locator("#raw-text")).to_have_text("")
+    page.evaluate("window.review.openById('empty')")
+    expect(meta).to_contain_text("· not cleaned: empty HTML\n")
+    expect(meta).not_to_contain_text("the page's HTML")
+    page.close()
+
+
 def test_a_documents_warnings_are_shown_in_its_view_and_marked_in_its_row(browser, tmp_path):
     """What reading repaired (invalid UTF-8, replaced with U+FFFD) was in the run's record and said by `cleaner diff`,
     but nowhere on the review page (found by a QA pass). The document says it, and its row carries a mark."""

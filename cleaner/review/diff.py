@@ -81,12 +81,21 @@ def _summary(entry: Entry) -> str:
     else:  # a document dropped before the language stage was never tagged (cleaned again here, untagged)
         lang = "" if entry.rejected else "lang ? · "
     if entry.record is None:
-        what = "chars of HTML: no text was extracted" if entry.html else "chars"
-        return f"{lang}{_status(entry)} · not cleaned ({len(entry.raw):,} {what})"
+        return f"{lang}{_status(entry)} · not cleaned ({_uncleaned(entry)})"
     removed = len(entry.raw) - len(clean_text(entry))
     share = f" ({share_of(removed, len(entry.raw))})" if entry.raw else ""
     again = ", cleaned again" if entry.rejected else ""
     return f"{lang}{_status(entry)} · {removed:,} of {len(entry.raw):,} chars removed{share}{again}"
+
+
+def _uncleaned(entry: Entry) -> str:
+    """What a document never cleaned holds: its characters, its page's HTML from which no text was extracted, or, for
+    a page whose HTML is none (`Entry.no_page`), that and its size."""
+    if entry.no_page == "empty HTML":
+        return entry.no_page
+    if entry.no_page:
+        return f"{entry.no_page}: {len(entry.raw):,} chars"
+    return f"{len(entry.raw):,} chars{' of HTML: no text was extracted' if entry.html else ''}"
 
 
 def _elided(piece: str, full: bool) -> str:

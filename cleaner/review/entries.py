@@ -14,10 +14,12 @@ from ..boilerplate import day_source, document_hashes, headline_key, opening_has
 from ..config import Config
 from ..engine import Cleaner, rule_context
 from ..given import given_fields, page_metadata
+from ..io.decoding import not_html
 from ..io.readers import read_inputs
 from ..kinds import Context
 from ..kinds.repeated import REPEATED_RULE, RepeatedRule
 from ..models import FIELDS, Cleaned, Document, Rejected
+from ..text import blank
 from .run import Run
 
 
@@ -69,6 +71,17 @@ class Entry:
         """Whether `raw` is a page's HTML (`raw_text`): a page dropped before any text was extracted from it."""
         source = self.source or {}
         return not isinstance(source.get("text"), str) and isinstance(source.get("html"), str)
+
+    @property
+    def no_page(self) -> str | None:
+        """For a page dropped before its text was extracted (`html`), what its "HTML" is when it is none to show:
+        "empty HTML" (blank) or "binary content, not HTML" (`io.decoding.not_html`: a PDF served as a page); else
+        None."""
+        if not self.html:
+            return None
+        if blank(self.raw):
+            return "empty HTML"
+        return "binary content, not HTML" if not_html(self.raw) else None
 
 
 def raw_text(raw: Any) -> str:

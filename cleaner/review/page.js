@@ -261,7 +261,8 @@ function openDoc(i) {
     + (d.lang ? ` · language <b>${esc(d.lang)}</b>${d.score != null ? " (score " + d.score.toFixed(2) + ")" : ""}`
        : d.status === "kept" ? " · no language found" : "")  // a dropped document cleaned again is not tagged
     + (d.source ? ` · source <b>${esc(d.source)}</b>` : "")
-    + (d.html ? ` · the page's HTML, ${fmt(d.length)} characters: no text was extracted`
+    + (d.no_page ? ` · not cleaned: ${esc(d.no_page)}` + (d.length ? ` (${plural(d.length, "character")}, not shown)` : "")
+       : d.html ? ` · the page's HTML, ${fmt(d.length)} characters: no text was extracted`
        : uncleaned(d) ? ` · not cleaned${d.length ? ` (${plural(d.length, "character")})` : ""}`
        : ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`)
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`

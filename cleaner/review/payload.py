@@ -1,7 +1,8 @@
 """The data the review page embeds: a light index for the list, and the heavy bodies and diffs opened on demand.
 
 `index` holds, per document, what the list shows and filters on (no text); `bodies` holds, per
-document in the same order, the raw text and its edits; `diffs` holds, per duplicate cluster in the
+document in the same order, the raw text and its edits (none of a page whose HTML is none, `Entry.no_page`: a PDF's
+megabytes); `diffs` holds, per duplicate cluster in the
 index's order, the line diff of each member against the kept document. The page parses the bodies
 only when a document, a rule's spans or a text search needs them, and the diffs when one is opened,
 so first paint does not wait for them (1,200 near-duplicate pairs made an index of 7.7 MB in a page
@@ -60,7 +61,7 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         "clusters": clusters,
         "rejects": [{**e.rejected, "doc": n} for n, e in enumerate(entries) if e.rejected],  # `doc`: its list row
     }
-    bodies = [[entry.raw, [_edit_row(e, position) for e in entry.edits]] for entry in entries]
+    bodies = [["" if e.no_page else e.raw, [_edit_row(edit, position) for edit in e.edits]] for e in entries]
     return index, bodies, diffs
 
 
@@ -88,8 +89,9 @@ def _rule_row(rule_id: str, n: int, rule, every: tuple[int, int], kept: tuple[in
 
 def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
     """A list row: id, status (kept or reject reason) and stage, language, source, title, chars, rules, duplicate
-    status, the warnings of its reading and cleaning (`Entry.warnings`), and the author the rules read
-    (`entries.rules_author`), which a flag's keep example of a `signature` rule gives."""
+    status, what a page's HTML is when it is none (`Entry.no_page`), the warnings of its reading and cleaning
+    (`Entry.warnings`), and the author the rules read (`entries.rules_author`), which a flag's keep example of a
+    `signature` rule gives."""
     record = entry.record or {}
     host = Document(id="-", url=record.get("url") or (entry.source or {}).get("url"), source=record.get("source")).host
     rejected = entry.rejected or {}
@@ -113,6 +115,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "detail": rejected.get("detail", ""),
         "recleaned": bool(entry.rejected and entry.record),
         "html": entry.html,
+        "no_page": entry.no_page,
         "warnings": entry.warnings,
         "author": rules_author(entry),
     }
