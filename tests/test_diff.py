@@ -49,10 +49,10 @@ def test_terminal_marks_each_removal_with_its_rule_and_fields_as_moves(diff):
     assert f"[-{TICKER[:150]}" in out and "-]‹generic.ticker›" in out  # long span shortened, still labelled
     assert "[-Merci d'avoir signalé!\nCette image sera" in out and "-]‹maghress.report-banner›" in out
     assert "  published ← '2014-12-13'  ‹fr.published-in›" in out  # an extracted field shown as a move into metadata
-    assert "]→published‹fr.published-in›" in out
+    assert "]→published[-\n-]‹fr.published-in›" in out  # the line break after it is under its label (one label)
     assert "\x1b[" not in out  # not a terminal: no colour codes
     code, full, _ = diff(str(SEEDS), "--id", SEED_000, "--full")
-    assert f"[-{TICKER}-]‹generic.ticker›" in full
+    assert f"[-{TICKER}-]\xa0\xa0\xa0\xa0[-\n-]‹generic.ticker›" in full  # its line break under its label
 
 
 def test_terminal_text_minus_marked_spans_is_the_clean_text(diff):
@@ -520,7 +520,7 @@ def test_terminal_and_unified_formats_write_under_a_latin1_locale(tmp_path):
         assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr.decode("latin-1")
         out = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout.decode("latin-1"))
         assert out.startswith("\\u2501\\u2501 \\u0391\\u03b8\\u03ae\\u03bd\\u03b1 fr ")
-        assert "[-Le meilleur est à venir-]\\u2192title\\u2039generic.section-title\\u203a" in out
+        assert "[-Le meilleur est à venir-]\\u2192title[-\n\n-]\\u2039generic.section-title\\u203a" in out
     proc = shown("--format", "unified")
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr.decode("latin-1")
     patch = proc.stdout.decode("utf-8")
@@ -690,10 +690,27 @@ def test_terminal_writes_carriage_returns_and_tabs_the_same_coloured_or_not(diff
                    encoding="utf-8")
     code, plain, _ = diff(str(src), "--color", "never")
     assert code == 0 and "\r" not in plain and plain.split("\n", 2)[2].startswith(
-        "Un\ttexte ici.\\r\n[-Back to top-]‹en.navigation›"), plain
+        "Un\ttexte ici.\\r\n[-Back to top-]\\r[-\n-]‹en.navigation›"), plain
     assert "Ligne\tdeux." in plain
     code, coloured, _ = diff(str(src), "--color", "always")
     assert code == 0 and "\x1b[" in coloured and re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+def test_terminal_writes_one_label_after_a_span_and_the_blank_spans_of_its_rule_beside_it(diff, tmp_path):
+    """A label of its own followed the line break `fr.published-in` removes after the date it lifts
+    (`→published‹fr.published-in›[-\\n-]‹fr.published-in›`), the LF after whitespace's CR in a CR LF text
+    (`\\r[-\\n-]‹fr.share-bar›`) and the line break `maghress.source-link` takes before its line (a QA pass). As the
+    review page groups them, a blank span goes under the label of its rule's span beside it: one label follows all."""
+    code, out, _ = diff(str(SEEDS), "--id", SEED_000)
+    assert code == 0 and "[- le -]‹fr.published-in›[-13 - 12 - 2014-]→published[-\n-]‹fr.published-in›\nMichel" in out
+    assert "[-\n-]\n[-Cliquez ici pour lire l'article depuis sa source.-]‹maghress.source-link›" in out
+    text = ("Le conseil municipal a voté le budget de la commune après un long débat.\r\nPartager sur Facebook\r\n"
+            "Partager sur Twitter\r\nLe maire a salué un vote historique pour la commune et ses habitants.")
+    src = tmp_path / "crlf.jsonl"
+    src.write_text(json.dumps({"id": "crlf", "text": text}) + "\n", encoding="utf-8")
+    code, out, _ = diff(str(src))
+    assert code == 0 and ("débat.\\r\n[-Partager sur Facebook-]\\r[-\n-]‹fr.share-bar›[-Partager sur Twitter-]\\r[-\n-]"
+                          "‹fr.share-bar›Le maire") in out, out
 
 
 def test_the_share_removed_never_reads_as_none_or_all_when_it_is_not(diff, tmp_path):

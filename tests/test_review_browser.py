@@ -236,10 +236,11 @@ def test_flag_gives_a_keep_example_that_rules_check_runs(page, tmp_path):
 
 def test_flagging_a_lone_line_break_flags_the_line_it_went_with(page, tmp_path):
     """maghress.source-link takes seed 000's footer line and, as a span of its own, the line break before
-    it. That span's label flagged an empty keep example, which `rules check` passed (found by a QA helper)."""
+    it. That span's label flagged an empty keep example, which `rules check` passed (found by a QA helper). The line
+    break is under the line's label now (a label of its own stood over nothing), which flags the line."""
     _open(page, SEED_000)
-    assert page.locator("#raw-text .lbl", has_text="maghress.source-link").count() == 2
-    checked = _flag(page, SEED_000, "maghress.source-link", tmp_path)  # the first label: the line break's
+    assert page.locator("#raw-text .lbl", has_text="maghress.source-link").count() == 1
+    checked = _flag(page, SEED_000, "maghress.source-link", tmp_path)
     snippet = (tmp_path / "flagged-maghress.source-link.yaml").read_text(encoding="utf-8")
     assert snippet.rstrip("\n").endswith("""    - "Cliquez ici pour lire l'article depuis sa source.\"""")
     assert checked.returncode == 1 and "maghress.source-link: keep example" in checked.stdout, checked.stdout
@@ -354,6 +355,25 @@ def test_a_blank_span_going_on_from_one_of_its_rule_has_no_label_of_its_own(brow
     expect(page.locator("#raw-text .lbl", has_text="x.evil")).to_have_count(2)
     page.screenshot(path=str(tmp_path / "crlf.png"))
     page.close()
+
+
+def test_no_label_stands_over_a_blank_span_beside_one_of_its_rule(page):
+    """Seeds 000 and 004: after `13 - 12 - 2014` and its `fr.published-in → published` label, another fr.published-in
+    label stood over the line break the rule removed, a mark of 0×0 pixels; so did maghress.source-link's over the
+    line break before its line, and generic.section-title's over seed 001's blank lines (a QA pass: a blank span went
+    under its rule's label only when both moved the same field). Each goes under its span's label."""
+    labelled = page.evaluate("""() => { const found = [];
+      for (let i = 0; i < DOCS.length; i++) {
+        review.openDoc(i);
+        for (const m of document.querySelectorAll('#raw-text mark.e'))
+          if (!m.textContent.trim() && m.previousElementSibling?.classList.contains('lbl')) found.push(m.dataset.rule);
+      }
+      return found; }""")
+    assert labelled == []
+    page.evaluate(f"window.review.openById({SEED_000!r})")
+    assert page.locator('#raw-text mark[data-rule="fr.published-in"]').all_text_contents()[-2:] == ["13 - 12 - 2014", "\n"]
+    expect(page.locator("#raw-text .lbl", has_text="fr.published-in")).to_have_count(5)
+    expect(page.locator("#raw-text .lbl", has_text="maghress.source-link")).to_have_count(1)
 
 
 def test_a_bidi_control_in_a_span_reorders_that_span_only(browser, tmp_path):

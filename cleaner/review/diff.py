@@ -3,7 +3,8 @@
 Three formats, one function each, all fed the same `Entry`s:
 
 - `terminal`: the raw text inline, removed spans as `[-text-]‹rule›` (red, struck through when in
-  colour), extracted spans as `[-text-]→field‹rule›`, the warnings (what reading repaired, a rule stopped)
+  colour), extracted spans as `[-text-]→field‹rule›`, one label after a span and the blank spans of its rule
+  beside it (`_labelled_by`, as the page groups them), the warnings (what reading repaired, a rule stopped)
   under the header, the fields listed as moves into metadata, then those the record or the page gave;
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
   says the same thing without colour (piped, or `--color never`), character for character; what in the raw text
@@ -42,13 +43,13 @@ ELIDE = 240
 """Removed spans longer than this are shortened in the terminal format (unless `full`)."""
 
 
-def segments(raw: str, edits: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any] | None]]:
-    """The raw text in order as (piece, edit that took it, or None for kept text)."""
+def segments(raw: str, edits: list[dict[str, Any]]) -> Iterator[tuple[str, int | None]]:
+    """The raw text in order as (piece, the position in `edits` of the edit that took it, or None for kept text)."""
     pos = 0
-    for edit in edits:
+    for k, edit in enumerate(edits):
         if edit["start"] > pos:
             yield raw[pos : edit["start"]], None
-        yield raw[edit["start"] : edit["end"]], edit
+        yield raw[edit["start"] : edit["end"]], k
         pos = max(pos, edit["end"])
     if pos < len(raw):
         yield raw[pos:], None
@@ -145,9 +146,10 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         out.append("  rules: " + " · ".join(f"{one_line(rule)} {n:,}" for rule, n in rules) + "\n", style="magenta")
     if entry.record is None:
         return out
-    at = 0
-    for piece, edit in segments(entry.raw, entry.edits):
+    at, edits = 0, entry.edits
+    for piece, k in segments(entry.raw, edits):
         line_start, at = at == 0 or entry.raw[at - 1] == "\n", at + len(piece)
+        edit = None if k is None else edits[k]
         if edit is None or edit["rule"] == WHITESPACE_RULE:
             out.append(_shown(piece, line_start))
             continue
@@ -155,10 +157,44 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         out.append("[-" + _shown(_elided(piece, full), False) + "-]", style=style)
         if edit["kind"] == "extract":
             out.append(f"→{edit['field']}", style="bold yellow")
-        out.append(f"‹{one_line(edit['rule'])}›", style="bold magenta")
+        if _label_follows(entry.raw, edits, k):
+            out.append(f"‹{one_line(edit['rule'])}›", style="bold magenta")
     if not out.plain.endswith("\n"):
         out.append("\n")
     return out
+
+
+def _beside(edits: list[dict[str, Any]], k: int, step: int) -> int | None:
+    """The position of the edit next to `edits[k]`, before it (`step` -1) or after it (1), past whitespace edits
+    alone (`WHITESPACE_RULE`); None for none."""
+    near, far = ("end", "start") if step < 0 else ("start", "end")
+    j, at = k + step, edits[k][far]
+    while 0 <= j < len(edits) and edits[j]["rule"] == WHITESPACE_RULE and edits[j][near] == at:
+        at, j = edits[j][far], j + step
+    return j if 0 <= j < len(edits) and edits[j][near] == at else None
+
+
+def _labelled_by(raw: str, edits: list[dict[str, Any]], k: int) -> int:
+    """The position of the edit whose label goes over `edits[k]`, as the review page groups them (`goesOn`): a blank
+    span's is the span of its rule beside it past whitespace alone, the one before it (`fr.published-in` lifts a date,
+    then removes the line break after it), else the one after it that shows (`maghress.source-link` takes a line
+    break, then its line); any other span's is its own."""
+    def shows(j: int) -> bool:
+        return bool(raw[edits[j]["start"] : edits[j]["end"]].strip())
+    if shows(k):
+        return k
+    before, after = _beside(edits, k, -1), _beside(edits, k, 1)
+    if before is not None and edits[before]["rule"] == edits[k]["rule"]:
+        return before
+    return after if after is not None and edits[after]["rule"] == edits[k]["rule"] and shows(after) else k
+
+
+def _label_follows(raw: str, edits: list[dict[str, Any]], k: int) -> bool:
+    """Whether the terminal format writes the label of `edits[k]` right after it: not when it is a blank span that
+    goes under the label of the span after it, nor when a blank span after it goes under its label (`_labelled_by`):
+    one label follows them all (`[-13 - 12 - 2014-]→published[-\\n-]‹fr.published-in›`)."""
+    after = _beside(edits, k, 1)
+    return _labelled_by(raw, edits, k) <= k and (after is None or _labelled_by(raw, edits, after) != k)
 
 
 @cache

@@ -174,14 +174,20 @@ function lineMark(raw, at) {  // the mark to put before a label at `at`: "" unle
   const m = LETTER.exec(raw);
   return !m || m[0] === "\n" ? "" : `<span class="to-${RTL.test(m[0]) ? "rtl" : "ltr"}"></span>`;
 }
-// A blank span that goes on from one of the same rule and kind past whitespace spans alone is that span's removal
-// (`^EVIL.*\n?` on a CR LF line took "EVIL a" and, past whitespace's CR, the LF): its own label stood over nothing.
+// A blank span beside one of its rule past whitespace spans alone goes under that span's label: the one before it,
+// whatever either moved (`fr.published-in` lifts a date, then removes the line break after it; `^EVIL.*\n?` on a CR LF
+// line took "EVIL a" and, past whitespace's CR, the LF), else the one after it that shows (`maghress.source-link` takes
+// a line break, then, past whitespace's, its line). Its own label stood over nothing. `diff._labelled_by` says so too.
+function beside(eds, k, step) {  // the edit next to edit k, before (step -1) or after (1) it, past whitespace; or -1
+  const [near, far] = step < 0 ? [1, 0] : [0, 1];
+  let j = k + step, at = eds[k][far];
+  while (eds[j] && eds[j][2] === WS && eds[j][near] === at) { at = eds[j][far]; j += step; }
+  return eds[j] && eds[j][near] === at ? j : -1;
+}
 function goesOn(raw, eds, k) {
-  const [start, end, r, kind, field] = eds[k];
-  if (raw.slice(start, end).trim()) return false;
-  let j = k - 1, at = start;
-  while (j >= 0 && eds[j][2] === WS && eds[j][1] === at) at = eds[j--][0];
-  return j >= 0 && eds[j][1] === at && eds[j][2] === r && eds[j][3] === kind && eds[j][4] === field;
+  const shows = e => raw.slice(e[0], e[1]).trim() !== "", before = beside(eds, k, -1), after = beside(eds, k, 1);
+  if (shows(eds[k])) return false;
+  return before >= 0 && eds[before][2] === eds[k][2] || after >= 0 && eds[after][2] === eds[k][2] && shows(eds[after]);
 }
 function label(i, k) {  // the label before edit k: its rule (and the field it fills), with a flag for a packed rule
   const [, , r, kind, field] = edits(i)[k], rule = RULES[r];
