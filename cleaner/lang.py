@@ -1001,6 +1001,7 @@ def make_backend(name: str) -> Backend:
                         raise ValueError(f"nothing {'before' if not threshold.strip() else 'after'} '/' in "
                                          f"'@{param}' (a threshold, then '/' and a length cap: '@0.6/300')")
                     if second is None:
+                        _needs(shortlist[1].lower(), "lingua", "lingua-language-detector")
                         second = LinguaShortlist(_number(shortlist[2], int, "lingua~k's k"),
                                                  shortlist[1].lower() == "lingua-low")
                     return Cascade(first, second,
@@ -1021,20 +1022,28 @@ def make_backend(name: str) -> Backend:
         raise ValueError(f"language backend {name!r}: an empty language code among {codes.strip()!r}")
     languages = tuple(c.strip().lower() for c in codes.split(",") if c.strip()) or None
     if base == "langdetect" and not codes:
+        _needs("langdetect", "langdetect", "langdetect")
         return LangdetectBackend()
     if base == "fasttext" and not codes:
         bundled_fasttext_model()
         return FastTextBackend()
     if base == "cld2" and not codes:
-        if importlib.util.find_spec("pycld2") is None:
-            raise ValueError("the cld2 language backend needs pycld2: pip install pycld2")
+        _needs("cld2", "pycld2", "pycld2")
         return Cld2Backend()
     if base in ("lingua", "lingua-low"):
         if colon and languages is None:  # `lingua:$LANGS` with LANGS unset: not all of them without a word
             raise ValueError(f"language backend {name!r}: no language after ':' ({base}:fr,en; {base} alone for all of them)")
+        _needs(base, "lingua", "lingua-language-detector")
         return LinguaBackend(languages, low_accuracy=base == "lingua-low")
     raise ValueError(f"unknown language backend {name!r}; known: {', '.join(BACKENDS)} "
                      f"(lingua with ':fr,en,...'), combined as 'A>B' (cascade), 'A|B' (router by length) or 'A+B' (overrule)")
+
+
+def _needs(backend: str, module: str, package: str) -> None:
+    """A `ValueError` saying the `backend` needs `package` when its `module` is not installed: refused at start, as a
+    config naming it is, not a traceback at the first text (langdetect's import came at its first text)."""
+    if importlib.util.find_spec(module) is None:
+        raise ValueError(f"the {backend} language backend needs {package}: pip install {package}")
 
 
 def _number(text: str, kind: type[int | float], what: str) -> int | float:

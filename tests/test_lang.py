@@ -623,6 +623,31 @@ def test_cld2_without_pycld2_is_refused_with_what_to_install(monkeypatch):
     assert make_backend("fasttext>lingua~5").name == "fasttext>lingua~5@0.5/100"
 
 
+@pytest.mark.parametrize(("module", "backend", "package"), [
+    ("langdetect", "langdetect", "langdetect"), ("lingua", "lingua:fr,en", "lingua-language-detector"),
+    ("lingua", "cld2+fasttext>lingua~5", "lingua-language-detector")])
+def test_a_backend_whose_package_is_missing_is_refused_with_what_to_install(monkeypatch, module, backend, package):
+    """langdetect was imported at the first text: a traceback there, where cld2 and fasttext were refused at start
+    (a QA pass)."""
+    find_spec = lang.importlib.util.find_spec
+    monkeypatch.setattr(lang.importlib.util, "find_spec", lambda name: None if name == module else find_spec(name))
+    with pytest.raises(ValueError, match=f"needs {package}: pip install {package}"):
+        make_backend(backend)
+
+
+def test_backends_without_lingua_run_where_lingua_is_not_installed(tmp_path):
+    """The shape kind imported lingua for its names of languages: no backend could start without it, `cld2` neither
+    (a QA pass)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "in.jsonl").write_text('{"id": "a", "text": "Le gouvernement a présenté son budget hier soir."}\n')
+    code = ("import sys; sys.modules['lingua'] = None; from cleaner.cli import main; "
+            "sys.exit(main(['clean', 'in.jsonl', '--out', '-', '-q', '--lang-backend', 'cld2']))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and '"lang": "fr"' in done.stdout, done.stderr
+
+
 def test_cld2_keeps_no_memory_between_texts():
     """pycld2 keeps a reference to every tuple of spans it returns (scrapinghub/python-cld2#2): a few
     hundred bytes a call were never freed, 60 MB a worker over 40,000 articles. The backend gives it back."""

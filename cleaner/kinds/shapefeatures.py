@@ -15,7 +15,6 @@ from functools import cache, lru_cache
 
 import numpy as np
 import regex
-from lingua import Language
 
 from ..text import SENTENCE_BREAK, ends_sentence
 
@@ -230,6 +229,7 @@ def stoplist_words(name: str) -> frozenset[str]:
 def _by_iso(lang: str) -> str | None:
     """The justext list for an ISO 639-1 code, through lingua's language names (FRENCH -> French)."""
     import justext
+    from lingua import Language  # here, not at import: the shape kind loads with every rule set, lingua or none
 
     for name in sorted(justext.get_stoplists()):
         member = getattr(Language, name.upper(), None)
