@@ -9,8 +9,9 @@ what is left, attributed), no deduplication across documents (it would depend on
 finds goes to `meta["extracted"]` (see `EXTRACTED`; the date is the post's own marked `<time>` when it has one and the
 metadata states no publication date, and none when it is the update's, `_date`; the title, the page's `<title>` or
 `<h1>` when trafilatura's is only the site's name, `_title`), with the language and section the page states
-(`STATED`) and the lines of the text it marks as headings (`HEADINGS`); when the document has no URL, the page's
-canonical URL becomes its `url`, so `sources:` scopes can match.
+(`STATED`), the lines of the text it marks as headings (`HEADINGS`) and the elements with text that the steps before
+extraction dropped from it, pull quotes, pop-ups, captions, players and buttons (`DROPPED`); when the document has no
+URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
 
 A page that is not read is rejected, with the document's url (or id) in the detail:
 
@@ -57,6 +58,15 @@ keep (`_stated`; absent when not stated)."""
 HEADINGS = "headings"
 """The key of `meta["extracted"]` that holds the lines of the main text the page marks as headings (`_headings`;
 absent when none), which the rules may read (`kinds.Context.headings`)."""
+DROPPED = "dropped"
+"""The key of `meta["extracted"]` that lists the elements with text that the steps before extraction dropped from the
+page (`_Drops`; absent when none), `{"step": …, "text": …}` each, in the page's order: trafilatura never read them, so
+no edit of the text shows them, and `cleaner diff` and `cleaner review` list them."""
+DROPPED_MOST = 50
+"""The most elements `DROPPED` lists a page (a warning says how many more went)."""
+DROPPED_CHARS = 500
+"""The most characters of an element's text `DROPPED` keeps (a longer one ends in "…"): a pull quote's or a player's
+whole (`PULL_QUOTE_CHARS`, `PLAYER_CHARS`)."""
 
 LATEST_PAGE_DATE = LATEST.isoformat()
 """The latest date a page's date may be (htmldate's `max_date`). trafilatura's default is the day of the run, in
@@ -164,12 +174,13 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
         head_fixed: tuple[str, ...] = ()
+        drops = _Drops(tree)
         if tree is not None:
             _unbased(tree)
             _first_og_url(tree)
             head_fixed = _repair_head(tree, where)
-            _classed_dropped(tree)
-            _buttons_dropped(tree)
+            _classed_dropped(tree, drops)
+            _buttons_dropped(tree, drops)
             _spans_unclassed(tree)
             _link_paragraphs_unlinked(tree)
             _articles_joined(tree)
@@ -209,7 +220,9 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     _date(tree, extracted, html, doc.url)
     if headings := _headings(tree, text):
         extracted[HEADINGS] = headings
-    notes = tuple(f"{where}: {note}" for note in (flat, crowded) if note)
+    if drops.found:
+        extracted[DROPPED] = drops.listed()
+    notes = tuple(f"{where}: {note}" for note in (flat, crowded, drops.unlisted()) if note)
     meta, kept = _with_page_metadata(doc.meta, extracted, where)
     warnings += head_fixed + fixed + notes + _collapsed(tree, text, where) + kept
     update: dict[str, Any] = {"text": text, "meta": meta, "warnings": doc.warnings + warnings}
@@ -1194,7 +1207,7 @@ site's `<span class="exergue">` in a sentence, as it is bold; WordPress themes' 
 a script copies into an aside, the sentence keeping it)."""
 
 
-def _pull_quotes_dropped(tree: Any, classed: list[Any]) -> None:
+def _pull_quotes_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
     """The page without its pull quotes: a line the layout repeats from the article, set aside in large type, with the
     name of who said it under it, which trafilatura kept as lines of the text, the quotation marks the page draws left
     out (Slate's `<div class="aside_blockquote">`: "Tu es femme noire française, … où je suis?", then "Anna"; found by
@@ -1210,7 +1223,7 @@ def _pull_quotes_dropped(tree: Any, classed: list[Any]) -> None:
     for element in _in_page(tree, classed, PULL_QUOTE_PIECES):
         if (element.tag in PULL_QUOTE_BLOCKS and PULL_QUOTE_CLASS.search(element.get("class"))
                 and len(_element_text(element)) <= PULL_QUOTE_CHARS and _set_aside(element)):
-            element.drop_tree()
+            drops.drop(element, "pull-quote")
 
 
 QUOTE_CLASS = _class_words("citation")
@@ -1228,7 +1241,7 @@ REPEATED_QUOTE_WORDS = 6
 gesticulées") that a paragraph holds again is no sign of a pull quote."""
 
 
-def _repeated_quotes_dropped(tree: Any, classed: list[Any]) -> None:
+def _repeated_quotes_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
     """The page without the pull quotes that no class names (`_pull_quotes_dropped`): a quotation block shaped as one
     (`_quote_shaped`) whose words another paragraph of its article (its `<article>`, else the page) says again
     (`_repeated`): a pull quote repeats the article's text, a quotation is not written twice. trafilatura kept them
@@ -1248,7 +1261,7 @@ def _repeated_quotes_dropped(tree: Any, classed: list[Any]) -> None:
             paragraphs[article] = _Paragraphs([_element_text(p) for p in article.xpath(f".//p[not({_IN_COMMENTS})]")
                                                if p not in quoted])
         if _repeated(_word_pairs(_element_text(quote)), _text_before(quote), paragraphs[article]):
-            quote.drop_tree()
+            drops.drop(quote, "repeated-quote")
 
 
 def _quote_shaped(element: Any, blocks: dict[Any, None]) -> bool:
@@ -1352,7 +1365,7 @@ POPUP_WORDS = 6
 25."""
 
 
-def _popups_dropped(tree: Any, classed: list[Any]) -> None:
+def _popups_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
     """The page without its pop-ups, which a browser shows on a click, apart from the text: an inline element holding
     the control that closes it, whose class names it (`_popup`). trafilatura glued them into the sentence (found by a
     QA pass: CNRS Le journal's glossary, "sous l’angle du genreFermerConcept utilisé en sciences sociales…" of `<span
@@ -1360,7 +1373,7 @@ def _popups_dropped(tree: Any, classed: list[Any]) -> None:
     …</span>`). `classed`: the page's elements that may be a control that closes (`_classed_dropped`)."""
     for control in _in_page(tree, classed, CLOSE_PIECES):
         if (popup := _popup(control)) is not None and popup.getparent() is not None:  # not gone with another control
-            popup.drop_tree()
+            drops.drop(popup, "pop-up")
 
 
 def _popup(control: Any) -> Any | None:
@@ -1395,7 +1408,7 @@ def _unhyphened(name: str) -> str:
     return re.sub(r"[_-]+", "", name)
 
 
-def _buttons_dropped(tree: Any) -> None:
+def _buttons_dropped(tree: Any, drops: _Drops) -> None:
     """The page without the elements it marks as buttons (`role="button"`) that stand alone, as trafilatura drops a
     `<button>`: a control's label, no words of the article (Everyday Feminism's `<h3 role="button">Click for the
     Transcript</h3>` that opens the transcript under it, kept as a line; a QA pass). One in a sentence, with words on
@@ -1405,7 +1418,7 @@ def _buttons_dropped(tree: Any) -> None:
     no longer of links."""
     for button in tree.xpath("//body//*[@role='button'][not(self::a)]"):
         if not _in_sentence(button) and not any(e.tag in CLOSING_P for e in button.iterdescendants()):
-            button.drop_tree()
+            drops.drop(button, "button")
 
 
 def _spans_unclassed(tree: Any) -> None:
@@ -1526,39 +1539,72 @@ fr-pages pages), nor a word between hyphens (France Culture's `<h1 class="… pl
 PLAYER_CHARS = 500
 """The most text an inline player holds (its label, buttons, duration; fr-pages's longest holds 224 characters): an
 element of a player's class that holds more holds an article too, a transcript."""
-SET_ASIDE_CLASSES = ((CAPTION_CLASS, CAPTION_CHARS), (PLAYER_CLASS, PLAYER_CHARS))
-"""The classes of `_captions_and_players_dropped`, each with the most text an element of it holds."""
+SET_ASIDE_CLASSES = ((CAPTION_CLASS, CAPTION_CHARS, "caption"), (PLAYER_CLASS, PLAYER_CHARS, "player"))
+"""The classes of `_captions_and_players_dropped`, each with the most text an element of it holds and the step that
+drops it (`DROPPED`)."""
 SET_ASIDE_PIECES = ("legende", "légende", "player-inline")
 """What the class of a caption or an inline player holds, sought by `_classed` (`SET_ASIDE_CLASSES` tells which are
 one): in any case, as the leads' and pull quotes' (an XPath of its own, `contains()` on the words but their first
 letter, missed `class="LEGENDE"`)."""
 
 
-def _captions_and_players_dropped(tree: Any, classed: list[Any]) -> None:
+def _captions_and_players_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
     """The page without its pictures' captions and its players (`SET_ASIDE_CLASSES`), which trafilatura kept as lines
     of the text (found by a QA pass): Cheek's `<p class="legende">Stéphanie Pahud</p>` under a photo, France Inter's
     `<article class="player-inline">`, an episode's label "DANS QUEL MONDE ON VIT - mix lectures mères porteuses
     Nicole" and its duration. On fr-pages this changed the text of 4 pages, each read: 3 Cheek pages' 5 captions and
     France Inter's player. `classed`: the page's elements that may be one (`_classed_dropped`)."""
     for element in _in_page(tree, classed, SET_ASIDE_PIECES):
-        if any(pattern.search(element.get("class")) and len(_element_text(element)) <= most
-               for pattern, most in SET_ASIDE_CLASSES) and _set_aside(element):
-            element.drop_tree()
+        step = next((step for pattern, most, step in SET_ASIDE_CLASSES
+                     if pattern.search(element.get("class")) and len(_element_text(element)) <= most), None)
+        if step and _set_aside(element):
+            drops.drop(element, step)
 
 
 DROPPED_PIECES = (*CLOSE_PIECES, *PULL_QUOTE_PIECES, *QUOTE_PIECES, *SET_ASIDE_PIECES)
 """What the classes of the elements `_classed_dropped` drops hold: sought once for the four steps."""
 
 
-def _classed_dropped(tree: Any) -> None:
+def _classed_dropped(tree: Any, drops: _Drops) -> None:
     """The page without its pop-ups, pull quotes (named or repeated), captions and players, in that order, the elements
     of their classes found by one `_classed` search of the page for the four steps (`DROPPED_PIECES`): a search each
-    took 5-6 % of the extraction's time on fr-pages together (a review)."""
+    took 5-6 % of the extraction's time on fr-pages together (a review). What goes is noted in `drops`."""
     classed = _classed(tree, DROPPED_PIECES)
-    _popups_dropped(tree, classed)
-    _pull_quotes_dropped(tree, classed)
-    _repeated_quotes_dropped(tree, classed)
-    _captions_and_players_dropped(tree, classed)
+    _popups_dropped(tree, classed, drops)
+    _pull_quotes_dropped(tree, classed, drops)
+    _repeated_quotes_dropped(tree, classed, drops)
+    _captions_and_players_dropped(tree, classed, drops)
+
+
+class _Drops:
+    """What the steps before extraction drop from a page (`DROPPED`): each element showing text (`_element_text`), by
+    the step that dropped it, in the page's order. They went unsaid: Slate's pull quote and its name line, 269
+    characters, were in no diff or review (a QA pass)."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+        self.found: list[tuple[int, str, str]] = []  # (place in the page, step, text)
+        self.order: dict[Any, int] = {}
+
+    def drop(self, element: Any, step: str) -> None:
+        """Drop `element` from the page (its tail stays), its text noted under `step`."""
+        if not self.order:  # told when the first goes, before any has: what a step drops was in the page then
+            self.order = {node: n for n, node in enumerate(self.tree.iter())}
+        if text := _element_text(element):
+            self.found.append((self.order[element], step, text))
+        element.drop_tree()
+
+    def listed(self) -> list[dict[str, str]]:
+        """`DROPPED`'s entries: the first `DROPPED_MOST` in the page's order, each text cut to `DROPPED_CHARS`."""
+        return [{"step": step, "text": text if len(text) <= DROPPED_CHARS else text[:DROPPED_CHARS - 1] + "…"}
+                for _, step, text in sorted(self.found)[:DROPPED_MOST]]
+
+    def unlisted(self) -> str | None:
+        """A warning when more than `DROPPED_MOST` went, or None."""
+        if len(self.found) <= DROPPED_MOST:
+            return None
+        return (f"{len(self.found):,} elements with text were dropped before extraction: meta.extracted.{DROPPED} "
+                f"lists the first {DROPPED_MOST}")
 
 
 def _in_page(tree: Any, classed: list[Any], pieces: tuple[str, ...]) -> list[Any]:

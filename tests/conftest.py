@@ -38,6 +38,26 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 SEEDS = ROOT / "seeds"
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
+_PROSE = "Le conseil municipal a voté hier soir le budget de l'année prochaine, après un long débat sur {}."
+DROPPED_PAGE = (
+    "<html lang='fr'><head><title>Le budget voté</title></head><body><article><h1>Le budget voté</h1>"
+    f"<p>{_PROSE.format('les écoles')} La maire a défendu un texte <span class='definition'>"
+    "<span class='close-definition'>Fermer</span>Le budget primitif fixe les dépenses et les recettes prévues pour "
+    "l'année</span> qu'elle juge équilibré.</p>"
+    "<div class='aside_blockquote'><p>Nous ne fermerons aucune école cette année</p><p>La maire</p></div>"
+    f"<p>{_PROSE.format('les transports')}</p>"
+    "<figure><img src='x.jpg'><p class='legende'>La salle du conseil municipal</p></figure>"
+    f"<p>{_PROSE.format('les logements')}</p><h3 role='button'>Afficher la transcription</h3>"
+    f"<p>{_PROSE.format('les parcs')}</p></article></body></html>")
+"""A page holding a pop-up, a pull quote, a caption and a button, in that order, each of which the HTML path drops
+before extraction (`html.DROPPED`)."""
+DROPPED_FROM_PAGE = [
+    {"step": "pop-up", "text": "Fermer Le budget primitif fixe les dépenses et les recettes prévues pour l'année"},
+    {"step": "pull-quote", "text": "Nous ne fermerons aucune école cette année La maire"},
+    {"step": "caption", "text": "La salle du conseil municipal"},
+    {"step": "button", "text": "Afficher la transcription"},
+]
+"""What `DROPPED_PAGE` loses before extraction, as `meta.extracted.dropped` lists it."""
 
 
 def pytest_configure(config: pytest.Config) -> None:

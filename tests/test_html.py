@@ -3015,14 +3015,14 @@ def test_quotation_blocks_are_compared_with_the_paragraphs_in_linear_time():
     paragraphs' word pairs and a walk back to the text before take 0.5 s."""
     from lxml.html import fromstring
 
-    from cleaner.html import _classed_dropped
+    from cleaner.html import _classed_dropped, _Drops
 
     body = "".join(f"<div><blockquote><p>Citation numéro {i} de la série longue avec plusieurs mots encore.</p>"
                    f"</blockquote><p>Paragraphe {i} qui parle de tout autre chose que la citation ci-dessus.</p></div>"
                    for i in range(4_000))
     tree = fromstring(f"<html><body><article>{body}</article></body></html>")
     started = time.process_time()  # CPU time: the guard is against work growing as a square, not a loaded machine
-    _classed_dropped(tree)
+    _classed_dropped(tree, _Drops(tree))
     assert time.process_time() - started < 2.5
     assert sum(1 for _ in tree.iter("blockquote")) == 4_000
 
@@ -3182,14 +3182,14 @@ def test_the_elements_dropped_by_class_are_told_in_the_page_in_linear_time():
     way up is told once now (0.6 s here)."""
     from lxml.html import fromstring
 
-    from cleaner.html import _classed_dropped
+    from cleaner.html import _classed_dropped, _Drops
 
     classes = "close-x quote-x citation-x legende-x"
     inner = "".join(f"<p class='{classes}'>mot {i}</p>" for i in range(30_000))
     tree = fromstring(f"<html><body><article><p>Le texte.</p>{'<div>' * 240}{inner}{'</div>' * 240}</article></body>"
                       "</html>")
     started = time.process_time()
-    _classed_dropped(tree)
+    _classed_dropped(tree, _Drops(tree))
     assert time.process_time() - started < 3
     assert tree.find(".//p").text == "Le texte." and len(tree.findall(".//p")) == 1  # the captions went
 
@@ -3209,7 +3209,7 @@ def test_the_elements_dropped_by_class_are_sought_once(monkeypatch):
     popup = ("<p>Le texte parle du <span class='definition legende'><span class='close-definition'>Fermer</span>"
              "Concept utilisé en sciences sociales pour désigner les rôles</span> dans la société.</p>")
     tree = fromstring(f"<html><body><article>{popup}<div class='bloc'><span>mot</span></div></article></body></html>")
-    html._classed_dropped(tree)
+    html._classed_dropped(tree, html._Drops(tree))
     assert searches == [html.DROPPED_PIECES]
     assert tree.find(".//p").text_content() == "Le texte parle du  dans la société."
 
@@ -3271,3 +3271,37 @@ def test_link_paragraphs_are_told_in_linear_time():
     _link_paragraphs_unlinked(tree)
     assert time.process_time() - started < 3
     assert len(tree.findall(".//a")) == 20_000
+
+
+def test_what_the_steps_before_extraction_drop_is_listed_with_its_step_in_the_pages_order():
+    """The pop-ups, pull quotes, captions, players and buttons dropped before trafilatura reads the page were shown
+    nowhere: Slate's pull quote and its name line, 269 characters, were no edit of `cleaner diff` or the review (found
+    by a QA pass). `meta.extracted.dropped` lists each with its step, in the page's order (the steps run in another:
+    pop-ups first, buttons last); a page that loses none has no such key, and the same page lists the same."""
+    from conftest import DROPPED_FROM_PAGE, DROPPED_PAGE
+
+    out = extract_html(_doc(DROPPED_PAGE), CONFIG)
+    assert out.meta["extracted"]["dropped"] == DROPPED_FROM_PAGE
+    assert not any(item["text"][:20] in out.text for item in DROPPED_FROM_PAGE)
+    assert extract_html(_doc(DROPPED_PAGE), CONFIG).meta == out.meta
+    assert "dropped" not in extract_html(_doc(ARTICLE), CONFIG).meta["extracted"]
+
+
+def test_what_is_dropped_before_extraction_is_listed_within_bounds_and_the_rest_said():
+    """The list is bounded: `DROPPED_MOST` elements a page, each text cut to `DROPPED_CHARS`; a warning says how many
+    went. An element without text (an empty caption) is none of them."""
+    from cleaner.html import DROPPED_CHARS, DROPPED_MOST
+
+    popup = ("<p>Le texte parle du <span class='definition'><span class='close-definition'>Fermer</span>"
+             f"{'Concept utilisé en sciences sociales. ' * 30}</span> dans la société.</p>")
+    captions = "".join(f"<figure><img src='{n}.jpg'><p class='legende'>Photo {n}</p></figure>" for n in range(60))
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p>{popup}<figure><p class='legende'></p></figure>{captions}"
+            f"<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></article></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    dropped = out.meta["extracted"]["dropped"]
+    assert len(dropped) == DROPPED_MOST and dropped[0]["step"] == "pop-up"
+    assert len(dropped[0]["text"]) == DROPPED_CHARS and dropped[0]["text"].endswith("sociales…")
+    assert [item["text"] for item in dropped[1:]] == [f"Photo {n}" for n in range(DROPPED_MOST - 1)]
+    assert any(w.endswith("61 elements with text were dropped before extraction: meta.extracted.dropped lists the "
+                          f"first {DROPPED_MOST}") for w in out.warnings), out.warnings
+
