@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import SEEDS, SHARED, resubmitted_runs, run_cli
+from conftest import DROPPED_FROM_PAGE, DROPPED_PAGE, SEEDS, SHARED, resubmitted_runs, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_review import PLANTED, SEED_000, SEED_IDS, build_run
@@ -739,3 +739,25 @@ def test_a_runs_summary_says_the_share_removed_to_a_tenth_of_a_percent():
                     "removed 480 of 482 characters (99.6%)", "removed 99,999 of 100,000 characters (>99.9%)",
                     "removed 14 of 1,000 characters (1.4%)", "removed 10 of 2,000 characters (0.5%)",
                     "removed 50 of 200 characters (25.0%)"]
+
+
+def test_what_a_page_lost_before_extraction_is_listed_with_its_step_in_every_format(diff, tmp_path):
+    """A page's pull quote, caption, pop-up and button, dropped before trafilatura read it, were in no format: the
+    header said "0 of 7,296 chars removed" of a page that lost a pull quote of 269 characters (a QA pass). Each is
+    listed under the header with its step, in the page's order: in the terminal, in JSON, and in `#` lines of the
+    patch (on stderr for a document with no hunk). A text has none."""
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "page", "html": DROPPED_PAGE}) + "\n"
+                                       + json.dumps({"id": "text", "text": "Le conseil a voté le budget hier."}) + "\n",
+                                       encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    code, out, _ = diff(str(tmp_path / "run"), "--format", "json")
+    lines = {r["id"]: r for r in map(json.loads, out.splitlines())}
+    assert code == 0 and lines["page"]["removed_before_extraction"] == DROPPED_FROM_PAGE
+    assert lines["text"]["removed_before_extraction"] == []
+    said = [f"before extraction: {item['text']!r}  ‹{item['step']}›" for item in DROPPED_FROM_PAGE]
+    code, out, _ = diff(str(tmp_path / "run"), "--id", "page")
+    assert code == 0 and out.splitlines()[1:5] == [f"  {line}" for line in said], out
+    code, out, err = diff(str(tmp_path / "run"), "--id", "page", "--format", "unified")
+    shown = [line.replace("  ‹", " ‹") for line in said]
+    assert code == 0 and [line for line in (out + err).splitlines() if "before extraction" in line] in (
+        [f"# {line}" for line in shown], [f"cleaner diff: page: {line}" for line in shown])

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SEEDS, SHARED, resubmitted_runs
+from conftest import DROPPED_FROM_PAGE, DROPPED_PAGE, ROOT, SEEDS, SHARED, resubmitted_runs
 from playwright.sync_api import Page, expect, sync_playwright
 from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
@@ -1040,4 +1040,26 @@ def test_flagging_a_signature_removal_gives_the_author_a_rule_lifted_over_anothe
     snippet = (tmp_path / "flagged-generic.author-signature.yaml").read_text(encoding="utf-8")
     assert snippet.endswith(f'    - {{text: "{text}\\nJane Smith", author: "Jane Smith"}}\n'), snippet
     assert checked.returncode == 1 and "generic.author-signature: keep example" in checked.stdout, checked.stdout
+    page.close()
+
+
+def test_what_a_page_lost_before_extraction_is_listed_under_its_header_with_its_step(browser, tmp_path):
+    """A page's pull quote, caption, pop-up and button, dropped before trafilatura read it, were nowhere on the page:
+    "0 of 7,296 characters removed" of a page that lost a pull quote (a QA pass). They are listed under the document's
+    header, each with its step, escaped as every text is; a dropped copy of the page, cleaned again, lists them too."""
+    shown = "La salle <b>du conseil</b> <script>alert(1)</script>"
+    html = DROPPED_PAGE.replace("La salle du conseil municipal", shown.replace("<", "&lt;").replace(">", "&gt;"))
+    page = _reviewed(browser, tmp_path, [{"id": "page", "html": html}, {"id": "copy", "html": html}, {
+        "id": "text", "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat."}])
+    items = [[item["step"], shown if item["step"] == "caption" else item["text"]] for item in DROPPED_FROM_PAGE]
+    listed = "[...document.querySelectorAll('#doc .before li')].map(li => [li.querySelector('.step').textContent, " \
+             "li.querySelector('s').textContent])"
+    for doc_id in ("page", "copy"):
+        page.evaluate(f"window.review.openById({doc_id!r})")
+        expect(page.locator("#doc .before h3")).to_have_text("removed from the page before extraction")
+        assert page.evaluate(listed) == items, doc_id
+    page.screenshot(path=str(tmp_path / "before-extraction.png"))
+    page.evaluate("window.review.openById('text')")
+    expect(page.locator("#doc h2")).to_have_text("text")
+    expect(page.locator("#doc .before")).to_have_count(0)
     page.close()

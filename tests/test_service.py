@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 import httpx2
 import pytest
-from conftest import DEEP_COLUMN, ROOT, SHARED, damaged_index, run_cli
+from conftest import DEEP_COLUMN, DROPPED_FROM_PAGE, DROPPED_PAGE, ROOT, SHARED, damaged_index, run_cli
 
 from cleaner.config import Config
 from cleaner.io.records import content_hash
@@ -201,6 +201,22 @@ def test_a_text_is_taken_in_alike_by_the_command_line_the_api_and_the_service(se
     assert cli["nul"]["warnings"] == [f"{path}:3: 1 NUL character removed"]
     assert api["nul"]["warnings"] == ["document 2: 1 NUL character removed"]
     assert service["nul"]["warnings"] == ["document 'nul': 1 NUL character removed"]
+
+
+def test_what_a_page_lost_before_extraction_is_in_its_meta_on_every_path(server, tmp_path, in_process):
+    """`cleaner clean`, the Python API and `POST /v1/clean` carry the same `meta.extracted.dropped`: the pull quote,
+    caption, pop-up and button the HTML path dropped before extraction, each with its step."""
+    from cleaner import clean
+
+    record = {"id": "page", "html": DROPPED_PAGE}
+    (tmp_path / "page.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    proc = in_process("clean", str(tmp_path / "page.jsonl"), "--out", str(tmp_path / "out.jsonl"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    cli = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    with server.client() as c:
+        service = c.post("/v1/clean", json=record).json()["record"]
+    for name, answer in (("cleaner clean", cli), ("the API", clean(record).record()), ("the service", service)):
+        assert answer["meta"]["extracted"]["dropped"] == DROPPED_FROM_PAGE, name
 
 
 def test_an_id_that_is_no_id_names_the_document_by_its_place_on_every_path(server, tmp_path, in_process):

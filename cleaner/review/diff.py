@@ -5,17 +5,18 @@ Three formats, one function each, all fed the same `Entry`s:
 - `terminal`: the raw text inline, removed spans as `[-text-]‹rule›` (red, struck through when in
   colour), extracted spans as `[-text-]→field‹rule›`, one label after a span and the blank spans of its rule
   beside it (`_labelled_by`, as the page groups them), the warnings (what reading repaired, a rule stopped)
-  under the header, the fields listed as moves into metadata, then those the record or the page gave;
+  and what the HTML path removed from a page before extraction (`entries.dropped_before_extraction`) under the
+  header, the fields listed as moves into metadata, then those the record or the page gave;
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
   says the same thing without colour (piped, or `--color never`), character for character; what in the raw text
   could pass for a marker or a header is written as an escape (`_shown`).
 - `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it (`whitespace`
   when it is the only one), and
-  `#` lines before it (which `patch` ignores) give a dropped document's status, its warnings and the fields moved
-  into metadata. A document with no hunk has its status (when dropped) and warnings on stderr: `#` lines alone are not
-  a patch.
+  `#` lines before it (which `patch` ignores) give a dropped document's status, its warnings, what was removed
+  before extraction and the fields moved into metadata. A document with no hunk has its status (when dropped),
+  warnings and removals before extraction on stderr: `#` lines alone are not a patch.
 - `json`: one JSON line per document, all with the same keys: fields, language, chars per rule, every edit
-  with its text, and the warnings.
+  with its text, the warnings, and what was removed before extraction.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ..escapes import CONTROL, one_line, shown_id, visible
 from ..io.writers import dumps, text_stream, utf8_stream
 from ..models import FIELDS
 from ..report import share_of
-from .entries import Entry, field_origins
+from .entries import Entry, dropped_before_extraction, field_origins
 from .matcher import LineMatcher
 
 if TYPE_CHECKING:
@@ -131,6 +132,10 @@ def terminal(entry: Entry, full: bool = False) -> Text:
     out.append(one_line(_summary(entry)) + "\n", style="cyan")
     for warning in entry.warnings:
         out.append(f"  warning: {one_line(warning)}\n", style="red")
+    for step, text in dropped_before_extraction(entry):
+        out.append("  before extraction: ", style="red")
+        out.append(repr(_elided(text, full)), style="red strike")
+        out.append(f"  ‹{one_line(step)}›\n", style="magenta")
     extracts = [e for e in entry.edits if e["kind"] == "extract"]
     for edit in extracts:
         out.append(f"  {edit['field']:<9} ← ", style="yellow")
@@ -239,6 +244,7 @@ def unified(entry: Entry, context: int = 3) -> str:
         return ""
     rejected = f"# {shown_id(entry.id)}: {one_line(_status(entry))}\n" if entry.rejected else ""
     warnings = [f"# warning: {one_line(warning)}\n" for warning in entry.warnings]
+    warnings += [f"# {line}\n" for line in _before_extraction(entry)]
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
@@ -257,6 +263,12 @@ def unified(entry: Entry, context: int = 3) -> str:
             out.extend(_line("-", line) for line in raw_lines[a1:a2])
             out.extend(_line("+", line) for line in clean_lines[b1:b2])
     return "".join(out)
+
+
+def _before_extraction(entry: Entry) -> list[str]:
+    """A line for each element the HTML path removed from the page before extraction, as the unified format's `#`
+    lines and notes say it: `before extraction: 'text' ‹step›`."""
+    return [f"before extraction: {text!r} ‹{one_line(step)}›" for step, text in dropped_before_extraction(entry)]
 
 
 def _hunk_rules(rules: list[str]) -> list[str]:
@@ -303,7 +315,8 @@ def _range(start: int, stop: int) -> str:
 def as_json(entry: Entry) -> dict[str, Any]:
     """A JSON-ready record, every line with the same keys (a consumer's `r["lang"]` raised KeyError on bad input):
     status, the rejection (null when kept), fields, language (the run's for a document a gate or dedup dropped, as
-    the terminal header says it: `Entry.tagged`), chars per rule, each edit with its raw text, and the warnings. A
+    the terminal header says it: `Entry.tagged`), chars per rule, each edit with its raw text, the warnings, and what
+    the HTML path removed from the page before extraction (`entries.dropped_before_extraction`, empty for none). A
     document never cleaned (bad input) has null fields and `clean_chars`, no rule and no edit."""
     record, tagged = entry.record or {}, entry.tagged
     return {
@@ -318,6 +331,7 @@ def as_json(entry: Entry) -> dict[str, Any]:
         "rules": dict(entry.rule_chars()),
         "edits": [{**edit, "text": entry.raw[edit["start"] : edit["end"]]} for edit in entry.edits],
         "warnings": entry.warnings,
+        "removed_before_extraction": [{"step": step, "text": text} for step, text in dropped_before_extraction(entry)],
     }
 
 
@@ -332,6 +346,7 @@ def write_unified(entries: Iterable[Entry], stream: TextIO, notes: TextIO) -> in
         if entry.rejected:
             notes.write(f"cleaner diff: {shown_id(entry.id)}: {one_line(_summary(entry))} · no hunk\n")
         notes.writelines(f"cleaner diff: {shown_id(entry.id)}: warning: {one_line(w)}\n" for w in entry.warnings)
+        notes.writelines(f"cleaner diff: {shown_id(entry.id)}: {line}\n" for line in _before_extraction(entry))
     return n
 
 

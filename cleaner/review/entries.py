@@ -14,6 +14,7 @@ from ..boilerplate import day_source, document_hashes, headline_key, opening_has
 from ..config import Config
 from ..engine import Cleaner, rule_context
 from ..given import given_fields, page_metadata
+from ..html import DROPPED
 from ..io.decoding import not_html
 from ..io.readers import read_inputs
 from ..kinds import Context
@@ -133,6 +134,16 @@ def field_origins(entry: Entry) -> list[tuple[str, Any, str, bool]]:
             by = lifted.get(name, given[name][1] if given.get(name, (None,))[0] == value else "record")
             rows.append((name, value, by, name in lifted))
     return rows + [("url", url, "page" if page.get("url") == url else "record", False)] if url else rows
+
+
+def dropped_before_extraction(entry: Entry) -> list[tuple[str, str]]:
+    """(step, text) of each element with text that the HTML path dropped from the page of the cleaned record of
+    `entry` before extraction (`html.DROPPED` of its page metadata), in the page's order: none for a text. No edit of
+    the text shows them: trafilatura never read them."""
+    dropped = _page(entry).get(DROPPED)
+    items = dropped if isinstance(dropped, list) else []
+    return [(item["step"], item["text"]) for item in items
+            if isinstance(item, dict) and isinstance(item.get("step"), str) and isinstance(item.get("text"), str)]
 
 
 def rules_author(entry: Entry) -> str | None:

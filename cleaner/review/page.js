@@ -253,6 +253,14 @@ function fieldFrom(by) {
   if (typeof by !== "number") return `<span title="${esc(GIVEN[by])}">${esc(by)}</span>`;
   return `<span class="swatch" style="--c:${RULES[by].color}"></span>${esc(RULES[by].id)}`;
 }
+// what the HTML path removed from a page before extraction (a pull quote, a caption, a pop-up, a button), each with its
+// step: trafilatura never read it, so no span of the raw text shows it
+function beforeExtraction(d) {
+  if (!d.before_extraction.length) return "";
+  return `<div class="before"><h3>removed from the page before extraction</h3><ul>`
+    + d.before_extraction.map(([step, text]) => `<li><span class="step">${esc(step)}</span> <s>${esc(text)}</s></li>`).join("")
+    + `</ul></div>`;
+}
 // a document rejected before cleaning (bad input, too large): its raw text is no clean text, as a page's HTML is none
 const uncleaned = d => d.status !== "kept" && !d.recleaned;
 function openDoc(i) {
@@ -273,6 +281,7 @@ function openDoc(i) {
        : ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`)
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
     + (d.warnings.length ? `<ul class="warnings">${d.warnings.map(w => `<li>⚠ ${esc(w)}</li>`).join("")}</ul>` : "")
+    + beforeExtraction(d)
     + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>from</th></tr>${fields}</table>` : "")
     + `<div class="legend">${used.map(r => `<span class="lbl" style="--c:${RULES[r].color}">${esc(RULES[r].id)}</span>`).join("")}</div>`
     + `<div class="panes"><div><h3>raw</h3><pre class="${textClass(raw)}" id="raw-text">`

@@ -20,7 +20,7 @@ from ..edits import BUILT_IN_RULES
 from ..engine import Cleaner
 from ..models import FIELDS, Document
 from ..packs import RuleSet
-from .entries import Entry, field_origins, learned_in, recleaned, rules_author, run_entries
+from .entries import Entry, dropped_before_extraction, field_origins, learned_in, recleaned, rules_author, run_entries
 from .matcher import LineMatcher
 from .run import Run
 from .snippet import rule_pack_prefix
@@ -90,8 +90,9 @@ def _rule_row(rule_id: str, n: int, rule, every: tuple[int, int], kept: tuple[in
 def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
     """A list row: id, status (kept or reject reason) and stage, language, source, title, chars, rules, duplicate
     status, what a page's HTML is when it is none (`Entry.no_page`), the warnings of its reading and cleaning
-    (`Entry.warnings`), and the author the rules read (`entries.rules_author`), which a flag's keep example of a
-    `signature` rule gives."""
+    (`Entry.warnings`), what the HTML path removed from its page before extraction ([step, text] each,
+    `entries.dropped_before_extraction`), and the author the rules read (`entries.rules_author`), which a flag's keep
+    example of a `signature` rule gives."""
     record = entry.record or {}
     host = Document(id="-", url=record.get("url") or (entry.source or {}).get("url"), source=record.get("source")).host
     rejected = entry.rejected or {}
@@ -117,6 +118,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "html": entry.html,
         "no_page": entry.no_page,
         "warnings": entry.warnings,
+        "before_extraction": [list(item) for item in dropped_before_extraction(entry)],
         "author": rules_author(entry),
     }
 
