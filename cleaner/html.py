@@ -208,6 +208,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         detail = f"{where}: trafilatura's main text has no sentence: {' '.join(text.split())[:120]!r}"
         return _reject(doc, "empty_extraction", detail)
     extracted, fixed = _metadata({**{key: getattr(found, key, None) for key in EXTRACTED}, **_stated(tree)}, where)
+    if unmarked := _unmarked_title(tree, extracted.get("title")):
+        extracted["title"] = unmarked
     head = cache(partial(_head_metadata, tree))  # read once a page, if at all
     if author := _author(tree, extracted, text, head):
         extracted["author"] = author
@@ -2021,14 +2023,29 @@ found by a review)."""
 def page_title(title: str, sitename: str | None) -> str | None:
     """trafilatura's `title`, without the site's name that pages join to it (`TITLE_SEPARATORS`: "Pourquoi le
     noir … | Slate Afrique", "TÊTU | 10 choses …", "Résumé de … - Crêpe Georgette"); a title that is the site's
-    name alone is no title, and markup in it goes ("<em>Ouvrir la voix</em> : …"). A "site name" of
-    over `SITE_NAME_WORDS` words is the page's title that trafilatura took for one: left alone."""
-    title = TAG.sub("", title).strip() if "<" in title else title.strip()
+    name alone is no title. What reads as a tag in it stays: the page shows it so (markup that it does not show
+    went at extraction, `_unmarked_title`). A "site name" of over `SITE_NAME_WORDS` words is the page's title that
+    trafilatura took for one: left alone."""
+    title = title.strip()
     if sitename and _letters(sitename) and len(sitename.split()) <= SITE_NAME_WORDS:
         title = _unnamed(title, sitename)
         if _letters(title) == _letters(sitename):
             return None
     return title or None
+
+
+def _unmarked_title(tree: Any, title: str | None) -> str | None:
+    """trafilatura's `title` without its tags (`TAG`) when the page shows none of them: markup a `<meta>` tag or
+    JSON-LD holds in a title, which no browser shows (playlistsociety's `og:title` "<em>Ouvrir la voix</em> : les
+    combattantes", whose `<h1>` shows "Ouvrir la voix : …"). None when it holds no tag, or when the page's `<title>`
+    or one of its first `UNCUT_H1S` `<h1>` shows it as it is, the page's escaped text: `<h1>Budget
+    &lt;script&gt;…</h1>` shows "Budget <script>…", whose title was "Budget alert('h1')" (a QA pass)."""
+    if not title or not TAG.search(title):
+        return None
+    elements = (tree.find(".//title"), *islice(tree.iter("h1"), UNCUT_H1S))
+    if any(" ".join(title.split()) in _element_text(element) for element in elements if element is not None):
+        return None
+    return TAG.sub("", title).strip()
 
 
 def _unnamed(title: str, name: str) -> str:

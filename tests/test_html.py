@@ -984,7 +984,7 @@ def test_trafilaturas_author_is_tidied_before_it_fills_the_field(found, author):
      "Pourquoi le noir est-il toujours synonyme de malheur?"),
     ("TÊTU | 10 choses que vous ignorez sur le 31 janvier", "têtu", "10 choses que vous ignorez sur le 31 janvier"),
     ("Roseaux", "Roseaux", None),  # the site's name alone
-    ("<em>Ouvrir la voix</em> : les combattantes", "Télérama", "Ouvrir la voix : les combattantes"),
+    ("Budget <script>alert('h1')</script> - Télérama", "Télérama", "Budget <script>alert('h1')</script>"),  # as shown
     ("Le marché - un lieu de vie", "Le Journal du Sud", "Le marché - un lieu de vie"),  # a dash of its own
     ("Si a < b et b > c", None, "Si a < b et b > c"),
     # trafilatura took the title for the site's name: a name is short
@@ -993,7 +993,7 @@ def test_trafilaturas_author_is_tidied_before_it_fills_the_field(found, author):
      '"Va mener les vrais combats ailleurs" dit Mr Vrais Combats.',
      '"Va mener les vrais combats ailleurs" dit Mr Vrais Combats. - C\'est la vie, que veux-tu'),
 ])
-def test_trafilaturas_title_loses_the_sites_name_and_markup(found, site, title):
+def test_trafilaturas_title_loses_the_sites_name(found, site, title):
     assert page_title(found, site) == title
 
 
@@ -3305,3 +3305,21 @@ def test_what_is_dropped_before_extraction_is_listed_within_bounds_and_the_rest_
     assert any(w.endswith("61 elements with text were dropped before extraction: meta.extracted.dropped lists the "
                           f"first {DROPPED_MOST}") for w in out.warnings), out.warnings
 
+
+@pytest.mark.parametrize("head, h1, title", [
+    # fr-pages: playlistsociety's og:title holds markup, which its <h1> shows as none
+    ('<meta property="og:title" content="<em>Ouvrir la voix</em> : les combattantes ">',
+     "<em>Ouvrir la voix</em> : les combattantes", "Ouvrir la voix : les combattantes"),
+    # escaped text, which the page shows as it is, in its <h1> and its <title>
+    ("<title>Budget &lt;script&gt;alert('t')&lt;/script&gt; - Le Site</title>",
+     "Budget &lt;script&gt;alert('h1')&lt;/script&gt;", "Budget <script>alert('h1')</script>"),
+    ("<title>Budget &lt;b&gt;2025&lt;/b&gt;</title>", "Budget &lt;b&gt;2025&lt;/b&gt;", "Budget <b>2025</b>"),
+])
+def test_a_titles_markup_the_page_does_not_show_goes_and_its_text_stays_as_shown(head, h1, title):
+    """A title's markup went wherever it came from: `<h1>Budget &lt;script&gt;alert('h1')&lt;/script&gt;</h1>` gave
+    the title "Budget alert('h1')" over the text's first line "Budget <script>alert('h1')</script>" (a QA pass). Tags
+    go from a title the page's markup holds (`og:title`); a title the page shows so keeps them, as the text does."""
+    page = (f"<html><head><meta property='og:site_name' content='Le Site'>{head}</head><body><article><h1>{h1}</h1>"
+            f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></article></body></html>")
+    out = clean({"id": "t", "html": page}, CONFIG)
+    assert out.title == out.document.meta["extracted"]["title"] == title
