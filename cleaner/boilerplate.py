@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from hashlib import blake2b
@@ -52,6 +53,7 @@ from typing import Any
 from .dedup.signature import exact_hash
 from .edits import replay
 from .kinds.ticker import TickerRule
+from .kinds.truncate import TruncateRule
 from .models import Edit
 from .text import blank, ends_sentence, line_key, word_count
 from .view import View
@@ -65,6 +67,13 @@ HEADLINES = TickerRule.model_construct(id="repeated", kind="ticker", description
                                        min_line_chars=40, min_segments=2)
 """The `ticker` kind read loosely (two segments, 40 characters): where headlines of the day are looked for."""
 
+TRUNCATE_LIST = {"max_prose_lines": 1, "prose_words": 16}
+"""What a related list holds after its heading, as the shipped generic.related-list reads it: prose is 16 words or
+more (a teaser headline of 12 to 15 words ending in "?" is a teaser), and one such line, the kind's default (a site's
+headlines run longer: a list holding one of 12 words was no list, and its marker was suggested as a `line` rule)."""
+RELATED_LIST = TruncateRule.model_construct(id="repeated", kind="truncate", markers=("-",), **TRUNCATE_LIST)
+"""The judge of a list after a line (`section_headings`), and of the text a suggested `truncate` rule needs before its
+marker (`suggest._After`)."""
 
 def _headlines(line: str, timeout: float) -> list[str]:
     """The headline segments of a ticker-like `line` (none when its scan outlasts `timeout`: a line
@@ -227,7 +236,8 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
     `texts` and a `published` day, also the ticker lines and lists made of the day's headlines. The page's own title
     (`title_line`: the line a text opens with, or the first under a site's header) goes only in a unit learned as an
     opening (a site's header): a headline found in the lists of the day's stories of other pages is not, alone or
-    with the headline under it (those lists hold the pair too)."""
+    with the headline under it (those lists hold the pair too). With `texts`, a section heading of the article stays
+    (`section_headings`)."""
     found: set[int] = set()
     nonblank = [i for i, key in enumerate(keys) if key is None or key]
     opening = title_line(source, keys, learned)
@@ -250,7 +260,29 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
         for a, b in pairwise(nonblank):
             if headline[a] and headline[b]:  # a list of them; a lone one may be the article's title
                 found.update({a, b} - {title})
+    if texts is not None:
+        found -= section_headings(texts, nonblank, found, opening)
     return sorted(found)
+
+
+HEADING_WORDS = 8
+"""A line of at most this many words that does not end like a sentence reads as a heading (`section_headings`)."""
+
+
+def section_headings(texts: list[str], nonblank: list[int], found: set[int], opening: int | None) -> set[int]:
+    """The lines of `found` that head a section of article text: each reads as a heading (`HEADING_WORDS` words at
+    most, no sentence end), stands alone between two non-blank lines (`nonblank`) outside `found`, the article's
+    text above it (not its title, `opening`) and a section under it that differs from page to page, and heads no list
+    to the end (`RELATED_LIST`: a related list drawn from a pool). cafaitgenre.org's "Pour aller plus loin" over an
+    article's own reading list (5 of its 16 pages) went as boilerplate; a heading over the same list or share links
+    on each page still goes with them, and so does a learned list's last line over the article."""
+    alone = [i for above, i, below in zip(nonblank, nonblank[1:], nonblank[2:])
+             if i in found and above not in found and above != opening and below not in found
+             and word_count(texts[i]) <= HEADING_WORDS and not ends_sentence(texts[i])]
+    if not alone:
+        return set()
+    lists = RELATED_LIST._lists_after(View("\n".join(texts), []), 0)
+    return {i for i in alone if not (lists[i] and len(nonblank) - bisect_right(nonblank, i) >= 2)}
 
 
 class LineCounts:

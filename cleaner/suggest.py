@@ -45,8 +45,8 @@ from typing import Any
 import regex
 import yaml
 
-from .boilerplate import (LONG_WORDS, boilerplate_lines, counted_text, document_counts, learning_keys, title_line,
-                          unit_hash)
+from .boilerplate import (LONG_WORDS, RELATED_LIST, TRUNCATE_LIST, boilerplate_lines, counted_text, document_counts,
+                          learning_keys, title_line, unit_hash)
 from .checks import joining_checker
 from .config import Config
 from .dates import DATE_PATTERN
@@ -54,7 +54,6 @@ from .dedup.cluster import Deduplicator
 from .io.readers import read_inputs
 from .kinds import KINDS, Context, Rule
 from .kinds.shape import shape_ids
-from .kinds.truncate import TruncateRule
 from .models import Document
 from .packs import RulePackError, load_pack_text, load_rules
 from .pipeline import dedup_params
@@ -73,13 +72,6 @@ MAX_EXAMPLES = 3
 KEEP_CANDIDATES = 8
 TRUNCATE_SHARE = 0.8
 """A line becomes a `truncate` marker when in this share of its documents a list follows it to the end."""
-TRUNCATE_LIST = {"max_prose_lines": 1, "prose_words": 16}
-"""What a suggested `truncate` rule allows after its marker: prose is 16 words or more, as the shipped
-generic.related-list reads it (a teaser headline of 12 to 15 words ending in "?" is a teaser), and one such line, the
-kind's default (a site's headlines run longer: a list holding one of 12 words was no list, and its marker was
-suggested as a `line` rule)."""
-_LIST = TruncateRule.model_construct(id="suggested", kind="truncate", markers=("-",), **TRUNCATE_LIST)
-"""A suggested `truncate` rule's judgement of a list and of the text before its marker (`_After`)."""
 
 
 def shape(line: str) -> str | None:
@@ -223,7 +215,7 @@ class _Survey:
         lines = text.split("\n")
         view = View(text, [])
         keys = learning_keys(view)
-        marked = boilerplate_lines(source, keys, self.learned)
+        marked = boilerplate_lines(source, keys, self.learned, lines)
         boiler = set(marked)
         title = title_line(source, keys, self.learned)
         if title is not None and title not in boiler:
@@ -284,7 +276,7 @@ class _After:
 
     def __init__(self, view: View, marked: set[int]):
         self.view, self.texts = view, [line.text.strip() for line in view.lines]
-        self.start, self.lists = _LIST._article_start(view), _LIST._lists_after(view, 0)
+        self.start, self.lists = RELATED_LIST._article_start(view), RELATED_LIST._lists_after(view, 0)
         self.nonblank = [i for i, text in enumerate(self.texts) if text]
         self.keyed = [i for i, key in enumerate(view.keys) if key is None or key]
         self.marked = marked
@@ -313,7 +305,7 @@ class _After:
             sentences = _SENTENCE_START.split(self.texts[self.nonblank[k]])
             for n in range(len(sentences) - 1, -1, -1):
                 before = "\n".join([" ".join(sentences[n:]), *lines])
-                if _LIST._enough(before):
+                if RELATED_LIST._enough(before):
                     return "\n".join([before, *(self.texts[j] for j in self.nonblank[first:])]), before
             lines.insert(0, self.texts[self.nonblank[k]])
         return None

@@ -524,6 +524,27 @@ def test_a_recurring_quotation_is_article_text_neither_learned_nor_suggested(tmp
     assert [(r["kind"], r.get("phrases")) for r in rules] == [("line", [FOOTER])], rules
 
 
+PROSE = "Le conseil municipal a voté mardi soir le plan présenté par le maire, après un long débat sur le budget."
+
+
+@pytest.mark.parametrize("lines, learned, gone", [
+    (["Titre", "Un paragraphe.", "Pour aller plus loin", PROSE, PROSE.upper()], [2], []),
+    (["Titre", "Pour aller plus loin", "Un paragraphe.", "Un autre."], [1], [1]),
+    (["Titre", "Un paragraphe.", "Pour aller plus loin", "Un autre.", "Le dernier."], [2, 3], [2, 3]),
+    (["Titre", "Le texte.", "Partie 1 : Introduction", "Partie 2 : La suite", "Sa suite."], [2, 3], [2, 3]),
+    (["Titre", "Un paragraphe.", "Le site recrute des journalistes.", "Un autre."], [2], [2]),
+    (["Titre", "Un paragraphe.", "Pour aller plus loin"], [2], [2])])
+def test_a_learned_heading_stays_only_alone_between_lines_not_learned(lines, learned, gone):
+    """A heading (8 words at most, no sentence end) between two lines not learned stays; one under the page's title,
+    over a learned line or a list to the end, a learned list's last line, a sentence, or a text's last line goes."""
+    from cleaner.boilerplate import boilerplate_lines
+
+    keys = [line.lower() for line in lines]
+    hashes = frozenset(unit_hash("src", keys[i]) for i in learned)
+    pairs = frozenset(unit_hash("src", f"{keys[i]}\n{keys[i + 1]}") for i in learned if i + 1 in learned)
+    assert boilerplate_lines("src", keys, hashes | pairs, lines) == gone
+
+
 @pytest.mark.parametrize("line, quotation", [
     ("“Hatizoregi kurwira kodzero,” akadaro Mutungamiri.", True), ("« Lire aussi » : la suite", True),
     ("Il a dit « nous tiendrons nos engagements » hier.", True), ('Accueil | "Sport" | Culture | Économie', False),
