@@ -207,6 +207,9 @@ class _Survey:
         """The learned lines that title a page (`title_line`: under a site's header if any) where the run keeps them,
         and the shapes (`shape`) of the lines that title a page but for a label's value (`_labelled`): "Revue de
         presse du <<date>>" titled each page, and its `regex` took every title."""
+        self.kept: set[tuple[str, str]] = set()
+        """The lines learned on their own that the run keeps on some page (a page's title, an article's section
+        heading: `boilerplate.section_headings`): a `line` rule would take them there."""
         self.keep: dict[str, list[str]] = defaultdict(list)
 
     def add(self, source: str, text: str) -> None:
@@ -243,6 +246,8 @@ class _Survey:
         for i, line in enumerate(lines):
             if i in boiler:
                 continue
+            if keys[i] and unit_hash(source, keys[i]) in self.learned:
+                self.kept.add((source, keys[i]))
             form = keys[i] is not None and shape(line)
             if form and unit_hash(source + SHAPE_SOURCE, line_key(form) or form) in self.learned:
                 found = self.shapes[source, form]
@@ -375,7 +380,7 @@ def _candidates(survey: _Survey, frequent: dict[int, tuple[int, int]],
             rule = {"kind": "block", "what": f"run of {len(keys)} lines", "lines": list(texts[0]),
                     "remove": ["\n".join(t) for t in texts]}
         candidates.append((source, rule))
-    taken = covered | markers | survey.titles
+    taken = covered | markers | survey.titles | survey.kept
     for (source, key), found in sorted(survey.lines.items()):
         docs = frequent.get(unit_hash(source, key), (0, 0))[0]
         if (source, key) not in taken and docs >= min_docs:

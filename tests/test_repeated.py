@@ -524,6 +524,32 @@ def test_a_recurring_quotation_is_article_text_neither_learned_nor_suggested(tmp
     assert [(r["kind"], r.get("phrases")) for r in rules] == [("line", [FOOTER])], rules
 
 
+RELATED = ["Nos articles similaires", "Les élections régionales en cinq questions", "Le budget de la ville adopté",
+           "Une nouvelle ligne de tramway en 2026"]
+
+
+def test_a_section_heading_over_differing_text_stays_and_one_over_the_same_list_goes(tmp_path, in_process):
+    """cafaitgenre.org's "Pour aller plus loin" heads each article's own reading list on 5 of its 16 pages: it went as
+    `repeated` and `rules suggest` made it a `line` rule (a QA pass). A learned heading between lines that are not
+    learned stays (6 pages); one under the footer (2 pages) or over the same list on each page goes, and no `line`
+    rule is suggested for a heading the run keeps somewhere."""
+    articles = _articles(12)
+    reading = ["Pour aller plus loin"]
+    docs = [{"id": f"h{i:02d}", "url": f"https://lectures.example/{i}",
+             "text": "\n\n".join([articles[i][0][:50], articles[i][0], *(reading if i < 6 else []), *articles[i][1:],
+                                   "\n".join(RELATED), FOOTER, *(reading if i in (6, 7) else [])])
+             + ("\n" + "\n".join(f"{a[0][:40]}…" for a in articles[i - 2 : i]) if i in (6, 7) else "")}
+            for i in range(12)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    corpus = _run([path], tmp_path / "run", learn_boilerplate=True)
+    assert [i for i, rec in corpus.items() if "Pour aller plus loin" in rec["text"]] == [f"h0{i}" for i in range(6)]
+    assert not any(line in rec["text"] for rec in corpus.values() for line in [*RELATED, FOOTER]), corpus
+    rules = _suggested(tmp_path, docs, in_process)
+    assert not any("Pour aller plus loin" in str(r) for r in rules), rules
+    assert ("block", RELATED) in [(r["kind"], r.get("lines")) for r in rules], rules
+
+
 PROSE = "Le conseil municipal a voté mardi soir le plan présenté par le maire, après un long débat sur le budget."
 
 
