@@ -44,7 +44,7 @@ from urllib.parse import urldefrag, urljoin
 import regex
 
 from .config import Config
-from .dates import LATEST, given_date
+from .dates import DATE_PATTERN, LATEST, TIME_PATTERN, WEEKDAYS, given_date
 from .io.decoding import TAG, not_html, repair
 from .models import ARCHIVED, Cleaned, Document, Rejected, given_field, url_host
 from .report import counted, summary_of
@@ -2538,24 +2538,41 @@ def _unlabelled_author(tree: Any, extracted: dict[str, Any], asides: Callable[[]
 def _auteur_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
     """The byline trafilatura would read from an element whose class has the French word `auteur` (`_AUTEUR`), as it
     reads one of class `author`, outside the page's comments, citing blocks and frames (`_unframed_author`), less
-    handles, if `page_author` takes it: TÊTU's `<span class="post_auteur_infos">par <a href="…/author/jpatinier/">Jérémy
-    Patinier</a> le 31 janvier 2017</span>`, with no meta author and no `rel="author"`, gave no author (a QA pass).
-    None on a page without such an element."""
+    handles, if `page_author` takes it for a name (`_name_like`): TÊTU's `<span class="post_auteur_infos">par <a
+    href="…/author/jpatinier/">Jérémy Patinier</a> le 31 janvier 2017</span>`, with no meta author and no
+    `rel="author"`, gave no author (a QA pass). None on a page without such an element."""
     if not tree.xpath(_AUTEUR, namespaces=_EXSLT):
         return None
     name = _unhandled(tree, _unframed_author(tree, asides, _auteur_byline))
-    return name if name and page_author(name, extracted.get("sitename"), extracted.get("language")) else None
+    author = page_author(name, extracted.get("sitename"), extracted.get("language")) if name else None
+    return name if author and _name_like(author) else None
+
+
+def _name_like(author: str) -> bool:
+    """Whether each of `author`'s names ("; ") is two words or more, capitalised but for `NAME_PARTICLES`: an
+    `_AUTEUR` element holds a post's labels as well as its byline, and "Publié", "Lecture" or "Jean Dupont dans
+    Actualités" were the author (a review)."""
+    return all(len(words := name.split()) >= 2 and all(word[:1].isupper() or word.casefold() in NAME_PARTICLES
+                                                          for word in words) for name in author.split("; "))
 
 
 _AUTEUR = "//*[re:test(@class, '(^|[\\s_-])auteur($|[\\s_-])', 'i')]"
 """An element whose class has the word `auteur`, whole or between hyphens or underscores (`post_auteur_infos`,
 `date-auteur`), not within another (a commenter's `comment-author-ghbauteur`) nor `auteurs` (a list of a site's
 authors)."""
+_AUTEUR_LABELS = regex.compile(
+    rf"(?i:(?:\b(?:publié|rédigé|posté|écrit|mise?[^\S\n]+à[^\S\n]+jour|modifié)e?s?[^\S\n]+)?(?:le[^\S\n]+)?"
+    rf"(?:(?:{WEEKDAYS})[^\S\n]+)?{DATE_PATTERN}{TIME_PATTERN}"
+    r"|\b(?:temps[^\S\n]+de[^\S\n]+)?lecture[^\S\n]*:[^|]*|[^\S\n]+dans[^\S\n]+.*)")
+"""What an `_AUTEUR` element writes beside the author's name, which is none of it: a date stamp and its label
+("Publié le 21/03/2014", "Rédigé le 21 mars 2014 à 10h05"), a reading time ("Lecture : 5 minutes") and the post's
+section after the name ("Posté par Jean Dupont dans Actualités")."""
 
 
 def _auteur_byline(page: Any) -> str | None:
     """The byline trafilatura's `extract_author` reads from `page` (a copy, pruned), its XPaths `_AUTEUR`'s: the
-    first such element's text of under 120 characters, normalised as its author's (a lead kept, `page_author`'s)."""
+    first such element's text of under 120 characters, without its labels (`_AUTEUR_LABELS`), normalised as its
+    author's (a lead kept, `page_author`'s)."""
     from lxml.etree import XPath
     from trafilatura.htmlprocessing import prune_unwanted_nodes
     from trafilatura.metadata import extract_metainfo, normalize_authors
@@ -2563,7 +2580,8 @@ def _auteur_byline(page: Any) -> str | None:
 
     byline = extract_metainfo(prune_unwanted_nodes(page, AUTHOR_DISCARD_XPATHS),
                               [XPath(_AUTEUR, namespaces=_EXSLT)], len_limit=120)
-    return normalize_authors(None, byline) if byline else None
+    byline = _AUTEUR_LABELS.sub(" ", byline) if byline else None
+    return normalize_authors(None, byline) if byline and byline.strip() else None
 
 
 def _unframed_author(tree: Any, asides: Callable[[], list[Any]], read: Callable[[Any], str | None] | None = None,

@@ -1309,11 +1309,19 @@ UNSIGNED = ARTICLE.replace('<meta name="author" content="Amina Berrada">', "")
     ('<div class="comment"><p class="auteur">Marc Petit</p></div>', None),
     ('<ul class="auteurs"><li>Marc Petit</li></ul>', None),
     ('<aside class="sidebar"><p class="auteur">Par Marc Petit</p></aside>', None),
+    # its labels, dates and section are no name (a review)
+    ('<div class="info-auteur">Publié le 21/03/2014</div>', None),
+    ('<div class="info-auteur">Rédigé le 21 mars 2014 à 10h05</div>', None),
+    ('<div class="info-auteur">Lecture : 5 minutes</div>', None),
+    ('<div class="info-auteur">Temps de lecture : 5 min</div>', None),
+    ('<div class="info-auteur">Posté par Jean Dupont dans Actualités</div>', "Jean Dupont"),
+    ('<div class="info-auteur">Publié le lundi 21 mars 2014 à 10h05 par Jean Dupont</div>', "Jean Dupont"),
 ])
 def test_a_byline_of_a_french_class_names_the_author(byline, author):
     """trafilatura reads an element of class `author`, not `auteur`: TÊTU's `<span class="post_auteur_infos">`, with no
     meta author and no `rel="author"`, gave none (found by a QA pass). The class word `auteur` (whole, or between
-    hyphens or underscores) is read as `author` is, outside the comments and the page's frames. The byline is outside
+    hyphens or underscores) is read as `author` is, outside the comments and the page's frames; its date stamp,
+    reading time and section go, and what is left is an author only if it reads as a name. The byline is outside
     the article, as theirs: no rule lifts it from the text."""
     page = UNSIGNED.replace("<article>", f"<div class='entry-meta'>{byline}</div><article>")
     out = extract_html(_doc(page), CONFIG)
