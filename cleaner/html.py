@@ -182,7 +182,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _classed_dropped(tree, drops)
             _buttons_dropped(tree, drops)
             _spans_unclassed(tree)
-            _link_paragraphs_unlinked(tree)
+            _link_paragraphs_unlinked(tree, doc.url)
             _articles_joined(tree)
         found = tree is not None and _extracted(tree, doc.url)
     except (LxmlError, ValueError) as exc:
@@ -1448,24 +1448,61 @@ def _spans_unclassed(tree: Any) -> None:
             span.attrib.pop("id", None)
 
 
-def _link_paragraphs_unlinked(tree: Any) -> None:
-    """The page without the link of each paragraph that is one link and reads as prose (`_link_prose`) standing between
-    prose paragraphs (`_between_prose`), its text kept: trafilatura drops a `<p>` whose single link holds over 100
-    characters and 90 % of its text, and a short `<p>` mostly a link (its `link_density_test`), so a post citing its
-    sources in linked sentences lost them in silence ("Deuxième jour.", "La défense de Sony … à cet égard :" over the
-    quotation it introduces; 15 paragraphs of a cafaitgenre.org post, found by a QA pass). Link lists stay links:
-    related articles as runs of such paragraphs, a "Lire aussi" link after the article, a title without a sentence's
-    end. Decided before any link goes, so that one dropped makes no prose neighbour of another."""
-    found = ((paragraph, _link_prose(paragraph)) for paragraph in tree.xpath("//body//p[.//a]"))
+def _link_paragraphs_unlinked(tree: Any, url: str | None = None) -> None:
+    """The page without the link of each paragraph that is one link to another site and reads as prose (`_link_prose`)
+    standing between prose paragraphs (`_between_prose`), its text kept: trafilatura drops a `<p>` whose single link
+    holds over 100 characters and 90 % of its text, and a short `<p>` mostly a link (its `link_density_test`), so a
+    post citing its sources in linked sentences lost them in silence ("Deuxième jour.", "La défense de Sony … à cet
+    égard :" over the quotation it introduces; 15 paragraphs of a cafaitgenre.org post, found by a QA pass, each
+    linking another site). Link lists stay links: related articles as runs of such paragraphs or as links to the
+    page's own site (`_page_host`, of the page's `url` or its canonical link), a "Lire aussi" link after the article,
+    a title without a sentence's end, a tag, a label or a footnote. Decided before any link goes, so that one dropped
+    makes no prose neighbour of another."""
+    host = _page_host(tree, url)
+    found = ((paragraph, _link_prose(paragraph, host)) for paragraph in tree.xpath("//body//p[.//a]"))
     links = {paragraph: link for paragraph, link in found if link is not None}
     for link in [link for paragraph, link in links.items() if _between_prose(paragraph, links)]:
         link.drop_tag()
 
 
-def _link_prose(paragraph: Any) -> Any | None:
-    """The link of a `<p>` that is one link (`_sole_link`) and reads as prose (`_prose_like`), else None."""
+def _link_prose(paragraph: Any, host: str | None) -> Any | None:
+    """The link of a `<p>` that is one link (`_sole_link`) off the page's `host` (`_cited_link`) and reads as prose
+    (`_prose_like`) of `LINK_PROSE_WORDS` or more, no label's nor footnote's (`LINK_LABEL_PARAGRAPH`), else None."""
     text = _element_text(paragraph)
-    return _sole_link(paragraph, text) if _prose_like(text) else None
+    if not _prose_like(text) or len(text.split()) < LINK_PROSE_WORDS or LINK_LABEL_PARAGRAPH.match(text):
+        return None
+    link = _sole_link(paragraph, text)
+    return link if link is not None and _cited_link(link, host) else None
+
+
+LINK_PROSE_WORDS = 2
+"""The fewest words of a paragraph of one link that is the article's: "Deuxième jour." and "Ou encore :" are
+(cafaitgenre.org's, fr-pages), "Politique." is a tag."""
+LINK_LABEL_PARAGRAPH = regex.compile(
+    r"\[\d+\]|[^\W\d_]+[^\S\n]*:|(?i:voir|lire|regarder|écouter|see|read|watch|view)\b")
+"""The start of a paragraph of one link that is no prose of the article: a footnote ("[1] Rapport de …"), a label of one
+word ("Source : Le Monde.", "Vidéo : …", a related title's "Municipales : …") and a call to follow it ("Voir la
+vidéo.", "Lire la suite", "Watch the video") (a review)."""
+TAG_LINK = regex.compile(r"/(?:tags?|category|categories|categorie|catégorie|rubrique)/", regex.IGNORECASE)
+"""A link's path to a tag's or a category's page, which a tag list or a post's section links to."""
+
+
+def _cited_link(link: Any, host: str | None) -> bool:
+    """Whether `link` points to another site than the page's `host` (neither host under the other's: `www.` aside,
+    `video.lemonde.fr` is `lemonde.fr`'s), as a source cited is: a relative link is the page's site, and where the page
+    names no host any other is another's; a tag's or a category's (`rel="tag"`, `TAG_LINK`) is none."""
+    href = link.get("href") or ""
+    target = url_host(href) if "//" in href else None
+    if not target or "tag" in (link.get("rel") or "").split() or TAG_LINK.search(href):
+        return False
+    return not host or not (target == host or target.endswith("." + host) or host.endswith("." + target))
+
+
+def _page_host(tree: Any, url: str | None) -> str | None:
+    """The host of the page's `url` (`models.url_host`), else of its canonical link or first `og:url`, if any."""
+    addresses = [url] if url else tree.xpath("//head/link[@rel='canonical']/@href | "
+                                             "//head/meta[@property='og:url']/@content")
+    return next((host for address in addresses if (host := url_host(address.strip()))), None)
 
 
 def _prose_like(text: str) -> bool:

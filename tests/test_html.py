@@ -3258,6 +3258,48 @@ def test_a_list_of_links_between_prose_stays_out(links):
     assert extract_html(_doc(page), CONFIG).text.splitlines() == ["Les pluies", *PARAGRAPHS]
 
 
+RELATED = ("Pourquoi les impôts locaux augmentent-ils autant cette année dans les grandes villes de France et que "
+           "peut-on y faire ?")
+
+
+SITE = "https://www.lejournal.fr/budget"
+"""The address of a page whose links `_linked` makes point to another site."""
+
+
+@pytest.mark.parametrize(("links", "url"), [
+    # related articles on the page's own site, absolute, relative or under the canonical link's host
+    (_linked(RELATED), "https://exemple.org/impots"),
+    ("".join(_linked(f"{PROSE[n]} {PROSE[2]}").replace("https://exemple.org/source", f"/{n}") for n in range(2)), SITE),
+    (_linked(RELATED), None),
+    # a footnote, a tag's or a category's link, a tag, a label, a call to follow the link, to another site
+    (_linked("[1] Rapport de la chambre régionale des comptes sur la gestion de la commune, exercices 2015 à 2019, "
+             "publié en 2020."), SITE),
+    (_linked("Politique."), SITE),
+    (_linked("Voir la vidéo."), SITE),
+    (_linked("Source : Le Monde."), SITE),
+    (_linked(RELATED).replace("<a ", "<a rel='tag' "), SITE),
+    (_linked(RELATED).replace("/source", "/category/elus"), SITE),
+])
+def test_a_link_paragraph_to_the_site_or_of_no_prose_stays_out(links, url):
+    """A paragraph of one link between prose is the article's as a source cited in a sentence: to another site than
+    the page's (its URL's host, else its canonical link's), of two words or more, and no footnote, tag, label or
+    call ("Voir la vidéo."): related articles, a tag and footnotes came in (a review)."""
+    head = "<head><link rel='canonical' href='https://www.exemple.org/budget'></head>" if url is None else ""
+    page = (f"<html>{head}<body><article><h1>Les pluies</h1><p>{PARAGRAPHS[0]}</p>{links}<p>{PARAGRAPHS[1]}</p>"
+            f"<p>{PARAGRAPHS[2]}</p></article></body></html>")
+    assert extract_html(_doc(page, url=url), CONFIG).text.splitlines() == ["Les pluies", *PARAGRAPHS]
+
+
+def test_a_link_paragraph_to_another_site_between_prose_keeps_its_text():
+    """A page's address, or its canonical link, names its site: a paragraph of one link to another site is a source
+    cited, and keeps its text."""
+    page = (f"<html><head><link rel='canonical' href='{SITE}'></head><body><article><h1>Les pluies</h1>"
+            f"<p>{PARAGRAPHS[0]}</p>{_linked(LINKED[1])}<p>{PARAGRAPHS[1]}</p></article></body></html>")
+    for url in (SITE, None):
+        assert extract_html(_doc(page, url=url), CONFIG).text.splitlines() == [
+            "Les pluies", PARAGRAPHS[0], LINKED[1], PARAGRAPHS[1]]
+
+
 def test_a_link_paragraph_without_prose_after_it_stays_out():
     """A paragraph of one link after the article, over its share bar, is no paragraph between prose: it stays out."""
     page = (f"<html><body><article><h1>Les pluies</h1>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}{_linked(LINKED[0])}"
