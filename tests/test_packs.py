@@ -1086,6 +1086,16 @@ def test_the_compiled_patterns_kept_for_reuse_are_bounded_by_their_size():
     assert check_pattern(last.pattern) is last  # the most recent is still kept
 
 
+def test_a_user_pattern_at_the_bound_fits_beside_the_shipped_packs_patterns(monkeypatch):
+    """`CACHE_SIZE`'s docstring said five user patterns at `MAX_SIZE` fill the cache, with the shipped packs' taking
+    most of it (a review): one fits beside them, and they take over half."""
+    from cleaner.kinds import patterns
+
+    monkeypatch.setattr(patterns, "_CACHE", patterns._Cache(1024, patterns.CACHE_SIZE))
+    load_rules(Config.load())
+    assert patterns.CACHE_SIZE / 2 < patterns._CACHE.held <= patterns.CACHE_SIZE - patterns.MAX_SIZE
+
+
 def test_a_pack_whose_patterns_add_up_to_over_the_pack_bound_is_refused_at_the_rule_that_tips_it():
     """Each pattern is bounded by `MAX_SIZE`, but a pack's rules hold their patterns together: 20 rules at the
     bound took 360 MB to check, and a 16 MB service request could carry thousands. A pack's patterns add up to

@@ -43,17 +43,18 @@ never an update stamp (`dates.PLACE_PATTERN`): four byline rules would each have
 
 MAX_SIZE = 100_000
 """The largest size (see `scan_pattern`) a pattern may compile into: `regex` takes ~0.1 s and ~25 MB to
-compile 100,000 (`x{100000}`), 0.8 s and 260 MB a million, and runs out of 2 GB at ten million. The
-largest shipped pattern (`generic.comment-thread`, as the whole lines it runs as) is 13,202."""
+compile 100,000 (`x{100000}`), 0.8 s and 260 MB a million, and runs out of 2 GB at ten million. The largest
+shipped pattern is a small part of it (README's "A pattern cannot exhaust memory" gives its size as measured)."""
 
 CACHE_SIZE = 5 * MAX_SIZE
-"""The summed size of the compiled patterns kept for reuse (see `_Cache`): all the shipped packs' come to
-about 320,000 (each pattern checked, and compiled again by `regex` where `re` cannot read it), and five
-user patterns at `MAX_SIZE` (~25 MB each with `regex`) fill it: ~125 MB at most."""
+"""The summed size of the compiled patterns kept for reuse (see `_Cache`): ~125 MB at most with `regex` (~25 MB a
+pattern at `MAX_SIZE`). The shipped packs' patterns (each checked, and compiled again by `regex` where `re` cannot
+read it) take most of it, as README's "A pattern cannot exhaust memory" measures: a user pattern at `MAX_SIZE`
+fits beside them, and more push the least recently used out."""
 
 PACK_SIZE = 5 * MAX_SIZE
-"""The summed size of one pack's patterns (see `pack_budget`): the largest shipped pack, fr.yaml, comes to about
-71,000, and all of them together to about 152,000; a pack at the bound compiles to ~130 MB with `regex`."""
+"""The summed size of one pack's patterns (see `pack_budget`), several times the largest shipped pack's (README's
+"A pattern cannot exhaust memory" measures them); a pack at the bound compiles to ~130 MB with `regex`."""
 
 Flag = Literal["ignorecase", "multiline", "dotall"]
 _FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
