@@ -13,7 +13,7 @@ the file and the record number (warcio itself stops silently there, so both are 
 members of a file of a member a record, naming the records they held, and the records after them are read from the
 next member that reads; in plain data (a `.warc`, or one gzip stream's), junk or a damaged header block is one
 rejection, the records after it read from the next WARC header. A document whose record is not followed by a blank line (a wrong
-Content-Length, which warcio only mentions on stderr) is kept, flagged; in plain data, cut where its block holds the end
+Content-Length, which warcio only mentions on stderr) is kept, flagged; in a `.warc`, cut where its block holds the end
 of the record and the next one's header, which is read from there (`_Watched`).
 """
 
@@ -24,6 +24,7 @@ import gzip
 import os
 import re
 import zlib
+from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from functools import partial
 from itertools import islice
@@ -67,22 +68,22 @@ def read_warc(path: Path, config: Config, stats: ReadStats) -> Iterator[Item]:
         return
     try:
         with fh:
-            yield from _resumed(fh, fh, os.fstat(fh.fileno()).st_size, path, config, stats, handled)
+            yield from _resumed(fh, os.fstat(fh.fileno()).st_size, path, config, stats, handled)
     except ArchiveLoadFailed:  # `_read` lets through only warcio's refusal of one gzip stream
         with gzip.open(path) as fh:
-            yield from _resumed(fh, _Pieces(fh), None, path, config, stats, handled)
+            yield from _resumed(_Pieces(fh), None, path, config, stats, handled)
     except OSError as exc:  # a seek or a read of the file itself, past warcio (it ended the run: `cleaner: [Errno 22]`)
         yield bad(None, f"{name_text(path)}: unreadable after record {handled[0]}: {exc.strerror or exc}")
 
 
-def _resumed(fh: BinaryIO, stream: BinaryIO | _Pieces, size: int | None, path: Path, config: Config, stats: ReadStats,
+def _resumed(stream: BinaryIO | _Pieces, size: int | None, path: Path, config: Config, stats: ReadStats,
              handled: list[int]) -> Iterator[Item]:
-    """The documents `_read` gives of `stream`, read from `fh` (the file, or its one gzip stream when `size` is None),
-    read on from where it stops past damage: the next gzip member that reads, or the next WARC header (`_read`)."""
+    """The documents `_read` gives of `stream` (the file, or its one gzip stream when `size` is None), read on from
+    where it stops past damage: the next gzip member that reads, or the next WARC header (`_read`)."""
     at: int | None = 0
     first = 1  # the records before `handled[0]` are read again, not given, when one gzip stream is read anew
     while at is not None:
-        fh.seek(at)
+        stream.seek(at)
         at = yield from _read(stream, size, path, config, stats, handled, first)
         first = handled[0] + 1
 
@@ -139,34 +140,71 @@ class _Records(ArchiveIterator):
 class _Pieces:
     """A gzip stream whose `read(n)` gives what one step of decompression has (`read1`), not `n` bytes:
     `GzipFile.read(n)` gathers them first, and on a file cut short it raised before handing over what it
-    had gathered, so the whole records of the last block warcio asked for (16 KB) were lost."""
+    had gathered, so the whole records of the last block warcio asked for (16 KB) were lost. It seeks back over the
+    last `KEPT_BACK` bytes it gave from memory: `GzipFile.seek` back decompresses from the start, and reading on past
+    damage, once for each, made a file of damaged records quadratic."""
 
     def __init__(self, fh: gzip.GzipFile) -> None:
         self._fh = fh
+        self._kept: deque[bytes] = deque()  # the last bytes read from `fh`, at least `KEPT_BACK` of them
+        self._kept_size = 0
+        self._again = b""  # what a seek back gives again before reading `fh` on
 
     def read(self, size: int = -1) -> bytes:
         """Up to `size` bytes (all that is left when negative); b"" at the end."""
-        return self._fh.read1(size) if size >= 0 else self._fh.read()
+        if self._again:
+            data = self._again if size < 0 else self._again[:size]
+            self._again = self._again[len(data):]
+            return data
+        data = self._fh.read1(size) if size >= 0 else self._fh.read()
+        self._kept.append(data)
+        self._kept_size += len(data)
+        while self._kept_size - len(self._kept[0]) >= KEPT_BACK:
+            self._kept_size -= len(self._kept.popleft())
+        return data
 
     def tell(self) -> int:
         """Where reading is in the decompressed data: warcio's offsets are theirs, as reading goes on from one."""
-        return self._fh.tell()
+        return self._fh.tell() - len(self._again)
 
+    def seek(self, at: int) -> None:
+        """Reading moved to byte `at` of the decompressed data: from memory when it is among the bytes kept."""
+        back = self._fh.tell() - at
+        if 0 < back <= self._kept_size:
+            self._again = b"".join(self._kept)[-back:]
+        else:
+            self._again = b""
+            self._fh.seek(at)
+
+
+KEPT_BACK = 1 << 22
+"""How many of the last bytes of one gzip stream read are kept to seek back over (`_Pieces`): more than warcio reads
+past the start of a header block it cannot read, but for a junk line longer than that."""
 
 _BOUNDARY = re.compile(rb"\r\n\r\nWARC/1\.[01]\r\n")
 """The end of a WARC record and the header line of the next."""
 
+_HEADER_BLOCK = re.compile(rb"WARC/1\.[01]\r?\n(?:[^\r\n:]+:[^\r\n]*\r?\n)+\r?\n")
+"""A WARC header block: its header line, then its fields (`Name: value`), then a blank line."""
+
+_CONTENT_LENGTH = re.compile(rb"^Content-Length:[ \t]*(\d+)[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
+
+_BLANK_OR_END = re.compile(rb"\r?\n\r?\n|[\r\n]*\Z")
+"""What follows a record's block in the next 4 bytes: a blank line, or the data's end (blank lines at most)."""
+
 
 class _Watched:
-    """A record's block as `_document` reads it (warcio's `LimitReader`), in plain data (a `.warc`, or one gzip
-    stream's data), cut where it holds the end of a record and the next one's header (`_BOUNDARY`) when its
-    Content-Length is wrong (`wrong`: no blank line after it, or the data end before it): a Content-Length too long
+    """A record's block as `_document` reads it (warcio's `LimitReader`) from a `.warc`, cut where it holds the end of
+    a record and the next one's header (`_BOUNDARY`, where a record starts: `_a_record_at`) when its Content-Length is
+    wrong (no blank line at the end it gives, or the data end before it: `_ends_a_record`): a Content-Length too long
     read the next records as its page, or lost them, and every record after them, when it ran past the file's end.
-    `cut`: where the next record starts in the data, once cut there."""
+    `fh` is the file warcio reads, looked at ahead and put back where it was. `cut`: where the next record starts in
+    the data, once cut there."""
 
-    def __init__(self, stream: Any, at: int, wrong: Callable[[], bool]) -> None:
-        self._stream, self._at, self._wrong = stream, at, wrong  # `at`: where the next byte read is in the data
-        self._tail, self._looked = b"", False
+    def __init__(self, stream: Any, fh: BinaryIO, size: int, at: int, end: int) -> None:
+        self._stream, self._fh, self._size = stream, fh, size
+        self._at, self._end = at, end  # `at`: where the next byte read is in the data; `end`: where the block ends
+        self._tail, self._right = b"", None  # `_right`: whether the Content-Length is, once looked at
         self.cut: int | None = None
 
     @property
@@ -179,67 +217,104 @@ class _Watched:
         if self.cut is not None:
             return b""
         data = self._stream.read(size)
-        seen = self._tail + data
-        if not self._looked and (found := _BOUNDARY.search(seen)):
-            self._looked = True  # looked at once: a block holding a WARC file holds many, its Content-Length right
-            if self._wrong():
-                self.cut = self._at - len(self._tail) + found.start() + 4
+        seen, start = self._tail + data, self._at - len(self._tail)
+        for found in _BOUNDARY.finditer(seen):
+            if found.end() <= len(self._tail):  # looked at with the bytes before
+                continue
+            if self._right is None:  # looked at once: a block holding a WARC file holds many, its Content-Length right
+                self._right = _ends_a_record(self._fh, self._size, self._end)
+            if self._right:
+                break
+            if _a_record_at(self._fh, self._size, start + found.start() + 4):
+                self.cut = start + found.start() + 4
                 data = data[: max(found.start() - len(self._tail), 0)]
+                break
         self._tail, self._at = seen[-len(_BOUNDARY.pattern):], self._at + len(data)
         return data
 
 
-def _watched(record: ArcWarcRecord, records: ArchiveIterator, path: Path, size: int | None) -> _Watched | None:
-    """`record`'s block made a `_Watched` one when read from plain data (not a gzip member a record, whose damage is
-    found by its members) and of a Content-Length, None otherwise."""
-    if records.reader.decompressor is not None or not isinstance(record.raw_stream, LimitReader):  # or no length
+def _watched(record: ArcWarcRecord, records: ArchiveIterator, size: int | None) -> _Watched | None:
+    """`record`'s block made a `_Watched` one when read from a `.warc` (of `size` bytes) and of a Content-Length, None
+    otherwise: a file of a gzip member a record finds damage by its members, and one gzip stream is not looked at
+    ahead (each look decompressed it from the start)."""
+    if size is None or records.reader.decompressor is not None or not isinstance(record.raw_stream, LimitReader):
         return None
     at = records.fh.tell() - records.reader.rem_length()  # what warcio's reader has given: the block's start, past
     # its HTTP headers
-    end = at + record.raw_stream.limit
-    record.raw_stream = _Watched(record.raw_stream, at, lambda: not _ends_a_record(path, size, end))
+    record.raw_stream = _Watched(record.raw_stream, records.fh, size, at, at + record.raw_stream.limit)
     return record.raw_stream
 
 
-def _data(path: Path, size: int | None) -> BinaryIO:
-    """The data of `path` opened again: the file, or its one gzip stream when `size` is None (not known)."""
-    return path.open("rb") if size is not None else gzip.open(path)
-
-
-def _ends_a_record(path: Path, size: int | None, end: int) -> bool:
-    """Whether the data of `path` (`_data`) at byte `end`, where a record's block ends by its Content-Length, end there
-    or go on with blank lines and the next record's header, as a record's must: not when the Content-Length is wrong
-    (a block 300 bytes too long ended on the blank line after the next record's header block, and warcio read its
-    page as a record)."""
+def _peeked(fh: BinaryIO, at: int, size: int) -> bytes:
+    """`size` bytes of `fh` from byte `at` (fewer at its end), `fh` put back where it was."""
+    was = fh.tell()
     try:
-        with _data(path, size) as fh:
-            fh.seek(end - 1)
-            tail = fh.read(64)
-    except (OSError, EOFError, zlib.error):  # one gzip stream cut short before `end`
-        return False
-    rest = tail[1:].lstrip(b"\r\n")
-    return bool(tail) and (rest.startswith(b"WARC/") or (not rest and len(tail) < 64))
+        fh.seek(at)
+        return fh.read(size)
+    finally:
+        fh.seek(was)
 
 
-_HEADER = re.compile(rb"\nWARC/1\.[01]\r?\n")
-"""A WARC header line (`WARC/1.0`, `WARC/1.1`) at a line's start, the line break before it."""
+def _ends_a_record(fh: BinaryIO, size: int, end: int) -> bool:
+    """Whether the `size` bytes of `fh` at byte `end`, where a record's block ends by its Content-Length, go on with a
+    blank line or end there (blank lines at most), as a record's must: not when the Content-Length is wrong. What
+    follows the blank line is the next record's (its damage is its own)."""
+    return end <= size and _BLANK_OR_END.match(_peeked(fh, end, 4)) is not None
 
 
-def _next_header(path: Path, size: int | None, after: int) -> int | None:
-    """Where the first WARC header line at a line's start past byte `after` of the data of `path` (`_data`) is, found
-    1 MB at a time: where reading goes on past damage in plain data. None when there is none, when `path` is a file
-    of gzip members (`_next_member` finds theirs), or when its one gzip stream breaks before one."""
+def _a_record_at(fh: BinaryIO, size: int, at: int) -> bool:
+    """Whether a WARC record starts at byte `at` of the `size` bytes of `fh`: a header block whose Content-Length gives
+    a block ending as a record's does (`_ends_a_record`), not a page quoting a header."""
+    end = _block_end(_peeked(fh, at, 1 << 14), 0)
+    return end is not None and _ends_a_record(fh, size, at + end)
+
+
+def _block_end(data: bytes, at: int) -> int | None:
+    """Where in `data` the block of the record whose header block (`_HEADER_BLOCK`) starts at `at` ends by its
+    Content-Length; None when none starts there (or its header block is not all in `data`)."""
+    head = _HEADER_BLOCK.match(data, at)
+    length = _CONTENT_LENGTH.search(head[0]) if head else None
+    return None if length is None else head.end() + int(length[1])
+
+
+def _record_in(data: bytes, at: int, ended: bool) -> bool | None:
+    """Whether a WARC record starts at `at` in `data`, read past damage (`ended`: to the data's end): a header block
+    whose block ends as a record's does (`_BLANK_OR_END`), or ends past `data` (not looked at further); None when that
+    is not known before more is read (its header block not all in `data`)."""
+    if (end := _block_end(data, at)) is None:
+        short = not ended and len(data) - at < 1 << 14 and re.search(rb"\n\r?\n", data[at:]) is None
+        return None if short else False
+    return (end + 4 > len(data) and not ended) or _BLANK_OR_END.match(data[end : end + 4]) is not None
+
+
+_HEADER = re.compile(rb"WARC/1\.[01]\r?\n")
+"""A WARC header line (`WARC/1.0`, `WARC/1.1`), at a line's start or not (junk may end on its line)."""
+
+
+def _next_header(stream: BinaryIO | _Pieces, size: int | None, after: int) -> int | None:
+    """Where the first WARC record past byte `after` of `stream` (a file of `size` bytes, or one gzip stream's data
+    when None) starts (`_record_in`: not a page quoting a header), read on 1 MB at a time: where reading goes on past
+    damage in plain data. None when there is none, when `stream` is a file of gzip members (`_next_member` finds
+    theirs), or when one gzip stream breaks before one."""
     try:
-        with _data(path, size) as fh:
-            if size is not None and fh.read(2) == GZIP_MAGIC:
+        if size is not None:
+            stream.seek(0)
+            if stream.read(2) == GZIP_MAGIC:
                 return None
-            fh.seek(after)
-            at, carry = after, b""
-            while block := fh.read(1 << 20):
-                data = carry + block
-                if found := _HEADER.search(data):
-                    return at - len(carry) + found.start() + 1
-                carry, at = data[-len(_HEADER.pattern):], at + len(block)
+        stream.seek(after + 1)  # past the line that did not read, its own header line, or junk's first byte
+        at, data, ended = after + 1, b"", False  # `data`: what is read from byte `at` on, not yet searched through
+        while not ended:
+            block = stream.read(1 << 20)
+            data, ended = data + block, not block
+            for found in _HEADER.finditer(data):
+                if (starts := _record_in(data, found.start(), ended)) is None:  # read on, then look again
+                    break
+                if starts:
+                    return at + found.start()
+            else:
+                found = None
+            keep = found.start() if found is not None else max(len(data) - len(_HEADER.pattern), 0)
+            at, data = at + keep, data[keep:]
     except (OSError, EOFError, zlib.error):
         pass
     return None
@@ -272,7 +347,7 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
                 yield bad(None, f"{name}: not a WARC file (record {number} reads as {record.format.upper()}, not read)")
                 return
             where = f"{name}: record {number}"
-            watched = _watched(record, records, path, size)
+            watched = _watched(record, records, size)
             item = _document(record, records.loader.spaced, where, f"{stem}:{number}", config, stats)
             handled[0] = number
             if watched is not None and watched.cut is not None:  # read on from the record its block ran into
@@ -318,7 +393,7 @@ def _read(fh: BinaryIO, size: int | None, path: Path, config: Config, stats: Rea
         yield bad(None, f"{name}: {_damaged(damaged, count, known, start)} ({said}); read on from the next member, "
                         f"at byte {resume:,}")
         return resume
-    if parsed is not None and (resume := _next_header(path, size, start)) is not None:
+    if parsed is not None and (resume := _next_header(fh, size, start)) is not None:
         yield bad(None, f"{name}: {parsed}; read on from the next WARC header, at byte {resume:,} "
                         f"({counted(resume - start, 'byte')} skipped)")
         handled[0] += parsed.startswith("record")  # a record whose header block is damaged is one of them
