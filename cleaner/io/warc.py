@@ -193,6 +193,10 @@ _BLANK_OR_END = re.compile(rb"\r?\n\r?\n|[\r\n]*\Z")
 """What follows a record's block in the next 4 bytes: a blank line, or the data's end (blank lines at most)."""
 
 
+_VERSION = b"WARC/1."
+"""What every `_BOUNDARY` holds: a block without it is read without a search."""
+
+
 class _Watched:
     """A record's block as `_document` reads it (warcio's `LimitReader`) from a `.warc`, cut where it holds the end of
     a record and the next one's header (`_BOUNDARY`, where a record starts: `_a_record_at`) when its Content-Length is
@@ -217,6 +221,15 @@ class _Watched:
         if self.cut is not None:
             return b""
         data = self._stream.read(size)
+        keep = len(_BOUNDARY.pattern)
+        looked = _VERSION in data or _VERSION in self._tail + data[:keep]  # a search of every byte: 13 % of reading
+        given = self._cut(data) if looked else data
+        self._tail = (self._tail + data)[-keep:] if len(data) < keep else data[-keep:]
+        self._at += len(given)
+        return given
+
+    def _cut(self, data: bytes) -> bytes:
+        """`data`, read after `_tail`, up to where the block is cut (`cut`), if it is."""
         seen, start = self._tail + data, self._at - len(self._tail)
         for found in _BOUNDARY.finditer(seen):
             if found.end() <= len(self._tail):  # looked at with the bytes before
@@ -227,9 +240,7 @@ class _Watched:
                 break
             if _a_record_at(self._fh, self._size, start + found.start() + 4):
                 self.cut = start + found.start() + 4
-                data = data[: max(found.start() - len(self._tail), 0)]
-                break
-        self._tail, self._at = seen[-len(_BOUNDARY.pattern):], self._at + len(data)
+                return data[: max(found.start() - len(self._tail), 0)]
         return data
 
 
