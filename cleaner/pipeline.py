@@ -148,8 +148,8 @@ def dedup_params(config: Config) -> DedupParams:
 
 
 _DEDUP_DETAIL = {
-    "duplicate": "near-duplicate of {dup_of} (estimated Jaccard {similarity:.3f})",
-    "exact_duplicate": "same normalised clean text as {dup_of}",
+    "duplicate": "near-duplicate of {dup_of}{kept_by} (estimated Jaccard {similarity:.3f})",
+    "exact_duplicate": "same normalised clean text as {dup_of}{kept_by}",
     "already_indexed": "this id is already in the index (kept by an earlier batch: a run, a service request or a"
                        " Pipeline call)",
     "repeated_id": "this id appears more than once in the input; only the copy ranked first by the keep policy"
@@ -157,6 +157,10 @@ _DEDUP_DETAIL = {
 }
 _MEASURED = "near-duplicate of {dup_of} (Jaccard {similarity:.3f} of their shingles, verified exactly)"
 """The detail of a `duplicate` whose similarity is exact (`Decision.exact_similarity`)."""
+_KEPT_BY = {"": ", kept by an earlier run",
+            None: ", kept by an earlier batch (a service request, a Pipeline call or a run of an older cleaner)"}
+"""What a duplicate's detail says of the document it copies when an earlier batch kept it (`DedupIndex.keepers`)
+and the index records no run folder; one it records: `, kept by an earlier run (FOLDER)`."""
 _REPEATED_AT = ("this id appears more than once in the input (this copy at {}); only the copy ranked first by the keep"
                 " policy, at {}, goes on to dedup (its own verdict says whether it was kept)")
 """The detail of a `repeated_id` whose copies' places are known (`Decision.places`)."""
@@ -313,6 +317,7 @@ class Pipeline(Closing):
         twins = set(repeated([d.id for d in survivors]))  # copies of an id that tie are ordered as a run orders them
         items = [_item(d, self.dedup.signer, n in twins) for n, d in enumerate(survivors)]
         batch = self.dedup.run(items, add=add, cite=cite)
+        keepers = self.dedup.keepers(batch.earlier())
         kept_items: dict[str, Item] = {}
         for pos, decision in zip(batch.positions, batch.decisions):
             doc = survivors[pos]
@@ -322,7 +327,7 @@ class Pipeline(Closing):
                 kept_items[doc.id] = items[pos]
             else:
                 outcome = dedup_rejection(decision, doc.document.model_dump(exclude_defaults=True),
-                                          tagged={"lang": doc.lang, "lang_score": doc.lang_score})
+                                          tagged={"lang": doc.lang, "lang_score": doc.lang_score}, keepers=keepers)
                 result.rejected.append(outcome)
             result.in_order[where[pos]] = outcome
         result.kept.sort(key=_order)
@@ -518,12 +523,23 @@ def _tiebreak(doc: Cleaned) -> bytes:
                          json.dumps(doc.document.model_dump(exclude_defaults=True), ensure_ascii=False))
 
 
-def dedup_detail(decision: Decision) -> str:
-    """The `detail` of the rejection of a document that dedup did not keep."""
+def dedup_detail(decision: Decision, keepers: Mapping[str, str | None] | None = None) -> str:
+    """The `detail` of the rejection of a document that dedup did not keep; `keepers`, who kept the documents of
+    earlier batches that the batch's duplicates copy (`DedupIndex.keepers` of `BatchResult.earlier`), which the
+    detail of a copy of one names: that document is in no output of this batch."""
     if decision.places is not None:
         return _REPEATED_AT.format(*decision.places)
     template = _MEASURED if decision.exact_similarity else _DEDUP_DETAIL[decision.status]
-    return template.format(dup_of=decision.dup_of, similarity=decision.similarity or 1.0)
+    return template.format(dup_of=decision.dup_of, similarity=decision.similarity or 1.0,
+                           kept_by=_kept_by(decision.dup_of, keepers or {}))
+
+
+def _kept_by(dup_of: str | None, keepers: Mapping[str, str | None]) -> str:
+    """Who kept `dup_of`, as a duplicate's detail says it (`_KEPT_BY`): "" when this batch did (not in `keepers`)."""
+    if dup_of not in keepers:
+        return ""
+    folder = keepers[dup_of]
+    return f", kept by an earlier run ({folder})" if folder else _KEPT_BY[folder]
 
 
 def order_detail(status: str | None, detail: str, idless: dict[str, Any] | None = None) -> str:
@@ -537,11 +553,12 @@ def order_detail(status: str | None, detail: str, idless: dict[str, Any] | None 
 
 
 def dedup_rejection(decision: Decision, raw: Any, detail: str | None = None,
-                    tagged: dict[str, Any] | None = None) -> Rejected:
+                    tagged: dict[str, Any] | None = None, keepers: Mapping[str, str | None] | None = None) -> Rejected:
     """The rejection of a document that dedup did not keep; `raw` is its input record, `detail` what a run stored
-    (`dedup_detail` of the decision by default), `tagged` its cleaned record, whose `lang` and `lang_score` it
-    carries (what the language stage found)."""
+    (`dedup_detail` of the decision and `keepers` by default), `tagged` its cleaned record, whose `lang` and
+    `lang_score` it carries (what the language stage found)."""
     tagged = tagged or {}
-    return Rejected(id=decision.id, stage="dedup", reason=decision.status, detail=detail or dedup_detail(decision),
+    return Rejected(id=decision.id, stage="dedup", reason=decision.status,
+                    detail=detail or dedup_detail(decision, keepers),
                     dup_of=decision.dup_of, similarity=decision.similarity, lang=tagged.get("lang"),
                     lang_score=tagged.get("lang_score"), raw=raw)

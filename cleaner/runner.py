@@ -669,8 +669,9 @@ class Runner:
                     state.set(batch=batch)
                     release_memory()  # what stage prepare freed (its chunks in flight): dedup's columns go there
                     seqs, items = state.dedup_items(dedup.params)
-                    self._store(state, seqs, dedup_batch(items, dedup.index, signer=dedup.signer, add=False))
-                    del seqs, items
+                    result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
+                    self._store(state, seqs, result, dedup.index.keepers(result.earlier()))
+                    del seqs, items, result
                     release_memory()  # dedup's working set (~85 MB at 100k documents) is free: give it back
                 pool = None
                 if self.options.workers > 1 and len(state) >= WRITE_POOL_AT:
@@ -693,10 +694,10 @@ class Runner:
                              json.loads(state.get("continued") or "[]"))
 
     @staticmethod
-    def _store(state: RunState, seqs: np.ndarray, result: BatchResult) -> None:
-        """Store dedup's verdicts in the run state (stage `decided`)."""
+    def _store(state: RunState, seqs: np.ndarray, result: BatchResult, keepers: dict[str, str | None]) -> None:
+        """Store dedup's verdicts in the run state (stage `decided`), with `keepers` (`dedup_detail`)."""
         state.store_decisions(
-            ((int(seqs[pos]), d, "" if d.kept else dedup_detail(d))
+            ((int(seqs[pos]), d, "" if d.kept else dedup_detail(d, keepers))
              for pos, d in zip(result.positions, result.decisions)), result.clusters)
 
 

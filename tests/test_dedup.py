@@ -543,6 +543,24 @@ def test_a_duplicate_verified_exactly_says_so_in_its_detail():
     assert dedup_detail(measured) == "near-duplicate of b (Jaccard 0.522 of their shingles, verified exactly)"
 
 
+def test_a_copy_of_a_document_an_earlier_batch_kept_says_who_kept_it():
+    """A duplicate of a document an earlier batch kept said only "near-duplicate of b": nothing told that b is in no
+    output of this batch (a QA pass). Its detail names the run folder the index records, or says it records none."""
+    from cleaner.dedup import Decision
+    from cleaner.pipeline import dedup_detail
+
+    near = Decision("a", "duplicate", cluster="b", dup_of="b", similarity=0.8281)
+    exact = Decision("c", "exact_duplicate", cluster="b", dup_of="b", similarity=1.0)
+    assert dedup_detail(near, {"b": "/data/day1"}) == ("near-duplicate of b, kept by an earlier run (/data/day1) "
+                                                       "(estimated Jaccard 0.828)")
+    assert dedup_detail(exact, {"b": "/data/day1"}) == ("same normalised clean text as b, kept by an earlier run "
+                                                        "(/data/day1)")
+    assert dedup_detail(exact, {"b": ""}) == "same normalised clean text as b, kept by an earlier run"
+    assert dedup_detail(exact, {"b": None}) == ("same normalised clean text as b, kept by an earlier batch (a service "
+                                                "request, a Pipeline call or a run of an older cleaner)")
+    assert dedup_detail(near, {"other": "/d"}) == "near-duplicate of b (estimated Jaccard 0.828)"  # this batch kept b
+
+
 def test_index_candidates_are_compared_without_an_object_each(monkeypatch):
     """An item is compared with all of its index candidates at once, from their stacked signatures: with an
     `IndexedDoc` and a comparison each, 500 items against an index of 8,000 documents that all share bands took
@@ -706,6 +724,23 @@ def test_a_batch_an_older_cleaner_added_is_renamed_with_its_folder(tmp_path, art
         assert index.connection.execute("SELECT name, folder FROM batches").fetchall() == [
             ("new", str((tmp_path / "run").resolve()))]
         assert index.withdraw_batch("new") == 3
+
+
+def test_the_index_says_which_run_kept_a_document(tmp_path, articles):
+    """`keepers`: the folder of the run whose batch added a document, "" for a batch that recorded none (an older
+    cleaner's), None for a document no run's batch added (a service request's, a Pipeline call's) or not held; an
+    index no batch was added to answers None for all."""
+    signer = Signer(DedupParams())
+    rows = [(a["id"], len(a["text"]), None, *signer.sign(a["text"]), ()) for a in articles[:4]]
+    ids = [r[0] for r in rows]
+    with DedupIndex(tmp_path / "i.sqlite") as index:
+        index.add_many(rows[:1])
+        assert index.keepers(ids[:1] + ["nowhere"]) == {ids[0]: None, "nowhere": None}
+        index.add_batch("a", rows[1:2], folder=tmp_path / "a")
+        index.add_batch("b", rows[2:3])
+        assert index.keepers(ids[:3] + ["nowhere"]) == {ids[0]: None, ids[1]: str((tmp_path / "a").resolve()),
+                                                        ids[2]: "", "nowhere": None}
+        assert index.keepers([]) == {}
 
 
 def test_the_stamp_changes_when_documents_are_taken_out_and_differs_between_index_files(tmp_path, articles):

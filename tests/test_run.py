@@ -603,6 +603,10 @@ def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_s
     rejects = (tmp_path / "b" / "rejects.jsonl").read_text().splitlines()
     dup_of = {r["id"]: r["dup_of"] for r in map(json.loads, rejects)}
     assert dup_of == {"copy0": "n0", "copy2": "n2"}
+    # a copy's detail says its document is in no output of this run: "as n0" alone, before (a QA pass)
+    kept_by = f"kept by an earlier run ({os.path.realpath(tmp_path / 'a')})"
+    assert [json.loads(r)["detail"] for r in rejects] == [f"same normalised clean text as n{k}, {kept_by}"
+                                                          for k in (0, 2)]
     config = tmp_path / "short.toml"
     kept = sorted(len(t) for t in texts)
     config.write_text(f"min_chars = {kept[2] + 1}\n", encoding="utf-8")  # the gate drops all but the two longest
@@ -658,6 +662,8 @@ def test_a_run_started_over_says_so_of_what_a_pipeline_or_service_rejected_as_co
             verdicts = backend.run(copies).rejected if caller == "pipeline" else backend.submit(copies)
         cited = sorted(v.dup_of for v in verdicts)
         assert cited == (["n0"] if caller == "stream" else ["n0", "n2"])
+        kept_by = f", kept by an earlier run ({os.path.realpath(tmp_path / 'a')})"  # the index's record of who kept it
+        assert all(v.detail == f"same normalised clean text as {v.dup_of}{kept_by}" for v in verdicts), verdicts
     config = tmp_path / "none.toml"
     config.write_text(f"min_chars = {max(map(len, texts)) + 1}\n", encoding="utf-8")  # the gate drops them all
     again = in_process("run", str(first), "--out", str(tmp_path / "a"), *local, "--config", str(config))

@@ -331,6 +331,9 @@ def test_documents_kept_duplicate_rejected_then_read_back(server):
         assert empty == {"id": "d3", "status": "rejected", "reason": "bad_input", "stage": "read",
                          "detail": "document 'd3': empty document"}  # as the command line rejects an empty record
         assert exact["reason"] == "exact_duplicate" and exact["dup_of"] == "d1" and exact["similarity"] == 1.0
+        earlier = ", kept by an earlier batch (a service request, a Pipeline call or a run of an older cleaner)"
+        assert exact["detail"] == f"same normalised clean text as d1{earlier}"  # "as d1" alone (a QA pass)
+        assert near["detail"].startswith(f"near-duplicate of d1{earlier} (")
         again = c.post("/v1/documents", json={"id": "d1", "text": "anything"}).json()
         assert again["status"] == "duplicate" and again["reason"] == "already_indexed"
         # it said "kept by an earlier run" of a document this server had kept a moment before (a QA pass)

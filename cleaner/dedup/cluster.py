@@ -141,6 +141,10 @@ class BatchResult:
                 out[d.id] = d
         return out
 
+    def earlier(self) -> list[str]:
+        """The ids of the documents of earlier batches (in the index) that this batch's duplicates copy."""
+        return [c.kept for c in self.clusters if c.kept_in_index]
+
     def to_json(self) -> str:
         """A canonical JSON text of the whole result (what the order test compares)."""
         return json.dumps({"decisions": [asdict(d) for d in self.decisions],
@@ -721,6 +725,12 @@ class Deduplicator(Closing):
         batch = items if isinstance(items, Signed) else sign_items(items, self.signer)  # signing needs no lock
         with self._batch():
             return dedup_batch(batch, self.index, signer=self.signer, add=add, cite=cite)
+
+    def keepers(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """`DedupIndex.keepers`, from any thread (batches run one at a time)."""
+        self.check_open()
+        with self._batch():
+            return self.index.keepers(ids)
 
     def add(self, items: Iterable[Any], cites: Iterable[str] = ()) -> int:
         """Put documents in the index as kept ones without deciding anything (their verdict came from

@@ -501,6 +501,21 @@ class DedupIndex(Closing):
     def contains(self, doc_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (doc_id,)).fetchone() is not None
 
+    def keepers(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """Who kept each of these documents, as the index records it: the real path of the run folder whose batch added
+        it (`add_batch`), "" for a run's batch that recorded none (a cleaner older than folders added it), None for one
+        no run's batch added (a service request, a `Pipeline` call, a cleaner older than batches) or not held."""
+        out: dict[str, str | None] = dict.fromkeys(sorted(set(ids)))
+        if not out or "batch" not in self._columns("docs"):  # no run's batch ever added a document
+            return out
+        folder = "coalesce(b.folder, '')" if "folder" in self._columns("batches") else "''"
+        wanted = list(out)
+        for i in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[i : i + _IN_CHUNK]
+            out.update(self._db.execute(f"SELECT d.id, {folder} FROM docs d JOIN batches b ON b.rowid = d.batch "
+                                        f"WHERE d.id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
     def find_exact(self, exact: int) -> IndexedDoc | None:
         """The kept document whose normal form hashes to `exact` (smallest id if several)."""
         row = self._db.execute("SELECT id, length, published, exact, sig FROM docs WHERE exact = ? ORDER BY id LIMIT 1",

@@ -371,10 +371,10 @@ class DaskRunner:
                     shutil.rmtree(self.out / STATE, ignore_errors=True)
                     raise
                 part_paths = [parts.part_path(self.work, k) for k in range(len(splits))]
-                decisions, clusters, index_size = self._timed("dedup", lambda: self._dedup(client, part_paths))
+                decisions, clusters, keepers, index_size = self._timed("dedup", lambda: self._dedup(client, part_paths))
                 pieces = self._timed("finish", lambda: client.gather(client.map(
                     parts.finish_split, range(len(part_paths)), part_paths,
-                    [decisions.get(k, {}) for k in range(len(part_paths))], work=self.work)))
+                    [decisions.get(k, {}) for k in range(len(part_paths))], work=self.work, keepers=keepers)))
                 if self.options.scheduler is None:
                     self.metrics["worker_peak_rss_mb"] = sorted(
                         round(kb / 1024, 1) for kb in _broadcast(client, _peak_rss_kb).values())
@@ -490,9 +490,10 @@ class DaskRunner:
         self.progress.log(f"prepared {counted(self.metrics['documents'], 'record')} in {counted(len(splits), 'split')}")
         return stats
 
-    def _dedup(self, client: Any, part_paths: list[Path]) -> tuple[dict[int, dict[int, Decision]], list, int]:
-        """The verdicts by split and position (only documents that are not simply kept), the clusters,
-        and the index size once the kept documents are in."""
+    def _dedup(self, client: Any, part_paths: list[Path]) -> tuple[dict[int, dict[int, Decision]], list, dict, int]:
+        """The verdicts by split and position (only documents that are not simply kept), the clusters, who kept the
+        documents of earlier batches the duplicates copy (`DedupIndex.keepers`), and the index size once the kept
+        documents are in."""
         decided = self.work / "decided.pkl"
         with Deduplicator(self.index_path, self.params) as dedup:
             with dedup.index.write_lock():  # as in the local engine: from the first lookup to the commit of the kept
@@ -506,6 +507,7 @@ class DaskRunner:
                     named.write_text(batch)
                     decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
                     write_atomic(decided, pickle.dumps((decisions, clusters)))
+                keepers = dedup.index.keepers(c["kept"] for c in clusters if c["kept_in_index"])
                 if not added:
                     cites = (d.dup_of for verdicts in decisions.values() for d in verdicts.values() if d.dup_of)
                     rows = (row for k, path in enumerate(part_paths)
@@ -517,7 +519,7 @@ class DaskRunner:
             (self.work / "indexed").touch()
             named.write_text(self.batch)  # renamed, if it was not yet (`runstate.interrupted_run` reads it)
             refresh(dedup.index)
-            return decisions, clusters, len(dedup.index)
+            return decisions, clusters, keepers, len(dedup.index)
 
     def _decide(self, client: Any, dedup: Deduplicator, part_paths: list[Path]) -> tuple[dict, list]:
         from distributed import as_completed

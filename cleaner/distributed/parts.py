@@ -162,9 +162,11 @@ def kept_rows(path: Path, decisions: dict[int, Decision]) -> Iterator[tuple]:
             yield doc_id, row["length"], published, row["exact"], sig, ()
 
 
-def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path) -> tuple[str, str]:
+def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path,
+                 keepers: dict[str, str | None]) -> tuple[str, str]:
     """Apply dedup's verdicts to split `k`: its kept lines (`[id, corpus line, summary, raw, raw chars]`, by id) and
-    reject lines (`[sort key, record]`, in the local engine's order), as two JSON-lines files."""
+    reject lines (`[sort key, record]`, in the local engine's order), as two JSON-lines files; `keepers` are who kept
+    the documents of earlier batches its duplicates copy (`dedup_detail`)."""
     kept, rejected = [], []
     for row in pq.read_table(path, columns=["pos", "rejected", "head", "record", "raw", "raw_chars", "summary"]).to_pylist():
         doc_id, detail, _ = unpack(row["head"])
@@ -178,7 +180,8 @@ def finish_split(k: int, path: Path, decisions: dict[int, Decision], work: Path)
             kept.append((doc_id, record_line(row["record"], decision.cluster), json.loads(row["summary"]),
                          unpack(row["raw"]), row["raw_chars"]))
         else:
-            record = dedup_rejection(decision, unpack(row["raw"]), tagged=unpack(row["record"])).record()
+            record = dedup_rejection(decision, unpack(row["raw"]), tagged=unpack(row["record"]),
+                                     keepers=keepers).record()
             rejected.append(((False, doc_id, order_detail(decision.status, record["detail"]), row["raw"].hex()), record))
     kept.sort(key=lambda x: x[0])
     rejected.sort(key=lambda x: x[0])
