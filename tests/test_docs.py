@@ -154,6 +154,23 @@ def test_what_the_readme_says_of_a_number_in_a_clean_body_is_what_the_service_an
     assert not_text in row and not_document in row
 
 
+def test_a_one_word_change_in_a_five_word_text_is_a_near_duplicate_as_the_readme_warns():
+    """The README warns that very short texts differing in one word are near-duplicates with 3-word shingles (a QA
+    pass: titles and captions were rejected as copies, and nothing said why), and names the settings that keep them."""
+    from cleaner import Pipeline
+
+    docs = [{"id": "a", "text": "one two three four five"}, {"id": "b", "text": "one two three four six"}]
+    with Pipeline(Config()) as pipeline:
+        (rejected,) = pipeline.run(docs).rejected
+    assert (rejected.id, rejected.reason, rejected.similarity) == ("b", "duplicate", 0.5)
+    for setting in ({"shingle_size": 4}, {"dedup_threshold": 0.6}):
+        with Pipeline(Config(**setting)) as pipeline:
+            assert len(pipeline.run(docs).kept) == 2, setting
+    warned = _section("## The corpus pipeline: `cleaner run`")
+    assert '"one two three four five" and "one two three four six" share 2 of 4 (Jaccard 0.5)' in warned
+    assert f"`{rejected.detail}`" in " ".join(warned.split())
+
+
 def test_a_null_text_beside_an_html_is_the_page_on_every_surface_as_the_readme_says(tmp_path):
     """A null `text` counts as absent: beside an `html` the page is read, on the command line, the API and the
     service alike; alone it is `'text' is null`. The service's table said a null `text` was a `bad_input` rejection,
