@@ -670,7 +670,7 @@ class Runner:
                     release_memory()  # what stage prepare freed (its chunks in flight): dedup's columns go there
                     seqs, items = state.dedup_items(dedup.params)
                     result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
-                    self._store(state, seqs, result, dedup.index.keepers(result.earlier()))
+                    self._store(state, seqs, result, dedup.index)
                     del seqs, items, result
                     release_memory()  # dedup's working set (~85 MB at 100k documents) is free: give it back
                 pool = None
@@ -694,8 +694,10 @@ class Runner:
                              json.loads(state.get("continued") or "[]"))
 
     @staticmethod
-    def _store(state: RunState, seqs: np.ndarray, result: BatchResult, keepers: dict[str, str | None]) -> None:
-        """Store dedup's verdicts in the run state (stage `decided`), with `keepers` (`dedup_detail`)."""
+    def _store(state: RunState, seqs: np.ndarray, result: BatchResult, index: DedupIndex) -> None:
+        """Store dedup's verdicts in the run state (stage `decided`), their details naming who kept the documents of
+        earlier batches its duplicates copy, as `index` records it (`dedup_detail`)."""
+        keepers = index.keepers(result.earlier())
         state.store_decisions(
             ((int(seqs[pos]), d, "" if d.kept else dedup_detail(d, keepers))
              for pos, d in zip(result.positions, result.decisions)), result.clusters)

@@ -425,7 +425,7 @@ def test_killed_between_decisions_and_index_commit(news, reference, tmp_path, in
         with Deduplicator(out / "index.sqlite", DedupParams()) as dedup:
             seqs, items = state.dedup_items(dedup.params)
             result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
-        runner._store(state, seqs, result)
+            runner._store(state, seqs, result, dedup.index)
     proc = in_process("run", str(news), "--out", str(out), "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "stage decided" in proc.stderr
@@ -446,7 +446,7 @@ def _decided(news: Path, out: Path, index: Path) -> tuple[Runner, dict]:
         with Deduplicator(index, DedupParams()) as dedup:
             seqs, items = state.dedup_items(dedup.params)
             result = dedup_batch(items, dedup.index, signer=dedup.signer, add=False)
-        runner._store(state, seqs, result)
+            runner._store(state, seqs, result, dedup.index)
     return runner, fp
 
 
