@@ -49,10 +49,10 @@ def test_terminal_marks_each_removal_with_its_rule_and_fields_as_moves(diff):
     assert f"[-{TICKER[:150]}" in out and "-]‹generic.ticker›" in out  # long span shortened, still labelled
     assert "[-Merci d'avoir signalé!\nCette image sera" in out and "-]‹maghress.report-banner›" in out
     assert "  published ← '2014-12-13'  ‹fr.published-in›" in out  # an extracted field shown as a move into metadata
-    assert "]→published[-\n-]‹fr.published-in›" in out  # the line break after it is under its label (one label)
+    assert "]→published‹fr.published-in›[-\n-]\n" in out  # the line break after it is under its label
     assert "\x1b[" not in out  # not a terminal: no colour codes
     code, full, _ = diff(str(SEEDS), "--id", SEED_000, "--full")
-    assert f"[-{TICKER}-]\xa0\xa0\xa0\xa0[-\n-]‹generic.ticker›" in full  # its line break under its label
+    assert f"[-{TICKER}-]‹generic.ticker›\xa0\xa0\xa0\xa0[-\n-]" in full  # its line break under its label
 
 
 def test_terminal_text_minus_marked_spans_is_the_clean_text(diff):
@@ -61,7 +61,7 @@ def test_terminal_text_minus_marked_spans_is_the_clean_text(diff):
     assert code == 0
     body = out.split("\n", 1)[1]
     body = "\n".join(line for line in body.split("\n") if not line.startswith(("  title ", "  section ", "  rules: ")))
-    kept = re.sub(r"\[-.*?-\](→\w+)?‹[\w.-]+›", "", body, flags=re.DOTALL)
+    kept = re.sub(r"\[-.*?-\](→\w+)?(‹[\w.-]+›)?", "", body, flags=re.DOTALL)  # a blank span may have no label
     (record,) = [json.loads(line) for line in diff(str(SEEDS), "--id", SEED_001, "--format", "json")[1].splitlines()]
     assert " ".join(kept.split()) == " ".join(record_clean(record).split())
 
@@ -520,7 +520,7 @@ def test_terminal_and_unified_formats_write_under_a_latin1_locale(tmp_path):
         assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr.decode("latin-1")
         out = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout.decode("latin-1"))
         assert out.startswith("\\u2501\\u2501 \\u0391\\u03b8\\u03ae\\u03bd\\u03b1 fr ")
-        assert "[-Le meilleur est à venir-]\\u2192title[-\n\n-]\\u2039generic.section-title\\u203a" in out
+        assert "[-Le meilleur est à venir-]\\u2192title\\u2039generic.section-title\\u203a[-\n\n-]" in out
     proc = shown("--format", "unified")
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr.decode("latin-1")
     patch = proc.stdout.decode("utf-8")
@@ -690,27 +690,85 @@ def test_terminal_writes_carriage_returns_and_tabs_the_same_coloured_or_not(diff
                    encoding="utf-8")
     code, plain, _ = diff(str(src), "--color", "never")
     assert code == 0 and "\r" not in plain and plain.split("\n", 2)[2].startswith(
-        "Un\ttexte ici.\\r\n[-Back to top-]\\r[-\n-]‹en.navigation›"), plain
+        "Un\ttexte ici.\\r\n[-Back to top-]‹en.navigation›\\r[-\n-]"), plain
     assert "Ligne\tdeux." in plain
     code, coloured, _ = diff(str(src), "--color", "always")
     assert code == 0 and "\x1b[" in coloured and re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
 
 
-def test_terminal_writes_one_label_after_a_span_and_the_blank_spans_of_its_rule_beside_it(diff, tmp_path):
-    """A label of its own followed the line break `fr.published-in` removes after the date it lifts
-    (`→published‹fr.published-in›[-\\n-]‹fr.published-in›`), the LF after whitespace's CR in a CR LF text
-    (`\\r[-\\n-]‹fr.share-bar›`) and the line break `maghress.source-link` takes before its line (a QA pass). As the
-    review page groups them, a blank span goes under the label of its rule's span beside it: one label follows all."""
+def test_terminal_writes_the_label_after_the_span_that_shows_and_none_after_the_blank_spans_of_its_rule(diff, tmp_path):
+    """One label followed a span and the blank spans of its rule after it, so `[-\\n-]‹generic.section-title›` stood
+    before seed 001's title, as if its label, and the section before it had none (review round 2). The label follows
+    the span that shows, as the review page puts it before that span; the blank spans of its rule go unlabelled."""
+    code, out, _ = diff(str(SEEDS), "--id", SEED_001)
+    assert code == 0 and out.split("\n", 4)[4].startswith(
+        "[-Economie-]→section‹generic.section-title›[-\n\n-]"
+        "[-Le meilleur est à venir-]→title‹generic.section-title›[-\n\n-]ALM : "), out
     code, out, _ = diff(str(SEEDS), "--id", SEED_000)
-    assert code == 0 and "[- le -]‹fr.published-in›[-13 - 12 - 2014-]→published[-\n-]‹fr.published-in›\nMichel" in out
+    published = "[- le -]‹fr.published-in›[-13 - 12 - 2014-]→published‹fr.published-in›[-\n-]\nMichel"
+    assert code == 0 and published in out
     assert "[-\n-]\n[-Cliquez ici pour lire l'article depuis sa source.-]‹maghress.source-link›" in out
     text = ("Le conseil municipal a voté le budget de la commune après un long débat.\r\nPartager sur Facebook\r\n"
             "Partager sur Twitter\r\nLe maire a salué un vote historique pour la commune et ses habitants.")
     src = tmp_path / "crlf.jsonl"
     src.write_text(json.dumps({"id": "crlf", "text": text}) + "\n", encoding="utf-8")
     code, out, _ = diff(str(src))
-    assert code == 0 and ("débat.\\r\n[-Partager sur Facebook-]\\r[-\n-]‹fr.share-bar›[-Partager sur Twitter-]\\r[-\n-]"
-                          "‹fr.share-bar›Le maire") in out, out
+    assert code == 0 and ("débat.\\r\n[-Partager sur Facebook-]‹fr.share-bar›\\r[-\n-][-Partager sur Twitter-]"
+                          "‹fr.share-bar›\\r[-\n-]Le maire") in out, out
+
+
+SPLIT_PACK = """description: rules whose spans another rule's removal splits
+rules:
+  - id: x.warn
+    kind: regex
+    scope: span
+    description: removes each WARN line
+    flags: [multiline]
+    pattern: '^WARN[^\\n]*\\n'
+    examples:
+      remove: ["WARN a\\n"]
+      keep: ["a normal sentence here."]
+  - id: x.links
+    kind: regex
+    scope: span
+    description: removes the links block and the line breaks before it
+    pattern: '\\n+LINKS[\\s\\S]*'
+    examples:
+      remove: ["a\\nLINKS b"]
+      keep: ["a normal sentence here."]
+  - id: x.gap
+    kind: regex
+    scope: span
+    description: removes the line breaks before a NOTE
+    pattern: '\\n+(?=NOTE)'
+    examples:
+      remove: ["a\\n\\nNOTE b"]
+      keep: ["a normal sentence here."]
+"""
+"""x.warn's line splits x.links's span: a line break, then (past the line) its block."""
+LEAD = "Le conseil municipal a voté le budget de la commune après un long débat.\r\nKiffe ta race\r\n"
+SPLIT_RECORDS = [{"id": "lf", "text": LEAD.replace("\r", "") + "WARN php thing\nLINKS here\nune autre ligne"},
+                 {"id": "crlf", "text": LEAD + "\r\nWARN php thing\r\nLINKS here\r\nune autre ligne"},
+                 {"id": "gap", "text": LEAD + "\r\nNOTE de la rédaction."}]
+"""fr-pages `2_…`: `fr.latest-links` takes a line break, `generic.php-warning` a line, `fr.latest-links` its block;
+the CR LF text's two line breaks of x.links in a row, and x.gap's two line breaks that nothing of its rule shows by."""
+
+
+def test_a_blank_span_has_no_label_where_a_span_of_its_rule_in_its_group_shows(diff, tmp_path):
+    """fr-pages `2_…`: the line break `fr.latest-links` takes before `generic.php-warning`'s line and its own block
+    had a label of its own, over nothing; so had the first of two blank spans of one rule in a row (review round 2).
+    A group of adjacent edits (no kept text that shows between) labels a rule once: at its span that shows, else at
+    its first blank span."""
+    (tmp_path / "pack.yaml").write_text(SPLIT_PACK, encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in SPLIT_RECORDS), encoding="utf-8")
+    code, out, _ = diff(str(src), "--rules", str(tmp_path / "pack.yaml"))
+    lf, crlf, gap = (doc.split("\n", 3)[3].rstrip("\n") for doc in _docs(out))
+    assert code == 0 and lf.endswith(
+        "Kiffe ta race[-\n-][-WARN php thing\n-]‹x.warn›[-LINKS here\nune autre ligne-]‹x.links›"), lf
+    assert crlf.endswith("Kiffe ta race\\r[-\n-]\\r[-\n-][-WARN php thing-]‹x.warn›\\r[-\n-]"
+                         "[-LINKS here-]‹x.links›\\r[-\nune autre ligne-]‹x.links›"), crlf
+    assert gap.endswith("Kiffe ta race\\r[-\n-]‹x.gap›\\r[-\n-]NOTE de la rédaction."), gap
 
 
 def test_the_share_removed_never_reads_as_none_or_all_when_it_is_not(diff, tmp_path):

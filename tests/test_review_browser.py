@@ -21,6 +21,7 @@ import pytest
 import yaml
 from conftest import DROPPED_FROM_PAGE, DROPPED_PAGE, ROOT, SEEDS, SHARED, resubmitted_runs
 from playwright.sync_api import Page, expect, sync_playwright
+from test_diff import SPLIT_PACK, SPLIT_RECORDS
 from test_review import PLANTED, SEED_000, SEED_IDS, build_run
 
 from cleaner.cli import main
@@ -296,11 +297,11 @@ rules:
 """A pack of one rule removing inline advert markers such as `[pub ici] `."""
 
 
-def _reviewed_with_pack(tmp_path: Path, record: dict, rules: str = PUB_PACK) -> None:
-    """`record` run into `tmp_path/run` with the pack `rules` (`PUB_PACK`), and reviewed into `tmp_path/review.html`."""
+def _reviewed_with_pack(tmp_path: Path, records: list[dict], rules: str = PUB_PACK) -> None:
+    """`records` run into `tmp_path/run` with the pack `rules` (`PUB_PACK`), reviewed into `tmp_path/review.html`."""
     pack = tmp_path / "pack.yaml"
     pack.write_text(rules, encoding="utf-8")
-    (tmp_path / "in.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--rules", str(pack), "--quiet"]) == 0
     assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html"), "--rules", str(pack)]) == 0
 
@@ -346,7 +347,7 @@ def test_a_blank_span_going_on_from_one_of_its_rule_has_no_label_of_its_own(brow
     """In a CR LF text, `^EVIL[^\\n]*\\n?` takes "EVIL a" and, past whitespace's CR, the LF: the raw pane showed two
     x.evil labels, the second over nothing visible (found by a QA pass). The LF goes under the first label."""
     text = "Le conseil municipal a voté le budget.\r\nEVIL a\r\nLe maire a salué un vote historique.\r\n\r\nEVIL b"
-    _reviewed_with_pack(tmp_path, {"id": "crlf", "text": text}, EVIL_PACK)
+    _reviewed_with_pack(tmp_path, [{"id": "crlf", "text": text}], EVIL_PACK)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
     page.evaluate("window.review.openById('crlf')")
@@ -376,13 +377,32 @@ def test_no_label_stands_over_a_blank_span_beside_one_of_its_rule(page):
     expect(page.locator("#raw-text .lbl", has_text="maghress.source-link")).to_have_count(1)
 
 
+def test_a_blank_span_has_no_label_where_a_span_of_its_rule_in_its_group_shows(browser, tmp_path):
+    """fr-pages `2_…`: the line break `fr.latest-links` takes before `generic.php-warning`'s line and its own block
+    had a label of its own over nothing; so had the first of two blank spans of one rule in a row (review round 2).
+    A group of adjacent edits labels a rule once: at its span that shows, else at its first blank span."""
+    _reviewed_with_pack(tmp_path, SPLIT_RECORDS, SPLIT_PACK)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+
+    def marks(doc_id: str) -> list[list]:  # each mark of the raw pane: its text, and whether a label goes before it
+        page.evaluate(f"window.review.openById({doc_id!r})")
+        return page.evaluate("""() => [...document.querySelectorAll('#raw-text mark.e')].map(m =>
+          [m.textContent, !!m.previousElementSibling?.classList.contains('lbl')])""")
+    assert marks("lf") == [["\n", False], ["WARN php thing\n", True], ["LINKS here\nune autre ligne", True]]
+    assert marks("crlf") == [["\n", False], ["\n", False], ["WARN php thing", True], ["\n", False],
+                             ["LINKS here", True], ["\nune autre ligne", True]]
+    assert marks("gap") == [["\n", True], ["\n", False]]
+    page.close()
+
+
 def test_a_bidi_control_in_a_span_reorders_that_span_only(browser, tmp_path):
     """A U+202E (RLO) in a removed span reversed the kept text after it to the line's end (`le budget`
     read `tegdub el`), and one in an id did the same to the flag dialog's sentence: each element showing
     such text is isolated (`unicode-bidi: isolate`), the control shown raw, acting inside it only."""
     text = ("Le conseil municipal a voté [pub \u202eici] le budget de l'année prochaine, après un long débat.\n\n"
             "Le maire a salué un vote historique pour la commune et ses habitants.")
-    _reviewed_with_pack(tmp_path, {"id": "x\u202eyz", "text": text})
+    _reviewed_with_pack(tmp_path, [{"id": "x\u202eyz", "text": text}])
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
     expect(page.locator("#spacer .row").first).to_be_visible()
@@ -404,7 +424,7 @@ def test_characters_beyond_u_ffff_before_a_span_leave_its_highlight_on_the_chara
     (found by a QA pass). The offsets and counts the page shows (flag, tooltip, rule spans) stay the run's."""
     text = ("Le conseil 😀 municipal a voté [pub 𝕏 ici] le budget de l'année prochaine 🎉, après un long débat.\n\n"
             "Le maire a salué 👍👍 un vote historique [pub là] pour la commune et ses habitants.")
-    _reviewed_with_pack(tmp_path, {"id": "emoji", "text": text})
+    _reviewed_with_pack(tmp_path, [{"id": "emoji", "text": text}])
     record = json.loads((tmp_path / "run" / "corpus.jsonl").read_text(encoding="utf-8"))
     spans = [e for e in record["edits"] if e["rule"] == "test.pub"]
     assert [text[e["start"] : e["end"]] for e in spans] == ["[pub 𝕏 ici] ", "[pub là] "]
@@ -434,7 +454,7 @@ def test_a_long_span_shortened_in_the_rules_tab_is_cut_between_characters(browse
     emoji at the cut was split into a stray half (shown as "�"), and the count of characters left out was in units."""
     advert = "[pub " + "x" * 294 + "😀" * 10 + "y" * 200 + "]"  # the 300th character is the first emoji
     text = f"Le conseil municipal a voté {advert} le budget de l'année prochaine, après un long débat."
-    _reviewed_with_pack(tmp_path, {"id": "long", "text": text})
+    _reviewed_with_pack(tmp_path, [{"id": "long", "text": text}])
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
     page.click("nav button[data-tab=rules]")

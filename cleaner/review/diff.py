@@ -3,8 +3,8 @@
 Three formats, one function each, all fed the same `Entry`s:
 
 - `terminal`: the raw text inline, removed spans as `[-text-]‹rule›` (red, struck through when in
-  colour), extracted spans as `[-text-]→field‹rule›`, one label after a span and the blank spans of its rule
-  beside it (`_labelled_by`, as the page groups them), the warnings (what reading repaired, a rule stopped)
+  colour), extracted spans as `[-text-]→field‹rule›`, a blank span unlabelled beside its rule's span that shows
+  (`_own_labels`, as on the review page), the warnings (what reading repaired, a rule stopped)
   and what the HTML path removed from a page before extraction (`entries.dropped_before_extraction`) under the
   header, the fields listed as moves into metadata, then those the record or the page gave;
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
@@ -151,7 +151,7 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         out.append("  rules: " + " · ".join(f"{one_line(rule)} {n:,}" for rule, n in rules) + "\n", style="magenta")
     if entry.record is None:
         return out
-    at, edits = 0, entry.edits
+    at, edits, own = 0, entry.edits, _own_labels(entry.raw, entry.edits)
     for piece, k in segments(entry.raw, edits):
         line_start, at = at == 0 or entry.raw[at - 1] == "\n", at + len(piece)
         edit = None if k is None else edits[k]
@@ -162,44 +162,37 @@ def terminal(entry: Entry, full: bool = False) -> Text:
         out.append("[-" + _shown(_elided(piece, full), False) + "-]", style=style)
         if edit["kind"] == "extract":
             out.append(f"→{edit['field']}", style="bold yellow")
-        if _label_follows(entry.raw, edits, k):
+        if own[k]:
             out.append(f"‹{one_line(edit['rule'])}›", style="bold magenta")
     if not out.plain.endswith("\n"):
         out.append("\n")
     return out
 
 
-def _beside(edits: list[dict[str, Any]], k: int, step: int) -> int | None:
-    """The position of the edit next to `edits[k]`, before it (`step` -1) or after it (1), past whitespace edits
-    alone (`WHITESPACE_RULE`); None for none."""
-    near, far = ("end", "start") if step < 0 else ("start", "end")
-    j, at = k + step, edits[k][far]
-    while 0 <= j < len(edits) and edits[j]["rule"] == WHITESPACE_RULE and edits[j][near] == at:
-        at, j = edits[j][far], j + step
-    return j if 0 <= j < len(edits) and edits[j][near] == at else None
+def _own_labels(raw: str, edits: list[dict[str, Any]]) -> list[bool]:
+    """Per edit, whether a label of its own goes with it, as on the review page (`ownLabels`): a span that shows
+    has one; a blank span has none when its group (`_groups`) holds a span of its rule that shows (whose label is
+    theirs: `fr.latest-links` takes a line break, then past `generic.php-warning`'s line, its block) or an earlier
+    blank span of its rule: a label of its own stood over nothing."""
+    own = [bool(raw[edit["start"] : edit["end"]].strip()) for edit in edits]
+    for group in _groups(raw, edits):
+        shown, seen = {edits[k]["rule"] for k in group if own[k]}, set()
+        for k in group:
+            own[k] = own[k] or edits[k]["rule"] not in shown | seen
+            seen.add(edits[k]["rule"])
+    return own
 
 
-def _labelled_by(raw: str, edits: list[dict[str, Any]], k: int) -> int:
-    """The position of the edit whose label goes over `edits[k]`, as the review page groups them (`goesOn`): a blank
-    span's is the span of its rule beside it past whitespace alone, the one before it (`fr.published-in` lifts a date,
-    then removes the line break after it), else the one after it that shows (`maghress.source-link` takes a line
-    break, then its line); any other span's is its own."""
-    def shows(j: int) -> bool:
-        return bool(raw[edits[j]["start"] : edits[j]["end"]].strip())
-    if shows(k):
-        return k
-    before, after = _beside(edits, k, -1), _beside(edits, k, 1)
-    if before is not None and edits[before]["rule"] == edits[k]["rule"]:
-        return before
-    return after if after is not None and edits[after]["rule"] == edits[k]["rule"] and shows(after) else k
-
-
-def _label_follows(raw: str, edits: list[dict[str, Any]], k: int) -> bool:
-    """Whether the terminal format writes the label of `edits[k]` right after it: not when it is a blank span that
-    goes under the label of the span after it, nor when a blank span after it goes under its label (`_labelled_by`):
-    one label follows them all (`[-13 - 12 - 2014-]→published[-\\n-]‹fr.published-in›`)."""
-    after = _beside(edits, k, 1)
-    return _labelled_by(raw, edits, k) <= k and (after is None or _labelled_by(raw, edits, after) != k)
+def _groups(raw: str, edits: list[dict[str, Any]]) -> Iterator[range]:
+    """The positions in `edits` of each group of adjacent edits: no kept text that shows between them."""
+    first = reach = 0
+    for k, edit in enumerate(edits):
+        if k and raw[reach : edit["start"]].strip():
+            yield range(first, k)
+            first = k
+        reach = max(reach, edit["end"])
+    if edits:
+        yield range(first, len(edits))
 
 
 @cache

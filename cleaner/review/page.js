@@ -174,20 +174,28 @@ function lineMark(raw, at) {  // the mark to put before a label at `at`: "" unle
   const m = LETTER.exec(raw);
   return !m || m[0] === "\n" ? "" : `<span class="to-${RTL.test(m[0]) ? "rtl" : "ltr"}"></span>`;
 }
-// A blank span beside one of its rule past whitespace spans alone goes under that span's label: the one before it,
-// whatever either moved (`fr.published-in` lifts a date, then removes the line break after it; `^EVIL.*\n?` on a CR LF
-// line took "EVIL a" and, past whitespace's CR, the LF), else the one after it that shows (`maghress.source-link` takes
-// a line break, then, past whitespace's, its line). Its own label stood over nothing. `diff._labelled_by` says so too.
-function beside(eds, k, step) {  // the edit next to edit k, before (step -1) or after (1) it, past whitespace; or -1
-  const [near, far] = step < 0 ? [1, 0] : [0, 1];
-  let j = k + step, at = eds[k][far];
-  while (eds[j] && eds[j][2] === WS && eds[j][near] === at) { at = eds[j][far]; j += step; }
-  return eds[j] && eds[j][near] === at ? j : -1;
+// A blank span has no label of its own (it stood over nothing) when its group of adjacent edits, no kept text that
+// shows between them, holds a span of its rule that shows, whose label is theirs (`fr.latest-links` takes a line break,
+// then past `generic.php-warning`'s line its block; `fr.published-in` lifts a date, then removes the line break after
+// it), or an earlier blank span of its rule. `diff._own_labels` says the same.
+const shows = (raw, e) => raw.slice(e[0], e[1]).trim() !== "";
+function groups(raw, eds) {  // [first edit, end edit] of each group of adjacent edits
+  const out = [];
+  let first = 0, reach = 0;
+  eds.forEach(([start, end], k) => {
+    if (k && raw.slice(reach, start).trim()) { out.push([first, k]); first = k; }
+    reach = Math.max(reach, end);
+  });
+  return eds.length ? [...out, [first, eds.length]] : out;
 }
-function goesOn(raw, eds, k) {
-  const shows = e => raw.slice(e[0], e[1]).trim() !== "", before = beside(eds, k, -1), after = beside(eds, k, 1);
-  if (shows(eds[k])) return false;
-  return before >= 0 && eds[before][2] === eds[k][2] || after >= 0 && eds[after][2] === eds[k][2] && shows(eds[after]);
+function ownLabels(raw, eds) {  // per edit, whether a label of its own goes before it
+  const own = eds.map(e => shows(raw, e));
+  for (const [first, end] of groups(raw, eds)) {
+    const shown = new Set(), seen = new Set();
+    for (let k = first; k < end; k++) if (own[k]) shown.add(eds[k][2]);
+    for (let k = first; k < end; k++) { own[k] ||= !shown.has(eds[k][2]) && !seen.has(eds[k][2]); seen.add(eds[k][2]); }
+  }
+  return own;
 }
 function label(i, k) {  // the label before edit k: its rule (and the field it fills), with a flag for a packed rule
   const [, , r, kind, field] = edits(i)[k], rule = RULES[r];
@@ -196,7 +204,7 @@ function label(i, k) {  // the label before edit k: its rule (and the field it f
   const name = esc(rule.id) + (kind ? " → " + esc(field) : "");
   return `<span class="lbl" style="--c:${rule.color}">${name}${rule.pack ? flag : ""}</span>`;
 }
-function marked(i, [from, to, first, last]) {
+function marked(i, [from, to, first, last], own) {
   const [raw, eds] = body(i);
   let html = "", pos = from;
   for (let k = first; k < last; k++) {
@@ -204,17 +212,17 @@ function marked(i, [from, to, first, last]) {
     html += esc(raw.slice(pos, start));
     const text = esc(raw.slice(start, end)), rule = RULES[r];
     if (r === WS) html += `<span class="ws" title="whitespace">${text}</span>`;
-    else html += (goesOn(raw, eds, k) ? "" : lineMark(raw, start) + label(i, k))
+    else html += (own[k] ? lineMark(raw, start) + label(i, k) : "")
       + `<mark class="e${kind ? " x" : ""}" data-i="${i}" data-k="${k}" data-rule="${esc(rule.id)}" tabindex="0" style="--c:${rule.color}">${text}</mark>`;
     pos = Math.max(pos, end);
   }
   return html + esc(raw.slice(pos, to));
 }
 let partsSeen = null;
-function drawParts(i, P) {  // mark each part after the first once it is within a view's height of the view
+function drawParts(i, P, own) {  // mark each part after the first once it is within a view's height of the view
   partsSeen?.disconnect();
   partsSeen = new IntersectionObserver((seen, observer) => seen.forEach(({isIntersecting, target}) => {
-    if (isIntersecting) { observer.unobserve(target); target.innerHTML = marked(i, P[+target.dataset.p]); }
+    if (isIntersecting) { observer.unobserve(target); target.innerHTML = marked(i, P[+target.dataset.p], own); }
   }), {root: $("#doc"), rootMargin: "100% 0px"});
   document.querySelectorAll("#raw-text .part + .part").forEach(part => partsSeen.observe(part));
 }
@@ -264,7 +272,7 @@ function beforeExtraction(d) {
 // a document rejected before cleaning (bad input, too large): its raw text is no clean text, as a page's HTML is none
 const uncleaned = d => d.status !== "kept" && !d.recleaned;
 function openDoc(i) {
-  const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i);
+  const t0 = performance.now(), d = DOCS[i], [raw, eds] = body(i), P = parts(i), own = ownLabels(raw, eds);
   const clean = d.html || uncleaned(d) ? "" : cleanText(i);
   state.selected = i;
   const fields = d.fields.map(([name, value, by]) => `<tr><th>${esc(name)}</th><td>${esc(value)}</td><td>${fieldFrom(by)}</td></tr>`).join("");
@@ -285,11 +293,12 @@ function openDoc(i) {
     + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>from</th></tr>${fields}</table>` : "")
     + `<div class="legend">${used.map(r => `<span class="lbl" style="--c:${RULES[r].color}">${esc(RULES[r].id)}</span>`).join("")}</div>`
     + `<div class="panes"><div><h3>raw</h3><pre class="${textClass(raw)}" id="raw-text">`
-    + P.map((p, n) => `<span class="part${lines(raw, p) ? " lines" : ""}" data-p="${n}">${n ? esc(raw.slice(p[0], p[1])) : marked(i, p)}</span>`).join("")
+    + P.map((p, n) => `<span class="part${lines(raw, p) ? " lines" : ""}" data-p="${n}">`
+      + `${n ? esc(raw.slice(p[0], p[1])) : marked(i, p, own)}</span>`).join("")
     + `</pre></div>`
     + `<div><h3>clean</h3><pre class="${textClass(clean)}" id="clean-text">${esc(clean)}</pre></div></div>`;
   $("#doc").scrollTop = 0;
-  drawParts(i, P);
+  drawParts(i, P, own);
   reveal(state.view.indexOf(i));
   drawRows();
   performance.measure("open-doc", {start: t0, end: performance.now()});
