@@ -377,10 +377,12 @@ def test_no_label_stands_over_a_blank_span_beside_one_of_its_rule(page):
     expect(page.locator("#raw-text .lbl", has_text="maghress.source-link")).to_have_count(1)
 
 
-def test_a_blank_span_has_no_label_where_a_span_of_its_rule_in_its_group_shows(browser, tmp_path):
+def test_a_blank_span_has_no_label_where_a_span_of_its_rule_in_its_group_shows_and_flags_that_span(browser, tmp_path):
     """fr-pages `2_…`: the line break `fr.latest-links` takes before `generic.php-warning`'s line and its own block
-    had a label of its own over nothing; so had the first of two blank spans of one rule in a row (review round 2).
-    A group of adjacent edits labels a rule once: at its span that shows, else at its first blank span."""
+    had a label of its own over nothing, whose ⚑ gave the kept line before it, "Kiffe ta race", as the keep example;
+    so had the first of two blank spans of one rule in a row (review round 2). A group of adjacent edits labels a
+    rule once: at its span that shows, else at its first blank span; a blank span's ⚑ flags its rule's span that
+    shows, else no line."""
     _reviewed_with_pack(tmp_path, SPLIT_RECORDS, SPLIT_PACK)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((tmp_path / "review.html").as_uri())
@@ -393,6 +395,16 @@ def test_a_blank_span_has_no_label_where_a_span_of_its_rule_in_its_group_shows(b
     assert marks("crlf") == [["\n", False], ["\n", False], ["WARN php thing", True], ["\n", False],
                              ["LINKS here", True], ["\nune autre ligne", True]]
     assert marks("gap") == [["\n", True], ["\n", False]]
+
+    def flagged(rule: str) -> str:  # the snippet the ⚑ of the rules view's first span of `rule` gives
+        page.click("nav button[data-tab=rules]")
+        page.locator("#rules-table button.pick", has_text=rule).click()
+        page.locator("#span-list .span-item").first.locator("button.flag").click()
+        snippet = page.locator("#snippet").input_value()
+        page.click("#flag-close")
+        return snippet
+    assert flagged("x.links").endswith('\n    - "LINKS here"\n')  # the kept crlf's first line break: no Kiffe ta race
+    assert flagged("x.gap").endswith('\n    - ""\n')  # blank text alone: its lines are kept, no keep example
     page.close()
 
 

@@ -333,23 +333,18 @@ for (const type of ["mouseout", "focusout"]) document.addEventListener(type, e =
 function yamlQuoted(s) {  // JSON's escapes, plus those of what YAML reads as a line break or refuses
   return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, c => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
-function flaggedText(raw, start, end) {
+function flaggedText(raw, start, end) {  // the lines start-end took text from: none for blank text (its lines are kept)
+  if (!raw.slice(start, end).trim()) return "";
   const from = raw.lastIndexOf("\n", start - 1) + 1, nl = raw.indexOf("\n", Math.max(start, end - 1));
   return raw.slice(from, nl < 0 ? raw.length : nl).trim();
 }
-function ruleRun(raw, E, k) {  // a span of whitespace alone: with the same rule's next (else previous) span, past whitespace
-  const [start, end, r] = E[k];
-  if (raw.slice(start, end).trim()) return [start, end];
-  const blank = (a, b) => !raw.slice(a, b).trim();
-  for (let j = k + 1; j < E.length && blank(end, E[j][0]); j++) {
-    if (E[j][2] === r && !blank(E[j][0], E[j][1])) return [start, E[j][1]];
-    if (!blank(E[j][0], E[j][1])) break;
-  }
-  for (let j = k - 1; j >= 0 && blank(E[j][1], start); j--) {
-    if (E[j][2] === r && !blank(E[j][0], E[j][1])) return [E[j][0], end];
-    if (!blank(E[j][0], E[j][1])) break;
-  }
-  return [start, end];
+function ruleRun(raw, E, k) {  // a blank span's: its rule's nearest span that shows in its group, after (else before)
+  if (shows(raw, E[k])) return [E[k][0], E[k][1]];
+  const [first, end] = groups(raw, E).find(g => k < g[1]), near = j => E[j][2] === E[k][2] && shows(raw, E[j]);
+  let j = k + 1;
+  while (j < end && !near(j)) j++;
+  if (j === end) for (j = k - 1; j >= first && !near(j); j--);
+  return j >= first ? [E[j][0], E[j][1]] : [E[k][0], E[k][1]];
 }
 function keepItem(text, author) {  // a keep example, as `snippet.keep_item` writes one: with the author if it is given
   return author === null ? yamlQuoted(text) : `{text: ${yamlQuoted(text)}, author: ${yamlQuoted(author)}}`;
