@@ -584,6 +584,26 @@ def test_a_run_of_other_inputs_over_an_interrupted_run_that_had_indexed_its_docu
         assert len(dedup.index) == 1 and not dedup.index.has_batch(batch_name(tmp_path / "a", fp))
 
 
+def test_a_dask_run_of_hundreds_of_copies_of_an_earlier_runs_documents_says_who_kept_each(tmp_path, in_process):
+    """Who kept the earlier run's documents went to every split as one keyword argument, and distributed's scheduler
+    failed an assertion on it (`AssertionError(<TaskState 'keepers' processing>)`) with 600 copies of MasakhaNEWS
+    articles, no corpus written (a review). Each split is given its own."""
+    articles = masakhanews(("eng", "fra", "hau"), 300)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(json.dumps({"id": a["id"], "text": a["text"]}) + "\n" for a in articles), "utf-8")
+    second.write_text("".join(json.dumps({"id": f"b-{a['id']}", "text": a["text"]}) + "\n" for a in articles[::3]
+                              + articles[1::3]), "utf-8")
+    index = tmp_path / "index.sqlite"
+    assert in_process("run", str(first), "--out", str(tmp_path / "a"), "--index", str(index), "--langs", "any",
+                      "--workers", "1").returncode == 0
+    done = run_cli("run", str(second), "--out", str(tmp_path / "b"), "--index", str(index), "--langs", "any",
+                   "--workers", "1", "--engine", "dask")
+    assert done.returncode == 0, done.stderr
+    kept_by = f"kept by an earlier run ({os.path.realpath(tmp_path / 'a')})"
+    rejects = [json.loads(r) for r in (tmp_path / "b" / "rejects.jsonl").read_text().splitlines()]
+    assert len(rejects) == 600 and all(kept_by in r["detail"] for r in rejects), rejects[:2]
+
+
 @pytest.mark.parametrize("engine", ["local", "dask"])
 def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_says_so(tmp_path, in_process, engine):
     """Batch 1, then batch 2 (copies of two of batch 1's documents, rejected as their duplicates), then batch 1 again

@@ -372,9 +372,10 @@ class DaskRunner:
                     raise
                 part_paths = [parts.part_path(self.work, k) for k in range(len(splits))]
                 decisions, clusters, keepers, index_size = self._timed("dedup", lambda: self._dedup(client, part_paths))
+                verdicts = [decisions.get(k, {}) for k in range(len(part_paths))]
+                cited = [{d.dup_of: keepers[d.dup_of] for d in split.values() if d.dup_of in keepers} for split in verdicts]
                 pieces = self._timed("finish", lambda: client.gather(client.map(
-                    parts.finish_split, range(len(part_paths)), part_paths,
-                    [decisions.get(k, {}) for k in range(len(part_paths))], work=self.work, keepers=keepers)))
+                    parts.finish_split, range(len(part_paths)), part_paths, verdicts, cited, work=self.work)))
                 if self.options.scheduler is None:
                     self.metrics["worker_peak_rss_mb"] = sorted(
                         round(kb / 1024, 1) for kb in _broadcast(client, _peak_rss_kb).values())
