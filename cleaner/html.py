@@ -60,8 +60,9 @@ HEADINGS = "headings"
 absent when none), which the rules may read (`kinds.Context.headings`)."""
 DROPPED = "dropped"
 """The key of `meta["extracted"]` that lists the elements with text that the steps before extraction dropped from the
-page (`_Drops`; absent when none), `{"step": …, "text": …}` each, in the page's order: trafilatura never read them, so
-no edit of the text shows them, and `cleaner diff` and `cleaner review` list them."""
+page (`_Drops`; absent when none), `{"step": …, "text": …}` each, in the page's order, the same step and text once (a
+`"count"` when more than one went): trafilatura never read them, so no edit of the text shows them, and `cleaner diff`
+and `cleaner review` list them. One in a part trafilatura discards anyway is not listed (`_discarded_parts`)."""
 DROPPED_MOST = 50
 """The most elements `DROPPED` lists a page (a warning says how many more went)."""
 DROPPED_CHARS = 500
@@ -1615,34 +1616,62 @@ def _classed_dropped(tree: Any, drops: _Drops) -> None:
     _captions_and_players_dropped(tree, classed, drops)
 
 
+DISCARDED_SHARE = 0.25
+"""The most of a page's text a part that trafilatura's `OVERALL_DISCARD_XPATH` matches holds for an element in it not
+to be listed as dropped (`_Drops`): trafilatura discards such a part anyway (a share bar, a sharing modal), and prunes
+none when they would take nearly all the page's text, so a larger match (an article's wrapper of a "page" class) is no
+sign. On fr-pages this leaves out ARTE Radio's 42 "Copier" buttons (a sharing modal of 5 % of the page); France
+Culture's players, in a `share-zone` of about half the page, stay listed, and out of the text either way."""
+
+
+def _discarded_parts(tree: Any) -> set[Any]:
+    """The elements of the page that trafilatura discards anyway: those its `OVERALL_DISCARD_XPATH` matches that hold at
+    most `DISCARDED_SHARE` of the page's text."""
+    from trafilatura.xpaths import OVERALL_DISCARD_XPATH
+
+    page = sum(len(_element_text(body)) for body in tree.xpath("//body")) or len(_element_text(tree))
+    matched = dict.fromkeys(element for xpath in OVERALL_DISCARD_XPATH for element in xpath(tree))
+    return {element for element in matched if len(_element_text(element)) <= DISCARDED_SHARE * page}
+
+
 class _Drops:
     """What the steps before extraction drop from a page (`DROPPED`): each element showing text (`_element_text`), by
-    the step that dropped it, in the page's order. They went unsaid: Slate's pull quote and its name line, 269
-    characters, were in no diff or review (a QA pass)."""
+    the step that dropped it, in the page's order, but for one in a part trafilatura discards anyway
+    (`_discarded_parts`), whose text would not be in the extraction either. They went unsaid: Slate's pull quote and
+    its name line, 269 characters, were in no diff or review (a QA pass)."""
 
     def __init__(self, tree: Any) -> None:
         self.tree = tree
         self.found: list[tuple[int, str, str]] = []  # (place in the page, step, text)
         self.order: dict[Any, int] = {}
+        self.discarded: set[Any] = set()
 
     def drop(self, element: Any, step: str) -> None:
         """Drop `element` from the page (its tail stays), its text noted under `step`."""
         if not self.order:  # told when the first goes, before any has: what a step drops was in the page then
             self.order = {node: n for n, node in enumerate(self.tree.iter())}
-        if text := _element_text(element):
+            self.discarded = _discarded_parts(self.tree)
+        kept_anyway = not any(part in self.discarded for part in (element, *element.iterancestors()))
+        if kept_anyway and (text := _element_text(element)):
             self.found.append((self.order[element], step, text))
         element.drop_tree()
 
-    def listed(self) -> list[dict[str, str]]:
-        """`DROPPED`'s entries: the first `DROPPED_MOST` in the page's order, each text cut to `DROPPED_CHARS`."""
-        return [{"step": step, "text": text if len(text) <= DROPPED_CHARS else text[:DROPPED_CHARS - 1] + "…"}
-                for _, step, text in sorted(self.found)[:DROPPED_MOST]]
+    def distinct(self) -> Counter[tuple[str, str]]:
+        """How many times each (step, text) went, in the page's order of its first."""
+        return Counter((step, text) for _, step, text in sorted(self.found))
+
+    def listed(self) -> list[dict[str, Any]]:
+        """`DROPPED`'s entries: the first `DROPPED_MOST` distinct (step, text) in the page's order, each text cut to
+        `DROPPED_CHARS`, with a `count` when it went more than once (a caption in a picture and in its lightbox)."""
+        return [{"step": step, "text": text if len(text) <= DROPPED_CHARS else text[:DROPPED_CHARS - 1] + "…",
+                 **({"count": count} if count > 1 else {})}
+                for (step, text), count in islice(self.distinct().items(), DROPPED_MOST)]
 
     def unlisted(self) -> str | None:
-        """A warning when more than `DROPPED_MOST` went, or None."""
-        if len(self.found) <= DROPPED_MOST:
+        """A warning when more than `DROPPED_MOST` distinct elements went, or None."""
+        if (distinct := len(self.distinct())) <= DROPPED_MOST:
             return None
-        return (f"{len(self.found):,} elements with text were dropped before extraction: meta.extracted.{DROPPED} "
+        return (f"{distinct:,} elements with text were dropped before extraction: meta.extracted.{DROPPED} "
                 f"lists the first {DROPPED_MOST}")
 
 

@@ -799,6 +799,22 @@ def test_a_runs_summary_says_the_share_removed_to_a_tenth_of_a_percent():
                     "removed 50 of 200 characters (25.0%)"]
 
 
+def test_an_element_dropped_several_times_before_extraction_is_one_line_with_its_count(diff, tmp_path):
+    """The same caption dropped three times (a picture's and its lightbox's) was three lines: it is one, with its count,
+    in the terminal (" ×3" after its step), in the patch's `#` lines and in JSON (`count`, absent for one)."""
+    caption = "<div><img src='x.jpg'><p class='legende'>Photo DR</p></div>"
+    page = DROPPED_PAGE.replace("<h3 role='button'>", caption * 3 + "<h3 role='button'>")
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "page", "html": page}) + "\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    code, out, _ = diff(str(tmp_path / "run"), "--format", "json")
+    assert code == 0 and json.loads(out)["removed_before_extraction"][3:] == [
+        {"step": "caption", "text": "Photo DR", "count": 3}, DROPPED_FROM_PAGE[3]]
+    code, out, _ = diff(str(tmp_path / "run"), "--id", "page")
+    assert code == 0 and "  before extraction: 'Photo DR'  ‹caption› ×3" in out.splitlines(), out
+    code, out, err = diff(str(tmp_path / "run"), "--id", "page", "--format", "unified")
+    assert code == 0 and "before extraction: 'Photo DR' ‹caption› ×3" in out + err, out + err
+
+
 def test_what_a_page_lost_before_extraction_is_listed_with_its_step_in_every_format(diff, tmp_path):
     """A page's pull quote, caption, pop-up and button, dropped before trafilatura read it, were in no format: the
     header said "0 of 7,296 chars removed" of a page that lost a pull quote of 269 characters (a QA pass). Each is

@@ -3356,6 +3356,35 @@ def test_what_is_dropped_before_extraction_is_listed_within_bounds_and_the_rest_
                           f"first {DROPPED_MOST}") for w in out.warnings), out.warnings
 
 
+def test_the_same_element_dropped_again_is_listed_once_with_its_count():
+    """A page could list the same text several times (fr-pages: CNRS Le journal's caption 5 times, a picture's and its
+    lightbox's; a pull quote 3 times): the same step and text is one entry, where it first went, with a `count` when
+    more than one went; the same text under another step is another entry."""
+    caption = "<div><img src='x.jpg'><p class='legende'>{}</p></div>"
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p>{caption.format('Photo DR')}<p>{PARAGRAPHS[1]}</p>"
+            f"{caption.format('La place')}{caption.format('Photo DR')}<h3 role='button'>Photo DR</h3>"
+            f"{caption.format('Photo DR')}<p>{PARAGRAPHS[2]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).meta["extracted"]["dropped"] == [
+        {"step": "caption", "text": "Photo DR", "count": 3}, {"step": "caption", "text": "La place"},
+        {"step": "button", "text": "Photo DR"}]
+
+
+def test_what_trafilatura_discards_anyway_is_not_listed_as_dropped():
+    """`cleaner diff` of an ARTE Radio page opened with six "before extraction: 'Copier' ‹button›" lines (a review):
+    its sharing modal's buttons, which trafilatura discards with the modal (`OVERALL_DISCARD_XPATH`), as it did all 42
+    on fr-pages. An element in a part it discards is dropped and not listed; one in a match that holds most of the page
+    (a wrapper of a "page" class, `DISCARDED_SHARE`) is listed, as is one in the article."""
+    modal = ("<div class='modal' id='sharing-page'><p>Partager la page</p><div class='link__wrapper'>"
+             "<span role='button' class='link__copy'>Copier</span></div></div>")
+    article = (f"<article><p>{PARAGRAPHS[0]}</p><h3 role='button'>Afficher la transcription</h3><p>{PARAGRAPHS[1]}</p>"
+               f"<p>{PARAGRAPHS[2]}</p></article>")
+    out = extract_html(_doc(f"<html><body>{article}{modal}</body></html>"), CONFIG)
+    assert out.meta["extracted"]["dropped"] == [{"step": "button", "text": "Afficher la transcription"}]
+    assert "Copier" not in out.text
+    wrapped = extract_html(_doc(f"<html><body><div class='page modal'>{article}</div></body></html>"), CONFIG)
+    assert wrapped.meta["extracted"]["dropped"] == [{"step": "button", "text": "Afficher la transcription"}]
+
+
 @pytest.mark.parametrize("head, h1, title", [
     # fr-pages: playlistsociety's og:title holds markup, which its <h1> shows as none
     ('<meta property="og:title" content="<em>Ouvrir la voix</em> : les combattantes ">',

@@ -132,10 +132,10 @@ def terminal(entry: Entry, full: bool = False) -> Text:
     out.append(one_line(_summary(entry)) + "\n", style="cyan")
     for warning in entry.warnings:
         out.append(f"  warning: {one_line(warning)}\n", style="red")
-    for step, text in dropped_before_extraction(entry):
+    for step, text, count in dropped_before_extraction(entry):
         out.append("  before extraction: ", style="red")
         out.append(repr(_elided(text, full)), style="red strike")
-        out.append(f"  ‹{one_line(step)}›\n", style="magenta")
+        out.append(f"  ‹{one_line(step)}›{_times(count)}\n", style="magenta")
     extracts = [e for e in entry.edits if e["kind"] == "extract"]
     for edit in extracts:
         out.append(f"  {edit['field']:<9} ← ", style="yellow")
@@ -260,8 +260,14 @@ def unified(entry: Entry, context: int = 3) -> str:
 
 def _before_extraction(entry: Entry) -> list[str]:
     """A line for each element the HTML path removed from the page before extraction, as the unified format's `#`
-    lines and notes say it: `before extraction: 'text' ‹step›`."""
-    return [f"before extraction: {text!r} ‹{one_line(step)}›" for step, text in dropped_before_extraction(entry)]
+    lines and notes say it: `before extraction: 'text' ‹step›`, ` ×3` after it when three such went."""
+    return [f"before extraction: {text!r} ‹{one_line(step)}›{_times(count)}"
+            for step, text, count in dropped_before_extraction(entry)]
+
+
+def _times(count: int) -> str:
+    """How many times an element went before extraction, as its line ends: " ×3", nothing for once."""
+    return f" ×{count}" if count > 1 else ""
 
 
 def _hunk_rules(rules: list[str]) -> list[str]:
@@ -324,7 +330,8 @@ def as_json(entry: Entry) -> dict[str, Any]:
         "rules": dict(entry.rule_chars()),
         "edits": [{**edit, "text": entry.raw[edit["start"] : edit["end"]]} for edit in entry.edits],
         "warnings": entry.warnings,
-        "removed_before_extraction": [{"step": step, "text": text} for step, text in dropped_before_extraction(entry)],
+        "removed_before_extraction": [{"step": step, "text": text, **({"count": count} if count > 1 else {})}
+                                      for step, text, count in dropped_before_extraction(entry)],
     }
 
 

@@ -136,13 +136,15 @@ def field_origins(entry: Entry) -> list[tuple[str, Any, str, bool]]:
     return rows + [("url", url, "page" if page.get("url") == url else "record", False)] if url else rows
 
 
-def dropped_before_extraction(entry: Entry) -> list[tuple[str, str]]:
-    """(step, text) of each element with text that the HTML path dropped from the page of the cleaned record of
-    `entry` before extraction (`html.DROPPED` of its page metadata), in the page's order: none for a text. No edit of
-    the text shows them: trafilatura never read them."""
+def dropped_before_extraction(entry: Entry) -> list[tuple[str, str, int]]:
+    """(step, text, count) of each element with text that the HTML path dropped from the page of the cleaned record of
+    `entry` before extraction (`html.DROPPED` of its page metadata), in the page's order, the same step and text once
+    with how many went (1 when its entry gives no count): none for a text. No edit of the text shows them: trafilatura
+    never read them."""
     dropped = _page(entry).get(DROPPED)
     items = dropped if isinstance(dropped, list) else []
-    return [(item["step"], item["text"]) for item in items
+    return [(item["step"], item["text"], count if isinstance(count := item.get("count", 1), int) else 1)
+            for item in items
             if isinstance(item, dict) and isinstance(item.get("step"), str) and isinstance(item.get("text"), str)]
 
 

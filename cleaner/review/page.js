@@ -262,11 +262,12 @@ function fieldFrom(by) {
   return `<span class="swatch" style="--c:${RULES[by].color}"></span>${esc(RULES[by].id)}`;
 }
 // what the HTML path removed from a page before extraction (a pull quote, a caption, a pop-up, a button), each with its
-// step: trafilatura never read it, so no span of the raw text shows it
+// step and how many went (×3): trafilatura never read it, so no span of the raw text shows it
 function beforeExtraction(d) {
   if (!d.before_extraction.length) return "";
   return `<div class="before"><h3>removed from the page before extraction</h3><ul>`
-    + d.before_extraction.map(([step, text]) => `<li><span class="step">${esc(step)}</span> <s>${esc(text)}</s></li>`).join("")
+    + d.before_extraction.map(([step, text, count]) =>
+      `<li><span class="step">${esc(step)}</span> <s>${esc(text)}</s>${count > 1 ? ` ×${count}` : ""}</li>`).join("")
     + `</ul></div>`;
 }
 // a document rejected before cleaning (bad input, too large): its raw text is no clean text, as a page's HTML is none

@@ -90,7 +90,7 @@ def _rule_row(rule_id: str, n: int, rule, every: tuple[int, int], kept: tuple[in
 def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
     """A list row: id, status (kept or reject reason) and stage, language, source, title, chars, rules, duplicate
     status, what a page's HTML is when it is none (`Entry.no_page`), the warnings of its reading and cleaning
-    (`Entry.warnings`), what the HTML path removed from its page before extraction ([step, text] each,
+    (`Entry.warnings`), what the HTML path removed from its page before extraction ([step, text, count] each,
     `entries.dropped_before_extraction`), and the author the rules read (`entries.rules_author`), which a flag's keep
     example of a `signature` rule gives."""
     record = entry.record or {}
