@@ -121,6 +121,24 @@ def unit_hash(source: str, unit: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+TEMPLATE_SHARE = 0.5
+"""The least share of its source's documents a learned unit is in to be a template's (`learned_units`): a line of it
+that reads as a section heading goes all the same (`section_headings`). cafaitgenre.org's "Pour aller plus loin" is
+on 5 of its 16 pages; a theme's "Laisser un commentaire" over the comments is on nearly all."""
+
+
+def template_hash(key: int) -> int:
+    """The key that marks the learned unit key `key` as a template's (`TEMPLATE_SHARE`)."""
+    return unit_hash("\x03", str(key))
+
+
+def learned_units(frequent: dict[int, tuple[int, int]]) -> frozenset[int]:
+    """What a run learned from the `frequent` units (`LineCounts.frequent`): their keys, and the `template_hash` of
+    those in `TEMPLATE_SHARE` of their source's documents or more."""
+    templates = (template_hash(key) for key, (docs, total) in frequent.items() if docs >= TEMPLATE_SHARE * total)
+    return frozenset([*frequent, *templates])
+
+
 def units(keys: list[str | None]) -> Iterator[tuple[str, tuple[int, ...]]]:
     """(unit, the line indexes it covers) of a text given as the `line_key` of each of its lines."""
     previous = None
@@ -237,14 +255,17 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
     (`title_line`: the line a text opens with, or the first under a site's header) goes only in a unit learned as an
     opening (a site's header): a headline found in the lists of the day's stories of other pages is not, alone or
     with the headline under it (those lists hold the pair too). With `texts`, a section heading of the article stays
-    (`section_headings`)."""
+    (`section_headings`), unless a template's (`learned_units`: a theme's heading over the comments on every page)."""
     found: set[int] = set()
+    templated: set[int] = set()  # the lines of units a template's (`learned_units`)
     nonblank = [i for i, key in enumerate(keys) if key is None or key]
     opening = title_line(source, keys, learned)
     for unit, lines in units(keys):
-        if unit_hash(source, unit) in learned and (opening not in lines
-                                                   or unit_hash(source, OPENING + unit) in learned):
+        if (key := unit_hash(source, unit)) in learned and (opening not in lines
+                                                            or unit_hash(source, OPENING + unit) in learned):
             found.update(lines)
+            if template_hash(key) in learned:
+                templated.update(lines)
     day = day_source(source, published)
     if day and texts is not None:
         headline = [bool(key) and unit_hash(day, headline_key(text) or "") in learned for key, text in zip(keys, texts)]
@@ -261,7 +282,7 @@ def boilerplate_lines(source: str, keys: list[str | None], learned: frozenset[in
             if headline[a] and headline[b]:  # a list of them; a lone one may be the article's title
                 found.update({a, b} - {title})
     if texts is not None:
-        found -= section_headings(texts, nonblank, found, opening)
+        found -= section_headings(texts, nonblank, found, opening) - templated
     return sorted(found)
 
 

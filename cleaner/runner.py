@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from .boilerplate import LineCounts, counted_text, document_counts, line_hashes, rest_hash
+from .boilerplate import LineCounts, counted_text, document_counts, learned_units, line_hashes, rest_hash
 from .config import Config, ConfigError
 from .dedup.cluster import BatchResult, Deduplicator, dedup_batch
 from .dedup.index import DedupIndex, IndexMismatchError, batch_count, dangling_of, holder, refuse_other_file
@@ -599,7 +599,8 @@ class Runner:
             self._count(state)
         if state.get("stage") != "apply":
             return
-        rule = RepeatedRule(frozenset(state.line_counts().frequent(self.config.repeated_min_docs, self.config.repeated_min_share)))
+        rule = RepeatedRule(learned_units(state.line_counts().frequent(self.config.repeated_min_docs,
+                                                                        self.config.repeated_min_share)))
         signer, tagger = Signer(dedup_params(self.config)), make_tagger(self.config.lang_backend)
         cleaner = Cleaner(self.config, self.rules)
         while self._apply_chunk(state, cleaner, rule, signer, tagger):

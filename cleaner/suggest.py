@@ -46,7 +46,7 @@ import regex
 import yaml
 
 from .boilerplate import (LONG_WORDS, RELATED_LIST, TRUNCATE_LIST, boilerplate_lines, counted_text, document_counts,
-                          learning_keys, title_line, unit_hash)
+                          learned_units, learning_keys, title_line, unit_hash)
 from .checks import joining_checker
 from .config import Config
 from .dates import DATE_PATTERN
@@ -156,7 +156,7 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
             sampled = count_lines(state, dedup, counts, skip, config.repeated_min_docs, config.repeated_min_share,
                                   _units)
         frequent = counts.frequent(config.repeated_min_docs, config.repeated_min_share)
-        found = _Survey(frozenset(frequent))
+        found = _Survey(learned_units(frequent))
         for source, text in _counted(state, sampled, skip):
             found.add(source, text)
         candidates = _fired(_candidates(found, frequent, config), _counted(state, sampled, skip), config)
