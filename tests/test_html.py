@@ -3373,7 +3373,8 @@ def test_what_trafilatura_discards_anyway_is_not_listed_as_dropped():
     """`cleaner diff` of an ARTE Radio page opened with six "before extraction: 'Copier' ‹button›" lines (a review):
     its sharing modal's buttons, which trafilatura discards with the modal (`OVERALL_DISCARD_XPATH`), as it did all 42
     on fr-pages. An element in a part it discards is dropped and not listed; one in a match that holds most of the page
-    (a wrapper of a "page" class, `DISCARDED_SHARE`) is listed, as is one in the article."""
+    (a wrapper of a "page" class), or in matches that together do (six share blocks, trafilatura's guard: a review),
+    is listed, as is one in the article."""
     modal = ("<div class='modal' id='sharing-page'><p>Partager la page</p><div class='link__wrapper'>"
              "<span role='button' class='link__copy'>Copier</span></div></div>")
     article = (f"<article><p>{PARAGRAPHS[0]}</p><h3 role='button'>Afficher la transcription</h3><p>{PARAGRAPHS[1]}</p>"
@@ -3383,6 +3384,11 @@ def test_what_trafilatura_discards_anyway_is_not_listed_as_dropped():
     assert "Copier" not in out.text
     wrapped = extract_html(_doc(f"<html><body><div class='page modal'>{article}</div></body></html>"), CONFIG)
     assert wrapped.meta["extracted"]["dropped"] == [{"step": "button", "text": "Afficher la transcription"}]
+    parts = "".join(f"<div class='share-{n}'><p>{PARAGRAPHS[n % 3]}</p><h3 role='button'>Afficher la transcription {n}"
+                    f"</h3><p>{PARAGRAPHS[(n + 1) % 3]}</p></div>" for n in range(6))
+    shared = extract_html(_doc(f"<html><body><article>{parts}</article></body></html>"), CONFIG)
+    assert shared.meta["extracted"]["dropped"] == [{"step": "button", "text": f"Afficher la transcription {n}"}
+                                                   for n in range(6)]
 
 
 @pytest.mark.parametrize("head, h1, title", [
