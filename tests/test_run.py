@@ -597,11 +597,13 @@ def test_a_dask_run_of_hundreds_of_copies_of_an_earlier_runs_documents_says_who_
     assert in_process("run", str(first), "--out", str(tmp_path / "a"), "--index", str(index), "--langs", "any",
                       "--workers", "1").returncode == 0
     done = run_cli("run", str(second), "--out", str(tmp_path / "b"), "--index", str(index), "--langs", "any",
-                   "--workers", "1", "--engine", "dask")
+                   "--workers", "1", "--engine", "dask", "--split-mb", "0.5")  # several splits, each its own keepers
     assert done.returncode == 0, done.stderr
     kept_by = f"kept by an earlier run ({os.path.realpath(tmp_path / 'a')})"
     rejects = [json.loads(r) for r in (tmp_path / "b" / "rejects.jsonl").read_text().splitlines()]
     assert len(rejects) == 600 and all(kept_by in r["detail"] for r in rejects), rejects[:2]
+    kept = {json.loads(r)["id"] for r in (tmp_path / "a" / "corpus.jsonl").read_text().splitlines()}
+    assert all(r["dup_of"] == r["id"][2:] for r in rejects if r["id"][2:] in kept)
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])
