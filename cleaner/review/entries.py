@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
@@ -73,11 +74,11 @@ class Entry:
         source = self.source or {}
         return not isinstance(source.get("text"), str) and isinstance(source.get("html"), str)
 
-    @property
+    @cached_property
     def no_page(self) -> str | None:
         """For a page dropped before its text was extracted (`html`), what its "HTML" is when it is none to show:
         "empty HTML" (blank) or "binary content, not HTML" (`io.decoding.not_html`: a PDF served as a page); else
-        None."""
+        None. Told once: the payload and `diff` ask up to three times, and a PDF's text is megabytes."""
         if not self.html:
             return None
         if blank(self.raw):
