@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .html import HEADINGS, page_author, page_source, page_title
+from .html import HEADINGS, RIGHT_ALIGNED, page_author, page_source, page_title
 from .models import FIELDS, Cleaned, Document, given_field
 from .text import line_key
 
@@ -58,10 +58,31 @@ def given_author(doc: Document) -> str | None:
 def page_headings(doc: Document) -> frozenset[str]:
     """The `line_key` of each line `doc`'s page marks as a heading (`html.HEADINGS` of its `page_metadata`), which a
     rule may read (`kinds.Context.headings`); none for a text."""
-    headings = page_metadata(doc.meta, bool(doc.html)).get(HEADINGS)
-    if not isinstance(headings, list):
+    return _page_lines(doc, HEADINGS)
+
+
+def page_right_aligned(doc: Document) -> frozenset[str]:
+    """The `line_key` of each line `doc`'s page aligns right (`html.RIGHT_ALIGNED` of its `page_metadata`), which a
+    rule may read (`kinds.Context.right_aligned`); none for a text."""
+    return _page_lines(doc, RIGHT_ALIGNED)
+
+
+def site_names(doc: Document) -> frozenset[str]:
+    """The `line_key` of the names `doc`'s site goes by, which a rule may read (`kinds.Context.site_names`): the
+    source it came with (`given_fields`), its host, and each label of the host but the last ("egalitariste" of
+    egalitariste.net)."""
+    source = given_fields(doc, ("source",)).get("source", ("", ""))[0]
+    host = doc.host or ""
+    names = (source, host, *host.split(".")[:-1])
+    return frozenset(key for name in names if name and (key := line_key(name)))
+
+
+def _page_lines(doc: Document, name: str) -> frozenset[str]:
+    """The `line_key` of each line listed under `name` in `doc`'s `page_metadata`; none for a text."""
+    lines = page_metadata(doc.meta, bool(doc.html)).get(name)
+    if not isinstance(lines, list):
         return frozenset()
-    return frozenset(key for line in headings if isinstance(line, str) and (key := line_key(line)))
+    return frozenset(key for line in lines if isinstance(line, str) and (key := line_key(line)))
 
 
 def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:

@@ -58,6 +58,9 @@ keep (`_stated`; absent when not stated)."""
 HEADINGS = "headings"
 """The key of `meta["extracted"]` that holds the lines of the main text the page marks as headings (`_headings`;
 absent when none), which the rules may read (`kinds.Context.headings`)."""
+RIGHT_ALIGNED = "right_aligned"
+"""The key of `meta["extracted"]` that holds the lines of the main text the page aligns right (`_right_aligned`; absent
+when none), where it sets a signature apart, which the rules may read (`kinds.Context.right_aligned`)."""
 DROPPED = "dropped"
 """The key of `meta["extracted"]` that lists the elements with text that the steps before extraction dropped from the
 page (`_Drops`; absent when none), `{"step": …, "text": …}` each, in the page's order, the same step and text once (a
@@ -223,6 +226,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     _date(tree, extracted, html, doc.url)
     if headings := _headings(tree, text):
         extracted[HEADINGS] = headings
+    if aligned := _right_aligned(tree, text):
+        extracted[RIGHT_ALIGNED] = aligned
     if drops.found:
         extracted[DROPPED] = drops.listed()
     notes = tuple(f"{where}: {note}" for note in (flat, crowded, drops.unlisted()) if note)
@@ -1188,8 +1193,24 @@ def _headings(tree: Any, text: str) -> list[str]:
     by their words alone (`generic.pull-quote`: Slate's `<h3>«Ce fut pour nous l'effet d'une bombe»</h3>`, which a
     paragraph below quotes). A line longer than every heading's text is none of them: a paragraph's key is not made (a
     third of the time this took on fr-pages)."""
-    shown = [_element_text(element) for element in tree.xpath(HEADING)]
-    marked, longest = {line_key(heading) for heading in shown} - {None, ""}, max(map(len, shown), default=0)
+    return _marked_lines(tree.xpath(HEADING), text)
+
+
+RIGHT_ALIGNED_BLOCK = ("//body//*[translate(@align, 'RIGHT', 'right') = 'right' or contains(translate(@style, "
+                       "'ABCDEFGHIJKLMNOPQRSTUVWXYZ \t', 'abcdefghijklmnopqrstuvwxyz'), 'text-align:right')]")
+"""An XPath of the elements the page aligns right, by their `align` attribute or their style (`text-align: right`)."""
+
+
+def _right_aligned(tree: Any, text: str) -> list[str]:
+    """The lines of `text` that the page aligns right (`RIGHT_ALIGNED_BLOCK`), each once, in order, trimmed: where a
+    page sets a signature apart (`<p style="text-align:right;">Kel Lam.</p>` ending a post, found by a QA pass)."""
+    return _marked_lines(tree.xpath(RIGHT_ALIGNED_BLOCK), text)
+
+
+def _marked_lines(elements: list[Any], text: str) -> list[str]:
+    """The lines of `text` that are the whole text of one of `elements`, each once, in order, trimmed."""
+    shown = [_element_text(element) for element in elements]
+    marked, longest = {line_key(line) for line in shown} - {None, ""}, max(map(len, shown), default=0)
     lines = dict.fromkeys(line.strip() for line in text.split("\n"))
     return [line for line in lines if line and len(line) <= longest and line_key(line) in marked]
 

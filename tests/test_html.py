@@ -2555,6 +2555,44 @@ def test_a_name_ending_a_page_stays_where_no_author_is_known():
     assert out.author is None and out.text.endswith("Amina Berrada")
 
 
+UNSIGNED = ARTICLE.replace('<meta name="author" content="Amina Berrada">', "")
+
+
+@pytest.mark.parametrize(("last", "author"), [
+    ('<p style="text-align:right;">Kel Lam.</p>', "Kel Lam"),  # fr-pages line 166 (a WordPress post)
+    ('<div style="text-align: right"><em><i>Journal Du Sud</i></em></div>', None),  # the site's name (line 409)
+    ('<p align="right">Journaldusud</p>', None),  # the host's name
+])
+def test_a_signature_the_page_aligns_right_goes_without_an_author(last, author):
+    """A name or the site's name that the page aligns right under the text, the page naming no author, stayed as the
+    text's last line (fr-pages lines 166 and 409, found by a QA pass): `generic.author-signature` takes it, and a
+    person's name fills `author`."""
+    page = UNSIGNED.replace('content="Le Journal du Sud"', 'content="Journal du Sud"').replace(
+        "<p>Partager sur Facebook</p>", last)
+    out = clean({"id": "p", "html": page})
+    assert out.text.endswith("le prix du fourrage reste élevé sur les marchés.")
+    assert out.author == author
+    assert any(e.rule == "generic.author-signature" for e in out.edits)
+
+
+@pytest.mark.parametrize(("last", "author"), [
+    ('<p style="text-align:right">Merci.</p>', None),  # the article's closing word
+    ('<p style="text-align:right">Paul Martin</p>', "Amina Berrada"),  # another's name, where the author is known
+    ('<p>Amina Berrada</p><p style="text-align:right">Paul Martin</p>', None),  # a list's last name
+    ('<blockquote><p>« Il pleut enfin. »</p></blockquote><p style="text-align:right">Paul Martin</p>', None),
+    ('<p style="text-align:right">« Paul Martin »</p>', None),  # a name in quotation marks
+    ('<p style="text-align:right">Bonne lecture à tous.</p>', None),  # a last one-line paragraph of prose
+])
+def test_a_closing_line_the_page_aligns_right_stays(last, author):
+    """What the page aligns right under the text and is neither a name nor the site's is the article's: a closing
+    word, a sentence, a quotation's author, a name in quotation marks, another name than the author's."""
+    page = (ARTICLE if author else UNSIGNED).replace("<p>Partager sur Facebook</p>", last)
+    out = clean({"id": "p", "html": page})
+    assert out.text.endswith(last.rsplit(">", 2)[-2].split("<")[0].strip())
+    assert out.author == author
+    assert not any(e.rule == "generic.author-signature" for e in out.edits)
+
+
 SLATE_LEAD = "Stylo ou brosse à dents «pour elle», le marketing genré se développe dans les domaines les plus farfelus."
 SLATE = f"""<html lang="fr"><head><title>Marketing genré et sexisme | Slate.fr</title></head><body><article>
 <div class="article-header grid-container"><div class="row"><div class="article-header__inner col-sm-10">

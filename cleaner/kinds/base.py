@@ -31,6 +31,10 @@ class Context:
     (its record's, else its page's: `given.given_fields`)."""
     headings: frozenset[str] = frozenset()
     """The `line_key` of each line the document's page marks as a heading (`given.page_headings`); none for a text."""
+    right_aligned: frozenset[str] = frozenset()
+    """The `line_key` of each line the document's page aligns right (`given.page_right_aligned`); none for a text."""
+    site_names: frozenset[str] = frozenset()
+    """The `line_key` of the names the document's site goes by: its source, its host (`given.site_names`)."""
 
 
 class KeepExample(BaseModel):

@@ -1,4 +1,5 @@
-"""`signature`: the author's name alone on a line at an article's end, where the document's author is known."""
+"""`signature`: the author's name alone on a line at an article's end, where the document's author is known; a name or
+the site's name that the text sets apart at its end."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ PARTICLES = frozenset(
 Aziz")."""
 JOINERS = frozenset("et and & und".split())
 """The words joining an author field's names ("Jean Dupont et Marie Curie")."""
+QUOTE_MARKS = ("«", "»", "“", "”", '"', "„")
+"""The marks around a quotation: a name in them is the text's, and so is a name under one, its attribution
+("« Satire is … » / Molly Ivins")."""
 NAME_WORD = r"(?:[dl]['’])?\p{Lu}(?:['’]\p{Lu})?(?:\p{Ll}[\p{L}\p{M}'’-]*|\p{Ll}?\.)"
 """A capitalised word of a name: a capital and small letters ("Dupont", "Jean-Claude", "d'Estaing", "O'Brien"), or
 an initial or an abbreviation with its stop ("J.", "Jr."); no word in capitals ("AFP"), nor a letter alone ("À").
@@ -54,10 +58,11 @@ class SignatureRule(Rule):
     """Removes the last line equal to the document's own author (`Context.author`, compared by `line_key`: case,
     accents, spaces and edge punctuation set aside; two or three words in any order, `_same_name`) when at most
     `max_note_lines` lines of at most `max_note_chars` follow it (an author's biography, a translator's credit) and text
-    stands above it (the article it signs: a headline naming the author stays); nothing where the author is not known or
-    is no name (`_a_name`), where the line is a list's item or a dialogue's speaker label (`_in_text`), nor where the
-    name's line before it would sign the text once it is gone (a speaker's label: taking the last, a run took the one
-    before next, each in turn; a byline alone over the text stays, and the signature goes)."""
+    stands above it (the article it signs: a headline naming the author stays); not where the author is no name
+    (`_a_name`), where the line is a list's item or a dialogue's speaker label (`_in_text`), nor where the name's line
+    before it would sign the text once it is gone (a speaker's label: taking the last, a run took the one before next,
+    each in turn; a byline alone over the text stays, and the signature goes). Else, the text's last line, set apart,
+    that is the site's name or, where no author is known, a name (`_set_apart`)."""
 
     kind: Literal["signature"]
     max_note_lines: int = Field(3, ge=0, strict=True)
@@ -69,13 +74,16 @@ class SignatureRule(Rule):
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         author = line_key(ctx.author) if ctx.author and _a_name(ctx.author) else None
-        if not author:
-            return iter(())
-        found = [i for i, key in enumerate(view.keys) if _same_name(key, author)]
+        return self._author_line(view, author) or _set_apart(view, ctx)
+
+    def _author_line(self, view: View, author: str | None) -> Iterator[Hit] | None:
+        """The hit of the last line that writes `author` (a `line_key`), where it signs the text; None where none
+        does."""
+        found = [i for i, key in enumerate(view.keys) if _same_name(key, author)] if author else []
         if not found:
-            return iter(())
+            return None
         if not self._signs(view, found[-1]) or (len(found) > 1 and self._signs(view, found[-2], gone=found[-1])):
-            return iter(())
+            return None
         return line_hits(view, [found[-1]])
 
     def _signs(self, view: View, at: int, gone: int | None = None) -> bool:
@@ -86,13 +94,41 @@ class SignatureRule(Rule):
                 and any(line.text.strip() for line in view.lines[:at]) and not _in_text(view, at, note))
 
     def why_untouched(self, text: str, author: str | None = None) -> str | None:
-        """Also, an example without an author: the rule removes the line of the document's own author alone."""
+        """Also, an example without an author: the rule removes the line of the document's own author, and without one
+        only a name or the site's name set apart ending the text."""
         if why := super().why_untouched(text, author):
             return why
         if not author:
-            return ("it has no author, and the rule removes only the line of the document's author: give it as "
-                    "{text, author}")
+            return ("it has no author, and without one the rule removes only a name set apart ending the text (in a "
+                    "text, alone after a blank line): give it as {text, author}")
         return None
+
+
+def _set_apart(view: View, ctx: Context) -> Iterator[Hit]:
+    """The hit of the text's last line where it signs the text set apart, aligned right on its page
+    (`Context.right_aligned`) or alone after a blank line, under text and not in quotation marks: the site's name
+    (`Context.site_names`: "Égalitariste" ending an egalitariste.net post, under a quotation's author), or, where the
+    document's author is not known, a name (`NAME_LINE`, maybe with a final stop), which fills `author` ("Kel Lam."
+    ending a WordPress post; both found by a QA pass), unless it is a quotation's attribution (the line above it ends
+    with a quotation mark) or the text's own (`_in_text`)."""
+    at = max((i for i, line in enumerate(view.lines) if line.text.strip()), default=0)
+    text, key = view.lines[at].text.strip(), view.keys[at]
+    above = next((line.text.rstrip() for line in reversed(view.lines[:at]) if line.text.strip()), None)
+    apart = key in ctx.right_aligned or not view.lines[at - 1].text.strip()
+    if above is None or not apart or text.startswith(QUOTE_MARKS):
+        return iter(())
+    if key in ctx.site_names:
+        return line_hits(view, [at])
+    if (ctx.author is None and NAME_LINE.fullmatch(text.removesuffix(".")) and not above.endswith(QUOTE_MARKS)
+            and not _in_text(view, at, [])):
+        return (hit._replace(field="author", value=_unstopped(text)) for hit in line_hits(view, [at]))
+    return iter(())
+
+
+def _unstopped(name: str) -> str:
+    """A signature's name without its final stop, unless it ends an initial or an abbreviation ("Kel Lam." is "Kel
+    Lam", "John Smith Jr." stays)."""
+    return name[:-1] if name.endswith(".") and len(name.split()[-1]) > 3 else name
 
 
 def _a_name(author: str) -> bool:
