@@ -2593,6 +2593,20 @@ def test_a_closing_line_the_page_aligns_right_stays(last, author):
     assert not any(e.rule == "generic.author-signature" for e in out.edits)
 
 
+def test_a_short_caption_a_div_gives_goes():
+    """A picture's caption in a `<div>` of its own (`_divs_as_paragraphs` makes it a paragraph), "Image issue du tumblr
+    « Feminist Disney«" or "Illustration par Lematt", stayed in the text (egalitariste.net, found by a QA pass):
+    `fr.photo-credit` takes it; a sentence naming an illustration stays."""
+    captions = ('<div style="text-align:center"><img src="a.png"><br><em>Image issue du tumblr « Feminist '
+                'Disney«</em></div><div style="text-align:center"><img src="b.png"><br>Illustration par Lematt</div>')
+    kept = "<p>Illustration par Lematt de la couverture du livre, publiée en 2015, qui a fait le tour du monde.</p>"
+    page = ARTICLE.replace("<p>Partager sur Facebook</p>", captions + kept)
+    out = clean({"id": "p", "html": page})
+    assert "Feminist Disney" not in out.text and "Illustration par Lematt\n" not in out.text + "\n"
+    assert out.text.endswith(kept[3:-4])
+    assert sum(e.rule == "fr.photo-credit" for e in out.edits) == 2
+
+
 SLATE_LEAD = "Stylo ou brosse à dents «pour elle», le marketing genré se développe dans les domaines les plus farfelus."
 SLATE = f"""<html lang="fr"><head><title>Marketing genré et sexisme | Slate.fr</title></head><body><article>
 <div class="article-header grid-container"><div class="row"><div class="article-header__inner col-sm-10">
