@@ -437,13 +437,17 @@ def claimed(out: Path, inputs: Iterable[str], options: RunOptions = RunOptions()
 
 
 def apart(out: Path, inputs: Iterable[str], index: Path | None = None) -> None:
-    """An OSError naming `out` when the run would read what it writes (an input folder holds `out`: its
-    state and outputs would be read as input; an input glob matches a file the run writes there, which
-    the same command run again would read) or write over an input (an input file has the name of an
+    """An OSError naming `out` when the run would read what it writes (an input glob reads `out`, or an input
+    folder holds it: its state and outputs would be read as input; an input glob matches a file the run writes
+    there, which the same command run again would read) or write over an input (an input file has the name of an
     output, in `out`: `clear_outputs` would remove it, the run's output replace it); naming `index`, a
     shared index, when it or its SQLite companions are among the inputs (read as input, and changed by
     the run, so that every run again would find its inputs changed)."""
     inputs = list(inputs)
+    if (pattern := glob_matching(out, inputs)) is not None:
+        raise OSError(errno.EINVAL, f"the input glob {pattern} reads this folder, so the same command run again "
+                                    "would read the run's state and outputs as input; give an --out outside the glob",
+                      str(out))
     if (held := input_folder_holding(out, inputs)) is not None:
         raise OSError(errno.EINVAL, f"is inside the input folder {held}: the run would read its own state and "
                                     "outputs as input; give an --out outside the inputs", str(out))

@@ -1227,6 +1227,21 @@ def test_an_output_matched_by_an_input_glob_is_named_the_same_way_each_time(tmp_
                     "again would read it as input; give an output outside the glob\n"}
 
 
+def test_an_output_in_a_folder_an_input_glob_reads_is_refused(tmp_path, in_process):
+    """`clean 'data/*' --out data/zz/x.jsonl` went, and the same command again read data/zz, its output's folder, as
+    input; so did a glob through a link to the folder (`link/*`). Refused before anything is read or written."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.jsonl").write_text('{"id": "a", "text": "Un texte."}\n', encoding="utf-8")
+    (tmp_path / "link").symlink_to(data)
+    for args in (("data/*", "--out", "data/zz/x.jsonl"), ("data/z*", "--out", "data/zz/x.jsonl"),
+                 ("link/*", "--out", "data/zz"), ("data/*", "--out", "link/zz")):
+        proc = in_process("clean", *args, "-q", cwd=tmp_path)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, (args, proc.stderr)
+        assert f"{args[2]}: the input glob {args[0]} matches it" in proc.stderr, (args, proc.stderr)
+    assert sorted(p.name for p in data.iterdir()) == ["a.jsonl"]
+
+
 def test_a_run_whose_stderr_reader_is_gone_ends_its_work(tmp_path):
     """`cleaner run … 2>&1 | head -1`: the run stopped at its next line on stderr, half done, and exited 0, "done"
     (found by a QA pass). Its work is its folder: it goes on without its messages, and ends done."""

@@ -2127,6 +2127,23 @@ def test_glob_matching_agrees_with_glob_on_paths_that_are_there(tmp_path, monkey
     assert glob_matching(Path("a.jsonl"), ["a.jsonl"]) is None  # no glob: a name
 
 
+def test_glob_matching_names_a_glob_that_reads_a_folder_holding_the_path(tmp_path, monkeypatch):
+    """A glob that matches a folder reads it whole, but for names starting with a dot: `glob_matching` names it for a
+    path below such a folder (`data/*` for `data/r9/corpus.jsonl`, which the same inputs read once written), with the
+    links of the glob's fixed head and of the path followed as `expand` follows them."""
+    from cleaner.io.readers import glob_matching
+
+    monkeypatch.chdir(tmp_path)
+    Path("data").mkdir()
+    Path("link").symlink_to("data")
+    for target, pattern in (("data/r9", "data/*"), ("data/r9/sub/corpus.jsonl", "data/*"), ("data/r9/x", "data/r?"),
+                            ("data/r9/x", "link/*"), ("link/r9/x", "data/*"), ("data/.r9/x", "data/.*")):
+        assert glob_matching(Path(target), [pattern]) == pattern, (target, pattern)
+    for target, pattern in (("data/.r9/x", "data/*"), ("data/r9/.x/y", "data/*"), ("data/r9", "data/*.jsonl"),
+                            ("data/r9/x", "other/*")):
+        assert glob_matching(Path(target), [pattern]) is None, (target, pattern)
+
+
 def test_a_large_max_doc_chars_does_not_reserve_the_cap_for_each_file(tmp_path):
     """A text or HTML file was read with one `read(4 x max_doc_chars + 1)`, which reserves the whole cap first:
     with `max_doc_chars = 10^9`, 4 GB for a file of 50 bytes, a MemoryError where memory is short (here, 1 GB)."""

@@ -299,6 +299,28 @@ def test_outputs_an_input_glob_matches_and_an_index_among_the_inputs_are_refused
         assert in_process("run", *args, cwd=tmp_path).stderr.count("already complete") == 1, args
 
 
+def test_an_out_folder_an_input_glob_reads_is_refused_every_time(tmp_path, in_process):
+    """An --out that an input glob matches, or a folder it matches holds, is read whole by the same command run again:
+    `run 'data/*' --out data/r9` went, then the same command was refused (its folder an input), and another --out read
+    the first run's state and outputs as input. Refused the first time, the same way each time, with the glob or the
+    --out named through a link; a folder the glob does not reach (hidden, or not matched) is not refused."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.jsonl").write_text(json.dumps({"id": "a", "text": "Le conseil municipal a voté le budget."}) + "\n",
+                                  encoding="utf-8")
+    (tmp_path / "link").symlink_to(data)
+    for args in (("data/*", "--out", "data/r9"), ("data/r*", "--out", "data/r9"), ("data/*", "--out", "data/r9/sub"),
+                 ("link/*", "--out", "data/r9"), ("data/*", "--out", "link/r9"), ("data/**", "--out", "data/r9")):
+        for _ in range(2):
+            proc = in_process("run", *args, "-q", cwd=tmp_path)
+            assert proc.returncode == 2 and proc.stderr.count("\n") == 1, (args, proc.stderr)
+            assert f"{args[2]}: the input glob {args[0]} reads this folder" in proc.stderr, (args, proc.stderr)
+    assert sorted(p.name for p in data.iterdir()) == ["a.jsonl"]
+    for args in (("data/*", "--out", "data/.r9"), ("data/*.jsonl", "--out", "data/r9")):
+        assert in_process("run", *args, "-q", cwd=tmp_path).returncode == 0, args
+        assert in_process("run", *args, cwd=tmp_path).stderr.count("already complete") == 1, args
+
+
 def test_out_dash_is_refused_not_made_a_folder(tmp_path, in_process):
     """`cleaner run --out -` made a folder named `-` in the working folder; a run writes several files."""
     src = tmp_path / "a.jsonl"

@@ -219,8 +219,7 @@ def expand(name: str) -> list[Path | Rejected]:
     would have matched something (Python's glob, which followed links, passed over one that matched nothing)."""
     if not glob.has_magic(name) or Path(name).exists():
         return [Path(name)]
-    prefix = name[: min(name.find(c) for c in "*?[" if c in name)]
-    fixed = len(Path(prefix if prefix.endswith(("/", os.sep)) else os.path.dirname(prefix)).parts)  # named as such
+    fixed = len(Path(_fixed_head(name)).parts)  # named as such
     out: list[Path | Rejected] = []
     links: set[Path] = set()
     linked = functools.cache(lambda path: path.is_symlink() and path.is_dir())  # a folder is asked once, not per match
@@ -233,6 +232,12 @@ def expand(name: str) -> list[Path | Rejected]:
             links.add(through)
             out.append(_link_to_folder(listed(through, fixed)))
     return out or [Path(name)]
+
+
+def _fixed_head(name: str) -> str:
+    """The folder a glob starts in: what `name` names before its first glob part ("" for the current folder)."""
+    prefix = name[: min(name.find(c) for c in "*?[" if c in name)]
+    return prefix if prefix.endswith(("/", os.sep)) else os.path.dirname(prefix)
 
 
 def _glob(name: str) -> list[str]:
@@ -315,10 +320,35 @@ def input_folder_holding(target: Path, names: Iterable[str]) -> Path | None:
 
 
 def glob_matching(target: Path, names: Iterable[str]) -> str | None:
-    """The input glob (as named) that matches `target`, whether or not it is there yet: a file written
-    there would be read as input when the same inputs are given again."""
+    """The input glob (as named) that would read `target`, whether or not it is there yet (`_glob_reads`): a
+    file written there would be read as input when the same inputs are given again."""
     return next((name for name in names if name != "-" and glob.has_magic(name) and not Path(name).exists()
-                 and _glob_matches(name, target)), None)
+                 and _glob_reads(name, target)), None)
+
+
+def _glob_reads(pattern: str, target: Path) -> bool:
+    """Whether the glob `pattern` would read `target`: match it, or match a folder above it, which is read whole
+    (`_read_through`); with both paths as named, or with the links in `target` and in the pattern's fixed head
+    followed (`expand` follows those, not a link its glob parts meet). `run 'data/*' --out data/r9` went, and the
+    same command again read the run's folder as input."""
+    forms = ((pattern, Path(os.path.abspath(target))), (_head_followed(pattern), real(target)))
+    return any(_glob_matches(named, folder) for named, path in forms for folder in _read_through(path))
+
+
+def _head_followed(pattern: str) -> str:
+    """The glob `pattern` with the links in its fixed head followed."""
+    head = _fixed_head(pattern)
+    return os.path.join(glob.escape(str(real(head))), pattern[len(head):].lstrip(os.sep))
+
+
+def _read_through(path: Path) -> Iterator[Path]:
+    """`path` and the folders above it whose reading reaches it: up to a name starting with a dot, which a
+    folder's reading leaves out."""
+    yield path
+    for name, folder in zip(reversed(path.parts), path.parents):
+        if name.startswith("."):
+            return
+        yield folder
 
 
 def _glob_matches(pattern: str, target: Path) -> bool:
