@@ -141,8 +141,24 @@ def test_a_dicts_text_in_a_bytearray_or_a_memoryview_is_read_as_bytes_are():
         assert clean({"id": "a", "text": data}) == clean({"id": "a", "text": bytes(data)})
         assert clean({"id": "a", "html": data}) == clean({"id": "a", "html": bytes(data)})
     assert clean({"id": "a", "text": bytearray(b"caf\xe9.")}).warnings == (
-        "document 0 text: invalid UTF-8 at byte 3, replaced with U+FFFD",)
+        "document 0: text: invalid UTF-8 at byte 3, replaced with U+FFFD",)
     assert {bytes, bytearray, memoryview} <= set(typing.get_args(DocLike))
+
+
+def test_a_dicts_fields_in_bytes_are_decoded_and_their_invalid_bytes_flagged_by_name():
+    """Invalid bytes in a dict's text or `html` were flagged as `document 0 text: …`, without the colon every other
+    field's warning has (`document 0: url: …`), and a `url`, a `title` or another field in bytes was decoded in
+    silence, the url kept in `meta`: each field is decoded as a text is, its invalid bytes flagged by its name."""
+    text = "Le conseil municipal a voté le budget mardi soir à la mairie."
+    assert clean({"id": "u", "text": text, "html": b"<p>caf\xe9</p>"}).warnings == (
+        "document 0: html: invalid UTF-8 at byte 6, replaced with U+FFFD",)
+    out = clean({"id": "u", "text": text, "url": b"http://x/\xe9", "title": bytearray(b"T\xe9"), "x": b"ok",
+                 "y": memoryview(b"\xff")})
+    assert out.document.url == "http://x/\ufffd" and out.title == "T\ufffd"
+    assert out.document.meta == {"title": "T\ufffd", "x": "ok", "y": "\ufffd"}
+    assert out.warnings == tuple(f"document 0: {key}: invalid UTF-8 at byte {at}, replaced with U+FFFD"
+                                 for key, at in (("url", 9), ("title", 1), ("y", 0)))
+    assert clean({"id": "u", "text": text, "url": "http://x/\xe9".encode("cp1252")}, encoding="cp1252").warnings == ()
 
 
 def test_a_stream_is_closed_at_the_end_of_its_with(tmp_path):

@@ -2144,6 +2144,19 @@ def test_glob_matching_names_a_glob_that_reads_a_folder_holding_the_path(tmp_pat
         assert glob_matching(Path(target), [pattern]) is None, (target, pattern)
 
 
+def test_a_parquet_binary_column_is_decoded_and_its_invalid_bytes_flagged_by_name(tmp_path):
+    """A binary `url` column was decoded in silence, its invalid bytes U+FFFD without a warning, and kept in `meta`; a
+    binary `text` was flagged as `row 1 text:` without the colon the other fields' warnings have. Each is decoded as a
+    text is, the url the document's, and flagged with the column named."""
+    table = tmp_path / "b.parquet"
+    pq.write_table(pa.table({"id": ["b"], "text": pa.array([b"Un caf\xe9 au lait."], pa.binary()),
+                             "url": pa.array([b"http://x.fr/\xe9"], pa.binary())}), table)
+    (doc,) = _read(table)
+    assert doc.text == "Un caf\ufffd au lait." and doc.url == "http://x.fr/\ufffd" and doc.meta == {}
+    assert doc.warnings == tuple(f"{table}:row 1: {key}: invalid UTF-8 at byte {at}, replaced with U+FFFD"
+                                 for key, at in (("text", 6), ("url", 12)))
+
+
 def test_a_large_max_doc_chars_does_not_reserve_the_cap_for_each_file(tmp_path):
     """A text or HTML file was read with one `read(4 x max_doc_chars + 1)`, which reserves the whole cap first:
     with `max_doc_chars = 10^9`, 4 GB for a file of 50 bytes, a MemoryError where memory is short (here, 1 GB)."""

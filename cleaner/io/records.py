@@ -189,9 +189,9 @@ def record_document(record: Any, where: str, place: str, config: Config, warning
     """A mapping of fields as a document: `config.id_field` (else an id made from `place`, see
     `record_id`), `config.text_field` (or `html` alone, to be extracted later), `url`, `source`, `lang`;
     every other field goes to `meta` (see `split_fields`; `html` too beside a text that is not blank, which is
-    cleaned instead), an id field that is not used as the id too (`3.5`, `[1, 2]`; not a null or blank one). A text
-    or `html` in bytes (a Parquet binary column) is decoded, `html` by its `<meta charset>`, as a page file is;
-    invalid bytes are flagged. A record nested
+    cleaned instead), an id field that is not used as the id too (`3.5`, `[1, 2]`; not a null or blank one). A field
+    in bytes (a Parquet binary column) is decoded as a text file is, `html` by its `<meta charset>`, as a page file
+    is; invalid bytes are flagged. A record nested
     over `MAX_DEPTH` levels is a `bad_input` rejection carrying its JSON text (or nothing, when even that
     cannot be written)."""
     if not deeper_than(record, MAX_DEPTH):
@@ -231,8 +231,8 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
         return _warned(bad(None, f"{where}: a record must be a JSON object, got {json_type(record)}", record), where,
                        warnings)
     raw = record
-    if isinstance(record.get(config.text_field), BYTES) or isinstance(record.get("html"), BYTES):
-        record, warnings = _decoded(record, config.text_field, config.encoding, where, warnings)
+    if any(isinstance(value, BYTES) for value in record.values()):
+        record, warnings = _decoded(record, config.encoding, where, warnings)
     text, html = record.get(config.text_field), record.get("html")
     value = record.get(config.id_field)
     rid = record_id(value, place, named_by(text, html))
@@ -248,18 +248,19 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
     return text_document(rid, text, where, config, warnings, raw, meta=meta, **fields)
 
 
-def _decoded(record: dict[str, Any], text_key: str, encoding: str, where: str,
+def _decoded(record: dict[str, Any], encoding: str, where: str,
              warnings: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """`record` with its text and `html` in bytes (`BYTES`: a `bytearray` was `'text' is bytearray, not a string`)
-    decoded (in `encoding`, the config's; `html` by its `<meta charset>` first), and `warnings` with any invalid bytes
-    flagged."""
+    """`record` with its fields in bytes (`BYTES`: a `bytearray` text was `'text' is bytearray, not a string`) decoded
+    as a text's are (in `encoding`, the config's; `html` by its `<meta charset>` first), and `warnings` with any
+    invalid bytes flagged, the field named (`document 0: url: invalid UTF-8 …`): a `url` in bytes was decoded in
+    silence, kept in `meta`."""
     record = dict(record)
-    if isinstance(record.get(text_key), BYTES):
-        record[text_key], flagged = decode_text(bytes(record[text_key]), f"{where} {text_key}", encoding)
-        warnings += flagged
-    if isinstance(record.get("html"), BYTES):
-        record["html"], flagged = decode_html(bytes(record["html"]), f"{where} html", fallback=encoding)
-        warnings += flagged
+    for key, value in record.items():
+        if isinstance(value, BYTES):
+            named = f"{where}: {key}"
+            record[key], flagged = (decode_html(bytes(value), named, fallback=encoding) if key == "html"
+                                    else decode_text(bytes(value), named, encoding))
+            warnings += flagged
     return record, warnings
 
 
