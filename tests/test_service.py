@@ -2108,6 +2108,25 @@ def test_an_id_too_long_to_fetch_back_is_rejected_not_stored_and_never_quoted_wh
             assert missing.status_code == 404 and len(missing.text) < 300, missing.text[:300]
 
 
+def test_an_id_with_a_dot_segment_is_rejected_not_stored(server):
+    """Ids `.` and `..`, and ids holding `/./` or `/../`, were stored, but clients resolve those segments in the URL of
+    `GET /v1/documents/{id}` (httpx, curl): `..` got a 404 that named no id, `a/../b` fetched `b` (a QA pass). `POST
+    /v1/documents` rejects them as `bad_input`, in their place, saying why; dots that are no segment are ids as any
+    other, fetched back. `/v1/clean` stores nothing: it cleans them still."""
+    dotted, plain = [".", "..", "dots/../b", "./dots", "dots/.", "dots/./c"], ["..dots", "dots.", "dots/.../d"]
+    with server.client() as c:
+        answer = c.post("/v1/documents", json=[{"id": i, "text": fresh(f"dot-{i}")} for i in dotted + plain]).json()
+        assert [v["status"] for v in answer] == ["rejected"] * len(dotted) + ["kept"] * len(plain), answer
+        assert {v["detail"] for v in answer[:len(dotted)]} == {
+            f"document {i!r}: the id holds '.' or '..' between slashes, which clients resolve in a URL "
+            "(GET /v1/documents/{id} would fetch another document, or none)" for i in dotted}
+        assert all(v["reason"] == "bad_input" and v["stage"] == "read" for v in answer[:len(dotted)])
+        for rid in plain:
+            assert c.get(f"/v1/documents/{quote(rid, safe='/')}").json()["record"]["id"] == rid
+        assert c.get("/v1/documents/b").status_code == 404
+        assert c.post("/v1/clean", json={"id": "..", "text": fresh("dot-clean")}).json()["status"] == "cleaned"
+
+
 def test_the_schema_says_a_verdict_field_without_a_value_is_absent_as_answers_leave_it_out(server):
     """The OpenAPI description of `Verdict` said `similarity` was "null when only the id matched", but answers leave
     out every field without a value: an `already_indexed` or `repeated_id` verdict has no `similarity` key at all

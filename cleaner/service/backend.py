@@ -44,13 +44,28 @@ percent-encoded (3 characters a byte at most), in a request line uvicorn takes (
 that comes in parts) and a proxy passes (nginx: 8 KB). One of 200,000 characters was stored, its GET never answered."""
 
 
+DOT_SEGMENTS = frozenset((".", ".."))
+"""The path segments clients resolve before they send a URL (RFC 3986's dot segments: httpx, curl and browsers do)."""
+
+
 def fetchable(item: Document | Rejected) -> Document | Rejected:
-    """`item`, or a `bad_input` rejection of a document whose id is over `MAX_ID_BYTES`: it could not be fetched."""
-    size = len(item.id.encode("utf-8")) if isinstance(item, Document) else 0
-    if size <= MAX_ID_BYTES:
-        return item
-    return bad(item.id, f"{item.where}: the id is {size:,} bytes in UTF-8, over the {MAX_ID_BYTES:,} a stored "
-                        "document's may hold (GET /v1/documents/{id} could not carry it)")
+    """`item`, or a `bad_input` rejection of a document whose id `GET /v1/documents/{id}` could not carry
+    (`unfetchable`)."""
+    why = unfetchable(item.id) if isinstance(item, Document) else None
+    return item if why is None else bad(item.id, f"{item.where}: {why}")
+
+
+def unfetchable(rid: str) -> str | None:
+    """Why `GET /v1/documents/{id}` could not carry the id `rid`, or None: over `MAX_ID_BYTES`, or `.` or `..`
+    between slashes (`..`, `a/../b`), which a client resolves before it sends the URL: `..` was stored, and its GET
+    got a 404 that named no id; `a/../b` fetched `b`."""
+    if (size := len(rid.encode("utf-8"))) > MAX_ID_BYTES:
+        return (f"the id is {size:,} bytes in UTF-8, over the {MAX_ID_BYTES:,} a stored document's may hold "
+                "(GET /v1/documents/{id} could not carry it)")
+    if DOT_SEGMENTS.intersection(rid.split("/")):
+        return ("the id holds '.' or '..' between slashes, which clients resolve in a URL "
+                "(GET /v1/documents/{id} would fetch another document, or none)")
+    return None
 
 
 def verdict(item: Cleaned | Rejected, kept: str = "kept", clusters: Mapping[str, str] | None = None) -> Verdict:
@@ -114,7 +129,7 @@ class Service(Closing):
 
     def submit(self, docs: list[Document | Rejected]) -> list[Verdict]:
         """Clean, tag, gate and deduplicate a batch against the index; keep and store the survivors.
-        A document whose id is too long to fetch back is rejected (`fetchable`). Returns one verdict per input
+        A document whose id could not be fetched back is rejected (`fetchable`). Returns one verdict per input
         document, in input order. The index is waited for as `_queue` says: `IndexBusyError` past its timeout."""
         return self._answer(self._queue(self._prepare(docs)).result())
 
