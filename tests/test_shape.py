@@ -77,6 +77,16 @@ def test_short_lines_between_content_stay_and_between_boilerplate_go(cleaner):
     assert replay(text, out.edits) == out.text
 
 
+def test_a_run_of_removed_lines_leaves_no_blank_line(cleaner):
+    """QA pass (fr-pages 430): after the first line of a run, each removed line left its newline, so a text without
+    blank lines (trafilatura's, a paragraph a line) got one where a run went: 10 on that page."""
+    noise = ["#agriculture #blé #récolte", "Imprimer | Envoyer | Commenter", "https://www.example.com/a/b?x=1"]
+    text = "\n".join([PROSE, *noise, MORE, *noise])
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == f"{PROSE}\n{MORE}"
+    assert replay(text, out.edits) == out.text
+
+
 def test_the_context_pass_gives_justexts_classes_in_time_linear_in_the_lines():
     """jusText's context pass looked for each short line's nearest good or bad neighbour from the line, in time in the
     square of a run of short lines (64,000 characters of "Le Journal" lines before prose took 1.3 s, session 47). Ours

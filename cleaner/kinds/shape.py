@@ -269,8 +269,9 @@ class ShapeRule(Rule):
                 continue
             context = "" if v.cf_class == "bad" else "; between boilerplate"
             why = f"{v.reason}{context} ({v.features.describe()})"
-            # the line above went with its newline: the last line goes without the one before it
-            hit = Hit(line.start, line.end) if gone else whole_lines(view, line.start, line.end)
+            hit = whole_lines(view, line.start, line.end)  # each line with its newline: a run leaves no blank line
+            if gone and hit.start < line.start:  # the last line, whose newline before it went with the line above
+                hit = hit._replace(start=line.start)
             gone = True
             yield hit._replace(why=why)
 
