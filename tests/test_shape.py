@@ -9,7 +9,10 @@ from inscriptis import get_text
 
 from cleaner import Cleaner, Config, Document, replay
 from cleaner.config import ConfigError
+from cleaner.engine import run_rules
+from cleaner.kinds import Context
 from cleaner.kinds.shapefeatures import line_features, stoplist_for
+from cleaner.text import line_key
 
 PROSE = "Les agriculteurs de la région ont récolté cette année plus de blé que prévu, grâce à un printemps pluvieux."
 MORE = "Les coopératives craignent pourtant que l'abondance fasse baisser les prix d'achat dès l'automne."
@@ -159,6 +162,32 @@ def test_a_widget_or_menu_with_a_url_is_no_described_link():
     assert line_features("* RT @ecsdmed: Ma fiche de paie d'interne du mois d'avril https://t.co/SW9NbBJw", "French").described == 0
     assert line_features("Espace privé | Plan du site | RSS 2.0 | http://lisabi.net", "French").described == 0
     assert line_features('Copié dans le presse-papier <iframe src="https://www.example.fr/embed/43f8">', "French").described == 0
+
+
+SECTIONS = [
+    "Le validisme",
+    "– https://parmilesrecits.example.com/parmilesrecits/single-post/2018/10/30/Quest-ce-que-le-validisme",
+    "– https://www.example.fr/blog/2018/04/14/validisme-et-psyvalidisme/",
+    "– https://www.youtube.com/watch?v=ncdV7E2jb00&list=PLr5PmuMxokE-Ncl_F7SaI2giPJLeBMoGs",
+    "Pour les parents",
+    "– https://www.example.fr/blog/2018/08/01/autism-parents/",
+    "– https://twitter.com/example/status/1022059359151554560",
+]
+
+
+def test_a_heading_its_page_marks_stays_with_the_links_under_it(cleaner):
+    """QA pass (fr-pages 430, a "masterpost"): `<h4>Le validisme</h4>` went as a short line between bad ones, and the
+    bare URLs under "Pour les parents" went, leaving it over nothing. A line the page marks as a heading
+    (`Context.headings`) is content, and the addresses right under it are its section's links; the same text without
+    the page's marks still loses the URLs."""
+    text = "\n".join([PROSE, *SECTIONS, MORE])
+    rules = list(cleaner.rules.rules)
+    marked = Context(lang="fr", headings=frozenset(map(line_key, ["Le validisme", "Pour les parents"])))
+    assert run_rules(Document(id="p", text=text), rules, marked).text == text
+    unmarked = run_rules(Document(id="t", text=text), rules, Context(lang="fr")).text
+    assert "https://" not in unmarked and "Le validisme" not in unmarked
+    alone = "\n".join(SECTIONS)  # headings and links, no prose: nothing to tell boilerplate from
+    assert run_rules(Document(id="h", text=alone), rules, marked).text == alone
 
 
 ANNOUNCED = [

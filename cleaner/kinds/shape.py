@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..edits import WHITESPACE_RULE
+from ..text import line_key
 from ..view import Hit, View
 from .base import Context, Rule, host_in, register, whole_lines
 from .shapefeatures import (
@@ -43,13 +44,14 @@ class ShapeRule(Rule):
     First each non-blank line gets a class from its own features (see `classify`): `good` (prose: at
     least `prose_words` words, sentence punctuation, at least `prose_stopwords` stopwords of the
     text's language, or of any language for a line in another one; or a described link, a URL and at
-    least `short_words` words of its own saying what it is; never removed), `bad` (a copyright
-    line, link-like tokens over `max_link_density` per word, or any line of a list block, see
-    `_list_blocks`), `short` (under `short_words` words, or few stopwords, mostly capitals or mostly
-    numbers) or `neargood` (the rest, and short sentences; also a short line ending with a comma
-    before prose, the short lines of a list that ends the text after prose ending with a colon, in a
-    list block or in the prose line's own block, and lines of URLs or `@handles` right under such
-    prose, or under a footnote's mark, whatever their link density). Then jusText's own context pass
+    least `short_words` words of its own saying what it is; or a line its page marks as a heading,
+    `Context.headings`; never removed), `bad` (a copyright line, link-like tokens over
+    `max_link_density` per word, or any line of a list block, see `_list_blocks`), `short` (under
+    `short_words` words, or few stopwords, mostly capitals or mostly numbers) or `neargood` (the rest,
+    and short sentences; also a short line ending with a comma before prose, the short lines of a list
+    that ends the text after prose ending with a colon, in a list block or in the prose line's own
+    block, and lines of URLs or `@handles` right under such prose, under a footnote's mark or under a
+    heading its page marks, whatever their link density). Then jusText's own context pass
     (`justext.core.revise_paragraph_classification`, as `context_pass` gives it) decides the short and
     near-good lines by their nearest good or bad neighbours: between content they stay, between boilerplate they go; a
     heading (a short capitalised line alone in its block, or any such line in a text without blank lines,
@@ -96,17 +98,19 @@ class ShapeRule(Rule):
             return "short", "names, capitals or numbers"
         return "neargood", "near prose"
 
-    def verdicts(self, view: View, lang: str | None) -> list[Verdict | None]:
+    def verdicts(self, view: View, lang: str | None, headings: frozenset[str] = frozenset()) -> list[Verdict | None]:
         """The final verdict on every line of the view (None for a blank line; all None when no line
-        can be boilerplate by its own shape, since then the context pass keeps every line)."""
+        can be boilerplate by its own shape, since then the context pass keeps every line); `headings` are the
+        `line_key`s of the lines the page marks as headings (`Context.headings`)."""
         if not self._may_remove(view):
             return [None] * len(view.lines)
         stoplist = self.stoplist(view, lang)
         if stoplist == "none":
             return [None] * len(view.lines)  # a language without a stoplist: prose cannot be told apart
-        lines = self.first_classes(view, stoplist)
+        lines = self.first_classes(view, stoplist, headings)
         shown = [v for v in lines if v is not None]
-        if not any(v.cf_class == "good" for v in shown) or not any(v.cf_class == "bad" for v in shown):
+        prose = any(v.cf_class == "good" and v.reason != PAGE_HEADING for v in shown)
+        if not prose or not any(v.cf_class == "bad" for v in shown):
             return [None] * len(lines)  # no prose to tell boilerplate from, or no boilerplate: nothing goes
         context_pass(shown, self.max_heading_distance)
         return lines
@@ -117,9 +121,10 @@ class ShapeRule(Rule):
         long_lines = (line.text for line in view.lines if line.text.count(" ") >= self.prose_words)
         return stoplist_for(("\n".join(long_lines) or view.text)[:GUESS_CHARS], lang)
 
-    def first_classes(self, view: View, stoplist: str) -> list[Verdict | None]:
+    def first_classes(self, view: View, stoplist: str, headings: frozenset[str] = frozenset()) -> list[Verdict | None]:
         """Every line's class from its own features (under the named stoplist) and its block, before
-        the context pass (None for a blank line)."""
+        the context pass (None for a blank line); a line the page marks as a heading (its `line_key` in
+        `headings`) is content."""
         lines: list[Verdict | None] = []
         for line in view.lines:
             if not line.text.strip():
@@ -131,6 +136,8 @@ class ShapeRule(Rule):
                 other, share = best_stoplist(line.text)
                 if share >= self.prose_stopwords:  # prose, read with another language's stoplist
                     cf_class, reason = "good", f"prose ({other} stopwords {share:.2f})"
+            if headings and line_key(line.text) in headings:
+                cf_class, reason = "good", PAGE_HEADING
             lines.append(Verdict(line.text, features, cf_class, reason))
         self._list_blocks(lines)
         self._announced_list(lines)
@@ -226,8 +233,9 @@ class ShapeRule(Rule):
         under a prose line ending with a colon (and under each other): the links it announces ("… deux
         portails très intéressants :" then "– Colonialisme : http://…"; "… sur Twitter :" then "Jama :
         @TheJamaJack ; https://…"); and a footnote's, in the line its mark starts ("[1]https://…") or right
-        under it ("[5] Ici quelques liens … étrangement…" then its URLs): the article's references. A
-        "Source :" or "Aide aux victimes … :" above a URL is no prose."""
+        under it ("[5] Ici quelques liens … étrangement…" then its URLs): the article's references; and a
+        heading's, when its page marks it (`PAGE_HEADING`): its section's links. A "Source :" or "Aide aux
+        victimes … :" above a URL is no prose."""
         reason = None  # why the addresses right under the line before stay, when it announces them
         for v in lines:
             if v is None:
@@ -238,6 +246,8 @@ class ShapeRule(Rule):
                 v.cf_class, v.reason = "neargood", own
             if own and (f.addresses or f.footnote) and v.cf_class != "bad":
                 reason = own
+            elif v.reason == PAGE_HEADING:
+                reason = "a link under a heading its page marks"
             elif v.cf_class == "good" and v.text.endswith(":"):
                 reason = "a link announced by the line before it (ends with a colon)"
             else:
@@ -263,7 +273,7 @@ class ShapeRule(Rule):
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         gone = False
-        for line, v in zip(view.lines, self.verdicts(view, ctx.lang)):
+        for line, v in zip(view.lines, self.verdicts(view, ctx.lang, ctx.headings)):
             if v is None or v.class_type != "bad":
                 gone = False
                 continue
@@ -277,6 +287,9 @@ class ShapeRule(Rule):
 
 
 GOOD_OR_BAD = ("good", "bad")
+PAGE_HEADING = "a heading its page marks"
+"""The reason of a line the page marks as a heading (`Context.headings`): content, never removed, though no prose: a
+text with no other good line loses nothing."""
 
 
 def context_pass(lines: list[Verdict], max_heading_distance: int) -> None:
