@@ -190,6 +190,27 @@ def test_a_heading_its_page_marks_stays_with_the_links_under_it(cleaner):
     assert run_rules(Document(id="h", text=alone), rules, marked).text == alone
 
 
+SHOPS = [
+    "- Sister Cat Blankets https://www.etsy.com/shop/SisterCatBlankets",
+    "- Cutie Whales http://cutiewhales.example.fr/",
+    "- Koohoo store https://twitter.com/KoohooStore",
+    "- Hoptoys http://hoptoys.example.fr/",
+]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["a-line-a-paragraph", "a-block-of-its-own"])
+def test_a_list_of_named_links_is_decided_as_one(cleaner, gap):
+    """QA pass (fr-pages 430): of a shop list, "- Sister Cat Blankets https://…" stayed (a name of three words: link
+    density 0.20) and "- Cutie Whales http://…" and three more went (0.25 and over). A list of lines of words and one
+    URL is decided as one: it stays between content, and goes between boilerplate."""
+    heading = "Boutiques où se procurer des jouets sensoriels"
+    text = gap.join([PROSE, "\n".join([heading, *SHOPS]), "Pour les personnes racisées", MORE])
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == text
+    noise = "\n".join([PROSE, MORE, "Imprimer | Envoyer | Commenter", *SHOPS, FOOTER])
+    assert cleaner.clean(Document(id="n", text=noise)).text == f"{PROSE}\n{MORE}"
+
+
 ANNOUNCED = [
     "Le site de Vegan of Color propose deux portails très intéressants :",
     "– Colonialisme : http://vegansofcolor.example.com/tag/colonialism/",

@@ -139,6 +139,7 @@ class ShapeRule(Rule):
             if headings and line_key(line.text) in headings:
                 cf_class, reason = "good", PAGE_HEADING
             lines.append(Verdict(line.text, features, cf_class, reason))
+        self._named_links(lines)
         self._list_blocks(lines)
         self._announced_list(lines)
         self._announced_links(lines)
@@ -177,14 +178,7 @@ class ShapeRule(Rule):
         link list), unless prose stands right before and right after it; or, when it ends the text, right
         before it ending with a colon (the list it announces: "… ni:" then five names), whose short lines
         are then near prose (the end of the text counts as boilerplate: they went as the text's tail)."""
-        blocks, start = [], None
-        for i, v in enumerate([*lines, None]):
-            if v is not None and start is None:
-                start = i
-            elif v is None and start is not None:
-                blocks.append((start, i))
-                start = None
-        for a, b in blocks:
+        for a, b in _runs([v is not None for v in lines]):
             block = lines[a:b]
             if b - a < self.block_lines or any(v.cf_class == "good" for v in block):
                 continue
@@ -203,6 +197,18 @@ class ShapeRule(Rule):
             for v in block:
                 if v.cf_class != "bad":
                     v.cf_class, v.reason = "bad", f"a list block of {len(block)} lines ({words:.1f} words, stopwords {stop:.2f} on average)"
+
+    @staticmethod
+    def _named_links(lines: list[Verdict | None]) -> None:
+        """Make `neargood` the lines of a list of named links, two lines or more in a row each of words and one URL
+        ("- Cutie Whales http://…", a resource or shop list's items), none good by its own shape nor ©: the context
+        pass then decides the list as one, by the lines around it (it goes between boilerplate), where its items' link
+        density, one word more or less, kept one and took the others; `_list_blocks` may still take its block."""
+        named = [v is not None and v.cf_class != "good" and not v.features.copyright and v.features.described > 0
+                 and v.features.addresses == 1 for v in lines]
+        for a, b in _runs(named):
+            for v in lines[a:b] if b - a >= 2 else ():
+                v.cf_class, v.reason = "neargood", f"{v.reason}; one of {b - a} named links in a row, one list"
 
     def _announced_list(self, lines: list[Verdict | None]) -> None:
         """Make `neargood` the short lines of a list that ends the text right under the prose announcing
@@ -319,6 +325,18 @@ def context_pass(lines: list[Verdict], max_heading_distance: int) -> None:
             v.class_type = "bad" if previous == after[i] == "bad" else "good"
         previous = v.class_type if v.class_type in GOOD_OR_BAD else previous
     _headings_before_prose(lines, max_heading_distance)
+
+
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """The runs of true `flags`, as (start, end) index pairs."""
+    runs, start = [], None
+    for i, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
 
 
 def _neighbours(classes: list[str], wanted: tuple[str, ...]) -> tuple[list[str], list[str]]:
