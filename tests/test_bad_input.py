@@ -636,6 +636,31 @@ def test_a_too_large_rejection_at_read_names_the_invalid_byte_it_held(tmp_path):
     assert [r["detail"] for r in _records(out.with_name("o.rejects.jsonl"))] == want[:1]
 
 
+def test_a_jsonl_line_over_max_doc_chars_that_gives_no_document_is_too_large_carrying_none_of_it(tmp_path):
+    """A line under the limit it is skipped unread at (6 x max_doc_chars bytes and 4 KB: a document of max_doc_chars
+    characters, each written as a JSON escape) is read: one longer than max_doc_chars that gave no document, malformed
+    or no record, carried all of it in the rejects (a 90,000,000-character line of junk was a 90 MB raw; QA pass),
+    where a record whose text is over max_doc_chars carried none. Such a line is `too_large` too, naming its size and
+    why it gave no document; a short one is still `bad_input` with its raw line, and a line of escapes kept."""
+    config = Config.load().model_copy(update={"max_doc_chars": 20})
+    src = tmp_path / "l.jsonl"
+    lines = ["x" * 50, '["' + "y" * 40 + '"]', '{"id": "n", "body": "' + "z" * 30 + '"}', "x{}",
+             '{"id": "e", "text": "' + "\\u00e9" * 20 + '"}', '{"id": "t", "text": "' + "t" * 21 + '"}']
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    over = "document is {:,} characters of JSON, over max_doc_chars=20 ({})"
+    want = [("too_large", f"{src}:1: " + over.format(50, "malformed JSON: Expecting value at column 1"), None),
+            ("too_large", f"{src}:2: " + over.format(44, "a record must be a JSON object, got an array"), None),
+            ("too_large", f"{src}:3: " + over.format(len(lines[2]), "no 'text' field"), None),
+            ("bad_input", f"{src}:4: malformed JSON: Expecting value at column 1", "x{}"),
+            ("too_large", f"{src}:6: document is 21 characters, over max_doc_chars=20", None)]
+    for lazy in (False, True):
+        items = [i.parse(config) if lazy and not isinstance(i, Rejected) else i
+                 for i in read_inputs([src], config, lazy=lazy)]
+        assert [(i.reason, i.detail, i.raw) for i in items if isinstance(i, Rejected)] == want, lazy
+        assert [(i.id, i.text) for i in items if isinstance(i, Document)] == [("e", "é" * 20)]
+        assert items[2].id == "n"
+
+
 def test_a_line_of_a_utf8_file_opening_with_utf16s_mark_is_invalid_utf8(tmp_path):
     """Bytes FF FE opening a line of a UTF-8 file were read as UTF-16's byte order mark, so the line was decoded as
     UTF-16 and the detail named `invalid utf-16`, or nothing when the rest decoded (QA pass): a file's encoding is

@@ -3,7 +3,8 @@
 UTF-8, or UTF-16 or UTF-32 when the stream's first bytes say so (a byte order mark, or the NUL bytes
 of its first character, as `json.detect_encoding` reads them: a Windows "Unicode" export). Blank lines
 are skipped; a bad line is a rejection naming file and line; a line longer than a document of
-`max_doc_chars` could be (6 bytes a character, JSON's `\\uXXXX`) is skipped unread as `too_large`;
+`max_doc_chars` could be (6 bytes a character, JSON's `\\uXXXX`) is skipped unread as `too_large`, and a shorter one
+over `max_doc_chars` characters that gives no document is `too_large` too, carrying none of it;
 a stream that breaks (truncated `.gz`/`.zst`) ends in one rejection naming the last line read. A file's gzip member or
 zstd frame whose check fails (a bit flipped) is found before its lines are read (`damaged_part`): they are rejected,
 each, not kept as sound (the check is made at the member's end, after its lines were given).
@@ -31,6 +32,7 @@ import zstandard
 
 from ..config import Config
 from ..escapes import too_many_digits
+from ..models import Rejected
 from ..report import counted
 from . import decoding
 from .decoding import decode, decode_unlabelled, looks_binary
@@ -554,9 +556,15 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     `place` (`<file stem>:<line>`) goes into the id of a record that carries none (see `records.record_id`).
     Numbers JSON has not (`NaN`, `1e400`) are read, and flagged: no JSON output holds them, so they are written
     as null. The line is parsed without its line break (LF or CRLF): a line cut short was said malformed `at column
-    1`, of the line after it, and a CRLF line's column counted its CR; a rejection's raw line keeps the CR."""
+    1`, of the line after it, and a CRLF line's column counted its CR; a rejection's raw line keeps the CR. A line
+    longer than `max_doc_chars` that gives no document is `too_large` (`_carried`)."""
     read, warnings = _decoded(raw, where, codec, config)
-    line, warnings = read.removesuffix("\n"), said + warnings
+    line = read.removesuffix("\n")
+    return _carried(_parsed(read, line, where, place, config, said + warnings), line, where, config)
+
+
+def _parsed(read: str, line: str, where: str, place: str, config: Config, warnings: tuple[str, ...]) -> Item:
+    """`parse_line` of a line's text `read` (`line` without its LF), warned of `warnings`."""
     text = line.removesuffix("\r") if read.endswith("\r\n") else line
     numbers: list[str] = []
     try:
@@ -577,6 +585,16 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     if numbers:
         warnings += (f"{where}: {numbers_taken(numbers)}",)
     return record_document(record, where, place, config, warnings + tuple(f"{where}: {it}" for it in sum(said, [])))
+
+
+def _carried(item: Item, line: str, where: str, config: Config) -> Item:
+    """`item`, or, when it is a rejection carrying a line (or its record) longer than `max_doc_chars` characters, the
+    `too_large` rejection of the line, naming its size and why it gives no document, carrying none of it: a malformed
+    line of 90,000,000 characters was a 90 MB raw in the rejects, where a record's text of 42,000,000 was none."""
+    if not isinstance(item, Rejected) or item.raw is None or len(line) <= config.max_doc_chars:
+        return item
+    large = too_large(item.id, where, len(line), "characters of JSON", config)
+    return large.model_copy(update={"detail": f"{large.detail} ({item.detail.removeprefix(f'{where}: ')})"})
 
 
 def _decoded(raw: bytes, where: str, codec: str | None, config: Config) -> tuple[str, tuple[str, ...]]:
