@@ -589,6 +589,22 @@ def test_a_line_made_malformed_by_an_invalid_byte_says_so(tmp_path):
     assert isinstance(records[2], Document) and records[2].warnings == (f"{src}:3: invalid UTF-8 at byte 23, replaced with U+FFFD",)
 
 
+def test_records_joined_without_a_line_break_are_one_rejection_saying_so(tmp_path):
+    """Two records glued on one line said only `Extra data at column 26` (QA pass), where records parted by lone CRs
+    say they may be records joined: a second object or array where the first value ends says so too, before what
+    reading warned of; other data after the value (a word) is said as it was. Still one rejection, its raw line."""
+    src = tmp_path / "g.jsonl"
+    lines = [b'{"id":"r1","text":"a b c"}{"id":"r2","text":"d e f"}', b'{"id":"r3","text":"x"} trailing',
+             b'{"id":"r4","text":"\xff"}  [5]']
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    joined = "(a second JSON value starts there: records joined without a line break?)"
+    want = [(f"{src}:1: malformed JSON: Extra data at column 27 {joined}", lines[0].decode()),
+            (f"{src}:2: malformed JSON: Extra data at column 24", lines[1].decode()),
+            (f"{src}:3: malformed JSON: Extra data at column 25 {joined} (invalid UTF-8 at byte 19, replaced with "
+             "U+FFFD)", lines[2].decode("utf-8", "replace"))]
+    assert [(r.detail, r.raw) for r in read_inputs([src], Config.load())] == want
+
+
 def test_a_record_rejected_for_want_of_a_text_names_the_invalid_byte_it_held(tmp_path):
     """An invalid byte inside a JSON key (`"te\\xffxt"`) leaves the record without a `text`: the rejection said
     only `no 'text' field`, and the warning naming the byte was lost with the record (a rejection carries no

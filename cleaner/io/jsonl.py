@@ -577,7 +577,8 @@ def _parsed(read: str, line: str, where: str, place: str, config: Config, warnin
             record, said = loads(text, strict=False, numbers=numbers)
             warnings += (f"{where}: {_raw_controls(text, exc.colno)}",)
     except json.JSONDecodeError as exc:
-        return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}", warnings)
+        extra = exc.pos if exc.msg == "Extra data" else None
+        return _malformed(line, where, f"{exc.msg.removesuffix(' at')} at column {exc.colno}", warnings, extra)
     except ValueError as exc:  # valid JSON that Python will not hold: a number of more than 4,300 digits
         return _malformed(line, where, str(exc), warnings)
     except RecursionError:
@@ -716,15 +717,25 @@ def _merged(lines: list[str]) -> list[str]:
     return [line if n == 1 else f"{line} (in {n} objects)" for line, n in Counter(lines).items()]
 
 
-def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...]) -> Item:
+def _malformed(line: str, where: str, why: str, warnings: tuple[str, ...], extra: int | None = None) -> Item:
     """A malformed line's rejection; an invalid byte the decoding replaced is named, as what likely broke it
-    (a stray byte outside a string gave only `Expecting value at column 1`)."""
-    why = warned(why, where, warnings)
-    if why.startswith("Extra data") and re.search(r"[}\]]\s*\r\s*[{\[]", line):
-        breaks = counted(len(re.findall(r"\r(?!\n)", line)), "lone-CR line break")
-        why += (f" (the line holds {breaks}, so it may be several records joined: its records are parted by a lone "
-                "CR, as old Mac files end lines: JSONL lines end in LF or CRLF)")
+    (a stray byte outside a string gave only `Expecting value at column 1`); `extra`: where the data after the line's
+    JSON value starts (`_joined`)."""
+    why = warned(why + ("" if extra is None else _joined(line, extra)), where, warnings)
     return bad(None, f"{where}: malformed JSON: {why}", line)
+
+
+def _joined(line: str, extra: int) -> str:
+    """What a line holding data after its JSON value, from `extra` on, says of records joined on it: parted by lone
+    CRs (old Mac files), or by nothing, a second object or array starting where the first ends (`}{`: a writer that
+    left out the line break); "" for other data."""
+    if re.search(r"[}\]]\s*\r\s*[{\[]", line):
+        breaks = counted(len(re.findall(r"\r(?!\n)", line)), "lone-CR line break")
+        return (f" (the line holds {breaks}, so it may be several records joined: its records are parted by a lone "
+                "CR, as old Mac files end lines: JSONL lines end in LF or CRLF)")
+    if line[extra : extra + 1] in ("{", "["):
+        return " (a second JSON value starts there: records joined without a line break?)"
+    return ""
 
 
 def _skip_line(fh: BinaryIO, newline: bytes) -> int:
