@@ -1221,6 +1221,21 @@ def test_parquet_rows_of_any_column_type_are_rejected_as_json_and_bytes_are_deco
     assert "Un été à Genève, très chaud." in (tmp_path / "o.jsonl").read_text(encoding="utf-8")
 
 
+def test_a_parquet_binary_columns_warnings_name_the_field_after_a_colon_as_every_warning_does(tmp_path):
+    """A binary `text` or `html` column's invalid bytes were flagged `p.parquet:row 1 text: invalid …`, without the
+    colon every other warning has (`p.parquet:row 1: 1 NUL character removed`; QA pass), and a rejected row's detail
+    quoted that label whole, where it names what reading warned of without the row."""
+    where = f"{tmp_path / 'p.parquet'}:row"
+    page = b"<html><body><p>Un caf\xe9 au lait, un soir.</p></body></html>"
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": [b"Un caf\xe9 au lait.\x00", None, b"\xff" + b"\x01" * 20],
+                             "html": [None, page, None]}), tmp_path / "p.parquet")
+    a, b, c = _read(tmp_path / "p.parquet")
+    invalid = "invalid UTF-8 at byte {}, replaced with U+FFFD"
+    assert a.warnings == (f"{where} 1: text: {invalid.format(6)}", f"{where} 1: 1 NUL character removed")
+    assert b.warnings == (f"{where} 2: html: {invalid.format(21)}",)
+    assert c.detail == f"{where} 3: binary content, not text (text: {invalid.format(0)})"
+
+
 def test_values_json_has_no_form_for_go_to_meta_as_json_can_hold_them(tmp_path, in_process):
     """A Parquet `uuid` column gave `uuid.UUID`s, and pandas' records NumPy scalars: kept in `meta` as they
     were, they ended `cleaner clean` in a traceback when its line was written (`not JSON serializable`)."""
