@@ -441,6 +441,27 @@ def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
     assert items["page"].html == page
 
 
+def test_bytes_opening_with_utf16s_mark_that_are_no_utf16_are_read_as_utf8_the_mark_flagged(tmp_path):
+    """Two stray bytes FF FE before an ASCII text, in a Parquet binary column or a `.txt` file, made it UTF-16, read
+    pairwise as CJK ("椠癮污…", QA pass): bytes of an odd count (UTF-16 is pairs), 9 in 10 printable ASCII after the
+    mark, are no UTF-16, and are read as UTF-8, the two bytes flagged. A UTF-16 text cut inside a character (an odd
+    count too), Latin or Japanese, and one of an even count, are UTF-16 as they were."""
+    from cleaner.io.decoding import decode_text
+
+    stray = b"\xff\xfe invalid bytes in text column of a parquet file, assez long ici"
+    pq.write_table(pa.table({"id": ["x6"], "text": [stray]}), tmp_path / "b.parquet")
+    (tmp_path / "s.txt").write_bytes(stray)
+    said = "invalid UTF-8 at byte 0, replaced with U+FFFD"
+    assert [(d.text, d.warnings) for d in _read(tmp_path / "b.parquet", tmp_path / "s.txt")] == [
+        ("\ufffd" * 2 + stray[2:].decode(), (f"{tmp_path / 'b.parquet'}:row 1: text: {said}",)),
+        ("\ufffd" * 2 + stray[2:].decode(), (f"{tmp_path / 's.txt'}: {said}",))]
+    for text in ("Le conseil municipal a voté le budget.", "政府は閣議で予算案を了承した。ひらがなのぶんしょう"):
+        for codec in ("utf-16", "utf-16-be"):
+            data = (codecs.BOM_UTF16_BE if codec == "utf-16-be" else b"") + text.encode(codec)
+            assert decode_text(data, "w") == (text, ()), codec
+            assert decode_text(data[:-1], "w")[0] == text[:-1] + "\ufffd", codec
+
+
 def test_a_utf8_byte_order_mark_wins_over_the_charset_a_page_declares(tmp_path):
     """A page saved as UTF-8 with its mark by a Windows editor, its old `<meta charset="iso-8859-1">` (or
     HTTP's) left as it was, is UTF-8, as browsers read it: it was read as windows-1252, mojibake from

@@ -115,14 +115,29 @@ def decode_text(data: bytes, where: str, codec: str = "utf-8") -> tuple[str, tup
     bytes are those of UTF-16 or UTF-32 without a mark (see
     `wide_codec`: Notepad++'s "UCS-2 LE", a Python `encode("utf-16-le")`), in that encoding, as JSONL is read,
     if its first 4,096 characters hold no control character and no invalid sequence (binary bytes read so do:
-    bytes 0-255 are U+0001, U+0203, ... and unpaired surrogates), but for a last odd byte."""
-    text, warnings = decode_unlabelled(data, where, codec)
+    bytes 0-255 are U+0001, U+0203, ... and unpaired surrogates), but for a last odd byte. Bytes opening with UTF-16's
+    mark that are no UTF-16 (`_no_utf16`) are read with the mark's bytes as any other."""
+    text, warnings = decode_unlabelled(data, where, codec, wide_marks=not _no_utf16(data))
     if looks_binary(text) and (wide := wide_codec(data[:4])):
         wide, flagged = decode(data, where, wide)
         head = wide[:4096].rstrip("\ufffd")
         if "\ufffd" not in head and not _CONTROL.search(head):
             return wide, flagged
     return text, warnings
+
+
+_ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def _no_utf16(data: bytes) -> bool:
+    """Whether bytes that open with UTF-16's byte order mark (FF FE, FE FF) are no UTF-16: an odd count of them (UTF-16
+    is pairs of bytes), 9 in 10 of them after the mark printable ASCII, as an ASCII text's are (`b"\\xff\\xfe invalid
+    bytes…"`, two stray bytes, was read pairwise as CJK, "椠癮污…"). A UTF-16 text has hardly any: a Latin one's high
+    bytes are 0, a CJK or kana one's low bytes any."""
+    if len(data) % 2 == 0 or not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    rest = data[len(codecs.BOM_UTF16_LE) :]
+    return len(rest.translate(None, _ASCII_TEXT)) * 10 <= len(rest)
 
 
 def wide_codec(head: bytes) -> str | None:
