@@ -125,18 +125,14 @@ def test_worker_count_does_not_change_a_byte(news, reference, tmp_path):
     assert _bytes(out) == _bytes(reference)
 
 
-def test_a_lingua_server_loaded_at_once_does_not_change_a_byte(news, reference, tmp_path, monkeypatch):
-    """From `WARM_LINGUA_AT` input records the pool's lingua server loads lingua as the run starts."""
+def test_a_lingua_server_loaded_at_once_and_outputs_written_on_a_pool_do_not_change_a_byte(news, reference, tmp_path,
+                                                                                             monkeypatch):
+    """From `WARM_LINGUA_AT` input records the pool's lingua server loads lingua as the run starts, and from
+    `WRITE_POOL_AT` records a run with workers writes each output in a process of its own: one run does both, as a
+    run of 20,000 records or more does."""
     monkeypatch.setattr(runner, "WARM_LINGUA_AT", 1)
-    out = tmp_path / "warm"
-    Runner(Config.load(), [str(news)], out, RunOptions(workers=2, progress="quiet")).run()
-    assert _bytes(out) == _bytes(reference)
-
-
-def test_outputs_written_on_a_pool_do_not_change_a_byte(news, reference, tmp_path, monkeypatch):
-    """From `WRITE_POOL_AT` records a run with workers writes each output in a process of its own."""
     monkeypatch.setattr(runner, "WRITE_POOL_AT", 1)
-    out = tmp_path / "pool"
+    out = tmp_path / "warm-pool"
     summary = Runner(Config.load(), [str(news)], out, RunOptions(workers=2, progress="quiet")).run()
     assert _bytes(out) == _bytes(reference)
     assert summary.report == json.loads((reference / "report.json").read_text())
