@@ -212,6 +212,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         detail = f"{where}: trafilatura's main text has no sentence: {' '.join(text.split())[:120]!r}"
         return _reject(doc, "empty_extraction", detail)
     extracted, fixed = _metadata({**{key: getattr(found, key, None) for key in EXTRACTED}, **_stated(tree)}, where)
+    if cased := _sitename_as_written(tree, extracted.get("sitename")):
+        extracted["sitename"] = cased
     if unmarked := _unmarked_title(tree, extracted.get("title")):
         extracted["title"] = unmarked
     head = cache(partial(_head_metadata, tree))  # read once a page, if at all
@@ -2157,7 +2159,7 @@ def _publisher_unsited(tree: Any, extracted: dict[str, Any], url: str | None) ->
     over): trafilatura took a sentence of the title for the name, and the real one stayed ("… dit Mr Vrais Combats. -
     C'est la vie, que veux-tu", found by a QA pass). None when the title does not start or end with that name, or
     when what is left is trafilatura's site name alone (`page_title` would leave no title)."""
-    title, sitename = extracted.get("title"), (extracted.get("sitename") or "").strip()
+    title, sitename = extracted.get("title"), _SITE_NAME_EDGES.sub("", extracted.get("sitename") or "")
     if not title or not sitename or page_source(sitename, title, url) == sitename:
         return None
     for publisher in _json_ld(tree, "publisher"):
@@ -2281,6 +2283,27 @@ _NOT_A_SITENAME = re.compile(r"copyright|\(c\)|©| \| ", re.IGNORECASE)
 """A copyright line ("Copyright (c) juin 2017") or a menu ("Parmi les récits | Acceuil | …") taken for a site name."""
 
 
+_FIRST_LETTER = regex.compile(r"\p{L}")
+
+
+def _sitename_as_written(tree: Any, sitename: str | None) -> str | None:
+    """The site name as the page's `<meta>` writes it where trafilatura changed its capitals: it title-cases a name
+    that does not open with a capital, meant for "le journal du sud", and so one that opens with a dash or a sign, whose
+    capitals the page wrote ("- Feminazgul en colère -" was "- Feminazgul En Colère -", "★ ZINZIN ZINE ★" "★ Zinzin
+    Zine ★": a QA pass). None when no `<meta>` content title-cases to it with a capital as its first letter."""
+    if not sitename:
+        return None
+    for meta in tree.iter("meta"):
+        written = (meta.get("content") or "").strip().lstrip("@")
+        first = _FIRST_LETTER.search(written)
+        if written != sitename and written.title() == sitename and first and first[0].isupper():
+            return written
+    return None
+
+
+_SITE_NAME_EDGES = re.compile(rf"^(?:\s|{TITLE_SEPARATORS})+|(?:\s|{TITLE_SEPARATORS})+$")
+"""Blanks and a title's separators (`TITLE_SEPARATORS`) at a site name's ends, which a page draws around it: the
+`og:site_name` "- Feminazgul en colère -" was the `source` so (a QA pass)."""
 _URL = re.compile(r"(?i:https?)://[^\s/?#]+[^\s]*")
 """A URL with a scheme, as a site name: `https://www.lejournal.fr`, `http://lejournal.fr/`."""
 
@@ -2293,8 +2316,9 @@ def page_source(sitename: str | None, title: str | None, url: str | None) -> str
     names no site gets the piece of its `<title>` that holds a dot (meant for "Slate.fr"), which may be a
     sentence's period ("bagarre mais pas seulement." of "… forts : bagarre mais pas seulement."), or a date (`12
     mars 2021`, as `dates.given_date` reads one). A site name that is a URL (`https://www.lejournal.fr`) is its host
-    (`lejournal.fr`), the form a site that gives no name gets."""
-    sitename = (sitename or "").strip()
+    (`lejournal.fr`), the form a site that gives no name gets. A title's separators at its ends are no part of it
+    (`_SITE_NAME_EDGES`: "- Feminazgul en colère -")."""
+    sitename = _SITE_NAME_EDGES.sub("", sitename or "")
     host = url_host(url) if url else None
     if _URL.fullmatch(sitename):
         sitename = url_host(sitename) or ""

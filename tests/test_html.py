@@ -1761,6 +1761,31 @@ def test_a_pages_url_site_name_gives_its_host_as_source():
     assert clean({"id": "p", "html": page, "url": "https://autre.example/a"}).source == "lejournal.fr"
 
 
+@pytest.mark.parametrize("site, source", [
+    ("- Feminazgul en colère -", "Feminazgul en colère"), ("« Le Journal »", "Le Journal"),
+    ("| Le Journal |", "Le Journal"), ("★ ZINZIN ZINE ★", "★ ZINZIN ZINE ★"), ("Barbi(e)turix !!", "Barbi(e)turix !!"),
+    ("- -", "example.fr"),
+])
+def test_a_site_names_decorative_separators_are_no_part_of_the_source(site, source):
+    """feminazgulencolere.wordpress.com's `og:site_name` "- Feminazgul en colère -" was the `source` with its dashes
+    (fr-pages 194, 198, 201, found by a QA pass): a title's separators (`TITLE_SEPARATORS`) at a name's ends go."""
+    assert page_source(site, "Le plan de relance", "https://www.example.fr/a") == source
+
+
+@pytest.mark.parametrize("site, source", [
+    ("- Feminazgul en colère -", "Feminazgul en colère"), ("★ ZINZIN ZINE ★", "★ ZINZIN ZINE ★"),
+    ("le journal du sud", "Le Journal Du Sud"),  # trafilatura's capitals for a name written without one
+])
+def test_a_site_name_keeps_the_capitals_the_page_writes(site, source):
+    """trafilatura title-cases a site name that does not open with a capital, meant for "le journal du sud", and so
+    one that opens with a dash or a sign: "- Feminazgul en colère -" was "- Feminazgul En Colère -", "★ ZINZIN ZINE ★"
+    "★ Zinzin Zine ★" (fr-pages, a QA pass)."""
+    page = ARTICLE.replace('content="Le Journal du Sud"', f'content="{site}"')
+    out = clean({"id": "p", "html": page})
+    assert out.source == source
+    assert out.document.meta["extracted"]["sitename"] == (site.title() if site.islower() else site)
+
+
 def test_authors_are_joined_as_their_origin_joins_them():
     """The README's forms of several authors: trafilatura's joined by "; " (a name holding " et " stays one), a
     rule's as the byline writes them; none is split into another form."""
