@@ -4,8 +4,8 @@ Reads ../shared/dev/fr-pages.jsonl.gz (743 French pages) with `read_inputs`, ext
 `cleaner.html.extract_html` (timed: pages/s of extraction, one core), then cleans the extracted text
 with the shipped packs (`Cleaner.clean`, the URL host from the canonical link scoping `sources:`).
 Reports pages rejected by reason, characters removed per rule over the extracted text, the share of
-pages a rule touched, how many pages the rules leave without a sentence (`html.no_article`, which a run rejects),
-and how the fields `extract` rules fill compare with trafilatura's metadata.
+pages a rule touched, how many pages the rules leave without an article (`html.no_article`, which a run rejects:
+no sentence, or a listing's teaser), and how the fields `extract` rules fill compare with trafilatura's metadata.
 Prints the tables and writes them into bench/RESULTS.md between `<!-- bench_html -->` markers.
 
     python bench/bench_html.py [--pages PATH]
@@ -89,7 +89,7 @@ def main() -> None:
          f"({html_mb / seconds:.2f} MB/s of HTML, one core, trafilatura `fast=True`, `include_comments=False`, with metadata)."),
         (f"The rules remove **{removed:,} of {extracted_chars:,} extracted characters ({removed / max(1, extracted_chars):.1%})**"
          f" besides whitespace, and touch **{touched['(any rule)']} of {n} pages"
-         f" ({touched['(any rule)'] / max(1, n):.0%})**; they leave {no_articles} without a sentence, which a run"
+         f" ({touched['(any rule)'] / max(1, n):.0%})**; they leave {no_articles} without an article, which a run"
          " rejects as `empty_extraction` (`html.no_article`)."),
         "",
         "| pages rejected, by reason | pages |",

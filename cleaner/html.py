@@ -19,7 +19,7 @@ A page that is not read is rejected, with the document's url (or id) in the deta
 |---|---|
 | `bad_input` | binary content (a PDF served as a page), markup lxml cannot parse, or a page trafilatura cannot read (nested too deep for its recursion: `FLAT_LEVELS` is meant to leave none) |
 | `stub_page` | a redirect, error, login or paywall page: a short page saying "Moved Permanently", "404", "Seite nicht gefunden" (`STUB_NOTICES`, by language), ...; or whose main text has such a notice as a line of its own ("Redirecting to", "x.wordpress.com is no longer available.", "Vous devez vous connecter pour continuer."), among its first `STUB_HEAD_LINES` lines when it is `STUB_MAX_CHARS` or longer; or shorter, under a title that is an HTTP error code ("404 | Glamour") |
-| `empty_extraction` | trafilatura finds no main text, or a short one without a sentence (`_no_sentence`), before the rule packs clean it or after (`no_article`, which `pipeline.Pipeline` asks) |
+| `empty_extraction` | trafilatura finds no main text, or a short one without a sentence (`_no_sentence`), before the rule packs clean it or after (`no_article`, which `pipeline.Pipeline` asks), or a listing the rule packs left one teaser of (`_listing_left`) |
 
 A fragment (`<p>...</p>`, an article body exported without its page) is read as the body of a page;
 markup that is no page and does not open with a tag (`<<<>>`, bare text) is `bad_input`.
@@ -1872,6 +1872,11 @@ def _shown_texts(element: Any, known: Any = ()) -> Iterator[Any]:
 NO_ARTICLE_REMOVED = 0.5
 """The share of a main text the rule packs (or the learned boilerplate) must remove for `no_article` to reject what is
 left without a sentence: TED's menu, arte radio's page end and Facebook's related pages removed 90 % to 100 %."""
+LISTING_REMOVED = 0.9
+"""The share of a main text the rule packs must remove for `no_article` to reject what is left of a listing
+(`_listing_left`): bafe.fr's index pages lost 97 % and 98 % to `fr.latest-links`, fr-pages' next page 73 %."""
+LISTING_TEASERS = 3
+"""The lines cut short (`_CUT_END`: "[…]", "…"), as teasers' excerpts are, that make a main text a listing."""
 
 
 def no_article(page: Document, out: Cleaned) -> Rejected | None:
@@ -1880,17 +1885,37 @@ def no_article(page: Document, out: Cleaned) -> Rejected | None:
     frame and no article, and a sentence of the frame let it pass (TED's menu, "please turn JavaScript on.", over a
     talk whose transcript the page does not hold: `ted.site-menu` took 1,510 of its 1,527 characters, and the
     speaker's name was kept as a document). Only when the rules removed most of it (`NO_ARTICLE_REMOVED`): a poem, a
-    one-line brief or a headline-only page has no sentence either, and losing its share line left it one. `page` is
-    the document as read, which the rejection carries."""
+    one-line brief or a headline-only page has no sentence either, and losing its share line left it one. So is a
+    listing page the rules left one teaser of (`_listing_left`). `page` is the document as read, which the rejection
+    carries."""
     removed = len(out.document.text) - len(out.text)
-    if removed < NO_ARTICLE_REMOVED * len(out.document.text) or not _no_sentence(out.text):
+    if removed >= NO_ARTICLE_REMOVED * len(out.document.text) and _no_sentence(out.text):
+        what = "has no sentence once the rule packs have cleaned it"
+    elif teasers := _listing_left(out.document.text, out.text):
+        what = (f"is a listing ({teasers} lines cut short, as teasers' excerpts are), of which the rule packs left a "
+                "teaser")
+    else:
         return None
     rules = sorted(summary_of(out.record())["rules"].items(), key=lambda rule: -rule[1])
     named = ", ".join(f"{rule} {chars:,}" for rule, chars in rules[:3]) + (", ..." if len(rules) > 3 else "")
-    return _reject(page, "empty_extraction", f"{_where(page)}: trafilatura's main text has no sentence once the rule "
-                                             f"packs have cleaned it (they removed {removed:,} of its "
-                                             f"{len(out.document.text):,} characters: {named}): "
+    return _reject(page, "empty_extraction", f"{_where(page)}: trafilatura's main text {what} (they removed "
+                                             f"{removed:,} of its {len(out.document.text):,} characters: {named}): "
                                              f"{' '.join(out.text.split())[:120]!r}")
+
+
+def _listing_left(raw: str, text: str) -> int:
+    """How many lines of `raw`, a main text, are cut short (`_CUT_END`), when `text`, what the rule packs left of it,
+    is a listing's remains; else 0. bafe.fr's index pages, lists of teasers, each an excerpt cut with "[…]" under its
+    title and over its source's name, were kept as one teaser's excerpt and name, all `fr.latest-links` left ("…
+    n'existent quasiment[…]" / "Kiffe ta race", a QA pass). Remains are under `STUB_PROSE_CHARS`, end as a teaser does
+    (a line cut short or a source's name: no sentence's end), and are what is left of a main text the rules took
+    nearly all of (`LISTING_REMOVED`) that has `LISTING_TEASERS` lines cut short or more. A short article under a list
+    of teasers ends with its sentence, and a tweet under the site's frame holds no teasers."""
+    if (len(text) >= STUB_PROSE_CHARS or len(text) > (1 - LISTING_REMOVED) * len(raw)
+            or ends_sentence(text.rsplit("\n", 1)[-1])):
+        return 0
+    teasers = sum(1 for line in raw.splitlines() if _CUT_END.search(line))
+    return teasers if teasers >= LISTING_TEASERS else 0
 
 
 def _no_sentence(text: str) -> bool:

@@ -380,6 +380,53 @@ def test_a_short_article_the_rules_barely_touched_is_kept_without_a_latin_stop(p
     assert page["html"].split("<p>")[1].split("</p>")[0] in out.text
 
 
+LATEST_LINKS = "".join(
+    f"<h3>{title}</h3><p>{excerpt}[…]</p><p>{site}</p>" for title, excerpt, site in [
+        ("Privilège blanc : déballer le sac à dos invisible", "Voici un texte plutôt court qui détaille simplement "
+         "les privilèges blancs en prenant des exemples concrets de la vie de tous les jours. Effets de", "x"),
+        ("Gloire aux costauds !", "En ces temps de crise de la masculinité où les jeunes garçons manquent cruellement "
+         "de points de repère masculins, il reste tout de même quelques hommes qui se battent à la",
+         "lecinemaestpolitique.fr"),
+        ("[podcast] Entre femmes", "Depuis toujours, la sœur de mon papa vit avec son amie. C’est comme ça. C’est mes "
+         "taties adorées avec qui je partage tant. Pourtant, j’ai mis longtemps à comprendre qu’elles", "x"),
+        ("Masterpost autisme", "Un masterpost est une collection de liens vers des ressources sur un même thème ; "
+         "celui-ci sur l’autisme m’a été d’une grande aide pour accéder à des", "x"),
+        ("Guide pratique : mieux s’adresser aux personnes transgenres", "Puisqu’il semblerait que, décidément, j’aime "
+         "beaucoup rédiger des listes déguisées en article, je voulais vous proposer aujourd’hui une petite",
+         "simonae.fr"),
+    ] * 3)
+"""bafe.fr's list of teasers under "Derniers liens" (fr-pages 438 and 439), each a title, an excerpt cut with "[…]"
+and its source's name, which `fr.latest-links` takes."""
+
+
+@pytest.mark.parametrize(("first", "kept"), [
+    # fr-pages 438 (bafe.fr/page/2/): the first teaser's excerpt and source, its title left out
+    ("<p>« Pas viril », « petite bite », « crevette » : les hommes asiatiques sont souvent moqués, marginalisés, "
+     "dé-virilisés et dé-sexualisés. Exclus du marché de la séduction, ou au contraire fétichisés, les hommes "
+     "asiatiques n’existent quasiment[…]</p><p>Kiffe ta race</p>", False),
+    # fr-pages 439 (bafe.fr/page/33/): a whole excerpt
+    ("<p>Une vidéo qui explique le concept de culture de viol en se basant notamment sur les études d’anthropologie "
+     "de Peggy Reeves Sanday.</p><p>antisexisme.net</p>", False),
+    # a short article over the list ends with its sentence
+    ("<p>Le conseil municipal a voté mardi le budget de la ville, après un long débat sur les écoles.</p>", True),
+], ids=["cut-excerpt", "whole-excerpt", "short-article"])
+def test_a_listing_page_the_rules_left_one_teaser_of_is_an_empty_extraction(first, kept):
+    """bafe.fr's index pages were kept as one teaser's excerpt and source name, all that `fr.latest-links` left of
+    them (96 and 97 % taken; found by a QA pass): a main text with lines cut short as teasers' excerpts are, whose
+    rules took nearly all of it and left under 300 characters ending as a teaser does, is a listing, no article."""
+    page = {"id": "b", "url": "http://bafe.fr/page/2/", "html": (
+        "<html lang='fr'><head><title>BA(F)FE – Base de données féministe</title></head><body><article>"
+        f"{first}<h3>Derniers liens</h3>{LATEST_LINKS}</article></body></html>")}
+    out = clean(page)
+    if kept:
+        assert not isinstance(out, Rejected), out
+        assert out.text == "Le conseil municipal a voté mardi le budget de la ville, après un long débat sur les écoles."
+    else:
+        assert isinstance(out, Rejected) and (out.stage, out.reason) == ("extract", "empty_extraction"), out
+        assert f"trafilatura's main text is a listing ({15 + first.count('[…]')} lines cut short, as teasers' " \
+               "excerpts are), of which the rule packs left a teaser (they removed " in out.detail, out.detail
+
+
 def test_a_page_left_without_an_article_by_the_learned_boilerplate_is_an_empty_extraction(tmp_path):
     """With `--learn-boilerplate`, a page whose learned lines were all it had but a name was kept ('Marie Dupont'
     twice): the no-article check ran after the rule packs only, not after the learned lines went."""
