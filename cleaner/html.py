@@ -2319,7 +2319,7 @@ def _sitename_as_written(tree: Any, sitename: str | None) -> str | None:
     if not sitename:
         return None
     for meta in tree.iter("meta"):
-        written = (meta.get("content") or "").strip().lstrip("@")
+        written = " ".join((meta.get("content") or "").split()).lstrip("@")  # blanks as trafilatura folds them
         first = _FIRST_LETTER.search(written)
         if written != sitename and written.title() == sitename and first and first[0].isupper():
             return written
