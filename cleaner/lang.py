@@ -719,6 +719,8 @@ def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload
     text = without_surrogates(text)  # lingua takes UTF-8 only
     if shortlist:
         with _shortlist_lock:  # one thread at a time makes room (`_held`) and reads with the models it holds
+            if not low_accuracy:
+                _count_loads(languages)
             _make_room(languages)
             values = _lingua_build(languages, low_accuracy, preload).compute_language_confidence_values(text)
     else:
@@ -747,9 +749,29 @@ def lingua_shortlists(requests: list[tuple[tuple[str, ...], bool, str]]) -> list
 
 _held: dict[str, None] = {}
 """The languages whose models shortlists have had lingua load in this process, least recently used first."""
+_loads = 0
+"""How many times high-accuracy shortlists have had lingua load a language's models in this process (`_count_loads`),
+added to by a pool's lingua server's count (`add_lingua_loads`): a run says when it is many (`commands.common`)."""
 _shortlist_lock = threading.Lock()
 """Held while a shortlist makes room and reads its text: threads sharing a `Pipeline` (the service's) raised
 `KeyError`s from `_held`, and unloaded the models another thread was reading with."""
+
+
+def lingua_loads() -> int:
+    """How many times shortlists have had lingua load a language's models in this process (`_loads`)."""
+    return _loads
+
+
+def add_lingua_loads(n: int) -> None:
+    """Count `n` more loads of a language's models (`_loads`)."""
+    global _loads
+    _loads += n
+
+
+def _count_loads(languages: tuple[str, ...]) -> None:
+    """Count the `languages` of a high-accuracy shortlist that are not held (`_held`): lingua loads their models,
+    ~0.3-0.4 s of CPU each (`LINGUA_BUDGET`), for the text (low accuracy's trigram models cost far less)."""
+    add_lingua_loads(sum(code not in _held for code in languages))
 
 
 def _make_room(languages: tuple[str, ...]) -> None:

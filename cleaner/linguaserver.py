@@ -40,6 +40,10 @@ class _Lingua:
         with self._lock:
             return lang.lingua_shortlists(requests)
 
+    def loads(self) -> int:
+        """How many times the server's shortlists have had lingua load a language's models (`lang.lingua_loads`)."""
+        return lang.lingua_loads()
+
     def warm(self, backend: str) -> None:
         """Start loading, in the background, the models that the lingua parts of `backend` load for a
         short Latin-script text; a text sent meanwhile waits for them. A shortlist warms nothing (what
@@ -95,6 +99,15 @@ def start(ctx: BaseContext, initializer=None, warm: str | None = None) -> BaseMa
         raise ServerDied("the lingua server process died as it started (killed, by the out-of-memory killer or a "
                          "signal)") from None
     return manager
+
+
+def count_loads(manager: BaseManager) -> None:
+    """Add the model loads the server at `manager` counted to this process's count (`lang.add_lingua_loads`), before
+    its `shutdown`; a server gone counts none (nor do the workers that then ran lingua themselves)."""
+    try:
+        lang.add_lingua_loads(manager.lingua().loads())
+    except (EOFError, OSError):  # its socket, closed or refused
+        pass
 
 
 def connect(address: str | tuple, authkey: bytes) -> None:

@@ -399,6 +399,7 @@ def prepare_stream(items: Iterable[Document | Rejected | Line], config: Config, 
             server = linguaserver.start(_SPAWN, partial(init_child, os.getpid()),
                                         warm=config.lang_backend if warm else None)
             stack.callback(server.shutdown)
+            stack.callback(linguaserver.count_loads, server)  # first: callbacks run last in, first out
             lingua = (server.address, bytes(_SPAWN.current_process().authkey))
         handed = _handed(rules or load_rules(config), stack)
         pool = stack.enter_context(spawn_pool(workers, _init_worker, config, lingua, handed))

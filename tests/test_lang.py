@@ -1430,3 +1430,17 @@ def test_short_tigrinya_with_letters_amharic_does_not_write_is_tigrinya(name):
         assert found.lang == "ti" and found.score > 0.5, headline
     assert tagger.tag(AM_PARA).lang == "am"
     assert tagger.tag("አዲስ አበባ የኢትዮጵያ ዋና ከተማ ናት።").lang == "am"
+
+
+def test_a_shortlist_counts_the_models_it_has_lingua_load():
+    """`lingua_loads` counts each language a high-accuracy shortlist reads with that is not held (the first time, or
+    once unloaded to make room), not one held, and none for the low-accuracy mode, whose trigram models cost little:
+    what a run's hint for short texts counts (`commands.common.say_short_texts`)."""
+    lang._held.clear()
+    before = lang.lingua_loads()
+    lang.lingua_shortlists([(("es", "fr", "it"), False, "condamné"), (("de", "nl", "sv"), False, "Haus"),
+                            (("es", "fr", "it"), False, "muchas gracias"), (("de", "fi", "sv"), False, "kiitos")])
+    assert lang.lingua_loads() - before == 7  # 3, 3, none held again, fi
+    lang.lingua_shortlists([(("pl", "cs", "hr"), True, "dziękuję")])
+    assert lang.lingua_loads() - before == 7
+    lang._held.clear()
