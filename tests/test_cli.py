@@ -13,7 +13,7 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, SEEDS, made_id, run_cli
+from conftest import ROOT, SEEDS, made_id, masakhanews, run_cli
 
 from cleaner import replay
 from cleaner.io.outputs import read_records
@@ -1528,3 +1528,66 @@ def test_a_command_started_with_stderr_closed_does_its_work_without_its_messages
     assert [(r["id"], r["reason"]) for r in _records(tmp_path / "o.rejects.jsonl")] == [("b", "bad_input")]
     assert closed("run", str(SEEDS), "--out", str(tmp_path / "run"), "--workers", "2").returncode == 0
     assert len(_records(tmp_path / "run" / "corpus.jsonl")) == 5
+
+
+MASAKHANEWS = ("amh", "eng", "fra", "hau", "ibo", "lin", "lug", "orm", "pcm", "run", "sna", "som", "swa", "tir", "xho",
+               "yor")
+"""MasakhaNEWS's 16 languages."""
+HINT = "cleaner: lingua loaded language models "
+"""How the hint for short texts starts (`commands.common.say_short_texts`)."""
+
+
+def _short_texts(path) -> None:
+    """Two-word headlines of MasakhaNEWS's 16 languages, which fastText is unsure of (lingua's shortlists read them),
+    then 60 English sentences that it is sure of: enough records (over `workers.CHUNK`) for a pool."""
+    short = [" ".join(r["text"].split()[:2]) for r in masakhanews(MASAKHANEWS, 1)]
+    sure = [f"Report {k}: the city council voted on the new budget for the schools and the roads on Tuesday evening."
+            for k in range(60)]
+    path.write_text("".join(json.dumps({"id": f"d{k}", "text": text}) + "\n" for k, text in enumerate(short + sure)),
+                    encoding="utf-8")
+
+
+def test_a_run_whose_lingua_loaded_models_often_ends_with_one_line_naming_the_faster_backend(tmp_path, in_process,
+                                                                                            monkeypatch):
+    """A corpus of short texts in many languages has lingua's shortlists unload and load models all the time (~0.35 s
+    of CPU each): `clean` on one worker (lingua in this process) and `run` on two (the pool's lingua server, counted
+    before it shuts down) end with one line naming `lingua-low~5`, not under --quiet, and the outputs are the same."""
+    from cleaner import lang
+    from cleaner.commands import common
+
+    monkeypatch.setattr(common, "SHORT_TEXT_LOADS", 3)
+    src = tmp_path / "short.jsonl"
+    _short_texts(src)
+    lang._held.clear()  # else the models held for the tests before count as held, not loaded
+    clean = in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--workers", "1")
+    assert clean.returncode == 0, clean.stderr
+    [hint] = [line for line in clean.stderr.splitlines() if line.startswith(HINT)]
+    assert re.fullmatch(r"cleaner: lingua loaded language models \d+ times \(~\d+ s of CPU\) for short texts fastText "
+                        r"was unsure of; for a corpus of short texts, --lang-backend 'cld2\+fasttext>lingua-low~5' is "
+                        r"an order of magnitude faster \(README \"A corpus of short texts\"\)", hint), hint
+    assert clean.stderr.splitlines()[-1] == hint  # after the summary
+    quiet = in_process("clean", str(src), "--out", str(tmp_path / "q.jsonl"), "--workers", "1", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    pool = in_process("run", str(src), "--out", str(tmp_path / "run"), "--workers", "2")
+    assert pool.returncode == 0, pool.stderr
+    assert [line for line in pool.stderr.splitlines() if line.startswith(HINT)] == [pool.stderr.splitlines()[-1]]
+    one = in_process("run", str(src), "--out", str(tmp_path / "run1"), "--workers", "1", "-q")
+    assert one.returncode == 0 and one.stderr == ""
+    for name in ("corpus.jsonl", "rejects.jsonl", "report.json"):
+        assert (tmp_path / "run" / name).read_bytes() == (tmp_path / "run1" / name).read_bytes()
+    lang._held.clear()
+
+
+def test_a_news_run_says_nothing_of_short_texts(tmp_path, in_process):
+    """News articles seldom reach lingua (a whole document under 100 letters that fastText doubts): a run of
+    MasakhaNEWS's 16 languages on two workers ends without the hint of short texts."""
+    from cleaner import lang
+
+    src = tmp_path / "news.jsonl"
+    news = masakhanews(MASAKHANEWS, 20)
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in news), encoding="utf-8")
+    lang._held.clear()
+    proc = in_process("run", str(src), "--out", str(tmp_path / "out"), "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert HINT not in proc.stderr
+    lang._held.clear()

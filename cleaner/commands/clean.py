@@ -15,6 +15,7 @@ from ..io.names import real
 from ..io.readers import not_an_input, read_inputs
 from ..io.records import ReadStats
 from ..io.writers import JsonlWriter
+from ..lang import lingua_loads
 from ..packs import load_rules
 from ..report import Stats, counted, skipped_lines
 from ..workers import default_workers, prepare_stream, strict
@@ -27,6 +28,7 @@ from .common import (
     inputs_named,
     lang_backend_arg,
     say_not_learning,
+    say_short_texts,
     say_unnamed,
     unnamed_inputs,
     unwritten,
@@ -105,7 +107,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         not_an_input(Path(path), args.inputs)
     # with no rejects file, every rejection is a line on stderr already
     unnamed = unnamed_inputs(args.inputs) if rejects_path is not None else []
-    stats, read = Stats(), ReadStats()
+    stats, read, loads = Stats(), ReadStats(), lingua_loads()
     rejects = None if rejects_path is None else JsonlWriter(rejects_path, keep_empty=False, side=True)
     with JsonlWriter(args.out) as out, rejects or nullcontext():
         stream = prepare_stream(read_inputs(args.inputs, config, args.input_format, read, lazy=True), config,
@@ -127,6 +129,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         rej = f", rejects in {_shown(rejects_path)}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary(skipped_lines(read.as_dict()['skipped']))}", file=sys.stderr)
         say_unnamed("clean", unnamed)
+        say_short_texts(loads, stats.read)
     return _lost(rejects, args.out)
 
 

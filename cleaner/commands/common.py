@@ -14,6 +14,7 @@ from ..dedup.index import refuse_written_folder
 from ..escapes import one_line
 from ..io.readers import FORMATS, input_sources
 from ..io.writers import COMPRESSIONS
+from ..lang import lingua_loads
 from ..models import Rejected
 
 
@@ -216,3 +217,26 @@ def say_unnamed(command: str, details: Iterable[str]) -> None:
     """One line on stderr for each of `unnamed_inputs` (a file name's line break or escape character shown as such)."""
     for detail in details:
         print(f"cleaner {command}: {one_line(detail)} (input rejected as bad_input)", file=sys.stderr)
+
+
+SHORT_TEXT_LOADS = 24
+"""Most loads of a language's models by lingua's shortlists (`lang.lingua_loads`) that a command makes without
+`say_short_texts`' hint, whatever its document count (~8 s of CPU)."""
+SHORT_TEXT_SHARE = 0.01
+"""Most such loads per document read without the hint: all 20,168 MasakhaNEWS articles (16 languages) made 34 with
+the default backend on one worker or two (0.0017 a document), 400 snippets of 1-4 words of them (25 a language) 470."""
+LOAD_SECONDS = 0.35
+"""About the CPU one such load costs (`lang.LINGUA_BUDGET`: ~0.3-0.4 s)."""
+
+
+def say_short_texts(loads_before: int, documents: int) -> None:
+    """One line on stderr when lingua's shortlists loaded language models more than `SHORT_TEXT_LOADS` times, and
+    more than `SHORT_TEXT_SHARE` a document of `documents`, since `lingua_loads()` was `loads_before`: short texts
+    fastText was unsure of, in many languages, whose models were unloaded and loaded again, which a faster backend
+    avoids (README "A corpus of short texts")."""
+    loads = lingua_loads() - loads_before
+    if loads > max(SHORT_TEXT_LOADS, SHORT_TEXT_SHARE * documents):
+        print(f"cleaner: lingua loaded language models {loads:,} times (~{loads * LOAD_SECONDS:,.0f} s of CPU) for "
+              "short texts fastText was unsure of; for a corpus of short texts, --lang-backend "
+              "'cld2+fasttext>lingua-low~5' is an order of magnitude faster (README \"A corpus of short texts\")",
+              file=sys.stderr)

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import ConfigError
 from ..dedup.index import check_index
 from ..io.writers import COMPRESSIONS, FORMATS
+from ..lang import lingua_loads
 from ..pipeline import dedup_params
 from ..report import counted, per_second, run_lines
 from ..runner import Runner, RunOptions
@@ -26,6 +27,7 @@ from .common import (
     lang_backend_arg,
     not_blank,
     positive,
+    say_short_texts,
     say_unnamed,
     unnamed_inputs,
     unwritten,
@@ -140,7 +142,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # way (`./data/x.jsonl`, its absolute path), are the same run (`manifest.same_path`)
     inputs = sorted(args.inputs, key=lambda name: ("" if name == "-" else os.path.abspath(name), name))
     unnamed = unnamed_inputs(inputs)  # rejected as bad_input and the run goes on; said on stderr at its end
-    start = time.monotonic()
+    start, loads = time.monotonic(), lingua_loads()
     if args.engine == "dask":
         from ..distributed.engine import DaskRunner
         from ..distributed.splits import UsageError
@@ -165,4 +167,5 @@ def cmd_run(args: argparse.Namespace) -> int:
               + summary.stats.summary(run_lines(summary.report)), file=sys.stderr)
     if not args.quiet:
         say_unnamed("run", unnamed)
+        say_short_texts(loads, summary.stats.read)
     return 0
