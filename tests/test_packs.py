@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 from conftest import DEEP_COLUMN, ROOT, SEEDS, linear_time, run_cli
 
-from cleaner import CleanerWarning, Config, Document, RulePackError, clean, load_rules
+from cleaner import CleanerWarning, Config, Document, Rejected, RulePackError, clean, load_rules
 from cleaner.checks import check_keep_against, check_rule
 from cleaner.packs import load_files, load_pack_text, pack_files, shipped_packs
 
@@ -1520,11 +1520,6 @@ SITE_PAGES = {
     "status_794846120396591104": (
         ["réponses de plus", "Nouvelle conversation", "Fin de la conversation", "surcapacité"],
         ["- voilà fin du thread!"], {"twitter.more-replies", "twitter.thread-chrome", "twitter.glued-buttons"}),
-    # the entry's own text stays, its site's "Derniers liens" list goes (87 lines of teasers were kept)
-    "33_": (["Warning: Use of undefined constant", "Derniers liens", "Où sont les violeurs ?", "[…]\ncrepegeorgette"],
-            ["Peggy Reeves Sanday.\nantisexisme.net"], {"generic.php-warning", "fr.latest-links"}),
-    "2_": (["Derniers liens", "Born Sexy Yesterday", "Pop Culture Detective"],
-           ["les hommes asiatiques n’existent quasiment[…]\nKiffe ta race"], {"fr.latest-links"}),
     # a repost's credit heading the text (it was its first line)
     "2017_06_24_francoise-verges-politologue-comment-le-capitalisme-gere-t-il-le-ventre-des-femmes-racisees_": (
         ["Un article du site Alternative libertaire"], ["Françoise Vergès revient dans cette interview"],
@@ -1574,6 +1569,26 @@ def test_site_packs_clean_their_real_pages_and_only_on_their_hosts():
         if all(rule.sources for rule in SHIPPED.rules if rule.id in rules):  # the others fire on any host
             elsewhere = clean({**pages[page_id], "url": "https://example.org/page"})
             assert not rules & {e.rule for e in elsewhere.edits}, page_id
+
+
+@pytest.mark.slow
+def test_bafe_listing_pages_are_empty_extractions_once_their_latest_links_go():
+    """bafe.fr's index pages 2 and 33 are listings of other sites' teasers: `fr.latest-links` takes its "Derniers liens"
+    frame (and `generic.php-warning` page 33's warning), and what is left, one teaser's cut excerpt and its source's
+    name, is no article (`html.no_article`'s listing test), not a document (both were kept as such)."""
+    import gzip
+
+    from conftest import SHARED
+
+    wanted = {"2_", "33_"}
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        pages = [record for record in map(json.loads, fh) if record["id"] in wanted]
+    assert sorted(page["id"] for page in pages) == sorted(wanted)
+    for page in pages:
+        out = clean(page)
+        assert isinstance(out, Rejected) and (out.stage, out.reason) == ("extract", "empty_extraction"), out
+        assert "trafilatura's main text is a listing" in out.detail and "of which the rule packs left a teaser" \
+            in out.detail, out.detail
 
 
 @pytest.mark.parametrize("field, value, says", [
