@@ -2579,10 +2579,25 @@ def _author(tree: Any, extracted: dict[str, Any], text: str, head: Callable[[], 
     from the page's head (`_head_metadata`)."""
     asides = cache(partial(_asides, tree, text))
     author = _unhandled(tree, _byline(tree, extracted.pop("author"), asides, head)) if "author" in extracted else None
+    author = _undated_author(tree, extracted, author, asides)
     if not author or not page_author(author, extracted.get("sitename"), extracted.get("language")):
         return (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides, head)
                 or _unlabelled_author(tree, extracted, asides) or _auteur_author(tree, extracted, asides) or author)
     return author
+
+
+def _undated_author(tree: Any, extracted: dict[str, Any], author: str | None,
+                    asides: Callable[[], list[Any]]) -> str | None:
+    """trafilatura's `author`, or, where it made its first name of a byline's date stamp (`_DATE_LEFT`), the byline it
+    reads without the stamp (`_author_byline`), outside the page's comments, citing blocks and frames, less handles, if
+    `page_author` takes it: its `normalize_authors` cuts a name at "par", so France Inter's `<div
+    class="cover-emission-actions-authors-container">dimanche 19 mars 2017 par A , B , C</div>` gave "Dimanche ; B;
+    C", and a single producer's none (a QA pass, 6 France Inter pages). A stamp after the names lost none ("Par A, le
+    13-01-2017" gave "Par A; Le"), and the element may hold more after it (a post's section)."""
+    if not author or not _DATE_LEFT.fullmatch(f"{author.split(';')[0].strip()} "):
+        return author
+    name = _unhandled(tree, _unframed_author(tree, asides, _author_byline))
+    return name if name and page_author(name, extracted.get("sitename"), extracted.get("language")) else author
 
 
 _AUTHOR_PROP = "contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')"
@@ -2694,9 +2709,13 @@ _AUTEUR = "//*[re:test(@class, '(^|[\\s_-])auteur($|[\\s_-])', 'i')]"
 """An element whose class has the word `auteur`, whole or between hyphens or underscores (`post_auteur_infos`,
 `date-auteur`), not within another (a commenter's `comment-author-ghbauteur`) nor `auteurs` (a list of a site's
 authors)."""
+_DATE_LABEL = (r"(?:\b(?:publié|rédigé|posté|écrit|mise?[^\S\n]+à[^\S\n]+jour|modifié)e?s?[^\S\n]+)?(?:le[^\S\n]+)?"
+               rf"(?:(?:{WEEKDAYS})[^\S\n]+)?")
+"""A date stamp's label and weekday before its date: "Publié le ", "Mis à jour le dimanche "."""
+_DATE_LEFT = regex.compile(rf"(?i:{_DATE_LABEL})")
+"""What trafilatura leaves of a date stamp before "par" (tried on a name and a space): "Dimanche", "Publié le"."""
 _AUTEUR_LABELS = regex.compile(
-    rf"(?i:(?:\b(?:publié|rédigé|posté|écrit|mise?[^\S\n]+à[^\S\n]+jour|modifié)e?s?[^\S\n]+)?(?:le[^\S\n]+)?"
-    rf"(?:(?:{WEEKDAYS})[^\S\n]+)?{DATE_PATTERN}{TIME_PATTERN}"
+    rf"(?i:{_DATE_LABEL}{DATE_PATTERN}{TIME_PATTERN}"
     r"|\b(?:temps[^\S\n]+de[^\S\n]+)?lecture[^\S\n]*:[^|]*|[^\S\n]+dans[^\S\n]+.*)")
 """What an `_AUTEUR` element writes beside the author's name, which is none of it: a date stamp and its label
 ("Publié le 21/03/2014", "Rédigé le 21 mars 2014 à 10h05"), a reading time ("Lecture : 5 minutes") and the post's
@@ -2704,16 +2723,29 @@ section after the name ("Posté par Jean Dupont dans Actualités")."""
 
 
 def _auteur_byline(page: Any) -> str | None:
-    """The byline trafilatura's `extract_author` reads from `page` (a copy, pruned), its XPaths `_AUTEUR`'s: the
-    first such element's text of under 120 characters, without its labels (`_AUTEUR_LABELS`), normalised as its
-    author's (a lead kept, `page_author`'s)."""
+    """The byline of `page`'s first `_AUTEUR` element (`_bare_byline`)."""
     from lxml.etree import XPath
+
+    return _bare_byline(page, [XPath(_AUTEUR, namespaces=_EXSLT)])
+
+
+def _author_byline(page: Any) -> str | None:
+    """The byline of the element trafilatura reads a byline from (its `AUTHOR_XPATHS`), less its labels
+    (`_bare_byline`)."""
+    from trafilatura.xpaths import AUTHOR_XPATHS
+
+    return _bare_byline(page, AUTHOR_XPATHS)
+
+
+def _bare_byline(page: Any, xpaths: list[Any]) -> str | None:
+    """The byline trafilatura's `extract_author` reads from `page` (a copy, pruned) by `xpaths`: the first such
+    element's text of under 120 characters, without its labels (`_AUTEUR_LABELS`), normalised as its author's (a lead
+    kept, `page_author`'s)."""
     from trafilatura.htmlprocessing import prune_unwanted_nodes
     from trafilatura.metadata import extract_metainfo, normalize_authors
     from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
-    byline = extract_metainfo(prune_unwanted_nodes(page, AUTHOR_DISCARD_XPATHS),
-                              [XPath(_AUTEUR, namespaces=_EXSLT)], len_limit=120)
+    byline = extract_metainfo(prune_unwanted_nodes(page, AUTHOR_DISCARD_XPATHS), xpaths, len_limit=120)
     byline = _AUTEUR_LABELS.sub(" ", byline) if byline else None
     return normalize_authors(None, byline) if byline and byline.strip() else None
 

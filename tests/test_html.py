@@ -1375,6 +1375,32 @@ def test_a_byline_of_a_french_class_names_the_author(byline, author):
     assert page_author(out.meta["extracted"].get("author", ""), None) == author
 
 
+@pytest.mark.parametrize(("byline", "author"), [
+    # fr-pages l-espace-francophone-30-juillet-2017 (France Inter)
+    ('<div class="cover-emission-actions-authors-container"><p class="cover-emission-period">dimanche 30 juillet 2017'
+     '</p><p class="cover-emission-authors"> par <a href="/personnes/stephanie-fromentin">Stéphanie Fromentin</a></p>'
+     '</div>', "Stéphanie Fromentin"),
+    # fr-pages interception-19-mars-2017 (France Inter): the first of three producers was lost
+    ('<div class="cover-emission-actions-authors-container"><p class="cover-emission-period">dimanche 19 mars 2017</p>'
+     '<p class="cover-emission-authors"> par <a href="/p/pb">Philippe Bardonnaud</a> , <a href="/p/pd">Pascal '
+     'Dervieux</a> , <a href="/p/vd">Vanessa Descouraux</a></p></div>',
+     "Philippe Bardonnaud; Pascal Dervieux; Vanessa Descouraux"),
+    ('<p class="author">Publié le 21 mars 2014 à 10h05 par Jean Dupont</p>', "Jean Dupont"),
+    ('<p class="author">Mis à jour le lundi 21 mars 2014 par Jean Dupont, Marie Curie</p>', "Jean Dupont; Marie Curie"),
+    ('<p class="author">par Jean Dupont , Marie Curie</p>', "Jean Dupont; Marie Curie"),
+    # fr-pages 01_ouvrir-la-voix-les-combattantes_126229_ (Playlist Society): a stamp after the name lost none, and
+    # the post's section after it is no author
+    ('<div class="authorLeft">Par <a href="/author/thomas-messias/">Thomas Messias</a>, le 13-01-2017 <div '
+     'class="catSingle">Cinéma et Séries</div></div>', "Thomas Messias"),
+])
+def test_a_bylines_date_stamp_before_par_loses_no_name(byline, author):
+    """trafilatura cuts a name at "par", so "dimanche 30 juillet 2017 par A" in an element of class `author` gave
+    "Dimanche", no author, and "… par A , B , C" lost A (found by a QA pass on France Inter pages): the byline is read
+    again without its date stamp, and every name after "par" is the author."""
+    page = UNSIGNED.replace("<article>", f"<header>{byline}</header><article>")
+    assert clean({"id": "p", "html": page}).author == author
+
+
 @pytest.mark.parametrize("byline", [
     # fr-pages 09_19_vos-preferences-sexuelles-sentent-elles-bon-le-racisme_ (jesuisfeministe.com)
     '<div class="qode-post-info-author">by <a itemprop="author" href="/author/nickifrost/">Scarlotta Harlott</a></div>',
