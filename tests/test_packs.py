@@ -1525,18 +1525,26 @@ SITE_PAGES = {
         ["Un article du site Alternative libertaire"], ["Françoise Vergès revient dans cette interview"],
         {"fr.repost-credit"}),
     # the sidebar's bibliography and nameless guests, with none of page-end's tabs above them (a QA pass)
+    # and the link to the programme's first part, its link gone (a QA pass)
     "la-grande-table-2eme-partie_mobiliser-fanon?xtmc=fanon&xtnp=1&xtcr=15": (
-        ["Bibliographie", "Roberto BeneduceEditions Karthala", "- Médecin, psychiatre et anthropologue"],
-        ["Pour écouter la première partie de l'émission avec le compositeur Max Richter, cliquez-ici."],
-        {"radiofrance.sidebar-bibliography"}),
+        ["Bibliographie", "Roberto BeneduceEditions Karthala", "- Médecin, psychiatre et anthropologue",
+         "Pour écouter la première partie"],
+        ["dans un processus de décolonisation.\" Simona Taliani, La Grande Table"],
+        {"radiofrance.sidebar-bibliography", "fr.click-here-prompt"}),
     "la-grande-table-2eme-partie_la-lutte-contre-les-stereotypes-favorise-t-elle-vraiment": (
-        ["- Philosophe de la pensée féministe"], ["-Run the world , Beyonce\nPour réécouter la première partie"],
-        {"radiofrance.guests-without-names"}),
+        ["- Philosophe de la pensée féministe", "Pour réécouter la première partie"],
+        ["Musique diffusée :\n-Run the world , Beyonce"], {"radiofrance.guests-without-names", "fr.click-here-prompt"}),
     "les-nuits-de-france-culture_angela-davis-pour-detruire-les-racines-du-racisme-il-faut": (
         ["- Militante américaine communiste"], ["- Archive INA-Radio France"], {"radiofrance.guests-without-names"}),
     "lsd-la-serie-documentaire_masculins-est-ce-ainsi-que-les-hommes-se-vivent-24-combattre-les-heros-construction-"
-    "deconstruction": (["Bibliographie", "Olivia GazaléRobert Laffont, 2017"],
-                       ["Une série documentaire de Juliette Boutillier"], {"radiofrance.sidebar-bibliography"}),
+    "deconstruction": (["Bibliographie", "Olivia GazaléRobert Laffont, 2017", "Partenariat", "Tënk", "puis jusqu'au"],
+                       ["Une série documentaire de Juliette Boutillier"],
+                       {"radiofrance.sidebar-bibliography", "radiofrance.partner-offer"}),
+    # the series' promo ending the page (a QA pass)
+    "le-racisme-anti-blancs-existe-t-il": (
+        ["un programme hebdomadaire vidéo et audio", "Parce que la vérité est plus lente", "une version à écouter"],
+        ["Comment l'insulte “sale Blanc” alors ?\n\"On peut appeler ça une agression.\""],
+        {"radiofrance.series-promo"}),
     # the programme's own reading list, its heading the sidebar's word: it stays
     "lsd-la-serie-documentaire_place-aux-gros-14-tous-grossophobes": (
         [], ["Bibliographie\nObésités : Le poids des mots"], set()),
