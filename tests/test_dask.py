@@ -763,7 +763,8 @@ def test_the_mirror_starts_over_when_the_same_ids_come_back_under_the_same_numbe
 def test_what_is_not_the_mirror_where_it_goes_is_refused_before_a_document_is_read(tmp_path, in_process):
     """The mirror goes in `X.keys/` beside the index `X.sqlite`: a folder there that the Dask engine did not make was
     removed with what it held (exit 0), and an index path ending in .keys, the mirror's own, stopped the run at
-    "File exists" once every split was prepared, its work folder left. Each is refused first: exit 2, one line."""
+    "File exists" once every split was prepared, its work folder left. Each is refused first: exit 2, one line, and no
+    `--out` folder made (it was left behind, empty, a QA pass)."""
     (tmp_path / "corp.keys").mkdir()
     (tmp_path / "corp.keys" / "id_rsa").write_text("secret\n")
     (tmp_path / "out3" / "index.keys").mkdir(parents=True)  # beside a run's own index
@@ -784,7 +785,9 @@ def test_what_is_not_the_mirror_where_it_goes_is_refused_before_a_document_is_re
     for args, message in cases:
         proc = in_process("run", str(SEEDS), *args, "--engine", "dask", "--workers", "1", "-q")
         assert proc.returncode == 2 and proc.stderr.startswith(f"cleaner: {message}"), proc.stderr
-        assert len(proc.stderr.splitlines()) == 1 and not (Path(args[-1]) / ".cleaner").exists()  # no split prepared
+        out = Path(args[-1])
+        assert len(proc.stderr.splitlines()) == 1 and not (out / ".cleaner").exists()  # no split prepared
+        assert out.exists() == (out.name == "out3")  # the one that held a folder already
     assert (tmp_path / "corp.keys" / "id_rsa").read_text() == "secret\n"
     assert (tmp_path / "out3" / "index.keys" / "notes.txt").read_text() == "mine\n"
     assert not list(tmp_path.glob("*.sqlite"))

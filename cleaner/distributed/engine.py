@@ -333,15 +333,18 @@ class DaskRunner:
         files = file_splits(self.inputs, self.options.input_format)
         if self.options.scheduler:  # the address's form now; whether a scheduler answers once there is work to do
             _scheduler_place(self.options.scheduler)
-        new = not self.out.exists()  # no finished run to confirm: the scheduler is asked before `--out` is made
+        new = not self.out.exists()  # no finished run to confirm: checked before `--out` is made
         if new:  # a run refused leaves no folder
-            self.rules  # noqa: B018 - loaded and cached, or the error
-            self._probe_scheduler()
+            self._check()
         with claimed(self.out, self.inputs, self.options):
             return self._run(files, checked=new)
 
-    def _probe_scheduler(self) -> None:
-        """`_check_scheduler` of the run's scheduler, if it is given one."""
+    def _check(self) -> None:
+        """Refuse, before any work, what would stop the run later: the packs (loaded), what is not the index's mirror
+        where it goes, or no place for one (`check_mirror`), and the run's scheduler, if it is given one
+        (`_check_scheduler`, last: it may wait for its connect timeout)."""
+        self.rules  # noqa: B018 - loaded and cached, or the error
+        check_mirror(self.index_path)
         if self.options.scheduler:
             _check_scheduler(self.options.scheduler)
 
@@ -351,11 +354,10 @@ class DaskRunner:
         if fresh and (done := already_done(self.out, fp, self.options, self.progress, lambda: self.rules)):
             return done  # said without a scheduler: it needed one, and a web server at its address cost 30 s
         if not checked:
-            self._probe_scheduler()
-        fp["rules"] = pack_hashes(self.rules)  # loaded and checked before anything is done, named as they were read
+            self._check()
+        fp["rules"] = pack_hashes(self.rules)  # named as they were read
         if fresh and (own := own_index_to_remove(self.out, self.options, None)) and own.exists():
             refuse_other_file(own)  # another program's database there: refused before a cluster starts (~7 s) for nothing
-        check_mirror(self.index_path)  # and what is not the index's mirror where it goes, or no place for one
         self.batch = batch_name(self.out, fp)
         with self.progress:
             with dask_client(self.options.scheduler, self.options.workers) as client:
