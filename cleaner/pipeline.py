@@ -150,8 +150,7 @@ def dedup_params(config: Config) -> DedupParams:
 _DEDUP_DETAIL = {
     "duplicate": "near-duplicate of {dup_of}{kept_by} (estimated Jaccard {similarity:.3f})",
     "exact_duplicate": "same normalised clean text as {dup_of}{kept_by}",
-    "already_indexed": "this id is already in the index (kept by an earlier batch: a run, a service request or a"
-                       " Pipeline call)",
+    "already_indexed": "this id is already in the index{kept_by}",
     "repeated_id": "this id appears more than once in the input; only the copy ranked first by the keep policy"
                    " goes on to dedup (its own verdict says whether it was kept)",
 }
@@ -159,8 +158,9 @@ _MEASURED = "near-duplicate of {dup_of} (Jaccard {similarity:.3f} of their shing
 """The detail of a `duplicate` whose similarity is exact (`Decision.exact_similarity`)."""
 _KEPT_BY = {"": ", kept by an earlier run",
             None: ", kept by an earlier batch (a service request, a Pipeline call or a run of an older cleaner)"}
-"""What a duplicate's detail says of the document it copies when an earlier batch kept it (`DedupIndex.keepers`)
-and the index records no run folder; one it records: `, kept by an earlier run (FOLDER)`."""
+"""What the detail of a duplicate, or of an id given again (`already_indexed`), says of the document it copies or whose
+id it has, kept by an earlier batch (`DedupIndex.keepers`), when the index records no run folder; one it records:
+`, kept by an earlier run (FOLDER)`."""
 _REPEATED_AT = ("this id appears more than once in the input (this copy at {}); only the copy ranked first by the keep"
                 " policy, at {}, goes on to dedup (its own verdict says whether it was kept)")
 """The detail of a `repeated_id` whose copies' places are known (`Decision.places`)."""
@@ -525,8 +525,8 @@ def _tiebreak(doc: Cleaned) -> bytes:
 
 def dedup_detail(decision: Decision, keepers: Mapping[str, str | None] | None = None) -> str:
     """The `detail` of the rejection of a document that dedup did not keep; `keepers`, who kept the documents of
-    earlier batches that the batch's duplicates copy (`DedupIndex.keepers` of `BatchResult.earlier`), which the
-    detail of a copy of one names: that document is in no output of this batch."""
+    earlier batches that the batch's duplicates copy or give again (`DedupIndex.keepers` of `BatchResult.earlier`),
+    which the detail of a copy of one, or of its id given again, names: that document is in no output of this batch."""
     if decision.places is not None:
         return _REPEATED_AT.format(*decision.places)
     template = _MEASURED if decision.exact_similarity else _DEDUP_DETAIL[decision.status]

@@ -701,7 +701,7 @@ class Runner:
     @staticmethod
     def _store(state: RunState, seqs: np.ndarray, result: BatchResult, index: DedupIndex) -> None:
         """Store dedup's verdicts in the run state (stage `decided`), their details naming who kept the documents of
-        earlier batches its duplicates copy, as `index` records it (`dedup_detail`)."""
+        earlier batches its duplicates copy or give again, as `index` records it (`dedup_detail`)."""
         keepers = index.keepers(result.earlier())
         state.store_decisions(
             ((int(seqs[pos]), d, "" if d.kept else dedup_detail(d, keepers))

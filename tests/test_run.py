@@ -632,6 +632,35 @@ def test_a_dask_run_of_hundreds_of_copies_of_an_earlier_runs_documents_says_who_
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])
+def test_an_id_given_again_says_who_kept_it(tmp_path, in_process, engine):
+    """An id an earlier batch kept, given again, said "kept by an earlier batch: a run, a service request or a Pipeline
+    call" whoever kept it, where a copy of that document named the run's folder (a QA pass). It names who kept it as
+    a copy's detail does: a run by its folder, a Pipeline call (or service request) as an earlier batch."""
+    from cleaner import Pipeline
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(json.dumps({"id": f"n{k}", "text": t}) + "\n" for k, t in enumerate(texts[:-1])), "utf-8")
+    second.write_text(json.dumps({"id": "n1", "text": texts[-1]}) + "\n" + json.dumps({"id": "p", "text": texts[1]})
+                      + "\n", "utf-8")  # each id given again with another text
+    index = tmp_path / "index.sqlite"
+    assert in_process("run", str(first), "--out", str(tmp_path / "a"), "--index", str(index)).returncode == 0
+    with Pipeline(Config.load(), index) as pipeline:
+        assert pipeline.run([{"id": "p", "text": texts[-1]}]).kept
+    run = run_cli if engine == "dask" else in_process  # a Dask run starts its LocalCluster's processes: not in this one
+    done = run("run", str(second), "--out", str(tmp_path / "b"), "--index", str(index), "--workers", "1",
+               "--engine", engine)
+    assert done.returncode == 0, done.stderr
+    rejects = [json.loads(r) for r in (tmp_path / "b" / "rejects.jsonl").read_text().splitlines()]
+    again = "this id is already in the index, kept by an earlier"
+    assert {r["id"]: (r["reason"], r["detail"]) for r in rejects} == {
+        "n1": ("already_indexed", f"{again} run ({os.path.realpath(tmp_path / 'a')})"),
+        "p": ("already_indexed", f"{again} batch (a service request, a Pipeline call or a run of an older cleaner)")}
+    with Pipeline(Config.load(), index) as pipeline:  # a Pipeline call names who kept it as a run does
+        assert [r.detail for r in pipeline.run([{"id": "n1", "text": texts[0]}]).rejected] == [rejects[0]["detail"]]
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
 def test_a_run_started_over_that_does_not_keep_what_later_runs_copies_point_to_says_so(tmp_path, in_process, engine):
     """Batch 1, then batch 2 (copies of two of batch 1's documents, rejected as their duplicates), then batch 1 again
     with a gate that drops those two: their documents left the shared index, and batch 2's rejects pointed at ids in

@@ -337,8 +337,7 @@ def test_documents_kept_duplicate_rejected_then_read_back(server):
         again = c.post("/v1/documents", json={"id": "d1", "text": "anything"}).json()
         assert again["status"] == "duplicate" and again["reason"] == "already_indexed"
         # it said "kept by an earlier run" of a document this server had kept a moment before (a QA pass)
-        assert again["detail"] == ("this id is already in the index (kept by an earlier batch: a run, a service request "
-                                   "or a Pipeline call)")
+        assert again["detail"] == f"this id is already in the index{earlier}"
 
         doc = c.get("/v1/documents/d1").json()
         assert doc["record"]["text"] == ARTICLE and doc["record"]["cluster"] == "d1"

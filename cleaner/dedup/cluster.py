@@ -142,14 +142,20 @@ class BatchResult:
         return out
 
     def earlier(self) -> list[str]:
-        """The ids of the documents of earlier batches (in the index) that this batch's duplicates copy."""
-        return [c.kept for c in self.clusters if c.kept_in_index]
+        """The ids of the documents of earlier batches (in the index) that this batch's duplicates copy or give again
+        (`given_again`)."""
+        return [c.kept for c in self.clusters if c.kept_in_index] + given_again(self.decisions)
 
     def to_json(self) -> str:
         """A canonical JSON text of the whole result (what the order test compares)."""
         return json.dumps({"decisions": [asdict(d) for d in self.decisions],
                            "clusters": [asdict(c) for c in self.clusters], "counts": self.counts},
                           ensure_ascii=False, sort_keys=True)
+
+
+def given_again(decisions: Iterable[Decision]) -> list[str]:
+    """The ids of the `already_indexed` documents among `decisions`: each that of a document an earlier batch kept."""
+    return [d.id for d in decisions if d.status == "already_indexed"]
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from typing import Any
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from ..config import Config
-from ..dedup.cluster import Decision, Deduplicator
+from ..dedup.cluster import Decision, Deduplicator, given_again
 from ..dedup.index import refuse_other_file
 from ..dedup.signature import DedupParams
 from ..io.records import ReadStats
@@ -495,8 +495,8 @@ class DaskRunner:
 
     def _dedup(self, client: Any, part_paths: list[Path]) -> tuple[dict[int, dict[int, Decision]], list, dict, int]:
         """The verdicts by split and position (only documents that are not simply kept), the clusters, who kept the
-        documents of earlier batches the duplicates copy (`DedupIndex.keepers`), and the index size once the kept
-        documents are in."""
+        documents of earlier batches the duplicates copy or give again (`DedupIndex.keepers`), and the index size once
+        the kept documents are in."""
         decided = self.work / "decided.pkl"
         with Deduplicator(self.index_path, self.params) as dedup:
             with dedup.index.write_lock():  # as in the local engine: from the first lookup to the commit of the kept
@@ -510,7 +510,8 @@ class DaskRunner:
                     named.write_text(batch)
                     decisions, clusters = self._timed("decide", lambda: self._decide(client, dedup, part_paths))
                     write_atomic(decided, pickle.dumps((decisions, clusters)))
-                keepers = dedup.index.keepers(c["kept"] for c in clusters if c["kept_in_index"])
+                again = given_again(d for verdicts in decisions.values() for d in verdicts.values())
+                keepers = dedup.index.keepers([*(c["kept"] for c in clusters if c["kept_in_index"]), *again])
                 if not added:
                     cites = (d.dup_of for verdicts in decisions.values() for d in verdicts.values() if d.dup_of)
                     rows = (row for k, path in enumerate(part_paths)

@@ -166,9 +166,9 @@ def finish_split(k: int, path: Path, decisions: dict[int, Decision], keepers: di
                  work: Path) -> tuple[str, str]:
     """Apply dedup's verdicts to split `k`: its kept lines (`[id, corpus line, summary, raw, raw chars]`, by id) and
     reject lines (`[sort key, record]`, in the local engine's order), as two JSON-lines files; `keepers` are who kept
-    the documents of earlier batches its duplicates copy (`dedup_detail`): the split's own, mapped with it (the whole
-    mapping as a keyword was one of distributed's data nodes past 100 KB, and its scheduler failed an assertion on it
-    with 600 copies of an earlier run's documents: a review)."""
+    the documents of earlier batches its duplicates copy or give again (`dedup_detail`): the split's own, mapped with
+    it (the whole mapping as a keyword was one of distributed's data nodes past 100 KB, and its scheduler failed an
+    assertion on it with 600 copies of an earlier run's documents: a review)."""
     kept, rejected = [], []
     for row in pq.read_table(path, columns=["pos", "rejected", "head", "record", "raw", "raw_chars", "summary"]).to_pylist():
         doc_id, detail, _ = unpack(row["head"])
