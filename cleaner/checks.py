@@ -3,7 +3,7 @@
 Each rule alone: a `remove` example given as a string must be removed entirely; one given as a
 mapping must leave exactly its `clean` text and fill its `fields`; a `keep` example must get no edit
 from the rule. An example given as a mapping may name the `author` its document came with, which a
-`signature` rule reads: without it, such a rule removes only a name set apart ending the text.
+`signature` rule reads: without it, such a rule removes nothing from an example (a text of no page and no site).
 Then every `keep` example goes through the whole rule set (a site's rule's, through what runs on that
 site), with its author, because a keep example is a promise that article text survives the cleaner,
 not just one rule. An example on which a pattern is stopped by the time limit fails too: on a document

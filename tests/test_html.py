@@ -19,7 +19,7 @@ from conftest import ROOT, SHARED
 from cleaner.api import clean
 from cleaner.config import Config
 from cleaner.engine import Cleaner
-from cleaner.given import given_fields
+from cleaner.given import given_fields, site_names
 from cleaner.html import _element_text, _lead_block, _unshortened, extract_html, page_author, page_source, page_title
 from cleaner.io.decoding import decode_html
 from cleaner.models import Document, Rejected
@@ -2660,6 +2660,8 @@ UNSIGNED = ARTICLE.replace('<meta name="author" content="Amina Berrada">', "")
 
 @pytest.mark.parametrize(("last", "author"), [
     ('<p style="text-align:right;">Kel Lam.</p>', "Kel Lam"),  # fr-pages line 166 (a WordPress post)
+    ('<p style="text-align:right;">Xi Wu.</p>', "Xi Wu"),  # a short surname's stop goes too (a review)
+    ('<p style="text-align:right;">John Smith Jr.</p>', "John Smith Jr."),  # an abbreviation's stays
     ('<div style="text-align: right"><em><i>Journal Du Sud</i></em></div>', None),  # the site's name (line 409)
     ('<p align="right">Journaldusud</p>', None),  # the host's name
 ])
@@ -2691,6 +2693,46 @@ def test_a_closing_line_the_page_aligns_right_stays(last, author):
     assert out.text.endswith(last.rsplit(">", 2)[-2].split("<")[0].strip())
     assert out.author == author
     assert not any(e.rule == "generic.author-signature" for e in out.edits)
+
+
+@pytest.mark.parametrize("last", ["Read More Stories", "Related Topics", "Karin Bayani", "Habari Zaidi",
+                                  "Première Partie", "Saint Denis", "Victor Hugo"])
+def test_a_name_alone_after_a_blank_line_stays_where_no_page_aligns_it(last):
+    """A text's last line of capitalised words alone after a blank line, no author known, went as a signature and
+    filled `author` (a review): in a text it is as often a link's label, a heading, a place or a poem's author; only a
+    name the page aligns right is taken."""
+    out = clean(f"The council approved the budget on Monday after a long debate.\n\n{last}")
+    assert out.text.endswith(last) and out.author is None
+
+
+def test_a_hausa_headline_repeated_under_its_title_stays():
+    """MasakhaNEWS hau-test-97 lost its only body line, a title-case headline, to `generic.author-signature`, which
+    filled `author` with it (a review)."""
+    out = clean({"id": "hau-test-97", "lang": "hau", "url": "https://www.bbc.com/hausa/labarai-59808203",
+                 "text": "Waƙar 'Mai Waƙa'\n\nWaƙar Mai Waƙa"})
+    assert out.text == "Waƙar 'Mai Waƙa'\n\nWaƙar Mai Waƙa" and out.author is None
+
+
+@pytest.mark.parametrize(("url", "names"), [
+    ("https://news.example.com/a", {"news.example.com", "example"}),
+    ("https://www.egalitariste.net/a", {"egalitariste.net", "egalitariste"}),
+    ("https://www.bbc.co.uk/news/a", {"bbc.co.uk", "bbc"}),
+    ("https://m.abc.net.au/a", {"m.abc.net.au", "abc"}),
+    ("https://egalitariste.wordpress.com/a", {"egalitariste.wordpress.com", "egalitariste"}),
+    ("https://blog.monjournal.over-blog.com/a", {"blog.monjournal.over-blog.com", "monjournal"}),
+])
+def test_a_site_goes_by_its_own_label_not_its_hosts_every_one(url, names):
+    """`site_names` took every label of the host but the last: "news" of news.example.com, so a text's last line
+    "News" went as the site's name (a review). The site's own label is the one before the public suffix (two labels
+    for co.uk, net.au), or a blog platform's subdomain."""
+    assert site_names(Document(id="d", text="x", url=url)) == names
+
+
+def test_a_hosts_other_label_ending_the_text_stays():
+    """A text's last line "News" alone after a blank line, on news.example.com, went as the site's name (a review)."""
+    out = clean({"id": "n", "url": "https://news.example.com/a",
+                 "text": "The council approved the budget on Monday after a long debate.\n\nNews"})
+    assert out.text.endswith("\n\nNews")
 
 
 def test_a_short_caption_a_div_gives_goes():

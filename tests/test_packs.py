@@ -2126,8 +2126,8 @@ NEVER_FIRED = {
                          "Un article bref.\nAnne dit :\nBien vu.\nLuc dit :\nPas d'accord.\nEve dit :\nMoi non plus.",
                          "(its comments start under 16 characters of text, fewer than min_before_chars = 200)"),
     "author": ("kind: signature\n", "Un article bref.\nJean Dupont",
-               "(it has no author, and without one the rule removes only a name set apart ending the text (in a "
-               "text, alone after a blank line): give it as {text, author})"),
+               "(it has no author, and without one the rule removes only a name its page aligns right or the site's "
+               "name ending the text, which an example has neither of: give it as {text, author})"),
 }
 
 

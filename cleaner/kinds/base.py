@@ -34,7 +34,8 @@ class Context:
     right_aligned: frozenset[str] = frozenset()
     """The `line_key` of each line the document's page aligns right (`given.page_right_aligned`); none for a text."""
     site_names: frozenset[str] = frozenset()
-    """The `line_key` of the names the document's site goes by: its source, its host (`given.site_names`)."""
+    """The `line_key` of the names the document's site goes by: its source, its host, the host's own label
+    (`given.site_names`)."""
 
 
 class KeepExample(BaseModel):

@@ -1,5 +1,5 @@
-"""`signature`: the author's name alone on a line at an article's end, where the document's author is known; a name or
-the site's name that the text sets apart at its end."""
+"""`signature`: the author's name alone on a line at an article's end, where the document's author is known; the site's
+name that the text sets apart at its end, or a name its page aligns right there."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class SignatureRule(Rule):
     (`_a_name`), where the line is a list's item or a dialogue's speaker label (`_in_text`), nor where the name's line
     before it would sign the text once it is gone (a speaker's label: taking the last, a run took the one before next,
     each in turn; a byline alone over the text stays, and the signature goes). Else, the text's last line, set apart,
-    that is the site's name or, where no author is known, a name (`_set_apart`)."""
+    that is the site's name or, where no author is known, a name its page aligns right (`_set_apart`)."""
 
     kind: Literal["signature"]
     max_note_lines: int = Field(3, ge=0, strict=True)
@@ -95,40 +95,47 @@ class SignatureRule(Rule):
 
     def why_untouched(self, text: str, author: str | None = None) -> str | None:
         """Also, an example without an author: the rule removes the line of the document's own author, and without one
-        only a name or the site's name set apart ending the text."""
+        only a name its page aligns right or the site's name ending the text, which an example has neither of."""
         if why := super().why_untouched(text, author):
             return why
         if not author:
-            return ("it has no author, and without one the rule removes only a name set apart ending the text (in a "
-                    "text, alone after a blank line): give it as {text, author}")
+            return ("it has no author, and without one the rule removes only a name its page aligns right or the site's "
+                    "name ending the text, which an example has neither of: give it as {text, author}")
         return None
 
 
 def _set_apart(view: View, ctx: Context) -> Iterator[Hit]:
-    """The hit of the text's last line where it signs the text set apart, aligned right on its page
-    (`Context.right_aligned`) or alone after a blank line, under text and not in quotation marks: the site's name
-    (`Context.site_names`: "Égalitariste" ending an egalitariste.net post, under a quotation's author), or, where the
-    document's author is not known, a name (`NAME_LINE`, maybe with a final stop), which fills `author` ("Kel Lam."
-    ending a WordPress post; both found by a QA pass), unless it is a quotation's attribution (the line above it ends
-    with a quotation mark) or the text's own (`_in_text`)."""
+    """The hit of the text's last line where it signs the text set apart, under text and not in quotation marks: the
+    site's name (`Context.site_names`: "Égalitariste" ending an egalitariste.net post, under a quotation's author),
+    aligned right on its page (`Context.right_aligned`) or alone after a blank line; or, where the document's author
+    is not known, a name the page aligns right (`NAME_LINE`, maybe with a final stop), which fills `author` ("Kel
+    Lam." ending a WordPress post; both found by a QA pass), unless it is a quotation's attribution (the line above it
+    ends with a quotation mark) or the text's own (`_in_text`). A name alone after a blank line is no signature: a
+    heading, a poem's author, a link's label ("Waƙar Mai Waƙa" under its title, "Read More Stories")."""
     at = max((i for i, line in enumerate(view.lines) if line.text.strip()), default=0)
     text, key = view.lines[at].text.strip(), view.keys[at]
     above = next((line.text.rstrip() for line in reversed(view.lines[:at]) if line.text.strip()), None)
-    apart = key in ctx.right_aligned or not view.lines[at - 1].text.strip()
-    if above is None or not apart or text.startswith(QUOTE_MARKS):
+    aligned = key in ctx.right_aligned
+    if above is None or text.startswith(QUOTE_MARKS):
         return iter(())
-    if key in ctx.site_names:
+    if key in ctx.site_names and (aligned or not view.lines[at - 1].text.strip()):
         return line_hits(view, [at])
-    if (ctx.author is None and NAME_LINE.fullmatch(text.removesuffix(".")) and not above.endswith(QUOTE_MARKS)
-            and not _in_text(view, at, [])):
+    if (ctx.author is None and aligned and NAME_LINE.fullmatch(text.removesuffix("."))
+            and not above.endswith(QUOTE_MARKS) and not _in_text(view, at, [])):
         return (hit._replace(field="author", value=_unstopped(text)) for hit in line_hits(view, [at]))
     return iter(())
 
 
+ABBREVIATIONS = frozenset("Jr. Sr. Jnr. Snr.".split())
+"""The abbreviations a name may end with, their stop theirs ("John Smith Jr.")."""
+
+
 def _unstopped(name: str) -> str:
-    """A signature's name without its final stop, unless it ends an initial or an abbreviation ("Kel Lam." is "Kel
-    Lam", "John Smith Jr." stays)."""
-    return name[:-1] if name.endswith(".") and len(name.split()[-1]) > 3 else name
+    """A signature's name without its final stop, unless it ends an initial ("Paul J.") or an abbreviation
+    (`ABBREVIATIONS`: "John Smith Jr." stays; "Kel Lam." is "Kel Lam", "Xi Wu." is "Xi Wu")."""
+    last = name.split()[-1]
+    kept = len(last) == 2 and last[0].isupper() or last in ABBREVIATIONS
+    return name[:-1] if name.endswith(".") and not kept else name
 
 
 def _a_name(author: str) -> bool:
