@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .html import HEADINGS, RIGHT_ALIGNED, page_author, page_source, page_title
-from .models import FIELDS, Cleaned, Document, given_field
+from .models import FIELDS, Cleaned, Document, given_field, site_label
 from .text import line_key
 
 _PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author", "section": "section"}
@@ -67,13 +67,6 @@ def page_right_aligned(doc: Document) -> frozenset[str]:
     return _page_lines(doc, RIGHT_ALIGNED)
 
 
-SECOND_LEVELS = frozenset("co com org net gov gouv edu ac ne or go".split())
-"""The labels that make a public suffix of two under a country's ("co.uk", "com.au", "gouv.fr"): the site's own label
-is the one before them."""
-PLATFORMS = frozenset("wordpress blogspot over-blog canalblog medium tumblr".split())
-"""The labels of blog platforms, whose subdomain is the site's (egalitariste of egalitariste.wordpress.com)."""
-
-
 def site_names(doc: Document) -> frozenset[str]:
     """The `line_key` of the names `doc`'s site goes by, which a rule may read (`kinds.Context.site_names`): the
     source it came with (`given_fields`), its host, and the host's own label (`site_label`)."""
@@ -81,18 +74,6 @@ def site_names(doc: Document) -> frozenset[str]:
     host = doc.host or ""
     names = (source, host, site_label(host))
     return frozenset(key for name in names if name and (key := line_key(name)))
-
-
-def site_label(host: str) -> str | None:
-    """The label of `host` that names its site: the one before its public suffix ("example" of news.example.com,
-    "bbc" of www.bbc.co.uk: `SECOND_LEVELS`), or a blog platform's subdomain (`PLATFORMS`); none for a host of one
-    label. Not "www", "news", "blog" or "m", which a final "News" line matched (a review)."""
-    labels = host.split(".")[:-1]
-    if len(labels) > 1 and labels[-1] in SECOND_LEVELS and len(host.rsplit(".", 1)[-1]) == 2:
-        labels.pop()
-    if len(labels) > 1 and labels[-1] in PLATFORMS:
-        labels.pop()
-    return labels[-1] if labels else None
 
 
 def _page_lines(doc: Document, name: str) -> frozenset[str]:

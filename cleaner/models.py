@@ -141,6 +141,25 @@ def plausible_host(host: str) -> bool:
     return True
 
 
+SECOND_LEVELS = frozenset("co com org net gov gouv edu ac ne or go".split())
+"""The labels that make a public suffix of two under a country's ("co.uk", "com.au", "gouv.fr"): the site's own label
+is the one before them."""
+PLATFORMS = frozenset("wordpress blogspot over-blog canalblog medium tumblr".split())
+"""The labels of blog platforms, whose subdomain is the site's (egalitariste of egalitariste.wordpress.com)."""
+
+
+def site_label(host: str) -> str | None:
+    """The label of `host` that names its site: the one before its public suffix ("example" of news.example.com,
+    "bbc" of www.bbc.co.uk: `SECOND_LEVELS`), or a blog platform's subdomain (`PLATFORMS`); none for a host of one
+    label. Not "www", "news", "blog" or "m", which a final "News" line matched (a review)."""
+    labels = host.split(".")[:-1]
+    if len(labels) > 1 and labels[-1] in SECOND_LEVELS and len(host.rsplit(".", 1)[-1]) == 2:
+        labels.pop()
+    if len(labels) > 1 and labels[-1] in PLATFORMS:
+        labels.pop()
+    return labels[-1] if labels else None
+
+
 def host_form(host: str) -> str:
     """A host name as cleaner compares hosts: without `www.` and a final dot (`www.x.com.` is `x.com`), and an
     internationalised name in Unicode whichever way it was written (`xn--bcher-kva.de` is `bücher.de`)."""

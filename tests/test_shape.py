@@ -211,6 +211,18 @@ def test_a_list_of_named_links_is_decided_as_one(cleaner, gap):
     assert cleaner.clean(Document(id="n", text=noise)).text == f"{PROSE}\n{MORE}"
 
 
+SOCIAL = ["Facebook https://www.facebook.com/monjournal", "Twitter https://twitter.com/monjournal",
+          "Instagram https://instagram.com/monjournal"]
+
+
+def test_a_block_of_follow_links_between_paragraphs_goes(cleaner):
+    """A social block's lines, each a platform's name and a link to the site's page on it, went between two paragraphs,
+    and stayed once a list of named links was decided as one (a review): a line whose only word names the site of the
+    page it links to is a follow link, no list's item; a shop's name over its home stays (`SHOPS`)."""
+    text = "\n".join([PROSE, *SOCIAL, MORE])
+    assert cleaner.clean(Document(id="f", text=text)).text == f"{PROSE}\n{MORE}"
+
+
 ANNOUNCED = [
     "Le site de Vegan of Color propose deux portails très intéressants :",
     "– Colonialisme : http://vegansofcolor.example.com/tag/colonialism/",

@@ -10,11 +10,14 @@ from typing import Literal
 from pydantic import Field
 
 from ..edits import WHITESPACE_RULE
+from ..models import site_label, url_host
 from ..text import line_key
 from ..view import Hit, View
 from .base import Context, Rule, host_in, register, whole_lines
 from .shapefeatures import (
     GUESS_CHARS,
+    URL,
+    WORD,
     LineFeatures,
     best_stoplist,
     has_sentence,
@@ -201,11 +204,12 @@ class ShapeRule(Rule):
     @staticmethod
     def _named_links(lines: list[Verdict | None]) -> None:
         """Make `neargood` the lines of a list of named links, two lines or more in a row each of words and one URL
-        ("- Cutie Whales http://…", a resource or shop list's items), none good by its own shape nor ©: the context
-        pass then decides the list as one, by the lines around it (it goes between boilerplate), where its items' link
-        density, one word more or less, kept one and took the others; `_list_blocks` may still take its block."""
+        ("- Cutie Whales http://…", a resource or shop list's items), none good by its own shape nor ©, nor a follow
+        link (`_follow_link`): the context pass then decides the list as one, by the lines around it (it goes between
+        boilerplate), where its items' link density, one word more or less, kept one and took the others;
+        `_list_blocks` may still take its block."""
         named = [v is not None and v.cf_class != "good" and not v.features.copyright and v.features.described > 0
-                 and v.features.addresses == 1 for v in lines]
+                 and v.features.addresses == 1 and not _follow_link(v.text) for v in lines]
         for a, b in _runs(named):
             for v in lines[a:b] if b - a >= 2 else ():
                 v.cf_class, v.reason = "neargood", f"{v.reason}; one of {b - a} named links in a row, one list"
@@ -290,6 +294,18 @@ class ShapeRule(Rule):
                 hit = hit._replace(start=line.start)
             gone = True
             yield hit._replace(why=why)
+
+
+def _follow_link(text: str) -> bool:
+    """Whether a line is one word and one URL to a page of the site the word names: a social block's follow link
+    ("Facebook https://www.facebook.com/monjournal", which a list of named links kept between paragraphs, a review),
+    not a shop list's item, which links to the home of the site it names ("- Hoptoys http://hoptoys.fr/")."""
+    url = URL.search(text)
+    words = [word for word in URL.sub(" ", text).split() if WORD.search(word)]
+    if not url or len(words) != 1 or not url.group().split("//", 1)[-1].partition("/")[2].strip("/"):
+        return False
+    host = url_host(url.group())
+    return bool(host) and line_key(words[0]) == site_label(host)
 
 
 GOOD_OR_BAD = ("good", "bad")
