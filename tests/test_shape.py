@@ -190,6 +190,20 @@ def test_a_heading_its_page_marks_stays_with_the_links_under_it(cleaner):
     assert run_rules(Document(id="h", text=alone), rules, marked).text == alone
 
 
+SIDEBAR = ["Articles récents", "Le maire inaugure la nouvelle école", "Grève des transports ce lundi",
+           "https://www.example.fr/tag/politique", "https://www.example.fr/tag/sport", "Catégories", "Politique",
+           "Sport", "© 2021 Le Journal Tous droits réservés"]
+
+
+def test_a_heading_its_page_marks_over_nothing_kept_goes(cleaner):
+    """The page's headings are read from the whole page, a sidebar's too: its "Catégories" over links that go stayed
+    as the text's last line once its page marked it (a review). A marked heading stays only over a kept line."""
+    text = "\n".join([PROSE, MORE, *SIDEBAR])
+    marked = Context(lang="fr", headings=frozenset(map(line_key, ["Articles récents", "Catégories"])))
+    out = run_rules(Document(id="s", text=text), list(cleaner.rules.rules), marked).text
+    assert out == "\n".join([PROSE, MORE, *SIDEBAR[:3]])
+
+
 SHOPS = [
     "- Sister Cat Blankets https://www.etsy.com/shop/SisterCatBlankets",
     "- Cutie Whales http://cutiewhales.example.fr/",

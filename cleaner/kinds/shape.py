@@ -48,7 +48,7 @@ class ShapeRule(Rule):
     least `prose_words` words, sentence punctuation, at least `prose_stopwords` stopwords of the
     text's language, or of any language for a line in another one; or a described link, a URL and at
     least `short_words` words of its own saying what it is; or a line its page marks as a heading,
-    `Context.headings`; never removed), `bad` (a copyright line, link-like tokens over
+    `Context.headings`, with a kept line under it), `bad` (a copyright line, link-like tokens over
     `max_link_density` per word, or any line of a list block, see `_list_blocks`), `short` (under
     `short_words` words, or few stopwords, mostly capitals or mostly numbers) or `neargood` (the rest,
     and short sentences; also a short line ending with a comma before prose, the short lines of a list
@@ -116,6 +116,7 @@ class ShapeRule(Rule):
         if not prose or not any(v.cf_class == "bad" for v in shown):
             return [None] * len(lines)  # no prose to tell boilerplate from, or no boilerplate: nothing goes
         context_pass(shown, self.max_heading_distance)
+        _headings_over_nothing(shown)
         return lines
 
     def stoplist(self, view: View, lang: str | None) -> str:
@@ -294,6 +295,17 @@ class ShapeRule(Rule):
                 hit = hit._replace(start=line.start)
             gone = True
             yield hit._replace(why=why)
+
+
+def _headings_over_nothing(lines: list[Verdict]) -> None:
+    """Make `bad` each line the page marks as a heading that no kept line but headings follows once the context pass
+    is done: the page's `<h2>` to `<h4>` are read from the whole page (`html._headings`), and a sidebar's
+    "Catégories" over its links went with them as the text's end until the page's mark kept it (a review)."""
+    kept_under = False
+    for v in reversed(lines):
+        if v.reason == PAGE_HEADING and not kept_under:
+            v.cf_class, v.class_type, v.reason = "bad", "bad", f"{PAGE_HEADING}, over nothing kept"
+        kept_under = kept_under or (v.class_type != "bad" and v.reason != PAGE_HEADING)
 
 
 def _follow_link(text: str) -> bool:
