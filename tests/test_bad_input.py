@@ -657,7 +657,8 @@ def test_a_jsonl_line_over_max_doc_chars_that_gives_no_document_is_too_large_car
     characters, each written as a JSON escape) is read: one longer than max_doc_chars that gave no document, malformed
     or no record, carried all of it in the rejects (a 90,000,000-character line of junk was a 90 MB raw; QA pass),
     where a record whose text is over max_doc_chars carried none. Such a line is `too_large` too, naming its size and
-    why it gave no document; a short one is still `bad_input` with its raw line, and a line of escapes kept."""
+    why it gave no document; a short one is still `bad_input` with its raw line, and a line of escapes kept. A record
+    (an object) keeps its own reason and raw, its text under the limit (a review: a binary text was `too_large`)."""
     config = Config.load().model_copy(update={"max_doc_chars": 20})
     src = tmp_path / "l.jsonl"
     lines = ["x" * 50, '["' + "y" * 40 + '"]', '{"id": "n", "body": "' + "z" * 30 + '"}', "x{}",
@@ -666,7 +667,7 @@ def test_a_jsonl_line_over_max_doc_chars_that_gives_no_document_is_too_large_car
     over = "document is {:,} characters of JSON, over max_doc_chars=20 ({})"
     want = [("too_large", f"{src}:1: " + over.format(50, "malformed JSON: Expecting value at column 1"), None),
             ("too_large", f"{src}:2: " + over.format(44, "a record must be a JSON object, got an array"), None),
-            ("too_large", f"{src}:3: " + over.format(len(lines[2]), "no 'text' field"), None),
+            ("bad_input", f"{src}:3: no 'text' field", {"id": "n", "body": "z" * 30}),
             ("bad_input", f"{src}:4: malformed JSON: Expecting value at column 1", "x{}"),
             ("too_large", f"{src}:6: document is 21 characters, over max_doc_chars=20", None)]
     for lazy in (False, True):
@@ -675,6 +676,17 @@ def test_a_jsonl_line_over_max_doc_chars_that_gives_no_document_is_too_large_car
         assert [(i.reason, i.detail, i.raw) for i in items if isinstance(i, Rejected)] == want, lazy
         assert [(i.id, i.text) for i in items if isinstance(i, Document)] == [("e", "é" * 20)]
         assert items[2].id == "n"
+
+
+def test_a_jsonl_records_own_rejection_over_max_doc_chars_of_json_keeps_its_reason(tmp_path):
+    """A record whose text of 800 control characters (4,825 characters of JSON) is binary was said `too_large`, its
+    JSON over max_doc_chars = 1,000, and carried none of it (a review): only a line that is no record is so measured."""
+    config = Config.load().model_copy(update={"max_doc_chars": 1000})
+    src = tmp_path / "b.jsonl"
+    record = {"id": "bin", "text": "\u0001\u0002" * 400}
+    src.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [item] = read_inputs([src], config)
+    assert (item.reason, item.detail, item.raw) == ("bad_input", f"{src}:1: binary content, not text", record)
 
 
 def test_a_line_of_a_utf8_file_opening_with_utf16s_mark_is_invalid_utf8(tmp_path):
