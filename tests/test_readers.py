@@ -443,9 +443,9 @@ def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
 
 def test_bytes_opening_with_utf16s_mark_that_are_no_utf16_are_read_as_utf8_the_mark_flagged(tmp_path):
     """Two stray bytes FF FE before an ASCII text, in a Parquet binary column or a `.txt` file, made it UTF-16, read
-    pairwise as CJK ("椠癮污…", QA pass): bytes of an odd count (UTF-16 is pairs), 9 in 10 printable ASCII after the
-    mark, are no UTF-16, and are read as UTF-8, the two bytes flagged. A UTF-16 text cut inside a character (an odd
-    count too), Latin or Japanese, and one of an even count, are UTF-16 as they were."""
+    pairwise as CJK ("椠癮污…", QA pass): bytes 9 in 10 printable ASCII after the mark are no UTF-16, of an odd count
+    or an even one (a review), and are read as UTF-8, the two bytes flagged. A UTF-16 text, Latin or Japanese, whole
+    or cut inside a character (an odd count), is UTF-16 as it was."""
     from cleaner.io.decoding import decode_text
 
     stray = b"\xff\xfe invalid bytes in text column of a parquet file, assez long ici"
@@ -455,6 +455,8 @@ def test_bytes_opening_with_utf16s_mark_that_are_no_utf16_are_read_as_utf8_the_m
     assert [(d.text, d.warnings) for d in _read(tmp_path / "b.parquet", tmp_path / "s.txt")] == [
         ("\ufffd" * 2 + stray[2:].decode(), (f"{tmp_path / 'b.parquet'}:row 1: text: {said}",)),
         ("\ufffd" * 2 + stray[2:].decode(), (f"{tmp_path / 's.txt'}: {said}",))]
+    even = b"\xff\xfe invalid bytes here in a text."
+    assert decode_text(even, "w") == ("\ufffd" * 2 + even[2:].decode(), (f"w: {said}",))
     for text in ("Le conseil municipal a voté le budget.", "政府は閣議で予算案を了承した。ひらがなのぶんしょう"):
         for codec in ("utf-16", "utf-16-be"):
             data = (codecs.BOM_UTF16_BE if codec == "utf-16-be" else b"") + text.encode(codec)

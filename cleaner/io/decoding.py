@@ -130,11 +130,11 @@ _ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
 def _no_utf16(data: bytes) -> bool:
-    """Whether bytes that open with UTF-16's byte order mark (FF FE, FE FF) are no UTF-16: an odd count of them (UTF-16
-    is pairs of bytes), 9 in 10 of them after the mark printable ASCII, as an ASCII text's are (`b"\\xff\\xfe invalid
-    bytes…"`, two stray bytes, was read pairwise as CJK, "椠癮污…"). A UTF-16 text has hardly any: a Latin one's high
+    """Whether bytes that open with UTF-16's byte order mark (FF FE, FE FF) are no UTF-16: 9 in 10 of them after the
+    mark printable ASCII, as an ASCII text's are (`b"\\xff\\xfe invalid bytes…"`, two stray bytes, was read pairwise as
+    CJK, "椠癮污…", and so was it still of an even count, a review). A UTF-16 text has hardly any: a Latin one's high
     bytes are 0, a CJK or kana one's low bytes any."""
-    if len(data) % 2 == 0 or not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     rest = data[len(codecs.BOM_UTF16_LE) :]
     return len(rest.translate(None, _ASCII_TEXT)) * 10 <= len(rest)
