@@ -148,16 +148,17 @@ def test_a_dicts_text_in_a_bytearray_or_a_memoryview_is_read_as_bytes_are():
 def test_a_dicts_fields_in_bytes_are_decoded_and_their_invalid_bytes_flagged_by_name():
     """Invalid bytes in a dict's text or `html` were flagged as `document 0 text: …`, without the colon every other
     field's warning has (`document 0: url: …`), and a `url`, a `title` or another field in bytes was decoded in
-    silence, the url kept in `meta`: each field is decoded as a text is, its invalid bytes flagged by its name."""
+    silence, the url kept in `meta`: each text-like field is decoded as a text is, its invalid bytes flagged by its
+    name. Another field in bytes (an image) goes to `meta` unflagged: every one warned (a review)."""
     text = "Le conseil municipal a voté le budget mardi soir à la mairie."
     assert clean({"id": "u", "text": text, "html": b"<p>caf\xe9</p>"}).warnings == (
         "document 0: html: invalid UTF-8 at byte 6, replaced with U+FFFD",)
     out = clean({"id": "u", "text": text, "url": b"http://x/\xe9", "title": bytearray(b"T\xe9"), "x": b"ok",
-                 "y": memoryview(b"\xff")})
+                 "y": memoryview(b"\xff"), "img": b"\x89PNG\r\n"})
     assert out.document.url == "http://x/\ufffd" and out.title == "T\ufffd"
-    assert out.document.meta == {"title": "T\ufffd", "x": "ok", "y": "\ufffd"}
+    assert out.document.meta == {"title": "T\ufffd", "x": "ok", "y": "\ufffd", "img": "\ufffdPNG\r\n"}
     assert out.warnings == tuple(f"document 0: {key}: invalid UTF-8 at byte {at}, replaced with U+FFFD"
-                                 for key, at in (("url", 9), ("title", 1), ("y", 0)))
+                                 for key, at in (("url", 9), ("title", 1)))
     assert clean({"id": "u", "text": text, "url": "http://x/\xe9".encode("cp1252")}, encoding="cp1252").warnings == ()
 
 

@@ -464,6 +464,14 @@ def test_bytes_opening_with_utf16s_mark_that_are_no_utf16_are_read_as_utf8_the_m
             assert decode_text(data[:-1], "w")[0] == text[:-1] + "\ufffd", codec
 
 
+def test_a_parquet_binary_column_that_holds_no_text_is_not_flagged(tmp_path):
+    """Every bytes field of a record was decoded and its invalid bytes flagged, so an image or embedding column warned
+    `invalid UTF-8` on every row (a review): only the text-like fields are; the others go to `meta`, unflagged."""
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["Le conseil a voté.", "Le maire a parlé."],
+                             "emb": [b"\x89PNG\xff\x00", b"\xfe\x01"]}), tmp_path / "e.parquet")
+    assert [d.warnings for d in _read(tmp_path / "e.parquet")] == [(), ()]
+
+
 def test_a_utf8_byte_order_mark_wins_over_the_charset_a_page_declares(tmp_path):
     """A page saved as UTF-8 with its mark by a Windows editor, its old `<meta charset="iso-8859-1">` (or
     HTTP's) left as it was, is UTF-8, as browsers read it: it was read as windows-1252, mojibake from

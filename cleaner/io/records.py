@@ -32,6 +32,13 @@ PAGE_FIELDS = ("url", "source", "lang")
 """`DOC_KEYS` but `html`: a record's fields beside a text that is not blank, which is cleaned, its page never read."""
 BYTES = (bytes, bytearray, memoryview)
 """The types of the bytes of a text (or a page), decoded as a `.txt` file's (or a page file's) are."""
+TEXT_KEYS = frozenset(("text", "id", *DOC_KEYS, *FIELDS))
+"""A record's text-like fields, in bytes decoded as a text's are (`_text_fields`); other bytes are data (an image)."""
+
+
+def _text_fields(config: Config) -> frozenset[str]:
+    """The fields of a record that hold text (`TEXT_KEYS`, and the config's `text_field` and `id_field`)."""
+    return TEXT_KEYS | {config.text_field, config.id_field}
 
 
 @dataclass
@@ -232,7 +239,7 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
                        warnings)
     raw = record
     if any(isinstance(value, BYTES) for value in record.values()):
-        record, warnings = _decoded(record, config.encoding, where, warnings)
+        record, warnings = _decoded(record, _text_fields(config), config.encoding, where, warnings)
     text, html = record.get(config.text_field), record.get("html")
     value = record.get(config.id_field)
     rid = record_id(value, place, named_by(text, html))
@@ -248,15 +255,16 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
     return text_document(rid, text, where, config, warnings, raw, meta=meta, **fields)
 
 
-def _decoded(record: dict[str, Any], encoding: str, where: str,
+def _decoded(record: dict[str, Any], texts: frozenset[str], encoding: str, where: str,
              warnings: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """`record` with its fields in bytes (`BYTES`: a `bytearray` text was `'text' is bytearray, not a string`) decoded
-    as a text's are (in `encoding`, the config's; `html` by its `<meta charset>` first), and `warnings` with any
-    invalid bytes flagged, the field named (`document 0: url: invalid UTF-8 …`): a `url` in bytes was decoded in
-    silence, kept in `meta`."""
+    """`record` with its text-like fields `texts` in bytes (`BYTES`: a `bytearray` text was `'text' is bytearray, not a
+    string`) decoded as a text's are (in `encoding`, the config's; `html` by its `<meta charset>` first), and
+    `warnings` with any invalid bytes flagged, the field named (`document 0: url: invalid UTF-8 …`): a `url` in bytes
+    was decoded in silence, kept in `meta`. Another field in bytes (an image, an embedding) goes to `meta` as it is,
+    unflagged: a PNG warned of invalid UTF-8, and a Parquet binary column on every row (a review)."""
     record = dict(record)
     for key, value in record.items():
-        if isinstance(value, BYTES):
+        if isinstance(value, BYTES) and key in texts:
             named = f"{where}: {key}"
             record[key], flagged = (decode_html(bytes(value), named, fallback=encoding) if key == "html"
                                     else decode_text(bytes(value), named, encoding))
