@@ -396,6 +396,9 @@ MARKERS_AFTER_A_SPACE = [
     ("ha.gallery-rights", "ha", "Sai dai azumin na bana ya zo ne cikin dokar kulle.",
      "Dukkan hotunan mallakar Getty Images ne", ""),
     ("sw.related-label", "sw", "TPLF wanasonga mbele kuelekea Addis Ababa.", "Pia uanweza kusoma:", ""),
+    # capitalised words before the label's colon go with it, as lower-case ones do (a review: the branch was lost)
+    ("om.related-label", "om", "Kun waggaa tokko keessa akka maxxansetti.", "Odeessaalee walfakkaatan Oduu Biroo: ",
+     "Caasaan diinagdee mootummaa."),
 ]
 
 
