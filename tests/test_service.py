@@ -2111,14 +2111,17 @@ def test_an_id_with_a_dot_segment_is_rejected_not_stored(server):
     """Ids `.` and `..`, and ids holding `/./` or `/../`, were stored, but clients resolve those segments in the URL of
     `GET /v1/documents/{id}` (httpx, curl): `..` got a 404 that named no id, `a/../b` fetched `b` (a QA pass). `POST
     /v1/documents` rejects them as `bad_input`, in their place, saying why; dots that are no segment are ids as any
-    other, fetched back. `/v1/clean` stores nothing: it cleans them still."""
-    dotted, plain = [".", "..", "dots/../b", "./dots", "dots/.", "dots/./c"], ["..dots", "dots.", "dots/.../d"]
+    other, fetched back. `/v1/clean` stores nothing: it cleans them still. Browsers also end a segment at a backslash
+    and read `%2e` as a dot: `a\\..\\b`, `%2e%2e` and `a/%2E./b` are refused too (a review)."""
+    dotted = [".", "..", "dots/../b", "./dots", "dots/.", "dots/./c",
+              "dots\\..\\b", "%2e%2e", "dots/%2E./b", "dots\\.%2e", "%2e"]
+    plain = ["..dots", "dots.", "dots/.../d", "%2e%2e%2e", "dots%2e"]
     with server.client() as c:
         answer = c.post("/v1/documents", json=[{"id": i, "text": fresh(f"dot-{i}")} for i in dotted + plain]).json()
         assert [v["status"] for v in answer] == ["rejected"] * len(dotted) + ["kept"] * len(plain), answer
         assert {v["detail"] for v in answer[:len(dotted)]} == {
-            f"document {i!r}: the id holds '.' or '..' between slashes, which clients resolve in a URL "
-            "(GET /v1/documents/{id} would fetch another document, or none)" for i in dotted}
+            f"document {i!r}: the id holds '.' or '..' (or '%2e' for a dot) between slashes or backslashes, which "
+            "clients resolve in a URL (GET /v1/documents/{id} would fetch another document, or none)" for i in dotted}
         assert all(v["reason"] == "bad_input" and v["stage"] == "read" for v in answer[:len(dotted)])
         for rid in plain:
             assert c.get(f"/v1/documents/{quote(rid, safe='/')}").json()["record"]["id"] == rid

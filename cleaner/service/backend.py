@@ -16,6 +16,7 @@ from when it is queued, then gets `IndexBusyError`, nothing of it stored; `submi
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -46,6 +47,8 @@ that comes in parts) and a proxy passes (nginx: 8 KB). One of 200,000 characters
 
 DOT_SEGMENTS = frozenset((".", ".."))
 """The path segments clients resolve before they send a URL (RFC 3986's dot segments: httpx, curl and browsers do)."""
+SEGMENT_BREAK = re.compile(r"[/\\]")
+"""What ends a URL path's segment for a browser: a slash, and a backslash (WHATWG's URL parser reads it as one)."""
 
 
 def fetchable(item: Document | Rejected) -> Document | Rejected:
@@ -57,15 +60,22 @@ def fetchable(item: Document | Rejected) -> Document | Rejected:
 
 def unfetchable(rid: str) -> str | None:
     """Why `GET /v1/documents/{id}` could not carry the id `rid`, or None: over `MAX_ID_BYTES`, or `.` or `..`
-    between slashes (`..`, `a/../b`), which a client resolves before it sends the URL: `..` was stored, and its GET
-    got a 404 that named no id; `a/../b` fetched `b`."""
+    between slashes or backslashes, a dot maybe written `%2e` (`..`, `a/../b`, `a\\%2e%2e\\b`: `_dot_segment`), which a
+    client resolves before it sends the URL: `..` was stored, and its GET got a 404 that named no id; `a/../b` fetched
+    `b`."""
     if (size := len(rid.encode("utf-8"))) > MAX_ID_BYTES:
         return (f"the id is {size:,} bytes in UTF-8, over the {MAX_ID_BYTES:,} a stored document's may hold "
                 "(GET /v1/documents/{id} could not carry it)")
-    if DOT_SEGMENTS.intersection(rid.split("/")):
-        return ("the id holds '.' or '..' between slashes, which clients resolve in a URL "
-                "(GET /v1/documents/{id} would fetch another document, or none)")
+    if any(map(_dot_segment, SEGMENT_BREAK.split(rid))):
+        return ("the id holds '.' or '..' (or '%2e' for a dot) between slashes or backslashes, which clients resolve "
+                "in a URL (GET /v1/documents/{id} would fetch another document, or none)")
     return None
+
+
+def _dot_segment(segment: str) -> bool:
+    """Whether a path segment is one a client resolves: `.` or `..`, a dot maybe written `%2e` or `%2E` (`%2e.`,
+    `.%2E`, `%2e%2e`), as browsers read them too (WHATWG URL)."""
+    return segment.lower().replace("%2e", ".") in DOT_SEGMENTS
 
 
 def verdict(item: Cleaned | Rejected, kept: str = "kept", clusters: Mapping[str, str] | None = None) -> Verdict:
