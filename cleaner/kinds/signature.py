@@ -99,8 +99,8 @@ class SignatureRule(Rule):
         if why := super().why_untouched(text, author):
             return why
         if not author:
-            return ("it has no author, and without one the rule removes only a name its page aligns right or the site's "
-                    "name ending the text, which an example has neither of: give it as {text, author}")
+            return ("it has no author, and without one the rule removes only a name its page aligns right or the "
+                    "site's name ending the text, which an example has neither of: give it as {text, author}")
         return None
 
 
