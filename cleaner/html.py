@@ -796,6 +796,10 @@ LINE_BREAKING = frozenset({
 others are inline (`<b>`, `<a>`, `<span>`, `<sup>`, `<time>`...), whose text goes on the line it is in."""
 
 
+UNSHOWN = frozenset({"script", "style"})
+"""The elements whose text a browser never shows: it runs or applies it (`_element_text`)."""
+
+
 def _divs_as_paragraphs(tree: Any) -> None:
     """The page with the text of each `<div>` of its body that holds text and no block that does (`_text_divs`) in a
     `<p>` of the `<div>`, where such `<div>`s and `<p>`s side by side, two or more of them sentences, are a run of
@@ -828,7 +832,7 @@ def _text_divs(tree: Any) -> list[Any]:
     body = tree.find(".//body")
     nearest: dict[Any, None] = {}  # the block nearest each text, in order
     for element in body.iter() if body is not None else ():
-        shown = isinstance(element.tag, str) and element.tag not in ("script", "style")  # a comment's is not
+        shown = isinstance(element.tag, str) and element.tag not in UNSHOWN  # a comment's is not
         for holder, text in ((element, element.text if shown else None), (element.getparent(), element.tail)):
             if text and element is not body and _ALNUM.search(text):
                 while holder.tag not in DIV_BLOCKS and holder is not body:
@@ -1126,19 +1130,19 @@ with nothing between them (minified `<a>Accueil</a><a>Politique</a>`), the items
 
 
 def _text_nodes(body: Any) -> Iterator[tuple[str, str]]:
-    """The text nodes under `body` that hold more than whitespace, in order, each trimmed as trafilatura trims them
-    (its runs of whitespace one space), with what parts it from the node before: "\\n" when a `LINE_BREAKING` element
-    starts or ends between them, or one of `CONTROLS` starts with nothing after another's end (joined, a menu read
-    "AccueilPolitiqueÉconomieSport" and a share bar "PartagerTweeterImprimer", which the rule packs took a word a
-    line), else " " when whitespace does, else ""."""
-    from lxml.etree import iterwalk
-
+    """The text nodes under `body` that hold more than whitespace and that a browser shows (not a script's or a
+    style's: `_element_text`), in order, each trimmed as trafilatura trims them (its runs of whitespace one space),
+    with what parts it from the node before: "\\n" when a `LINE_BREAKING` element starts or ends between them, or one
+    of `CONTROLS` starts with nothing after another's end (joined, a menu read "AccueilPolitiqueÉconomieSport" and a
+    share bar "PartagerTweeterImprimer", which the rule packs took a word a line), else " " when whitespace does, else
+    ""."""
     gap, control_ended = "", False
-    for event, element in iterwalk(body, events=("start", "end")):
+    for event, element in _walked(body):
         if element.tag in LINE_BREAKING or (control_ended and event == "start" and element.tag in CONTROLS):
             gap = "\n"
         if event == "start":
-            raw = element.text if isinstance(element.tag, str) else None  # a comment's is not shown
+            shown = isinstance(element.tag, str) and element.tag not in UNSHOWN  # a comment's is not either
+            raw = element.text if shown else None
         else:
             control_ended = control_ended or element.tag in CONTROLS
             raw = element.tail if element is not body else None
@@ -1152,6 +1156,19 @@ def _text_nodes(body: Any) -> Iterator[tuple[str, str]]:
             gap = ""
         if raw[-1].isspace():
             gap = gap or " "
+
+
+def _walked(element: Any) -> Iterator[tuple[str, Any]]:
+    """("start", node) and ("end", node) for `element` and each node under it, in order, comments too: lxml's
+    `iterwalk` passes them over, and the text after them with them (`<p>fin<!-- c --> du texte</p>` read "fin
+    texte", found when `_element_text` came to read them)."""
+    pending = [(False, element)]
+    while pending:
+        ended, node = pending.pop()
+        yield ("end" if ended else "start"), node
+        if not ended:
+            pending.append((True, node))
+            pending.extend((False, child) for child in reversed(node))
 
 
 def _collapsed(tree: Any, text: str, where: str) -> tuple[str, ...]:
@@ -1210,11 +1227,31 @@ def _right_aligned(tree: Any, text: str) -> list[str]:
 
 
 def _marked_lines(elements: list[Any], text: str) -> list[str]:
-    """The lines of `text` that are the whole text of one of `elements`, each once, in order, trimmed."""
-    shown = [_element_text(element) for element in elements]
-    marked, longest = {line_key(line) for line in shown} - {None, ""}, max(map(len, shown), default=0)
-    lines = dict.fromkeys(line.strip() for line in text.split("\n"))
-    return [line for line in lines if line and len(line) <= longest and line_key(line) in marked]
+    """The lines of `text` that are the whole text of one of `elements` as a browser shows it (`_shown_lines`), each
+    once, in order, trimmed: an element shown on several lines (a heading with a `<br>`, found by a QA pass) where
+    they follow each other in `text`, all of them."""
+    shown = [_shown_lines(element).split("\n") for element in elements]
+    longest = max((len(line) for element_lines in shown for line in element_lines), default=0)
+    marked_keys = {keys for element_lines in shown if (keys := _line_keys(element_lines))}
+    lines = [line.strip() for line in text.split("\n")]
+    keys = [line_key(line) if line and len(line) <= longest else None for line in lines]
+    starts: dict[str, list[int]] = {}  # a line's key → where lines of that key are
+    for at, key in enumerate(keys):
+        if key:
+            starts.setdefault(key, []).append(at)
+    marked: set[int] = set()
+    for element_keys in marked_keys:
+        for at in starts.get(element_keys[0], ()):
+            if tuple(keys[at:at + len(element_keys)]) == element_keys:
+                marked.update(range(at, at + len(element_keys)))
+    return list(dict.fromkeys(lines[at] for at in sorted(marked)))
+
+
+def _line_keys(lines: list[str]) -> tuple[str, ...] | None:
+    """The `line_key` of each of an element's `lines` (`_shown_lines`), or None when it shows none or one is too long
+    for a key."""
+    keys = tuple(line_key(line) for line in lines if line)
+    return keys if keys and None not in keys else None
 
 
 PULL_QUOTE_CHARS = 500
@@ -1841,14 +1878,15 @@ def _error_title(tree: Any, text: str) -> str | None:
 
 
 def _element_text(element: Any) -> str:
-    """The text of an lxml `element` (a page's tree too) and its descendants as a browser shows it, each run of
-    whitespace one space, without its scripts' and styles', which a browser runs or applies and never shows (its
-    `<title>` it shows, in the tab): a short redirect page with a Google Tag Manager snippet of 334 characters was
-    too long for a stub, and an error page's notice quoted its JavaScript ("404 Not Found var a=1;…"). Walked, not
-    sought by XPath (`.//text()[not(ancestor::script …)]`), whose time grew as the square of an element's text nodes:
-    3.3 s for a `<p>` of 12,000 `<time>`s. A script's or a style's text is its own: the parser makes no element in
-    them."""
-    return " ".join(" ".join(_shown_texts(element)).split())
+    """The text of an lxml `element` (a page's tree too) and its descendants as a browser shows it (`_shown_lines`),
+    each run of whitespace and each line break one space: no space where an inline element starts or ends without
+    whitespace (`<h4>Kit dans <em>The L Word</em>, deux</h4>` was "Kit dans The L Word , deux", no line of the text,
+    and the heading was missed: a QA pass), and without its scripts' and styles' (`UNSHOWN`; its `<title>` it shows,
+    in the tab): a short redirect page with a Google Tag Manager snippet of 334 characters was too long for a stub,
+    and an error page's notice quoted its JavaScript ("404 Not Found var a=1;…"). Walked, not sought by XPath
+    (`.//text()[not(ancestor::script …)]`), whose time grew as the square of an element's text nodes: 3.3 s for a
+    `<p>` of 12,000 `<time>`s. A script's or a style's text is its own: the parser makes no element in them."""
+    return " ".join(_shown_lines(element).split())
 
 
 def _shown_texts(element: Any, known: Any = ()) -> Iterator[Any]:
@@ -1864,7 +1902,7 @@ def _shown_texts(element: Any, known: Any = ()) -> Iterator[Any]:
         if node in known and node is not element:
             yield node
             continue
-        if node.text and isinstance(node.tag, str) and node.tag not in ("script", "style"):  # a comment's is not shown
+        if node.text and isinstance(node.tag, str) and node.tag not in UNSHOWN:  # a comment's is not shown
             yield node.text
         pending.extend(reversed(node))
 

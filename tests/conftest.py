@@ -52,12 +52,13 @@ DROPPED_PAGE = (
 """A page holding a pop-up, a pull quote, a caption and a button, in that order, each of which the HTML path drops
 before extraction (`html.DROPPED`)."""
 DROPPED_FROM_PAGE = [
-    {"step": "pop-up", "text": "Fermer Le budget primitif fixe les dépenses et les recettes prévues pour l'année"},
+    {"step": "pop-up", "text": "FermerLe budget primitif fixe les dépenses et les recettes prévues pour l'année"},
     {"step": "pull-quote", "text": "Nous ne fermerons aucune école cette année La maire"},
     {"step": "caption", "text": "La salle du conseil municipal"},
     {"step": "button", "text": "Afficher la transcription"},
 ]
-"""What `DROPPED_PAGE` loses before extraction, as `meta.extracted.dropped` lists it."""
+"""What `DROPPED_PAGE` loses before extraction, as `meta.extracted.dropped` lists it: each text as a browser shows it
+("FermerLe budget", no space between two `<span>`s)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -923,14 +923,15 @@ def test_a_paragraph_of_a_thousand_inline_elements_is_read_as_it_is():
 
 def test_an_elements_shown_text_takes_a_time_that_grows_as_it_does():
     """`_element_text` sought the text by XPath, whose time grew as the square of the element's text nodes: 3.3 s for a
-    `<p>` of 12,000 `<time>`s (5 s here). Walked, the text is the same: scripts' and styles' and comments' left out."""
+    `<p>` of 12,000 `<time>`s (5 s here). Walked, the text is the same: scripts' and styles' and comments' left out,
+    no space at an inline element's edge."""
     from lxml.html import fromstring
 
     times = '<span>3 mars</span><time datetime="2021-03-03"></time> ' * 12_000
     page = fromstring(f"<html><body><p>{times}<script>var a=1;</script>fin<style>b{{}}</style><!-- c --> du <b>texte"
                       f"</b>.</p></body></html>")
     started = time.process_time()
-    assert _element_text(page.find(".//p")) == "3 mars " * 12_000 + "fin du texte ."
+    assert _element_text(page.find(".//p")) == "3 mars " * 12_000 + "fin du texte."
     assert time.process_time() - started < 1
 
 
@@ -2988,6 +2989,26 @@ def test_the_headings_in_the_metadata_are_trimmed():
     assert _headings(tree, f" {heading}\n{PARAGRAPHS[0]}") == [heading]
 
 
+def test_a_heading_with_inline_elements_or_a_line_break_is_in_the_metadata():
+    """fr-pages 241, 244 (a QA pass): `<h4>Kit dans <em>The L Word</em>, deux</h4>`'s text was read with a space at
+    each inline element's edge, "Kit dans The L Word , deux", no line of the text, and a heading with a `<br>`, two
+    lines of the text, matched none: both are in the metadata now, the lines of one where they follow each other."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _headings
+
+    inline = "Kit dans <em>The L Word</em>, deux sœurs"
+    page = (f"<html><body><article><h1>Titre</h1><p>{PARAGRAPHS[0]}</p><h4>{inline}</h4><p>{PARAGRAPHS[1]}</p>"
+            f"<h3>Le sexe protégé, c’est cool<br>(et c’est l’affaire de tou·te·s)</h3><p>{PARAGRAPHS[2]}</p>"
+            "</article></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert out.meta["extracted"]["headings"] == ["Kit dans The L Word, deux sœurs", "Le sexe protégé, c’est cool",
+                                                 "(et c’est l’affaire de tou·te·s)"], out.text
+    tree = fromstring("<html><body><h3>Un titre<br>en deux</h3></body></html>")
+    assert _headings(tree, "Un titre\nun paragraphe\nen deux") == []
+    assert _element_text(fromstring(f"<h4>{inline}</h4>")) == "Kit dans The L Word, deux sœurs"
+
+
 def test_a_quoted_heading_stays_where_its_page_marks_it():
     """fr-pages 346 (Slate): `<h3>«Ce fut pour nous l'effet d'une bombe»</h3>`, a photo's caption and a lead-in, then
     the paragraph quoting it; `generic.pull-quote` took the heading for a pull quote. The page's mark keeps it; the
@@ -3536,7 +3557,7 @@ def test_what_is_dropped_before_extraction_is_listed_within_bounds_and_the_rest_
     went. An element without text (an empty caption) is none of them."""
     from cleaner.html import DROPPED_CHARS, DROPPED_MOST
 
-    popup = ("<p>Le texte parle du <span class='definition'><span class='close-definition'>Fermer</span>"
+    popup = ("<p>Le texte parle du <span class='definition'><span class='close-definition'>Fermer</span> "
              f"{'Concept utilisé en sciences sociales. ' * 30}</span> dans la société.</p>")
     captions = "".join(f"<figure><img src='{n}.jpg'><p class='legende'>Photo {n}</p></figure>" for n in range(60))
     page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p>{popup}<figure><p class='legende'></p></figure>{captions}"
