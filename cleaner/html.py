@@ -1631,6 +1631,14 @@ the elements whose class holds "caption" only."""
 CAPTION_CHARS = 300
 """The most text a caption holds: an element of a caption's class that holds more is no caption (fr-pages's longest
 holds 133 characters)."""
+LEGEND_CLASS = _class_words("legend")
+"""A class that says its element may be a picture's caption in English: a word of it "legend" (Slate's `<p
+class="media_legend">`, Libération's blogs' `image-legend`), in any case; one only where it captions a picture
+(`_pictured`): Slate sets its French translation of a quoted tweet in a `media_legend` too, article text (fr-pages
+277, a QA pass)."""
+MEDIA_BOX_CLASS = re.compile(r"(?:^|\s)aside_media_\w+", re.IGNORECASE)
+"""A class that says its element is a box of media beside the text (Slate's `aside_media_half`), holding a picture
+and its caption."""
 PLAYER_CLASS = re.compile(r"(?:^|\s)player-inline(?:$|\s)", re.IGNORECASE)
 """A class that says its element is an inline player, an episode's, set in an article: a name of it "player-inline",
 whole. Not "player" (ARTE Radio's site-wide `<section class="player">`, whose labels "Dans la playlist" / "Le son a bien
@@ -1639,10 +1647,11 @@ fr-pages pages), nor a word between hyphens (France Culture's `<h1 class="… pl
 PLAYER_CHARS = 500
 """The most text an inline player holds (its label, buttons, duration; fr-pages's longest holds 224 characters): an
 element of a player's class that holds more holds an article too, a transcript."""
-SET_ASIDE_CLASSES = ((CAPTION_CLASS, CAPTION_CHARS, "caption"), (PLAYER_CLASS, PLAYER_CHARS, "player"))
-"""The classes of `_captions_and_players_dropped`, each with the most text an element of it holds and the step that
-drops it (`DROPPED`)."""
-SET_ASIDE_PIECES = ("legende", "légende", "player-inline")
+SET_ASIDE_CLASSES = ((CAPTION_CLASS, CAPTION_CHARS, "caption", False), (LEGEND_CLASS, CAPTION_CHARS, "caption", True),
+                     (PLAYER_CLASS, PLAYER_CHARS, "player", False))
+"""The classes of `_captions_and_players_dropped`, each with the most text an element of it holds, the step that
+drops it (`DROPPED`) and whether it goes only where it captions a picture (`_pictured`)."""
+SET_ASIDE_PIECES = ("legend", "légende", "player-inline")
 """What the class of a caption or an inline player holds, sought by `_classed` (`SET_ASIDE_CLASSES` tells which are
 one): in any case, as the leads' and pull quotes' (an XPath of its own, `contains()` on the words but their first
 letter, missed `class="LEGENDE"`)."""
@@ -1655,10 +1664,22 @@ def _captions_and_players_dropped(tree: Any, classed: list[Any], drops: _Drops) 
     Nicole" and its duration. On fr-pages this changed the text of 4 pages, each read: 3 Cheek pages' 5 captions and
     France Inter's player. `classed`: the page's elements that may be one (`_classed_dropped`)."""
     for element in _in_page(tree, classed, SET_ASIDE_PIECES):
-        step = next((step for pattern, most, step in SET_ASIDE_CLASSES
-                     if pattern.search(element.get("class")) and len(_element_text(element)) <= most), None)
-        if step and _set_aside(element):
+        step, pictured = next(((step, pictured) for pattern, most, step, pictured in SET_ASIDE_CLASSES
+                               if pattern.search(element.get("class")) and len(_element_text(element)) <= most),
+                              (None, False))
+        if step and _set_aside(element) and (not pictured or _pictured(element)):
             drops.drop(element, step)
+
+
+def _pictured(element: Any) -> bool:
+    """Whether `element` captions a picture: the element right before it is an `<img>` or holds one (Slate's `<p><img
+    ></p>` over its `<p class="media_legend">`), or it is in a `<figure>` or a media box (`MEDIA_BOX_CLASS`) that holds
+    one."""
+    previous = element.getprevious()
+    if previous is not None and next(previous.iter("img"), None) is not None:
+        return True
+    return any(next(box.iter("img"), None) is not None for box in element.iterancestors()
+               if box.tag == "figure" or MEDIA_BOX_CLASS.search(box.get("class") or ""))
 
 
 DROPPED_PIECES = (*CLOSE_PIECES, *PULL_QUOTE_PIECES, *QUOTE_PIECES, *SET_ASIDE_PIECES)

@@ -3047,6 +3047,11 @@ def test_an_inline_element_of_a_pull_quotes_class_is_the_articles_words(paragrap
     "<p><img src='/p.jpg' alt=''></p><p class='p1 Légende'>Daria Marx © QM</p>",
     "<div class='image-legende'>Nos espaces urbains sont souvent construits par et pour des hommes.</div>",
     "<p class='LEGENDE'>Manifestation place de la République, le 8 mars.</p>",  # in capitals: the XPath missed it
+    # fr-pages 309, 313 (Slate, a QA pass): an English class under a picture, or in a media box that holds one
+    "<p><img src='/fb.png'></p><p class='media_legend rtecenter'>Capture d'écran d'un post Facebook publié sur mon "
+    "profil</p>",
+    "<div class='aside_media_half'><img src='/rice.jpg'><p class='media_legend'>Thomas D. Rice en Jim Crow, en 1832"
+    "</p></div>",
     # fr-pages dans-quel-monde-on-vit (France Inter): an episode's player, its duration and label
     "<article class='player-inline'><div class='player-inline-container'><span>1 min</span><h3>DANS QUEL MONDE ON VIT "
     "- mix lectures mères porteuses Nicole</h3></div></article>",
@@ -3054,10 +3059,13 @@ def test_an_inline_element_of_a_pull_quotes_class_is_the_articles_words(paragrap
     "avec Diata</div></div>",
 ])
 def test_a_captions_or_players_block_is_no_line_of_the_text(aside):
-    """A picture's caption of a French class (`legende`, `légende`) and an inline player (`player-inline`) came out as
-    lines of the text (found by a QA pass): they go before extraction, as pull quotes do."""
+    """A picture's caption of a French class (`legende`, `légende`), or of an English one (`legend`) under a picture,
+    and an inline player (`player-inline`) came out as lines of the text (found by QA passes): they go before
+    extraction, as pull quotes do, listed in `meta.extracted.dropped`."""
     page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{aside}<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></article>"
-    assert extract_html(_doc(page + "</body></html>"), CONFIG).text.splitlines() == PARAGRAPHS
+    out = extract_html(_doc(page + "</body></html>"), CONFIG)
+    assert out.text.splitlines() == PARAGRAPHS
+    assert [item["step"] for item in out.meta["extracted"]["dropped"]] == ["player" if "player" in aside else "caption"]
 
 
 @pytest.mark.parametrize("block", [
@@ -3070,6 +3078,8 @@ def test_a_captions_or_players_block_is_no_line_of_the_text(aside):
     # an inline element in a sentence, and a block that holds more than a caption or a player (a transcript)
     "<p>La photo <span class='legende'>montre</span> ceci : {}</p>",
     "<div class='player-inline'>" + "<p>{}</p>" * 6 + "</div>",
+    # fr-pages 277 (Slate): an English caption's class under an embedded tweet, no picture, holds its translation
+    "<script src='//platform.twitter.com/widgets.js'></script><p class='media_legend'><em>«{}»</em></p>",
 ])
 def test_a_block_of_a_caption_or_player_class_that_is_the_articles_stays(block):
     """Only a block set aside, of a caption's or inline player's class and as short as one, goes: a class holding the
