@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from functools import cached_property
@@ -151,13 +152,24 @@ PLATFORMS = frozenset("wordpress blogspot over-blog canalblog medium tumblr".spl
 def site_label(host: str) -> str | None:
     """The label of `host` that names its site: the one before its public suffix ("example" of news.example.com,
     "bbc" of www.bbc.co.uk: `SECOND_LEVELS`), or a blog platform's subdomain (`PLATFORMS`); none for a host of one
-    label. Not "www", "news", "blog" or "m", which a final "News" line matched (a review)."""
+    label or an IP address. Not "www", "news", "blog" or "m", which a final "News" line matched (a review)."""
+    host = host.rstrip(".").removeprefix("www.")
+    if _ip_address(host):
+        return None
     labels = host.split(".")[:-1]
     if len(labels) > 1 and labels[-1] in SECOND_LEVELS and len(host.rsplit(".", 1)[-1]) == 2:
         labels.pop()
     if len(labels) > 1 and labels[-1] in PLATFORMS:
         labels.pop()
     return labels[-1] if labels else None
+
+
+def _ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def host_form(host: str) -> str:

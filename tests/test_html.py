@@ -2721,6 +2721,7 @@ def test_a_hausa_headline_repeated_under_its_title_stays():
     ("https://m.abc.net.au/a", {"m.abc.net.au", "abc"}),
     ("https://egalitariste.wordpress.com/a", {"egalitariste.wordpress.com", "egalitariste"}),
     ("https://blog.monjournal.over-blog.com/a", {"blog.monjournal.over-blog.com", "monjournal"}),
+    ("http://10.0.0.5/page", {"10.0.0.5"}),  # an address names no site: its "0" was one (a review)
 ])
 def test_a_site_goes_by_its_own_label_not_its_hosts_every_one(url, names):
     """`site_names` took every label of the host but the last: "news" of news.example.com, so a text's last line

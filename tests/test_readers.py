@@ -445,7 +445,8 @@ def test_bytes_opening_with_utf16s_mark_that_are_no_utf16_are_read_as_utf8_the_m
     """Two stray bytes FF FE before an ASCII text, in a Parquet binary column or a `.txt` file, made it UTF-16, read
     pairwise as CJK ("椠癮污…", QA pass): bytes 9 in 10 printable ASCII after the mark are no UTF-16, of an odd count
     or an even one (a review), and are read as UTF-8, the two bytes flagged. A UTF-16 text, Latin or Japanese, whole
-    or cut inside a character (an odd count), is UTF-16 as it was."""
+    or cut inside a character (an odd count), is UTF-16 as it was, and so is a short one in one script whose pairs
+    are all printable ASCII ("ありがとう": its high bytes are all 0x30)."""
     from cleaner.io.decoding import decode_text
 
     stray = b"\xff\xfe invalid bytes in text column of a parquet file, assez long ici"
@@ -457,7 +458,8 @@ def test_bytes_opening_with_utf16s_mark_that_are_no_utf16_are_read_as_utf8_the_m
         ("\ufffd" * 2 + stray[2:].decode(), (f"{tmp_path / 's.txt'}: {said}",))]
     even = b"\xff\xfe invalid bytes here in a text."
     assert decode_text(even, "w") == ("\ufffd" * 2 + even[2:].decode(), (f"w: {said}",))
-    for text in ("Le conseil municipal a voté le budget.", "政府は閣議で予算案を了承した。ひらがなのぶんしょう"):
+    for text in ("Le conseil municipal a voté le budget.", "政府は閣議で予算案を了承した。ひらがなのぶんしょう",
+                 "ありがとう", "こんにちは", "乐乐"):  # pairs printable ASCII, few high bytes (a review)
         for codec in ("utf-16", "utf-16-be"):
             data = (codecs.BOM_UTF16_BE if codec == "utf-16-be" else b"") + text.encode(codec)
             assert decode_text(data, "w") == (text, ()), codec
