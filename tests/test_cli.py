@@ -1562,7 +1562,7 @@ def test_a_run_whose_lingua_loaded_models_often_ends_with_one_line_naming_the_fa
     clean = in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--workers", "1")
     assert clean.returncode == 0, clean.stderr
     [hint] = [line for line in clean.stderr.splitlines() if line.startswith(HINT)]
-    assert re.fullmatch(r"cleaner: lingua loaded language models \d+ times \(~\d+ s of CPU\) for short texts fastText "
+    assert re.fullmatch(r"cleaner: lingua loaded language models \d+ times for short texts fastText "
                         r"was unsure of; for a corpus of short texts, --lang-backend 'cld2\+fasttext>lingua-low~5' is "
                         r"an order of magnitude faster \(README \"A corpus of short texts\"\)", hint), hint
     assert clean.stderr.splitlines()[-1] == hint  # after the summary

@@ -221,12 +221,10 @@ def say_unnamed(command: str, details: Iterable[str]) -> None:
 
 SHORT_TEXT_LOADS = 24
 """Most loads of a language's models by lingua's shortlists (`lang.lingua_loads`) that a command makes without
-`say_short_texts`' hint, whatever its document count (~8 s of CPU)."""
+`say_short_texts`' hint, whatever its document count (each load ~0.1-0.4 s of CPU, with the machine)."""
 SHORT_TEXT_SHARE = 0.01
 """Most such loads per document read without the hint: all 20,168 MasakhaNEWS articles (16 languages) made 34 with
 the default backend on one worker or two (0.0017 a document), 400 snippets of 1-4 words of them (25 a language) 470."""
-LOAD_SECONDS = 0.35
-"""About the CPU one such load costs (`lang.LINGUA_BUDGET`: ~0.3-0.4 s)."""
 
 
 def say_short_texts(loads_before: int, documents: int) -> None:
@@ -236,7 +234,7 @@ def say_short_texts(loads_before: int, documents: int) -> None:
     avoids (README "A corpus of short texts")."""
     loads = lingua_loads() - loads_before
     if loads > max(SHORT_TEXT_LOADS, SHORT_TEXT_SHARE * documents):
-        print(f"cleaner: lingua loaded language models {loads:,} times (~{loads * LOAD_SECONDS:,.0f} s of CPU) for "
+        print(f"cleaner: lingua loaded language models {loads:,} times for "
               "short texts fastText was unsure of; for a corpus of short texts, --lang-backend "
               "'cld2+fasttext>lingua-low~5' is an order of magnitude faster (README \"A corpus of short texts\")",
               file=sys.stderr)
