@@ -560,7 +560,8 @@ def parse_line(raw: bytes, where: str, place: str, config: Config, codec: str | 
     longer than `max_doc_chars` that gives no document is `too_large` (`_carried`)."""
     read, warnings = _decoded(raw, where, codec, config)
     line = read.removesuffix("\n")
-    return _carried(_parsed(read, line, where, place, config, said + warnings), line, where, config)
+    item = _parsed(read, line, where, place, config, said + warnings)
+    return _carried(item, line, where, config) if len(line) > config.max_doc_chars else item
 
 
 def _parsed(read: str, line: str, where: str, place: str, config: Config, warnings: tuple[str, ...]) -> Item:
@@ -589,14 +590,13 @@ def _parsed(read: str, line: str, where: str, place: str, config: Config, warnin
 
 
 def _carried(item: Item, line: str, where: str, config: Config) -> Item:
-    """`item`, or, when it is the rejection of a line longer than `max_doc_chars` characters that is no record
-    (malformed JSON, or JSON but no object), the `too_large` rejection of the line, naming its size and why it gives no
-    document, carrying none of it: a malformed line of 90,000,000 characters was a 90 MB raw in the rejects, where a
-    record's text of 42,000,000 was none. A record's own rejection (its raw the object) keeps its reason and raw: a
-    binary text of 800 characters, 4,825 as JSON, was said `too_large` (a review)."""
+    """`item`, the parse of a line longer than `max_doc_chars` characters (`parse_line` asks only for such a line), or,
+    when it is the rejection of a line that is no record (malformed JSON, or JSON but no object), the `too_large`
+    rejection of the line, naming its size and why it gives no document, carrying none of it: a malformed line of
+    90,000,000 characters was a 90 MB raw in the rejects, where a record's text of 42,000,000 was none. A record's own
+    rejection (its raw the object) keeps its reason and raw: a binary text of 800 characters, 4,825 as JSON, was said
+    `too_large` (a review)."""
     if not isinstance(item, Rejected) or item.raw is None or isinstance(item.raw, dict):
-        return item
-    if len(line) <= config.max_doc_chars:
         return item
     large = too_large(item.id, where, len(line), "characters of JSON", config)
     return large.model_copy(update={"detail": f"{large.detail} ({item.detail.removeprefix(f'{where}: ')})"})

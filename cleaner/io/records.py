@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from numbers import Integral
 from typing import Any
 
@@ -238,7 +239,7 @@ def _record_document(record: Any, where: str, place: str, config: Config, warnin
         return _warned(bad(None, f"{where}: a record must be a JSON object, got {json_type(record)}", record), where,
                        warnings)
     raw = record
-    if any(isinstance(value, BYTES) for value in record.values()):
+    if any(map(isinstance, record.values(), repeat(BYTES))):  # no generator: a cost on every record read
         record, warnings = _decoded(record, _text_fields(config), config.encoding, where, warnings)
     text, html = record.get(config.text_field), record.get("html")
     value = record.get(config.id_field)
