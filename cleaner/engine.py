@@ -398,7 +398,7 @@ class _State:
         if not added:
             return False
         self.removed = sorted(self.removed + added)
-        self.view = View(self.raw, self.removed)
+        self.view = View(self.raw, self.removed, self.view.memo)
         self.cuts = cuts
         self.version += 1
         if not whole:

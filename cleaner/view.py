@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import cached_property
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .prefilter import folded
 from .text import line_key
@@ -38,7 +38,10 @@ class View:
     present: frozenset[str] | None = None
     """When set (by the engine): at least the `requires` strings `folded` holds, so `lines_holding` skips the others."""
 
-    def __init__(self, raw: str, removed: list[tuple[int, int]]):
+    def __init__(self, raw: str, removed: list[tuple[int, int]], memo: dict[Any, Any] | None = None):
+        self.memo = {} if memo is None else memo
+        """What rules worked out from this text's lines, by line, for the views after this one: the engine hands it
+        from view to view of a document (`_State.apply`), whose lines stay as they were when others go."""
         kept: list[tuple[int, int]] = []
         pos = 0
         for start, end in removed:

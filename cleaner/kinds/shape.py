@@ -129,21 +129,19 @@ class ShapeRule(Rule):
         """Every line's class from its own features (under the named stoplist) and its block, before
         the context pass (None for a blank line); a line the page marks as a heading (its `line_key` in
         `headings`) is content."""
+        own = view.memo.setdefault((id(self), stoplist, headings), {})  # the lines of the views before
         lines: list[Verdict | None] = []
+        named: list[bool] = []
         for line in view.lines:
             if not line.text.strip():
                 lines.append(None)
+                named.append(False)
                 continue
-            features = line_features(line.text, stoplist)
-            cf_class, reason = self.classify(features)
-            if cf_class != "good" and features.words >= self.prose_words and features.sentence:
-                other, share = best_stoplist(line.text)
-                if share >= self.prose_stopwords:  # prose, read with another language's stoplist
-                    cf_class, reason = "good", f"prose ({other} stopwords {share:.2f})"
-            if headings and line_key(line.text) in headings:
-                cf_class, reason = "good", PAGE_HEADING
-            lines.append(Verdict(line.text, features, cf_class, reason))
-        self._named_links(lines)
+            if (seen := own.get(line.text)) is None:
+                seen = own[line.text] = self._own_class(line.text, stoplist, headings)
+            lines.append(Verdict(line.text, *seen[:3]))
+            named.append(seen[3])
+        self._named_links(lines, named)
         self._list_blocks(lines)
         self._announced_list(lines)
         self._announced_links(lines)
@@ -157,6 +155,22 @@ class ShapeRule(Rule):
                 after = following.get(id(v))
                 v.heading = alone and self._heading(v, after is not None and after.cf_class == "good")
         return lines
+
+    def _own_class(self, text: str, stoplist: str, headings: frozenset[str]) -> tuple[LineFeatures, str, str, bool]:
+        """A line's features, class and reason from the line alone (`first_classes`), and whether it may be an item of a
+        list of named links (`_named_links`): kept in the view's `memo`, since the engine shows the rule the lines left
+        again after each removal (a text of 30,000 lines was read three times over)."""
+        features = line_features(text, stoplist)
+        cf_class, reason = self.classify(features)
+        if cf_class != "good" and features.words >= self.prose_words and features.sentence:
+            other, share = best_stoplist(text)
+            if share >= self.prose_stopwords:  # prose, read with another language's stoplist
+                cf_class, reason = "good", f"prose ({other} stopwords {share:.2f})"
+        if headings and line_key(text) in headings:
+            cf_class, reason = "good", PAGE_HEADING
+        named = (cf_class != "good" and not features.copyright and features.described > 0 and features.addresses == 1
+                 and not _follow_link(text))
+        return features, cf_class, reason, named
 
     def _may_remove(self, view: View) -> bool:
         """A cheap necessary condition for a `bad` line (see `classify` and `_list_blocks`): a copyright
@@ -203,14 +217,12 @@ class ShapeRule(Rule):
                     v.cf_class, v.reason = "bad", f"a list block of {len(block)} lines ({words:.1f} words, stopwords {stop:.2f} on average)"
 
     @staticmethod
-    def _named_links(lines: list[Verdict | None]) -> None:
+    def _named_links(lines: list[Verdict | None], named: list[bool]) -> None:
         """Make `neargood` the lines of a list of named links, two lines or more in a row each of words and one URL
         ("- Cutie Whales http://…", a resource or shop list's items), none good by its own shape nor ©, nor a follow
-        link (`_follow_link`): the context pass then decides the list as one, by the lines around it (it goes between
-        boilerplate), where its items' link density, one word more or less, kept one and took the others;
-        `_list_blocks` may still take its block."""
-        named = [v is not None and v.cf_class != "good" and not v.features.copyright and v.features.described > 0
-                 and v.features.addresses == 1 and not _follow_link(v.text) for v in lines]
+        link (`_follow_link`), as `named` flags them (`_own_class`): the context pass then decides the list as one, by
+        the lines around it (it goes between boilerplate), where its items' link density, one word more or less, kept
+        one and took the others; `_list_blocks` may still take its block."""
         for a, b in _runs(named):
             for v in lines[a:b] if b - a >= 2 else ():
                 v.cf_class, v.reason = "neargood", f"{v.reason}; one of {b - a} named links in a row, one list"
