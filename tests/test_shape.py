@@ -225,6 +225,16 @@ def test_a_list_of_named_links_is_decided_as_one(cleaner, gap):
     assert cleaner.clean(Document(id="n", text=noise)).text == f"{PROSE}\n{MORE}"
 
 
+@pytest.mark.parametrize(("count", "kept"), [(12, True), (13, False)])
+def test_a_list_of_named_links_is_as_long_as_an_article_gives(cleaner, count, kept):
+    """A run of named links between two paragraphs was near prose whatever its length: 30,000 "NameN http://…" lines
+    were kept whole (a review). A list holds at most `max_named_links` (12, twice fr-pages' longest): a longer run's
+    lines keep their own class, link lines, and go."""
+    links = [f"Name{n} http://x.example.fr/{n}" for n in range(count)]
+    text = "\n".join([PROSE, *links, MORE])
+    assert cleaner.clean(Document(id="l", text=text)).text == (text if kept else f"{PROSE}\n{MORE}")
+
+
 SOCIAL = ["Facebook https://www.facebook.com/monjournal", "Twitter https://twitter.com/monjournal",
           "Instagram https://instagram.com/monjournal"]
 

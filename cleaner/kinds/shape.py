@@ -79,6 +79,9 @@ class ShapeRule(Rule):
     block_stopwords: float = Field(0.25, ge=0, le=1, strict=True)
     heading_words: int = Field(15, ge=1, strict=True)
     max_heading_distance: int = Field(200, ge=0, strict=True)
+    max_named_links: int = Field(12, ge=2, strict=True)
+    """The most lines a list of named links holds (`_named_links`): twice the longest of fr-pages' (a shop list of 6;
+    the others hold 2 or 3)."""
 
     phase = 5
 
@@ -216,15 +219,15 @@ class ShapeRule(Rule):
                 if v.cf_class != "bad":
                     v.cf_class, v.reason = "bad", f"a list block of {len(block)} lines ({words:.1f} words, stopwords {stop:.2f} on average)"
 
-    @staticmethod
-    def _named_links(lines: list[Verdict | None], named: list[bool]) -> None:
-        """Make `neargood` the lines of a list of named links, two lines or more in a row each of words and one URL
-        ("- Cutie Whales http://…", a resource or shop list's items), none good by its own shape nor ©, nor a follow
-        link (`_follow_link`), as `named` flags them (`_own_class`): the context pass then decides the list as one, by
-        the lines around it (it goes between boilerplate), where its items' link density, one word more or less, kept
-        one and took the others; `_list_blocks` may still take its block."""
+    def _named_links(self, lines: list[Verdict | None], named: list[bool]) -> None:
+        """Make `neargood` the lines of a list of named links, two to `max_named_links` lines in a row each of words
+        and one URL ("- Cutie Whales http://…", a resource or shop list's items), none good by its own shape nor ©, nor
+        a follow link (`_follow_link`), as `named` flags them (`_own_class`): the context pass then decides the list as
+        one, by the lines around it (it goes between boilerplate), where its items' link density, one word more or
+        less, kept one and took the others; `_list_blocks` may still take its block. A longer run is no list an article
+        gives: each line keeps its own class (30,000 "NameN http://…" lines between two paragraphs were kept whole)."""
         for a, b in _runs(named):
-            for v in lines[a:b] if b - a >= 2 else ():
+            for v in lines[a:b] if 2 <= b - a <= self.max_named_links else ():
                 v.cf_class, v.reason = "neargood", f"{v.reason}; one of {b - a} named links in a row, one list"
 
     def _announced_list(self, lines: list[Verdict | None]) -> None:
