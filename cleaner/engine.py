@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from .config import Config, config_of
 from .edits import WHITESPACE_RULE, Composed, removed_by_rules, replay, whitespace_spans
-from .given import given_author, page_headings, page_right_aligned, site_names, with_given_fields
+from .given import rule_fields, with_given_fields
 from .kinds import Context, Rule
 from .kinds.shape import shape_scoped
 from .lang import hint_code
@@ -92,9 +92,7 @@ class Cleaner:
     def _context(self, doc: Document) -> Context:
         """The context `doc`'s rules run in: its language, host, site's names, given author and page's headings and
         right-aligned lines, and the config's regex timeout."""
-        return Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout,
-                       author=given_author(doc), headings=page_headings(doc), right_aligned=page_right_aligned(doc),
-                       site_names=site_names(doc))
+        return Context(lang=hint_code(doc.lang), host=doc.host, timeout=self.config.regex_timeout, **rule_fields(doc))
 
     def _run(self, doc: Document) -> Cleaned:
         """`run_rules` of the rules that apply to `doc`, in the context it gives them."""

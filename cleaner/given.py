@@ -50,35 +50,28 @@ def page_metadata(meta: dict[str, Any], html: bool) -> dict[str, Any]:
     return page if isinstance(page, dict) else {}
 
 
-def given_author(doc: Document) -> str | None:
-    """The author `doc` came with (`given_fields`), which a rule may read (`kinds.Context.author`)."""
-    return given_fields(doc, ("author",)).get("author", (None, ""))[0]
+def rule_fields(doc: Document) -> dict[str, Any]:
+    """What a rule may know of `doc` from what it came with (`kinds.Context`'s `author`, `headings`, `right_aligned`,
+    `site_names`): its author and source as `given_fields` gives them, its page's marked lines (`_page_lines`); the
+    page's metadata read once, for every document."""
+    page = page_metadata(doc.meta, bool(doc.html))
+    given = given_fields(doc, ("author", "source"), page)
+    return {"author": given.get("author", (None, ""))[0], "headings": _page_lines(page, HEADINGS),
+            "right_aligned": _page_lines(page, RIGHT_ALIGNED),
+            "site_names": site_names(given.get("source", ("", ""))[0], doc.host)}
 
 
-def page_headings(doc: Document) -> frozenset[str]:
-    """The `line_key` of each line `doc`'s page marks as a heading (`html.HEADINGS` of its `page_metadata`), which a
-    rule may read (`kinds.Context.headings`); none for a text."""
-    return _page_lines(doc, HEADINGS)
-
-
-def page_right_aligned(doc: Document) -> frozenset[str]:
-    """The `line_key` of each line `doc`'s page aligns right (`html.RIGHT_ALIGNED` of its `page_metadata`), which a
-    rule may read (`kinds.Context.right_aligned`); none for a text."""
-    return _page_lines(doc, RIGHT_ALIGNED)
-
-
-def site_names(doc: Document) -> frozenset[str]:
-    """The `line_key` of the names `doc`'s site goes by, which a rule may read (`kinds.Context.site_names`): the
-    source it came with (`given_fields`), its host, and the host's own label (`site_label`)."""
-    source = given_fields(doc, ("source",)).get("source", ("", ""))[0]
-    host = doc.host or ""
-    names = (source, host, site_label(host))
+def site_names(source: str, host: str | None) -> frozenset[str]:
+    """The `line_key` of the names a document's site goes by (`kinds.Context.site_names`): the `source` it came with
+    (`given_fields`), its `host`, and the host's own label (`site_label`)."""
+    names = (source, host or "", site_label(host or ""))
     return frozenset(key for name in names if name and (key := line_key(name)))
 
 
-def _page_lines(doc: Document, name: str) -> frozenset[str]:
-    """The `line_key` of each line listed under `name` in `doc`'s `page_metadata`; none for a text."""
-    lines = page_metadata(doc.meta, bool(doc.html)).get(name)
+def _page_lines(page: dict[str, Any], name: str) -> frozenset[str]:
+    """The `line_key` of each line listed under `name` in a page's metadata (`page_metadata`: the lines it marks as
+    headings, `html.HEADINGS`, or aligns right, `html.RIGHT_ALIGNED`); none for a text."""
+    lines = page.get(name)
     if not isinstance(lines, list):
         return frozenset()
     return frozenset(key for line in lines if isinstance(line, str) and (key := line_key(line)))

@@ -31,6 +31,7 @@ import datetime as dt
 import json
 import math
 import re
+import string
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -1215,15 +1216,24 @@ def _headings(tree: Any, text: str) -> list[str]:
     return _marked_lines(tree.xpath(HEADING), text)
 
 
-RIGHT_ALIGNED_BLOCK = ("//body//*[translate(@align, 'RIGHT', 'right') = 'right' or contains(translate(@style, "
-                       "'ABCDEFGHIJKLMNOPQRSTUVWXYZ \t', 'abcdefghijklmnopqrstuvwxyz'), 'text-align:right')]")
-"""An XPath of the elements the page aligns right, by their `align` attribute or their style (`text-align: right`)."""
+ALIGNED_BLOCK = "//body//*[@align or @style]"
+"""An XPath of the elements that may be aligned right: those with an `align` attribute or a style (`_aligned_right`
+reads them; an XPath reading both, `translate()` twice, cost every page's every element)."""
+_ALIGN_CASE = str.maketrans("RIGHT", "right")
+_STYLE_CASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase, " \t")
 
 
 def _right_aligned(tree: Any, text: str) -> list[str]:
-    """The lines of `text` that the page aligns right (`RIGHT_ALIGNED_BLOCK`), each once, in order, trimmed: where a
-    page sets a signature apart (`<p style="text-align:right;">Kel Lam.</p>` ending a post, found by a QA pass)."""
-    return _marked_lines(tree.xpath(RIGHT_ALIGNED_BLOCK), text)
+    """The lines of `text` that the page aligns right (`_aligned_right`), each once, in order, trimmed: where a page
+    sets a signature apart (`<p style="text-align:right;">Kel Lam.</p>` ending a post, found by a QA pass)."""
+    return _marked_lines([element for element in tree.xpath(ALIGNED_BLOCK) if _aligned_right(element)], text)
+
+
+def _aligned_right(element: Any) -> bool:
+    """Whether the page aligns `element` right, by its `align` attribute (`right`, in any case) or its style
+    (`text-align: right`, in any case, blanks aside)."""
+    return ((element.get("align") or "").translate(_ALIGN_CASE) == "right"
+            or "text-align:right" in (element.get("style") or "").translate(_STYLE_CASE))
 
 
 def _marked_lines(elements: list[Any], text: str) -> list[str]:
@@ -2119,7 +2129,7 @@ def page_author(author: str, sitename: str | None, language: str | None = None) 
     place after a name (`_byline_place`: "Jean Dupont; Paris"); "Surname; First" pairs (four
     single words or more, as `citation_author` meta gives them) are joined. Prose (two lower-case words besides
     `NAME_PARTICLES` after capitals: "Pour télécharger ce son") makes the whole value suspect: None; a name written
-    all in lower case ("valerie") is no prose. Cached: the rules' author (`given.given_author`) and the filled field
+    all in lower case ("valerie") is no prose. Cached: the rules' author (`given.rule_fields`) and the filled field
     (`given.with_given_fields`) ask it of each page (its regexes, 60 -> 40 µs a page)."""
     names: list[str] = []
     for name in _glued_entities([part.strip() for part in author.split(";")]):
@@ -2374,8 +2384,10 @@ def _sitename_as_written(tree: Any, sitename: str | None) -> str | None:
     """The site name as the page's `<meta>` writes it where trafilatura changed its capitals: it title-cases a name
     that does not open with a capital, meant for "le journal du sud", and so one that opens with a dash or a sign, whose
     capitals the page wrote ("- Feminazgul en colère -" was "- Feminazgul En Colère -", "★ ZINZIN ZINE ★" "★ Zinzin
-    Zine ★": a QA pass). None when no `<meta>` content title-cases to it with a capital as its first letter."""
-    if not sitename:
+    Zine ★": a QA pass). None when no `<meta>` content title-cases to it with a capital as its first letter; the
+    `<meta>` are not read for a name in ASCII that is not title-cased itself ("Slate.fr": "Slate.Fr"), which title-casing
+    gives no such name (it changes one title-cased in ASCII no more)."""
+    if not sitename or (sitename.isascii() and sitename.title() != sitename):
         return None
     for meta in tree.iter("meta"):
         written = " ".join((meta.get("content") or "").split()).lstrip("@")  # blanks as trafilatura folds them

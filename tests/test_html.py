@@ -19,7 +19,7 @@ from conftest import ROOT, SHARED
 from cleaner.api import clean
 from cleaner.config import Config
 from cleaner.engine import Cleaner
-from cleaner.given import given_fields, site_names
+from cleaner.given import given_fields, rule_fields
 from cleaner.html import _element_text, _lead_block, _unshortened, extract_html, page_author, page_source, page_title
 from cleaner.io.decoding import decode_html
 from cleaner.models import Document, Rejected
@@ -2727,7 +2727,7 @@ def test_a_site_goes_by_its_own_label_not_its_hosts_every_one(url, names):
     """`site_names` took every label of the host but the last: "news" of news.example.com, so a text's last line
     "News" went as the site's name (a review). The site's own label is the one before the public suffix (two labels
     for co.uk, net.au), or a blog platform's subdomain."""
-    assert site_names(Document(id="d", text="x", url=url)) == names
+    assert rule_fields(Document(id="d", text="x", url=url))["site_names"] == names
 
 
 def test_a_hosts_other_label_ending_the_text_stays():

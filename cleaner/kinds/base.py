@@ -30,12 +30,12 @@ class Context:
     """The document's author: the one a rule lifted, once one has (`engine.rule_context`), else the one it came with
     (its record's, else its page's: `given.given_fields`)."""
     headings: frozenset[str] = frozenset()
-    """The `line_key` of each line the document's page marks as a heading (`given.page_headings`); none for a text."""
+    """The `line_key` of each line the document's page marks as a heading (`given.rule_fields`); none for a text."""
     right_aligned: frozenset[str] = frozenset()
-    """The `line_key` of each line the document's page aligns right (`given.page_right_aligned`); none for a text."""
+    """The `line_key` of each line the document's page aligns right (`given.rule_fields`); none for a text."""
     site_names: frozenset[str] = frozenset()
     """The `line_key` of the names the document's site goes by: its source, its host, the host's own label
-    (`given.site_names`)."""
+    (`given.rule_fields`)."""
 
 
 class KeepExample(BaseModel):

@@ -112,18 +112,24 @@ def _set_apart(view: View, ctx: Context) -> Iterator[Hit]:
     Lam." ending a WordPress post; both found by a QA pass), unless it is a quotation's attribution (the line above it
     ends with a quotation mark) or the text's own (`_in_text`). A name alone after a blank line is no signature: a
     heading, a poem's author, a link's label ("Waƙar Mai Waƙa" under its title, "Read More Stories")."""
-    at = max((i for i, line in enumerate(view.lines) if line.text.strip()), default=0)
-    text, key = view.lines[at].text.strip(), view.keys[at]
-    above = next((line.text.rstrip() for line in reversed(view.lines[:at]) if line.text.strip()), None)
-    aligned = key in ctx.right_aligned
-    if above is None or text.startswith(QUOTE_MARKS):
+    at = _last_shown(view, len(view.lines))
+    before = _last_shown(view, at) if at is not None else None
+    if before is None or (text := view.lines[at].text.strip()).startswith(QUOTE_MARKS):
         return iter(())
+    key, above = line_key(view.lines[at].text), view.lines[before].text.rstrip()
+    aligned = key in ctx.right_aligned
     if key in ctx.site_names and (aligned or not view.lines[at - 1].text.strip()):
         return line_hits(view, [at])
     if (ctx.author is None and aligned and NAME_LINE.fullmatch(text.removesuffix("."))
             and not above.endswith(QUOTE_MARKS) and not _in_text(view, at, [])):
         return (hit._replace(field="author", value=_unstopped(text)) for hit in line_hits(view, [at]))
     return iter(())
+
+
+def _last_shown(view: View, end: int) -> int | None:
+    """The index of the view's last line before `end` that is not blank (walked back from it: `_set_apart` reads the
+    text's last lines, on each pass); None for none."""
+    return next((i for i in range(end - 1, -1, -1) if view.lines[i].text.strip()), None)
 
 
 ABBREVIATIONS = frozenset("Jr. Sr. Jnr. Snr.".split())
