@@ -69,17 +69,6 @@ def pytest_configure(config: pytest.Config) -> None:
         compileall.compile_dir(ROOT / "cleaner", quiet=1)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that read a module-scoped fixture of their file (a reference run, a cluster, a corpus) are one
-    xdist group (`--dist loadgroup`), so that one worker builds that fixture, not each worker once."""
-    for item in items:
-        defs = getattr(item, "_fixtureinfo", None)
-        defs = defs.name2fixturedefs.values() if defs else ()
-        if any(d[-1].scope == "module" and d[-1].baseid == item.nodeid.split("::")[0] for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-
-
 CACHES = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")
 """Folders of caches a test run writes in the checkout, among the files git ignores, not counted (`_untracked`)."""
 

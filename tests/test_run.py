@@ -112,13 +112,6 @@ def test_every_record_once_and_a_manifest(news, reference):
     assert not (reference / STATE).exists()
 
 
-def test_the_tests_that_share_the_reference_run_are_one_xdist_group(reference, request):
-    """The suite's workers each built `reference` (a run of 600 articles on 2 workers) and every other module-scoped
-    fixture that their share of a file's tests read: the tests reading one are one xdist group, `--dist loadgroup`."""
-    assert request.node.get_closest_marker("xdist_group").args == ("test_run.py",)
-    assert "--dist loadgroup" in " ".join(request.config.getini("addopts"))
-
-
 def test_worker_count_does_not_change_a_byte(news, reference, tmp_path):
     out = tmp_path / "one"
     assert run_cli("run", str(news), "--out", str(out), "--workers", "1", "-q").returncode == 0
