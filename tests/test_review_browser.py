@@ -763,13 +763,14 @@ def test_the_document_an_earlier_run_kept_is_in_its_cluster_once_as_the_kept_one
 def test_the_duplicates_line_of_a_document_dedup_never_saw_or_an_already_indexed_one_says_so(browser, page,
                                                                                            tmp_path):
     """"duplicates:" repeated the reject reason of a document dropped before dedup ("duplicates: too_short"), and an
-    `already_indexed` document said "already_indexed of X", a link to itself."""
+    `already_indexed` document said "already_indexed of X", a link to itself, and "an earlier run kept this id" where
+    a service request or a Pipeline call may have: its detail says which."""
     page.evaluate("window.review.openById('short')")
     expect(page.locator("#doc .meta")).to_contain_text("duplicates: not looked for (dropped before deduplication)")
     resubmitted = _resubmitted(browser, tmp_path)
     resubmitted.evaluate("window.review.openById('X')")
     meta = resubmitted.locator("#doc .meta")
-    expect(meta).to_contain_text("duplicates: already_indexed: an earlier run kept this id")
+    expect(meta).to_contain_text("duplicates: already_indexed: an earlier batch kept this id (its detail says which)")
     expect(meta.locator("a.doclink")).to_have_count(0)
     resubmitted.close()
 

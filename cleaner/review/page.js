@@ -249,7 +249,7 @@ function docLink(id) {
 }
 function dupStatus(d) {
   if (d.status !== "kept" && d.stage !== "dedup") return "not looked for (dropped before deduplication)";
-  if (d.status === "already_indexed") return "already_indexed: an earlier run kept this id";  // its dup_of: its own id
+  if (d.status === "already_indexed") return "already_indexed: an earlier batch kept this id (its detail says which)";  // its dup_of: its own id
   if (d.dup_of) return `${esc(d.status)} of ${keptLink(d.dup_of)}` + (d.similarity != null ? ` (similarity ${d.similarity.toFixed(3)})` : "");
   const c = INDEX.clusters.find(c => c.kept === d.id && !c.kept_in_index);
   if (c) return `kept copy of a cluster of ${c.members.length + 1}: ` + c.members.map(m => docLink(m.id)).join(", ");
