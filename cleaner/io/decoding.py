@@ -132,21 +132,21 @@ _ASCII_TEXT = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 def _no_utf16(data: bytes) -> bool:
     """Whether bytes that open with UTF-16's byte order mark (FF FE, FE FF) are no UTF-16: 9 in 10 of them after the
     mark printable ASCII, as an ASCII text's are (`b"\\xff\\xfe invalid bytes…"`, two stray bytes, was read pairwise as
-    CJK, "椠癮污…"), and their would-be high bytes many (`HIGH_BYTES`): a UTF-16 text has hardly any
-    printable pair (a Latin one's high bytes are 0), and one in one script that does ("ありがとう", 0x30 and printable
-    low bytes; "乐乐") has few high bytes."""
+    CJK, "椠癮污…"), unless they pair as one script's text does: an even count, few high bytes (`HIGH_BYTES`) and more
+    low ones ("ありがとう": high bytes all 0x30). A UTF-16 text has hardly any printable pair (a Latin one's high bytes
+    are 0); "12", "========" or "yes\\n" after the mark are no UTF-16 (a review)."""
     if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     rest = data[len(codecs.BOM_UTF16_LE) :]
     if len(rest.translate(None, _ASCII_TEXT)) * 10 > len(rest):
         return False
-    high = rest[1::2] if data.startswith(codecs.BOM_UTF16_LE) else rest[::2]
-    return len(set(high)) > HIGH_BYTES
+    low, high = (rest[::2], rest[1::2]) if data.startswith(codecs.BOM_UTF16_LE) else (rest[1::2], rest[::2])
+    return len(rest) % 2 == 1 or not len(set(high)) <= HIGH_BYTES < len(set(low))
 
 
 HIGH_BYTES = 2
-"""The most high bytes a UTF-16 text of printable pairs is taken to have (one script's block or two, as kana's 0x30);
-an ASCII text read pairwise has about as many as it has letters."""
+"""The most high bytes a UTF-16 text of printable pairs is taken to have (one script's block or two, as kana's 0x30),
+its low bytes more: an ASCII text read pairwise has about as many of either as it has letters."""
 
 
 def wide_codec(head: bytes) -> str | None:
