@@ -1684,8 +1684,8 @@ def _captions_and_players_dropped(tree: Any, classed: list[Any], drops: _Drops) 
 def _pictured(element: Any) -> bool:
     """Whether `element` captions a picture: the element right before it is an `<img>` or holds one (Slate's `<p><img
     ></p>` over its `<p class="media_legend">`), or it is in a `<figure>` or a media box (`MEDIA_BOX_CLASS`) that holds
-    one."""
-    previous = element.getprevious()
+    one; a comment between them is no element."""
+    previous = next((node for node in element.itersiblings(preceding=True) if isinstance(node.tag, str)), None)
     if previous is not None and next(previous.iter("img"), None) is not None:
         return True
     return any(next(box.iter("img"), None) is not None for box in element.iterancestors()

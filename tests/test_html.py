@@ -3042,6 +3042,17 @@ def test_an_inline_element_of_a_pull_quotes_class_is_the_articles_words(paragrap
     assert shown in text, text
 
 
+def test_a_comment_between_a_picture_and_its_legend_leaves_it_a_caption():
+    """`_pictured` read the node right before a `legend` element, which a comment is: the caption under it was taken
+    for none (a review)."""
+    import lxml.html
+
+    from cleaner.html import _pictured
+
+    page = lxml.html.fromstring("<div><p><img src='/a.png'></p><!-- c --><p class='media_legend'>Une affiche</p></div>")
+    assert _pictured(page.find_class("media_legend")[0])
+
+
 @pytest.mark.parametrize("aside", [
     # fr-pages debarrasser-mot-feminisme (Cheek): a photo's caption, trafilatura dropping only a "caption" class
     "<p class='legende'>Stéphanie Pahud</p>",
