@@ -153,7 +153,7 @@ def site_label(host: str) -> str | None:
     """The label of `host` that names its site: the one before its public suffix ("example" of news.example.com,
     "bbc" of www.bbc.co.uk: `SECOND_LEVELS`), or a blog platform's subdomain (`PLATFORMS`); none for a host of one
     label or an IP address. Not "www", "news", "blog" or "m", which a final "News" line matched (a review)."""
-    host = host.rstrip(".").removeprefix("www.")
+    host = host_form(host)
     if _ip_address(host):
         return None
     labels = host.split(".")[:-1]

@@ -247,6 +247,15 @@ def test_a_block_of_follow_links_between_paragraphs_goes(cleaner):
     assert cleaner.clean(Document(id="f", text=text)).text == f"{PROSE}\n{MORE}"
 
 
+
+def test_a_follow_link_to_an_accented_sites_page_is_one():
+    """`_follow_link` compared the word's `line_key` (accents set aside) with the host's label as written, so
+    "Bücher https://bücher.de/x" or its punycode form was no follow link (a review)."""
+    from cleaner.kinds.shape import _follow_link
+
+    assert _follow_link("Bücher https://bücher.de/shop/x") and _follow_link("Bücher https://xn--bcher-kva.de/shop/x")
+    assert not _follow_link("Bücher https://bücher.de/")  # its home: a shop list's item
+
 ANNOUNCED = [
     "Le site de Vegan of Color propose deux portails très intéressants :",
     "– Colonialisme : http://vegansofcolor.example.com/tag/colonialism/",

@@ -332,7 +332,7 @@ def _follow_link(text: str) -> bool:
     if not url or len(words) != 1 or not url.group().split("//", 1)[-1].partition("/")[2].strip("/"):
         return False
     host = url_host(url.group())
-    return bool(host) and line_key(words[0]) == site_label(host)
+    return bool(host) and line_key(words[0]) == line_key(site_label(host) or "")
 
 
 GOOD_OR_BAD = ("good", "bad")
