@@ -1244,23 +1244,26 @@ def _marked_lines(elements: list[Any], text: str) -> list[str]:
     longest = max((len(line) for element_lines in shown for line in element_lines), default=0)
     marked_keys = {keys for element_lines in shown if (keys := _line_keys(element_lines))}
     lines = [line.strip() for line in text.split("\n")]
-    keys = [line_key(line) if line and len(line) <= longest else None for line in lines]
-    starts: dict[str, list[int]] = {}  # a line's key → where lines of that key are
-    for at, key in enumerate(keys):
+    keyed = [(at, line_key(line) if len(line) <= longest else None) for at, line in enumerate(lines)]
+    keyed = [(at, key) for at, key in keyed if key != "" and lines[at]]  # blank or no letters: passed over
+    starts: dict[str, list[int]] = {}  # a line's key → where lines of that key are among the keyed ones
+    for place, (_, key) in enumerate(keyed):
         if key:
-            starts.setdefault(key, []).append(at)
+            starts.setdefault(key, []).append(place)
     marked: set[int] = set()
     for element_keys in marked_keys:
-        for at in starts.get(element_keys[0], ()):
-            if tuple(keys[at:at + len(element_keys)]) == element_keys:
-                marked.update(range(at, at + len(element_keys)))
+        for place in starts.get(element_keys[0], ()):
+            run = keyed[place:place + len(element_keys)]
+            if tuple(key for _, key in run) == element_keys:
+                marked.update(at for at, _ in run)
     return list(dict.fromkeys(lines[at] for at in sorted(marked)))
 
 
 def _line_keys(lines: list[str]) -> tuple[str, ...] | None:
-    """The `line_key` of each of an element's `lines` (`_shown_lines`), or None when it shows none or one is too long
-    for a key."""
-    keys = tuple(line_key(line) for line in lines if line)
+    """The `line_key` of each of an element's `lines` (`_shown_lines`) that has one (a dash alone has none, and is
+    passed over on both sides: "—" over a heading's words missed it, a review), or None when it shows none or one is
+    too long for a key."""
+    keys = tuple(key for line in lines if line and (key := line_key(line)) != "")
     return keys if keys and None not in keys else None
 
 

@@ -3007,6 +3007,8 @@ def test_a_heading_with_inline_elements_or_a_line_break_is_in_the_metadata():
                                                  "(et c’est l’affaire de tou·te·s)"], out.text
     tree = fromstring("<html><body><h3>Un titre<br>en deux</h3></body></html>")
     assert _headings(tree, "Un titre\nun paragraphe\nen deux") == []
+    dashed = fromstring("<html><body><h3>—<br>Un titre</h3></body></html>")  # a line of no letters (a review)
+    assert _headings(dashed, "intro\n—\nUn titre\nsuite") == ["Un titre"]
     assert _element_text(fromstring(f"<h4>{inline}</h4>")) == "Kit dans The L Word, deux sœurs"
 
 
