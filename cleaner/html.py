@@ -107,9 +107,14 @@ def _date(tree: Any, extracted: dict[str, Any], html: str, url: str | None) -> N
     trafilatura's first choice); without one, the post's marked `<time>` wins (`_published`), and a date that is the
     page's update's and that no `<meta>` gives as a date (`_stated_dates`: htmldate falls back on
     `article:modified_time`, JSON-LD's `dateModified` or a "Last updated" `<time>`) is none, as an update stamp's is
-    none in the text; else a year's guess goes (`_drop_year_guess`)."""
+    none in the text; else a year's guess goes (`_drop_year_guess`). Without a marked `<time>`, a date element of
+    the article stands (`_article_date`), and a page that states its publication's year alone (`_stated_year`) has no
+    date of another year."""
     published, dated, updated = _stated_dates(tree)
-    if not published and (marked := _published(tree)):
+    if not published and (year := _stated_year(tree)):
+        if not str(extracted.get("date", "")).startswith(year):
+            extracted.pop("date", None)
+    elif not published and (marked := _published(tree) or _article_date(tree)):
         extracted["date"] = marked
     elif not dated and extracted.get("date") in updated:
         del extracted["date"]
@@ -226,6 +231,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         extracted["title"] = whole
     if unsited := _publisher_unsited(tree, extracted, doc.url or extracted.get("url")):
         extracted["title"] = unsited
+    if unsuffixed := _unsuffixed(tree, extracted):
+        extracted["title"] = unsuffixed
     _date(tree, extracted, html, doc.url)
     if headings := _headings(tree, text):
         extracted[HEADINGS] = headings
@@ -2266,6 +2273,27 @@ def _publisher_unsited(tree: Any, extracted: dict[str, Any], url: str | None) ->
     return None
 
 
+_DANGLING = re.compile(r"(?:[^\S\n]+(?:[-|–—·•~]|::))+[^\S\n]*\Z")
+"""Separators at a title's end, a blank before each: a template's whose last part was empty ("… | Special Guest  | ").
+Not « or », which a French title ends with around a quotation."""
+
+
+def _unsuffixed(tree: Any, extracted: dict[str, Any]) -> str | None:
+    """trafilatura's title without separators left at its end (`_DANGLING`), then without the name of the journal
+    (`citation_journal_title`) or of the section the page states joined to its end as a site's name is: Érudit's
+    "… compagnons de route ou faux amis? – Recherches féministes" (a QA pass). None when neither is there, or when
+    the name is all the title holds."""
+    title = extracted.get("title")
+    if not title:
+        return None
+    bare = _DANGLING.sub("", title)
+    for name in (*tree.xpath("//meta[@name='citation_journal_title']/@content"), extracted.get("section")):
+        if name and _letters(name):
+            suffix = rf"[^\S\n]+(?:{TITLE_SEPARATORS})[^\S\n]+{re.escape(name.strip())}\Z"
+            bare = re.sub(suffix, "", bare, flags=re.IGNORECASE).strip() or bare
+    return bare if bare != title else None
+
+
 _CUT_MARK = r"[^\S\n]*(?:\([^\S\n]*(?:\.{3}|…)[^\S\n]*\)|\[[^\S\n]*(?:\.{3}|…)[^\S\n]*\]|\.{3}|…)"
 """A mark that says a title is cut short: SPIP's "(...)" (its `og:title` of a long title), "[...]", "…", "..."."""
 _CUT_END = re.compile(_CUT_MARK + r"[^\S\n]*\Z")
@@ -2483,15 +2511,29 @@ def _stated(tree: Any) -> dict[str, str]:
     "en-GB"), kept beside the language the text is tagged with, which it does not change; its section,
     `article:section` else JSON-LD's `articleSection` (the first of a list, or of a text of them between commas, as
     Yoast writes a post's categories: "Articles,Posts"; a `<meta>` names one, commas and all). trafilatura keeps
-    neither: it reads `article:section` as a category only when the page links none (found by a QA pass)."""
+    neither: it reads `article:section` as a category only when the page links none (found by a QA pass). A section
+    is `article:section` or `og:article:section`, and a slug gives way to the name it is of (`_written_section`)."""
     sections = (part for value in _json_ld(tree, "articleSection")
                 for part in (value.split(",") if isinstance(value, str) else [value]))
     stated = {"language": [*tree.getroottree().getroot().xpath("@lang"), *_json_ld(tree, "inLanguage")],
-              "section": map(_named_section, [
-                  *tree.xpath("//meta[@property='article:section' or @name='article:section']/@content"), *sections])}
-    found = {key: next(filter(None, (given_field(key, value) for value in values)), None)
-             for key, values in stated.items()}
-    return {key: value for key, value in found.items() if value}
+              "section": map(_named_section, [*tree.xpath(SECTION_METAS), *sections])}
+    found = {key: [field for value in values if (field := given_field(key, value))] for key, values in stated.items()}
+    return {key: _written_section(values) if key == "section" else values[0] for key, values in found.items() if values}
+
+
+SECTION_METAS = ("//meta[@property='article:section' or @name='article:section' or @property='og:article:section'"
+                 " or @name='og:article:section']/@content")
+"""The `<meta>` tags that state a page's section: L'Obs writes `og:article:section` "Société" alone, and its JSON-LD's
+slug "societe" was the section (a QA pass)."""
+
+
+def _written_section(sections: list[str]) -> str:
+    """The first of a page's stated sections, unless it is a slug of another: lower-case ASCII equal to that one's
+    letters without case or accents ("societe" of "Société"), which is then the section."""
+    first = sections[0]
+    if first.isascii() and first == first.lower():
+        return next((name for name in sections[1:] if name != first and line_key(name) == first), first)
+    return first
 
 
 NO_SECTIONS = frozenset({"article", "articles", "post", "posts", "uncategorized", "non classé", "sans catégorie",
@@ -2935,6 +2977,37 @@ def _published(tree: Any) -> str | None:
     return next(filter(None, (given_date(time.get("datetime")) for time in inside + times)), None)
 
 
+_DATE_CLASS = _class_words("date", "post-date", "entry-date", "published", "pubdate")
+"""A date element's class: Drupal's `date-display-single`, a theme's `post-date`, `entry-date`, `published`."""
+_IN_POST = f"//body//*[@class][{_IN_ARTICLE}][not({_IN_COMMENTS})]"
+
+
+def _article_date(tree: Any) -> str | None:
+    """The day of the first element of a date's class (`_DATE_CLASS`) in the page's article, outside its comments and
+    frames, whose text is a date alone, or None. htmldate takes the first such element of the page, which may be a
+    banner's over the article: lejournal.cnrs.fr's post of 21.03.2014, under its `<h1>` in `<article>`, was dated
+    13.05.2014, the "Paru le" of its dossier's banner (a QA pass)."""
+    for element in tree.xpath(_IN_POST, namespaces=_EXSLT):
+        if _DATE_CLASS.search(element.get("class")) and not _framed(element) and (
+                day := given_date(_element_text(element))):
+            return day
+    return None
+
+
+_PUBLISHED_PROP = f"//*[@itemprop='datePublished'][not({_IN_COMMENTS})]"
+_YEAR = re.compile(r"\d{4}")
+
+
+def _stated_year(tree: Any) -> str | None:
+    """The year alone an element marked `itemprop="datePublished"` gives (`datetime="2007"`, onf.ca's film pages), or
+    None: no day of it, yet a date of another year is none of its publication (onf.ca's came from a reader's comment,
+    2015-03-07, which htmldate read). `published` holds a day or a month, not a year alone."""
+    for element in tree.xpath(_PUBLISHED_PROP):
+        if _YEAR.fullmatch(value := (element.get("datetime") or element.get("content") or "").strip()):
+            return value
+    return None
+
+
 PUBLISHED_NAMES = frozenset({
     "article:published_time", "og:article:published_time", "article:published", "og:article:published",
     "article.published", "article:published_date", "article:publicationdate", "article:post_date", "og:published_time",
@@ -2954,7 +3027,8 @@ publication, `<meta name="gentime" content="2024-11-20">` dated a post of `<time
 
 
 def _stated_dates(tree: Any) -> tuple[set[str], set[str], set[str]]:
-    """The days the page states as its publication's (`PUBLISHED_NAMES`, JSON-LD's `datePublished`), as any date of
+    """The days the page states as its publication's (`PUBLISHED_NAMES`, JSON-LD's `datePublished`, an element's
+    `itemprop="datePublished"` outside the comments: onf.ca's `<span>` went unread), as any date of
     its (those and the other `<meta>` names htmldate reads as a publication's: `DATE_ATTRIBUTES`, `itemprop=
     "dateCreated"`), and as its update's: the `<meta>` names htmldate reads as such (`article:modified_time`,
     `og:updated_time`, ...), JSON-LD's `dateModified` and a `<time>` marked so outside the page's frame and comments
@@ -2966,7 +3040,7 @@ def _stated_dates(tree: Any) -> tuple[set[str], set[str], set[str]]:
     published: set[str] = set()
     dated: set[str] = set()
     updated: set[str] = set()
-    for meta in tree.iter("meta"):
+    for meta in tree.xpath(f"//meta | {_PUBLISHED_PROP}"):
         key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
         if not (day := given_date(meta.get("content") or meta.get("datetime") or "")):
             continue

@@ -3647,3 +3647,73 @@ def test_a_titles_markup_the_page_does_not_show_goes_and_its_text_stays_as_shown
             f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></article></body></html>")
     out = clean({"id": "t", "html": page}, CONFIG)
     assert out.title == out.document.meta["extracted"]["title"] == title
+
+
+def test_the_articles_own_date_element_outranks_a_banners():
+    """lejournal.cnrs.fr's post of 21.03.2014 came out 2014-05-13, the "Paru le" of the dossier banner over it
+    (htmldate's first date element), its own `<span class="date-display-single">` under its `<h1>` in the
+    `<article>` passed over (fr-pages record 721). Where the page states no publication date and marks no `<time>`,
+    a date element in the article wins; one outside it, or in its comments, does not."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0].replace("<h1>Les pluies reviennent sur le Souss</h1>", "")
+    page = ('<html><head><title>Une ville faite pour les garçons</title></head><body><div class="dossier-bandeau">'
+            '<div class="dossier-paru">Paru le <span class="date-display-single">13.05.2014</span></div></div>'
+            '<article class="node node-billet"><h1>Une ville faite pour les garçons</h1><div class="date-auteur">'
+            '<span class="{}">21.03.2014</span>, par <a href="/auteurs/yves">Yves Raibaud</a></div>{}</article>'
+            '</body></html>')
+    for cls in ("date-display-single", "date", "post-date"):
+        assert clean({"id": "p", "html": page.format(cls, body)}).published == "2014-03-21"
+    in_comments = page.replace('<div class="date-auteur">', '<div class="comments"><div class="date-auteur">').replace(
+        "</a></div>", "</a></div></div>")
+    assert clean({"id": "p", "html": in_comments.format("date", body)}).published == "2014-05-13"
+
+
+def test_a_year_the_page_marks_as_published_leaves_no_comments_date():
+    """onf.ca's film page marks `<span itemprop="datePublished" datetime="2007">`, which no `<meta>` reader took,
+    and came out 2015-03-07, a reader's comment's signature (fr-pages record 690). A year the page states as its
+    publication's (`itemprop="datePublished"` on any element) leaves no date of another year: `published` holds a
+    day or a month, not a year alone."""
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    page = ('<html><head><title>Sexy inc.</title></head><body><article><div class="shortInfos"><span class="published" '
+            'itemprop="datePublished" datetime="{}">{}</span> | 35 min</div>{}</article><ul class="commentsList"><li>'
+            '<blockquote><p>Où trouver le guide?</p><small>Lysanne, 7 Mar 2015</small></blockquote></li></ul>'
+            '</body></html>')
+    assert clean({"id": "p", "html": page.format("2007", "2007", body)}).published is None
+    assert clean({"id": "p", "html": page.format("2007-05-03", "3 mai 2007", body)}).published == "2007-05-03"
+
+
+@pytest.mark.parametrize(("head", "section"), [
+    ('<meta property="og:article:section" content="Société">', "Société"),  # L'Obs (fr-pages record 387)
+    ('<meta property="og:article:section" content="Société"><script type="application/ld+json">{"@type": "NewsArticle",'
+     ' "articleSection": ["societe"]}</script>', "Société"),
+    # a slug before the name it is of gives way to it, a lower-case word of another name does not
+    ('<meta property="article:section" content="societe"><meta property="og:article:section" content="Société">',
+     "Société"),
+    ('<meta property="article:section" content="societe"><meta property="og:article:section" content="Culture">',
+     "societe"),
+])
+def test_og_article_section_is_read_and_a_slug_gives_way_to_the_written_name(head, section):
+    """L'Obs states `og:article:section` "Société", which went unread, and its JSON-LD's slug "societe" was the
+    section. Both `<meta>` names are read, and a slug (lower-case ASCII equal to another stated name's letters
+    without accents) gives way to that name."""
+    html = ARTICLE.replace("</head>", f"{head}</head>")
+    assert extract_html(_doc(html), CONFIG).meta["extracted"].get("section") == section
+
+
+@pytest.mark.parametrize(("og_title", "head", "title"), [
+    # Érudit (fr-pages record 672): the journal's name after the title
+    ("Les hommes proféministes : compagnons de route ou faux amis? – Recherches féministes",
+     '<meta name="citation_journal_title" content="Recherches féministes">',
+     "Les hommes proféministes : compagnons de route ou faux amis?"),
+    # a dangling separator (fr-pages record 362), and a section the page states
+    ("Clarence Edgard-Rosa : Sur la question du voile | Special Guest  | ", "",
+     "Clarence Edgard-Rosa : Sur la question du voile | Special Guest"),
+    ("Les pluies reviennent sur le Souss | Régions", '<meta property="article:section" content="Régions">',
+     "Les pluies reviennent sur le Souss"),
+    ("Les pluies reviennent sur le Souss | Régions", "", "Les pluies reviennent sur le Souss | Régions"),
+])
+def test_a_titles_trailing_separator_and_a_journal_or_section_after_it_go(og_title, head, title):
+    """`og:title` may end in the name of the journal (`citation_journal_title`) or section the page states, or in a
+    separator whose name the template left empty: they go as the site's name does."""
+    html = ARTICLE.replace('content="Les pluies reviennent sur le Souss"', f'content="{og_title}"').replace(
+        "</head>", f"{head}</head>")
+    assert clean({"id": "p", "html": html}).title == title
