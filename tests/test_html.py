@@ -3405,6 +3405,22 @@ def test_spans_of_paragraphs_are_unclassed_in_linear_time():
     assert [span.get("class") for span in tree.iter("span")] == [None] * 999 + ["date"] * 20_000 + ["widget hidden"]
 
 
+def test_a_quoted_post_in_an_embeds_wrapper_keeps_its_text():
+    """trafilatura discards an element whose class holds "embed": Slate's tweets in `<div class="media_embed">` were
+    lost in silence, 4 on 3 fr-pages pages (158851_voile-et-feminisme, a QA pass), where those in `<div
+    class="clearfix">` were kept. A wrapper holding a quotation's sentence is read as any; a video's, a hidden one and
+    a share bar, with no quotation, still go."""
+    tweet = (f"<div class='media_embed'><blockquote class='twitter-tweet'><p lang='fr'>{PROSE[1]}</p>&mdash; Jeanne "
+             "(@jeanne) <a href='https://twitter.com/jeanne/status/1'>14 avril 2017</a></blockquote></div>")
+    hidden = f"<div class='embed-post hidden'><blockquote><p>{PROSE[2]}</p></blockquote></div>"
+    others = ("<div class='embed youtube'><iframe src='https://www.youtube.com/embed/x'></iframe></div>"
+              "<div class='embed-share'><a href='https://twitter.com/share'>Partager sur Twitter</a></div>")
+    page = (f"<html><body><article><h1>Les pluies</h1><p>{PARAGRAPHS[0]}</p>{tweet}<p>{PARAGRAPHS[1]}</p>{hidden}"
+            f"{others}<p>{PARAGRAPHS[2]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [
+        "Les pluies", PARAGRAPHS[0], PROSE[1], "— Jeanne (@jeanne) 14 avril 2017", PARAGRAPHS[1], PARAGRAPHS[2]]
+
+
 def test_sibling_divs_of_text_are_made_paragraphs_in_linear_time():
     """Whether a text `<div>`'s parent holds other text was asked by listing the parent's whole text, for each `<div>`:
     20,000 `<div>`s side by side took 11.4 s (a review). Their texts are now walked as asked for, nearest first: each
