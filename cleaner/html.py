@@ -39,7 +39,7 @@ from copy import deepcopy
 from functools import cache, lru_cache, partial
 from itertools import islice, zip_longest
 from html.entities import name2codepoint
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urldefrag, urljoin
 
 import regex
@@ -184,6 +184,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
         if stub:
             return _reject(doc, "stub_page", f"{where}: redirect or error page: {stub!r}")
         head_fixed: tuple[str, ...] = ()
+        posted_by: str | None = None
         drops = _Drops(tree)
         if tree is not None:
             _unbased(tree)
@@ -193,6 +194,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _buttons_dropped(tree, drops)
             _spans_unclassed(tree)
             _embeds_unclassed(tree)
+            posted_by = _thread_kept(tree, drops)
             _link_paragraphs_unlinked(tree, doc.url)
             _articles_joined(tree)
         found = tree is not None and _extracted(tree, doc.url)
@@ -224,7 +226,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if unmarked := _unmarked_title(tree, extracted.get("title")):
         extracted["title"] = unmarked
     head = cache(partial(_head_metadata, tree))  # read once a page, if at all
-    if author := _author(tree, extracted, text, head):
+    if author := posted_by or _author(tree, extracted, text, head):
         extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
         extracted["title"] = title
@@ -1515,6 +1517,49 @@ def _spans_unclassed(tree: Any) -> None:
     from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
 
     _unclassed([span for span in tree.xpath(SPANS_IN_PARAGRAPHS) if has_sentence(_element_text(span))])
+
+
+class Thread(NamedTuple):
+    """A platform's page of one post and its thread (`THREADS`): XPaths to the post the page is about (`post`), from
+    it to the block holding the post and its thread (`thread`), and to the thread's posts (`posts`); the attributes of
+    a post naming its account (`account`) and the account's name (`name`)."""
+
+    post: str
+    thread: str
+    posts: str
+    account: str
+    name: str
+
+
+THREADS = (
+    Thread(  # Twitter's status page (twitter.com's markup until 2019)
+        post="//div[contains(concat(' ', normalize-space(@class), ' '), ' permalink-tweet ')][@data-screen-name]",
+        thread="ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' permalink ')][1]",
+        posts="//div[contains(concat(' ', normalize-space(@class), ' '), ' js-stream-tweet ')][@data-screen-name]",
+        account="data-screen-name", name="data-name"),
+)
+"""The thread pages `_thread_kept` reads, a platform each."""
+
+
+def _thread_kept(tree: Any, drops: _Drops) -> str | None:
+    """The name of the account a thread page (`THREADS`) is of (not its handle, no author's name), or None; its post
+    kept, the posts of other accounts dropped (noted in `drops` as "reply"), and the block of the post and its thread
+    marked as the article (`itemprop="articleBody"`). A Twitter status page lost the tweet it is about, whose class
+    `with-social-proof` holds trafilatura's "social", opened with the thread's second tweet (trafilatura took a
+    tweet's `<div class="content">` for the article, then the rest), kept other accounts' replies and had no author
+    (3 fr-pages pages, a QA pass)."""
+    for thread in THREADS:
+        for post in tree.xpath(thread.post)[:1]:
+            account = post.get(thread.account)
+            for other in tree.xpath(thread.posts):
+                if other.get(thread.account) != account:
+                    drops.drop(other, "reply")
+            for block in post.xpath(thread.thread):
+                block.set("itemprop", "articleBody")
+            post.attrib.pop("class", None)
+            post.attrib.pop("id", None)
+            return post.get(thread.name)
+    return None
 
 
 EMBED_QUOTES = "//body//*[contains(@class, 'embed')][.//blockquote]"

@@ -3421,6 +3421,50 @@ def test_a_quoted_post_in_an_embeds_wrapper_keeps_its_text():
         "Les pluies", PARAGRAPHS[0], PROSE[1], "— Jeanne (@jeanne) 14 avril 2017", PARAGRAPHS[1], PARAGRAPHS[2]]
 
 
+STATUS_PAGE = """<html lang="fr"><head><title>Jeanne Martin sur Twitter : "…"</title>
+<meta property="og:site_name" content="Twitter"></head><body class="PermalinkPage"><div class="permalink-container">
+<div class="permalink"><div class="permalink-inner permalink-tweet-container">
+<div class="tweet permalink-tweet js-original-tweet has-cards with-social-proof" data-screen-name="jeanne_m"
+ data-name="Jeanne Martin"><div class="content clearfix"><div class="permalink-header"><a class="account-group
+ js-user-profile-link" href="/jeanne_m"><span class="FullNameGroup"><strong class="fullname">Jeanne Martin</strong>
+</span> <span class="username">@<b>jeanne_m</b></span></a></div></div><div class="js-tweet-text-container">
+<p class="tweet-text">{0}</p></div></div></div><div class="replies-to"><ol class="stream-items">
+<li class="stream-item"><div class="tweet js-stream-tweet" data-screen-name="jeanne_m" data-name="Jeanne Martin">
+<p class="tweet-text">{1}</p></div></li>
+<li class="stream-item"><div class="tweet js-stream-tweet" data-screen-name="paul75" data-name="Paul">
+<p class="tweet-text">Je ne suis pas d'accord du tout avec ce que vous dites sur la mairie.</p></div></li>
+<li class="stream-item"><div class="tweet js-stream-tweet" data-screen-name="jeanne_m" data-name="Jeanne Martin">
+<p class="tweet-text">{2}</p></div></li></ol></div></div></div></body></html>"""
+"""A Twitter status page as twitter.com served it: the tweet the page is about, then its thread and a reply."""
+
+
+def test_a_status_page_is_its_accounts_thread_from_its_first_post():
+    """A Twitter status page lost the tweet it is about (its class "with-social-proof" holds trafilatura's "social"),
+    kept other accounts' replies and had no author (fr-pages status_838692129790644224, a QA pass): it is the page's
+    account's thread from its first tweet, the replies of others dropped and listed, its author the account's name."""
+    out = extract_html(_doc(STATUS_PAGE.format(*PROSE), url="https://twitter.com/jeanne_m/status/1"), CONFIG)
+    assert out.text.splitlines() == [PROSE[0], f"- {PROSE[1]}", f"- {PROSE[2]}"]
+    assert out.meta["extracted"]["author"] == "Jeanne Martin"
+    assert out.meta["extracted"]["dropped"] == [
+        {"step": "reply", "text": "Je ne suis pas d'accord du tout avec ce que vous dites sur la mairie."}]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("record, first, author", [
+    ("status_838692129790644224", "Parce que la #blackface n'est pas une pratique anodine", "Collectif Des Raciné·e·s"),
+    ("status_794846120396591104", "Allez c'est parti... long thread", "Antigone"),
+    ("status_1023254716585791488", "Quand on dit aux gens que le racisme antiblancs", None),
+])
+def test_the_fr_pages_status_pages_open_with_their_tweet(record, first, author):
+    """The fr-pages status pages open with the tweet they are about, keep their account's tweets alone (@LADYSUNDAE's
+    reply went) and are that account's; "A. 👩🏾" is no author's name (a single letter, `page_author`)."""
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        page = next(r for r in map(json.loads, fh) if r["id"] == record)
+    out = clean({"id": page["id"], "html": page["html"]})
+    assert out.text.startswith(first) and "Dans le cosplay" not in out.text
+    assert out.author == author
+
+
 def test_sibling_divs_of_text_are_made_paragraphs_in_linear_time():
     """Whether a text `<div>`'s parent holds other text was asked by listing the parent's whole text, for each `<div>`:
     20,000 `<div>`s side by side took 11.4 s (a review). Their texts are now walked as asked for, nearest first: each
