@@ -10,8 +10,8 @@ finds goes to `meta["extracted"]` (see `EXTRACTED`; the date is the post's own m
 metadata states no publication date, and none when it is the update's, `_date`; the title, the page's `<title>` or
 `<h1>` when trafilatura's is only the site's name, `_title`), with the language and section the page states
 (`STATED`), the lines of the text it marks as headings (`HEADINGS`) and the elements with text that the steps before
-extraction dropped from it, pull quotes, pop-ups, captions, players and buttons (`DROPPED`); when the document has no
-URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
+extraction dropped from it, pull quotes, pop-ups, captions, players, buttons and a thread's replies (`DROPPED`); when
+the document has no URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
 
 A page that is not read is rejected, with the document's url (or id) in the detail:
 
