@@ -835,3 +835,19 @@ def test_what_a_page_lost_before_extraction_is_listed_with_its_step_in_every_for
     shown = [line.replace("  ‹", " ‹") for line in said]
     assert code == 0 and [line for line in (out + err).splitlines() if "before extraction" in line] in (
         [f"# {line}" for line in shown], [f"cleaner diff: page: {line}" for line in shown])
+
+
+def test_json_lines_carry_a_pages_extracted_metadata(diff, tmp_path):
+    """A page's metadata as trafilatura read it (`meta.extracted`: its description, tags, the right-aligned lines the
+    signature rules read) was in no format (a QA pass). `--format json` gives it as `extracted`, without `dropped`
+    (which is `removed_before_extraction`): {} for a text, even one whose record holds an `extracted` of its own."""
+    page = DROPPED_PAGE.replace("<head>", '<head><meta name="description" content="Le budget de la ville">')
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "page", "html": page}) + "\n" + json.dumps({
+        "id": "text", "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat.",
+        "meta": {"extracted": {"description": "not a page's"}}}) + "\n", encoding="utf-8")
+    code, out, _ = diff(str(src), "--format", "json")
+    records = {r["id"]: r for r in map(json.loads, out.splitlines())}
+    assert code == 0 and records["page"]["extracted"] == {"title": "Le budget voté", "description": "Le budget de la ville",
+                                                         "language": "fr"}
+    assert records["text"]["extracted"] == {}

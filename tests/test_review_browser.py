@@ -352,7 +352,8 @@ def test_a_blank_span_going_on_from_one_of_its_rule_has_no_label_of_its_own(brow
     page.goto((tmp_path / "review.html").as_uri())
     page.evaluate("window.review.openById('crlf')")
     marks = page.locator('#raw-text mark[data-rule="x.evil"]')
-    assert marks.all_text_contents() == ["EVIL a", "\n", "\nEVIL b"]  # the CR between is whitespace's
+    assert marks.all_text_contents() == ["EVIL a", "\n", "\n", "EVIL b"]  # the CR between is whitespace's; the last
+    # span's line break marked apart, before its label (`marked`)
     expect(page.locator("#raw-text .lbl", has_text="x.evil")).to_have_count(2)
     page.screenshot(path=str(tmp_path / "crlf.png"))
     page.close()
@@ -393,7 +394,7 @@ def test_a_blank_span_has_no_label_where_a_span_of_its_rule_in_its_group_shows_a
           [m.textContent, !!m.previousElementSibling?.classList.contains('lbl')])""")
     assert marks("lf") == [["\n", False], ["WARN php thing\n", True], ["LINKS here\nune autre ligne", True]]
     assert marks("crlf") == [["\n", False], ["\n", False], ["WARN php thing", True], ["\n", False],
-                             ["LINKS here", True], ["\nune autre ligne", True]]
+                             ["LINKS here", True], ["\n", False], ["une autre ligne", True]]  # its label after its line break
     assert marks("gap") == [["\n", True], ["\n", False]]
 
     def flagged(rule: str) -> str:  # the snippet the ⚑ of the rules view's first span of `rule` gives
@@ -1095,4 +1096,113 @@ def test_what_a_page_lost_before_extraction_is_listed_under_its_header_with_its_
     page.evaluate("window.review.openById('text')")
     expect(page.locator("#doc h2")).to_have_text("text")
     expect(page.locator("#doc .before")).to_have_count(0)
+    page.close()
+
+
+def test_a_span_opening_with_a_line_break_has_its_label_on_the_line_it_removed(page, tmp_path):
+    """A removed span that opens with a line break ("\\nPublié dans …", "\\nLire aussi : …") had its label before the
+    line break, at the end of the kept line above (a QA pass: it read as if the kept sentence were removed), and the
+    struck-through line below had none. Its line breaks come first, unlabelled; its label opens the line it removed."""
+    opening = page.evaluate("""() => { const found = [];
+      for (let i = 0; i < DOCS.length; i++) {
+        review.openDoc(i);
+        for (const l of document.querySelectorAll('#raw-text .lbl')) {
+          const text = l.nextElementSibling.textContent;
+          if (text.startsWith('\\n') && text.trim()) found.push([DOCS[i].id, text.slice(0, 20)]);
+        }
+      }
+      return found; }""")
+    assert opening == []
+    page.evaluate(f"window.review.openById({SEED_000!r})")
+    mark = page.locator('#raw-text mark[data-rule="fr.published-in"]', has_text="Publié dans")
+    expect(mark).to_have_text("Publié dans ")
+    label = mark.locator("xpath=preceding-sibling::span[1]")
+    expect(label).to_have_class("lbl")
+    before = label.evaluate("""l => { const r = document.createRange();
+      r.setStart(document.querySelector('#raw-text'), 0); r.setEndBefore(l); return r.toString(); }""")
+    assert before.endswith("client par Facebook»\n")  # the kept line above, then the span's line break
+    breaks = label.locator("xpath=preceding-sibling::mark[1]")
+    assert breaks.text_content() == "\n" and breaks.get_attribute("data-k") == mark.get_attribute("data-k")
+    assert label.bounding_box()["y"] > breaks.bounding_box()["y"]  # on the line below the kept one
+    mark.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "line-break-label.png"))
+
+
+def test_a_search_for_a_source_name_finds_its_documents_that_have_a_url(browser, tmp_path):
+    """The list's source is the URL's host, so "TÊTU" or "الجزيرة", the source names the fields table shows, found
+    nothing for a page with a URL (a QA pass). A search matches the source name as shown too; the source filter stays
+    the host (for a document without a URL, the source name as `sources:` scopes read it)."""
+    arabic = "أعلنت الحكومة يوم الثلاثاء عن مشروع قانون المالية الذي ينص على زيادة النفقات العامة وخفض الضرائب."
+    page = _reviewed(browser, tmp_path, [
+        {"id": "tetu-page", "url": "https://tetu.com/2017/01/31/x/", "source": "TÊTU",
+         "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."},
+        {"id": "jazeera-page", "url": "https://www.aljazeera.net/news/1", "source": "الجزيرة", "text": arabic},
+        {"id": "finances", "source": "Finances  News",
+         "text": "La banque centrale a maintenu son taux directeur inchangé pour le troisième trimestre consécutif."}])
+    rows = page.locator("#spacer .row")
+    expect(rows).to_have_count(3)
+    for query, doc_id in (("TÊTU", "tetu-page"), ("têtu", "tetu-page"), ("الجزيرة", "jazeera-page"),
+                          ("finances news", "finances"), ("tetu.com", "tetu-page")):
+        page.fill("#q", query)
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text(doc_id)
+    page.fill("#q", "")
+    assert sorted(page.locator("#f-source option").all_text_contents()[1:]) == [
+        "aljazeera.net (1)", "finances news (1)", "tetu.com (1)"]
+    page.close()
+
+
+def test_a_pages_extracted_metadata_is_shown_escaped_and_collapsed_when_long(browser, tmp_path):
+    """A page's metadata as trafilatura read it (`meta.extracted`: description, categories, tags, headings,
+    right_aligned, which the signature rules read) was shown nowhere (a QA pass). It is listed in the fields area,
+    escaped as every text is, open when short and collapsed when long; a text has none."""
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        long = json.loads(next(line for line in fh if '"01_02_impuissance-01_"' in line))
+    heading = "Le vote <b>du budget</b> <script>alert(1)</script>"  # a heading's text, as trafilatura reads it
+    short = DROPPED_PAGE.replace("<head>", '<head><meta name="description" content="Le budget de la ville">').replace(
+        "</h1>", "</h1><h2>" + heading.replace("<", "&lt;").replace(">", "&gt;") + "</h2>")
+    page = _reviewed(browser, tmp_path, [{**long, "id": "long"}, {"id": "short", "html": short}, {
+        "id": "text", "text": "Le conseil municipal a voté le budget de l'année prochaine, après un long débat.",
+        "meta": {"extracted": {"description": "not a page's"}}}])
+    listed = "[...document.querySelectorAll('#doc .extracted tr')].map(tr => [...tr.cells].map(c => c.textContent))"
+    page.evaluate("window.review.openById('short')")
+    assert page.evaluate(listed) == [["title", "Le budget voté"], ["description", "Le budget de la ville"],
+                                     ["language", "fr"], ["headings", heading]]
+    assert page.locator("#doc .extracted").evaluate("d => d.open") and page.locator("#doc .extracted b").count() == 0
+    page.evaluate("window.review.openById('long')")
+    extracted = page.locator("#doc .extracted")
+    assert not extracted.evaluate("d => d.open")
+    expect(extracted.locator("summary")).to_contain_text("categories")
+    extracted.locator("summary").click()
+    rows = dict(page.evaluate(listed))
+    assert rows["tags"] == "Andrea Dworkin · concepts théoriques · Sandra Bartky"
+    assert rows["categories"] == "L’impuissance comme idéal de beauté" and "dropped" not in rows
+    page.screenshot(path=str(tmp_path / "extracted.png"))
+    page.evaluate("window.review.openById('text')")
+    expect(page.locator("#doc h2")).to_have_text("text")
+    expect(page.locator("#doc .extracted")).to_have_count(0)
+    page.close()
+
+
+def test_an_empty_document_rejected_before_cleaning_says_its_length_as_diff_does(browser, tmp_path, capsys):
+    """An empty text, rejected as bad input, said "· not cleaned" with no length, where `cleaner diff` says "not
+    cleaned (0 chars)" (a QA pass); a `too_large` one, whose rejection keeps none of it, said "(0 chars)" in `cleaner
+    diff`. Both say the length of what the rejection holds, and nothing where it holds none."""
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "empty", "text": ""}) + "\n"
+                                       + json.dumps({"id": "big", "text": "Le budget. " * 300}) + "\n", encoding="utf-8")
+    (tmp_path / "c.toml").write_text("max_doc_chars = 2000\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--config", str(tmp_path / "c.toml"),
+                 "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "run")]) == 0
+    said = {line.split()[1]: line.rsplit(" · ", 1)[1] for line in capsys.readouterr().out.splitlines() if line.startswith("━━ ")}
+    assert said == {"empty": "not cleaned (0 chars)", "big": "not cleaned"}
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    meta = page.locator("#doc .meta")
+    page.evaluate("window.review.openById('empty')")
+    expect(meta).to_contain_text("· not cleaned (0 characters)\n")
+    page.evaluate("window.review.openById('big')")
+    expect(meta).to_contain_text("· not cleaned\n")
     page.close()

@@ -16,7 +16,7 @@ Three formats, one function each, all fed the same `Entry`s:
   before extraction and the fields moved into metadata. A document with no hunk has its status (when dropped),
   warnings and removals before extraction on stderr: `#` lines alone are not a patch.
 - `json`: one JSON line per document, all with the same keys: fields, language, chars per rule, every edit
-  with its text, the warnings, and what was removed before extraction.
+  with its text, the warnings, what was removed before extraction, and a page's metadata.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ..escapes import CONTROL, one_line, shown_id, visible
 from ..io.writers import dumps, text_stream, utf8_stream
 from ..models import FIELDS
 from ..report import share_of
-from .entries import Entry, dropped_before_extraction, field_origins
+from .entries import Entry, dropped_before_extraction, extracted_metadata, field_origins
 from .matcher import LineMatcher
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _summary(entry: Entry) -> str:
     else:  # a document dropped before the language stage was never tagged (cleaned again here, untagged)
         lang = "" if entry.rejected else "lang ? · "
     if entry.record is None:
-        return f"{lang}{_status(entry)} · not cleaned ({_uncleaned(entry)})"
+        return f"{lang}{_status(entry)} · not cleaned" + ("" if entry.unread else f" ({_uncleaned(entry)})")
     removed = len(entry.raw) - len(clean_text(entry))
     share = f" ({share_of(removed, len(entry.raw))})" if entry.raw else ""
     again = ", cleaned again" if entry.rejected else ""
@@ -316,7 +316,8 @@ def as_json(entry: Entry) -> dict[str, Any]:
     """A JSON-ready record, every line with the same keys (a consumer's `r["lang"]` raised KeyError on bad input):
     status, the rejection (null when kept), fields, language (the run's for a document a gate or dedup dropped, as
     the terminal header says it: `Entry.tagged`), chars per rule, each edit with its raw text, the warnings, and what
-    the HTML path removed from the page before extraction (`entries.dropped_before_extraction`, empty for none). A
+    the HTML path removed from the page before extraction (`entries.dropped_before_extraction`, empty for none) and
+    the rest of the page's metadata (`entries.extracted_metadata`, {} for a text). A
     document never cleaned (bad input) has null fields and `clean_chars`, no rule and no edit."""
     record, tagged = entry.record or {}, entry.tagged
     return {
@@ -333,6 +334,7 @@ def as_json(entry: Entry) -> dict[str, Any]:
         "warnings": entry.warnings,
         "removed_before_extraction": [{"step": step, "text": text, **({"count": count} if count > 1 else {})}
                                       for step, text, count in dropped_before_extraction(entry)],
+        "extracted": extracted_metadata(entry),
     }
 
 

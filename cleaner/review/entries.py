@@ -42,6 +42,9 @@ class Entry:
     page: bool = False
     """Whether the cleaned document was a page (its raw record held `html`): its `meta.extracted` is then its page's
     metadata (`given.page_metadata`)."""
+    unread: bool = False
+    """For a document rejected before cleaning, whether its rejection holds none of it (a `too_large` one when read, a
+    file that gave no record): its length is unknown, not 0."""
 
     @property
     def edits(self) -> list[dict[str, Any]]:
@@ -104,7 +107,7 @@ def run_entries(run: Run) -> Iterator[Entry]:
         raw = reject.get("raw")
         rejected = {k: v for k, v in reject.items() if k != "raw"}
         yield Entry(reject.get("id"), raw_text(raw), None, rejected, raw if isinstance(raw, dict) else None,
-                    reject.get("dup_of") in earlier)
+                    reject.get("dup_of") in earlier, unread=raw is None)
 
 
 def input_entries(inputs: Iterable[str], config: Config, input_format: str = "auto") -> Iterator[Entry]:
@@ -116,7 +119,7 @@ def input_entries(inputs: Iterable[str], config: Config, input_format: str = "au
         if isinstance(result, Rejected):
             record = result.record()
             raw = record.pop("raw", None)
-            yield Entry(result.id, raw_text(raw), None, record, raw if isinstance(raw, dict) else None)
+            yield Entry(result.id, raw_text(raw), None, record, raw if isinstance(raw, dict) else None, unread=raw is None)
         else:
             yield Entry(result.id, result.document.text, result.record(), page=bool(result.document.html))
 
@@ -147,6 +150,13 @@ def dropped_before_extraction(entry: Entry) -> list[tuple[str, str, int]]:
     return [(item["step"], item["text"], count if isinstance(count := item.get("count", 1), int) else 1)
             for item in items
             if isinstance(item, dict) and isinstance(item.get("step"), str) and isinstance(item.get("text"), str)]
+
+
+def extracted_metadata(entry: Entry) -> dict[str, Any]:
+    """The page metadata of the cleaned record of `entry` as trafilatura read it (`_page`), but what was dropped before
+    extraction (`dropped_before_extraction` lists it): its description, tags and the lines the rules read
+    (`right_aligned`, `headings`); {} for a text."""
+    return {key: value for key, value in _page(entry).items() if key != DROPPED}
 
 
 def rules_author(entry: Entry) -> str | None:

@@ -10,17 +10,17 @@ function chunked(name, i, parse = rows => rows) {  // item i of the chunks `name
   parsed[c] ||= parse(JSON.parse(document.getElementById(`${name}-${c}`).textContent));
   return parsed[c][i % INDEX.chunk];
 }
-function body(i) { return chunked("bodies", i, rows => rows.map(inUnits)); }
+function body(i) { return chunked("bodies", i, rows => rows.map(inUnits)); }  // [raw, edits, pairs, page metadata]
 // A run's offsets count characters (code points, as Python does); a JavaScript string counts UTF-16 units, two for a
 // character beyond U+FFFF (an emoji, 𝕏), so each one before a span moved its highlight a character to the left. The
 // edits of a text holding such characters are turned into units as their chunk is parsed; `chars` turns one back.
-function inUnits([raw, eds]) {
+function inUnits([raw, eds, extracted = {}]) {
   const pairs = [...raw.matchAll(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)].map(m => m.index);  // where each such character starts
   if (pairs.length) for (const e of eds) for (const n of [0, 1]) {
     const at = e[n];
     e[n] += below(pairs, (p, k) => p - k < at);  // p - k: where the pair starts, in characters
   }
-  return [raw, eds, pairs];
+  return [raw, eds, pairs, extracted];
 }
 function below(list, test) {  // how many items of `list` from its start pass `test` (which passes a prefix)
   let lo = 0, hi = list.length;
@@ -76,6 +76,8 @@ const SORTS = {
   status: (a, b) => a.status.localeCompare(b.status), lang: (a, b) => a.lang.localeCompare(b.lang),
   removed: (a, b) => a.removed - b.removed, rules: (a, b) => a.rules.filter(r => r !== WS).length - b.rules.filter(r => r !== WS).length,
 };
+// the source name its fields show ("TÊTU", "الجزيرة"), which a search finds too: the list's source is the URL's host
+const sourceName = d => d.fields.find(([name]) => name === "source")?.[1] || "";
 function lowerTexts() { return state.lower || (state.lower = DOCS.map((_, i) => body(i)[0].toLowerCase())); }
 function applyFilters() {
   const rule = $("#f-rule").value, st = $("#f-status").value, lang = $("#f-lang").value, src = $("#f-source").value;
@@ -88,7 +90,8 @@ function applyFilters() {
     if (st && d.status !== st) return;
     if (lang && d.lang !== lang) return;
     if (src && d.source !== src) return;
-    if (q && !(d.id.toLowerCase().includes(q) || d.title.toLowerCase().includes(q) || d.source.includes(host) || (texts && texts[i].includes(q)))) return;
+    if (q && !(d.id.toLowerCase().includes(q) || d.title.toLowerCase().includes(q) || d.source.includes(host)
+               || sourceName(d).toLowerCase().includes(q) || (texts && texts[i].includes(q)))) return;
     view.push(i);
   });
   const cmp = SORTS[state.sort];
@@ -204,16 +207,24 @@ function label(i, k) {  // the label before edit k: its rule (and the field it f
   const name = esc(rule.id) + (kind ? " → " + esc(field) : "");
   return `<span class="lbl" style="--c:${rule.color}">${name}${rule.pack ? flag : ""}</span>`;
 }
+// A span that opens with line breaks ("\nLire aussi : …") has them marked first, unlabelled: its label opens the line
+// it removed, not the end of the kept line above it.
+const BREAKS = /\s*\n/y;
+function opening(raw, start, end) {  // where the line a labelled span removes starts: past the line breaks it opens with
+  BREAKS.lastIndex = start;
+  return BREAKS.test(raw) && BREAKS.lastIndex < end && raw.slice(BREAKS.lastIndex, end).trim() ? BREAKS.lastIndex : start;
+}
 function marked(i, [from, to, first, last], own) {
   const [raw, eds] = body(i);
   let html = "", pos = from;
   for (let k = first; k < last; k++) {
-    const [start, end, r, kind] = eds[k];
+    const [start, end, r, kind] = eds[k], rule = RULES[r];
     html += esc(raw.slice(pos, start));
-    const text = esc(raw.slice(start, end)), rule = RULES[r];
-    if (r === WS) html += `<span class="ws" title="whitespace">${text}</span>`;
-    else html += (own[k] ? lineMark(raw, start) + label(i, k) : "")
-      + `<mark class="e${kind ? " x" : ""}" data-i="${i}" data-k="${k}" data-rule="${esc(rule.id)}" tabindex="0" style="--c:${rule.color}">${text}</mark>`;
+    const mark = (a, b, tab = 0) => `<mark class="e${kind ? " x" : ""}" data-i="${i}" data-k="${k}" data-rule="${esc(rule.id)}" `
+      + `tabindex="${tab}" style="--c:${rule.color}">${esc(raw.slice(a, b))}</mark>`;  // its line breaks: no Tab stop
+    const at = own[k] && r !== WS ? opening(raw, start, end) : start;
+    if (r === WS) html += `<span class="ws" title="whitespace">${esc(raw.slice(start, end))}</span>`;
+    else html += (at > start ? mark(start, at, -1) : "") + (own[k] ? lineMark(raw, at) + label(i, k) : "") + mark(at, end);
     pos = Math.max(pos, end);
   }
   return html + esc(raw.slice(pos, to));
@@ -270,6 +281,19 @@ function beforeExtraction(d) {
       `<li><span class="step">${esc(step)}</span> <s>${esc(text)}</s>${count > 1 ? ` ×${count}` : ""}</li>`).join("")
     + `</ul></div>`;
 }
+// a page's metadata as trafilatura read it (`entries.extracted_metadata`): what no field holds (a description, tags)
+// and the lines the rules read (`right_aligned`, `headings`); a list's items apart, open when short
+const META_OPEN = 300;
+function pageMetadata(extracted) {
+  const rows = Object.entries(extracted).map(([key, value]) => [key, Array.isArray(value) ? value.map(String) : [
+    typeof value === "object" ? JSON.stringify(value) : String(value)]]);
+  if (!rows.length) return "";
+  const size = rows.reduce((n, [key, items]) => n + key.length + items.join("").length, 0);
+  return `<details class="extracted"${size <= META_OPEN ? " open" : ""}><summary>the page's metadata: `
+    + `${esc(rows.map(([key]) => key).join(", "))}</summary><table>`
+    + rows.map(([key, items]) => `<tr><th>${esc(key)}</th><td>${items.map(esc).join('<span class="sep"> · </span>')}</td></tr>`).join("")
+    + `</table></details>`;
+}
 // a document rejected before cleaning (bad input, too large): its raw text is no clean text, as a page's HTML is none
 const uncleaned = d => d.status !== "kept" && !d.recleaned;
 function openDoc(i) {
@@ -286,12 +310,13 @@ function openDoc(i) {
     + (d.source ? ` · source <b>${esc(d.source)}</b>` : "")
     + (d.no_page ? ` · not cleaned: ${esc(d.no_page)}` + (d.length ? ` (${plural(d.length, "character")}, not shown)` : "")
        : d.html ? ` · the page's HTML, ${fmt(d.length)} characters: no text was extracted`
-       : uncleaned(d) ? ` · not cleaned${d.length ? ` (${plural(d.length, "character")})` : ""}`
+       : uncleaned(d) ? ` · not cleaned${d.length === null ? "" : ` (${plural(d.length, "character")})`}`
        : ` · ${fmt(removed)} of ${fmt(d.length)} characters removed`)
     + `<br>duplicates: ${dupStatus(d)}${d.recleaned ? " · removals recomputed for this dropped document" : ""}</p>`
     + (d.warnings.length ? `<ul class="warnings">${d.warnings.map(w => `<li>⚠ ${esc(w)}</li>`).join("")}</ul>` : "")
     + beforeExtraction(d)
     + (fields ? `<table class="fields"><tr><th>field</th><th>value</th><th>from</th></tr>${fields}</table>` : "")
+    + pageMetadata(body(i)[3])
     + `<div class="legend">${used.map(r => `<span class="lbl" style="--c:${RULES[r].color}">${esc(RULES[r].id)}</span>`).join("")}</div>`
     + `<div class="panes"><div><h3>raw</h3><pre class="${textClass(raw)}" id="raw-text">`
     + P.map((p, n) => `<span class="part${lines(raw, p) ? " lines" : ""}" data-p="${n}">`

@@ -2,7 +2,7 @@
 
 `index` holds, per document, what the list shows and filters on (no text); `bodies` holds, per
 document in the same order, the raw text and its edits (none of a page whose HTML is none, `Entry.no_page`: a PDF's
-megabytes); `diffs` holds, per duplicate cluster in the
+megabytes), and a page's metadata; `diffs` holds, per duplicate cluster in the
 index's order, the line diff of each member against the kept document. The page parses the bodies
 only when a document, a rule's spans or a text search needs them, and the diffs when one is opened,
 so first paint does not wait for them (1,200 near-duplicate pairs made an index of 7.7 MB in a page
@@ -20,7 +20,8 @@ from ..edits import BUILT_IN_RULES
 from ..engine import Cleaner
 from ..models import FIELDS, Document
 from ..packs import RuleSet
-from .entries import Entry, dropped_before_extraction, field_origins, learned_in, recleaned, rules_author, run_entries
+from .entries import (Entry, dropped_before_extraction, extracted_metadata, field_origins, learned_in, recleaned,
+                      rules_author, run_entries)
 from .matcher import LineMatcher
 from .run import Run
 from .snippet import rule_pack_prefix
@@ -61,8 +62,15 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         "clusters": clusters,
         "rejects": [{**e.rejected, "doc": n} for n, e in enumerate(entries) if e.rejected],  # `doc`: its list row
     }
-    bodies = [["" if e.no_page else e.raw, [_edit_row(edit, position) for edit in e.edits]] for e in entries]
+    bodies = [_body(e, position) for e in entries]
     return index, bodies, diffs
+
+
+def _body(entry: Entry, position: dict[str, int]) -> list[Any]:
+    """A document's body row: its raw text (none of a page whose HTML is none), its edits, and its page's metadata
+    (`entries.extracted_metadata`) when it has any, which the page shows opened and the list never needs."""
+    row = ["" if entry.no_page else entry.raw, [_edit_row(edit, position) for edit in entry.edits]]
+    return row + [extracted] if (extracted := extracted_metadata(entry)) else row
 
 
 def _edit_row(edit: dict[str, Any], position: dict[str, int]) -> list[Any]:
@@ -108,7 +116,7 @@ def _doc_row(entry: Entry, position: dict[str, int]) -> dict[str, Any]:
         "title": record.get("title") or "",
         "fields": _fields(entry, position),
         "removed": removed,
-        "length": len(entry.raw),
+        "length": None if entry.unread else len(entry.raw),  # none for a rejection that kept none of it
         "rules": sorted(position[r] for r in entry.rule_chars()),
         "cluster": record.get("cluster"),
         "dup_of": rejected.get("dup_of"),
