@@ -82,7 +82,7 @@ def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:
     none)."""
     value = page.get(_PAGE_FIELDS.get(name, ""))
     if name == "author" and isinstance(value, str):
-        return page_author(value, page.get("sitename"), page.get("language"))
+        return page_author(value, page.get("sitename"), page.get("language"), url)
     if name == "title" and isinstance(value, str):
         return page_title(value, page.get("sitename"))
     if name == "source" and page and (value is None or isinstance(value, str)):

@@ -47,7 +47,7 @@ import regex
 from .config import Config
 from .dates import DATE_PATTERN, LATEST, TIME_PATTERN, WEEKDAYS, given_date
 from .io.decoding import TAG, not_html, repair
-from .models import ARCHIVED, Cleaned, Document, Rejected, given_field, url_host
+from .models import ARCHIVED, Cleaned, Document, Rejected, given_field, site_label, url_host
 from .report import counted, summary_of
 from .text import WORDS, blank, ends_sentence, line_key
 
@@ -2164,11 +2164,11 @@ ROLES = frozenset({
     "editor", "correspondent", "reporter", "journalist", "writer", "columnist", "contributor", "producer", "analyst",
     "presenter", "staff", "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante", "chroniqueur",
     "chroniqueuse", "envoyé", "envoyée", "corresponsal", "redactor", "redactora", "periodista", "editora", "enviado",
-    "enviada", "desk", "newsdesk", "newsroom", "rédaction", "redacción"})
+    "enviada", "desk", "newsdesk", "newsroom", "rédaction", "redacción", "guest"})
 """Words of a job title that a byline writes after the name and a comma ("By Sarah Mitchell, Political Editor"):
 trafilatura splits names on commas, and the title became a second author; or alone ("Staff Writer"); and of a desk's
 name, which names no person ("News Desk", "Newsroom", "Rédaction Web": a QA pass found `<meta name="author"
-content="News Desk">` the author)."""
+content="News Desk">` the author), or a guests' column ("Special Guest", ventscontraires.net's)."""
 US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
                       "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split())
 """The US postal codes of the states and DC, which a byline's place may end with ("Jane Doe, Washington DC")."""
@@ -2192,13 +2192,14 @@ _LINK_LABEL_TAIL = re.compile(r"['’]s\s+(?i:posts|articles|stories|archive)\W*
 
 
 @lru_cache(maxsize=1024)
-def page_author(author: str, sitename: str | None, language: str | None = None) -> str | None:
+def page_author(author: str, sitename: str | None, language: str | None = None, url: str | None = None) -> str | None:
     """trafilatura's `author` (names joined by "; "), tidied name by name: a byline's or a credit's lead and a
     dangling tail go ("Publié par valerie à" → "valerie", "Une création de X" → "X", "France Inter avec" →
     "France Inter"), as do a month left from a date after a name of two words or more ("Matt Daniels April"),
     a name written twice ("X Y X Y"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
     label, a link's label (`_link_label`: "View Archive"; one holding the name loses its words: "Follow Jane Smith",
-    `_LINK_LABEL_LEAD`, `_LINK_LABEL_TAIL`), the site's own name, a single letter or a handle
+    `_LINK_LABEL_LEAD`, `_LINK_LABEL_TAIL`), the site's own name (`_site_named`, of `sitename` and `url`), a single
+    letter or a handle
     (trafilatura changes a Twitter handle's "_" to spaces, and takes the digits off "enseignants-93", leaving
     "Enseignants-"; `_unhandled` finds the others) is no author,
     nor a job title, after a name or alone (`ROLES`: "Sarah Mitchell; Political Editor", "Staff Writer"), nor a
@@ -2227,12 +2228,53 @@ def page_author(author: str, sitename: str | None, language: str | None = None) 
         name = " ".join(words)
         if (len(_letters(name)) < 2 or name.startswith("@") or name.casefold() in NOT_AUTHORS or _link_label(name)
                 or any(word.casefold() in ROLES for word in words) or _byline_place(words, names)
-                or _letters(name) == _letters(sitename or "") or any(_letters(n) == _letters(name) for n in names)):
+                or _site_named(name, sitename, url) or any(_letters(n) == _letters(name) for n in names)):
             continue
         names.append(name)
     if len(names) >= 4 and len(names) % 2 == 0 and all(" " not in n for n in names):
         names = [f"{first} {last}" for last, first in zip(names[::2], names[1::2])]
     return "; ".join(names) or None
+
+
+SITE_WORDS = frozenset({"magazine", "mag", "webzine", "zine", "blog", "journal", "media", "medias", "média",
+                        "médias"})
+"""Words a site writes beside its name where it signs as the author: roseaux.co, the site "Roseaux", signs
+"Roseaux Magazine" (a QA pass)."""
+_SITE_WORD = "|".join(sorted(SITE_WORDS))
+_SITE_WORD_EDGE = re.compile(rf"^(?:{_SITE_WORD})\s+|\s+(?:{_SITE_WORD})$", re.IGNORECASE)
+"""A `SITE_WORDS` word opening or ending a name."""
+_DOMAIN_END = re.compile(r"\.[a-z]{2,6}\Z")
+"""A domain's ending after a site's name, "Vents contraires.net"."""
+
+
+def _site_named(name: str, sitename: str | None, url: str | None) -> bool:
+    """Whether `name` is the site's, with or without a `SITE_WORDS` word at either end ("Roseaux Magazine"), as
+    `_site_keys` know it."""
+    keys = _site_keys(sitename, url)
+    return _folded(name) in keys or _folded(_SITE_WORD_EDGE.sub("", name.strip())) in keys
+
+
+@lru_cache(maxsize=256)
+def _site_keys(sitename: str | None, url: str | None) -> frozenset[str]:
+    """The names a site goes by, `_folded`: `sitename`, without a domain's ending (`_DOMAIN_END`) and its first part
+    before a menu's bar ("Parmi les récits" of "Parmi les récits | Acceuil | …", a menu `page_source` takes for no
+    name), and the host of `url` and its label (`models.site_label`: "graspolitique" of
+    graspolitique.wordpress.com)."""
+    host = url_host(url) if url else None
+    names = (sitename, _DOMAIN_END.sub("", sitename or ""), (sitename or "").split(" | ")[0], host,
+             site_label(host) if host else None)
+    return frozenset(key for name in names if name and (key := _folded(name)))
+
+
+def _folded(text: str) -> str:
+    """The letters and digits of `text`, lower-cased and without accents (`text.line_key`): "Sans Décliner,
+    Snarclens" is "sansdeclinersnarclens"."""
+    return _letters(line_key(text) or text)
+
+
+def _page_author(author: str, extracted: dict[str, Any]) -> str | None:
+    """`page_author` of `author` on the page whose metadata is `extracted`."""
+    return page_author(author, extracted.get("sitename"), extracted.get("language"), extracted.get("url"))
 
 
 def _link_label(name: str) -> bool:
@@ -2755,16 +2797,18 @@ def _author(tree: Any, extracted: dict[str, Any], text: str, head: Callable[[], 
     rel="author">Corentin Béchade</h2>`; nor does it read `itemprop="author"`, and jesuisfeministe.com's post had no
     author, its `<a itemprop="author">Scarlotta Harlott</a>` left as the signature ending the text (both found by QA
     passes); else the byline trafilatura reads from the page's elements without that meta (`_element_author`), or
-    without the author's links labelled with no name (`_unlabelled_author`: "View Archive"), or of its element of the
-    French class word `auteur` (`_auteur_author`: TÊTU's `post_auteur_infos`). The page's comments, citing blocks and
-    frames (`_asides`) are sought once, if any of these asks for them; `head` gives the metadata trafilatura reads
-    from the page's head (`_head_metadata`)."""
+    without the author's links labelled with no name or naming the site (`_unlabelled_author`: "View Archive"), or
+    the name after a lead beside a mark naming the site (`_led_author`), or of its element of the French class word
+    `auteur` (`_auteur_author`: TÊTU's `post_auteur_infos`). The page's comments, citing blocks and frames
+    (`_asides`) are sought once, if any of these asks for them; `head` gives the metadata trafilatura reads from the
+    page's head (`_head_metadata`)."""
     asides = cache(partial(_asides, tree, text))
     author = _unhandled(tree, _byline(tree, extracted.pop("author"), asides, head)) if "author" in extracted else None
     author = _undated_author(tree, extracted, author, asides)
-    if not author or not page_author(author, extracted.get("sitename"), extracted.get("language")):
+    if not author or not _page_author(author, extracted):
         return (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides, head)
-                or _unlabelled_author(tree, extracted, asides) or _auteur_author(tree, extracted, asides) or author)
+                or _unlabelled_author(tree, extracted, asides) or _led_author(tree, extracted, asides)
+                or _auteur_author(tree, extracted, asides) or author)
     return author
 
 
@@ -2779,7 +2823,7 @@ def _undated_author(tree: Any, extracted: dict[str, Any], author: str | None,
     if not author or not _DATE_LEFT.fullmatch(f"{author.split(';')[0].strip()} "):
         return author
     name = _unhandled(tree, _unframed_author(tree, asides, _author_byline))
-    return name if name and page_author(name, extracted.get("sitename"), extracted.get("language")) else author
+    return name if name and _page_author(name, extracted) else author
 
 
 _AUTHOR_PROP = "contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')"
@@ -2805,7 +2849,7 @@ def _marked_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], li
         if any(parent in off for parent in element.iterancestors()):
             continue
         name = _element_text(element)
-        author = page_author(name, extracted.get("sitename"), extracted.get("language"))
+        author = _page_author(name, extracted)
         if author and not _HANDLE.match(author):
             return name
     return None
@@ -2842,28 +2886,47 @@ def _element_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], l
     "Repéré par" pages, `<meta name="author" content="Slate.fr">`, lost their `<a class="author">Vincent Manilève</a>`
     (a QA pass, 3 of fr-pages' 4 Slate pages). A byline naming that meta's author again is none (L'Obs's `<div
     class="ObsArticle-author">Par <span>L'Obs</span> <time>Publié le…`, read "Par L'Obs Publié le")."""
-    sitename, language = extracted.get("sitename"), extracted.get("language")
-    if not (meta := head().author) or page_author(meta, sitename, language):
+    if not (meta := head().author) or _page_author(meta, extracted):
         return None
     name = _unhandled(tree, _unframed_author(tree, asides))
-    return name if name and page_author(name, sitename, language) and _letters(meta) not in _letters(name) else None
+    return name if name and _page_author(name, extracted) and _letters(meta) not in _letters(name) else None
 
 
 def _unlabelled_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
     """The byline trafilatura reads from the page's elements without the ones marked as the author's
     (`_MARKED_AUTHOR`) whose label names no one (`_link_label`, as trafilatura reads it: "View all" of "View all of
-    Jane Smith’s posts."), nor its comments, citing blocks and frames (`_unframed_author`), less handles, if
+    Jane Smith’s posts.") or the site (`_site_named`), nor its comments, citing blocks and frames (`_unframed_author`), less handles, if
     `page_author` takes it: twentytwenty's author box `<a class="author-link" rel="author">View Archive</a>`, which
     trafilatura reads before the byline "By Jane Smith" (found by a QA pass on CMS templates). None on a page without
     such a link."""
     from trafilatura.metadata import normalize_authors
 
     labels = [element for element in tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT)
-              if _link_label(normalize_authors(None, _element_text(element)) or "")]
+              if (_link_label(name := normalize_authors(None, _element_text(element)) or "")
+                  or _site_named(name, extracted.get("sitename"), extracted.get("url")))]
     if not labels:
         return None
     name = _unhandled(tree, _unframed_author(tree, lambda: [*asides(), *labels]))
-    return name if name and page_author(name, extracted.get("sitename"), extracted.get("language")) else None
+    return name if name and _page_author(name, extracted) else None
+
+
+def _led_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
+    """The text of the element after a byline's lead written alone (`_AUTHOR_LEAD`: `<b>Autrice</b>`) beside an element
+    marked as the author's (`_MARKED_AUTHOR`) that names the site (`_site_named`), outside the page's comments, citing
+    blocks and frames, if `page_author` takes it: roseaux.co writes `<b>Texte</b> <a rel="author">Roseaux
+    Magazine</a> <br/> <b>Autrice</b> <a href="">Clotilde</a>` (a QA pass). None on a page without such a mark."""
+    sitename, url = extracted.get("sitename"), extracted.get("url")
+    marks = [mark for mark in tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT)
+             if _site_named(_element_text(mark), sitename, url) and mark.getparent() is not None]
+    off = set(asides()) if marks else set()
+    for mark in marks:
+        if any(parent in off for parent in mark.iterancestors()):
+            continue
+        for lead in mark.itersiblings():
+            if (_AUTHOR_LEAD.fullmatch(f"{_element_text(lead)} ") and (name := lead.getnext()) is not None
+                    and _page_author(_element_text(name), extracted)):
+                return _element_text(name)
+    return None
 
 
 def _auteur_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
@@ -2875,7 +2938,7 @@ def _auteur_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], li
     if not tree.xpath(_AUTEUR, namespaces=_EXSLT):
         return None
     name = _unhandled(tree, _unframed_author(tree, asides, _auteur_byline))
-    author = page_author(name, extracted.get("sitename"), extracted.get("language")) if name else None
+    author = _page_author(name, extracted) if name else None
     return name if author and _name_like(author) else None
 
 

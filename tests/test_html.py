@@ -1024,6 +1024,61 @@ def test_trafilaturas_author_is_tidied_before_it_fills_the_field(found, author):
     assert out.author == author and out.document.meta["extracted"]["author"] == found
 
 
+
+@pytest.mark.parametrize(("found", "site", "url", "author"), [
+    # fr-pages: the site's name in another form than trafilatura's `sitename`
+    ("Roseaux Magazine", "Roseaux", None, None),  # the name and a word of a site's (`SITE_WORDS`)
+    ("Par Graspolitique", "Wordpressdotcom", "https://graspolitique.wordpress.com/2016/06/30/x/", None),  # the host's
+    ("Vents Contraires", "Vents contraires.net", None, None),  # the name less its domain's ending
+    ("Sansdeclinersnarclens", "Sans Décliner, Snarclens", None, None),  # without accents
+    ("Parmi les récits", "Parmi les récits | Acceuil | Handicap, Lecture, Féminisme", None, None),  # a menu's first
+    # names that stay
+    ("Margot", "Roseaux", "https://roseaux.co/2017/04/x/", "Margot"),
+    ("Jean Dupont", "Le Journal", "https://www.lejournal.fr/x", "Jean Dupont"),
+    ("Journal", "Le Journal du Sud", None, "Journal"),
+])
+def test_the_sites_name_in_another_form_is_no_author(found, site, url, author):
+    """The site's name got through as the author when written otherwise than trafilatura's `sitename`: with a word
+    like "Magazine" after it, as its host's label, without a domain's ending or an accent, or as the first part of a
+    menu taken for the site's name (a QA pass, 8 fr-pages pages)."""
+    assert page_author(found, site, url=url) == author
+
+
+def test_the_byline_stands_where_the_marked_author_is_the_sites_name():
+    """roseaux.co writes its byline "Texte <a rel="author">Roseaux Magazine</a> Autrice Clotilde": the marked name is
+    the site's, and the byline read without it names the author (a QA pass)."""
+    page = ARTICLE.replace('<meta name="author" content="Amina Berrada">\n', "").replace(
+        "<h1>", '<h6 class="date"><b>Texte</b> <a href="/author/chat/" class="author url fn" rel="author">Le Journal '
+                'du Sud Magazine</a><br/><b>Autrice</b> <a href="">Clotilde</a></h6><h1>')
+    assert clean({"id": "p", "html": page}).author == "Clotilde"
+
+
+@pytest.mark.parametrize(("handle", "written", "author"), [
+    ("peggysastre", "aux yeux de Peggy Sastre.", "Peggy Sastre"),
+    ("francoisburgat", "le politologue François Burgat répond.", "François Burgat"),
+    ("Lauresalmona", "estime la féministe Laure Salmona.", "Laure Salmona"),
+    ("oursemallechee", "cette ourse adore écrire.", "Oursemallechee"),  # no spaced name on the page: as it was
+])
+def test_a_login_handle_is_the_name_the_page_writes_with_its_space(handle, written, author):
+    """leplus.nouvelobs.com marks up its contributor's login, `<strong itemprop="name">peggysastre</strong>`, and
+    writes the name in its description: "Peggysastre" was the author (a QA pass, 3 fr-pages pages)."""
+    page = ARTICLE.replace('<meta name="author" content="Amina Berrada">',
+                           f'<meta name="description" content="Un texte, {written}">').replace(
+        "<h1>", f'<div itemprop="author" itemscope itemtype="http://schema.org/Person">Par <a rel="author" '
+                f'href="/{handle}" title="{handle}"><strong itemprop="name">{handle}</strong></a></div><h1>')
+    assert clean({"id": "p", "html": page}).author == author
+
+
+def test_a_marked_name_in_lower_case_is_written_as_the_page_signs_it():
+    """cheekmagazine.fr marks up its author in a hidden `<h2 itemprop="name" rel="author">annabelle laurent</h2>` and
+    signs the article "Annabelle Laurent": the author was the lower-case one (a QA pass)."""
+    page = ARTICLE.replace('content="Amina Berrada"', 'content="Le Journal du Sud"').replace(
+        "<footer>", '<section class="hidden" itemscope itemtype="http://data-vocabulary.org/Person"><h2 itemprop="name" '
+                    'rel="author">annabelle laurent</h2></section><footer>').replace(
+        "<p>Partager sur Facebook</p>", "<p>Annabelle Laurent</p><p>Partager sur Facebook</p>")
+    assert clean({"id": "p", "html": page}).author == "Annabelle Laurent"
+
+
 @pytest.mark.parametrize("found, site, title", [
     # fr-pages: 46 titles kept the site's name trafilatura did not cut
     ("Résumé de Le rose et le bleu, la fabrique du féminin - Crêpe Georgette", "Crêpe Georgette",
