@@ -2806,10 +2806,64 @@ def _author(tree: Any, extracted: dict[str, Any], text: str, head: Callable[[], 
     author = _unhandled(tree, _byline(tree, extracted.pop("author"), asides, head)) if "author" in extracted else None
     author = _undated_author(tree, extracted, author, asides)
     if not author or not _page_author(author, extracted):
-        return (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides, head)
-                or _unlabelled_author(tree, extracted, asides) or _led_author(tree, extracted, asides)
-                or _auteur_author(tree, extracted, asides) or author)
+        author = (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides, head)
+                  or _unlabelled_author(tree, extracted, asides) or _led_author(tree, extracted, asides)
+                  or _auteur_author(tree, extracted, asides) or author)
+    return _as_written(tree, author, extracted)
+
+
+def _as_written(tree: Any, author: str | None, extracted: dict[str, Any]) -> str | None:
+    """`author` with each of its names (`page_author`'s) as the page writes it elsewhere, in its text or `<meta>`
+    tags: a glued login as its words (`_spaced`: leplus.nouvelobs.com's `<strong itemprop="name">peggysastre</strong>`
+    beside "Peggy Sastre" in its description), a name in lower case with its capitals (`_capitalised`:
+    cheekmagazine.fr's hidden `<h2 itemprop="name">annabelle laurent</h2>` beside the signature "Annabelle
+    Laurent"; both found by a QA pass). A name the page writes no other way stays as it is."""
+    if not author:
+        return None
+    names = [name for name in (_page_author(author, extracted) or "").split("; ")
+             if name and name in author and (" " not in name or name == name.lower())]
+    if not names:
+        return author
+    page = " ".join([*tree.itertext(), *tree.xpath("//meta/@content")])
+    for name in names:
+        if written := _spaced(name, page) or _capitalised(name, page):
+            author = author.replace(name, written)
     return author
+
+
+_CAPITALISED_WORD = regex.compile(r"(?<!\w)[\p{Lu}\p{Lt}]\p{L}*(?:-\p{L}+)*(?!\w)")
+"""A word with a capital first: a name's word ("Peggy", "Jean-Pierre")."""
+
+
+def _spaced(name: str, page: str) -> str | None:
+    """The first two or three capitalised words in a row on `page` (`_CAPITALISED_WORD`) that make the glued `name`,
+    without accents (`_folded`): "François Burgat" of "Francoisburgat"; None for a name of words."""
+    glued = _folded(name)
+    if " " in name or not glued:
+        return None
+    words = list(_CAPITALISED_WORD.finditer(page))
+    for at, first in enumerate(words):
+        if not glued.startswith(_folded(first[0])):
+            continue
+        run = [first]
+        for word in words[at + 1:at + 3]:
+            if not page[run[-1].end():word.start()].isspace():
+                break
+            run.append(word)
+            if _folded("".join(w[0] for w in run)) == glued:
+                return " ".join(w[0] for w in run)
+    return None
+
+
+def _capitalised(name: str, page: str) -> str | None:
+    """`name`, written in lower case, as `page` writes it with each word's capital (`NAME_PARTICLES` aside): "Annabelle
+    Laurent" of "annabelle laurent"; None if it does not."""
+    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)"
+    for found in re.finditer(pattern, page, re.IGNORECASE):
+        words = found[0].split()
+        if all(word[:1].isupper() or word.casefold() in NAME_PARTICLES for word in words) and words[0][:1].isupper():
+            return " ".join(words)
+    return None
 
 
 def _undated_author(tree: Any, extracted: dict[str, Any], author: str | None,
@@ -2895,10 +2949,10 @@ def _element_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], l
 def _unlabelled_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
     """The byline trafilatura reads from the page's elements without the ones marked as the author's
     (`_MARKED_AUTHOR`) whose label names no one (`_link_label`, as trafilatura reads it: "View all" of "View all of
-    Jane Smith’s posts.") or the site (`_site_named`), nor its comments, citing blocks and frames (`_unframed_author`), less handles, if
-    `page_author` takes it: twentytwenty's author box `<a class="author-link" rel="author">View Archive</a>`, which
-    trafilatura reads before the byline "By Jane Smith" (found by a QA pass on CMS templates). None on a page without
-    such a link."""
+    Jane Smith’s posts.") or the site (`_site_named`), nor its comments, citing blocks and frames
+    (`_unframed_author`), less handles, if `page_author` takes it: twentytwenty's author box `<a class="author-link"
+    rel="author">View Archive</a>`, which trafilatura reads before the byline "By Jane Smith" (found by a QA pass on
+    CMS templates). None on a page without such a link."""
     from trafilatura.metadata import normalize_authors
 
     labels = [element for element in tree.xpath(_MARKED_AUTHOR, namespaces=_EXSLT)
