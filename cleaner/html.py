@@ -2856,9 +2856,12 @@ def _spaced(name: str, page: str) -> str | None:
 
 
 def _capitalised(name: str, page: str) -> str | None:
-    """`name`, written in lower case, as `page` writes it with each word's capital (`NAME_PARTICLES` aside): "Annabelle
-    Laurent" of "annabelle laurent"; None if it does not."""
-    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)"
+    """`name`, written in lower case, as `page` writes it with each word's capital (`NAME_PARTICLES` aside), not as a
+    handle (`@Valerie` of a comment): "Annabelle Laurent" of "annabelle laurent"; None if it does not, or for a name
+    with capitals (trafilatura's of a login, "Orpheonegra", on a page writing `@OrpheoNegra`)."""
+    if name != name.lower():
+        return None
+    pattern = r"(?<![\w@])" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)"
     for found in re.finditer(pattern, page, re.IGNORECASE):
         words = found[0].split()
         if all(word[:1].isupper() or word.casefold() in NAME_PARTICLES for word in words) and words[0][:1].isupper():

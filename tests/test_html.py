@@ -1069,14 +1069,18 @@ def test_a_login_handle_is_the_name_the_page_writes_with_its_space(handle, writt
     assert clean({"id": "p", "html": page}).author == author
 
 
-def test_a_marked_name_in_lower_case_is_written_as_the_page_signs_it():
+@pytest.mark.parametrize(("signed", "author"), [
+    ("<p>Annabelle Laurent</p>", "Annabelle Laurent"),
+    ("<p>Merci @Annabelle Laurent !</p>", "annabelle laurent"),  # a handle's capitals are not the name's
+])
+def test_a_marked_name_in_lower_case_is_written_as_the_page_signs_it(signed, author):
     """cheekmagazine.fr marks up its author in a hidden `<h2 itemprop="name" rel="author">annabelle laurent</h2>` and
     signs the article "Annabelle Laurent": the author was the lower-case one (a QA pass)."""
     page = ARTICLE.replace('content="Amina Berrada"', 'content="Le Journal du Sud"').replace(
         "<footer>", '<section class="hidden" itemscope itemtype="http://data-vocabulary.org/Person"><h2 itemprop="name" '
                     'rel="author">annabelle laurent</h2></section><footer>').replace(
-        "<p>Partager sur Facebook</p>", "<p>Annabelle Laurent</p><p>Partager sur Facebook</p>")
-    assert clean({"id": "p", "html": page}).author == "Annabelle Laurent"
+        "<p>Partager sur Facebook</p>", f"{signed}<p>Partager sur Facebook</p>")
+    assert clean({"id": "p", "html": page}).author == author
 
 
 @pytest.mark.parametrize("found, site, title", [
