@@ -1702,9 +1702,12 @@ in a time that grew as the square of the page's paragraphs, libxml2 merging each
 
 def _set_aside(element: Any) -> bool:
     """Whether a block stands apart from the text around it: its parent is a block but a paragraph (not a `<p>` or an
-    inline element: a `<span>`), with no text right before or after it."""
+    inline element: a `<span>`), with no text right before or after it. A `<p>` that `_divs_as_paragraphs` made of a
+    `<div>`'s text is that `<div>`, as the page wrote it (Mediapart's `<div class="media"><img> <span class="legend">`
+    caption, fr-pages 514, was taken for words of a paragraph)."""
     parent, previous = element.getparent(), element.getprevious()
-    if parent.tag == "p" or (parent.tag not in LINE_BREAKING and parent.tag != "body"):
+    if (parent.tag == "p" and parent.get(MADE_PARAGRAPH) is None) or (parent.tag not in LINE_BREAKING
+                                                                      and parent.tag != "body"):
         return False
     before = previous.tail if previous is not None else parent.text
     return not (before or "").strip() and not (element.tail or "").strip()

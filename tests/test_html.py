@@ -3125,6 +3125,9 @@ def test_a_comment_between_a_picture_and_its_legend_leaves_it_a_caption():
     "profil</p>",
     "<div class='aside_media_half'><img src='/rice.jpg'><p class='media_legend'>Thomas D. Rice en Jim Crow, en 1832"
     "</p></div>",
+    # fr-pages 514 (Mediapart, a QA pass): a media box in a paragraph, made a paragraph of the `<div>` before the drop
+    "<p><div class='media'><img src='a.jpg'> <span class='legend'>Serge Poliakoff, peintre tsigane russe</span> "
+    "</div></p>",
     # fr-pages dans-quel-monde-on-vit (France Inter): an episode's player, its duration and label
     "<article class='player-inline'><div class='player-inline-container'><span>1 min</span><h3>DANS QUEL MONDE ON VIT "
     "- mix lectures mères porteuses Nicole</h3></div></article>",
