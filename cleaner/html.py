@@ -10,8 +10,9 @@ finds goes to `meta["extracted"]` (see `EXTRACTED`; the date is the post's own m
 metadata states no publication date, and none when it is the update's, `_date`; the title, the page's `<title>` or
 `<h1>` when trafilatura's is only the site's name, `_title`), with the language and section the page states
 (`STATED`), the lines of the text it marks as headings (`HEADINGS`) and the elements with text that the steps before
-extraction dropped from it, pull quotes, pop-ups, captions, players, buttons and a thread's replies (`DROPPED`); when
-the document has no URL, the page's canonical URL becomes its `url`, so `sources:` scopes can match.
+extraction dropped from it, pull quotes, pop-ups, captions, players, authors' bio boxes, comments, buttons and a
+thread's replies (`DROPPED`); when the document has no URL, the page's canonical URL becomes its `url`, so `sources:`
+scopes can match.
 
 A page that is not read is rejected, with the document's url (or id) in the detail:
 
@@ -190,6 +191,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _unbased(tree)
             _first_og_url(tree)
             head_fixed = _repair_head(tree, where)
+            _comments_dropped(tree, drops)
             _classed_dropped(tree, drops)
             _buttons_dropped(tree, drops)
             _spans_unclassed(tree)
@@ -1771,19 +1773,62 @@ def _pictured(element: Any) -> bool:
                if box.tag == "figure" or MEDIA_BOX_CLASS.search(box.get("class") or ""))
 
 
-DROPPED_PIECES = (*CLOSE_PIECES, *PULL_QUOTE_PIECES, *QUOTE_PIECES, *SET_ASIDE_PIECES)
-"""What the classes of the elements `_classed_dropped` drops hold: sought once for the four steps."""
+AUTHOR_BIO_CLASS = _class_words(r"(?:auteur|author)[_-]?bio", r"bio[_-]?(?:auteur|author)")
+"""A class that says its element is the box of the author's bio: a word of it (whole, or between hyphens or
+underscores) `auteur_bio`, `author-bio`, `authorbio`, `bio-auteur`, in any case."""
+AUTHOR_BIO_PIECES = ("bio",)
+"""What the class of an author's bio box holds, sought by `_classed` (`AUTHOR_BIO_CLASS` tells which are one)."""
+AUTHOR_BIO_CHARS = 1000
+"""The most text an author's bio box holds (a name, a few sentences, a link to the author's posts): an element of
+its class that holds more holds the article too."""
+
+
+def _author_bios_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
+    """The page without its authors' bio boxes (`AUTHOR_BIO_CLASS`, at most `AUTHOR_BIO_CHARS`), no part of the
+    article, which trafilatura kept as lines of the text (found by a QA pass: Contre-attaque(s)'s `<div
+    class="auteur_bio">` in the column beside the article, its `<div class="chapo bio">` the text's second line,
+    "Psychologue, psychanalyste, …"). The article's own lead, outside the box, stays. `classed`: the page's elements
+    that may be one (`_classed_dropped`)."""
+    for element in _in_page(tree, classed, AUTHOR_BIO_PIECES):
+        if AUTHOR_BIO_CLASS.search(element.get("class")) and len(_element_text(element)) <= AUTHOR_BIO_CHARS:
+            drops.drop(element, "author-bio")
+
+
+DROPPED_PIECES = (*CLOSE_PIECES, *PULL_QUOTE_PIECES, *QUOTE_PIECES, *SET_ASIDE_PIECES, *AUTHOR_BIO_PIECES)
+"""What the classes of the elements `_classed_dropped` drops hold: sought once for the five steps."""
 
 
 def _classed_dropped(tree: Any, drops: _Drops) -> None:
-    """The page without its pop-ups, pull quotes (named or repeated), captions and players, in that order, the elements
-    of their classes found by one `_classed` search of the page for the four steps (`DROPPED_PIECES`): a search each
-    took 5-6 % of the extraction's time on fr-pages together (a review). What goes is noted in `drops`."""
+    """The page without its pop-ups, pull quotes (named or repeated), captions and players, and authors' bio boxes, in
+    that order, the elements of their classes found by one `_classed` search of the page for the five steps
+    (`DROPPED_PIECES`): a search each took 5-6 % of the extraction's time on fr-pages together (a review). What goes is
+    noted in `drops`."""
     classed = _classed(tree, DROPPED_PIECES)
     _popups_dropped(tree, classed, drops)
     _pull_quotes_dropped(tree, classed, drops)
     _repeated_quotes_dropped(tree, classed, drops)
     _captions_and_players_dropped(tree, classed, drops)
+    _author_bios_dropped(tree, classed, drops)
+
+
+def _comments_dropped(tree: Any, drops: _Drops) -> None:
+    """The page without the comments that trafilatura keeps: the outermost elements whose class says they are comments
+    (`COMMENT_CLASS`) in no part its own pruning of comments takes (`REMOVE_COMMENTS_AND_LISTS_XPATH`, which reads a
+    class that starts with "comment" alone), as it reads none with `include_comments=False` (found by a QA pass:
+    nouvelobs's `<li class="ObsComments-comment">`, a reader's "J'ai vécu un premier accouchement sans pousser…", the
+    text's last line, its pseudonym's link empty for `fr.comment-glued`). On a forum's thread (trafilatura's
+    `_forum_thread_page`), whose posts are in comments' elements, none goes; nor one that is or holds an `<article>`,
+a `<main>` or an `<h1>`: the page's (`<article class="post no-comments">`)."""
+    from trafilatura.core import _forum_thread_page
+    from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
+
+    if _forum_thread_page(tree):
+        return
+    pruned = {element for xpath in REMOVE_COMMENTS_AND_LISTS_XPATH for element in xpath(tree)}
+    comments = {element for element in tree.xpath("//body//*[@class]") if COMMENT_CLASS.search(element.get("class"))}
+    for element in _outermost(tree, comments | pruned):
+        if element not in pruned and next(element.iter("h1", "article", "main"), None) is None:
+            drops.drop(element, "comment")
 
 
 def _discarded_parts(tree: Any) -> set[Any]:
@@ -2702,6 +2747,11 @@ _COMMENT_CLASSES = ("comment", "comments", "commentlist", "comment-list", "comme
 """Class tokens of the comments or of a comment (WordPress's `comments-area`, `commentlist`, `comment-body`, a
 pingback's `pingback`): whole words of `@class`, not pieces of one, which article containers hold (`commentary` of an
 opinion piece, `comments-open`, `has-comment-count`)."""
+COMMENT_CLASS = re.compile(r"(?:^|\s)(?:\S*[_-])?(?:" + "|".join(map(re.escape, _COMMENT_CLASSES)) + r")(?:$|\s)",
+                           re.IGNORECASE)
+"""A class that says its element is the comments or a comment (`_comments_dropped`): a token of `_COMMENT_CLASSES`,
+whole or ending one after a hyphen or an underscore, in any case (nouvelobs's BEM `ObsComments-comment`, `ob-comment`,
+`highlander-comment`); not a token it opens or holds (`comments-link`, `has-comment-count`, `commentary`)."""
 _COMMENT = ("not(self::body or self::html) and ("
             + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')"
                           for token in _COMMENT_CLASSES)

@@ -3167,6 +3167,48 @@ def test_a_block_of_a_caption_or_player_class_that_is_the_articles_stays(block):
     assert line in text, text
 
 
+@pytest.mark.parametrize("box", ["auteur_bio", "bio-auteur", "fiche Auteur-Bio"])
+def test_an_author_bio_box_is_no_line_of_the_text(box):
+    """fr-pages 499 and 502 (Contre-attaque(s), a QA pass): the author's bio box in the column beside the article,
+    `<div class="auteur_bio">` around a `<div class="chapo bio">`, was the text's second line ("Psychologue,
+    psychanalyste, …"). It goes before extraction, listed in `meta.extracted.dropped`; the article's lead stays."""
+    bio = "Psychologue, psychanalyste, chercheure, auteure de plusieurs livres sur l'adolescence et l'exil."
+    lead = "Pourquoi des citoyennes françaises prennent-elles la décision de porter le foulard ? Écoutons-les."
+    page = (f"<html><body><div class='main'><div class='span3'><div class='{box}'><div class='nom bio'>Malika Mansouri"
+            f"</div><div class='chapo bio'><p>{bio}</p></div></div></div><div class='span9'><h1>Du voile</h1>"
+            f"<div class='chapo'><p>{lead}</p></div><div class='texte'>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div></div></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert bio not in out.text and lead in out.text.splitlines(), out.text
+    assert out.meta["extracted"]["dropped"] == [{"step": "author-bio", "text": f"Malika Mansouri {bio}"}]
+
+
+def test_a_comment_that_trafilatura_keeps_is_no_line_of_the_text():
+    """fr-pages 644 (nouvelobs, a QA pass): a reader's comment in `<li class="ObsComments-comment">`, its pseudonym's
+    link empty, was the text's last line ("- J'ai vécu un premier accouchement sans pousser…"): trafilatura prunes
+    the comments of a class that starts with "comment" alone. An element whose class names it a comment goes before
+    extraction, listed in `meta.extracted.dropped`."""
+    comment = "J'ai vécu un premier accouchement sans pousser et j'ai trouvé ça génial, malgré la péridurale."
+    page = (f"<html><body><article><h1>Et si on accouchait sans pousser ?</h1>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+            + f"<ul class='ObsComments-list'><li class='ObsComments-comment'><div><p>{comment}</p>"
+            "</div></li></ul></article></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert out.text.splitlines() == ["Et si on accouchait sans pousser ?", *PARAGRAPHS], out.text
+    assert out.meta["extracted"]["dropped"] == [{"step": "comment", "text": comment}]
+
+
+@pytest.mark.parametrize("post", ["<article class='post no-comments'>{}</article>",
+                                  "<div class='entry no-comments'><h1>Titre</h1>{}</div>",
+                                  "<article>{}<p><a class='comments-link'>3 commentaires</a></p></article>"])
+def test_an_element_of_a_comment_class_that_holds_the_article_or_a_link_to_comments_stays(post):
+    """Only what a comment class names goes: a post whose class says it has no comments holds the article, and a
+    byline's link to the comments is of no comment's class."""
+    page = f"<html><body>{post.format(''.join(f'<p>{p}</p>' for p in PARAGRAPHS))}</body></html>"
+    out = extract_html(_doc(page), CONFIG)
+    assert set(PARAGRAPHS) <= set(out.text.splitlines()) and "dropped" not in out.meta["extracted"], out.text
+
+
 def test_an_article_split_over_sibling_articles_is_read_whole():
     """A page that splits its text over sibling `<article>` elements lost all but the first (found by a QA pass:
     fr-pages's Franceinfo "GRAND FORMAT" on medical fatphobia kept its intro, 939 of ~18,000 characters): trafilatura
