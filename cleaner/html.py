@@ -1788,9 +1788,11 @@ def _author_bios_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
     article, which trafilatura kept as lines of the text (found by a QA pass: Contre-attaque(s)'s `<div
     class="auteur_bio">` in the column beside the article, its `<div class="chapo bio">` the text's second line,
     "Psychologue, psychanalyste, …"). The article's own lead, outside the box, stays. `classed`: the page's elements
-    that may be one (`_classed_dropped`)."""
+    that may be one (`_classed_dropped`). One in a part trafilatura discards anyway stays (`_Drops.discarded_anyway`):
+the author's steps read its name there (a WordPress `<div class="author-bio">`'s "Voir tous les articles par …")."""
     for element in _in_page(tree, classed, AUTHOR_BIO_PIECES):
-        if AUTHOR_BIO_CLASS.search(element.get("class")) and len(_element_text(element)) <= AUTHOR_BIO_CHARS:
+        if (AUTHOR_BIO_CLASS.search(element.get("class")) and len(_element_text(element)) <= AUTHOR_BIO_CHARS
+                and not drops.discarded_anyway(element)):
             drops.drop(element, "author-bio")
 
 
@@ -1861,13 +1863,16 @@ class _Drops:
 
     def drop(self, element: Any, step: str) -> None:
         """Drop `element` from the page (its tail stays), its text noted under `step`."""
-        if not self.order:  # told when the first goes, before any has: what a step drops was in the page then
-            self.order = {node: n for n, node in enumerate(self.tree.iter())}
-            self.discarded = _discarded_parts(self.tree)
-        kept_anyway = not any(part in self.discarded for part in (element, *element.iterancestors()))
-        if kept_anyway and (text := _element_text(element)):
+        if not self.discarded_anyway(element) and (text := _element_text(element)):
             self.found.append((self.order[element], step, text))
         element.drop_tree()
+
+    def discarded_anyway(self, element: Any) -> bool:
+        """Whether `element` is in a part of the page trafilatura discards anyway (`_discarded_parts`)."""
+        if not self.order:  # told when first asked, before any has gone: what a step drops was in the page then
+            self.order = {node: n for n, node in enumerate(self.tree.iter())}
+            self.discarded = _discarded_parts(self.tree)
+        return any(part in self.discarded for part in (element, *element.iterancestors()))
 
     def distinct(self) -> Counter[tuple[str, str]]:
         """How many times each (step, text) went, in the page's order of its first."""
@@ -2747,11 +2752,14 @@ _COMMENT_CLASSES = ("comment", "comments", "commentlist", "comment-list", "comme
 """Class tokens of the comments or of a comment (WordPress's `comments-area`, `commentlist`, `comment-body`, a
 pingback's `pingback`): whole words of `@class`, not pieces of one, which article containers hold (`commentary` of an
 opinion piece, `comments-open`, `has-comment-count`)."""
-COMMENT_CLASS = re.compile(r"(?:^|\s)(?:\S*[_-])?(?:" + "|".join(map(re.escape, _COMMENT_CLASSES)) + r")(?:$|\s)",
+COMMENT_CLASS = re.compile(r"(?:^|\s)\S*[_-](?:" + "|".join(map(re.escape, _COMMENT_CLASSES)) + r")(?:$|\s)",
                            re.IGNORECASE)
-"""A class that says its element is the comments or a comment (`_comments_dropped`): a token of `_COMMENT_CLASSES`,
-whole or ending one after a hyphen or an underscore, in any case (nouvelobs's BEM `ObsComments-comment`, `ob-comment`,
-`highlander-comment`); not a token it opens or holds (`comments-link`, `has-comment-count`, `commentary`)."""
+"""A class that says its element is the comments or a comment in a name of its own (`_comments_dropped`): a token
+ending with one of `_COMMENT_CLASSES` after a hyphen or an underscore, in any case (nouvelobs's BEM
+`ObsComments-comment`, `ob-comment`, `m-comments`). A whole token is left to trafilatura, which prunes the comments'
+blocks of such a class and reads no comment's menu tab, byline link or button (`<li class="comment">11
+commentaires</li>`): dropped, they gave pages other authors and dates. Not a token it opens or holds
+(`comments-link`, `has-comment-count`, `commentary`)."""
 _COMMENT = ("not(self::body or self::html) and ("
             + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')"
                           for token in _COMMENT_CLASSES)
