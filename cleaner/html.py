@@ -1820,7 +1820,7 @@ def _comments_dropped(tree: Any, drops: _Drops) -> None:
     nouvelobs's `<li class="ObsComments-comment">`, a reader's "J'ai vécu un premier accouchement sans pousser…", the
     text's last line, its pseudonym's link empty for `fr.comment-glued`). On a forum's thread (trafilatura's
     `_forum_thread_page`), whose posts are in comments' elements, none goes; nor one that is or holds an `<article>`,
-a `<main>` or an `<h1>`: the page's (`<article class="post no-comments">`)."""
+    a `<main>` or an `<h1>`: the page's (`<article class="post no-comments">`)."""
     from trafilatura.core import _forum_thread_page
     from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
 
