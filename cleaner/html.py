@@ -191,9 +191,11 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _unbased(tree)
             _first_og_url(tree)
             head_fixed = _repair_head(tree, where)
+            _hidden_dropped(tree, drops)
             _comments_dropped(tree, drops)
             _classed_dropped(tree, drops)
             _buttons_dropped(tree, drops)
+            _cards_dropped(tree, drops, doc.url)
             _spans_unclassed(tree)
             _embeds_unclassed(tree)
             posted_by = _thread_kept(tree, drops)
@@ -1507,6 +1509,58 @@ def _buttons_dropped(tree: Any, drops: _Drops) -> None:
     for button in tree.xpath("//body//*[@role='button'][not(self::a)]"):
         if not _in_sentence(button) and not any(e.tag in CLOSING_P for e in button.iterdescendants()):
             drops.drop(button, "button")
+
+
+HIDDEN = "//body//*[re:test(@style, '(^|;)\\s*display\\s*:\\s*none\\s*(!important\\s*)?(;|$)', 'i')]"
+"""The elements of the page's body whose own style hides them (`display: none`)."""
+
+
+def _hidden_dropped(tree: Any, drops: _Drops) -> None:
+    """The page without the elements its style hides (`HIDDEN`), as a browser without scripts shows it: Al Jazeera
+    America's browser warning (`<div style="display: none;">`, fr-pages 390) was the text's first line, trafilatura
+    having lost the style with the `<div>` (a QA pass)."""
+    for element in _outermost(tree, set(tree.xpath(HIDDEN, namespaces=_EXSLT))):
+        drops.drop(element, "hidden")
+
+
+CARD_BLOCKS = "descendant::*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+"""What a link holds to be a card of another page: a paragraph or a heading."""
+
+
+def _cards_dropped(tree: Any, drops: _Drops, url: str | None) -> None:
+    """The page without its cards of other pages: a link to another page than this one (`_elsewhere`) holding a
+    heading or a paragraph (`CARD_BLOCKS`), another post's title and summary or whole text, not this page's (fr-pages
+    362, a video's page with a carousel of ~50 other posts, each a link holding its title and text: 96,421 characters
+    of them after its own two lines; a QA pass), with its box (`_card_box`). A title linking to the page itself or to
+    a place in it stays."""
+    page = url or (tree.xpath("//head/link[@rel='canonical']/@href")[:1] or [""])[0].strip()
+    cards = {link for link in tree.xpath(f"//body//a[@href][{CARD_BLOCKS}]") if _elsewhere(link.get("href"), page)}
+    for card in _outermost(tree, {_card_box(card, cards) for card in cards}):
+        drops.drop(card, "card")
+
+
+CARD_BOX_CHARS = 80
+"""The most characters a card's box holds besides the card: its date, its author's name, a "Lire la suite"."""
+
+
+def _card_box(card: Any, cards: set[Any]) -> Any:
+    """The outermost element holding `card` and no other of `cards`, with at most `CARD_BOX_CHARS` besides it (fr-pages
+    362's "À voir aussi" cards, each under its date, left "Le 26 novembre 2010 à 08:21" lines), not `<body>`."""
+    box, own = card, len(_element_text(card))
+    while (parent := box.getparent()) is not None and parent.tag != "body" and (
+            len(_element_text(parent)) - own <= CARD_BOX_CHARS and not any(
+                link in cards for link in parent.iter("a") if link is not card)):
+        box = parent
+    return box
+
+
+def _elsewhere(href: str, page: str) -> bool:
+    """Whether `href`, resolved against the `page`'s address, is another page's (neither a place in this page, nor a
+    script's `javascript:`)."""
+    href = href.strip()
+    if not href or href.startswith("#") or href.lower().startswith("javascript:"):
+        return False
+    return urldefrag(urljoin(page, href)).url != urldefrag(page).url
 
 
 def _spans_unclassed(tree: Any) -> None:

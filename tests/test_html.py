@@ -3881,3 +3881,51 @@ def test_a_titles_trailing_separator_and_a_journal_or_section_after_it_go(og_tit
     html = ARTICLE.replace('content="Les pluies reviennent sur le Souss"', f'content="{og_title}"').replace(
         "</head>", f"{head}</head>")
     assert clean({"id": "p", "html": html}).title == title
+
+
+CARD = ("<li><div class='billet'><a href='/article/{0}.html'><div class='media'><img src='/{0}.jpg'></div>"
+        "<div class='contentBillet'><h2>Un autre billet, numéro {0}</h2>{1}<br><br>{2}</div></a></div></li>")
+"""One item of a carousel of other posts (ventscontraires.net's `slider2`): a link to the post, holding its title and
+its whole text."""
+
+
+def test_a_carousel_of_other_posts_is_not_the_article():
+    """fr-pages 362 (ventscontraires.net, a video interview): its own text is a teaser of two lines, and a carousel of
+    ~50 other posts, each a link holding its title and whole text, came out after it (96,421 characters, a QA pass).
+    A link to another page holding a heading or a paragraph is another post's card, not the article."""
+    cards = "".join(CARD.format(n, PARAGRAPHS[n % 3], PARAGRAPHS[(n + 1) % 3]) for n in range(6))
+    page = (f"<html><body><div id='contentBillet'><h1>Clarence Edgard-Rosa : Sur la question du voile</h1>"
+            f"<div class='texte'><h3>Redonner la parole aux femmes</h3>{PARAGRAPHS[0]}</div></div>"
+            f"<div><h1>Tous les billets du dossier</h1><div id='slider2'><ul>{cards}</ul></div></div></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert "Un autre billet" not in out.text and PARAGRAPHS[1] not in out.text
+    assert PARAGRAPHS[0] in out.text.splitlines()
+
+
+def test_a_link_holding_a_heading_to_the_page_itself_or_a_place_in_it_stays():
+    """A title linking to the page itself or to a place in it, over the article's paragraphs, is the article's."""
+    page = (f"<html><head><link rel='canonical' href='https://blog.example/un-billet'></head><body><article>"
+            f"<a href='https://blog.example/un-billet'><h1>Un billet</h1><p>{PARAGRAPHS[0]}</p></a>"
+            f"<a href='#suite'><h2>La suite</h2><p>{PARAGRAPHS[1]}</p></a><p>{PARAGRAPHS[2]}</p></article></body></html>")
+    assert all(paragraph in extract_html(_doc(page), CONFIG).text.splitlines() for paragraph in PARAGRAPHS)
+
+
+def test_an_element_hidden_by_its_style_is_not_the_article():
+    """fr-pages 390 (Al Jazeera America): its browser warning, in a `<div style="display: none;">` no browser shows
+    but an outdated one, was the text's first line (a QA pass)."""
+    warning = ("<div id='js-unsupported-browser-warning' style='display: none;' class='unsupported-browser'><div "
+               "class='unsupported-inner'><h4>Attention</h4><p>The browser or device you are using is out of date. It "
+               "has known security flaws and a limited feature set.</p></div></div>")
+    page = f"<html><body>{warning}<div class='page'><p>{'</p><p>'.join(PARAGRAPHS)}</p></div></body></html>"
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == PARAGRAPHS
+
+
+def test_the_fr_pages_browser_warning_its_style_hides_goes():
+    """fr-pages 390 (Al Jazeera America): `<div id="js-unsupported-browser-warning" style="display: none;">` gave the
+    text's first line, "The browser or device you are using is out of date…", and its related stories' cards (links
+    each holding a paragraph) its last lines (a QA pass)."""
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        record = json.loads(next(line for n, line in enumerate(fh) if n == 390))
+    out = extract_html(Document(id=record["id"], html=record["html"]), CONFIG)
+    assert out.text.startswith("My friend Jack likes to tell his favorite story")
+    assert "Opinion: Aid satire is on the rise" not in out.text
