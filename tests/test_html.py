@@ -3929,3 +3929,13 @@ def test_the_fr_pages_browser_warning_its_style_hides_goes():
     out = extract_html(Document(id=record["id"], html=record["html"]), CONFIG)
     assert out.text.startswith("My friend Jack likes to tell his favorite story")
     assert "Opinion: Aid satire is on the rise" not in out.text
+
+
+def test_a_cards_box_holds_no_heading_of_the_article():
+    """fr-pages 515 (BuzzFeed): a listicle's item, its heading "17. Juicy Couture" over a video's link holding a
+    paragraph ("View this video on YouTube"), lost its heading with the card's box (a review of the card step)."""
+    item = ("<div class='subbuzz'><h2><span>17.</span> <span>Juicy Couture</span></h2><figure><a href='https://youtu.be/"
+            "JBEX'><p>View this video on YouTube</p></a></figure></div><p>{0}</p>")
+    page = f"<html><body><article>{''.join(item.format(paragraph) for paragraph in PARAGRAPHS)}</article></body></html>"
+    lines = extract_html(_doc(page), CONFIG).text.splitlines()
+    assert "17. Juicy Couture" in lines and "View this video on YouTube" not in lines
