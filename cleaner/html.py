@@ -1545,19 +1545,20 @@ CARD_BOX_CHARS = 80
 
 def _card_box(card: Any, cards: set[Any]) -> Any:
     """The outermost element holding `card` and no other of `cards`, with at most `CARD_BOX_CHARS` besides it and no
-    heading (`CARD_HEADINGS`; fr-pages 362's "À voir aussi" cards, each under its date, left "Le 26 novembre 2010 à
-    08:21" lines), not `<body>`."""
+    heading nor paragraph (`CARD_PARTS`), not `<body>`: fr-pages 362's "À voir aussi" cards, each under its date, left
+    "Le 26 novembre 2010 à 08:21" lines; the Pudding's logo's box took its byline (`<p>BY <a>Hanah Anderson</a> and
+    <a>Matt Daniels</a>`) and its author (fr-pages 80)."""
     box, own = card, len(_element_text(card))
     while (parent := box.getparent()) is not None and parent.tag != "body" and (
-            len(_element_text(parent)) - own <= CARD_BOX_CHARS and parent.xpath(CARD_HEADINGS) == box.xpath(CARD_HEADINGS)
+            len(_element_text(parent)) - own <= CARD_BOX_CHARS and parent.xpath(CARD_PARTS) == box.xpath(CARD_PARTS)
             and not any(link in cards for link in parent.iter("a") if link is not card)):
         box = parent
     return box
 
 
-CARD_HEADINGS = "count(descendant-or-self::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6])"
-"""A card's box holds no heading but the card's: a listicle's "17. Juicy Couture" over a video's link is the article's
-(BuzzFeed, fr-pages 515)."""
+CARD_PARTS = f"count({CARD_BLOCKS.replace('descendant::', 'descendant-or-self::')})"
+"""A card's box holds no heading nor paragraph but the card's: a listicle's "17. Juicy Couture" over a video's link is
+the article's (BuzzFeed, fr-pages 515), and so is the byline under a logo's link (the Pudding, fr-pages 80)."""
 
 
 def _elsewhere(href: str, page: str) -> bool:

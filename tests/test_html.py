@@ -3939,3 +3939,13 @@ def test_a_cards_box_holds_no_heading_of_the_article():
     page = f"<html><body><article>{''.join(item.format(paragraph) for paragraph in PARAGRAPHS)}</article></body></html>"
     lines = extract_html(_doc(page), CONFIG).text.splitlines()
     assert "17. Juicy Couture" in lines and "View this video on YouTube" not in lines
+
+
+def test_a_cards_box_holds_no_other_link():
+    """fr-pages 80 (the Pudding): the logo's link holding its `<p>` took with its box the byline under it, and the page
+    lost its author (a review of the card step)."""
+    page = ("<html><body><div class='opener'><a href='https://pudding.cool'><p>The Pudding</p></a><p class='byline'>BY "
+            "<a href='https://twitter.com/hanahanderson'>Hanah Anderson</a> and <a href='https://twitter.com/matthew_dan"
+            f"iels'>Matt Daniels</a><br>April 2016</p></div><article><p>{'</p><p>'.join(PARAGRAPHS)}</p></article>"
+            "</body></html>")
+    assert extract_html(_doc(page), CONFIG).meta["extracted"]["author"].startswith("Hanah Anderson; Matt Daniels")
