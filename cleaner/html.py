@@ -1667,18 +1667,36 @@ def _link_paragraphs_unlinked(tree: Any, url: str | None = None) -> None:
     linking another site). Link lists stay links: related articles as runs of such paragraphs or as links to the
     page's own site (`_page_host`, of the page's `url` or its canonical link), a "Lire aussi" link after the article,
     a title without a sentence's end, a tag, a label or a footnote. Decided before any link goes, so that one dropped
-    makes no prose neighbour of another."""
+    makes no prose neighbour of another. A paragraph that is one written-out address (`_written_address`) loses its
+    link wherever it stands."""
     host = _page_host(tree, url)
-    found = ((paragraph, _link_prose(paragraph, host)) for paragraph in tree.xpath("//body//p[.//a]"))
+    texts = {paragraph: _element_text(paragraph) for paragraph in tree.xpath("//body//p[.//a]")}
+    found = ((paragraph, _link_prose(paragraph, text, host)) for paragraph, text in texts.items())
     links = {paragraph: link for paragraph, link in found if link is not None}
-    for link in [link for paragraph, link in links.items() if _between_prose(paragraph, links)]:
+    unlinked = [link for paragraph, link in links.items() if _between_prose(paragraph, links)]
+    addresses = (_written_address(paragraph, text) for paragraph, text in texts.items())
+    for link in unlinked + [link for link in addresses if link is not None]:
         link.drop_tag()
 
 
-def _link_prose(paragraph: Any, host: str | None) -> Any | None:
-    """The link of a `<p>` that is one link (`_sole_link`) off the page's `host` (`_cited_link`) and reads as prose
-    (`_prose_like`) of `LINK_PROSE_WORDS` or more, no label's nor footnote's (`LINK_LABEL_PARAGRAPH`), else None."""
-    text = _element_text(paragraph)
+def _written_address(paragraph: Any, text: str) -> Any | None:
+    """The link of a `<p>` whose `text` is one link (`_sole_link`) labelled with its address (`shapefeatures.URL`)
+    of over `LONG_LINK_CHARS`, else None: a source written out ("[3] Ici quelques liens … :" then its URLs, fr-pages),
+    which trafilatura keeps when shorter and no menu or share bar shows."""
+    from .kinds.shapefeatures import URL  # with the stoplists: loaded where the rule packs run
+
+    return _sole_link(paragraph, text) if len(text) > LONG_LINK_CHARS and URL.fullmatch(text) else None
+
+
+LONG_LINK_CHARS = 100
+"""The most characters of a `<p>`'s single link that trafilatura keeps (its `link_density_test`): a paragraph that is
+one longer link it drops."""
+
+
+def _link_prose(paragraph: Any, text: str, host: str | None) -> Any | None:
+    """The link of a `<p>` whose `text` is one link (`_sole_link`) off the page's `host` (`_cited_link`) and reads as
+    prose (`_prose_like`) of `LINK_PROSE_WORDS` or more, no label's nor footnote's (`LINK_LABEL_PARAGRAPH`), else
+    None."""
     if not _prose_like(text) or len(text.split()) < LINK_PROSE_WORDS or LINK_LABEL_PARAGRAPH.match(text):
         return None
     link = _sole_link(paragraph, text)

@@ -3710,6 +3710,23 @@ def test_a_link_paragraph_without_prose_after_it_stays_out():
     assert extract_html(_doc(page), CONFIG).text.splitlines() == ["Les pluies", *PARAGRAPHS]
 
 
+ADDRESSES = ["http://www.dominickevans.com/2016/02/hollywood-promotes-the-idea-it-is-better-to-be-dead-than-disabled/",
+             "http://www.self.com/trending/2016/05/why-some-disability-rights-activists-are-protesting-me-before-you/",
+             "http://variety.com/2011/film/reviews/untouchable-1117946269/"]
+"""A footnote's sources written out as links whose label is their address (fr-pages 05_27_trop-moche-la-vie-…)."""
+
+
+def test_paragraphs_that_are_one_written_out_address_keep_it():
+    """trafilatura drops a `<p>` whose single link holds over 100 characters: a footnote's sources written out, each
+    a paragraph of one link whose label is its address, lost the long ones (103 characters) and kept the short ones
+    (58), in silence. A paragraph that is one address, in a run or not, keeps its text."""
+    links = "".join(f"<p><a href='{address}'>{address}</a></p>" for address in ADDRESSES)
+    page = (f"<html><body><article><h1>Les pluies</h1><p>{PARAGRAPHS[0]}</p><p>[3] Ici quelques liens sur les "
+            f"critiques du film :</p>{links}<p>{PARAGRAPHS[1]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [
+        "Les pluies", PARAGRAPHS[0], "[3] Ici quelques liens sur les critiques du film :", *ADDRESSES, PARAGRAPHS[1]]
+
+
 def test_link_paragraphs_are_told_in_linear_time():
     """A run of paragraphs of one link each is walked no further than a list's length: 20,000 side by side took 19 s
     (each walked the whole run). They stay links, and each of 10,000 between prose paragraphs loses its link."""
