@@ -1673,7 +1673,8 @@ def _link_paragraphs_unlinked(tree: Any, url: str | None = None) -> None:
     texts = {paragraph: _element_text(paragraph) for paragraph in tree.xpath("//body//p[.//a]")}
     found = ((paragraph, _link_prose(paragraph, text, host)) for paragraph, text in texts.items())
     links = {paragraph: link for paragraph, link in found if link is not None}
-    unlinked = [link for paragraph, link in links.items() if _between_prose(paragraph, links)]
+    unlinked = [link for paragraph, link in links.items()
+                if _between_prose(paragraph, links, bool(ITEM_MARK.match(texts[paragraph])))]
     addresses = (_written_address(paragraph, text) for paragraph, text in texts.items())
     for link in unlinked + [link for link in addresses if link is not None]:
         link.drop_tag()
@@ -1755,11 +1756,17 @@ PROSE_NEIGHBOURS = frozenset({"p", "blockquote"})
 holds a share bar's "Partager :" as well."""
 
 
-def _between_prose(paragraph: Any, links: dict[Any, Any]) -> bool:
+ITEM_MARK = regex.compile(r"[-–—•*]")
+"""The mark of an item of a list the author typed, at a paragraph's start ("-En France, 36 % …"), which no link list
+of a page's template holds."""
+
+
+def _between_prose(paragraph: Any, links: dict[Any, Any], listed: bool = False) -> bool:
     """Whether `paragraph`, one of `links` (paragraphs of one link that read as prose), stands in a run of at most
     `LINK_PARAGRAPH_RUN` of them between two prose blocks (`PROSE_NEIGHBOURS` that read as prose, not one link each),
     pictures aside: a sibling showing no letter or digit (a picture's `<p>`) or holding an image (its caption's
-    `<div class="wp-caption">`)."""
+    `<div class="wp-caption">`). A `listed` paragraph (one opening with an `ITEM_MARK`) needs no prose beside it: a
+    heading of its list with no sentence's end ("=> VIOLENCES SUBIES …") will do."""
     run = 1
     for siblings in (paragraph.itersiblings(preceding=True), paragraph.itersiblings()):
         for sibling in siblings:
@@ -1771,7 +1778,8 @@ def _between_prose(paragraph: Any, links: dict[Any, Any]) -> bool:
                 break
         else:
             return False
-        if sibling.tag not in PROSE_NEIGHBOURS or not _prose_like(text) or _sole_link(sibling, text) is not None:
+        if (sibling.tag not in PROSE_NEIGHBOURS or not (listed or _prose_like(text))
+                or _sole_link(sibling, text) is not None):
             return False
     return True
 

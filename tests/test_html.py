@@ -3727,6 +3727,25 @@ def test_paragraphs_that_are_one_written_out_address_keep_it():
         "Les pluies", PARAGRAPHS[0], "[3] Ici quelques liens sur les critiques du film :", *ADDRESSES, PARAGRAPHS[1]]
 
 
+def test_a_list_item_that_is_one_link_keeps_its_text_under_a_heading():
+    """A list the author typed, each item a `<p>` of "-" and one link to its source, under headings of no sentence's
+    end: the items over 100 characters were lost before the rules, their heading being no prose (wixsite, fr-pages
+    `Quest-ce-que-le-validisme`). An item so marked, in its link or before it, needs a paragraph that is no link on
+    each side, prose or not; one with no mark still needs prose."""
+    item = ("En 2003, sur 47 655 personnes mises en examen dans des affaires jugées, seuls 0,002 % des personnes ont "
+            "été déclarées irresponsables.")
+    heading = "<p><span style='font-weight:bold'>=&gt; VIOLENCES SUBIES PAR LES PERSONNES MALADES PSY</span></p>"
+    page = (f"<html><body><article><h1>Les pluies</h1><p>{PARAGRAPHS[0]}</p>{heading}<p>-{_linked(item)[3:]}"
+            f"<p>&nbsp;</p><p><b>=&gt; LOIS VALIDISTES</b></p><p>{PARAGRAPHS[1]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == [
+        "Les pluies", PARAGRAPHS[0], "=> VIOLENCES SUBIES PAR LES PERSONNES MALADES PSY", f"-{item}",
+        "=> LOIS VALIDISTES", PARAGRAPHS[1]]
+    marked = page.replace(f"<p>-{_linked(item)[3:]}", _linked(f"-{item}"))
+    assert f"-{item}" in extract_html(_doc(marked), CONFIG).text.splitlines()
+    unmarked = page.replace(f"<p>-{_linked(item)[3:]}", _linked(item))
+    assert item not in extract_html(_doc(unmarked), CONFIG).text
+
+
 def test_link_paragraphs_are_told_in_linear_time():
     """A run of paragraphs of one link each is walked no further than a list's length: 20,000 side by side took 19 s
     (each walked the whole run). They stay links, and each of 10,000 between prose paragraphs loses its link."""
