@@ -328,6 +328,68 @@ def test_a_footnotes_links_stay(cleaner, gap):
     assert out.text == gap.join([PROSE, *NOTES, MORE])
 
 
+CITED = [
+    "NOTES",
+    "- ATTESTATION (CODE CIVIL)",
+    "Article 202",
+    "http://www.example.gouv.fr/affichCodeArticle.do?idArticle=LEGIARTI000006410420&cidTexte=LEGITEXT000006070716",
+    "“L’attestation contient la relation des faits auxquels son auteur a assisté ou qu’il a personnellement constatés.”",
+    "Aide aux victimes d’infractions pénales :",
+    "http://www.example.fr/annuaire/associations-d-aide-aux-victimes_3.html",
+    "Pour Paris : Tribunal de Grande Instance de Paris",
+    MORE,
+]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["a-line-a-paragraph", "blank-lines"])
+def test_a_source_cited_under_a_label_stays(cleaner, gap):
+    """fr-pages 530: the notes' bare URLs under "Article 202" (the law the text quotes, right under it) and
+    under "Aide aux victimes … :" went as link lines, leaving the label dangling, and the headings "NOTES" and
+    "- ATTESTATION (CODE CIVIL)" above them went as a run of short lines over boilerplate. A line of addresses
+    between a line that is no link and content of its own shape is a source the article cites; a share bar
+    still goes."""
+    text = gap.join([PROSE, *CITED, "Partager | Facebook | Twitter"])
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == gap.join([PROSE, *CITED])
+
+
+SOURCES = [
+    "- https://tpunch.example.com/2015/10/21/dossier-de-la-comparaison-entre-elevage-et-esclavage/",
+    "- DWORKIN, Les Femmes de droite.",
+    "- ENGLISH et EHRENREICH, Sorcières, sages-femmes et infirmières, une histoire des femmes soignantes.",
+]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["a-line-a-paragraph", "blank-lines"])
+def test_a_bare_url_opening_a_list_of_sources_stays(cleaner, gap):
+    """fr-pages 525: of the closing list of sources, the first item, a bare URL right under the last paragraph,
+    went by its link density while the items after it stayed."""
+    text = gap.join([PROSE, MORE, *SOURCES, "#antispécisme #féminisme"])
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == gap.join([PROSE, MORE, *SOURCES])
+
+
+def test_a_url_under_a_label_and_over_a_menu_still_goes(cleaner):
+    """A URL between a label and short lines (a menu's items) cites nothing: it goes, with the menu."""
+    text = f"{PROSE}\n\n{MORE}\n\nSuivez-nous :\n\nhttps://www.facebook.com/monjournal\n\n{MENU}"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == f"{PROSE}\n\n{MORE}"
+
+
+FOOTNOTE = ("(1) Piazza Sara, « La nymphoplastie. Nouvelle modalité de l’insupportable du sexe féminin », Recherches en "
+            "psychanalyse, 2014/1 (n° 17), p. 27-34.")
+
+
+def test_a_footnote_marked_in_parentheses_keeps_its_url(cleaner):
+    """fr-pages 140: the footnote "(1) Piazza Sara, … p. 27-34." lost its "URL : http://…" line, the end of the text:
+    only "[1]" was read as a footnote's mark."""
+    assert line_features(FOOTNOTE, "French").footnote
+    assert not line_features("(Deuxième partie)", "French").footnote
+    text = f"{PROSE}\n{MORE}\n{FOOTNOTE}\nURL : http://www.example.info/revue-recherches-2014-1-page-27.htm"
+    out = cleaner.clean(Document(id="t", text=text))
+    assert out.text == text
+
+
 LINK_LINE = "Version originale : https://www.example.com/2016/11/article"
 
 

@@ -14,6 +14,7 @@ from ..models import site_label, url_host
 from ..text import line_key
 from ..view import Hit, View
 from .base import Context, Rule, host_in, register, whole_lines
+from .signature import LIST_ITEM
 from .shapefeatures import (
     GUESS_CHARS,
     URL,
@@ -148,6 +149,7 @@ class ShapeRule(Rule):
         self._list_blocks(lines)
         self._announced_list(lines)
         self._announced_links(lines)
+        self._cited_sources(lines)
         self._lead_ins(lines)
         paragraphs = None not in lines  # no blank line (an HTML extraction's text): each line is a paragraph, alone
         shown = [v for v in lines if v is not None]
@@ -278,6 +280,22 @@ class ShapeRule(Rule):
                 reason = "a link announced by the line before it (ends with a colon)"
             else:
                 reason = None
+
+    @staticmethod
+    def _cited_sources(lines: list[Verdict | None]) -> None:
+        """Make `neargood` a line of written-out addresses, bad by its links, alone above content of its own shape
+        (prose or near prose) and under a label (a line neither prose nor link) or, as an item of a list, above the
+        next item: a source the article cites, under the law it quotes ("Article 202", its URL, its text), under a
+        label ("Aide aux victimes … :", its URL, "Pour Paris : Tribunal …") or opening a list of sources ("- https://…"
+        then "- DWORKIN, Les Femmes de droite."). A URL between paragraphs, or over a heading or a menu, cites
+        nothing."""
+        shown = [v for v in lines if v is not None]
+        for before, v, after in zip(shown, shown[1:], shown[2:]):
+            alone = not before.features.addresses and not after.features.addresses
+            under = before.cf_class in ("short", "neargood") or bool(LIST_ITEM.match(v.text) and LIST_ITEM.match(after.text))
+            if (v.cf_class == "bad" and v.features.addresses and not v.features.copyright and alone and under
+                    and before.cf_class != "bad" and after.cf_class in ("good", "neargood")):
+                v.cf_class, v.reason = "neargood", "a source cited above content"
 
     def _lead_ins(self, lines: list[Verdict | None]) -> None:
         """Make `neargood`, content that stays next to prose, a short line ending with a comma right
