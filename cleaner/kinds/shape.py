@@ -55,7 +55,7 @@ class ShapeRule(Rule):
     and short sentences; also a short line ending with a comma before prose, the short lines of a list
     that ends the text after prose ending with a colon, in a list block or in the prose line's own
     block, and lines of URLs or `@handles` right under such prose, under a footnote's mark or under a
-    heading its page marks, whatever their link density). Then jusText's own context pass
+    heading its page marks, whatever their link density; and a source the article cites, `_cited_sources`). Then jusText's own context pass
     (`justext.core.revise_paragraph_classification`, as `context_pass` gives it) decides the short and
     near-good lines by their nearest good or bad neighbours: between content they stay, between boilerplate they go; a
     heading (a short capitalised line alone in its block, or any such line in a text without blank lines,
