@@ -767,6 +767,20 @@ def test_body_over_the_limit_is_413_with_and_without_content_length(server):
 
 
 @pytest.mark.parametrize("chunked", [False, True])
+def test_a_body_over_the_limit_to_no_route_is_404_or_405_not_413(server, chunked):
+    """An unknown path or a wrong method was a 413 when the body's announced size was over the limit (the size was
+    checked before routing): it is the 404 or 405 a smaller body gets, and the trailing slash's redirect too."""
+    big = json.dumps({"id": "big", "text": "mot " * 200_000}).encode()  # ~800 kB > 0.5 MB
+    with server.client() as c:
+        for method, path, code in (("POST", "/v1/documnets", 404), ("POST", "/v1/stats", 405),
+                                   ("DELETE", "/v1/stats", 405), ("POST", "/v1/clean/", 307)):
+            body = (big[start:start + 65_536] for start in range(0, len(big), 65_536)) if chunked else big
+            r = c.request(method, path, content=body, headers={"content-type": "application/json"})
+            assert r.status_code == code, (method, path, r.text)
+        assert c.post("/v1/documents", content=big, headers={"content-type": "application/json"}).status_code == 413
+
+
+@pytest.mark.parametrize("chunked", [False, True])
 def test_a_client_that_closes_after_its_request_gets_the_413_not_a_reset(server, chunked):
     """Python's urllib says `Connection: close` and sends its whole body before it reads: uvicorn closed the socket
     once the 413 was out, with the body's bytes unread, so the client was reset mid-body and never saw the answer

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hmac
 
 from starlette.responses import JSONResponse
-from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .limits import routed
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -26,7 +27,7 @@ class ApiKey:
         self._key = key.strip().encode()  # a header cannot carry the whitespace around it (a key file's line end)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in WRITE_METHODS and _routed(scope):
+        if scope["type"] == "http" and scope["method"] in WRITE_METHODS and routed(scope):
             scheme, _, token = dict(scope["headers"]).get(b"authorization", b"").partition(b" ")
             if scheme.lower() != b"bearer" or not hmac.compare_digest(token.strip(), self._key):
                 response = JSONResponse({"detail": "missing or wrong API key: send `Authorization: Bearer <key>`"},
@@ -34,8 +35,3 @@ class ApiKey:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
-
-
-def _routed(scope: Scope) -> bool:
-    """Whether a route of the app takes the request, its path and method."""
-    return any(route.matches(scope)[0] is Match.FULL for route in scope["app"].routes)

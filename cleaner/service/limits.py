@@ -18,11 +18,14 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodyLimit:
-    """`app.add_middleware(BodyLimit, max_bytes=N)`: 413 for a request body of over `max_bytes`."""
+    """`app.add_middleware(BodyLimit, max_bytes=N)`: 413 for a request body of over `max_bytes` to a route (an unknown
+    path, a wrong method or a trailing slash is answered 404, 405 or redirected, whatever the body's size: it is not
+    read)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -34,7 +37,8 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         length = dict(scope["headers"]).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.max_bytes:  # the body is read (`DrainUnread`) if the client closes
+        # the body is read (`DrainUnread`) if the client closes; one no route takes is left to its 404, 405 or redirect
+        if length.isdigit() and int(length) > self.max_bytes and routed(scope):
             await JSONResponse({"detail": self.detail}, status_code=413)(scope, receive, send)
             return
         read = 0
@@ -102,6 +106,11 @@ async def _drain(receive: Receive, message: Message) -> None:
         async with asyncio.timeout(DRAIN_SECONDS):
             while message["type"] == "http.request" and message.get("more_body", False):
                 message = await receive()
+
+
+def routed(scope: Scope) -> bool:
+    """Whether a route of the app takes the request, its path and method."""
+    return any(route.matches(scope)[0] is Match.FULL for route in scope["app"].routes)
 
 
 def within_doc_limit(body: Any, limit: int) -> Any:
