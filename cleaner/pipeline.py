@@ -301,6 +301,11 @@ class Pipeline(Closing):
                                    "(stream.close(), or close the pipeline) or take it to its end first (waiting for "
                                    "it here would wait for ever)")
 
+    def keepers(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """Who kept these documents of earlier batches, as a duplicate's detail names them (`DedupIndex.keepers`: a
+        run by its folder's path)."""
+        return self.dedup.keepers(ids)
+
     def _decided(self, prepared: Iterable[Cleaned | Rejected], add: bool,
                  cite: bool = True) -> tuple[RunResult, dict[str, Item]]:
         """`deduplicate`, and what dedup read of each kept document (signed), by id (`cite`: see `dedup_batch`)."""
@@ -317,7 +322,7 @@ class Pipeline(Closing):
         twins = set(repeated([d.id for d in survivors]))  # copies of an id that tie are ordered as a run orders them
         items = [_item(d, self.dedup.signer, n in twins) for n, d in enumerate(survivors)]
         batch = self.dedup.run(items, add=add, cite=cite)
-        keepers = self.dedup.keepers(batch.earlier())
+        keepers = self.keepers(batch.earlier())
         kept_items: dict[str, Item] = {}
         for pos, decision in zip(batch.positions, batch.decisions):
             doc = survivors[pos]

@@ -571,6 +571,19 @@ rules:
 """
 
 
+def test_a_duplicate_names_the_run_that_kept_its_original_by_the_folder_s_name(tmp_path, in_process):
+    """A copy of what a `cleaner run -o DIR --index FILE` kept was answered `kept by an earlier run (DIR)`, the run's
+    folder as a path on the server, which the stats and rules show no client (QA pass): it is named by its name."""
+    text = fresh("kept-by-run-b", 80)
+    docs, index = tmp_path / "in.jsonl", tmp_path / "index.sqlite"
+    docs.write_text(json.dumps({"id": "by-b", "text": text}) + "\n", encoding="utf-8")
+    assert in_process("run", str(docs), "-o", str(tmp_path / "runB"), "--index", str(index)).returncode == 0
+    with Service(Config.load(), index) as service:
+        copy, again = service.submit([as_doc({"id": "copy", "text": text}), as_doc({"id": "by-b", "text": "x"})])
+    assert copy.detail == "same normalised clean text as by-b, kept by an earlier run (runB)"
+    assert again.detail == "this id is already in the index, kept by an earlier run (runB)"
+
+
 def test_rules_check_runs_examples_and_never_loads_the_pack(server):
     with server.client() as c:
         before = c.get("/v1/rules").json()["rules"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from threading import Lock
@@ -99,6 +99,14 @@ def clusters_of_ids(items: list[Cleaned | Rejected]) -> dict[str, str]:
             if isinstance(item, Cleaned) or (item.stage == "dedup" and item.reason != "repeated_id")}
 
 
+class _Served(Pipeline):
+    """The service's `Pipeline`: a duplicate's detail names the run that kept its original by the folder's name,
+    `kept by an earlier run (outA)`: the folder's path is the server's, no client's business."""
+
+    def keepers(self, ids: Iterable[str]) -> dict[str, str | None]:
+        return {doc_id: folder and Path(folder).name for doc_id, folder in super().keepers(ids).items()}
+
+
 class Service(Closing):
     """`Service(config, index)`: a `Pipeline` over the index file at `index`, and the document store in it."""
 
@@ -110,7 +118,7 @@ class Service(Closing):
         self.started = time.time()
         self._index_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cleaner-index")
         try:
-            self.pipeline: Pipeline = self._on_index_thread(Pipeline, config, index)
+            self.pipeline: Pipeline = self._on_index_thread(_Served, config, index)
             index = self.pipeline.dedup.index
             self.store: DocumentStore = self._on_index_thread(DocumentStore, self.index_path, index.connection,
                                                               index.timeout)
