@@ -1,8 +1,8 @@
 """The FastAPI application: routes over a `Service`, request limits, access, and error answers.
 
 `create_app(service)` builds the app over a `Service` (rules, language models and index, loaded once
-before the server starts); the app closes it when the server stops. Errors are JSON: 422 names the
-field, 404 the id, 415 a compressed body, 413 a body over the limit (`limits.BodyLimit`: at once when
+before the server starts); the app warms it up (`Service.warm`) before the port opens, and closes it when the server
+stops. Errors are JSON: 422 names the field, 404 the id, 415 a compressed body, 413 a body over the limit (`limits.BodyLimit`: at once when
 `Content-Length` is over it, otherwise as soon as the bytes read pass it) or a batch of more documents
 than `max_request_docs`, 401 the missing key (before the size: a client without the key learns nothing of
 the limit); anything unexpected is a 500 with no trace in it (the trace goes to the server log). A JSON
@@ -221,11 +221,12 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 
 def create_app(service: Service, *, max_body_bytes: int = MAX_BODY_BYTES, api_key: str | None = None) -> FastAPI:
     """The HTTP API over `service` (built beforehand, so a bad rule pack or index stops the start
-    with a message, not a trace); the app closes it when it shuts down. With `api_key`, every POST
+    with a message, not a trace); the app warms it up at its start and closes it when it shuts down. With `api_key`, every POST
     needs `Authorization: Bearer <api_key>`."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(service.warm)  # before uvicorn opens the port: /readyz answers a warm service
         forced = False
         try:
             yield
