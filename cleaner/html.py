@@ -2388,22 +2388,47 @@ _DOMAIN_END = re.compile(r"\.[a-z]{2,6}\Z")
 
 
 def _site_named(name: str, sitename: str | None, url: str | None) -> bool:
-    """Whether `name` is the site's, with or without a `SITE_WORDS` word at either end ("Roseaux Magazine"), as
-    `_site_keys` know it."""
-    keys = _site_keys(sitename, url)
-    return _folded(name) in keys or _folded(_SITE_WORD_EDGE.sub("", name.strip())) in keys
+    """Whether `name` is the site's: `sitename` itself; or another name of the site (`_site_keys`) unless `name` looks
+    like a person's (`_person_like`) and the site writes it so, as a person's own site bears their name
+    (jeanmarcmorandini.com, "Mona Chollet | Autrice"; "Vents contraires.net" writes no "Vents Contraires"); or the
+    site's name with a `SITE_WORDS` word at either end ("Roseaux Magazine" on roseaux.co, site "Roseaux") unless the
+    page's host names another site, holding no more or less than that name ("Marie Blog" on journaldusud.ma, site
+    "Marie")."""
+    if sitename and _folded(name) == _folded(sitename):
+        return True
+    names, hosts = _site_keys(sitename, url)
+    if (key := _folded(name)) in names or key in hosts:
+        return not _person_like(name) or not _person_like(names.get(key) or name)
+    bare = _folded(_SITE_WORD_EDGE.sub("", name.strip()))
+    return bare != key and bare in names and (not hosts or any(host in bare or bare in host for host in hosts))
+
+
+_NAME_WORD = regex.compile(r"[\p{Lu}\p{Lt}]\p{Ll}\p{L}*(?:-[\p{Lu}\p{Lt}]\p{Ll}\p{L}*)*")
+"""A word of a person's name: a capital, then lower case ("Mrs", "Jean-Marc"); not capitals throughout."""
+
+
+def _person_like(name: str) -> bool:
+    """Whether `name` looks like a person's: two or three words of a name (`_NAME_WORD`), `NAME_PARTICLES` between
+    them, none of them a site's (`SITE_WORDS`): "Mrs Roots", "Jean-Marc Morandini", not "dcaius", "Antisexisme",
+    "Une Chambre À Nous" or "NOTRE BLOG"."""
+    words = name.split()
+    inner = [word for word in words[1:-1] if word.casefold() in NAME_PARTICLES]
+    named = [word for word in words if word not in inner]
+    return 2 <= len(named) <= 3 and all(_NAME_WORD.fullmatch(word) and word.casefold() not in SITE_WORDS
+                                        for word in named)
 
 
 @lru_cache(maxsize=256)
-def _site_keys(sitename: str | None, url: str | None) -> frozenset[str]:
-    """The names a site goes by, `_folded`: `sitename`, without a domain's ending (`_DOMAIN_END`) and its first part
-    before a menu's bar ("Parmi les récits" of "Parmi les récits | Acceuil | …", a menu `page_source` takes for no
-    name), and the host of `url` and its label (`models.site_label`: "graspolitique" of
-    graspolitique.wordpress.com)."""
+def _site_keys(sitename: str | None, url: str | None) -> tuple[dict[str, str], frozenset[str]]:
+    """The names a site goes by, `_folded`, each with how `sitename` writes it: `sitename`, without a domain's ending
+    (`_DOMAIN_END`) and its first part before a menu's bar ("Parmi les récits" of "Parmi les récits | Acceuil | …", a
+    menu `page_source` takes for no name); and the host of `url` and its label (`models.site_label`: "graspolitique"
+    of graspolitique.wordpress.com)."""
     host = url_host(url) if url else None
-    names = (sitename, _DOMAIN_END.sub("", sitename or ""), (sitename or "").split(" | ")[0], host,
-             site_label(host) if host else None)
-    return frozenset(key for name in names if name and (key := _folded(name)))
+    written = (sitename, _DOMAIN_END.sub("", sitename or ""), (sitename or "").split(" | ")[0])
+    names = {key: name for name in reversed(written) if name and (key := _folded(name))}
+    hosts = frozenset(key for name in (host, site_label(host) if host else None) if name and (key := _folded(name)))
+    return names, hosts
 
 
 def _folded(text: str) -> str:
@@ -2777,10 +2802,12 @@ slug "societe" was the section (a QA pass)."""
 
 def _written_section(sections: list[str]) -> str:
     """The first of a page's stated sections, unless it is a slug of another: lower-case ASCII equal to that one's
-    letters without case or accents ("societe" of "Société"), which is then the section."""
+    letters without case or accents, "-" and "_" its spaces ("societe" of "Société", "vie-privee" of "Vie privée"),
+    which is then the section."""
     first = sections[0]
     if first.isascii() and first == first.lower():
-        return next((name for name in sections[1:] if name != first and line_key(name) == first), first)
+        words = re.sub(r"[-_]", " ", first)
+        return next((name for name in sections[1:] if name != first and line_key(name) == words), first)
     return first
 
 
@@ -2957,62 +2984,79 @@ def _author(tree: Any, extracted: dict[str, Any], text: str, head: Callable[[], 
         author = (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides, head)
                   or _unlabelled_author(tree, extracted, asides) or _led_author(tree, extracted, asides)
                   or _auteur_author(tree, extracted, asides) or author)
-    return _as_written(tree, author, extracted)
+    return _as_written(tree, author, extracted, asides)
 
 
-def _as_written(tree: Any, author: str | None, extracted: dict[str, Any]) -> str | None:
-    """`author` with each of its names (`page_author`'s) as the page writes it elsewhere, in its text or `<meta>`
-    tags: a glued login as its words (`_spaced`: leplus.nouvelobs.com's `<strong itemprop="name">peggysastre</strong>`
-    beside "Peggy Sastre" in its description), a name in lower case with its capitals (`_capitalised`:
-    cheekmagazine.fr's hidden `<h2 itemprop="name">annabelle laurent</h2>` beside the signature "Annabelle
-    Laurent"; both found by a QA pass). A name the page writes no other way stays as it is."""
+def _as_written(tree: Any, author: str | None, extracted: dict[str, Any],
+                asides: Callable[[], list[Any]]) -> str | None:
+    """`author` with each of its names (`page_author`'s) as the page writes it elsewhere, in its text (less its
+    comments, citing blocks and frames, `asides`, and scripts: `_page_written`) or `<meta>` tags: a glued login as its
+    words (`_spaced`: leplus.nouvelobs.com's `<strong itemprop="name">peggysastre</strong>` beside "Peggy Sastre" in
+    its description), a name in lower case with its capitals (`_capitalised`: cheekmagazine.fr's hidden `<h2
+    itemprop="name">annabelle laurent</h2>` beside the signature "Annabelle Laurent"; both found by a QA pass; a
+    pingback's "Valerie" among the comments is not crepegeorgette.com's "valerie"). A name the page writes no other
+    way stays as it is; one inside another word is not that name ("léa" of "paléa")."""
     if not author:
         return None
     names = [name for name in (_page_author(author, extracted) or "").split("; ")
              if name and name in author and (" " not in name or name == name.lower())]
     if not names:
         return author
-    page = " ".join([*tree.itertext(), *tree.xpath("//meta/@content")])
+    page = _page_written(tree, asides())
     for name in names:
         if written := _spaced(name, page) or _capitalised(name, page):
-            author = author.replace(name, written)
+            author = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda _: written, author)
     return author
 
 
+def _page_written(tree: Any, asides: list[Any]) -> str:
+    """The page's text as shown, a line a block (`_shown_lines`), without `asides`, then its `<meta>` tags' contents,
+    a line each."""
+    return "\n".join([_shown_lines(_without(tree, set(asides))), *tree.xpath("//meta/@content")])
+
+
 _CAPITALISED_WORD = regex.compile(r"(?<!\w)[\p{Lu}\p{Lt}]\p{L}*(?:-\p{L}+)*(?!\w)")
-"""A word with a capital first: a name's word ("Peggy", "Jean-Pierre")."""
+"""A word with a capital first: a name's word ("Peggy", "Jean-Marc")."""
 
 
 def _spaced(name: str, page: str) -> str | None:
-    """The first two or three capitalised words in a row on `page` (`_CAPITALISED_WORD`) that make the glued `name`,
-    without accents (`_folded`): "François Burgat" of "Francoisburgat"; None for a name of words."""
+    """The first two or three capitalised words in a row of a line of `page` (`_CAPITALISED_WORD`) that make the glued
+    `name`, without accents (`_folded`): "François Burgat" of "Francoisburgat"; None for a name of words. A word is
+    folded once (folding each, a page of 600 kB of "Ma Ma …" took 3.5 s)."""
     glued = _folded(name)
     if " " in name or not glued:
         return None
+    fold = cache(_folded)
     words = list(_CAPITALISED_WORD.finditer(page))
     for at, first in enumerate(words):
-        if not glued.startswith(_folded(first[0])):
+        if not glued.startswith(fold(first[0])):
             continue
         run = [first]
         for word in words[at + 1:at + 3]:
-            if not page[run[-1].end():word.start()].isspace():
+            if not _SAME_LINE_GAP.fullmatch(page, run[-1].end(), word.start()):
                 break
             run.append(word)
-            if _folded("".join(w[0] for w in run)) == glued:
+            if fold("".join(w[0] for w in run)) == glued:
                 return " ".join(w[0] for w in run)
     return None
 
 
+_SAME_LINE_GAP = re.compile(r"[^\S\n]+")
+"""Blanks between two words of a line."""
+
+
 def _capitalised(name: str, page: str) -> str | None:
-    """`name`, written in lower case, as `page` writes it with each word's capital (`NAME_PARTICLES` aside), not as a
-    handle (`@Valerie` of a comment): "Annabelle Laurent" of "annabelle laurent"; None if it does not, or for a name
-    with capitals (trafilatura's of a login, "Orpheonegra", on a page writing `@OrpheoNegra`)."""
+    """`name`, written in lower case, as `page` writes it with each word's capital and the rest in lower case
+    (`NAME_PARTICLES` aside; not in capitals throughout: "PAR ANNABELLE LAURENT" of a signature), not as a handle
+    (`@Valerie` of a comment): "Annabelle Laurent" of "annabelle laurent"; None if it does not, or for a name with
+    capitals (trafilatura's of a login, "Orpheonegra", on a page writing `@OrpheoNegra`)."""
     if name != name.lower():
         return None
     pattern = r"(?<![\w@])" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)"
     for found in re.finditer(pattern, page, re.IGNORECASE):
         words = found[0].split()
-        if all(word[:1].isupper() or word.casefold() in NAME_PARTICLES for word in words) and words[0][:1].isupper():
+        if all((word[:1].isupper() and not word[1:2].isupper()) or word.casefold() in NAME_PARTICLES
+               for word in words) and words[0][:1].isupper():
             return " ".join(words)
     return None
 
@@ -3206,11 +3250,16 @@ def _unframed_author(tree: Any, asides: Callable[[], list[Any]], read: Callable[
     blocks and frames (`asides`, sought in `tree`: its copy's are the elements at their places) are gone."""
     from trafilatura.metadata import extract_author
 
-    off = set(asides())
+    return (read or extract_author)(_without(tree, set(asides())))
+
+
+def _without(tree: Any, off: set[Any]) -> Any:
+    """A copy of `tree` without the elements of `off` (sought in `tree`: its copy's are the elements at their
+    places)."""
     page = deepcopy(tree)
     for aside in [copy for element, copy in zip(tree.iter(), page.iter()) if element in off]:
         aside.drop_tree()
-    return (read or extract_author)(page)
+    return page
 
 
 _WEB_ADDRESS = re.compile(r"(?<!\S)\S*://\S*")

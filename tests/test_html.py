@@ -1036,6 +1036,17 @@ def test_trafilaturas_author_is_tidied_before_it_fills_the_field(found, author):
     ("Margot", "Roseaux", "https://roseaux.co/2017/04/x/", "Margot"),
     ("Jean Dupont", "Le Journal", "https://www.lejournal.fr/x", "Jean Dupont"),
     ("Journal", "Le Journal du Sud", None, "Journal"),
+    # a person's name that is their own site's, by its host or its name's first part before a bar
+    ("Jean Dupont", "Jean Dupont | Journaliste indépendant", None, "Jean Dupont"),
+    ("Mona Chollet", "Mona Chollet | Autrice", None, "Mona Chollet"),
+    ("Mrs Roots", None, "http://mrsroots.fr/2016/02/24/x/", "Mrs Roots"),  # fr-pages 45
+    ("Jean-Marc Morandini", "Morandini Live", "https://www.jeanmarcmorandini.com/a", "Jean-Marc Morandini"),
+    ("Marie Blog", "Marie", "https://www.journaldusud.ma/x", "Marie Blog"),  # a site word beside another host's name
+    # a site's name that is no person's still goes
+    ("Roseaux Magazine", "Roseaux", "https://roseaux.co/2017/10/racisme-gay/", None),
+    ("dcaius", "dcaius.fr", "https://dcaius.fr/blog/2019/04/x/", None),  # one word, lower case
+    ("Antisexisme", None, "https://antisexisme.net/2016/01/02/x/", None),  # one word
+    ("Une Chambre À Nous", "NOTRE BLOG", "https://unechambreanous.wordpress.com/2018/03/14/x/", None),  # four words
 ])
 def test_the_sites_name_in_another_form_is_no_author(found, site, url, author):
     """The site's name got through as the author when written otherwise than trafilatura's `sitename`: with a word
@@ -1072,6 +1083,7 @@ def test_a_login_handle_is_the_name_the_page_writes_with_its_space(handle, writt
 @pytest.mark.parametrize(("signed", "author"), [
     ("<p>Annabelle Laurent</p>", "Annabelle Laurent"),
     ("<p>Merci @Annabelle Laurent !</p>", "annabelle laurent"),  # a handle's capitals are not the name's
+    ("<script>var signe = 'Annabelle Laurent';</script>", "annabelle laurent"),  # a script is not the page's text
 ])
 def test_a_marked_name_in_lower_case_is_written_as_the_page_signs_it(signed, author):
     """cheekmagazine.fr marks up its author in a hidden `<h2 itemprop="name" rel="author">annabelle laurent</h2>` and
@@ -1081,6 +1093,50 @@ def test_a_marked_name_in_lower_case_is_written_as_the_page_signs_it(signed, aut
                     'rel="author">annabelle laurent</h2></section><footer>').replace(
         "<p>Partager sur Facebook</p>", f"{signed}<p>Partager sur Facebook</p>")
     assert clean({"id": "p", "html": page}).author == author
+
+
+def test_a_lower_case_name_takes_no_capitals_from_the_comments():
+    """crepegeorgette.com's author "valerie" came out "Valerie", written so in a pingback among the comments (fr-pages
+    68, 82, 91): the page's asides are not where it writes its author's name."""
+    page = ARTICLE.replace('content="Amina Berrada"', 'content="Le Journal du Sud"').replace(
+        "<footer>", '<section class="hidden" itemscope itemtype="http://data-vocabulary.org/Person"><h2 itemprop="name" '
+                    'rel="author">annabelle laurent</h2></section><footer>').replace(
+        "Super article, merci !", "Merci Annabelle Laurent pour ce billet")
+    assert clean({"id": "p", "html": page}).author == "annabelle laurent"
+
+
+def test_each_lower_case_name_is_rewritten_alone():
+    """A name written inside another ("léa" in "paléa") is no part of it: the author was "Léa; paLéa"."""
+    from lxml import html as lxml_html
+
+    from cleaner.html import _as_written
+
+    tree = lxml_html.fromstring("<html><body><article><p>Un texte de Léa et de Paléa.</p></article></body></html>")
+    assert _as_written(tree, "léa; paléa", {}, list) == "Léa; Paléa"
+
+
+@pytest.mark.parametrize(("signed", "author"), [
+    ("<p>ANNABELLE LAURENT</p><p>Annabelle Laurent</p>", "Annabelle Laurent"),  # title case over capitals
+    ("<p>ANNABELLE LAURENT</p>", "annabelle laurent"),  # capitals alone are no name's writing
+])
+def test_a_lower_case_name_takes_no_capitals_throughout(signed, author):
+    from lxml import html as lxml_html
+
+    from cleaner.html import _as_written
+
+    tree = lxml_html.fromstring(f"<html><body><article>{signed}</article></body></html>")
+    assert _as_written(tree, "annabelle laurent", {}, list) == author
+
+
+def test_a_login_is_not_spaced_across_blocks():
+    """A glued login is spaced by words in a row of one block, not the last word of one list item and the first of
+    the next."""
+    from lxml import html as lxml_html
+
+    from cleaner.html import _as_written
+
+    apart = lxml_html.fromstring("<html><body><ul><li>Peggy</li><li>Sastre</li></ul></body></html>")
+    assert _as_written(apart, "peggysastre", {}, list) == "peggysastre"
 
 
 @pytest.mark.parametrize("found, site, title", [
@@ -3890,6 +3946,8 @@ def test_a_year_the_page_marks_as_published_leaves_no_comments_date():
      "Société"),
     ('<meta property="article:section" content="societe"><meta property="og:article:section" content="Culture">',
      "societe"),
+    ('<meta property="article:section" content="vie-privee"><meta property="og:article:section" content="Vie privée">',
+     "Vie privée"),  # a slug's hyphens are its spaces
 ])
 def test_og_article_section_is_read_and_a_slug_gives_way_to_the_written_name(head, section):
     """L'Obs states `og:article:section` "Société", which went unread, and its JSON-LD's slug "societe" was the
