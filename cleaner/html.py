@@ -2423,12 +2423,14 @@ def _site_keys(sitename: str | None, url: str | None) -> tuple[dict[str, str], f
     """The names a site goes by, `_folded`, each with how `sitename` writes it: `sitename`, without a domain's ending
     (`_DOMAIN_END`) and its first part before a menu's bar ("Parmi les récits" of "Parmi les récits | Acceuil | …", a
     menu `page_source` takes for no name); and the host of `url` and its label (`models.site_label`: "graspolitique"
-    of graspolitique.wordpress.com)."""
+    of graspolitique.wordpress.com), and `sitename` when it is a host ("mrsroots.fr")."""
     host = url_host(url) if url else None
     written = (sitename, _DOMAIN_END.sub("", sitename or ""), (sitename or "").split(" | ")[0])
+    hosts = [host, site_label(host) if host else None]
+    if sitename and " " not in sitename.strip() and _DOMAIN_END.search(sitename):
+        hosts, written = [*hosts, *written], ()  # a host for a name ("mrsroots.fr") writes no name
     names = {key: name for name in reversed(written) if name and (key := _folded(name))}
-    hosts = frozenset(key for name in (host, site_label(host) if host else None) if name and (key := _folded(name)))
-    return names, hosts
+    return names, frozenset(key for name in hosts if name and (key := _folded(name)))
 
 
 def _folded(text: str) -> str:

@@ -1039,7 +1039,7 @@ def test_trafilaturas_author_is_tidied_before_it_fills_the_field(found, author):
     # a person's name that is their own site's, by its host or its name's first part before a bar
     ("Jean Dupont", "Jean Dupont | Journaliste indépendant", None, "Jean Dupont"),
     ("Mona Chollet", "Mona Chollet | Autrice", None, "Mona Chollet"),
-    ("Mrs Roots", None, "http://mrsroots.fr/2016/02/24/x/", "Mrs Roots"),  # fr-pages 45
+    ("Mrs Roots", "mrsroots.fr", "http://mrsroots.fr/2016/02/24/x/", "Mrs Roots"),  # fr-pages 45
     ("Jean-Marc Morandini", "Morandini Live", "https://www.jeanmarcmorandini.com/a", "Jean-Marc Morandini"),
     ("Marie Blog", "Marie", "https://www.journaldusud.ma/x", "Marie Blog"),  # a site word beside another host's name
     # a site's name that is no person's still goes
