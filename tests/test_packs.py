@@ -1480,6 +1480,33 @@ def test_requires_changes_no_output():
         assert (fast.text, fast.edits) == (slow.text, slow.edits), text[:200]
 
 
+def _requires_window(rule, text: str, start: int, end: int) -> str:
+    """Where a `regex` rule's `requires` string must be for a hit at `start:end` of `text`: a line rule's line; a span
+    rule's lines of the hit and the two after (`facebook.embed-attribution` looks two lines down for its string)."""
+    first = text.rfind("\n", 0, start) + 1
+    last = end
+    for _ in range(1 if rule.line_local else 3):
+        last = text.find("\n", last) + 1 or len(text)
+    return text[first:last]
+
+
+@pytest.mark.parametrize("rule", [r for r in SHIPPED.rules if r.requires and r.kind == "regex"], ids=lambda r: r.id)
+def test_every_hit_on_a_remove_example_holds_a_requires_string(rule):
+    """The `requires` contract hit by hit: the sweep above compares whole outputs, so a branch whose match holds no
+    `requires` string passed wherever another branch's string was in the same text ("Reporter, John Smith" beside
+    "Producer, …"), and went unseen with no example of its own. Each branch needs a remove example."""
+    from cleaner.kinds import Context, RemoveExample
+    from cleaner.prefilter import folded
+    from cleaner.view import View
+
+    bare = rule.model_copy(update={"requires": ()})
+    for example in rule.examples.remove:
+        view = View(example.text if isinstance(example, RemoveExample) else example, [])
+        for hit in bare.find(view, Context()):
+            window = folded(_requires_window(rule, view.text, hit.start, hit.end))
+            assert any(w in window for w in rule.requires), f"{rule.id}: {view.text[hit.start:hit.end][:200]!r}"
+
+
 @pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\t", "  ", " \u00a0 "],
                          ids=["nbsp", "narrow-nbsp", "tab", "double", "mixed"])
 def test_requires_changes_no_output_whatever_spaces_the_text_writes(space):
