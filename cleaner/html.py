@@ -2551,6 +2551,9 @@ def _publisher_unsited(tree: Any, extracted: dict[str, Any], url: str | None) ->
 _DANGLING = re.compile(r"(?:[^\S\n]+(?:[-|–—·•~]|::))+[^\S\n]*\Z")
 """Separators at a title's end, a blank before each: a template's whose last part was empty ("… | Special Guest  | ").
 Not « or », which a French title ends with around a quotation."""
+DANGLING_CHARS = 100
+"""How many of a title's last characters `_DANGLING` searches: sought from each blank of the whole title, " -" 8,000
+times then "x" took 3.6 s (a review)."""
 
 
 def _unsuffixed(tree: Any, extracted: dict[str, Any]) -> str | None:
@@ -2561,7 +2564,7 @@ def _unsuffixed(tree: Any, extracted: dict[str, Any]) -> str | None:
     title = extracted.get("title")
     if not title:
         return None
-    bare = _DANGLING.sub("", title)
+    bare = title[:-DANGLING_CHARS] + _DANGLING.sub("", title[-DANGLING_CHARS:])
     for name in (*tree.xpath("//meta[@name='citation_journal_title']/@content"), extracted.get("section")):
         if name and _letters(name):
             suffix = rf"[^\S\n]+(?:{TITLE_SEPARATORS})[^\S\n]+{re.escape(name.strip())}\Z"

@@ -4083,3 +4083,17 @@ def test_a_teasers_date_in_the_article_does_not_date_it(own, teaser, block):
             f'{own}{body}{{}}</article></body></html>')
     teasers = f'<div class="{block}"><h3>Du même auteur</h3><ul><li><a href="/x">Un autre billet</a> {teaser}</li></ul></div>'
     assert clean({"id": "p", "html": page.format(teasers)}).published == clean({"id": "p", "html": page.format("")}).published
+
+
+def test_a_titles_dangling_separators_are_cut_in_linear_time():
+    """Separators left at a title's end (`_DANGLING`) were sought from each blank of it: " -" 8,000 times then "x"
+    took 3.6 s (a review). Only the title's last `DANGLING_CHARS` are searched."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _unsuffixed
+
+    started = time.process_time()
+    assert _unsuffixed(fromstring("<html><body></body></html>"), {"title": " -" * 8000 + "x"}) is None
+    assert time.process_time() - started < 0.5
+    assert _unsuffixed(fromstring("<html><body></body></html>"), {"title": "Un titre | Special Guest  | "}) == (
+        "Un titre | Special Guest")
