@@ -50,7 +50,7 @@ from .dates import DATE_PATTERN, LATEST, TIME_PATTERN, WEEKDAYS, given_date
 from .io.decoding import TAG, not_html, repair
 from .models import ARCHIVED, Cleaned, Document, Rejected, given_field, site_label, url_host
 from .report import counted, summary_of
-from .text import WORDS, blank, ends_sentence, line_key
+from .text import WORDS, blank, ends_sentence, line_key, unaccented
 
 EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categories", "tags")
 """The keys `extract_html` may set in `meta["extracted"]` from trafilatura (its names; absent when not found)."""
@@ -3035,9 +3035,10 @@ _CAPITALISED_WORD = regex.compile(r"(?<!\w)[\p{Lu}\p{Lt}]\p{L}*(?:-\p{L}+)*(?!\w
 def _spaced(name: str, page: str) -> str | None:
     """The first two or three capitalised words in a row of a line of `page` (`_CAPITALISED_WORD`) that make the glued
     `name`, without accents (`_folded`): "François Burgat" of "Francoisburgat"; None for a name of words. A word is
-    folded once (folding each, a page of 600 kB of "Ma Ma …" took 3.5 s)."""
+    folded once (folding each, a page of 600 kB of "Ma Ma …" took 3.5 s), and only on a page whose letters hold the
+    name's (`unaccented`, all of them in a row: 2.4 s on that page for a name it does not write)."""
     glued = _folded(name)
-    if " " in name or not glued:
+    if " " in name or not glued or glued not in _letters(unaccented(page)):
         return None
     fold = cache(_folded)
     words = list(_CAPITALISED_WORD.finditer(page))

@@ -39,10 +39,12 @@ def _line_key(line: str) -> str:
     and a long line (a paragraph) is not worth holding as a cache key."""
     if "«" in line or "»" in line:
         line = _INSIDE_GUILLEMETS.sub("", line)
-    text = line.translate(_TABLE)
-    if not text.isascii():
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    return " ".join(text.casefold().split()).strip(_EDGE)
+    return " ".join(unaccented(line.translate(_TABLE)).casefold().split()).strip(_EDGE)
+
+
+def unaccented(text: str) -> str:
+    """`text` without its accents: the combining marks of its NFKD form ("Décliner" → "Decliner")."""
+    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 FULL_STOPS = ("。", "．", "｡", "។", "៕", "။")
