@@ -230,7 +230,8 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if unmarked := _unmarked_title(tree, extracted.get("title")):
         extracted["title"] = unmarked
     head = cache(partial(_head_metadata, tree))  # read once a page, if at all
-    if author := posted_by or _author(tree, extracted, text, head):
+    if author := (_author(tree, extracted, text, head) if posted_by is None
+                  else _account_author(posted_by, extracted)):
         extracted["author"] = author
     if not page_title(extracted.get("title", ""), extracted.get("sitename")) and (title := _title(tree, extracted)):
         extracted["title"] = title
@@ -1584,78 +1585,128 @@ def _spans_unclassed(tree: Any) -> None:
 
 class Thread(NamedTuple):
     """A platform's page of one post and its thread (`THREADS`): XPaths to the post the page is about (`post`), from
-    it to the block holding the post and its thread (`thread`), and to the thread's posts (`posts`); the attributes of
-    a post naming its account (`account`) and the account's name (`name`)."""
+    it to the block holding the post and its thread (`thread`), to the thread's posts (`posts`), and from a post to the
+    block of those the post is a reply to (`replied`); the attributes of a post naming its account (`account`) and the
+    account's name (`name`)."""
 
     post: str
     thread: str
     posts: str
+    replied: str
     account: str
     name: str
 
 
 THREADS = (
     Thread(  # Twitter's status page (twitter.com's markup until 2019)
-        post="//div[contains(concat(' ', normalize-space(@class), ' '), ' permalink-tweet ')][@data-screen-name]",
+        post="/html/body[contains(concat(' ', normalize-space(@class), ' '), ' PermalinkPage ')]"
+             "//div[contains(concat(' ', normalize-space(@class), ' '), ' permalink-tweet ')][@data-screen-name]",
         thread="ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' permalink ')][1]",
         posts="//div[contains(concat(' ', normalize-space(@class), ' '), ' js-stream-tweet ')][@data-screen-name]",
+        replied="ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' permalink-in-reply-tos ')]",
         account="data-screen-name", name="data-name"),
 )
 """The thread pages `_thread_kept` reads, a platform each."""
 
 
 def _thread_kept(tree: Any, drops: _Drops) -> str | None:
-    """The name of the account a thread page (`THREADS`) is of (not its handle, no author's name), or None; its post
-    kept, the posts of other accounts dropped (noted in `drops` as "reply"), and the block of the post and its thread
-    marked as the article (`itemprop="articleBody"`). A Twitter status page lost the tweet it is about, whose class
-    `with-social-proof` holds trafilatura's "social", opened with the thread's second tweet (trafilatura took a
-    tweet's `<div class="content">` for the article, then the rest), kept other accounts' replies and had no author
-    (3 fr-pages pages, a QA pass)."""
+    """The name of the account a thread page (`THREADS`) is of ("" if it has none; not its handle, no author's name),
+    or None for another page; its post kept, the posts of other accounts dropped (noted in `drops` as "reply", or
+    "replied-to" for those the post answers), and the block of the post and its thread marked as the article
+    (`itemprop="articleBody"`). A Twitter status page lost the tweet it is about, whose class `with-social-proof`
+    holds trafilatura's "social", opened with the thread's second tweet (trafilatura took a tweet's `<div
+    class="content">` for the article, then the rest), kept other accounts' replies and had no author (3 fr-pages
+    pages, a QA pass). The post path opens with the page's `<body>` class: 0.04 ms a page that is none, where seeking
+    the post in the whole page took 0.8 ms."""
     for thread in THREADS:
         for post in tree.xpath(thread.post)[:1]:
             account = post.get(thread.account)
             for other in tree.xpath(thread.posts):
                 if other.get(thread.account) != account:
-                    drops.drop(other, "reply")
+                    drops.drop(other, "replied-to" if other.xpath(thread.replied) else "reply")
             for block in post.xpath(thread.thread):
                 block.set("itemprop", "articleBody")
             post.attrib.pop("class", None)
             post.attrib.pop("id", None)
-            return post.get(thread.name)
+            return post.get(thread.name, "")
     return None
 
 
-EMBED_QUOTES = "//body//*[contains(@class, 'embed')][.//blockquote]"
-"""The wrappers of `_embeds_unclassed`: of a class holding "embed" (trafilatura's discarded token, any word holding
-it: `media_embed`, `embed-twitter`, `embed rich instagram`), holding a `<blockquote>`."""
+def _account_author(name: str, extracted: dict[str, Any]) -> str | None:
+    """The author of a thread page whose account's name is `name` (`_thread_kept`), tidied as others are
+    (`page_author`: "🌧 Jeanne Martin 🌧 (@jeanne_m)" is "Jeanne Martin", "@jeanne_m" none), or None; trafilatura's
+    author of the page goes (a name in the thread's text)."""
+    extracted.pop("author", None)
+    return _page_author(name, extracted) if name else None
+
+
+EMBED = re.compile(r"embed(?:ded)?")
+"""What `_embeds_unclassed` takes out of a wrapper's class: trafilatura's discarded tokens "embed" and "embedded", in
+any word (`media_embed`, `embed-twitter`, `embed rich instagram`)."""
 
 
 def _embeds_unclassed(tree: Any) -> None:
-    """The page without the class and id of each wrapper of an embedded post (`EMBED_QUOTES`) whose `<blockquote>`
-    shows words, that trafilatura would discard for its class: Slate's tweets in `<div class="media_embed">` were
-    lost in silence, 4 on 3 fr-pages pages, where those in `<div class="clearfix">` were kept (a QA pass). A tweet
-    need not end as a sentence ("Another day, another racist. pic.twitter.com/…"). A video's or a share bar's wrapper
-    (no quotation) and a hidden one still go (`_unclassed`)."""
-    _unclassed([wrapper for wrapper in tree.xpath(EMBED_QUOTES)
-                if any(_ALNUM.search(_element_text(quote)) for quote in wrapper.iter("blockquote"))])
+    """The page with each wrapper of an embedded post (`_embed_wrappers`) whose class trafilatura discards for its
+    "embed" alone without it (`EMBED`): Slate's tweets in `<div class="media_embed">` were lost in silence, 4 on 3
+    fr-pages pages, where those in `<div class="clearfix">` were kept (a QA pass). A tweet need not end as a sentence
+    ("Another day, another racist. pic.twitter.com/…"). The rest of the class and the id still count (`_unclassed`):
+    `cookie-embed`, `embed ad-slot`, `newsletter-embed`, `id="newsletter-box"` go, as do a video's or a share bar's
+    wrapper (no quotation) and a hidden one."""
+    _unclassed(_embed_wrappers(tree), _unembedded)
 
 
-def _unclassed(elements: list[Any]) -> None:
-    """Each of `elements` without its class and id where trafilatura would discard it for them (the first of its
-    `OVERALL_DISCARD_XPATH`), unless it hides it (the second's `display:none`, `aria-hidden`, a class "hidden")."""
+def _embed_wrappers(tree: Any) -> list[Any]:
+    """The elements of the body of a class holding "embed" around a `<blockquote>` showing words (`_ALNUM`). Sought
+    from the few quotations up (0.05 ms a fr-pages page), not by an XPath testing each element's class and
+    descendants (`//body//*[contains(@class, 'embed')][.//blockquote]`, 1.4 ms)."""
+    wrappers: dict[Any, None] = {}
+    for quote in tree.iter("blockquote"):
+        around = [element for element in quote.iterancestors()
+                  if "embed" in (element.get("class") or "") and element.tag not in ("html", "body")]
+        if around and _ALNUM.search(_element_text(quote)):
+            wrappers.update(dict.fromkeys(around))
+    return list(wrappers)
+
+
+def _unembedded(element: Any) -> None:
+    """`element` without the "embed" of its class (`EMBED`), the class gone if nothing else is left of it."""
+    words = " ".join(EMBED.sub("", element.get("class", "")).split())
+    if words:
+        element.set("class", words)
+    else:
+        element.attrib.pop("class")
+
+
+def _declassed(element: Any) -> None:
+    """`element` without its class and id."""
+    element.attrib.pop("class", None)
+    element.attrib.pop("id", None)
+
+
+def _unclassed(elements: list[Any], stripped: Callable[[Any], None] = _declassed) -> None:
+    """Each of `elements` `stripped` (of its class and id, by default) where trafilatura would discard it (the first
+    of its `OVERALL_DISCARD_XPATH`) and would not once stripped, unless it hides it (the second's `display:none`,
+    `aria-hidden`, a class "hidden"); one still discarded is left as it was."""
     if not elements:
         return
     from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
-    found: dict[Any, tuple[set[Any], ...]] = {}  # sought in an element's parent (in the whole page, 17 ms a fr-pages
-    for element in elements:  # page), once a parent: they judge each element by its own attributes (999 spans in a
-        parent = element.getparent()  # paragraph took 9.6 s)
+    discard, hide = OVERALL_DISCARD_XPATH
+    found: dict[Any, tuple[set[Any], set[Any]]] = {}  # sought in an element's parent (in the whole page, 17 ms a
+    kept: dict[Any, tuple[str | None, str | None]] = {}  # fr-pages page), once a parent: they judge each element
+    for element in elements:  # by its own attributes (999 spans in a paragraph took 9.6 s)
+        parent = element.getparent()
         if parent not in found:
-            found[parent] = tuple(set(xpath(parent)) for xpath in OVERALL_DISCARD_XPATH)
+            found[parent] = set(discard(parent)), set(hide(parent))
         discarded, hidden = found[parent]
         if element in discarded and element not in hidden:
-            element.attrib.pop("class", None)
-            element.attrib.pop("id", None)
+            kept[element] = element.get("class"), element.get("id")
+            stripped(element)
+    still = {element for parent in {element.getparent() for element in kept} for element in discard(parent)}
+    for element in kept.keys() & still:
+        for name, value in zip(("class", "id"), kept[element]):
+            if value is not None:
+                element.set(name, value)
 
 
 def _link_paragraphs_unlinked(tree: Any, url: str | None = None) -> None:
@@ -2315,6 +2366,9 @@ US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA 
 NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "les", "van", "von", "der", "den", "da", "di", "dos", "das",
                             "del", "della", "y", "e", "et", "and", "al", "el", "bin", "ben", "ibn"})
 """Lower-case words of names ("Marie Poinsot et Serge Weber", "Collectif le SEUM"); other lower-case words are prose."""
+_NAME_DRESS = regex.compile(r"^[\p{S}\s]+|(?:[\p{S}\s]|\(@\w+\))+$")
+"""What dresses a display name: its account's handle after it, symbols (emoji) around it ("🌧 Jeanne Martin 🌧
+(@jeanne_m)")."""
 
 
 LINK_LABEL_FILLERS = frozenset({"of", "the", "his", "her", "their", "ses", "d", "l"})
@@ -2336,7 +2390,8 @@ def page_author(author: str, sitename: str | None, language: str | None = None, 
     """trafilatura's `author` (names joined by "; "), tidied name by name: a byline's or a credit's lead and a
     dangling tail go ("Publié par valerie à" → "valerie", "Une création de X" → "X", "France Inter avec" →
     "France Inter"), as do a month left from a date after a name of two words or more ("Matt Daniels April"),
-    a name written twice ("X Y X Y"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
+    a name written twice ("X Y X Y"), symbols around a name and a handle after it (`_NAME_DRESS`: "🌧 Jeanne Martin 🌧
+    (@jeanne_m)" → "Jeanne Martin"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
     label, a link's label (`_link_label`: "View Archive"; one holding the name loses its words: "Follow Jane Smith",
     `_LINK_LABEL_LEAD`, `_LINK_LABEL_TAIL`), the site's own name (`_site_named`, of `sitename` and `url`), a single
     letter or a handle
@@ -2352,7 +2407,7 @@ def page_author(author: str, sitename: str | None, language: str | None = None, 
     for name in _glued_entities([part.strip() for part in author.split(";")]):
         if name.endswith("-"):
             continue  # a handle that trafilatura took the digits off ("enseignants-93" → "Enseignants-")
-        name = _AUTHOR_LEAD.sub("", _LINK_LABEL_TAIL.sub("", _LINK_LABEL_LEAD.sub("", name)))
+        name = _AUTHOR_LEAD.sub("", _LINK_LABEL_TAIL.sub("", _LINK_LABEL_LEAD.sub("", _NAME_DRESS.sub("", name))))
         if lead := _NAME_LEAD.get(re.split(r"[-_]", language or "")[0].casefold()):
             name = lead.sub("", name)
         name = _AUTHOR_TAIL.sub("", _CREDIT_LEAD.sub("", name)).strip(" ,-")

@@ -3593,6 +3593,43 @@ def test_a_quoted_post_in_an_embeds_wrapper_keeps_its_text():
         "Les pluies", PARAGRAPHS[0], PROSE[1], "— Jeanne (@jeanne) 14 avril 2017", PARAGRAPHS[1], PARAGRAPHS[2]]
 
 
+
+@pytest.mark.parametrize("wrapper", [
+    "<div class='cookie-embed'><blockquote>Ce contenu est bloqué car vous n'avez pas accepté les cookies.</blockquote>"
+    "</div>",
+    "<div class='embed ad-slot'><blockquote>Publicité : profitez de nos offres exceptionnelles.</blockquote></div>",
+    "<div class='newsletter-embed'><blockquote>La meilleure newsletter du matin, selon nos lecteurs.</blockquote></div>",
+    "<div class='embed' id='newsletter-box'><blockquote>Recevez notre newsletter chaque vendredi.</blockquote></div>",
+])
+def test_an_embeds_wrapper_discarded_for_more_than_embed_still_goes(wrapper):
+    """Only the "embed" of a wrapper's class is taken off: what else trafilatura discards it for (a cookie's, an ad's
+    or a newsletter's class, its id) still counts, and the wrapper goes (a review let these quotations in)."""
+    page = (f"<html><body><article><h1>Les pluies</h1><p>{PARAGRAPHS[0]}</p>{wrapper}<p>{PARAGRAPHS[1]}</p>"
+            f"<p>{PARAGRAPHS[2]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == ["Les pluies", *PARAGRAPHS]
+
+
+def test_an_embeds_wrapper_keeps_its_other_class_words_and_id():
+    """A wrapper that is read loses the "embed" of its class alone: its other words and its id stay."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _embeds_unclassed
+
+    tree = fromstring(f"<html><body><div class='media_embed tweet-box' id='t1'><blockquote>{PROSE[0]}</blockquote>"
+                      "</div></body></html>")
+    _embeds_unclassed(tree)
+    assert [(div.get("class"), div.get("id")) for div in tree.iter("div")] == [("media_ tweet-box", "t1")]
+
+
+def test_an_embeds_wrapper_whose_quotation_shows_no_word_still_goes():
+    """A wrapper is read for its quotation's words: one whose `<blockquote>` shows none (a player's "—") is a video's,
+    and goes with the description beside it."""
+    video = f"<div class='embed-video'><blockquote>— · —</blockquote><p>{PROSE[2]}</p></div>"
+    page = (f"<html><body><article><h1>Les pluies</h1><p>{PARAGRAPHS[0]}</p>{video}<p>{PARAGRAPHS[1]}</p>"
+            f"<p>{PARAGRAPHS[2]}</p></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == ["Les pluies", *PARAGRAPHS]
+
+
 STATUS_PAGE = """<html lang="fr"><head><title>Jeanne Martin sur Twitter : "…"</title>
 <meta property="og:site_name" content="Twitter"></head><body class="PermalinkPage"><div class="permalink-container">
 <div class="permalink"><div class="permalink-inner permalink-tweet-container">
@@ -3619,6 +3656,32 @@ def test_a_status_page_is_its_accounts_thread_from_its_first_post():
     assert out.meta["extracted"]["author"] == "Jeanne Martin"
     assert out.meta["extracted"]["dropped"] == [
         {"step": "reply", "text": "Je ne suis pas d'accord du tout avec ce que vous dites sur la mairie."}]
+
+
+
+def test_a_status_pages_author_is_its_accounts_name_tidied():
+    """The account's display name is tidied as any author (`page_author`): the emoji around it and the handle after
+    it go (a review found "🌧 Jeanne Martin 🌧 (@jeanne_m)" the author), and a handle alone is none."""
+    for name, author in (("🌧 Jeanne Martin 🌧 (@jeanne_m)", "Jeanne Martin"), ("@jeanne_m", None)):
+        page = STATUS_PAGE.format(*PROSE).replace('data-name="Jeanne Martin"', f'data-name="{name}"', 1)
+        out = extract_html(_doc(page, url="https://twitter.com/jeanne_m/status/1"), CONFIG)
+        assert out.meta["extracted"].get("author") == author
+
+
+def test_the_tweet_a_status_page_answers_is_listed_as_replied_to():
+    """On a status page that is a reply, the tweet of another account it answers (`permalink-in-reply-tos`) stays out
+    of the text, listed under `replied-to`, not as one of the replies to it (where trafilatura would keep it: here its
+    discarded parts hold most of the page's text, so it discards none)."""
+    parent = ('<div class="permalink-in-reply-tos"><div class="tweet js-stream-tweet" data-screen-name="paul75" '
+              'data-name="Paul"><p class="tweet-text">Que pensez-vous des travaux de la mairie cette année ?</p></div>'
+              '</div>')
+    page = STATUS_PAGE.format(*PROSE).replace('<div class="permalink-inner', parent + '<div class="permalink-inner', 1)
+    page = page[:page.index('<div class="replies-to">')] + "</div></div></body></html>"  # no thread: the reply alone
+    page = page.replace('Jeanne Martin sur Twitter : "…"', "Twitter")
+    out = extract_html(_doc(page, url="https://twitter.com/jeanne_m/status/1"), CONFIG)
+    assert PROSE[0] in out.text and "mairie" not in out.text
+    assert out.meta["extracted"]["dropped"] == [
+        {"step": "replied-to", "text": "Que pensez-vous des travaux de la mairie cette année ?"}]
 
 
 @pytest.mark.slow
