@@ -10,7 +10,7 @@ from .html import HEADINGS, RIGHT_ALIGNED, page_author, page_source, page_title
 from .models import FIELDS, Cleaned, Document, given_field, site_label
 from .text import line_key
 
-_PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author", "section": "section"}
+PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author", "section": "section"}
 """Cleaned field ← the key of the page metadata that trafilatura found or the page states (`meta["extracted"]`)."""
 
 
@@ -80,7 +80,7 @@ def _page_lines(page: dict[str, Any], name: str) -> frozenset[str]:
 def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:
     """The field `name` of the page metadata that trafilatura found or the page states (`meta["extracted"]`, {} for
     none)."""
-    value = page.get(_PAGE_FIELDS.get(name, ""))
+    value = page.get(PAGE_FIELDS.get(name, ""))
     if name == "author" and isinstance(value, str):
         return page_author(value, page.get("sitename"), page.get("language"), url)
     if name == "title" and isinstance(value, str):

@@ -1166,8 +1166,7 @@ def test_a_pages_extracted_metadata_is_shown_escaped_and_collapsed_when_long(bro
         "meta": {"extracted": {"description": "not a page's"}}}])
     listed = "[...document.querySelectorAll('#doc .extracted tr')].map(tr => [...tr.cells].map(c => c.textContent))"
     page.evaluate("window.review.openById('short')")
-    assert page.evaluate(listed) == [["title", "Le budget voté"], ["description", "Le budget de la ville"],
-                                     ["language", "fr"], ["headings", heading]]
+    assert page.evaluate(listed) == [["description", "Le budget de la ville"], ["language", "fr"], ["headings", heading]]
     assert page.locator("#doc .extracted").evaluate("d => d.open") and page.locator("#doc .extracted b").count() == 0
     page.evaluate("window.review.openById('long')")
     extracted = page.locator("#doc .extracted")
@@ -1181,6 +1180,37 @@ def test_a_pages_extracted_metadata_is_shown_escaped_and_collapsed_when_long(bro
     page.evaluate("window.review.openById('text')")
     expect(page.locator("#doc h2")).to_have_text("text")
     expect(page.locator("#doc .extracted")).to_have_count(0)
+    page.close()
+
+
+def test_a_bidi_control_in_a_metadata_item_reorders_that_item_only_and_an_object_shows_as_json(browser, tmp_path):
+    """A U+202E in one tag reversed the tags after it ("driht · gat dnoces · fed cba", a review), and an object in a
+    list showed "[object Object]": each item is isolated, and an object is shown as JSON."""
+    tags = "".join(f'<meta property="article:tag" content="{tag}">' for tag in ("&#x202E;abc def", "second tag", "third"))
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "p", "html": DROPPED_PAGE.replace("<head>", "<head>" + tags)})
+                                       + "\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    corpus = tmp_path / "run" / "corpus.jsonl"
+    record = json.loads(corpus.read_text(encoding="utf-8"))
+    record["meta"]["extracted"]["sources"] = [{"name": "AFP"}, "Reuters"]  # a list holding an object
+    corpus.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert main(["review", str(tmp_path / "run"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    page.evaluate("window.review.openById('p')")
+    rows = dict(page.evaluate("[...document.querySelectorAll('#doc .extracted tr')].map(tr => [...tr.cells].map("
+                              "c => c.textContent))"))
+    assert rows["tags"] == "\u202eabc def · second tag · third" and rows["sources"] == '{"name":"AFP"} · Reuters'
+    td = page.locator("#doc .extracted tr", has_text="second tag").locator("td")
+    lefts = page.evaluate("""td => {  // the left edge of each letter of "second tag" and of "third", as shown
+      const range = document.createRange(), walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), edges = [];
+      for (let node; (node = walk.nextNode());) for (const word of ["second tag", "third"]) {
+        const at = node.textContent.indexOf(word);
+        if (at >= 0) for (let k = 0; k < word.length; k++) {
+          range.setStart(node, at + k); range.setEnd(node, at + k + 1); edges.push(range.getBoundingClientRect().left); }
+      }
+      return edges; }""", td.element_handle())
+    assert len(lefts) == len("second tagthird") and lefts == sorted(lefts), lefts  # left to right, in their order
     page.close()
 
 

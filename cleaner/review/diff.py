@@ -317,8 +317,8 @@ def as_json(entry: Entry) -> dict[str, Any]:
     status, the rejection (null when kept), fields, language (the run's for a document a gate or dedup dropped, as
     the terminal header says it: `Entry.tagged`), chars per rule, each edit with its raw text, the warnings, and what
     the HTML path removed from the page before extraction (`entries.dropped_before_extraction`, empty for none) and
-    the rest of the page's metadata (`entries.extracted_metadata`, {} for a text). A
-    document never cleaned (bad input) has null fields and `clean_chars`, no rule and no edit."""
+    the rest of the page's metadata (`entries.extracted_metadata`: what no field gives, {} for a text). A
+    document never cleaned (bad input) has null fields and `clean_chars`, no rule, no edit and `extracted` {}."""
     record, tagged = entry.record or {}, entry.tagged
     return {
         "id": entry.id,

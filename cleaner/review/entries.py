@@ -14,7 +14,7 @@ from ..api import pipeline_for
 from ..boilerplate import day_source, document_hashes, headline_key, opening_hash, unit_hash
 from ..config import Config
 from ..engine import Cleaner, rule_context
-from ..given import given_fields, page_metadata
+from ..given import PAGE_FIELDS, given_fields, page_metadata
 from ..html import DROPPED
 from ..io.decoding import not_html
 from ..io.readers import read_inputs
@@ -152,11 +152,17 @@ def dropped_before_extraction(entry: Entry) -> list[tuple[str, str, int]]:
             if isinstance(item, dict) and isinstance(item.get("step"), str) and isinstance(item.get("text"), str)]
 
 
+FIELDS_SHOWN = frozenset({*PAGE_FIELDS.values(), "url", DROPPED})
+"""The keys of a page's metadata that `extracted_metadata` leaves out: those the fields give (`field_origins`: title,
+date, sitename, author, section, url, as the record holds them, tidied or lifted) and `dropped`
+(`dropped_before_extraction` lists it)."""
+
+
 def extracted_metadata(entry: Entry) -> dict[str, Any]:
-    """The page metadata of the cleaned record of `entry` as trafilatura read it (`_page`), but what was dropped before
-    extraction (`dropped_before_extraction` lists it): its description, tags and the lines the rules read
-    (`right_aligned`, `headings`); {} for a text."""
-    return {key: value for key, value in _page(entry).items() if key != DROPPED}
+    """The rest of the page metadata of the cleaned record of `entry` as trafilatura read it (`_page`): what no field
+    shows (`FIELDS_SHOWN`), its description, tags and the lines the rules read (`right_aligned`, `headings`); {} for
+    a text."""
+    return {key: value for key, value in _page(entry).items() if key not in FIELDS_SHOWN}
 
 
 def rules_author(entry: Entry) -> str | None:

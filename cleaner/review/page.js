@@ -281,17 +281,20 @@ function beforeExtraction(d) {
       `<li><span class="step">${esc(step)}</span> <s>${esc(text)}</s>${count > 1 ? ` ×${count}` : ""}</li>`).join("")
     + `</ul></div>`;
 }
-// a page's metadata as trafilatura read it (`entries.extracted_metadata`): what no field holds (a description, tags)
-// and the lines the rules read (`right_aligned`, `headings`); a list's items apart, open when short
+// a page's metadata as trafilatura read it (`entries.extracted_metadata`): what the fields table does not show (a
+// description, tags) and the lines the rules read (`right_aligned`, `headings`); a list's items apart, each isolated
+// (<bdi>: a bidi control in one reorders it alone), an object as JSON; open when short
 const META_OPEN = 300;
+const metaItem = value => value !== null && typeof value === "object" ? JSON.stringify(value) : String(value);
 function pageMetadata(extracted) {
-  const rows = Object.entries(extracted).map(([key, value]) => [key, Array.isArray(value) ? value.map(String) : [
-    typeof value === "object" ? JSON.stringify(value) : String(value)]]);
+  const rows = Object.entries(extracted).map(([key, value]) => [key, Array.isArray(value) ? value.map(metaItem)
+    : [metaItem(value)]]);
   if (!rows.length) return "";
   const size = rows.reduce((n, [key, items]) => n + key.length + items.join("").length, 0);
   return `<details class="extracted"${size <= META_OPEN ? " open" : ""}><summary>the page's metadata: `
     + `${esc(rows.map(([key]) => key).join(", "))}</summary><table>`
-    + rows.map(([key, items]) => `<tr><th>${esc(key)}</th><td>${items.map(esc).join('<span class="sep"> · </span>')}</td></tr>`).join("")
+    + rows.map(([key, items]) => `<tr><th>${esc(key)}</th><td>${items.map(item => `<bdi>${esc(item)}</bdi>`)
+      .join('<span class="sep"> · </span>')}</td></tr>`).join("")
     + `</table></details>`;
 }
 // a document rejected before cleaning (bad input, too large): its raw text is no clean text, as a page's HTML is none
