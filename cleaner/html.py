@@ -1616,8 +1616,8 @@ def _thread_kept(tree: Any, drops: _Drops) -> str | None:
     (`itemprop="articleBody"`). A Twitter status page lost the tweet it is about, whose class `with-social-proof`
     holds trafilatura's "social", opened with the thread's second tweet (trafilatura took a tweet's `<div
     class="content">` for the article, then the rest), kept other accounts' replies and had no author (3 fr-pages
-    pages, a QA pass). The post path opens with the page's `<body>` class: 0.04 ms a page that is none, where seeking
-    the post in the whole page took 0.8 ms."""
+    pages, a QA pass). The post path opens with the page's `<body>` class: 0.02 ms a page that is none, where seeking
+    the post in the whole page took 0.4-0.8 ms."""
     for thread in THREADS:
         for post in tree.xpath(thread.post)[:1]:
             account = post.get(thread.account)
@@ -1657,8 +1657,8 @@ def _embeds_unclassed(tree: Any) -> None:
 
 def _embed_wrappers(tree: Any) -> list[Any]:
     """The elements of the body of a class holding "embed" around a `<blockquote>` showing words (`_ALNUM`). Sought
-    from the few quotations up (0.05 ms a fr-pages page), not by an XPath testing each element's class and
-    descendants (`//body//*[contains(@class, 'embed')][.//blockquote]`, 1.4 ms)."""
+    from the few quotations up (0.14 ms a fr-pages page), not by an XPath testing each element's class and
+    descendants (`//body//*[contains(@class, 'embed')][.//blockquote]`, 0.7-1.4 ms)."""
     wrappers: dict[Any, None] = {}
     for quote in tree.iter("blockquote"):
         around = [element for element in quote.iterancestors()
@@ -1686,7 +1686,7 @@ def _declassed(element: Any) -> None:
 def _unclassed(elements: list[Any], stripped: Callable[[Any], None] = _declassed) -> None:
     """Each of `elements` `stripped` (of its class and id, by default) where trafilatura would discard it (the first
     of its `OVERALL_DISCARD_XPATH`) and would not once stripped, unless it hides it (the second's `display:none`,
-    `aria-hidden`, a class "hidden"); one still discarded is left as it was."""
+    `aria-hidden`, a class "hidden"); one still discarded for what is left of its class and id is left as it was."""
     if not elements:
         return
     from trafilatura.xpaths import OVERALL_DISCARD_XPATH
@@ -1702,7 +1702,8 @@ def _unclassed(elements: list[Any], stripped: Callable[[Any], None] = _declassed
         if element in discarded and element not in hidden:
             kept[element] = element.get("class"), element.get("id")
             stripped(element)
-    still = {element for parent in {element.getparent() for element in kept} for element in discard(parent)}
+    left = {element.getparent() for element in kept if element.get("class") or element.get("id")}  # a span has none
+    still = {element for parent in left for element in discard(parent)}
     for element in kept.keys() & still:
         for name, value in zip(("class", "id"), kept[element]):
             if value is not None:
