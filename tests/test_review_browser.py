@@ -925,7 +925,7 @@ def test_a_document_shows_every_field_it_holds_and_where_each_came_from(browser,
     a record's own were nowhere but the title in the row's tooltip (found by a QA pass). Each field the record holds
     is shown, with the rule that lifted it, `page` or `record`; and a dropped copy's title is searched too."""
     with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
-        html = json.loads(next(line for line in fh if '"01_02_impuissance-01_"' in line))
+        html = json.loads(next(line for line in fh if '"113763_comedies-romantiques-harcelement-femmes"' in line))
     text = "Le conseil municipal a voté le budget de l'année prochaine, après un long débat sur les écoles."
     page = _reviewed(browser, tmp_path, [{**html, "id": "p1"}, {**html, "id": "p2"}, {
         "id": "given", "title": " Le budget\nvoté ", "author": "M.A.", "url": "https://ville.example/budget",
@@ -937,16 +937,17 @@ def test_a_document_shows_every_field_it_holds_and_where_each_came_from(browser,
         return page.evaluate("[...document.querySelectorAll('#doc .fields tr')]"
                              ".map(tr => [...tr.cells].map(c => c.textContent))")
 
-    title = "L’impuissance comme idéal de beauté des femmes – Introduction"
+    title = "Les comédies romantiques banalisent-elles le harcèlement auprès des femmes?"
     for doc_id in ("p1", "p2"):  # p2: an exact copy, dropped, cleaned again
         assert fields(doc_id) == [["field", "value", "from"], ["title", title, "page"],
-                                  ["source", "Sexisme et Sciences humaines - Féminisme", "page"],
-                                  ["published", "2016-01-02", "page"], ["author", "Antisexisme", "page"],
-                                  ["url", "https://antisexisme.net/2016/01/02/impuissance-01/", "page"]], doc_id
+                                  ["source", "Slate.fr", "page"], ["published", "2016-02-08", "page"],
+                                  ["author", "Vincent Manilève", "page"], ["section", "Culture", "page"],
+                                  ["url", "http://www.slate.fr/story/113763/comedies-romantiques-harcelement-femmes",
+                                   "page"]], doc_id
     assert fields("given") == [["field", "value", "from"], ["title", "Le budget voté", "record"],
                                ["published", "2021-03-12", "generic.date-prefix"], ["author", "M.A.", "record"],
                                ["url", "https://ville.example/budget", "record"]]
-    page.fill("#q", "idéal de beauté des femmes – introduction")  # the title alone holds it, not the text
+    page.fill("#q", "banalisent-elles le harcèlement auprès des femmes")  # the title alone holds it, not the text
     expect(page.locator("#spacer .row")).to_have_count(2)
     page.close()
 
