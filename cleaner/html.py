@@ -1519,9 +1519,21 @@ HIDDEN = "//body//*[re:test(@style, '(^|;)\\s*display\\s*:\\s*none\\s*(!importan
 def _hidden_dropped(tree: Any, drops: _Drops) -> None:
     """The page without the elements its style hides (`HIDDEN`), as a browser without scripts shows it: Al Jazeera
     America's browser warning (`<div style="display: none;">`, fr-pages 390) was the text's first line, trafilatura
-    having lost the style with the `<div>` (a QA pass)."""
-    for element in _outermost(tree, set(tree.xpath(HIDDEN, namespaces=_EXSLT))):
-        drops.drop(element, "hidden")
+    having lost the style with the `<div>` (a QA pass). Not one holding the page's metadata (`METADATA_MARKS`: a
+    hidden `vcard` author, an `updated` date), and none when they hold all but a seventh of the page's text or more (a
+    page its scripts show), as trafilatura guards its own discarding (a review)."""
+    hidden = [element for element in _outermost(tree, set(tree.xpath(HIDDEN, namespaces=_EXSLT)))
+              if not element.xpath(METADATA_MARKS)]
+    page = len(tree.text_content())
+    if page - sum(len(element.text_content()) for element in hidden) > page / 7:
+        for element in hidden:
+            drops.drop(element, "hidden")
+
+
+METADATA_MARKS = ("descendant-or-self::*[@itemprop or self::time or contains(@class, 'vcard') or contains(@class, "
+                  "'author') or contains(@class, 'date') or contains(@class, 'updated') or contains(@class, 'published')]")
+"""An element that marks the page's metadata, which the steps after read: an `itemprop`, a `<time>`, a microformat's
+`vcard`, `author`, `updated` or `published` class, a date's."""
 
 
 CARD_BLOCKS = "descendant::*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
@@ -1967,8 +1979,10 @@ def _comments_dropped(tree: Any, drops: _Drops) -> None:
         return
     pruned = {element for xpath in REMOVE_COMMENTS_AND_LISTS_XPATH for element in xpath(tree)}
     comments = {element for element in tree.xpath("//body//*[@class]") if COMMENT_CLASS.search(element.get("class"))}
+    page = len(tree.text_content())
     for element in _outermost(tree, comments | pruned):
-        if element not in pruned and next(element.iter("h1", "article", "main"), None) is None:
+        if (element not in pruned and next(element.iter("h1", "article", "main"), None) is None
+                and len(element.text_content()) <= page / 2):
             drops.drop(element, "comment")
 
 
@@ -2922,19 +2936,22 @@ def _metadata(values: dict[str, Any], where: str) -> tuple[dict[str, Any], tuple
     return out, warnings
 
 
+COMMENT_STATES = ("has[_-]", "with[_-]", "allow[_-]", "allows[_-]", "no[_-]", "show[_-]", "enable[_-]", "open[_-]")
+"""How a class token that says a state of the page's comments opens: `has-comments`, `no-comments`."""
 _COMMENT_CLASSES = ("comment", "comments", "commentlist", "comment-list", "comments-area", "comment-body",
                     "comment-content", "pingback", "trackback", "pinglist")
 """Class tokens of the comments or of a comment (WordPress's `comments-area`, `commentlist`, `comment-body`, a
 pingback's `pingback`): whole words of `@class`, not pieces of one, which article containers hold (`commentary` of an
 opinion piece, `comments-open`, `has-comment-count`)."""
-COMMENT_CLASS = re.compile(r"(?:^|\s)\S*[_-](?:" + "|".join(map(re.escape, _COMMENT_CLASSES)) + r")(?:$|\s)",
-                           re.IGNORECASE)
+COMMENT_CLASS = re.compile(r"(?:^|\s)(?!" + "|".join(COMMENT_STATES) + r")\S*[_-](?:"
+                           + "|".join(map(re.escape, _COMMENT_CLASSES)) + r")(?:$|\s)", re.IGNORECASE)
 """A class that says its element is the comments or a comment in a name of its own (`_comments_dropped`): a token
 ending with one of `_COMMENT_CLASSES` after a hyphen or an underscore, in any case (nouvelobs's BEM
 `ObsComments-comment`, `ob-comment`, `m-comments`). A whole token is left to trafilatura, which prunes the comments'
 blocks of such a class and reads no comment's menu tab, byline link or button (`<li class="comment">11
 commentaires</li>`): dropped, they gave pages other authors and dates. Not a token it opens or holds
-(`comments-link`, `has-comment-count`, `commentary`)."""
+(`comments-link`, `has-comment-count`, `commentary`), nor one that says a state of the article's (`COMMENT_STATES`:
+`has-comments`, `with-comments`, `allow-comments` on an `entry-content`; a review)."""
 _COMMENT = ("not(self::body or self::html) and ("
             + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')"
                           for token in _COMMENT_CLASSES)

@@ -3266,6 +3266,16 @@ def test_a_comment_that_trafilatura_keeps_is_no_line_of_the_text():
     assert out.meta["extracted"]["dropped"] == [{"step": "comment", "text": comment}]
 
 
+@pytest.mark.parametrize("holder", ["entry-content has-comments", "single allow-comments", "post-body with-comments"])
+def test_a_class_that_says_the_articles_comments_state_keeps_the_article(holder):
+    """A class token that says a state of the page's comments (`has-comments`, `allow-comments`, `with-comments` on
+    the article's container) named no comment: the whole article went, the page an empty extraction (a review)."""
+    page = f"<html><body><h1>Un article</h1><div class='{holder}'>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</div>" \
+           "</body></html>"
+    out = extract_html(_doc(page), CONFIG)
+    assert set(PARAGRAPHS) <= set(out.text.splitlines()) and "dropped" not in out.meta["extracted"], out.text
+
+
 @pytest.mark.parametrize("post", ["<article class='post no-comments'>{}</article>",
                                   "<div class='entry no-comments'><h1>Titre</h1>{}</div>",
                                   "<article>{}<p><a class='comments-link'>3 commentaires</a></p></article>"])
@@ -4087,6 +4097,20 @@ def test_an_element_hidden_by_its_style_is_not_the_article():
                "has known security flaws and a limited feature set.</p></div></div>")
     page = f"<html><body>{warning}<div class='page'><p>{'</p><p>'.join(PARAGRAPHS)}</p></div></body></html>"
     assert extract_html(_doc(page), CONFIG).text.splitlines() == PARAGRAPHS
+
+
+def test_what_its_style_hides_stays_where_it_marks_the_metadata_or_holds_the_page():
+    """A hidden element that marks the author or the date (a `vcard`, an `updated` date, `itemprop`s) is read by the
+    steps after, and a page its scripts show, all of it in a hidden `<div>`, is the page: both went with the hidden
+    step, the author and date then none, the page an empty extraction (a review)."""
+    prose = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    marked = ("<html><body><article><h1>Un article</h1><span class='vcard author' style='display:none'><span "
+              f"class='fn'>Jeanne Martin</span></span>{prose}</article></body></html>")
+    out = extract_html(_doc(marked), CONFIG)
+    assert out.meta["extracted"].get("author") == "Jeanne Martin" and "dropped" not in out.meta["extracted"]
+    shown = (f"<html><body><div id='page' style='display: none'><article><h1>Un article</h1>{prose}</article></div>"
+             "<script>document.getElementById('page').style.display = 'block'</script></body></html>")
+    assert set(PARAGRAPHS) <= set(extract_html(_doc(shown), CONFIG).text.splitlines())
 
 
 def test_the_fr_pages_browser_warning_its_style_hides_goes():

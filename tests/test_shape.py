@@ -390,6 +390,18 @@ def test_a_footnote_marked_in_parentheses_keeps_its_url(cleaner):
     assert out.text == text
 
 
+@pytest.mark.parametrize("counter", [
+    "(0) commentaire\nhttps://www.facebook.com/sharer/sharer.php?u=https://site.example/post\n"
+    "https://twitter.com/share?url=https://site.example/post\nMenu\nAccueil",
+    "(1) Accueil\nhttps://site.example/\nhttps://site.example/contact\n(2) Contact"])
+def test_a_counter_in_parentheses_is_no_footnote(cleaner, counter):
+    """A comment count or a menu's number in parentheses ("(0) commentaire", "(1) Accueil") is no footnote's mark: read
+    as one, it kept the share links and menu under it (a review). A footnote's mark has a reference after it."""
+    assert not line_features("(0) commentaire", "French").footnote
+    out = cleaner.clean(Document(id="t", text=f"{PROSE}\n{MORE}\n{counter}"))
+    assert out.text.rstrip("\n") == f"{PROSE}\n{MORE}", out.text
+
+
 LINK_LINE = "Version originale : https://www.example.com/2016/11/article"
 
 

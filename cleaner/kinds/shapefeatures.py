@@ -25,8 +25,9 @@ words as breadcrumb and menu separators (`»` and `›` count beyond the `«` an
 number after `#` is a number ("#1 Les pronoms"), not a tag: tags need a letter."""
 URL = re.compile(r"(?<!\S)(?:https?://|www\.)\S+")
 """A URL standing as a word: written out in the text, where a menu shows its links' anchors only."""
-FOOTNOTE = re.compile(r"\[\d{1,3}\]|\(\d{1,3}\)")
-"""A footnote's mark, at the start of a line: `[1]`, `[12] …`, `(1) …`."""
+FOOTNOTE = re.compile(r"\[\d{1,3}\]|\(\d{1,3}\)(?=[^\S\n]*+\S+(?:[^\S\n]++\S+){3})")
+"""A footnote's mark, at the start of a line: `[1]`, `[12] …`, `(1) …` with four words or more after it (a reference,
+not a counter: "(0) commentaire", "(1) Accueil" over share links were kept as footnotes: a review)."""
 LINK_HINTS = ("://", "www", "|", ">", "#", "@", "»", "›")
 """A line holding none of these has no link-like token (a cheap test before the pattern)."""
 CAPITAL = regex.compile(r"\b\p{Lu}")
