@@ -1829,9 +1829,10 @@ def _between_prose(paragraph: Any, links: dict[Any, Any], listed: bool = False) 
     """Whether `paragraph`, one of `links` (paragraphs of one link that read as prose), stands in a run of at most
     `LINK_PARAGRAPH_RUN` of them between two prose blocks (`PROSE_NEIGHBOURS` that read as prose, not one link each),
     pictures aside: a sibling showing no letter or digit (a picture's `<p>`) or holding an image (its caption's
-    `<div class="wp-caption">`). A `listed` paragraph (one opening with an `ITEM_MARK`) needs no prose beside it: a
-    heading of its list with no sentence's end ("=> VIOLENCES SUBIES …") will do."""
-    run = 1
+    `<div class="wp-caption">`). A `listed` paragraph (one opening with an `ITEM_MARK`) needs prose on one side only,
+    or a heading of its list (`_heading_like`) with no sentence's end ("=> VIOLENCES SUBIES …"): a template's "Sur le
+    web" over its link list and "Publicité" under it are neither."""
+    run, neighbours = 1, []
     for siblings in (paragraph.itersiblings(preceding=True), paragraph.itersiblings()):
         for sibling in siblings:
             if sibling in links:
@@ -1842,10 +1843,25 @@ def _between_prose(paragraph: Any, links: dict[Any, Any], listed: bool = False) 
                 break
         else:
             return False
-        if (sibling.tag not in PROSE_NEIGHBOURS or not (listed or _prose_like(text))
+        prose, headed = _prose_like(text), listed and _heading_like(sibling)
+        if ((sibling.tag not in PROSE_NEIGHBOURS and not headed) or not (listed or prose)
                 or _sole_link(sibling, text) is not None):
             return False
-    return True
+        neighbours.append(prose or headed)
+    return any(neighbours)
+
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+"""The tags of a heading beside an item of a list the author typed (`_heading_like`)."""
+BOLD_TEXT = ("//text()[normalize-space()][not(ancestor::*[self::b or self::strong"
+             " or contains(translate(@style, ' ', ''), 'font-weight:bold')])]")
+"""An XPath of an element's text that shows in no bold: out of any `<b>`, `<strong>` or `font-weight:bold` style."""
+
+
+def _heading_like(element: Any) -> bool:
+    """Whether `element` heads what follows: a `<h1>` to `<h6>` (`HEADING_TAGS`), or a `<p>` whose text is all bold
+    (`BOLD_TEXT`: wixsite's `<p><span style="font-weight:bold">=&gt; VIOLENCES:</span></p>`, fr-pages)."""
+    return element.tag in HEADING_TAGS or (element.tag == "p" and not element.xpath("." + BOLD_TEXT))
 
 
 SPANS_IN_PARAGRAPHS = "//body//span[@class or @id][ancestor::p]"

@@ -3887,6 +3887,23 @@ def test_a_list_item_that_is_one_link_keeps_its_text_under_a_heading():
     assert item not in extract_html(_doc(unmarked), CONFIG).text
 
 
+def test_a_list_item_that_is_one_link_stays_a_link_between_labels():
+    """A bulleted link list of a page's template ("Sur le web", then "- " and a link of a related title over 100
+    characters, then "Publicité"; "•" items in a "Contenus sponsorisés" box) stays out: an item needs a neighbour that
+    reads as prose or heads it (an `<h3>`, a `<p>` all bold), not two labels (a review)."""
+    title = ("Les dix meilleurs restaurants de Paris selon les critiques gastronomiques du monde entier cette "
+             "année")
+    items = f"<p>- <a href='https://autre.example/x'>{title}</a></p><p>- <a href='https://autre2.example/y'>{title} "
+    page = (f"<html><body><article><h1>Les pluies</h1><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p><p>Sur le web</p>"
+            f"{items}encore</a></p><p>Publicité</p></article></body></html>")
+    assert title not in extract_html(_doc(page), CONFIG).text
+    boxed = page.replace("<p>Sur le web</p>", "<div class='sponsored'><p>Contenus sponsorisés</p>").replace(
+        "<p>Publicité</p>", "<p>Annonce</p></div>").replace("- <a", "• <a")
+    assert title not in extract_html(_doc(boxed), CONFIG).text
+    headed = page.replace("<p>Sur le web</p>", "<h3>Sur le web</h3>")
+    assert f"- {title}" in extract_html(_doc(headed), CONFIG).text.splitlines()
+
+
 def test_link_paragraphs_are_told_in_linear_time():
     """A run of paragraphs of one link each is walked no further than a list's length: 20,000 side by side took 19 s
     (each walked the whole run). They stay links, and each of 10,000 between prose paragraphs loses its link."""
