@@ -41,7 +41,7 @@ from functools import cache, lru_cache, partial
 from itertools import islice, zip_longest
 from html.entities import name2codepoint
 from typing import Any, NamedTuple
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import regex
 
@@ -1545,11 +1545,33 @@ def _cards_dropped(tree: Any, drops: _Drops, url: str | None) -> None:
     heading or a paragraph (`CARD_BLOCKS`), another post's title and summary or whole text, not this page's (fr-pages
     362, a video's page with a carousel of ~50 other posts, each a link holding its title and text: 96,421 characters
     of them after its own two lines; a QA pass), with its box (`_card_box`). A title linking to the page itself or to
-    a place in it stays."""
+    a place in it stays, and so do a post's title over its text (`_titles_text`) and the article's paragraphs in a link
+    (`_articles_paragraphs`)."""
     page = url or (tree.xpath("//head/link[@rel='canonical']/@href")[:1] or [""])[0].strip()
-    cards = {link for link in tree.xpath(f"//body//a[@href][{CARD_BLOCKS}]") if _elsewhere(link.get("href"), page)}
+    links = [link for link in tree.xpath(f"//body//a[@href][{CARD_BLOCKS}]") if _elsewhere(link.get("href"), page)]
+    own = set() if page else _maybe_the_page(links)
+    cards = {link for link in links if link not in own and not _titles_text(link) and not _articles_paragraphs(link)}
     for card in _outermost(tree, {_card_box(card, cards) for card in cards}):
         drops.drop(card, "card")
+
+
+def _titles_text(link: Any) -> bool:
+    """Whether `link` holds headings only and a paragraph of prose follows it (`_prose_like`): a post's title over its
+    text, on a blog's home page of whole posts."""
+    following = link.getnext()
+    return not link.xpath("descendant::p") and following is not None and following.tag == "p" and _prose_like(
+        _element_text(following))
+
+
+def _articles_paragraphs(link: Any) -> bool:
+    """Whether `link` holds two paragraphs of prose or more (`_prose_like`) in an `<article>` or `<main>` with one of
+    its own before it: the article's text, not a card's title and summary (fr-pages 547's related posts: "AFP" and a
+    title)."""
+    article = link.xpath("ancestor::*[self::article or self::main][1]")
+    prose = [p for p in link.iter("p") if _prose_like(_element_text(p))]
+    return bool(article) and len(prose) >= 2 and any(
+        _prose_like(_element_text(p)) for p in link.xpath("preceding::p[not(ancestor::a)]")
+        if article[0] in p.iterancestors())
 
 
 CARD_BOX_CHARS = 80
@@ -1576,11 +1598,26 @@ the article's (BuzzFeed, fr-pages 515), and so is the byline under a logo's link
 
 def _elsewhere(href: str, page: str) -> bool:
     """Whether `href`, resolved against the `page`'s address, is another page's (neither a place in this page, nor a
-    script's `javascript:`)."""
+    script's `javascript:`), both read as one page (`_page_key`): "http://www.site.example/post/?utm_source=x" is
+    "https://site.example/post"'s. With no `page` address known, any is (but see `_maybe_the_page`)."""
     href = href.strip()
     if not href or href.startswith("#") or href.lower().startswith("javascript:"):
         return False
-    return urldefrag(urljoin(page, href)).url != urldefrag(page).url
+    return _page_key(urljoin(page, href)) != _page_key(page)
+
+
+def _maybe_the_page(links: list[Any]) -> set[Any]:
+    """Of `links` on a page of no known address (fr-pages' records have none), the relative ones if they all name one
+    page, which may be this one (its title linking to it); links to several are all but one another page's (fr-pages
+    362's carousel, ~50 pages)."""
+    relative = [link for link in links if "//" not in link.get("href")]
+    return set(relative) if len({_page_key(urljoin("/", link.get("href").strip())) for link in relative}) == 1 else set()
+
+
+def _page_key(address: str) -> tuple[str | None, str]:
+    """The page an `address` names: its host (`models.url_host`: lower case, without `www.`) and its path without a
+    trailing slash; not its scheme, query string nor fragment."""
+    return url_host(address), urlsplit(urldefrag(address).url).path.rstrip("/")
 
 
 def _spans_unclassed(tree: Any) -> None:

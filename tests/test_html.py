@@ -4106,6 +4106,39 @@ def test_a_link_holding_a_heading_to_the_page_itself_or_a_place_in_it_stays():
     assert all(paragraph in extract_html(_doc(page), CONFIG).text.splitlines() for paragraph in PARAGRAPHS)
 
 
+@pytest.mark.parametrize("head, href", [
+    ("<link rel='canonical' href='https://site.example/2020/01/post/'>", "https://site.example/2020/01/post"),
+    ("<link rel='canonical' href='http://site.example/2020/01/post'>", "https://www.site.example/2020/01/post/"),
+    ("<link rel='canonical' href='https://site.example/2020/01/post'>", "/2020/01/post?utm_source=x"),
+    ("", "post.html"),
+])
+def test_a_link_to_the_page_written_otherwise_is_not_a_card(head, href):
+    """A link to the page itself written otherwise than its address (a trailing slash, http, www., a query string), of
+    a page known by no address at all (fr-pages' records have none), is not another page's card:
+    an article's body in `<a href="/2020/01/post.html?utm_source=x">` was dropped whole, a title lost (a review)."""
+    page = (f"<html><head>{head}</head><body><article><a href='{href}'><h1>Un article important</h1>"
+            f"<p>{PARAGRAPHS[0]}</p></a><p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></article></body></html>")
+    lines = extract_html(_doc(page), CONFIG).text.splitlines()
+    assert lines[0] == "Un article important" and PARAGRAPHS[0] in lines
+
+
+def test_the_articles_paragraphs_in_a_link_are_not_a_card():
+    """Paragraphs of prose in a link to another page, in the `<article>` after its own paragraphs, are the article's
+    (a "continue reading" over four paragraphs was dropped, a review)."""
+    page = (f"<html><body><article><h1>Un article</h1><p>{PARAGRAPHS[0]}</p><a href='https://site.example/suite'>"
+            f"<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></a></article></body></html>")
+    assert extract_html(_doc(page), CONFIG).text.splitlines() == ["Un article", *PARAGRAPHS]
+
+
+def test_a_posts_title_linking_to_its_page_over_its_text_is_not_a_card():
+    """A blog's home page of whole posts: a post's title, a link to its page holding a heading, over its text (not in
+    the link) is the post's (a review)."""
+    posts = "".join(f"<div class='post'><a href='/billet-{n}.html'><h2>Billet {n}</h2></a><p>{paragraph}</p></div>"
+                    for n, paragraph in enumerate(PARAGRAPHS))
+    lines = extract_html(_doc(f"<html><body><main>{posts}</main></body></html>"), CONFIG).text.splitlines()
+    assert lines[:2] == ["Billet 0", PARAGRAPHS[0]]
+
+
 def test_an_element_hidden_by_its_style_is_not_the_article():
     """fr-pages 390 (Al Jazeera America): its browser warning, in a `<div style="display: none;">` no browser shows
     but an outdated one, was the text's first line (a QA pass)."""
