@@ -731,7 +731,8 @@ def test_a_run_started_over_says_so_of_what_a_pipeline_or_service_rejected_as_co
             verdicts = backend.run(copies).rejected if caller == "pipeline" else backend.submit(copies)
         cited = sorted(v.dup_of for v in verdicts)
         assert cited == (["n0"] if caller == "stream" else ["n0", "n2"])
-        kept_by = f", kept by an earlier run ({os.path.realpath(tmp_path / 'a')})"  # the index's record of who kept it
+        folder = os.path.realpath(tmp_path / "a")  # the index's record of who kept it; a service tells only its name
+        kept_by = f", kept by an earlier run ({'a' if caller == 'service' else folder})"
         assert all(v.detail == f"same normalised clean text as {v.dup_of}{kept_by}" for v in verdicts), verdicts
     config = tmp_path / "none.toml"
     config.write_text(f"min_chars = {max(map(len, texts)) + 1}\n", encoding="utf-8")  # the gate drops them all
