@@ -2991,22 +2991,23 @@ def _metadata(values: dict[str, Any], where: str) -> tuple[dict[str, Any], tuple
     return out, warnings
 
 
-COMMENT_STATES = ("has[_-]", "with[_-]", "allow[_-]", "allows[_-]", "no[_-]", "show[_-]", "enable[_-]", "open[_-]")
-"""How a class token that says a state of the page's comments opens: `has-comments`, `no-comments`."""
+COMMENT_STATES = ("has", "with", "allow", "allows", "no", "show", "enable", "open")
+"""The words of a class token that says a state of the page's comments, right before its comment word: `has-comments`,
+`no-comments`, `post-has-comments`."""
 _COMMENT_CLASSES = ("comment", "comments", "commentlist", "comment-list", "comments-area", "comment-body",
                     "comment-content", "pingback", "trackback", "pinglist")
 """Class tokens of the comments or of a comment (WordPress's `comments-area`, `commentlist`, `comment-body`, a
 pingback's `pingback`): whole words of `@class`, not pieces of one, which article containers hold (`commentary` of an
 opinion piece, `comments-open`, `has-comment-count`)."""
-COMMENT_CLASS = re.compile(r"(?:^|\s)(?!" + "|".join(COMMENT_STATES) + r")\S*[_-](?:"
-                           + "|".join(map(re.escape, _COMMENT_CLASSES)) + r")(?:$|\s)", re.IGNORECASE)
+COMMENT_CLASS = regex.compile(r"(?:^|\s)\S*(?<!(?:^|[\s_-])(?:" + "|".join(COMMENT_STATES) + r"))[_-](?:"
+                              + "|".join(map(re.escape, _COMMENT_CLASSES)) + r")(?:$|\s)", regex.IGNORECASE)
 """A class that says its element is the comments or a comment in a name of its own (`_comments_dropped`): a token
 ending with one of `_COMMENT_CLASSES` after a hyphen or an underscore, in any case (nouvelobs's BEM
 `ObsComments-comment`, `ob-comment`, `m-comments`). A whole token is left to trafilatura, which prunes the comments'
 blocks of such a class and reads no comment's menu tab, byline link or button (`<li class="comment">11
 commentaires</li>`): dropped, they gave pages other authors and dates. Not a token it opens or holds
 (`comments-link`, `has-comment-count`, `commentary`), nor one that says a state of the article's (`COMMENT_STATES`:
-`has-comments`, `with-comments`, `allow-comments` on an `entry-content`; a review)."""
+`has-comments`, `with-comments`, `allow-comments` on an `entry-content`, `post-has-comments`; reviews)."""
 _COMMENT = ("not(self::body or self::html) and ("
             + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')"
                           for token in _COMMENT_CLASSES)

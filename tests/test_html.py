@@ -3266,12 +3266,16 @@ def test_a_comment_that_trafilatura_keeps_is_no_line_of_the_text():
     assert out.meta["extracted"]["dropped"] == [{"step": "comment", "text": comment}]
 
 
-@pytest.mark.parametrize("holder", ["entry-content has-comments", "single allow-comments", "post-body with-comments"])
+@pytest.mark.parametrize("holder", ["entry-content has-comments", "single allow-comments", "post-body with-comments",
+                                    "entry post-has-comments", "article_no_comments"])
 def test_a_class_that_says_the_articles_comments_state_keeps_the_article(holder):
     """A class token that says a state of the page's comments (`has-comments`, `allow-comments`, `with-comments` on
-    the article's container) named no comment: the whole article went, the page an empty extraction (a review)."""
+    the article's container) named no comment: the whole article went, the page an empty extraction (a review); so
+    did one whose state word stood inside the token (`post-has-comments`: only its opening was read, a review), under a
+    sidebar longer than the article (its text then)."""
+    side = "".join(f"<p>Autre chose encore, numéro {k}, qui est une phrase de la colonne du site.</p>" for k in range(12))
     page = f"<html><body><h1>Un article</h1><div class='{holder}'>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</div>" \
-           "</body></html>"
+           f"<div class='sidebar'>{side}</div></body></html>"
     out = extract_html(_doc(page), CONFIG)
     assert set(PARAGRAPHS) <= set(out.text.splitlines()) and "dropped" not in out.meta["extracted"], out.text
 
