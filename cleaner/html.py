@@ -109,18 +109,17 @@ def _date(tree: Any, extracted: dict[str, Any], html: str, url: str | None) -> N
     page's update's and that no `<meta>` gives as a date (`_stated_dates`: htmldate falls back on
     `article:modified_time`, JSON-LD's `dateModified` or a "Last updated" `<time>`) is none, as an update stamp's is
     none in the text; else a year's guess goes (`_drop_year_guess`). Without a marked `<time>`, a date element of
-    the article stands (`_article_date`), and a page that states its publication's year alone (`_stated_year`) has no
-    date of another year."""
+    the article stands (`_article_date`). Then a page that states its publication's year alone (`_stated_year`) has
+    no date of another year: checked last, so an update's date or a year's guess of that year still goes (a review)."""
     published, dated, updated = _stated_dates(tree)
-    if not published and (year := _stated_year(tree)):
-        if not str(extracted.get("date", "")).startswith(year):
-            extracted.pop("date", None)
-    elif not published and (marked := _published(tree) or _article_date(tree)):
+    if not published and (marked := _published(tree) or _article_date(tree)):
         extracted["date"] = marked
     elif not dated and extracted.get("date") in updated:
         del extracted["date"]
     elif str(extracted.get("date", "")).endswith("-01-01"):
         _drop_year_guess(extracted, html, url)
+    if not published and (year := _stated_year(tree)) and not str(extracted.get("date", "")).startswith(year):
+        extracted.pop("date", None)
 
 
 STUB_MAX_CHARS = 2000
