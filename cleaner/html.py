@@ -1549,7 +1549,9 @@ def _cards_dropped(tree: Any, drops: _Drops, url: str | None) -> None:
     page = url or (tree.xpath("//head/link[@rel='canonical']/@href")[:1] or [""])[0].strip()
     links = [link for link in tree.xpath(f"//body//a[@href][{CARD_BLOCKS}]") if _elsewhere(link.get("href"), page)]
     own = set() if page else _maybe_the_page(links)
-    cards = {link for link in links if link not in own and not _titles_text(link) and not _articles_paragraphs(link)}
+    order, opening = _Order(tree), cache(_article_opening)
+    cards = {link for link in links
+             if link not in own and not _titles_text(link) and not _articles_paragraphs(link, order, opening)}
     held = Counter(parent for card in cards for parent in card.iterancestors())
     crowded = {parent for parent, count in held.items() if count > 1}
     for card in _outermost(tree, {_card_box(card, crowded) for card in cards}):
@@ -1564,15 +1566,37 @@ def _titles_text(link: Any) -> bool:
         _element_text(following))
 
 
-def _articles_paragraphs(link: Any) -> bool:
+def _articles_paragraphs(link: Any, order: _Order, opening: Callable[[Any], Any | None]) -> bool:
     """Whether `link` holds two paragraphs of prose or more (`_prose_like`) in an `<article>` or `<main>` with one of
-    its own before it: the article's text, not a card's title and summary (fr-pages 547's related posts: "AFP" and a
-    title)."""
+    its own before it (`opening`: `_article_opening`, sought once an article; seeking it from each link took 4.8 s of
+    a page of 2,000 such links, a review): the article's text, not a card's title and summary (fr-pages 547's related
+    posts: "AFP" and a title)."""
     article = link.xpath("ancestor::*[self::article or self::main][1]")
-    prose = [p for p in link.iter("p") if _prose_like(_element_text(p))]
-    return bool(article) and len(prose) >= 2 and any(
-        _prose_like(_element_text(p)) for p in link.xpath("preceding::p[not(ancestor::a)]")
-        if article[0] in p.iterancestors())
+    if not article or sum(_prose_like(_element_text(p)) for p in link.iter("p")) < 2:
+        return False
+    first = opening(article[0])
+    return first is not None and order.before(first, link)
+
+
+def _article_opening(article: Any) -> Any | None:
+    """The first paragraph of prose (`_prose_like`) of `article` in no link, or None."""
+    return next((p for p in article.iter("p")
+                 if next(p.iterancestors("a"), None) is None and _prose_like(_element_text(p))), None)
+
+
+class _Order:
+    """The elements of a page in document order, numbered when first asked (`before`): an XPath's `preceding::` axis
+    read for each of many elements walks the page each time."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+        self.numbers: dict[Any, int] = {}
+
+    def before(self, element: Any, other: Any) -> bool:
+        """Whether `element` comes before `other` in the page and does not hold it (`preceding::`'s test)."""
+        if not self.numbers:
+            self.numbers = {node: n for n, node in enumerate(self.tree.iter())}
+        return self.numbers[element] < self.numbers[other] and element not in other.iterancestors()
 
 
 CARD_BOX_CHARS = 80
@@ -1676,8 +1700,7 @@ def _thread_kept(tree: Any, drops: _Drops) -> str | None:
                     drops.drop(other, "replied-to" if other.xpath(thread.replied) else "reply")
             for block in post.xpath(thread.thread):
                 block.set("itemprop", "articleBody")
-            post.attrib.pop("class", None)
-            post.attrib.pop("id", None)
+            _declassed(post)
             return post.get(thread.name, "")
     return None
 
@@ -1863,7 +1886,7 @@ ITEM_MARK = regex.compile(r"[-–—•*]")
 of a page's template holds."""
 
 
-def _between_prose(paragraph: Any, links: dict[Any, Any], listed: bool = False) -> bool:
+def _between_prose(paragraph: Any, links: dict[Any, Any], listed: bool) -> bool:
     """Whether `paragraph`, one of `links` (paragraphs of one link that read as prose), stands in a run of at most
     `LINK_PARAGRAPH_RUN` of them between two prose blocks (`PROSE_NEIGHBOURS` that read as prose, not one link each),
     pictures aside: a sibling showing no letter or digit (a picture's `<p>`) or holding an image (its caption's
@@ -1891,15 +1914,15 @@ def _between_prose(paragraph: Any, links: dict[Any, Any], listed: bool = False) 
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 """The tags of a heading beside an item of a list the author typed (`_heading_like`)."""
-BOLD_TEXT = ("//text()[normalize-space()][not(ancestor::*[self::b or self::strong"
+UNBOLD_TEXT = ("//text()[normalize-space()][not(ancestor::*[self::b or self::strong"
              " or contains(translate(@style, ' ', ''), 'font-weight:bold')])]")
 """An XPath of an element's text that shows in no bold: out of any `<b>`, `<strong>` or `font-weight:bold` style."""
 
 
 def _heading_like(element: Any) -> bool:
     """Whether `element` heads what follows: a `<h1>` to `<h6>` (`HEADING_TAGS`), or a `<p>` whose text is all bold
-    (`BOLD_TEXT`: wixsite's `<p><span style="font-weight:bold">=&gt; VIOLENCES:</span></p>`, fr-pages)."""
-    return element.tag in HEADING_TAGS or (element.tag == "p" and not element.xpath("." + BOLD_TEXT))
+    (`UNBOLD_TEXT`: wixsite's `<p><span style="font-weight:bold">=&gt; VIOLENCES:</span></p>`, fr-pages)."""
+    return element.tag in HEADING_TAGS or (element.tag == "p" and not element.xpath("." + UNBOLD_TEXT))
 
 
 SPANS_IN_PARAGRAPHS = "//body//span[@class or @id][ancestor::p]"
@@ -2602,7 +2625,9 @@ SITE_NAME_WORDS = 5
 pages whose "site name" is their title."""
 
 
-TITLE_SEPARATORS = r"[-|–—«»·•~]|::"
+_SEPARATOR_MARKS = "-|–—·•~"
+"""The marks of `TITLE_SEPARATORS` that may end a title too (`_DANGLING`)."""
+TITLE_SEPARATORS = rf"[{_SEPARATOR_MARKS}«»]|::"
 """What joins a site's name to a page's title, blanks around it ("X | Site", "X « Site", "Site » X", "X :: Site"):
 the separators of CMS and SEO plugins' title templates (Yoast offers « » · • ~ besides the dashes and the bar).
 Before the title a colon joins it too ("TÊTU : …"); after it, a colon starts a title's own second part. A slash is
@@ -2672,7 +2697,7 @@ def _publisher_unsited(tree: Any, extracted: dict[str, Any], url: str | None) ->
     return None
 
 
-_DANGLING = re.compile(r"(?:[^\S\n]+(?:[-|–—·•~]|::))+[^\S\n]*\Z")
+_DANGLING = re.compile(rf"(?:[^\S\n]+(?:[{_SEPARATOR_MARKS}]|::))+[^\S\n]*\Z")
 """Separators at a title's end, a blank before each: a template's whose last part was empty ("… | Special Guest  | ").
 Not « or », which a French title ends with around a quotation."""
 DANGLING_CHARS = 100
@@ -3522,12 +3547,16 @@ def _article_date(tree: Any) -> str | None:
     of the page, which may be a banner's over the article: lejournal.cnrs.fr's post of 21.03.2014, under its `<h1>` in
     `<article>`, was dated 13.05.2014, the "Paru le" of its dossier's banner (a QA pass). One after a paragraph is a
     teaser's: a "Du même auteur" list at the article's end dated a post of 2021 to 2015 (a review). The class is told
-    first, the ancestors then: tested on every classed element, they took 18 % of fr-pages' CPU (a review)."""
+    first, the ancestors then: tested on every classed element, they took 18 % of fr-pages' CPU (a review); the
+    article's first paragraph is sought once (`_Order`: sought before each, 2,000 took 1.4 s, a review)."""
+    order, opening = _Order(tree), None
     for element in tree.xpath("//body//*[@class]"):
         if not (_DATE_CLASS.search(element.get("class")) and element.xpath(_IN_ARTICLE, namespaces=_EXSLT)
                 and _own(element)):
             continue
-        if element.xpath(f"boolean(preceding::p[{_IN_ARTICLE}])", namespaces=_EXSLT):
+        if opening is None:
+            opening = tree.xpath(f"(//body//p[{_IN_ARTICLE}])[1]", namespaces=_EXSLT)
+        if opening and order.before(opening[0], element):
             return None
         if day := given_date(_element_text(element)):
             return day
