@@ -71,9 +71,9 @@ def _read_stage(rejects):
     return [r for r in rejects if r["stage"] == "read"]
 
 
-def test_clean_accounts_for_every_record(inputs, tmp_path):
+def test_clean_accounts_for_every_record(inputs, tmp_path, in_process):
     out = tmp_path / "out.jsonl"
-    proc = run_cli("clean", str(inputs), "--out", str(out))
+    proc = in_process("clean", str(inputs), "--out", str(out))
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     kept, rejects = _records(out), _records(tmp_path / "out.rejects.jsonl")
     ids = [r["id"] for r in kept]
@@ -89,8 +89,8 @@ def test_clean_accounts_for_every_record(inputs, tmp_path):
     assert next(r["text"] for r in kept if r["id"] == "mojibake").startswith("Les élèves de l’école")
 
 
-def test_run_accounts_for_every_record(inputs, tmp_path):
-    proc = run_cli("run", str(inputs), "--out", str(tmp_path / "out"))
+def test_run_accounts_for_every_record(inputs, tmp_path, in_process):
+    proc = in_process("run", str(inputs), "--out", str(tmp_path / "out"))
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     kept, rejects = _records(tmp_path / "out" / "corpus.jsonl"), _records(tmp_path / "out" / "rejects.jsonl")
     _check_rejects(_read_stage(rejects))
@@ -267,11 +267,11 @@ def test_a_record_too_deep_to_copy_is_a_rejection_carrying_its_json(tmp_path):
                   "carries none of it", None)]
 
 
-def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path):
+def test_a_url_that_does_not_parse_is_no_host_not_a_crash(tmp_path, in_process):
     src = tmp_path / "urls.jsonl"
     src.write_text('{"id": "u", "text": "Un texte à l\'adresse cassée.", "url": "http://[::1"}\n', encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    proc = run_cli("clean", str(src), "--out", str(out), "--workers", "1")
+    proc = in_process("clean", str(src), "--out", str(out), "--workers", "1")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert [(r["id"], r["url"]) for r in _records(out)] == [("u", "http://[::1")]
 
@@ -404,35 +404,35 @@ def test_a_text_file_named_warc_is_a_rejection_not_zero_records(tmp_path):
 @pytest.mark.parametrize("out, says", [(".", ".: is a folder, not a file to write"), ("/", "/: is a folder, not a file to write"),
                                        ("newdir/", "newdir/: is a folder, not a file to write"),
                                        ("", "--out is empty: give a file to write, or - for stdout")])
-def test_clean_to_a_folder_or_nothing_is_refused_in_one_line(tmp_path, out, says):
+def test_clean_to_a_folder_or_nothing_is_refused_in_one_line(tmp_path, out, says, in_process):
     """`cleaner clean --out .` ended in a traceback (the rejects' default name is made from the output's), and
     `--out newdir/` made a file called `newdir` (found by a QA pass)."""
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "Le gouvernement a présenté un nouveau budget."}\n', encoding="utf-8")
-    proc = run_cli("clean", str(src), "--out", out, cwd=tmp_path)
+    proc = in_process("clean", str(src), "--out", out, cwd=tmp_path)
     assert (proc.returncode, proc.stderr) == (2, f"cleaner: {says}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
     if out == "":  # `cleaner run --out ''` wrote its files into the current folder without a word
-        proc = run_cli("run", str(src), "--out", out, cwd=tmp_path)
+        proc = in_process("run", str(src), "--out", out, cwd=tmp_path)
         assert (proc.returncode, proc.stderr) == (2, "cleaner: --out is empty: give the folder the run writes its "
                                                      "files to (. for this one)\n")
         assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
-def test_nothing_to_read_is_a_rejection_saying_so_from_a_folder_or_stdin_as_from_a_file(tmp_path):
+def test_nothing_to_read_is_a_rejection_saying_so_from_a_folder_or_stdin_as_from_a_file(tmp_path, in_process):
     """An empty folder and an empty stdin passed without a word, where an empty file is a rejection (found by
     a QA pass); a UTF-8 byte order mark followed by a blank line is no record, not a malformed one."""
     (tmp_path / "empty" / "sub").mkdir(parents=True)
     (tmp_path / "bom.jsonl").write_bytes(b'\xef\xbb\xbf\n{"id": "b", "text": "Le budget est vote."}\n')
     (tmp_path / "bom-only.jsonl").write_bytes(b"\xef\xbb\xbf")
     out = tmp_path / "out.jsonl"
-    proc = run_cli("clean", str(tmp_path / "empty"), str(tmp_path / "bom.jsonl"), str(tmp_path / "bom-only.jsonl"),
-                   "--out", str(out), "--quiet")
+    proc = in_process("clean", str(tmp_path / "empty"), str(tmp_path / "bom.jsonl"), str(tmp_path / "bom-only.jsonl"),
+                      "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert [r["id"] for r in _records(out)] == ["b"]
     assert [r["detail"] for r in _records(tmp_path / "out.rejects.jsonl")] == [
         f"{tmp_path / 'empty'}: an empty folder, no file to read (names starting with a dot are left out)", f"{tmp_path / 'bom-only.jsonl'}: holds no records"]
-    assert run_cli("clean", str(tmp_path / "bom.jsonl"), "--out", str(tmp_path / "s.jsonl"), "--strict").returncode == 0
+    assert in_process("clean", str(tmp_path / "bom.jsonl"), "--out", str(tmp_path / "s.jsonl"), "--strict").returncode == 0
     for given in ("", "\n\n  \n"):
         proc = run_cli("clean", "-", "--out", "-", "--quiet", stdin=given)
         assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "cleaner: rejected (no id): <stdin>: holds no records\n")
@@ -454,7 +454,7 @@ def test_a_config_value_of_another_type_is_refused_not_converted(tmp_path, line,
     assert (Config.load(config).regex_timeout, Config.load(config).min_lang_score) == (2.0, 0.0)
 
 
-def test_a_config_file_past_a_megabyte_is_refused_after_reading_a_megabyte(tmp_path):
+def test_a_config_file_past_a_megabyte_is_refused_after_reading_a_megabyte(tmp_path, in_process):
     """`--config /dev/zero` (or a corpus given for the config) read on until memory ran out; a file is read
     up to 1 MB and refused past it, with one line."""
     big = tmp_path / "corpus.jsonl"
@@ -462,7 +462,7 @@ def test_a_config_file_past_a_megabyte_is_refused_after_reading_a_megabyte(tmp_p
     for given in ("/dev/zero", str(big)):
         with pytest.raises(ConfigError, match=f"^config {re.escape(given)}: over 1 MB: not a config file$"):
             Config.load(given)
-    proc = run_cli("clean", str(FIXTURES), "--out", str(tmp_path / "o.jsonl"), "--config", "/dev/zero")
+    proc = in_process("clean", str(FIXTURES), "--out", str(tmp_path / "o.jsonl"), "--config", "/dev/zero")
     assert (proc.returncode, proc.stderr) == (2, "cleaner: config /dev/zero: over 1 MB: not a config file\n")
 
 
@@ -541,7 +541,7 @@ def test_the_summary_of_nothing_kept_says_no_language_not_an_empty_line():
 
 
 @pytest.mark.parametrize("fmt", ["warc", "parquet", "jsonl", "txt", "html"])
-def test_an_unreadable_file_of_any_format_is_a_rejection_not_the_end_of_the_run(tmp_path, fmt):
+def test_an_unreadable_file_of_any_format_is_a_rejection_not_the_end_of_the_run(tmp_path, fmt, in_process):
     """A WARC file that cannot be opened (no permission) ended `cleaner clean` with exit 2 and one line, every
     other input unread; a Parquet one was a rejection in pyarrow's words (found by a QA pass). Each is now the
     rejection every format makes, and the other inputs are read. `/proc/sys/vm/drop_caches` is write-only, so
@@ -550,7 +550,7 @@ def test_an_unreadable_file_of_any_format_is_a_rejection_not_the_end_of_the_run(
     assert Path(unreadable).is_file()
     (tmp_path / "a.txt").write_text("Un texte lisible.", encoding="utf-8")
     out = tmp_path / "o.jsonl"
-    proc = run_cli("clean", unreadable, str(tmp_path / "a.txt"), "--input-format", fmt, "--out", str(out), "--quiet")
+    proc = in_process("clean", unreadable, str(tmp_path / "a.txt"), "--input-format", fmt, "--out", str(out), "--quiet")
     assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
     rejects = _records(tmp_path / "o.rejects.jsonl")
     assert [(r["reason"], r["detail"]) for r in rejects][:1] == [("bad_input", f"{unreadable}: Permission denied")]
@@ -605,7 +605,7 @@ def test_records_joined_without_a_line_break_are_one_rejection_saying_so(tmp_pat
     assert [(r.detail, r.raw) for r in read_inputs([src], Config.load())] == want
 
 
-def test_a_record_rejected_for_want_of_a_text_names_the_invalid_byte_it_held(tmp_path):
+def test_a_record_rejected_for_want_of_a_text_names_the_invalid_byte_it_held(tmp_path, in_process):
     """An invalid byte inside a JSON key (`"te\\xffxt"`) leaves the record without a `text`: the rejection said
     only `no 'text' field`, and the warning naming the byte was lost with the record (a rejection carries no
     warnings; QA pass). A record rejected for another reason names its invalid byte too, as a malformed line
@@ -621,12 +621,12 @@ def test_a_record_rejected_for_want_of_a_text_names_the_invalid_byte_it_held(tmp
     assert [r.detail for r in records[:4]] == want
     assert records[4].warnings == (f"{src}:5: {byte[4][1:-1]}",)  # kept, and warned
     out = tmp_path / "run"  # a folder: `run --out o.jsonl` is refused, a JSON file's name
-    proc = run_cli("run", str(src), "--out", str(out), "--workers", "2", "--quiet")
+    proc = in_process("run", str(src), "--out", str(out), "--workers", "2", "--quiet")
     assert proc.returncode == 0, proc.stderr[-500:]
     assert sorted(r["detail"] for r in _records(out / "rejects.jsonl")) == want
 
 
-def test_a_too_large_rejection_at_read_names_the_invalid_byte_it_held(tmp_path):
+def test_a_too_large_rejection_at_read_names_the_invalid_byte_it_held(tmp_path, in_process):
     """Only a `bad_input` rejection named what reading warned of: one `too_large` at read said only its size, the
     replaced byte lost (QA), where the README says a record rejected at read names it. A JSONL line, a `.txt` file
     and the bytes given to the API alike."""
@@ -646,8 +646,8 @@ def test_a_too_large_rejection_at_read_names_the_invalid_byte_it_held(tmp_path):
     assert as_document(text, 3, config).detail == f"document 3: {size} {byte.format(text.index(0xE9))}"
     (tmp_path / "small.toml").write_text("max_doc_chars = 20\n", encoding="utf-8")
     out = tmp_path / "out" / "o.jsonl"
-    proc = run_cli("clean", str(tmp_path / "l.jsonl"), "--config", str(tmp_path / "small.toml"), "--out", str(out),
-                   "--quiet")
+    proc = in_process("clean", str(tmp_path / "l.jsonl"), "--config", str(tmp_path / "small.toml"), "--out", str(out),
+                      "--quiet")
     assert proc.returncode == 0, proc.stderr[-500:]
     assert [r["detail"] for r in _records(out.with_name("o.rejects.jsonl"))] == want[:1]
 
@@ -703,7 +703,7 @@ def test_a_line_of_a_utf8_file_opening_with_utf16s_mark_is_invalid_utf8(tmp_path
     assert [(r.id, r.warnings) for r in records[::3]] == [("a", ()), ("c", ())]
 
 
-def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binary(tmp_path):
+def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binary(tmp_path, in_process):
     """`"Bonjour le monde.\\u0000"` (a C string's end: one NUL in 18 characters, over the 5% share) was refused as
     `binary content`, where a longer text holding one is kept, the NUL removed and counted: a JSON string, a
     `.txt` or `.html` file, the Python API and the service now all keep it so. A binary file stays a rejection."""
@@ -718,7 +718,7 @@ def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binar
     (tmp_path / "in" / "t.txt").write_bytes(text.encode())
     (tmp_path / "in" / "h.html").write_bytes(f"<html><body><p>{text}</p></body></html>".encode())
     (tmp_path / "in" / "b.txt").write_bytes(bytes(range(32)) * 2)  # 64 bytes, 56 of them controls
-    proc = run_cli("clean", str(tmp_path / "in"), "--out", str(tmp_path / "o.jsonl"), "-q")
+    proc = in_process("clean", str(tmp_path / "in"), "--out", str(tmp_path / "o.jsonl"), "-q")
     assert proc.returncode == 0, proc.stderr
     kept = {r["id"]: r for r in _records(tmp_path / "o.jsonl")}
     assert {rid: r["text"] for rid, r in kept.items()} == dict.fromkeys(("h", "j", "t"), "Bonjour le monde.")
@@ -736,7 +736,7 @@ def test_a_short_text_holding_a_nul_is_text_on_every_path_and_binary_stays_binar
     assert (binary_answer["reason"], binary_answer["detail"]) == ("bad_input", "document 'z': binary content, not text")
 
 
-def test_a_rejections_warnings_are_its_own_and_its_raw_record_reads_back_as_the_same_document(tmp_path):
+def test_a_rejections_warnings_are_its_own_and_its_raw_record_reads_back_as_the_same_document(tmp_path, in_process):
     """A document dropped after reading carried what reading repaired as a `warnings` key of its raw record, which,
     the raw record given back to `cleaner clean`, became `meta.warnings`, the document's own warnings empty (found by
     a QA pass). They are the rejection's own `warnings`, and each raw record, read again, is the document it was. A
@@ -746,7 +746,7 @@ def test_a_rejections_warnings_are_its_own_and_its_raw_record_reads_back_as_the_
     src.write_bytes(b"".join((json.dumps(r) + "\n").encode() for r in (
         {"id": "m3", "text": long, "n": 1}, {"id": "m3c", "text": long, "n": 1},
         {"id": "nul1", "text": "Bonjour le monde\x00 avec un NUL.", "meta": "a string"})) + b'{"id": "b1", "text": 5, "x": "caf\xe9"}\n')
-    proc = run_cli("run", str(src), "--out", str(tmp_path / "run"), "--min-chars", "40", "-q", "--workers", "1")
+    proc = in_process("run", str(src), "--out", str(tmp_path / "run"), "--min-chars", "40", "-q", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     rejects = {r["id"]: r for r in _records(tmp_path / "run" / "rejects.jsonl")}
     assert {rid: r["stage"] for rid, r in rejects.items()} == {"b1": "read", "m3c": "dedup", "nul1": "gate"}
@@ -757,7 +757,7 @@ def test_a_rejections_warnings_are_its_own_and_its_raw_record_reads_back_as_the_
     again = tmp_path / "again.jsonl"
     again.write_text("".join(json.dumps(rejects[rid]["raw"]) + "\n" for rid in ("m3c", "nul1")), encoding="utf-8")
     for name, path in (("first", src), ("again", again)):
-        assert run_cli("clean", str(path), "--out", str(tmp_path / f"{name}.out.jsonl"), "-q", "--workers", "1").returncode == 0
+        assert in_process("clean", str(path), "--out", str(tmp_path / f"{name}.out.jsonl"), "-q", "--workers", "1").returncode == 0
     first = {r["id"]: r for r in _records(tmp_path / "first.out.jsonl")}
     for record in _records(tmp_path / "again.out.jsonl"):
         assert record == {k: v for k, v in first[record["id"]].items() if k != "warnings"}

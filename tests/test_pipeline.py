@@ -120,7 +120,7 @@ def test_a_language_the_tagger_is_unsure_of_does_not_pass_as_the_one_it_was_take
     assert rejects["so"][0] == "lang_uncertain" and rejects["so"][1].startswith("language en scored 0.")
 
 
-def test_run_output_does_not_depend_on_input_order(tmp_path):
+def test_run_output_does_not_depend_on_input_order(tmp_path, in_process):
     """Shuffled lines give the same bytes, but for where a record was read: a bad line's detail, a
     repaired record's warning and a repeated id's detail name the file and line (so do the ids made for
     records without one)."""
@@ -128,7 +128,7 @@ def test_run_output_does_not_depend_on_input_order(tmp_path):
     for order in (None, 1, 2):
         path, _ = _corpus_input(tmp_path, order)
         out = tmp_path / f"out-{order}"
-        assert run_cli("run", str(path), "--out", str(out), "-q").returncode == 0
+        assert in_process("run", str(path), "--out", str(out), "-q").returncode == 0
         place = re.compile(re.escape(str(path)) + r":\d+\b")
         outputs.append([place.sub("<place>", (out / name).read_text(encoding="utf-8")) for name in ("corpus.jsonl", "clusters.jsonl")])
         rejects = [{k: place.sub("<place>", v) if k == "detail" else v for k, v in r.items() if k != "detail" or r["reason"] != "bad_input"}
@@ -158,7 +158,7 @@ def test_rejects_without_an_id_are_not_ordered_by_where_they_were_read(tmp_path,
     assert orders[0] == orders[1]
 
 
-def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_path):
+def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_path, in_process):
     """Copies of one id that tie on the whole keep policy (same clean length, date and normal form) are
     told apart by their stored records: whichever comes first, the same copy is kept, byte for byte,
     and the same one is rejected (named with where it and the kept copy were read), also through the Python API."""
@@ -172,7 +172,7 @@ def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_
         path = tmp_path / f"in-{k}.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in order), encoding="utf-8")
         out = tmp_path / f"out-{k}"
-        assert run_cli("run", str(path), "--out", str(out), "--index", str(tmp_path / f"{k}.sqlite"), "-q").returncode == 0
+        assert in_process("run", str(path), "--out", str(out), "--index", str(tmp_path / f"{k}.sqlite"), "-q").returncode == 0
         place = re.compile(re.escape(str(path)).encode() + rb":\d")
         outputs.add(tuple(place.sub(b"<place>", (out / name).read_bytes())
                           for name in ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl")))
@@ -187,7 +187,7 @@ def test_which_copy_of_a_repeated_id_is_kept_does_not_depend_on_input_order(tmp_
 
 
 
-def test_a_repeated_id_names_where_this_copy_and_the_copy_that_went_on_were_read(tmp_path):
+def test_a_repeated_id_names_where_this_copy_and_the_copy_that_went_on_were_read(tmp_path, in_process):
     """A `repeated_id` rejection names the file and line of this copy and of the copy that went on to dedup (it
     named neither, and a user had to search the inputs for both), the same whatever the worker count; the
     Python API names them by position."""
@@ -201,7 +201,7 @@ def test_a_repeated_id_names_where_this_copy_and_the_copy_that_went_on_were_read
     rejects = set()
     for workers in ("1", "2"):
         out = tmp_path / f"out-{workers}"
-        assert run_cli("run", str(first), str(second), "--out", str(out), "--workers", workers, "-q").returncode == 0
+        assert in_process("run", str(first), str(second), "--out", str(out), "--workers", workers, "-q").returncode == 0
         rejects.add((out / "rejects.jsonl").read_bytes())
         (reject,) = _records(out / "rejects.jsonl")
         assert (reject["id"], reject["reason"]) == ("twin", "repeated_id")
@@ -214,7 +214,7 @@ def test_a_repeated_id_names_where_this_copy_and_the_copy_that_went_on_were_read
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])
-def test_three_copies_of_an_id_are_rejected_in_one_order_whatever_the_input_order(tmp_path, engine):
+def test_three_copies_of_an_id_are_rejected_in_one_order_whatever_the_input_order(tmp_path, in_process, engine):
     """The rejects file orders a `repeated_id`'s copies by their detail, which now names where each was read: two
     rejected copies of one id came out in the input's order. Their order is the one before places were named."""
     base = "Le conseil municipal a voté le budget mardi soir, après un long débat sur les écoles et les routes"
@@ -226,14 +226,15 @@ def test_three_copies_of_an_id_are_rejected_in_one_order_whatever_the_input_orde
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in order), encoding="utf-8")
         out = tmp_path / f"out-{k}"
         flags = ["--engine", "dask", "--workers", "1"] if engine == "dask" else []
-        assert run_cli("run", str(path), "--out", str(out), "-q", *flags).returncode == 0
+        run = run_cli if engine == "dask" else in_process  # a Dask run starts its LocalCluster's processes: not in this one
+        assert run("run", str(path), "--out", str(out), "-q", *flags).returncode == 0
         rejects = (out / "rejects.jsonl").read_text(encoding="utf-8")
         assert [json.loads(line)["raw"]["text"] for line in rejects.splitlines()] == [base + ".", base + " de la ville."]
         outputs.add(re.sub(re.escape(str(path)) + r":\d+", "<place>", rejects))
     assert len(outputs) == 1
 
 
-def test_where_a_repaired_copy_of_an_id_was_does_not_choose_it(tmp_path):
+def test_where_a_repaired_copy_of_an_id_was_does_not_choose_it(tmp_path, in_process):
     """Copies of one id that tie on the keep policy and carry repair warnings, which name their file and
     line: which copy stays (here, which `meta`) does not depend on those, so not on the order of the lines
     nor on the file's name."""
@@ -244,7 +245,7 @@ def test_where_a_repaired_copy_of_an_id_was_does_not_choose_it(tmp_path):
         path = tmp_path / f"{'ab'[k % 2]}-{k}.jsonl"
         path.write_text("\n".join(order) + "\n", encoding="utf-8")
         out = tmp_path / f"out-{k}"
-        assert run_cli("run", str(path), "--out", str(out), "-q").returncode == 0
+        assert in_process("run", str(path), "--out", str(out), "-q").returncode == 0
         (record,) = _records(out / "corpus.jsonl")
         kept.add(json.dumps(record["meta"]))
     assert kept == {'{"v": 1}'}
