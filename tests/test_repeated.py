@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, SHARED, linear_time, run_cli
+from conftest import FIXTURES, SHARED, linear_time
 
 from cleaner import clean
 from cleaner.boilerplate import LineCounts, document_hashes, is_quotation, opening_hash, unit_hash
@@ -944,7 +944,7 @@ def test_a_labelled_ticker_of_the_days_headlines_goes_from_every_page(tmp_path):
         assert corpus[d["id"]]["text"].split("\n")[:2] == [heads[i % 5], articles[i][0]], d["id"]
 
 
-def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_path):
+def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_path, in_process):
     """Stopped after the counts and the first chunk of removals (more than one chunk of documents):
     the rerun resumes at the next chunk, and its output is the uninterrupted run's, byte for byte."""
     docs = [{"id": f"r{i:03d}", "url": f"https://site{i % 3}.example/{i}",
@@ -965,7 +965,7 @@ def test_a_run_stopped_while_removing_boilerplate_resumes_to_the_same_bytes(tmp_
         cleaner = Cleaner(config, runner.rules)
         assert runner._apply_chunk(state, cleaner, rule, Signer(dedup_params(config)), make_tagger(config.lang_backend))
         assert 0 <= int(state.get("applied")) < len(docs) - 1
-    proc = run_cli("run", str(path), "--out", str(out), "--learn-boilerplate", "--workers", "1")
+    proc = in_process("run", str(path), "--out", str(out), "--learn-boilerplate", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "stage apply" in proc.stderr
     for name in ("corpus.jsonl", "raw.jsonl", "rejects.jsonl", "clusters.jsonl", "report.json", "manifest.json"):

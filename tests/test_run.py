@@ -112,9 +112,9 @@ def test_every_record_once_and_a_manifest(news, reference):
     assert not (reference / STATE).exists()
 
 
-def test_worker_count_does_not_change_a_byte(news, reference, tmp_path):
+def test_worker_count_does_not_change_a_byte(news, reference, tmp_path, in_process):
     out = tmp_path / "one"
-    assert run_cli("run", str(news), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    assert in_process("run", str(news), "--out", str(out), "--workers", "1", "-q").returncode == 0
     assert _bytes(out) == _bytes(reference)
 
 
@@ -131,7 +131,7 @@ def test_a_lingua_server_loaded_at_once_and_outputs_written_on_a_pool_do_not_cha
     assert summary.report == json.loads((reference / "report.json").read_text())
 
 
-def test_killed_while_a_pool_writes_the_outputs(news, reference, tmp_path):
+def test_killed_while_a_pool_writes_the_outputs(news, reference, tmp_path, in_process):
     """A SIGKILL after the verdicts, while the write pool works: no worker is left, and the rerun
     ends with the same bytes."""
     out = tmp_path / "killed-writing"
@@ -147,7 +147,7 @@ def test_killed_while_a_pool_writes_the_outputs(news, reference, tmp_path):
     proc.wait()
     _assert_gone(children)
     assert not (out / "manifest.json").exists()
-    rerun = run_cli("run", str(news), "--out", str(out), "--workers", "2")
+    rerun = in_process("run", str(news), "--out", str(out), "--workers", "2")
     assert rerun.returncode == 0, rerun.stderr
     assert "resuming:" in rerun.stderr
     assert _bytes(out) == _bytes(reference)
@@ -200,8 +200,8 @@ def test_killed_runs_resume_to_the_same_bytes(news, reference, tmp_path):
     ("SIGTERM to the run", 143, "interrupted by SIGTERM"),  # kill, timeout: the process was killed on the spot,
     ("SIGTERM to the group", 143, "interrupted by SIGTERM"),  # with no word and a leaked-semaphore warning
 ])
-def test_ctrl_c_or_sigterm_is_one_line_and_the_run_goes_on_from_there(long_news, long_reference, tmp_path, how, code,
-                                                                      says):
+def test_ctrl_c_or_sigterm_is_one_line_and_the_run_goes_on_from_there(long_news, long_reference, tmp_path, in_process,
+                                                                      how, code, says):
     """Stopped in the prepare stage: one line, the shell's exit code, no traceback and nothing else on
     stderr; the same command again gives the uninterrupted run's bytes."""
     out = tmp_path / "interrupted"
@@ -217,11 +217,11 @@ def test_ctrl_c_or_sigterm_is_one_line_and_the_run_goes_on_from_there(long_news,
     lines = [line for line in err.splitlines() if line.strip() and "\r" not in line]  # progress lines aside
     assert lines[-1:] == [f"cleaner: {says} (run the same command again to go on from where it stopped)"], err
     assert not any("leaked" in line or "warn" in line.lower() for line in lines), err
-    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+    assert in_process(*cmd[3:]).returncode == 0
     assert _bytes(out) == _bytes(long_reference)
 
 
-def test_a_worker_killed_is_one_line_and_the_run_goes_on_from_there(long_news, long_reference, tmp_path):
+def test_a_worker_killed_is_one_line_and_the_run_goes_on_from_there(long_news, long_reference, tmp_path, in_process):
     """A pool worker killed in the prepare stage (`kill -9`, the out-of-memory killer's pick) ended the run in the
     pool's traceback (BrokenProcessPool): now one line, exit 4, and the same command again gives the uninterrupted
     run's bytes."""
@@ -240,7 +240,7 @@ def test_a_worker_killed_is_one_line_and_the_run_goes_on_from_there(long_news, l
     assert [line for line in err.splitlines() if line.strip() and "\r" not in line][-1:] == [
         "cleaner: a worker process died (killed, by the out-of-memory killer or a signal) (run the same command "
         "again to go on from where it stopped)"], err
-    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+    assert in_process(*cmd[3:]).returncode == 0
     assert _bytes(out) == _bytes(long_reference)
 
 
@@ -1209,11 +1209,11 @@ def test_a_resumed_run_starts_its_progress_at_the_characters_it_had_done(tmp_pat
     assert whole > 0 and started == [(5, whole)]
 
 
-def test_clean_with_workers_keeps_input_order(news, tmp_path):
+def test_clean_with_workers_keeps_input_order(news, tmp_path, in_process):
     outs = []
     for workers in ("1", "2"):
         out = tmp_path / f"clean-{workers}.jsonl"
-        proc = run_cli("clean", str(news), "--out", str(out), "--workers", workers, "-q")
+        proc = in_process("clean", str(news), "--out", str(out), "--workers", workers, "-q")
         assert proc.returncode == 0, proc.stderr
         outs.append((out.read_bytes(), (tmp_path / f"clean-{workers}.rejects.jsonl").read_bytes()))
     assert outs[0] == outs[1]
@@ -2196,7 +2196,7 @@ def test_a_run_does_not_start_over_by_removing_its_own_index_that_other_runs_wer
         assert len(dedup.index) == 6
 
 
-def test_the_same_run_started_from_another_folder_is_found_complete(tmp_path):
+def test_the_same_run_started_from_another_folder_is_found_complete(tmp_path, in_process):
     """`cleaner run b.jsonl --out out --index ix.sqlite` in a folder, then the same files named from another folder
     (absolute paths, or relative to it): the earlier run's relative paths were read from the new folder, so it was
     taken for a run of other inputs, and its finished corpus was replaced by one of nothing but `already_indexed`
@@ -2207,14 +2207,14 @@ def test_the_same_run_started_from_another_folder_is_found_complete(tmp_path):
     words = [f"mot{k}" for k in range(500)]
     (work / "b.jsonl").write_text("".join(json.dumps({"id": f"d{k}", "text": " ".join(rng.choice(words) for _ in range(40))
                                                       + "."}) + "\n" for k in range(6)), encoding="utf-8")
-    first = run_cli("run", "b.jsonl", "--out", "out", "--index", "ix.sqlite", "--workers", "1", "-q", cwd=work)
+    first = in_process("run", "b.jsonl", "--out", "out", "--index", "ix.sqlite", "--workers", "1", "-q", cwd=work)
     assert first.returncode == 0, first.stderr
     corpus = (work / "out" / "corpus.jsonl").read_bytes()
     assert len(corpus.splitlines()) == 6
     assert json.loads((work / "out" / "manifest.json").read_text(encoding="utf-8"))["cwd"] == str(work)
     for cwd, args in ((tmp_path, ["work/b.jsonl", "--out", "work/out", "--index", "work/ix.sqlite"]),
                       (ROOT, [str(work / "b.jsonl"), "--out", str(work / "out"), "--index", str(work / "ix.sqlite")])):
-        again = run_cli("run", *args, "--workers", "1", cwd=cwd)
+        again = in_process("run", *args, "--workers", "1", cwd=cwd)
         assert again.returncode == 0 and "is already complete" in again.stderr, again.stderr
         assert (work / "out" / "corpus.jsonl").read_bytes() == corpus
 
