@@ -1062,7 +1062,7 @@ def test_a_documents_meta_is_made_json_as_a_dicts_so_a_repeated_id_loses_no_batc
     assert record["meta"] == {"when": "2021-03-03", "tags": ["x"]} and json.dumps(record)  # a set: a list, in order
 
 
-def test_a_number_json_has_not_is_flagged_and_an_object_written_without_its_address(tmp_path):
+def test_a_number_json_has_not_is_flagged_and_an_object_written_without_its_address(tmp_path, in_process):
     """A NaN in a dict or a `Document`'s `meta` given to the API became null without a word, where `cleaner clean`
     flags it (`1 number JSON has not (NaN): written as null`), and an `object()` was written as its text, `<object
     object at 0x7f1b…>`, an address that changed from run to run (a QA pass): flagged as the CLI flags it, and
@@ -1071,7 +1071,7 @@ def test_a_number_json_has_not_is_flagged_and_an_object_written_without_its_addr
 
     text = "Le conseil municipal a voté le budget mardi soir à la mairie."
     (tmp_path / "n.jsonl").write_text(json.dumps({"id": "a", "text": text, "x": float("nan")}) + "\n", encoding="utf-8")
-    cli = run_cli("clean", "n.jsonl", "--out", "-", cwd=tmp_path)
+    cli = in_process("clean", "n.jsonl", "--out", "-", cwd=tmp_path)
     assert json.loads(cli.stdout)["warnings"] == ["n.jsonl:1: 1 number JSON has not (NaN): written as null"]
     in_a_set = clean({"id": "a", "text": text, "meta": {"s": {float("nan"), 1.0}}})  # a set is walked as jsonable walks it
     assert in_a_set.warnings == ("document 0: 1 number JSON has not (NaN): written as null",)

@@ -495,7 +495,7 @@ def test_an_id_the_input_does_not_hold_is_said_exit_2(diff, run_dir):
     assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == [SEED_001] and err == ""
 
 
-def test_terminal_and_unified_formats_write_under_a_latin1_locale(tmp_path):
+def test_terminal_and_unified_formats_write_under_a_latin1_locale(tmp_path, in_process):
     """A Latin-1 stdout ended the terminal format at its first `━━` and the unified one at its first `←` in a
     UnicodeEncodeError's traceback (JSON was fixed before). The terminal format is for a person: the locale's
     encoding, what it cannot hold as escapes, as stderr writes it; the unified one is a patch of the UTF-8
@@ -530,7 +530,7 @@ def test_terminal_and_unified_formats_write_under_a_latin1_locale(tmp_path):
         (tmp_path / "raw.txt").write_text(raw, encoding="utf-8", newline="")
         (tmp_path / "p.diff").write_bytes(proc.stdout)
         subprocess.run(["patch", "-s", "-o", str(tmp_path / "out.txt"), str(tmp_path / "raw.txt"), str(tmp_path / "p.diff")], check=True)
-        clean = run_cli("clean", str(src), "--out", "-", "--quiet")
+        clean = in_process("clean", str(src), "--out", "-", "--quiet")
         assert (tmp_path / "out.txt").read_text(encoding="utf-8") == json.loads(clean.stdout)["text"]
 
 
@@ -552,10 +552,10 @@ def test_a_language_without_a_score_is_shown_without_one(diff, run_dir, tmp_path
 
 
 @pytest.mark.parametrize("limit", ["0", "-1"])
-def test_a_limit_under_1_is_refused_as_other_counts_are(limit):
+def test_a_limit_under_1_is_refused_as_other_counts_are(limit, in_process):
     """`--limit 0` printed "no document matched", exit 0, as though the filters had found nothing: refused as
     `--shard-docs 0` is, by argparse, exit 2."""
-    proc = run_cli("diff", str(SEEDS), "--limit", limit)
+    proc = in_process("diff", str(SEEDS), "--limit", limit)
     assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.endswith(
         f"cleaner diff: error: argument --limit: must be at least 1, got {limit}\n"), proc.stderr
 

@@ -307,7 +307,7 @@ TED_MENU = ("You have JavaScript disabled", "For the best experience, please tur
             "Sign in", "Search:")
 
 
-def test_a_page_whose_clean_text_holds_no_sentence_is_an_empty_extraction(tmp_path):
+def test_a_page_whose_clean_text_holds_no_sentence_is_an_empty_extraction(tmp_path, in_process):
     """fr-pages kimberle_crenshaw_the_urgency_of_intersectionality: TED's menu and the speaker's name, no transcript;
     the menu's "please turn JavaScript on." let the page pass, and `ted.site-menu` left the name alone, kept as a
     document (QA). The clean text is judged too, in `run`, `clean` and the service alike (`Pipeline`); a text record
@@ -324,8 +324,7 @@ def test_a_page_whose_clean_text_holds_no_sentence_is_an_empty_extraction(tmp_pa
     assert clean({"id": "t", "text": "Jackson Katz"}).text == "Jackson Katz"
     pages = tmp_path / "pages.jsonl"
     pages.write_text(json.dumps(page) + "\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "cleaner", "run", str(pages), "--out", str(tmp_path / "out")],
-                         capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    run = in_process("run", str(pages), "--out", str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr
     rejected = json.loads((tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8"))
     assert rejected["reason"] == "empty_extraction" and rejected["detail"].endswith("'Jackson Katz'")
@@ -427,7 +426,7 @@ def test_a_listing_page_the_rules_left_one_teaser_of_is_an_empty_extraction(firs
                "excerpts are), of which the rule packs left a teaser (they removed " in out.detail, out.detail
 
 
-def test_a_page_left_without_an_article_by_the_learned_boilerplate_is_an_empty_extraction(tmp_path):
+def test_a_page_left_without_an_article_by_the_learned_boilerplate_is_an_empty_extraction(tmp_path, in_process):
     """With `--learn-boilerplate`, a page whose learned lines were all it had but a name was kept ('Marie Dupont'
     twice): the no-article check ran after the rule packs only, not after the learned lines went."""
     thanks = "La rédaction du Petit Journal vous remercie chaleureusement de votre fidélité."
@@ -437,8 +436,7 @@ def test_a_page_left_without_an_article_by_the_learned_boilerplate_is_an_empty_e
     pages.append(_article("fr", "Marie Dupont", ["Marie Dupont"], thanks) | {"id": "empty"})
     path = tmp_path / "pages.jsonl"
     path.write_text("".join(json.dumps(page) + "\n" for page in pages), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "cleaner", "run", str(path), "--out", str(tmp_path / "out"),
-                          "--learn-boilerplate"], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    run = in_process("run", str(path), "--out", str(tmp_path / "out"), "--learn-boilerplate")
     assert run.returncode == 0, run.stderr
     rejected = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text("utf-8").splitlines()]
     empty = [r for r in rejected if r["reason"] == "empty_extraction"]

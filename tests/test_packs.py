@@ -1016,12 +1016,12 @@ def test_error_names_the_line_of_the_rule(tmp_path):
         load_files([path])
 
 
-def test_cli_bad_pack_exits_2_before_reading_any_document(tmp_path):
+def test_cli_bad_pack_exits_2_before_reading_any_document(tmp_path, in_process):
     pack = tmp_path / "rules"
     pack.mkdir()
     (pack / "bad.yaml").write_text(BAD_PACKS["catastrophic-pattern"][0], encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    proc = run_cli("clean", str(SEEDS), "--out", str(out), "--rules", str(pack))
+    proc = in_process("clean", str(SEEDS), "--out", str(out), "--rules", str(pack))
     assert proc.returncode == 2
     assert "bad.yaml" in proc.stderr and "t.slow" in proc.stderr and "pattern" in proc.stderr
     assert "Traceback" not in proc.stderr

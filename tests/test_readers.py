@@ -942,7 +942,7 @@ def test_the_recursive_glob_lists_a_link_to_a_folder_where_pythons_glob_listed_s
             {through(path) for path in globs.glob(pattern, recursive=True)}), pattern
 
 
-def test_a_recursive_glob_passes_over_a_link_to_a_folder_where_it_matches_nothing(tmp_path):
+def test_a_recursive_glob_passes_over_a_link_to_a_folder_where_it_matches_nothing(tmp_path, in_process):
     """A link to a folder under `**` failed a `--strict` run, as a rejection, even where the glob could match
     nothing there (Python's glob, which followed it, had listed nothing: QA). It is a rejection where the folder
     holds a match, and links back to their folder, not entered, end the walk."""
@@ -956,11 +956,11 @@ def test_a_recursive_glob_passes_over_a_link_to_a_folder_where_it_matches_nothin
     (folder / "x").symlink_to(".")
     (folder / "y").symlink_to(".")
     out = tmp_path / "out" / "o.jsonl"
-    proc = run_cli("clean", f"{folder}/**/*.jsonl", "--out", str(out), "--strict", "--quiet")
+    proc = in_process("clean", f"{folder}/**/*.jsonl", "--out", str(out), "--strict", "--quiet")
     assert proc.returncode == 3 and "(id x): " in proc.stderr, proc.stderr[-500:]  # x and y lead to d: a match
     (folder / "x").unlink()
     (folder / "y").unlink()
-    proc = run_cli("clean", f"{folder}/**/*.jsonl", "--out", str(out), "--strict", "--quiet")
+    proc = in_process("clean", f"{folder}/**/*.jsonl", "--out", str(out), "--strict", "--quiet")
     assert proc.returncode == 0, proc.stderr[-500:]
     assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a", "b"]
     from cleaner.io.readers import expand
@@ -988,7 +988,7 @@ def test_a_link_to_a_folder_is_rejected_with_the_id_a_file_there_would_have(tmp_
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])
-def test_pages_of_one_name_in_the_subfolders_of_an_input_folder_are_documents_of_their_own(tmp_path, engine):
+def test_pages_of_one_name_in_the_subfolders_of_an_input_folder_are_documents_of_their_own(tmp_path, in_process, engine):
     """A mirrored site is `index.html` in every folder: a document's id was its file's stem, so of three articles
     read as the folder `site`, two were `repeated_id` copies of `index` (found by a QA pass). A file a folder or a
     glob lists is named by its path below it, without the extension; one named as an input, by its stem."""
@@ -999,7 +999,8 @@ def test_pages_of_one_name_in_the_subfolders_of_an_input_folder_are_documents_of
         (tmp_path / "site" / folder / "index.html").write_text(
             f"<html><body><article><p>{texts[folder]}</p></article></body></html>", encoding="utf-8")
     out = tmp_path / "out"
-    proc = run_cli("run", str(tmp_path / "site"), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    run = run_cli if engine == "dask" else in_process  # a Dask run starts its LocalCluster's processes: not in this one
+    proc = run("run", str(tmp_path / "site"), "--out", str(out), "--engine", engine, "--workers", "1", "-q")
     assert proc.returncode == 0, proc.stderr
     kept = {r["id"]: r["text"] for r in map(json.loads, (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines())}
     assert kept == {"a/index": texts["a"], "b/index": texts["b"], "c/d/index": texts["c/d"]}
@@ -1008,7 +1009,7 @@ def test_pages_of_one_name_in_the_subfolders_of_an_input_folder_are_documents_of
 
 
 @pytest.mark.parametrize("engine", ["local", "dask"])
-def test_files_whose_ids_would_be_alike_are_given_ids_of_their_own(tmp_path, engine):
+def test_files_whose_ids_would_be_alike_are_given_ids_of_their_own(tmp_path, in_process, engine):
     """`a/x.txt` beside `a/x.html` in a folder were both `a/x`, and `one/index.html two/index.html` named as inputs
     both `index`: all but one were `repeated_id` copies (found by a QA pass). Files of one folder that share an id
     keep their extension, files of other folders are named by their path below the folders' common parent, and a
@@ -1022,7 +1023,8 @@ def test_files_whose_ids_would_be_alike_are_given_ids_of_their_own(tmp_path, eng
         (tmp_path / name).write_text(body, encoding="utf-8")
     inputs = [str(tmp_path / name) for name in ("site", "one/index.html", "two/index.html", "one/solo.txt")]
     out = tmp_path / "out"
-    proc = run_cli("run", *inputs, "--out", str(out), "--engine", engine, "--workers", "1", "-q")
+    run = run_cli if engine == "dask" else in_process  # a Dask run starts its LocalCluster's processes: not in this one
+    proc = run("run", *inputs, "--out", str(out), "--engine", engine, "--workers", "1", "-q")
     assert proc.returncode == 0, proc.stderr
     kept = {r["id"]: r["text"] for r in map(json.loads, (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines())}
     ids = ["a/x.html", "a/x.txt", "a/y", "top", "one/index", "two/index", "solo"]
@@ -1036,7 +1038,7 @@ def test_files_whose_ids_would_be_alike_are_given_ids_of_their_own(tmp_path, eng
         "a/x.html", "a/x.txt", "site/a/y", "top", "copy/a/y"]
 
 
-def test_a_file_two_inputs_name_is_read_once(tmp_path):
+def test_a_file_two_inputs_name_is_read_once(tmp_path, in_process):
     """`data/*.txt data/a.txt`: the second naming is a rejection saying so, not a second read (whose every
     record would be a repeated_id); `cleaner run` reads it once, locally as on Dask."""
     for name in ("a", "b"):
@@ -1048,8 +1050,9 @@ def test_a_file_two_inputs_name_is_read_once(tmp_path):
         f"{str(tmp_path / 'a.txt')!r}: read once"]
     for engine in ("local", "dask"):
         out = tmp_path / engine
-        proc = run_cli("run", str(tmp_path / "*.txt"), str(tmp_path / "a.txt"), "--out", str(out), "--engine", engine,
-                       "--workers", "1", "-q")
+        run = run_cli if engine == "dask" else in_process  # a Dask run starts its LocalCluster's processes
+        proc = run("run", str(tmp_path / "*.txt"), str(tmp_path / "a.txt"), "--out", str(out), "--engine", engine,
+                   "--workers", "1", "-q")
         assert proc.returncode == 0, proc.stderr
         assert len((out / "corpus.jsonl").read_text().splitlines()) == 2
         assert [json.loads(line)["detail"].endswith("read once") for line in (out / "rejects.jsonl").read_text().splitlines()] == [True]
@@ -1057,12 +1060,12 @@ def test_a_file_two_inputs_name_is_read_once(tmp_path):
             str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
 
 
-def test_a_file_named_first_that_run_reads_second_is_not_said_to_be_named_after(tmp_path):
+def test_a_file_named_first_that_run_reads_second_is_not_said_to_be_named_after(tmp_path, in_process):
     """`cleaner run a.txt '*.txt'` reads its inputs sorted, the glob first: the rejection of `a.txt` said it was
     `read for the earlier input '…/*.txt', named again by '…/a.txt'`, though the user named it first (QA pass)."""
     (tmp_path / "a.txt").write_text("Le texte a, assez long pour rester dans le corpus.", encoding="utf-8")
     out = tmp_path / "out"
-    proc = run_cli("run", str(tmp_path / "a.txt"), str(tmp_path / "*.txt"), "--out", str(out), "--workers", "1", "-q")
+    proc = in_process("run", str(tmp_path / "a.txt"), str(tmp_path / "*.txt"), "--out", str(out), "--workers", "1", "-q")
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(line)["detail"] for line in (out / "rejects.jsonl").read_text().splitlines()] == [
         f"{tmp_path / 'a.txt'}: read for the input {str(tmp_path / '*.txt')!r}, also named by "

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import zstandard
-from conftest import ROOT, SEEDS, SHARED, run_cli
+from conftest import ROOT, SEEDS, SHARED
 
 from cleaner import Config
 from cleaner.cli import main
@@ -45,8 +45,7 @@ def build_run(folder: Path, extra: list[dict] | None = None) -> Path:
     src = folder / "in.jsonl"
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{not json\n", encoding="utf-8")
     out = folder / "run"
-    proc = run_cli("run", str(src), "--out", str(out), "--min-chars", "20", "--quiet")
-    assert proc.returncode == 0, proc.stderr
+    assert main(["run", str(src), "--out", str(out), "--min-chars", "20", "--quiet"]) == 0
     return out
 
 

@@ -14,7 +14,6 @@ import random
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -94,9 +93,9 @@ def _open(page: Page, doc_id: str) -> None:
     expect(page.locator("#doc h2")).to_have_text(doc_id)
 
 
-def test_ticker_of_seed_000_is_highlighted_and_labelled(page, review_page, tmp_path):
+def test_ticker_of_seed_000_is_highlighted_and_labelled(page, review_page, tmp_path, in_process):
     ticker = next(e for e in _corpus(review_page)[SEED_000]["edits"] if e["start"] == 0)
-    kind = subprocess.run([sys.executable, "-m", "cleaner", "rules", "list"], check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    kind = in_process("rules", "list").stdout
     assert any(line.split()[:2] == [ticker["rule"], "ticker"] for line in kind.splitlines())  # the rule that took line 1 is a ticker rule
     _open(page, SEED_000)
     mark = page.locator(f'#raw-text mark[data-rule="{ticker["rule"]}"]').first
@@ -210,7 +209,7 @@ def test_the_rules_descriptions_are_in_view_and_wrapped(browser, review_page, tm
     page.close()
 
 
-def _flag(page: Page, doc_id: str, rule: str, tmp_path: Path) -> subprocess.CompletedProcess:
+def _flag(page: Page, doc_id: str, rule: str, tmp_path: Path, in_process) -> subprocess.CompletedProcess:
     _open(page, doc_id)
     page.locator("#raw-text .lbl", has_text=rule).first.locator("button.flag").click()
     expect(page.locator("#flag")).to_be_visible()
@@ -219,29 +218,29 @@ def _flag(page: Page, doc_id: str, rule: str, tmp_path: Path) -> subprocess.Comp
     page.click("#flag-close")
     path = tmp_path / f"flagged-{rule}.yaml"
     path.write_text(snippet, encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "cleaner", "rules", "check", str(path)], check=False, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return in_process("rules", "check", str(path))
 
 
-def test_flag_gives_a_keep_example_that_rules_check_runs(page, tmp_path):
+def test_flag_gives_a_keep_example_that_rules_check_runs(page, tmp_path, in_process):
     # The related list of seed 001 goes only because article text precedes it: alone it is kept, and the check passes.
-    passed = _flag(page, SEED_001, "generic.related-list", tmp_path)
+    passed = _flag(page, SEED_001, "generic.related-list", tmp_path, in_process)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert passed.stdout.startswith("1 rule, ") and passed.stdout.endswith(" 0 failures\n")
     # The ticker goes wherever it is: the check runs the new example and fails on it until the rule changes.
-    failed = _flag(page, SEED_000, "generic.ticker", tmp_path)
+    failed = _flag(page, SEED_000, "generic.ticker", tmp_path, in_process)
     shipped = next(r for r in yaml.safe_load((ROOT / "rules" / "generic.yaml").read_text(encoding="utf-8"))["rules"]
                    if r["id"] == "generic.ticker")
     flagged = len(shipped["examples"]["keep"]) + 1  # the flag adds its example after the rule's own
     assert failed.returncode == 1 and f"generic.ticker: keep example {flagged} is changed" in failed.stdout
 
 
-def test_flagging_a_lone_line_break_flags_the_line_it_went_with(page, tmp_path):
+def test_flagging_a_lone_line_break_flags_the_line_it_went_with(page, tmp_path, in_process):
     """maghress.source-link takes seed 000's footer line and, as a span of its own, the line break before
     it. That span's label flagged an empty keep example, which `rules check` passed (found by a QA helper). The line
     break is under the line's label now (a label of its own stood over nothing), which flags the line."""
     _open(page, SEED_000)
     assert page.locator("#raw-text .lbl", has_text="maghress.source-link").count() == 1
-    checked = _flag(page, SEED_000, "maghress.source-link", tmp_path)
+    checked = _flag(page, SEED_000, "maghress.source-link", tmp_path, in_process)
     snippet = (tmp_path / "flagged-maghress.source-link.yaml").read_text(encoding="utf-8")
     assert snippet.rstrip("\n").endswith("""    - "Cliquez ici pour lire l'article depuis sa source.\"""")
     assert checked.returncode == 1 and "maghress.source-link: keep example" in checked.stdout, checked.stdout
@@ -1031,13 +1030,13 @@ def test_a_documents_warnings_are_shown_in_its_view_and_marked_in_its_row(browse
     page.close()
 
 
-def test_flagging_a_signature_removal_gives_a_keep_example_with_the_documents_author(browser, tmp_path):
+def test_flagging_a_signature_removal_gives_a_keep_example_with_the_documents_author(browser, tmp_path, in_process):
     """A `signature` rule reads the document's author and removes nothing without it: the flag's keep example, a
     string, was run without one and passed at once, whatever the rule did (found by a QA pass). It names the author
     the document came with, so the check fails while the rule still removes the line."""
     text = "Quand on vous dit que la vérité sort de la bouche des enfants, il faut les écouter.\nSophie Gourion"
     page = _reviewed(browser, tmp_path, [{"id": "sig", "author": "Sophie Gourion", "text": text}])
-    checked = _flag(page, "sig", "generic.author-signature", tmp_path)
+    checked = _flag(page, "sig", "generic.author-signature", tmp_path, in_process)
     snippet = (tmp_path / "flagged-generic.author-signature.yaml").read_text(encoding="utf-8")
     assert snippet.endswith(f'    - {{text: "{text[:-15]}\\nSophie Gourion", author: "Sophie Gourion"}}\n'), snippet
     shipped = next(r for r in yaml.safe_load((ROOT / "rules" / "generic.yaml").read_text(encoding="utf-8"))["rules"]
@@ -1048,7 +1047,7 @@ def test_flagging_a_signature_removal_gives_a_keep_example_with_the_documents_au
     page.close()
 
 
-def test_flagging_a_signature_removal_gives_the_author_it_read_where_a_rule_lifted_one(browser, tmp_path):
+def test_flagging_a_signature_removal_gives_the_author_it_read_where_a_rule_lifted_one(browser, tmp_path, in_process):
     """The flag took the author from the author field alone, and only when the record or page gave it: where a byline
     rule lifted the same name, in any case, the keep example had no author and passed at once (a review). It gives the
     author the rule read, the record's (`engine.rule_context` keeps it where the lifted one is the same name)."""
@@ -1058,20 +1057,20 @@ def test_flagging_a_signature_removal_gives_the_author_it_read_where_a_rule_lift
     page = _reviewed(browser, tmp_path, [{"id": name, "author": "Jane Doe", "text": f"By {byline}\n\n{text}\nJane Doe"}
                                          for (name, byline), text in zip(bylines.items(), texts)])
     for doc_id, text in zip(("same", "case"), texts):
-        checked = _flag(page, doc_id, "generic.author-signature", tmp_path)
+        checked = _flag(page, doc_id, "generic.author-signature", tmp_path, in_process)
         snippet = (tmp_path / "flagged-generic.author-signature.yaml").read_text(encoding="utf-8")
         assert snippet.endswith(f'    - {{text: "{text}\\nJane Doe", author: "Jane Doe"}}\n'), snippet
         assert checked.returncode == 1 and "generic.author-signature: keep example" in checked.stdout, checked.stdout
     page.close()
 
 
-def test_flagging_a_signature_removal_gives_the_author_a_rule_lifted_over_another(browser, tmp_path):
+def test_flagging_a_signature_removal_gives_the_author_a_rule_lifted_over_another(browser, tmp_path, in_process):
     """Where a rule lifts another name than the record's, that one signs the text (`engine.rule_context`) and is the
     flag's keep example's author: the record's "John Doe" hid it, and the example, naming nobody, passed at once."""
     text = "The city council approved the new budget on Tuesday after a long debate about schools and roads."
     record = {"id": "other", "author": "John Doe", "text": f"By Jane Smith\n\n{text}\nJane Smith"}
     page = _reviewed(browser, tmp_path, [record])
-    checked = _flag(page, "other", "generic.author-signature", tmp_path)
+    checked = _flag(page, "other", "generic.author-signature", tmp_path, in_process)
     snippet = (tmp_path / "flagged-generic.author-signature.yaml").read_text(encoding="utf-8")
     assert snippet.endswith(f'    - {{text: "{text}\\nJane Smith", author: "Jane Smith"}}\n'), snippet
     assert checked.returncode == 1 and "generic.author-signature: keep example" in checked.stdout, checked.stdout
