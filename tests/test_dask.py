@@ -217,13 +217,13 @@ def test_same_answer_as_the_local_engine(scheduler, reference, tmp_path):
     assert not (dask / ".cleaner").exists()
 
 
-def test_incremental_against_an_index(scheduler, inputs, tmp_path):
+def test_incremental_against_an_index(scheduler, inputs, tmp_path, in_process):
     """Two batches on one index: local then local, and local then dask (the index of record is the
     SQLite file; the Dask run exports what the local one added to its mirror, then what it adds). The
     first batch's local run is made once: the second pair starts from a copy of its index."""
     index = tmp_path / "local-local" / "corpus.sqlite"
     args = (str(inputs["first"]), "--out", str(tmp_path / "local-local" / "first"), "--index", str(index))
-    proc = run_cli("run", *args, "--workers", "1", "-q")
+    proc = in_process("run", *args, "--workers", "1", "-q")
     assert proc.returncode == 0, proc.stderr
     (tmp_path / "local-dask").mkdir()
     for made in index.parent.glob("corpus.sqlite*"):
@@ -231,7 +231,7 @@ def test_incremental_against_an_index(scheduler, inputs, tmp_path):
     outs = {}
     for name in ("local-local", "local-dask"):
         args = (str(inputs["later"]), "--out", str(tmp_path / name / "later"), "--index", str(tmp_path / name / "corpus.sqlite"))
-        proc = _dask(scheduler, *args) if name == "local-dask" else run_cli("run", *args, "--workers", "1", "-q")
+        proc = _dask(scheduler, *args) if name == "local-dask" else in_process("run", *args, "--workers", "1", "-q")
         assert proc.returncode == 0, proc.stderr
         outs[name] = _bytes(tmp_path / name / "later")
     reasons = {json.loads(x)["reason"] for x in outs["local-dask"]["rejects.jsonl"].splitlines()}
@@ -247,13 +247,14 @@ def test_incremental_against_an_index(scheduler, inputs, tmp_path):
     assert mirror["upto"] == reports["local-dask"]["index_documents"] and len(mirror["parts"]) == 2
 
 
-def test_a_restart_on_the_same_inputs_takes_the_earlier_runs_documents_out_of_the_index_and_its_mirror(scheduler, inputs, tmp_path):
+def test_a_restart_on_the_same_inputs_takes_the_earlier_runs_documents_out_of_the_index_and_its_mirror(scheduler, inputs,
+                                                                                                      tmp_path, in_process):
     """A Dask run into a finished run's folder with a shared index, --restart on the same inputs: the
     earlier run's documents are taken out of the index first, and the mirror, which held them between
     an earlier and a later batch's, is exported again, so the corpus is the first run's (it was empty:
     every document already_indexed); the other batches' documents stay."""
     index, out = tmp_path / "corpus.sqlite", tmp_path / "out"
-    assert run_cli("run", str(inputs["later"]), "--out", str(tmp_path / "later"), "--index", str(index), "-q").returncode == 0
+    assert in_process("run", str(inputs["later"]), "--out", str(tmp_path / "later"), "--index", str(index), "-q").returncode == 0
     proc = _dask(scheduler, str(inputs["first"]), "--out", str(out), "--index", str(index))
     assert proc.returncode == 0, proc.stderr
     first = _bytes(out)
@@ -346,12 +347,12 @@ def test_a_killed_run_resumes_to_the_same_bytes(scheduler, reference, tmp_path, 
     assert 0 < chars and chars + sum(c for _, c in new) == every_split[0]
 
 
-def test_a_restart_that_stops_leaves_no_finished_runs_outputs(scheduler, tmp_path, monkeypatch):
+def test_a_restart_that_stops_leaves_no_finished_runs_outputs(scheduler, tmp_path, monkeypatch, in_process):
     """A Dask `--restart` over a finished run, stopped as it prepares (a Ctrl-C), left that run's corpus, report and
     manifest, which said it finished, its index.sqlite removed: the outputs go as the restart begins, with the index,
     as the local engine's do (`test_run.test_a_restart_that_stops_leaves_no_finished_runs_outputs`)."""
     out = tmp_path / "out"
-    assert run_cli("run", str(SEEDS), "--out", str(out), "--workers", "1", "-q").returncode == 0
+    assert in_process("run", str(SEEDS), "--out", str(out), "--workers", "1", "-q").returncode == 0
 
     def stopped(*args):
         raise KeyboardInterrupt
@@ -1035,7 +1036,7 @@ def test_a_dask_run_with_a_shared_index_removes_the_own_index_of_the_run_it_repl
 
 
 def test_an_input_changed_while_the_run_reads_it_stops_the_run_and_a_rerun_starts_over(scheduler, reference, tmp_path,
-                                                                                       monkeypatch):
+                                                                                       monkeypatch, in_process):
     """As with the local engine (test_run): a file cut short while the splits were read stops the run before dedup,
     naming the file, with nothing kept of its state (its splits may hold records of two versions), and the same
     command once the file is back gives the local engine's bytes."""
@@ -1064,7 +1065,7 @@ def test_an_input_changed_while_the_run_reads_it_stops_the_run_and_a_rerun_start
     first.write_bytes(whole)
     proc = _dask(scheduler, *names, "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert run_cli("run", *names, "--out", str(tmp_path / "local"), "--workers", "1", "-q").returncode == 0
+    assert in_process("run", *names, "--out", str(tmp_path / "local"), "--workers", "1", "-q").returncode == 0
     assert _bytes(out, JSONL) == _bytes(tmp_path / "local", JSONL)  # the reference's, but for the file's name
 
 
