@@ -1526,20 +1526,30 @@ def _buttons_dropped(tree: Any, drops: _Drops) -> None:
 
 HIDDEN = "//body//*[re:test(@style, '(^|;)\\s*display\\s*:\\s*none\\s*(!important\\s*)?(;|$)', 'i')]"
 """The elements of the page's body whose own style hides them (`display: none`)."""
+MOBILE_ONLY = ("mobile-show", "mobile-only", "show-mobile", "only-mobile", "visible-mobile", "hide-desktop",
+               "hidden-desktop", "hidden_desktop", "hide-from-desktop", "desktop-hide", "desktop-hidden")
+"""Class names that show an element on a phone's screen alone, a desktop's style sheet hiding it: the Pudding's `<p
+class="prose mobile-show">`, its closing paragraphs written again for phones (fr-pages 80). A grid's breakpoints
+(`visible-xs`, `d-md-none`, `hidden-md`) are left: a page may show its only date so (fr-pages 472's `d-md-none`)."""
+_MOBILE_ONLY = "//body//*[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+                                          for name in MOBILE_ONLY) + "]"
 
 
 def _hidden_dropped(tree: Any, drops: _Drops) -> None:
-    """The page without the elements its style hides (`HIDDEN`), as a browser without scripts shows it: Al Jazeera
-    America's browser warning (`<div style="display: none;">`, fr-pages 390) was the text's first line, trafilatura
-    having lost the style with the `<div>` (a QA pass). Not one holding the page's metadata (`METADATA_MARKS`: a
-    hidden `vcard` author, an `updated` date), and none when they hold all but a seventh of the page's text or more (a
-    page its scripts show), as trafilatura guards its own discarding (a review)."""
-    hidden = [element for element in _outermost(tree, set(tree.xpath(HIDDEN, namespaces=_EXSLT)))
-              if not element.xpath(METADATA_MARKS)]
+    """The page without the elements its style hides (`HIDDEN`), as a browser without scripts shows it, and those its
+    class shows on a phone alone (`MOBILE_ONLY`), as a desktop's browser shows it: Al Jazeera America's browser warning
+    (`<div style="display: none;">`, fr-pages 390) was the text's first line, trafilatura having lost the style with
+    the `<div>` (a QA pass), and the Pudding's closing paragraphs were in the text twice (fr-pages 80). Not one holding
+    the page's metadata (`METADATA_MARKS`: a hidden `vcard` author, an `updated` date), and none of a kind when they
+    hold all but a seventh of the page's text or more (a page its scripts show), as trafilatura guards its own
+    discarding (a review)."""
     page = len(tree.text_content())
-    if page - sum(len(element.text_content()) for element in hidden) > page / 7:
-        for element in hidden:
-            drops.drop(element, "hidden")
+    for xpath, step in ((HIDDEN, "hidden"), (_MOBILE_ONLY, "mobile-only")):
+        hidden = [element for element in _outermost(tree, set(tree.xpath(xpath, namespaces=_EXSLT)))
+                  if not element.xpath(METADATA_MARKS)]
+        if page - sum(len(element.text_content()) for element in hidden) > page / 7:
+            for element in hidden:
+                drops.drop(element, step)
 
 
 METADATA_MARKS = ("descendant-or-self::*[@itemprop or self::time or contains(@class, 'vcard') or contains(@class, "
@@ -2037,21 +2047,43 @@ the author's steps read its name there (a WordPress `<div class="author-bio">`'s
             drops.drop(element, "author-bio")
 
 
-DROPPED_PIECES = (*CLOSE_PIECES, *PULL_QUOTE_PIECES, *QUOTE_PIECES, *SET_ASIDE_PIECES, *AUTHOR_BIO_PIECES)
-"""What the classes of the elements `_classed_dropped` drops hold: sought once for the five steps."""
+FILTERS_CLASS = _class_words("filters")
+"""A class that says its element is a bar of filters, controls a script reads: the word `filters` (whole, or between
+hyphens or underscores: the Pudding's `filters`, `filters-row`, `filters-mobile`), in any case."""
+FILTERS_PIECES = ("filters",)
+"""What the class of a bar of filters holds, sought by `_classed` (`FILTERS_CLASS` tells which are one)."""
+
+
+def _filters_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
+    """The page without its bars of filters (`FILTERS_CLASS`) that hold no sentence (`has_sentence`): labels a script
+    makes buttons of, which trafilatura kept as lines of the text (the Pudding's `<p class="filter-item">` "All
+    Genres", "Action", "Drama", … and its search box's "Search" between a chart's legend and its title, fr-pages 80).
+    `classed`: the page's elements that may be one (`_classed_dropped`)."""
+    from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
+
+    bars = {element for element in _in_page(tree, classed, FILTERS_PIECES)
+            if FILTERS_CLASS.search(element.get("class")) and not has_sentence(_element_text(element))}
+    for element in _outermost(tree, bars):
+        drops.drop(element, "filters")
+
+
+DROPPED_PIECES = (*CLOSE_PIECES, *PULL_QUOTE_PIECES, *QUOTE_PIECES, *SET_ASIDE_PIECES, *AUTHOR_BIO_PIECES,
+                  *FILTERS_PIECES)
+"""What the classes of the elements `_classed_dropped` drops hold: sought once for the six steps."""
 
 
 def _classed_dropped(tree: Any, drops: _Drops) -> None:
-    """The page without its pop-ups, pull quotes (named or repeated), captions and players, and authors' bio boxes, in
-    that order, the elements of their classes found by one `_classed` search of the page for the five steps
-    (`DROPPED_PIECES`): a search each took 5-6 % of the extraction's time on fr-pages together (a review). What goes is
-    noted in `drops`."""
+    """The page without its pop-ups, pull quotes (named or repeated), captions and players, authors' bio boxes and
+    bars of filters, in that order, the elements of their classes found by one `_classed` search of the page for the
+    six steps (`DROPPED_PIECES`): a search each took 5-6 % of the extraction's time on fr-pages together (a review).
+    What goes is noted in `drops`."""
     classed = _classed(tree, DROPPED_PIECES)
     _popups_dropped(tree, classed, drops)
     _pull_quotes_dropped(tree, classed, drops)
     _repeated_quotes_dropped(tree, classed, drops)
     _captions_and_players_dropped(tree, classed, drops)
     _author_bios_dropped(tree, classed, drops)
+    _filters_dropped(tree, classed, drops)
 
 
 def _comments_dropped(tree: Any, drops: _Drops) -> None:

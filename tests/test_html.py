@@ -4184,6 +4184,32 @@ def test_what_its_style_hides_stays_where_it_marks_the_metadata_or_holds_the_pag
     assert set(PARAGRAPHS) <= set(extract_html(_doc(shown), CONFIG).text.splitlines())
 
 
+def test_a_phones_copy_of_the_text_and_a_bar_of_filters_go():
+    """fr-pages 80 (the Pudding): its closing paragraphs, written again in `<p class="prose mobile-show">` that a
+    desktop's style sheet hides, were in the text twice, and its charts' filters (`<div class="filters">`, labels a
+    script makes buttons of: "All Genres", "Action", …, "Search") were lines of it. Both go, listed as dropped. A
+    grid's breakpoint class (`d-md-none`: a page's only date may be so shown) and a bar of filters holding a sentence
+    stay."""
+    filters = ('<div class="filters"><div class="filters-row"><p class="filter-item">All Genres</p><p class='
+               '"filter-item">Action</p><p class="filter-item mobile-hide">Comedy</p></div><div class="search-container">'
+               '<p class="search-label">Search</p><input type="text"></div></div>')
+    note = ('<div class="filters-note"><p>Les films sont classés par genre, selon la base de données IMDB et les '
+            'recettes du box-office.</p></div>')
+    closing = "<p class='prose {}'>Ce projet est né des réactions à notre analyse des films qui échouent au test de Bechdel.</p>"
+    page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p>{filters}{note}<p>{PARAGRAPHS[1]}</p>"
+            f"<div class='d-md-none'><p>{PARAGRAPHS[2]}</p></div>{closing.format('mobile-hide')}"
+            f"{closing.format('mobile-show')}</article></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert out.text.splitlines() == [PARAGRAPHS[0], "Les films sont classés par genre, selon la base de données IMDB "
+                                     "et les recettes du box-office.", PARAGRAPHS[1], PARAGRAPHS[2],
+                                     "Ce projet est né des réactions à notre analyse des films qui échouent au test de "
+                                     "Bechdel."]
+    assert out.meta["extracted"]["dropped"] == [
+        {"step": "filters", "text": "All Genres Action Comedy Search"},
+        {"step": "mobile-only", "text": "Ce projet est né des réactions à notre analyse des films qui échouent au "
+                                        "test de Bechdel."}]
+
+
 def test_the_fr_pages_browser_warning_its_style_hides_goes():
     """fr-pages 390 (Al Jazeera America): `<div id="js-unsupported-browser-warning" style="display: none;">` gave the
     text's first line, "The browser or device you are using is out of date…", and its related stories' cards (links
