@@ -197,6 +197,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
             _cards_dropped(tree, drops, doc.url)
             _spans_unclassed(tree)
             _embeds_unclassed(tree)
+            _facebook_chrome_dropped(tree, drops)
             posted_by = _thread_kept(tree, drops)
             _link_paragraphs_unlinked(tree, doc.url)
             _articles_joined(tree)
@@ -1751,6 +1752,36 @@ def _embeds_unclassed(tree: Any) -> None:
     _unclassed(_embed_wrappers(tree), _unembedded)
 
 
+FACEBOOK_EMBED = ("//body//blockquote[starts-with(substring-after(@cite, '//'), 'www.facebook.com/')]"
+                  "[ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' fb-xfbml-parse-ignore ')]]")
+"""A Facebook post's or video's embed as its code writes it for a browser without scripts: a `<blockquote cite=
+"https://www.facebook.com/<page>/posts/…">` marked `fb-xfbml-parse-ignore` (itself or around it), which Facebook's
+script replaces with the post."""
+
+
+def _facebook_chrome_dropped(tree: Any, drops: _Drops) -> None:
+    """The page without the chrome of each embedded Facebook post or video (`FACEBOOK_EMBED`), its text kept as a
+    quotation: its attribution, a last `<p>` linking to the post's page ("Gepostet von <a>AJL</a> am Freitag, 30. Juni
+    2017", fr-pages 271) or the text after its paragraphs ("Posted by <a>Polygraph</a> on <a>Monday, January 18,
+    2016</a>", fr-pages 80's card), in the viewer's language, which the rule packs cannot tell from a blog's byline
+    ("Posted by admin on Monday, June 30, 2017"); and a first `<p>` that is one link to it, its title ("Discours de
+    Rebecca Chaillon – OUT d'Or…"). Noted in `drops` as "embed-chrome"."""
+    for quote in tree.xpath(FACEBOOK_EMBED):
+        cite, paragraphs = quote.get("cite"), quote.findall("p")
+        if len(paragraphs) < 1:
+            continue
+        page, last = "/".join(cite.split("/", 4)[:4]) + "/", paragraphs[-1]
+        after = [node for node in last.itersiblings() if node.tag == "a"]
+        if any(link.get("href", "").startswith(page) for link in after):
+            drops.drop_after(last, "embed-chrome")
+        elif len(paragraphs) > 1 and any(link.get("href", "").startswith(page) for link in last.iter("a")):
+            drops.drop(last, "embed-chrome")
+            paragraphs.pop()
+        link = _sole_link(paragraphs[0], _element_text(paragraphs[0]))
+        if len(paragraphs) > 1 and link is not None and link.get("href") == cite:
+            drops.drop(paragraphs[0], "embed-chrome")
+
+
 def _embed_wrappers(tree: Any) -> list[Any]:
     """The elements of the body of a class holding "embed" around a `<blockquote>` showing words (`_ALNUM`). Sought
     from the few quotations up (0.14 ms a fr-pages page), not by an XPath testing each element's class and
@@ -2141,6 +2172,17 @@ class _Drops:
         if not self.discarded_anyway(element) and (text := _element_text(element)):
             self.found.append((self.order[element], step, text))
         element.drop_tree()
+
+    def drop_after(self, element: Any, step: str) -> None:
+        """Drop what follows `element` in its parent, its tail and the elements after it (an embed's attribution
+        written after its paragraphs), noted as one text under `step`."""
+        after = element.makeelement("span", {})
+        after.text, element.tail = element.tail, None
+        after.extend(list(element.itersiblings()))
+        element.addnext(after)
+        if self.order:
+            self.order[after] = self.order[element]
+        self.drop(after, step)
 
     def discarded_anyway(self, element: Any) -> bool:
         """Whether `element` is in a part of the page trafilatura discards anyway (`_discarded_parts`)."""

@@ -4210,6 +4210,39 @@ def test_a_phones_copy_of_the_text_and_a_bar_of_filters_go():
                                         "test de Bechdel."}]
 
 
+@pytest.mark.parametrize("embed, chrome", [
+    # fr-pages 80's card (the Pudding): the attribution written after the post's paragraph, in English
+    ('<div class="fb-post" data-href="https://www.facebook.com/polygraph.data/posts/907999619295345"><div class='
+     '"fb-xfbml-parse-ignore"><blockquote cite="https://www.facebook.com/polygraph.data/posts/907999619295345"><p>In '
+     'case you missed it: we used data to explore the definition of Punk.</p>Posted by <a href="https://www.facebook'
+     '.com/polygraph.data/">Polygraph</a> on&nbsp;<a href="https://www.facebook.com/polygraph.data/posts/907999619295'
+     '345">Monday, January 18, 2016</a></blockquote></div></div>',
+     ["Posted by Polygraph on Monday, January 18, 2016"]),
+    # fr-pages 271 (Roseaux): a video's, its title a link to it over the post, its attribution a <p>, in German
+    ('<div class="fb-video" data-href="https://www.facebook.com/ajlgbt/videos/1401254856631044/"><blockquote cite='
+     '"https://www.facebook.com/ajlgbt/videos/1401254856631044/" class="fb-xfbml-parse-ignore"><p><a href="https://'
+     'www.facebook.com/ajlgbt/videos/1401254856631044/">Discours de Rebecca Chaillon – OUT d\'Or de la création '
+     'artisti…</a></p><p>In case you missed it: we used data to explore the definition of Punk.</p><p>Gepostet von '
+     '<a href="https://www.facebook.com/ajlgbt/">AJL</a> am Freitag, 30. Juni 2017</p></blockquote></div>',
+     ["Discours de Rebecca Chaillon – OUT d'Or de la création artisti…", "Gepostet von AJL am Freitag, 30. Juni 2017"]),
+])
+def test_an_embedded_facebook_posts_chrome_goes_and_its_text_stays(embed, chrome):
+    """An embedded Facebook post or video, as its code writes it for a browser without scripts, left its attribution
+    ("Posted by Polygraph on Monday, January 18, 2016", which the rule packs leave as a blog's byline) and its link
+    title in the text. Both go, listed as dropped; the post's text stays, a quotation. A quotation citing a Facebook
+    post without the embed's mark is the article's, and stays whole."""
+    page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{embed}<p>{PARAGRAPHS[1]}</p></article></body></html>"
+    out = extract_html(_doc(page), CONFIG)
+    assert out.text.splitlines() == [
+        PARAGRAPHS[0], "In case you missed it: we used data to explore the definition of Punk.", PARAGRAPHS[1]]
+    assert out.meta["extracted"]["dropped"] == [{"step": "embed-chrome", "text": text} for text in chrome]
+    quoted = ('<blockquote cite="https://www.facebook.com/polygraph.data/posts/9"><p>Nous serons dans la rue samedi '
+              'pour dire non à la réforme.</p><p>Publié par <a href="https://www.facebook.com/polygraph.data/">'
+              'Polygraph</a> le 18 janvier.</p></blockquote>')
+    out = extract_html(_doc(page.replace(embed, quoted)), CONFIG)
+    assert "Publié par Polygraph le 18 janvier." in out.text.splitlines() and "dropped" not in out.meta["extracted"]
+
+
 def test_the_fr_pages_browser_warning_its_style_hides_goes():
     """fr-pages 390 (Al Jazeera America): `<div id="js-unsupported-browser-warning" style="display: none;">` gave the
     text's first line, "The browser or device you are using is out of date…", and its related stories' cards (links
