@@ -1752,8 +1752,8 @@ def _embeds_unclassed(tree: Any) -> None:
     _unclassed(_embed_wrappers(tree), _unembedded)
 
 
-FACEBOOK_EMBED = ("//body//blockquote[starts-with(substring-after(@cite, '//'), 'www.facebook.com/')]"
-                  "[ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' fb-xfbml-parse-ignore ')]]")
+FACEBOOK_EMBED = ("//body//blockquote[starts-with(substring-after(@cite, '//'), 'www.facebook.com/')][ancestor-or-self"
+                  "::*[contains(concat(' ', normalize-space(@class), ' '), ' fb-xfbml-parse-ignore ')]]")
 """A Facebook post's or video's embed as its code writes it for a browser without scripts: a `<blockquote cite=
 "https://www.facebook.com/<page>/posts/…">` marked `fb-xfbml-parse-ignore` (itself or around it), which Facebook's
 script replaces with the post."""
@@ -1768,13 +1768,12 @@ def _facebook_chrome_dropped(tree: Any, drops: _Drops) -> None:
     Rebecca Chaillon – OUT d'Or…"). Noted in `drops` as "embed-chrome"."""
     for quote in tree.xpath(FACEBOOK_EMBED):
         cite, paragraphs = quote.get("cite"), quote.findall("p")
-        if len(paragraphs) < 1:
+        if not paragraphs:
             continue
-        page, last = "/".join(cite.split("/", 4)[:4]) + "/", paragraphs[-1]
-        after = [node for node in last.itersiblings() if node.tag == "a"]
-        if any(link.get("href", "").startswith(page) for link in after):
+        account, last = "/".join(cite.split("/", 4)[:4]) + "/", paragraphs[-1]  # https://www.facebook.com/<page>/
+        if any(node.tag == "a" and node.get("href", "").startswith(account) for node in last.itersiblings()):
             drops.drop_after(last, "embed-chrome")
-        elif len(paragraphs) > 1 and any(link.get("href", "").startswith(page) for link in last.iter("a")):
+        elif len(paragraphs) > 1 and any(link.get("href", "").startswith(account) for link in last.iter("a")):
             drops.drop(last, "embed-chrome")
             paragraphs.pop()
         link = _sole_link(paragraphs[0], _element_text(paragraphs[0]))

@@ -4191,19 +4191,20 @@ def test_a_phones_copy_of_the_text_and_a_bar_of_filters_go():
     grid's breakpoint class (`d-md-none`: a page's only date may be so shown) and a bar of filters holding a sentence
     stay."""
     filters = ('<div class="filters"><div class="filters-row"><p class="filter-item">All Genres</p><p class='
-               '"filter-item">Action</p><p class="filter-item mobile-hide">Comedy</p></div><div class="search-container">'
-               '<p class="search-label">Search</p><input type="text"></div></div>')
+               '"filter-item">Action</p><p class="filter-item mobile-hide">Comedy</p></div><div class='
+               '"search-container"><p class="search-label">Search</p><input type="text"></div></div>')
     note = ('<div class="filters-note"><p>Les films sont classés par genre, selon la base de données IMDB et les '
             'recettes du box-office.</p></div>')
-    closing = "<p class='prose {}'>Ce projet est né des réactions à notre analyse des films qui échouent au test de Bechdel.</p>"
+    closing = ("<p class='prose {}'>Ce projet est né des réactions à notre analyse des films qui échouent au test de "
+               "Bechdel.</p>")
     page = (f"<html><body><article><p>{PARAGRAPHS[0]}</p>{filters}{note}<p>{PARAGRAPHS[1]}</p>"
             f"<div class='d-md-none'><p>{PARAGRAPHS[2]}</p></div>{closing.format('mobile-hide')}"
             f"{closing.format('mobile-show')}</article></body></html>")
     out = extract_html(_doc(page), CONFIG)
-    assert out.text.splitlines() == [PARAGRAPHS[0], "Les films sont classés par genre, selon la base de données IMDB "
-                                     "et les recettes du box-office.", PARAGRAPHS[1], PARAGRAPHS[2],
-                                     "Ce projet est né des réactions à notre analyse des films qui échouent au test de "
-                                     "Bechdel."]
+    assert out.text.splitlines() == [
+        PARAGRAPHS[0], "Les films sont classés par genre, selon la base de données IMDB et les recettes du box-office.",
+        PARAGRAPHS[1], PARAGRAPHS[2],
+        "Ce projet est né des réactions à notre analyse des films qui échouent au test de Bechdel."]
     assert out.meta["extracted"]["dropped"] == [
         {"step": "filters", "text": "All Genres Action Comedy Search"},
         {"step": "mobile-only", "text": "Ce projet est né des réactions à notre analyse des films qui échouent au "
@@ -4224,7 +4225,8 @@ def test_a_phones_copy_of_the_text_and_a_bar_of_filters_go():
      'www.facebook.com/ajlgbt/videos/1401254856631044/">Discours de Rebecca Chaillon – OUT d\'Or de la création '
      'artisti…</a></p><p>In case you missed it: we used data to explore the definition of Punk.</p><p>Gepostet von '
      '<a href="https://www.facebook.com/ajlgbt/">AJL</a> am Freitag, 30. Juni 2017</p></blockquote></div>',
-     ["Discours de Rebecca Chaillon – OUT d'Or de la création artisti…", "Gepostet von AJL am Freitag, 30. Juni 2017"]),
+     ["Discours de Rebecca Chaillon – OUT d'Or de la création artisti…",
+      "Gepostet von AJL am Freitag, 30. Juni 2017"]),
 ])
 def test_an_embedded_facebook_posts_chrome_goes_and_its_text_stays(embed, chrome):
     """An embedded Facebook post or video, as its code writes it for a browser without scripts, left its attribution
