@@ -2710,6 +2710,26 @@ def test_text_beside_a_block_is_not_glued_to_it():
     assert extract_html(_doc(page), CONFIG).text.splitlines() == [PARAGRAPHS[0], "Note :", *PARAGRAPHS[1:]]
 
 
+@pytest.mark.parametrize(("heading", "line"), [
+    # fr-pages 724 (ARTE): a title and its subtitle, set apart by the stylesheet
+    ('<h1><span class="program-title">Handicapés, haut et fort (1/3)</span><span class="program-title small">La '
+     'remise en cause des normes corporelles</span></h1>',
+     "Handicapés, haut et fort (1/3) La remise en cause des normes corporelles"),
+    ('<h2><a href="#tw"><span>TW : avortement</span><span>CW : mention de sang</span></a></h2>',
+     "TW : avortement CW : mention de sang"),
+    # a drop capital and its word are one word, and parts the page spaces stay so
+    ('<h2><span class="initiale">L</span><span>a remise en cause</span></h2>', "La remise en cause"),
+    ("<h2><span>Juicy</span> <span>Couture</span></h2>", "Juicy Couture"),
+])
+def test_a_headings_parts_glued_are_two_words(heading, line):
+    """ARTE's `<h1>` is two `<span>`s, a title and a subtitle, that its stylesheet sets on two lines: read as written,
+    "Handicapés, haut et fort (1/3)La remise en cause des normes corporelles" was the text's first line (fr-pages 724,
+    725). Parts of a heading glued where a word ends before a capital (as `_unglued` tells two blocks) are two words;
+    others stay as written."""
+    page = f"<html><body><article>{heading}<p>{'</p><p>'.join(PARAGRAPHS)}</p></article></body></html>"
+    assert extract_html(_doc(page), CONFIG).text.splitlines()[0] == line
+
+
 class _Scanned(str):
     """A text that counts the searches through it whole."""
 
