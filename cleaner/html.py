@@ -1587,7 +1587,7 @@ def _cards_dropped(tree: Any, drops: _Drops, url: str | None) -> None:
     362, a video's page with a carousel of ~50 other posts, each a link holding its title and text: 96,421 characters
     of them after its own two lines; a QA pass), with its box (`_card_box`). A title linking to the page itself or to
     a place in it stays, and so do a post's title over its text (`_titles_text`) and the article's paragraphs in a link
-    (`_articles_paragraphs`)."""
+    (`_articles_paragraphs`). Teasers whose title holds the link, side by side, go as cards too (`_teasers`)."""
     page = url or (tree.xpath("//head/link[@rel='canonical']/@href")[:1] or [""])[0].strip()
     links = [link for link in tree.xpath(f"//body//a[@href][{CARD_BLOCKS}]") if _elsewhere(link.get("href"), page)]
     own = set() if page else _maybe_the_page(links)
@@ -1596,7 +1596,8 @@ def _cards_dropped(tree: Any, drops: _Drops, url: str | None) -> None:
              if link not in own and not _titles_text(link) and not _articles_paragraphs(link, order, opening)}
     held = Counter(parent for card in cards for parent in card.iterancestors())
     crowded = {parent for parent, count in held.items() if count > 1}
-    for card in _outermost(tree, {_card_box(card, crowded) for card in cards}):
+    teasers = _teasers(tree, page)
+    for card in _outermost(tree, {_card_box(card, crowded) for card in cards} | teasers):
         drops.drop(card, "card")
 
 
@@ -1639,6 +1640,64 @@ class _Order:
         if not self.numbers:
             self.numbers = {node: n for n, node in enumerate(self.tree.iter())}
         return self.numbers[element] < self.numbers[other] and element not in other.iterancestors()
+
+
+TEASER_TITLES = ("p", "h2", "h3", "h4", "h5", "h6")
+"""The tags of what may title a teaser of another page: a paragraph or a heading. Not an `<h1>`: the page's own title,
+or its site's name over its logo."""
+TEASER_LEVELS = 3
+"""The most levels above its title that a teaser's box is sought: the box holding its title and its picture."""
+PICTURE_LINKS = ".//a[@href][.//img]"
+"""An XPath of the links holding a picture under an element: a teaser's thumbnail."""
+
+
+def _teasers(tree: Any, page: str) -> set[Any]:
+    """The boxes of the page's teasers of other pages set side by side, two or more under one parent: a paragraph or
+    heading of the body (`TEASER_TITLES`), in no link, that is one link (`_sole_link`) to another page than this one
+    (`_elsewhere`; on a page of no address, see `_maybe_the_page`) in a box with its picture linking to that page
+    (`_teaser_box`), none marking the page's metadata (`METADATA_MARKS`: an author's card). The card turned inside out,
+    its link in its title: Al Jazeera America's "Best of video", five `<div>`s each of a thumbnail's `<a>` over
+    `<p><a>Miss Japan challenges the norm</a></p>` (fr-pages 390), which trafilatura kept as the article's last
+    lines. One alone is left (a site's name over its logo, a widget's call)."""
+    body, titles = tree.find(".//body"), {}
+    for title in body.iter(*TEASER_TITLES) if body is not None else ():
+        if len(list(islice(title.iter("a"), 2))) != 1 or next(title.iterancestors("a"), None) is not None:
+            continue  # told before its text is read: most paragraphs of links hold two or more
+        text = _element_text(title)
+        link = _sole_link(title, text)
+        if link is not None and link.get("href") is not None and _elsewhere(link.get("href"), page):
+            titles[title] = (link, len("".join(text.split())))
+    own = set() if page else _maybe_the_page([link for link, _ in titles.values()])
+    found = {box for title, (link, chars) in titles.items() if link not in own
+             and (box := _teaser_box(title, link, chars, page)) is not None and not box.xpath(METADATA_MARKS)}
+    listed = Counter(box.getparent() for box in found)
+    return {box for box in found if listed[box.getparent()] > 1}
+
+
+def _teaser_box(title: Any, link: Any, chars: int, page: str) -> Any | None:
+    """The nearest element over `title`, at most `TEASER_LEVELS` above it, holding a link with a picture
+    (`PICTURE_LINKS`) to `link`'s page (`_page_key`) and showing at most `CARD_BOX_CHARS` characters besides the
+    title's `chars`, whitespace aside (`_shows_over`), not `<body>`; else None."""
+    target, box = _page_key(urljoin(page, link.get("href").strip())), title
+    for _ in range(TEASER_LEVELS):
+        box = box.getparent()
+        if box is None or box.tag == "body" or _shows_over(box, chars + CARD_BOX_CHARS):
+            return None
+        if any(_page_key(urljoin(page, picture.get("href").strip())) == target
+               for picture in box.xpath(PICTURE_LINKS) if picture is not link):
+            return box
+    return None
+
+
+def _shows_over(element: Any, chars: int) -> bool:
+    """Whether `element` shows more than `chars` characters (`_shown_texts`, without their whitespace), read until it
+    does: a box sought up to a long list reads no more of it than that."""
+    shown = 0
+    for text in _shown_texts(element):
+        shown += len("".join(text.split()))
+        if shown > chars:
+            return True
+    return False
 
 
 CARD_BOX_CHARS = 80

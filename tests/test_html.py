@@ -4309,6 +4309,31 @@ def test_the_articles_paragraphs_in_links_are_told_in_linear_time():
     assert len(tree.findall(".//a")) == 8000
 
 
+TEASER = ("<div class='watch-item'><a href='/watch/{0}.html'><figure><img src='/{0}.jpg'></figure></a><h5><a "
+          "href='/watch/show.html'>Le journal</a></h5><p><a href='/watch/{0}.html'>Un autre sujet, numéro {0}</a></p></div>")
+"""A teaser of another page in a list of them (Al Jazeera America's "Best of video"): its picture and its title, a
+paragraph, each a link to that page."""
+
+
+def test_teasers_side_by_side_each_a_picture_and_a_title_linking_to_another_page_go():
+    """fr-pages 390 (Al Jazeera America): its "Best of video" teasers, each a thumbnail's link over a `<p>` of one link
+    to the same page, were the text's last five lines ("Miss Japan challenges the norm"): trafilatura's last resort
+    takes every `<p>` of the page. Teasers side by side go as cards; a paragraph of one link beside a picture of the
+    same page alone, and the article's picture and caption linking to another site stay."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _cards_dropped, _Drops
+
+    figure = ("<p><a href='https://autre.example/rapport'><img src='/rapport.jpg'></a></p><p><a "
+              "href='https://autre.example/rapport'>Le rapport de la commission.</a></p>")
+    alone = TEASER.format(9).replace("watch-item", "sponsor")
+    tree = fromstring(f"<html><body><div class='page'><p>{PARAGRAPHS[0]}</p>{figure}<p>{PARAGRAPHS[1]}</p></div>"
+                      f"<div class='box-body'>{''.join(TEASER.format(n) for n in range(3))}</div>{alone}</body></html>")
+    _cards_dropped(tree, _Drops(tree), "https://exemple.fr/article/1")
+    assert [div.get("class") for div in tree.iter("div")] == ["page", "box-body", "sponsor"]
+    assert "Le rapport de la commission." in tree.text_content()
+
+
 def test_a_cards_box_holds_no_heading_of_the_article():
     """fr-pages 515 (BuzzFeed): a listicle's item, its heading "17. Juicy Couture" over a video's link holding a
     paragraph ("View this video on YouTube"), lost its heading with the card's box (a review of the card step)."""
