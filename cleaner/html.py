@@ -3295,8 +3295,9 @@ def _author(tree: Any, extracted: dict[str, Any], text: str, head: Callable[[], 
     author, its `<a itemprop="author">Scarlotta Harlott</a>` left as the signature ending the text (both found by QA
     passes); else the byline trafilatura reads from the page's elements without that meta (`_element_author`), or
     without the author's links labelled with no name or naming the site (`_unlabelled_author`: "View Archive"), or
-    the name after a lead beside a mark naming the site (`_led_author`), or of its element of the French class word
-    `auteur` (`_auteur_author`: TÊTU's `post_auteur_infos`). The page's comments, citing blocks and frames
+    the name after a lead beside a mark naming the site (`_led_author`), or of its element of a class word of a byline
+    trafilatura misses (`_byline_word_author`: TÊTU's `post_auteur_infos`, Al Jazeera America's
+    `articleOpinion-byline`). The page's comments, citing blocks and frames
     (`_asides`) are sought once, if any of these asks for them; `head` gives the metadata trafilatura reads from the
     page's head (`_head_metadata`)."""
     asides = cache(partial(_asides, tree, text))
@@ -3305,7 +3306,7 @@ def _author(tree: Any, extracted: dict[str, Any], text: str, head: Callable[[], 
     if not author or not _page_author(author, extracted):
         author = (_marked_author(tree, extracted, asides) or _element_author(tree, extracted, asides, head)
                   or _unlabelled_author(tree, extracted, asides) or _led_author(tree, extracted, asides)
-                  or _auteur_author(tree, extracted, asides) or author)
+                  or _byline_word_author(tree, extracted, asides) or author)
     return _as_written(tree, author, extracted, asides)
 
 
@@ -3509,31 +3510,38 @@ def _led_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[
     return None
 
 
-def _auteur_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
-    """The byline trafilatura would read from an element whose class has the French word `auteur` (`_AUTEUR`), as it
-    reads one of class `author`, outside the page's comments, citing blocks and frames (`_unframed_author`), less
+def _byline_word_author(tree: Any, extracted: dict[str, Any], asides: Callable[[], list[Any]]) -> str | None:
+    """The byline trafilatura would read from an element whose class has a word of `BYLINE_WORDS` (`_BYLINE_WORD`), as
+    it reads one of class `author`, outside the page's comments, citing blocks and frames (`_unframed_author`), less
     handles, if `page_author` takes it for a name (`_name_like`): TÊTU's `<span class="post_auteur_infos">par <a
     href="…/author/jpatinier/">Jérémy Patinier</a> le 31 janvier 2017</span>`, with no meta author and no
-    `rel="author"`, gave no author (a QA pass). None on a page without such an element."""
-    if not tree.xpath(_AUTEUR, namespaces=_EXSLT):
+    `rel="author"`, gave no author (a QA pass), nor did Al Jazeera America's `<span class="articleOpinion-byline">by
+    <a>Rafia Zakaria</a>`, after its time in a `dateByline` box (fr-pages 390). None on a page without such an
+    element."""
+    if not tree.xpath(_BYLINE_WORD, namespaces=_EXSLT):
         return None
-    name = _unhandled(tree, _unframed_author(tree, asides, _auteur_byline))
+    name = _unhandled(tree, _unframed_author(tree, asides, _byline_word_byline))
     author = _page_author(name, extracted) if name else None
     return name if author and _name_like(author) else None
 
 
 def _name_like(author: str) -> bool:
     """Whether each of `author`'s names ("; ") is two words or more, capitalised but for `NAME_PARTICLES`: an
-    `_AUTEUR` element holds a post's labels as well as its byline, and "Publié", "Lecture" or "Jean Dupont dans
+    `_BYLINE_WORD` element holds a post's labels as well as its byline, and "Publié", "Lecture" or "Jean Dupont dans
     Actualités" were the author (a review)."""
     return all(len(words := name.split()) >= 2 and all(word[:1].isupper() or word.casefold() in NAME_PARTICLES
                                                           for word in words) for name in author.split("; "))
 
 
-_AUTEUR = "//*[re:test(@class, '(^|[\\s_-])auteur($|[\\s_-])', 'i')]"
-"""An element whose class has the word `auteur`, whole or between hyphens or underscores (`post_auteur_infos`,
-`date-auteur`), not within another (a commenter's `comment-author-ghbauteur`) nor `auteurs` (a list of a site's
-authors)."""
+BYLINE_WORDS = ("auteur", "byline")
+"""The class words of a byline that trafilatura misses: French `auteur` (it reads `author`), and `byline`, which its
+last resort reads within any word of the first class holding it: Al Jazeera America's `<div
+class="articleOpinion-dateByline">`, "5:00AM ET by Rafia Zakaria", its time before "by", gave no name, where its
+`<span class="articleOpinion-byline">` gives hers."""
+_BYLINE_WORD = f"//*[re:test(@class, '(^|[\\s_-])({'|'.join(BYLINE_WORDS)})($|[\\s_-])', 'i')]"
+"""An element whose class has a word of `BYLINE_WORDS`, whole or between hyphens or underscores (`post_auteur_infos`,
+`date-auteur`, `articleOpinion-byline`), not within another (a commenter's `comment-author-ghbauteur`) nor `auteurs`
+(a list of a site's authors)."""
 _DATE_LABEL = (r"(?:\b(?:publié|rédigé|posté|écrit|mise?[^\S\n]+à[^\S\n]+jour|modifié)e?s?[^\S\n]+)?(?:le[^\S\n]+)?"
                rf"(?:(?:{WEEKDAYS})[^\S\n]+)?")
 """A date stamp's label and weekday before its date: "Publié le ", "Mis à jour le dimanche "."""
@@ -3542,16 +3550,16 @@ _DATE_LEFT = regex.compile(rf"(?i:{_DATE_LABEL})")
 _AUTEUR_LABELS = regex.compile(
     rf"(?i:{_DATE_LABEL}{DATE_PATTERN}{TIME_PATTERN}"
     r"|\b(?:temps[^\S\n]+de[^\S\n]+)?lecture[^\S\n]*:[^|]*|[^\S\n]+dans[^\S\n]+.*)")
-"""What an `_AUTEUR` element writes beside the author's name, which is none of it: a date stamp and its label
+"""What a `_BYLINE_WORD` element writes beside the author's name, which is none of it: a date stamp and its label
 ("Publié le 21/03/2014", "Rédigé le 21 mars 2014 à 10h05"), a reading time ("Lecture : 5 minutes") and the post's
 section after the name ("Posté par Jean Dupont dans Actualités")."""
 
 
-def _auteur_byline(page: Any) -> str | None:
-    """The byline of `page`'s first `_AUTEUR` element (`_bare_byline`)."""
+def _byline_word_byline(page: Any) -> str | None:
+    """The byline of `page`'s first `_BYLINE_WORD` element (`_bare_byline`)."""
     from lxml.etree import XPath
 
-    return _bare_byline(page, [XPath(_AUTEUR, namespaces=_EXSLT)])
+    return _bare_byline(page, [XPath(_BYLINE_WORD, namespaces=_EXSLT)])
 
 
 def _author_byline(page: Any) -> str | None:

@@ -1518,6 +1518,24 @@ def test_a_byline_of_a_french_class_names_the_author(byline, author):
 
 
 @pytest.mark.parametrize(("byline", "author"), [
+    # fr-pages 390 (Al Jazeera America): the time and the byline in one box, the author's handle after the name
+    ('<div class="articleOpinion-dateByline"><span class="time">5:00AM ET</span> <span class="articleOpinion-byline">'
+     'by <a href="/profiles/z/rafia-zakaria.html">Rafia Zakaria</a> <span class="articleOpinion-contact"><a '
+     'href="http://www.twitter.com/rafiazakaria">@rafiazakaria</a></span></span></div>', "Rafia Zakaria"),
+    # a comment's byline
+    ('<div class="comment"><p class="date_byline">12:05PM</p><p class="comment-byline">by Marc Petit</p></div>', None),
+])
+def test_a_byline_of_its_class_word_names_the_author(byline, author):
+    """trafilatura's last resort reads the first element whose class holds "byline" in any word: Al Jazeera America's
+    `<div class="articleOpinion-dateByline">`, "5:00AM ET by Rafia Zakaria", its time before "by", gave no name, and
+    the page no author (fr-pages 390). The class word `byline` itself (whole, or between hyphens or underscores) is
+    read as `auteur` is, with the same guards."""
+    page = UNSIGNED.replace("<article>", f"<div class='entry-meta'>{byline}</div><article>")
+    out = extract_html(_doc(page), CONFIG)
+    assert page_author(out.meta["extracted"].get("author", ""), None) == author
+
+
+@pytest.mark.parametrize(("byline", "author"), [
     # fr-pages l-espace-francophone-30-juillet-2017 (France Inter)
     ('<div class="cover-emission-actions-authors-container"><p class="cover-emission-period">dimanche 30 juillet 2017'
      '</p><p class="cover-emission-authors"> par <a href="/personnes/stephanie-fromentin">Stéphanie Fromentin</a></p>'
@@ -4332,6 +4350,16 @@ def test_teasers_side_by_side_each_a_picture_and_a_title_linking_to_another_page
     _cards_dropped(tree, _Drops(tree), "https://exemple.fr/article/1")
     assert [div.get("class") for div in tree.iter("div")] == ["page", "box-body", "sponsor"]
     assert "Le rapport de la commission." in tree.text_content()
+
+
+def test_the_fr_pages_al_jazeera_byline_and_video_teasers():
+    """fr-pages 390 (Al Jazeera America): the author in `<span class="articleOpinion-byline">`, and the text ending with
+    the author's bio, not the "Best of video" teasers after it."""
+    with gzip.open(SHARED / "dev" / "fr-pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        record = json.loads(next(line for n, line in enumerate(fh) if n == 390))
+    out = extract_html(Document(id=record["id"], html=record["html"]), CONFIG)
+    assert out.meta["extracted"]["author"] == "Rafia Zakaria"
+    assert "Miss Japan challenges the norm" not in out.text
 
 
 def test_a_cards_box_holds_no_heading_of_the_article():
