@@ -572,6 +572,19 @@ def test_a_copy_of_a_document_an_earlier_run_kept_says_so_not_this_runs_document
                     headers[1])  # said once: "(kept by an earlier run)" stood before the detail that says it
 
 
+def test_a_copy_whose_detail_names_no_keeper_says_an_earlier_batch_kept_its_original(diff, tmp_path):
+    """The detail of a copy written by a cleaner older than `pipeline._kept_by` names no keeper: diff said "(kept by an
+    earlier run)", where a service request or a Pipeline call may have kept it. It says what is true of any."""
+    folder = resubmitted_runs(tmp_path)
+    rejects = [json.loads(line) for line in (folder / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    for reject in rejects:
+        reject["detail"] = reject["detail"].split(", kept by")[0]
+    (folder / "rejects.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rejects), encoding="utf-8")
+    code, out, _ = diff(str(folder), "--id", "copy")
+    assert code == 0 and "━━ copy fr" in out, out
+    assert "· rejected: duplicate of X (kept by an earlier batch) (near-duplicate of X)" in out, out
+
+
 def test_a_dropped_document_cleaned_again_has_the_fields_it_came_with(diff, tmp_path):
     """A document a gate or dedup dropped was cleaned again without the fields its record and its page gave
     (`given.with_given_fields`): a page dropped by `--langs` had a null title, author, date and site name, and an

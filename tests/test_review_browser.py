@@ -760,6 +760,31 @@ def test_the_document_an_earlier_run_kept_is_in_its_cluster_once_as_the_kept_one
     page.close()
 
 
+def test_a_copy_of_a_document_a_pipeline_call_kept_does_not_say_an_earlier_run_kept_it(browser, tmp_path):
+    """A copy, in a run, of a document a `Pipeline` call (or a service request) kept into the shared index said
+    "(kept by an earlier run)" in its cluster's heading, its duplicates line and the Rejects tab, where its detail
+    said "kept by an earlier batch (a service request, a Pipeline call or a run of an older cleaner)"."""
+    from cleaner import Config, Pipeline
+
+    with Pipeline(Config.load(), tmp_path / "index.sqlite") as pipeline:
+        assert pipeline.run([{"id": "X", "text": EARLIER_TEXT}]).kept
+    (tmp_path / "second.jsonl").write_text(json.dumps({"id": "copy", "text": EARLIER_TEXT}) + "\n", encoding="utf-8")
+    assert main(["run", str(tmp_path / "second.jsonl"), "--out", str(tmp_path / "second"), "--index",
+                 str(tmp_path / "index.sqlite"), "--quiet"]) == 0
+    assert main(["review", str(tmp_path / "second"), "--out", str(tmp_path / "review.html")]) == 0
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((tmp_path / "review.html").as_uri())
+    page.click("nav button[data-tab=clusters]")
+    expect(page.locator(".cluster h3")).to_have_text("kept: X (kept by an earlier batch)")
+    page.evaluate("window.review.openById('copy')")
+    expect(page.locator("#doc .meta")).to_contain_text("exact_duplicate of X (kept by an earlier batch)")
+    expect(page.locator("#doc .meta .detail")).to_contain_text("kept by an earlier batch (a service request")
+    page.click("nav button[data-tab=rejects]")
+    expect(page.locator("#rejects-table tr", has_text="copy").locator("td").nth(4)).to_have_text(
+        "X (kept by an earlier batch)")
+    page.close()
+
+
 def test_the_duplicates_line_of_a_document_dedup_never_saw_or_an_already_indexed_one_says_so(browser, page,
                                                                                            tmp_path):
     """"duplicates:" repeated the reject reason of a document dropped before dedup ("duplicates: too_short"), and an

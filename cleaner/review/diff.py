@@ -68,8 +68,8 @@ def _status(entry: Entry) -> str:
     if rej["reason"] == "already_indexed" or not rej.get("dup_of"):  # an already_indexed one's dup_of is its own id
         dup = ""
     else:
-        said = entry.earlier and "kept by an earlier" not in rej.get("detail", "")  # said once: the detail says it (dedup_detail)
-        dup = f" of {rej['dup_of']}{' (kept by an earlier run)' if said else ''}"
+        said = entry.kept_by and "kept by an earlier" not in rej.get("detail", "")  # said once: the detail says it (dedup_detail)
+        dup = f" of {rej['dup_of']}{f' (kept by {entry.kept_by})' if said else ''}"
     return f"rejected: {rej['reason']}{dup} ({rej.get('detail', '')})"
 
 

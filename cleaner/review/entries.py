@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -36,9 +37,9 @@ class Entry:
     rejected: dict[str, Any] | None = None
     source: dict[str, Any] | None = None
     """For a dropped document, its raw input record (a `Document`'s fields) when it could be read."""
-    earlier: bool = False
-    """For a duplicate, whether an earlier run kept the document it duplicates (a shared index): not this run's
-    document of that id, if it has one."""
+    kept_by: str | None = None
+    """For a duplicate of a document an earlier batch kept (a shared index; not this run's document of that id, if it
+    has one), who kept it (`earlier_keepers`): "an earlier run" or "an earlier batch"; None when this run did."""
     page: bool = False
     """Whether the cleaned document was a page (its raw record held `html`): its `meta.extracted` is then its page's
     metadata (`given.page_metadata`)."""
@@ -98,16 +99,34 @@ def raw_text(raw: Any) -> str:
     return raw if isinstance(raw, str) else ""
 
 
+_KEEPER = re.compile(r", kept by (an earlier (?:run|batch))\b")
+"""Who kept the document a duplicate's detail names (`pipeline._KEPT_BY`): a run (`, kept by an earlier run (out)`),
+or a batch no run added (`, kept by an earlier batch (a service request, a Pipeline call or …)`)."""
+
+
+def earlier_keepers(run: Run) -> dict[str, str]:
+    """The ids of the documents earlier batches kept that this run's duplicates copy (`kept_in_index` clusters) or
+    give again (`already_indexed`), each with who kept it as their details say (`_KEEPER`): "an earlier run", or "an
+    earlier batch", also when no detail says (a cleaner older than `pipeline._kept_by`), which is true of any."""
+    ids = {c["kept"] for c in run.clusters if c.get("kept_in_index")}
+    ids.update(r.get("dup_of") for r in run.rejects if r.get("reason") == "already_indexed")
+    out = dict.fromkeys(ids - {None}, "an earlier batch")
+    for reject in run.rejects:
+        if reject.get("dup_of") in out and (said := _KEEPER.search(str(reject.get("detail") or ""))):
+            out[reject["dup_of"]] = said[1]
+    return out
+
+
 def run_entries(run: Run) -> Iterator[Entry]:
     """The kept documents of a run, then its rejections, as entries."""
-    earlier = {cluster["kept"] for cluster in run.clusters if cluster.get("kept_in_index")}
+    earlier = earlier_keepers(run)
     for record in run.corpus:
         yield Entry(record["id"], run.raw.get(record["id"], ""), record, page=record["id"] in run.pages)
     for reject in run.rejects:
         raw = reject.get("raw")
         rejected = {k: v for k, v in reject.items() if k != "raw"}
         yield Entry(reject.get("id"), raw_text(raw), None, rejected, raw if isinstance(raw, dict) else None,
-                    reject.get("dup_of") in earlier, unread=raw is None)
+                    earlier.get(reject.get("dup_of")), unread=raw is None)
 
 
 def input_entries(inputs: Iterable[str], config: Config, input_format: str = "auto") -> Iterator[Entry]:

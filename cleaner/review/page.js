@@ -243,12 +243,11 @@ function cleanText(i) {
   for (const [start, end] of eds) { out += raw.slice(pos, start); pos = Math.max(pos, end); }
   return out + raw.slice(pos);
 }
-// the ids an earlier run kept (a shared --index): not this run's document of the same id, when it has one; an
-// `already_indexed` document names its own id, an earlier run's document that no cluster of this run may name
-const EARLIER = new Set([...INDEX.clusters.filter(c => c.kept_in_index).map(c => c.kept),
-  ...INDEX.rejects.filter(r => r.reason === "already_indexed").map(r => r.dup_of)]);
-function keptLink(id) {  // a kept copy's id: a link, or the id of a document an earlier run kept, said so
-  return EARLIER.has(id) ? `<span class="docid">${esc(id)}</span> (kept by an earlier run)` : docLink(id);
+// the ids an earlier batch kept (a shared --index), each with who kept it, "an earlier run" or "an earlier batch" (a
+// service request, a Pipeline call: `entries.earlier_keepers`): not this run's document of the same id, when it has one
+const EARLIER = new Map(Object.entries(INDEX.earlier));
+function keptLink(id) {  // a kept copy's id: a link, or the id of a document an earlier batch kept, said who
+  return EARLIER.has(id) ? `<span class="docid">${esc(id)}</span> (kept by ${esc(EARLIER.get(id))})` : docLink(id);
 }
 // a link to a document has an href, so Tab reaches it and Enter opens it; the page's click handler opens the document
 function rowLink(i) {  // a link to the document in list row i, by its id or, for one without (bad input), as such

@@ -20,8 +20,8 @@ from ..edits import BUILT_IN_RULES
 from ..engine import Cleaner
 from ..models import FIELDS, Document
 from ..packs import RuleSet
-from .entries import (Entry, dropped_before_extraction, extracted_metadata, field_origins, learned_in, recleaned,
-                      rules_author, run_entries)
+from .entries import (Entry, dropped_before_extraction, earlier_keepers, extracted_metadata, field_origins, learned_in,
+                      recleaned, rules_author, run_entries)
 from .matcher import LineMatcher
 from .run import Run
 from .snippet import rule_pack_prefix
@@ -61,6 +61,7 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         "docs": [_doc_row(entry, position) for entry in entries],
         "clusters": clusters,
         "rejects": [{**e.rejected, "doc": n} for n, e in enumerate(entries) if e.rejected],  # `doc`: its list row
+        "earlier": earlier_keepers(run),
     }
     bodies = [_body(e, position) for e in entries]
     return index, bodies, diffs
