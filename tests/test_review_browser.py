@@ -902,6 +902,24 @@ def test_a_search_of_two_letters_reads_the_texts(browser, tmp_path):
     page.close()
 
 
+def test_a_search_reads_any_run_of_white_space_as_one_space(browser, tmp_path):
+    """"conseil municipal" found no text that wrote it over a line break or with two spaces, nor did a query typed
+    with two spaces find one space: a run of white space, in the query or the text, is one space."""
+    page = _reviewed(browser, tmp_path, [
+        {"id": "two-spaces", "text": "Le conseil  municipal a voté le budget de l'année prochaine, après un long débat."},
+        {"id": "line-break", "text": "Le conseil\nmunicipal a voté le budget de l'année prochaine, après un long débat."},
+        {"id": "no-break", "text": "Le conseil\u00a0municipal a voté le budget de l'année prochaine, après un débat."},
+        {"id": "other", "text": "The city council passed next year's budget on Tuesday after a long debate."},
+    ])
+    rows = page.locator("#spacer .row")
+    expect(rows).to_have_count(4)
+    for query in ("conseil municipal", "Conseil   municipal", "conseil \t municipal"):
+        page.fill("#q", query)
+        expect(rows).to_have_count(3)
+        expect(rows.filter(has_text="other")).to_have_count(0)
+    page.close()
+
+
 def test_a_search_for_a_host_as_a_url_spells_it_finds_its_source(browser, tmp_path):
     """A source is its URL's host, lowercased and without "www.": `WWW.LeMonde.fr` pasted from an address bar found
     nothing (found by a QA pass), where `lemonde.fr` found the page."""

@@ -78,10 +78,13 @@ const SORTS = {
 };
 // the source name its fields show ("TÊTU", "الجزيرة"), which a search finds too: the list's source is the URL's host
 const sourceName = d => d.fields.find(([name]) => name === "source")?.[1] || "";
-function lowerTexts() { return state.lower || (state.lower = DOCS.map((_, i) => body(i)[0].toLowerCase())); }
+// what a search compares: lowercased, any run of white space one space ("conseil municipal" finds it written over a
+// line break, with two spaces or a no-break space)
+const searched = s => s.toLowerCase().replace(/\s+/g, " ");
+function lowerTexts() { return state.lower || (state.lower = DOCS.map((_, i) => searched(body(i)[0]))); }
 function applyFilters() {
   const rule = $("#f-rule").value, st = $("#f-status").value, lang = $("#f-lang").value, src = $("#f-source").value;
-  const q = $("#q").value.trim().toLowerCase(), texts = q ? lowerTexts() : null;  // at any length: "ነው" is a word
+  const q = searched($("#q").value.trim()), texts = q ? lowerTexts() : null;  // at any length: "ነው" is a word
   // a source is its URL's host without "www.": a host pasted with it, or a whole URL, finds it ("www." alone is none)
   const host = q.match(/^[a-z][a-z0-9+.-]*:\/\/(?:www\.)?([^\/?#:]+)/)?.[1] || q.replace(/^www\.(?=.)/, "");
   const view = [];
@@ -90,8 +93,8 @@ function applyFilters() {
     if (st && d.status !== st) return;
     if (lang && d.lang !== lang) return;
     if (src && d.source !== src) return;
-    if (q && !(d.id.toLowerCase().includes(q) || d.title.toLowerCase().includes(q) || d.source.includes(host)
-               || sourceName(d).toLowerCase().includes(q) || (texts && texts[i].includes(q)))) return;
+    if (q && !(searched(d.id).includes(q) || searched(d.title).includes(q) || d.source.includes(host)
+               || searched(sourceName(d)).includes(q) || (texts && texts[i].includes(q)))) return;
     view.push(i);
   });
   const cmp = SORTS[state.sort];
