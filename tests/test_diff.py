@@ -851,6 +851,28 @@ def test_what_a_page_lost_before_extraction_is_listed_with_its_step_in_every_for
         [f"# {line}" for line in shown], [f"cleaner diff: page: {line}" for line in shown])
 
 
+def test_the_terminal_and_unified_formats_show_a_pages_extracted_metadata(diff, tmp_path):
+    """A page's metadata as trafilatura read it (`meta.extracted`: its description, tags, the lines the rules read)
+    was in the JSON format and the review page alone. The terminal format lists it after the fields, a key a line
+    (`page's description: '…'`, a list's items apart, long values shortened but with `--full`), and the patch in its
+    `#` lines; a text has none."""
+    tags = "".join(f'<meta property="article:tag" content="{tag}">' for tag in ("budget", "conseil"))
+    page = DROPPED_PAGE.replace("<head>", f'<head><meta name="description" content="Le budget de la ville">{tags}')
+    page = page.replace("</article>", "<p>Partager sur Facebook</p><p>Partager sur Twitter</p></article>")  # a hunk
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "page", "html": page}) + "\n" + json.dumps({
+        "id": "text", "text": "Lire aussi\nLe conseil municipal a voté le budget de l'année prochaine, après un débat.",
+        "meta": {"extracted": {"description": "not a page's"}}}) + "\n", encoding="utf-8")
+    said = ["page's description: 'Le budget de la ville'", "page's tags: 'budget' · 'conseil'", "page's language: 'fr'"]
+    code, out, _ = diff(str(src))
+    blocks = {block.split()[1]: block.splitlines() for block in _docs(out)}
+    assert code == 0 and [f"  {line}" for line in said] == [
+        line for line in blocks["page"] if line.startswith("  page's")], out
+    assert not any("page's" in line for line in blocks["text"]), out
+    code, out, _ = diff(str(src), "--format", "unified", "--id", "page")
+    assert code == 0 and [f"# {line}" for line in said] == [line for line in out.splitlines() if "page's" in line], out
+
+
 def test_json_lines_extracted_leaves_out_what_the_fields_give(diff, tmp_path):
     """`extracted` repeated the title, date, site name, URL and author the fields give (195 of its 726 bytes a page,
     a review), and could contradict them: a status page's raw author, which the tidying made none of. It is the rest

@@ -6,21 +6,23 @@ Three formats, one function each, all fed the same `Entry`s:
   colour), extracted spans as `[-text-]→field‹rule›`, a blank span unlabelled beside its rule's span that shows
   (`_own_labels`, as on the review page), the warnings (what reading repaired, a rule stopped)
   and what the HTML path removed from a page before extraction (`entries.dropped_before_extraction`) under the
-  header, the fields listed as moves into metadata, then those the record or the page gave;
+  header, the fields listed as moves into metadata, then those the record or the page gave, then the rest of a
+  page's metadata (`entries.extracted_metadata`), a key a line;
   whitespace folding (rule `whitespace`) is left unmarked. The markers are plain text, so the output
   says the same thing without colour (piped, or `--color never`), character for character; what in the raw text
   could pass for a marker or a header is written as an escape (`_shown`).
 - `unified`: a `diff -u` of raw against clean lines; each hunk header names the rules behind it (`whitespace`
   when it is the only one), and
   `#` lines before it (which `patch` ignores) give a dropped document's status, its warnings, what was removed
-  before extraction and the fields moved into metadata. A document with no hunk has its status (when dropped),
-  warnings and removals before extraction on stderr: `#` lines alone are not a patch.
+  before extraction, the fields moved into metadata and a page's metadata. A document with no hunk has its status
+  (when dropped), warnings and removals before extraction on stderr: `#` lines alone are not a patch.
 - `json`: one JSON line per document, all with the same keys: fields, language, chars per rule, every edit
   with its text, the warnings, what was removed before extraction, and a page's metadata.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -147,6 +149,8 @@ def terminal(entry: Entry, full: bool = False) -> Text:
             out.append(f"  {name:<9} = ", style="yellow")
             out.append(repr(value), style="bold yellow")
             out.append(f"  (given by the {by})\n", style="magenta")
+    for line in _page_metadata(entry, full):
+        out.append(f"  {line}\n", style="yellow")
     rules = [(rule, n) for rule, n in entry.rule_chars().most_common() if rule != WHITESPACE_RULE]
     if rules:
         out.append("  rules: " + " · ".join(f"{one_line(rule)} {n:,}" for rule, n in rules) + "\n", style="magenta")
@@ -243,6 +247,7 @@ def unified(entry: Entry, context: int = 3) -> str:
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
     moves = [f"# {e['field']} ← {e.get('value')!r} ‹{one_line(e['rule'])}›\n" for e in entry.edits if e["kind"] == "extract"]
+    moves += [f"# {line}\n" for line in _page_metadata(entry, full=True)]
     name = _patch_name(entry.id or "-")  # a tab ends it, as in `diff -u`: `patch` reads a name up to a tab, or else a space
     out = [rejected, *warnings, *moves, f"--- {name}\t(raw)\n", f"+++ {name}\t(clean)\n"]
     for group in groups:
@@ -264,6 +269,26 @@ def _before_extraction(entry: Entry) -> list[str]:
     lines and notes say it: `before extraction: 'text' ‹step›`, ` ×3` after it when three such went."""
     return [f"before extraction: {text!r} ‹{one_line(step)}›{_times(count)}"
             for step, text, count in dropped_before_extraction(entry)]
+
+
+def _page_metadata(entry: Entry, full: bool) -> list[str]:
+    """A line for each key of a page's metadata that no field gives (`entries.extracted_metadata`), as the terminal
+    format and the patch's `#` lines say it: `page's tags: 'budget' · 'conseil'`, shortened as a removed span is
+    but with `full`; none for a text."""
+    return [f"page's {one_line(key)}: {_elided(_meta_value(value), full)}"
+            for key, value in extracted_metadata(entry).items()]
+
+
+def _meta_value(value: Any) -> str:
+    """A value of a page's metadata on one line, as the review page shows it (`metaItem`): a string as a Python
+    literal, a list's items apart (` · `), anything else as JSON."""
+    if isinstance(value, list):
+        return " · ".join(map(_meta_item, value))
+    return _meta_item(value)
+
+
+def _meta_item(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else one_line(json.dumps(value, ensure_ascii=False))
 
 
 def _times(count: int) -> str:
