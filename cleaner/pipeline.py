@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from .closing import Closing
 from .config import Config, ConfigError, config_of, warn
 from .dedup.cluster import Cluster, Decision, Deduplicator, Item, copy_tiebreak, repeated
+from .dedup.index import SERVED
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
 from .gates import gate
@@ -156,8 +157,8 @@ _DEDUP_DETAIL = {
 }
 _MEASURED = "near-duplicate of {dup_of} (Jaccard {similarity:.3f} of their shingles, verified exactly)"
 """The detail of a `duplicate` whose similarity is exact (`Decision.exact_similarity`)."""
-_KEPT_BY = {"": ", kept by an earlier run",
-            None: ", kept by an earlier batch (a service request, a Pipeline call or a run of an older cleaner)"}
+_KEPT_BY = {"": ", kept by an earlier run", SERVED: ", kept by an earlier service request",
+            None: ", kept by an earlier batch (a Pipeline call or a run of an older cleaner)"}
 """What the detail of a duplicate, or of an id given again (`already_indexed`), says of the document it copies or whose
 id it has, kept by an earlier batch (`DedupIndex.keepers`), when the index records no run folder; one it records:
 `, kept by an earlier run (FOLDER)`."""
@@ -544,7 +545,7 @@ def _kept_by(dup_of: str | None, keepers: Mapping[str, str | None]) -> str:
     if dup_of not in keepers:
         return ""
     folder = keepers[dup_of]
-    return f", kept by an earlier run ({folder})" if folder else _KEPT_BY[folder]
+    return _KEPT_BY[folder] if folder in _KEPT_BY else f", kept by an earlier run ({folder})"
 
 
 def order_detail(status: str | None, detail: str, idless: dict[str, Any] | None = None) -> str:

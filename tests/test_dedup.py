@@ -547,6 +547,7 @@ def test_a_copy_of_a_document_an_earlier_batch_kept_says_who_kept_it():
     """A duplicate of a document an earlier batch kept said only "near-duplicate of b": nothing told that b is in no
     output of this batch (a QA pass). Its detail names the run folder the index records, or says it records none."""
     from cleaner.dedup import Decision
+    from cleaner.dedup.index import SERVED
     from cleaner.pipeline import dedup_detail
 
     near = Decision("a", "duplicate", cluster="b", dup_of="b", similarity=0.8281)
@@ -556,8 +557,9 @@ def test_a_copy_of_a_document_an_earlier_batch_kept_says_who_kept_it():
     assert dedup_detail(exact, {"b": "/data/day1"}) == ("same normalised clean text as b, kept by an earlier run "
                                                         "(/data/day1)")
     assert dedup_detail(exact, {"b": ""}) == "same normalised clean text as b, kept by an earlier run"
-    assert dedup_detail(exact, {"b": None}) == ("same normalised clean text as b, kept by an earlier batch (a service "
-                                                "request, a Pipeline call or a run of an older cleaner)")
+    assert dedup_detail(exact, {"b": SERVED}) == "same normalised clean text as b, kept by an earlier service request"
+    assert dedup_detail(exact, {"b": None}) == ("same normalised clean text as b, kept by an earlier batch (a Pipeline "
+                                                "call or a run of an older cleaner)")
     assert dedup_detail(near, {"other": "/d"}) == "near-duplicate of b (estimated Jaccard 0.828)"  # this batch kept b
 
 

@@ -763,7 +763,7 @@ def test_the_document_an_earlier_run_kept_is_in_its_cluster_once_as_the_kept_one
 def test_a_copy_of_a_document_a_pipeline_call_kept_does_not_say_an_earlier_run_kept_it(browser, tmp_path):
     """A copy, in a run, of a document a `Pipeline` call (or a service request) kept into the shared index said
     "(kept by an earlier run)" in its cluster's heading, its duplicates line and the Rejects tab, where its detail
-    said "kept by an earlier batch (a service request, a Pipeline call or a run of an older cleaner)"."""
+    said "kept by an earlier batch (a Pipeline call or a run of an older cleaner)"."""
     from cleaner import Config, Pipeline
 
     with Pipeline(Config.load(), tmp_path / "index.sqlite") as pipeline:
@@ -778,7 +778,7 @@ def test_a_copy_of_a_document_a_pipeline_call_kept_does_not_say_an_earlier_run_k
     expect(page.locator(".cluster h3")).to_have_text("kept: X (kept by an earlier batch)")
     page.evaluate("window.review.openById('copy')")
     expect(page.locator("#doc .meta")).to_contain_text("exact_duplicate of X (kept by an earlier batch)")
-    expect(page.locator("#doc .meta .detail")).to_contain_text("kept by an earlier batch (a service request")
+    expect(page.locator("#doc .meta .detail")).to_contain_text("kept by an earlier batch (a Pipeline call")
     page.click("nav button[data-tab=rejects]")
     expect(page.locator("#rejects-table tr", has_text="copy").locator("td").nth(4)).to_have_text(
         "X (kept by an earlier batch)")

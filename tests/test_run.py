@@ -648,7 +648,7 @@ def test_an_id_given_again_says_who_kept_it(tmp_path, in_process, engine):
     again = "this id is already in the index, kept by an earlier"
     assert {r["id"]: (r["reason"], r["detail"]) for r in rejects} == {
         "n1": ("already_indexed", f"{again} run ({os.path.realpath(tmp_path / 'a')})"),
-        "p": ("already_indexed", f"{again} batch (a service request, a Pipeline call or a run of an older cleaner)")}
+        "p": ("already_indexed", f"{again} batch (a Pipeline call or a run of an older cleaner)")}
     with Pipeline(Config.load(), index) as pipeline:  # a Pipeline call names who kept it as a run does
         assert [r.detail for r in pipeline.run([{"id": "n1", "text": texts[0]}]).rejected] == [rejects[0]["detail"]]
 

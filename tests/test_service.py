@@ -335,7 +335,7 @@ def test_documents_kept_duplicate_rejected_then_read_back(server):
         assert empty == {"id": "d3", "status": "rejected", "reason": "bad_input", "stage": "read",
                          "detail": "document 'd3': empty document"}  # as the command line rejects an empty record
         assert exact["reason"] == "exact_duplicate" and exact["dup_of"] == "d1" and exact["similarity"] == 1.0
-        earlier = ", kept by an earlier batch (a service request, a Pipeline call or a run of an older cleaner)"
+        earlier = ", kept by an earlier service request"  # "an earlier batch (a service request, a Pipeline call …)"
         assert exact["detail"] == f"same normalised clean text as d1{earlier}"  # "as d1" alone (a QA pass)
         assert near["detail"].startswith(f"near-duplicate of d1{earlier} (")
         again = c.post("/v1/documents", json={"id": "d1", "text": "anything"}).json()
@@ -605,6 +605,28 @@ def test_a_duplicate_names_the_run_that_kept_its_original_by_the_folder_s_name(t
         copy, again = service.submit([as_doc({"id": "copy", "text": text}), as_doc({"id": "by-b", "text": "x"})])
     assert copy.detail == "same normalised clean text as by-b, kept by an earlier run (runB)"
     assert again.detail == "this id is already in the index, kept by an earlier run (runB)"
+
+
+def test_a_copy_of_what_a_service_request_kept_says_so_in_a_run_a_pipeline_call_and_the_service(tmp_path, in_process):
+    """A copy of a document a service request kept, in a `cleaner run` or a `Pipeline` call on the same index, said
+    "kept by an earlier batch (a service request, a Pipeline call or a run of an older cleaner)", and the review page
+    "(kept by an earlier run)": the service's store, in the index file, tells that a service request kept it."""
+    from cleaner import Pipeline
+
+    text = fresh("kept-by-the-service", 80)
+    index = tmp_path / "index.sqlite"
+    with Service(Config.load(), index) as service:
+        assert [v.status for v in service.submit([as_doc({"id": "served", "text": text})])] == ["kept"]
+    docs = tmp_path / "in.jsonl"
+    docs.write_text(json.dumps({"id": "copy", "text": text}) + "\n", encoding="utf-8")
+    assert in_process("run", str(docs), "-o", str(tmp_path / "out"), "--index", str(index)).returncode == 0
+    rejects = [json.loads(line) for line in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert [r["detail"] for r in rejects] == ["same normalised clean text as served, kept by an earlier service request"]
+    with Pipeline(Config.load(), index) as pipeline:
+        again = pipeline.run([{"id": "served", "text": "x"}]).rejected
+    assert [r.detail for r in again] == ["this id is already in the index, kept by an earlier service request"]
+    assert in_process("review", str(tmp_path / "out"), "--out", str(tmp_path / "review.html")).returncode == 0
+    assert '"earlier":{"served":"an earlier service request"}' in (tmp_path / "review.html").read_text()
 
 
 def test_rules_check_runs_examples_and_never_loads_the_pack(server):

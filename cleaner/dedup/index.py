@@ -69,6 +69,9 @@ SCHEMA_VERSION = "1"
 _OWN_TABLES = frozenset({"meta", "docs", "bands", "batches", "cited"})
 """The index's tables (the service's store adds its own, named `service_...`)."""
 _IN_CHUNK = 500  # bound on the number of `?` in one IN (...) list
+SERVED = ":service"
+"""Who kept a document a service request kept, as `DedupIndex.keepers` says it (the service's store, in the same file,
+holds it: `service_documents`); no run folder's real path, which is absolute."""
 _DELETE_DOCS = 2_000  # documents whose band rows are deleted at a time, in key order (`_delete_bands`)
 _BAND_ROWS = 500_000  # band rows sorted and inserted at a time by `add_many` (8 MB of arrays; 20,000 documents)
 
@@ -502,19 +505,26 @@ class DedupIndex(Closing):
         return self._db.execute("SELECT 1 FROM docs WHERE id = ?", (doc_id,)).fetchone() is not None
 
     def keepers(self, ids: Iterable[str]) -> dict[str, str | None]:
-        """Who kept each of these documents, as the index records it: the real path of the run folder whose batch added
-        it (`add_batch`), "" for a run's batch that recorded none (a cleaner older than folders added it), None for one
-        no run's batch added (a service request, a `Pipeline` call, a cleaner older than batches) or not held."""
+        """Who kept each of these documents, as the index file records it: the real path of the run folder whose batch
+        added it (`add_batch`), "" for a run's batch that recorded none (a cleaner older than folders added it),
+        `SERVED` for one a service request kept, None for one neither added (a `Pipeline` call, a cleaner older than
+        batches) or not held."""
         out: dict[str, str | None] = dict.fromkeys(sorted(set(ids)))
-        if not out or "batch" not in self._columns("docs"):  # no run's batch ever added a document
-            return out
-        folder = "coalesce(b.folder, '')" if "folder" in self._columns("batches") else "''"
-        wanted = list(out)
-        for i in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[i : i + _IN_CHUNK]
-            out.update(self._db.execute(f"SELECT d.id, {folder} FROM docs d JOIN batches b ON b.rowid = d.batch "
-                                        f"WHERE d.id IN ({','.join('?' * len(chunk))})", chunk))
+        if out and "batch" in self._columns("docs"):  # a run's batch added documents
+            folder = "coalesce(b.folder, '')" if "folder" in self._columns("batches") else "''"
+            out.update(self._each_of(f"SELECT d.id, {folder} FROM docs d JOIN batches b ON b.rowid = d.batch "
+                                     "WHERE d.id IN ({})", list(out)))
+        unnamed = [doc_id for doc_id, folder in out.items() if folder is None]
+        if unnamed and self._columns("service_documents"):  # a service stored documents (`service.store`)
+            out.update((doc_id, SERVED) for (doc_id,) in self._each_of("SELECT id FROM service_documents "
+                                                                        "WHERE id IN ({})", unnamed))
         return out
+
+    def _each_of(self, sql: str, ids: list[str]) -> Iterator[tuple]:
+        """The rows of `sql` for these ids, its `IN ({})` filled with `_IN_CHUNK` of them at a time."""
+        for i in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[i : i + _IN_CHUNK]
+            yield from self._db.execute(sql.format(",".join("?" * len(chunk))), chunk)
 
     def find_exact(self, exact: int) -> IndexedDoc | None:
         """The kept document whose normal form hashes to `exact` (smallest id if several)."""

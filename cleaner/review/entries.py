@@ -39,7 +39,8 @@ class Entry:
     """For a dropped document, its raw input record (a `Document`'s fields) when it could be read."""
     kept_by: str | None = None
     """For a duplicate of a document an earlier batch kept (a shared index; not this run's document of that id, if it
-    has one), who kept it (`earlier_keepers`): "an earlier run" or "an earlier batch"; None when this run did."""
+    has one), who kept it (`earlier_keepers`): "an earlier run", "an earlier service request" or "an earlier batch";
+    None when this run did."""
     page: bool = False
     """Whether the cleaned document was a page (its raw record held `html`): its `meta.extracted` is then its page's
     metadata (`given.page_metadata`)."""
@@ -99,15 +100,16 @@ def raw_text(raw: Any) -> str:
     return raw if isinstance(raw, str) else ""
 
 
-_KEEPER = re.compile(r", kept by (an earlier (?:run|batch))\b")
+_KEEPER = re.compile(r", kept by (an earlier (?:run|service request|batch))\b")
 """Who kept the document a duplicate's detail names (`pipeline._KEPT_BY`): a run (`, kept by an earlier run (out)`),
-or a batch no run added (`, kept by an earlier batch (a service request, a Pipeline call or …)`)."""
+a service request, or another batch (`, kept by an earlier batch (a Pipeline call or …)`)."""
 
 
 def earlier_keepers(run: Run) -> dict[str, str]:
     """The ids of the documents earlier batches kept that this run's duplicates copy (`kept_in_index` clusters) or
-    give again (`already_indexed`), each with who kept it as their details say (`_KEEPER`): "an earlier run", or "an
-    earlier batch", also when no detail says (a cleaner older than `pipeline._kept_by`), which is true of any."""
+    give again (`already_indexed`), each with who kept it as their details say (`_KEEPER`): "an earlier run", "an
+    earlier service request" or "an earlier batch", also when no detail says (a cleaner older than
+    `pipeline._kept_by`), which is true of any."""
     ids = {c["kept"] for c in run.clusters if c.get("kept_in_index")}
     ids.update(r.get("dup_of") for r in run.rejects if r.get("reason") == "already_indexed")
     out = dict.fromkeys(ids - {None}, "an earlier batch")

@@ -246,8 +246,8 @@ function cleanText(i) {
   for (const [start, end] of eds) { out += raw.slice(pos, start); pos = Math.max(pos, end); }
   return out + raw.slice(pos);
 }
-// the ids an earlier batch kept (a shared --index), each with who kept it, "an earlier run" or "an earlier batch" (a
-// service request, a Pipeline call: `entries.earlier_keepers`): not this run's document of the same id, when it has one
+// the ids an earlier batch kept (a shared --index), each with who kept it, "an earlier run", "an earlier service
+// request" or "an earlier batch" (`entries.earlier_keepers`): not this run's document of the same id, when it has one
 const EARLIER = new Map(Object.entries(INDEX.earlier));
 function keptLink(id) {  // a kept copy's id: a link, or the id of a document an earlier batch kept, said who
   return EARLIER.has(id) ? `<span class="docid">${esc(id)}</span> (kept by ${esc(EARLIER.get(id))})` : docLink(id);

@@ -29,7 +29,7 @@ from anyio import to_thread
 from ..checks import pack_failures
 from ..closing import Closing
 from ..config import Config, ConfigError
-from ..dedup.index import IndexBusyError, busy
+from ..dedup.index import SERVED, IndexBusyError, busy
 from ..io.records import bad
 from ..models import Cleaned, Document, Rejected
 from ..packs import RulePackError, check_notes, load_text, refuse_disabled_ids, shipped_packs
@@ -116,7 +116,8 @@ class _Served(Pipeline):
     `kept by an earlier run (outA)`: the folder's path is the server's, no client's business."""
 
     def keepers(self, ids: Iterable[str]) -> dict[str, str | None]:
-        return {doc_id: folder and Path(folder).name for doc_id, folder in super().keepers(ids).items()}
+        return {doc_id: folder if folder == SERVED else folder and Path(folder).name
+                for doc_id, folder in super().keepers(ids).items()}
 
 
 class Service(Closing):
