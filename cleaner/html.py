@@ -1861,13 +1861,20 @@ def _facebook_chrome_dropped(tree: Any, drops: _Drops) -> None:
 def _embed_wrappers(tree: Any) -> list[Any]:
     """The elements of the body of a class holding "embed" around a `<blockquote>` showing words (`_ALNUM`). Sought
     from the few quotations up (0.14 ms a fr-pages page), not by an XPath testing each element's class and
-    descendants (`//body//*[contains(@class, 'embed')][.//blockquote]`, 0.7-1.4 ms)."""
-    wrappers: dict[Any, None] = {}
-    for quote in tree.iter("blockquote"):
-        around = [element for element in quote.iterancestors()
-                  if "embed" in (element.get("class") or "") and element.tag not in ("html", "body")]
-        if around and _ALNUM.search(_element_text(quote)):
-            wrappers.update(dict.fromkeys(around))
+    descendants (`//body//*[contains(@class, 'embed')][.//blockquote]`, 0.7-1.4 ms). Each quotation's letters are
+    counted once (`_letter_counts`) and each element on the way up is walked once: each quotation read its nested
+    ones' text again and walked all its ancestors, so 1,000 nested embedded posts took 4.9 s (a review)."""
+    quotes = list(tree.iter("blockquote"))
+    counts = _letter_counts(quotes)
+    wrappers: dict[Any, None] = {}  # the walked elements above a quotation showing words, those of an "embed" class
+    walked: set[Any] = set()
+    for quote in (quote for quote in quotes if counts[quote]):
+        for element in quote.iterancestors():
+            if element in walked:
+                break
+            walked.add(element)
+            if "embed" in (element.get("class") or "") and element.tag not in ("html", "body"):
+                wrappers[element] = None
     return list(wrappers)
 
 
@@ -1889,28 +1896,33 @@ def _declassed(element: Any) -> None:
 def _unclassed(elements: list[Any], stripped: Callable[[Any], None] = _declassed) -> None:
     """Each of `elements` `stripped` (of its class and id, by default) where trafilatura would discard it (the first
     of its `OVERALL_DISCARD_XPATH`) and would not once stripped, unless it hides it (the second's `display:none`,
-    `aria-hidden`, a class "hidden"); one still discarded for what is left of its class and id is left as it was."""
+    `aria-hidden`, a class "hidden"); one still discarded for what is left of its class and id is left as it was.
+    Each element is judged alone (`_judged_alone`): sought in its parent, 999 spans in a paragraph took 9.6 s, and
+    1,000 nested embedded posts, each searching all those it holds, 20 s (two reviews)."""
     if not elements:
         return
     from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
-    discard, hide = OVERALL_DISCARD_XPATH
-    found: dict[Any, tuple[set[Any], set[Any]]] = {}  # sought in an element's parent (in the whole page, 17 ms a
-    kept: dict[Any, tuple[str | None, str | None]] = {}  # fr-pages page), once a parent: they judge each element
-    for element in elements:  # by its own attributes (999 spans in a paragraph took 9.6 s)
-        parent = element.getparent()
-        if parent not in found:
-            found[parent] = set(discard(parent)), set(hide(parent))
-        discarded, hidden = found[parent]
-        if element in discarded and element not in hidden:
+    discarded, hidden = (_judged_alone(xpath.path) for xpath in OVERALL_DISCARD_XPATH)
+    kept: dict[Any, tuple[str | None, str | None]] = {}
+    for element in elements:
+        if discarded(element) and not hidden(element):
             kept[element] = element.get("class"), element.get("id")
             stripped(element)
-    left = {element.getparent() for element in kept if element.get("class") or element.get("id")}  # a span has none
-    still = {element for parent in left for element in discard(parent)}
-    for element in kept.keys() & still:
+    for element in (element for element in kept if discarded(element)):
         for name, value in zip(("class", "id"), kept[element]):
             if value is not None:
                 element.set(name, value)
+
+
+@cache
+def _judged_alone(path: str) -> Callable[[Any], bool]:
+    """Whether an element meets the tests of trafilatura's XPath `path` (`.//*[…]`, of an element's own attributes), as
+    an XPath asked of the element alone (`self::*[…]`), not of all those its parent holds."""
+    from lxml.etree import XPath
+
+    alone = XPath("self::*" + path.strip().removeprefix(".//*"), namespaces=_EXSLT)
+    return lambda element: bool(alone(element))
 
 
 def _link_paragraphs_unlinked(tree: Any, url: str | None = None) -> None:

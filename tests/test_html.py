@@ -3687,6 +3687,28 @@ def test_an_embeds_wrapper_keeps_its_other_class_words_and_id():
     assert [(div.get("class"), div.get("id")) for div in tree.iter("div")] == [("media_ tweet-box", "t1")]
 
 
+def test_nested_embeds_wrappers_are_unclassed_in_linear_time():
+    """Each quotation read the text of those it holds and walked all its ancestors, and each wrapper was judged by a
+    search of all its parent holds: 1,000 embedded posts each in the one before took 26 s of CPU (a review). Each
+    element is read, walked and judged once now; the innermost wrapper, whose quotation shows no word, keeps its
+    class."""
+    from lxml.etree import SubElement
+    from lxml.html import fromstring
+
+    from cleaner.html import _embeds_unclassed
+
+    _embeds_unclassed(fromstring(f"<div class='embed'><blockquote>{PROSE[0]}</blockquote></div>"))  # XPaths compiled
+    tree = fromstring("<html><body><article><p>Le texte.</p></article></body></html>")
+    holder = tree.find(".//article")
+    for i in range(1_001):
+        holder = SubElement(SubElement(holder, "div", {"class": "embed"}), "blockquote")
+        SubElement(holder, "p").text = f"Citation numéro {i}." if i < 1_000 else "— · —"
+    started = time.process_time()  # CPU time: the guard is against work growing as a square, not a loaded machine
+    _embeds_unclassed(tree)
+    assert time.process_time() - started < 1.5
+    assert [div.get("class") for div in tree.iter("div")] == [None] * 1_000 + ["embed"]
+
+
 def test_an_embeds_wrapper_whose_quotation_shows_no_word_still_goes():
     """A wrapper is read for its quotation's words: one whose `<blockquote>` shows none (a player's "—") is a video's,
     and goes with the description beside it."""
