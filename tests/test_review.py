@@ -7,6 +7,7 @@ duplicate: seed 000's article under seed 004's ticker, which is a duplicate once
 from __future__ import annotations
 
 import gzip
+import os
 import json
 import re
 import shutil
@@ -24,7 +25,7 @@ from cleaner.commands import review as review_command
 from cleaner.engine import Cleaner
 from cleaner.packs import load_pack_text, load_rules
 from cleaner.review import RunError, load_run, render_review
-from cleaner.review.entries import field_origins, input_entries, recleaned, run_entries
+from cleaner.review.entries import earlier_keepers, field_origins, input_entries, recleaned, run_entries
 from cleaner.review.snippet import KEEP_ITEM, quoted, rule_pack_prefix
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
@@ -548,3 +549,25 @@ def test_a_text_records_own_extracted_is_said_to_give_nothing_a_page_gave(tmp_pa
         assert origins["a"] == [(name, value, "record", False) for name, value in given.items()], origins["a"]
         assert ("author", "Vincent Manilève", "page", False) in origins["p1"], origins["p1"]
     assert ran["p2"] == ran["p1"]
+
+
+def test_a_page_of_copies_of_earlier_runs_documents_is_the_same_bytes_whatever_the_hash_seed(tmp_path, in_process):
+    """Who kept each earlier batch's document (`earlier_keepers`) was a dict made from a set of ids: the page's
+    `INDEX.earlier` followed the interpreter's hash seed, 4 seeds gave 4 pages (a review). Its ids are in order. An id
+    holding the keeper clause's words is read from after the id: a run kept "a, kept by an earlier batch (x)"."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    ids = [f"doc{k}" for k in range(len(texts) - 1)] + ["a, kept by an earlier batch (x)"]
+    index = tmp_path / "index.sqlite"
+    for name, prefix in (("first", ""), ("second", "copy-")):
+        src = tmp_path / f"{name}.jsonl"
+        src.write_text("".join(json.dumps({"id": prefix + i, "text": t}) + "\n" for i, t in zip(ids, texts)), "utf-8")
+        assert in_process("run", str(src), "--out", str(tmp_path / name), "--index", str(index), "-q").returncode == 0
+    pages = set()
+    for seed in ("1", "2", "3", "4"):
+        page = tmp_path / f"review-{seed}.html"
+        proc = subprocess.run([sys.executable, "-m", "cleaner", "review", str(tmp_path / "second"), "--out", str(page)],
+                              capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert proc.returncode == 0, proc.stderr
+        pages.add(page.read_bytes())
+    assert len(pages) == 1
+    assert earlier_keepers(load_run(tmp_path / "second")) == dict.fromkeys(sorted(ids), "an earlier run")

@@ -69,9 +69,9 @@ SCHEMA_VERSION = "1"
 _OWN_TABLES = frozenset({"meta", "docs", "bands", "batches", "cited"})
 """The index's tables (the service's store adds its own, named `service_...`)."""
 _IN_CHUNK = 500  # bound on the number of `?` in one IN (...) list
-SERVED = ":service"
+SERVED = "\0service"
 """Who kept a document a service request kept, as `DedupIndex.keepers` says it (the service's store, in the same file,
-holds it: `service_documents`); no run folder's real path, which is absolute."""
+holds it: `service_documents`); no run folder's path nor name can be it (a NUL: a folder named ":service" was)."""
 _DELETE_DOCS = 2_000  # documents whose band rows are deleted at a time, in key order (`_delete_bands`)
 _BAND_ROWS = 500_000  # band rows sorted and inserted at a time by `add_many` (8 MB of arrays; 20,000 documents)
 

@@ -102,7 +102,11 @@ def raw_text(raw: Any) -> str:
 
 _KEEPER = re.compile(r", kept by (an earlier (?:run|service request|batch))\b")
 """Who kept the document a duplicate's detail names (`pipeline._KEPT_BY`): a run (`, kept by an earlier run (out)`),
-a service request, or another batch (`, kept by an earlier batch (a Pipeline call or …)`)."""
+a service request, or another batch (`, kept by an earlier batch (a Pipeline call or …)`); matched right after the
+copied id (`_KEEPER_AFTER`), as an id may hold the same words."""
+_KEEPER_AFTER = {"duplicate": "near-duplicate of {}", "exact_duplicate": "same normalised clean text as {}",
+                 "already_indexed": "this id is already in the index"}
+"""What a duplicate's detail writes before who kept its original (`pipeline._DEDUP_DETAIL`), `{}` its `dup_of`."""
 
 
 def earlier_keepers(run: Run) -> dict[str, str]:
@@ -112,9 +116,11 @@ def earlier_keepers(run: Run) -> dict[str, str]:
     `pipeline._kept_by`), which is true of any."""
     ids = {c["kept"] for c in run.clusters if c.get("kept_in_index")}
     ids.update(r.get("dup_of") for r in run.rejects if r.get("reason") == "already_indexed")
-    out = dict.fromkeys(ids - {None}, "an earlier batch")
+    out = dict.fromkeys(sorted(ids - {None}), "an earlier batch")  # in order: the page's bytes do not follow the hash seed
     for reject in run.rejects:
-        if reject.get("dup_of") in out and (said := _KEEPER.search(str(reject.get("detail") or ""))):
+        lead, detail = _KEEPER_AFTER.get(reject.get("reason")), str(reject.get("detail") or "")
+        if reject.get("dup_of") in out and lead and detail.startswith(lead := lead.format(reject["dup_of"])) and (
+                said := _KEEPER.match(detail, len(lead))):
             out[reject["dup_of"]] = said[1]
     return out
 
