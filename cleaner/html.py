@@ -211,8 +211,7 @@ def extract_html(doc: Document, config: Config) -> Document | Rejected:
     if tree is None:
         return _reject(doc, "bad_input", f"{where}: HTML not parsed: neither a page nor a fragment that opens with a "
                                          f"tag (starts {html.lstrip()[:12]!r})")
-    shown = _copies_dropped(_led(tree, _blocks_parted(tree, _unglued(tree, _inline_joined(tree, found.text))))) if (
-        found) else ""
+    shown = _led(tree, _blocks_parted(tree, _unglued(tree, _inline_joined(tree, found.text)))) if found else ""
     text, warnings = repair(shown, where)
     if blank(text):  # as a text read is, white space and invisible characters alone
         return _reject(doc, "empty_extraction", f"{where}: trafilatura found no main text in {len(html):,} characters "
@@ -1213,18 +1212,6 @@ def _walked(element: Any, off: Collection[Any] = ()) -> Iterator[tuple[str, Any]
         if not ended:
             pending.append((True, node))
             pending.extend((False, child) for child in reversed(node))
-
-
-def _copies_dropped(text: str) -> str:
-    """The main text without a line that is the line before it again, longer than trafilatura's
-    `MIN_DUPLICATE_LENGTH`, as trafilatura keeps one of adjacent copies of a paragraph: a link line a post wrote twice,
-    once ending a paragraph of `<br>` lines and once as a `<p>` of its own (fr-pages 430, "– https://femmesautistes
-    francophones.com/2018/08/21/la-fatigue-sociale-…"), was two lines, trafilatura seeing no two paragraphs alike."""
-    from trafilatura.settings import MIN_DUPLICATE_LENGTH
-
-    lines = text.split("\n")
-    return "\n".join(line for i, line in enumerate(lines)
-                     if not (i and line == lines[i - 1] and len(line) > MIN_DUPLICATE_LENGTH))
 
 
 def _collapsed(tree: Any, text: str, where: str) -> tuple[str, ...]:

@@ -947,22 +947,6 @@ def test_a_paragraph_trafilatura_keeps_once_of_adjacent_copies_is_flagged():
     assert out.text.count("Le gouvernement") == 2 and out.warnings == ()
 
 
-def test_a_line_written_twice_in_a_row_is_kept_once_as_trafilatura_keeps_a_paragraph():
-    """A link line a post wrote twice, ending a paragraph of `<br>` lines and as a `<p>` of its own (fr-pages 430),
-    was two lines: trafilatura, which keeps one of adjacent copies of a paragraph, saw no two alike. Now one. A short
-    line again (a refrain, a "–") and a copy apart stay."""
-    link = "– https://femmesautistesfrancophones.com/2018/08/21/la-fatigue-sociale-au-quotidien/"
-    page = (f"<p>Le burnout autistique, quelques lectures :<br>– https://journalduneasperger.com/2017/10/20/burn-out/"
-            f"<br>{link}</p><p><br>{link}</p><p>Bis !</p><p>Bis !</p>"
-            "<p>La dysfonction exécutive est un autre sujet, que nous traiterons dans un prochain article.</p>"
-            f"<p>{link}</p>")
-    out = extract_html(_doc(f"<html><body><article>{page}</article></body></html>"), CONFIG)
-    assert out.text.split("\n") == [
-        "Le burnout autistique, quelques lectures :", "– https://journalduneasperger.com/2017/10/20/burn-out/", link,
-        "Bis !", "Bis !", "La dysfonction exécutive est un autre sujet, que nous traiterons dans un prochain article.",
-        link]
-
-
 def test_a_page_of_too_many_elements_is_too_large_not_a_stall():
     """trafilatura's time grows faster than a page: 200,000 paragraphs held a worker (or the service) for over
     three minutes. A page of more than `max_html_elements` elements is `too_large` before it reads it."""
