@@ -968,14 +968,15 @@ def _heading_parts_spaced(tree: Any) -> None:
     word. ARTE's `<h1><span class="program-title">Handicapés, haut et fort (1/3)</span><span class="program-title
     small">La remise en cause des normes corporelles</span></h1>` read "(1/3)La remise" (fr-pages 724, 725), and
     Érudit's title and its translation "amis[1]?Pro-Feminist Men" (672). The headings are walked, not sought by
-    XPath (`//body//*[self::h1 or …]`: 2.5 ms a page of fr-pages)."""
+    XPath (`//body//*[self::h1 or …]`: 2.5 ms a page of fr-pages). A part of one word ending with a letter is a piece
+    of a word a page sets in parts ("Pay" and "Pal", "Mc" and "Donald", "You" and "Tube": a review), and stays so."""
     for heading in tree.iter(*HEADING_TAGS):
         for part in heading.iterdescendants():
             after = part.getnext()
             if part.tail or after is None or not isinstance(after.tag, str) or not isinstance(part.tag, str):
                 continue
-            end, start = _element_text(part)[-1:], _element_text(after)[:1]
-            if end and start and _GLUED.match(end + start):
+            text, start = _element_text(part).strip(), _element_text(after)[:1]
+            if text and start and _GLUED.match(text[-1] + start) and (" " in text or not text[-1].isalpha()):
                 part.tail = " "
 
 

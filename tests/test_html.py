@@ -2753,6 +2753,9 @@ def test_text_beside_a_block_is_not_glued_to_it():
     # a drop capital and its word are one word, and parts the page spaces stay so
     ('<h2><span class="initiale">L</span><span>a remise en cause</span></h2>', "La remise en cause"),
     ("<h2><span>Juicy</span> <span>Couture</span></h2>", "Juicy Couture"),
+    # a word set in parts stays one (a review)
+    ("<h2><span>Pay</span><span>Pal</span> rachète une banque</h2>", "PayPal rachète une banque"),
+    ("<h2><b>You</b><b>Tube</b> et <span>Mc</span><span>Donald's</span></h2>", "YouTube et McDonald's"),
 ])
 def test_a_headings_parts_glued_are_two_words(heading, line):
     """ARTE's `<h1>` is two `<span>`s, a title and a subtitle, that its stylesheet sets on two lines: read as written,
