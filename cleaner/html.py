@@ -1847,12 +1847,28 @@ def _facebook_chrome_dropped(tree: Any, drops: _Drops) -> None:
         account, last = "/".join(cite.split("/", 4)[:4]) + "/", paragraphs[-1]  # https://www.facebook.com/<page>/
         if any(node.tag == "a" and node.get("href", "").startswith(account) for node in last.itersiblings()):
             drops.drop_after(last, "embed-chrome")
-        elif len(paragraphs) > 1 and any(link.get("href", "").startswith(account) for link in last.iter("a")):
+        elif len(paragraphs) > 1 and _attribution(last, account):
             drops.drop(last, "embed-chrome")
             paragraphs.pop()
         link = _sole_link(paragraphs[0], _element_text(paragraphs[0]))
         if len(paragraphs) > 1 and link is not None and link.get("href") == cite:
             drops.drop(paragraphs[0], "embed-chrome")
+
+
+def _attribution(paragraph: Any, account: str) -> bool:
+    """Whether `paragraph` of an embedded Facebook post is its attribution: a link to the `account` after at most
+    `ATTRIBUTION_LEAD_WORDS` ("Gepostet von <a>AJL</a>", "Publié par"), and no sentence's end (`ends_sentence`): the
+    post's own last paragraph may link to its page ("Retrouvez nos reportages sur <a>notre page</a> et partagez …", a
+    review)."""
+    link = next((a for a in paragraph.iter("a") if a.get("href", "").startswith(account)), None)
+    if link is None or link.getparent() is not paragraph or ends_sentence(_element_text(paragraph)):
+        return False
+    lead = (paragraph.text or "") + "".join(_element_text(e) + (e.tail or "") for e in link.itersiblings(preceding=True))
+    return len(lead.split()) <= ATTRIBUTION_LEAD_WORDS
+
+
+ATTRIBUTION_LEAD_WORDS = 3
+"""The most words before the account's link in an embedded post's attribution ("Posted by", "Gepostet von")."""
 
 
 def _embed_wrappers(tree: Any) -> list[Any]:

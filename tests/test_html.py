@@ -4323,6 +4323,20 @@ def test_an_embedded_facebook_posts_chrome_goes_and_its_text_stays(embed, chrome
     assert "Publié par Polygraph le 18 janvier." in out.text.splitlines() and "dropped" not in out.meta["extracted"]
 
 
+def test_an_embedded_facebook_posts_own_paragraph_linking_to_its_page_stays():
+    """A post's last paragraph that links to its own page in a sentence ("Retrouvez tous nos reportages sur <a>notre
+    page</a> …") went as the embed's attribution (a review): an attribution has at most three words before the
+    account's link and no sentence's end."""
+    own = "Retrouvez tous nos reportages sur notre page et partagez vos photos avec nous."
+    embed = ('<div class="fb-post" data-href="https://www.facebook.com/journaldusud/posts/1"><blockquote cite="https://'
+             'www.facebook.com/journaldusud/posts/1" class="fb-xfbml-parse-ignore"><p>Les pluies sont enfin arrivées '
+             'dans la vallée du Souss ce matin.</p><p>Retrouvez tous nos reportages sur <a href="https://www.facebook.'
+             'com/journaldusud/">notre page</a> et partagez vos photos avec nous.</p></blockquote></div>')
+    page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{embed}<p>{PARAGRAPHS[1]}</p></article></body></html>"
+    out = extract_html(_doc(page), CONFIG)
+    assert own in out.text.splitlines() and "dropped" not in out.meta["extracted"], out.text
+
+
 def test_the_fr_pages_browser_warning_its_style_hides_goes():
     """fr-pages 390 (Al Jazeera America): `<div id="js-unsupported-browser-warning" style="display: none;">` gave the
     text's first line, "The browser or device you are using is out of date…", and its related stories' cards (links
