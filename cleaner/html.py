@@ -1558,14 +1558,15 @@ def _hidden_dropped(tree: Any, drops: _Drops) -> None:
     the `<div>` (a QA pass), and the Pudding's closing paragraphs were in the text twice (fr-pages 80). Not one holding
     the page's metadata (`METADATA_MARKS`: a hidden `vcard` author, an `updated` date), and none of a kind when they
     hold all but a seventh of the page's text or more (a page its scripts show), as trafilatura guards its own
-    discarding (a review)."""
+    discarding (a review). A phone's copy goes listed, also where trafilatura discards it for its class: a lead of
+    class "chapo hide-desktop" would come back in the text (a review)."""
     page = len(tree.text_content())
     for xpath, step in ((HIDDEN, "hidden"), (_MOBILE_ONLY, "mobile-only")):
         hidden = [element for element in _outermost(tree, set(tree.xpath(xpath, namespaces=_EXSLT)))
                   if not element.xpath(METADATA_MARKS)]
         if page - sum(len(element.text_content()) for element in hidden) > page / 7:
-            for element in hidden:
-                drops.drop(element, step)
+            for element in hidden:  # a phone's copy that trafilatura discards for its class ("chapo hide-desktop")
+                drops.drop(element, step, listed=step == "mobile-only")  # may be a lead the lead step puts back
 
 
 METADATA_MARKS = ("descendant-or-self::*[@itemprop or self::time or contains(@class, 'vcard') or contains(@class, "
@@ -2269,9 +2270,10 @@ class _Drops:
         self.order: dict[Any, int] = {}
         self.discarded: set[Any] = set()
 
-    def drop(self, element: Any, step: str) -> None:
-        """Drop `element` from the page (its tail stays), its text noted under `step`."""
-        if not self.discarded_anyway(element) and (text := _element_text(element)):
+    def drop(self, element: Any, step: str, listed: bool = False) -> None:
+        """Drop `element` from the page (its tail stays), its text noted under `step` unless trafilatura discards it
+        anyway, or whatever it does when `listed` (what a step after may put back, a lead)."""
+        if (not self.discarded_anyway(element) or listed) and (text := _element_text(element)):
             self.found.append((self.order[element], step, text))
         element.drop_tree()
 

@@ -4289,6 +4289,16 @@ def test_a_phones_copy_of_the_text_and_a_bar_of_filters_go():
                                         "test de Bechdel."}]
 
 
+def test_a_phones_copy_that_trafilatura_discards_for_its_class_is_listed_as_it_goes():
+    """A phone's copy of the lead (`<div class="chapo hide-desktop">`) went unlisted: trafilatura discards a class
+    holding " hide", so the step took it for discarded anyway, but the lead step puts such a lead back (a review)."""
+    lead = "Le chapô de cet article dit en deux phrases ce que la suite raconte en détail."
+    page = (f"<html><body><article><h1>Un titre</h1><div class='chapo hide-desktop'><p>{lead}</p></div>"
+            f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></article></body></html>")
+    out = extract_html(_doc(page), CONFIG)
+    assert lead not in out.text and out.meta["extracted"]["dropped"] == [{"step": "mobile-only", "text": lead}]
+
+
 @pytest.mark.parametrize("embed, chrome", [
     # fr-pages 80's card (the Pudding): the attribution written after the post's paragraph, in English
     ('<div class="fb-post" data-href="https://www.facebook.com/polygraph.data/posts/907999619295345"><div class='
