@@ -1558,15 +1558,20 @@ def _hidden_dropped(tree: Any, drops: _Drops) -> None:
     the `<div>` (a QA pass), and the Pudding's closing paragraphs were in the text twice (fr-pages 80). Not one holding
     the page's metadata (`METADATA_MARKS`: a hidden `vcard` author, an `updated` date), and none of a kind when they
     hold all but a seventh of the page's text or more (a page its scripts show), as trafilatura guards its own
-    discarding (a review). A phone's copy goes listed, also where trafilatura discards it for its class: a lead of
-    class "chapo hide-desktop" would come back in the text (a review)."""
+    discarding (a review). A phone's copy of the lead (`_holds_lead`) goes listed, also where trafilatura discards
+    it for its class: of class "chapo hide-desktop", the lead step would put it back in the text (a review)."""
     page = len(tree.text_content())
     for xpath, step in ((HIDDEN, "hidden"), (_MOBILE_ONLY, "mobile-only")):
         hidden = [element for element in _outermost(tree, set(tree.xpath(xpath, namespaces=_EXSLT)))
                   if not element.xpath(METADATA_MARKS)]
         if page - sum(len(element.text_content()) for element in hidden) > page / 7:
-            for element in hidden:  # a phone's copy that trafilatura discards for its class ("chapo hide-desktop")
-                drops.drop(element, step, listed=step == "mobile-only")  # may be a lead the lead step puts back
+            for element in hidden:  # a phone's lead that trafilatura discards for its class ("chapo hide-desktop")
+                drops.drop(element, step, listed=step == "mobile-only" and _holds_lead(element))  # would come back
+
+
+def _holds_lead(element: Any) -> bool:
+    """Whether `element` is or holds an element of a lead's class (`LEAD_CLASS`)."""
+    return any(LEAD_CLASS.search(node.get("class") or "") for node in element.iter() if isinstance(node.tag, str))
 
 
 METADATA_MARKS = ("descendant-or-self::*[@itemprop or self::time or contains(@class, 'vcard') or contains(@class, "
