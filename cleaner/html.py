@@ -969,8 +969,14 @@ def _heading_parts_spaced(tree: Any) -> None:
     small">La remise en cause des normes corporelles</span></h1>` read "(1/3)La remise" (fr-pages 724, 725), and
     Érudit's title and its translation "amis[1]?Pro-Feminist Men" (672). The headings are walked, not sought by
     XPath (`//body//*[self::h1 or …]`: 2.5 ms a page of fr-pages). A part of one word ending with a letter is a piece
-    of a word a page sets in parts ("Pay" and "Pal", "Mc" and "Donald", "You" and "Tube": a review), and stays so."""
+    of a word a page sets in parts ("Pay" and "Pal", "Mc" and "Donald", "You" and "Tube": a review), and stays so.
+    A heading in another (libxml2 nests headings left open) is walked with it, and one of over `HEADING_PARTS`
+    elements is left as written: each part's text is read, and 250 headings left open over 20,000 `<div>`s took 25 s
+    (a review)."""
     for heading in tree.iter(*HEADING_TAGS):
+        if next(heading.iterancestors(*HEADING_TAGS), None) is not None or next(
+                islice(heading.iter(), HEADING_PARTS, None), None) is not None:
+            continue
         for part in heading.iterdescendants():
             after = part.getnext()
             if part.tail or after is None or not isinstance(after.tag, str) or not isinstance(part.tag, str):
@@ -978,6 +984,10 @@ def _heading_parts_spaced(tree: Any) -> None:
             text, start = _element_text(part).strip(), _element_text(after)[:1]
             if text and start and _GLUED.match(text[-1] + start) and (" " in text or not text[-1].isalpha()):
                 part.tail = " "
+
+
+HEADING_PARTS = 100
+"""The most elements of a heading whose glued parts `_heading_parts_spaced` sets apart: a title and a subtitle."""
 
 
 def _blocks_parted(tree: Any, text: str) -> str:
@@ -1547,8 +1557,9 @@ MOBILE_ONLY = ("mobile-show", "mobile-only", "show-mobile", "only-mobile", "visi
 """Class names that show an element on a phone's screen alone, a desktop's style sheet hiding it: the Pudding's `<p
 class="prose mobile-show">`, its closing paragraphs written again for phones (fr-pages 80). A grid's breakpoints
 (`visible-xs`, `d-md-none`, `hidden-md`) are left: a page may show its only date so (fr-pages 472's `d-md-none`)."""
-_MOBILE_ONLY = "//body//*[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-                                          for name in MOBILE_ONLY) + "]"
+_MOBILE_ONLY = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, MOBILE_ONLY)) + r")(?=$|\s)")
+"""A class holding a word of `MOBILE_ONLY`: one search of each classed element, where an XPath's eleven tests of every
+element took 5 ms a page (a review)."""
 
 
 def _hidden_dropped(tree: Any, drops: _Drops) -> None:
@@ -1561,9 +1572,8 @@ def _hidden_dropped(tree: Any, drops: _Drops) -> None:
     discarding (a review). A phone's copy of the lead (`_holds_lead`) goes listed, also where trafilatura discards
     it for its class: of class "chapo hide-desktop", the lead step would put it back in the text (a review)."""
     page = len(tree.text_content())
-    for xpath, step in ((HIDDEN, "hidden"), (_MOBILE_ONLY, "mobile-only")):
-        hidden = [element for element in _outermost(tree, set(tree.xpath(xpath, namespaces=_EXSLT)))
-                  if not element.xpath(METADATA_MARKS)]
+    for find, step in ((_styled_hidden, "hidden"), (_mobile_only, "mobile-only")):  # each sought once the last went
+        hidden = [element for element in _outermost(tree, find(tree)) if not element.xpath(METADATA_MARKS)]
         if page - sum(len(element.text_content()) for element in hidden) > page / 7:
             for element in hidden:  # a phone's lead that trafilatura discards for its class ("chapo hide-desktop")
                 drops.drop(element, step, listed=step == "mobile-only" and _holds_lead(element))  # would come back
@@ -1572,6 +1582,16 @@ def _hidden_dropped(tree: Any, drops: _Drops) -> None:
 def _holds_lead(element: Any) -> bool:
     """Whether `element` is or holds an element of a lead's class (`LEAD_CLASS`)."""
     return any(LEAD_CLASS.search(node.get("class") or "") for node in element.iter() if isinstance(node.tag, str))
+
+
+def _styled_hidden(tree: Any) -> set[Any]:
+    """The elements of the page's body that their own style hides (`HIDDEN`)."""
+    return set(tree.xpath(HIDDEN, namespaces=_EXSLT))
+
+
+def _mobile_only(tree: Any) -> set[Any]:
+    """The elements of the page's body of a phone's class (`_MOBILE_ONLY`)."""
+    return {element for element in tree.xpath("//body//*[@class]") if _MOBILE_ONLY.search(element.get("class"))}
 
 
 METADATA_MARKS = ("descendant-or-self::*[@itemprop or self::time or contains(@class, 'vcard') or contains(@class, "
@@ -1667,29 +1687,53 @@ def _teasers(tree: Any, page: str) -> set[Any]:
         if len(list(islice(title.iter("a"), 2))) != 1 or next(title.iterancestors("a"), None) is not None:
             continue  # told before its text is read: most paragraphs of links hold two or more
         text = _element_text(title)
-        link = _sole_link(title, text)
+        link = _sole_link(title, text) if _ALNUM.search(text) else None  # a picture's link alone is no title
         if link is not None and link.get("href") is not None and _elsewhere(link.get("href"), page):
             titles[title] = (link, len("".join(text.split())))
     own = set() if page else _maybe_the_page([link for link, _ in titles.values()])
+    boxes = _Boxes(page)
     found = {box for title, (link, chars) in titles.items() if link not in own
-             and (box := _teaser_box(title, link, chars, page)) is not None and not box.xpath(METADATA_MARKS)}
+             and (box := _teaser_box(title, link, chars, boxes)) is not None and not box.xpath(METADATA_MARKS)}
     listed = Counter(box.getparent() for box in found)
     return {box for box in found if listed[box.getparent()] > 1}
 
 
-def _teaser_box(title: Any, link: Any, chars: int, page: str) -> Any | None:
+def _teaser_box(title: Any, link: Any, chars: int, boxes: _Boxes) -> Any | None:
     """The nearest element over `title`, at most `TEASER_LEVELS` above it, holding a link with a picture
-    (`PICTURE_LINKS`) to `link`'s page (`_page_key`) and showing at most `CARD_BOX_CHARS` characters besides the
-    title's `chars`, whitespace aside (`_shows_over`), not `<body>`; else None."""
-    target, box = _page_key(urljoin(page, link.get("href").strip())), title
+    (`PICTURE_LINKS`) to `link`'s page (`_page_key`) besides `link`, and showing at most `CARD_BOX_CHARS` characters
+    besides the title's `chars`, whitespace aside, not `<body>`; else None. Each box is read once (`boxes`): read for
+    each title under it, a gallery of 1,000 pictures took 20 s (a review)."""
+    target, box = _page_key(urljoin(boxes.page, link.get("href").strip())), title
+    mine = int(bool(link.xpath(".//img")))  # the title's link among the box's pictures
     for _ in range(TEASER_LEVELS):
         box = box.getparent()
-        if box is None or box.tag == "body" or _shows_over(box, chars + CARD_BOX_CHARS):
+        if box is None or box.tag == "body" or boxes.shown(box) > chars + CARD_BOX_CHARS:
             return None
-        if any(_page_key(urljoin(page, picture.get("href").strip())) == target
-               for picture in box.xpath(PICTURE_LINKS) if picture is not link):
+        if boxes.pictures(box)[target] > mine:
             return box
     return None
+
+
+class _Boxes:
+    """What `_teaser_box` reads of the boxes of a page of address `page`, read once a box."""
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+        self._shown: dict[Any, int] = {}
+        self._pictures: dict[Any, Counter[tuple[str | None, str]]] = {}
+
+    def shown(self, box: Any) -> int:
+        """How many characters `box` shows (`_shown_texts`), whitespace aside."""
+        if box not in self._shown:
+            self._shown[box] = sum(len("".join(text.split())) for text in _shown_texts(box))
+        return self._shown[box]
+
+    def pictures(self, box: Any) -> Counter[tuple[str | None, str]]:
+        """How many links with a picture (`PICTURE_LINKS`) `box` holds to each page (`_page_key`)."""
+        if box not in self._pictures:
+            self._pictures[box] = Counter(_page_key(urljoin(self.page, picture.get("href").strip()))
+                                          for picture in box.xpath(PICTURE_LINKS))
+        return self._pictures[box]
 
 
 def _shows_over(element: Any, chars: int) -> bool:
@@ -2197,13 +2241,19 @@ def _filters_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
     """The page without its bars of filters (`FILTERS_CLASS`) that hold no sentence (`has_sentence`): labels a script
     makes buttons of, which trafilatura kept as lines of the text (the Pudding's `<p class="filter-item">` "All
     Genres", "Action", "Drama", … and its search box's "Search" between a chart's legend and its title, fr-pages 80).
-    `classed`: the page's elements that may be one (`_classed_dropped`)."""
+    `classed`: the page's elements that may be one (`_classed_dropped`). One showing over `FILTERS_CHARS` is none, told
+    before its text is read: nested bars were each read whole, 5,000 took 4 s (a review)."""
     from .kinds.shapefeatures import has_sentence  # with the stoplists: loaded where the rule packs run
 
     bars = {element for element in _in_page(tree, classed, FILTERS_PIECES)
-            if FILTERS_CLASS.search(element.get("class")) and not has_sentence(_element_text(element))}
+            if FILTERS_CLASS.search(element.get("class")) and not _shows_over(element, FILTERS_CHARS)
+            and not has_sentence(_element_text(element))}
     for element in _outermost(tree, bars):
         drops.drop(element, "filters")
+
+
+FILTERS_CHARS = 1000
+"""The most characters a bar of filters shows, whitespace aside: labels (fr-pages' longest shows 292)."""
 
 
 DROPPED_PIECES = (*CLOSE_PIECES, *PULL_QUOTE_PIECES, *QUOTE_PIECES, *SET_ASIDE_PIECES, *AUTHOR_BIO_PIECES,
