@@ -629,15 +629,15 @@ def test_a_copy_of_what_a_service_request_kept_says_so_in_a_run_a_pipeline_call_
     assert '"earlier":{"served":"an earlier service request"}' in (tmp_path / "review.html").read_text()
 
 
-def test_a_run_folder_named_like_the_services_mark_is_a_run(tmp_path, in_process, monkeypatch):
+def test_a_run_folder_named_like_the_services_mark_is_a_run(tmp_path, in_process):
     """The service names an earlier run by its folder's name, and said of a run's folder named ":service" (the mark
     `keepers` gave a service request's documents) that a service request kept its documents (a review)."""
     text = fresh("kept-by-a-run", 80)
     index = tmp_path / "index.sqlite"
     docs = tmp_path / "in.jsonl"
     docs.write_text(json.dumps({"id": "ran", "text": text}) + "\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    assert in_process("run", str(docs), "-o", ":service", "--index", str(index)).returncode == 0
+    assert in_process("run", str(docs), "-o", ":service", "--index", str(index), cwd=tmp_path).returncode == 0
+    assert (tmp_path / ":service" / "corpus.jsonl").is_file()
     with Service(Config.load(), index) as service:
         (verdict,) = service.submit([as_doc({"id": "copy", "text": text})])
     assert verdict.detail == "same normalised clean text as ran, kept by an earlier run (:service)"
