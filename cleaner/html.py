@@ -970,13 +970,15 @@ def _heading_parts_spaced(tree: Any) -> None:
     Érudit's title and its translation "amis[1]?Pro-Feminist Men" (672). The headings are walked, not sought by
     XPath (`//body//*[self::h1 or …]`: 2.5 ms a page of fr-pages). A part of one word ending with a letter is a piece
     of a word a page sets in parts ("Pay" and "Pal", "Mc" and "Donald", "You" and "Tube": a review), and stays so.
-    A heading in another (libxml2 nests headings left open) is walked with it, and one of over `HEADING_PARTS`
-    elements is left as written: each part's text is read, and 250 headings left open over 20,000 `<div>`s took 25 s
-    (a review)."""
+    A heading in another that is walked (libxml2 nests headings left open) is walked with it, and one of over
+    `HEADING_PARTS` elements is left as written (not those in it): each part's text is read, and 250 headings left
+    open over 20,000 `<div>`s took 25 s (a review)."""
+    walked = set()
     for heading in tree.iter(*HEADING_TAGS):
-        if next(heading.iterancestors(*HEADING_TAGS), None) is not None or next(
+        if next(heading.iterancestors(*HEADING_TAGS), None) in walked or next(
                 islice(heading.iter(), HEADING_PARTS, None), None) is not None:
             continue
+        walked.add(heading)
         for part in heading.iterdescendants():
             after = part.getnext()
             if part.tail or after is None or not isinstance(after.tag, str) or not isinstance(part.tag, str):
@@ -1701,13 +1703,13 @@ def _teasers(tree: Any, page: str) -> set[Any]:
 def _teaser_box(title: Any, link: Any, chars: int, boxes: _Boxes) -> Any | None:
     """The nearest element over `title`, at most `TEASER_LEVELS` above it, holding a link with a picture
     (`PICTURE_LINKS`) to `link`'s page (`_page_key`) besides `link`, and showing at most `CARD_BOX_CHARS` characters
-    besides the title's `chars`, whitespace aside, not `<body>`; else None. Each box is read once (`boxes`): read for
-    each title under it, a gallery of 1,000 pictures took 20 s (a review)."""
+    besides the title's `chars`, whitespace aside (`_shows_over`), not `<body>`; else None. Each box's pictures are
+    counted once (`boxes`): counted for each title under it, a gallery of 1,000 pictures took 50 s (a review)."""
     target, box = _page_key(urljoin(boxes.page, link.get("href").strip())), title
     mine = int(bool(link.xpath(".//img")))  # the title's link among the box's pictures
     for _ in range(TEASER_LEVELS):
         box = box.getparent()
-        if box is None or box.tag == "body" or boxes.shown(box) > chars + CARD_BOX_CHARS:
+        if box is None or box.tag == "body" or _shows_over(box, chars + CARD_BOX_CHARS):
             return None
         if boxes.pictures(box)[target] > mine:
             return box
@@ -1715,18 +1717,11 @@ def _teaser_box(title: Any, link: Any, chars: int, boxes: _Boxes) -> Any | None:
 
 
 class _Boxes:
-    """What `_teaser_box` reads of the boxes of a page of address `page`, read once a box."""
+    """The links with a picture of the boxes `_teaser_box` tries on a page of address `page`, counted once a box."""
 
     def __init__(self, page: str) -> None:
         self.page = page
-        self._shown: dict[Any, int] = {}
         self._pictures: dict[Any, Counter[tuple[str | None, str]]] = {}
-
-    def shown(self, box: Any) -> int:
-        """How many characters `box` shows (`_shown_texts`), whitespace aside."""
-        if box not in self._shown:
-            self._shown[box] = sum(len("".join(text.split())) for text in _shown_texts(box))
-        return self._shown[box]
 
     def pictures(self, box: Any) -> Counter[tuple[str | None, str]]:
         """How many links with a picture (`PICTURE_LINKS`) `box` holds to each page (`_page_key`)."""
@@ -1911,10 +1906,9 @@ def _attribution(paragraph: Any, account: str) -> bool:
     post's own last paragraph may link to its page ("Retrouvez nos reportages sur <a>notre page</a> et partagez …", a
     review)."""
     link = next((a for a in paragraph.iter("a") if a.get("href", "").startswith(account)), None)
-    if link is None or link.getparent() is not paragraph or ends_sentence(_element_text(paragraph)):
+    if link is None or ends_sentence(text := _element_text(paragraph)):
         return False
-    lead = (paragraph.text or "") + "".join(_element_text(e) + (e.tail or "") for e in link.itersiblings(preceding=True))
-    return len(lead.split()) <= ATTRIBUTION_LEAD_WORDS
+    return len(text[:text.find(_element_text(link))].split()) <= ATTRIBUTION_LEAD_WORDS
 
 
 ATTRIBUTION_LEAD_WORDS = 3

@@ -4459,6 +4459,32 @@ def test_headings_left_open_are_walked_once():
     assert time.process_time() - started < 1.5
 
 
+def test_a_heading_in_one_too_long_to_be_walked_is_walked_itself():
+    """A heading inside another (libxml2 nests headings left open) was passed over as walked with it, also where the
+    heading around it, of over `HEADING_PARTS` elements, is not walked: its glued parts stayed glued (a review)."""
+    from lxml.html import fromstring
+
+    from cleaner.html import _heading_parts_spaced
+
+    tree = fromstring("<html><body><h2>Menu" + "<div>x</div>" * 150 + "<h1><span>Handicapés (1/3)</span><span>La "
+                      "remise</span></h1></h2></body></html>")
+    _heading_parts_spaced(tree)
+    assert tree.find(".//h1").text_content() == "Handicapés (1/3) La remise"
+
+
+def test_an_embedded_facebook_posts_attribution_with_its_account_in_bold_goes():
+    """The account's link of an attribution in a `<b>` (`Posted by <b><a>Polygraph</a></b> on …`) was read as the
+    post's text: only a link right in the paragraph counted (a review)."""
+    embed = ('<div class="fb-post"><blockquote cite="https://www.facebook.com/polygraph.data/posts/9" class="fb-xfbml-'
+             'parse-ignore"><p>In case you missed it: we used data to explore the definition of Punk.</p><p>Posted by '
+             '<b><a href="https://www.facebook.com/polygraph.data/">Polygraph</a></b> on Monday, January 18, 2016</p>'
+             '</blockquote></div>')
+    page = f"<html><body><article><p>{PARAGRAPHS[0]}</p>{embed}<p>{PARAGRAPHS[1]}</p></article></body></html>"
+    out = extract_html(_doc(page), CONFIG)
+    assert out.meta["extracted"]["dropped"] == [
+        {"step": "embed-chrome", "text": "Posted by Polygraph on Monday, January 18, 2016"}], out.text
+
+
 def test_a_cards_box_holds_no_heading_of_the_article():
     """fr-pages 515 (BuzzFeed): a listicle's item, its heading "17. Juicy Couture" over a video's link holding a
     paragraph ("View this video on YouTube"), lost its heading with the card's box (a review of the card step)."""
