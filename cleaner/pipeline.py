@@ -540,6 +540,13 @@ def dedup_detail(decision: Decision, keepers: Mapping[str, str | None] | None = 
                            kept_by=_kept_by(decision.dup_of, keepers or {}))
 
 
+def kept_by_lead(reason: str | None, dup_of: str) -> str | None:
+    """What the detail of a rejection for `reason` copying `dup_of` writes before who kept its original (`_kept_by`),
+    or None for a reason that names no keeper."""
+    template = _DEDUP_DETAIL.get(reason) if reason in ("duplicate", "exact_duplicate", "already_indexed") else None
+    return template.split("{kept_by}")[0].format(dup_of=dup_of) if template else None
+
+
 def _kept_by(dup_of: str | None, keepers: Mapping[str, str | None]) -> str:
     """Who kept `dup_of`, as a duplicate's detail says it (`_KEPT_BY`): "" when this batch did (not in `keepers`)."""
     if dup_of not in keepers:

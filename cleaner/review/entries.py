@@ -22,6 +22,7 @@ from ..io.readers import read_inputs
 from ..kinds import Context
 from ..kinds.repeated import REPEATED_RULE, RepeatedRule
 from ..models import FIELDS, Cleaned, Document, Rejected
+from ..pipeline import kept_by_lead
 from ..text import blank
 from .run import Run
 
@@ -103,10 +104,7 @@ def raw_text(raw: Any) -> str:
 _KEEPER = re.compile(r", kept by (an earlier (?:run|service request|batch))\b")
 """Who kept the document a duplicate's detail names (`pipeline._KEPT_BY`): a run (`, kept by an earlier run (out)`),
 a service request, or another batch (`, kept by an earlier batch (a Pipeline call or …)`); matched right after the
-copied id (`_KEEPER_AFTER`), as an id may hold the same words."""
-_KEEPER_AFTER = {"duplicate": "near-duplicate of {}", "exact_duplicate": "same normalised clean text as {}",
-                 "already_indexed": "this id is already in the index"}
-"""What a duplicate's detail writes before who kept its original (`pipeline._DEDUP_DETAIL`), `{}` its `dup_of`."""
+copied id (`pipeline.kept_by_lead`), as an id may hold the same words."""
 
 
 def earlier_keepers(run: Run) -> dict[str, str]:
@@ -118,9 +116,10 @@ def earlier_keepers(run: Run) -> dict[str, str]:
     ids.update(r.get("dup_of") for r in run.rejects if r.get("reason") == "already_indexed")
     out = dict.fromkeys(sorted(ids - {None}), "an earlier batch")  # in order: the page's bytes do not follow the hash seed
     for reject in run.rejects:
-        lead, detail = _KEEPER_AFTER.get(reject.get("reason")), str(reject.get("detail") or "")
-        if reject.get("dup_of") in out and lead and detail.startswith(lead := lead.format(reject["dup_of"])) and (
-                said := _KEEPER.match(detail, len(lead))):
+        if reject.get("dup_of") not in out:
+            continue
+        lead, detail = kept_by_lead(reject.get("reason"), reject["dup_of"]), str(reject.get("detail") or "")
+        if lead is not None and detail.startswith(lead) and (said := _KEEPER.match(detail, len(lead))):
             out[reject["dup_of"]] = said[1]
     return out
 
