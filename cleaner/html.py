@@ -1571,19 +1571,13 @@ def _hidden_dropped(tree: Any, drops: _Drops) -> None:
     the `<div>` (a QA pass), and the Pudding's closing paragraphs were in the text twice (fr-pages 80). Not one holding
     the page's metadata (`METADATA_MARKS`: a hidden `vcard` author, an `updated` date), and none of a kind when they
     hold all but a seventh of the page's text or more (a page its scripts show), as trafilatura guards its own
-    discarding (a review). A phone's copy of the lead (`_holds_lead`) goes listed, also where trafilatura discards
-    it for its class: of class "chapo hide-desktop", the lead step would put it back in the text (a review)."""
+    discarding (a review)."""
     page = len(tree.text_content())
     for find, step in ((_styled_hidden, "hidden"), (_mobile_only, "mobile-only")):  # each sought once the last went
         hidden = [element for element in _outermost(tree, find(tree)) if not element.xpath(METADATA_MARKS)]
         if page - sum(len(element.text_content()) for element in hidden) > page / 7:
-            for element in hidden:  # a phone's lead that trafilatura discards for its class ("chapo hide-desktop")
-                drops.drop(element, step, listed=step == "mobile-only" and _holds_lead(element))  # would come back
-
-
-def _holds_lead(element: Any) -> bool:
-    """Whether `element` is or holds an element of a lead's class (`LEAD_CLASS`)."""
-    return any(LEAD_CLASS.search(node.get("class") or "") for node in element.iter() if isinstance(node.tag, str))
+            for element in hidden:
+                drops.drop(element, step)
 
 
 def _styled_hidden(tree: Any) -> set[Any]:
@@ -2307,6 +2301,11 @@ def _discarded_parts(tree: Any) -> set[Any]:
     return set(outer) if page - sum(len(element.text_content()) for element in outer) > page / 7 else set()
 
 
+def _holds_lead(element: Any) -> bool:
+    """Whether `element` is or holds an element of a lead's class (`LEAD_CLASS`)."""
+    return any(LEAD_CLASS.search(node.get("class") or "") for node in element.iter() if isinstance(node.tag, str))
+
+
 class _Drops:
     """What the steps before extraction drop from a page (`DROPPED`): each element showing text (`_element_text`), by
     the step that dropped it, in the page's order, but for one in a part trafilatura discards anyway
@@ -2319,10 +2318,10 @@ class _Drops:
         self.order: dict[Any, int] = {}
         self.discarded: set[Any] = set()
 
-    def drop(self, element: Any, step: str, listed: bool = False) -> None:
+    def drop(self, element: Any, step: str) -> None:
         """Drop `element` from the page (its tail stays), its text noted under `step` unless trafilatura discards it
-        anyway, or whatever it does when `listed` (what a step after may put back, a lead)."""
-        if (not self.discarded_anyway(element) or listed) and (text := _element_text(element)):
+        anyway (`discarded_anyway`)."""
+        if not self.discarded_anyway(element) and (text := _element_text(element)):
             self.found.append((self.order[element], step, text))
         element.drop_tree()
 
@@ -2338,11 +2337,13 @@ class _Drops:
         self.drop(after, step)
 
     def discarded_anyway(self, element: Any) -> bool:
-        """Whether `element` is in a part of the page trafilatura discards anyway (`_discarded_parts`)."""
+        """Whether `element` is in a part of the page trafilatura discards anyway (`_discarded_parts`) and holds no lead
+        (`_holds_lead`), which the lead step would put back in the text: a phone's copy of the lead, `class="chapo
+        hide-desktop"`, went unlisted (a review)."""
         if not self.order:  # told when first asked, before any has gone: what a step drops was in the page then
             self.order = {node: n for n, node in enumerate(self.tree.iter())}
             self.discarded = _discarded_parts(self.tree)
-        return any(part in self.discarded for part in (element, *element.iterancestors()))
+        return any(part in self.discarded for part in (element, *element.iterancestors())) and not _holds_lead(element)
 
     def distinct(self) -> Counter[tuple[str, str]]:
         """How many times each (step, text) went, in the page's order of its first."""
