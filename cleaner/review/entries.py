@@ -124,9 +124,9 @@ def earlier_keepers(run: Run) -> dict[str, str]:
     return out
 
 
-def run_entries(run: Run) -> Iterator[Entry]:
-    """The kept documents of a run, then its rejections, as entries."""
-    earlier = earlier_keepers(run)
+def run_entries(run: Run, earlier: dict[str, str] | None = None) -> Iterator[Entry]:
+    """The kept documents of a run, then its rejections, as entries; `earlier`: its `earlier_keepers`, if read."""
+    earlier = earlier_keepers(run) if earlier is None else earlier
     for record in run.corpus:
         yield Entry(record["id"], run.raw.get(record["id"], ""), record, page=record["id"] in run.pages)
     for reject in run.rejects:

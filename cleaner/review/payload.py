@@ -34,7 +34,8 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
     """(index, bodies, diffs) for `run`; `rules` gives descriptions and snippets, `cleaner` re-cleans dropped
     documents."""
     learned = learned_in(run)
-    entries = [recleaned(e, cleaner, learned) for e in run_entries(run)]
+    earlier = earlier_keepers(run)
+    entries = [recleaned(e, cleaner, learned) for e in run_entries(run, earlier)]
     fired: Counter[str] = Counter()
     docs_per_rule: Counter[str] = Counter()
     kept_chars: Counter[str] = Counter()  # the kept documents' alone, as report.json counts them
@@ -61,7 +62,7 @@ def payload(run: Run, rules: RuleSet, cleaner: Cleaner) -> tuple[dict[str, Any],
         "docs": [_doc_row(entry, position) for entry in entries],
         "clusters": clusters,
         "rejects": [{**e.rejected, "doc": n} for n, e in enumerate(entries) if e.rejected],  # `doc`: its list row
-        "earlier": earlier_keepers(run),
+        "earlier": earlier,
     }
     bodies = [_body(e, position) for e in entries]
     return index, bodies, diffs
