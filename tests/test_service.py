@@ -1460,13 +1460,14 @@ def as_doc(d: dict):
 # -- load -----------------------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_load_eight_clients_by_500_documents(server):
-    """8 clients x 500 MasakhaNEWS documents (batches of 25); each client's slice overlaps the next
-    one's by 100 documents, so the same ids race in from two clients. Zero errors; every document gets
-    exactly one verdict; no id is kept twice; the store holds exactly the kept ones."""
+def test_load_eight_clients_by_125_documents(server):
+    """8 clients x 125 MasakhaNEWS documents (batches of 25); each client's slice overlaps the next
+    one's by 25 documents, so the same ids race in from two clients. Zero errors; every document gets
+    exactly one verdict; no id is kept twice; the store holds exactly the kept ones. (Throughput under load is
+    `bench/bench_service.py`'s; 8 x 500 here took 31 s of the suite for the same checks.)"""
     with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
-        corpus = [json.loads(line) for _, line in zip(range(3300), fh)]
-    slices = [corpus[k * 400 : k * 400 + 500] for k in range(8)]
+        corpus = [json.loads(line) for _, line in zip(range(825), fh)]
+    slices = [corpus[k * 100 : k * 100 + 125] for k in range(8)]
     with server.client() as c:
         before = c.get("/v1/stats").json()
 
@@ -1483,7 +1484,7 @@ def test_load_eight_clients_by_500_documents(server):
     with ThreadPoolExecutor(8) as pool:
         verdicts = [v for part in pool.map(client, slices) for v in part]
     counts = Counter(v["status"] for v in verdicts)
-    assert counts["kept"] + counts["duplicate"] + counts["rejected"] == len(verdicts) == 4000
+    assert counts["kept"] + counts["duplicate"] + counts["rejected"] == len(verdicts) == 1000
     kept = [v["id"] for v in verdicts if v["status"] == "kept"]
     assert len(kept) == len(set(kept))
     assert set(kept) <= {d["id"] for d in corpus}
@@ -1491,7 +1492,7 @@ def test_load_eight_clients_by_500_documents(server):
     for v in verdicts:
         by_id.setdefault(v["id"], []).append(v)
     twice = [vs for vs in by_id.values() if len(vs) == 2]
-    assert len(twice) == 700
+    assert len(twice) == 175
     for first, second in twice:  # whichever came second was told the id is already kept
         if "kept" in (first["status"], second["status"]):
             assert {first.get("reason"), second.get("reason")} == {None, "already_indexed"}
