@@ -8,7 +8,8 @@ machine where cleaner has run before). `cleaner` is compiled to bytecode first, 
 ~0.18 s of CPU each, measured in session 36). The cases:
 
 - `cleaner --help`: the interpreter and cleaner's imports, with every command's module;
-- loading the packs: `packs.load_rules` with the shipped packs, what a run's main process does once;
+- loading the packs: `packs.load_rules` with the shipped packs, what a run's main process does once (with the store,
+  the rule set an earlier process checked is kept beside it: `packs._kept_files`);
 - a worker's start, handed the rule set (`packs.hand_over`, as a run's workers are now), and loading the packs itself
   (as they were): imports, the pipeline, and its first chunk of 64 MasakhaNEWS records (so the patterns it needs
   and the fastText model are loaded);
@@ -86,7 +87,7 @@ def main() -> None:
         one = b'{"id": "a", "text": "Le conseil municipal a vot\\u00e9 le budget de la ville."}\n'
         cases = [
             ("`cleaner --help`", [python, "-m", "cleaner", "--help"], {}),
-            ("loading and checking the shipped packs (`load_rules`)",
+            ("loading the shipped packs (`load_rules`; with the store, the checked rule set kept)",
              [python, "-c", "from cleaner.config import Config; from cleaner.packs import load_rules; load_rules(Config.load())"],
              {}),
             ("a worker's start and first chunk of 64 records, handed the rule set",
