@@ -2664,6 +2664,14 @@ _NAME_LEAD = {language: regex.compile(rf"^{_any_lead({language: leads})}\s+(?=[\
               for language, leads in NAME_LEADS.items()}
 _CREDIT_LEAD = re.compile(r"^(?i:une?|an?)\s+[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?\s+(?:de\s+|d['’]|par\s+|by\s+)")
 """A programme's credit before the name: "Un documentaire d'…", "Une création de …", "A film by …"."""
+PICTURE_CREDITS = ("©", "(c)", "copyright", "crédit", "crédits", "credit", "credits", "photo", "photos", "photographie",
+                   "photographies", "illustration", "illustrations", "image", "images", "foto", "fotos")
+"""The words a picture's credit opens with: a byline's box holds it beside the author's name or alone ("Photo Agence
+France Presse", "Crédit photo : AFP", "© Reuters"), and names who took the picture, not who wrote the article."""
+_PICTURE_CREDIT = regex.compile(rf"^\s*(?i:{'|'.join(map(regex.escape, PICTURE_CREDITS))})(?!\w)"
+                                r"(?!\s*(?i:et|and|&)(?!\w))")
+"""A name opening with a `PICTURE_CREDITS` word, unless the credit is shared with the text ("Photos et texte : …",
+the author's own)."""
 _AUTHOR_TAIL = re.compile(r"(?:^|\s+)(?:à|le|la|les|on|at|the|avec|with|et|and)$", re.IGNORECASE)
 _ACCENTED = re.compile(r"[A-Za-z]{1,2}(?:acute|grave|circ|uml|cedil|tilde|ring|slash)")
 """An accented letter's HTML entity name, which trafilatura split from its word ("&Eacute;my" → "Eacute; My")."""
@@ -2725,7 +2733,8 @@ def page_author(author: str, sitename: str | None, language: str | None = None, 
     "France Inter"), as do a month left from a date after a name of two words or more ("Matt Daniels April"),
     a name written twice ("X Y X Y"), symbols around a name and a handle after it (`_NAME_DRESS`: "🌧 Jeanne Martin 🌧
     (@jeanne_m)" → "Jeanne Martin"); a split accent entity is put back ("Eacute; My" → "Émy"). A weekday, a form
-    label, a link's label (`_link_label`: "View Archive"; one holding the name loses its words: "Follow Jane Smith",
+    label, a picture's credit (`_PICTURE_CREDIT`: "Photo Agence France Presse", "© Reuters"), a link's label
+    (`_link_label`: "View Archive"; one holding the name loses its words: "Follow Jane Smith",
     `_LINK_LABEL_LEAD`, `_LINK_LABEL_TAIL`), the site's own name (`_site_named`, of `sitename` and `url`), a single
     letter or a handle
     (trafilatura changes a Twitter handle's "_" to spaces, and takes the digits off "enseignants-93", leaving
@@ -2740,6 +2749,8 @@ def page_author(author: str, sitename: str | None, language: str | None = None, 
     for name in _glued_entities([part.strip() for part in author.split(";")]):
         if name.endswith("-"):
             continue  # a handle that trafilatura took the digits off ("enseignants-93" → "Enseignants-")
+        if _PICTURE_CREDIT.match(name):
+            continue
         name = _AUTHOR_LEAD.sub("", _LINK_LABEL_TAIL.sub("", _LINK_LABEL_LEAD.sub("", _NAME_DRESS.sub("", name))))
         if lead := _NAME_LEAD.get(re.split(r"[-_]", language or "")[0].casefold()):
             name = lead.sub("", name)

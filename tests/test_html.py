@@ -1255,7 +1255,14 @@ def test_a_weekday_or_a_form_label_is_no_author(found):
     ("Pour télécharger ce son; Veuillez Dutilisation", "ARTE Radio", None),  # a cookie notice
     ("Renée Greusard; L'Obs", "L'Obs", "Renée Greusard"),
     ("Coline Clavaud-Mégevand; Anaïs Robert; La rédaction", "Cheek Magazine", "Coline Clavaud-Mégevand; Anaïs Robert"),
+    # a picture's credit, as trafilatura reads it from a byline's box (`PICTURE_CREDITS`)
+    ("Photo Agence France Presse", None, None),
+    ("Crédit photo  AFP", None, None),  # "Crédit photo : AFP"
+    ("© Reuters", None, None),
+    ("Par Amina Berrada; Photo Agence France Presse", None, "Amina Berrada"),  # "Par … | Photo …"
     # names that stay
+    ("AFP", None, "AFP"),  # an agency's byline
+    ("Par Reuters", None, "Reuters"),
     ("Colby Smith", None, "Colby Smith"),  # "by" only as a lead
     ("Marie Poinsot et Serge Weber", None, "Marie Poinsot et Serge Weber"),
     ("Musa al-Gharbi", None, "Musa al-Gharbi"),
@@ -1548,6 +1555,20 @@ def test_a_byline_of_its_class_word_names_the_author(byline, author):
     page = UNSIGNED.replace("<article>", f"<div class='entry-meta'>{byline}</div><article>")
     out = extract_html(_doc(page), CONFIG)
     assert page_author(out.meta["extracted"].get("author", ""), None) == author
+
+
+@pytest.mark.parametrize(("byline", "author"), [
+    ('<p class="byline">Photo Agence France Presse</p>', None),
+    ('<p class="auteur">Crédit photo : Jean Dupont</p>', None),
+    ('<p class="byline">© Reuters</p>', None),
+    ('<p class="auteur">Par Amina Berrada | Photo Agence France Presse</p>', "Amina Berrada"),
+])
+def test_a_pictures_credit_in_a_byline_is_no_author(byline, author):
+    """A byline's box holds the picture's credit too, or alone: "Photo Agence France Presse" of a `byline` class, two
+    capitalised words and more, was the author. A name opening with a credit's word ("Photo", "Crédit", "©") is
+    none; the author's name beside it stays."""
+    page = UNSIGNED.replace("<article>", f"<div class='entry-meta'>{byline}</div><article>")
+    assert clean({"id": "p", "html": page}).author == author
 
 
 @pytest.mark.parametrize(("byline", "author"), [
