@@ -2776,9 +2776,10 @@ def page_author(author: str, sitename: str | None, language: str | None = None, 
 
 
 SITE_WORDS = frozenset({"magazine", "mag", "webzine", "zine", "blog", "journal", "media", "medias", "média",
-                        "médias"})
+                        "médias", "hebdo", "presse", "news", "info", "infos", "tv", "international"})
 """Words a site writes beside its name where it signs as the author: roseaux.co, the site "Roseaux", signs
-"Roseaux Magazine" (a QA pass)."""
+"Roseaux Magazine" (a QA pass); a publication's kind or edition beside its short name, "Maroc Hebdo International"
+on maroc-hebdo.press.ma, the site "Maroc Hebdo"."""
 _SITE_WORD = "|".join(sorted(SITE_WORDS))
 _SITE_WORD_EDGE = re.compile(rf"^(?:{_SITE_WORD})\s+|\s+(?:{_SITE_WORD})$", re.IGNORECASE)
 """A `SITE_WORDS` word opening or ending a name."""
@@ -2790,28 +2791,34 @@ def _site_named(name: str, sitename: str | None, url: str | None) -> bool:
     """Whether `name` is the site's: `sitename` itself; or another name of the site (`_site_keys`) unless `name` looks
     like a person's (`_person_like`) and the site writes it so, as a person's own site bears their name
     (jeanmarcmorandini.com, "Mona Chollet | Autrice"; "Vents contraires.net" writes no "Vents Contraires"); or the
-    site's name with a `SITE_WORDS` word at either end ("Roseaux Magazine" on roseaux.co, site "Roseaux") unless the
-    page's host names another site, holding no more or less than that name ("Marie Blog" on journaldusud.ma, site
-    "Marie")."""
+    site's name or its host's with a `SITE_WORDS` word at either end ("Roseaux Magazine" on roseaux.co, site
+    "Roseaux"; "Maroc Hebdo International" on marochebdo.ma) unless the page's host names another site, holding no more
+    or less than that name ("Marie Blog" on journaldusud.ma, site "Marie")."""
     if sitename and _folded(name) == _folded(sitename):
         return True
     names, hosts = _site_keys(sitename, url)
     if (key := _folded(name)) in names or key in hosts:
         return not _person_like(name) or not _person_like(names.get(key) or name)
     bare = _folded(_SITE_WORD_EDGE.sub("", name.strip()))
-    return bare != key and bare in names and (not hosts or any(host in bare or bare in host for host in hosts))
+    on_host = not hosts or any(host in bare or bare in host for host in hosts)
+    return bare != key and (bare in names or bare in hosts) and on_host
 
 
 _NAME_WORD = regex.compile(r"[\p{Lu}\p{Lt}]\p{Ll}\p{L}*(?:-[\p{Lu}\p{Lt}]\p{Ll}\p{L}*)*")
 """A word of a person's name: a capital, then lower case ("Mrs", "Jean-Marc"); not capitals throughout."""
 
 
+NAME_JOINERS = frozenset({"et", "and"})
+"""The `NAME_PARTICLES` that join two names ("Marie Poinsot et Serge Weber"), never words of one person's."""
+
+
 def _person_like(name: str) -> bool:
     """Whether `name` looks like a person's: two or three words of a name (`_NAME_WORD`), `NAME_PARTICLES` between
-    them, none of them a site's (`SITE_WORDS`): "Mrs Roots", "Jean-Marc Morandini", not "dcaius", "Antisexisme",
-    "Une Chambre À Nous" or "NOTRE BLOG"."""
+    them but `NAME_JOINERS`, none of them a site's (`SITE_WORDS`): "Mrs Roots", "Jean-Marc Morandini", not "dcaius",
+    "Antisexisme", "Une Chambre À Nous", "NOTRE BLOG" or "Corps et Politique" (the account of
+    corpsetpolitique.noblogs.org, fr-pages 422)."""
     words = name.split()
-    inner = [word for word in words[1:-1] if word.casefold() in NAME_PARTICLES]
+    inner = [word for word in words[1:-1] if word.casefold() in NAME_PARTICLES - NAME_JOINERS]
     named = [word for word in words if word not in inner]
     return 2 <= len(named) <= 3 and all(_NAME_WORD.fullmatch(word) and word.casefold() not in SITE_WORDS
                                         for word in named)

@@ -145,8 +145,9 @@ def plausible_host(host: str) -> bool:
 SECOND_LEVELS = frozenset("co com org net gov gouv edu ac ne or go".split())
 """The labels that make a public suffix of two under a country's ("co.uk", "com.au", "gouv.fr"): the site's own label
 is the one before them."""
-PLATFORMS = frozenset("wordpress blogspot over-blog canalblog medium tumblr".split())
-"""The labels of blog platforms, whose subdomain is the site's (egalitariste of egalitariste.wordpress.com)."""
+PLATFORMS = frozenset("wordpress blogspot over-blog canalblog medium tumblr noblogs".split())
+"""The labels of blog platforms, whose subdomain is the site's (egalitariste of egalitariste.wordpress.com,
+corpsetpolitique of corpsetpolitique.noblogs.org)."""
 
 
 def site_label(host: str) -> str | None:

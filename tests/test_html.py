@@ -1045,12 +1045,34 @@ def test_trafilaturas_author_is_tidied_before_it_fills_the_field(found, author):
     ("dcaius", "dcaius.fr", "https://dcaius.fr/blog/2019/04/x/", None),  # one word, lower case
     ("Antisexisme", None, "https://antisexisme.net/2016/01/02/x/", None),  # one word
     ("Une Chambre À Nous", "NOTRE BLOG", "https://unechambreanous.wordpress.com/2018/03/14/x/", None),  # four words
+    # fr-pages 422: the blog's account, two words joined by "et", on its noblogs.org subdomain
+    ("Corps et Politique", "Copyright (c) juin 2017", "https://corpsetpolitique.noblogs.org/post/2017/06/24/x/", None),
+    # a publication's short name and its edition, as the site's name or its host's
+    ("Maroc Hebdo International", "Maroc Hebdo", "https://www.maroc-hebdo.press.ma/x", None),
+    ("Maroc Hebdo International", None, "https://www.marochebdo.ma/x", None),
+    ("Maroc Hebdo International", "Le Journal du Sud", "https://www.journaldusud.ma/x", "Maroc Hebdo International"),
+    ("Marie Poinsot et Serge Weber", "Marie Poinsot", None, "Marie Poinsot et Serge Weber"),
 ])
 def test_the_sites_name_in_another_form_is_no_author(found, site, url, author):
     """The site's name got through as the author when written otherwise than trafilatura's `sitename`: with a word
     like "Magazine" after it, as its host's label, without a domain's ending or an accent, or as the first part of a
-    menu taken for the site's name (a QA pass, 8 fr-pages pages)."""
+    menu taken for the site's name (a QA pass, 8 fr-pages pages). Two words joined by "et" are no person's name,
+    which a site may bear; another outlet's name is no site's."""
     assert page_author(found, site, url=url) == author
+
+
+@pytest.mark.parametrize(("site", "url", "author"), [
+    ("Maroc Hebdo", "https://www.maroc-hebdo.press.ma/societe/pluies-souss", None),
+    ("Le Journal du Sud", "https://www.journaldusud.ma/societe/pluies-souss", "Maroc Hebdo International"),
+])
+def test_a_byline_naming_the_publication_is_no_author_on_its_own_site(site, url, author):
+    """The `BYLINE_WORDS` fallback took "Maroc Hebdo International", three capitalised words, for a name: on the site
+    "Maroc Hebdo" it is the site's name and its edition, none; on another site, another outlet's byline, which
+    stays."""
+    page = UNSIGNED.replace('content="Le Journal du Sud"', f'content="{site}"').replace(
+        "https://www.journaldusud.ma/societe/pluies-souss", url).replace(
+        "<article>", "<div class='entry-meta'><p class='auteur'>Maroc Hebdo International</p></div><article>")
+    assert clean({"id": "p", "html": page}).author == author
 
 
 def test_the_byline_stands_where_the_marked_author_is_the_sites_name():
