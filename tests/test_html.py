@@ -4127,6 +4127,31 @@ def test_what_trafilatura_discards_anyway_is_not_listed_as_dropped():
                                                    for n in range(6)]
 
 
+@pytest.mark.parametrize("post, hidden", [
+    ("<div>{}</div>".format("<br><br>".join(PARAGRAPHS)), True),  # the whole page's text, a line a text node
+    ("".join(f"<p><a href='/archives/{n}'>{p}</a></p>" for n, p in enumerate(PARAGRAPHS)), False),  # its paragraphs
+], ids=["lines", "paragraphs"])
+def test_what_trafilatura_discards_but_its_last_resort_reads_is_listed_as_dropped(post, hidden):
+    """Al Jazeera America's five teasers went as cards unlisted, in a part trafilatura discards (`hidden-phone`), but
+    its main extraction found too little and its last resort, which discards nothing, would have kept them as the
+    text's last lines (fr-pages 390). A post written in one `<div>` of lines, or in paragraphs of links, its teasers in
+    a `related` box with a hidden notice: trafilatura alone keeps what the card and hidden steps list, the teasers'
+    titles, and the notice where its last resort takes the page's whole text, not where it takes its paragraphs."""
+    import trafilatura
+
+    notice = "Lien copié dans le presse-papiers"
+    teasers = "".join(f"<div><a href='/sujet/{n}'><img src='{n}.jpg'></a><p><a href='/sujet/{n}'>Un autre sujet "
+                      f"numéro {n}</a></p></div>" for n in range(3))
+    page = (f"<html><body>{post}<div class='related'><span style='display:none'>{notice}</span>{teasers}</div>"
+            "</body></html>")
+    dropped = [{"step": "hidden", "text": notice}] * hidden + [
+        {"step": "card", "text": f"Un autre sujet numéro {n}"} for n in range(3)]
+    alone = trafilatura.bare_extraction(page, fast=True, include_comments=False).text.splitlines()
+    assert alone == PARAGRAPHS + [item["text"] for item in dropped]
+    out = extract_html(_doc(page), CONFIG)
+    assert out.text.splitlines() == PARAGRAPHS and out.meta["extracted"]["dropped"] == dropped
+
+
 @pytest.mark.parametrize("head, h1, title", [
     # fr-pages: playlistsociety's og:title holds markup, which its <h1> shows as none
     ('<meta property="og:title" content="<em>Ouvrir la voix</em> : les combattantes ">',
