@@ -162,10 +162,10 @@ def load_rules(config: Config) -> RuleSet:
 def _kept_files(files: list[Path], shipped: int, disabled: tuple[str, ...]) -> RuleSet:
     """`load_files(files, shipped, disabled)`, kept beside the store of compiled patterns (`kinds.compiled`) for the
     next process when they are the shipped packs alone: a process that finds it unpickles the checked rule set (~7 ms)
-    instead of reading and validating the packs again (~0.2 s of CPU with the store: a fifth of a `cleaner clean`
-    of one record). It is found under a key of the packs' paths, sizes and change times, the disabled ids, Python's
-    and pydantic's versions and the same of cleaner's own modules, which do the checking; a file that cannot be
-    read, whose checksum does not hold or that does not unpickle is passed over and written anew. A user's packs are checked at every load, as they are edited."""
+    instead of reading and validating the packs again (~0.2 s of CPU with the store: a fifth of a `cleaner clean` of
+    one record). It is found under a key of what checking depends on (`_kept_path`); a file that cannot be read, whose
+    checksum does not hold or that does not unpickle is passed over and written anew. A user's packs are checked at
+    every load, as they are edited."""
     path = _kept_path(files, disabled) if len(files) == shipped else None
     if path is not None:
         with suppress(Exception):  # missing, damaged (its checksum), or of a class since changed: loaded anew
@@ -181,12 +181,14 @@ def _kept_files(files: list[Path], shipped: int, disabled: tuple[str, ...]) -> R
             data = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, hashlib.blake2b(data, digest_size=16).digest() + data)
+            _prune_kept(path.parent)
     return rules
 
 
 def _kept_path(files: list[Path], disabled: tuple[str, ...]) -> Path | None:
     """Where `_kept_files` keeps the rule set of `files` and `disabled`: beside the store of compiled patterns (none
-    without one), named by what its checking depends on."""
+    without one), named by the packs' paths, sizes and change times, the disabled ids, the store's own name (Python,
+    `regex` and `patterns.py`), PyYAML's and pydantic's versions, and the stamps of cleaner's own modules."""
     import pydantic
 
     from .kinds import patterns
@@ -199,8 +201,25 @@ def _kept_path(files: list[Path], disabled: tuple[str, ...]) -> Path | None:
                    for name in names if name.endswith(".py")]
     except OSError:
         return None
-    key = repr((sys.version, pydantic.VERSION, disabled, sorted(stamps))).encode()
+    key = repr((patterns.STORE.path.name, yaml.__version__, pydantic.VERSION, disabled, sorted(stamps))).encode()
     return patterns.STORE.path.with_name(f"rules-{hashlib.blake2b(key, digest_size=8).hexdigest()}.pickle")
+
+
+KEPT_RULE_SETS = 8
+"""Kept rule sets a cache folder holds at most (~0.6 MB each), the most recently written: each edit of a pack or
+cleaner's code, each other list of disabled ids, makes a new one."""
+
+
+def _prune_kept(folder: Path) -> None:
+    """Remove all but the `KEPT_RULE_SETS` most recently written kept rule sets of `folder` (one gone meanwhile, or
+    that cannot be removed, is passed over)."""
+    dated = []
+    for path in folder.glob("rules-*.pickle"):
+        with suppress(OSError):
+            dated.append((path.stat().st_mtime_ns, path.name, path))
+    for *_, path in sorted(dated, reverse=True)[KEPT_RULE_SETS:]:
+        with suppress(OSError):
+            path.unlink()
 
 
 def _stamp(path: Path) -> tuple[str, int, int, int]:

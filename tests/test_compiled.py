@@ -460,3 +460,17 @@ def test_a_kept_rule_set_is_passed_over_when_a_pack_or_the_disabled_ids_changed_
                     "    examples: {remove: [zzz], keep: [y]}\n", encoding="utf-8")
     load_rules(Config(rules_dirs=(mine,)))
     assert set(store.path.parent.glob("rules-*.pickle")) == set(kept_now)
+
+
+def test_a_cache_folder_keeps_the_last_rule_sets_written(store, monkeypatch):
+    """Each list of disabled ids (and each edit of a pack) keeps a rule set of its own: a folder holds the
+    `KEPT_RULE_SETS` most recently written, not one more a change."""
+    from cleaner import packs
+
+    monkeypatch.setattr(packs, "KEPT_RULE_SETS", 2)
+    ids = [rule.id for rule in load_rules(Config()).rules][:3]
+    for rule_id in ids:
+        load_rules(Config(disabled_rules=(rule_id,)))
+    kept = list(store.path.parent.glob("rules-*.pickle"))
+    assert len(kept) == 2
+    assert load_rules(Config(disabled_rules=(ids[-1],))).disabled[0].id == ids[-1]
