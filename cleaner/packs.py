@@ -13,7 +13,6 @@ import os
 import pickle
 import re
 import stat
-import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
@@ -166,10 +165,10 @@ def _kept_files(files: list[Path], shipped: int, disabled: tuple[str, ...]) -> R
     one record). It is found under a key of what checking depends on (`_kept_path`); a file that cannot be read, whose
     checksum does not hold or that does not unpickle is passed over and written anew. A user's packs are checked at
     every load, as they are edited."""
-    path = _kept_path(files, disabled) if len(files) == shipped else None
+    path = _kept_path(files, disabled) if files and len(files) == shipped else None
     if path is not None:
         with suppress(Exception):  # missing, damaged (its checksum), or of a class since changed: loaded anew
-            data = path.read_bytes()
+            data = _own_bytes(path)
             if data[:16] == hashlib.blake2b(data[16:], digest_size=16).digest():
                 if isinstance(kept := pickle.loads(data[16:]), RuleSet):
                     return kept
@@ -188,20 +187,19 @@ def _kept_files(files: list[Path], shipped: int, disabled: tuple[str, ...]) -> R
 def _kept_path(files: list[Path], disabled: tuple[str, ...]) -> Path | None:
     """Where `_kept_files` keeps the rule set of `files` and `disabled`: beside the store of compiled patterns (none
     without one), named by the packs' paths, sizes and change times, the disabled ids, the store's own name (Python,
-    `regex` and `patterns.py`), PyYAML's and pydantic's versions, and the stamps of cleaner's own modules."""
+    `regex` and `patterns.py`), PyYAML's and pydantic's versions, and the stamps of cleaner's own modules as this
+    process imported them (`_CODE`)."""
     import pydantic
 
     from .kinds import patterns
 
-    if patterns.STORE.path is None:
+    if patterns.STORE.path is None or _CODE is None:
         return None
     try:
-        stamps = [_stamp(path) for path in files]
-        stamps += [_stamp(Path(folder, name)) for folder, _, names in os.walk(_PACKAGE)
-                   for name in names if name.endswith(".py")]
+        stamps = sorted(_stamp(path) for path in files)
     except OSError:
         return None
-    key = repr((patterns.STORE.path.name, yaml.__version__, pydantic.VERSION, disabled, sorted(stamps))).encode()
+    key = repr((patterns.STORE.path.name, yaml.__version__, pydantic.VERSION, disabled, stamps, _CODE)).encode()
     return patterns.STORE.path.with_name(f"rules-{hashlib.blake2b(key, digest_size=8).hexdigest()}.pickle")
 
 
@@ -227,8 +225,26 @@ def _stamp(path: Path) -> tuple[str, int, int, int]:
     return os.path.abspath(path), found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
-_PACKAGE = Path(__file__).resolve().parent
-"""cleaner's own folder, whose modules check the packs (`_kept_path`)."""
+def _own_bytes(path: Path) -> bytes:
+    """The bytes of `path`, a file of this user's that no one else may write (unpickling runs what a pickle says: a
+    cache folder shared with others, a CI cache or a volume, must not hand this process a rule set of theirs)."""
+    with open(path, "rb") as fh:
+        found = os.fstat(fh.fileno())
+        if (hasattr(os, "getuid") and found.st_uid != os.getuid()) or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise PermissionError(f"{path}: not this user's own")
+        return fh.read()
+
+
+def _code_stamps() -> tuple[tuple[str, int, int, int], ...] | None:
+    """The stamps of cleaner's own modules, which check the packs, as this process imported them (None if one cannot
+    be read): a process that imported cleaner before it was upgraded or edited must not keep what its old code checked
+    under the new code's key."""
+    folder = Path(__file__).resolve().parent
+    try:
+        return tuple(sorted(_stamp(Path(where, name)) for where, _, names in os.walk(folder)
+                            for name in names if name.endswith(".py")))
+    except OSError:
+        return None
 
 
 def _config_packs(config: Config) -> tuple[list[Path], int]:
@@ -785,3 +801,7 @@ def _follows(err: dict[str, Any], errors: list[dict[str, Any]]) -> bool:
     then counts the rest (`phrases: [[x]]` was "should list at least 1 item(s), got 0", of a list holding one)."""
     loc = err["loc"]
     return err["type"] == "too_short" and any(len(e["loc"]) > len(loc) and e["loc"][: len(loc)] == loc for e in errors)
+
+
+_CODE = _code_stamps()
+"""`_code_stamps()` when this module was imported (`_kept_path`)."""

@@ -474,3 +474,30 @@ def test_a_cache_folder_keeps_the_last_rule_sets_written(store, monkeypatch):
     kept = list(store.path.parent.glob("rules-*.pickle"))
     assert len(kept) == 2
     assert load_rules(Config(disabled_rules=(ids[-1],))).disabled[0].id == ids[-1]
+
+
+def test_a_kept_rule_set_others_may_write_or_of_code_since_changed_is_not_read(store, monkeypatch):
+    """Unpickling runs what the pickle says: a kept rule set that others may write (a shared cache folder) is passed
+    over and written anew. And its key holds cleaner's modules as this process imported them (`packs._CODE`), not as
+    they are when it loads: a process started before an upgrade kept what its old code checked under the new key."""
+    from cleaner import packs
+
+    load_rules(Config())
+    (kept,) = store.path.parent.glob("rules-*.pickle")
+    kept.chmod(0o666)
+    loads = []
+    real_load = packs.load_files
+    monkeypatch.setattr(packs, "load_files", lambda *args, **kwargs: loads.append(args) or real_load(*args, **kwargs))
+    umask = os.umask(0o022)
+    try:
+        load_rules(Config())
+    finally:
+        os.umask(umask)
+    assert len(loads) == 1 and not kept.stat().st_mode & 0o022  # loaded anew, written anew with the umask's mode
+    load_rules(Config())
+    assert len(loads) == 1
+    files = packs._config_packs(Config())[0]
+    monkeypatch.setattr(packs, "_code_stamps", lambda: pytest.fail("the code's stamps were taken again"))
+    assert packs._kept_path(files, ()) == kept
+    monkeypatch.setattr(packs, "_CODE", (("cleaner/kinds/base.py", 1, 2, 3),))
+    assert packs._kept_path(files, ()) != kept
