@@ -4152,6 +4152,20 @@ def test_what_trafilatura_discards_but_its_last_resort_reads_is_listed_as_droppe
     assert out.text.splitlines() == PARAGRAPHS and out.meta["extracted"]["dropped"] == dropped
 
 
+def test_a_short_line_the_last_resort_reads_marks_the_drop_it_is_not_every_drop_holding_it():
+    """A hidden "Partager" that trafilatura's last resort reads is listed; a hidden "Partager ce commentaire avec vos
+    amis" in a comment section, which it discards, is not: the short line was looked for inside every drop's text."""
+    import trafilatura
+
+    post = "<div>" + "<br><br>".join(f"Ligne numéro {n} d'un billet écrit en lignes, assez longue pour compter."
+                                      for n in range(5)) + "</div>"
+    page = (f"<html><body>{post}<div class='hidden-phone'><span style='display:none'>Partager</span></div>"
+            "<div class='comments'><span style='display:none'>Partager ce commentaire avec vos amis</span>"
+            "<p>Un commentaire</p></div></body></html>")
+    assert trafilatura.bare_extraction(page, fast=True, include_comments=False).text.splitlines()[-1] == "Partager"
+    assert extract_html(_doc(page), CONFIG).meta["extracted"]["dropped"] == [{"step": "hidden", "text": "Partager"}]
+
+
 @pytest.mark.parametrize("head, h1, title", [
     # fr-pages: playlistsociety's og:title holds markup, which its <h1> shows as none
     ('<meta property="og:title" content="<em>Ouvrir la voix</em> : les combattantes ">',
