@@ -153,26 +153,27 @@ def load_rules(config: Config) -> RuleSet:
     if (handed := _HANDED.get(config)) is not None:
         return handed
     try:
-        return _kept_files(*_config_packs(config), disabled=config.disabled_rules)
+        return _kept_files(config)
     except UnknownRulesError as exc:  # named here, where what gave each id is known: the config file's by its name
         raise UnknownRulesError(exc.ids, config.disabled_by) from None
 
 
-def _kept_files(files: list[Path], shipped: int, disabled: tuple[str, ...]) -> RuleSet:
-    """`load_files(files, shipped, disabled)`, kept beside the store of compiled patterns (`kinds.compiled`) for the
+def _kept_files(config: Config) -> RuleSet:
+    """The packs of `config` loaded and checked (`load_files`), kept beside the store of compiled patterns (`kinds.compiled`) for the
     next process when they are the shipped packs alone: a process that finds it unpickles the checked rule set (~7 ms)
     instead of reading and validating the packs again (~0.2 s of CPU with the store: a fifth of a `cleaner clean` of
     one record). It is found under a key of what checking depends on (`_kept_path`); a file that cannot be read, whose
     checksum does not hold or that does not unpickle is passed over and written anew. A user's packs are checked at
     every load, as they are edited."""
-    path = _kept_path(files, disabled) if files and len(files) == shipped else None
+    files, shipped = _config_packs(config)
+    path = _kept_path(config) if files and len(files) == shipped else None
     if path is not None:
         with suppress(Exception):  # missing, damaged (its checksum), or of a class since changed: loaded anew
             data = _own_bytes(path)
             if data[:16] == hashlib.blake2b(data[16:], digest_size=16).digest():
                 if isinstance(kept := pickle.loads(data[16:]), RuleSet):
                     return kept
-    rules = load_files(files, shipped, disabled)
+    rules = load_files(files, shipped, config.disabled_rules)
     if path is not None:
         from .io.writers import write_atomic
 
@@ -184,9 +185,9 @@ def _kept_files(files: list[Path], shipped: int, disabled: tuple[str, ...]) -> R
     return rules
 
 
-def _kept_path(files: list[Path], disabled: tuple[str, ...]) -> Path | None:
-    """Where `_kept_files` keeps the rule set of `files` and `disabled`: beside the store of compiled patterns (none
-    without one), named by the packs' paths, sizes and change times, the disabled ids, the store's own name (Python,
+def _kept_path(config: Config) -> Path | None:
+    """Where `_kept_files` keeps the rule set of `config`: beside the store of compiled patterns (none without one),
+    named by the packs' paths, sizes and change times (`file_stamps`), the disabled ids, the store's own name (Python,
     `regex` and `patterns.py`), PyYAML's and pydantic's versions, and the stamps of cleaner's own modules as this
     process imported them (`_CODE`)."""
     import pydantic
@@ -196,10 +197,11 @@ def _kept_path(files: list[Path], disabled: tuple[str, ...]) -> Path | None:
     if patterns.STORE.path is None or _CODE is None:
         return None
     try:
-        stamps = sorted(_stamp(path) for path in files)
+        stamps = file_stamps(config)
     except OSError:
         return None
-    key = repr((patterns.STORE.path.name, yaml.__version__, pydantic.VERSION, disabled, stamps, _CODE)).encode()
+    key = repr((patterns.STORE.path.name, yaml.__version__, pydantic.VERSION, config.disabled_rules, stamps,
+                _CODE)).encode()
     return patterns.STORE.path.with_name(f"rules-{hashlib.blake2b(key, digest_size=8).hexdigest()}.pickle")
 
 
@@ -220,11 +222,6 @@ def _prune_kept(folder: Path) -> None:
             path.unlink()
 
 
-def _stamp(path: Path) -> tuple[str, int, int, int]:
-    found = os.stat(path)
-    return os.path.abspath(path), found.st_size, found.st_mtime_ns, found.st_ctime_ns
-
-
 def _own_bytes(path: Path) -> bytes:
     """The bytes of `path`, a file of this user's that no one else may write (unpickling runs what a pickle says: a
     cache folder shared with others, a CI cache or a volume, must not hand this process a rule set of theirs)."""
@@ -241,8 +238,8 @@ def _code_stamps() -> tuple[tuple[str, int, int, int], ...] | None:
     under the new code's key."""
     folder = Path(__file__).resolve().parent
     try:
-        return tuple(sorted(_stamp(Path(where, name)) for where, _, names in os.walk(folder)
-                            for name in names if name.endswith(".py")))
+        return tuple(sorted(_stamp(os.path.join(where, name), os.stat(os.path.join(where, name)))
+                            for where, _, names in os.walk(folder) for name in names if name.endswith(".py")))
     except OSError:
         return None
 
@@ -272,18 +269,19 @@ def file_stamps(config: Config) -> tuple[tuple[str, int, int, int], ...] | None:
         folders = [(_shipped_folder(), _shipped_name)] if config.default_rules else []
         for where, is_pack in folders + [(os.path.abspath(path), _pack_name) for path in config.rules_dirs]:
             if not os.path.isdir(where):
-                found = os.stat(where)
-                stamps.append((where, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+                stamps.append(_stamp(where, os.stat(where)))
                 continue
             with os.scandir(where) as entries:
-                for entry in entries:
-                    if is_pack(entry.name):
-                        found = entry.stat()
-                        stamps.append((entry.path, found.st_size, found.st_mtime_ns, found.st_ctime_ns))
+                stamps += [_stamp(entry.path, entry.stat()) for entry in entries if is_pack(entry.name)]
     except OSError:
         _config_packs(config)  # says which, as loading would
         raise
     return tuple(sorted(stamps))
+
+
+def _stamp(path: str, found: os.stat_result) -> tuple[str, int, int, int]:
+    """`path` with its size and change times (`found`): what tells a file edited since."""
+    return path, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 @lru_cache(maxsize=1)

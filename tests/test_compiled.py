@@ -433,6 +433,7 @@ def test_a_kept_rule_set_is_passed_over_when_a_pack_or_the_disabled_ids_changed_
     for path in shipped_packs():
         (copies / path.name).write_bytes(path.read_bytes())
     monkeypatch.setattr(packs, "shipped_packs", lambda: sorted(copies.glob("*.yaml")))
+    monkeypatch.setattr(packs, "_shipped_folder", lambda: str(copies))  # where `file_stamps` looks
     first = load_rules(Config())
     (kept,) = store.path.parent.glob("rules-*.pickle")
     generic = copies / "generic.yaml"
@@ -496,8 +497,7 @@ def test_a_kept_rule_set_others_may_write_or_of_code_since_changed_is_not_read(s
     assert len(loads) == 1 and not kept.stat().st_mode & 0o022  # loaded anew, written anew with the umask's mode
     load_rules(Config())
     assert len(loads) == 1
-    files = packs._config_packs(Config())[0]
     monkeypatch.setattr(packs, "_code_stamps", lambda: pytest.fail("the code's stamps were taken again"))
-    assert packs._kept_path(files, ()) == kept
+    assert packs._kept_path(Config()) == kept
     monkeypatch.setattr(packs, "_CODE", (("cleaner/kinds/base.py", 1, 2, 3),))
-    assert packs._kept_path(files, ()) != kept
+    assert packs._kept_path(Config()) != kept
