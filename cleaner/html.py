@@ -317,10 +317,11 @@ def _last_resort_reads(tree: Any, body: Any, apart: list[_Apart]) -> list[_Apart
             twins[drop.parent].append(back := deepcopy(drop.element))
             back.tail = None
     gained = set(Counter(_lines(_last_resort(page))) - Counter(_lines(paragraphs)))
-    texts = [" ".join(drop.entry[2].split()) for drop in apart]
+    texts = [" ".join(_element_text(drop.element).split()) for drop in apart]
     searched = ([line for line in gained if len(line) >= SEARCHED_LINE] if len(texts) * len(gained) <= SEARCHED_PAIRS
                 else [])
-    return [drop for drop, text in zip(apart, texts) if text in gained or any(line in text for line in searched)]
+    return [drop for drop, text in zip(apart, texts)
+            if text and (text in gained or any(line in text for line in searched))]
 
 
 SEARCHED_LINE = 20
@@ -2368,10 +2369,11 @@ def _holds_lead(element: Any) -> bool:
 
 
 class _Apart(NamedTuple):
-    """A drop in a part trafilatura discards anyway (`_Drops.anyway`): its entry (place in the page, step, text), the
-    element and the parent it went from."""
+    """A drop in a part trafilatura discards anyway (`_Drops.anyway`): its place in the page, its step, the element
+    (its text is read only where trafilatura fell back: `_last_resort_reads`) and the parent it went from."""
 
-    entry: tuple[int, str, str]
+    place: int
+    step: str
     element: Any
     parent: Any
 
@@ -2393,19 +2395,16 @@ class _Drops:
     def drop(self, element: Any, step: str) -> None:
         """Drop `element` from the page (its tail stays), its text noted under `step`, apart when trafilatura discards
         it anyway (`discarded_anyway`)."""
-        anyway = self.discarded_anyway(element)  # first asked, it numbers the page's elements (`order`)
-        if text := _element_text(element):
-            entry = (self.order[element], step, text)
-            if anyway:
-                self.anyway.append(_Apart(entry, element, element.getparent()))
-            else:
-                self.found.append(entry)
+        if self.discarded_anyway(element):  # first asked, it numbers the page's elements (`order`)
+            self.anyway.append(_Apart(self.order[element], step, element, element.getparent()))
+        elif text := _element_text(element):
+            self.found.append((self.order[element], step, text))
         element.drop_tree()
 
     def list_anyway(self, read: list[_Apart]) -> None:
         """List the drops of `anyway` that trafilatura's last resort would have read (`_last_resort_reads`): Al
         Jazeera America's five teasers' boxes, dropped as cards (fr-pages 390)."""
-        self.found += [drop.entry for drop in read]
+        self.found += [(drop.place, drop.step, _element_text(drop.element)) for drop in read]
 
     def drop_after(self, element: Any, step: str) -> None:
         """Drop what follows `element` in its parent, its tail and the elements after it (an embed's attribution
