@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -112,11 +112,13 @@ ARCHIVED = re.compile(r"(?:[a-z]+:/+)?web\.archive\.org/web/[^/]+/(?:[a-z]+:/+)?
 group 1 is the archived page's host."""
 
 
+@lru_cache(maxsize=4096)
 def url_host(url: str) -> str | None:
     """The host of `url`, lower case and without `www.` (a URL without a scheme is read as one with it);
     for a Wayback Machine copy, the archived page's host, so a site's `sources:` scope and its learned
     boilerplate cover its copies; None when it does not parse or names no plausible host (`plausible_host`:
-    "N/A" was host `n`, "not available" a host, and the records holding them one source)."""
+    "N/A" was host `n`, "not available" a host, and the records holding them one source). Kept for the last
+    4,096 URLs: a page's links name a few hosts many times, and a document's host is asked for at each stage."""
     from urllib.parse import urlsplit
 
     if archived := ARCHIVED.match(url):
