@@ -12,7 +12,8 @@ machine where cleaner has run before). `cleaner` is compiled to bytecode first, 
   the rule set an earlier process checked is kept beside it: `packs._kept_files`);
 - a worker's start, handed the rule set (`packs.hand_over`, as a run's workers are now), and loading the packs itself
   (as they were): imports, the pipeline, and its first chunk of 64 MasakhaNEWS records (so the patterns it needs
-  and the fastText model are loaded);
+  and the fastText model are loaded), with `OPENBLAS_NUM_THREADS=1` as a worker has it from the `cleaner` command
+  (`cli.BLAS_THREADS`);
 - `cleaner run seeds/` into a fresh folder with one worker, then the same command again (found complete);
 - `cleaner clean - --out -` of one record on stdin (a pre-step in another program's pipeline).
 
@@ -49,8 +50,11 @@ prepare_many([Line(raw, "bench", f"bench:{k}") for k, raw in enumerate(lines)], 
 """
 
 
-def measure(args: list[str], runs: int, env: dict[str, str], stdin: bytes | None = None, before=None) -> tuple[float, float]:
-    """(least CPU seconds, least wall seconds) of `runs` fresh processes of `args` (`before()` run ahead of each)."""
+def measure(args: list[str], runs: int, env: dict[str, str], stdin: bytes | None = None, before=None,
+            extra: dict[str, str] | None = None) -> tuple[float, float]:
+    """(least CPU seconds, least wall seconds) of `runs` fresh processes of `args` (`before()` run ahead of each), in
+    `env` and `extra`."""
+    env = {**env, **(extra or {})}
     cpu, wall = [], []
     for _ in range(runs):
         if before is not None:
@@ -72,6 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     require(args.corpus)
 
+    from cleaner.cli import BLAS_THREADS  # what a worker inherits from the `cleaner` command that starts it
     from cleaner.config import Config
     from cleaner.packs import load_rules
 
@@ -91,9 +96,9 @@ def main() -> None:
              [python, "-c", "from cleaner.config import Config; from cleaner.packs import load_rules; load_rules(Config.load())"],
              {}),
             ("a worker's start and first chunk of 64 records, handed the rule set",
-             [*worker, "handed", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], {}),
+             [*worker, "handed", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], {"extra": BLAS_THREADS}),
             ("the same, the worker loading the packs itself",
-             [*worker, "loads", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], {}),
+             [*worker, "loads", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], {"extra": BLAS_THREADS}),
             ("`cleaner run seeds/ --workers 1` into a fresh folder", run,
              {"before": lambda: shutil.rmtree(out, ignore_errors=True)}),
             ("the same again: found complete", run, {}),
