@@ -6,12 +6,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .html import HEADINGS, RIGHT_ALIGNED, page_author, page_source, page_title
 from .models import FIELDS, Cleaned, Document, given_field, site_label
 from .text import line_key
 
 PAGE_FIELDS = {"title": "title", "published": "date", "source": "sitename", "author": "author", "section": "section"}
 """Cleaned field ← the key of the page metadata that trafilatura found or the page states (`meta["extracted"]`)."""
+HEADINGS = "headings"
+"""The key of `meta["extracted"]` that holds the lines of the main text the page marks as headings (`html._headings`;
+absent when none), which the rules may read (`kinds.Context.headings`)."""
+RIGHT_ALIGNED = "right_aligned"
+"""The key of `meta["extracted"]` that holds the lines of the main text the page aligns right (`html._right_aligned`; absent
+when none), where it sets a signature apart, which the rules may read (`kinds.Context.right_aligned`)."""
+DROPPED = "dropped"
+"""The key of `meta["extracted"]` that lists the elements with text that the steps before extraction dropped from the
+page (`html._Drops`; absent when none), `{"step": …, "text": …}` each, in the page's order, the same step and text once (a
+`"count"` when more than one went): trafilatura never read them, so no edit of the text shows them, and `cleaner diff`
+and `cleaner review` list them. One in a part trafilatura discards anyway is not listed (`html._discarded_parts`), unless
+trafilatura fell back to its last resort, which would have read it (`html._last_resort_reads`)."""
 
 
 def with_given_fields(doc: Cleaned) -> Cleaned:
@@ -70,7 +81,7 @@ def site_names(source: str, host: str | None) -> frozenset[str]:
 
 def _page_lines(page: dict[str, Any], name: str) -> frozenset[str]:
     """The `line_key` of each line listed under `name` in a page's metadata (`page_metadata`: the lines it marks as
-    headings, `html.HEADINGS`, or aligns right, `html.RIGHT_ALIGNED`); none for a text."""
+    headings, `HEADINGS`, or aligns right, `RIGHT_ALIGNED`); none for a text."""
     lines = page.get(name)
     if not isinstance(lines, list):
         return frozenset()
@@ -81,6 +92,10 @@ def _page_field(name: str, page: dict[str, Any], url: str | None) -> Any:
     """The field `name` of the page metadata that trafilatura found or the page states (`meta["extracted"]`, {} for
     none)."""
     value = page.get(PAGE_FIELDS.get(name, ""))
+    if not page:
+        return value
+    from .html import page_author, page_source, page_title
+
     if name == "author" and isinstance(value, str):
         return page_author(value, page.get("sitename"), page.get("language"), url)
     if name == "title" and isinstance(value, str):

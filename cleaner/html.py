@@ -47,6 +47,7 @@ import regex
 
 from .config import Config
 from .dates import DATE_PATTERN, LATEST, TIME_PATTERN, WEEKDAYS, given_date
+from .given import DROPPED, HEADINGS, RIGHT_ALIGNED
 from .io.decoding import TAG, not_html, repair
 from .models import ARCHIVED, Cleaned, Document, Rejected, given_field, site_label, url_host
 from .report import counted, summary_of
@@ -57,18 +58,6 @@ EXTRACTED = ("title", "author", "date", "sitename", "url", "description", "categ
 STATED = ("language", "section")
 """The keys `extract_html` may set in `meta["extracted"]` from what the page states of itself and trafilatura does not
 keep (`_stated`; absent when not stated)."""
-HEADINGS = "headings"
-"""The key of `meta["extracted"]` that holds the lines of the main text the page marks as headings (`_headings`;
-absent when none), which the rules may read (`kinds.Context.headings`)."""
-RIGHT_ALIGNED = "right_aligned"
-"""The key of `meta["extracted"]` that holds the lines of the main text the page aligns right (`_right_aligned`; absent
-when none), where it sets a signature apart, which the rules may read (`kinds.Context.right_aligned`)."""
-DROPPED = "dropped"
-"""The key of `meta["extracted"]` that lists the elements with text that the steps before extraction dropped from the
-page (`_Drops`; absent when none), `{"step": …, "text": …}` each, in the page's order, the same step and text once (a
-`"count"` when more than one went): trafilatura never read them, so no edit of the text shows them, and `cleaner diff`
-and `cleaner review` list them. One in a part trafilatura discards anyway is not listed (`_discarded_parts`), unless
-trafilatura fell back to its last resort, which would have read it (`_last_resort_reads`)."""
 DROPPED_MOST = 50
 """The most elements `DROPPED` lists a page (a warning says how many more went)."""
 DROPPED_CHARS = 500

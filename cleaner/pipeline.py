@@ -25,7 +25,6 @@ from .dedup.index import SERVED
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
 from .gates import gate
-from .html import extract_html, no_article
 from .io.decoding import decode_text
 from .io.records import (BYTES, bad, clashing, empty, jsonable, named_by, record_document, record_id, refused,
                          text_document, unheld_numbers)
@@ -252,15 +251,17 @@ class Pipeline(Closing):
         doc = as_document(doc, position, self.config)
         if isinstance(doc, Rejected):
             return doc
-        page = None
-        if doc.html and not doc.text.strip():
-            page, doc = doc, extract_html(doc, self.config)
-            if isinstance(doc, Rejected):
-                return doc
+        if not (doc.html and not doc.text.strip()):
+            return self.cleaner.clean(doc)
+        from .html import extract_html, no_article  # a page's: a run of texts never loads the HTML path (~60 ms)
+
+        page, doc = doc, extract_html(doc, self.config)
+        if isinstance(doc, Rejected):
+            return doc
         out = self.cleaner.clean(doc)
         if isinstance(out, Rejected):
             return out
-        return (page and no_article(page, out)) or out
+        return no_article(page, out) or out
 
     def run(self, docs: Iterable[Document | Rejected | DocLike], start: int = 0) -> RunResult:
         """One batch through every stage, deduplicated against (and added to) the index.

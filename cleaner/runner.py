@@ -49,7 +49,6 @@ from .dedup.index import DedupIndex, IndexMismatchError, batch_count, dangling_o
 from .dedup.signature import DedupParams, Signer
 from .engine import Cleaner
 from .gates import gate
-from .html import no_article
 from .io.names import loops, real
 from .io.outputs import STATE, OutputError, output_file_pattern, read_output, run_manifest
 from .io.readers import glob_matching, input_folder_holding, named_paths, not_an_input, read_inputs
@@ -628,6 +627,8 @@ class Runner:
         texts made them English, and `--langs fr` dropped them). What changed is stored, signed again, with
         the new `applied`, in one transaction; False when no document is left. A page the learned lines changed is
         checked again for an article (`html.no_article`), as the pipeline checks one after the rule packs."""
+        from .html import no_article  # here, not with the module: a run that learns nothing never loads the HTML path
+
         chunk = state.cleaned(int(state.get("applied") or -1))
         if not chunk:
             return False

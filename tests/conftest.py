@@ -53,7 +53,7 @@ DROPPED_PAGE = (
     f"<p>{_PROSE.format('les logements')}</p><h3 role='button'>Afficher la transcription</h3>"
     f"<p>{_PROSE.format('les parcs')}</p></article></body></html>")
 """A page holding a pop-up, a pull quote, a caption and a button, in that order, each of which the HTML path drops
-before extraction (`html.DROPPED`)."""
+before extraction (`given.DROPPED`)."""
 DROPPED_FROM_PAGE = [
     {"step": "pop-up", "text": "FermerLe budget primitif fixe les dépenses et les recettes prévues pour l'année"},
     {"step": "pull-quote", "text": "Nous ne fermerons aucune école cette année La maire"},

@@ -15,8 +15,7 @@ from ..api import pipeline_for
 from ..boilerplate import day_source, document_hashes, headline_key, opening_hash, unit_hash
 from ..config import Config
 from ..engine import Cleaner, rule_context
-from ..given import PAGE_FIELDS, given_fields, page_metadata
-from ..html import DROPPED
+from ..given import DROPPED, PAGE_FIELDS, given_fields, page_metadata
 from ..io.decoding import not_html
 from ..io.readers import read_inputs
 from ..kinds import Context
@@ -168,7 +167,7 @@ def field_origins(entry: Entry) -> list[tuple[str, Any, str, bool]]:
 
 def dropped_before_extraction(entry: Entry) -> list[tuple[str, str, int]]:
     """(step, text, count) of each element with text that the HTML path dropped from the page of the cleaned record of
-    `entry` before extraction (`html.DROPPED` of its page metadata), in the page's order, the same step and text once
+    `entry` before extraction (`given.DROPPED` of its page metadata), in the page's order, the same step and text once
     with how many went (1 when its entry gives no count): none for a text. No edit of the text shows them: trafilatura
     never read them."""
     dropped = _page(entry).get(DROPPED)
