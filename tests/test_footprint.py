@@ -30,7 +30,7 @@ def test_cleaning_plain_text_loads_no_html_parser():
 
 
 def test_the_command_on_texts_loads_no_html_path(tmp_path):
-    """`cleaner.html` (4,000 lines, ~60 ms of regexes compiled at import) is the HTML path's: `cleaner clean` and `cleaner
+    """`cleaner.html` (4,000 lines, ~50 ms of import time, mostly regexes compiled) is the HTML path's: `cleaner clean` and `cleaner
     run` of text records, and the cleaning of a page's text kept in a corpus (its `meta.extracted`), never load it."""
     texts = tmp_path / "a.jsonl"
     texts.write_text('{"id": "1", "text": "Le conseil a voté le budget."}\n'
