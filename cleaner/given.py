@@ -15,14 +15,14 @@ HEADINGS = "headings"
 """The key of `meta["extracted"]` that holds the lines of the main text the page marks as headings (`html._headings`;
 absent when none), which the rules may read (`kinds.Context.headings`)."""
 RIGHT_ALIGNED = "right_aligned"
-"""The key of `meta["extracted"]` that holds the lines of the main text the page aligns right (`html._right_aligned`; absent
-when none), where it sets a signature apart, which the rules may read (`kinds.Context.right_aligned`)."""
+"""The key of `meta["extracted"]` that holds the lines of the main text the page aligns right (`html._right_aligned`;
+absent when none), where it sets a signature apart, which the rules may read (`kinds.Context.right_aligned`)."""
 DROPPED = "dropped"
 """The key of `meta["extracted"]` that lists the elements with text that the steps before extraction dropped from the
-page (`html._Drops`; absent when none), `{"step": …, "text": …}` each, in the page's order, the same step and text once (a
-`"count"` when more than one went): trafilatura never read them, so no edit of the text shows them, and `cleaner diff`
-and `cleaner review` list them. One in a part trafilatura discards anyway is not listed (`html._discarded_parts`), unless
-trafilatura fell back to its last resort, which would have read it (`html._last_resort_reads`)."""
+page (`html._Drops`; absent when none), `{"step": …, "text": …}` each, in the page's order, the same step and text once
+(a `"count"` when more than one went): trafilatura never read them, so no edit of the text shows them, and `cleaner
+diff` and `cleaner review` list them. One in a part trafilatura discards anyway is not listed (`html._discarded_parts`),
+unless trafilatura fell back to its last resort, which would have read it (`html._last_resort_reads`)."""
 
 
 def with_given_fields(doc: Cleaned) -> Cleaned:

@@ -2381,7 +2381,7 @@ class _Drops:
         self.order: dict[Any, int] = {}
         self.discarded: set[Any] = set()
         self.inside: dict[Any, bool | None] = {}
-        """Element → whether it is in a part of `discarded`, None when it went with an element a step dropped (`_where`)."""
+        """Element → whether it is in a part of `discarded`, None when it went with an element dropped (`_where`)."""
 
     def drop(self, element: Any, step: str) -> None:
         """Drop `element` from the page (its tail stays), its text noted under `step`, apart when trafilatura discards
@@ -2425,8 +2425,8 @@ class _Drops:
         return where and not _holds_lead(element)
 
     def _where(self, element: Any) -> bool | None:
-        """Whether `element` is or is in a part of `discarded`, or None when it went with an element dropped before; each
-        element on the way up told once (`inside`): the ancestors of every drop, walked each, took 2.7 s of CPU for
+        """Whether `element` is or is in a part of `discarded`, or None when it went with an element dropped before;
+        each element on the way up told once (`inside`): the ancestors of every drop, walked each, took 2.7 s of CPU for
         30,000 captions 240 deep."""
         way: list[Any] = []
         node = element

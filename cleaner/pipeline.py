@@ -253,7 +253,7 @@ class Pipeline(Closing):
             return doc
         if not (doc.html and not doc.text.strip()):
             return self.cleaner.clean(doc)
-        from .html import extract_html, no_article  # a page's: a run of texts never loads the HTML path (~50 ms of import)
+        from .html import extract_html, no_article  # a page's: texts never load the HTML path (~50 ms of import)
 
         page, doc = doc, extract_html(doc, self.config)
         if isinstance(doc, Rejected):

@@ -30,13 +30,14 @@ def test_cleaning_plain_text_loads_no_html_parser():
 
 
 def test_the_command_on_texts_loads_no_html_path(tmp_path):
-    """`cleaner.html` (4,000 lines, ~50 ms of import time, mostly regexes compiled) is the HTML path's: `cleaner clean` and `cleaner
-    run` of text records, and the cleaning of a page's text kept in a corpus (its `meta.extracted`), never load it."""
+    """`cleaner.html` (4,000 lines, ~50 ms of import time, mostly regexes compiled) is the HTML path's: `cleaner clean`
+    and `cleaner run` of text records, one with a page's `meta.extracted` too (a corpus made from pages), never load it."""
     texts = tmp_path / "a.jsonl"
     texts.write_text('{"id": "1", "text": "Le conseil a voté le budget."}\n'
                      '{"id": "2", "text": "Le texte.", "meta": {"extracted": {"headings": ["Le texte."]}}}\n',
                      encoding="utf-8")
-    code = (f"import sys\nfrom cleaner.cli import main\nassert main(['clean', {str(texts)!r}, '--out', '-', '-q']) == 0\n"
+    code = (f"import sys\nfrom cleaner.cli import main\n"
+            f"assert main(['clean', {str(texts)!r}, '--out', '-', '-q']) == 0\n"
             f"assert main(['run', {str(texts)!r}, '--out', {str(tmp_path / 'out')!r}, '--workers', '1', '-q']) == 0\n"
             "assert 'cleaner.html' not in sys.modules, 'loaded'")
     _loaded(code)
@@ -96,7 +97,8 @@ def _threads_after_numpy(env: dict[str, str]) -> tuple[str, int]:
     probe = ("import os\nfrom cleaner.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
              "import numpy\n"
              "print(os.environ.get('OPENBLAS_NUM_THREADS'), len(os.listdir('/proc/self/task')))")
-    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False, env=env)
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False,
+                          env=env)
     assert proc.returncode == 0, proc.stderr
     value, threads = proc.stdout.splitlines()[-1].split()
     return value, int(threads)
