@@ -47,7 +47,7 @@ CHUNK = 64
 
 MAIN_PROCESS = """
 import json, resource, sys
-from cleaner.cli import main
+from cleaner.cli import console_main as main  # the command, as its console script starts it
 try:
     main(sys.argv[1:])
 except SystemExit as exc:

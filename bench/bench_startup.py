@@ -9,7 +9,8 @@ machine where cleaner has run before). `cleaner` is compiled to bytecode first, 
 
 - `cleaner --help`: the interpreter and cleaner's imports, with every command's module;
 - loading the packs: `packs.load_rules` with the shipped packs, what a run's main process does once (with the store,
-  the rule set an earlier process checked is kept beside it: `packs._kept_files`);
+  the rule set an earlier process checked is kept beside it: `packs._kept_files`), with `OPENBLAS_NUM_THREADS=1` as
+  the `cleaner` command sets it;
 - a worker's start, handed the rule set (`packs.hand_over`, as a run's workers are now), and loading the packs itself
   (as they were): imports, the pipeline, and its first chunk of 64 MasakhaNEWS records (so the patterns it needs
   and the fastText model are loaded), with `OPENBLAS_NUM_THREADS=1` as a worker has it from the `cleaner` command
@@ -94,7 +95,7 @@ def main() -> None:
             ("`cleaner --help`", [python, "-m", "cleaner", "--help"], {}),
             ("loading the shipped packs (`load_rules`; with the store, the checked rule set kept)",
              [python, "-c", "from cleaner.config import Config; from cleaner.packs import load_rules; load_rules(Config.load())"],
-             {}),
+             {"extra": BLAS_THREADS}),
             ("a worker's start and first chunk of 64 records, handed the rule set",
              [*worker, "handed", str(folder / "rules.pkl"), str(folder / "chunk.jsonl")], {"extra": BLAS_THREADS}),
             ("the same, the worker loading the packs itself",

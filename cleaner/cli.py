@@ -209,10 +209,17 @@ class _Stderr:
         return getattr(self._stream, name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `cleaner` console script."""
-    for name, value in BLAS_THREADS.items():  # before numpy is imported (`build_parser`), and inherited by workers
+def console_main(argv: list[str] | None = None) -> int:
+    """Entry point of the `cleaner` console script and of `python -m cleaner`: `main` in a process that starts no BLAS
+    threads (`BLAS_THREADS`, set before numpy is imported and inherited by the workers). A program that calls `main`
+    itself keeps its environment as it is."""
+    for name, value in BLAS_THREADS.items():
         os.environ.setdefault(name, value)
+    return main(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `cleaner` command, with `argv` (by default the process's own arguments)."""
     args = None
     stderr, sys.stderr = sys.stderr, _Stderr(sys.stderr if sys.stderr is not None and _is_open(2) else _nowhere())
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}

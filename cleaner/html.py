@@ -2387,7 +2387,8 @@ class _Drops:
         """Drop `element` from the page (its tail stays), its text noted under `step`, apart when trafilatura discards
         it anyway (`discarded_anyway`); nothing when it went already, in an element dropped before (a step's elements
         are found before it drops any: a caption's box and the caption in it each noted its text, the lightbox's copy
-        too, "count": 3 on fr-pages 721)."""
+        too, "count": 3 on fr-pages 721). Its text is in the one that went, under that one's step and within its
+        `DROPPED_CHARS`: a caption inside a dropped player is not listed as a caption."""
         apart = self.discarded_anyway(element)  # first asked, it numbers the page's elements (`order`)
         if apart is None:
             return

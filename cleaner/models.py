@@ -112,13 +112,22 @@ ARCHIVED = re.compile(r"(?:[a-z]+:/+)?web\.archive\.org/web/[^/]+/(?:[a-z]+:/+)?
 group 1 is the archived page's host."""
 
 
-@lru_cache(maxsize=4096)
+KEPT_URL_CHARS = 2048
+"""The longest URL whose host `url_host` keeps (for the last 4,096 such URLs): a page's links name a few hosts many
+times, and a document's host is asked for at each stage; a longer one (an inline `data:` link's megabytes) is read
+each time, not held."""
+
+
 def url_host(url: str) -> str | None:
     """The host of `url`, lower case and without `www.` (a URL without a scheme is read as one with it);
     for a Wayback Machine copy, the archived page's host, so a site's `sources:` scope and its learned
     boilerplate cover its copies; None when it does not parse or names no plausible host (`plausible_host`:
-    "N/A" was host `n`, "not available" a host, and the records holding them one source). Kept for the last
-    4,096 URLs: a page's links name a few hosts many times, and a document's host is asked for at each stage."""
+    "N/A" was host `n`, "not available" a host, and the records holding them one source). Kept for the last 4,096
+    URLs of up to `KEPT_URL_CHARS` (as plain `str`: an lxml string result holds its page)."""
+    return _kept_host(str(url)) if len(url) <= KEPT_URL_CHARS else _host(url)
+
+
+def _host(url: str) -> str | None:
     from urllib.parse import urlsplit
 
     if archived := ARCHIVED.match(url):
@@ -129,6 +138,9 @@ def url_host(url: str) -> str | None:
         return None
     host = host_form(host)
     return host if plausible_host(host) else None
+
+
+_kept_host = lru_cache(maxsize=4096)(_host)
 
 
 def plausible_host(host: str) -> bool:

@@ -92,12 +92,11 @@ def test_a_command_loads_rich_only_to_draw_a_bar_or_colour_a_diff():
     _loaded(code)
 
 
-def _threads_after_numpy(env: dict[str, str]) -> tuple[str, int]:
-    """`OPENBLAS_NUM_THREADS` as a process running `cleaner --version` leaves it, and the threads it has once numpy is
-    imported."""
-    probe = ("import os\nfrom cleaner.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
-             "import numpy\n"
-             "print(os.environ.get('OPENBLAS_NUM_THREADS'), len(os.listdir('/proc/self/task')))")
+def _threads_after_numpy(env: dict[str, str], call: str) -> tuple[str, int]:
+    """`OPENBLAS_NUM_THREADS` as a process that calls `call` (of `cleaner.cli`) with `--version` leaves it, and the
+    threads it has once numpy is imported."""
+    probe = (f"import os\nfrom cleaner.cli import {call}\ntry:\n    {call}(['--version'])\nexcept SystemExit:\n    pass\n"
+             "import numpy\nprint(os.environ.get('OPENBLAS_NUM_THREADS'), len(os.listdir('/proc/self/task')))")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False,
                           env=env)
     assert proc.returncode == 0, proc.stderr
@@ -106,9 +105,11 @@ def _threads_after_numpy(env: dict[str, str]) -> tuple[str, int]:
 
 
 def test_the_command_starts_no_blas_threads_unless_asked():
-    """cleaner makes no BLAS call: numpy's OpenBLAS thread per core cost each process ~0.1 s of CPU at import."""
+    """cleaner makes no BLAS call: numpy's OpenBLAS thread per core cost each process ~0.1 s of CPU at import. The
+    command (`console_main`) sets it; a program calling `main` itself keeps its own environment (a review)."""
     import os
 
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-    assert _threads_after_numpy(env) == ("1", 1)
-    assert _threads_after_numpy({**env, "OPENBLAS_NUM_THREADS": "2"})[0] == "2"  # the user's own setting stands
+    assert _threads_after_numpy(env, "console_main") == ("1", 1)
+    assert _threads_after_numpy({**env, "OPENBLAS_NUM_THREADS": "2"}, "console_main")[0] == "2"  # the user's stands
+    assert _threads_after_numpy(env, "main")[0] == "None"

@@ -451,6 +451,18 @@ def test_a_relative_url_leaves_the_source_field_as_the_source(tmp_path):
         assert {e["source"] for e in corpus[d["id"]]["edits"] if e["rule"] == REPEATED_RULE} == {"le quotidien"}
 
 
+def test_a_long_urls_host_is_read_and_not_kept():
+    """`url_host` keeps the hosts of the last 4,096 URLs it read, each URL held with it: 4,096 links of 100 kB (inline
+    `data:` links hold `//`) held 405 MB (a review). One longer than `KEPT_URL_CHARS` is read each time, not kept."""
+    from cleaner.models import KEPT_URL_CHARS, _kept_host, url_host
+
+    kept = _kept_host.cache_info().currsize
+    assert url_host("https://www.example.com/" + "x" * 100_000) == "example.com"
+    assert _kept_host.cache_info().currsize == kept
+    assert url_host("https://www.example.com/" + "y" * (KEPT_URL_CHARS - 24)) == "example.com"
+    assert _kept_host.cache_info().currsize in (kept + 1, 4096)
+
+
 def test_a_placeholder_url_is_no_source(tmp_path):
     """"N/A" read as a URL had host `n`, and "not available" (every Xhosa MasakhaNEWS record's) was a host, so
     unrelated records pooled their counts as one source and lost a line they shared (a QA pass found it)."""
