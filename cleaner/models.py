@@ -124,7 +124,7 @@ def url_host(url: str) -> str | None:
     boilerplate cover its copies; None when it does not parse or names no plausible host (`plausible_host`:
     "N/A" was host `n`, "not available" a host, and the records holding them one source). Kept for the last 4,096
     URLs of up to `KEPT_URL_CHARS` (as plain `str`: an lxml string result holds its page)."""
-    return _kept_host(str(url)) if len(url) <= KEPT_URL_CHARS else _host(url)
+    return _kept_host(str(url) if isinstance(url, str) else url) if len(url) <= KEPT_URL_CHARS else _host(url)
 
 
 def _host(url: str) -> str | None:

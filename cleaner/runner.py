@@ -76,7 +76,7 @@ from .manifest import (
     same_path,
     write_manifest,
 )
-from .models import Cleaned, Document
+from .models import Cleaned, Document, Rejected
 from .packs import RuleSet, load_rules
 from .pipeline import dedup_detail, dedup_params, tagged
 from .progress import RunProgress
@@ -627,8 +627,6 @@ class Runner:
         texts made them English, and `--langs fr` dropped them). What changed is stored, signed again, with
         the new `applied`, in one transaction; False when no document is left. A page the learned lines changed is
         checked again for an article (`html.no_article`), as the pipeline checks one after the rule packs."""
-        from .html import no_article  # here, not with the module: a run that learns nothing never loads the HTML path
-
         chunk = state.cleaned(int(state.get("applied") or -1))
         if not chunk:
             return False
@@ -647,7 +645,7 @@ class Runner:
             docs[k] = tagged(docs[k], found)
         rows = []
         for k, ((seq, _, _), doc) in enumerate(zip(chunk, docs)):
-            dropped = (k in changed and doc.document.html and no_article(doc.document, doc)) or gate(doc, self.config)
+            dropped = (k in changed and doc.document.html and _no_article(doc.document, doc)) or gate(doc, self.config)
             if dropped is not None or k in changed:
                 rows.append((seq, as_prepared(dropped or doc, signer)))
         state.replace(rows, applied=str(chunk[-1][0]))
@@ -842,6 +840,13 @@ def write_raw(out: Path, options: RunOptions, documents: Iterable[dict[str, Any]
         for document in documents:
             raw.write({k: document[k] for k in RAW_FIELDS if document.get(k) is not None})
     return raw.files, Stats()
+
+
+def _no_article(page: Document, out: Cleaned) -> Rejected | None:
+    """`html.no_article`, the HTML path loaded once a page is at hand: a run of texts never loads it (~50 ms)."""
+    from .html import no_article
+
+    return no_article(page, out)
 
 
 def write_rejects(out: Path, options: RunOptions, rejected: Iterable[dict[str, Any]]) -> Part:

@@ -31,8 +31,8 @@ def test_cleaning_plain_text_loads_no_html_parser():
 
 def test_the_command_on_texts_loads_no_html_path(tmp_path):
     """`cleaner.html` (4,000 lines, ~50 ms of import time, mostly regexes compiled) is the HTML path's: `cleaner clean`
-    and `cleaner run` of text records, one with a page's `meta.extracted` too (a corpus made from pages), never load
-    it."""
+    and `cleaner run` of text records (learning boilerplate too), one with a page's `meta.extracted` too (a corpus made
+    from pages), never load it."""
     texts = tmp_path / "a.jsonl"
     texts.write_text('{"id": "1", "text": "Le conseil a voté le budget."}\n'
                      '{"id": "2", "text": "Le texte.", "meta": {"extracted": {"headings": ["Le texte."]}}}\n',
@@ -40,6 +40,8 @@ def test_the_command_on_texts_loads_no_html_path(tmp_path):
     code = (f"import sys\nfrom cleaner.cli import main\n"
             f"assert main(['clean', {str(texts)!r}, '--out', '-', '-q']) == 0\n"
             f"assert main(['run', {str(texts)!r}, '--out', {str(tmp_path / 'out')!r}, '--workers', '1', '-q']) == 0\n"
+            f"assert main(['run', {str(texts)!r}, '--out', {str(tmp_path / 'learn')!r}, '--workers', '1', '-q',\n"
+            "              '--learn-boilerplate', '--min-docs', '2']) == 0\n"
             "assert 'cleaner.html' not in sys.modules, 'loaded'")
     _loaded(code)
 
