@@ -2757,12 +2757,14 @@ _NAME_LEAD = {language: regex.compile(rf"^{_any_lead({language: leads})}\s+(?=[\
               for language, leads in NAME_LEADS.items()}
 _CREDIT_LEAD = re.compile(r"^(?i:une?|an?)\s+[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?\s+(?:de\s+|d['’]|par\s+|by\s+)")
 """A programme's credit before the name: "Un documentaire d'…", "Une création de …", "A film by …"."""
+NAME_JOINERS = frozenset({"et", "and"})
+"""The `NAME_PARTICLES` that join two names ("Marie Poinsot et Serge Weber"), never words of one person's."""
 PICTURE_CREDITS = ("©", "(c)", "copyright", "crédit", "crédits", "credit", "credits", "photo", "photos", "photographie",
                    "photographies", "illustration", "illustrations", "image", "images", "foto", "fotos")
 """The words a picture's credit opens with: a byline's box holds it beside the author's name or alone ("Photo Agence
 France Presse", "Crédit photo : AFP", "© Reuters"), and names who took the picture, not who wrote the article."""
 _PICTURE_CREDIT = regex.compile(rf"^\s*(?i:{'|'.join(map(regex.escape, PICTURE_CREDITS))})(?!\w)"
-                                r"(?!\s*(?i:et|and|&)(?!\w))")
+                                rf"(?!\s*(?i:{'|'.join(sorted(NAME_JOINERS))}|&)(?!\w))")
 """A name opening with a `PICTURE_CREDITS` word, unless the credit is shared with the text ("Photos et texte : …",
 the author's own)."""
 _AUTHOR_TAIL = re.compile(r"(?:^|\s+)(?:à|le|la|les|on|at|the|avec|with|et|and)$", re.IGNORECASE)
@@ -2800,6 +2802,8 @@ US_STATES = frozenset("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA 
 NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "les", "van", "von", "der", "den", "da", "di", "dos", "das",
                             "del", "della", "y", "e", "et", "and", "al", "el", "bin", "ben", "ibn"})
 """Lower-case words of names ("Marie Poinsot et Serge Weber", "Collectif le SEUM"); other lower-case words are prose."""
+_ONE_NAME_PARTICLES = NAME_PARTICLES - NAME_JOINERS
+"""The `NAME_PARTICLES` inside one person's name."""
 _NAME_DRESS = regex.compile(r"^[\p{S}\s]+|(?:[\p{S}\s]|\(@\w+\))+$")
 """What dresses a display name: its account's handle after it, symbols (emoji) around it ("🌧 Jeanne Martin 🌧
 (@jeanne_m)")."""
@@ -2901,17 +2905,13 @@ _NAME_WORD = regex.compile(r"[\p{Lu}\p{Lt}]\p{Ll}\p{L}*(?:-[\p{Lu}\p{Lt}]\p{Ll}\
 """A word of a person's name: a capital, then lower case ("Mrs", "Jean-Marc"); not capitals throughout."""
 
 
-NAME_JOINERS = frozenset({"et", "and"})
-"""The `NAME_PARTICLES` that join two names ("Marie Poinsot et Serge Weber"), never words of one person's."""
-
-
 def _person_like(name: str) -> bool:
     """Whether `name` looks like a person's: two or three words of a name (`_NAME_WORD`), `NAME_PARTICLES` between
     them but `NAME_JOINERS`, none of them a site's (`SITE_WORDS`): "Mrs Roots", "Jean-Marc Morandini", not "dcaius",
     "Antisexisme", "Une Chambre À Nous", "NOTRE BLOG" or "Corps et Politique" (the account of
     corpsetpolitique.noblogs.org, fr-pages 422)."""
     words = name.split()
-    inner = [word for word in words[1:-1] if word.casefold() in NAME_PARTICLES - NAME_JOINERS]
+    inner = [word for word in words[1:-1] if word.casefold() in _ONE_NAME_PARTICLES]
     named = [word for word in words if word not in inner]
     return 2 <= len(named) <= 3 and all(_NAME_WORD.fullmatch(word) and word.casefold() not in SITE_WORDS
                                         for word in named)
