@@ -32,8 +32,10 @@ test patterns. A `CLEANER_CACHE_DIR` given by the caller is kept."""
 if SESSION_CACHE is not None:
     os.environ["CLEANER_CACHE_DIR"] = SESSION_CACHE
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the `cleaner` command sets it (`cli.BLAS_THREADS`), for the
-# xdist workers and the `python -c` probes the tests start too: each started OpenBLAS's threads, ~0.1 s of CPU
+from cleaner.cli import BLAS_THREADS  # noqa: E402 (after CLEANER_CACHE_DIR is set; cli imports no other module)
+
+for _name, _value in BLAS_THREADS.items():  # as the `cleaner` command sets them, for the xdist workers and the
+    os.environ.setdefault(_name, _value)  # `python -c` probes the tests start too: OpenBLAS's threads, ~0.1 s of CPU
 
 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     # Started as a background job of a script (`pytest &`), which the shell runs with Ctrl-C ignored: the runs the

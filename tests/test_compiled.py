@@ -311,7 +311,8 @@ def _env(**changes: str | None) -> dict[str, str]:
 
 def test_processes_at_once_leave_one_whole_store_where_the_environment_says(tmp_path):
     """Three processes load the packs at once into an empty folder (`XDG_CACHE_HOME`): one whole store is left, and
-    one rule set kept (`packs._kept_files`), which a fourth process reads whole. `CLEANER_CACHE_DIR` names the folder itself; empty, it turns the store off."""
+    one rule set kept (`packs._kept_files`), which a fourth process reads whole. `CLEANER_CACHE_DIR` names the folder
+    itself; empty, it turns the store off."""
     procs = [_loads_packs(_env(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "xdg")), tmp_path) for _ in range(3)]
     procs.append(_loads_packs(_env(HOME=str(tmp_path / "home"), CLEANER_CACHE_DIR=""), tmp_path))
     procs.append(_loads_packs(_env(HOME=str(tmp_path / "home"), CLEANER_CACHE_DIR=str(tmp_path / "mine")), tmp_path))
