@@ -1461,10 +1461,10 @@ def as_doc(d: dict):
 
 @pytest.mark.slow
 def test_load_eight_clients_by_125_documents(server):
-    """8 clients x 125 MasakhaNEWS documents (batches of 25); each client's slice overlaps the next
-    one's by 25 documents, which one sends first and the other second, so the same ids race in from two clients. Zero errors; every document gets
-    exactly one verdict; no id is kept twice; the store holds exactly the kept ones. (Throughput under load is
-    `bench/bench_service.py`'s; 8 x 500 here took 31 s of the suite for the same checks.)"""
+    """8 clients x 125 MasakhaNEWS documents (batches of 25); each client's slice overlaps the next one's by 25
+    documents, which one sends first and the other second, so the same ids race in from two clients. Zero errors; every
+    document gets exactly one verdict; no id is kept twice; the store holds exactly the kept ones. (Throughput under
+    load is `bench/bench_service.py`'s; 8 x 500 here took 31 s of the suite for the same checks.)"""
     with gzip.open(SHARED / "corpus" / "masakhanews.jsonl.gz", "rt", encoding="utf-8") as fh:
         corpus = [json.loads(line) for _, line in zip(range(825), fh)]
     slices = [corpus[k * 100 + 100 : k * 100 + 125] + corpus[k * 100 : k * 100 + 100] for k in range(8)]
