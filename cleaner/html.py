@@ -717,9 +717,9 @@ ZONES = (-12, 14)
 10:00 on (24 - 14), and the day before in one before 12:00."""
 
 
-SHOWN_DAY_CHARS = 200
-"""The most a `<time>` shows that `_shown_day` reads: a date `given_date` reads is at most `GIVEN_MAX_CHARS` (64) after
-a weekday; a `<time>` left open holds the rest of the page."""
+DATE_TEXT_CHARS = 200
+"""The most an element shows that is read as a date (`_shown_day`, `_article_date`): a date `given_date` reads is at
+most `GIVEN_MAX_CHARS` (64) after a weekday; a `<time>` or a date's `<div>` left open holds the rest of the page."""
 
 
 def _shown_day(time: Any) -> str | None:
@@ -728,13 +728,13 @@ def _shown_day(time: Any) -> str | None:
     in its own time zone. fr-pages' `<time pubdate datetime="2016-04-30T22:29:17Z">
     dimanche 1er mai 2016</time>` dated a post of 1 May to 30 April (a QA pass). Only a UTC time is read so: a text
     is read as a date in 42 µs, and a page may hold thousands of `<time>`s. Its text is all it shows (`_element_text`,
-    `<span>dimanche</span> 1er mai 2016`), none over `SHOWN_DAY_CHARS`; a day a time zone cannot explain is none (`ZONES`: 03:00 on 30 April is 1
-    May nowhere, a review)."""
+    `<span>dimanche</span> 1er mai 2016`), none over `DATE_TEXT_CHARS`; a day a time zone cannot explain is none
+    (`ZONES`: 03:00 on 30 April is 1 May nowhere, a review)."""
     stated = time.get("datetime")
     if stated is None:
-        return _short_text(time, SHOWN_DAY_CHARS) or None
+        return _short_text(time, DATE_TEXT_CHARS) or None
     utc = _UTC_TIME.match(stated.strip())
-    if not utc or not (shown := given_date(_short_text(time, SHOWN_DAY_CHARS) or "")) or len(shown) != 10:
+    if not utc or not (shown := given_date(_short_text(time, DATE_TEXT_CHARS) or "")) or len(shown) != 10:
         return None
     day = given_date(stated)  # none for a day no calendar has: WordPress's empty `0000-00-00T00:00:00+00:00`
     shift = (dt.date.fromisoformat(shown) - dt.date.fromisoformat(day)).days if day else 0
@@ -1144,9 +1144,9 @@ def _led(tree: Any, text: str) -> str:
     leads: dict[str, int] = {}
     for marked in _marked_leads(tree):
         element = _lead_block(marked)
-        lead = _shown_lines(element)
-        if lead in leads:  # the same lead again: the page's text before it was read once (N copies took N² time)
-            continue
+        lead = _short_lines(element, LEAD_CHARS)
+        if lead is None or lead in leads:  # too long; or the same lead again: the page's text before it was read once
+            continue  # (N copies took N² time)
         if (not _lead_like(lead) or _letters(lead) in letters
                 or not (_strictly_marked(marked) or _says_the_article(lead, words))):
             continue
@@ -1587,7 +1587,9 @@ def _popup(control: Any) -> Any | None:
 def _closing(control: Any) -> bool:
     """Whether an element looks like a control that closes: its text a close label (`CLOSE_LABEL`), or a short one
     (`CONTROL_CHARS`) that its markup marks as a control (a `<button>`, `role="button"`, an `aria-label`, a `title`)."""
-    text = _element_text(control)
+    text = _short_text(control, CONTROL_CHARS)  # a close label is shorter
+    if text is None:
+        return False
     if CLOSE_LABEL.fullmatch(text):
         return True
     marked = control.tag == "button" or control.get("role") == "button"
@@ -2622,18 +2624,25 @@ def _element_text(element: Any) -> str:
     return " ".join(_shown_lines(element).split())
 
 
-def _short_text(element: Any, most: int) -> str | None:
-    """`_element_text(element)` when it is at most `most` characters long, else None, read no further than that: a step
+def _short_lines(element: Any, most: int) -> str | None:
+    """`_shown_lines(element)` when it is at most `most` characters long, else None, read no further than that: a step
     that asks it of each of nested blocks reads each once, not once a block holding it (250 `<blockquote>`s left open
     over 3,000 paragraphs took 6.8 s, 0.6 without them; as many `<time>`s, 32 s)."""
     parts, size = [], 0
     for node, gap in _text_nodes(element):
-        part = " " + node if gap and parts else node
+        part = gap + node if parts else node
         size += len(part)
         if size > most:
             return None
         parts.append(part)
     return "".join(parts)
+
+
+def _short_text(element: Any, most: int) -> str | None:
+    """`_element_text(element)` when it is at most `most` characters long, else None (`_short_lines`: the line breaks
+    it makes spaces are one character too)."""
+    lines = _short_lines(element, most)
+    return None if lines is None else " ".join(lines.split())
 
 
 def _shown_texts(element: Any, known: Any = ()) -> Iterator[Any]:
@@ -3942,7 +3951,7 @@ def _article_date(tree: Any) -> str | None:
             opening = tree.xpath(f"(//body//p[{_IN_ARTICLE}])[1]", namespaces=_EXSLT)
         if opening and order.before(opening[0], element):
             return None
-        if day := given_date(_element_text(element)):
+        if day := given_date(_short_text(element, DATE_TEXT_CHARS) or ""):
             return day
     return None
 
