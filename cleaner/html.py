@@ -1186,8 +1186,22 @@ def _lead_block(element: Any) -> Any:
     if len(blocks) != 1:
         return element
     lead = set(_shown_lines(blocks[0]).split("\n"))  # an `<h2>` with a `<br>` is lines
-    rest = [line for line in _shown_lines(element).split("\n") if line not in lead]
+    rest = (line for line in _lines_shown(element) if line not in lead)
     return element if any(ends_sentence(line) for line in rest) else blocks[0]
+
+
+def _lines_shown(element: Any) -> Iterator[str]:
+    """The lines of `_shown_lines(element)`, one at a time, read no further than asked: a lead's wrapper left open
+    holds the rest of the page, and each of 250 was read whole (9 times as long an extraction)."""
+    line: list[str] = []
+    for node, gap in _text_nodes(element):
+        if gap == "\n" and line:
+            yield "".join(line)
+            line = []
+        elif gap and line:
+            line.append(gap)
+        line.append(node)
+    yield "".join(line)
 
 
 def _strictly_marked(element: Any) -> bool:
@@ -1554,6 +1568,9 @@ CONTROL_CHARS = 20
 POPUP_WORDS = 6
 """The fewest words a pop-up holds besides its control (`WORDS`): a definition, a note; CNRS Le journal's hold 17 and
 25."""
+POPUP_CHARS = 2000
+"""The most text a pop-up holds, its control's with it: an element of its class that holds more holds the article (a
+pop-up left open holds the rest of the page: 250 of them took the whole article with them)."""
 
 
 def _popups_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
@@ -1570,7 +1587,7 @@ def _popups_dropped(tree: Any, classed: list[Any], drops: _Drops) -> None:
 def _popup(control: Any) -> Any | None:
     """The inline element a control closes: the nearest of its ancestors in its line whose class the control's names
     (`_CLOSES`; hyphens, underscores and case aside; not one of `NOT_POPUPS`), when the control looks like one
-    (`_closing`) and the element holds `POPUP_WORDS` besides it; or None."""
+    (`_closing`) and the element holds `POPUP_WORDS` besides it and at most `POPUP_CHARS`; or None."""
     tokens = map(_CLOSES.fullmatch, control.get("class", "").lower().split())
     names = {_unhyphened(m[1] or m[2]) for m in tokens if m} - NOT_POPUPS
     if not names or not _closing(control):
@@ -1579,7 +1596,9 @@ def _popup(control: Any) -> Any | None:
         if parent.tag in LINE_BREAKING or parent.tag == "body":
             return None
         if names & {_unhyphened(token) for token in parent.get("class", "").lower().split()}:
-            besides = len(WORDS.findall(_element_text(parent))) - len(WORDS.findall(_element_text(control)))
+            if (shown := _short_text(parent, POPUP_CHARS)) is None:
+                return None
+            besides = len(WORDS.findall(shown)) - len(WORDS.findall(_element_text(control)))
             return parent if besides >= POPUP_WORDS else None
     return None
 

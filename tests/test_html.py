@@ -1158,17 +1158,18 @@ def test_elements_passed_over_read_as_dropped():
 
 def test_a_short_text_is_the_elements_text_read_no_further_than_asked():
     """`_short_lines(element, most)` is `_shown_lines(element)` when that is at most `most` characters long, else None
-    (it stops reading there), and `_short_text` is `_element_text` so: on each element of 300 random pages
-    (`_random_page`), at several lengths."""
+    (it stops reading there), `_short_text` is `_element_text` so, and `_lines_shown` gives its lines: on each element
+    of 300 random pages (`_random_page`), at several lengths."""
     from lxml.html import fromstring
 
-    from cleaner.html import _short_lines, _short_text, _shown_lines
+    from cleaner.html import _lines_shown, _short_lines, _short_text, _shown_lines
 
     rng = random.Random(11)
     for _ in range(300):
         tree = fromstring(f"<html><body>{_random_page(rng, 120)}</body></html>")
         for element in tree.iter():
             lines, text = _shown_lines(element), _element_text(element)
+            assert list(_lines_shown(element)) == lines.split("\n")
             for most in (0, 1, 5, 20, max(len(lines) - 1, 0), len(lines), 1_000):
                 assert _short_lines(element, most) == (lines if len(lines) <= most else None), (lines, most)
                 assert _short_text(element, most) == (text if len(lines) <= most else None), (text, most)
@@ -3591,21 +3592,24 @@ def test_quotation_blocks_are_compared_with_the_paragraphs_in_linear_time():
     assert sum(1 for _ in tree.iter("blockquote")) == 4_000
 
 
-@pytest.mark.parametrize("opener", ["<blockquote><p>Citation.</p>", "<div class='pullquote'>", "<div class='legende'>",
-                                    "<div class='close-definition'>", "<div class='chapo'>", "<time>",
-                                    "<time datetime='2016-04-30T22:29:17Z'>"])
+@pytest.mark.parametrize("opener", [
+    "<blockquote><p>Citation.</p>", "<div class='pullquote'>", "<div class='legende'>", "<div class='close-definition'>",
+    "<span class='definition'><span class='close-definition'>Fermer</span>", "<div class='chapo'>",
+    "<div class='chapo'><p>Le chapo {k} dit en une phrase ce que l'article raconte.</p>", "<time>",
+    "<time datetime='2016-04-30T22:29:17Z'>"])
 def test_blocks_left_open_over_the_article_cost_the_extraction_little(opener):
     """A block left open holds the rest of the page, and each of a run of them was read whole to be told whether it
     is short enough for a quotation, a pull quote, a caption, a control that closes a pop-up, a lead or a date: 250 of
     them (libxml2 nests no deeper than 256) over 1,000 paragraphs made the extraction 8 to 10 times as long as without
     them, 16 for `<blockquote>`s and 65 for `<time>`s. Each is read no further than its step's most characters
-    (`_short_lines`): with them, it takes less than 3 times as long as without (the bound of `linear_time`; 1.2-1.7
-    here), and the article stays. (Blocks of an author's, a byline's or tags' class still make it 7 to 12 times as
-    long: trafilatura's own searches read each of them whole.)"""
+    (`_short_lines`, `_lines_shown`): with them, it takes less than 3 times as long as without (the bound of
+    `linear_time`; 1.2-2 here), and the article stays: a pop-up holds at most `POPUP_CHARS` (250 left open took the
+    article with them). (Blocks of an author's, a byline's or tags' class still make it 7 to 12 times as long:
+    trafilatura's own searches read each of them whole.)"""
     paragraphs = "".join(f"<p>Paragraphe {k} de l'article, assez long pour être lu comme de la prose.</p>"
                          for k in range(1_000))
     without, with_them = (_doc(f"<html><body><article><h1>Titre</h1>{blocks}{paragraphs}</article></body></html>")
-                          for blocks in ("", opener * 250))
+                          for blocks in ("", "".join(opener.format(k=k) for k in range(250))))
     assert linear_time(lambda doc: extract_html(doc, CONFIG), without, with_them)
     text = extract_html(with_them, CONFIG).text
     assert "Paragraphe 0 de l'article" in text and "Paragraphe 999 de l'article" in text
