@@ -214,11 +214,12 @@ def at_once(call: Callable[[], Any], threads: int) -> tuple[list[Any], list[Base
 
 
 def linear_time(run: Callable[[Any], Any], short: Any, long: Any) -> bool:
-    """Whether `run(long)`, on twice as much as `run(short)`, takes less than 3 times as long (linear: 2; square: 4),
-    or under 30 ms (below that, noise decides); when the first try is over, the least of 5 tries of each, taken in
-    turns, so that a burst of load on the machine weighs on both (3 tries of the long one, then 3 of the short one,
-    failed a linear survey in a full run of the suite: 2.1 times as long alone). The garbage collector is off while a
-    try runs: in a test process that holds thousands of tests' objects, a full collection a try set off was its time.
+    """Whether `run(long)` takes less than 3 times as long as `run(short)` (on twice as much, as most callers give
+    it: linear 2, square 4; or on a page with what must cost it little), or under 30 ms (below that, noise decides);
+    when the first try is over, the least of 5 tries of each, taken in turns, so that a burst of load on the machine
+    weighs on both (3 tries of the long one, then 3 of the short one, failed a linear survey in a full run of the
+    suite: 2.1 times as long alone). The garbage collector is off while a try runs: in a test process that holds
+    thousands of tests' objects, a full collection a try set off was its time.
     """
     def seconds(arg: Any) -> float:
         gc.disable()
