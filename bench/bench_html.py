@@ -6,7 +6,9 @@ with the shipped packs (`Cleaner.clean`, the URL host from the canonical link sc
 Reports pages rejected by reason, characters removed per rule over the extracted text, the share of
 pages a rule touched, how many pages the rules leave without an article (`html.no_article`, which a run rejects:
 no sentence, or a listing's teaser), and how the fields `extract` rules fill compare with trafilatura's metadata.
-Prints the tables and writes them into bench/RESULTS.md between `<!-- bench_html -->` markers.
+Then times the extraction of a page under blocks left open (`LEFT_OPEN`), against the same page without them.
+Prints the tables and writes them into bench/RESULTS.md between `<!-- bench_html -->` and `<!-- bench_html_open -->`
+markers.
 
     python bench/bench_html.py [--pages PATH]
 """
@@ -109,6 +111,51 @@ def main() -> None:
     ]
     body = "\n".join(lines)
     publish("bench_html", body, write=not args.no_write)
+    publish("bench_html_open", "\n".join(_left_open(config)), write=not args.no_write)
+
+
+LEFT_OPEN = ("<blockquote><p>Citation.</p>", "<div class='pullquote'>", "<div class='legende'>",
+             "<div class='author-bio'>", "<div class='close-definition'>", "<div class='chapo'>",
+             "<div class='date'>", "<div class='byline'>", "<div class='tags'>", "<time>",
+             "<time datetime='2016-04-30T22:29:17Z'>", "<footer>", "<ul><li>")
+"""Blocks a page may leave open, each then holding the rest of the page."""
+
+
+def _left_open(config: Config, blocks: int = 250, paragraphs: int = 1_000) -> list[str]:
+    """A table of the extraction's CPU time on a page of `paragraphs` under `blocks` of each of `LEFT_OPEN` left open
+    against the same page without them (least of three tries each), and whether the article stays."""
+    from cleaner.models import Document
+
+    body = "".join(f"<p>Paragraphe {k} de l'article, assez long pour être lu comme de la prose.</p>"
+                   for k in range(paragraphs))
+
+    def page(opener: str) -> Document:
+        return Document(id="p", html=f"<html><body><article><h1>Titre</h1>{opener * blocks}{body}</article></body></html>")
+
+    def seconds(doc: Document) -> tuple[float, Document | Rejected]:
+        tries = []
+        for _ in range(3):
+            start = time.process_time()
+            out = extract_html(doc, config)
+            tries.append(time.process_time() - start)
+        return min(tries), out
+
+    alone, _ = seconds(page(""))
+    rows = []
+    for opener in LEFT_OPEN:
+        took, out = seconds(page(opener))
+        kept = not isinstance(out, Rejected) and f"Paragraphe {paragraphs - 1} de" in out.text
+        rows.append(f"| `{opener}` | {took:.2f} | {took / alone:.1f} | {'yes' if kept else 'no'} |")
+    return [
+        "## Blocks left open (`python bench/bench_html.py`)",
+        "",
+        f"Extraction of a page of {paragraphs:,} paragraphs ({alone:.2f} s of CPU alone, least of 3) under {blocks} "
+        "blocks left open (libxml2 nests them up to 256 deep, each holding the rest of the page).",
+        "",
+        "| block left open | CPU s | times the page alone | article kept |",
+        "|---|---:|---:|:---:|",
+        *rows,
+    ]
 
 
 def _same(a: str, b: str) -> bool:
