@@ -2665,21 +2665,27 @@ def _short_text(element: Any, most: int) -> str | None:
 
 
 def _shown_texts(element: Any, known: Any = ()) -> Iterator[Any]:
-    """The texts `element` shows (`_element_text`), in order, with a descendant in `known` in place of its own."""
-    pending = [element]  # the nodes to walk, each element's tail after what it holds
+    """The texts `element` shows (`_element_text`), in order, with a descendant in `known` in place of its own. Each
+    node's children are taken one at a time, as `_walked` takes them: a reader that stops early (`_shows_over`) does
+    not pay for the thousands of paragraphs beside the first (each teaser's box was an article of 6,000: 10.7 s)."""
+    if element.text and isinstance(element.tag, str) and element.tag not in UNSHOWN:  # a comment's is not shown
+        yield element.text
+    pending = [(element, iter(element))]  # each node's tail comes after what it holds
     while pending:
-        node = pending.pop()
-        if isinstance(node, str):
-            yield node
-            continue
-        if node.tail and node is not element:
-            pending.append(node.tail)
-        if node in known and node is not element:
-            yield node
-            continue
-        if node.text and isinstance(node.tag, str) and node.tag not in UNSHOWN:  # a comment's is not shown
-            yield node.text
-        pending.extend(reversed(node))
+        node, children = pending[-1]
+        child = next(children, None)
+        if child is None:
+            pending.pop()
+            if node.tail and node is not element:
+                yield node.tail
+        elif child in known:
+            yield child
+            if child.tail:
+                yield child.tail
+        else:
+            if child.text and isinstance(child.tag, str) and child.tag not in UNSHOWN:
+                yield child.text
+            pending.append((child, iter(child)))
 
 
 NO_ARTICLE_REMOVED = 0.5
