@@ -130,7 +130,8 @@ def _left_open(config: Config, blocks: int = 250, paragraphs: int = 1_000) -> li
                    for k in range(paragraphs))
 
     def page(opener: str) -> Document:
-        return Document(id="p", html=f"<html><body><article><h1>Titre</h1>{opener * blocks}{body}</article></body></html>")
+        html = f"<html><body><article><h1>Titre</h1>{opener * blocks}{body}</article></body></html>"
+        return Document(id="p", html=html)
 
     def seconds(doc: Document) -> tuple[float, Document | Rejected]:
         tries = []

@@ -3593,8 +3593,9 @@ def test_quotation_blocks_are_compared_with_the_paragraphs_in_linear_time():
 
 
 @pytest.mark.parametrize("opener", [
-    "<blockquote><p>Citation.</p>", "<div class='pullquote'>", "<div class='legende'>", "<div class='close-definition'>",
-    "<span class='definition'><span class='close-definition'>Fermer</span>", "<div class='chapo'>",
+    "<blockquote><p>Citation.</p>", "<div class='pullquote'>", "<div class='legende'>",
+    "<div class='close-definition'>", "<span class='definition'><span class='close-definition'>Fermer</span>",
+    "<div class='chapo'>",
     "<div class='chapo'><p>Le chapo {k} dit en une phrase ce que l'article raconte.</p>", "<time>",
     "<time datetime='2016-04-30T22:29:17Z'>"])
 def test_blocks_left_open_over_the_article_cost_the_extraction_little(opener):
