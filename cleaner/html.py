@@ -1073,7 +1073,14 @@ def _blocks_parted(tree: Any, text: str) -> str:
 def _shown_lines(element: Any, off: Collection[Any] = ()) -> str:
     """The text of `element` as a browser shows it, a line a block (`_text_nodes`), without the elements of `off`
     under it."""
-    return "".join(gap + node if i else node for i, (node, gap) in enumerate(_text_nodes(element, off)))
+    return "".join(_shown_parts(element, off))
+
+
+def _shown_parts(element: Any, off: Collection[Any] = ()) -> Iterator[str]:
+    """The pieces `_shown_lines` joins, in order: each text node after what parts it from the one before (nothing
+    before the first); a piece starting with a line break starts a line."""
+    for i, (node, gap) in enumerate(_text_nodes(element, off)):
+        yield gap + node if i else node
 
 
 def _classed(tree: Any, pieces: tuple[str, ...], also: str = "") -> list[Any]:
@@ -1194,13 +1201,11 @@ def _lines_shown(element: Any) -> Iterator[str]:
     """The lines of `_shown_lines(element)`, one at a time, read no further than asked: a lead's wrapper left open
     holds the rest of the page, and each of 250 was read whole (9 times as long an extraction)."""
     line: list[str] = []
-    for node, gap in _text_nodes(element):
-        if gap == "\n" and line:
+    for part in _shown_parts(element):
+        if part.startswith("\n"):  # a text node starts with no whitespace: this is its gap
             yield "".join(line)
-            line = []
-        elif gap and line:
-            line.append(gap)
-        line.append(node)
+            line, part = [], part[1:]
+        line.append(part)
     yield "".join(line)
 
 
@@ -2648,8 +2653,7 @@ def _short_lines(element: Any, most: int) -> str | None:
     that asks it of each of nested blocks reads each once, not once a block holding it (250 `<blockquote>`s left open
     over 3,000 paragraphs took 6.8 s, 0.6 without them; as many `<time>`s, 32 s)."""
     parts, size = [], 0
-    for node, gap in _text_nodes(element):
-        part = gap + node if parts else node
+    for part in _shown_parts(element):
         size += len(part)
         if size > most:
             return None
@@ -2665,27 +2669,18 @@ def _short_text(element: Any, most: int) -> str | None:
 
 
 def _shown_texts(element: Any, known: Any = ()) -> Iterator[Any]:
-    """The texts `element` shows (`_element_text`), in order, with a descendant in `known` in place of its own. Each
-    node's children are taken one at a time, as `_walked` takes them: a reader that stops early (`_shows_over`) does
-    not pay for the thousands of paragraphs beside the first (each teaser's box was an article of 6,000: 10.7 s)."""
-    if element.text and isinstance(element.tag, str) and element.tag not in UNSHOWN:  # a comment's is not shown
-        yield element.text
-    pending = [(element, iter(element))]  # each node's tail comes after what it holds
-    while pending:
-        node, children = pending[-1]
-        child = next(children, None)
-        if child is None:
-            pending.pop()
-            if node.tail and node is not element:
-                yield node.tail
-        elif child in known:
-            yield child
-            if child.tail:
-                yield child.tail
-        else:
-            if child.text and isinstance(child.tag, str) and child.tag not in UNSHOWN:
-                yield child.text
-            pending.append((child, iter(child)))
+    """The texts `element` shows (`_element_text`), in order, with a descendant in `known` in place of its own. Walked
+    as `_walked` walks, each node's children one at a time: a reader that stops early (`_shows_over`) does not pay for
+    the thousands of paragraphs beside the first (each teaser's box was an article of 6,000: 10.7 s)."""
+    for event, node in _walked(element, known):
+        if event == "start":
+            if node.text and isinstance(node.tag, str) and node.tag not in UNSHOWN:  # a comment's is not shown
+                yield node.text
+            continue
+        if event == "passed":
+            yield node
+        if node.tail and node is not element:
+            yield node.tail
 
 
 NO_ARTICLE_REMOVED = 0.5

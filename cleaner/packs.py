@@ -160,11 +160,11 @@ def load_rules(config: Config) -> RuleSet:
 
 def _kept_files(config: Config) -> RuleSet:
     """The packs of `config` loaded and checked (`load_files`), kept beside the store of compiled patterns
-    (`kinds.compiled`) for the next process when they are the shipped packs alone: a process that finds it unpickles the checked rule set (~7 ms)
-    instead of reading and validating the packs again (~0.2 s of CPU with the store: a fifth of a `cleaner clean` of
-    one record). It is found under a key of what checking depends on (`_kept_path`); a file that cannot be read, whose
-    checksum does not hold or that does not unpickle is passed over and written anew. A user's packs are checked at
-    every load, as they are edited."""
+    (`kinds.compiled`) for the next process when they are the shipped packs alone: a process that finds it unpickles
+    the checked rule set (~7 ms) instead of reading and validating the packs again (~0.2 s of CPU with the store: a
+    fifth of a `cleaner clean` of one record). It is found under a key of what checking depends on (`_kept_path`); a
+    file that cannot be read, whose checksum does not hold or that does not unpickle is passed over and written
+    anew. A user's packs are checked at every load, as they are edited."""
     files, shipped = _config_packs(config)
     path = _kept_path(config) if files and len(files) == shipped else None
     if path is not None:
