@@ -183,11 +183,19 @@ def _text_document(rid: str, text: str, where: str, config: Config, warnings: tu
     return doc
 
 
+_SURROGATE_FIELDS = ("id", "url", "source", "lang", "meta")
+"""The fields of a record `_surrogates_replaced` reads, `meta` last."""
+
+
 def _surrogates_replaced(fields: dict[str, Any]) -> list[str]:
     """The names of a document's `fields` (its id, `url`, `source`, `lang`, `meta`) that hold a lone surrogate, which
     the model replaces: a field `meta` holds that becomes one of the document's (`title`, `author`, `published`,
-    `section`) by its own name, where it was said `meta`, which the output has none of."""
-    named = [key for key in ("id", "url", "source", "lang") if holds_surrogates(fields.get(key))]
+    `section`) by its own name, where it was said `meta`, which the output has none of. Each field is asked alone only
+    once one question of them all says one holds a lone surrogate: six serialisations a record took ~35 µs, 1.5 % of a
+    worker's time on news articles."""
+    if not holds_surrogates([fields.get(key) for key in _SURROGATE_FIELDS]):
+        return []
+    named = [key for key in _SURROGATE_FIELDS[:-1] if holds_surrogates(fields.get(key))]
     meta = fields.get("meta") or {}
     held = [key if key in FIELDS else "meta" for key, value in meta.items() if holds_surrogates({key: value})]
     return named + list(dict.fromkeys(held))
