@@ -7,12 +7,14 @@ import json
 import random
 import re
 import tracemalloc
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import regex
 from conftest import damaged_index, footer_articles
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,7 +37,7 @@ from cleaner.dedup import (
 from cleaner.dedup.cluster import _buckets, sign_items, sure_above
 from cleaner.dedup.shingle import tokens, words
 from cleaner.dedup.signature import KNOWN_BANDS, band_keys, band_keys_matrix
-from cleaner.text import SPACELESS, SPACELESS_BLOCKS
+from cleaner.text import INVISIBLE, SPACELESS, SPACELESS_BLOCKS
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "masakhanews.jsonl.gz"
 SENT = re.compile(r"(?<=[.!?])\s+")
@@ -71,6 +73,23 @@ def test_normal_form_folds_case_unicode_punctuation_whitespace():
     assert normalise("gouver\u00adnement\u200bd\u2019État \u200d") == normalise("gouvernement d'État")  # invisible format
     assert shingles("a b c d", 3) == {"a b c", "b c d"}
     assert shingles("a b", 3) == {"a b"} and shingles("...", 3) == set()
+
+
+def _normal_form(text: str) -> str:
+    """The normal form as `shingle`'s docstring defines it, step by step, for every text alike."""
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", text).casefold().replace("\u200b", " "))
+    return " ".join(regex.sub(r"\p{P}", " ", text).split())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=40)
+       | st.text(st.sampled_from([*map(chr, range(128)), "É", "ﬁ", "Ａ", "\u00a0", "\u200b", "\u00ad", "’", "«", "ſ",
+                                  "İ", "\u2028", "\u0301"]), max_size=40))
+def test_the_normal_form_of_any_text_is_the_one_its_steps_give(text):
+    """ASCII texts take a path of their own (one byte table); any text, ASCII or not, has the normal form the steps
+    give: every ASCII punctuation mark and whitespace character a space, capitals small, the spaces folded."""
+    assert normalise(text) == _normal_form(text)
+    assert normalise(text + " " + text.upper()) == _normal_form(text + " " + text.upper())
 
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "scripts"
