@@ -14,11 +14,14 @@ import types
 import zlib
 from pathlib import Path
 
+import hypothesis
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
 from conftest import SEEDS, linear_time, made_id, masakhanews, run_cli
+from hypothesis import settings
+from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -2410,6 +2413,21 @@ def test_a_line_cut_short_is_malformed_at_its_end_not_at_column_1(tmp_path, end)
     cut, kept = _read(src)
     assert cut.detail == f"{src}:1: malformed JSON: Expecting value at column 26"
     assert cut.raw == '{"id": "broken", "text": ' + end.removesuffix("\n") and kept.id == "b"
+
+
+@settings(max_examples=300, deadline=None)
+@hypothesis.given(st.text(st.sampled_from([*map(chr, range(32)), "a", " ", "é", "中", "\ud800", "\U0001f600"]),
+                          max_size=120),
+                  st.integers(0, 4_100), st.sampled_from([1, 16]))
+def test_binary_is_told_by_the_control_characters_of_a_texts_first_4096(text, pad, least):
+    """`looks_binary` counts the control characters (not tab, line breaks, vertical tab or form feed) among the first
+    4,096 characters, whatever other characters stand beside them (it counts them in bytes)."""
+    from cleaner.io.decoding import BINARY_SHARE, looks_binary
+
+    for sample in (text, "x" * pad + text, text * 40):
+        head = sample[:4096]
+        controls = sum(c < " " and c not in "\t\n\x0b\x0c\r" for c in head)
+        assert looks_binary(sample, least) == (controls >= least and controls > BINARY_SHARE * len(head))
 
 
 def test_a_file_of_nul_bytes_is_binary_on_every_path_not_utf32_text(tmp_path, monkeypatch):
