@@ -91,21 +91,12 @@ def ends_sentence(line: str) -> bool:
     return line.endswith(SENTENCE_END)
 
 
-def split_count(text: str) -> int:
-    """`len(text.split())`, without making the list where the only white space `text` holds is single ASCII spaces
-    (`str.isprintable` is false for every other white space character): the shape kind counts every line's words,
-    and splitting a paragraph into its words took ~8 µs."""
-    if text.isprintable() and "  " not in text:
-        return 0 if text in ("", " ") else text.count(" ") + 1 - text.startswith(" ") - text.endswith(" ")
-    return len(text.split())
-
-
 def word_count(line: str) -> int:
     """Whitespace-separated words. In a script written without spaces between words, letters are counted
     instead, about as many as a word holds there: two for a word of Chinese or Japanese, three for one of
     Thai, Lao, Khmer or Myanmar (a letter with its marks), each sum rounded up."""
     if line.isascii() or not SPACELESS_BLOCKS.search(line):
-        return split_count(line)
+        return len(line.split())
     words = cjk = southeast = 0
     for word in line.split():
         letters = SPACELESS.findall(word)

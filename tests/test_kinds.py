@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from cleaner import Config, Document
 from cleaner.engine import run_rules
@@ -430,22 +428,6 @@ def test_words_and_width_in_scripts_without_spaces():
     assert word_count("นายกรัฐมนตรีเปิดเผยภายหลังการประชุมคณะรัฐมนตรีว่า") == 14  # 40 letters with their marks, three a word
     assert width("国务院常务会议") == 14 and width("東京　大阪") == 10 and width("서울 시청") == 9  # wide letters and spaces
     assert width("Café ★ 😀") == 8  # a wide symbol or emoji says no more than a letter
-
-
-@given(st.text(st.sampled_from([*"ab.é中", " ", " ", "\t", "\n", "\xa0", "\u2028", "\u3000", "\x1c", "\x85"]),
-               max_size=30))
-def test_a_split_count_is_the_number_of_what_split_gives(text):
-    """`split_count` counts a line of single spaces without splitting it, any other by splitting: the count is the same,
-    whatever white space the text holds (every white space character but the space is unprintable)."""
-    from cleaner.text import split_count
-
-    assert split_count(text) == len(text.split())
-    assert split_count(text.replace("\t", " ")) == len(text.replace("\t", " ").split())
-
-
-def test_the_space_is_the_only_printable_white_space():
-    """What `split_count` rests on, for every character Python knows."""
-    assert [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()] == [" "]
 
 
 @pytest.mark.parametrize("lang,sep", [("zh", " | "), ("ja", "\u3000\u3000"), ("th", " | ")])

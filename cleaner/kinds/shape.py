@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ..edits import WHITESPACE_RULE
 from ..models import site_label, url_host
-from ..text import line_key, split_count
+from ..text import line_key
 from ..view import Hit, View
 from .base import Context, Rule, host_in, register, whole_lines
 from .signature import LIST_ITEM
@@ -184,7 +184,7 @@ class ShapeRule(Rule):
         run, run_words = 0, 0
         for line in view.lines:
             text = line.text
-            words = split_count(text)
+            words = len(text.split())
             if not words:
                 run, run_words = 0, 0
                 continue

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 import numpy as np
 import regex
 
-from ..text import SENTENCE_BREAK, ends_sentence, split_count
+from ..text import SENTENCE_BREAK, ends_sentence
 
 WORD = re.compile(r"\w+")
 LINK = re.compile(r"https?://\S+|www\.\S+|(?<!\S)[|>»›](?=\s+\S)|(?<!\w)(?:#(?!\d+\b)|@)\w+")
@@ -82,7 +82,7 @@ def link_share(text: str) -> float:
     head = text[:HEAD_CHARS]
     if not any(h in head for h in LINK_HINTS) or (text.startswith("|") and text.endswith("|")):
         return 0.0
-    return len(link_tokens(head)) / max(split_count(head), 1)
+    return len(link_tokens(head)) / max(len(head.split()), 1)
 
 
 def link_tokens(head: str) -> list[str]:
@@ -140,7 +140,7 @@ def line_features(text: str, stoplist_name: str) -> LineFeatures:
     tokens = WORD.findall(head.lower())
     n = len(tokens) or 1
     return LineFeatures(
-        words=split_count(text),
+        words=len(text.split()),
         stopwords=sum(map(stoplist.__contains__, tokens)) / n,
         sentence=has_sentence(text),
         capitals=capital_share(text),
