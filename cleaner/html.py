@@ -2788,7 +2788,23 @@ AUTHOR_LEADS = {
 in a text (`fr.byline`, `fr.byline-credit`, `en.byline`, `en.byline-credit`, `es.byline`, `ar.byline`, `ha.byline`,
 `lg.byline`, `pcm.byline`; a test holds this to their examples), Somali's "waxaa qoray" that `so.byline`'s "W/Q:"
 stands for (trafilatura splits the letters of an abbreviation) and Yoruba's, which no pack knows (found with the
-others in page authors by a QA pass). Dropped before any name."""
+others in page authors by a QA pass), and `TEXT_CREDITS`. Dropped before any name."""
+TEXT_CREDITS = {
+    "fr": ("texte", "texte et photos", "texte et photo", "texte & photos", "photos et texte", "photo et texte",
+           "photos & texte", "texte et images", "texte et illustrations"),
+    "en": ("text", "text and photos", "text & photos", "photos and text", "words and pictures by",
+           "words and photos by", "story by", "story and photos by"),
+    "es": ("texto", "texto y fotos", "fotos y texto"),
+    "it": ("testo", "testo e foto", "foto e testo"),
+    "pt": ("texto e fotos", "fotos e texto"),
+    "de": ("text und fotos", "fotos und text"),
+}
+"""A byline box's credit for the text, alone or shared with the pictures ("Texte et photos : Jean Dupont", "Fotos y
+texto: Juan Pérez"): the author's. trafilatura gives it whole, and "Texte et photos Jean Dupont" was the author (a
+review); a credit that opens with a picture's word was no author at all (`PICTURE_CREDITS`). No pack takes them from
+a text: neither MasakhaNEWS nor fr-pages holds one, and a text's "Textes de George Sand cités :" names no author."""
+for _language, _leads in TEXT_CREDITS.items():
+    AUTHOR_LEADS[_language] = AUTHOR_LEADS.get(_language, ()) + _leads
 NAME_LEADS = {"sw": ("na",), "rn": ("na",), "id": ("oleh",), "nl": ("door",), "de": ("von",), "it": ("di",),
               "sv": ("av",)}
 """Leads that also start names ("Na Li", "Di Maio", "Oleh Sentsov", "Von Miller"): `sw.byline`'s and
@@ -2898,7 +2914,7 @@ def page_author(author: str, sitename: str | None, language: str | None = None, 
     for name in _glued_entities([part.strip() for part in author.split(";")]):
         if name.endswith("-"):
             continue  # a handle that trafilatura took the digits off ("enseignants-93" → "Enseignants-")
-        if _PICTURE_CREDIT.match(name):
+        if _PICTURE_CREDIT.match(name) and not _AUTHOR_LEAD.match(name):  # "Fotos y texto: …" is the author's
             continue
         name = _AUTHOR_LEAD.sub("", _LINK_LABEL_TAIL.sub("", _LINK_LABEL_LEAD.sub("", _NAME_DRESS.sub("", name))))
         if lead := _NAME_LEAD.get(re.split(r"[-_]", language or "")[0].casefold()):

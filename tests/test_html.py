@@ -1301,6 +1301,17 @@ def test_a_weekday_or_a_form_label_is_no_author(found):
     ("Crédit photo  AFP", None, None),  # "Crédit photo : AFP"
     ("© Reuters", None, None),
     ("Par Amina Berrada; Photo Agence France Presse", None, "Amina Berrada"),  # "Par … | Photo …"
+    ("Photo E. Dupont", None, None),
+    # a credit of the text, alone or shared with the pictures, is the author's (`TEXT_CREDITS`): its words were the
+    # author's ("Texte et photos Jean Dupont"), or a picture's word opening it made it no author ("Fotos y texto")
+    ("Texte et photos Jean Dupont", None, "Jean Dupont"),  # "Texte et photos : Jean Dupont", the colon dropped
+    ("Photos et texte : Jean Dupont", None, "Jean Dupont"),
+    ("Texte Jean Dupont", None, "Jean Dupont"),
+    ("Fotos y texto Juan Pérez", None, "Juan Pérez"),
+    ("Foto e testo Mario Rossi", None, "Mario Rossi"),
+    ("Fotos und Text Hans Müller", None, "Hans Müller"),
+    ("Words and pictures by Jane Smith", None, "Jane Smith"),
+    ("Texte et photos Jean Dupont et Marie Roux", None, "Jean Dupont et Marie Roux"),
     # names that stay
     ("AFP", None, "AFP"),  # an agency's byline
     ("Par Reuters", None, "Reuters"),
@@ -1603,11 +1614,14 @@ def test_a_byline_of_its_class_word_names_the_author(byline, author):
     ('<p class="auteur">Crédit photo : Jean Dupont</p>', None),
     ('<p class="byline">© Reuters</p>', None),
     ('<p class="auteur">Par Amina Berrada | Photo Agence France Presse</p>', "Amina Berrada"),
+    ('<p class="byline">Texte et photos : Jean Dupont</p>', "Jean Dupont"),
+    ('<p class="byline">Fotos y texto: Juan Pérez</p>', "Juan Pérez"),
 ])
 def test_a_pictures_credit_in_a_byline_is_no_author(byline, author):
     """A byline's box holds the picture's credit too, or alone: "Photo Agence France Presse" of a `byline` class, two
     capitalised words and more, was the author. A name opening with a credit's word ("Photo", "Crédit", "©") is
-    none; the author's name beside it stays."""
+    none; the author's name beside it stays. A credit the text shares with the pictures is the author's, without its
+    words ("Texte et photos Jean Dupont" was the author, and "Fotos y texto: …" none)."""
     page = UNSIGNED.replace("<article>", f"<div class='entry-meta'>{byline}</div><article>")
     assert clean({"id": "p", "html": page}).author == author
 
