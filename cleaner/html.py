@@ -2788,7 +2788,7 @@ AUTHOR_LEADS = {
 in a text (`fr.byline`, `fr.byline-credit`, `en.byline`, `en.byline-credit`, `es.byline`, `ar.byline`, `ha.byline`,
 `lg.byline`, `pcm.byline`; a test holds this to their examples), Somali's "waxaa qoray" that `so.byline`'s "W/Q:"
 stands for (trafilatura splits the letters of an abbreviation) and Yoruba's, which no pack knows (found with the
-others in page authors by a QA pass), and `TEXT_CREDITS`. Dropped before any name."""
+others in page authors by a QA pass). Dropped before any name, as `TEXT_CREDITS` are."""
 TEXT_CREDITS = {
     "fr": ("texte", "texte et photos", "texte et photo", "texte & photos", "photos et texte", "photo et texte",
            "photos & texte", "texte et images", "texte et illustrations"),
@@ -2803,8 +2803,6 @@ TEXT_CREDITS = {
 texto: Juan Pérez"): the author's. trafilatura gives it whole, and "Texte et photos Jean Dupont" was the author (a
 review); a credit that opens with a picture's word was no author at all (`PICTURE_CREDITS`). No pack takes them from
 a text: neither MasakhaNEWS nor fr-pages holds one, and a text's "Textes de George Sand cités :" names no author."""
-for _language, _leads in TEXT_CREDITS.items():
-    AUTHOR_LEADS[_language] = AUTHOR_LEADS.get(_language, ()) + _leads
 NAME_LEADS = {"sw": ("na",), "rn": ("na",), "id": ("oleh",), "nl": ("door",), "de": ("von",), "it": ("di",),
               "sv": ("av",)}
 """Leads that also start names ("Na Li", "Di Maio", "Oleh Sentsov", "Von Miller"): `sw.byline`'s and
@@ -2813,14 +2811,14 @@ NAME_LEADS = {"sw": ("na",), "rn": ("na",), "id": ("oleh",), "nl": ("door",), "d
 Luigi" on any page), before two words or more, the first a capital."""
 
 
-def _any_lead(leads: dict[str, tuple[str, ...]]) -> str:
-    """A pattern of any of `leads`, in any case, the longest first ("auteure" before "auteur")."""
-    words = sorted({regex.escape(lead) for by_language in leads.values() for lead in by_language},
+def _any_lead(*leads: dict[str, tuple[str, ...]]) -> str:
+    """A pattern of any of `leads` (by language), in any case, the longest first ("auteure" before "auteur")."""
+    words = sorted({regex.escape(lead) for by in leads for by_language in by.values() for lead in by_language},
                    key=lambda word: (-len(word), word))
     return "(?i:" + "|".join(words) + ")"
 
 
-_AUTHOR_LEAD = regex.compile(rf"^{_any_lead(AUTHOR_LEADS)}\s*[:：]?\s+")
+_AUTHOR_LEAD = regex.compile(rf"^{_any_lead(AUTHOR_LEADS, TEXT_CREDITS)}\s*[:：]?\s+")
 _NAME_LEAD = {language: regex.compile(rf"^{_any_lead({language: leads})}\s+(?=[\p{{Lu}}\p{{Lt}}]\S*\s+\S)")
               for language, leads in NAME_LEADS.items()}
 _CREDIT_LEAD = re.compile(r"^(?i:une?|an?)\s+[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?\s+(?:de\s+|d['’]|par\s+|by\s+)")
