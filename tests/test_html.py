@@ -1609,6 +1609,18 @@ def test_a_byline_of_its_class_word_names_the_author(byline, author):
     assert page_author(out.meta["extracted"].get("author", ""), None) == author
 
 
+@pytest.mark.parametrize("between", [" ", ""])
+def test_a_date_and_a_byline_side_by_side_leave_the_text(between):
+    """A page's date and author elements side by side under the title, with a space between them or none, are one
+    line of trafilatura's text, "14.03.2021 Par Marie Roux": `fr.byline` takes it (it took a date before "Par" only
+    after a mark, "14.03.2021 | Par …", and the line stayed in the article, a review), its author and date lifted."""
+    page = UNSIGNED.replace("</h1>", f"</h1><p><span class='date'>14.03.2021</span>{between}<span class='auteur'>Par "
+                                     "Marie Roux</span></p>")
+    out = clean({"id": "p", "html": page})
+    assert (out.author, out.published) == ("Marie Roux", "2021-03-14")
+    assert out.text.startswith("Les pluies reviennent sur le Souss\nLes agriculteurs de la région"), out.text
+
+
 @pytest.mark.parametrize(("byline", "author"), [
     ('<p class="byline">Photo Agence France Presse</p>', None),
     ('<p class="auteur">Crédit photo : Jean Dupont</p>', None),
