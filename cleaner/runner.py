@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -886,8 +886,16 @@ def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dic
     return stats, report
 
 
+class Counted(NamedTuple):
+    """What `count_lines` counted: the `seq` of each document counted, and how many cleaned documents have no source
+    (no URL host, no `source` field), in which nothing is counted."""
+
+    seqs: set[int]
+    sourceless: int
+
+
 def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: frozenset[str], min_docs: int,
-                min_share: float, units: Callable = document_counts) -> set[int]:
+                min_share: float, units: Callable = document_counts) -> Counted:
     """Fill `counts` (emptied first) with `units(source, published, text, raw text, clean text)` (see
     `boilerplate.document_counts`; text: `counted_text`, without the edits of the rules in `skip` and those that take
     whole lines) of the
@@ -897,13 +905,16 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
     their source: pages that share only a template are no copies; the copy dedup keeps counts, else the one with
     the smallest id, copies of one id ordered as dedup orders them, by their stored record: not by input position: a
     suggested rule's count is then that of the documents kept where it fires); return the `seq` of the documents
-    counted.
+    counted, and how many have no source.
 
     Copies on other sources do not matter: each source has counts of its own."""
     counts.reset()
+    sourceless = 0
     for seq, record, raw in all_cleaned(state):
         if (source := Document(**raw).host) is not None:
             counts.add(source, line_hashes(source, counted_text(record, raw["text"], skip), record["text"]))
+        else:
+            sourceless += 1
     shared = frozenset(counts.frequent(min_docs, min_share))
     counts.reset()
     seqs, items = state.dedup_items(dedup.params)
@@ -927,7 +938,7 @@ def count_lines(state: RunState, dedup: Deduplicator, counts: LineCounts, skip: 
             for source, keys in units(Document(**raw).host, record["published"], text, raw["text"], record["text"]):
                 counts.add(source, keys)
     counts.spill()
-    return counted
+    return Counted(counted, sourceless)
 
 
 def all_cleaned(state: RunState) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:

@@ -137,6 +137,9 @@ class Suggestions:
     """The input records the rules were suggested from: those cleaned (not `unread`)."""
     unread: list[str]
     """Why each input record that could not be cleaned was rejected."""
+    sourceless: int = 0
+    """The records cleaned that have no source (no URL host, no `source` field): lines are counted per source, so
+    nothing was counted in them."""
 
 
 def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto", workers: int = 1) -> Suggestions:
@@ -153,8 +156,8 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
         counts = state.line_counts()
         skip = shape_ids(loaded.rules)
         with Deduplicator(":memory:", dedup_params(config)) as dedup:
-            sampled = count_lines(state, dedup, counts, skip, config.repeated_min_docs, config.repeated_min_share,
-                                  _units)
+            sampled, sourceless = count_lines(state, dedup, counts, skip, config.repeated_min_docs,
+                                              config.repeated_min_share, _units)
         frequent = counts.frequent(config.repeated_min_docs, config.repeated_min_share)
         found = _Survey(learned_units(frequent))
         for source, text in _counted(state, sampled, skip):
@@ -165,7 +168,7 @@ def suggest(inputs: Iterable[str], config: Config, *, input_format: str = "auto"
     header = (f"# suggested by `cleaner rules suggest` from {counted(used, 'cleaned record')} of {start:,} read; "
               "review each rule: accept, edit or drop,\n# then run `cleaner rules check` on this file.\n")
     pack = {"description": "rules suggested from what recurs in the corpus", "rules": rules}
-    return Suggestions(header + _yaml(pack), len(rules), dropped, used, unread)
+    return Suggestions(header + _yaml(pack), len(rules), dropped, used, unread, sourceless)
 
 
 def _counted(state: RunState, sampled: set[int], skip: frozenset[str]) -> Iterable[tuple[str, str]]:

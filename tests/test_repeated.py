@@ -781,6 +781,24 @@ def test_suggest_counts_the_records_it_read_apart_from_those_it_could_not(tmp_pa
     assert made.startswith(f"# suggested by `cleaner rules suggest` from {len(docs)} cleaned records of {read} read;")
 
 
+def test_suggest_says_how_many_records_have_no_source_to_count_their_lines_under(tmp_path, in_process, synthetic):
+    """Lines are counted per source (a URL's host, or a `source` field): a dump without either gave "0 rules suggested"
+    and no word of why (a review). The records without a source are counted and said; with a source each, nothing is
+    said."""
+    path, docs, _ = synthetic
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text("".join(json.dumps({**d, "url": "/article"} if i % 4 else {k: v for k, v in d.items() if k != "url"},
+                                       ensure_ascii=False) + "\n" for i, d in enumerate(docs)), encoding="utf-8")
+    result = in_process("rules", "suggest", str(bare), "--out", str(tmp_path / "s.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{len(docs)} of {len(docs)} records have no source (no URL with a host, no `source` field): lines are counted "
+        "per source, so none was counted in them",
+        f"0 rules suggested from {len(docs)} records (0 left out) -> {tmp_path / 's.yaml'}"]
+    sourced = in_process("rules", "suggest", str(path), "--out", str(tmp_path / "t.yaml"))
+    assert "no source" not in sourced.stderr and "0 rules" not in sourced.stderr, sourced.stderr
+
+
 def test_suggest_offers_no_strict_that_it_would_ignore(tmp_path, in_process):
     """`rules suggest --strict` was taken and ignored, exit 0, though its help said it stops (exit 3) at
     the first bad input: suggest reads every input first and names the records it could not use."""

@@ -143,6 +143,10 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
         print(f"left out {reason}", file=sys.stderr)
     if found.unread:
         print(f"{counted(len(found.unread), 'input record')} not used (first: {found.unread[0]})", file=sys.stderr)
+    if found.sourceless:
+        print(f"{found.sourceless:,} of {counted(found.documents, 'record')} {'has' if found.sourceless == 1 else 'have'} "
+              "no source (no URL with a host, no `source` field): lines are counted per source, so none was counted in "
+              "them", file=sys.stderr)
     print(f"{counted(found.rules, 'rule')} suggested from {counted(found.documents, 'record')} "
           f"({len(found.dropped)} left out) -> {args.out}", file=sys.stderr)
     return 0
