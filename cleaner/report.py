@@ -120,10 +120,15 @@ class Stats:
 
 def run_lines(report: dict[str, Any]) -> list[str]:
     """What a run's `report.json` holds besides `Stats`, for its summary (`Stats.summary`): the duplicate groups
-    and the documents the index holds now, and the input records that are not documents (a WARC's requests and
-    images), which no other count shows."""
-    return [f"dedup: {counted(report['clusters'], 'duplicate group')}, {one_line(report['index'])} holds "
-            + counted(report["index_documents"], "document"), *skipped_lines(report["inputs"]["skipped"])]
+    and the documents the index holds now, the input records that are not documents (a WARC's requests and
+    images), which no other count shows, and the documents learned boilerplate had no source for."""
+    lines = [f"dedup: {counted(report['clusters'], 'duplicate group')}, {one_line(report['index'])} holds "
+             + counted(report["index_documents"], "document"), *skipped_lines(report["inputs"]["skipped"])]
+    if none := report.get("boilerplate", {}).get("without_source"):
+        lines.append(f"learned boilerplate: {none:,} of {counted(report['read'], 'document')} "
+                     f"{'has' if none == 1 else 'have'} no source (no URL with a host, no `source` field): lines are "
+                     "learned per source, so none was learned from them, nor removed")
+    return lines
 
 
 def skipped_lines(skipped: dict[str, int]) -> list[str]:

@@ -614,9 +614,9 @@ class Runner:
         """Stage `count`: lines per source, through the edits of `shape` and those that take whole lines (see
         `boilerplate`); then `apply`."""
         with Deduplicator(self.index_path, dedup_params(self.config)) as dedup:
-            count_lines(state, dedup, state.line_counts(), shape_ids(self.rules.rules), self.config.repeated_min_docs,
-                        self.config.repeated_min_share)
-        state.set(stage="apply", applied="-1")
+            counted = count_lines(state, dedup, state.line_counts(), shape_ids(self.rules.rules),
+                                  self.config.repeated_min_docs, self.config.repeated_min_share)
+        state.set(stage="apply", applied="-1", sourceless=str(counted.sourceless))
 
     def _apply_chunk(self, state: RunState, cleaner: Cleaner, rule: RepeatedRule, signer: Signer,
                      tagger: Tagger) -> bool:
@@ -694,8 +694,9 @@ class Runner:
             say_dangling(dedup.index, self.progress)
             index_size = len(dedup.index)
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}
+        sourceless = state.get("sourceless")  # counted with learn_boilerplate (none by a state of an older cleaner)
         return write_outputs(self.out, self.options, fp, parts, self.read_stats, index_size,
-                             json.loads(state.get("continued") or "[]"))
+                             json.loads(state.get("continued") or "[]"), None if sourceless is None else int(sourceless))
 
     @staticmethod
     def _store(state: RunState, seqs: np.ndarray, result: BatchResult, index: DedupIndex) -> None:
@@ -868,16 +869,20 @@ def write_clusters(out: Path, options: RunOptions, clusters: Iterable[dict[str, 
 
 
 def write_outputs(out: Path, options: RunOptions, fp: dict[str, Any], parts: dict[str, Part], read_stats: ReadStats,
-                  index_size: int, continued: list[dict[str, Any]] | None = None) -> tuple[Stats, dict[str, Any]]:
+                  index_size: int, continued: list[dict[str, Any]] | None = None,
+                  sourceless: int | None = None) -> tuple[Stats, dict[str, Any]]:
     """The end of the write stage of every engine, once each of `OUTPUT_NAMES` is written (`parts`, by
     name): report.json, then manifest.json (last: a folder with a manifest is a finished run), with what a
-    `--continue` changed (`continued_over`)."""
+    `--continue` changed (`continued_over`); with learned boilerplate, how many documents had no source to learn it
+    under (`sourceless`: the report's `boilerplate`)."""
     stats = Stats()
     for name in OUTPUT_NAMES:
         stats.merge(parts[name][1])
     index = str(options.index) if options.index else "index.sqlite"
     report = {**stats.as_dict(), "clusters": sum(f.records for f in parts["clusters"][0]), "index": index,
               "index_documents": index_size, "inputs": read_stats.as_dict()}
+    if sourceless is not None:
+        report["boilerplate"] = {"without_source": sourceless}
     tmp = out / ".report.json.tmp"
     tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", errors="backslashreplace")
     tmp.replace(out / "report.json")

@@ -799,6 +799,26 @@ def test_suggest_says_how_many_records_have_no_source_to_count_their_lines_under
     assert "no source" not in sourced.stderr and "0 rules" not in sourced.stderr, sourced.stderr
 
 
+def test_a_learning_run_says_how_many_documents_have_no_source_to_learn_under(tmp_path, in_process, synthetic):
+    """`--learn-boilerplate` learns lines per source: documents without one learn and lose nothing, which the summary
+    and the report now say (a run on a dump without sources learned nothing, without a word)."""
+    path, docs, _ = synthetic
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text("".join(json.dumps(d if i % 4 else {k: v for k, v in d.items() if k != "url"}, ensure_ascii=False)
+                            + "\n" for i, d in enumerate(docs)), encoding="utf-8")
+    none = len(range(0, len(docs), 4))
+    result = in_process("run", str(bare), "--out", str(tmp_path / "bare"), "--learn-boilerplate")
+    assert result.returncode == 0, result.stderr
+    assert (f"learned boilerplate: {none} of {len(docs)} documents have no source (no URL with a host, no `source` "
+            "field): lines are learned per source, so none was learned from them, nor removed") in result.stderr
+    assert json.loads((tmp_path / "bare" / "report.json").read_text())["boilerplate"] == {"without_source": none}
+    whole = in_process("run", str(path), "--out", str(tmp_path / "whole"), "--learn-boilerplate")
+    assert "learned boilerplate" not in whole.stderr
+    assert json.loads((tmp_path / "whole" / "report.json").read_text())["boilerplate"] == {"without_source": 0}
+    plain = in_process("run", str(path), "--out", str(tmp_path / "plain"))
+    assert "boilerplate" not in json.loads((tmp_path / "plain" / "report.json").read_text())
+
+
 def test_suggest_offers_no_strict_that_it_would_ignore(tmp_path, in_process):
     """`rules suggest --strict` was taken and ignored, exit 0, though its help said it stops (exit 3) at
     the first bad input: suggest reads every input first and names the records it could not use."""
