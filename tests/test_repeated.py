@@ -787,7 +787,7 @@ def test_suggest_says_how_many_records_have_no_source_to_count_their_lines_under
     said."""
     path, docs, _ = synthetic
     bare = tmp_path / "bare.jsonl"
-    bare.write_text("".join(json.dumps({**d, "url": "/article"} if i % 4 else {k: v for k, v in d.items() if k != "url"},
+    bare.write_text("".join(json.dumps({**d, "url": "/article"} if i % 4 else {k: d[k] for k in d if k != "url"},
                                        ensure_ascii=False) + "\n" for i, d in enumerate(docs)), encoding="utf-8")
     result = in_process("rules", "suggest", str(bare), "--out", str(tmp_path / "s.yaml"))
     assert result.returncode == 0, result.stderr
