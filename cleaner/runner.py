@@ -696,7 +696,8 @@ class Runner:
             parts = {name: result() for name, result in zip(OUTPUT_NAMES, written)}
         sourceless = state.get("sourceless")  # counted with learn_boilerplate (none by a state of an older cleaner)
         return write_outputs(self.out, self.options, fp, parts, self.read_stats, index_size,
-                             json.loads(state.get("continued") or "[]"), None if sourceless is None else int(sourceless))
+                             json.loads(state.get("continued") or "[]"),
+                             None if sourceless is None else int(sourceless))
 
     @staticmethod
     def _store(state: RunState, seqs: np.ndarray, result: BatchResult, index: DedupIndex) -> None:
