@@ -2792,8 +2792,8 @@ others in page authors by a QA pass). Dropped before any name, as `TEXT_CREDITS`
 TEXT_CREDITS = {
     "fr": ("texte", "texte et photos", "texte et photo", "texte & photos", "photos et texte", "photo et texte",
            "photos & texte", "texte et images", "texte et illustrations"),
-    "en": ("text", "text and photos", "text & photos", "photos and text", "words and pictures by",
-           "words and photos by", "story by", "story and photos by"),
+    "en": ("text", "text and photos", "text & photos", "photos and text", "photo and words", "photos and words",
+           "words and pictures by", "words and photos by", "story by", "story and photos by"),
     "es": ("texto", "texto y fotos", "fotos y texto"),
     "it": ("testo", "testo e foto", "foto e testo"),
     "pt": ("texto e fotos", "fotos e texto"),
@@ -2829,10 +2829,9 @@ PICTURE_CREDITS = ("©", "(c)", "copyright", "crédit", "crédits", "credit", "c
                    "photographies", "illustration", "illustrations", "image", "images", "foto", "fotos")
 """The words a picture's credit opens with: a byline's box holds it beside the author's name or alone ("Photo Agence
 France Presse", "Crédit photo : AFP", "© Reuters"), and names who took the picture, not who wrote the article."""
-_PICTURE_CREDIT = regex.compile(rf"^\s*(?i:{'|'.join(map(regex.escape, PICTURE_CREDITS))})(?!\w)"
-                                rf"(?!\s*(?i:{'|'.join(sorted(NAME_JOINERS))}|&)(?!\w))")
-"""A name opening with a `PICTURE_CREDITS` word, unless the credit is shared with the text ("Photos et texte : …",
-the author's own)."""
+_PICTURE_CREDIT = regex.compile(rf"^\s*(?i:{'|'.join(map(regex.escape, PICTURE_CREDITS))})(?!\w)")
+"""A name opening with a `PICTURE_CREDITS` word; `page_author` keeps one that opens with a credit the text shares
+(`TEXT_CREDITS`: "Photos et texte : …", the author's own)."""
 _AUTHOR_TAIL = re.compile(r"(?:^|\s+)(?:à|le|la|les|on|at|the|avec|with|et|and)$", re.IGNORECASE)
 _ACCENTED = re.compile(r"[A-Za-z]{1,2}(?:acute|grave|circ|uml|cedil|tilde|ring|slash)")
 """An accented letter's HTML entity name, which trafilatura split from its word ("&Eacute;my" → "Eacute; My")."""

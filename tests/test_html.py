@@ -1312,6 +1312,8 @@ def test_a_weekday_or_a_form_label_is_no_author(found):
     ("Fotos und Text Hans Müller", None, "Hans Müller"),
     ("Words and pictures by Jane Smith", None, "Jane Smith"),
     ("Texte et photos Jean Dupont et Marie Roux", None, "Jean Dupont et Marie Roux"),
+    ("Photo and words Jane Smith", None, "Jane Smith"),
+    ("Photos et vidéos AFP", None, None),  # a credit for the pictures alone, which "et" once made an author
     # names that stay
     ("AFP", None, "AFP"),  # an agency's byline
     ("Par Reuters", None, "Reuters"),
