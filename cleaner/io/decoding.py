@@ -60,8 +60,8 @@ comment, is markup, whose references are its own; a page's title holding one is 
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
 _SENTENCE_END = (*STOPS, "…")  # a stop or an ellipsis
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20)])
-"""`_CONTROL`'s characters as UTF-8 bytes."""
+_CONTROL_BYTES = bytes(c for c in range(0x80) if _CONTROL.match(chr(c)))
+"""`_CONTROL`'s characters as UTF-8 bytes (all ASCII: one byte each)."""
 BINARY_SHARE = 0.05
 """Share of control characters (NUL and the like, not line breaks) in a text's first 4,096 characters
 above which it is binary; text in a wrong encoding has U+FFFD instead, and is kept, flagged."""
