@@ -107,8 +107,9 @@ class Document(BaseModel):
         return (source_host(self.source) or None) if self.source else None
 
 
-NO_SOURCE = "no source (no URL with a host, no `source` field)"
-"""What a document without a `host` lacks, as the commands that learn lines per source say it."""
+def no_source(count: int, of: str) -> str:
+    """How many of `of` ("60 records") have no `host`, as the commands that learn lines per source say it."""
+    return f"{count:,} of {of} {'has' if count == 1 else 'have'} no source (no URL with a host, no `source` field)"
 ARCHIVED = re.compile(r"(?:[a-z]+:/+)?web\.archive\.org/web/[^/]+/(?:[a-z]+:/+)?([^/?#]+)", re.IGNORECASE)
 """A Wayback Machine copy, `web.archive.org/web/<time>/<url>` (its scheme's "//" sometimes cut to "/"):
 group 1 is the archived page's host."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from .edits import WHITESPACE_RULE
 from .escapes import one_line
-from .models import FIELDS, NO_SOURCE, Cleaned, Rejected
+from .models import FIELDS, Cleaned, Rejected, no_source
 
 
 def summary_of(record: dict[str, Any]) -> dict[str, Any]:
@@ -125,9 +125,8 @@ def run_lines(report: dict[str, Any]) -> list[str]:
     lines = [f"dedup: {counted(report['clusters'], 'duplicate group')}, {one_line(report['index'])} holds "
              + counted(report["index_documents"], "document"), *skipped_lines(report["inputs"]["skipped"])]
     if none := report.get("boilerplate", {}).get("without_source"):
-        lines.append(f"learned boilerplate: {none:,} of {counted(report['read'], 'document')} "
-                     f"{'has' if none == 1 else 'have'} {NO_SOURCE}: lines are learned per source, so none was learned "
-                     "from them, nor removed")
+        lines.append(f"learned boilerplate: {no_source(none, counted(report['read'], 'document'))}: lines are "
+                     "learned per source, so none was learned from them, nor removed")
     return lines
 
 

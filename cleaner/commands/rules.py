@@ -14,7 +14,7 @@ from ..escapes import one_line
 from ..io.names import real
 from ..io.readers import not_an_input
 from ..io.writers import nowhere, stdout, text_stream, utf8_stream, write_atomic
-from ..models import NO_SOURCE
+from ..models import no_source
 from ..kinds import Rule
 from ..packs import check_notes, load_files, load_rules, pack_files, refuse_disabled_ids
 from ..report import counted
@@ -145,9 +145,8 @@ def cmd_rules_suggest(args: argparse.Namespace) -> int:
     if found.unread:
         print(f"{counted(len(found.unread), 'input record')} not used (first: {found.unread[0]})", file=sys.stderr)
     if found.sourceless:
-        have = "has" if found.sourceless == 1 else "have"
-        print(f"{found.sourceless:,} of {counted(found.documents, 'record')} {have} {NO_SOURCE}: lines are counted per "
-              "source, so none was counted in them", file=sys.stderr)
+        said = no_source(found.sourceless, counted(found.documents, "record"))
+        print(f"{said}: lines are counted per source, so none was counted in them", file=sys.stderr)
     print(f"{counted(found.rules, 'rule')} suggested from {counted(found.documents, 'record')} "
           f"({len(found.dropped)} left out) -> {args.out}", file=sys.stderr)
     return 0
