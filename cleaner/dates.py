@@ -14,18 +14,18 @@ import unicodedata
 import regex
 
 _MONTH_NAMES = [
-    "janvier january enero janv jan ene يناير جانفي كانون_الثاني",
-    "février fevrier february febrero feb fév févr فبراير فيفري شباط",
-    "mars march marzo mar مارس آذار",
-    "avril april abril apr avr abr أبريل ابريل إبريل افريل أفريل نيسان",
-    "mai may mayo ماي مايو أيار",
-    "juin june junio jun يونيو يونيه جوان حزيران",
-    "juillet july julio jul juil يوليو يوليوز جويلية تموز",
+    "janvier january enero januar jänner gennaio janeiro janv jan ene jän يناير جانفي كانون_الثاني",
+    "février fevrier february febrero februar febbraio fevereiro feb fév févr fev فبراير فيفري شباط",
+    "mars march marzo märz maerz março mar mär mrz مارس آذار",
+    "avril april abril aprile apr avr abr أبريل ابريل إبريل افريل أفريل نيسان",
+    "mai may mayo maggio maio ماي مايو أيار",
+    "juin june junio juni giugno junho jun giu يونيو يونيه جوان حزيران",
+    "juillet july julio juli luglio julho jul juil lug يوليو يوليوز جويلية تموز",
     "août aout august agosto aug ago أغسطس اغسطس غشت أوت آب",
-    "septembre september septiembre setiembre sep sept سبتمبر شتنبر أيلول",
-    "octobre october octubre oct أكتوبر اكتوبر تشرين_الأول",
-    "novembre november noviembre nov نوفمبر نونبر تشرين_الثاني",
-    "décembre decembre december diciembre dec déc dic ديسمبر دجنبر كانون_الأول",
+    "septembre september septiembre setiembre settembre setembro sep sept سبتمبر شتنبر أيلول",
+    "octobre october octubre oktober ottobre outubro oct okt ott أكتوبر اكتوبر تشرين_الأول",
+    "novembre november noviembre novembro nov نوفمبر نونبر تشرين_الثاني",
+    "décembre decembre december diciembre dezember dicembre dezembro dec déc dic dez ديسمبر دجنبر كانون_الأول",
 ]
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -48,14 +48,15 @@ DATE_PATTERN = (
     r"(?:\d{1,2}" + _SEP + r"\d{1,2}" + _SEP + r"\d{4}"  # 13 - 12 - 2014, 13/12/2014, 13.12.2014
     r"|\d{4}-\d{1,2}(?:-\d{1,2})?"  # 2014-12-13, 2022-05
     r"|\d{4}/\d{1,2}/\d{1,2}"  # 2014/12/13
-    r"|(?:1er|\d{1,2}(?:st|nd|rd|th)?)[^\S\n]++(?:de[^\S\n]++)?" + _MONTH + r"[^\S\n]++(?:de[^\S\n]++)?\d{4}"  # 13 décembre 2014, 13th December 2014
+    r"|(?:1er|1[º°]|\d{1,2}(?:st|nd|rd|th|\.)?)[^\S\n]++(?:de[^\S\n]++)?" + _MONTH + r"[^\S\n]++(?:de[^\S\n]++)?\d{4}"
+    # 13 décembre 2014, 13th December 2014, 13. Dezember 2014, 1º de março de 2014
     r"|" + _MONTH + r"[^\S\n]++\d{1,2}(?:st|nd|rd|th)?,?[^\S\n]++\d{4}"  # December 13, 2014
-    r"|" + _MONTH + r"[^\S\n]++\d{4}"  # décembre 2014
+    r"|" + _MONTH + r"[^\S\n]++(?:de[^\S\n]++)?\d{4}"  # décembre 2014, diciembre de 2014
     r")"
 )
 _NUMERIC = regex.compile(r"(\d{1,4})" + _SEP + r"(\d{1,2})(?:" + _SEP + r"(\d{1,4}))?")
 _WORDS = regex.compile(r"[^\W\d_]+|\d+")
-_FILLERS = frozenset(["er", "st", "nd", "rd", "th", "de", "del", "le"])
+_FILLERS = frozenset(["er", "st", "nd", "rd", "th", "de", "del", "le", "o"])
 
 
 def to_iso(text: str) -> str | None:
@@ -100,10 +101,14 @@ def to_iso(text: str) -> str | None:
 
 WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday"
             "|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lunes|martes|miércoles|miercoles|jueves|viernes"
-            "|sábado|sabado|domingo|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد")
-"""The names of the weekdays in French, English, Spanish and Arabic (with and without the hamza pages leave out),
-and the English ones' short forms, for a date that opens with one (`<<weekday>>`, `_WEEKDAY`): an Arabic date, and
-The Guardian's "Fri 13 Mar 2015", were removed with their byline, not lifted."""
+            "|sábado|sabado|domingo|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|lunedì"
+            "|lunedi|martedì|martedi|mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi|sabato|domenica"
+            "|segunda-feira|terça-feira|terca-feira|quarta-feira|quinta-feira|sexta-feira"
+            "|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد")
+"""The names of the weekdays in French, English, Spanish, German, Italian, Portuguese and Arabic (with and without the
+accents and the hamza pages leave out), and the English ones' short forms, for a date that opens with one
+(`<<weekday>>`, `_WEEKDAY`): an Arabic date, and The Guardian's "Fri 13 Mar 2015", were removed with their byline,
+not lifted. Portuguese weekdays are written whole ("sexta-feira"): "quinta" alone is also a farm."""
 _WEEKDAY = regex.compile(rf"(?i:{WEEKDAYS})\.?[,،]?[^\S\n]+")
 """A weekday before a date ("jeudi 12 mars 2021", "Fri, 12 Mar 2021"): not checked against the date, as RFC 2822
 readers do not check it either."""
@@ -137,8 +142,8 @@ def _time(named: bool) -> str:
         zoned = rf"(?:[^\S\n]++(?:(?-i:{_ZONES}){with_offset}|[+-]{zone}:?{zone_minute}))?"
     return (
         rf"(?:T{hour}:{clock}(?:[^\S\n]?(?:Z|[+-]{zone}(?::?{zone_minute})?))?"
-        rf"|[^\S\n]*+(?:à|a|at|a las|um|vers|,|-|•|·)?[^\S\n]*+{hour}"
-        rf"(?:[^\S\n]?[h:.][^\S\n]?{clock}(?:[^\S\n]?min)?|[^\S\n]?h\b)(?:[^\S\n]*+{half})?"
+        rf"|[^\S\n]*+(?:à|a|at|a las|um|vers|às|alle ore|alle|ore|,|-|•|·)?[^\S\n]*+{hour}"
+        rf"(?:[^\S\n]?[h:.][^\S\n]?{clock}(?:[^\S\n]?min)?|[^\S\n]?h\b)(?:[^\S\n]*+{half})?(?:[^\S\n]++Uhr\b)?"
         rf"(?:[^\S\n]++(?-i:ET|CT|MT|PT)\b)?)?"
         + zoned +
         rf"(?:[^\S\n]*+\((?:{_LOCAL})\)|[^\S\n]++(?:{_LOCAL}))?")
@@ -146,18 +151,21 @@ def _time(named: bool) -> str:
 
 TIME_PATTERN = _time(named=False)
 """What may follow a date on a dateline, or nothing (`<<time>>`): an ISO time (`T10:30:00+02:00`), a time of day
-(`à 10h30`, `at 10:30 AM`, `, 18.00`, `• 5:04pm`, `vers 14h`, an hour alone as French writes it), a time zone (`CET`,
+(`à 10h30`, `at 10:30 AM`, `, 18.00`, `• 5:04pm`, `vers 14h`, an hour alone as French writes it, `um 10:30 Uhr`,
+`alle ore 10:30`, `às 10h30`), a time zone (`CET`,
 `GMT+1`, `-0500`; the US's `ET`, `PT` after a time only), "heure de Paris" with or without its brackets."""
 PUBLISHED = (r"published|first published|originally published|posted|date\b|publié|publie|parue?|première publication"
-             r"|mis en ligne|posté|publicado|publicada|نشر|نُشر")
-"""Words that mark a publication date on a byline, in French, English, Spanish and Arabic (see `PLACE_PATTERN`),
+             r"|mis en ligne|posté|publicado|publicada|veröffentlicht|erschienen|pubblicato|pubblicata|نشر|نُشر")
+"""Words that mark a publication date on a byline, in French, English, Spanish, German, Italian, Portuguese and Arabic
+(see `PLACE_PATTERN`),
 among them labels ("Date:", "Date de publication :") and first-publication words ("First published", "Paru le",
 "Première publication le"), whose date was lost after a place. The rules take these at a text's head only: under a
 sentence "Paru le" is a book's release, and its line a reference that stays."""
 UPDATED = (r"update|modif|\bedit(?:ed)?\b|mis à jour|mis a jour|mise à jour|mise a jour|\bmaj\b|\bmàj\b|actualis"
-           r"|actualiz|تحديث|محدث|تعديل")
+           r"|actualiz|aktualisi|geändert|\bstand\b|aggiorn|atualiz|تحديث|محدث|تعديل")
 """Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`): stems, so that "Last
-update", "Dernière modification", "Última actualización" are read as "updated" is; "edit" and "MAJ" as words only
+update", "Dernière modification", "Última actualización", "Zuletzt aktualisiert", "Ultimo aggiornamento",
+"Atualizado em" are read as "updated" is (and German's "Stand:", "as of"); "edit", "MAJ" and "Stand" as words only
 ("Business Editor", "Majorque" are places and roles)."""
 _BYLINE_SEP = r"[^\S\n]*+[,،|—–·•-][^\S\n]*+"
 PLACE_PATTERN = (rf"(?:[^\n]{{0,80}}?{_BYLINE_SEP}(?=(?i:{PUBLISHED}))"

@@ -30,6 +30,18 @@ from cleaner.dates import DATE_PATTERN, TIME_PATTERN, given_date, to_iso
         ("13 يناير 2014", "2014-01-13"),
         ("١٣ فبراير ٢٠١٤", "2014-02-13"),
         ("13 كانون الثاني 2014", "2014-01-13"),
+        # German, Italian and Portuguese, for the de, it and pt packs' bylines and datelines
+        ("12. März 2021", "2021-03-12"),
+        ("12 Maerz 2021", "2021-03-12"),
+        ("3. Okt. 2021", "2021-10-03"),
+        ("1. Januar 2020", "2020-01-01"),
+        ("12 dicembre 2014", "2014-12-12"),
+        ("1 gennaio 2020", "2020-01-01"),
+        ("1° maggio 2021", "2021-05-01"),
+        ("12 de março de 2021", "2021-03-12"),
+        ("1º de janeiro de 2020", "2020-01-01"),
+        ("15 de setembro de 2019", "2019-09-15"),
+        ("outubro de 2019", "2019-10"),
     ],
 )
 def test_dates_read_and_matched_by_the_macro(text, iso):
@@ -83,6 +95,9 @@ def test_a_placeholder_date_is_not_lifted_nor_taken_from_the_record():
     ("Thursday, March 11, 2021", "2021-03-11"),
     ("الثلاثاء، 12 مارس 2024", "2024-03-12"),  # an Arabic weekday and comma (they were no weekday: no date)
     ("mars 2021", "2021-03"),
+    ("Freitag, 12. März 2021", "2021-03-12"),
+    ("venerdì 12 marzo 2021", "2021-03-12"),
+    ("sexta-feira, 12 de março de 2021", "2021-03-12"),
 ])
 def test_a_records_own_date_is_read_as_feeds_and_cms_write_it(text, iso):
     """A record's `published` that was not strict ISO 8601 gave no field and went to `meta` without a word (on a
@@ -108,6 +123,10 @@ def test_a_records_own_date_with_an_impossible_time_or_no_date_is_none(text):
     ("12 mars 2024 vers 14h", "2024-03-12"),
     ("March 12, 2024 5:04 PM ET", "2024-03-12"),
     ("12 March 2024 • 5:04pm", "2024-03-12"),
+    ("12. März 2024, 10:30 Uhr", "2024-03-12"),
+    ("12.03.2024 um 10.30 Uhr", "2024-03-12"),
+    ("12 marzo 2024 alle ore 10:30", "2024-03-12"),
+    ("12 de março de 2024 às 10h30", "2024-03-12"),
 ])
 def test_a_records_own_date_is_read_as_the_rules_read_a_dates_time(text, iso):
     """A record's `published` was read by a pattern of its own, which knew no "(heure de Paris)", "14 h 05" nor
