@@ -2777,7 +2777,11 @@ AUTHOR_LEADS = {
     "fr": ("par", "publié par", "posté par", "écrit par", "rédigé par", "propos recueillis par",
            "entretien réalisé par", "repéré par", "voir tous les articles par", "auteur", "auteure", "autrice"),
     "en": ("by", "posted by", "written by", "words by", "view all posts by", "author"),
-    "es": ("por",),
+    "es": ("por", "autor", "autora", "escrito por"),
+    "de": ("autor", "autorin", "geschrieben von", "ein beitrag von", "ein gastbeitrag von", "ein kommentar von",
+           "kommentar von", "gastbeitrag von"),
+    "it": ("autore", "autrice", "scritto da", "a cura di", "articolo di"),
+    "pt": ("por", "autor", "autora", "escrito por"),
     "ar": ("بقلم", "كتب", "كتبت", "حاوره", "حاورته", "أجرى الحوار"),
     "ha": ("daga",),
     "lg": ("bya",),
@@ -2788,7 +2792,9 @@ AUTHOR_LEADS = {
 in a text (`fr.byline`, `fr.byline-credit`, `en.byline`, `en.byline-credit`, `es.byline`, `ar.byline`, `ha.byline`,
 `lg.byline`, `pcm.byline`; a test holds this to their examples), Somali's "waxaa qoray" that `so.byline`'s "W/Q:"
 stands for (trafilatura splits the letters of an abbreviation) and Yoruba's, which no pack knows (found with the
-others in page authors by a QA pass). Dropped before any name, as `TEXT_CREDITS` are."""
+others in page authors by a QA pass), and the labels a byline box writes before the name in Spanish, German, Italian
+and Portuguese ("Autor: Max Mustermann", "A cura di Mario Rossi", "Escrito por João Silva": they were the author whole).
+Dropped before any name, as `TEXT_CREDITS` are."""
 TEXT_CREDITS = {
     "fr": ("texte", "texte et photos", "texte et photo", "texte & photos", "photos et texte", "photo et texte",
            "photos & texte", "texte et images", "texte et illustrations"),
@@ -2826,9 +2832,12 @@ _CREDIT_LEAD = re.compile(r"^(?i:une?|an?)\s+[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?\s+(?
 NAME_JOINERS = frozenset({"et", "and"})
 """The `NAME_PARTICLES` that join two names ("Marie Poinsot et Serge Weber"), never words of one person's."""
 PICTURE_CREDITS = ("©", "(c)", "copyright", "crédit", "crédits", "credit", "credits", "photo", "photos", "photographie",
-                   "photographies", "illustration", "illustrations", "image", "images", "foto", "fotos")
+                   "photographies", "illustration", "illustrations", "image", "images", "foto", "fotos", "bild", "bilder",
+                   "fotografie", "fotografia", "fotografía", "immagine", "immagini", "imagem", "imagens", "imagen",
+                   "ilustração", "illustrazione", "ilustración")
 """The words a picture's credit opens with: a byline's box holds it beside the author's name or alone ("Photo Agence
-France Presse", "Crédit photo : AFP", "© Reuters"), and names who took the picture, not who wrote the article."""
+France Presse", "Crédit photo : AFP", "© Reuters", "Bild: Keystone", "Imagem: Reprodução"), and names who took the
+picture, not who wrote the article."""
 _PICTURE_CREDIT = regex.compile(rf"^\s*(?i:{'|'.join(map(regex.escape, PICTURE_CREDITS))})(?!\w)")
 """A name opening with a `PICTURE_CREDITS` word; `page_author` keeps one that opens with a credit the text shares
 (`TEXT_CREDITS`: "Photos et texte : …", the author's own)."""
@@ -2838,7 +2847,10 @@ _ACCENTED = re.compile(r"[A-Za-z]{1,2}(?:acute|grave|circ|uml|cedil|tilde|ring|s
 NOT_AUTHORS = frozenset({
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "nom", "name", "admin", "administrator", "administrateur", "auteur", "author", "par", "by", "la rédaction"})
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lunedì", "martedì", "mercoledì",
+    "giovedì", "venerdì", "sabato", "domenica", "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira",
+    "sexta-feira", "nom", "name", "admin", "administrator", "administrateur", "auteur", "author", "autor", "autore",
+    "par", "by", "la rédaction"})
 """Names trafilatura takes for an author on some pages (a date line's weekday, a comment form's label)."""
 LINK_LABEL_WORDS = frozenset({
     "view", "see", "all", "more", "other", "posts", "articles", "stories", "archive", "archives", "profile", "follow",
@@ -2851,12 +2863,19 @@ suite" (a review)."""
 MONTHS = frozenset({
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
     "décembre", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december"})
+    "november", "december", "januar", "februar", "märz", "juni", "juli", "oktober", "dezember", "gennaio", "febbraio",
+    "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "janeiro", "fevereiro", "março",
+    "junho", "julho", "setembro", "outubro", "novembro", "dezembro"})
+"""Month names that end a name left from a date after it ("Matt Daniels April"), in French, English, German, Italian
+and Portuguese; not those that are also surnames ("Abril", "Agosto", "Mayo", "Marzo")."""
 ROLES = frozenset({
     "editor", "correspondent", "reporter", "journalist", "writer", "columnist", "contributor", "producer", "analyst",
     "presenter", "staff", "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante", "chroniqueur",
     "chroniqueuse", "envoyé", "envoyée", "corresponsal", "redactor", "redactora", "periodista", "editora", "enviado",
-    "enviada", "desk", "newsdesk", "newsroom", "rédaction", "redacción", "guest"})
+    "enviada", "desk", "newsdesk", "newsroom", "rédaction", "redacción", "guest", "redaktion", "redakteur",
+    "redakteurin", "korrespondent", "korrespondentin", "journalistin", "redazione", "redattore", "redattrice",
+    "giornalista", "corrispondente", "inviato", "inviata", "redação", "redacao", "jornalista", "correspondente",
+    "repórter"})
 """Words of a job title that a byline writes after the name and a comma ("By Sarah Mitchell, Political Editor"):
 trafilatura splits names on commas, and the title became a second author; or alone ("Staff Writer"); and of a desk's
 name, which names no person ("News Desk", "Newsroom", "Rédaction Web": a QA pass found `<meta name="author"

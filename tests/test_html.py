@@ -1302,6 +1302,15 @@ def test_a_weekday_or_a_form_label_is_no_author(found):
     ("© Reuters", None, None),
     ("Par Amina Berrada; Photo Agence France Presse", None, "Amina Berrada"),  # "Par … | Photo …"
     ("Photo E. Dupont", None, None),
+    ("Bild Keystone", None, None),  # German, Portuguese and Italian pictures' credits were the author
+    ("Bilder: dpa", None, None),
+    ("Imagem Reprodução", None, None),
+    ("Fotografia Lusa", None, None),
+    ("Immagine Ansa", None, None),
+    ("Max Mustermann; Bild Keystone", None, "Max Mustermann"),
+    ("Max Mustermann März", None, "Max Mustermann"),  # a German month left from "12. März 2021" after the name
+    ("Mario Rossi Luigi Maggio", None, "Mario Rossi Luigi"),
+    ("Juan Carlos Abril", None, "Juan Carlos Abril"),  # a month that is also a surname stays
     # a credit of the text, alone or shared with the pictures, is the author's (`TEXT_CREDITS`): its words were the
     # author's ("Texte et photos Jean Dupont"), or a picture's word opening it made it no author ("Fotos y texto")
     ("Texte et photos Jean Dupont", None, "Jean Dupont"),  # "Texte et photos : Jean Dupont", the colon dropped
@@ -1399,6 +1408,8 @@ def test_a_bylines_place_or_a_job_title_alone_is_no_author(found, author):
 @pytest.mark.parametrize("found, author", [
     ("News Desk", None), ("Newsroom", None), ("Rédaction Web", None), ("Metro Desk", None),
     ("Jane Doe; News Desk", "Jane Doe"), ("Jane Doe", "Jane Doe"),
+    ("Redaktion", None), ("Redazione", None), ("Redação", None), ("Redaktion Berlin", None),
+    ("Max Mustermann; Redaktion", "Max Mustermann"),
 ])
 def test_a_desks_name_is_no_author(found, author):
     """`<meta name="author" content="News Desk">` gave the author "News Desk" (found by a QA pass): a desk names no
@@ -1454,6 +1465,10 @@ def test_the_byline_is_the_author_where_trafilatura_took_an_author_links_label(b
     ("Daga", "Ana María López", "ha"), ("Na", "Ana María López", "sw"), ("Waxaa qoray", "Ana María López", "so"),
     ("Láti ọwọ́", "Ana María López", "yo"), ("Oleh", "Ana María López", "id"), ("Door", "Ana María López", "nl-BE"),
     ("Di", "Ana María López", "it"), ("Av", "Ana María López", "sv"), ("Di", "Ana María López", "it_IT"),
+    # a byline box's label in German, Italian, Portuguese or Spanish was the author whole ("Autor: …")
+    ("Autor:", "Ana María López", "de"), ("Autorin:", "Ana María López", "de"), ("Autore:", "Ana María López", "it"),
+    ("A cura di", "Ana María López", "it"), ("Scritto da", "Ana María López", "it"),
+    ("Escrito por", "Ana María López", "pt"), ("Autora:", "Ana María López", "pt"), ("Autor:", "Ana María López", "es"),
 ])
 @pytest.mark.parametrize("markup", ['<meta name="author" content="{}">', '<span class="author">{}</span>'])
 def test_a_bylines_lead_in_another_language_is_no_part_of_the_author(lead, name, language, markup):
