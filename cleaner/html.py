@@ -2844,14 +2844,19 @@ _PICTURE_CREDIT = regex.compile(rf"^\s*(?i:{'|'.join(map(regex.escape, PICTURE_C
 _AUTHOR_TAIL = re.compile(r"(?:^|\s+)(?:à|le|la|les|on|at|the|avec|with|et|and)$", re.IGNORECASE)
 _ACCENTED = re.compile(r"[A-Za-z]{1,2}(?:acute|grave|circ|uml|cedil|tilde|ring|slash)")
 """An accented letter's HTML entity name, which trafilatura split from its word ("&Eacute;my" → "Eacute; My")."""
-NOT_AUTHORS = frozenset({
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lunedì", "martedì", "mercoledì",
-    "giovedì", "venerdì", "sabato", "domenica", "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira",
-    "sexta-feira", "nom", "name", "admin", "administrator", "administrateur", "auteur", "author", "autor", "autore",
-    "par", "by", "la rédaction"})
-"""Names trafilatura takes for an author on some pages (a date line's weekday, a comment form's label)."""
+NOT_AUTHOR_WORDS = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "nom", "administrateur", "auteur",
+           "par", "la rédaction"),
+    "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "name", "admin",
+           "administrator", "author", "by"),
+    "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "autor"),
+    "it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "autore"),
+    "pt": ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "autor"),
+}
+"""Names trafilatura takes for an author on some pages (a date line's weekday, a comment form's label), by language:
+`fr.published-line` spells out the French and English ones, which may follow its "par" (a test holds it to them)."""
+NOT_AUTHORS = frozenset(word for words in NOT_AUTHOR_WORDS.values() for word in words)
+"""`NOT_AUTHOR_WORDS` of every language: a page's author is none of them, whatever its language."""
 LINK_LABEL_WORDS = frozenset({
     "view", "see", "all", "more", "other", "posts", "articles", "stories", "archive", "archives", "profile", "follow",
     "read", "of", "the", "his", "her", "their", "voir", "tous", "toutes", "plus", "autres", "publications", "profil",

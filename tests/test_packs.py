@@ -54,11 +54,12 @@ def test_keep_examples_survive_the_whole_rule_set():
 
 
 def test_a_published_line_names_no_author_the_html_path_drops():
-    """`fr.published-line` spells out `html.NOT_AUTHORS` (a pattern cannot name a Python list): "par admin" was
-    lifted as the author where the HTML path's `page_author` drops it; the two lists stay one."""
-    from cleaner.html import NOT_AUTHORS
+    """`fr.published-line` spells out `html.NOT_AUTHOR_WORDS`'s French and English names (a pattern cannot name a
+    Python list): "par admin" was lifted as the author where the HTML path's `page_author` drops it; the two lists
+    stay one. (Other languages' weekdays and labels do not follow a French "par".)"""
+    from cleaner.html import NOT_AUTHOR_WORDS
     rule = next(r for r in SHIPPED.rules if r.id == "fr.published-line")
-    for name in NOT_AUTHORS:
+    for name in NOT_AUTHOR_WORDS["fr"] + NOT_AUTHOR_WORDS["en"]:
         assert name.replace(" ", "[^\\S\\n]++") in rule.pattern, name
         text = f"Publié le 12 mars 2021 par {name.title()}"
         assert clean(Document(id="x", text=text, lang="fr")).author is None, name
