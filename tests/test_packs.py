@@ -68,7 +68,10 @@ def test_a_published_line_names_no_author_the_html_path_drops():
 BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on Thursday, the governor said.",
                "fr": "Le conseil municipal a voté le budget jeudi soir, après un long débat sur les transports.",
                "es": "El Gobierno aprobó ayer la reforma de las pensiones tras un largo debate en el Congreso.",
-               "ar": "تعيش المدينة على إيقاع الاستعدادات للمهرجان الذي ينطلق الأسبوع المقبل بمشاركة فرق عربية."}
+               "ar": "تعيش المدينة على إيقاع الاستعدادات للمهرجان الذي ينطلق الأسبوع المقبل بمشاركة فرق عربية.",
+               "de": "Die Bundesregierung hat am Dienstag das Klimapaket beschlossen, der Bundesrat muss noch zustimmen.",
+               "it": "Il Consiglio dei ministri ha approvato ieri sera il decreto sulle bollette, che prevede aiuti.",
+               "pt": "O governo anunciou nesta terça-feira um pacote de investimentos para modernizar as ferrovias."}
 
 
 @pytest.mark.parametrize("lang, line, published", [
@@ -114,6 +117,18 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
     ("ar", "كتب: أحمد منصور - الرباط - الثلاثاء 12 مارس 2024", "2024-03-12"),
     ("ar", "كتب: أحمد منصور - الرباط - آخر تحديث: الأربعاء، 13 مارس 2024", None),
     ("ar", "كتب: أحمد منصور - تم التعديل - 12 مارس 2024", None),
+    # the German, Italian and Portuguese packs, with their months, weekdays and times in the macros
+    ("de", "Von Max Mustermann | Berlin | 12. März 2021", "2021-03-12"),
+    ("de", "Von Max Mustermann, Berlin, Freitag, 12. März 2021, 10:30 Uhr", "2021-03-12"),
+    ("de", "Von Max Mustermann | 12.03.2021, 10:30 Uhr", "2021-03-12"),
+    ("de", "Von Max Mustermann | Aktualisiert am 13.03.2021", None),
+    ("de", "Von Max Mustermann | Stand: 13.03.2021", None),
+    ("it", "di Mario Rossi | Roma | 12 marzo 2021", "2021-03-12"),
+    ("it", "di Mario Rossi, venerdì 12 marzo 2021 alle ore 10:30", "2021-03-12"),
+    ("it", "di Mario Rossi | Aggiornato il 13 marzo 2021", None),
+    ("pt", "Por João Silva | São Paulo | 12 de março de 2021", "2021-03-12"),
+    ("pt", "Por João Silva, sexta-feira, 12 de março de 2021 às 10h30", "2021-03-12"),
+    ("pt", "Por João Silva | Atualizado em 13/03/2021", None),
 ])
 def test_a_byline_lifts_its_date_after_a_place_and_never_an_update_date(lang, line, published):
     """The en, fr and ar bylines removed a date after a place or role ("| Washington | March 12, 2021") with the rest
