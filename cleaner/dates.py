@@ -14,14 +14,14 @@ import unicodedata
 import regex
 
 _MONTH_NAMES = [
-    "janvier january enero januar jänner gennaio janeiro janv jan ene jän يناير جانفي كانون_الثاني",
-    "février fevrier february febrero februar febbraio fevereiro feb fév févr fev فبراير فيفري شباط",
-    "mars march marzo märz maerz março mar mär mrz مارس آذار",
+    "janvier january enero januar januari jänner gennaio janeiro janv jan ene jän يناير جانفي كانون_الثاني",
+    "février fevrier february febrero februar februari febbraio fevereiro feb fév févr fev فبراير فيفري شباط",
+    "mars march marzo märz maerz maart março mar mär mrz mrt مارس آذار",
     "avril april abril aprile apr avr abr أبريل ابريل إبريل افريل أفريل نيسان",
-    "mai may mayo maggio maio ماي مايو أيار",
+    "mai may mayo maggio maio mei ماي مايو أيار",
     "juin june junio juni giugno junho jun giu يونيو يونيه جوان حزيران",
     "juillet july julio juli luglio julho jul juil lug يوليو يوليوز جويلية تموز",
-    "août aout august agosto aug ago أغسطس اغسطس غشت أوت آب",
+    "août aout august augustus agosto aug ago أغسطس اغسطس غشت أوت آب",
     "septembre september septiembre setiembre settembre setembro sep sept سبتمبر شتنبر أيلول",
     "octobre october octubre oktober ottobre outubro oct okt ott أكتوبر اكتوبر تشرين_الأول",
     "novembre november noviembre novembro nov نوفمبر نونبر تشرين_الثاني",
@@ -108,10 +108,11 @@ WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|
             "|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lunes|martes|miércoles|miercoles|jueves|viernes"
             "|sábado|sabado|domingo|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|lunedì"
             "|lunedi|martedì|martedi|mercoledì|mercoledi|giovedì|giovedi|venerdì|venerdi|sabato|domenica"
-            "|segunda-feira|terça-feira|terca-feira|quarta-feira|quinta-feira|sexta-feira"
+            "|segunda-feira|terça-feira|terca-feira|quarta-feira|quinta-feira|sexta-feira|maandag|dinsdag|woensdag"
+            "|donderdag|vrijdag|zaterdag|zondag"
             "|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|الأحد|الاحد")
-"""The names of the weekdays in French, English, Spanish, German, Italian, Portuguese and Arabic (with and without the
-accents and the hamza pages leave out), and the English ones' short forms, for a date that opens with one
+"""The names of the weekdays in French, English, Spanish, German, Italian, Portuguese, Dutch and Arabic (with and
+without the accents and the hamza pages leave out), and the English ones' short forms, for a date that opens with one
 (`<<weekday>>`, `_WEEKDAY`): an Arabic date, and The Guardian's "Fri 13 Mar 2015", were removed with their byline,
 not lifted. Portuguese weekdays are written whole ("sexta-feira"): "quinta" alone is also a farm."""
 _WEEKDAY = regex.compile(rf"(?i:{WEEKDAYS})\.?[,،]?[^\S\n]+")
@@ -147,8 +148,8 @@ def _time(named: bool) -> str:
         zoned = rf"(?:[^\S\n]++(?:(?-i:{_ZONES}){with_offset}|[+-]{zone}:?{zone_minute}))?"
     return (
         rf"(?:T{hour}:{clock}(?:[^\S\n]?(?:Z|[+-]{zone}(?::?{zone_minute})?))?"
-        rf"|[^\S\n]*+(?:à|a|at|a las|um|vers|às|alle ore|alle|ore|,|-|•|·)?[^\S\n]*+{hour}"
-        rf"(?:[^\S\n]?[h:.][^\S\n]?{clock}(?:[^\S\n]?min)?|[^\S\n]?h\b)(?:[^\S\n]*+{half})?(?:[^\S\n]++Uhr\b)?"
+        rf"|[^\S\n]*+(?:à|a|at|a las|um|vers|às|alle ore|alle|ore|om|,|-|•|·)?[^\S\n]*+{hour}"
+        rf"(?:[^\S\n]?[h:.][^\S\n]?{clock}(?:[^\S\n]?min)?|[^\S\n]?h\b)(?:[^\S\n]*+{half})?(?:[^\S\n]++(?:Uhr|uur)\b)?"
         rf"(?:[^\S\n]++(?-i:ET|CT|MT|PT)\b)?)?"
         + zoned +
         rf"(?:[^\S\n]*+\((?:{_LOCAL})\)|[^\S\n]++(?:{_LOCAL}))?")
@@ -157,20 +158,21 @@ def _time(named: bool) -> str:
 TIME_PATTERN = _time(named=False)
 """What may follow a date on a dateline, or nothing (`<<time>>`): an ISO time (`T10:30:00+02:00`), a time of day
 (`à 10h30`, `at 10:30 AM`, `, 18.00`, `• 5:04pm`, `vers 14h`, an hour alone as French writes it, `um 10:30 Uhr`,
-`alle ore 10:30`, `às 10h30`), a time zone (`CET`,
+`alle ore 10:30`, `às 10h30`, `om 10.30 uur`), a time zone (`CET`,
 `GMT+1`, `-0500`; the US's `ET`, `PT` after a time only), "heure de Paris" with or without its brackets."""
 PUBLISHED = (r"published|first published|originally published|posted|date\b|publié|publie|parue?|première publication"
-             r"|mis en ligne|posté|publicado|publicada|veröffentlicht|erschienen|pubblicato|pubblicata|نشر|نُشر")
-"""Words that mark a publication date on a byline, in French, English, Spanish, German, Italian, Portuguese and Arabic
-(see `PLACE_PATTERN`),
+             r"|mis en ligne|posté|publicado|publicada|veröffentlicht|erschienen|pubblicato|pubblicata|gepubliceerd"
+             r"|نشر|نُشر")
+"""Words that mark a publication date on a byline, in French, English, Spanish, German, Italian, Portuguese, Dutch and
+Arabic (see `PLACE_PATTERN`),
 among them labels ("Date:", "Date de publication :") and first-publication words ("First published", "Paru le",
 "Première publication le"), whose date was lost after a place. The rules take these at a text's head only: under a
 sentence "Paru le" is a book's release, and its line a reference that stays."""
 UPDATED = (r"update|modif|\bedit(?:ed)?\b|mis à jour|mis a jour|mise à jour|mise a jour|\bmaj\b|\bmàj\b|actualis"
-           r"|actualiz|aktualisi|geändert|\bstand\b|aggiorn|atualiz|تحديث|محدث|تعديل")
+           r"|actualiz|aktualisi|geändert|\bstand\b|aggiorn|atualiz|bijgewerkt|gewijzigd|تحديث|محدث|تعديل")
 """Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`): stems, so that "Last
 update", "Dernière modification", "Última actualización", "Zuletzt aktualisiert", "Ultimo aggiornamento",
-"Atualizado em" are read as "updated" is (and German's "Stand:", "as of"); "edit", "MAJ" and "Stand" as words only
+"Atualizado em", "Bijgewerkt" are read as "updated" is (and German's "Stand:", "as of"); "edit", "MAJ" and "Stand" as words only
 ("Business Editor", "Majorque" are places and roles)."""
 _BYLINE_SEP = r"[^\S\n]*+[,،|—–·•-][^\S\n]*+"
 PLACE_PATTERN = (rf"(?:[^\n]{{0,80}}?{_BYLINE_SEP}(?=(?i:{PUBLISHED}))"

@@ -2782,6 +2782,7 @@ AUTHOR_LEADS = {
            "kommentar von", "gastbeitrag von"),
     "it": ("autore", "autrice", "scritto da", "a cura di", "articolo di"),
     "pt": ("por", "autor", "autora", "escrito por"),
+    "nl": ("geschreven door", "auteur"),
     "ar": ("بقلم", "كتب", "كتبت", "حاوره", "حاورته", "أجرى الحوار"),
     "ha": ("daga",),
     "lg": ("bya",),
@@ -2793,7 +2794,8 @@ in a text (`fr.byline`, `fr.byline-credit`, `en.byline`, `en.byline-credit`, `es
 `lg.byline`, `pcm.byline`; a test holds this to their examples), Somali's "waxaa qoray" that `so.byline`'s "W/Q:"
 stands for (trafilatura splits the letters of an abbreviation) and Yoruba's, which no pack knows (found with the
 others in page authors by a QA pass), and the labels a byline box writes before the name in Spanish, German, Italian
-and Portuguese ("Autor: Max Mustermann", "A cura di Mario Rossi", "Escrito por João Silva": they were the author whole).
+Portuguese and Dutch ("Autor: Max Mustermann", "A cura di Mario Rossi", "Escrito por João Silva", "Geschreven door
+Jan Jansen": they were the author whole).
 Dropped before any name, as `TEXT_CREDITS` are."""
 TEXT_CREDITS = {
     "fr": ("texte", "texte et photos", "texte et photo", "texte & photos", "photos et texte", "photo et texte",
@@ -2834,7 +2836,7 @@ NAME_JOINERS = frozenset({"et", "and"})
 PICTURE_CREDITS = ("©", "(c)", "copyright", "crédit", "crédits", "credit", "credits", "photo", "photos", "photographie",
                    "photographies", "illustration", "illustrations", "image", "images", "foto", "fotos", "bild", "bilder",
                    "fotografie", "fotografia", "fotografía", "immagine", "immagini", "imagem", "imagens", "imagen",
-                   "ilustração", "illustrazione", "ilustración")
+                   "ilustração", "illustrazione", "ilustración", "beeld")
 """The words a picture's credit opens with: a byline's box holds it beside the author's name or alone ("Photo Agence
 France Presse", "Crédit photo : AFP", "© Reuters", "Bild: Keystone", "Imagem: Reprodução"), and names who took the
 picture, not who wrote the article."""
@@ -2852,6 +2854,7 @@ NOT_AUTHOR_WORDS = {
     "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "autor"),
     "it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "autore"),
     "pt": ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "autor"),
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
 }
 """Names trafilatura takes for an author on some pages (a date line's weekday, a comment form's label), by language:
 `fr.published-line` spells out the French and English ones, which may follow its "par" (a test holds it to them)."""
@@ -2870,9 +2873,9 @@ MONTHS = frozenset({
     "décembre", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "januar", "februar", "märz", "juni", "juli", "oktober", "dezember", "gennaio", "febbraio",
     "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "janeiro", "fevereiro", "março",
-    "junho", "julho", "setembro", "outubro", "novembro", "dezembro"})
-"""Month names that end a name left from a date after it ("Matt Daniels April"), in French, English, German, Italian
-and Portuguese; not those that are also surnames ("Abril", "Agosto", "Mayo", "Marzo")."""
+    "junho", "julho", "setembro", "outubro", "novembro", "dezembro", "januari", "februari", "maart", "augustus"})
+"""Month names that end a name left from a date after it ("Matt Daniels April"), in French, English, German, Italian,
+Portuguese and Dutch; not those that are also surnames ("Abril", "Agosto", "Mayo", "Marzo")."""
 ROLES = frozenset({
     "editor", "correspondent", "reporter", "journalist", "writer", "columnist", "contributor", "producer", "analyst",
     "presenter", "staff", "rédacteur", "rédactrice", "journaliste", "correspondant", "correspondante", "chroniqueur",
@@ -2880,7 +2883,7 @@ ROLES = frozenset({
     "enviada", "desk", "newsdesk", "newsroom", "rédaction", "redacción", "guest", "redaktion", "redakteur",
     "redakteurin", "korrespondent", "korrespondentin", "journalistin", "redazione", "redattore", "redattrice",
     "giornalista", "corrispondente", "inviato", "inviata", "redação", "redacao", "jornalista", "correspondente",
-    "repórter"})
+    "repórter", "redactie", "verslaggever", "verslaggeefster"})
 """Words of a job title that a byline writes after the name and a comma ("By Sarah Mitchell, Political Editor"):
 trafilatura splits names on commas, and the title became a second author; or alone ("Staff Writer"); and of a desk's
 name, which names no person ("News Desk", "Newsroom", "Rédaction Web": a QA pass found `<meta name="author"

@@ -42,6 +42,9 @@ from cleaner.dates import DATE_PATTERN, TIME_PATTERN, given_date, to_iso
         ("1º de janeiro de 2020", "2020-01-01"),
         ("15 de setembro de 2019", "2019-09-15"),
         ("outubro de 2019", "2019-10"),
+        ("12 maart 2021", "2021-03-12"),
+        ("1 mei 2020", "2020-05-01"),
+        ("3 augustus 2019", "2019-08-03"),
     ],
 )
 def test_dates_read_and_matched_by_the_macro(text, iso):
@@ -98,6 +101,7 @@ def test_a_placeholder_date_is_not_lifted_nor_taken_from_the_record():
     ("Freitag, 12. März 2021", "2021-03-12"),
     ("venerdì 12 marzo 2021", "2021-03-12"),
     ("sexta-feira, 12 de março de 2021", "2021-03-12"),
+    ("vrijdag 12 maart 2021", "2021-03-12"),
 ])
 def test_a_records_own_date_is_read_as_feeds_and_cms_write_it(text, iso):
     """A record's `published` that was not strict ISO 8601 gave no field and went to `meta` without a word (on a
@@ -127,6 +131,7 @@ def test_a_records_own_date_with_an_impossible_time_or_no_date_is_none(text):
     ("12.03.2024 um 10.30 Uhr", "2024-03-12"),
     ("12 marzo 2024 alle ore 10:30", "2024-03-12"),
     ("12 de março de 2024 às 10h30", "2024-03-12"),
+    ("12 maart 2024 om 10.30 uur", "2024-03-12"),
 ])
 def test_a_records_own_date_is_read_as_the_rules_read_a_dates_time(text, iso):
     """A record's `published` was read by a pattern of its own, which knew no "(heure de Paris)", "14 h 05" nor

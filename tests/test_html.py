@@ -1307,8 +1307,10 @@ def test_a_weekday_or_a_form_label_is_no_author(found):
     ("Imagem Reprodução", None, None),
     ("Fotografia Lusa", None, None),
     ("Immagine Ansa", None, None),
+    ("Beeld ANP", None, None),
     ("Max Mustermann; Bild Keystone", None, "Max Mustermann"),
     ("Max Mustermann März", None, "Max Mustermann"),  # a German month left from "12. März 2021" after the name
+    ("Jan de Vries Maart", None, "Jan de Vries"),
     ("Mario Rossi Luigi Maggio", None, "Mario Rossi Luigi"),
     ("Juan Carlos Abril", None, "Juan Carlos Abril"),  # a month that is also a surname stays
     # a credit of the text, alone or shared with the pictures, is the author's (`TEXT_CREDITS`): its words were the
@@ -1409,7 +1411,7 @@ def test_a_bylines_place_or_a_job_title_alone_is_no_author(found, author):
     ("News Desk", None), ("Newsroom", None), ("Rédaction Web", None), ("Metro Desk", None),
     ("Jane Doe; News Desk", "Jane Doe"), ("Jane Doe", "Jane Doe"),
     ("Redaktion", None), ("Redazione", None), ("Redação", None), ("Redaktion Berlin", None),
-    ("Max Mustermann; Redaktion", "Max Mustermann"),
+    ("Max Mustermann; Redaktion", "Max Mustermann"), ("Redactie", None), ("Jan Jansen; Verslaggever", "Jan Jansen"),
 ])
 def test_a_desks_name_is_no_author(found, author):
     """`<meta name="author" content="News Desk">` gave the author "News Desk" (found by a QA pass): a desk names no
@@ -1469,6 +1471,7 @@ def test_the_byline_is_the_author_where_trafilatura_took_an_author_links_label(b
     ("Autor:", "Ana María López", "de"), ("Autorin:", "Ana María López", "de"), ("Autore:", "Ana María López", "it"),
     ("A cura di", "Ana María López", "it"), ("Scritto da", "Ana María López", "it"),
     ("Escrito por", "Ana María López", "pt"), ("Autora:", "Ana María López", "pt"), ("Autor:", "Ana María López", "es"),
+    ("Geschreven door", "Ana María López", "nl"),
 ])
 @pytest.mark.parametrize("markup", ['<meta name="author" content="{}">', '<span class="author">{}</span>'])
 def test_a_bylines_lead_in_another_language_is_no_part_of_the_author(lead, name, language, markup):
