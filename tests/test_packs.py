@@ -71,7 +71,8 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
                "ar": "تعيش المدينة على إيقاع الاستعدادات للمهرجان الذي ينطلق الأسبوع المقبل بمشاركة فرق عربية.",
                "de": "Die Bundesregierung hat am Dienstag das Klimapaket beschlossen, der Bundesrat muss noch zustimmen.",
                "it": "Il Consiglio dei ministri ha approvato ieri sera il decreto sulle bollette, che prevede aiuti.",
-               "pt": "O governo anunciou nesta terça-feira um pacote de investimentos para modernizar as ferrovias."}
+               "pt": "O governo anunciou nesta terça-feira um pacote de investimentos para modernizar as ferrovias.",
+               "nl": "Het kabinet heeft vrijdag een pakket maatregelen gepresenteerd om de energieprijzen te compenseren."}
 
 
 @pytest.mark.parametrize("lang, line, published", [
@@ -129,6 +130,9 @@ BYLINE_BODY = {"en": "The central bank raised its main rate by half a point on T
     ("pt", "Por João Silva | São Paulo | 12 de março de 2021", "2021-03-12"),
     ("pt", "Por João Silva, sexta-feira, 12 de março de 2021 às 10h30", "2021-03-12"),
     ("pt", "Por João Silva | Atualizado em 13/03/2021", None),
+    ("nl", "Door Jan Jansen | Den Haag | 12 maart 2021", "2021-03-12"),
+    ("nl", "Door onze correspondent Jan Jansen, Brussel, vrijdag 12 maart 2021, 10.30 uur", "2021-03-12"),
+    ("nl", "Door Jan Jansen | Bijgewerkt: 13 maart 2021", None),
 ])
 def test_a_byline_lifts_its_date_after_a_place_and_never_an_update_date(lang, line, published):
     """The en, fr and ar bylines removed a date after a place or role ("| Washington | March 12, 2021") with the rest
