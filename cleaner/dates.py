@@ -172,8 +172,8 @@ UPDATED = (r"update|modif|\bedit(?:ed)?\b|mis à jour|mis a jour|mise à jour|mi
            r"|actualiz|aktualisi|geändert|\bstand\b|aggiorn|atualiz|bijgewerkt|gewijzigd|تحديث|محدث|تعديل")
 """Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`): stems, so that "Last
 update", "Dernière modification", "Última actualización", "Zuletzt aktualisiert", "Ultimo aggiornamento",
-"Atualizado em", "Bijgewerkt" are read as "updated" is (and German's "Stand:", "as of"); "edit", "MAJ" and "Stand" as words only
-("Business Editor", "Majorque" are places and roles)."""
+"Atualizado em", "Bijgewerkt" are read as "updated" is (and German's "Stand:", "as of"); "edit", "MAJ" and "Stand" as
+words only ("Business Editor", "Majorque" are places and roles)."""
 _BYLINE_SEP = r"[^\S\n]*+[,،|—–·•-][^\S\n]*+"
 PLACE_PATTERN = (rf"(?:[^\n]{{0,80}}?{_BYLINE_SEP}(?=(?i:{PUBLISHED}))"
                  rf"|(?:(?!(?i:{UPDATED})|\d{{4}}|\d{{1,2}}[/.h]\d)[^\n:：]){{0,80}}?{_BYLINE_SEP})")

@@ -2782,8 +2782,8 @@ AUTHOR_LEADS = {
            "kommentar von", "gastbeitrag von"),
     "it": ("autore", "autrice", "scritto da", "a cura di", "articolo di"),
     "pt": ("por", "autor", "autora", "escrito por"),
-    "nl": ("geschreven door", "auteur", "door:", "door onze redacteur", "door onze redactrice", "door onze correspondent",
-           "door onze verslaggever", "door onze verslaggeefster"),
+    "nl": ("geschreven door", "auteur", "door:", "door onze redacteur", "door onze redactrice",
+           "door onze correspondent", "door onze verslaggever", "door onze verslaggeefster"),
     "ar": ("بقلم", "كتب", "كتبت", "حاوره", "حاورته", "أجرى الحوار"),
     "ha": ("daga",),
     "lg": ("bya",),
@@ -2835,8 +2835,8 @@ _CREDIT_LEAD = re.compile(r"^(?i:une?|an?)\s+[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?\s+(?
 NAME_JOINERS = frozenset({"et", "and"})
 """The `NAME_PARTICLES` that join two names ("Marie Poinsot et Serge Weber"), never words of one person's."""
 PICTURE_CREDITS = ("©", "(c)", "copyright", "crédit", "crédits", "credit", "credits", "photo", "photos", "photographie",
-                   "photographies", "illustration", "illustrations", "image", "images", "foto", "fotos", "bild", "bilder",
-                   "fotografie", "fotografia", "fotografía", "immagine", "immagini", "imagem", "imagens", "imagen",
+                   "photographies", "illustration", "illustrations", "image", "images", "foto", "fotos", "bild",
+                   "bilder", "fotografie", "fotografia", "fotografía", "immagine", "immagini", "imagem", "imagens", "imagen",
                    "ilustração", "illustrazione", "ilustración", "beeld")
 """The words a picture's credit opens with: a byline's box holds it beside the author's name or alone ("Photo Agence
 France Presse", "Crédit photo : AFP", "© Reuters", "Bild: Keystone", "Imagem: Reprodução"), and names who took the
