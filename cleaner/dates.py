@@ -164,10 +164,9 @@ PUBLISHED = (r"published|first published|originally published|posted|date\b|publ
              r"|mis en ligne|posté|publicado|publicada|veröffentlicht|erschienen|pubblicato|pubblicata|gepubliceerd"
              r"|نشر|نُشر")
 """Words that mark a publication date on a byline, in French, English, Spanish, German, Italian, Portuguese, Dutch and
-Arabic (see `PLACE_PATTERN`),
-among them labels ("Date:", "Date de publication :") and first-publication words ("First published", "Paru le",
-"Première publication le"), whose date was lost after a place. The rules take these at a text's head only: under a
-sentence "Paru le" is a book's release, and its line a reference that stays."""
+Arabic (see `PLACE_PATTERN`), among them labels ("Date:", "Date de publication :") and first-publication words
+("First published", "Paru le", "Première publication le"), whose date was lost after a place. The rules take these at
+a text's head only: under a sentence "Paru le" is a book's release, and its line a reference that stays."""
 UPDATED = (r"update|modif|\bedit(?:ed)?\b|mis à jour|mis a jour|mise à jour|mise a jour|\bmaj\b|\bmàj\b|actualis"
            r"|actualiz|aktualisi|geändert|\bstand\b|aggiorn|atualiz|bijgewerkt|gewijzigd|تحديث|محدث|تعديل")
 """Words that mark an update stamp, whose date is no publication date (see `PLACE_PATTERN`): stems, so that "Last

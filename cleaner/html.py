@@ -2790,14 +2790,14 @@ AUTHOR_LEADS = {
     "so": ("waxaa qoray",),
     "yo": ("láti ọwọ́",),
 }
-"""A byline's lead before the author's name, by language: the words the rule packs' byline rules take before a name
-in a text (`fr.byline`, `fr.byline-credit`, `en.byline`, `en.byline-credit`, `es.byline`, `ar.byline`, `ha.byline`,
-`lg.byline`, `pcm.byline`; a test holds this to their examples), Somali's "waxaa qoray" that `so.byline`'s "W/Q:"
-stands for (trafilatura splits the letters of an abbreviation) and Yoruba's, which no pack knows (found with the
-others in page authors by a QA pass), and the labels a byline box writes before the name in Spanish, German, Italian
-Portuguese and Dutch ("Autor: Max Mustermann", "A cura di Mario Rossi", "Escrito por João Silva", "Geschreven door
-Jan Jansen": they were the author whole).
-Dropped before any name, as `TEXT_CREDITS` are."""
+"""A byline's lead before the author's name, by language: the words the rule packs' byline rules take before a name in a
+text (`fr.byline`, `fr.byline-credit`, `en.byline`, `en.byline-credit`, `es.byline`, `de.byline`, `it.byline`,
+`pt.byline`, `nl.byline`, `ar.byline`, `ha.byline`, `lg.byline`, `pcm.byline`; a test holds this to their examples),
+Somali's "waxaa qoray" that `so.byline`'s "W/Q:" stands for (trafilatura splits the letters of an abbreviation) and
+Yoruba's, which no pack knows (found with the others in page authors by a QA pass), and the labels a byline box
+writes before the name in Spanish, German, Italian, Portuguese and Dutch ("Autor: Max Mustermann", "A cura di Mario
+Rossi", "Escrito por João Silva", "Geschreven door Jan Jansen": they were the author whole). Dropped before any name,
+as `TEXT_CREDITS` are."""
 TEXT_CREDITS = {
     "fr": ("texte", "texte et photos", "texte et photo", "texte & photos", "photos et texte", "photo et texte",
            "photos & texte", "texte et images", "texte et illustrations"),
@@ -2836,8 +2836,8 @@ NAME_JOINERS = frozenset({"et", "and"})
 """The `NAME_PARTICLES` that join two names ("Marie Poinsot et Serge Weber"), never words of one person's."""
 PICTURE_CREDITS = ("©", "(c)", "copyright", "crédit", "crédits", "credit", "credits", "photo", "photos", "photographie",
                    "photographies", "illustration", "illustrations", "image", "images", "foto", "fotos", "bild",
-                   "bilder", "fotografie", "fotografia", "fotografía", "immagine", "immagini", "imagem", "imagens", "imagen",
-                   "ilustração", "illustrazione", "ilustración", "beeld")
+                   "bilder", "fotografie", "fotografia", "fotografía", "immagine", "immagini", "imagem", "imagens",
+                   "imagen", "ilustração", "illustrazione", "ilustración", "beeld")
 """The words a picture's credit opens with: a byline's box holds it beside the author's name or alone ("Photo Agence
 France Presse", "Crédit photo : AFP", "© Reuters", "Bild: Keystone", "Imagem: Reprodução"), and names who took the
 picture, not who wrote the article."""
