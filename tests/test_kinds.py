@@ -663,6 +663,24 @@ def test_the_weekday_and_time_macros_read_a_dateline_around_its_date(line, taken
     assert (out.published, out.text) == (("2021-03-12", ARTICLE) if taken else (None, f"{line}\n\n{ARTICLE}"))
 
 
+@pytest.mark.parametrize("line, taken", [("© Reuters", True), ("© 2021 Le Monde", True), ("(c) AFP", True),
+                                         ("(C) 2021 The New York Times Company", True),
+                                         ("(c) Getty Images via AFP", True),
+                                         ("(c) reduce the working week for civil servants.", False),
+                                         ("(c) The Secretary shall report to Parliament.", False)])
+def test_the_copyright_macro_takes_a_credit_not_a_lists_third_item(line, taken):
+    """The "©"/"(c)" credit that en, fr, es and it's photo-credit rules spelt out alike, each removing a list's third
+    item "(c) reduce …" (a review): `<<copyright>>` is the one definition, "(c)" before a capital or a digit with at
+    most two lower-case words after it."""
+    from cleaner.packs import load_pack_text
+
+    (rule,) = load_pack_text("rules:\n  - id: t.credit\n    kind: regex\n    description: a credit\n"
+                             "    flags: [ignorecase]\n    pattern: '<<copyright>>'\n"
+                             "    examples: {remove: ['© AFP'], keep: ['Un texte.']}\n", "t.yaml")
+    text = f"{ARTICLE}\n\n{line}"
+    assert run_rules(Document(id="t", text=text), [rule], Context()).text == (ARTICLE if taken else text)
+
+
 @pytest.mark.parametrize("form", ["NFC", "NFD"])
 def test_a_requires_string_with_combining_accents_finds_its_text(form):
     """The rules read a text in NFC; a `requires` string written in NFD ("e" and a combining accent, as a

@@ -32,14 +32,21 @@ from ..dates import DATE_PATTERN, PLACE_PATTERN, TIME_PATTERN, WEEKDAYS
 from ..edits import HIDDEN
 from .compiled import CompiledStore, Refused, cache_dir, store_path
 
+COPYRIGHT = (r"(?:©[^\S\n]*+[\p{L}\p{N} .,'’/&+-]{1,60}"
+             r"|\(c\)[^\S\n]*+(?=(?-i:[\p{Lu}\p{N}]))(?!(?:[^\n]*?[^\S\n](?-i:\p{Ll})){3})[\p{L}\p{N} .,'’/&+-]{1,60})")
+"""A picture's copyright credit (`<<copyright>>`): "© Reuters", "© 2021 Le Monde", and "(c)" before a capital or a
+digit with at most two lower-case words after it ("(c) Getty Images via AFP"), as "(c) reduce the working week …", a
+list's third item, is no credit (a review found the photo-credit rules of four packs removing it). Whether "(c)" may be
+"(C)" is the rule's `ignorecase`."""
 MACROS = {"<<date>>": f"(?i:{DATE_PATTERN})", "<<weekday>>": rf"(?i:(?:{WEEKDAYS})\.?)",
-          "<<time>>": f"(?i:{TIME_PATTERN})", "<<place>>": PLACE_PATTERN}
+          "<<time>>": f"(?i:{TIME_PATTERN})", "<<place>>": PLACE_PATTERN, "<<copyright>>": COPYRIGHT}
 """Named sub-patterns a rule may use: `<<date>>` is any date `cleaner.dates.to_iso` reads, in any case ("13
 Décembre 2014", "December 13, 2014"), whatever the rule's flags: without `ignorecase` it took lower-case
 month names only, and no English date. `<<weekday>>` is a weekday's name or short form and its dot
 (`dates.WEEKDAYS`: "Fri."), `<<time>>` what may follow a date on a dateline, or nothing (`dates.TIME_PATTERN`: a
 time, its zone): 11 datelines spelt it out. `<<place>>` is what may stand between a byline's name and its date,
-never an update stamp (`dates.PLACE_PATTERN`): four byline rules would each have spelt it out in their own language."""
+never an update stamp (`dates.PLACE_PATTERN`): four byline rules would each have spelt it out in their own language.
+`<<copyright>>` is a picture's "©" or "(c)" credit (`COPYRIGHT`), which four photo-credit rules spelt out alike."""
 
 MAX_SIZE = 100_000
 """The largest size (see `scan_pattern`) a pattern may compile into: `regex` takes ~0.1 s and ~25 MB to
