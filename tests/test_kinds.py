@@ -334,6 +334,31 @@ def test_a_line_starts_rule_finds_what_a_search_finds_at_line_starts(shipped, ta
     assert found == [*whole, (lire, lire + 15), (text.index("Watch: d"), text.index("Watch: d") + 8)]
 
 
+EXTRACT_STARTS_RULE = {"id": "t.by", "kind": "extract", "line_starts": True, "requires": ["par "], "description": "bylines",
+                       "pattern": r"^Par (?P<author>\p{Lu}\p{L}+ \p{Lu}\p{L}+)(?<=\bprose\b[\s\S]{0,400})(?:\n—[^\n]*+)?$",
+                       "examples": {"remove": ["x"], "keep": ["y"]}}
+
+
+@pytest.mark.parametrize("requires", [True, False], ids=["requires", "every-line"])
+def test_an_extract_rule_at_line_starts_finds_what_its_search_finds(requires):
+    """An extract rule with `line_starts: true` tries its pattern at the start of each line holding one of `requires`
+    (each line without any): what the search finds, with look-behinds that see the text before the line ("prose"
+    above), a match of two lines once, not the "Par …" inside a line, nor a line without the string."""
+    from cleaner.kinds import KINDS
+
+    spec = {**EXTRACT_STARTS_RULE, **({} if requires else {"requires": []})}
+    starts = KINDS["extract"].model_validate(spec)
+    search = starts.model_copy(update={"line_starts": False})
+    text = (f"Par Jean Dupont\nprose {ARTICLE} Par Luc Martin\nPar Anne Morel\n— Le Monde\nPar Paul Roux\n"
+            f"PAR Eve Noir\n{ARTICLE}\n")
+    found = [tuple(h) for h in starts.find(View(text, []), Context())]
+    assert found == [tuple(h) for h in search.find(View(text, []), Context())]
+    anne, paul = text.index("Par Anne"), text.index("Par Paul")
+    assert [(a, b, f, v) for a, b, f, v, *_ in found] == [
+        (anne, anne + 4, None, None), (anne + 4, anne + 14, "author", "Anne Morel"), (anne + 14, paul, None, None),
+        (paul, paul + 4, None, None), (paul + 4, paul + 13, "author", "Paul Roux"), (paul + 13, paul + 14, None, None)]
+
+
 def test_line_starts_needs_a_span_rule():
     import yaml
 

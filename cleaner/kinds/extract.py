@@ -15,6 +15,7 @@ from ..models import FIELDS
 from ..view import Hit, View
 from .base import EMPTY_HARM, Context, Rule, refuse_empty_match, register, shown
 from .patterns import Flag, call, check_pattern, compile_fast, lookaround_group
+from .regexp import at_line_starts
 
 
 @register("extract")
@@ -30,12 +31,16 @@ class ExtractRule(Rule):
     `published` must read as a date (`cleaner.dates.to_iso`), or the match is left alone. With `single`, fields
     are lifted only from a pattern that matches once: several matches are a list of teasers, each with its own
     byline, and are removed whole, naming no field (a page's sidebar otherwise gave the article another's author).
+    With `line_starts`, the pattern is tried at the start of each line that holds one of `requires` (each line when
+    it has none), matched there, not searched for from every character: for a pattern whose matches start a line
+    (`^`); its look-arounds still see the whole text. A search of a French page took a `^`-anchored pattern ~250 µs.
     """
 
     kind: Literal["extract"]
     flags: tuple[Flag, ...] = ("multiline",)
     pattern: str
     single: bool = Field(False, strict=True)
+    line_starts: bool = Field(False, strict=True)
 
     phase = 3
 
@@ -67,7 +72,7 @@ class ExtractRule(Rule):
         if why := super().why_untouched(text, author):
             return why
         try:
-            for m in call(self.compiled.finditer, text, 1.0):
+            for m in self._matches(View(text, []), 1.0):
                 for name in self.compiled.groupindex:
                     if _outside(m, name):
                         return (f"its `{name}` group caught {shown(m.group(name))} outside the match, which alone is "
@@ -78,8 +83,17 @@ class ExtractRule(Rule):
             pass
         return None
 
+    def _matches(self, view: View, timeout: float) -> Iterator[re.Match | regex.Match]:
+        """The pattern's matches in `view`: searched for, or tried at line starts (`line_starts`)."""
+        if not self.line_starts:
+            return call(self.compiled.finditer, view.text, timeout)
+        lines = view.lines
+        starts = (lines[i].start for i in view.lines_holding(self.requires)) if self.requires else (
+            line.start for line in lines)
+        return at_line_starts(self.compiled, view.text, timeout, starts)
+
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
-        matches = call(self.compiled.finditer, view.text, ctx.timeout)
+        matches = self._matches(view, ctx.timeout)
         if self.single and len(matches := list(matches)) > 1:
             yield from (Hit(m.start(), _line_end(view.text, m)) for m in matches)
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import Any, Literal
 
@@ -86,8 +86,8 @@ class RegexRule(Rule):
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:
         if self.scope == "span":
             start = _tail_start(view.text, self.tail_lines) if self.tail_lines else 0
-            found = (_at_line_starts(self.compiled, view.text, ctx.timeout, start) if self.line_starts
-                     else call(self.compiled.finditer, view.text, ctx.timeout, start))
+            found = (at_line_starts(self.compiled, view.text, ctx.timeout, starts_of_lines(view.text, start))
+                     if self.line_starts else call(self.compiled.finditer, view.text, ctx.timeout, start))
             for m in found:
                 if m.end() > m.start():
                     yield Hit(m.start(), m.end())
@@ -104,16 +104,24 @@ def needs_line_break(pattern: str) -> bool:
     return mandatory_char(pattern, "\n") is not None
 
 
-def _at_line_starts(compiled: re.Pattern | regex.Pattern, text: str, timeout: float, start: int) -> Iterator[Any]:
-    """The matches of `compiled` at the start of each line of `text` from offset `start` (a line's start), each tried
-    there alone, past the end of the match before (as a search, they do not overlap)."""
+def at_line_starts(compiled: re.Pattern | regex.Pattern, text: str, timeout: float,
+                   starts: Iterable[int]) -> Iterator[Any]:
+    """The matches of `compiled` at each of `starts` (line starts of `text`, ascending), each tried there alone, past
+    the end of the match before (as a search, they do not overlap: a start inside a match or on its last line is
+    passed over)."""
+    resume = 0
+    for pos in starts:
+        if pos >= resume and (m := call(compiled.match, text, timeout, pos)) and m.end() > pos:
+            yield m
+            resume = m.end() if text.startswith("\n", m.end() - 1) else text.find("\n", m.end()) + 1 or len(text) + 1
+
+
+def starts_of_lines(text: str, start: int = 0) -> Iterator[int]:
+    """The offsets where the lines of `text` start, from offset `start` (a line's start)."""
     pos = start
     while pos <= len(text):
-        if (m := call(compiled.match, text, timeout, pos)) and m.end() > pos:
-            yield m
-            pos = m.end() if text.startswith("\n", m.end() - 1) else text.find("\n", m.end()) + 1
-        else:
-            pos = text.find("\n", pos) + 1
+        yield pos
+        pos = text.find("\n", pos) + 1
         if pos == 0:
             return
 
