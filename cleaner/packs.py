@@ -31,6 +31,7 @@ from .escapes import too_many_digits
 from .io.names import loops, real
 from .kinds import KINDS, Rule
 from .kinds.base import shown
+from .kinds.coverage import uncovered
 from .kinds.patterns import pack_budget, save_compiled
 from .kinds.shape import ShapeRule
 
@@ -362,7 +363,19 @@ def check_notes(rules: Iterable[Rule], loaded: Iterable[Rule], places: dict[str,
              for rule in rules if rule.id in by_id and rule not in loaded]  # not a loaded rule as it is
     if said := unscoped_shapes([*rules, *(r for r in loaded if r.id not in mine)], places):  # where they run together
         notes.append(said)
-    return notes
+    return notes + [note for rule in rules if (note := _requires_gap(rule, places))]
+
+
+def _requires_gap(rule: Rule, places: dict[str, str]) -> str | None:
+    """`check_notes`' note of a rule whose pattern may match a text that holds none of its `requires` strings
+    (`kinds.coverage.uncovered`): on such a text it is not tried, so that branch of it never fires alone."""
+    if not rule.requires or not isinstance(getattr(rule, "pattern", None), str):
+        return None
+    text = uncovered(rule.compiled.pattern, rule.requires)
+    return text and (f"{places.get(rule.id, rule.id)}: {rule.id}: its pattern may match a text that holds none of its "
+                     f"`requires` strings, such as {shown(text)} (… for any text, as `requires` strings are looked "
+                     "for: case-folded, a run of spaces one space): the rule is not tried on a text without them; add "
+                     "a string such a text holds to `requires`")
 
 
 def _same_id(rule_id: str, shipped: bool) -> str:

@@ -1530,6 +1530,58 @@ def test_every_hit_on_a_remove_example_holds_a_requires_string(rule):
             assert any(w in window for w in rule.requires), f"{rule.id}: {view.text[hit.start:hit.end][:200]!r}"
 
 
+@pytest.mark.parametrize("pattern, requires, lacking", [
+    (r"(?:[Pp]ar|PAR)[^\S\n]++\p{Lu}\w+", ["par "], None),  # a class of one letter's cases; spaces folded
+    (r"Lire(?:[^\S\n]++aussi|[^\S\n]*+:)", ["lire aussi"], "lire :"),  # the branch without the string
+    (r"[Ss]tand[^\S\n]*+:[^\S\n]*+\d", ["stand:", "stand :"], None),  # a run of spaces, or none
+    (r"(?i:written by|posted by|author)[^\S\n]*+:", ["written by", "posted by"], "author :"),
+    (r"mit[^\S\n]++(?:dpa|afp|apa)", ["mit dpa", "mit afp"], "mit apa"),
+    (r"mit[^\S\n]++(?=(?:dpa|afp)\b)(?:dpa|afp|apa)", ["mit dpa", "mit afp"], None),  # what a look-ahead lets by
+    (r"^[^\n]{1,80}(?=[^\n]*Newsletter)", ["newsletter"], None),  # a string a look-ahead always holds
+    (r"(?:•[^\n•]{2,9})*+•", ["•"], None),  # a repeat of a string, then the string
+    (r"x(?=(?&credit))|(?<credit>Photo: \w+)", ["photo:"], None),  # a call of a named group is what it holds
+    (r"(?(?<=\n)Par|De) \w+", ["par "], "de …"),  # a condition `re` does not know: both branches
+    (r"(?|(Par)|(De)) \w+", ["par"], "de …"),  # a branch reset
+    (r"[\sP](?<=[^\S\n])ar", ["par"], "ar"),  # a look-behind of one character says what stands before (a space)
+    (r"\d+ min(?:ute)?s? read", ["min read"], "… minutes read"),  # the text that says most is shown
+    (r"(?:janvier|mars|mai|juin|juillet|août|décembre) \d{4} · Lecture", ["lecture"], None),
+])
+def test_uncovered_names_a_text_a_pattern_matches_that_holds_none_of_its_requires_strings(pattern, requires, lacking):
+    """`kinds.coverage.uncovered` reads the pattern, not examples: a branch whose matches hold none of the rule's
+    `requires` strings is never tried on a text without them (`de.agency-credit`'s "Mit Informationen" branch was dead
+    until an example showed it, session 60)."""
+    from cleaner.kinds.coverage import uncovered
+
+    assert uncovered(pattern, requires) == lacking
+
+
+@pytest.mark.slow
+def test_every_shipped_pattern_holds_one_of_its_requires_strings():
+    """What `rules check` notes (`kinds.coverage.uncovered`): 24 shipped rules had branches that held none of their
+    `requires` strings ("Proibida a cópia", "Volg de redactie op X", "Camera: …", "kopieren", "Autre articles",
+    "Images via …", "n’ibi" with its typographic apostrophe, "fìdíò", …) and were never tried on a text without
+    one."""
+    from cleaner.kinds.coverage import uncovered
+
+    found = {r.id: text for r in SHIPPED.rules if r.requires and isinstance(getattr(r, "pattern", None), str)
+             and (text := uncovered(r.compiled.pattern, r.requires))}
+    assert found == {}
+
+
+def test_rules_check_notes_a_branch_that_holds_none_of_the_rules_requires_strings(tmp_path, in_process):
+    """A note, not a failure: the reading may miss what a class or repeat spells; it names the place, the rule and a
+    text the pattern matches."""
+    (tmp_path / "p.yaml").write_text(
+        "rules:\n  - id: t.read-also\n    kind: regex\n    description: read-also lines\n"
+        "    requires: [lire aussi]\n    pattern: 'Lire(?:[^\\S\\n]++aussi|[^\\S\\n]*+:)[^\\n]{1,80}'\n"
+        "    examples: {remove: ['Lire aussi : la suite'], keep: ['Il aime lire.']}\n", encoding="utf-8")
+    proc = in_process("rules", "check", str(tmp_path / "p.yaml"), "--alone")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.endswith("1 rule, 2 examples, 0 failures\n")
+    assert f"note: {tmp_path / 'p.yaml'}:2: t.read-also: its pattern may match a text that holds none of its " \
+           "`requires` strings, such as 'lire :…'" in proc.stderr
+
+
 @pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\t", "  ", " \u00a0 "],
                          ids=["nbsp", "narrow-nbsp", "tab", "double", "mixed"])
 def test_requires_changes_no_output_whatever_spaces_the_text_writes(space):

@@ -669,22 +669,32 @@ rules:
     kind: shape
     description: my own shape rule
     examples: {remove: ["Accueil | Contact | Plan du site"], keep: ["Le conseil municipal a voté mardi le budget."]}
+  - id: my.read-also
+    kind: regex
+    description: read-also lines
+    requires: [lire aussi]
+    pattern: 'Lire(?:[^\\S\\n]++aussi|[^\\S\\n]*+:)[^\\n]{1,80}'
+    examples: {remove: ["Lire aussi : la suite"], keep: ["Il aime lire."]}
 """
 
 
 def test_rules_check_answers_the_notes_rules_check_prints(server, tmp_path, in_process):
-    """A rule by a shipped rule's id, and an unscoped shape rule that replaces none: the CLI noted them, the service
-    answered ok with no word of either (found by a QA pass). Its notes are the CLI's, but for the prefix."""
+    """A rule by a shipped rule's id, an unscoped shape rule that replaces none, and a pattern with a branch that
+    holds none of its `requires` strings: the CLI noted them, the service answered ok with no word of the first two
+    (found by a QA pass). Its notes are the CLI's, but for the prefix."""
     pack = tmp_path / "mine.yaml"
     pack.write_text(NOTED, encoding="utf-8")
     cli = in_process("rules", "check", str(pack))
     with server.client() as c:
         answer = c.post("/v1/rules/check", json={"pack": NOTED, "name": str(pack)}).json()
         alone = c.post("/v1/rules/check", json={"pack": NOTED, "name": str(pack), "alone": True}).json()
-    assert [n.split(": ", 1)[0] for n in answer["notes"]] == ["fr.photo-credit has the id of a shipped rule", f"{pack}:7"]
+    assert [n.split(": ", 1)[0] for n in answer["notes"]] == ["fr.photo-credit has the id of a shipped rule", f"{pack}:7",
+                                                              f"{pack}:11"]
     assert ["note: " + n for n in answer["notes"]] == [line for line in cli.stderr.splitlines() if line.startswith("note")]
     assert "the shape rule my.shape has no `sources`, so it replaces no shape rule" in answer["notes"][1]
-    assert alone["notes"] == []
+    assert answer["notes"][2].startswith(f"{pack}:11: my.read-also: its pattern may match a text that holds none of its "
+                                         "`requires` strings, such as 'lire :…'")
+    assert alone["notes"] == [answer["notes"][2]]  # of the pack's own rules: no other to clash with
 
 
 def test_a_pack_nested_too_deeply_is_a_failed_check_not_a_crash(server):

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import regex
 from pydantic import ValidationInfo
@@ -303,16 +303,23 @@ def mandatory_char(pattern: str, chars: str) -> str | None:
     optional part, an alternative without it and a negative look-around), as `re` parses it; None when there is none,
     or `re` cannot parse it (`regex`'s own syntax but for properties and `\\x{...}`: the check is then left out), or it
     is fuzzy (`(?:\u200b){e<=1}`, which `re` reads as literal text, and `regex` lets match without the character)."""
+    parsed = parsed_as_re(pattern)
+    return None if parsed is None else _mandatory(parsed, frozenset(map(ord, chars)))
+
+
+def parsed_as_re(pattern: str) -> Any:
+    """`pattern` as `re._parser` parses it, `regex`'s properties (`\\p{Lu}`) read as `\\w` and its `\\x{...}` as
+    `\\U...`; None when `re` cannot parse it or it is fuzzy (`(?:\u200b){e<=1}`, which `re` reads as literal text,
+    and `regex` lets match without the character)."""
     if _FUZZY.search(pattern):
         return None
 
     def as_re(m: re.Match) -> str:
         return m.group(1) + (f"\\U{int(m.group(2), 16):08x}" if m.group(2) else "\\w")  # `re` refuses a code too high
     try:
-        parsed = re._parser.parse(_REGEX_ONLY.sub(as_re, pattern))
+        return re._parser.parse(_REGEX_ONLY.sub(as_re, pattern))
     except (re.error, RecursionError, OverflowError):
         return None
-    return _mandatory(parsed, frozenset(map(ord, chars)))
 
 
 def _mandatory(items, codes: frozenset[int]) -> str | None:
