@@ -359,6 +359,24 @@ def test_an_extract_rule_at_line_starts_finds_what_its_search_finds(requires):
         (paul, paul + 4, None, None), (paul + 4, paul + 13, "author", "Paul Roux"), (paul + 13, paul + 14, None, None)]
 
 
+@pytest.mark.parametrize("pattern", [r"(?:^|(?<=\. ))Par (?P<author>\w+ \w+)$", r"Par (?P<author>\w+ \w+)$",
+                                     r"^Par (?P<author>\w+)$|, par (?P<source>\w+)$"])
+def test_an_extract_rule_at_line_starts_needs_each_branch_to_open_a_line(pattern):
+    """Tried at line starts only, a branch that may match inside a line would lose those matches without a word: it
+    is refused at load, naming the fix (`^` for each branch; a look-ahead or look-behind before it takes nothing)."""
+    import yaml
+
+    from cleaner import RulePackError
+    from cleaner.packs import load_pack_text
+
+    spec = {**EXTRACT_STARTS_RULE, "pattern": pattern}
+    with pytest.raises(RulePackError, match=r"rule 't\.by': field 'line_starts': with `line_starts` the pattern is "
+                                            r"tried at line starts only, and a branch of it does not open with `\^`"):
+        load_pack_text(yaml.safe_dump({"rules": [spec]}, allow_unicode=True), "test.yaml")
+    anchored = {**spec, "pattern": "(?=[^\n]{1,80}$)" + "|".join("^" + p.lstrip("^") for p in pattern.split("|"))}
+    assert load_pack_text(yaml.safe_dump({"rules": [anchored]}, allow_unicode=True), "test.yaml")
+
+
 def test_line_starts_needs_a_span_rule():
     import yaml
 

@@ -14,7 +14,7 @@ from ..dates import to_iso
 from ..models import FIELDS
 from ..view import Hit, View
 from .base import EMPTY_HARM, Context, Rule, refuse_empty_match, register, shown
-from .patterns import Flag, call, check_pattern, compile_fast, lookaround_group
+from .patterns import Flag, call, check_pattern, compile_fast, lookaround_group, starts_a_line
 from .regexp import at_line_starts
 
 
@@ -60,6 +60,15 @@ class ExtractRule(Rule):
                              "the match is removed, so the field would hold text left in the document (or the match "
                              f"go without it); take the group out of the look-around, `(?P<{name}>...)` in the match")
         return pattern
+
+    @field_validator("line_starts")
+    @classmethod
+    def _starts_lines(cls, line_starts: bool, info: ValidationInfo) -> bool:
+        if line_starts and (pattern := info.data.get("pattern")) and not starts_a_line(pattern):
+            raise ValueError("with `line_starts` the pattern is tried at line starts only, and a branch of it does not "
+                             "open with `^` (or `\\A`): its matches elsewhere would be lost; begin each branch with `^`, "
+                             "or leave `line_starts` out")
+        return line_starts
 
     @cached_property
     def compiled(self) -> re.Pattern | regex.Pattern:

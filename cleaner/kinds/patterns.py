@@ -322,6 +322,32 @@ def parsed_as_re(pattern: str) -> Any:
         return None
 
 
+def starts_a_line(pattern: str) -> bool:
+    """Whether every match of `pattern` (its macros expanded) starts a line: each of its branches opens with `^` or
+    `\\A`, look-arounds aside (True when `re` cannot parse it: `parsed_as_re`)."""
+    for name, body in MACROS.items():
+        pattern = pattern.replace(name, body)
+    parsed = parsed_as_re(pattern)
+    return parsed is None or _at_line_start(list(parsed))
+
+
+def _at_line_start(items) -> bool:
+    for op, arg in items:
+        name = str(op)
+        if name == "AT":
+            return str(arg) in ("AT_BEGINNING", "AT_BEGINNING_STRING")
+        if name in ("ASSERT", "ASSERT_NOT"):  # takes no character: what follows it starts the match
+            continue
+        if name == "SUBPATTERN":
+            return _at_line_start(list(arg[-1]))
+        if name == "ATOMIC_GROUP":
+            return _at_line_start(list(arg))
+        if name == "BRANCH":
+            return all(_at_line_start(list(branch)) for branch in arg[1])
+        return False
+    return False
+
+
 def _mandatory(items, codes: frozenset[int]) -> str | None:
     """`mandatory_char` on a parsed sequence (`re._parser`'s items)."""
     for op, arg in items:
