@@ -119,11 +119,12 @@ class _Reader:
         if len(texts) <= most:
             return texts
         texts = {t.partition(NEXT)[0] for t in texts}
+        kept = {t for t in texts if t in ("", HELD)}
+        parts = [(before, text, len(text)) for t in texts - kept for before, text in (_behind(t),)]
 
         def cut(head: int, tail: int) -> set[str]:
-            return {t if t in ("", HELD) or len(t) <= head + tail + 1
-                    else _after_one_of(before, text[:head] + GAP + text[len(text) - tail:])
-                    for t in texts for before, text in (_behind(t),)}
+            return kept | {_after_one_of(before, text if size <= head + tail + 1 else
+                                         text[:head] + GAP + text[size - tail:]) for before, text, size in parts}
 
         # the ends kept, most first; the fewer characters kept, the fewer texts: the first that are few enough, found
         # by halving
@@ -134,7 +135,7 @@ class _Reader:
         while low < high:
             mid = (low + high) // 2
             low, high = (low, mid) if len(cut(*ends[mid])) <= most else (mid + 1, high)
-        return cut(*ends[low]) if low < len(ends) else {t if t in ("", HELD) else GAP for t in texts}
+        return cut(*ends[low]) if low < len(ends) else kept | {GAP}
 
     def sequence(self, items) -> set[str]:
         texts = {""}
