@@ -16,6 +16,7 @@ lacks one where a class or repeat it cannot spell out writes it (`[a-z]+` for "p
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -48,8 +49,22 @@ AFTER = "\x04"
 def uncovered(pattern: str, requires: Iterable[str]) -> str | None:
     """A text that a match of `pattern` (its macros expanded) may hold, as `requires` strings are looked for in it
     (`GAP` written "…"), that holds none of `requires` (folded); None when every match holds one, or `pattern` cannot
-    be read (`patterns.parsed_as_re`)."""
+    be read (`patterns.parsed_as_re`). Kept for the next asking, by the pattern's digest (a service checks packs
+    again and again, and a pattern may be long)."""
     words = tuple(requires)
+    key = (hashlib.blake2b(pattern.encode("utf-8", "surrogatepass"), digest_size=16).digest(), words)
+    if key not in _READ:
+        if len(_READ) >= 4096:
+            _READ.clear()
+        _READ[key] = _uncovered(pattern, words)
+    return _READ[key]
+
+
+_READ: dict[tuple[bytes, tuple[str, ...]], str | None] = {}
+"""What `uncovered` read, by the pattern's digest and the strings."""
+
+
+def _uncovered(pattern: str, words: tuple[str, ...]) -> str | None:
     if not words:
         return None
     parsed = parsed_as_re(_readable(pattern))
