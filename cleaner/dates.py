@@ -149,9 +149,9 @@ WEEKDAY_NAMES = (
     " quinta-feira sexta-feira maandag dinsdag woensdag donderdag vrijdag zaterdag zondag"
     " الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت الأحد الاحد").split()
 WEEKDAYS = alternation(WEEKDAY_NAMES)
-"""A pattern of the names of the weekdays in French, English, Spanish, German, Italian, Portuguese, Dutch and Arabic (with and
-without the accents and the hamza pages leave out), and the English ones' short forms, for a date that opens with one
-(`<<weekday>>`, `_WEEKDAY`): an Arabic date, and The Guardian's "Fri 13 Mar 2015", were removed with their byline,
+"""A pattern of the names of the weekdays in French, English, Spanish, German, Italian, Portuguese, Dutch and Arabic
+(with and without the accents and the hamza pages leave out), and the English ones' short forms, for a date that opens
+with one (`<<weekday>>`, `_WEEKDAY`): an Arabic date, and The Guardian's "Fri 13 Mar 2015", were removed with their byline,
 not lifted. Portuguese weekdays are written whole ("sexta-feira"): "quinta" alone is also a farm."""
 _WEEKDAY = regex.compile(rf"(?i:{WEEKDAYS})\.?[,،]?[^\S\n]+")
 """A weekday before a date ("jeudi 12 mars 2021", "Fri, 12 Mar 2021"): not checked against the date, as RFC 2822

@@ -334,9 +334,10 @@ def test_a_line_starts_rule_finds_what_a_search_finds_at_line_starts(shipped, ta
     assert found == [*whole, (lire, lire + 15), (text.index("Watch: d"), text.index("Watch: d") + 8)]
 
 
-EXTRACT_STARTS_RULE = {"id": "t.by", "kind": "extract", "line_starts": True, "requires": ["par "], "description": "bylines",
-                       "pattern": r"^Par (?P<author>\p{Lu}\p{L}+ \p{Lu}\p{L}+)(?<=\bprose\b[\s\S]{0,400})(?:\n—[^\n]*+)?$",
-                       "examples": {"remove": ["x"], "keep": ["y"]}}
+EXTRACT_STARTS_RULE = {"id": "t.by", "kind": "extract", "line_starts": True, "requires": ["par "],
+                       "description": "bylines", "examples": {"remove": ["x"], "keep": ["y"]},
+                       "pattern": r"^Par (?P<author>\p{Lu}\p{L}+ \p{Lu}\p{L}+)(?<=\bprose\b[\s\S]{0,400})"
+                                  r"(?:\n—[^\n]*+)?$"}
 
 
 @pytest.mark.parametrize("requires", [True, False], ids=["requires", "every-line"])

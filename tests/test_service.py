@@ -688,12 +688,12 @@ def test_rules_check_answers_the_notes_rules_check_prints(server, tmp_path, in_p
     with server.client() as c:
         answer = c.post("/v1/rules/check", json={"pack": NOTED, "name": str(pack)}).json()
         alone = c.post("/v1/rules/check", json={"pack": NOTED, "name": str(pack), "alone": True}).json()
-    assert [n.split(": ", 1)[0] for n in answer["notes"]] == ["fr.photo-credit has the id of a shipped rule", f"{pack}:7",
-                                                              f"{pack}:11"]
+    assert [n.split(": ", 1)[0] for n in answer["notes"]] == [
+        "fr.photo-credit has the id of a shipped rule", f"{pack}:7", f"{pack}:11"]
     assert ["note: " + n for n in answer["notes"]] == [line for line in cli.stderr.splitlines() if line.startswith("note")]
     assert "the shape rule my.shape has no `sources`, so it replaces no shape rule" in answer["notes"][1]
-    assert answer["notes"][2].startswith(f"{pack}:11: my.read-also: its pattern may match a text that holds none of its "
-                                         "`requires` strings, such as 'lire :…'")
+    assert answer["notes"][2].startswith(f"{pack}:11: my.read-also: its pattern may match a text that holds none of "
+                                         "its `requires` strings, such as 'lire :…'")
     assert alone["notes"] == [answer["notes"][2]]  # of the pack's own rules: no other to clash with
 
 

@@ -66,8 +66,8 @@ class ExtractRule(Rule):
     def _starts_lines(cls, line_starts: bool, info: ValidationInfo) -> bool:
         if line_starts and (pattern := info.data.get("pattern")) and not starts_a_line(pattern):
             raise ValueError("with `line_starts` the pattern is tried at line starts only, and a branch of it does not "
-                             "open with `^` (or `\\A`): its matches elsewhere would be lost; begin each branch with `^`, "
-                             "or leave `line_starts` out")
+                             "open with `^` (or `\\A`): its matches elsewhere would be lost; begin each branch with "
+                             "`^`, or leave `line_starts` out")
         return line_starts
 
     @cached_property

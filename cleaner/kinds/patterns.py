@@ -256,8 +256,7 @@ def _checked(pattern: str, line: bool) -> tuple[str, int]:
     """(`pattern` with its macros expanded (and wrapped in a line's spaces with `line`), its size), or a
     ValueError for an unknown macro, a character of `edits.HIDDEN` that every match holds (no text the rules read
     has one), a nested unbounded repeat or a size over `MAX_SIZE`."""
-    for name, body in MACROS.items():
-        pattern = pattern.replace(name, body)
+    pattern = expanded(pattern)
     size = STORE.size(pattern)
     if size is None:
         unknown = regex.search(r"<<\w+>>", pattern)
@@ -325,10 +324,15 @@ def parsed_as_re(pattern: str) -> Any:
 def starts_a_line(pattern: str) -> bool:
     """Whether every match of `pattern` (its macros expanded) starts a line: each of its branches opens with `^` or
     `\\A`, look-arounds aside (True when `re` cannot parse it: `parsed_as_re`)."""
+    parsed = parsed_as_re(expanded(pattern))
+    return parsed is None or _at_line_start(list(parsed))
+
+
+def expanded(pattern: str) -> str:
+    """`pattern` with its macros (`MACROS`) written out."""
     for name, body in MACROS.items():
         pattern = pattern.replace(name, body)
-    parsed = parsed_as_re(pattern)
-    return parsed is None or _at_line_start(list(parsed))
+    return pattern
 
 
 def _at_line_start(items) -> bool:
