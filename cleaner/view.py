@@ -107,6 +107,11 @@ class View:
                 pos = text.find(word, starts[i + 1]) if i + 1 < len(starts) else -1  # the next line
         return sorted(found)
 
+    def lines_to_try(self, words: tuple[str, ...]) -> list[Line]:
+        """The lines a rule with `requires` strings `words` is tried on: those holding one (`lines_holding`), or
+        every line when it has none."""
+        return [self.lines[i] for i in self.lines_holding(words)] if words else self.lines
+
     @cached_property
     def keys(self) -> list[str | None]:
         """`line_key` of every line, computed once per view and shared by all phrase rules."""

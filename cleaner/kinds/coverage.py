@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 
 from ..prefilter import folded
-from .patterns import _class_end, _escape_end, parsed_as_re
+from .patterns import item_end, parsed_as_re
 
 GAP = "\x00"
 """Text not known (any characters, or none)."""
@@ -206,8 +206,6 @@ def _class(items) -> set[str]:
     names = [str(op) for op, _ in items]
     if names == ["NEGATE", "CATEGORY", "LITERAL"] and str(items[1][1]) == "CATEGORY_NOT_SPACE":
         return {" "}  # [^\S\n]: a space, not a line break
-    if names == ["CATEGORY"] and str(items[0][1]) == "CATEGORY_SPACE":
-        return {" ", "\n"}
     chars = set()
     for op, arg in items:
         if str(op) == "LITERAL":
@@ -271,7 +269,7 @@ def _without_lookaround_conditions(pattern: str) -> str:
     depth = 0
     while i < len(pattern):
         c = pattern[i]
-        end = _escape_end(pattern, i) if c == "\\" else _class_end(pattern, i) if c == "[" else i + 1
+        end = item_end(pattern, i)
         if c == "(" and skip_from is None and pattern.startswith("(?(?", i):
             out.append("(?:")
             depth += 1
@@ -297,7 +295,7 @@ def _group_end(pattern: str, start: int) -> int:
         c = pattern[i]
         depth += c == "("
         depth -= c == ")"
-        i = _escape_end(pattern, i) if c == "\\" else _class_end(pattern, i) if c == "[" else i + 1
+        i = item_end(pattern, i)
         if depth == 0:
             return i
     return len(pattern)

@@ -96,9 +96,7 @@ class ExtractRule(Rule):
         """The pattern's matches in `view`: searched for, or tried at line starts (`line_starts`)."""
         if not self.line_starts:
             return call(self.compiled.finditer, view.text, timeout)
-        lines = view.lines
-        starts = (lines[i].start for i in view.lines_holding(self.requires)) if self.requires else (
-            line.start for line in lines)
+        starts = (line.start for line in view.lines_to_try(self.requires))
         return at_line_starts(self.compiled, view.text, timeout, starts)
 
     def find(self, view: View, ctx: Context) -> Iterator[Hit]:

@@ -443,7 +443,7 @@ def scan_pattern(pattern: str) -> tuple[str | None, int]:
             size[-1] += last * (max(least, 1) - 1)
             i = end
             continue
-        end = _escape_end(pattern, i) if c == "\\" else _class_end(pattern, i) if c == "[" else i + 1
+        end = item_end(pattern, i)
         last = 1
         size[-1] += 1
         i = end
@@ -467,8 +467,14 @@ def lookaround_group(pattern: str) -> str | None:
             inside.append(bool(inside and inside[-1]) or pattern.startswith(_LOOKAROUNDS, i))
         elif c == ")" and inside:
             inside.pop()
-        i = _escape_end(pattern, i) if c == "\\" else _class_end(pattern, i) if c == "[" else i + 1
+        i = item_end(pattern, i)
     return None
+
+
+def item_end(pattern: str, i: int) -> int:
+    """Index just past the item of `pattern` that starts at i: an escape, a class (`[...]`) or one character."""
+    c = pattern[i]
+    return _escape_end(pattern, i) if c == "\\" else _class_end(pattern, i) if c == "[" else i + 1
 
 
 def _escape_end(pattern: str, i: int) -> int:

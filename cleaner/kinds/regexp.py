@@ -92,8 +92,7 @@ class RegexRule(Rule):
                 if m.end() > m.start():
                     yield Hit(m.start(), m.end())
             return
-        indexes = view.lines_holding(self.requires) if self.requires else None
-        for line in view.lines if indexes is None else (view.lines[i] for i in indexes):
+        for line in view.lines_to_try(self.requires):
             if line.text and len(line.text) <= self.max_line_chars and call(self.compiled.fullmatch, line.text, ctx.timeout):
                 yield whole_lines(view, line.start, line.end)
 
