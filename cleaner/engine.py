@@ -22,8 +22,9 @@ Every span is recorded as an `Edit` in raw-text offsets; `replay(raw, edits)` gi
 
 from __future__ import annotations
 
+import threading
+import weakref
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -233,11 +234,11 @@ def _emptied(before: str, out: Cleaned) -> Cleaned:
 def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires | None) -> None:
     """The named rules' passes, then the last phase's (`shape`) on what they left; again while that
     changes something (at most `max_passes` rounds)."""
-    requires = requires or requires_for(frozenset(w for rule in rules for w in rule.requires))
-    named, last = _phases(rules)
+    named, last = rules.phases if isinstance(rules, _Scoped) else _phases(rules)
+    requires = requires or requires_for(named.words | last.words)
     for _ in range(max_passes):
-        _passes(state, named, ctx, max_passes, requires)
-        if not (last and _passes(state, last, ctx, max_passes, requires)):
+        _passes(state, rules, named, ctx, max_passes, requires)
+        if last.empty or not _passes(state, rules, last, ctx, max_passes, requires):
             break
     for rule in state.stopped:  # said where what it found next is still there (another rule may have taken it)
         try:
@@ -250,41 +251,85 @@ def _run(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requir
                                   "would eat the text); what it found next stays")
 
 
-def _phases(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
-    """`rules` split into the named rules and the last phase's: a `_Scoped` list's split made once, any other's now."""
-    return rules.phases if isinstance(rules, _Scoped) else _split(rules)
+class _Plan:
+    """Where the rules of one phase stand in a rule list, by the `requires` strings that let each be tried: a pass goes
+    through the rules a text's strings let through (`tried`), not through each rule to test its strings (~1.5 µs a
+    rule: the engine's own time on a short text, where most of ~300 rules need a string it lacks). It holds no rule."""
+
+    def __init__(self, rules: list[Rule], positions: list[int]):
+        self.free = [i for i in positions if not rules[i].requires]
+        self.by_word: dict[str, list[int]] = {}
+        for i in positions:
+            for word in rules[i].requires:
+                self.by_word.setdefault(word, []).append(i)
+        self.words = frozenset(self.by_word)
+        self.empty = not positions
+
+    def tried(self, present: frozenset[str], after: int = -1) -> list[int]:
+        """The positions after `after` of the rules with one of `present` among their `requires` strings, or (unless
+        `after` is given) with none, in order."""
+        found = {i for word in self.words.intersection(present) for i in self.by_word[word] if i > after}
+        return sorted(found.union(self.free) if after < 0 else found)
 
 
-def _split(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
-    return [r for r in rules if type(r).phase < LAST_PHASE], [r for r in rules if type(r).phase >= LAST_PHASE]
+def _phases(rules: list[Rule]) -> tuple[_Plan, _Plan]:
+    """The plans of `rules`' named phases and of their last phase (`shape`), kept for the last lists of the same rules
+    (the same objects, in the same order, still alive: a plan holds none, so it keeps no list's patterns alive).
+    `run_rules` is given a list of its own for each text by the tests and `rules check`: made for each call, a plan
+    of ~300 rules cost more than their passes over a short text."""
+    key = tuple(map(id, rules))
+    held = _PLANNED.get(key)
+    if held is not None and all(ref() is rule for ref, rule in zip(held[0], rules)):
+        return held[1]
+    plans = _planned(rules)
+    with _PLANNED_LOCK:
+        while len(_PLANNED) >= 8:
+            del _PLANNED[next(iter(_PLANNED))]
+        _PLANNED[key] = tuple(map(weakref.ref, rules)), plans
+    return plans
+
+
+def _planned(rules: list[Rule]) -> tuple[_Plan, _Plan]:
+    """The plans of the named phases of `rules` and of their last phase, made now."""
+    return (_Plan(rules, [i for i, r in enumerate(rules) if type(r).phase < LAST_PHASE]),
+            _Plan(rules, [i for i, r in enumerate(rules) if type(r).phase >= LAST_PHASE]))
+
+
+_PLANNED: dict[tuple[int, ...], tuple[tuple[weakref.ref, ...], tuple[_Plan, _Plan]]] = {}
+_PLANNED_LOCK = threading.Lock()
 
 
 class _Scoped(list):
-    """A cleaner's rules for one language and host (`Cleaner._scoped`), split by phase once: split for every document,
-    ~200 rules cost a tenth of the engine's time on a short text. Never changed once made (a cache keyed by any list's
-    id kept every list checked alive, a pattern of up to 25 MB each, and split a list changed in place as it was)."""
+    """A cleaner's rules for one language and host (`Cleaner._scoped`), planned by phase once: split for every
+    document, ~200 rules cost a tenth of the engine's time on a short text. Never changed once made (a cache keyed by
+    any list's id kept every list checked alive, a pattern of up to 25 MB each, and split a list changed in place as
+    it was)."""
 
     def __init__(self, rules: list[Rule]):
         super().__init__(rules)
-        self.phases = _split(self)
+        self.phases = _planned(self)
 
 
-def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, requires: Requires) -> bool:
-    """Passes of `rules` over the state until one changes nothing; True when any changed the text.
+def _passes(state: _State, rules: list[Rule], plan: _Plan, ctx: Context, max_passes: int, requires: Requires) -> bool:
+    """Passes of the rules of `plan` (a plan of `rules`) over the state until one changes nothing; True when any changed the text.
 
-    A rule that found nothing is not tried again on the same text, nor, when whether it finds
-    anything depends on each line alone (`Rule.line_local`), on a text that only lost whole lines
-    since: it would find nothing again, so the output is the same."""
+    A rule is tried where its `requires` strings let it (one a change laid bare later in the pass too). A rule that
+    found nothing is not tried again on the same text, nor, when whether it finds anything depends on each line alone
+    (`Rule.line_local`), on a text that only lost whole lines since: it would find nothing again, so the output is
+    the same."""
     changed_any = False
     for _ in range(max_passes):
         changed = False
         if state.present is None:
             state.present = requires.present(state.view.folded)
-        for rule in rules:
-            if rule.requires and state.present.isdisjoint(rule.requires):
-                continue
-            seen = state.quiet.get(id(rule))
-            if (seen is not None and state.found_nothing(rule, seen)) or state.fired[id(rule)] > MAX_FIRINGS:
+        todo = plan.tried(state.present)
+        k = 0
+        while k < len(todo):
+            rule = rules[todo[k]]
+            rid = id(rule)
+            k += 1
+            seen = state.quiet.get(rid)
+            if (seen is not None and state.found_nothing(rule, seen)) or state.fired.get(rid, 0) > MAX_FIRINGS:
                 continue
             while True:  # again while it fires: stacked lines at the head need it
                 state.view.present = state.present
@@ -292,19 +337,23 @@ def _passes(state: _State, rules: list[Rule], ctx: Context, max_passes: int, req
                     hits = list(rule.find(state.view, state.context(ctx)))
                 except TimeoutError:  # skipped for the rest of the document: tried again, it warned again each pass
                     state.warnings.append(f"rule {rule.id!r}: pattern stopped after {ctx.timeout:g}s on this document; rule skipped")
-                    state.fired[id(rule)] = MAX_FIRINGS + 1
+                    state.fired[rid] = MAX_FIRINGS + 1
                     break
                 if not hits:
-                    state.quiet[id(rule)] = (state.version, state.lines_version)
-                if hits and state.fired[id(rule)] == MAX_FIRINGS:
-                    state.fired[id(rule)] += 1  # stopped: not tried again on this document
+                    state.quiet[rid] = (state.version, state.lines_version)
+                    break
+                fired = state.fired.get(rid, 0)
+                if fired == MAX_FIRINGS:
+                    state.fired[rid] = fired + 1  # stopped: not tried again on this document
                     state.stopped.append(rule)
                     break
-                if not hits or not state.apply(rule.id, hits):
+                if not state.apply(rule.id, hits):
                     break
-                state.fired[id(rule)] += 1
+                state.fired[rid] = fired + 1
                 changed = changed_any = True
-                state.present |= requires.present_across(state.view.text, state.cuts)
+                if new := requires.present_across(state.view.text, state.cuts) - state.present:
+                    state.present |= new  # the rules further on that a string laid bare lets through join the pass
+                    todo[k:] = sorted(set(todo[k:]).union(plan.tried(new, todo[k - 1])))
         if state.tidy():
             state.present |= requires.present_across(state.view.text, state.cuts)
         if not changed:
@@ -341,7 +390,7 @@ class _State:
         self.warnings: list[str] = []
         self.version = self.lines_version = 0
         self.quiet: dict[int, tuple[int, int]] = {}
-        self.fired: Counter[int] = Counter()
+        self.fired: dict[int, int] = {}
         self.stopped: list[Rule] = []
         self.present: frozenset[str] | None = None
         self.cuts: list[int] = []

@@ -416,6 +416,52 @@ def test_a_rule_list_is_split_by_phase_as_it_is_and_not_kept():
     assert run_rules(doc, rules, Context()).text == "Le conseil a voté."
 
 
+_GLUE_AND_READ_ALSO = """rules:
+  - id: u.glue
+    kind: regex
+    scope: span
+    description: a marker inside a phrase
+    pattern: '\\[x\\]'
+    examples: {remove: ['Lire[x] aussi'], keep: ['Le conseil a voté.']}
+  - id: u.read-also
+    kind: regex
+    description: a read-also line
+    pattern: 'Lire aussi.*'
+    requires: [lire aussi]
+    examples: {remove: ['Lire aussi : le budget'], keep: ['Le conseil a voté.']}
+"""
+
+
+def test_a_rule_whose_string_a_cut_lays_bare_is_tried_in_the_same_pass():
+    """A pass tries the rules the text's `requires` strings let through (`_Plan.tried`), and joins to it those further
+    on that a cut lets through: "Lire[x] aussi" holds no "lire aussi" until `u.glue` cuts "[x]", and one pass then
+    takes the line. A list in another order plans its own positions: `u.read-also` first finds nothing in that pass."""
+    from cleaner.packs import load_pack_text
+
+    glue, read_also = load_pack_text(_GLUE_AND_READ_ALSO, "p.yaml")
+    doc = Document(id="d", text="Le conseil a voté.\nLire[x] aussi : le budget")
+    assert run_rules(doc, [glue, read_also], Context(), max_passes=1).text == "Le conseil a voté."
+    assert run_rules(doc, [read_also, glue], Context(), max_passes=1).text == "Le conseil a voté.\nLire aussi : le budget"
+    assert run_rules(doc, [read_also, glue], Context(), max_passes=2).text == "Le conseil a voté."
+
+
+def test_the_plans_kept_for_lists_of_rules_keep_no_rule_alive():
+    """The engine keeps the plan of a list it was given for the next list of the same rules, but not the rules: a
+    service's checks of users' packs each made rules holding their compiled patterns."""
+    import gc
+    import weakref
+
+    from cleaner.packs import load_pack_text
+
+    rules = load_pack_text(_GLUE_AND_READ_ALSO, "p.yaml")
+    doc = Document(id="d", text="Le conseil a voté.\nLire[x] aussi : le budget")
+    assert run_rules(doc, list(rules), Context()).text == run_rules(doc, list(rules), Context()).text
+    refs = [weakref.ref(rule) for rule in rules]
+    del rules
+    gc.collect()
+    assert [ref() for ref in refs] == [None, None]
+
+
 def test_the_whitespace_pass_reads_a_text_only_when_a_rule_changed_it(monkeypatch):
     """It ran at the start and after each round of passes, and read a text no rule changed three times (1,000,000 short
     lines: 3.5 s of 30, session 47): on the text it left it finds nothing. A rule that changes the text has it read
