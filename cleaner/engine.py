@@ -13,7 +13,8 @@
    document at most `MAX_FIRINGS` times (one that would change it again is stopped, with a warning); a
    rule that found nothing is not tried again where it would find nothing again (the same text, or
    for a line-local rule the same lines less some), and `requires` strings are looked for across the
-   cuts a change made, not in the whole text again.
+   cuts a change made, not in the whole text again; a pass goes through the rules those strings let
+   through (`_Plan`), found by string.
 4. then the rules that judge what is left by its shape (phase `LAST_PHASE`, `shape`), in passes of
    their own; while they remove something, steps 3 and 4 run again (at most `max_passes` times).
 
