@@ -216,10 +216,13 @@ def at_once(call: Callable[[], Any], threads: int) -> tuple[list[Any], list[Base
 def linear_time(run: Callable[[Any], Any], short: Any, long: Any) -> bool:
     """Whether `run(long)` takes less than 3 times as long as `run(short)` (on twice as much, as most callers give
     it: linear 2, square 4; or on a page with what must cost it little), or under 30 ms (below that, noise decides);
-    when the first try is over, the least of 5 tries of each, taken in turns, so that a burst of load on the machine
-    weighs on both (3 tries of the long one, then 3 of the short one, failed a linear survey in a full run of the
-    suite: 2.1 times as long alone). The garbage collector is off while a try runs: in a test process that holds
-    thousands of tests' objects, a full collection a try set off was its time.
+    when the first try is over, the middle ratio of 5 pairs of tries, each pair taken in turn, so that a burst of load
+    on the machine weighs on both (3 tries of the long one, then 3 of the short one, failed a linear survey in a full
+    run of the suite: 2.1 times as long alone; the least of 5 tries of each, compared, failed a page's blocks left open
+    in one: alone, its pairs were 1.5 to 3 times and the least of each 2.8 times, one short try a third under the
+    others). The garbage collector is
+    off while a try runs: in a test process that holds thousands of tests' objects, a full collection a try set off
+    was its time.
     """
     def seconds(arg: Any) -> float:
         gc.disable()
@@ -232,8 +235,8 @@ def linear_time(run: Callable[[Any], Any], short: Any, long: Any) -> bool:
 
     if (took := seconds(long)) < 0.03 or took < 3 * seconds(short):
         return True
-    tries = [(seconds(short), seconds(long)) for _ in range(5)]
-    return min(long for _, long in tries) < 3 * min(short for short, _ in tries)
+    ratios = sorted(seconds(long) / max(seconds(short), 1e-6) for _ in range(5))
+    return ratios[2] < 3
 
 
 @pytest.fixture

@@ -3956,6 +3956,20 @@ def test_sibling_divs_of_text_are_made_paragraphs_in_linear_time():
     assert len(paragraphs) == 20_001 and paragraphs[-1].text is None and paragraphs[-1].getnext().text == "****"
 
 
+def test_linear_time_tells_a_square_from_a_line():
+    """The bound the linear-time tests lean on: twice the work is under 3 times the time, twice the work twice over
+    (a square) is not."""
+    def line(n: int) -> None:
+        sum(range(n * 200_000))
+
+    def square(n: int) -> None:
+        for _ in range(n):
+            line(n)
+
+    assert linear_time(line, 4, 8)
+    assert not linear_time(square, 4, 8)
+
+
 def test_the_elements_dropped_by_class_are_told_in_the_page_in_linear_time():
     """Whether a step before dropped an element was told by walking all its ancestors, for each of the four steps:
     30,000 paragraphs of the four steps' classes 240 elements deep took 9.7 s of CPU (a review), a time in the
