@@ -284,7 +284,7 @@ def _phases(rules: list[Rule]) -> tuple[_Plan, _Plan]:
         return held[1]
     plans = _planned(rules)
     with _PLANNED_LOCK:
-        while len(_PLANNED) >= 8:
+        while key not in _PLANNED and len(_PLANNED) >= 8:  # a key made again (others took its ids) keeps its place
             del _PLANNED[next(iter(_PLANNED))]
         _PLANNED[key] = tuple(map(weakref.ref, rules)), plans
     return plans
@@ -312,7 +312,8 @@ class _Scoped(list):
 
 
 def _passes(state: _State, rules: list[Rule], plan: _Plan, ctx: Context, max_passes: int, requires: Requires) -> bool:
-    """Passes of the rules of `plan` (a plan of `rules`) over the state until one changes nothing; True when any changed the text.
+    """Passes of the rules of `plan` (a plan of `rules`) over the state until one changes nothing; True when any
+    changed the text.
 
     A rule is tried where its `requires` strings let it (one a change laid bare later in the pass too). A rule that
     found nothing is not tried again on the same text, nor, when whether it finds anything depends on each line alone

@@ -220,9 +220,8 @@ def linear_time(run: Callable[[Any], Any], short: Any, long: Any) -> bool:
     on the machine weighs on both (3 tries of the long one, then 3 of the short one, failed a linear survey in a full
     run of the suite: 2.1 times as long alone; the least of 5 tries of each, compared, failed a page's blocks left open
     in one: alone, its pairs were 1.5 to 3 times and the least of each 2.8 times, one short try a third under the
-    others). The garbage collector is
-    off while a try runs: in a test process that holds thousands of tests' objects, a full collection a try set off
-    was its time.
+    others). The garbage collector is off while a try runs: in a test process that holds thousands of tests' objects,
+    a full collection a try set off was its time.
     """
     def seconds(arg: Any) -> float:
         gc.disable()

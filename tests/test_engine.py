@@ -441,7 +441,8 @@ def test_a_rule_whose_string_a_cut_lays_bare_is_tried_in_the_same_pass():
     glue, read_also = load_pack_text(_GLUE_AND_READ_ALSO, "p.yaml")
     doc = Document(id="d", text="Le conseil a voté.\nLire[x] aussi : le budget")
     assert run_rules(doc, [glue, read_also], Context(), max_passes=1).text == "Le conseil a voté."
-    assert run_rules(doc, [read_also, glue], Context(), max_passes=1).text == "Le conseil a voté.\nLire aussi : le budget"
+    later = run_rules(doc, [read_also, glue], Context(), max_passes=1)
+    assert later.text == "Le conseil a voté.\nLire aussi : le budget"
     assert run_rules(doc, [read_also, glue], Context(), max_passes=2).text == "Le conseil a voté."
 
 
