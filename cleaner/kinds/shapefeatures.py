@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 import numpy as np
@@ -160,21 +161,34 @@ _hash = hash
 class _Stopwords:
     """Every stopword of justext's 100 lists and the names of the lists that hold it, packed: the
     words sorted by `hash()` in one array, their text in one string to confirm a match (so no answer
-    rests on a hash), and per word an entry in the table of distinct name tuples. A process holds ~21 MB
-    more once it is built (its build peaks at +28), where the 100 sets and a dict of their 154,000 words
-    held ~40 MB (peak +41) in every process that reads a shape. A lookup costs ~0.4 us a
-    token (ten times a dict's), so only the guesses across all lists use it (`best_stoplist`,
-    `stoplist_for`); a line's own list is a set (`stoplist_words`)."""
+    rests on a hash), and per word an entry in the table of distinct name tuples. A process holds ~10 MB
+    more once it is built, where the 100 sets and a dict of their 154,000 words held ~40 MB in every
+    process that reads a shape. A lookup costs ~0.4 us a token (ten times a dict's), so only the guesses
+    across all lists use it (`best_stoplist`, `stoplist_for`); a line's own list is a set (`stoplist_words`).
 
-    def __init__(self, held: dict[str, tuple[str, ...]]) -> None:
+    The build marks a word's lists with the bits of an int and makes the name tuples last, once the
+    154,000 words it went through are freed: tuples made among them (as it first did) kept ~11 MB of
+    the allocator's pages around them alive, scattered survivors in pages of freed words."""
+
+    def __init__(self, lists: Iterable[tuple[str, Iterable[str]]]) -> None:
+        """Pack `lists`, pairs of a list's name and its words, given in name order."""
+        names: list[str] = []
+        held: dict[str, int] = {}  # a word: the bits of the lists that hold it
+        for name, words in lists:
+            bit = 1 << len(names)
+            names.append(name)
+            for word in words:
+                held[word] = held.get(word, 0) | bit
         words = sorted(held, key=_hash)
         self._hashes = np.fromiter(map(_hash, words), dtype=np.int64, count=len(words))
         self._starts = np.cumsum([0] + [len(w) + 1 for w in words], dtype=np.int64)
         self._text = "\n".join(words)
-        table: dict[tuple[str, ...], int] = {}
+        table: dict[int, int] = {}
         self._group = np.fromiter((table.setdefault(held[w], len(table)) for w in words), dtype=np.int32,
                                   count=len(words))
-        self._names = tuple(table)
+        masks = list(table)
+        del held, words, table
+        self._names = tuple(tuple(name for k, name in enumerate(names) if mask >> k & 1) for mask in masks)
 
     def lookup(self, tokens: list[str]) -> list[tuple[str, ...]]:
         """For each token, the names of the lists that hold it, in name order (empty when none does)."""
@@ -206,13 +220,7 @@ def _index() -> _Stopwords:
     """justext's stoplists as one packed index (built once per process, on the first shape read)."""
     import justext  # with lxml, ~14 MB: only a process that reads a shape pays it
 
-    held: dict[str, tuple[str, ...]] = {}
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of names
-    for name in sorted(justext.get_stoplists()):
-        for word in justext.get_stoplist(name):
-            names = held.get(word, ()) + (name,)
-            held[word] = shared.setdefault(names, names)
-    return _Stopwords(held)
+    return _Stopwords((name, justext.get_stoplist(name)) for name in sorted(justext.get_stoplists()))
 
 
 @cache
