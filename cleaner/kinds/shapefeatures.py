@@ -174,10 +174,10 @@ class _Stopwords:
         """Pack `lists`, pairs of a list's name and its words, given in name order."""
         names: list[str] = []
         held: dict[str, int] = {}  # a word: the bits of the lists that hold it
-        for name, words in lists:
+        for name, listed in lists:
             bit = 1 << len(names)
             names.append(name)
-            for word in words:
+            for word in listed:
                 held[word] = held.get(word, 0) | bit
         words = sorted(held, key=_hash)
         self._hashes = np.fromiter(map(_hash, words), dtype=np.int64, count=len(words))
