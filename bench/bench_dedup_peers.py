@@ -23,6 +23,8 @@ every 0.2 s):
 * `cleaner-fasttext`: the same with `--lang-backend fasttext` (no lingua: the memory a worker needs
   without lingua's ~1 GB of models);
 * `cleaner-cld2`: the same with `--lang-backend cld2+fasttext` (the default without lingua);
+* `cleaner-cld2-1w`: `cleaner-cld2` with `--workers 1`, every stage in one process (no pool): the least memory a run
+  takes, at about half the speed;
 * `datasketch`: a plain `MinHashLSH` loop (num_perm 128, threshold 0.5, 3-word shingles of the RAW
   text split on whitespace, seed 1; a document with a candidate is a duplicate of the first candidate,
   otherwise it is inserted), in this interpreter;
@@ -41,7 +43,7 @@ size-1 removals per group are correct (either member may be the one kept; a grou
 has a false positive).
 Recall = correct verdicts / sum over groups of (size - 1). MB/s is of the UTF-8 bytes of the texts.
 
-    python bench/bench_dedup_peers.py [--docs 100000] [--peers cleaner,cleaner-fasttext,cleaner-cld2,datasketch,datatrove,text-dedup]
+    python bench/bench_dedup_peers.py [--docs 100000] [--peers cleaner,cleaner-fasttext,cleaner-cld2,cleaner-cld2-1w,datasketch,datatrove,text-dedup]
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_clean import at_least, require, source_key
 
 CORPUS_VERSION = 1  # bump when the corpus recipe changes (the cached file is rebuilt)
-ALL_PEERS = ("cleaner", "cleaner-fasttext", "cleaner-cld2", "datasketch", "datatrove", "text-dedup")
+ALL_PEERS = ("cleaner", "cleaner-fasttext", "cleaner-cld2", "cleaner-cld2-1w", "datasketch", "datatrove", "text-dedup")
 NBSP = "\u00a0"
 SOURCES = ("Le Matin", "Jeune Afrique", "Le Soleil", "Fraternité Matin", "L'Observateur", "Sidwaya", "Le Pays")
 
@@ -543,6 +545,8 @@ def main() -> None:
                     res = run_cleaner(path, work, args.timeout, "--lang-backend", "fasttext")
                 elif peer == "cleaner-cld2":
                     res = run_cleaner(path, work, args.timeout, "--lang-backend", "cld2+fasttext")
+                elif peer == "cleaner-cld2-1w":
+                    res = run_cleaner(path, work, args.timeout, "--lang-backend", "cld2+fasttext", "--workers", "1")
                 elif peer == "datasketch":
                     res = run_datasketch(path, work, args.timeout)
                 elif peer == "datatrove":
