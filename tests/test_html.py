@@ -3958,16 +3958,17 @@ def test_sibling_divs_of_text_are_made_paragraphs_in_linear_time():
 
 def test_linear_time_tells_a_square_from_a_line():
     """The bound the linear-time tests lean on: twice the work is under 3 times the time, twice the work twice over
-    (a square) is not."""
+    (a square) is not. Each long try takes ~0.1 s or more, past the 30 ms under which any time passes (with 200,000
+    a unit, the line's long try took ~20 ms: it passed by that floor, whatever its ratio)."""
     def line(n: int) -> None:
-        sum(range(n * 200_000))
+        sum(range(n * 1_000_000))
 
     def square(n: int) -> None:
         for _ in range(n):
             line(n)
 
     assert linear_time(line, 4, 8)
-    assert not linear_time(square, 4, 8)
+    assert not linear_time(square, 2, 4)
 
 
 def test_the_elements_dropped_by_class_are_told_in_the_page_in_linear_time():
