@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import os
+import re
 import sys
 import tomllib
 import warnings
@@ -125,6 +126,10 @@ class Config(BaseModel):
     lang_backend: str = Field("cld2+fasttext>lingua~5", validate_default=True)
     """Language identifier: see `cleaner.lang.make_backend` for the names and combinations. Held by its backend's
     name, in which its defaults are written out (`cld2+fasttext>lingua~5@0.5/100`, `CLD2` as `cld2`)."""
+    lingua_budget: int = Field(8, ge=2, strict=True)
+    """Most languages whose lingua models a process holds at once for the backend's shortlist (`lingua~k`, k at most
+    this): each ~40 MB, and ~0.3-0.4 s of CPU to load again once unloaded. More is faster on a corpus of short texts,
+    in more memory; no answer depends on it (`lang.LINGUA_BUDGET`)."""
     num_perm: int = Field(128, ge=16, le=1024, strict=True)
     """MinHash permutations."""
     shingle_size: int = Field(3, ge=1, le=20, strict=True)
@@ -242,6 +247,10 @@ class Config(BaseModel):
             raise _Clash(("id_field", "text_field"), lambda name: (
                 f"{name('id_field')} and {name('text_field')} are both {self.id_field!r}: every document would be "
                 "named by its whole text; give the id and the text fields of their own"))
+        if (top := _shortlist_top(self.lang_backend)) > self.lingua_budget:
+            raise _Clash(("lang_backend", "lingua_budget"), lambda name: (
+                f"{name('lang_backend', repr(self.lang_backend))} has lingua choose among {top} languages, more than "
+                f"{name('lingua_budget', str(self.lingua_budget))} lets it hold at once: raise the budget, or lower k"))
         if self.langs and (why := _unanswered(self)):  # here, not in `load` alone: `Config(langs=["xx"])` was taken
             raise _Unanswered(why)
         return self
@@ -424,6 +433,14 @@ with no word of the value given, was `--min-chars -1`'s message)."""
 
 class _Unanswered(ValueError):
     """A code of `langs` the language backend never answers (`_unanswered`)."""
+
+
+def _shortlist_top(backend: str) -> int:
+    """The largest k of the shortlists (`lingua~k`, `lingua-low~k`) in the backend's name, 0 without one."""
+    return max((int(k) for k in _SHORTLIST_K.findall(backend)), default=0)
+
+
+_SHORTLIST_K = re.compile(r"lingua(?:-low)?~(\d+)")
 
 
 def _unanswered(config: Config) -> str | None:

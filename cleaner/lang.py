@@ -13,7 +13,7 @@ text; a `Tagger` splits a document into paragraphs and turns the backend's answe
 | `lingua:fr,en,...` | lingua restricted to the listed ISO 639-1 codes (faster, but it can only ever answer one of them) |
 | `lingua-low`, `lingua-low:fr,...` | lingua's low-accuracy mode (trigrams only: faster, weaker on short text) |
 | `A>B` | cascade: ask A; when A has no answer or its score is under `CASCADE_THRESHOLD` (0.5; `A>B@0.8` to choose) and the text is shorter than `CASCADE_MAX_LETTERS` letters (100; `A>B@0.8/200` to choose, `/0` for no cap; a chunk counts its whole document's, `Part`), ask B and take B's answer |
-| `A>lingua~k` | cascade whose lingua chooses only among the first `k` languages (2 to `LINGUA_BUDGET`) that A ranks highest for the text and lingua knows (A must rank: `fasttext`; with fewer than two such languages A's answer stands); `lingua-low~k` likewise. A process holds at most `LINGUA_BUDGET` (8) languages' models for these, unloading the least recently used when a text needs others (a batch's texts are read set of candidates by set), so the memory is bounded and the answer depends only on the text |
+| `A>lingua~k` | cascade whose lingua chooses only among the first `k` languages (2 to `LINGUA_BUDGET`) that A ranks highest for the text and lingua knows (A must rank: `fasttext`; with fewer than two such languages A's answer stands); `lingua-low~k` likewise. A process holds at most `lingua_budget` (a config key; `LINGUA_BUDGET`, 8, by default) languages' models for these, unloading the least recently used when a text needs others (a batch's texts are read set of candidates by set), so the memory is bounded and the answer depends only on the text |
 | `A+B` | overrule: A reads every text and its sure answers stand (`cld2`: 90 % of the bytes, not English); B reads the others, and A's answer replaces B's where B has none, scores under 0.5, or does not know A's language; B's answer where A has none and B scores under 0.5 is a `Guess`. `+` binds loosest: `cld2+fasttext>lingua~5` is cld2, then the cascade |
 | `A|B` | length router: texts under `ROUTE_CHARS` letters (`A|B@40` to choose) go to A, longer ones to B |
 
@@ -586,7 +586,7 @@ def cld2_codes() -> frozenset[str]:
 
 LINGUA_BUDGET = 8
 """Most languages whose models lingua holds at once, for shortlists (`lingua~k`), in the process that
-runs it. Tagging bench/bench_lang.py's short texts with `fasttext>lingua~5` (fastText alone: 77 MB),
+runs it, by default (the config's `lingua_budget`; a shortlist's k is 2 to this). Tagging bench/bench_lang.py's short texts with `fasttext>lingua~5` (fastText alone: 77 MB),
 the process peaked at 393 MB with 8, at ~0.43 s of CPU a lingua call (models loaded again after the
 unloads, when they unloaded every language); 483 MB and 0.30 s with 12; 541 MB and 0.22 s with 16; ~1 GB
 with lingua unbounded. Loading one language's models costs ~0.3-0.4 s of CPU, hence the least recently
@@ -670,12 +670,15 @@ class LinguaBackend:
 class LinguaShortlist:
     """lingua choosing among a few candidates: the first `top` languages it knows of a ranking (the
     one the cascade's first backend gives the text, best first). Its answer depends only on the text
-    and its candidates; the models it has lingua load stay within `LINGUA_BUDGET` languages."""
+    and its candidates; the models it has lingua load stay within `budget` languages (`lingua_budget`), k at least."""
 
-    def __init__(self, top: int, low_accuracy: bool = False) -> None:
+    def __init__(self, top: int, low_accuracy: bool = False, budget: int = LINGUA_BUDGET) -> None:
         if not 2 <= top <= LINGUA_BUDGET:
             raise ValueError(f"lingua~k chooses among k = 2 to {LINGUA_BUDGET} (LINGUA_BUDGET) candidates, got {top}")
-        self.top, self.low_accuracy = top, low_accuracy
+        if budget < top:
+            raise ValueError(f"lingua~{top} chooses among {top} languages, more than the {budget} whose models lingua "
+                             "may hold at once (lingua_budget)")
+        self.top, self.low_accuracy, self.budget = top, low_accuracy, budget
         self.name = ("lingua-low" if low_accuracy else "lingua") + f"~{top}"
 
     def candidates(self, ranked: Iterable[str]) -> tuple[str, ...]:
@@ -695,7 +698,7 @@ class LinguaShortlist:
         asked = [(i, self.candidates(ranked), text) for i, (text, ranked) in enumerate(items)]
         asked = [(i, candidates, text) for i, candidates, text in asked if len(candidates) >= 2 and has_letters(text)]
         requests = [(candidates, self.low_accuracy, text) for _, candidates, text in asked]
-        answers = _ask_lingua("shortlists", requests) if asked else []
+        answers = _ask_lingua("shortlists", requests, self.budget) if asked else []
         for (i, _, _), answer in zip(asked, answers):
             out[i] = tuple(answer)
         return _checked(self, [text for text, _ in items], out)
@@ -713,15 +716,16 @@ def lingua_parts(backend: Backend) -> list[LinguaBackend]:
 
 
 def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str,
-                  shortlist: bool = False) -> Detection:
+                  shortlist: bool = False, budget: int = LINGUA_BUDGET) -> Detection:
     """lingua's best language for `text` and its confidence, from this process's detector; for a
-    `shortlist` (`languages` are a text's candidates), from a detector of its own, within the budget."""
+    `shortlist` (`languages` are a text's candidates), from a detector of its own, the models held within `budget`
+    languages (`_make_room`)."""
     text = without_surrogates(text)  # lingua takes UTF-8 only
     if shortlist:
         with _shortlist_lock:  # one thread at a time makes room (`_held`) and reads with the models it holds
             if not low_accuracy:
                 _count_loads(languages)
-            _make_room(languages)
+            _make_room(languages, budget)
             values = _lingua_build(languages, low_accuracy, preload).compute_language_confidence_values(text)
     else:
         values = _lingua_detector(languages, low_accuracy, preload).compute_language_confidence_values(text)
@@ -731,8 +735,8 @@ def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload
     return _iso(best.language.iso_code_639_1.name.lower()), float(best.value)
 
 
-def lingua_shortlists(requests: list[tuple[tuple[str, ...], bool, str]]) -> list[Detection]:
-    """`lingua_detect` of each (candidates, low_accuracy, text) shortlist, in request order, read in an
+def lingua_shortlists(requests: list[tuple[tuple[str, ...], bool, str]], budget: int = LINGUA_BUDGET) -> list[Detection]:
+    """`lingua_detect` of each (candidates, low_accuracy, text) shortlist within `budget`, in request order, read in an
     order that reuses the models held: each time, the requests whose candidates need the fewest models
     not held yet (requests of one candidate set together). The answers do not depend on the order."""
     groups: dict[tuple[tuple[str, ...], bool], list[int]] = {}
@@ -743,7 +747,7 @@ def lingua_shortlists(requests: list[tuple[tuple[str, ...], bool, str]]) -> list
         held = _held.keys()
         key = min(groups, key=lambda k: (sum(code not in held for code in k[0]), groups[k][0]))
         for i in groups.pop(key):
-            out[i] = lingua_detect(key[0], key[1], False, requests[i][2], True)
+            out[i] = lingua_detect(key[0], key[1], False, requests[i][2], True, budget)
     return out
 
 
@@ -774,12 +778,12 @@ def _count_loads(languages: tuple[str, ...]) -> None:
     add_lingua_loads(sum(code not in _held for code in languages))
 
 
-def _make_room(languages: tuple[str, ...]) -> None:
+def _make_room(languages: tuple[str, ...], budget: int) -> None:
     """Before lingua reads a text among `languages` for a shortlist: mark them used, and when they and the
-    ones held would pass `LINGUA_BUDGET`, unload the models of the least recently used others first."""
+    ones held would pass `budget`, unload the models of the least recently used others first."""
     for code in languages:
         _held.pop(code, None)
-    over = len(_held) + len(languages) - LINGUA_BUDGET
+    over = len(_held) + len(languages) - budget
     if over > 0:
         victims = tuple(islice(_held, over))
         _lingua_build(tuple(sorted(victims)), False, False).unload_language_models()  # theirs alone
@@ -994,16 +998,16 @@ _MISSING = re.compile(r"^(\s*[+>|])|([+>|]\s*(?=[+>|]|$))")
 """An operator with no backend before it (the name's first) or after it (the name's last, or another's before)."""
 
 
-def make_backend(name: str) -> Backend:
-    """Build a backend from its name: see the table in the module doc. Raises ValueError on an
-    unknown name, with the names it knows."""
+def make_backend(name: str, lingua_budget: int = LINGUA_BUDGET) -> Backend:
+    """Build a backend from its name: see the table in the module doc; its shortlists (`lingua~k`) hold at most
+    `lingua_budget` languages' models. Raises ValueError on an unknown name, with the names it knows."""
     spec = name.strip()
     if missing := _MISSING.search(spec):  # `fasttext+`, `a++b`: said "unknown language backend ''"
         raise ValueError(f"language backend {name!r}: a backend is missing {'before' if missing[1] else 'after'} "
                          f"{(missing[1] or missing[2]).strip()[0]!r}")
     if "+" in spec:  # `+` binds loosest of all: `a+b>c` is a, then (b>c)
         head, _, tail = spec.partition("+")
-        return Overrule(make_backend(head), make_backend(tail))
+        return Overrule(make_backend(head, lingua_budget), make_backend(tail, lingua_budget))
     for op in (">", "|"):  # `>` binds loosest: `a|b>c` is (a|b) then c
         if op in spec:
             head, _, tail = spec.rpartition(op) if op == ">" else spec.partition(op)
@@ -1015,7 +1019,7 @@ def make_backend(name: str) -> Backend:
                     raise ValueError(f"language backend {name!r}: nothing after '@' (a number, or no '@' for the "
                                      "default)")
             shortlist = _SHORTLIST.fullmatch(tail.strip()) if op == ">" else None  # spaced as `a > b` may be
-            first, second = make_backend(head), None if shortlist else make_backend(tail)
+            first, second = make_backend(head, lingua_budget), None if shortlist else make_backend(tail, lingua_budget)
             try:
                 if op == ">":
                     threshold, slash, cap = (param or "").partition("/")
@@ -1025,7 +1029,7 @@ def make_backend(name: str) -> Backend:
                     if second is None:
                         _needs(shortlist[1].lower(), "lingua", "lingua-language-detector")
                         second = LinguaShortlist(_number(shortlist[2], int, "lingua~k's k"),
-                                                 shortlist[1].lower() == "lingua-low")
+                                                 shortlist[1].lower() == "lingua-low", lingua_budget)
                     return Cascade(first, second,
                                    _number(threshold, float, "cascade threshold") if threshold else CASCADE_THRESHOLD,
                                    _number(cap, int, "cascade length cap") if cap else CASCADE_MAX_LETTERS)
@@ -1255,9 +1259,9 @@ def _result(detected: list[tuple[int, str | None, float | None, bool]]) -> LangR
     return LangResult(lang=best, score=score, langs=langs)
 
 
-def make_tagger(name: str, min_chunk_letters: int = 40) -> Tagger:
+def make_tagger(name: str, min_chunk_letters: int = 40, lingua_budget: int = LINGUA_BUDGET) -> Tagger:
     """A `Tagger` over the backend called `name` (see `make_backend`)."""
-    return Tagger(make_backend(name), min_chunk_letters=min_chunk_letters)
+    return Tagger(make_backend(name, lingua_budget), min_chunk_letters=min_chunk_letters)
 
 
 _TO_639_1 = {

@@ -2,8 +2,8 @@
 
 Once a short Latin-script text reaches an unrestricted lingua, it loads the models of every
 Latin-script language: about 1 GB and 7 s of CPU, in each process that asks. A shortlist
-(`fasttext>lingua~5`, in the default) loads only its candidates', up to `lang.LINGUA_BUDGET` languages
-held (~320 MB). Either way a pool's workers share one server process (`start`) that holds the only
+(`fasttext>lingua~5`, in the default) loads only its candidates', up to the config's `lingua_budget` languages
+held (8 by default, ~320 MB). Either way a pool's workers share one server process (`start`) that holds the only
 lingua, loaded as texts need it (or, with `warm`, an unrestricted one at once, while the workers
 start); each worker `connect`s to it. The answers are lingua's own, so the output does not depend on
 where lingua runs. Only the few texts that reach lingua (by default: documents under 100 letters, and
@@ -36,9 +36,9 @@ class _Lingua:
         with self._lock:
             return lang.lingua_detect(languages, low_accuracy, preload, text, shortlist)
 
-    def shortlists(self, requests: list[tuple[tuple[str, ...], bool, str]]) -> list[Detection]:
+    def shortlists(self, requests: list[tuple[tuple[str, ...], bool, str]], budget: int) -> list[Detection]:
         with self._lock:
-            return lang.lingua_shortlists(requests)
+            return lang.lingua_shortlists(requests, budget)
 
     def loads(self) -> int:
         """How many times the server's shortlists have had lingua load a language's models (`lang.lingua_loads`)."""

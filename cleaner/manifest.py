@@ -103,14 +103,17 @@ signatures of other shingles, not to be compared with these (a fingerprint witho
 
 SERVICE_ONLY = ("max_request_docs",)
 """Config keys only `cleaner serve` reads: a shared config file changed in one made a finished run run again."""
+UNSEEN = ("lingua_budget",)
+"""Config keys that change what a run costs, never what it writes: a run interrupted goes on with another."""
 SWITCHED = {"learn_boilerplate": ("repeated_min_docs", "repeated_min_share"), "shape": ("shape_off_sources",)}
 """Config keys a run reads only with the switch they are listed under on."""
 
 
 def run_config(config: Config) -> dict[str, Any]:
-    """The config values a run's output can depend on, as the fingerprint holds them: all but `SERVICE_ONLY`, and
+    """The config values a run's output can depend on, as the fingerprint holds them: all but `SERVICE_ONLY` and
+    `UNSEEN`, and
     the `SWITCHED` keys of a switch that is off."""
-    unread = {*SERVICE_ONLY, *(key for switch, keys in SWITCHED.items() if not getattr(config, switch) for key in keys)}
+    unread = {*SERVICE_ONLY, *UNSEEN, *(key for switch, keys in SWITCHED.items() if not getattr(config, switch) for key in keys)}
     return {key: value for key, value in config.model_dump(mode="json").items() if key not in unread}
 
 

@@ -203,7 +203,7 @@ class Pipeline(Closing):
         self.config = config_of(config)
         index = index_path(index)  # before the packs are loaded: refused at once
         self.cleaner = Cleaner(self.config, rules)
-        self.tagger: Tagger = make_tagger(self.config.lang_backend)
+        self.tagger: Tagger = make_tagger(self.config.lang_backend, lingua_budget=self.config.lingua_budget)
         self.dedup = Deduplicator(index, dedup_params(self.config))
         self._batches: WeakKeyDictionary[Generator, _Held] = WeakKeyDictionary()
         """The batches of streams being taken (`_taken`), for `close` to end."""

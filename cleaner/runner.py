@@ -604,7 +604,8 @@ class Runner:
             return
         rule = RepeatedRule(learned_units(state.line_counts().frequent(self.config.repeated_min_docs,
                                                                         self.config.repeated_min_share)))
-        signer, tagger = Signer(dedup_params(self.config)), make_tagger(self.config.lang_backend)
+        signer, tagger = Signer(dedup_params(self.config)), make_tagger(self.config.lang_backend,
+                                                                        lingua_budget=self.config.lingua_budget)
         cleaner = Cleaner(self.config, self.rules)
         while self._apply_chunk(state, cleaner, rule, signer, tagger):
             pass

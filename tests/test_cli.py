@@ -1466,7 +1466,11 @@ def test_values_that_contradict_each_other_are_named_by_the_flags_that_gave_them
               f"--min-chars 500 is over max_doc_chars = 100 (in {cfg}): {too_large}"),
              (["--config", str(cfg), "--id-field", "body"],
               f"--id-field and text_field (in {cfg}) are both 'body': {one_field}"),
-             (["--config", str(both)], f"config in {both}: min_chars = 500 is over max_doc_chars = 100: {too_large}")]
+             (["--config", str(both)], f"config in {both}: min_chars = 500 is over max_doc_chars = 100: {too_large}"),
+             (["--lingua-budget", "3"], ("lang_backend = 'cld2+fasttext>lingua~5@0.5/100' has lingua choose among 5 "
+                                         "languages, more than --lingua-budget 3 lets it hold at once: raise the "
+                                         "budget, or lower k")),
+             (["--lingua-budget", "1"], "--lingua-budget: should be at least 2, got 1")]
     for flags, said in cases:
         proc = in_process("run", str(SEEDS), "--out", str(out), *flags)
         assert (proc.returncode, proc.stderr) == (2, f"cleaner: {said}\n")
@@ -1547,6 +1551,22 @@ def _short_texts(path) -> None:
                     encoding="utf-8")
 
 
+def test_no_hint_of_a_larger_lingua_budget_comes_where_the_budget_holds_every_language(monkeypatch, capsys):
+    """The hint names `--lingua-budget` with every language lingua knows; under such a budget no model is loaded
+    twice (its loads are each language's first), and nothing is said."""
+    from cleaner import lang
+    from cleaner.commands.common import say_short_texts
+
+    monkeypatch.setattr(lang, "_loads", 100)
+    every = len(lang.lingua_codes())
+    for budget, said in ((8, 1), (every - 1, 1), (every, 0), (200, 0)):
+        say_short_texts(0, 1_000, budget)
+        lines = capsys.readouterr().err.splitlines()
+        assert len(lines) == said and all(f"--lingua-budget {every} gives the same answers" in line for line in lines)
+    say_short_texts(80, 1_000, 8)  # 20 loads since: under the count that says anything
+    assert capsys.readouterr().err == ""
+
+
 def test_a_run_whose_lingua_loaded_models_often_ends_with_one_line_naming_the_faster_backend(tmp_path, in_process,
                                                                                             monkeypatch):
     """A corpus of short texts in many languages has lingua's shortlists unload and load models all the time (~0.35 s
@@ -1562,9 +1582,10 @@ def test_a_run_whose_lingua_loaded_models_often_ends_with_one_line_naming_the_fa
     clean = in_process("clean", str(src), "--out", str(tmp_path / "o.jsonl"), "--workers", "1")
     assert clean.returncode == 0, clean.stderr
     [hint] = [line for line in clean.stderr.splitlines() if line.startswith(HINT)]
-    assert re.fullmatch(r"cleaner: lingua loaded language models \d+ times for short texts fastText "
-                        r"was unsure of; for a corpus of short texts, --lang-backend 'cld2\+fasttext>lingua-low~5' is "
-                        r"an order of magnitude faster \(README \"A corpus of short texts\"\)", hint), hint
+    assert re.fullmatch(r"cleaner: lingua loaded language models \d+ times for short texts fastText was unsure of; "
+                        r"for a corpus of short texts, --lingua-budget 75 gives the same answers several times faster "
+                        r"in ~1 GB, and --lang-backend 'cld2\+fasttext>lingua-low~5' is an order of magnitude faster "
+                        r"\(README \"A corpus of short texts\"\)", hint), hint
     assert clean.stderr.splitlines()[-1] == hint  # after the summary
     quiet = in_process("clean", str(src), "--out", str(tmp_path / "q.jsonl"), "--workers", "1", "-q")
     assert quiet.returncode == 0 and quiet.stderr == ""

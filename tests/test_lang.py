@@ -399,6 +399,36 @@ def test_a_pool_server_answers_shortlists_as_this_process_does():
     assert set(lang._held) != held and [code for code, _ in served][:3] == ["fr", "fr", "ar"]
 
 
+def test_the_budget_a_shortlist_is_built_with_bounds_what_the_pool_server_holds():
+    """`lingua_budget` reaches the process that runs lingua, the pool's server: two candidate sets asked in turn, one
+    text a call, are loaded at every call when the server may hold one set's models only, once each when it may hold
+    both; the answers are the same."""
+    texts = [("condamné", ("es", "fr")), ("Haus", ("de", "nl")), ("muchas gracias", ("es", "fr")), ("Huis", ("de", "nl"))]
+    ctx = get_context("spawn")
+    runs = {}
+    for budget in (2, 4):
+        shortlist = LinguaShortlist(2, budget=budget)
+        server = linguaserver.start(ctx)
+        try:
+            linguaserver.connect(server.address, bytes(ctx.current_process().authkey))
+            answers = [shortlist.among(text, ranked) for text, ranked in texts]
+            runs[budget] = answers, server.lingua().loads()
+        finally:
+            lang.use_lingua(None)
+            server.shutdown()
+    assert runs[2][1] == 8 and runs[4][1] == 4, runs  # models loaded: 2 a call, against 2 a set
+    assert _rounded(runs[2][0]) == _rounded(runs[4][0]) and [code for code, _ in runs[2][0]] == ["fr", "de", "es", "nl"]
+
+
+def test_a_shortlist_over_its_budget_is_refused_naming_it():
+    """A shortlist of k candidates needs room for k languages' models: a smaller budget is refused as the backend is
+    built, not met at the first short text."""
+    with pytest.raises(ValueError, match=r"lingua~5 chooses among 5 languages, more than the 4 whose models lingua "
+                                         r"may hold at once \(lingua_budget\)"):
+        make_backend("cld2+fasttext>lingua~5", lingua_budget=4)
+    assert make_tagger("fasttext>lingua-low~3", lingua_budget=3).backend.second.budget == 3
+
+
 def test_a_worker_whose_lingua_server_is_gone_runs_lingua_itself(capsys):
     """The lingua server is a run's largest process, the one the out-of-memory killer picks: killed, it
     stopped the run with a worker's traceback ending in `EOFError`. A worker now says so on one line and
@@ -484,32 +514,30 @@ SHORTLISTS = [  # short texts and candidate sets over 19 languages, far more tha
 def test_shortlists_of_a_batch_are_read_set_by_set(monkeypatch):
     """A batch's shortlists are read grouped by candidate set, so alternating sets that the budget cannot
     hold together load each set once, not at every text; the answers are those of each text alone."""
-    monkeypatch.setattr(lang, "LINGUA_BUDGET", 4)
     lang._lingua_detector(None, False, False).unload_language_models()
     lang._held.clear()
     romance, germanic = ("es", "fr", "it"), ("de", "nl", "sv")
     requests = [(romance, False, "condamné"), (germanic, False, "Haus"), (romance, False, "muchas gracias"), (germanic, False, "tack så mycket")]
     loads = []
     make_room = lang._make_room
-    monkeypatch.setattr(lang, "_make_room", lambda codes: (loads.append(sum(c not in lang._held for c in codes)), make_room(codes)))
-    answers = lang.lingua_shortlists(requests)
+    monkeypatch.setattr(lang, "_make_room", lambda codes, budget: (loads.append(sum(c not in lang._held for c in codes)),
+                                                                   make_room(codes, budget)))
+    answers = lang.lingua_shortlists(requests, 4)
     assert loads == [3, 0, 3, 0]  # one by one, in request order: [3, 3, 3, 3]
     assert _rounded(answers) == _rounded([LinguaBackend(codes).detect(text) for codes, _, text in requests])
     assert [code for code, _ in answers] == ["fr", "de", "es", "sv"]
     lang._held.clear()
 
 
-def test_shortlists_hold_at_most_the_budget_and_answers_do_not_depend_on_what_is_loaded(monkeypatch):
+def test_shortlists_hold_at_most_the_budget_and_answers_do_not_depend_on_what_is_loaded():
     """The real lingua, with a budget of 4 languages: every call, in another order after unloading
     everything, gives the answer of a detector of exactly its candidates; what makes room goes least
     recently used first."""
-    monkeypatch.setattr(lang, "LINGUA_BUDGET", 4)
-
     def run(order):
         out = {}
         for i in order:
             text, candidates = SHORTLISTS[i]
-            out[i] = lang.lingua_detect(candidates, False, False, text, True)
+            out[i] = lang.lingua_detect(candidates, False, False, text, True, 4)
             assert set(candidates) <= set(lang._held) and len(lang._held) <= 4
         return [out[i] for i in range(len(SHORTLISTS))]
 
@@ -524,15 +552,14 @@ def test_shortlists_hold_at_most_the_budget_and_answers_do_not_depend_on_what_is
     assert [code for code, _ in forward] == ["fr", "fr", "it", "de", "sv", "ro", "pl", "hu"]
 
 
-def test_shortlists_may_be_read_from_several_threads(monkeypatch):
+def test_shortlists_may_be_read_from_several_threads():
     """A `Pipeline` may be used from several threads (the service's requests are): shortlists read side
     by side raised `KeyError`s from the languages held, each thread unloading the others' models. Each
     thread gets the answers read alone."""
-    monkeypatch.setattr(lang, "LINGUA_BUDGET", 3)
     codes = "fr en es pt it de nl sv da pl".split()
     requests = [(tuple(sorted(pair)), True, "le chat noir") for pair in zip(codes, codes[3:] + codes[:3])]
-    alone = _rounded(lang.lingua_shortlists(requests))
-    answers, errors = at_once(lambda: [_rounded(lang.lingua_shortlists(requests)) for _ in range(5)], 4)
+    alone = _rounded(lang.lingua_shortlists(requests, 3))
+    answers, errors = at_once(lambda: [_rounded(lang.lingua_shortlists(requests, 3)) for _ in range(5)], 4)
     assert errors == [] and [a for five in answers for a in five] == [alone] * 20
 
 
@@ -540,11 +567,12 @@ def test_the_budget_bounds_the_memory_lingua_holds():
     """In a fresh process, 24 Latin-script languages asked two at a time for a short text: with a
     budget of 2, unloading frees what the next ones reuse; with 24, all their models stay. (The peak
     is the process's own VmHWM: `ru_maxrss` would start from this test process's peak.)"""
-    code = ("import re, sys; from cleaner import lang; lang.LINGUA_BUDGET = int(sys.argv[1]); "
+    code = ("import re, sys; from cleaner import lang; "
             "peak = lambda: int(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) / 1024; "
             "lang._lingua_detector(None, False, False); start = peak(); "
             "codes = 'fr en es pt it de nl sv da nb pl cs sk hr sl hu fi et lt lv ro tr id ca'.split(); "
-            "[lang.lingua_detect(tuple(codes[i:i + 2]), False, False, 'le chat internationalisation', True) "
+            "[lang.lingua_detect(tuple(codes[i:i + 2]), False, False, 'le chat internationalisation', True, "
+            "int(sys.argv[1])) "
             "for i in range(0, 24, 2)]; print(peak() - start)")
     bounded, unbounded = (float(subprocess.run([sys.executable, "-c", code, budget], capture_output=True,
                                                text=True, check=True).stdout) for budget in ("2", "24"))

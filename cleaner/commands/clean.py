@@ -129,7 +129,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         rej = f", rejects in {_shown(rejects_path)}" if rejects and rejects.count else ""
         print(f"cleaner clean -> {where}{rej}\n{stats.summary(skipped_lines(read.as_dict()['skipped']))}", file=sys.stderr)
         say_unnamed("clean", unnamed)
-        say_short_texts(loads, stats.read)
+        say_short_texts(loads, stats.read, config.lingua_budget)
     return _lost(rejects, args.out)
 
 

@@ -167,5 +167,5 @@ def cmd_run(args: argparse.Namespace) -> int:
               + summary.stats.summary(run_lines(summary.report)), file=sys.stderr)
     if not args.quiet:
         say_unnamed("run", unnamed)
-        say_short_texts(loads, summary.stats.read)
+        say_short_texts(loads, summary.stats.read, config.lingua_budget)
     return 0
