@@ -585,12 +585,12 @@ def cld2_codes() -> frozenset[str]:
 
 
 LINGUA_BUDGET = 8
-"""Most languages whose models lingua holds at once, for shortlists (`lingua~k`), in the process that
-runs it, by default (the config's `lingua_budget`; a shortlist's k is 2 to this). Tagging bench/bench_lang.py's short texts with `fasttext>lingua~5` (fastText alone: 77 MB),
-the process peaked at 393 MB with 8, at ~0.43 s of CPU a lingua call (models loaded again after the
-unloads, when they unloaded every language); 483 MB and 0.30 s with 12; 541 MB and 0.22 s with 16; ~1 GB
-with lingua unbounded. Loading one language's models costs ~0.3-0.4 s of CPU, hence the least recently
-used ones go first and a batch is read set by set (`lingua_shortlists`)."""
+"""Most languages whose models lingua holds at once, for shortlists (`lingua~k`), in the process that runs it, by
+default (the config's `lingua_budget`; a shortlist's k is 2 to this). Tagging bench/bench_lang.py's short texts with
+`fasttext>lingua~5` (fastText alone: 77 MB), the process peaked at 393 MB with 8, at ~0.43 s of CPU a lingua call
+(models loaded again after the unloads, when they unloaded every language); 483 MB and 0.30 s with 12; 541 MB and
+0.22 s with 16; ~1 GB with lingua unbounded. Loading one language's models costs ~0.3-0.4 s of CPU, hence the least
+recently used ones go first and a batch is read set by set (`lingua_shortlists`)."""
 
 
 @lru_cache(maxsize=1)
@@ -735,7 +735,8 @@ def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload
     return _iso(best.language.iso_code_639_1.name.lower()), float(best.value)
 
 
-def lingua_shortlists(requests: list[tuple[tuple[str, ...], bool, str]], budget: int = LINGUA_BUDGET) -> list[Detection]:
+def lingua_shortlists(requests: list[tuple[tuple[str, ...], bool, str]],
+                      budget: int = LINGUA_BUDGET) -> list[Detection]:
     """`lingua_detect` of each (candidates, low_accuracy, text) shortlist within `budget`, in request order, read in an
     order that reuses the models held: each time, the requests whose candidates need the fewest models
     not held yet (requests of one candidate set together). The answers do not depend on the order."""

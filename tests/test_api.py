@@ -742,8 +742,9 @@ def test_a_config_copied_with_updates_is_checked_as_a_loaded_one_is():
                          ({"min_chars": 100, "max_doc_chars": 50}, r"min_chars = 100 is over max_doc_chars = 50"),
                          ({"min_char": 5}, r"min_char: not a config key \(did you mean min_chars\?\)"),
                          ({"lingua_budget": 1}, r"lingua_budget: should be at least 2, got 1"),
-                         ({"lingua_budget": 4}, (r"lang_backend = 'cld2\+fasttext>lingua~5@0\.5/100' has lingua choose "
-                                                 r"among 5 languages, more than lingua_budget = 4 lets it hold at once"))):
+                         ({"lingua_budget": 4}, (r"lang_backend = 'cld2\+fasttext>lingua~5@0\.5/100' has lingua "
+                                                 r"choose among 5 languages, more than lingua_budget = 4 lets it hold "
+                                                 r"at once"))):
         with pytest.raises(ConfigError, match=rf"^config: {said}"):
             config.model_copy(update=update)
     assert config.model_copy() == config and config.model_copy(update={}) == config

@@ -403,7 +403,8 @@ def test_the_budget_a_shortlist_is_built_with_bounds_what_the_pool_server_holds(
     """`lingua_budget` reaches the process that runs lingua, the pool's server: two candidate sets asked in turn, one
     text a call, are loaded at every call when the server may hold one set's models only, once each when it may hold
     both; the answers are the same."""
-    texts = [("condamné", ("es", "fr")), ("Haus", ("de", "nl")), ("muchas gracias", ("es", "fr")), ("Huis", ("de", "nl"))]
+    texts = [("condamné", ("es", "fr")), ("Haus", ("de", "nl")), ("muchas gracias", ("es", "fr")),
+             ("Huis", ("de", "nl"))]
     ctx = get_context("spawn")
     runs = {}
     for budget in (2, 4):
@@ -520,8 +521,8 @@ def test_shortlists_of_a_batch_are_read_set_by_set(monkeypatch):
     requests = [(romance, False, "condamné"), (germanic, False, "Haus"), (romance, False, "muchas gracias"), (germanic, False, "tack så mycket")]
     loads = []
     make_room = lang._make_room
-    monkeypatch.setattr(lang, "_make_room", lambda codes, budget: (loads.append(sum(c not in lang._held for c in codes)),
-                                                                   make_room(codes, budget)))
+    monkeypatch.setattr(lang, "_make_room", lambda codes, budget: (
+        loads.append(sum(c not in lang._held for c in codes)), make_room(codes, budget)))
     answers = lang.lingua_shortlists(requests, 4)
     assert loads == [3, 0, 3, 0]  # one by one, in request order: [3, 3, 3, 3]
     assert _rounded(answers) == _rounded([LinguaBackend(codes).detect(text) for codes, _, text in requests])

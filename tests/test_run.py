@@ -1865,14 +1865,16 @@ def test_a_config_key_the_run_does_not_read_does_not_make_a_finished_run_run_aga
     args = ("run", str(SEEDS), "--out", str(out), "--workers", "1", "--config", str(config))
     config.write_text("max_request_docs = 100\n", encoding="utf-8")
     assert in_process(*args).returncode == 0
-    for unread in ("max_request_docs = 200\n", "repeated_min_docs = 7\nrepeated_min_share = 0.5\n", "lingua_budget = 16\n"):
+    for unread in ("max_request_docs = 200\n", "repeated_min_docs = 7\nrepeated_min_share = 0.5\n",
+                   "lingua_budget = 16\n"):
         config.write_text(unread, encoding="utf-8")
         again = in_process(*args)
         assert again.returncode == 0 and "already complete" in again.stderr, (unread, again.stderr)
     again = in_process(*args, "--lingua-budget", "12")  # what a run spends on lingua, never what it writes
     assert again.returncode == 0 and "already complete" in again.stderr, again.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert not {"max_request_docs", "repeated_min_docs", "repeated_min_share", "lingua_budget"} & manifest["config"].keys()
+    unread = {"max_request_docs", "repeated_min_docs", "repeated_min_share", "lingua_budget"}
+    assert not unread & manifest["config"].keys()
     manifest["config"].update(max_request_docs=100, repeated_min_docs=5)  # as a run made before wrote it
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert "already complete" in in_process(*args).stderr

@@ -35,7 +35,8 @@ def config_args(p: argparse.ArgumentParser) -> None:
 
 
 def lang_backend_arg(p: argparse.ArgumentParser) -> None:
-    """Add `--lang-backend` and `--lingua-budget`, for a command that tags languages (`clean`, `run`, `diff` of inputs)."""
+    """Add `--lang-backend` and `--lingua-budget`, for a command that tags languages (`clean`, `run`, `diff` of
+    inputs)."""
     p.add_argument("--lang-backend", metavar="NAME", help="language identifier (default from the config)")
     p.add_argument("--lingua-budget", metavar="N", type=int,
                    help="most languages whose lingua models a process holds at once for short texts, ~40 MB each "
