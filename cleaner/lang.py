@@ -71,15 +71,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
 import regex
 
-from .ftz import FtzModel
 from .libc import release_memory
-from .models import without_surrogates
-from .text import INVISIBLE
+from .text import INVISIBLE, without_surrogates
+
+if TYPE_CHECKING:
+    from .ftz import FtzModel
 
 Detection = tuple[str | None, float | None]
 
@@ -303,6 +303,8 @@ def _outside(scripts: frozenset[str]) -> tuple[re.Pattern[str], tuple[int, ...]]
     the `sub` of a class of the scripts' own ranges (`re` tests its categories, then its ranges beyond U+FFFF, one by
     one) took 20. Built in ~5 ms from each script's ranges (`_runs`): `regex`'s set difference of the letters and the
     scripts took ~40."""
+    import numpy as np  # here, not at the top: the pool's lingua server imports this module, and never calls this
+
     inside = np.zeros(0x40000, dtype=bool)
     for script in sorted(scripts):
         for first, last in _runs(rf"\p{{sc={script}}}+"):
@@ -323,6 +325,8 @@ def _outside(scripts: frozenset[str]) -> tuple[re.Pattern[str], tuple[int, ...]]
 def _runs(pattern: str) -> list[tuple[int, int]]:
     """The ranges of code points up to U+1FFFF that `regex` `pattern` (runs of a class) matches, first and last: the
     code points in order, so a run of them is a range."""
+    import numpy as np
+
     points = np.arange(0x20000, dtype="<u4")
     points[0xD800:0xE000] = ord(" ")  # surrogates are no characters
     found = regex.finditer(pattern, points.tobytes().decode("utf-32-le"), flags=regex.V1)
@@ -345,7 +349,10 @@ def _langdetect_factory():
 
 @lru_cache(maxsize=1)
 def _fasttext_model() -> FtzModel:
-    """The bundled fastText model, read once per process (run in numpy by `ftz.FtzModel`)."""
+    """The bundled fastText model, read once per process (run in numpy by `ftz.FtzModel`, imported here: the pool's
+    lingua server imports this module, and needs neither)."""
+    from .ftz import FtzModel
+
     return FtzModel.load(bundled_fasttext_model())
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from .dates import given_date
+from .text import without_surrogates
 
 FIELDS = ("title", "source", "published", "author", "section")
 """The metadata fields that `extract` rules may fill."""
@@ -27,15 +28,6 @@ def given_field(name: str, value: Any) -> str | None:
     if name == "published":
         return given_date(value)
     return " ".join(value.split()) or None
-
-
-def without_surrogates(text: str) -> str:
-    """`text` with each lone surrogate (a JSON escape, a file name that is not UTF-8) as U+FFFD."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 Unicode = Annotated[str, AfterValidator(without_surrogates)]

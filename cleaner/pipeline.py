@@ -29,9 +29,9 @@ from .io.decoding import decode_text
 from .io.records import (BYTES, bad, clashing, empty, jsonable, named_by, record_document, record_id, refused,
                          text_document, unheld_numbers)
 from .lang import LangResult, Tagger, make_tagger
-from .models import Cleaned, Document, Rejected, without_surrogates
+from .models import Cleaned, Document, Rejected
 from .packs import RuleSet
-from .text import visible_length
+from .text import visible_length, without_surrogates
 
 DocLike = Document | Mapping[str, Any] | str | bytes | bytearray | memoryview
 """What the API and the pipeline accept as a document."""

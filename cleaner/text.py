@@ -8,6 +8,16 @@ from functools import lru_cache
 
 import regex
 
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (a JSON escape, a file name that is not UTF-8) as U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
 _QUOTES = {ord(c): "'" for c in "’‘‚‛′`´ʼʻ"} | {ord(c): '"' for c in "“”„‟«»″"}
 _DASHES = {ord(c): "-" for c in "‐‑‒–—―−"}
 _SPACES = {ord(c): " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u3000\t"}

@@ -128,3 +128,28 @@ def test_the_packed_stopword_index_leaves_little_beside_its_arrays():
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout) < 16 * 1024, f"{int(proc.stdout) / 1024:.1f} MB"
+
+
+def test_the_pools_lingua_server_loads_neither_numpy_nor_pydantic_nor_the_rule_engine():
+    """The lingua server a pool of `cleaner run` starts runs lingua alone: spawned as a worker is, it imported the
+    whole pipeline (its process class and its first function were in `workers`), ~37 MB of PSS that sat idle for a
+    corpus fastText was sure of. Started as a run starts it and asked a shortlist, it has mapped neither numpy's nor
+    pydantic's library, and holds none of the pipeline's modules."""
+    import multiprocessing
+    import os
+    from functools import partial
+    from pathlib import Path
+
+    from cleaner import linguaserver
+    from cleaner.children import SPAWN, init_child
+
+    before = set(multiprocessing.active_children())
+    server = linguaserver.start(SPAWN, partial(init_child, os.getpid()))
+    try:
+        [process] = set(multiprocessing.active_children()) - before
+        answer = server.lingua().shortlists([(("en", "fr"), True, "le chat est noir")], 8)
+        maps = Path(f"/proc/{process.pid}/maps").read_text()
+    finally:
+        server.shutdown()
+    assert answer[0][0] == "fr"
+    assert "lingua" in maps and "_multiarray_umath" not in maps and "pydantic_core" not in maps

@@ -358,9 +358,9 @@ def test_a_ctrl_c_while_a_process_is_spawned_leaves_no_process_behind():
     """A Ctrl-C during a worker's spawn is held until the spawn is done (the worker starts with it blocked),
     then raised: the process just made, no pool's yet, must go with it, not start on its own after the run
     (it printed a traceback, its pool's queues gone)."""
-    from cleaner.workers import _SPAWN
+    from cleaner.children import SPAWN
 
-    process = _SPAWN.Process(target=print, args=(_CtrlCWhenSent(),))
+    process = SPAWN.Process(target=print, args=(_CtrlCWhenSent(),))
     with pytest.raises(KeyboardInterrupt):
         process.start()
     assert not multiprocessing.active_children() and not _spawned(os.getpid(), started=False)

@@ -42,6 +42,7 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from ..children import ctrl_c_held
 from ..config import Config
 from ..dedup.cluster import Decision, Deduplicator, given_again
 from ..dedup.index import refuse_other_file
@@ -84,7 +85,6 @@ from ..runner import (
     write_rejects,
 )
 from ..runstate import DASK_WORK, interrupted_run
-from ..workers import ctrl_c_held
 from . import parts
 from .mirror import check_mirror, index_rows, mirror_keys, refresh, remove_mirror
 from .shuffle import INDEX_NODE, bucket_edges, components, write_buckets

@@ -13,9 +13,8 @@ import html.entities
 import json
 import re
 
-from ..models import without_surrogates
 from ..report import counted
-from ..text import STOPS
+from ..text import STOPS, without_surrogates
 
 _MOJIBAKE_HINT = re.compile(
     "[\xc2-\xf4][\x80-\xbf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d"

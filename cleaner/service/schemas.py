@@ -27,8 +27,9 @@ from pydantic import (
 from ..config import Config
 from ..io.records import bad, given_id, json_type, record_document
 from ..kinds.base import shown
-from ..models import Document, Rejected, without_surrogates
+from ..models import Document, Rejected
 from ..pipeline import as_document
+from ..text import without_surrogates
 
 _BODY_FIELDS = {"id_field": "id", "text_field": "text"}
 
