@@ -111,8 +111,7 @@ SWITCHED = {"learn_boilerplate": ("repeated_min_docs", "repeated_min_share"), "s
 
 def run_config(config: Config) -> dict[str, Any]:
     """The config values a run's output can depend on, as the fingerprint holds them: all but `SERVICE_ONLY` and
-    `UNSEEN`, and
-    the `SWITCHED` keys of a switch that is off."""
+    `UNSEEN`, and the `SWITCHED` keys of a switch that is off."""
     unread = {*SERVICE_ONLY, *UNSEEN,
               *(key for switch, keys in SWITCHED.items() if not getattr(config, switch) for key in keys)}
     return {key: value for key, value in config.model_dump(mode="json").items() if key not in unread}
