@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import difflib
 import os
-import re
 import sys
 import tomllib
 import warnings
@@ -436,11 +435,10 @@ class _Unanswered(ValueError):
 
 
 def _shortlist_top(backend: str) -> int:
-    """The largest k of the shortlists (`lingua~k`, `lingua-low~k`) in the backend's name, 0 without one."""
-    return max((int(k) for k in _SHORTLIST_K.findall(backend)), default=0)
+    """The largest k of the shortlists (`lingua~k`, `lingua-low~k`) of the backend called `backend`, 0 without one."""
+    from .lang import LinguaShortlist, make_backend, parts_of
 
-
-_SHORTLIST_K = re.compile(r"lingua(?:-low)?~(\d+)")
+    return max((shortlist.top for shortlist in parts_of(make_backend(backend), LinguaShortlist)), default=0)
 
 
 def _unanswered(config: Config) -> str | None:

@@ -714,12 +714,16 @@ class LinguaShortlist:
         return lingua_codes()
 
 
-def lingua_parts(backend: Backend) -> list[LinguaBackend]:
-    """The lingua backends inside `backend` (itself, or inside the parts of a combination; a
-    `LinguaShortlist` is not one: what it loads depends on each text)."""
-    if isinstance(backend, LinguaBackend):
+def parts_of(backend: Backend, kind: type) -> list:
+    """The parts of `backend` of class `kind`: itself, or those inside the parts of a combination."""
+    if isinstance(backend, kind):
         return [backend]
-    return [found for part in getattr(backend, "parts", ()) for found in lingua_parts(part)]
+    return [found for part in getattr(backend, "parts", ()) for found in parts_of(part, kind)]
+
+
+def lingua_parts(backend: Backend) -> list[LinguaBackend]:
+    """The lingua backends inside `backend` (a `LinguaShortlist` is not one: what it loads depends on each text)."""
+    return parts_of(backend, LinguaBackend)
 
 
 def lingua_detect(languages: tuple[str, ...] | None, low_accuracy: bool, preload: bool, text: str,

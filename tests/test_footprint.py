@@ -134,7 +134,7 @@ def test_the_pools_lingua_server_loads_neither_numpy_nor_pydantic_nor_the_rule_e
     """The lingua server a pool of `cleaner run` starts runs lingua alone: spawned as a worker is, it imported the
     whole pipeline (its process class and its first function were in `workers`), ~37 MB of PSS that sat idle for a
     corpus fastText was sure of. Started as a run starts it and asked a shortlist, it has mapped neither numpy's nor
-    pydantic's library, and holds none of the pipeline's modules."""
+    pydantic's library (which every module of the pipeline imports, one way or another)."""
     import multiprocessing
     import os
     from functools import partial

@@ -424,10 +424,15 @@ def test_the_budget_a_shortlist_is_built_with_bounds_what_the_pool_server_holds(
 def test_a_shortlist_over_its_budget_is_refused_naming_it():
     """A shortlist of k candidates needs room for k languages' models: a smaller budget is refused as the backend is
     built, not met at the first short text."""
+    from cleaner.config import Config, ConfigError
+
     with pytest.raises(ValueError, match=r"lingua~5 chooses among 5 languages, more than the 4 whose models lingua "
                                          r"may hold at once \(lingua_budget\)"):
         make_backend("cld2+fasttext>lingua~5", lingua_budget=4)
     assert make_tagger("fasttext>lingua-low~3", lingua_budget=3).backend.second.budget == 3
+    assert Config.load(lang_backend="fasttext>lingua-low~3", lingua_budget=3).lingua_budget == 3  # the config asks it
+    with pytest.raises(ConfigError, match=r"has lingua choose among 3 languages, more than lingua_budget = 2"):
+        Config.load(lang_backend="fasttext>lingua-low~3", lingua_budget=2)
 
 
 def test_a_worker_whose_lingua_server_is_gone_runs_lingua_itself(capsys):
